@@ -1,0 +1,61 @@
+/* The entity catalog: every kind of record dangol keeps (customers, orders, feedback, ...), its
+ * columns, their types and ranges, and its natural key. It is data, shared by import (validation),
+ * export (column order), the store backends (upsert by natural key) and the HTTP API, so a column
+ * is described once. Values travel between layers as dg_value arrays in catalog column order. */
+#ifndef DANGOL_ENTITY_H
+#define DANGOL_ENTITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    DG_TYPE_TEXT,       /* UTF-8 text */
+    DG_TYPE_INT,        /* int64, within [min, max] */
+    DG_TYPE_REAL,       /* double, within [min, max] */
+    DG_TYPE_DATE,       /* days since 1970-01-01 (int32 range) */
+    DG_TYPE_TIMESTAMP,  /* UTC seconds since 1970-01-01 */
+    DG_TYPE_MONEY,      /* int64 in the store currency's minor unit */
+    DG_TYPE_BOOL,       /* 0 or 1 */
+    DG_TYPE_ENUM,       /* one of enum_values, kept as text */
+} dg_type;
+
+typedef struct dg_column {
+    const char *name;              /* column name in CSV, JSON and the store */
+    dg_type type;
+    bool required;                 /* empty is an error */
+    int64_t min, max;              /* DG_TYPE_INT/REAL bounds (inclusive); min > max means none */
+    const char *const *enum_values;/* NULL-terminated, for DG_TYPE_ENUM */
+    const char *references;        /* entity whose natural key this text column names, or NULL */
+} dg_column;
+
+typedef struct dg_entity {
+    const char *name;              /* "customers", "orders", ... (also the table name) */
+    const char *label;             /* human label, e.g. "customer" */
+    const dg_column *columns;
+    size_t n_columns;
+    size_t n_key;                  /* the first n_key columns form the natural key */
+} dg_entity;
+
+typedef struct dg_value {
+    bool is_null;
+    union {
+        int64_t i;                 /* INT, DATE, TIMESTAMP, MONEY, BOOL */
+        double r;                  /* REAL */
+        const char *s;             /* TEXT, ENUM (borrowed: lives as long as the row buffer) */
+    } u;
+} dg_value;
+
+/* Every entity, in dependency order (an entity only references earlier ones). */
+const dg_entity *const *dg_entity_all(size_t *n_entities);
+
+/* The entity called name, or NULL. */
+const dg_entity *dg_entity_find(const char *name);
+
+/* Index of the column called name in e, or -1. */
+int dg_entity_column(const dg_entity *e, const char *name);
+
+/* Name of a type, for messages ("date", "money", ...). */
+const char *dg_type_name(dg_type type);
+
+#endif

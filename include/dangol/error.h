@@ -1,0 +1,51 @@
+/* dangol error vocabulary: one append-only enum of status codes (never renumber, never reuse)
+ * and a caller-owned dg_error that carries the human message and, for input errors, the
+ * file, line and column. The library never prints and never exits: it returns a code and fills
+ * the dg_error the caller passed (which may be NULL when the caller does not want the detail). */
+#ifndef DANGOL_ERROR_H
+#define DANGOL_ERROR_H
+
+#include <stdarg.h>
+
+typedef enum {
+    DG_OK        = 0,
+    DG_ENOMEM    = -1,  /* out of memory */
+    DG_EINVAL    = -2,  /* invalid argument or input value */
+    DG_EIO       = -3,  /* file or device error */
+    DG_ESTORE    = -4,  /* the store (database) reported an error */
+    DG_ENOTFOUND = -5,  /* no such customer, order, file, ... */
+    DG_EEXIST    = -6,  /* already exists */
+    DG_EVERSION  = -7,  /* store written by a newer dangol */
+    DG_EPARSE    = -8,  /* malformed input text (CSV, date, number, JSON) */
+    DG_ERANGE    = -9,  /* value out of its allowed range */
+    DG_ECONVERGE = -10, /* an optimiser did not converge */
+    DG_EUNSUPPORTED = -11, /* operation not available in this backend or build */
+    DG_EABORTED  = -12, /* stopped on purpose (too many errors, user interrupt) */
+} dg_status;
+
+#define DG_ERROR_MSG_MAX 512
+
+typedef struct dg_error {
+    int  code;                       /* a dg_status */
+    char message[DG_ERROR_MSG_MAX];  /* full message, position prefix included when known */
+    char file[256];                  /* input file, "" when not about a file */
+    long line;                       /* 1-based, 0 when unknown */
+    long column;                     /* 1-based, 0 when unknown */
+} dg_error;
+
+/* Short English description of a status code; never NULL. */
+const char *dg_strerror(int code);
+
+/* Fills err (if not NULL) and returns code, so callers can write `return dg_error_set(...)`. */
+int dg_error_set(dg_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int dg_error_vset(dg_error *err, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/* Same, with a position: the message becomes "file:line:column: text". */
+int dg_error_at(dg_error *err, int code, const char *file, long line, long column,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+void dg_error_clear(dg_error *err);
+
+#endif

@@ -1,0 +1,85 @@
+/* The customer store: where customers, orders, feedback and survey answers live. The embedded
+ * default is one SQLite file; a PostgreSQL backend implements the same calls. No SQL crosses this
+ * interface: callers speak in catalog entities (dangol/entity.h) and dg_value rows, so the
+ * analytics and the interfaces never depend on the backend. */
+#ifndef DANGOL_STORE_H
+#define DANGOL_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/entity.h"
+#include "dangol/error.h"
+
+typedef struct dg_store dg_store;
+
+enum {
+    DG_STORE_CREATE   = 1 << 0,  /* create the file if it does not exist */
+    DG_STORE_READONLY = 1 << 1,  /* refuse writes */
+};
+
+/* Opens (and with DG_STORE_CREATE creates) the store at path, upgrading its schema to the current
+ * version. A store written by a newer dangol is refused with DG_EVERSION.
+ * Caller closes with dg_store_close. */
+int dg_store_open(dg_store **out, const char *path, unsigned flags, dg_error *err);
+void dg_store_close(dg_store *store);  /* NULL is a no-op */
+
+/* Schema version of the open store, and the newest this build knows. */
+int dg_store_schema_version(const dg_store *store);
+int dg_store_schema_latest(void);
+
+/* Store-wide settings (e.g. "currency" = "KRW"). get copies into buf; DG_ENOTFOUND if unset. */
+int dg_store_setting_get(dg_store *store, const char *key, char *buf, size_t cap, dg_error *err);
+int dg_store_setting_set(dg_store *store, const char *key, const char *value, dg_error *err);
+
+/* Digits of the store currency's minor unit: 0 for KRW/JPY, 2 for USD/EUR, ... */
+int dg_store_currency(dg_store *store, char code[4], int *minor_digits, dg_error *err);
+
+/* Explicit transactions. Every write outside begin/commit is its own transaction. */
+int dg_store_begin(dg_store *store, dg_error *err);
+int dg_store_commit(dg_store *store, dg_error *err);
+void dg_store_rollback(dg_store *store);
+
+/* Inserts or updates (by natural key) one record; row has e->n_columns values in catalog order.
+ * A reference to a record that does not exist fails with DG_ENOTFOUND naming the column. */
+int dg_store_put(dg_store *store, const dg_entity *e, const dg_value *row, dg_error *err);
+
+/* Inserts a record of e holding only its (single-column) key, if it does not exist yet. */
+int dg_store_ensure(dg_store *store, const dg_entity *e, const char *key, dg_error *err);
+
+/* Deletes the record with this natural key (first n_key values of key_row). DG_ENOTFOUND if none. */
+int dg_store_delete(dg_store *store, const dg_entity *e, const dg_value *key_row, dg_error *err);
+
+/* Called once per record; the row (and its strings) is valid only during the call. A nonzero
+ * return stops the scan and is returned by the scan function. */
+typedef int (*dg_row_fn)(void *ctx, const dg_value *row);
+
+typedef struct dg_scan_filter {
+    const char *key;         /* only the record with this natural key (single-column keys), or NULL */
+    const char *customer_id; /* only records whose customer_id column is this, or NULL */
+    const char *search;      /* customers only: substring of id, name, phone or email, or NULL */
+    bool newest_first;       /* order by the entity's time column, newest first */
+    size_t offset, limit;    /* limit 0 = all */
+} dg_scan_filter;
+
+/* Visits the records of e matching filter (NULL = all), in natural-key order unless newest_first. */
+int dg_store_scan(dg_store *store, const dg_entity *e, const dg_scan_filter *filter,
+                  dg_row_fn fn, void *ctx, dg_error *err);
+
+/* Record count and the range of the entity's time column (dates in days since the epoch). */
+typedef struct dg_entity_stats {
+    const dg_entity *entity;
+    int64_t count;
+    bool has_range;
+    int32_t first_day, last_day;
+} dg_entity_stats;
+
+/* Fills out[i] for every entity of dg_entity_all(), in that order. */
+int dg_store_stats(dg_store *store, dg_entity_stats *out, dg_error *err);
+
+/* Last day with any order, survey, feedback or interaction: the default as-of date.
+ * DG_ENOTFOUND on an empty store. */
+int dg_store_last_day(dg_store *store, int32_t *day, dg_error *err);
+
+#endif

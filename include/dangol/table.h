@@ -1,0 +1,45 @@
+/* Result tables: the one shape every report takes (RFM segments, funnels, cube pivots, CLV lists)
+ * before it is shown. The CLI renders them as an aligned table (numbers with thousands separators,
+ * Korean text measured in display columns), CSV or JSON; the HTTP server sends the JSON. */
+#ifndef DANGOL_TABLE_H
+#define DANGOL_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum {
+    DG_CELL_TEXT,
+    DG_CELL_INT,
+    DG_CELL_REAL,     /* shown with the column's decimals */
+    DG_CELL_MONEY,    /* int64 minor units; decimals = the currency's minor digits */
+    DG_CELL_DATE,     /* days since the epoch */
+    DG_CELL_PERCENT,  /* a fraction 0..1 shown as a percentage with the column's decimals */
+} dg_cell_type;
+
+typedef enum { DG_FORMAT_TABLE, DG_FORMAT_CSV, DG_FORMAT_JSON } dg_format;
+
+typedef struct dg_table dg_table;
+
+/* Caller frees with dg_table_free. title may be NULL. */
+dg_table *dg_table_new(const char *title);
+void dg_table_free(dg_table *table);  /* NULL is a no-op */
+
+/* Columns first, then rows. Return 0 or DG_ENOMEM. */
+int dg_table_add_column(dg_table *table, const char *name, dg_cell_type type, int decimals);
+int dg_table_add_row(dg_table *table);
+/* Set a cell of the last row; unset cells are null (empty in CSV, null in JSON). */
+int dg_table_set_text(dg_table *table, size_t col, const char *text);
+void dg_table_set_int(dg_table *table, size_t col, int64_t value);   /* INT, MONEY, DATE */
+void dg_table_set_real(dg_table *table, size_t col, double value);   /* REAL, PERCENT */
+
+size_t dg_table_rows(const dg_table *table);
+size_t dg_table_columns(const dg_table *table);
+
+/* "table", "csv" or "json" -> format; -1 if none of them. */
+int dg_format_parse(const char *name, dg_format *format);
+
+/* Renders the table. JSON is {"title":..., "columns":[...], "rows":[{...}, ...]}. */
+int dg_table_write(const dg_table *table, FILE *out, dg_format format);
+
+#endif

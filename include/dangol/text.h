@@ -1,0 +1,35 @@
+/* Text-to-value parsers shared by import, the CLI and the HTTP API: dates, timestamps, money,
+ * booleans, numbers, and their formatting back to text. Each parser takes a (pointer, length)
+ * field, returns 0 or DG_EPARSE/DG_ERANGE, and writes a reason into err that says what would be
+ * accepted (the caller prefixes the file position). */
+#ifndef DANGOL_TEXT_H
+#define DANGOL_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/error.h"
+
+/* YYYY-MM-DD or YYYYMMDD -> days since 1970-01-01. */
+int dg_date_parse(const char *s, size_t len, int32_t *days, dg_error *err);
+/* A date, or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM] (space also accepted for T) -> UTC seconds. */
+int dg_timestamp_parse(const char *s, size_t len, int64_t *seconds, dg_error *err);
+/* "1234", "1,234", "12.5", "-3.00", "₩1,000", "$12.34" -> minor units with minor_digits decimals.
+ * More decimals than the currency has is an error, not a rounding. */
+int dg_money_parse(const char *s, size_t len, int minor_digits, int64_t *minor, dg_error *err);
+/* 1/0, true/false, yes/no, y/n, t/f, 예/아니오 (case-insensitive). */
+int dg_bool_parse(const char *s, size_t len, int *value, dg_error *err);
+int dg_int_parse(const char *s, size_t len, int64_t *value, dg_error *err);
+int dg_real_parse(const char *s, size_t len, double *value, dg_error *err);
+
+/* Civil date <-> days (proleptic Gregorian). */
+int32_t dg_days_from_civil(int year, int month, int day);
+void dg_civil_from_days(int32_t days, int *year, int *month, int *day);
+
+/* Formatting into buf (always NUL-terminated); each returns buf. */
+char *dg_date_format(int32_t days, char buf[16]);                 /* YYYY-MM-DD */
+char *dg_timestamp_format(int64_t seconds, char buf[32]);         /* YYYY-MM-DDTHH:MM:SSZ */
+char *dg_money_format(int64_t minor, int minor_digits, char *buf, size_t cap);      /* -1234.56 */
+char *dg_money_format_human(int64_t minor, int minor_digits, char *buf, size_t cap); /* -1,234.56 */
+
+#endif

@@ -1,0 +1,58 @@
+/* The dangol command line: a thin client of libdangol. Each command group lives in its own
+ * src/cli/<group>.c and declares itself with DG_CLI_COMMAND(name) = { ... }; the build collects
+ * those into the dispatch table, so adding a command touches no shared file.
+ * Global options (--db, --format, --quiet) may appear anywhere and are removed from argv before
+ * the command sees it; `--help` anywhere prints the command's usage. */
+#ifndef DANGOL_CLI_H
+#define DANGOL_CLI_H
+
+#include <stdbool.h>
+
+#include "dangol/error.h"
+#include "dangol/store.h"
+#include "dangol/table.h"
+
+/* Exit codes scripts can rely on (documented in docs/cli.md). */
+enum {
+    DG_EXIT_OK = 0,
+    DG_EXIT_DATA = 1,     /* bad input data: nothing was written */
+    DG_EXIT_USAGE = 2,    /* bad command line */
+    DG_EXIT_NOTFOUND = 3, /* no such customer, file or store */
+    DG_EXIT_FAILURE = 4,  /* store, I/O or internal error */
+};
+
+typedef struct dg_cli {
+    const char *program;     /* "dangol" */
+    const char *command;     /* "import", ... */
+    const char *db_path;     /* --db, else $DANGOL_DB, else ./dangol.db */
+    dg_format format;        /* --format, default table */
+    bool format_given;
+    bool quiet;              /* --quiet: no progress, no notes */
+} dg_cli;
+
+typedef struct dg_cli_command {
+    const char *name;
+    const char *summary;     /* one line for `dangol help` */
+    const char *usage;       /* full text for `dangol NAME --help` */
+    int (*run)(dg_cli *cli, int argc, char **argv);  /* argv[0] is the command name */
+} dg_cli_command;
+
+#define DG_CLI_COMMAND(name) const dg_cli_command dg_cli_cmd_##name
+
+/* Opens the store chosen by --db/$DANGOL_DB; prints the error and returns NULL on failure. */
+dg_store *dg_cli_open_store(dg_cli *cli, unsigned flags);
+
+/* Prints "dangol COMMAND: message" to stderr and returns the exit code for err->code. */
+int dg_cli_fail(const dg_cli *cli, const dg_error *err);
+/* Prints a usage error with a hint to --help and returns DG_EXIT_USAGE. */
+int dg_cli_usage_error(const dg_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Exit code for a dg_status. */
+int dg_cli_exit_code(int status);
+
+/* Writes table to stdout in the chosen --format; returns an exit code. Frees nothing. */
+int dg_cli_print(const dg_cli *cli, const dg_table *table);
+
+/* Resets getopt for a command's own option parsing. */
+void dg_cli_getopt_reset(void);
+
+#endif

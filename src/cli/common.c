@@ -1,0 +1,55 @@
+/* Helpers every command shares: opening the store, reporting errors with the right exit code,
+ * printing result tables in the chosen format. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+
+int dg_cli_exit_code(int status)
+{
+    switch (status) {
+    case DG_OK:        return DG_EXIT_OK;
+    case DG_EINVAL:
+    case DG_EPARSE:
+    case DG_ERANGE:
+    case DG_EEXIST:
+    case DG_EABORTED:  return DG_EXIT_DATA;
+    case DG_ENOTFOUND: return DG_EXIT_NOTFOUND;
+    default:           return DG_EXIT_FAILURE;
+    }
+}
+
+int dg_cli_fail(const dg_cli *cli, const dg_error *err)
+{
+    fprintf(stderr, "%s %s: %s\n", cli->program, cli->command ? cli->command : "",
+            err->message[0] ? err->message : dg_strerror(err->code));
+    return dg_cli_exit_code(err->code);
+}
+
+int dg_cli_usage_error(const dg_cli *cli, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s %s: ", cli->program, cli->command);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see `%s %s --help`)\n", cli->program, cli->command);
+    return DG_EXIT_USAGE;
+}
+
+int dg_cli_print(const dg_cli *cli, const dg_table *table)
+{
+    int rc = dg_table_write(table, stdout, cli->format);
+    if (fflush(stdout) != 0 || rc != 0) {
+        fprintf(stderr, "%s %s: cannot write the output\n", cli->program, cli->command);
+        return DG_EXIT_FAILURE;
+    }
+    return DG_EXIT_OK;
+}
+
+void dg_cli_getopt_reset(void)
+{
+    optind = 0;   /* glibc: 0 also reinitialises getopt's internal state */
+    opterr = 0;   /* commands report unknown options themselves, with the usage hint */
+}

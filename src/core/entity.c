@@ -1,0 +1,192 @@
+/* The entity catalog (see include/dangol/entity.h). Column order here is the CSV/export order and
+ * must match the store schema (src/store/schema/); a unit test checks that it does. */
+#include <string.h>
+
+#include "dangol/entity.h"
+
+#define NONE 1, 0                 /* no numeric bounds */
+#define COL(n, t, req)            { n, t, req, NONE, NULL, NULL }
+#define RANGE(n, lo, hi)          { n, DG_TYPE_INT, false, lo, hi, NULL, NULL }
+#define ENUM(n, req, vals)        { n, DG_TYPE_ENUM, req, NONE, vals, NULL }
+#define REF(n, req, ent)          { n, DG_TYPE_TEXT, req, NONE, NULL, ent }
+#define ENTITY(n, label, cols, k) { n, label, cols, sizeof cols / sizeof cols[0], k }
+
+static const char *const genders[] = { "F", "M", "X", NULL };
+/* Consultation types of the seeds' service notes: guidance for each is shown on the customer card. */
+static const char *const customer_types[] = {
+    "careful", "impatient", "talkative", "reticent", "skeptical", "indecisive", "demanding", NULL };
+static const char *const feedback_kinds[] = { "complaint", "opinion", "question", "compliment", NULL };
+static const char *const feedback_statuses[] = { "open", "in_progress", "resolved", "closed", NULL };
+static const char *const touchpoint_kinds[] = { "hardware", "software", "humanware", NULL };
+static const char *const partner_kinds[] = { "panel", "co_design", "review", "beta_test", "community", NULL };
+
+static const dg_column staff_cols[] = {
+    COL("staff_id", DG_TYPE_TEXT, true),
+    COL("name", DG_TYPE_TEXT, false),
+    COL("role", DG_TYPE_TEXT, false),
+    COL("site", DG_TYPE_TEXT, false),
+    COL("hired_on", DG_TYPE_DATE, false),
+};
+
+static const dg_column customer_cols[] = {
+    COL("customer_id", DG_TYPE_TEXT, true),
+    COL("name", DG_TYPE_TEXT, false),
+    COL("phone", DG_TYPE_TEXT, false),
+    COL("email", DG_TYPE_TEXT, false),
+    RANGE("birth_year", 1900, 2100),
+    ENUM("gender", false, genders),
+    RANGE("household_size", 1, 99),
+    COL("income_band", DG_TYPE_TEXT, false),
+    COL("education", DG_TYPE_TEXT, false),
+    COL("occupation", DG_TYPE_TEXT, false),
+    COL("region", DG_TYPE_TEXT, false),
+    COL("acquisition_channel", DG_TYPE_TEXT, false),
+    COL("acquired_on", DG_TYPE_DATE, false),
+    REF("staff_id", false, "staff"),
+    ENUM("customer_type", false, customer_types),
+    COL("credit_band", DG_TYPE_TEXT, false),
+    COL("consent_email", DG_TYPE_BOOL, false),
+    COL("consent_sms", DG_TYPE_BOOL, false),
+    COL("consent_phone", DG_TYPE_BOOL, false),
+};
+
+static const dg_column product_cols[] = {
+    COL("product_id", DG_TYPE_TEXT, true),
+    COL("name", DG_TYPE_TEXT, false),
+    COL("category", DG_TYPE_TEXT, false),
+    COL("brand", DG_TYPE_TEXT, false),
+    COL("private_label", DG_TYPE_BOOL, false),
+    COL("price", DG_TYPE_MONEY, false),
+};
+
+static const dg_column order_cols[] = {
+    COL("order_id", DG_TYPE_TEXT, true),
+    REF("customer_id", true, "customers"),
+    COL("ordered_at", DG_TYPE_TIMESTAMP, true),
+    COL("channel", DG_TYPE_TEXT, false),
+    COL("payment_method", DG_TYPE_TEXT, false),
+    COL("card_used", DG_TYPE_BOOL, false),
+    REF("staff_id", false, "staff"),
+    COL("site", DG_TYPE_TEXT, false),
+    RANGE("units", 0, 1000000000),
+    COL("total", DG_TYPE_MONEY, true),
+};
+
+static const dg_column order_line_cols[] = {
+    REF("order_id", true, "orders"),
+    RANGE("line_no", 1, 1000000),
+    REF("product_id", true, "products"),
+    RANGE("quantity", 0, 1000000000),
+    COL("unit_price", DG_TYPE_MONEY, false),
+    COL("amount", DG_TYPE_MONEY, true),
+};
+
+static const dg_column feedback_cols[] = {
+    COL("feedback_id", DG_TYPE_TEXT, true),
+    REF("customer_id", true, "customers"),
+    COL("received_at", DG_TYPE_TIMESTAMP, true),
+    COL("channel", DG_TYPE_TEXT, false),
+    ENUM("kind", true, feedback_kinds),
+    COL("text", DG_TYPE_TEXT, false),
+    RANGE("rating", 1, 5),
+    ENUM("status", false, feedback_statuses),
+    REF("staff_id", false, "staff"),
+};
+
+static const dg_column survey_cols[] = {
+    COL("response_id", DG_TYPE_TEXT, true),
+    REF("customer_id", true, "customers"),
+    COL("answered_on", DG_TYPE_DATE, true),
+    RANGE("nps", 0, 10),
+    RANGE("csat", 1, 5),
+    RANGE("repurchase_intent", 1, 5),
+    RANGE("recommend_intent", 1, 5),
+    RANGE("benefit_functional", 1, 5),
+    RANGE("benefit_emotional", 1, 5),
+    RANGE("benefit_social", 1, 5),
+    RANGE("cost_money", 1, 5),
+    RANGE("cost_time", 1, 5),
+    RANGE("cost_effort", 1, 5),
+    RANGE("cost_psychological", 1, 5),
+    COL("touchpoint", DG_TYPE_TEXT, false),
+};
+
+static const dg_column interaction_cols[] = {
+    COL("interaction_id", DG_TYPE_TEXT, true),
+    REF("customer_id", true, "customers"),
+    COL("occurred_at", DG_TYPE_TIMESTAMP, true),
+    COL("touchpoint", DG_TYPE_TEXT, true),
+    ENUM("kind", false, touchpoint_kinds),
+    REF("staff_id", false, "staff"),
+    RANGE("rating", 1, 5),
+    COL("note", DG_TYPE_TEXT, false),
+};
+
+static const dg_column referral_cols[] = {
+    REF("referrer_id", true, "customers"),
+    REF("referred_id", true, "customers"),
+    COL("referred_on", DG_TYPE_DATE, true),
+};
+
+static const dg_column partner_cols[] = {
+    COL("activity_id", DG_TYPE_TEXT, true),
+    REF("customer_id", true, "customers"),
+    ENUM("activity", true, partner_kinds),
+    COL("occurred_on", DG_TYPE_DATE, true),
+    COL("note", DG_TYPE_TEXT, false),
+};
+
+static const dg_entity staff = ENTITY("staff", "staff member", staff_cols, 1);
+static const dg_entity customers = ENTITY("customers", "customer", customer_cols, 1);
+static const dg_entity products = ENTITY("products", "product", product_cols, 1);
+static const dg_entity orders = ENTITY("orders", "order", order_cols, 1);
+static const dg_entity order_lines = ENTITY("order_lines", "order line", order_line_cols, 2);
+static const dg_entity feedback = ENTITY("feedback", "feedback", feedback_cols, 1);
+static const dg_entity surveys = ENTITY("surveys", "survey response", survey_cols, 1);
+static const dg_entity interactions = ENTITY("interactions", "touchpoint interaction",
+                                             interaction_cols, 1);
+static const dg_entity referrals = ENTITY("referrals", "referral", referral_cols, 2);
+static const dg_entity partner_activities = ENTITY("partner_activities", "partner activity",
+                                                   partner_cols, 1);
+
+static const dg_entity *const all[] = {
+    &staff, &customers, &products, &orders, &order_lines, &feedback, &surveys,
+    &interactions, &referrals, &partner_activities,
+};
+
+const dg_entity *const *dg_entity_all(size_t *n_entities)
+{
+    *n_entities = sizeof all / sizeof all[0];
+    return all;
+}
+
+const dg_entity *dg_entity_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(all[i]->name, name) == 0)
+            return all[i];
+    return NULL;
+}
+
+int dg_entity_column(const dg_entity *e, const char *name)
+{
+    for (size_t i = 0; i < e->n_columns; i++)
+        if (strcmp(e->columns[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *dg_type_name(dg_type type)
+{
+    switch (type) {
+    case DG_TYPE_TEXT:      return "text";
+    case DG_TYPE_INT:       return "integer";
+    case DG_TYPE_REAL:      return "number";
+    case DG_TYPE_DATE:      return "date";
+    case DG_TYPE_TIMESTAMP: return "timestamp";
+    case DG_TYPE_MONEY:     return "money";
+    case DG_TYPE_BOOL:      return "boolean";
+    case DG_TYPE_ENUM:      return "choice";
+    }
+    return "?";
+}

@@ -1,0 +1,367 @@
+/* Result tables (include/dangol/table.h). Rows are arrays of tagged cells grown geometrically;
+ * rendering computes display widths once per column. Display width counts East Asian wide
+ * characters (Hangul, CJK) as two terminal columns so Korean names line up. */
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dangol/csv.h"
+#include "dangol/error.h"
+#include "dangol/table.h"
+#include "dangol/text.h"
+
+typedef struct {
+    bool set;
+    union { int64_t i; double r; char *s; } u;
+} cell;
+
+typedef struct {
+    char *name;
+    dg_cell_type type;
+    int decimals;
+} column;
+
+struct dg_table {
+    char *title;
+    column *cols;
+    size_t n_cols, cap_cols;
+    cell *cells;              /* n_rows * n_cols, row-major */
+    size_t n_rows, cap_rows;
+};
+
+dg_table *dg_table_new(const char *title)
+{
+    dg_table *t = calloc(1, sizeof *t);
+    if (t && title && !(t->title = strdup(title))) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void dg_table_free(dg_table *t)
+{
+    if (!t)
+        return;
+    for (size_t r = 0; r < t->n_rows; r++)
+        for (size_t c = 0; c < t->n_cols; c++)
+            if (t->cols[c].type == DG_CELL_TEXT && t->cells[r * t->n_cols + c].set)
+                free(t->cells[r * t->n_cols + c].u.s);
+    for (size_t c = 0; c < t->n_cols; c++)
+        free(t->cols[c].name);
+    free(t->cols);
+    free(t->cells);
+    free(t->title);
+    free(t);
+}
+
+int dg_table_add_column(dg_table *t, const char *name, dg_cell_type type, int decimals)
+{
+    if (t->n_rows > 0)
+        return DG_EINVAL;
+    if (t->n_cols == t->cap_cols) {
+        size_t cap = t->cap_cols ? 2 * t->cap_cols : 8;
+        column *cols = realloc(t->cols, cap * sizeof *cols);
+        if (!cols)
+            return DG_ENOMEM;
+        t->cols = cols;
+        t->cap_cols = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy)
+        return DG_ENOMEM;
+    t->cols[t->n_cols++] = (column){ copy, type, decimals };
+    return 0;
+}
+
+int dg_table_add_row(dg_table *t)
+{
+    if (t->n_rows == t->cap_rows) {
+        size_t cap = t->cap_rows ? 2 * t->cap_rows : 16;
+        cell *cells = realloc(t->cells, cap * t->n_cols * sizeof *cells);
+        if (!cells)
+            return DG_ENOMEM;
+        t->cells = cells;
+        t->cap_rows = cap;
+    }
+    memset(t->cells + t->n_rows * t->n_cols, 0, t->n_cols * sizeof *t->cells);
+    t->n_rows++;
+    return 0;
+}
+
+static cell *last(dg_table *t, size_t col)
+{
+    return &t->cells[(t->n_rows - 1) * t->n_cols + col];
+}
+
+int dg_table_set_text(dg_table *t, size_t col, const char *text)
+{
+    cell *c = last(t, col);
+    if (c->set)
+        free(c->u.s);
+    c->set = false;
+    if (!text)
+        return 0;
+    if (!(c->u.s = strdup(text)))
+        return DG_ENOMEM;
+    c->set = true;
+    return 0;
+}
+
+void dg_table_set_int(dg_table *t, size_t col, int64_t value)
+{
+    *last(t, col) = (cell){ .set = true, .u.i = value };
+}
+
+void dg_table_set_real(dg_table *t, size_t col, double value)
+{
+    *last(t, col) = (cell){ .set = isfinite(value), .u.r = value };
+}
+
+size_t dg_table_rows(const dg_table *t) { return t->n_rows; }
+size_t dg_table_columns(const dg_table *t) { return t->n_cols; }
+
+int dg_format_parse(const char *name, dg_format *format)
+{
+    static const char *const names[] = { "table", "csv", "json" };
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *format = (dg_format)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* Groups the integer part of a plain decimal number with commas: "-1234567.5" -> "-1,234,567.5". */
+static void group_thousands(const char *plain, char *out, size_t cap)
+{
+    size_t len = strlen(plain), o = 0;
+    size_t start = (plain[0] == '-') ? 1 : 0;
+    const char *dot = strchr(plain, '.');
+    size_t int_end = dot ? (size_t)(dot - plain) : len;
+    for (size_t i = 0; i < len && o + 1 < cap; i++) {
+        if (i > start && i < int_end && (int_end - i) % 3 == 0 && o + 2 < cap)
+            out[o++] = ',';
+        out[o++] = plain[i];
+    }
+    out[o] = '\0';
+}
+
+/* Renders one cell as text; human adds thousands separators and percent signs. */
+static void cell_text(const column *col, const cell *c, bool human, char *buf, size_t cap)
+{
+    char plain[64];
+    buf[0] = '\0';
+    if (!c->set)
+        return;
+    switch (col->type) {
+    case DG_CELL_TEXT:
+        snprintf(buf, cap, "%s", c->u.s);
+        return;
+    case DG_CELL_DATE:
+        dg_date_format((int32_t)c->u.i, buf);
+        return;
+    case DG_CELL_INT:
+        snprintf(plain, sizeof plain, "%lld", (long long)c->u.i);
+        break;
+    case DG_CELL_MONEY:
+        dg_money_format(c->u.i, col->decimals, plain, sizeof plain);
+        break;
+    case DG_CELL_REAL:
+    case DG_CELL_PERCENT:
+        if (!human) {   /* machine formats keep precision and fractions stay fractions */
+            snprintf(buf, cap, "%.10g", c->u.r);
+            return;
+        }
+        snprintf(plain, sizeof plain, "%.*f", col->decimals,
+                 col->type == DG_CELL_PERCENT ? 100.0 * c->u.r : c->u.r);
+        break;
+    }
+    if (!human) {
+        snprintf(buf, cap, "%s", plain);
+        return;
+    }
+    group_thousands(plain, buf, cap);
+    if (col->type == DG_CELL_PERCENT && strlen(buf) + 1 < cap)
+        strcat(buf, "%");
+}
+
+/* Terminal columns taken by UTF-8 text: wide (2) for Hangul, CJK and full-width forms. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        int n;
+        if (*p < 0x80) { cp = *p; n = 1; }
+        else if ((*p & 0xE0) == 0xC0) { cp = *p & 0x1F; n = 2; }
+        else if ((*p & 0xF0) == 0xE0) { cp = *p & 0x0F; n = 3; }
+        else { cp = *p & 0x07; n = 4; }
+        for (int i = 1; i < n; i++) {
+            if ((p[i] & 0xC0) != 0x80) { n = i; break; }
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        p += n;
+        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6);
+        w += wide ? 2 : 1;
+    }
+    return w;
+}
+
+static bool right_aligned(dg_cell_type type)
+{
+    return type != DG_CELL_TEXT && type != DG_CELL_DATE;
+}
+
+static void pad(FILE *out, size_t n)
+{
+    while (n--)
+        fputc(' ', out);
+}
+
+static int write_aligned(const dg_table *t, FILE *out)
+{
+    size_t *width = calloc(t->n_cols ? t->n_cols : 1, sizeof *width);
+    if (!width)
+        return DG_ENOMEM;
+    char buf[512];
+    for (size_t c = 0; c < t->n_cols; c++) {
+        width[c] = display_width(t->cols[c].name);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            cell_text(&t->cols[c], &t->cells[r * t->n_cols + c], true, buf, sizeof buf);
+            size_t w = display_width(buf);
+            if (w > width[c])
+                width[c] = w;
+        }
+    }
+    if (t->title)
+        fprintf(out, "%s\n", t->title);
+    for (size_t c = 0; c < t->n_cols; c++) {
+        size_t w = display_width(t->cols[c].name);
+        if (c)
+            fputs("  ", out);
+        if (right_aligned(t->cols[c].type))
+            pad(out, width[c] - w);
+        fputs(t->cols[c].name, out);
+        if (!right_aligned(t->cols[c].type) && c + 1 < t->n_cols)
+            pad(out, width[c] - w);
+    }
+    fputc('\n', out);
+    for (size_t c = 0; c < t->n_cols; c++) {
+        if (c)
+            fputs("  ", out);
+        for (size_t i = 0; i < width[c]; i++)
+            fputc('-', out);
+    }
+    fputc('\n', out);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        for (size_t c = 0; c < t->n_cols; c++) {
+            cell_text(&t->cols[c], &t->cells[r * t->n_cols + c], true, buf, sizeof buf);
+            size_t w = display_width(buf);
+            if (c)
+                fputs("  ", out);
+            if (right_aligned(t->cols[c].type))
+                pad(out, width[c] - w);
+            fputs(buf, out);
+            if (!right_aligned(t->cols[c].type) && c + 1 < t->n_cols)
+                pad(out, width[c] - w);
+        }
+        fputc('\n', out);
+    }
+    free(width);
+    return ferror(out) ? DG_EIO : 0;
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':  fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (*p < 0x20)
+                fprintf(out, "\\u%04x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static int write_json(const dg_table *t, FILE *out)
+{
+    char buf[512];
+    fputs("{\"title\":", out);
+    if (t->title)
+        json_string(out, t->title);
+    else
+        fputs("null", out);
+    fputs(",\"columns\":[", out);
+    for (size_t c = 0; c < t->n_cols; c++) {
+        if (c)
+            fputc(',', out);
+        json_string(out, t->cols[c].name);
+    }
+    fputs("],\"rows\":[", out);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        fputs(r ? ",\n{" : "\n{", out);
+        for (size_t c = 0; c < t->n_cols; c++) {
+            const cell *cl = &t->cells[r * t->n_cols + c];
+            if (c)
+                fputc(',', out);
+            json_string(out, t->cols[c].name);
+            fputc(':', out);
+            if (!cl->set) {
+                fputs("null", out);
+                continue;
+            }
+            cell_text(&t->cols[c], cl, false, buf, sizeof buf);
+            if (t->cols[c].type == DG_CELL_TEXT || t->cols[c].type == DG_CELL_DATE)
+                json_string(out, buf);
+            else
+                fputs(buf, out);
+        }
+        fputc('}', out);
+    }
+    fputs("]}\n", out);
+    return ferror(out) ? DG_EIO : 0;
+}
+
+static int write_csv(const dg_table *t, FILE *out)
+{
+    char buf[512];
+    for (size_t c = 0; c < t->n_cols; c++)
+        dg_csv_write_field(out, t->cols[c].name, strlen(t->cols[c].name), c == 0, ',');
+    dg_csv_write_end(out);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        for (size_t c = 0; c < t->n_cols; c++) {
+            const cell *cl = &t->cells[r * t->n_cols + c];
+            if (t->cols[c].type == DG_CELL_TEXT && cl->set)
+                dg_csv_write_field(out, cl->u.s, strlen(cl->u.s), c == 0, ',');
+            else {
+                cell_text(&t->cols[c], cl, false, buf, sizeof buf);
+                dg_csv_write_field(out, buf, strlen(buf), c == 0, ',');
+            }
+        }
+        dg_csv_write_end(out);
+    }
+    return ferror(out) ? DG_EIO : 0;
+}
+
+int dg_table_write(const dg_table *t, FILE *out, dg_format format)
+{
+    switch (format) {
+    case DG_FORMAT_TABLE: return write_aligned(t, out);
+    case DG_FORMAT_CSV:   return write_csv(t, out);
+    case DG_FORMAT_JSON:  return write_json(t, out);
+    }
+    return DG_EINVAL;
+}

@@ -1,0 +1,93 @@
+/* Schema migrations. Each src/store/schema/NNNN_name.sql is compiled in (scripts/embed.sh) and
+ * applied in order, in one transaction per step that also sets PRAGMA user_version, so a store is
+ * always at a whole version: a newer binary upgrades an older store, an older binary refuses a
+ * newer store instead of guessing at tables it does not know. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dangol/store.h"
+#include "store/migrate.h"
+
+typedef struct {
+    int version;
+    const char *const *lines;   /* the .sql file, one string per line, NULL-terminated */
+} migration;
+
+static int exec(sqlite3 *db, const char *sql, dg_error *err);
+
+static const migration migrations[] = {
+#include "schema.inc"
+};
+
+#define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+int dg_store_schema_latest(void)
+{
+    return migrations[N_MIGRATIONS - 1].version;
+}
+
+/* Runs one migration's lines as a single script. */
+static int exec_lines(sqlite3 *db, const char *const *lines, dg_error *err)
+{
+    size_t len = 1;
+    for (size_t i = 0; lines[i]; i++)
+        len += strlen(lines[i]) + 1;
+    char *sql = malloc(len), *p = sql;
+    if (!sql)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    for (size_t i = 0; lines[i]; i++)
+        p += sprintf(p, "%s\n", lines[i]);
+    int rc = exec(db, sql, err);
+    free(sql);
+    return rc;
+}
+
+static int exec(sqlite3 *db, const char *sql, dg_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        dg_error_set(err, DG_ESTORE, "schema migration failed: %s", msg ? msg : "unknown error");
+        sqlite3_free(msg);
+        return DG_ESTORE;
+    }
+    return 0;
+}
+
+int dg__sqlite_migrate(sqlite3 *db, const char *path, int *version, dg_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    int current = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_ROW) {
+        sqlite3_finalize(stmt);
+        return dg_error_set(err, DG_ESTORE, "%s: not a dangol store (%s)", path, sqlite3_errmsg(db));
+    }
+    current = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+
+    if (current > dg_store_schema_latest())
+        return dg_error_set(err, DG_EVERSION,
+                            "%s: store schema version %d is newer than this dangol knows (%d); "
+                            "upgrade dangol to open it", path, current, dg_store_schema_latest());
+    for (size_t i = 0; i < N_MIGRATIONS; i++) {
+        if (migrations[i].version <= current)
+            continue;
+        char set_version[64];
+        snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d;", migrations[i].version);
+        int rc = exec(db, "BEGIN IMMEDIATE;", err);
+        if (rc == 0)
+            rc = exec_lines(db, migrations[i].lines, err);
+        if (rc == 0)
+            rc = exec(db, set_version, err);
+        if (rc == 0)
+            rc = exec(db, "COMMIT;", err);
+        if (rc != 0) {
+            sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
+            return rc;
+        }
+        current = migrations[i].version;
+    }
+    *version = current;
+    return 0;
+}

@@ -1,0 +1,13 @@
+/* Schema migrations of the SQLite store: the compiled-in list of src/store/schema/NNNN_*.sql. */
+#ifndef DANGOL_STORE_MIGRATE_H
+#define DANGOL_STORE_MIGRATE_H
+
+#include <sqlite3.h>
+
+#include "dangol/error.h"
+
+/* Brings db (inside no transaction) from its PRAGMA user_version to the latest schema, each step
+ * in its own transaction. A newer version than this build knows is refused with DG_EVERSION. */
+int dg__sqlite_migrate(sqlite3 *db, const char *path, int *version, dg_error *err);
+
+#endif
