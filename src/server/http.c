@@ -134,12 +134,15 @@ void dg_reply_failure(dg_response *res, const dg_error *err)
                                                             : dg_strerror(err->code));
 }
 
-void dg_reply_table(dg_response *res, const dg_table *table)
+/* One table (single) or a list of them as JSON. */
+static void reply_rendered(dg_response *res, const dg_table *single, dg_table *const *tables,
+                           size_t n)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
-    int rc = mem ? dg_table_write(table, mem, DG_FORMAT_JSON) : DG_ENOMEM;
+    int rc = !mem ? DG_ENOMEM : single ? dg_table_write(single, mem, DG_FORMAT_JSON)
+                                       : dg_tables_write(tables, n, mem, DG_FORMAT_JSON);
     if (mem && fclose(mem) != 0)
         rc = DG_ENOMEM;
     if (rc != 0) {
@@ -152,6 +155,16 @@ void dg_reply_table(dg_response *res, const dg_table *table)
     res->len = len;
     res->status = 200;
     res->content_type = "application/json; charset=utf-8";
+}
+
+void dg_reply_table(dg_response *res, const dg_table *table)
+{
+    reply_rendered(res, table, NULL, 0);
+}
+
+void dg_reply_tables(dg_response *res, dg_table *const *tables, size_t n)
+{
+    reply_rendered(res, NULL, tables, n);
 }
 
 const char *dg_request_query(const dg_request *req, const char *name)

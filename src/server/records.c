@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/customer.h"
 #include "dangol/text.h"
 #include "server/server.h"
 
@@ -439,6 +440,18 @@ void dg_api_customer_get(dg_request *req, dg_response *res)
         dg_reply_error(res, 404, "not_found", "no customer \"%s\"", req->params[0]);
     else
         dg_reply_json(res, 200, found);
+}
+
+void dg_api_customer_card(dg_request *req, dg_response *res)
+{
+    dg_card card = { 0 };
+    dg_error err;
+    dg_error_clear(&err);
+    if (dg_card_build(req->store, req->params[0], &card, &err) != 0)
+        dg_reply_failure(res, &err);
+    else
+        dg_reply_tables(res, card.sections, card.n_sections);
+    dg_card_free(&card);
 }
 
 void dg_api_customer_put(dg_request *req, dg_response *res)

@@ -39,6 +39,9 @@ static const dg_route routes[] = {
     { "PATCH", "/api/customers/{customer_id}", dg_api_customer_patch, "customers",
       "change some fields of a customer (null empties a field)", NULL, "customers", "record",
       true },
+    { "GET", "/api/customers/{customer_id}/card", dg_api_customer_card, "customers",
+      "the customer card (as `dangol customer show`): profile, guidance, order summary, recent "
+      "orders and feedback, as a list of titled tables", NULL, NULL, "tables", false },
     { "GET", "/api/customers/{customer_id}/orders", dg_api_orders_list, "orders",
       "a customer's orders, newest first", page_params, NULL, "page", false },
     { "POST", "/api/customers/{customer_id}/orders", dg_api_orders_create, "orders",
@@ -230,6 +233,8 @@ static json_t *operation(const dg_route *r)
         result = ref("Page");
     else if (strcmp(r->returns, "table") == 0)
         result = ref("Table");
+    else if (strcmp(r->returns, "tables") == 0)
+        result = json_pack("{s:s,s:o}", "type", "array", "items", ref("Table"));
     else
         result = json_pack("{s:s}", "type", "object");
     bool creates = strcmp(r->method, "POST") == 0;

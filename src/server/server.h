@@ -107,6 +107,8 @@ void dg_reply_error(dg_response *res, unsigned status, const char *code, const c
 void dg_reply_failure(dg_response *res, const dg_error *err);
 /* A result table as JSON (dg_table_write's shape). */
 void dg_reply_table(dg_response *res, const dg_table *table);
+/* Several result tables as one JSON array. */
+void dg_reply_tables(dg_response *res, dg_table *const *tables, size_t n);
 
 /* ---- route handlers ----------------------------------------------------------------------- */
 
@@ -120,6 +122,7 @@ void dg_api_customers_create(dg_request *req, dg_response *res);
 void dg_api_customer_get(dg_request *req, dg_response *res);
 void dg_api_customer_put(dg_request *req, dg_response *res);
 void dg_api_customer_patch(dg_request *req, dg_response *res);
+void dg_api_customer_card(dg_request *req, dg_response *res);
 void dg_api_orders_list(dg_request *req, dg_response *res);
 void dg_api_orders_create(dg_request *req, dg_response *res);
 void dg_api_feedback_list(dg_request *req, dg_response *res);
