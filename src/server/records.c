@@ -1,8 +1,8 @@
 /* Record routes: customers (list/search, get, create, replace, patch) and each customer's orders
  * and feedback (list, create). A JSON body is read against the entity catalog exactly as an
- * imported CSV row is: every value goes through the text.h parser of its column type (a JSON
- * number or boolean is first written as the text a CSV would hold), then the catalog's range,
- * enum and required rules; unknown fields are refused, not dropped. */
+ * imported CSV row is: every value goes through dg_value_parse, as import's fields do (a JSON
+ * number or boolean is first written as the text a CSV would hold), then the required rule;
+ * unknown fields are refused, not dropped. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,61 +93,12 @@ static int parse_field(const dg_column *col, json_t *v, int minor_digits, dg_val
                             col->type == DG_TYPE_BOOL ? "boolean" : "number or string");
     }
 
-    dg_error why;
-    dg_error_clear(&why);
-    int rc = 0, flag = 0;
-    int32_t day = 0;
-    switch (col->type) {
-    case DG_TYPE_TEXT:
-        out->u.s = s;
-        break;
-    case DG_TYPE_ENUM: {
-        bool known = false;
-        for (const char *const *e = col->enum_values; *e && !known; e++)
-            known = strcmp(*e, s) == 0;
-        if (!known) {
-            char valid[256] = "";
-            for (const char *const *e = col->enum_values; *e; e++)
-                snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s",
-                         e == col->enum_values ? "" : ", ", *e);
-            return dg_error_set(err, DG_EINVAL, "field \"%s\": \"%s\" is not one of: %s",
-                                col->name, s, valid);
-        }
-        out->u.s = s;
-        break;
-    }
-    case DG_TYPE_INT:
-        rc = dg_int_parse(s, len, &out->u.i, &why);
-        if (rc == 0 && col->min <= col->max && (out->u.i < col->min || out->u.i > col->max))
-            return dg_error_set(err, DG_ERANGE, "field \"%s\": %lld is outside %lld..%lld",
-                                col->name, (long long)out->u.i, (long long)col->min,
-                                (long long)col->max);
-        break;
-    case DG_TYPE_REAL:
-        rc = dg_real_parse(s, len, &out->u.r, &why);
-        break;
-    case DG_TYPE_DATE:
-        rc = dg_date_parse(s, len, &day, &why);
-        out->u.i = day;
-        break;
-    case DG_TYPE_TIMESTAMP:
-        rc = dg_timestamp_parse(s, len, &out->u.i, &why);
-        break;
-    case DG_TYPE_MONEY:
-        rc = dg_money_parse(s, len, minor_digits, &out->u.i, &why);
-        break;
-    case DG_TYPE_BOOL:
-        rc = dg_bool_parse(s, len, &flag, &why);
-        out->u.i = flag;
-        break;
-    }
-    if (rc != 0)
-        return dg_error_set(err, rc, "field \"%s\": %s", col->name, why.message);
-    out->is_null = false;
-    return 0;
+    int rc = dg_value_parse(col, s, len, minor_digits, out, err);
+    if (rc != 0 || !out->is_null)
+        return rc;
 empty:
     if (col->required)
-        return dg_error_set(err, DG_EINVAL, "field \"%s\" is required", col->name);
+        return dg_error_set(err, DG_EINVAL, "%s is required but empty", col->name);
     return 0;
 }
 
