@@ -195,7 +195,7 @@ async function renderOverview(view) {
       { type: 'value', splitLine: { show: false } }],
     series: [
       { name: 'NPS', type: 'line', data: rows.map(r => r.nps == null ? null : +r.nps.toFixed(1)), smooth: true, color: PALETTE[0],
-        markLine: { silent: true, symbol: 'none', data: [{ yAxis: 0 }], lineStyle: { color: '#8c96a8', type: 'dashed' } } },
+        markLine: { silent: true, symbol: 'none', label: { show: false }, data: [{ yAxis: 0 }], lineStyle: { color: '#8c96a8', type: 'dashed' } } },
       { name: t('answers'), type: 'bar', yAxisIndex: 1, data: rows.map(r => r.nps_answers), barMaxWidth: 18, color: '#c9d6f3' },
     ],
   });
@@ -264,7 +264,7 @@ async function renderCustomer(view, params, id) {
   const right = [];
   if (summary && summary.rows.length) {
     const s = summary.rows[0];
-    right.push(h('div', { class: 'grid kpis', style: 'margin-bottom:0' },
+    right.push(h('div', { class: 'grid kpis four', style: 'margin-bottom:0' },
       h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('orders')), h('div', { class: 'value' }, fmtInt(s.orders))),
       h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('revenue')), h('div', { class: 'value' }, fmtMoney(s.revenue))),
       h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('average order')), h('div', { class: 'value' }, fmtMoney(s['average order']))),
@@ -278,12 +278,12 @@ async function renderCustomer(view, params, id) {
   view.replaceChildren(h('a', { class: 'back', href: '#/customers' }, t('back_to_customers')),
     h('div', { class: 'grid', style: 'grid-template-columns: minmax(300px, 1fr) 2fr; align-items: start' },
       h('div', { class: 'grid' }, left), h('div', { class: 'grid' }, right)));
-  const points = orders.items.slice().reverse().map(o => [fmtDate(o.ordered_at), o.total]);
+  const points = orders.items.slice().reverse();
   mountChart(history, {
     tooltip: { trigger: 'axis', valueFormatter: fmtMoney },
-    xAxis: { type: 'time' },
+    xAxis: { type: 'category', data: points.map(o => fmtDate(o.ordered_at)) },
     yAxis: { type: 'value', axisLabel: { formatter: fmtCompact } },
-    series: [{ name: t('revenue'), type: 'bar', data: points, barMaxWidth: 10, color: PALETTE[0] }],
+    series: [{ name: t('revenue'), type: 'bar', data: points.map(o => o.total), barMaxWidth: 24, color: PALETTE[0], itemStyle: { borderRadius: [3, 3, 0, 0] } }],
   });
 }
 
@@ -298,6 +298,11 @@ function renderNav(current) {
 
 function applyLanguage() {
   document.documentElement.lang = LANG;
+  if (state.store) {
+    const count = name => (state.store.entities.find(e => e.entity === name) || {}).records || 0;
+    document.getElementById('store-info').textContent =
+      `${t('kpi_customers')} ${fmtInt(count('customers'))} · ${t('orders')} ${fmtInt(count('orders'))} · ${state.store.currency}`;
+  }
   document.querySelectorAll('[data-i18n]').forEach(el => { el.textContent = t(el.dataset.i18n); });
   document.querySelectorAll('.lang button').forEach(b => b.classList.toggle('on', b.dataset.lang === LANG));
 }
@@ -331,9 +336,6 @@ async function start() {
   const [doc, stats] = await Promise.all([api('/api/openapi.json'), api('/api/stats')]);
   state.routes = new Set(Object.keys(doc.paths));
   state.store = stats;
-  const count = name => (stats.entities.find(e => e.entity === name) || {}).records || 0;
-  document.getElementById('store-info').textContent =
-    `${fmtInt(count('customers'))} customers · ${fmtInt(count('orders'))} orders · ${stats.currency}`;
   const asOf = document.getElementById('as-of');
   asOf.addEventListener('change', () => { state.asOf = asOf.value; route(); });
   document.querySelectorAll('.lang button').forEach(b => b.addEventListener('click', () => {

@@ -3,6 +3,7 @@
  * result table. */
 #include <string.h>
 
+#include "dangol/cube.h"
 #include "dangol/frame.h"
 #include "dangol/kpi.h"
 #include "dangol/text.h"
@@ -50,5 +51,27 @@ void dg_api_kpi(dg_request *req, dg_response *res)
     dg_error_clear(&err);
     int rc = dg_kpi_monthly(frame, (int)months, &table, &err);
     dg_frame_free(frame);
+    reply_result(res, rc, table, &err);
+}
+
+/* The cube's query vocabulary, passed as-is to dg_cube_store_query (the call `dangol cube` makes). */
+void dg_api_cube(dg_request *req, dg_response *res)
+{
+    static const char *const keys[] = { "rows", "cols", "measure", "where", "totals", "top",
+                                        "sort", "as_of" };
+    const char *params[2 * (sizeof keys / sizeof keys[0]) + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *value = dg_request_query(req, keys[i]);
+        if (value) {
+            params[n++] = keys[i];
+            params[n++] = value;
+        }
+    }
+    params[n] = NULL;
+    dg_table *table = NULL;
+    dg_error err;
+    dg_error_clear(&err);
+    int rc = dg_cube_store_query(req->store, params, &table, &err);
     reply_result(res, rc, table, &err);
 }
