@@ -18,6 +18,7 @@
 #define MAX_COLUMNS 64          /* catalog columns per entity */
 #define MAX_FILE_COLUMNS 1024   /* columns a file may have */
 #define PROGRESS_EVERY 65536
+#define BULK_PROBE 8192          /* rows read before the size of the import is estimated */
 
 typedef struct importer {
     dg_store *store;
@@ -564,6 +565,12 @@ static int import_csv(importer *im, const char *path, dg_error *err)
             continue;
         }
         r->rows_read++;
+        if (r->rows_read == BULK_PROBE) {   /* a big file: let the store defer its indexes */
+            double f = dg_csv_progress(im->csv);
+            int64_t expected = f > 0 ? (int64_t)((double)r->rows_read / f / im->file_share) : 0;
+            if ((rc = dg_store_bulk_begin(im->store, im->e, expected, err)) != 0)
+                return rc;
+        }
         if (im->opt->progress && r->rows_read % PROGRESS_EVERY == 0) {
             double f = dg_csv_progress(im->csv);
             im->opt->progress(im->opt->progress_ctx,
