@@ -40,7 +40,8 @@ deps:
 
 $(OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # Schema migrations are compiled in, so the binary carries every version it can upgrade from.
 $(OUT)/gen/schema.inc: $(SCHEMA) scripts/embed.sh

@@ -42,4 +42,7 @@ int dg_format_parse(const char *name, dg_format *format);
 /* Renders the table. JSON is {"title":..., "columns":[...], "rows":[{...}, ...]}. */
 int dg_table_write(const dg_table *table, FILE *out, dg_format format);
 
+/* Renders several tables as one document: blank-line separated (table, csv) or a JSON array. */
+int dg_tables_write(dg_table *const *tables, size_t n, FILE *out, dg_format format);
+
 #endif

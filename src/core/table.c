@@ -365,3 +365,21 @@ int dg_table_write(const dg_table *t, FILE *out, dg_format format)
     }
     return DG_EINVAL;
 }
+
+int dg_tables_write(dg_table *const *tables, size_t n, FILE *out, dg_format format)
+{
+    if (format == DG_FORMAT_JSON)
+        fputs("[\n", out);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs(format == DG_FORMAT_JSON ? ",\n" : "\n", out);
+        if (format == DG_FORMAT_CSV && tables[i]->title)
+            fprintf(out, "# %s\n", tables[i]->title);
+        int rc = dg_table_write(tables[i], out, format);
+        if (rc != 0)
+            return rc;
+    }
+    if (format == DG_FORMAT_JSON)
+        fputs("]\n", out);
+    return ferror(out) ? DG_EIO : 0;
+}

@@ -1,0 +1,29 @@
+/* The customer card: everything a front-line employee needs about one customer on one screen —
+ * profile, consultation guidance for the customer's type, order summary, recent orders and
+ * recent feedback. Returned as titled result tables so the CLI and the HTTP API show the same. */
+#ifndef DANGOL_CUSTOMER_H
+#define DANGOL_CUSTOMER_H
+
+#include <stddef.h>
+
+#include "dangol/error.h"
+#include "dangol/store.h"
+#include "dangol/table.h"
+
+typedef struct dg_card {
+    dg_table **sections;   /* titled tables, in display order */
+    size_t n_sections;
+} dg_card;
+
+/* Builds the card of customer id; DG_ENOTFOUND if there is none. Caller frees with dg_card_free. */
+int dg_card_build(dg_store *store, const char *customer_id, dg_card *card, dg_error *err);
+
+/* Appends a section (the card takes ownership, also on failure). */
+int dg_card_add(dg_card *card, dg_table *section);
+
+void dg_card_free(dg_card *card);  /* frees the sections; the dg_card itself is the caller's */
+
+/* Consultation guidance for a customer type of the catalog ("careful", ...), or NULL. */
+const char *dg_customer_type_guidance(const char *type);
+
+#endif

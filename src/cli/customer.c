@@ -1,0 +1,42 @@
+/* `dangol customer show ID`: the customer card. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "dangol/customer.h"
+
+static int show(dg_cli *cli, const char *id)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    dg_store *store = dg_cli_open_store(cli, DG_STORE_READONLY);
+    if (!store)
+        return DG_EXIT_NOTFOUND;
+    dg_card card;
+    int rc = dg_card_build(store, id, &card, &err);
+    dg_store_close(store);
+    if (rc != 0)
+        return dg_cli_fail(cli, &err);
+    rc = dg_tables_write(card.sections, card.n_sections, stdout, cli->format);
+    dg_card_free(&card);
+    return rc == 0 && fflush(stdout) == 0 ? DG_EXIT_OK : DG_EXIT_FAILURE;
+}
+
+static int run(dg_cli *cli, int argc, char **argv)
+{
+    if (argc < 2)
+        return dg_cli_usage_error(cli, "missing subcommand; valid: show");
+    if (strcmp(argv[1], "show") != 0)
+        return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: show", argv[1]);
+    if (argc != 3)
+        return dg_cli_usage_error(cli, "show takes one customer id");
+    return show(cli, argv[2]);
+}
+
+DG_CLI_COMMAND(customer) = {
+    "customer", "show a customer's card",
+    "usage: dangol [--db PATH] [--format table|csv|json] customer show ID\n\n"
+    "Prints the customer card: profile, consultation guidance for the customer's type, order\n"
+    "summary, the latest orders and the latest feedback. Exits 3 if there is no such customer.\n",
+    run,
+};

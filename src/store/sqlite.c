@@ -1,0 +1,627 @@
+/* The embedded store: one SQLite file in WAL mode with foreign keys on. All SQL of dangol's
+ * embedded backend lives here and in schema/. Statements are generated once per entity from
+ * the catalog (include/dangol/entity.h) and cached; identifiers come only from the catalog and
+ * every user value is bound as a parameter, so nothing a user types is ever executed as SQL.
+ * References (an order's customer_id, ...) are checked before the write so the error can name the
+ * column and value; SQLite's own foreign keys stay on as the last line of defence. */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "dangol/currency.h"
+#include "dangol/store.h"
+#include "store/migrate.h"
+
+#define MAX_ENTITIES 16
+#define MAX_COLUMNS 32
+#define SQL_MAX 4096
+
+struct dg_store {
+    sqlite3 *db;
+    char *path;
+    int version;
+    bool readonly;
+    bool in_transaction;
+    const dg_entity *const *entities;
+    size_t n_entities;
+    sqlite3_stmt *put[MAX_ENTITIES];         /* upsert per entity */
+    sqlite3_stmt *exists[MAX_ENTITIES];      /* key lookup per entity (single-column keys) */
+    char *last_found[MAX_ENTITIES];          /* last key seen to exist: orders come in runs */
+};
+
+static int store_error(dg_store *s, dg_error *err, const char *what)
+{
+    return dg_error_set(err, DG_ESTORE, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static int entity_index(const dg_store *s, const dg_entity *e)
+{
+    for (size_t i = 0; i < s->n_entities; i++)
+        if (s->entities[i] == e)
+            return (int)i;
+    return -1;
+}
+
+static int exec(dg_store *s, const char *sql, dg_error *err)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store_error(s, err, sql);
+    return 0;
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* A file that is a SQLite database but not ours (tables, no user_version) is refused. */
+static int check_foreign(dg_store *s, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                           "(SELECT count(*) FROM sqlite_master)", -1, &st, NULL) != SQLITE_OK)
+        return dg_error_set(err, DG_ESTORE, "%s: not a dangol store (%s)", s->path,
+                            sqlite3_errmsg(s->db));
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = dg_error_set(err, DG_ESTORE, "%s: not a dangol store (%s)", s->path,
+                          sqlite3_errmsg(s->db));
+    else if (sqlite3_column_int(st, 0) == 0 && sqlite3_column_int(st, 1) > 0)
+        rc = dg_error_set(err, DG_ESTORE, "%s: is a SQLite database but not a dangol store",
+                          s->path);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int dg_store_open(dg_store **out, const char *path, unsigned flags, dg_error *err)
+{
+    dg_store *s = NULL;
+    int rc = 0;
+    *out = NULL;
+    if (!(flags & DG_STORE_CREATE) && !file_exists(path))
+        return dg_error_set(err, DG_ENOTFOUND,
+                            "no store at %s; create one with `dangol init` or choose another "
+                            "with --db", path);
+    if (!(s = calloc(1, sizeof *s)) || !(s->path = strdup(path))) {
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    s->readonly = flags & DG_STORE_READONLY;
+    s->entities = dg_entity_all(&s->n_entities);
+    assert(s->n_entities <= MAX_ENTITIES);
+    int open_flags = s->readonly ? SQLITE_OPEN_READONLY
+                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &s->db, open_flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        rc = dg_error_set(err, DG_ESTORE, "%s: cannot open the store: %s", path,
+                          s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto cleanup;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_extended_result_codes(s->db, 1);
+    if ((rc = check_foreign(s, err)) != 0)
+        goto cleanup;
+    if (!s->readonly && (rc = exec(s, "PRAGMA journal_mode = WAL", err)) != 0)
+        goto cleanup;
+    if ((rc = exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+                      "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY", err)) != 0)
+        goto cleanup;
+    if (s->readonly) {
+        sqlite3_stmt *st = NULL;
+        sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+        s->version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+        sqlite3_finalize(st);
+        if (s->version != dg_store_schema_latest()) {
+            rc = dg_error_set(err, s->version > dg_store_schema_latest() ? DG_EVERSION : DG_ESTORE,
+                              "%s: store schema version %d, this dangol needs %d; open it once "
+                              "read-write to upgrade", path, s->version, dg_store_schema_latest());
+            goto cleanup;
+        }
+    } else if ((rc = dg__sqlite_migrate(s->db, path, &s->version, err)) != 0) {
+        goto cleanup;
+    }
+    *out = s;
+    return 0;
+cleanup:
+    dg_store_close(s);
+    return rc;
+}
+
+void dg_store_close(dg_store *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < MAX_ENTITIES; i++) {
+        sqlite3_finalize(s->put[i]);
+        sqlite3_finalize(s->exists[i]);
+        free(s->last_found[i]);
+    }
+    if (s->in_transaction)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+int dg_store_schema_version(const dg_store *s)
+{
+    return s->version;
+}
+
+int dg_store_setting_get(dg_store *s, const char *key, char *buf, size_t cap, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM settings WHERE key = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return store_error(s, err, "reading settings");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        snprintf(buf, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+        rc = 0;
+    } else if (step == SQLITE_DONE) {
+        rc = dg_error_set(err, DG_ENOTFOUND, "setting \"%s\" is not set", key);
+    } else {
+        rc = store_error(s, err, "reading settings");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int dg_store_setting_set(dg_store *s, const char *key, const char *value, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (s->readonly)
+        return dg_error_set(err, DG_EINVAL, "%s: the store is open read-only", s->path);
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO settings (key, value) VALUES (?, ?) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_error(s, err, "writing settings");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_error(s, err, "writing settings");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int dg_store_currency(dg_store *s, char code[4], int *minor_digits, dg_error *err)
+{
+    char buf[16];
+    int rc = dg_store_setting_get(s, "currency", buf, sizeof buf, err);
+    if (rc == DG_ENOTFOUND) {
+        snprintf(buf, sizeof buf, "KRW");   /* the default of a store created without one */
+        dg_error_clear(err);
+    } else if (rc != 0) {
+        return rc;
+    }
+    int digits = dg_currency_minor_digits(buf);
+    if (digits < 0)
+        return dg_error_set(err, DG_ESTORE, "%s: unknown store currency \"%s\"", s->path, buf);
+    snprintf(code, 4, "%s", buf);
+    *minor_digits = digits;
+    return 0;
+}
+
+static void forget_found_keys(dg_store *s)
+{
+    for (size_t i = 0; i < MAX_ENTITIES; i++) {
+        free(s->last_found[i]);
+        s->last_found[i] = NULL;
+    }
+}
+
+int dg_store_begin(dg_store *s, dg_error *err)
+{
+    assert(!s->in_transaction);
+    int rc = exec(s, "BEGIN IMMEDIATE", err);
+    s->in_transaction = rc == 0;
+    return rc;
+}
+
+int dg_store_commit(dg_store *s, dg_error *err)
+{
+    assert(s->in_transaction);
+    int rc = exec(s, "COMMIT", err);
+    if (rc != 0)
+        dg_store_rollback(s);
+    s->in_transaction = false;
+    return rc;
+}
+
+void dg_store_rollback(dg_store *s)
+{
+    if (s->in_transaction)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_transaction = false;
+    forget_found_keys(s);   /* keys written in the rolled-back transaction are gone */
+}
+
+/* Appends the entity's column names from column `from` on, comma-separated; with assign, each
+ * as "name = excluded.name" (the SET list of an upsert). */
+static void append_columns(char *sql, const dg_entity *e, size_t from, bool assign)
+{
+    size_t len = strlen(sql);
+    for (size_t c = from; c < e->n_columns; c++) {
+        const char *name = e->columns[c].name;
+        len += (size_t)snprintf(sql + len, SQL_MAX - len, "%s%s", c > from ? ", " : "", name);
+        if (assign)
+            len += (size_t)snprintf(sql + len, SQL_MAX - len, " = excluded.%s", name);
+    }
+}
+
+static int prepare(dg_store *s, const char *sql, sqlite3_stmt **st, dg_error *err)
+{
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+        return store_error(s, err, "preparing a statement");
+    return 0;
+}
+
+/* INSERT ... ON CONFLICT (natural key) DO UPDATE SET every other column. */
+static int put_statement(dg_store *s, const dg_entity *e, int ei, dg_error *err)
+{
+    if (s->put[ei])
+        return 0;
+    char sql[SQL_MAX];
+    snprintf(sql, sizeof sql, "INSERT INTO %s (", e->name);
+    append_columns(sql, e, 0, false);
+    strcat(sql, ") VALUES (");
+    for (size_t c = 0; c < e->n_columns; c++)
+        strcat(sql, c ? ", ?" : "?");
+    strcat(sql, ") ON CONFLICT (");
+    for (size_t c = 0; c < e->n_key; c++) {
+        strcat(sql, c ? ", " : "");
+        strcat(sql, e->columns[c].name);
+    }
+    strcat(sql, ") DO UPDATE SET ");
+    append_columns(sql, e, e->n_key, true);
+    return prepare(s, sql, &s->put[ei], err);
+}
+
+static int exists_statement(dg_store *s, const dg_entity *e, int ei, dg_error *err)
+{
+    if (s->exists[ei])
+        return 0;
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s = ?", e->name, e->columns[0].name);
+    return prepare(s, sql, &s->exists[ei], err);
+}
+
+/* Does the record of e with this single-column key exist? Remembers the last hit. */
+static int key_exists(dg_store *s, const dg_entity *e, const char *key, bool *found, dg_error *err)
+{
+    int ei = entity_index(s, e);
+    assert(ei >= 0 && e->n_key == 1);
+    if (s->last_found[ei] && strcmp(s->last_found[ei], key) == 0) {
+        *found = true;
+        return 0;
+    }
+    int rc = exists_statement(s, e, ei, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_stmt *st = s->exists[ei];
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return store_error(s, err, "looking up a key");
+    *found = step == SQLITE_ROW;
+    if (*found) {
+        free(s->last_found[ei]);
+        s->last_found[ei] = strdup(key);   /* a failed copy only loses the shortcut */
+    }
+    return 0;
+}
+
+static void bind_value(sqlite3_stmt *st, int i, const dg_column *col, const dg_value *v)
+{
+    if (v->is_null) {
+        sqlite3_bind_null(st, i);
+        return;
+    }
+    switch (col->type) {
+    case DG_TYPE_TEXT:
+    case DG_TYPE_ENUM:
+        sqlite3_bind_text(st, i, v->u.s, -1, SQLITE_STATIC);
+        break;
+    case DG_TYPE_REAL:
+        sqlite3_bind_double(st, i, v->u.r);
+        break;
+    case DG_TYPE_INT:
+    case DG_TYPE_DATE:
+    case DG_TYPE_TIMESTAMP:
+    case DG_TYPE_MONEY:
+    case DG_TYPE_BOOL:
+        sqlite3_bind_int64(st, i, v->u.i);
+        break;
+    }
+}
+
+/* Checks every reference of the row; on failure err->column is the catalog column index + 1. */
+static int check_references(dg_store *s, const dg_entity *e, const dg_value *row, dg_error *err)
+{
+    for (size_t c = 0; c < e->n_columns; c++) {
+        const dg_column *col = &e->columns[c];
+        if (!col->references || row[c].is_null)
+            continue;
+        const dg_entity *target = dg_entity_find(col->references);
+        bool found = false;
+        int rc = key_exists(s, target, row[c].u.s, &found, err);
+        if (rc != 0)
+            return rc;
+        if (!found) {
+            dg_error_set(err, DG_ENOTFOUND, "%s \"%s\" is not a known %s", col->name,
+                         row[c].u.s, target->label);
+            if (err)
+                err->column = (long)c + 1;
+            return DG_ENOTFOUND;
+        }
+    }
+    return 0;
+}
+
+static int writable(const dg_store *s, dg_error *err)
+{
+    if (s->readonly)
+        return dg_error_set(err, DG_EINVAL, "%s: the store is open read-only", s->path);
+    return 0;
+}
+
+int dg_store_put(dg_store *s, const dg_entity *e, const dg_value *row, dg_error *err)
+{
+    int ei = entity_index(s, e), rc;
+    assert(ei >= 0);
+    if ((rc = writable(s, err)) != 0 || (rc = check_references(s, e, row, err)) != 0 ||
+        (rc = put_statement(s, e, ei, err)) != 0)
+        return rc;
+    sqlite3_stmt *st = s->put[ei];
+    for (size_t c = 0; c < e->n_columns; c++)
+        bind_value(st, (int)c + 1, &e->columns[c], &row[c]);
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE)
+        return dg_error_set(err, DG_ESTORE, "%s: cannot write %s \"%s\": %s", s->path, e->label,
+                            row[0].is_null ? "" : row[0].u.s, sqlite3_errmsg(s->db));
+    return 0;
+}
+
+int dg_store_ensure(dg_store *s, const dg_entity *e, const char *key, dg_error *err)
+{
+    bool found = false;
+    int rc = writable(s, err);
+    if (rc == 0)
+        rc = key_exists(s, e, key, &found, err);
+    if (rc != 0 || found)
+        return rc;
+    dg_value row[MAX_COLUMNS];
+    assert(e->n_columns <= MAX_COLUMNS);
+    for (size_t c = 0; c < e->n_columns; c++)
+        row[c] = (dg_value){ .is_null = true };
+    row[0] = (dg_value){ .u.s = key };
+    return dg_store_put(s, e, row, err);
+}
+
+/* Appends "a = ? AND b = ?" over the natural key. */
+static void key_condition(char *sql, const dg_entity *e)
+{
+    for (size_t c = 0; c < e->n_key; c++) {
+        strcat(sql, c ? " AND " : "");
+        strcat(sql, e->columns[c].name);
+        strcat(sql, " = ?");
+    }
+}
+
+int dg_store_delete(dg_store *s, const dg_entity *e, const dg_value *key_row, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    char sql[512];
+    int rc = writable(s, err);
+    if (rc != 0)
+        return rc;
+    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE ", e->name);
+    key_condition(sql, e);
+    if ((rc = prepare(s, sql, &st, err)) != 0)
+        return rc;
+    for (size_t c = 0; c < e->n_key; c++)
+        bind_value(st, (int)c + 1, &e->columns[c], &key_row[c]);
+    int step = sqlite3_step(st);
+    if (step != SQLITE_DONE)
+        rc = dg_error_set(err, step == SQLITE_CONSTRAINT_FOREIGNKEY ? DG_EEXIST : DG_ESTORE,
+                          "cannot delete %s \"%s\": %s", e->label, key_row[0].u.s,
+                          step == SQLITE_CONSTRAINT_FOREIGNKEY
+                              ? "other records refer to it" : sqlite3_errmsg(s->db));
+    else if (sqlite3_changes(s->db) == 0)
+        rc = dg_error_set(err, DG_ENOTFOUND, "no %s \"%s\"", e->label, key_row[0].u.s);
+    sqlite3_finalize(st);
+    forget_found_keys(s);
+    return rc;
+}
+
+/* The entity's time column: its first date or timestamp column, or -1. */
+static int time_column(const dg_entity *e)
+{
+    for (size_t c = 0; c < e->n_columns; c++)
+        if (e->columns[c].type == DG_TYPE_DATE || e->columns[c].type == DG_TYPE_TIMESTAMP)
+            return (int)c;
+    return -1;
+}
+
+/* Copies text into out with LIKE's wildcards escaped by '\', wrapped in % ... %. */
+static void like_pattern(const char *text, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[o++] = '%';
+    for (const char *p = text; *p && o + 3 < cap; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            out[o++] = '\\';
+        out[o++] = *p;
+    }
+    out[o++] = '%';
+    out[o] = '\0';
+}
+
+static void read_row(sqlite3_stmt *st, const dg_entity *e, dg_value *row)
+{
+    for (size_t c = 0; c < e->n_columns; c++) {
+        int t = sqlite3_column_type(st, (int)c);
+        if (t == SQLITE_NULL) {
+            row[c] = (dg_value){ .is_null = true };
+            continue;
+        }
+        switch (e->columns[c].type) {
+        case DG_TYPE_TEXT:
+        case DG_TYPE_ENUM:
+            row[c] = (dg_value){ .u.s = (const char *)sqlite3_column_text(st, (int)c) };
+            break;
+        case DG_TYPE_REAL:
+            row[c] = (dg_value){ .u.r = sqlite3_column_double(st, (int)c) };
+            break;
+        default:
+            row[c] = (dg_value){ .u.i = sqlite3_column_int64(st, (int)c) };
+            break;
+        }
+    }
+}
+
+int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
+                  dg_row_fn fn, void *ctx, dg_error *err)
+{
+    static const dg_scan_filter everything = { 0 };
+    char sql[SQL_MAX], pattern[512];
+    sqlite3_stmt *st = NULL;
+    dg_value row[MAX_COLUMNS];
+    int rc = 0, param = 0;
+    const char *where = " WHERE ";
+    if (!filter)
+        filter = &everything;
+    assert(e->n_columns <= MAX_COLUMNS);
+
+    snprintf(sql, sizeof sql, "SELECT ");
+    append_columns(sql, e, 0, false);
+    strcat(sql, " FROM ");
+    strcat(sql, e->name);
+    if (filter->key) {
+        strcat(sql, where);
+        strcat(sql, e->columns[0].name);
+        strcat(sql, " = ?");
+        where = " AND ";
+    }
+    int customer_col = dg_entity_column(e, "customer_id");
+    if (filter->customer_id) {
+        if (customer_col < 0)
+            return dg_error_set(err, DG_EINVAL, "%s have no customer_id", e->name);
+        strcat(sql, where);
+        strcat(sql, "customer_id = ?");
+        where = " AND ";
+    }
+    if (filter->search) {
+        if (strcmp(e->name, "customers") != 0)
+            return dg_error_set(err, DG_EINVAL, "search applies to customers only");
+        strcat(sql, where);
+        strcat(sql, "(customer_id LIKE :qs ESCAPE '\\' OR name LIKE :qs ESCAPE '\\' OR "
+                    "phone LIKE :qs ESCAPE '\\' OR email LIKE :qs ESCAPE '\\')");
+    }
+    int tc = time_column(e);
+    strcat(sql, " ORDER BY ");
+    if (filter->newest_first && tc >= 0) {
+        strcat(sql, e->columns[tc].name);
+        strcat(sql, " DESC, ");
+    }
+    for (size_t c = 0; c < e->n_key; c++) {
+        strcat(sql, c ? ", " : "");
+        strcat(sql, e->columns[c].name);
+    }
+    strcat(sql, " LIMIT :lm OFFSET :of");
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_error(s, err, "preparing a scan");
+    if (filter->key)
+        sqlite3_bind_text(st, ++param, filter->key, -1, SQLITE_STATIC);
+    if (filter->customer_id)
+        sqlite3_bind_text(st, ++param, filter->customer_id, -1, SQLITE_STATIC);
+    if (filter->search) {
+        like_pattern(filter->search, pattern, sizeof pattern);
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":qs"), pattern, -1, SQLITE_STATIC);
+    }
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":lm"),
+                       filter->limit ? (sqlite3_int64)filter->limit : -1);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":of"), (sqlite3_int64)filter->offset);
+
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        read_row(st, e, row);
+        if ((rc = fn(ctx, row)) != 0)
+            break;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = store_error(s, err, "reading records");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* A timestamp column's value in days (floor division); a date column's as is. */
+static const char *day_expression(const dg_column *col, char *buf, size_t cap)
+{
+    if (col->type == DG_TYPE_TIMESTAMP)
+        snprintf(buf, cap, "(%s - ((%s %% 86400 + 86400) %% 86400)) / 86400", col->name, col->name);
+    else
+        snprintf(buf, cap, "%s", col->name);
+    return buf;
+}
+
+int dg_store_stats(dg_store *s, dg_entity_stats *out, dg_error *err)
+{
+    for (size_t i = 0; i < s->n_entities; i++) {
+        const dg_entity *e = s->entities[i];
+        int tc = time_column(e);
+        char sql[512], day[256];
+        sqlite3_stmt *st = NULL;
+        if (tc >= 0) {
+            day_expression(&e->columns[tc], day, sizeof day);
+            snprintf(sql, sizeof sql, "SELECT count(*), min(%s), max(%s) FROM %s", day, day,
+                     e->name);
+        } else {
+            snprintf(sql, sizeof sql, "SELECT count(*), NULL, NULL FROM %s", e->name);
+        }
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
+            sqlite3_step(st) != SQLITE_ROW) {
+            sqlite3_finalize(st);
+            return store_error(s, err, "counting records");
+        }
+        out[i] = (dg_entity_stats){ .entity = e, .count = sqlite3_column_int64(st, 0) };
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+            out[i].has_range = true;
+            out[i].first_day = (int32_t)sqlite3_column_int64(st, 1);
+            out[i].last_day = (int32_t)sqlite3_column_int64(st, 2);
+        }
+        sqlite3_finalize(st);
+    }
+    return 0;
+}
+
+int dg_store_last_day(dg_store *s, int32_t *day, dg_error *err)
+{
+    static const char *const activity[] = { "orders", "surveys", "feedback", "interactions" };
+    dg_entity_stats stats[MAX_ENTITIES];
+    int rc = dg_store_stats(s, stats, err);
+    if (rc != 0)
+        return rc;
+    bool any = false;
+    for (size_t i = 0; i < s->n_entities; i++)
+        for (size_t a = 0; a < sizeof activity / sizeof activity[0]; a++)
+            if (stats[i].has_range && strcmp(stats[i].entity->name, activity[a]) == 0 &&
+                (!any || stats[i].last_day > *day)) {
+                *day = stats[i].last_day;
+                any = true;
+            }
+    if (!any)
+        return dg_error_set(err, DG_ENOTFOUND, "the store has no orders, surveys, feedback or "
+                            "interactions yet");
+    return 0;
+}

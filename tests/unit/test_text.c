@@ -1,0 +1,208 @@
+/* Text parsers: dates, timestamps, money, booleans, integers and reals, with their messages. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "dangol/text.h"
+
+static int date(const char *s, int32_t *d, dg_error *e)
+{
+    return dg_date_parse(s, strlen(s), d, e);
+}
+
+static int money(const char *s, int digits, int64_t *m, dg_error *e)
+{
+    return dg_money_parse(s, strlen(s), digits, m, e);
+}
+
+static int ts(const char *s, int64_t *t, dg_error *e)
+{
+    return dg_timestamp_parse(s, strlen(s), t, e);
+}
+
+Test(text, dates_in_both_forms)
+{
+    int32_t d;
+    dg_error e;
+    cr_assert_eq(date("1970-01-01", &d, &e), 0);
+    cr_assert_eq(d, 0);
+    cr_assert_eq(date("19970101", &d, &e), 0);
+    cr_assert_eq(d, 9862);
+    cr_assert_eq(date(" 2024-02-29 ", &d, &e), 0);
+    cr_assert_eq(d, dg_days_from_civil(2024, 2, 29));
+    cr_assert_eq(date("1969-12-31", &d, &e), 0);
+    cr_assert_eq(d, -1);
+}
+
+Test(text, bad_dates_say_why_and_what_is_accepted)
+{
+    int32_t d;
+    dg_error e;
+    cr_assert_eq(date("2024-13-01", &d, &e), DG_ERANGE);
+    cr_assert_str_eq(e.message, "date \"2024-13-01\" is not a valid date (month 13); "
+                                "expected YYYY-MM-DD or YYYYMMDD");
+    cr_assert_eq(date("2023-02-29", &d, &e), DG_ERANGE);
+    cr_assert(strstr(e.message, "day 29; 2023-02 has 28 days"), "%s", e.message);
+    cr_assert_eq(date("2024/01/05", &d, &e), DG_EPARSE);
+    cr_assert(strstr(e.message, "is not a date; expected YYYY-MM-DD"), "%s", e.message);
+    cr_assert_eq(date("", &d, &e), DG_EPARSE);
+    cr_assert_eq(date("0000-01-01", &d, &e), DG_ERANGE);
+    cr_assert_eq(date("2024-1-05", &d, &e), DG_EPARSE);
+    cr_assert_eq(date("20240100", &d, &e), DG_ERANGE);
+}
+
+Test(text, timestamps_with_zones)
+{
+    int64_t t;
+    dg_error e;
+    cr_assert_eq(ts("1970-01-01T00:00:00Z", &t, &e), 0);
+    cr_assert_eq(t, 0);
+    cr_assert_eq(ts("1970-01-02", &t, &e), 0);
+    cr_assert_eq(t, 86400);
+    cr_assert_eq(ts("19700102", &t, &e), 0);
+    cr_assert_eq(t, 86400);
+    cr_assert_eq(ts("2024-03-05T10:20", &t, &e), 0);
+    cr_assert_eq(t, (int64_t)dg_days_from_civil(2024, 3, 5) * 86400 + 10 * 3600 + 20 * 60);
+    cr_assert_eq(ts("2024-03-05 19:20:30+09:00", &t, &e), 0);
+    cr_assert_eq(t, (int64_t)dg_days_from_civil(2024, 3, 5) * 86400 + 10 * 3600 + 20 * 60 + 30);
+    cr_assert_eq(ts("2024-03-05T05:20:30-0500", &t, &e), 0);
+    cr_assert_eq(t, (int64_t)dg_days_from_civil(2024, 3, 5) * 86400 + 10 * 3600 + 20 * 60 + 30);
+    cr_assert_eq(ts("2024-03-05T10:20:30.250Z", &t, &e), 0);
+    cr_assert_eq(t % 60, 30);
+    cr_assert_eq(ts("2024-03-05T24:00", &t, &e), DG_ERANGE);
+    cr_assert_eq(ts("2024-03-05T10:2", &t, &e), DG_EPARSE);
+    cr_assert(strstr(e.message, "expected YYYY-MM-DD, YYYYMMDD or YYYY-MM-DDTHH:MM"), "%s", e.message);
+    cr_assert_eq(ts("2024-03-05T10:20Zjunk", &t, &e), DG_EPARSE);
+}
+
+Test(text, timestamp_format_round_trips)
+{
+    char buf[32];
+    int64_t t;
+    dg_error e;
+    int64_t samples[] = { 0, 1, 86399, -1, 1700000000, -2208988800LL, 253402300799LL };
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        dg_timestamp_format(samples[i], buf);
+        cr_assert_eq(ts(buf, &t, &e), 0, "%s", buf);
+        cr_assert_eq(t, samples[i], "%s", buf);
+    }
+}
+
+Test(text, money_forms)
+{
+    int64_t m;
+    dg_error e;
+    cr_assert_eq(money("1234", 0, &m, &e), 0);
+    cr_assert_eq(m, 1234);
+    cr_assert_eq(money("1,234,567", 0, &m, &e), 0);
+    cr_assert_eq(m, 1234567);
+    cr_assert_eq(money("12.5", 2, &m, &e), 0);
+    cr_assert_eq(m, 1250);
+    cr_assert_eq(money("-3.00", 2, &m, &e), 0);
+    cr_assert_eq(m, -300);
+    cr_assert_eq(money("\xE2\x82\xA9" "1,000", 0, &m, &e), 0);
+    cr_assert_eq(m, 1000);
+    cr_assert_eq(money("$12.34", 2, &m, &e), 0);
+    cr_assert_eq(m, 1234);
+    cr_assert_eq(money("-$12.34", 2, &m, &e), 0);
+    cr_assert_eq(m, -1234);
+    cr_assert_eq(money("15,000\xEC\x9B\x90", 0, &m, &e), 0);
+    cr_assert_eq(m, 15000);
+    cr_assert_eq(money("(1,234.50)", 2, &m, &e), 0);
+    cr_assert_eq(m, -123450);
+    cr_assert_eq(money("1000.00", 0, &m, &e), 0);   /* trailing zero decimals lose nothing */
+    cr_assert_eq(m, 1000);
+    cr_assert_eq(money(".5", 2, &m, &e), 0);
+    cr_assert_eq(m, 50);
+    cr_assert_eq(money("29.33", 2, &m, &e), 0);
+    cr_assert_eq(m, 2933);
+    cr_assert_eq(money("92233720368547758.07", 2, &m, &e), 0);
+    cr_assert_eq(m, INT64_MAX);
+}
+
+Test(text, bad_money_is_never_rounded)
+{
+    int64_t m;
+    dg_error e;
+    cr_assert_eq(money("12.345", 2, &m, &e), DG_ERANGE);
+    cr_assert(strstr(e.message, "more decimals than the currency's 2"), "%s", e.message);
+    cr_assert_eq(money("1000.5", 0, &m, &e), DG_ERANGE);
+    cr_assert_eq(money("1,23", 0, &m, &e), DG_EPARSE);
+    cr_assert(strstr(e.message, "misplaced thousands separator"), "%s", e.message);
+    cr_assert_eq(money("1234,567", 0, &m, &e), DG_EPARSE);
+    cr_assert_eq(money("12a", 0, &m, &e), DG_EPARSE);
+    cr_assert(strstr(e.message, "expected an amount like"), "%s", e.message);
+    cr_assert_eq(money("", 0, &m, &e), DG_EPARSE);
+    cr_assert_eq(money("-", 0, &m, &e), DG_EPARSE);
+    cr_assert_eq(money("$", 2, &m, &e), DG_EPARSE);
+    cr_assert_eq(money("99999999999999999999", 0, &m, &e), DG_ERANGE);
+    cr_assert_eq(money("92233720368547758.08", 2, &m, &e), DG_ERANGE);
+}
+
+Test(text, money_format_round_trips)
+{
+    char buf[48];
+    int64_t m;
+    dg_error e;
+    int64_t samples[] = { 0, 1, -1, 99, 100, -12345, INT64_MAX, INT64_MIN + 1 };
+    for (int digits = 0; digits <= 3; digits++)
+        for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+            dg_money_format(samples[i], digits, buf, sizeof buf);
+            cr_assert_eq(money(buf, digits, &m, &e), 0, "%s: %s", buf, e.message);
+            cr_assert_eq(m, samples[i], "%s", buf);
+            dg_money_format_human(samples[i], digits, buf, sizeof buf);
+            cr_assert_eq(money(buf, digits, &m, &e), 0, "%s: %s", buf, e.message);
+            cr_assert_eq(m, samples[i], "%s", buf);
+        }
+}
+
+Test(text, booleans_including_korean)
+{
+    int v;
+    dg_error e;
+    const char *yes[] = { "1", "true", "TRUE", "Yes", "y", "T", "예", "네" };
+    const char *no[] = { "0", "false", "No", "N", "f", "아니오", "아니요" };
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        cr_assert_eq(dg_bool_parse(yes[i], strlen(yes[i]), &v, &e), 0, "%s", yes[i]);
+        cr_assert_eq(v, 1);
+    }
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+        cr_assert_eq(dg_bool_parse(no[i], strlen(no[i]), &v, &e), 0, "%s", no[i]);
+        cr_assert_eq(v, 0);
+    }
+    cr_assert_eq(dg_bool_parse("maybe", 5, &v, &e), DG_EPARSE);
+    cr_assert(strstr(e.message, "예/아니오"), "%s", e.message);
+}
+
+Test(text, integers_and_reals)
+{
+    int64_t i;
+    double r;
+    dg_error e;
+    cr_assert_eq(dg_int_parse(" -42 ", 5, &i, &e), 0);
+    cr_assert_eq(i, -42);
+    cr_assert_eq(dg_int_parse("9223372036854775807", 19, &i, &e), 0);
+    cr_assert_eq(i, INT64_MAX);
+    cr_assert_eq(dg_int_parse("-9223372036854775808", 20, &i, &e), 0);
+    cr_assert_eq(i, INT64_MIN);
+    cr_assert_eq(dg_int_parse("9223372036854775808", 19, &i, &e), DG_ERANGE);
+    cr_assert_eq(dg_int_parse("4.5", 3, &i, &e), DG_EPARSE);
+    cr_assert(strstr(e.message, "not a whole number"), "%s", e.message);
+    cr_assert_eq(dg_int_parse("", 0, &i, &e), DG_EPARSE);
+    cr_assert_eq(dg_real_parse("3.25", 4, &r, &e), 0);
+    cr_assert_float_eq(r, 3.25, 1e-12);
+    cr_assert_eq(dg_real_parse("1e-3", 4, &r, &e), 0);
+    cr_assert_eq(dg_real_parse("nan", 3, &r, &e), DG_EPARSE);
+    cr_assert_eq(dg_real_parse("1e999", 5, &r, &e), DG_ERANGE);
+}
+
+Test(text, long_values_are_cut_in_messages)
+{
+    char big[300];
+    memset(big, '9', sizeof big);
+    big[5] = 'x';
+    int64_t m;
+    dg_error e;
+    cr_assert_eq(dg_money_parse(big, sizeof big, 0, &m, &e), DG_EPARSE);
+    cr_assert(strstr(e.message, "...\""), "%s", e.message);
+    cr_assert_lt(strlen(e.message), 200);
+}
