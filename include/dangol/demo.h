@@ -18,8 +18,8 @@
  * lambda ~ Gamma(shape r, rate alpha) per week; after each repeat purchase the customer drops out
  * with probability p ~ Beta(a, b). Gamma-Gamma (Fader, Hardie & Lee 2005b; Colombo & Jiang 1999):
  * an order's total z ~ Gamma(shape p, rate nu) in KRW, nu ~ Gamma(shape q, rate gamma). */
-#define DG_DEMO_TRUE_R      0.60
-#define DG_DEMO_TRUE_ALPHA  1.00
+#define DG_DEMO_TRUE_R      0.75
+#define DG_DEMO_TRUE_ALPHA  0.90
 #define DG_DEMO_TRUE_A      1.10
 #define DG_DEMO_TRUE_B      8.00
 #define DG_DEMO_TRUE_GG_P   6.00

@@ -418,7 +418,7 @@ static int emit_customer(gen *g, cust *c, int *acquisition, int *income_band)
     int birth_year = g->as_of_year - c->age;
     make_name(rng, c->gender, birth_year, name, sizeof name, &fam_roman, &given_roman);
     /* An affine bijection of the customer number onto 8 digits: phones never repeat. */
-    uint64_t digits = (c->index * 48271u + 13579u + g->opt->seed % 100000000u * 7u) % 100000000u;
+    uint64_t digits = (c->index * 61803399u + 27182818u + g->opt->seed % 100000000u * 7u) % 100000000u;
     snprintf(phone, sizeof phone, "010-%04u-%04u", (unsigned)(digits / 10000), (unsigned)(digits % 10000));
     bool has_email = dg_rng_uniform(rng) < 0.65;
     snprintf(email, sizeof email, "%s.%s%02d%03u@%s", given_roman, fam_roman, birth_year % 100,

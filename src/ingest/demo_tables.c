@@ -177,7 +177,7 @@ static const dg__demo_text complaint_en[] = {
     { "parking", "There is never a free space in the {s} car park." },
     { "store_layout", "Could not find the {p} anywhere in the {s} store." },
     { "tv_broadcast", "The {p} set I received is not what the TV show presented." },
-    { NULL, "The {p} stopped working after a week." },
+    { NULL, "The {p} was not worth the price; the quality has dropped." },
 };
 static const dg__demo_text opinion_ko[] = {
     { NULL, "{p} 용량이 조금 더 컸으면 좋겠어요." },
