@@ -35,7 +35,7 @@ enum { STAFF_STREAM = 1, PRODUCT_STREAM = 2, ACQUISITION_STREAM = 3, CUSTOMER_ST
 
 /* Staff whose service is measurably different (docs/demo.md): index -> effect on ratings. */
 static const struct { int index; double effect; } special_staff[] = {
-    { 6, -1.2 },   /* ST007, sales associate, Seoul Jamsil */
+    { 6, -1.2 },   /* ST007, sales associate, Seoul Myeongdong */
     { 43, -1.0 },  /* ST044, call-centre agent */
     { 13, 0.6 },   /* ST014, sales associate, Busan Seomyeon */
 };
@@ -448,7 +448,8 @@ static int emit_customer(gen *g, cust *c, int *acquisition, int *income_band)
     for (size_t r = 0; r < dg__demo_n_regions; r++)
         region_w[r] = dg__demo_regions[r].weight;
     size_t region = dg_rng_choose(rng, region_w, dg__demo_n_regions);
-    c->home_site = dg__demo_regions[region].site;
+    c->home_site = dg__demo_regions[region].site +
+                   (int)dg_rng_below(rng, (uint64_t)dg__demo_regions[region].n_sites);
     int credit = clampi(1.2 - 0.5 * (income - 2) + 0.8 * dg_rng_normal(rng), 0, 3);
     c->type = (int)dg_rng_choose(rng, customer_type_weights, 7);
     bool consent_email = dg_rng_uniform(rng) < 0.62;

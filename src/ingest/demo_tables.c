@@ -72,12 +72,12 @@ const size_t dg__demo_n_sites = sizeof dg__demo_sites / sizeof dg__demo_sites[0]
 
 /* Shares roughly follow the 2020 census populations; regions without a store shop at the nearest. */
 const dg__demo_region dg__demo_regions[] = {
-    { "Seoul", 18.5, 0 },    { "Busan", 6.5, 3 },     { "Incheon", 5.7, 4 },
-    { "Daegu", 4.6, 5 },     { "Daejeon", 2.8, 8 },   { "Gwangju", 2.8, 9 },
-    { "Ulsan", 2.2, 3 },     { "Sejong", 0.7, 8 },    { "Gyeonggi", 26.0, 6 },
-    { "Gangwon", 3.0, 2 },   { "Chungbuk", 3.1, 8 },  { "Chungnam", 4.1, 8 },
-    { "Jeonbuk", 3.5, 9 },   { "Jeonnam", 3.5, 9 },   { "Gyeongbuk", 5.1, 5 },
-    { "Gyeongnam", 6.4, 3 }, { "Jeju", 1.3, 9 },
+    { "Seoul", 18.5, 0, 3 },    { "Busan", 6.5, 3, 1 },     { "Incheon", 5.7, 4, 1 },
+    { "Daegu", 4.6, 5, 1 },     { "Daejeon", 2.8, 8, 1 },   { "Gwangju", 2.8, 9, 1 },
+    { "Ulsan", 2.2, 3, 1 },     { "Sejong", 0.7, 8, 1 },    { "Gyeonggi", 26.0, 6, 2 },
+    { "Gangwon", 3.0, 2, 1 },   { "Chungbuk", 3.1, 8, 1 },  { "Chungnam", 4.1, 8, 1 },
+    { "Jeonbuk", 3.5, 9, 1 },   { "Jeonnam", 3.5, 9, 1 },   { "Gyeongbuk", 5.1, 5, 1 },
+    { "Gyeongnam", 6.4, 3, 1 }, { "Jeju", 1.3, 9, 1 },
 };
 const size_t dg__demo_n_regions = sizeof dg__demo_regions / sizeof dg__demo_regions[0];
 

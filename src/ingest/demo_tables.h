@@ -26,7 +26,7 @@ extern const dg__demo_list dg__demo_given[3][3];
 typedef struct dg__demo_region {
     const char *name;
     double weight;                 /* share of customers */
-    int site;                      /* index of the home store in dg__demo_sites */
+    int site, n_sites;             /* home stores: n_sites of dg__demo_sites from index site */
 } dg__demo_region;
 extern const dg__demo_region dg__demo_regions[];
 extern const size_t dg__demo_n_regions;
