@@ -18,6 +18,7 @@
 #define MAX_COLUMNS 64          /* catalog columns per entity */
 #define MAX_FILE_COLUMNS 1024   /* columns a file may have */
 #define PROGRESS_EVERY 65536
+#define BULK_PROBE 8192          /* rows read before the size of the import is estimated */
 
 typedef struct importer {
     dg_store *store;
@@ -341,80 +342,17 @@ static int row_error(dg_error *e, const importer *im, long column, int code, con
     return dg_error_at(e, code, im->name, dg_csv_line(im->csv), column, "%s", text);
 }
 
-/* Converts field text into row[c]. */
+/* Converts field text into row[c] (dg_value_parse: the same rules as the HTTP API). */
 static int convert(importer *im, size_t c, const char *s, size_t len, dg_error *e)
 {
     const dg_column *col = &im->e->columns[c];
-    dg_value *v = &im->row[c];
     long column = im->src[c] + 1;
     dg_error perr;
-    int rc = 0;
-    *v = (dg_value){ .is_null = false };
-    if (is_blank(s, len)) {
-        v->is_null = true;
-        if (im->required[c])
-            return row_error(e, im, column, DG_EINVAL, "%s is required but empty", col->name);
-        return 0;
-    }
-    switch (col->type) {
-    case DG_TYPE_TEXT:
-        v->u.s = s;
-        return 0;
-    case DG_TYPE_ENUM: {
-        const char *t = s;
-        size_t tl = len;
-        trim(&t, &tl);
-        for (size_t i = 0; col->enum_values[i]; i++)
-            if (strlen(col->enum_values[i]) == tl && strncasecmp(col->enum_values[i], t, tl) == 0) {
-                v->u.s = col->enum_values[i];
-                return 0;
-            }
-        char list[512];
-        size_t o = 0;
-        for (size_t i = 0; col->enum_values[i] && o < sizeof list; i++)
-            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "",
-                                  col->enum_values[i]);
-        return row_error(e, im, column, DG_EINVAL, "%s \"%.*s\" is not one of: %s", col->name,
-                         (int)(tl > 60 ? 60 : tl), t, list);
-    }
-    case DG_TYPE_INT:
-        rc = dg_int_parse(s, len, &v->u.i, &perr);
-        if (rc == 0 && col->min <= col->max && (v->u.i < col->min || v->u.i > col->max))
-            return row_error(e, im, column, DG_ERANGE,
-                             "%s %lld is out of range; expected %lld..%lld", col->name,
-                             (long long)v->u.i, (long long)col->min, (long long)col->max);
-        break;
-    case DG_TYPE_REAL:
-        rc = dg_real_parse(s, len, &v->u.r, &perr);
-        if (rc == 0 && col->min <= col->max &&
-            (v->u.r < (double)col->min || v->u.r > (double)col->max))
-            return row_error(e, im, column, DG_ERANGE, "%s %g is out of range; expected %lld..%lld",
-                             col->name, v->u.r, (long long)col->min, (long long)col->max);
-        break;
-    case DG_TYPE_DATE: {
-        int32_t d;
-        rc = dg_date_parse(s, len, &d, &perr);
-        v->u.i = d;
-        break;
-    }
-    case DG_TYPE_TIMESTAMP:
-        rc = dg_timestamp_parse(s, len, &v->u.i, &perr);
-        break;
-    case DG_TYPE_MONEY:
-        rc = dg_money_parse(s, len, im->minor_digits, &v->u.i, &perr);
-        break;
-    case DG_TYPE_BOOL: {
-        int b;
-        rc = dg_bool_parse(s, len, &b, &perr);
-        v->u.i = b;
-        break;
-    }
-    }
-    if (rc != 0) {
-        /* the parser says `date "x" is ...` or `"x" is ...`: name the column instead */
-        const char *quote = strchr(perr.message, '"');
-        return row_error(e, im, column, rc, "%s %s", col->name, quote ? quote : perr.message);
-    }
+    int rc = dg_value_parse(col, s, len, im->minor_digits, &im->row[c], &perr);
+    if (rc != 0)
+        return row_error(e, im, column, rc, "%s", perr.message);
+    if (im->row[c].is_null && im->required[c])
+        return row_error(e, im, column, DG_EINVAL, "%s is required but empty", col->name);
     return 0;
 }
 
@@ -627,6 +565,12 @@ static int import_csv(importer *im, const char *path, dg_error *err)
             continue;
         }
         r->rows_read++;
+        if (r->rows_read == BULK_PROBE) {   /* a big file: let the store defer its indexes */
+            double f = dg_csv_progress(im->csv);
+            int64_t expected = f > 0 ? (int64_t)((double)r->rows_read / f / im->file_share) : 0;
+            if ((rc = dg_store_bulk_begin(im->store, im->e, expected, err)) != 0)
+                return rc;
+        }
         if (im->opt->progress && r->rows_read % PROGRESS_EVERY == 0) {
             double f = dg_csv_progress(im->csv);
             im->opt->progress(im->opt->progress_ctx,
