@@ -14,18 +14,26 @@ echarts.registerTheme('dangol', {
   legend: { textStyle: { color: '#1d2433' } },
 });
 
-const state = { store: null, routes: new Set(), asOf: '' };
+const state = { store: null, routes: new Set(), asOf: '', routeToken: 0 };
 const CHARTS = [];
 window.dangol = { CHARTS, state };
 
 /* ---- API ---- */
 
+/* Fetches JSON. If the user has moved to another view meanwhile, throws a 'stale' error instead, so
+   a slow answer never draws over the page now shown. */
 async function api(path, params) {
+  const token = state.routeToken;
   const url = new URL(path, location.origin);
   for (const [k, v] of Object.entries(params || {}))
     if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, v);
   const res = await fetch(url);
   const body = await res.json().catch(() => null);
+  if (token !== state.routeToken) {
+    const err = new Error('stale');
+    err.stale = true;
+    throw err;
+  }
   if (!res.ok) {
     const err = new Error(body && body.error ? body.error.message : `HTTP ${res.status}`);
     err.status = res.status;
@@ -113,6 +121,7 @@ function isNumCol(table, c) { return table.rows.length > 0 && typeof table.rows[
 
 const PAGES = [
   { id: 'overview', icon: '◎', requires: '/api/kpi', render: renderOverview },
+  { id: 'pivot', icon: '▦', requires: '/api/cube', render: renderPivot },
   { id: 'customers', icon: '☺', requires: '/api/customers', render: renderCustomers },
 ];
 
@@ -204,6 +213,80 @@ async function renderOverview(view) {
     xAxis: { type: 'category', data: months },
     yAxis: { type: 'value', scale: true, axisLabel: { formatter: v => fmtPct(v, 0) } },
     series: [{ name: t('kpi_repeat'), type: 'line', data: rows.map(r => r.repeat_rate), smooth: true, color: PALETTE[1], areaStyle: { opacity: 0.1 } }],
+  });
+}
+
+const CUBE_DIMS = ['year', 'quarter', 'month', 'week', 'channel', 'payment', 'site', 'staff', 'region', 'gender',
+  'age', 'acquisition', 'customer_type', 'income', 'category', 'brand', 'product'];
+const CUBE_MEASURES = ['revenue', 'orders', 'customers', 'units', 'aov', 'revenue_per_customer', 'share'];
+const MONEY_MEASURES = new Set(['revenue', 'aov', 'revenue_per_customer']);
+
+function fmtMeasure(m, v) {
+  if (v == null) return '–';
+  if (m === 'share') return fmtPct(v);
+  if (MONEY_MEASURES.has(m)) return fmtMoney(Math.round(v));
+  return fmtInt(v);
+}
+
+/* The pivot explorer: the cube's query vocabulary as form controls; the URL hash keeps the query so
+   a view can be bookmarked. */
+async function renderPivot(view, params) {
+  const q = {
+    rows: params.get('rows') || 'month', cols: params.get('cols') || '', measure: params.get('measure') || 'revenue',
+    where: params.get('where') || '', totals: params.get('totals') || 'none', top: params.get('top') || '',
+  };
+  const select = (name, options, value, allowEmpty) => h('select', { name, 'aria-label': name },
+    allowEmpty ? h('option', { value: '' }, '—') : null,
+    options.map(o => h('option', { value: o, selected: o === value ? 'selected' : null }, t('dim_' + o))));
+  const form = h('form', { class: 'toolbar', onsubmit: e => {
+    e.preventDefault();
+    const data = new FormData(form);
+    const out = new URLSearchParams();
+    for (const [k, v] of data.entries()) if (v) out.set(k, v);
+    location.hash = `#/pivot?${out}`;
+  } },
+  h('label', null, t('pivot_rows'), ' ', select('rows', CUBE_DIMS, q.rows)),
+  h('label', null, t('pivot_cols'), ' ', select('cols', CUBE_DIMS, q.cols, true)),
+  h('label', null, t('pivot_measure'), ' ', select('measure', CUBE_MEASURES, q.measure)),
+  h('label', null, t('pivot_totals'), ' ', select('totals', ['none', 'rollup'], q.totals)),
+  h('input', { name: 'where', value: q.where, placeholder: t('pivot_where'), style: 'width:220px', 'aria-label': 'where' }),
+  h('input', { name: 'top', value: q.top, placeholder: t('pivot_top'), style: 'width:80px', 'aria-label': 'top' }),
+  h('button', { class: 'btn', type: 'submit' }, t('pivot_run')));
+  const query = Object.assign({}, q, { as_of: state.asOf });
+  if (query.totals === 'none') delete query.totals;
+  let table;
+  try {
+    table = await api('/api/cube', query);
+  } catch (err) {
+    view.replaceChildren(form, h('div', { class: 'error' }, err.message));
+    return;
+  }
+  const rowDims = q.rows.split(',').length;
+  const valueCols = table.columns.slice(rowDims);
+  const isTotalRow = r => table.columns.slice(0, rowDims).some(c => r[c] === 'Total');
+  const detailCols = valueCols.filter(c => c !== 'Total');
+  const detailRows = table.rows.filter(r => !isTotalRow(r));
+  const max = Math.max(0, ...detailRows.flatMap(r => detailCols.map(c => Math.abs(r[c] || 0))));
+  const grid = h('table', { class: 'data' },
+    h('thead', null, h('tr', null, table.columns.map((c, i) => h('th', { class: i >= rowDims ? 'num' : '' }, i < rowDims ? t('dim_' + c) : c)))),
+    h('tbody', null, table.rows.map(r => h('tr', { class: isTotalRow(r) ? 'total' : '' }, table.columns.map((c, i) => {
+      if (i < rowDims) return h('td', null, r[c] == null ? '–' : r[c]);
+      const v = r[c];
+      const heat = !isTotalRow(r) && c !== 'Total' && max > 0 && v != null;
+      const style = heat ? `background: rgba(47,111,222,${(0.05 + 0.45 * Math.abs(v) / max).toFixed(2)})` : null;
+      return h('td', { class: 'num' + (heat ? '' : ' total'), style }, fmtMeasure(q.measure, v));
+    })))));
+  const chartEl = chartBox('tall');
+  view.replaceChildren(form, h('div', { class: 'grid' }, card(table.title, chartEl), card(null, h('div', { style: 'overflow:auto' }, grid))));
+  const detail = detailRows.slice(0, 60);
+  const labels = detail.map(r => table.columns.slice(0, rowDims).map(c => r[c]).join(' · '));
+  mountChart(chartEl, {
+    tooltip: { trigger: 'axis', valueFormatter: v => fmtMeasure(q.measure, v) },
+    legend: detailCols.length > 1 ? { type: 'scroll', top: 0 } : undefined,
+    grid: { left: 70, right: 20, top: detailCols.length > 1 ? 40 : 20, bottom: 60 },
+    xAxis: { type: 'category', data: labels, axisLabel: { rotate: labels.length > 12 ? 40 : 0 } },
+    yAxis: { type: 'value', axisLabel: { formatter: v => (q.measure === 'share' ? fmtPct(v, 0) : fmtCompact(v)) } },
+    series: detailCols.map(c => ({ name: c, type: 'bar', stack: q.cols ? 'cols' : undefined, data: detail.map(r => r[c]), barMaxWidth: 36 })),
   });
 }
 
@@ -308,6 +391,7 @@ function applyLanguage() {
 }
 
 async function route() {
+  state.routeToken++;
   const [path, query] = (location.hash.slice(1) || '/overview').split('?');
   const parts = path.split('/').filter(Boolean);
   const params = new URLSearchParams(query || '');
@@ -327,6 +411,7 @@ async function route() {
     else await page.render(view, params);
     view.dataset.state = 'ready';
   } catch (err) {
+    if (err.stale) return;
     showError(view, err);
     view.dataset.state = 'error';
   }

@@ -91,6 +91,9 @@ async function main() {
       if (heading.includes(expect)) pass(`customer card (${lang}) shows the profile`);
       else fail(`customer card (${lang}) shows the profile`);
     }
+    await page.click('.lang button[data-lang=en]');
+    // a pivot with column dimensions and subtotals
+    await visit(page, errors, '/pivot?rows=region&cols=channel&measure=orders&totals=rollup', 'pivot-region-channel', 'en');
     // search narrows the list
     errors.length = 0;
     await visit(page, errors, '/customers?q=C0000001', 'customers-search', 'en');
