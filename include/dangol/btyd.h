@@ -13,6 +13,7 @@
 #define DANGOL_BTYD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dangol/error.h"
 
@@ -109,5 +110,13 @@ double dg_gg_loglik_one(const dg_gg_params *params, double x, double mean_value)
 /* E(M | p, q, gamma, m, x): the conditional expected value of a transaction; for x = 0 the
  * population mean p * gamma / (q - 1) (q > 1 required for a finite mean; else 0). */
 double dg_gg_expected_spend(const dg_gg_params *params, double x, double mean_value);
+
+/* Simulated histories from the model's generative story with known parameters (tests,
+ * benchmarks, demo data): T uniform in [T_min, T_max] (whole numbers for BG/BB); with spend, each
+ * repeat transaction's value is drawn from Gamma-Gamma and monetary[i] is their mean (0 if x = 0).
+ * monetary may be NULL. Arrays of n, caller-owned. The same seed gives the same data. */
+int dg_btyd_simulate(const dg_btyd_params *params, const dg_gg_params *spend, size_t n,
+                     double T_min, double T_max, uint64_t seed, double *frequency,
+                     double *recency, double *T, double *monetary, dg_error *err);
 
 #endif

@@ -159,13 +159,27 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
     else
         nlopt_set_vector_storage(o, 10);
 
+    /* The first start runs to full precision; the others stop early (xtol 1e-4) and are only
+     * polished when they end up above the best optimum so far, i.e. in another basin. */
     for (int s = 0; s < n_starts; s++) {
         double theta[4], f = HUGE_VAL;
         for (unsigned i = 0; i < k; i++)
             theta[i] = log(prob->starts[s][i]);
+        nlopt_set_xtol_abs1(o, s == 0 ? xtol : 1e-4);
         nlopt_result r = nlopt_optimize(o, theta, &f);
         if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
             continue;
+        if (s > 0 && f < best - 1e-9 * fabs(best)) {
+            nlopt_set_xtol_abs1(o, xtol);
+            double f2 = HUGE_VAL, theta2[4];
+            memcpy(theta2, theta, sizeof theta);
+            nlopt_result r2 = nlopt_optimize(o, theta2, &f2);
+            if ((r2 >= 0 || r2 == NLOPT_ROUNDOFF_LIMITED) && f2 <= f) {
+                memcpy(theta, theta2, sizeof theta);
+                f = f2;
+                r = r2;
+            }
+        }
         if (f < best) {
             best = f;
             memcpy(best_theta, theta, sizeof theta);

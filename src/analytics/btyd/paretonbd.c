@@ -41,13 +41,47 @@ double dg__paretonbd_loglik_one(const double *p, double x, double t_x, double T)
     return head + dg__logaddexp(u1, u2);
 }
 
+/* The same sum over compressed patterns, with everything that depends on x alone or on t_x or T
+ * alone computed once per distinct value. */
 double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack)
 {
     const dg__btyd_pack *pk = pack;
-    double ll = 0;
+    double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    double base = alpha >= beta ? alpha : beta, diff = fabs(alpha - beta);
+    size_t nx = pk->nx, nt = pk->nt, nT = pk->nT;
+    double *buf = malloc((2 * nx + 2 * nt + 3 * nT) * sizeof *buf);
     (void)grad;
-    for (size_t i = 0; i < pk->n; i++)
-        ll += pk->w[i] * dg__paretonbd_loglik_one(p, pk->x[i], pk->t_x[i], pk->T[i]);
+    if (!buf)
+        return NAN;
+    double *head = buf, *lratio = head + nx, *lbt = lratio + nx, *zt = lbt + nt;
+    double *lbT = zt + nt, *zT = lbT + nT, *u1T = zT + nT;
+    double lgr = lgamma(r), c0 = r * log(alpha) + s * log(beta), ls = log(s);
+    for (size_t j = 0; j < nx; j++) {
+        double x = pk->ux[j];
+        head[j] = lgamma(r + x) - lgr + c0;
+        lratio[j] = ls - log(r + s + x);
+    }
+    for (size_t j = 0; j < nt; j++) {
+        lbt[j] = log(base + pk->ut[j]);
+        zt[j] = diff / (base + pk->ut[j]);
+    }
+    for (size_t j = 0; j < nT; j++) {
+        lbT[j] = log(base + pk->uT[j]);
+        zT[j] = diff / (base + pk->uT[j]);
+        u1T[j] = log(alpha + pk->uT[j]);   /* times -(r+x) below */
+    }
+    double ll = 0;
+    for (size_t i = 0; i < pk->n; i++) {
+        uint32_t jx = pk->ix[i], jt = pk->it[i], jT = pk->iT[i];
+        double x = pk->x[i], a1 = r + s + x, b1 = alpha >= beta ? s + 1 : r + x;
+        int sign;
+        double u1 = -(r + x) * u1T[jT] - s * log(beta + pk->T[i]);
+        double l_tx = dg__hyp2f1_log(a1, b1, a1 + 1, zt[jt], &sign) - a1 * lbt[jt];
+        double l_T = dg__hyp2f1_log(a1, b1, a1 + 1, zT[jT], &sign) - a1 * lbT[jT];
+        double u2 = lratio[jx] + dg__logsubexp(l_tx, l_T);
+        ll += pk->w[i] * (head[jx] + dg__logaddexp(u1, u2));
+    }
+    free(buf);
     return ll;
 }
 
