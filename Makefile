@@ -76,6 +76,7 @@ test: all unit e2e
 check: deps
 	$(MAKE) test
 	$(MAKE) BUILD=asan test
+	$(MAKE) fuzz
 
 demo: deps
 	$(MAKE) all
@@ -84,7 +85,25 @@ demo: deps
 bench: deps all
 	./bench/run.sh
 
+# fuzz: libFuzzer targets tests/fuzz/fuzz_*.c (clang), each run for FUZZ_SECONDS with a fixed
+# seed on a copy of its corpus in tests/fuzz/corpus/NAME. Longer runs: build-fuzz/NAME -help=1.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 5
+FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -std=c17 $(CPPFLAGS:$(OUT)/gen=build-fuzz/gen)
+FUZZ_LIB_SRC := $(filter src/core/%.c,$(LIB_SRC))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -lm
+fuzz: $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do n=$$(basename $$t); rm -rf build-fuzz/corpus-$$n; \
+	  mkdir -p build-fuzz/corpus-$$n; cp tests/fuzz/corpus/$$n/* build-fuzz/corpus-$$n/ 2>/dev/null; \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	  ./$$t -seed=1 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+	    -artifact_prefix=build-fuzz/$$n- build-fuzz/corpus-$$n 2> build-fuzz/$$n.log \
+	    || { tail -30 build-fuzz/$$n.log; exit 1; }; tail -1 build-fuzz/$$n.log; done
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -30,6 +30,10 @@ void dg_csv_close(dg_csv *csv);  /* NULL is a no-op */
 /* Reads the next record: 1 = a record, 0 = end of input, < 0 = error (err says where).
  * Blank lines are skipped. Fields stay valid until the next call. */
 int dg_csv_next(dg_csv *csv, dg_error *err);
+/* After an error, true when it concerned one record that was read to its end (invalid UTF-8, a
+ * NUL byte): the next dg_csv_next continues with the following record. Otherwise the input
+ * cannot be read further. */
+bool dg_csv_can_continue(const dg_csv *csv);
 size_t dg_csv_count(const dg_csv *csv);
 const char *dg_csv_field(const dg_csv *csv, size_t i, size_t *len);  /* NUL-terminated */
 long dg_csv_line(const dg_csv *csv);         /* line on which the current record starts */

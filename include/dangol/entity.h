@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dangol/error.h"
+
 typedef enum {
     DG_TYPE_TEXT,       /* UTF-8 text */
     DG_TYPE_INT,        /* int64, within [min, max] */
@@ -54,6 +56,14 @@ const dg_entity *dg_entity_find(const char *name);
 
 /* Index of the column called name in e, or -1. */
 int dg_entity_column(const dg_entity *e, const char *name);
+
+/* Parses one field's text (s[len], NUL-terminated: TEXT values point into it) as a value of col:
+ * its type's text.h parser, then its range or choices (ENUM matches case-insensitively and yields
+ * the catalog's spelling). Blank text is a null value (the caller decides whether that is allowed).
+ * minor_digits: of the store currency, for MONEY. The message names the column, not a position.
+ * Shared by CSV import and the HTTP API so both accept exactly the same values. */
+int dg_value_parse(const dg_column *col, const char *s, size_t len, int minor_digits,
+                   dg_value *value, dg_error *err);
 
 /* Name of a type, for messages ("date", "money", ...). */
 const char *dg_type_name(dg_type type);

@@ -41,6 +41,13 @@ int dg_store_begin(dg_store *store, dg_error *err);
 int dg_store_commit(dg_store *store, dg_error *err);
 void dg_store_rollback(dg_store *store);
 
+/* Announces a batch of about expected_rows writes of e inside the current transaction. The
+ * backend may set e's secondary (non-unique) indexes aside and rebuild them in dg_store_bulk_end,
+ * still inside the transaction, so a rollback or a crash restores them as they were. It does so
+ * only when rebuilding is cheaper than updating them row by row. */
+int dg_store_bulk_begin(dg_store *store, const dg_entity *e, int64_t expected_rows, dg_error *err);
+int dg_store_bulk_end(dg_store *store, dg_error *err);
+
 /* Inserts or updates (by natural key) one record; row has e->n_columns values in catalog order.
  * A reference to a record that does not exist fails with DG_ENOTFOUND naming the column. */
 int dg_store_put(dg_store *store, const dg_entity *e, const dg_value *row, dg_error *err);

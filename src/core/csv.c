@@ -44,6 +44,7 @@ struct dg_csv {
     long line;                   /* line of the next unread byte */
     long rec_line;
     bool skip_lf;                /* the previous record ended on CR: a following LF belongs to it */
+    bool recoverable;            /* the last error concerned one complete record */
     bool quoted_cr;              /* inside quotes, the last byte was CR (CRLF counts one line) */
 };
 
@@ -364,7 +365,13 @@ static int check_record(dg_csv *c, dg_error *err)
 static int finish(dg_csv *c, dg_error *err)
 {
     int rc = check_record(c, err);
+    c->recoverable = rc != 0;
     return rc != 0 ? rc : 1;
+}
+
+bool dg_csv_can_continue(const dg_csv *c)
+{
+    return c->recoverable;
 }
 
 enum { S_FIELD_START, S_UNQUOTED, S_QUOTED, S_QUOTE_SEEN, S_AFTER_SEP };
@@ -372,6 +379,7 @@ enum { S_FIELD_START, S_UNQUOTED, S_QUOTED, S_QUOTE_SEEN, S_AFTER_SEP };
 int dg_csv_next(dg_csv *c, dg_error *err)
 {
     int rc;
+    c->recoverable = false;
     c->rec_len = 0;
     c->n_fields = 0;
     int state = S_FIELD_START;

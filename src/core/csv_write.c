@@ -1,5 +1,5 @@
 /* CSV writing (RFC 4180): a field is quoted only when it holds the delimiter, a quote, CR or LF,
- * or starts/ends with a space; quotes inside are doubled. Lines end with \n. */
+ * or starts/ends with a space (or starts with U+FEFF); quotes inside are doubled. Lines end with \n. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -9,7 +9,9 @@ void dg_csv_write_field(FILE *out, const char *s, size_t len, bool first, char d
 {
     if (!first)
         fputc(delimiter, out);
-    bool quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
+    /* a leading U+FEFF is quoted too: at the start of a file, readers would take it for a BOM */
+    bool quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ' ||
+                             (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0));
     for (size_t i = 0; i < len && !quote; i++)
         quote = s[i] == delimiter || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
     if (!quote) {

@@ -2,8 +2,8 @@
  * embedded backend lives here and in schema/. Statements are generated once per entity from
  * the catalog (include/dangol/entity.h) and cached; identifiers come only from the catalog and
  * every user value is bound as a parameter, so nothing a user types is ever executed as SQL.
- * References (an order's customer_id, ...) are checked before the write so the error can name the
- * column and value; SQLite's own foreign keys stay on as the last line of defence. */
+ * References (an order's customer_id, ...) are enforced by SQLite's foreign keys; when one fails,
+ * they are looked up one by one so the error can name the column and value. */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +31,11 @@ struct dg_store {
     sqlite3_stmt *put[MAX_ENTITIES];         /* upsert per entity */
     sqlite3_stmt *exists[MAX_ENTITIES];      /* key lookup per entity (single-column keys) */
     char *last_found[MAX_ENTITIES];          /* last key seen to exist: orders come in runs */
+    char **bulk_indexes;                     /* CREATE INDEX statements set aside by bulk_begin */
+    size_t n_bulk_indexes;
 };
+
+static void forget_bulk(dg_store *s);
 
 static int store_error(dg_store *s, dg_error *err, const char *what)
 {
@@ -142,6 +146,7 @@ void dg_store_close(dg_store *s)
     }
     if (s->in_transaction)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    forget_bulk(s);
     sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -228,11 +233,24 @@ int dg_store_begin(dg_store *s, dg_error *err)
 int dg_store_commit(dg_store *s, dg_error *err)
 {
     assert(s->in_transaction);
-    int rc = exec(s, "COMMIT", err);
+    int rc = dg_store_bulk_end(s, err);   /* never commit with indexes set aside */
+    if (rc == 0)
+        rc = exec(s, "COMMIT", err);
     if (rc != 0)
         dg_store_rollback(s);
     s->in_transaction = false;
     return rc;
+}
+
+static int prepare(dg_store *s, const char *sql, sqlite3_stmt **st, dg_error *err);
+
+static void forget_bulk(dg_store *s)
+{
+    for (size_t i = 0; i < s->n_bulk_indexes; i++)
+        free(s->bulk_indexes[i]);
+    free(s->bulk_indexes);
+    s->bulk_indexes = NULL;
+    s->n_bulk_indexes = 0;
 }
 
 void dg_store_rollback(dg_store *s)
@@ -241,6 +259,64 @@ void dg_store_rollback(dg_store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_transaction = false;
     forget_found_keys(s);   /* keys written in the rolled-back transaction are gone */
+    forget_bulk(s);         /* the rollback brought the dropped indexes back */
+}
+
+/* Inserting n rows in random key order into an index costs a B-tree descent and, once the index
+ * outgrows the page cache, page I/O per row; CREATE INDEX sorts instead. So for a batch that is
+ * large next to the table, the non-unique indexes are dropped inside the transaction and created
+ * again at the end. Unique indexes stay: they decide conflicts row by row. */
+int dg_store_bulk_begin(dg_store *s, const dg_entity *e, int64_t expected_rows, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    char sql[256];
+    int rc = 0;
+    assert(s->in_transaction);
+    if (s->n_bulk_indexes > 0 || expected_rows < 100000)
+        return 0;
+    snprintf(sql, sizeof sql, "SELECT max(rowid) FROM %s", e->name);
+    if ((rc = prepare(s, sql, &st, err)) != 0)
+        return rc;
+    int64_t existing = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (existing > 2 * expected_rows)
+        return 0;
+    if ((rc = prepare(s, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                         "tbl_name = ? AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+                      &st, err)) != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
+    char drop[SQL_MAX];
+    snprintf(drop, sizeof drop, "%s", "");
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        char **list = realloc(s->bulk_indexes, (s->n_bulk_indexes + 1) * sizeof *list);
+        char *create = list ? strdup((const char *)sqlite3_column_text(st, 1)) : NULL;
+        if (list)
+            s->bulk_indexes = list;
+        if (!create) {
+            rc = dg_error_set(err, DG_ENOMEM, "out of memory");
+            break;
+        }
+        s->bulk_indexes[s->n_bulk_indexes++] = create;
+        size_t len = strlen(drop);
+        snprintf(drop + len, sizeof drop - len, "DROP INDEX \"%s\";",
+                 (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    if (rc == 0 && drop[0])
+        rc = exec(s, drop, err);
+    if (rc != 0)
+        forget_bulk(s);   /* the caller rolls back, which restores whatever was dropped */
+    return rc;
+}
+
+int dg_store_bulk_end(dg_store *s, dg_error *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < s->n_bulk_indexes && rc == 0; i++)
+        rc = exec(s, s->bulk_indexes[i], err);
+    forget_bulk(s);
+    return rc;
 }
 
 /* Appends the entity's column names from column `from` on, comma-separated; with assign, each
@@ -377,14 +453,17 @@ int dg_store_put(dg_store *s, const dg_entity *e, const dg_value *row, dg_error 
 {
     int ei = entity_index(s, e), rc;
     assert(ei >= 0);
-    if ((rc = writable(s, err)) != 0 || (rc = check_references(s, e, row, err)) != 0 ||
-        (rc = put_statement(s, e, ei, err)) != 0)
+    if ((rc = writable(s, err)) != 0 || (rc = put_statement(s, e, ei, err)) != 0)
         return rc;
     sqlite3_stmt *st = s->put[ei];
     for (size_t c = 0; c < e->n_columns; c++)
         bind_value(st, (int)c + 1, &e->columns[c], &row[c]);
     int step = sqlite3_step(st);
     sqlite3_reset(st);
+    /* SQLite's foreign keys check every reference (one index probe each); only when one fails
+     * are the references looked up again, to name the column and value in the message. */
+    if (step == SQLITE_CONSTRAINT_FOREIGNKEY && (rc = check_references(s, e, row, err)) != 0)
+        return rc;
     if (step != SQLITE_DONE)
         return dg_error_set(err, DG_ESTORE, "%s: cannot write %s \"%s\": %s", s->path, e->label,
                             row[0].is_null ? "" : row[0].u.s, sqlite3_errmsg(s->db));

@@ -1,0 +1,187 @@
+/* The OLAP cube: revenue, orders, distinct customers and units over dictionary-encoded dimensions
+ * (time year > quarter > month > week > day; product category > brand > product; channel, payment,
+ * region, age band, gender, acquisition channel, staff, segment, stage). The core works on plain
+ * column arrays (dg_cube_facts) and dimension code arrays, so it can be fed by the frame or by a
+ * test; dg_cube_query_* turn the CLI/HTTP vocabulary (rows, cols, measure, where, totals, top,
+ * sort) into a query whose answer is a long-form result (one cell per group, GROUPING SETS
+ * semantics) and a pivot dg_table. See docs/cube.md. */
+#ifndef DANGOL_CUBE_H
+#define DANGOL_CUBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/error.h"
+#include "dangol/frame.h"
+#include "dangol/table.h"
+
+#define DG_CUBE_MAX_GROUP 6      /* row + column dimensions of one query */
+#define DG_CUBE_MAX_DIMS 32      /* dimensions a cube can hold */
+#define DG_CUBE_MAX_MEASURES 8
+#define DG_CUBE_ALL UINT32_MAX   /* code of a rolled-up dimension in a result cell (SQL NULL) */
+#define DG_CUBE_NONE_LABEL "(none)"  /* label of a missing value; sorts last */
+
+/* What indexes a dimension's code array: the order (order-level attributes such as channel), the
+ * customer (region, age band, ...), the day (time levels, indexed by day - first_day) or the
+ * product (category, brand, product; only with order lines). */
+typedef enum {
+    DG_CUBE_KEY_ORDER,
+    DG_CUBE_KEY_CUSTOMER,
+    DG_CUBE_KEY_DAY,
+    DG_CUBE_KEY_PRODUCT,
+} dg_cube_key;
+
+/* The fact columns, borrowed: they must outlive the cube. Orders are grouped by customer
+ * (order_customer nondecreasing) and lines by order (line_order nondecreasing), which is the
+ * frame's CSR layout; dg_cube_new checks it. */
+typedef struct dg_cube_facts {
+    size_t n_customers;
+    size_t n_orders;
+    const uint32_t *order_customer;     /* [n_orders] customer index */
+    const int32_t *order_day;           /* [n_orders] days since the epoch */
+    const int64_t *order_revenue_minor; /* [n_orders] order total */
+    const int32_t *order_units;         /* [n_orders] or NULL (0 units) */
+    size_t n_products;
+    size_t n_lines;                     /* 0: no product dimensions */
+    const uint32_t *line_order;         /* [n_lines] order index */
+    const uint32_t *line_product;       /* [n_lines] product index */
+    const int64_t *line_amount_minor;   /* [n_lines] */
+    const int32_t *line_quantity;       /* [n_lines] or NULL (0 units) */
+    int minor_digits;                   /* of the store currency */
+} dg_cube_facts;
+
+typedef struct dg_cube dg_cube;
+
+/* Builds a cube over facts, with the time dimensions year, quarter, month, week (ISO 8601, e.g.
+ * 2024-W05) and day already added. Caller frees with dg_cube_free. */
+int dg_cube_new(dg_cube **out, const dg_cube_facts *facts, dg_error *err);
+void dg_cube_free(dg_cube *cube);  /* NULL is a no-op */
+
+/* Adds a dimension. codes[i] < n_labels for every i of the key's domain (n_orders, n_customers,
+ * n_products); codes are borrowed (they must outlive the cube), labels are copied. Rows and
+ * columns, and ranges "a..b", follow the labels' byte order with "(none)" last. parent names the
+ * next coarser level of a hierarchy (e.g. brand for product) or is NULL. */
+int dg_cube_add_dim(dg_cube *cube, const char *name, const char *parent, dg_cube_key key,
+                    const uint32_t *codes, size_t n_labels, const char *const *labels,
+                    dg_error *err);
+
+size_t dg_cube_dim_count(const dg_cube *cube);
+const char *dg_cube_dim_name(const dg_cube *cube, size_t dim);
+size_t dg_cube_dim_labels(const dg_cube *cube, size_t dim);
+const char *dg_cube_dim_label(const dg_cube *cube, size_t dim, uint32_t code);
+/* Index of the dimension called name (aliases accepted), or -1. */
+int dg_cube_dim_find(const dg_cube *cube, const char *name);
+/* First and last day of the facts (first > last when there are no orders). */
+void dg_cube_day_range(const dg_cube *cube, int32_t *first_day, int32_t *last_day);
+
+typedef enum {
+    DG_CUBE_REVENUE,      /* sum of order totals (of line amounts when product dims are used) */
+    DG_CUBE_ORDERS,       /* distinct orders */
+    DG_CUBE_CUSTOMERS,    /* distinct customers (exact) */
+    DG_CUBE_UNITS,        /* sum of units */
+    DG_CUBE_AOV,          /* revenue / orders */
+    DG_CUBE_RPC,          /* revenue / customers */
+    DG_CUBE_SHARE,        /* revenue / revenue of the whole (filtered) query */
+    DG_CUBE_N_MEASURES
+} dg_cube_measure;
+
+const char *dg_cube_measure_name(dg_cube_measure m);
+
+typedef enum {
+    DG_CUBE_TOTALS_NONE,    /* GROUP BY rows, cols */
+    DG_CUBE_TOTALS_ROLLUP,  /* GROUP BY ROLLUP(rows), ROLLUP(cols): subtotals and grand total */
+    DG_CUBE_TOTALS_CUBE,    /* GROUP BY CUBE(rows, cols): every combination */
+    DG_CUBE_TOTALS_SETS,    /* GROUP BY GROUPING SETS given in sets[] */
+} dg_cube_totals;
+
+/* One filter term: dim IN (codes) or NOT IN; codes as a 0/1 mask over the dim's labels. */
+typedef struct dg_cube_filter {
+    int dim;
+    bool negate;
+    uint8_t *allowed;   /* [labels of dim], owned by the query */
+} dg_cube_filter;
+
+#define DG_CUBE_MAX_FILTERS 16
+#define DG_CUBE_MAX_SETS 64
+
+typedef struct dg_cube_query {
+    int group[DG_CUBE_MAX_GROUP];        /* row dims then col dims (dimension indexes) */
+    size_t n_rows, n_cols;
+    dg_cube_measure measures[DG_CUBE_MAX_MEASURES];
+    size_t n_measures;                   /* 0 = revenue */
+    dg_cube_filter filters[DG_CUBE_MAX_FILTERS];
+    size_t n_filters;                    /* terms are ANDed; a dim may appear in several */
+    dg_cube_totals totals;
+    uint32_t sets[DG_CUBE_MAX_SETS];     /* TOTALS_SETS: bit d = cube dimension d is grouped */
+    size_t n_sets;
+    size_t top;                          /* keep the top N detail rows by sort measure; 0 = all */
+    int sort_measure;                    /* -1 = by labels; else a dg_cube_measure */
+    bool sort_ascending;
+    bool has_as_of;
+    int32_t as_of;                       /* ignore orders after this day */
+    int threads;                         /* 0 = automatic (up to 2) */
+} dg_cube_query;
+
+void dg_cube_query_init(dg_cube_query *q);
+void dg_cube_query_clear(dg_cube_query *q);  /* frees the filter masks; q can be reused */
+
+/* Sets one query parameter by name, the way the CLI and the HTTP API spell them:
+ *   rows / cols   "month" or "year,quarter"       measure  "revenue" or "revenue,customers"
+ *   where         "region=Seoul,Busan;age=30-39;channel!=web;day=2024-01-01..2024-03-31"
+ *   totals        none | rollup | cube | "month,channel|month|" (grouping sets; "" = grand total)
+ *   top N         sort  label | MEASURE[:asc|:desc]     as_of  YYYY-MM-DD    threads N
+ * A bad name or value fails with DG_EINVAL and a message listing what is valid. */
+int dg_cube_query_set(dg_cube_query *q, const dg_cube *cube, const char *key, const char *value,
+                      dg_error *err);
+
+/* The answer in long form: one cell per non-empty group of every grouping set (a grand total
+ * cell is always there, as in SQL, even on no rows). codes[cell * n_group + j] is the code of group[j] or
+ * DG_CUBE_ALL when the set rolls it up. */
+typedef struct dg_cube_result {
+    size_t n_group;
+    size_t n_cells;
+    uint32_t *codes;
+    uint32_t *set;           /* [n_cells] grouping-set bitmask of the cell */
+    int64_t *revenue_minor;  /* [n_cells] */
+    int64_t *orders;
+    int64_t *customers;
+    int64_t *units;
+    int64_t total_revenue_minor;  /* of the whole filtered query: the base of SHARE */
+    uint8_t *hidden;         /* [n_cells] 1 = set not asked for: the rows-only totals added to
+                                sort or rank rows when there are column dimensions */
+    bool line_grain;         /* revenue and units come from order lines */
+} dg_cube_result;
+
+/* Value of measure m in a cell (money measures in minor units; SHARE as a fraction). */
+double dg_cube_result_value(const dg_cube_result *r, size_t cell, dg_cube_measure m);
+
+/* Runs q. Caller frees with dg_cube_result_free. */
+int dg_cube_run(const dg_cube *cube, const dg_cube_query *q, dg_cube_result **out, dg_error *err);
+void dg_cube_result_free(dg_cube_result *r);  /* NULL is a no-op */
+
+/* Lays a result out as a pivot: one text column per row dimension, then one column per column
+ * key (× measure), subtotal rows after their group, "Total" for rolled-up labels. Sorting and
+ * top-N apply here. Caller frees with dg_table_free. */
+int dg_cube_result_table(const dg_cube *cube, const dg_cube_query *q, const dg_cube_result *r,
+                         dg_table **out, dg_error *err);
+
+/* dg_cube_run + dg_cube_result_table. */
+int dg_cube_query_table(const dg_cube *cube, const dg_cube_query *q, dg_table **out,
+                        dg_error *err);
+
+/* The cube of a frame: orders (and lines, when the frame has them) with the dimensions channel,
+ * payment, site, staff (order level); region, gender, age (band at the frame's as-of day),
+ * acquisition, customer_type, income (customer level); category > brand > product (lines). The
+ * frame is borrowed and must outlive the cube. Caller frees with dg_cube_free. */
+int dg_cube_from_frame(dg_cube **out, const dg_frame *frame, dg_error *err);
+
+/* One query on a store, for the CLI and the HTTP API: params is key, value, key, value, ...,
+ * NULL with the keys of dg_cube_query_set (as_of sets the frame's as-of day). Builds the frame
+ * (with order lines only when a product dimension is named) and the cube, runs the query and lays
+ * it out. A bad parameter fails with DG_EINVAL and a message listing the valid ones.
+ * Caller frees *out with dg_table_free. */
+int dg_cube_store_query(dg_store *store, const char *const *params, dg_table **out,
+                        dg_error *err);
+
+#endif

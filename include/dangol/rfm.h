@@ -1,0 +1,101 @@
+/* RFM: recency, frequency and monetary value per customer, quintile scores 1..5 and the named
+ * segments (Champions ... Lost). Scores follow one deterministic tie rule (docs/loyalty.md):
+ *
+ *     score = 1 + floor(5 * below / n)
+ *
+ * where n is the number of customers with at least one order and `below` the number of them with
+ * a strictly worse value (older last order, fewer orders, less spend). Equal values always get
+ * equal scores, so a tie group is never split across bins; on heavily tied data (most customers
+ * bought once) some bins stay empty, and the result says which. In SQL it is
+ * 1 + (5 * (RANK() OVER (ORDER BY value) - 1)) / n.
+ *
+ * The segment map is data: a table of (R, F, M) score ranges read from a file the user can
+ * replace (config/rfm_segments.csv holds the default, which is also built in). A map must cover
+ * each of the 125 score combinations exactly once; one that does not is refused with the first
+ * combination that is missing or claimed twice. */
+#ifndef DANGOL_RFM_H
+#define DANGOL_RFM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/error.h"
+#include "dangol/frame.h"
+#include "dangol/table.h"
+
+#define DG_RFM_BINS 5
+#define DG_RFM_NO_SEGMENT UINT16_MAX   /* customers without orders */
+
+/* ---- the segment map ---- */
+
+typedef struct dg_rfm_segment_map {
+    size_t n_segments;
+    char **names;                  /* in the order of first appearance in the file */
+    uint16_t cell[5][5][5];        /* [R-1][F-1][M-1] -> segment index */
+} dg_rfm_segment_map;
+
+/* Parses a map from text ("segment,r,f,m" rows; ranges "4-5" or "3"; '#' comments). name is used
+ * in error messages (file:line:column). Caller frees with dg_rfm_segment_map_free. */
+int dg_rfm_segment_map_parse(dg_rfm_segment_map **out, const char *text, const char *name,
+                             dg_error *err);
+/* Reads and parses the file at path. */
+int dg_rfm_segment_map_load(dg_rfm_segment_map **out, const char *path, dg_error *err);
+/* The built-in default (identical to config/rfm_segments.csv). */
+int dg_rfm_segment_map_default(dg_rfm_segment_map **out, dg_error *err);
+const char *dg_rfm_segment_map_default_text(void);
+void dg_rfm_segment_map_free(dg_rfm_segment_map *map);  /* NULL is a no-op */
+/* Index of the segment called name, or -1. */
+int dg_rfm_segment_find(const dg_rfm_segment_map *map, const char *name);
+
+/* ---- scores ---- */
+
+typedef struct dg_rfm_options {
+    int32_t as_of;          /* DG_DAY_NONE: the frame's as_of (must not be later than it) */
+    bool monetary_mean;     /* M = mean order value instead of total spend */
+} dg_rfm_options;
+
+/* What one score bin of one measure holds: its customers and the range of their values. */
+typedef struct dg_rfm_bin {
+    size_t count;
+    int64_t min, max;       /* of the raw measure (recency days, orders, minor units); 0 if empty */
+} dg_rfm_bin;
+
+typedef struct dg_rfm_result {
+    int32_t as_of;
+    size_t n_customers;     /* all customers of the frame */
+    size_t n_scored;        /* those with at least one order by as_of */
+    int32_t *recency_days;  /* as_of - last order day; -1 without orders */
+    int32_t *frequency;     /* orders by as_of */
+    int64_t *monetary_minor;/* total spend (or mean order value, rounded down) */
+    int64_t *revenue_minor; /* total spend by as_of */
+    uint8_t *r, *f, *m;     /* scores 1..5; 0 without orders */
+    uint16_t *segment;      /* segment index, DG_RFM_NO_SEGMENT without orders */
+    dg_rfm_bin bins[3][DG_RFM_BINS];  /* [0]=R [1]=F [2]=M, [score-1] */
+    bool any_empty_bin;
+} dg_rfm_result;
+
+/* Computes RFM for every customer of frame as of opts->as_of, segmenting with map (NULL: no
+ * segments, segment[] all DG_RFM_NO_SEGMENT). opts NULL = defaults. Caller frees with
+ * dg_rfm_result_free. */
+int dg_rfm_compute(const dg_frame *frame, const dg_rfm_options *opts,
+                   const dg_rfm_segment_map *map, dg_rfm_result *out, dg_error *err);
+void dg_rfm_result_free(dg_rfm_result *result);  /* frees the arrays; NULL is a no-op */
+
+/* Scores values[0..n-1] (higher = better) with the tie rule above into score[] (1..5), filling
+ * bins (may be NULL). Exposed for other models that need the same quintiles. */
+int dg_rfm_quintiles(const int64_t *values, size_t n, uint8_t *score, dg_rfm_bin bins[DG_RFM_BINS]);
+
+/* ---- reports ---- */
+
+/* One row per segment: customers, share of scored customers, revenue, share of revenue, mean
+ * recency/frequency/monetary; then a row for customers without orders. Caller frees. */
+int dg_rfm_segment_table(const dg_frame *frame, const dg_rfm_result *rfm,
+                         const dg_rfm_segment_map *map, dg_table **out, dg_error *err);
+/* One row per measure and score: customers and value range; empty bins are marked. */
+int dg_rfm_bin_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out, dg_error *err);
+/* One row per customer: id, recency, frequency, monetary, R, F, M, segment. */
+int dg_rfm_customer_table(const dg_frame *frame, const dg_rfm_result *rfm,
+                          const dg_rfm_segment_map *map, dg_table **out, dg_error *err);
+
+#endif

@@ -1,0 +1,116 @@
+/* Small config files of the analytics (see config.h): whole-file reads and a "key = value"
+ * parser whose errors carry the file, line and column. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics/config.h"
+
+int dg__read_text_file(const char *path, char **text, dg_error *err)
+{
+    *text = NULL;
+    FILE *in = fopen(path, "rb");
+    if (!in)
+        return dg_error_set(err, errno == ENOENT ? DG_ENOTFOUND : DG_EIO, "%s: cannot open: %s",
+                            path, strerror(errno));
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + len, 1, cap - len - 1, in);
+        len += got;
+        if (got == 0)
+            break;
+        if (cap - len - 1 == 0) {
+            char *grown = cap > (1u << 24) ? NULL : realloc(buf, cap * 2);
+            if (!grown) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+    }
+    int failed = ferror(in);
+    fclose(in);
+    if (!buf)
+        return dg_error_set(err, DG_ENOMEM, "%s: too large or out of memory", path);
+    if (failed) {
+        free(buf);
+        return dg_error_set(err, DG_EIO, "%s: read error", path);
+    }
+    buf[len] = '\0';
+    *text = buf;
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg_error *err)
+{
+    char *copy = strdup(text);
+    if (!copy)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    int rc = 0;
+    long line_no = 0;
+    for (char *line = copy, *next; line && rc == 0; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        line_no++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *body = trim(line);
+        if (!*body)
+            continue;
+        char *eq = strchr(body, '=');
+        if (!eq) {
+            rc = dg_error_at(err, DG_EPARSE, name, line_no, (long)(body - line) + 1,
+                             "expected \"key = value\", got \"%s\"", body);
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(body), *value = trim(eq + 1);
+        dg_error local;
+        dg_error_clear(&local);
+        if ((rc = fn(ctx, key, value, &local)) != 0)
+            dg_error_at(err, rc, name, line_no, (long)(value - line) + 1, "%s", local.message);
+    }
+    free(copy);
+    return rc;
+}
+
+int dg__kv_int(const char *key, const char *value, long lo, long hi, int *out, dg_error *err)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (errno || end == value || *end || v < lo || v > hi)
+        return dg_error_set(err, DG_EINVAL, "%s = \"%s\": expected a whole number from %ld to %ld",
+                            key, value, lo, hi);
+    *out = (int)v;
+    return 0;
+}
+
+int dg__kv_real(const char *key, const char *value, double lo, double hi, double *out,
+                dg_error *err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(value, &end);
+    if (errno || end == value || *end || !(v >= lo && v <= hi))
+        return dg_error_set(err, DG_EINVAL, "%s = \"%s\": expected a number from %g to %g", key,
+                            value, lo, hi);
+    *out = v;
+    return 0;
+}

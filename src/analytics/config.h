@@ -1,0 +1,26 @@
+/* Private to the analytics: reading the small text config files (RFM segment map, stage rules,
+ * loyalty weights). Files are read whole; "key = value" files are parsed line by line with '#'
+ * comments, and errors name file:line:column. */
+#ifndef DANGOL_ANALYTICS_CONFIG_H
+#define DANGOL_ANALYTICS_CONFIG_H
+
+#include <stddef.h>
+
+#include "dangol/error.h"
+
+/* Reads the file at path into a NUL-terminated buffer the caller frees with free(). */
+int dg__read_text_file(const char *path, char **text, dg_error *err);
+
+/* Called for each "key = value" line with both trimmed; returns 0 or an error code after
+ * filling err (the caller's message; the position is added by the parser). */
+typedef int (*dg__kv_fn)(void *ctx, const char *key, const char *value, dg_error *err);
+
+/* Parses text; name is the file name for messages. */
+int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg_error *err);
+
+/* Helpers for kv callbacks: parse an integer/real within [lo, hi] or fill err. */
+int dg__kv_int(const char *key, const char *value, long lo, long hi, int *out, dg_error *err);
+int dg__kv_real(const char *key, const char *value, double lo, double hi, double *out,
+                dg_error *err);
+
+#endif

@@ -1,0 +1,185 @@
+/* The cube of a frame (include/dangol/cube.h): the frame's CSR columns are the cube's facts as
+ * they are (no copy); dictionary code 0, the frame's missing value, is labelled "(none)". Only the
+ * derived columns are computed here: the age band of each customer at the as-of day and the
+ * identity code of each product. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics/cube_internal.h"
+#include "dangol/text.h"
+
+/* Labels of a frame dictionary, "(none)" for code 0. */
+static const char **dict_labels(const dg_dict *dict)
+{
+    size_t n = dict->n ? dict->n : 1;
+    const char **labels = malloc(n * sizeof *labels);
+    if (!labels)
+        return NULL;
+    labels[0] = DG_CUBE_NONE_LABEL;
+    for (size_t i = 1; i < dict->n; i++)
+        labels[i] = dict->values[i][0] ? dict->values[i] : DG_CUBE_NONE_LABEL;
+    return labels;
+}
+
+static int add_dict_dim(dg_cube *cube, const char *name, const char *parent, dg_cube_key key,
+                        const uint32_t *codes, const dg_dict *dict, dg_error *err)
+{
+    const char **labels = dict_labels(dict);
+    if (!labels)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    int rc = dg_cube_add_dim(cube, name, parent, key, codes, dict->n ? dict->n : 1, labels, err);
+    free(labels);
+    return rc;
+}
+
+static const char *const age_bands[] = { "0-19", "20-29", "30-39", "40-49", "50-59", "60-69",
+                                         "70+", DG_CUBE_NONE_LABEL };
+
+/* Age band at the as-of year: age = as-of year - birth year. */
+static uint32_t age_band(int32_t birth_year, int as_of_year)
+{
+    if (birth_year <= 0 || birth_year > as_of_year)
+        return 7;
+    int age = as_of_year - birth_year;
+    if (age < 20)
+        return 0;
+    return age >= 70 ? 6 : (uint32_t)(age / 10 - 1);
+}
+
+int dg_cube_from_frame(dg_cube **out, const dg_frame *frame, dg_error *err)
+{
+    *out = NULL;
+    const dg_frame *fr = frame;
+    dg_cube_facts f = {
+        .n_customers = fr->n_customers,
+        .n_orders = fr->n_orders,
+        .order_customer = fr->order_customer,
+        .order_day = fr->order_day,
+        .order_revenue_minor = fr->order_amount_minor,
+        .order_units = fr->order_units,
+        .minor_digits = fr->minor_digits,
+    };
+    if (fr->has_lines) {
+        f.n_products = fr->products.n;
+        f.n_lines = fr->n_lines;
+        f.line_order = fr->line_order;
+        f.line_product = fr->line_product;
+        f.line_amount_minor = fr->line_amount_minor;
+        f.line_quantity = fr->line_quantity;
+    }
+    dg_cube *cube = NULL;
+    int rc = dg_cube_new(&cube, &f, err);
+    if (rc)
+        return rc;
+    if ((rc = add_dict_dim(cube, "channel", NULL, DG_CUBE_KEY_ORDER, fr->order_channel,
+                           &fr->channels, err)) ||
+        (rc = add_dict_dim(cube, "payment", NULL, DG_CUBE_KEY_ORDER, fr->order_payment,
+                           &fr->payments, err)) ||
+        (rc = add_dict_dim(cube, "site", NULL, DG_CUBE_KEY_ORDER, fr->order_site, &fr->sites,
+                           err)) ||
+        (rc = add_dict_dim(cube, "staff", NULL, DG_CUBE_KEY_ORDER, fr->order_staff, &fr->staff,
+                           err)) ||
+        (rc = add_dict_dim(cube, "region", NULL, DG_CUBE_KEY_CUSTOMER, fr->region, &fr->regions,
+                           err)) ||
+        (rc = add_dict_dim(cube, "gender", NULL, DG_CUBE_KEY_CUSTOMER, fr->gender, &fr->genders,
+                           err)) ||
+        (rc = add_dict_dim(cube, "acquisition", NULL, DG_CUBE_KEY_CUSTOMER,
+                           fr->acquisition_channel, &fr->channels, err)) ||
+        (rc = add_dict_dim(cube, "customer_type", NULL, DG_CUBE_KEY_CUSTOMER, fr->customer_type,
+                           &fr->customer_types, err)) ||
+        (rc = add_dict_dim(cube, "income", NULL, DG_CUBE_KEY_CUSTOMER, fr->income_band,
+                           &fr->income_bands, err)))
+        goto fail;
+
+    uint32_t *ages = malloc((fr->n_customers ? fr->n_customers : 1) * sizeof *ages);
+    if (!ages)
+        goto oom;
+    int as_of_year, month, day;
+    dg_civil_from_days(fr->as_of, &as_of_year, &month, &day);
+    for (size_t c = 0; c < fr->n_customers; c++)
+        ages[c] = age_band(fr->birth_year[c], as_of_year);
+    if ((rc = dg__cube_add_dim_owned(cube, "age", NULL, DG_CUBE_KEY_CUSTOMER, ages,
+                                     sizeof age_bands / sizeof age_bands[0], age_bands, err)))
+        goto fail;
+
+    if (fr->has_lines && fr->products.n) {
+        uint32_t *identity = malloc(fr->products.n * sizeof *identity);
+        if (!identity)
+            goto oom;
+        for (size_t p = 0; p < fr->products.n; p++)
+            identity[p] = (uint32_t)p;
+        if ((rc = add_dict_dim(cube, "category", NULL, DG_CUBE_KEY_PRODUCT, fr->product_category,
+                               &fr->categories, err)) ||
+            (rc = add_dict_dim(cube, "brand", "category", DG_CUBE_KEY_PRODUCT, fr->product_brand,
+                               &fr->brands, err)))
+            goto fail_identity;
+        const char **labels = dict_labels(&fr->products);
+        if (!labels) {
+            free(identity);
+            goto oom;
+        }
+        rc = dg__cube_add_dim_owned(cube, "product", "brand", DG_CUBE_KEY_PRODUCT, identity,
+                                    fr->products.n, labels, err);
+        free(labels);
+        if (rc)
+            goto fail;
+        goto done;
+    fail_identity:
+        free(identity);
+        goto fail;
+    }
+done:
+    *out = cube;
+    return 0;
+oom:
+    rc = dg_error_set(err, DG_ENOMEM, "out of memory building the cube");
+fail:
+    dg_cube_free(cube);
+    return rc;
+}
+
+/* Whether a parameter value names a product dimension (then the frame needs order lines). */
+static bool names_products(const char *value)
+{
+    static const char *const names[] = { "category", "brand", "product" };
+    for (size_t i = 0; i < 3; i++)
+        if (strstr(value, names[i]))
+            return true;
+    return false;
+}
+
+int dg_cube_store_query(dg_store *store, const char *const *params, dg_table **out,
+                        dg_error *err)
+{
+    *out = NULL;
+    dg_frame_options opts = { .as_of = DG_DAY_NONE };
+    for (size_t i = 0; params[i] && params[i + 1]; i += 2) {
+        const char *key = params[i], *value = params[i + 1];
+        if (strcmp(key, "as_of") == 0 || strcmp(key, "as-of") == 0) {
+            dg_error e;
+            if (dg_date_parse(value, strlen(value), &opts.as_of, &e))
+                return dg_error_set(err, DG_EINVAL, "bad as-of date \"%s\": %s", value,
+                                    e.message);
+        } else if (strcmp(key, "rows") == 0 || strcmp(key, "cols") == 0 ||
+                   strcmp(key, "columns") == 0 || strcmp(key, "where") == 0 ||
+                   strcmp(key, "filter") == 0 || strcmp(key, "totals") == 0)
+            opts.with_lines |= names_products(value);
+    }
+    dg_frame *frame = NULL;
+    dg_cube *cube = NULL;
+    dg_cube_query q;
+    dg_cube_query_init(&q);
+    int rc = dg_frame_from_store(&frame, store, &opts, err);
+    if (rc == 0)
+        rc = dg_cube_from_frame(&cube, frame, err);
+    for (size_t i = 0; rc == 0 && params[i] && params[i + 1]; i += 2)
+        if (strcmp(params[i], "as_of") != 0 && strcmp(params[i], "as-of") != 0)
+            rc = dg_cube_query_set(&q, cube, params[i], params[i + 1], err);
+    if (rc == 0)
+        rc = dg_cube_query_table(cube, &q, out, err);
+    dg_cube_query_clear(&q);
+    dg_cube_free(cube);
+    dg_frame_free(frame);
+    return rc;
+}

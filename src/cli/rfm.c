@@ -1,0 +1,84 @@
+/* `dangol rfm`: RFM scores and the named segments, their sizes and revenue shares. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli/analysis.h"
+#include "dangol/rfm.h"
+
+static int run(dg_cli *cli, int argc, char **argv)
+{
+    enum { OPT_AS_OF = 1, OPT_SEGMENTS, OPT_CUSTOMERS, OPT_BINS, OPT_MEAN };
+    static const struct option options[] = {
+        { "as-of", required_argument, NULL, OPT_AS_OF },
+        { "segments", required_argument, NULL, OPT_SEGMENTS },
+        { "customers", no_argument, NULL, OPT_CUSTOMERS },
+        { "bins", no_argument, NULL, OPT_BINS },
+        { "mean-monetary", no_argument, NULL, OPT_MEAN },
+        { 0 } };
+    int32_t as_of = DG_DAY_NONE;
+    const char *segments = NULL;
+    bool customers = false, bins = false;
+    dg_rfm_options ropts = { .as_of = DG_DAY_NONE };
+    int o, code;
+    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (o) {
+        case OPT_AS_OF:
+            if ((code = dg_cli_parse_day(cli, "--as-of", optarg, &as_of)) != 0)
+                return code;
+            break;
+        case OPT_SEGMENTS: segments = optarg; break;
+        case OPT_CUSTOMERS: customers = true; break;
+        case OPT_BINS: bins = true; break;
+        case OPT_MEAN: ropts.monetary_mean = true; break;
+        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+
+    dg_error err;
+    dg_error_clear(&err);
+    dg_rfm_segment_map *map = NULL;
+    dg_frame *frame = NULL;
+    dg_rfm_result rfm = { 0 };
+    dg_table *t = NULL;
+    int rc = segments ? dg_rfm_segment_map_load(&map, segments, &err)
+                      : dg_rfm_segment_map_default(&map, &err);
+    if (rc != 0)
+        return dg_cli_fail(cli, &err);
+    if ((code = dg_cli_load_frame(cli, as_of, false, &frame)) != 0)
+        goto cleanup;
+    if ((rc = dg_rfm_compute(frame, &ropts, map, &rfm, &err)) != 0 ||
+        (rc = customers ? dg_rfm_customer_table(frame, &rfm, map, &t, &err)
+              : bins ? dg_rfm_bin_table(&rfm, frame->minor_digits, &t, &err)
+                     : dg_rfm_segment_table(frame, &rfm, map, &t, &err)) != 0) {
+        code = dg_cli_fail(cli, &err);
+        goto cleanup;
+    }
+    if (rfm.any_empty_bin && !cli->quiet && !bins)
+        fprintf(stderr, "dangol rfm: note: some score bins are empty because tied values are "
+                        "never split across bins; see `dangol rfm --bins`\n");
+    code = dg_cli_print(cli, t);
+cleanup:
+    dg_table_free(t);
+    dg_rfm_result_free(&rfm);
+    dg_frame_free(frame);
+    dg_rfm_segment_map_free(map);
+    return code;
+}
+
+DG_CLI_COMMAND(rfm) = {
+    "rfm", "RFM scores and segments: sizes and revenue shares",
+    "usage: dangol [--db PATH] [--format table|csv|json] rfm [--as-of DATE] [--segments FILE]\n"
+    "                 [--customers | --bins] [--mean-monetary]\n\n"
+    "Scores every customer with orders on recency, frequency and monetary value (quintiles 1-5;\n"
+    "equal values always share a score, so a bin can be empty: --bins shows each bin's range)\n"
+    "and prints the named segments with their customers and share of revenue.\n"
+    "  --as-of DATE      ignore everything after DATE (default: the last day in the store)\n"
+    "  --segments FILE   segment map to use instead of the built-in one (format: docs/loyalty.md,\n"
+    "                    example: config/rfm_segments.csv)\n"
+    "  --customers       one row per customer instead of the segment summary\n"
+    "  --bins            the score bins of R, F and M with their value ranges\n"
+    "  --mean-monetary   M is the mean order value instead of the total spend\n",
+    run,
+};

@@ -1,0 +1,176 @@
+/* `dangol serve`: the HTTP JSON API and the dashboard on a loopback address until SIGINT or
+ * SIGTERM. The signals are blocked before the server's threads start (they inherit the mask) and
+ * taken with sigwait here, so shutdown runs in ordinary code: stop accepting, finish the requests
+ * in flight, close the stores. */
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "server/server.h"
+
+static bool parse_unsigned(const char *text, unsigned long max, unsigned long *out)
+{
+    char *end = NULL;
+    if (!text || !*text || *text == '-')
+        return false;
+    unsigned long v = strtoul(text, &end, 10);
+    if (*end || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The dashboard directory when --web is not given: $DANGOL_WEB, else web/ of the source tree the
+ * binary was built in (build/dangol -> web/), else the installed share/dangol/web. */
+static const char *default_web_dir(char *buf, size_t cap)
+{
+    const char *env = getenv("DANGOL_WEB");
+    if (env && *env)
+        return env;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    static const char *const candidates[] = { "../web", "../share/dangol/web" };
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+        snprintf(buf, cap, "%s/%s", exe, candidates[i]);
+        if (is_dir(buf))
+            return buf;
+    }
+    return NULL;
+}
+
+static int run(dg_cli *cli, int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "bind", required_argument, NULL, 'b' },
+        { "port", required_argument, NULL, 'p' },
+        { "threads", required_argument, NULL, 't' },
+        { "web", required_argument, NULL, 'w' },
+        { "no-web", no_argument, NULL, 'n' },
+        { "max-body", required_argument, NULL, 'm' },
+        { "read-only", no_argument, NULL, 'r' },
+        { 0 },
+    };
+    dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
+                              .max_body = 1 << 20 };
+    bool no_web = false;
+    char web_buf[PATH_MAX];
+    unsigned long value;
+    int o;
+    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (o) {
+        case 'b': opt.bind = optarg; break;
+        case 'p':
+            if (!parse_unsigned(optarg, 65535, &value))
+                return dg_cli_usage_error(cli, "--port \"%s\" is not a port (0-65535; 0 picks a "
+                                          "free one)", optarg);
+            opt.port = (unsigned)value;
+            break;
+        case 't':
+            if (!parse_unsigned(optarg, 256, &value) || value == 0)
+                return dg_cli_usage_error(cli, "--threads \"%s\" must be from 1 to 256", optarg);
+            opt.threads = (unsigned)value;
+            break;
+        case 'w': opt.web_dir = optarg; break;
+        case 'n': no_web = true; break;
+        case 'm':
+            if (!parse_unsigned(optarg, 1UL << 30, &value) || value == 0)
+                return dg_cli_usage_error(cli, "--max-body \"%s\" must be a byte count from 1 to "
+                                          "1073741824", optarg);
+            opt.max_body = value;
+            break;
+        case 'r': opt.read_only = true; break;
+        default:
+            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+
+    dg_error err;
+    dg_error_clear(&err);
+    if (dg_server_check_bind(opt.bind, &err) != 0) {
+        fprintf(stderr, "dangol serve: %s\n", err.message);
+        return DG_EXIT_USAGE;
+    }
+    if (no_web)
+        opt.web_dir = NULL;
+    else if (!opt.web_dir)
+        opt.web_dir = default_web_dir(web_buf, sizeof web_buf);
+    if (!no_web && !opt.web_dir && !cli->quiet)
+        fprintf(stderr, "dangol serve: no dashboard directory found (give --web DIR); serving "
+                        "the API only\n");
+
+    if (opt.threads == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        opt.threads = cpus > 0 && cpus <= 256 ? (unsigned)cpus : 2;
+    }
+    /* Block the stop signals in every thread; this one takes them with sigwait. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+
+    dg_server *server = NULL;
+    if (dg_server_start(&server, &opt, &err) != 0) {
+        pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+        return dg_cli_fail(cli, &err);
+    }
+    const char *host = strchr(opt.bind, ':') ? "[::1]" : strcmp(opt.bind, "localhost") == 0
+                                                             ? "127.0.0.1" : opt.bind;
+    printf("dangol: serving %s at http://%s:%u/ (%u threads%s); Ctrl-C stops\n", cli->db_path,
+           host, dg_server_port(server), opt.threads,
+           opt.web_dir ? ", dashboard on" : ", API only");
+    fflush(stdout);
+    if (opt.web_dir && !cli->quiet) {
+        char probe[PATH_MAX + 64];
+        snprintf(probe, sizeof probe, "%s/node_modules/echarts/dist/echarts.min.js", opt.web_dir);
+        if (access(probe, R_OK) != 0)
+            fprintf(stderr, "dangol serve: %s has no charting library; run `make web` for the "
+                            "dashboard's charts\n", opt.web_dir);
+    }
+    int sig = 0;
+    sigwait(&stop, &sig);
+    if (!cli->quiet)
+        fprintf(stderr, "dangol serve: %s received, finishing requests in flight\n",
+                sig == SIGINT ? "SIGINT" : "SIGTERM");
+    dg_server_stop(server);
+    pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+    return DG_EXIT_OK;
+}
+
+DG_CLI_COMMAND(serve) = {
+    "serve", "serve the JSON API and the dashboard over HTTP",
+    "usage: dangol [--db PATH] serve [--bind ADDR] [--port N] [--threads N] [--web DIR]\n"
+    "                              [--no-web] [--max-body BYTES] [--read-only]\n\n"
+    "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
+    "(the static pages of --web DIR, default the web/ directory of this build) until SIGINT or\n"
+    "SIGTERM, then finishes the requests in flight and exits.\n\n"
+    "  --bind ADDR      loopback address to listen on: 127.0.0.1 (default), ::1 or localhost.\n"
+    "                   Other addresses are refused: the API has no authentication yet.\n"
+    "  --port N         TCP port (default 8080; 0 picks a free one, printed at start)\n"
+    "  --threads N      worker threads, each with its own store connection (default: CPUs)\n"
+    "  --max-body BYTES largest request body accepted (default 1048576); larger answers 413\n"
+    "  --read-only      open the store read-only; writes answer 405\n",
+    run,
+};

@@ -1,0 +1,188 @@
+/* String hash map, dictionaries and a string arena for the frame (see strmap.h). The map keeps
+ * the 32-bit hash beside each slot so probing compares strings only on a hash match; it doubles
+ * at 50% load, so a probe is short and lookups of 10 M order ids stay O(1). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame/strmap.h"
+
+typedef struct {
+    const char *key;   /* NULL = empty slot */
+    uint32_t hash;
+    uint32_t value;
+} slot;
+
+struct dg__strmap {
+    slot *slots;
+    size_t cap;        /* power of two */
+    size_t n;
+};
+
+static uint32_t hash_of(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+dg__strmap *dg__strmap_new(void)
+{
+    dg__strmap *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->cap = 64;
+    if (!(m->slots = calloc(m->cap, sizeof *m->slots))) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void dg__strmap_free(dg__strmap *m)
+{
+    if (!m)
+        return;
+    free(m->slots);
+    free(m);
+}
+
+int64_t dg__strmap_get(const dg__strmap *m, const char *key)
+{
+    uint32_t h = hash_of(key);
+    size_t mask = m->cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const slot *s = &m->slots[i];
+        if (!s->key)
+            return -1;
+        if (s->hash == h && strcmp(s->key, key) == 0)
+            return s->value;
+    }
+}
+
+static void insert(slot *slots, size_t cap, const char *key, uint32_t h, uint32_t value)
+{
+    size_t mask = cap - 1;
+    size_t i = h & mask;
+    while (slots[i].key)
+        i = (i + 1) & mask;
+    slots[i] = (slot){ key, h, value };
+}
+
+int dg__strmap_put(dg__strmap *m, const char *key, uint32_t value)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap * 2;
+        slot *grown = calloc(cap, sizeof *grown);
+        if (!grown)
+            return DG_ENOMEM;
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->slots[i].key)
+                insert(grown, cap, m->slots[i].key, m->slots[i].hash, m->slots[i].value);
+        free(m->slots);
+        m->slots = grown;
+        m->cap = cap;
+    }
+    insert(m->slots, m->cap, key, hash_of(key), value);
+    m->n++;
+    return 0;
+}
+
+int dg__dict_init(dg_dict *d)
+{
+    memset(d, 0, sizeof *d);
+    if (!(d->values = malloc(sizeof *d->values)) || !(d->values[0] = strdup("")) ||
+        !(d->map = dg__strmap_new())) {
+        if (d->values)
+            free(d->values[0]);
+        free(d->values);
+        d->values = NULL;
+        return DG_ENOMEM;
+    }
+    d->n = 1;
+    return 0;
+}
+
+void dg__dict_free(dg_dict *d)
+{
+    if (!d->values)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        free(d->values[i]);
+    free(d->values);
+    dg__strmap_free(d->map);
+    memset(d, 0, sizeof *d);
+}
+
+int dg__dict_intern(dg_dict *d, const char *value, uint32_t *code)
+{
+    if (!value || !*value) {
+        *code = 0;
+        return 0;
+    }
+    int64_t found = dg__strmap_get(d->map, value);
+    if (found >= 0) {
+        *code = (uint32_t)found;
+        return 0;
+    }
+    if ((d->n & (d->n - 1)) == 0) {   /* grow at powers of two */
+        char **grown = realloc(d->values, 2 * d->n * sizeof *grown);
+        if (!grown)
+            return DG_ENOMEM;
+        d->values = grown;
+    }
+    char *copy = strdup(value);
+    if (!copy || dg__strmap_put(d->map, copy, (uint32_t)d->n) != 0) {
+        free(copy);
+        return DG_ENOMEM;
+    }
+    d->values[d->n] = copy;
+    *code = (uint32_t)d->n++;
+    return 0;
+}
+
+int64_t dg_dict_find(const dg_dict *d, const char *value)
+{
+    if (!value || !*value)
+        return 0;
+    return d->map ? dg__strmap_get(d->map, value) : -1;
+}
+
+const char *dg_dict_value(const dg_dict *d, uint32_t code)
+{
+    return code < d->n ? d->values[code] : "";
+}
+
+struct dg__arena_block {
+    struct dg__arena_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+char *dg__arena_strdup(dg__arena *a, const char *s)
+{
+    size_t len = strlen(s) + 1;
+    struct dg__arena_block *b = a->head;
+    if (!b || b->cap - b->used < len) {
+        size_t cap = len > 1 << 20 ? len : 1 << 20;
+        if (!(b = malloc(sizeof *b + cap)))
+            return NULL;
+        b->next = a->head;
+        b->used = 0;
+        b->cap = cap;
+        a->head = b;
+    }
+    char *out = b->data + b->used;
+    memcpy(out, s, len);
+    b->used += len;
+    return out;
+}
+
+void dg__arena_free(dg__arena *a)
+{
+    while (a->head) {
+        struct dg__arena_block *next = a->head->next;
+        free(a->head);
+        a->head = next;
+    }
+}

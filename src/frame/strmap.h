@@ -1,0 +1,34 @@
+/* Private to the frame: a string -> uint32 hash map (open addressing, linear probing, FNV-1a)
+ * whose keys are borrowed from an owner that outlives the map (a dictionary's values, the
+ * frame's customer ids, the builder's string arena), and the dictionary helpers built on it. */
+#ifndef DANGOL_FRAME_STRMAP_H
+#define DANGOL_FRAME_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/frame.h"
+
+typedef struct dg__strmap dg__strmap;
+
+dg__strmap *dg__strmap_new(void);
+void dg__strmap_free(dg__strmap *m);
+/* Value of key, or -1. */
+int64_t dg__strmap_get(const dg__strmap *m, const char *key);
+/* Adds key (borrowed, must not be present). 0 or DG_ENOMEM. */
+int dg__strmap_put(dg__strmap *m, const char *key, uint32_t value);
+
+/* A dictionary holding only code 0 (""). 0 or DG_ENOMEM. */
+int dg__dict_init(dg_dict *d);
+void dg__dict_free(dg_dict *d);
+/* Code of value, adding it if new; NULL and "" are code 0. 0 or DG_ENOMEM. */
+int dg__dict_intern(dg_dict *d, const char *value, uint32_t *code);
+
+/* A bump allocator for many small strings freed together. */
+typedef struct dg__arena {
+    struct dg__arena_block *head;
+} dg__arena;
+char *dg__arena_strdup(dg__arena *a, const char *s);   /* NULL on out of memory */
+void dg__arena_free(dg__arena *a);
+
+#endif

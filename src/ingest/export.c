@@ -1,0 +1,133 @@
+/* Export of catalog entities as CSV or JSON (see include/dangol/ingest.h). Values are written in
+ * exactly the text forms the import reads back (dates YYYY-MM-DD, timestamps with seconds and Z,
+ * money with the currency's minor digits, never through a double), which is what makes
+ * export -> import lossless. JSON money is a number literal written from the integer. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dangol/csv.h"
+#include "dangol/ingest.h"
+#include "dangol/text.h"
+
+typedef struct exporter {
+    const dg_entity *e;
+    dg_export_format format;
+    FILE *out;
+    int minor_digits;
+    int64_t rows;
+} exporter;
+
+/* The text form of a non-null value; text values are returned as they are. */
+static const char *value_text(const exporter *x, const dg_column *col, const dg_value *v,
+                              char *buf, size_t cap)
+{
+    switch (col->type) {
+    case DG_TYPE_TEXT:
+    case DG_TYPE_ENUM:
+        return v->u.s;
+    case DG_TYPE_INT:
+        snprintf(buf, cap, "%" PRId64, v->u.i);
+        return buf;
+    case DG_TYPE_REAL:
+        snprintf(buf, cap, "%.17g", v->u.r);
+        return buf;
+    case DG_TYPE_DATE:
+        return dg_date_format((int32_t)v->u.i, buf);
+    case DG_TYPE_TIMESTAMP:
+        return dg_timestamp_format(v->u.i, buf);
+    case DG_TYPE_MONEY:
+        return dg_money_format(v->u.i, x->minor_digits, buf, cap);
+    case DG_TYPE_BOOL:
+        return v->u.i ? "true" : "false";
+    }
+    return "";
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':  fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (*p < 0x20)
+                fprintf(out, "\\u%04x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static int write_row(void *ctx, const dg_value *row)
+{
+    exporter *x = ctx;
+    char buf[64];
+    if (x->format == DG_EXPORT_CSV) {
+        for (size_t c = 0; c < x->e->n_columns; c++) {
+            const char *s = row[c].is_null ? ""
+                                           : value_text(x, &x->e->columns[c], &row[c], buf,
+                                                        sizeof buf);
+            dg_csv_write_field(x->out, s, strlen(s), c == 0, ',');
+        }
+        dg_csv_write_end(x->out);
+    } else {
+        fputs(x->rows ? ",\n  {" : "\n  {", x->out);
+        for (size_t c = 0; c < x->e->n_columns; c++) {
+            const dg_column *col = &x->e->columns[c];
+            fprintf(x->out, "%s\"%s\": ", c ? ", " : "", col->name);
+            if (row[c].is_null) {
+                fputs("null", x->out);
+                continue;
+            }
+            const char *s = value_text(x, col, &row[c], buf, sizeof buf);
+            switch (col->type) {
+            case DG_TYPE_INT:
+            case DG_TYPE_MONEY:
+            case DG_TYPE_BOOL:
+                fputs(s, x->out);
+                break;
+            case DG_TYPE_REAL:
+                fputs(s, x->out);
+                break;
+            default:
+                json_string(x->out, s);
+            }
+        }
+        fputc('}', x->out);
+    }
+    x->rows++;
+    return ferror(x->out) ? DG_EIO : 0;
+}
+
+int dg_export(dg_store *store, const dg_entity *e, dg_export_format format, FILE *out,
+              dg_error *err)
+{
+    exporter x = { .e = e, .format = format, .out = out };
+    char code[4];
+    int rc = dg_store_currency(store, code, &x.minor_digits, err);
+    if (rc != 0)
+        return rc;
+    if (format == DG_EXPORT_CSV) {
+        for (size_t c = 0; c < e->n_columns; c++)
+            dg_csv_write_field(out, e->columns[c].name, strlen(e->columns[c].name), c == 0, ',');
+        dg_csv_write_end(out);
+    } else {
+        fputc('[', out);
+    }
+    rc = dg_store_scan(store, e, NULL, write_row, &x, err);
+    if (rc == DG_EIO)
+        return dg_error_set(err, DG_EIO, "cannot write the export");
+    if (rc != 0)
+        return rc;
+    if (format == DG_EXPORT_JSON)
+        fputs(x.rows ? "\n]\n" : "]\n", out);
+    if (fflush(out) != 0 || ferror(out))
+        return dg_error_set(err, DG_EIO, "cannot write the export");
+    return 0;
+}

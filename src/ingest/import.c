@@ -1,0 +1,757 @@
+/* CSV import of catalog entities (see include/dangol/ingest.h). Per file: the header (or --columns)
+ * is resolved once into "catalog column <- file field" indices; then each record is converted in
+ * place into a dg_value row (text values point into the reader's record buffer, so no allocation
+ * per row), checked (required, type, range, choice, duplicate key within the file) and upserted.
+ * Every row of every file goes into one store transaction; a bad row makes the whole import roll
+ * back unless skip_invalid, in which case it is written to the quarantine CSV instead. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dangol/csv.h"
+#include "dangol/ingest.h"
+#include "dangol/text.h"
+#include "ingest/keyset.h"
+
+#define MAX_COLUMNS 64          /* catalog columns per entity */
+#define MAX_FILE_COLUMNS 1024   /* columns a file may have */
+#define PROGRESS_EVERY 65536
+#define BULK_PROBE 8192          /* rows read before the size of the import is estimated */
+
+typedef struct importer {
+    dg_store *store;
+    const dg_entity *e;
+    const dg_import_options *opt;
+    dg_import_report *report;
+    int minor_digits;
+    const dg_entity *customers;
+
+    /* the current file */
+    dg_csv *csv;
+    const char *name;
+    int src[MAX_COLUMNS];       /* catalog column -> file field index, -1 = not in the file */
+    bool required[MAX_COLUMNS];
+    size_t n_file_columns;
+    char **file_columns;        /* names of the file's columns (for the quarantine header) */
+    bool synth_order_id;        /* orders without an order_id column */
+    int customer_col, ordered_col;
+    dg__keyset *seen;           /* natural keys of this file -> first line */
+    dg__keyset *occurrences;    /* (customer, time) -> count, for synthesised order ids */
+
+    dg_value row[MAX_COLUMNS];
+    char *key;                  /* scratch for key texts */
+    size_t key_cap;
+    char order_id[512];
+
+    FILE *quarantine;
+    bool quarantine_header;
+    dg_error first;             /* the first bad row */
+    double file_base, file_share;  /* progress across several files */
+} importer;
+
+static bool is_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return false;
+    return true;
+}
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len > 0 && (**s == ' ' || **s == '\t'))
+        (*s)++, (*len)--;
+    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+/* "order_id, customer_id, ..." into buf. */
+static const char *column_list(const dg_entity *e, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t c = 0; c < e->n_columns && o < cap; c++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s", c ? ", " : "", e->columns[c].name);
+    return buf;
+}
+
+static int find_column(const dg_entity *e, const char *name, size_t len)
+{
+    for (size_t c = 0; c < e->n_columns; c++)
+        if (strlen(e->columns[c].name) == len && strncasecmp(e->columns[c].name, name, len) == 0)
+            return (int)c;
+    return -1;
+}
+
+/* Looks the file column name up in the --map list; returns the mapped name (into out) or NULL. */
+static const char *map_lookup(const char *map, const char *name, size_t len, char *out, size_t cap)
+{
+    const char *p = map;
+    while (p && *p) {
+        const char *comma = strchr(p, ',');
+        const char *end = comma ? comma : p + strlen(p);
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        if (eq) {
+            const char *a = p, *b = eq + 1;
+            size_t alen = (size_t)(eq - p), blen = (size_t)(end - b);
+            trim(&a, &alen);
+            trim(&b, &blen);
+            if (alen == len && memcmp(a, name, len) == 0) {
+                snprintf(out, cap, "%.*s", (int)blen, b);
+                return out;
+            }
+        }
+        p = comma ? comma + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* Checks the --map text itself: pairs "from=to" whose target is a column or '-'. */
+static int check_map(const dg_entity *e, const char *map, dg_error *err)
+{
+    char cols[1024];
+    for (const char *p = map; p && *p;) {
+        const char *comma = strchr(p, ',');
+        const char *end = comma ? comma : p + strlen(p);
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        if (!eq)
+            return dg_error_set(err, DG_EINVAL, "--map: \"%.*s\" is not FILE_COLUMN=COLUMN",
+                                (int)(end - p), p);
+        const char *b = eq + 1;
+        size_t blen = (size_t)(end - b);
+        trim(&b, &blen);
+        if (!(blen == 1 && *b == '-') && find_column(e, b, blen) < 0)
+            return dg_error_set(err, DG_EINVAL, "--map: \"%.*s\" is not a column of %s; valid: "
+                                "%s (or - to ignore the column)", (int)blen, b, e->name,
+                                column_list(e, cols, sizeof cols));
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+static void free_file_columns(importer *im)
+{
+    for (size_t i = 0; im->file_columns && i < im->n_file_columns; i++)
+        free(im->file_columns[i]);
+    free(im->file_columns);
+    im->file_columns = NULL;
+    im->n_file_columns = 0;
+}
+
+/* Resolves the file's column names (header fields or --columns) onto catalog columns. */
+static int resolve_columns(importer *im, dg_error *err)
+{
+    const dg_entity *e = im->e;
+    char cols[1024], mapped[256];
+    size_t n = 0;
+    const char *names[MAX_FILE_COLUMNS];
+    size_t lens[MAX_FILE_COLUMNS];
+    if (im->opt->columns) {
+        for (const char *p = im->opt->columns; p;) {
+            const char *comma = strchr(p, ',');
+            if (n == MAX_FILE_COLUMNS)
+                return dg_error_set(err, DG_EINVAL, "--columns: more than %d columns",
+                                    MAX_FILE_COLUMNS);
+            names[n] = p;
+            lens[n++] = comma ? (size_t)(comma - p) : strlen(p);
+            p = comma ? comma + 1 : NULL;
+        }
+    } else {
+        n = dg_csv_count(im->csv);
+        if (n > MAX_FILE_COLUMNS)
+            return dg_error_at(err, DG_EINVAL, im->name, dg_csv_line(im->csv), 0,
+                               "the header has %zu columns; at most %d are read", n,
+                               MAX_FILE_COLUMNS);
+        for (size_t i = 0; i < n; i++)
+            names[i] = dg_csv_field(im->csv, i, &lens[i]);
+    }
+    long line = im->opt->columns ? 0 : dg_csv_line(im->csv);
+    im->file_columns = calloc(n, sizeof *im->file_columns);
+    if (!im->file_columns)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    im->n_file_columns = n;
+    for (size_t c = 0; c < e->n_columns; c++) {
+        im->src[c] = -1;
+        im->required[c] = e->columns[c].required || c < e->n_key;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = names[i];
+        size_t len = lens[i];
+        trim(&name, &len);
+        if (!(im->file_columns[i] = strndup(name, len)))
+            return dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
+    if (im->opt->map) {   /* a --map source the file does not have is most likely a typo */
+        for (const char *p = im->opt->map; p && *p;) {
+            const char *comma = strchr(p, ',');
+            const char *end = comma ? comma : p + strlen(p);
+            const char *eq = memchr(p, '=', (size_t)(end - p));
+            const char *a = p;
+            size_t alen = (size_t)(eq - p);
+            trim(&a, &alen);
+            bool found = false;
+            for (size_t i = 0; i < n && !found; i++)
+                found = strlen(im->file_columns[i]) == alen &&
+                        memcmp(im->file_columns[i], a, alen) == 0;
+            if (!found)
+                return dg_error_at(err, DG_EINVAL, im->name, line, 0,
+                                   "--map names \"%.*s\", which is not a column of the file",
+                                   (int)alen, a);
+            p = comma ? comma + 1 : NULL;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = names[i];
+        size_t len = lens[i];
+        trim(&name, &len);
+        const char *target = im->opt->map ? map_lookup(im->opt->map, name, len, mapped,
+                                                       sizeof mapped) : NULL;
+        const char *tname = target ? target : name;
+        size_t tlen = target ? strlen(target) : len;
+        if (tlen == 1 && *tname == '-')
+            continue;
+        int c = find_column(e, tname, tlen);
+        const char *where = im->opt->columns ? "--columns" : im->name;
+        if (c < 0) {
+            column_list(e, cols, sizeof cols);
+            if (im->opt->columns)
+                return dg_error_set(err, DG_EINVAL, "--columns: unknown column \"%.*s\" for %s; "
+                                    "valid: %s (or - to ignore a column)", (int)len, name, e->name,
+                                    cols);
+            return dg_error_at(err, DG_EINVAL, where, line, (long)i + 1,
+                               "unknown column \"%.*s\" for %s; valid: %s; rename it with "
+                               "--map \"%.*s=COLUMN\" or ignore it with --map \"%.*s=-\"",
+                               (int)len, name, e->name, cols, (int)len, name, (int)len, name);
+        }
+        if (im->src[c] >= 0) {
+            if (im->opt->columns)
+                return dg_error_set(err, DG_EINVAL, "--columns: column \"%s\" appears twice",
+                                    e->columns[c].name);
+            return dg_error_at(err, DG_EINVAL, where, line, (long)i + 1,
+                               "column \"%s\" appears twice (columns %d and %zu)",
+                               e->columns[c].name, im->src[c] + 1, i + 1);
+        }
+        im->src[c] = (int)i;
+    }
+    im->synth_order_id = strcmp(e->name, "orders") == 0 && im->src[0] < 0;
+    im->customer_col = dg_entity_column(e, "customer_id");
+    im->ordered_col = dg_entity_column(e, "ordered_at");
+    for (size_t c = 0; c < e->n_columns; c++) {
+        if (im->src[c] >= 0 || !im->required[c] || (c == 0 && im->synth_order_id))
+            continue;
+        size_t o = 0;
+        cols[0] = '\0';
+        for (size_t i = 0; i < n && o < sizeof cols; i++)
+            o += (size_t)snprintf(cols + o, sizeof cols - o, "%s%s", i ? ", " : "",
+                                  im->file_columns[i]);
+        if (im->opt->columns)
+            return dg_error_set(err, DG_EINVAL, "--columns: missing required column \"%s\" for "
+                                "%s (given: %s)", e->columns[c].name, e->name, cols);
+        return dg_error_at(err, DG_EINVAL, im->name, line, 0,
+                           "missing required column \"%s\" for %s; the file has: %s%s",
+                           e->columns[c].name, e->name, cols,
+                           im->opt->map ? "" : " (use --map \"YOUR_NAME=COLUMN\" to rename)");
+    }
+    return 0;
+}
+
+static int add_error(importer *im, const dg_error *row_err)
+{
+    dg_import_report *r = im->report;
+    size_t max = im->opt->max_errors ? im->opt->max_errors : DG_IMPORT_MAX_ERRORS;
+    r->rows_rejected++;
+    if (im->first.code == 0)
+        im->first = *row_err;
+    if (r->n_errors < max) {
+        char **list = realloc(r->errors, (r->n_errors + 1) * sizeof *list);
+        if (!list)
+            return DG_ENOMEM;
+        r->errors = list;
+        if (!(list[r->n_errors] = strdup(row_err->message)))
+            return DG_ENOMEM;
+        r->n_errors++;
+    }
+    return 0;
+}
+
+static int open_quarantine(importer *im, const char *path, dg_error *err)
+{
+    char def[512];
+    if (!im->opt->quarantine) {
+        snprintf(def, sizeof def, "%s.rejected.csv",
+                 strcmp(path, "-") == 0 ? "import" : path);
+        path = def;
+    } else {
+        path = im->opt->quarantine;
+    }
+    if (im->quarantine && strcmp(im->report->quarantine, path) == 0)
+        return 0;
+    if (im->quarantine)
+        fclose(im->quarantine);
+    im->quarantine = fopen(path, "w");
+    if (!im->quarantine)
+        return dg_error_set(err, DG_EIO, "cannot write the quarantine file %s", path);
+    snprintf(im->report->quarantine, sizeof im->report->quarantine, "%s", path);
+    im->quarantine_header = false;
+    return 0;
+}
+
+/* Writes the current record with its reason to the quarantine CSV. */
+static int quarantine_row(importer *im, const char *path, const char *reason, dg_error *err)
+{
+    int rc = open_quarantine(im, path, err);
+    if (rc != 0)
+        return rc;
+    const char delim = im->opt && im->opt->delimiter && im->opt->delimiter != ' ' ?
+                       im->opt->delimiter : ',';
+    FILE *q = im->quarantine;
+    if (!im->quarantine_header) {
+        for (size_t i = 0; i < im->n_file_columns; i++)
+            dg_csv_write_field(q, im->file_columns[i], strlen(im->file_columns[i]), i == 0, delim);
+        dg_csv_write_field(q, "reason", 6, im->n_file_columns == 0, delim);
+        dg_csv_write_end(q);
+        im->quarantine_header = true;
+    }
+    size_t n = dg_csv_count(im->csv);
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const char *f = dg_csv_field(im->csv, i, &len);
+        dg_csv_write_field(q, f, len, i == 0, delim);
+    }
+    for (size_t i = n; i < im->n_file_columns; i++)
+        dg_csv_write_field(q, "", 0, i == 0, delim);
+    dg_csv_write_field(q, reason, strlen(reason), n == 0 && im->n_file_columns == 0, delim);
+    dg_csv_write_end(q);
+    if (ferror(q))
+        return dg_error_set(err, DG_EIO, "cannot write the quarantine file %s",
+                            im->report->quarantine);
+    return 0;
+}
+
+static int row_error(dg_error *e, const importer *im, long column, int code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int row_error(dg_error *e, const importer *im, long column, int code, const char *fmt, ...)
+{
+    char text[DG_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    return dg_error_at(e, code, im->name, dg_csv_line(im->csv), column, "%s", text);
+}
+
+/* Converts field text into row[c] (dg_value_parse: the same rules as the HTTP API). */
+static int convert(importer *im, size_t c, const char *s, size_t len, dg_error *e)
+{
+    const dg_column *col = &im->e->columns[c];
+    long column = im->src[c] + 1;
+    dg_error perr;
+    int rc = dg_value_parse(col, s, len, im->minor_digits, &im->row[c], &perr);
+    if (rc != 0)
+        return row_error(e, im, column, rc, "%s", perr.message);
+    if (im->row[c].is_null && im->required[c])
+        return row_error(e, im, column, DG_EINVAL, "%s is required but empty", col->name);
+    return 0;
+}
+
+static int key_reserve(importer *im, size_t need)
+{
+    if (need <= im->key_cap)
+        return 0;
+    size_t cap = im->key_cap ? im->key_cap : 256;
+    while (cap < need)
+        cap *= 2;
+    char *k = realloc(im->key, cap);
+    if (!k)
+        return DG_ENOMEM;
+    im->key = k;
+    im->key_cap = cap;
+    return 0;
+}
+
+/* The natural key of row as text (columns joined by 0x1F), into im->key; returns its length. */
+static int key_text(importer *im, size_t *out_len)
+{
+    size_t o = 0;
+    for (size_t c = 0; c < im->e->n_key; c++) {
+        const dg_value *v = &im->row[c];
+        char num[32];
+        const char *s = num;
+        size_t n;
+        if (im->e->columns[c].type == DG_TYPE_TEXT || im->e->columns[c].type == DG_TYPE_ENUM)
+            s = v->u.s, n = strlen(s);
+        else
+            n = (size_t)snprintf(num, sizeof num, "%lld", (long long)v->u.i);
+        if (key_reserve(im, o + n + 2) != 0)
+            return DG_ENOMEM;
+        if (c > 0)
+            im->key[o++] = '\x1F';
+        memcpy(im->key + o, s, n);
+        o += n;
+    }
+    *out_len = o;
+    return 0;
+}
+
+/* "customer_id \"C-0017\"" or "order_id \"O1\", line_no 2" for messages. */
+static void describe_key(const importer *im, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t c = 0; c < im->e->n_key && o < cap; c++) {
+        const dg_column *col = &im->e->columns[c];
+        const dg_value *v = &im->row[c];
+        if (col->type == DG_TYPE_TEXT || col->type == DG_TYPE_ENUM)
+            o += (size_t)snprintf(buf + o, cap - o, "%s%s \"%.80s\"", c ? ", " : "", col->name,
+                                  v->u.s);
+        else
+            o += (size_t)snprintf(buf + o, cap - o, "%s%s %lld", c ? ", " : "", col->name,
+                                  (long long)v->u.i);
+    }
+}
+
+void dg_import_order_key(const char *customer_id, int64_t ordered_at, int64_t occurrence,
+                         char *buf, size_t cap)
+{
+    int64_t days = ordered_at >= 0 ? ordered_at / 86400 : -((-ordered_at + 86399) / 86400);
+    int64_t rest = ordered_at - days * 86400;
+    int y, m, d;
+    dg_civil_from_days((int32_t)days, &y, &m, &d);
+    if (rest == 0)
+        snprintf(buf, cap, "%s/%04d%02d%02d/%lld", customer_id, y, m, d, (long long)occurrence);
+    else
+        snprintf(buf, cap, "%s/%04d%02d%02dT%02d%02d%02d/%lld", customer_id, y, m, d,
+                 (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60),
+                 (long long)occurrence);
+}
+
+/* Validates the current record into im->row. 0, or a row error in e (fatal errors < 0 too). */
+static int build_row(importer *im, dg_error *e)
+{
+    const dg_entity *ent = im->e;
+    size_t n = dg_csv_count(im->csv);
+    if (n < im->n_file_columns)
+        return row_error(e, im, (long)n + 1, DG_EINVAL, "the row has %zu fields, the %s has %zu",
+                         n, im->opt->columns ? "--columns list" : "header", im->n_file_columns);
+    for (size_t i = im->n_file_columns; i < n; i++) {
+        size_t len;
+        const char *f = dg_csv_field(im->csv, i, &len);
+        if (!is_blank(f, len))
+            return row_error(e, im, (long)i + 1, DG_EINVAL,
+                             "the row has %zu fields, the %s has %zu", n,
+                             im->opt->columns ? "--columns list" : "header", im->n_file_columns);
+    }
+    for (size_t c = 0; c < ent->n_columns; c++) {
+        if (im->src[c] < 0) {
+            im->row[c] = (dg_value){ .is_null = true };
+            continue;
+        }
+        size_t len;
+        const char *f = dg_csv_field(im->csv, (size_t)im->src[c], &len);
+        int rc = convert(im, c, f, len, e);
+        if (rc != 0)
+            return rc;
+    }
+    if (im->synth_order_id) {
+        const char *cust = im->row[im->customer_col].u.s;
+        int64_t at = im->row[im->ordered_col].u.i;
+        size_t cl = strlen(cust);
+        if (key_reserve(im, cl + 32) != 0)
+            return DG_ENOMEM;
+        memcpy(im->key, cust, cl);
+        memcpy(im->key + cl, "\x1F", 1);
+        memcpy(im->key + cl + 1, &at, sizeof at);
+        uint32_t *count;
+        int rc = dg__keyset_add(im->occurrences, im->key, cl + 1 + sizeof at, 1, &count);
+        if (rc < 0)
+            return rc;
+        if (rc == 1)
+            ++*count;
+        dg_import_order_key(cust, at, *count, im->order_id, sizeof im->order_id);
+        im->row[0] = (dg_value){ .u.s = im->order_id };
+        return 0;
+    }
+    size_t klen;
+    if (key_text(im, &klen) != 0)
+        return DG_ENOMEM;
+    uint32_t *first;
+    long line = dg_csv_line(im->csv);
+    int rc = dg__keyset_add(im->seen, im->key, klen, line > UINT32_MAX ? 0 : (uint32_t)line,
+                            &first);
+    if (rc < 0)
+        return rc;
+    if (rc == 1) {
+        char what[256];
+        describe_key(im, what, sizeof what);
+        return row_error(e, im, im->src[0] + 1, DG_EEXIST, "%s appears twice (first at line %u)",
+                         what, *first);
+    }
+    return 0;
+}
+
+/* Writes im->row; reference errors become row errors at the referring column. */
+static int store_row(importer *im, dg_error *e)
+{
+    const dg_entity *ent = im->e;
+    dg_error serr;
+    dg_error_clear(&serr);
+    if (im->opt->create_customers) {
+        for (size_t c = 0; c < ent->n_columns; c++) {
+            const dg_column *col = &ent->columns[c];
+            if (col->references && strcmp(col->references, "customers") == 0 &&
+                !im->row[c].is_null) {
+                int rc = dg_store_ensure(im->store, im->customers, im->row[c].u.s, &serr);
+                if (rc != 0) {
+                    *e = serr;
+                    return rc;
+                }
+            }
+        }
+    }
+    int rc = dg_store_put(im->store, ent, im->row, &serr);
+    if (rc == DG_ENOTFOUND && serr.column > 0) {
+        size_t c = (size_t)serr.column - 1;
+        const dg_column *col = &ent->columns[c];
+        const dg_entity *target = dg_entity_find(col->references);
+        return row_error(e, im, im->src[c] + 1, DG_ENOTFOUND,
+                         "%s \"%.80s\" is not a known %s; import %s first%s", col->name,
+                         im->row[c].u.s, target ? target->label : "record",
+                         target ? target->name : "it",
+                         target == im->customers ? " or use --create-customers" : "");
+    }
+    if (rc != 0)
+        *e = serr;
+    return rc;
+}
+
+static int import_csv(importer *im, const char *path, dg_error *err)
+{
+    dg_import_report *r = im->report;
+    int rc = 0;
+    bool header_done = false;
+    dg__keyset_free(im->seen);
+    dg__keyset_free(im->occurrences);
+    im->seen = dg__keyset_new();
+    im->occurrences = dg__keyset_new();
+    if (!im->seen || !im->occurrences)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    if (im->opt->no_header) {
+        if ((rc = resolve_columns(im, err)) != 0)
+            return rc;
+        header_done = true;
+    }
+    dg_error e;
+    for (;;) {
+        dg_error_clear(&e);
+        int got = dg_csv_next(im->csv, &e);
+        if (got == 0)
+            break;
+        if (got < 0) {
+            if (!header_done || !dg_csv_can_continue(im->csv))
+                return *err = e, got;
+            r->rows_read++;
+            if ((rc = add_error(im, &e)) != 0)
+                return dg_error_set(err, rc, "out of memory");
+            if (im->opt->skip_invalid && (rc = quarantine_row(im, path, e.message, err)) != 0)
+                return rc;
+            continue;
+        }
+        if (!header_done) {
+            if ((rc = resolve_columns(im, err)) != 0)
+                return rc;
+            header_done = true;
+            continue;
+        }
+        r->rows_read++;
+        if (r->rows_read == BULK_PROBE) {   /* a big file: let the store defer its indexes */
+            double f = dg_csv_progress(im->csv);
+            int64_t expected = f > 0 ? (int64_t)((double)r->rows_read / f / im->file_share) : 0;
+            if ((rc = dg_store_bulk_begin(im->store, im->e, expected, err)) != 0)
+                return rc;
+        }
+        if (im->opt->progress && r->rows_read % PROGRESS_EVERY == 0) {
+            double f = dg_csv_progress(im->csv);
+            im->opt->progress(im->opt->progress_ctx,
+                              f < 0 ? -1.0 : im->file_base + f * im->file_share, r->rows_read);
+        }
+        rc = build_row(im, &e);
+        if (rc == 0)
+            rc = store_row(im, &e);
+        if (rc == 0) {
+            r->rows_imported++;
+            continue;
+        }
+        if (rc == DG_ENOMEM || rc == DG_ESTORE || rc == DG_EIO || e.line == 0) {
+            if (e.code == 0)
+                dg_error_set(&e, rc, "%s", dg_strerror(rc));
+            return *err = e, rc;
+        }
+        if ((rc = add_error(im, &e)) != 0)
+            return dg_error_set(err, rc, "out of memory");
+        if (im->opt->skip_invalid && (rc = quarantine_row(im, path, e.message, err)) != 0)
+            return rc;
+    }
+    if (!header_done)
+        return dg_error_at(err, DG_EINVAL, im->name, 1, 0, "the file is empty; expected a header "
+                           "row naming the columns (or --no-header --columns ...)");
+    return 0;
+}
+
+static int64_t customer_count(dg_store *store, dg_error *err)
+{
+    size_t n;
+    const dg_entity *const *all = dg_entity_all(&n);
+    dg_entity_stats *stats = calloc(n, sizeof *stats);
+    if (!stats)
+        return DG_ENOMEM;
+    int64_t count = -1;
+    if (dg_store_stats(store, stats, err) == 0)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(all[i]->name, "customers") == 0)
+                count = stats[i].count;
+    free(stats);
+    return count;
+}
+
+static int check_options(const dg_entity *e, const dg_import_options *opt, dg_error *err)
+{
+    char d = opt->delimiter;
+    if (d != ',' && d != ';' && d != '\t' && d != '|' && d != DG_CSV_WHITESPACE)
+        return dg_error_set(err, DG_EINVAL, "delimiter '%c' is not supported; valid: , ; tab | "
+                            "whitespace", d);
+    if (opt->no_header && !opt->columns)
+        return dg_error_set(err, DG_EINVAL, "a file without a header needs --columns naming its "
+                            "columns in order");
+    if (opt->map)
+        return check_map(e, opt->map, err);
+    return 0;
+}
+
+typedef struct source {
+    const char *path;        /* file path, or NULL for memory */
+    const char *name;
+    const char *data;
+    size_t len;
+} source;
+
+static int import_sources(dg_store *store, const dg_entity *e, const source *src, size_t n_src,
+                          const dg_import_options *opt_in, dg_import_report *report,
+                          dg_error *err)
+{
+    static const dg_import_options defaults = { .delimiter = ',' };
+    dg_import_options opt = opt_in ? *opt_in : defaults;
+    dg_import_report local = { 0 };
+    importer im = { .store = store, .e = e, .opt = &opt, .report = report ? report : &local };
+    char code[4];
+    int rc = 0;
+    int64_t customers_before = 0;
+    bool began = false;
+    memset(im.report, 0, sizeof *im.report);
+    dg_error_clear(err);
+    if (e->n_columns > MAX_COLUMNS)
+        return dg_error_set(err, DG_EINVAL, "%s has too many columns", e->name);
+    if ((rc = check_options(e, &opt, err)) != 0)
+        goto cleanup;
+    if ((rc = dg_store_currency(store, code, &im.minor_digits, err)) != 0)
+        goto cleanup;
+    im.customers = dg_entity_find("customers");
+    if (opt.create_customers && (customers_before = customer_count(store, err)) < 0) {
+        rc = DG_ESTORE;
+        goto cleanup;
+    }
+    if ((rc = dg_store_begin(store, err)) != 0)
+        goto cleanup;
+    began = true;
+    for (size_t i = 0; i < n_src && rc == 0; i++) {
+        dg_csv_options copt = { opt.delimiter, opt.encoding };
+        im.name = src[i].path ? (strcmp(src[i].path, "-") == 0 ? "<stdin>" : src[i].path)
+                              : src[i].name;
+        rc = src[i].path ? dg_csv_open(&im.csv, src[i].path, &copt, err)
+                         : dg_csv_open_mem(&im.csv, src[i].name, src[i].data, src[i].len, &copt,
+                                           err);
+        if (rc != 0)
+            break;
+        im.file_base = (double)i / (double)n_src;
+        im.file_share = 1.0 / (double)n_src;
+        rc = import_csv(&im, src[i].path ? src[i].path : src[i].name, err);
+        dg_csv_close(im.csv);
+        im.csv = NULL;
+        free_file_columns(&im);
+        if (!opt.quarantine && im.quarantine) {   /* default quarantine: one per file */
+            fclose(im.quarantine);
+            im.quarantine = NULL;
+        }
+    }
+    if (rc == 0 && im.report->rows_rejected > 0 && !opt.skip_invalid) {
+        *err = im.first;
+        rc = im.first.code ? im.first.code : DG_EINVAL;
+    }
+    if (rc != 0)
+        goto cleanup;
+    if (opt.progress)
+        opt.progress(opt.progress_ctx, 1.0, im.report->rows_read);
+    began = false;
+    if ((rc = dg_store_commit(store, err)) != 0)
+        goto cleanup;
+    if (opt.create_customers) {
+        int64_t after = customer_count(store, err);
+        im.report->customers_created = after >= 0 ? after - customers_before : 0;
+    }
+cleanup:
+    if (began)
+        dg_store_rollback(store);
+    if (im.quarantine && fclose(im.quarantine) != 0 && rc == 0)
+        rc = dg_error_set(err, DG_EIO, "cannot write the quarantine file %s",
+                          im.report->quarantine);
+    if (rc != 0 && im.report->quarantine[0] && !opt.skip_invalid)
+        im.report->quarantine[0] = '\0';
+    dg_csv_close(im.csv);
+    free_file_columns(&im);
+    dg__keyset_free(im.seen);
+    dg__keyset_free(im.occurrences);
+    free(im.key);
+    dg_import_report_clear(&local);
+    if (rc != 0 && !opt.skip_invalid)
+        im.report->rows_imported = 0;
+    return rc;
+}
+
+int dg_import_files(dg_store *store, const dg_entity *e, const char *const *paths, size_t n_paths,
+                    const dg_import_options *opt, dg_import_report *report, dg_error *err)
+{
+    source *src = calloc(n_paths ? n_paths : 1, sizeof *src);
+    if (!src)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n_paths; i++)
+        src[i].path = paths[i];
+    int rc = import_sources(store, e, src, n_paths, opt, report, err);
+    free(src);
+    return rc;
+}
+
+int dg_import_file(dg_store *store, const dg_entity *e, const char *path,
+                   const dg_import_options *opt, dg_import_report *report, dg_error *err)
+{
+    return dg_import_files(store, e, &path, 1, opt, report, err);
+}
+
+int dg_import_mem(dg_store *store, const dg_entity *e, const char *name, const char *data,
+                  size_t len, const dg_import_options *opt, dg_import_report *report,
+                  dg_error *err)
+{
+    source src = { .name = name, .data = data, .len = len };
+    return import_sources(store, e, &src, 1, opt, report, err);
+}
+
+void dg_import_report_clear(dg_import_report *report)
+{
+    if (!report)
+        return;
+    for (size_t i = 0; i < report->n_errors; i++)
+        free(report->errors[i]);
+    free(report->errors);
+    report->errors = NULL;
+    report->n_errors = 0;
+}

@@ -1,0 +1,122 @@
+/* The import key set (see keyset.h). Slots hold the top 32 bits of a 64-bit hash and an arena
+ * offset; a lookup compares the stored hash bits first and the key bytes only on a match. The
+ * table doubles at 70% load, rehashing from the arena. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dangol/error.h"
+#include "ingest/keyset.h"
+
+struct dg__keyset {
+    uint64_t *slots;      /* (hash >> 32) << 32 | arena offset; 0 = empty */
+    size_t mask, used;
+    char *arena;          /* entries: u32 value, u32 length, key bytes; offset 0 unused */
+    size_t arena_len, arena_cap;
+};
+
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ len;   /* FNV-1a style, then a final mix */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001B3ull;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 32;
+    return h;
+}
+
+dg__keyset *dg__keyset_new(void)
+{
+    dg__keyset *ks = calloc(1, sizeof *ks);
+    if (!ks)
+        return NULL;
+    ks->mask = 1023;
+    ks->slots = calloc(ks->mask + 1, sizeof *ks->slots);
+    ks->arena_cap = 1 << 16;
+    ks->arena = malloc(ks->arena_cap);
+    ks->arena_len = 8;
+    if (!ks->slots || !ks->arena) {
+        dg__keyset_free(ks);
+        return NULL;
+    }
+    return ks;
+}
+
+void dg__keyset_free(dg__keyset *ks)
+{
+    if (!ks)
+        return;
+    free(ks->slots);
+    free(ks->arena);
+    free(ks);
+}
+
+static uint32_t entry_len(const dg__keyset *ks, size_t off)
+{
+    uint32_t len;
+    memcpy(&len, ks->arena + off + 4, 4);
+    return len;
+}
+
+static int grow(dg__keyset *ks)
+{
+    size_t mask = ks->mask * 2 + 1;
+    uint64_t *slots = calloc(mask + 1, sizeof *slots);
+    if (!slots)
+        return DG_ENOMEM;
+    for (size_t i = 0; i <= ks->mask; i++) {
+        uint64_t s = ks->slots[i];
+        if (!s)
+            continue;
+        size_t off = (size_t)(uint32_t)s;
+        uint64_t h = hash_bytes(ks->arena + off + 8, entry_len(ks, off));
+        size_t j = (size_t)h & mask;
+        while (slots[j])
+            j = (j + 1) & mask;
+        slots[j] = s;
+    }
+    free(ks->slots);
+    ks->slots = slots;
+    ks->mask = mask;
+    return 0;
+}
+
+int dg__keyset_add(dg__keyset *ks, const char *key, size_t len, uint32_t value, uint32_t **stored)
+{
+    uint64_t h = hash_bytes(key, len);
+    uint64_t tag = h >> 32 << 32;
+    size_t i = (size_t)h & ks->mask;
+    for (uint64_t s; (s = ks->slots[i]) != 0; i = (i + 1) & ks->mask) {
+        if ((s & 0xFFFFFFFF00000000ull) != tag)
+            continue;
+        size_t off = (size_t)(uint32_t)s;
+        if (entry_len(ks, off) == len && memcmp(ks->arena + off + 8, key, len) == 0) {
+            *stored = (uint32_t *)(void *)(ks->arena + off);
+            return 1;
+        }
+    }
+    size_t need = ks->arena_len + 8 + len;
+    if (need > UINT32_MAX || len > UINT32_MAX)
+        return DG_ENOMEM;
+    if (need > ks->arena_cap) {
+        size_t cap = ks->arena_cap * 2;
+        while (cap < need)
+            cap *= 2;
+        char *a = realloc(ks->arena, cap);
+        if (!a)
+            return DG_ENOMEM;
+        ks->arena = a;
+        ks->arena_cap = cap;
+    }
+    size_t off = ks->arena_len;
+    uint32_t len32 = (uint32_t)len;
+    memcpy(ks->arena + off, &value, 4);
+    memcpy(ks->arena + off + 4, &len32, 4);
+    memcpy(ks->arena + off + 8, key, len);
+    ks->arena_len = (need + 3) & ~(size_t)3;   /* keep values 4-byte aligned */
+    ks->slots[i] = tag | off;
+    *stored = (uint32_t *)(void *)(ks->arena + off);
+    if (++ks->used * 10 > (ks->mask + 1) * 7 && grow(ks) != 0)
+        return DG_ENOMEM;
+    return 0;
+}

@@ -1,0 +1,547 @@
+/* The libmicrohttpd side of the server: daemon lifecycle, request bodies (with the size limit and
+ * the JSON content-type rule), dispatch to the route table, error bodies, and static files of the
+ * dashboard. Every pool thread lazily opens its own store connection, kept in a pthread key and
+ * closed when the server stops: SQLite connections are never shared between threads. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "server/server.h"
+
+struct dg_server {
+    struct MHD_Daemon *daemon;
+    dg_server_options opt;
+    char *web_real;               /* realpath of the web directory, or NULL */
+    unsigned port;
+    int minor_digits;             /* of the store currency (fixed for a store's life) */
+    pthread_key_t store_key;
+    bool key_made;
+    pthread_mutex_t stores_lock;  /* guards stores: every connection opened, closed at stop */
+    dg_store **stores;
+    size_t n_stores, cap_stores;
+};
+
+typedef struct request_ctx {
+    char *body;
+    size_t len, cap;
+    bool too_large;
+} request_ctx;
+
+/* ---- bind address ------------------------------------------------------------------------- */
+
+static int parse_bind(const char *bind, struct sockaddr_storage *addr, socklen_t *addr_len,
+                      dg_error *err)
+{
+    memset(addr, 0, sizeof *addr);
+    if (strcmp(bind, "localhost") == 0)
+        bind = "127.0.0.1";
+    struct sockaddr_in *v4 = (struct sockaddr_in *)addr;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)addr;
+    if (inet_pton(AF_INET, bind, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        *addr_len = sizeof *v4;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, bind, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        *addr_len = sizeof *v6;
+        return 0;
+    }
+    return dg_error_set(err, DG_EINVAL, "--bind \"%s\" is not an IPv4 or IPv6 address", bind);
+}
+
+static bool is_loopback(const struct sockaddr_storage *addr)
+{
+    if (addr->ss_family == AF_INET) {
+        const struct sockaddr_in *v4 = (const struct sockaddr_in *)addr;
+        return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    }
+    const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)addr;
+    return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+}
+
+int dg_server_check_bind(const char *bind, dg_error *err)
+{
+    struct sockaddr_storage addr;
+    socklen_t len;
+    int rc = parse_bind(bind, &addr, &len, err);
+    if (rc != 0)
+        return rc;
+    if (!is_loopback(&addr))
+        return dg_error_set(err, DG_EINVAL,
+                            "refusing to listen on %s: the API has no authentication yet, so it "
+                            "only serves this machine; use a loopback address (127.0.0.1 or ::1) "
+                            "and put an authenticating proxy in front to share it", bind);
+    return 0;
+}
+
+/* ---- replies ------------------------------------------------------------------------------ */
+
+void dg_reply_json(dg_response *res, unsigned status, json_t *value)
+{
+    free(res->body);
+    res->body = value ? json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+    json_decref(value);
+    if (!res->body) {
+        static const char oom[] =
+            "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
+        res->body = strdup(oom);
+        status = 500;
+    }
+    res->len = res->body ? strlen(res->body) : 0;
+    res->status = status;
+    res->content_type = "application/json; charset=utf-8";
+}
+
+void dg_reply_error(dg_response *res, unsigned status, const char *code, const char *fmt, ...)
+{
+    char message[DG_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    dg_reply_json(res, status, json_pack("{s:{s:s,s:s}}", "error", "code", code,
+                                         "message", message));
+}
+
+void dg_reply_failure(dg_response *res, const dg_error *err)
+{
+    unsigned status = 500;
+    const char *code = "internal";
+    switch (err->code) {
+    case DG_EINVAL:
+    case DG_EPARSE:
+    case DG_ERANGE:    status = 400; code = "invalid"; break;
+    case DG_ENOTFOUND: status = 404; code = "not_found"; break;
+    case DG_EEXIST:    status = 409; code = "conflict"; break;
+    case DG_EUNSUPPORTED: status = 501; code = "unsupported"; break;
+    default: break;
+    }
+    dg_reply_error(res, status, code, "%s", err->message[0] ? err->message
+                                                            : dg_strerror(err->code));
+}
+
+/* One table (single) or a list of them as JSON. */
+static void reply_rendered(dg_response *res, const dg_table *single, dg_table *const *tables,
+                           size_t n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    int rc = !mem ? DG_ENOMEM : single ? dg_table_write(single, mem, DG_FORMAT_JSON)
+                                       : dg_tables_write(tables, n, mem, DG_FORMAT_JSON);
+    if (mem && fclose(mem) != 0)
+        rc = DG_ENOMEM;
+    if (rc != 0) {
+        free(buf);
+        dg_reply_error(res, 500, "internal", "cannot render the result: %s", dg_strerror(rc));
+        return;
+    }
+    free(res->body);
+    res->body = buf;
+    res->len = len;
+    res->status = 200;
+    res->content_type = "application/json; charset=utf-8";
+}
+
+void dg_reply_table(dg_response *res, const dg_table *table)
+{
+    reply_rendered(res, table, NULL, 0);
+}
+
+void dg_reply_tables(dg_response *res, dg_table *const *tables, size_t n)
+{
+    reply_rendered(res, NULL, tables, n);
+}
+
+const char *dg_request_query(const dg_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+long long dg_request_query_count(const dg_request *req, dg_response *res, const char *name,
+                                 long long fallback, long long max)
+{
+    const char *text = dg_request_query(req, name);
+    if (!text)
+        return fallback;
+    char *end = NULL;
+    errno = 0;
+    long long value = strtoll(text, &end, 10);
+    if (!*text || *end || errno || value < 0 || value > max) {
+        dg_reply_error(res, 400, "invalid", "query argument %s=\"%s\" must be a whole number "
+                       "from 0 to %lld", name, text, max);
+        return -1;
+    }
+    return value;
+}
+
+/* ---- store per thread --------------------------------------------------------------------- */
+
+static dg_store *thread_store(dg_server *srv, dg_error *err)
+{
+    dg_store *store = pthread_getspecific(srv->store_key);
+    if (store)
+        return store;
+    int rc = dg_store_open(&store, srv->opt.db_path, srv->opt.read_only ? DG_STORE_READONLY : 0,
+                           err);
+    if (rc != 0)
+        return NULL;
+    pthread_mutex_lock(&srv->stores_lock);
+    if (srv->n_stores == srv->cap_stores) {
+        size_t cap = srv->cap_stores ? srv->cap_stores * 2 : 8;
+        dg_store **grown = realloc(srv->stores, cap * sizeof *grown);
+        if (!grown) {
+            pthread_mutex_unlock(&srv->stores_lock);
+            dg_store_close(store);
+            dg_error_set(err, DG_ENOMEM, "out of memory");
+            return NULL;
+        }
+        srv->stores = grown;
+        srv->cap_stores = cap;
+    }
+    srv->stores[srv->n_stores++] = store;
+    pthread_mutex_unlock(&srv->stores_lock);
+    pthread_setspecific(srv->store_key, store);
+    return store;
+}
+
+/* ---- static files ------------------------------------------------------------------------- */
+
+static const char *content_type_of(const char *path)
+{
+    static const struct { const char *ext, *type; } types[] = {
+        { ".html", "text/html; charset=utf-8" },
+        { ".js", "text/javascript; charset=utf-8" },
+        { ".mjs", "text/javascript; charset=utf-8" },
+        { ".css", "text/css; charset=utf-8" },
+        { ".json", "application/json; charset=utf-8" },
+        { ".svg", "image/svg+xml" },
+        { ".png", "image/png" },
+        { ".ico", "image/x-icon" },
+        { ".map", "application/json; charset=utf-8" },
+        { ".txt", "text/plain; charset=utf-8" },
+    };
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+        if (strcasecmp(dot, types[i].ext) == 0)
+            return types[i].type;
+    return "application/octet-stream";
+}
+
+/* Resolves the URL path to a regular file inside the web directory; -1 if there is none. */
+static int open_static(const dg_server *srv, const char *url, char *resolved, struct stat *st)
+{
+    char joined[PATH_MAX];
+    if (!srv->web_real || url[0] != '/' || strstr(url, "/..") || strchr(url, '\\'))
+        return -1;
+    int n = snprintf(joined, sizeof joined, "%s%s%s", srv->web_real, url,
+                     url[strlen(url) - 1] == '/' ? "index.html" : "");
+    if (n < 0 || (size_t)n >= sizeof joined || !realpath(joined, resolved))
+        return -1;
+    size_t root = strlen(srv->web_real);
+    if (strncmp(resolved, srv->web_real, root) != 0 || resolved[root] != '/')
+        return -1;
+    int fd = open(resolved, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* ---- dispatch ----------------------------------------------------------------------------- */
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, dg_response *res,
+                                     const char *allow)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(res->len, res->body,
+                                                             MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(res->body);
+        return MHD_NO;
+    }
+    res->body = NULL;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (res->location[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
+    if (allow && *allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    enum MHD_Result ok = MHD_queue_response(conn, res->status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn, unsigned status, const char *code,
+                                  const char *message, const char *allow)
+{
+    dg_response res = { 0 };
+    dg_reply_error(&res, status, code, "%s", message);
+    return send_response(conn, &res, allow);
+}
+
+static enum MHD_Result serve_static(dg_server *srv, struct MHD_Connection *conn, const char *url,
+                                    const char *method)
+{
+    char resolved[PATH_MAX];
+    struct stat st;
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return send_error(conn, 405, "method_not_allowed",
+                          "the dashboard's files can only be read (GET)", "GET, HEAD");
+    int fd = open_static(srv, url, resolved, &st);
+    if (fd < 0) {
+        char message[600];
+        snprintf(message, sizeof message, "no page or file at %s", url);
+        return send_error(conn, 404, "not_found", message, NULL);
+    }
+    struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+    if (!r) {
+        close(fd);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type_of(resolved));
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    enum MHD_Result ok = MHD_queue_response(conn, 200, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static bool is_json_type(const char *type)
+{
+    if (!type)
+        return false;
+    size_t n = strlen("application/json");
+    return strncasecmp(type, "application/json", n) == 0 &&
+           (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+}
+
+static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, const char *url,
+                                const char *method, request_ctx *ctx)
+{
+    dg_request req = { .method = method, .path = url, .options = &srv->opt, .connection = conn,
+                       .minor_digits = srv->minor_digits };
+    dg_response res = { .status = 200 };
+    bool path_known = false;
+    char allow[64] = "";
+    bool head = strcmp(method, "HEAD") == 0;
+    const dg_route *route = dg_server_route_match(head ? "GET" : method, url, &req, &path_known,
+                                                  allow, sizeof allow);
+    if (!route) {
+        if (path_known)
+            return send_error(conn, 405, "method_not_allowed",
+                              "this resource does not accept that method; see the Allow header",
+                              allow);
+        return send_error(conn, 404, "not_found", "no such API route; the routes are listed in "
+                          "/api/openapi.json", NULL);
+    }
+    if (route->writes && srv->opt.read_only)
+        return send_error(conn, 405, "method_not_allowed",
+                          "the server was started with --read-only", "GET, HEAD");
+    if (ctx->too_large) {
+        char message[128];
+        snprintf(message, sizeof message, "the request body is larger than the limit of %zu bytes",
+                 srv->opt.max_body);
+        return send_error(conn, 413, "payload_too_large", message, NULL);
+    }
+    if (route->body_entity) {
+        const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                       MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (!is_json_type(type))
+            return send_error(conn, 415, "unsupported_media_type",
+                              "send the body as JSON with Content-Type: application/json", NULL);
+    }
+    req.body = ctx->len ? ctx->body : NULL;
+    req.body_len = ctx->len;
+    dg_error err;
+    dg_error_clear(&err);
+    if (!(req.store = thread_store(srv, &err))) {
+        dg_reply_failure(&res, &err);
+        res.status = 500;
+    } else {
+        route->handler(&req, &res);
+    }
+    if (!res.content_type)
+        dg_reply_error(&res, 500, "internal", "the route produced no answer");
+    return send_response(conn, &res, NULL);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    dg_server *srv = cls;
+    request_ctx *ctx = *con_cls;
+    if (!ctx) {
+        if (!(ctx = calloc(1, sizeof *ctx)))
+            return MHD_NO;
+        *con_cls = ctx;
+        const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (length && strtoull(length, NULL, 10) > srv->opt.max_body)
+            ctx->too_large = true;   /* answered once the (discarded) body has arrived */
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (ctx->too_large || ctx->len + n > srv->opt.max_body) {
+            ctx->too_large = true;
+            return MHD_YES;
+        }
+        if (ctx->len + n + 1 > ctx->cap) {
+            size_t cap = ctx->cap ? ctx->cap : 1024;
+            while (cap < ctx->len + n + 1)
+                cap *= 2;
+            char *grown = realloc(ctx->body, cap);
+            if (!grown)
+                return MHD_NO;
+            ctx->body = grown;
+            ctx->cap = cap;
+        }
+        memcpy(ctx->body + ctx->len, upload_data, n);
+        ctx->len += n;
+        ctx->body[ctx->len] = '\0';
+        return MHD_YES;
+    }
+    if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0)
+        return dispatch(srv, conn, url, method, ctx);
+    if (ctx->too_large)
+        return send_error(conn, 413, "payload_too_large", "the request body is too large", NULL);
+    return serve_static(srv, conn, url, method);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode code)
+{
+    (void)cls;
+    (void)conn;
+    (void)code;
+    request_ctx *ctx = *con_cls;
+    if (ctx) {
+        free(ctx->body);
+        free(ctx);
+        *con_cls = NULL;
+    }
+}
+
+/* ---- lifecycle ---------------------------------------------------------------------------- */
+
+int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err)
+{
+    dg_server *srv = NULL;
+    dg_store *probe = NULL;
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
+    int rc;
+    *out = NULL;
+    if ((rc = dg_server_check_bind(opt->bind, err)) != 0 ||
+        (rc = parse_bind(opt->bind, &addr, &addr_len, err)) != 0)
+        return rc;
+    if (opt->port > 65535)
+        return dg_error_set(err, DG_EINVAL, "--port %u is not a port number (0-65535)", opt->port);
+    /* Open once here so a missing store or an old schema is reported before listening (and the
+     * migration runs once, not in every thread). */
+    char currency[4];
+    int minor_digits;
+    if ((rc = dg_store_open(&probe, opt->db_path, opt->read_only ? DG_STORE_READONLY : 0, err)))
+        return rc;
+    rc = dg_store_currency(probe, currency, &minor_digits, err);
+    dg_store_close(probe);
+    if (rc != 0)
+        return rc;
+
+    if (!(srv = calloc(1, sizeof *srv)))
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    srv->minor_digits = minor_digits;
+    srv->opt = *opt;
+    pthread_mutex_init(&srv->stores_lock, NULL);
+    if (pthread_key_create(&srv->store_key, NULL) != 0) {
+        rc = dg_error_set(err, DG_ENOMEM, "cannot create thread-local storage");
+        goto cleanup;
+    }
+    srv->key_made = true;
+    if (opt->web_dir) {
+        if (!(srv->web_real = realpath(opt->web_dir, NULL))) {
+            rc = dg_error_set(err, DG_ENOTFOUND, "--web %s: %s", opt->web_dir, strerror(errno));
+            goto cleanup;
+        }
+    }
+    unsigned threads = opt->threads;
+    if (threads == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cpus > 0 ? (unsigned)cpus : 2;
+    }
+    if (addr.ss_family == AF_INET)
+        ((struct sockaddr_in *)&addr)->sin_port = htons((uint16_t)opt->port);
+    else
+        ((struct sockaddr_in6 *)&addr)->sin6_port = htons((uint16_t)opt->port);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)opt->port, NULL, NULL, on_request, srv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_END);
+    if (!srv->daemon) {
+        rc = dg_error_set(err, DG_EIO, "cannot listen on %s port %u (is the port in use?)",
+                          opt->bind, opt->port);
+        goto cleanup;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon,
+                                                           MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : opt->port;
+    srv->opt.threads = threads;
+    *out = srv;
+    return 0;
+cleanup:
+    dg_server_stop(srv);
+    return rc;
+}
+
+unsigned dg_server_port(const dg_server *srv)
+{
+    return srv->port;
+}
+
+void dg_server_stop(dg_server *srv)
+{
+    if (!srv)
+        return;
+    if (srv->daemon) {
+        MHD_quiesce_daemon(srv->daemon);
+        MHD_stop_daemon(srv->daemon);   /* joins the pool; requests in flight finish first */
+    }
+    for (size_t i = 0; i < srv->n_stores; i++)
+        dg_store_close(srv->stores[i]);
+    free(srv->stores);
+    if (srv->key_made)
+        pthread_key_delete(srv->store_key);
+    pthread_mutex_destroy(&srv->stores_lock);
+    free(srv->web_real);
+    free(srv);
+}

@@ -1,0 +1,50 @@
+/* Routes about the server and the store itself: the OpenAPI document, versions, and what the
+ * store holds (the same numbers as `dangol stats`). */
+#include <stdio.h>
+
+#include "dangol/text.h"
+#include "server/server.h"
+
+void dg_api_openapi(dg_request *req, dg_response *res)
+{
+    (void)req;
+    dg_reply_json(res, 200, dg_server_openapi());
+}
+
+void dg_api_version(dg_request *req, dg_response *res)
+{
+    dg_reply_json(res, 200, json_pack("{s:s,s:i,s:i}", "version", DANGOL_VERSION, "schema",
+                                      dg_store_schema_version(req->store), "schema_latest",
+                                      dg_store_schema_latest()));
+}
+
+void dg_api_stats(dg_request *req, dg_response *res)
+{
+    dg_entity_stats stats[32];
+    dg_error err;
+    char code[4], day[16];
+    int digits;
+    size_t n_entities;
+    dg_entity_all(&n_entities);
+    dg_error_clear(&err);
+    if (n_entities > sizeof stats / sizeof stats[0] ||
+        dg_store_currency(req->store, code, &digits, &err) != 0 ||
+        dg_store_stats(req->store, stats, &err) != 0) {
+        dg_reply_failure(res, &err);
+        return;
+    }
+    json_t *entities = json_array();
+    for (size_t i = 0; i < n_entities; i++) {
+        json_t *e = json_pack("{s:s,s:I}", "entity", stats[i].entity->name, "records",
+                              (json_int_t)stats[i].count);
+        json_object_set_new(e, "first", stats[i].has_range
+                                            ? json_string(dg_date_format(stats[i].first_day, day))
+                                            : json_null());
+        json_object_set_new(e, "last", stats[i].has_range
+                                           ? json_string(dg_date_format(stats[i].last_day, day))
+                                           : json_null());
+        json_array_append_new(entities, e);
+    }
+    dg_reply_json(res, 200, json_pack("{s:s,s:i,s:o}", "currency", code, "minor_digits", digits,
+                                      "entities", entities));
+}

@@ -1,0 +1,446 @@
+/* Record routes: customers (list/search, get, create, replace, patch) and each customer's orders
+ * and feedback (list, create). A JSON body is read against the entity catalog exactly as an
+ * imported CSV row is: every value goes through dg_value_parse, as import's fields do (a JSON
+ * number or boolean is first written as the text a CSV would hold), then the required rule;
+ * unknown fields are refused, not dropped. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dangol/customer.h"
+#include "dangol/text.h"
+#include "server/server.h"
+
+#define MAX_COLUMNS 32
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 1000
+
+/* ---- rows to JSON ------------------------------------------------------------------------- */
+
+static json_t *money_json(int64_t minor, int minor_digits)
+{
+    if (minor_digits == 0)
+        return json_integer(minor);
+    char buf[64];
+    dg_money_format(minor, minor_digits, buf, sizeof buf);
+    return json_real(strtod(buf, NULL));
+}
+
+json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits)
+{
+    json_t *obj = json_object();
+    char buf[32];
+    for (size_t c = 0; obj && c < e->n_columns; c++) {
+        const dg_value *v = &row[c];
+        json_t *j;
+        if (v->is_null) {
+            j = json_null();
+        } else {
+            switch (e->columns[c].type) {
+            case DG_TYPE_TEXT:
+            case DG_TYPE_ENUM:      j = json_string(v->u.s); break;
+            case DG_TYPE_INT:       j = json_integer(v->u.i); break;
+            case DG_TYPE_REAL:      j = json_real(v->u.r); break;
+            case DG_TYPE_DATE:      j = json_string(dg_date_format((int32_t)v->u.i, buf)); break;
+            case DG_TYPE_TIMESTAMP: j = json_string(dg_timestamp_format(v->u.i, buf)); break;
+            case DG_TYPE_MONEY:     j = money_json(v->u.i, minor_digits); break;
+            case DG_TYPE_BOOL:      j = json_boolean(v->u.i != 0); break;
+            default:                j = json_null(); break;
+            }
+        }
+        if (!j || json_object_set_new(obj, e->columns[c].name, j) != 0) {
+            json_decref(obj);
+            return NULL;
+        }
+    }
+    return obj;
+}
+
+/* ---- JSON to rows ------------------------------------------------------------------------- */
+
+/* One field, validated as the CSV import validates it. Text values are borrowed from v. */
+static int parse_field(const dg_column *col, json_t *v, int minor_digits, dg_value *out,
+                       dg_error *err)
+{
+    char text[64];
+    const char *s = NULL;
+    size_t len = 0;
+    *out = (dg_value){ .is_null = true };
+    if (json_is_null(v))
+        goto empty;
+    if (json_is_string(v)) {
+        s = json_string_value(v);
+        len = json_string_length(v);
+        if (memchr(s, '\0', len))
+            return dg_error_set(err, DG_EINVAL, "field \"%s\" contains a NUL character",
+                                col->name);
+        if (len == 0)
+            goto empty;
+    } else if (col->type == DG_TYPE_TEXT || col->type == DG_TYPE_ENUM) {
+        return dg_error_set(err, DG_EINVAL, "field \"%s\" must be a string", col->name);
+    } else if (json_is_integer(v)) {
+        len = (size_t)snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+        s = text;
+    } else if (json_is_real(v)) {
+        len = (size_t)snprintf(text, sizeof text, "%.15g", json_real_value(v));
+        s = text;
+    } else if (json_is_boolean(v) && col->type == DG_TYPE_BOOL) {
+        len = (size_t)snprintf(text, sizeof text, "%d", json_is_true(v) ? 1 : 0);
+        s = text;
+    } else {
+        return dg_error_set(err, DG_EINVAL, "field \"%s\" must be a %s (as a JSON %s)",
+                            col->name, dg_type_name(col->type),
+                            col->type == DG_TYPE_BOOL ? "boolean" : "number or string");
+    }
+
+    int rc = dg_value_parse(col, s, len, minor_digits, out, err);
+    if (rc != 0 || !out->is_null)
+        return rc;
+empty:
+    if (col->required)
+        return dg_error_set(err, DG_EINVAL, "%s is required but empty", col->name);
+    return 0;
+}
+
+/* Reads obj as a record of e into row (strings borrowed from obj). */
+static int row_from_json(const dg_entity *e, json_t *obj, int minor_digits, dg_value *row,
+                         dg_error *err)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(obj, key, value) {
+        if (dg_entity_column(e, key) < 0) {
+            char valid[1024] = "";
+            for (size_t c = 0; c < e->n_columns; c++)
+                snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s",
+                         c ? ", " : "", e->columns[c].name);
+            return dg_error_set(err, DG_EINVAL, "unknown field \"%s\" for %s; valid: %s", key,
+                                e->name, valid);
+        }
+    }
+    for (size_t c = 0; c < e->n_columns; c++) {
+        json_t *v = json_object_get(obj, e->columns[c].name);
+        int rc = parse_field(&e->columns[c], v ? v : json_null(), minor_digits, &row[c], err);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Parses the request body as a JSON object; on failure answers 400 and returns NULL. */
+static json_t *body_object(dg_request *req, dg_response *res)
+{
+    json_error_t jerr;
+    if (!req->body) {
+        dg_reply_error(res, 400, "invalid_json", "the request needs a JSON object as its body");
+        return NULL;
+    }
+    json_t *obj = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!obj) {
+        dg_reply_error(res, 400, "invalid_json", "body is not valid JSON: line %d, column %d: %s",
+                       jerr.line, jerr.column, jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(obj)) {
+        json_decref(obj);
+        dg_reply_error(res, 400, "invalid_json", "the body must be a JSON object of fields");
+        return NULL;
+    }
+    return obj;
+}
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+typedef struct collect {
+    const dg_entity *entity;
+    int minor_digits;
+    json_t *items;
+} collect;
+
+static int collect_row(void *ctx, const dg_value *row)
+{
+    collect *c = ctx;
+    json_t *obj = dg_record_to_json(c->entity, row, c->minor_digits);
+    if (!obj || json_array_append_new(c->items, obj) != 0)
+        return DG_ENOMEM;
+    return 0;
+}
+
+/* The record of e with this key as JSON into *out (NULL if there is none). */
+static int fetch(dg_request *req, const dg_entity *e, const char *key, json_t **out,
+                 dg_error *err)
+{
+    collect c = { e, req->minor_digits, json_array() };
+    dg_scan_filter filter = { .key = key, .limit = 1 };
+    *out = NULL;
+    if (!c.items)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    int rc = dg_store_scan(req->store, e, &filter, collect_row, &c, err);
+    if (rc == DG_ENOMEM)
+        dg_error_set(err, rc, "out of memory");
+    if (rc == 0 && json_array_size(c.items) == 1)
+        *out = json_incref(json_array_get(c.items, 0));
+    json_decref(c.items);
+    return rc;
+}
+
+static void reply_page(dg_request *req, dg_response *res, const dg_entity *e,
+                       dg_scan_filter *filter)
+{
+    long long offset = dg_request_query_count(req, res, "offset", 0, 1LL << 40);
+    long long limit = offset < 0 ? -1
+                                 : dg_request_query_count(req, res, "limit", PAGE_DEFAULT,
+                                                          PAGE_MAX);
+    if (offset < 0 || limit < 0)
+        return;
+    if (limit == 0) {
+        dg_reply_error(res, 400, "invalid", "query argument limit must be from 1 to %d",
+                       PAGE_MAX);
+        return;
+    }
+    collect c = { e, req->minor_digits, json_array() };
+    dg_error err;
+    dg_error_clear(&err);
+    filter->offset = (size_t)offset;
+    filter->limit = (size_t)limit + 1;   /* one more tells whether a next page exists */
+    int rc = c.items ? dg_store_scan(req->store, e, filter, collect_row, &c, &err) : DG_ENOMEM;
+    if (rc != 0) {
+        json_decref(c.items);
+        if (rc == DG_ENOMEM)
+            dg_error_set(&err, rc, "out of memory");
+        dg_reply_failure(res, &err);
+        return;
+    }
+    bool more = json_array_size(c.items) > (size_t)limit;
+    if (more)
+        json_array_remove(c.items, (size_t)limit);
+    dg_reply_json(res, 200, json_pack("{s:o,s:I,s:I,s:o}", "items", c.items, "offset",
+                                      (json_int_t)offset, "limit", (json_int_t)limit,
+                                      "next_offset", more ? json_integer(offset + limit)
+                                                          : json_null()));
+}
+
+/* Answers 404 unless the customer of the path exists; true if it does. */
+static bool customer_exists(dg_request *req, dg_response *res)
+{
+    json_t *found = NULL;
+    dg_error err;
+    dg_error_clear(&err);
+    if (fetch(req, dg_entity_find("customers"), req->params[0], &found, &err) != 0) {
+        dg_reply_failure(res, &err);
+        return false;
+    }
+    if (!found) {
+        dg_reply_error(res, 404, "not_found", "no customer \"%s\"", req->params[0]);
+        return false;
+    }
+    json_decref(found);
+    return true;
+}
+
+/* ---- writing ------------------------------------------------------------------------------ */
+
+/* Validates obj as a record of e and writes it; answers with the stored record. */
+static void store_record(dg_request *req, dg_response *res, const dg_entity *e, json_t *obj,
+                         unsigned status)
+{
+    dg_value row[MAX_COLUMNS];
+    dg_error err;
+    dg_error_clear(&err);
+    int rc = row_from_json(e, obj, req->minor_digits, row, &err);
+    if (rc == 0)
+        rc = dg_store_put(req->store, e, row, &err);
+    if (rc != 0) {
+        if (rc == DG_ENOTFOUND)   /* a reference (staff_id, ...) to nothing: the input is wrong */
+            err.code = DG_EINVAL;
+        dg_reply_failure(res, &err);
+        return;
+    }
+    json_t *stored = NULL;
+    const char *key = json_string_value(json_object_get(obj, e->columns[0].name));
+    if (fetch(req, e, key, &stored, &err) != 0 || !stored) {
+        dg_reply_error(res, 500, "internal", "the %s was written but cannot be read back",
+                       e->label);
+        return;
+    }
+    dg_reply_json(res, status, stored);
+}
+
+/* The key field of obj: set from the path if absent, 400 if it names another record. */
+static bool key_from_path(dg_response *res, json_t *obj, const char *field, const char *path_key)
+{
+    json_t *given = json_object_get(obj, field);
+    if (given && !json_is_null(given) &&
+        (!json_is_string(given) || strcmp(json_string_value(given), path_key) != 0)) {
+        dg_reply_error(res, 400, "invalid", "field \"%s\" in the body differs from the %s in "
+                       "the URL (\"%s\")", field, field, path_key);
+        return false;
+    }
+    json_object_set_new(obj, field, json_string(path_key));
+    return true;
+}
+
+/* Creates a record of e from the body; 409 if its key exists. path_customer, when set, is the
+ * customer of the URL that owns the new record. */
+static void create(dg_request *req, dg_response *res, const dg_entity *e,
+                   const char *path_customer)
+{
+    json_t *obj = body_object(req, res), *existing = NULL;
+    dg_error err;
+    dg_error_clear(&err);
+    if (!obj)
+        return;
+    if (path_customer && !key_from_path(res, obj, "customer_id", path_customer))
+        goto cleanup;
+    json_t *key = json_object_get(obj, e->columns[0].name);
+    if (!json_is_string(key) || json_string_length(key) == 0) {
+        dg_reply_error(res, 400, "invalid", "field \"%s\" is required (a string)",
+                       e->columns[0].name);
+        goto cleanup;
+    }
+    if (fetch(req, e, json_string_value(key), &existing, &err) != 0) {
+        dg_reply_failure(res, &err);
+        goto cleanup;
+    }
+    if (existing) {
+        dg_reply_error(res, 409, "conflict", "%s \"%s\" exists already%s", e->label,
+                       json_string_value(key),
+                       strcmp(e->name, "customers") == 0 ? "; change it with PUT or PATCH" : "");
+        goto cleanup;
+    }
+    store_record(req, res, e, obj, 201);
+    if (res->status == 201) {
+        if (path_customer)
+            snprintf(res->location, sizeof res->location, "/api/customers/%s/%s", path_customer,
+                     e->name);
+        else
+            snprintf(res->location, sizeof res->location, "/api/customers/%s",
+                     json_string_value(key));
+    }
+cleanup:
+    json_decref(existing);
+    json_decref(obj);
+}
+
+/* PUT (replace) and PATCH (merge) of the customer in the URL. */
+static void change_customer(dg_request *req, dg_response *res, bool merge)
+{
+    const dg_entity *e = dg_entity_find("customers");
+    json_t *obj = body_object(req, res), *existing = NULL;
+    dg_error err;
+    dg_error_clear(&err);
+    if (!obj)
+        return;
+    if (!key_from_path(res, obj, "customer_id", req->params[0]))
+        goto cleanup;
+    if (fetch(req, e, req->params[0], &existing, &err) != 0) {
+        dg_reply_failure(res, &err);
+        goto cleanup;
+    }
+    if (!existing) {
+        dg_reply_error(res, 404, "not_found", "no customer \"%s\"; create it with POST "
+                       "/api/customers", req->params[0]);
+        goto cleanup;
+    }
+    if (merge) {
+        const char *key;
+        json_t *value;
+        json_object_foreach(obj, key, value) {
+            if (dg_entity_column(e, key) < 0) {   /* let row_from_json name it */
+                store_record(req, res, e, obj, 200);
+                goto cleanup;
+            }
+        }
+        json_object_update(existing, obj);
+        store_record(req, res, e, existing, 200);
+    } else {
+        store_record(req, res, e, obj, 200);
+    }
+cleanup:
+    json_decref(existing);
+    json_decref(obj);
+}
+
+/* ---- handlers ----------------------------------------------------------------------------- */
+
+void dg_api_customers_list(dg_request *req, dg_response *res)
+{
+    dg_scan_filter filter = { .search = dg_request_query(req, "q") };
+    if (filter.search && !*filter.search)
+        filter.search = NULL;
+    if (filter.search && strlen(filter.search) > 200) {
+        dg_reply_error(res, 400, "invalid", "the search text is longer than 200 bytes");
+        return;
+    }
+    reply_page(req, res, dg_entity_find("customers"), &filter);
+}
+
+void dg_api_customers_create(dg_request *req, dg_response *res)
+{
+    create(req, res, dg_entity_find("customers"), NULL);
+}
+
+void dg_api_customer_get(dg_request *req, dg_response *res)
+{
+    json_t *found = NULL;
+    dg_error err;
+    dg_error_clear(&err);
+    if (fetch(req, dg_entity_find("customers"), req->params[0], &found, &err) != 0)
+        dg_reply_failure(res, &err);
+    else if (!found)
+        dg_reply_error(res, 404, "not_found", "no customer \"%s\"", req->params[0]);
+    else
+        dg_reply_json(res, 200, found);
+}
+
+void dg_api_customer_card(dg_request *req, dg_response *res)
+{
+    dg_card card = { 0 };
+    dg_error err;
+    dg_error_clear(&err);
+    if (dg_card_build(req->store, req->params[0], &card, &err) != 0)
+        dg_reply_failure(res, &err);
+    else
+        dg_reply_tables(res, card.sections, card.n_sections);
+    dg_card_free(&card);
+}
+
+void dg_api_customer_put(dg_request *req, dg_response *res)
+{
+    change_customer(req, res, false);
+}
+
+void dg_api_customer_patch(dg_request *req, dg_response *res)
+{
+    change_customer(req, res, true);
+}
+
+static void list_owned(dg_request *req, dg_response *res, const char *entity)
+{
+    if (!customer_exists(req, res))
+        return;
+    dg_scan_filter filter = { .customer_id = req->params[0], .newest_first = true };
+    reply_page(req, res, dg_entity_find(entity), &filter);
+}
+
+void dg_api_orders_list(dg_request *req, dg_response *res)
+{
+    list_owned(req, res, "orders");
+}
+
+void dg_api_orders_create(dg_request *req, dg_response *res)
+{
+    if (customer_exists(req, res))
+        create(req, res, dg_entity_find("orders"), req->params[0]);
+}
+
+void dg_api_feedback_list(dg_request *req, dg_response *res)
+{
+    list_owned(req, res, "feedback");
+}
+
+void dg_api_feedback_create(dg_request *req, dg_response *res)
+{
+    if (customer_exists(req, res))
+        create(req, res, dg_entity_find("feedback"), req->params[0]);
+}

@@ -1,0 +1,292 @@
+/* The API's route table: the one place a route is declared. Dispatch matches requests against it
+ * (path templates with {captures}), and the OpenAPI 3 document at /api/openapi.json is generated
+ * from it, with record schemas taken from the entity catalog, so the document cannot drift from
+ * what the server answers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "dangol/entity.h"
+#include "server/server.h"
+
+static const dg_route_param page_params[] = {
+    { "offset", "integer", "records to skip (default 0)" },
+    { "limit", "integer", "records to return, 1-1000 (default 50)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param search_params[] = {
+    { "q", "string", "only customers whose id, name, phone or email contains this text" },
+    { "offset", "integer", "records to skip (default 0)" },
+    { "limit", "integer", "records to return, 1-1000 (default 50)" },
+    { NULL, NULL, NULL },
+};
+
+static const dg_route routes[] = {
+    { "GET", "/api/openapi.json", dg_api_openapi, "meta", "this document", NULL, NULL, "object",
+      false },
+    { "GET", "/api/version", dg_api_version, "meta", "program and store schema versions", NULL,
+      NULL, "object", false },
+    { "GET", "/api/stats", dg_api_stats, "meta",
+      "record counts and date ranges per entity (as `dangol stats`)", NULL, NULL, "table", false },
+    { "GET", "/api/customers", dg_api_customers_list, "customers",
+      "list or search customers, a page at a time", search_params, NULL, "page", false },
+    { "POST", "/api/customers", dg_api_customers_create, "customers",
+      "create a customer (409 if the customer_id exists)", NULL, "customers", "record", true },
+    { "GET", "/api/customers/{customer_id}", dg_api_customer_get, "customers", "one customer",
+      NULL, NULL, "record", false },
+    { "PUT", "/api/customers/{customer_id}", dg_api_customer_put, "customers",
+      "replace a customer's record (absent fields become empty)", NULL, "customers", "record",
+      true },
+    { "PATCH", "/api/customers/{customer_id}", dg_api_customer_patch, "customers",
+      "change some fields of a customer (null empties a field)", NULL, "customers", "record",
+      true },
+    { "GET", "/api/customers/{customer_id}/card", dg_api_customer_card, "customers",
+      "the customer card (as `dangol customer show`): profile, guidance, order summary, recent "
+      "orders and feedback, as a list of titled tables", NULL, NULL, "tables", false },
+    { "GET", "/api/customers/{customer_id}/orders", dg_api_orders_list, "orders",
+      "a customer's orders, newest first", page_params, NULL, "page", false },
+    { "POST", "/api/customers/{customer_id}/orders", dg_api_orders_create, "orders",
+      "record an order of the customer (409 if the order_id exists)", NULL, "orders", "record",
+      true },
+    { "GET", "/api/customers/{customer_id}/feedback", dg_api_feedback_list, "feedback",
+      "a customer's feedback (complaints, opinions, questions), newest first", page_params, NULL,
+      "page", false },
+    { "POST", "/api/customers/{customer_id}/feedback", dg_api_feedback_create, "feedback",
+      "record feedback from the customer (409 if the feedback_id exists)", NULL, "feedback",
+      "record", true },
+};
+
+const dg_route *dg_server_routes(size_t *n_routes)
+{
+    *n_routes = sizeof routes / sizeof routes[0];
+    return routes;
+}
+
+/* Matches path against the template, writing captures into params (pointing into buf). */
+static bool path_matches(const char *template, const char *path, char *buf, size_t cap,
+                         const char **params)
+{
+    size_t used = 0, n_params = 0;
+    const char *t = template, *p = path;
+    while (*t && *p) {
+        if (*t == '{') {
+            const char *close = strchr(t, '}');
+            const char *end = strchr(p, '/');
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            if (!close || len == 0 || used + len + 1 > cap || n_params >= DG_ROUTE_MAX_PARAMS)
+                return false;
+            memcpy(buf + used, p, len);
+            buf[used + len] = '\0';
+            params[n_params++] = buf + used;
+            used += len + 1;
+            t = close + 1;
+            p += len;
+            continue;
+        }
+        if (*t != *p)
+            return false;
+        t++;
+        p++;
+    }
+    return *t == '\0' && *p == '\0';
+}
+
+const dg_route *dg_server_route_match(const char *method, const char *path, dg_request *req,
+                                      bool *path_known, char *allow, size_t allow_cap)
+{
+    /* Captures live in a per-thread buffer: valid until this thread's next match. */
+    static _Thread_local char capture_buf[2048];
+    const dg_route *found = NULL;
+    const char *params[DG_ROUTE_MAX_PARAMS] = { 0 };
+    *path_known = false;
+    allow[0] = '\0';
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        if (!path_matches(routes[i].path, path, capture_buf, sizeof capture_buf, params))
+            continue;
+        *path_known = true;
+        size_t len = strlen(allow);
+        snprintf(allow + len, allow_cap - len, "%s%s", len ? ", " : "", routes[i].method);
+        if (strcmp(routes[i].method, "GET") == 0) {
+            len = strlen(allow);
+            snprintf(allow + len, allow_cap - len, ", HEAD");
+        }
+        if (!found && strcmp(routes[i].method, method) == 0) {
+            found = &routes[i];
+            memcpy(req->params, params, sizeof params);
+        }
+    }
+    return found;
+}
+
+/* ---- OpenAPI ------------------------------------------------------------------------------ */
+
+static json_t *column_schema(const dg_column *col)
+{
+    json_t *s = json_object();
+    switch (col->type) {
+    case DG_TYPE_TEXT:
+        json_object_set_new(s, "type", json_string("string"));
+        if (col->references) {
+            char text[128];
+            snprintf(text, sizeof text, "id of one of the store's %s", col->references);
+            json_object_set_new(s, "description", json_string(text));
+        }
+        break;
+    case DG_TYPE_INT:
+        json_object_set_new(s, "type", json_string("integer"));
+        if (col->min <= col->max) {
+            json_object_set_new(s, "minimum", json_integer(col->min));
+            json_object_set_new(s, "maximum", json_integer(col->max));
+        }
+        break;
+    case DG_TYPE_REAL:
+        json_object_set_new(s, "type", json_string("number"));
+        break;
+    case DG_TYPE_DATE:
+        json_object_set_new(s, "type", json_string("string"));
+        json_object_set_new(s, "format", json_string("date"));
+        break;
+    case DG_TYPE_TIMESTAMP:
+        json_object_set_new(s, "type", json_string("string"));
+        json_object_set_new(s, "format", json_string("date-time"));
+        break;
+    case DG_TYPE_MONEY:
+        json_object_set_new(s, "type", json_string("number"));
+        json_object_set_new(s, "description",
+                            json_string("money in the store currency's major unit (KRW: won)"));
+        break;
+    case DG_TYPE_BOOL:
+        json_object_set_new(s, "type", json_string("boolean"));
+        break;
+    case DG_TYPE_ENUM: {
+        json_t *values = json_array();
+        for (const char *const *v = col->enum_values; *v; v++)
+            json_array_append_new(values, json_string(*v));
+        json_object_set_new(s, "type", json_string("string"));
+        json_object_set_new(s, "enum", values);
+        break;
+    }
+    }
+    json_object_set_new(s, "nullable", json_boolean(!col->required));
+    return s;
+}
+
+static json_t *entity_schema(const dg_entity *e)
+{
+    json_t *props = json_object(), *required = json_array();
+    for (size_t c = 0; c < e->n_columns; c++) {
+        json_object_set_new(props, e->columns[c].name, column_schema(&e->columns[c]));
+        if (e->columns[c].required)
+            json_array_append_new(required, json_string(e->columns[c].name));
+    }
+    return json_pack("{s:s,s:o,s:o,s:b}", "type", "object", "properties", props, "required",
+                     required, "additionalProperties", 0);
+}
+
+static json_t *ref(const char *name)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "#/components/schemas/%s", name);
+    return json_pack("{s:s}", "$ref", buf);
+}
+
+static json_t *json_content(json_t *schema)
+{
+    return json_pack("{s:{s:o}}", "application/json", "schema", schema);
+}
+
+static json_t *operation(const dg_route *r)
+{
+    json_t *op = json_object(), *params = json_array(), *responses = json_object();
+    char op_id[160];
+    size_t o = (size_t)snprintf(op_id, sizeof op_id, "%c", r->method[0] + 32);
+    for (const char *m = r->method + 1; *m; m++)
+        op_id[o++] = (char)(*m + 32);
+    for (const char *p = r->path + 4; *p && o + 2 < sizeof op_id; p++)
+        if (*p != '{' && *p != '}')
+            op_id[o++] = *p == '/' || *p == '.' ? '_' : *p;
+    op_id[o] = '\0';
+
+    json_object_set_new(op, "operationId", json_string(op_id));
+    json_object_set_new(op, "summary", json_string(r->summary));
+    json_object_set_new(op, "tags", json_pack("[s]", r->tag));
+    for (const char *p = strchr(r->path, '{'); p; p = strchr(p + 1, '{')) {
+        const char *close = strchr(p, '}');
+        json_array_append_new(params, json_pack("{s:s%,s:s,s:b,s:{s:s}}", "name", p + 1,
+                                                (size_t)(close - p - 1), "in", "path",
+                                                "required", 1, "schema", "type", "string"));
+    }
+    for (const dg_route_param *q = r->query; q && q->name; q++)
+        json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:b,s:{s:s}}", "name", q->name,
+                                                "in", "query", "description", q->description,
+                                                "required", 0, "schema", "type", q->type));
+    json_object_set_new(op, "parameters", params);
+    if (r->body_entity)
+        json_object_set_new(op, "requestBody",
+                            json_pack("{s:b,s:o}", "required", 1, "content",
+                                      json_content(ref(r->body_entity))));
+    json_t *result;
+    if (strcmp(r->returns, "record") == 0 && r->body_entity)
+        result = ref(r->body_entity);
+    else if (strcmp(r->returns, "record") == 0)
+        result = ref("customers");
+    else if (strcmp(r->returns, "page") == 0)
+        result = ref("Page");
+    else if (strcmp(r->returns, "table") == 0)
+        result = ref("Table");
+    else if (strcmp(r->returns, "tables") == 0)
+        result = json_pack("{s:s,s:o}", "type", "array", "items", ref("Table"));
+    else
+        result = json_pack("{s:s}", "type", "object");
+    bool creates = strcmp(r->method, "POST") == 0;
+    json_object_set_new(responses, creates ? "201" : "200",
+                        json_pack("{s:s,s:o}", "description", creates ? "created" : "ok",
+                                  "content", json_content(result)));
+    json_object_set_new(responses, "default",
+                        json_pack("{s:s,s:o}", "description",
+                                  "an error (400 invalid input, 404 unknown id, 405 wrong method, "
+                                  "409 conflict, 413 body too large, 415 not JSON, 500)",
+                                  "content", json_content(ref("Error"))));
+    json_object_set_new(op, "responses", responses);
+    return op;
+}
+
+json_t *dg_server_openapi(void)
+{
+    json_t *paths = json_object(), *schemas = json_object();
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        const dg_route *r = &routes[i];
+        json_t *item = json_object_get(paths, r->path);
+        if (!item) {
+            item = json_object();
+            json_object_set_new(paths, r->path, item);
+        }
+        char method[8];
+        size_t m = 0;
+        for (; r->method[m] && m + 1 < sizeof method; m++)
+            method[m] = (char)(r->method[m] + 32);
+        method[m] = '\0';
+        json_object_set_new(item, method, operation(r));
+        if (r->body_entity && !json_object_get(schemas, r->body_entity))
+            json_object_set_new(schemas, r->body_entity,
+                                entity_schema(dg_entity_find(r->body_entity)));
+    }
+    if (!json_object_get(schemas, "customers"))
+        json_object_set_new(schemas, "customers", entity_schema(dg_entity_find("customers")));
+    json_object_set_new(schemas, "Error", json_pack(
+        "{s:s,s:[s],s:{s:{s:s,s:[s,s],s:{s:{s:s},s:{s:s}}}}}", "type", "object", "required",
+        "error", "properties", "error", "type", "object", "required", "code", "message",
+        "properties", "code", "type", "string", "message", "type", "string"));
+    json_object_set_new(schemas, "Page", json_pack(
+        "{s:s,s:{s:{s:s,s:{s:s}},s:{s:s},s:{s:s},s:{s:s,s:b}}}", "type", "object", "properties",
+        "items", "type", "array", "items", "type", "object", "offset", "type", "integer", "limit",
+        "type", "integer", "next_offset", "type", "integer", "nullable", 1));
+    json_object_set_new(schemas, "Table", json_pack(
+        "{s:s,s:{s:{s:s,s:b},s:{s:s,s:{s:s}},s:{s:s,s:{s:s}}}}", "type", "object", "properties",
+        "title", "type", "string", "nullable", 1, "columns", "type", "array", "items", "type",
+        "string", "rows", "type", "array", "items", "type", "object"));
+    return json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o}}", "openapi", "3.0.3",
+                     "info", "title", "dangol API", "version", DANGOL_VERSION, "description",
+                     "Customers, orders, feedback and loyalty analytics of one dangol store. "
+                     "Errors are {\"error\": {\"code\", \"message\"}}.",
+                     "servers", "url", "/", "paths", paths, "components", "schemas", schemas);
+}

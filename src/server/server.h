@@ -1,0 +1,135 @@
+/* The HTTP server behind `dangol serve`: a libmicrohttpd daemon with a thread pool that answers
+ * the JSON API (/api/...) from one route table (routes.c, also the source of the OpenAPI
+ * document) and serves the dashboard's static files from a web directory. Each pool thread opens
+ * its own store connection on first use (SQLite connections are not shared between threads). */
+#ifndef DANGOL_SERVER_H
+#define DANGOL_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "dangol/error.h"
+#include "dangol/store.h"
+#include "dangol/table.h"
+
+typedef struct dg_server dg_server;
+
+typedef struct dg_server_options {
+    const char *db_path;      /* the store; must exist */
+    const char *bind;         /* loopback address: 127.0.0.1 (default), ::1, localhost */
+    unsigned port;            /* 0 = a free port chosen by the kernel */
+    unsigned threads;         /* pool size; 0 = number of online CPUs */
+    const char *web_dir;      /* dashboard files, or NULL for no dashboard */
+    size_t max_body;          /* largest accepted request body in bytes */
+    bool read_only;           /* refuse writes (POST/PUT/PATCH answer 405) */
+} dg_server_options;
+
+/* Checks that bind names a loopback address (no authentication exists yet). */
+int dg_server_check_bind(const char *bind, dg_error *err);
+
+/* Starts listening and serving in background threads. Caller stops with dg_server_stop. */
+int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err);
+unsigned dg_server_port(const dg_server *server);
+/* Stops accepting, finishes the requests in flight, joins the threads, closes the stores. */
+void dg_server_stop(dg_server *server);  /* NULL is a no-op */
+
+/* ---- what routes see ---------------------------------------------------------------------- */
+
+#define DG_ROUTE_MAX_PARAMS 4
+
+typedef struct dg_request {
+    const char *method;
+    const char *path;
+    const char *params[DG_ROUTE_MAX_PARAMS];  /* {captures} of the route path, in order */
+    const char *body;                         /* NUL-terminated; NULL when empty */
+    size_t body_len;
+    dg_store *store;                          /* this thread's connection */
+    int minor_digits;                         /* of the store currency */
+    const dg_server_options *options;
+    void *connection;                         /* struct MHD_Connection *, for query arguments */
+} dg_request;
+
+typedef struct dg_response {
+    unsigned status;
+    char *body;                 /* malloc'd; freed by the server */
+    size_t len;
+    const char *content_type;   /* static string */
+    char location[512];         /* Location header when non-empty (201 Created) */
+} dg_response;
+
+/* One API route: the single source for dispatch, the OpenAPI document and the route test. */
+typedef struct dg_route_param {
+    const char *name;
+    const char *type;           /* OpenAPI type: "string", "integer" */
+    const char *description;
+} dg_route_param;
+
+typedef void (*dg_route_fn)(dg_request *req, dg_response *res);
+
+typedef struct dg_route {
+    const char *method;         /* "GET", "POST", "PUT", "PATCH" */
+    const char *path;           /* "/api/customers/{customer_id}" */
+    dg_route_fn handler;
+    const char *tag;            /* OpenAPI tag: "records", "reports", ... */
+    const char *summary;
+    const dg_route_param *query;/* query parameters, NULL-name terminated, or NULL */
+    const char *body_entity;    /* request body is a record of this entity, or NULL */
+    const char *returns;        /* "record", "page", "table", "object" */
+    bool writes;                /* changes the store */
+} dg_route;
+
+const dg_route *dg_server_routes(size_t *n_routes);
+
+/* Finds the route for method + path, filling req->params. NULL if none; *path_known tells a wrong
+ * method (405) from an unknown path (404); allow receives the methods of a known path. */
+const dg_route *dg_server_route_match(const char *method, const char *path, dg_request *req,
+                                      bool *path_known, char *allow, size_t allow_cap);
+
+/* The OpenAPI 3 document describing every route. Caller decrefs. */
+json_t *dg_server_openapi(void);
+
+/* ---- answering ---------------------------------------------------------------------------- */
+
+/* Query argument (URL-decoded) or NULL. */
+const char *dg_request_query(const dg_request *req, const char *name);
+/* Non-negative integer query argument: default if absent; -1 (and a 400 in res) if invalid. */
+long long dg_request_query_count(const dg_request *req, dg_response *res, const char *name,
+                                 long long fallback, long long max);
+
+/* Sends value (reference stolen) as JSON with the status. */
+void dg_reply_json(dg_response *res, unsigned status, json_t *value);
+/* {"error": {"code": code, "message": ...}} with the status. */
+void dg_reply_error(dg_response *res, unsigned status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The error of a failed library call, with the HTTP status its dg_status maps to. */
+void dg_reply_failure(dg_response *res, const dg_error *err);
+/* A result table as JSON (dg_table_write's shape). */
+void dg_reply_table(dg_response *res, const dg_table *table);
+/* Several result tables as one JSON array. */
+void dg_reply_tables(dg_response *res, dg_table *const *tables, size_t n);
+
+/* ---- route handlers ----------------------------------------------------------------------- */
+
+/* meta.c */
+void dg_api_openapi(dg_request *req, dg_response *res);
+void dg_api_version(dg_request *req, dg_response *res);
+void dg_api_stats(dg_request *req, dg_response *res);
+/* records.c: customers, their orders and feedback */
+void dg_api_customers_list(dg_request *req, dg_response *res);
+void dg_api_customers_create(dg_request *req, dg_response *res);
+void dg_api_customer_get(dg_request *req, dg_response *res);
+void dg_api_customer_put(dg_request *req, dg_response *res);
+void dg_api_customer_patch(dg_request *req, dg_response *res);
+void dg_api_customer_card(dg_request *req, dg_response *res);
+void dg_api_orders_list(dg_request *req, dg_response *res);
+void dg_api_orders_create(dg_request *req, dg_response *res);
+void dg_api_feedback_list(dg_request *req, dg_response *res);
+void dg_api_feedback_create(dg_request *req, dg_response *res);
+
+/* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
+ * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
+json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits);
+
+#endif

@@ -1,0 +1,183 @@
+# The HTTP JSON API against a running `dangol serve`: every route, the error statuses (400 bad
+# JSON and bad fields, 404 unknown ids and routes, 405 wrong methods, 409, 413 oversized bodies,
+# 415 not JSON), the OpenAPI document covering exactly the routes, concurrent writes, loopback
+# refusal and a clean SIGTERM shutdown.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/server.sh"
+J=application/json
+
+expect_exit "serve refuses a non-loopback address" 2 "$DANGOL" serve --bind 0.0.0.0 --port 0
+expect_output "the refusal says why" "no authentication" "$DANGOL" serve --bind 192.168.1.5
+expect_exit "serve without a store fails" 3 "$DANGOL" --db "$WORK/none.db" serve --port 0
+expect_exit "serve rejects a bad port" 2 "$DANGOL" serve --port 70000
+
+"$DANGOL" --quiet init
+start_server --no-web --max-body 4096 --threads 2 || exit 0
+
+# ---- meta
+expect_status "version" 200 GET /api/version
+expect_json "version has the schema" "j['schema'] >= 1"
+expect_status "stats" 200 GET /api/stats
+expect_json "stats counts customers" "any(e['entity'] == 'customers' for e in j['entities'])"
+expect_status "openapi" 200 GET /api/openapi.json
+cp "$WORK/last.json" "$WORK/openapi.json"
+expect_json "openapi is version 3" "j['openapi'].startswith('3.')"
+
+# ---- customers
+expect_status "create a customer" 201 POST /api/customers \
+  '{"customer_id":"C1","name":"김민지","phone":"010-1234-5678","birth_year":1990,"gender":"F","acquired_on":"20240105","consent_email":"예"}'
+expect_json "created record is normalised" \
+  "j['acquired_on'] == '2024-01-05' and j['consent_email'] is True and j['name'] == '김민지'"
+expect_status "create a second customer" 201 POST /api/customers \
+  '{"customer_id":"C2","name":"Park Jisoo","email":"jisoo@example.com","customer_type":"careful"}'
+expect_status "create a duplicate is 409" 409 POST /api/customers '{"customer_id":"C1"}'
+expect_error_body "409"
+expect_status "get a customer" 200 GET /api/customers/C1
+expect_json "get returns the record" "j['customer_id'] == 'C1' and j['birth_year'] == 1990"
+expect_status "unknown customer is 404" 404 GET /api/customers/NOPE
+expect_error_body "404"
+expect_status "list customers" 200 GET "/api/customers"
+expect_json "list holds both" "[c['customer_id'] for c in j['items']] == ['C1', 'C2']"
+expect_status "page of one" 200 GET "/api/customers?limit=1"
+expect_json "page has a next offset" "len(j['items']) == 1 and j['next_offset'] == 1"
+expect_status "second page" 200 GET "/api/customers?limit=1&offset=1"
+expect_json "second page is the last" "j['items'][0]['customer_id'] == 'C2' and j['next_offset'] is None"
+expect_status "search by name" 200 GET "/api/customers?q=%EB%AF%BC%EC%A7%80"
+expect_json "search finds 김민지" "[c['customer_id'] for c in j['items']] == ['C1']"
+expect_status "search by email" 200 GET "/api/customers?q=example.com"
+expect_json "search finds by email" "[c['customer_id'] for c in j['items']] == ['C2']"
+expect_status "search with LIKE wildcards is literal" 200 GET "/api/customers?q=%25"
+expect_json "a literal % matches nothing" "j['items'] == []"
+expect_status "bad limit is 400" 400 GET "/api/customers?limit=abc"
+expect_status "limit too large is 400" 400 GET "/api/customers?limit=100000"
+expect_status "negative offset is 400" 400 GET "/api/customers?offset=-1"
+expect_status "patch a customer" 200 PATCH /api/customers/C1 '{"region":"Seoul","gender":null}'
+expect_json "patch keeps other fields" \
+  "j['region'] == 'Seoul' and j['gender'] is None and j['birth_year'] == 1990"
+expect_status "put replaces a customer" 200 PUT /api/customers/C2 '{"name":"Park Jisoo","region":"Busan"}'
+expect_json "put empties absent fields" "j['region'] == 'Busan' and j['email'] is None"
+expect_status "put to an unknown customer is 404" 404 PUT /api/customers/NOPE '{"name":"x"}'
+expect_status "patch to an unknown customer is 404" 404 PATCH /api/customers/NOPE '{"name":"x"}'
+expect_status "put with another id is 400" 400 PUT /api/customers/C2 '{"customer_id":"C9"}'
+expect_status "customer card" 200 GET /api/customers/C1/card
+expect_json "card has titled sections" "len(j) >= 2 and all('title' in t for t in j)"
+expect_status "card of an unknown customer is 404" 404 GET /api/customers/NOPE/card
+
+# ---- validation identical to import
+expect_status "out-of-range field is 400" 400 POST /api/customers '{"customer_id":"C3","birth_year":1800}'
+expect_json "range message names the field" "'birth_year' in j['error']['message']"
+expect_status "bad enum is 400" 400 POST /api/customers '{"customer_id":"C3","gender":"Q"}'
+expect_json "enum message lists valid values" "'F, M, X' in j['error']['message']"
+expect_status "bad date is 400" 400 POST /api/customers '{"customer_id":"C3","acquired_on":"2024-13-01"}'
+expect_json "date message says month 13" "'month 13' in j['error']['message']"
+expect_status "unknown field is 400" 400 POST /api/customers '{"customer_id":"C3","nickname":"x"}'
+expect_json "unknown field is named" "'nickname' in j['error']['message']"
+expect_status "missing key is 400" 400 POST /api/customers '{"name":"nobody"}'
+expect_status "wrong JSON type is 400" 400 POST /api/customers '{"customer_id":"C3","name":5}'
+expect_status "unknown staff reference is 400" 400 POST /api/customers '{"customer_id":"C3","staff_id":"S1"}'
+expect_status "nothing was written" 404 GET /api/customers/C3
+
+# ---- bad bodies
+expect_status "bad JSON is 400" 400 POST /api/customers '{"customer_id":'
+expect_json "bad JSON says where" "j['error']['code'] == 'invalid_json' and 'line 1' in j['error']['message']"
+expect_status "a JSON array body is 400" 400 POST /api/customers '[1,2]'
+expect_status "an empty body is 400" 400 POST /api/customers ''
+expect_status "duplicate keys are 400" 400 POST /api/customers '{"customer_id":"C3","customer_id":"C4"}'
+expect_status "not JSON content type is 415" 415 POST /api/customers '{"customer_id":"C3"}' text/plain
+expect_error_body "415"
+big=$(head -c 5000 /dev/zero | tr '\0' ' ')
+expect_status "an oversized body is 413" 413 POST /api/customers "{\"customer_id\":\"C3\",\"name\":\"$big\"}"
+expect_error_body "413"
+
+# ---- orders
+expect_status "create an order" 201 POST /api/customers/C1/orders \
+  '{"order_id":"O1","ordered_at":"2024-02-01T10:00:00+09:00","channel":"web","total":"₩12,000","card_used":true}'
+expect_json "order is normalised" \
+  "j['ordered_at'] == '2024-02-01T01:00:00Z' and j['total'] == 12000 and j['customer_id'] == 'C1'"
+expect_status "create a later order" 201 POST /api/customers/C1/orders \
+  '{"order_id":"O2","ordered_at":"2024-03-01","total":30000}'
+expect_status "duplicate order is 409" 409 POST /api/customers/C1/orders \
+  '{"order_id":"O1","ordered_at":"2024-02-01","total":1}'
+expect_status "order of an unknown customer is 404" 404 POST /api/customers/NOPE/orders \
+  '{"order_id":"O9","ordered_at":"2024-02-01","total":1}'
+expect_status "order naming another customer is 400" 400 POST /api/customers/C1/orders \
+  '{"order_id":"O9","customer_id":"C2","ordered_at":"2024-02-01","total":1}'
+expect_status "order with fractional won is 400" 400 POST /api/customers/C1/orders \
+  '{"order_id":"O9","ordered_at":"2024-02-01","total":12.5}'
+expect_status "order without a total is 400" 400 POST /api/customers/C1/orders \
+  '{"order_id":"O9","ordered_at":"2024-02-01"}'
+expect_status "list orders" 200 GET /api/customers/C1/orders
+expect_json "orders newest first" "[o['order_id'] for o in j['items']] == ['O2', 'O1']"
+expect_status "orders of an unknown customer is 404" 404 GET /api/customers/NOPE/orders
+
+# ---- feedback
+expect_status "create feedback" 201 POST /api/customers/C1/feedback \
+  '{"feedback_id":"F1","received_at":"2024-02-03T09:30:00Z","kind":"complaint","text":"배송이 늦었어요","rating":2}'
+expect_json "feedback is stored" "j['kind'] == 'complaint' and j['rating'] == 2"
+expect_status "feedback with a bad kind is 400" 400 POST /api/customers/C1/feedback \
+  '{"feedback_id":"F2","received_at":"2024-02-03","kind":"rant"}'
+expect_status "feedback with rating 6 is 400" 400 POST /api/customers/C1/feedback \
+  '{"feedback_id":"F2","received_at":"2024-02-03","kind":"opinion","rating":6}'
+expect_status "list feedback" 200 GET /api/customers/C1/feedback
+expect_json "feedback listed" "[f['feedback_id'] for f in j['items']] == ['F1']"
+expect_status "feedback of an unknown customer is 404" 404 GET /api/customers/NOPE/feedback
+
+# ---- wrong methods and unknown routes
+expect_status "DELETE a customer is 405" 405 DELETE /api/customers/C1
+expect_error_body "405"
+allow=$(curl -s -o /dev/null -D - -X DELETE "$URL/api/customers/C1" | tr -d '\r' | sed -n 's/^Allow: //Ip')
+if [ "$allow" = "GET, HEAD, PUT, PATCH" ]; then pass "405 names the allowed methods"
+else fail "405 names the allowed methods (Allow: $allow)"; fi
+expect_status "POST to a read-only route is 405" 405 POST /api/stats '{}'
+expect_status "PUT on the collection is 405" 405 PUT /api/customers '{}'
+expect_status "unknown API route is 404" 404 GET /api/frobnicate
+expect_status "HEAD works on GET routes" 200 HEAD /api/version
+expect_status "no dashboard with --no-web" 404 GET /index.html
+
+# ---- concurrent writes from several connections land once each
+seq 1 40 | xargs -P 8 -I{} curl -s -o /dev/null -X POST -H "Content-Type: $J" \
+  --data-binary '{"customer_id":"P{}","name":"parallel {}"}' "$URL/api/customers"
+expect_status "list after parallel writes" 200 GET "/api/customers?q=parallel&limit=1000"
+expect_json "all 40 parallel creates landed" "len(j['items']) == 40"
+
+# ---- the OpenAPI document and the routes are the same set
+python3 - "$WORK/openapi.json" "$WORK/requests" > "$WORK/coverage" 2>&1 <<'EOF'
+import json, re, sys
+doc = json.load(open(sys.argv[1]))
+routes = []
+for path, item in doc["paths"].items():
+    rx = re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", re.escape(path).replace(r"\{", "{").replace(r"\}", "}")) + "$")
+    for method in item:
+        routes.append((method.upper(), path, rx))
+seen = set()
+bad = []
+for line in open(sys.argv[2]):
+    status, method, path = line.split(" ", 2)
+    path = path.strip().split("?")[0]
+    if not path.startswith("/api"):
+        continue
+    matched = [r for r in routes if r[2].match(path)]
+    if not matched and status != "404":
+        bad.append(f"{method} {path} answered {status} but is not in the OpenAPI document")
+    for m, p, _ in matched:
+        if m == method or (method == "HEAD" and m == "GET"):
+            if status.startswith("2"):
+                seen.add((m, p))
+missing = [f"{m} {p}" for m, p, _ in routes if (m, p) not in seen]
+for b in bad:
+    print(b)
+for m in missing:
+    print("route never answered 2xx in this test:", m)
+sys.exit(1 if bad or missing else 0)
+EOF
+if [ $? -eq 0 ]; then pass "every OpenAPI route was exercised and every answered route is documented"
+else fail "OpenAPI and routes disagree" "$(cat "$WORK/coverage")"; fi
+
+stop_server
+expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
+
+# ---- read-only
+start_server --no-web --read-only || exit 0
+expect_status "read-only serves reads" 200 GET /api/customers/C1
+expect_status "read-only refuses writes with 405" 405 POST /api/customers '{"customer_id":"C5"}'
+stop_server

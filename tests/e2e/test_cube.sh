@@ -1,0 +1,25 @@
+# dangol cube: pivots, rollup, line-grain product dimensions, filters, formats and bad input.
+. "$(dirname "$0")/lib.sh"
+DATA="$ROOT/tests/data/cube"
+"$DANGOL" init --currency KRW > /dev/null
+for e in customers products orders order_lines; do "$DANGOL" import "$e" "$DATA/$e.csv" > /dev/null; done
+
+"$DANGOL" --format csv cube --rows month --cols channel --rollup > "$WORK/pivot.csv"
+printf 'month,store,web,Total\n2024-01,,150,150\n2024-02,270,,270\n2024-03,30,,30\nTotal,300,150,450\n' > "$WORK/want.csv"
+expect_same   "month x channel with rollup" "$WORK/pivot.csv" "$WORK/want.csv"
+expect_output "category counts lines, orders once" "^Total +450 +5 +3" \
+              "$DANGOL" cube --rows category --measure revenue,orders,customers --rollup
+expect_output "filters on customer attributes" '"age":"30-39","gender":"F","revenue":400' \
+              "$DANGOL" --format json cube --rows age,gender --where "region=Seoul"
+expect_output "top-N by revenue" "^Beta,270" "$DANGOL" --format csv cube --rows brand --top 1
+expect_output "as-of ignores later orders" "^Total,420" \
+              "$DANGOL" --format csv cube --rows quarter --rollup --as-of 2024-02-28
+expect_exit   "unknown dimension exits 2" 2 "$DANGOL" cube --rows month --cols chanel
+expect_output "unknown dimension lists valid ones" 'unknown dimension "chanel"; valid: year, quarter, month' \
+              "$DANGOL" cube --cols chanel
+expect_output "unknown measure lists valid ones" 'valid: revenue, orders, customers' \
+              "$DANGOL" cube --measure profit
+expect_output "unknown value lists valid ones" 'unknown value "Seol" for region; valid: Busan, Seoul' \
+              "$DANGOL" cube --where "region=Seol"
+expect_output "bad filter syntax says what is expected" 'expected DIM=VALUE' \
+              "$DANGOL" cube --where "region"

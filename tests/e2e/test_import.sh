@@ -1,0 +1,104 @@
+# dangol import / export through the real binary: the CDNOW log as documented, bad rows with
+# positions and exit 1, quarantine, idempotent re-import, export -> import round trip, CP949 with
+# a Korean header, and a SIGKILL in the middle of a big import leaving the store as it was.
+. "$(dirname "$0")/lib.sh"
+D="$DANGOL"
+CDNOW="$SHARED/data/CDNOW_sample.txt"
+
+count() { "$D" --format csv stats | awk -F, -v e="$1" '$1 == e { print $2 }'; }
+
+# The documented CDNOW command line (docs/import.md).
+expect_ok "init USD store" "$D" init --currency USD
+if [ -f "$CDNOW" ]; then
+  expect_ok "CDNOW log imports unedited" "$D" import orders "$CDNOW" --delimiter whitespace \
+    --no-header --columns customer_id,-,ordered_at,units,total --create-customers
+  [ "$(count orders)" = 6919 ] && pass "CDNOW: 6919 orders" || fail "CDNOW orders: $(count orders)"
+  [ "$(count customers)" = 2357 ] && pass "CDNOW: 2357 customers" || fail "CDNOW customers: $(count customers)"
+  "$D" export orders > "$WORK/cdnow1.csv"
+  expect_ok "CDNOW re-import" "$D" -q import orders "$CDNOW" --delimiter whitespace \
+    --no-header --columns customer_id,-,ordered_at,units,total --create-customers
+  "$D" export orders > "$WORK/cdnow2.csv"
+  expect_same "CDNOW re-import changes nothing" "$WORK/cdnow1.csv" "$WORK/cdnow2.csv"
+  total=$(awk -F, 'NR > 1 { s += $10 } END { printf "%.2f", s }' "$WORK/cdnow1.csv")
+  want=$(awk '{ s += $5 } END { printf "%.2f", s }' "$CDNOW")
+  [ "$total" = "$want" ] && pass "CDNOW dollars add up" || fail "CDNOW dollars $total != $want"
+else
+  fail "missing $CDNOW"
+fi
+
+# Bad rows: listed with file:line:column, exit 1, nothing written.
+export DANGOL_DB="$WORK/shop.db"
+"$D" -q init
+cat > "$WORK/customers.csv" <<'CSV'
+customer_id,name,gender,birth_year
+C-1,"Kim, Minsu",F,1980
+C-2,Lee,Q,1990
+C-3,Park,M,3000
+C-1,Dup,F,1980
+CSV
+expect_exit   "bad rows exit 1" 1 "$D" import customers "$WORK/customers.csv"
+expect_output "bad enum has its position" "customers.csv:3:3: gender \"Q\" is not one of: F, M, X" \
+  "$D" import customers "$WORK/customers.csv"
+expect_output "range error has its position" "customers.csv:4:4: birth_year 3000 is out of range" \
+  "$D" import customers "$WORK/customers.csv"
+expect_output "duplicate names the first line" "customers.csv:5:1: customer_id \"C-1\" appears twice \\(first at line 2\\)" \
+  "$D" import customers "$WORK/customers.csv"
+[ "$(count customers)" = 0 ] && pass "a failed import writes nothing" || fail "customers after failure: $(count customers)"
+expect_ok "skip-invalid imports the good rows" "$D" import customers "$WORK/customers.csv" --skip-invalid
+[ "$(count customers)" = 1 ] && pass "one good customer" || fail "customers: $(count customers)"
+[ "$(wc -l < "$WORK/customers.csv.rejected.csv")" = 4 ] && pass "quarantine has 3 rows and a header" \
+  || fail "quarantine" "$(cat "$WORK/customers.csv.rejected.csv")"
+expect_output "quarantine keeps the reason" '^C-2,Lee,Q,1990,".*customers.csv:3:3: gender' cat "$WORK/customers.csv.rejected.csv"
+
+printf 'customer_id,nmae\nC-9,x\n' > "$WORK/typo.csv"
+expect_output "unknown column names the valid ones" 'unknown column "nmae" for customers; valid: customer_id, name' \
+  "$D" import customers "$WORK/typo.csv"
+expect_exit   "unknown entity is a usage error" 2 "$D" import clients "$WORK/typo.csv"
+expect_exit   "missing file exits 3" 3 "$D" import customers "$WORK/none.csv"
+printf 'order_id,customer_id,ordered_at,total\nO1,C-404,2024-01-01,5\n' > "$WORK/orders.csv"
+expect_output "unknown customer suggests --create-customers" \
+  'orders.csv:2:2: customer_id "C-404" is not a known customer; import customers first or use --create-customers' \
+  "$D" import orders "$WORK/orders.csv"
+
+# Korean Excel: CP949 with Korean column names.
+expect_ok "CP949 with --map" "$D" import customers "$ROOT/tests/data/cp949.csv" --encoding cp949 \
+  --map "고객번호=customer_id,이름=name,금액=-"
+expect_output "Korean names survive" "C-2,이영희" "$D" export customers
+expect_output "CP949 read as UTF-8 suggests the encoding" "invalid UTF-8.*--encoding cp949" \
+  "$D" import customers "$ROOT/tests/data/cp949.csv"
+
+# Export -> import round trip into a second store, and JSON.
+"$D" export customers --output "$WORK/c.csv"
+"$D" -q --db "$WORK/copy.db" init
+expect_ok "export imports into a new store" "$D" --db "$WORK/copy.db" import customers "$WORK/c.csv"
+"$D" --db "$WORK/copy.db" export customers > "$WORK/c2.csv"
+expect_same "customers round trip" "$WORK/c.csv" "$WORK/c2.csv"
+expect_output "json export" '"customer_id": "C-1"' "$D" export customers --format json
+
+# SIGKILL in the middle of a big import: the store is as it was and opens fine.
+export DANGOL_DB="$WORK/kill.db"
+"$D" -q init
+awk 'BEGIN { print "customer_id,name"; for (i = 0; i < 20; i++) printf "K%d,n\n", i }' > "$WORK/k.csv"
+"$D" -q import customers "$WORK/k.csv"
+awk 'BEGIN { print "order_id,customer_id,ordered_at,total";
+             for (i = 0; i < 1000000; i++) printf "O%d,K%d,2024-01-%02dT10:00:00Z,%d\n", i, i % 20, i % 28 + 1, i }' \
+  > "$WORK/big.csv"
+before=$("$D" export customers | md5sum)
+"$D" -q import orders "$WORK/big.csv" & pid=$!
+for _ in $(seq 1 200); do          # wait until the import is writing
+  [ -s "$WORK/kill.db-wal" ] && [ "$(stat -c %s "$WORK/kill.db-wal")" -gt 4000000 ] && break
+  sleep 0.05
+done
+if kill -9 "$pid" 2>/dev/null; then
+  wait "$pid" 2>/dev/null
+  [ "$(count orders)" = 0 ] && pass "killed import left no orders" || fail "orders after kill: $(count orders)"
+  [ "$("$D" export customers | md5sum)" = "$before" ] && pass "killed import left customers alone" \
+    || fail "customers changed after kill"
+  ok=$(sqlite3 "$WORK/kill.db" "PRAGMA integrity_check")
+  [ "$ok" = ok ] && pass "store intact after kill" || fail "integrity: $ok"
+  expect_ok "store imports after the kill" "$D" -q import orders "$WORK/big.csv"
+  [ "$(count orders)" = 1000000 ] && pass "full import after kill" || fail "orders: $(count orders)"
+else
+  fail "the import finished before it could be killed; make big.csv bigger"
+fi
+rm -f "$WORK/big.csv"

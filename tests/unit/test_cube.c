@@ -1,0 +1,303 @@
+/* The cube on a hand-made store of 3 customers, 5 orders and 6 lines, with every answer worked
+ * out by hand in the comments: grouping, filters, line grain, GROUPING SETS semantics, pivot
+ * layout, top-N and the error messages. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dangol/cube.h"
+#include "dangol/text.h"
+
+/* customers: 0 Seoul 30-39, 1 Busan 20-29, 2 Seoul 20-29
+ * orders (customer, day, revenue, units, channel):
+ *   o0 c0 2024-01-15 100 1 web    lines p0 60, p1 40
+ *   o1 c0 2024-02-10 200 2 store  lines p1 200
+ *   o2 c1 2024-01-20  50 1 web    lines p0 50
+ *   o3 c2 2024-01-05  70 3 store  lines p2 70
+ *   o4 c2 2024-01-25  30 1 store  lines p1 30
+ * products: p0 brand X category A, p1 brand Y category B, p2 brand Z category A */
+static uint32_t order_customer[] = { 0, 0, 1, 2, 2 };
+static int32_t order_day[5];
+static int64_t order_revenue[] = { 100, 200, 50, 70, 30 };
+static int32_t order_units[] = { 1, 2, 1, 3, 1 };
+static uint32_t order_channel[] = { 0, 1, 0, 1, 1 };
+static uint32_t customer_region[] = { 1, 0, 1 };
+static uint32_t customer_age[] = { 1, 0, 0 };
+static uint32_t line_order[] = { 0, 0, 1, 2, 3, 4 };
+static uint32_t line_product[] = { 0, 1, 1, 0, 2, 1 };
+static int64_t line_amount[] = { 60, 40, 200, 50, 70, 30 };
+static int32_t line_quantity[] = { 1, 1, 2, 1, 3, 1 };
+static uint32_t product_code[] = { 0, 1, 2 };
+static uint32_t product_brand[] = { 0, 1, 2 };
+static uint32_t product_category[] = { 0, 1, 0 };
+
+static dg_cube *tiny(void)
+{
+    order_day[0] = dg_days_from_civil(2024, 1, 15);
+    order_day[1] = dg_days_from_civil(2024, 2, 10);
+    order_day[2] = dg_days_from_civil(2024, 1, 20);
+    order_day[3] = dg_days_from_civil(2024, 1, 5);
+    order_day[4] = dg_days_from_civil(2024, 1, 25);
+    dg_cube_facts f = {
+        .n_customers = 3, .n_orders = 5, .order_customer = order_customer,
+        .order_day = order_day, .order_revenue_minor = order_revenue, .order_units = order_units,
+        .n_products = 3, .n_lines = 6, .line_order = line_order, .line_product = line_product,
+        .line_amount_minor = line_amount, .line_quantity = line_quantity,
+    };
+    dg_cube *cube = NULL;
+    dg_error err;
+    cr_assert_eq(dg_cube_new(&cube, &f, &err), 0, "%s", err.message);
+    static const char *const channels[] = { "web", "store" };
+    static const char *const regions[] = { "Busan", "Seoul" };
+    static const char *const ages[] = { "20-29", "30-39" };
+    static const char *const categories[] = { "A", "B" };
+    static const char *const brands[] = { "X", "Y", "Z" };
+    static const char *const products[] = { "p0", "p1", "p2" };
+    cr_assert_eq(dg_cube_add_dim(cube, "channel", NULL, DG_CUBE_KEY_ORDER, order_channel, 2,
+                                 channels, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cube_add_dim(cube, "region", NULL, DG_CUBE_KEY_CUSTOMER, customer_region, 2,
+                                 regions, &err), 0);
+    cr_assert_eq(dg_cube_add_dim(cube, "age", NULL, DG_CUBE_KEY_CUSTOMER, customer_age, 2, ages,
+                                 &err), 0);
+    cr_assert_eq(dg_cube_add_dim(cube, "category", NULL, DG_CUBE_KEY_PRODUCT, product_category, 2,
+                                 categories, &err), 0);
+    cr_assert_eq(dg_cube_add_dim(cube, "brand", "category", DG_CUBE_KEY_PRODUCT, product_brand, 3,
+                                 brands, &err), 0);
+    cr_assert_eq(dg_cube_add_dim(cube, "product", "brand", DG_CUBE_KEY_PRODUCT, product_code, 3,
+                                 products, &err), 0);
+    return cube;
+}
+
+static void query(dg_cube *cube, dg_cube_query *q, const char *const *kv)
+{
+    dg_error err;
+    dg_cube_query_init(q);
+    for (size_t i = 0; kv[i]; i += 2)
+        cr_assert_eq(dg_cube_query_set(q, cube, kv[i], kv[i + 1], &err), 0, "%s=%s: %s", kv[i],
+                     kv[i + 1], err.message);
+}
+
+/* Cell whose labels (NULL = rolled up) are given; -1 if absent. */
+static long cell(const dg_cube *cube, const dg_cube_query *q, const dg_cube_result *r,
+                 const char *const *labels)
+{
+    for (size_t c = 0; c < r->n_cells; c++) {
+        if (r->hidden[c])
+            continue;
+        bool match = true;
+        for (size_t j = 0; j < r->n_group && match; j++) {
+            uint32_t code = r->codes[c * r->n_group + j];
+            if (!labels[j])
+                match = code == DG_CUBE_ALL;
+            else
+                match = code != DG_CUBE_ALL &&
+                        strcmp(dg_cube_dim_label(cube, (size_t)q->group[j], code), labels[j]) == 0;
+        }
+        if (match)
+            return (long)c;
+    }
+    return -1;
+}
+
+static void expect(const dg_cube *cube, const dg_cube_query *q, const dg_cube_result *r,
+                   const char *a, const char *b, int64_t revenue, int64_t orders,
+                   int64_t customers, int64_t units)
+{
+    const char *labels[2] = { a, b };
+    long c = cell(cube, q, r, labels);
+    cr_assert_geq(c, 0, "no cell %s/%s", a ? a : "ALL", b ? b : "ALL");
+    cr_expect_eq(r->revenue_minor[c], revenue, "%s/%s revenue %lld", a, b,
+                 (long long)r->revenue_minor[c]);
+    cr_expect_eq(r->orders[c], orders, "%s/%s orders %lld", a, b, (long long)r->orders[c]);
+    cr_expect_eq(r->customers[c], customers, "%s/%s customers %lld", a, b,
+                 (long long)r->customers[c]);
+    cr_expect_eq(r->units[c], units, "%s/%s units", a, b);
+}
+
+static size_t visible_cells(const dg_cube_result *r)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < r->n_cells; c++)
+        n += !r->hidden[c];
+    return n;
+}
+
+Test(cube, month_by_channel_with_rollup_has_sql_grouping_sets)
+{
+    dg_cube *cube = tiny();
+    dg_cube_query q;
+    query(cube, &q, (const char *const[]){ "rows", "month", "cols", "channel", "totals", "rollup",
+                                           NULL });
+    dg_cube_result *r = NULL;
+    dg_error err;
+    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    expect(cube, &q, r, "2024-01", "web", 150, 2, 2, 2);
+    expect(cube, &q, r, "2024-01", "store", 100, 2, 1, 4);
+    expect(cube, &q, r, "2024-02", "store", 200, 1, 1, 2);
+    expect(cube, &q, r, "2024-01", NULL, 250, 4, 3, 6);
+    expect(cube, &q, r, "2024-02", NULL, 200, 1, 1, 2);
+    expect(cube, &q, r, NULL, "web", 150, 2, 2, 2);
+    expect(cube, &q, r, NULL, "store", 300, 3, 2, 6);
+    expect(cube, &q, r, NULL, NULL, 450, 5, 3, 8);
+    cr_expect_eq(visible_cells(r), 8);  /* (2024-02, web) is empty and absent, as in SQL */
+    cr_expect_eq(r->total_revenue_minor, 450);
+    dg_cube_result_free(r);
+    dg_cube_query_clear(&q);
+    dg_cube_free(cube);
+}
+
+Test(cube, customer_filter_and_threads_agree)
+{
+    dg_cube *cube = tiny();
+    for (int threads = 1; threads <= 2; threads++) {
+        dg_cube_query q;
+        query(cube, &q, (const char *const[]){ "rows", "month", "cols", "channel", "where",
+                                               "region=Seoul", NULL });
+        q.threads = threads;
+        dg_cube_result *r = NULL;
+        dg_error err;
+        cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+        cr_expect_eq(visible_cells(r), 3);
+        expect(cube, &q, r, "2024-01", "web", 100, 1, 1, 1);
+        expect(cube, &q, r, "2024-01", "store", 100, 2, 1, 4);
+        expect(cube, &q, r, "2024-02", "store", 200, 1, 1, 2);
+        dg_cube_result_free(r);
+        dg_cube_query_clear(&q);
+    }
+    dg_cube_free(cube);
+}
+
+Test(cube, category_uses_lines_and_counts_distinct_orders)
+{
+    dg_cube *cube = tiny();
+    dg_cube_query q;
+    query(cube, &q, (const char *const[]){ "rows", "category", "totals", "rollup", NULL });
+    dg_cube_result *r = NULL;
+    dg_error err;
+    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    cr_expect(r->line_grain);
+    const char *a[] = { "A" }, *b[] = { "B" }, *all[] = { NULL };
+    long ca = cell(cube, &q, r, a), cb = cell(cube, &q, r, b), ct = cell(cube, &q, r, all);
+    cr_assert(ca >= 0 && cb >= 0 && ct >= 0);
+    cr_expect_eq(r->revenue_minor[ca], 180);
+    cr_expect_eq(r->orders[ca], 3);
+    cr_expect_eq(r->customers[ca], 3);
+    cr_expect_eq(r->revenue_minor[cb], 270);
+    cr_expect_eq(r->orders[cb], 3);
+    cr_expect_eq(r->customers[cb], 2);
+    cr_expect_eq(r->orders[ct], 5);  /* o0 is in both categories but counts once in the total */
+    cr_expect_eq(r->customers[ct], 3);
+    cr_expect_eq(r->units[ct], 9);
+    dg_cube_result_free(r);
+    dg_cube_query_clear(&q);
+    dg_cube_free(cube);
+}
+
+Test(cube, filters_negation_ranges_and_as_of)
+{
+    dg_cube *cube = tiny();
+    dg_cube_query q;
+    query(cube, &q, (const char *const[]){ "where", "channel!=web;day=2024-01-01..2024-01-31",
+                                           NULL });
+    dg_cube_result *r = NULL;
+    dg_error err;
+    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(r->n_cells, 1);
+    cr_expect_eq(r->revenue_minor[0], 100);  /* o3 + o4 */
+    dg_cube_result_free(r);
+    dg_cube_query_clear(&q);
+
+    query(cube, &q, (const char *const[]){ "as_of", "2024-01-19", "where", "month=2023-01..2024-06",
+                                           NULL });
+    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    cr_expect_eq(r->revenue_minor[0], 170);  /* o0 + o3 */
+    cr_expect_eq(r->customers[0], 2);
+    dg_cube_result_free(r);
+    dg_cube_query_clear(&q);
+
+    /* a grand total on no rows is one empty cell, as SQL's aggregate without GROUP BY */
+    query(cube, &q, (const char *const[]){ "where", "region=Busan;age=30-39", NULL });
+    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(r->n_cells, 1);
+    cr_expect_eq(r->orders[0], 0);
+    dg_cube_result_free(r);
+    dg_cube_query_clear(&q);
+    dg_cube_free(cube);
+}
+
+Test(cube, iso_weeks)
+{
+    dg_cube *cube = tiny();
+    int week = dg_cube_dim_find(cube, "week"), day = dg_cube_dim_find(cube, "day");
+    cr_assert(week >= 0 && day >= 0);
+    /* day codes run from 2024-01-05 (a Friday of ISO week 1) */
+    cr_expect_str_eq(dg_cube_dim_label(cube, (size_t)day, 0), "2024-01-05");
+    cr_expect_str_eq(dg_cube_dim_label(cube, (size_t)week, 0), "2024-W01");
+    cr_expect_str_eq(dg_cube_dim_label(cube, (size_t)week, 1), "2024-W02");  /* from 01-08 */
+    dg_cube_free(cube);
+}
+
+static char *render(const dg_table *t, dg_format f)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    cr_assert_eq(dg_table_write(t, out, f), 0);
+    fclose(out);
+    return buf;
+}
+
+Test(cube, pivot_places_subtotals_after_their_group)
+{
+    dg_cube *cube = tiny();
+    dg_cube_query q;
+    query(cube, &q, (const char *const[]){ "rows", "month", "cols", "channel", "totals", "rollup",
+                                           NULL });
+    dg_table *t = NULL;
+    dg_error err;
+    cr_assert_eq(dg_cube_query_table(cube, &q, &t, &err), 0, "%s", err.message);
+    char *csv = render(t, DG_FORMAT_CSV);
+    cr_expect_str_eq(csv, "month,store,web,Total\n"  /* labels in byte order */
+                          "2024-01,100,150,250\n"
+                          "2024-02,200,,200\n"
+                          "Total,300,150,450\n");
+    free(csv);
+    dg_table_free(t);
+    dg_cube_query_clear(&q);
+
+    query(cube, &q, (const char *const[]){ "rows", "category", "cols", "channel", "top", "1",
+                                           "measure", "customers", NULL });
+    cr_assert_eq(dg_cube_query_table(cube, &q, &t, &err), 0, "%s", err.message);
+    csv = render(t, DG_FORMAT_CSV);
+    /* A has 3 customers over both channels (B has 2), so A is the top row */
+    cr_expect_str_eq(csv, "category,store,web\n"
+                          "A,1,2\n");
+    free(csv);
+    dg_table_free(t);
+    dg_cube_query_clear(&q);
+    dg_cube_free(cube);
+}
+
+Test(cube, bad_names_list_the_valid_ones)
+{
+    dg_cube *cube = tiny();
+    dg_cube_query q;
+    dg_error err;
+    dg_cube_query_init(&q);
+    cr_expect_eq(dg_cube_query_set(&q, cube, "cols", "chanel", &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "unknown dimension \"chanel\"; valid: year, quarter, month"),
+              "%s", err.message);
+    cr_expect_eq(dg_cube_query_set(&q, cube, "measure", "profit", &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "valid: revenue, orders"), "%s", err.message);
+    cr_expect_eq(dg_cube_query_set(&q, cube, "where", "region=Seol", &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "unknown value \"Seol\" for region; valid: Busan, Seoul"), "%s",
+              err.message);
+    cr_expect_eq(dg_cube_query_set(&q, cube, "where", "region", &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "expected DIM=VALUE"), "%s", err.message);
+    cr_expect_eq(dg_cube_query_set(&q, cube, "rows", "month,month", &err), DG_EINVAL);
+    cr_expect_eq(dg_cube_query_set(&q, cube, "rows", "month", &err), 0);
+    cr_expect_eq(dg_cube_query_set(&q, cube, "cols", "month", &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "both rows and cols"), "%s", err.message);
+    dg_cube_query_clear(&q);
+    dg_cube_free(cube);
+}

@@ -1,0 +1,465 @@
+/* Property test of the cube against SQLite: a random store is written through the store API, the
+ * cube is built from its frame, and random queries (row and column dimensions, filters with
+ * several values, negations and time ranges, an as-of day, totals none / rollup / cube / explicit
+ * grouping sets) are answered both by the cube and by the same query in SQL, GROUPING SETS written
+ * as UNION ALL of GROUP BYs over views that derive every dimension independently (ISO weeks with
+ * SQLite's date functions). Every cell must match both ways. */
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dangol/cube.h"
+#include "dangol/frame.h"
+#include "dangol/store.h"
+#include "dangol/text.h"
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rnd(uint32_t n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state % n);
+}
+
+static dg_error err;
+
+static void put(dg_store *s, const char *entity, const char *const *names, const dg_value *values,
+                size_t n)
+{
+    const dg_entity *e = dg_entity_find(entity);
+    dg_value row[32];
+    for (size_t c = 0; c < e->n_columns; c++)
+        row[c] = (dg_value){ .is_null = true };
+    for (size_t i = 0; i < n; i++) {
+        int c = dg_entity_column(e, names[i]);
+        cr_assert_geq(c, 0, "%s.%s", entity, names[i]);
+        row[c] = values[i];
+    }
+    cr_assert_eq(dg_store_put(s, e, row, &err), 0, "%s: %s", entity, err.message);
+}
+
+static dg_value text_or_null(const char *const *choices, size_t n)
+{
+    uint32_t k = rnd((uint32_t)n + 1);
+    return k == n ? (dg_value){ .is_null = true } : (dg_value){ .u.s = choices[k] };
+}
+
+static void populate(dg_store *s)
+{
+    static const char *const regions[] = { "Seoul", "Busan", "Incheon", "Daegu" };
+    static const char *const genders[] = { "F", "M", "X" };
+    static const char *const channels[] = { "web", "store", "phone" };
+    static const char *const payments[] = { "card", "cash" };
+    static const char *const sites[] = { "Gangnam", "Haeundae" };
+    static const char *const staff[] = { "S1", "S2", "S3" };
+    static const char *const categories[] = { "Skin", "Hair", "Body", "Scent" };
+    static const char *const brands[] = { "Alpha", "Beta", "Gamma", "Delta", "Eps", "Zeta" };
+    cr_assert_eq(dg_store_begin(s, &err), 0);
+    for (size_t i = 0; i < 3; i++) {
+        const char *names[] = { "staff_id" };
+        dg_value v[] = { { .u.s = staff[i] } };
+        put(s, "staff", names, v, 1);
+    }
+    char id[32];
+    for (int p = 0; p < 12; p++) {
+        snprintf(id, sizeof id, "P%02d", p);
+        const char *names[] = { "product_id", "category", "brand" };
+        dg_value v[] = { { .u.s = id }, text_or_null(categories, 4), text_or_null(brands, 6) };
+        put(s, "products", names, v, 3);
+    }
+    int32_t first = dg_days_from_civil(2022, 6, 1), last = dg_days_from_civil(2024, 12, 31);
+    int n_orders = 0;
+    for (int c = 0; c < 150; c++) {
+        char cid[32];
+        snprintf(cid, sizeof cid, "C%03d", c);
+        const char *names[] = { "customer_id", "birth_year", "gender", "region",
+                                "acquisition_channel" };
+        dg_value v[] = { { .u.s = cid }, { .u.i = 1940 + rnd(75) }, text_or_null(genders, 3),
+                         text_or_null(regions, 4), text_or_null(channels, 3) };
+        if (rnd(8) == 0)
+            v[1].is_null = true;
+        put(s, "customers", names, v, 5);
+        int n = (int)rnd(14);
+        for (int k = 0; k < n; k++) {
+            char oid[32];
+            snprintf(oid, sizeof oid, "O%05d", n_orders++);
+            int64_t at = (int64_t)(first + (int32_t)rnd((uint32_t)(last - first + 1))) * 86400 +
+                         rnd(86400);
+            const char *onames[] = { "order_id", "customer_id", "ordered_at", "channel",
+                                     "payment_method", "staff_id", "site", "units", "total" };
+            dg_value ov[] = { { .u.s = oid },     { .u.s = cid },
+                              { .u.i = at },      text_or_null(channels, 3),
+                              text_or_null(payments, 2), text_or_null(staff, 3),
+                              text_or_null(sites, 2), { .u.i = rnd(6) },
+                              { .u.i = 1000 + rnd(90000) } };
+            if (rnd(6) == 0)
+                ov[7].is_null = true;
+            put(s, "orders", onames, ov, 9);
+            int n_lines = (int)rnd(4);  /* 0: an order without lines */
+            for (int l = 1; l <= n_lines; l++) {
+                char pid[32];
+                snprintf(pid, sizeof pid, "P%02u", rnd(12));
+                const char *lnames[] = { "order_id", "line_no", "product_id", "quantity",
+                                         "amount" };
+                dg_value lv[] = { { .u.s = oid }, { .u.i = l }, { .u.s = pid },
+                                  { .u.i = 1 + rnd(3) }, { .u.i = 500 + rnd(30000) } };
+                if (rnd(7) == 0)
+                    lv[3].is_null = true;
+                put(s, "order_lines", lnames, lv, 5);
+            }
+        }
+    }
+    cr_assert_eq(dg_store_commit(s, &err), 0);
+}
+
+/* SQL expression of each cube dimension over the view columns, and whether it is order-level. */
+typedef struct {
+    const char *name;
+    const char *sql;
+    bool product;
+} sql_dim;
+
+static const sql_dim dims[] = {
+    { "year", "strftime('%Y', dt)", false },
+    { "quarter", "strftime('%Y', dt) || '-Q' || ((CAST(strftime('%m', dt) AS INTEGER) + 2) / 3)",
+      false },
+    { "month", "strftime('%Y-%m', dt)", false },
+    { "week", "strftime('%Y', date(dt, '-3 days', 'weekday 4')) || '-W' || "
+              "printf('%02d', (CAST(strftime('%j', date(dt, '-3 days', 'weekday 4')) AS INTEGER)"
+              " - 1) / 7 + 1)", false },
+    { "day", "dt", false },
+    { "channel", "channel", false },
+    { "payment", "payment", false },
+    { "site", "site", false },
+    { "staff", "staff", false },
+    { "region", "region", false },
+    { "gender", "gender", false },
+    { "acquisition", "acquisition", false },
+    { "age", "age", false },
+    { "category", "category", true },
+    { "brand", "brand", true },
+    { "product", "product", true },
+};
+#define N_DIMS (sizeof dims / sizeof dims[0])
+
+static void exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s\n%s", msg, sql);
+}
+
+static void create_views(sqlite3 *db, int as_of_year)
+{
+    char sql[4096];
+#define NZ(x) "COALESCE(NULLIF(" x ", ''), '(none)')"
+    snprintf(sql, sizeof sql,
+             "CREATE TEMP VIEW f_orders AS SELECT o.order_id AS oid, o.customer_id AS cid, "
+             "date(o.ordered_at / 86400 * 86400, 'unixepoch') AS dt, o.ordered_at / 86400 AS d, "
+             "o.total AS rev, COALESCE(o.units, 0) AS units, "
+             NZ("o.channel") " AS channel, " NZ("o.payment_method") " AS payment, "
+             NZ("o.site") " AS site, " NZ("o.staff_id") " AS staff, " NZ("c.region")
+             " AS region, " NZ("c.gender") " AS gender, " NZ("c.acquisition_channel")
+             " AS acquisition, CASE WHEN c.birth_year IS NULL OR c.birth_year > %d THEN '(none)' "
+             "WHEN %d - c.birth_year < 20 THEN '0-19' WHEN %d - c.birth_year >= 70 THEN '70+' "
+             "ELSE ((%d - c.birth_year) / 10 * 10) || '-' || ((%d - c.birth_year) / 10 * 10 + 9) "
+             "END AS age FROM orders o JOIN customers c USING (customer_id)",
+             as_of_year, as_of_year, as_of_year, as_of_year, as_of_year);
+    exec(db, sql);
+    exec(db, "CREATE TEMP VIEW f_lines AS SELECT f.oid, f.cid, f.dt, f.d, l.amount AS rev, "
+             "COALESCE(l.quantity, 0) AS units, f.channel, f.payment, f.site, f.staff, f.region, "
+             "f.gender, f.acquisition, f.age, " NZ("p.category") " AS category, "
+             NZ("p.brand") " AS brand, p.product_id AS product FROM order_lines l "
+             "JOIN f_orders f ON f.oid = l.order_id JOIN products p USING (product_id)");
+#undef NZ
+}
+
+typedef struct {
+    int dim[DG_CUBE_MAX_GROUP];  /* indexes into dims[] */
+    size_t n_rows, n_cols;
+    char where[1024];            /* cube syntax */
+    char sql_where[2048];        /* the same in SQL */
+    char totals[256];
+    uint32_t sets[64];           /* masks over group positions */
+    size_t n_sets;
+    char as_of[16];
+    bool lines;                  /* a product dimension is grouped or filtered */
+} random_query;
+
+static void append(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t cap, const char *fmt, ...)
+{
+    size_t len = strlen(buf);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + len, cap - len, fmt, ap);
+    va_end(ap);
+}
+
+static bool in_group(const random_query *rq, int d)
+{
+    for (size_t j = 0; j < rq->n_rows + rq->n_cols; j++)
+        if (rq->dim[j] == d)
+            return true;
+    return false;
+}
+
+static void make_query(const dg_cube *cube, random_query *rq)
+{
+    memset(rq, 0, sizeof *rq);
+    size_t n_group = rnd(4);
+    while (rq->n_rows + rq->n_cols < n_group) {
+        int d = (int)rnd(N_DIMS);
+        if (rnd(3) == 0 && strcmp(dims[d].name, "day") == 0)
+            continue;
+        if (in_group(rq, d))
+            continue;
+        rq->dim[rq->n_rows + rq->n_cols] = d;
+        rq->lines |= dims[d].product;
+        if (rnd(2) == 0 || rq->n_cols)
+            rq->n_cols++;
+        else
+            rq->n_rows++;
+    }
+    /* group positions are rows first: keep the column dims at the end */
+    size_t n = n_group;
+    strcpy(rq->sql_where, "1");
+    int n_terms = (int)rnd(3);
+    for (int t = 0; t < n_terms; t++) {
+        int d = (int)rnd(N_DIMS);
+        int cd = dg_cube_dim_find(cube, dims[d].name);
+        cr_assert_geq(cd, 0, "%s", dims[d].name);
+        rq->lines |= dims[d].product;
+        size_t n_labels = dg_cube_dim_labels(cube, (size_t)cd);
+        bool time = d <= 4;
+        if (rq->where[0])
+            append(rq->where, sizeof rq->where, ";");
+        if (time && rnd(2) == 0) {
+            const char *a = dg_cube_dim_label(cube, (size_t)cd, rnd((uint32_t)n_labels));
+            const char *b = dg_cube_dim_label(cube, (size_t)cd, rnd((uint32_t)n_labels));
+            if (strcmp(a, b) > 0) {
+                const char *x = a;
+                a = b;
+                b = x;
+            }
+            append(rq->where, sizeof rq->where, "%s=%s..%s", dims[d].name, a, b);
+            append(rq->sql_where, sizeof rq->sql_where, " AND (%s) BETWEEN '%s' AND '%s'",
+                   dims[d].sql, a, b);
+            continue;
+        }
+        bool negate = rnd(4) == 0;
+        append(rq->where, sizeof rq->where, "%s%s=", dims[d].name, negate ? "!" : "");
+        append(rq->sql_where, sizeof rq->sql_where, " AND (%s) %sIN (", dims[d].sql,
+               negate ? "NOT " : "");
+        int n_values = 1 + (int)rnd(3);
+        for (int v = 0; v < n_values; v++) {
+            const char *label = dg_cube_dim_label(cube, (size_t)cd, rnd((uint32_t)n_labels));
+            append(rq->where, sizeof rq->where, "%s%s", v ? "," : "", label);
+            append(rq->sql_where, sizeof rq->sql_where, "%s'%s'", v ? "," : "", label);
+        }
+        append(rq->sql_where, sizeof rq->sql_where, ")");
+    }
+    if (rnd(4) == 0) {
+        int32_t day = dg_days_from_civil(2022, 6, 1) + (int32_t)rnd(940);
+        dg_date_format(day, rq->as_of);
+        append(rq->sql_where, sizeof rq->sql_where, " AND d <= %d", day);
+    }
+    uint32_t all = (1u << n) - 1;
+    switch (rnd(4)) {
+    case 0:
+        strcpy(rq->totals, "none");
+        rq->sets[rq->n_sets++] = all;
+        break;
+    case 1:
+        strcpy(rq->totals, "rollup");
+        for (size_t r = rq->n_rows + 1; r-- > 0;)
+            for (size_t c = rq->n_cols + 1; c-- > 0;)
+                rq->sets[rq->n_sets++] = ((1u << r) - 1) | (((1u << c) - 1) << rq->n_rows);
+        break;
+    case 2:
+        strcpy(rq->totals, "cube");
+        for (uint32_t m = 0; m <= all; m++)
+            rq->sets[rq->n_sets++] = m;
+        break;
+    default: {
+        int k = 1 + (int)rnd(3);
+        for (int s = 0; s < k; s++) {
+            uint32_t m = rnd(all + 1);
+            bool seen = false;
+            for (size_t i = 0; i < rq->n_sets; i++)
+                seen |= rq->sets[i] == m;
+            if (seen)
+                continue;
+            if (s)
+                append(rq->totals, sizeof rq->totals, "|");
+            else
+                rq->totals[0] = '\0';
+            bool first = true;
+            for (size_t j = 0; j < n; j++)
+                if (m & (1u << j)) {
+                    append(rq->totals, sizeof rq->totals, "%s%s", first ? "" : ",",
+                           dims[rq->dim[j]].name);
+                    first = false;
+                }
+            rq->sets[rq->n_sets++] = m;
+        }
+        if (rq->n_sets == 1 && !rq->totals[0])
+            strcpy(rq->totals, "|");  /* only the grand total */
+    }
+    }
+}
+
+static void dims_text(const random_query *rq, size_t from, size_t to, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    for (size_t j = from; j < to; j++)
+        append(buf, cap, "%s%s", j > from ? "," : "", dims[rq->dim[j]].name);
+}
+
+/* One row of the SQL answer. */
+typedef struct {
+    uint32_t set;
+    char labels[DG_CUBE_MAX_GROUP][48];
+    int64_t revenue, orders, customers, units;
+    bool matched;
+} sql_row;
+
+static size_t run_sql(sqlite3 *db, const random_query *rq, bool lines, sql_row **out)
+{
+    size_t n = rq->n_rows + rq->n_cols;
+    char *sql = calloc(1, 65536);
+    for (size_t s = 0; s < rq->n_sets; s++) {
+        if (s)
+            append(sql, 65536, " UNION ALL ");
+        append(sql, 65536, "SELECT %u", rq->sets[s]);
+        for (size_t j = 0; j < n; j++)
+            append(sql, 65536, ", %s", (rq->sets[s] & (1u << j)) ? dims[rq->dim[j]].sql : "NULL");
+        append(sql, 65536, ", COALESCE(SUM(rev), 0), COUNT(DISTINCT oid), COUNT(DISTINCT cid), "
+                           "COALESCE(SUM(units), 0) FROM %s WHERE %s",
+               lines ? "f_lines" : "f_orders", rq->sql_where);
+        bool first = true;
+        for (size_t j = 0; j < n; j++)
+            if (rq->sets[s] & (1u << j)) {
+                append(sql, 65536, "%s%s", first ? " GROUP BY " : ", ", dims[rq->dim[j]].sql);
+                first = false;
+            }
+    }
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s\n%s",
+                 sqlite3_errmsg(db), sql);
+    size_t cap = 256, count = 0;
+    sql_row *rows = malloc(cap * sizeof *rows);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (count == cap)
+            rows = realloc(rows, (cap *= 2) * sizeof *rows);
+        sql_row *r = &rows[count++];
+        memset(r, 0, sizeof *r);
+        r->set = (uint32_t)sqlite3_column_int64(st, 0);
+        for (size_t j = 0; j < n; j++) {
+            const unsigned char *t = sqlite3_column_text(st, 1 + (int)j);
+            snprintf(r->labels[j], sizeof r->labels[j], "%s", t ? (const char *)t : "");
+        }
+        r->revenue = sqlite3_column_int64(st, 1 + (int)n);
+        r->orders = sqlite3_column_int64(st, 2 + (int)n);
+        r->customers = sqlite3_column_int64(st, 3 + (int)n);
+        r->units = sqlite3_column_int64(st, 4 + (int)n);
+    }
+    sqlite3_finalize(st);
+    free(sql);
+    *out = rows;
+    return count;
+}
+
+Test(cube_sql, random_queries_match_sqlite, .timeout = 120)
+{
+    char path[] = "/tmp/dangol-cube-sql-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    unlink(path);
+    dg_store *store = NULL;
+    cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
+    populate(store);
+    dg_frame_options opts = { .as_of = DG_DAY_NONE, .with_lines = true };
+    dg_frame *frame = NULL;
+    cr_assert_eq(dg_frame_from_store(&frame, store, &opts, &err), 0, "%s", err.message);
+    dg_cube *cube = NULL;
+    cr_assert_eq(dg_cube_from_frame(&cube, frame, &err), 0, "%s", err.message);
+    int as_of_year, m, d;
+    dg_civil_from_days(frame->as_of, &as_of_year, &m, &d);
+
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    create_views(db, as_of_year);
+
+    size_t checked_cells = 0;
+    for (int iteration = 0; iteration < 300; iteration++) {
+        random_query rq;
+        make_query(cube, &rq);
+        char rows[256], cols[256];
+        dims_text(&rq, 0, rq.n_rows, rows, sizeof rows);
+        dims_text(&rq, rq.n_rows, rq.n_rows + rq.n_cols, cols, sizeof cols);
+        dg_cube_query q;
+        dg_cube_query_init(&q);
+        const char *kv[] = { "rows", rows, "cols", cols, "where", rq.where, "totals", rq.totals,
+                             "as_of", rq.as_of[0] ? rq.as_of : NULL };
+        for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i += 2)
+            if (kv[i + 1])
+                cr_assert_eq(dg_cube_query_set(&q, cube, kv[i], kv[i + 1], &err), 0,
+                             "%s=%s: %s", kv[i], kv[i + 1], err.message);
+        q.threads = 1 + (int)rnd(2);
+        char what[2048];
+        snprintf(what, sizeof what, "rows=%s cols=%s where=%s totals=%s as_of=%s", rows, cols,
+                 rq.where, rq.totals, rq.as_of);
+        dg_cube_result *r = NULL;
+        cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s: %s", what, err.message);
+
+        cr_assert_eq(r->line_grain, rq.lines, "%s: grain", what);
+        sql_row *expect = NULL;
+        size_t n_expect = run_sql(db, &rq, rq.lines, &expect);
+        size_t n_group = rq.n_rows + rq.n_cols;
+        size_t n_visible = 0;
+        for (size_t c = 0; c < r->n_cells; c++) {
+            if (r->hidden[c])
+                continue;
+            n_visible++;
+            sql_row *hit = NULL;
+            for (size_t e = 0; e < n_expect && !hit; e++) {
+                if (expect[e].matched || expect[e].set != r->set[c])
+                    continue;
+                bool same = true;
+                for (size_t j = 0; j < n_group && same; j++) {
+                    uint32_t code = r->codes[c * n_group + j];
+                    if (code != DG_CUBE_ALL)
+                        same = strcmp(expect[e].labels[j],
+                                      dg_cube_dim_label(cube, (size_t)q.group[j], code)) == 0;
+                }
+                if (same)
+                    hit = &expect[e];
+            }
+            cr_assert(hit, "%s: cube cell %zu (set %u) not in SQL's answer", what, c, r->set[c]);
+            hit->matched = true;
+            cr_assert_eq(r->revenue_minor[c], hit->revenue, "%s: revenue", what);
+            cr_assert_eq(r->orders[c], hit->orders, "%s: orders", what);
+            cr_assert_eq(r->customers[c], hit->customers, "%s: customers", what);
+            cr_assert_eq(r->units[c], hit->units, "%s: units", what);
+            checked_cells++;
+        }
+        cr_assert_eq(n_visible, n_expect, "%s: %zu cube cells, %zu SQL rows", what, n_visible,
+                     n_expect);
+        free(expect);
+        dg_cube_result_free(r);
+        dg_cube_query_clear(&q);
+    }
+    cr_log_info("cube_sql: %zu cells compared", checked_cells);
+    cr_expect_gt(checked_cells, 3000);
+    sqlite3_close(db);
+    dg_cube_free(cube);
+    dg_frame_free(frame);
+    dg_store_close(store);
+    unlink(path);
+}
