@@ -32,7 +32,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(OUT)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(OUT)/%.o)
 SCHEMA   := $(sort $(wildcard src/store/schema/*.sql))
 
-.PHONY: all deps check test unit e2e asan demo bench clean fuzz
+.PHONY: all deps check test unit e2e asan demo bench clean fuzz web
 all: $(OUT)/libdangol.a $(OUT)/libdangol.so $(OUT)/dangol
 
 deps:
@@ -67,10 +67,17 @@ $(OUT)/unit_tests: $(TEST_OBJ) $(OUT)/libdangol.a
 
 unit: $(OUT)/unit_tests
 	./$(OUT)/unit_tests --jobs 2
-e2e: $(OUT)/dangol
+e2e: $(OUT)/dangol web
 	DANGOL=$(CURDIR)/$(OUT)/dangol ./tests/e2e/run.sh
 
 test: all unit e2e
+
+# The dashboard's npm packages (ECharts; playwright-core for the browser test), exactly as
+# web/package-lock.json pins them; reinstalled only when the lock file changes.
+web: web/node_modules/.installed
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # check: release build and tests, then the whole suite again under ASan + UBSan.
 check: deps
@@ -79,7 +86,7 @@ check: deps
 	$(MAKE) fuzz
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) all web
 	./scripts/demo.sh
 
 bench: deps all

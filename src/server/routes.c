@@ -20,6 +20,27 @@ static const dg_route_param search_params[] = {
     { NULL, NULL, NULL },
 };
 
+static const dg_route_param kpi_params[] = {
+    { "as_of", "string", "last day included, YYYY-MM-DD (default: the last day with activity)" },
+    { "months", "integer", "calendar months to show, 1-240 (default 12)" },
+    { NULL, NULL, NULL },
+};
+
+static const dg_route_param cube_params[] = {
+    { "rows", "string", "row dimensions, comma-separated: year, quarter, month, week, day, "
+      "category, brand, product, channel, payment, site, staff, region, gender, age, acquisition, "
+      "customer_type, income" },
+    { "cols", "string", "column dimensions, comma-separated" },
+    { "measure", "string", "revenue (default), orders, customers, units, aov, "
+      "revenue_per_customer, share; comma-separated" },
+    { "where", "string", "filters: DIM=V1,V2; DIM!=V; DIM=FROM..TO, joined by ';'" },
+    { "totals", "string", "none, rollup, cube, or grouping sets \"month,channel|month|\"" },
+    { "top", "integer", "keep the top N rows by the sort measure" },
+    { "sort", "string", "label or MEASURE[:asc|:desc]" },
+    { "as_of", "string", "ignore orders after this day, YYYY-MM-DD" },
+    { NULL, NULL, NULL },
+};
+
 static const dg_route routes[] = {
     { "GET", "/api/openapi.json", dg_api_openapi, "meta", "this document", NULL, NULL, "object",
       false },
@@ -27,6 +48,12 @@ static const dg_route routes[] = {
       NULL, "object", false },
     { "GET", "/api/stats", dg_api_stats, "meta",
       "record counts and date ranges per entity (as `dangol stats`)", NULL, NULL, "table", false },
+    { "GET", "/api/kpi", dg_api_kpi, "reports",
+      "headline KPIs by month (as `dangol kpi`): customers, new, active, orders, revenue, repeat "
+      "rate, NPS", kpi_params, NULL, "table", false },
+    { "GET", "/api/cube", dg_api_cube, "reports",
+      "slice, dice and pivot revenue, orders and customers (as `dangol cube`)", cube_params, NULL,
+      "table", false },
     { "GET", "/api/customers", dg_api_customers_list, "customers",
       "list or search customers, a page at a time", search_params, NULL, "page", false },
     { "POST", "/api/customers", dg_api_customers_create, "customers",

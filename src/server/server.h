@@ -128,6 +128,10 @@ void dg_api_orders_create(dg_request *req, dg_response *res);
 void dg_api_feedback_list(dg_request *req, dg_response *res);
 void dg_api_feedback_create(dg_request *req, dg_response *res);
 
+/* reports.c: analyses of a frame of the store */
+void dg_api_kpi(dg_request *req, dg_response *res);
+void dg_api_cube(dg_request *req, dg_response *res);
+
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
 json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits);

@@ -34,10 +34,10 @@ api() {
   method=$1 path=$2
   if [ $# -ge 3 ]; then
     printf '%s' "$3" > "$WORK/body"
-    STATUS=$(curl -s -o "$WORK/response" -w '%{http_code}' -X "$method" \
+    STATUS=$(curl -s --path-as-is -o "$WORK/response" -w '%{http_code}' -X "$method" \
       -H "Content-Type: ${4:-application/json}" --data-binary @"$WORK/body" "$URL$path")
   else
-    STATUS=$(curl -s -o "$WORK/response" -w '%{http_code}' -X "$method" "$URL$path")
+    STATUS=$(curl -s --path-as-is -o "$WORK/response" -w '%{http_code}' -X "$method" "$URL$path")
   fi
   BODY=$(cat "$WORK/response")
   echo "$STATUS $method $path" >> "$WORK/requests"

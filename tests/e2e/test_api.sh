@@ -122,6 +122,23 @@ expect_status "list feedback" 200 GET /api/customers/C1/feedback
 expect_json "feedback listed" "[f['feedback_id'] for f in j['items']] == ['F1']"
 expect_status "feedback of an unknown customer is 404" 404 GET /api/customers/NOPE/feedback
 
+# ---- analyses
+expect_status "kpi" 200 GET "/api/kpi?as_of=2024-03-31&months=3"
+expect_json "kpi has three months" "[r['month'] for r in j['rows']] == ['2024-01', '2024-02', '2024-03']"
+expect_json "kpi counts March's order" "j['rows'][2]['orders'] == 1 and j['rows'][2]['revenue'] == 30000"
+curl -s "$URL/api/kpi?as_of=2024-03-31&months=3" > "$WORK/kpi.api.json"
+"$DANGOL" --format json kpi --as-of 2024-03-31 --months 3 > "$WORK/kpi.cli.json"
+expect_same "dangol kpi and GET /api/kpi answer alike" "$WORK/kpi.cli.json" "$WORK/kpi.api.json"
+curl -s "$URL/api/cube?rows=month&cols=channel" > "$WORK/cube.api.json"
+"$DANGOL" --format json cube --rows month --cols channel > "$WORK/cube.cli.json"
+expect_same "dangol cube and GET /api/cube answer alike" "$WORK/cube.cli.json" "$WORK/cube.api.json"
+expect_status "kpi with a bad as_of is 400" 400 GET "/api/kpi?as_of=2024-02-30"
+expect_status "kpi with 0 months is 400" 400 GET "/api/kpi?months=0"
+expect_status "cube" 200 GET "/api/cube?rows=month&measure=revenue,orders"
+expect_json "cube pivots by month" "[r['month'] for r in j['rows']] == ['2024-02', '2024-03']"
+expect_status "cube with an unknown dimension is 400" 400 GET "/api/cube?rows=chanel"
+expect_json "cube error lists valid dimensions" "'valid:' in j['error']['message']"
+
 # ---- wrong methods and unknown routes
 expect_status "DELETE a customer is 405" 405 DELETE /api/customers/C1
 expect_error_body "405"

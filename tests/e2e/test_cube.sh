@@ -23,3 +23,15 @@ expect_output "unknown value lists valid ones" 'unknown value "Seol" for region;
               "$DANGOL" cube --where "region=Seol"
 expect_output "bad filter syntax says what is expected" 'expected DIM=VALUE' \
               "$DANGOL" cube --where "region"
+
+# cohorts: C1 (Jan) buys in Jan and Feb, C2 (Jan) in Jan, C3 (Feb) in Feb and Mar; as of 2024-03-25
+"$DANGOL" --format csv cohort > "$WORK/cohort.csv"
+printf 'cohort,customers,M0,M1,M2\n2024-01,2,1,0.5,0\n2024-02,1,1,1,\n' > "$WORK/want.csv"
+expect_same   "cohort retention by acquisition month" "$WORK/cohort.csv" "$WORK/want.csv"
+expect_output "cohort revenue by channel" "^web,2,170,230,0" \
+              "$DANGOL" --format csv cohort --by channel --measure revenue
+expect_output "cohort by first category" "^Skin,3,3,2,0" \
+              "$DANGOL" --format csv cohort --by category --measure active
+expect_exit   "unknown cohort exits 2" 2 "$DANGOL" cohort --by chan
+expect_output "unknown cohort lists valid ones" "valid: month, channel, category" \
+              "$DANGOL" cohort --by chan

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dangol/cohort.h"
 #include "dangol/cube.h"
 #include "dangol/frame.h"
 #include "dangol/store.h"
@@ -78,12 +79,15 @@ static void populate(dg_store *s)
         char cid[32];
         snprintf(cid, sizeof cid, "C%03d", c);
         const char *names[] = { "customer_id", "birth_year", "gender", "region",
-                                "acquisition_channel" };
+                                "acquisition_channel", "acquired_on" };
         dg_value v[] = { { .u.s = cid }, { .u.i = 1940 + rnd(75) }, text_or_null(genders, 3),
-                         text_or_null(regions, 4), text_or_null(channels, 3) };
+                         text_or_null(regions, 4), text_or_null(channels, 3),
+                         { .u.i = dg_days_from_civil(2022, 1, 1) + (int32_t)rnd(900) } };
         if (rnd(8) == 0)
             v[1].is_null = true;
-        put(s, "customers", names, v, 5);
+        if (rnd(3) == 0)
+            v[5].is_null = true;  /* acquisition = first order */
+        put(s, "customers", names, v, 6);
         int n = (int)rnd(14);
         for (int k = 0; k < n; k++) {
             char oid[32];
@@ -374,6 +378,69 @@ static size_t run_sql(sqlite3 *db, const random_query *rq, bool lines, sql_row *
     return count;
 }
 
+/* Cohorts against SQL: sizes, then active members, revenue and eligible members per period. */
+static void check_cohorts(sqlite3 *db, const dg_frame *frame, dg_cohort_by by)
+{
+    dg_cohort_result *r = NULL;
+    cr_assert_eq(dg_cohort_from_frame(frame, by, &r, &err), 0, "%s", err.message);
+    char sql[4096];
+    const char *cohort =
+        by == DG_COHORT_BY_MONTH ? "strftime('%Y-%m', ad * 86400, 'unixepoch')"
+        : by == DG_COHORT_BY_CHANNEL
+            ? "COALESCE(NULLIF(acquisition_channel, ''), '(none)')"
+            : "COALESCE((SELECT NULLIF(p.category, '') FROM orders o JOIN order_lines l USING "
+              "(order_id) JOIN products p USING (product_id) WHERE o.customer_id = a.cid ORDER BY "
+              "o.ordered_at, o.order_id, l.line_no LIMIT 1), '(none)')";
+    int as_of_y, as_of_m, dd;
+    dg_civil_from_days(frame->as_of, &as_of_y, &as_of_m, &dd);
+    int as_of_month = as_of_y * 12 + as_of_m - 1;
+    snprintf(sql, sizeof sql,
+             "WITH a AS (SELECT customer_id AS cid, acquisition_channel, COALESCE(acquired_on, "
+             "(SELECT MIN(ordered_at / 86400) FROM orders o WHERE o.customer_id = c.customer_id)) "
+             "AS ad FROM customers c), m AS (SELECT cid, %s AS cohort, "
+             "CAST(strftime('%%Y', ad * 86400, 'unixepoch') AS INTEGER) * 12 + "
+             "CAST(strftime('%%m', ad * 86400, 'unixepoch') AS INTEGER) - 1 AS am FROM a "
+             "WHERE ad IS NOT NULL AND ad <= %d), k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k "
+             "WHERE k < %zu) SELECT cohort, k, (SELECT COUNT(*) FROM m m2 WHERE m2.cohort = m.cohort), "
+             "SUM(am + k <= %d), (SELECT COUNT(DISTINCT o.customer_id) FROM orders o JOIN m m3 ON "
+             "m3.cid = o.customer_id WHERE m3.cohort = m.cohort AND o.ordered_at / 86400 <= %d AND "
+             "MAX(0, CAST(strftime('%%Y', o.ordered_at, 'unixepoch') AS INTEGER) * 12 + "
+             "CAST(strftime('%%m', o.ordered_at, 'unixepoch') AS INTEGER) - 1 - m3.am) = k), "
+             "(SELECT COALESCE(SUM(o.total), 0) FROM orders o JOIN m m3 ON m3.cid = o.customer_id "
+             "WHERE m3.cohort = m.cohort AND o.ordered_at / 86400 <= %d AND "
+             "MAX(0, CAST(strftime('%%Y', o.ordered_at, 'unixepoch') AS INTEGER) * 12 + "
+             "CAST(strftime('%%m', o.ordered_at, 'unixepoch') AS INTEGER) - 1 - m3.am) = k) "
+             "FROM m CROSS JOIN k GROUP BY cohort, k",
+             cohort, frame->as_of, r->n_periods ? r->n_periods - 1 : 0, as_of_month, frame->as_of,
+             frame->as_of);
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    size_t rows = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *label = (const char *)sqlite3_column_text(st, 0);
+        size_t k = (size_t)sqlite3_column_int64(st, 1);
+        size_t h = 0;
+        while (h < r->n_cohorts && strcmp(r->labels[h], label) != 0)
+            h++;
+        cr_assert_lt(h, r->n_cohorts, "cohort %s missing", label);
+        cr_assert_lt(k, r->n_periods);
+        size_t cell = h * r->n_periods + k;
+        cr_assert_eq(r->size[h], sqlite3_column_int64(st, 2), "%s size", label);
+        cr_assert_eq(r->eligible[cell], sqlite3_column_int64(st, 3), "%s M%zu eligible", label, k);
+        cr_assert_eq(r->active[cell], sqlite3_column_int64(st, 4), "%s M%zu active", label, k);
+        cr_assert_eq(r->revenue_minor[cell], sqlite3_column_int64(st, 5), "%s M%zu revenue", label,
+                     k);
+        rows++;
+    }
+    sqlite3_finalize(st);
+    size_t non_empty = 0;
+    for (size_t h = 0; h < r->n_cohorts; h++)
+        non_empty += r->size[h] > 0;
+    cr_assert_eq(rows, non_empty * r->n_periods, "%zu SQL rows", rows);
+    cr_assert_gt(rows, 0);
+    dg_cohort_result_free(r);
+}
+
 Test(cube_sql, random_queries_match_sqlite, .timeout = 120)
 {
     char path[] = "/tmp/dangol-cube-sql-XXXXXX";
@@ -457,6 +524,9 @@ Test(cube_sql, random_queries_match_sqlite, .timeout = 120)
     }
     cr_log_info("cube_sql: %zu cells compared", checked_cells);
     cr_expect_gt(checked_cells, 3000);
+    check_cohorts(db, frame, DG_COHORT_BY_MONTH);
+    check_cohorts(db, frame, DG_COHORT_BY_CHANNEL);
+    check_cohorts(db, frame, DG_COHORT_BY_CATEGORY);
     sqlite3_close(db);
     dg_cube_free(cube);
     dg_frame_free(frame);

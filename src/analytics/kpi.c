@@ -1,0 +1,119 @@
+/* Monthly headline KPIs (see include/dangol/kpi.h). One pass over customers and their orders and
+ * survey answers, bucketing by month index (year * 12 + month - 1); cumulative counts (customers,
+ * repeat rate) are prefix sums over the buckets. O(customers + orders + surveys + months). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dangol/kpi.h"
+#include "dangol/text.h"
+
+typedef struct month_acc {
+    int64_t new_customers, active, orders, revenue_minor;
+    int64_t first_buyers, second_buyers;   /* customers whose 1st / 2nd order is in the month */
+    int64_t promoters, detractors, answers;
+} month_acc;
+
+static int month_index(int32_t day)
+{
+    int y, m, d;
+    dg_civil_from_days(day, &y, &m, &d);
+    return y * 12 + (m - 1);
+}
+
+int dg_kpi_monthly(const dg_frame *f, int n_months, dg_table **out, dg_error *err)
+{
+    *out = NULL;
+    if (n_months < 1 || n_months > DG_KPI_MONTHS_MAX)
+        return dg_error_set(err, DG_EINVAL, "months %d is out of range; expected 1..%d",
+                            n_months, DG_KPI_MONTHS_MAX);
+    const int last = month_index(f->as_of), first = last - n_months + 1;
+    month_acc *acc = calloc((size_t)n_months, sizeof *acc);
+    dg_table *t = NULL;
+    int rc = DG_ENOMEM;
+    if (!acc)
+        goto cleanup;
+    /* Everything before the first month still counts toward the cumulative figures. */
+    int64_t customers_before = 0, buyers_before = 0, repeaters_before = 0;
+
+    for (size_t c = 0; c < f->n_customers; c++) {
+        if (f->first_seen_day[c] != DG_DAY_NONE) {
+            int mi = month_index(f->first_seen_day[c]);
+            if (mi < first)
+                customers_before++;
+            else if (mi <= last)
+                acc[mi - first].new_customers++;
+        }
+        int prev_month = -1;
+        for (size_t o = f->order_offset[c], k = 0; o < f->order_offset[c + 1]; o++, k++) {
+            int mi = month_index(f->order_day[o]);
+            if (k < 2) {
+                if (mi < first)
+                    k == 0 ? buyers_before++ : repeaters_before++;
+                else if (mi <= last)
+                    k == 0 ? acc[mi - first].first_buyers++ : acc[mi - first].second_buyers++;
+            }
+            if (mi < first || mi > last)
+                continue;
+            month_acc *a = &acc[mi - first];
+            a->orders++;
+            a->revenue_minor += f->order_amount_minor[o];
+            if (mi != prev_month)
+                a->active++;      /* orders are sorted by time: one count per customer-month */
+            prev_month = mi;
+        }
+        for (size_t s = f->survey_offset[c]; s < f->survey_offset[c + 1]; s++) {
+            int mi = month_index(f->survey_day[s]);
+            int nps = f->survey_nps[s];
+            if (mi < first || mi > last || nps < 0)
+                continue;
+            month_acc *a = &acc[mi - first];
+            a->answers++;
+            a->promoters += nps >= 9;
+            a->detractors += nps <= 6;
+        }
+    }
+
+    if (!(t = dg_table_new("Monthly KPIs")) ||
+        dg_table_add_column(t, "month", DG_CELL_TEXT, 0) ||
+        dg_table_add_column(t, "customers", DG_CELL_INT, 0) ||
+        dg_table_add_column(t, "new_customers", DG_CELL_INT, 0) ||
+        dg_table_add_column(t, "active_customers", DG_CELL_INT, 0) ||
+        dg_table_add_column(t, "orders", DG_CELL_INT, 0) ||
+        dg_table_add_column(t, "revenue", DG_CELL_MONEY, f->minor_digits) ||
+        dg_table_add_column(t, "repeat_rate", DG_CELL_PERCENT, 1) ||
+        dg_table_add_column(t, "nps", DG_CELL_REAL, 1) ||
+        dg_table_add_column(t, "nps_answers", DG_CELL_INT, 0))
+        goto cleanup;
+    int64_t customers = customers_before, buyers = buyers_before, repeaters = repeaters_before;
+    for (int i = 0; i < n_months; i++) {
+        const month_acc *a = &acc[i];
+        char month[16];
+        int mi = first + i;
+        snprintf(month, sizeof month, "%04d-%02d", mi / 12, mi % 12 + 1);
+        customers += a->new_customers;
+        buyers += a->first_buyers;
+        repeaters += a->second_buyers;
+        if (dg_table_add_row(t) || dg_table_set_text(t, 0, month))
+            goto cleanup;
+        dg_table_set_int(t, 1, customers);
+        dg_table_set_int(t, 2, a->new_customers);
+        dg_table_set_int(t, 3, a->active);
+        dg_table_set_int(t, 4, a->orders);
+        dg_table_set_int(t, 5, a->revenue_minor);
+        if (buyers > 0)
+            dg_table_set_real(t, 6, (double)repeaters / (double)buyers);
+        if (a->answers > 0)
+            dg_table_set_real(t, 7, 100.0 * (double)(a->promoters - a->detractors) /
+                                        (double)a->answers);
+        dg_table_set_int(t, 8, a->answers);
+    }
+    *out = t;
+    t = NULL;
+    rc = 0;
+cleanup:
+    if (rc == DG_ENOMEM)
+        dg_error_set(err, rc, "out of memory");
+    dg_table_free(t);
+    free(acc);
+    return rc;
+}

@@ -1,0 +1,67 @@
+/* `dangol kpi`: headline KPIs by month (customers, new, active, orders, revenue, repeat rate,
+ * NPS) — the numbers of the dashboard's overview page. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "dangol/frame.h"
+#include "dangol/kpi.h"
+#include "dangol/text.h"
+
+static int run(dg_cli *cli, int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "as-of", required_argument, NULL, 'a' },
+        { "months", required_argument, NULL, 'm' },
+        { 0 },
+    };
+    dg_frame_options fopt = { .as_of = DG_DAY_NONE };
+    int months = 12, o;
+    dg_error err;
+    dg_error_clear(&err);
+    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (o == 'a') {
+            if (dg_date_parse(optarg, strlen(optarg), &fopt.as_of, &err) != 0)
+                return dg_cli_usage_error(cli, "--as-of: %s", err.message);
+        } else if (o == 'm') {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > DG_KPI_MONTHS_MAX)
+                return dg_cli_usage_error(cli, "--months \"%s\" must be from 1 to %d", optarg,
+                                          DG_KPI_MONTHS_MAX);
+            months = (int)v;
+        } else {
+            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    dg_store *store = dg_cli_open_store(cli, DG_STORE_READONLY);
+    if (!store)
+        return DG_EXIT_NOTFOUND;
+    dg_frame *frame = NULL;
+    dg_table *table = NULL;
+    int rc = dg_frame_from_store(&frame, store, &fopt, &err);
+    if (rc == 0)
+        rc = dg_kpi_monthly(frame, months, &table, &err);
+    dg_frame_free(frame);
+    dg_store_close(store);
+    if (rc != 0)
+        return dg_cli_fail(cli, &err);
+    int exit_code = dg_cli_print(cli, table);
+    dg_table_free(table);
+    return exit_code;
+}
+
+DG_CLI_COMMAND(kpi) = {
+    "kpi", "headline KPIs by month: customers, active, revenue, repeat rate, NPS",
+    "usage: dangol [--db PATH] [--format table|csv|json] kpi [--as-of DATE] [--months N]\n\n"
+    "Prints, for each of the last N calendar months (default 12) up to the as-of date (default:\n"
+    "the last day with activity in the store): customers known by the month's end, new\n"
+    "customers, active customers (at least one order in the month), orders, revenue, the repeat\n"
+    "rate (share of buying customers who have ordered twice or more) and the month's NPS\n"
+    "(% promoters 9-10 minus % detractors 0-6) with its number of answers.\n",
+    run,
+};

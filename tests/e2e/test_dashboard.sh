@@ -1,0 +1,36 @@
+# The dashboard in a real browser: Debian's chromium, driven by playwright-core (web/node_modules,
+# installed by `make web`), loads every page against a running `dangol serve` on a small store:
+# no console errors, every chart holds data, screenshots kept in tests/artifacts/ (see browser.js).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/server.sh"
+
+if [ ! -x /usr/bin/chromium ] || [ ! -d "$ROOT/web/node_modules/playwright-core" ] ||
+   [ ! -f "$ROOT/web/node_modules/echarts/dist/echarts.min.js" ]; then
+  fail "browser test needs chromium and web/node_modules (run \`make deps web\`)"
+  exit 0
+fi
+
+python3 "$(dirname "$0")/dashboard_data.py" "$WORK"
+"$DANGOL" --quiet init
+for e in customers orders surveys feedback; do
+  expect_ok "import $e for the dashboard" "$DANGOL" --quiet import "$e" "$WORK/$e.csv"
+done
+start_server --web "$ROOT/web" || exit 0
+
+expect_status "dashboard index is served" 200 GET /
+expect_status "echarts is served" 200 GET /node_modules/echarts/dist/echarts.min.js
+expect_status "path traversal is refused" 404 GET /../Makefile
+expect_status "encoded traversal is refused" 404 GET /%2e%2e/Makefile
+expect_status "unknown file is 404" 404 GET /nope.html
+expect_status "static files refuse POST" 405 POST /index.html '{}'
+
+mkdir -p "$ROOT/tests/artifacts"
+node "$(dirname "$0")/browser.js" "$URL" "$ROOT/tests/artifacts" > "$WORK/browser.out" 2>&1
+while IFS= read -r line; do
+  case $line in
+    "pass "*) pass "${line#pass }" ;;
+    "fail "*) fail "${line#fail }" ;;
+  esac
+done < "$WORK/browser.out"
+grep -q '^pass ' "$WORK/browser.out" || fail "browser test ran" "$(cat "$WORK/browser.out")"
+stop_server

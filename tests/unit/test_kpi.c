@@ -1,0 +1,99 @@
+/* Monthly KPIs on a hand-made frame whose answers are counted by hand. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dangol/kpi.h"
+#include "dangol/text.h"
+
+static dg_frame *frame;
+
+/* Three customers, as of 2024-03-15:
+ *   A joins 2024-01-05, orders 01-05 (10,000) and 03-01 (20,000); NPS 10 in March
+ *   B joins 2024-02-10, orders 02-10 (5,000) and 02-20 (5,000);  NPS 3 in March
+ *   C joins 2023-12-20, orders 2023-12-20 (1,000); NPS 8 in January; an order after as-of */
+static void setup(void)
+{
+    dg_frame_builder *b = NULL;
+    dg_error err;
+    cr_assert_eq(dg_frame_builder_new(&b, dg_days_from_civil(2024, 3, 15), false, &err), 0);
+    struct { const char *id; int y, m, d; } cust[] = {
+        { "A", 2024, 1, 5 }, { "B", 2024, 2, 10 }, { "C", 2023, 12, 20 } };
+    for (int i = 0; i < 3; i++) {
+        dg_frame_customer_in c = { .customer_id = cust[i].id, .has_acquired_day = true,
+                                   .acquired_day = dg_days_from_civil(cust[i].y, cust[i].m,
+                                                                      cust[i].d) };
+        cr_assert_eq(dg_frame_add_customer(b, &c, &err), 0, "%s", err.message);
+    }
+    struct { const char *id; int y, m, d; int64_t amount; } ord[] = {
+        { "A", 2024, 1, 5, 10000 }, { "A", 2024, 3, 1, 20000 }, { "B", 2024, 2, 10, 5000 },
+        { "B", 2024, 2, 20, 5000 }, { "C", 2023, 12, 20, 1000 }, { "C", 2024, 3, 20, 999 } };
+    for (int i = 0; i < 6; i++) {
+        dg_frame_order_in o = { .customer_id = ord[i].id, .amount_minor = ord[i].amount,
+                                .ordered_at = (int64_t)dg_days_from_civil(ord[i].y, ord[i].m,
+                                                                          ord[i].d) * 86400 };
+        cr_assert_eq(dg_frame_add_order(b, &o, &err), 0, "%s", err.message);
+    }
+    struct { const char *id; int y, m, d, nps; } srv[] = {
+        { "A", 2024, 3, 2, 10 }, { "B", 2024, 3, 3, 3 }, { "C", 2024, 1, 9, 8 } };
+    for (int i = 0; i < 3; i++) {
+        dg_frame_survey_in s = { .customer_id = srv[i].id, .has_nps = true, .nps = srv[i].nps,
+                                 .day = dg_days_from_civil(srv[i].y, srv[i].m, srv[i].d) };
+        cr_assert_eq(dg_frame_add_survey(b, &s, &err), 0, "%s", err.message);
+    }
+    cr_assert_eq(dg_frame_builder_finish(b, &frame, &err), 0, "%s", err.message);
+    dg_frame_builder_free(b);
+}
+
+static void teardown(void)
+{
+    dg_frame_free(frame);
+}
+
+TestSuite(kpi, .init = setup, .fini = teardown);
+
+/* Reads the JSON rendering back through a memory stream to check cells by name. */
+static char *render(const dg_table *t)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    cr_assert_eq(dg_table_write(t, mem, DG_FORMAT_JSON), 0);
+    fclose(mem);
+    return buf;
+}
+
+Test(kpi, three_months_by_hand)
+{
+    dg_table *t = NULL;
+    dg_error err;
+    cr_assert_eq(dg_kpi_monthly(frame, 3, &t, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_table_rows(t), 3);
+    char *json = render(t);
+    /* January: C before, A new -> 2 customers; A active (1 order, 10,000); buyers C, A; no repeat;
+     * NPS one passive (8) -> 0. */
+    cr_assert(strstr(json, "{\"month\":\"2024-01\",\"customers\":2,\"new_customers\":1,"
+                           "\"active_customers\":1,\"orders\":1,\"revenue\":10000,"
+                           "\"repeat_rate\":0,\"nps\":0,\"nps_answers\":1}"), "%s", json);
+    /* February: B new -> 3; B active with 2 orders (10,000); buyers 3, repeaters 1 (B). */
+    cr_assert(strstr(json, "{\"month\":\"2024-02\",\"customers\":3,\"new_customers\":1,"
+                           "\"active_customers\":1,\"orders\":2,\"revenue\":10000,"
+                           "\"repeat_rate\":0.3333333333,\"nps\":null,\"nps_answers\":0}"), "%s", json);
+    /* March (to the 15th): A active (20,000), C's order of the 20th is after as-of; repeaters A, B
+     * of 3 buyers; NPS one promoter, one detractor -> 0. */
+    cr_assert(strstr(json, "{\"month\":\"2024-03\",\"customers\":3,\"new_customers\":0,"
+                           "\"active_customers\":1,\"orders\":1,\"revenue\":20000,"
+                           "\"repeat_rate\":0.6666666667,\"nps\":0,\"nps_answers\":2}"), "%s", json);
+    free(json);
+    dg_table_free(t);
+}
+
+Test(kpi, months_out_of_range)
+{
+    dg_table *t = NULL;
+    dg_error err;
+    cr_assert_eq(dg_kpi_monthly(frame, 0, &t, &err), DG_EINVAL);
+    cr_assert_null(t);
+    cr_assert_eq(dg_kpi_monthly(frame, DG_KPI_MONTHS_MAX + 1, &t, &err), DG_EINVAL);
+}

@@ -1,0 +1,435 @@
+/* The dangol dashboard. A hash router shows one view at a time; the navigation lists only the
+   pages whose API route the server documents in /api/openapi.json, so a page appears when its
+   analysis lands in the server. Every chart is an ECharts instance kept in CHARTS (the browser
+   test reads them to check that each one holds data). */
+'use strict';
+
+const PALETTE = ['#2f6fde', '#14a38b', '#f0a020', '#e4574c', '#7b61ff', '#3fb1e3', '#8c96a8', '#d36fb1'];
+echarts.registerTheme('dangol', {
+  color: PALETTE,
+  backgroundColor: 'transparent',
+  textStyle: { fontFamily: getComputedStyle(document.documentElement).fontFamily },
+  categoryAxis: { axisLine: { lineStyle: { color: '#c9cfdb' } }, axisTick: { show: false }, axisLabel: { color: '#6b7385' } },
+  valueAxis: { axisLine: { show: false }, splitLine: { lineStyle: { color: '#eef1f6' } }, axisLabel: { color: '#6b7385' } },
+  legend: { textStyle: { color: '#1d2433' } },
+});
+
+const state = { store: null, routes: new Set(), asOf: '', routeToken: 0 };
+const CHARTS = [];
+window.dangol = { CHARTS, state };
+
+/* ---- API ---- */
+
+/* Fetches JSON. If the user has moved to another view meanwhile, throws a 'stale' error instead, so
+   a slow answer never draws over the page now shown. */
+async function api(path, params) {
+  const token = state.routeToken;
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(params || {}))
+    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, v);
+  const res = await fetch(url);
+  const body = await res.json().catch(() => null);
+  if (token !== state.routeToken) {
+    const err = new Error('stale');
+    err.stale = true;
+    throw err;
+  }
+  if (!res.ok) {
+    const err = new Error(body && body.error ? body.error.message : `HTTP ${res.status}`);
+    err.status = res.status;
+    throw err;
+  }
+  return body;
+}
+
+/* ---- numbers ---- */
+
+function locale() { return LANG === 'ko' ? 'ko-KR' : 'en-US'; }
+function fmtInt(v) { return v == null ? '–' : new Intl.NumberFormat(locale()).format(v); }
+function fmtMoney(v) {
+  if (v == null) return '–';
+  const cur = state.store ? state.store.currency : 'KRW';
+  const digits = state.store ? state.store.minor_digits : 0;
+  return new Intl.NumberFormat(locale(), { style: 'currency', currency: cur, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+}
+function fmtCompact(v) {
+  return new Intl.NumberFormat(locale(), { notation: 'compact', maximumFractionDigits: 1 }).format(v);
+}
+function fmtPct(v, digits = 1) { return v == null ? '–' : `${(v * 100).toFixed(digits)}%`; }
+function fmtSigned(v, digits = 1) { return v == null ? '–' : (v > 0 ? '+' : '') + v.toFixed(digits); }
+function fmtDate(s) { return s ? s.slice(0, 10) : '–'; }
+
+/* ---- DOM helpers ---- */
+
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'class') el.className = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) el.setAttribute(k, v);
+  }
+  for (const c of children.flat())
+    if (c !== null && c !== undefined && c !== false)
+      el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+function card(title, ...body) {
+  return h('div', { class: 'card' }, title ? h('h2', null, title) : null, ...body);
+}
+
+function chartBox(cls) { return h('div', { class: 'chart' + (cls ? ' ' + cls : '') }); }
+
+function mountChart(el, option) {
+  const chart = echarts.init(el, 'dangol', { renderer: 'canvas' });
+  chart.setOption(Object.assign({ animationDuration: 400, grid: { left: 56, right: 56, top: 40, bottom: 36 } }, option));
+  CHARTS.push(chart);
+  return chart;
+}
+
+function disposeCharts() {
+  while (CHARTS.length) CHARTS.pop().dispose();
+}
+
+window.addEventListener('resize', () => CHARTS.forEach(c => c.resize()));
+
+function showError(view, err) {
+  view.replaceChildren(h('div', { class: 'error' }, `${t('load_error')}: ${err.message}`));
+}
+
+/* A result table (the library's {title, columns, rows}) as an HTML table. money: column names
+   holding amounts. */
+function resultTable(table, opts = {}) {
+  const money = new Set(opts.money || []);
+  const head = h('tr', null, table.columns.map(c => h('th', { class: isNumCol(table, c) ? 'num' : '' }, fieldLabel(c))));
+  const rows = table.rows.map(r => h('tr', opts.onRow ? { class: 'link', onclick: () => opts.onRow(r) } : null,
+    table.columns.map(c => {
+      const v = r[c];
+      let text = v;
+      if (v === null || v === undefined) text = '–';
+      else if (money.has(c)) text = fmtMoney(v);
+      else if (typeof v === 'number') text = Number.isInteger(v) ? fmtInt(v) : v.toFixed(2);
+      else if (c === 'kind') return h('td', null, h('span', { class: 'badge ' + v }, v));
+      return h('td', { class: typeof v === 'number' ? 'num' : '' }, text);
+    })));
+  return h('table', { class: 'data' }, h('thead', null, head), h('tbody', null, rows));
+}
+
+function isNumCol(table, c) { return table.rows.length > 0 && typeof table.rows[0][c] === 'number'; }
+
+/* ---- pages ---- */
+
+const PAGES = [
+  { id: 'overview', icon: '◎', requires: '/api/kpi', render: renderOverview },
+  { id: 'pivot', icon: '▦', requires: '/api/cube', render: renderPivot },
+  { id: 'customers', icon: '☺', requires: '/api/customers', render: renderCustomers },
+];
+
+function kpiCard(label, value, delta, deltaText, spark, sparkFmt) {
+  const spk = h('div', { class: 'spark' });
+  const el = h('div', { class: 'card kpi' },
+    h('div', { class: 'label' }, label),
+    h('div', { class: 'value' }, value),
+    h('div', { class: 'delta ' + (delta > 0 ? 'up' : delta < 0 ? 'down' : '') },
+      delta == null ? '' : (delta > 0 ? '▲ ' : delta < 0 ? '▼ ' : '■ ') + deltaText + ' ' + t('vs_prev')),
+    spk);
+  return { el, mount: () => mountChart(spk, {
+    grid: { left: 0, right: 0, top: 4, bottom: 0 },
+    xAxis: { type: 'category', show: false, data: spark.map((_, i) => i) },
+    yAxis: { type: 'value', show: false, scale: true },
+    tooltip: { trigger: 'axis', formatter: p => sparkFmt(p[0].value) },
+    series: [{ type: 'line', data: spark, smooth: true, symbol: 'none', lineStyle: { width: 2 }, areaStyle: { opacity: 0.12 } }],
+  }) };
+}
+
+async function renderOverview(view) {
+  const kpi = await api('/api/kpi', { as_of: state.asOf, months: 12 });
+  const rows = kpi.rows;
+  if (!rows.length || rows.every(r => r.orders === 0 && r.customers === 0)) {
+    view.replaceChildren(h('div', { class: 'card empty' }, t('empty_store')));
+    return;
+  }
+  const last = rows[rows.length - 1], prev = rows.length > 1 ? rows[rows.length - 2] : null;
+  const months = rows.map(r => r.month);
+  const rel = (a, b) => (b ? (a - b) / b : null);
+  const pctText = d => d == null ? '' : `${(Math.abs(d) * 100).toFixed(1)}%`;
+  const dCust = prev ? rel(last.customers, prev.customers) : null;
+  const dAct = prev ? rel(last.active_customers, prev.active_customers) : null;
+  const dRev = prev ? rel(last.revenue, prev.revenue) : null;
+  const dNps = prev && last.nps != null && prev.nps != null ? last.nps - prev.nps : null;
+  const dRep = prev && last.repeat_rate != null && prev.repeat_rate != null ? last.repeat_rate - prev.repeat_rate : null;
+  const cards = [
+    kpiCard(t('kpi_customers'), fmtInt(last.customers), dCust, pctText(dCust), rows.map(r => r.customers), fmtInt),
+    kpiCard(t('kpi_active'), fmtInt(last.active_customers), dAct, pctText(dAct), rows.map(r => r.active_customers), fmtInt),
+    kpiCard(t('kpi_revenue'), fmtMoney(last.revenue), dRev, pctText(dRev), rows.map(r => r.revenue), fmtMoney),
+    kpiCard(t('kpi_nps'), last.nps == null ? '–' : fmtSigned(last.nps), dNps, dNps == null ? '' : `${Math.abs(dNps).toFixed(1)}pt`,
+      rows.map(r => r.nps), v => (v == null ? '–' : fmtSigned(v))),
+    kpiCard(t('kpi_repeat'), fmtPct(last.repeat_rate), dRep, dRep == null ? '' : `${Math.abs(dRep * 100).toFixed(1)}pt`,
+      rows.map(r => r.repeat_rate), v => fmtPct(v)),
+  ];
+  const cRevenue = chartBox(), cCustomers = chartBox(), cNps = chartBox(), cRepeat = chartBox();
+  view.replaceChildren(
+    h('div', { class: 'muted', style: 'margin-bottom:12px' }, `${t('this_month')} ${last.month} · NPS ${t('answers')} ${fmtInt(last.nps_answers)}`),
+    h('div', { class: 'grid kpis' }, cards.map(c => c.el)),
+    h('div', { class: 'grid charts' },
+      card(t('chart_revenue'), cRevenue), card(t('chart_customers'), cCustomers),
+      card(t('chart_nps'), cNps), card(t('chart_repeat'), cRepeat)));
+  cards.forEach(c => c.mount());
+  mountChart(cRevenue, {
+    tooltip: { trigger: 'axis', valueFormatter: v => (v > 1000 ? fmtMoney(v) : fmtInt(v)) },
+    legend: { top: 0 },
+    xAxis: { type: 'category', data: months },
+    yAxis: [{ type: 'value', axisLabel: { formatter: fmtCompact } }, { type: 'value', axisLabel: { formatter: fmtCompact }, splitLine: { show: false } }],
+    series: [
+      { name: t('revenue'), type: 'bar', data: rows.map(r => r.revenue), barMaxWidth: 28, itemStyle: { borderRadius: [3, 3, 0, 0] } },
+      { name: t('orders'), type: 'line', yAxisIndex: 1, data: rows.map(r => r.orders), smooth: true, color: PALETTE[2] },
+    ],
+  });
+  mountChart(cCustomers, {
+    tooltip: { trigger: 'axis', valueFormatter: fmtInt },
+    legend: { top: 0 },
+    xAxis: { type: 'category', data: months },
+    yAxis: [{ type: 'value', axisLabel: { formatter: fmtCompact } }, { type: 'value', axisLabel: { formatter: fmtCompact }, splitLine: { show: false } }],
+    series: [
+      { name: t('active'), type: 'bar', data: rows.map(r => r.active_customers), barMaxWidth: 22, color: PALETTE[0] },
+      { name: t('new'), type: 'bar', data: rows.map(r => r.new_customers), barMaxWidth: 22, color: PALETTE[1] },
+      { name: t('total'), type: 'line', yAxisIndex: 1, data: rows.map(r => r.customers), smooth: true, color: PALETTE[4] },
+    ],
+  });
+  mountChart(cNps, {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    xAxis: { type: 'category', data: months },
+    yAxis: [{ type: 'value', min: v => Math.min(-20, Math.floor(v.min / 10) * 10), max: v => Math.max(40, Math.ceil(v.max / 10) * 10) },
+      { type: 'value', splitLine: { show: false } }],
+    series: [
+      { name: 'NPS', type: 'line', data: rows.map(r => r.nps == null ? null : +r.nps.toFixed(1)), smooth: true, color: PALETTE[0],
+        markLine: { silent: true, symbol: 'none', label: { show: false }, data: [{ yAxis: 0 }], lineStyle: { color: '#8c96a8', type: 'dashed' } } },
+      { name: t('answers'), type: 'bar', yAxisIndex: 1, data: rows.map(r => r.nps_answers), barMaxWidth: 18, color: '#c9d6f3' },
+    ],
+  });
+  mountChart(cRepeat, {
+    tooltip: { trigger: 'axis', valueFormatter: v => fmtPct(v) },
+    xAxis: { type: 'category', data: months },
+    yAxis: { type: 'value', scale: true, axisLabel: { formatter: v => fmtPct(v, 0) } },
+    series: [{ name: t('kpi_repeat'), type: 'line', data: rows.map(r => r.repeat_rate), smooth: true, color: PALETTE[1], areaStyle: { opacity: 0.1 } }],
+  });
+}
+
+const CUBE_DIMS = ['year', 'quarter', 'month', 'week', 'channel', 'payment', 'site', 'staff', 'region', 'gender',
+  'age', 'acquisition', 'customer_type', 'income', 'category', 'brand', 'product'];
+const CUBE_MEASURES = ['revenue', 'orders', 'customers', 'units', 'aov', 'revenue_per_customer', 'share'];
+const MONEY_MEASURES = new Set(['revenue', 'aov', 'revenue_per_customer']);
+
+function fmtMeasure(m, v) {
+  if (v == null) return '–';
+  if (m === 'share') return fmtPct(v);
+  if (MONEY_MEASURES.has(m)) return fmtMoney(Math.round(v));
+  return fmtInt(v);
+}
+
+/* The pivot explorer: the cube's query vocabulary as form controls; the URL hash keeps the query so
+   a view can be bookmarked. */
+async function renderPivot(view, params) {
+  const q = {
+    rows: params.get('rows') || 'month', cols: params.get('cols') || '', measure: params.get('measure') || 'revenue',
+    where: params.get('where') || '', totals: params.get('totals') || 'none', top: params.get('top') || '',
+  };
+  const select = (name, options, value, allowEmpty) => h('select', { name, 'aria-label': name },
+    allowEmpty ? h('option', { value: '' }, '—') : null,
+    options.map(o => h('option', { value: o, selected: o === value ? 'selected' : null }, t('dim_' + o))));
+  const form = h('form', { class: 'toolbar', onsubmit: e => {
+    e.preventDefault();
+    const data = new FormData(form);
+    const out = new URLSearchParams();
+    for (const [k, v] of data.entries()) if (v) out.set(k, v);
+    location.hash = `#/pivot?${out}`;
+  } },
+  h('label', null, t('pivot_rows'), ' ', select('rows', CUBE_DIMS, q.rows)),
+  h('label', null, t('pivot_cols'), ' ', select('cols', CUBE_DIMS, q.cols, true)),
+  h('label', null, t('pivot_measure'), ' ', select('measure', CUBE_MEASURES, q.measure)),
+  h('label', null, t('pivot_totals'), ' ', select('totals', ['none', 'rollup'], q.totals)),
+  h('input', { name: 'where', value: q.where, placeholder: t('pivot_where'), style: 'width:220px', 'aria-label': 'where' }),
+  h('input', { name: 'top', value: q.top, placeholder: t('pivot_top'), style: 'width:80px', 'aria-label': 'top' }),
+  h('button', { class: 'btn', type: 'submit' }, t('pivot_run')));
+  const query = Object.assign({}, q, { as_of: state.asOf });
+  if (query.totals === 'none') delete query.totals;
+  let table;
+  try {
+    table = await api('/api/cube', query);
+  } catch (err) {
+    view.replaceChildren(form, h('div', { class: 'error' }, err.message));
+    return;
+  }
+  const rowDims = q.rows.split(',').length;
+  const valueCols = table.columns.slice(rowDims);
+  const isTotalRow = r => table.columns.slice(0, rowDims).some(c => r[c] === 'Total');
+  const detailCols = valueCols.filter(c => c !== 'Total');
+  const detailRows = table.rows.filter(r => !isTotalRow(r));
+  const max = Math.max(0, ...detailRows.flatMap(r => detailCols.map(c => Math.abs(r[c] || 0))));
+  const grid = h('table', { class: 'data' },
+    h('thead', null, h('tr', null, table.columns.map((c, i) => h('th', { class: i >= rowDims ? 'num' : '' }, i < rowDims ? t('dim_' + c) : c)))),
+    h('tbody', null, table.rows.map(r => h('tr', { class: isTotalRow(r) ? 'total' : '' }, table.columns.map((c, i) => {
+      if (i < rowDims) return h('td', null, r[c] == null ? '–' : r[c]);
+      const v = r[c];
+      const heat = !isTotalRow(r) && c !== 'Total' && max > 0 && v != null;
+      const style = heat ? `background: rgba(47,111,222,${(0.05 + 0.45 * Math.abs(v) / max).toFixed(2)})` : null;
+      return h('td', { class: 'num' + (heat ? '' : ' total'), style }, fmtMeasure(q.measure, v));
+    })))));
+  const chartEl = chartBox('tall');
+  view.replaceChildren(form, h('div', { class: 'grid' }, card(table.title, chartEl), card(null, h('div', { style: 'overflow:auto' }, grid))));
+  const detail = detailRows.slice(0, 60);
+  const labels = detail.map(r => table.columns.slice(0, rowDims).map(c => r[c]).join(' · '));
+  mountChart(chartEl, {
+    tooltip: { trigger: 'axis', valueFormatter: v => fmtMeasure(q.measure, v) },
+    legend: detailCols.length > 1 ? { type: 'scroll', top: 0 } : undefined,
+    grid: { left: 70, right: 20, top: detailCols.length > 1 ? 40 : 20, bottom: 60 },
+    xAxis: { type: 'category', data: labels, axisLabel: { rotate: labels.length > 12 ? 40 : 0 } },
+    yAxis: { type: 'value', axisLabel: { formatter: v => (q.measure === 'share' ? fmtPct(v, 0) : fmtCompact(v)) } },
+    series: detailCols.map(c => ({ name: c, type: 'bar', stack: q.cols ? 'cols' : undefined, data: detail.map(r => r[c]), barMaxWidth: 36 })),
+  });
+}
+
+const PAGE_SIZE = 20;
+
+async function renderCustomers(view, params) {
+  const q = params.get('q') || '';
+  const offset = Math.max(0, parseInt(params.get('offset') || '0', 10) || 0);
+  const input = h('input', { type: 'search', value: q, placeholder: t('search_placeholder'), 'aria-label': 'search' });
+  let timer = null;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { location.hash = `#/customers?q=${encodeURIComponent(input.value)}`; }, 250);
+  });
+  const page = await api('/api/customers', { q, offset, limit: PAGE_SIZE });
+  const cols = [['customer_id', 'col_customer_id'], ['name', 'col_name'], ['phone', 'col_phone'], ['email', 'col_email'],
+    ['region', 'col_region'], ['customer_type', 'col_type'], ['acquired_on', 'col_acquired']];
+  const table = page.items.length
+    ? h('table', { class: 'data' },
+      h('thead', null, h('tr', null, cols.map(([, k]) => h('th', null, t(k))))),
+      h('tbody', null, page.items.map(c => h('tr', { class: 'link', onclick: () => { location.hash = `#/customer/${encodeURIComponent(c.customer_id)}`; } },
+        cols.map(([f]) => h('td', null, c[f] == null ? '–' : c[f]))))))
+    : h('div', { class: 'empty' }, t('no_results'));
+  const go = o => { location.hash = `#/customers?q=${encodeURIComponent(q)}&offset=${o}`; };
+  const pager = h('div', { class: 'pager' },
+    h('span', { class: 'muted' }, page.items.length ? `${t('showing')} ${fmtInt(offset + 1)}–${fmtInt(offset + page.items.length)}` : ''),
+    h('button', { class: 'btn', type: 'button', disabled: offset === 0, onclick: () => go(Math.max(0, offset - PAGE_SIZE)) }, t('prev')),
+    h('button', { class: 'btn', type: 'button', disabled: page.next_offset == null, onclick: () => go(page.next_offset) }, t('next')));
+  view.replaceChildren(h('div', { class: 'toolbar' }, input), card(null, table, pager));
+  input.focus();
+  input.setSelectionRange(q.length, q.length);
+}
+
+async function renderCustomer(view, params, id) {
+  let sections, orders;
+  try {
+    [sections, orders] = await Promise.all([
+      api(`/api/customers/${encodeURIComponent(id)}/card`),
+      api(`/api/customers/${encodeURIComponent(id)}/orders`, { limit: 1000 }),
+    ]);
+  } catch (err) {
+    if (err.status === 404) {
+      view.replaceChildren(h('a', { class: 'back', href: '#/customers' }, t('back_to_customers')),
+        h('div', { class: 'card empty' }, `${t('not_found')}: ${id}`));
+      return;
+    }
+    throw err;
+  }
+  document.getElementById('page-title').textContent = `${t('page_customer')} · ${id}`;
+  const byTitle = Object.fromEntries(sections.map(s => [s.title, s]));
+  const profile = byTitle['Customer'];
+  const fields = profile ? Object.fromEntries(profile.rows.map(r => [r.field, r.value])) : {};
+  const kv = h('div', { class: 'kv' }, (profile ? profile.rows : []).filter(r => r.field !== 'guidance')
+    .flatMap(r => [h('div', { class: 'k' }, fieldLabel(r.field)), h('div', null, r.value)]));
+  const left = [card(t('Customer'), kv)];
+  if (fields.guidance) left.push(card(t('Guidance'), h('div', { class: 'guidance' }, fields.guidance)));
+  const summary = byTitle['Orders'];
+  const right = [];
+  if (summary && summary.rows.length) {
+    const s = summary.rows[0];
+    right.push(h('div', { class: 'grid kpis four', style: 'margin-bottom:0' },
+      h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('orders')), h('div', { class: 'value' }, fmtInt(s.orders))),
+      h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('revenue')), h('div', { class: 'value' }, fmtMoney(s.revenue))),
+      h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('average order')), h('div', { class: 'value' }, fmtMoney(s['average order']))),
+      h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('last order')), h('div', { class: 'value' }, s['last order'] || '–'))));
+  }
+  const history = chartBox();
+  right.push(card(t('order_history'), history));
+  for (const title of ['Recent orders', 'Recent feedback'])
+    if (byTitle[title] && byTitle[title].rows.length)
+      right.push(card(t(title), resultTable(byTitle[title], { money: ['total'] })));
+  view.replaceChildren(h('a', { class: 'back', href: '#/customers' }, t('back_to_customers')),
+    h('div', { class: 'grid', style: 'grid-template-columns: minmax(300px, 1fr) 2fr; align-items: start' },
+      h('div', { class: 'grid' }, left), h('div', { class: 'grid' }, right)));
+  const points = orders.items.slice().reverse();
+  mountChart(history, {
+    tooltip: { trigger: 'axis', valueFormatter: fmtMoney },
+    xAxis: { type: 'category', data: points.map(o => fmtDate(o.ordered_at)) },
+    yAxis: { type: 'value', axisLabel: { formatter: fmtCompact } },
+    series: [{ name: t('revenue'), type: 'bar', data: points.map(o => o.total), barMaxWidth: 24, color: PALETTE[0], itemStyle: { borderRadius: [3, 3, 0, 0] } }],
+  });
+}
+
+/* ---- shell ---- */
+
+function renderNav(current) {
+  const nav = document.getElementById('nav');
+  nav.replaceChildren(...PAGES.filter(p => state.routes.has(p.requires)).map(p =>
+    h('a', { href: `#/${p.id}`, class: p.id === current ? 'active' : '', 'data-page': p.id },
+      h('span', { class: 'icon' }, p.icon), h('span', { class: 'label' }, t('page_' + p.id)))));
+}
+
+function applyLanguage() {
+  document.documentElement.lang = LANG;
+  if (state.store) {
+    const count = name => (state.store.entities.find(e => e.entity === name) || {}).records || 0;
+    document.getElementById('store-info').textContent =
+      `${t('kpi_customers')} ${fmtInt(count('customers'))} · ${t('orders')} ${fmtInt(count('orders'))} · ${state.store.currency}`;
+  }
+  document.querySelectorAll('[data-i18n]').forEach(el => { el.textContent = t(el.dataset.i18n); });
+  document.querySelectorAll('.lang button').forEach(b => b.classList.toggle('on', b.dataset.lang === LANG));
+}
+
+async function route() {
+  state.routeToken++;
+  const [path, query] = (location.hash.slice(1) || '/overview').split('?');
+  const parts = path.split('/').filter(Boolean);
+  const params = new URLSearchParams(query || '');
+  const view = document.getElementById('view');
+  disposeCharts();
+  applyLanguage();
+  let page = PAGES.find(p => p.id === parts[0] && state.routes.has(p.requires));
+  const isCustomer = parts[0] === 'customer' && parts[1];
+  if (!page && !isCustomer) page = PAGES.find(p => state.routes.has(p.requires));
+  renderNav(isCustomer ? 'customers' : page && page.id);
+  document.getElementById('page-title').textContent = t(isCustomer ? 'page_customer' : 'page_' + page.id);
+  document.title = `dangol · ${document.getElementById('page-title').textContent}`;
+  view.replaceChildren(h('div', { class: 'empty' }, '…'));
+  view.dataset.state = 'loading';
+  try {
+    if (isCustomer) await renderCustomer(view, params, decodeURIComponent(parts[1]));
+    else await page.render(view, params);
+    view.dataset.state = 'ready';
+  } catch (err) {
+    if (err.stale) return;
+    showError(view, err);
+    view.dataset.state = 'error';
+  }
+}
+
+async function start() {
+  const [doc, stats] = await Promise.all([api('/api/openapi.json'), api('/api/stats')]);
+  state.routes = new Set(Object.keys(doc.paths));
+  state.store = stats;
+  const asOf = document.getElementById('as-of');
+  asOf.addEventListener('change', () => { state.asOf = asOf.value; route(); });
+  document.querySelectorAll('.lang button').forEach(b => b.addEventListener('click', () => {
+    LANG = b.dataset.lang;
+    localStorage.setItem('dangol.lang', LANG);
+    route();
+  }));
+  window.addEventListener('hashchange', route);
+  await route();
+}
+
+start().catch(err => showError(document.getElementById('view'), err));

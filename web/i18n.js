@@ -1,0 +1,101 @@
+/* Labels of the dashboard in Korean and English. t(key) picks the current language; a missing
+   key shows itself, so a gap is visible rather than silent. */
+'use strict';
+const I18N = {
+  as_of: { en: 'As of', ko: '기준일' },
+  latest: { en: 'latest', ko: '최근' },
+  page_overview: { en: 'Overview', ko: '개요' },
+  page_customers: { en: 'Customers', ko: '고객' },
+  page_customer: { en: 'Customer card', ko: '고객 카드' },
+  page_ladder: { en: 'Relationship ladder', ko: '관계 사다리' },
+  page_rfm: { en: 'RFM segments', ko: 'RFM 세그먼트' },
+  page_clv: { en: 'Customer lifetime value', ko: '고객 생애 가치' },
+  page_cohorts: { en: 'Cohorts', ko: '코호트' },
+  page_pivot: { en: 'Pivot explorer', ko: '피벗 탐색' },
+  kpi_customers: { en: 'Customers', ko: '고객 수' },
+  kpi_active: { en: 'Active customers', ko: '활성 고객' },
+  kpi_revenue: { en: 'Revenue', ko: '매출' },
+  kpi_nps: { en: 'NPS', ko: 'NPS' },
+  kpi_repeat: { en: 'Repeat rate', ko: '재구매율' },
+  vs_prev: { en: 'vs previous month', ko: '전월 대비' },
+  this_month: { en: 'month of', ko: '기준 월' },
+  answers: { en: 'answers', ko: '응답' },
+  no_answers: { en: 'no answers', ko: '응답 없음' },
+  chart_revenue: { en: 'Revenue and orders by month', ko: '월별 매출과 주문' },
+  chart_customers: { en: 'Active, new and total customers', ko: '활성·신규·전체 고객' },
+  chart_nps: { en: 'NPS by month', ko: '월별 NPS' },
+  chart_repeat: { en: 'Repeat rate', ko: '재구매율 추이' },
+  revenue: { en: 'Revenue', ko: '매출' },
+  orders: { en: 'Orders', ko: '주문' },
+  active: { en: 'Active', ko: '활성' },
+  new: { en: 'New', ko: '신규' },
+  total: { en: 'Total', ko: '전체' },
+  search_placeholder: { en: 'Search by id, name, phone or email', ko: '번호·이름·전화·이메일로 검색' },
+  col_customer_id: { en: 'Customer', ko: '고객번호' },
+  col_name: { en: 'Name', ko: '이름' },
+  col_phone: { en: 'Phone', ko: '전화' },
+  col_email: { en: 'Email', ko: '이메일' },
+  col_region: { en: 'Region', ko: '지역' },
+  col_type: { en: 'Type', ko: '유형' },
+  col_acquired: { en: 'Since', ko: '가입일' },
+  prev: { en: '‹ Previous', ko: '‹ 이전' },
+  next: { en: 'Next ›', ko: '다음 ›' },
+  showing: { en: 'Showing', ko: '표시' },
+  no_results: { en: 'No customers match.', ko: '일치하는 고객이 없습니다.' },
+  back_to_customers: { en: '← Customers', ko: '← 고객 목록' },
+  order_history: { en: 'Order history', ko: '주문 내역' },
+  not_found: { en: 'Not found', ko: '찾을 수 없음' },
+  load_error: { en: 'Could not load', ko: '불러오지 못했습니다' },
+  empty_store: { en: 'The store has no activity yet: import customers and orders first.', ko: '아직 데이터가 없습니다. 먼저 고객과 주문을 가져오세요.' },
+  pivot_rows: { en: 'Rows', ko: '행' },
+  pivot_cols: { en: 'Columns', ko: '열' },
+  pivot_measure: { en: 'Measure', ko: '측정값' },
+  pivot_totals: { en: 'Totals', ko: '합계' },
+  pivot_where: { en: 'Filter, e.g. region=Seoul;age=30-39', ko: '필터 예: region=Seoul;age=30-39' },
+  pivot_top: { en: 'Top N', ko: '상위 N' },
+  pivot_run: { en: 'Run', ko: '실행' },
+  dim_year: { en: 'Year', ko: '연도' }, dim_quarter: { en: 'Quarter', ko: '분기' }, dim_month: { en: 'Month', ko: '월' },
+  dim_week: { en: 'Week', ko: '주' }, dim_day: { en: 'Day', ko: '일' }, dim_channel: { en: 'Channel', ko: '채널' },
+  dim_payment: { en: 'Payment', ko: '결제 수단' }, dim_site: { en: 'Site', ko: '매장' }, dim_staff: { en: 'Staff', ko: '직원' },
+  dim_region: { en: 'Region', ko: '지역' }, dim_gender: { en: 'Gender', ko: '성별' }, dim_age: { en: 'Age band', ko: '연령대' },
+  dim_acquisition: { en: 'Acquisition', ko: '유입 경로' }, dim_customer_type: { en: 'Customer type', ko: '고객 유형' },
+  dim_income: { en: 'Income', ko: '소득' }, dim_category: { en: 'Category', ko: '카테고리' }, dim_brand: { en: 'Brand', ko: '브랜드' },
+  dim_product: { en: 'Product', ko: '상품' },
+  dim_revenue: { en: 'Revenue', ko: '매출' }, dim_orders: { en: 'Orders', ko: '주문 수' }, dim_customers: { en: 'Customers', ko: '고객 수' },
+  dim_units: { en: 'Units', ko: '수량' }, dim_aov: { en: 'Average order', ko: '평균 주문액' },
+  dim_revenue_per_customer: { en: 'Revenue per customer', ko: '고객당 매출' }, dim_share: { en: 'Share', ko: '비중' },
+  dim_none: { en: 'No totals', ko: '합계 없음' }, dim_rollup: { en: 'Subtotals', ko: '소계' },
+  // customer card section titles (from the library) and their fields
+  'Customer': { en: 'Profile', ko: '프로필' },
+  'Guidance': { en: 'Consultation guidance', ko: '상담 가이드' },
+  'Orders': { en: 'Orders', ko: '주문 요약' },
+  'Recent orders': { en: 'Recent orders', ko: '최근 주문' },
+  'Recent feedback': { en: 'Recent feedback', ko: '최근 고객의 소리' },
+};
+
+let LANG = localStorage.getItem('dangol.lang') ||
+  ((navigator.language || 'en').toLowerCase().startsWith('ko') ? 'ko' : 'en');
+
+function t(key) {
+  const entry = I18N[key];
+  return entry ? (entry[LANG] || entry.en) : key;
+}
+
+/* Column names of records and result tables. */
+const FIELDS = {
+  customer_id: '고객번호', name: '이름', phone: '전화', email: '이메일', birth_year: '출생연도',
+  gender: '성별', household_size: '가구원 수', income_band: '소득 구간', education: '학력',
+  occupation: '직업', region: '지역', acquisition_channel: '유입 경로', acquired_on: '가입일',
+  staff_id: '담당 직원', customer_type: '고객 유형', guidance: '상담 가이드', credit_band: '신용 등급',
+  consent_email: '이메일 수신 동의', consent_sms: 'SMS 수신 동의', consent_phone: '전화 수신 동의',
+  orders: '주문 수', units: '수량', revenue: '매출', 'average order': '평균 주문액',
+  'first order': '첫 주문', 'last order': '최근 주문', order: '주문번호', date: '날짜',
+  channel: '채널', total: '금액', kind: '유형', rating: '평점', status: '상태', text: '내용',
+  month: '월', customers: '고객 수', new_customers: '신규 고객', active_customers: '활성 고객',
+  repeat_rate: '재구매율', nps: 'NPS', nps_answers: 'NPS 응답 수',
+};
+
+function fieldLabel(name) {
+  if (LANG === 'ko' && FIELDS[name]) return FIELDS[name];
+  return name.replace(/_/g, ' ').replace(/^./, c => c.toUpperCase());
+}
