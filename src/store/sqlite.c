@@ -19,6 +19,8 @@
 #define MAX_ENTITIES 16
 #define MAX_COLUMNS 32
 #define SQL_MAX 4096
+#define CACHE_PAGES "-65536"         /* page cache: 64 MiB */
+#define BULK_CACHE_PAGES "-262144"   /* during a bulk import: 256 MiB */
 
 struct dg_store {
     sqlite3 *db;
@@ -33,6 +35,7 @@ struct dg_store {
     char *last_found[MAX_ENTITIES];          /* last key seen to exist: orders come in runs */
     char **bulk_indexes;                     /* CREATE INDEX statements set aside by bulk_begin */
     size_t n_bulk_indexes;
+    bool bulk;                               /* inside bulk_begin .. bulk_end */
 };
 
 static void forget_bulk(dg_store *s);
@@ -112,7 +115,7 @@ int dg_store_open(dg_store **out, const char *path, unsigned flags, dg_error *er
     if (!s->readonly && (rc = exec(s, "PRAGMA journal_mode = WAL", err)) != 0)
         goto cleanup;
     if ((rc = exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
-                      "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY", err)) != 0)
+                      "PRAGMA cache_size = " CACHE_PAGES "; PRAGMA temp_store = MEMORY", err)) != 0)
         goto cleanup;
     if (s->readonly) {
         sqlite3_stmt *st = NULL;
@@ -246,6 +249,9 @@ static int prepare(dg_store *s, const char *sql, sqlite3_stmt **st, dg_error *er
 
 static void forget_bulk(dg_store *s)
 {
+    if (s->bulk)   /* back to the everyday page cache */
+        sqlite3_exec(s->db, "PRAGMA cache_size = " CACHE_PAGES, NULL, NULL, NULL);
+    s->bulk = false;
     for (size_t i = 0; i < s->n_bulk_indexes; i++)
         free(s->bulk_indexes[i]);
     free(s->bulk_indexes);
@@ -272,7 +278,7 @@ int dg_store_bulk_begin(dg_store *s, const dg_entity *e, int64_t expected_rows, 
     char sql[256];
     int rc = 0;
     assert(s->in_transaction);
-    if (s->n_bulk_indexes > 0 || expected_rows < 100000)
+    if (s->bulk || expected_rows < 100000)
         return 0;
     snprintf(sql, sizeof sql, "SELECT max(rowid) FROM %s", e->name);
     if ((rc = prepare(s, sql, &st, err)) != 0)
@@ -281,6 +287,11 @@ int dg_store_bulk_begin(dg_store *s, const dg_entity *e, int64_t expected_rows, 
     sqlite3_finalize(st);
     if (existing > 2 * expected_rows)
         return 0;
+    /* a bigger page cache keeps the referenced keys (customers) resident while the new rows
+     * stream through it */
+    if ((rc = exec(s, "PRAGMA cache_size = " BULK_CACHE_PAGES, err)) != 0)
+        return rc;
+    s->bulk = true;
     if ((rc = prepare(s, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
                          "tbl_name = ? AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
                       &st, err)) != 0)

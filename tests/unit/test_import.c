@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "dangol/csv.h"
 #include "dangol/ingest.h"
 #include "dangol/store.h"
@@ -380,4 +382,48 @@ Test(import, round_trip_every_entity)
     cr_assert(strstr(json, "\"channel\": \"a, \\\"quoted\\\"\\nsecond line 김민수\""), "%s", json);
     free(json);
     dg_store_close(other);
+}
+
+static int index_count(const char *db_path, const char *table)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                           "tbl_name = ? AND sql IS NOT NULL", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Bulk mode sets the orders indexes aside; commit and rollback both leave them in place. */
+Test(import, bulk_mode_restores_indexes)
+{
+    const dg_entity *orders = dg_entity_find("orders");
+    int before = index_count(path, "orders");
+    cr_assert_gt(before, 0);
+    cr_assert_eq(dg_store_begin(store, &err), 0);
+    cr_assert_eq(dg_store_bulk_begin(store, orders, 1000000, &err), 0, "%s", err.message);
+    dg_store_rollback(store);
+    cr_assert_eq(index_count(path, "orders"), before);
+    cr_assert_eq(dg_store_begin(store, &err), 0);
+    cr_assert_eq(dg_store_bulk_begin(store, orders, 1000000, &err), 0);
+    cr_assert_eq(dg_store_commit(store, &err), 0, "%s", err.message);   /* commit rebuilds */
+    cr_assert_eq(index_count(path, "orders"), before);
+    /* a big import through the import path: rows and indexes both there */
+    char *csv = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&csv, &len);
+    fprintf(f, "order_id,customer_id,ordered_at,total\n");
+    for (int i = 0; i < 120000; i++)
+        fprintf(f, "O%d,C-%d,2024-01-01,%d\n", i, i % 2 + 1, i);
+    fclose(f);
+    cr_assert_eq(import_text(store, "customers", customers_csv, NULL, NULL), 0);
+    cr_assert_eq(import_text(store, "orders", csv, NULL, NULL), 0, "%s", err.message);
+    cr_assert_eq(count(store, "orders"), 120000);
+    cr_assert_eq(index_count(path, "orders"), before);
+    free(csv);
 }
