@@ -95,8 +95,10 @@ awk 'BEGIN { print "order_id,customer_id,ordered_at,total";
   > "$WORK/big.csv"
 before=$("$D" export customers | md5sum)
 "$D" -q import orders "$WORK/big.csv" & pid=$!
-for _ in $(seq 1 200); do          # wait until the import is writing
-  [ -s "$WORK/kill.db-wal" ] && [ "$(stat -c %s "$WORK/kill.db-wal")" -gt 4000000 ] && break
+size=$(stat -c %s "$WORK/big.csv")
+for _ in $(seq 1 600); do          # wait until a third of the file is read (the commit is at the end)
+  read_bytes=$(awk '/^rchar/ { print $2 }' "/proc/$pid/io" 2>/dev/null || echo 0)
+  [ "${read_bytes:-0}" -gt $((size / 3)) ] && break
   sleep 0.05
 done
 if kill -9 "$pid" 2>/dev/null; then
