@@ -41,3 +41,28 @@ expect_exit   "--no-store needs --csv" 2 "$DANGOL" demo --no-store
 expect_output "--help" "usage: dangol .*demo" "$DANGOL" demo --help
 expect_ok     "--as-of moves the history" "$DANGOL" --db "$WORK/y.db" --quiet demo --customers 50 --as-of 2024-06-30
 expect_output "... and no order is later" "^orders,[0-9]+,20[0-9-]+,2024-0[1-6]-[0-9]+$" "$DANGOL" --db "$WORK/y.db" --format csv stats
+
+# The purchase process recovers its documented true parameters when fitted independently
+# (scipy maximum likelihood, tests/e2e/helpers/fit_demo.py) on 20,000 customers, seed 1.
+"$DANGOL" --quiet demo --no-store --no-lines --customers 20000 --seed 1 --csv "$WORK/fit"
+if /usr/bin/python3 "$ROOT/tests/e2e/helpers/fit_demo.py" "$WORK/fit/orders.csv" 2025-12-31 > "$WORK/fit.txt" 2>&1; then
+  # name, true value, allowed relative error
+  while read -r name truth tol; do
+    got=$(awk -v n="$name" '$1 == n { print $2 }' "$WORK/fit.txt")
+    if awk -v g="$got" -v t="$truth" -v e="$tol" 'BEGIN { d = (g - t) / t; exit !(g != "" && d < e && d > -e) }'; then
+      pass "BG/NBD/Gamma-Gamma fit recovers $name = $truth (got $got)"
+    else
+      fail "BG/NBD/Gamma-Gamma fit recovers $name = $truth (got $got)" "$(cat "$WORK/fit.txt")"
+    fi
+  done <<'TRUE'
+r 0.75 0.10
+alpha 0.90 0.12
+a 1.10 0.20
+b 8.00 0.25
+gg_p 6.0 0.20
+gg_q 3.8 0.15
+gg_gamma 14000 0.20
+TRUE
+else
+  fail "fit_demo.py runs" "$(cat "$WORK/fit.txt")"
+fi
