@@ -1,0 +1,122 @@
+/* "Buy till you die" models of repeat buying and the Gamma-Gamma spend model: maximum-likelihood
+ * fits and per-customer predictions on summary arrays (frequency x, recency t_x, age T).
+ *   BG/NBD      Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way", Mkt Sci 24(2)
+ *   MBG/NBD     Batislam, Denizel & Filiztekin (2007), IJRM 24(3)
+ *   Pareto/NBD  Schmittlein, Morrison & Colombo (1987), Mgmt Sci 33(1); likelihood as in Fader &
+ *               Hardie (2005), "A Note on Deriving the Pareto/NBD Model and Related Expressions"
+ *   BG/BB       Fader, Hardie & Shang (2010), "Customer-Base Analysis in a Discrete-Time
+ *               Noncontractual Setting", Mkt Sci 29(6) (T = number of opportunities n)
+ *   Gamma-Gamma Fader, Hardie & Lee (2005), "RFM and CLV: Using Iso-Value Curves", JMR 42(4)
+ * Everything is computed in log space: any valid input (x = 0, t_x = T, huge x or T) gives a
+ * finite answer. Pure functions: no I/O, no globals. Formulas and references: docs/clv.md. */
+#ifndef DANGOL_BTYD_H
+#define DANGOL_BTYD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/error.h"
+
+typedef enum dg_btyd_model {
+    DG_BTYD_BGNBD = 0,
+    DG_BTYD_MBGNBD = 1,
+    DG_BTYD_PARETONBD = 2,
+    DG_BTYD_BGBB = 3,
+} dg_btyd_model;
+
+/* "bgnbd", "mbgnbd", "paretonbd", "bgbb" <-> model; parse returns -1 for an unknown name. */
+int dg_btyd_model_parse(const char *name, dg_btyd_model *model);
+const char *dg_btyd_model_name(dg_btyd_model model);
+/* Names of the four parameters, e.g. {"r", "alpha", "a", "b"}. */
+const char *const *dg_btyd_param_names(dg_btyd_model model);
+
+/* One customer per index: x = repeat transactions, t_x = time of the last one since the first
+ * purchase (0 if x = 0), T = time from the first purchase to the end of calibration. For BG/BB,
+ * x, t_x and T are counts of opportunities (integers, 0 <= x <= t_x <= T). weight may be NULL
+ * (every customer counts once) or give a count per row (for pre-aggregated data). Borrowed. */
+typedef struct dg_btyd_data {
+    size_t n_customers;
+    const double *frequency;
+    const double *recency;
+    const double *age;
+    const double *weight;
+} dg_btyd_data;
+
+/* Checks 0 <= x, 0 <= t_x <= T, finite values, x = 0 => t_x = 0 (not for BG/BB, where t_x is the
+ * last opportunity with a transaction), integers for BG/BB. Names the first bad row. */
+int dg_btyd_data_check(const dg_btyd_data *data, dg_btyd_model model, dg_error *err);
+
+/* Model parameters. BG/NBD, MBG/NBD: {r, alpha, a, b}. Pareto/NBD: {r, alpha, s, beta}.
+ * BG/BB: {alpha, beta, gamma, delta}. */
+typedef struct dg_btyd_params {
+    dg_btyd_model model;
+    double p[4];
+} dg_btyd_params;
+
+typedef struct dg_fit_options {
+    int n_starts;          /* starting points tried (default 3, at most 6) */
+    int max_evaluations;   /* per start (default 2000) */
+    double xtol_rel;       /* relative tolerance on log-parameters (default 1e-10) */
+} dg_fit_options;
+
+typedef struct dg_btyd_fit {
+    dg_btyd_params params;
+    double se[4];          /* standard errors from the inverse observed information */
+    int se_ok;             /* 0 when the Hessian was not negative definite (se are then 0) */
+    double loglik;
+    int converged;         /* 1 when the optimiser stopped on a tolerance, not a limit */
+    int n_evaluations;     /* likelihood evaluations over all starts */
+    size_t n_customers;
+    size_t n_patterns;     /* distinct (x, t_x, T) rows the likelihood actually ran over */
+} dg_btyd_fit;
+
+/* Maximum likelihood (nlopt; L-BFGS with analytic gradients for BG/NBD and MBG/NBD, BOBYQA for
+ * Pareto/NBD and BG/BB) on log-parameters from several starts. opt may be NULL. */
+int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_options *opt,
+                     dg_btyd_fit *fit, dg_error *err);
+
+/* Total and per-customer log-likelihood. */
+double dg_btyd_loglik(const dg_btyd_params *params, const dg_btyd_data *data);
+double dg_btyd_loglik_one(const dg_btyd_params *params, double x, double t_x, double T);
+
+/* Probability that a customer with history (x, t_x, T) is still alive at T. */
+double dg_btyd_p_alive(const dg_btyd_params *params, double x, double t_x, double T);
+/* Expected number of transactions in (T, T + t] given the history (for BG/BB: in the next t
+ * opportunities). */
+double dg_btyd_expected(const dg_btyd_params *params, double x, double t_x, double T, double t);
+/* Expected number of repeat transactions in (0, t] for a customer just acquired: E[X(t)]. */
+double dg_btyd_expected_new(const dg_btyd_params *params, double t);
+
+/* ---- Gamma-Gamma spend model ---- */
+typedef struct dg_gg_params {
+    double p, q, gamma;
+} dg_gg_params;
+
+typedef struct dg_gg_fit {
+    dg_gg_params params;
+    double se[3];
+    int se_ok;
+    double loglik;
+    int converged;
+    int n_evaluations;
+    size_t n_customers;    /* customers used: x > 0 and mean value > 0 */
+} dg_gg_fit;
+
+/* Fits p, q, gamma on the customers with x > 0 and mean repeat-transaction value m > 0 (others
+ * are skipped). frequency[i] = x, mean_value[i] = mean value of the x repeat transactions. */
+int dg_gg_fit_data(size_t n, const double *frequency, const double *mean_value,
+                   const dg_fit_options *opt, dg_gg_fit *fit, dg_error *err);
+double dg_gg_loglik_one(const dg_gg_params *params, double x, double mean_value);
+/* E(M | p, q, gamma, m, x): the conditional expected value of a transaction; for x = 0 the
+ * population mean p * gamma / (q - 1) (q > 1 required for a finite mean; else 0). */
+double dg_gg_expected_spend(const dg_gg_params *params, double x, double mean_value);
+
+/* Simulated histories from the model's generative story with known parameters (tests,
+ * benchmarks, demo data): T uniform in [T_min, T_max] (whole numbers for BG/BB); with spend, each
+ * repeat transaction's value is drawn from Gamma-Gamma and monetary[i] is their mean (0 if x = 0).
+ * monetary may be NULL. Arrays of n, caller-owned. The same seed gives the same data. */
+int dg_btyd_simulate(const dg_btyd_params *params, const dg_gg_params *spend, size_t n,
+                     double T_min, double T_max, uint64_t seed, double *frequency,
+                     double *recency, double *T, double *monetary, dg_error *err);
+
+#endif

@@ -1,0 +1,117 @@
+/* Customer lifetime value on top of the BTYD models (dangol/btyd.h): the calibration summary of a
+ * transaction log (frequency, recency, T, mean repeat value, holdout counts), per-customer
+ * P(alive), expected purchases, expected spend and discounted CLV, the cumulative repeat-purchase
+ * tracking curve of the papers, and calibration/holdout validation. dg_clv_run does it all in one
+ * call for the CLI, the customer card and the demo. Pure functions; formulas in docs/clv.md. */
+#ifndef DANGOL_CLV_H
+#define DANGOL_CLV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/btyd.h"
+#include "dangol/error.h"
+
+/* A transaction log: one row per order. customer[i] is a dense index < n_customers. Value comes
+ * from value (any unit) or, when value is NULL, from amount_minor / 10^minor_digits; both NULL =
+ * no monetary value. Rows need not be sorted. Borrowed. */
+typedef struct dg_clv_transactions {
+    size_t n;
+    size_t n_customers;
+    const uint32_t *customer;
+    const int32_t *day;             /* days since 1970-01-01 */
+    const double *value;
+    const int64_t *amount_minor;
+    int minor_digits;
+} dg_clv_transactions;
+
+typedef struct dg_clv_period {
+    int32_t calibration_end;        /* last day of the calibration period (inclusive) */
+    int32_t holdout_end;            /* last day of the holdout (inclusive); <= calibration_end: none */
+    double days_per_unit;           /* 7 = weeks (the papers' unit), 1 = days */
+} dg_clv_period;
+
+/* Summary of the customers who bought in the calibration period (the others are not in it).
+ * Transactions on the same day are merged into one (values summed). x counts repeat
+ * transactions; t_x is the time of the last one since the first purchase; T runs from the first
+ * purchase to calibration_end; monetary is the mean value of the repeat transactions (0 if x = 0).
+ * Times in units of days_per_unit. */
+typedef struct dg_clv_summary {
+    size_t n;                       /* customers in the summary */
+    uint32_t *customer;             /* their index in the transaction log */
+    double *frequency, *recency, *T, *monetary;
+    int32_t *first_day;
+    double *holdout_frequency;      /* transactions in (calibration_end, holdout_end] */
+    double holdout_length;          /* (holdout_end - calibration_end) in units; 0 without holdout */
+    double days_per_unit;
+    int32_t calibration_end;
+} dg_clv_summary;
+
+/* Builds the summary. Caller frees with dg_clv_summary_free. */
+int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *period,
+                         dg_clv_summary **out, dg_error *err);
+/* Allocates an empty summary of n customers (to be filled by a reader, e.g. a summary CSV). */
+int dg_clv_summary_alloc(dg_clv_summary **out, size_t n, dg_error *err);
+void dg_clv_summary_free(dg_clv_summary *summary);  /* NULL is a no-op */
+
+/* The BTYD data view of a summary (borrows its arrays). */
+dg_btyd_data dg_clv_summary_data(const dg_clv_summary *summary);
+
+/* Discounted expected value over the next `horizon` units:
+ *   CLV = sum_{k=1..H} [E(Y(k)) - E(Y(k-1))] * spend / (1 + d)^k
+ * with E(Y(k)) = dg_btyd_expected(..., k) and d the discount rate per unit; a fractional last
+ * step is counted with its fraction. spend = expected value of one transaction. */
+double dg_clv_value(const dg_btyd_params *params, double x, double t_x, double T, double spend,
+                    double horizon, double discount_rate);
+
+typedef struct dg_clv_options {
+    dg_btyd_model model;
+    int spend;                      /* 1: fit Gamma-Gamma on the summary's monetary values */
+    double horizon;                 /* units; for expected purchases and CLV */
+    double discount_rate;           /* per unit */
+    dg_fit_options fit;
+} dg_clv_options;
+
+/* Everything one CLV analysis produces, per summary customer (same order as summary). */
+typedef struct dg_clv_report {
+    dg_clv_summary *summary;        /* owned */
+    dg_btyd_fit fit;
+    int has_spend;
+    dg_gg_fit spend_fit;
+    double horizon, discount_rate;
+    double *p_alive;
+    double *expected_purchases;     /* in the next `horizon` units */
+    double *expected_spend;         /* per transaction; 0 without a spend model */
+    double *clv;                    /* 0 without a spend model */
+} dg_clv_report;
+
+/* Fits the model (and Gamma-Gamma) on summary and predicts every customer. Takes ownership of
+ * summary (also on failure). Caller frees with dg_clv_report_free. */
+int dg_clv_run(dg_clv_summary *summary, const dg_clv_options *opt, dg_clv_report **out,
+               dg_error *err);
+/* Predictions only, with given parameters (spend may be NULL). Same ownership as dg_clv_run. */
+int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
+                   const dg_gg_params *spend, double horizon, double discount_rate,
+                   dg_clv_report **out, dg_error *err);
+void dg_clv_report_free(dg_clv_report *report);  /* NULL is a no-op */
+
+/* Holdout validation: predicted E(Y(holdout_length)) against the actual holdout counts. */
+typedef struct dg_clv_validation {
+    size_t n;
+    double holdout_length;
+    double mae, rmse, correlation;
+    double total_predicted, total_actual;
+} dg_clv_validation;
+
+int dg_clv_validate(const dg_clv_summary *summary, const dg_btyd_params *params,
+                    dg_clv_validation *out, dg_error *err);
+
+/* The tracking curve of FHL (2005) fig. 1/2: cumulative repeat transactions of the cohort at the
+ * end of each of n_periods periods of period_days days from start_day, actual (from the log,
+ * same-day purchases merged, first purchases excluded) and expected (sum over customers of
+ * E[X(t - first purchase)]). Customers enter at their first purchase. Arrays of n_periods. */
+int dg_clv_tracking(const dg_clv_transactions *tx, const dg_btyd_params *params,
+                    int32_t start_day, int period_days, size_t n_periods, double days_per_unit,
+                    double *actual_cumulative, double *expected_cumulative, dg_error *err);
+
+#endif

@@ -1,0 +1,72 @@
+/* BG/BB (Fader, Hardie & Shang 2010) for discrete transaction opportunities: the customer
+ * transacts at each opportunity with probability p ~ Beta(alpha, beta) while alive and dies
+ * before each opportunity with probability theta ~ Beta(gamma, delta). x = transactions,
+ * t_x = the opportunity of the last one, n = opportunities. Parameters {alpha, beta, gamma, delta}.
+ * The likelihood's sum over possible death times is accumulated in log space with the beta
+ * recursions B(u, v+1) = B(u, v) v / (u+v), so it costs O(n - t_x) logs and no lgamma. */
+#include <math.h>
+
+#include "analytics/btyd/btyd_internal.h"
+
+/* FHS (2010) eq. (5):
+ *   L = B(al+x, be+n-x)/B(al,be) B(ga, de+n)/B(ga,de)
+ *     + sum_{i=0}^{n-t_x-1} B(al+x, be+t_x-x+i)/B(al,be) B(ga+1, de+t_x+i)/B(ga,de) */
+double dg__bgbb_loglik_one(const double *p, double x, double t_x, double n)
+{
+    double al = p[0], be = p[1], ga = p[2], de = p[3];
+    double base = -dg__lbeta(al, be) - dg__lbeta(ga, de);
+    double ll = dg__lbeta(al + x, be + n - x) + dg__lbeta(ga, de + n);
+    long m = (long)(n - t_x);
+    if (m > 0) {
+        double u = al + x, v = be + t_x - x, w = de + t_x;
+        double term = dg__lbeta(u, v) + dg__lbeta(ga + 1, w);
+        double acc = term;
+        for (long i = 1; i < m; i++) {
+            term += log(v / (u + v)) + log(w / (ga + 1 + w));
+            v += 1;
+            w += 1;
+            acc = dg__logaddexp(acc, term);
+        }
+        ll = dg__logaddexp(ll, acc);
+    }
+    return base + ll;
+}
+
+double dg__bgbb_loglik_pack(const double *p, double *grad, void *pack)
+{
+    const dg__btyd_pack *pk = pack;
+    double ll = 0;
+    (void)grad;
+    for (size_t i = 0; i < pk->n; i++)
+        ll += pk->w[i] * dg__bgbb_loglik_one(p, pk->x[i], pk->t_x[i], pk->T[i]);
+    return ll;
+}
+
+/* FHS (2010) eq. (11): P(alive at n+1) = B(al+x, be+n-x)/B(al,be) B(ga, de+n+1)/B(ga,de) / L */
+double dg__bgbb_p_alive(const double *p, double x, double t_x, double n)
+{
+    double al = p[0], be = p[1], ga = p[2], de = p[3];
+    double l = dg__lbeta(al + x, be + n - x) - dg__lbeta(al, be) + dg__lbeta(ga, de + n + 1) -
+               dg__lbeta(ga, de) - dg__bgbb_loglik_one(p, x, t_x, n);
+    double v = exp(l);
+    return v > 1.0 ? 1.0 : v;
+}
+
+/* FHS (2010) eq. (13): E[X(n, n+n*) | x, t_x, n] =
+ *   1/L B(al+x+1, be+n-x)/B(al,be) de/(ga-1) G(ga+de)/G(1+de)
+ *   [G(1+de+n)/G(ga+de+n) - G(1+de+n+n*)/G(ga+de+n+n*)] */
+double dg__bgbb_expected(const double *p, double x, double t_x, double n, double n_star)
+{
+    double al = p[0], be = p[1], ga = p[2], de = p[3];
+    if (n_star <= 0)
+        return 0.0;
+    if (fabs(ga - 1.0) < 1e-9)
+        ga = 1.0 + 1e-9;   /* removable singularity at gamma = 1 */
+    double g1 = lgamma(1 + de + n) - lgamma(ga + de + n);
+    double g2 = lgamma(1 + de + n + n_star) - lgamma(ga + de + n + n_star);
+    double ld = ga > 1 ? dg__logsubexp(g1, g2) - log(ga - 1) : dg__logsubexp(g2, g1) - log(1 - ga);
+    double q[4] = {al, be, ga, de};
+    double l = -dg__bgbb_loglik_one(q, x, t_x, n) + dg__lbeta(al + x + 1, be + n - x) -
+               dg__lbeta(al, be) + log(de) + lgamma(ga + de) - lgamma(1 + de) + ld;
+    return exp(l);
+}

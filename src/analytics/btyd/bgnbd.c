@@ -1,0 +1,157 @@
+/* BG/NBD (Fader, Hardie & Lee 2005) and MBG/NBD (Batislam, Denizel & Filiztekin 2007):
+ * log-likelihood with its analytic gradient on compressed data, and the per-customer
+ * expressions. Parameters p = {r, alpha, a, b}. The two models differ only in where the
+ * "drop out" coin is tossed: BG/NBD after each repeat purchase, MBG/NBD also at time zero, which
+ * shifts b by one in the beta functions (`shift` below) and keeps the second term for x = 0. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "analytics/btyd/btyd_internal.h"
+
+/* Log-likelihood of one customer.
+ * BG/NBD, FHL (2005) eq. (6):
+ *   L = B(a,b+x)/B(a,b) * G(r+x) a^r / (G(r) (alpha+T)^(r+x))
+ *     + [x>0] B(a+1,b+x-1)/B(a,b) * G(r+x) alpha^r / (G(r) (alpha+t_x)^(r+x))
+ * MBG/NBD, Batislam et al. (2007) eq. (4): b+x -> b+x+1 in both betas, second term for all x. */
+double dg__bgnbd_loglik_one(const double *p, double x, double t_x, double T, int modified)
+{
+    double r = p[0], alpha = p[1], a = p[2], b = p[3], e = modified ? 1.0 : 0.0;
+    double common = lgamma(r + x) - lgamma(r) + r * log(alpha) - dg__lbeta(a, b);
+    double u1 = dg__lbeta(a, b + x + e) - (r + x) * log(alpha + T);
+    double u2 = -INFINITY;
+    if (modified || x > 0)
+        u2 = dg__lbeta(a + 1, b + x - 1 + e) - (r + x) * log(alpha + t_x);
+    return common + dg__logaddexp(u1, u2);
+}
+
+/* Sum over the compressed patterns, with d LL / d{r, alpha, a, b} in grad when not NULL. */
+static double loglik_pack(const double *p, double *grad, const dg__btyd_pack *pk, int modified)
+{
+    double r = p[0], alpha = p[1], a = p[2], b = p[3], e = modified ? 1.0 : 0.0;
+    size_t nx = pk->nx, nt = pk->nt, nT = pk->nT;
+    /* per distinct x: A, u1 and u2 constants and their derivatives */
+    double *buf = malloc((9 * nx + 2 * nt + 2 * nT) * sizeof *buf);
+    if (!buf)
+        return NAN;
+    double *A = buf, *c1 = A + nx, *c2 = c1 + nx, *dAr = c2 + nx, *d1a = dAr + nx, *d1b = d1a + nx,
+           *d2a = d1b + nx, *d2b = d2a + nx, *has2 = d2b + nx;
+    double *lt = has2 + nx, *it = lt + nt, *lT = it + nt, *iT = lT + nT;
+    double lbab = dg__lbeta(a, b), la = log(alpha);
+    double lgr = lgamma(r), psir = dg__digamma(r), psia = dg__digamma(a), psib = dg__digamma(b);
+    double psiab = dg__digamma(a + b), psia1 = dg__digamma(a + 1);
+    int want = grad != NULL;
+    for (size_t j = 0; j < nx; j++) {
+        double x = pk->ux[j];
+        A[j] = lgamma(r + x) - lgr + r * la;
+        c1[j] = dg__lbeta(a, b + x + e) - lbab;
+        has2[j] = modified || x > 0;
+        c2[j] = has2[j] ? dg__lbeta(a + 1, b + x - 1 + e) - lbab : -INFINITY;
+        if (want) {
+            double psi_abx = dg__digamma(a + b + x + e);
+            dAr[j] = dg__digamma(r + x) - psir + la;
+            /* d/da lbeta(a, b+x+e) - lbeta(a,b) = psi(a+b) - psi(a+b+x+e), and so on */
+            d1a[j] = psiab - psi_abx;
+            d1b[j] = dg__digamma(b + x + e) - psi_abx - psib + psiab;
+            if (has2[j]) {
+                d2a[j] = psia1 - psi_abx - psia + psiab;
+                d2b[j] = dg__digamma(b + x - 1 + e) - psi_abx - psib + psiab;
+            } else {
+                d2a[j] = d2b[j] = 0.0;
+            }
+        }
+    }
+    for (size_t j = 0; j < nt; j++) {
+        lt[j] = log(alpha + pk->ut[j]);
+        it[j] = 1.0 / (alpha + pk->ut[j]);
+    }
+    for (size_t j = 0; j < nT; j++) {
+        lT[j] = log(alpha + pk->uT[j]);
+        iT[j] = 1.0 / (alpha + pk->uT[j]);
+    }
+    double ll = 0, gr = 0, gal = 0, ga = 0, gb = 0;
+    for (size_t i = 0; i < pk->n; i++) {
+        uint32_t jx = pk->ix[i], jt = pk->it[i], jT = pk->iT[i];
+        double rx = r + pk->x[i], w = pk->w[i];
+        double u1 = c1[jx] - rx * lT[jT];
+        double li, w2;
+        if (has2[jx]) {
+            double u2 = c2[jx] - rx * lt[jt], d = u2 - u1;
+            /* log(e^u1 + e^u2) and the share of the second term, both stable in d */
+            if (d > 0) {
+                double e1 = exp(-d);
+                li = u2 + log1p(e1);
+                w2 = 1.0 / (1.0 + e1);
+            } else {
+                double e2 = exp(d);
+                li = u1 + log1p(e2);
+                w2 = e2 / (1.0 + e2);
+            }
+        } else {
+            li = u1;
+            w2 = 0.0;
+        }
+        ll += w * (A[jx] + li);
+        if (want) {
+            double w1 = 1.0 - w2;
+            gr += w * (dAr[jx] - w1 * lT[jT] - w2 * lt[jt]);
+            gal += w * (r / alpha - rx * (w1 * iT[jT] + w2 * it[jt]));
+            ga += w * (w1 * d1a[jx] + w2 * d2a[jx]);
+            gb += w * (w1 * d1b[jx] + w2 * d2b[jx]);
+        }
+    }
+    if (want) {
+        grad[0] = gr;
+        grad[1] = gal;
+        grad[2] = ga;
+        grad[3] = gb;
+    }
+    free(buf);
+    return ll;
+}
+
+double dg__bgnbd_loglik_pack(const double *p, double *grad, void *pack)
+{
+    return loglik_pack(p, grad, pack, 0);
+}
+
+double dg__mbgnbd_loglik_pack(const double *p, double *grad, void *pack)
+{
+    return loglik_pack(p, grad, pack, 1);
+}
+
+/* P(alive | x, t_x, T). BG/NBD: Fader, Hardie & Lee (2008), "Computing P(alive) Using the BG/NBD
+ * Model", eq. (5):  1 / (1 + [x>0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)).
+ * MBG/NBD: Batislam et al. (2007) eq. (8):  1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)). */
+double dg__bgnbd_p_alive(const double *p, double x, double t_x, double T, int modified)
+{
+    double r = p[0], alpha = p[1], a = p[2], b = p[3];
+    if (!modified && x <= 0)
+        return 1.0;
+    double l = log(a) - log(b + x - (modified ? 0.0 : 1.0)) +
+               (r + x) * (log(alpha + T) - log(alpha + t_x));
+    /* 1/(1+e^l) without overflow */
+    return l > 0 ? exp(-l) / (1.0 + exp(-l)) : 1.0 / (1.0 + exp(l));
+}
+
+/* E[Y(t) | x, t_x, T]: expected transactions in (T, T+t].
+ * BG/NBD, FHL (2005) eq. (10):
+ *   (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
+ *   * P(alive)
+ * MBG/NBD, Batislam et al. (2007) eq. (9): a+b+x-1 -> a+b+x and b+x -> b+x+1.
+ * With Euler's transformation the bracket is 1 - G, G = (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z)
+ * (BG/NBD; a+b-r for MBG/NBD), whose series does not grow with x; 1 - G = -expm1(log G). */
+double dg__bgnbd_expected(const double *p, double x, double t_x, double T, double t, int modified)
+{
+    double r = p[0], alpha = p[1], a = p[2], b = p[3], e = modified ? 1.0 : 0.0;
+    if (t <= 0)
+        return 0.0;
+    if (fabs(a - 1.0) < 1e-9)
+        a = 1.0 + 1e-9;   /* removable singularity at a = 1 */
+    double c = a + b + x - 1 + e;
+    double z = t / (alpha + T + t);
+    int sign;
+    double lf = dg__hyp2f1_log(a + b - 1 + e - r, a - 1, c, z, &sign);
+    double log_g = (a - 1) * log1p(-z) + lf;
+    double one_minus_g = sign > 0 ? -expm1(log_g) : 1.0;
+    return c / (a - 1) * one_minus_g * dg__bgnbd_p_alive(p, x, t_x, T, modified);
+}

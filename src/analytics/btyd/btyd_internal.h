@@ -1,0 +1,83 @@
+/* Private to the BTYD module: special functions in log space (digamma, log-beta, log-sum-exp,
+ * the Gauss hypergeometric 2F1), the compressed data layout every likelihood runs on, and the
+ * multi-start nlopt driver with Hessian standard errors. */
+#ifndef DANGOL_BTYD_INTERNAL_H
+#define DANGOL_BTYD_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/btyd.h"
+
+/* ---- special functions (special.c) ---- */
+double dg__digamma(double x);
+double dg__lbeta(double a, double b);
+/* log(exp(u) + exp(v)) without overflow; -inf arguments allowed. */
+double dg__logaddexp(double u, double v);
+/* log(exp(u) - exp(v)) for u >= v; -inf when equal. */
+double dg__logsubexp(double u, double v);
+/* log(1 - exp(u)) for u <= 0. */
+double dg__log1mexp(double u);
+/* log|2F1(a,b;c;z)| for real a, b, c (c not a non-positive integer) and z < 1; *sign gets the
+ * sign of the value (0 when it is 0). Returns NAN only if the series cannot be summed. */
+double dg__hyp2f1_log(double a, double b, double c, double z, int *sign);
+
+/* ---- compressed data (pack.c): distinct (x, t_x, T) patterns with weights, and for each
+ * pattern the index of its x, t_x and T in tables of distinct values, so that per-evaluation
+ * work on lgamma/digamma/log is done once per distinct value. ---- */
+typedef struct dg__btyd_pack {
+    size_t n;                      /* distinct patterns */
+    double *x, *t_x, *T, *w;       /* per pattern; w = number of customers (or summed weight) */
+    uint32_t *ix, *it, *iT;        /* per pattern: index into ux, ut, uT */
+    size_t nx, nt, nT;
+    double *ux, *ut, *uT;          /* distinct values */
+    double total_weight, mean_T, mean_x;
+} dg__btyd_pack;
+
+int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error *err);
+void dg__btyd_pack_free(dg__btyd_pack *pack);
+/* Distinct values of v[0..n) in order of first appearance (caller frees); idx[i] gets the index
+ * of v[i] among them. NULL when out of memory. */
+double *dg__distinct(const double *v, size_t n, uint32_t *idx, size_t *n_out);
+
+/* ---- optimiser (optim.c) ---- */
+/* Returns the log-likelihood at natural parameters p (length k); fills grad (d LL / d p) when
+ * grad is not NULL and the model has an analytic gradient. */
+typedef double (*dg__loglik_fn)(const double *p, double *grad, void *ctx);
+
+typedef struct dg__mle_problem {
+    int k;                         /* number of parameters (all > 0, optimised on log scale) */
+    dg__loglik_fn loglik;
+    void *ctx;
+    int has_gradient;
+    int n_starts;
+    const double (*starts)[4];     /* n_starts starting points, natural scale */
+} dg__mle_problem;
+
+typedef struct dg__mle_result {
+    double p[4], se[4], loglik;
+    int converged, n_evaluations, status;
+    int se_ok;
+} dg__mle_result;
+
+int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_result *res,
+                dg_error *err);
+
+/* ---- per-model likelihoods (bgnbd.c, paretonbd.c, bgbb.c) ---- */
+double dg__bgnbd_loglik_pack(const double *p, double *grad, void *pack);
+double dg__mbgnbd_loglik_pack(const double *p, double *grad, void *pack);
+double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack);
+double dg__bgbb_loglik_pack(const double *p, double *grad, void *pack);
+
+double dg__bgnbd_loglik_one(const double *p, double x, double t_x, double T, int modified);
+double dg__paretonbd_loglik_one(const double *p, double x, double t_x, double T);
+double dg__bgbb_loglik_one(const double *p, double x, double t_x, double n);
+
+double dg__bgnbd_p_alive(const double *p, double x, double t_x, double T, int modified);
+double dg__bgnbd_expected(const double *p, double x, double t_x, double T, double t, int modified);
+double dg__paretonbd_p_alive(const double *p, double x, double t_x, double T);
+double dg__paretonbd_expected(const double *p, double x, double t_x, double T, double t);
+double dg__bgbb_p_alive(const double *p, double x, double t_x, double n);
+double dg__bgbb_expected(const double *p, double x, double t_x, double n, double n_star);
+
+#endif

@@ -1,0 +1,177 @@
+/* The BTYD family behind one interface: model names, input checks, the multi-start maximum-
+ * likelihood fit on compressed data, and per-customer predictions dispatched to each model. */
+#include <math.h>
+#include <string.h>
+
+#include "analytics/btyd/btyd_internal.h"
+
+static const char *const model_names[] = {"bgnbd", "mbgnbd", "paretonbd", "bgbb"};
+static const char *const param_names[4][4] = {
+    {"r", "alpha", "a", "b"},
+    {"r", "alpha", "a", "b"},
+    {"r", "alpha", "s", "beta"},
+    {"alpha", "beta", "gamma", "delta"},
+};
+
+int dg_btyd_model_parse(const char *name, dg_btyd_model *model)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, model_names[i]) == 0) {
+            *model = (dg_btyd_model)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *dg_btyd_model_name(dg_btyd_model model)
+{
+    return (unsigned)model < 4 ? model_names[model] : "?";
+}
+
+const char *const *dg_btyd_param_names(dg_btyd_model model)
+{
+    return param_names[(unsigned)model < 4 ? model : 0];
+}
+
+int dg_btyd_data_check(const dg_btyd_data *data, dg_btyd_model model, dg_error *err)
+{
+    for (size_t i = 0; i < data->n_customers; i++) {
+        double x = data->frequency[i], t = data->recency[i], T = data->age[i];
+        double w = data->weight ? data->weight[i] : 1.0;
+        const char *why = NULL;
+        if (!isfinite(x) || !isfinite(t) || !isfinite(T) || !isfinite(w))
+            why = "values must be finite numbers";
+        else if (x < 0 || t < 0 || T < 0 || w < 0)
+            why = "values must not be negative";
+        else if (t > T * (1 + 1e-12))
+            why = "recency must not exceed T";
+        else if (model == DG_BTYD_BGBB && (x != floor(x) || t != floor(t) || T != floor(T)))
+            why = "BG/BB needs whole numbers of opportunities";
+        else if (model == DG_BTYD_BGBB && (x > t || (x > 0 && t < 1)))
+            why = "BG/BB needs x <= t_x and t_x >= 1 when x > 0";
+        else if (model != DG_BTYD_BGBB && x == 0 && t != 0)
+            why = "recency must be 0 when frequency is 0";
+        if (why)
+            return dg_error_set(err, DG_EINVAL, "customer %zu (frequency %g, recency %g, T %g): %s",
+                                i + 1, x, t, T, why);
+    }
+    return 0;
+}
+
+double dg_btyd_loglik_one(const dg_btyd_params *params, double x, double t_x, double T)
+{
+    const double *p = params->p;
+    switch (params->model) {
+    case DG_BTYD_BGNBD:     return dg__bgnbd_loglik_one(p, x, t_x, T, 0);
+    case DG_BTYD_MBGNBD:    return dg__bgnbd_loglik_one(p, x, t_x, T, 1);
+    case DG_BTYD_PARETONBD: return dg__paretonbd_loglik_one(p, x, t_x, T);
+    case DG_BTYD_BGBB:      return dg__bgbb_loglik_one(p, x, t_x, T);
+    }
+    return NAN;
+}
+
+double dg_btyd_loglik(const dg_btyd_params *params, const dg_btyd_data *data)
+{
+    double ll = 0;
+    for (size_t i = 0; i < data->n_customers; i++) {
+        double w = data->weight ? data->weight[i] : 1.0;
+        ll += w * dg_btyd_loglik_one(params, data->frequency[i], data->recency[i], data->age[i]);
+    }
+    return ll;
+}
+
+double dg_btyd_p_alive(const dg_btyd_params *params, double x, double t_x, double T)
+{
+    const double *p = params->p;
+    switch (params->model) {
+    case DG_BTYD_BGNBD:     return dg__bgnbd_p_alive(p, x, t_x, T, 0);
+    case DG_BTYD_MBGNBD:    return dg__bgnbd_p_alive(p, x, t_x, T, 1);
+    case DG_BTYD_PARETONBD: return dg__paretonbd_p_alive(p, x, t_x, T);
+    case DG_BTYD_BGBB:      return dg__bgbb_p_alive(p, x, t_x, T);
+    }
+    return NAN;
+}
+
+double dg_btyd_expected(const dg_btyd_params *params, double x, double t_x, double T, double t)
+{
+    const double *p = params->p;
+    switch (params->model) {
+    case DG_BTYD_BGNBD:     return dg__bgnbd_expected(p, x, t_x, T, t, 0);
+    case DG_BTYD_MBGNBD:    return dg__bgnbd_expected(p, x, t_x, T, t, 1);
+    case DG_BTYD_PARETONBD: return dg__paretonbd_expected(p, x, t_x, T, t);
+    case DG_BTYD_BGBB:      return dg__bgbb_expected(p, x, t_x, T, t);
+    }
+    return NAN;
+}
+
+/* E[X(t)] is the conditional expectation of a customer with no history (x = t_x = T = 0):
+ * FHL (2005) eq. (7), Batislam et al. (2007) eq. (7), Schmittlein et al. (1987) eq. (17),
+ * FHS (2010) eq. (7) all reduce to it. */
+double dg_btyd_expected_new(const dg_btyd_params *params, double t)
+{
+    return dg_btyd_expected(params, 0, 0, 0, t);
+}
+
+int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_options *opt,
+                     dg_btyd_fit *fit, dg_error *err)
+{
+    dg__btyd_pack pack;
+    int rc;
+    memset(fit, 0, sizeof *fit);
+    if ((unsigned)model > DG_BTYD_BGBB)
+        return dg_error_set(err, DG_EINVAL, "unknown BTYD model %d", (int)model);
+    if ((rc = dg_btyd_data_check(data, model, err)) != 0)
+        return rc;
+    if ((rc = dg__btyd_pack_build(&pack, data, err)) != 0)
+        return rc;
+    if (pack.total_weight < 4 || pack.mean_x <= 0) {
+        dg__btyd_pack_free(&pack);
+        return dg_error_set(err, DG_EINVAL, "a %s fit needs customers with repeat purchases "
+                            "(%g customers, mean frequency %g)", model_names[model],
+                            pack.total_weight, pack.mean_x);
+    }
+    double mT = pack.mean_T > 0 ? pack.mean_T : 1.0;
+    double starts[6][4];
+    dg__mle_problem prob = {4, NULL, &pack, 0, 6, (const double (*)[4])starts};
+    switch (model) {
+    case DG_BTYD_BGNBD:
+    case DG_BTYD_MBGNBD: {
+        const double s[6][4] = {{0.5, 0.15 * mT, 1, 2}, {1, mT, 1, 1}, {0.1, 0.02 * mT, 0.5, 0.5},
+                                {2, 2 * mT, 3, 10}, {0.3, 0.1 * mT, 0.3, 5}, {5, 10 * mT, 1, 3}};
+        memcpy(starts, s, sizeof s);
+        prob.loglik = model == DG_BTYD_BGNBD ? dg__bgnbd_loglik_pack : dg__mbgnbd_loglik_pack;
+        prob.has_gradient = 1;
+        break;
+    }
+    case DG_BTYD_PARETONBD: {
+        const double s[6][4] = {{0.5, 0.3 * mT, 0.5, 0.3 * mT}, {1, mT, 1, mT},
+                                {0.2, 0.1 * mT, 2, 2 * mT}, {2, 2 * mT, 0.3, 0.1 * mT},
+                                {0.5, 0.05 * mT, 1, 5 * mT}, {5, 5 * mT, 5, 5 * mT}};
+        memcpy(starts, s, sizeof s);
+        prob.loglik = dg__paretonbd_loglik_pack;
+        break;
+    }
+    case DG_BTYD_BGBB: {
+        const double s[6][4] = {{1, 1, 1, 1}, {0.5, 2, 0.5, 2}, {2, 0.5, 2, 0.5},
+                                {1, 3, 0.3, 3}, {0.3, 0.3, 3, 3}, {5, 5, 5, 5}};
+        memcpy(starts, s, sizeof s);
+        prob.loglik = dg__bgbb_loglik_pack;
+        break;
+    }
+    }
+    dg__mle_result res;
+    rc = dg__mle_fit(&prob, opt, &res, err);
+    if (rc == 0) {
+        fit->params.model = model;
+        memcpy(fit->params.p, res.p, sizeof res.p);
+        memcpy(fit->se, res.se, sizeof res.se);
+        fit->se_ok = res.se_ok;
+        fit->loglik = res.loglik;
+        fit->converged = res.converged;
+        fit->n_evaluations = res.n_evaluations;
+        fit->n_customers = (size_t)pack.total_weight;
+        fit->n_patterns = pack.n;
+    }
+    dg__btyd_pack_free(&pack);
+    return rc;
+}

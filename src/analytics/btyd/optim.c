@@ -1,0 +1,202 @@
+/* Maximum likelihood for the BTYD and spend models: nlopt on log-parameters (so every parameter
+ * stays positive without constraints) from several starting points, keeping the best optimum.
+ * Standard errors come from the observed information: the Hessian of the log-likelihood in the
+ * natural parameters, by central differences of the analytic gradient when there is one, else
+ * of the log-likelihood itself; se_i = sqrt([(-H)^-1]_ii). */
+#include <math.h>
+#include <nlopt.h>
+#include <string.h>
+
+#include "analytics/btyd/btyd_internal.h"
+
+typedef struct objective_ctx {
+    const dg__mle_problem *prob;
+    int evaluations;
+} objective_ctx;
+
+/* nlopt minimises: f(theta) = -LL(exp(theta)). */
+static double objective(unsigned k, const double *theta, double *grad_theta, void *data)
+{
+    objective_ctx *oc = data;
+    double p[4], g[4] = {0, 0, 0, 0};
+    for (unsigned i = 0; i < k; i++)
+        p[i] = exp(theta[i]);
+    oc->evaluations++;
+    double ll = oc->prob->loglik(p, grad_theta ? g : NULL, oc->prob->ctx);
+    if (!isfinite(ll)) {
+        if (grad_theta)
+            for (unsigned i = 0; i < k; i++)
+                grad_theta[i] = 0.0;
+        return HUGE_VAL;
+    }
+    if (grad_theta)
+        for (unsigned i = 0; i < k; i++)
+            grad_theta[i] = -g[i] * p[i];
+    return -ll;
+}
+
+/* Cholesky of the k x k symmetric matrix a (in place); 0 when positive definite. */
+static int cholesky(double a[4][4], int k)
+{
+    for (int j = 0; j < k; j++) {
+        double d = a[j][j];
+        for (int m = 0; m < j; m++)
+            d -= a[j][m] * a[j][m];
+        if (!(d > 0.0))
+            return -1;
+        a[j][j] = sqrt(d);
+        for (int i = j + 1; i < k; i++) {
+            double s = a[i][j];
+            for (int m = 0; m < j; m++)
+                s -= a[i][m] * a[j][m];
+            a[i][j] = s / a[j][j];
+        }
+    }
+    return 0;
+}
+
+/* Standard errors from the observed information at p. */
+static void standard_errors(const dg__mle_problem *prob, const double *p, double ll,
+                            dg__mle_result *res)
+{
+    int k = prob->k;
+    double info[4][4], hstep[4], q[4];
+    memset(info, 0, sizeof info);
+    for (int j = 0; j < k; j++)
+        hstep[j] = 1e-5 * p[j];
+    if (prob->has_gradient) {
+        for (int j = 0; j < k; j++) {
+            double gp[4], gm[4];
+            memcpy(q, p, sizeof q);
+            q[j] = p[j] + hstep[j];
+            prob->loglik(q, gp, prob->ctx);
+            q[j] = p[j] - hstep[j];
+            prob->loglik(q, gm, prob->ctx);
+            for (int i = 0; i < k; i++)
+                info[i][j] = -(gp[i] - gm[i]) / (2 * hstep[j]);
+        }
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < i; j++)
+                info[i][j] = info[j][i] = 0.5 * (info[i][j] + info[j][i]);
+    } else {
+        for (int j = 0; j < k; j++)
+            hstep[j] = 1e-4 * p[j];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j <= i; j++) {
+                double f[4];
+                int sgn[4][2] = {{1, 1}, {1, -1}, {-1, 1}, {-1, -1}};
+                for (int m = 0; m < 4; m++) {
+                    memcpy(q, p, sizeof q);
+                    q[i] += sgn[m][0] * hstep[i];
+                    q[j] += sgn[m][1] * hstep[j];
+                    f[m] = prob->loglik(q, NULL, prob->ctx);
+                }
+                double h = (f[0] - f[1] - f[2] + f[3]) / (4 * hstep[i] * hstep[j]);
+                info[i][j] = info[j][i] = -h;
+            }
+        }
+        (void)ll;
+    }
+    /* invert the information through its Cholesky factor: (L L')^-1 diagonal */
+    double l[4][4];
+    memcpy(l, info, sizeof l);
+    res->se_ok = cholesky(l, k) == 0;
+    for (int i = 0; i < 4; i++)
+        res->se[i] = 0.0;
+    if (!res->se_ok)
+        return;
+    /* inverse of L, column by column, then diag((L^-1)' L^-1) */
+    double linv[4][4];
+    memset(linv, 0, sizeof linv);
+    for (int j = 0; j < k; j++) {
+        linv[j][j] = 1.0 / l[j][j];
+        for (int i = j + 1; i < k; i++) {
+            double s = 0;
+            for (int m = j; m < i; m++)
+                s -= l[i][m] * linv[m][j];
+            linv[i][j] = s / l[i][i];
+        }
+    }
+    for (int j = 0; j < k; j++) {
+        double s = 0;
+        for (int i = j; i < k; i++)
+            s += linv[i][j] * linv[i][j];
+        res->se[j] = sqrt(s);
+    }
+}
+
+int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_result *res,
+                dg_error *err)
+{
+    int n_starts = opt && opt->n_starts > 0 ? opt->n_starts : 3;
+    int max_eval = opt && opt->max_evaluations > 0 ? opt->max_evaluations : 2000;
+    double xtol = opt && opt->xtol_rel > 0 ? opt->xtol_rel : 1e-10;
+    unsigned k = (unsigned)prob->k;
+    objective_ctx oc = {prob, 0};
+    double best = HUGE_VAL, best_theta[4] = {0};
+    int best_status = 0;
+    if (n_starts > prob->n_starts)
+        n_starts = prob->n_starts;
+    memset(res, 0, sizeof *res);
+
+    nlopt_opt o = nlopt_create(prob->has_gradient ? NLOPT_LD_LBFGS : NLOPT_LN_BOBYQA, k);
+    if (!o)
+        return dg_error_set(err, DG_ENOMEM, "cannot create the optimiser");
+    double lb[4], ub[4], step[4];
+    for (unsigned i = 0; i < k; i++) {
+        lb[i] = log(1e-8);
+        ub[i] = log(1e8);
+        step[i] = 0.5;
+    }
+    nlopt_set_lower_bounds(o, lb);
+    nlopt_set_upper_bounds(o, ub);
+    nlopt_set_min_objective(o, objective, &oc);
+    nlopt_set_xtol_abs1(o, xtol);
+    nlopt_set_ftol_rel(o, 1e-15);
+    nlopt_set_maxeval(o, max_eval);
+    if (!prob->has_gradient)
+        nlopt_set_initial_step(o, step);
+    else
+        nlopt_set_vector_storage(o, 10);
+
+    /* The first start runs to full precision; the others stop early (xtol 1e-4) and are only
+     * polished when they end up above the best optimum so far, i.e. in another basin. */
+    for (int s = 0; s < n_starts; s++) {
+        double theta[4], f = HUGE_VAL;
+        for (unsigned i = 0; i < k; i++)
+            theta[i] = log(prob->starts[s][i]);
+        nlopt_set_xtol_abs1(o, s == 0 ? xtol : 1e-4);
+        nlopt_result r = nlopt_optimize(o, theta, &f);
+        if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
+            continue;
+        if (s > 0 && f < best - 1e-9 * fabs(best)) {
+            nlopt_set_xtol_abs1(o, xtol);
+            double f2 = HUGE_VAL, theta2[4];
+            memcpy(theta2, theta, sizeof theta);
+            nlopt_result r2 = nlopt_optimize(o, theta2, &f2);
+            if ((r2 >= 0 || r2 == NLOPT_ROUNDOFF_LIMITED) && f2 <= f) {
+                memcpy(theta, theta2, sizeof theta);
+                f = f2;
+                r = r2;
+            }
+        }
+        if (f < best) {
+            best = f;
+            memcpy(best_theta, theta, sizeof theta);
+            best_status = r;
+        }
+    }
+    nlopt_destroy(o);
+    res->n_evaluations = oc.evaluations;
+    if (!isfinite(best))
+        return dg_error_set(err, DG_ECONVERGE,
+                            "the likelihood could not be maximised from any of %d starts", n_starts);
+    for (unsigned i = 0; i < k; i++)
+        res->p[i] = exp(best_theta[i]);
+    res->loglik = -best;
+    res->status = best_status;
+    res->converged = best_status == NLOPT_SUCCESS || best_status == NLOPT_FTOL_REACHED ||
+                     best_status == NLOPT_XTOL_REACHED || best_status == NLOPT_ROUNDOFF_LIMITED;
+    standard_errors(prob, res->p, res->loglik, res);
+    return 0;
+}

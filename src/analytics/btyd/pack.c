@@ -1,0 +1,144 @@
+/* Compresses BTYD summary data before fitting: customers with the same (x, t_x, T) become one
+ * weighted pattern, and each pattern points into tables of the distinct x, t_x and T values.
+ * A likelihood evaluation then costs one lgamma/digamma per distinct x, one log per distinct
+ * t_x or T, and an exp + log1p per pattern. Open addressing on the bit patterns of the doubles;
+ * O(n) time, no sorting. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics/btyd/btyd_internal.h"
+
+static uint64_t bits(double v)
+{
+    uint64_t u;
+    if (v == 0.0)
+        v = 0.0;   /* -0.0 and 0.0 are one value */
+    memcpy(&u, &v, sizeof u);
+    return u;
+}
+
+static uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static size_t table_size(size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap <<= 1;
+    return cap;
+}
+
+/* Distinct values of v[0..n): fills idx[i] and returns the distinct values (malloc'd). */
+double *dg__distinct(const double *v, size_t n, uint32_t *idx, size_t *n_out)
+{
+    size_t cap = table_size(n);
+    uint32_t *slot = malloc(cap * sizeof *slot);
+    double *uniq = malloc((n ? n : 1) * sizeof *uniq);
+    size_t m = 0;
+    if (!slot || !uniq) {
+        free(slot);
+        free(uniq);
+        return NULL;
+    }
+    memset(slot, 0xff, cap * sizeof *slot);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = bits(v[i]);
+        size_t h = mix(key) & (cap - 1);
+        while (slot[h] != UINT32_MAX && bits(uniq[slot[h]]) != key)
+            h = (h + 1) & (cap - 1);
+        if (slot[h] == UINT32_MAX) {
+            slot[h] = (uint32_t)m;
+            uniq[m++] = v[i] == 0.0 ? 0.0 : v[i];
+        }
+        idx[i] = slot[h];
+    }
+    free(slot);
+    *n_out = m;
+    return uniq;
+}
+
+void dg__btyd_pack_free(dg__btyd_pack *pack)
+{
+    if (!pack)
+        return;
+    free(pack->x);
+    free(pack->t_x);
+    free(pack->T);
+    free(pack->w);
+    free(pack->ix);
+    free(pack->it);
+    free(pack->iT);
+    free(pack->ux);
+    free(pack->ut);
+    free(pack->uT);
+    memset(pack, 0, sizeof *pack);
+}
+
+int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error *err)
+{
+    size_t n = data->n_customers, cap = table_size(n), m = 0;
+    uint32_t *slot = NULL;
+    int rc = DG_ENOMEM;
+    memset(pack, 0, sizeof *pack);
+    slot = malloc(cap * sizeof *slot);
+    pack->x = malloc((n ? n : 1) * sizeof *pack->x);
+    pack->t_x = malloc((n ? n : 1) * sizeof *pack->t_x);
+    pack->T = malloc((n ? n : 1) * sizeof *pack->T);
+    pack->w = malloc((n ? n : 1) * sizeof *pack->w);
+    if (!slot || !pack->x || !pack->t_x || !pack->T || !pack->w)
+        goto cleanup;
+    memset(slot, 0xff, cap * sizeof *slot);
+    double sum_T = 0, sum_x = 0, total = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = data->frequency[i], t = data->recency[i], T = data->age[i];
+        double w = data->weight ? data->weight[i] : 1.0;
+        if (w == 0.0)
+            continue;
+        uint64_t kx = bits(x), kt = bits(t), kT = bits(T);
+        size_t h = mix(kx ^ mix(kt ^ mix(kT))) & (cap - 1);
+        while (slot[h] != UINT32_MAX &&
+               !(bits(pack->x[slot[h]]) == kx && bits(pack->t_x[slot[h]]) == kt &&
+                 bits(pack->T[slot[h]]) == kT))
+            h = (h + 1) & (cap - 1);
+        if (slot[h] == UINT32_MAX) {
+            slot[h] = (uint32_t)m;
+            pack->x[m] = x == 0.0 ? 0.0 : x;
+            pack->t_x[m] = t == 0.0 ? 0.0 : t;
+            pack->T[m] = T == 0.0 ? 0.0 : T;
+            pack->w[m] = 0.0;
+            m++;
+        }
+        pack->w[slot[h]] += w;
+        sum_T += w * T;
+        sum_x += w * x;
+        total += w;
+    }
+    pack->n = m;
+    pack->total_weight = total;
+    pack->mean_T = total > 0 ? sum_T / total : 1.0;
+    pack->mean_x = total > 0 ? sum_x / total : 0.0;
+    pack->ix = malloc((m ? m : 1) * sizeof *pack->ix);
+    pack->it = malloc((m ? m : 1) * sizeof *pack->it);
+    pack->iT = malloc((m ? m : 1) * sizeof *pack->iT);
+    if (!pack->ix || !pack->it || !pack->iT)
+        goto cleanup;
+    if (!(pack->ux = dg__distinct(pack->x, m, pack->ix, &pack->nx)) ||
+        !(pack->ut = dg__distinct(pack->t_x, m, pack->it, &pack->nt)) ||
+        !(pack->uT = dg__distinct(pack->T, m, pack->iT, &pack->nT)))
+        goto cleanup;
+    rc = 0;
+cleanup:
+    free(slot);
+    if (rc) {
+        dg__btyd_pack_free(pack);
+        dg_error_set(err, rc, "out of memory compressing %zu customers", n);
+    }
+    return rc;
+}

@@ -1,0 +1,381 @@
+/* Customer lifetime value: turns a transaction log into the BTYD calibration summary, runs the
+ * fits, and produces per-customer P(alive), expected purchases, expected spend and discounted CLV,
+ * the cumulative tracking curve and holdout validation. The log is grouped by customer with a
+ * counting sort (O(n)), each customer's days sorted and same-day purchases merged. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dangol/clv.h"
+
+/* Per-customer merged purchase days (CSR): customer c owns days[off[c] .. off[c+1]). */
+typedef struct merged {
+    size_t *off;
+    int32_t *day;
+    double *value;
+} merged;
+
+static void merged_free(merged *m)
+{
+    free(m->off);
+    free(m->day);
+    free(m->value);
+}
+
+static int cmp_day_value(const void *a, const void *b)
+{
+    const int32_t *x = a, *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+typedef struct day_value {
+    int32_t day;
+    double value;
+} day_value;
+
+static int merge_log(const dg_clv_transactions *tx, merged *m, dg_error *err)
+{
+    size_t nc = tx->n_customers, n = tx->n;
+    day_value *dv = NULL;
+    memset(m, 0, sizeof *m);
+    m->off = calloc(nc + 1, sizeof *m->off);
+    dv = malloc((n ? n : 1) * sizeof *dv);
+    m->day = malloc((n ? n : 1) * sizeof *m->day);
+    m->value = malloc((n ? n : 1) * sizeof *m->value);
+    if (!m->off || !dv || !m->day || !m->value) {
+        free(dv);
+        merged_free(m);
+        return dg_error_set(err, DG_ENOMEM, "out of memory grouping %zu transactions", n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (tx->customer[i] >= nc) {
+            free(dv);
+            merged_free(m);
+            return dg_error_set(err, DG_EINVAL, "transaction %zu: customer index %u out of range "
+                                "(%zu customers)", i + 1, tx->customer[i], nc);
+        }
+        m->off[tx->customer[i] + 1]++;
+    }
+    for (size_t c = 0; c < nc; c++)
+        m->off[c + 1] += m->off[c];
+    size_t *fill = malloc((nc ? nc : 1) * sizeof *fill);
+    if (!fill) {
+        free(dv);
+        merged_free(m);
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
+    memcpy(fill, m->off, nc * sizeof *fill);
+    double scale = pow(10.0, -tx->minor_digits);
+    for (size_t i = 0; i < n; i++) {
+        double v = tx->value ? tx->value[i]
+                 : tx->amount_minor ? (double)tx->amount_minor[i] * scale : 0.0;
+        dv[fill[tx->customer[i]]++] = (day_value){tx->day[i], v};
+    }
+    free(fill);
+    /* sort each customer's days and merge equal days; compact in place */
+    size_t out = 0;
+    for (size_t c = 0; c < nc; c++) {
+        size_t lo = m->off[c], hi = m->off[c + 1];
+        int sorted = 1;
+        for (size_t i = lo + 1; i < hi; i++)
+            if (dv[i].day < dv[i - 1].day) {
+                sorted = 0;
+                break;
+            }
+        if (!sorted)
+            qsort(dv + lo, hi - lo, sizeof *dv, cmp_day_value);
+        m->off[c] = out;
+        for (size_t i = lo; i < hi; i++) {
+            if (out > m->off[c] && m->day[out - 1] == dv[i].day) {
+                m->value[out - 1] += dv[i].value;
+            } else {
+                m->day[out] = dv[i].day;
+                m->value[out] = dv[i].value;
+                out++;
+            }
+        }
+    }
+    m->off[nc] = out;
+    free(dv);
+    return 0;
+}
+
+void dg_clv_summary_free(dg_clv_summary *s)
+{
+    if (!s)
+        return;
+    free(s->customer);
+    free(s->frequency);
+    free(s->recency);
+    free(s->T);
+    free(s->monetary);
+    free(s->first_day);
+    free(s->holdout_frequency);
+    free(s);
+}
+
+int dg_clv_summary_alloc(dg_clv_summary **out, size_t n, dg_error *err)
+{
+    dg_clv_summary *s = calloc(1, sizeof *s);
+    size_t cap = n ? n : 1;
+    *out = NULL;
+    if (s) {
+        s->n = n;
+        s->days_per_unit = 1;
+        s->customer = calloc(cap, sizeof *s->customer);
+        s->frequency = calloc(cap, sizeof *s->frequency);
+        s->recency = calloc(cap, sizeof *s->recency);
+        s->T = calloc(cap, sizeof *s->T);
+        s->monetary = calloc(cap, sizeof *s->monetary);
+        s->first_day = calloc(cap, sizeof *s->first_day);
+        s->holdout_frequency = calloc(cap, sizeof *s->holdout_frequency);
+    }
+    if (!s || !s->customer || !s->frequency || !s->recency || !s->T || !s->monetary ||
+        !s->first_day || !s->holdout_frequency) {
+        dg_clv_summary_free(s);
+        return dg_error_set(err, DG_ENOMEM, "out of memory for a summary of %zu customers", n);
+    }
+    for (size_t i = 0; i < n; i++)
+        s->customer[i] = (uint32_t)i;
+    *out = s;
+    return 0;
+}
+
+int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *period,
+                         dg_clv_summary **out, dg_error *err)
+{
+    merged m;
+    dg_clv_summary *s = NULL;
+    int rc;
+    double unit = period->days_per_unit > 0 ? period->days_per_unit : 1.0;
+    int32_t cal = period->calibration_end;
+    int has_holdout = period->holdout_end > cal;
+    *out = NULL;
+    if ((rc = merge_log(tx, &m, err)) != 0)
+        return rc;
+    size_t n = 0;
+    for (size_t c = 0; c < tx->n_customers; c++)
+        if (m.off[c] < m.off[c + 1] && m.day[m.off[c]] <= cal)
+            n++;
+    if ((rc = dg_clv_summary_alloc(&s, n, err)) != 0)
+        goto cleanup;
+    s->days_per_unit = unit;
+    s->calibration_end = cal;
+    s->holdout_length = has_holdout ? (period->holdout_end - cal) / unit : 0.0;
+    size_t k = 0;
+    for (size_t c = 0; c < tx->n_customers; c++) {
+        size_t lo = m.off[c], hi = m.off[c + 1];
+        if (lo == hi || m.day[lo] > cal)
+            continue;
+        int32_t first = m.day[lo], last = first;
+        double x = 0, sum = 0, hold = 0;
+        for (size_t i = lo + 1; i < hi; i++) {
+            if (m.day[i] <= cal) {
+                x += 1;
+                sum += m.value[i];
+                last = m.day[i];
+            } else if (has_holdout && m.day[i] <= period->holdout_end) {
+                hold += 1;
+            }
+        }
+        s->customer[k] = (uint32_t)c;
+        s->first_day[k] = first;
+        s->frequency[k] = x;
+        s->recency[k] = (last - first) / unit;
+        s->T[k] = (cal - first) / unit;
+        s->monetary[k] = x > 0 ? sum / x : 0.0;
+        s->holdout_frequency[k] = hold;
+        k++;
+    }
+    *out = s;
+    s = NULL;
+cleanup:
+    dg_clv_summary_free(s);
+    merged_free(&m);
+    return rc;
+}
+
+dg_btyd_data dg_clv_summary_data(const dg_clv_summary *s)
+{
+    dg_btyd_data d = {s->n, s->frequency, s->recency, s->T, NULL};
+    return d;
+}
+
+double dg_clv_value(const dg_btyd_params *params, double x, double t_x, double T, double spend,
+                    double horizon, double discount_rate)
+{
+    double total = 0, prev = 0;
+    if (!(horizon > 0) || !(spend > 0))
+        return 0.0;
+    double log_disc = log1p(discount_rate);
+    for (double k = 1; k < horizon + 1; k += 1) {
+        double t = k < horizon ? k : horizon;
+        double cum = dg_btyd_expected(params, x, t_x, T, t);
+        total += (cum - prev) * exp(-t * log_disc);
+        prev = cum;
+        if (t >= horizon)
+            break;
+    }
+    return total * spend;
+}
+
+void dg_clv_report_free(dg_clv_report *r)
+{
+    if (!r)
+        return;
+    dg_clv_summary_free(r->summary);
+    free(r->p_alive);
+    free(r->expected_purchases);
+    free(r->expected_spend);
+    free(r->clv);
+    free(r);
+}
+
+int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
+                   const dg_gg_params *spend, double horizon, double discount_rate,
+                   dg_clv_report **out, dg_error *err)
+{
+    size_t n = summary->n, cap = n ? n : 1;
+    dg_clv_report *r = calloc(1, sizeof *r);
+    *out = NULL;
+    if (!r) {
+        dg_clv_summary_free(summary);
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
+    r->summary = summary;
+    r->fit.params = *params;
+    r->horizon = horizon;
+    r->discount_rate = discount_rate;
+    r->p_alive = malloc(cap * sizeof *r->p_alive);
+    r->expected_purchases = malloc(cap * sizeof *r->expected_purchases);
+    r->expected_spend = calloc(cap, sizeof *r->expected_spend);
+    r->clv = calloc(cap, sizeof *r->clv);
+    if (!r->p_alive || !r->expected_purchases || !r->expected_spend || !r->clv) {
+        dg_clv_report_free(r);
+        return dg_error_set(err, DG_ENOMEM, "out of memory for %zu customers", n);
+    }
+    if (spend) {
+        r->has_spend = 1;
+        r->spend_fit.params = *spend;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double x = summary->frequency[i], t = summary->recency[i], T = summary->T[i];
+        r->p_alive[i] = dg_btyd_p_alive(params, x, t, T);
+        r->expected_purchases[i] = dg_btyd_expected(params, x, t, T, horizon);
+        if (spend) {
+            r->expected_spend[i] = dg_gg_expected_spend(spend, x, summary->monetary[i]);
+            r->clv[i] = dg_clv_value(params, x, t, T, r->expected_spend[i], horizon, discount_rate);
+        }
+    }
+    *out = r;
+    return 0;
+}
+
+int dg_clv_run(dg_clv_summary *summary, const dg_clv_options *opt, dg_clv_report **out,
+               dg_error *err)
+{
+    dg_btyd_fit fit;
+    dg_gg_fit gg;
+    int rc;
+    *out = NULL;
+    dg_btyd_data d = dg_clv_summary_data(summary);
+    if ((rc = dg_btyd_fit_data(&d, opt->model, &opt->fit, &fit, err)) != 0) {
+        dg_clv_summary_free(summary);
+        return rc;
+    }
+    if (opt->spend &&
+        (rc = dg_gg_fit_data(summary->n, summary->frequency, summary->monetary, &opt->fit, &gg,
+                             err)) != 0) {
+        dg_clv_summary_free(summary);
+        return rc;
+    }
+    if ((rc = dg_clv_predict(summary, &fit.params, opt->spend ? &gg.params : NULL, opt->horizon,
+                             opt->discount_rate, out, err)) != 0)
+        return rc;
+    (*out)->fit = fit;
+    if (opt->spend)
+        (*out)->spend_fit = gg;
+    return 0;
+}
+
+int dg_clv_validate(const dg_clv_summary *s, const dg_btyd_params *params,
+                    dg_clv_validation *out, dg_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!(s->holdout_length > 0))
+        return dg_error_set(err, DG_EINVAL, "the summary has no holdout period");
+    double sp = 0, sa = 0, spp = 0, saa = 0, spa = 0, abs_err = 0, sq_err = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        double p = dg_btyd_expected(params, s->frequency[i], s->recency[i], s->T[i],
+                                    s->holdout_length);
+        double a = s->holdout_frequency[i];
+        sp += p;
+        sa += a;
+        spp += p * p;
+        saa += a * a;
+        spa += p * a;
+        abs_err += fabs(p - a);
+        sq_err += (p - a) * (p - a);
+    }
+    double n = (double)s->n;
+    out->n = s->n;
+    out->holdout_length = s->holdout_length;
+    out->total_predicted = sp;
+    out->total_actual = sa;
+    if (s->n > 0) {
+        out->mae = abs_err / n;
+        out->rmse = sqrt(sq_err / n);
+        double cov = spa - sp * sa / n, vp = spp - sp * sp / n, va = saa - sa * sa / n;
+        out->correlation = vp > 0 && va > 0 ? cov / sqrt(vp * va) : 0.0;
+    }
+    return 0;
+}
+
+int dg_clv_tracking(const dg_clv_transactions *tx, const dg_btyd_params *params,
+                    int32_t start_day, int period_days, size_t n_periods, double days_per_unit,
+                    double *actual, double *expected, dg_error *err)
+{
+    merged m;
+    int rc;
+    if (period_days <= 0 || !(days_per_unit > 0))
+        return dg_error_set(err, DG_EINVAL, "period length and time unit must be positive");
+    if ((rc = merge_log(tx, &m, err)) != 0)
+        return rc;
+    /* customers by first purchase day (offset from start), then per period end one E[X(t)]
+     * per distinct first day */
+    int32_t span = (int32_t)(n_periods * (size_t)period_days);
+    double *cohort = calloc((size_t)span + 1, sizeof *cohort);
+    if (!cohort) {
+        merged_free(&m);
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
+    memset(actual, 0, n_periods * sizeof *actual);
+    for (size_t c = 0; c < tx->n_customers; c++) {
+        size_t lo = m.off[c], hi = m.off[c + 1];
+        if (lo == hi)
+            continue;
+        int32_t first = m.day[lo] - start_day;
+        if (first < 0 || first >= span)
+            continue;
+        cohort[first] += 1;
+        for (size_t i = lo + 1; i < hi; i++) {
+            int32_t d = m.day[i] - start_day;
+            if (d >= 0 && d < span)
+                actual[d / period_days] += 1;
+        }
+    }
+    for (size_t p = 1; p < n_periods; p++)
+        actual[p] += actual[p - 1];
+    for (size_t p = 0; p < n_periods; p++) {
+        /* end of period p: day (p+1)*period_days - 1, counted to the end of that day */
+        double e = 0;
+        int32_t end = (int32_t)((p + 1) * (size_t)period_days);
+        for (int32_t f = 0; f < end && f < span; f++)
+            if (cohort[f] > 0)
+                e += cohort[f] * dg_btyd_expected_new(params, (end - 1 - f) / days_per_unit);
+        expected[p] = e;
+    }
+    free(cohort);
+    merged_free(&m);
+    return 0;
+}

@@ -1,0 +1,326 @@
+/* Readers for the CLV input files of dangol/clv_io.h. Customer ids are mapped to dense indexes
+ * with an open-addressing hash table (FNV-1a) so a log of millions of rows reads in one pass. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dangol/clv_io.h"
+#include "dangol/csv.h"
+#include "dangol/text.h"
+
+typedef struct idmap {
+    size_t cap, n, ids_cap;
+    uint32_t *slot;
+    char **ids;
+} idmap;
+
+static uint64_t fnv(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* Index of id, adding it when new; -1 when out of memory. */
+static int64_t idmap_get(idmap *m, const char *s, size_t len)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 1024;
+        uint32_t *slot = malloc(cap * sizeof *slot);
+        if (!slot)
+            return -1;
+        memset(slot, 0xff, cap * sizeof *slot);
+        for (size_t i = 0; i < m->n; i++) {
+            size_t h = fnv(m->ids[i], strlen(m->ids[i])) & (cap - 1);
+            while (slot[h] != UINT32_MAX)
+                h = (h + 1) & (cap - 1);
+            slot[h] = (uint32_t)i;
+        }
+        free(m->slot);
+        m->slot = slot;
+        m->cap = cap;
+    }
+    size_t h = fnv(s, len) & (m->cap - 1);
+    while (m->slot[h] != UINT32_MAX) {
+        const char *t = m->ids[m->slot[h]];
+        if (strlen(t) == len && memcmp(t, s, len) == 0)
+            return m->slot[h];
+        h = (h + 1) & (m->cap - 1);
+    }
+    if (m->n == m->ids_cap) {
+        size_t cap = m->ids_cap ? 2 * m->ids_cap : 1024;
+        char **ids = realloc(m->ids, cap * sizeof *ids);
+        if (!ids)
+            return -1;
+        m->ids = ids;
+        m->ids_cap = cap;
+    }
+    char *copy = strndup(s, len);
+    if (!copy)
+        return -1;
+    m->ids[m->n] = copy;
+    m->slot[h] = (uint32_t)m->n;
+    return (int64_t)m->n++;
+}
+
+void dg_clv_ids_free(char **ids, size_t n)
+{
+    if (!ids)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+void dg_clv_log_free(dg_clv_log *log)
+{
+    if (!log)
+        return;
+    dg_clv_ids_free(log->customer_id, log->tx.n_customers);
+    free(log->customer);
+    free(log->day);
+    free(log->value);
+    free(log);
+}
+
+static int find_column(const dg_csv *csv, const char *const *names)
+{
+    for (size_t i = 0; i < dg_csv_count(csv); i++)
+        for (const char *const *n = names; *n; n++)
+            if (strcasecmp(dg_csv_field(csv, i, NULL), *n) == 0)
+                return (int)i;
+    return -1;
+}
+
+/* Is the first line of path comma-separated? */
+static int first_line_has_comma(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    int c, comma = 0;
+    if (!f)
+        return 0;
+    while ((c = fgetc(f)) != EOF && c != '\n')
+        if (c == ',')
+            comma = 1;
+    fclose(f);
+    return comma;
+}
+
+int dg_clv_log_read(dg_clv_log **out, const char *path, dg_error *err)
+{
+    static const char *const cust_names[] = {"customer_id", "customer", "id", "customerid", NULL};
+    static const char *const date_names[] = {"date", "order_date", "ordered_at", "day", NULL};
+    static const char *const value_names[] = {"amount", "value", "monetary_value", "revenue",
+                                              "total", "dollars", NULL};
+    dg_csv_options opt = {',', NULL};
+    dg_csv *csv = NULL;
+    dg_clv_log *log = calloc(1, sizeof *log);
+    idmap map = {0};
+    size_t cap = 0, n = 0;
+    int rc, ci = 0, di = 2, vi = 4, header;
+    *out = NULL;
+    if (!log)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    header = first_line_has_comma(path);
+    if (!header)
+        opt.delimiter = DG_CSV_WHITESPACE;
+    if ((rc = dg_csv_open(&csv, path, &opt, err)) != 0)
+        goto cleanup;
+    if (header) {
+        if ((rc = dg_csv_next(csv, err)) <= 0) {
+            rc = rc < 0 ? rc : dg_error_at(err, DG_EPARSE, path, 1, 1, "empty file; expected a "
+                                           "header with customer_id, date and amount columns");
+            goto cleanup;
+        }
+        ci = find_column(csv, cust_names);
+        di = find_column(csv, date_names);
+        vi = find_column(csv, value_names);
+        if (ci < 0 || di < 0) {
+            rc = dg_error_at(err, DG_EPARSE, path, 1, 1, "the header needs a customer column "
+                             "(customer_id) and a date column (date or order_date)");
+            goto cleanup;
+        }
+    }
+    while ((rc = dg_csv_next(csv, err)) > 0) {
+        size_t nf = dg_csv_count(csv), len;
+        long line = dg_csv_line(csv);
+        if (!header) {
+            /* CDNOW: id sample date units value; or id date value */
+            if (nf == 5) {
+                ci = 0, di = 2, vi = 4;
+            } else if (nf == 3) {
+                ci = 0, di = 1, vi = 2;
+            } else {
+                rc = dg_error_at(err, DG_EPARSE, path, line, 1, "%zu fields; expected 5 "
+                                 "(customer sample_id YYYYMMDD units value) or 3 "
+                                 "(customer YYYYMMDD value)", nf);
+                goto cleanup;
+            }
+        }
+        if ((size_t)ci >= nf || (size_t)di >= nf) {
+            rc = dg_error_at(err, DG_EPARSE, path, line, (long)nf, "too few fields (%zu)", nf);
+            goto cleanup;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 4096;
+            uint32_t *c = realloc(log->customer, cap * sizeof *c);
+            if (c)
+                log->customer = c;
+            int32_t *d = realloc(log->day, cap * sizeof *d);
+            if (d)
+                log->day = d;
+            double *v = realloc(log->value, cap * sizeof *v);
+            if (v)
+                log->value = v;
+            if (!c || !d || !v) {
+                rc = dg_error_set(err, DG_ENOMEM, "out of memory at line %ld", line);
+                goto cleanup;
+            }
+        }
+        const char *f = dg_csv_field(csv, (size_t)ci, &len);
+        int64_t idx = idmap_get(&map, f, len);
+        if (idx < 0) {
+            rc = dg_error_set(err, DG_ENOMEM, "out of memory at line %ld", line);
+            goto cleanup;
+        }
+        f = dg_csv_field(csv, (size_t)di, &len);
+        int64_t ts;
+        dg_error e2 = {0};
+        if (dg_date_parse(f, len, &log->day[n], &e2) != 0) {
+            if (dg_timestamp_parse(f, len, &ts, &e2) != 0) {
+                rc = dg_error_at(err, DG_EPARSE, path, line, di + 1, "%s", e2.message);
+                goto cleanup;
+            }
+            log->day[n] = (int32_t)((ts >= 0 ? ts : ts - 86399) / 86400);
+        }
+        log->value[n] = 0.0;
+        if (vi >= 0 && (size_t)vi < nf) {
+            f = dg_csv_field(csv, (size_t)vi, &len);
+            if (len > 0 && dg_real_parse(f, len, &log->value[n], &e2) != 0) {
+                rc = dg_error_at(err, DG_EPARSE, path, line, vi + 1, "%s", e2.message);
+                goto cleanup;
+            }
+        }
+        log->customer[n] = (uint32_t)idx;
+        n++;
+    }
+    if (rc < 0)
+        goto cleanup;
+    rc = 0;
+    log->customer_id = map.ids;
+    map.ids = NULL;
+    log->tx.n = n;
+    log->tx.n_customers = map.n;
+    log->tx.customer = log->customer;
+    log->tx.day = log->day;
+    log->tx.value = log->value;
+    *out = log;
+    log = NULL;
+cleanup:
+    if (map.ids)
+        dg_clv_ids_free(map.ids, map.n);
+    free(map.slot);
+    dg_clv_log_free(log);
+    dg_csv_close(csv);
+    return rc;
+}
+
+int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path, dg_error *err)
+{
+    static const char *const id_names[] = {"id", "customer_id", "customerid", "customer", NULL};
+    static const char *const f_names[] = {"frequency", "x", NULL};
+    static const char *const r_names[] = {"recency", "t_x", NULL};
+    static const char *const t_names[] = {"T", "age", NULL};
+    static const char *const m_names[] = {"monetary_value", "monetary", NULL};
+    dg_csv *csv = NULL;
+    dg_clv_summary *s = NULL;
+    char **ids = NULL;
+    size_t n = 0, cap = 0;
+    double *col[4] = {NULL, NULL, NULL, NULL};
+    int rc, idx[5];
+    *out = NULL;
+    *ids_out = NULL;
+    if ((rc = dg_csv_open(&csv, path, NULL, err)) != 0)
+        return rc;
+    if ((rc = dg_csv_next(csv, err)) <= 0) {
+        rc = rc < 0 ? rc : dg_error_at(err, DG_EPARSE, path, 1, 1, "empty file");
+        goto cleanup;
+    }
+    idx[0] = find_column(csv, id_names);
+    idx[1] = find_column(csv, f_names);
+    idx[2] = find_column(csv, r_names);
+    idx[3] = find_column(csv, t_names);
+    idx[4] = find_column(csv, m_names);
+    if (idx[1] < 0 || idx[2] < 0 || idx[3] < 0) {
+        rc = dg_error_at(err, DG_EPARSE, path, 1, 1, "the header needs frequency, recency and T "
+                         "columns (and optionally an id column and monetary_value)");
+        goto cleanup;
+    }
+    while ((rc = dg_csv_next(csv, err)) > 0) {
+        long line = dg_csv_line(csv);
+        size_t len;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 4096;
+            char **ni = realloc(ids, cap * sizeof *ni);
+            if (ni)
+                ids = ni;
+            int ok = ni != NULL;
+            for (int j = 0; j < 4; j++) {
+                double *c = realloc(col[j], cap * sizeof *c);
+                if (c)
+                    col[j] = c;
+                ok = ok && c;
+            }
+            if (!ok) {
+                rc = dg_error_set(err, DG_ENOMEM, "out of memory at line %ld", line);
+                goto cleanup;
+            }
+        }
+        for (int j = 0; j < 4; j++) {
+            col[j][n] = 0.0;
+            if (idx[j + 1] < 0)
+                continue;
+            if ((size_t)idx[j + 1] >= dg_csv_count(csv)) {
+                rc = dg_error_at(err, DG_EPARSE, path, line, idx[j + 1] + 1, "missing field");
+                goto cleanup;
+            }
+            const char *f = dg_csv_field(csv, (size_t)idx[j + 1], &len);
+            dg_error e2 = {0};
+            if (dg_real_parse(f, len, &col[j][n], &e2) != 0) {
+                rc = dg_error_at(err, DG_EPARSE, path, line, idx[j + 1] + 1, "%s", e2.message);
+                goto cleanup;
+            }
+        }
+        char buf[32];
+        const char *id = buf;
+        len = (size_t)snprintf(buf, sizeof buf, "%zu", n + 1);
+        if (idx[0] >= 0 && (size_t)idx[0] < dg_csv_count(csv))
+            id = dg_csv_field(csv, (size_t)idx[0], &len);
+        if (!(ids[n] = strndup(id, len))) {
+            rc = dg_error_set(err, DG_ENOMEM, "out of memory at line %ld", line);
+            goto cleanup;
+        }
+        n++;
+    }
+    if (rc < 0)
+        goto cleanup;
+    if ((rc = dg_clv_summary_alloc(&s, n, err)) != 0)
+        goto cleanup;
+    for (size_t i = 0; i < n; i++) {
+        s->frequency[i] = col[0][i];
+        s->recency[i] = col[1][i];
+        s->T[i] = col[2][i];
+        s->monetary[i] = col[3][i];
+    }
+    *out = s;
+    *ids_out = ids;
+    ids = NULL;
+    rc = 0;
+cleanup:
+    dg_clv_ids_free(ids, n);
+    for (int j = 0; j < 4; j++)
+        free(col[j]);
+    dg_csv_close(csv);
+    return rc;
+}

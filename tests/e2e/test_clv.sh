@@ -1,0 +1,36 @@
+# dangol clv on the CDNOW data: the published estimates through the CLI, every subcommand in
+# every format, and usage errors.
+. "$(dirname "$0")/lib.sh"
+LOG="$SHARED/data/CDNOW_sample.txt"
+SUM="$SHARED/data/cdnow_customers_summary.csv"
+expect_output "fit from the log reproduces BG/NBD r" "^bgnbd,r,0\.242(5[5-9]|6)" \
+  "$DANGOL" --format csv clv fit --transactions "$LOG" --calibration-end 1997-09-30
+expect_output "fit from the log reproduces Gamma-Gamma q" "^gammagamma,q,3\.74" \
+  "$DANGOL" --format csv clv fit --transactions "$LOG" --calibration-end 1997-09-30
+expect_output "fit from the summary CSV reproduces the BG/NBD LL" "log_likelihood,-9582\.4" \
+  "$DANGOL" --format csv clv fit --summary "$SUM"
+expect_output "Pareto/NBD from the summary" "^paretonbd,s,0\.606" \
+  "$DANGOL" --format csv clv fit --summary "$SUM" --model paretonbd
+expect_output "predict lists the top customer by CLV" "^05420 " \
+  "$DANGOL" clv predict --transactions "$LOG" --calibration-end 1997-09-30 --horizon 52 \
+  --discount-rate 0.01 --top 3
+out=$("$DANGOL" --format csv clv predict --transactions "$LOG" --calibration-end 1997-09-30 --top 10)
+if [ "$(printf '%s\n' "$out" | wc -l)" -eq 11 ]; then pass "predict --top 10 prints 10 rows"; else fail "predict --top 10" "$out"; fi
+expect_output "predict as JSON" '"p_alive":' \
+  "$DANGOL" --format json clv predict --summary "$SUM" --top 2
+expect_output "validate reports the holdout total" '"metric":"total_actual","value":1882' \
+  "$DANGOL" --format json clv validate --transactions "$LOG" --calibration-end 1997-09-30
+expect_output "track ends at week 78 with 4339 repeat purchases" "^78,1998-06-30,4339," \
+  "$DANGOL" --format csv clv track --transactions "$LOG" --calibration-end 1997-09-30
+expect_output "days as the unit" "^bgnbd,alpha," \
+  "$DANGOL" --format csv clv fit --transactions "$LOG" --calibration-end 1997-09-30 --unit days
+expect_exit "unknown model is a usage error" 2 "$DANGOL" clv fit --summary "$SUM" --model nbd
+expect_exit "no input is a usage error" 2 "$DANGOL" clv fit
+expect_exit "validate without --calibration-end" 2 "$DANGOL" clv validate --transactions "$LOG"
+expect_exit "missing file exits 3" 3 "$DANGOL" clv fit --summary "$WORK/none.csv"
+printf 'ID,frequency,recency,T\n1,2,5,3\n2,0,0,4\n3,1,1,4\n4,3,2,5\n' > "$WORK/bad.csv"
+expect_output "recency > T names the customer" "customer 1 .*recency must not exceed T" \
+  "$DANGOL" clv fit --summary "$WORK/bad.csv"
+printf 'ID,frequency,recency,T\n1,x,5,3\n' > "$WORK/bad2.csv"
+expect_output "a bad number names file:line:column" "bad2.csv:2:2:" \
+  "$DANGOL" clv fit --summary "$WORK/bad2.csv"

@@ -1,0 +1,151 @@
+/* The published CDNOW estimates (39-week calibration, weeks): BG/NBD and Pareto/NBD from the
+ * summary CSV and from the transaction log, Gamma-Gamma from the log's 946 repeat customers;
+ * parameters to 3 significant digits, log-likelihood to 0.1. */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "dangol/clv.h"
+#include "dangol/clv_io.h"
+#include "dangol/text.h"
+
+#define DATA "../shared/data/"
+
+/* got and want agree to 3 significant digits (of want) */
+static int sig3(double got, double want)
+{
+    double unit = pow(10.0, floor(log10(fabs(want))) - 2);
+    return fabs(got - want) <= 0.5 * unit + 1e-12;
+}
+
+static void expect_params(const dg_btyd_fit *fit, const double want[4], double ll)
+{
+    const char *const *names = dg_btyd_param_names(fit->params.model);
+    for (int i = 0; i < 4; i++)
+        cr_expect(sig3(fit->params.p[i], want[i]), "%s %s = %.5f, published %.5g",
+                  dg_btyd_model_name(fit->params.model), names[i], fit->params.p[i], want[i]);
+    cr_expect(fabs(fit->loglik - ll) <= 0.1, "%s LL = %.3f, published %.1f",
+              dg_btyd_model_name(fit->params.model), fit->loglik, ll);
+    cr_expect(fit->converged);
+    cr_expect(fit->se_ok);
+}
+
+static const double bgnbd_pub[4] = {0.2426, 4.4136, 0.7929, 2.4259};
+static const double pnbd_pub[4] = {0.5533, 10.578, 0.6062, 11.669};
+
+static dg_clv_summary *cdnow_from_log(dg_clv_log **log_out)
+{
+    dg_error err = {0};
+    dg_clv_log *log = NULL;
+    dg_clv_summary *s = NULL;
+    cr_assert_eq(dg_clv_log_read(&log, DATA "CDNOW_sample.txt", &err), 0, "%s", err.message);
+    dg_clv_period per = {dg_days_from_civil(1997, 9, 30), dg_days_from_civil(1998, 6, 30), 7.0};
+    cr_assert_eq(dg_clv_summary_build(&log->tx, &per, &s, &err), 0, "%s", err.message);
+    if (log_out)
+        *log_out = log;
+    else
+        dg_clv_log_free(log);
+    return s;
+}
+
+Test(btyd_cdnow, summary_of_the_log_matches_the_papers)
+{
+    dg_clv_summary *s = cdnow_from_log(NULL);
+    size_t repeaters = 0;
+    double total_x = 0, max_T = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        repeaters += s->frequency[i] > 0;
+        total_x += s->frequency[i];
+        max_T = fmax(max_T, s->T[i]);
+    }
+    cr_expect_eq(s->n, 2357);
+    cr_expect_eq(repeaters, 946);
+    cr_expect_eq(total_x, 2457);   /* FHL (2005): 2,457 repeat transactions in weeks 1-39 */
+    cr_expect_float_eq(max_T, 272.0 / 7, 1e-12);
+    cr_expect_float_eq(s->holdout_length, 39.0, 1e-12);
+    dg_clv_summary_free(s);
+}
+
+Test(btyd_cdnow, bgnbd_and_paretonbd_from_the_summary_csv, .timeout = 60)
+{
+    dg_error err = {0};
+    dg_clv_summary *s = NULL;
+    char **ids = NULL;
+    dg_btyd_fit fit;
+    cr_assert_eq(dg_clv_summary_read(&s, &ids, DATA "cdnow_customers_summary.csv", &err), 0,
+                 "%s", err.message);
+    cr_assert_eq(s->n, 2357);
+    cr_expect_str_eq(ids[0], "1");
+    dg_btyd_data d = dg_clv_summary_data(s);
+    cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_BGNBD, NULL, &fit, &err), 0, "%s", err.message);
+    expect_params(&fit, bgnbd_pub, -9582.4);
+    cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_PARETONBD, NULL, &fit, &err), 0, "%s", err.message);
+    expect_params(&fit, pnbd_pub, -9595.0);
+    dg_clv_ids_free(ids, s->n);
+    dg_clv_summary_free(s);
+}
+
+Test(btyd_cdnow, fits_from_the_transaction_log, .timeout = 60)
+{
+    dg_error err = {0};
+    dg_clv_summary *s = cdnow_from_log(NULL);
+    dg_btyd_fit fit;
+    dg_gg_fit gg;
+    dg_btyd_data d = dg_clv_summary_data(s);
+    cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_BGNBD, NULL, &fit, &err), 0, "%s", err.message);
+    expect_params(&fit, bgnbd_pub, -9582.4);
+    /* standard errors as reported for this fit in the literature (r 0.0126, alpha 0.378) */
+    cr_expect(fabs(fit.se[0] - 0.0126) < 0.0005 && fabs(fit.se[1] - 0.378) < 0.005,
+              "se %g %g", fit.se[0], fit.se[1]);
+    cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_PARETONBD, NULL, &fit, &err), 0, "%s", err.message);
+    expect_params(&fit, pnbd_pub, -9595.0);
+    cr_assert_eq(dg_gg_fit_data(s->n, s->frequency, s->monetary, NULL, &gg, &err), 0, "%s",
+                 err.message);
+    cr_expect_eq(gg.n_customers, 946);
+    cr_expect(sig3(gg.params.p, 6.25) && sig3(gg.params.q, 3.74) && sig3(gg.params.gamma, 15.44),
+              "Gamma-Gamma p %.4f q %.4f gamma %.4f; published 6.25 3.74 15.44", gg.params.p,
+              gg.params.q, gg.params.gamma);
+    cr_expect(gg.converged && gg.se_ok);
+    dg_clv_summary_free(s);
+}
+
+Test(btyd_cdnow, tracking_and_holdout_validation, .timeout = 60)
+{
+    dg_error err = {0};
+    dg_clv_log *log = NULL;
+    dg_clv_summary *s = cdnow_from_log(&log);
+    dg_btyd_params p = {DG_BTYD_BGNBD, {0.2426, 4.4136, 0.7929, 2.4259}};
+    double actual[78], expected[78];
+    cr_assert_eq(dg_clv_tracking(&log->tx, &p, dg_days_from_civil(1997, 1, 1), 7, 78, 7.0, actual,
+                                 expected, &err), 0, "%s", err.message);
+    cr_expect_eq(actual[38], 2457);    /* calibration repeat transactions */
+    cr_expect_eq(actual[77], 4339);    /* by the end of June 1998 */
+    /* FHL (2005) fig. 2: the BG/NBD tracks the cumulative curve within a few percent */
+    cr_expect(fabs(expected[38] / actual[38] - 1) < 0.03, "week 39: %g vs %g", expected[38],
+              actual[38]);
+    cr_expect(fabs(expected[77] / actual[77] - 1) < 0.06, "week 78: %g vs %g", expected[77],
+              actual[77]);
+    dg_clv_validation v;
+    cr_assert_eq(dg_clv_validate(s, &p, &v, &err), 0, "%s", err.message);
+    cr_expect_eq(v.total_actual, 1882);
+    cr_expect(v.correlation > 0.5 && v.mae > 0 && v.rmse >= v.mae, "corr %g mae %g rmse %g",
+              v.correlation, v.mae, v.rmse);
+    cr_expect(fabs(v.total_predicted / v.total_actual - 1) < 0.15);
+    dg_clv_summary_free(s);
+    dg_clv_log_free(log);
+}
+
+Test(btyd_cdnow, clv_run_gives_finite_values_for_everyone, .timeout = 60)
+{
+    dg_error err = {0};
+    dg_clv_summary *s = cdnow_from_log(NULL);
+    dg_clv_report *r = NULL;
+    dg_clv_options o = {DG_BTYD_BGNBD, 1, 52, 0.01, {0}};
+    cr_assert_eq(dg_clv_run(s, &o, &r, &err), 0, "%s", err.message);
+    for (size_t i = 0; i < r->summary->n; i++) {
+        cr_assert(r->p_alive[i] > 0 && r->p_alive[i] <= 1);
+        cr_assert(isfinite(r->expected_purchases[i]) && r->expected_purchases[i] >= 0);
+        cr_assert(isfinite(r->clv[i]) && r->clv[i] >= 0);
+        cr_assert(r->expected_spend[i] > 0);
+    }
+    dg_clv_report_free(r);
+}

@@ -1,0 +1,92 @@
+/* BTYD per-customer quantities and 2F1 against an independent mpmath computation
+ * (tests/helpers/btyd_reference.py, run with Debian's /usr/bin/python3): 1e-6 relative on a grid
+ * that includes x = 0, t_x = T, x = 1000, T = 1e5 and horizons of 1e4. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics/btyd/btyd_internal.h"
+#include "dangol/btyd.h"
+#include "dangol/clv.h"
+
+#define REL_TOL 1e-6
+
+static int close_enough(double got, double want)
+{
+    if (!isfinite(got))
+        return 0;
+    double scale = fabs(want) > 1e-300 ? fabs(want) : 1e-300;
+    return fabs(got - want) <= REL_TOL * scale;
+}
+
+Test(btyd_reference, matches_mpmath_on_the_grid, .timeout = 120)
+{
+    FILE *p = popen("/usr/bin/python3 tests/helpers/btyd_reference.py", "r");
+    cr_assert_not_null(p);
+    char line[1024];
+    int n = 0, bad = 0;
+    int per_tag[8] = {0};
+    const char *tags[] = {"hyp2f1", "ll", "palive", "expected", "gg_ll", "gg_spend", "clv"};
+    while (fgets(line, sizeof line, p)) {
+        char tag[32], model[32];
+        double v[16];
+        int k = 0, off = 0;
+        if (sscanf(line, "%31s%n", tag, &off) != 1)
+            continue;
+        char *s = line + off;
+        int has_model = strcmp(tag, "ll") == 0 || strcmp(tag, "palive") == 0 ||
+                        strcmp(tag, "expected") == 0 || strcmp(tag, "clv") == 0;
+        if (has_model) {
+            cr_assert_eq(sscanf(s, "%31s%n", model, &off), 1);
+            s += off;
+        }
+        char *end;
+        while (k < 16 && (v[k] = strtod(s, &end), end != s)) {
+            s = end;
+            k++;
+        }
+        double got = NAN, want = v[k - 1];
+        if (strcmp(tag, "hyp2f1") == 0) {
+            int sign;
+            got = dg__hyp2f1_log(v[0], v[1], v[2], v[3], &sign);
+            want = v[4];
+            if (sign != (int)v[5])
+                got = NAN;
+            /* compare log|F| absolutely: F itself to 1e-6 relative means |d log F| <= 1e-6 */
+            if (isfinite(got) && fabs(got - want) <= REL_TOL)
+                got = want;
+        } else if (has_model) {
+            dg_btyd_params par;
+            cr_assert_eq(dg_btyd_model_parse(model, &par.model), 0);
+            memcpy(par.p, v, sizeof par.p);
+            if (strcmp(tag, "ll") == 0)
+                got = dg_btyd_loglik_one(&par, v[4], v[5], v[6]);
+            else if (strcmp(tag, "palive") == 0)
+                got = dg_btyd_p_alive(&par, v[4], v[5], v[6]);
+            else if (strcmp(tag, "expected") == 0)
+                got = dg_btyd_expected(&par, v[4], v[5], v[6], v[7]);
+            else
+                got = dg_clv_value(&par, v[4], v[5], v[6], v[7], v[8], v[9]);
+        } else {
+            dg_gg_params g = {v[0], v[1], v[2]};
+            got = strcmp(tag, "gg_ll") == 0 ? dg_gg_loglik_one(&g, v[3], v[4])
+                                           : dg_gg_expected_spend(&g, v[3], v[4]);
+        }
+        n++;
+        for (int t = 0; t < 7; t++)
+            if (strcmp(tag, tags[t]) == 0)
+                per_tag[t]++;
+        if (!close_enough(got, want)) {
+            if (bad < 25)
+                fprintf(stderr, "mismatch: got %.12g for %s", got, line);
+            bad++;
+        }
+    }
+    cr_assert_eq(pclose(p), 0, "the reference helper failed");
+    for (int t = 0; t < 7; t++)
+        cr_expect_gt(per_tag[t], 0, "no %s reference values", tags[t]);
+    cr_assert_gt(n, 1000);
+    cr_assert_eq(bad, 0, "%d of %d values differ from mpmath by more than 1e-6 relative", bad, n);
+}
