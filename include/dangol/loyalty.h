@@ -1,0 +1,103 @@
+/* Loyalty: behavioural measures (repeat purchase, tenure, inter-purchase time, purchase trend,
+ * category and channel breadth), attitudinal measures from survey answers (NPS, CSAT,
+ * repurchase and recommendation intent) and one loyalty index 0..100 per customer combining both
+ * with configurable weights (docs/loyalty.md gives the formula):
+ *
+ *   B = sum_i wb_i * b_i / sum_i wb_i      b: (R-1)/4, (F-1)/4, (M-1)/4, min(1, tenure/cap),
+ *                                          breadth, (trend+1)/2
+ *   A = sum_j wa_j * a_j / sum_j wa_j      a: nps/10, (csat-1)/4, (repurchase-1)/4,
+ *                                          (recommend-1)/4, over the items answered
+ *   index = 100 * (wB*B + wA*A) / (wB + wA), or 100 * B flagged behavioural_only without answers
+ *
+ * NPS = % promoters (9-10) - % detractors (0-6) on -100..100 with the adjusted-Wald 95% interval
+ * of Rocks (2016, "Interval estimation for the Net Promoter Score", The American Statistician
+ * 70(4)): 3/4 of an answer added to promoters and to detractors, 3/2 to passives. CSAT = share
+ * of 4-5 answers on 1-5 with a Wilson 95% interval. Each customer counts once, with the latest
+ * answer in the survey window. */
+#ifndef DANGOL_LOYALTY_H
+#define DANGOL_LOYALTY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/error.h"
+#include "dangol/frame.h"
+#include "dangol/rfm.h"
+#include "dangol/table.h"
+
+typedef struct dg_loyalty_config {
+    double behavioural_weight, attitudinal_weight;                  /* 0.6, 0.4 */
+    double recency_weight, frequency_weight, monetary_weight;       /* 1, 1, 1 */
+    double tenure_weight, breadth_weight, trend_weight;             /* 0.5 each */
+    double nps_weight, csat_weight, repurchase_weight, recommend_weight;  /* 1 each */
+    int tenure_cap_days;        /* 730: tenure counts fully from two years */
+    int category_cap;           /* 5 distinct categories = full cross-buying */
+    int channel_cap;            /* 3 distinct channels = full omnichannel use */
+    int trend_window_days;      /* 180: recent = (as_of-180, as_of], earlier = the 180 before */
+    int survey_window_days;     /* 365: answers older than this are ignored (0 = all) */
+} dg_loyalty_config;
+
+void dg_loyalty_config_default(dg_loyalty_config *config);
+/* Overrides keys from "key = value" text (names as in the struct); errors say file:line:col. */
+int dg_loyalty_config_parse(dg_loyalty_config *config, const char *text, const char *name,
+                            dg_error *err);
+int dg_loyalty_config_load(dg_loyalty_config *config, const char *path, dg_error *err);
+const char *dg_loyalty_config_default_text(void);   /* identical to config/loyalty.conf */
+
+typedef struct dg_loyalty_result {
+    int32_t as_of;
+    size_t n_customers;
+    /* behavioural */
+    int32_t *tenure_days;         /* as_of - first order day; -1 without orders */
+    double *interpurchase_days;   /* mean days between orders; -1 with fewer than 2 orders */
+    int32_t *recent_orders, *earlier_orders;
+    double *trend;                /* (recent - earlier) / (recent + earlier); 0 if both are 0 */
+    uint16_t *categories;         /* distinct product categories bought (needs order lines) */
+    uint16_t *channels;           /* distinct order channels used */
+    /* attitudinal: latest answer in the survey window; nps -1 and the 1-5 items 0 = none */
+    int8_t *nps, *csat, *repurchase, *recommend;
+    /* the index */
+    double *behavioural;          /* B, 0..1 */
+    double *attitudinal;          /* A, 0..1; -1 without answers */
+    double *index;                /* 0..100 */
+    bool *behavioural_only;       /* no survey answer: the index is B alone */
+    /* overall */
+    size_t n_buyers, n_repeat;    /* customers with >= 1 and >= 2 orders */
+    bool has_categories;          /* the frame had order lines */
+} dg_loyalty_result;
+
+/* Computes loyalty for every customer, as of rfm->as_of, using its scores. Caller frees with
+ * dg_loyalty_result_free. config NULL = defaults. */
+int dg_loyalty_compute(const dg_frame *frame, const dg_rfm_result *rfm,
+                       const dg_loyalty_config *config, dg_loyalty_result *out, dg_error *err);
+void dg_loyalty_result_free(dg_loyalty_result *result);  /* NULL is a no-op */
+
+typedef struct dg_nps {
+    size_t n, promoters, passives, detractors;
+    double score;                 /* -100..100; 0 when n = 0 */
+    double ci_low, ci_high;       /* adjusted-Wald 95% */
+} dg_nps;
+void dg_nps_from_counts(size_t promoters, size_t passives, size_t detractors, dg_nps *out);
+
+typedef struct dg_share {
+    size_t n, hits;
+    double share, ci_low, ci_high;  /* Wilson 95% */
+} dg_share;
+void dg_share_from_counts(size_t hits, size_t n, dg_share *out);
+
+/* ---- reports (caller frees the table) ---- */
+
+/* The overall behavioural and attitudinal measures and the index: measure, value, n, interval. */
+int dg_loyalty_summary_table(const dg_frame *frame, const dg_loyalty_result *loyalty,
+                             dg_table **out, dg_error *err);
+/* NPS, CSAT and mean loyalty index per group: group[c] < n_groups or UINT32_MAX (left out);
+ * names[g] labels group g. A final row gives everyone. */
+int dg_loyalty_group_table(const dg_loyalty_result *loyalty, const uint32_t *group,
+                           size_t n_groups, const char *const *names, const char *title,
+                           const char *group_label, dg_table **out, dg_error *err);
+/* One row per customer: id, the measures, B, A, index, flag. */
+int dg_loyalty_customer_table(const dg_frame *frame, const dg_loyalty_result *loyalty,
+                              dg_table **out, dg_error *err);
+
+#endif

@@ -1,0 +1,325 @@
+/* Loyalty measures and the loyalty index (include/dangol/loyalty.h). One pass over each
+ * customer's CSR runs up to the as-of day: orders give tenure, inter-purchase time, trend and
+ * channel breadth; order lines give category breadth (a stamp array per dictionary makes
+ * "distinct" O(1) per row); survey answers are read backwards from the as-of day so the first
+ * answer met for each item is the latest. */
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics/config.h"
+#include "dangol/loyalty.h"
+
+static const char default_config[] =
+    "# dangol loyalty index settings (the defaults). Copy, edit and pass with --config FILE; keys\n"
+    "# left out keep these values. Weights are relative: only their ratios matter (docs/loyalty.md).\n"
+    "behavioural_weight = 0.6     # B, from purchases\n"
+    "attitudinal_weight = 0.4     # A, from survey answers\n"
+    "recency_weight = 1           # (R score - 1) / 4\n"
+    "frequency_weight = 1         # (F score - 1) / 4\n"
+    "monetary_weight = 1          # (M score - 1) / 4\n"
+    "tenure_weight = 0.5          # min(1, tenure / tenure_cap_days)\n"
+    "breadth_weight = 0.5         # cross-buying and omnichannel use\n"
+    "trend_weight = 0.5           # (trend + 1) / 2\n"
+    "nps_weight = 1               # nps / 10\n"
+    "csat_weight = 1              # (csat - 1) / 4\n"
+    "repurchase_weight = 1        # (repurchase intent - 1) / 4\n"
+    "recommend_weight = 1         # (recommendation intent - 1) / 4\n"
+    "tenure_cap_days = 730\n"
+    "category_cap = 5\n"
+    "channel_cap = 3\n"
+    "trend_window_days = 180\n"
+    "survey_window_days = 365     # 0 = every answer counts, however old\n";
+
+const char *dg_loyalty_config_default_text(void)
+{
+    return default_config;
+}
+
+typedef struct {
+    const char *key;
+    size_t offset;
+    bool is_int;
+    double lo, hi;
+} setting;
+
+#define REAL(k) { #k, offsetof(dg_loyalty_config, k), false, 0, 1000 }
+#define INT(k, lo, hi) { #k, offsetof(dg_loyalty_config, k), true, lo, hi }
+static const setting settings[] = {
+    REAL(behavioural_weight), REAL(attitudinal_weight), REAL(recency_weight),
+    REAL(frequency_weight), REAL(monetary_weight), REAL(tenure_weight), REAL(breadth_weight),
+    REAL(trend_weight), REAL(nps_weight), REAL(csat_weight), REAL(repurchase_weight),
+    REAL(recommend_weight), INT(tenure_cap_days, 1, 100000), INT(category_cap, 2, 10000),
+    INT(channel_cap, 2, 10000), INT(trend_window_days, 1, 100000),
+    INT(survey_window_days, 0, 100000),
+};
+
+static int set_value(void *ctx, const char *key, const char *value, dg_error *err)
+{
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        const setting *s = &settings[i];
+        if (strcmp(key, s->key) != 0)
+            continue;
+        void *field = (char *)ctx + s->offset;
+        return s->is_int ? dg__kv_int(key, value, (long)s->lo, (long)s->hi, field, err)
+                         : dg__kv_real(key, value, s->lo, s->hi, field, err);
+    }
+    return dg_error_set(err, DG_EINVAL, "unknown key \"%s\"; see config/loyalty.conf for the "
+                        "valid keys", key);
+}
+
+int dg_loyalty_config_parse(dg_loyalty_config *config, const char *text, const char *name,
+                            dg_error *err)
+{
+    dg_loyalty_config c = *config;
+    int rc = dg__kv_parse(text, name, set_value, &c, err);
+    if (rc == 0 && c.behavioural_weight + c.attitudinal_weight <= 0)
+        rc = dg_error_set(err, DG_EINVAL, "%s: behavioural_weight and attitudinal_weight are "
+                          "both 0", name);
+    if (rc == 0 && c.recency_weight + c.frequency_weight + c.monetary_weight + c.tenure_weight +
+                   c.breadth_weight + c.trend_weight <= 0)
+        rc = dg_error_set(err, DG_EINVAL, "%s: every behavioural weight is 0", name);
+    if (rc == 0)
+        *config = c;
+    return rc;
+}
+
+void dg_loyalty_config_default(dg_loyalty_config *config)
+{
+    memset(config, 0, sizeof *config);
+    config->behavioural_weight = 1;   /* placeholders the built-in text overrides */
+    config->recency_weight = 1;
+    int rc = dg_loyalty_config_parse(config, default_config, "built-in loyalty settings", NULL);
+    (void)rc;   /* the built-in text is tested to parse */
+}
+
+int dg_loyalty_config_load(dg_loyalty_config *config, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = dg__read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_loyalty_config_parse(config, text, path, err);
+    free(text);
+    return rc;
+}
+
+/* ---- intervals ---- */
+
+#define Z95 1.959963984540054
+
+void dg_nps_from_counts(size_t promoters, size_t passives, size_t detractors, dg_nps *out)
+{
+    memset(out, 0, sizeof *out);
+    out->promoters = promoters;
+    out->passives = passives;
+    out->detractors = detractors;
+    out->n = promoters + passives + detractors;
+    if (out->n == 0) {
+        out->ci_low = -100;
+        out->ci_high = 100;
+        return;
+    }
+    double n = (double)out->n;
+    out->score = 100.0 * ((double)promoters - (double)detractors) / n;
+    /* adjusted Wald (Rocks 2016): n + 3 answers, 3/4 added to promoters and to detractors */
+    double na = n + 3.0;
+    double pp = ((double)promoters + 0.75) / na, pd = ((double)detractors + 0.75) / na;
+    double centre = pp - pd;
+    double var = (pp + pd - centre * centre) / na;
+    double half = Z95 * sqrt(var > 0 ? var : 0);
+    out->ci_low = fmax(-100.0, 100.0 * (centre - half));
+    out->ci_high = fmin(100.0, 100.0 * (centre + half));
+}
+
+void dg_share_from_counts(size_t hits, size_t n, dg_share *out)
+{
+    memset(out, 0, sizeof *out);
+    out->hits = hits;
+    out->n = n;
+    if (n == 0) {
+        out->ci_high = 1;
+        return;
+    }
+    double p = (double)hits / (double)n, z2 = Z95 * Z95, nn = (double)n;
+    double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
+    double half = Z95 * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / (1 + z2 / nn);
+    out->share = p;
+    out->ci_low = fmax(0.0, centre - half);
+    out->ci_high = fmin(1.0, centre + half);
+}
+
+/* ---- per customer ---- */
+
+void dg_loyalty_result_free(dg_loyalty_result *r)
+{
+    if (!r)
+        return;
+    void *arrays[] = { r->tenure_days, r->interpurchase_days, r->recent_orders, r->earlier_orders,
+                       r->trend, r->categories, r->channels, r->nps, r->csat, r->repurchase,
+                       r->recommend, r->behavioural, r->attitudinal, r->index,
+                       r->behavioural_only };
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        free(arrays[i]);
+    memset(r, 0, sizeof *r);
+}
+
+static double capped(double value, double cap)
+{
+    return value >= cap ? 1.0 : value <= 0 ? 0.0 : value / cap;
+}
+
+int dg_loyalty_compute(const dg_frame *f, const dg_rfm_result *rfm,
+                       const dg_loyalty_config *config, dg_loyalty_result *out, dg_error *err)
+{
+    dg_loyalty_config defaults;
+    dg_loyalty_result r = { 0 };
+    uint32_t *category_stamp = NULL, *channel_stamp = NULL;
+    int rc = 0;
+    memset(out, 0, sizeof *out);
+    if (!config) {
+        dg_loyalty_config_default(&defaults);
+        config = &defaults;
+    }
+    if (rfm->n_customers != f->n_customers)
+        return dg_error_set(err, DG_EINVAL, "the RFM result is not of this frame");
+    size_t n = f->n_customers, cap = n ? n : 1;
+    r.as_of = rfm->as_of;
+    r.n_customers = n;
+    r.has_categories = f->has_lines;
+    if (!(r.tenure_days = malloc(cap * sizeof *r.tenure_days)) ||
+        !(r.interpurchase_days = malloc(cap * sizeof *r.interpurchase_days)) ||
+        !(r.recent_orders = malloc(cap * sizeof *r.recent_orders)) ||
+        !(r.earlier_orders = malloc(cap * sizeof *r.earlier_orders)) ||
+        !(r.trend = malloc(cap * sizeof *r.trend)) ||
+        !(r.categories = malloc(cap * sizeof *r.categories)) ||
+        !(r.channels = malloc(cap * sizeof *r.channels)) ||
+        !(r.nps = malloc(cap)) || !(r.csat = malloc(cap)) || !(r.repurchase = malloc(cap)) ||
+        !(r.recommend = malloc(cap)) ||
+        !(r.behavioural = malloc(cap * sizeof *r.behavioural)) ||
+        !(r.attitudinal = malloc(cap * sizeof *r.attitudinal)) ||
+        !(r.index = malloc(cap * sizeof *r.index)) ||
+        !(r.behavioural_only = malloc(cap * sizeof *r.behavioural_only)) ||
+        !(category_stamp = calloc(f->categories.n ? f->categories.n : 1, sizeof *category_stamp)) ||
+        !(channel_stamp = calloc(f->channels.n ? f->channels.n : 1, sizeof *channel_stamp))) {
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory computing loyalty");
+        goto cleanup;
+    }
+    const dg_loyalty_config *w = config;
+    double wb_sum = w->recency_weight + w->frequency_weight + w->monetary_weight +
+                    w->tenure_weight + w->breadth_weight + w->trend_weight;
+    int32_t as_of = r.as_of, window = config->trend_window_days;
+    int32_t survey_from = config->survey_window_days > 0 ? as_of - config->survey_window_days
+                                                         : INT32_MIN;
+    for (size_t c = 0; c < n; c++) {
+        size_t begin = f->order_offset[c], freq = (size_t)rfm->frequency[c];
+        size_t end = begin + freq;   /* the orders up to as_of: a prefix of the run */
+        uint32_t stamp = (uint32_t)c + 1;
+        r.recent_orders[c] = r.earlier_orders[c] = 0;
+        r.categories[c] = r.channels[c] = 0;
+        for (size_t k = begin; k < end; k++) {
+            int32_t age = as_of - f->order_day[k];
+            if (age < window)
+                r.recent_orders[c]++;
+            else if (age < 2 * window)
+                r.earlier_orders[c]++;
+            uint32_t ch = f->order_channel[k];
+            if (ch && channel_stamp[ch] != stamp) {
+                channel_stamp[ch] = stamp;
+                r.channels[c]++;
+            }
+            if (f->has_lines)
+                for (size_t l = f->line_offset[k]; l < f->line_offset[k + 1]; l++) {
+                    uint32_t cat = f->product_category[f->line_product[l]];
+                    if (cat && category_stamp[cat] != stamp) {
+                        category_stamp[cat] = stamp;
+                        r.categories[c]++;
+                    }
+                }
+        }
+        int32_t moved = r.recent_orders[c] - r.earlier_orders[c];
+        int32_t both = r.recent_orders[c] + r.earlier_orders[c];
+        r.trend[c] = both ? (double)moved / (double)both : 0.0;
+        if (freq > 0) {
+            r.n_buyers++;
+            r.n_repeat += freq >= 2;
+            r.tenure_days[c] = as_of - f->order_day[begin];
+            r.interpurchase_days[c] = freq >= 2 ? (double)(f->order_day[end - 1] -
+                                                           f->order_day[begin]) / (double)(freq - 1)
+                                                : -1.0;
+        } else {
+            r.tenure_days[c] = -1;
+            r.interpurchase_days[c] = -1.0;
+        }
+
+        /* latest answer of each item in the window */
+        int8_t nps = -1, csat = 0, rep = 0, rec = 0;
+        for (size_t k = f->survey_offset[c + 1]; k-- > f->survey_offset[c];) {
+            if (f->survey_day[k] > as_of)
+                continue;
+            if (f->survey_day[k] < survey_from)
+                break;
+            if (nps < 0)
+                nps = f->survey_nps[k];
+            if (!csat)
+                csat = f->survey_csat[k];
+            if (!rep)
+                rep = f->survey_repurchase[k];
+            if (!rec)
+                rec = f->survey_recommend[k];
+        }
+        r.nps[c] = nps;
+        r.csat[c] = csat;
+        r.repurchase[c] = rep;
+        r.recommend[c] = rec;
+
+        double b = 0.0;
+        if (freq > 0) {
+            double breadth = capped(r.channels[c] - 1.0, config->channel_cap - 1.0);
+            if (f->has_lines)
+                breadth = (breadth + capped(r.categories[c] - 1.0, config->category_cap - 1.0)) / 2;
+            b = (w->recency_weight * (rfm->r[c] - 1) / 4.0 +
+                 w->frequency_weight * (rfm->f[c] - 1) / 4.0 +
+                 w->monetary_weight * (rfm->m[c] - 1) / 4.0 +
+                 w->tenure_weight * capped(r.tenure_days[c], config->tenure_cap_days) +
+                 w->breadth_weight * breadth + w->trend_weight * (r.trend[c] + 1.0) / 2.0) /
+                wb_sum;
+        }
+        double a_sum = 0.0, wa_sum = 0.0;
+        if (nps >= 0) {
+            a_sum += w->nps_weight * nps / 10.0;
+            wa_sum += w->nps_weight;
+        }
+        if (csat) {
+            a_sum += w->csat_weight * (csat - 1) / 4.0;
+            wa_sum += w->csat_weight;
+        }
+        if (rep) {
+            a_sum += w->repurchase_weight * (rep - 1) / 4.0;
+            wa_sum += w->repurchase_weight;
+        }
+        if (rec) {
+            a_sum += w->recommend_weight * (rec - 1) / 4.0;
+            wa_sum += w->recommend_weight;
+        }
+        r.behavioural[c] = b;
+        if (wa_sum > 0 && w->attitudinal_weight > 0) {
+            double a = a_sum / wa_sum;
+            r.attitudinal[c] = a;
+            r.behavioural_only[c] = false;
+            r.index[c] = 100.0 * (w->behavioural_weight * b + w->attitudinal_weight * a) /
+                         (w->behavioural_weight + w->attitudinal_weight);
+        } else {
+            r.attitudinal[c] = wa_sum > 0 ? a_sum / wa_sum : -1.0;
+            r.behavioural_only[c] = true;
+            r.index[c] = 100.0 * b;
+        }
+    }
+    *out = r;
+    memset(&r, 0, sizeof r);
+cleanup:
+    dg_loyalty_result_free(&r);
+    free(category_stamp);
+    free(channel_stamp);
+    return rc;
+}

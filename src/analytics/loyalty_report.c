@@ -1,0 +1,258 @@
+/* Loyalty result tables (include/dangol/loyalty.h): the overall measures with their counts and
+ * intervals, NPS/CSAT/index per group (RFM segment, stage, ...), and the per-customer list. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dangol/loyalty.h"
+
+static int nomem(dg_error *err)
+{
+    return dg_error_set(err, DG_ENOMEM, "out of memory building a loyalty table");
+}
+
+static void nps_of(const dg_loyalty_result *r, const uint32_t *group, uint32_t g, dg_nps *out)
+{
+    size_t p = 0, pa = 0, d = 0;
+    for (size_t c = 0; c < r->n_customers; c++) {
+        if ((group && group[c] != g) || r->nps[c] < 0)
+            continue;
+        if (r->nps[c] >= 9)
+            p++;
+        else if (r->nps[c] >= 7)
+            pa++;
+        else
+            d++;
+    }
+    dg_nps_from_counts(p, pa, d, out);
+}
+
+/* Adds a row: measure, value, n, interval (NAN-free: has_ci false leaves the cells null). */
+static int row(dg_table *t, const char *measure, double value, bool has_value, size_t n,
+               bool has_ci, double lo, double hi, const char *note)
+{
+    if (dg_table_add_row(t) || dg_table_set_text(t, 0, measure))
+        return DG_ENOMEM;
+    if (has_value)
+        dg_table_set_real(t, 1, value);
+    dg_table_set_int(t, 2, (int64_t)n);
+    if (has_ci) {
+        dg_table_set_real(t, 3, lo);
+        dg_table_set_real(t, 4, hi);
+    }
+    if (note && dg_table_set_text(t, 5, note))
+        return DG_ENOMEM;
+    return 0;
+}
+
+int dg_loyalty_summary_table(const dg_frame *f, const dg_loyalty_result *r, dg_table **out,
+                             dg_error *err)
+{
+    (void)f;
+    dg_table *t = dg_table_new("Loyalty");
+    *out = NULL;
+    if (!t || dg_table_add_column(t, "measure", DG_CELL_TEXT, 0) ||
+        dg_table_add_column(t, "value", DG_CELL_REAL, 2) ||
+        dg_table_add_column(t, "n", DG_CELL_INT, 0) ||
+        dg_table_add_column(t, "ci_low", DG_CELL_REAL, 2) ||
+        dg_table_add_column(t, "ci_high", DG_CELL_REAL, 2) ||
+        dg_table_add_column(t, "note", DG_CELL_TEXT, 0))
+        goto fail;
+    double tenure = 0, gap = 0, trend = 0, cats = 0, chans = 0, idx_all = 0, idx_buyers = 0;
+    size_t n_trend = 0, n_surveyed = 0, rep_n = 0, rep_top = 0, rec_n = 0, rec_top = 0,
+           csat_n = 0, csat_hits = 0;
+    double rep_sum = 0, rec_sum = 0;
+    for (size_t c = 0; c < r->n_customers; c++) {
+        idx_all += r->index[c];
+        n_surveyed += !r->behavioural_only[c];
+        if (r->csat[c]) {
+            csat_n++;
+            csat_hits += r->csat[c] >= 4;
+        }
+        if (r->repurchase[c]) {
+            rep_n++;
+            rep_sum += r->repurchase[c];
+            rep_top += r->repurchase[c] >= 4;
+        }
+        if (r->recommend[c]) {
+            rec_n++;
+            rec_sum += r->recommend[c];
+            rec_top += r->recommend[c] >= 4;
+        }
+        if (r->tenure_days[c] < 0)
+            continue;
+        idx_buyers += r->index[c];
+        tenure += r->tenure_days[c];
+        cats += r->categories[c];
+        chans += r->channels[c];
+        if (r->interpurchase_days[c] >= 0)
+            gap += r->interpurchase_days[c];
+        if (r->recent_orders[c] + r->earlier_orders[c] > 0) {
+            trend += r->trend[c];
+            n_trend++;
+        }
+    }
+    size_t nb = r->n_buyers;
+    double dnb = nb ? (double)nb : 1.0;
+    dg_share repeat, csat, rep_box, rec_box;
+    dg_share_from_counts(r->n_repeat, nb, &repeat);
+    dg_share_from_counts(csat_hits, csat_n, &csat);
+    dg_share_from_counts(rep_top, rep_n, &rep_box);
+    dg_share_from_counts(rec_top, rec_n, &rec_box);
+    dg_nps nps;
+    nps_of(r, NULL, 0, &nps);
+    char note[128];
+    snprintf(note, sizeof note, "%zu without survey answers: behavioural part only",
+             r->n_customers - n_surveyed);
+    if (row(t, "customers", (double)r->n_customers, true, r->n_customers, false, 0, 0, NULL) ||
+        row(t, "buyers (1+ orders)", (double)nb, true, nb, false, 0, 0, NULL) ||
+        row(t, "repeat purchase rate %", 100 * repeat.share, nb > 0, nb, nb > 0,
+            100 * repeat.ci_low, 100 * repeat.ci_high, "buyers with 2+ orders") ||
+        row(t, "mean tenure days", tenure / dnb, nb > 0, nb, false, 0, 0,
+            "since the first order") ||
+        row(t, "mean inter-purchase days", r->n_repeat ? gap / (double)r->n_repeat : 0,
+            r->n_repeat > 0, r->n_repeat, false, 0, 0, "repeat buyers") ||
+        row(t, "mean purchase trend", n_trend ? trend / (double)n_trend : 0, n_trend > 0,
+            n_trend, false, 0, 0, "-1 all earlier .. +1 all recent") ||
+        row(t, "mean categories per buyer", cats / dnb, nb > 0 && r->has_categories, nb, false,
+            0, 0, r->has_categories ? "cross-buying" : "no order lines in the store") ||
+        row(t, "mean channels per buyer", chans / dnb, nb > 0, nb, false, 0, 0,
+            "omnichannel use") ||
+        row(t, "NPS", nps.score, nps.n > 0, nps.n, nps.n > 0, nps.ci_low, nps.ci_high,
+            "% promoters (9-10) - % detractors (0-6); 95% adjusted Wald") ||
+        row(t, "CSAT %", 100 * csat.share, csat_n > 0, csat_n, csat_n > 0, 100 * csat.ci_low,
+            100 * csat.ci_high, "share of 4-5 on 1-5; 95% Wilson") ||
+        row(t, "repurchase intent (mean 1-5)", rep_n ? rep_sum / (double)rep_n : 0, rep_n > 0,
+            rep_n, false, 0, 0, NULL) ||
+        row(t, "repurchase intent top-2-box %", 100 * rep_box.share, rep_n > 0, rep_n, rep_n > 0,
+            100 * rep_box.ci_low, 100 * rep_box.ci_high, NULL) ||
+        row(t, "recommendation intent (mean 1-5)", rec_n ? rec_sum / (double)rec_n : 0,
+            rec_n > 0, rec_n, false, 0, 0, NULL) ||
+        row(t, "recommendation intent top-2-box %", 100 * rec_box.share, rec_n > 0, rec_n,
+            rec_n > 0, 100 * rec_box.ci_low, 100 * rec_box.ci_high, NULL) ||
+        row(t, "mean loyalty index (buyers)", idx_buyers / dnb, nb > 0, nb, false, 0, 0, NULL) ||
+        row(t, "mean loyalty index (all)", r->n_customers ? idx_all / (double)r->n_customers : 0,
+            r->n_customers > 0, r->n_customers, false, 0, 0, note))
+        goto fail;
+    *out = t;
+    return 0;
+fail:
+    dg_table_free(t);
+    return nomem(err);
+}
+
+int dg_loyalty_group_table(const dg_loyalty_result *r, const uint32_t *group, size_t n_groups,
+                           const char *const *names, const char *title, const char *group_label,
+                           dg_table **out, dg_error *err)
+{
+    dg_table *t = dg_table_new(title);
+    *out = NULL;
+    if (!t || dg_table_add_column(t, group_label, DG_CELL_TEXT, 0) ||
+        dg_table_add_column(t, "customers", DG_CELL_INT, 0) ||
+        dg_table_add_column(t, "nps_n", DG_CELL_INT, 0) ||
+        dg_table_add_column(t, "nps", DG_CELL_REAL, 1) ||
+        dg_table_add_column(t, "nps_ci_low", DG_CELL_REAL, 1) ||
+        dg_table_add_column(t, "nps_ci_high", DG_CELL_REAL, 1) ||
+        dg_table_add_column(t, "csat_n", DG_CELL_INT, 0) ||
+        dg_table_add_column(t, "csat", DG_CELL_PERCENT, 1) ||
+        dg_table_add_column(t, "mean_loyalty_index", DG_CELL_REAL, 1))
+        goto fail;
+    for (size_t g = 0; g <= n_groups; g++) {
+        bool all = g == n_groups;
+        size_t members = 0, csat_n = 0, csat_hits = 0;
+        double idx = 0;
+        for (size_t c = 0; c < r->n_customers; c++) {
+            if (all ? group[c] == UINT32_MAX : group[c] != g)
+                continue;
+            members++;
+            idx += r->index[c];
+            if (r->csat[c]) {
+                csat_n++;
+                csat_hits += r->csat[c] >= 4;
+            }
+        }
+        if (all) {   /* everyone: recount without the group filter */
+            members = r->n_customers;
+            idx = 0;
+            csat_n = csat_hits = 0;
+            for (size_t c = 0; c < r->n_customers; c++) {
+                idx += r->index[c];
+                if (r->csat[c]) {
+                    csat_n++;
+                    csat_hits += r->csat[c] >= 4;
+                }
+            }
+        }
+        dg_nps nps;
+        nps_of(r, all ? NULL : group, (uint32_t)g, &nps);
+        if (dg_table_add_row(t) || dg_table_set_text(t, 0, all ? "(all)" : names[g]))
+            goto fail;
+        dg_table_set_int(t, 1, (int64_t)members);
+        dg_table_set_int(t, 2, (int64_t)nps.n);
+        if (nps.n > 0) {
+            dg_table_set_real(t, 3, nps.score);
+            dg_table_set_real(t, 4, nps.ci_low);
+            dg_table_set_real(t, 5, nps.ci_high);
+        }
+        dg_table_set_int(t, 6, (int64_t)csat_n);
+        if (csat_n > 0)
+            dg_table_set_real(t, 7, (double)csat_hits / (double)csat_n);
+        if (members > 0)
+            dg_table_set_real(t, 8, idx / (double)members);
+    }
+    *out = t;
+    return 0;
+fail:
+    dg_table_free(t);
+    return nomem(err);
+}
+
+int dg_loyalty_customer_table(const dg_frame *f, const dg_loyalty_result *r, dg_table **out,
+                              dg_error *err)
+{
+    dg_table *t = dg_table_new("Loyalty per customer");
+    *out = NULL;
+    static const char *const names[] = { "customer_id", "tenure_days", "interpurchase_days",
+        "trend", "categories", "channels", "nps", "csat", "repurchase", "recommend",
+        "behavioural", "attitudinal", "loyalty_index", "behavioural_only" };
+    static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_INT, DG_CELL_REAL, DG_CELL_REAL,
+        DG_CELL_INT, DG_CELL_INT, DG_CELL_INT, DG_CELL_INT, DG_CELL_INT, DG_CELL_INT,
+        DG_CELL_REAL, DG_CELL_REAL, DG_CELL_REAL, DG_CELL_TEXT };
+    static const int decimals[] = { 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 3, 3, 1, 0 };
+    if (!t)
+        goto fail;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (dg_table_add_column(t, names[i], types[i], decimals[i]))
+            goto fail;
+    for (size_t c = 0; c < r->n_customers; c++) {
+        if (dg_table_add_row(t) || dg_table_set_text(t, 0, f->customer_id[c]))
+            goto fail;
+        if (r->tenure_days[c] >= 0) {
+            dg_table_set_int(t, 1, r->tenure_days[c]);
+            dg_table_set_real(t, 3, r->trend[c]);
+            dg_table_set_int(t, 4, r->categories[c]);
+            dg_table_set_int(t, 5, r->channels[c]);
+        }
+        if (r->interpurchase_days[c] >= 0)
+            dg_table_set_real(t, 2, r->interpurchase_days[c]);
+        if (r->nps[c] >= 0)
+            dg_table_set_int(t, 6, r->nps[c]);
+        if (r->csat[c])
+            dg_table_set_int(t, 7, r->csat[c]);
+        if (r->repurchase[c])
+            dg_table_set_int(t, 8, r->repurchase[c]);
+        if (r->recommend[c])
+            dg_table_set_int(t, 9, r->recommend[c]);
+        dg_table_set_real(t, 10, r->behavioural[c]);
+        if (r->attitudinal[c] >= 0)
+            dg_table_set_real(t, 11, r->attitudinal[c]);
+        dg_table_set_real(t, 12, r->index[c]);
+        if (dg_table_set_text(t, 13, r->behavioural_only[c] ? "yes" : "no"))
+            goto fail;
+    }
+    *out = t;
+    return 0;
+fail:
+    dg_table_free(t);
+    return nomem(err);
+}
