@@ -17,6 +17,10 @@ echo
 echo
 "$dangol" --db "$db" clv predict --horizon 52 --discount-rate 0.01 --top 10
 echo
+"$dangol" --db "$db" cube --rows quarter --cols channel --measure revenue --rollup
+echo
+"$dangol" --db "$db" cohort --by month --measure retention --periods 12
+echo
 echo "demo store: $db   (next: $dangol --db $db customer show C00000114; $dangol --help)"
 port=${DEMO_PORT:-8080}
 if [ -t 0 ] && [ -t 1 ] && [ -z "${CI:-}" ]; then
