@@ -94,6 +94,8 @@ int dg_rfm_segment_table(const dg_frame *frame, const dg_rfm_result *rfm,
                          const dg_rfm_segment_map *map, dg_table **out, dg_error *err);
 /* One row per measure and score: customers and value range; empty bins are marked. */
 int dg_rfm_bin_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out, dg_error *err);
+/* One row per (R, F) score pair, R 5..1 then F 1..5: scored customers and their revenue. */
+int dg_rfm_grid_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out, dg_error *err);
 /* One row per customer: id, recency, frequency, monetary, R, F, M, segment. */
 int dg_rfm_customer_table(const dg_frame *frame, const dg_rfm_result *rfm,
                           const dg_rfm_segment_map *map, dg_table **out, dg_error *err);

@@ -7,17 +7,18 @@
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    enum { OPT_AS_OF = 1, OPT_SEGMENTS, OPT_CUSTOMERS, OPT_BINS, OPT_MEAN };
+    enum { OPT_AS_OF = 1, OPT_SEGMENTS, OPT_CUSTOMERS, OPT_BINS, OPT_MEAN, OPT_GRID };
     static const struct option options[] = {
         { "as-of", required_argument, NULL, OPT_AS_OF },
         { "segments", required_argument, NULL, OPT_SEGMENTS },
         { "customers", no_argument, NULL, OPT_CUSTOMERS },
         { "bins", no_argument, NULL, OPT_BINS },
         { "mean-monetary", no_argument, NULL, OPT_MEAN },
+        { "grid", no_argument, NULL, OPT_GRID },
         { 0 } };
     int32_t as_of = DG_DAY_NONE;
     const char *segments = NULL;
-    bool customers = false, bins = false;
+    bool customers = false, bins = false, grid = false;
     dg_rfm_options ropts = { .as_of = DG_DAY_NONE };
     int o, code;
     while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -30,6 +31,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         case OPT_CUSTOMERS: customers = true; break;
         case OPT_BINS: bins = true; break;
         case OPT_MEAN: ropts.monetary_mean = true; break;
+        case OPT_GRID: grid = true; break;
         default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
         }
     }
@@ -51,6 +53,7 @@ static int run(dg_cli *cli, int argc, char **argv)
     if ((rc = dg_rfm_compute(frame, &ropts, map, &rfm, &err)) != 0 ||
         (rc = customers ? dg_rfm_customer_table(frame, &rfm, map, &t, &err)
               : bins ? dg_rfm_bin_table(&rfm, frame->minor_digits, &t, &err)
+              : grid ? dg_rfm_grid_table(&rfm, frame->minor_digits, &t, &err)
                      : dg_rfm_segment_table(frame, &rfm, map, &t, &err)) != 0) {
         code = dg_cli_fail(cli, &err);
         goto cleanup;
@@ -70,7 +73,7 @@ cleanup:
 DG_CLI_COMMAND(rfm) = {
     "rfm", "RFM scores and segments: sizes and revenue shares",
     "usage: dangol [--db PATH] [--format table|csv|json] rfm [--as-of DATE] [--segments FILE]\n"
-    "                 [--customers | --bins] [--mean-monetary]\n\n"
+    "                 [--customers | --bins | --grid] [--mean-monetary]\n\n"
     "Scores every customer with orders on recency, frequency and monetary value (quintiles 1-5;\n"
     "equal values always share a score, so a bin can be empty: --bins shows each bin's range)\n"
     "and prints the named segments with their customers and share of revenue.\n"
@@ -79,6 +82,7 @@ DG_CLI_COMMAND(rfm) = {
     "                    example: config/rfm_segments.csv)\n"
     "  --customers       one row per customer instead of the segment summary\n"
     "  --bins            the score bins of R, F and M with their value ranges\n"
+    "  --grid            scored customers and revenue per (R, F) pair (the dashboard's heatmap)\n"
     "  --mean-monetary   M is the mean order value instead of the total spend\n",
     run,
 };

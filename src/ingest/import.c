@@ -1,7 +1,7 @@
 /* CSV import of catalog entities (see include/dangol/ingest.h). Per file: the header (or --columns)
- * is resolved once into "catalog column <- file field" indices; then each record is converted in
- * place into a dg_value row (text values point into the reader's record buffer, so no allocation
- * per row), checked (required, type, range, choice, duplicate key within the file) and upserted.
+ * is resolved once into "catalog column <- file field" indices (columns.c); then each record is
+ * converted in place into a dg_value row (text values point into the reader's record buffer, so
+ * no allocation per row), checked (required, type, range, choice, duplicate key within the file) and upserted.
  * Every row of every file goes into one store transaction; a bad row makes the whole import roll
  * back unless skip_invalid, in which case it is written to the quarantine CSV instead. */
 #include <ctype.h>
@@ -13,10 +13,10 @@
 #include "dangol/csv.h"
 #include "dangol/ingest.h"
 #include "dangol/text.h"
+#include "ingest/columns.h"
 #include "ingest/keyset.h"
 
-#define MAX_COLUMNS 64          /* catalog columns per entity */
-#define MAX_FILE_COLUMNS 1024   /* columns a file may have */
+#define MAX_COLUMNS DG__MAX_COLUMNS
 #define PROGRESS_EVERY 65536
 #define BULK_PROBE 8192          /* rows read before the size of the import is estimated */
 
@@ -31,11 +31,7 @@ typedef struct importer {
     /* the current file */
     dg_csv *csv;
     const char *name;
-    int src[MAX_COLUMNS];       /* catalog column -> file field index, -1 = not in the file */
-    bool required[MAX_COLUMNS];
-    size_t n_file_columns;
-    char **file_columns;        /* names of the file's columns (for the quarantine header) */
-    bool synth_order_id;        /* orders without an order_id column */
+    dg__columns cols;           /* the file's columns mapped onto the entity's */
     int customer_col, ordered_col;
     dg__keyset *seen;           /* natural keys of this file -> first line */
     dg__keyset *occurrences;    /* (customer, time) -> count, for synthesised order ids */
@@ -57,204 +53,6 @@ static bool is_blank(const char *s, size_t len)
         if (s[i] != ' ' && s[i] != '\t')
             return false;
     return true;
-}
-
-static void trim(const char **s, size_t *len)
-{
-    while (*len > 0 && (**s == ' ' || **s == '\t'))
-        (*s)++, (*len)--;
-    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-        (*len)--;
-}
-
-/* "order_id, customer_id, ..." into buf. */
-static const char *column_list(const dg_entity *e, char *buf, size_t cap)
-{
-    size_t o = 0;
-    buf[0] = '\0';
-    for (size_t c = 0; c < e->n_columns && o < cap; c++)
-        o += (size_t)snprintf(buf + o, cap - o, "%s%s", c ? ", " : "", e->columns[c].name);
-    return buf;
-}
-
-static int find_column(const dg_entity *e, const char *name, size_t len)
-{
-    for (size_t c = 0; c < e->n_columns; c++)
-        if (strlen(e->columns[c].name) == len && strncasecmp(e->columns[c].name, name, len) == 0)
-            return (int)c;
-    return -1;
-}
-
-/* Looks the file column name up in the --map list; returns the mapped name (into out) or NULL. */
-static const char *map_lookup(const char *map, const char *name, size_t len, char *out, size_t cap)
-{
-    const char *p = map;
-    while (p && *p) {
-        const char *comma = strchr(p, ',');
-        const char *end = comma ? comma : p + strlen(p);
-        const char *eq = memchr(p, '=', (size_t)(end - p));
-        if (eq) {
-            const char *a = p, *b = eq + 1;
-            size_t alen = (size_t)(eq - p), blen = (size_t)(end - b);
-            trim(&a, &alen);
-            trim(&b, &blen);
-            if (alen == len && memcmp(a, name, len) == 0) {
-                snprintf(out, cap, "%.*s", (int)blen, b);
-                return out;
-            }
-        }
-        p = comma ? comma + 1 : NULL;
-    }
-    return NULL;
-}
-
-/* Checks the --map text itself: pairs "from=to" whose target is a column or '-'. */
-static int check_map(const dg_entity *e, const char *map, dg_error *err)
-{
-    char cols[1024];
-    for (const char *p = map; p && *p;) {
-        const char *comma = strchr(p, ',');
-        const char *end = comma ? comma : p + strlen(p);
-        const char *eq = memchr(p, '=', (size_t)(end - p));
-        if (!eq)
-            return dg_error_set(err, DG_EINVAL, "--map: \"%.*s\" is not FILE_COLUMN=COLUMN",
-                                (int)(end - p), p);
-        const char *b = eq + 1;
-        size_t blen = (size_t)(end - b);
-        trim(&b, &blen);
-        if (!(blen == 1 && *b == '-') && find_column(e, b, blen) < 0)
-            return dg_error_set(err, DG_EINVAL, "--map: \"%.*s\" is not a column of %s; valid: "
-                                "%s (or - to ignore the column)", (int)blen, b, e->name,
-                                column_list(e, cols, sizeof cols));
-        p = comma ? comma + 1 : NULL;
-    }
-    return 0;
-}
-
-static void free_file_columns(importer *im)
-{
-    for (size_t i = 0; im->file_columns && i < im->n_file_columns; i++)
-        free(im->file_columns[i]);
-    free(im->file_columns);
-    im->file_columns = NULL;
-    im->n_file_columns = 0;
-}
-
-/* Resolves the file's column names (header fields or --columns) onto catalog columns. */
-static int resolve_columns(importer *im, dg_error *err)
-{
-    const dg_entity *e = im->e;
-    char cols[1024], mapped[256];
-    size_t n = 0;
-    const char *names[MAX_FILE_COLUMNS];
-    size_t lens[MAX_FILE_COLUMNS];
-    if (im->opt->columns) {
-        for (const char *p = im->opt->columns; p;) {
-            const char *comma = strchr(p, ',');
-            if (n == MAX_FILE_COLUMNS)
-                return dg_error_set(err, DG_EINVAL, "--columns: more than %d columns",
-                                    MAX_FILE_COLUMNS);
-            names[n] = p;
-            lens[n++] = comma ? (size_t)(comma - p) : strlen(p);
-            p = comma ? comma + 1 : NULL;
-        }
-    } else {
-        n = dg_csv_count(im->csv);
-        if (n > MAX_FILE_COLUMNS)
-            return dg_error_at(err, DG_EINVAL, im->name, dg_csv_line(im->csv), 0,
-                               "the header has %zu columns; at most %d are read", n,
-                               MAX_FILE_COLUMNS);
-        for (size_t i = 0; i < n; i++)
-            names[i] = dg_csv_field(im->csv, i, &lens[i]);
-    }
-    long line = im->opt->columns ? 0 : dg_csv_line(im->csv);
-    im->file_columns = calloc(n, sizeof *im->file_columns);
-    if (!im->file_columns)
-        return dg_error_set(err, DG_ENOMEM, "out of memory");
-    im->n_file_columns = n;
-    for (size_t c = 0; c < e->n_columns; c++) {
-        im->src[c] = -1;
-        im->required[c] = e->columns[c].required || c < e->n_key;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const char *name = names[i];
-        size_t len = lens[i];
-        trim(&name, &len);
-        if (!(im->file_columns[i] = strndup(name, len)))
-            return dg_error_set(err, DG_ENOMEM, "out of memory");
-    }
-    if (im->opt->map) {   /* a --map source the file does not have is most likely a typo */
-        for (const char *p = im->opt->map; p && *p;) {
-            const char *comma = strchr(p, ',');
-            const char *end = comma ? comma : p + strlen(p);
-            const char *eq = memchr(p, '=', (size_t)(end - p));
-            const char *a = p;
-            size_t alen = (size_t)(eq - p);
-            trim(&a, &alen);
-            bool found = false;
-            for (size_t i = 0; i < n && !found; i++)
-                found = strlen(im->file_columns[i]) == alen &&
-                        memcmp(im->file_columns[i], a, alen) == 0;
-            if (!found)
-                return dg_error_at(err, DG_EINVAL, im->name, line, 0,
-                                   "--map names \"%.*s\", which is not a column of the file",
-                                   (int)alen, a);
-            p = comma ? comma + 1 : NULL;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        const char *name = names[i];
-        size_t len = lens[i];
-        trim(&name, &len);
-        const char *target = im->opt->map ? map_lookup(im->opt->map, name, len, mapped,
-                                                       sizeof mapped) : NULL;
-        const char *tname = target ? target : name;
-        size_t tlen = target ? strlen(target) : len;
-        if (tlen == 1 && *tname == '-')
-            continue;
-        int c = find_column(e, tname, tlen);
-        const char *where = im->opt->columns ? "--columns" : im->name;
-        if (c < 0) {
-            column_list(e, cols, sizeof cols);
-            if (im->opt->columns)
-                return dg_error_set(err, DG_EINVAL, "--columns: unknown column \"%.*s\" for %s; "
-                                    "valid: %s (or - to ignore a column)", (int)len, name, e->name,
-                                    cols);
-            return dg_error_at(err, DG_EINVAL, where, line, (long)i + 1,
-                               "unknown column \"%.*s\" for %s; valid: %s; rename it with "
-                               "--map \"%.*s=COLUMN\" or ignore it with --map \"%.*s=-\"",
-                               (int)len, name, e->name, cols, (int)len, name, (int)len, name);
-        }
-        if (im->src[c] >= 0) {
-            if (im->opt->columns)
-                return dg_error_set(err, DG_EINVAL, "--columns: column \"%s\" appears twice",
-                                    e->columns[c].name);
-            return dg_error_at(err, DG_EINVAL, where, line, (long)i + 1,
-                               "column \"%s\" appears twice (columns %d and %zu)",
-                               e->columns[c].name, im->src[c] + 1, i + 1);
-        }
-        im->src[c] = (int)i;
-    }
-    im->synth_order_id = strcmp(e->name, "orders") == 0 && im->src[0] < 0;
-    im->customer_col = dg_entity_column(e, "customer_id");
-    im->ordered_col = dg_entity_column(e, "ordered_at");
-    for (size_t c = 0; c < e->n_columns; c++) {
-        if (im->src[c] >= 0 || !im->required[c] || (c == 0 && im->synth_order_id))
-            continue;
-        size_t o = 0;
-        cols[0] = '\0';
-        for (size_t i = 0; i < n && o < sizeof cols; i++)
-            o += (size_t)snprintf(cols + o, sizeof cols - o, "%s%s", i ? ", " : "",
-                                  im->file_columns[i]);
-        if (im->opt->columns)
-            return dg_error_set(err, DG_EINVAL, "--columns: missing required column \"%s\" for "
-                                "%s (given: %s)", e->columns[c].name, e->name, cols);
-        return dg_error_at(err, DG_EINVAL, im->name, line, 0,
-                           "missing required column \"%s\" for %s; the file has: %s%s",
-                           e->columns[c].name, e->name, cols,
-                           im->opt->map ? "" : " (use --map \"YOUR_NAME=COLUMN\" to rename)");
-    }
-    return 0;
 }
 
 static int add_error(importer *im, const dg_error *row_err)
@@ -308,9 +106,9 @@ static int quarantine_row(importer *im, const char *path, const char *reason, dg
                        im->opt->delimiter : ',';
     FILE *q = im->quarantine;
     if (!im->quarantine_header) {
-        for (size_t i = 0; i < im->n_file_columns; i++)
-            dg_csv_write_field(q, im->file_columns[i], strlen(im->file_columns[i]), i == 0, delim);
-        dg_csv_write_field(q, "reason", 6, im->n_file_columns == 0, delim);
+        for (size_t i = 0; i < im->cols.n_names; i++)
+            dg_csv_write_field(q, im->cols.names[i], strlen(im->cols.names[i]), i == 0, delim);
+        dg_csv_write_field(q, "reason", 6, im->cols.n_names == 0, delim);
         dg_csv_write_end(q);
         im->quarantine_header = true;
     }
@@ -320,9 +118,9 @@ static int quarantine_row(importer *im, const char *path, const char *reason, dg
         const char *f = dg_csv_field(im->csv, i, &len);
         dg_csv_write_field(q, f, len, i == 0, delim);
     }
-    for (size_t i = n; i < im->n_file_columns; i++)
+    for (size_t i = n; i < im->cols.n_names; i++)
         dg_csv_write_field(q, "", 0, i == 0, delim);
-    dg_csv_write_field(q, reason, strlen(reason), n == 0 && im->n_file_columns == 0, delim);
+    dg_csv_write_field(q, reason, strlen(reason), n == 0 && im->cols.n_names == 0, delim);
     dg_csv_write_end(q);
     if (ferror(q))
         return dg_error_set(err, DG_EIO, "cannot write the quarantine file %s",
@@ -346,12 +144,12 @@ static int row_error(dg_error *e, const importer *im, long column, int code, con
 static int convert(importer *im, size_t c, const char *s, size_t len, dg_error *e)
 {
     const dg_column *col = &im->e->columns[c];
-    long column = im->src[c] + 1;
+    long column = im->cols.src[c] + 1;
     dg_error perr;
     int rc = dg_value_parse(col, s, len, im->minor_digits, &im->row[c], &perr);
     if (rc != 0)
         return row_error(e, im, column, rc, "%s", perr.message);
-    if (im->row[c].is_null && im->required[c])
+    if (im->row[c].is_null && im->cols.required[c])
         return row_error(e, im, column, DG_EINVAL, "%s is required but empty", col->name);
     return 0;
 }
@@ -432,29 +230,29 @@ static int build_row(importer *im, dg_error *e)
 {
     const dg_entity *ent = im->e;
     size_t n = dg_csv_count(im->csv);
-    if (n < im->n_file_columns)
+    if (n < im->cols.n_names)
         return row_error(e, im, (long)n + 1, DG_EINVAL, "the row has %zu fields, the %s has %zu",
-                         n, im->opt->columns ? "--columns list" : "header", im->n_file_columns);
-    for (size_t i = im->n_file_columns; i < n; i++) {
+                         n, im->opt->columns ? "--columns list" : "header", im->cols.n_names);
+    for (size_t i = im->cols.n_names; i < n; i++) {
         size_t len;
         const char *f = dg_csv_field(im->csv, i, &len);
         if (!is_blank(f, len))
             return row_error(e, im, (long)i + 1, DG_EINVAL,
                              "the row has %zu fields, the %s has %zu", n,
-                             im->opt->columns ? "--columns list" : "header", im->n_file_columns);
+                             im->opt->columns ? "--columns list" : "header", im->cols.n_names);
     }
     for (size_t c = 0; c < ent->n_columns; c++) {
-        if (im->src[c] < 0) {
+        if (im->cols.src[c] < 0) {
             im->row[c] = (dg_value){ .is_null = true };
             continue;
         }
         size_t len;
-        const char *f = dg_csv_field(im->csv, (size_t)im->src[c], &len);
+        const char *f = dg_csv_field(im->csv, (size_t)im->cols.src[c], &len);
         int rc = convert(im, c, f, len, e);
         if (rc != 0)
             return rc;
     }
-    if (im->synth_order_id) {
+    if (im->cols.synth_order_id) {
         const char *cust = im->row[im->customer_col].u.s;
         int64_t at = im->row[im->ordered_col].u.i;
         size_t cl = strlen(cust);
@@ -485,8 +283,8 @@ static int build_row(importer *im, dg_error *e)
     if (rc == 1) {
         char what[256];
         describe_key(im, what, sizeof what);
-        return row_error(e, im, im->src[0] + 1, DG_EEXIST, "%s appears twice (first at line %u)",
-                         what, *first);
+        return row_error(e, im, im->cols.src[0] + 1, DG_EEXIST,
+                         "%s appears twice (first at line %u)", what, *first);
     }
     return 0;
 }
@@ -515,7 +313,7 @@ static int store_row(importer *im, dg_error *e)
         size_t c = (size_t)serr.column - 1;
         const dg_column *col = &ent->columns[c];
         const dg_entity *target = dg_entity_find(col->references);
-        return row_error(e, im, im->src[c] + 1, DG_ENOTFOUND,
+        return row_error(e, im, im->cols.src[c] + 1, DG_ENOTFOUND,
                          "%s \"%.80s\" is not a known %s; import %s first%s", col->name,
                          im->row[c].u.s, target ? target->label : "record",
                          target ? target->name : "it",
@@ -538,7 +336,7 @@ static int import_csv(importer *im, const char *path, dg_error *err)
     if (!im->seen || !im->occurrences)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     if (im->opt->no_header) {
-        if ((rc = resolve_columns(im, err)) != 0)
+        if ((rc = dg__columns_resolve(&im->cols, im->e, im->opt, im->csv, im->name, err)) != 0)
             return rc;
         header_done = true;
     }
@@ -559,7 +357,7 @@ static int import_csv(importer *im, const char *path, dg_error *err)
             continue;
         }
         if (!header_done) {
-            if ((rc = resolve_columns(im, err)) != 0)
+            if ((rc = dg__columns_resolve(&im->cols, im->e, im->opt, im->csv, im->name, err)) != 0)
                 return rc;
             header_done = true;
             continue;
@@ -625,7 +423,7 @@ static int check_options(const dg_entity *e, const dg_import_options *opt, dg_er
         return dg_error_set(err, DG_EINVAL, "a file without a header needs --columns naming its "
                             "columns in order");
     if (opt->map)
-        return check_map(e, opt->map, err);
+        return dg__columns_check_map(e, opt->map, err);
     return 0;
 }
 
@@ -657,6 +455,8 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
     if ((rc = dg_store_currency(store, code, &im.minor_digits, err)) != 0)
         goto cleanup;
     im.customers = dg_entity_find("customers");
+    im.customer_col = dg_entity_column(e, "customer_id");
+    im.ordered_col = dg_entity_column(e, "ordered_at");
     if (opt.create_customers && (customers_before = customer_count(store, err)) < 0) {
         rc = DG_ESTORE;
         goto cleanup;
@@ -678,7 +478,7 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
         rc = import_csv(&im, src[i].path ? src[i].path : src[i].name, err);
         dg_csv_close(im.csv);
         im.csv = NULL;
-        free_file_columns(&im);
+        dg__columns_free(&im.cols);
         if (!opt.quarantine && im.quarantine) {   /* default quarantine: one per file */
             fclose(im.quarantine);
             im.quarantine = NULL;
@@ -708,7 +508,7 @@ cleanup:
     if (rc != 0 && im.report->quarantine[0] && !opt.skip_invalid)
         im.report->quarantine[0] = '\0';
     dg_csv_close(im.csv);
-    free_file_columns(&im);
+    dg__columns_free(&im.cols);
     dg__keyset_free(im.seen);
     dg__keyset_free(im.occurrences);
     free(im.key);

@@ -27,6 +27,7 @@ struct dg_server {
     char *web_real;               /* realpath of the web directory, or NULL */
     unsigned port;
     int minor_digits;             /* of the store currency (fixed for a store's life) */
+    dg_snapshot_cache *snapshots;
     pthread_key_t store_key;
     bool key_made;
     pthread_mutex_t stores_lock;  /* guards stores: every connection opened, closed at stop */
@@ -337,7 +338,7 @@ static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, con
                                 const char *method, request_ctx *ctx)
 {
     dg_request req = { .method = method, .path = url, .options = &srv->opt, .connection = conn,
-                       .minor_digits = srv->minor_digits };
+                       .minor_digits = srv->minor_digits, .snapshots = srv->snapshots };
     dg_response res = { .status = 200 };
     bool path_known = false;
     char allow[64] = "";
@@ -473,6 +474,10 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
     if (!(srv = calloc(1, sizeof *srv)))
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     srv->minor_digits = minor_digits;
+    if (!(srv->snapshots = dg_snapshot_cache_new(opt->db_path))) {
+        free(srv);
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
     srv->opt = *opt;
     pthread_mutex_init(&srv->stores_lock, NULL);
     if (pthread_key_create(&srv->store_key, NULL) != 0) {
@@ -536,6 +541,7 @@ void dg_server_stop(dg_server *srv)
         MHD_quiesce_daemon(srv->daemon);
         MHD_stop_daemon(srv->daemon);   /* joins the pool; requests in flight finish first */
     }
+    dg_snapshot_cache_free(srv->snapshots);
     for (size_t i = 0; i < srv->n_stores; i++)
         dg_store_close(srv->stores[i]);
     free(srv->stores);

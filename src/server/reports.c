@@ -1,32 +1,17 @@
-/* Analysis routes: each builds a frame of the store as of ?as_of (default: the last day with
- * activity), calls the library's analysis — the same call the CLI command makes — and sends its
- * result table. */
+/* Analysis routes: each takes the frame of the store (the shared snapshot, or a private one as of
+ * ?as_of), calls the library's analysis — the calls the CLI command makes — and sends its result
+ * table. Query arguments mirror the command's options. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "dangol/cohort.h"
 #include "dangol/cube.h"
 #include "dangol/frame.h"
 #include "dangol/kpi.h"
+#include "dangol/rfm.h"
+#include "dangol/stage.h"
 #include "dangol/text.h"
 #include "server/server.h"
-
-/* The frame for this request, or NULL with the error answered. */
-static dg_frame *request_frame(dg_request *req, dg_response *res, bool with_lines)
-{
-    dg_frame_options fopt = { .as_of = DG_DAY_NONE, .with_lines = with_lines };
-    dg_frame *frame = NULL;
-    dg_error err;
-    dg_error_clear(&err);
-    const char *as_of = dg_request_query(req, "as_of");
-    if (as_of && *as_of && dg_date_parse(as_of, strlen(as_of), &fopt.as_of, &err) != 0) {
-        dg_reply_error(res, 400, "invalid", "as_of: %s", err.message);
-        return NULL;
-    }
-    if (dg_frame_from_store(&frame, req->store, &fopt, &err) != 0) {
-        dg_reply_failure(res, &err);
-        return NULL;
-    }
-    return frame;
-}
 
 /* Sends the table of a finished analysis (rc, err) and frees it. */
 static void reply_result(dg_response *res, int rc, dg_table *table, const dg_error *err)
@@ -38,23 +23,38 @@ static void reply_result(dg_response *res, int rc, dg_table *table, const dg_err
     dg_table_free(table);
 }
 
+/* A date query argument into *day (left as is when absent); false with a 400 when malformed. */
+static bool query_day(dg_request *req, dg_response *res, const char *name, int32_t *day)
+{
+    const char *text = dg_request_query(req, name);
+    dg_error err;
+    if (!text || !*text)
+        return true;
+    if (dg_date_parse(text, strlen(text), day, &err) != 0) {
+        dg_reply_error(res, 400, "invalid", "%s: %s", name, err.message);
+        return false;
+    }
+    return true;
+}
+
 void dg_api_kpi(dg_request *req, dg_response *res)
 {
     long long months = dg_request_query_count(req, res, "months", 12, DG_KPI_MONTHS_MAX);
     if (months < 0)
         return;
-    dg_frame *frame = request_frame(req, res, false);
-    if (!frame)
+    dg_snapshot *snap = dg_snapshot_get(req, res);
+    if (!snap)
         return;
     dg_table *table = NULL;
     dg_error err;
     dg_error_clear(&err);
-    int rc = dg_kpi_monthly(frame, (int)months, &table, &err);
-    dg_frame_free(frame);
+    int rc = dg_kpi_monthly(dg_snapshot_frame(snap), (int)months, &table, &err);
+    dg_snapshot_release(req, snap);
     reply_result(res, rc, table, &err);
 }
 
-/* The cube's query vocabulary, passed as-is to dg_cube_store_query (the call `dangol cube` makes). */
+/* The cube's query vocabulary (as `dangol cube`). Without as_of the query runs on the shared
+ * snapshot's cube; with it, dg_cube_store_query builds a frame as of that day, as the CLI does. */
 void dg_api_cube(dg_request *req, dg_response *res)
 {
     static const char *const keys[] = { "rows", "cols", "measure", "where", "totals", "top",
@@ -72,6 +72,180 @@ void dg_api_cube(dg_request *req, dg_response *res)
     dg_table *table = NULL;
     dg_error err;
     dg_error_clear(&err);
-    int rc = dg_cube_store_query(req->store, params, &table, &err);
+    const char *as_of = dg_request_query(req, "as_of");
+    if (as_of && *as_of) {
+        int rc = dg_cube_store_query(req->store, params, &table, &err);
+        reply_result(res, rc, table, &err);
+        return;
+    }
+    dg_snapshot *snap = dg_snapshot_get(req, res);
+    if (!snap)
+        return;
+    const dg_cube *cube = dg_snapshot_cube(req, snap, &err);
+    dg_cube_query q;
+    dg_cube_query_init(&q);
+    int rc = cube ? 0 : err.code;
+    for (size_t i = 0; rc == 0 && i < n; i += 2)
+        rc = dg_cube_query_set(&q, cube, params[i], params[i + 1], &err);
+    if (rc == 0)
+        rc = dg_cube_query_table(cube, &q, &table, &err);
+    dg_cube_query_clear(&q);
+    dg_snapshot_release(req, snap);
+    reply_result(res, rc, table, &err);
+}
+
+/* ?view=segments (default) | bins | grid | customers, ?monetary=total | mean (as `dangol rfm`). */
+void dg_api_rfm(dg_request *req, dg_response *res)
+{
+    const char *view = dg_request_query(req, "view"), *monetary = dg_request_query(req, "monetary");
+    if (!view)
+        view = "segments";
+    if (strcmp(view, "segments") && strcmp(view, "bins") && strcmp(view, "grid") &&
+        strcmp(view, "customers")) {
+        dg_reply_error(res, 400, "invalid", "view \"%s\" is not one of: segments, bins, grid, "
+                       "customers", view);
+        return;
+    }
+    if (monetary && strcmp(monetary, "total") && strcmp(monetary, "mean")) {
+        dg_reply_error(res, 400, "invalid", "monetary \"%s\" is not one of: total, mean",
+                       monetary);
+        return;
+    }
+    dg_rfm_options ropts = { .as_of = DG_DAY_NONE,
+                             .monetary_mean = monetary && strcmp(monetary, "mean") == 0 };
+    dg_rfm_segment_map *map = NULL;
+    dg_rfm_result rfm = { 0 };
+    dg_table *table = NULL;
+    dg_error err;
+    dg_error_clear(&err);
+    if (dg_rfm_segment_map_default(&map, &err) != 0) {
+        dg_reply_failure(res, &err);
+        return;
+    }
+    dg_snapshot *snap = dg_snapshot_get(req, res);
+    if (!snap) {
+        dg_rfm_segment_map_free(map);
+        return;
+    }
+    const dg_frame *frame = dg_snapshot_frame(snap);
+    int rc = dg_rfm_compute(frame, &ropts, map, &rfm, &err);
+    if (rc == 0)
+        rc = strcmp(view, "bins") == 0 ? dg_rfm_bin_table(&rfm, frame->minor_digits, &table, &err)
+           : strcmp(view, "grid") == 0 ? dg_rfm_grid_table(&rfm, frame->minor_digits, &table,
+                                                            &err)
+           : strcmp(view, "customers") == 0 ? dg_rfm_customer_table(frame, &rfm, map, &table,
+                                                                     &err)
+           : dg_rfm_segment_table(frame, &rfm, map, &table, &err);
+    dg_rfm_result_free(&rfm);
+    dg_rfm_segment_map_free(map);
+    dg_snapshot_release(req, snap);
+    reply_result(res, rc, table, &err);
+}
+
+/* Stage counts or the funnel at ?at (default: the as-of day), as `dangol stage [--funnel]`. */
+static void stage_counts(dg_request *req, dg_response *res, bool funnel)
+{
+    int32_t at = DG_DAY_NONE;
+    if (!query_day(req, res, "at", &at))
+        return;
+    dg_snapshot *snap = dg_snapshot_get(req, res);
+    if (!snap)
+        return;
+    const dg_frame *frame = dg_snapshot_frame(snap);
+    dg_stage_rules rules;
+    dg_stage_rules_default(&rules);
+    dg_stage_counts counts;
+    dg_table *table = NULL;
+    dg_error err;
+    dg_error_clear(&err);
+    size_t cap = frame->n_customers ? frame->n_customers : 1;
+    uint8_t *stage = malloc(cap), *activity = malloc(cap);
+    int rc = stage && activity ? 0 : dg_error_set(&err, DG_ENOMEM, "out of memory");
+    if (at == DG_DAY_NONE)
+        at = frame->as_of;
+    if (rc == 0 && at > frame->as_of)
+        rc = dg_error_set(&err, DG_EINVAL, "at is after the as-of day");
+    if (rc == 0)
+        rc = dg_stage_at(frame, &rules, at, stage, activity, &err);
+    if (rc == 0) {
+        dg_stage_count(stage, activity, frame->n_customers, at, &counts);
+        rc = funnel ? dg_stage_funnel_table(&counts, &table, &err)
+                    : dg_stage_table(&counts, &table, &err);
+    }
+    free(stage);
+    free(activity);
+    dg_snapshot_release(req, snap);
+    reply_result(res, rc, table, &err);
+}
+
+void dg_api_stages(dg_request *req, dg_response *res)
+{
+    stage_counts(req, res, false);
+}
+
+void dg_api_stages_funnel(dg_request *req, dg_response *res)
+{
+    stage_counts(req, res, true);
+}
+
+/* ?from&to (default: a year before to, and the as-of day), as `dangol stage --migration` and
+ * `--history`. */
+static void stage_between(dg_request *req, dg_response *res, bool migration)
+{
+    int32_t from = DG_DAY_NONE, to = DG_DAY_NONE;
+    if (!query_day(req, res, "from", &from) || !query_day(req, res, "to", &to))
+        return;
+    dg_snapshot *snap = dg_snapshot_get(req, res);
+    if (!snap)
+        return;
+    const dg_frame *frame = dg_snapshot_frame(snap);
+    dg_stage_rules rules;
+    dg_stage_rules_default(&rules);
+    dg_table *table = NULL;
+    dg_error err;
+    dg_error_clear(&err);
+    if (to == DG_DAY_NONE)
+        to = frame->as_of;
+    if (from == DG_DAY_NONE)
+        from = to - 365;
+    int rc = 0;
+    if (from > to || to > frame->as_of)
+        rc = dg_error_set(&err, DG_EINVAL, "need from <= to <= the as-of day");
+    else if (migration)
+        rc = dg_stage_migration_table(frame, &rules, from, to, &table, &err);
+    else
+        rc = dg_stage_history_table(frame, &rules, from, to, &table, &err);
+    dg_snapshot_release(req, snap);
+    reply_result(res, rc, table, &err);
+}
+
+void dg_api_stages_migration(dg_request *req, dg_response *res)
+{
+    stage_between(req, res, true);
+}
+
+void dg_api_stages_history(dg_request *req, dg_response *res)
+{
+    stage_between(req, res, false);
+}
+
+/* ?by&measure&periods&as_of, passed to dg_cohort_store_query (the call `dangol cohort` makes). */
+void dg_api_cohorts(dg_request *req, dg_response *res)
+{
+    static const char *const keys[] = { "by", "measure", "periods", "as_of" };
+    const char *params[2 * (sizeof keys / sizeof keys[0]) + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *value = dg_request_query(req, keys[i]);
+        if (value) {
+            params[n++] = keys[i];
+            params[n++] = value;
+        }
+    }
+    params[n] = NULL;
+    dg_table *table = NULL;
+    dg_error err;
+    dg_error_clear(&err);
+    int rc = dg_cohort_store_query(req->store, params, &table, &err);
     reply_result(res, rc, table, &err);
 }

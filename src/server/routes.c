@@ -41,6 +41,34 @@ static const dg_route_param cube_params[] = {
     { NULL, NULL, NULL },
 };
 
+#define AS_OF_PARAM { "as_of", "string", "last day included, YYYY-MM-DD (default: the last day " \
+                      "with activity in the store)" }
+static const dg_route_param rfm_params[] = {
+    AS_OF_PARAM,
+    { "view", "string", "segments (default), bins (score ranges), grid (customers per R x F "
+      "score pair) or customers (one row per customer)" },
+    { "monetary", "string", "total (default) or mean order value" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param stage_at_params[] = {
+    AS_OF_PARAM,
+    { "at", "string", "day of the stages, YYYY-MM-DD (default: the as-of day)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param stage_between_params[] = {
+    AS_OF_PARAM,
+    { "from", "string", "first day, YYYY-MM-DD (default: a year before to)" },
+    { "to", "string", "last day, YYYY-MM-DD (default: the as-of day)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param cohort_params[] = {
+    AS_OF_PARAM,
+    { "by", "string", "month (default: acquisition month), channel or category" },
+    { "measure", "string", "retention (default), active, revenue or revenue_per_customer" },
+    { "periods", "integer", "months since acquisition to show (default: all)" },
+    { NULL, NULL, NULL },
+};
+
 static const dg_route routes[] = {
     { "GET", "/api/openapi.json", dg_api_openapi, "meta", "this document", NULL, NULL, "object",
       false },
@@ -54,6 +82,24 @@ static const dg_route routes[] = {
     { "GET", "/api/cube", dg_api_cube, "reports",
       "slice, dice and pivot revenue, orders and customers (as `dangol cube`)", cube_params, NULL,
       "table", false },
+    { "GET", "/api/rfm", dg_api_rfm, "reports",
+      "RFM segments, score bins, the R x F grid or per-customer scores (as `dangol rfm`)",
+      rfm_params, NULL, "table", false },
+    { "GET", "/api/stages", dg_api_stages, "reports",
+      "customers per relationship stage, with active/lapsed/churned (as `dangol stage`)",
+      stage_at_params, NULL, "table", false },
+    { "GET", "/api/stages/funnel", dg_api_stages_funnel, "reports",
+      "the relationship ladder as a funnel with step conversion (as `dangol stage --funnel`)",
+      stage_at_params, NULL, "table", false },
+    { "GET", "/api/stages/migration", dg_api_stages_migration, "reports",
+      "stage migration matrix between two dates (as `dangol stage --migration FROM TO`)",
+      stage_between_params, NULL, "table", false },
+    { "GET", "/api/stages/history", dg_api_stages_history, "reports",
+      "stage counts at every month end between two dates (as `dangol stage --history`)",
+      stage_between_params, NULL, "table", false },
+    { "GET", "/api/cohorts", dg_api_cohorts, "reports",
+      "retention and revenue of acquisition cohorts by month since acquisition (as `dangol "
+      "cohort`)", cohort_params, NULL, "table", false },
     { "GET", "/api/customers", dg_api_customers_list, "customers",
       "list or search customers, a page at a time", search_params, NULL, "page", false },
     { "POST", "/api/customers", dg_api_customers_create, "customers",

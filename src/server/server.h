@@ -15,6 +15,8 @@
 #include "dangol/table.h"
 
 typedef struct dg_server dg_server;
+typedef struct dg_snapshot_cache dg_snapshot_cache;
+typedef struct dg_snapshot dg_snapshot;
 
 typedef struct dg_server_options {
     const char *db_path;      /* the store; must exist */
@@ -47,6 +49,7 @@ typedef struct dg_request {
     size_t body_len;
     dg_store *store;                          /* this thread's connection */
     int minor_digits;                         /* of the store currency */
+    dg_snapshot_cache *snapshots;             /* the server's shared analysis snapshots */
     const dg_server_options *options;
     void *connection;                         /* struct MHD_Connection *, for query arguments */
 } dg_request;
@@ -110,6 +113,18 @@ void dg_reply_table(dg_response *res, const dg_table *table);
 /* Several result tables as one JSON array. */
 void dg_reply_tables(dg_response *res, dg_table *const *tables, size_t n);
 
+/* ---- analysis snapshots (snapshot.c) ------------------------------------------------------- */
+
+dg_snapshot_cache *dg_snapshot_cache_new(const char *db_path);
+void dg_snapshot_cache_free(dg_snapshot_cache *cache);  /* NULL is a no-op */
+/* The frame for this request: the shared one of the store's current content, or a private one
+ * when the request has ?as_of. NULL with the error answered. Give back with dg_snapshot_release. */
+dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res);
+const struct dg_frame *dg_snapshot_frame(const dg_snapshot *snapshot);
+/* The cube over the snapshot's frame, built on first use; NULL with err on failure. */
+const struct dg_cube *dg_snapshot_cube(dg_request *req, dg_snapshot *snapshot, dg_error *err);
+void dg_snapshot_release(dg_request *req, dg_snapshot *snapshot);  /* NULL is a no-op */
+
 /* ---- route handlers ----------------------------------------------------------------------- */
 
 /* meta.c */
@@ -131,6 +146,12 @@ void dg_api_feedback_create(dg_request *req, dg_response *res);
 /* reports.c: analyses of a frame of the store */
 void dg_api_kpi(dg_request *req, dg_response *res);
 void dg_api_cube(dg_request *req, dg_response *res);
+void dg_api_rfm(dg_request *req, dg_response *res);
+void dg_api_stages(dg_request *req, dg_response *res);
+void dg_api_stages_funnel(dg_request *req, dg_response *res);
+void dg_api_stages_migration(dg_request *req, dg_response *res);
+void dg_api_stages_history(dg_request *req, dg_response *res);
+void dg_api_cohorts(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

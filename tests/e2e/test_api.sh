@@ -132,12 +132,44 @@ expect_same "dangol kpi and GET /api/kpi answer alike" "$WORK/kpi.cli.json" "$WO
 curl -s "$URL/api/cube?rows=month&cols=channel" > "$WORK/cube.api.json"
 "$DANGOL" --format json cube --rows month --cols channel > "$WORK/cube.cli.json"
 expect_same "dangol cube and GET /api/cube answer alike" "$WORK/cube.cli.json" "$WORK/cube.api.json"
+for q in "" "?view=bins" "?view=grid" "?view=customers" "?monetary=mean"; do
+  expect_status "rfm $q" 200 GET "/api/rfm$q"
+done
+expect_status "rfm with a bad view is 400" 400 GET "/api/rfm?view=pie"
+curl -s "$URL/api/rfm?view=grid" > "$WORK/rfm.api.json"
+"$DANGOL" --format json rfm --grid > "$WORK/rfm.cli.json" 2>/dev/null
+expect_same "dangol rfm --grid and GET /api/rfm?view=grid answer alike" "$WORK/rfm.cli.json" "$WORK/rfm.api.json"
+expect_status "rfm grid" 200 GET "/api/rfm?view=grid"
+expect_json "the grid has 25 cells" "len(j['rows']) == 25 and sum(r['customers'] for r in j['rows']) == 1"
+expect_status "stages" 200 GET /api/stages
+expect_status "stages at a day" 200 GET "/api/stages?at=2024-02-15"
+expect_status "stages funnel" 200 GET /api/stages/funnel
+curl -s "$URL/api/stages/funnel" > "$WORK/funnel.api.json"
+"$DANGOL" --format json stage --funnel > "$WORK/funnel.cli.json"
+expect_same "dangol stage --funnel and GET /api/stages/funnel answer alike" "$WORK/funnel.cli.json" "$WORK/funnel.api.json"
+expect_status "stages migration" 200 GET "/api/stages/migration?from=2024-01-31&to=2024-03-01"
+curl -s "$URL/api/stages/migration?from=2024-01-31&to=2024-03-01" > "$WORK/mig.api.json"
+"$DANGOL" --format json stage --migration 2024-01-31 2024-03-01 > "$WORK/mig.cli.json"
+expect_same "dangol stage --migration and the API answer alike" "$WORK/mig.cli.json" "$WORK/mig.api.json"
+expect_status "stages migration backwards is 400" 400 GET "/api/stages/migration?from=2024-03-01&to=2024-01-31"
+expect_status "stages history" 200 GET "/api/stages/history?from=2024-01-01"
+expect_status "stages with a bad day is 400" 400 GET "/api/stages?at=yesterday"
+expect_status "cohorts" 200 GET "/api/cohorts"
+expect_status "cohorts by channel of revenue" 200 GET "/api/cohorts?by=channel&measure=revenue&periods=3"
+expect_status "cohorts with a bad measure is 400" 400 GET "/api/cohorts?measure=happiness"
 expect_status "kpi with a bad as_of is 400" 400 GET "/api/kpi?as_of=2024-02-30"
 expect_status "kpi with 0 months is 400" 400 GET "/api/kpi?months=0"
 expect_status "cube" 200 GET "/api/cube?rows=month&measure=revenue,orders"
 expect_json "cube pivots by month" "[r['month'] for r in j['rows']] == ['2024-02', '2024-03']"
 expect_status "cube with an unknown dimension is 400" 400 GET "/api/cube?rows=chanel"
 expect_json "cube error lists valid dimensions" "'valid:' in j['error']['message']"
+
+# the shared analysis snapshot follows writes
+expect_status "kpi before a new order" 200 GET "/api/kpi?months=1"
+before=$(python3 -c "import json; print(json.load(open('$WORK/last.json'))['rows'][0]['orders'])")
+expect_status "a new order" 201 POST /api/customers/C2/orders '{"order_id":"O3","ordered_at":"2024-03-05","total":1000}'
+expect_status "kpi after the new order" 200 GET "/api/kpi?months=1"
+expect_json "kpi sees the new order at once" "j['rows'][0]['orders'] == $before + 1"
 
 # ---- wrong methods and unknown routes
 expect_status "DELETE a customer is 405" 405 DELETE /api/customers/C1

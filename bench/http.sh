@@ -1,0 +1,43 @@
+#!/bin/sh
+# HTTP benchmark (BENCHMARKS.md, "HTTP"): builds a demo store (default 100,000 customers), serves it
+# with `dangol serve --threads 2`, and runs wrk (2 threads, 32 connections, keep-alive) against
+# random customer look-ups and against one cube query. Prints requests/s and latency percentiles.
+# wrk runs on the same machine, so on 2 cores it competes with the server for the CPU: the figures
+# are a floor. usage: bench/http.sh [N_CUSTOMERS] [SECONDS]     (BENCH_DIR=... for the scratch)
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+N=${1:-100000}
+SECS=${2:-10}
+DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-http}
+D="$ROOT/build/dangol"
+mkdir -p "$DIR"
+if [ ! -f "$DIR/demo-$N.db" ]; then
+  "$D" --db "$DIR/demo-$N.db" --quiet demo --customers "$N" --seed 1
+fi
+"$D" --db "$DIR/demo-$N.db" stats | sed -n '1p;4,6p'
+
+"$D" --db "$DIR/demo-$N.db" serve --port 0 --threads 2 --no-web > "$DIR/serve.out" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null' EXIT
+url=""
+for _ in $(seq 1 50); do
+  url=$(grep -o 'http://[^ ]*' "$DIR/serve.out" | sed 's#/$##') && [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$DIR/serve.out"; exit 1; }
+curl -sf "$url/api/customers/C00000001" > /dev/null
+
+echo
+echo "== customer look-ups: GET /api/customers/{random id}, ${SECS}s, 2 wrk threads, 32 connections"
+DANGOL_CUSTOMERS=$N wrk -t2 -c32 -d"${SECS}s" --latency -s "$ROOT/bench/lookup.lua" "$url" |
+  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
+
+cube="/api/cube?rows=month&cols=channel&where=region=Seoul"
+echo
+echo "== one cube query: GET $cube"
+echo "   (single request, cold: $(curl -s -o /dev/null -w '%{time_total}' "$url$cube")s)"
+wrk -t2 -c4 -d"${SECS}s" --latency "$url$cube" |
+  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
+kill -TERM $pid
+wait $pid 2>/dev/null || true
+trap - EXIT

@@ -1,0 +1,165 @@
+/* Shared analysis snapshots: the frame of the store (with order lines) as of its last day and the
+ * cube over it, built once and handed to every analysis request until the store changes. A change
+ * is seen from the store files themselves — size and modification time of the database and of
+ * its write-ahead log, which every commit touches, whoever makes it (this server, `dangol import`
+ * in another process) — so no request ever answers from stale data. Requests with an explicit
+ * as_of get a private frame. Snapshots are reference counted: a request keeps the one it got even
+ * if a newer one replaces it meanwhile. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dangol/cube.h"
+#include "dangol/frame.h"
+#include "dangol/text.h"
+#include "server/server.h"
+
+struct dg_snapshot {
+    dg_frame *frame;
+    dg_cube *cube;          /* built on first use */
+    int refs;
+    bool cached;            /* the shared one (or a former shared one) */
+};
+
+typedef struct fingerprint {
+    long long db_size, db_mtime_ns, wal_size, wal_mtime_ns;
+} fingerprint;
+
+struct dg_snapshot_cache {
+    pthread_mutex_t lock;
+    char *db_path;
+    dg_snapshot *current;
+    fingerprint built_from;
+};
+
+static void take_fingerprint(const char *db_path, fingerprint *fp)
+{
+    char wal[4096];
+    struct stat st;
+    memset(fp, 0, sizeof *fp);
+    if (stat(db_path, &st) == 0) {
+        fp->db_size = (long long)st.st_size;
+        fp->db_mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    }
+    snprintf(wal, sizeof wal, "%s-wal", db_path);
+    if (stat(wal, &st) == 0) {
+        fp->wal_size = (long long)st.st_size;
+        fp->wal_mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    }
+}
+
+dg_snapshot_cache *dg_snapshot_cache_new(const char *db_path)
+{
+    dg_snapshot_cache *c = calloc(1, sizeof *c);
+    if (!c || !(c->db_path = strdup(db_path))) {
+        free(c);
+        return NULL;
+    }
+    pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+static void snapshot_free(dg_snapshot *s)
+{
+    dg_cube_free(s->cube);
+    dg_frame_free(s->frame);
+    free(s);
+}
+
+void dg_snapshot_cache_free(dg_snapshot_cache *c)
+{
+    if (!c)
+        return;
+    if (c->current && --c->current->refs == 0)
+        snapshot_free(c->current);
+    pthread_mutex_destroy(&c->lock);
+    free(c->db_path);
+    free(c);
+}
+
+static dg_snapshot *build(dg_store *store, int32_t as_of, dg_error *err)
+{
+    dg_snapshot *s = calloc(1, sizeof *s);
+    dg_frame_options fopt = { .as_of = as_of, .with_lines = true };
+    if (!s) {
+        dg_error_set(err, DG_ENOMEM, "out of memory");
+        return NULL;
+    }
+    if (dg_frame_from_store(&s->frame, store, &fopt, err) != 0) {
+        free(s);
+        return NULL;
+    }
+    s->refs = 1;
+    return s;
+}
+
+dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res)
+{
+    dg_snapshot_cache *c = req->snapshots;
+    dg_error err;
+    dg_error_clear(&err);
+    const char *as_of_text = dg_request_query(req, "as_of");
+    if (as_of_text && *as_of_text) {
+        int32_t as_of;
+        if (dg_date_parse(as_of_text, strlen(as_of_text), &as_of, &err) != 0) {
+            dg_reply_error(res, 400, "invalid", "as_of: %s", err.message);
+            return NULL;
+        }
+        dg_snapshot *s = build(req->store, as_of, &err);
+        if (!s)
+            dg_reply_failure(res, &err);
+        return s;
+    }
+    fingerprint now;
+    take_fingerprint(c->db_path, &now);
+    pthread_mutex_lock(&c->lock);
+    if (!c->current || memcmp(&now, &c->built_from, sizeof now) != 0) {
+        dg_snapshot *s = build(req->store, DG_DAY_NONE, &err);
+        if (!s) {
+            pthread_mutex_unlock(&c->lock);
+            dg_reply_failure(res, &err);
+            return NULL;
+        }
+        s->cached = true;
+        if (c->current && --c->current->refs == 0)
+            snapshot_free(c->current);
+        c->current = s;
+        c->built_from = now;
+    }
+    dg_snapshot *s = c->current;
+    s->refs++;
+    pthread_mutex_unlock(&c->lock);
+    return s;
+}
+
+const dg_frame *dg_snapshot_frame(const dg_snapshot *s)
+{
+    return s->frame;
+}
+
+const dg_cube *dg_snapshot_cube(dg_request *req, dg_snapshot *s, dg_error *err)
+{
+    dg_snapshot_cache *c = req->snapshots;
+    pthread_mutex_lock(&c->lock);   /* one builder; readers of a built cube only read */
+    int rc = s->cube ? 0 : dg_cube_from_frame(&s->cube, s->frame, err);
+    pthread_mutex_unlock(&c->lock);
+    return rc == 0 ? s->cube : NULL;
+}
+
+void dg_snapshot_release(dg_request *req, dg_snapshot *s)
+{
+    if (!s)
+        return;
+    if (!s->cached) {
+        snapshot_free(s);
+        return;
+    }
+    dg_snapshot_cache *c = req->snapshots;
+    pthread_mutex_lock(&c->lock);
+    bool last = --s->refs == 0;
+    pthread_mutex_unlock(&c->lock);
+    if (last)
+        snapshot_free(s);
+}
