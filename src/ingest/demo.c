@@ -1,7 +1,7 @@
 /* The demo business's generating process (docs/demo.md states it in full, with its true
  * parameters). Staff and products come first from their own random streams; customers are then
- * generated in order of acquisition, each from its own stream (seed, customer number), so a
- * customer's rows depend only on the seed, the as-of date and its place in the acquisition order.
+ * generated in order of acquisition, each from its own stream (seed, customer number), so one
+ * customer's draws never shift another's (ids and referrers still depend on earlier customers).
  * Purchases follow BG/NBD in continuous time (weeks) with Gamma-Gamma order values; everything
  * else (channels, lines, touchpoints, feedback, surveys, referrals) hangs off those draws and a
  * latent satisfaction that is tied to the dropout probability, so the analyses find signal. */

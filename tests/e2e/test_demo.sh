@@ -10,6 +10,13 @@ expect_output "demo reports its rows" "orders +[0-9,]+" \
 for f in "$WORK"/a/*.csv; do
   expect_same "same seed, same $(basename "$f")" "$f" "$WORK/b/$(basename "$f")"
 done
+same=1
+for e in staff customers products orders order_lines feedback surveys interactions referrals \
+         partner_activities; do
+  "$DANGOL" --db "$db1" export "$e" > "$WORK/e1.csv"; "$DANGOL" --db "$db2" export "$e" > "$WORK/e2.csv"
+  cmp -s "$WORK/e1.csv" "$WORK/e2.csv" || same=0
+done
+if [ $same = 1 ]; then pass "same seed, same store contents"; else fail "same seed, same store contents"; fi
 "$DANGOL" --quiet demo --no-store --customers 400 --seed 10 --csv "$WORK/c"
 if cmp -s "$WORK/a/orders.csv" "$WORK/c/orders.csv"; then
   fail "another seed gives other orders"

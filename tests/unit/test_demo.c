@@ -85,6 +85,28 @@ Test(demo, order_lines_are_optional_and_change_nothing_else)
             cr_assert_eq(a.h[i], b.h[i], "%s changed without order lines", all[i]->name);
 }
 
+static void count_progress(void *ctx, int64_t done, int64_t total)
+{
+    int64_t *seen = ctx;
+    cr_assert_gt(done, seen[0]);
+    cr_assert_eq(total, 2500);
+    seen[0] = done;
+    seen[1]++;
+}
+
+Test(demo, reports_progress_up_to_the_total)
+{
+    dg_demo_options opt;
+    dg_demo_options_init(&opt);
+    opt.n_customers = 2500;
+    int64_t seen[2] = { 0, 0 };
+    hasher hs;
+    dg_error err;
+    cr_assert_eq(dg_demo_run(&opt, hash_row, &hs, count_progress, seen, &err), 0);
+    cr_assert_eq(seen[0], 2500);
+    cr_assert_eq(seen[1], 3);   /* at 1024, 2048 and 2500 */
+}
+
 Test(demo, rejects_bad_options)
 {
     dg_demo_options opt;
