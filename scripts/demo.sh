@@ -15,4 +15,8 @@ echo
 echo
 "$dangol" --db "$db" clv predict --horizon 52 --discount-rate 0.01 --top 10
 echo
+"$dangol" --db "$db" cube --rows quarter --cols channel --measure revenue --rollup
+echo
+"$dangol" --db "$db" cohort --by month --measure retention --periods 12
+echo
 echo "demo store: $db   (next: $dangol --db $db customer show C00000114; $dangol --help)"
