@@ -9,6 +9,6 @@ rm -f "$db" "$db-wal" "$db-shm"
 "$dangol" --db "$db" --quiet demo --customers "${DEMO_CUSTOMERS:-20000}" --seed 1
 "$dangol" --db "$db" stats
 echo
-"$dangol" --db "$db" customer show C00000038
+"$dangol" --db "$db" customer show C00000012
 echo
-echo "demo store: $db   (next: $dangol --db $db customer show C00000114; $dangol --help)"
+echo "demo store: $db   (next: $dangol --db $db customer show C00000032; $dangol --help)"
