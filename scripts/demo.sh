@@ -11,4 +11,8 @@ rm -f "$db" "$db-wal" "$db-shm"
 echo
 "$dangol" --db "$db" customer show C00000012
 echo
+"$dangol" --db "$db" clv fit
+echo
+"$dangol" --db "$db" clv predict --horizon 52 --discount-rate 0.01 --top 10
+echo
 echo "demo store: $db   (next: $dangol --db $db customer show C00000032; $dangol --help)"

@@ -11,6 +11,7 @@
 
 #include "dangol/btyd.h"
 #include "dangol/error.h"
+#include "dangol/frame.h"
 
 /* A transaction log: one row per order. customer[i] is a dense index < n_customers. Value comes
  * from value (any unit) or, when value is NULL, from amount_minor / 10^minor_digits; both NULL =
@@ -94,6 +95,23 @@ int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
                    const dg_gg_params *spend, double horizon, double discount_rate,
                    dg_clv_report **out, dg_error *err);
 void dg_clv_report_free(dg_clv_report *report);  /* NULL is a no-op */
+
+/* Row of customer (an index of the transaction log or frame) in the report, or -1 when the
+ * customer did not buy in the calibration period. O(log n). */
+long dg_clv_report_find(const dg_clv_report *report, uint32_t customer);
+
+/* ---- from a frame (the store) ---- */
+
+/* The frame's orders as a transaction log (borrows the frame's arrays; values are the order
+ * amounts in major units of the store currency). */
+dg_clv_transactions dg_clv_frame_transactions(const dg_frame *frame);
+
+/* Summary, fits and per-customer predictions for a frame in one call: the period's
+ * calibration_end defaults (DG_DAY_NONE) to the frame's as-of day. The report's
+ * summary->customer[] are frame customer indexes (names: frame->customer_id). Caller frees with
+ * dg_clv_report_free. */
+int dg_clv_frame_run(const dg_frame *frame, const dg_clv_period *period,
+                     const dg_clv_options *opt, dg_clv_report **out, dg_error *err);
 
 /* Holdout validation: predicted E(Y(holdout_length)) against the actual holdout counts. */
 typedef struct dg_clv_validation {

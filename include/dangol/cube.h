@@ -14,6 +14,8 @@
 
 #include "dangol/error.h"
 #include "dangol/frame.h"
+#include "dangol/rfm.h"
+#include "dangol/stage.h"
 #include "dangol/table.h"
 
 #define DG_CUBE_MAX_GROUP 6      /* row + column dimensions of one query */
@@ -65,6 +67,10 @@ void dg_cube_free(dg_cube *cube);  /* NULL is a no-op */
 int dg_cube_add_dim(dg_cube *cube, const char *name, const char *parent, dg_cube_key key,
                     const uint32_t *codes, size_t n_labels, const char *const *labels,
                     dg_error *err);
+
+/* Makes the dimension's labels keep the order they were given in (ladder stages, segments)
+ * instead of byte order. */
+void dg_cube_dim_keep_order(dg_cube *cube, size_t dim);
 
 size_t dg_cube_dim_count(const dg_cube *cube);
 const char *dg_cube_dim_name(const dg_cube *cube, size_t dim);
@@ -172,9 +178,13 @@ int dg_cube_query_table(const dg_cube *cube, const dg_cube_query *q, dg_table **
 
 /* The cube of a frame: orders (and lines, when the frame has them) with the dimensions channel,
  * payment, site, staff (order level); region, gender, age (band at the frame's as-of day),
- * acquisition, customer_type, income (customer level); category > brand > product (lines). The
- * frame is borrowed and must outlive the cube. Caller frees with dg_cube_free. */
-int dg_cube_from_frame(dg_cube **out, const dg_frame *frame, dg_error *err);
+ * acquisition, customer_type, income, segment (RFM), stage (relationship ladder) and activity
+ * (active / lapsed / churned) at the frame's as-of day (customer level); category > brand >
+ * product (lines). Segments use segments (NULL: the default map), stages use rules (NULL: the
+ * default rules). The frame is borrowed and must outlive the cube. Caller frees with
+ * dg_cube_free. */
+int dg_cube_from_frame(dg_cube **out, const dg_frame *frame, const dg_rfm_segment_map *segments,
+                       const dg_stage_rules *rules, dg_error *err);
 
 /* One query on a store, for the CLI and the HTTP API: params is key, value, key, value, ...,
  * NULL with the keys of dg_cube_query_set (as_of sets the frame's as-of day). Builds the frame

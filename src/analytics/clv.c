@@ -379,3 +379,40 @@ int dg_clv_tracking(const dg_clv_transactions *tx, const dg_btyd_params *params,
     merged_free(&m);
     return 0;
 }
+
+long dg_clv_report_find(const dg_clv_report *report, uint32_t customer)
+{
+    const dg_clv_summary *s = report->summary;
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {   /* summary rows are in increasing customer order */
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->customer[mid] < customer)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->n && s->customer[lo] == customer ? (long)lo : -1;
+}
+
+dg_clv_transactions dg_clv_frame_transactions(const dg_frame *frame)
+{
+    dg_clv_transactions tx = {frame->n_orders, frame->n_customers, frame->order_customer,
+                              frame->order_day, NULL, frame->order_amount_minor,
+                              frame->minor_digits};
+    return tx;
+}
+
+int dg_clv_frame_run(const dg_frame *frame, const dg_clv_period *period,
+                     const dg_clv_options *opt, dg_clv_report **out, dg_error *err)
+{
+    dg_clv_transactions tx = dg_clv_frame_transactions(frame);
+    dg_clv_period per = *period;
+    dg_clv_summary *s = NULL;
+    int rc;
+    *out = NULL;
+    if (per.calibration_end == DG_DAY_NONE)
+        per.calibration_end = frame->as_of;
+    if ((rc = dg_clv_summary_build(&tx, &per, &s, err)) != 0)
+        return rc;
+    return dg_clv_run(s, opt, out, err);
+}

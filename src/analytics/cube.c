@@ -273,6 +273,13 @@ fail:
     return rc;
 }
 
+void dg_cube_dim_keep_order(dg_cube *cube, size_t dim)
+{
+    dg__cube_dim *d = &cube->dims[dim];
+    for (size_t i = 0; i < d->n_labels; i++)
+        d->rank[i] = (uint32_t)i;
+}
+
 size_t dg_cube_dim_count(const dg_cube *cube) { return cube->n_dims; }
 const char *dg_cube_dim_name(const dg_cube *cube, size_t dim) { return cube->dims[dim].name; }
 size_t dg_cube_dim_labels(const dg_cube *cube, size_t dim) { return cube->dims[dim].n_labels; }

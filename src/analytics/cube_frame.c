@@ -47,7 +47,87 @@ static uint32_t age_band(int32_t birth_year, int as_of_year)
     return age >= 70 ? 6 : (uint32_t)(age / 10 - 1);
 }
 
-int dg_cube_from_frame(dg_cube **out, const dg_frame *frame, dg_error *err)
+/* segment, stage and activity of every customer at the frame's as-of day */
+static int add_ladder_dims(dg_cube *cube, const dg_frame *frame,
+                           const dg_rfm_segment_map *segments, const dg_stage_rules *rules,
+                           dg_error *err)
+{
+    dg_rfm_segment_map *own_map = NULL;
+    dg_rfm_result rfm;
+    memset(&rfm, 0, sizeof rfm);
+    dg_stage_rules own_rules;
+    size_t n = frame->n_customers ? frame->n_customers : 1;
+    uint32_t *segment = malloc(n * sizeof *segment), *stage = malloc(n * sizeof *stage),
+             *activity = malloc(n * sizeof *activity);
+    uint8_t *stage8 = malloc(n), *activity8 = malloc(n);
+    const char **labels = NULL;
+    int rc = DG_ENOMEM;
+    if (!segment || !stage || !activity || !stage8 || !activity8)
+        goto cleanup;
+    if (!segments && (rc = dg_rfm_segment_map_default(&own_map, err)))
+        goto cleanup;
+    const dg_rfm_segment_map *map = segments ? segments : own_map;
+    if ((rc = dg_rfm_compute(frame, NULL, map, &rfm, err)))
+        goto cleanup;
+    if (!rules) {
+        dg_stage_rules_default(&own_rules);
+        rules = &own_rules;
+    }
+    if ((rc = dg_stage_at(frame, rules, frame->as_of, stage8, activity8, err)))
+        goto cleanup;
+    rc = DG_ENOMEM;
+    if (!(labels = malloc((map->n_segments + DG_STAGE_COUNT + DG_ACTIVITY_COUNT + 2) *
+                          sizeof *labels)))
+        goto cleanup;
+    for (size_t c = 0; c < frame->n_customers; c++) {
+        segment[c] = rfm.segment[c] == DG_RFM_NO_SEGMENT ? (uint32_t)map->n_segments
+                                                          : rfm.segment[c];
+        stage[c] = stage8[c] < DG_STAGE_COUNT ? stage8[c] : DG_STAGE_COUNT;
+        activity[c] = activity8[c] < DG_ACTIVITY_COUNT ? activity8[c] : DG_ACTIVITY_COUNT;
+    }
+    for (size_t i = 0; i < map->n_segments; i++)
+        labels[i] = map->names[i];
+    labels[map->n_segments] = DG_CUBE_NONE_LABEL;  /* no orders */
+    rc = dg__cube_add_dim_owned(cube, "segment", NULL, DG_CUBE_KEY_CUSTOMER, segment,
+                                map->n_segments + 1, labels, err);
+    segment = NULL;
+    if (rc)
+        goto cleanup;
+    dg_cube_dim_keep_order(cube, dg_cube_dim_count(cube) - 1);
+    for (size_t i = 0; i < DG_STAGE_COUNT; i++)
+        labels[i] = dg_stage_name((dg_stage)i);
+    labels[DG_STAGE_COUNT] = DG_CUBE_NONE_LABEL;
+    rc = dg__cube_add_dim_owned(cube, "stage", NULL, DG_CUBE_KEY_CUSTOMER, stage,
+                                DG_STAGE_COUNT + 1, labels, err);
+    stage = NULL;
+    if (rc)
+        goto cleanup;
+    dg_cube_dim_keep_order(cube, dg_cube_dim_count(cube) - 1);
+    for (size_t i = 0; i < DG_ACTIVITY_COUNT; i++)
+        labels[i] = dg_activity_name((dg_activity)i);
+    labels[DG_ACTIVITY_COUNT] = DG_CUBE_NONE_LABEL;
+    rc = dg__cube_add_dim_owned(cube, "activity", NULL, DG_CUBE_KEY_CUSTOMER, activity,
+                                DG_ACTIVITY_COUNT + 1, labels, err);
+    activity = NULL;
+    if (rc)
+        goto cleanup;
+    dg_cube_dim_keep_order(cube, dg_cube_dim_count(cube) - 1);
+cleanup:
+    if (rc == DG_ENOMEM)
+        dg_error_set(err, rc, "out of memory building the segment and stage dimensions");
+    free(segment);
+    free(stage);
+    free(activity);
+    free(stage8);
+    free(activity8);
+    free(labels);
+    dg_rfm_result_free(&rfm);
+    dg_rfm_segment_map_free(own_map);
+    return rc;
+}
+
+int dg_cube_from_frame(dg_cube **out, const dg_frame *frame, const dg_rfm_segment_map *segments,
+                       const dg_stage_rules *rules, dg_error *err)
 {
     *out = NULL;
     const dg_frame *fr = frame;
@@ -100,7 +180,8 @@ int dg_cube_from_frame(dg_cube **out, const dg_frame *frame, dg_error *err)
     for (size_t c = 0; c < fr->n_customers; c++)
         ages[c] = age_band(fr->birth_year[c], as_of_year);
     if ((rc = dg__cube_add_dim_owned(cube, "age", NULL, DG_CUBE_KEY_CUSTOMER, ages,
-                                     sizeof age_bands / sizeof age_bands[0], age_bands, err)))
+                                     sizeof age_bands / sizeof age_bands[0], age_bands, err)) ||
+        (rc = add_ladder_dims(cube, frame, segments, rules, err)))
         goto fail;
 
     if (fr->has_lines && fr->products.n) {
@@ -172,7 +253,7 @@ int dg_cube_store_query(dg_store *store, const char *const *params, dg_table **o
     dg_cube_query_init(&q);
     int rc = dg_frame_from_store(&frame, store, &opts, err);
     if (rc == 0)
-        rc = dg_cube_from_frame(&cube, frame, err);
+        rc = dg_cube_from_frame(&cube, frame, NULL, NULL, err);
     for (size_t i = 0; rc == 0 && params[i] && params[i + 1]; i += 2)
         if (strcmp(params[i], "as_of") != 0 && strcmp(params[i], "as-of") != 0)
             rc = dg_cube_query_set(&q, cube, params[i], params[i + 1], err);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/analysis.h"
 #include "cli/cli.h"
 #include "dangol/clv.h"
 #include "dangol/clv_io.h"
@@ -29,6 +30,8 @@ typedef struct clv_args {
 /* What a run works on: a summary (always) and, from a log, the transactions and ids. */
 typedef struct clv_input {
     dg_clv_log *log;
+    dg_frame *frame;
+    dg_clv_transactions tx;    /* from the log or the frame; tx.n = 0 for a summary CSV */
     dg_clv_summary *summary;
     char **ids;                /* summary CSV ids (for a log: log->customer_id) */
     size_t n_ids;
@@ -37,9 +40,10 @@ typedef struct clv_input {
 static void input_free(clv_input *in)
 {
     dg_clv_summary_free(in->summary);
-    if (!in->log)
+    if (!in->log && !in->frame)
         dg_clv_ids_free(in->ids, in->n_ids);
     dg_clv_log_free(in->log);
+    dg_frame_free(in->frame);
 }
 
 static const char *customer_name(const clv_input *in, const dg_clv_summary *s, size_t i)
@@ -49,10 +53,7 @@ static const char *customer_name(const clv_input *in, const dg_clv_summary *s, s
 
 static int parse_date(const dg_cli *cli, const char *opt, const char *text, int32_t *day)
 {
-    dg_error err = {0};
-    if (dg_date_parse(text, strlen(text), day, &err) != 0)
-        return dg_cli_usage_error(cli, "%s: %s", opt, err.message);
-    return 0;
+    return dg_cli_parse_day(cli, opt, text, day);
 }
 
 static int parse_number(const dg_cli *cli, const char *opt, const char *text, double lo,
@@ -157,11 +158,9 @@ static int parse_args(dg_cli *cli, int argc, char **argv, clv_args *a)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind + 1]);
     if (a->summary_path && a->log_path)
         return dg_cli_usage_error(cli, "give --summary or --transactions, not both");
-    if (!a->summary_path && !a->log_path)
-        return dg_cli_usage_error(cli, "no input: give --summary FILE (frequency, recency, T "
-                                  "[, monetary_value]) or --transactions FILE");
     if (a->summary_path && (!strcmp(a->sub, "validate") || !strcmp(a->sub, "track")))
-        return dg_cli_usage_error(cli, "%s needs the transactions (--transactions FILE)", a->sub);
+        return dg_cli_usage_error(cli, "%s needs transactions (the store or --transactions FILE)",
+                                  a->sub);
     if (!strcmp(a->sub, "validate") && !a->has_calibration_end)
         return dg_cli_usage_error(cli, "validate needs --calibration-end DATE");
     return 0;
@@ -177,19 +176,34 @@ static int load_input(dg_cli *cli, const clv_args *a, clv_input *in)
         in->n_ids = in->summary->n;
         return 0;
     }
-    if (dg_clv_log_read(&in->log, a->log_path, &err) != 0)
-        return dg_cli_fail(cli, &err);
-    in->ids = in->log->customer_id;
-    in->n_ids = in->log->tx.n_customers;
-    int32_t last = INT32_MIN, first = INT32_MAX;
-    for (size_t i = 0; i < in->log->tx.n; i++) {
-        if (in->log->day[i] > last)
-            last = in->log->day[i];
-        if (in->log->day[i] < first)
-            first = in->log->day[i];
+    if (a->log_path) {
+        if (dg_clv_log_read(&in->log, a->log_path, &err) != 0)
+            return dg_cli_fail(cli, &err);
+        in->tx = in->log->tx;
+        in->ids = in->log->customer_id;
+    } else {
+        /* the store: orders up to the end of the holdout (or calibration) period */
+        int32_t as_of = a->has_holdout_end ? a->holdout_end
+                      : a->has_calibration_end && strcmp(a->sub, "validate") &&
+                                strcmp(a->sub, "track") ? a->calibration_end
+                      : DG_DAY_NONE;
+        int rc = dg_cli_load_frame(cli, as_of, false, &in->frame);
+        if (rc != DG_EXIT_OK)
+            return rc;
+        in->tx = dg_clv_frame_transactions(in->frame);
+        in->ids = in->frame->customer_id;
     }
-    if (in->log->tx.n == 0) {
-        dg_error_set(&err, DG_EINVAL, "%s has no transactions", a->log_path);
+    in->n_ids = in->tx.n_customers;
+    int32_t last = INT32_MIN, first = INT32_MAX;
+    for (size_t i = 0; i < in->tx.n; i++) {
+        if (in->tx.day[i] > last)
+            last = in->tx.day[i];
+        if (in->tx.day[i] < first)
+            first = in->tx.day[i];
+    }
+    if (in->tx.n == 0) {
+        dg_error_set(&err, DG_EINVAL, "%s has no transactions",
+                     a->log_path ? a->log_path : "the store");
         return dg_cli_fail(cli, &err);
     }
     dg_clv_period per = {a->has_calibration_end ? a->calibration_end : last,
@@ -200,7 +214,7 @@ static int load_input(dg_cli *cli, const clv_args *a, clv_input *in)
                      dg_date_format(first, buf));
         return dg_cli_fail(cli, &err);
     }
-    if (dg_clv_summary_build(&in->log->tx, &per, &in->summary, &err) != 0)
+    if (dg_clv_summary_build(&in->tx, &per, &in->summary, &err) != 0)
         return dg_cli_fail(cli, &err);
     return 0;
 }
@@ -388,9 +402,9 @@ static int cmd_track(dg_cli *cli, const clv_args *a, clv_input *in)
     if (dg_btyd_fit_data(&d, a->model, NULL, &fit, &err) != 0)
         return dg_cli_fail(cli, &err);
     int32_t first = INT32_MAX, last = INT32_MIN;
-    for (size_t i = 0; i < in->log->tx.n; i++) {
-        first = in->log->day[i] < first ? in->log->day[i] : first;
-        last = in->log->day[i] > last ? in->log->day[i] : last;
+    for (size_t i = 0; i < in->tx.n; i++) {
+        first = in->tx.day[i] < first ? in->tx.day[i] : first;
+        last = in->tx.day[i] > last ? in->tx.day[i] : last;
     }
     size_t n_periods = (size_t)((last - first) / a->period_days + 1);
     double *act = malloc(n_periods * sizeof *act), *exp_ = malloc(n_periods * sizeof *exp_);
@@ -399,7 +413,7 @@ static int cmd_track(dg_cli *cli, const clv_args *a, clv_input *in)
         free(exp_);
         return DG_EXIT_FAILURE;
     }
-    if (dg_clv_tracking(&in->log->tx, &fit.params, first, a->period_days, n_periods,
+    if (dg_clv_tracking(&in->tx, &fit.params, first, a->period_days, n_periods,
                         a->days_per_unit, act, exp_, &err) != 0) {
         free(act);
         free(exp_);
@@ -455,13 +469,13 @@ DG_CLI_COMMAND(clv) = {
     "       dangol clv validate [--model M] --transactions FILE --calibration-end DATE\n"
     "                           [--holdout-end DATE] [--unit weeks|days]\n"
     "       dangol clv track    [--model M] --transactions FILE [--period-days 7] [PERIOD]\n\n"
-    "INPUT is one of\n"
+    "INPUT is the store (--db; orders up to --holdout-end or --calibration-end), or\n"
     "  --summary FILE       CSV with a header: an id column (ID or customer_id), frequency,\n"
     "                       recency, T and optionally monetary_value (the columns of the common\n"
     "                       Python CLV library); times in the file's own unit\n"
     "  --transactions FILE  a transaction log: CSV with customer_id, date and amount columns,\n"
     "                       or the whitespace CDNOW log (id sample_id YYYYMMDD units value)\n"
-    "PERIOD (for a transaction log):\n"
+    "PERIOD (for the store or a transaction log):\n"
     "  --calibration-end DATE  last day of the calibration period (default: last day in the log)\n"
     "  --holdout-end DATE      last day of the holdout (default: last day in the log)\n"
     "  --unit weeks|days       time unit of recency, T and --horizon (default weeks)\n\n"

@@ -143,7 +143,7 @@ const dg_cube *dg_snapshot_cube(dg_request *req, dg_snapshot *s, dg_error *err)
 {
     dg_snapshot_cache *c = req->snapshots;
     pthread_mutex_lock(&c->lock);   /* one builder; readers of a built cube only read */
-    int rc = s->cube ? 0 : dg_cube_from_frame(&s->cube, s->frame, err);
+    int rc = s->cube ? 0 : dg_cube_from_frame(&s->cube, s->frame, NULL, NULL, err);
     pthread_mutex_unlock(&c->lock);
     return rc == 0 ? s->cube : NULL;
 }

@@ -25,7 +25,7 @@ expect_output "track ends at week 78 with 4339 repeat purchases" "^78,1998-06-30
 expect_output "days as the unit" "^bgnbd,alpha," \
   "$DANGOL" --format csv clv fit --transactions "$LOG" --calibration-end 1997-09-30 --unit days
 expect_exit "unknown model is a usage error" 2 "$DANGOL" clv fit --summary "$SUM" --model nbd
-expect_exit "no input is a usage error" 2 "$DANGOL" clv fit
+expect_exit "no store and no file exits 3" 3 "$DANGOL" clv fit
 expect_exit "validate without --calibration-end" 2 "$DANGOL" clv validate --transactions "$LOG"
 expect_exit "missing file exits 3" 3 "$DANGOL" clv fit --summary "$WORK/none.csv"
 printf 'ID,frequency,recency,T\n1,2,5,3\n2,0,0,4\n3,1,1,4\n4,3,2,5\n' > "$WORK/bad.csv"
@@ -34,3 +34,12 @@ expect_output "recency > T names the customer" "customer 1 .*recency must not ex
 printf 'ID,frequency,recency,T\n1,x,5,3\n' > "$WORK/bad2.csv"
 expect_output "a bad number names file:line:column" "bad2.csv:2:2:" \
   "$DANGOL" clv fit --summary "$WORK/bad2.csv"
+# the store: orders through the frame
+"$DANGOL" --quiet demo --customers 600 --seed 3 >/dev/null 2>&1
+expect_output "fit from the store" "^bgnbd,log_likelihood," "$DANGOL" --format csv clv fit
+expect_output "predict from the store names customers" "^C[0-9]+," \
+  "$DANGOL" --format csv clv predict --top 3 --discount-rate 0.01
+expect_output "validate from the store" '"metric":"correlation"' \
+  "$DANGOL" --format json clv validate --calibration-end 2025-06-30
+expect_output "track from the store" "^period,period_end,actual_cumulative" \
+  "$DANGOL" --format csv clv track --period-days 30

@@ -14,6 +14,8 @@
 #include "dangol/cohort.h"
 #include "dangol/cube.h"
 #include "dangol/frame.h"
+#include "dangol/rfm.h"
+#include "dangol/stage.h"
 #include "dangol/store.h"
 #include "dangol/text.h"
 
@@ -145,6 +147,9 @@ static const sql_dim dims[] = {
     { "gender", "gender", false },
     { "acquisition", "acquisition", false },
     { "age", "age", false },
+    { "segment", "segment", false },
+    { "stage", "stage", false },
+    { "activity", "activity", false },
     { "category", "category", true },
     { "brand", "brand", true },
     { "product", "product", true },
@@ -155,6 +160,46 @@ static void exec(sqlite3 *db, const char *sql)
 {
     char *msg = NULL;
     cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s\n%s", msg, sql);
+}
+
+/* The RFM segment, ladder stage and activity of each customer, from their own modules (tested
+ * there), as a table the views join: the cube's grouping by them is what is checked here. */
+static void create_attrs(sqlite3 *db, const dg_frame *frame)
+{
+    dg_rfm_segment_map *map = NULL;
+    dg_rfm_result rfm;
+    dg_stage_rules rules;
+    size_t n = frame->n_customers;
+    uint8_t *stage = malloc(n), *activity = malloc(n);
+    cr_assert_eq(dg_rfm_segment_map_default(&map, &err), 0);
+    cr_assert_eq(dg_rfm_compute(frame, NULL, map, &rfm, &err), 0, "%s", err.message);
+    dg_stage_rules_default(&rules);
+    cr_assert_eq(dg_stage_at(frame, &rules, frame->as_of, stage, activity, &err), 0);
+    exec(db, "CREATE TEMP TABLE attrs (cid TEXT PRIMARY KEY, segment TEXT, stage TEXT, "
+             "activity TEXT)");
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, "INSERT INTO attrs VALUES (?, ?, ?, ?)", -1, &st, NULL),
+                 SQLITE_OK);
+    size_t segmented = 0;
+    for (size_t c = 0; c < n; c++) {
+        sqlite3_bind_text(st, 1, frame->customer_id[c], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, rfm.segment[c] == DG_RFM_NO_SEGMENT
+                                     ? "(none)" : map->names[rfm.segment[c]], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, stage[c] < DG_STAGE_COUNT ? dg_stage_name((dg_stage)stage[c])
+                                                            : "(none)", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, activity[c] < DG_ACTIVITY_COUNT
+                                     ? dg_activity_name((dg_activity)activity[c]) : "(none)",
+                          -1, SQLITE_STATIC);
+        cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+        segmented += rfm.segment[c] != DG_RFM_NO_SEGMENT;
+    }
+    sqlite3_finalize(st);
+    cr_assert_gt(segmented, 0);
+    dg_rfm_result_free(&rfm);
+    dg_rfm_segment_map_free(map);
+    free(stage);
+    free(activity);
 }
 
 static void create_views(sqlite3 *db, int as_of_year)
@@ -168,15 +213,16 @@ static void create_views(sqlite3 *db, int as_of_year)
              NZ("o.channel") " AS channel, " NZ("o.payment_method") " AS payment, "
              NZ("o.site") " AS site, " NZ("o.staff_id") " AS staff, " NZ("c.region")
              " AS region, " NZ("c.gender") " AS gender, " NZ("c.acquisition_channel")
-             " AS acquisition, CASE WHEN c.birth_year IS NULL OR c.birth_year > %d THEN '(none)' "
+             " AS acquisition, a.segment, a.stage, a.activity, CASE WHEN c.birth_year IS NULL OR c.birth_year > %d THEN '(none)' "
              "WHEN %d - c.birth_year < 20 THEN '0-19' WHEN %d - c.birth_year >= 70 THEN '70+' "
              "ELSE ((%d - c.birth_year) / 10 * 10) || '-' || ((%d - c.birth_year) / 10 * 10 + 9) "
-             "END AS age FROM orders o JOIN customers c USING (customer_id)",
+             "END AS age FROM orders o JOIN customers c USING (customer_id) JOIN attrs a ON "
+             "a.cid = o.customer_id",
              as_of_year, as_of_year, as_of_year, as_of_year, as_of_year);
     exec(db, sql);
     exec(db, "CREATE TEMP VIEW f_lines AS SELECT f.oid, f.cid, f.dt, f.d, l.amount AS rev, "
              "COALESCE(l.quantity, 0) AS units, f.channel, f.payment, f.site, f.staff, f.region, "
-             "f.gender, f.acquisition, f.age, " NZ("p.category") " AS category, "
+             "f.gender, f.acquisition, f.age, f.segment, f.stage, f.activity, " NZ("p.category") " AS category, "
              NZ("p.brand") " AS brand, p.product_id AS product FROM order_lines l "
              "JOIN f_orders f ON f.oid = l.order_id JOIN products p USING (product_id)");
 #undef NZ
@@ -239,7 +285,7 @@ static void make_query(const dg_cube *cube, random_query *rq)
         cr_assert_geq(cd, 0, "%s", dims[d].name);
         rq->lines |= dims[d].product;
         size_t n_labels = dg_cube_dim_labels(cube, (size_t)cd);
-        bool time = d <= 4;
+        bool time = d <= 4;  /* year .. day */
         if (rq->where[0])
             append(rq->where, sizeof rq->where, ";");
         if (time && rnd(2) == 0) {
@@ -263,7 +309,10 @@ static void make_query(const dg_cube *cube, random_query *rq)
         for (int v = 0; v < n_values; v++) {
             const char *label = dg_cube_dim_label(cube, (size_t)cd, rnd((uint32_t)n_labels));
             append(rq->where, sizeof rq->where, "%s%s", v ? "," : "", label);
-            append(rq->sql_where, sizeof rq->sql_where, "%s'%s'", v ? "," : "", label);
+            append(rq->sql_where, sizeof rq->sql_where, "%s'", v ? "," : "");
+            for (const char *ch = label; *ch; ch++)  /* quote as an SQL string literal */
+                append(rq->sql_where, sizeof rq->sql_where, *ch == '\'' ? "''" : "%c", *ch);
+            append(rq->sql_where, sizeof rq->sql_where, "'");
         }
         append(rq->sql_where, sizeof rq->sql_where, ")");
     }
@@ -455,12 +504,13 @@ Test(cube_sql, random_queries_match_sqlite, .timeout = 120)
     dg_frame *frame = NULL;
     cr_assert_eq(dg_frame_from_store(&frame, store, &opts, &err), 0, "%s", err.message);
     dg_cube *cube = NULL;
-    cr_assert_eq(dg_cube_from_frame(&cube, frame, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cube_from_frame(&cube, frame, NULL, NULL, &err), 0, "%s", err.message);
     int as_of_year, m, d;
     dg_civil_from_days(frame->as_of, &as_of_year, &m, &d);
 
     sqlite3 *db = NULL;
     cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    create_attrs(db, frame);
     create_views(db, as_of_year);
 
     size_t checked_cells = 0;

@@ -31,8 +31,8 @@ double dg_gg_expected_spend(const dg_gg_params *params, double x, double m)
 }
 
 typedef struct gg_ctx {
-    size_t n, nx;
-    double *x, *m, *logm, *logx, *ux;
+    size_t n, nx;                  /* distinct (x, m) pairs; distinct x */
+    double *x, *m, *w, *logm, *logx, *ux;
     uint32_t *ix;
 } gg_ctx;
 
@@ -58,11 +58,12 @@ static double gg_loglik(const double *par, double *grad, void *data)
     for (size_t i = 0; i < c->n; i++) {
         uint32_t j = c->ix[i];
         double x = c->x[i], px = p * x, den = g + c->m[i] * x, lden = log(den);
-        ll += head[j] + (px - 1) * c->logm[i] + px * c->logx[i] - (px + q) * lden;
+        double w = c->w[i];
+        ll += w * (head[j] + (px - 1) * c->logm[i] + px * c->logx[i] - (px + q) * lden);
         if (grad) {
-            gp += dp[j] + x * (c->logm[i] + c->logx[i] - lden);
-            gq += dq[j] - lden;
-            gg += q / g - (px + q) / den;
+            gp += w * (dp[j] + x * (c->logm[i] + c->logx[i] - lden));
+            gq += w * (dq[j] - lden);
+            gg += w * (q / g - (px + q) / den);
         }
     }
     if (grad) {
@@ -80,6 +81,7 @@ static void gg_ctx_free(gg_ctx *c)
     free(c->m);
     free(c->logm);
     free(c->logx);
+    free(c->w);
     free(c->ux);
     free(c->ix);
 }
@@ -111,8 +113,6 @@ int dg_gg_fit_data(size_t n, const double *frequency, const double *mean_value,
         if (x > 0 && m > 0) {
             c.x[k] = x;
             c.m[k] = m;
-            c.logm[k] = log(m);
-            c.logx[k] = log(x);
             sum_m += m;
             k++;
         }
@@ -122,8 +122,24 @@ int dg_gg_fit_data(size_t n, const double *frequency, const double *mean_value,
                           "transactions and a positive mean value (found %zu)", k);
         goto cleanup;
     }
-    c.n = k;
-    if (!(c.ux = dg__distinct(c.x, k, c.ix, &c.nx))) {
+    /* customers with the same (x, m) become one weighted row (values are often in cents) */
+    {
+        dg__btyd_pack pk;
+        dg_btyd_data d = {k, c.x, c.m, c.m, NULL};
+        if ((rc = dg__btyd_pack_build(&pk, &d, err)) != 0)
+            goto cleanup;
+        for (size_t i = 0; i < pk.n; i++) {
+            c.x[i] = pk.x[i];
+            c.m[i] = pk.t_x[i];
+            c.logm[i] = log(c.m[i]);
+            c.logx[i] = log(c.x[i]);
+        }
+        c.n = pk.n;
+        c.w = pk.w;
+        pk.w = NULL;
+        dg__btyd_pack_free(&pk);
+    }
+    if (!(c.ux = dg__distinct(c.x, c.n, c.ix, &c.nx))) {
         rc = dg_error_set(err, DG_ENOMEM, "out of memory");
         goto cleanup;
     }

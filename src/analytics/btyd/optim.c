@@ -12,6 +12,8 @@
 typedef struct objective_ctx {
     const dg__mle_problem *prob;
     int evaluations;
+    nlopt_opt opt;
+    const double *basin;   /* best optimum so far while trying further starts, else NULL */
 } objective_ctx;
 
 /* nlopt minimises: f(theta) = -LL(exp(theta)). */
@@ -19,6 +21,20 @@ static double objective(unsigned k, const double *theta, double *grad_theta, voi
 {
     objective_ctx *oc = data;
     double p[4], g[4] = {0, 0, 0, 0};
+    if (oc->basin) {
+        /* a further start that walks into the basin of the best optimum found so far ends
+         * here: it would only find that optimum again */
+        double dist = 0;
+        for (unsigned i = 0; i < k; i++)
+            dist = fmax(dist, fabs(theta[i] - oc->basin[i]));
+        if (dist < 0.1) {
+            nlopt_force_stop(oc->opt);
+            if (grad_theta)
+                for (unsigned i = 0; i < k; i++)
+                    grad_theta[i] = 0.0;
+            return HUGE_VAL;
+        }
+    }
     for (unsigned i = 0; i < k; i++)
         p[i] = exp(theta[i]);
     oc->evaluations++;
@@ -132,7 +148,7 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
     int max_eval = opt && opt->max_evaluations > 0 ? opt->max_evaluations : 2000;
     double xtol = opt && opt->xtol_rel > 0 ? opt->xtol_rel : 1e-10;
     unsigned k = (unsigned)prob->k;
-    objective_ctx oc = {prob, 0};
+    objective_ctx oc = {prob, 0, NULL, NULL};
     double best = HUGE_VAL, best_theta[4] = {0};
     int best_status = 0;
     if (n_starts > prob->n_starts)
@@ -148,6 +164,7 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
         ub[i] = log(1e8);
         step[i] = 0.5;
     }
+    oc.opt = o;
     nlopt_set_lower_bounds(o, lb);
     nlopt_set_upper_bounds(o, ub);
     nlopt_set_min_objective(o, objective, &oc);
@@ -165,10 +182,12 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
         double theta[4], f = HUGE_VAL;
         for (unsigned i = 0; i < k; i++)
             theta[i] = log(prob->starts[s][i]);
-        nlopt_set_xtol_abs1(o, s == 0 ? xtol : 1e-4);
+        nlopt_set_xtol_abs1(o, s == 0 ? xtol : 1e-3);
+        oc.basin = s > 0 && isfinite(best) ? best_theta : NULL;
         nlopt_result r = nlopt_optimize(o, theta, &f);
+        oc.basin = NULL;
         if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
-            continue;
+            continue;   /* failed, or stopped on entering the best basin */
         if (s > 0 && f < best - 1e-9 * fabs(best)) {
             nlopt_set_xtol_abs1(o, xtol);
             double f2 = HUGE_VAL, theta2[4];
