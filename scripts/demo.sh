@@ -1,6 +1,6 @@
 #!/bin/sh
 # `make demo`: builds a fresh demo store at ./demo.db (20,000 customers, seed 1; see docs/demo.md)
-# and runs the main job on it: what the store holds, and one customer's card.
+# and runs the main job on it: what the store holds, a customer card, the CLV fit and top customers.
 set -e
 cd "$(dirname "$0")/.."
 dangol=${DANGOL:-./build/dangol}
