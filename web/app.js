@@ -82,7 +82,7 @@ function chartBox(cls) { return h('div', { class: 'chart' + (cls ? ' ' + cls : '
 
 function mountChart(el, option) {
   const chart = echarts.init(el, 'dangol', { renderer: 'canvas' });
-  chart.setOption(Object.assign({ animationDuration: 400, grid: { left: 56, right: 56, top: 40, bottom: 36 } }, option));
+  chart.setOption(Object.assign({ animation: !navigator.webdriver, animationDuration: 400, grid: { left: 56, right: 56, top: 40, bottom: 36 } }, option));
   CHARTS.push(chart);
   return chart;
 }
@@ -121,6 +121,9 @@ function isNumCol(table, c) { return table.rows.length > 0 && typeof table.rows[
 
 const PAGES = [
   { id: 'overview', icon: '◎', requires: '/api/kpi', render: renderOverview },
+  { id: 'ladder', icon: '△', requires: '/api/stages/migration', render: renderLadder },
+  { id: 'rfm', icon: '▣', requires: '/api/rfm', render: renderRfm },
+  { id: 'cohorts', icon: '◫', requires: '/api/cohorts', render: renderCohorts },
   { id: 'pivot', icon: '▦', requires: '/api/cube', render: renderPivot },
   { id: 'customers', icon: '☺', requires: '/api/customers', render: renderCustomers },
 ];
@@ -213,6 +216,147 @@ async function renderOverview(view) {
     xAxis: { type: 'category', data: months },
     yAxis: { type: 'value', scale: true, axisLabel: { formatter: v => fmtPct(v, 0) } },
     series: [{ name: t('kpi_repeat'), type: 'line', data: rows.map(r => r.repeat_rate), smooth: true, color: PALETTE[1], areaStyle: { opacity: 0.1 } }],
+  });
+}
+
+const STAGES = ['prospect', 'customer', 'client', 'advocate', 'partner'];
+const STAGE_COLORS = { prospect: '#8c96a8', customer: '#3fb1e3', client: '#2f6fde', advocate: '#14a38b', partner: '#7b61ff' };
+
+function isoDay(d) { return d.toISOString().slice(0, 10); }
+function dayBefore(iso, days) { const d = new Date(iso + 'T00:00:00Z'); d.setUTCDate(d.getUTCDate() - days); return isoDay(d); }
+
+/* The relationship ladder: the funnel today, the stage counts with their activity flags, the
+   Sankey of stage migration between two dates and the month-end history. */
+async function renderLadder(view, params) {
+  const funnel = await api('/api/stages/funnel', { as_of: state.asOf });
+  const at = (funnel.title.match(/\d{4}-\d{2}-\d{2}/) || [])[0] || isoDay(new Date());
+  const to = params.get('to') || at, from = params.get('from') || dayBefore(to, 365);
+  const [stages, migration, history] = await Promise.all([
+    api('/api/stages', { as_of: state.asOf }),
+    api('/api/stages/migration', { as_of: state.asOf, from, to }),
+    api('/api/stages/history', { as_of: state.asOf, from: dayBefore(to, 730), to }),
+  ]);
+  const fromInput = h('input', { type: 'date', name: 'from', value: from, 'aria-label': 'from' });
+  const toInput = h('input', { type: 'date', name: 'to', value: to, 'aria-label': 'to' });
+  const form = h('form', { class: 'toolbar', onsubmit: e => { e.preventDefault(); location.hash = `#/ladder?from=${fromInput.value}&to=${toInput.value}`; } },
+    h('span', { class: 'muted' }, t('migration_between')), fromInput, '→', toInput, h('button', { class: 'btn', type: 'submit' }, t('pivot_run')));
+  const cFunnel = chartBox(), cFlags = chartBox(), cSankey = chartBox('tall'), cHistory = chartBox();
+  view.replaceChildren(
+    h('div', { class: 'grid charts' }, card(`${t('chart_funnel')} · ${at}`, cFunnel), card(t('chart_flags'), cFlags)),
+    h('div', { style: 'height:18px' }),
+    card(`${t('chart_migration')} · ${from} → ${to}`, form, cSankey),
+    h('div', { style: 'height:18px' }),
+    card(t('chart_stage_history'), cHistory));
+  mountChart(cFunnel, {
+    tooltip: { trigger: 'item', formatter: p => `${p.name}: ${fmtInt(p.value)} (${fmtPct(p.data.share)})` },
+    series: [{ type: 'funnel', left: '10%', width: '80%', top: 10, bottom: 10, sort: 'none', minSize: '22%', gap: 3,
+      label: { position: 'inside', formatter: p => `${t('stage_' + p.data.step)}  ${fmtInt(p.value)}`, color: '#fff', fontWeight: 600 },
+      data: funnel.rows.map(r => ({ name: t('stage_' + r.step), step: r.step, value: r.reached, share: r.share_of_known,
+        itemStyle: { color: STAGE_COLORS[r.step] } })) }],
+  });
+  const flagRows = stages.rows.filter(r => r.stage !== 'prospect');
+  mountChart(cFlags, {
+    tooltip: { trigger: 'axis', valueFormatter: fmtInt },
+    legend: { top: 0 },
+    xAxis: { type: 'category', data: flagRows.map(r => t('stage_' + r.stage)) },
+    yAxis: { type: 'value', axisLabel: { formatter: fmtCompact } },
+    series: [['active', '#14a38b'], ['lapsed', '#f0a020'], ['churned', '#e4574c']].map(([k, color]) => ({
+      name: t('flag_' + k), type: 'bar', stack: 'flags', data: flagRows.map(r => r[k] || 0), color, barMaxWidth: 48 })),
+  });
+  const nodes = [], links = [];
+  for (const s of STAGES) {
+    nodes.push({ name: `${t('stage_' + s)} · ${from}`, itemStyle: { color: STAGE_COLORS[s] } });
+    nodes.push({ name: `${t('stage_' + s)} · ${to}`, itemStyle: { color: STAGE_COLORS[s] } });
+  }
+  nodes.push({ name: `${t('not_yet_known')} · ${from}`, itemStyle: { color: '#c9cfdb' } });
+  for (const r of migration.rows) {
+    const src = STAGES.includes(r['from \\ to']) ? `${t('stage_' + r['from \\ to'])} · ${from}` : `${t('not_yet_known')} · ${from}`;
+    for (const s of STAGES)
+      if (r[s] > 0) links.push({ source: src, target: `${t('stage_' + s)} · ${to}`, value: r[s] });
+  }
+  const used = new Set(links.flatMap(l => [l.source, l.target]));
+  mountChart(cSankey, {
+    tooltip: { trigger: 'item', valueFormatter: fmtInt },
+    series: [{ type: 'sankey', left: 10, right: 150, top: 10, bottom: 10, nodeGap: 12, nodeAlign: 'justify', layoutIterations: 0,
+      data: nodes.filter(n => used.has(n.name)), links, emphasis: { focus: 'adjacency' },
+      lineStyle: { color: 'gradient', opacity: 0.35, curveness: 0.5 }, label: { color: '#1d2433' } }],
+  });
+  mountChart(cHistory, {
+    tooltip: { trigger: 'axis', valueFormatter: fmtInt },
+    legend: { top: 0 },
+    xAxis: { type: 'category', data: history.rows.map(r => r.date.slice(0, 7)) },
+    yAxis: { type: 'value', axisLabel: { formatter: fmtCompact } },
+    series: STAGES.map(s => ({ name: t('stage_' + s), type: 'line', stack: 'stages', areaStyle: { opacity: 0.75 }, symbol: 'none',
+      data: history.rows.map(r => r[s]), color: STAGE_COLORS[s] })),
+  });
+}
+
+/* RFM: the R × F heatmap of scored customers and the named segments with their revenue. */
+async function renderRfm(view) {
+  const [grid, segments] = await Promise.all([api('/api/rfm', { as_of: state.asOf, view: 'grid' }), api('/api/rfm', { as_of: state.asOf })]);
+  const cGrid = chartBox('tall'), cSeg = chartBox('tall');
+  const rows = segments.rows;
+  const table = h('table', { class: 'data' },
+    h('thead', null, h('tr', null, ['segment', 'customers', 'customer_share', 'revenue', 'revenue_share', 'mean_recency_days', 'mean_frequency', 'mean_monetary']
+      .map((c, i) => h('th', { class: i ? 'num' : '' }, t('rfm_' + c))))),
+    h('tbody', null, rows.map(r => h('tr', null,
+      h('td', null, r.segment), h('td', { class: 'num' }, fmtInt(r.customers)), h('td', { class: 'num' }, fmtPct(r.customer_share)),
+      h('td', { class: 'num' }, fmtMoney(r.revenue)), h('td', { class: 'num' }, fmtPct(r.revenue_share)),
+      h('td', { class: 'num' }, r.mean_recency_days == null ? '–' : r.mean_recency_days.toFixed(0)),
+      h('td', { class: 'num' }, r.mean_frequency == null ? '–' : r.mean_frequency.toFixed(1)),
+      h('td', { class: 'num' }, fmtMoney(r.mean_monetary))))));
+  view.replaceChildren(h('div', { class: 'grid charts' }, card(t('chart_rfm_grid'), cGrid), card(t('chart_rfm_segments'), cSeg)),
+    h('div', { style: 'height:18px' }), card(t('rfm_table'), table));
+  const counts = grid.rows.map(r => r.customers);
+  const max = Math.max(1, ...counts), min = Math.min(max - 1, ...counts);
+  mountChart(cGrid, {
+    tooltip: { formatter: p => `R ${p.value[1]} · F ${p.value[0]}<br>${t('kpi_customers')}: ${fmtInt(p.value[2])}<br>${t('revenue')}: ${fmtMoney(p.value[3])}` },
+    grid: { left: 60, right: 30, top: 20, bottom: 80 },
+    xAxis: { type: 'category', data: [1, 2, 3, 4, 5], name: t('frequency_score'), nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
+    yAxis: { type: 'category', data: [1, 2, 3, 4, 5], name: t('recency_score'), nameLocation: 'middle', nameGap: 36, splitArea: { show: true } },
+    visualMap: { min, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#e3ebfb', '#6f9be8', '#2f6fde', '#142f6b'] } },
+    series: [{ type: 'heatmap', data: grid.rows.map(r => [r.f - 1, r.r - 1, r.customers, r.revenue]),
+      label: { show: true, formatter: p => fmtInt(p.value[2]) }, emphasis: { itemStyle: { borderColor: '#1d2433', borderWidth: 1 } } }],
+  });
+  const named = rows.filter(r => r.customer_share != null && r.revenue_share != null);
+  mountChart(cSeg, {
+    tooltip: { trigger: 'axis', valueFormatter: v => fmtPct(v) },
+    legend: { top: 0 },
+    grid: { left: 130, right: 30, top: 36, bottom: 30 },
+    xAxis: { type: 'value', axisLabel: { formatter: v => fmtPct(v, 0) } },
+    yAxis: { type: 'category', data: named.map(r => r.segment).reverse() },
+    series: [
+      { name: t('rfm_customer_share'), type: 'bar', data: named.map(r => r.customer_share).reverse(), color: PALETTE[5] },
+      { name: t('rfm_revenue_share'), type: 'bar', data: named.map(r => r.revenue_share).reverse(), color: PALETTE[0] },
+    ],
+  });
+}
+
+/* Cohorts: retention (or activity, revenue) of each acquisition cohort by month since acquisition. */
+async function renderCohorts(view, params) {
+  const by = params.get('by') || 'month', measure = params.get('measure') || 'retention';
+  const table = await api('/api/cohorts', { as_of: state.asOf, by, measure, periods: 13 });
+  const sel = (name, values, value) => h('select', { name, 'aria-label': name }, values.map(v => h('option', { value: v, selected: v === value ? 'selected' : null }, t('cohort_' + v))));
+  const form = h('form', { class: 'toolbar', onchange: () => { const d = new FormData(form); location.hash = `#/cohorts?by=${d.get('by')}&measure=${d.get('measure')}`; } },
+    h('label', null, t('cohort_by'), ' ', sel('by', ['month', 'channel', 'category'], by)),
+    h('label', null, t('pivot_measure'), ' ', sel('measure', ['retention', 'active', 'revenue', 'revenue_per_customer'], measure)));
+  const periods = table.columns.filter(c => /^M\d+$/.test(c));
+  const rows = table.rows;
+  const cells = [];
+  rows.forEach((r, y) => periods.forEach((p, x) => { if (r[p] != null) cells.push([x, y, r[p]]); }));
+  const values = cells.map(c => c[2]).filter((v, i) => measure !== 'retention' || cells[i][0] > 0);
+  const fmt = v => (measure === 'retention' ? fmtPct(v, 0) : measure === 'active' ? fmtInt(v) : fmtCompact(v));
+  const chart = chartBox();
+  chart.style.height = `${Math.max(320, 60 + rows.length * 26)}px`;
+  view.replaceChildren(form, card(table.title, chart));
+  mountChart(chart, {
+    tooltip: { formatter: p => `${rows[p.value[1]].cohort} · ${periods[p.value[0]]}<br>${measure === 'retention' ? fmtPct(p.value[2]) : MONEY_MEASURES.has(measure) || measure.startsWith('revenue') ? fmtMoney(p.value[2]) : fmtInt(p.value[2])}` },
+    grid: { left: 110, right: 20, top: 10, bottom: 70 },
+    xAxis: { type: 'category', data: periods, splitArea: { show: true }, position: 'top' },
+    yAxis: { type: 'category', data: rows.map(r => `${r.cohort} (${fmtInt(r.customers)})`), inverse: true, splitArea: { show: true } },
+    visualMap: { min: 0, max: Math.max(...values, 0.0001), calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
+      inRange: { color: ['#f4f7fd', '#8fb2ef', '#2f6fde', '#142f6b'] }, formatter: v => fmt(v) },
+    series: [{ type: 'heatmap', data: cells, label: { show: rows.length <= 30, fontSize: 10, formatter: p => fmt(p.value[2]) } }],
   });
 }
 

@@ -22,8 +22,8 @@ async function visit(page, errors, hash, name, lang) {
   await page.goto(`${url}/#${hash}`);
   await page.waitForFunction(() => ['ready', 'error'].includes(document.getElementById('view').dataset.state) &&
     location.hash !== '', null, { timeout: 20000 });
-  // charts animate in; give the last frame a moment so the screenshot shows them drawn
-  await page.waitForTimeout(600);
+  // charts do not animate under automation (navigator.webdriver); let the last frame paint
+  await page.waitForTimeout(300);
   const viewState = await page.$eval('#view', v => v.dataset.state);
   const charts = await page.evaluate(() => {
     const boxes = [...document.querySelectorAll('#view .chart, #view .spark')];
