@@ -12,11 +12,15 @@ make -s -j2 build/libdangol.a
 cc -O2 -Iinclude -o "$DIR/btyd_bench" bench/btyd_bench.c build/libdangol.a \
   $(pkg-config --libs nlopt) -lm
 "$DIR/btyd_bench" "$DIR" "$N" | tee "$DIR/dangol.txt"
-ms() { grep -m1 "$1" "$DIR/dangol.txt" | sed 's/.* \([0-9.]*\) ms$/\1/'; }
-c_cdnow=$(ms '^cdnow'); c_sim=$(ms '^simulated')
+# cpu and wall milliseconds of dangol's line starting with $1
+cpu_ms() { grep -m1 "$1" "$DIR/dangol.txt" | sed 's/.* cpu \([0-9.]*\) ms, wall.*/\1/'; }
+wall_ms() { grep -m1 "$1" "$DIR/dangol.txt" | sed 's/.* wall \([0-9.]*\) ms$/\1/'; }
 /usr/bin/python3 bench/btyd_scipy.py "$DIR/cdnow.csv" 11 | tee "$DIR/scipy-cdnow.txt"
 /usr/bin/python3 bench/btyd_scipy.py "$DIR/sim.csv" 1 | tee "$DIR/scipy-sim.txt"
-p_cdnow=$(sed -n 's/^SECONDS //p' "$DIR/scipy-cdnow.txt"); p_sim=$(sed -n 's/^SECONDS //p' "$DIR/scipy-sim.txt")
-awk -v a="$c_cdnow" -v b="$p_cdnow" -v c="$c_sim" -v d="$p_sim" 'BEGIN {
-  printf "ratio scipy/dangol: CDNOW %.0fx, %d customers %.0fx\n", b * 1000 / a, 0, d * 1000 / c }' |
-  sed "s/ 0 customers/ $N customers/"
+ratio() {  # ratio NAME PATTERN SCIPY_FILE
+  set -- "$1" "$(cpu_ms "$2")" "$(wall_ms "$2")" $(sed -n 's/^SECONDS //p' "$3")
+  awk -v n="$1" -v c="$2" -v w="$3" -v pc="$4" -v pw="$5" 'BEGIN {
+    printf "ratio scipy/dangol on %s: cpu %.0fx, wall %.0fx\n", n, pc * 1000 / c, pw * 1000 / w }'
+}
+ratio CDNOW '^cdnow' "$DIR/scipy-cdnow.txt"
+ratio "$N simulated customers" '^simulated' "$DIR/scipy-sim.txt"
