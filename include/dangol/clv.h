@@ -12,6 +12,7 @@
 #include "dangol/btyd.h"
 #include "dangol/error.h"
 #include "dangol/frame.h"
+#include "dangol/table.h"
 
 /* A transaction log: one row per order. customer[i] is a dense index < n_customers. Value comes
  * from value (any unit) or, when value is NULL, from amount_minor / 10^minor_digits; both NULL =
@@ -99,6 +100,12 @@ void dg_clv_report_free(dg_clv_report *report);  /* NULL is a no-op */
 /* Row of customer (an index of the transaction log or frame) in the report, or -1 when the
  * customer did not buy in the calibration period. O(log n). */
 long dg_clv_report_find(const dg_clv_report *report, uint32_t customer);
+
+/* The "Lifetime value" section of a customer card for summary row `row` of report (-1: the
+ * customer made no purchase in the calibration period): model, P(alive), expected purchases over
+ * the horizon, expected spend per purchase, CLV and the summary it rests on, as (item, value)
+ * rows. NULL when out of memory. Caller frees with dg_table_free (or hands it to dg_card_add). */
+dg_table *dg_clv_card_section(const dg_clv_report *report, long row);
 
 /* ---- from a frame (the store) ---- */
 
