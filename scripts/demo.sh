@@ -1,8 +1,8 @@
 #!/bin/sh
 # `make demo`: builds a fresh demo store at ./demo.db (20,000 customers, seed 1; see docs/demo.md)
-# and runs the main job on it: what the store holds, and one customer's card. It ends by serving
-# the dashboard on the demo store (in the foreground, until Ctrl-C) when run from a terminal;
-# otherwise (CI, a pipe) it prints the command instead of waiting forever.
+# and runs the main job on it: the store, a customer card, CLV, a cube and cohorts. It ends by
+# serving the dashboard on the demo store (in the foreground, until Ctrl-C) when run from a
+# terminal; otherwise (CI, a pipe) it prints the command instead of waiting forever.
 set -e
 cd "$(dirname "$0")/.."
 dangol=${DANGOL:-./build/dangol}
@@ -11,7 +11,7 @@ rm -f "$db" "$db-wal" "$db-shm"
 "$dangol" --db "$db" --quiet demo --customers "${DEMO_CUSTOMERS:-20000}" --seed 1
 "$dangol" --db "$db" stats
 echo
-"$dangol" --db "$db" customer show C00000038
+"$dangol" --db "$db" customer show C00000012
 echo
 "$dangol" --db "$db" clv fit
 echo
@@ -21,7 +21,7 @@ echo
 echo
 "$dangol" --db "$db" cohort --by month --measure retention --periods 12
 echo
-echo "demo store: $db   (next: $dangol --db $db customer show C00000114; $dangol --help)"
+echo "demo store: $db   (next: $dangol --db $db customer show C00000032; $dangol --help)"
 port=${DEMO_PORT:-8080}
 if [ -t 0 ] && [ -t 1 ] && [ -z "${CI:-}" ]; then
   echo
