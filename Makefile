@@ -96,12 +96,17 @@ bench: deps all
 # seed on a copy of its corpus in tests/fuzz/corpus/NAME. Longer runs: build-fuzz/NAME -help=1.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 5
-FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -std=c17 $(CPPFLAGS:$(OUT)/gen=build-fuzz/gen)
+FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -std=c17 $(CPPFLAGS)
 FUZZ_LIB_SRC := $(filter src/core/%.c,$(LIB_SRC))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -lm
+# the import target takes the store and the import code along
+build-fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_LIB_SRC) $(wildcard src/store/*.c) \
+                       $(addprefix src/ingest/,import.c columns.c keyset.c) $(OUT)/gen/schema.inc
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(filter %.c,$^) -o $@ $(LDLIBS)
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do n=$$(basename $$t); rm -rf build-fuzz/corpus-$$n; \
 	  mkdir -p build-fuzz/corpus-$$n; cp tests/fuzz/corpus/$$n/* build-fuzz/corpus-$$n/ 2>/dev/null; \

@@ -16,12 +16,12 @@
 /* True parameters of the purchase process; time unit = weeks (7 days).
  * BG/NBD (Fader, Hardie & Lee 2005): repeat purchases of an alive customer are Poisson with rate
  * lambda ~ Gamma(shape r, rate alpha) per week; after each repeat purchase the customer drops out
- * with probability p ~ Beta(a, b). Gamma-Gamma (Fader, Hardie & Lee 2005b; Colombo & Jiang 1999):
+ * with probability p ~ Beta(a, b). A customer never gets two orders on one day (docs/demo.md). Gamma-Gamma (Fader, Hardie & Lee 2005b; Colombo & Jiang 1999):
  * an order's total z ~ Gamma(shape p, rate nu) in KRW, nu ~ Gamma(shape q, rate gamma). */
-#define DG_DEMO_TRUE_R      0.75
-#define DG_DEMO_TRUE_ALPHA  0.90
+#define DG_DEMO_TRUE_R      2.00
+#define DG_DEMO_TRUE_ALPHA  7.00
 #define DG_DEMO_TRUE_A      1.10
-#define DG_DEMO_TRUE_B      8.00
+#define DG_DEMO_TRUE_B      20.0
 #define DG_DEMO_TRUE_GG_P   6.00
 #define DG_DEMO_TRUE_GG_Q   3.80
 #define DG_DEMO_TRUE_GG_GAMMA 14000.0

@@ -700,7 +700,7 @@ static int order_survey(gen *g, cust *c, const order_ctx *o, int income)
     double s = c->satisfaction;
     bool failed = o->touchpoint >= 0 && o->rating <= 2;
     int32_t day = o->day + 1 + (int32_t)dg_rng_below(rng, 7);
-    int nps = clampi(7.0 + 1.7 * s - (failed ? 3.0 : 0.0) + 1.3 * dg_rng_normal(rng), 0, 10);
+    int nps = clampi(7.3 + 1.7 * s - (failed ? 3.0 : 0.0) + 1.3 * dg_rng_normal(rng), 0, 10);
     int csat = clampi(3.8 + 0.8 * s - (failed ? 1.5 : 0.0) + 0.7 * dg_rng_normal(rng), 1, 5);
     int repurchase = clampi(3.6 + 0.9 * s + 0.8 * dg_rng_normal(rng), 1, 5);
     int recommend = clampi(3.4 + 0.9 * s + 0.8 * dg_rng_normal(rng), 1, 5);
@@ -826,11 +826,20 @@ static int emit_orders(gen *g, cust *c, int income)
     int64_t first = opening_time(c, c->acquired_on);
     int rc = emit_order(g, c, first, income);
     double t = (double)first;
+    int32_t last_day = c->acquired_on;
     while (rc == 0 && c->lambda > 1e-12) {
         t += dg_rng_exponential(&c->rng, c->lambda) * WEEK_SECONDS;
         if (t >= end)
             break;
-        rc = emit_order(g, c, opening_time(c, day_of((int64_t)t)), income);
+        /* At most one order a day: a purchase on a day already taken moves to the next day
+         * (the continuous clock stays), so day-level data keeps every purchase. */
+        int32_t day = day_of((int64_t)t);
+        if (day <= last_day)
+            day = last_day + 1;
+        if (day > g->opt->as_of_day)
+            break;
+        last_day = day;
+        rc = emit_order(g, c, opening_time(c, day), income);
         if (dg_rng_uniform(&c->rng) < c->p)
             break;
     }

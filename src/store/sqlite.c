@@ -19,6 +19,7 @@
 #define MAX_ENTITIES 16
 #define MAX_COLUMNS 32
 #define SQL_MAX 4096
+#define SCAN_CACHE 16
 #define CACHE_PAGES "-65536"         /* page cache: 64 MiB */
 #define BULK_CACHE_PAGES "-262144"   /* during a bulk import: 256 MiB */
 
@@ -36,6 +37,10 @@ struct dg_store {
     char **bulk_indexes;                     /* CREATE INDEX statements set aside by bulk_begin */
     size_t n_bulk_indexes;
     bool bulk;                               /* inside bulk_begin .. bulk_end */
+    /* Scan statements kept prepared, by SQL text: a server answers the same few look-ups over
+     * and over, and preparing costs more than running a point query. */
+    struct { char *sql; sqlite3_stmt *st; bool busy; } scans[SCAN_CACHE];
+    size_t next_scan;                        /* slot to replace next (round robin) */
 };
 
 static void forget_bulk(dg_store *s);
@@ -146,6 +151,10 @@ void dg_store_close(dg_store *s)
         sqlite3_finalize(s->put[i]);
         sqlite3_finalize(s->exists[i]);
         free(s->last_found[i]);
+    }
+    for (size_t i = 0; i < SCAN_CACHE; i++) {
+        sqlite3_finalize(s->scans[i].st);
+        free(s->scans[i].sql);
     }
     if (s->in_transaction)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -579,6 +588,45 @@ static void read_row(sqlite3_stmt *st, const dg_entity *e, dg_value *row)
     }
 }
 
+/* A prepared statement for sql: a cached idle one, else a new one (cached when a slot can take
+ * it). Returns the slot, or -1 for an uncached statement; *st is NULL on failure. */
+static int scan_statement(dg_store *s, const char *sql, sqlite3_stmt **st)
+{
+    for (size_t i = 0; i < SCAN_CACHE; i++)
+        if (s->scans[i].sql && !s->scans[i].busy && strcmp(s->scans[i].sql, sql) == 0) {
+            s->scans[i].busy = true;
+            *st = s->scans[i].st;
+            return (int)i;
+        }
+    *st = NULL;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+        return -1;
+    size_t slot = s->next_scan;
+    char *copy = strdup(sql);
+    if (s->scans[slot].busy || !copy) {   /* in use by an outer scan: keep this one uncached */
+        free(copy);
+        return -1;
+    }
+    sqlite3_finalize(s->scans[slot].st);
+    free(s->scans[slot].sql);
+    s->scans[slot].sql = copy;
+    s->scans[slot].st = *st;
+    s->scans[slot].busy = true;
+    s->next_scan = (slot + 1) % SCAN_CACHE;
+    return (int)slot;
+}
+
+static void release_scan(dg_store *s, int slot, sqlite3_stmt *st)
+{
+    if (slot < 0) {
+        sqlite3_finalize(st);
+        return;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    s->scans[slot].busy = false;
+}
+
 int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
                   dg_row_fn fn, void *ctx, dg_error *err)
 {
@@ -618,18 +666,21 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
                     "phone LIKE :qs ESCAPE '\\' OR email LIKE :qs ESCAPE '\\')");
     }
     int tc = time_column(e);
-    strcat(sql, " ORDER BY ");
-    if (filter->newest_first && tc >= 0) {
-        strcat(sql, e->columns[tc].name);
-        strcat(sql, " DESC, ");
-    }
-    for (size_t c = 0; c < e->n_key; c++) {
-        strcat(sql, c ? ", " : "");
-        strcat(sql, e->columns[c].name);
+    if (!filter->unordered) {
+        strcat(sql, " ORDER BY ");
+        if (filter->newest_first && tc >= 0) {
+            strcat(sql, e->columns[tc].name);
+            strcat(sql, " DESC, ");
+        }
+        for (size_t c = 0; c < e->n_key; c++) {
+            strcat(sql, c ? ", " : "");
+            strcat(sql, e->columns[c].name);
+        }
     }
     strcat(sql, " LIMIT :lm OFFSET :of");
 
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    int slot = scan_statement(s, sql, &st);
+    if (!st)
         return store_error(s, err, "preparing a scan");
     if (filter->key)
         sqlite3_bind_text(st, ++param, filter->key, -1, SQLITE_STATIC);
@@ -651,7 +702,7 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
     }
     if (rc == 0 && step != SQLITE_DONE)
         rc = store_error(s, err, "reading records");
-    sqlite3_finalize(st);
+    release_scan(s, slot, st);
     return rc;
 }
 
