@@ -33,7 +33,8 @@ typedef struct importer {
     const char *name;
     dg__columns cols;           /* the file's columns mapped onto the entity's */
     int customer_col, ordered_col;
-    dg__keyset *seen;           /* natural keys of this file -> first line */
+    dg__keyset *seen;           /* natural keys of this file -> first line (0 = rejected) */
+    uint32_t *pending_line;     /* the current row's entry in seen, until it is stored */
     dg__keyset *occurrences;    /* (customer, time) -> count, for synthesised order ids */
 
     dg_value row[MAX_COLUMNS];
@@ -280,12 +281,15 @@ static int build_row(importer *im, dg_error *e)
                             &first);
     if (rc < 0)
         return rc;
-    if (rc == 1) {
+    if (rc == 1 && *first == 0)   /* an earlier row with this key was rejected: not a duplicate */
+        *first = line > UINT32_MAX ? 0 : (uint32_t)line;
+    else if (rc == 1) {
         char what[256];
         describe_key(im, what, sizeof what);
         return row_error(e, im, im->cols.src[0] + 1, DG_EEXIST,
                          "%s appears twice (first at line %u)", what, *first);
     }
+    im->pending_line = first;
     return 0;
 }
 
@@ -374,6 +378,7 @@ static int import_csv(importer *im, const char *path, dg_error *err)
             im->opt->progress(im->opt->progress_ctx,
                               f < 0 ? -1.0 : im->file_base + f * im->file_share, r->rows_read);
         }
+        im->pending_line = NULL;
         rc = build_row(im, &e);
         if (rc == 0)
             rc = store_row(im, &e);
@@ -381,6 +386,8 @@ static int import_csv(importer *im, const char *path, dg_error *err)
             r->rows_imported++;
             continue;
         }
+        if (im->pending_line)   /* the key was not stored: a later row may still use it */
+            *im->pending_line = 0;
         if (rc == DG_ENOMEM || rc == DG_ESTORE || rc == DG_EIO || e.line == 0) {
             if (e.code == 0)
                 dg_error_set(&e, rc, "%s", dg_strerror(rc));

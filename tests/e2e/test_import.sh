@@ -70,6 +70,14 @@ expect_output "bad row in the second file" "m2.csv:2:2: birth_year 1800 is out o
 expect_ok "import from stdin" sh -c "\"$D\" -q import customers - < \"$WORK/m1.csv\""
 [ "$(count customers)" = "$((before + 2))" ] && pass "stdin rows imported" || fail "customers: $(count customers)"
 
+# Long lists of bad rows are cut at --max-errors; a BOM (Excel's "CSV UTF-8") is skipped.
+awk 'BEGIN { print "customer_id,birth_year"; for (i = 0; i < 30; i++) printf "B%d,1\n", i }' > "$WORK/many.csv"
+expect_output "bad rows beyond the limit are counted" "\\.\\.\\. and 25 more bad rows" \
+  "$D" import customers "$WORK/many.csv" --max-errors 5
+printf '\357\273\277customer_id,name\nBOM-1,x\n' > "$WORK/bom.csv"
+expect_ok "BOM file imports" "$D" -q import customers "$WORK/bom.csv"
+expect_output "BOM is not part of the first column" "^BOM-1,x" "$D" export customers
+
 # Korean Excel: CP949 with Korean column names.
 expect_ok "CP949 with --map" "$D" import customers "$ROOT/tests/data/cp949.csv" --encoding cp949 \
   --map "고객번호=customer_id,이름=name,금액=-"

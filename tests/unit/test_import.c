@@ -226,6 +226,27 @@ Test(import, skip_invalid_writes_the_quarantine)
     unlink(qpath);
 }
 
+/* A row rejected by the store does not make a later row with its key a duplicate. */
+Test(import, rejected_key_is_not_a_duplicate)
+{
+    char qpath[100];
+    snprintf(qpath, sizeof qpath, "/tmp/dangol-test-q2-%d.csv", (int)getpid());
+    dg_import_options opt = { .delimiter = ',', .skip_invalid = true, .quarantine = qpath };
+    dg_import_report r;
+    cr_assert_eq(import_text(store, "customers", "customer_id,name,staff_id\n"
+                                                 "C-1,first,S-404\nC-1,second,\n", &opt, &r), 0,
+                 "%s", err.message);
+    cr_assert_eq(r.rows_imported, 1);
+    cr_assert_eq(r.rows_rejected, 1);
+    cr_assert(strstr(r.errors[0], "t.csv:2:3: staff_id \"S-404\" is not a known staff member"),
+              "%s", r.errors[0]);
+    dg_import_report_clear(&r);
+    char *out = export_text(store, "customers", DG_EXPORT_CSV);
+    cr_assert(strstr(out, "\nC-1,second,"), "%s", out);
+    free(out);
+    unlink(qpath);
+}
+
 Test(import, reimport_is_idempotent)
 {
     cr_assert_eq(import_text(store, "customers", customers_csv, NULL, NULL), 0);
