@@ -52,7 +52,7 @@ typedef struct dg_frame {
     uint32_t *region, *gender, *acquisition_channel, *account_staff, *customer_type, *income_band;
 
     /* Orders, CSR by customer: customer c's orders are order_offset[c] .. order_offset[c+1]-1,
-     * sorted by (ordered_at, order id / insertion order). */
+     * sorted by ordered_at (orders in the same second: in the order they were added). */
     size_t n_orders;
     size_t *order_offset;          /* [n_customers + 1] */
     uint32_t *order_customer;      /* [n_orders] customer index (nondecreasing) */
@@ -62,7 +62,7 @@ typedef struct dg_frame {
     int32_t *order_units;          /* 0 when unknown */
     uint32_t *order_channel, *order_payment, *order_site, *order_staff;
 
-    /* Order lines (only when asked for), CSR by order, in line order. Products form their own
+    /* Order lines (only when asked for), CSR by order, by line_no. Products form their own
      * dense index (the codes of the products dictionary) with a category and a brand each. */
     bool has_lines;
     size_t n_lines;
@@ -164,6 +164,7 @@ typedef struct dg_frame_line_in {
     const char *product_id;        /* a product added before (unknown products get no category) */
     int32_t quantity;
     int64_t amount_minor;
+    int32_t line_no;               /* order of the lines within an order (ties: arrival) */
 } dg_frame_line_in;
 
 typedef struct dg_frame_survey_in {

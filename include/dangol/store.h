@@ -68,6 +68,7 @@ typedef struct dg_scan_filter {
     const char *search;      /* customers only: substring of id, name, phone or email, or NULL */
     bool newest_first;       /* order by the entity's time column, newest first */
     size_t offset, limit;    /* limit 0 = all */
+    bool unordered;          /* storage order, no sort: the fast way to read a whole table */
 } dg_scan_filter;
 
 /* Visits the records of e matching filter (NULL = all), in natural-key order unless newest_first. */

@@ -361,7 +361,7 @@ int dg_frame_add_line(dg_frame_builder *b, const dg_frame_line_in *in, dg_error 
         return nomem(err);
     size_t i = r->n;
     r->owner[i] = (uint32_t)order;
-    r->key[i] = (int64_t)i;
+    r->key[i] = in->line_no;
     if (dg__dict_intern(&f->products, in->product_id, &f->line_product[i]) || grow_products(b))
         return nomem(err);
     f->line_quantity[i] = in->quantity;

@@ -666,14 +666,16 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
                     "phone LIKE :qs ESCAPE '\\' OR email LIKE :qs ESCAPE '\\')");
     }
     int tc = time_column(e);
-    strcat(sql, " ORDER BY ");
-    if (filter->newest_first && tc >= 0) {
-        strcat(sql, e->columns[tc].name);
-        strcat(sql, " DESC, ");
-    }
-    for (size_t c = 0; c < e->n_key; c++) {
-        strcat(sql, c ? ", " : "");
-        strcat(sql, e->columns[c].name);
+    if (!filter->unordered) {
+        strcat(sql, " ORDER BY ");
+        if (filter->newest_first && tc >= 0) {
+            strcat(sql, e->columns[tc].name);
+            strcat(sql, " DESC, ");
+        }
+        for (size_t c = 0; c < e->n_key; c++) {
+            strcat(sql, c ? ", " : "");
+            strcat(sql, e->columns[c].name);
+        }
     }
     strcat(sql, " LIMIT :lm OFFSET :of");
 

@@ -37,8 +37,8 @@ static dg_frame *hand_frame(void)
                                  .amount_minor = o[i].amount, .channel = o[i].channel };
         cr_assert_eq(dg_frame_add_order(b, &in, &err), 0);
     }
-    dg_frame_line_in lines[] = { { "x1", "p1", 1, 1000 }, { "x2", "p1", 1, 1000 },
-                                 { "x2", "p2", 1, 1000 } };
+    dg_frame_line_in lines[] = { { "x1", "p1", 1, 1000, 1 }, { "x2", "p1", 1, 1000, 1 },
+                                 { "x2", "p2", 1, 1000, 2 } };
     for (int i = 0; i < 3; i++)
         cr_assert_eq(dg_frame_add_line(b, &lines[i], &err), 0);
     dg_frame_survey_in s[] = {
