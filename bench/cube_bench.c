@@ -31,6 +31,14 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* CPU time of the process (all threads), in ms: steadier than wall time on a shared machine. */
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -53,11 +61,12 @@ static void die(const char *what, const char *msg)
     exit(1);
 }
 
-/* Median of RUNS runs of the cube query; returns the last result's total revenue. */
+/* Median wall ms of RUNS runs of the cube query (median CPU ms into *cpu); the last result's
+ * total revenue and cell count into *total and *cells. */
 static double time_cube(const dg_cube *cube, const char *const *kv, int threads, int64_t *total,
-                        size_t *cells)
+                        size_t *cells, double *cpu)
 {
-    double ms[RUNS];
+    double ms[RUNS], cpus[RUNS];
     dg_error err;
     for (int run = 0; run < RUNS; run++) {
         dg_cube_query q;
@@ -67,26 +76,30 @@ static double time_cube(const dg_cube *cube, const char *const *kv, int threads,
                 die("query", err.message);
         q.threads = threads;
         dg_cube_result *r = NULL;
-        double t0 = now_ms();
+        double t0 = now_ms(), c0 = cpu_ms();
         if (dg_cube_run(cube, &q, &r, &err))
             die("run", err.message);
         ms[run] = now_ms() - t0;
+        cpus[run] = cpu_ms() - c0;
         *total = r->total_revenue_minor;
         *cells = r->n_cells;
         dg_cube_result_free(r);
         dg_cube_query_clear(&q);
     }
     qsort(ms, RUNS, sizeof ms[0], cmp_double);
+    qsort(cpus, RUNS, sizeof cpus[0], cmp_double);
+    *cpu = cpus[RUNS / 2];
     return ms[RUNS / 2];
 }
 
-/* Median of 3 runs of sql; the sum of the last column of the rows into *total. */
-static double time_sql(sqlite3 *db, const char *sql, int64_t *total)
+/* Median wall ms of 3 runs of sql (median CPU ms into *cpu); the sum of the last column of the
+ * rows into *total. */
+static double time_sql(sqlite3 *db, const char *sql, int64_t *total, double *cpu)
 {
-    double ms[3];
+    double ms[3], cpus[3];
     for (int run = 0; run < 3; run++) {
         sqlite3_stmt *st = NULL;
-        double t0 = now_ms();
+        double t0 = now_ms(), c0 = cpu_ms();
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
             die(sql, sqlite3_errmsg(db));
         int64_t sum = 0;
@@ -94,9 +107,12 @@ static double time_sql(sqlite3 *db, const char *sql, int64_t *total)
             sum += sqlite3_column_int64(st, sqlite3_column_count(st) - 1);
         sqlite3_finalize(st);
         ms[run] = now_ms() - t0;
+        cpus[run] = cpu_ms() - c0;
         *total = sum;
     }
     qsort(ms, 3, sizeof ms[0], cmp_double);
+    qsort(cpus, 3, sizeof cpus[0], cmp_double);
+    *cpu = cpus[1];
     return ms[1];
 }
 
@@ -109,6 +125,7 @@ static void exec(sqlite3 *db, const char *sql)
 
 int main(int argc, char **argv)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 3) {
         fprintf(stderr, "usage: cube_bench N_ORDERS N_CUSTOMERS [CSV_PATH|-] [--no-sqlite]\n");
         return 2;
@@ -187,9 +204,9 @@ int main(int argc, char **argv)
         for (int threads = 1; threads <= 2; threads++) {
             int64_t total;
             size_t cells;
-            double ms = time_cube(cube, queries[i].kv, threads, &total, &cells);
-            printf("cube %s threads=%d ms %.2f cells %zu revenue %lld\n", queries[i].name,
-                   threads, ms, cells, (long long)total);
+            double cpu, ms = time_cube(cube, queries[i].kv, threads, &total, &cells, &cpu);
+            printf("cube %s threads=%d ms %.2f cpu_ms %.2f cells %zu revenue %lld\n",
+                   queries[i].name, threads, ms, cpu, cells, (long long)total);
             if (i == 0)
                 cube_total = total;
         }
@@ -278,9 +295,9 @@ int main(int argc, char **argv)
         };
         for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
             int64_t total;
-            double ms = time_sql(db, sql[i].sql, &total);
-            printf("sqlite %s ms %.1f revenue %lld%s\n", sql[i].name, ms, (long long)total,
-                   i != 3 && total != cube_total ? " MISMATCH" : "");
+            double cpu, ms = time_sql(db, sql[i].sql, &total, &cpu);
+            printf("sqlite %s ms %.1f cpu_ms %.1f revenue %lld%s\n", sql[i].name, ms, cpu,
+                   (long long)total, i != 3 && total != cube_total ? " MISMATCH" : "");
         }
         sqlite3_close(db);
     }
