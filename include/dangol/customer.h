@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "dangol/error.h"
+#include "dangol/frame.h"
 #include "dangol/store.h"
 #include "dangol/table.h"
 
@@ -17,6 +18,15 @@ typedef struct dg_card {
 
 /* Builds the card of customer id; DG_ENOTFOUND if there is none. Caller frees with dg_card_free. */
 int dg_card_build(dg_store *store, const char *customer_id, dg_card *card, dg_error *err);
+
+/* Appends the analytic sections to a card: "Loyalty" (RFM values, scores and segment with the
+ * default map, ladder stage and activity flag with the default rules, loyalty index) and
+ * "Lifetime value" (BG/NBD + Gamma-Gamma fitted on the frame in weeks: P(alive), expected
+ * purchases and undiscounted CLV over the next 52 weeks). Scores and fits are relative to the
+ * whole customer base, so frame must hold the whole store (as of the day the card describes).
+ * A model that cannot be fitted (too few customers) leaves a "status" row, not an error. */
+int dg_card_add_analytics(dg_card *card, const dg_frame *frame, const char *customer_id,
+                          dg_error *err);
 
 /* Appends a section (the card takes ownership, also on failure). */
 int dg_card_add(dg_card *card, dg_table *section);

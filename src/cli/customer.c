@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "dangol/customer.h"
+#include "dangol/frame.h"
 
 static int show(dg_cli *cli, const char *id)
 {
@@ -13,10 +14,19 @@ static int show(dg_cli *cli, const char *id)
     if (!store)
         return DG_EXIT_NOTFOUND;
     dg_card card;
+    dg_frame *frame = NULL;
+    dg_frame_options whole_store = { .as_of = DG_DAY_NONE, .with_lines = true };
     int rc = dg_card_build(store, id, &card, &err);
+    /* an empty store has no as-of day and nothing to analyse: the card stays basic */
+    if (rc == 0 && dg_store_last_day(store, &(int32_t){0}, NULL) == 0 &&
+        (rc = dg_frame_from_store(&frame, store, &whole_store, &err)) == 0)
+        rc = dg_card_add_analytics(&card, frame, id, &err);
+    dg_frame_free(frame);
     dg_store_close(store);
-    if (rc != 0)
+    if (rc != 0) {
+        dg_card_free(&card);
         return dg_cli_fail(cli, &err);
+    }
     rc = dg_tables_write(card.sections, card.n_sections, stdout, cli->format);
     dg_card_free(&card);
     return rc == 0 && fflush(stdout) == 0 ? DG_EXIT_OK : DG_EXIT_FAILURE;
@@ -37,6 +47,9 @@ DG_CLI_COMMAND(customer) = {
     "customer", "show a customer's card",
     "usage: dangol [--db PATH] [--format table|csv|json] customer show ID\n\n"
     "Prints the customer card: profile, consultation guidance for the customer's type, order\n"
-    "summary, the latest orders and the latest feedback. Exits 3 if there is no such customer.\n",
+    "summary, the latest orders and feedback, where the customer stands (RFM scores and segment,\n"
+    "ladder stage, loyalty index) and what they are worth (P(alive), expected purchases and CLV\n"
+    "over the next 52 weeks from BG/NBD + Gamma-Gamma fitted on the whole store). Exits 3 if there\n"
+    "is no such customer.\n",
     run,
 };
