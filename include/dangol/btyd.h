@@ -84,6 +84,11 @@ double dg_btyd_p_alive(const dg_btyd_params *params, double x, double t_x, doubl
 /* Expected number of transactions in (T, T + t] given the history (for BG/BB: in the next t
  * opportunities). */
 double dg_btyd_expected(const dg_btyd_params *params, double x, double t_x, double T, double t);
+/* Pareto/NBD only: discounted expected residual transactions (DERT) with a continuously
+ * compounded discount rate delta > 0 per time unit (for a rate d per unit, delta = log(1 + d)).
+ * DG_EUNSUPPORTED for the other models, DG_EINVAL for delta <= 0. */
+int dg_btyd_dert(const dg_btyd_params *params, double x, double t_x, double T, double delta,
+                 double *dert);
 /* Expected number of repeat transactions in (0, t] for a customer just acquired: E[X(t)]. */
 double dg_btyd_expected_new(const dg_btyd_params *params, double t);
 

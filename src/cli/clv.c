@@ -239,7 +239,14 @@ static int cmd_fit(dg_cli *cli, const clv_args *a, clv_input *in)
     if (spend && dg_gg_fit_data(in->summary->n, in->summary->frequency, in->summary->monetary, NULL,
                                 &gg, &err) != 0)
         return dg_cli_fail(cli, &err);
-    dg_table *t = dg_table_new("clv fit");
+    char title[256];
+    int len = snprintf(title, sizeof title, "clv fit: %s on %zu customers (%s)",
+                       dg_btyd_model_name(a->model), fit.n_customers,
+                       fit.converged ? "converged" : "NOT converged");
+    if (spend && len > 0 && (size_t)len < sizeof title)
+        snprintf(title + len, sizeof title - (size_t)len, "; gammagamma on %zu repeat customers (%s)",
+                 gg.n_customers, gg.converged ? "converged" : "NOT converged");
+    dg_table *t = dg_table_new(title);
     if (!t)
         return DG_EXIT_FAILURE;
     dg_table_add_column(t, "model", DG_CELL_TEXT, 0);
@@ -259,14 +266,6 @@ static int cmd_fit(dg_cli *cli, const clv_args *a, clv_input *in)
     dg_table_set_text(t, 0, dg_btyd_model_name(a->model));
     dg_table_set_text(t, 1, "log_likelihood");
     dg_table_set_real(t, 2, fit.loglik);
-    dg_table_add_row(t);
-    dg_table_set_text(t, 0, dg_btyd_model_name(a->model));
-    dg_table_set_text(t, 1, "customers");
-    dg_table_set_real(t, 2, (double)fit.n_customers);
-    dg_table_add_row(t);
-    dg_table_set_text(t, 0, dg_btyd_model_name(a->model));
-    dg_table_set_text(t, 1, "converged");
-    dg_table_set_real(t, 2, fit.converged);
     if (spend) {
         const char *gn[3] = {"p", "q", "gamma"};
         double gv[3] = {gg.params.p, gg.params.q, gg.params.gamma};
@@ -282,10 +281,6 @@ static int cmd_fit(dg_cli *cli, const clv_args *a, clv_input *in)
         dg_table_set_text(t, 0, "gammagamma");
         dg_table_set_text(t, 1, "log_likelihood");
         dg_table_set_real(t, 2, gg.loglik);
-        dg_table_add_row(t);
-        dg_table_set_text(t, 0, "gammagamma");
-        dg_table_set_text(t, 1, "customers");
-        dg_table_set_real(t, 2, (double)gg.n_customers);
     }
     rc = dg_cli_print(cli, t);
     dg_table_free(t);

@@ -8,6 +8,8 @@ Prints one line per value: TAG followed by numbers; tests/unit/test_btyd_referen
   ll|palive|expected MODEL p0 p1 p2 p3 x t_x T t value
   gg_ll|gg_spend p q gamma x m value
   clv MODEL p0 p1 p2 p3 x t_x T spend horizon discount value
+  uppergamma a z log(Gamma(a, z))
+  dert MODEL p0 p1 p2 p3 x t_x T delta value
 """
 import mpmath as mp
 
@@ -181,6 +183,21 @@ def main():
                 out.append(fmt("gg_ll", pp, qq, gg, x, m, ll))
                 out.append(fmt("gg_spend", pp, qq, gg, x, m,
                                pp_ * (gg_ + m * x) / (pp_ * x + qq_ - 1)))
+    for a, z in [(-0.5, 0.1), (-0.5, 3.0), (0.4, 0.2), (-1.7, 0.05), (-2.0 + 1e-4, 2.0),
+                 (0.39, 40.0), (-0.3938, 0.01), (-0.3938, 1.5), (1 - 1.7, 0.7)]:
+        out.append(fmt("uppergamma", a, z, mp.log(mp.gammainc(a, z))))
+    # DERT checked against its definition, delta * integral_0^inf e^(-delta t) E[Y(t)] dt
+    # (integration by parts of the discounted purchase rate), not against the closed form
+    for p in [(0.5533, 10.578, 0.6062, 11.669), (0.8, 25.0, 1.7, 4.0)]:
+        for (x, tx, T) in [(0, 0, 38.86), (2, 30.43, 38.86), (10, 20.0, 38.86), (1, 0.5, 5.0)]:
+            for delta in (0.0029, 0.05):
+                r, al, s_, be = map(mp.mpf, p)
+                pa = pnbd_palive(p, x, tx, T)   # E[Y(t)] below is eq. for pnbd_expected
+                ey = lambda t: ((r + x) * (be + T) / ((al + T) * (s_ - 1))
+                                * (1 - ((be + T) / (be + T + t)) ** (s_ - 1)) * pa)
+                dert = delta * mp.quad(lambda t: mp.exp(-delta * t) * ey(t),
+                                       [0, 10, 100, 1000, mp.inf])
+                out.append(fmt("dert", "paretonbd", *p, x, tx, T, delta, dert))
     p = (0.2426, 4.4136, 0.7929, 2.4259)
     for (x, tx, T) in [(0, 0, 38.86), (2, 30.43, 38.86), (10, 38.0, 38.86), (100, 10.0, 38.86)]:
         for (H, d) in [(52, 0.01), (10.5, 0.0), (104, 0.05)]:

@@ -27,8 +27,9 @@ Test(btyd_reference, matches_mpmath_on_the_grid, .timeout = 120)
     cr_assert_not_null(p);
     char line[1024];
     int n = 0, bad = 0;
-    int per_tag[8] = {0};
-    const char *tags[] = {"hyp2f1", "ll", "palive", "expected", "gg_ll", "gg_spend", "clv"};
+    int per_tag[9] = {0};
+    const char *tags[] = {"hyp2f1", "ll", "palive", "expected", "gg_ll", "gg_spend", "clv",
+                          "uppergamma", "dert"};
     while (fgets(line, sizeof line, p)) {
         char tag[32], model[32];
         double v[16];
@@ -37,7 +38,8 @@ Test(btyd_reference, matches_mpmath_on_the_grid, .timeout = 120)
             continue;
         char *s = line + off;
         int has_model = strcmp(tag, "ll") == 0 || strcmp(tag, "palive") == 0 ||
-                        strcmp(tag, "expected") == 0 || strcmp(tag, "clv") == 0;
+                        strcmp(tag, "expected") == 0 || strcmp(tag, "clv") == 0 ||
+                        strcmp(tag, "dert") == 0;
         if (has_model) {
             cr_assert_eq(sscanf(s, "%31s%n", model, &off), 1);
             s += off;
@@ -67,15 +69,22 @@ Test(btyd_reference, matches_mpmath_on_the_grid, .timeout = 120)
                 got = dg_btyd_p_alive(&par, v[4], v[5], v[6]);
             else if (strcmp(tag, "expected") == 0)
                 got = dg_btyd_expected(&par, v[4], v[5], v[6], v[7]);
+            else if (strcmp(tag, "dert") == 0)
+                cr_assert_eq(dg_btyd_dert(&par, v[4], v[5], v[6], v[7], &got), 0);
             else
                 got = dg_clv_value(&par, v[4], v[5], v[6], v[7], v[8], v[9]);
+        } else if (strcmp(tag, "uppergamma") == 0) {
+            got = dg__upper_gamma_log(v[0], v[1]);
+            want = v[2];
+            if (isfinite(got) && fabs(got - want) <= REL_TOL)   /* log scale, as for 2F1 */
+                got = want;
         } else {
             dg_gg_params g = {v[0], v[1], v[2]};
             got = strcmp(tag, "gg_ll") == 0 ? dg_gg_loglik_one(&g, v[3], v[4])
                                            : dg_gg_expected_spend(&g, v[3], v[4]);
         }
         n++;
-        for (int t = 0; t < 7; t++)
+        for (int t = 0; t < 9; t++)
             if (strcmp(tag, tags[t]) == 0)
                 per_tag[t]++;
         if (!close_enough(got, want)) {
@@ -85,7 +94,7 @@ Test(btyd_reference, matches_mpmath_on_the_grid, .timeout = 120)
         }
     }
     cr_assert_eq(pclose(p), 0, "the reference helper failed");
-    for (int t = 0; t < 7; t++)
+    for (int t = 0; t < 9; t++)
         cr_expect_gt(per_tag[t], 0, "no %s reference values", tags[t]);
     cr_assert_gt(n, 1000);
     cr_assert_eq(bad, 0, "%d of %d values differ from mpmath by more than 1e-6 relative", bad, n);

@@ -21,6 +21,8 @@ double dg__log1mexp(double u);
 /* log|2F1(a,b;c;z)| for real a, b, c (c not a non-positive integer) and z < 1; *sign gets the
  * sign of the value (0 when it is 0). Returns NAN only if the series cannot be summed. */
 double dg__hyp2f1_log(double a, double b, double c, double z, int *sign);
+/* log of the upper incomplete gamma function Gamma(a, z) for real a and z > 0. */
+double dg__upper_gamma_log(double a, double z);
 
 /* ---- compressed data (pack.c): distinct (x, t_x, T) patterns with weights, and for each
  * pattern the index of its x, t_x and T in tables of distinct values, so that per-evaluation
@@ -77,6 +79,7 @@ double dg__bgnbd_p_alive(const double *p, double x, double t_x, double T, int mo
 double dg__bgnbd_expected(const double *p, double x, double t_x, double T, double t, int modified);
 double dg__paretonbd_p_alive(const double *p, double x, double t_x, double T);
 double dg__paretonbd_expected(const double *p, double x, double t_x, double T, double t);
+double dg__paretonbd_dert(const double *p, double x, double t_x, double T, double delta);
 double dg__bgbb_p_alive(const double *p, double x, double t_x, double n);
 double dg__bgbb_expected(const double *p, double x, double t_x, double n, double n_star);
 

@@ -104,6 +104,18 @@ double dg_btyd_expected(const dg_btyd_params *params, double x, double t_x, doub
     return NAN;
 }
 
+int dg_btyd_dert(const dg_btyd_params *params, double x, double t_x, double T, double delta,
+                 double *dert)
+{
+    *dert = 0.0;
+    if (params->model != DG_BTYD_PARETONBD)
+        return DG_EUNSUPPORTED;
+    if (!(delta > 0) || !isfinite(delta))
+        return DG_EINVAL;
+    *dert = dg__paretonbd_dert(params->p, x, t_x, T, delta);
+    return 0;
+}
+
 /* E[X(t)] is the conditional expectation of a customer with no history (x = t_x = T = 0):
  * FHL (2005) eq. (7), Batislam et al. (2007) eq. (7), Schmittlein et al. (1987) eq. (17),
  * FHS (2010) eq. (7) all reduce to it. */

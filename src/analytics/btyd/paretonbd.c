@@ -113,3 +113,19 @@ double dg__paretonbd_expected(const double *p, double x, double t_x, double T, d
         factor = -expm1(-k) / (s - 1);
     return (r + x) * (beta + T) / (alpha + T) * factor * dg__paretonbd_p_alive(p, x, t_x, T);
 }
+
+/* DERT, discounted expected residual transactions with continuous discount rate delta per unit,
+ * Fader, Hardie & Lee (2005), "RFM and CLV", eq. (2):
+ *   DERT = alpha^r beta^s delta^(s-1) G(r+x+1) Psi(s, s; delta (beta+T))
+ *          / (G(r) (alpha+T)^(r+x+1) L(r, alpha, s, beta | x, t_x, T))
+ * with Psi(s, s; z) = e^z Gamma(1-s, z) (DLMF 13.6.6 with 8.5.3: Tricomi's U and the upper
+ * incomplete gamma function). */
+double dg__paretonbd_dert(const double *p, double x, double t_x, double T, double delta)
+{
+    double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    double z = delta * (beta + T);
+    double l = r * log(alpha) + s * log(beta) + (s - 1) * log(delta) + lgamma(r + x + 1) -
+               lgamma(r) - (r + x + 1) * log(alpha + T) + z + dg__upper_gamma_log(1 - s, z) -
+               dg__paretonbd_loglik_one(p, x, t_x, T);
+    return exp(l);
+}

@@ -247,3 +247,56 @@ double dg__hyp2f1_log(double a, double b, double c, double z, int *sign)
     }
     return series_best(a, b, c, z, 50000000L, sign, &converged);
 }
+
+/* log Gamma(a, z), the upper incomplete gamma function, for real a and z > 0.
+ * z >= 1: Legendre's continued fraction, evaluated by the modified Lentz method (valid for any a):
+ *   Gamma(a,z) = e^-z z^a / (z+1-a - 1(1-a)/(z+3-a - 2(2-a)/(z+5-a - ...)))
+ * z < 1: Gamma(b, z) = Gamma(b) - gamma(b, z) with the series of the lower function for
+ * b = a + n in (0, 1], then the recurrence Gamma(a, z) = (Gamma(a+1, z) - z^a e^-z) / a down to a
+ * (A&S 6.5.22). A non-positive integer a is nudged by 1e-9 (the function is continuous in a). */
+double dg__upper_gamma_log(double a, double z)
+{
+    if (a <= 0 && fabs(a - nearbyint(a)) < 1e-9)
+        a = nearbyint(a) + 1e-9;
+    if (z >= 1.0) {
+        const double tiny = 1e-300;
+        double b = z + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, h = d;
+        for (int i = 1; i < 100000; i++) {
+            double an = -i * (i - a);
+            b += 2.0;
+            d = an * d + b;
+            if (fabs(d) < tiny)
+                d = tiny;
+            c = b + an / c;
+            if (fabs(c) < tiny)
+                c = tiny;
+            d = 1.0 / d;
+            double delta = d * c;
+            h *= delta;
+            if (fabs(delta - 1.0) < 1e-16)
+                break;
+        }
+        return -z + a * log(z) + log(h);
+    }
+    int n = 0;
+    double b = a;
+    while (b <= 0) {
+        b += 1;
+        n++;
+    }
+    /* gamma(b, z) = z^b e^-z sum_k z^k / (b (b+1) ... (b+k)) */
+    double term = 1.0 / b, sum = term;
+    for (int k = 1; k < 1000; k++) {
+        term *= z / (b + k);
+        sum += term;
+        if (term < 1e-17 * sum)
+            break;
+    }
+    double lower = exp(b * log(z) - z) * sum;
+    double value = tgamma(b) - lower;   /* b in (0, 1], z < 1: no overflow */
+    for (int k = 0; k < n; k++) {
+        b -= 1;   /* Gamma(b, z) = (Gamma(b+1, z) - z^b e^-z) / b */
+        value = (value - exp(b * log(z) - z)) / b;
+    }
+    return log(value);
+}
