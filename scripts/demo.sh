@@ -1,6 +1,8 @@
 #!/bin/sh
 # `make demo`: builds a fresh demo store at ./demo.db (20,000 customers, seed 1; see docs/demo.md)
-# and runs the main job on it: the store, a customer card, CLV, a cube and cohorts.
+# and runs the main job on it: the store, a customer card, CLV, a cube and cohorts. It ends by
+# serving the dashboard on the demo store (in the foreground, until Ctrl-C) when run from a
+# terminal; otherwise (CI, a pipe) it prints the command instead of waiting forever.
 set -e
 cd "$(dirname "$0")/.."
 dangol=${DANGOL:-./build/dangol}
@@ -20,3 +22,10 @@ echo
 "$dangol" --db "$db" cohort --by month --measure retention --periods 12
 echo
 echo "demo store: $db   (next: $dangol --db $db customer show C00000032; $dangol --help)"
+port=${DEMO_PORT:-8080}
+if [ -t 0 ] && [ -t 1 ] && [ -z "${CI:-}" ]; then
+  echo
+  echo "dashboard: http://127.0.0.1:$port/   (Ctrl-C stops the server)"
+  exec "$dangol" --db "$db" serve --port "$port"
+fi
+echo "dashboard: run \`$dangol --db $db serve --port $port\` and open http://127.0.0.1:$port/"

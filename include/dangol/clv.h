@@ -107,6 +107,21 @@ long dg_clv_report_find(const dg_clv_report *report, uint32_t customer);
  * rows. NULL when out of memory. Caller frees with dg_table_free (or hands it to dg_card_add). */
 dg_table *dg_clv_card_section(const dg_clv_report *report, long row);
 
+/* ---- result tables (the HTTP API and the dashboard) ---- */
+
+/* The report's customers ranked by CLV (by expected purchases without a spend model), the top
+ * `top` of them (0 = all): id, frequency, recency, T, monetary, P(alive), expected purchases,
+ * expected spend, CLV. names[summary->customer[i]] names row i. Caller frees with dg_table_free. */
+int dg_clv_rank_table(const dg_clv_report *report, char *const *names, size_t top,
+                      dg_table **out, dg_error *err);
+
+typedef enum { DG_CLV_HIST_VALUE, DG_CLV_HIST_P_ALIVE } dg_clv_histogram;
+
+/* Histogram: from, to, customers, share. VALUE: 20 equal bins of CLV (expected purchases without
+ * a spend model) from 0 to the 99th percentile, the last one open; P_ALIVE: 10 bins of 0.1. */
+int dg_clv_histogram_table(const dg_clv_report *report, dg_clv_histogram what, dg_table **out,
+                           dg_error *err);
+
 /* ---- from a frame (the store) ---- */
 
 /* The frame's orders as a transaction log (borrows the frame's arrays; values are the order

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+
+#include "dangol/clv.h"
 #include "dangol/cohort.h"
 #include "dangol/cube.h"
 #include "dangol/frame.h"
@@ -247,5 +250,76 @@ void dg_api_cohorts(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     int rc = dg_cohort_store_query(req->store, params, &table, &err);
+    reply_result(res, rc, table, &err);
+}
+
+typedef struct clv_view {
+    const char *view;
+    size_t top;
+    dg_table *table;
+} clv_view;
+
+static int clv_table(void *ctx, const dg_frame *frame, const dg_clv_report *report, dg_error *err)
+{
+    clv_view *v = ctx;
+    if (strcmp(v->view, "top") == 0)
+        return dg_clv_rank_table(report, frame->customer_id, v->top, &v->table, err);
+    return dg_clv_histogram_table(report, strcmp(v->view, "value") == 0 ? DG_CLV_HIST_VALUE
+                                                                        : DG_CLV_HIST_P_ALIVE,
+                                  &v->table, err);
+}
+
+/* Lifetime value from the BTYD models on the store's orders (dg_clv_frame_run, as
+ * `dangol clv predict`): ?view=top (default; ?top=N customers, default 20) | value | p_alive
+ * (histograms), ?model=bgnbd|mbgnbd|paretonbd|bgbb, ?horizon (weeks, default 52),
+ * ?discount_rate (per week, default 0), ?as_of. */
+void dg_api_clv(dg_request *req, dg_response *res)
+{
+    const char *view = dg_request_query(req, "view"), *model = dg_request_query(req, "model");
+    const char *horizon = dg_request_query(req, "horizon");
+    const char *discount = dg_request_query(req, "discount_rate");
+    dg_clv_options opt;
+    memset(&opt, 0, sizeof opt);   /* compared bytewise with the cached report's options */
+    opt.model = DG_BTYD_BGNBD;
+    opt.spend = 1;
+    opt.horizon = 52;
+    char *end = NULL;
+    if (!view)
+        view = "top";
+    if (strcmp(view, "top") && strcmp(view, "value") && strcmp(view, "p_alive")) {
+        dg_reply_error(res, 400, "invalid", "view \"%s\" is not one of: top, value, p_alive",
+                       view);
+        return;
+    }
+    if (model && dg_btyd_model_parse(model, &opt.model) != 0) {
+        dg_reply_error(res, 400, "invalid", "model \"%s\" is not one of: bgnbd, mbgnbd, "
+                       "paretonbd, bgbb", model);
+        return;
+    }
+    if (horizon && (opt.horizon = strtod(horizon, &end), *end || !isfinite(opt.horizon) ||
+                    opt.horizon <= 0 || opt.horizon > 5200)) {
+        dg_reply_error(res, 400, "invalid", "horizon \"%s\" must be a number of weeks from 0 "
+                       "to 5200", horizon);
+        return;
+    }
+    if (discount && (opt.discount_rate = strtod(discount, &end), *end ||
+                     !isfinite(opt.discount_rate) || opt.discount_rate < 0 ||
+                     opt.discount_rate > 1)) {
+        dg_reply_error(res, 400, "invalid", "discount_rate \"%s\" must be from 0 to 1 (per "
+                       "week)", discount);
+        return;
+    }
+    long long top = dg_request_query_count(req, res, "top", 20, 100000);
+    if (top < 0)
+        return;
+    dg_snapshot *snap = dg_snapshot_get(req, res);
+    if (!snap)
+        return;
+    clv_view v = { view, (size_t)top, NULL };
+    dg_error err;
+    dg_error_clear(&err);
+    int rc = dg_snapshot_clv(snap, &opt, clv_table, &v, &err);
+    dg_table *table = v.table;
+    dg_snapshot_release(req, snap);
     reply_result(res, rc, table, &err);
 }

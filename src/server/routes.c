@@ -69,6 +69,17 @@ static const dg_route_param cohort_params[] = {
     { NULL, NULL, NULL },
 };
 
+static const dg_route_param clv_params[] = {
+    AS_OF_PARAM,
+    { "view", "string", "top (default: customers ranked by CLV), value (CLV histogram) or "
+      "p_alive (P(alive) histogram)" },
+    { "top", "integer", "customers in view=top (default 20)" },
+    { "model", "string", "bgnbd (default), mbgnbd, paretonbd or bgbb" },
+    { "horizon", "number", "weeks ahead (default 52)" },
+    { "discount_rate", "number", "per week (default 0)" },
+    { NULL, NULL, NULL },
+};
+
 static const dg_route routes[] = {
     { "GET", "/api/openapi.json", dg_api_openapi, "meta", "this document", NULL, NULL, "object",
       false },
@@ -100,6 +111,9 @@ static const dg_route routes[] = {
     { "GET", "/api/cohorts", dg_api_cohorts, "reports",
       "retention and revenue of acquisition cohorts by month since acquisition (as `dangol "
       "cohort`)", cohort_params, NULL, "table", false },
+    { "GET", "/api/clv", dg_api_clv, "reports",
+      "customer lifetime value, P(alive) and expected purchases from the BTYD models with "
+      "Gamma-Gamma spend (as `dangol clv predict`)", clv_params, NULL, "table", false },
     { "GET", "/api/customers", dg_api_customers_list, "customers",
       "list or search customers, a page at a time", search_params, NULL, "page", false },
     { "POST", "/api/customers", dg_api_customers_create, "customers",

@@ -124,6 +124,14 @@ const struct dg_frame *dg_snapshot_frame(const dg_snapshot *snapshot);
 /* The cube over the snapshot's frame, built on first use; NULL with err on failure. */
 const struct dg_cube *dg_snapshot_cube(dg_request *req, dg_snapshot *snapshot, dg_error *err);
 void dg_snapshot_release(dg_request *req, dg_snapshot *snapshot);  /* NULL is a no-op */
+/* Calls fn with the CLV report of the snapshot's frame for opt (the period ends at the frame's
+ * as-of day, in weeks), fitting it only when the options differ from the last call's. */
+struct dg_clv_options;
+struct dg_clv_report;
+typedef int (*dg_clv_fn)(void *ctx, const struct dg_frame *frame,
+                         const struct dg_clv_report *report, dg_error *err);
+int dg_snapshot_clv(dg_snapshot *snapshot, const struct dg_clv_options *opt, dg_clv_fn fn,
+                    void *ctx, dg_error *err);
 
 /* ---- route handlers ----------------------------------------------------------------------- */
 
@@ -152,6 +160,7 @@ void dg_api_stages_funnel(dg_request *req, dg_response *res);
 void dg_api_stages_migration(dg_request *req, dg_response *res);
 void dg_api_stages_history(dg_request *req, dg_response *res);
 void dg_api_cohorts(dg_request *req, dg_response *res);
+void dg_api_clv(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

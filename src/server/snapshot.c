@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dangol/clv.h"
 #include "dangol/cube.h"
 #include "dangol/frame.h"
 #include "dangol/text.h"
@@ -21,6 +22,9 @@ struct dg_snapshot {
     dg_cube *cube;          /* built on first use */
     int refs;
     bool cached;            /* the shared one (or a former shared one) */
+    pthread_mutex_t clv_lock;   /* guards the CLV report (a fit takes a while: not the cache lock) */
+    dg_clv_report *clv;     /* the last CLV report asked for, with its options */
+    dg_clv_options clv_options;
 };
 
 typedef struct fingerprint {
@@ -63,6 +67,8 @@ dg_snapshot_cache *dg_snapshot_cache_new(const char *db_path)
 
 static void snapshot_free(dg_snapshot *s)
 {
+    pthread_mutex_destroy(&s->clv_lock);
+    dg_clv_report_free(s->clv);
     dg_cube_free(s->cube);
     dg_frame_free(s->frame);
     free(s);
@@ -92,6 +98,7 @@ static dg_snapshot *build(dg_store *store, int32_t as_of, dg_error *err)
         return NULL;
     }
     s->refs = 1;
+    pthread_mutex_init(&s->clv_lock, NULL);
     return s;
 }
 
@@ -162,4 +169,26 @@ void dg_snapshot_release(dg_request *req, dg_snapshot *s)
     pthread_mutex_unlock(&c->lock);
     if (last)
         snapshot_free(s);
+}
+
+/* The CLV report of the snapshot's frame for these options: fitted once, kept until the options
+ * change or the snapshot is replaced. Runs fn with the report under the snapshot's CLV lock. */
+int dg_snapshot_clv(dg_snapshot *s, const dg_clv_options *opt, dg_clv_fn fn, void *ctx,
+                    dg_error *err)
+{
+    int rc = 0;
+    pthread_mutex_lock(&s->clv_lock);
+    if (!s->clv || memcmp(&s->clv_options, opt, sizeof *opt) != 0) {
+        dg_clv_period period = { .calibration_end = DG_DAY_NONE, .holdout_end = DG_DAY_NONE,
+                                 .days_per_unit = 7.0 };
+        dg_clv_report_free(s->clv);
+        s->clv = NULL;
+        rc = dg_clv_frame_run(s->frame, &period, opt, &s->clv, err);
+        if (rc == 0)
+            s->clv_options = *opt;
+    }
+    if (rc == 0)
+        rc = fn(ctx, s->frame, s->clv, err);
+    pthread_mutex_unlock(&s->clv_lock);
+    return rc;
 }

@@ -157,6 +157,10 @@ expect_status "stages with a bad day is 400" 400 GET "/api/stages?at=yesterday"
 expect_status "cohorts" 200 GET "/api/cohorts"
 expect_status "cohorts by channel of revenue" 200 GET "/api/cohorts?by=channel&measure=revenue&periods=3"
 expect_status "cohorts with a bad measure is 400" 400 GET "/api/cohorts?measure=happiness"
+expect_status "clv without repeat buyers is 400" 400 GET "/api/clv"
+expect_json "clv says why" "'repeat purchases' in j['error']['message']"
+expect_status "clv with a bad model is 400" 400 GET "/api/clv?model=magic"
+expect_status "clv with a bad horizon is 400" 400 GET "/api/clv?horizon=-1"
 expect_status "kpi with a bad as_of is 400" 400 GET "/api/kpi?as_of=2024-02-30"
 expect_status "kpi with 0 months is 400" 400 GET "/api/kpi?months=0"
 expect_status "cube" 200 GET "/api/cube?rows=month&measure=revenue,orders"
@@ -188,6 +192,31 @@ seq 1 40 | xargs -P 8 -I{} curl -s -o /dev/null -X POST -H "Content-Type: $J" \
   --data-binary '{"customer_id":"P{}","name":"parallel {}"}' "$URL/api/customers"
 expect_status "list after parallel writes" 200 GET "/api/customers?q=parallel&limit=1000"
 expect_json "all 40 parallel creates landed" "len(j['items']) == 40"
+
+stop_server
+expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
+
+# ---- read-only
+start_server --no-web --read-only || exit 0
+expect_status "read-only serves reads" 200 GET /api/customers/C1
+expect_status "read-only refuses writes with 405" 405 POST /api/customers '{"customer_id":"C5"}'
+stop_server
+
+# ---- CLV needs a business with repeat buyers: a second store with the dashboard's data
+export DANGOL_DB="$WORK/clv.db"
+python3 "$(dirname "$0")/dashboard_data.py" "$WORK"
+"$DANGOL" --quiet init
+"$DANGOL" --quiet import customers "$WORK/customers.csv"
+"$DANGOL" --quiet import orders "$WORK/orders.csv"
+start_server --no-web || exit 0
+expect_status "clv" 200 GET "/api/clv?top=5"
+expect_json "clv ranks five customers by value" \
+  "len(j['rows']) == 5 and all(a['clv'] >= b['clv'] for a, b in zip(j['rows'], j['rows'][1:]))"
+expect_status "clv value histogram" 200 GET "/api/clv?view=value"
+expect_json "the value histogram counts every buyer" "len(j['rows']) == 20 and sum(r['customers'] for r in j['rows']) > 100"
+expect_status "clv p_alive histogram" 200 GET "/api/clv?view=p_alive&model=paretonbd&horizon=26"
+expect_json "P(alive) has ten bins" "len(j['rows']) == 10"
+stop_server
 
 # ---- the OpenAPI document and the routes are the same set
 python3 - "$WORK/openapi.json" "$WORK/requests" > "$WORK/coverage" 2>&1 <<'EOF'
@@ -222,11 +251,3 @@ EOF
 if [ $? -eq 0 ]; then pass "every OpenAPI route was exercised and every answered route is documented"
 else fail "OpenAPI and routes disagree" "$(cat "$WORK/coverage")"; fi
 
-stop_server
-expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
-
-# ---- read-only
-start_server --no-web --read-only || exit 0
-expect_status "read-only serves reads" 200 GET /api/customers/C1
-expect_status "read-only refuses writes with 405" 405 POST /api/customers '{"customer_id":"C5"}'
-stop_server

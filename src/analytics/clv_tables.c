@@ -1,0 +1,130 @@
+/* Result tables of a CLV report for the HTTP API and the dashboard: the customers ranked by
+ * lifetime value (the rows of `dangol clv predict`) and histograms of CLV and of P(alive). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dangol/clv.h"
+
+static const double *rank_key;
+
+static int by_rank_desc(const void *x, const void *y)
+{
+    size_t i = *(const size_t *)x, j = *(const size_t *)y;
+    double a = rank_key[i], b = rank_key[j];
+    if (a != b)
+        return a < b ? 1 : -1;
+    return (i > j) - (i < j);
+}
+
+int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg_table **out,
+                      dg_error *err)
+{
+    const dg_clv_summary *s = r->summary;
+    size_t *order = malloc((s->n ? s->n : 1) * sizeof *order);
+    dg_table *t = dg_table_new("Customers by lifetime value");
+    *out = NULL;
+    if (!order || !t)
+        goto oom;
+    for (size_t i = 0; i < s->n; i++)
+        order[i] = i;
+    rank_key = r->has_spend ? r->clv : r->expected_purchases;   /* qsort has no context */
+    qsort(order, s->n, sizeof *order, by_rank_desc);
+    if (dg_table_add_column(t, "customer_id", DG_CELL_TEXT, 0) ||
+        dg_table_add_column(t, "frequency", DG_CELL_INT, 0) ||
+        dg_table_add_column(t, "recency", DG_CELL_REAL, 2) ||
+        dg_table_add_column(t, "T", DG_CELL_REAL, 2) ||
+        dg_table_add_column(t, "monetary", DG_CELL_REAL, 2) ||
+        dg_table_add_column(t, "p_alive", DG_CELL_REAL, 4) ||
+        dg_table_add_column(t, "expected_purchases", DG_CELL_REAL, 4) ||
+        (r->has_spend && (dg_table_add_column(t, "expected_spend", DG_CELL_REAL, 2) ||
+                          dg_table_add_column(t, "clv", DG_CELL_REAL, 2))))
+        goto oom;
+    size_t n = top > 0 && top < s->n ? top : s->n;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
+        if (dg_table_add_row(t) || dg_table_set_text(t, 0, names[s->customer[i]]))
+            goto oom;
+        dg_table_set_int(t, 1, (int64_t)s->frequency[i]);
+        dg_table_set_real(t, 2, s->recency[i]);
+        dg_table_set_real(t, 3, s->T[i]);
+        dg_table_set_real(t, 4, s->monetary[i]);
+        dg_table_set_real(t, 5, r->p_alive[i]);
+        dg_table_set_real(t, 6, r->expected_purchases[i]);
+        if (r->has_spend) {
+            dg_table_set_real(t, 7, r->expected_spend[i]);
+            dg_table_set_real(t, 8, r->clv[i]);
+        }
+    }
+    free(order);
+    *out = t;
+    return 0;
+oom:
+    free(order);
+    dg_table_free(t);
+    return dg_error_set(err, DG_ENOMEM, "out of memory");
+}
+
+static int compare_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+int dg_clv_histogram_table(const dg_clv_report *r, dg_clv_histogram what, dg_table **out,
+                           dg_error *err)
+{
+    const size_t n = r->summary->n;
+    const double *values = what == DG_CLV_HIST_P_ALIVE ? r->p_alive
+                         : r->has_spend ? r->clv : r->expected_purchases;
+    size_t n_bins = 10;
+    double lo = 0, width = 0.1;
+    double *sorted = NULL;
+    size_t *count = NULL;
+    dg_table *t = NULL;
+    *out = NULL;
+    if (what != DG_CLV_HIST_P_ALIVE) {
+        /* equal-width bins from 0 to the 99th percentile, the long tail in the last bin */
+        n_bins = 20;
+        if (!(sorted = malloc((n ? n : 1) * sizeof *sorted)))
+            goto oom;
+        for (size_t i = 0; i < n; i++)
+            sorted[i] = values[i];
+        qsort(sorted, n, sizeof *sorted, compare_double);
+        double top = n ? sorted[(size_t)floor(0.99 * (double)(n - 1))] : 1.0;
+        width = top > 0 ? top / (double)n_bins : 1.0;
+    }
+    if (!(count = calloc(n_bins, sizeof *count)))
+        goto oom;
+    for (size_t i = 0; i < n; i++) {
+        double b = floor((values[i] - lo) / width);
+        size_t bin = b < 0 ? 0 : b >= (double)n_bins ? n_bins - 1 : (size_t)b;
+        count[bin]++;
+    }
+    t = dg_table_new(what == DG_CLV_HIST_P_ALIVE ? "Customers by P(alive)"
+                     : r->has_spend ? "Customers by lifetime value"
+                                    : "Customers by expected purchases");
+    if (!t || dg_table_add_column(t, "from", DG_CELL_REAL, 2) ||
+        dg_table_add_column(t, "to", DG_CELL_REAL, 2) ||
+        dg_table_add_column(t, "customers", DG_CELL_INT, 0) ||
+        dg_table_add_column(t, "share", DG_CELL_PERCENT, 1))
+        goto oom;
+    for (size_t b = 0; b < n_bins; b++) {
+        if (dg_table_add_row(t))
+            goto oom;
+        dg_table_set_real(t, 0, lo + width * (double)b);
+        if (what == DG_CLV_HIST_P_ALIVE || b + 1 < n_bins)
+            dg_table_set_real(t, 1, lo + width * (double)(b + 1));   /* last CLV bin: open */
+        dg_table_set_int(t, 2, (int64_t)count[b]);
+        dg_table_set_real(t, 3, n ? (double)count[b] / (double)n : 0.0);
+    }
+    free(sorted);
+    free(count);
+    *out = t;
+    return 0;
+oom:
+    free(sorted);
+    free(count);
+    dg_table_free(t);
+    return dg_error_set(err, DG_ENOMEM, "out of memory");
+}
