@@ -542,6 +542,17 @@ async function renderCustomer(view, params, id) {
   for (const title of ['Recent orders', 'Recent feedback'])
     if (byTitle[title] && byTitle[title].rows.length)
       right.push(card(t(title), resultTable(byTitle[title], { money: ['total'] })));
+  // any further sections of the library's card (loyalty, lifetime value, ...): item/value pairs
+  // beside the profile, other tables under the orders
+  const known = new Set(['Customer', 'Orders', 'Recent orders', 'Recent feedback']);
+  for (const sec of sections.filter(x => !known.has(x.title) && x.rows.length)) {
+    if (sec.columns.length === 2 && sec.columns[1] === 'value')
+      left.push(card(t(sec.title), h('div', { class: 'kv' }, sec.rows.flatMap(r => [
+        h('div', { class: 'k' }, fieldLabel(String(r[sec.columns[0]]))),
+        h('div', null, r.value == null ? '–' : typeof r.value === 'number' ? fmtInt(r.value) : r.value)]))));
+    else
+      right.push(card(t(sec.title), resultTable(sec)));
+  }
   view.replaceChildren(h('a', { class: 'back', href: '#/customers' }, t('back_to_customers')),
     h('div', { class: 'grid', style: 'grid-template-columns: minmax(300px, 1fr) 2fr; align-items: start' },
       h('div', { class: 'grid' }, left), h('div', { class: 'grid' }, right)));

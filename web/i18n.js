@@ -100,6 +100,8 @@ const I18N = {
   'Orders': { en: 'Orders', ko: '주문 요약' },
   'Recent orders': { en: 'Recent orders', ko: '최근 주문' },
   'Recent feedback': { en: 'Recent feedback', ko: '최근 고객의 소리' },
+  'Loyalty': { en: 'Loyalty', ko: '충성도' },
+  'Lifetime value': { en: 'Lifetime value', ko: '고객 생애 가치' },
 };
 
 let LANG = localStorage.getItem('dangol.lang') ||

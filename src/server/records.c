@@ -398,10 +398,29 @@ void dg_api_customer_card(dg_request *req, dg_response *res)
     dg_card card = { 0 };
     dg_error err;
     dg_error_clear(&err);
-    if (dg_card_build(req->store, req->params[0], &card, &err) != 0)
+    if (dg_card_build(req->store, req->params[0], &card, &err) != 0) {
         dg_reply_failure(res, &err);
-    else
-        dg_reply_tables(res, card.sections, card.n_sections);
+        dg_card_free(&card);
+        return;
+    }
+    /* as `dangol customer show`: on a store with activity, the analytics sections (stage,
+     * loyalty, lifetime value) from the frame of the whole store */
+    int32_t last_day;
+    if (dg_store_last_day(req->store, &last_day, NULL) == 0) {
+        dg_snapshot *snap = dg_snapshot_get(req, res);
+        if (!snap) {
+            dg_card_free(&card);
+            return;
+        }
+        int rc = dg_card_add_analytics(&card, dg_snapshot_frame(snap), req->params[0], &err);
+        dg_snapshot_release(req, snap);
+        if (rc != 0) {
+            dg_reply_failure(res, &err);
+            dg_card_free(&card);
+            return;
+        }
+    }
+    dg_reply_tables(res, card.sections, card.n_sections);
     dg_card_free(&card);
 }
 

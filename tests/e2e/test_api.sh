@@ -220,6 +220,10 @@ expect_status "clv value histogram" 200 GET "/api/clv?view=value"
 expect_json "the value histogram counts every buyer" "len(j['rows']) == 20 and sum(r['customers'] for r in j['rows']) > 100"
 expect_status "clv p_alive histogram" 200 GET "/api/clv?view=p_alive&model=paretonbd&horizon=26"
 expect_json "P(alive) has ten bins" "len(j['rows']) == 10"
+curl -s "$URL/api/customers/C00000001/card" > "$WORK/card.api.json"
+"$DANGOL" --format json customer show C00000001 > "$WORK/card.cli.json"
+expect_same "the card of the API and of dangol customer show are the same" "$WORK/card.cli.json" "$WORK/card.api.json"
+expect_output "the card has the analytics sections" "Lifetime value" cat "$WORK/card.api.json"
 stop_server
 
 # ---- the OpenAPI document and the routes are the same set
