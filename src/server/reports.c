@@ -11,6 +11,7 @@
 #include "dangol/cube.h"
 #include "dangol/frame.h"
 #include "dangol/kpi.h"
+#include "dangol/loyalty.h"
 #include "dangol/rfm.h"
 #include "dangol/stage.h"
 #include "dangol/text.h"
@@ -320,6 +321,51 @@ void dg_api_clv(dg_request *req, dg_response *res)
     dg_error_clear(&err);
     int rc = dg_snapshot_clv(snap, &opt, clv_table, &v, &err);
     dg_table *table = v.table;
+    dg_snapshot_release(req, snap);
+    reply_result(res, rc, table, &err);
+}
+
+/* Behavioural and attitudinal loyalty with the loyalty index (as `dangol loyalty`): ?view=summary
+ * (default: the measures with n and 95% intervals) | customers (one row per customer), ?as_of.
+ * The default loyalty weights and RFM segments apply. */
+void dg_api_loyalty(dg_request *req, dg_response *res)
+{
+    const char *view = dg_request_query(req, "view");
+    if (!view)
+        view = "summary";
+    if (strcmp(view, "summary") && strcmp(view, "customers")) {
+        dg_reply_error(res, 400, "invalid", "view \"%s\" is not one of: summary, customers",
+                       view);
+        return;
+    }
+    dg_loyalty_config config;
+    dg_loyalty_config_default(&config);
+    dg_rfm_segment_map *map = NULL;
+    dg_rfm_result rfm = { 0 };
+    dg_loyalty_result loyalty = { 0 };
+    dg_table *table = NULL;
+    dg_error err;
+    dg_error_clear(&err);
+    if (dg_rfm_segment_map_default(&map, &err) != 0) {
+        dg_reply_failure(res, &err);
+        return;
+    }
+    dg_snapshot *snap = dg_snapshot_get(req, res);
+    if (!snap) {
+        dg_rfm_segment_map_free(map);
+        return;
+    }
+    const dg_frame *frame = dg_snapshot_frame(snap);
+    int rc = dg_rfm_compute(frame, NULL, map, &rfm, &err);
+    if (rc == 0)
+        rc = dg_loyalty_compute(frame, &rfm, &config, &loyalty, &err);
+    if (rc == 0)
+        rc = strcmp(view, "customers") == 0
+                 ? dg_loyalty_customer_table(frame, &loyalty, &table, &err)
+                 : dg_loyalty_summary_table(frame, &loyalty, &table, &err);
+    dg_loyalty_result_free(&loyalty);
+    dg_rfm_result_free(&rfm);
+    dg_rfm_segment_map_free(map);
     dg_snapshot_release(req, snap);
     reply_result(res, rc, table, &err);
 }

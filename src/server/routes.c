@@ -80,6 +80,13 @@ static const dg_route_param clv_params[] = {
     { NULL, NULL, NULL },
 };
 
+static const dg_route_param loyalty_params[] = {
+    AS_OF_PARAM,
+    { "view", "string", "summary (default: every measure with n and its 95% interval) or "
+      "customers (one row per customer)" },
+    { NULL, NULL, NULL },
+};
+
 static const dg_route routes[] = {
     { "GET", "/api/openapi.json", dg_api_openapi, "meta", "this document", NULL, NULL, "object",
       false },
@@ -111,6 +118,9 @@ static const dg_route routes[] = {
     { "GET", "/api/cohorts", dg_api_cohorts, "reports",
       "retention and revenue of acquisition cohorts by month since acquisition (as `dangol "
       "cohort`)", cohort_params, NULL, "table", false },
+    { "GET", "/api/loyalty", dg_api_loyalty, "reports",
+      "behavioural and attitudinal loyalty, NPS and CSAT with intervals, the loyalty index (as "
+      "`dangol loyalty`)", loyalty_params, NULL, "table", false },
     { "GET", "/api/clv", dg_api_clv, "reports",
       "customer lifetime value, P(alive) and expected purchases from the BTYD models with "
       "Gamma-Gamma spend (as `dangol clv predict`)", clv_params, NULL, "table", false },

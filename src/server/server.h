@@ -161,6 +161,7 @@ void dg_api_stages_migration(dg_request *req, dg_response *res);
 void dg_api_stages_history(dg_request *req, dg_response *res);
 void dg_api_cohorts(dg_request *req, dg_response *res);
 void dg_api_clv(dg_request *req, dg_response *res);
+void dg_api_loyalty(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
