@@ -104,8 +104,9 @@ long dg_clv_report_find(const dg_clv_report *report, uint32_t customer);
 /* The "Lifetime value" section of a customer card for summary row `row` of report (-1: the
  * customer made no purchase in the calibration period): model, P(alive), expected purchases over
  * the horizon, expected spend per purchase, CLV and the summary it rests on, as (item, value)
- * rows. NULL when out of memory. Caller frees with dg_table_free (or hands it to dg_card_add). */
-dg_table *dg_clv_card_section(const dg_clv_report *report, long row);
+ * rows, money with the currency's minor_digits. NULL when out of memory. Caller frees with
+ * dg_table_free (or hands it to dg_card_add). */
+dg_table *dg_clv_card_section(const dg_clv_report *report, long row, int minor_digits);
 
 /* ---- result tables (the HTTP API and the dashboard) ---- */
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dangol/clv.h"
+#include "dangol/text.h"
 
 /* Per-customer merged purchase days (CSR): customer c owns days[off[c] .. off[c+1]). */
 typedef struct merged {
@@ -432,7 +433,16 @@ static int card_row(dg_table *t, const char *item, const char *text, double valu
     return 0;
 }
 
-dg_table *dg_clv_card_section(const dg_clv_report *report, long row)
+/* A money amount (major units of the store currency) as "1,234,567" / "1,234.57". */
+static int card_money_row(dg_table *t, const char *item, double value, int minor_digits)
+{
+    char buf[64];
+    double minor = round(value * pow(10.0, minor_digits));
+    dg_money_format_human(isfinite(minor) ? (int64_t)minor : 0, minor_digits, buf, sizeof buf);
+    return card_row(t, item, buf, 0, 0);
+}
+
+dg_table *dg_clv_card_section(const dg_clv_report *report, long row, int minor_digits)
 {
     dg_table *t = dg_table_new("Lifetime value");
     const dg_clv_summary *s = report->summary;
@@ -453,10 +463,11 @@ dg_table *dg_clv_card_section(const dg_clv_report *report, long row)
         snprintf(item, sizeof item, "expected purchases, next %g %s", report->horizon, unit);
         bad |= card_row(t, item, NULL, report->expected_purchases[i], 1);
         if (report->has_spend) {
-            bad |= card_row(t, "expected spend per purchase", NULL, report->expected_spend[i], 1);
+            bad |= card_money_row(t, "expected spend per purchase", report->expected_spend[i],
+                                  minor_digits);
             snprintf(item, sizeof item, "CLV, next %g %s at %g%% per %s", report->horizon, unit,
                      report->discount_rate * 100, unit[0] == 'w' ? "week" : "day");
-            bad |= card_row(t, item, NULL, report->clv[i], 1);
+            bad |= card_money_row(t, item, report->clv[i], minor_digits);
         }
         bad |= card_row(t, "repeat purchases (x)", NULL, s->frequency[i], 1);
         snprintf(item, sizeof item, "last repeat purchase (t_x, %s)", unit);

@@ -92,7 +92,8 @@ static int clv_section(dg_card *card, const dg_frame *frame, size_t c, dg_error 
     dg_error_clear(&fit_err);
     dg_table *t;
     if (dg_clv_frame_run(frame, &weeks, &options, &report, &fit_err) == 0) {
-        t = dg_clv_card_section(report, dg_clv_report_find(report, (uint32_t)c));
+        t = dg_clv_card_section(report, dg_clv_report_find(report, (uint32_t)c),
+                                frame->minor_digits);
     } else if (fit_err.code == DG_ENOMEM) {
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     } else {   /* e.g. too few customers to fit: say so on the card */

@@ -82,12 +82,12 @@ Test(clv_frame, run_and_card_section)
     cr_assert_geq(row, 0);
     cr_expect(r->p_alive[row] > 0 && r->p_alive[row] <= 1);
     cr_expect(r->clv[row] > 0 && isfinite(r->clv[row]));
-    dg_table *t = dg_clv_card_section(r, row);
+    dg_table *t = dg_clv_card_section(r, row, 2);
     cr_assert_not_null(t);
     cr_expect_eq(dg_table_columns(t), 2);
     cr_expect_geq(dg_table_rows(t), 7);
     dg_table_free(t);
-    t = dg_clv_card_section(r, -1);
+    t = dg_clv_card_section(r, -1, 2);
     cr_assert_not_null(t);
     cr_expect_eq(dg_table_rows(t), 2);
     dg_table_free(t);
