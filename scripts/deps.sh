@@ -3,7 +3,8 @@
 # when everything is already there; run as root (or with sudo available).
 set -e
 pkgs="gcc make pkg-config sqlite3 libsqlite3-dev libjansson-dev libnlopt-dev libmicrohttpd-dev
-libcriterion-dev python3 python3-scipy python3-mpmath python3-numpy curl wrk chromium nodejs"
+libcriterion-dev python3 python3-scipy python3-mpmath python3-numpy curl wrk chromium nodejs
+clang libclang-rt-14-dev time fonts-nanum"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
