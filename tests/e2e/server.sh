@@ -5,6 +5,9 @@
 
 # start_server [serve options...]
 start_server() {
+  # Remove the last server's output first: the background shell may truncate the file only after
+  # the loop below has read the old (dead) server's URL from it.
+  rm -f "$WORK/serve.out" "$WORK/serve.err"
   "$DANGOL" serve --port 0 "$@" > "$WORK/serve.out" 2> "$WORK/serve.err" &
   SERVER_PID=$!
   URL=""
