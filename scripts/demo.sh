@@ -1,8 +1,10 @@
 #!/bin/sh
-# `make demo`: builds a fresh demo store at ./demo.db (20,000 customers, seed 1; see docs/demo.md)
-# and runs the main job on it: the store, a customer card, CLV, a cube and cohorts. It ends by
-# serving the dashboard on the demo store (in the foreground, until Ctrl-C) when run from a
-# terminal; otherwise (CI, a pipe) it prints the command instead of waiting forever.
+# `make demo`: builds a fresh demo store at $DEMO_DB (default ./demo.db) with $DEMO_CUSTOMERS
+# customers (default 20,000; seed 1; see docs/demo.md) and runs the main job on it: the store, a
+# customer card, the RFM segments, the relationship ladder's funnel, loyalty with NPS, CLV, a cube
+# and cohorts. It ends by serving the dashboard on the demo store (in the foreground, until
+# Ctrl-C) when run from a terminal without $CI; otherwise (CI, a pipe) it prints the command
+# instead of waiting forever.
 set -e
 cd "$(dirname "$0")/.."
 dangol=${DANGOL:-./build/dangol}
@@ -12,6 +14,12 @@ rm -f "$db" "$db-wal" "$db-shm"
 "$dangol" --db "$db" stats
 echo
 "$dangol" --db "$db" customer show C00000012
+echo
+"$dangol" --db "$db" rfm
+echo
+"$dangol" --db "$db" stage --funnel
+echo
+"$dangol" --db "$db" loyalty
 echo
 "$dangol" --db "$db" clv fit
 echo

@@ -49,6 +49,35 @@ expect_output "--help" "usage: dangol .*demo" "$DANGOL" demo --help
 expect_ok     "--as-of moves the history" "$DANGOL" --db "$WORK/y.db" --quiet demo --customers 50 --as-of 2024-06-30
 expect_output "... and no order is later" "^orders,[0-9]+,20[0-9-]+,2024-0[1-6]-[0-9]+$" "$DANGOL" --db "$WORK/y.db" --format csv stats
 
+# `make demo` itself (scripts/demo.sh) on a small store in the scratch directory; CI=1 and no
+# terminal, so it prints the serve command instead of serving.
+if CI=1 DEMO_CUSTOMERS=500 DEMO_DB="$WORK/demo.db" DANGOL="$DANGOL" sh "$ROOT/scripts/demo.sh" \
+     < /dev/null > "$WORK/demo.out" 2>&1; then
+  pass "scripts/demo.sh runs to the end"
+else
+  fail "scripts/demo.sh runs to the end" "$(cat "$WORK/demo.out")"
+fi
+while IFS='|' read -r what pattern; do
+  if grep -Eq -- "$pattern" "$WORK/demo.out"; then
+    pass "scripts/demo.sh prints $what"
+  else
+    fail "scripts/demo.sh prints $what: no match for /$pattern/" "$(cat "$WORK/demo.out")"
+  fi
+done <<'SECTIONS'
+its size from DEMO_CUSTOMERS|^customers +500 +20
+the ladder funnel|^Relationship funnel on 2025-12-31$
+the funnel's last step|^partner +[0-9,]+ +[0-9.]+% +[0-9.]+% +[0-9,]+$
+the RFM segment table|^RFM segments$
+the Champions segment|^Champions +[0-9,]+ +[0-9.]+% +[0-9,]+ +[0-9.]+%
+NPS with its answers|^NPS +-?[0-9.]+ +[0-9,]+ +-?[0-9.]+ +-?[0-9.]+ +% promoters
+NPS by stage|^NPS by relationship stage$
+the CLV parameters|^bgnbd +alpha +[0-9.]+
+the Gamma-Gamma parameters|^gammagamma +gamma +[0-9,.]+
+the cube|^revenue by quarter × channel$
+the cohorts|^cohort retention by month since acquisition$
+the serve command instead of serving|^dashboard: run `.* serve --port [0-9]+`
+SECTIONS
+
 # The purchase process recovers its documented true parameters when fitted independently
 # (scipy maximum likelihood, tests/e2e/helpers/fit_demo.py) on 20,000 customers, seed 1.
 "$DANGOL" --quiet demo --no-store --no-lines --customers 20000 --seed 1 --csv "$WORK/fit"
