@@ -1,5 +1,6 @@
 /* Loyalty: the behavioural and attitudinal measures and the index on a hand-made frame, worked
- * out by hand; NPS and CSAT with their intervals; the config file. */
+ * out by hand; every window, cap and answer-scale boundary on frames of their own; NPS and CSAT
+ * with their intervals; the config file. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -124,6 +125,272 @@ Test(loyalty, index_worked_by_hand)
     cr_assert(r.behavioural_only[0]);
     NEAR(r.index[0], 100 * bx);
     cr_assert_eq(r.recommend[0], 1);   /* the old answer counts without a window */
+    dg_loyalty_result_free(&r);
+    dg_rfm_result_free(&rfm);
+    dg_frame_free(f);
+}
+
+/* ---- rule boundaries, one frame each ---- */
+
+static dg_frame_builder *b;
+
+static void buyer(const char *id)
+{
+    dg_frame_customer_in c = { .customer_id = id };
+    cr_assert_eq(dg_frame_add_customer(b, &c, &err), 0, "%s", err.message);
+}
+
+/* an order `age` days before AS_OF on channel, with one line per product of products (NULL-ended) */
+static void order_at(const char *customer, const char *order_id, int age, const char *channel,
+                     const char *const *products)
+{
+    dg_frame_order_in o = { .customer_id = customer, .order_id = order_id,
+                            .ordered_at = (int64_t)(AS_OF - age) * DAY + 100,
+                            .amount_minor = 1000, .channel = channel };
+    cr_assert_eq(dg_frame_add_order(b, &o, &err), 0, "%s", err.message);
+    for (int i = 0; products && products[i]; i++) {
+        dg_frame_line_in l = { order_id, products[i], 1, 1000, i + 1 };
+        cr_assert_eq(dg_frame_add_line(b, &l, &err), 0, "%s", err.message);
+    }
+}
+
+static dg_frame *finish(void)
+{
+    dg_frame *f = NULL;
+    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0, "%s", err.message);
+    dg_frame_builder_free(b);
+    b = NULL;
+    return f;
+}
+
+/* loyalty with the default settings overridden by text */
+static void compute(const dg_frame *f, const char *settings, dg_rfm_result *rfm,
+                    dg_loyalty_result *r)
+{
+    dg_loyalty_config c;
+    dg_loyalty_config_default(&c);
+    cr_assert_eq(dg_loyalty_config_parse(&c, settings, "t", &err), 0, "%s", err.message);
+    cr_assert_eq(dg_rfm_compute(f, NULL, NULL, rfm, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_loyalty_compute(f, rfm, &c, r, &err), 0, "%s", err.message);
+}
+
+static size_t at(const dg_frame *f, const char *id)
+{
+    int64_t c = dg_frame_customer_index(f, id);
+    cr_assert_geq(c, 0, "%s", id);
+    return (size_t)c;
+}
+
+/* B from one behavioural part alone: the other weights are 0 */
+#define ONLY(part) "recency_weight = 0\nfrequency_weight = 0\nmonetary_weight = 0\n" \
+                   "tenure_weight = 0\nbreadth_weight = 0\ntrend_weight = 0\n" part " = 1\n"
+
+Test(loyalty, trend_windows_at_180_and_360_days)
+{
+    cr_assert_eq(dg_frame_builder_new(&b, AS_OF, false, &err), 0);
+    /* recent = age 0..179, earlier = age 180..359, age 360 in neither */
+    buyer("T");
+    order_at("T", "t1", 360, "web", NULL);
+    order_at("T", "t2", 359, "web", NULL);
+    order_at("T", "t3", 180, "web", NULL);
+    order_at("T", "t4", 179, "web", NULL);
+    buyer("old");   /* both orders before the earlier window: trend 0 */
+    order_at("old", "o1", 500, "web", NULL);
+    order_at("old", "o2", 360, "web", NULL);
+    buyer("now");   /* an order on the as-of day is recent */
+    order_at("now", "n1", 0, "web", NULL);
+    dg_frame *f = finish();
+    dg_rfm_result rfm;
+    dg_loyalty_result r;
+    compute(f, ONLY("trend_weight"), &rfm, &r);
+    size_t t = at(f, "T"), old = at(f, "old"), now = at(f, "now");
+    cr_assert_eq(r.recent_orders[t], 1);
+    cr_assert_eq(r.earlier_orders[t], 2);
+    NEAR(r.trend[t], (1.0 - 2.0) / 3.0);
+    NEAR(r.behavioural[t], (-1.0 / 3 + 1) / 2);   /* (trend + 1) / 2 = 1/3 */
+    NEAR(r.index[t], 100.0 / 3);
+    cr_assert_eq(r.recent_orders[old] + r.earlier_orders[old], 0);
+    NEAR(r.trend[old], 0.0);
+    NEAR(r.behavioural[old], 0.5);
+    cr_assert_eq(r.recent_orders[now], 1);
+    NEAR(r.trend[now], 1.0);
+    dg_loyalty_result_free(&r);
+    dg_rfm_result_free(&rfm);
+    /* a 30-day window: T's ages 0..29 recent (none), 30..59 earlier (none) */
+    compute(f, ONLY("trend_weight") "trend_window_days = 30", &rfm, &r);
+    cr_assert_eq(r.recent_orders[t] + r.earlier_orders[t], 0);
+    NEAR(r.trend[t], 0.0);
+    dg_loyalty_result_free(&r);
+    dg_rfm_result_free(&rfm);
+    dg_frame_free(f);
+}
+
+Test(loyalty, tenure_channel_and_category_caps)
+{
+    cr_assert_eq(dg_frame_builder_new(&b, AS_OF, true, &err), 0);
+    const char *cats[] = { "c1", "c2", "c3", "c4", "c5", "c6" };
+    const char *pids[] = { "p1", "p2", "p3", "p4", "p5", "p6" };
+    for (int i = 0; i < 6; i++) {
+        dg_frame_product_in p = { pids[i], cats[i], NULL };
+        cr_assert_eq(dg_frame_add_product(b, &p, &err), 0);
+    }
+    /* at the caps: tenure 730 days, 3 channels, 5 categories */
+    buyer("at");
+    order_at("at", "a1", 730, "web", (const char *[]){ "p1", NULL });
+    order_at("at", "a2", 10, "store", (const char *[]){ "p2", "p3", NULL });
+    order_at("at", "a3", 0, "app", (const char *[]){ "p4", "p5", "p1", NULL });
+    /* one short of each: tenure 729, 2 channels, 4 categories */
+    buyer("below");
+    order_at("below", "b1", 729, "web", (const char *[]){ "p1", NULL });
+    order_at("below", "b2", 5, "store", (const char *[]){ "p2", "p3", "p4", NULL });
+    /* past them: tenure 731, 4 channels, 6 categories */
+    buyer("over");
+    order_at("over", "v1", 731, "web", (const char *[]){ "p1", NULL });
+    order_at("over", "v2", 20, "store", (const char *[]){ "p2", NULL });
+    order_at("over", "v3", 10, "app", (const char *[]){ "p3", "p4", NULL });
+    order_at("over", "v4", 0, "call", (const char *[]){ "p5", "p6", NULL });
+    /* one channel, one category: breadth 0 */
+    buyer("single");
+    order_at("single", "s1", 3, "web", (const char *[]){ "p1", "p1", NULL });
+    dg_frame *f = finish();
+    size_t a = at(f, "at"), w = at(f, "below"), v = at(f, "over"), one = at(f, "single");
+    dg_rfm_result rfm;
+    dg_loyalty_result r;
+
+    compute(f, ONLY("tenure_weight"), &rfm, &r);   /* B = min(1, tenure / 730) */
+    cr_assert_eq(r.tenure_days[a], 730);
+    cr_assert_eq(r.tenure_days[w], 729);
+    cr_assert_eq(r.tenure_days[v], 731);
+    NEAR(r.behavioural[a], 1.0);
+    NEAR(r.behavioural[w], 729.0 / 730.0);
+    NEAR(r.behavioural[v], 1.0);
+    NEAR(r.behavioural[one], 3.0 / 730.0);
+    dg_loyalty_result_free(&r);
+    dg_rfm_result_free(&rfm);
+
+    /* B = mean of min(1, (channels - 1) / 2) and min(1, (categories - 1) / 4) */
+    compute(f, ONLY("breadth_weight"), &rfm, &r);
+    cr_assert_eq(r.channels[a], 3);
+    cr_assert_eq(r.categories[a], 5);
+    cr_assert_eq(r.channels[w], 2);
+    cr_assert_eq(r.categories[w], 4);
+    cr_assert_eq(r.channels[v], 4);
+    cr_assert_eq(r.categories[v], 6);
+    cr_assert_eq(r.channels[one], 1);
+    cr_assert_eq(r.categories[one], 1);
+    NEAR(r.behavioural[a], 1.0);
+    NEAR(r.behavioural[w], (1.0 / 2 + 3.0 / 4) / 2);
+    NEAR(r.behavioural[v], 1.0);
+    NEAR(r.behavioural[one], 0.0);
+    NEAR(r.index[w], 100 * 0.625);
+    cr_assert(r.behavioural_only[w]);
+    dg_loyalty_result_free(&r);
+    dg_rfm_result_free(&rfm);
+
+    /* lower caps: "below" reaches both (2 channels, 4 categories) */
+    compute(f, ONLY("breadth_weight") "channel_cap = 2\ncategory_cap = 4", &rfm, &r);
+    NEAR(r.behavioural[w], 1.0);
+    dg_loyalty_result_free(&r);
+    dg_rfm_result_free(&rfm);
+    dg_frame_free(f);
+}
+
+static void answer(const char *id, int age, int nps, int csat)
+{
+    dg_frame_survey_in s = { .customer_id = id, .day = AS_OF - age, .has_nps = true, .nps = nps,
+                             .csat = csat };
+    cr_assert_eq(dg_frame_add_survey(b, &s, &err), 0, "%s", err.message);
+}
+
+/* The table as CSV; frees the table. */
+static char *csv_of(dg_table *t)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    cr_assert_eq(dg_table_write(t, out, DG_FORMAT_CSV), 0);
+    fclose(out);
+    dg_table_free(t);
+    return text;
+}
+
+/* The group table with every customer in a group of its own, then the summary table, as CSV. */
+static char *nps_tables(const dg_frame *f, const dg_loyalty_result *r)
+{
+    uint32_t group[8];
+    const char *names[8];
+    cr_assert_leq(f->n_customers, 8);
+    for (size_t c = 0; c < f->n_customers; c++) {
+        group[c] = (uint32_t)c;
+        names[c] = f->customer_id[c];
+    }
+    dg_table *t = NULL;
+    cr_assert_eq(dg_loyalty_group_table(r, group, f->n_customers, names, "t", "who", &t, &err), 0);
+    char *groups = csv_of(t);
+    cr_assert_eq(dg_loyalty_summary_table(f, r, &t, &err), 0);
+    char *summary = csv_of(t), *text = NULL;
+    cr_assert_gt(asprintf(&text, "%s%s", groups, summary), 0);
+    free(groups);
+    free(summary);
+    return text;
+}
+
+#define HAS(text, row) cr_assert(strstr(text, "\n" row), "no row %s in\n%s", row, text)
+
+Test(loyalty, survey_window_and_nps_csat_boundaries)
+{
+    cr_assert_eq(dg_frame_builder_new(&b, AS_OF, false, &err), 0);
+    const char *ids[] = { "d6", "p7", "p8", "p9", "edge365", "old366" };
+    for (int i = 0; i < 6; i++)
+        buyer(ids[i]);
+    answer("d6", 1, 6, 3);        /* detractor; CSAT 3 is not satisfied */
+    answer("p7", 1, 7, 4);        /* passive; CSAT 4 is */
+    answer("p8", 1, 8, 0);        /* passive */
+    answer("p9", 1, 9, 0);        /* promoter */
+    answer("edge365", 365, 9, 4); /* 365 days old: in the window */
+    answer("old366", 366, 0, 1);  /* 366 days old: out of it */
+    dg_frame *f = finish();
+    dg_rfm_result rfm;
+    dg_loyalty_result r;
+    compute(f, "", &rfm, &r);
+    size_t edge = at(f, "edge365"), old = at(f, "old366");
+    cr_assert_eq(r.nps[edge], 9);
+    cr_assert_eq(r.csat[edge], 4);
+    cr_assert_eq(r.nps[old], -1);
+    cr_assert_eq(r.csat[old], 0);
+    cr_assert(r.behavioural_only[old]);
+    NEAR(r.index[old], 0.0);
+    /* no orders: B = 0, A = (9/10 + (4-1)/4) / 2 = 0.825, index = 100 * 0.4 * 0.825 */
+    NEAR(r.attitudinal[edge], 0.825);
+    NEAR(r.index[edge], 33.0);
+    char *text = nps_tables(f, &r);
+    /* who,customers,nps_n,nps,...,csat_n,csat */
+    HAS(text, "d6,1,1,-100,");
+    HAS(text, "p7,1,1,0,");
+    HAS(text, "p8,1,1,0,");
+    HAS(text, "p9,1,1,100,");
+    HAS(text, "edge365,1,1,100,");
+    HAS(text, "old366,1,0,,,,0,,");
+    /* everyone: 2 promoters, 2 passives, 1 detractor -> NPS 20; CSAT 2 of 3 */
+    HAS(text, "(all),6,5,20,");
+    cr_assert(strstr(text, ",3,0.6666666667,"), "%s", text);
+    HAS(text, "NPS,20,5,");
+    HAS(text, "CSAT %,66.66666667,3,");
+    free(text);
+    dg_loyalty_result_free(&r);
+    dg_rfm_result_free(&rfm);
+
+    /* a 366-day window takes the old detractor in: NPS 0 on 6 answers, CSAT 2 of 4 */
+    compute(f, "survey_window_days = 366", &rfm, &r);
+    cr_assert_eq(r.nps[old], 0);
+    cr_assert_eq(r.csat[old], 1);
+    text = nps_tables(f, &r);
+    HAS(text, "old366,1,1,-100,");
+    HAS(text, "(all),6,6,0,");
+    cr_assert(strstr(text, ",4,0.5,"), "%s", text);
+    HAS(text, "NPS,0,6,");
+    HAS(text, "CSAT %,50,4,");
+    free(text);
     dg_loyalty_result_free(&r);
     dg_rfm_result_free(&rfm);
     dg_frame_free(f);
