@@ -1,6 +1,7 @@
 /* The relationship ladder: every rule boundary on hand-made frames (client order count and
  * activity window, lapsed/churned flags, each advocacy signal and its window, partner activity
- * kinds, customers not yet known), the rules file, and the reports. */
+ * kinds, customers not yet known), the rules file, and the reports, the migration matrix and
+ * the history cell by cell. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,13 +215,107 @@ Test(stage, partners)
     cr_assert(strstr(text, "partner,1,0.25,0.3333333333,1"), "%s", text);
     free(text);
     dg_table_free(t);
-    cr_assert_eq(dg_stage_migration_table(f, &r, D - 500, D, &t, &err), 0, "%s", err.message);
+    dg_frame_free(f);
+}
+
+static void known_from(const char *id, int day)
+{
+    dg_frame_customer_in c = { .customer_id = id, .has_acquired_day = true, .acquired_day = day };
+    cr_assert_eq(dg_frame_add_customer(b, &c, &err), 0, "%s", err.message);
+}
+
+/* a client from D-200 on: orders at D-300, D-200 and D-10 */
+static void steady_client(const char *id)
+{
+    customer(id);
+    order(id, D - 300);
+    order(id, D - 200);
+    order(id, D - 10);
+}
+
+static char *csv_of(dg_table *t)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    cr_assert_eq(dg_table_write(t, out, DG_FORMAT_CSV), 0);
+    fclose(out);
+    dg_table_free(t);
+    return text;
+}
+
+#define HAS(text, row) cr_assert(strstr(text, "\n" row "\n"), "no row %s in\n%s", row, text)
+
+/* Each customer's stage worked out on D-100, D-89 (1972-06-30), D-58 (07-31), D-27 (08-31) and
+ * D (1972-09-27), with the default rules. */
+static dg_frame *moves_frame(void)
+{
+    cr_assert_eq(dg_frame_builder_new(&b, 2000, false, &err), 0);
+    known_from("stays-prospect", D - 200);                   /* prospect throughout */
+    known_from("buys", D - 200);    order("buys", D - 50);   /* prospect until D-50 */
+    customer("turns-client");       /* customer from D-150, client from D-20 */
+    order("turns-client", D - 150);
+    order("turns-client", D - 20);
+    customer("falls-back");         /* a lapsed client (last order > 180 days ago) until D-35, */
+    order("falls-back", D - 500);   /* then its last order is over 365 days old: a churned */
+    order("falls-back", D - 400);   /* customer */
+    steady_client("stays-client");
+    steady_client("stops-promoting");   /* advocate on a promoter answer until a detractor one */
+    nps("stops-promoting", D - 150, 10);
+    nps("stops-promoting", D - 50, 3);
+    steady_client("joins-panel");   /* advocate, then partner from its panel at D-50 */
+    nps("joins-panel", D - 150, 10);
+    dg_frame_partner_in panel = { "joins-panel", "panel", D - 50 };
+    cr_assert_eq(dg_frame_add_partner(b, &panel, &err), 0);
+    known_from("new-buyer", D - 30);   order("new-buyer", D - 30);
+    known_from("new-prospect", D - 5);
+    known_from("not-yet", D + 1);      /* unknown on every date below: in no cell */
+    return finish();
+}
+
+Test(stage, migration_matrix_worked_by_hand)
+{
+    dg_frame *f = moves_frame();
+    dg_stage_rules r;
+    dg_stage_rules_default(&r);
+    dg_table *t = NULL;
+    cr_assert_eq(dg_stage_migration_table(f, &r, D - 100, D, &t, &err), 0, "%s", err.message);
     cr_assert_eq(dg_table_rows(t), 6);
-    dg_table_free(t);
+    char *text = csv_of(t);
+    /* from \ to: prospect, customer, client, advocate, partner, total, stayed, up, down */
+    HAS(text, "prospect,1,1,0,0,0,2,0.5,0.5,0");          /* stays-prospect, buys */
+    HAS(text, "customer,0,0,1,0,0,1,0,1,0");              /* turns-client */
+    HAS(text, "client,0,1,1,0,0,2,0.5,0,0.5");            /* falls-back moves down */
+    HAS(text, "advocate,0,0,1,0,1,2,0,0.5,0.5");          /* stops-promoting, joins-panel */
+    HAS(text, "partner,0,0,0,0,0,0,,,");
+    HAS(text, "(not yet known),1,1,0,0,0,2,,,");          /* new-prospect, new-buyer */
+    free(text);
+    /* the same day twice: everyone known stays */
+    cr_assert_eq(dg_stage_migration_table(f, &r, D - 27, D - 27, &t, &err), 0, "%s", err.message);
+    text = csv_of(t);
+    HAS(text, "customer,0,4,0,0,0,4,1,0,0");
+    HAS(text, "(not yet known),0,0,0,0,0,0,,,");
+    free(text);
     cr_assert_eq(dg_stage_migration_table(f, &r, D, D - 1, &t, &err), DG_EINVAL);
-    cr_assert_eq(dg_stage_history_table(f, &r, D - 60, D, &t, &err), 0, "%s", err.message);
-    cr_assert_geq(dg_table_rows(t), 2);
-    dg_table_free(t);
+    dg_frame_free(f);
+}
+
+Test(stage, history_worked_by_hand)
+{
+    dg_frame *f = moves_frame();
+    dg_stage_rules r;
+    dg_stage_rules_default(&r);
+    dg_table *t = NULL;
+    cr_assert_eq(dg_stage_history_table(f, &r, D - 100, D, &t, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_table_rows(t), 4);
+    char *text = csv_of(t);
+    /* date, prospect, customer, client, advocate, partner, lapsed, churned */
+    HAS(text, "1972-06-30,2,1,2,2,0,1,0");   /* falls-back a lapsed client */
+    HAS(text, "1972-07-31,2,1,2,2,0,1,0");
+    HAS(text, "1972-08-31,1,4,2,0,1,0,1");   /* falls-back churned, new-buyer known */
+    HAS(text, "1972-09-27,2,3,3,0,1,0,1");   /* the last row is --at, not a month end */
+    free(text);
+    cr_assert_eq(dg_stage_history_table(f, &r, D, D - 1, &t, &err), DG_EINVAL);
     dg_frame_free(f);
 }
 
