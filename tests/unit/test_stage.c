@@ -300,6 +300,29 @@ Test(stage, migration_matrix_worked_by_hand)
     dg_frame_free(f);
 }
 
+Test(stage, funnel_counts_the_stage_on_the_day)
+{
+    dg_frame *f = moves_frame();
+    dg_stage_rules r;
+    dg_stage_rules_default(&r);
+    uint8_t stage[16], act[16];
+    classify(f, &r, D, stage, act);
+    dg_stage_counts k;
+    dg_stage_count(stage, act, f->n_customers, D, &k);
+    dg_table *t = NULL;
+    cr_assert_eq(dg_stage_funnel_table(&k, &t, &err), 0);
+    char *text = csv_of(t);
+    /* 9 known on D: 2 prospects, 3 customers, 3 clients, 1 partner. falls-back was a client and
+     * is a customer now: it counts up to customer only; stops-promoting counts up to client. */
+    HAS(text, "prospect,9,1,,2");
+    HAS(text, "customer,7,0.7777777778,0.7777777778,3");
+    HAS(text, "client,4,0.4444444444,0.5714285714,3");
+    HAS(text, "advocate,1,0.1111111111,0.25,0");
+    HAS(text, "partner,1,0.1111111111,1,1");
+    free(text);
+    dg_frame_free(f);
+}
+
 Test(stage, history_worked_by_hand)
 {
     dg_frame *f = moves_frame();
