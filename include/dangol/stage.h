@@ -91,8 +91,9 @@ void dg_stage_count(const uint8_t *stage, const uint8_t *activity, size_t n, int
 
 /* Stage, customers, share, active, lapsed, churned. */
 int dg_stage_table(const dg_stage_counts *counts, dg_table **out, dg_error *err);
-/* The funnel at day: customers who reached each step or beyond, and the conversion rate from
- * the step before (reached[s] / reached[s-1]). */
+/* The funnel at day: customers at each step or a later one on that day (a client who fell back
+ * to customer counts up to customer only), and the conversion rate from the step before
+ * (reached[s] / reached[s-1]). */
 int dg_stage_funnel_table(const dg_stage_counts *counts, dg_table **out, dg_error *err);
 /* Migration matrix: one row per stage at from (plus "not yet known"), one column per stage at
  * to, and the share of the row that stayed, moved up and moved down. */

@@ -162,25 +162,13 @@ int dg_loyalty_group_table(const dg_loyalty_result *r, const uint32_t *group, si
         size_t members = 0, csat_n = 0, csat_hits = 0;
         double idx = 0;
         for (size_t c = 0; c < r->n_customers; c++) {
-            if (all ? group[c] == UINT32_MAX : group[c] != g)
+            if (!all && group[c] != g)   /* the (all) row counts everyone */
                 continue;
             members++;
             idx += r->index[c];
             if (r->csat[c]) {
                 csat_n++;
                 csat_hits += r->csat[c] >= 4;
-            }
-        }
-        if (all) {   /* everyone: recount without the group filter */
-            members = r->n_customers;
-            idx = 0;
-            csat_n = csat_hits = 0;
-            for (size_t c = 0; c < r->n_customers; c++) {
-                idx += r->index[c];
-                if (r->csat[c]) {
-                    csat_n++;
-                    csat_hits += r->csat[c] >= 4;
-                }
             }
         }
         dg_nps nps;
