@@ -279,20 +279,32 @@ static int customer_of(dg_frame_builder *b, const char *id, int32_t day, uint32_
     return 0;
 }
 
+/* Claims the next row of r for the customer called id (active on day), with sort key key; the
+ * caller fills the frame's columns at *slot, then r->n++. */
+static int claim_row(dg_frame_builder *b, rawset *r, const char *id, int32_t day, int64_t key,
+                     size_t *slot, dg_error *err)
+{
+    uint32_t c = NO_INDEX;
+    int rc = customer_of(b, id, day, &c, err);
+    if (rc != 0)
+        return rc;
+    if (rawset_reserve(r) != 0)
+        return nomem(err);
+    *slot = r->n;
+    r->owner[*slot] = c;
+    r->key[*slot] = key;
+    return 0;
+}
+
 int dg_frame_add_order(dg_frame_builder *b, const dg_frame_order_in *in, dg_error *err)
 {
     dg_frame *f = b->f;
     rawset *r = &b->orders;
     int32_t day = dg_day_of(in->ordered_at);
-    uint32_t c;
-    int rc = customer_of(b, in->customer_id, day, &c, err);
+    size_t i;
+    int rc = claim_row(b, r, in->customer_id, day, in->ordered_at, &i, err);
     if (rc != 0)
         return rc;
-    if (rawset_reserve(r) != 0)
-        return nomem(err);
-    size_t i = r->n;
-    r->owner[i] = c;
-    r->key[i] = in->ordered_at;
     f->order_day[i] = day;
     f->order_ts[i] = in->ordered_at;
     f->order_amount_minor[i] = in->amount_minor;
@@ -379,15 +391,10 @@ int dg_frame_add_survey(dg_frame_builder *b, const dg_frame_survey_in *in, dg_er
 {
     dg_frame *f = b->f;
     rawset *r = &b->surveys;
-    uint32_t c;
-    int rc = customer_of(b, in->customer_id, in->day, &c, err);
+    size_t i;
+    int rc = claim_row(b, r, in->customer_id, in->day, in->day, &i, err);
     if (rc != 0)
         return rc;
-    if (rawset_reserve(r) != 0)
-        return nomem(err);
-    size_t i = r->n;
-    r->owner[i] = c;
-    r->key[i] = in->day;
     f->survey_day[i] = in->day;
     f->survey_nps[i] = in->has_nps ? scale_item(in->nps, 0, 10, -1) : -1;
     f->survey_csat[i] = scale_item(in->csat, 1, 5, 0);
@@ -408,15 +415,10 @@ int dg_frame_add_feedback(dg_frame_builder *b, const dg_frame_feedback_in *in, d
     dg_frame *f = b->f;
     rawset *r = &b->feedback;
     int32_t day = dg_day_of(in->received_at);
-    uint32_t c;
-    int rc = customer_of(b, in->customer_id, day, &c, err);
+    size_t i;
+    int rc = claim_row(b, r, in->customer_id, day, in->received_at, &i, err);
     if (rc != 0)
         return rc;
-    if (rawset_reserve(r) != 0)
-        return nomem(err);
-    size_t i = r->n;
-    r->owner[i] = c;
-    r->key[i] = in->received_at;
     f->feedback_day[i] = day;
     f->feedback_rating[i] = scale_item(in->rating, 1, 5, 0);
     if (dg__dict_intern(&f->feedback_kinds, in->kind, &f->feedback_kind[i]) ||
@@ -433,15 +435,10 @@ int dg_frame_add_interaction(dg_frame_builder *b, const dg_frame_interaction_in 
     dg_frame *f = b->f;
     rawset *r = &b->interactions;
     int32_t day = dg_day_of(in->occurred_at);
-    uint32_t c;
-    int rc = customer_of(b, in->customer_id, day, &c, err);
+    size_t i;
+    int rc = claim_row(b, r, in->customer_id, day, in->occurred_at, &i, err);
     if (rc != 0)
         return rc;
-    if (rawset_reserve(r) != 0)
-        return nomem(err);
-    size_t i = r->n;
-    r->owner[i] = c;
-    r->key[i] = in->occurred_at;
     f->interaction_day[i] = day;
     f->interaction_rating[i] = scale_item(in->rating, 1, 5, 0);
     if (dg__dict_intern(&f->touchpoints, in->touchpoint, &f->interaction_touchpoint[i]) ||
@@ -460,15 +457,10 @@ int dg_frame_add_referral(dg_frame_builder *b, const dg_frame_referral_in *in, d
     if (referred < 0)
         return dg_error_set(err, DG_ENOTFOUND, "customer \"%s\" is not in the frame",
                             in->referred_id ? in->referred_id : "");
-    uint32_t c;
-    int rc = customer_of(b, in->referrer_id, in->day, &c, err);
+    size_t i;
+    int rc = claim_row(b, r, in->referrer_id, in->day, in->day, &i, err);
     if (rc != 0)
         return rc;
-    if (rawset_reserve(r) != 0)
-        return nomem(err);
-    size_t i = r->n;
-    r->owner[i] = c;
-    r->key[i] = in->day;
     f->referral_day[i] = in->day;
     f->referral_referred[i] = (uint32_t)referred;
     r->n++;
@@ -479,15 +471,10 @@ int dg_frame_add_partner(dg_frame_builder *b, const dg_frame_partner_in *in, dg_
 {
     dg_frame *f = b->f;
     rawset *r = &b->partner;
-    uint32_t c;
-    int rc = customer_of(b, in->customer_id, in->day, &c, err);
+    size_t i;
+    int rc = claim_row(b, r, in->customer_id, in->day, in->day, &i, err);
     if (rc != 0)
         return rc;
-    if (rawset_reserve(r) != 0)
-        return nomem(err);
-    size_t i = r->n;
-    r->owner[i] = c;
-    r->key[i] = in->day;
     f->partner_day[i] = in->day;
     if (dg__dict_intern(&f->partner_activities, in->activity, &f->partner_activity[i]))
         return nomem(err);
