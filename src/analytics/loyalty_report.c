@@ -104,8 +104,8 @@ int dg_loyalty_summary_table(const dg_frame *f, const dg_loyalty_result *r, dg_t
     char note[128];
     snprintf(note, sizeof note, "%zu without survey answers: behavioural part only",
              r->n_customers - n_surveyed);
-    if (row(t, "customers", (double)r->n_customers, true, r->n_customers, false, 0, 0, NULL) ||
-        row(t, "buyers (1+ orders)", (double)nb, true, nb, false, 0, 0, NULL) ||
+    if (row(t, "customers", 0, false, r->n_customers, false, 0, 0, NULL) ||   /* counts: n */
+        row(t, "buyers (1+ orders)", 0, false, nb, false, 0, 0, NULL) ||
         row(t, "repeat purchase rate %", 100 * repeat.share, nb > 0, nb, nb > 0,
             100 * repeat.ci_low, 100 * repeat.ci_high, "buyers with 2+ orders") ||
         row(t, "mean tenure days", tenure / dnb, nb > 0, nb, false, 0, 0,
