@@ -1,7 +1,8 @@
 /* Customer lifetime value: turns a transaction log into the BTYD calibration summary, runs the
  * fits, and produces per-customer P(alive), expected purchases, expected spend and discounted CLV,
  * the cumulative tracking curve and holdout validation. The log is grouped by customer with a
- * counting sort (O(n)), each customer's days sorted and same-day purchases merged. */
+ * counting sort (O(n)), each customer's days sorted and same-day purchases merged; the summary is
+ * in continuous time (BG/NBD, MBG/NBD, Pareto/NBD) or in whole periods (BG/BB). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,63 @@ int dg_clv_summary_alloc(dg_clv_summary **out, size_t n, dg_error *err)
     return 0;
 }
 
+/* Row k of s from one customer's merged days [lo, hi), in continuous time (FHL 2005). */
+static void continuous_row(dg_clv_summary *s, size_t k, const merged *m, size_t lo, size_t hi,
+                           const dg_clv_period *period, int has_holdout)
+{
+    int32_t cal = period->calibration_end, first = m->day[lo], last = first;
+    double x = 0, sum = 0, hold = 0;
+    for (size_t i = lo + 1; i < hi; i++) {
+        if (m->day[i] <= cal) {
+            x += 1;
+            sum += m->value[i];
+            last = m->day[i];
+        } else if (has_holdout && m->day[i] <= period->holdout_end) {
+            hold += 1;
+        }
+    }
+    s->frequency[k] = x;
+    s->recency[k] = (last - first) / s->days_per_unit;
+    s->T[k] = (cal - first) / s->days_per_unit;
+    s->monetary[k] = x > 0 ? sum / x : 0.0;
+    s->holdout_frequency[k] = hold;
+}
+
+/* Row k of s in whole periods of `days` days ending on calibration_end (FHS 2010, section 2:
+ * one opportunity per period, a transaction = at least one purchase in it). A day d <= cal lies
+ * (cal - d) / days periods before the last one; the first purchase's period is period 0. */
+static void discrete_row(dg_clv_summary *s, size_t k, const merged *m, size_t lo, size_t hi,
+                         const dg_clv_period *period, int has_holdout, int32_t days)
+{
+    int32_t cal = period->calibration_end;
+    int32_t n = (cal - m->day[lo]) / days;   /* the first purchase is in period 0 */
+    int32_t n_holdout = (int32_t)s->holdout_length;
+    int32_t last = 0, last_holdout = 0;
+    double x = 0, sum = 0, hold = 0;
+    for (size_t i = lo + 1; i < hi; i++) {
+        int32_t d = m->day[i];
+        if (d <= cal) {
+            int32_t j = n - (cal - d) / days;
+            if (j == 0)
+                continue;
+            x += j != last;
+            sum += m->value[i];
+            last = j;
+        } else if (has_holdout && d <= period->holdout_end) {
+            int32_t j = (d - cal - 1) / days + 1;
+            if (j <= n_holdout) {
+                hold += j != last_holdout;
+                last_holdout = j;
+            }
+        }
+    }
+    s->frequency[k] = x;
+    s->recency[k] = last;
+    s->T[k] = n;
+    s->monetary[k] = x > 0 ? sum / x : 0.0;
+    s->holdout_frequency[k] = hold;
+}
+
 int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *period,
                          dg_clv_summary **out, dg_error *err)
 {
@@ -151,6 +209,9 @@ int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *per
     int32_t cal = period->calibration_end;
     int has_holdout = period->holdout_end > cal;
     *out = NULL;
+    if (period->discrete && (unit != floor(unit) || unit > 36500))
+        return dg_error_set(err, DG_EINVAL, "a discrete (BG/BB) summary needs periods of a whole "
+                            "number of days (got %g)", unit);
     if ((rc = merge_log(tx, &m, err)) != 0)
         return rc;
     size_t n = 0;
@@ -160,31 +221,22 @@ int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *per
     if ((rc = dg_clv_summary_alloc(&s, n, err)) != 0)
         goto cleanup;
     s->days_per_unit = unit;
+    s->discrete = period->discrete != 0;
     s->calibration_end = cal;
-    s->holdout_length = has_holdout ? (period->holdout_end - cal) / unit : 0.0;
+    s->holdout_length = !has_holdout ? 0.0
+                      : s->discrete ? floor((period->holdout_end - cal) / unit)
+                                    : (period->holdout_end - cal) / unit;
     size_t k = 0;
     for (size_t c = 0; c < tx->n_customers; c++) {
         size_t lo = m.off[c], hi = m.off[c + 1];
         if (lo == hi || m.day[lo] > cal)
             continue;
-        int32_t first = m.day[lo], last = first;
-        double x = 0, sum = 0, hold = 0;
-        for (size_t i = lo + 1; i < hi; i++) {
-            if (m.day[i] <= cal) {
-                x += 1;
-                sum += m.value[i];
-                last = m.day[i];
-            } else if (has_holdout && m.day[i] <= period->holdout_end) {
-                hold += 1;
-            }
-        }
         s->customer[k] = (uint32_t)c;
-        s->first_day[k] = first;
-        s->frequency[k] = x;
-        s->recency[k] = (last - first) / unit;
-        s->T[k] = (cal - first) / unit;
-        s->monetary[k] = x > 0 ? sum / x : 0.0;
-        s->holdout_frequency[k] = hold;
+        s->first_day[k] = m.day[lo];
+        if (s->discrete)
+            discrete_row(s, k, &m, lo, hi, period, has_holdout, (int32_t)unit);
+        else
+            continuous_row(s, k, &m, lo, hi, period, has_holdout);
         k++;
     }
     *out = s;
@@ -412,6 +464,8 @@ int dg_clv_frame_run(const dg_frame *frame, const dg_clv_period *period,
     *out = NULL;
     if (per.calibration_end == DG_DAY_NONE)
         per.calibration_end = frame->as_of;
+    if (opt->model == DG_BTYD_BGBB)
+        per.discrete = 1;
     if ((rc = dg_clv_summary_build(&tx, &per, &s, err)) != 0)
         return rc;
     return dg_clv_run(s, opt, out, err);

@@ -161,6 +161,9 @@ static int parse_args(dg_cli *cli, int argc, char **argv, clv_args *a)
     if (a->summary_path && (!strcmp(a->sub, "validate") || !strcmp(a->sub, "track")))
         return dg_cli_usage_error(cli, "%s needs transactions (the store or --transactions FILE)",
                                   a->sub);
+    if (!strcmp(a->sub, "track") && a->model == DG_BTYD_BGBB)
+        return dg_cli_usage_error(cli, "track needs a continuous-time model (bgnbd, mbgnbd, "
+                                  "paretonbd); for bgbb use validate");
     if (!strcmp(a->sub, "validate") && !a->has_calibration_end)
         return dg_cli_usage_error(cli, "validate needs --calibration-end DATE");
     return 0;
@@ -207,7 +210,8 @@ static int load_input(dg_cli *cli, const clv_args *a, clv_input *in)
         return dg_cli_fail(cli, &err);
     }
     dg_clv_period per = {a->has_calibration_end ? a->calibration_end : last,
-                         a->has_holdout_end ? a->holdout_end : last, a->days_per_unit};
+                         a->has_holdout_end ? a->holdout_end : last, a->days_per_unit,
+                         a->model == DG_BTYD_BGBB};
     if (per.calibration_end < first) {
         char buf[16];
         dg_error_set(&err, DG_EINVAL, "--calibration-end is before the first transaction (%s)",
@@ -475,7 +479,9 @@ DG_CLI_COMMAND(clv) = {
     "  --holdout-end DATE      last day of the holdout (default: last day in the log)\n"
     "  --unit weeks|days       time unit of recency, T and --horizon (default weeks)\n\n"
     "--model bgnbd (default), mbgnbd, paretonbd or bgbb. Same-day purchases count as one\n"
-    "transaction; frequency counts repeat transactions. --spend gammagamma fits the\n"
+    "transaction; frequency counts repeat transactions. bgbb counts whole periods of --unit\n"
+    "instead (from the store or a log): frequency = periods after the first purchase's with a\n"
+    "purchase, recency = the last of them, T = whole periods. --spend gammagamma fits the\n"
     "Gamma-Gamma spend model (default when monetary values exist). predict lists customers by\n"
     "CLV (by expected purchases without spend): P(alive), expected purchases in the next\n"
     "--horizon units, expected spend per transaction and CLV = sum over the horizon of the\n"

@@ -24,6 +24,11 @@ expect_output "track ends at week 78 with 4339 repeat purchases" "^78,1998-06-30
   "$DANGOL" --format csv clv track --transactions "$LOG" --calibration-end 1997-09-30
 expect_output "days as the unit" "^bgnbd,alpha," \
   "$DANGOL" --format csv clv fit --transactions "$LOG" --calibration-end 1997-09-30 --unit days
+expect_output "BG/BB from the log in weeks (whole weeks as opportunities)" "^bgbb,delta,[0-9.]+,[0-9.]+" \
+  "$DANGOL" --format csv clv fit --model bgbb --transactions "$LOG" --calibration-end 1997-09-30
+expect_output "BG/BB validate counts holdout weeks with a purchase" '"metric":"holdout_length","value":39' \
+  "$DANGOL" --format json clv validate --model bgbb --transactions "$LOG" --calibration-end 1997-09-30
+expect_exit "track with bgbb is a usage error" 2 "$DANGOL" clv track --model bgbb --transactions "$LOG"
 expect_exit "unknown model is a usage error" 2 "$DANGOL" clv fit --summary "$SUM" --model nbd
 expect_exit "no store and no file exits 3" 3 "$DANGOL" clv fit
 expect_exit "validate without --calibration-end" 2 "$DANGOL" clv validate --transactions "$LOG"
@@ -37,6 +42,7 @@ expect_output "a bad number names file:line:column" "bad2.csv:2:2:" \
 # the store: orders through the frame
 "$DANGOL" --quiet demo --customers 600 --seed 3 >/dev/null 2>&1
 expect_output "fit from the store" "^bgnbd,log_likelihood," "$DANGOL" --format csv clv fit
+expect_output "BG/BB from the store" "^bgbb,alpha," "$DANGOL" --format csv clv fit --model bgbb
 expect_output "predict from the store names customers" "^C[0-9]+," \
   "$DANGOL" --format csv clv predict --top 3 --discount-rate 0.01
 expect_output "validate from the store" '"metric":"correlation"' \

@@ -38,7 +38,7 @@ static dg_clv_summary *cdnow_from_log(dg_clv_log **log_out)
     dg_clv_log *log = NULL;
     dg_clv_summary *s = NULL;
     cr_assert_eq(dg_clv_log_read(&log, DATA "CDNOW_sample.txt", &err), 0, "%s", err.message);
-    dg_clv_period per = {dg_days_from_civil(1997, 9, 30), dg_days_from_civil(1998, 6, 30), 7.0};
+    dg_clv_period per = {dg_days_from_civil(1997, 9, 30), dg_days_from_civil(1998, 6, 30), 7.0, 0};
     cr_assert_eq(dg_clv_summary_build(&log->tx, &per, &s, &err), 0, "%s", err.message);
     if (log_out)
         *log_out = log;
