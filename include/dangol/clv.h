@@ -95,6 +95,9 @@ typedef struct dg_clv_report {
     double *expected_purchases;     /* in the next `horizon` units */
     double *expected_spend;         /* per transaction; 0 without a spend model */
     double *clv;                    /* 0 without a spend model */
+    double *dert;                   /* Pareto/NBD with discount_rate > 0: discounted expected
+                                     * residual transactions (dg_btyd_dert at delta =
+                                     * log(1 + discount_rate)); NULL otherwise */
 } dg_clv_report;
 
 /* Fits the model (and Gamma-Gamma) on summary and predicts every customer. Takes ownership of
@@ -122,7 +125,7 @@ dg_table *dg_clv_card_section(const dg_clv_report *report, long row, int minor_d
 
 /* The report's customers ranked by CLV (by expected purchases without a spend model), the top
  * `top` of them (0 = all): id, frequency, recency, T, monetary, P(alive), expected purchases,
- * expected spend, CLV. names[summary->customer[i]] names row i. Caller frees with dg_table_free. */
+ * expected spend, CLV, and DERT when the report has it. names[summary->customer[i]] names row i. Caller frees with dg_table_free. */
 int dg_clv_rank_table(const dg_clv_report *report, char *const *names, size_t top,
                       dg_table **out, dg_error *err);
 

@@ -280,6 +280,7 @@ void dg_clv_report_free(dg_clv_report *r)
     free(r->expected_purchases);
     free(r->expected_spend);
     free(r->clv);
+    free(r->dert);
     free(r);
 }
 
@@ -302,7 +303,11 @@ int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
     r->expected_purchases = malloc(cap * sizeof *r->expected_purchases);
     r->expected_spend = calloc(cap, sizeof *r->expected_spend);
     r->clv = calloc(cap, sizeof *r->clv);
-    if (!r->p_alive || !r->expected_purchases || !r->expected_spend || !r->clv) {
+    int with_dert = params->model == DG_BTYD_PARETONBD && discount_rate > 0;
+    if (with_dert)
+        r->dert = malloc(cap * sizeof *r->dert);
+    if (!r->p_alive || !r->expected_purchases || !r->expected_spend || !r->clv ||
+        (with_dert && !r->dert)) {
         dg_clv_report_free(r);
         return dg_error_set(err, DG_ENOMEM, "out of memory for %zu customers", n);
     }
@@ -318,6 +323,8 @@ int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
             r->expected_spend[i] = dg_gg_expected_spend(spend, x, summary->monetary[i]);
             r->clv[i] = dg_clv_value(params, x, t, T, r->expected_spend[i], horizon, discount_rate);
         }
+        if (with_dert)
+            dg_btyd_dert(params, x, t, T, log1p(discount_rate), &r->dert[i]);
     }
     *out = r;
     return 0;

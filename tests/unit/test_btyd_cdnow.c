@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dangol/clv.h"
@@ -199,4 +200,42 @@ Test(btyd_cdnow, mbgnbd_and_bgbb_match_an_independent_scipy_fit, .timeout = 120)
     expect_params(&fit, ref[1], ref[1][4]);
     dg_clv_summary_free(s);
     dg_clv_log_free(log);
+}
+
+/* A Pareto/NBD report with a discount rate carries each customer's DERT (and the rank table a
+ * dert column); other models and a zero rate do not. */
+Test(btyd_cdnow, paretonbd_report_has_dert, .timeout = 60)
+{
+    dg_error err = {0};
+    dg_clv_report *r = NULL;
+    dg_clv_options o = {DG_BTYD_PARETONBD, 1, 52, 0.01, {0}};
+    cr_assert_eq(dg_clv_run(cdnow_from_log(NULL), &o, &r, &err), 0, "%s", err.message);
+    cr_assert_not_null(r->dert);
+    for (size_t i = 0; i < r->summary->n; i++) {
+        double want;
+        cr_assert_eq(dg_btyd_dert(&r->fit.params, r->summary->frequency[i], r->summary->recency[i],
+                                  r->summary->T[i], log1p(0.01), &want), 0);
+        cr_assert_eq(r->dert[i], want);
+        /* discounted forever at 1% a week: more than the next year's purchases discounted */
+        cr_assert(isfinite(r->dert[i]) && r->dert[i] > 0.5 * r->expected_purchases[i]);
+    }
+    static char id[] = "c";
+    char **names = calloc(r->summary->n, sizeof *names);
+    for (size_t i = 0; i < r->summary->n; i++)
+        names[i] = id;
+    dg_table *t = NULL;
+    cr_assert_eq(dg_clv_rank_table(r, names, 5, &t, &err), 0, "%s", err.message);
+    cr_expect_eq(dg_table_columns(t), 10);
+    dg_table_free(t);
+    dg_clv_report_free(r);
+    o.discount_rate = 0;
+    cr_assert_eq(dg_clv_run(cdnow_from_log(NULL), &o, &r, &err), 0, "%s", err.message);
+    cr_expect_null(r->dert);
+    dg_clv_report_free(r);
+    o.model = DG_BTYD_BGNBD;
+    o.discount_rate = 0.01;
+    cr_assert_eq(dg_clv_run(cdnow_from_log(NULL), &o, &r, &err), 0, "%s", err.message);
+    cr_expect_null(r->dert);
+    dg_clv_report_free(r);
+    free(names);
 }
