@@ -31,13 +31,21 @@ typedef struct dg_clv_period {
     int32_t calibration_end;        /* last day of the calibration period (inclusive) */
     int32_t holdout_end;            /* last day of the holdout (inclusive); <= calibration_end: none */
     double days_per_unit;           /* 7 = weeks (the papers' unit), 1 = days */
+    int discrete;                   /* 1: count whole periods of days_per_unit (BG/BB), below */
 } dg_clv_period;
 
 /* Summary of the customers who bought in the calibration period (the others are not in it).
  * Transactions on the same day are merged into one (values summed). x counts repeat
  * transactions; t_x is the time of the last one since the first purchase; T runs from the first
  * purchase to calibration_end; monetary is the mean value of the repeat transactions (0 if x = 0).
- * Times in units of days_per_unit. */
+ * Times in units of days_per_unit.
+ * Discrete (BG/BB, Fader, Hardie & Shang 2010): every period of days_per_unit days (a whole
+ * number) is one transaction opportunity. Periods are laid back to back ending on
+ * calibration_end; the one holding the first purchase is period 0. x = periods 1.. with at least
+ * one purchase, t_x = the last of them (0 if x = 0), T = n = whole periods after period 0;
+ * monetary = mean value per purchasing period; holdout_frequency = purchasing periods among the
+ * holdout_length whole periods after calibration_end. Purchases in period 0 after the first are
+ * not counted. */
 typedef struct dg_clv_summary {
     size_t n;                       /* customers in the summary */
     uint32_t *customer;             /* their index in the transaction log */
@@ -46,10 +54,12 @@ typedef struct dg_clv_summary {
     double *holdout_frequency;      /* transactions in (calibration_end, holdout_end] */
     double holdout_length;          /* (holdout_end - calibration_end) in units; 0 without holdout */
     double days_per_unit;
+    int discrete;
     int32_t calibration_end;
 } dg_clv_summary;
 
-/* Builds the summary. Caller frees with dg_clv_summary_free. */
+/* Builds the summary. Caller frees with dg_clv_summary_free. DG_EINVAL when period->discrete
+ * and days_per_unit is not a whole number of days. */
 int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *period,
                          dg_clv_summary **out, dg_error *err);
 /* Allocates an empty summary of n customers (to be filled by a reader, e.g. a summary CSV). */
@@ -85,6 +95,9 @@ typedef struct dg_clv_report {
     double *expected_purchases;     /* in the next `horizon` units */
     double *expected_spend;         /* per transaction; 0 without a spend model */
     double *clv;                    /* 0 without a spend model */
+    double *dert;                   /* Pareto/NBD with discount_rate > 0: discounted expected
+                                     * residual transactions (dg_btyd_dert at delta =
+                                     * log(1 + discount_rate)); NULL otherwise */
 } dg_clv_report;
 
 /* Fits the model (and Gamma-Gamma) on summary and predicts every customer. Takes ownership of
@@ -112,7 +125,7 @@ dg_table *dg_clv_card_section(const dg_clv_report *report, long row, int minor_d
 
 /* The report's customers ranked by CLV (by expected purchases without a spend model), the top
  * `top` of them (0 = all): id, frequency, recency, T, monetary, P(alive), expected purchases,
- * expected spend, CLV. names[summary->customer[i]] names row i. Caller frees with dg_table_free. */
+ * expected spend, CLV, and DERT when the report has it. names[summary->customer[i]] names row i. Caller frees with dg_table_free. */
 int dg_clv_rank_table(const dg_clv_report *report, char *const *names, size_t top,
                       dg_table **out, dg_error *err);
 
@@ -130,7 +143,8 @@ int dg_clv_histogram_table(const dg_clv_report *report, dg_clv_histogram what, d
 dg_clv_transactions dg_clv_frame_transactions(const dg_frame *frame);
 
 /* Summary, fits and per-customer predictions for a frame in one call: the period's
- * calibration_end defaults (DG_DAY_NONE) to the frame's as-of day. The report's
+ * calibration_end defaults (DG_DAY_NONE) to the frame's as-of day; BG/BB always gets the
+ * discrete summary. The report's
  * summary->customer[] are frame customer indexes (names: frame->customer_id). Caller frees with
  * dg_clv_report_free. */
 int dg_clv_frame_run(const dg_frame *frame, const dg_clv_period *period,

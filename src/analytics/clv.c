@@ -1,14 +1,13 @@
 /* Customer lifetime value: turns a transaction log into the BTYD calibration summary, runs the
  * fits, and produces per-customer P(alive), expected purchases, expected spend and discounted CLV,
  * the cumulative tracking curve and holdout validation. The log is grouped by customer with a
- * counting sort (O(n)), each customer's days sorted and same-day purchases merged. */
+ * counting sort (O(n)), each customer's days sorted and same-day purchases merged; the summary is
+ * in continuous time (BG/NBD, MBG/NBD, Pareto/NBD) or in whole periods (BG/BB). */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dangol/clv.h"
-#include "dangol/text.h"
 
 /* Per-customer merged purchase days (CSR): customer c owns days[off[c] .. off[c+1]). */
 typedef struct merged {
@@ -143,6 +142,63 @@ int dg_clv_summary_alloc(dg_clv_summary **out, size_t n, dg_error *err)
     return 0;
 }
 
+/* Row k of s from one customer's merged days [lo, hi), in continuous time (FHL 2005). */
+static void continuous_row(dg_clv_summary *s, size_t k, const merged *m, size_t lo, size_t hi,
+                           const dg_clv_period *period, int has_holdout)
+{
+    int32_t cal = period->calibration_end, first = m->day[lo], last = first;
+    double x = 0, sum = 0, hold = 0;
+    for (size_t i = lo + 1; i < hi; i++) {
+        if (m->day[i] <= cal) {
+            x += 1;
+            sum += m->value[i];
+            last = m->day[i];
+        } else if (has_holdout && m->day[i] <= period->holdout_end) {
+            hold += 1;
+        }
+    }
+    s->frequency[k] = x;
+    s->recency[k] = (last - first) / s->days_per_unit;
+    s->T[k] = (cal - first) / s->days_per_unit;
+    s->monetary[k] = x > 0 ? sum / x : 0.0;
+    s->holdout_frequency[k] = hold;
+}
+
+/* Row k of s in whole periods of `days` days ending on calibration_end (FHS 2010, section 2:
+ * one opportunity per period, a transaction = at least one purchase in it). A day d <= cal lies
+ * (cal - d) / days periods before the last one; the first purchase's period is period 0. */
+static void discrete_row(dg_clv_summary *s, size_t k, const merged *m, size_t lo, size_t hi,
+                         const dg_clv_period *period, int has_holdout, int32_t days)
+{
+    int32_t cal = period->calibration_end;
+    int32_t n = (cal - m->day[lo]) / days;   /* the first purchase is in period 0 */
+    int32_t n_holdout = (int32_t)s->holdout_length;
+    int32_t last = 0, last_holdout = 0;
+    double x = 0, sum = 0, hold = 0;
+    for (size_t i = lo + 1; i < hi; i++) {
+        int32_t d = m->day[i];
+        if (d <= cal) {
+            int32_t j = n - (cal - d) / days;
+            if (j == 0)
+                continue;
+            x += j != last;
+            sum += m->value[i];
+            last = j;
+        } else if (has_holdout && d <= period->holdout_end) {
+            int32_t j = (d - cal - 1) / days + 1;
+            if (j <= n_holdout) {
+                hold += j != last_holdout;
+                last_holdout = j;
+            }
+        }
+    }
+    s->frequency[k] = x;
+    s->recency[k] = last;
+    s->T[k] = n;
+    s->monetary[k] = x > 0 ? sum / x : 0.0;
+    s->holdout_frequency[k] = hold;
+}
+
 int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *period,
                          dg_clv_summary **out, dg_error *err)
 {
@@ -153,6 +209,9 @@ int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *per
     int32_t cal = period->calibration_end;
     int has_holdout = period->holdout_end > cal;
     *out = NULL;
+    if (period->discrete && (unit != floor(unit) || unit > 36500))
+        return dg_error_set(err, DG_EINVAL, "a discrete (BG/BB) summary needs periods of a whole "
+                            "number of days (got %g)", unit);
     if ((rc = merge_log(tx, &m, err)) != 0)
         return rc;
     size_t n = 0;
@@ -162,31 +221,22 @@ int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *per
     if ((rc = dg_clv_summary_alloc(&s, n, err)) != 0)
         goto cleanup;
     s->days_per_unit = unit;
+    s->discrete = period->discrete != 0;
     s->calibration_end = cal;
-    s->holdout_length = has_holdout ? (period->holdout_end - cal) / unit : 0.0;
+    s->holdout_length = !has_holdout ? 0.0
+                      : s->discrete ? floor((period->holdout_end - cal) / unit)
+                                    : (period->holdout_end - cal) / unit;
     size_t k = 0;
     for (size_t c = 0; c < tx->n_customers; c++) {
         size_t lo = m.off[c], hi = m.off[c + 1];
         if (lo == hi || m.day[lo] > cal)
             continue;
-        int32_t first = m.day[lo], last = first;
-        double x = 0, sum = 0, hold = 0;
-        for (size_t i = lo + 1; i < hi; i++) {
-            if (m.day[i] <= cal) {
-                x += 1;
-                sum += m.value[i];
-                last = m.day[i];
-            } else if (has_holdout && m.day[i] <= period->holdout_end) {
-                hold += 1;
-            }
-        }
         s->customer[k] = (uint32_t)c;
-        s->first_day[k] = first;
-        s->frequency[k] = x;
-        s->recency[k] = (last - first) / unit;
-        s->T[k] = (cal - first) / unit;
-        s->monetary[k] = x > 0 ? sum / x : 0.0;
-        s->holdout_frequency[k] = hold;
+        s->first_day[k] = m.day[lo];
+        if (s->discrete)
+            discrete_row(s, k, &m, lo, hi, period, has_holdout, (int32_t)unit);
+        else
+            continuous_row(s, k, &m, lo, hi, period, has_holdout);
         k++;
     }
     *out = s;
@@ -230,6 +280,7 @@ void dg_clv_report_free(dg_clv_report *r)
     free(r->expected_purchases);
     free(r->expected_spend);
     free(r->clv);
+    free(r->dert);
     free(r);
 }
 
@@ -252,7 +303,11 @@ int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
     r->expected_purchases = malloc(cap * sizeof *r->expected_purchases);
     r->expected_spend = calloc(cap, sizeof *r->expected_spend);
     r->clv = calloc(cap, sizeof *r->clv);
-    if (!r->p_alive || !r->expected_purchases || !r->expected_spend || !r->clv) {
+    int with_dert = params->model == DG_BTYD_PARETONBD && discount_rate > 0;
+    if (with_dert)
+        r->dert = malloc(cap * sizeof *r->dert);
+    if (!r->p_alive || !r->expected_purchases || !r->expected_spend || !r->clv ||
+        (with_dert && !r->dert)) {
         dg_clv_report_free(r);
         return dg_error_set(err, DG_ENOMEM, "out of memory for %zu customers", n);
     }
@@ -268,6 +323,8 @@ int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
             r->expected_spend[i] = dg_gg_expected_spend(spend, x, summary->monetary[i]);
             r->clv[i] = dg_clv_value(params, x, t, T, r->expected_spend[i], horizon, discount_rate);
         }
+        if (with_dert)
+            dg_btyd_dert(params, x, t, T, log1p(discount_rate), &r->dert[i]);
     }
     *out = r;
     return 0;
@@ -414,70 +471,9 @@ int dg_clv_frame_run(const dg_frame *frame, const dg_clv_period *period,
     *out = NULL;
     if (per.calibration_end == DG_DAY_NONE)
         per.calibration_end = frame->as_of;
+    if (opt->model == DG_BTYD_BGBB)
+        per.discrete = 1;
     if ((rc = dg_clv_summary_build(&tx, &per, &s, err)) != 0)
         return rc;
     return dg_clv_run(s, opt, out, err);
-}
-
-static int card_row(dg_table *t, const char *item, const char *text, double value, int has_value)
-{
-    if (dg_table_add_row(t) != 0 || dg_table_set_text(t, 0, item) != 0)
-        return -1;
-    if (text)
-        return dg_table_set_text(t, 1, text);
-    if (has_value) {
-        char buf[64];
-        snprintf(buf, sizeof buf, "%.4g", value);
-        return dg_table_set_text(t, 1, buf);
-    }
-    return 0;
-}
-
-/* A money amount (major units of the store currency) as "1,234,567" / "1,234.57". */
-static int card_money_row(dg_table *t, const char *item, double value, int minor_digits)
-{
-    char buf[64];
-    double minor = round(value * pow(10.0, minor_digits));
-    dg_money_format_human(isfinite(minor) ? (int64_t)minor : 0, minor_digits, buf, sizeof buf);
-    return card_row(t, item, buf, 0, 0);
-}
-
-dg_table *dg_clv_card_section(const dg_clv_report *report, long row, int minor_digits)
-{
-    dg_table *t = dg_table_new("Lifetime value");
-    const dg_clv_summary *s = report->summary;
-    const char *unit = s->days_per_unit == 7.0 ? "weeks" : s->days_per_unit == 1.0 ? "days" : "units";
-    char item[96];
-    int bad = 0;
-    if (!t || dg_table_add_column(t, "item", DG_CELL_TEXT, 0) != 0 ||
-        dg_table_add_column(t, "value", DG_CELL_TEXT, 0) != 0) {
-        dg_table_free(t);
-        return NULL;
-    }
-    bad |= card_row(t, "model", dg_btyd_model_name(report->fit.params.model), 0, 0);
-    if (row < 0 || (size_t)row >= s->n) {
-        bad |= card_row(t, "status", "no purchase in the calibration period", 0, 0);
-    } else {
-        size_t i = (size_t)row;
-        bad |= card_row(t, "P(alive)", NULL, report->p_alive[i], 1);
-        snprintf(item, sizeof item, "expected purchases, next %g %s", report->horizon, unit);
-        bad |= card_row(t, item, NULL, report->expected_purchases[i], 1);
-        if (report->has_spend) {
-            bad |= card_money_row(t, "expected spend per purchase", report->expected_spend[i],
-                                  minor_digits);
-            snprintf(item, sizeof item, "CLV, next %g %s at %g%% per %s", report->horizon, unit,
-                     report->discount_rate * 100, unit[0] == 'w' ? "week" : "day");
-            bad |= card_money_row(t, item, report->clv[i], minor_digits);
-        }
-        bad |= card_row(t, "repeat purchases (x)", NULL, s->frequency[i], 1);
-        snprintf(item, sizeof item, "last repeat purchase (t_x, %s)", unit);
-        bad |= card_row(t, item, NULL, s->recency[i], 1);
-        snprintf(item, sizeof item, "customer age (T, %s)", unit);
-        bad |= card_row(t, item, NULL, s->T[i], 1);
-    }
-    if (bad) {
-        dg_table_free(t);
-        return NULL;
-    }
-    return t;
 }

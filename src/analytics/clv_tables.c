@@ -1,5 +1,5 @@
-/* Result tables of a CLV report for the HTTP API and the dashboard: the customers ranked by
- * lifetime value (the rows of `dangol clv predict`) and histograms of CLV and of P(alive). */
+/* Result tables of a CLV report for the HTTP API, the dashboard and `dangol clv predict`: the
+ * customers ranked by lifetime value and histograms of CLV and of P(alive). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,11 +38,12 @@ int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg
         dg_table_add_column(t, "p_alive", DG_CELL_REAL, 4) ||
         dg_table_add_column(t, "expected_purchases", DG_CELL_REAL, 4) ||
         (r->has_spend && (dg_table_add_column(t, "expected_spend", DG_CELL_REAL, 2) ||
-                          dg_table_add_column(t, "clv", DG_CELL_REAL, 2))))
+                          dg_table_add_column(t, "clv", DG_CELL_REAL, 2))) ||
+        (r->dert && dg_table_add_column(t, "dert", DG_CELL_REAL, 4)))
         goto oom;
     size_t n = top > 0 && top < s->n ? top : s->n;
     for (size_t k = 0; k < n; k++) {
-        size_t i = order[k];
+        size_t i = order[k], col = 7;
         if (dg_table_add_row(t) || dg_table_set_text(t, 0, names[s->customer[i]]))
             goto oom;
         dg_table_set_int(t, 1, (int64_t)s->frequency[i]);
@@ -52,9 +53,11 @@ int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg
         dg_table_set_real(t, 5, r->p_alive[i]);
         dg_table_set_real(t, 6, r->expected_purchases[i]);
         if (r->has_spend) {
-            dg_table_set_real(t, 7, r->expected_spend[i]);
-            dg_table_set_real(t, 8, r->clv[i]);
+            dg_table_set_real(t, col++, r->expected_spend[i]);
+            dg_table_set_real(t, col++, r->clv[i]);
         }
+        if (r->dert)
+            dg_table_set_real(t, col, r->dert[i]);
     }
     free(order);
     *out = t;

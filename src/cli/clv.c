@@ -46,11 +46,6 @@ static void input_free(clv_input *in)
     dg_frame_free(in->frame);
 }
 
-static const char *customer_name(const clv_input *in, const dg_clv_summary *s, size_t i)
-{
-    return in->ids ? in->ids[s->customer[i]] : "";
-}
-
 static int parse_date(const dg_cli *cli, const char *opt, const char *text, int32_t *day)
 {
     return dg_cli_parse_day(cli, opt, text, day);
@@ -161,6 +156,9 @@ static int parse_args(dg_cli *cli, int argc, char **argv, clv_args *a)
     if (a->summary_path && (!strcmp(a->sub, "validate") || !strcmp(a->sub, "track")))
         return dg_cli_usage_error(cli, "%s needs transactions (the store or --transactions FILE)",
                                   a->sub);
+    if (!strcmp(a->sub, "track") && a->model == DG_BTYD_BGBB)
+        return dg_cli_usage_error(cli, "track needs a continuous-time model (bgnbd, mbgnbd, "
+                                  "paretonbd); for bgbb use validate");
     if (!strcmp(a->sub, "validate") && !a->has_calibration_end)
         return dg_cli_usage_error(cli, "validate needs --calibration-end DATE");
     return 0;
@@ -207,7 +205,8 @@ static int load_input(dg_cli *cli, const clv_args *a, clv_input *in)
         return dg_cli_fail(cli, &err);
     }
     dg_clv_period per = {a->has_calibration_end ? a->calibration_end : last,
-                         a->has_holdout_end ? a->holdout_end : last, a->days_per_unit};
+                         a->has_holdout_end ? a->holdout_end : last, a->days_per_unit,
+                         a->model == DG_BTYD_BGBB};
     if (per.calibration_end < first) {
         char buf[16];
         dg_error_set(&err, DG_EINVAL, "--calibration-end is before the first transaction (%s)",
@@ -225,6 +224,26 @@ static int has_monetary(const dg_clv_summary *s)
         if (s->frequency[i] > 0 && s->monetary[i] > 0)
             return 1;
     return 0;
+}
+
+/* One row per parameter of one model, each with the fit's log-likelihood, customers,
+ * convergence and evaluations, so csv and json readers get them as fields. */
+static void add_fit_rows(dg_table *t, const char *model, const char *const *names, int k,
+                         const double *estimate, const double *se, int se_ok, double loglik,
+                         size_t n_customers, int converged, int n_evaluations)
+{
+    for (int i = 0; i < k; i++) {
+        dg_table_add_row(t);
+        dg_table_set_text(t, 0, model);
+        dg_table_set_text(t, 1, names[i]);
+        dg_table_set_real(t, 2, estimate[i]);
+        if (se_ok)
+            dg_table_set_real(t, 3, se[i]);
+        dg_table_set_real(t, 4, loglik);
+        dg_table_set_int(t, 5, (int64_t)n_customers);
+        dg_table_set_int(t, 6, converged);
+        dg_table_set_int(t, 7, n_evaluations);
+    }
 }
 
 static int cmd_fit(dg_cli *cli, const clv_args *a, clv_input *in)
@@ -253,103 +272,39 @@ static int cmd_fit(dg_cli *cli, const clv_args *a, clv_input *in)
     dg_table_add_column(t, "parameter", DG_CELL_TEXT, 0);
     dg_table_add_column(t, "estimate", DG_CELL_REAL, 4);
     dg_table_add_column(t, "std_error", DG_CELL_REAL, 4);
-    const char *const *names = dg_btyd_param_names(a->model);
-    for (int i = 0; i < 4; i++) {
-        dg_table_add_row(t);
-        dg_table_set_text(t, 0, dg_btyd_model_name(a->model));
-        dg_table_set_text(t, 1, names[i]);
-        dg_table_set_real(t, 2, fit.params.p[i]);
-        if (fit.se_ok)
-            dg_table_set_real(t, 3, fit.se[i]);
-    }
-    dg_table_add_row(t);
-    dg_table_set_text(t, 0, dg_btyd_model_name(a->model));
-    dg_table_set_text(t, 1, "log_likelihood");
-    dg_table_set_real(t, 2, fit.loglik);
+    dg_table_add_column(t, "log_likelihood", DG_CELL_REAL, 2);
+    dg_table_add_column(t, "n_customers", DG_CELL_INT, 0);
+    dg_table_add_column(t, "converged", DG_CELL_INT, 0);
+    dg_table_add_column(t, "n_evaluations", DG_CELL_INT, 0);
+    add_fit_rows(t, dg_btyd_model_name(a->model), dg_btyd_param_names(a->model), 4, fit.params.p,
+                 fit.se, fit.se_ok, fit.loglik, fit.n_customers, fit.converged, fit.n_evaluations);
     if (spend) {
-        const char *gn[3] = {"p", "q", "gamma"};
-        double gv[3] = {gg.params.p, gg.params.q, gg.params.gamma};
-        for (int i = 0; i < 3; i++) {
-            dg_table_add_row(t);
-            dg_table_set_text(t, 0, "gammagamma");
-            dg_table_set_text(t, 1, gn[i]);
-            dg_table_set_real(t, 2, gv[i]);
-            if (gg.se_ok)
-                dg_table_set_real(t, 3, gg.se[i]);
-        }
-        dg_table_add_row(t);
-        dg_table_set_text(t, 0, "gammagamma");
-        dg_table_set_text(t, 1, "log_likelihood");
-        dg_table_set_real(t, 2, gg.loglik);
+        static const char *const gg_names[3] = {"p", "q", "gamma"};
+        const double gv[3] = {gg.params.p, gg.params.q, gg.params.gamma};
+        add_fit_rows(t, "gammagamma", gg_names, 3, gv, gg.se, gg.se_ok, gg.loglik, gg.n_customers,
+                     gg.converged, gg.n_evaluations);
     }
     rc = dg_cli_print(cli, t);
     dg_table_free(t);
     return rc;
 }
 
-static const double *sort_key;
-
-static int by_key_desc(const void *x, const void *y)
-{
-    double a = sort_key[*(const size_t *)x], b = sort_key[*(const size_t *)y];
-    if (a != b)
-        return a < b ? 1 : -1;
-    return (*(const size_t *)x > *(const size_t *)y) - (*(const size_t *)x < *(const size_t *)y);
-}
-
 static int cmd_predict(dg_cli *cli, const clv_args *a, clv_input *in)
 {
     dg_error err = {0};
     dg_clv_report *r = NULL;
+    dg_table *t = NULL;
     int spend = a->spend < 0 ? has_monetary(in->summary) : a->spend, rc;
     dg_clv_options o = {a->model, spend, a->horizon, a->discount_rate, {0}};
     dg_clv_summary *s = in->summary;
     in->summary = NULL;   /* dg_clv_run takes it */
-    if (dg_clv_run(s, &o, &r, &err) != 0)
-        return dg_cli_fail(cli, &err);
-    s = r->summary;
-    size_t *order = malloc((s->n ? s->n : 1) * sizeof *order);
-    dg_table *t = dg_table_new("clv predict");
-    if (!order || !t) {
-        free(order);
-        dg_table_free(t);
+    if (dg_clv_run(s, &o, &r, &err) != 0 ||
+        dg_clv_rank_table(r, in->ids, a->top > 0 ? (size_t)a->top : 0, &t, &err) != 0) {
         dg_clv_report_free(r);
-        return DG_EXIT_FAILURE;
-    }
-    for (size_t i = 0; i < s->n; i++)
-        order[i] = i;
-    sort_key = spend ? r->clv : r->expected_purchases;
-    qsort(order, s->n, sizeof *order, by_key_desc);
-    dg_table_add_column(t, "customer_id", DG_CELL_TEXT, 0);
-    dg_table_add_column(t, "frequency", DG_CELL_INT, 0);
-    dg_table_add_column(t, "recency", DG_CELL_REAL, 2);
-    dg_table_add_column(t, "T", DG_CELL_REAL, 2);
-    dg_table_add_column(t, "monetary", DG_CELL_REAL, 2);
-    dg_table_add_column(t, "p_alive", DG_CELL_REAL, 4);
-    dg_table_add_column(t, "expected_purchases", DG_CELL_REAL, 4);
-    if (spend) {
-        dg_table_add_column(t, "expected_spend", DG_CELL_REAL, 2);
-        dg_table_add_column(t, "clv", DG_CELL_REAL, 2);
-    }
-    size_t n = a->top > 0 && (size_t)a->top < s->n ? (size_t)a->top : s->n;
-    for (size_t k = 0; k < n; k++) {
-        size_t i = order[k];
-        dg_table_add_row(t);
-        dg_table_set_text(t, 0, customer_name(in, s, i));
-        dg_table_set_int(t, 1, (int64_t)s->frequency[i]);
-        dg_table_set_real(t, 2, s->recency[i]);
-        dg_table_set_real(t, 3, s->T[i]);
-        dg_table_set_real(t, 4, s->monetary[i]);
-        dg_table_set_real(t, 5, r->p_alive[i]);
-        dg_table_set_real(t, 6, r->expected_purchases[i]);
-        if (spend) {
-            dg_table_set_real(t, 7, r->expected_spend[i]);
-            dg_table_set_real(t, 8, r->clv[i]);
-        }
+        return dg_cli_fail(cli, &err);
     }
     rc = dg_cli_print(cli, t);
     dg_table_free(t);
-    free(order);
     dg_clv_report_free(r);
     return rc;
 }
@@ -475,11 +430,14 @@ DG_CLI_COMMAND(clv) = {
     "  --holdout-end DATE      last day of the holdout (default: last day in the log)\n"
     "  --unit weeks|days       time unit of recency, T and --horizon (default weeks)\n\n"
     "--model bgnbd (default), mbgnbd, paretonbd or bgbb. Same-day purchases count as one\n"
-    "transaction; frequency counts repeat transactions. --spend gammagamma fits the\n"
+    "transaction; frequency counts repeat transactions. bgbb counts whole periods of --unit\n"
+    "instead (from the store or a log): frequency = periods after the first purchase's with a\n"
+    "purchase, recency = the last of them, T = whole periods. --spend gammagamma fits the\n"
     "Gamma-Gamma spend model (default when monetary values exist). predict lists customers by\n"
     "CLV (by expected purchases without spend): P(alive), expected purchases in the next\n"
     "--horizon units, expected spend per transaction and CLV = sum over the horizon of the\n"
-    "expected purchases in each unit times expected spend, discounted by (1+rate)^k.\n"
+    "expected purchases in each unit times expected spend, discounted by (1+rate)^k; with\n"
+    "paretonbd and a rate > 0 also DERT, the discounted expected residual transactions.\n"
     "validate fits on the calibration period and compares the predicted with the actual\n"
     "holdout purchases (MAE, RMSE, correlation, totals); track prints cumulative repeat\n"
     "purchases per period, actual against expected. Formulas: docs/clv.md.\n",

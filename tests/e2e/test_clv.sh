@@ -7,13 +7,20 @@ expect_output "fit from the log reproduces BG/NBD r" "^bgnbd,r,0\.242(5[5-9]|6)"
   "$DANGOL" --format csv clv fit --transactions "$LOG" --calibration-end 1997-09-30
 expect_output "fit from the log reproduces Gamma-Gamma q" "^gammagamma,q,3\.74" \
   "$DANGOL" --format csv clv fit --transactions "$LOG" --calibration-end 1997-09-30
-expect_output "fit from the summary CSV reproduces the BG/NBD LL" "log_likelihood,-9582\.4" \
+expect_output "fit from the summary CSV reproduces the BG/NBD LL (columns LL, customers, converged, evaluations)" \
+  "^bgnbd,b,[0-9.]+,[0-9.]+,-9582\.4[0-9]*,2357,1,[1-9][0-9]*$" \
   "$DANGOL" --format csv clv fit --summary "$SUM"
+expect_output "fit as JSON has the fit's fields" \
+  '"parameter":"q",.*"n_customers":946,"converged":1,"n_evaluations":[1-9]' \
+  "$DANGOL" --format json clv fit --transactions "$LOG" --calibration-end 1997-09-30
 expect_output "Pareto/NBD from the summary" "^paretonbd,s,0\.606" \
   "$DANGOL" --format csv clv fit --summary "$SUM" --model paretonbd
 expect_output "predict lists the top customer by CLV" "^05420 " \
   "$DANGOL" clv predict --transactions "$LOG" --calibration-end 1997-09-30 --horizon 52 \
   --discount-rate 0.01 --top 3
+expect_output "predict with Pareto/NBD has DERT" "^customer_id,.*,clv,dert$" \
+  "$DANGOL" --format csv clv predict --model paretonbd --transactions "$LOG" \
+  --calibration-end 1997-09-30 --discount-rate 0.01 --top 3
 out=$("$DANGOL" --format csv clv predict --transactions "$LOG" --calibration-end 1997-09-30 --top 10)
 if [ "$(printf '%s\n' "$out" | wc -l)" -eq 11 ]; then pass "predict --top 10 prints 10 rows"; else fail "predict --top 10" "$out"; fi
 expect_output "predict as JSON" '"p_alive":' \
@@ -24,6 +31,11 @@ expect_output "track ends at week 78 with 4339 repeat purchases" "^78,1998-06-30
   "$DANGOL" --format csv clv track --transactions "$LOG" --calibration-end 1997-09-30
 expect_output "days as the unit" "^bgnbd,alpha," \
   "$DANGOL" --format csv clv fit --transactions "$LOG" --calibration-end 1997-09-30 --unit days
+expect_output "BG/BB from the log in weeks (whole weeks as opportunities)" "^bgbb,delta,[0-9.]+,[0-9.]+" \
+  "$DANGOL" --format csv clv fit --model bgbb --transactions "$LOG" --calibration-end 1997-09-30
+expect_output "BG/BB validate counts holdout weeks with a purchase" '"metric":"holdout_length","value":39' \
+  "$DANGOL" --format json clv validate --model bgbb --transactions "$LOG" --calibration-end 1997-09-30
+expect_exit "track with bgbb is a usage error" 2 "$DANGOL" clv track --model bgbb --transactions "$LOG"
 expect_exit "unknown model is a usage error" 2 "$DANGOL" clv fit --summary "$SUM" --model nbd
 expect_exit "no store and no file exits 3" 3 "$DANGOL" clv fit
 expect_exit "validate without --calibration-end" 2 "$DANGOL" clv validate --transactions "$LOG"
@@ -36,7 +48,9 @@ expect_output "a bad number names file:line:column" "bad2.csv:2:2:" \
   "$DANGOL" clv fit --summary "$WORK/bad2.csv"
 # the store: orders through the frame
 "$DANGOL" --quiet demo --customers 600 --seed 3 >/dev/null 2>&1
-expect_output "fit from the store" "^bgnbd,log_likelihood," "$DANGOL" --format csv clv fit
+expect_output "fit from the store" "^bgnbd,r,[0-9.]+,[0-9.]*,-[0-9.]+,[0-9]+,[01]," \
+  "$DANGOL" --format csv clv fit
+expect_output "BG/BB from the store" "^bgbb,alpha," "$DANGOL" --format csv clv fit --model bgbb
 expect_output "predict from the store names customers" "^C[0-9]+," \
   "$DANGOL" --format csv clv predict --top 3 --discount-rate 0.01
 expect_output "validate from the store" '"metric":"correlation"' \

@@ -1,8 +1,13 @@
 /* The published CDNOW estimates (39-week calibration, weeks): BG/NBD and Pareto/NBD from the
  * summary CSV and from the transaction log, Gamma-Gamma from the log's 946 repeat customers;
- * parameters to 3 significant digits, log-likelihood to 0.1. */
+ * parameters to 3 significant digits, log-likelihood to 0.1. MBG/NBD and BG/BB, which have no
+ * published CDNOW estimates, against an independent scipy fit (tests/helpers/btyd_reference.py
+ * fits) to the same precision. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "dangol/clv.h"
 #include "dangol/clv_io.h"
@@ -38,7 +43,7 @@ static dg_clv_summary *cdnow_from_log(dg_clv_log **log_out)
     dg_clv_log *log = NULL;
     dg_clv_summary *s = NULL;
     cr_assert_eq(dg_clv_log_read(&log, DATA "CDNOW_sample.txt", &err), 0, "%s", err.message);
-    dg_clv_period per = {dg_days_from_civil(1997, 9, 30), dg_days_from_civil(1998, 6, 30), 7.0};
+    dg_clv_period per = {dg_days_from_civil(1997, 9, 30), dg_days_from_civil(1998, 6, 30), 7.0, 0};
     cr_assert_eq(dg_clv_summary_build(&log->tx, &per, &s, &err), 0, "%s", err.message);
     if (log_out)
         *log_out = log;
@@ -148,4 +153,89 @@ Test(btyd_cdnow, clv_run_gives_finite_values_for_everyone, .timeout = 60)
         cr_assert(r->expected_spend[i] > 0);
     }
     dg_clv_report_free(r);
+}
+
+/* MBG/NBD on the summary CSV and BG/BB on the weekly discrete summary of the log reach the
+ * optimum that scipy.optimize finds from likelihoods written independently in Python. */
+Test(btyd_cdnow, mbgnbd_and_bgbb_match_an_independent_scipy_fit, .timeout = 120)
+{
+    dg_error err = {0};
+    dg_btyd_fit fit;
+    FILE *p = popen("/usr/bin/python3 tests/helpers/btyd_reference.py fits " DATA, "r");
+    cr_assert_not_null(p);
+    char line[512], model[16];
+    double ref[2][6];
+    int seen[2] = {0, 0};
+    while (fgets(line, sizeof line, p)) {
+        double v[6];
+        if (sscanf(line, "fit %15s %lf %lf %lf %lf %lf %lf", model, &v[0], &v[1], &v[2], &v[3],
+                   &v[4], &v[5]) != 7)
+            continue;
+        int k = strcmp(model, "mbgnbd") == 0 ? 0 : strcmp(model, "bgbb") == 0 ? 1 : -1;
+        cr_assert_geq(k, 0, "unexpected line %s", line);
+        memcpy(ref[k], v, sizeof v);
+        seen[k] = 1;
+    }
+    cr_assert_eq(pclose(p), 0, "the reference helper failed");
+    cr_assert(seen[0] && seen[1], "the helper printed no fit");
+
+    dg_clv_summary *s = NULL;
+    char **ids = NULL;
+    cr_assert_eq(dg_clv_summary_read(&s, &ids, DATA "cdnow_customers_summary.csv", &err), 0,
+                 "%s", err.message);
+    dg_btyd_data d = dg_clv_summary_data(s);
+    cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_MBGNBD, NULL, &fit, &err), 0, "%s", err.message);
+    cr_expect_eq((double)fit.n_customers, ref[0][5]);
+    expect_params(&fit, ref[0], ref[0][4]);
+    dg_clv_ids_free(ids, s->n);
+    dg_clv_summary_free(s);
+
+    dg_clv_log *log = NULL;
+    cr_assert_eq(dg_clv_log_read(&log, DATA "CDNOW_sample.txt", &err), 0, "%s", err.message);
+    dg_clv_period per = {dg_days_from_civil(1997, 9, 30), 0, 7.0, 1};
+    cr_assert_eq(dg_clv_summary_build(&log->tx, &per, &s, &err), 0, "%s", err.message);
+    d = dg_clv_summary_data(s);
+    cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_BGBB, NULL, &fit, &err), 0, "%s", err.message);
+    cr_expect_eq((double)fit.n_customers, ref[1][5]);
+    expect_params(&fit, ref[1], ref[1][4]);
+    dg_clv_summary_free(s);
+    dg_clv_log_free(log);
+}
+
+/* A Pareto/NBD report with a discount rate carries each customer's DERT (and the rank table a
+ * dert column); other models and a zero rate do not. */
+Test(btyd_cdnow, paretonbd_report_has_dert, .timeout = 60)
+{
+    dg_error err = {0};
+    dg_clv_report *r = NULL;
+    dg_clv_options o = {DG_BTYD_PARETONBD, 1, 52, 0.01, {0}};
+    cr_assert_eq(dg_clv_run(cdnow_from_log(NULL), &o, &r, &err), 0, "%s", err.message);
+    cr_assert_not_null(r->dert);
+    for (size_t i = 0; i < r->summary->n; i++) {
+        double want;
+        cr_assert_eq(dg_btyd_dert(&r->fit.params, r->summary->frequency[i], r->summary->recency[i],
+                                  r->summary->T[i], log1p(0.01), &want), 0);
+        cr_assert_eq(r->dert[i], want);
+        /* discounted forever at 1% a week: more than the next year's purchases discounted */
+        cr_assert(isfinite(r->dert[i]) && r->dert[i] > 0.5 * r->expected_purchases[i]);
+    }
+    static char id[] = "c";
+    char **names = calloc(r->summary->n, sizeof *names);
+    for (size_t i = 0; i < r->summary->n; i++)
+        names[i] = id;
+    dg_table *t = NULL;
+    cr_assert_eq(dg_clv_rank_table(r, names, 5, &t, &err), 0, "%s", err.message);
+    cr_expect_eq(dg_table_columns(t), 10);
+    dg_table_free(t);
+    dg_clv_report_free(r);
+    o.discount_rate = 0;
+    cr_assert_eq(dg_clv_run(cdnow_from_log(NULL), &o, &r, &err), 0, "%s", err.message);
+    cr_expect_null(r->dert);
+    dg_clv_report_free(r);
+    o.model = DG_BTYD_BGNBD;
+    o.discount_rate = 0.01;
+    cr_assert_eq(dg_clv_run(cdnow_from_log(NULL), &o, &r, &err), 0, "%s", err.message);
+    cr_expect_null(r->dert);
+    dg_clv_report_free(r);
+    free(names);
 }

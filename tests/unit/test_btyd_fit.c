@@ -100,7 +100,7 @@ Test(btyd_fit, rejects_bad_input_with_the_row)
     cr_expect_eq(dg_btyd_data_check(&db, DG_BTYD_BGBB, &err), DG_EINVAL);
 }
 
-/* Every quantity is finite (and probabilities in [0, 1]) at extreme inputs. */
+/* Every quantity is finite (and probabilities in [0, 1]) at extreme inputs, DERT included. */
 Test(btyd_fit, no_nan_or_inf_at_extremes)
 {
     const double xs[] = {0, 1, 50, 1e3, 1e5, 1e6};
@@ -134,6 +134,13 @@ Test(btyd_fit, no_nan_or_inf_at_extremes)
                         double e = dg_btyd_expected(&ps[k], x, tx, T, ts[h]);
                         cr_assert(isfinite(e) && e >= 0, "%s E(%g, %g, %g, t=%g) = %g",
                                   dg_btyd_model_name(ps[k].model), x, tx, T, ts[h], e);
+                    }
+                    for (size_t h = 0; ps[k].model == DG_BTYD_PARETONBD && h < 4; h++) {
+                        const double deltas[4] = {1e-6, log1p(0.01), 0.5, 20};
+                        double dert = NAN;
+                        cr_assert_eq(dg_btyd_dert(&ps[k], x, tx, T, deltas[h], &dert), 0);
+                        cr_assert(isfinite(dert) && dert >= 0, "DERT(%g, %g, %g, delta=%g) = %g",
+                                  x, tx, T, deltas[h], dert);
                     }
                     checked++;
                 }

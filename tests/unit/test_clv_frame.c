@@ -49,7 +49,7 @@ Test(clv_frame, summary_merges_days_and_counts_repeats)
     dg_error err = {0};
     dg_clv_transactions tx = dg_clv_frame_transactions(f);
     dg_clv_period per = {dg_days_from_civil(2024, 1, 1) + 100, dg_days_from_civil(2024, 1, 1) + 200,
-                         7.0};
+                         7.0, 0};
     dg_clv_summary *s = NULL;
     cr_assert_eq(dg_clv_summary_build(&tx, &per, &s, &err), 0, "%s", err.message);
     int64_t c0 = dg_frame_customer_index(f, "C000");
@@ -73,7 +73,7 @@ Test(clv_frame, run_and_card_section)
 {
     dg_frame *f = small_frame();
     dg_error err = {0};
-    dg_clv_period per = {DG_DAY_NONE, 0, 7.0};
+    dg_clv_period per = {DG_DAY_NONE, 0, 7.0, 0};
     dg_clv_options opt = {DG_BTYD_BGNBD, 1, 52, 0.01, {0}};
     dg_clv_report *r = NULL;
     cr_assert_eq(dg_clv_frame_run(f, &per, &opt, &r, &err), 0, "%s", err.message);
@@ -92,6 +92,85 @@ Test(clv_frame, run_and_card_section)
     cr_expect_eq(dg_table_rows(t), 2);
     dg_table_free(t);
     cr_expect_eq(dg_clv_report_find(r, 100000), -1);
+    dg_clv_report_free(r);
+    dg_frame_free(f);
+}
+
+/* The BG/BB summary (Fader, Hardie & Shang 2010) on hand-made orders: weeks laid back to back
+ * ending on the calibration end (day 100, so week k before the last covers days
+ * 94-7k .. 100-7k), the first purchase's week is week 0. */
+Test(clv_frame, discrete_summary_counts_whole_periods)
+{
+    /* A: first on day 10 (week 0 = days 9..16), n = 90/7 = 12 whole weeks after it; day 12 is
+     * in week 0 (not counted), days 17 and 20 share week 1, day 40 is week 4, day 100 week 12;
+     * holdout (days 101..114 = 2 weeks): 101 and 105 in week 1, 110 in week 2, 200 after it.
+     * B: one purchase on the last day. C: days 95 and 99, both in week 0.
+     * D: first purchase after the calibration end. E: days 3 and 4 (week 0), 93 (week 12 of 13). */
+    const uint32_t cust[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 3, 4, 4, 4};
+    const int32_t day[] = {10, 12, 17, 20, 40, 100, 101, 105, 110, 200, 100, 95, 99, 101, 3, 4, 93};
+    const double value[] = {1, 5, 10, 20, 30, 60, 1, 1, 1, 1, 7, 7, 7, 7, 2, 2, 2};
+    dg_clv_transactions tx = {17, 5, cust, day, value, NULL, 0};
+    dg_clv_period per = {100, 114, 7.0, 1};
+    dg_clv_summary *s = NULL;
+    dg_error err = {0};
+    cr_assert_eq(dg_clv_summary_build(&tx, &per, &s, &err), 0, "%s", err.message);
+    cr_assert_eq(s->n, 4);   /* D is not in it */
+    cr_expect(s->discrete);
+    cr_expect_float_eq(s->holdout_length, 2, 1e-12);
+    const double want[4][5] = {
+        /* x, t_x, n, mean value per purchasing week, holdout weeks with a purchase */
+        {3, 12, 12, (10 + 20 + 30 + 60) / 3.0, 2},
+        {0, 0, 0, 0, 0},
+        {0, 0, 0, 0, 0},
+        {1, 12, 13, 2, 0},
+    };
+    const uint32_t who[4] = {0, 1, 2, 4};
+    for (size_t i = 0; i < 4; i++) {
+        cr_expect_eq(s->customer[i], who[i]);
+        cr_expect_float_eq(s->frequency[i], want[i][0], 1e-12, "customer %zu x", i);
+        cr_expect_float_eq(s->recency[i], want[i][1], 1e-12, "customer %zu t_x", i);
+        cr_expect_float_eq(s->T[i], want[i][2], 1e-12, "customer %zu n", i);
+        cr_expect_float_eq(s->monetary[i], want[i][3], 1e-12, "customer %zu value", i);
+        cr_expect_float_eq(s->holdout_frequency[i], want[i][4], 1e-12, "customer %zu holdout", i);
+    }
+    dg_btyd_data d = dg_clv_summary_data(s);
+    cr_expect_eq(dg_btyd_data_check(&d, DG_BTYD_BGBB, &err), 0, "%s", err.message);
+    dg_clv_summary_free(s);
+
+    /* with days as the period every day is an opportunity: the continuous summary in days */
+    dg_clv_summary *days = NULL, *cont = NULL;
+    dg_clv_period per_days = {100, 114, 1.0, 1}, per_cont = {100, 114, 1.0, 0};
+    cr_assert_eq(dg_clv_summary_build(&tx, &per_days, &days, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_summary_build(&tx, &per_cont, &cont, &err), 0, "%s", err.message);
+    cr_assert_eq(days->n, cont->n);
+    for (size_t i = 0; i < days->n; i++) {
+        cr_expect_float_eq(days->frequency[i], cont->frequency[i], 1e-12);
+        cr_expect_float_eq(days->recency[i], cont->recency[i], 1e-12);
+        cr_expect_float_eq(days->T[i], cont->T[i], 1e-12);
+        cr_expect_float_eq(days->holdout_frequency[i], cont->holdout_frequency[i], 1e-12);
+    }
+    cr_expect_float_eq(days->frequency[0], 5, 1e-12);   /* days 12, 17, 20, 40, 100 */
+    dg_clv_summary_free(days);
+    dg_clv_summary_free(cont);
+
+    per.days_per_unit = 3.5;
+    cr_expect_eq(dg_clv_summary_build(&tx, &per, &s, &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "whole number of days") != NULL, "%s", err.message);
+}
+
+Test(clv_frame, bgbb_from_a_frame_uses_the_discrete_summary)
+{
+    dg_frame *f = small_frame();
+    dg_error err = {0};
+    dg_clv_period per = {DG_DAY_NONE, 0, 7.0, 0};
+    dg_clv_options opt = {DG_BTYD_BGBB, 0, 10, 0.0, {0}};
+    dg_clv_report *r = NULL;
+    cr_assert_eq(dg_clv_frame_run(f, &per, &opt, &r, &err), 0, "%s", err.message);
+    cr_expect(r->summary->discrete);
+    for (size_t i = 0; i < r->summary->n; i++) {
+        cr_assert_eq(r->summary->T[i], floor(r->summary->T[i]));
+        cr_assert(isfinite(r->expected_purchases[i]) && r->p_alive[i] <= 1);
+    }
     dg_clv_report_free(r);
     dg_frame_free(f);
 }

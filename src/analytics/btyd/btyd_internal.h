@@ -42,6 +42,22 @@ void dg__btyd_pack_free(dg__btyd_pack *pack);
  * of v[i] among them. NULL when out of memory. */
 double *dg__distinct(const double *v, size_t n, uint32_t *idx, size_t *n_out);
 
+/* ---- Gamma-Gamma data (gammagamma.c): the customers with x > 0 and m > 0, same (x, m) pairs
+ * merged into one weighted row, and the index of each row's x among the distinct x. ---- */
+typedef struct dg__gg_pack {
+    size_t n, nx;                  /* distinct (x, m) pairs; distinct x */
+    double *x, *m, *w, *logm, *logx, *ux;
+    uint32_t *ix;
+    size_t n_customers;            /* customers used */
+    double mean_m;                 /* their mean m */
+} dg__gg_pack;
+
+int dg__gg_pack_build(dg__gg_pack *pack, size_t n, const double *frequency,
+                      const double *mean_value, dg_error *err);
+void dg__gg_pack_free(dg__gg_pack *pack);
+/* Log-likelihood at {p, q, gamma}, with its gradient when grad is not NULL. */
+double dg__gg_loglik_pack(const double *p, double *grad, void *pack);
+
 /* ---- optimiser (optim.c) ---- */
 /* Returns the log-likelihood at natural parameters p (length k); fills grad (d LL / d p) when
  * grad is not NULL and the model has an analytic gradient. */

@@ -30,15 +30,9 @@ double dg_gg_expected_spend(const dg_gg_params *params, double x, double m)
     return den > 0 ? p * (g + m * x) / den : m;
 }
 
-typedef struct gg_ctx {
-    size_t n, nx;                  /* distinct (x, m) pairs; distinct x */
-    double *x, *m, *w, *logm, *logx, *ux;
-    uint32_t *ix;
-} gg_ctx;
-
-static double gg_loglik(const double *par, double *grad, void *data)
+double dg__gg_loglik_pack(const double *par, double *grad, void *data)
 {
-    const gg_ctx *c = data;
+    const dg__gg_pack *c = data;
     double p = par[0], q = par[1], g = par[2];
     double *buf = malloc(3 * (c->nx ? c->nx : 1) * sizeof *buf);
     if (!buf)
@@ -75,7 +69,7 @@ static double gg_loglik(const double *par, double *grad, void *data)
     return ll;
 }
 
-static void gg_ctx_free(gg_ctx *c)
+void dg__gg_pack_free(dg__gg_pack *c)
 {
     free(c->x);
     free(c->m);
@@ -84,35 +78,35 @@ static void gg_ctx_free(gg_ctx *c)
     free(c->w);
     free(c->ux);
     free(c->ix);
+    memset(c, 0, sizeof *c);
 }
 
-int dg_gg_fit_data(size_t n, const double *frequency, const double *mean_value,
-                   const dg_fit_options *opt, dg_gg_fit *fit, dg_error *err)
+int dg__gg_pack_build(dg__gg_pack *c, size_t n, const double *frequency,
+                      const double *mean_value, dg_error *err)
 {
-    gg_ctx c = {0};
     int rc = DG_ENOMEM;
     size_t k = 0, cap = n ? n : 1;
     double sum_m = 0;
-    memset(fit, 0, sizeof *fit);
-    c.x = malloc(cap * sizeof *c.x);
-    c.m = malloc(cap * sizeof *c.m);
-    c.logm = malloc(cap * sizeof *c.logm);
-    c.logx = malloc(cap * sizeof *c.logx);
-    c.ix = malloc(cap * sizeof *c.ix);
-    if (!c.x || !c.m || !c.logm || !c.logx || !c.ix) {
+    memset(c, 0, sizeof *c);
+    c->x = malloc(cap * sizeof *c->x);
+    c->m = malloc(cap * sizeof *c->m);
+    c->logm = malloc(cap * sizeof *c->logm);
+    c->logx = malloc(cap * sizeof *c->logx);
+    c->ix = malloc(cap * sizeof *c->ix);
+    if (!c->x || !c->m || !c->logm || !c->logx || !c->ix) {
         dg_error_set(err, rc, "out of memory");
-        goto cleanup;
+        goto fail;
     }
     for (size_t i = 0; i < n; i++) {
         double x = frequency[i], m = mean_value[i];
         if (!isfinite(x) || !isfinite(m) || x < 0 || m < 0) {
             rc = dg_error_set(err, DG_EINVAL, "customer %zu: frequency %g and mean value %g must "
                               "be finite and not negative", i + 1, x, m);
-            goto cleanup;
+            goto fail;
         }
         if (x > 0 && m > 0) {
-            c.x[k] = x;
-            c.m[k] = m;
+            c->x[k] = x;
+            c->m[k] = m;
             sum_m += m;
             k++;
         }
@@ -120,35 +114,49 @@ int dg_gg_fit_data(size_t n, const double *frequency, const double *mean_value,
     if (k < 3) {
         rc = dg_error_set(err, DG_EINVAL, "Gamma-Gamma needs at least 3 customers with repeat "
                           "transactions and a positive mean value (found %zu)", k);
-        goto cleanup;
+        goto fail;
     }
     /* customers with the same (x, m) become one weighted row (values are often in cents) */
-    {
-        dg__btyd_pack pk;
-        dg_btyd_data d = {k, c.x, c.m, c.m, NULL};
-        if ((rc = dg__btyd_pack_build(&pk, &d, err)) != 0)
-            goto cleanup;
-        for (size_t i = 0; i < pk.n; i++) {
-            c.x[i] = pk.x[i];
-            c.m[i] = pk.t_x[i];
-            c.logm[i] = log(c.m[i]);
-            c.logx[i] = log(c.x[i]);
-        }
-        c.n = pk.n;
-        c.w = pk.w;
-        pk.w = NULL;
-        dg__btyd_pack_free(&pk);
+    dg__btyd_pack pk;
+    dg_btyd_data d = {k, c->x, c->m, c->m, NULL};
+    if ((rc = dg__btyd_pack_build(&pk, &d, err)) != 0)
+        goto fail;
+    for (size_t i = 0; i < pk.n; i++) {
+        c->x[i] = pk.x[i];
+        c->m[i] = pk.t_x[i];
+        c->logm[i] = log(c->m[i]);
+        c->logx[i] = log(c->x[i]);
     }
-    if (!(c.ux = dg__distinct(c.x, c.n, c.ix, &c.nx))) {
+    c->n = pk.n;
+    c->w = pk.w;
+    pk.w = NULL;
+    dg__btyd_pack_free(&pk);
+    if (!(c->ux = dg__distinct(c->x, c->n, c->ix, &c->nx))) {
         rc = dg_error_set(err, DG_ENOMEM, "out of memory");
-        goto cleanup;
+        goto fail;
     }
-    double mm = sum_m / (double)k;
+    c->n_customers = k;
+    c->mean_m = sum_m / (double)k;
+    return 0;
+fail:
+    dg__gg_pack_free(c);
+    return rc;
+}
+
+int dg_gg_fit_data(size_t n, const double *frequency, const double *mean_value,
+                   const dg_fit_options *opt, dg_gg_fit *fit, dg_error *err)
+{
+    dg__gg_pack c;
+    int rc;
+    memset(fit, 0, sizeof *fit);
+    if ((rc = dg__gg_pack_build(&c, n, frequency, mean_value, err)) != 0)
+        return rc;
+    double mm = c.mean_m;
     /* starts: mean value p*gamma/(q-1) near the sample mean, heavy and light tails */
     const double starts[4][4] = {
         {1.0, 2.0, mm, 0}, {5.0, 3.0, 0.4 * mm, 0}, {0.5, 5.0, 8.0 * mm, 0}, {1.0, 1.0, 1.0, 0},
     };
-    dg__mle_problem prob = {3, gg_loglik, &c, 1, 4, starts};
+    dg__mle_problem prob = {3, dg__gg_loglik_pack, &c, 1, 4, starts};
     dg__mle_result res;
     if ((rc = dg__mle_fit(&prob, opt, &res, err)) != 0)
         goto cleanup;
@@ -161,9 +169,8 @@ int dg_gg_fit_data(size_t n, const double *frequency, const double *mean_value,
     fit->loglik = res.loglik;
     fit->converged = res.converged;
     fit->n_evaluations = res.n_evaluations;
-    fit->n_customers = k;
-    rc = 0;
+    fit->n_customers = c.n_customers;
 cleanup:
-    gg_ctx_free(&c);
+    dg__gg_pack_free(&c);
     return rc;
 }

@@ -46,7 +46,8 @@ int dg_btyd_data_check(const dg_btyd_data *data, dg_btyd_model model, dg_error *
         else if (t > T * (1 + 1e-12))
             why = "recency must not exceed T";
         else if (model == DG_BTYD_BGBB && (x != floor(x) || t != floor(t) || T != floor(T)))
-            why = "BG/BB needs whole numbers of opportunities";
+            why = "BG/BB needs whole numbers of opportunities (x = periods with a purchase, "
+                  "t_x = the last of them, T = periods after the first purchase)";
         else if (model == DG_BTYD_BGBB && (x > t || (x > 0 && t < 1)))
             why = "BG/BB needs x <= t_x and t_x >= 1 when x > 0";
         else if (model != DG_BTYD_BGBB && x == 0 && t != 0)
