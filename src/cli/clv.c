@@ -259,12 +259,11 @@ static int cmd_fit(dg_cli *cli, const clv_args *a, clv_input *in)
                                 &gg, &err) != 0)
         return dg_cli_fail(cli, &err);
     char title[256];
-    int len = snprintf(title, sizeof title, "clv fit: %s on %zu customers (%s)",
-                       dg_btyd_model_name(a->model), fit.n_customers,
+    int len = snprintf(title, sizeof title, "clv fit: %s %s", dg_btyd_model_name(a->model),
                        fit.converged ? "converged" : "NOT converged");
     if (spend && len > 0 && (size_t)len < sizeof title)
-        snprintf(title + len, sizeof title - (size_t)len, "; gammagamma on %zu repeat customers (%s)",
-                 gg.n_customers, gg.converged ? "converged" : "NOT converged");
+        snprintf(title + len, sizeof title - (size_t)len, "; gammagamma %s",
+                 gg.converged ? "converged" : "NOT converged");
     dg_table *t = dg_table_new(title);
     if (!t)
         return DG_EXIT_FAILURE;
