@@ -9,8 +9,8 @@ echarts.registerTheme('dangol', {
   color: PALETTE,
   backgroundColor: 'transparent',
   textStyle: { fontFamily: getComputedStyle(document.documentElement).fontFamily },
-  categoryAxis: { axisLine: { lineStyle: { color: '#c9cfdb' } }, axisTick: { show: false }, axisLabel: { color: '#6b7385' } },
-  valueAxis: { axisLine: { show: false }, splitLine: { lineStyle: { color: '#eef1f6' } }, axisLabel: { color: '#6b7385' } },
+  categoryAxis: { axisLine: { lineStyle: { color: '#c9cfdb' } }, axisTick: { show: false }, axisLabel: { color: '#6b7385' }, nameTextStyle: { color: '#6b7385' } },
+  valueAxis: { axisLine: { show: false }, splitLine: { lineStyle: { color: '#eef1f6' } }, axisLabel: { color: '#6b7385' }, nameTextStyle: { color: '#6b7385' } },
   legend: { textStyle: { color: '#1d2433' } },
 });
 
@@ -46,12 +46,13 @@ async function api(path, params) {
 
 function locale() { return LANG === 'ko' ? 'ko-KR' : 'en-US'; }
 function fmtInt(v) { return v == null ? '–' : new Intl.NumberFormat(locale()).format(v); }
-function fmtMoney(v) {
-  if (v == null) return '–';
-  const cur = state.store ? state.store.currency : 'KRW';
-  const digits = state.store ? state.store.minor_digits : 0;
-  return new Intl.NumberFormat(locale(), { style: 'currency', currency: cur, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+/* Money in the store's currency (/api/stats: currency, minor_digits). */
+function moneyFormat() {
+  const digits = state.store.minor_digits;
+  return new Intl.NumberFormat(locale(), { style: 'currency', currency: state.store.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
+function fmtMoney(v) { return v == null ? '–' : moneyFormat().format(v); }
+function currencySymbol() { return moneyFormat().formatToParts(0).find(p => p.type === 'currency').value; }
 function fmtCompact(v) {
   return new Intl.NumberFormat(locale(), { notation: 'compact', maximumFractionDigits: 1 }).format(v);
 }
@@ -385,8 +386,9 @@ async function renderClv(view) {
   const bandLabel = r => (r.to == null ? `${fmtCompact(r.from)}+` : fmtCompact(r.from));
   mountChart(cValue, {
     tooltip: { trigger: 'axis', valueFormatter: fmtInt },
-    grid: { left: 56, right: 20, top: 20, bottom: 60 },
-    xAxis: { type: 'category', data: value.rows.map(bandLabel), name: '₩', axisLabel: { rotate: 30 } },
+    grid: { left: 56, right: 20, top: 20, bottom: 64 },
+    xAxis: { type: 'category', data: value.rows.map(bandLabel), name: `${t('clv_clv')} (${currencySymbol()})`, nameLocation: 'middle', nameGap: 42,
+      axisLabel: { rotate: 30 } },
     yAxis: { type: 'value', axisLabel: { formatter: fmtCompact } },
     series: [{ name: t('kpi_customers'), type: 'bar', data: value.rows.map(r => r.customers), color: PALETTE[0], barCategoryGap: '8%' }],
   });
