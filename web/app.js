@@ -111,6 +111,7 @@ function resultTable(table, opts = {}) {
       else if (money.has(c)) text = fmtMoney(v);
       else if (typeof v === 'number') text = Number.isInteger(v) ? fmtInt(v) : v.toFixed(2);
       else if (c === 'kind') return h('td', null, h('span', { class: 'badge ' + v }, v));
+      else if (typeof v === 'string') text = valueLabel(c, v);
       return h('td', { class: typeof v === 'number' ? 'num' : '' }, text);
     })));
   return h('table', { class: 'data' }, h('thead', null, head), h('tbody', null, rows));
@@ -342,6 +343,7 @@ async function renderCohorts(view, params) {
   const form = h('form', { class: 'toolbar', onchange: () => { const d = new FormData(form); location.hash = `#/cohorts?by=${d.get('by')}&measure=${d.get('measure')}`; } },
     h('label', null, t('cohort_by'), ' ', sel('by', ['month', 'channel', 'category'], by)),
     h('label', null, t('pivot_measure'), ' ', sel('measure', ['retention', 'active', 'revenue', 'revenue_per_customer'], measure)));
+  const cohortLabel = c => (by === 'channel' ? valueLabel('acquisition', c) : c);
   const periods = table.columns.filter(c => /^M\d+$/.test(c));
   const rows = table.rows;
   const cells = [];
@@ -352,10 +354,10 @@ async function renderCohorts(view, params) {
   chart.style.height = `${Math.max(320, 60 + rows.length * 26)}px`;
   view.replaceChildren(form, card(table.title, chart));
   mountChart(chart, {
-    tooltip: { formatter: p => `${rows[p.value[1]].cohort} · ${periods[p.value[0]]}<br>${measure === 'retention' ? fmtPct(p.value[2]) : MONEY_MEASURES.has(measure) || measure.startsWith('revenue') ? fmtMoney(p.value[2]) : fmtInt(p.value[2])}` },
-    grid: { left: 110, right: 20, top: 10, bottom: 70 },
+    tooltip: { formatter: p => `${cohortLabel(rows[p.value[1]].cohort)} · ${periods[p.value[0]]}<br>${measure === 'retention' ? fmtPct(p.value[2]) : MONEY_MEASURES.has(measure) || measure.startsWith('revenue') ? fmtMoney(p.value[2]) : fmtInt(p.value[2])}` },
+    grid: { left: 10, right: 20, top: 10, bottom: 70, containLabel: true },
     xAxis: { type: 'category', data: periods, splitArea: { show: true }, position: 'top' },
-    yAxis: { type: 'category', data: rows.map(r => `${r.cohort} (${fmtInt(r.customers)})`), inverse: true, splitArea: { show: true } },
+    yAxis: { type: 'category', data: rows.map(r => `${cohortLabel(r.cohort)} (${fmtInt(r.customers)})`), inverse: true, splitArea: { show: true } },
     visualMap: { min: 0, max: Math.max(...values, 0.0001), calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
       inRange: { color: ['#f4f7fd', '#8fb2ef', '#2f6fde', '#142f6b'] }, formatter: v => fmt(v) },
     series: [{ type: 'heatmap', data: cells, label: { show: rows.length <= 30, fontSize: 10, formatter: p => fmt(p.value[2]) } }],
@@ -448,15 +450,17 @@ async function renderPivot(view, params) {
     return;
   }
   const rowDims = q.rows.split(',').length;
+  const colDims = q.cols ? q.cols.split(',') : [];
+  const colLabel = c => c.split(' / ').map((v, i) => valueLabel(colDims[i], v)).join(' / ');
   const valueCols = table.columns.slice(rowDims);
   const isTotalRow = r => table.columns.slice(0, rowDims).some(c => r[c] === 'Total');
   const detailCols = valueCols.filter(c => c !== 'Total');
   const detailRows = table.rows.filter(r => !isTotalRow(r));
   const max = Math.max(0, ...detailRows.flatMap(r => detailCols.map(c => Math.abs(r[c] || 0))));
   const grid = h('table', { class: 'data' },
-    h('thead', null, h('tr', null, table.columns.map((c, i) => h('th', { class: i >= rowDims ? 'num' : '' }, i < rowDims ? t('dim_' + c) : c)))),
+    h('thead', null, h('tr', null, table.columns.map((c, i) => h('th', { class: i >= rowDims ? 'num' : '' }, i < rowDims ? t('dim_' + c) : colLabel(c))))),
     h('tbody', null, table.rows.map(r => h('tr', { class: isTotalRow(r) ? 'total' : '' }, table.columns.map((c, i) => {
-      if (i < rowDims) return h('td', null, r[c] == null ? '–' : r[c]);
+      if (i < rowDims) return h('td', null, r[c] == null ? '–' : valueLabel(c, r[c]));
       const v = r[c];
       const heat = !isTotalRow(r) && c !== 'Total' && max > 0 && v != null;
       const style = heat ? `background: rgba(47,111,222,${(0.05 + 0.45 * Math.abs(v) / max).toFixed(2)})` : null;
@@ -465,14 +469,14 @@ async function renderPivot(view, params) {
   const chartEl = chartBox('tall');
   view.replaceChildren(form, h('div', { class: 'grid' }, card(table.title, chartEl), card(null, h('div', { style: 'overflow:auto' }, grid))));
   const detail = detailRows.slice(0, 60);
-  const labels = detail.map(r => table.columns.slice(0, rowDims).map(c => r[c]).join(' · '));
+  const labels = detail.map(r => table.columns.slice(0, rowDims).map(c => valueLabel(c, r[c])).join(' · '));
   mountChart(chartEl, {
     tooltip: { trigger: 'axis', valueFormatter: v => fmtMeasure(q.measure, v) },
     legend: detailCols.length > 1 ? { type: 'scroll', top: 0 } : undefined,
     grid: { left: 70, right: 20, top: detailCols.length > 1 ? 40 : 20, bottom: 60 },
     xAxis: { type: 'category', data: labels, axisLabel: { rotate: labels.length > 12 ? 40 : 0 } },
     yAxis: { type: 'value', axisLabel: { formatter: v => (q.measure === 'share' ? fmtPct(v, 0) : fmtCompact(v)) } },
-    series: detailCols.map(c => ({ name: c, type: 'bar', stack: q.cols ? 'cols' : undefined, data: detail.map(r => r[c]), barMaxWidth: 36 })),
+    series: detailCols.map(c => ({ name: colLabel(c), type: 'bar', stack: q.cols ? 'cols' : undefined, data: detail.map(r => r[c]), barMaxWidth: 36 })),
   });
 }
 
@@ -526,7 +530,7 @@ async function renderCustomer(view, params, id) {
   const profile = byTitle['Customer'];
   const fields = profile ? Object.fromEntries(profile.rows.map(r => [r.field, r.value])) : {};
   const kv = h('div', { class: 'kv' }, (profile ? profile.rows : []).filter(r => r.field !== 'guidance')
-    .flatMap(r => [h('div', { class: 'k' }, fieldLabel(r.field)), h('div', null, r.value)]));
+    .flatMap(r => [h('div', { class: 'k' }, fieldLabel(r.field)), h('div', null, valueLabel(r.field, r.value))]));
   const left = [card(t('Customer'), kv)];
   if (fields.guidance) left.push(card(t('Guidance'), h('div', { class: 'guidance' }, fields.guidance)));
   const summary = byTitle['Orders'];

@@ -126,6 +126,34 @@ const FIELDS = {
   repeat_rate: '재구매율', nps: 'NPS', nps_answers: 'NPS 응답 수',
 };
 
+/* Known values of the channel and payment dimensions (the codes the demo and most imports use),
+   by dimension or column name; valueLabel falls back to the raw value. The cube's rolled-up
+   `Total` and missing `(none)` are labelled in every dimension. */
+const ORDER_CHANNELS = {
+  store: { en: 'Store', ko: '매장' }, online: { en: 'Online', ko: '온라인' }, mobile: { en: 'Mobile', ko: '모바일' },
+  call_centre: { en: 'Call centre', ko: '콜센터' }, home_shopping: { en: 'Home shopping', ko: '홈쇼핑' },
+  web: { en: 'Web', ko: '웹' }, app: { en: 'App', ko: '앱' }, email: { en: 'Email', ko: '이메일' }, sns: { en: 'Social media', ko: 'SNS' },
+};
+const ACQUISITION_CHANNELS = {
+  store_walk_in: { en: 'Store walk-in', ko: '매장 방문' }, search: { en: 'Search', ko: '검색' },
+  online_ad: { en: 'Online ad', ko: '온라인 광고' }, sns: { en: 'Social media', ko: 'SNS' }, referral: { en: 'Referral', ko: '지인 추천' },
+  home_shopping: { en: 'Home shopping', ko: '홈쇼핑' }, event: { en: 'Event', ko: '이벤트' }, partnership: { en: 'Partnership', ko: '제휴' },
+};
+const PAYMENT_METHODS = {
+  credit_card: { en: 'Credit card', ko: '신용카드' }, debit_card: { en: 'Debit card', ko: '체크카드' }, cash: { en: 'Cash', ko: '현금' },
+  bank_transfer: { en: 'Bank transfer', ko: '계좌이체' }, mobile_pay: { en: 'Mobile pay', ko: '간편결제' }, gift_card: { en: 'Gift card', ko: '상품권' },
+};
+const VALUES = {
+  channel: ORDER_CHANNELS, acquisition: ACQUISITION_CHANNELS, acquisition_channel: ACQUISITION_CHANNELS,
+  payment: PAYMENT_METHODS, payment_method: PAYMENT_METHODS,
+};
+const ANY_DIMENSION = { Total: { en: 'Total', ko: '전체' }, '(none)': { en: '(none)', ko: '(없음)' } };
+
+function valueLabel(dim, value) {
+  const entry = (VALUES[dim] && VALUES[dim][value]) || ANY_DIMENSION[value];
+  return entry ? (entry[LANG] || entry.en) : value;
+}
+
 function fieldLabel(name) {
   if (LANG === 'ko' && FIELDS[name]) return FIELDS[name];
   return name.replace(/_/g, ' ').replace(/^./, c => c.toUpperCase());
