@@ -249,10 +249,13 @@ function pivotTable(s, table, cols, drills) {
   const body = table.rows.map((r, n) => {
     const total = isTotal(r), grand = s.rows.every(d => r[d] === 'Total');
     const next = drills[n];
+    const firstTotal = s.rows.findIndex(d => r[d] === 'Total');
+    const chevronAt = firstTotal < 0 ? s.rows.length - 1 : firstTotal;
     const cells = s.rows.map((d, i) => {
-      const same = grouped && prev && s.rows.slice(0, i + 1).every(x => prev[x] === r[x]) && r[d] !== 'Total';
-      const last = i === s.rows.length - 1;
-      return h('td', { class: same ? 'repeat' : '' }, same ? '' : valueLabel(d, r[d]), last && next ? h('span', { class: 'chev' }, '▸') : null);
+      // a group's label only on its first row; a subtotal row says Total once, at its first rolled-up level
+      const same = (grouped && prev && s.rows.slice(0, i + 1).every(x => prev[x] === r[x]) && r[d] !== 'Total') ||
+        (i > 0 && r[d] === 'Total' && r[s.rows[i - 1]] === 'Total');
+      return h('td', { class: same ? 'repeat' : '' }, same ? '' : valueLabel(d, r[d]), i === chevronAt && next ? h('span', { class: 'chev' }, '▸') : null);
     });
     prev = r;
     const attrs = { class: [total ? 'total' : '', grand ? 'grand' : '', next ? 'link drill' : ''].join(' ').trim() };
