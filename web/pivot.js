@@ -298,7 +298,7 @@ function pivotChart(el, s, table, cols, drills) {
   const chart = mountChart(el, {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: legend ? { type: 'scroll', top: 0 } : undefined,
-    grid: { left: 10, right: 24, top: legend ? 40 : 16, bottom: 10, containLabel: true },
+    grid: { left: 10, right: horizontal && !s.cols.length ? 64 : 24, top: legend ? 40 : 16, bottom: 10, containLabel: true },
     xAxis: horizontal ? values : category,
     yAxis: horizontal ? category : values,
     series,
