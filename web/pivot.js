@@ -29,14 +29,15 @@ function fmtMeasure(m, v) {
 
 function pivotState(params) {
   const list = (key, sep) => (params.get(key) || '').split(sep).filter(Boolean);
+  const or = (values, fallback) => (values.length ? values : fallback);
   const step = text => {
     const cut = text.indexOf('~');
     return cut < 0 ? null : { rows: text.slice(0, cut).split(',').filter(Boolean), terms: text.slice(cut + 1).split(';').filter(Boolean) };
   };
   return {
-    rows: params.has('rows') ? list('rows', ',') : PIVOT_DEFAULT.rows,
+    rows: or(list('rows', ','), PIVOT_DEFAULT.rows),
     cols: list('cols', ','),
-    measures: params.has('measure') ? list('measure', ',') : PIVOT_DEFAULT.measures,
+    measures: or(list('measure', ','), PIVOT_DEFAULT.measures),
     totals: params.get('totals') || PIVOT_DEFAULT.totals,
     where: list('where', ';'),
     sort: params.get('sort') || '',
@@ -214,7 +215,8 @@ function valueColumns(table, s) {
 
 function rowDrill(s, r) {
   const fixed = s.rows.filter(d => r[d] !== 'Total');
-  if (!fixed.length || fixed.some(d => /[,;]/.test(r[d]))) return null;
+  // a label holding the filter syntax (a list, a range, the term separator) cannot be a filter
+  if (!fixed.length || fixed.some(d => /[,;]|\.\./.test(r[d]))) return null;
   const rows = drillRows(s.rows, new Set(fixed));
   if (!rows.length) return null;
   return Object.assign({}, s, { rows, drill: s.drill.concat({ rows: s.rows, terms: fixed.map(d => `${d}=${r[d]}`) }) });
