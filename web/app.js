@@ -9,8 +9,8 @@ echarts.registerTheme('dangol', {
   color: PALETTE,
   backgroundColor: 'transparent',
   textStyle: { fontFamily: getComputedStyle(document.documentElement).fontFamily },
-  categoryAxis: { axisLine: { lineStyle: { color: '#c9cfdb' } }, axisTick: { show: false }, axisLabel: { color: '#6b7385' } },
-  valueAxis: { axisLine: { show: false }, splitLine: { lineStyle: { color: '#eef1f6' } }, axisLabel: { color: '#6b7385' } },
+  categoryAxis: { axisLine: { lineStyle: { color: '#c9cfdb' } }, axisTick: { show: false }, axisLabel: { color: '#6b7385' }, nameTextStyle: { color: '#6b7385' } },
+  valueAxis: { axisLine: { show: false }, splitLine: { lineStyle: { color: '#eef1f6' } }, axisLabel: { color: '#6b7385' }, nameTextStyle: { color: '#6b7385' } },
   legend: { textStyle: { color: '#1d2433' } },
 });
 
@@ -46,12 +46,13 @@ async function api(path, params) {
 
 function locale() { return LANG === 'ko' ? 'ko-KR' : 'en-US'; }
 function fmtInt(v) { return v == null ? '–' : new Intl.NumberFormat(locale()).format(v); }
-function fmtMoney(v) {
-  if (v == null) return '–';
-  const cur = state.store ? state.store.currency : 'KRW';
-  const digits = state.store ? state.store.minor_digits : 0;
-  return new Intl.NumberFormat(locale(), { style: 'currency', currency: cur, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+/* Money in the store's currency (/api/stats: currency, minor_digits). */
+function moneyFormat() {
+  const digits = state.store.minor_digits;
+  return new Intl.NumberFormat(locale(), { style: 'currency', currency: state.store.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
+function fmtMoney(v) { return v == null ? '–' : moneyFormat().format(v); }
+function currencySymbol() { return moneyFormat().formatToParts(0).find(p => p.type === 'currency').value; }
 function fmtCompact(v) {
   return new Intl.NumberFormat(locale(), { notation: 'compact', maximumFractionDigits: 1 }).format(v);
 }
@@ -110,6 +111,7 @@ function resultTable(table, opts = {}) {
       else if (money.has(c)) text = fmtMoney(v);
       else if (typeof v === 'number') text = Number.isInteger(v) ? fmtInt(v) : v.toFixed(2);
       else if (c === 'kind') return h('td', null, h('span', { class: 'badge ' + v }, v));
+      else if (typeof v === 'string') text = valueLabel(c, v);
       return h('td', { class: typeof v === 'number' ? 'num' : '' }, text);
     })));
   return h('table', { class: 'data' }, h('thead', null, head), h('tbody', null, rows));
@@ -341,6 +343,7 @@ async function renderCohorts(view, params) {
   const form = h('form', { class: 'toolbar', onchange: () => { const d = new FormData(form); location.hash = `#/cohorts?by=${d.get('by')}&measure=${d.get('measure')}`; } },
     h('label', null, t('cohort_by'), ' ', sel('by', ['month', 'channel', 'category'], by)),
     h('label', null, t('pivot_measure'), ' ', sel('measure', ['retention', 'active', 'revenue', 'revenue_per_customer'], measure)));
+  const cohortLabel = c => (by === 'channel' ? valueLabel('acquisition', c) : c);
   const periods = table.columns.filter(c => /^M\d+$/.test(c));
   const rows = table.rows;
   const cells = [];
@@ -351,10 +354,10 @@ async function renderCohorts(view, params) {
   chart.style.height = `${Math.max(320, 60 + rows.length * 26)}px`;
   view.replaceChildren(form, card(table.title, chart));
   mountChart(chart, {
-    tooltip: { formatter: p => `${rows[p.value[1]].cohort} · ${periods[p.value[0]]}<br>${measure === 'retention' ? fmtPct(p.value[2]) : MONEY_MEASURES.has(measure) || measure.startsWith('revenue') ? fmtMoney(p.value[2]) : fmtInt(p.value[2])}` },
-    grid: { left: 110, right: 20, top: 10, bottom: 70 },
+    tooltip: { formatter: p => `${cohortLabel(rows[p.value[1]].cohort)} · ${periods[p.value[0]]}<br>${measure === 'retention' ? fmtPct(p.value[2]) : MONEY_MEASURES.has(measure) || measure.startsWith('revenue') ? fmtMoney(p.value[2]) : fmtInt(p.value[2])}` },
+    grid: { left: 10, right: 20, top: 10, bottom: 70, containLabel: true },
     xAxis: { type: 'category', data: periods, splitArea: { show: true }, position: 'top' },
-    yAxis: { type: 'category', data: rows.map(r => `${r.cohort} (${fmtInt(r.customers)})`), inverse: true, splitArea: { show: true } },
+    yAxis: { type: 'category', data: rows.map(r => `${cohortLabel(r.cohort)} (${fmtInt(r.customers)})`), inverse: true, splitArea: { show: true } },
     visualMap: { min: 0, max: Math.max(...values, 0.0001), calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
       inRange: { color: ['#f4f7fd', '#8fb2ef', '#2f6fde', '#142f6b'] }, formatter: v => fmt(v) },
     series: [{ type: 'heatmap', data: cells, label: { show: rows.length <= 30, fontSize: 10, formatter: p => fmt(p.value[2]) } }],
@@ -385,8 +388,9 @@ async function renderClv(view) {
   const bandLabel = r => (r.to == null ? `${fmtCompact(r.from)}+` : fmtCompact(r.from));
   mountChart(cValue, {
     tooltip: { trigger: 'axis', valueFormatter: fmtInt },
-    grid: { left: 56, right: 20, top: 20, bottom: 60 },
-    xAxis: { type: 'category', data: value.rows.map(bandLabel), name: '₩', axisLabel: { rotate: 30 } },
+    grid: { left: 56, right: 20, top: 20, bottom: 64 },
+    xAxis: { type: 'category', data: value.rows.map(bandLabel), name: `${t('clv_clv')} (${currencySymbol()})`, nameLocation: 'middle', nameGap: 42,
+      axisLabel: { rotate: 30 } },
     yAxis: { type: 'value', axisLabel: { formatter: fmtCompact } },
     series: [{ name: t('kpi_customers'), type: 'bar', data: value.rows.map(r => r.customers), color: PALETTE[0], barCategoryGap: '8%' }],
   });
@@ -397,80 +401,6 @@ async function renderClv(view) {
     yAxis: { type: 'value', axisLabel: { formatter: fmtCompact } },
     series: [{ name: t('kpi_customers'), type: 'bar', barCategoryGap: '8%',
       data: alive.rows.map((r, i) => ({ value: r.customers, itemStyle: { color: echarts.color.lerp(i / 9, ['#e4574c', '#f0a020', '#14a38b']) } })) }],
-  });
-}
-
-const CUBE_DIMS = ['year', 'quarter', 'month', 'week', 'channel', 'payment', 'site', 'staff', 'region', 'gender',
-  'age', 'acquisition', 'customer_type', 'income', 'category', 'brand', 'product'];
-const CUBE_MEASURES = ['revenue', 'orders', 'customers', 'units', 'aov', 'revenue_per_customer', 'share'];
-const MONEY_MEASURES = new Set(['revenue', 'aov', 'revenue_per_customer']);
-
-function fmtMeasure(m, v) {
-  if (v == null) return '–';
-  if (m === 'share') return fmtPct(v);
-  if (MONEY_MEASURES.has(m)) return fmtMoney(Math.round(v));
-  return fmtInt(v);
-}
-
-/* The pivot explorer: the cube's query vocabulary as form controls; the URL hash keeps the query so
-   a view can be bookmarked. */
-async function renderPivot(view, params) {
-  const q = {
-    rows: params.get('rows') || 'month', cols: params.get('cols') || '', measure: params.get('measure') || 'revenue',
-    where: params.get('where') || '', totals: params.get('totals') || 'none', top: params.get('top') || '',
-  };
-  const select = (name, options, value, allowEmpty) => h('select', { name, 'aria-label': name },
-    allowEmpty ? h('option', { value: '' }, '—') : null,
-    options.map(o => h('option', { value: o, selected: o === value ? 'selected' : null }, t('dim_' + o))));
-  const form = h('form', { class: 'toolbar', onsubmit: e => {
-    e.preventDefault();
-    const data = new FormData(form);
-    const out = new URLSearchParams();
-    for (const [k, v] of data.entries()) if (v) out.set(k, v);
-    location.hash = `#/pivot?${out}`;
-  } },
-  h('label', null, t('pivot_rows'), ' ', select('rows', CUBE_DIMS, q.rows)),
-  h('label', null, t('pivot_cols'), ' ', select('cols', CUBE_DIMS, q.cols, true)),
-  h('label', null, t('pivot_measure'), ' ', select('measure', CUBE_MEASURES, q.measure)),
-  h('label', null, t('pivot_totals'), ' ', select('totals', ['none', 'rollup'], q.totals)),
-  h('input', { name: 'where', value: q.where, placeholder: t('pivot_where'), style: 'width:220px', 'aria-label': 'where' }),
-  h('input', { name: 'top', value: q.top, placeholder: t('pivot_top'), style: 'width:80px', 'aria-label': 'top' }),
-  h('button', { class: 'btn', type: 'submit' }, t('pivot_run')));
-  const query = Object.assign({}, q, { as_of: state.asOf });
-  if (query.totals === 'none') delete query.totals;
-  let table;
-  try {
-    table = await api('/api/cube', query);
-  } catch (err) {
-    view.replaceChildren(form, h('div', { class: 'error' }, err.message));
-    return;
-  }
-  const rowDims = q.rows.split(',').length;
-  const valueCols = table.columns.slice(rowDims);
-  const isTotalRow = r => table.columns.slice(0, rowDims).some(c => r[c] === 'Total');
-  const detailCols = valueCols.filter(c => c !== 'Total');
-  const detailRows = table.rows.filter(r => !isTotalRow(r));
-  const max = Math.max(0, ...detailRows.flatMap(r => detailCols.map(c => Math.abs(r[c] || 0))));
-  const grid = h('table', { class: 'data' },
-    h('thead', null, h('tr', null, table.columns.map((c, i) => h('th', { class: i >= rowDims ? 'num' : '' }, i < rowDims ? t('dim_' + c) : c)))),
-    h('tbody', null, table.rows.map(r => h('tr', { class: isTotalRow(r) ? 'total' : '' }, table.columns.map((c, i) => {
-      if (i < rowDims) return h('td', null, r[c] == null ? '–' : r[c]);
-      const v = r[c];
-      const heat = !isTotalRow(r) && c !== 'Total' && max > 0 && v != null;
-      const style = heat ? `background: rgba(47,111,222,${(0.05 + 0.45 * Math.abs(v) / max).toFixed(2)})` : null;
-      return h('td', { class: 'num' + (heat ? '' : ' total'), style }, fmtMeasure(q.measure, v));
-    })))));
-  const chartEl = chartBox('tall');
-  view.replaceChildren(form, h('div', { class: 'grid' }, card(table.title, chartEl), card(null, h('div', { style: 'overflow:auto' }, grid))));
-  const detail = detailRows.slice(0, 60);
-  const labels = detail.map(r => table.columns.slice(0, rowDims).map(c => r[c]).join(' · '));
-  mountChart(chartEl, {
-    tooltip: { trigger: 'axis', valueFormatter: v => fmtMeasure(q.measure, v) },
-    legend: detailCols.length > 1 ? { type: 'scroll', top: 0 } : undefined,
-    grid: { left: 70, right: 20, top: detailCols.length > 1 ? 40 : 20, bottom: 60 },
-    xAxis: { type: 'category', data: labels, axisLabel: { rotate: labels.length > 12 ? 40 : 0 } },
-    yAxis: { type: 'value', axisLabel: { formatter: v => (q.measure === 'share' ? fmtPct(v, 0) : fmtCompact(v)) } },
-    series: detailCols.map(c => ({ name: c, type: 'bar', stack: q.cols ? 'cols' : undefined, data: detail.map(r => r[c]), barMaxWidth: 36 })),
   });
 }
 
@@ -524,7 +454,7 @@ async function renderCustomer(view, params, id) {
   const profile = byTitle['Customer'];
   const fields = profile ? Object.fromEntries(profile.rows.map(r => [r.field, r.value])) : {};
   const kv = h('div', { class: 'kv' }, (profile ? profile.rows : []).filter(r => r.field !== 'guidance')
-    .flatMap(r => [h('div', { class: 'k' }, fieldLabel(r.field)), h('div', null, r.value)]));
+    .flatMap(r => [h('div', { class: 'k' }, fieldLabel(r.field)), h('div', null, valueLabel(r.field, r.value))]));
   const left = [card(t('Customer'), kv)];
   if (fields.guidance) left.push(card(t('Guidance'), h('div', { class: 'guidance' }, fields.guidance)));
   const summary = byTitle['Orders'];

@@ -51,8 +51,20 @@ const I18N = {
   pivot_cols: { en: 'Columns', ko: '열' },
   pivot_measure: { en: 'Measure', ko: '측정값' },
   pivot_totals: { en: 'Totals', ko: '합계' },
-  pivot_where: { en: 'Filter, e.g. region=Seoul;age=30-39', ko: '필터 예: region=Seoul;age=30-39' },
-  pivot_top: { en: 'Top N', ko: '상위 N' },
+  pivot_filters: { en: 'Filters', ko: '필터' },
+  pivot_value: { en: 'value, a,b or from..to', ko: '값, a,b 또는 시작..끝' },
+  pivot_add: { en: 'Add', ko: '추가' },
+  pivot_add_level: { en: 'add', ko: '추가' },
+  pivot_remove: { en: 'Remove', ko: '삭제' },
+  pivot_sort: { en: 'Sort', ko: '정렬' },
+  pivot_sort_label: { en: 'By label', ko: '항목 순' },
+  pivot_top: { en: 'Top', ko: '상위' },
+  pivot_all_rows: { en: 'all', ko: '전체' },
+  pivot_all: { en: 'All', ko: '전체' },
+  pivot_rows_count: { en: 'rows', ko: '행' },
+  pivot_drill_hint: { en: 'click a row to drill down', ko: '행을 누르면 한 단계 아래로 내려갑니다' },
+  pivot_no_rows: { en: 'No orders match this query.', ko: '조건에 맞는 주문이 없습니다.' },
+  pivot_chart_first: { en: 'chart: first', ko: '차트: 처음' },
   pivot_run: { en: 'Run', ko: '실행' },
   dim_year: { en: 'Year', ko: '연도' }, dim_quarter: { en: 'Quarter', ko: '분기' }, dim_month: { en: 'Month', ko: '월' },
   dim_week: { en: 'Week', ko: '주' }, dim_day: { en: 'Day', ko: '일' }, dim_channel: { en: 'Channel', ko: '채널' },
@@ -64,7 +76,10 @@ const I18N = {
   dim_revenue: { en: 'Revenue', ko: '매출' }, dim_orders: { en: 'Orders', ko: '주문 수' }, dim_customers: { en: 'Customers', ko: '고객 수' },
   dim_units: { en: 'Units', ko: '수량' }, dim_aov: { en: 'Average order', ko: '평균 주문액' },
   dim_revenue_per_customer: { en: 'Revenue per customer', ko: '고객당 매출' }, dim_share: { en: 'Share', ko: '비중' },
-  dim_none: { en: 'No totals', ko: '합계 없음' }, dim_rollup: { en: 'Subtotals', ko: '소계' },
+  dim_segment: { en: 'RFM segment', ko: 'RFM 세그먼트' }, dim_stage: { en: 'Stage', ko: '관계 단계' },
+  dim_activity: { en: 'Activity', ko: '활동 상태' },
+  dim_none: { en: 'None', ko: '없음' }, dim_rollup: { en: 'Subtotals', ko: '소계' },
+  dim_cube: { en: 'All combinations', ko: '모든 조합' },
   stage_prospect: { en: 'Prospect', ko: '잠재 고객' }, stage_customer: { en: 'Customer', ko: '고객' },
   stage_client: { en: 'Client (단골)', ko: '단골' }, stage_advocate: { en: 'Advocate', ko: '옹호자' },
   stage_partner: { en: 'Partner', ko: '파트너' }, not_yet_known: { en: 'Not yet known', ko: '미등록' },
@@ -125,6 +140,36 @@ const FIELDS = {
   month: '월', customers: '고객 수', new_customers: '신규 고객', active_customers: '활성 고객',
   repeat_rate: '재구매율', nps: 'NPS', nps_answers: 'NPS 응답 수',
 };
+
+/* Known values of the channel and payment dimensions (the codes the demo and most imports use),
+   by dimension or column name; valueLabel falls back to the raw value. The cube's rolled-up
+   `Total` and missing `(none)` are labelled in every dimension. */
+const ORDER_CHANNELS = {
+  store: { en: 'Store', ko: '매장' }, online: { en: 'Online', ko: '온라인' }, mobile: { en: 'Mobile', ko: '모바일' },
+  call_centre: { en: 'Call centre', ko: '콜센터' }, home_shopping: { en: 'Home shopping', ko: '홈쇼핑' },
+  web: { en: 'Web', ko: '웹' }, app: { en: 'App', ko: '앱' }, email: { en: 'Email', ko: '이메일' }, sns: { en: 'Social media', ko: 'SNS' },
+};
+const ACQUISITION_CHANNELS = {
+  store_walk_in: { en: 'Store walk-in', ko: '매장 방문' }, search: { en: 'Search', ko: '검색' },
+  online_ad: { en: 'Online ad', ko: '온라인 광고' }, sns: { en: 'Social media', ko: 'SNS' }, referral: { en: 'Referral', ko: '지인 추천' },
+  home_shopping: { en: 'Home shopping', ko: '홈쇼핑' }, event: { en: 'Event', ko: '이벤트' }, partnership: { en: 'Partnership', ko: '제휴' },
+};
+const PAYMENT_METHODS = {
+  credit_card: { en: 'Credit card', ko: '신용카드' }, debit_card: { en: 'Debit card', ko: '체크카드' }, cash: { en: 'Cash', ko: '현금' },
+  bank_transfer: { en: 'Bank transfer', ko: '계좌이체' }, mobile_pay: { en: 'Mobile pay', ko: '간편결제' }, gift_card: { en: 'Gift card', ko: '상품권' },
+};
+const STAGE_VALUES = Object.fromEntries(['prospect', 'customer', 'client', 'advocate', 'partner'].map(v => [v, I18N['stage_' + v]]));
+const ACTIVITY_VALUES = Object.fromEntries(['active', 'lapsed', 'churned'].map(v => [v, I18N['flag_' + v]]));
+const VALUES = {
+  stage: STAGE_VALUES, activity: ACTIVITY_VALUES, channel: ORDER_CHANNELS, acquisition: ACQUISITION_CHANNELS, acquisition_channel: ACQUISITION_CHANNELS,
+  payment: PAYMENT_METHODS, payment_method: PAYMENT_METHODS,
+};
+const ANY_DIMENSION = { Total: { en: 'Total', ko: '전체' }, '(none)': { en: '(none)', ko: '(없음)' } };
+
+function valueLabel(dim, value) {
+  const entry = (VALUES[dim] && VALUES[dim][value]) || ANY_DIMENSION[value];
+  return entry ? (entry[LANG] || entry.en) : value;
+}
 
 function fieldLabel(name) {
   if (LANG === 'ko' && FIELDS[name]) return FIELDS[name];

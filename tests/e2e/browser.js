@@ -31,8 +31,9 @@ async function visit(page, errors, hash, name, lang) {
       const chart = echarts.getInstanceByDom(el);
       if (!chart) return { ok: false, why: 'no chart instance' };
       const series = chart.getOption().series || [];
-      const points = series.reduce((n, s) => n + (Array.isArray(s.data) ? s.data.filter(d => d !== null && d !== undefined).length
-        : s.data ? 1 : (s.links || []).length), 0);
+      // a Sankey holds data when it has flows: its nodes alone are not enough
+      const points = series.reduce((n, s) => n + (s.type === 'sankey' ? (s.links || []).filter(l => l.value > 0).length
+        : Array.isArray(s.data) ? s.data.filter(d => d !== null && d !== undefined).length : s.data ? 1 : 0), 0);
       return { ok: series.length > 0 && points > 0, why: `${series.length} series, ${points} points` };
     });
   });
@@ -46,6 +47,102 @@ async function visit(page, errors, hash, name, lang) {
   if (empty.length === 0) pass(`${label} charts hold data (${charts.length})`);
   else fail(`${label} charts hold data`, empty.map(c => c.why).join(', '));
   return charts.length;
+}
+
+/* Clicks SELECTOR and waits until the click has moved the hash and the view has redrawn (the
+   old view's table is gone). */
+async function clickAndWait(page, selector) {
+  const before = await page.evaluate(() => {
+    document.querySelectorAll('#view table').forEach(t => { t.dataset.old = '1'; });
+    return location.hash;
+  });
+  await page.click(selector);
+  await page.waitForFunction(b => location.hash !== b && document.getElementById('view').dataset.state === 'ready' &&
+    !document.querySelector('#view table[data-old]'), before, { timeout: 20000 });
+  await page.waitForTimeout(200);
+}
+
+/* What the pivot explorer shows: its URL parameters, the controls' state and the table. */
+function pivotView(page) {
+  return page.evaluate(() => {
+    const params = new URLSearchParams(location.hash.split('?')[1] || '');
+    const table = document.querySelector('#view table.pivot');
+    const rows = table ? [...table.querySelectorAll('tbody tr')] : [];
+    return {
+      hash: location.hash,
+      rows: params.get('rows'), measure: params.get('measure'), drill: params.getAll('drill'),
+      levels: [...document.querySelectorAll('[data-levels=rows] .chip')].map(c => c.textContent.replace('×', '').trim()),
+      measures: [...document.querySelectorAll('[data-control=measure] button.on')].map(b => b.dataset.value),
+      totals: (document.querySelector('[data-control=totals] button.on') || {}).dataset?.value,
+      head: table ? [...table.querySelectorAll('thead tr:last-child th')].map(th => th.textContent) : [],
+      labels: rows.filter(r => !r.classList.contains('total')).map(r => r.cells[0].textContent.replace('▸', '').trim()),
+      totalRows: rows.filter(r => r.classList.contains('total')).length,
+      grand: rows.filter(r => r.classList.contains('grand')).map(r => [...r.cells].map(c => c.textContent)),
+      firstRow: rows.length ? [...rows[0].cells].map(c => c.textContent.replace('▸', '').trim()) : [],
+      text: table ? table.innerText : '',
+      crumbs: [...document.querySelectorAll('.crumbs [data-crumb]')].map(c => c.textContent),
+    };
+  });
+}
+
+/* The pivot explorer: several row levels survive a change of measure; drilling into a row changes
+   the rows to the next level and keeps that row's figure as the grand total; the URL alone
+   restores the view; the breadcrumb rolls back up; totals appear when asked for. */
+async function checkPivot(page, errors) {
+  const check = (name, ok, detail) => (ok ? pass(`pivot: ${name}`) : fail(`pivot: ${name}`, detail));
+  const clickErrors = [];
+  const click = async selector => { errors.length = 0; await clickAndWait(page, selector); clickErrors.push(...errors); };
+  await visit(page, errors, '/pivot?rows=year,quarter,month&measure=revenue&totals=rollup', 'pivot-levels', 'en');
+  let v = await pivotView(page);
+  check('three row levels shown', v.levels.join('>') === 'Year>Quarter>Month' && v.head.slice(0, 3).join('>') === 'Year>Quarter>Month',
+    `${v.levels} / ${v.head}`);
+  check('subtotals and a grand total appear with totals=rollup', v.totalRows > 1 && v.grand.length === 1, `${v.totalRows} total rows`);
+  await click('[data-control=measure] button[data-value=orders]');
+  v = await pivotView(page);
+  check('choosing a measure keeps the row levels', v.rows === 'year,quarter,month' && v.measure === 'revenue,orders' &&
+    v.head.includes('Orders') && v.head.includes('Revenue'), `${v.hash} / ${v.head}`);
+
+  await visit(page, errors, '/pivot?rows=year&measure=revenue&totals=rollup', 'pivot-years', 'en');
+  const top = await pivotView(page);
+  const year = top.firstRow[0];
+  await click('table.pivot tbody tr.drill');
+  v = await pivotView(page);
+  check('drilling into a year shows its quarters', v.rows === 'quarter' && v.head[0] === 'Quarter' && v.labels.length > 0 &&
+    v.labels.every(l => l.startsWith(`${year}-Q`)) && v.drill.length === 1, `${v.hash}: ${v.labels}`);
+  check('the drilled-into year is the grand total', v.grand.length === 1 && v.grand[0][1] === top.firstRow[1],
+    `${JSON.stringify(v.grand)} vs ${top.firstRow}`);
+  const quarter = v.firstRow[0];
+  await click('table.pivot tbody tr.drill');
+  v = await pivotView(page);
+  check('drilling into a quarter shows its months', v.rows === 'month' && v.labels.length > 0 && v.labels.length <= 3 &&
+    v.labels.every(l => l.startsWith(year)) && v.drill.length === 2 && v.crumbs.length === 3, `${quarter}: ${v.labels} / ${v.crumbs}`);
+  await page.screenshot({ path: path.join(artifacts, 'dashboard-pivot-drill-en.png'), fullPage: true });
+
+  // the URL alone restores the view, in a fresh load
+  const drilled = v;
+  await page.goto(`${url}/#/overview`);
+  await page.waitForFunction(() => document.getElementById('view').dataset.state === 'ready');
+  await page.goto(`${url}/${drilled.hash}`);
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('view').dataset.state === 'ready');
+  v = await pivotView(page);
+  check('the URL round-trips the drilled view', v.text === drilled.text && v.levels.join() === drilled.levels.join() &&
+    v.measures.join() === drilled.measures.join() && v.totals === drilled.totals && v.crumbs.join() === drilled.crumbs.join(),
+  `${v.levels}/${drilled.levels} ${v.crumbs}/${drilled.crumbs}`);
+
+  await click('.crumbs a[data-crumb="0"]');
+  v = await pivotView(page);
+  check('the breadcrumb rolls back up to the years', v.rows === 'year' && v.drill.length === 0 && v.text === top.text, v.hash);
+
+  await visit(page, errors, '/pivot?rows=channel&cols=year&measure=orders&totals=none', 'pivot-none', 'en');
+  v = await pivotView(page);
+  check('no totals with totals=none', v.totalRows === 0 && !v.head.includes('Total'), v.head.join());
+  check('channel codes are shown by name', v.labels.includes('Call centre') && !v.labels.includes('call_centre'), v.labels.join());
+  await click('[data-control=totals] button[data-value=cube]');
+  v = await pivotView(page);
+  check('totals=cube adds a total column and total rows', v.totals === 'cube' && v.head.includes('Total') && v.grand.length === 1 &&
+    new URLSearchParams(v.hash.split('?')[1]).get('totals') === 'cube', `${v.hash} / ${v.head}`);
+  check('its controls cause no console errors', clickErrors.length === 0, clickErrors.join(' | '));
 }
 
 async function main() {
@@ -92,8 +189,9 @@ async function main() {
       else fail(`customer card (${lang}) shows the profile`);
     }
     await page.click('.lang button[data-lang=en]');
-    // a pivot with column dimensions and subtotals
+    // a pivot with column dimensions and subtotals, then the explorer's interactions
     await visit(page, errors, '/pivot?rows=region&cols=channel&measure=orders&totals=rollup', 'pivot-region-channel', 'en');
+    await checkPivot(page, errors);
     // search narrows the list
     errors.length = 0;
     await visit(page, errors, '/customers?q=C0000001', 'customers-search', 'en');

@@ -11,7 +11,8 @@ out = sys.argv[1]
 rng = random.Random(1)
 start = datetime.date(2024, 11, 1)
 regions = ["Seoul", "Busan", "Incheon", "Daegu", "Gwangju"]
-channels = ["store", "online", "mobile", "call_centre"]
+channels = ["store", "online", "mobile", "call_centre", "home_shopping"]
+payments = ["credit_card", "debit_card", "mobile_pay", "bank_transfer", ""]
 names = ["김민지", "이서준", "박지우", "최하은", "정도윤", "Kim Jisoo", "Lee Minho", "Park Yuna"]
 types = ["careful", "impatient", "talkative", "reticent", ""]
 
@@ -35,7 +36,7 @@ for i in range(1, 301):
         if day > datetime.date(2025, 12, 31):
             break
         orders.append([f"O{i:05d}{k:03d}", cid, f"{day.isoformat()}T{rng.randrange(9, 21):02d}:00:00",
-                       rng.choice(channels), rng.randrange(5, 200) * 1000])
+                       rng.choice(channels), rng.randrange(5, 200) * 1000, rng.choice(payments)])
         day += datetime.timedelta(days=rng.randrange(5, 80))
     if rng.random() < 0.6:
         sday = joined + datetime.timedelta(days=rng.randrange(1, 300))
@@ -51,6 +52,6 @@ for i in range(1, 301):
 
 write("customers.csv", ["customer_id", "name", "phone", "email", "birth_year", "gender", "region",
                         "acquired_on", "customer_type"], customers)
-write("orders.csv", ["order_id", "customer_id", "ordered_at", "channel", "total"], orders)
+write("orders.csv", ["order_id", "customer_id", "ordered_at", "channel", "total", "payment_method"], orders)
 write("surveys.csv", ["response_id", "customer_id", "answered_on", "nps", "csat"], surveys)
 write("feedback.csv", ["feedback_id", "customer_id", "received_at", "kind", "text", "rating"], feedback)
