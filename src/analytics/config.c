@@ -45,7 +45,7 @@ int dg__read_text_file(const char *path, char **text, dg_error *err)
     return 0;
 }
 
-static char *trim(char *s)
+char *dg__config_trim(char *s)
 {
     while (*s == ' ' || *s == '\t')
         s++;
@@ -55,6 +55,26 @@ static char *trim(char *s)
     return s;
 }
 
+char *dg__config_next_line(char **cursor, char **line, long *line_no)
+{
+    while (*cursor) {
+        char *start = *cursor, *next = strchr(start, '\n');
+        if (next)
+            *next++ = '\0';
+        *cursor = next;
+        ++*line_no;
+        char *hash = strchr(start, '#');
+        if (hash)
+            *hash = '\0';
+        char *body = dg__config_trim(start);
+        if (*body) {
+            *line = start;
+            return body;
+        }
+    }
+    return NULL;
+}
+
 int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg_error *err)
 {
     char *copy = strdup(text);
@@ -62,17 +82,8 @@ int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     int rc = 0;
     long line_no = 0;
-    for (char *line = copy, *next; line && rc == 0; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        line_no++;
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        char *body = trim(line);
-        if (!*body)
-            continue;
+    char *cursor = copy, *line, *body;
+    while (rc == 0 && (body = dg__config_next_line(&cursor, &line, &line_no))) {
         char *eq = strchr(body, '=');
         if (!eq) {
             rc = dg_error_at(err, DG_EPARSE, name, line_no, (long)(body - line) + 1,
@@ -80,7 +91,7 @@ int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg
             break;
         }
         *eq = '\0';
-        char *key = trim(body), *value = trim(eq + 1);
+        char *key = dg__config_trim(body), *value = dg__config_trim(eq + 1);
         dg_error local;
         dg_error_clear(&local);
         if ((rc = fn(ctx, key, value, &local)) != 0)

@@ -11,6 +11,14 @@
 /* Reads the file at path into a NUL-terminated buffer the caller frees with free(). */
 int dg__read_text_file(const char *path, char **text, dg_error *err);
 
+/* Trims blanks (and a trailing CR) off s in place. */
+char *dg__config_trim(char *s);
+
+/* The next line of the text at *cursor that holds anything once its '#' comment and blanks are
+ * gone: returns that trimmed body (cut in place, so the text must be writable) and sets *line to
+ * the start of the line (columns count from it) and *line_no to its number; NULL at the end. */
+char *dg__config_next_line(char **cursor, char **line, long *line_no);
+
 /* Called for each "key = value" line with both trimmed; returns 0 or an error code after
  * filling err (the caller's message; the position is added by the parser). */
 typedef int (*dg__kv_fn)(void *ctx, const char *key, const char *value, dg_error *err);

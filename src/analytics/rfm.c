@@ -56,16 +56,6 @@ int dg_rfm_segment_find(const dg_rfm_segment_map *map, const char *name)
     return -1;
 }
 
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-        s[--n] = '\0';
-    return s;
-}
-
 /* "3" or "2-5" with scores 1..5 and lo <= hi. */
 static bool parse_range(const char *s, int *lo, int *hi)
 {
@@ -112,17 +102,8 @@ int dg_rfm_segment_map_parse(dg_rfm_segment_map **out, const char *text, const c
         goto cleanup;
     }
     memset(map->cell, 0xff, sizeof map->cell);
-    for (char *line = copy, *next; line; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        line_no++;
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        char *body = trim(line);
-        if (!*body)
-            continue;
+    char *cursor = copy, *line, *body;
+    while ((body = dg__config_next_line(&cursor, &line, &line_no))) {
         char *field[4];
         size_t n_fields = 0;
         for (char *p = body; p && n_fields < 5; n_fields++) {
@@ -130,7 +111,7 @@ int dg_rfm_segment_map_parse(dg_rfm_segment_map **out, const char *text, const c
             if (comma)
                 *comma = '\0';
             if (n_fields < 4)
-                field[n_fields] = trim(p);
+                field[n_fields] = dg__config_trim(p);
             p = comma ? comma + 1 : NULL;
         }
         if (n_fields != 4) {
