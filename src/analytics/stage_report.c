@@ -52,6 +52,15 @@ fail:
     return nomem(err);
 }
 
+/* One count column per stage, in ladder order. */
+static int add_stage_columns(dg_table *t)
+{
+    for (int s = 0; s < DG_STAGE_COUNT; s++)
+        if (dg_table_add_column(t, dg_stage_name((dg_stage)s), DG_CELL_INT, 0))
+            return DG_ENOMEM;
+    return 0;
+}
+
 int dg_stage_funnel_table(const dg_stage_counts *k, dg_table **out, dg_error *err)
 {
     char title[64], day[16];
@@ -116,12 +125,7 @@ int dg_stage_migration_table(const dg_frame *f, const dg_stage_rules *r, int32_t
         rc = nomem(err);
         goto cleanup;
     }
-    for (int s = 0; s < DG_STAGE_COUNT; s++)
-        if (dg_table_add_column(t, dg_stage_name((dg_stage)s), DG_CELL_INT, 0)) {
-            rc = nomem(err);
-            goto cleanup;
-        }
-    if (dg_table_add_column(t, "total", DG_CELL_INT, 0) ||
+    if (add_stage_columns(t) || dg_table_add_column(t, "total", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "stayed", DG_CELL_PERCENT, 1) ||
         dg_table_add_column(t, "up", DG_CELL_PERCENT, 1) ||
         dg_table_add_column(t, "down", DG_CELL_PERCENT, 1)) {
@@ -185,12 +189,7 @@ int dg_stage_history_table(const dg_frame *f, const dg_stage_rules *r, int32_t f
         rc = nomem(err);
         goto cleanup;
     }
-    for (int s = 0; s < DG_STAGE_COUNT; s++)
-        if (dg_table_add_column(t, dg_stage_name((dg_stage)s), DG_CELL_INT, 0)) {
-            rc = nomem(err);
-            goto cleanup;
-        }
-    if (dg_table_add_column(t, "lapsed", DG_CELL_INT, 0) ||
+    if (add_stage_columns(t) || dg_table_add_column(t, "lapsed", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "churned", DG_CELL_INT, 0)) {
         rc = nomem(err);
         goto cleanup;
