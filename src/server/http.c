@@ -3,6 +3,7 @@
  * dashboard. Every pool thread lazily opens its own store connection, kept in a pthread key and
  * closed when the server stops: SQLite connections are never shared between threads. */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -334,6 +335,58 @@ static bool is_json_type(const char *type)
            (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
+/* The route's query arguments, as they arrive: each must be in the route's table, once. */
+typedef struct query_check {
+    const dg_route *route;
+    unsigned seen[DG_ROUTE_MAX_QUERY];
+    const char *unknown, *repeated;
+} query_check;
+
+static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    (void)value;
+    query_check *c = cls;
+    const dg_route_param *q = c->route->query;
+    size_t i = 0;
+    while (q && q[i].name && strcmp(q[i].name, key) != 0)
+        i++;
+    assert(i < DG_ROUTE_MAX_QUERY);
+    if (!q || !q[i].name)
+        c->unknown = key;
+    else if (c->seen[i]++)
+        c->repeated = key;
+    return c->unknown || c->repeated ? MHD_NO : MHD_YES;
+}
+
+/* Answers 400 unless every query argument is one of the route's, given once; true if they are. */
+static bool query_arguments_valid(struct MHD_Connection *conn, const dg_route *route,
+                                  dg_response *res)
+{
+    query_check c = { .route = route };
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_argument, &c);
+    if (c.repeated) {
+        dg_reply_error(res, 400, "invalid", "query argument \"%s\" is given more than once",
+                       c.repeated);
+        return false;
+    }
+    if (!c.unknown)
+        return true;
+    if (!route->query || !route->query[0].name) {
+        dg_reply_error(res, 400, "invalid", "unknown query argument \"%s\": %s %s takes no "
+                       "query arguments", c.unknown, route->method, route->path);
+        return false;
+    }
+    char valid[512] = "";
+    for (const dg_route_param *q = route->query; q->name; q++)
+        snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s",
+                 q == route->query ? "" : ", ", q->name);
+    dg_reply_error(res, 400, "invalid", "unknown query argument \"%s\" for %s %s; valid: %s",
+                   c.unknown, route->method, route->path, valid);
+    return false;
+}
+
 static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, const char *url,
                                 const char *method, request_ctx *ctx)
 {
@@ -353,6 +406,9 @@ static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, con
         return send_error(conn, 404, "not_found", "no such API route; the routes are listed in "
                           "/api/openapi.json", NULL);
     }
+    req.route = route;
+    if (!query_arguments_valid(conn, route, &res))
+        return send_response(conn, &res, NULL);
     if (route->writes && srv->opt.read_only)
         return send_error(conn, 405, "method_not_allowed",
                           "the server was started with --read-only", "GET, HEAD");

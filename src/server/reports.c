@@ -57,22 +57,26 @@ void dg_api_kpi(dg_request *req, dg_response *res)
     reply_result(res, rc, table, &err);
 }
 
+/* The query arguments of the request as key, value, ..., NULL (the route's table names them). */
+static void query_pairs(const dg_request *req, const char **pairs)
+{
+    size_t n = 0;
+    for (const dg_route_param *q = req->route->query; q && q->name; q++) {
+        const char *value = dg_request_query(req, q->name);
+        if (value) {
+            pairs[n++] = q->name;
+            pairs[n++] = value;
+        }
+    }
+    pairs[n] = NULL;
+}
+
 /* The cube's query vocabulary (as `dangol cube`). Without as_of the query runs on the shared
  * snapshot's cube; with it, dg_cube_store_query builds a frame as of that day, as the CLI does. */
 void dg_api_cube(dg_request *req, dg_response *res)
 {
-    static const char *const keys[] = { "rows", "cols", "measure", "where", "totals", "top",
-                                        "sort", "as_of" };
-    const char *params[2 * (sizeof keys / sizeof keys[0]) + 1];
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *value = dg_request_query(req, keys[i]);
-        if (value) {
-            params[n++] = keys[i];
-            params[n++] = value;
-        }
-    }
-    params[n] = NULL;
+    const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
+    query_pairs(req, params);
     dg_table *table = NULL;
     dg_error err;
     dg_error_clear(&err);
@@ -89,7 +93,7 @@ void dg_api_cube(dg_request *req, dg_response *res)
     dg_cube_query q;
     dg_cube_query_init(&q);
     int rc = cube ? 0 : err.code;
-    for (size_t i = 0; rc == 0 && i < n; i += 2)
+    for (size_t i = 0; rc == 0 && params[i]; i += 2)
         rc = dg_cube_query_set(&q, cube, params[i], params[i + 1], &err);
     if (rc == 0)
         rc = dg_cube_query_table(cube, &q, &table, &err);
@@ -236,17 +240,8 @@ void dg_api_stages_history(dg_request *req, dg_response *res)
 /* ?by&measure&periods&as_of, passed to dg_cohort_store_query (the call `dangol cohort` makes). */
 void dg_api_cohorts(dg_request *req, dg_response *res)
 {
-    static const char *const keys[] = { "by", "measure", "periods", "as_of" };
-    const char *params[2 * (sizeof keys / sizeof keys[0]) + 1];
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *value = dg_request_query(req, keys[i]);
-        if (value) {
-            params[n++] = keys[i];
-            params[n++] = value;
-        }
-    }
-    params[n] = NULL;
+    const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
+    query_pairs(req, params);
     dg_table *table = NULL;
     dg_error err;
     dg_error_clear(&err);

@@ -39,9 +39,13 @@ void dg_server_stop(dg_server *server);  /* NULL is a no-op */
 
 /* ---- what routes see ---------------------------------------------------------------------- */
 
-#define DG_ROUTE_MAX_PARAMS 4
+#define DG_ROUTE_MAX_PARAMS 4   /* {captures} of a path */
+#define DG_ROUTE_MAX_QUERY 16   /* query arguments of a route */
+
+typedef struct dg_route dg_route;
 
 typedef struct dg_request {
+    const dg_route *route;                    /* the matched route */
     const char *method;
     const char *path;
     const char *params[DG_ROUTE_MAX_PARAMS];  /* {captures} of the route path, in order */
@@ -71,17 +75,18 @@ typedef struct dg_route_param {
 
 typedef void (*dg_route_fn)(dg_request *req, dg_response *res);
 
-typedef struct dg_route {
+struct dg_route {
     const char *method;         /* "GET", "POST", "PUT", "PATCH" */
     const char *path;           /* "/api/customers/{customer_id}" */
     dg_route_fn handler;
     const char *tag;            /* OpenAPI tag: "records", "reports", ... */
     const char *summary;
-    const dg_route_param *query;/* query parameters, NULL-name terminated, or NULL */
+    const dg_route_param *query;/* the only query arguments accepted (others answer 400),
+                                   NULL-name terminated, or NULL for none */
     const char *body_entity;    /* request body is a record of this entity, or NULL */
     const char *returns;        /* "record", "page", "table", "object" */
     bool writes;                /* changes the store */
-} dg_route;
+};
 
 const dg_route *dg_server_routes(size_t *n_routes);
 

@@ -172,6 +172,32 @@ expect_json "cube pivots by month" "[r['month'] for r in j['rows']] == ['2024-02
 expect_status "cube with an unknown dimension is 400" 400 GET "/api/cube?rows=chanel"
 expect_json "cube error lists valid dimensions" "'valid:' in j['error']['message']"
 
+# ---- query arguments: only those of the route's table, each once
+expect_status "an unknown query argument is 400" 400 GET "/api/cube?rows=month&foo=bar"
+expect_json "the error names it and lists the valid ones" \
+  "'\"foo\"' in j['error']['message'] and 'valid: rows, cols, measure, where, totals, top, sort, as_of' in j['error']['message']"
+expect_status "rollup=1 is not the totals argument: 400" 400 GET "/api/cube?rows=month&rollup=1"
+expect_json "the error points to totals" "'totals' in j['error']['message']"
+expect_status "a misspelled argument is 400" 400 GET "/api/customers?limt=5"
+expect_status "an argument to a route that takes none is 400" 400 GET "/api/version?verbose=1"
+expect_json "the error says the route takes none" "'takes no query arguments' in j['error']['message']"
+expect_status "an argument given twice is 400" 400 GET "/api/cube?rows=month&rows=channel"
+expect_json "the error names the repeated argument" "'\"rows\"' in j['error']['message']"
+python3 - "$WORK/openapi.json" > "$WORK/documented" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for path, item in doc["paths"].items():
+    for p in item.get("get", {}).get("parameters", []):
+        if p["in"] == "query":
+            print(path.replace("{customer_id}", "C1") + "?" + p["name"] + "=x")
+EOF
+refused=""
+while read -r q; do
+  curl -s "$URL$q" | grep -q "unknown query argument" && refused="$refused $q"
+done < "$WORK/documented"
+if [ -z "$refused" ] && [ -s "$WORK/documented" ]; then pass "every documented query argument is accepted"
+else fail "every documented query argument is accepted" "refused:$refused"; fi
+
 # the shared analysis snapshot follows writes
 expect_status "kpi before a new order" 200 GET "/api/kpi?months=1"
 before=$(python3 -c "import json; print(json.load(open('$WORK/last.json'))['rows'][0]['orders'])")
