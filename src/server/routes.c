@@ -28,8 +28,8 @@ static const dg_route_param kpi_params[] = {
 
 static const dg_route_param cube_params[] = {
     { "rows", "string", "row dimensions, comma-separated: year, quarter, month, week, day, "
-      "category, brand, product, channel, payment, site, staff, region, gender, age, acquisition, "
-      "customer_type, income" },
+      "channel, payment, site, staff, region, gender, acquisition, customer_type, income, age, "
+      "segment, stage, activity, category, brand, product" },
     { "cols", "string", "column dimensions, comma-separated" },
     { "measure", "string", "revenue (default), orders, customers, units, aov, "
       "revenue_per_customer, share; comma-separated" },

@@ -171,6 +171,8 @@ expect_status "cube" 200 GET "/api/cube?rows=month&measure=revenue,orders"
 expect_json "cube pivots by month" "[r['month'] for r in j['rows']] == ['2024-02', '2024-03']"
 expect_status "cube with an unknown dimension is 400" 400 GET "/api/cube?rows=chanel"
 expect_json "cube error lists valid dimensions" "'valid:' in j['error']['message']"
+expect_json "the OpenAPI document names every valid dimension" \
+  "(lambda d: all(n in d for n in j['error']['message'].split('valid: ')[1].split(', ')))([p['description'] for p in json.load(open('$WORK/openapi.json'))['paths']['/api/cube']['get']['parameters'] if p['name'] == 'rows'][0])"
 
 # ---- query arguments: only those of the route's table, each once
 expect_status "an unknown query argument is 400" 400 GET "/api/cube?rows=month&foo=bar"

@@ -505,6 +505,14 @@ Test(cube_sql, random_queries_match_sqlite, .timeout = 120)
     cr_assert_eq(dg_frame_from_store(&frame, store, &opts, &err), 0, "%s", err.message);
     dg_cube *cube = NULL;
     cr_assert_eq(dg_cube_from_frame(&cube, frame, NULL, NULL, &err), 0, "%s", err.message);
+    /* the catalog that error messages list is exactly what dg_cube_from_frame builds */
+    size_t n_catalog;
+    const dg_cube_dim_spec *catalog = dg_cube_frame_dims(&n_catalog);
+    cr_assert_eq(dg_cube_dim_count(cube), n_catalog);
+    for (size_t i = 0; i < n_catalog; i++) {
+        cr_expect_str_eq(dg_cube_dim_name(cube, i), catalog[i].name);
+        cr_expect_eq(dg_cube_dim_find(cube, catalog[i].name), (int)i);
+    }
     int as_of_year, m, d;
     dg_civil_from_days(frame->as_of, &as_of_year, &m, &d);
 
