@@ -106,6 +106,18 @@ const char *dg_request_query(const dg_request *req, const char *name);
 long long dg_request_query_count(const dg_request *req, dg_response *res, const char *name,
                                  long long fallback, long long max);
 
+/* Pages of lists and of per-customer views: ?offset (default 0) and ?limit (1 to DG_PAGE_MAX,
+ * default DG_PAGE_DEFAULT); next_offset in the answer is null on the last page. */
+#define DG_PAGE_DEFAULT 50
+#define DG_PAGE_MAX 1000
+
+typedef struct dg_page {
+    size_t offset, limit;
+} dg_page;
+
+/* Reads ?offset and ?limit into page; false (with a 400 in res) if either is invalid. */
+bool dg_request_page(const dg_request *req, dg_response *res, dg_page *page);
+
 /* Sends value (reference stolen) as JSON with the status. */
 void dg_reply_json(dg_response *res, unsigned status, json_t *value);
 /* {"error": {"code": code, "message": ...}} with the status. */
@@ -115,6 +127,8 @@ void dg_reply_error(dg_response *res, unsigned status, const char *code, const c
 void dg_reply_failure(dg_response *res, const dg_error *err);
 /* A result table as JSON (dg_table_write's shape). */
 void dg_reply_table(dg_response *res, const dg_table *table);
+/* The page's rows of a result table: the table's JSON with offset, limit and next_offset. */
+void dg_reply_table_page(dg_response *res, const dg_table *table, const dg_page *page);
 /* Several result tables as one JSON array. */
 void dg_reply_tables(dg_response *res, dg_table *const *tables, size_t n);
 

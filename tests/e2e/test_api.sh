@@ -6,6 +6,29 @@
 . "$(dirname "$0")/server.sh"
 J=application/json
 
+# check_pages VIEW LIMIT: GET /api/VIEW?view=customers, page after page, adds up to the whole
+# table of `dangol VIEW --customers`.
+check_pages() {
+  "$DANGOL" --format json "$1" --customers > "$WORK/$1.cli.json" 2>/dev/null
+  python3 - "$URL" "$1" "$2" "$WORK/$1.cli.json" > "$WORK/$1.pages" 2>&1 <<'EOF'
+import json, sys, urllib.request
+url, view, limit, cli = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.load(open(sys.argv[4]))
+rows, offset, pages = [], 0, 0
+while offset is not None:
+    page = json.load(urllib.request.urlopen(f"{url}/api/{view}?view=customers&limit={limit}&offset={offset}"))
+    assert page["offset"] == offset and page["limit"] == limit, page
+    assert len(page["rows"]) == limit or page["next_offset"] is None, len(page["rows"])
+    assert page["columns"] == cli["columns"] and page["title"] == cli["title"]
+    rows += page["rows"]
+    offset, pages = page["next_offset"], pages + 1
+assert rows == cli["rows"], f"{len(rows)} rows in pages, {len(cli['rows'])} from the CLI"
+assert pages > 2, pages
+print(f"{pages} pages, {len(rows)} rows")
+EOF
+  if [ $? -eq 0 ]; then pass "$1 view=customers pages add up to dangol $1 --customers ($(cat "$WORK/$1.pages"))"
+  else fail "$1 view=customers pages add up to dangol $1 --customers" "$(cat "$WORK/$1.pages")"; fi
+}
+
 expect_exit "serve refuses a non-loopback address" 2 "$DANGOL" serve --bind 0.0.0.0 --port 0
 expect_output "the refusal says why" "no authentication" "$DANGOL" serve --bind 192.168.1.5
 expect_exit "serve without a store fails" 3 "$DANGOL" --db "$WORK/none.db" serve --port 0
@@ -224,6 +247,9 @@ seq 1 40 | xargs -P 8 -I{} curl -s -o /dev/null -X POST -H "Content-Type: $J" \
   --data-binary '{"customer_id":"P{}","name":"parallel {}"}' "$URL/api/customers"
 expect_status "list after parallel writes" 200 GET "/api/customers?q=parallel&limit=1000"
 expect_json "all 40 parallel creates landed" "len(j['items']) == 40"
+expect_status "a customer whose id holds JSON punctuation" 201 POST /api/customers \
+  '{"customer_id":"Q\"{[,]}\\","name":"}{ ]["}'
+for v in rfm loyalty; do check_pages "$v" 3; done
 
 stop_server
 expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
@@ -252,6 +278,12 @@ curl -s "$URL/api/customers/C00000001/card" > "$WORK/card.api.json"
 "$DANGOL" --format json customer show C00000001 > "$WORK/card.cli.json"
 expect_same "the card of the API and of dangol customer show are the same" "$WORK/card.cli.json" "$WORK/card.api.json"
 expect_output "the card has the analytics sections" "Lifetime value" cat "$WORK/card.api.json"
+for v in rfm loyalty; do check_pages "$v" 70; done
+expect_status "a customers view has a default page" 200 GET "/api/loyalty?view=customers"
+expect_json "the default page is 50 rows" "len(j['rows']) == 50 and j['limit'] == 50 and j['next_offset'] == 50"
+expect_status "a customers page over 1000 is 400" 400 GET "/api/rfm?view=customers&limit=1001"
+expect_status "a page of another view is 400" 400 GET "/api/rfm?view=segments&offset=10"
+expect_json "the error says paging is for view=customers" "'view=customers' in j['error']['message']"
 stop_server
 
 # ---- the OpenAPI document and the routes are the same set
