@@ -244,11 +244,30 @@ static const char *content_type_of(const char *path)
     return "application/octet-stream";
 }
 
-/* Resolves the URL path to a regular file inside the web directory; -1 if there is none. */
+/* Whether the URL path is one of the files the dashboard loads: its own pages, scripts, styles
+ * and images at the top of the web directory, and the chart library's distribution file (the
+ * script index.html loads from node_modules). Nothing else in the directory is served: not
+ * package.json, not the rest of node_modules (playwright-core, the library's sources). */
+static bool is_dashboard_file(const char *url)
+{
+    static const char *const extensions[] = { ".html", ".js", ".css", ".svg", ".png", ".ico" };
+    if (strcmp(url, "/" DG_SERVER_CHART_LIBRARY) == 0 || strcmp(url, "/") == 0)
+        return true;
+    const char *name = url + 1, *dot = strrchr(name, '.');
+    if (url[0] != '/' || strchr(name, '/') || name[0] == '.' || !dot)
+        return false;
+    for (size_t i = 0; i < sizeof extensions / sizeof extensions[0]; i++)
+        if (strcmp(dot, extensions[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Resolves the URL path to a regular file of the dashboard inside the web directory; -1 if there
+ * is none. */
 static int open_static(const dg_server *srv, const char *url, char *resolved, struct stat *st)
 {
     char joined[PATH_MAX];
-    if (!srv->web_real || url[0] != '/' || strstr(url, "/..") || strchr(url, '\\'))
+    if (!srv->web_real || !is_dashboard_file(url) || strstr(url, "/..") || strchr(url, '\\'))
         return -1;
     int n = snprintf(joined, sizeof joined, "%s%s%s", srv->web_real, url,
                      url[strlen(url) - 1] == '/' ? "index.html" : "");

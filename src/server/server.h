@@ -14,6 +14,11 @@
 #include "dangol/store.h"
 #include "dangol/table.h"
 
+/* The chart library's file the dashboard loads, relative to the web directory (installed by
+ * `make web`); served with the dashboard's own top-level files, and nothing else of the
+ * directory. */
+#define DG_SERVER_CHART_LIBRARY "node_modules/echarts/dist/echarts.min.js"
+
 typedef struct dg_server dg_server;
 typedef struct dg_snapshot_cache dg_snapshot_cache;
 typedef struct dg_snapshot dg_snapshot;

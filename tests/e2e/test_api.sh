@@ -1,7 +1,8 @@
 # The HTTP JSON API against a running `dangol serve`: every route, the error statuses (400 bad
-# JSON and bad fields, 404 unknown ids and routes, 405 wrong methods, 409, 413 oversized bodies,
-# 415 not JSON), the OpenAPI document covering exactly the routes, concurrent writes, loopback
-# refusal and a clean SIGTERM shutdown.
+# JSON, bad fields and unknown query arguments, 404 unknown ids and routes, 405 wrong methods,
+# 409, 413 oversized bodies, 415 not JSON), per-customer views in pages, the OpenAPI document
+# covering exactly the routes, concurrent writes, the static files served (the dashboard's, no
+# more), loopback refusal and a clean shutdown on SIGTERM and SIGINT.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/server.sh"
 J=application/json
@@ -258,6 +259,19 @@ expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
 start_server --no-web --read-only || exit 0
 expect_status "read-only serves reads" 200 GET /api/customers/C1
 expect_status "read-only refuses writes with 405" 405 POST /api/customers '{"customer_id":"C5"}'
+stop_server
+
+# ---- static files: the dashboard's own files and the chart library, nothing else of web/
+start_server --web "$ROOT/web" || exit 0
+for f in / /index.html /app.js /i18n.js /style.css /node_modules/echarts/dist/echarts.min.js; do
+  expect_status "the dashboard serves $f" 200 GET "$f"
+done
+for f in /package.json /package-lock.json /node_modules/playwright-core/package.json \
+         /node_modules/playwright-core/index.js \
+         /node_modules/echarts/package.json /node_modules/echarts/dist/echarts.js \
+         /node_modules/.installed /node_modules/ /nothing.js /../Makefile; do
+  expect_status "the dashboard does not serve $f" 404 GET "$f"
+done
 stop_server
 
 # ---- CLV needs a business with repeat buyers: a second store with the dashboard's data
