@@ -259,7 +259,8 @@ expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
 start_server --no-web --read-only || exit 0
 expect_status "read-only serves reads" 200 GET /api/customers/C1
 expect_status "read-only refuses writes with 405" 405 POST /api/customers '{"customer_id":"C5"}'
-stop_server
+stop_server INT
+expect_output "SIGINT shutdown is logged" "SIGINT received" cat "$WORK/serve.err"
 
 # ---- static files: the dashboard's own files and the chart library, nothing else of web/
 start_server --web "$ROOT/web" || exit 0
