@@ -1,12 +1,11 @@
 /* The libmicrohttpd side of the server: daemon lifecycle, request bodies (with the size limit and
- * the JSON content-type rule), dispatch to the route table, error bodies, and static files of the
- * dashboard. Every pool thread lazily opens its own store connection, kept in a pthread key and
- * closed when the server stops: SQLite connections are never shared between threads. */
+ * the JSON content-type rule), dispatch to the route table, error bodies, and the dashboard's
+ * files (chosen by static.c). Every pool thread lazily opens its own store connection, kept in a
+ * pthread key and closed when the server stops: SQLite connections are never shared between
+ * threads. */
 #include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -221,71 +220,6 @@ static dg_store *thread_store(dg_server *srv, dg_error *err)
     return store;
 }
 
-/* ---- static files ------------------------------------------------------------------------- */
-
-static const char *content_type_of(const char *path)
-{
-    static const struct { const char *ext, *type; } types[] = {
-        { ".html", "text/html; charset=utf-8" },
-        { ".js", "text/javascript; charset=utf-8" },
-        { ".mjs", "text/javascript; charset=utf-8" },
-        { ".css", "text/css; charset=utf-8" },
-        { ".json", "application/json; charset=utf-8" },
-        { ".svg", "image/svg+xml" },
-        { ".png", "image/png" },
-        { ".ico", "image/x-icon" },
-        { ".map", "application/json; charset=utf-8" },
-        { ".txt", "text/plain; charset=utf-8" },
-    };
-    const char *dot = strrchr(path, '.');
-    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
-        if (strcasecmp(dot, types[i].ext) == 0)
-            return types[i].type;
-    return "application/octet-stream";
-}
-
-/* Whether the URL path is one of the files the dashboard loads: its own pages, scripts, styles
- * and images at the top of the web directory, and the chart library's distribution file (the
- * script index.html loads from node_modules). Nothing else in the directory is served: not
- * package.json, not the rest of node_modules (playwright-core, the library's sources). */
-static bool is_dashboard_file(const char *url)
-{
-    static const char *const extensions[] = { ".html", ".js", ".css", ".svg", ".png", ".ico" };
-    if (strcmp(url, "/" DG_SERVER_CHART_LIBRARY) == 0 || strcmp(url, "/") == 0)
-        return true;
-    const char *name = url + 1, *dot = strrchr(name, '.');
-    if (url[0] != '/' || strchr(name, '/') || name[0] == '.' || !dot)
-        return false;
-    for (size_t i = 0; i < sizeof extensions / sizeof extensions[0]; i++)
-        if (strcmp(dot, extensions[i]) == 0)
-            return true;
-    return false;
-}
-
-/* Resolves the URL path to a regular file of the dashboard inside the web directory; -1 if there
- * is none. */
-static int open_static(const dg_server *srv, const char *url, char *resolved, struct stat *st)
-{
-    char joined[PATH_MAX];
-    if (!srv->web_real || !is_dashboard_file(url) || strstr(url, "/..") || strchr(url, '\\'))
-        return -1;
-    int n = snprintf(joined, sizeof joined, "%s%s%s", srv->web_real, url,
-                     url[strlen(url) - 1] == '/' ? "index.html" : "");
-    if (n < 0 || (size_t)n >= sizeof joined || !realpath(joined, resolved))
-        return -1;
-    size_t root = strlen(srv->web_real);
-    if (strncmp(resolved, srv->web_real, root) != 0 || resolved[root] != '/')
-        return -1;
-    int fd = open(resolved, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 /* ---- dispatch ----------------------------------------------------------------------------- */
 
 static enum MHD_Result send_response(struct MHD_Connection *conn, dg_response *res,
@@ -321,12 +255,12 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, unsigned status, 
 static enum MHD_Result serve_static(dg_server *srv, struct MHD_Connection *conn, const char *url,
                                     const char *method)
 {
-    char resolved[PATH_MAX];
     struct stat st;
+    const char *content_type = NULL;
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         return send_error(conn, 405, "method_not_allowed",
                           "the dashboard's files can only be read (GET)", "GET, HEAD");
-    int fd = open_static(srv, url, resolved, &st);
+    int fd = dg_static_open(srv->web_real, url, &st, &content_type);
     if (fd < 0) {
         char message[600];
         snprintf(message, sizeof message, "no page or file at %s", url);
@@ -337,7 +271,7 @@ static enum MHD_Result serve_static(dg_server *srv, struct MHD_Connection *conn,
         close(fd);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type_of(resolved));
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     enum MHD_Result ok = MHD_queue_response(conn, 200, r);

@@ -1,7 +1,8 @@
 /* The HTTP server behind `dangol serve`: a libmicrohttpd daemon with a thread pool that answers
  * the JSON API (/api/...) from one route table (routes.c, also the source of the OpenAPI
- * document) and serves the dashboard's static files from a web directory. Each pool thread opens
- * its own store connection on first use (SQLite connections are not shared between threads). */
+ * document) and serves the dashboard's files from a web directory (static.c). Each pool thread
+ * opens its own store connection on first use (SQLite connections are not shared between
+ * threads). */
 #ifndef DANGOL_SERVER_H
 #define DANGOL_SERVER_H
 
@@ -136,6 +137,14 @@ void dg_reply_table(dg_response *res, const dg_table *table);
 void dg_reply_table_page(dg_response *res, const dg_table *table, const dg_page *page);
 /* Several result tables as one JSON array. */
 void dg_reply_tables(dg_response *res, dg_table *const *tables, size_t n);
+
+/* ---- the dashboard's files (static.c) ---------------------------------------------------- */
+
+struct stat;
+/* Opens the dashboard file at the URL path inside web_root (a realpath), setting *st and its
+ * *content_type; -1 when the path is not one of the dashboard's files or there is none. */
+int dg_static_open(const char *web_root, const char *url, struct stat *st,
+                   const char **content_type);
 
 /* ---- analysis snapshots (snapshot.c) ------------------------------------------------------- */
 
