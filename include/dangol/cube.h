@@ -186,6 +186,17 @@ int dg_cube_query_table(const dg_cube *cube, const dg_cube_query *q, dg_table **
 int dg_cube_from_frame(dg_cube **out, const dg_frame *frame, const dg_rfm_segment_map *segments,
                        const dg_stage_rules *rules, dg_error *err);
 
+/* The dimensions dg_cube_from_frame builds, in its order: the names a query on a frame's cube may
+ * use, known before any cube is built (the product levels exist only with order lines). */
+typedef struct dg_cube_dim_spec {
+    const char *name;
+    const char *parent;     /* next coarser level, or NULL */
+    dg_cube_key key;
+} dg_cube_dim_spec;
+
+/* The catalog, a static array of *n entries. */
+const dg_cube_dim_spec *dg_cube_frame_dims(size_t *n);
+
 /* One query on a store, for the CLI and the HTTP API: params is key, value, key, value, ...,
  * NULL with the keys of dg_cube_query_set (as_of sets the frame's as-of day). Builds the frame
  * (with order lines only when a product dimension is named) and the cube, runs the query and lays

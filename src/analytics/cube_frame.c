@@ -9,6 +9,36 @@
 #include "analytics/cube_internal.h"
 #include "dangol/text.h"
 
+static const dg_cube_dim_spec frame_dims[] = {
+    { "year", NULL, DG_CUBE_KEY_DAY },
+    { "quarter", "year", DG_CUBE_KEY_DAY },
+    { "month", "quarter", DG_CUBE_KEY_DAY },
+    { "week", "month", DG_CUBE_KEY_DAY },
+    { "day", "week", DG_CUBE_KEY_DAY },
+    { "channel", NULL, DG_CUBE_KEY_ORDER },
+    { "payment", NULL, DG_CUBE_KEY_ORDER },
+    { "site", NULL, DG_CUBE_KEY_ORDER },
+    { "staff", NULL, DG_CUBE_KEY_ORDER },
+    { "region", NULL, DG_CUBE_KEY_CUSTOMER },
+    { "gender", NULL, DG_CUBE_KEY_CUSTOMER },
+    { "acquisition", NULL, DG_CUBE_KEY_CUSTOMER },
+    { "customer_type", NULL, DG_CUBE_KEY_CUSTOMER },
+    { "income", NULL, DG_CUBE_KEY_CUSTOMER },
+    { "age", NULL, DG_CUBE_KEY_CUSTOMER },
+    { "segment", NULL, DG_CUBE_KEY_CUSTOMER },
+    { "stage", NULL, DG_CUBE_KEY_CUSTOMER },
+    { "activity", NULL, DG_CUBE_KEY_CUSTOMER },
+    { "category", NULL, DG_CUBE_KEY_PRODUCT },
+    { "brand", "category", DG_CUBE_KEY_PRODUCT },
+    { "product", "brand", DG_CUBE_KEY_PRODUCT },
+};
+
+const dg_cube_dim_spec *dg_cube_frame_dims(size_t *n)
+{
+    *n = sizeof frame_dims / sizeof frame_dims[0];
+    return frame_dims;
+}
+
 /* Labels of a frame dictionary, "(none)" for code 0. */
 static const char **dict_labels(const dg_dict *dict)
 {
@@ -223,9 +253,8 @@ fail:
 /* Whether a parameter value names a product dimension (then the frame needs order lines). */
 static bool names_products(const char *value)
 {
-    static const char *const names[] = { "category", "brand", "product" };
-    for (size_t i = 0; i < 3; i++)
-        if (strstr(value, names[i]))
+    for (size_t i = 0; i < sizeof frame_dims / sizeof frame_dims[0]; i++)
+        if (frame_dims[i].key == DG_CUBE_KEY_PRODUCT && strstr(value, frame_dims[i].name))
             return true;
     return false;
 }

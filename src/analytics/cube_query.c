@@ -37,13 +37,21 @@ static void token(const char *s, size_t len, char *buf, size_t cap)
     buf[len] = '\0';
 }
 
-/* "a, b, c": the dimension names, into buf. */
+/* "a, b, c": the names of the frame cube's catalog, then any other dimension of this cube. */
 static void list_dims(const dg_cube *cube, char *buf, size_t cap)
 {
-    size_t used = 0;
+    size_t n_catalog, used = 0;
+    const dg_cube_dim_spec *catalog = dg_cube_frame_dims(&n_catalog);
     buf[0] = '\0';
-    for (size_t i = 0; i < cube->n_dims && used < cap; i++)
-        used += (size_t)snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", cube->dims[i].name);
+    for (size_t i = 0; i < n_catalog && used < cap; i++)
+        used += (size_t)snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", catalog[i].name);
+    for (size_t d = 0; d < cube->n_dims && used < cap; d++) {
+        size_t i = 0;
+        while (i < n_catalog && strcmp(catalog[i].name, cube->dims[d].name) != 0)
+            i++;
+        if (i == n_catalog)
+            used += (size_t)snprintf(buf + used, cap - used, ", %s", cube->dims[d].name);
+    }
 }
 
 /* The first labels of d in their natural order, "a, b, ... (N values)". */
@@ -65,12 +73,18 @@ static void list_labels(const dg__cube_dim *d, char *buf, size_t cap)
 static int find_dim(const dg_cube *cube, const char *name, dg_error *err)
 {
     int d = dg_cube_dim_find(cube, name);
-    if (d < 0) {
-        char valid[400];
-        list_dims(cube, valid, sizeof valid);
-        return dg_error_set(err, DG_EINVAL, "unknown dimension \"%s\"; valid: %s", name, valid);
-    }
-    return d;
+    if (d >= 0)
+        return d;
+    size_t n_catalog;
+    const dg_cube_dim_spec *catalog = dg_cube_frame_dims(&n_catalog);
+    for (size_t i = 0; i < n_catalog; i++)
+        if (strcmp(catalog[i].name, name) == 0 && catalog[i].key == DG_CUBE_KEY_PRODUCT)
+            return dg_error_set(err, DG_EINVAL, "dimension \"%s\" needs products and order "
+                                "lines; this store has none (import products and order_lines)",
+                                name);
+    char valid[600];
+    list_dims(cube, valid, sizeof valid);
+    return dg_error_set(err, DG_EINVAL, "unknown dimension \"%s\"; valid: %s", name, valid);
 }
 
 static int parse_measure(const char *name, dg_cube_measure *m, dg_error *err)
@@ -166,6 +180,44 @@ static int unknown_value(const dg__cube_dim *d, const char *value, dg_error *err
                         valid);
 }
 
+/* Whether text is a label of the time level d: the shape of its labels (digits where they have
+ * digits) and a real quarter, month, ISO week or day. Labels outside the data are valid. */
+static bool time_label_valid(const dg__cube_dim *d, const char *text)
+{
+    const char *model = d->labels[0];
+    if (strlen(text) != strlen(model))
+        return false;
+    for (size_t i = 0; text[i]; i++) {
+        bool digit = isdigit((unsigned char)text[i]), want = isdigit((unsigned char)model[i]);
+        if (digit != want || (!digit && text[i] != model[i]))
+            return false;
+    }
+    int32_t day;
+    dg_error e;
+    if (strcmp(d->name, "quarter") == 0)
+        return text[6] >= '1' && text[6] <= '4';
+    if (strcmp(d->name, "month") == 0)
+        return atoi(text + 5) >= 1 && atoi(text + 5) <= 12;
+    if (strcmp(d->name, "week") == 0)
+        return atoi(text + 6) >= 1 && atoi(text + 6) <= 53;
+    if (strcmp(d->name, "day") == 0)
+        return dg_date_parse(text, strlen(text), &day, &e) == 0;
+    return true;
+}
+
+static int bad_time_label(const dg__cube_dim *d, const char *value, dg_error *err)
+{
+    return dg_error_set(err, DG_EINVAL, "bad %s \"%s\"; expected a value like %s or a range "
+                        "like %s..%s", d->name, value, d->labels[0], d->labels[0],
+                        d->labels[d->n_labels - 1]);
+}
+
+static int reversed_range(const dg__cube_dim *d, const char *lo, const char *hi, dg_error *err)
+{
+    return dg_error_set(err, DG_EINVAL, "range %s=%s..%s is reversed: %s comes after %s; write "
+                        "FROM..TO with FROM first", d->name, lo, hi, lo, hi);
+}
+
 /* Marks the codes of one value ("Seoul", "30-39", "2024-01..2024-03") in allowed. */
 static int mark_value(const dg__cube_dim *d, const char *value, uint8_t *allowed, dg_error *err)
 {
@@ -176,6 +228,12 @@ static int mark_value(const dg__cube_dim *d, const char *value, uint8_t *allowed
         token(value, (size_t)(dots - value), lo, sizeof lo);
         token(dots + 2, strlen(dots + 2), hi, sizeof hi);
         if (time) {
+            if (lo[0] && !time_label_valid(d, lo))
+                return bad_time_label(d, lo, err);
+            if (hi[0] && !time_label_valid(d, hi))
+                return bad_time_label(d, hi, err);
+            if (lo[0] && hi[0] && strcmp(lo, hi) > 0)
+                return reversed_range(d, lo, hi, err);
             for (size_t i = 0; i < d->n_labels; i++)
                 if ((!lo[0] || strcmp(d->labels[i], lo) >= 0) &&
                     (!hi[0] || strcmp(d->labels[i], hi) <= 0))
@@ -187,6 +245,8 @@ static int mark_value(const dg__cube_dim *d, const char *value, uint8_t *allowed
             return unknown_value(d, lo, err);
         if (b < 0)
             return unknown_value(d, hi, err);
+        if (d->rank[a] > d->rank[b])
+            return reversed_range(d, lo, hi, err);
         for (size_t i = 0; i < d->n_labels; i++)
             if (d->rank[i] >= d->rank[a] && d->rank[i] <= d->rank[b])
                 allowed[i] = 1;
@@ -197,18 +257,8 @@ static int mark_value(const dg__cube_dim *d, const char *value, uint8_t *allowed
         allowed[code] = 1;
         return 0;
     }
-    /* a well-formed time label outside the data matches nothing */
-    if (time && strlen(value) == strlen(d->labels[0])) {
-        for (size_t i = 0; value[i]; i++)
-            if (isdigit((unsigned char)value[i]) != isdigit((unsigned char)d->labels[0][i]))
-                goto bad;
-        return 0;
-    }
-bad:
-    if (time)
-        return dg_error_set(err, DG_EINVAL, "bad %s \"%s\"; expected a value like %s or a range "
-                            "like %s..%s", d->name, value, d->labels[0], d->labels[0],
-                            d->labels[d->n_labels - 1]);
+    if (time)   /* a valid time label outside the data matches nothing */
+        return time_label_valid(d, value) ? 0 : bad_time_label(d, value, err);
     return unknown_value(d, value, err);
 }
 

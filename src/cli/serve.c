@@ -144,7 +144,7 @@ static int run(dg_cli *cli, int argc, char **argv)
     fflush(stdout);
     if (opt.web_dir && !cli->quiet) {
         char probe[PATH_MAX + 64];
-        snprintf(probe, sizeof probe, "%s/node_modules/echarts/dist/echarts.min.js", opt.web_dir);
+        snprintf(probe, sizeof probe, "%s/" DG_SERVER_CHART_LIBRARY, opt.web_dir);
         if (access(probe, R_OK) != 0)
             fprintf(stderr, "dangol serve: %s has no charting library; run `make web` for the "
                             "dashboard's charts\n", opt.web_dir);

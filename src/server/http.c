@@ -1,11 +1,11 @@
 /* The libmicrohttpd side of the server: daemon lifecycle, request bodies (with the size limit and
- * the JSON content-type rule), dispatch to the route table, error bodies, and static files of the
- * dashboard. Every pool thread lazily opens its own store connection, kept in a pthread key and
- * closed when the server stops: SQLite connections are never shared between threads. */
+ * the JSON content-type rule), dispatch to the route table, error bodies, and the dashboard's
+ * files (chosen by static.c). Every pool thread lazily opens its own store connection, kept in a
+ * pthread key and closed when the server stops: SQLite connections are never shared between
+ * threads. */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -220,52 +220,6 @@ static dg_store *thread_store(dg_server *srv, dg_error *err)
     return store;
 }
 
-/* ---- static files ------------------------------------------------------------------------- */
-
-static const char *content_type_of(const char *path)
-{
-    static const struct { const char *ext, *type; } types[] = {
-        { ".html", "text/html; charset=utf-8" },
-        { ".js", "text/javascript; charset=utf-8" },
-        { ".mjs", "text/javascript; charset=utf-8" },
-        { ".css", "text/css; charset=utf-8" },
-        { ".json", "application/json; charset=utf-8" },
-        { ".svg", "image/svg+xml" },
-        { ".png", "image/png" },
-        { ".ico", "image/x-icon" },
-        { ".map", "application/json; charset=utf-8" },
-        { ".txt", "text/plain; charset=utf-8" },
-    };
-    const char *dot = strrchr(path, '.');
-    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
-        if (strcasecmp(dot, types[i].ext) == 0)
-            return types[i].type;
-    return "application/octet-stream";
-}
-
-/* Resolves the URL path to a regular file inside the web directory; -1 if there is none. */
-static int open_static(const dg_server *srv, const char *url, char *resolved, struct stat *st)
-{
-    char joined[PATH_MAX];
-    if (!srv->web_real || url[0] != '/' || strstr(url, "/..") || strchr(url, '\\'))
-        return -1;
-    int n = snprintf(joined, sizeof joined, "%s%s%s", srv->web_real, url,
-                     url[strlen(url) - 1] == '/' ? "index.html" : "");
-    if (n < 0 || (size_t)n >= sizeof joined || !realpath(joined, resolved))
-        return -1;
-    size_t root = strlen(srv->web_real);
-    if (strncmp(resolved, srv->web_real, root) != 0 || resolved[root] != '/')
-        return -1;
-    int fd = open(resolved, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 /* ---- dispatch ----------------------------------------------------------------------------- */
 
 static enum MHD_Result send_response(struct MHD_Connection *conn, dg_response *res,
@@ -301,12 +255,12 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, unsigned status, 
 static enum MHD_Result serve_static(dg_server *srv, struct MHD_Connection *conn, const char *url,
                                     const char *method)
 {
-    char resolved[PATH_MAX];
     struct stat st;
+    const char *content_type = NULL;
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         return send_error(conn, 405, "method_not_allowed",
                           "the dashboard's files can only be read (GET)", "GET, HEAD");
-    int fd = open_static(srv, url, resolved, &st);
+    int fd = dg_static_open(srv->web_real, url, &st, &content_type);
     if (fd < 0) {
         char message[600];
         snprintf(message, sizeof message, "no page or file at %s", url);
@@ -317,7 +271,7 @@ static enum MHD_Result serve_static(dg_server *srv, struct MHD_Connection *conn,
         close(fd);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type_of(resolved));
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     enum MHD_Result ok = MHD_queue_response(conn, 200, r);
@@ -332,6 +286,58 @@ static bool is_json_type(const char *type)
     size_t n = strlen("application/json");
     return strncasecmp(type, "application/json", n) == 0 &&
            (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+}
+
+/* The route's query arguments, as they arrive: each must be in the route's table, once. */
+typedef struct query_check {
+    const dg_route *route;
+    unsigned seen[DG_ROUTE_MAX_QUERY];
+    const char *unknown, *repeated;
+} query_check;
+
+static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    (void)value;
+    query_check *c = cls;
+    const dg_route_param *q = c->route->query;
+    size_t i = 0;
+    while (q && q[i].name && strcmp(q[i].name, key) != 0)
+        i++;
+    assert(i < DG_ROUTE_MAX_QUERY);
+    if (!q || !q[i].name)
+        c->unknown = key;
+    else if (c->seen[i]++)
+        c->repeated = key;
+    return c->unknown || c->repeated ? MHD_NO : MHD_YES;
+}
+
+/* Answers 400 unless every query argument is one of the route's, given once; true if they are. */
+static bool query_arguments_valid(struct MHD_Connection *conn, const dg_route *route,
+                                  dg_response *res)
+{
+    query_check c = { .route = route };
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_argument, &c);
+    if (c.repeated) {
+        dg_reply_error(res, 400, "invalid", "query argument \"%s\" is given more than once",
+                       c.repeated);
+        return false;
+    }
+    if (!c.unknown)
+        return true;
+    if (!route->query || !route->query[0].name) {
+        dg_reply_error(res, 400, "invalid", "unknown query argument \"%s\": %s %s takes no "
+                       "query arguments", c.unknown, route->method, route->path);
+        return false;
+    }
+    char valid[512] = "";
+    for (const dg_route_param *q = route->query; q->name; q++)
+        snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s",
+                 q == route->query ? "" : ", ", q->name);
+    dg_reply_error(res, 400, "invalid", "unknown query argument \"%s\" for %s %s; valid: %s",
+                   c.unknown, route->method, route->path, valid);
+    return false;
 }
 
 static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, const char *url,
@@ -353,6 +359,9 @@ static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, con
         return send_error(conn, 404, "not_found", "no such API route; the routes are listed in "
                           "/api/openapi.json", NULL);
     }
+    req.route = route;
+    if (!query_arguments_valid(conn, route, &res))
+        return send_response(conn, &res, NULL);
     if (route->writes && srv->opt.read_only)
         return send_error(conn, 405, "method_not_allowed",
                           "the server was started with --read-only", "GET, HEAD");

@@ -12,8 +12,6 @@
 #include "server/server.h"
 
 #define MAX_COLUMNS 32
-#define PAGE_DEFAULT 50
-#define PAGE_MAX 1000
 
 /* ---- rows to JSON ------------------------------------------------------------------------- */
 
@@ -187,22 +185,14 @@ static int fetch(dg_request *req, const dg_entity *e, const char *key, json_t **
 static void reply_page(dg_request *req, dg_response *res, const dg_entity *e,
                        dg_scan_filter *filter)
 {
-    long long offset = dg_request_query_count(req, res, "offset", 0, 1LL << 40);
-    long long limit = offset < 0 ? -1
-                                 : dg_request_query_count(req, res, "limit", PAGE_DEFAULT,
-                                                          PAGE_MAX);
-    if (offset < 0 || limit < 0)
+    dg_page page;
+    if (!dg_request_page(req, res, &page))
         return;
-    if (limit == 0) {
-        dg_reply_error(res, 400, "invalid", "query argument limit must be from 1 to %d",
-                       PAGE_MAX);
-        return;
-    }
     collect c = { e, req->minor_digits, json_array() };
     dg_error err;
     dg_error_clear(&err);
-    filter->offset = (size_t)offset;
-    filter->limit = (size_t)limit + 1;   /* one more tells whether a next page exists */
+    filter->offset = page.offset;
+    filter->limit = page.limit + 1;   /* one more tells whether a next page exists */
     int rc = c.items ? dg_store_scan(req->store, e, filter, collect_row, &c, &err) : DG_ENOMEM;
     if (rc != 0) {
         json_decref(c.items);
@@ -211,13 +201,14 @@ static void reply_page(dg_request *req, dg_response *res, const dg_entity *e,
         dg_reply_failure(res, &err);
         return;
     }
-    bool more = json_array_size(c.items) > (size_t)limit;
+    bool more = json_array_size(c.items) > page.limit;
     if (more)
-        json_array_remove(c.items, (size_t)limit);
+        json_array_remove(c.items, page.limit);
     dg_reply_json(res, 200, json_pack("{s:o,s:I,s:I,s:o}", "items", c.items, "offset",
-                                      (json_int_t)offset, "limit", (json_int_t)limit,
-                                      "next_offset", more ? json_integer(offset + limit)
-                                                          : json_null()));
+                                      (json_int_t)page.offset, "limit", (json_int_t)page.limit,
+                                      "next_offset",
+                                      more ? json_integer((json_int_t)(page.offset + page.limit))
+                                           : json_null()));
 }
 
 /* Answers 404 unless the customer of the path exists; true if it does. */

@@ -17,14 +17,37 @@
 #include "dangol/text.h"
 #include "server/server.h"
 
-/* Sends the table of a finished analysis (rc, err) and frees it. */
-static void reply_result(dg_response *res, int rc, dg_table *table, const dg_error *err)
+/* The page of a per-customer view (?offset, ?limit); other views take no page. False with a 400
+ * when the arguments are invalid or given to another view. */
+static bool customer_page(dg_request *req, dg_response *res, const char *view,
+                          bool per_customer, dg_page *page)
+{
+    if (!per_customer && (dg_request_query(req, "offset") || dg_request_query(req, "limit"))) {
+        dg_reply_error(res, 400, "invalid", "offset and limit page view=customers; view=%s is "
+                       "answered whole", view);
+        return false;
+    }
+    return dg_request_page(req, res, page);
+}
+
+/* Sends the table of a finished analysis, whole or (page not NULL) the page's rows, and frees
+ * it. */
+static void reply_result_page(dg_response *res, int rc, dg_table *table, const dg_error *err,
+                              const dg_page *page)
 {
     if (rc != 0)
         dg_reply_failure(res, err);
+    else if (page)
+        dg_reply_table_page(res, table, page);
     else
         dg_reply_table(res, table);
     dg_table_free(table);
+}
+
+/* Sends the table of a finished analysis (rc, err) and frees it. */
+static void reply_result(dg_response *res, int rc, dg_table *table, const dg_error *err)
+{
+    reply_result_page(res, rc, table, err, NULL);
 }
 
 /* A date query argument into *day (left as is when absent); false with a 400 when malformed. */
@@ -57,22 +80,26 @@ void dg_api_kpi(dg_request *req, dg_response *res)
     reply_result(res, rc, table, &err);
 }
 
+/* The query arguments of the request as key, value, ..., NULL (the route's table names them). */
+static void query_pairs(const dg_request *req, const char **pairs)
+{
+    size_t n = 0;
+    for (const dg_route_param *q = req->route->query; q && q->name; q++) {
+        const char *value = dg_request_query(req, q->name);
+        if (value) {
+            pairs[n++] = q->name;
+            pairs[n++] = value;
+        }
+    }
+    pairs[n] = NULL;
+}
+
 /* The cube's query vocabulary (as `dangol cube`). Without as_of the query runs on the shared
  * snapshot's cube; with it, dg_cube_store_query builds a frame as of that day, as the CLI does. */
 void dg_api_cube(dg_request *req, dg_response *res)
 {
-    static const char *const keys[] = { "rows", "cols", "measure", "where", "totals", "top",
-                                        "sort", "as_of" };
-    const char *params[2 * (sizeof keys / sizeof keys[0]) + 1];
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *value = dg_request_query(req, keys[i]);
-        if (value) {
-            params[n++] = keys[i];
-            params[n++] = value;
-        }
-    }
-    params[n] = NULL;
+    const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
+    query_pairs(req, params);
     dg_table *table = NULL;
     dg_error err;
     dg_error_clear(&err);
@@ -89,7 +116,7 @@ void dg_api_cube(dg_request *req, dg_response *res)
     dg_cube_query q;
     dg_cube_query_init(&q);
     int rc = cube ? 0 : err.code;
-    for (size_t i = 0; rc == 0 && i < n; i += 2)
+    for (size_t i = 0; rc == 0 && params[i]; i += 2)
         rc = dg_cube_query_set(&q, cube, params[i], params[i + 1], &err);
     if (rc == 0)
         rc = dg_cube_query_table(cube, &q, &table, &err);
@@ -98,7 +125,8 @@ void dg_api_cube(dg_request *req, dg_response *res)
     reply_result(res, rc, table, &err);
 }
 
-/* ?view=segments (default) | bins | grid | customers, ?monetary=total | mean (as `dangol rfm`). */
+/* ?view=segments (default) | bins | grid | customers (a page: ?offset, ?limit), ?monetary=total |
+ * mean (as `dangol rfm`). */
 void dg_api_rfm(dg_request *req, dg_response *res)
 {
     const char *view = dg_request_query(req, "view"), *monetary = dg_request_query(req, "monetary");
@@ -115,6 +143,10 @@ void dg_api_rfm(dg_request *req, dg_response *res)
                        monetary);
         return;
     }
+    bool per_customer = strcmp(view, "customers") == 0;
+    dg_page page;
+    if (!customer_page(req, res, view, per_customer, &page))
+        return;
     dg_rfm_options ropts = { .as_of = DG_DAY_NONE,
                              .monetary_mean = monetary && strcmp(monetary, "mean") == 0 };
     dg_rfm_segment_map *map = NULL;
@@ -137,13 +169,12 @@ void dg_api_rfm(dg_request *req, dg_response *res)
         rc = strcmp(view, "bins") == 0 ? dg_rfm_bin_table(&rfm, frame->minor_digits, &table, &err)
            : strcmp(view, "grid") == 0 ? dg_rfm_grid_table(&rfm, frame->minor_digits, &table,
                                                             &err)
-           : strcmp(view, "customers") == 0 ? dg_rfm_customer_table(frame, &rfm, map, &table,
-                                                                     &err)
+           : per_customer ? dg_rfm_customer_table(frame, &rfm, map, &table, &err)
            : dg_rfm_segment_table(frame, &rfm, map, &table, &err);
     dg_rfm_result_free(&rfm);
     dg_rfm_segment_map_free(map);
     dg_snapshot_release(req, snap);
-    reply_result(res, rc, table, &err);
+    reply_result_page(res, rc, table, &err, per_customer ? &page : NULL);
 }
 
 /* Stage counts or the funnel at ?at (default: the as-of day), as `dangol stage [--funnel]`. */
@@ -236,17 +267,8 @@ void dg_api_stages_history(dg_request *req, dg_response *res)
 /* ?by&measure&periods&as_of, passed to dg_cohort_store_query (the call `dangol cohort` makes). */
 void dg_api_cohorts(dg_request *req, dg_response *res)
 {
-    static const char *const keys[] = { "by", "measure", "periods", "as_of" };
-    const char *params[2 * (sizeof keys / sizeof keys[0]) + 1];
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *value = dg_request_query(req, keys[i]);
-        if (value) {
-            params[n++] = keys[i];
-            params[n++] = value;
-        }
-    }
-    params[n] = NULL;
+    const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
+    query_pairs(req, params);
     dg_table *table = NULL;
     dg_error err;
     dg_error_clear(&err);
@@ -326,7 +348,8 @@ void dg_api_clv(dg_request *req, dg_response *res)
 }
 
 /* Behavioural and attitudinal loyalty with the loyalty index (as `dangol loyalty`): ?view=summary
- * (default: the measures with n and 95% intervals) | customers (one row per customer), ?as_of.
+ * (default: the measures with n and 95% intervals) | customers (one row per customer, a page:
+ * ?offset, ?limit), ?as_of.
  * The default loyalty weights and RFM segments apply. */
 void dg_api_loyalty(dg_request *req, dg_response *res)
 {
@@ -338,6 +361,10 @@ void dg_api_loyalty(dg_request *req, dg_response *res)
                        view);
         return;
     }
+    bool per_customer = strcmp(view, "customers") == 0;
+    dg_page page;
+    if (!customer_page(req, res, view, per_customer, &page))
+        return;
     dg_loyalty_config config;
     dg_loyalty_config_default(&config);
     dg_rfm_segment_map *map = NULL;
@@ -360,12 +387,11 @@ void dg_api_loyalty(dg_request *req, dg_response *res)
     if (rc == 0)
         rc = dg_loyalty_compute(frame, &rfm, &config, &loyalty, &err);
     if (rc == 0)
-        rc = strcmp(view, "customers") == 0
-                 ? dg_loyalty_customer_table(frame, &loyalty, &table, &err)
-                 : dg_loyalty_summary_table(frame, &loyalty, &table, &err);
+        rc = per_customer ? dg_loyalty_customer_table(frame, &loyalty, &table, &err)
+                          : dg_loyalty_summary_table(frame, &loyalty, &table, &err);
     dg_loyalty_result_free(&loyalty);
     dg_rfm_result_free(&rfm);
     dg_rfm_segment_map_free(map);
     dg_snapshot_release(req, snap);
-    reply_result(res, rc, table, &err);
+    reply_result_page(res, rc, table, &err, per_customer ? &page : NULL);
 }

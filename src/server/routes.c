@@ -8,15 +8,20 @@
 #include "dangol/entity.h"
 #include "server/server.h"
 
+#define TEXT(x) #x
+#define NUMBER_TEXT(x) TEXT(x)
+#define PAGE_PARAMS(what)                                                                   \
+    { "offset", "integer", what " to skip (default 0)" },                                   \
+    { "limit", "integer", what " to return, 1-" NUMBER_TEXT(DG_PAGE_MAX) " (default "       \
+      NUMBER_TEXT(DG_PAGE_DEFAULT) ")" }
+
 static const dg_route_param page_params[] = {
-    { "offset", "integer", "records to skip (default 0)" },
-    { "limit", "integer", "records to return, 1-1000 (default 50)" },
+    PAGE_PARAMS("records"),
     { NULL, NULL, NULL },
 };
 static const dg_route_param search_params[] = {
     { "q", "string", "only customers whose id, name, phone or email contains this text" },
-    { "offset", "integer", "records to skip (default 0)" },
-    { "limit", "integer", "records to return, 1-1000 (default 50)" },
+    PAGE_PARAMS("records"),
     { NULL, NULL, NULL },
 };
 
@@ -28,8 +33,8 @@ static const dg_route_param kpi_params[] = {
 
 static const dg_route_param cube_params[] = {
     { "rows", "string", "row dimensions, comma-separated: year, quarter, month, week, day, "
-      "category, brand, product, channel, payment, site, staff, region, gender, age, acquisition, "
-      "customer_type, income" },
+      "channel, payment, site, staff, region, gender, acquisition, customer_type, income, age, "
+      "segment, stage, activity, category, brand, product" },
     { "cols", "string", "column dimensions, comma-separated" },
     { "measure", "string", "revenue (default), orders, customers, units, aov, "
       "revenue_per_customer, share; comma-separated" },
@@ -48,6 +53,7 @@ static const dg_route_param rfm_params[] = {
     { "view", "string", "segments (default), bins (score ranges), grid (customers per R x F "
       "score pair) or customers (one row per customer)" },
     { "monetary", "string", "total (default) or mean order value" },
+    PAGE_PARAMS("view=customers: customers"),
     { NULL, NULL, NULL },
 };
 static const dg_route_param stage_at_params[] = {
@@ -84,6 +90,7 @@ static const dg_route_param loyalty_params[] = {
     AS_OF_PARAM,
     { "view", "string", "summary (default: every measure with n and its 95% interval) or "
       "customers (one row per customer)" },
+    PAGE_PARAMS("view=customers: customers"),
     { NULL, NULL, NULL },
 };
 
@@ -378,9 +385,13 @@ json_t *dg_server_openapi(void)
         "items", "type", "array", "items", "type", "object", "offset", "type", "integer", "limit",
         "type", "integer", "next_offset", "type", "integer", "nullable", 1));
     json_object_set_new(schemas, "Table", json_pack(
-        "{s:s,s:{s:{s:s,s:b},s:{s:s,s:{s:s}},s:{s:s,s:{s:s}}}}", "type", "object", "properties",
-        "title", "type", "string", "nullable", 1, "columns", "type", "array", "items", "type",
-        "string", "rows", "type", "array", "items", "type", "object"));
+        "{s:s,s:s,s:{s:{s:s,s:b},s:{s:s,s:{s:s}},s:{s:s,s:{s:s}},s:{s:s},s:{s:s},"
+        "s:{s:s,s:b}}}", "type", "object", "description",
+        "a result table; a paged view (view=customers) adds offset, limit and next_offset (null "
+        "on the last page)", "properties", "title", "type", "string", "nullable", 1, "columns",
+        "type", "array", "items", "type", "string", "rows", "type", "array", "items", "type",
+        "object", "offset", "type", "integer", "limit", "type", "integer", "next_offset",
+        "type", "integer", "nullable", 1));
     return json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o}}", "openapi", "3.0.3",
                      "info", "title", "dangol API", "version", DANGOL_VERSION, "description",
                      "Customers, orders, feedback and loyalty analytics of one dangol store. "

@@ -1,7 +1,8 @@
 /* The HTTP server behind `dangol serve`: a libmicrohttpd daemon with a thread pool that answers
  * the JSON API (/api/...) from one route table (routes.c, also the source of the OpenAPI
- * document) and serves the dashboard's static files from a web directory. Each pool thread opens
- * its own store connection on first use (SQLite connections are not shared between threads). */
+ * document) and serves the dashboard's files from a web directory (static.c). Each pool thread
+ * opens its own store connection on first use (SQLite connections are not shared between
+ * threads). */
 #ifndef DANGOL_SERVER_H
 #define DANGOL_SERVER_H
 
@@ -13,6 +14,11 @@
 #include "dangol/error.h"
 #include "dangol/store.h"
 #include "dangol/table.h"
+
+/* The chart library's file the dashboard loads, relative to the web directory (installed by
+ * `make web`); served with the dashboard's own top-level files, and nothing else of the
+ * directory. */
+#define DG_SERVER_CHART_LIBRARY "node_modules/echarts/dist/echarts.min.js"
 
 typedef struct dg_server dg_server;
 typedef struct dg_snapshot_cache dg_snapshot_cache;
@@ -39,9 +45,13 @@ void dg_server_stop(dg_server *server);  /* NULL is a no-op */
 
 /* ---- what routes see ---------------------------------------------------------------------- */
 
-#define DG_ROUTE_MAX_PARAMS 4
+#define DG_ROUTE_MAX_PARAMS 4   /* {captures} of a path */
+#define DG_ROUTE_MAX_QUERY 16   /* query arguments of a route */
+
+typedef struct dg_route dg_route;
 
 typedef struct dg_request {
+    const dg_route *route;                    /* the matched route */
     const char *method;
     const char *path;
     const char *params[DG_ROUTE_MAX_PARAMS];  /* {captures} of the route path, in order */
@@ -71,17 +81,18 @@ typedef struct dg_route_param {
 
 typedef void (*dg_route_fn)(dg_request *req, dg_response *res);
 
-typedef struct dg_route {
+struct dg_route {
     const char *method;         /* "GET", "POST", "PUT", "PATCH" */
     const char *path;           /* "/api/customers/{customer_id}" */
     dg_route_fn handler;
     const char *tag;            /* OpenAPI tag: "records", "reports", ... */
     const char *summary;
-    const dg_route_param *query;/* query parameters, NULL-name terminated, or NULL */
+    const dg_route_param *query;/* the only query arguments accepted (others answer 400),
+                                   NULL-name terminated, or NULL for none */
     const char *body_entity;    /* request body is a record of this entity, or NULL */
     const char *returns;        /* "record", "page", "table", "object" */
     bool writes;                /* changes the store */
-} dg_route;
+};
 
 const dg_route *dg_server_routes(size_t *n_routes);
 
@@ -101,6 +112,18 @@ const char *dg_request_query(const dg_request *req, const char *name);
 long long dg_request_query_count(const dg_request *req, dg_response *res, const char *name,
                                  long long fallback, long long max);
 
+/* Pages of lists and of per-customer views: ?offset (default 0) and ?limit (1 to DG_PAGE_MAX,
+ * default DG_PAGE_DEFAULT); next_offset in the answer is null on the last page. */
+#define DG_PAGE_DEFAULT 50
+#define DG_PAGE_MAX 1000
+
+typedef struct dg_page {
+    size_t offset, limit;
+} dg_page;
+
+/* Reads ?offset and ?limit into page; false (with a 400 in res) if either is invalid. */
+bool dg_request_page(const dg_request *req, dg_response *res, dg_page *page);
+
 /* Sends value (reference stolen) as JSON with the status. */
 void dg_reply_json(dg_response *res, unsigned status, json_t *value);
 /* {"error": {"code": code, "message": ...}} with the status. */
@@ -110,8 +133,18 @@ void dg_reply_error(dg_response *res, unsigned status, const char *code, const c
 void dg_reply_failure(dg_response *res, const dg_error *err);
 /* A result table as JSON (dg_table_write's shape). */
 void dg_reply_table(dg_response *res, const dg_table *table);
+/* The page's rows of a result table: the table's JSON with offset, limit and next_offset. */
+void dg_reply_table_page(dg_response *res, const dg_table *table, const dg_page *page);
 /* Several result tables as one JSON array. */
 void dg_reply_tables(dg_response *res, dg_table *const *tables, size_t n);
+
+/* ---- the dashboard's files (static.c) ---------------------------------------------------- */
+
+struct stat;
+/* Opens the dashboard file at the URL path inside web_root (a realpath), setting *st and its
+ * *content_type; -1 when the path is not one of the dashboard's files or there is none. */
+int dg_static_open(const char *web_root, const char *url, struct stat *st,
+                   const char **content_type);
 
 /* ---- analysis snapshots (snapshot.c) ------------------------------------------------------- */
 

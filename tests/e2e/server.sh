@@ -1,7 +1,7 @@
 # Helpers for tests that talk to a running `dangol serve` (sourced after lib.sh): start_server
 # starts one on a free loopback port chosen by the kernel and sets $URL; stop_server stops it with
-# SIGTERM and checks it exits cleanly; api sends a request, sets $STATUS and $BODY, and logs
-# "STATUS METHOD PATH" to $WORK/requests for the route-coverage check.
+# SIGTERM (or the signal given) and checks it exits cleanly; api sends a request, sets $STATUS
+# and $BODY, and logs "STATUS METHOD PATH" to $WORK/requests for the route-coverage check.
 
 # start_server [serve options...]
 start_server() {
@@ -25,11 +25,24 @@ start_server() {
   trap 'kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 }
 
+# stop_server [SIGNAL]: TERM (default) or INT (Ctrl-C). A server that ignores the signal fails
+# the test (and is killed) instead of hanging it.
 stop_server() {
-  kill -TERM "$SERVER_PID"
+  sig=${1:-TERM}
+  kill -"$sig" "$SERVER_PID"
+  for _ in $(seq 1 300); do
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -KILL "$SERVER_PID"
+    wait "$SERVER_PID"
+    fail "SIG$sig stops the server (still running 30 s later)" "$(cat "$WORK/serve.err")"
+    return
+  fi
   wait "$SERVER_PID"; rc=$?
-  if [ "$rc" -eq 0 ]; then pass "SIGTERM stops the server cleanly"
-  else fail "SIGTERM stops the server cleanly (exit $rc)" "$(cat "$WORK/serve.err")"; fi
+  if [ "$rc" -eq 0 ]; then pass "SIG$sig stops the server cleanly"
+  else fail "SIG$sig stops the server cleanly (exit $rc)" "$(cat "$WORK/serve.err")"; fi
 }
 
 # api METHOD PATH [BODY [CONTENT-TYPE]]

@@ -1,10 +1,34 @@
 # The HTTP JSON API against a running `dangol serve`: every route, the error statuses (400 bad
-# JSON and bad fields, 404 unknown ids and routes, 405 wrong methods, 409, 413 oversized bodies,
-# 415 not JSON), the OpenAPI document covering exactly the routes, concurrent writes, loopback
-# refusal and a clean SIGTERM shutdown.
+# JSON, bad fields and unknown query arguments, 404 unknown ids and routes, 405 wrong methods,
+# 409, 413 oversized bodies, 415 not JSON), per-customer views in pages, the OpenAPI document
+# covering exactly the routes, concurrent writes, the static files served (the dashboard's, no
+# more), loopback refusal and a clean shutdown on SIGTERM and SIGINT.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/server.sh"
 J=application/json
+
+# check_pages VIEW LIMIT: GET /api/VIEW?view=customers, page after page, adds up to the whole
+# table of `dangol VIEW --customers`.
+check_pages() {
+  "$DANGOL" --format json "$1" --customers > "$WORK/$1.cli.json" 2>/dev/null
+  python3 - "$URL" "$1" "$2" "$WORK/$1.cli.json" > "$WORK/$1.pages" 2>&1 <<'EOF'
+import json, sys, urllib.request
+url, view, limit, cli = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.load(open(sys.argv[4]))
+rows, offset, pages = [], 0, 0
+while offset is not None:
+    page = json.load(urllib.request.urlopen(f"{url}/api/{view}?view=customers&limit={limit}&offset={offset}"))
+    assert page["offset"] == offset and page["limit"] == limit, page
+    assert len(page["rows"]) == limit or page["next_offset"] is None, len(page["rows"])
+    assert page["columns"] == cli["columns"] and page["title"] == cli["title"]
+    rows += page["rows"]
+    offset, pages = page["next_offset"], pages + 1
+assert rows == cli["rows"], f"{len(rows)} rows in pages, {len(cli['rows'])} from the CLI"
+assert pages > 2, pages
+print(f"{pages} pages, {len(rows)} rows")
+EOF
+  if [ $? -eq 0 ]; then pass "$1 view=customers pages add up to dangol $1 --customers ($(cat "$WORK/$1.pages"))"
+  else fail "$1 view=customers pages add up to dangol $1 --customers" "$(cat "$WORK/$1.pages")"; fi
+}
 
 expect_exit "serve refuses a non-loopback address" 2 "$DANGOL" serve --bind 0.0.0.0 --port 0
 expect_output "the refusal says why" "no authentication" "$DANGOL" serve --bind 192.168.1.5
@@ -171,6 +195,34 @@ expect_status "cube" 200 GET "/api/cube?rows=month&measure=revenue,orders"
 expect_json "cube pivots by month" "[r['month'] for r in j['rows']] == ['2024-02', '2024-03']"
 expect_status "cube with an unknown dimension is 400" 400 GET "/api/cube?rows=chanel"
 expect_json "cube error lists valid dimensions" "'valid:' in j['error']['message']"
+expect_json "the OpenAPI document names every valid dimension" \
+  "(lambda d: all(n in d for n in j['error']['message'].split('valid: ')[1].split(', ')))([p['description'] for p in json.load(open('$WORK/openapi.json'))['paths']['/api/cube']['get']['parameters'] if p['name'] == 'rows'][0])"
+
+# ---- query arguments: only those of the route's table, each once
+expect_status "an unknown query argument is 400" 400 GET "/api/cube?rows=month&foo=bar"
+expect_json "the error names it and lists the valid ones" \
+  "'\"foo\"' in j['error']['message'] and 'valid: rows, cols, measure, where, totals, top, sort, as_of' in j['error']['message']"
+expect_status "rollup=1 is not the totals argument: 400" 400 GET "/api/cube?rows=month&rollup=1"
+expect_json "the error points to totals" "'totals' in j['error']['message']"
+expect_status "a misspelled argument is 400" 400 GET "/api/customers?limt=5"
+expect_status "an argument to a route that takes none is 400" 400 GET "/api/version?verbose=1"
+expect_json "the error says the route takes none" "'takes no query arguments' in j['error']['message']"
+expect_status "an argument given twice is 400" 400 GET "/api/cube?rows=month&rows=channel"
+expect_json "the error names the repeated argument" "'\"rows\"' in j['error']['message']"
+python3 - "$WORK/openapi.json" > "$WORK/documented" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for path, item in doc["paths"].items():
+    for p in item.get("get", {}).get("parameters", []):
+        if p["in"] == "query":
+            print(path.replace("{customer_id}", "C1") + "?" + p["name"] + "=x")
+EOF
+refused=""
+while read -r q; do
+  curl -s "$URL$q" | grep -q "unknown query argument" && refused="$refused $q"
+done < "$WORK/documented"
+if [ -z "$refused" ] && [ -s "$WORK/documented" ]; then pass "every documented query argument is accepted"
+else fail "every documented query argument is accepted" "refused:$refused"; fi
 
 # the shared analysis snapshot follows writes
 expect_status "kpi before a new order" 200 GET "/api/kpi?months=1"
@@ -196,6 +248,9 @@ seq 1 40 | xargs -P 8 -I{} curl -s -o /dev/null -X POST -H "Content-Type: $J" \
   --data-binary '{"customer_id":"P{}","name":"parallel {}"}' "$URL/api/customers"
 expect_status "list after parallel writes" 200 GET "/api/customers?q=parallel&limit=1000"
 expect_json "all 40 parallel creates landed" "len(j['items']) == 40"
+expect_status "a customer whose id holds JSON punctuation" 201 POST /api/customers \
+  '{"customer_id":"Q\"{[,]}\\","name":"}{ ]["}'
+for v in rfm loyalty; do check_pages "$v" 3; done
 
 stop_server
 expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
@@ -204,6 +259,20 @@ expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
 start_server --no-web --read-only || exit 0
 expect_status "read-only serves reads" 200 GET /api/customers/C1
 expect_status "read-only refuses writes with 405" 405 POST /api/customers '{"customer_id":"C5"}'
+stop_server INT
+expect_output "SIGINT shutdown is logged" "SIGINT received" cat "$WORK/serve.err"
+
+# ---- static files: the dashboard's own files and the chart library, nothing else of web/
+start_server --web "$ROOT/web" || exit 0
+for f in / /index.html /app.js /i18n.js /style.css /node_modules/echarts/dist/echarts.min.js; do
+  expect_status "the dashboard serves $f" 200 GET "$f"
+done
+for f in /package.json /package-lock.json /node_modules/playwright-core/package.json \
+         /node_modules/playwright-core/index.js \
+         /node_modules/echarts/package.json /node_modules/echarts/dist/echarts.js \
+         /node_modules/.installed /node_modules/ /nothing.js /../Makefile; do
+  expect_status "the dashboard does not serve $f" 404 GET "$f"
+done
 stop_server
 
 # ---- CLV needs a business with repeat buyers: a second store with the dashboard's data
@@ -224,6 +293,12 @@ curl -s "$URL/api/customers/C00000001/card" > "$WORK/card.api.json"
 "$DANGOL" --format json customer show C00000001 > "$WORK/card.cli.json"
 expect_same "the card of the API and of dangol customer show are the same" "$WORK/card.cli.json" "$WORK/card.api.json"
 expect_output "the card has the analytics sections" "Lifetime value" cat "$WORK/card.api.json"
+for v in rfm loyalty; do check_pages "$v" 70; done
+expect_status "a customers view has a default page" 200 GET "/api/loyalty?view=customers"
+expect_json "the default page is 50 rows" "len(j['rows']) == 50 and j['limit'] == 50 and j['next_offset'] == 50"
+expect_status "a customers page over 1000 is 400" 400 GET "/api/rfm?view=customers&limit=1001"
+expect_status "a page of another view is 400" 400 GET "/api/rfm?view=segments&offset=10"
+expect_json "the error says paging is for view=customers" "'view=customers' in j['error']['message']"
 stop_server
 
 # ---- the OpenAPI document and the routes are the same set

@@ -17,6 +17,14 @@ expect_output "as-of ignores later orders" "^Total,420" \
 expect_exit   "unknown dimension exits 2" 2 "$DANGOL" cube --rows month --cols chanel
 expect_output "unknown dimension lists valid ones" 'unknown dimension "chanel"; valid: year, quarter, month' \
               "$DANGOL" cube --cols chanel
+expect_output "a misspelled product level lists the product levels too" \
+              'valid: year, .*, segment, stage, activity, category, brand, product$' \
+              "$DANGOL" cube --rows categry
+expect_exit   "a reversed month range exits 2" 2 "$DANGOL" cube --where "month=2025-06..2025-01"
+expect_output "a reversed range says so" 'range month=2025-06..2025-01 is reversed' \
+              "$DANGOL" cube --where "month=2025-06..2025-01"
+expect_output "month 13 is not a month" 'bad month "2025-13"' \
+              "$DANGOL" cube --where "month=2025-13..2024"
 expect_output "unknown measure lists valid ones" 'valid: revenue, orders, customers' \
               "$DANGOL" cube --measure profit
 expect_output "unknown value lists valid ones" 'unknown value "Seol" for region; valid: Busan, Seoul' \

@@ -301,3 +301,63 @@ Test(cube, bad_names_list_the_valid_ones)
     dg_cube_query_clear(&q);
     dg_cube_free(cube);
 }
+
+/* The valid dimensions come from the frame cube's catalog, so a cube built without order lines
+ * still names the product levels, and explains why it cannot use them. */
+Test(cube, valid_dimensions_come_from_the_catalog)
+{
+    dg_cube_facts f = { .n_customers = 3, .n_orders = 5, .order_customer = order_customer,
+                        .order_day = order_day, .order_revenue_minor = order_revenue };
+    dg_cube *cube = NULL;
+    dg_error err;
+    cr_assert_eq(dg_cube_new(&cube, &f, &err), 0, "%s", err.message);
+    static const char *const channels[] = { "web", "store" };
+    cr_assert_eq(dg_cube_add_dim(cube, "channel", NULL, DG_CUBE_KEY_ORDER, order_channel, 2,
+                                 channels, &err), 0, "%s", err.message);
+    dg_cube_query q;
+    dg_cube_query_init(&q);
+    cr_expect_eq(dg_cube_query_set(&q, cube, "rows", "categry", &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "unknown dimension \"categry\"; valid: year, quarter, month, "
+                                  "week, day, channel"), "%s", err.message);
+    cr_expect(strstr(err.message, "segment, stage, activity, category, brand, product"), "%s",
+              err.message);
+    cr_expect_eq(dg_cube_query_set(&q, cube, "rows", "brand", &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "dimension \"brand\" needs products and order lines"), "%s",
+              err.message);
+    dg_cube_query_clear(&q);
+    dg_cube_free(cube);
+}
+
+/* A range must run forwards, and its ends must be real calendar labels. */
+Test(cube, reversed_and_impossible_ranges_are_refused)
+{
+    dg_cube *cube = tiny();
+    dg_cube_query q;
+    dg_error err;
+    dg_cube_query_init(&q);
+    static const struct { const char *where, *message; } cases[] = {
+        { "month=2025-06..2025-01", "range month=2025-06..2025-01 is reversed" },
+        { "month=2025-13..2024", "bad month \"2025-13\"" },
+        { "month=2024-01..2024", "bad month \"2024\"" },
+        { "month=2024-00", "bad month \"2024-00\"" },
+        { "day=2024-02-30", "bad day \"2024-02-30\"" },
+        { "quarter=2024-Q5..", "bad quarter \"2024-Q5\"" },
+        { "week=..2024-W54", "bad week \"2024-W54\"" },
+        { "year=2025..2024", "range year=2025..2024 is reversed" },
+        { "region=Seoul..Busan", "range region=Seoul..Busan is reversed" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_expect_eq(dg_cube_query_set(&q, cube, "where", cases[i].where, &err), DG_EINVAL, "%s",
+                     cases[i].where);
+        cr_expect(strstr(err.message, cases[i].message), "%s: %s", cases[i].where, err.message);
+    }
+    /* forward ranges, open ends and labels outside the data stay valid */
+    static const char *const fine[] = { "month=2023-01..2024-06", "month=2024-02..2024-02",
+                                        "week=2024-W53..", "day=..2024-02-29",
+                                        "quarter=2030-Q1", "region=Busan..Seoul" };
+    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
+        cr_expect_eq(dg_cube_query_set(&q, cube, "where", fine[i], &err), 0, "%s: %s", fine[i],
+                     err.message);
+    dg_cube_query_clear(&q);
+    dg_cube_free(cube);
+}

@@ -1,10 +1,15 @@
-/* Property test of the cube against SQLite: a random store is written through the store API, the
- * cube is built from its frame, and random queries (row and column dimensions, filters with
- * several values, negations and time ranges, an as-of day, totals none / rollup / cube / explicit
- * grouping sets) are answered both by the cube and by the same query in SQL, GROUPING SETS written
- * as UNION ALL of GROUP BYs over views that derive every dimension independently (ISO weeks with
- * SQLite's date functions). Every cell must match both ways. */
+/* Property test of the cube against SQLite, on two stores: a random one written through the store
+ * API, and a small one made by the library's demo generator. The cube is built from the store's
+ * frame, and random queries (row and column dimensions, filters with several values, negations
+ * and time ranges, an as-of day, totals none / rollup / cube / explicit grouping sets, measures,
+ * sort and top-N) are answered both by the cube and by the same query in SQL, GROUPING SETS
+ * written as UNION ALL of GROUP BYs over views that derive every dimension independently (ISO
+ * weeks with SQLite's date functions). Every cell must match both ways, in every measure
+ * (revenue, orders, customers, units, aov, revenue per customer, share), and the pivot's ranked
+ * rows must be SQL's ORDER BY measure LIMIT N. */
 #include <criterion/criterion.h>
+#include <jansson.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +18,7 @@
 
 #include "dangol/cohort.h"
 #include "dangol/cube.h"
+#include "dangol/demo.h"
 #include "dangol/frame.h"
 #include "dangol/rfm.h"
 #include "dangol/stage.h"
@@ -146,6 +152,8 @@ static const sql_dim dims[] = {
     { "region", "region", false },
     { "gender", "gender", false },
     { "acquisition", "acquisition", false },
+    { "customer_type", "customer_type", false },
+    { "income", "income", false },
     { "age", "age", false },
     { "segment", "segment", false },
     { "stage", "stage", false },
@@ -213,7 +221,8 @@ static void create_views(sqlite3 *db, int as_of_year)
              NZ("o.channel") " AS channel, " NZ("o.payment_method") " AS payment, "
              NZ("o.site") " AS site, " NZ("o.staff_id") " AS staff, " NZ("c.region")
              " AS region, " NZ("c.gender") " AS gender, " NZ("c.acquisition_channel")
-             " AS acquisition, a.segment, a.stage, a.activity, CASE WHEN c.birth_year IS NULL OR c.birth_year > %d THEN '(none)' "
+             " AS acquisition, " NZ("c.customer_type") " AS customer_type, "
+             NZ("c.income_band") " AS income, a.segment, a.stage, a.activity, CASE WHEN c.birth_year IS NULL OR c.birth_year > %d THEN '(none)' "
              "WHEN %d - c.birth_year < 20 THEN '0-19' WHEN %d - c.birth_year >= 70 THEN '70+' "
              "ELSE ((%d - c.birth_year) / 10 * 10) || '-' || ((%d - c.birth_year) / 10 * 10 + 9) "
              "END AS age FROM orders o JOIN customers c USING (customer_id) JOIN attrs a ON "
@@ -222,7 +231,7 @@ static void create_views(sqlite3 *db, int as_of_year)
     exec(db, sql);
     exec(db, "CREATE TEMP VIEW f_lines AS SELECT f.oid, f.cid, f.dt, f.d, l.amount AS rev, "
              "COALESCE(l.quantity, 0) AS units, f.channel, f.payment, f.site, f.staff, f.region, "
-             "f.gender, f.acquisition, f.age, f.segment, f.stage, f.activity, " NZ("p.category") " AS category, "
+             "f.gender, f.acquisition, f.customer_type, f.income, f.age, f.segment, f.stage, f.activity, " NZ("p.category") " AS category, "
              NZ("p.brand") " AS brand, p.product_id AS product FROM order_lines l "
              "JOIN f_orders f ON f.oid = l.order_id JOIN products p USING (product_id)");
 #undef NZ
@@ -238,7 +247,23 @@ typedef struct {
     size_t n_sets;
     char as_of[16];
     bool lines;                  /* a product dimension is grouped or filtered */
+    char measure[128];           /* "" = the default (revenue) */
+    char sort[64];               /* "" = by labels */
+    unsigned top;                /* 0 = all rows */
+    dg_cube_measure rank_by;     /* what sort and top rank rows by */
+    bool ascending;
 } random_query;
+
+/* SQL of each measure over a group (share: see measure_expr). */
+static const char *const measure_sql[DG_CUBE_N_MEASURES] = {
+    "COALESCE(SUM(rev), 0)",
+    "COUNT(DISTINCT oid)",
+    "COUNT(DISTINCT cid)",
+    "COALESCE(SUM(units), 0)",
+    "COALESCE(CAST(SUM(rev) AS REAL) / NULLIF(COUNT(DISTINCT oid), 0), 0)",
+    "COALESCE(CAST(SUM(rev) AS REAL) / NULLIF(COUNT(DISTINCT cid), 0), 0)",
+    NULL,
+};
 
 static void append(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void append(char *buf, size_t cap, const char *fmt, ...)
@@ -258,6 +283,14 @@ static bool in_group(const random_query *rq, int d)
     return false;
 }
 
+static int dim_index(const char *name)
+{
+    for (size_t i = 0; i < N_DIMS; i++)
+        if (strcmp(dims[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
 static void make_query(const dg_cube *cube, random_query *rq)
 {
     memset(rq, 0, sizeof *rq);
@@ -267,6 +300,12 @@ static void make_query(const dg_cube *cube, random_query *rq)
         if (rnd(3) == 0 && strcmp(dims[d].name, "day") == 0)
             continue;
         if (in_group(rq, d))
+            continue;
+        /* day x week x month would pass the cube's limit of cells */
+        int other = strcmp(dims[d].name, "day") == 0    ? dim_index("week")
+                    : strcmp(dims[d].name, "week") == 0 ? dim_index("day")
+                                                        : -1;
+        if (other >= 0 && in_group(rq, other))
             continue;
         rq->dim[rq->n_rows + rq->n_cols] = d;
         rq->lines |= dims[d].product;
@@ -317,10 +356,37 @@ static void make_query(const dg_cube *cube, random_query *rq)
         append(rq->sql_where, sizeof rq->sql_where, ")");
     }
     if (rnd(4) == 0) {
-        int32_t day = dg_days_from_civil(2022, 6, 1) + (int32_t)rnd(940);
+        int32_t first_day, last_day;
+        dg_cube_day_range(cube, &first_day, &last_day);
+        int32_t day = first_day + (int32_t)rnd((uint32_t)(last_day - first_day + 1));
         dg_date_format(day, rq->as_of);
         append(rq->sql_where, sizeof rq->sql_where, " AND d <= %d", day);
     }
+    rq->rank_by = DG_CUBE_REVENUE;
+    int n_measures = (int)rnd(4);   /* 0: the default */
+    for (int i = 0; i < n_measures; i++) {
+        dg_cube_measure m = (dg_cube_measure)rnd(DG_CUBE_N_MEASURES);
+        if (i == 0)
+            rq->rank_by = m;
+        append(rq->measure, sizeof rq->measure, "%s%s", i ? "," : "", dg_cube_measure_name(m));
+    }
+    static const char *const orders[] = { "", ":asc", ":desc" };
+    const char *order = orders[rnd(3)];
+    rq->ascending = strcmp(order, ":asc") == 0;
+    switch (rnd(3)) {
+    case 0:
+        break;
+    case 1:
+        snprintf(rq->sort, sizeof rq->sort, "label%s", order);
+        break;
+    default:
+        rq->rank_by = (dg_cube_measure)rnd(DG_CUBE_N_MEASURES);
+        snprintf(rq->sort, sizeof rq->sort, "%s%s", dg_cube_measure_name(rq->rank_by), order);
+    }
+    if (!rq->sort[0])
+        rq->ascending = false;
+    if (rnd(3) == 0)
+        rq->top = 1 + rnd(8);
     uint32_t all = (1u << n) - 1;
     switch (rnd(4)) {
     case 0:
@@ -378,12 +444,42 @@ typedef struct {
     uint32_t set;
     char labels[DG_CUBE_MAX_GROUP][48];
     int64_t revenue, orders, customers, units;
+    double aov, revenue_per_customer, share;
     bool matched;
 } sql_row;
+
+/* Revenue of the whole filtered query: the base of share. */
+static int64_t sql_total_revenue(sqlite3 *db, const random_query *rq)
+{
+    char sql[4096];
+    snprintf(sql, sizeof sql, "SELECT COALESCE(SUM(rev), 0) FROM %s WHERE %s",
+             rq->lines ? "f_lines" : "f_orders", rq->sql_where);
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    int64_t total = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return total;
+}
+
+/* The SQL of measure m; share divides by the revenue of the whole filtered query, total. */
+static void measure_expr(dg_cube_measure m, int64_t total, char *buf, size_t cap)
+{
+    if (m == DG_CUBE_SHARE)
+        snprintf(buf, cap, "COALESCE(CAST(SUM(rev) AS REAL) / NULLIF(%lld, 0), 0)",
+                 (long long)total);
+    else
+        snprintf(buf, cap, "%s", measure_sql[m]);
+}
 
 static size_t run_sql(sqlite3 *db, const random_query *rq, bool lines, sql_row **out)
 {
     size_t n = rq->n_rows + rq->n_cols;
+    int64_t total = sql_total_revenue(db, rq);
+    char aov[256], rpc[256], share[256];
+    measure_expr(DG_CUBE_AOV, total, aov, sizeof aov);
+    measure_expr(DG_CUBE_RPC, total, rpc, sizeof rpc);
+    measure_expr(DG_CUBE_SHARE, total, share, sizeof share);
     char *sql = calloc(1, 65536);
     for (size_t s = 0; s < rq->n_sets; s++) {
         if (s)
@@ -392,7 +488,7 @@ static size_t run_sql(sqlite3 *db, const random_query *rq, bool lines, sql_row *
         for (size_t j = 0; j < n; j++)
             append(sql, 65536, ", %s", (rq->sets[s] & (1u << j)) ? dims[rq->dim[j]].sql : "NULL");
         append(sql, 65536, ", COALESCE(SUM(rev), 0), COUNT(DISTINCT oid), COUNT(DISTINCT cid), "
-                           "COALESCE(SUM(units), 0) FROM %s WHERE %s",
+                           "COALESCE(SUM(units), 0), %s, %s, %s FROM %s WHERE %s", aov, rpc, share,
                lines ? "f_lines" : "f_orders", rq->sql_where);
         bool first = true;
         for (size_t j = 0; j < n; j++)
@@ -420,11 +516,122 @@ static size_t run_sql(sqlite3 *db, const random_query *rq, bool lines, sql_row *
         r->orders = sqlite3_column_int64(st, 2 + (int)n);
         r->customers = sqlite3_column_int64(st, 3 + (int)n);
         r->units = sqlite3_column_int64(st, 4 + (int)n);
+        r->aov = sqlite3_column_double(st, 5 + (int)n);
+        r->revenue_per_customer = sqlite3_column_double(st, 6 + (int)n);
+        r->share = sqlite3_column_double(st, 7 + (int)n);
     }
     sqlite3_finalize(st);
     free(sql);
     *out = rows;
     return count;
+}
+
+static bool close_to(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b));
+}
+
+/* One ranked group of the SQL answer: its row labels joined by '|', and its measure. */
+typedef struct {
+    char key[DG_CUBE_MAX_GROUP * 48];
+    double value;
+} ranked_row;
+
+static int by_value(const void *a, const void *b, void *ascending)
+{
+    double x = ((const ranked_row *)a)->value, y = ((const ranked_row *)b)->value;
+    if (x == y)
+        return 0;
+    return (x < y) == *(const bool *)ascending ? -1 : 1;
+}
+
+/* Sort and top-N: the pivot's detail rows (no rolled-up row dimension) are SQL's groups by the
+ * row dimensions ORDER BY the ranking measure (their total over the columns) LIMIT top, and the
+ * subtotal rows follow them. Ties may come in any order, so the measures are compared in order
+ * and every shown row must be one of SQL's groups. */
+static void check_ranking(sqlite3 *db, const dg_cube *cube, const dg_cube_query *q,
+                          const dg_cube_result *r, const random_query *rq, const char *what)
+{
+    if (rq->n_rows == 0 || (!rq->top && q->sort_measure < 0))
+        return;
+    dg_table *t = NULL;
+    cr_assert_eq(dg_cube_result_table(cube, q, r, &t, &err), 0, "%s: %s", what, err.message);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    cr_assert_eq(dg_table_write(t, mem, DG_FORMAT_JSON), 0);
+    fclose(mem);
+    dg_table_free(t);
+    json_error_t jerr;
+    json_t *doc = json_loads(text, 0, &jerr);
+    cr_assert(doc, "%s: %s", what, jerr.text);
+    free(text);
+
+    /* SQL's groups, if some grouping set holds every row dimension */
+    uint32_t rows_mask = (1u << rq->n_rows) - 1;
+    bool detail_set = false;
+    for (size_t s = 0; s < rq->n_sets; s++)
+        detail_set |= (rq->sets[s] & rows_mask) == rows_mask;
+    char measure[256], sql[8192] = "SELECT ";
+    measure_expr(rq->rank_by, sql_total_revenue(db, rq), measure, sizeof measure);
+    for (size_t j = 0; j < rq->n_rows; j++)
+        append(sql, sizeof sql, "%s, ", dims[rq->dim[j]].sql);
+    append(sql, sizeof sql, "%s FROM %s WHERE %s GROUP BY ", measure,
+           rq->lines ? "f_lines" : "f_orders", rq->sql_where);
+    for (size_t j = 0; j < rq->n_rows; j++)
+        append(sql, sizeof sql, "%s%s", j ? ", " : "", dims[rq->dim[j]].sql);
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s\n%s",
+                 sqlite3_errmsg(db), sql);
+    size_t n_groups = 0, cap = 64;
+    ranked_row *groups = malloc(cap * sizeof *groups);
+    while (detail_set && sqlite3_step(st) == SQLITE_ROW) {
+        if (n_groups == cap)
+            groups = realloc(groups, (cap *= 2) * sizeof *groups);
+        ranked_row *g = &groups[n_groups++];
+        g->key[0] = '\0';
+        for (size_t j = 0; j < rq->n_rows; j++)
+            append(g->key, sizeof g->key, "%s|", (const char *)sqlite3_column_text(st, (int)j));
+        g->value = sqlite3_column_double(st, (int)rq->n_rows);
+    }
+    sqlite3_finalize(st);
+
+    size_t expected = rq->top && rq->top < n_groups ? rq->top : n_groups, shown = 0;
+    ranked_row *sorted = malloc((n_groups + 1) * sizeof *sorted);
+    memcpy(sorted, groups, n_groups * sizeof *groups);
+    bool ascending = rq->ascending;
+    qsort_r(sorted, n_groups, sizeof *sorted, by_value, &ascending);
+    json_t *rows = json_object_get(doc, "rows"), *row;
+    size_t i;
+    bool subtotals = false;
+    json_array_foreach(rows, i, row) {
+        char key[sizeof groups[0].key] = "";
+        bool detail = true;
+        for (size_t j = 0; j < rq->n_rows; j++) {
+            const char *label = json_string_value(json_object_get(row, dims[rq->dim[j]].name));
+            cr_assert(label, "%s: row %zu has no %s", what, i, dims[rq->dim[j]].name);
+            detail &= strcmp(label, "Total") != 0;
+            append(key, sizeof key, "%s|", label);
+        }
+        if (!detail) {
+            subtotals = true;
+            continue;
+        }
+        cr_assert(!subtotals, "%s: detail row %zu after a subtotal", what, i);
+        cr_assert_lt(shown, expected, "%s: more than the %zu ranked rows", what, expected);
+        size_t g = 0;
+        while (g < n_groups && strcmp(groups[g].key, key) != 0)
+            g++;
+        cr_assert_lt(g, n_groups, "%s: row %s is not a group of SQL's", what, key);
+        cr_assert(close_to(groups[g].value, sorted[shown].value),
+                  "%s: row %zu (%s) has %s %.17g; SQL's row %zu has %.17g", what, shown, key,
+                  dg_cube_measure_name(rq->rank_by), groups[g].value, shown, sorted[shown].value);
+        shown++;
+    }
+    cr_assert_eq(shown, expected, "%s: %zu ranked rows, SQL has %zu", what, shown, expected);
+    free(sorted);
+    free(groups);
+    json_decref(doc);
 }
 
 /* Cohorts against SQL: sizes, then active members, revenue and eligible members per period. */
@@ -490,21 +697,23 @@ static void check_cohorts(sqlite3 *db, const dg_frame *frame, dg_cohort_by by)
     dg_cohort_result_free(r);
 }
 
-Test(cube_sql, random_queries_match_sqlite, .timeout = 120)
+/* The property on one store: the catalog of dimensions, iterations random queries against SQL in
+ * every measure and ranking, then the cohorts. */
+static void check_store(dg_store *store, const char *path, int iterations)
 {
-    char path[] = "/tmp/dangol-cube-sql-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    close(fd);
-    unlink(path);
-    dg_store *store = NULL;
-    cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
-    populate(store);
     dg_frame_options opts = { .as_of = DG_DAY_NONE, .with_lines = true };
     dg_frame *frame = NULL;
     cr_assert_eq(dg_frame_from_store(&frame, store, &opts, &err), 0, "%s", err.message);
     dg_cube *cube = NULL;
     cr_assert_eq(dg_cube_from_frame(&cube, frame, NULL, NULL, &err), 0, "%s", err.message);
+    /* the catalog that error messages list is exactly what dg_cube_from_frame builds */
+    size_t n_catalog;
+    const dg_cube_dim_spec *catalog = dg_cube_frame_dims(&n_catalog);
+    cr_assert_eq(dg_cube_dim_count(cube), n_catalog);
+    for (size_t i = 0; i < n_catalog; i++) {
+        cr_expect_str_eq(dg_cube_dim_name(cube, i), catalog[i].name);
+        cr_expect_eq(dg_cube_dim_find(cube, catalog[i].name), (int)i);
+    }
     int as_of_year, m, d;
     dg_civil_from_days(frame->as_of, &as_of_year, &m, &d);
 
@@ -513,25 +722,29 @@ Test(cube_sql, random_queries_match_sqlite, .timeout = 120)
     create_attrs(db, frame);
     create_views(db, as_of_year);
 
-    size_t checked_cells = 0;
-    for (int iteration = 0; iteration < 300; iteration++) {
+    size_t checked_cells = 0, ranked = 0;
+    for (int iteration = 0; iteration < iterations; iteration++) {
         random_query rq;
         make_query(cube, &rq);
-        char rows[256], cols[256];
+        char rows[256], cols[256], top[16];
         dims_text(&rq, 0, rq.n_rows, rows, sizeof rows);
         dims_text(&rq, rq.n_rows, rq.n_rows + rq.n_cols, cols, sizeof cols);
+        snprintf(top, sizeof top, "%u", rq.top);
         dg_cube_query q;
         dg_cube_query_init(&q);
         const char *kv[] = { "rows", rows, "cols", cols, "where", rq.where, "totals", rq.totals,
-                             "as_of", rq.as_of[0] ? rq.as_of : NULL };
+                             "as_of", rq.as_of[0] ? rq.as_of : NULL,
+                             "measure", rq.measure[0] ? rq.measure : NULL,
+                             "sort", rq.sort[0] ? rq.sort : NULL, "top", rq.top ? top : NULL };
         for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i += 2)
             if (kv[i + 1])
                 cr_assert_eq(dg_cube_query_set(&q, cube, kv[i], kv[i + 1], &err), 0,
                              "%s=%s: %s", kv[i], kv[i + 1], err.message);
         q.threads = 1 + (int)rnd(2);
         char what[2048];
-        snprintf(what, sizeof what, "rows=%s cols=%s where=%s totals=%s as_of=%s", rows, cols,
-                 rq.where, rq.totals, rq.as_of);
+        snprintf(what, sizeof what, "rows=%s cols=%s where=%s totals=%s as_of=%s measure=%s "
+                 "sort=%s top=%u", rows, cols, rq.where, rq.totals, rq.as_of, rq.measure,
+                 rq.sort, rq.top);
         dg_cube_result *r = NULL;
         cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s: %s", what, err.message);
 
@@ -564,22 +777,73 @@ Test(cube_sql, random_queries_match_sqlite, .timeout = 120)
             cr_assert_eq(r->orders[c], hit->orders, "%s: orders", what);
             cr_assert_eq(r->customers[c], hit->customers, "%s: customers", what);
             cr_assert_eq(r->units[c], hit->units, "%s: units", what);
+            const struct { dg_cube_measure m; double want; } derived[] = {
+                { DG_CUBE_AOV, hit->aov },
+                { DG_CUBE_RPC, hit->revenue_per_customer },
+                { DG_CUBE_SHARE, hit->share },
+            };
+            for (size_t k = 0; k < sizeof derived / sizeof derived[0]; k++) {
+                double got = dg_cube_result_value(r, c, derived[k].m);
+                cr_assert(close_to(got, derived[k].want), "%s: %s %.17g, SQL %.17g", what,
+                          dg_cube_measure_name(derived[k].m), got, derived[k].want);
+            }
             checked_cells++;
         }
         cr_assert_eq(n_visible, n_expect, "%s: %zu cube cells, %zu SQL rows", what, n_visible,
                      n_expect);
+        check_ranking(db, cube, &q, r, &rq, what);
+        ranked += rq.n_rows && (rq.top || q.sort_measure >= 0);
         free(expect);
         dg_cube_result_free(r);
         dg_cube_query_clear(&q);
     }
-    cr_log_info("cube_sql: %zu cells compared", checked_cells);
-    cr_expect_gt(checked_cells, 3000);
+    cr_log_info("cube_sql: %zu cells compared, %zu rankings", checked_cells, ranked);
+    cr_expect_gt(checked_cells, (size_t)iterations * 10);
+    cr_expect_gt(ranked, (size_t)iterations / 10);
     check_cohorts(db, frame, DG_COHORT_BY_MONTH);
     check_cohorts(db, frame, DG_COHORT_BY_CHANNEL);
     check_cohorts(db, frame, DG_COHORT_BY_CATEGORY);
     sqlite3_close(db);
     dg_cube_free(cube);
     dg_frame_free(frame);
+}
+
+/* A new empty store in a temporary file; path receives its name. */
+static dg_store *temp_store(char *path)
+{
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    unlink(path);
+    dg_store *store = NULL;
+    cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
+    return store;
+}
+
+Test(cube_sql, random_queries_match_sqlite, .timeout = 120)
+{
+    char path[] = "/tmp/dangol-cube-sql-XXXXXX";
+    dg_store *store = temp_store(path);
+    populate(store);
+    check_store(store, path, 300);
+    dg_store_close(store);
+    unlink(path);
+}
+
+/* The same property on the demo business (dg_demo_generate): its dictionaries (Korean regions,
+ * sites, brands, customer types, income bands), its orders drawn from the BG/NBD process and its
+ * order lines. */
+Test(cube_sql, random_queries_match_sqlite_on_the_demo_store, .timeout = 120)
+{
+    char path[] = "/tmp/dangol-cube-demo-XXXXXX";
+    dg_store *store = temp_store(path);
+    dg_demo_options opt;
+    dg_demo_options_init(&opt);
+    opt.n_customers = 400;
+    opt.seed = 7;
+    dg_demo_output out = { .store = store };
+    cr_assert_eq(dg_demo_generate(&out, &opt, NULL, NULL, NULL, &err), 0, "%s", err.message);
+    check_store(store, path, 150);
     dg_store_close(store);
     unlink(path);
 }
