@@ -42,6 +42,10 @@ int dg_format_parse(const char *name, dg_format *format);
 /* Renders the table. JSON is {"title":..., "columns":[...], "rows":[{...}, ...]}. */
 int dg_table_write(const dg_table *table, FILE *out, dg_format format);
 
+/* The same with only count rows from row first (fewer at the end; none past it). */
+int dg_table_write_rows(const dg_table *table, FILE *out, dg_format format, size_t first,
+                        size_t count);
+
 /* Renders several tables as one document: blank-line separated (table, csv) or a JSON array. */
 int dg_tables_write(dg_table *const *tables, size_t n, FILE *out, dg_format format);
 

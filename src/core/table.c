@@ -223,7 +223,7 @@ static void pad(FILE *out, size_t n)
         fputc(' ', out);
 }
 
-static int write_aligned(const dg_table *t, FILE *out)
+static int write_aligned(const dg_table *t, FILE *out, size_t first, size_t end)
 {
     size_t *width = calloc(t->n_cols ? t->n_cols : 1, sizeof *width);
     if (!width)
@@ -231,7 +231,7 @@ static int write_aligned(const dg_table *t, FILE *out)
     char buf[512];
     for (size_t c = 0; c < t->n_cols; c++) {
         width[c] = display_width(t->cols[c].name);
-        for (size_t r = 0; r < t->n_rows; r++) {
+        for (size_t r = first; r < end; r++) {
             cell_text(&t->cols[c], &t->cells[r * t->n_cols + c], true, buf, sizeof buf);
             size_t w = display_width(buf);
             if (w > width[c])
@@ -258,7 +258,7 @@ static int write_aligned(const dg_table *t, FILE *out)
             fputc('-', out);
     }
     fputc('\n', out);
-    for (size_t r = 0; r < t->n_rows; r++) {
+    for (size_t r = first; r < end; r++) {
         for (size_t c = 0; c < t->n_cols; c++) {
             cell_text(&t->cols[c], &t->cells[r * t->n_cols + c], true, buf, sizeof buf);
             size_t w = display_width(buf);
@@ -296,7 +296,7 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static int write_json(const dg_table *t, FILE *out)
+static int write_json(const dg_table *t, FILE *out, size_t first, size_t end)
 {
     char buf[512];
     fputs("{\"title\":", out);
@@ -311,8 +311,8 @@ static int write_json(const dg_table *t, FILE *out)
         json_string(out, t->cols[c].name);
     }
     fputs("],\"rows\":[", out);
-    for (size_t r = 0; r < t->n_rows; r++) {
-        fputs(r ? ",\n{" : "\n{", out);
+    for (size_t r = first; r < end; r++) {
+        fputs(r > first ? ",\n{" : "\n{", out);
         for (size_t c = 0; c < t->n_cols; c++) {
             const cell *cl = &t->cells[r * t->n_cols + c];
             if (c)
@@ -335,13 +335,13 @@ static int write_json(const dg_table *t, FILE *out)
     return ferror(out) ? DG_EIO : 0;
 }
 
-static int write_csv(const dg_table *t, FILE *out)
+static int write_csv(const dg_table *t, FILE *out, size_t first, size_t end)
 {
     char buf[512];
     for (size_t c = 0; c < t->n_cols; c++)
         dg_csv_write_field(out, t->cols[c].name, strlen(t->cols[c].name), c == 0, ',');
     dg_csv_write_end(out);
-    for (size_t r = 0; r < t->n_rows; r++) {
+    for (size_t r = first; r < end; r++) {
         for (size_t c = 0; c < t->n_cols; c++) {
             const cell *cl = &t->cells[r * t->n_cols + c];
             if (t->cols[c].type == DG_CELL_TEXT && cl->set)
@@ -356,14 +356,23 @@ static int write_csv(const dg_table *t, FILE *out)
     return ferror(out) ? DG_EIO : 0;
 }
 
-int dg_table_write(const dg_table *t, FILE *out, dg_format format)
+int dg_table_write_rows(const dg_table *t, FILE *out, dg_format format, size_t first,
+                        size_t count)
 {
+    if (first > t->n_rows)
+        first = t->n_rows;
+    size_t end = count < t->n_rows - first ? first + count : t->n_rows;
     switch (format) {
-    case DG_FORMAT_TABLE: return write_aligned(t, out);
-    case DG_FORMAT_CSV:   return write_csv(t, out);
-    case DG_FORMAT_JSON:  return write_json(t, out);
+    case DG_FORMAT_TABLE: return write_aligned(t, out, first, end);
+    case DG_FORMAT_CSV:   return write_csv(t, out, first, end);
+    case DG_FORMAT_JSON:  return write_json(t, out, first, end);
     }
     return DG_EINVAL;
+}
+
+int dg_table_write(const dg_table *t, FILE *out, dg_format format)
+{
+    return dg_table_write_rows(t, out, format, 0, t->n_rows);
 }
 
 int dg_tables_write(dg_table *const *tables, size_t n, FILE *out, dg_format format)
