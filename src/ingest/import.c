@@ -3,7 +3,9 @@
  * converted in place into a dg_value row (text values point into the reader's record buffer, so
  * no allocation per row), checked (required, type, range, choice, duplicate key within the file) and upserted.
  * Every row of every file goes into one store transaction; a bad row makes the whole import roll
- * back unless skip_invalid, in which case it is written to the quarantine CSV instead. */
+ * back unless skip_invalid, in which case it is written to the quarantine CSV instead (with the
+ * order_id it was given, when ids are synthesised, so that the fixed row comes back under it). */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +37,12 @@ typedef struct importer {
     int customer_col, ordered_col;
     dg__keyset *seen;           /* natural keys of this file -> first line (0 = rejected) */
     uint32_t *pending_line;     /* the current row's entry in seen, until it is stored */
-    dg__keyset *occurrences;    /* (customer, time) -> count, for synthesised order ids */
+    dg__keyset *occurrences;    /* (customer, time) -> count over all files, for order ids */
 
     dg_value row[MAX_COLUMNS];
     char *key;                  /* scratch for key texts */
     size_t key_cap;
-    char order_id[512];
+    char order_id[512];         /* the current row's synthesised order_id, "" until it has one */
 
     FILE *quarantine;
     bool quarantine_header;
@@ -109,6 +111,8 @@ static int quarantine_row(importer *im, const char *path, const char *reason, dg
     if (!im->quarantine_header) {
         for (size_t i = 0; i < im->cols.n_names; i++)
             dg_csv_write_field(q, im->cols.names[i], strlen(im->cols.names[i]), i == 0, delim);
+        if (im->cols.synth_order_id)
+            dg_csv_write_field(q, "order_id", 8, false, delim);
         dg_csv_write_field(q, "reason", 6, im->cols.n_names == 0, delim);
         dg_csv_write_end(q);
         im->quarantine_header = true;
@@ -121,6 +125,13 @@ static int quarantine_row(importer *im, const char *path, const char *reason, dg
     }
     for (size_t i = n; i < im->cols.n_names; i++)
         dg_csv_write_field(q, "", 0, i == 0, delim);
+    if (im->cols.synth_order_id) {
+        if (!im->order_id[0])   /* customer or time unreadable: the row is named by its place */
+            snprintf(im->order_id, sizeof im->order_id, "%s:%ld",
+                     strrchr(im->name, '/') ? strrchr(im->name, '/') + 1 : im->name,
+                     dg_csv_line(im->csv));
+        dg_csv_write_field(q, im->order_id, strlen(im->order_id), false, delim);
+    }
     dg_csv_write_field(q, reason, strlen(reason), n == 0 && im->cols.n_names == 0, delim);
     dg_csv_write_end(q);
     if (ferror(q))
@@ -226,6 +237,30 @@ void dg_import_order_key(const char *customer_id, int64_t ordered_at, int64_t oc
                  (long long)occurrence);
 }
 
+/* Gives the current row its order_id CUSTOMER/TIME/N, N counting that customer's orders at that
+ * time in this import. Called as soon as customer and time are read, before the other fields are
+ * checked, so a row rejected later still takes its number and the rows after it keep theirs. */
+static int synth_order_id(importer *im)
+{
+    const char *cust = im->row[im->customer_col].u.s;
+    int64_t at = im->row[im->ordered_col].u.i;
+    size_t cl = strlen(cust);
+    if (key_reserve(im, cl + 1 + sizeof at) != 0)
+        return DG_ENOMEM;
+    memcpy(im->key, cust, cl);
+    im->key[cl] = '\x1F';
+    memcpy(im->key + cl + 1, &at, sizeof at);
+    uint32_t *count;
+    int rc = dg__keyset_add(im->occurrences, im->key, cl + 1 + sizeof at, 1, &count);
+    if (rc < 0)
+        return rc;
+    if (rc == 1)
+        ++*count;
+    dg_import_order_key(cust, at, *count, im->order_id, sizeof im->order_id);
+    im->row[0] = (dg_value){ .u.s = im->order_id };
+    return 0;
+}
+
 /* Validates the current record into im->row. 0, or a row error in e (fatal errors < 0 too). */
 static int build_row(importer *im, dg_error *e)
 {
@@ -250,28 +285,13 @@ static int build_row(importer *im, dg_error *e)
         size_t len;
         const char *f = dg_csv_field(im->csv, (size_t)im->cols.src[c], &len);
         int rc = convert(im, c, f, len, e);
+        if (rc == 0 && im->cols.synth_order_id && (int)c == im->ordered_col)
+            rc = synth_order_id(im);   /* customer_id comes before ordered_at in the catalog */
         if (rc != 0)
             return rc;
     }
-    if (im->cols.synth_order_id) {
-        const char *cust = im->row[im->customer_col].u.s;
-        int64_t at = im->row[im->ordered_col].u.i;
-        size_t cl = strlen(cust);
-        if (key_reserve(im, cl + 32) != 0)
-            return DG_ENOMEM;
-        memcpy(im->key, cust, cl);
-        memcpy(im->key + cl, "\x1F", 1);
-        memcpy(im->key + cl + 1, &at, sizeof at);
-        uint32_t *count;
-        int rc = dg__keyset_add(im->occurrences, im->key, cl + 1 + sizeof at, 1, &count);
-        if (rc < 0)
-            return rc;
-        if (rc == 1)
-            ++*count;
-        dg_import_order_key(cust, at, *count, im->order_id, sizeof im->order_id);
-        im->row[0] = (dg_value){ .u.s = im->order_id };
+    if (im->cols.synth_order_id)
         return 0;
-    }
     size_t klen;
     if (key_text(im, &klen) != 0)
         return DG_ENOMEM;
@@ -334,10 +354,8 @@ static int import_csv(importer *im, const char *path, dg_error *err)
     int rc = 0;
     bool header_done = false;
     dg__keyset_free(im->seen);
-    dg__keyset_free(im->occurrences);
     im->seen = dg__keyset_new();
-    im->occurrences = dg__keyset_new();
-    if (!im->seen || !im->occurrences)
+    if (!im->seen)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     if (im->opt->no_header) {
         if ((rc = dg__columns_resolve(&im->cols, im->e, im->opt, im->csv, im->name, err)) != 0)
@@ -347,6 +365,7 @@ static int import_csv(importer *im, const char *path, dg_error *err)
     dg_error e;
     for (;;) {
         dg_error_clear(&e);
+        im->order_id[0] = '\0';
         int got = dg_csv_next(im->csv, &e);
         if (got == 0)
             break;
@@ -464,6 +483,11 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
     im.customers = dg_entity_find("customers");
     im.customer_col = dg_entity_column(e, "customer_id");
     im.ordered_col = dg_entity_column(e, "ordered_at");
+    assert(im.customer_col < im.ordered_col || im.ordered_col < 0);
+    if (!(im.occurrences = dg__keyset_new())) {
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory");
+        goto cleanup;
+    }
     if (opt.create_customers && (customers_before = customer_count(store, err)) < 0) {
         rc = DG_ESTORE;
         goto cleanup;

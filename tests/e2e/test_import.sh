@@ -78,6 +78,41 @@ printf '\357\273\277customer_id,name\nBOM-1,x\n' > "$WORK/bom.csv"
 expect_ok "BOM file imports" "$D" -q import customers "$WORK/bom.csv"
 expect_output "BOM is not part of the first column" "^BOM-1,x" "$D" export customers
 
+# Orders without an order_id (a CDNOW-like log): the documented quarantine flow keeps every order.
+# A rejected row keeps its number N, and the quarantine carries the generated order_id, so the
+# fixed rows come back under their own ids instead of overwriting another order's.
+export DANGOL_DB="$WORK/log.db"
+"$D" -q init --currency USD
+cat > "$WORK/log.txt" <<'LOG'
+L1 x 19970101 1 10.00
+L1 x 19970101 1 abc
+L1 x 19970101 1 30.00
+L1 x 19971301 1 40.00
+L1 x 19970101 1 50.00
+LOG
+LOGCOLS="customer_id,-,ordered_at,units,total"
+expect_ok "log with bad rows imports its good rows" "$D" -q import orders "$WORK/log.txt" \
+  --delimiter whitespace --no-header --columns "$LOGCOLS" --create-customers --skip-invalid
+expect_output "quarantine carries the generated order_id" '^L1,x,19970101,1,abc,L1/19970101/2,' \
+  cat "$WORK/log.txt.rejected.csv"
+sed -e 's/,abc,/,20.00,/' -e 's/,19971301,/,19970101,/' "$WORK/log.txt.rejected.csv" > "$WORK/log-fixed.csv"
+expect_ok "fixed quarantine imports" "$D" -q import orders "$WORK/log-fixed.csv" --map "reason=-"
+[ "$(count orders)" = 5 ] && pass "quarantine re-import keeps every order" \
+  || fail "orders after the quarantine re-import: $(count orders)" "$("$D" export orders)"
+sum=$("$D" export orders | awk -F, 'NR > 1 { s += $10 } END { printf "%.2f", s }')
+[ "$sum" = 150.00 ] && pass "no order was overwritten" || fail "order totals add up to $sum, not 150.00"
+expect_ok "the log re-imports" "$D" -q import orders "$WORK/log.txt" --delimiter whitespace \
+  --no-header --columns "$LOGCOLS" --create-customers --skip-invalid
+[ "$(count orders)" = 5 ] && pass "log re-import after the quarantine is idempotent" \
+  || fail "orders after the log re-import: $(count orders)"
+printf 'L2 x 19970102 1 1.00\n' > "$WORK/log-a.txt"
+cp "$WORK/log-a.txt" "$WORK/log-b.txt"
+"$D" -q import orders "$WORK/log-a.txt" "$WORK/log-b.txt" --delimiter whitespace --no-header \
+  --columns "$LOGCOLS" --create-customers
+[ "$(count orders)" = 7 ] && pass "two files of one import number their orders together" \
+  || fail "orders after importing two files: $(count orders)"
+export DANGOL_DB="$WORK/shop.db"
+
 # Korean Excel: CP949 with Korean column names.
 expect_ok "CP949 with --map" "$D" import customers "$ROOT/tests/data/cp949.csv" --encoding cp949 \
   --map "고객번호=customer_id,이름=name,금액=-"
