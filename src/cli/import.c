@@ -154,13 +154,18 @@ static int run(dg_cli *cli, int argc, char **argv)
     if ((int64_t)report.n_errors < report.rows_rejected)
         fprintf(stderr, "... and %lld more bad rows\n",
                 (long long)(report.rows_rejected - (int64_t)report.n_errors));
-    if (rc != 0 && report.rows_rejected > 0 && report.n_errors > 0) {
-        fprintf(stderr, "%s import: nothing imported: %lld bad row%s; fix %s or import the good "
-                "rows with --skip-invalid\n", cli->program, (long long)report.rows_rejected,
-                report.rows_rejected == 1 ? "" : "s", report.rows_rejected == 1 ? "it" : "them");
-        code = DG_EXIT_DATA;
-    } else if (rc != 0) {
+    if (rc != 0 && report.stopped) {
         code = dg_cli_fail(cli, &err);
+        if (report.rows_rejected > 0)
+            fprintf(stderr, "%s import: nothing imported (and %lld bad row%s above)\n",
+                    cli->program, (long long)report.rows_rejected,
+                    report.rows_rejected == 1 ? "" : "s");
+    } else if (rc != 0) {
+        fprintf(stderr, "%s import: nothing imported: %lld bad row%s; fix %s%s\n", cli->program,
+                (long long)report.rows_rejected, report.rows_rejected == 1 ? "" : "s",
+                report.rows_rejected == 1 ? "it" : "them",
+                opt.skip_invalid ? "" : " or import the good rows with --skip-invalid");
+        code = DG_EXIT_DATA;
     } else {
         if (report.rows_rejected > 0 && !cli->quiet)
             fprintf(stderr, "%s import: %lld bad row%s written to %s\n", cli->program,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "dangol/csv.h"
 #include "dangol/ingest.h"
@@ -46,6 +47,8 @@ typedef struct importer {
 
     FILE *quarantine;
     bool quarantine_header;
+    char **quarantines;         /* every quarantine file opened, removed if the import fails */
+    size_t n_quarantines;
     dg_error first;             /* the first bad row */
     double file_base, file_share;  /* progress across several files */
 } importer;
@@ -91,6 +94,13 @@ static int open_quarantine(importer *im, const char *path, dg_error *err)
         return 0;
     if (im->quarantine)
         fclose(im->quarantine);
+    char **list = realloc(im->quarantines, (im->n_quarantines + 1) * sizeof *list);
+    if (!list || !(list[im->n_quarantines] = strdup(path))) {
+        im->quarantines = list ? list : im->quarantines;
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
+    im->quarantines = list;
+    im->n_quarantines++;
     im->quarantine = fopen(path, "w");
     if (!im->quarantine)
         return dg_error_set(err, DG_EIO, "cannot write the quarantine file %s", path);
@@ -471,7 +481,7 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
     char code[4];
     int rc = 0;
     int64_t customers_before = 0;
-    bool began = false;
+    bool began = false, bad_rows = false;
     memset(im.report, 0, sizeof *im.report);
     dg_error_clear(err);
     if (e->n_columns > MAX_COLUMNS)
@@ -518,6 +528,7 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
     if (rc == 0 && im.report->rows_rejected > 0 && !opt.skip_invalid) {
         *err = im.first;
         rc = im.first.code ? im.first.code : DG_EINVAL;
+        bad_rows = true;
     }
     if (rc != 0)
         goto cleanup;
@@ -536,8 +547,15 @@ cleanup:
     if (im.quarantine && fclose(im.quarantine) != 0 && rc == 0)
         rc = dg_error_set(err, DG_EIO, "cannot write the quarantine file %s",
                           im.report->quarantine);
-    if (rc != 0 && im.report->quarantine[0] && !opt.skip_invalid)
+    for (size_t i = 0; i < im.n_quarantines; i++) {
+        if (rc != 0)   /* nothing was imported: the rows are all still in their files */
+            unlink(im.quarantines[i]);
+        free(im.quarantines[i]);
+    }
+    free(im.quarantines);
+    if (rc != 0)
         im.report->quarantine[0] = '\0';
+    im.report->stopped = rc != 0 && !bad_rows;
     dg_csv_close(im.csv);
     dg__columns_free(&im.cols);
     dg__keyset_free(im.seen);

@@ -60,6 +60,34 @@ expect_output "unknown customer suggests --create-customers" \
   'orders.csv:2:2: customer_id "C-404" is not a known customer; import customers first or use --create-customers' \
   "$D" import orders "$WORK/orders.csv"
 
+# A bad value row and then an unclosed quote: both are printed, exit 1, nothing imported; with
+# --skip-invalid it does not suggest --skip-invalid and leaves no quarantine behind.
+before=$(count customers)
+printf 'customer_id,name,birth_year\nQ-1,a,1800\nQ-2,"b,1990\nQ-3,c,1990\n' > "$WORK/unclosed.csv"
+expect_exit   "value error then unclosed quote exits 1" 1 "$D" import customers "$WORK/unclosed.csv"
+expect_output "the value error is printed" "unclosed.csv:2:3: birth_year 1800 is out of range" \
+  "$D" import customers "$WORK/unclosed.csv"
+expect_output "the unclosed quote after it is printed" "unclosed.csv:3:2: quoted field never closed" \
+  "$D" import customers "$WORK/unclosed.csv"
+out=$("$D" import customers "$WORK/unclosed.csv" --skip-invalid 2>&1); rc=$?
+[ "$rc" = 1 ] && pass "unclosed quote with --skip-invalid exits 1" || fail "exit $rc" "$out"
+printf '%s\n' "$out" | grep -q "quoted field never closed" && pass "skip-invalid prints the structural error" \
+  || fail "no structural error with --skip-invalid" "$out"
+printf '%s\n' "$out" | grep -q -- "--skip-invalid" && fail "suggests --skip-invalid although given" "$out" \
+  || pass "no --skip-invalid suggestion when it was given"
+[ ! -e "$WORK/unclosed.csv.rejected.csv" ] && pass "no quarantine left when nothing was imported" \
+  || fail "quarantine left behind" "$(cat "$WORK/unclosed.csv.rejected.csv")"
+[ "$(count customers)" = "$before" ] && pass "unclosed quote: nothing imported" || fail "customers: $(count customers)"
+# A store failure after a bad row is printed and exits 4 (a trigger in a copy of the store makes
+# SQLite refuse the second row).
+cp "$WORK/shop.db" "$WORK/fail.db"
+sqlite3 "$WORK/fail.db" "CREATE TRIGGER fail BEFORE INSERT ON customers WHEN NEW.customer_id = 'R-2'
+  BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"
+printf 'customer_id,birth_year\nR-1,1800\nR-2,1990\n' > "$WORK/fail.csv"
+expect_exit   "store failure after a bad row exits 4" 4 "$D" --db "$WORK/fail.db" import customers "$WORK/fail.csv"
+expect_output "store failure after a bad row is printed" "injected failure" \
+  "$D" --db "$WORK/fail.db" import customers "$WORK/fail.csv"
+
 # Several files are one transaction: a bad row in the second keeps the first out too.
 printf 'customer_id,name\nM-1,a\nM-2,b\n' > "$WORK/m1.csv"
 printf 'customer_id,birth_year\nM-3,1800\n' > "$WORK/m2.csv"

@@ -226,6 +226,33 @@ Test(import, skip_invalid_writes_the_quarantine)
     unlink(qpath);
 }
 
+/* A CSV structure error after a bad row stops the import: err holds it (report.stopped), the bad
+ * row is still listed, nothing is imported and no quarantine file is left behind. */
+Test(import, structural_error_after_a_bad_row_stops_and_removes_the_quarantine)
+{
+    char qpath[100];
+    snprintf(qpath, sizeof qpath, "/tmp/dangol-test-q-%d.csv", (int)getpid());
+    dg_import_options opt = { .delimiter = ',', .skip_invalid = true, .quarantine = qpath };
+    dg_import_report r;
+    cr_assert_neq(import_text(store, "customers", "customer_id,birth_year\nC-1,1800\n"
+                                                  "C-2,\"1990\nC-3,1990\n", &opt, &r), 0);
+    cr_assert(r.stopped);
+    cr_assert(strstr(err.message, "t.csv:3:2: quoted field never closed"), "%s", err.message);
+    cr_assert_eq(r.n_errors, 1);
+    cr_assert(strstr(r.errors[0], "t.csv:2:2: birth_year 1800"), "%s", r.errors[0]);
+    cr_assert_str_eq(r.quarantine, "");
+    cr_assert_eq(access(qpath, F_OK), -1, "the quarantine was left behind");
+    cr_assert_eq(count(store, "customers"), 0);
+    dg_import_report_clear(&r);
+    /* bad rows alone do not stop it: err is the first of them */
+    opt.skip_invalid = false;
+    cr_assert_neq(import_text(store, "customers", "customer_id,birth_year\nC-1,1800\n", &opt, &r),
+                  0);
+    cr_assert(!r.stopped);
+    cr_assert(strstr(err.message, "t.csv:2:2: birth_year 1800"), "%s", err.message);
+    dg_import_report_clear(&r);
+}
+
 /* A row rejected by the store does not make a later row with its key a duplicate. */
 Test(import, rejected_key_is_not_a_duplicate)
 {
