@@ -138,9 +138,10 @@ static int run(dg_cli *cli, int argc, char **argv)
         opt.progress = draw;
         opt.progress_ctx = &b;
     }
-    dg_store *store = dg_cli_open_store(cli, 0);
-    if (!store)
-        return DG_EXIT_NOTFOUND;
+    dg_store *store;
+    int opened = dg_cli_open_store(cli, 0, &store);
+    if (opened != DG_EXIT_OK)
+        return opened;
     dg_import_report report;
     dg_error err;
     int rc = dg_import_files(store, e, (const char *const *)argv + optind + 1,

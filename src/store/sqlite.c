@@ -128,9 +128,7 @@ int dg_store_open(dg_store **out, const char *path, unsigned flags, dg_error *er
         s->version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
         sqlite3_finalize(st);
         if (s->version != dg_store_schema_latest()) {
-            rc = dg_error_set(err, s->version > dg_store_schema_latest() ? DG_EVERSION : DG_ESTORE,
-                              "%s: store schema version %d, this dangol needs %d; open it once "
-                              "read-write to upgrade", path, s->version, dg_store_schema_latest());
+            rc = dg__store_version_error(path, s->version, err);
             goto cleanup;
         }
     } else if ((rc = dg__sqlite_migrate(s->db, path, &s->version, err)) != 0) {

@@ -13,3 +13,18 @@ expect_output "stats as json" '"entity":"customers"' "$DANGOL" stats --format js
 expect_exit   "init refuses a second currency" 1 "$DANGOL" init --currency KRW
 expect_exit   "stats on a missing store exits 3" 3 "$DANGOL" --db "$WORK/none.db" stats
 expect_exit   "init rejects an unknown currency" 2 "$DANGOL" init --currency XYZ
+
+# Refused stores: a newer schema and a corrupt file are store failures (4), not "not found" (3).
+cp "$DANGOL_DB" "$WORK/newer.db"
+sqlite3 "$WORK/newer.db" "PRAGMA user_version = $(($(sqlite3 "$DANGOL_DB" 'PRAGMA user_version') + 1))"
+expect_exit   "stats on a newer store exits 4" 4 "$DANGOL" --db "$WORK/newer.db" stats
+expect_output "read-only command names the newer dangol" "written by a newer dangol" \
+  "$DANGOL" --db "$WORK/newer.db" stats
+out=$("$DANGOL" --db "$WORK/newer.db" export customers 2>&1)
+printf '%s\n' "$out" | grep -q "read-write" && fail "newer store: advice to open it read-write" "$out" \
+  || pass "newer store: no advice to upgrade the store"
+expect_exit   "import into a newer store exits 4" 4 "$DANGOL" --db "$WORK/newer.db" import customers "$WORK/none.csv"
+expect_exit   "init on a newer store exits 4" 4 "$DANGOL" --db "$WORK/newer.db" init
+head -c 4096 /dev/urandom > "$WORK/corrupt.db"
+expect_exit   "stats on a corrupt file exits 4" 4 "$DANGOL" --db "$WORK/corrupt.db" stats
+expect_exit   "import into a corrupt file exits 4" 4 "$DANGOL" --db "$WORK/corrupt.db" import customers "$WORK/none.csv"

@@ -209,7 +209,11 @@ Test(store, newer_schema_is_refused)
     sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL);
     sqlite3_close(db);
     cr_assert_eq(dg_store_open(&store, path, 0, &err), DG_EVERSION);
-    cr_assert(strstr(err.message, "newer than this dangol knows"), "%s", err.message);
+    cr_assert(strstr(err.message, "written by a newer dangol"), "%s", err.message);
+    /* read-only too, without advice to upgrade the store (that is what a newer dangol did) */
+    cr_assert_eq(dg_store_open(&store, path, DG_STORE_READONLY, &err), DG_EVERSION);
+    cr_assert(strstr(err.message, "written by a newer dangol"), "%s", err.message);
+    cr_assert_null(strstr(err.message, "read-write"), "%s", err.message);
 }
 
 Test(store, foreign_database_is_refused)
