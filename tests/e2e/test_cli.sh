@@ -28,3 +28,7 @@ expect_exit   "init on a newer store exits 4" 4 "$DANGOL" --db "$WORK/newer.db" 
 head -c 4096 /dev/urandom > "$WORK/corrupt.db"
 expect_exit   "stats on a corrupt file exits 4" 4 "$DANGOL" --db "$WORK/corrupt.db" stats
 expect_exit   "import into a corrupt file exits 4" 4 "$DANGOL" --db "$WORK/corrupt.db" import customers "$WORK/none.csv"
+
+# `make bench` runs bench/run.sh: it must exist, parse, and find every benchmark script.
+[ -x "$ROOT/bench/run.sh" ] && sh -n "$ROOT/bench/run.sh" && pass "bench/run.sh exists and parses" \
+  || fail "bench/run.sh is missing or does not parse"
