@@ -25,6 +25,19 @@ static int parse_delimiter(const char *s, char *out)
     return -1;
 }
 
+/* --encoding is checked before any file is opened, by setting up a reader of no bytes with it. */
+static int check_encoding(const dg_cli *cli, const char *encoding)
+{
+    dg_csv_options copt = { ',', encoding };
+    dg_csv *probe = NULL;
+    dg_error err;
+    int rc = dg_csv_open_mem(&probe, "--encoding", "", 0, &copt, &err);
+    dg_csv_close(probe);
+    if (rc == DG_EINVAL)
+        return dg_cli_usage_error(cli, "%s", err.message);
+    return rc == 0 ? DG_EXIT_OK : dg_cli_fail(cli, &err);
+}
+
 typedef struct bar {
     int last_percent;
     bool drawn;
@@ -132,6 +145,9 @@ static int run(dg_cli *cli, int argc, char **argv)
     }
     if (opt.no_header && !opt.columns)
         return dg_cli_usage_error(cli, "--no-header needs --columns naming the file's columns");
+    int checked = opt.encoding ? check_encoding(cli, opt.encoding) : DG_EXIT_OK;
+    if (checked != DG_EXIT_OK)
+        return checked;
 
     bar b = { .last_percent = -2 };
     if (!cli->quiet && isatty(STDERR_FILENO)) {

@@ -54,6 +54,9 @@ printf 'customer_id,nmae\nC-9,x\n' > "$WORK/typo.csv"
 expect_output "unknown column names the valid ones" 'unknown column "nmae" for customers; valid: customer_id, name' \
   "$D" import customers "$WORK/typo.csv"
 expect_exit   "unknown entity is a usage error" 2 "$D" import clients "$WORK/typo.csv"
+expect_exit   "unknown encoding is a usage error" 2 "$D" import customers "$WORK/typo.csv" --encoding klingon
+expect_output "unknown encoding lists the valid ones" 'unknown encoding "klingon"; valid: utf-8, cp949' \
+  "$D" import customers "$WORK/typo.csv" --encoding klingon
 expect_exit   "missing file exits 3" 3 "$D" import customers "$WORK/none.csv"
 printf 'order_id,customer_id,ordered_at,total\nO1,C-404,2024-01-01,5\n' > "$WORK/orders.csv"
 expect_output "unknown customer suggests --create-customers" \
