@@ -51,6 +51,12 @@ int dg_store_bulk_end(dg_store *store, dg_error *err);
 /* Inserts or updates (by natural key) one record; row has e->n_columns values in catalog order.
  * A reference to a record that does not exist fails with DG_ENOTFOUND naming the column. */
 int dg_store_put(dg_store *store, const dg_entity *e, const dg_value *row, dg_error *err);
+/* The same, but an existing record keeps its stored values in the columns not in `columns`
+ * (bit c = catalog column c; the key columns are always matched): a file of phone numbers updates
+ * the phones, not the names. A new record gets row's values, unset where row has them unset. */
+#define DG_STORE_ALL_COLUMNS UINT64_MAX
+int dg_store_put_columns(dg_store *store, const dg_entity *e, const dg_value *row,
+                         uint64_t columns, dg_error *err);
 
 /* Inserts a record of e holding only its (single-column) key, if it does not exist yet. */
 int dg_store_ensure(dg_store *store, const dg_entity *e, const char *key, dg_error *err);

@@ -342,7 +342,7 @@ static int store_row(importer *im, dg_error *e)
             }
         }
     }
-    int rc = dg_store_put(im->store, ent, im->row, &serr);
+    int rc = dg_store_put_columns(im->store, ent, im->row, im->cols.present, &serr);
     if (rc == DG_ENOTFOUND && serr.column > 0) {
         size_t c = (size_t)serr.column - 1;
         const dg_column *col = &ent->columns[c];

@@ -32,6 +32,7 @@ struct dg_store {
     const dg_entity *const *entities;
     size_t n_entities;
     sqlite3_stmt *put[MAX_ENTITIES];         /* upsert per entity */
+    uint64_t put_columns[MAX_ENTITIES];      /* ... of the columns it updates (one set at a time) */
     sqlite3_stmt *exists[MAX_ENTITIES];      /* key lookup per entity (single-column keys) */
     char *last_found[MAX_ENTITIES];          /* last key seen to exist: orders come in runs */
     char **bulk_indexes;                     /* CREATE INDEX statements set aside by bulk_begin */
@@ -339,14 +340,21 @@ int dg_store_bulk_end(dg_store *s, dg_error *err)
 
 /* Appends the entity's column names from column `from` on, comma-separated; with assign, each
  * as "name = excluded.name" (the SET list of an upsert). */
-static void append_columns(char *sql, const dg_entity *e, size_t from, bool assign)
+/* The names of e's columns from `from` on that are in `columns` (bit c = column c), comma
+ * separated; with assign, as "name = excluded.name". */
+static void append_columns(char *sql, const dg_entity *e, size_t from, bool assign,
+                           uint64_t columns)
 {
     size_t len = strlen(sql);
+    bool first = true;
     for (size_t c = from; c < e->n_columns; c++) {
+        if (!(columns >> c & 1))
+            continue;
         const char *name = e->columns[c].name;
-        len += (size_t)snprintf(sql + len, SQL_MAX - len, "%s%s", c > from ? ", " : "", name);
+        len += (size_t)snprintf(sql + len, SQL_MAX - len, "%s%s", first ? "" : ", ", name);
         if (assign)
             len += (size_t)snprintf(sql + len, SQL_MAX - len, " = excluded.%s", name);
+        first = false;
     }
 }
 
@@ -357,14 +365,19 @@ static int prepare(dg_store *s, const char *sql, sqlite3_stmt **st, dg_error *er
     return 0;
 }
 
-/* INSERT ... ON CONFLICT (natural key) DO UPDATE SET every other column. */
-static int put_statement(dg_store *s, const dg_entity *e, int ei, dg_error *err)
+/* INSERT ... ON CONFLICT (natural key) DO UPDATE SET the other columns that are in `columns`
+ * (DO NOTHING when none is). */
+static int put_statement(dg_store *s, const dg_entity *e, int ei, uint64_t columns, dg_error *err)
 {
-    if (s->put[ei])
+    if (s->put[ei] && s->put_columns[ei] == columns)
         return 0;
+    sqlite3_finalize(s->put[ei]);
+    s->put[ei] = NULL;
+    s->put_columns[ei] = columns;
+    uint64_t others = columns & ~((UINT64_C(1) << e->n_key) - 1);
     char sql[SQL_MAX];
     snprintf(sql, sizeof sql, "INSERT INTO %s (", e->name);
-    append_columns(sql, e, 0, false);
+    append_columns(sql, e, 0, false, DG_STORE_ALL_COLUMNS);
     strcat(sql, ") VALUES (");
     for (size_t c = 0; c < e->n_columns; c++)
         strcat(sql, c ? ", ?" : "?");
@@ -373,8 +386,8 @@ static int put_statement(dg_store *s, const dg_entity *e, int ei, dg_error *err)
         strcat(sql, c ? ", " : "");
         strcat(sql, e->columns[c].name);
     }
-    strcat(sql, ") DO UPDATE SET ");
-    append_columns(sql, e, e->n_key, true);
+    strcat(sql, others ? ") DO UPDATE SET " : ") DO NOTHING");
+    append_columns(sql, e, e->n_key, true, others);
     return prepare(s, sql, &s->put[ei], err);
 }
 
@@ -469,9 +482,15 @@ static int writable(const dg_store *s, dg_error *err)
 
 int dg_store_put(dg_store *s, const dg_entity *e, const dg_value *row, dg_error *err)
 {
+    return dg_store_put_columns(s, e, row, DG_STORE_ALL_COLUMNS, err);
+}
+
+int dg_store_put_columns(dg_store *s, const dg_entity *e, const dg_value *row, uint64_t columns,
+                         dg_error *err)
+{
     int ei = entity_index(s, e), rc;
     assert(ei >= 0);
-    if ((rc = writable(s, err)) != 0 || (rc = put_statement(s, e, ei, err)) != 0)
+    if ((rc = writable(s, err)) != 0 || (rc = put_statement(s, e, ei, columns, err)) != 0)
         return rc;
     sqlite3_stmt *st = s->put[ei];
     for (size_t c = 0; c < e->n_columns; c++)
@@ -639,7 +658,7 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
     assert(e->n_columns <= MAX_COLUMNS);
 
     snprintf(sql, sizeof sql, "SELECT ");
-    append_columns(sql, e, 0, false);
+    append_columns(sql, e, 0, false, DG_STORE_ALL_COLUMNS);
     strcat(sql, " FROM ");
     strcat(sql, e->name);
     if (filter->key) {

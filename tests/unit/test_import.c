@@ -286,6 +286,27 @@ Test(import, reimport_is_idempotent)
     free(second);
 }
 
+/* Re-importing with fewer columns updates only the columns the file has: a phone list keeps the
+ * names; a customer new in it gets the phone only. */
+Test(import, reimport_updates_only_the_columns_in_the_file)
+{
+    cr_assert_eq(import_text(store, "customers", "customer_id,name,phone,gender\n"
+                                                 "C-1,Kim,010-1,F\nC-2,Lee,010-2,M\n", NULL, NULL),
+                 0, "%s", err.message);
+    cr_assert_eq(import_text(store, "customers", "customer_id,phone\nC-1,010-9\nC-3,010-3\n",
+                             NULL, NULL), 0, "%s", err.message);
+    char *out = export_text(store, "customers", DG_EXPORT_CSV);
+    cr_assert(strstr(out, "\nC-1,Kim,010-9,,,F,"), "%s", out);
+    cr_assert(strstr(out, "\nC-2,Lee,010-2,,,M,"), "%s", out);
+    cr_assert(strstr(out, "\nC-3,,010-3,,,,"), "%s", out);
+    free(out);
+    /* a blank field in a column the file has does clear it */
+    cr_assert_eq(import_text(store, "customers", "customer_id,name\nC-1,\n", NULL, NULL), 0);
+    out = export_text(store, "customers", DG_EXPORT_CSV);
+    cr_assert(strstr(out, "\nC-1,,010-9,,,F,"), "%s", out);
+    free(out);
+}
+
 Test(import, map_columns_and_no_header)
 {
     dg_import_options opt = { .delimiter = ';', .map = "고객번호=customer_id, 이름=name,메모=-" };
