@@ -32,3 +32,12 @@ expect_exit   "import into a corrupt file exits 4" 4 "$DANGOL" --db "$WORK/corru
 # `make bench` runs bench/run.sh: it must exist, parse, and find every benchmark script.
 [ -x "$ROOT/bench/run.sh" ] && sh -n "$ROOT/bench/run.sh" && pass "bench/run.sh exists and parses" \
   || fail "bench/run.sh is missing or does not parse"
+
+# --help on every command `dangol help` lists: exit 0 and its usage text, without touching a store.
+cmds=$("$DANGOL" help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }')
+[ -n "$cmds" ] && pass "dangol help lists commands" || fail "no commands in dangol help"
+for cmd in $cmds; do
+  expect_output "$cmd --help prints its usage" "usage: dangol .*$cmd" "$DANGOL" --db "$WORK/none.db" "$cmd" --help
+  expect_exit   "$cmd --help exits 0" 0 "$DANGOL" --db "$WORK/none.db" "$cmd" --help
+done
+[ ! -e "$WORK/none.db" ] && pass "--help creates no store" || fail "--help created a store"
