@@ -41,3 +41,10 @@ for cmd in $cmds; do
   expect_exit   "$cmd --help exits 0" 0 "$DANGOL" --db "$WORK/none.db" "$cmd" --help
 done
 [ ! -e "$WORK/none.db" ] && pass "--help creates no store" || fail "--help created a store"
+
+# scripts/deps.sh asks the installed clang for its libFuzzer runtime instead of naming a version.
+if grep -v '^ *#' "$ROOT/scripts/deps.sh" | grep -q 'libclang-rt-[0-9]'; then
+  fail "scripts/deps.sh pins a libclang-rt version"
+else
+  pass "scripts/deps.sh derives the libclang-rt version from clang"
+fi
