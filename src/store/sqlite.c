@@ -338,10 +338,8 @@ int dg_store_bulk_end(dg_store *s, dg_error *err)
     return rc;
 }
 
-/* Appends the entity's column names from column `from` on, comma-separated; with assign, each
- * as "name = excluded.name" (the SET list of an upsert). */
-/* The names of e's columns from `from` on that are in `columns` (bit c = column c), comma
- * separated; with assign, as "name = excluded.name". */
+/* Appends the names of e's columns from `from` on that are in `columns` (bit c = column c),
+ * comma-separated; with assign, each as "name = excluded.name" (the SET list of an upsert). */
 static void append_columns(char *sql, const dg_entity *e, size_t from, bool assign,
                            uint64_t columns)
 {
