@@ -22,6 +22,8 @@
 #define MAX_COLUMNS DG__MAX_COLUMNS
 #define PROGRESS_EVERY 65536
 #define BULK_PROBE 8192          /* rows read before the size of the import is estimated */
+#define KEYS_PER_ROW 8           /* a referenced entity's keys are read into memory then, unless
+                                  * it has more than this many per expected row */
 
 typedef struct importer {
     dg_store *store;
@@ -30,6 +32,11 @@ typedef struct importer {
     dg_import_report *report;
     int minor_digits;
     const dg_entity *customers;
+    /* References are checked here, not by the store (see check_reference): per catalog column,
+     * the entity it refers to (or NULL) and, in a big import, that entity's keys (columns with
+     * the same target share one set; NULL = ask the store). */
+    const dg_entity *ref_target[MAX_COLUMNS];
+    dg__keyset *ref_keys[MAX_COLUMNS];
 
     /* the current file */
     dg_csv *csv;
@@ -323,36 +330,84 @@ static int build_row(importer *im, dg_error *e)
     return 0;
 }
 
-/* Writes im->row; reference errors become row errors at the referring column. */
+/* The import's transaction runs with the store's own reference checks off
+ * (dg_store_begin_unchecked), so every reference of every row is checked here, exactly: by a key
+ * look-up in the store, or, once the import is known to be big, against the referenced entity's
+ * keys read into memory inside the transaction (whose write lock keeps them from changing). A
+ * hash probe costs a fraction of the B-tree descent SQLite's foreign keys make per row. */
+static int load_references(importer *im, size_t max_keys, dg_error *err)
+{
+    for (size_t c = 0; c < im->e->n_columns; c++) {
+        bool seen = false;
+        for (size_t k = 0; k < c; k++)
+            seen = seen || im->ref_target[k] == im->ref_target[c];
+        if (!im->ref_target[c] || seen)
+            continue;
+        int rc = dg__keyset_of(im->store, im->ref_target[c], max_keys, &im->ref_keys[c], err);
+        if (rc != 0)
+            return rc;
+        for (size_t k = c + 1; k < im->e->n_columns; k++)
+            if (im->ref_target[k] == im->ref_target[c])
+                im->ref_keys[k] = im->ref_keys[c];
+    }
+    return 0;
+}
+
+static void free_references(importer *im)
+{
+    for (size_t c = 0; c < MAX_COLUMNS; c++) {
+        bool shared = false;
+        for (size_t k = 0; k < c; k++)
+            shared = shared || (im->ref_keys[k] && im->ref_keys[k] == im->ref_keys[c]);
+        if (!shared)
+            dg__keyset_free(im->ref_keys[c]);
+    }
+}
+
+/* Does key, the value of reference column c, exist? 1 yes, 0 no, or a negative error. With
+ * create, a missing one is created (dg_store_ensure) and the answer is 1. */
+static int check_reference(importer *im, size_t c, const char *key, bool create, dg_error *err)
+{
+    size_t len = strlen(key);
+    bool found = false;
+    int rc = 0;
+    if (im->ref_keys[c])
+        found = dg__keyset_find(im->ref_keys[c], key, len) != NULL;
+    else if ((rc = dg_store_exists(im->store, im->ref_target[c], key, &found, err)) != 0)
+        return rc;
+    if (found || !create)
+        return found;
+    if ((rc = dg_store_ensure(im->store, im->ref_target[c], key, err)) != 0)
+        return rc;
+    uint32_t *value;
+    if (im->ref_keys[c] && dg__keyset_add(im->ref_keys[c], key, len, 1, &value) < 0)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    return 1;
+}
+
+/* Checks im->row's references (creating customers with --create-customers), then writes it. */
 static int store_row(importer *im, dg_error *e)
 {
     const dg_entity *ent = im->e;
     dg_error serr;
     dg_error_clear(&serr);
-    if (im->opt->create_customers) {
-        for (size_t c = 0; c < ent->n_columns; c++) {
-            const dg_column *col = &ent->columns[c];
-            if (col->references && strcmp(col->references, "customers") == 0 &&
-                !im->row[c].is_null) {
-                int rc = dg_store_ensure(im->store, im->customers, im->row[c].u.s, &serr);
-                if (rc != 0) {
-                    *e = serr;
-                    return rc;
-                }
-            }
+    for (size_t c = 0; c < ent->n_columns; c++) {
+        const dg_entity *target = im->ref_target[c];
+        if (!target || im->row[c].is_null)
+            continue;
+        bool create = im->opt->create_customers && target == im->customers;
+        int rc = check_reference(im, c, im->row[c].u.s, create, &serr);
+        if (rc < 0) {
+            *e = serr;
+            return rc;
         }
+        if (rc == 0)
+            return row_error(e, im, im->cols.src[c] + 1, DG_ENOTFOUND,
+                             "%s \"%.80s\" is not a known %s; import %s first%s",
+                             ent->columns[c].name, im->row[c].u.s, target->label, target->name,
+                             target == im->customers ? " or use --create-customers" : "");
     }
     int rc = dg_store_put_columns(im->store, ent, im->row, im->cols.present, &serr);
-    if (rc == DG_ENOTFOUND && serr.column > 0) {
-        size_t c = (size_t)serr.column - 1;
-        const dg_column *col = &ent->columns[c];
-        const dg_entity *target = dg_entity_find(col->references);
-        return row_error(e, im, im->cols.src[c] + 1, DG_ENOTFOUND,
-                         "%s \"%.80s\" is not a known %s; import %s first%s", col->name,
-                         im->row[c].u.s, target ? target->label : "record",
-                         target ? target->name : "it",
-                         target == im->customers ? " or use --create-customers" : "");
-    }
     if (rc != 0)
         *e = serr;
     return rc;
@@ -400,6 +455,8 @@ static int import_csv(importer *im, const char *path, dg_error *err)
             double f = dg_csv_progress(im->csv);
             int64_t expected = f > 0 ? (int64_t)((double)r->rows_read / f / im->file_share) : 0;
             if ((rc = dg_store_bulk_begin(im->store, im->e, expected, err)) != 0)
+                return rc;
+            if ((rc = load_references(im, (size_t)expected * KEYS_PER_ROW, err)) != 0)
                 return rc;
         }
         if (im->opt->progress && r->rows_read % PROGRESS_EVERY == 0) {
@@ -502,7 +559,10 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
         rc = DG_ESTORE;
         goto cleanup;
     }
-    if ((rc = dg_store_begin(store, err)) != 0)
+    for (size_t c = 0; c < e->n_columns; c++)
+        if (e->columns[c].references)
+            im.ref_target[c] = dg_entity_find(e->columns[c].references);
+    if ((rc = dg_store_begin_unchecked(store, err)) != 0)
         goto cleanup;
     began = true;
     for (size_t i = 0; i < n_src && rc == 0; i++) {
@@ -560,6 +620,7 @@ cleanup:
     dg__columns_free(&im.cols);
     dg__keyset_free(im.seen);
     dg__keyset_free(im.occurrences);
+    free_references(&im);
     free(im.key);
     dg_import_report_clear(&local);
     if (rc != 0 && !opt.skip_invalid)

@@ -29,6 +29,7 @@ struct dg_store {
     int version;
     bool readonly;
     bool in_transaction;
+    bool unchecked;                          /* foreign keys off for this transaction */
     const dg_entity *const *entities;
     size_t n_entities;
     sqlite3_stmt *put[MAX_ENTITIES];         /* upsert per entity */
@@ -241,6 +242,24 @@ int dg_store_begin(dg_store *s, dg_error *err)
     return rc;
 }
 
+/* PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around the transaction.
+ * It is a setting of this connection only: a crash leaves nothing to restore. */
+int dg_store_begin_unchecked(dg_store *s, dg_error *err)
+{
+    int rc = exec(s, "PRAGMA foreign_keys = OFF", err);
+    if (rc == 0 && (rc = dg_store_begin(s, err)) != 0)
+        sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    s->unchecked = rc == 0;
+    return rc;
+}
+
+static void checked_again(dg_store *s)
+{
+    if (s->unchecked)
+        sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    s->unchecked = false;
+}
+
 int dg_store_commit(dg_store *s, dg_error *err)
 {
     assert(s->in_transaction);
@@ -250,6 +269,7 @@ int dg_store_commit(dg_store *s, dg_error *err)
     if (rc != 0)
         dg_store_rollback(s);
     s->in_transaction = false;
+    checked_again(s);
     return rc;
 }
 
@@ -272,6 +292,7 @@ void dg_store_rollback(dg_store *s)
     if (s->in_transaction)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_transaction = false;
+    checked_again(s);
     forget_found_keys(s);   /* keys written in the rolled-back transaction are gone */
     forget_bulk(s);         /* the rollback brought the dropped indexes back */
 }
@@ -422,6 +443,28 @@ static int key_exists(dg_store *s, const dg_entity *e, const char *key, bool *fo
         s->last_found[ei] = strdup(key);   /* a failed copy only loses the shortcut */
     }
     return 0;
+}
+
+int dg_store_exists(dg_store *s, const dg_entity *e, const char *key, bool *found, dg_error *err)
+{
+    return key_exists(s, e, key, found, err);
+}
+
+int dg_store_keys(dg_store *s, const dg_entity *e, dg_key_fn fn, void *ctx, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    char sql[256];
+    assert(e->n_key == 1);
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s", e->columns[0].name, e->name);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_error(s, err, "reading keys");
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn(ctx, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = store_error(s, err, "reading keys");
+    sqlite3_finalize(st);
+    return rc;
 }
 
 static void bind_value(sqlite3_stmt *st, int i, const dg_column *col, const dg_value *v)

@@ -188,3 +188,22 @@ else
   fail "the import finished before it could be killed; make big.csv bigger"
 fi
 rm -f "$WORK/big.csv"
+
+# A big import checks references against the keys it holds in memory: the same messages, the
+# same all-or-nothing, and --create-customers still creates each missing customer once.
+awk 'BEGIN { print "order_id,customer_id,ordered_at,total";
+             for (i = 0; i < 150000; i++) printf "B%d,%s,2024-02-01,1\n", i, i == 140000 ? "K-404" : "K" i % 20 }' \
+  > "$WORK/bigref.csv"
+before=$(count orders)
+expect_output "big import: unknown customer has its position" \
+  'bigref.csv:140002:2: customer_id "K-404" is not a known customer; import customers first or use --create-customers' \
+  "$D" import orders "$WORK/bigref.csv"
+[ "$(count orders)" = "$before" ] && pass "big import with a bad reference writes nothing" \
+  || fail "orders after a failed big import: $(count orders)"
+awk 'BEGIN { print "order_id,customer_id,ordered_at,total";
+             for (i = 0; i < 150000; i++) printf "N%d,%s,2024-02-02,1\n", i, i < 120000 ? "K" i % 20 : "NEW" i % 7 }' \
+  > "$WORK/bignew.csv"
+expect_output "big import creates the missing customers once" '^orders,150000,150000,0,7,' \
+  "$D" --format csv import orders "$WORK/bignew.csv" --create-customers
+[ "$(count customers)" = 27 ] && pass "big import: 7 new customers" || fail "customers: $(count customers)"
+rm -f "$WORK/bigref.csv" "$WORK/bignew.csv"
