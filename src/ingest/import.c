@@ -1,7 +1,8 @@
 /* CSV import of catalog entities (see include/dangol/ingest.h). Per file: the header (or --columns)
  * is resolved once into "catalog column <- file field" indices (columns.c); then each record is
  * converted in place into a dg_value row (text values point into the reader's record buffer, so
- * no allocation per row), checked (required, type, range, choice, duplicate key within the file) and upserted.
+ * no allocation per row), checked (required, type, range, choice, duplicate key within the file,
+ * references: see check_reference) and upserted with the columns the file has.
  * Every row of every file goes into one store transaction; a bad row makes the whole import roll
  * back unless skip_invalid, in which case it is written to the quarantine CSV instead (with the
  * order_id it was given, when ids are synthesised, so that the fixed row comes back under it). */
@@ -282,7 +283,8 @@ static int synth_order_id(importer *im)
 static int build_row(importer *im, dg_error *e)
 {
     const dg_entity *ent = im->e;
-    size_t n = dg_csv_count(im->csv);
+    size_t n = dg_csv_count(im->csv), klen = 0;
+    bool have_key = false;
     if (n < im->cols.n_names)
         return row_error(e, im, (long)n + 1, DG_EINVAL, "the row has %zu fields, the %s has %zu",
                          n, im->opt->columns ? "--columns list" : "header", im->cols.n_names);
@@ -306,12 +308,19 @@ static int build_row(importer *im, dg_error *e)
             rc = synth_order_id(im);   /* customer_id comes before ordered_at in the catalog */
         if (rc != 0)
             return rc;
+        /* the key sets' cache misses overlap the parsing of the other fields */
+        if (c + 1 == ent->n_key && !im->cols.synth_order_id) {
+            if (key_text(im, &klen) != 0)
+                return DG_ENOMEM;
+            dg__keyset_prefetch(im->seen, im->key, klen);
+            have_key = true;
+        }
+        if (im->ref_keys[c] && !im->row[c].is_null)
+            dg__keyset_prefetch(im->ref_keys[c], im->row[c].u.s, strlen(im->row[c].u.s));
     }
     if (im->cols.synth_order_id)
         return 0;
-    size_t klen;
-    if (key_text(im, &klen) != 0)
-        return DG_ENOMEM;
+    assert(have_key);   /* key columns are required: never skipped above */
     uint32_t *first;
     long line = dg_csv_line(im->csv);
     int rc = dg__keyset_add(im->seen, im->key, klen, line > UINT32_MAX ? 0 : (uint32_t)line,

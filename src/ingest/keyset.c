@@ -97,6 +97,11 @@ static size_t probe(const dg__keyset *ks, const char *key, size_t len, uint64_t 
     return 0;
 }
 
+void dg__keyset_prefetch(const dg__keyset *ks, const char *key, size_t len)
+{
+    __builtin_prefetch(&ks->slots[(size_t)hash_bytes(key, len) & ks->mask]);
+}
+
 uint32_t *dg__keyset_find(const dg__keyset *ks, const char *key, size_t len)
 {
     size_t slot;
