@@ -46,12 +46,15 @@ typedef struct dg_import_report {
     int64_t customers_created; /* with create_customers */
     char **errors;             /* up to max_errors messages "file:line:column: reason" */
     size_t n_errors;
-    char quarantine[512];      /* quarantine file written, "" if none */
+    char quarantine[512];      /* quarantine file written, "" if none (or removed on failure) */
+    bool stopped;              /* failed on a problem that is not a bad row (CSV structure,
+                                * columns, store, I/O): err holds it and errors does not */
 } dg_import_report;
 
 /* Imports the files into e in one transaction. Returns 0 when every row was imported (or, with
- * skip_invalid, when the good ones were); otherwise the store is left exactly as it was, err holds
- * the first problem and report->errors lists the bad rows. report may be NULL; when given, the
+ * skip_invalid, when the good ones were); otherwise the store is left exactly as it was, no
+ * quarantine file is left behind, report->errors lists the bad rows and err holds the problem
+ * that stopped the import (report->stopped) or else the first bad row. report may be NULL; when given, the
  * caller releases it with dg_import_report_clear. paths may include "-" for stdin. */
 int dg_import_files(dg_store *store, const dg_entity *e, const char *const *paths, size_t n_paths,
                     const dg_import_options *opt, dg_import_report *report, dg_error *err);

@@ -40,6 +40,11 @@ int dg_store_currency(dg_store *store, char code[4], int *minor_digits, dg_error
 int dg_store_begin(dg_store *store, dg_error *err);
 int dg_store_commit(dg_store *store, dg_error *err);
 void dg_store_rollback(dg_store *store);
+/* A transaction in which the store does not check references (SQLite's foreign keys are off),
+ * for bulk loads: the caller checks every reference of every row it writes itself, with
+ * dg_store_exists or against the keys dg_store_keys read inside this transaction (its write lock
+ * keeps them from changing). Ended by dg_store_commit or dg_store_rollback like any other. */
+int dg_store_begin_unchecked(dg_store *store, dg_error *err);
 
 /* Announces a batch of about expected_rows writes of e inside the current transaction. The
  * backend may set e's secondary (non-unique) indexes aside and rebuild them in dg_store_bulk_end,
@@ -51,6 +56,20 @@ int dg_store_bulk_end(dg_store *store, dg_error *err);
 /* Inserts or updates (by natural key) one record; row has e->n_columns values in catalog order.
  * A reference to a record that does not exist fails with DG_ENOTFOUND naming the column. */
 int dg_store_put(dg_store *store, const dg_entity *e, const dg_value *row, dg_error *err);
+/* The same, but an existing record keeps its stored values in the columns not in `columns`
+ * (bit c = catalog column c; the key columns are always matched): a file of phone numbers updates
+ * the phones, not the names. A new record gets row's values, unset where row has them unset. */
+#define DG_STORE_ALL_COLUMNS UINT64_MAX
+int dg_store_put_columns(dg_store *store, const dg_entity *e, const dg_value *row,
+                         uint64_t columns, dg_error *err);
+
+/* Does e (single-column key) have a record with this key? */
+int dg_store_exists(dg_store *store, const dg_entity *e, const char *key, bool *found,
+                    dg_error *err);
+/* Calls fn with every key of e (single-column keys), in no particular order; the key is valid only
+ * during the call. A nonzero return stops and is returned. */
+typedef int (*dg_key_fn)(void *ctx, const char *key, size_t len);
+int dg_store_keys(dg_store *store, const dg_entity *e, dg_key_fn fn, void *ctx, dg_error *err);
 
 /* Inserts a record of e holding only its (single-column) key, if it does not exist yet. */
 int dg_store_ensure(dg_store *store, const dg_entity *e, const char *key, dg_error *err);

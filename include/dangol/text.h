@@ -10,7 +10,8 @@
 
 #include "dangol/error.h"
 
-/* YYYY-MM-DD or YYYYMMDD -> days since 1970-01-01. */
+/* YYYY-MM-DD or YYYYMMDD -> days since 1970-01-01. A timestamp (below) gives the date written in
+ * it, the local date, not the UTC one: 2024-03-01T01:00+09:00 is 2024-03-01. */
 int dg_date_parse(const char *s, size_t len, int32_t *days, dg_error *err);
 /* A date, or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM] (space also accepted for T) -> UTC seconds. */
 int dg_timestamp_parse(const char *s, size_t len, int64_t *seconds, dg_error *err);

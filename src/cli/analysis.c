@@ -19,9 +19,10 @@ int dg_cli_load_frame(dg_cli *cli, int32_t as_of, bool with_lines, dg_frame **ou
     dg_error err;
     dg_error_clear(&err);
     *out = NULL;
-    dg_store *store = dg_cli_open_store(cli, DG_STORE_READONLY);
-    if (!store)
-        return DG_EXIT_NOTFOUND;
+    dg_store *store;
+    int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
+    if (opened != DG_EXIT_OK)
+        return opened;
     dg_frame_options opts = { .as_of = as_of, .with_lines = with_lines };
     int rc = dg_frame_from_store(out, store, &opts, &err);
     dg_store_close(store);

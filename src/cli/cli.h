@@ -39,8 +39,10 @@ typedef struct dg_cli_command {
 
 #define DG_CLI_COMMAND(name) const dg_cli_command dg_cli_cmd_##name
 
-/* Opens the store chosen by --db/$DANGOL_DB; prints the error and returns NULL on failure. */
-dg_store *dg_cli_open_store(dg_cli *cli, unsigned flags);
+/* Opens the store chosen by --db/$DANGOL_DB into *out (the caller closes it with dg_store_close).
+ * Returns DG_EXIT_OK, or prints the error and returns its exit code: DG_EXIT_NOTFOUND when there
+ * is no store, DG_EXIT_FAILURE for a corrupt file, a newer store or any other failure. */
+int dg_cli_open_store(dg_cli *cli, unsigned flags, dg_store **out);
 
 /* Prints "dangol COMMAND: message" to stderr and returns the exit code for err->code. */
 int dg_cli_fail(const dg_cli *cli, const dg_error *err);

@@ -38,16 +38,13 @@ int dg_cli_usage_error(const dg_cli *cli, const char *fmt, ...)
     return DG_EXIT_USAGE;
 }
 
-dg_store *dg_cli_open_store(dg_cli *cli, unsigned flags)
+int dg_cli_open_store(dg_cli *cli, unsigned flags, dg_store **out)
 {
-    dg_store *store = NULL;
     dg_error err;
     dg_error_clear(&err);
-    if (dg_store_open(&store, cli->db_path, flags, &err) != 0) {
-        dg_cli_fail(cli, &err);
-        return NULL;
-    }
-    return store;
+    if (dg_store_open(out, cli->db_path, flags, &err) != 0)
+        return dg_cli_fail(cli, &err);
+    return DG_EXIT_OK;
 }
 
 int dg_cli_print(const dg_cli *cli, const dg_table *table)

@@ -43,9 +43,10 @@ static int run(dg_cli *cli, int argc, char **argv)
     params[n] = NULL;
     if (optind < argc)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    dg_store *store = dg_cli_open_store(cli, DG_STORE_READONLY);
-    if (!store)
-        return DG_EXIT_NOTFOUND;
+    dg_store *store;
+    int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
+    if (opened != DG_EXIT_OK)
+        return opened;
     dg_error err;
     dg_error_clear(&err);
     dg_table *table = NULL;

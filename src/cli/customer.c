@@ -10,9 +10,10 @@ static int show(dg_cli *cli, const char *id)
 {
     dg_error err;
     dg_error_clear(&err);
-    dg_store *store = dg_cli_open_store(cli, DG_STORE_READONLY);
-    if (!store)
-        return DG_EXIT_NOTFOUND;
+    dg_store *store;
+    int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
+    if (opened != DG_EXIT_OK)
+        return opened;
     dg_card card;
     dg_frame *frame = NULL;
     dg_frame_options whole_store = { .as_of = DG_DAY_NONE, .with_lines = true };

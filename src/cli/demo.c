@@ -76,8 +76,9 @@ static int run(dg_cli *cli, int argc, char **argv)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
     if (no_store && !out.csv_dir)
         return dg_cli_usage_error(cli, "--no-store needs --csv DIR");
-    if (!no_store && !(out.store = dg_cli_open_store(cli, DG_STORE_CREATE)))
-        return DG_EXIT_FAILURE;
+    int opened = no_store ? DG_EXIT_OK : dg_cli_open_store(cli, DG_STORE_CREATE, &out.store);
+    if (opened != DG_EXIT_OK)
+        return opened;
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);

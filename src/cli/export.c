@@ -33,9 +33,10 @@ static int run(dg_cli *cli, int argc, char **argv)
         return DG_EXIT_USAGE;
     }
     dg_export_format format = cli->format == DG_FORMAT_JSON ? DG_EXPORT_JSON : DG_EXPORT_CSV;
-    dg_store *store = dg_cli_open_store(cli, DG_STORE_READONLY);
-    if (!store)
-        return DG_EXIT_NOTFOUND;
+    dg_store *store;
+    int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
+    if (opened != DG_EXIT_OK)
+        return opened;
     char tmp[4096];
     FILE *out = stdout;
     if (output) {

@@ -25,6 +25,19 @@ static int parse_delimiter(const char *s, char *out)
     return -1;
 }
 
+/* --encoding is checked before any file is opened, by setting up a reader of no bytes with it. */
+static int check_encoding(const dg_cli *cli, const char *encoding)
+{
+    dg_csv_options copt = { ',', encoding };
+    dg_csv *probe = NULL;
+    dg_error err;
+    int rc = dg_csv_open_mem(&probe, "--encoding", "", 0, &copt, &err);
+    dg_csv_close(probe);
+    if (rc == DG_EINVAL)
+        return dg_cli_usage_error(cli, "%s", err.message);
+    return rc == 0 ? DG_EXIT_OK : dg_cli_fail(cli, &err);
+}
+
 typedef struct bar {
     int last_percent;
     bool drawn;
@@ -132,15 +145,19 @@ static int run(dg_cli *cli, int argc, char **argv)
     }
     if (opt.no_header && !opt.columns)
         return dg_cli_usage_error(cli, "--no-header needs --columns naming the file's columns");
+    int checked = opt.encoding ? check_encoding(cli, opt.encoding) : DG_EXIT_OK;
+    if (checked != DG_EXIT_OK)
+        return checked;
 
     bar b = { .last_percent = -2 };
     if (!cli->quiet && isatty(STDERR_FILENO)) {
         opt.progress = draw;
         opt.progress_ctx = &b;
     }
-    dg_store *store = dg_cli_open_store(cli, 0);
-    if (!store)
-        return DG_EXIT_NOTFOUND;
+    dg_store *store;
+    int opened = dg_cli_open_store(cli, 0, &store);
+    if (opened != DG_EXIT_OK)
+        return opened;
     dg_import_report report;
     dg_error err;
     int rc = dg_import_files(store, e, (const char *const *)argv + optind + 1,
@@ -154,13 +171,18 @@ static int run(dg_cli *cli, int argc, char **argv)
     if ((int64_t)report.n_errors < report.rows_rejected)
         fprintf(stderr, "... and %lld more bad rows\n",
                 (long long)(report.rows_rejected - (int64_t)report.n_errors));
-    if (rc != 0 && report.rows_rejected > 0 && report.n_errors > 0) {
-        fprintf(stderr, "%s import: nothing imported: %lld bad row%s; fix %s or import the good "
-                "rows with --skip-invalid\n", cli->program, (long long)report.rows_rejected,
-                report.rows_rejected == 1 ? "" : "s", report.rows_rejected == 1 ? "it" : "them");
-        code = DG_EXIT_DATA;
-    } else if (rc != 0) {
+    if (rc != 0 && report.stopped) {
         code = dg_cli_fail(cli, &err);
+        if (report.rows_rejected > 0)
+            fprintf(stderr, "%s import: nothing imported (and %lld bad row%s above)\n",
+                    cli->program, (long long)report.rows_rejected,
+                    report.rows_rejected == 1 ? "" : "s");
+    } else if (rc != 0) {
+        fprintf(stderr, "%s import: nothing imported: %lld bad row%s; fix %s%s\n", cli->program,
+                (long long)report.rows_rejected, report.rows_rejected == 1 ? "" : "s",
+                report.rows_rejected == 1 ? "it" : "them",
+                opt.skip_invalid ? "" : " or import the good rows with --skip-invalid");
+        code = DG_EXIT_DATA;
     } else {
         if (report.rows_rejected > 0 && !cli->quiet)
             fprintf(stderr, "%s import: %lld bad row%s written to %s\n", cli->program,
@@ -191,7 +213,8 @@ DG_CLI_COMMAND(import) = {
     "  --quarantine PATH   where --skip-invalid writes bad rows (default FILE.rejected.csv)\n"
     "  --max-errors N      bad rows to list (default 20; all are counted)\n\n"
     "Orders without an order_id column get CUSTOMER/YYYYMMDD/N (N-th order of that customer at\n"
-    "that time in the file), so re-importing stays idempotent. See docs/import.md.\n\n"
+    "that time in the files), so re-importing stays idempotent; the quarantine keeps each bad\n"
+    "row's id. See docs/import.md.\n\n"
     "example (the CDNOW log):\n"
     "  dangol init --currency USD\n"
     "  dangol import orders CDNOW_sample.txt --delimiter whitespace --no-header \\\n"

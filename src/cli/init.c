@@ -25,9 +25,10 @@ static int run(dg_cli *cli, int argc, char **argv)
 
     dg_error err;
     dg_error_clear(&err);
-    dg_store *store = dg_cli_open_store(cli, DG_STORE_CREATE);
-    if (!store)
-        return DG_EXIT_FAILURE;
+    dg_store *store;
+    int opened = dg_cli_open_store(cli, DG_STORE_CREATE, &store);
+    if (opened != DG_EXIT_OK)
+        return opened;
     char code[4], set[16];
     int digits, rc = 0;
     bool has_currency = dg_store_setting_get(store, "currency", set, sizeof set, &err) == 0;

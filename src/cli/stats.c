@@ -7,9 +7,10 @@ static int run(dg_cli *cli, int argc, char **argv)
 {
     if (argc > 1)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[1]);
-    dg_store *store = dg_cli_open_store(cli, DG_STORE_READONLY);
-    if (!store)
-        return DG_EXIT_NOTFOUND;
+    dg_store *store;
+    int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
+    if (opened != DG_EXIT_OK)
+        return opened;
     size_t n_entities;
     dg_entity_all(&n_entities);
     dg_entity_stats stats[32];

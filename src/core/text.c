@@ -67,7 +67,7 @@ static int days_in_month(int year, int month)
     return month == 2 && leap ? 29 : dim[month - 1];
 }
 
-#define DATE_FORMS "expected YYYY-MM-DD or YYYYMMDD"
+#define FORMS "expected YYYY-MM-DD, YYYYMMDD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]"
 
 /* Parses the date at the start of s (10 bytes YYYY-MM-DD, or 8 bytes YYYYMMDD when compact);
  * `what` and `whole` are for the message. */
@@ -104,25 +104,39 @@ static int civil_parse(const char *s, size_t n, const char *what, const char *wh
     return 0;
 }
 
-int dg_date_parse(const char *s, size_t len, int32_t *days, dg_error *err)
+/* The length of the date a date or timestamp text starts with (len if it is no known form). */
+static size_t date_part(const char *s, size_t len)
 {
-    trim(&s, &len);
-    if (len == 0)
-        return dg_error_set(err, DG_EPARSE, "date is empty; " DATE_FORMS);
-    return civil_parse(s, len, "date", s, len, DATE_FORMS, days, err);
+    return len >= 10 && s[4] == '-' ? 10 : len >= 8 && all_digits(s, 8) ? 8 : len;
 }
 
-#define TS_FORMS "expected YYYY-MM-DD, YYYYMMDD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]"
+/* A timestamp is accepted too, and gives the date as written, before any zone offset is applied
+ * (the local date: 2024-03-01T01:00+09:00 is 2024-03-01, although it is 2024-02-29 in UTC). */
+int dg_date_parse(const char *s, size_t len, int32_t *days, dg_error *err)
+{
+    char shown[SHOW_MAX + 8];
+    trim(&s, &len);
+    if (len == 0)
+        return dg_error_set(err, DG_EPARSE, "date is empty; " FORMS);
+    size_t date_len = date_part(s, len);
+    int rc = civil_parse(s, date_len, "date", s, len, FORMS, days, err);
+    int64_t seconds;
+    dg_error time_err;
+    if (rc == 0 && date_len < len && dg_timestamp_parse(s, len, &seconds, &time_err) != 0)
+        return dg_error_set(err, time_err.code, "date \"%s\" has an invalid time after the date; "
+                            FORMS, show(s, len, shown));
+    return rc;
+}
 
 int dg_timestamp_parse(const char *s, size_t len, int64_t *seconds, dg_error *err)
 {
     char shown[SHOW_MAX + 8];
     trim(&s, &len);
     if (len == 0)
-        return dg_error_set(err, DG_EPARSE, "timestamp is empty; " TS_FORMS);
+        return dg_error_set(err, DG_EPARSE, "timestamp is empty; " FORMS);
     int32_t days;
-    size_t date_len = len >= 10 && s[4] == '-' ? 10 : len >= 8 && all_digits(s, 8) ? 8 : len;
-    int rc = civil_parse(s, date_len, "timestamp", s, len, TS_FORMS, &days, err);
+    size_t date_len = date_part(s, len);
+    int rc = civil_parse(s, date_len, "timestamp", s, len, FORMS, &days, err);
     if (rc != 0)
         return rc;
     int64_t secs = (int64_t)days * 86400;
@@ -154,7 +168,7 @@ int dg_timestamp_parse(const char *s, size_t len, int64_t *seconds, dg_error *er
     }
     if (hh > 23 || mm > 59 || ss > 60)
         return dg_error_set(err, DG_ERANGE, "timestamp \"%s\" has an invalid time of day; %s",
-                            show(s, len, shown), TS_FORMS);
+                            show(s, len, shown), FORMS);
     if (ss == 60)  /* a leap second is the first second of the next minute */
         ss = 59, secs += 1;
     secs += hh * 3600 + mm * 60 + ss;
@@ -183,7 +197,7 @@ int dg_timestamp_parse(const char *s, size_t len, int64_t *seconds, dg_error *er
     return 0;
 bad:
     return dg_error_set(err, DG_EPARSE, "timestamp \"%s\" is not a valid timestamp; %s",
-                        show(s, len, shown), TS_FORMS);
+                        show(s, len, shown), FORMS);
 }
 
 /* Currency signs accepted before (or after) an amount, and the Korean unit word 원 after it. */

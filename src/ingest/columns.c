@@ -185,6 +185,10 @@ int dg__columns_resolve(dg__columns *cols_out, const dg_entity *e, const dg_impo
         cols_out->src[c] = (int)i;
     }
     cols_out->synth_order_id = strcmp(e->name, "orders") == 0 && cols_out->src[0] < 0;
+    cols_out->present = 0;
+    for (size_t c = 0; c < e->n_columns; c++)
+        if (cols_out->src[c] >= 0 || (c == 0 && cols_out->synth_order_id))
+            cols_out->present |= UINT64_C(1) << c;
     for (size_t c = 0; c < e->n_columns; c++) {
         if (cols_out->src[c] >= 0 || !cols_out->required[c] || (c == 0 && cols_out->synth_order_id))
             continue;

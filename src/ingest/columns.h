@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dangol/csv.h"
 #include "dangol/entity.h"
@@ -19,6 +20,7 @@ typedef struct dg__columns {
     char **names;                   /* the file's column names, trimmed (quarantine header) */
     size_t n_names;
     bool synth_order_id;            /* orders without an order_id column: ids are synthesised */
+    uint64_t present;               /* bit c: catalog column c is in the file (or synthesised) */
 } dg__columns;
 
 /* Checks --map itself: FILE_COLUMN=COLUMN pairs whose targets are columns of e or '-'. */

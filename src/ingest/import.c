@@ -1,14 +1,18 @@
 /* CSV import of catalog entities (see include/dangol/ingest.h). Per file: the header (or --columns)
  * is resolved once into "catalog column <- file field" indices (columns.c); then each record is
  * converted in place into a dg_value row (text values point into the reader's record buffer, so
- * no allocation per row), checked (required, type, range, choice, duplicate key within the file) and upserted.
+ * no allocation per row), checked (required, type, range, choice, duplicate key within the file,
+ * references: see check_reference) and upserted with the columns the file has.
  * Every row of every file goes into one store transaction; a bad row makes the whole import roll
- * back unless skip_invalid, in which case it is written to the quarantine CSV instead. */
+ * back unless skip_invalid, in which case it is written to the quarantine CSV instead (with the
+ * order_id it was given, when ids are synthesised, so that the fixed row comes back under it). */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "dangol/csv.h"
 #include "dangol/ingest.h"
@@ -19,6 +23,8 @@
 #define MAX_COLUMNS DG__MAX_COLUMNS
 #define PROGRESS_EVERY 65536
 #define BULK_PROBE 8192          /* rows read before the size of the import is estimated */
+#define KEYS_PER_ROW 8           /* a referenced entity's keys are read into memory then, unless
+                                  * it has more than this many per expected row */
 
 typedef struct importer {
     dg_store *store;
@@ -27,6 +33,11 @@ typedef struct importer {
     dg_import_report *report;
     int minor_digits;
     const dg_entity *customers;
+    /* References are checked here, not by the store (see check_reference): per catalog column,
+     * the entity it refers to (or NULL) and, in a big import, that entity's keys (columns with
+     * the same target share one set; NULL = ask the store). */
+    const dg_entity *ref_target[MAX_COLUMNS];
+    dg__keyset *ref_keys[MAX_COLUMNS];
 
     /* the current file */
     dg_csv *csv;
@@ -35,15 +46,17 @@ typedef struct importer {
     int customer_col, ordered_col;
     dg__keyset *seen;           /* natural keys of this file -> first line (0 = rejected) */
     uint32_t *pending_line;     /* the current row's entry in seen, until it is stored */
-    dg__keyset *occurrences;    /* (customer, time) -> count, for synthesised order ids */
+    dg__keyset *occurrences;    /* (customer, time) -> count over all files, for order ids */
 
     dg_value row[MAX_COLUMNS];
     char *key;                  /* scratch for key texts */
     size_t key_cap;
-    char order_id[512];
+    char order_id[512];         /* the current row's synthesised order_id, "" until it has one */
 
     FILE *quarantine;
     bool quarantine_header;
+    char **quarantines;         /* every quarantine file opened, removed if the import fails */
+    size_t n_quarantines;
     dg_error first;             /* the first bad row */
     double file_base, file_share;  /* progress across several files */
 } importer;
@@ -89,6 +102,13 @@ static int open_quarantine(importer *im, const char *path, dg_error *err)
         return 0;
     if (im->quarantine)
         fclose(im->quarantine);
+    char **list = realloc(im->quarantines, (im->n_quarantines + 1) * sizeof *list);
+    if (!list || !(list[im->n_quarantines] = strdup(path))) {
+        im->quarantines = list ? list : im->quarantines;
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
+    im->quarantines = list;
+    im->n_quarantines++;
     im->quarantine = fopen(path, "w");
     if (!im->quarantine)
         return dg_error_set(err, DG_EIO, "cannot write the quarantine file %s", path);
@@ -109,6 +129,8 @@ static int quarantine_row(importer *im, const char *path, const char *reason, dg
     if (!im->quarantine_header) {
         for (size_t i = 0; i < im->cols.n_names; i++)
             dg_csv_write_field(q, im->cols.names[i], strlen(im->cols.names[i]), i == 0, delim);
+        if (im->cols.synth_order_id)
+            dg_csv_write_field(q, "order_id", 8, false, delim);
         dg_csv_write_field(q, "reason", 6, im->cols.n_names == 0, delim);
         dg_csv_write_end(q);
         im->quarantine_header = true;
@@ -121,6 +143,13 @@ static int quarantine_row(importer *im, const char *path, const char *reason, dg
     }
     for (size_t i = n; i < im->cols.n_names; i++)
         dg_csv_write_field(q, "", 0, i == 0, delim);
+    if (im->cols.synth_order_id) {
+        if (!im->order_id[0])   /* customer or time unreadable: the row is named by its place */
+            snprintf(im->order_id, sizeof im->order_id, "%s:%ld",
+                     strrchr(im->name, '/') ? strrchr(im->name, '/') + 1 : im->name,
+                     dg_csv_line(im->csv));
+        dg_csv_write_field(q, im->order_id, strlen(im->order_id), false, delim);
+    }
     dg_csv_write_field(q, reason, strlen(reason), n == 0 && im->cols.n_names == 0, delim);
     dg_csv_write_end(q);
     if (ferror(q))
@@ -226,11 +255,36 @@ void dg_import_order_key(const char *customer_id, int64_t ordered_at, int64_t oc
                  (long long)occurrence);
 }
 
+/* Gives the current row its order_id CUSTOMER/TIME/N, N counting that customer's orders at that
+ * time in this import. Called as soon as customer and time are read, before the other fields are
+ * checked, so a row rejected later still takes its number and the rows after it keep theirs. */
+static int synth_order_id(importer *im)
+{
+    const char *cust = im->row[im->customer_col].u.s;
+    int64_t at = im->row[im->ordered_col].u.i;
+    size_t cl = strlen(cust);
+    if (key_reserve(im, cl + 1 + sizeof at) != 0)
+        return DG_ENOMEM;
+    memcpy(im->key, cust, cl);
+    im->key[cl] = '\x1F';
+    memcpy(im->key + cl + 1, &at, sizeof at);
+    uint32_t *count;
+    int rc = dg__keyset_add(im->occurrences, im->key, cl + 1 + sizeof at, 1, &count);
+    if (rc < 0)
+        return rc;
+    if (rc == 1)
+        ++*count;
+    dg_import_order_key(cust, at, *count, im->order_id, sizeof im->order_id);
+    im->row[0] = (dg_value){ .u.s = im->order_id };
+    return 0;
+}
+
 /* Validates the current record into im->row. 0, or a row error in e (fatal errors < 0 too). */
 static int build_row(importer *im, dg_error *e)
 {
     const dg_entity *ent = im->e;
-    size_t n = dg_csv_count(im->csv);
+    size_t n = dg_csv_count(im->csv), klen = 0;
+    bool have_key = false;
     if (n < im->cols.n_names)
         return row_error(e, im, (long)n + 1, DG_EINVAL, "the row has %zu fields, the %s has %zu",
                          n, im->opt->columns ? "--columns list" : "header", im->cols.n_names);
@@ -250,31 +304,23 @@ static int build_row(importer *im, dg_error *e)
         size_t len;
         const char *f = dg_csv_field(im->csv, (size_t)im->cols.src[c], &len);
         int rc = convert(im, c, f, len, e);
+        if (rc == 0 && im->cols.synth_order_id && (int)c == im->ordered_col)
+            rc = synth_order_id(im);   /* customer_id comes before ordered_at in the catalog */
         if (rc != 0)
             return rc;
+        /* the key sets' cache misses overlap the parsing of the other fields */
+        if (c + 1 == ent->n_key && !im->cols.synth_order_id) {
+            if (key_text(im, &klen) != 0)
+                return DG_ENOMEM;
+            dg__keyset_prefetch(im->seen, im->key, klen);
+            have_key = true;
+        }
+        if (im->ref_keys[c] && !im->row[c].is_null)
+            dg__keyset_prefetch(im->ref_keys[c], im->row[c].u.s, strlen(im->row[c].u.s));
     }
-    if (im->cols.synth_order_id) {
-        const char *cust = im->row[im->customer_col].u.s;
-        int64_t at = im->row[im->ordered_col].u.i;
-        size_t cl = strlen(cust);
-        if (key_reserve(im, cl + 32) != 0)
-            return DG_ENOMEM;
-        memcpy(im->key, cust, cl);
-        memcpy(im->key + cl, "\x1F", 1);
-        memcpy(im->key + cl + 1, &at, sizeof at);
-        uint32_t *count;
-        int rc = dg__keyset_add(im->occurrences, im->key, cl + 1 + sizeof at, 1, &count);
-        if (rc < 0)
-            return rc;
-        if (rc == 1)
-            ++*count;
-        dg_import_order_key(cust, at, *count, im->order_id, sizeof im->order_id);
-        im->row[0] = (dg_value){ .u.s = im->order_id };
+    if (im->cols.synth_order_id)
         return 0;
-    }
-    size_t klen;
-    if (key_text(im, &klen) != 0)
-        return DG_ENOMEM;
+    assert(have_key);   /* key columns are required: never skipped above */
     uint32_t *first;
     long line = dg_csv_line(im->csv);
     int rc = dg__keyset_add(im->seen, im->key, klen, line > UINT32_MAX ? 0 : (uint32_t)line,
@@ -293,36 +339,84 @@ static int build_row(importer *im, dg_error *e)
     return 0;
 }
 
-/* Writes im->row; reference errors become row errors at the referring column. */
+/* The import's transaction runs with the store's own reference checks off
+ * (dg_store_begin_unchecked), so every reference of every row is checked here, exactly: by a key
+ * look-up in the store, or, once the import is known to be big, against the referenced entity's
+ * keys read into memory inside the transaction (whose write lock keeps them from changing). A
+ * hash probe costs a fraction of the B-tree descent SQLite's foreign keys make per row. */
+static int load_references(importer *im, size_t max_keys, dg_error *err)
+{
+    for (size_t c = 0; c < im->e->n_columns; c++) {
+        bool seen = false;
+        for (size_t k = 0; k < c; k++)
+            seen = seen || im->ref_target[k] == im->ref_target[c];
+        if (!im->ref_target[c] || seen)
+            continue;
+        int rc = dg__keyset_of(im->store, im->ref_target[c], max_keys, &im->ref_keys[c], err);
+        if (rc != 0)
+            return rc;
+        for (size_t k = c + 1; k < im->e->n_columns; k++)
+            if (im->ref_target[k] == im->ref_target[c])
+                im->ref_keys[k] = im->ref_keys[c];
+    }
+    return 0;
+}
+
+static void free_references(importer *im)
+{
+    for (size_t c = 0; c < MAX_COLUMNS; c++) {
+        bool shared = false;
+        for (size_t k = 0; k < c; k++)
+            shared = shared || (im->ref_keys[k] && im->ref_keys[k] == im->ref_keys[c]);
+        if (!shared)
+            dg__keyset_free(im->ref_keys[c]);
+    }
+}
+
+/* Does key, the value of reference column c, exist? 1 yes, 0 no, or a negative error. With
+ * create, a missing one is created (dg_store_ensure) and the answer is 1. */
+static int check_reference(importer *im, size_t c, const char *key, bool create, dg_error *err)
+{
+    size_t len = strlen(key);
+    bool found = false;
+    int rc = 0;
+    if (im->ref_keys[c])
+        found = dg__keyset_find(im->ref_keys[c], key, len) != NULL;
+    else if ((rc = dg_store_exists(im->store, im->ref_target[c], key, &found, err)) != 0)
+        return rc;
+    if (found || !create)
+        return found;
+    if ((rc = dg_store_ensure(im->store, im->ref_target[c], key, err)) != 0)
+        return rc;
+    uint32_t *value;
+    if (im->ref_keys[c] && dg__keyset_add(im->ref_keys[c], key, len, 1, &value) < 0)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    return 1;
+}
+
+/* Checks im->row's references (creating customers with --create-customers), then writes it. */
 static int store_row(importer *im, dg_error *e)
 {
     const dg_entity *ent = im->e;
     dg_error serr;
     dg_error_clear(&serr);
-    if (im->opt->create_customers) {
-        for (size_t c = 0; c < ent->n_columns; c++) {
-            const dg_column *col = &ent->columns[c];
-            if (col->references && strcmp(col->references, "customers") == 0 &&
-                !im->row[c].is_null) {
-                int rc = dg_store_ensure(im->store, im->customers, im->row[c].u.s, &serr);
-                if (rc != 0) {
-                    *e = serr;
-                    return rc;
-                }
-            }
+    for (size_t c = 0; c < ent->n_columns; c++) {
+        const dg_entity *target = im->ref_target[c];
+        if (!target || im->row[c].is_null)
+            continue;
+        bool create = im->opt->create_customers && target == im->customers;
+        int rc = check_reference(im, c, im->row[c].u.s, create, &serr);
+        if (rc < 0) {
+            *e = serr;
+            return rc;
         }
+        if (rc == 0)
+            return row_error(e, im, im->cols.src[c] + 1, DG_ENOTFOUND,
+                             "%s \"%.80s\" is not a known %s; import %s first%s",
+                             ent->columns[c].name, im->row[c].u.s, target->label, target->name,
+                             target == im->customers ? " or use --create-customers" : "");
     }
-    int rc = dg_store_put(im->store, ent, im->row, &serr);
-    if (rc == DG_ENOTFOUND && serr.column > 0) {
-        size_t c = (size_t)serr.column - 1;
-        const dg_column *col = &ent->columns[c];
-        const dg_entity *target = dg_entity_find(col->references);
-        return row_error(e, im, im->cols.src[c] + 1, DG_ENOTFOUND,
-                         "%s \"%.80s\" is not a known %s; import %s first%s", col->name,
-                         im->row[c].u.s, target ? target->label : "record",
-                         target ? target->name : "it",
-                         target == im->customers ? " or use --create-customers" : "");
-    }
+    int rc = dg_store_put_columns(im->store, ent, im->row, im->cols.present, &serr);
     if (rc != 0)
         *e = serr;
     return rc;
@@ -334,10 +428,8 @@ static int import_csv(importer *im, const char *path, dg_error *err)
     int rc = 0;
     bool header_done = false;
     dg__keyset_free(im->seen);
-    dg__keyset_free(im->occurrences);
     im->seen = dg__keyset_new();
-    im->occurrences = dg__keyset_new();
-    if (!im->seen || !im->occurrences)
+    if (!im->seen)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     if (im->opt->no_header) {
         if ((rc = dg__columns_resolve(&im->cols, im->e, im->opt, im->csv, im->name, err)) != 0)
@@ -347,6 +439,7 @@ static int import_csv(importer *im, const char *path, dg_error *err)
     dg_error e;
     for (;;) {
         dg_error_clear(&e);
+        im->order_id[0] = '\0';
         int got = dg_csv_next(im->csv, &e);
         if (got == 0)
             break;
@@ -371,6 +464,8 @@ static int import_csv(importer *im, const char *path, dg_error *err)
             double f = dg_csv_progress(im->csv);
             int64_t expected = f > 0 ? (int64_t)((double)r->rows_read / f / im->file_share) : 0;
             if ((rc = dg_store_bulk_begin(im->store, im->e, expected, err)) != 0)
+                return rc;
+            if ((rc = load_references(im, (size_t)expected * KEYS_PER_ROW, err)) != 0)
                 return rc;
         }
         if (im->opt->progress && r->rows_read % PROGRESS_EVERY == 0) {
@@ -452,7 +547,7 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
     char code[4];
     int rc = 0;
     int64_t customers_before = 0;
-    bool began = false;
+    bool began = false, bad_rows = false;
     memset(im.report, 0, sizeof *im.report);
     dg_error_clear(err);
     if (e->n_columns > MAX_COLUMNS)
@@ -464,11 +559,19 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
     im.customers = dg_entity_find("customers");
     im.customer_col = dg_entity_column(e, "customer_id");
     im.ordered_col = dg_entity_column(e, "ordered_at");
+    assert(im.customer_col < im.ordered_col || im.ordered_col < 0);
+    if (!(im.occurrences = dg__keyset_new())) {
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory");
+        goto cleanup;
+    }
     if (opt.create_customers && (customers_before = customer_count(store, err)) < 0) {
         rc = DG_ESTORE;
         goto cleanup;
     }
-    if ((rc = dg_store_begin(store, err)) != 0)
+    for (size_t c = 0; c < e->n_columns; c++)
+        if (e->columns[c].references)
+            im.ref_target[c] = dg_entity_find(e->columns[c].references);
+    if ((rc = dg_store_begin_unchecked(store, err)) != 0)
         goto cleanup;
     began = true;
     for (size_t i = 0; i < n_src && rc == 0; i++) {
@@ -494,6 +597,7 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
     if (rc == 0 && im.report->rows_rejected > 0 && !opt.skip_invalid) {
         *err = im.first;
         rc = im.first.code ? im.first.code : DG_EINVAL;
+        bad_rows = true;
     }
     if (rc != 0)
         goto cleanup;
@@ -512,12 +616,20 @@ cleanup:
     if (im.quarantine && fclose(im.quarantine) != 0 && rc == 0)
         rc = dg_error_set(err, DG_EIO, "cannot write the quarantine file %s",
                           im.report->quarantine);
-    if (rc != 0 && im.report->quarantine[0] && !opt.skip_invalid)
+    for (size_t i = 0; i < im.n_quarantines; i++) {
+        if (rc != 0)   /* nothing was imported: the rows are all still in their files */
+            unlink(im.quarantines[i]);
+        free(im.quarantines[i]);
+    }
+    free(im.quarantines);
+    if (rc != 0)
         im.report->quarantine[0] = '\0';
+    im.report->stopped = rc != 0 && !bad_rows;
     dg_csv_close(im.csv);
     dg__columns_free(&im.cols);
     dg__keyset_free(im.seen);
     dg__keyset_free(im.occurrences);
+    free_references(&im);
     free(im.key);
     dg_import_report_clear(&local);
     if (rc != 0 && !opt.skip_invalid)

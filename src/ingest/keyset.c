@@ -81,19 +81,43 @@ static int grow(dg__keyset *ks)
     return 0;
 }
 
-int dg__keyset_add(dg__keyset *ks, const char *key, size_t len, uint32_t value, uint32_t **stored)
+/* The key's entry (arena offset), or 0 with *slot = the empty slot where it would go. */
+static size_t probe(const dg__keyset *ks, const char *key, size_t len, uint64_t h, size_t *slot)
 {
-    uint64_t h = hash_bytes(key, len);
     uint64_t tag = h >> 32 << 32;
     size_t i = (size_t)h & ks->mask;
     for (uint64_t s; (s = ks->slots[i]) != 0; i = (i + 1) & ks->mask) {
         if ((s & 0xFFFFFFFF00000000ull) != tag)
             continue;
         size_t off = (size_t)(uint32_t)s;
-        if (entry_len(ks, off) == len && memcmp(ks->arena + off + 8, key, len) == 0) {
-            *stored = (uint32_t *)(void *)(ks->arena + off);
-            return 1;
-        }
+        if (entry_len(ks, off) == len && memcmp(ks->arena + off + 8, key, len) == 0)
+            return off;
+    }
+    *slot = i;
+    return 0;
+}
+
+void dg__keyset_prefetch(const dg__keyset *ks, const char *key, size_t len)
+{
+    __builtin_prefetch(&ks->slots[(size_t)hash_bytes(key, len) & ks->mask]);
+}
+
+uint32_t *dg__keyset_find(const dg__keyset *ks, const char *key, size_t len)
+{
+    size_t slot;
+    size_t off = probe(ks, key, len, hash_bytes(key, len), &slot);
+    return off ? (uint32_t *)(void *)(ks->arena + off) : NULL;
+}
+
+int dg__keyset_add(dg__keyset *ks, const char *key, size_t len, uint32_t value, uint32_t **stored)
+{
+    uint64_t h = hash_bytes(key, len);
+    uint64_t tag = h >> 32 << 32;
+    size_t i;
+    size_t found = probe(ks, key, len, h, &i);
+    if (found) {
+        *stored = (uint32_t *)(void *)(ks->arena + found);
+        return 1;
     }
     size_t need = ks->arena_len + 8 + len;
     if (need > UINT32_MAX || len > UINT32_MAX)
@@ -119,4 +143,39 @@ int dg__keyset_add(dg__keyset *ks, const char *key, size_t len, uint32_t value, 
     if (++ks->used * 10 > (ks->mask + 1) * 7 && grow(ks) != 0)
         return DG_ENOMEM;
     return 0;
+}
+
+typedef struct loading {
+    dg__keyset *keys;
+    size_t n, max;
+} loading;
+
+#define TOO_MANY 1   /* stops dg_store_keys; not an error */
+
+static int add_key(void *ctx, const char *key, size_t len)
+{
+    loading *l = ctx;
+    uint32_t *value;
+    if (++l->n > l->max)
+        return TOO_MANY;
+    return dg__keyset_add(l->keys, key, len, 1, &value) < 0 ? DG_ENOMEM : 0;
+}
+
+int dg__keyset_of(dg_store *store, const dg_entity *e, size_t max_keys, dg__keyset **out,
+                  dg_error *err)
+{
+    loading l = { .keys = dg__keyset_new(), .max = max_keys };
+    *out = NULL;
+    if (!l.keys)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    int rc = dg_store_keys(store, e, add_key, &l, err);
+    if (rc != 0)
+        dg__keyset_free(l.keys);
+    if (rc == TOO_MANY)
+        return 0;
+    if (rc == DG_ENOMEM)
+        return dg_error_set(err, rc, "out of memory");
+    if (rc == 0)
+        *out = l.keys;
+    return rc;
 }

@@ -27,6 +27,17 @@ int dg_store_schema_latest(void)
     return migrations[N_MIGRATIONS - 1].version;
 }
 
+int dg__store_version_error(const char *path, int version, dg_error *err)
+{
+    if (version > dg_store_schema_latest())
+        return dg_error_set(err, DG_EVERSION, "%s: the store was written by a newer dangol (schema "
+                            "version %d; this dangol knows up to %d); upgrade dangol to open it",
+                            path, version, dg_store_schema_latest());
+    return dg_error_set(err, DG_ESTORE, "%s: the store has schema version %d, this dangol needs %d; "
+                        "open it once read-write (`dangol init` does) to upgrade it", path, version,
+                        dg_store_schema_latest());
+}
+
 /* Runs one migration's lines as a single script. */
 static int exec_lines(sqlite3 *db, const char *const *lines, dg_error *err)
 {
@@ -67,9 +78,7 @@ int dg__sqlite_migrate(sqlite3 *db, const char *path, int *version, dg_error *er
     sqlite3_finalize(stmt);
 
     if (current > dg_store_schema_latest())
-        return dg_error_set(err, DG_EVERSION,
-                            "%s: store schema version %d is newer than this dangol knows (%d); "
-                            "upgrade dangol to open it", path, current, dg_store_schema_latest());
+        return dg__store_version_error(path, current, err);
     for (size_t i = 0; i < N_MIGRATIONS; i++) {
         if (migrations[i].version <= current)
             continue;

@@ -10,4 +10,8 @@
  * in its own transaction. A newer version than this build knows is refused with DG_EVERSION. */
 int dg__sqlite_migrate(sqlite3 *db, const char *path, int *version, dg_error *err);
 
+/* The refusal of a store at another schema version than the latest: DG_EVERSION for a newer
+ * store (upgrade dangol), DG_ESTORE for an older one opened read-only (upgrade the store). */
+int dg__store_version_error(const char *path, int version, dg_error *err);
+
 #endif

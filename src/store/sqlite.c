@@ -29,9 +29,11 @@ struct dg_store {
     int version;
     bool readonly;
     bool in_transaction;
+    bool unchecked;                          /* foreign keys off for this transaction */
     const dg_entity *const *entities;
     size_t n_entities;
     sqlite3_stmt *put[MAX_ENTITIES];         /* upsert per entity */
+    uint64_t put_columns[MAX_ENTITIES];      /* ... of the columns it updates (one set at a time) */
     sqlite3_stmt *exists[MAX_ENTITIES];      /* key lookup per entity (single-column keys) */
     char *last_found[MAX_ENTITIES];          /* last key seen to exist: orders come in runs */
     char **bulk_indexes;                     /* CREATE INDEX statements set aside by bulk_begin */
@@ -128,9 +130,7 @@ int dg_store_open(dg_store **out, const char *path, unsigned flags, dg_error *er
         s->version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
         sqlite3_finalize(st);
         if (s->version != dg_store_schema_latest()) {
-            rc = dg_error_set(err, s->version > dg_store_schema_latest() ? DG_EVERSION : DG_ESTORE,
-                              "%s: store schema version %d, this dangol needs %d; open it once "
-                              "read-write to upgrade", path, s->version, dg_store_schema_latest());
+            rc = dg__store_version_error(path, s->version, err);
             goto cleanup;
         }
     } else if ((rc = dg__sqlite_migrate(s->db, path, &s->version, err)) != 0) {
@@ -242,6 +242,24 @@ int dg_store_begin(dg_store *s, dg_error *err)
     return rc;
 }
 
+/* PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around the transaction.
+ * It is a setting of this connection only: a crash leaves nothing to restore. */
+int dg_store_begin_unchecked(dg_store *s, dg_error *err)
+{
+    int rc = exec(s, "PRAGMA foreign_keys = OFF", err);
+    if (rc == 0 && (rc = dg_store_begin(s, err)) != 0)
+        sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    s->unchecked = rc == 0;
+    return rc;
+}
+
+static void checked_again(dg_store *s)
+{
+    if (s->unchecked)
+        sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    s->unchecked = false;
+}
+
 int dg_store_commit(dg_store *s, dg_error *err)
 {
     assert(s->in_transaction);
@@ -251,6 +269,7 @@ int dg_store_commit(dg_store *s, dg_error *err)
     if (rc != 0)
         dg_store_rollback(s);
     s->in_transaction = false;
+    checked_again(s);
     return rc;
 }
 
@@ -273,6 +292,7 @@ void dg_store_rollback(dg_store *s)
     if (s->in_transaction)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_transaction = false;
+    checked_again(s);
     forget_found_keys(s);   /* keys written in the rolled-back transaction are gone */
     forget_bulk(s);         /* the rollback brought the dropped indexes back */
 }
@@ -339,16 +359,21 @@ int dg_store_bulk_end(dg_store *s, dg_error *err)
     return rc;
 }
 
-/* Appends the entity's column names from column `from` on, comma-separated; with assign, each
- * as "name = excluded.name" (the SET list of an upsert). */
-static void append_columns(char *sql, const dg_entity *e, size_t from, bool assign)
+/* Appends the names of e's columns from `from` on that are in `columns` (bit c = column c),
+ * comma-separated; with assign, each as "name = excluded.name" (the SET list of an upsert). */
+static void append_columns(char *sql, const dg_entity *e, size_t from, bool assign,
+                           uint64_t columns)
 {
     size_t len = strlen(sql);
+    bool first = true;
     for (size_t c = from; c < e->n_columns; c++) {
+        if (!(columns >> c & 1))
+            continue;
         const char *name = e->columns[c].name;
-        len += (size_t)snprintf(sql + len, SQL_MAX - len, "%s%s", c > from ? ", " : "", name);
+        len += (size_t)snprintf(sql + len, SQL_MAX - len, "%s%s", first ? "" : ", ", name);
         if (assign)
             len += (size_t)snprintf(sql + len, SQL_MAX - len, " = excluded.%s", name);
+        first = false;
     }
 }
 
@@ -359,14 +384,19 @@ static int prepare(dg_store *s, const char *sql, sqlite3_stmt **st, dg_error *er
     return 0;
 }
 
-/* INSERT ... ON CONFLICT (natural key) DO UPDATE SET every other column. */
-static int put_statement(dg_store *s, const dg_entity *e, int ei, dg_error *err)
+/* INSERT ... ON CONFLICT (natural key) DO UPDATE SET the other columns that are in `columns`
+ * (DO NOTHING when none is). */
+static int put_statement(dg_store *s, const dg_entity *e, int ei, uint64_t columns, dg_error *err)
 {
-    if (s->put[ei])
+    if (s->put[ei] && s->put_columns[ei] == columns)
         return 0;
+    sqlite3_finalize(s->put[ei]);
+    s->put[ei] = NULL;
+    s->put_columns[ei] = columns;
+    uint64_t others = columns & ~((UINT64_C(1) << e->n_key) - 1);
     char sql[SQL_MAX];
     snprintf(sql, sizeof sql, "INSERT INTO %s (", e->name);
-    append_columns(sql, e, 0, false);
+    append_columns(sql, e, 0, false, DG_STORE_ALL_COLUMNS);
     strcat(sql, ") VALUES (");
     for (size_t c = 0; c < e->n_columns; c++)
         strcat(sql, c ? ", ?" : "?");
@@ -375,8 +405,8 @@ static int put_statement(dg_store *s, const dg_entity *e, int ei, dg_error *err)
         strcat(sql, c ? ", " : "");
         strcat(sql, e->columns[c].name);
     }
-    strcat(sql, ") DO UPDATE SET ");
-    append_columns(sql, e, e->n_key, true);
+    strcat(sql, others ? ") DO UPDATE SET " : ") DO NOTHING");
+    append_columns(sql, e, e->n_key, true, others);
     return prepare(s, sql, &s->put[ei], err);
 }
 
@@ -413,6 +443,28 @@ static int key_exists(dg_store *s, const dg_entity *e, const char *key, bool *fo
         s->last_found[ei] = strdup(key);   /* a failed copy only loses the shortcut */
     }
     return 0;
+}
+
+int dg_store_exists(dg_store *s, const dg_entity *e, const char *key, bool *found, dg_error *err)
+{
+    return key_exists(s, e, key, found, err);
+}
+
+int dg_store_keys(dg_store *s, const dg_entity *e, dg_key_fn fn, void *ctx, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    char sql[256];
+    assert(e->n_key == 1);
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s", e->columns[0].name, e->name);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_error(s, err, "reading keys");
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn(ctx, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = store_error(s, err, "reading keys");
+    sqlite3_finalize(st);
+    return rc;
 }
 
 static void bind_value(sqlite3_stmt *st, int i, const dg_column *col, const dg_value *v)
@@ -471,9 +523,15 @@ static int writable(const dg_store *s, dg_error *err)
 
 int dg_store_put(dg_store *s, const dg_entity *e, const dg_value *row, dg_error *err)
 {
+    return dg_store_put_columns(s, e, row, DG_STORE_ALL_COLUMNS, err);
+}
+
+int dg_store_put_columns(dg_store *s, const dg_entity *e, const dg_value *row, uint64_t columns,
+                         dg_error *err)
+{
     int ei = entity_index(s, e), rc;
     assert(ei >= 0);
-    if ((rc = writable(s, err)) != 0 || (rc = put_statement(s, e, ei, err)) != 0)
+    if ((rc = writable(s, err)) != 0 || (rc = put_statement(s, e, ei, columns, err)) != 0)
         return rc;
     sqlite3_stmt *st = s->put[ei];
     for (size_t c = 0; c < e->n_columns; c++)
@@ -641,7 +699,7 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
     assert(e->n_columns <= MAX_COLUMNS);
 
     snprintf(sql, sizeof sql, "SELECT ");
-    append_columns(sql, e, 0, false);
+    append_columns(sql, e, 0, false, DG_STORE_ALL_COLUMNS);
     strcat(sql, " FROM ");
     strcat(sql, e->name);
     if (filter->key) {

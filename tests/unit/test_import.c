@@ -226,6 +226,33 @@ Test(import, skip_invalid_writes_the_quarantine)
     unlink(qpath);
 }
 
+/* A CSV structure error after a bad row stops the import: err holds it (report.stopped), the bad
+ * row is still listed, nothing is imported and no quarantine file is left behind. */
+Test(import, structural_error_after_a_bad_row_stops_and_removes_the_quarantine)
+{
+    char qpath[100];
+    snprintf(qpath, sizeof qpath, "/tmp/dangol-test-q-%d.csv", (int)getpid());
+    dg_import_options opt = { .delimiter = ',', .skip_invalid = true, .quarantine = qpath };
+    dg_import_report r;
+    cr_assert_neq(import_text(store, "customers", "customer_id,birth_year\nC-1,1800\n"
+                                                  "C-2,\"1990\nC-3,1990\n", &opt, &r), 0);
+    cr_assert(r.stopped);
+    cr_assert(strstr(err.message, "t.csv:3:2: quoted field never closed"), "%s", err.message);
+    cr_assert_eq(r.n_errors, 1);
+    cr_assert(strstr(r.errors[0], "t.csv:2:2: birth_year 1800"), "%s", r.errors[0]);
+    cr_assert_str_eq(r.quarantine, "");
+    cr_assert_eq(access(qpath, F_OK), -1, "the quarantine was left behind");
+    cr_assert_eq(count(store, "customers"), 0);
+    dg_import_report_clear(&r);
+    /* bad rows alone do not stop it: err is the first of them */
+    opt.skip_invalid = false;
+    cr_assert_neq(import_text(store, "customers", "customer_id,birth_year\nC-1,1800\n", &opt, &r),
+                  0);
+    cr_assert(!r.stopped);
+    cr_assert(strstr(err.message, "t.csv:2:2: birth_year 1800"), "%s", err.message);
+    dg_import_report_clear(&r);
+}
+
 /* A row rejected by the store does not make a later row with its key a duplicate. */
 Test(import, rejected_key_is_not_a_duplicate)
 {
@@ -257,6 +284,27 @@ Test(import, reimport_is_idempotent)
     cr_assert_eq(count(store, "customers"), 2);
     free(first);
     free(second);
+}
+
+/* Re-importing with fewer columns updates only the columns the file has: a phone list keeps the
+ * names; a customer new in it gets the phone only. */
+Test(import, reimport_updates_only_the_columns_in_the_file)
+{
+    cr_assert_eq(import_text(store, "customers", "customer_id,name,phone,gender\n"
+                                                 "C-1,Kim,010-1,F\nC-2,Lee,010-2,M\n", NULL, NULL),
+                 0, "%s", err.message);
+    cr_assert_eq(import_text(store, "customers", "customer_id,phone\nC-1,010-9\nC-3,010-3\n",
+                             NULL, NULL), 0, "%s", err.message);
+    char *out = export_text(store, "customers", DG_EXPORT_CSV);
+    cr_assert(strstr(out, "\nC-1,Kim,010-9,,,F,"), "%s", out);
+    cr_assert(strstr(out, "\nC-2,Lee,010-2,,,M,"), "%s", out);
+    cr_assert(strstr(out, "\nC-3,,010-3,,,,"), "%s", out);
+    free(out);
+    /* a blank field in a column the file has does clear it */
+    cr_assert_eq(import_text(store, "customers", "customer_id,name\nC-1,\n", NULL, NULL), 0);
+    out = export_text(store, "customers", DG_EXPORT_CSV);
+    cr_assert(strstr(out, "\nC-1,,010-9,,,F,"), "%s", out);
+    free(out);
 }
 
 Test(import, map_columns_and_no_header)

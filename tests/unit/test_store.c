@@ -209,7 +209,11 @@ Test(store, newer_schema_is_refused)
     sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL);
     sqlite3_close(db);
     cr_assert_eq(dg_store_open(&store, path, 0, &err), DG_EVERSION);
-    cr_assert(strstr(err.message, "newer than this dangol knows"), "%s", err.message);
+    cr_assert(strstr(err.message, "written by a newer dangol"), "%s", err.message);
+    /* read-only too, without advice to upgrade the store (that is what a newer dangol did) */
+    cr_assert_eq(dg_store_open(&store, path, DG_STORE_READONLY, &err), DG_EVERSION);
+    cr_assert(strstr(err.message, "written by a newer dangol"), "%s", err.message);
+    cr_assert_null(strstr(err.message, "read-write"), "%s", err.message);
 }
 
 Test(store, foreign_database_is_refused)
@@ -242,4 +246,37 @@ Test(store, readonly_refuses_writes)
     row[0] = (dg_value){ .u.s = "S1" };
     cr_assert_eq(dg_store_put(ro, e, row, &err), DG_EINVAL);
     dg_store_close(ro);
+}
+
+static int count_keys(void *ctx, const char *key, size_t len)
+{
+    (void)key;
+    (void)len;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* An unchecked transaction lets the caller's own checks stand in for the foreign keys; after it
+ * ends (commit or rollback) the store checks references again. */
+Test(store, unchecked_transaction_then_checked_again)
+{
+    cr_assert_eq(put_customer("C1", "a"), 0, "%s", err.message);
+    bool found = false;
+    cr_assert_eq(dg_store_exists(store, dg_entity_find("customers"), "C1", &found, &err), 0);
+    cr_assert(found);
+    cr_assert_eq(dg_store_exists(store, dg_entity_find("customers"), "C9", &found, &err), 0);
+    cr_assert(!found);
+    int n = 0;
+    cr_assert_eq(dg_store_keys(store, dg_entity_find("customers"), count_keys, &n, &err), 0);
+    cr_assert_eq(n, 1);
+
+    cr_assert_eq(dg_store_begin_unchecked(store, &err), 0, "%s", err.message);
+    cr_assert_eq(put_order("O1", "C404", 0, 1), 0, "unchecked: %s", err.message);
+    dg_store_rollback(store);
+    cr_assert_eq(put_order("O1", "C404", 0, 1), DG_ENOTFOUND, "checked again after a rollback");
+
+    cr_assert_eq(dg_store_begin_unchecked(store, &err), 0, "%s", err.message);
+    cr_assert_eq(put_order("O2", "C1", 0, 1), 0, "%s", err.message);
+    cr_assert_eq(dg_store_commit(store, &err), 0, "%s", err.message);
+    cr_assert_eq(put_order("O3", "C404", 0, 1), DG_ENOTFOUND, "checked again after a commit");
 }

@@ -33,13 +33,33 @@ Test(text, dates_in_both_forms)
     cr_assert_eq(d, -1);
 }
 
+/* DESIGN.md's timestamp forms in a date column: the date as written (local), not the UTC one. */
+Test(text, dates_from_timestamps_take_the_written_date)
+{
+    int32_t d;
+    dg_error e;
+    cr_assert_eq(date("2024-03-01T10:20:30Z", &d, &e), 0, "%s", e.message);
+    cr_assert_eq(d, dg_days_from_civil(2024, 3, 1));
+    cr_assert_eq(date("2024-03-01T01:00:00+09:00", &d, &e), 0, "%s", e.message);
+    cr_assert_eq(d, dg_days_from_civil(2024, 3, 1));   /* 2024-02-29 in UTC */
+    cr_assert_eq(date("2024-03-01T23:30:00-05:00", &d, &e), 0, "%s", e.message);
+    cr_assert_eq(d, dg_days_from_civil(2024, 3, 1));   /* 2024-03-02 in UTC */
+    cr_assert_eq(date("2024-03-01T10:20:30", &d, &e), 0, "%s", e.message);
+    cr_assert_eq(date("2024-03-01T25:00:00Z", &d, &e), DG_ERANGE);
+    cr_assert(strstr(e.message, "date \"2024-03-01T25:00:00Z\" has an invalid time"), "%s",
+              e.message);
+    cr_assert_eq(date("2024-03-01Tnoon", &d, &e), DG_EPARSE);
+    cr_assert_eq(date("2024-13-01T10:00:00Z", &d, &e), DG_ERANGE);
+    cr_assert(strstr(e.message, "(month 13)"), "%s", e.message);
+}
+
 Test(text, bad_dates_say_why_and_what_is_accepted)
 {
     int32_t d;
     dg_error e;
     cr_assert_eq(date("2024-13-01", &d, &e), DG_ERANGE);
     cr_assert_str_eq(e.message, "date \"2024-13-01\" is not a valid date (month 13); "
-                                "expected YYYY-MM-DD or YYYYMMDD");
+                                "expected YYYY-MM-DD, YYYYMMDD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]");
     cr_assert_eq(date("2023-02-29", &d, &e), DG_ERANGE);
     cr_assert(strstr(e.message, "day 29; 2023-02 has 28 days"), "%s", e.message);
     cr_assert_eq(date("2024/01/05", &d, &e), DG_EPARSE);
