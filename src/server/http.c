@@ -135,6 +135,20 @@ void dg_reply_failure(dg_response *res, const dg_error *err)
                                                             : dg_strerror(err->code));
 }
 
+void dg_reply_json_text(dg_response *res, char *buf, size_t len, int rc)
+{
+    if (rc != 0) {
+        free(buf);
+        dg_reply_error(res, 500, "internal", "cannot render the result: %s", dg_strerror(rc));
+        return;
+    }
+    free(res->body);
+    res->body = buf;
+    res->len = len;
+    res->status = 200;
+    res->content_type = "application/json; charset=utf-8";
+}
+
 /* One table (single) or a list of them as JSON. */
 static void reply_rendered(dg_response *res, const dg_table *single, dg_table *const *tables,
                            size_t n)
@@ -146,16 +160,7 @@ static void reply_rendered(dg_response *res, const dg_table *single, dg_table *c
                                        : dg_tables_write(tables, n, mem, DG_FORMAT_JSON);
     if (mem && fclose(mem) != 0)
         rc = DG_ENOMEM;
-    if (rc != 0) {
-        free(buf);
-        dg_reply_error(res, 500, "internal", "cannot render the result: %s", dg_strerror(rc));
-        return;
-    }
-    free(res->body);
-    res->body = buf;
-    res->len = len;
-    res->status = 200;
-    res->content_type = "application/json; charset=utf-8";
+    dg_reply_json_text(res, buf, len, rc);
 }
 
 void dg_reply_table(dg_response *res, const dg_table *table)

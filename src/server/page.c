@@ -52,14 +52,5 @@ void dg_reply_table_page(dg_response *res, const dg_table *table, const dg_page 
             len = len - 2 + (size_t)n;
         }
     }
-    if (rc != 0) {
-        free(buf);
-        dg_reply_error(res, 500, "internal", "cannot render the result: %s", dg_strerror(rc));
-        return;
-    }
-    free(res->body);
-    res->body = buf;
-    res->len = len;
-    res->status = 200;
-    res->content_type = "application/json; charset=utf-8";
+    dg_reply_json_text(res, buf, len, rc);
 }

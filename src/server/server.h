@@ -133,6 +133,10 @@ void dg_reply_error(dg_response *res, unsigned status, const char *code, const c
 void dg_reply_failure(dg_response *res, const dg_error *err);
 /* A result table as JSON (dg_table_write's shape). */
 void dg_reply_table(dg_response *res, const dg_table *table);
+
+/* Answers 200 with buf (malloc'ed JSON of len bytes, taken over) if rendering it returned rc 0,
+ * else frees it and answers 500. */
+void dg_reply_json_text(dg_response *res, char *buf, size_t len, int rc);
 /* The page's rows of a result table: the table's JSON with offset, limit and next_offset. */
 void dg_reply_table_page(dg_response *res, const dg_table *table, const dg_page *page);
 /* Several result tables as one JSON array. */

@@ -7,6 +7,7 @@
 
 #include "dangol/cube.h"
 #include "dangol/text.h"
+#include "support.h"
 
 /* customers: 0 Seoul 30-39, 1 Busan 20-29, 2 Seoul 20-29
  * orders (customer, day, revenue, units, channel):
@@ -237,16 +238,6 @@ Test(cube, iso_weeks)
     dg_cube_free(cube);
 }
 
-static char *render(const dg_table *t, dg_format f)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    cr_assert_eq(dg_table_write(t, out, f), 0);
-    fclose(out);
-    return buf;
-}
-
 Test(cube, pivot_places_subtotals_after_their_group)
 {
     dg_cube *cube = tiny();
@@ -256,7 +247,7 @@ Test(cube, pivot_places_subtotals_after_their_group)
     dg_table *t = NULL;
     dg_error err;
     cr_assert_eq(dg_cube_query_table(cube, &q, &t, &err), 0, "%s", err.message);
-    char *csv = render(t, DG_FORMAT_CSV);
+    char *csv = test_render(t, DG_FORMAT_CSV);
     cr_expect_str_eq(csv, "month,store,web,Total\n"  /* labels in byte order */
                           "2024-01,100,150,250\n"
                           "2024-02,200,,200\n"
@@ -268,7 +259,7 @@ Test(cube, pivot_places_subtotals_after_their_group)
     query(cube, &q, (const char *const[]){ "rows", "category", "cols", "channel", "top", "1",
                                            "measure", "customers", NULL });
     cr_assert_eq(dg_cube_query_table(cube, &q, &t, &err), 0, "%s", err.message);
-    csv = render(t, DG_FORMAT_CSV);
+    csv = test_render(t, DG_FORMAT_CSV);
     /* A has 3 customers over both channels (B has 2), so A is the top row */
     cr_expect_str_eq(csv, "category,store,web\n"
                           "A,1,2\n");

@@ -24,6 +24,7 @@
 #include "dangol/stage.h"
 #include "dangol/store.h"
 #include "dangol/text.h"
+#include "support.h"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
@@ -556,12 +557,7 @@ static void check_ranking(sqlite3 *db, const dg_cube *cube, const dg_cube_query 
         return;
     dg_table *t = NULL;
     cr_assert_eq(dg_cube_result_table(cube, q, r, &t, &err), 0, "%s: %s", what, err.message);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    cr_assert_eq(dg_table_write(t, mem, DG_FORMAT_JSON), 0);
-    fclose(mem);
-    dg_table_free(t);
+    char *text = test_render_free(t, DG_FORMAT_JSON);
     json_error_t jerr;
     json_t *doc = json_loads(text, 0, &jerr);
     cr_assert(doc, "%s: %s", what, jerr.text);

@@ -6,6 +6,7 @@
 
 #include "dangol/kpi.h"
 #include "dangol/text.h"
+#include "support.h"
 
 static dg_frame *frame;
 
@@ -53,24 +54,13 @@ static void teardown(void)
 
 TestSuite(kpi, .init = setup, .fini = teardown);
 
-/* Reads the JSON rendering back through a memory stream to check cells by name. */
-static char *render(const dg_table *t)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    cr_assert_eq(dg_table_write(t, mem, DG_FORMAT_JSON), 0);
-    fclose(mem);
-    return buf;
-}
-
 Test(kpi, three_months_by_hand)
 {
     dg_table *t = NULL;
     dg_error err;
     cr_assert_eq(dg_kpi_monthly(frame, 3, &t, &err), 0, "%s", err.message);
     cr_assert_eq(dg_table_rows(t), 3);
-    char *json = render(t);
+    char *json = test_render(t, DG_FORMAT_JSON);
     /* January: C before, A new -> 2 customers; A active (1 order, 10,000); buyers C, A; no repeat;
      * NPS one passive (8) -> 0. */
     cr_assert(strstr(json, "{\"month\":\"2024-01\",\"customers\":2,\"new_customers\":1,"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dangol/loyalty.h"
+#include "support.h"
 
 #define DAY 86400
 #define AS_OF 2000
@@ -305,13 +306,7 @@ static void answer(const char *id, int age, int nps, int csat)
 /* The table as CSV; frees the table. */
 static char *csv_of(dg_table *t)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    cr_assert_eq(dg_table_write(t, out, DG_FORMAT_CSV), 0);
-    fclose(out);
-    dg_table_free(t);
-    return text;
+    return test_render_free(t, DG_FORMAT_CSV);
 }
 
 /* The group table with every customer in a group of its own, then the summary table, as CSV. */
@@ -441,16 +436,7 @@ Test(loyalty, config_file)
     cr_assert_eq(dg_loyalty_config_parse(&c, "behavioural_weight = 0\nattitudinal_weight = 0\n",
                                          "l.conf", &err), DG_EINVAL);
     cr_assert_eq(dg_loyalty_config_parse(&c, "colour = red\n", "l.conf", &err), DG_EINVAL);
-    FILE *in = fopen("config/loyalty.conf", "r");
-    cr_assert(in);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    int ch;
-    while ((ch = fgetc(in)) != EOF)
-        fputc(ch, mem);
-    fclose(in);
-    fclose(mem);
+    char *text = test_file_text("config/loyalty.conf");
     cr_assert_str_eq(text, dg_loyalty_config_default_text());
     free(text);
 }

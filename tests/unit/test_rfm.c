@@ -10,6 +10,7 @@
 
 #include "dangol/demo.h"
 #include "dangol/rfm.h"
+#include "support.h"
 
 #define DAY 86400
 
@@ -115,16 +116,7 @@ Test(rfm, default_map_is_a_partition_of_all_125_combinations)
 
 Test(rfm, shipped_config_file_is_the_built_in_default)
 {
-    char *text = NULL;
-    FILE *in = fopen("config/rfm_segments.csv", "r");
-    cr_assert(in, "run the tests from the repository root");
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    int ch;
-    while ((ch = fgetc(in)) != EOF)
-        fputc(ch, mem);
-    fclose(in);
-    fclose(mem);
+    char *text = test_file_text("config/rfm_segments.csv");
     cr_assert_str_eq(text, dg_rfm_segment_map_default_text());
     free(text);
 }

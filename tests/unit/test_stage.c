@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dangol/stage.h"
+#include "support.h"
 
 #define DAY 86400
 #define D 1000   /* the classification day used below */
@@ -205,11 +206,7 @@ Test(stage, partners)
     dg_table *t = NULL;
     cr_assert_eq(dg_stage_funnel_table(&k, &t, &err), 0);
     cr_assert_eq(dg_table_rows(t), 5);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    dg_table_write(t, out, DG_FORMAT_CSV);
-    fclose(out);
+    char *text = test_render(t, DG_FORMAT_CSV);
     /* 4 known, 4 bought, 4 clients, 3 advocates, 1 partner */
     cr_assert(strstr(text, "advocate,3,0.75,0.75,2"), "%s", text);
     cr_assert(strstr(text, "partner,1,0.25,0.3333333333,1"), "%s", text);
@@ -235,13 +232,7 @@ static void steady_client(const char *id)
 
 static char *csv_of(dg_table *t)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    cr_assert_eq(dg_table_write(t, out, DG_FORMAT_CSV), 0);
-    fclose(out);
-    dg_table_free(t);
-    return text;
+    return test_render_free(t, DG_FORMAT_CSV);
 }
 
 #define HAS(text, row) cr_assert(strstr(text, "\n" row "\n"), "no row %s in\n%s", row, text)

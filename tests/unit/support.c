@@ -1,0 +1,40 @@
+/* Helpers shared by the unit tests (support.h). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "support.h"
+
+char *test_render(const dg_table *t, dg_format f)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    cr_assert_not_null(out);
+    cr_assert_eq(dg_table_write(t, out, f), 0);
+    cr_assert_eq(fclose(out), 0);
+    return text;
+}
+
+char *test_render_free(dg_table *t, dg_format f)
+{
+    char *text = test_render(t, f);
+    dg_table_free(t);
+    return text;
+}
+
+char *test_file_text(const char *path)
+{
+    FILE *in = fopen(path, "r");
+    cr_assert_not_null(in, "%s: run the tests from the repository root", path);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    cr_assert_not_null(mem);
+    int ch;
+    while ((ch = fgetc(in)) != EOF)
+        fputc(ch, mem);
+    fclose(in);
+    cr_assert_eq(fclose(mem), 0);
+    return text;
+}
