@@ -1,6 +1,7 @@
 /* The import key set (see keyset.h). Slots hold the top 32 bits of a 64-bit hash and an arena
- * offset; a lookup compares the stored hash bits first and the key bytes only on a match. The
- * table doubles at 70% load, rehashing from the arena. */
+ * offset; a key's home slot is taken from those same bits, so the table doubles (at 70% load)
+ * from the slots alone, without reading back and hashing every key in the arena (a cache miss
+ * each). A lookup compares the stored hash bits first and the key bytes only on a match. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,13 @@ static uint32_t entry_len(const dg__keyset *ks, size_t off)
     return len;
 }
 
+/* The home slot of a key whose hash (or slot) has these top 32 bits; arena offsets are 32-bit,
+ * so the table never needs more than 2^32 slots. */
+static size_t home(uint64_t h, size_t mask)
+{
+    return (size_t)(h >> 32) & mask;
+}
+
 static int grow(dg__keyset *ks)
 {
     size_t mask = ks->mask * 2 + 1;
@@ -68,9 +76,7 @@ static int grow(dg__keyset *ks)
         uint64_t s = ks->slots[i];
         if (!s)
             continue;
-        size_t off = (size_t)(uint32_t)s;
-        uint64_t h = hash_bytes(ks->arena + off + 8, entry_len(ks, off));
-        size_t j = (size_t)h & mask;
+        size_t j = home(s, mask);
         while (slots[j])
             j = (j + 1) & mask;
         slots[j] = s;
@@ -85,7 +91,7 @@ static int grow(dg__keyset *ks)
 static size_t probe(const dg__keyset *ks, const char *key, size_t len, uint64_t h, size_t *slot)
 {
     uint64_t tag = h >> 32 << 32;
-    size_t i = (size_t)h & ks->mask;
+    size_t i = home(h, ks->mask);
     for (uint64_t s; (s = ks->slots[i]) != 0; i = (i + 1) & ks->mask) {
         if ((s & 0xFFFFFFFF00000000ull) != tag)
             continue;
@@ -99,7 +105,7 @@ static size_t probe(const dg__keyset *ks, const char *key, size_t len, uint64_t 
 
 void dg__keyset_prefetch(const dg__keyset *ks, const char *key, size_t len)
 {
-    __builtin_prefetch(&ks->slots[(size_t)hash_bytes(key, len) & ks->mask]);
+    __builtin_prefetch(&ks->slots[home(hash_bytes(key, len), ks->mask)]);
 }
 
 uint32_t *dg__keyset_find(const dg__keyset *ks, const char *key, size_t len)

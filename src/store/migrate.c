@@ -1,7 +1,9 @@
 /* Schema migrations. Each src/store/schema/NNNN_name.sql is compiled in (scripts/embed.sh) and
  * applied in order, in one transaction per step that also sets PRAGMA user_version, so a store is
  * always at a whole version: a newer binary upgrades an older store, an older binary refuses a
- * newer store instead of guessing at tables it does not know. */
+ * newer store instead of guessing at tables it does not know. Steps run with foreign keys off,
+ * so a step can rebuild a table others refer to (SQLite's documented way to change a table's
+ * definition), and every reference is checked again before the step commits. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +56,23 @@ static int exec_lines(sqlite3 *db, const char *const *lines, dg_error *err)
     return rc;
 }
 
+/* Fails when any row refers to a key that does not exist (PRAGMA foreign_key_check). */
+static int check_references(sqlite3 *db, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+        return dg_error_set(err, DG_ESTORE, "schema migration failed: %s", sqlite3_errmsg(db));
+    int step = sqlite3_step(st), rc = 0;
+    if (step == SQLITE_ROW)
+        rc = dg_error_set(err, DG_ESTORE, "schema migration failed: a row of %s refers to a "
+                          "missing %s", (const char *)sqlite3_column_text(st, 0),
+                          (const char *)sqlite3_column_text(st, 2));
+    else if (step != SQLITE_DONE)
+        rc = dg_error_set(err, DG_ESTORE, "schema migration failed: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int exec(sqlite3 *db, const char *sql, dg_error *err)
 {
     char *msg = NULL;
@@ -79,24 +98,28 @@ int dg__sqlite_migrate(sqlite3 *db, const char *path, int *version, dg_error *er
 
     if (current > dg_store_schema_latest())
         return dg__store_version_error(path, current, err);
-    for (size_t i = 0; i < N_MIGRATIONS; i++) {
+    /* PRAGMA foreign_keys cannot change inside a transaction: it is switched around the steps */
+    int rc = current < dg_store_schema_latest() ? exec(db, "PRAGMA foreign_keys = OFF;", err) : 0;
+    for (size_t i = 0; i < N_MIGRATIONS && rc == 0; i++) {
         if (migrations[i].version <= current)
             continue;
         char set_version[64];
         snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d;", migrations[i].version);
-        int rc = exec(db, "BEGIN IMMEDIATE;", err);
+        rc = exec(db, "BEGIN IMMEDIATE;", err);
         if (rc == 0)
             rc = exec_lines(db, migrations[i].lines, err);
+        if (rc == 0)
+            rc = check_references(db, err);
         if (rc == 0)
             rc = exec(db, set_version, err);
         if (rc == 0)
             rc = exec(db, "COMMIT;", err);
-        if (rc != 0) {
+        if (rc != 0)
             sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
-            return rc;
-        }
-        current = migrations[i].version;
+        else
+            current = migrations[i].version;
     }
+    sqlite3_exec(db, "PRAGMA foreign_keys = ON;", NULL, NULL, NULL);
     *version = current;
-    return 0;
+    return rc;
 }

@@ -6,8 +6,10 @@
 
 #include "dangol/error.h"
 
-/* Brings db (inside no transaction) from its PRAGMA user_version to the latest schema, each step
- * in its own transaction. A newer version than this build knows is refused with DG_EVERSION. */
+/* Brings db (inside no transaction, foreign keys on) from its PRAGMA user_version to the latest
+ * schema, each step in its own transaction with foreign keys off and checked before it commits;
+ * foreign keys are on again after. A newer version than this build knows is refused with
+ * DG_EVERSION. */
 int dg__sqlite_migrate(sqlite3 *db, const char *path, int *version, dg_error *err);
 
 /* The refusal of a store at another schema version than the latest: DG_EVERSION for a newer

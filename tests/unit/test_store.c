@@ -216,6 +216,67 @@ Test(store, newer_schema_is_refused)
     cr_assert_null(strstr(err.message, "read-write"), "%s", err.message);
 }
 
+/* Runs a .sql file of the repository (tests run from its root) on db. */
+static void exec_file(sqlite3 *db, const char *file)
+{
+    FILE *f = fopen(file, "rb");
+    cr_assert_not_null(f, "%s", file);
+    static char sql[1 << 16];
+    size_t n = fread(sql, 1, sizeof sql - 1, f);
+    fclose(f);
+    cr_assert_lt(n, sizeof sql - 1, "%s is larger than the buffer", file);
+    sql[n] = '\0';
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", file, msg);
+}
+
+static int copy_order(void *ctx, const dg_value *row)
+{
+    char *out = ctx;
+    snprintf(out + strlen(out), 256 - strlen(out), "%s %s %lld %lld;", row[0].u.s, row[1].u.s,
+             (long long)row[2].u.i, (long long)row[9].u.i);
+    return 0;
+}
+
+Test(store, version_1_store_is_upgraded_with_its_data)
+{
+    dg_store_close(store);
+    store = NULL;
+    close_and_remove();
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    exec_file(db, "src/store/schema/0001_initial.sql");
+    cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 1; PRAGMA foreign_keys = ON;"
+                              "INSERT INTO customers (customer_id, name) VALUES ('c1', 'Kim'), "
+                              "('c2', 'Lee');"
+                              "INSERT INTO products (product_id) VALUES ('p1');"
+                              "INSERT INTO orders (order_id, customer_id, ordered_at, total) "
+                              "VALUES ('o2', 'c1', 200, 3000), ('o1', 'c2', 100, 1500);"
+                              "INSERT INTO order_lines (order_id, line_no, product_id, amount) "
+                              "VALUES ('o2', 1, 'p1', 3000);", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    cr_assert_eq(dg_store_open(&store, path, 0, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_store_schema_version(store), dg_store_schema_latest());
+    cr_assert_gt(dg_store_schema_latest(), 1);
+    char orders[256] = "";
+    cr_assert_eq(dg_store_scan(store, dg_entity_find("orders"), NULL, copy_order, orders, &err), 0,
+                 "%s", err.message);
+    cr_assert_str_eq(orders, "o1 c2 100 1500;o2 c1 200 3000;");
+    cr_assert_eq(count("order_lines", NULL), 1);
+    cr_assert_eq(count("customers", NULL), 2);
+    /* the references still hold, and are still enforced */
+    cr_assert_eq(put_order("o3", "nobody", 300, 1), DG_ENOTFOUND);
+    cr_assert_eq(put_order("o1", "c1", 100, 1600), 0, "%s", err.message);
+    dg_scan_filter by_customer = { .customer_id = "c1" };
+    cr_assert_eq(count("orders", &by_customer), 2);
+    dg_store_close(store);
+    store = NULL;
+
+    /* the upgraded store opens read-only (it is at the latest version) with nothing to migrate */
+    cr_assert_eq(dg_store_open(&store, path, DG_STORE_READONLY, &err), 0, "%s", err.message);
+}
+
 Test(store, foreign_database_is_refused)
 {
     dg_store_close(store);
