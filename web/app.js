@@ -379,7 +379,7 @@ async function renderClv(view) {
       .map((c, i) => h('th', { class: i ? 'num' : '' }, t('clv_' + c))))),
     h('tbody', null, top.rows.map(r => h('tr', { class: 'link', onclick: () => { location.hash = `#/customer/${encodeURIComponent(r.customer_id)}`; } },
       h('td', null, r.customer_id), h('td', { class: 'num' }, fmtInt(r.frequency)),
-      h('td', { class: 'num' }, fmtMoney(Math.round(r.monetary))), h('td', { class: 'num' }, fmtPct(r.p_alive)),
+      h('td', { class: 'num' }, r.frequency > 0 ? fmtMoney(Math.round(r.monetary)) : '–'), h('td', { class: 'num' }, fmtPct(r.p_alive)),
       h('td', { class: 'num' }, r.expected_purchases.toFixed(1)), h('td', { class: 'num' }, r.clv == null ? '–' : fmtMoney(Math.round(r.clv)))))));
   view.replaceChildren(
     h('div', { class: 'muted', style: 'margin-bottom:12px' }, t('clv_note')),
