@@ -111,7 +111,7 @@ build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -lm
 # the import target takes the store and the import code along
 build-fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_LIB_SRC) $(wildcard src/store/*.c) \
-                       $(addprefix src/ingest/,import.c columns.c keyset.c) $(OUT)/gen/schema.inc
+                       $(addprefix src/ingest/,import.c columns.c keyset.c references.c) $(OUT)/gen/schema.inc
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(filter %.c,$^) -o $@ $(LDLIBS)
 fuzz: $(FUZZ_TARGETS)

@@ -2,7 +2,7 @@
  * is resolved once into "catalog column <- file field" indices (columns.c); then each record is
  * converted in place into a dg_value row (text values point into the reader's record buffer, so
  * no allocation per row), checked (required, type, range, choice, duplicate key within the file,
- * references: see check_reference) and upserted with the columns the file has.
+ * references: references.c) and upserted with the columns the file has.
  * Every row of every file goes into one store transaction; a bad row makes the whole import roll
  * back unless skip_invalid, in which case it is written to the quarantine CSV instead (with the
  * order_id it was given, when ids are synthesised, so that the fixed row comes back under it). */
@@ -19,6 +19,7 @@
 #include "dangol/text.h"
 #include "ingest/columns.h"
 #include "ingest/keyset.h"
+#include "ingest/references.h"
 
 #define MAX_COLUMNS DG__MAX_COLUMNS
 #define PROGRESS_EVERY 65536
@@ -33,11 +34,7 @@ typedef struct importer {
     dg_import_report *report;
     int minor_digits;
     const dg_entity *customers;
-    /* References are checked here, not by the store (see check_reference): per catalog column,
-     * the entity it refers to (or NULL) and, in a big import, that entity's keys (columns with
-     * the same target share one set; NULL = ask the store). */
-    const dg_entity *ref_target[MAX_COLUMNS];
-    dg__keyset *ref_keys[MAX_COLUMNS];
+    dg__references refs;        /* checked here, not by the store (references.c) */
 
     /* the current file */
     dg_csv *csv;
@@ -315,8 +312,8 @@ static int build_row(importer *im, dg_error *e)
             dg__keyset_prefetch(im->seen, im->key, klen);
             have_key = true;
         }
-        if (im->ref_keys[c] && !im->row[c].is_null)
-            dg__keyset_prefetch(im->ref_keys[c], im->row[c].u.s, strlen(im->row[c].u.s));
+        if (!im->row[c].is_null && im->refs.target[c])
+            dg__references_prefetch(&im->refs, c, im->row[c].u.s);
     }
     if (im->cols.synth_order_id)
         return 0;
@@ -339,61 +336,6 @@ static int build_row(importer *im, dg_error *e)
     return 0;
 }
 
-/* The import's transaction runs with the store's own reference checks off
- * (dg_store_begin_unchecked), so every reference of every row is checked here, exactly: by a key
- * look-up in the store, or, once the import is known to be big, against the referenced entity's
- * keys read into memory inside the transaction (whose write lock keeps them from changing). A
- * hash probe costs a fraction of the B-tree descent SQLite's foreign keys make per row. */
-static int load_references(importer *im, size_t max_keys, dg_error *err)
-{
-    for (size_t c = 0; c < im->e->n_columns; c++) {
-        bool seen = false;
-        for (size_t k = 0; k < c; k++)
-            seen = seen || im->ref_target[k] == im->ref_target[c];
-        if (!im->ref_target[c] || seen)
-            continue;
-        int rc = dg__keyset_of(im->store, im->ref_target[c], max_keys, &im->ref_keys[c], err);
-        if (rc != 0)
-            return rc;
-        for (size_t k = c + 1; k < im->e->n_columns; k++)
-            if (im->ref_target[k] == im->ref_target[c])
-                im->ref_keys[k] = im->ref_keys[c];
-    }
-    return 0;
-}
-
-static void free_references(importer *im)
-{
-    for (size_t c = 0; c < MAX_COLUMNS; c++) {
-        bool shared = false;
-        for (size_t k = 0; k < c; k++)
-            shared = shared || (im->ref_keys[k] && im->ref_keys[k] == im->ref_keys[c]);
-        if (!shared)
-            dg__keyset_free(im->ref_keys[c]);
-    }
-}
-
-/* Does key, the value of reference column c, exist? 1 yes, 0 no, or a negative error. With
- * create, a missing one is created (dg_store_ensure) and the answer is 1. */
-static int check_reference(importer *im, size_t c, const char *key, bool create, dg_error *err)
-{
-    size_t len = strlen(key);
-    bool found = false;
-    int rc = 0;
-    if (im->ref_keys[c])
-        found = dg__keyset_find(im->ref_keys[c], key, len) != NULL;
-    else if ((rc = dg_store_exists(im->store, im->ref_target[c], key, &found, err)) != 0)
-        return rc;
-    if (found || !create)
-        return found;
-    if ((rc = dg_store_ensure(im->store, im->ref_target[c], key, err)) != 0)
-        return rc;
-    uint32_t *value;
-    if (im->ref_keys[c] && dg__keyset_add(im->ref_keys[c], key, len, 1, &value) < 0)
-        return dg_error_set(err, DG_ENOMEM, "out of memory");
-    return 1;
-}
-
 /* Checks im->row's references (creating customers with --create-customers), then writes it. */
 static int store_row(importer *im, dg_error *e)
 {
@@ -401,11 +343,11 @@ static int store_row(importer *im, dg_error *e)
     dg_error serr;
     dg_error_clear(&serr);
     for (size_t c = 0; c < ent->n_columns; c++) {
-        const dg_entity *target = im->ref_target[c];
+        const dg_entity *target = im->refs.target[c];
         if (!target || im->row[c].is_null)
             continue;
         bool create = im->opt->create_customers && target == im->customers;
-        int rc = check_reference(im, c, im->row[c].u.s, create, &serr);
+        int rc = dg__references_check(&im->refs, c, im->row[c].u.s, create, &serr);
         if (rc < 0) {
             *e = serr;
             return rc;
@@ -465,7 +407,7 @@ static int import_csv(importer *im, const char *path, dg_error *err)
             int64_t expected = f > 0 ? (int64_t)((double)r->rows_read / f / im->file_share) : 0;
             if ((rc = dg_store_bulk_begin(im->store, im->e, expected, err)) != 0)
                 return rc;
-            if ((rc = load_references(im, (size_t)expected * KEYS_PER_ROW, err)) != 0)
+            if ((rc = dg__references_load(&im->refs, (size_t)expected * KEYS_PER_ROW, err)) != 0)
                 return rc;
         }
         if (im->opt->progress && r->rows_read % PROGRESS_EVERY == 0) {
@@ -544,6 +486,7 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
     dg_import_options opt = opt_in ? *opt_in : defaults;
     dg_import_report local = { 0 };
     importer im = { .store = store, .e = e, .opt = &opt, .report = report ? report : &local };
+    dg__references_init(&im.refs, store, e);
     char code[4];
     int rc = 0;
     int64_t customers_before = 0;
@@ -568,9 +511,6 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
         rc = DG_ESTORE;
         goto cleanup;
     }
-    for (size_t c = 0; c < e->n_columns; c++)
-        if (e->columns[c].references)
-            im.ref_target[c] = dg_entity_find(e->columns[c].references);
     if ((rc = dg_store_begin_unchecked(store, err)) != 0)
         goto cleanup;
     began = true;
@@ -629,7 +569,7 @@ cleanup:
     dg__columns_free(&im.cols);
     dg__keyset_free(im.seen);
     dg__keyset_free(im.occurrences);
-    free_references(&im);
+    dg__references_free(&im.refs);
     free(im.key);
     dg_import_report_clear(&local);
     if (rc != 0 && !opt.skip_invalid)
