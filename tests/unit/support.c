@@ -23,6 +23,15 @@ char *test_render_free(dg_table *t, dg_format f)
     return text;
 }
 
+dg_frame *test_frame_finish(dg_frame_builder *b)
+{
+    dg_error err = {0};
+    dg_frame *f = NULL;
+    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0, "%s", err.message);
+    dg_frame_builder_free(b);
+    return f;
+}
+
 char *test_file_text(const char *path)
 {
     FILE *in = fopen(path, "r");

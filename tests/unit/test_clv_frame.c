@@ -6,12 +6,12 @@
 
 #include "dangol/clv.h"
 #include "dangol/text.h"
+#include "support.h"
 
 static dg_frame *small_frame(void)
 {
     dg_error err = {0};
     dg_frame_builder *b = NULL;
-    dg_frame *f = NULL;
     int32_t d0 = dg_days_from_civil(2024, 1, 1);
     cr_assert_eq(dg_frame_builder_new(&b, d0 + 200, false, &err), 0, "%s", err.message);
     dg_frame_builder_set_currency(b, "USD", 2);
@@ -38,9 +38,7 @@ static dg_frame *small_frame(void)
                                .amount_minor = cents[k]};
         cr_assert_eq(dg_frame_add_order(b, &o, &err), 0, "%s", err.message);
     }
-    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0, "%s", err.message);
-    dg_frame_builder_free(b);
-    return f;
+    return test_frame_finish(b);
 }
 
 Test(clv_frame, summary_merges_days_and_counts_repeats)

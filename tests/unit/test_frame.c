@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "dangol/frame.h"
+#include "support.h"
 
 #define DAY 86400
 
@@ -14,7 +15,6 @@ static dg_error err;
 static dg_frame *sample(int32_t as_of)
 {
     dg_frame_builder *b = NULL;
-    dg_frame *f = NULL;
     cr_assert_eq(dg_frame_builder_new(&b, as_of, true, &err), 0);
     dg_frame_customer_in customers[] = {
         { .customer_id = "C1", .region = "Seoul", .gender = "F", .birth_year = 1980 },
@@ -60,9 +60,7 @@ static dg_frame *sample(int32_t as_of)
     dg_frame_feedback_in fb = { .customer_id = "C2", .received_at = 21 * DAY, .kind = "compliment",
                                 .rating = 5 };
     cr_assert_eq(dg_frame_add_feedback(b, &fb, &err), 0);
-    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0, "%s", err.message);
-    dg_frame_builder_free(b);
-    return f;
+    return test_frame_finish(b);
 }
 
 Test(frame, groups_sorts_and_filters_by_as_of)

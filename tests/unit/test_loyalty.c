@@ -18,7 +18,6 @@ static dg_error err;
 static dg_frame *hand_frame(void)
 {
     dg_frame_builder *b = NULL;
-    dg_frame *f = NULL;
     cr_assert_eq(dg_frame_builder_new(&b, AS_OF, true, &err), 0);
     const char *ids[] = { "X", "Y", "Z" };
     for (int i = 0; i < 3; i++) {
@@ -51,9 +50,7 @@ static dg_frame *hand_frame(void)
     };
     for (int i = 0; i < 4; i++)
         cr_assert_eq(dg_frame_add_survey(b, &s[i], &err), 0);
-    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0, "%s", err.message);
-    dg_frame_builder_free(b);
-    return f;
+    return test_frame_finish(b);
 }
 
 #define NEAR(a, b) cr_assert(fabs((a) - (b)) < 1e-9, "%s = %.12g, expected %.12g", #a, (double)(a), (double)(b))
@@ -157,9 +154,7 @@ static void order_at(const char *customer, const char *order_id, int age, const 
 
 static dg_frame *finish(void)
 {
-    dg_frame *f = NULL;
-    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0, "%s", err.message);
-    dg_frame_builder_free(b);
+    dg_frame *f = test_frame_finish(b);
     b = NULL;
     return f;
 }

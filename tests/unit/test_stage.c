@@ -45,9 +45,7 @@ static void client(const char *id)
 
 static dg_frame *finish(void)
 {
-    dg_frame *f = NULL;
-    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0, "%s", err.message);
-    dg_frame_builder_free(b);
+    dg_frame *f = test_frame_finish(b);
     b = NULL;
     return f;
 }
