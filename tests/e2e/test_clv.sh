@@ -46,6 +46,32 @@ expect_output "recency > T names the customer" "customer 1 .*recency must not ex
 printf 'ID,frequency,recency,T\n1,x,5,3\n' > "$WORK/bad2.csv"
 expect_output "a bad number names file:line:column" "bad2.csv:2:2:" \
   "$DANGOL" clv fit --summary "$WORK/bad2.csv"
+# One fit whatever the path the data took (issue 21): the log, its summary written exactly, and a
+# store the log was imported into give the same estimates to 1e-8 (relative), for every model.
+/usr/bin/python3 "$ROOT/tests/helpers/cdnow_summary.py" "$LOG" 1997-09-30 > "$WORK/cdnow_exact.csv"
+/usr/bin/python3 "$ROOT/tests/helpers/cdnow_summary.py" --discrete "$LOG" 1997-09-30 > "$WORK/cdnow_bgbb.csv"
+CDB="$WORK/cdnow.db"
+"$DANGOL" --db "$CDB" init --currency USD >/dev/null
+"$DANGOL" --db "$CDB" -q import orders "$LOG" --delimiter whitespace --no-header \
+  --columns customer_id,-,ordered_at,units,total --create-customers >/dev/null
+# same_fit NAME MODEL FILE1 FILE2: every estimate of MODEL in the two fit CSVs agrees to 1e-8
+same_fit() {
+  if diff=$(awk -F, -v m="$2" '$1 == m && FNR == NR { want[$2] = $3; next }
+      $1 == m { n++; d = $3 - want[$2]; if (d < 0) d = -d
+                if (!($2 in want) || d > 1e-8 * (want[$2] < 0 ? -want[$2] : want[$2])) {
+                  print $2, want[$2], $3; bad = 1 } }
+      END { if (n != (m == "gammagamma" ? 3 : 4)) { print "rows", n; bad = 1 }; exit bad }' "$3" "$4")
+  then pass "$1"; else fail "$1" "$diff"; fi
+}
+for model in bgnbd mbgnbd paretonbd bgbb; do
+  "$DANGOL" --format csv clv fit --model $model --transactions "$LOG" --calibration-end 1997-09-30 > "$WORK/fit_log.csv"
+  summary="$WORK/cdnow_exact.csv"; [ $model = bgbb ] && summary="$WORK/cdnow_bgbb.csv"
+  "$DANGOL" --format csv clv fit --model $model --summary "$summary" > "$WORK/fit_summary.csv"
+  "$DANGOL" --db "$CDB" --format csv clv fit --model $model --calibration-end 1997-09-30 > "$WORK/fit_store.csv"
+  same_fit "$model: the log and the exact summary give one fit" $model "$WORK/fit_log.csv" "$WORK/fit_summary.csv"
+  same_fit "$model: the log and the store give one fit" $model "$WORK/fit_log.csv" "$WORK/fit_store.csv"
+done
+same_fit "gammagamma: the log and the store give one fit" gammagamma "$WORK/fit_log.csv" "$WORK/fit_store.csv"
 # the store: orders through the frame
 "$DANGOL" --quiet demo --customers 600 --seed 3 >/dev/null 2>&1
 expect_output "fit from the store" "^bgnbd,r,[0-9.]+,[0-9.]*,-[0-9.]+,[0-9]+,[01]," \

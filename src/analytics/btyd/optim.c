@@ -1,5 +1,8 @@
 /* Maximum likelihood for the BTYD and spend models: nlopt on log-parameters (so every parameter
- * stays positive without constraints) from several starting points, keeping the best optimum.
+ * stays positive without constraints) from several starting points, keeping the best optimum,
+ * then Newton steps on the log-parameters until the step is below POLISH_STEP or stops shrinking
+ * below POLISH_FLOOR: the estimate is then the zero of the gradient to within its rounding, whatever path nlopt took to get near it
+ * (so the same data, in another order or through another input, gives the same estimate).
  * Standard errors come from the observed information: the Hessian of the log-likelihood in the
  * natural parameters, by central differences of the analytic gradient when there is one, else
  * of the log-likelihood itself; se_i = sqrt([(-H)^-1]_ii). */
@@ -8,6 +11,14 @@
 #include <string.h>
 
 #include "analytics/btyd/btyd_internal.h"
+
+#define POLISH_STEP 1e-9       /* a Newton step this small (log scale) ends the polish: what
+                                * is left is this times the Hessian's relative error */
+#define POLISH_FLOOR 1e-7      /* ... and so does one this small that is no smaller than the one
+                                * before: the gradient's rounding is reached */
+#define POLISH_ITERATIONS 20
+#define GRADIENT_STEP 1e-2     /* log-scale step of the finite-difference gradient: its O(h^4)
+                                * error is the same whatever the path, its rounding error small */
 
 typedef struct objective_ctx {
     const dg__mle_problem *prob;
@@ -71,48 +82,74 @@ static int cholesky(double a[4][4], int k)
     return 0;
 }
 
-/* Standard errors from the observed information at p. */
-static void standard_errors(const dg__mle_problem *prob, const double *p, double ll,
-                            dg__mle_result *res)
+/* The observed information (negative Hessian of the log-likelihood) at natural parameters p. */
+static void observed_information(const dg__mle_problem *prob, const double *p, double info[4][4],
+                                 int *evaluations)
 {
     int k = prob->k;
-    double info[4][4], hstep[4], q[4];
-    memset(info, 0, sizeof info);
-    for (int j = 0; j < k; j++)
-        hstep[j] = 1e-5 * p[j];
+    double hstep[4], q[4];
+    memset(info, 0, 16 * sizeof info[0][0]);
     if (prob->has_gradient) {
         for (int j = 0; j < k; j++) {
             double gp[4], gm[4];
+            hstep[j] = 1e-5 * p[j];
             memcpy(q, p, sizeof q);
             q[j] = p[j] + hstep[j];
             prob->loglik(q, gp, prob->ctx);
             q[j] = p[j] - hstep[j];
             prob->loglik(q, gm, prob->ctx);
+            *evaluations += 2;
             for (int i = 0; i < k; i++)
                 info[i][j] = -(gp[i] - gm[i]) / (2 * hstep[j]);
         }
         for (int i = 0; i < k; i++)
             for (int j = 0; j < i; j++)
                 info[i][j] = info[j][i] = 0.5 * (info[i][j] + info[j][i]);
-    } else {
-        for (int j = 0; j < k; j++)
-            hstep[j] = 1e-4 * p[j];
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j <= i; j++) {
-                double f[4];
-                int sgn[4][2] = {{1, 1}, {1, -1}, {-1, 1}, {-1, -1}};
-                for (int m = 0; m < 4; m++) {
-                    memcpy(q, p, sizeof q);
-                    q[i] += sgn[m][0] * hstep[i];
-                    q[j] += sgn[m][1] * hstep[j];
-                    f[m] = prob->loglik(q, NULL, prob->ctx);
-                }
-                double h = (f[0] - f[1] - f[2] + f[3]) / (4 * hstep[i] * hstep[j]);
-                info[i][j] = info[j][i] = -h;
-            }
-        }
-        (void)ll;
+        return;
     }
+    for (int j = 0; j < k; j++)
+        hstep[j] = 1e-3 * p[j];   /* error O(h^2) ~ 1e-6; the likelihood's rounding / h^2 less */
+    for (int i = 0; i < k; i++) {
+        for (int j = 0; j <= i; j++) {
+            double f[4];
+            int sgn[4][2] = {{1, 1}, {1, -1}, {-1, 1}, {-1, -1}};
+            for (int m = 0; m < 4; m++) {
+                memcpy(q, p, sizeof q);
+                q[i] += sgn[m][0] * hstep[i];
+                q[j] += sgn[m][1] * hstep[j];
+                f[m] = prob->loglik(q, NULL, prob->ctx);
+            }
+            *evaluations += 4;
+            double h = (f[0] - f[1] - f[2] + f[3]) / (4 * hstep[i] * hstep[j]);
+            info[i][j] = info[j][i] = -h;
+        }
+    }
+}
+
+/* Solves (L L') x = b for the Cholesky factor L (lower triangle of l). */
+static void cholesky_solve(double l[4][4], int k, const double *b, double *x)
+{
+    double y[4];
+    for (int i = 0; i < k; i++) {
+        double s = b[i];
+        for (int m = 0; m < i; m++)
+            s -= l[i][m] * y[m];
+        y[i] = s / l[i][i];
+    }
+    for (int i = k - 1; i >= 0; i--) {
+        double s = y[i];
+        for (int m = i + 1; m < k; m++)
+            s -= l[m][i] * x[m];
+        x[i] = s / l[i][i];
+    }
+}
+
+/* Standard errors from the observed information at p. */
+static void standard_errors(const dg__mle_problem *prob, const double *p, dg__mle_result *res)
+{
+    int k = prob->k;
+    double info[4][4];
+    observed_information(prob, p, info, &res->n_evaluations);
     /* invert the information through its Cholesky factor: (L L')^-1 diagonal */
     double l[4][4];
     memcpy(l, info, sizeof l);
@@ -139,6 +176,80 @@ static void standard_errors(const dg__mle_problem *prob, const double *p, double
             s += linv[i][j] * linv[i][j];
         res->se[j] = sqrt(s);
     }
+}
+
+/* The log-likelihood at theta = log p and its gradient in theta: analytic, or the five-point
+ * central difference of the likelihood (error O(h^4)). */
+static double theta_gradient(const dg__mle_problem *prob, const double *theta, double *g,
+                             int *evaluations)
+{
+    static const double offset[4] = {2, 1, -1, -2}, weight[4] = {-1, 8, -8, 1};
+    int k = prob->k;
+    double p[4] = {0, 0, 0, 0}, gp[4] = {0, 0, 0, 0};
+    for (int i = 0; i < k; i++)
+        p[i] = exp(theta[i]);
+    double ll = prob->loglik(p, prob->has_gradient ? gp : NULL, prob->ctx);
+    ++*evaluations;
+    for (int i = 0; i < k; i++) {
+        if (prob->has_gradient) {
+            g[i] = gp[i] * p[i];
+            continue;
+        }
+        double q[4], sum = 0;
+        memcpy(q, p, sizeof q);
+        for (int m = 0; m < 4; m++) {
+            q[i] = exp(theta[i] + offset[m] * GRADIENT_STEP);
+            sum += weight[m] * prob->loglik(q, NULL, prob->ctx);
+        }
+        *evaluations += 4;
+        g[i] = sum / (12 * GRADIENT_STEP);
+    }
+    return ll;
+}
+
+/* Newton steps on gradient = 0 in theta with the information at the starting point (a chord
+ * method: its fixed point is the zero of the gradient; the information only sets the pace).
+ * Returns 1 when the steps settled (see POLISH_STEP and POLISH_FLOOR), 0 when the information is not positive definite
+ * (a flat direction: theta is left as it is), -1 when the steps did not settle or lost
+ * likelihood (theta keeps the last good point). */
+static int polish(const dg__mle_problem *prob, const double *lb, const double *ub, double *theta,
+                  double *ll, int *evaluations)
+{
+    int k = prob->k;
+    double p[4], info[4][4], g[4];
+    for (int i = 0; i < k; i++)
+        p[i] = exp(theta[i]);
+    observed_information(prob, p, info, evaluations);
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < k; j++)
+            info[i][j] *= p[i] * p[j];   /* d2/dtheta2 = p_i p_j d2/dp2 at gradient 0 */
+    if (cholesky(info, k) != 0)
+        return 0;
+    double cur = theta_gradient(prob, theta, g, evaluations);
+    if (!isfinite(cur))
+        return -1;
+    double previous = HUGE_VAL;
+    for (int it = 0; it < POLISH_ITERATIONS; it++) {
+        double step[4], next[4], g_next[4], biggest = 0;
+        cholesky_solve(info, k, g, step);
+        for (int i = 0; i < k; i++) {
+            next[i] = theta[i] + step[i];
+            biggest = fmax(biggest, fabs(step[i]));
+            if (!(next[i] >= lb[i] && next[i] <= ub[i]))
+                return -1;
+        }
+        double ll_next = theta_gradient(prob, next, g_next, evaluations);
+        if (!isfinite(ll_next) || ll_next < cur - 1e-10 * fabs(cur))
+            return -1;
+        memcpy(theta, next, sizeof next);
+        memcpy(g, g_next, sizeof g_next);
+        cur = ll_next;
+        *ll = cur;
+        if (biggest < POLISH_STEP || (biggest < POLISH_FLOOR && biggest >= previous))
+            return 1;
+        previous = biggest;
+    }
+    return -1;
 }
 
 int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_result *res,
@@ -206,16 +317,19 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
         }
     }
     nlopt_destroy(o);
-    res->n_evaluations = oc.evaluations;
     if (!isfinite(best))
         return dg_error_set(err, DG_ECONVERGE,
                             "the likelihood could not be maximised from any of %d starts", n_starts);
+    double ll = -best;
+    int polished = polish(prob, lb, ub, best_theta, &ll, &oc.evaluations);
+    res->n_evaluations = oc.evaluations;
     for (unsigned i = 0; i < k; i++)
         res->p[i] = exp(best_theta[i]);
-    res->loglik = -best;
+    res->loglik = ll;
     res->status = best_status;
-    res->converged = best_status == NLOPT_SUCCESS || best_status == NLOPT_FTOL_REACHED ||
-                     best_status == NLOPT_XTOL_REACHED || best_status == NLOPT_ROUNDOFF_LIMITED;
-    standard_errors(prob, res->p, res->loglik, res);
+    res->converged = polished >= 0 &&
+                     (best_status == NLOPT_SUCCESS || best_status == NLOPT_FTOL_REACHED ||
+                      best_status == NLOPT_XTOL_REACHED || best_status == NLOPT_ROUNDOFF_LIMITED);
+    standard_errors(prob, res->p, res);
     return 0;
 }
