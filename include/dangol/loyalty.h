@@ -12,7 +12,8 @@
  * NPS = % promoters (9-10) - % detractors (0-6) on -100..100 with the adjusted-Wald 95% interval
  * of Rocks (2016, "Interval estimation for the Net Promoter Score", The American Statistician
  * 70(4)): 3/4 of an answer added to promoters and to detractors, 3/2 to passives. CSAT = share
- * of 4-5 answers on 1-5 with a Wilson 95% interval. Each customer counts once, with the latest
+ * of 4-5 answers on 1-5 with a Wilson 95% interval. Both intervals use z = 1.959963984540054,
+ * the 0.975 quantile of the standard normal. Each customer counts once, with the latest
  * answer in the survey window. */
 #ifndef DANGOL_LOYALTY_H
 #define DANGOL_LOYALTY_H
@@ -64,6 +65,7 @@ typedef struct dg_loyalty_result {
     bool *behavioural_only;       /* no survey answer: the index is B alone */
     /* overall */
     size_t n_buyers, n_repeat;    /* customers with >= 1 and >= 2 orders */
+    int32_t trend_window_days;    /* the configuration's: the trend counts 2 windows of orders */
     bool has_categories;          /* the frame had order lines */
 } dg_loyalty_result;
 
@@ -91,11 +93,14 @@ void dg_share_from_counts(size_t hits, size_t n, dg_share *out);
 /* The overall behavioural and attitudinal measures and the index: measure, value, n, interval. */
 int dg_loyalty_summary_table(const dg_frame *frame, const dg_loyalty_result *loyalty,
                              dg_table **out, dg_error *err);
-/* NPS, CSAT and mean loyalty index per group: group[c] < n_groups or UINT32_MAX (left out);
- * names[g] labels group g. A final row gives everyone. */
+/* NPS, CSAT and mean loyalty index per group: group[c] < n_groups, or UINT32_MAX for a customer
+ * in none of them; names[g] labels group g and other_name the customers in none (a row always
+ * present, so that the rows add up to the final "(all)" row of everyone; other_name NULL only
+ * when every customer has a group). */
 int dg_loyalty_group_table(const dg_loyalty_result *loyalty, const uint32_t *group,
-                           size_t n_groups, const char *const *names, const char *title,
-                           const char *group_label, dg_table **out, dg_error *err);
+                           size_t n_groups, const char *const *names, const char *other_name,
+                           const char *title, const char *group_label, dg_table **out,
+                           dg_error *err);
 /* One row per customer: id, the measures, B, A, index, flag. */
 int dg_loyalty_customer_table(const dg_frame *frame, const dg_loyalty_result *loyalty,
                               dg_table **out, dg_error *err);

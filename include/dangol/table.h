@@ -32,6 +32,9 @@ int dg_table_add_row(dg_table *table);
 int dg_table_set_text(dg_table *table, size_t col, const char *text);
 void dg_table_set_int(dg_table *table, size_t col, int64_t value);   /* INT, MONEY, DATE */
 void dg_table_set_real(dg_table *table, size_t col, double value);   /* REAL, PERCENT */
+/* A fraction in a REAL column that is shown as a percentage, as in a PERCENT column (for a column
+ * that mixes rates with other measures). */
+void dg_table_set_percent(dg_table *table, size_t col, double fraction);
 
 size_t dg_table_rows(const dg_table *table);
 size_t dg_table_columns(const dg_table *table);

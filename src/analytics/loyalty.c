@@ -106,6 +106,7 @@ int dg_loyalty_config_load(dg_loyalty_config *config, const char *path, dg_error
 
 /* ---- intervals ---- */
 
+/* the 0.975 quantile of the standard normal: both 95% intervals (docs/loyalty.md) */
 #define Z95 1.959963984540054
 
 void dg_nps_from_counts(size_t promoters, size_t passives, size_t detractors, dg_nps *out)
@@ -186,6 +187,7 @@ int dg_loyalty_compute(const dg_frame *f, const dg_rfm_result *rfm,
     size_t n = f->n_customers, cap = n ? n : 1;
     r.as_of = rfm->as_of;
     r.n_customers = n;
+    r.trend_window_days = config->trend_window_days;
     r.has_categories = f->has_lines;
     if (!(r.tenure_days = malloc(cap * sizeof *r.tenure_days)) ||
         !(r.interpurchase_days = malloc(cap * sizeof *r.interpurchase_days)) ||

@@ -27,7 +27,8 @@ static void nps_of(const dg_loyalty_result *r, const uint32_t *group, uint32_t g
     dg_nps_from_counts(p, pa, d, out);
 }
 
-/* Adds a row: measure, value, n, interval (NAN-free: has_ci false leaves the cells null). */
+/* Adds a row: measure, value, n, interval (NAN-free: has_ci false leaves the cells null). A rate
+ * is a fraction, shown as a percentage by the table format only. */
 static int row(dg_table *t, const char *measure, double value, bool has_value, size_t n,
                bool has_ci, double lo, double hi, const char *note)
 {
@@ -42,6 +43,19 @@ static int row(dg_table *t, const char *measure, double value, bool has_value, s
     }
     if (note && dg_table_set_text(t, 5, note))
         return DG_ENOMEM;
+    return 0;
+}
+
+/* A share with its Wilson interval, as fractions. */
+static int rate_row(dg_table *t, const char *measure, const dg_share *s, const char *note)
+{
+    if (row(t, measure, 0, false, s->n, false, 0, 0, note))
+        return DG_ENOMEM;
+    if (s->n > 0) {
+        dg_table_set_percent(t, 1, s->share);
+        dg_table_set_percent(t, 3, s->ci_low);
+        dg_table_set_percent(t, 4, s->ci_high);
+    }
     return 0;
 }
 
@@ -101,35 +115,33 @@ int dg_loyalty_summary_table(const dg_frame *f, const dg_loyalty_result *r, dg_t
     dg_share_from_counts(rec_top, rec_n, &rec_box);
     dg_nps nps;
     nps_of(r, NULL, 0, &nps);
-    char note[128];
+    char note[128], trend_note[160];
     snprintf(note, sizeof note, "%zu without survey answers: behavioural part only",
              r->n_customers - n_surveyed);
+    snprintf(trend_note, sizeof trend_note, "-1 all earlier .. +1 all recent; n = buyers with "
+             "an order in the last %d days", 2 * r->trend_window_days);
     if (row(t, "customers", 0, false, r->n_customers, false, 0, 0, NULL) ||   /* counts: n */
         row(t, "buyers (1+ orders)", 0, false, nb, false, 0, 0, NULL) ||
-        row(t, "repeat purchase rate %", 100 * repeat.share, nb > 0, nb, nb > 0,
-            100 * repeat.ci_low, 100 * repeat.ci_high, "buyers with 2+ orders") ||
+        rate_row(t, "repeat purchase rate", &repeat, "buyers with 2+ orders; 95% Wilson") ||
         row(t, "mean tenure days", tenure / dnb, nb > 0, nb, false, 0, 0,
             "since the first order") ||
         row(t, "mean inter-purchase days", r->n_repeat ? gap / (double)r->n_repeat : 0,
             r->n_repeat > 0, r->n_repeat, false, 0, 0, "repeat buyers") ||
         row(t, "mean purchase trend", n_trend ? trend / (double)n_trend : 0, n_trend > 0,
-            n_trend, false, 0, 0, "-1 all earlier .. +1 all recent") ||
+            n_trend, false, 0, 0, trend_note) ||
         row(t, "mean categories per buyer", cats / dnb, nb > 0 && r->has_categories, nb, false,
             0, 0, r->has_categories ? "cross-buying" : "no order lines in the store") ||
         row(t, "mean channels per buyer", chans / dnb, nb > 0, nb, false, 0, 0,
             "omnichannel use") ||
         row(t, "NPS", nps.score, nps.n > 0, nps.n, nps.n > 0, nps.ci_low, nps.ci_high,
-            "% promoters (9-10) - % detractors (0-6); 95% adjusted Wald") ||
-        row(t, "CSAT %", 100 * csat.share, csat_n > 0, csat_n, csat_n > 0, 100 * csat.ci_low,
-            100 * csat.ci_high, "share of 4-5 on 1-5; 95% Wilson") ||
+            "% promoters (9-10) - % detractors (0-6), -100..100; 95% adjusted Wald") ||
+        rate_row(t, "CSAT", &csat, "share of 4-5 on 1-5; 95% Wilson") ||
         row(t, "repurchase intent (mean 1-5)", rep_n ? rep_sum / (double)rep_n : 0, rep_n > 0,
             rep_n, false, 0, 0, NULL) ||
-        row(t, "repurchase intent top-2-box %", 100 * rep_box.share, rep_n > 0, rep_n, rep_n > 0,
-            100 * rep_box.ci_low, 100 * rep_box.ci_high, NULL) ||
+        rate_row(t, "repurchase intent top-2-box", &rep_box, "share of 4-5; 95% Wilson") ||
         row(t, "recommendation intent (mean 1-5)", rec_n ? rec_sum / (double)rec_n : 0,
             rec_n > 0, rec_n, false, 0, 0, NULL) ||
-        row(t, "recommendation intent top-2-box %", 100 * rec_box.share, rec_n > 0, rec_n,
-            rec_n > 0, 100 * rec_box.ci_low, 100 * rec_box.ci_high, NULL) ||
+        rate_row(t, "recommendation intent top-2-box", &rec_box, "share of 4-5; 95% Wilson") ||
         row(t, "mean loyalty index (buyers)", idx_buyers / dnb, nb > 0, nb, false, 0, 0, NULL) ||
         row(t, "mean loyalty index (all)", r->n_customers ? idx_all / (double)r->n_customers : 0,
             r->n_customers > 0, r->n_customers, false, 0, 0, note))
@@ -142,8 +154,8 @@ fail:
 }
 
 int dg_loyalty_group_table(const dg_loyalty_result *r, const uint32_t *group, size_t n_groups,
-                           const char *const *names, const char *title, const char *group_label,
-                           dg_table **out, dg_error *err)
+                           const char *const *names, const char *other_name, const char *title,
+                           const char *group_label, dg_table **out, dg_error *err)
 {
     dg_table *t = dg_table_new(title);
     *out = NULL;
@@ -157,12 +169,16 @@ int dg_loyalty_group_table(const dg_loyalty_result *r, const uint32_t *group, si
         dg_table_add_column(t, "csat", DG_CELL_PERCENT, 1) ||
         dg_table_add_column(t, "mean_loyalty_index", DG_CELL_REAL, 1))
         goto fail;
-    for (size_t g = 0; g <= n_groups; g++) {
-        bool all = g == n_groups;
+    /* rows: each group, the customers in none of them (other_name), everyone */
+    size_t other = n_groups, all = n_groups + 1;
+    for (size_t g = 0; g <= all; g++) {
+        if (g == other && !other_name)
+            continue;
+        uint32_t key = g == other ? UINT32_MAX : (uint32_t)g;
         size_t members = 0, csat_n = 0, csat_hits = 0;
         double idx = 0;
         for (size_t c = 0; c < r->n_customers; c++) {
-            if (!all && group[c] != g)   /* the (all) row counts everyone */
+            if (g != all && group[c] != key)
                 continue;
             members++;
             idx += r->index[c];
@@ -172,8 +188,9 @@ int dg_loyalty_group_table(const dg_loyalty_result *r, const uint32_t *group, si
             }
         }
         dg_nps nps;
-        nps_of(r, all ? NULL : group, (uint32_t)g, &nps);
-        if (dg_table_add_row(t) || dg_table_set_text(t, 0, all ? "(all)" : names[g]))
+        nps_of(r, g == all ? NULL : group, key, &nps);
+        if (dg_table_add_row(t) ||
+            dg_table_set_text(t, 0, g == all ? "(all)" : g == other ? other_name : names[g]))
             goto fail;
         dg_table_set_int(t, 1, (int64_t)members);
         dg_table_set_int(t, 2, (int64_t)nps.n);

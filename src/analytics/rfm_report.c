@@ -144,8 +144,11 @@ int dg_rfm_customer_table(const dg_frame *fr, const dg_rfm_result *rfm,
         if (dg_table_add_row(t) || dg_table_set_text(t, 0, fr->customer_id[c]))
             goto fail;
         dg_table_set_int(t, 2, rfm->frequency[c]);
-        if (rfm->frequency[c] == 0)
+        if (rfm->frequency[c] == 0) {   /* unscored: the segment table's "(no orders)" row */
+            if (map && dg_table_set_text(t, 8, "(no orders)"))
+                goto fail;
             continue;
+        }
         char code[4] = { (char)('0' + rfm->r[c]), (char)('0' + rfm->f[c]),
                          (char)('0' + rfm->m[c]), '\0' };
         dg_table_set_int(t, 1, rfm->recency_days[c]);

@@ -80,7 +80,7 @@ static int run(dg_cli *cli, int argc, char **argv)
     for (size_t c = 0; c < n; c++)
         group[c] = rfm.segment[c] == DG_RFM_NO_SEGMENT ? UINT32_MAX : rfm.segment[c];
     if ((rc = dg_loyalty_group_table(&loyalty, group, map->n_segments,
-                                     (const char *const *)map->names, "NPS by RFM segment",
+                                     (const char *const *)map->names, "(no orders)", "NPS by RFM segment",
                                      "segment", &tables[1], &err)) != 0 ||
         (rc = dg_stage_at(frame, &rules, rfm.as_of, stage, activity, &err)) != 0)
         goto fail;
@@ -90,7 +90,8 @@ static int run(dg_cli *cli, int argc, char **argv)
     for (size_t c = 0; c < n; c++)
         group[c] = stage[c] < DG_STAGE_COUNT ? stage[c] : UINT32_MAX;
     if ((rc = dg_loyalty_group_table(&loyalty, group, DG_STAGE_COUNT, stage_names,
-                                     "NPS by relationship stage", "stage", &tables[2], &err)) != 0)
+                                     "(not yet known)", "NPS by relationship stage", "stage",
+                                     &tables[2], &err)) != 0)
         goto fail;
     code = dg_tables_write(tables, 3, stdout, cli->format) == 0 && fflush(stdout) == 0
                ? DG_EXIT_OK : DG_EXIT_FAILURE;

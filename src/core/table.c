@@ -13,6 +13,7 @@
 
 typedef struct {
     bool set;
+    bool percent;   /* a fraction in a REAL column, shown as a percentage like a PERCENT column */
     union { int64_t i; double r; char *s; } u;
 } cell;
 
@@ -119,6 +120,11 @@ void dg_table_set_real(dg_table *t, size_t col, double value)
     *last(t, col) = (cell){ .set = isfinite(value), .u.r = value };
 }
 
+void dg_table_set_percent(dg_table *t, size_t col, double fraction)
+{
+    *last(t, col) = (cell){ .set = isfinite(fraction), .percent = true, .u.r = fraction };
+}
+
 size_t dg_table_rows(const dg_table *t) { return t->n_rows; }
 size_t dg_table_columns(const dg_table *t) { return t->n_cols; }
 
@@ -148,10 +154,12 @@ static void group_thousands(const char *plain, char *out, size_t cap)
     out[o] = '\0';
 }
 
-/* Renders one cell as text; human adds thousands separators and percent signs. */
+/* Renders one cell as text; human adds thousands separators and shows fractions as percentages;
+ * the machine formats keep fractions as fractions. */
 static void cell_text(const column *col, const cell *c, bool human, char *buf, size_t cap)
 {
     char plain[64];
+    bool percent = col->type == DG_CELL_PERCENT || c->percent;
     buf[0] = '\0';
     if (!c->set)
         return;
@@ -175,7 +183,7 @@ static void cell_text(const column *col, const cell *c, bool human, char *buf, s
             return;
         }
         snprintf(plain, sizeof plain, "%.*f", col->decimals,
-                 col->type == DG_CELL_PERCENT ? 100.0 * c->u.r : c->u.r);
+                 percent ? 100.0 * c->u.r : c->u.r);
         break;
     }
     if (!human) {
@@ -183,7 +191,7 @@ static void cell_text(const column *col, const cell *c, bool human, char *buf, s
         return;
     }
     group_thousands(plain, buf, cap);
-    if (col->type == DG_CELL_PERCENT && strlen(buf) + 1 < cap)
+    if (percent && strlen(buf) + 1 < cap)
         strcat(buf, "%");
 }
 

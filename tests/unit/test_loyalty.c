@@ -109,9 +109,12 @@ Test(loyalty, index_worked_by_hand)
     dg_table_free(t);
     uint32_t group[3] = { 0, 1, UINT32_MAX };
     const char *names[] = { "a", "b" };
-    cr_assert_eq(dg_loyalty_group_table(&r, group, 2, names, "t", "g", &t, &err), 0);
-    cr_assert_eq(dg_table_rows(t), 3);
-    dg_table_free(t);
+    cr_assert_eq(dg_loyalty_group_table(&r, group, 2, names, "(none)", "t", "g", &t, &err), 0);
+    cr_assert_eq(dg_table_rows(t), 4);   /* a, b, (none), (all): the rows add up to (all) */
+    char *text = test_render_free(t, DG_FORMAT_CSV);
+    cr_assert(strstr(text, "\na,1,") && strstr(text, "\nb,1,") && strstr(text, "\n(none),1,") &&
+              strstr(text, "\n(all),3,"), "%s", text);
+    free(text);
     dg_loyalty_result_free(&r);
 
     /* attitudes off: everyone is behavioural only */
@@ -315,7 +318,7 @@ static char *nps_tables(const dg_frame *f, const dg_loyalty_result *r)
         names[c] = f->customer_id[c];
     }
     dg_table *t = NULL;
-    cr_assert_eq(dg_loyalty_group_table(r, group, f->n_customers, names, "t", "who", &t, &err), 0);
+    cr_assert_eq(dg_loyalty_group_table(r, group, f->n_customers, names, NULL, "t", "who", &t, &err), 0);
     char *groups = csv_of(t);
     cr_assert_eq(dg_loyalty_summary_table(f, r, &t, &err), 0);
     char *summary = csv_of(t), *text = NULL;
@@ -365,7 +368,7 @@ Test(loyalty, survey_window_and_nps_csat_boundaries)
     HAS(text, "(all),6,5,20,");
     cr_assert(strstr(text, ",3,0.6666666667,"), "%s", text);
     HAS(text, "NPS,20,5,");
-    HAS(text, "CSAT %,66.66666667,3,");
+    HAS(text, "CSAT,0.6666666667,3,");   /* rates are fractions (docs/cli.md) */
     free(text);
     dg_loyalty_result_free(&r);
     dg_rfm_result_free(&rfm);
@@ -379,7 +382,7 @@ Test(loyalty, survey_window_and_nps_csat_boundaries)
     HAS(text, "(all),6,6,0,");
     cr_assert(strstr(text, ",4,0.5,"), "%s", text);
     HAS(text, "NPS,0,6,");
-    HAS(text, "CSAT %,50,4,");
+    HAS(text, "CSAT,0.5,4,");
     free(text);
     dg_loyalty_result_free(&r);
     dg_rfm_result_free(&rfm);
