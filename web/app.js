@@ -175,7 +175,7 @@ async function renderOverview(view) {
   ];
   const cRevenue = chartBox(), cCustomers = chartBox(), cNps = chartBox(), cRepeat = chartBox();
   view.replaceChildren(
-    h('div', { class: 'muted', style: 'margin-bottom:12px' }, `${t('this_month')} ${last.month} · NPS ${t('answers')} ${fmtInt(last.nps_answers)}`),
+    h('div', { class: 'muted', style: 'margin-bottom:12px' }, `${t('this_month')} ${last.month} · NPS ${t('answers')} ${fmtInt(last.nps_n)}`),
     h('div', { class: 'grid kpis' }, cards.map(c => c.el)),
     h('div', { class: 'grid charts' },
       card(t('chart_revenue'), cRevenue), card(t('chart_customers'), cCustomers),
@@ -211,7 +211,7 @@ async function renderOverview(view) {
     series: [
       { name: 'NPS', type: 'line', data: rows.map(r => r.nps == null ? null : +r.nps.toFixed(1)), smooth: true, color: PALETTE[0],
         markLine: { silent: true, symbol: 'none', label: { show: false }, data: [{ yAxis: 0 }], lineStyle: { color: '#8c96a8', type: 'dashed' } } },
-      { name: t('answers'), type: 'bar', yAxisIndex: 1, data: rows.map(r => r.nps_answers), barMaxWidth: 18, color: '#c9d6f3' },
+      { name: t('answers'), type: 'bar', yAxisIndex: 1, data: rows.map(r => r.nps_n), barMaxWidth: 18, color: '#c9d6f3' },
     ],
   });
   mountChart(cRepeat, {

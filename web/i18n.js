@@ -138,7 +138,7 @@ const FIELDS = {
   'first order': '첫 주문', 'last order': '최근 주문', order: '주문번호', date: '날짜',
   channel: '채널', total: '금액', kind: '유형', rating: '평점', status: '상태', text: '내용',
   month: '월', customers: '고객 수', new_customers: '신규 고객', active_customers: '활성 고객',
-  repeat_rate: '재구매율', nps: 'NPS', nps_answers: 'NPS 응답 수',
+  repeat_rate: '재구매율', nps: 'NPS', nps_n: 'NPS 응답 고객 수',
 };
 
 /* Known values of the channel and payment dimensions (the codes the demo and most imports use),

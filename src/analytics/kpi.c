@@ -1,17 +1,32 @@
 /* Monthly headline KPIs (see include/dangol/kpi.h). One pass over customers and their orders and
  * survey answers, bucketing by month index (year * 12 + month - 1); cumulative counts (customers,
- * repeat rate) are prefix sums over the buckets. O(customers + orders + surveys + months). */
+ * repeat rate) are prefix sums over the buckets. A month's NPS counts each customer once, with
+ * their latest NPS answer in the month (the definition of docs/loyalty.md, the month being the
+ * period): answers are sorted by time, so the last one met in a month is it.
+ * O(customers + orders + surveys + months). */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "dangol/kpi.h"
+#include "dangol/loyalty.h"
 #include "dangol/text.h"
 
 typedef struct month_acc {
     int64_t new_customers, active, orders, revenue_minor;
     int64_t first_buyers, second_buyers;   /* customers whose 1st / 2nd order is in the month */
-    int64_t promoters, detractors, answers;
+    size_t promoters, passives, detractors;   /* customers by their latest answer in the month */
 } month_acc;
+
+/* Counts one customer's latest NPS answer of a month. */
+static void count_nps(month_acc *a, int nps)
+{
+    if (nps >= 9)
+        a->promoters++;
+    else if (nps >= 7)
+        a->passives++;
+    else
+        a->detractors++;
+}
 
 static int month_index(int32_t day)
 {
@@ -61,16 +76,18 @@ int dg_kpi_monthly(const dg_frame *f, int n_months, dg_table **out, dg_error *er
                 a->active++;      /* orders are sorted by time: one count per customer-month */
             prev_month = mi;
         }
+        int answer_month = -1, latest = -1;   /* the month seen last and its latest answer */
         for (size_t s = f->survey_offset[c]; s < f->survey_offset[c + 1]; s++) {
             int mi = month_index(f->survey_day[s]);
-            int nps = f->survey_nps[s];
-            if (mi < first || mi > last || nps < 0)
+            if (mi < first || mi > last || f->survey_nps[s] < 0)
                 continue;
-            month_acc *a = &acc[mi - first];
-            a->answers++;
-            a->promoters += nps >= 9;
-            a->detractors += nps <= 6;
+            if (mi != answer_month && latest >= 0)
+                count_nps(&acc[answer_month - first], latest);
+            answer_month = mi;
+            latest = f->survey_nps[s];
         }
+        if (latest >= 0)
+            count_nps(&acc[answer_month - first], latest);
     }
 
     if (!(t = dg_table_new("Monthly KPIs")) ||
@@ -82,7 +99,9 @@ int dg_kpi_monthly(const dg_frame *f, int n_months, dg_table **out, dg_error *er
         dg_table_add_column(t, "revenue", DG_CELL_MONEY, f->minor_digits) ||
         dg_table_add_column(t, "repeat_rate", DG_CELL_PERCENT, 1) ||
         dg_table_add_column(t, "nps", DG_CELL_REAL, 1) ||
-        dg_table_add_column(t, "nps_answers", DG_CELL_INT, 0))
+        dg_table_add_column(t, "nps_n", DG_CELL_INT, 0) ||
+        dg_table_add_column(t, "nps_ci_low", DG_CELL_REAL, 1) ||
+        dg_table_add_column(t, "nps_ci_high", DG_CELL_REAL, 1))
         goto cleanup;
     int64_t customers = customers_before, buyers = buyers_before, repeaters = repeaters_before;
     for (int i = 0; i < n_months; i++) {
@@ -102,10 +121,14 @@ int dg_kpi_monthly(const dg_frame *f, int n_months, dg_table **out, dg_error *er
         dg_table_set_int(t, 5, a->revenue_minor);
         if (buyers > 0)
             dg_table_set_real(t, 6, (double)repeaters / (double)buyers);
-        if (a->answers > 0)
-            dg_table_set_real(t, 7, 100.0 * (double)(a->promoters - a->detractors) /
-                                        (double)a->answers);
-        dg_table_set_int(t, 8, a->answers);
+        dg_nps nps;
+        dg_nps_from_counts(a->promoters, a->passives, a->detractors, &nps);
+        if (nps.n > 0) {
+            dg_table_set_real(t, 7, nps.score);
+            dg_table_set_real(t, 9, nps.ci_low);
+            dg_table_set_real(t, 10, nps.ci_high);
+        }
+        dg_table_set_int(t, 8, (int64_t)nps.n);
     }
     *out = t;
     t = NULL;

@@ -62,7 +62,8 @@ DG_CLI_COMMAND(kpi) = {
     "Prints, for each of the last N calendar months (default 12) up to the as-of date (default:\n"
     "the last day with activity in the store): customers known by the month's end, new\n"
     "customers, active customers (at least one order in the month), orders, revenue, the repeat\n"
-    "rate (share of buying customers who have ordered twice or more) and the month's NPS\n"
-    "(% promoters 9-10 minus % detractors 0-6) with its number of answers.\n",
+    "rate (share of buying customers who have ordered twice or more, a fraction) and the month's\n"
+    "NPS (% promoters 9-10 minus % detractors 0-6; each customer once, with the latest answer in\n"
+    "the month) with nps_n and its 95% interval. Formulas: docs/loyalty.md.\n",
     run,
 };

@@ -38,6 +38,6 @@ expect_output "loyalty NPS with n and interval" "^NPS +25.00 +4 +-44.16 +72.73" 
 expect_output "loyalty NPS by stage" "^partner +2 +2 +100.0" "$DANGOL" loyalty
 expect_output "loyalty flags behavioural-only customers" "4 without survey answers" "$DANGOL" loyalty
 expect_output "loyalty per customer" "^C02,478,29,0,0,1,,,,,0.239[0-9]*,,23.94[0-9]*,yes" "$DANGOL" loyalty --customers --format csv
-expect_output "loyalty as json" '"measure":"CSAT %"' "$DANGOL" loyalty --format json
+expect_output "loyalty as json: CSAT is a fraction" '"measure":"CSAT","value":0\.[0-9]+,' "$DANGOL" loyalty --format json
 printf 'attitudinal_weight = 0\n' > "$WORK/loyalty.conf"
 expect_output "loyalty --config" "^C01,.*,65.23[0-9]*,yes" "$DANGOL" loyalty --customers --format csv --config "$WORK/loyalty.conf"

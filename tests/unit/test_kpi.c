@@ -12,7 +12,7 @@ static dg_frame *frame;
 
 /* Three customers, as of 2024-03-15:
  *   A joins 2024-01-05, orders 01-05 (10,000) and 03-01 (20,000); NPS 10 in March
- *   B joins 2024-02-10, orders 02-10 (5,000) and 02-20 (5,000);  NPS 3 in March
+ *   B joins 2024-02-10, orders 02-10 (5,000) and 02-20 (5,000);  NPS 3, then 9 in March
  *   C joins 2023-12-20, orders 2023-12-20 (1,000); NPS 8 in January; an order after as-of */
 static void setup(void)
 {
@@ -37,8 +37,9 @@ static void setup(void)
         cr_assert_eq(dg_frame_add_order(b, &o, &err), 0, "%s", err.message);
     }
     struct { const char *id; int y, m, d, nps; } srv[] = {
-        { "A", 2024, 3, 2, 10 }, { "B", 2024, 3, 3, 3 }, { "C", 2024, 1, 9, 8 } };
-    for (int i = 0; i < 3; i++) {
+        { "A", 2024, 3, 2, 10 }, { "B", 2024, 3, 3, 3 }, { "B", 2024, 3, 10, 9 },
+        { "C", 2024, 1, 9, 8 } };
+    for (int i = 0; i < 4; i++) {
         dg_frame_survey_in s = { .customer_id = srv[i].id, .has_nps = true, .nps = srv[i].nps,
                                  .day = dg_days_from_civil(srv[i].y, srv[i].m, srv[i].d) };
         cr_assert_eq(dg_frame_add_survey(b, &s, &err), 0, "%s", err.message);
@@ -62,19 +63,24 @@ Test(kpi, three_months_by_hand)
     cr_assert_eq(dg_table_rows(t), 3);
     char *json = test_render(t, DG_FORMAT_JSON);
     /* January: C before, A new -> 2 customers; A active (1 order, 10,000); buyers C, A; no repeat;
-     * NPS one passive (8) -> 0. */
+     * NPS one passive (8) -> 0; adjusted Wald: n' = 4, p = d = 0.75/4, half-width
+     * 1.959963984540054 * sqrt(0.375/4) = 0.6001... */
     cr_assert(strstr(json, "{\"month\":\"2024-01\",\"customers\":2,\"new_customers\":1,"
                            "\"active_customers\":1,\"orders\":1,\"revenue\":10000,"
-                           "\"repeat_rate\":0,\"nps\":0,\"nps_answers\":1}"), "%s", json);
+                           "\"repeat_rate\":0,\"nps\":0,\"nps_n\":1,\"nps_ci_low\":-60.01139595,"
+                           "\"nps_ci_high\":60.01139595}"), "%s", json);
     /* February: B new -> 3; B active with 2 orders (10,000); buyers 3, repeaters 1 (B). */
     cr_assert(strstr(json, "{\"month\":\"2024-02\",\"customers\":3,\"new_customers\":1,"
                            "\"active_customers\":1,\"orders\":2,\"revenue\":10000,"
-                           "\"repeat_rate\":0.3333333333,\"nps\":null,\"nps_answers\":0}"), "%s", json);
+                           "\"repeat_rate\":0.3333333333,\"nps\":null,\"nps_n\":0,\"nps_ci_low\":null,"
+                           "\"nps_ci_high\":null}"), "%s", json);
     /* March (to the 15th): A active (20,000), C's order of the 20th is after as-of; repeaters A, B
-     * of 3 buyers; NPS one promoter, one detractor -> 0. */
+     * of 3 buyers; NPS: each customer once with the latest answer (B's 3 is replaced by 9), two
+     * promoters -> 100 on n = 2 (not 33.3 on three answers); n' = 5, p = 2.75/5, d = 0.75/5. */
     cr_assert(strstr(json, "{\"month\":\"2024-03\",\"customers\":3,\"new_customers\":0,"
                            "\"active_customers\":1,\"orders\":1,\"revenue\":20000,"
-                           "\"repeat_rate\":0.6666666667,\"nps\":0,\"nps_answers\":2}"), "%s", json);
+                           "\"repeat_rate\":0.6666666667,\"nps\":100,\"nps_n\":2,"
+                           "\"nps_ci_low\":-24.41098917,\"nps_ci_high\":100}"), "%s", json);
     free(json);
     dg_table_free(t);
 }
