@@ -1,0 +1,34 @@
+# Every figure agrees with its documentation and with the other commands (issue 21): an
+# independent recomputation (tests/helpers/figures.py: SQL on the store, scipy's normal quantile)
+# of `loyalty`, `kpi` and `stage` on a demo store at three as-of dates, compared with dangol's
+# JSON to 1e-9: NPS and CSAT from each customer's latest answer in the period with their
+# intervals, rates as fractions, the trend's base, and breakdowns whose rows add up to (all).
+. "$(dirname "$0")/lib.sh"
+"$DANGOL" --quiet demo --customers 1500 --seed 11 >/dev/null 2>&1 || fail "demo store"
+# the demo's last day (its default as-of), mid-month and a month's end
+for as_of in 2025-12-31 2025-06-15 2025-03-31; do
+  "$DANGOL" --format json loyalty --as-of "$as_of" > "$WORK/loyalty.json" &&
+  "$DANGOL" --format json kpi --as-of "$as_of" --months 6 > "$WORK/kpi.json" &&
+  "$DANGOL" --format json stage --as-of "$as_of" > "$WORK/stage.json" ||
+    fail "dangol loyalty, kpi and stage as of $as_of"
+  /usr/bin/python3 "$ROOT/tests/helpers/figures.py" "$DANGOL_DB" "$as_of" "$WORK/loyalty.json" \
+    "$WORK/kpi.json" "$WORK/stage.json" 6 > "$WORK/figures.txt" 2>&1
+  [ -s "$WORK/figures.txt" ] || fail "figures.py as of $as_of ran" "$(cat "$WORK/figures.txt")"
+  while IFS= read -r line; do
+    case $line in
+      "pass "*) pass "as of $as_of: ${line#pass }" ;;
+      "fail "*) fail "as of $as_of: ${line#fail }" ;;
+      *) fail "figures.py as of $as_of: $line" ;;
+    esac
+  done < "$WORK/figures.txt"
+done
+# rfm --customers names the segment of a customer without orders as the segment table does
+"$DANGOL" --format csv rfm --customers > "$WORK/rfm.csv"
+none=$(awk -F, '$3 == 0 && $9 != "(no orders)"' "$WORK/rfm.csv" | head -3)
+n=$(awk -F, '$9 == "(no orders)"' "$WORK/rfm.csv" | wc -l)
+table=$("$DANGOL" --format csv rfm | awk -F, '$1 == "(no orders)" { print $2 }')
+if [ -z "$none" ] && [ "$n" -gt 0 ] && [ "$n" = "$table" ]; then
+  pass "rfm --customers: $n customers without orders are (no orders), as in the segment table"
+else
+  fail "rfm --customers (no orders): $n rows, table $table" "$none"
+fi
