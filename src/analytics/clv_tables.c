@@ -6,12 +6,17 @@
 
 #include "dangol/clv.h"
 
-static const double *rank_key;
+/* The sort key of dg_clv_rank_table, passed to qsort_r: one value per summary row. */
+typedef struct rank_context {
+    const double *key;
+} rank_context;
 
-static int by_rank_desc(const void *x, const void *y)
+/* Rows by key descending, then by row (a stable, reproducible order for ties). */
+static int by_rank_desc(const void *x, const void *y, void *context)
 {
+    const double *key = ((const rank_context *)context)->key;
     size_t i = *(const size_t *)x, j = *(const size_t *)y;
-    double a = rank_key[i], b = rank_key[j];
+    double a = key[i], b = key[j];
     if (a != b)
         return a < b ? 1 : -1;
     return (i > j) - (i < j);
@@ -28,8 +33,8 @@ int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg
         goto oom;
     for (size_t i = 0; i < s->n; i++)
         order[i] = i;
-    rank_key = r->has_spend ? r->clv : r->expected_purchases;   /* qsort has no context */
-    qsort(order, s->n, sizeof *order, by_rank_desc);
+    rank_context context = {r->has_spend ? r->clv : r->expected_purchases};
+    qsort_r(order, s->n, sizeof *order, by_rank_desc, &context);
     if (dg_table_add_column(t, "customer_id", DG_CELL_TEXT, 0) ||
         dg_table_add_column(t, "frequency", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "recency", DG_CELL_REAL, 2) ||
