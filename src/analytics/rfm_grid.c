@@ -19,7 +19,8 @@ int dg_rfm_grid_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out
     if (!t || dg_table_add_column(t, "r", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "f", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "customers", DG_CELL_INT, 0) ||
-        dg_table_add_column(t, "revenue", DG_CELL_MONEY, minor_digits))
+        dg_table_add_column(t, "revenue", DG_CELL_MONEY, minor_digits) ||
+        dg_rfm_add_notes(rfm, t))
         goto oom;
     for (int r = DG_RFM_BINS; r >= 1; r--)
         for (int f = 1; f <= DG_RFM_BINS; f++) {
