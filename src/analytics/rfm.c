@@ -314,7 +314,12 @@ int dg_rfm_compute(const dg_frame *fr, const dg_rfm_options *opts,
             end--;
         int64_t total = 0;
         for (size_t k = begin; k < end; k++)
-            total += fr->order_amount_minor[k];
+            if (__builtin_add_overflow(total, fr->order_amount_minor[k], &total)) {
+                rc = dg_error_set(err, DG_ERANGE, "customer \"%s\": the total of the orders "
+                                  "overflows the money range (+-9223372036854775807 minor units); "
+                                  "check the order amounts", fr->customer_id[c]);
+                goto cleanup;
+            }
         size_t freq = end - begin;
         res.frequency[c] = (int32_t)freq;
         res.revenue_minor[c] = total;

@@ -49,8 +49,13 @@ int dg_rfm_segment_table(const dg_frame *fr, const dg_rfm_result *rfm,
         if (rfm->frequency[c] > 0 && row == n_seg && n_seg > 0)
             continue;   /* unreachable with a map: scored customers always have a segment */
         count[row]++;
-        revenue[row] += rfm->revenue_minor[c];
-        total_revenue += rfm->revenue_minor[c];
+        if (__builtin_add_overflow(revenue[row], rfm->revenue_minor[c], &revenue[row]) ||
+            __builtin_add_overflow(total_revenue, rfm->revenue_minor[c], &total_revenue)) {
+            rc = dg_error_set(err, DG_ERANGE, "the revenue of segment \"%s\" overflows the money "
+                              "range (+-9223372036854775807 minor units) at customer \"%s\"",
+                              row < n_seg ? map->names[row] : "(no orders)", fr->customer_id[c]);
+            goto cleanup;
+        }
         if (rfm->frequency[c] > 0) {
             sum_r[row] += rfm->recency_days[c];
             sum_f[row] += rfm->frequency[c];
