@@ -32,7 +32,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(OUT)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(OUT)/%.o)
 SCHEMA   := $(sort $(wildcard src/store/schema/*.sql))
 
-.PHONY: all deps check test unit e2e asan demo bench clean fuzz web
+.PHONY: all deps check test unit e2e asan demo bench clean fuzz web globals
 all: $(OUT)/libdangol.a $(OUT)/libdangol.so $(OUT)/dangol
 
 deps:
@@ -77,7 +77,11 @@ unit: $(OUT)/unit_tests
 e2e: $(OUT)/dangol web
 	DANGOL=$(CURDIR)/$(OUT)/dangol ./tests/e2e/run.sh
 
-test: all unit e2e
+test: all globals unit e2e
+
+# globals: no writable file-scope, global or function-local static object in the library.
+globals: $(LIB_OBJ)
+	@./scripts/no_globals.sh $(LIB_OBJ)
 
 # The dashboard's npm packages (ECharts; playwright-core for the browser test), exactly as
 # web/package-lock.json pins them; reinstalled only when the lock file changes.

@@ -50,10 +50,10 @@ static double fit_both(size_t n, double *x, double *t, double *T, double *m, dg_
                        dg_gg_fit *gf)
 {
     dg_error err = {0};
-    dg_btyd_data d = {n, x, t, T, NULL};
+    dg_btyd_data d = {n, x, t, T, NULL, NULL};
     double t0 = now(), c0 = cpu_now();
     if (dg_btyd_fit_data(&d, DG_BTYD_BGNBD, NULL, bf, &err) != 0 ||
-        dg_gg_fit_data(n, x, m, NULL, gf, &err) != 0) {
+        dg_gg_fit_data(&(dg_gg_data){n, x, m, NULL, NULL}, NULL, gf, &err) != 0) {
         fprintf(stderr, "fit failed: %s\n", err.message);
         exit(1);
     }

@@ -33,17 +33,22 @@ const char *const *dg_btyd_param_names(dg_btyd_model model);
 /* One customer per index: x = repeat transactions, t_x = time of the last one since the first
  * purchase (0 if x = 0), T = time from the first purchase to the end of calibration. For BG/BB,
  * x, t_x and T are counts of opportunities (integers, 0 <= x <= t_x <= T). weight may be NULL
- * (every customer counts once) or give a count per row (for pre-aggregated data). Borrowed. */
+ * (every customer counts once) or give a count per row (for pre-aggregated data, e.g. the
+ * donations data of FHS 2010: one row per (x, t_x, n) pattern with its number of donors); the
+ * likelihood is then sum_i weight_i log L_i. id may be NULL or name each row in error messages
+ * (the customer's id; without it, "row N"). Borrowed. */
 typedef struct dg_btyd_data {
     size_t n_customers;
     const double *frequency;
     const double *recency;
     const double *age;
     const double *weight;
+    const char *const *id;
 } dg_btyd_data;
 
 /* Checks 0 <= x, 0 <= t_x <= T, finite values, x = 0 => t_x = 0 (not for BG/BB, where t_x is the
- * last opportunity with a transaction), integers for BG/BB. Names the first bad row. */
+ * last opportunity with a transaction), integers for BG/BB, finite weights >= 0. Names the first
+ * bad row by its id. */
 int dg_btyd_data_check(const dg_btyd_data *data, dg_btyd_model model, dg_error *err);
 
 /* Model parameters. BG/NBD, MBG/NBD: {r, alpha, a, b}. Pareto/NBD: {r, alpha, s, beta}.
@@ -104,16 +109,32 @@ typedef struct dg_gg_fit {
     double loglik;
     int converged;
     int n_evaluations;
-    size_t n_customers;    /* customers used: x > 0 and mean value > 0 */
+    size_t n_customers;    /* customers used: x > 0 and mean value > 0 (weights summed) */
+    size_t n_no_repeat;    /* left out: no repeat transaction (x = 0), nothing to model */
+    size_t n_not_positive; /* left out: x > 0 but mean repeat value <= 0 (refunds); the model's
+                            * transaction values are Gamma, so positive */
 } dg_gg_fit;
 
-/* Fits p, q, gamma on the customers with x > 0 and mean repeat-transaction value m > 0 (others
- * are skipped). frequency[i] = x, mean_value[i] = mean value of the x repeat transactions. */
-int dg_gg_fit_data(size_t n, const double *frequency, const double *mean_value,
-                   const dg_fit_options *opt, dg_gg_fit *fit, dg_error *err);
+/* The Gamma-Gamma data: per row x = frequency[i] and m = mean_value[i], the mean value of the x
+ * repeat transactions; weight and id as in dg_btyd_data. Borrowed. */
+typedef struct dg_gg_data {
+    size_t n_customers;
+    const double *frequency;
+    const double *mean_value;
+    const double *weight;
+    const char *const *id;
+} dg_gg_data;
+
+/* Fits p, q, gamma on the customers the model's assumptions allow: x > 0 and m > 0. The others
+ * are left out and counted in fit (n_no_repeat, n_not_positive); a negative mean (refunds) is
+ * valid data, not an error. Errors (non-finite or negative x, non-finite m, fewer than 3
+ * customers to fit) name the customer's id. */
+int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit *fit,
+                   dg_error *err);
 double dg_gg_loglik_one(const dg_gg_params *params, double x, double mean_value);
 /* E(M | p, q, gamma, m, x): the conditional expected value of a transaction; for x = 0 the
- * population mean p * gamma / (q - 1) (q > 1 required for a finite mean; else 0). */
+ * population mean p * gamma / (q - 1) (q > 1 required for a finite mean; else 0); NAN for x > 0
+ * and m <= 0, outside the model (no prediction). */
 double dg_gg_expected_spend(const dg_gg_params *params, double x, double mean_value);
 
 /* Simulated histories from the model's generative story with known parameters (tests,

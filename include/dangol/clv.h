@@ -25,6 +25,7 @@ typedef struct dg_clv_transactions {
     const double *value;
     const int64_t *amount_minor;
     int minor_digits;
+    char *const *customer_id;       /* may be NULL; names customer index c in messages */
 } dg_clv_transactions;
 
 typedef struct dg_clv_period {
@@ -56,13 +57,18 @@ typedef struct dg_clv_summary {
     double days_per_unit;
     int discrete;
     int32_t calibration_end;
+    double *weight;                 /* NULL, or customers per row (a pre-aggregated summary CSV);
+                                     * owned */
+    const char **id;                /* each row's customer id for messages (borrowed from the
+                                     * log, frame or reader; entries may be NULL) */
 } dg_clv_summary;
 
 /* Builds the summary. Caller frees with dg_clv_summary_free. DG_EINVAL when period->discrete
  * and days_per_unit is not a whole number of days. */
 int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *period,
                          dg_clv_summary **out, dg_error *err);
-/* Allocates an empty summary of n customers (to be filled by a reader, e.g. a summary CSV). */
+/* Allocates an empty summary of n customers (to be filled by a reader, e.g. a summary CSV);
+ * weight stays NULL. */
 int dg_clv_summary_alloc(dg_clv_summary **out, size_t n, dg_error *err);
 void dg_clv_summary_free(dg_clv_summary *summary);  /* NULL is a no-op */
 
@@ -93,8 +99,10 @@ typedef struct dg_clv_report {
     double horizon, discount_rate;
     double *p_alive;
     double *expected_purchases;     /* in the next `horizon` units */
-    double *expected_spend;         /* per transaction; 0 without a spend model */
-    double *clv;                    /* 0 without a spend model */
+    double *expected_spend;         /* per transaction; 0 without a spend model; NAN (no
+                                     * prediction) for a customer the spend model left out
+                                     * because the mean repeat value is <= 0 (refunds) */
+    double *clv;                    /* 0 without a spend model; NAN with expected_spend */
     double *dert;                   /* Pareto/NBD with discount_rate > 0: discounted expected
                                      * residual transactions (dg_btyd_dert at delta =
                                      * log(1 + discount_rate)); NULL otherwise */

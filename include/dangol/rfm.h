@@ -4,10 +4,13 @@
  *     score = 1 + floor(5 * below / n)
  *
  * where n is the number of customers with at least one order and `below` the number of them with
- * a strictly worse value (older last order, fewer orders, less spend). Equal values always get
- * equal scores, so a tie group is never split across bins; on heavily tied data (most customers
- * bought once) some bins stay empty, and the result says which. In SQL it is
- * 1 + (5 * (RANK() OVER (ORDER BY value) - 1)) / n.
+ * a strictly worse value (older last order, fewer orders, less spend), except at the ends: the
+ * best value scores 5 as the worst scores 1 (a customer who bought on the as-of day is never
+ * R 1), and when everyone ties the measure carries no information and everyone scores 3 (the
+ * result and its tables say so). Equal values always get equal scores, so a tie group is never
+ * split across bins; on heavily tied data (most customers bought once) some bins stay empty, and
+ * the result says which. In SQL it is CASE WHEN min(v) OVER () = max(v) OVER () THEN 3
+ * WHEN v = max(v) OVER () THEN 5 ELSE 1 + (5 * (RANK() OVER (ORDER BY v) - 1)) / n END.
  *
  * The segment map is data: a table of (R, F, M) score ranges read from a file the user can
  * replace (config/rfm_segments.csv holds the default, which is also built in). A map must cover
@@ -73,6 +76,7 @@ typedef struct dg_rfm_result {
     uint16_t *segment;      /* segment index, DG_RFM_NO_SEGMENT without orders */
     dg_rfm_bin bins[3][DG_RFM_BINS];  /* [0]=R [1]=F [2]=M, [score-1] */
     bool any_empty_bin;
+    bool no_information[3]; /* [0]=R [1]=F [2]=M: every scored customer ties (all score 3) */
 } dg_rfm_result;
 
 /* Computes RFM for every customer of frame as of opts->as_of, segmenting with map (NULL: no
@@ -87,6 +91,10 @@ void dg_rfm_result_free(dg_rfm_result *result);  /* frees the arrays; NULL is a 
 int dg_rfm_quintiles(const int64_t *values, size_t n, uint8_t *score, dg_rfm_bin bins[DG_RFM_BINS]);
 
 /* ---- reports ---- */
+
+/* Adds to t a note for each measure on which every scored customer ties ("carries no
+ * information"); every RFM table below carries them. 0 or DG_ENOMEM. */
+int dg_rfm_add_notes(const dg_rfm_result *rfm, dg_table *t);
 
 /* One row per segment: customers, share of scored customers, revenue, share of revenue, mean
  * recency/frequency/monetary; then a row for customers without orders. Caller frees. */

@@ -25,7 +25,10 @@ typedef struct dg_table dg_table;
 dg_table *dg_table_new(const char *title);
 void dg_table_free(dg_table *table);  /* NULL is a no-op */
 
-/* Columns first, then rows. Return 0 or DG_ENOMEM. */
+/* Columns first, then rows. Return 0 or DG_ENOMEM. A failed addition (out of memory, or a set
+ * without a row or outside the columns) makes the table failed: every later addition is
+ * ignored and returns DG_ENOMEM, and writing the table returns DG_ENOMEM, so a half-built table
+ * is never shown. */
 int dg_table_add_column(dg_table *table, const char *name, dg_cell_type type, int decimals);
 int dg_table_add_row(dg_table *table);
 /* Set a cell of the last row; unset cells are null (empty in CSV, null in JSON). */
@@ -35,6 +38,14 @@ void dg_table_set_real(dg_table *table, size_t col, double value);   /* REAL, PE
 /* A fraction in a REAL column that is shown as a percentage, as in a PERCENT column (for a column
  * that mixes rates with other measures). */
 void dg_table_set_percent(dg_table *table, size_t col, double fraction);
+
+/* A remark on the whole result (e.g. "every customer ties on recency"): JSON writes them as
+ * "notes":[...] after the rows (the key only when there is one); the CLI prints them on stderr. */
+int dg_table_add_note(dg_table *table, const char *text);
+size_t dg_table_notes(const dg_table *table);
+const char *dg_table_note(const dg_table *table, size_t i);   /* NULL past the last */
+/* DG_ENOMEM when an addition failed (the table cannot be written), else 0. */
+int dg_table_failed(const dg_table *table);
 
 size_t dg_table_rows(const dg_table *table);
 size_t dg_table_columns(const dg_table *table);

@@ -112,6 +112,8 @@ void dg_clv_summary_free(dg_clv_summary *s)
     free(s->monetary);
     free(s->first_day);
     free(s->holdout_frequency);
+    free(s->weight);
+    free(s->id);
     free(s);
 }
 
@@ -130,9 +132,10 @@ int dg_clv_summary_alloc(dg_clv_summary **out, size_t n, dg_error *err)
         s->monetary = calloc(cap, sizeof *s->monetary);
         s->first_day = calloc(cap, sizeof *s->first_day);
         s->holdout_frequency = calloc(cap, sizeof *s->holdout_frequency);
+        s->id = calloc(cap, sizeof *s->id);
     }
     if (!s || !s->customer || !s->frequency || !s->recency || !s->T || !s->monetary ||
-        !s->first_day || !s->holdout_frequency) {
+        !s->first_day || !s->holdout_frequency || !s->id) {
         dg_clv_summary_free(s);
         return dg_error_set(err, DG_ENOMEM, "out of memory for a summary of %zu customers", n);
     }
@@ -232,6 +235,7 @@ int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *per
         if (lo == hi || m.day[lo] > cal)
             continue;
         s->customer[k] = (uint32_t)c;
+        s->id[k] = tx->customer_id ? tx->customer_id[c] : NULL;
         s->first_day[k] = m.day[lo];
         if (s->discrete)
             discrete_row(s, k, &m, lo, hi, period, has_holdout, (int32_t)unit);
@@ -249,7 +253,8 @@ cleanup:
 
 dg_btyd_data dg_clv_summary_data(const dg_clv_summary *s)
 {
-    dg_btyd_data d = {s->n, s->frequency, s->recency, s->T, NULL};
+    dg_btyd_data d = {s->n, s->frequency, s->recency, s->T, s->weight,
+                      (const char *const *)s->id};
     return d;
 }
 
@@ -321,7 +326,9 @@ int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
         r->expected_purchases[i] = dg_btyd_expected(params, x, t, T, horizon);
         if (spend) {
             r->expected_spend[i] = dg_gg_expected_spend(spend, x, summary->monetary[i]);
-            r->clv[i] = dg_clv_value(params, x, t, T, r->expected_spend[i], horizon, discount_rate);
+            r->clv[i] = isnan(r->expected_spend[i]) ? NAN   /* left out of the spend model */
+                      : dg_clv_value(params, x, t, T, r->expected_spend[i], horizon,
+                                     discount_rate);
         }
         if (with_dert)
             dg_btyd_dert(params, x, t, T, log1p(discount_rate), &r->dert[i]);
@@ -342,9 +349,9 @@ int dg_clv_run(dg_clv_summary *summary, const dg_clv_options *opt, dg_clv_report
         dg_clv_summary_free(summary);
         return rc;
     }
-    if (opt->spend &&
-        (rc = dg_gg_fit_data(summary->n, summary->frequency, summary->monetary, &opt->fit, &gg,
-                             err)) != 0) {
+    dg_gg_data g = {summary->n, summary->frequency, summary->monetary, summary->weight,
+                    (const char *const *)summary->id};
+    if (opt->spend && (rc = dg_gg_fit_data(&g, &opt->fit, &gg, err)) != 0) {
         dg_clv_summary_free(summary);
         return rc;
     }
@@ -457,7 +464,7 @@ dg_clv_transactions dg_clv_frame_transactions(const dg_frame *frame)
 {
     dg_clv_transactions tx = {frame->n_orders, frame->n_customers, frame->order_customer,
                               frame->order_day, NULL, frame->order_amount_minor,
-                              frame->minor_digits};
+                              frame->minor_digits, frame->customer_id};
     return tx;
 }
 

@@ -21,10 +21,14 @@ static int card_row(dg_table *t, const char *item, const char *text, double valu
     return 0;
 }
 
-/* A money amount (major units of the store currency) as "1,234,567" / "1,234.57". */
+/* A money amount (major units of the store currency) as "1,234,567" / "1,234.57"; a dash and
+ * the reason for NAN, a customer the spend model left out. */
 static int card_money_row(dg_table *t, const char *item, double value, int minor_digits)
 {
     char buf[64];
+    if (isnan(value))
+        return card_row(t, item, "- (mean repeat purchase value is 0 or negative: outside the "
+                        "Gamma-Gamma spend model)", 0, 0);
     double minor = round(value * pow(10.0, minor_digits));
     dg_money_format_human(isfinite(minor) ? (int64_t)minor : 0, minor_digits, buf, sizeof buf);
     return card_row(t, item, buf, 0, 0);

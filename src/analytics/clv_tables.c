@@ -6,15 +6,36 @@
 
 #include "dangol/clv.h"
 
-static const double *rank_key;
+/* The sort key of dg_clv_rank_table, passed to qsort_r: one value per summary row. */
+typedef struct rank_context {
+    const double *key;
+} rank_context;
 
-static int by_rank_desc(const void *x, const void *y)
+/* Rows by key descending, rows without a value (NAN: left out of the spend model) last, then by
+ * row (a stable, reproducible order for ties). */
+static int by_rank_desc(const void *x, const void *y, void *context)
 {
+    const double *key = ((const rank_context *)context)->key;
     size_t i = *(const size_t *)x, j = *(const size_t *)y;
-    double a = rank_key[i], b = rank_key[j];
-    if (a != b)
+    double a = key[i], b = key[j];
+    if (isnan(a) != isnan(b))
+        return isnan(a) ? 1 : -1;
+    if (a != b && !isnan(a))
         return a < b ? 1 : -1;
     return (i > j) - (i < j);
+}
+
+/* The report's note on the customers the spend model left out, when there are any. */
+static int spend_note(const dg_clv_report *r, dg_table *t)
+{
+    char note[256];
+    if (!r->has_spend || r->spend_fit.n_not_positive == 0)
+        return 0;
+    snprintf(note, sizeof note, "the Gamma-Gamma spend model left out %zu customer%s whose mean "
+             "repeat purchase value is 0 or negative (refunds; the model needs positive values): "
+             "no expected spend or CLV for them", r->spend_fit.n_not_positive,
+             r->spend_fit.n_not_positive == 1 ? "" : "s");
+    return dg_table_add_note(t, note);
 }
 
 int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg_table **out,
@@ -28,8 +49,8 @@ int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg
         goto oom;
     for (size_t i = 0; i < s->n; i++)
         order[i] = i;
-    rank_key = r->has_spend ? r->clv : r->expected_purchases;   /* qsort has no context */
-    qsort(order, s->n, sizeof *order, by_rank_desc);
+    rank_context context = {r->has_spend ? r->clv : r->expected_purchases};
+    qsort_r(order, s->n, sizeof *order, by_rank_desc, &context);
     if (dg_table_add_column(t, "customer_id", DG_CELL_TEXT, 0) ||
         dg_table_add_column(t, "frequency", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "recency", DG_CELL_REAL, 2) ||
@@ -39,7 +60,7 @@ int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg
         dg_table_add_column(t, "expected_purchases", DG_CELL_REAL, 4) ||
         (r->has_spend && (dg_table_add_column(t, "expected_spend", DG_CELL_REAL, 2) ||
                           dg_table_add_column(t, "clv", DG_CELL_REAL, 2))) ||
-        (r->dert && dg_table_add_column(t, "dert", DG_CELL_REAL, 4)))
+        (r->dert && dg_table_add_column(t, "dert", DG_CELL_REAL, 4)) || spend_note(r, t))
         goto oom;
     size_t n = top > 0 && top < s->n ? top : s->n;
     for (size_t k = 0; k < n; k++) {
@@ -59,6 +80,8 @@ int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg
         if (r->dert)
             dg_table_set_real(t, col, r->dert[i]);
     }
+    if (dg_table_failed(t))
+        goto oom;
     free(order);
     *out = t;
     return 0;
@@ -86,20 +109,27 @@ int dg_clv_histogram_table(const dg_clv_report *r, dg_clv_histogram what, dg_tab
     size_t *count = NULL;
     dg_table *t = NULL;
     *out = NULL;
+    size_t n_valued = 0;   /* customers with a value (not left out of the spend model) */
+    for (size_t i = 0; i < n; i++)
+        n_valued += !isnan(values[i]);
     if (what != DG_CLV_HIST_P_ALIVE) {
         /* equal-width bins from 0 to the 99th percentile, the long tail in the last bin */
         n_bins = 20;
         if (!(sorted = malloc((n ? n : 1) * sizeof *sorted)))
             goto oom;
+        size_t k = 0;
         for (size_t i = 0; i < n; i++)
-            sorted[i] = values[i];
-        qsort(sorted, n, sizeof *sorted, compare_double);
-        double top = n ? sorted[(size_t)floor(0.99 * (double)(n - 1))] : 1.0;
+            if (!isnan(values[i]))
+                sorted[k++] = values[i];
+        qsort(sorted, n_valued, sizeof *sorted, compare_double);
+        double top = n_valued ? sorted[(size_t)floor(0.99 * (double)(n_valued - 1))] : 1.0;
         width = top > 0 ? top / (double)n_bins : 1.0;
     }
     if (!(count = calloc(n_bins, sizeof *count)))
         goto oom;
     for (size_t i = 0; i < n; i++) {
+        if (isnan(values[i]))
+            continue;
         double b = floor((values[i] - lo) / width);
         size_t bin = b < 0 ? 0 : b >= (double)n_bins ? n_bins - 1 : (size_t)b;
         count[bin]++;
@@ -110,7 +140,8 @@ int dg_clv_histogram_table(const dg_clv_report *r, dg_clv_histogram what, dg_tab
     if (!t || dg_table_add_column(t, "from", DG_CELL_REAL, 2) ||
         dg_table_add_column(t, "to", DG_CELL_REAL, 2) ||
         dg_table_add_column(t, "customers", DG_CELL_INT, 0) ||
-        dg_table_add_column(t, "share", DG_CELL_PERCENT, 1))
+        dg_table_add_column(t, "share", DG_CELL_PERCENT, 1) ||
+        (what != DG_CLV_HIST_P_ALIVE && spend_note(r, t)))
         goto oom;
     for (size_t b = 0; b < n_bins; b++) {
         if (dg_table_add_row(t))
@@ -119,8 +150,10 @@ int dg_clv_histogram_table(const dg_clv_report *r, dg_clv_histogram what, dg_tab
         if (what == DG_CLV_HIST_P_ALIVE || b + 1 < n_bins)
             dg_table_set_real(t, 1, lo + width * (double)(b + 1));   /* last CLV bin: open */
         dg_table_set_int(t, 2, (int64_t)count[b]);
-        dg_table_set_real(t, 3, n ? (double)count[b] / (double)n : 0.0);
+        dg_table_set_real(t, 3, n_valued ? (double)count[b] / (double)n_valued : 0.0);
     }
+    if (dg_table_failed(t))
+        goto oom;
     free(sorted);
     free(count);
     *out = t;

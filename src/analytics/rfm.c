@@ -2,7 +2,8 @@
  * recency, frequency and spend; each measure is then ranked with an LSD radix sort of (value,
  * customer) that only runs the 16-bit passes whose digits vary (recency and frequency usually
  * need one), and a sweep over the sorted run gives every tie group the score of the customers
- * strictly below it: score = 1 + floor(5 * below / n). No comparison sort, no per-customer
+ * strictly below it: score = 1 + floor(5 * below / n), except that the best value scores 5 and
+ * a measure on which everyone ties scores 3 for all. No comparison sort, no per-customer
  * search: O(n) per measure. The segment map is parsed from text and checked to be a partition. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,8 +235,12 @@ int dg_rfm_quintiles(const int64_t *values, size_t n, uint8_t *score, dg_rfm_bin
         end = start + 1;
         while (end < n && key[end] == key[start])
             end++;
-        /* `start` customers have a strictly lower value: 1 + floor(5 * below / n) */
-        uint8_t s = (uint8_t)(1 + (DG_RFM_BINS * start) / n);
+        /* `start` customers have a strictly lower value: 1 + floor(5 * below / n); the best
+         * value scores 5 as the worst scores 1, and when everyone ties the measure says
+         * nothing: all share the middle score */
+        uint8_t s = start == 0 && end == n ? (DG_RFM_BINS + 1) / 2
+                  : end == n ? DG_RFM_BINS
+                             : (uint8_t)(1 + (DG_RFM_BINS * start) / n);
         for (size_t k = start; k < end; k++)
             score[idx[k]] = s;
         if (bins) {
@@ -309,7 +314,12 @@ int dg_rfm_compute(const dg_frame *fr, const dg_rfm_options *opts,
             end--;
         int64_t total = 0;
         for (size_t k = begin; k < end; k++)
-            total += fr->order_amount_minor[k];
+            if (__builtin_add_overflow(total, fr->order_amount_minor[k], &total)) {
+                rc = dg_error_set(err, DG_ERANGE, "customer \"%s\": the total of the orders "
+                                  "overflows the money range (+-9223372036854775807 minor units); "
+                                  "check the order amounts", fr->customer_id[c]);
+                goto cleanup;
+            }
         size_t freq = end - begin;
         res.frequency[c] = (int32_t)freq;
         res.revenue_minor[c] = total;
@@ -338,6 +348,10 @@ int dg_rfm_compute(const dg_frame *fr, const dg_rfm_options *opts,
         }
         for (size_t i = 0; i < n_scored; i++)
             dest[measure][scored[i]] = scores[i];
+        res.no_information[measure] = n_scored > 0 &&
+                                      res.bins[measure][(DG_RFM_BINS - 1) / 2].count == n_scored &&
+                                      res.bins[measure][(DG_RFM_BINS - 1) / 2].min ==
+                                          res.bins[measure][(DG_RFM_BINS - 1) / 2].max;
     }
     for (int s = 0; s < DG_RFM_BINS; s++) {   /* R bins in days, not negated days */
         dg_rfm_bin *b = &res.bins[0][s];

@@ -6,6 +6,7 @@
 
 int dg_rfm_grid_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out, dg_error *err)
 {
+    dg_table *t = NULL;
     int64_t count[DG_RFM_BINS][DG_RFM_BINS] = { { 0 } };
     int64_t revenue[DG_RFM_BINS][DG_RFM_BINS] = { { 0 } };
     *out = NULL;
@@ -13,13 +14,18 @@ int dg_rfm_grid_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out
         if (rfm->r[c] == 0 || rfm->f[c] == 0)
             continue;   /* no orders: not scored */
         count[rfm->r[c] - 1][rfm->f[c] - 1]++;
-        revenue[rfm->r[c] - 1][rfm->f[c] - 1] += rfm->revenue_minor[c];
+        int64_t *cell = &revenue[rfm->r[c] - 1][rfm->f[c] - 1];
+        if (__builtin_add_overflow(*cell, rfm->revenue_minor[c], cell))
+            return dg_error_set(err, DG_ERANGE, "the revenue of RFM cell R %u F %u overflows the "
+                                "money range (+-9223372036854775807 minor units)", rfm->r[c],
+                                rfm->f[c]);
     }
-    dg_table *t = dg_table_new("RFM grid: customers by recency (R) and frequency (F) score");
+    t = dg_table_new("RFM grid: customers by recency (R) and frequency (F) score");
     if (!t || dg_table_add_column(t, "r", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "f", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "customers", DG_CELL_INT, 0) ||
-        dg_table_add_column(t, "revenue", DG_CELL_MONEY, minor_digits))
+        dg_table_add_column(t, "revenue", DG_CELL_MONEY, minor_digits) ||
+        dg_rfm_add_notes(rfm, t))
         goto oom;
     for (int r = DG_RFM_BINS; r >= 1; r--)
         for (int f = 1; f <= DG_RFM_BINS; f++) {

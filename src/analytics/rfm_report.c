@@ -10,6 +10,22 @@ static int nomem(dg_error *err)
     return dg_error_set(err, DG_ENOMEM, "out of memory building an RFM table");
 }
 
+int dg_rfm_add_notes(const dg_rfm_result *rfm, dg_table *t)
+{
+    static const char *const what[3] = {
+        "every customer's last order is on the same day: recency (R) carries no information "
+        "and everyone scores R 3",
+        "every customer has the same number of orders: frequency (F) carries no information "
+        "and everyone scores F 3",
+        "every customer spent the same: monetary value (M) carries no information and everyone "
+        "scores M 3",
+    };
+    for (int k = 0; k < 3; k++)
+        if (rfm->no_information[k] && dg_table_add_note(t, what[k]) != 0)
+            return DG_ENOMEM;
+    return 0;
+}
+
 int dg_rfm_segment_table(const dg_frame *fr, const dg_rfm_result *rfm,
                          const dg_rfm_segment_map *map, dg_table **out, dg_error *err)
 {
@@ -33,8 +49,13 @@ int dg_rfm_segment_table(const dg_frame *fr, const dg_rfm_result *rfm,
         if (rfm->frequency[c] > 0 && row == n_seg && n_seg > 0)
             continue;   /* unreachable with a map: scored customers always have a segment */
         count[row]++;
-        revenue[row] += rfm->revenue_minor[c];
-        total_revenue += rfm->revenue_minor[c];
+        if (__builtin_add_overflow(revenue[row], rfm->revenue_minor[c], &revenue[row]) ||
+            __builtin_add_overflow(total_revenue, rfm->revenue_minor[c], &total_revenue)) {
+            rc = dg_error_set(err, DG_ERANGE, "the revenue of segment \"%s\" overflows the money "
+                              "range (+-9223372036854775807 minor units) at customer \"%s\"",
+                              row < n_seg ? map->names[row] : "(no orders)", fr->customer_id[c]);
+            goto cleanup;
+        }
         if (rfm->frequency[c] > 0) {
             sum_r[row] += rfm->recency_days[c];
             sum_f[row] += rfm->frequency[c];
@@ -48,7 +69,8 @@ int dg_rfm_segment_table(const dg_frame *fr, const dg_rfm_result *rfm,
         dg_table_add_column(t, "revenue_share", DG_CELL_PERCENT, 1) ||
         dg_table_add_column(t, "mean_recency_days", DG_CELL_REAL, 0) ||
         dg_table_add_column(t, "mean_frequency", DG_CELL_REAL, 2) ||
-        dg_table_add_column(t, "mean_monetary", DG_CELL_MONEY, fr->minor_digits)) {
+        dg_table_add_column(t, "mean_monetary", DG_CELL_MONEY, fr->minor_digits) ||
+        dg_rfm_add_notes(rfm, t)) {
         rc = nomem(err);
         goto cleanup;
     }
@@ -100,7 +122,7 @@ int dg_rfm_bin_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out,
         dg_table_add_column(t, "share", DG_CELL_PERCENT, 1) ||
         dg_table_add_column(t, "min", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "max", DG_CELL_INT, 0) ||
-        dg_table_add_column(t, "note", DG_CELL_TEXT, 0))
+        dg_table_add_column(t, "note", DG_CELL_TEXT, 0) || dg_rfm_add_notes(rfm, t))
         goto fail;
     for (int k = 0; k < 3; k++)
         for (int s = 0; s < DG_RFM_BINS; s++) {
@@ -138,7 +160,7 @@ int dg_rfm_customer_table(const dg_frame *fr, const dg_rfm_result *rfm,
         dg_table_add_column(t, "f", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "m", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "rfm", DG_CELL_TEXT, 0) ||
-        dg_table_add_column(t, "segment", DG_CELL_TEXT, 0))
+        dg_table_add_column(t, "segment", DG_CELL_TEXT, 0) || dg_rfm_add_notes(rfm, t))
         goto fail;
     for (size_t c = 0; c < rfm->n_customers; c++) {
         if (dg_table_add_row(t) || dg_table_set_text(t, 0, fr->customer_id[c]))

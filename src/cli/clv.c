@@ -218,6 +218,24 @@ static int load_input(dg_cli *cli, const clv_args *a, clv_input *in)
     return 0;
 }
 
+/* Out of memory building the output: prints it and returns the exit code. */
+static int nomem(const dg_cli *cli)
+{
+    dg_error err = {0};
+    dg_error_set(&err, DG_ENOMEM, "out of memory");
+    return dg_cli_fail(cli, &err);
+}
+
+/* Adds columns names[i] of types[i] (and decimals[i]) to t; DG_ENOMEM if one fails. */
+static int add_columns(dg_table *t, size_t n, const char *const *names, const dg_cell_type *types,
+                       const int *decimals)
+{
+    for (size_t i = 0; i < n; i++)
+        if (dg_table_add_column(t, names[i], types[i], decimals[i]) != 0)
+            return DG_ENOMEM;
+    return 0;
+}
+
 static int has_monetary(const dg_clv_summary *s)
 {
     for (size_t i = 0; i < s->n; i++)
@@ -227,15 +245,16 @@ static int has_monetary(const dg_clv_summary *s)
 }
 
 /* One row per parameter of one model, each with the fit's log-likelihood, customers,
- * convergence and evaluations, so csv and json readers get them as fields. */
-static void add_fit_rows(dg_table *t, const char *model, const char *const *names, int k,
-                         const double *estimate, const double *se, int se_ok, double loglik,
-                         size_t n_customers, int converged, int n_evaluations)
+ * convergence and evaluations, so csv and json readers get them as fields. DG_ENOMEM if a row
+ * cannot be added. */
+static int add_fit_rows(dg_table *t, const char *model, const char *const *names, int k,
+                        const double *estimate, const double *se, int se_ok, double loglik,
+                        size_t n_customers, int converged, int n_evaluations)
 {
     for (int i = 0; i < k; i++) {
-        dg_table_add_row(t);
-        dg_table_set_text(t, 0, model);
-        dg_table_set_text(t, 1, names[i]);
+        if (dg_table_add_row(t) != 0 || dg_table_set_text(t, 0, model) != 0 ||
+            dg_table_set_text(t, 1, names[i]) != 0)
+            return DG_ENOMEM;
         dg_table_set_real(t, 2, estimate[i]);
         if (se_ok)
             dg_table_set_real(t, 3, se[i]);
@@ -244,44 +263,56 @@ static void add_fit_rows(dg_table *t, const char *model, const char *const *name
         dg_table_set_int(t, 6, converged);
         dg_table_set_int(t, 7, n_evaluations);
     }
+    return dg_table_failed(t);
+}
+
+/* The note on the customers Gamma-Gamma left out, when there are any. */
+static int add_spend_note(dg_table *t, const dg_gg_fit *gg)
+{
+    char note[320];
+    if (gg->n_not_positive == 0)
+        return 0;
+    snprintf(note, sizeof note, "Gamma-Gamma fitted %zu customers and left out %zu without a "
+             "repeat purchase and %zu whose mean repeat purchase value is 0 or negative "
+             "(refunds; the model needs positive values)", gg->n_customers, gg->n_no_repeat,
+             gg->n_not_positive);
+    return dg_table_add_note(t, note);
 }
 
 static int cmd_fit(dg_cli *cli, const clv_args *a, clv_input *in)
 {
+    static const char *const columns[] = {"model", "parameter", "estimate", "std_error",
+                                          "log_likelihood", "n_customers", "converged",
+                                          "n_evaluations"};
+    static const dg_cell_type types[] = {DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_REAL, DG_CELL_REAL,
+                                         DG_CELL_REAL, DG_CELL_INT, DG_CELL_INT, DG_CELL_INT};
+    static const int decimals[] = {0, 0, 4, 4, 2, 0, 0, 0};
+    static const char *const gg_names[3] = {"p", "q", "gamma"};
     dg_error err = {0};
     dg_btyd_fit fit;
-    dg_gg_fit gg;
-    int spend = a->spend < 0 ? has_monetary(in->summary) : a->spend, rc;
-    dg_btyd_data d = dg_clv_summary_data(in->summary);
-    if (dg_btyd_fit_data(&d, a->model, NULL, &fit, &err) != 0)
-        return dg_cli_fail(cli, &err);
-    if (spend && dg_gg_fit_data(in->summary->n, in->summary->frequency, in->summary->monetary, NULL,
-                                &gg, &err) != 0)
+    dg_gg_fit gg = {0};
+    const dg_clv_summary *s = in->summary;
+    int spend = a->spend < 0 ? has_monetary(s) : a->spend, rc;
+    dg_btyd_data d = dg_clv_summary_data(s);
+    dg_gg_data g = {s->n, s->frequency, s->monetary, s->weight, (const char *const *)s->id};
+    if (dg_btyd_fit_data(&d, a->model, NULL, &fit, &err) != 0 ||
+        (spend && dg_gg_fit_data(&g, NULL, &gg, &err) != 0))
         return dg_cli_fail(cli, &err);
     char title[256];
-    int len = snprintf(title, sizeof title, "clv fit: %s %s", dg_btyd_model_name(a->model),
-                       fit.converged ? "converged" : "NOT converged");
-    if (spend && len > 0 && (size_t)len < sizeof title)
-        snprintf(title + len, sizeof title - (size_t)len, "; gammagamma %s",
-                 gg.converged ? "converged" : "NOT converged");
+    snprintf(title, sizeof title, "clv fit: %s %s%s%s", dg_btyd_model_name(a->model),
+             fit.converged ? "converged" : "NOT converged", spend ? "; gammagamma " : "",
+             !spend ? "" : gg.converged ? "converged" : "NOT converged");
     dg_table *t = dg_table_new(title);
-    if (!t)
-        return DG_EXIT_FAILURE;
-    dg_table_add_column(t, "model", DG_CELL_TEXT, 0);
-    dg_table_add_column(t, "parameter", DG_CELL_TEXT, 0);
-    dg_table_add_column(t, "estimate", DG_CELL_REAL, 4);
-    dg_table_add_column(t, "std_error", DG_CELL_REAL, 4);
-    dg_table_add_column(t, "log_likelihood", DG_CELL_REAL, 2);
-    dg_table_add_column(t, "n_customers", DG_CELL_INT, 0);
-    dg_table_add_column(t, "converged", DG_CELL_INT, 0);
-    dg_table_add_column(t, "n_evaluations", DG_CELL_INT, 0);
-    add_fit_rows(t, dg_btyd_model_name(a->model), dg_btyd_param_names(a->model), 4, fit.params.p,
-                 fit.se, fit.se_ok, fit.loglik, fit.n_customers, fit.converged, fit.n_evaluations);
-    if (spend) {
-        static const char *const gg_names[3] = {"p", "q", "gamma"};
-        const double gv[3] = {gg.params.p, gg.params.q, gg.params.gamma};
-        add_fit_rows(t, "gammagamma", gg_names, 3, gv, gg.se, gg.se_ok, gg.loglik, gg.n_customers,
-                     gg.converged, gg.n_evaluations);
+    const double gv[3] = {gg.params.p, gg.params.q, gg.params.gamma};
+    if (!t || add_columns(t, sizeof columns / sizeof columns[0], columns, types, decimals) != 0 ||
+        add_fit_rows(t, dg_btyd_model_name(a->model), dg_btyd_param_names(a->model), 4,
+                     fit.params.p, fit.se, fit.se_ok, fit.loglik, fit.n_customers, fit.converged,
+                     fit.n_evaluations) != 0 ||
+        (spend && (add_fit_rows(t, "gammagamma", gg_names, 3, gv, gg.se, gg.se_ok, gg.loglik,
+                                gg.n_customers, gg.converged, gg.n_evaluations) != 0 ||
+                   add_spend_note(t, &gg) != 0))) {
+        dg_table_free(t);
+        return nomem(cli);
     }
     rc = dg_cli_print(cli, t);
     dg_table_free(t);
@@ -310,6 +341,9 @@ static int cmd_predict(dg_cli *cli, const clv_args *a, clv_input *in)
 
 static int cmd_validate(dg_cli *cli, const clv_args *a, clv_input *in)
 {
+    static const char *const columns[] = {"metric", "value"};
+    static const dg_cell_type types[] = {DG_CELL_TEXT, DG_CELL_REAL};
+    static const int decimals[] = {0, 4};
     dg_error err = {0};
     dg_btyd_fit fit;
     dg_clv_validation v;
@@ -323,19 +357,20 @@ static int cmd_validate(dg_cli *cli, const clv_args *a, clv_input *in)
     if (dg_btyd_fit_data(&d, a->model, NULL, &fit, &err) != 0 ||
         dg_clv_validate(in->summary, &fit.params, &v, &err) != 0)
         return dg_cli_fail(cli, &err);
-    dg_table *t = dg_table_new("clv validate");
-    if (!t)
-        return DG_EXIT_FAILURE;
-    dg_table_add_column(t, "metric", DG_CELL_TEXT, 0);
-    dg_table_add_column(t, "value", DG_CELL_REAL, 4);
     const char *names[] = {"customers", "holdout_length", "total_actual", "total_predicted",
                            "mae", "rmse", "correlation", "log_likelihood"};
     double vals[] = {(double)v.n, v.holdout_length, v.total_actual, v.total_predicted,
                      v.mae, v.rmse, v.correlation, fit.loglik};
-    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
-        dg_table_add_row(t);
-        dg_table_set_text(t, 0, names[i]);
-        dg_table_set_real(t, 1, vals[i]);
+    dg_table *t = dg_table_new("clv validate");
+    rc = !t || add_columns(t, 2, columns, types, decimals) != 0;
+    for (size_t i = 0; !rc && i < sizeof vals / sizeof vals[0]; i++) {
+        rc = dg_table_add_row(t) != 0 || dg_table_set_text(t, 0, names[i]) != 0;
+        if (!rc)
+            dg_table_set_real(t, 1, vals[i]);
+    }
+    if (rc) {
+        dg_table_free(t);
+        return nomem(cli);
     }
     rc = dg_cli_print(cli, t);
     dg_table_free(t);
@@ -344,8 +379,14 @@ static int cmd_validate(dg_cli *cli, const clv_args *a, clv_input *in)
 
 static int cmd_track(dg_cli *cli, const clv_args *a, clv_input *in)
 {
+    static const char *const columns[] = {"period", "period_end", "actual_cumulative",
+                                          "expected_cumulative"};
+    static const dg_cell_type types[] = {DG_CELL_INT, DG_CELL_DATE, DG_CELL_INT, DG_CELL_REAL};
+    static const int decimals[] = {0, 0, 0, 1};
     dg_error err = {0};
     dg_btyd_fit fit;
+    dg_table *t = NULL;
+    double *act = NULL, *expected = NULL;
     int rc;
     dg_btyd_data d = dg_clv_summary_data(in->summary);
     if (dg_btyd_fit_data(&d, a->model, NULL, &fit, &err) != 0)
@@ -356,34 +397,32 @@ static int cmd_track(dg_cli *cli, const clv_args *a, clv_input *in)
         last = in->tx.day[i] > last ? in->tx.day[i] : last;
     }
     size_t n_periods = (size_t)((last - first) / a->period_days + 1);
-    double *act = malloc(n_periods * sizeof *act), *exp_ = malloc(n_periods * sizeof *exp_);
-    if (!act || !exp_) {
-        free(act);
-        free(exp_);
-        return DG_EXIT_FAILURE;
+    act = malloc(n_periods * sizeof *act);
+    expected = malloc(n_periods * sizeof *expected);
+    if (!act || !expected) {
+        rc = nomem(cli);
+        goto cleanup;
     }
     if (dg_clv_tracking(&in->tx, &fit.params, first, a->period_days, n_periods,
-                        a->days_per_unit, act, exp_, &err) != 0) {
-        free(act);
-        free(exp_);
-        return dg_cli_fail(cli, &err);
+                        a->days_per_unit, act, expected, &err) != 0) {
+        rc = dg_cli_fail(cli, &err);
+        goto cleanup;
     }
-    dg_table *t = dg_table_new("clv track");
-    dg_table_add_column(t, "period", DG_CELL_INT, 0);
-    dg_table_add_column(t, "period_end", DG_CELL_DATE, 0);
-    dg_table_add_column(t, "actual_cumulative", DG_CELL_INT, 0);
-    dg_table_add_column(t, "expected_cumulative", DG_CELL_REAL, 1);
-    for (size_t p = 0; p < n_periods; p++) {
-        dg_table_add_row(t);
+    t = dg_table_new("clv track");
+    rc = !t || add_columns(t, 4, columns, types, decimals) != 0;
+    for (size_t p = 0; !rc && p < n_periods; p++) {
+        if ((rc = dg_table_add_row(t) != 0))
+            break;
         dg_table_set_int(t, 0, (int64_t)p + 1);
         dg_table_set_int(t, 1, first + (int32_t)((p + 1) * (size_t)a->period_days) - 1);
         dg_table_set_int(t, 2, (int64_t)act[p]);
-        dg_table_set_real(t, 3, exp_[p]);
+        dg_table_set_real(t, 3, expected[p]);
     }
-    rc = dg_cli_print(cli, t);
+    rc = rc ? nomem(cli) : dg_cli_print(cli, t);
+cleanup:
     dg_table_free(t);
     free(act);
-    free(exp_);
+    free(expected);
     return rc;
 }
 

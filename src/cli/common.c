@@ -49,11 +49,17 @@ int dg_cli_open_store(dg_cli *cli, unsigned flags, dg_store **out)
 
 int dg_cli_print(const dg_cli *cli, const dg_table *table)
 {
+    if (dg_table_failed(table) != 0) {
+        fprintf(stderr, "%s %s: out of memory building the output\n", cli->program, cli->command);
+        return DG_EXIT_FAILURE;
+    }
     int rc = dg_table_write(table, stdout, cli->format);
     if (fflush(stdout) != 0 || rc != 0) {
         fprintf(stderr, "%s %s: cannot write the output\n", cli->program, cli->command);
         return DG_EXIT_FAILURE;
     }
+    for (size_t i = 0; i < dg_table_notes(table) && !cli->quiet; i++)
+        fprintf(stderr, "%s %s: note: %s\n", cli->program, cli->command, dg_table_note(table, i));
     return DG_EXIT_OK;
 }
 

@@ -1,5 +1,7 @@
 /* Result tables (include/dangol/table.h). Rows are arrays of tagged cells grown geometrically;
- * rendering computes display widths once per column. Display width counts East Asian wide
+ * rendering computes display widths once per column. A failed addition (out of memory) makes the
+ * table "failed": later sets are ignored and writing it returns DG_ENOMEM, so a builder that
+ * misses one return value can never print a half-filled row or fill the previous row instead. Display width counts East Asian wide
  * characters (Hangul, CJK) as two terminal columns so Korean names line up. */
 #include <math.h>
 #include <stdbool.h>
@@ -29,7 +31,18 @@ struct dg_table {
     size_t n_cols, cap_cols;
     cell *cells;              /* n_rows * n_cols, row-major */
     size_t n_rows, cap_rows;
+    char **notes;             /* remarks on the whole result (JSON "notes") */
+    size_t n_notes;
+    bool failed;              /* an addition failed: the table cannot be written */
 };
+
+/* Marks the table failed when rc is an error; returns rc. */
+static int track(dg_table *t, int rc)
+{
+    if (rc != 0)
+        t->failed = true;
+    return rc;
+}
 
 dg_table *dg_table_new(const char *title)
 {
@@ -51,6 +64,9 @@ void dg_table_free(dg_table *t)
                 free(t->cells[r * t->n_cols + c].u.s);
     for (size_t c = 0; c < t->n_cols; c++)
         free(t->cols[c].name);
+    for (size_t i = 0; i < t->n_notes; i++)
+        free(t->notes[i]);
+    free(t->notes);
     free(t->cols);
     free(t->cells);
     free(t->title);
@@ -59,30 +75,34 @@ void dg_table_free(dg_table *t)
 
 int dg_table_add_column(dg_table *t, const char *name, dg_cell_type type, int decimals)
 {
+    if (t->failed)
+        return DG_ENOMEM;
     if (t->n_rows > 0)
-        return DG_EINVAL;
+        return track(t, DG_EINVAL);
     if (t->n_cols == t->cap_cols) {
         size_t cap = t->cap_cols ? 2 * t->cap_cols : 8;
         column *cols = realloc(t->cols, cap * sizeof *cols);
         if (!cols)
-            return DG_ENOMEM;
+            return track(t, DG_ENOMEM);
         t->cols = cols;
         t->cap_cols = cap;
     }
     char *copy = strdup(name);
     if (!copy)
-        return DG_ENOMEM;
+        return track(t, DG_ENOMEM);
     t->cols[t->n_cols++] = (column){ copy, type, decimals };
     return 0;
 }
 
 int dg_table_add_row(dg_table *t)
 {
+    if (t->failed)
+        return DG_ENOMEM;
     if (t->n_rows == t->cap_rows) {
         size_t cap = t->cap_rows ? 2 * t->cap_rows : 16;
         cell *cells = realloc(t->cells, cap * t->n_cols * sizeof *cells);
         if (!cells)
-            return DG_ENOMEM;
+            return track(t, DG_ENOMEM);
         t->cells = cells;
         t->cap_rows = cap;
     }
@@ -91,39 +111,69 @@ int dg_table_add_row(dg_table *t)
     return 0;
 }
 
+/* The cell col of the last row; NULL when the table failed (or has no row or no such column,
+ * a caller's mistake that also fails the table). */
 static cell *last(dg_table *t, size_t col)
 {
-    return &t->cells[(t->n_rows - 1) * t->n_cols + col];
+    if (!t->failed && (t->n_rows == 0 || col >= t->n_cols))
+        t->failed = true;
+    return t->failed ? NULL : &t->cells[(t->n_rows - 1) * t->n_cols + col];
 }
 
 int dg_table_set_text(dg_table *t, size_t col, const char *text)
 {
     cell *c = last(t, col);
+    if (!c)
+        return DG_ENOMEM;
     if (c->set)
         free(c->u.s);
     c->set = false;
     if (!text)
         return 0;
     if (!(c->u.s = strdup(text)))
-        return DG_ENOMEM;
+        return track(t, DG_ENOMEM);
     c->set = true;
     return 0;
 }
 
 void dg_table_set_int(dg_table *t, size_t col, int64_t value)
 {
-    *last(t, col) = (cell){ .set = true, .u.i = value };
+    cell *c = last(t, col);
+    if (c)
+        *c = (cell){ .set = true, .u.i = value };
 }
 
 void dg_table_set_real(dg_table *t, size_t col, double value)
 {
-    *last(t, col) = (cell){ .set = isfinite(value), .u.r = value };
+    cell *c = last(t, col);
+    if (c)
+        *c = (cell){ .set = isfinite(value), .u.r = value };
 }
 
 void dg_table_set_percent(dg_table *t, size_t col, double fraction)
 {
-    *last(t, col) = (cell){ .set = isfinite(fraction), .percent = true, .u.r = fraction };
+    cell *c = last(t, col);
+    if (c)
+        *c = (cell){ .set = isfinite(fraction), .percent = true, .u.r = fraction };
 }
+
+int dg_table_add_note(dg_table *t, const char *text)
+{
+    if (t->failed)
+        return DG_ENOMEM;
+    char **notes = realloc(t->notes, (t->n_notes + 1) * sizeof *notes);
+    if (!notes)
+        return track(t, DG_ENOMEM);
+    t->notes = notes;
+    if (!(t->notes[t->n_notes] = strdup(text)))
+        return track(t, DG_ENOMEM);
+    t->n_notes++;
+    return 0;
+}
+
+size_t dg_table_notes(const dg_table *t) { return t->n_notes; }
+const char *dg_table_note(const dg_table *t, size_t i) { return i < t->n_notes ? t->notes[i] : NULL; }
+int dg_table_failed(const dg_table *t) { return t->failed ? DG_ENOMEM : 0; }
 
 size_t dg_table_rows(const dg_table *t) { return t->n_rows; }
 size_t dg_table_columns(const dg_table *t) { return t->n_cols; }
@@ -339,7 +389,17 @@ static int write_json(const dg_table *t, FILE *out, size_t first, size_t end)
         }
         fputc('}', out);
     }
-    fputs("]}\n", out);
+    fputc(']', out);
+    if (t->n_notes > 0) {
+        fputs(",\"notes\":[", out);
+        for (size_t i = 0; i < t->n_notes; i++) {
+            if (i)
+                fputc(',', out);
+            json_string(out, t->notes[i]);
+        }
+        fputc(']', out);
+    }
+    fputs("}\n", out);
     return ferror(out) ? DG_EIO : 0;
 }
 
@@ -367,6 +427,8 @@ static int write_csv(const dg_table *t, FILE *out, size_t first, size_t end)
 int dg_table_write_rows(const dg_table *t, FILE *out, dg_format format, size_t first,
                         size_t count)
 {
+    if (t->failed)
+        return DG_ENOMEM;
     if (first > t->n_rows)
         first = t->n_rows;
     size_t end = count < t->n_rows - first ? first + count : t->n_rows;

@@ -130,7 +130,10 @@ static int order_row(void *ctx, const dg_value *row)
     if (o->n == 0 || t > o->last_at)
         o->last_at = t;
     o->n++;
-    o->total_minor += row[total].u.i;
+    if (__builtin_add_overflow(o->total_minor, row[total].u.i, &o->total_minor)) {
+        o->rc = DG_ERANGE;   /* the total of the customer's orders is out of the money range */
+        return 1;
+    }
     if (!row[units].is_null) {
         o->units += row[units].u.i;
         o->units_known = true;
@@ -237,8 +240,16 @@ int dg_card_build(dg_store *store, const char *customer_id, dg_card *card, dg_er
         goto fail;
     }
     dg_scan_filter by_customer = { .customer_id = customer_id, .newest_first = true };
-    if ((rc = dg_store_scan(store, dg_entity_find("orders"), &by_customer, order_row, &orders,
-                            err)) != 0 || (rc = orders.rc) != 0)
+    rc = dg_store_scan(store, dg_entity_find("orders"), &by_customer, order_row, &orders, err);
+    if (orders.rc != 0)   /* order_row stopped the scan (its 1 is not a status) */
+        rc = orders.rc;
+    if (rc == DG_ERANGE) {
+        rc = dg_error_set(err, DG_ERANGE, "customer \"%s\": the total of the orders overflows "
+                          "the money range (+-9223372036854775807 minor units); check the order "
+                          "amounts", customer_id);
+        goto fail;
+    }
+    if (rc != 0)
         goto fail;
     if ((rc = summary_section(card, &orders, digits)) != 0)
         goto fail;

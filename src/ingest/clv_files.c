@@ -1,5 +1,7 @@
 /* Readers for the CLV input files of dangol/clv_io.h. Customer ids are mapped to dense indexes
  * with an open-addressing hash table (FNV-1a) so a log of millions of rows reads in one pass. */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -215,6 +217,7 @@ int dg_clv_log_read(dg_clv_log **out, const char *path, dg_error *err)
     log->tx.customer = log->customer;
     log->tx.day = log->day;
     log->tx.value = log->value;
+    log->tx.customer_id = log->customer_id;
     *out = log;
     log = NULL;
 cleanup:
@@ -226,19 +229,58 @@ cleanup:
     return rc;
 }
 
+/* The columns of a summary CSV, each with the header names it accepts (any case). */
+enum { SUM_ID, SUM_FREQUENCY, SUM_RECENCY, SUM_T, SUM_MONETARY, SUM_WEIGHT, SUM_ROLES };
+static const char *const summary_names[SUM_ROLES][5] = {
+    [SUM_ID] = {"id", "customer_id", "customerid", "customer", NULL},
+    [SUM_FREQUENCY] = {"frequency", "x", NULL},
+    [SUM_RECENCY] = {"recency", "t_x", NULL},
+    [SUM_T] = {"T", "age", "periods", "n_periods", NULL},
+    [SUM_MONETARY] = {"monetary_value", "monetary", NULL},
+    [SUM_WEIGHT] = {"weights", "weight", NULL},
+};
+
+/* The header of a summary CSV: column[role] = field index or -1. Every field must be one of the
+ * known columns, each at most once; frequency, recency and T are required. */
+static int summary_header(const dg_csv *csv, const char *path, int column[SUM_ROLES],
+                          dg_error *err)
+{
+    for (int r = 0; r < SUM_ROLES; r++)
+        column[r] = -1;
+    for (size_t i = 0; i < dg_csv_count(csv); i++) {
+        const char *name = dg_csv_field(csv, i, NULL);
+        int role = -1;
+        for (int r = 0; r < SUM_ROLES && role < 0; r++)
+            for (const char *const *n = summary_names[r]; *n && role < 0; n++)
+                if (strcasecmp(name, *n) == 0)
+                    role = r;
+        if (role < 0)
+            return dg_error_at(err, DG_EPARSE, path, 1, (long)i + 1, "unknown column \"%s\"; "
+                               "valid: id (or customer_id), frequency, recency, T (or periods, "
+                               "n_periods), monetary_value, weights", name);
+        if (column[role] >= 0)
+            return dg_error_at(err, DG_EPARSE, path, 1, (long)i + 1, "column \"%s\" repeats "
+                               "column %d (\"%s\")", name, column[role] + 1,
+                               dg_csv_field(csv, (size_t)column[role], NULL));
+        column[role] = (int)i;
+    }
+    if (column[SUM_FREQUENCY] < 0 || column[SUM_RECENCY] < 0 || column[SUM_T] < 0)
+        return dg_error_at(err, DG_EPARSE, path, 1, 1, "the header needs frequency, recency and T "
+                           "(or periods) columns (and optionally an id column, monetary_value "
+                           "and weights)");
+    return 0;
+}
+
 int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path, dg_error *err)
 {
-    static const char *const id_names[] = {"id", "customer_id", "customerid", "customer", NULL};
-    static const char *const f_names[] = {"frequency", "x", NULL};
-    static const char *const r_names[] = {"recency", "t_x", NULL};
-    static const char *const t_names[] = {"T", "age", NULL};
-    static const char *const m_names[] = {"monetary_value", "monetary", NULL};
+    /* the numeric columns, in the order of col[] */
+    static const int numeric[5] = {SUM_FREQUENCY, SUM_RECENCY, SUM_T, SUM_MONETARY, SUM_WEIGHT};
     dg_csv *csv = NULL;
     dg_clv_summary *s = NULL;
     char **ids = NULL;
     size_t n = 0, cap = 0;
-    double *col[4] = {NULL, NULL, NULL, NULL};
-    int rc, idx[5];
+    double *col[5] = {NULL, NULL, NULL, NULL, NULL};
+    int rc, column[SUM_ROLES];
     *out = NULL;
     *ids_out = NULL;
     if ((rc = dg_csv_open(&csv, path, NULL, err)) != 0)
@@ -247,16 +289,8 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
         rc = rc < 0 ? rc : dg_error_at(err, DG_EPARSE, path, 1, 1, "empty file");
         goto cleanup;
     }
-    idx[0] = find_column(csv, id_names);
-    idx[1] = find_column(csv, f_names);
-    idx[2] = find_column(csv, r_names);
-    idx[3] = find_column(csv, t_names);
-    idx[4] = find_column(csv, m_names);
-    if (idx[1] < 0 || idx[2] < 0 || idx[3] < 0) {
-        rc = dg_error_at(err, DG_EPARSE, path, 1, 1, "the header needs frequency, recency and T "
-                         "columns (and optionally an id column and monetary_value)");
+    if ((rc = summary_header(csv, path, column, err)) != 0)
         goto cleanup;
-    }
     while ((rc = dg_csv_next(csv, err)) > 0) {
         long line = dg_csv_line(csv);
         size_t len;
@@ -266,7 +300,7 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
             if (ni)
                 ids = ni;
             int ok = ni != NULL;
-            for (int j = 0; j < 4; j++) {
+            for (int j = 0; j < 5; j++) {
                 double *c = realloc(col[j], cap * sizeof *c);
                 if (c)
                     col[j] = c;
@@ -277,26 +311,34 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
                 goto cleanup;
             }
         }
-        for (int j = 0; j < 4; j++) {
-            col[j][n] = 0.0;
-            if (idx[j + 1] < 0)
+        for (int j = 0; j < 5; j++) {
+            int at = column[numeric[j]];
+            col[j][n] = numeric[j] == SUM_WEIGHT ? 1.0 : 0.0;
+            if (at < 0)
                 continue;
-            if ((size_t)idx[j + 1] >= dg_csv_count(csv)) {
-                rc = dg_error_at(err, DG_EPARSE, path, line, idx[j + 1] + 1, "missing field");
+            if ((size_t)at >= dg_csv_count(csv)) {
+                rc = dg_error_at(err, DG_EPARSE, path, line, at + 1, "missing field");
                 goto cleanup;
             }
-            const char *f = dg_csv_field(csv, (size_t)idx[j + 1], &len);
+            const char *f = dg_csv_field(csv, (size_t)at, &len);
             dg_error e2 = {0};
             if (dg_real_parse(f, len, &col[j][n], &e2) != 0) {
-                rc = dg_error_at(err, DG_EPARSE, path, line, idx[j + 1] + 1, "%s", e2.message);
+                rc = dg_error_at(err, DG_EPARSE, path, line, at + 1, "%s", e2.message);
+                goto cleanup;
+            }
+            /* a mean value may be negative (refunds); counts, times and weights may not */
+            if (!isfinite(col[j][n]) || (numeric[j] != SUM_MONETARY && col[j][n] < 0)) {
+                rc = dg_error_at(err, DG_EPARSE, path, line, at + 1, "%s \"%.*s\" must be a "
+                                 "finite number%s", summary_names[numeric[j]][0], (int)len, f,
+                                 numeric[j] != SUM_MONETARY ? " >= 0" : "");
                 goto cleanup;
             }
         }
         char buf[32];
         const char *id = buf;
         len = (size_t)snprintf(buf, sizeof buf, "%zu", n + 1);
-        if (idx[0] >= 0 && (size_t)idx[0] < dg_csv_count(csv))
-            id = dg_csv_field(csv, (size_t)idx[0], &len);
+        if (column[SUM_ID] >= 0 && (size_t)column[SUM_ID] < dg_csv_count(csv))
+            id = dg_csv_field(csv, (size_t)column[SUM_ID], &len);
         if (!(ids[n] = strndup(id, len))) {
             rc = dg_error_set(err, DG_ENOMEM, "out of memory at line %ld", line);
             goto cleanup;
@@ -312,6 +354,11 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
         s->recency[i] = col[1][i];
         s->T[i] = col[2][i];
         s->monetary[i] = col[3][i];
+        s->id[i] = ids[i];
+    }
+    if (column[SUM_WEIGHT] >= 0) {
+        s->weight = col[4];
+        col[4] = NULL;
     }
     *out = s;
     *ids_out = ids;
@@ -319,7 +366,7 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
     rc = 0;
 cleanup:
     dg_clv_ids_free(ids, n);
-    for (int j = 0; j < 4; j++)
+    for (int j = 0; j < 5; j++)
         free(col[j]);
     dg_csv_close(csv);
     return rc;

@@ -41,7 +41,7 @@ expect_exit "no store and no file exits 3" 3 "$DANGOL" clv fit
 expect_exit "validate without --calibration-end" 2 "$DANGOL" clv validate --transactions "$LOG"
 expect_exit "missing file exits 3" 3 "$DANGOL" clv fit --summary "$WORK/none.csv"
 printf 'ID,frequency,recency,T\n1,2,5,3\n2,0,0,4\n3,1,1,4\n4,3,2,5\n' > "$WORK/bad.csv"
-expect_output "recency > T names the customer" "customer 1 .*recency must not exceed T" \
+expect_output "recency > T names the customer by its id" "customer \"1\" .*recency must not exceed T" \
   "$DANGOL" clv fit --summary "$WORK/bad.csv"
 printf 'ID,frequency,recency,T\n1,x,5,3\n' > "$WORK/bad2.csv"
 expect_output "a bad number names file:line:column" "bad2.csv:2:2:" \
@@ -83,3 +83,30 @@ expect_output "validate from the store" '"metric":"correlation"' \
   "$DANGOL" --format json clv validate --calibration-end 2025-06-30
 expect_output "track from the store" "^period,period_end,actual_cumulative" \
   "$DANGOL" --format csv clv track --period-days 30
+# refunds are valid data: two orders of -5,000,000 leave one customer out of the spend model
+# (a note on stderr and in JSON, no spend or CLV for them), and the others still get theirs
+refunder=$("$DANGOL" --format csv clv predict --top 1 | sed -n '2s/,.*//p')
+printf 'order_id,customer_id,ordered_at,total\nREFUND-1,%s,2025-03-03,-5000000\nREFUND-2,%s,2025-04-04,-5000000\n' \
+  "$refunder" "$refunder" > "$WORK/refunds.csv"
+"$DANGOL" --quiet import orders "$WORK/refunds.csv"
+expect_output "refunds: predict still ranks the others" "^C[0-9]+," \
+  "$DANGOL" --format csv clv predict --top 3
+expect_output "refunds: predict notes on stderr how many the spend model left out" \
+  "note: the Gamma-Gamma spend model left out 1 customer whose mean repeat purchase value is 0 or negative" \
+  "$DANGOL" --format csv clv predict --top 3
+expect_output "refunds: the JSON carries the note and a null CLV for that customer" \
+  "\{\"customer_id\":\"$refunder\",.*\"expected_spend\":null,\"clv\":null\}.*\"notes\":\[\"the Gamma-Gamma" \
+  sh -c "'$DANGOL' --format json clv predict | tr -d '\n'"
+expect_output "refunds: fit reports the customers left out" \
+  "note: Gamma-Gamma fitted [0-9]+ customers and left out [0-9]+ without a repeat purchase and 1 whose mean" \
+  "$DANGOL" --format csv clv fit
+expect_output "refunds: the card shows a dash for that customer's CLV" \
+  "CLV, next 52 weeks.*- \(mean repeat purchase value is 0 or negative" \
+  "$DANGOL" customer show "$refunder"
+# a summary with the weights column (the donations data, as the Python CLV library ships it)
+expect_output "weighted donations summary gives the published BG/BB alpha and delta" \
+  "^bgbb,alpha,1\.20[0-9]*,.*,-33225\.5[0-9]*,11104,1,.*" \
+  "$DANGOL" --format csv clv fit --model bgbb --summary "$SHARED/data/donations.csv"
+printf 'ID,frequency,recency,T,weigths\n1,2,5,8,3\n' > "$WORK/typo.csv"
+expect_output "an unknown summary column is refused with file:line:column" \
+  "typo.csv:1:5: unknown column \"weigths\"" "$DANGOL" clv fit --summary "$WORK/typo.csv"

@@ -23,7 +23,7 @@ static void recover(dg_btyd_model model, const double truth[4], double T_min, do
             T[i] = round(T[i] * 7) / 7;
             t[i] = fmin(round(t[i] * 7) / 7, T[i]);
         }
-    dg_btyd_data d = {N_SIM, x, t, T, NULL};
+    dg_btyd_data d = {N_SIM, x, t, T, NULL, NULL};
     dg_btyd_fit fit;
     /* one start: recovery is the point here, multi-start is exercised on CDNOW */
     dg_fit_options opt = {1, 0, 0};
@@ -73,7 +73,8 @@ Test(btyd_fit, recovers_gamma_gamma, .timeout = 60)
     dg_gg_params truth = {6.25, 3.74, 15.44};
     cr_assert_eq(dg_btyd_simulate(&p, &truth, N_SIM, 26, 52, 5, x, t, T, m, &err), 0);
     dg_gg_fit fit;
-    cr_assert_eq(dg_gg_fit_data(N_SIM, x, m, NULL, &fit, &err), 0, "%s", err.message);
+    dg_gg_data g = {N_SIM, x, m, NULL, NULL};
+    cr_assert_eq(dg_gg_fit_data(&g, NULL, &fit, &err), 0, "%s", err.message);
     double got[3] = {fit.params.p, fit.params.q, fit.params.gamma};
     double want[3] = {truth.p, truth.q, truth.gamma};
     for (int i = 0; i < 3; i++)
@@ -88,15 +89,20 @@ Test(btyd_fit, recovers_gamma_gamma, .timeout = 60)
 Test(btyd_fit, rejects_bad_input_with_the_row)
 {
     double x[3] = {1, 2, 0}, t[3] = {5, 40, 0}, T[3] = {10, 30, 10};
-    dg_btyd_data d = {3, x, t, T, NULL};
+    dg_btyd_data d = {3, x, t, T, NULL, NULL};
     dg_error err = {0};
     dg_btyd_fit fit;
     cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_BGNBD, NULL, &fit, &err), DG_EINVAL);
-    cr_expect(strstr(err.message, "customer 2") != NULL, "%s", err.message);
+    cr_expect(strstr(err.message, "row 2 ") != NULL, "%s", err.message);
+    /* with ids, the message names the customer, never the row */
+    const char *const ids[3] = {"A-1", "B-2", "C-3"};
+    d.id = ids;
+    cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_BGNBD, NULL, &fit, &err), DG_EINVAL);
+    cr_expect(strncmp(err.message, "customer \"B-2\" (", 16) == 0, "%s", err.message);
     t[1] = NAN;
     cr_assert_eq(dg_btyd_data_check(&d, DG_BTYD_BGNBD, &err), DG_EINVAL);
     double xb[1] = {1.5}, tb[1] = {2}, Tb[1] = {3};
-    dg_btyd_data db = {1, xb, tb, Tb, NULL};
+    dg_btyd_data db = {1, xb, tb, Tb, NULL, NULL};
     cr_expect_eq(dg_btyd_data_check(&db, DG_BTYD_BGBB, &err), DG_EINVAL);
 }
 

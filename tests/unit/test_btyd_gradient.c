@@ -58,8 +58,8 @@ static void check_btyd(dg__loglik_fn loglik, const char *name)
     for (size_t j = 0; j < sizeof points / sizeof points[0]; j++) {
         for (size_t i = 0; i <= N_PATTERNS; i++) {
             /* i < N_PATTERNS: that customer alone; i = N_PATTERNS: all of them */
-            dg_btyd_data d = i < N_PATTERNS ? (dg_btyd_data){1, x + i, t + i, T + i, NULL}
-                                            : (dg_btyd_data){N_PATTERNS, x, t, T, NULL};
+            dg_btyd_data d = i < N_PATTERNS ? (dg_btyd_data){1, x + i, t + i, T + i, NULL, NULL}
+                                            : (dg_btyd_data){N_PATTERNS, x, t, T, NULL, NULL};
             dg__btyd_pack pack;
             cr_assert_eq(dg__btyd_pack_build(&pack, &d, &err), 0, "%s", err.message);
             if (i < N_PATTERNS)
@@ -91,8 +91,12 @@ Test(btyd_gradient, gamma_gamma)
                                 {0.1, 30, 0.5}};
     dg_error err = {0};
     dg__gg_pack pack;
-    cr_assert_eq(dg__gg_pack_build(&pack, sizeof x / sizeof x[0], x, m, &err), 0, "%s",
+    dg_gg_data g = {sizeof x / sizeof x[0], x, m, NULL, NULL};
+    size_t no_repeat, not_positive;
+    cr_assert_eq(dg__gg_pack_build(&pack, &g, &no_repeat, &not_positive, &err), 0, "%s",
                  err.message);
+    cr_expect_eq(no_repeat, 2);
+    cr_expect_eq(not_positive, 0);
     cr_expect_eq(pack.n_customers, 6);
     for (size_t j = 0; j < sizeof points / sizeof points[0]; j++)
         check_gradient(dg__gg_loglik_pack, &pack, points[j], 3, "gammagamma");

@@ -8,7 +8,16 @@
 #include "dangol/text.h"
 #include "support.h"
 
+/* The 60 customers of small_frame, and with refunds a customer "R-77" who bought once and then
+ * had two refunds of -5,000,000.00 (a negative mean repeat value). */
+static dg_frame *small_frame_with(bool refunds);
+
 static dg_frame *small_frame(void)
+{
+    return small_frame_with(false);
+}
+
+static dg_frame *small_frame_with(bool refunds)
 {
     dg_error err = {0};
     dg_frame_builder *b = NULL;
@@ -37,6 +46,18 @@ static dg_frame *small_frame(void)
         dg_frame_order_in o = {.customer_id = "C000", .ordered_at = (int64_t)(d0 + days[k]) * 86400,
                                .amount_minor = cents[k]};
         cr_assert_eq(dg_frame_add_order(b, &o, &err), 0, "%s", err.message);
+    }
+    if (refunds) {
+        dg_frame_customer_in ci = {.customer_id = "R-77"};
+        cr_assert_eq(dg_frame_add_customer(b, &ci, &err), 0, "%s", err.message);
+        const int32_t rdays[] = {5, 30, 60};
+        const int64_t rcents[] = {2500, -500000000, -500000000};
+        for (int k = 0; k < 3; k++) {
+            dg_frame_order_in o = {.customer_id = "R-77",
+                                   .ordered_at = (int64_t)(d0 + rdays[k]) * 86400,
+                                   .amount_minor = rcents[k]};
+            cr_assert_eq(dg_frame_add_order(b, &o, &err), 0, "%s", err.message);
+        }
     }
     return test_frame_finish(b);
 }
@@ -107,7 +128,7 @@ Test(clv_frame, discrete_summary_counts_whole_periods)
     const uint32_t cust[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 3, 4, 4, 4};
     const int32_t day[] = {10, 12, 17, 20, 40, 100, 101, 105, 110, 200, 100, 95, 99, 101, 3, 4, 93};
     const double value[] = {1, 5, 10, 20, 30, 60, 1, 1, 1, 1, 7, 7, 7, 7, 2, 2, 2};
-    dg_clv_transactions tx = {17, 5, cust, day, value, NULL, 0};
+    dg_clv_transactions tx = {17, 5, cust, day, value, NULL, 0, NULL};
     dg_clv_period per = {100, 114, 7.0, 1};
     dg_clv_summary *s = NULL;
     dg_error err = {0};
@@ -169,6 +190,48 @@ Test(clv_frame, bgbb_from_a_frame_uses_the_discrete_summary)
         cr_assert_eq(r->summary->T[i], floor(r->summary->T[i]));
         cr_assert(isfinite(r->expected_purchases[i]) && r->p_alive[i] <= 1);
     }
+    dg_clv_report_free(r);
+    dg_frame_free(f);
+}
+
+/* Refunds are valid data: Gamma-Gamma fits the customers with a positive mean repeat value,
+ * counts the one it left out, and that customer gets no spend or CLV prediction (not a failure
+ * of the whole report); the tables and the card say so. */
+Test(clv_frame, refunds_leave_one_customer_out_of_the_spend_model)
+{
+    dg_frame *f = small_frame_with(true);
+    dg_error err = {0};
+    dg_clv_period per = {DG_DAY_NONE, 0, 7.0, 0};
+    dg_clv_options opt = {DG_BTYD_BGNBD, 1, 52, 0.0, {0}};
+    dg_clv_report *r = NULL;
+    cr_assert_eq(dg_clv_frame_run(f, &per, &opt, &r, &err), 0, "%s", err.message);
+    cr_expect_eq(r->spend_fit.n_not_positive, 1);
+    cr_expect_gt(r->spend_fit.n_customers, 3);
+    long row = dg_clv_report_find(r, (uint32_t)dg_frame_customer_index(f, "R-77"));
+    cr_assert_geq(row, 0);
+    cr_expect(isnan(r->expected_spend[row]) && isnan(r->clv[row]));
+    cr_expect(isfinite(r->p_alive[row]) && isfinite(r->expected_purchases[row]));
+    long c0 = dg_clv_report_find(r, (uint32_t)dg_frame_customer_index(f, "C000"));
+    cr_expect(isfinite(r->clv[c0]) && r->clv[c0] > 0);
+
+    dg_table *t = NULL;
+    cr_assert_eq(dg_clv_rank_table(r, f->customer_id, 0, &t, &err), 0, "%s", err.message);
+    char *json = test_render_free(t, DG_FORMAT_JSON);
+    cr_expect(strstr(json, "\"notes\":[\"the Gamma-Gamma spend model left out 1 customer ") != NULL,
+              "%s", json);
+    /* ranked last, with null spend and CLV */
+    const char *last = strstr(json, "{\"customer_id\":\"R-77\"");
+    cr_assert_not_null(last);
+    cr_expect(strstr(last, "\"expected_spend\":null,\"clv\":null}]") != NULL, "%s", last);
+    free(json);
+    cr_assert_eq(dg_clv_histogram_table(r, DG_CLV_HIST_VALUE, &t, &err), 0, "%s", err.message);
+    json = test_render_free(t, DG_FORMAT_JSON);
+    cr_expect(strstr(json, "left out 1 customer") != NULL, "%s", json);
+    free(json);
+    char *card = test_render_free(dg_clv_card_section(r, row, 2), DG_FORMAT_CSV);
+    cr_expect(strstr(card, "expected spend per purchase,- (mean repeat purchase value is 0 or "
+                           "negative") != NULL, "%s", card);
+    free(card);
     dg_clv_report_free(r);
     dg_frame_free(f);
 }

@@ -62,10 +62,10 @@ Test(loyalty, index_worked_by_hand)
     dg_loyalty_result r;
     cr_assert_eq(dg_rfm_compute(f, NULL, NULL, &rfm, &err), 0);
     cr_assert_eq(dg_loyalty_compute(f, &rfm, NULL, &r, &err), 0, "%s", err.message);
-    /* X: R 3 (1 of 2 below), F 3, M 3; Y: 1, 1, 1 */
-    cr_assert_eq(rfm.r[0], 3);
-    cr_assert_eq(rfm.f[0], 3);
-    cr_assert_eq(rfm.m[0], 3);
+    /* X: R 5, F 5, M 5 (the best value of each: docs/loyalty.md's tie rule); Y: 1, 1, 1 */
+    cr_assert_eq(rfm.r[0], 5);
+    cr_assert_eq(rfm.f[0], 5);
+    cr_assert_eq(rfm.m[0], 5);
     cr_assert_eq(r.n_buyers, 2);
     cr_assert_eq(r.n_repeat, 1);
     cr_assert_eq(r.tenure_days[0], 400);
@@ -81,7 +81,7 @@ Test(loyalty, index_worked_by_hand)
     cr_assert_eq(r.repurchase[0], 5);
     cr_assert_eq(r.recommend[0], 0);
     double breadth = ((2 - 1) / 2.0 + (2 - 1) / 4.0) / 2;
-    double bx = (3 * 0.5 + 0.5 * 400.0 / 730.0 + 0.5 * breadth + 0.5 * 1.0) / 4.5;
+    double bx = (3 * 1.0 + 0.5 * 400.0 / 730.0 + 0.5 * breadth + 0.5 * 1.0) / 4.5;
     double ax = (1.0 + 0.75 + 1.0) / 3;
     NEAR(r.behavioural[0], bx);
     NEAR(r.attitudinal[0], ax);

@@ -57,12 +57,20 @@ Test(rfm, quintiles_wide_and_negative_values)
     int64_t v[] = { -5000000000000LL, 3, 7000000000000000LL, -1, 0 };
     uint8_t e[] = { 1, 4, 5, 2, 3 };
     check_scores(v, 5, e);
+    /* everyone ties: no information, the middle score for all (one customer ties with itself) */
     int64_t all_same[] = { 42, 42, 42 };
-    uint8_t ones[] = { 1, 1, 1 };
-    check_scores(all_same, 3, ones);
+    uint8_t threes[] = { 3, 3, 3 };
+    check_scores(all_same, 3, threes);
     int64_t one[] = { 5 };
-    uint8_t e1[] = { 1 };
+    uint8_t e1[] = { 3 };
     check_scores(one, 1, e1);
+    /* the best value scores 5 however many share it (6 of 7 here: below = 1 would give 1) */
+    int64_t top_heavy[] = { 9, 9, 9, 2, 9, 9, 9 };
+    uint8_t e_top[] = { 5, 5, 5, 1, 5, 5, 5 };
+    check_scores(top_heavy, 7, e_top);
+    int64_t two[] = { 1, 2 };
+    uint8_t e2[] = { 1, 5 };
+    check_scores(two, 2, e2);
     cr_assert_eq(dg_rfm_quintiles(NULL, 0, NULL, NULL), 0);
     /* boundary: n = 5 distinct -> exactly one per bin; n = 6 -> below 5 of 6 -> 1 + 25/6 = 5 */
     int64_t six[] = { 1, 2, 3, 4, 5, 6 };
@@ -248,6 +256,62 @@ Test(rfm, compute_on_a_hand_frame)
 
 /* ---- agreement with SQL ---- */
 
+/* n customers "K000".., each with one order of amount(i) minor units on day `day`, as of 100. */
+static dg_frame *same_day_frame(int n, int32_t day, bool same_amount)
+{
+    dg_frame_builder *b = NULL;
+    cr_assert_eq(dg_frame_builder_new(&b, 100, false, &err), 0);
+    for (int i = 0; i < n; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "K%03d", i);
+        dg_frame_customer_in c = { .customer_id = id };
+        cr_assert_eq(dg_frame_add_customer(b, &c, &err), 0);
+        dg_frame_order_in in = { .customer_id = id, .ordered_at = day * DAY + 3600,
+                                 .amount_minor = same_amount ? 1000 : 1000 + i };
+        cr_assert_eq(dg_frame_add_order(b, &in, &err), 0);
+    }
+    return test_frame_finish(b);
+}
+
+/* Ties at the top: one customer who bought on the as-of day is not "Lost" (R 1, the old rule's
+ * below = 0), and 200 customers who all bought on the same day share R 3 and F 3, none of them At
+ * Risk / Hibernating / Lost; the tables say R and F carry no information. */
+Test(rfm, everyone_tied_shares_the_middle_score_and_the_report_says_so)
+{
+    dg_rfm_segment_map *map = NULL;
+    cr_assert_eq(dg_rfm_segment_map_default(&map, &err), 0);
+    dg_frame *one = same_day_frame(1, 100, true);
+    dg_rfm_result r;
+    cr_assert_eq(dg_rfm_compute(one, NULL, map, &r, &err), 0, "%s", err.message);
+    cr_expect_eq(r.r[0], 3);
+    cr_expect_str_neq(map->names[r.segment[0]], "Lost");
+    cr_expect(r.no_information[0] && r.no_information[1] && r.no_information[2]);
+    dg_rfm_result_free(&r);
+    dg_frame_free(one);
+
+    dg_frame *f = same_day_frame(200, 90, false);
+    cr_assert_eq(dg_rfm_compute(f, NULL, map, &r, &err), 0, "%s", err.message);
+    for (size_t c = 0; c < 200; c++) {
+        cr_assert_eq(r.r[c], 3, "customer %zu", c);
+        cr_assert_eq(r.f[c], 3, "customer %zu", c);
+        const char *seg = map->names[r.segment[c]];
+        cr_assert(strcmp(seg, "At Risk") && strcmp(seg, "Hibernating") && strcmp(seg, "Lost"),
+                  "customer %zu: %s", c, seg);
+    }
+    cr_expect(r.no_information[0] && r.no_information[1] && !r.no_information[2]);
+    cr_expect_eq(r.m[199], 5);
+    dg_table *t = NULL;
+    cr_assert_eq(dg_rfm_segment_table(f, &r, map, &t, &err), 0);
+    char *json = test_render_free(t, DG_FORMAT_JSON);
+    cr_expect(strstr(json, "\"notes\":[\"every customer's last order is on the same day: recency "
+                           "(R) carries no information and everyone scores R 3\",\"every customer "
+                           "has the same number of orders") != NULL, "%s", json);
+    free(json);
+    dg_rfm_result_free(&r);
+    dg_frame_free(f);
+    dg_rfm_segment_map_free(map);
+}
+
 static void put_row(dg_store *s, const char *entity, const char *const *names,
                     const dg_value *vals, size_t n)
 {
@@ -265,7 +329,8 @@ static void put_row(dg_store *s, const char *entity, const char *const *names,
  * into five runs of nearly equal length by position alone, so a cut can fall inside a run of equal
  * values and put two customers with the same value (say, both bought once) into different bins.
  * The documented tie rule (docs/loyalty.md) never splits a tie: score = 1 + floor(5 * below / n),
- * and RANK() - 1 is exactly below, the number of customers with a strictly worse value. */
+ * and RANK() - 1 is exactly below, the number of customers with a strictly worse value; the best
+ * value scores 5, and when everyone ties (min = max) everyone scores 3. */
 static void check_against_sql(const char *path, int32_t as_of, size_t min_rows)
 {
     dg_store *s = NULL;
@@ -285,12 +350,17 @@ static void check_against_sql(const char *path, int32_t as_of, size_t min_rows)
         "           WHERE ordered_at / 86400 <= ?1), "
         "c AS (SELECT customer_id, ?1 - max(day) AS recency, count(*) AS frequency, "
         "             sum(total) AS monetary FROM o GROUP BY customer_id), "
-        "n AS (SELECT count(*) AS n FROM c) "
+        "n AS (SELECT count(*) AS n FROM c), "
+        "v AS (SELECT customer_id, recency, frequency, monetary, -recency AS vr, frequency AS vf, "
+        "             monetary AS vm FROM c) "
         "SELECT customer_id, recency, frequency, monetary, "
-        " 1 + (5 * (RANK() OVER (ORDER BY -recency) - 1)) / n, "
-        " 1 + (5 * (RANK() OVER (ORDER BY frequency) - 1)) / n, "
-        " 1 + (5 * (RANK() OVER (ORDER BY monetary) - 1)) / n "
-        "FROM c, n ORDER BY customer_id";
+        " CASE WHEN min(vr) OVER () = max(vr) OVER () THEN 3 WHEN vr = max(vr) OVER () THEN 5 "
+        "      ELSE 1 + (5 * (RANK() OVER (ORDER BY vr) - 1)) / n END, "
+        " CASE WHEN min(vf) OVER () = max(vf) OVER () THEN 3 WHEN vf = max(vf) OVER () THEN 5 "
+        "      ELSE 1 + (5 * (RANK() OVER (ORDER BY vf) - 1)) / n END, "
+        " CASE WHEN min(vm) OVER () = max(vm) OVER () THEN 3 WHEN vm = max(vm) OVER () THEN 5 "
+        "      ELSE 1 + (5 * (RANK() OVER (ORDER BY vm) - 1)) / n END "
+        "FROM v, n ORDER BY customer_id";
     cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
     sqlite3_bind_int(st, 1, as_of);
     size_t rows = 0;

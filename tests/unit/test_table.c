@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/error.h"
 #include "dangol/table.h"
 
 static char *render(const dg_table *t, dg_format f)
@@ -69,4 +70,44 @@ Test(table, format_names)
     cr_assert_eq(dg_format_parse("json", &f), 0);
     cr_assert_eq(f, DG_FORMAT_JSON);
     cr_assert_eq(dg_format_parse("xml", &f), -1);
+}
+
+Test(table, json_notes_follow_the_rows)
+{
+    dg_table *t = sample();
+    cr_assert_eq(dg_table_add_note(t, "every customer \"ties\""), 0);
+    cr_assert_eq(dg_table_notes(t), 1);
+    cr_expect_str_eq(dg_table_note(t, 0), "every customer \"ties\"");
+    cr_expect_null(dg_table_note(t, 1));
+    char *s = render(t, DG_FORMAT_JSON);
+    cr_assert_str_eq(s, "{\"title\":null,\"columns\":[\"name\",\"revenue\",\"share\"],\"rows\":[\n"
+                        "{\"name\":\"김민수\",\"revenue\":1234567.89,\"share\":0.25},\n"
+                        "{\"name\":\"a, \\\"b\\\"\",\"revenue\":-0.05,\"share\":null}],"
+                        "\"notes\":[\"every customer \\\"ties\\\"\"]}\n");
+    free(s);
+    dg_table_free(t);
+}
+
+/* A set without a row (what a builder does after a failed dg_table_add_row) must not write into
+ * another row: the table fails, later additions are refused and it cannot be written. */
+Test(table, a_set_without_its_row_fails_the_table)
+{
+    dg_table *t = dg_table_new(NULL);
+    cr_assert_not_null(t);
+    cr_assert_eq(dg_table_add_column(t, "n", DG_CELL_INT, 0), 0);
+    cr_expect_eq(dg_table_failed(t), 0);
+    dg_table_set_int(t, 0, 7);   /* no row yet */
+    cr_expect_eq(dg_table_failed(t), DG_ENOMEM);
+    cr_expect_eq(dg_table_add_row(t), DG_ENOMEM);
+    cr_expect_eq(dg_table_set_text(t, 0, "x"), DG_ENOMEM);
+    cr_expect_eq(dg_table_rows(t), 0);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    cr_assert_not_null(out);
+    cr_expect_eq(dg_table_write(t, out, DG_FORMAT_JSON), DG_ENOMEM);
+    fclose(out);
+    cr_expect_eq(len, 0);
+    free(text);
+    dg_table_free(t);
 }

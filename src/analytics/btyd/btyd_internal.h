@@ -24,6 +24,11 @@ double dg__hyp2f1_log(double a, double b, double c, double z, int *sign);
 /* log of the upper incomplete gamma function Gamma(a, z) for real a and z > 0. */
 double dg__upper_gamma_log(double a, double z);
 
+/* "customer \"ID\"" when id names the rows, else "row N" (1-based), in buf (of DG__ROW_NAME_MAX
+ * bytes, for error messages). */
+#define DG__ROW_NAME_MAX 160
+const char *dg__btyd_row_name(const char *const *id, size_t row, char *buf);
+
 /* ---- compressed data (pack.c): distinct (x, t_x, T) patterns with weights, and for each
  * pattern the index of its x, t_x and T in tables of distinct values, so that per-evaluation
  * work on lgamma/digamma/log is done once per distinct value. ---- */
@@ -52,8 +57,9 @@ typedef struct dg__gg_pack {
     double mean_m;                 /* their mean m */
 } dg__gg_pack;
 
-int dg__gg_pack_build(dg__gg_pack *pack, size_t n, const double *frequency,
-                      const double *mean_value, dg_error *err);
+/* Also counts the rows left out (n_no_repeat, n_not_positive, weights summed). */
+int dg__gg_pack_build(dg__gg_pack *pack, const dg_gg_data *data, size_t *n_no_repeat,
+                      size_t *n_not_positive, dg_error *err);
 void dg__gg_pack_free(dg__gg_pack *pack);
 /* Log-likelihood at {p, q, gamma}, with its gradient when grad is not NULL. */
 double dg__gg_loglik_pack(const double *p, double *grad, void *pack);

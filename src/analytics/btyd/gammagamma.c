@@ -4,6 +4,7 @@
  * the fit uses each customer's mean repeat-transaction value m over x transactions. Analytic
  * gradient; one lgamma/digamma per distinct x per evaluation. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,8 +25,10 @@ double dg_gg_loglik_one(const dg_gg_params *params, double x, double m)
 double dg_gg_expected_spend(const dg_gg_params *params, double x, double m)
 {
     double p = params->p, q = params->q, g = params->gamma;
-    if (x <= 0 || !(m > 0))
+    if (x <= 0)
         return q > 1 ? p * g / (q - 1) : 0.0;
+    if (!(m > 0))
+        return NAN;   /* a mean repeat value <= 0 (refunds) is outside the model */
     double den = p * x + q - 1;
     return den > 0 ? p * (g + m * x) / den : m;
 }
@@ -81,44 +84,58 @@ void dg__gg_pack_free(dg__gg_pack *c)
     memset(c, 0, sizeof *c);
 }
 
-int dg__gg_pack_build(dg__gg_pack *c, size_t n, const double *frequency,
-                      const double *mean_value, dg_error *err)
+int dg__gg_pack_build(dg__gg_pack *c, const dg_gg_data *data, size_t *n_no_repeat,
+                      size_t *n_not_positive, dg_error *err)
 {
     int rc = DG_ENOMEM;
-    size_t k = 0, cap = n ? n : 1;
-    double sum_m = 0;
+    size_t n = data->n_customers, k = 0, cap = n ? n : 1;
+    double sum_m = 0, used = 0, no_repeat = 0, not_positive = 0;
+    char name[DG__ROW_NAME_MAX];
     memset(c, 0, sizeof *c);
     c->x = malloc(cap * sizeof *c->x);
     c->m = malloc(cap * sizeof *c->m);
+    c->w = malloc(cap * sizeof *c->w);
     c->logm = malloc(cap * sizeof *c->logm);
     c->logx = malloc(cap * sizeof *c->logx);
     c->ix = malloc(cap * sizeof *c->ix);
-    if (!c->x || !c->m || !c->logm || !c->logx || !c->ix) {
+    if (!c->x || !c->m || !c->w || !c->logm || !c->logx || !c->ix) {
         dg_error_set(err, rc, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
-        double x = frequency[i], m = mean_value[i];
-        if (!isfinite(x) || !isfinite(m) || x < 0 || m < 0) {
-            rc = dg_error_set(err, DG_EINVAL, "customer %zu: frequency %g and mean value %g must "
-                              "be finite and not negative", i + 1, x, m);
+        double x = data->frequency[i], m = data->mean_value[i];
+        double w = data->weight ? data->weight[i] : 1.0;
+        if (!isfinite(x) || !isfinite(m) || !isfinite(w) || x < 0 || w < 0) {
+            rc = dg_error_set(err, DG_EINVAL, "%s: frequency %g, mean value %g and weight %g "
+                              "must be finite, frequency and weight not negative",
+                              dg__btyd_row_name(data->id, i, name), x, m, w);
             goto fail;
         }
-        if (x > 0 && m > 0) {
+        if (x == 0) {
+            no_repeat += w;
+        } else if (!(m > 0)) {
+            not_positive += w;   /* refunds: outside the model, left out */
+        } else if (w > 0) {
             c->x[k] = x;
             c->m[k] = m;
-            sum_m += m;
+            c->w[k] = w;
+            sum_m += w * m;
+            used += w;
             k++;
         }
     }
-    if (k < 3) {
+    *n_no_repeat = (size_t)no_repeat;
+    *n_not_positive = (size_t)not_positive;
+    if (used < 3) {
         rc = dg_error_set(err, DG_EINVAL, "Gamma-Gamma needs at least 3 customers with repeat "
-                          "transactions and a positive mean value (found %zu)", k);
+                          "transactions and a positive mean value (found %g; left out: %g "
+                          "without a repeat transaction, %g with a mean repeat value <= 0)",
+                          used, no_repeat, not_positive);
         goto fail;
     }
     /* customers with the same (x, m) become one weighted row (values are often in cents) */
     dg__btyd_pack pk;
-    dg_btyd_data d = {k, c->x, c->m, c->m, NULL};
+    dg_btyd_data d = {k, c->x, c->m, c->m, c->w, NULL};
     if ((rc = dg__btyd_pack_build(&pk, &d, err)) != 0)
         goto fail;
     for (size_t i = 0; i < pk.n; i++) {
@@ -128,6 +145,7 @@ int dg__gg_pack_build(dg__gg_pack *c, size_t n, const double *frequency,
         c->logx[i] = log(c->x[i]);
     }
     c->n = pk.n;
+    free(c->w);
     c->w = pk.w;
     pk.w = NULL;
     dg__btyd_pack_free(&pk);
@@ -135,21 +153,21 @@ int dg__gg_pack_build(dg__gg_pack *c, size_t n, const double *frequency,
         rc = dg_error_set(err, DG_ENOMEM, "out of memory");
         goto fail;
     }
-    c->n_customers = k;
-    c->mean_m = sum_m / (double)k;
+    c->n_customers = (size_t)used;
+    c->mean_m = sum_m / used;
     return 0;
 fail:
     dg__gg_pack_free(c);
     return rc;
 }
 
-int dg_gg_fit_data(size_t n, const double *frequency, const double *mean_value,
-                   const dg_fit_options *opt, dg_gg_fit *fit, dg_error *err)
+int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit *fit,
+                   dg_error *err)
 {
     dg__gg_pack c;
     int rc;
     memset(fit, 0, sizeof *fit);
-    if ((rc = dg__gg_pack_build(&c, n, frequency, mean_value, err)) != 0)
+    if ((rc = dg__gg_pack_build(&c, data, &fit->n_no_repeat, &fit->n_not_positive, err)) != 0)
         return rc;
     double mm = c.mean_m;
     /* starts: mean value p*gamma/(q-1) near the sample mean, heavy and light tails */

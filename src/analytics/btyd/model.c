@@ -1,6 +1,7 @@
 /* The BTYD family behind one interface: model names, input checks, the multi-start maximum-
  * likelihood fit on compressed data, and per-customer predictions dispatched to each model. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "analytics/btyd/btyd_internal.h"
@@ -33,6 +34,15 @@ const char *const *dg_btyd_param_names(dg_btyd_model model)
     return param_names[(unsigned)model < 4 ? model : 0];
 }
 
+const char *dg__btyd_row_name(const char *const *id, size_t row, char *buf)
+{
+    if (id && id[row])
+        snprintf(buf, DG__ROW_NAME_MAX, "customer \"%s\"", id[row]);
+    else
+        snprintf(buf, DG__ROW_NAME_MAX, "row %zu", row + 1);
+    return buf;
+}
+
 int dg_btyd_data_check(const dg_btyd_data *data, dg_btyd_model model, dg_error *err)
 {
     for (size_t i = 0; i < data->n_customers; i++) {
@@ -52,9 +62,11 @@ int dg_btyd_data_check(const dg_btyd_data *data, dg_btyd_model model, dg_error *
             why = "BG/BB needs x <= t_x and t_x >= 1 when x > 0";
         else if (model != DG_BTYD_BGBB && x == 0 && t != 0)
             why = "recency must be 0 when frequency is 0";
-        if (why)
-            return dg_error_set(err, DG_EINVAL, "customer %zu (frequency %g, recency %g, T %g): %s",
-                                i + 1, x, t, T, why);
+        if (why) {
+            char name[DG__ROW_NAME_MAX];
+            return dg_error_set(err, DG_EINVAL, "%s (frequency %g, recency %g, T %g, weight %g): "
+                                "%s", dg__btyd_row_name(data->id, i, name), x, t, T, w, why);
+        }
     }
     return 0;
 }

@@ -1,0 +1,127 @@
+/* The CLV result tables under concurrency: several threads rank different reports at the same
+ * time, as the server's threads do for different snapshots. Each must get its own order (a
+ * sort key shared between threads gave one thread another report's order, or read past its
+ * rows). */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dangol/clv.h"
+
+enum { N_THREADS = 4, N_ROUNDS = 150, N_TOP = 5 };
+
+/* A report of n customers whose CLV is sign * row: ranked, row n-1 comes first for sign > 0,
+ * row 0 for sign < 0. Names are "row<i>". */
+typedef struct ranked_case {
+    dg_clv_report *report;
+    char **names;
+    size_t n;
+    int sign;
+    int failures;               /* rounds with a wrong order or an error */
+} ranked_case;
+
+static void case_init(ranked_case *c, size_t n, int sign)
+{
+    dg_error err = {0};
+    dg_clv_summary *s = NULL;
+    cr_assert_eq(dg_clv_summary_alloc(&s, n, &err), 0, "%s", err.message);
+    c->report = calloc(1, sizeof *c->report);
+    cr_assert_not_null(c->report);
+    dg_clv_report *r = c->report;
+    r->summary = s;
+    r->has_spend = 1;
+    r->p_alive = calloc(n, sizeof *r->p_alive);
+    r->expected_purchases = calloc(n, sizeof *r->expected_purchases);
+    r->expected_spend = calloc(n, sizeof *r->expected_spend);
+    r->clv = calloc(n, sizeof *r->clv);
+    c->names = calloc(n, sizeof *c->names);
+    cr_assert(r->p_alive && r->expected_purchases && r->expected_spend && r->clv && c->names);
+    for (size_t i = 0; i < n; i++) {
+        r->clv[i] = sign * (double)i;
+        cr_assert_gt(asprintf(&c->names[i], "row%zu", i), 0);
+    }
+    c->n = n;
+    c->sign = sign;
+    c->failures = 0;
+}
+
+static void case_free(ranked_case *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->names[i]);
+    free(c->names);
+    dg_clv_report_free(c->report);
+}
+
+/* Is the rendered table's first data rows the expected top ids? (No Criterion asserts here:
+ * this runs in a worker thread.) */
+static int order_is_right(const ranked_case *c, const dg_table *t)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        return 0;
+    int ok = dg_table_write(t, out, DG_FORMAT_CSV) == 0;
+    ok = fclose(out) == 0 && ok;
+    const char *line = text ? strchr(text, '\n') : NULL;   /* skip the header */
+    for (size_t k = 0; ok && k < N_TOP; k++) {
+        size_t row = c->sign > 0 ? c->n - 1 - k : k;
+        char want[32];
+        int w = snprintf(want, sizeof want, "row%zu,", row);
+        ok = line && strncmp(line + 1, want, (size_t)w) == 0;
+        line = line ? strchr(line + 1, '\n') : NULL;
+    }
+    free(text);
+    return ok;
+}
+
+static void *rank_repeatedly(void *arg)
+{
+    ranked_case *c = arg;
+    for (int round = 0; round < N_ROUNDS; round++) {
+        dg_error err = {0};
+        dg_table *t = NULL;
+        if (dg_clv_rank_table(c->report, c->names, N_TOP, &t, &err) != 0 || !order_is_right(c, t))
+            c->failures++;
+        dg_table_free(t);
+    }
+    return NULL;
+}
+
+Test(clv_tables, concurrent_rankings_of_different_reports_keep_their_own_order)
+{
+    /* different sizes and opposite orders: another report's key gives a wrong order or a read
+     * past this report's rows */
+    static const size_t sizes[N_THREADS] = {20000, 7, 15000, 3000};
+    ranked_case cases[N_THREADS];
+    pthread_t threads[N_THREADS];
+    for (int i = 0; i < N_THREADS; i++)
+        case_init(&cases[i], sizes[i], i % 2 ? -1 : 1);
+    for (int i = 0; i < N_THREADS; i++)
+        cr_assert_eq(pthread_create(&threads[i], NULL, rank_repeatedly, &cases[i]), 0);
+    for (int i = 0; i < N_THREADS; i++)
+        cr_assert_eq(pthread_join(threads[i], NULL), 0);
+    for (int i = 0; i < N_THREADS; i++) {
+        cr_expect_eq(cases[i].failures, 0, "thread %d (%zu customers): %d of %d rankings wrong", i,
+                     cases[i].n, cases[i].failures, N_ROUNDS);
+        case_free(&cases[i]);
+    }
+}
+
+Test(clv_tables, ranking_breaks_ties_by_row)
+{
+    ranked_case c;
+    case_init(&c, 6, 1);
+    for (size_t i = 0; i < c.n; i++)
+        c.report->clv[i] = 1.0;   /* all tied: the order is the rows' own */
+    dg_error err = {0};
+    dg_table *t = NULL;
+    cr_assert_eq(dg_clv_rank_table(c.report, c.names, 0, &t, &err), 0, "%s", err.message);
+    c.sign = -1;   /* expect row0, row1, ... */
+    cr_expect(order_is_right(&c, t));
+    dg_table_free(t);
+    case_free(&c);
+}
