@@ -85,16 +85,19 @@ static int add_error(importer *im, const dg_error *row_err)
     return 0;
 }
 
-static int open_quarantine(importer *im, const char *path, dg_error *err)
+void dg_import_quarantine_path(const dg_import_options *opt, const char *input, char *buf,
+                               size_t cap)
 {
-    char def[512];
-    if (!im->opt->quarantine) {
-        snprintf(def, sizeof def, "%s.rejected.csv",
-                 strcmp(path, "-") == 0 ? "import" : path);
-        path = def;
-    } else {
-        path = im->opt->quarantine;
-    }
+    if (opt && opt->quarantine)
+        snprintf(buf, cap, "%s", opt->quarantine);
+    else
+        snprintf(buf, cap, "%s.rejected.csv", strcmp(input, "-") == 0 ? "import" : input);
+}
+
+static int open_quarantine(importer *im, const char *input, dg_error *err)
+{
+    char path[sizeof im->report->quarantine];
+    dg_import_quarantine_path(im->opt, input, path, sizeof path);
     if (im->quarantine && strcmp(im->report->quarantine, path) == 0)
         return 0;
     if (im->quarantine)
@@ -457,7 +460,7 @@ static int64_t customer_count(dg_store *store, dg_error *err)
     return count;
 }
 
-static int check_options(const dg_entity *e, const dg_import_options *opt, dg_error *err)
+int dg_import_options_check(const dg_entity *e, const dg_import_options *opt, dg_error *err)
 {
     char d = opt->delimiter;
     if (d != ',' && d != ';' && d != '\t' && d != '|' && d != DG_CSV_WHITESPACE)
@@ -495,7 +498,7 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
     dg_error_clear(err);
     if (e->n_columns > MAX_COLUMNS)
         return dg_error_set(err, DG_EINVAL, "%s has too many columns", e->name);
-    if ((rc = check_options(e, &opt, err)) != 0)
+    if ((rc = dg_import_options_check(e, &opt, err)) != 0)
         goto cleanup;
     if ((rc = dg_store_currency(store, code, &im.minor_digits, err)) != 0)
         goto cleanup;
