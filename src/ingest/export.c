@@ -1,7 +1,9 @@
 /* Export of catalog entities as CSV or JSON (see include/dangol/ingest.h). Values are written in
  * exactly the text forms the import reads back (dates YYYY-MM-DD, timestamps with seconds and Z,
  * money with the currency's minor digits, never through a double), which is what makes
- * export -> import lossless. JSON money is a number literal written from the integer. */
+ * export -> import lossless. JSON money is a number literal written from the integer. CSV text
+ * that a spreadsheet would run as a formula (=1+2) is written with a leading quote, which the
+ * importer drops again (dangol/csv.h). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -72,10 +74,12 @@ static int write_row(void *ctx, const dg_value *row)
     char buf[64];
     if (x->format == DG_EXPORT_CSV) {
         for (size_t c = 0; c < x->e->n_columns; c++) {
-            const char *s = row[c].is_null ? ""
-                                           : value_text(x, &x->e->columns[c], &row[c], buf,
-                                                        sizeof buf);
-            dg_csv_write_field(x->out, s, strlen(s), c == 0, ',');
+            const dg_column *col = &x->e->columns[c];
+            const char *s = row[c].is_null ? "" : value_text(x, col, &row[c], buf, sizeof buf);
+            if (col->type == DG_TYPE_TEXT)   /* text only: -5.00 in a money column is a number */
+                dg_csv_write_text(x->out, s, strlen(s), c == 0, ',');
+            else
+                dg_csv_write_field(x->out, s, strlen(s), c == 0, ',');
         }
         dg_csv_write_end(x->out);
     } else {

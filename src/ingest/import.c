@@ -176,7 +176,8 @@ static int convert(importer *im, size_t c, const char *s, size_t len, dg_error *
     const dg_column *col = &im->e->columns[c];
     long column = im->cols.src[c] + 1;
     dg_error perr;
-    int rc = dg_value_parse(col, s, len, im->minor_digits, &im->row[c], &perr);
+    size_t escape = col->type == DG_TYPE_TEXT ? dg_csv_text_unescape(s, len) : 0;  /* '=1+2 */
+    int rc = dg_value_parse(col, s + escape, len - escape, im->minor_digits, &im->row[c], &perr);
     if (rc != 0)
         return row_error(e, im, column, rc, "%s", perr.message);
     if (im->row[c].is_null && im->cols.required[c])
