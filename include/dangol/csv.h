@@ -45,4 +45,12 @@ double dg_csv_progress(const dg_csv *csv);
 void dg_csv_write_field(FILE *out, const char *s, size_t len, bool first, char delimiter);
 void dg_csv_write_end(FILE *out);
 
+/* Spreadsheet formula injection (OWASP "CSV Injection"): a spreadsheet runs a cell that starts
+ * with = + - @ TAB or CR as a formula. dg_csv_write_text writes a text value as a field with a
+ * single quote in front when it starts with one of those, or with a quote followed by one of them
+ * or by another quote (so the escape can be undone exactly); dg_csv_text_unescape gives the
+ * number of leading bytes (0 or 1) the importer drops from a text field to undo it. */
+void dg_csv_write_text(FILE *out, const char *s, size_t len, bool first, char delimiter);
+size_t dg_csv_text_unescape(const char *s, size_t len);
+
 #endif

@@ -51,6 +51,16 @@ typedef struct dg_import_report {
                                 * columns, store, I/O): err holds it and errors does not */
 } dg_import_report;
 
+/* The quarantine file of the bad rows of input: opt->quarantine when set, else INPUT.rejected.csv
+ * (import.rejected.csv for stdin, "-"). Writes into buf (NUL-terminated, cut to cap). */
+void dg_import_quarantine_path(const dg_import_options *opt, const char *input, char *buf,
+                               size_t cap);
+
+/* Checks the options that do not depend on a file (delimiter, --no-header without --columns, the
+ * --map text): DG_EINVAL with the reason, before anything is opened. dg_import_files checks them
+ * again. */
+int dg_import_options_check(const dg_entity *e, const dg_import_options *opt, dg_error *err);
+
 /* Imports the files into e in one transaction. Returns 0 when every row was imported (or, with
  * skip_invalid, when the good ones were); otherwise the store is left exactly as it was, no
  * quarantine file is left behind, report->errors lists the bad rows and err holds the problem
@@ -77,8 +87,9 @@ typedef enum { DG_EXPORT_CSV, DG_EXPORT_JSON } dg_export_format;
 
 /* Writes every record of e to out: CSV with a header row of catalog column names, or a JSON array
  * of objects. Dates as YYYY-MM-DD, timestamps as YYYY-MM-DDTHH:MM:SSZ, money in the store
- * currency with its minor digits (1234.50), booleans as true/false, empty/null when unset. */
+ * currency with its minor digits (1234.50), booleans as true/false, empty/null when unset. out_name
+ * names out in the message of a failed write ("orders.csv", "standard output"). */
 int dg_export(dg_store *store, const dg_entity *e, dg_export_format format, FILE *out,
-              dg_error *err);
+              const char *out_name, dg_error *err);
 
 #endif

@@ -7,6 +7,7 @@
 #define DANGOL_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "dangol/error.h"
 #include "dangol/store.h"
@@ -43,6 +44,16 @@ typedef struct dg_cli_command {
  * Returns DG_EXIT_OK, or prints the error and returns its exit code: DG_EXIT_NOTFOUND when there
  * is no store, DG_EXIT_FAILURE for a corrupt file, a newer store or any other failure. */
 int dg_cli_open_store(dg_cli *cli, unsigned flags, dg_store **out);
+
+/* Refuses (a usage error: prints it, returns DG_EXIT_USAGE) an output file that is the store,
+ * one of SQLite's files beside it (-wal, -shm, -journal) or one of the inputs, by identity (device
+ * and inode: hard links, symlinks and relative paths count); DG_EXIT_OK otherwise. option names
+ * where the path came from in the message ("--output"). Call it before opening anything for
+ * writing (src/cli/outputs.c). */
+int dg_cli_check_output(const dg_cli *cli, const char *option, const char *output,
+                        const char *const *inputs, size_t n_inputs);
+/* The same for the store a command writes: refused when it is one of the inputs ("-" = stdin). */
+int dg_cli_check_inputs(const dg_cli *cli, const char *const *inputs, size_t n_inputs);
 
 /* Prints "dangol COMMAND: message" to stderr and returns the exit code for err->code. */
 int dg_cli_fail(const dg_cli *cli, const dg_error *err);

@@ -2,6 +2,7 @@
  * of src/ingest/demo.c, draws progress on stderr when it is a terminal, and prints the row counts.
  * The work is dg_demo_generate. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,20 @@ static int parse_count(const char *s, int64_t *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* --csv DIR writes DIR/ENTITY.csv for every entity: none of them may be the store. */
+static int check_csv_dir(const dg_cli *cli, const char *dir)
+{
+    size_t n;
+    const dg_entity *const *all = dg_entity_all(&n);
+    int code = DG_EXIT_OK;
+    for (size_t i = 0; i < n && code == DG_EXIT_OK; i++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s.csv", dir, all[i]->name);
+        code = dg_cli_check_output(cli, "--csv", path, NULL, 0);
+    }
+    return code;
 }
 
 static int run(dg_cli *cli, int argc, char **argv)
@@ -76,7 +91,10 @@ static int run(dg_cli *cli, int argc, char **argv)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
     if (no_store && !out.csv_dir)
         return dg_cli_usage_error(cli, "--no-store needs --csv DIR");
-    int opened = no_store ? DG_EXIT_OK : dg_cli_open_store(cli, DG_STORE_CREATE, &out.store);
+    int opened = no_store || !out.csv_dir ? DG_EXIT_OK : check_csv_dir(cli, out.csv_dir);
+    if (opened != DG_EXIT_OK)
+        return opened;
+    opened = no_store ? DG_EXIT_OK : dg_cli_open_store(cli, DG_STORE_CREATE, &out.store);
     if (opened != DG_EXIT_OK)
         return opened;
 

@@ -38,6 +38,27 @@ static int check_encoding(const dg_cli *cli, const char *encoding)
     return rc == 0 ? DG_EXIT_OK : dg_cli_fail(cli, &err);
 }
 
+/* Before the store is opened: the options that need no file (a bad --map is a usage error), and
+ * the files written, the store and every quarantine file, none of which may be an input or
+ * (for a quarantine) the store. */
+static int check_files(const dg_cli *cli, const dg_entity *e, const dg_import_options *opt,
+                       const char *const *files, size_t n_files)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    if (dg_import_options_check(e, opt, &err) != 0)
+        return dg_cli_usage_error(cli, "%s", err.message);
+    int code = dg_cli_check_inputs(cli, files, n_files);
+    char quarantine[sizeof ((dg_import_report *)0)->quarantine];
+    for (size_t i = 0; i < n_files && opt->skip_invalid && code == DG_EXIT_OK; i++) {
+        dg_import_quarantine_path(opt, files[i], quarantine, sizeof quarantine);
+        code = dg_cli_check_output(cli, opt->quarantine ? "--quarantine"
+                                                        : "the default quarantine file",
+                                   quarantine, files, n_files);
+    }
+    return code;
+}
+
 typedef struct bar {
     int last_percent;
     bool drawn;
@@ -148,6 +169,10 @@ static int run(dg_cli *cli, int argc, char **argv)
     int checked = opt.encoding ? check_encoding(cli, opt.encoding) : DG_EXIT_OK;
     if (checked != DG_EXIT_OK)
         return checked;
+    const char *const *files = (const char *const *)argv + optind + 1;
+    size_t n_files = (size_t)(argc - optind - 1);
+    if ((checked = check_files(cli, e, &opt, files, n_files)) != DG_EXIT_OK)
+        return checked;
 
     bar b = { .last_percent = -2 };
     if (!cli->quiet && isatty(STDERR_FILENO)) {
@@ -160,8 +185,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         return opened;
     dg_import_report report;
     dg_error err;
-    int rc = dg_import_files(store, e, (const char *const *)argv + optind + 1,
-                             (size_t)(argc - optind - 1), &opt, &report, &err);
+    int rc = dg_import_files(store, e, files, n_files, &opt, &report, &err);
     dg_store_close(store);
     if (b.drawn)
         fputc('\n', stderr);

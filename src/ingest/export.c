@@ -1,7 +1,10 @@
 /* Export of catalog entities as CSV or JSON (see include/dangol/ingest.h). Values are written in
  * exactly the text forms the import reads back (dates YYYY-MM-DD, timestamps with seconds and Z,
  * money with the currency's minor digits, never through a double), which is what makes
- * export -> import lossless. JSON money is a number literal written from the integer. */
+ * export -> import lossless. JSON money is a number literal written from the integer. CSV text
+ * that a spreadsheet would run as a formula (=1+2) is written with a leading quote, which the
+ * importer drops again (dangol/csv.h). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +17,7 @@ typedef struct exporter {
     const dg_entity *e;
     dg_export_format format;
     FILE *out;
+    int write_errno;     /* errno of the first failed write, for the message */
     int minor_digits;
     int64_t rows;
 } exporter;
@@ -70,10 +74,12 @@ static int write_row(void *ctx, const dg_value *row)
     char buf[64];
     if (x->format == DG_EXPORT_CSV) {
         for (size_t c = 0; c < x->e->n_columns; c++) {
-            const char *s = row[c].is_null ? ""
-                                           : value_text(x, &x->e->columns[c], &row[c], buf,
-                                                        sizeof buf);
-            dg_csv_write_field(x->out, s, strlen(s), c == 0, ',');
+            const dg_column *col = &x->e->columns[c];
+            const char *s = row[c].is_null ? "" : value_text(x, col, &row[c], buf, sizeof buf);
+            if (col->type == DG_TYPE_TEXT)   /* text only: -5.00 in a money column is a number */
+                dg_csv_write_text(x->out, s, strlen(s), c == 0, ',');
+            else
+                dg_csv_write_field(x->out, s, strlen(s), c == 0, ',');
         }
         dg_csv_write_end(x->out);
     } else {
@@ -102,11 +108,20 @@ static int write_row(void *ctx, const dg_value *row)
         fputc('}', x->out);
     }
     x->rows++;
-    return ferror(x->out) ? DG_EIO : 0;
+    if (!ferror(x->out))
+        return 0;
+    x->write_errno = errno;
+    return DG_EIO;
+}
+
+static int write_error(const exporter *x, const char *out_name, dg_error *err)
+{
+    return dg_error_set(err, DG_EIO, "cannot write %s: %s", out_name,
+                        strerror(x->write_errno ? x->write_errno : EIO));
 }
 
 int dg_export(dg_store *store, const dg_entity *e, dg_export_format format, FILE *out,
-              dg_error *err)
+              const char *out_name, dg_error *err)
 {
     exporter x = { .e = e, .format = format, .out = out };
     char code[4];
@@ -122,12 +137,14 @@ int dg_export(dg_store *store, const dg_entity *e, dg_export_format format, FILE
     }
     rc = dg_store_scan(store, e, NULL, write_row, &x, err);
     if (rc == DG_EIO)
-        return dg_error_set(err, DG_EIO, "cannot write the export");
+        return write_error(&x, out_name, err);
     if (rc != 0)
         return rc;
     if (format == DG_EXPORT_JSON)
         fputs(x.rows ? "\n]\n" : "]\n", out);
-    if (fflush(out) != 0 || ferror(out))
-        return dg_error_set(err, DG_EIO, "cannot write the export");
+    if (fflush(out) != 0 || ferror(out)) {
+        x.write_errno = errno;
+        return write_error(&x, out_name, err);
+    }
     return 0;
 }

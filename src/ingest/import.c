@@ -85,16 +85,19 @@ static int add_error(importer *im, const dg_error *row_err)
     return 0;
 }
 
-static int open_quarantine(importer *im, const char *path, dg_error *err)
+void dg_import_quarantine_path(const dg_import_options *opt, const char *input, char *buf,
+                               size_t cap)
 {
-    char def[512];
-    if (!im->opt->quarantine) {
-        snprintf(def, sizeof def, "%s.rejected.csv",
-                 strcmp(path, "-") == 0 ? "import" : path);
-        path = def;
-    } else {
-        path = im->opt->quarantine;
-    }
+    if (opt && opt->quarantine)
+        snprintf(buf, cap, "%s", opt->quarantine);
+    else
+        snprintf(buf, cap, "%s.rejected.csv", strcmp(input, "-") == 0 ? "import" : input);
+}
+
+static int open_quarantine(importer *im, const char *input, dg_error *err)
+{
+    char path[sizeof im->report->quarantine];
+    dg_import_quarantine_path(im->opt, input, path, sizeof path);
     if (im->quarantine && strcmp(im->report->quarantine, path) == 0)
         return 0;
     if (im->quarantine)
@@ -173,7 +176,8 @@ static int convert(importer *im, size_t c, const char *s, size_t len, dg_error *
     const dg_column *col = &im->e->columns[c];
     long column = im->cols.src[c] + 1;
     dg_error perr;
-    int rc = dg_value_parse(col, s, len, im->minor_digits, &im->row[c], &perr);
+    size_t escape = col->type == DG_TYPE_TEXT ? dg_csv_text_unescape(s, len) : 0;  /* '=1+2 */
+    int rc = dg_value_parse(col, s + escape, len - escape, im->minor_digits, &im->row[c], &perr);
     if (rc != 0)
         return row_error(e, im, column, rc, "%s", perr.message);
     if (im->row[c].is_null && im->cols.required[c])
@@ -457,7 +461,7 @@ static int64_t customer_count(dg_store *store, dg_error *err)
     return count;
 }
 
-static int check_options(const dg_entity *e, const dg_import_options *opt, dg_error *err)
+int dg_import_options_check(const dg_entity *e, const dg_import_options *opt, dg_error *err)
 {
     char d = opt->delimiter;
     if (d != ',' && d != ';' && d != '\t' && d != '|' && d != DG_CSV_WHITESPACE)
@@ -495,7 +499,7 @@ static int import_sources(dg_store *store, const dg_entity *e, const source *src
     dg_error_clear(err);
     if (e->n_columns > MAX_COLUMNS)
         return dg_error_set(err, DG_EINVAL, "%s has too many columns", e->name);
-    if ((rc = check_options(e, &opt, err)) != 0)
+    if ((rc = dg_import_options_check(e, &opt, err)) != 0)
         goto cleanup;
     if ((rc = dg_store_currency(store, code, &im.minor_digits, err)) != 0)
         goto cleanup;

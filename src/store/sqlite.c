@@ -14,6 +14,7 @@
 
 #include "dangol/currency.h"
 #include "dangol/store.h"
+#include "store/access.h"
 #include "store/migrate.h"
 
 #define MAX_ENTITIES 16
@@ -50,6 +51,11 @@ static void forget_bulk(dg_store *s);
 
 static int store_error(dg_store *s, dg_error *err, const char *what)
 {
+    int code = sqlite3_extended_errcode(s->db);
+    if ((code & 0xff) == SQLITE_BUSY)
+        return dg__store_busy_error(s->path, err);
+    if ((code & 0xff) == SQLITE_READONLY && !s->readonly)
+        return dg__store_readonly_error(s->path, err);
     return dg_error_set(err, DG_ESTORE, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
@@ -93,6 +99,41 @@ static int check_foreign(dg_store *s, dg_error *err)
     return rc;
 }
 
+static int open_connection(dg_store *s, dg_error *err)
+{
+    int open_flags = s->readonly ? SQLITE_OPEN_READONLY
+                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(s->path, &s->db, open_flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+        return dg_error_set(err, DG_ESTORE, "%s: cannot open the store: %s", s->path,
+                            s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    sqlite3_busy_timeout(s->db, DG__BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(s->db, 1);
+    return 0;
+}
+
+/* Opens the connection and reads the store's header. A store that cannot be written is refused
+ * with its reason when the caller writes; a reader gets it read-only (immutable when its
+ * directory cannot take the WAL index, see store/access.c). */
+static int open_db(dg_store *s, dg_error *err)
+{
+    int rc = open_connection(s, err);
+    if (rc == 0)
+        rc = check_foreign(s, err);
+    int code = s->db ? sqlite3_extended_errcode(s->db) : SQLITE_OK;
+    if (rc != 0 && !dg__sqlite_is_readonly(code))
+        return rc;
+    if (!s->readonly && (rc != 0 || sqlite3_db_readonly(s->db, "main") == 1))
+        return dg__store_readonly_error(s->path, err);
+    if (rc == 0)
+        return 0;
+    sqlite3_close(s->db);
+    dg_error_clear(err);
+    if ((rc = dg__sqlite_open_immutable(s->path, &s->db, err)) != 0)
+        return rc;
+    sqlite3_extended_result_codes(s->db, 1);
+    return check_foreign(s, err);
+}
+
 int dg_store_open(dg_store **out, const char *path, unsigned flags, dg_error *err)
 {
     dg_store *s = NULL;
@@ -109,16 +150,7 @@ int dg_store_open(dg_store **out, const char *path, unsigned flags, dg_error *er
     s->readonly = flags & DG_STORE_READONLY;
     s->entities = dg_entity_all(&s->n_entities);
     assert(s->n_entities <= MAX_ENTITIES);
-    int open_flags = s->readonly ? SQLITE_OPEN_READONLY
-                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(path, &s->db, open_flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        rc = dg_error_set(err, DG_ESTORE, "%s: cannot open the store: %s", path,
-                          s->db ? sqlite3_errmsg(s->db) : "out of memory");
-        goto cleanup;
-    }
-    sqlite3_busy_timeout(s->db, 5000);
-    sqlite3_extended_result_codes(s->db, 1);
-    if ((rc = check_foreign(s, err)) != 0)
+    if ((rc = open_db(s, err)) != 0)
         goto cleanup;
     if (!s->readonly && (rc = exec(s, "PRAGMA journal_mode = WAL", err)) != 0)
         goto cleanup;

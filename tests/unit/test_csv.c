@@ -229,3 +229,37 @@ Test(csv, writer_quotes_only_when_needed)
     dg_csv_close(c);
     free(buf);
 }
+
+/* OWASP CSV injection: text a spreadsheet would run gets a quote in front, and a text that
+ * already starts with a quote before such a character gets one more, so unescaping is exact. */
+Test(csv, text_that_looks_like_a_formula_is_escaped_and_unescaped_exactly)
+{
+    static const char *const values[] = {
+        "=1+2", "@SUM(A1)", "+82-10-1234", "-5", "\tx", "\r=x", "'=1", "''", "'x", "'", "a=b", "",
+        "=a,b",
+    };
+    static const char *const written[] = {
+        "'=1+2", "'@SUM(A1)", "'+82-10-1234", "'-5", "'\tx", "\"'\r=x\"", "''=1", "'''", "'x", "'",
+        "a=b", "", "\"'=a,b\"",
+    };
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+        dg_csv_write_text(out, values[i], strlen(values[i]), true, ',');
+        fclose(out);
+        cr_assert_str_eq(buf, written[i], "value %zu", i);
+        dg_csv *c = mem(buf, ',', NULL);
+        size_t flen;
+        const char *f = dg_csv_next(c, NULL) == 1 ? dg_csv_field(c, 0, &flen) : NULL;
+        cr_assert(f || !values[i][0], "value %zu", i);
+        if (f) {
+            size_t skip = dg_csv_text_unescape(f, flen);
+            cr_assert_eq(flen - skip, strlen(values[i]), "value %zu", i);
+            cr_assert(memcmp(f + skip, values[i], flen - skip) == 0, "value %zu", i);
+        }
+        dg_csv_close(c);
+        free(buf);
+    }
+    cr_assert_eq(dg_csv_text_unescape("'abc", 4), 0);   /* a quote before anything else is text */
+}

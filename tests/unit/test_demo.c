@@ -211,7 +211,7 @@ Test(demo, store_counts_match_and_csv_imports_back_identically)
             char *exported = NULL;
             size_t len_e = 0;
             FILE *mem = open_memstream(&exported, &len_e);
-            cr_assert_eq(dg_export(store, all[i], DG_EXPORT_CSV, mem, &err), 0, "%s", err.message);
+            cr_assert_eq(dg_export(store, all[i], DG_EXPORT_CSV, mem, "memory", &err), 0, "%s", err.message);
             fclose(mem);
             cr_assert(len_e == len_a && memcmp(exported, a, len_a) == 0,
                       "export of %s differs from the demo CSV", all[i]->name);

@@ -76,7 +76,7 @@ static char *export_text(dg_store *s, const char *entity, dg_export_format f)
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
-    cr_assert_eq(dg_export(s, dg_entity_find(entity), f, out, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_export(s, dg_entity_find(entity), f, out, "memory", &err), 0, "%s", err.message);
     fclose(out);
     return buf;
 }
