@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char customers[] = "customer_id,name,region,acquisition_channel\n"
                                 "c1,A,Seoul,web\nc2,B,Busan,store\nc3,C,Seoul,app\n";
 static const char orders[] = "order_id,customer_id,ordered_at,channel,total\n"
-                             "o1,c1,1900-01-01,web,10\no2,c1,2024-03-05,store,12.50\n"
-                             "o3,c2,2024-02-01T10:00+09:00,web,7\no4,c3,2100-12-31,app,(3)\n"
+                             "o1,c1,2023-01-01,web,10\no2,c1,2024-03-05,store,12.50\n"
+                             "o3,c2,2024-02-01T10:00+09:00,web,7\no4,c3,2024-12-31,app,(3)\n"
                              "o5,c2,2024-05-01,web,1000000\n";
 
 static dg_store *small_store(void)
