@@ -119,7 +119,7 @@ build-fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_LIB_SRC) $(wildcard src/
 build-fuzz/fuzz_config build-fuzz/fuzz_query: build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(OUT)/gen/schema.inc
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(filter %.c,$^) -o $@ $(LDLIBS)
-build-fuzz/fuzz_json: tests/fuzz/fuzz_json.c $(FUZZ_LIB_SRC)
+build-fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/server/json_number.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -ljansson -lm
 fuzz: $(FUZZ_TARGETS)
