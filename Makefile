@@ -118,6 +118,14 @@ build-fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_LIB_SRC) $(wildcard src/
                        $(addprefix src/ingest/,import.c columns.c keyset.c references.c) $(OUT)/gen/schema.inc
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(filter %.c,$^) -o $@ $(LDLIBS)
+# the config and query targets take the whole library (the analytics read the store); the JSON
+# target takes jansson, as the server does
+build-fuzz/fuzz_config build-fuzz/fuzz_query: build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(OUT)/gen/schema.inc
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(filter %.c,$^) -o $@ $(LDLIBS)
+build-fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/server/json_number.c $(FUZZ_LIB_SRC)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -ljansson -lm
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do n=$$(basename $$t); rm -rf build-fuzz/corpus-$$n; \
 	  mkdir -p build-fuzz/corpus-$$n; cp tests/fuzz/corpus/$$n/* build-fuzz/corpus-$$n/ 2>/dev/null; \

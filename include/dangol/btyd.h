@@ -46,9 +46,14 @@ typedef struct dg_btyd_data {
     const char *const *id;
 } dg_btyd_data;
 
+/* BG/BB's likelihood, P(alive) and expectations sum over every opportunity after the last
+ * transaction, so a fit costs customers x opportunities per evaluation: it takes at most this many
+ * per customer (38 years of weeks, 5 of days), whatever the span of the dates. */
+#define DG_BGBB_MAX_OPPORTUNITIES 2000
+
 /* Checks 0 <= x, 0 <= t_x <= T, finite values, x = 0 => t_x = 0 (not for BG/BB, where t_x is the
- * last opportunity with a transaction), integers for BG/BB, finite weights >= 0. Names the first
- * bad row by its id. */
+ * last opportunity with a transaction), integers and T <= DG_BGBB_MAX_OPPORTUNITIES for BG/BB,
+ * finite weights >= 0. Names the first bad row by its id. */
 int dg_btyd_data_check(const dg_btyd_data *data, dg_btyd_model model, dg_error *err);
 
 /* Model parameters. BG/NBD, MBG/NBD: {r, alpha, a, b}. Pareto/NBD: {r, alpha, s, beta}.

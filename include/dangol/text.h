@@ -10,6 +10,13 @@
 
 #include "dangol/error.h"
 
+/* Every date and timestamp dangol reads is written between these years (1900-01-01 .. 2100-12-31,
+ * the date as written, before a timestamp's zone offset): import, --as-of and the API's as_of all
+ * parse through dg_date_parse / dg_timestamp_parse, so one check bounds them all, and no report
+ * spans more than two centuries. Birth years use the same range. */
+#define DG_DATE_MIN_YEAR 1900
+#define DG_DATE_MAX_YEAR 2100
+
 /* YYYY-MM-DD or YYYYMMDD -> days since 1970-01-01. A timestamp (below) gives the date written in
  * it, the local date, not the UTC one: 2024-03-01T01:00+09:00 is 2024-03-01. */
 int dg_date_parse(const char *s, size_t len, int32_t *days, dg_error *err);

@@ -36,7 +36,7 @@ int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_erro
     *out = NULL;
     dg_cohort_result *r = calloc(1, sizeof *r);
     int32_t *acq_month = NULL;
-    uint32_t *stamp = NULL;
+    uint32_t *stamp = NULL, *month_cohort = NULL;
     int64_t *eligible_start = NULL;
     if (!r)
         goto oom;
@@ -56,11 +56,20 @@ int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_erro
         }
     }
     r->n_periods = any ? (size_t)(as_of_month - first_month + 1) : 0;
-    if (in->cohort) {
+    /* by month: one cohort per month in which someone was acquired, not per month of the span,
+     * so the cells grow with the customers, not with the square of the months */
+    month_cohort = malloc((r->n_periods + 1) * sizeof *month_cohort);
+    if (!month_cohort)
+        goto oom;
+    memset(month_cohort, 0xff, (r->n_periods + 1) * sizeof *month_cohort);
+    for (size_t c = 0; c < in->n_customers; c++)
+        if (acq_month[c] != INT32_MIN)
+            month_cohort[acq_month[c] - first_month] = 0;
+    for (size_t k = 0; k < r->n_periods; k++)
+        if (month_cohort[k] == 0)
+            month_cohort[k] = (uint32_t)r->n_cohorts++ + 1;   /* 1-based while counting */
+    if (in->cohort)
         r->n_cohorts = in->n_labels;
-    } else {
-        r->n_cohorts = r->n_periods;  /* one cohort per month from the first acquisition */
-    }
     size_t cells = r->n_cohorts * r->n_periods;
     r->labels = calloc(r->n_cohorts + 1, sizeof *r->labels);
     r->size = calloc(r->n_cohorts + 1, sizeof *r->size);
@@ -74,12 +83,15 @@ int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_erro
         !eligible_start)
         goto oom;
     memset(stamp, 0xff, (r->n_periods + 1) * sizeof *stamp);
+    int32_t m = first_month - 1;   /* by month: cohort k's month */
     for (size_t k = 0; k < r->n_cohorts; k++) {
         char label[32];
         if (in->cohort)
             snprintf(label, sizeof label, "%s", in->labels[k]);
         else {
-            int32_t m = first_month + (int32_t)k;
+            do
+                m++;
+            while (month_cohort[m - first_month] != (uint32_t)k + 1);
             snprintf(label, sizeof label, "%04d-%02d", m / 12, m % 12 + 1);
         }
         if (!(r->labels[k] = strdup(in->cohort ? in->labels[k] : label)))
@@ -91,10 +103,12 @@ int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_erro
         while (end < in->n_orders && in->order_customer[end] == c)
             end++;
         if (acq_month[c] != INT32_MIN) {
-            size_t cohort = in->cohort ? in->cohort[c] : (size_t)(acq_month[c] - first_month);
+            size_t cohort = in->cohort ? in->cohort[c]
+                                       : (size_t)month_cohort[acq_month[c] - first_month] - 1;
             if (cohort >= r->n_cohorts) {
                 free(acq_month);
                 free(stamp);
+                free(month_cohort);
                 free(eligible_start);
                 dg_cohort_result_free(r);
                 return dg_error_set(err, DG_EINVAL, "customer %zu: cohort code %zu is not below "
@@ -121,6 +135,7 @@ int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_erro
     if (o != in->n_orders) {
         free(acq_month);
         free(stamp);
+        free(month_cohort);
         free(eligible_start);
         dg_cohort_result_free(r);
         return dg_error_set(err, DG_EINVAL, "orders are not grouped by customer (order %zu)", o);
@@ -135,12 +150,14 @@ int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_erro
     }
     free(acq_month);
     free(stamp);
+    free(month_cohort);
     free(eligible_start);
     *out = r;
     return 0;
 oom:
     free(acq_month);
     free(stamp);
+    free(month_cohort);
     free(eligible_start);
     dg_cohort_result_free(r);
     return dg_error_set(err, DG_ENOMEM, "out of memory computing cohorts");

@@ -245,23 +245,22 @@ int dg_cube_new(dg_cube **out, const dg_cube_facts *facts, dg_error *err)
                           cube->n_days);
         goto fail;
     }
-    if (f->n_lines) {
-        cube->order_line_start = calloc(f->n_orders + 1, sizeof *cube->order_line_start);
-        if (!cube->order_line_start)
-            goto oom;
-        for (size_t l = 0; l < f->n_lines; l++) {
-            uint32_t o = f->line_order[l];
-            if (o >= f->n_orders || (l && o < f->line_order[l - 1]) ||
-                f->line_product[l] >= f->n_products) {
-                rc = dg_error_set(err, DG_EINVAL,
-                                  "order line %zu: order or product out of order or range", l);
-                goto fail;
-            }
-            cube->order_line_start[o + 1]++;
+    /* built without order lines too (all empty): a product query then finds nothing */
+    cube->order_line_start = calloc(f->n_orders + 1, sizeof *cube->order_line_start);
+    if (!cube->order_line_start)
+        goto oom;
+    for (size_t l = 0; l < f->n_lines; l++) {
+        uint32_t o = f->line_order[l];
+        if (o >= f->n_orders || (l && o < f->line_order[l - 1]) ||
+            f->line_product[l] >= f->n_products) {
+            rc = dg_error_set(err, DG_EINVAL,
+                              "order line %zu: order or product out of order or range", l);
+            goto fail;
         }
-        for (size_t o = 0; o < f->n_orders; o++)
-            cube->order_line_start[o + 1] += cube->order_line_start[o];
+        cube->order_line_start[o + 1]++;
     }
+    for (size_t o = 0; o < f->n_orders; o++)
+        cube->order_line_start[o + 1] += cube->order_line_start[o];
     if ((rc = add_time_dims(cube, err)))
         goto fail;
     *out = cube;

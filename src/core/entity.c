@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "dangol/entity.h"
+#include "dangol/text.h"
 
 #define NONE 1, 0                 /* no numeric bounds */
 #define COL(n, t, req)            { n, t, req, NONE, NULL, NULL }
@@ -33,7 +34,7 @@ static const dg_column customer_cols[] = {
     COL("name", DG_TYPE_TEXT, false),
     COL("phone", DG_TYPE_TEXT, false),
     COL("email", DG_TYPE_TEXT, false),
-    RANGE("birth_year", 1900, 2100),
+    RANGE("birth_year", DG_DATE_MIN_YEAR, DG_DATE_MAX_YEAR),
     ENUM("gender", false, genders),
     RANGE("household_size", 1, 99),
     COL("income_band", DG_TYPE_TEXT, false),

@@ -89,9 +89,11 @@ static int civil_parse(const char *s, size_t n, const char *what, const char *wh
         return dg_error_set(err, DG_EPARSE, "%s \"%s\" is not a %s; %s", what,
                             show(whole, whole_len, shown), what, expected);
     }
-    if (y < 1)
-        return dg_error_set(err, DG_ERANGE, "%s \"%s\" is not a valid date (year %04d); %s", what,
-                            show(whole, whole_len, shown), y, expected);
+    if (y < DG_DATE_MIN_YEAR || y > DG_DATE_MAX_YEAR)
+        return dg_error_set(err, DG_ERANGE,
+                            "%s \"%s\" is out of range (year %04d); dates must be between "
+                            "%d-01-01 and %d-12-31", what, show(whole, whole_len, shown), y,
+                            DG_DATE_MIN_YEAR, DG_DATE_MAX_YEAR);
     if (m < 1 || m > 12)
         return dg_error_set(err, DG_ERANGE, "%s \"%s\" is not a valid date (month %d); %s", what,
                             show(whole, whole_len, shown), m, expected);
@@ -242,10 +244,22 @@ int dg_money_parse(const char *s, size_t len, int minor_digits, int64_t *minor, 
     const char *p = s, *end = s + len;
     bool negative = false;
     /* fast path: plain digits with an optional '-' and '.', the shape every export writes */
-    if (*p == '(' && end[-1] == ')') {  /* accounting style (1,234.00) */
+    if (*p == '(' && end[-1] == ')') {  /* accounting style (1,234.00): the parentheses are the sign */
         negative = true;
         p++;
         end--;
+        const char *q = p;
+        strip_prefix(&q, end, money_prefixes);
+        while (q < end && *q == ' ')
+            q++;
+        if (q < end && (*q == '-' || *q == '+'))
+            return dg_error_set(err, DG_EPARSE,
+                                "amount \"%s\" has a sign inside accounting parentheses; write "
+                                "(5.00) or -5.00, not both", show(s, len, shown));
+    } else if ((*p == '-' || *p == '+') && len > 1 && p[1] == '(') {
+        return dg_error_set(err, DG_EPARSE,
+                            "amount \"%s\" has a sign outside accounting parentheses; write "
+                            "(5.00) or -5.00, not both", show(s, len, shown));
     }
     if (p < end && *p == '-') {
         negative = !negative;

@@ -56,9 +56,10 @@ json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_dig
 
 /* ---- JSON to rows ------------------------------------------------------------------------- */
 
-/* One field, validated as the CSV import validates it. Text values are borrowed from v. */
-static int parse_field(const dg_column *col, json_t *v, int minor_digits, dg_value *out,
-                       dg_error *err)
+/* One field, validated as the CSV import validates it. Text values are borrowed from v; a money
+ * number is read from its text in body (when the body holds the field), never through a double. */
+static int parse_field(const dg_column *col, json_t *v, const dg_request *req, int minor_digits,
+                       dg_value *out, dg_error *err)
 {
     char text[64];
     const char *s = NULL;
@@ -76,6 +77,9 @@ static int parse_field(const dg_column *col, json_t *v, int minor_digits, dg_val
             goto empty;
     } else if (col->type == DG_TYPE_TEXT || col->type == DG_TYPE_ENUM) {
         return dg_error_set(err, DG_EINVAL, "field \"%s\" must be a string", col->name);
+    } else if (col->type == DG_TYPE_MONEY && json_is_number(v) && req->body &&
+               dg_json_number_text(req->body, req->body_len, col->name, &s, &len)) {
+        /* s and len point into the body */
     } else if (json_is_integer(v)) {
         len = (size_t)snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
         s = text;
@@ -101,8 +105,8 @@ empty:
 }
 
 /* Reads obj as a record of e into row (strings borrowed from obj). */
-static int row_from_json(const dg_entity *e, json_t *obj, int minor_digits, dg_value *row,
-                         dg_error *err)
+static int row_from_json(const dg_entity *e, json_t *obj, const dg_request *req,
+                         int minor_digits, dg_value *row, dg_error *err)
 {
     const char *key;
     json_t *value;
@@ -118,7 +122,8 @@ static int row_from_json(const dg_entity *e, json_t *obj, int minor_digits, dg_v
     }
     for (size_t c = 0; c < e->n_columns; c++) {
         json_t *v = json_object_get(obj, e->columns[c].name);
-        int rc = parse_field(&e->columns[c], v ? v : json_null(), minor_digits, &row[c], err);
+        int rc = parse_field(&e->columns[c], v ? v : json_null(), req, minor_digits, &row[c],
+                             err);
         if (rc != 0)
             return rc;
     }
@@ -238,7 +243,7 @@ static void store_record(dg_request *req, dg_response *res, const dg_entity *e, 
     dg_value row[MAX_COLUMNS];
     dg_error err;
     dg_error_clear(&err);
-    int rc = row_from_json(e, obj, req->minor_digits, row, &err);
+    int rc = row_from_json(e, obj, req, req->minor_digits, row, &err);
     if (rc == 0)
         rc = dg_store_put(req->store, e, row, &err);
     if (rc != 0) {

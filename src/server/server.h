@@ -126,6 +126,10 @@ bool dg_request_page(const dg_request *req, dg_response *res, dg_page *page);
 
 /* Sends value (reference stolen) as JSON with the status. */
 void dg_reply_json(dg_response *res, unsigned status, json_t *value);
+/* The text of the number that is member key of the JSON object body[0..len) (already parsed),
+ * as written; false if the member is absent or not a number (json_number.c). */
+bool dg_json_number_text(const char *body, size_t len, const char *key, const char **num,
+                         size_t *num_len);
 /* {"error": {"code": code, "message": ...}} with the status. */
 void dg_reply_error(dg_response *res, unsigned status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

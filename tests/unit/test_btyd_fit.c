@@ -106,6 +106,22 @@ Test(btyd_fit, rejects_bad_input_with_the_row)
     cr_expect_eq(dg_btyd_data_check(&db, DG_BTYD_BGBB, &err), DG_EINVAL);
 }
 
+/* BG/BB's cost is per opportunity: a customer with more than DG_BGBB_MAX_OPPORTUNITIES (a store
+ * whose calibration ends in 2100, counted in days) is refused at once, not fitted for minutes. */
+Test(btyd_fit, bgbb_bounds_the_opportunities, .timeout = 5)
+{
+    double x[5] = {1, 2, 0, 3, 1}, t[5] = {1, 4, 0, 5, 2};
+    double T[5] = {10, 30, 10, 20, DG_BGBB_MAX_OPPORTUNITIES};
+    dg_btyd_data d = {5, x, t, T, NULL};
+    dg_error err = {0};
+    cr_assert_eq(dg_btyd_data_check(&d, DG_BTYD_BGBB, &err), 0, "%s", err.message);
+    T[4] = 60000;   /* 1936 to 2100 in days */
+    dg_btyd_fit fit;
+    cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_BGBB, NULL, &fit, &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "more than 2000 (T); count weeks rather than days") != NULL,
+              "%s", err.message);
+}
+
 /* Every quantity is finite (and probabilities in [0, 1]) at extreme inputs, DERT included. */
 Test(btyd_fit, no_nan_or_inf_at_extremes)
 {

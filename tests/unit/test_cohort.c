@@ -98,3 +98,28 @@ Test(cohort, channel_cohorts_count_eligibility_per_member)
     channel[1] = 7;  /* out of range */
     cr_expect_eq(dg_cohort_compute(&in, &r, &err), DG_EINVAL);
 }
+
+/* By month over the whole date range (1900-01 .. 2100-12, 2,412 months): one cohort per month in
+ * which someone was acquired, so two customers make 2 x 2,412 cells, not 2,412 x 2,412. */
+Test(cohort, cohorts_grow_with_customers_not_with_the_span)
+{
+    int32_t acquired[2] = { day(1900, 1, 1), day(2100, 12, 31) };
+    int32_t days[2] = { day(1900, 1, 5), day(2100, 12, 31) };
+    uint32_t owner[2] = { 0, 1 };
+    int64_t amounts[2] = { 10, 20 };
+    dg_cohort_input in = { .n_customers = 2, .acquired_day = acquired, .n_orders = 2,
+                           .order_customer = owner, .order_day = days,
+                           .order_revenue_minor = amounts, .as_of = day(2100, 12, 31) };
+    dg_cohort_result *r = NULL;
+    dg_error err;
+    cr_assert_eq(dg_cohort_compute(&in, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(r->n_periods, 2412);
+    cr_assert_eq(r->n_cohorts, 2);
+    cr_expect_str_eq(r->labels[0], "1900-01");
+    cr_expect_str_eq(r->labels[1], "2100-12");
+    cr_expect_eq(r->revenue_minor[0], 10);
+    cr_expect_eq(r->eligible[2411], 1);
+    cr_expect_eq(r->revenue_minor[2412], 20);
+    cr_expect_eq(r->eligible[2412 + 1], 0);
+    dg_cohort_result_free(r);
+}

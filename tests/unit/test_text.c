@@ -94,12 +94,37 @@ Test(text, timestamps_with_zones)
     cr_assert_eq(ts("2024-03-05T10:20Zjunk", &t, &e), DG_EPARSE);
 }
 
+/* One range for every date and timestamp (1900-01-01 .. 2100-12-31, as written), so import,
+ * --as-of and the API's as_of cannot make a report span millennia or label months before year 1. */
+Test(text, dates_outside_1900_to_2100_are_refused)
+{
+    int32_t d;
+    int64_t t;
+    dg_error e;
+    cr_assert_eq(date("1900-01-01", &d, &e), 0, "%s", e.message);
+    cr_assert_eq(d, dg_days_from_civil(1900, 1, 1));
+    cr_assert_eq(date("2100-12-31", &d, &e), 0, "%s", e.message);
+    cr_assert_eq(d, dg_days_from_civil(2100, 12, 31));
+    cr_assert_eq(ts("2100-12-31T23:59:59Z", &t, &e), 0, "%s", e.message);
+    cr_assert_eq(date("1899-12-31", &d, &e), DG_ERANGE);
+    cr_assert_str_eq(e.message, "date \"1899-12-31\" is out of range (year 1899); dates must be "
+                     "between 1900-01-01 and 2100-12-31");
+    cr_assert_eq(date("2101-01-01", &d, &e), DG_ERANGE);
+    cr_assert_eq(date("9999-12-31", &d, &e), DG_ERANGE);
+    cr_assert_eq(date("0000-11-01", &d, &e), DG_ERANGE);
+    cr_assert_eq(date("28001231", &d, &e), DG_ERANGE);
+    cr_assert_eq(ts("0001-01-01T00:00:00+18:00", &t, &e), DG_ERANGE);
+    cr_assert(strstr(e.message, "timestamp \"0001-01-01T00:00:00+18:00\" is out of range"), "%s",
+              e.message);
+    cr_assert_eq(ts("2800-12-31T00:00Z", &t, &e), DG_ERANGE);
+}
+
 Test(text, timestamp_format_round_trips)
 {
     char buf[32];
     int64_t t;
     dg_error e;
-    int64_t samples[] = { 0, 1, 86399, -1, 1700000000, -2208988800LL, 253402300799LL };
+    int64_t samples[] = { 0, 1, 86399, -1, 1700000000, -2208988800LL, 4133980799LL };
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
         dg_timestamp_format(samples[i], buf);
         cr_assert_eq(ts(buf, &t, &e), 0, "%s", buf);
@@ -156,6 +181,29 @@ Test(text, bad_money_is_never_rounded)
     cr_assert_eq(money("$", 2, &m, &e), DG_EPARSE);
     cr_assert_eq(money("99999999999999999999", 0, &m, &e), DG_ERANGE);
     cr_assert_eq(money("92233720368547758.08", 2, &m, &e), DG_ERANGE);
+}
+
+/* Accounting parentheses are the sign: a second sign inside or outside them is refused, never
+ * read as "(-5)" = +5. */
+Test(text, accounting_parentheses_take_no_other_sign)
+{
+    int64_t m;
+    dg_error e;
+    cr_assert_eq(money("(5)", 0, &m, &e), 0, "%s", e.message);
+    cr_assert_eq(m, -5);
+    cr_assert_eq(money("($5.00)", 2, &m, &e), 0, "%s", e.message);
+    cr_assert_eq(m, -500);
+    cr_assert_eq(money("(-5)", 0, &m, &e), DG_EPARSE);
+    cr_assert_str_eq(e.message, "amount \"(-5)\" has a sign inside accounting parentheses; "
+                     "write (5.00) or -5.00, not both");
+    cr_assert_eq(money("(+5)", 0, &m, &e), DG_EPARSE);
+    cr_assert_eq(money("($-5)", 0, &m, &e), DG_EPARSE);
+    cr_assert(strstr(e.message, "sign inside accounting parentheses"), "%s", e.message);
+    cr_assert_eq(money("($ -5)", 0, &m, &e), DG_EPARSE);
+    cr_assert_eq(money("-(5)", 0, &m, &e), DG_EPARSE);
+    cr_assert(strstr(e.message, "sign outside accounting parentheses"), "%s", e.message);
+    cr_assert_eq(money("+(5)", 0, &m, &e), DG_EPARSE);
+    cr_assert_eq(money("-($5)", 0, &m, &e), DG_EPARSE);
 }
 
 Test(text, money_format_round_trips)

@@ -2,8 +2,8 @@
  * transacts at each opportunity with probability p ~ Beta(alpha, beta) while alive and dies
  * before each opportunity with probability theta ~ Beta(gamma, delta). x = transactions,
  * t_x = the opportunity of the last one, n = opportunities. Parameters {alpha, beta, gamma, delta}.
- * The likelihood's sum over possible death times is accumulated in log space with the beta
- * recursions B(u, v+1) = B(u, v) v / (u+v), so it costs O(n - t_x) logs and no lgamma. */
+ * The likelihood's sum over possible death times is accumulated relative to its first term with
+ * the beta recursions B(u, v+1) = B(u, v) v / (u+v): O(n - t_x) multiplications, one log. */
 #include <math.h>
 
 #include "analytics/btyd/btyd_internal.h"
@@ -18,16 +18,17 @@ double dg__bgbb_loglik_one(const double *p, double x, double t_x, double n)
     double ll = dg__lbeta(al + x, be + n - x) + dg__lbeta(ga, de + n);
     long m = (long)(n - t_x);
     if (m > 0) {
+        /* the terms relative to the first: each ratio is below 1, so the sum stays in [1, m] */
         double u = al + x, v = be + t_x - x, w = de + t_x;
-        double term = dg__lbeta(u, v) + dg__lbeta(ga + 1, w);
-        double acc = term;
+        double rel = 1.0, sum = 1.0;
         for (long i = 1; i < m; i++) {
-            term += log(v / (u + v)) + log(w / (ga + 1 + w));
+            rel *= v / (u + v) * (w / (ga + 1 + w));
             v += 1;
             w += 1;
-            acc = dg__logaddexp(acc, term);
+            sum += rel;
         }
-        ll = dg__logaddexp(ll, acc);
+        ll = dg__logaddexp(ll, dg__lbeta(al + x, be + t_x - x) + dg__lbeta(ga + 1, de + t_x) +
+                                   log(sum));
     }
     return base + ll;
 }

@@ -43,6 +43,9 @@ const char *dg__btyd_row_name(const char *const *id, size_t row, char *buf)
     return buf;
 }
 
+#define TEXT_(x) #x
+#define TEXT(x) TEXT_(x)   /* a macro's value as a string literal */
+
 int dg_btyd_data_check(const dg_btyd_data *data, dg_btyd_model model, dg_error *err)
 {
     for (size_t i = 0; i < data->n_customers; i++) {
@@ -58,6 +61,10 @@ int dg_btyd_data_check(const dg_btyd_data *data, dg_btyd_model model, dg_error *
         else if (model == DG_BTYD_BGBB && (x != floor(x) || t != floor(t) || T != floor(T)))
             why = "BG/BB needs whole numbers of opportunities (x = periods with a purchase, "
                   "t_x = the last of them, T = periods after the first purchase)";
+        else if (model == DG_BTYD_BGBB && T > DG_BGBB_MAX_OPPORTUNITIES)
+            why = "BG/BB's likelihood sums over every opportunity, and this customer has more "
+                  "than " TEXT(DG_BGBB_MAX_OPPORTUNITIES) " (T); count weeks rather than days, or end "
+                  "the calibration earlier";
         else if (model == DG_BTYD_BGBB && (x > t || (x > 0 && t < 1)))
             why = "BG/BB needs x <= t_x and t_x >= 1 when x > 0";
         else if (model != DG_BTYD_BGBB && x == 0 && t != 0)

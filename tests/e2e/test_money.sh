@@ -1,0 +1,36 @@
+# Money through the HTTP API is read exactly as CSV import reads it: from the JSON number's text,
+# never through a double (12345678901234.57 stays ...4.57, not ...4.60), with the importer's
+# rules (too many decimals and two signs refused).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/server.sh"
+
+"$DANGOL" init --currency USD > /dev/null
+start_server || exit 0
+
+# expect_api NAME STATUS METHOD PATH [BODY]
+expect_api() {
+  name=$1 want=$2; shift 2
+  api "$@"
+  if [ "$STATUS" = "$want" ]; then pass "$name"; else fail "$name (got $STATUS, wanted $want)" "$BODY"; fi
+}
+
+expect_api "create a customer" 201 POST /api/customers '{"customer_id":"C1","name":"A"}'
+expect_api "an order of 12345678901234.57 as a JSON number" 201 POST /api/customers/C1/orders \
+  '{"order_id":"O1","ordered_at":"2024-03-05","total":12345678901234.57}'
+expect_api "an order of 92233720368547758.07 (the largest amount) as a JSON number" 201 \
+  POST /api/customers/C1/orders '{"order_id":"O2","ordered_at":"2024-03-06","total":92233720368547758.07}'
+expect_api "an order of -0.10 with an escaped key" 201 POST /api/customers/C1/orders \
+  '{"order_id":"O3","ordered_at":"2024-03-07","t\u006ftal" : -0.10}'
+expect_api "a third decimal is refused, not rounded" 400 POST /api/customers/C1/orders \
+  '{"order_id":"O4","ordered_at":"2024-03-07","total":1.005}'
+expect_api "92233720368547758.08 is too large, not rounded" 400 POST /api/customers/C1/orders \
+  '{"order_id":"O5","ordered_at":"2024-03-07","total":92233720368547758.08}'
+expect_api "a string amount in accounting parentheses with a sign is refused" 400 \
+  POST /api/customers/C1/orders '{"order_id":"O6","ordered_at":"2024-03-07","total":"(-5)"}'
+stop_server
+
+"$DANGOL" export orders --output "$WORK/orders.csv" > /dev/null 2>&1
+for amount in 12345678901234.57 92233720368547758.07 -0.10; do
+  if grep -q ",$amount\$\|,$amount," "$WORK/orders.csv"; then pass "$amount is stored exactly"
+  else fail "$amount is stored exactly" "$(cat "$WORK/orders.csv")"; fi
+done

@@ -1,0 +1,39 @@
+/* libFuzzer target for the config file readers: the RFM segment map, the stage rules and the
+ * loyalty weights, each from the same text. Nothing may crash or leak, and a map that parses must
+ * give every RFM cell a segment. Run by `make fuzz` (a few seconds, fixed seed). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dangol/loyalty.h"
+#include "dangol/rfm.h"
+#include "dangol/stage.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size + 1);
+    if (!text)
+        abort();
+    memcpy(text, data, size);
+    text[size] = '\0';   /* the readers take a file's text, NUL-terminated */
+    dg_error err;
+    dg_rfm_segment_map *map = NULL;
+    if (dg_rfm_segment_map_parse(&map, text, "fuzz.csv", &err) == 0) {
+        for (int r = 0; r < 5; r++)
+            for (int f = 0; f < 5; f++)
+                for (int m = 0; m < 5; m++)
+                    if (map->cell[r][f][m] >= map->n_segments)
+                        abort();
+        dg_rfm_segment_map_free(map);
+    }
+    dg_stage_rules rules;
+    dg_stage_rules_default(&rules);
+    dg_stage_rules_parse(&rules, text, "fuzz.conf", &err);
+    dg_loyalty_config config;
+    dg_loyalty_config_default(&config);
+    dg_loyalty_config_parse(&config, text, "fuzz.conf", &err);
+    free(text);
+    return 0;
+}
