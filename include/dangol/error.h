@@ -21,6 +21,7 @@ typedef enum {
     DG_ECONVERGE = -10, /* an optimiser did not converge */
     DG_EUNSUPPORTED = -11, /* operation not available in this backend or build */
     DG_EABORTED  = -12, /* stopped on purpose (too many errors, user interrupt) */
+    DG_EBUSY     = -13, /* the store is locked by another writer (past the busy timeout) */
 } dg_status;
 
 #define DG_ERROR_MSG_MAX 512

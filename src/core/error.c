@@ -20,6 +20,7 @@ const char *dg_strerror(int code)
     case DG_ECONVERGE:    return "did not converge";
     case DG_EUNSUPPORTED: return "not supported";
     case DG_EABORTED:     return "aborted";
+    case DG_EBUSY:        return "busy";
     default:              return "unknown error";
     }
 }
