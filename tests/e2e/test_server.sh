@@ -71,6 +71,9 @@ expect_status "a NUL in the path is 400" 400 GET "/api/customers/A%00B"
 python3 "$HAMMER" lock "$DANGOL_DB" 8 > "$WORK/lock.out" 2>&1 &
 LOCKER=$!
 for _ in $(seq 1 50); do grep -q locked "$WORK/lock.out" && break; sleep 0.1; done
+curl -s -o /dev/null -w '%{http_code}' -X POST -H "Content-Type: $J" \
+  --data-binary '{"customer_id":"LOCKED"}' "$URL/api/customers" > "$WORK/busy.create" &
+CREATE=$!
 curl -s -o "$WORK/response" -D "$WORK/headers" -w '%{http_code} %{time_total}' -X PATCH \
   -H "Content-Type: $J" --data-binary '{"region":"Busan"}' "$URL/api/customers/RACE" > "$WORK/busy"
 read -r code seconds < "$WORK/busy"
@@ -79,7 +82,11 @@ if [ "$code" = 503 ] && [ "$retry" = 5 ]; then pass "a write while the store is 
 else fail "a write while the store is locked is 503 with Retry-After: 5 (HTTP $code, Retry-After '$retry')" "$(cat "$WORK/response")"; fi
 cp "$WORK/response" "$WORK/last.json"
 expect_json "the 503 says the store is busy" "j['error']['code'] == 'busy'"
+wait "$CREATE"
+if [ "$(cat "$WORK/busy.create")" = 503 ]; then pass "a create while the store is locked is 503 too"
+else fail "a create while the store is locked is 503 too (HTTP $(cat "$WORK/busy.create"))"; fi
 wait "$LOCKER"
+expect_status "nothing was written" 404 GET /api/customers/LOCKED
 
 # ---- SIGTERM lets the request in flight finish: a write waiting for the lock when TERM comes
 python3 "$HAMMER" lock "$DANGOL_DB" 2 > "$WORK/lock.out" 2>&1 &
