@@ -1,5 +1,6 @@
 # dangol build. `make` builds libdangol.a, libdangol.so and the dangol binary into build/.
-# BUILD=asan builds the same into build-asan/ with AddressSanitizer + UBSan.
+# BUILD=asan builds the same into build-asan/ with AddressSanitizer + UBSan; BUILD=tsan into
+# build-tsan/ with ThreadSanitizer, for the server's threads (`make BUILD=tsan tsan`).
 # Sources are found by wildcard: a new module needs no Makefile edit.
 
 BUILD    ?= release
@@ -7,6 +8,10 @@ ifeq ($(BUILD),asan)
 OUT      := build-asan
 OPT      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDSAN    := -fsanitize=address,undefined
+else ifeq ($(BUILD),tsan)
+OUT      := build-tsan
+OPT      := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+LDSAN    := -fsanitize=thread
 else
 OUT      := build
 OPT      := -O2 -g
@@ -32,7 +37,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(OUT)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(OUT)/%.o)
 SCHEMA   := $(sort $(wildcard src/store/schema/*.sql))
 
-.PHONY: all deps check test unit e2e asan demo bench clean fuzz web globals
+.PHONY: all deps check test unit e2e asan demo bench clean fuzz web globals tsan
 all: $(OUT)/libdangol.a $(OUT)/libdangol.so $(OUT)/dangol
 
 deps:
@@ -83,6 +88,19 @@ test: all globals unit e2e
 globals: $(LIB_OBJ)
 	@./scripts/no_globals.sh $(LIB_OBJ)
 
+# tsan (with BUILD=tsan): the server's end-to-end tests, its pool threads answering concurrent
+# requests, under ThreadSanitizer. A race report makes the server exit non-zero (TSan's exit code
+# 66), which the tests' clean-shutdown check fails on; the reports are in the failure output.
+TSAN_E2E := tests/e2e/test_api.sh tests/e2e/test_server.sh
+tsan: $(OUT)/dangol web
+	@for t in $(TSAN_E2E); do \
+	  RESULTS=$$(mktemp); export RESULTS; \
+	  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" DANGOL=$(CURDIR)/$(OUT)/dangol \
+	    sh $$t || echo "fail $$t: script exited with $$?" >> $$RESULTS; \
+	  grep '^fail ' $$RESULTS | sed 's/^fail /FAILED: /'; \
+	  echo "tsan $$t: $$(grep -c '^pass ' $$RESULTS) passed, $$(grep -c '^fail ' $$RESULTS) failed"; \
+	  ! grep -q '^fail ' $$RESULTS || { rm -f $$RESULTS; exit 1; }; rm -f $$RESULTS; done
+
 # The dashboard's npm packages (ECharts; playwright-core for the browser test), exactly as
 # web/package-lock.json pins them; reinstalled only when the lock file changes.
 web: web/node_modules/.installed
@@ -90,10 +108,12 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# check: release build and tests, then the whole suite again under ASan + UBSan.
+# check: release build and tests, then the whole suite again under ASan + UBSan, then the
+# server's end-to-end tests under ThreadSanitizer.
 check: deps
 	$(MAKE) test
 	$(MAKE) BUILD=asan test
+	$(MAKE) BUILD=tsan tsan
 	$(MAKE) fuzz
 
 demo: deps
@@ -135,6 +155,6 @@ fuzz: $(FUZZ_TARGETS)
 	    || { tail -30 build-fuzz/$$n.log; exit 1; }; tail -1 build-fuzz/$$n.log; done
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

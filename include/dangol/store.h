@@ -63,6 +63,10 @@ int dg_store_put(dg_store *store, const dg_entity *e, const dg_value *row, dg_er
 int dg_store_put_columns(dg_store *store, const dg_entity *e, const dg_value *row,
                          uint64_t columns, dg_error *err);
 
+/* Inserts a new record; DG_EEXIST if one with its natural key exists (decided by the insert
+ * itself, so of concurrent inserts of one key exactly one succeeds). */
+int dg_store_insert(dg_store *store, const dg_entity *e, const dg_value *row, dg_error *err);
+
 /* Does e (single-column key) have a record with this key? */
 int dg_store_exists(dg_store *store, const dg_entity *e, const char *key, bool *found,
                     dg_error *err);

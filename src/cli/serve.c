@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,6 +57,19 @@ static const char *default_web_dir(char *buf, size_t cap)
             return buf;
     }
     return NULL;
+}
+
+/* Lets the server hold as many connections as the system allows this process: a crowd of idle or
+ * half-sent connections then does not use up a soft limit of 1,024 files (the server's own limit
+ * and timeout bound them, see dg_server_start). */
+static void raise_file_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            perror("dangol serve: cannot raise the open-file limit");
+    }
 }
 
 static int run(dg_cli *cli, int argc, char **argv)
@@ -131,6 +145,7 @@ static int run(dg_cli *cli, int argc, char **argv)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
+    raise_file_limit();
     dg_server *server = NULL;
     if (dg_server_start(&server, &opt, &err) != 0) {
         pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
@@ -165,7 +180,8 @@ DG_CLI_COMMAND(serve) = {
     "                              [--no-web] [--max-body BYTES] [--read-only]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
     "(the static pages of --web DIR, default the web/ directory of this build) until SIGINT or\n"
-    "SIGTERM, then finishes the requests in flight and exits.\n\n"
+    "SIGTERM, then stops accepting connections, lets the requests in flight finish (up to 30 s)\n"
+    "and exits.\n\n"
     "  --bind ADDR      loopback address to listen on: 127.0.0.1 (default), ::1 or localhost.\n"
     "                   Other addresses are refused: the API has no authentication yet.\n"
     "  --port N         TCP port (default 8080; 0 picks a free one, printed at start)\n"

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "dangol/csv.h"
+#include "dangol/utf8.h"
 
 #define BLOCK (1u << 20)
 #define RECORD_MAX (64u << 20)   /* a longer record is almost surely a quote left open */
@@ -297,31 +298,6 @@ static int end_field(dg_csv *c, dg_error *err)
     return 0;
 }
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char b = s[0];
-    if (b < 0x80)
-        return 1;
-    if (b >= 0xC2 && b <= 0xDF)
-        return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (b >= 0xE0 && b <= 0xEF) {
-        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if ((b == 0xE0 && s[1] < 0xA0) || (b == 0xED && s[1] > 0x9F))
-            return 0;   /* overlong, surrogate */
-        return 3;
-    }
-    if (b >= 0xF0 && b <= 0xF4) {
-        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-            return 0;
-        if ((b == 0xF0 && s[1] < 0x90) || (b == 0xF4 && s[1] > 0x8F))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 /* Checks the record for NUL bytes and invalid UTF-8; the column is the field number. */
 static int check_record(dg_csv *c, dg_error *err)
 {
@@ -349,7 +325,7 @@ static int check_record(dg_csv *c, dg_error *err)
         if (!suspicious)
             continue;
         for (size_t k = 0; k < n;) {
-            size_t len = utf8_seq(s + k, n - k);
+            size_t len = dg_utf8_seq(s + k, n - k);
             if (len == 0)
                 return dg_error_at(err, DG_EPARSE, c->name, c->rec_line, (long)f + 1,
                                    "invalid UTF-8 (byte 0x%02X at byte %zu of the field); "

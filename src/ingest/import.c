@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "dangol/csv.h"
+#include "dangol/id.h"
 #include "dangol/ingest.h"
 #include "dangol/text.h"
 #include "ingest/columns.h"
@@ -182,6 +183,9 @@ static int convert(importer *im, size_t c, const char *s, size_t len, dg_error *
         return row_error(e, im, column, rc, "%s", perr.message);
     if (im->row[c].is_null && im->cols.required[c])
         return row_error(e, im, column, DG_EINVAL, "%s is required but empty", col->name);
+    if (!im->row[c].is_null && dg_id_column(im->e, c) &&
+        (rc = dg_id_check(col->name, s, len, &perr)) != 0)
+        return row_error(e, im, column, rc, "%s", perr.message);
     return 0;
 }
 

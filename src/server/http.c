@@ -2,11 +2,12 @@
  * the JSON content-type rule), dispatch to the route table, error bodies, and the dashboard's
  * files (chosen by static.c). Every pool thread lazily opens its own store connection, kept in a
  * pthread key and closed when the server stops: SQLite connections are never shared between
- * threads. */
+ * threads. Requests in flight are counted, so that stopping can wait for them (drain). */
 #include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,11 +15,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
 
+#include "dangol/utf8.h"
 #include "server/server.h"
 
 struct dg_server {
@@ -33,9 +37,15 @@ struct dg_server {
     pthread_mutex_t stores_lock;  /* guards stores: every connection opened, closed at stop */
     dg_store **stores;
     size_t n_stores, cap_stores;
+    pthread_mutex_t flight_lock;  /* guards in_flight */
+    pthread_cond_t flight_done;   /* signalled when in_flight drops to 0 */
+    size_t in_flight;             /* requests whose headers arrived and that are not finished */
 };
 
+/* One request, from its request line (on_uri) to its completion (on_completed). */
 typedef struct request_ctx {
+    char *raw_path;     /* the URL as sent, before libmicrohttpd percent-decodes it */
+    bool started;       /* headers received: the handler has been called once */
     char *body;
     size_t len, cap;
     bool too_large;
@@ -96,7 +106,7 @@ void dg_reply_json(dg_response *res, unsigned status, json_t *value)
     free(res->body);
     res->body = value ? json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(value);
-    if (!res->body) {
+    if (!res->body) {   /* no value: out of memory (text is valid UTF-8 before it gets here) */
         static const char oom[] =
             "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
         res->body = strdup(oom);
@@ -114,6 +124,7 @@ void dg_reply_error(dg_response *res, unsigned status, const char *code, const c
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
+    dg_utf8_repair(message);   /* a client's bytes, or a sequence cut at the buffer's end */
     dg_reply_json(res, status, json_pack("{s:{s:s,s:s}}", "error", "code", code,
                                          "message", message));
 }
@@ -129,10 +140,57 @@ void dg_reply_failure(dg_response *res, const dg_error *err)
     case DG_ENOTFOUND: status = 404; code = "not_found"; break;
     case DG_EEXIST:    status = 409; code = "conflict"; break;
     case DG_EUNSUPPORTED: status = 501; code = "unsupported"; break;
+    case DG_EBUSY:     status = 503; code = "busy"; break;
     default: break;
     }
     dg_reply_error(res, status, code, "%s", err->message[0] ? err->message
                                                             : dg_strerror(err->code));
+    if (status == 503)
+        res->retry_after = DG_SERVER_BUSY_SECONDS;
+}
+
+void dg_reply_abandon(dg_response *res)
+{
+    dg_reply_error(res, 500, "internal", "the client has gone");
+    res->abandon = true;
+}
+
+/* RFC 3986 unreserved characters, the only ones a path segment keeps as they are. */
+static bool is_unreserved(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+void dg_reply_location(dg_response *res, const char *const *segments, size_t n_segments)
+{
+    size_t cap = sizeof "/api";
+    for (size_t i = 0; i < n_segments; i++)
+        cap += 1 + 3 * strlen(segments[i]);
+    char *loc = malloc(cap);
+    if (!loc) {
+        dg_reply_error(res, 500, "internal", "out of memory");
+        return;
+    }
+    size_t o = (size_t)sprintf(loc, "/api");
+    for (size_t i = 0; i < n_segments; i++) {
+        loc[o++] = '/';
+        for (const unsigned char *c = (const unsigned char *)segments[i]; *c; c++)
+            o += is_unreserved(*c) ? (size_t)sprintf(loc + o, "%c", *c)
+                                   : (size_t)sprintf(loc + o, "%%%02X", *c);
+    }
+    free(res->location);
+    res->location = loc;
+}
+
+bool dg_request_client_gone(const dg_request *req)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!info)
+        return false;
+    struct pollfd p = { .fd = info->connect_fd, .events = POLLRDHUP };
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
 void dg_reply_json_text(dg_response *res, char *buf, size_t len, int rc)
@@ -230,23 +288,30 @@ static dg_store *thread_store(dg_server *srv, dg_error *err)
 static enum MHD_Result send_response(struct MHD_Connection *conn, dg_response *res,
                                      const char *allow)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(res->len, res->body,
-                                                             MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *r = res->abandon ? NULL
+                             : MHD_create_response_from_buffer(res->len, res->body,
+                                                               MHD_RESPMEM_MUST_FREE);
     if (!r) {
         free(res->body);
-        return MHD_NO;
+        free(res->location);
+        return MHD_NO;   /* closes the connection */
     }
     res->body = NULL;
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    if (res->location[0])
-        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
-    if (allow && *allow)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-    enum MHD_Result ok = MHD_queue_response(conn, res->status, r);
+    char retry[16];
+    snprintf(retry, sizeof retry, "%u", res->retry_after);
+    bool ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type) &&
+              MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") &&
+              MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") &&
+              (!res->location ||
+               MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location)) &&
+              (!allow || !*allow || MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow)) &&
+              (!res->retry_after ||
+               MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry));
+    free(res->location);
+    res->location = NULL;
+    enum MHD_Result queued = ok ? MHD_queue_response(conn, res->status, r) : MHD_NO;
     MHD_destroy_response(r);
-    return ok;
+    return queued;
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *conn, unsigned status, const char *code,
@@ -298,7 +363,14 @@ typedef struct query_check {
     const dg_route *route;
     unsigned seen[DG_ROUTE_MAX_QUERY];
     const char *unknown, *repeated;
+    bool not_utf8;
 } query_check;
+
+static bool is_utf8(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    return dg_utf8_invalid_at(s, n) == n;
+}
 
 static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const char *key,
                                       const char *value)
@@ -306,6 +378,10 @@ static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const 
     (void)kind;
     (void)value;
     query_check *c = cls;
+    if (!is_utf8(key) || !is_utf8(value)) {
+        c->not_utf8 = true;
+        return MHD_NO;
+    }
     const dg_route_param *q = c->route->query;
     size_t i = 0;
     while (q && q[i].name && strcmp(q[i].name, key) != 0)
@@ -324,6 +400,11 @@ static bool query_arguments_valid(struct MHD_Connection *conn, const dg_route *r
 {
     query_check c = { .route = route };
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_argument, &c);
+    if (c.not_utf8) {
+        dg_reply_error(res, 400, "invalid", "a query argument is not valid UTF-8 once "
+                       "percent-decoded; encode text as UTF-8 before percent-encoding it");
+        return false;
+    }
     if (c.repeated) {
         dg_reply_error(res, 400, "invalid", "query argument \"%s\" is given more than once",
                        c.repeated);
@@ -345,8 +426,10 @@ static bool query_arguments_valid(struct MHD_Connection *conn, const dg_route *r
     return false;
 }
 
-static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, const char *url,
-                                const char *method, request_ctx *ctx)
+/* The API request of the decoded path: route, checks, handler, answer. */
+static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn,
+                                     const dg_path *path, const char *url, const char *method,
+                                     const request_ctx *ctx)
 {
     dg_request req = { .method = method, .path = url, .options = &srv->opt, .connection = conn,
                        .minor_digits = srv->minor_digits, .snapshots = srv->snapshots };
@@ -354,7 +437,9 @@ static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, con
     bool path_known = false;
     char allow[64] = "";
     bool head = strcmp(method, "HEAD") == 0;
-    const dg_route *route = dg_server_route_match(head ? "GET" : method, url, &req, &path_known,
+    dg_error err;
+    dg_error_clear(&err);
+    const dg_route *route = dg_server_route_match(head ? "GET" : method, path, &req, &path_known,
                                                   allow, sizeof allow);
     if (!route) {
         if (path_known)
@@ -365,6 +450,10 @@ static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, con
                           "/api/openapi.json", NULL);
     }
     req.route = route;
+    if (dg_server_check_params(&req, &err) != 0) {
+        dg_reply_failure(&res, &err);
+        return send_response(conn, &res, NULL);
+    }
     if (!query_arguments_valid(conn, route, &res))
         return send_response(conn, &res, NULL);
     if (route->writes && srv->opt.read_only)
@@ -385,8 +474,8 @@ static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, con
     }
     req.body = ctx->len ? ctx->body : NULL;
     req.body_len = ctx->len;
-    dg_error err;
-    dg_error_clear(&err);
+    if (dg_request_client_gone(&req))   /* it waited for a thread, and its client left meanwhile */
+        return MHD_NO;
     if (!(req.store = thread_store(srv, &err))) {
         dg_reply_failure(&res, &err);
         res.status = 500;
@@ -398,6 +487,26 @@ static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, con
     return send_response(conn, &res, NULL);
 }
 
+static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, const char *url,
+                                const char *method, const request_ctx *ctx)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    dg_path *path = malloc(sizeof *path);   /* 4 KiB: not on a pool thread's stack */
+    if (!path)
+        return MHD_NO;
+    enum MHD_Result answered;
+    if (dg_server_path_parse(ctx->raw_path, path, &err) != 0) {
+        dg_response res = { .status = 200 };
+        dg_reply_failure(&res, &err);
+        answered = send_response(conn, &res, NULL);
+    } else {
+        answered = dispatch_path(srv, conn, path, url, method, ctx);
+    }
+    free(path);
+    return answered;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -406,10 +515,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)version;
     dg_server *srv = cls;
     request_ctx *ctx = *con_cls;
-    if (!ctx) {
-        if (!(ctx = calloc(1, sizeof *ctx)))
-            return MHD_NO;
-        *con_cls = ctx;
+    if (!ctx)
+        return MHD_NO;   /* on_uri ran out of memory */
+    if (!ctx->started) {
+        ctx->started = true;
+        pthread_mutex_lock(&srv->flight_lock);
+        srv->in_flight++;
+        pthread_mutex_unlock(&srv->flight_lock);
         const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                          MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (length && strtoull(length, NULL, 10) > srv->opt.max_body)
@@ -445,18 +557,51 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return serve_static(srv, conn, url, method);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                         enum MHD_RequestTerminationCode code)
+/* The request line has arrived: the request's context, with the URL as the client sent it (the
+ * one libmicrohttpd hands on_request is percent-decoded whole, so %2F would split a segment). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     (void)cls;
     (void)conn;
-    (void)code;
-    request_ctx *ctx = *con_cls;
-    if (ctx) {
-        free(ctx->body);
+    request_ctx *ctx = calloc(1, sizeof *ctx);
+    if (ctx && !(ctx->raw_path = strndup(uri, strcspn(uri, "?")))) {
         free(ctx);
-        *con_cls = NULL;
+        ctx = NULL;
     }
+    return ctx;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode code)
+{
+    (void)conn;
+    (void)code;
+    dg_server *srv = cls;
+    request_ctx *ctx = *con_cls;
+    if (!ctx)
+        return;
+    if (ctx->started) {
+        pthread_mutex_lock(&srv->flight_lock);
+        if (--srv->in_flight == 0)
+            pthread_cond_broadcast(&srv->flight_done);
+        pthread_mutex_unlock(&srv->flight_lock);
+    }
+    free(ctx->raw_path);
+    free(ctx->body);
+    free(ctx);
+    *con_cls = NULL;
+}
+
+/* The most connections the server holds at once: what its open-file limit allows beside the
+ * stores (each thread's database and log), the web files and the listening socket. */
+static unsigned connection_limit(unsigned threads)
+{
+    struct rlimit rl;
+    rlim_t files = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
+    rlim_t reserved = 64 + 4 * (rlim_t)threads;
+    if (files == RLIM_INFINITY || files > DG_SERVER_MAX_CONNECTIONS + reserved)
+        return DG_SERVER_MAX_CONNECTIONS;
+    return files > reserved + 16 ? (unsigned)(files - reserved) : 16;
 }
 
 /* ---- lifecycle ---------------------------------------------------------------------------- */
@@ -494,6 +639,8 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
     }
     srv->opt = *opt;
     pthread_mutex_init(&srv->stores_lock, NULL);
+    pthread_mutex_init(&srv->flight_lock, NULL);
+    pthread_cond_init(&srv->flight_done, NULL);
     if (pthread_key_create(&srv->store_key, NULL) != 0) {
         rc = dg_error_set(err, DG_ENOMEM, "cannot create thread-local storage");
         goto cleanup;
@@ -522,8 +669,10 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
         flags, (uint16_t)opt->port, NULL, NULL, on_request, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)DG_SERVER_IDLE_SECONDS,
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit(threads),
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_END);
     if (!srv->daemon) {
@@ -552,8 +701,18 @@ void dg_server_stop(dg_server *srv)
     if (!srv)
         return;
     if (srv->daemon) {
-        MHD_quiesce_daemon(srv->daemon);
-        MHD_stop_daemon(srv->daemon);   /* joins the pool; requests in flight finish first */
+        MHD_quiesce_daemon(srv->daemon);   /* stop accepting; the open connections go on */
+        /* MHD_stop_daemon closes every connection, answered or not: wait for the requests in
+         * flight first (bounded: a client may never finish sending) */
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += DG_SERVER_DRAIN_SECONDS;
+        pthread_mutex_lock(&srv->flight_lock);
+        while (srv->in_flight > 0 &&
+               pthread_cond_timedwait(&srv->flight_done, &srv->flight_lock, &deadline) == 0)
+            continue;
+        pthread_mutex_unlock(&srv->flight_lock);
+        MHD_stop_daemon(srv->daemon);
     }
     dg_snapshot_cache_free(srv->snapshots);
     for (size_t i = 0; i < srv->n_stores; i++)
@@ -562,6 +721,8 @@ void dg_server_stop(dg_server *srv)
     if (srv->key_made)
         pthread_key_delete(srv->store_key);
     pthread_mutex_destroy(&srv->stores_lock);
+    pthread_mutex_destroy(&srv->flight_lock);
+    pthread_cond_destroy(&srv->flight_done);
     free(srv->web_real);
     free(srv);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dangol/customer.h"
+#include "dangol/id.h"
 #include "dangol/text.h"
 #include "server/server.h"
 
@@ -124,6 +125,8 @@ static int row_from_json(const dg_entity *e, json_t *obj, const dg_request *req,
         json_t *v = json_object_get(obj, e->columns[c].name);
         int rc = parse_field(&e->columns[c], v ? v : json_null(), req, minor_digits, &row[c],
                              err);
+        if (rc == 0 && !row[c].is_null && dg_id_column(e, c))
+            rc = dg_id_check(e->columns[c].name, row[c].u.s, strlen(row[c].u.s), err);
         if (rc != 0)
             return rc;
     }
@@ -236,16 +239,24 @@ static bool customer_exists(dg_request *req, dg_response *res)
 
 /* ---- writing ------------------------------------------------------------------------------ */
 
-/* Validates obj as a record of e and writes it; answers with the stored record. */
+/* Validates obj as a record of e and writes it, as a new record (409 if its key exists: the
+ * insert decides, so of simultaneous creates of one key exactly one wins) or over the existing
+ * one; answers with the stored record. */
 static void store_record(dg_request *req, dg_response *res, const dg_entity *e, json_t *obj,
-                         unsigned status)
+                         bool insert)
 {
     dg_value row[MAX_COLUMNS];
     dg_error err;
     dg_error_clear(&err);
     int rc = row_from_json(e, obj, req, req->minor_digits, row, &err);
     if (rc == 0)
-        rc = dg_store_put(req->store, e, row, &err);
+        rc = insert ? dg_store_insert(req->store, e, row, &err)
+                    : dg_store_put(req->store, e, row, &err);
+    if (rc == DG_EEXIST) {
+        dg_reply_error(res, 409, "conflict", "%s \"%s\" exists already%s", e->label, row[0].u.s,
+                       strcmp(e->name, "customers") == 0 ? "; change it with PUT or PATCH" : "");
+        return;
+    }
     if (rc != 0) {
         if (rc == DG_ENOTFOUND)   /* a reference (staff_id, ...) to nothing: the input is wrong */
             err.code = DG_EINVAL;
@@ -253,13 +264,12 @@ static void store_record(dg_request *req, dg_response *res, const dg_entity *e, 
         return;
     }
     json_t *stored = NULL;
-    const char *key = json_string_value(json_object_get(obj, e->columns[0].name));
-    if (fetch(req, e, key, &stored, &err) != 0 || !stored) {
+    if (fetch(req, e, row[0].u.s, &stored, &err) != 0 || !stored) {
         dg_reply_error(res, 500, "internal", "the %s was written but cannot be read back",
                        e->label);
         return;
     }
-    dg_reply_json(res, status, stored);
+    dg_reply_json(res, insert ? 201 : 200, stored);
 }
 
 /* The key field of obj: set from the path if absent, 400 if it names another record. */
@@ -272,7 +282,10 @@ static bool key_from_path(dg_response *res, json_t *obj, const char *field, cons
                        "the URL (\"%s\")", field, field, path_key);
         return false;
     }
-    json_object_set_new(obj, field, json_string(path_key));
+    if (json_object_set_new(obj, field, json_string(path_key)) != 0) {
+        dg_reply_error(res, 500, "internal", "out of memory");
+        return false;
+    }
     return true;
 }
 
@@ -281,9 +294,7 @@ static bool key_from_path(dg_response *res, json_t *obj, const char *field, cons
 static void create(dg_request *req, dg_response *res, const dg_entity *e,
                    const char *path_customer)
 {
-    json_t *obj = body_object(req, res), *existing = NULL;
-    dg_error err;
-    dg_error_clear(&err);
+    json_t *obj = body_object(req, res);
     if (!obj)
         return;
     if (path_customer && !key_from_path(res, obj, "customer_id", path_customer))
@@ -294,31 +305,22 @@ static void create(dg_request *req, dg_response *res, const dg_entity *e,
                        e->columns[0].name);
         goto cleanup;
     }
-    if (fetch(req, e, json_string_value(key), &existing, &err) != 0) {
-        dg_reply_failure(res, &err);
-        goto cleanup;
-    }
-    if (existing) {
-        dg_reply_error(res, 409, "conflict", "%s \"%s\" exists already%s", e->label,
-                       json_string_value(key),
-                       strcmp(e->name, "customers") == 0 ? "; change it with PUT or PATCH" : "");
-        goto cleanup;
-    }
-    store_record(req, res, e, obj, 201);
+    store_record(req, res, e, obj, true);
     if (res->status == 201) {
+        const char *customer[] = { "customers", json_string_value(key) };
+        const char *owned[] = { "customers", path_customer, e->name };
         if (path_customer)
-            snprintf(res->location, sizeof res->location, "/api/customers/%s/%s", path_customer,
-                     e->name);
+            dg_reply_location(res, owned, 3);
         else
-            snprintf(res->location, sizeof res->location, "/api/customers/%s",
-                     json_string_value(key));
+            dg_reply_location(res, customer, 2);
     }
 cleanup:
-    json_decref(existing);
     json_decref(obj);
 }
 
-/* PUT (replace) and PATCH (merge) of the customer in the URL. */
+/* Writes the customer of the URL from the body (PUT: replaced; PATCH: merged into the stored
+ * record). Inside one write transaction, so a merge reads the record no other write can change
+ * before it is written back: simultaneous patches of different fields all land. */
 static void change_customer(dg_request *req, dg_response *res, bool merge)
 {
     const dg_entity *e = dg_entity_find("customers");
@@ -329,29 +331,24 @@ static void change_customer(dg_request *req, dg_response *res, bool merge)
         return;
     if (!key_from_path(res, obj, "customer_id", req->params[0]))
         goto cleanup;
-    if (fetch(req, e, req->params[0], &existing, &err) != 0) {
+    if (dg_store_begin(req->store, &err) != 0) {   /* waits for another writer, then 503 */
         dg_reply_failure(res, &err);
         goto cleanup;
     }
-    if (!existing) {
+    if (fetch(req, e, req->params[0], &existing, &err) != 0) {
+        dg_reply_failure(res, &err);
+    } else if (!existing) {
         dg_reply_error(res, 404, "not_found", "no customer \"%s\"; create it with POST "
                        "/api/customers", req->params[0]);
-        goto cleanup;
-    }
-    if (merge) {
-        const char *key;
-        json_t *value;
-        json_object_foreach(obj, key, value) {
-            if (dg_entity_column(e, key) < 0) {   /* let row_from_json name it */
-                store_record(req, res, e, obj, 200);
-                goto cleanup;
-            }
-        }
-        json_object_update(existing, obj);
-        store_record(req, res, e, existing, 200);
+    } else if (merge && json_object_update(existing, obj) != 0) {
+        dg_reply_error(res, 500, "internal", "out of memory");
     } else {
-        store_record(req, res, e, obj, 200);
+        store_record(req, res, e, merge ? existing : obj, false);
     }
+    if (res->status != 200)
+        dg_store_rollback(req->store);
+    else if (dg_store_commit(req->store, &err) != 0)
+        dg_reply_failure(res, &err);
 cleanup:
     json_decref(existing);
     json_decref(obj);

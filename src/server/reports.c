@@ -338,6 +338,11 @@ void dg_api_clv(dg_request *req, dg_response *res)
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
+    if (dg_request_client_gone(req)) {   /* a fit takes seconds: not for a client that has left */
+        dg_snapshot_release(req, snap);
+        dg_reply_abandon(res);
+        return;
+    }
     clv_view v = { view, (size_t)top, NULL };
     dg_error err;
     dg_error_clear(&err);

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "dangol/entity.h"
+#include "dangol/id.h"
+#include "dangol/utf8.h"
 #include "server/server.h"
 
 #define TEXT(x) #x
@@ -165,46 +167,93 @@ const dg_route *dg_server_routes(size_t *n_routes)
     return routes;
 }
 
-/* Matches path against the template, writing captures into params (pointing into buf). */
-static bool path_matches(const char *template, const char *path, char *buf, size_t cap,
-                         const char **params)
+static int hex_digit(char c)
 {
-    size_t used = 0, n_params = 0;
-    const char *t = template, *p = path;
-    while (*t && *p) {
-        if (*t == '{') {
-            const char *close = strchr(t, '}');
-            const char *end = strchr(p, '/');
-            size_t len = end ? (size_t)(end - p) : strlen(p);
-            if (!close || len == 0 || used + len + 1 > cap || n_params >= DG_ROUTE_MAX_PARAMS)
-                return false;
-            memcpy(buf + used, p, len);
-            buf[used + len] = '\0';
-            params[n_params++] = buf + used;
-            used += len + 1;
-            t = close + 1;
-            p += len;
-            continue;
-        }
-        if (*t != *p)
-            return false;
-        t++;
-        p++;
-    }
-    return *t == '\0' && *p == '\0';
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
 }
 
-const dg_route *dg_server_route_match(const char *method, const char *path, dg_request *req,
+int dg_server_path_parse(const char *raw, dg_path *path, dg_error *err)
+{
+    size_t used = 0;
+    path->n_segments = 0;
+    if (*raw == '/')
+        raw++;
+    for (;;) {
+        size_t len = strcspn(raw, "/?");
+        if (path->n_segments == DG_PATH_SEGMENTS || used + len + 1 > sizeof path->buf)
+            return dg_error_set(err, DG_ERANGE, "the URL path is too long (at most %d segments "
+                                "and %d bytes)", DG_PATH_SEGMENTS, DG_PATH_MAX);
+        char *out = path->buf + used;
+        size_t n = 0;
+        for (size_t i = 0; i < len; i++) {
+            int hi, lo;
+            if (raw[i] == '%' && i + 2 < len && (hi = hex_digit(raw[i + 1])) >= 0 &&
+                (lo = hex_digit(raw[i + 2])) >= 0) {
+                out[n++] = (char)(hi * 16 + lo);
+                i += 2;
+            } else {
+                out[n++] = raw[i];
+            }
+        }
+        out[n] = '\0';
+        if (memchr(out, '\0', n))
+            return dg_error_set(err, DG_EINVAL, "URL path segment %zu holds a NUL byte (%%00)",
+                                path->n_segments + 1);
+        size_t bad = dg_utf8_invalid_at(out, n);
+        if (bad < n)
+            return dg_error_set(err, DG_EINVAL, "URL path segment %zu is not valid UTF-8 once "
+                                "percent-decoded (byte 0x%02X at byte %zu); encode text as UTF-8 "
+                                "before percent-encoding it", path->n_segments + 1,
+                                (unsigned char)out[bad], bad + 1);
+        path->segments[path->n_segments++] = out;
+        used += n + 1;
+        raw += len;
+        if (*raw != '/')
+            return 0;
+        raw++;
+    }
+}
+
+/* Matches path against the template ("/api/customers/{customer_id}"), segment by segment,
+ * pointing params at the captured segments. */
+static bool path_matches(const char *template, const dg_path *path, const char **params)
+{
+    size_t n_params = 0, k = 0;
+    const char *t = template + 1;
+    for (;;) {
+        size_t len = strcspn(t, "/");
+        if (k == path->n_segments)
+            return false;
+        const char *seg = path->segments[k++];
+        if (*t == '{') {
+            if (!*seg || n_params == DG_ROUTE_MAX_PARAMS)
+                return false;
+            params[n_params++] = seg;
+        } else if (strlen(seg) != len || strncmp(seg, t, len) != 0) {
+            return false;
+        }
+        t += len;
+        if (!*t)
+            return k == path->n_segments;
+        t++;
+    }
+}
+
+const dg_route *dg_server_route_match(const char *method, const dg_path *path, dg_request *req,
                                       bool *path_known, char *allow, size_t allow_cap)
 {
-    /* Captures live in a per-thread buffer: valid until this thread's next match. */
-    static _Thread_local char capture_buf[2048];
     const dg_route *found = NULL;
     const char *params[DG_ROUTE_MAX_PARAMS] = { 0 };
     *path_known = false;
     allow[0] = '\0';
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-        if (!path_matches(routes[i].path, path, capture_buf, sizeof capture_buf, params))
+        if (!path_matches(routes[i].path, path, params))
             continue;
         *path_known = true;
         size_t len = strlen(allow);
@@ -219,6 +268,19 @@ const dg_route *dg_server_route_match(const char *method, const char *path, dg_r
         }
     }
     return found;
+}
+
+int dg_server_check_params(const dg_request *req, dg_error *err)
+{
+    size_t i = 0;
+    for (const char *p = strchr(req->route->path, '{'); p; p = strchr(p + 1, '{'), i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(p + 1, "}"), p + 1);
+        int rc = dg_id_check(name, req->params[i], strlen(req->params[i]), err);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
 }
 
 /* ---- OpenAPI ------------------------------------------------------------------------------ */

@@ -40,7 +40,8 @@ int dg_server_check_bind(const char *bind, dg_error *err);
 /* Starts listening and serving in background threads. Caller stops with dg_server_stop. */
 int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err);
 unsigned dg_server_port(const dg_server *server);
-/* Stops accepting, finishes the requests in flight, joins the threads, closes the stores. */
+/* Stops accepting, lets the requests in flight finish (up to DG_SERVER_DRAIN_SECONDS), joins the
+ * threads, closes the stores. */
 void dg_server_stop(dg_server *server);  /* NULL is a no-op */
 
 /* ---- what routes see ---------------------------------------------------------------------- */
@@ -48,13 +49,24 @@ void dg_server_stop(dg_server *server);  /* NULL is a no-op */
 #define DG_ROUTE_MAX_PARAMS 4   /* {captures} of a path */
 #define DG_ROUTE_MAX_QUERY 16   /* query arguments of a route */
 
+/* Seconds of silence after which a connection is closed (an idle keep-alive one, or one that
+ * sends its request too slowly), and the longest dg_server_stop waits for requests in flight. */
+#define DG_SERVER_IDLE_SECONDS 10
+#define DG_SERVER_DRAIN_SECONDS 30
+/* Connections held at once, at most (fewer when the open-file limit is lower). */
+#define DG_SERVER_MAX_CONNECTIONS 10000
+/* Seconds a write waits for another writer (an import) before it answers 503; the store's busy
+ * timeout, and the Retry-After of that 503. */
+#define DG_SERVER_BUSY_SECONDS 5
+
 typedef struct dg_route dg_route;
 
 typedef struct dg_request {
     const dg_route *route;                    /* the matched route */
     const char *method;
     const char *path;
-    const char *params[DG_ROUTE_MAX_PARAMS];  /* {captures} of the route path, in order */
+    const char *params[DG_ROUTE_MAX_PARAMS];  /* {captures} of the route path, in order,
+                                                 percent-decoded, valid ids (dangol/id.h) */
     const char *body;                         /* NUL-terminated; NULL when empty */
     size_t body_len;
     dg_store *store;                          /* this thread's connection */
@@ -69,7 +81,9 @@ typedef struct dg_response {
     char *body;                 /* malloc'd; freed by the server */
     size_t len;
     const char *content_type;   /* static string */
-    char location[512];         /* Location header when non-empty (201 Created) */
+    char *location;             /* Location header (201 Created), malloc'd, or NULL */
+    unsigned retry_after;       /* Retry-After header in seconds (503), or 0 */
+    bool abandon;               /* the client has gone: close the connection, answer nothing */
 } dg_response;
 
 /* One API route: the single source for dispatch, the OpenAPI document and the route test. */
@@ -96,10 +110,27 @@ struct dg_route {
 
 const dg_route *dg_server_routes(size_t *n_routes);
 
-/* Finds the route for method + path, filling req->params. NULL if none; *path_known tells a wrong
- * method (405) from an unknown path (404); allow receives the methods of a known path. */
-const dg_route *dg_server_route_match(const char *method, const char *path, dg_request *req,
+/* A URL path split at '/' and then percent-decoded segment by segment, so that an id holding a
+ * '/' is one segment (sent as %2F). */
+#define DG_PATH_MAX 4096
+#define DG_PATH_SEGMENTS 16
+typedef struct dg_path {
+    char buf[DG_PATH_MAX];
+    const char *segments[DG_PATH_SEGMENTS];
+    size_t n_segments;
+} dg_path;
+
+/* Splits and decodes the path as the client sent it (raw, up to any '?'). DG_EINVAL (with the
+ * reason) when a segment decodes to a NUL or to invalid UTF-8, DG_ERANGE when it is too long. */
+int dg_server_path_parse(const char *raw, dg_path *path, dg_error *err);
+
+/* Finds the route for method + path, filling req->params (pointing into path). NULL if none;
+ * *path_known tells a wrong method (405) from an unknown path (404); allow receives the methods
+ * of a known path. */
+const dg_route *dg_server_route_match(const char *method, const dg_path *path, dg_request *req,
                                       bool *path_known, char *allow, size_t allow_cap);
+/* Checks every capture of req against the id rule (dangol/id.h), naming it after the template. */
+int dg_server_check_params(const dg_request *req, dg_error *err);
 
 /* The OpenAPI 3 document describing every route. Caller decrefs. */
 json_t *dg_server_openapi(void);
@@ -124,6 +155,15 @@ typedef struct dg_page {
 /* Reads ?offset and ?limit into page; false (with a 400 in res) if either is invalid. */
 bool dg_request_page(const dg_request *req, dg_response *res, dg_page *page);
 
+/* Has the client closed its connection (so the answer would go nowhere)? A look at the socket
+ * that never blocks. */
+bool dg_request_client_gone(const dg_request *req);
+/* Answers nothing and closes the connection: for a client that has gone. */
+void dg_reply_abandon(dg_response *res);
+
+/* Sets the Location header to /api/ and the segments, each percent-encoded. */
+void dg_reply_location(dg_response *res, const char *const *segments, size_t n_segments);
+
 /* Sends value (reference stolen) as JSON with the status. */
 void dg_reply_json(dg_response *res, unsigned status, json_t *value);
 /* The text of the number that is member key of the JSON object body[0..len) (already parsed),
@@ -133,7 +173,8 @@ bool dg_json_number_text(const char *body, size_t len, const char *key, const ch
 /* {"error": {"code": code, "message": ...}} with the status. */
 void dg_reply_error(dg_response *res, unsigned status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* The error of a failed library call, with the HTTP status its dg_status maps to. */
+/* The error of a failed library call, with the HTTP status its dg_status maps to (DG_EBUSY, the
+ * store locked by another writer past the busy timeout: 503 with Retry-After). */
 void dg_reply_failure(dg_response *res, const dg_error *err);
 /* A result table as JSON (dg_table_write's shape). */
 void dg_reply_table(dg_response *res, const dg_table *table);

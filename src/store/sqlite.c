@@ -49,12 +49,20 @@ struct dg_store {
 
 static void forget_bulk(dg_store *s);
 
+/* DG_EBUSY when the last call failed because another connection holds the write lock past the
+ * busy timeout (the caller may retry later), else DG_ESTORE. */
+static int store_status(dg_store *s)
+{
+    int code = sqlite3_extended_errcode(s->db) & 0xFF;
+    return code == SQLITE_BUSY || code == SQLITE_LOCKED ? DG_EBUSY : DG_ESTORE;
+}
+
 static int store_error(dg_store *s, dg_error *err, const char *what)
 {
-    int code = sqlite3_extended_errcode(s->db);
-    if ((code & 0xff) == SQLITE_BUSY)
+    int code = sqlite3_extended_errcode(s->db) & 0xff;
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
         return dg__store_busy_error(s->path, err);
-    if ((code & 0xff) == SQLITE_READONLY && !s->readonly)
+    if (code == SQLITE_READONLY && !s->readonly)
         return dg__store_readonly_error(s->path, err);
     return dg_error_set(err, DG_ESTORE, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
@@ -593,9 +601,19 @@ int dg_store_put_columns(dg_store *s, const dg_entity *e, const dg_value *row, u
     if (step == SQLITE_CONSTRAINT_FOREIGNKEY && (rc = check_references(s, e, row, err)) != 0)
         return rc;
     if (step != SQLITE_DONE)
-        return dg_error_set(err, DG_ESTORE, "%s: cannot write %s \"%s\": %s", s->path, e->label,
-                            row[0].is_null ? "" : row[0].u.s, sqlite3_errmsg(s->db));
+        return dg_error_set(err, store_status(s), "%s: cannot write %s \"%s\": %s", s->path,
+                            e->label, row[0].is_null ? "" : row[0].u.s, sqlite3_errmsg(s->db));
     return 0;
+}
+
+int dg_store_insert(dg_store *s, const dg_entity *e, const dg_value *row, dg_error *err)
+{
+    /* the upsert that updates no column: ON CONFLICT DO NOTHING, so no row changed = a conflict */
+    int rc = dg_store_put_columns(s, e, row, (UINT64_C(1) << e->n_key) - 1, err);
+    if (rc == 0 && sqlite3_changes(s->db) == 0)
+        return dg_error_set(err, DG_EEXIST, "%s \"%s\" exists already", e->label,
+                            row[0].is_null ? "" : row[0].u.s);
+    return rc;
 }
 
 int dg_store_ensure(dg_store *s, const dg_entity *e, const char *key, dg_error *err)

@@ -341,3 +341,36 @@ Test(store, unchecked_transaction_then_checked_again)
     cr_assert_eq(dg_store_commit(store, &err), 0, "%s", err.message);
     cr_assert_eq(put_order("O3", "C404", 0, 1), DG_ENOTFOUND, "checked again after a commit");
 }
+
+Test(store, insert_refuses_an_existing_key_and_keeps_the_first_record)
+{
+    const dg_entity *e = dg_entity_find("customers");
+    dg_value row[32];
+    null_row(e, row);
+    row[0] = (dg_value){ .u.s = "C1" };
+    row[1] = (dg_value){ .u.s = "first" };
+    cr_assert_eq(dg_store_insert(store, e, row, &err), 0, "%s", err.message);
+    row[1] = (dg_value){ .u.s = "second" };
+    cr_assert_eq(dg_store_insert(store, e, row, &err), DG_EEXIST);
+    cr_assert(strstr(err.message, "customer \"C1\" exists already"), "%s", err.message);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT name FROM customers WHERE customer_id = 'C1'", -1,
+                                    &st, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "first");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+Test(store, a_write_while_another_connection_holds_the_lock_is_busy)
+{
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(dg_store_begin(store, &err), DG_EBUSY, "%s", err.message);   /* after 5 s */
+    cr_assert(strstr(err.message, "locked"), "%s", err.message);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db);
+}
