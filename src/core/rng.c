@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "dangol/rng.h"
+#include "core/lgamma.h"
 
 __extension__ typedef unsigned __int128 u128;  /* GCC/Clang: the full 64x64 product */
 
@@ -162,7 +163,7 @@ int64_t dg_rng_poisson(dg_rng *rng, double mean)
             return (int64_t)kd;
         if (kd < 0.0 || (us < 0.013 && v > us))
             continue;
-        if (log(v) + log(inv_alpha) - log(a / (us * us) + b) <= -mean + kd * loglam - lgamma(kd + 1.0))
+        if (log(v) + log(inv_alpha) - log(a / (us * us) + b) <= -mean + kd * loglam - dg_lgamma(kd + 1.0))
             return (int64_t)kd;
     }
 }

@@ -63,11 +63,11 @@ double dg__bgbb_expected(const double *p, double x, double t_x, double n, double
         return 0.0;
     if (fabs(ga - 1.0) < 1e-9)
         ga = 1.0 + 1e-9;   /* removable singularity at gamma = 1 */
-    double g1 = lgamma(1 + de + n) - lgamma(ga + de + n);
-    double g2 = lgamma(1 + de + n + n_star) - lgamma(ga + de + n + n_star);
+    double g1 = dg_lgamma(1 + de + n) - dg_lgamma(ga + de + n);
+    double g2 = dg_lgamma(1 + de + n + n_star) - dg_lgamma(ga + de + n + n_star);
     double ld = ga > 1 ? dg__logsubexp(g1, g2) - log(ga - 1) : dg__logsubexp(g2, g1) - log(1 - ga);
     double q[4] = {al, be, ga, de};
     double l = -dg__bgbb_loglik_one(q, x, t_x, n) + dg__lbeta(al + x + 1, be + n - x) -
-               dg__lbeta(al, be) + log(de) + lgamma(ga + de) - lgamma(1 + de) + ld;
+               dg__lbeta(al, be) + log(de) + dg_lgamma(ga + de) - dg_lgamma(1 + de) + ld;
     return exp(l);
 }

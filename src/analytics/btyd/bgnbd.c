@@ -16,7 +16,7 @@
 double dg__bgnbd_loglik_one(const double *p, double x, double t_x, double T, int modified)
 {
     double r = p[0], alpha = p[1], a = p[2], b = p[3], e = modified ? 1.0 : 0.0;
-    double common = lgamma(r + x) - lgamma(r) + r * log(alpha) - dg__lbeta(a, b);
+    double common = dg_lgamma(r + x) - dg_lgamma(r) + r * log(alpha) - dg__lbeta(a, b);
     double u1 = dg__lbeta(a, b + x + e) - (r + x) * log(alpha + T);
     double u2 = -INFINITY;
     if (modified || x > 0)
@@ -37,12 +37,12 @@ static double loglik_pack(const double *p, double *grad, const dg__btyd_pack *pk
            *d2a = d1b + nx, *d2b = d2a + nx, *has2 = d2b + nx;
     double *lt = has2 + nx, *it = lt + nt, *lT = it + nt, *iT = lT + nT;
     double lbab = dg__lbeta(a, b), la = log(alpha);
-    double lgr = lgamma(r), psir = dg__digamma(r), psia = dg__digamma(a), psib = dg__digamma(b);
+    double lgr = dg_lgamma(r), psir = dg__digamma(r), psia = dg__digamma(a), psib = dg__digamma(b);
     double psiab = dg__digamma(a + b), psia1 = dg__digamma(a + 1);
     int want = grad != NULL;
     for (size_t j = 0; j < nx; j++) {
         double x = pk->ux[j];
-        A[j] = lgamma(r + x) - lgr + r * la;
+        A[j] = dg_lgamma(r + x) - lgr + r * la;
         c1[j] = dg__lbeta(a, b + x + e) - lbab;
         has2[j] = modified || x > 0;
         c2[j] = has2[j] ? dg__lbeta(a + 1, b + x - 1 + e) - lbab : -INFINITY;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "dangol/btyd.h"
+#include "core/lgamma.h"
 
 /* ---- special functions (special.c) ---- */
 double dg__digamma(double x);

@@ -16,7 +16,7 @@
 double dg_gg_loglik_one(const dg_gg_params *params, double x, double m)
 {
     double p = params->p, q = params->q, g = params->gamma, px = p * x;
-    return lgamma(px + q) - lgamma(px) - lgamma(q) + q * log(g) + (px - 1) * log(m) +
+    return dg_lgamma(px + q) - dg_lgamma(px) - dg_lgamma(q) + q * log(g) + (px - 1) * log(m) +
            px * log(x) - (px + q) * log(g + m * x);
 }
 
@@ -41,10 +41,10 @@ double dg__gg_loglik_pack(const double *par, double *grad, void *data)
     if (!buf)
         return NAN;
     double *head = buf, *dp = buf + c->nx, *dq = dp + c->nx;
-    double lgq = lgamma(q), psiq = dg__digamma(q), lg = log(g);
+    double lgq = dg_lgamma(q), psiq = dg__digamma(q), lg = log(g);
     for (size_t j = 0; j < c->nx; j++) {
         double px = p * c->ux[j];
-        head[j] = lgamma(px + q) - lgamma(px) - lgq + q * lg;
+        head[j] = dg_lgamma(px + q) - dg_lgamma(px) - lgq + q * lg;
         if (grad) {
             double psi = dg__digamma(px + q);
             dp[j] = c->ux[j] * (psi - dg__digamma(px));

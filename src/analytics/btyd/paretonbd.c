@@ -35,7 +35,7 @@ static double log_a0(double r, double alpha, double s, double beta, double x, do
 double dg__paretonbd_loglik_one(const double *p, double x, double t_x, double T)
 {
     double r = p[0], alpha = p[1], s = p[2], beta = p[3];
-    double head = lgamma(r + x) - lgamma(r) + r * log(alpha) + s * log(beta);
+    double head = dg_lgamma(r + x) - dg_lgamma(r) + r * log(alpha) + s * log(beta);
     double u1 = -(r + x) * log(alpha + T) - s * log(beta + T);
     double u2 = log(s) - log(r + s + x) + log_a0(r, alpha, s, beta, x, t_x, T);
     return head + dg__logaddexp(u1, u2);
@@ -55,10 +55,10 @@ double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack)
         return NAN;
     double *head = buf, *lratio = head + nx, *lbt = lratio + nx, *zt = lbt + nt;
     double *lbT = zt + nt, *zT = lbT + nT, *u1T = zT + nT;
-    double lgr = lgamma(r), c0 = r * log(alpha) + s * log(beta), ls = log(s);
+    double lgr = dg_lgamma(r), c0 = r * log(alpha) + s * log(beta), ls = log(s);
     for (size_t j = 0; j < nx; j++) {
         double x = pk->ux[j];
-        head[j] = lgamma(r + x) - lgr + c0;
+        head[j] = dg_lgamma(r + x) - lgr + c0;
         lratio[j] = ls - log(r + s + x);
     }
     for (size_t j = 0; j < nt; j++) {
@@ -124,8 +124,8 @@ double dg__paretonbd_dert(const double *p, double x, double t_x, double T, doubl
 {
     double r = p[0], alpha = p[1], s = p[2], beta = p[3];
     double z = delta * (beta + T);
-    double l = r * log(alpha) + s * log(beta) + (s - 1) * log(delta) + lgamma(r + x + 1) -
-               lgamma(r) - (r + x + 1) * log(alpha + T) + z + dg__upper_gamma_log(1 - s, z) -
+    double l = r * log(alpha) + s * log(beta) + (s - 1) * log(delta) + dg_lgamma(r + x + 1) -
+               dg_lgamma(r) - (r + x + 1) * log(alpha + T) + z + dg__upper_gamma_log(1 - s, z) -
                dg__paretonbd_loglik_one(p, x, t_x, T);
     return exp(l);
 }

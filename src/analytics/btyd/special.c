@@ -32,7 +32,7 @@ double dg__digamma(double x)
 
 double dg__lbeta(double a, double b)
 {
-    return lgamma(a) + lgamma(b) - lgamma(a + b);
+    return dg_lgamma(a) + dg_lgamma(b) - dg_lgamma(a + b);
 }
 
 double dg__logaddexp(double u, double v)
