@@ -112,7 +112,7 @@ Test(btyd_fit, bgbb_bounds_the_opportunities, .timeout = 5)
 {
     double x[5] = {1, 2, 0, 3, 1}, t[5] = {1, 4, 0, 5, 2};
     double T[5] = {10, 30, 10, 20, DG_BGBB_MAX_OPPORTUNITIES};
-    dg_btyd_data d = {5, x, t, T, NULL};
+    dg_btyd_data d = {5, x, t, T, NULL, NULL};
     dg_error err = {0};
     cr_assert_eq(dg_btyd_data_check(&d, DG_BTYD_BGBB, &err), 0, "%s", err.message);
     T[4] = 60000;   /* 1936 to 2100 in days */

@@ -370,7 +370,7 @@ Test(store, a_write_while_another_connection_holds_the_lock_is_busy)
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     cr_assert_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
     cr_assert_eq(dg_store_begin(store, &err), DG_EBUSY, "%s", err.message);   /* after 5 s */
-    cr_assert(strstr(err.message, "locked"), "%s", err.message);
+    cr_assert(strstr(err.message, "another process is writing"), "%s", err.message);
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(db);
 }
