@@ -19,6 +19,10 @@ enum {
     DG_STORE_READONLY = 1 << 1,  /* refuse writes */
 };
 
+/* How long a write waits for another connection's write (an import, a server) to end before it
+ * fails with DG_EBUSY; the HTTP server's Retry-After is the same time (docs/cli.md). */
+#define DG_STORE_BUSY_TIMEOUT_MS 5000
+
 /* Opens (and with DG_STORE_CREATE creates) the store at path, upgrading its schema to the current
  * version. A store written by a newer dangol is refused with DG_EVERSION.
  * Caller closes with dg_store_close. */

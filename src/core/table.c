@@ -1,8 +1,9 @@
 /* Result tables (include/dangol/table.h). Rows are arrays of tagged cells grown geometrically;
- * rendering computes display widths once per column. A failed addition (out of memory) makes the
- * table "failed": later sets are ignored and writing it returns DG_ENOMEM, so a builder that
- * misses one return value can never print a half-filled row or fill the previous row instead. Display width counts East Asian wide
- * characters (Hangul, CJK) as two terminal columns so Korean names line up. */
+ * rendering computes display widths once per column. Display width counts East Asian wide
+ * characters (Hangul, CJK) as two terminal columns so Korean names line up. A failed addition
+ * (out of memory) makes the table "failed": later sets are ignored and writing it returns
+ * DG_ENOMEM, so a builder that misses one return value can never print a half-filled row or fill
+ * the previous row instead. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>

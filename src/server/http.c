@@ -146,7 +146,7 @@ void dg_reply_failure(dg_response *res, const dg_error *err)
     dg_reply_error(res, status, code, "%s", err->message[0] ? err->message
                                                             : dg_strerror(err->code));
     if (status == 503)
-        res->retry_after = DG_SERVER_BUSY_SECONDS;
+        res->retry_after = DG_STORE_BUSY_TIMEOUT_MS / 1000;   /* the wait it gave up */
 }
 
 void dg_reply_abandon(dg_response *res)

@@ -55,9 +55,6 @@ void dg_server_stop(dg_server *server);  /* NULL is a no-op */
 #define DG_SERVER_DRAIN_SECONDS 30
 /* Connections held at once, at most (fewer when the open-file limit is lower). */
 #define DG_SERVER_MAX_CONNECTIONS 10000
-/* Seconds a write waits for another writer (an import) before it answers 503; the store's busy
- * timeout, and the Retry-After of that 503. */
-#define DG_SERVER_BUSY_SECONDS 5
 
 typedef struct dg_route dg_route;
 

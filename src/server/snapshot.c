@@ -107,10 +107,6 @@ dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res)
     dg_snapshot_cache *c = req->snapshots;
     dg_error err;
     dg_error_clear(&err);
-    if (dg_request_client_gone(req)) {   /* no frame (seconds on a big store) for nobody */
-        dg_reply_abandon(res);
-        return NULL;
-    }
     const char *as_of_text = dg_request_query(req, "as_of");
     if (as_of_text && *as_of_text) {
         int32_t as_of;

@@ -51,7 +51,7 @@ int dg__store_busy_error(const char *path, dg_error *err)
 {
     return dg_error_set(err, DG_EBUSY, "%s: another process is writing to the store (an import "
                         "or a server holds its write lock; waited %d s); try again when it has "
-                        "finished", path, DG__BUSY_TIMEOUT_MS / 1000);
+                        "finished", path, DG_STORE_BUSY_TIMEOUT_MS / 1000);
 }
 
 int dg__sqlite_open_immutable(const char *path, sqlite3 **db, dg_error *err)

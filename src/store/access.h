@@ -8,8 +8,7 @@
 #include <sqlite3.h>
 
 #include "dangol/error.h"
-
-#define DG__BUSY_TIMEOUT_MS 5000   /* how long a write waits for another writer (docs/cli.md) */
+#include "dangol/store.h"
 
 /* Is this SQLite result (extended code) a refusal to write: a read-only file, directory or file
  * system, or a WAL index that cannot be created? */

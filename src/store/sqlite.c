@@ -59,10 +59,9 @@ static int store_status(dg_store *s)
 
 static int store_error(dg_store *s, dg_error *err, const char *what)
 {
-    int code = sqlite3_extended_errcode(s->db) & 0xff;
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    if (store_status(s) == DG_EBUSY)
         return dg__store_busy_error(s->path, err);
-    if (code == SQLITE_READONLY && !s->readonly)
+    if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_READONLY && !s->readonly)
         return dg__store_readonly_error(s->path, err);
     return dg_error_set(err, DG_ESTORE, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
@@ -114,7 +113,7 @@ static int open_connection(dg_store *s, dg_error *err)
     if (sqlite3_open_v2(s->path, &s->db, open_flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         return dg_error_set(err, DG_ESTORE, "%s: cannot open the store: %s", s->path,
                             s->db ? sqlite3_errmsg(s->db) : "out of memory");
-    sqlite3_busy_timeout(s->db, DG__BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(s->db, DG_STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
     return 0;
 }

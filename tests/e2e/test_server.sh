@@ -67,8 +67,9 @@ expect_status "invalid UTF-8 in a query argument value is 400" 400 GET "/api/cus
 expect_json "the error says UTF-8" "'UTF-8' in j['error']['message']"
 expect_status "a NUL in the path is 400" 400 GET "/api/customers/A%00B"
 
-# ---- a second writer holds the store: wait, then 503 with Retry-After
-python3 "$HAMMER" lock "$DANGOL_DB" 8 > "$WORK/lock.out" 2>&1 &
+# ---- a second writer holds the store: wait, then 503 with Retry-After. The lock is held until
+# both requests are answered: a pool thread may take them one after the other (5 s each)
+python3 "$HAMMER" lock "$DANGOL_DB" 60 "$WORK/release" > "$WORK/lock.out" 2>&1 &
 LOCKER=$!
 for _ in $(seq 1 50); do grep -q locked "$WORK/lock.out" && break; sleep 0.1; done
 curl -s -o /dev/null -w '%{http_code}' -X POST -H "Content-Type: $J" \
@@ -83,6 +84,7 @@ else fail "a write while the store is locked is 503 with Retry-After: 5 (HTTP $c
 cp "$WORK/response" "$WORK/last.json"
 expect_json "the 503 says the store is busy" "j['error']['code'] == 'busy'"
 wait "$CREATE"
+touch "$WORK/release"
 if [ "$(cat "$WORK/busy.create")" = 503 ]; then pass "a create while the store is locked is 503 too"
 else fail "a create while the store is locked is 503 too (HTTP $(cat "$WORK/busy.create"))"; fi
 wait "$LOCKER"

@@ -6,9 +6,10 @@ holding the store's write lock. Each command prints one JSON line for the test t
   hammer.py patches URL ID ROUNDS    every round, one PATCH per field at once: updates lost
   hammer.py flood URL N              N connections that never finish their request, then a normal
                                      request: its status and seconds
-  hammer.py lock DB SECONDS          holds the store's write lock (prints "locked" when it has it)
+  hammer.py lock DB SECONDS [FILE]   holds the store's write lock (prints "locked" when it has it)
+                                     for SECONDS, or until FILE exists if one is named
 """
-import http.client, json, resource, socket, sqlite3, sys, threading, time, urllib.parse
+import http.client, json, os, resource, socket, sqlite3, sys, threading, time, urllib.parse
 
 FIELDS = ["name", "phone", "email", "income_band", "education", "occupation", "region",
           "acquisition_channel", "credit_band"]
@@ -80,11 +81,13 @@ def flood(url, n):
         s.close()
 
 
-def lock(db, seconds):
+def lock(db, seconds, release=None):
     conn = sqlite3.connect(db, isolation_level=None, timeout=10)
     conn.execute("BEGIN IMMEDIATE")
     print("locked", flush=True)
-    time.sleep(seconds)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not (release and os.path.exists(release)):
+        time.sleep(0.05)
     conn.execute("ROLLBACK")
     conn.close()
 
@@ -98,6 +101,6 @@ if __name__ == "__main__":
     elif cmd == "flood":
         flood(args[0], int(args[1]))
     elif cmd == "lock":
-        lock(args[0], float(args[1]))
+        lock(args[0], float(args[1]), args[2] if len(args) > 2 else None)
     else:
         sys.exit(f"unknown command {cmd}")
