@@ -24,12 +24,27 @@ WARN     := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmis
             -Wold-style-definition -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2 -Wundef \
             -Wvla -Wimplicit-fallthrough -fno-common -Werror \
             -Wno-format-truncation  # messages are cut to their buffers on purpose
-CPPFLAGS := -D_GNU_SOURCE -DDANGOL_VERSION=\"0.1.0\" -Iinclude -Isrc -I$(OUT)/gen
-CFLAGS   := $(WARN) $(OPT) -fPIC -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# The version: DG_VERSION_* in include/dangol/version.h is the one place it is written.
+VERSION  := $(shell sed -n 's/^\#define DG_VERSION_STRING "\(.*\)"/\1/p' include/dangol/version.h)
+SOMAJOR  := $(firstword $(subst ., ,$(VERSION)))
+# Only what include/dangol/ declares between DG_API_BEGIN and DG_API_END is exported from
+# libdangol.so (include/dangol/export.h). A user's CFLAGS add to these flags, they never replace
+# the warnings.
+CPPFLAGS := -D_GNU_SOURCE -DDANGOL_VERSION=\"$(VERSION)\" -Iinclude -Isrc -I$(OUT)/gen
+DG_CFLAGS := $(WARN) $(OPT) -fPIC -fvisibility=hidden -MMD -MP \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
+# make install / uninstall: PREFIX and DESTDIR as usual (DESTDIR=/tmp/stage make install).
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PCDIR      ?= $(LIBDIR)/pkgconfig
+
 LIB_SRC  := $(wildcard src/core/*.c src/store/*.c src/ingest/*.c src/frame/*.c src/analytics/*.c \
-                       src/analytics/*/*.c src/crm/*.c)
+                       src/analytics/*/*.c src/crm/*.c src/report/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c src/server/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(OUT)/%.o)
@@ -37,8 +52,9 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(OUT)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(OUT)/%.o)
 SCHEMA   := $(sort $(wildcard src/store/schema/*.sql))
 
-.PHONY: all deps check test unit e2e asan demo bench clean fuzz web globals tsan
-all: $(OUT)/libdangol.a $(OUT)/libdangol.so $(OUT)/dangol
+.PHONY: all deps check test unit e2e asan demo bench clean fuzz web globals tsan install \
+        uninstall installcheck man
+all: $(OUT)/libdangol.a $(OUT)/libdangol.so $(OUT)/dangol $(OUT)/dangol.pc $(OUT)/dangol.1
 
 deps:
 	@./scripts/deps.sh
@@ -46,7 +62,7 @@ deps:
 $(OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	@$(CC) $(CPPFLAGS) $(DG_CFLAGS) -c $< -o $@
 
 # Schema migrations are compiled in, so the binary carries every version it can upgrade from.
 $(OUT)/gen/schema.inc: $(SCHEMA) scripts/embed.sh
@@ -63,8 +79,18 @@ $(OUT)/src/cli/main.o: $(OUT)/gen/commands.inc
 $(OUT)/libdangol.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
-$(OUT)/libdangol.so: $(LIB_OBJ)
-	$(CC) -shared $(LDSAN) -o $@ $^ $(LDLIBS)
+# libdangol.so.MAJOR.MINOR.PATCH with the SONAME libdangol.so.MAJOR, and the two links to it.
+$(OUT)/libdangol.so.$(VERSION): $(LIB_OBJ)
+	$(CC) -shared $(LDSAN) -Wl,-soname,libdangol.so.$(SOMAJOR) -o $@ $^ $(LDLIBS)
+$(OUT)/libdangol.so: $(OUT)/libdangol.so.$(VERSION)
+	ln -sf libdangol.so.$(VERSION) $(OUT)/libdangol.so.$(SOMAJOR)
+	ln -sf libdangol.so.$(VERSION) $@
+$(OUT)/dangol.pc: scripts/dangol_pc.sh include/dangol/version.h
+	./scripts/dangol_pc.sh "$(PREFIX)" "$(LIBDIR)" "$(INCLUDEDIR)" "$(VERSION)" "$(PKGS)" > $@
+# The man page is generated from the --help texts, so it never disagrees with them.
+$(OUT)/dangol.1: $(OUT)/dangol scripts/man.sh
+	./scripts/man.sh $(OUT)/dangol $(VERSION) > $@
+man: $(OUT)/dangol.1
 $(OUT)/dangol: $(CLI_OBJ) $(OUT)/libdangol.a
 	$(CC) $(LDSAN) -o $@ $(CLI_OBJ) $(OUT)/libdangol.a $(LDLIBS)
 $(OUT)/unit_tests: $(TEST_OBJ) $(OUT)/libdangol.a
@@ -82,7 +108,37 @@ unit: $(OUT)/unit_tests
 e2e: $(OUT)/dangol web
 	DANGOL=$(CURDIR)/$(OUT)/dangol ./tests/e2e/run.sh
 
-test: all globals unit e2e
+test: all globals unit e2e installcheck
+
+# asan: the whole test suite under AddressSanitizer + UBSan (what `make check` runs second).
+asan:
+	$(MAKE) BUILD=asan test
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/dangol \
+	           $(DESTDIR)$(PCDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(OUT)/dangol $(DESTDIR)$(BINDIR)/dangol
+	install -m 644 $(OUT)/libdangol.a $(DESTDIR)$(LIBDIR)/libdangol.a
+	install -m 755 $(OUT)/libdangol.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libdangol.so.$(VERSION)
+	ln -sf libdangol.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libdangol.so.$(SOMAJOR)
+	ln -sf libdangol.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libdangol.so
+	install -m 644 include/dangol/*.h $(DESTDIR)$(INCLUDEDIR)/dangol/
+	./scripts/dangol_pc.sh "$(PREFIX)" "$(LIBDIR)" "$(INCLUDEDIR)" "$(VERSION)" "$(PKGS)" \
+	    > $(DESTDIR)$(PCDIR)/dangol.pc
+	install -m 644 $(OUT)/dangol.1 $(DESTDIR)$(MANDIR)/man1/dangol.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dangol $(DESTDIR)$(LIBDIR)/libdangol.a \
+	      $(DESTDIR)$(LIBDIR)/libdangol.so $(DESTDIR)$(LIBDIR)/libdangol.so.$(SOMAJOR) \
+	      $(DESTDIR)$(LIBDIR)/libdangol.so.$(VERSION) $(DESTDIR)$(PCDIR)/dangol.pc \
+	      $(DESTDIR)$(MANDIR)/man1/dangol.1
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/dangol
+
+# installcheck: installs into a temporary DESTDIR, builds each examples/*.c against the installed
+# library through pkg-config alone (no -I or -L into the tree), runs it, checks that the shared
+# library exports only dg_ names, then uninstalls and checks nothing is left.
+installcheck: all
+	@./scripts/installcheck.sh "$(MAKE)" "$(CC)" "$(OUT)"
 
 # globals: no writable file-scope, global or function-local static object in the library.
 globals: $(LIB_OBJ)

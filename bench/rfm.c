@@ -131,8 +131,8 @@ int main(int argc, char **argv)
     free(scores);
     free(stage);
     free(activity);
-    dg_loyalty_result_free(&loyalty);
-    dg_rfm_result_free(&rfm);
+    dg_loyalty_result_clear(&loyalty);
+    dg_rfm_result_clear(&rfm);
     dg_rfm_segment_map_free(map);
     dg_frame_free(f);
     return mismatches != 0;

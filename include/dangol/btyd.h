@@ -16,6 +16,9 @@
 #include <stdint.h>
 
 #include "dangol/error.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 typedef enum dg_btyd_model {
     DG_BTYD_BGNBD = 0,
@@ -24,7 +27,8 @@ typedef enum dg_btyd_model {
     DG_BTYD_BGBB = 3,
 } dg_btyd_model;
 
-/* "bgnbd", "mbgnbd", "paretonbd", "bgbb" <-> model; parse returns -1 for an unknown name. */
+/* "bgnbd", "mbgnbd", "paretonbd", "bgbb" <-> model; parse returns DG_EINVAL for an
+ * unknown name. */
 int dg_btyd_model_parse(const char *name, dg_btyd_model *model);
 const char *dg_btyd_model_name(dg_btyd_model model);
 /* Names of the four parameters, e.g. {"r", "alpha", "a", "b"}. */
@@ -149,5 +153,7 @@ double dg_gg_expected_spend(const dg_gg_params *params, double x, double mean_va
 int dg_btyd_simulate(const dg_btyd_params *params, const dg_gg_params *spend, size_t n,
                      double T_min, double T_max, uint64_t seed, double *frequency,
                      double *recency, double *T, double *monetary, dg_error *err);
+
+DG_API_END
 
 #endif

@@ -13,6 +13,9 @@
 #include "dangol/error.h"
 #include "dangol/frame.h"
 #include "dangol/table.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 /* A transaction log: one row per order. customer[i] is a dense index < n_customers. Value comes
  * from value (any unit) or, when value is NULL, from amount_minor / 10^minor_digits; both NULL =
@@ -176,5 +179,7 @@ int dg_clv_validate(const dg_clv_summary *summary, const dg_btyd_params *params,
 int dg_clv_tracking(const dg_clv_transactions *tx, const dg_btyd_params *params,
                     int32_t start_day, int period_days, size_t n_periods, double days_per_unit,
                     double *actual_cumulative, double *expected_cumulative, dg_error *err);
+
+DG_API_END
 
 #endif

@@ -6,6 +6,9 @@
 #define DANGOL_CLV_IO_H
 
 #include "dangol/clv.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 typedef struct dg_clv_log {
     dg_clv_transactions tx;   /* points into the arrays below */
@@ -22,5 +25,7 @@ void dg_clv_log_free(dg_clv_log *log);   /* NULL is a no-op */
 /* Reads a summary CSV; *ids gets the id of each row (caller frees with dg_clv_ids_free). */
 int dg_clv_summary_read(dg_clv_summary **out, char ***ids, const char *path, dg_error *err);
 void dg_clv_ids_free(char **ids, size_t n);
+
+DG_API_END
 
 #endif

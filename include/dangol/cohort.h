@@ -12,8 +12,10 @@
 
 #include "dangol/error.h"
 #include "dangol/frame.h"
-#include "dangol/store.h"
 #include "dangol/table.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 typedef struct dg_cohort_input {
     size_t n_customers;
@@ -62,11 +64,6 @@ int dg_cohort_from_frame(const dg_frame *frame, dg_cohort_by by, dg_cohort_resul
 int dg_cohort_table(const dg_cohort_result *r, dg_cohort_measure measure, int minor_digits,
                     size_t max_periods, dg_table **out, dg_error *err);
 
-/* One cohort report on a store, for the CLI and the HTTP API: params is key, value, ..., NULL
- * with keys by (month | channel | category), measure (retention | active | revenue |
- * revenue_per_customer), periods (N) and as_of (YYYY-MM-DD). A bad key or value fails with
- * DG_EINVAL naming the valid ones. Caller frees *out with dg_table_free. */
-int dg_cohort_store_query(dg_store *store, const char *const *params, dg_table **out,
-                          dg_error *err);
+DG_API_END
 
 #endif

@@ -10,6 +10,9 @@
 #include <stdio.h>
 
 #include "dangol/error.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 typedef struct dg_csv dg_csv;
 
@@ -52,5 +55,7 @@ void dg_csv_write_end(FILE *out);
  * number of leading bytes (0 or 1) the importer drops from a text field to undo it. */
 void dg_csv_write_text(FILE *out, const char *s, size_t len, bool first, char delimiter);
 size_t dg_csv_text_unescape(const char *s, size_t len);
+
+DG_API_END
 
 #endif

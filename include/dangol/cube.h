@@ -17,6 +17,9 @@
 #include "dangol/rfm.h"
 #include "dangol/stage.h"
 #include "dangol/table.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 #define DG_CUBE_MAX_GROUP 6      /* row + column dimensions of one query */
 #define DG_CUBE_MAX_DIMS 32      /* dimensions a cube can hold */
@@ -197,12 +200,6 @@ typedef struct dg_cube_dim_spec {
 /* The catalog, a static array of *n entries. */
 const dg_cube_dim_spec *dg_cube_frame_dims(size_t *n);
 
-/* One query on a store, for the CLI and the HTTP API: params is key, value, key, value, ...,
- * NULL with the keys of dg_cube_query_set (as_of sets the frame's as-of day). Builds the frame
- * (with order lines only when a product dimension is named) and the cube, runs the query and lays
- * it out. A bad parameter fails with DG_EINVAL and a message listing the valid ones.
- * Caller frees *out with dg_table_free. */
-int dg_cube_store_query(dg_store *store, const char *const *params, dg_table **out,
-                        dg_error *err);
+DG_API_END
 
 #endif

@@ -12,6 +12,9 @@
 #include "dangol/entity.h"
 #include "dangol/error.h"
 #include "dangol/store.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 /* True parameters of the purchase process; time unit = weeks (7 days).
  * BG/NBD (Fader, Hardie & Lee 2005): repeat purchases of an alive customer are Poisson with rate
@@ -70,5 +73,7 @@ typedef struct dg_demo_counts {
 int dg_demo_generate(const dg_demo_output *out, const dg_demo_options *opt,
                      dg_demo_progress_fn progress, void *progress_ctx, dg_demo_counts *counts,
                      dg_error *err);
+
+DG_API_END
 
 #endif

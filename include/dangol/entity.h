@@ -10,6 +10,9 @@
 #include <stdint.h>
 
 #include "dangol/error.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 typedef enum {
     DG_TYPE_TEXT,       /* UTF-8 text */
@@ -67,5 +70,7 @@ int dg_value_parse(const dg_column *col, const char *s, size_t len, int minor_di
 
 /* Name of a type, for messages ("date", "money", ...). */
 const char *dg_type_name(dg_type type);
+
+DG_API_END
 
 #endif

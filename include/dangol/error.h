@@ -7,6 +7,10 @@
 
 #include <stdarg.h>
 
+#include "dangol/export.h"
+
+DG_API_BEGIN
+
 typedef enum {
     DG_OK        = 0,
     DG_ENOMEM    = -1,  /* out of memory */
@@ -48,5 +52,7 @@ int dg_error_at(dg_error *err, int code, const char *file, long line, long colum
                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 void dg_error_clear(dg_error *err);
+
+DG_API_END
 
 #endif

@@ -13,7 +13,12 @@
 #include <stdint.h>
 
 #include "dangol/error.h"
-#include "dangol/store.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
+
+/* The store (dangol/store.h); a model header does not pull in the store API. */
+typedef struct dg_store dg_store;
 
 #define DG_DAY_NONE INT32_MIN   /* an unknown date */
 
@@ -232,5 +237,7 @@ static inline int32_t dg_day_of(int64_t ts)
 {
     return (int32_t)((ts >= 0 ? ts : ts - 86399) / 86400);
 }
+
+DG_API_END
 
 #endif

@@ -11,6 +11,9 @@
 
 #include "dangol/entity.h"
 #include "dangol/error.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 /* Is column c of e an id: a text column of the natural key, or a reference to another record? */
 bool dg_id_column(const dg_entity *e, size_t c);
@@ -18,5 +21,7 @@ bool dg_id_column(const dg_entity *e, size_t c);
 /* 0 if s[0..len) is a valid id; otherwise DG_EINVAL with a message naming `name` (the column,
  * e.g. "customer_id"), the id and the reason. */
 int dg_id_check(const char *name, const char *s, size_t len, dg_error *err);
+
+DG_API_END
 
 #endif

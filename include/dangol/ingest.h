@@ -16,6 +16,9 @@
 #include "dangol/entity.h"
 #include "dangol/error.h"
 #include "dangol/store.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 #define DG_IMPORT_MAX_ERRORS 20   /* bad rows listed by default; the rest are counted */
 
@@ -91,5 +94,7 @@ typedef enum { DG_EXPORT_CSV, DG_EXPORT_JSON } dg_export_format;
  * names out in the message of a failed write ("orders.csv", "standard output"). */
 int dg_export(dg_store *store, const dg_entity *e, dg_export_format format, FILE *out,
               const char *out_name, dg_error *err);
+
+DG_API_END
 
 #endif

@@ -11,6 +11,9 @@
 #include "dangol/error.h"
 #include "dangol/frame.h"
 #include "dangol/table.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 #define DG_KPI_MONTHS_MAX 240
 
@@ -20,5 +23,7 @@
  * without answers), nps_n (customers who answered), nps_ci_low, nps_ci_high (null without
  * answers). Caller frees *out with dg_table_free. */
 int dg_kpi_monthly(const dg_frame *frame, int n_months, dg_table **out, dg_error *err);
+
+DG_API_END
 
 #endif

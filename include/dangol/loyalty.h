@@ -26,6 +26,9 @@
 #include "dangol/frame.h"
 #include "dangol/rfm.h"
 #include "dangol/table.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 typedef struct dg_loyalty_config {
     double behavioural_weight, attitudinal_weight;                  /* 0.6, 0.4 */
@@ -43,7 +46,6 @@ void dg_loyalty_config_default(dg_loyalty_config *config);
 /* Overrides keys from "key = value" text (names as in the struct); errors say file:line:col. */
 int dg_loyalty_config_parse(dg_loyalty_config *config, const char *text, const char *name,
                             dg_error *err);
-int dg_loyalty_config_load(dg_loyalty_config *config, const char *path, dg_error *err);
 const char *dg_loyalty_config_default_text(void);   /* identical to config/loyalty.conf */
 
 typedef struct dg_loyalty_result {
@@ -70,10 +72,10 @@ typedef struct dg_loyalty_result {
 } dg_loyalty_result;
 
 /* Computes loyalty for every customer, as of rfm->as_of, using its scores. Caller frees with
- * dg_loyalty_result_free. config NULL = defaults. */
+ * dg_loyalty_result_clear. config NULL = defaults. */
 int dg_loyalty_compute(const dg_frame *frame, const dg_rfm_result *rfm,
                        const dg_loyalty_config *config, dg_loyalty_result *out, dg_error *err);
-void dg_loyalty_result_free(dg_loyalty_result *result);  /* NULL is a no-op */
+void dg_loyalty_result_clear(dg_loyalty_result *result);  /* NULL is a no-op */
 
 typedef struct dg_nps {
     size_t n, promoters, passives, detractors;
@@ -104,5 +106,7 @@ int dg_loyalty_group_table(const dg_loyalty_result *loyalty, const uint32_t *gro
 /* One row per customer: id, the measures, B, A, index, flag. */
 int dg_loyalty_customer_table(const dg_frame *frame, const dg_loyalty_result *loyalty,
                               dg_table **out, dg_error *err);
+
+DG_API_END
 
 #endif

@@ -26,6 +26,9 @@
 #include "dangol/error.h"
 #include "dangol/frame.h"
 #include "dangol/table.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 #define DG_RFM_BINS 5
 #define DG_RFM_NO_SEGMENT UINT16_MAX   /* customers without orders */
@@ -42,8 +45,6 @@ typedef struct dg_rfm_segment_map {
  * in error messages (file:line:column). Caller frees with dg_rfm_segment_map_free. */
 int dg_rfm_segment_map_parse(dg_rfm_segment_map **out, const char *text, const char *name,
                              dg_error *err);
-/* Reads and parses the file at path. */
-int dg_rfm_segment_map_load(dg_rfm_segment_map **out, const char *path, dg_error *err);
 /* The built-in default (identical to config/rfm_segments.csv). */
 int dg_rfm_segment_map_default(dg_rfm_segment_map **out, dg_error *err);
 const char *dg_rfm_segment_map_default_text(void);
@@ -81,10 +82,10 @@ typedef struct dg_rfm_result {
 
 /* Computes RFM for every customer of frame as of opts->as_of, segmenting with map (NULL: no
  * segments, segment[] all DG_RFM_NO_SEGMENT). opts NULL = defaults. Caller frees with
- * dg_rfm_result_free. */
+ * dg_rfm_result_clear. */
 int dg_rfm_compute(const dg_frame *frame, const dg_rfm_options *opts,
                    const dg_rfm_segment_map *map, dg_rfm_result *out, dg_error *err);
-void dg_rfm_result_free(dg_rfm_result *result);  /* frees the arrays; NULL is a no-op */
+void dg_rfm_result_clear(dg_rfm_result *result);  /* frees the arrays; NULL is a no-op */
 
 /* Scores values[0..n-1] (higher = better) with the tie rule above into score[] (1..5), filling
  * bins (may be NULL). Exposed for other models that need the same quintiles. */
@@ -107,5 +108,7 @@ int dg_rfm_grid_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out
 /* One row per customer: id, recency, frequency, monetary, R, F, M, segment. */
 int dg_rfm_customer_table(const dg_frame *frame, const dg_rfm_result *rfm,
                           const dg_rfm_segment_map *map, dg_table **out, dg_error *err);
+
+DG_API_END
 
 #endif

@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dangol/export.h"
+
+DG_API_BEGIN
+
 typedef struct dg_rng {
     uint64_t s[4];
 } dg_rng;
@@ -32,5 +36,7 @@ double dg_rng_beta(dg_rng *rng, double a, double b); /* mean a/(a+b); a, b > 0 *
 int64_t dg_rng_poisson(dg_rng *rng, double mean);    /* mean >= 0 */
 /* Index i with probability weights[i] / sum(weights); n > 0, weights >= 0, sum > 0. */
 size_t dg_rng_choose(dg_rng *rng, const double *weights, size_t n);
+
+DG_API_END
 
 #endif

@@ -24,6 +24,9 @@
 #include "dangol/error.h"
 #include "dangol/frame.h"
 #include "dangol/table.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 typedef enum {
     DG_STAGE_PROSPECT,
@@ -68,7 +71,6 @@ void dg_stage_rules_default(dg_stage_rules *rules);
  * and bad values are errors with file:line:column. */
 int dg_stage_rules_parse(dg_stage_rules *rules, const char *text, const char *name,
                          dg_error *err);
-int dg_stage_rules_load(dg_stage_rules *rules, const char *path, dg_error *err);
 /* The default rules as a config file (identical to config/stages.conf). */
 const char *dg_stage_rules_default_text(void);
 
@@ -105,5 +107,7 @@ int dg_stage_history_table(const dg_frame *frame, const dg_stage_rules *rules, i
 /* One row per customer: id, stage, flag, orders, last order day. */
 int dg_stage_customer_table(const dg_frame *frame, const uint8_t *stage,
                             const uint8_t *activity, int32_t day, dg_table **out, dg_error *err);
+
+DG_API_END
 
 #endif

@@ -11,6 +11,9 @@
 
 #include "dangol/entity.h"
 #include "dangol/error.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 typedef struct dg_store dg_store;
 
@@ -116,5 +119,7 @@ int dg_store_stats(dg_store *store, dg_entity_stats *out, dg_error *err);
 /* Last day with any order, survey, feedback or interaction: the default as-of date.
  * DG_ENOTFOUND on an empty store. */
 int dg_store_last_day(dg_store *store, int32_t *day, dg_error *err);
+
+DG_API_END
 
 #endif

@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dangol/export.h"
+
+DG_API_BEGIN
+
 typedef enum {
     DG_CELL_TEXT,
     DG_CELL_INT,
@@ -50,7 +54,7 @@ int dg_table_failed(const dg_table *table);
 size_t dg_table_rows(const dg_table *table);
 size_t dg_table_columns(const dg_table *table);
 
-/* "table", "csv" or "json" -> format; -1 if none of them. */
+/* "table", "csv" or "json" -> format; DG_EINVAL if none of them. */
 int dg_format_parse(const char *name, dg_format *format);
 
 /* Renders the table. JSON is {"title":..., "columns":[...], "rows":[{...}, ...]}. */
@@ -62,5 +66,7 @@ int dg_table_write_rows(const dg_table *table, FILE *out, dg_format format, size
 
 /* Renders several tables as one document: blank-line separated (table, csv) or a JSON array. */
 int dg_tables_write(dg_table *const *tables, size_t n, FILE *out, dg_format format);
+
+DG_API_END
 
 #endif

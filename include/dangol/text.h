@@ -9,6 +9,9 @@
 #include <stdint.h>
 
 #include "dangol/error.h"
+#include "dangol/export.h"
+
+DG_API_BEGIN
 
 /* Every date and timestamp dangol reads is written between these years (1900-01-01 .. 2100-12-31,
  * the date as written, before a timestamp's zone offset): import, --as-of and the API's as_of all
@@ -39,5 +42,7 @@ char *dg_date_format(int32_t days, char buf[16]);                 /* YYYY-MM-DD 
 char *dg_timestamp_format(int64_t seconds, char buf[32]);         /* YYYY-MM-DDTHH:MM:SSZ */
 char *dg_money_format(int64_t minor, int minor_digits, char *buf, size_t cap);      /* -1234.56 */
 char *dg_money_format_human(int64_t minor, int minor_digits, char *buf, size_t cap); /* -1,234.56 */
+
+DG_API_END
 
 #endif

@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dangol/export.h"
+
+DG_API_BEGIN
+
 /* Length of the valid UTF-8 sequence at s (n >= 1 bytes available), or 0 when it is not one
  * (a stray continuation byte, an overlong form, a surrogate, a truncated sequence). */
 size_t dg_utf8_seq(const unsigned char *s, size_t n);
@@ -20,5 +24,7 @@ uint32_t dg_utf8_decode(const unsigned char *s, size_t len);
 /* Replaces every byte of the NUL-terminated s that is not part of a valid sequence with '?', so
  * that text cut to a buffer (or holding a client's bytes) can go into JSON. */
 void dg_utf8_repair(char *s);
+
+DG_API_END
 
 #endif

@@ -1,49 +1,10 @@
-/* Small config files of the analytics (see config.h): whole-file reads and a "key = value"
- * parser whose errors carry the file, line and column. */
+/* The text of the analytics' small config files (see config.h): a "key = value" parser whose
+ * errors carry the file, line and column. Reading the files is the report layer's. */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analytics/config.h"
-
-int dg__read_text_file(const char *path, char **text, dg_error *err)
-{
-    *text = NULL;
-    FILE *in = fopen(path, "rb");
-    if (!in)
-        return dg_error_set(err, errno == ENOENT ? DG_ENOTFOUND : DG_EIO, "%s: cannot open: %s",
-                            path, strerror(errno));
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + len, 1, cap - len - 1, in);
-        len += got;
-        if (got == 0)
-            break;
-        if (cap - len - 1 == 0) {
-            char *grown = cap > (1u << 24) ? NULL : realloc(buf, cap * 2);
-            if (!grown) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    int failed = ferror(in);
-    fclose(in);
-    if (!buf)
-        return dg_error_set(err, DG_ENOMEM, "%s: too large or out of memory", path);
-    if (failed) {
-        free(buf);
-        return dg_error_set(err, DG_EIO, "%s: read error", path);
-    }
-    buf[len] = '\0';
-    *text = buf;
-    return 0;
-}
 
 char *dg__config_trim(char *s)
 {

@@ -1,15 +1,12 @@
-/* Private to the analytics: reading the small text config files (RFM segment map, stage rules,
- * loyalty weights). Files are read whole; "key = value" files are parsed line by line with '#'
- * comments, and errors name file:line:column. */
+/* Private to the analytics: parsing the text of the small config files (RFM segment map, stage
+ * rules, loyalty weights; src/report/config_files.c reads the files). "key = value" text is
+ * parsed line by line with '#' comments, and errors name file:line:column. */
 #ifndef DANGOL_ANALYTICS_CONFIG_H
 #define DANGOL_ANALYTICS_CONFIG_H
 
 #include <stddef.h>
 
 #include "dangol/error.h"
-
-/* Reads the file at path into a NUL-terminated buffer the caller frees with free(). */
-int dg__read_text_file(const char *path, char **text, dg_error *err);
 
 /* Trims blanks (and a trailing CR) off s in place. */
 char *dg__config_trim(char *s);

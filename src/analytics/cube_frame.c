@@ -151,7 +151,7 @@ cleanup:
     free(stage8);
     free(activity8);
     free(labels);
-    dg_rfm_result_free(&rfm);
+    dg_rfm_result_clear(&rfm);
     dg_rfm_segment_map_free(own_map);
     return rc;
 }
@@ -247,49 +247,5 @@ oom:
     rc = dg_error_set(err, DG_ENOMEM, "out of memory building the cube");
 fail:
     dg_cube_free(cube);
-    return rc;
-}
-
-/* Whether a parameter value names a product dimension (then the frame needs order lines). */
-static bool names_products(const char *value)
-{
-    for (size_t i = 0; i < sizeof frame_dims / sizeof frame_dims[0]; i++)
-        if (frame_dims[i].key == DG_CUBE_KEY_PRODUCT && strstr(value, frame_dims[i].name))
-            return true;
-    return false;
-}
-
-int dg_cube_store_query(dg_store *store, const char *const *params, dg_table **out,
-                        dg_error *err)
-{
-    *out = NULL;
-    dg_frame_options opts = { .as_of = DG_DAY_NONE };
-    for (size_t i = 0; params[i] && params[i + 1]; i += 2) {
-        const char *key = params[i], *value = params[i + 1];
-        if (strcmp(key, "as_of") == 0 || strcmp(key, "as-of") == 0) {
-            dg_error e;
-            if (dg_date_parse(value, strlen(value), &opts.as_of, &e))
-                return dg_error_set(err, DG_EINVAL, "bad as-of date \"%s\": %s", value,
-                                    e.message);
-        } else if (strcmp(key, "rows") == 0 || strcmp(key, "cols") == 0 ||
-                   strcmp(key, "columns") == 0 || strcmp(key, "where") == 0 ||
-                   strcmp(key, "filter") == 0 || strcmp(key, "totals") == 0)
-            opts.with_lines |= names_products(value);
-    }
-    dg_frame *frame = NULL;
-    dg_cube *cube = NULL;
-    dg_cube_query q;
-    dg_cube_query_init(&q);
-    int rc = dg_frame_from_store(&frame, store, &opts, err);
-    if (rc == 0)
-        rc = dg_cube_from_frame(&cube, frame, NULL, NULL, err);
-    for (size_t i = 0; rc == 0 && params[i] && params[i + 1]; i += 2)
-        if (strcmp(params[i], "as_of") != 0 && strcmp(params[i], "as-of") != 0)
-            rc = dg_cube_query_set(&q, cube, params[i], params[i + 1], err);
-    if (rc == 0)
-        rc = dg_cube_query_table(cube, &q, out, err);
-    dg_cube_query_clear(&q);
-    dg_cube_free(cube);
-    dg_frame_free(frame);
     return rc;
 }

@@ -94,16 +94,6 @@ void dg_loyalty_config_default(dg_loyalty_config *config)
     (void)rc;   /* the built-in text is tested to parse */
 }
 
-int dg_loyalty_config_load(dg_loyalty_config *config, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = dg__read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_loyalty_config_parse(config, text, path, err);
-    free(text);
-    return rc;
-}
-
 /* ---- intervals ---- */
 
 /* the 0.975 quantile of the standard normal: both 95% intervals (docs/loyalty.md) */
@@ -152,7 +142,7 @@ void dg_share_from_counts(size_t hits, size_t n, dg_share *out)
 
 /* ---- per customer ---- */
 
-void dg_loyalty_result_free(dg_loyalty_result *r)
+void dg_loyalty_result_clear(dg_loyalty_result *r)
 {
     if (!r)
         return;
@@ -320,7 +310,7 @@ int dg_loyalty_compute(const dg_frame *f, const dg_rfm_result *rfm,
     *out = r;
     memset(&r, 0, sizeof r);
 cleanup:
-    dg_loyalty_result_free(&r);
+    dg_loyalty_result_clear(&r);
     free(category_stamp);
     free(channel_stamp);
     return rc;

@@ -174,16 +174,6 @@ cleanup:
     return rc;
 }
 
-int dg_rfm_segment_map_load(dg_rfm_segment_map **out, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = dg__read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_rfm_segment_map_parse(out, text, path, err);
-    free(text);
-    return rc;
-}
-
 int dg_rfm_segment_map_default(dg_rfm_segment_map **out, dg_error *err)
 {
     return dg_rfm_segment_map_parse(out, default_map, "built-in RFM segment map", err);
@@ -263,7 +253,7 @@ cleanup:
 
 /* ---- per-customer RFM ---- */
 
-void dg_rfm_result_free(dg_rfm_result *r)
+void dg_rfm_result_clear(dg_rfm_result *r)
 {
     if (!r)
         return;
@@ -370,7 +360,7 @@ int dg_rfm_compute(const dg_frame *fr, const dg_rfm_options *opts,
     *out = res;
     memset(&res, 0, sizeof res);
 cleanup:
-    dg_rfm_result_free(&res);
+    dg_rfm_result_clear(&res);
     free(values);
     free(scores);
     free(scored);

@@ -150,16 +150,6 @@ void dg_stage_rules_default(dg_stage_rules *rules)
     (void)rc;   /* the built-in text is tested to parse */
 }
 
-int dg_stage_rules_load(dg_stage_rules *rules, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = dg__read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_stage_rules_parse(rules, text, path, err);
-    free(text);
-    return rc;
-}
-
 /* ---- classification ---- */
 
 /* Number of entries of the sorted run day[begin..end) that are <= limit. */

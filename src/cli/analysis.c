@@ -23,8 +23,35 @@ int dg_cli_load_frame(dg_cli *cli, int32_t as_of, bool with_lines, dg_frame **ou
     int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
     if (opened != DG_EXIT_OK)
         return opened;
-    dg_frame_options opts = { .as_of = as_of, .with_lines = with_lines };
-    int rc = dg_frame_from_store(out, store, &opts, &err);
+    int rc = dg_report_frame(out, store, as_of, with_lines, &err);
     dg_store_close(store);
     return rc == 0 ? DG_EXIT_OK : dg_cli_fail(cli, &err);
+}
+
+int dg_cli_report_print(dg_cli *cli, int rc, const dg_report *report, const dg_error *err)
+{
+    if (rc != 0)
+        return dg_cli_fail(cli, err);
+    if (report->n_tables == 1)
+        return dg_cli_print(cli, report->tables[0]);
+    return dg_tables_write((dg_table *const *)report->tables, report->n_tables, stdout,
+                           cli->format) == 0 && fflush(stdout) == 0
+               ? DG_EXIT_OK : DG_EXIT_FAILURE;
+}
+
+int dg_cli_query(dg_cli *cli, const char *name, const char *const *params)
+{
+    dg_store *store;
+    int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
+    if (opened != DG_EXIT_OK)
+        return opened;
+    dg_error err;
+    dg_error_clear(&err);
+    dg_report report;
+    dg_report_init(&report);
+    int rc = dg_report_query(&report, store, name, params, &err);
+    dg_store_close(store);
+    int code = dg_cli_report_print(cli, rc, &report, &err);
+    dg_report_clear(&report);
+    return rc == DG_EINVAL ? DG_EXIT_USAGE : code;
 }

@@ -1,5 +1,6 @@
-/* Helpers shared by the analysis commands (rfm, loyalty, stage, ...): dates on the command line
- * and the frame every analysis starts from. Each returns a CLI exit code and prints its error. */
+/* Helpers shared by the analysis commands (rfm, loyalty, stage, cube, ...): dates on the command
+ * line, the frame every analysis starts from, and printing a report of the report layer
+ * (dangol/report.h). Each returns a CLI exit code and prints its error. */
 #ifndef DANGOL_CLI_ANALYSIS_H
 #define DANGOL_CLI_ANALYSIS_H
 
@@ -7,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "dangol/frame.h"
+#include "dangol/report.h"
 
 /* Parses a YYYY-MM-DD date given to option into *day; DG_EXIT_USAGE with a message if bad. */
 int dg_cli_parse_day(const dg_cli *cli, const char *option, const char *text, int32_t *day);
@@ -14,5 +16,13 @@ int dg_cli_parse_day(const dg_cli *cli, const char *option, const char *text, in
 /* Opens the store read-only and builds the frame as of as_of (DG_DAY_NONE: last day in the
  * store). The caller frees *out with dg_frame_free. */
 int dg_cli_load_frame(dg_cli *cli, int32_t as_of, bool with_lines, dg_frame **out);
+
+/* Prints a finished report (rc and err from the report entry): its one table with its notes,
+ * or all its tables; the failure otherwise. The report stays the caller's. */
+int dg_cli_report_print(dg_cli *cli, int rc, const dg_report *report, const dg_error *err);
+
+/* Runs the report called name on the store with the key/value params (dg_report_query) and
+ * prints it; a bad parameter (DG_EINVAL) exits as a usage error. */
+int dg_cli_query(dg_cli *cli, const char *name, const char *const *params);
 
 #endif

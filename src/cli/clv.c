@@ -1,7 +1,7 @@
 /* `dangol clv`: customer lifetime value from the BTYD models. Reads a summary CSV, a transaction
  * log, and prints fitted parameters, per-customer predictions, holdout validation or the
- * cumulative tracking curve through dg_cli_print. All the computing is in libdangol
- * (dangol/clv.h); this file only parses options, loads the input and fills tables. */
+ * cumulative tracking curve. All the computing and the tables are in libdangol (dangol/clv.h,
+ * the report layer's dangol/report.h); this file only parses options and loads the input. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "dangol/clv.h"
 #include "dangol/clv_io.h"
+#include "dangol/report.h"
 #include "dangol/text.h"
 
 typedef struct clv_args {
@@ -26,25 +27,6 @@ typedef struct clv_args {
     long top;
     int period_days;
 } clv_args;
-
-/* What a run works on: a summary (always) and, from a log, the transactions and ids. */
-typedef struct clv_input {
-    dg_clv_log *log;
-    dg_frame *frame;
-    dg_clv_transactions tx;    /* from the log or the frame; tx.n = 0 for a summary CSV */
-    dg_clv_summary *summary;
-    char **ids;                /* summary CSV ids (for a log: log->customer_id) */
-    size_t n_ids;
-} clv_input;
-
-static void input_free(clv_input *in)
-{
-    dg_clv_summary_free(in->summary);
-    if (!in->log && !in->frame)
-        dg_clv_ids_free(in->ids, in->n_ids);
-    dg_clv_log_free(in->log);
-    dg_frame_free(in->frame);
-}
 
 static int parse_date(const dg_cli *cli, const char *opt, const char *text, int32_t *day)
 {
@@ -164,76 +146,27 @@ static int parse_args(dg_cli *cli, int argc, char **argv, clv_args *a)
     return 0;
 }
 
-static int load_input(dg_cli *cli, const clv_args *a, clv_input *in)
+static int load_input(dg_cli *cli, const clv_args *a, dg_clv_input *in)
 {
     dg_error err = {0};
-    memset(in, 0, sizeof *in);
-    if (a->summary_path) {
-        if (dg_clv_summary_read(&in->summary, &in->ids, a->summary_path, &err) != 0)
-            return dg_cli_fail(cli, &err);
-        in->n_ids = in->summary->n;
-        return 0;
-    }
-    if (a->log_path) {
-        if (dg_clv_log_read(&in->log, a->log_path, &err) != 0)
-            return dg_cli_fail(cli, &err);
-        in->tx = in->log->tx;
-        in->ids = in->log->customer_id;
-    } else {
+    dg_clv_input_options opt = {
+        .summary_path = a->summary_path, .log_path = a->log_path,
         /* the store: orders up to the end of the holdout (or calibration) period */
-        int32_t as_of = a->has_holdout_end ? a->holdout_end
-                      : a->has_calibration_end && strcmp(a->sub, "validate") &&
-                                strcmp(a->sub, "track") ? a->calibration_end
-                      : DG_DAY_NONE;
-        int rc = dg_cli_load_frame(cli, as_of, false, &in->frame);
-        if (rc != DG_EXIT_OK)
-            return rc;
-        in->tx = dg_clv_frame_transactions(in->frame);
-        in->ids = in->frame->customer_id;
-    }
-    in->n_ids = in->tx.n_customers;
-    int32_t last = INT32_MIN, first = INT32_MAX;
-    for (size_t i = 0; i < in->tx.n; i++) {
-        if (in->tx.day[i] > last)
-            last = in->tx.day[i];
-        if (in->tx.day[i] < first)
-            first = in->tx.day[i];
-    }
-    if (in->tx.n == 0) {
-        dg_error_set(&err, DG_EINVAL, "%s has no transactions",
-                     a->log_path ? a->log_path : "the store");
-        return dg_cli_fail(cli, &err);
-    }
-    dg_clv_period per = {a->has_calibration_end ? a->calibration_end : last,
-                         a->has_holdout_end ? a->holdout_end : last, a->days_per_unit,
-                         a->model == DG_BTYD_BGBB};
-    if (per.calibration_end < first) {
-        char buf[16];
-        dg_error_set(&err, DG_EINVAL, "--calibration-end is before the first transaction (%s)",
-                     dg_date_format(first, buf));
-        return dg_cli_fail(cli, &err);
-    }
-    if (dg_clv_summary_build(&in->tx, &per, &in->summary, &err) != 0)
-        return dg_cli_fail(cli, &err);
-    return 0;
-}
-
-/* Out of memory building the output: prints it and returns the exit code. */
-static int nomem(const dg_cli *cli)
-{
-    dg_error err = {0};
-    dg_error_set(&err, DG_ENOMEM, "out of memory");
-    return dg_cli_fail(cli, &err);
-}
-
-/* Adds columns names[i] of types[i] (and decimals[i]) to t; DG_ENOMEM if one fails. */
-static int add_columns(dg_table *t, size_t n, const char *const *names, const dg_cell_type *types,
-                       const int *decimals)
-{
-    for (size_t i = 0; i < n; i++)
-        if (dg_table_add_column(t, names[i], types[i], decimals[i]) != 0)
-            return DG_ENOMEM;
-    return 0;
+        .store_as_of = a->has_holdout_end ? a->holdout_end
+                     : a->has_calibration_end && strcmp(a->sub, "validate") &&
+                               strcmp(a->sub, "track") ? a->calibration_end
+                     : DG_DAY_NONE,
+        .calibration_end = a->has_calibration_end ? a->calibration_end : DG_DAY_NONE,
+        .holdout_end = a->has_holdout_end ? a->holdout_end : DG_DAY_NONE,
+        .days_per_unit = a->days_per_unit, .discrete = a->model == DG_BTYD_BGBB };
+    dg_store *store = NULL;
+    int rc;
+    if (!a->summary_path && !a->log_path &&
+        (rc = dg_cli_open_store(cli, DG_STORE_READONLY, &store)) != DG_EXIT_OK)
+        return rc;
+    rc = dg_clv_input_load(in, store, &opt, &err);
+    dg_store_close(store);
+    return rc == 0 ? 0 : dg_cli_fail(cli, &err);
 }
 
 static int has_monetary(const dg_clv_summary *s)
@@ -244,197 +177,59 @@ static int has_monetary(const dg_clv_summary *s)
     return 0;
 }
 
-/* One row per parameter of one model, each with the fit's log-likelihood, customers,
- * convergence and evaluations, so csv and json readers get them as fields. DG_ENOMEM if a row
- * cannot be added. */
-static int add_fit_rows(dg_table *t, const char *model, const char *const *names, int k,
-                        const double *estimate, const double *se, int se_ok, double loglik,
-                        size_t n_customers, int converged, int n_evaluations)
+/* Prints a finished report (rc, err) and clears it. */
+static int print_report(dg_cli *cli, int rc, dg_report *report, const dg_error *err)
 {
-    for (int i = 0; i < k; i++) {
-        if (dg_table_add_row(t) != 0 || dg_table_set_text(t, 0, model) != 0 ||
-            dg_table_set_text(t, 1, names[i]) != 0)
-            return DG_ENOMEM;
-        dg_table_set_real(t, 2, estimate[i]);
-        if (se_ok)
-            dg_table_set_real(t, 3, se[i]);
-        dg_table_set_real(t, 4, loglik);
-        dg_table_set_int(t, 5, (int64_t)n_customers);
-        dg_table_set_int(t, 6, converged);
-        dg_table_set_int(t, 7, n_evaluations);
-    }
-    return dg_table_failed(t);
+    int code = dg_cli_report_print(cli, rc, report, err);
+    dg_report_clear(report);
+    return code;
 }
 
-/* The note on the customers Gamma-Gamma left out, when there are any. */
-static int add_spend_note(dg_table *t, const dg_gg_fit *gg)
-{
-    char note[320];
-    if (gg->n_not_positive == 0)
-        return 0;
-    snprintf(note, sizeof note, "Gamma-Gamma fitted %zu customers and left out %zu without a "
-             "repeat purchase and %zu whose mean repeat purchase value is 0 or negative "
-             "(refunds; the model needs positive values)", gg->n_customers, gg->n_no_repeat,
-             gg->n_not_positive);
-    return dg_table_add_note(t, note);
-}
-
-static int cmd_fit(dg_cli *cli, const clv_args *a, clv_input *in)
-{
-    static const char *const columns[] = {"model", "parameter", "estimate", "std_error",
-                                          "log_likelihood", "n_customers", "converged",
-                                          "n_evaluations"};
-    static const dg_cell_type types[] = {DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_REAL, DG_CELL_REAL,
-                                         DG_CELL_REAL, DG_CELL_INT, DG_CELL_INT, DG_CELL_INT};
-    static const int decimals[] = {0, 0, 4, 4, 2, 0, 0, 0};
-    static const char *const gg_names[3] = {"p", "q", "gamma"};
-    dg_error err = {0};
-    dg_btyd_fit fit;
-    dg_gg_fit gg = {0};
-    const dg_clv_summary *s = in->summary;
-    int spend = a->spend < 0 ? has_monetary(s) : a->spend, rc;
-    dg_btyd_data d = dg_clv_summary_data(s);
-    dg_gg_data g = {s->n, s->frequency, s->monetary, s->weight, (const char *const *)s->id};
-    if (dg_btyd_fit_data(&d, a->model, NULL, &fit, &err) != 0 ||
-        (spend && dg_gg_fit_data(&g, NULL, &gg, &err) != 0))
-        return dg_cli_fail(cli, &err);
-    char title[256];
-    snprintf(title, sizeof title, "clv fit: %s %s%s%s", dg_btyd_model_name(a->model),
-             fit.converged ? "converged" : "NOT converged", spend ? "; gammagamma " : "",
-             !spend ? "" : gg.converged ? "converged" : "NOT converged");
-    dg_table *t = dg_table_new(title);
-    const double gv[3] = {gg.params.p, gg.params.q, gg.params.gamma};
-    if (!t || add_columns(t, sizeof columns / sizeof columns[0], columns, types, decimals) != 0 ||
-        add_fit_rows(t, dg_btyd_model_name(a->model), dg_btyd_param_names(a->model), 4,
-                     fit.params.p, fit.se, fit.se_ok, fit.loglik, fit.n_customers, fit.converged,
-                     fit.n_evaluations) != 0 ||
-        (spend && (add_fit_rows(t, "gammagamma", gg_names, 3, gv, gg.se, gg.se_ok, gg.loglik,
-                                gg.n_customers, gg.converged, gg.n_evaluations) != 0 ||
-                   add_spend_note(t, &gg) != 0))) {
-        dg_table_free(t);
-        return nomem(cli);
-    }
-    rc = dg_cli_print(cli, t);
-    dg_table_free(t);
-    return rc;
-}
-
-static int cmd_predict(dg_cli *cli, const clv_args *a, clv_input *in)
+static int cmd_fit(dg_cli *cli, const clv_args *a, dg_clv_input *in)
 {
     dg_error err = {0};
-    dg_clv_report *r = NULL;
-    dg_table *t = NULL;
-    int spend = a->spend < 0 ? has_monetary(in->summary) : a->spend, rc;
+    dg_report report = {0};
+    bool spend = a->spend < 0 ? has_monetary(in->summary) : a->spend;
+    return print_report(cli, dg_report_clv_fit(&report, in->summary, a->model, spend, &err),
+                        &report, &err);
+}
+
+static int cmd_predict(dg_cli *cli, const clv_args *a, dg_clv_input *in)
+{
+    dg_error err = {0};
+    dg_report report = {0};
+    int spend = a->spend < 0 ? has_monetary(in->summary) : a->spend;
     dg_clv_options o = {a->model, spend, a->horizon, a->discount_rate, {0}};
-    dg_clv_summary *s = in->summary;
-    in->summary = NULL;   /* dg_clv_run takes it */
-    if (dg_clv_run(s, &o, &r, &err) != 0 ||
-        dg_clv_rank_table(r, in->ids, a->top > 0 ? (size_t)a->top : 0, &t, &err) != 0) {
-        dg_clv_report_free(r);
-        return dg_cli_fail(cli, &err);
-    }
-    rc = dg_cli_print(cli, t);
-    dg_table_free(t);
-    dg_clv_report_free(r);
-    return rc;
+    int rc = dg_report_clv_predict(&report, in, &o, a->top > 0 ? (size_t)a->top : 0, &err);
+    return print_report(cli, rc, &report, &err);
 }
 
-static int cmd_validate(dg_cli *cli, const clv_args *a, clv_input *in)
+static int cmd_validate(dg_cli *cli, const clv_args *a, dg_clv_input *in)
 {
-    static const char *const columns[] = {"metric", "value"};
-    static const dg_cell_type types[] = {DG_CELL_TEXT, DG_CELL_REAL};
-    static const int decimals[] = {0, 4};
     dg_error err = {0};
-    dg_btyd_fit fit;
-    dg_clv_validation v;
-    int rc;
-    dg_btyd_data d = dg_clv_summary_data(in->summary);
-    if (!(in->summary->holdout_length > 0)) {
-        dg_error_set(&err, DG_EINVAL, "no holdout period: the transactions end on or before "
-                     "--calibration-end; give an earlier --calibration-end");
-        return dg_cli_fail(cli, &err);
-    }
-    if (dg_btyd_fit_data(&d, a->model, NULL, &fit, &err) != 0 ||
-        dg_clv_validate(in->summary, &fit.params, &v, &err) != 0)
-        return dg_cli_fail(cli, &err);
-    const char *names[] = {"customers", "holdout_length", "total_actual", "total_predicted",
-                           "mae", "rmse", "correlation", "log_likelihood"};
-    double vals[] = {(double)v.n, v.holdout_length, v.total_actual, v.total_predicted,
-                     v.mae, v.rmse, v.correlation, fit.loglik};
-    dg_table *t = dg_table_new("clv validate");
-    rc = !t || add_columns(t, 2, columns, types, decimals) != 0;
-    for (size_t i = 0; !rc && i < sizeof vals / sizeof vals[0]; i++) {
-        rc = dg_table_add_row(t) != 0 || dg_table_set_text(t, 0, names[i]) != 0;
-        if (!rc)
-            dg_table_set_real(t, 1, vals[i]);
-    }
-    if (rc) {
-        dg_table_free(t);
-        return nomem(cli);
-    }
-    rc = dg_cli_print(cli, t);
-    dg_table_free(t);
-    return rc;
+    dg_report report = {0};
+    return print_report(cli, dg_report_clv_validate(&report, in->summary, a->model, &err),
+                        &report, &err);
 }
 
-static int cmd_track(dg_cli *cli, const clv_args *a, clv_input *in)
+static int cmd_track(dg_cli *cli, const clv_args *a, dg_clv_input *in)
 {
-    static const char *const columns[] = {"period", "period_end", "actual_cumulative",
-                                          "expected_cumulative"};
-    static const dg_cell_type types[] = {DG_CELL_INT, DG_CELL_DATE, DG_CELL_INT, DG_CELL_REAL};
-    static const int decimals[] = {0, 0, 0, 1};
     dg_error err = {0};
-    dg_btyd_fit fit;
-    dg_table *t = NULL;
-    double *act = NULL, *expected = NULL;
-    int rc;
-    dg_btyd_data d = dg_clv_summary_data(in->summary);
-    if (dg_btyd_fit_data(&d, a->model, NULL, &fit, &err) != 0)
-        return dg_cli_fail(cli, &err);
-    int32_t first = INT32_MAX, last = INT32_MIN;
-    for (size_t i = 0; i < in->tx.n; i++) {
-        first = in->tx.day[i] < first ? in->tx.day[i] : first;
-        last = in->tx.day[i] > last ? in->tx.day[i] : last;
-    }
-    size_t n_periods = (size_t)((last - first) / a->period_days + 1);
-    act = malloc(n_periods * sizeof *act);
-    expected = malloc(n_periods * sizeof *expected);
-    if (!act || !expected) {
-        rc = nomem(cli);
-        goto cleanup;
-    }
-    if (dg_clv_tracking(&in->tx, &fit.params, first, a->period_days, n_periods,
-                        a->days_per_unit, act, expected, &err) != 0) {
-        rc = dg_cli_fail(cli, &err);
-        goto cleanup;
-    }
-    t = dg_table_new("clv track");
-    rc = !t || add_columns(t, 4, columns, types, decimals) != 0;
-    for (size_t p = 0; !rc && p < n_periods; p++) {
-        if ((rc = dg_table_add_row(t) != 0))
-            break;
-        dg_table_set_int(t, 0, (int64_t)p + 1);
-        dg_table_set_int(t, 1, first + (int32_t)((p + 1) * (size_t)a->period_days) - 1);
-        dg_table_set_int(t, 2, (int64_t)act[p]);
-        dg_table_set_real(t, 3, expected[p]);
-    }
-    rc = rc ? nomem(cli) : dg_cli_print(cli, t);
-cleanup:
-    dg_table_free(t);
-    free(act);
-    free(expected);
-    return rc;
+    dg_report report = {0};
+    int rc = dg_report_clv_track(&report, in->summary, &in->tx, a->model, a->period_days,
+                                 a->days_per_unit, &err);
+    return print_report(cli, rc, &report, &err);
 }
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
     clv_args a;
-    clv_input in;
+    dg_clv_input in = {0};
     int rc = parse_args(cli, argc, argv, &a);
     if (rc)
         return rc;
     if ((rc = load_input(cli, &a, &in)) != 0) {
-        input_free(&in);
+        dg_clv_input_clear(&in);
         return rc;
     }
     if (!strcmp(a.sub, "fit"))
@@ -445,7 +240,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         rc = cmd_validate(cli, &a, &in);
     else
         rc = cmd_track(cli, &a, &in);
-    input_free(&in);
+    dg_clv_input_clear(&in);
     return rc;
 }
 

@@ -1,10 +1,9 @@
 /* `dangol cube`: the OLAP pivot (include/dangol/cube.h). The options become the key/value query
- * of dg_cube_store_query, the same call the HTTP API makes, so both answer alike. */
+ * of dg_report_query ("cube"), the same call the HTTP API makes, so both answer alike. */
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cli/cli.h"
-#include "dangol/cube.h"
+#include "cli/analysis.h"
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
@@ -43,22 +42,7 @@ static int run(dg_cli *cli, int argc, char **argv)
     params[n] = NULL;
     if (optind < argc)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    dg_store *store;
-    int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
-    if (opened != DG_EXIT_OK)
-        return opened;
-    dg_error err;
-    dg_error_clear(&err);
-    dg_table *table = NULL;
-    int rc = dg_cube_store_query(store, params, &table, &err);
-    dg_store_close(store);
-    if (rc != 0) {
-        int code = dg_cli_fail(cli, &err);
-        return rc == DG_EINVAL ? DG_EXIT_USAGE : code;
-    }
-    int exit_code = dg_cli_print(cli, table);
-    dg_table_free(table);
-    return exit_code;
+    return dg_cli_query(cli, "cube", params);
 }
 
 DG_CLI_COMMAND(cube) = {

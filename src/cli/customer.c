@@ -3,8 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "dangol/customer.h"
-#include "dangol/frame.h"
+#include "dangol/report.h"
 
 static int show(dg_cli *cli, const char *id)
 {
@@ -14,22 +13,22 @@ static int show(dg_cli *cli, const char *id)
     int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
     if (opened != DG_EXIT_OK)
         return opened;
-    dg_card card;
+    dg_card card = { 0 };
     dg_frame *frame = NULL;
-    dg_frame_options whole_store = { .as_of = DG_DAY_NONE, .with_lines = true };
-    int rc = dg_card_build(store, id, &card, &err);
+    int rc = 0;
     /* an empty store has no as-of day and nothing to analyse: the card stays basic */
-    if (rc == 0 && dg_store_last_day(store, &(int32_t){0}, NULL) == 0 &&
-        (rc = dg_frame_from_store(&frame, store, &whole_store, &err)) == 0)
-        rc = dg_card_add_analytics(&card, frame, id, &err);
+    if (dg_store_last_day(store, &(int32_t){0}, NULL) == 0)
+        rc = dg_report_frame(&frame, store, DG_DAY_NONE, true, &err);
+    if (rc == 0)
+        rc = dg_report_card(&card, store, frame, id, NULL, &err);
     dg_frame_free(frame);
     dg_store_close(store);
     if (rc != 0) {
-        dg_card_free(&card);
+        dg_card_clear(&card);
         return dg_cli_fail(cli, &err);
     }
     rc = dg_tables_write(card.sections, card.n_sections, stdout, cli->format);
-    dg_card_free(&card);
+    dg_card_clear(&card);
     return rc == 0 && fflush(stdout) == 0 ? DG_EXIT_OK : DG_EXIT_FAILURE;
 }
 

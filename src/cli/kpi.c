@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "dangol/frame.h"
+#include "cli/analysis.h"
 #include "dangol/kpi.h"
 #include "dangol/text.h"
 
@@ -17,43 +16,41 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "months", required_argument, NULL, 'm' },
         { 0 },
     };
-    dg_frame_options fopt = { .as_of = DG_DAY_NONE };
-    int months = 12, o;
+    const char *as_of_text = NULL, *months_text = NULL;
+    int32_t as_of;
+    int o;
     dg_error err;
     dg_error_clear(&err);
     while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
         if (o == 'a') {
-            if (dg_date_parse(optarg, strlen(optarg), &fopt.as_of, &err) != 0)
+            if (dg_date_parse(optarg, strlen(optarg), &as_of, &err) != 0)
                 return dg_cli_usage_error(cli, "--as-of: %s", err.message);
+            as_of_text = optarg;
         } else if (o == 'm') {
             char *end;
             long v = strtol(optarg, &end, 10);
             if (*end || v < 1 || v > DG_KPI_MONTHS_MAX)
                 return dg_cli_usage_error(cli, "--months \"%s\" must be from 1 to %d", optarg,
                                           DG_KPI_MONTHS_MAX);
-            months = (int)v;
+            months_text = optarg;
         } else {
             return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
         }
     }
+    const char *params[5];
+    size_t n = 0;
+    if (as_of_text) {
+        params[n++] = "as_of";
+        params[n++] = as_of_text;
+    }
+    if (months_text) {
+        params[n++] = "months";
+        params[n++] = months_text;
+    }
+    params[n] = NULL;
     if (optind < argc)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    dg_store *store;
-    int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
-    if (opened != DG_EXIT_OK)
-        return opened;
-    dg_frame *frame = NULL;
-    dg_table *table = NULL;
-    int rc = dg_frame_from_store(&frame, store, &fopt, &err);
-    if (rc == 0)
-        rc = dg_kpi_monthly(frame, months, &table, &err);
-    dg_frame_free(frame);
-    dg_store_close(store);
-    if (rc != 0)
-        return dg_cli_fail(cli, &err);
-    int exit_code = dg_cli_print(cli, table);
-    dg_table_free(table);
-    return exit_code;
+    return dg_cli_query(cli, "kpi", params);
 }
 
 DG_CLI_COMMAND(kpi) = {

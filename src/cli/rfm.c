@@ -3,7 +3,6 @@
 #include <stdio.h>
 
 #include "cli/analysis.h"
-#include "dangol/rfm.h"
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
@@ -18,8 +17,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { 0 } };
     int32_t as_of = DG_DAY_NONE;
     const char *segments = NULL;
-    bool customers = false, bins = false, grid = false;
-    dg_rfm_options ropts = { .as_of = DG_DAY_NONE };
+    dg_report_rfm_options ropts = { .view = DG_RFM_VIEW_SEGMENTS };
     int o, code;
     while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (o) {
@@ -28,10 +26,10 @@ static int run(dg_cli *cli, int argc, char **argv)
                 return code;
             break;
         case OPT_SEGMENTS: segments = optarg; break;
-        case OPT_CUSTOMERS: customers = true; break;
-        case OPT_BINS: bins = true; break;
+        case OPT_CUSTOMERS: ropts.view = DG_RFM_VIEW_CUSTOMERS; break;
+        case OPT_BINS: ropts.view = DG_RFM_VIEW_BINS; break;
         case OPT_MEAN: ropts.monetary_mean = true; break;
-        case OPT_GRID: grid = true; break;
+        case OPT_GRID: ropts.view = DG_RFM_VIEW_GRID; break;
         default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
         }
     }
@@ -42,29 +40,19 @@ static int run(dg_cli *cli, int argc, char **argv)
     dg_error_clear(&err);
     dg_rfm_segment_map *map = NULL;
     dg_frame *frame = NULL;
-    dg_rfm_result rfm = { 0 };
-    dg_table *t = NULL;
-    int rc = segments ? dg_rfm_segment_map_load(&map, segments, &err)
-                      : dg_rfm_segment_map_default(&map, &err);
-    if (rc != 0)
+    dg_report report = { 0 };
+    if (segments && dg_rfm_segment_map_load(&map, segments, &err) != 0)
         return dg_cli_fail(cli, &err);
-    if ((code = dg_cli_load_frame(cli, as_of, false, &frame)) != 0)
-        goto cleanup;
-    if ((rc = dg_rfm_compute(frame, &ropts, map, &rfm, &err)) != 0 ||
-        (rc = customers ? dg_rfm_customer_table(frame, &rfm, map, &t, &err)
-              : bins ? dg_rfm_bin_table(&rfm, frame->minor_digits, &t, &err)
-              : grid ? dg_rfm_grid_table(&rfm, frame->minor_digits, &t, &err)
-                     : dg_rfm_segment_table(frame, &rfm, map, &t, &err)) != 0) {
-        code = dg_cli_fail(cli, &err);
-        goto cleanup;
+    ropts.map = map;
+    if ((code = dg_cli_load_frame(cli, as_of, false, &frame)) == 0) {
+        int rc = dg_report_rfm(&report, frame, &ropts, &err);
+        if (rc == 0 && (report.flags & DG_REPORT_EMPTY_BINS) && !cli->quiet &&
+            ropts.view != DG_RFM_VIEW_BINS)
+            fprintf(stderr, "dangol rfm: note: some score bins are empty because tied values "
+                            "are never split across bins; see `dangol rfm --bins`\n");
+        code = dg_cli_report_print(cli, rc, &report, &err);
     }
-    if (rfm.any_empty_bin && !cli->quiet && !bins)
-        fprintf(stderr, "dangol rfm: note: some score bins are empty because tied values are "
-                        "never split across bins; see `dangol rfm --bins`\n");
-    code = dg_cli_print(cli, t);
-cleanup:
-    dg_table_free(t);
-    dg_rfm_result_free(&rfm);
+    dg_report_clear(&report);
     dg_frame_free(frame);
     dg_rfm_segment_map_free(map);
     return code;

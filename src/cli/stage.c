@@ -2,10 +2,8 @@
  * matrix between two dates, the month-end history and the per-customer stages. */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "cli/analysis.h"
-#include "dangol/stage.h"
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
@@ -66,36 +64,17 @@ static int run(dg_cli *cli, int argc, char **argv)
     dg_stage_rules_default(&rules);
     if (rules_path && dg_stage_rules_load(&rules, rules_path, &err) != 0)
         return dg_cli_fail(cli, &err);
+    dg_report_stage_options sopts = {
+        .view = migration ? DG_STAGE_VIEW_MIGRATION : history ? DG_STAGE_VIEW_HISTORY
+              : customers ? DG_STAGE_VIEW_CUSTOMERS : funnel ? DG_STAGE_VIEW_FUNNEL
+              : DG_STAGE_VIEW_COUNTS,
+        .rules = &rules, .at = migration ? mig_to : at, .from = migration ? mig_from : from };
     dg_frame *frame = NULL;
-    dg_table *t = NULL;
-    uint8_t *stage = NULL, *activity = NULL;
-    if ((code = dg_cli_load_frame(cli, as_of, false, &frame)) != 0)
-        return code;
-    if (at == DG_DAY_NONE)
-        at = frame->as_of;
-    int rc = 0;
-    if (migration) {
-        rc = dg_stage_migration_table(frame, &rules, mig_from, mig_to, &t, &err);
-    } else if (history) {
-        rc = dg_stage_history_table(frame, &rules, from != DG_DAY_NONE ? from : at - 365, at, &t,
-                                    &err);
-    } else {
-        size_t cap = frame->n_customers ? frame->n_customers : 1;
-        dg_stage_counts counts;
-        if (!(stage = malloc(cap)) || !(activity = malloc(cap)))
-            rc = dg_error_set(&err, DG_ENOMEM, "out of memory");
-        if (rc == 0)
-            rc = dg_stage_at(frame, &rules, at, stage, activity, &err);
-        dg_stage_count(stage, activity, frame->n_customers, at, &counts);
-        if (rc == 0)
-            rc = customers ? dg_stage_customer_table(frame, stage, activity, at, &t, &err)
-               : funnel ? dg_stage_funnel_table(&counts, &t, &err)
-                        : dg_stage_table(&counts, &t, &err);
-    }
-    code = rc == 0 ? dg_cli_print(cli, t) : dg_cli_fail(cli, &err);
-    dg_table_free(t);
-    free(stage);
-    free(activity);
+    dg_report report = { 0 };
+    if ((code = dg_cli_load_frame(cli, as_of, false, &frame)) == 0)
+        code = dg_cli_report_print(cli, dg_report_stage(&report, frame, &sopts, &err), &report,
+                                   &err);
+    dg_report_clear(&report);
     dg_frame_free(frame);
     return code;
 }

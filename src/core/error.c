@@ -33,8 +33,11 @@ void dg_error_clear(dg_error *err)
 
 int dg_error_vset(dg_error *err, int code, const char *fmt, va_list ap)
 {
-    if (err) {
+    if (err) {   /* no position: a stale file/line of an earlier error must not survive */
         err->code = code;
+        err->file[0] = '\0';
+        err->line = 0;
+        err->column = 0;
         vsnprintf(err->message, sizeof err->message, fmt, ap);
     }
     return code;

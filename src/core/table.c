@@ -187,7 +187,7 @@ int dg_format_parse(const char *name, dg_format *format)
             *format = (dg_format)i;
             return 0;
         }
-    return -1;
+    return DG_EINVAL;
 }
 
 /* Groups the integer part of a plain decimal number with commas: "-1234567.5" -> "-1,234,567.5". */

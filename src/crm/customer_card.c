@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dangol/customer.h"
+#include "dangol/store.h"
 #include "dangol/text.h"
 
 #define RECENT 5
@@ -48,7 +49,7 @@ int dg_card_add(dg_card *card, dg_table *section)
     return 0;
 }
 
-void dg_card_free(dg_card *card)
+void dg_card_clear(dg_card *card)
 {
     if (!card)
         return;
@@ -268,7 +269,7 @@ int dg_card_build(dg_store *store, const char *customer_id, dg_card *card, dg_er
 fail:
     dg_table_free(orders.recent);
     dg_table_free(feedback);
-    dg_card_free(card);
+    dg_card_clear(card);
     if (rc == DG_ENOMEM)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     return rc;

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "dangol/frame.h"
+#include "dangol/store.h"
 
 #define MAX_FIELDS 16
 

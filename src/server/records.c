@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dangol/customer.h"
+#include "dangol/report.h"
 #include "dangol/id.h"
 #include "dangol/text.h"
 #include "server/server.h"
@@ -386,35 +386,58 @@ void dg_api_customer_get(dg_request *req, dg_response *res)
         dg_reply_json(res, 200, found);
 }
 
+/* The card's analytic sections run under the snapshot's CLV lock with its cached fit. */
+typedef struct card_job {
+    dg_store *store;
+    const char *customer_id;
+    dg_card *card;
+} card_job;
+
+static int card_with_fit(void *ctx, const dg_frame *frame, const dg_clv_report *fit,
+                         dg_error *err)
+{
+    card_job *job = ctx;
+    dg_report_card_options opt = { .fit = fit };
+    return dg_report_card(job->card, job->store, frame, job->customer_id, &opt, err);
+}
+
 void dg_api_customer_card(dg_request *req, dg_response *res)
 {
     dg_card card = { 0 };
     dg_error err;
     dg_error_clear(&err);
-    if (dg_card_build(req->store, req->params[0], &card, &err) != 0) {
-        dg_reply_failure(res, &err);
-        dg_card_free(&card);
-        return;
-    }
+    int rc;
     /* as `dangol customer show`: on a store with activity, the analytics sections (stage,
-     * loyalty, lifetime value) from the frame of the whole store */
+     * loyalty, lifetime value) from the frame of the whole store, with the snapshot's fit */
     int32_t last_day;
     if (dg_store_last_day(req->store, &last_day, NULL) == 0) {
         dg_snapshot *snap = dg_snapshot_get(req, res);
-        if (!snap) {
-            dg_card_free(&card);
+        if (!snap)
             return;
+        dg_clv_options clv;
+        dg_report_card_clv_options(&clv);
+        card_job job = { req->store, req->params[0], &card };
+        rc = dg_snapshot_clv(snap, &clv, card_with_fit, &job, &err);
+        if (rc != 0 && rc != DG_ENOMEM && card.n_sections == 0) {
+            /* the fit failed (too few customers) before the card was built: the card says so
+             * in its lifetime-value section (a missing customer fails again, as it should) */
+            dg_error fit_err = err;
+            dg_report_card_options opt = { .fit_error = &fit_err };
+            dg_error_clear(&err);
+            rc = dg_report_card(&card, req->store, dg_snapshot_frame(snap), req->params[0], &opt,
+                                &err);
         }
-        int rc = dg_card_add_analytics(&card, dg_snapshot_frame(snap), req->params[0], &err);
         dg_snapshot_release(req, snap);
-        if (rc != 0) {
-            dg_reply_failure(res, &err);
-            dg_card_free(&card);
-            return;
-        }
+    } else {
+        rc = dg_report_card(&card, req->store, NULL, req->params[0], NULL, &err);
+    }
+    if (rc != 0) {
+        dg_reply_failure(res, &err);
+        dg_card_clear(&card);
+        return;
     }
     dg_reply_tables(res, card.sections, card.n_sections);
-    dg_card_free(&card);
+    dg_card_clear(&card);
 }
 
 void dg_api_customer_put(dg_request *req, dg_response *res)

@@ -1,19 +1,13 @@
 /* Analysis routes: each takes the frame of the store (the shared snapshot, or a private one as of
- * ?as_of), calls the library's analysis — the calls the CLI command makes — and sends its result
- * table. Query arguments mirror the command's options. */
+ * ?as_of), calls the report layer's entry (dangol/report.h) — the call the CLI command makes —
+ * and sends its result table. Query arguments mirror the command's options. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <math.h>
 
-#include "dangol/clv.h"
-#include "dangol/cohort.h"
-#include "dangol/cube.h"
-#include "dangol/frame.h"
 #include "dangol/kpi.h"
-#include "dangol/loyalty.h"
-#include "dangol/rfm.h"
-#include "dangol/stage.h"
+#include "dangol/report.h"
 #include "dangol/text.h"
 #include "server/server.h"
 
@@ -44,10 +38,17 @@ static void reply_result_page(dg_response *res, int rc, dg_table *table, const d
     dg_table_free(table);
 }
 
-/* Sends the table of a finished analysis (rc, err) and frees it. */
-static void reply_result(dg_response *res, int rc, dg_table *table, const dg_error *err)
+/* Sends the one table of a finished report (whole or the page's rows) and clears the report. */
+static void reply_report(dg_response *res, int rc, dg_report *report, const dg_error *err,
+                         const dg_page *page)
 {
-    reply_result_page(res, rc, table, err, NULL);
+    dg_table *table = NULL;
+    if (rc == 0 && report->n_tables > 0) {
+        table = report->tables[0];
+        report->tables[0] = NULL;
+    }
+    dg_report_clear(report);
+    reply_result_page(res, rc, table, err, page);
 }
 
 /* A date query argument into *day (left as is when absent); false with a 400 when malformed. */
@@ -72,12 +73,12 @@ void dg_api_kpi(dg_request *req, dg_response *res)
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
-    dg_table *table = NULL;
+    dg_report report = { 0 };
     dg_error err;
     dg_error_clear(&err);
-    int rc = dg_kpi_monthly(dg_snapshot_frame(snap), (int)months, &table, &err);
+    int rc = dg_report_kpi(&report, dg_snapshot_frame(snap), (int)months, &err);
     dg_snapshot_release(req, snap);
-    reply_result(res, rc, table, &err);
+    reply_report(res, rc, &report, &err, NULL);
 }
 
 /* The query arguments of the request as key, value, ..., NULL (the route's table names them). */
@@ -95,34 +96,27 @@ static void query_pairs(const dg_request *req, const char **pairs)
 }
 
 /* The cube's query vocabulary (as `dangol cube`). Without as_of the query runs on the shared
- * snapshot's cube; with it, dg_cube_store_query builds a frame as of that day, as the CLI does. */
+ * snapshot's cube; with it, dg_report_query builds a frame as of that day, as the CLI does. */
 void dg_api_cube(dg_request *req, dg_response *res)
 {
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
     query_pairs(req, params);
-    dg_table *table = NULL;
+    dg_report report = { 0 };
     dg_error err;
     dg_error_clear(&err);
     const char *as_of = dg_request_query(req, "as_of");
     if (as_of && *as_of) {
-        int rc = dg_cube_store_query(req->store, params, &table, &err);
-        reply_result(res, rc, table, &err);
+        int rc = dg_report_query(&report, req->store, "cube", params, &err);
+        reply_report(res, rc, &report, &err, NULL);
         return;
     }
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
     const dg_cube *cube = dg_snapshot_cube(req, snap, &err);
-    dg_cube_query q;
-    dg_cube_query_init(&q);
-    int rc = cube ? 0 : err.code;
-    for (size_t i = 0; rc == 0 && params[i]; i += 2)
-        rc = dg_cube_query_set(&q, cube, params[i], params[i + 1], &err);
-    if (rc == 0)
-        rc = dg_cube_query_table(cube, &q, &table, &err);
-    dg_cube_query_clear(&q);
+    int rc = cube ? dg_report_cube(&report, cube, params, &err) : err.code;
     dg_snapshot_release(req, snap);
-    reply_result(res, rc, table, &err);
+    reply_report(res, rc, &report, &err, NULL);
 }
 
 /* ?view=segments (default) | bins | grid | customers (a page: ?offset, ?limit), ?monetary=total |
@@ -130,12 +124,11 @@ void dg_api_cube(dg_request *req, dg_response *res)
 void dg_api_rfm(dg_request *req, dg_response *res)
 {
     const char *view = dg_request_query(req, "view"), *monetary = dg_request_query(req, "monetary");
-    if (!view)
-        view = "segments";
-    if (strcmp(view, "segments") && strcmp(view, "bins") && strcmp(view, "grid") &&
-        strcmp(view, "customers")) {
-        dg_reply_error(res, 400, "invalid", "view \"%s\" is not one of: segments, bins, grid, "
-                       "customers", view);
+    dg_report_rfm_options ropts = { .view = DG_RFM_VIEW_SEGMENTS };
+    dg_error err;
+    dg_error_clear(&err);
+    if (view && dg_rfm_view_parse(view, &ropts.view, &err) != 0) {
+        dg_reply_error(res, 400, "invalid", "%s", err.message);
         return;
     }
     if (monetary && strcmp(monetary, "total") && strcmp(monetary, "mean")) {
@@ -143,153 +136,82 @@ void dg_api_rfm(dg_request *req, dg_response *res)
                        monetary);
         return;
     }
-    bool per_customer = strcmp(view, "customers") == 0;
+    ropts.monetary_mean = monetary && strcmp(monetary, "mean") == 0;
+    bool per_customer = ropts.view == DG_RFM_VIEW_CUSTOMERS;
     dg_page page;
-    if (!customer_page(req, res, view, per_customer, &page))
-        return;
-    dg_rfm_options ropts = { .as_of = DG_DAY_NONE,
-                             .monetary_mean = monetary && strcmp(monetary, "mean") == 0 };
-    dg_rfm_segment_map *map = NULL;
-    dg_rfm_result rfm = { 0 };
-    dg_table *table = NULL;
-    dg_error err;
-    dg_error_clear(&err);
-    if (dg_rfm_segment_map_default(&map, &err) != 0) {
-        dg_reply_failure(res, &err);
-        return;
-    }
-    dg_snapshot *snap = dg_snapshot_get(req, res);
-    if (!snap) {
-        dg_rfm_segment_map_free(map);
-        return;
-    }
-    const dg_frame *frame = dg_snapshot_frame(snap);
-    int rc = dg_rfm_compute(frame, &ropts, map, &rfm, &err);
-    if (rc == 0)
-        rc = strcmp(view, "bins") == 0 ? dg_rfm_bin_table(&rfm, frame->minor_digits, &table, &err)
-           : strcmp(view, "grid") == 0 ? dg_rfm_grid_table(&rfm, frame->minor_digits, &table,
-                                                            &err)
-           : per_customer ? dg_rfm_customer_table(frame, &rfm, map, &table, &err)
-           : dg_rfm_segment_table(frame, &rfm, map, &table, &err);
-    dg_rfm_result_free(&rfm);
-    dg_rfm_segment_map_free(map);
-    dg_snapshot_release(req, snap);
-    reply_result_page(res, rc, table, &err, per_customer ? &page : NULL);
-}
-
-/* Stage counts or the funnel at ?at (default: the as-of day), as `dangol stage [--funnel]`. */
-static void stage_counts(dg_request *req, dg_response *res, bool funnel)
-{
-    int32_t at = DG_DAY_NONE;
-    if (!query_day(req, res, "at", &at))
+    if (!customer_page(req, res, view ? view : "segments", per_customer, &page))
         return;
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
-    const dg_frame *frame = dg_snapshot_frame(snap);
-    dg_stage_rules rules;
-    dg_stage_rules_default(&rules);
-    dg_stage_counts counts;
-    dg_table *table = NULL;
+    dg_report report = { 0 };
+    int rc = dg_report_rfm(&report, dg_snapshot_frame(snap), &ropts, &err);
+    dg_snapshot_release(req, snap);
+    reply_report(res, rc, &report, &err, per_customer ? &page : NULL);
+}
+
+/* A stage view of the snapshot: at ?at (counts, funnel) or ?from&to (migration, history;
+ * default: a year before to, and the as-of day), as `dangol stage`. */
+static void stage_view(dg_request *req, dg_response *res, dg_stage_view view)
+{
+    dg_report_stage_options sopts = { .view = view, .at = DG_DAY_NONE, .from = DG_DAY_NONE };
+    bool between = view == DG_STAGE_VIEW_MIGRATION || view == DG_STAGE_VIEW_HISTORY;
+    if (between ? !query_day(req, res, "from", &sopts.from) || !query_day(req, res, "to", &sopts.at)
+                : !query_day(req, res, "at", &sopts.at))
+        return;
+    dg_snapshot *snap = dg_snapshot_get(req, res);
+    if (!snap)
+        return;
+    dg_report report = { 0 };
     dg_error err;
     dg_error_clear(&err);
-    size_t cap = frame->n_customers ? frame->n_customers : 1;
-    uint8_t *stage = malloc(cap), *activity = malloc(cap);
-    int rc = stage && activity ? 0 : dg_error_set(&err, DG_ENOMEM, "out of memory");
-    if (at == DG_DAY_NONE)
-        at = frame->as_of;
-    if (rc == 0 && at > frame->as_of)
-        rc = dg_error_set(&err, DG_EINVAL, "at is after the as-of day");
-    if (rc == 0)
-        rc = dg_stage_at(frame, &rules, at, stage, activity, &err);
-    if (rc == 0) {
-        dg_stage_count(stage, activity, frame->n_customers, at, &counts);
-        rc = funnel ? dg_stage_funnel_table(&counts, &table, &err)
-                    : dg_stage_table(&counts, &table, &err);
-    }
-    free(stage);
-    free(activity);
+    int rc = dg_report_stage(&report, dg_snapshot_frame(snap), &sopts, &err);
     dg_snapshot_release(req, snap);
-    reply_result(res, rc, table, &err);
+    reply_report(res, rc, &report, &err, NULL);
 }
 
 void dg_api_stages(dg_request *req, dg_response *res)
 {
-    stage_counts(req, res, false);
+    stage_view(req, res, DG_STAGE_VIEW_COUNTS);
 }
 
 void dg_api_stages_funnel(dg_request *req, dg_response *res)
 {
-    stage_counts(req, res, true);
-}
-
-/* ?from&to (default: a year before to, and the as-of day), as `dangol stage --migration` and
- * `--history`. */
-static void stage_between(dg_request *req, dg_response *res, bool migration)
-{
-    int32_t from = DG_DAY_NONE, to = DG_DAY_NONE;
-    if (!query_day(req, res, "from", &from) || !query_day(req, res, "to", &to))
-        return;
-    dg_snapshot *snap = dg_snapshot_get(req, res);
-    if (!snap)
-        return;
-    const dg_frame *frame = dg_snapshot_frame(snap);
-    dg_stage_rules rules;
-    dg_stage_rules_default(&rules);
-    dg_table *table = NULL;
-    dg_error err;
-    dg_error_clear(&err);
-    if (to == DG_DAY_NONE)
-        to = frame->as_of;
-    if (from == DG_DAY_NONE)
-        from = to - 365;
-    int rc = 0;
-    if (from > to || to > frame->as_of)
-        rc = dg_error_set(&err, DG_EINVAL, "need from <= to <= the as-of day");
-    else if (migration)
-        rc = dg_stage_migration_table(frame, &rules, from, to, &table, &err);
-    else
-        rc = dg_stage_history_table(frame, &rules, from, to, &table, &err);
-    dg_snapshot_release(req, snap);
-    reply_result(res, rc, table, &err);
+    stage_view(req, res, DG_STAGE_VIEW_FUNNEL);
 }
 
 void dg_api_stages_migration(dg_request *req, dg_response *res)
 {
-    stage_between(req, res, true);
+    stage_view(req, res, DG_STAGE_VIEW_MIGRATION);
 }
 
 void dg_api_stages_history(dg_request *req, dg_response *res)
 {
-    stage_between(req, res, false);
+    stage_view(req, res, DG_STAGE_VIEW_HISTORY);
 }
 
-/* ?by&measure&periods&as_of, passed to dg_cohort_store_query (the call `dangol cohort` makes). */
+/* ?by&measure&periods&as_of, passed to dg_report_query (the call `dangol cohort` makes). */
 void dg_api_cohorts(dg_request *req, dg_response *res)
 {
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
     query_pairs(req, params);
-    dg_table *table = NULL;
+    dg_report report = { 0 };
     dg_error err;
     dg_error_clear(&err);
-    int rc = dg_cohort_store_query(req->store, params, &table, &err);
-    reply_result(res, rc, table, &err);
+    int rc = dg_report_query(&report, req->store, "cohort", params, &err);
+    reply_report(res, rc, &report, &err, NULL);
 }
 
 typedef struct clv_view {
-    const char *view;
+    dg_clv_view view;
     size_t top;
-    dg_table *table;
+    dg_report report;
 } clv_view;
 
-static int clv_table(void *ctx, const dg_frame *frame, const dg_clv_report *report, dg_error *err)
+static int clv_table(void *ctx, const dg_frame *frame, const dg_clv_report *fit, dg_error *err)
 {
     clv_view *v = ctx;
-    if (strcmp(v->view, "top") == 0)
-        return dg_clv_rank_table(report, frame->customer_id, v->top, &v->table, err);
-    return dg_clv_histogram_table(report, strcmp(v->view, "value") == 0 ? DG_CLV_HIST_VALUE
-                                                                        : DG_CLV_HIST_P_ALIVE,
-                                  &v->table, err);
+    return dg_report_clv(&v->report, frame, fit, v->view, v->top, err);
 }
 
 /* Lifetime value from the BTYD models on the store's orders (dg_clv_frame_run, as
@@ -302,10 +224,7 @@ void dg_api_clv(dg_request *req, dg_response *res)
     const char *horizon = dg_request_query(req, "horizon");
     const char *discount = dg_request_query(req, "discount_rate");
     dg_clv_options opt;
-    memset(&opt, 0, sizeof opt);   /* compared bytewise with the cached report's options */
-    opt.model = DG_BTYD_BGNBD;
-    opt.spend = 1;
-    opt.horizon = 52;
+    dg_report_card_clv_options(&opt);   /* the card's fit: one cached report serves both */
     char *end = NULL;
     if (!view)
         view = "top";
@@ -343,13 +262,14 @@ void dg_api_clv(dg_request *req, dg_response *res)
         dg_reply_abandon(res);
         return;
     }
-    clv_view v = { view, (size_t)top, NULL };
+    clv_view v = { .view = strcmp(view, "top") == 0 ? DG_CLV_VIEW_TOP
+                           : strcmp(view, "value") == 0 ? DG_CLV_VIEW_VALUE : DG_CLV_VIEW_P_ALIVE,
+                   .top = (size_t)top };
     dg_error err;
     dg_error_clear(&err);
     int rc = dg_snapshot_clv(snap, &opt, clv_table, &v, &err);
-    dg_table *table = v.table;
     dg_snapshot_release(req, snap);
-    reply_result(res, rc, table, &err);
+    reply_report(res, rc, &v.report, &err, NULL);
 }
 
 /* Behavioural and attitudinal loyalty with the loyalty index (as `dangol loyalty`): ?view=summary
@@ -370,33 +290,15 @@ void dg_api_loyalty(dg_request *req, dg_response *res)
     dg_page page;
     if (!customer_page(req, res, view, per_customer, &page))
         return;
-    dg_loyalty_config config;
-    dg_loyalty_config_default(&config);
-    dg_rfm_segment_map *map = NULL;
-    dg_rfm_result rfm = { 0 };
-    dg_loyalty_result loyalty = { 0 };
-    dg_table *table = NULL;
+    dg_snapshot *snap = dg_snapshot_get(req, res);
+    if (!snap)
+        return;
+    dg_report_loyalty_options lopts = {
+        .view = per_customer ? DG_LOYALTY_VIEW_CUSTOMERS : DG_LOYALTY_VIEW_SUMMARY };
+    dg_report report = { 0 };
     dg_error err;
     dg_error_clear(&err);
-    if (dg_rfm_segment_map_default(&map, &err) != 0) {
-        dg_reply_failure(res, &err);
-        return;
-    }
-    dg_snapshot *snap = dg_snapshot_get(req, res);
-    if (!snap) {
-        dg_rfm_segment_map_free(map);
-        return;
-    }
-    const dg_frame *frame = dg_snapshot_frame(snap);
-    int rc = dg_rfm_compute(frame, NULL, map, &rfm, &err);
-    if (rc == 0)
-        rc = dg_loyalty_compute(frame, &rfm, &config, &loyalty, &err);
-    if (rc == 0)
-        rc = per_customer ? dg_loyalty_customer_table(frame, &loyalty, &table, &err)
-                          : dg_loyalty_summary_table(frame, &loyalty, &table, &err);
-    dg_loyalty_result_free(&loyalty);
-    dg_rfm_result_free(&rfm);
-    dg_rfm_segment_map_free(map);
+    int rc = dg_report_loyalty(&report, dg_snapshot_frame(snap), &lopts, &err);
     dg_snapshot_release(req, snap);
-    reply_result_page(res, rc, table, &err, per_customer ? &page : NULL);
+    reply_report(res, rc, &report, &err, per_customer ? &page : NULL);
 }

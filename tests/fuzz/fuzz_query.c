@@ -1,14 +1,13 @@
 /* libFuzzer target for the report query arguments, as the HTTP API's query strings and the CLI's
  * options pass them: "key=value&key=value..." (after the URL's percent-decoding) into the cube
- * and the cohort queries over a small in-memory store. The first byte picks the report. Nothing
+ * and the cohort queries (dg_report_query) over a small in-memory store. The first byte picks the report. Nothing
  * may crash or leak; an answer is a table, a refusal a message. Run by `make fuzz`. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dangol/cohort.h"
-#include "dangol/cube.h"
 #include "dangol/ingest.h"
+#include "dangol/report.h"
 #include "dangol/store.h"
 
 #define MAX_ARGS 8
@@ -64,14 +63,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         params[n++] = eq ? eq : "";
     }
     params[n] = NULL;
-    dg_table *table = NULL;
+    dg_report report;
+    dg_report_init(&report);
     dg_error err;
     dg_error_clear(&err);
-    int rc = data[0] & 1 ? dg_cohort_store_query(small_store(), params, &table, &err)
-                         : dg_cube_store_query(small_store(), params, &table, &err);
-    if ((rc == 0) != (table != NULL) || (rc != 0 && !err.message[0]))
+    int rc = dg_report_query(&report, small_store(), data[0] & 1 ? "cohort" : "cube", params,
+                             &err);
+    if ((rc == 0) != (report.n_tables == 1) || (rc != 0 && !err.message[0]))
         abort();
-    dg_table_free(table);
+    dg_report_clear(&report);
     free(text);
     return 0;
 }

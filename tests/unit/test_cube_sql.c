@@ -205,7 +205,7 @@ static void create_attrs(sqlite3 *db, const dg_frame *frame)
     }
     sqlite3_finalize(st);
     cr_assert_gt(segmented, 0);
-    dg_rfm_result_free(&rfm);
+    dg_rfm_result_clear(&rfm);
     dg_rfm_segment_map_free(map);
     free(stage);
     free(activity);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "dangol/customer.h"
+#include "dangol/store.h"
 
 static char path[64];
 static dg_store *store;
@@ -78,7 +79,7 @@ Test(card, has_profile_guidance_summary_orders_feedback)
     cr_assert_null(strstr(csv, "\nO2,"), "%s", csv);
     cr_assert(strstr(csv, "complaint,,,배송이 늦어요"), "%s", csv);
     free(csv);
-    dg_card_free(&card);
+    dg_card_clear(&card);
 }
 
 Test(card, unknown_customer_is_not_found)

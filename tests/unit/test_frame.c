@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "dangol/frame.h"
+#include "dangol/store.h"
 #include "support.h"
 
 #define DAY 86400

@@ -115,7 +115,7 @@ Test(loyalty, index_worked_by_hand)
     cr_assert(strstr(text, "\na,1,") && strstr(text, "\nb,1,") && strstr(text, "\n(none),1,") &&
               strstr(text, "\n(all),3,"), "%s", text);
     free(text);
-    dg_loyalty_result_free(&r);
+    dg_loyalty_result_clear(&r);
 
     /* attitudes off: everyone is behavioural only */
     dg_loyalty_config c;
@@ -126,8 +126,8 @@ Test(loyalty, index_worked_by_hand)
     cr_assert(r.behavioural_only[0]);
     NEAR(r.index[0], 100 * bx);
     cr_assert_eq(r.recommend[0], 1);   /* the old answer counts without a window */
-    dg_loyalty_result_free(&r);
-    dg_rfm_result_free(&rfm);
+    dg_loyalty_result_clear(&r);
+    dg_rfm_result_clear(&rfm);
     dg_frame_free(f);
 }
 
@@ -213,14 +213,14 @@ Test(loyalty, trend_windows_at_180_and_360_days)
     NEAR(r.behavioural[old], 0.5);
     cr_assert_eq(r.recent_orders[now], 1);
     NEAR(r.trend[now], 1.0);
-    dg_loyalty_result_free(&r);
-    dg_rfm_result_free(&rfm);
+    dg_loyalty_result_clear(&r);
+    dg_rfm_result_clear(&rfm);
     /* a 30-day window: T's ages 0..29 recent (none), 30..59 earlier (none) */
     compute(f, ONLY("trend_weight") "trend_window_days = 30", &rfm, &r);
     cr_assert_eq(r.recent_orders[t] + r.earlier_orders[t], 0);
     NEAR(r.trend[t], 0.0);
-    dg_loyalty_result_free(&r);
-    dg_rfm_result_free(&rfm);
+    dg_loyalty_result_clear(&r);
+    dg_rfm_result_clear(&rfm);
     dg_frame_free(f);
 }
 
@@ -264,8 +264,8 @@ Test(loyalty, tenure_channel_and_category_caps)
     NEAR(r.behavioural[w], 729.0 / 730.0);
     NEAR(r.behavioural[v], 1.0);
     NEAR(r.behavioural[one], 3.0 / 730.0);
-    dg_loyalty_result_free(&r);
-    dg_rfm_result_free(&rfm);
+    dg_loyalty_result_clear(&r);
+    dg_rfm_result_clear(&rfm);
 
     /* B = mean of min(1, (channels - 1) / 2) and min(1, (categories - 1) / 4) */
     compute(f, ONLY("breadth_weight"), &rfm, &r);
@@ -283,14 +283,14 @@ Test(loyalty, tenure_channel_and_category_caps)
     NEAR(r.behavioural[one], 0.0);
     NEAR(r.index[w], 100 * 0.625);
     cr_assert(r.behavioural_only[w]);
-    dg_loyalty_result_free(&r);
-    dg_rfm_result_free(&rfm);
+    dg_loyalty_result_clear(&r);
+    dg_rfm_result_clear(&rfm);
 
     /* lower caps: "below" reaches both (2 channels, 4 categories) */
     compute(f, ONLY("breadth_weight") "channel_cap = 2\ncategory_cap = 4", &rfm, &r);
     NEAR(r.behavioural[w], 1.0);
-    dg_loyalty_result_free(&r);
-    dg_rfm_result_free(&rfm);
+    dg_loyalty_result_clear(&r);
+    dg_rfm_result_clear(&rfm);
     dg_frame_free(f);
 }
 
@@ -370,8 +370,8 @@ Test(loyalty, survey_window_and_nps_csat_boundaries)
     HAS(text, "NPS,20,5,");
     HAS(text, "CSAT,0.6666666667,3,");   /* rates are fractions (docs/cli.md) */
     free(text);
-    dg_loyalty_result_free(&r);
-    dg_rfm_result_free(&rfm);
+    dg_loyalty_result_clear(&r);
+    dg_rfm_result_clear(&rfm);
 
     /* a 366-day window takes the old detractor in: NPS 0 on 6 answers, CSAT 2 of 4 */
     compute(f, "survey_window_days = 366", &rfm, &r);
@@ -384,8 +384,8 @@ Test(loyalty, survey_window_and_nps_csat_boundaries)
     HAS(text, "NPS,0,6,");
     HAS(text, "CSAT,0.5,4,");
     free(text);
-    dg_loyalty_result_free(&r);
-    dg_rfm_result_free(&rfm);
+    dg_loyalty_result_clear(&r);
+    dg_rfm_result_clear(&rfm);
     dg_frame_free(f);
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "dangol/demo.h"
+#include "dangol/report.h"
 #include "dangol/rfm.h"
 #include "support.h"
 
@@ -237,7 +238,7 @@ Test(rfm, compute_on_a_hand_frame)
     char *text = test_render_free(t, DG_FORMAT_CSV);   /* F has no orders: its segment is named */
     cr_assert(strstr(text, "\nF,,0,,,,,,(no orders)\n"), "%s", text);
     free(text);
-    dg_rfm_result_free(&r);
+    dg_rfm_result_clear(&r);
 
     /* an earlier as-of within the frame; mean order value */
     dg_rfm_options opts = { .as_of = 60, .monetary_mean = true };
@@ -247,7 +248,7 @@ Test(rfm, compute_on_a_hand_frame)
     cr_assert_eq(r.recency_days[0], 0);
     cr_assert_eq(r.monetary_minor[0], 200);
     cr_assert_eq(r.frequency[4], 0);
-    dg_rfm_result_free(&r);
+    dg_rfm_result_clear(&r);
     opts.as_of = 101;
     cr_assert_eq(dg_rfm_compute(f, &opts, map, &r, &err), DG_EINVAL);
     dg_rfm_segment_map_free(map);
@@ -286,7 +287,7 @@ Test(rfm, everyone_tied_shares_the_middle_score_and_the_report_says_so)
     cr_expect_eq(r.r[0], 3);
     cr_expect_str_neq(map->names[r.segment[0]], "Lost");
     cr_expect(r.no_information[0] && r.no_information[1] && r.no_information[2]);
-    dg_rfm_result_free(&r);
+    dg_rfm_result_clear(&r);
     dg_frame_free(one);
 
     dg_frame *f = same_day_frame(200, 90, false);
@@ -307,7 +308,7 @@ Test(rfm, everyone_tied_shares_the_middle_score_and_the_report_says_so)
                            "(R) carries no information and everyone scores R 3\",\"every customer "
                            "has the same number of orders") != NULL, "%s", json);
     free(json);
-    dg_rfm_result_free(&r);
+    dg_rfm_result_clear(&r);
     dg_frame_free(f);
     dg_rfm_segment_map_free(map);
 }
@@ -383,7 +384,7 @@ static void check_against_sql(const char *path, int32_t as_of, size_t min_rows)
     cr_assert_eq(rows, r.n_scored);
     cr_assert_gt(rows, min_rows);
     cr_assert(saw_tied_frequency);
-    dg_rfm_result_free(&r);
+    dg_rfm_result_clear(&r);
     dg_frame_free(f);
 }
 

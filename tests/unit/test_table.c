@@ -69,7 +69,7 @@ Test(table, format_names)
     dg_format f;
     cr_assert_eq(dg_format_parse("json", &f), 0);
     cr_assert_eq(f, DG_FORMAT_JSON);
-    cr_assert_eq(dg_format_parse("xml", &f), -1);
+    cr_assert_eq(dg_format_parse("xml", &f), DG_EINVAL);
 }
 
 Test(table, json_notes_follow_the_rows)

@@ -21,7 +21,7 @@ int dg_btyd_model_parse(const char *name, dg_btyd_model *model)
             *model = (dg_btyd_model)i;
             return 0;
         }
-    return -1;
+    return DG_EINVAL;
 }
 
 const char *dg_btyd_model_name(dg_btyd_model model)

@@ -1,13 +1,17 @@
-/* The analytic part of the customer card (include/dangol/customer.h): where the customer stands
- * on RFM, the relationship ladder and the loyalty index, and what they are worth. Every measure
- * comes from the analytics modules run on a frame of the whole store, exactly as `dangol rfm`,
- * `dangol stage`, `dangol loyalty` and `dangol clv predict` compute them with their defaults, so
- * the card never disagrees with the reports. */
+/* The customer card report (include/dangol/report.h): the card of the store (dg_card_build) and
+ * its analytic part, where the customer stands on RFM, the relationship ladder and the loyalty
+ * index, and what they are worth. Every measure comes from the analytics modules run on a frame
+ * of the whole store, exactly as `dangol rfm`, `dangol stage`, `dangol loyalty` and
+ * `dangol clv predict` compute them with their defaults, so the card never disagrees with the
+ * reports. The BG/NBD fit is the caller's when it has one (the server keeps one per snapshot):
+ * fitting takes seconds on a large store, so it is never redone per card. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dangol/clv.h"
 #include "dangol/customer.h"
+#include "dangol/report.h"
 #include "dangol/loyalty.h"
 #include "dangol/rfm.h"
 #include "dangol/stage.h"
@@ -73,53 +77,75 @@ cleanup:
     if (rc == DG_ENOMEM)
         dg_error_set(err, DG_ENOMEM, "out of memory");
     dg_table_free(t);
-    dg_loyalty_result_free(&loyalty);
-    dg_rfm_result_free(&rfm);
+    dg_loyalty_result_clear(&loyalty);
+    dg_rfm_result_clear(&rfm);
     dg_rfm_segment_map_free(map);
     free(stage);
     free(activity);
     return rc;
 }
 
-static int clv_section(dg_card *card, const dg_frame *frame, size_t c, dg_error *err)
+void dg_report_card_clv_options(dg_clv_options *opt)
+{
+    memset(opt, 0, sizeof *opt);   /* compared bytewise by the server's fit cache */
+    opt->model = DG_BTYD_BGNBD;
+    opt->spend = 1;
+    opt->horizon = 52;
+    opt->discount_rate = 0.0;
+}
+
+/* A "Lifetime value" section that only says why there is no fit. */
+static dg_table *status_section(const char *why)
+{
+    dg_table *t = dg_table_new("Lifetime value");
+    if (t && (dg_table_add_column(t, "item", DG_CELL_TEXT, 0) ||
+              dg_table_add_column(t, "value", DG_CELL_TEXT, 0) || row(t, "status", why))) {
+        dg_table_free(t);
+        t = NULL;
+    }
+    return t;
+}
+
+static int clv_section(dg_card *card, const dg_frame *frame, size_t c,
+                       const dg_report_card_options *opt, dg_error *err)
 {
     const dg_clv_period weeks = { .calibration_end = DG_DAY_NONE, .holdout_end = DG_DAY_NONE,
                                   .days_per_unit = 7.0 };
-    const dg_clv_options options = { .model = DG_BTYD_BGNBD, .spend = 1, .horizon = 52,
-                                     .discount_rate = 0.0 };
-    dg_clv_report *report = NULL;
+    dg_clv_options options;
+    dg_report_card_clv_options(&options);
+    dg_clv_report *own = NULL;
+    const dg_clv_report *fit = opt ? opt->fit : NULL;
     dg_error fit_err;
     dg_error_clear(&fit_err);
+    if (!fit && opt && opt->fit_error)
+        fit_err = *opt->fit_error;
+    else if (!fit && dg_clv_frame_run(frame, &weeks, &options, &own, &fit_err) == 0)
+        fit = own;
     dg_table *t;
-    if (dg_clv_frame_run(frame, &weeks, &options, &report, &fit_err) == 0) {
-        t = dg_clv_card_section(report, dg_clv_report_find(report, (uint32_t)c),
-                                frame->minor_digits);
-    } else if (fit_err.code == DG_ENOMEM) {
-        return dg_error_set(err, DG_ENOMEM, "out of memory");
-    } else {   /* e.g. too few customers to fit: say so on the card */
-        t = dg_table_new("Lifetime value");
-        if (t && (dg_table_add_column(t, "item", DG_CELL_TEXT, 0) ||
-                  dg_table_add_column(t, "value", DG_CELL_TEXT, 0) ||
-                  row(t, "status", fit_err.message))) {
-            dg_table_free(t);
-            t = NULL;
-        }
-    }
-    dg_clv_report_free(report);
+    if (fit)
+        t = dg_clv_card_section(fit, dg_clv_report_find(fit, (uint32_t)c), frame->minor_digits);
+    else if (fit_err.code == DG_ENOMEM)
+        t = NULL;
+    else   /* e.g. too few customers to fit: say so on the card */
+        t = status_section(fit_err.message);
+    dg_clv_report_free(own);
     if (!t || dg_card_add(card, t) != 0)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     return 0;
 }
 
-int dg_card_add_analytics(dg_card *card, const dg_frame *frame, const char *customer_id,
-                          dg_error *err)
+int dg_report_card(dg_card *card, dg_store *store, const dg_frame *frame,
+                   const char *customer_id, const dg_report_card_options *opt, dg_error *err)
 {
+    int rc = dg_card_build(store, customer_id, card, err);
+    if (rc != 0 || !frame)
+        return rc;
     int64_t c = dg_frame_customer_index(frame, customer_id);
     if (c < 0)
         return dg_error_set(err, DG_ENOTFOUND, "no customer \"%s\" as of the analysis date",
                             customer_id);
-    int rc = loyalty_section(card, frame, (size_t)c, err);
+    rc = loyalty_section(card, frame, (size_t)c, err);
     if (rc == 0)
-        rc = clv_section(card, frame, (size_t)c, err);
+        rc = clv_section(card, frame, (size_t)c, opt, err);
     return rc;
 }

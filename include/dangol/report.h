@@ -1,0 +1,218 @@
+/* The report layer: one entry per report the CLI and the HTTP API show (RFM, stages, loyalty,
+ * lifetime value, the cube, cohorts, KPIs, the customer card). An entry takes its inputs as data
+ * (a frame, a cube or a CLV fit built once by the caller and handed in, never rebuilt here) and
+ * its options as a struct, and returns result tables; the front ends only translate their
+ * arguments into options and the tables into their formats. The layer also owns what the
+ * analytics must not do: reading the store (dg_report_frame, dg_report_query) and reading config
+ * files (dg_*_load). Errors: every entry returns 0 or a DG_E* code with err filled; a bad option
+ * is DG_EINVAL naming the valid values. */
+#ifndef DANGOL_REPORT_H
+#define DANGOL_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/clv.h"
+#include "dangol/clv_io.h"
+#include "dangol/cube.h"
+#include "dangol/customer.h"
+#include "dangol/error.h"
+#include "dangol/export.h"
+#include "dangol/frame.h"
+#include "dangol/loyalty.h"
+#include "dangol/rfm.h"
+#include "dangol/stage.h"
+#include "dangol/store.h"
+#include "dangol/table.h"
+
+DG_API_BEGIN
+
+#define DG_REPORT_MAX_TABLES 3
+
+/* The tables of one report, in display order. Zero-initialise (or dg_report_init) before use;
+ * the report owns its tables until dg_report_clear. */
+typedef struct dg_report {
+    dg_table *tables[DG_REPORT_MAX_TABLES];
+    size_t n_tables;
+    unsigned flags;        /* DG_REPORT_* remarks a front end may show beside the tables */
+} dg_report;
+
+/* RFM: some score bins are empty, because tied values are never split across bins. */
+#define DG_REPORT_EMPTY_BINS 1u
+
+void dg_report_init(dg_report *report);
+/* Frees the tables and empties the report; the dg_report itself is the caller's. */
+void dg_report_clear(dg_report *report);
+/* Appends table (the report takes it, also on failure: DG_ENOMEM when table is NULL or the
+ * report is full). */
+int dg_report_add(dg_report *report, dg_table *table, dg_error *err);
+
+/* ---- the store ---- */
+
+/* The frame every report starts from: the store as of as_of (DG_DAY_NONE: its last day), with
+ * order lines when with_lines. Caller frees *out with dg_frame_free. */
+int dg_report_frame(dg_frame **out, dg_store *store, int32_t as_of, bool with_lines,
+                    dg_error *err);
+
+/* A report named by its key/value query, as the CLI options and the HTTP query strings give it:
+ * name is "cube" (keys of dg_cube_query_set, and as_of), "cohort" (by, measure, periods, as_of)
+ * or "kpi" (months, as_of). Builds the frame (with order lines only when the query needs them)
+ * and runs the report on it. params is key, value, ..., NULL. */
+int dg_report_query(dg_report *out, dg_store *store, const char *name,
+                    const char *const *params, dg_error *err);
+
+/* The cube query params (keys of dg_cube_query_set; as_of is skipped: it chose the frame) on a
+ * cube built once by the caller. One table. */
+int dg_report_cube(dg_report *out, const dg_cube *cube, const char *const *params,
+                   dg_error *err);
+/* The monthly KPIs of the last months calendar months (1..DG_KPI_MONTHS_MAX). One table. */
+int dg_report_kpi(dg_report *out, const dg_frame *frame, int months, dg_error *err);
+
+/* ---- config files (the analytics parse text; reading files is done here) ---- */
+
+/* Reads and parses the segment map file at path. Caller frees with dg_rfm_segment_map_free. */
+int dg_rfm_segment_map_load(dg_rfm_segment_map **out, const char *path, dg_error *err);
+/* Reads the stage rules file at path over *rules (keys not in the file keep their value). */
+int dg_stage_rules_load(dg_stage_rules *rules, const char *path, dg_error *err);
+/* Reads the loyalty settings file at path over *config. */
+int dg_loyalty_config_load(dg_loyalty_config *config, const char *path, dg_error *err);
+
+/* ---- RFM ---- */
+
+typedef enum dg_rfm_view {
+    DG_RFM_VIEW_SEGMENTS,    /* segment sizes and revenue shares */
+    DG_RFM_VIEW_BINS,        /* the score bins of R, F and M with their ranges */
+    DG_RFM_VIEW_GRID,        /* customers and revenue per (R, F) */
+    DG_RFM_VIEW_CUSTOMERS    /* one row per customer */
+} dg_rfm_view;
+
+typedef struct dg_report_rfm_options {
+    dg_rfm_view view;
+    bool monetary_mean;               /* M is the mean order value */
+    const dg_rfm_segment_map *map;    /* NULL: the built-in map */
+} dg_report_rfm_options;
+
+/* Parses a view name ("segments", "bins", "grid", "customers"); DG_EINVAL if unknown. */
+int dg_rfm_view_parse(const char *name, dg_rfm_view *view, dg_error *err);
+/* opt NULL: the segments view with the defaults. One table; DG_REPORT_EMPTY_BINS in flags when
+ * some score bins are empty. */
+int dg_report_rfm(dg_report *out, const dg_frame *frame, const dg_report_rfm_options *opt,
+                  dg_error *err);
+
+/* ---- the relationship ladder ---- */
+
+typedef enum dg_stage_view {
+    DG_STAGE_VIEW_COUNTS,      /* customers per stage and activity at `at` */
+    DG_STAGE_VIEW_FUNNEL,      /* the funnel at `at` */
+    DG_STAGE_VIEW_MIGRATION,   /* stage at `from` (rows) against stage at `at` (columns) */
+    DG_STAGE_VIEW_HISTORY,     /* counts at every month end from `from` to `at` */
+    DG_STAGE_VIEW_CUSTOMERS    /* one row per customer at `at` */
+} dg_stage_view;
+
+typedef struct dg_report_stage_options {
+    dg_stage_view view;
+    const dg_stage_rules *rules;   /* NULL: the built-in rules */
+    int32_t at;                    /* DG_DAY_NONE: the frame's as-of day */
+    int32_t from;                  /* migration, history; DG_DAY_NONE: a year before at */
+} dg_report_stage_options;
+
+/* Fails with DG_EINVAL unless from <= at <= the frame's as-of day. One table. */
+int dg_report_stage(dg_report *out, const dg_frame *frame, const dg_report_stage_options *opt,
+                    dg_error *err);
+
+/* ---- loyalty ---- */
+
+typedef enum dg_loyalty_view {
+    DG_LOYALTY_VIEW_SUMMARY,     /* the measures with n and 95% intervals */
+    DG_LOYALTY_VIEW_CUSTOMERS,   /* one row per customer */
+    DG_LOYALTY_VIEW_GROUPS       /* the summary, NPS by RFM segment, NPS by stage (3 tables) */
+} dg_loyalty_view;
+
+typedef struct dg_report_loyalty_options {
+    dg_loyalty_view view;
+    const dg_loyalty_config *config;   /* NULL: the built-in weights */
+    const dg_stage_rules *rules;       /* NULL: the built-in rules */
+    const dg_rfm_segment_map *map;     /* NULL: the built-in map */
+} dg_report_loyalty_options;
+
+/* The frame needs order lines (category breadth). */
+int dg_report_loyalty(dg_report *out, const dg_frame *frame,
+                      const dg_report_loyalty_options *opt, dg_error *err);
+
+/* ---- lifetime value ---- */
+
+typedef enum dg_clv_view {
+    DG_CLV_VIEW_TOP,       /* the customers ranked by CLV */
+    DG_CLV_VIEW_VALUE,     /* histogram of CLV */
+    DG_CLV_VIEW_P_ALIVE    /* histogram of P(alive) */
+} dg_clv_view;
+
+/* One view of a fitted CLV report (dg_clv_frame_run on frame; the fit is the caller's, built
+ * once and handed in). top: rows of DG_CLV_VIEW_TOP (0 = all). One table. */
+int dg_report_clv(dg_report *out, const dg_frame *frame, const dg_clv_report *fit,
+                  dg_clv_view view, size_t top, dg_error *err);
+
+/* What the `clv` reports work on: a customer summary with the customers' ids and, unless the
+ * summary was read from a file, the transactions it was built from. */
+typedef struct dg_clv_input {
+    dg_clv_log *log;             /* from a transaction log */
+    dg_frame *frame;             /* from the store */
+    dg_clv_transactions tx;      /* of the log or the frame; tx.n = 0 for a summary file */
+    dg_clv_summary *summary;
+    char **ids;                  /* id of each summary customer */
+    size_t n_ids;
+} dg_clv_input;
+
+typedef struct dg_clv_input_options {
+    const char *summary_path;    /* a summary CSV (dg_clv_summary_read), or */
+    const char *log_path;        /* a transaction log (dg_clv_log_read); neither: the store */
+    int32_t store_as_of;         /* the store's frame as of this day (DG_DAY_NONE: its last) */
+    int32_t calibration_end;     /* DG_DAY_NONE: the last transaction day */
+    int32_t holdout_end;         /* DG_DAY_NONE: the last transaction day */
+    double days_per_unit;        /* 7 = weeks, 1 = days */
+    int discrete;                /* 1: whole periods (BG/BB) */
+} dg_clv_input_options;
+
+/* Loads the input (store may be NULL when a file is named) and builds the summary of the
+ * calibration period. DG_EINVAL when there are no transactions or the calibration ends before
+ * the first. Caller empties *in with dg_clv_input_clear, also on failure. */
+int dg_clv_input_load(dg_clv_input *in, dg_store *store, const dg_clv_input_options *opt,
+                      dg_error *err);
+void dg_clv_input_clear(dg_clv_input *in);   /* NULL is a no-op */
+
+/* `clv predict`: the customers ranked by CLV (top rows, 0 = all). Takes in->summary (dg_clv_run
+ * consumes it); the rest of in stays the caller's. */
+int dg_report_clv_predict(dg_report *out, dg_clv_input *in, const dg_clv_options *opt,
+                          size_t top, dg_error *err);
+/* `clv fit`: the fitted parameters of model (and of Gamma-Gamma when spend), one row each. */
+int dg_report_clv_fit(dg_report *out, const dg_clv_summary *summary, dg_btyd_model model,
+                      bool spend, dg_error *err);
+/* `clv validate`: holdout error measures of model fitted on the calibration period. */
+int dg_report_clv_validate(dg_report *out, const dg_clv_summary *summary, dg_btyd_model model,
+                           dg_error *err);
+/* `clv track`: actual and expected cumulative transactions per period of period_days. */
+int dg_report_clv_track(dg_report *out, const dg_clv_summary *summary,
+                        const dg_clv_transactions *tx, dg_btyd_model model, int period_days,
+                        double days_per_unit, dg_error *err);
+
+/* ---- the customer card ---- */
+
+typedef struct dg_report_card_options {
+    const dg_clv_report *fit;     /* BG/NBD + Gamma-Gamma over 52 weeks fitted on frame; NULL:
+                                     fitted here (once per call) */
+    const dg_error *fit_error;    /* with fit NULL: the failure of the caller's fit attempt,
+                                     shown on the card instead of fitting again */
+} dg_report_card_options;
+
+/* The card of customer_id (dg_card_build) and, when frame is not NULL, its analytic sections
+ * (stage, RFM, loyalty index, lifetime value) relative to the whole frame. DG_ENOTFOUND if there
+ * is no such customer. Caller frees with dg_card_clear, also on failure. */
+int dg_report_card(dg_card *card, dg_store *store, const dg_frame *frame,
+                   const char *customer_id, const dg_report_card_options *opt, dg_error *err);
+/* The CLV options the card's fit uses (the defaults of `clv predict` and /api/clv). */
+void dg_report_card_clv_options(dg_clv_options *opt);
+
+DG_API_END
+
+#endif

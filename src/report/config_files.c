@@ -1,0 +1,78 @@
+/* Config files of the reports (include/dangol/report.h): the RFM segment map, the stage rules
+ * and the loyalty weights are read whole here and handed as text to the analytics' parsers, so the
+ * analytics never open a file. Errors name the file and, from the parsers, line and column. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dangol/report.h"
+
+/* Reads the file at path into a NUL-terminated buffer the caller frees with free(). */
+static int read_text_file(const char *path, char **text, dg_error *err)
+{
+    *text = NULL;
+    FILE *in = fopen(path, "rb");
+    if (!in)
+        return dg_error_set(err, errno == ENOENT ? DG_ENOTFOUND : DG_EIO, "%s: cannot open: %s",
+                            path, strerror(errno));
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + len, 1, cap - len - 1, in);
+        len += got;
+        if (got == 0)
+            break;
+        if (cap - len - 1 == 0) {
+            char *grown = cap > (1u << 24) ? NULL : realloc(buf, cap * 2);
+            if (!grown) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+    }
+    int failed = ferror(in);
+    fclose(in);
+    if (!buf)
+        return dg_error_set(err, DG_ENOMEM, "%s: too large or out of memory", path);
+    if (failed) {
+        free(buf);
+        return dg_error_set(err, DG_EIO, "%s: read error", path);
+    }
+    buf[len] = '\0';
+    *text = buf;
+    return 0;
+}
+
+int dg_rfm_segment_map_load(dg_rfm_segment_map **out, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_rfm_segment_map_parse(out, text, path, err);
+    free(text);
+    return rc;
+}
+
+int dg_stage_rules_load(dg_stage_rules *rules, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_stage_rules_parse(rules, text, path, err);
+    free(text);
+    return rc;
+}
+
+int dg_loyalty_config_load(dg_loyalty_config *config, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_loyalty_config_parse(config, text, path, err);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,78 @@
+/* The loyalty report (include/dangol/report.h): behavioural and attitudinal loyalty with the
+ * loyalty index on the RFM scores, as the measures, per customer, or with NPS per RFM segment and
+ * per relationship stage beside the measures (`dangol loyalty`, /api/loyalty). */
+#include <stdlib.h>
+
+#include "dangol/report.h"
+
+/* NPS per RFM segment and per stage at the RFM as-of day: two more tables. */
+static int group_tables(dg_report *out, const dg_frame *frame, const dg_rfm_result *rfm,
+                        const dg_rfm_segment_map *map, const dg_loyalty_result *loyalty,
+                        const dg_stage_rules *rules, dg_error *err)
+{
+    size_t n = frame->n_customers, cap = n ? n : 1;
+    uint8_t *stage = malloc(cap), *activity = malloc(cap);
+    uint32_t *group = malloc(cap * sizeof *group);
+    dg_table *t = NULL;
+    int rc = stage && activity && group ? 0 : dg_error_set(err, DG_ENOMEM, "out of memory");
+    if (rc != 0)
+        goto cleanup;
+    for (size_t c = 0; c < n; c++)
+        group[c] = rfm->segment[c] == DG_RFM_NO_SEGMENT ? UINT32_MAX : rfm->segment[c];
+    if ((rc = dg_loyalty_group_table(loyalty, group, map->n_segments,
+                                     (const char *const *)map->names, "(no orders)",
+                                     "NPS by RFM segment", "segment", &t, err)) != 0 ||
+        (rc = dg_report_add(out, t, err)) != 0 ||
+        (rc = dg_stage_at(frame, rules, rfm->as_of, stage, activity, err)) != 0)
+        goto cleanup;
+    const char *stage_names[DG_STAGE_COUNT];
+    for (int s = 0; s < DG_STAGE_COUNT; s++)
+        stage_names[s] = dg_stage_name((dg_stage)s);
+    for (size_t c = 0; c < n; c++)
+        group[c] = stage[c] < DG_STAGE_COUNT ? stage[c] : UINT32_MAX;
+    if ((rc = dg_loyalty_group_table(loyalty, group, DG_STAGE_COUNT, stage_names,
+                                     "(not yet known)", "NPS by relationship stage", "stage", &t,
+                                     err)) == 0)
+        rc = dg_report_add(out, t, err);
+cleanup:
+    free(stage);
+    free(activity);
+    free(group);
+    return rc;
+}
+
+int dg_report_loyalty(dg_report *out, const dg_frame *frame,
+                      const dg_report_loyalty_options *opt, dg_error *err)
+{
+    static const dg_report_loyalty_options defaults = { .view = DG_LOYALTY_VIEW_SUMMARY };
+    if (!opt)
+        opt = &defaults;
+    dg_stage_rules builtin_rules;
+    const dg_stage_rules *rules = opt->rules;
+    if (!rules) {
+        dg_stage_rules_default(&builtin_rules);
+        rules = &builtin_rules;
+    }
+    dg_rfm_segment_map *builtin_map = NULL;
+    dg_rfm_result rfm = { 0 };
+    dg_loyalty_result loyalty = { 0 };
+    dg_table *t = NULL;
+    int rc = opt->map ? 0 : dg_rfm_segment_map_default(&builtin_map, err);
+    const dg_rfm_segment_map *map = opt->map ? opt->map : builtin_map;
+    if (rc == 0)
+        rc = dg_rfm_compute(frame, NULL, map, &rfm, err);
+    if (rc == 0)
+        rc = dg_loyalty_compute(frame, &rfm, opt->config, &loyalty, err);
+    if (rc == 0)
+        rc = opt->view == DG_LOYALTY_VIEW_CUSTOMERS
+                 ? dg_loyalty_customer_table(frame, &loyalty, &t, err)
+                 : dg_loyalty_summary_table(frame, &loyalty, &t, err);
+    if (rc == 0)
+        rc = dg_report_add(out, t, err);
+    if (rc == 0 && opt->view == DG_LOYALTY_VIEW_GROUPS)
+        rc = group_tables(out, frame, &rfm, map, &loyalty, rules, err);
+    dg_loyalty_result_clear(&loyalty);
+    dg_rfm_result_clear(&rfm);
+    dg_rfm_segment_map_free(builtin_map);
+    return rc;
+}

@@ -1,0 +1,192 @@
+/* Reports named by a key/value query (include/dangol/report.h, dg_report_query): the cube, the
+ * cohorts and the monthly KPIs, as `dangol cube|cohort|kpi` and /api/cube|cohorts|kpi give them.
+ * Each reads its keys, builds the frame it needs from the store (order lines only when a product
+ * dimension or the category cohort asks for them) and runs the analysis on it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dangol/cohort.h"
+#include "dangol/kpi.h"
+#include "dangol/report.h"
+#include "dangol/text.h"
+
+/* Whether key is the as-of day; parses value into *as_of (DG_EINVAL if malformed). */
+static int as_of_key(const char *key, const char *value, int32_t *as_of, bool *is_as_of,
+                     dg_error *err)
+{
+    *is_as_of = strcmp(key, "as_of") == 0 || strcmp(key, "as-of") == 0;
+    if (!*is_as_of)
+        return 0;
+    dg_error e;
+    if (dg_date_parse(value, strlen(value), as_of, &e))
+        return dg_error_set(err, DG_EINVAL, "bad as-of date \"%s\": %s", value, e.message);
+    return 0;
+}
+
+/* Whether a parameter value names a product dimension (then the frame needs order lines). */
+static bool names_products(const char *value)
+{
+    size_t n;
+    const dg_cube_dim_spec *dims = dg_cube_frame_dims(&n);
+    for (size_t i = 0; i < n; i++)
+        if (dims[i].key == DG_CUBE_KEY_PRODUCT && strstr(value, dims[i].name))
+            return true;
+    return false;
+}
+
+static int cube_query(dg_report *out, dg_store *store, const char *const *params, dg_error *err)
+{
+    int32_t as_of = DG_DAY_NONE;
+    bool with_lines = false, is_as_of;
+    for (size_t i = 0; params[i] && params[i + 1]; i += 2) {
+        const char *key = params[i], *value = params[i + 1];
+        int rc = as_of_key(key, value, &as_of, &is_as_of, err);
+        if (rc != 0)
+            return rc;
+        if (!is_as_of && (strcmp(key, "rows") == 0 || strcmp(key, "cols") == 0 ||
+                          strcmp(key, "columns") == 0 || strcmp(key, "where") == 0 ||
+                          strcmp(key, "filter") == 0 || strcmp(key, "totals") == 0))
+            with_lines |= names_products(value);
+    }
+    dg_frame *frame = NULL;
+    dg_cube *cube = NULL;
+    int rc = dg_report_frame(&frame, store, as_of, with_lines, err);
+    if (rc == 0)
+        rc = dg_cube_from_frame(&cube, frame, NULL, NULL, err);
+    if (rc == 0)
+        rc = dg_report_cube(out, cube, params, err);
+    dg_cube_free(cube);
+    dg_frame_free(frame);
+    return rc;
+}
+
+int dg_report_cube(dg_report *out, const dg_cube *cube, const char *const *params,
+                   dg_error *err)
+{
+    dg_cube_query q;
+    dg_cube_query_init(&q);
+    dg_table *table = NULL;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && params[i] && params[i + 1]; i += 2)
+        if (strcmp(params[i], "as_of") != 0 && strcmp(params[i], "as-of") != 0)
+            rc = dg_cube_query_set(&q, cube, params[i], params[i + 1], err);
+    if (rc == 0 && (rc = dg_cube_query_table(cube, &q, &table, err)) == 0)
+        rc = dg_report_add(out, table, err);
+    dg_cube_query_clear(&q);
+    return rc;
+}
+
+static int cohort_query(dg_report *out, dg_store *store, const char *const *params,
+                        dg_error *err)
+{
+    dg_cohort_by by = DG_COHORT_BY_MONTH;
+    dg_cohort_measure measure = DG_COHORT_RETENTION;
+    int32_t as_of = DG_DAY_NONE;
+    size_t periods = 0;
+    bool is_as_of;
+    for (size_t i = 0; params[i] && params[i + 1]; i += 2) {
+        const char *key = params[i], *v = params[i + 1];
+        int rc = as_of_key(key, v, &as_of, &is_as_of, err);
+        if (rc != 0)
+            return rc;
+        if (is_as_of)
+            continue;
+        if (strcmp(key, "by") == 0) {
+            if (strcmp(v, "month") == 0)
+                by = DG_COHORT_BY_MONTH;
+            else if (strcmp(v, "channel") == 0 || strcmp(v, "acquisition") == 0)
+                by = DG_COHORT_BY_CHANNEL;
+            else if (strcmp(v, "category") == 0)
+                by = DG_COHORT_BY_CATEGORY;
+            else
+                return dg_error_set(err, DG_EINVAL,
+                                    "unknown cohort \"%s\"; valid: month, channel, category", v);
+        } else if (strcmp(key, "measure") == 0) {
+            if (strcmp(v, "retention") == 0)
+                measure = DG_COHORT_RETENTION;
+            else if (strcmp(v, "active") == 0 || strcmp(v, "customers") == 0)
+                measure = DG_COHORT_ACTIVE;
+            else if (strcmp(v, "revenue") == 0)
+                measure = DG_COHORT_REVENUE;
+            else if (strcmp(v, "revenue_per_customer") == 0)
+                measure = DG_COHORT_REVENUE_PER_CUSTOMER;
+            else
+                return dg_error_set(err, DG_EINVAL, "unknown cohort measure \"%s\"; valid: "
+                                    "retention, active, revenue, revenue_per_customer", v);
+        } else if (strcmp(key, "periods") == 0) {
+            char *end;
+            long p = strtol(v, &end, 10);
+            if (!v[0] || *end || p < 0 || p > 100000)
+                return dg_error_set(err, DG_EINVAL,
+                                    "bad periods \"%s\"; expected a number of months (0 = all)",
+                                    v);
+            periods = (size_t)p;
+        } else
+            return dg_error_set(err, DG_EINVAL, "unknown cohort parameter \"%s\"; valid: by, "
+                                "measure, periods, as_of", key);
+    }
+    dg_frame *frame = NULL;
+    dg_cohort_result *r = NULL;
+    dg_table *table = NULL;
+    int rc = dg_report_frame(&frame, store, as_of, by == DG_COHORT_BY_CATEGORY, err);
+    if (rc == 0)
+        rc = dg_cohort_from_frame(frame, by, &r, err);
+    if (rc == 0 && (rc = dg_cohort_table(r, measure, frame->minor_digits, periods, &table,
+                                         err)) == 0)
+        rc = dg_report_add(out, table, err);
+    dg_cohort_result_free(r);
+    dg_frame_free(frame);
+    return rc;
+}
+
+int dg_report_kpi(dg_report *out, const dg_frame *frame, int months, dg_error *err)
+{
+    dg_table *table = NULL;
+    int rc = dg_kpi_monthly(frame, months, &table, err);
+    return rc == 0 ? dg_report_add(out, table, err) : rc;
+}
+
+static int kpi_query(dg_report *out, dg_store *store, const char *const *params, dg_error *err)
+{
+    int32_t as_of = DG_DAY_NONE;
+    int months = 12;
+    bool is_as_of;
+    for (size_t i = 0; params[i] && params[i + 1]; i += 2) {
+        const char *key = params[i], *v = params[i + 1];
+        int rc = as_of_key(key, v, &as_of, &is_as_of, err);
+        if (rc != 0)
+            return rc;
+        if (is_as_of)
+            continue;
+        if (strcmp(key, "months") != 0)
+            return dg_error_set(err, DG_EINVAL, "unknown kpi parameter \"%s\"; valid: months, "
+                                "as_of", key);
+        char *end;
+        long m = strtol(v, &end, 10);
+        if (!v[0] || *end || m < 1 || m > DG_KPI_MONTHS_MAX)
+            return dg_error_set(err, DG_EINVAL, "months \"%s\" must be from 1 to %d", v,
+                                DG_KPI_MONTHS_MAX);
+        months = (int)m;
+    }
+    dg_frame *frame = NULL;
+    int rc = dg_report_frame(&frame, store, as_of, false, err);
+    if (rc == 0)
+        rc = dg_report_kpi(out, frame, months, err);
+    dg_frame_free(frame);
+    return rc;
+}
+
+int dg_report_query(dg_report *out, dg_store *store, const char *name,
+                    const char *const *params, dg_error *err)
+{
+    static const char *const none[] = { NULL };
+    if (!params)
+        params = none;
+    if (strcmp(name, "cube") == 0)
+        return cube_query(out, store, params, err);
+    if (strcmp(name, "cohort") == 0)
+        return cohort_query(out, store, params, err);
+    if (strcmp(name, "kpi") == 0)
+        return kpi_query(out, store, params, err);
+    return dg_error_set(err, DG_EINVAL, "unknown report \"%s\"; valid: cube, cohort, kpi", name);
+}

@@ -1,0 +1,53 @@
+/* The RFM report (include/dangol/report.h): scores with the given (or built-in) segment map, then
+ * one of the four views, as `dangol rfm` and /api/rfm show them. */
+#include <string.h>
+
+#include "dangol/report.h"
+
+int dg_rfm_view_parse(const char *name, dg_rfm_view *view, dg_error *err)
+{
+    static const char *const names[] = { "segments", "bins", "grid", "customers" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *view = (dg_rfm_view)i;
+            return 0;
+        }
+    return dg_error_set(err, DG_EINVAL, "view \"%s\" is not one of: segments, bins, grid, "
+                        "customers", name);
+}
+
+int dg_report_rfm(dg_report *out, const dg_frame *frame, const dg_report_rfm_options *opt,
+                  dg_error *err)
+{
+    static const dg_report_rfm_options defaults = { .view = DG_RFM_VIEW_SEGMENTS };
+    if (!opt)
+        opt = &defaults;
+    dg_rfm_options ropts = { .as_of = DG_DAY_NONE, .monetary_mean = opt->monetary_mean };
+    dg_rfm_segment_map *builtin = NULL;
+    dg_rfm_result rfm = { 0 };
+    dg_table *t = NULL;
+    int rc = opt->map ? 0 : dg_rfm_segment_map_default(&builtin, err);
+    const dg_rfm_segment_map *map = opt->map ? opt->map : builtin;
+    if (rc == 0)
+        rc = dg_rfm_compute(frame, &ropts, map, &rfm, err);
+    if (rc != 0)
+        goto cleanup;
+    switch (opt->view) {
+    case DG_RFM_VIEW_BINS: rc = dg_rfm_bin_table(&rfm, frame->minor_digits, &t, err); break;
+    case DG_RFM_VIEW_GRID: rc = dg_rfm_grid_table(&rfm, frame->minor_digits, &t, err); break;
+    case DG_RFM_VIEW_CUSTOMERS: rc = dg_rfm_customer_table(frame, &rfm, map, &t, err); break;
+    case DG_RFM_VIEW_SEGMENTS:
+    default: rc = dg_rfm_segment_table(frame, &rfm, map, &t, err); break;
+    }
+    if (rc == 0) {
+        if (rfm.any_empty_bin)
+            out->flags |= DG_REPORT_EMPTY_BINS;
+        rc = dg_report_add(out, t, err);
+        t = NULL;
+    }
+cleanup:
+    dg_table_free(t);
+    dg_rfm_result_clear(&rfm);
+    dg_rfm_segment_map_free(builtin);
+    return rc;
+}
