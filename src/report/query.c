@@ -10,16 +10,27 @@
 #include "dangol/report.h"
 #include "dangol/text.h"
 
-/* Whether key is the as-of day; parses value into *as_of (DG_EINVAL if malformed). */
-static int as_of_key(const char *key, const char *value, int32_t *as_of, bool *is_as_of,
-                     dg_error *err)
+/* Called for each key of a query but as_of; returns 0 or a code with err filled. */
+typedef int (*param_fn)(void *ctx, const char *key, const char *value, dg_error *err);
+
+/* Reads the query: as_of (or as-of) into *as_of (DG_EINVAL if malformed), every other key to fn. */
+static int each_param(const char *const *params, int32_t *as_of, param_fn fn, void *ctx,
+                      dg_error *err)
 {
-    *is_as_of = strcmp(key, "as_of") == 0 || strcmp(key, "as-of") == 0;
-    if (!*is_as_of)
-        return 0;
-    dg_error e;
-    if (dg_date_parse(value, strlen(value), as_of, &e))
-        return dg_error_set(err, DG_EINVAL, "bad as-of date \"%s\": %s", value, e.message);
+    *as_of = DG_DAY_NONE;
+    for (size_t i = 0; params[i] && params[i + 1]; i += 2) {
+        const char *key = params[i], *value = params[i + 1];
+        int rc = 0;
+        if (strcmp(key, "as_of") == 0 || strcmp(key, "as-of") == 0) {
+            dg_error e;
+            if (dg_date_parse(value, strlen(value), as_of, &e))
+                rc = dg_error_set(err, DG_EINVAL, "bad as-of date \"%s\": %s", value, e.message);
+        } else {
+            rc = fn(ctx, key, value, err);
+        }
+        if (rc != 0)
+            return rc;
+    }
     return 0;
 }
 
@@ -34,23 +45,27 @@ static bool names_products(const char *value)
     return false;
 }
 
+/* A cube key: notes whether the frame needs order lines (the query itself is checked on the
+ * cube, by dg_report_cube). */
+static int cube_param(void *ctx, const char *key, const char *value, dg_error *err)
+{
+    bool *with_lines = ctx;
+    (void)err;
+    if (strcmp(key, "rows") == 0 || strcmp(key, "cols") == 0 || strcmp(key, "columns") == 0 ||
+        strcmp(key, "where") == 0 || strcmp(key, "filter") == 0 || strcmp(key, "totals") == 0)
+        *with_lines |= names_products(value);
+    return 0;
+}
+
 static int cube_query(dg_report *out, dg_store *store, const char *const *params, dg_error *err)
 {
-    int32_t as_of = DG_DAY_NONE;
-    bool with_lines = false, is_as_of;
-    for (size_t i = 0; params[i] && params[i + 1]; i += 2) {
-        const char *key = params[i], *value = params[i + 1];
-        int rc = as_of_key(key, value, &as_of, &is_as_of, err);
-        if (rc != 0)
-            return rc;
-        if (!is_as_of && (strcmp(key, "rows") == 0 || strcmp(key, "cols") == 0 ||
-                          strcmp(key, "columns") == 0 || strcmp(key, "where") == 0 ||
-                          strcmp(key, "filter") == 0 || strcmp(key, "totals") == 0))
-            with_lines |= names_products(value);
-    }
+    int32_t as_of;
+    bool with_lines = false;
     dg_frame *frame = NULL;
     dg_cube *cube = NULL;
-    int rc = dg_report_frame(&frame, store, as_of, with_lines, err);
+    int rc = each_param(params, &as_of, cube_param, &with_lines, err);
+    if (rc == 0)
+        rc = dg_report_frame(&frame, store, as_of, with_lines, err);
     if (rc == 0)
         rc = dg_cube_from_frame(&cube, frame, NULL, NULL, err);
     if (rc == 0)
@@ -76,62 +91,65 @@ int dg_report_cube(dg_report *out, const dg_cube *cube, const char *const *param
     return rc;
 }
 
+typedef struct cohort_args {
+    dg_cohort_by by;
+    dg_cohort_measure measure;
+    size_t periods;
+} cohort_args;
+
+static int cohort_param(void *ctx, const char *key, const char *v, dg_error *err)
+{
+    cohort_args *a = ctx;
+    if (strcmp(key, "by") == 0) {
+        if (strcmp(v, "month") == 0)
+            a->by = DG_COHORT_BY_MONTH;
+        else if (strcmp(v, "channel") == 0 || strcmp(v, "acquisition") == 0)
+            a->by = DG_COHORT_BY_CHANNEL;
+        else if (strcmp(v, "category") == 0)
+            a->by = DG_COHORT_BY_CATEGORY;
+        else
+            return dg_error_set(err, DG_EINVAL,
+                                "unknown cohort \"%s\"; valid: month, channel, category", v);
+    } else if (strcmp(key, "measure") == 0) {
+        if (strcmp(v, "retention") == 0)
+            a->measure = DG_COHORT_RETENTION;
+        else if (strcmp(v, "active") == 0 || strcmp(v, "customers") == 0)
+            a->measure = DG_COHORT_ACTIVE;
+        else if (strcmp(v, "revenue") == 0)
+            a->measure = DG_COHORT_REVENUE;
+        else if (strcmp(v, "revenue_per_customer") == 0)
+            a->measure = DG_COHORT_REVENUE_PER_CUSTOMER;
+        else
+            return dg_error_set(err, DG_EINVAL, "unknown cohort measure \"%s\"; valid: "
+                                "retention, active, revenue, revenue_per_customer", v);
+    } else if (strcmp(key, "periods") == 0) {
+        char *end;
+        long p = strtol(v, &end, 10);
+        if (!v[0] || *end || p < 0 || p > 100000)
+            return dg_error_set(err, DG_EINVAL,
+                                "bad periods \"%s\"; expected a number of months (0 = all)",
+                                v);
+        a->periods = (size_t)p;
+    } else
+        return dg_error_set(err, DG_EINVAL, "unknown cohort parameter \"%s\"; valid: by, "
+                            "measure, periods, as_of", key);
+    return 0;
+}
+
 static int cohort_query(dg_report *out, dg_store *store, const char *const *params,
                         dg_error *err)
 {
-    dg_cohort_by by = DG_COHORT_BY_MONTH;
-    dg_cohort_measure measure = DG_COHORT_RETENTION;
-    int32_t as_of = DG_DAY_NONE;
-    size_t periods = 0;
-    bool is_as_of;
-    for (size_t i = 0; params[i] && params[i + 1]; i += 2) {
-        const char *key = params[i], *v = params[i + 1];
-        int rc = as_of_key(key, v, &as_of, &is_as_of, err);
-        if (rc != 0)
-            return rc;
-        if (is_as_of)
-            continue;
-        if (strcmp(key, "by") == 0) {
-            if (strcmp(v, "month") == 0)
-                by = DG_COHORT_BY_MONTH;
-            else if (strcmp(v, "channel") == 0 || strcmp(v, "acquisition") == 0)
-                by = DG_COHORT_BY_CHANNEL;
-            else if (strcmp(v, "category") == 0)
-                by = DG_COHORT_BY_CATEGORY;
-            else
-                return dg_error_set(err, DG_EINVAL,
-                                    "unknown cohort \"%s\"; valid: month, channel, category", v);
-        } else if (strcmp(key, "measure") == 0) {
-            if (strcmp(v, "retention") == 0)
-                measure = DG_COHORT_RETENTION;
-            else if (strcmp(v, "active") == 0 || strcmp(v, "customers") == 0)
-                measure = DG_COHORT_ACTIVE;
-            else if (strcmp(v, "revenue") == 0)
-                measure = DG_COHORT_REVENUE;
-            else if (strcmp(v, "revenue_per_customer") == 0)
-                measure = DG_COHORT_REVENUE_PER_CUSTOMER;
-            else
-                return dg_error_set(err, DG_EINVAL, "unknown cohort measure \"%s\"; valid: "
-                                    "retention, active, revenue, revenue_per_customer", v);
-        } else if (strcmp(key, "periods") == 0) {
-            char *end;
-            long p = strtol(v, &end, 10);
-            if (!v[0] || *end || p < 0 || p > 100000)
-                return dg_error_set(err, DG_EINVAL,
-                                    "bad periods \"%s\"; expected a number of months (0 = all)",
-                                    v);
-            periods = (size_t)p;
-        } else
-            return dg_error_set(err, DG_EINVAL, "unknown cohort parameter \"%s\"; valid: by, "
-                                "measure, periods, as_of", key);
-    }
+    cohort_args a = { DG_COHORT_BY_MONTH, DG_COHORT_RETENTION, 0 };
+    int32_t as_of;
     dg_frame *frame = NULL;
     dg_cohort_result *r = NULL;
     dg_table *table = NULL;
-    int rc = dg_report_frame(&frame, store, as_of, by == DG_COHORT_BY_CATEGORY, err);
+    int rc = each_param(params, &as_of, cohort_param, &a, err);
     if (rc == 0)
-        rc = dg_cohort_from_frame(frame, by, &r, err);
-    if (rc == 0 && (rc = dg_cohort_table(r, measure, frame->minor_digits, periods, &table,
+        rc = dg_report_frame(&frame, store, as_of, a.by == DG_COHORT_BY_CATEGORY, err);
+    if (rc == 0)
+        rc = dg_cohort_from_frame(frame, a.by, &r, err);
+    if (rc == 0 && (rc = dg_cohort_table(r, a.measure, frame->minor_digits, a.periods, &table,
                                          err)) == 0)
         rc = dg_report_add(out, table, err);
     dg_cohort_result_free(r);
@@ -146,30 +164,29 @@ int dg_report_kpi(dg_report *out, const dg_frame *frame, int months, dg_error *e
     return rc == 0 ? dg_report_add(out, table, err) : rc;
 }
 
+static int kpi_param(void *ctx, const char *key, const char *v, dg_error *err)
+{
+    int *months = ctx;
+    if (strcmp(key, "months") != 0)
+        return dg_error_set(err, DG_EINVAL, "unknown kpi parameter \"%s\"; valid: months, "
+                            "as_of", key);
+    char *end;
+    long m = strtol(v, &end, 10);
+    if (!v[0] || *end || m < 1 || m > DG_KPI_MONTHS_MAX)
+        return dg_error_set(err, DG_EINVAL, "months \"%s\" must be from 1 to %d", v,
+                            DG_KPI_MONTHS_MAX);
+    *months = (int)m;
+    return 0;
+}
+
 static int kpi_query(dg_report *out, dg_store *store, const char *const *params, dg_error *err)
 {
-    int32_t as_of = DG_DAY_NONE;
+    int32_t as_of;
     int months = 12;
-    bool is_as_of;
-    for (size_t i = 0; params[i] && params[i + 1]; i += 2) {
-        const char *key = params[i], *v = params[i + 1];
-        int rc = as_of_key(key, v, &as_of, &is_as_of, err);
-        if (rc != 0)
-            return rc;
-        if (is_as_of)
-            continue;
-        if (strcmp(key, "months") != 0)
-            return dg_error_set(err, DG_EINVAL, "unknown kpi parameter \"%s\"; valid: months, "
-                                "as_of", key);
-        char *end;
-        long m = strtol(v, &end, 10);
-        if (!v[0] || *end || m < 1 || m > DG_KPI_MONTHS_MAX)
-            return dg_error_set(err, DG_EINVAL, "months \"%s\" must be from 1 to %d", v,
-                                DG_KPI_MONTHS_MAX);
-        months = (int)m;
-    }
     dg_frame *frame = NULL;
-    int rc = dg_report_frame(&frame, store, as_of, false, err);
+    int rc = each_param(params, &as_of, kpi_param, &months, err);
+    if (rc == 0)
+        rc = dg_report_frame(&frame, store, as_of, false, err);
     if (rc == 0)
         rc = dg_report_kpi(out, frame, months, err);
     dg_frame_free(frame);
