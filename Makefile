@@ -194,7 +194,7 @@ build-fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_LIB_SRC) $(wildcard src/
                        $(addprefix src/ingest/,import.c columns.c keyset.c references.c) $(OUT)/gen/schema.inc
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(filter %.c,$^) -o $@ $(LDLIBS)
-# the config and query targets take the whole library (the analytics read the store); the JSON
+# the config and query targets take the whole library (the report layer reads the store); the JSON
 # target takes jansson, as the server does
 build-fuzz/fuzz_config build-fuzz/fuzz_query: build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(OUT)/gen/schema.inc
 	@mkdir -p build-fuzz
