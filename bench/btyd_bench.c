@@ -92,7 +92,7 @@ int main(int argc, char **argv)
         return 1;
     }
     dg_clv_period per = {dg_days_from_civil(1997, 9, 30), 0, 7.0, 0};
-    if (dg_clv_summary_build(&log->tx, &per, &s, &err) != 0)
+    if (dg_clv_summary_build(&s, &log->tx, &per, &err) != 0)
         return 1;
     enum { RUNS = 41 };
     double times[RUNS], cpus[RUNS];

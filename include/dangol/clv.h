@@ -68,8 +68,8 @@ typedef struct dg_clv_summary {
 
 /* Builds the summary. Caller frees with dg_clv_summary_free. DG_EINVAL when period->discrete
  * and days_per_unit is not a whole number of days. */
-int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *period,
-                         dg_clv_summary **out, dg_error *err);
+int dg_clv_summary_build(dg_clv_summary **out, const dg_clv_transactions *tx,
+                         const dg_clv_period *period, dg_error *err);
 /* Allocates an empty summary of n customers (to be filled by a reader, e.g. a summary CSV);
  * weight stays NULL. */
 int dg_clv_summary_alloc(dg_clv_summary **out, size_t n, dg_error *err);

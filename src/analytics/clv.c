@@ -202,8 +202,8 @@ static void discrete_row(dg_clv_summary *s, size_t k, const merged *m, size_t lo
     s->holdout_frequency[k] = hold;
 }
 
-int dg_clv_summary_build(const dg_clv_transactions *tx, const dg_clv_period *period,
-                         dg_clv_summary **out, dg_error *err)
+int dg_clv_summary_build(dg_clv_summary **out, const dg_clv_transactions *tx,
+                         const dg_clv_period *period, dg_error *err)
 {
     merged m;
     dg_clv_summary *s = NULL;
@@ -480,7 +480,7 @@ int dg_clv_frame_run(const dg_frame *frame, const dg_clv_period *period,
         per.calibration_end = frame->as_of;
     if (opt->model == DG_BTYD_BGBB)
         per.discrete = 1;
-    if ((rc = dg_clv_summary_build(&tx, &per, &s, err)) != 0)
+    if ((rc = dg_clv_summary_build(&s, &tx, &per, err)) != 0)
         return rc;
     return dg_clv_run(s, opt, out, err);
 }

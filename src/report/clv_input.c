@@ -61,7 +61,7 @@ int dg_clv_input_load(dg_clv_input *in, dg_store *store, const dg_clv_input_opti
         return dg_error_set(err, DG_EINVAL, "--calibration-end is before the first transaction "
                             "(%s)", dg_date_format(first, buf));
     }
-    return dg_clv_summary_build(&in->tx, &per, &in->summary, err);
+    return dg_clv_summary_build(&in->summary, &in->tx, &per, err);
 }
 
 int dg_report_clv_predict(dg_report *out, dg_clv_input *in, const dg_clv_options *opt,

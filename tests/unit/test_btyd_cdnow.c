@@ -45,7 +45,7 @@ static dg_clv_summary *cdnow_from_log(dg_clv_log **log_out)
     dg_clv_summary *s = NULL;
     cr_assert_eq(dg_clv_log_read(&log, DATA "CDNOW_sample.txt", &err), 0, "%s", err.message);
     dg_clv_period per = {dg_days_from_civil(1997, 9, 30), dg_days_from_civil(1998, 6, 30), 7.0, 0};
-    cr_assert_eq(dg_clv_summary_build(&log->tx, &per, &s, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_summary_build(&s, &log->tx, &per, &err), 0, "%s", err.message);
     if (log_out)
         *log_out = log;
     else
@@ -194,7 +194,7 @@ Test(btyd_cdnow, mbgnbd_and_bgbb_match_an_independent_scipy_fit, .timeout = 120)
     dg_clv_log *log = NULL;
     cr_assert_eq(dg_clv_log_read(&log, DATA "CDNOW_sample.txt", &err), 0, "%s", err.message);
     dg_clv_period per = {dg_days_from_civil(1997, 9, 30), 0, 7.0, 1};
-    cr_assert_eq(dg_clv_summary_build(&log->tx, &per, &s, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_summary_build(&s, &log->tx, &per, &err), 0, "%s", err.message);
     d = dg_clv_summary_data(s);
     cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_BGBB, NULL, &fit, &err), 0, "%s", err.message);
     cr_expect_eq((double)fit.n_customers, ref[1][5]);

@@ -70,7 +70,7 @@ Test(clv_frame, summary_merges_days_and_counts_repeats)
     dg_clv_period per = {dg_days_from_civil(2024, 1, 1) + 100, dg_days_from_civil(2024, 1, 1) + 200,
                          7.0, 0};
     dg_clv_summary *s = NULL;
-    cr_assert_eq(dg_clv_summary_build(&tx, &per, &s, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_summary_build(&s, &tx, &per, &err), 0, "%s", err.message);
     int64_t c0 = dg_frame_customer_index(f, "C000");
     cr_assert_geq(c0, 0);
     size_t i = 0;
@@ -132,7 +132,7 @@ Test(clv_frame, discrete_summary_counts_whole_periods)
     dg_clv_period per = {100, 114, 7.0, 1};
     dg_clv_summary *s = NULL;
     dg_error err = {0};
-    cr_assert_eq(dg_clv_summary_build(&tx, &per, &s, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_summary_build(&s, &tx, &per, &err), 0, "%s", err.message);
     cr_assert_eq(s->n, 4);   /* D is not in it */
     cr_expect(s->discrete);
     cr_expect_float_eq(s->holdout_length, 2, 1e-12);
@@ -159,8 +159,8 @@ Test(clv_frame, discrete_summary_counts_whole_periods)
     /* with days as the period every day is an opportunity: the continuous summary in days */
     dg_clv_summary *days = NULL, *cont = NULL;
     dg_clv_period per_days = {100, 114, 1.0, 1}, per_cont = {100, 114, 1.0, 0};
-    cr_assert_eq(dg_clv_summary_build(&tx, &per_days, &days, &err), 0, "%s", err.message);
-    cr_assert_eq(dg_clv_summary_build(&tx, &per_cont, &cont, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_summary_build(&days, &tx, &per_days, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_summary_build(&cont, &tx, &per_cont, &err), 0, "%s", err.message);
     cr_assert_eq(days->n, cont->n);
     for (size_t i = 0; i < days->n; i++) {
         cr_expect_float_eq(days->frequency[i], cont->frequency[i], 1e-12);
@@ -173,7 +173,7 @@ Test(clv_frame, discrete_summary_counts_whole_periods)
     dg_clv_summary_free(cont);
 
     per.days_per_unit = 3.5;
-    cr_expect_eq(dg_clv_summary_build(&tx, &per, &s, &err), DG_EINVAL);
+    cr_expect_eq(dg_clv_summary_build(&s, &tx, &per, &err), DG_EINVAL);
     cr_expect(strstr(err.message, "whole number of days") != NULL, "%s", err.message);
 }
 
