@@ -23,6 +23,7 @@
 #include "dangol/ingest.h"
 #include "dangol/kpi.h"
 #include "dangol/loyalty.h"
+#include "dangol/progress.h"
 #include "dangol/report.h"
 #include "dangol/rfm.h"
 #include "dangol/rng.h"

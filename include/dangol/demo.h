@@ -11,6 +11,7 @@
 
 #include "dangol/entity.h"
 #include "dangol/error.h"
+#include "dangol/progress.h"
 #include "dangol/store.h"
 #include "dangol/export.h"
 
@@ -48,12 +49,10 @@ void dg_demo_options_init(dg_demo_options *opt);
  * return stops the generation and is returned. */
 typedef int (*dg_demo_row_fn)(void *ctx, const dg_entity *e, const dg_value *row);
 
-/* Called now and then with the number of customers generated so far and the total. */
-typedef void (*dg_demo_progress_fn)(void *ctx, int64_t customers_done, int64_t customers_total);
-
-/* Generates the demo business, handing every row to row_fn. progress may be NULL. */
+/* Generates the demo business, handing every row to row_fn. progress (may be NULL) is called
+ * with the share of the customers generated and their number. */
 int dg_demo_run(const dg_demo_options *opt, dg_demo_row_fn row_fn, void *row_ctx,
-                dg_demo_progress_fn progress, void *progress_ctx, dg_error *err);
+                dg_progress_fn progress, void *progress_ctx, dg_error *err);
 
 /* Where dg_demo_generate writes. Either may be NULL/unset, not both. */
 typedef struct dg_demo_output {
@@ -71,7 +70,7 @@ typedef struct dg_demo_counts {
  * already holds customers is refused (DG_EEXIST): the demo is meant for an empty store. On error
  * the store is left as it was (the transaction is rolled back). */
 int dg_demo_generate(const dg_demo_output *out, const dg_demo_options *opt,
-                     dg_demo_progress_fn progress, void *progress_ctx, dg_demo_counts *counts,
+                     dg_progress_fn progress, void *progress_ctx, dg_demo_counts *counts,
                      dg_error *err);
 
 DG_API_END

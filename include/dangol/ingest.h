@@ -15,16 +15,13 @@
 
 #include "dangol/entity.h"
 #include "dangol/error.h"
+#include "dangol/progress.h"
 #include "dangol/store.h"
 #include "dangol/export.h"
 
 DG_API_BEGIN
 
 #define DG_IMPORT_MAX_ERRORS 20   /* bad rows listed by default; the rest are counted */
-
-/* Called now and then during an import: fraction of the input read (0..1, -1 if unknown) and
- * rows read so far. */
-typedef void (*dg_progress_fn)(void *ctx, double fraction, int64_t rows);
 
 typedef struct dg_import_options {
     char delimiter;            /* ',' (the default when options is NULL), ';', '\t', '|' or

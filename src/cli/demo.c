@@ -13,10 +13,11 @@
 #include "dangol/demo.h"
 #include "dangol/text.h"
 
-static void draw(void *ctx, int64_t done, int64_t total)
+/* The bar of the demo: ctx is the number of customers to generate. */
+static void draw(void *ctx, double fraction, int64_t done)
 {
-    (void)ctx;
-    int width = 30, filled = (int)(width * done / (total > 0 ? total : 1));
+    int64_t total = *(const int64_t *)ctx;
+    int width = 30, filled = (int)(width * fraction);
     fprintf(stderr, "\rdemo [%.*s%*s] %lld/%lld customers", filled,
             "##############################", width - filled, "", (long long)done,
             (long long)total);
@@ -102,7 +103,8 @@ static int run(dg_cli *cli, int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     dg_demo_counts counts;
     bool bar = !cli->quiet && isatty(STDERR_FILENO);
-    int rc = dg_demo_generate(&out, &opt, bar ? draw : NULL, NULL, &counts, &err);
+    int rc = dg_demo_generate(&out, &opt, bar ? draw : NULL, &opt.n_customers, &counts,
+                              &err);
     dg_store_close(out.store);
     if (rc != 0) {
         if (bar)

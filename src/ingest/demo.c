@@ -265,7 +265,7 @@ static int check_catalog(gen *g, dg_error *err)
 }
 
 int dg_demo_run(const dg_demo_options *opt, dg_demo_row_fn row_fn, void *row_ctx,
-                dg_demo_progress_fn progress, void *progress_ctx, dg_error *err)
+                dg_progress_fn progress, void *progress_ctx, dg_error *err)
 {
     if (opt->n_customers < 1 || opt->n_customers > DG_DEMO_MAX_CUSTOMERS)
         return dg_error_set(err, DG_ERANGE, "the number of customers must be 1..%d, not %lld",
@@ -306,7 +306,7 @@ int dg_demo_run(const dg_demo_options *opt, dg_demo_row_fn row_fn, void *row_ctx
         if ((rc = dg__demo_customer(g, i)))
             goto cleanup;
         if (progress && ((i + 1) % 1024 == 0 || i + 1 == n))
-            progress(progress_ctx, (int64_t)(i + 1), opt->n_customers);
+            progress(progress_ctx, (double)(i + 1) / (double)n, (int64_t)(i + 1));
     }
 cleanup:
     if (rc == DG_ENOMEM)

@@ -137,7 +137,7 @@ static int check_store(dg_store *store, dg_error *err)
 }
 
 int dg_demo_generate(const dg_demo_output *out, const dg_demo_options *opt,
-                     dg_demo_progress_fn progress, void *progress_ctx, dg_demo_counts *counts,
+                     dg_progress_fn progress, void *progress_ctx, dg_demo_counts *counts,
                      dg_error *err)
 {
     sink s = { .store = out->store, .err = err };
