@@ -12,6 +12,7 @@
 #include "dangol/loyalty.h"
 #include "dangol/rfm.h"
 #include "dangol/stage.h"
+#include "dangol/store.h"
 
 static double now(void)
 {

@@ -12,6 +12,7 @@
 #ifndef DANGOL_BTYD_H
 #define DANGOL_BTYD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -76,9 +77,9 @@ typedef struct dg_fit_options {
 typedef struct dg_btyd_fit {
     dg_btyd_params params;
     double se[4];          /* standard errors from the inverse observed information */
-    int se_ok;             /* 0 when the Hessian was not negative definite (se are then 0) */
+    bool se_ok;            /* false when the Hessian was not negative definite (se are 0) */
     double loglik;
-    int converged;         /* 1 when the optimiser stopped on a tolerance, not a limit */
+    bool converged;        /* the optimiser stopped on a tolerance, not a limit */
     int n_evaluations;     /* likelihood evaluations over all starts */
     size_t n_customers;
     size_t n_patterns;     /* distinct (x, t_x, T) rows the likelihood actually ran over */
@@ -114,9 +115,9 @@ typedef struct dg_gg_params {
 typedef struct dg_gg_fit {
     dg_gg_params params;
     double se[3];
-    int se_ok;
+    bool se_ok;
     double loglik;
-    int converged;
+    bool converged;
     int n_evaluations;
     size_t n_customers;    /* customers used: x > 0 and mean value > 0 (weights summed) */
     size_t n_no_repeat;    /* left out: no repeat transaction (x = 0), nothing to model */

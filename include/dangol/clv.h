@@ -6,6 +6,7 @@
 #ifndef DANGOL_CLV_H
 #define DANGOL_CLV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,7 +36,7 @@ typedef struct dg_clv_period {
     int32_t calibration_end;        /* last day of the calibration period (inclusive) */
     int32_t holdout_end;            /* last day of the holdout (inclusive); <= calibration_end: none */
     double days_per_unit;           /* 7 = weeks (the papers' unit), 1 = days */
-    int discrete;                   /* 1: count whole periods of days_per_unit (BG/BB), below */
+    bool discrete;                  /* count whole periods of days_per_unit (BG/BB), below */
 } dg_clv_period;
 
 /* Summary of the customers who bought in the calibration period (the others are not in it).
@@ -58,7 +59,7 @@ typedef struct dg_clv_summary {
     double *holdout_frequency;      /* transactions in (calibration_end, holdout_end] */
     double holdout_length;          /* (holdout_end - calibration_end) in units; 0 without holdout */
     double days_per_unit;
-    int discrete;
+    bool discrete;
     int32_t calibration_end;
     double *weight;                 /* NULL, or customers per row (a pre-aggregated summary CSV);
                                      * owned */
@@ -87,7 +88,7 @@ double dg_clv_value(const dg_btyd_params *params, double x, double t_x, double T
 
 typedef struct dg_clv_options {
     dg_btyd_model model;
-    int spend;                      /* 1: fit Gamma-Gamma on the summary's monetary values */
+    bool spend;                     /* fit Gamma-Gamma on the summary's monetary values */
     double horizon;                 /* units; for expected purchases and CLV */
     double discount_rate;           /* per unit */
     dg_fit_options fit;
@@ -97,7 +98,7 @@ typedef struct dg_clv_options {
 typedef struct dg_clv_report {
     dg_clv_summary *summary;        /* owned */
     dg_btyd_fit fit;
-    int has_spend;
+    bool has_spend;
     dg_gg_fit spend_fit;
     double horizon, discount_rate;
     double *p_alive;

@@ -171,7 +171,7 @@ typedef struct dg_clv_input_options {
     int32_t calibration_end;     /* DG_DAY_NONE: the last transaction day */
     int32_t holdout_end;         /* DG_DAY_NONE: the last transaction day */
     double days_per_unit;        /* 7 = weeks, 1 = days */
-    int discrete;                /* 1: whole periods (BG/BB) */
+    bool discrete;               /* whole periods (BG/BB) */
 } dg_clv_input_options;
 
 /* Loads the input (store may be NULL when a file is named) and builds the summary of the
