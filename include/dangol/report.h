@@ -66,6 +66,11 @@ int dg_report_query(dg_report *out, dg_store *store, const char *name,
  * cube built once by the caller. One table. */
 int dg_report_cube(dg_report *out, const dg_cube *cube, const char *const *params,
                    dg_error *err);
+/* The cohort query params (by, measure, periods; as_of is checked and skipped: it chose the
+ * frame) on a frame built once by the caller; by=category needs a frame with order lines. One
+ * table. */
+int dg_report_cohort(dg_report *out, const dg_frame *frame, const char *const *params,
+                     dg_error *err);
 /* The monthly KPIs of the last months calendar months (1..DG_KPI_MONTHS_MAX). One table. */
 int dg_report_kpi(dg_report *out, const dg_frame *frame, int months, dg_error *err);
 

@@ -136,23 +136,40 @@ static int cohort_param(void *ctx, const char *key, const char *v, dg_error *err
     return 0;
 }
 
+/* The cohort table of a frame for the parsed arguments. */
+static int cohort_run(dg_report *out, const dg_frame *frame, const cohort_args *a,
+                      dg_error *err)
+{
+    dg_cohort_result *r = NULL;
+    dg_table *table = NULL;
+    int rc = dg_cohort_from_frame(frame, a->by, &r, err);
+    if (rc == 0 && (rc = dg_cohort_table(r, a->measure, frame->minor_digits, a->periods, &table,
+                                         err)) == 0)
+        rc = dg_report_add(out, table, err);
+    dg_cohort_result_free(r);
+    return rc;
+}
+
+int dg_report_cohort(dg_report *out, const dg_frame *frame, const char *const *params,
+                     dg_error *err)
+{
+    cohort_args a = { DG_COHORT_BY_MONTH, DG_COHORT_RETENTION, 0 };
+    int32_t as_of;
+    int rc = each_param(params, &as_of, cohort_param, &a, err);
+    return rc == 0 ? cohort_run(out, frame, &a, err) : rc;
+}
+
 static int cohort_query(dg_report *out, dg_store *store, const char *const *params,
                         dg_error *err)
 {
     cohort_args a = { DG_COHORT_BY_MONTH, DG_COHORT_RETENTION, 0 };
     int32_t as_of;
     dg_frame *frame = NULL;
-    dg_cohort_result *r = NULL;
-    dg_table *table = NULL;
     int rc = each_param(params, &as_of, cohort_param, &a, err);
     if (rc == 0)
         rc = dg_report_frame(&frame, store, as_of, a.by == DG_COHORT_BY_CATEGORY, err);
     if (rc == 0)
-        rc = dg_cohort_from_frame(frame, a.by, &r, err);
-    if (rc == 0 && (rc = dg_cohort_table(r, a.measure, frame->minor_digits, a.periods, &table,
-                                         err)) == 0)
-        rc = dg_report_add(out, table, err);
-    dg_cohort_result_free(r);
+        rc = cohort_run(out, frame, &a, err);
     dg_frame_free(frame);
     return rc;
 }

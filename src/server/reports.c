@@ -190,7 +190,8 @@ void dg_api_stages_history(dg_request *req, dg_response *res)
     stage_view(req, res, DG_STAGE_VIEW_HISTORY);
 }
 
-/* ?by&measure&periods&as_of, passed to dg_report_query (the call `dangol cohort` makes). */
+/* ?by&measure&periods&as_of (as `dangol cohort`). Without as_of the cohorts are computed on the
+ * shared snapshot's frame; with it, dg_report_query builds a frame as of that day. */
 void dg_api_cohorts(dg_request *req, dg_response *res)
 {
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
@@ -198,7 +199,17 @@ void dg_api_cohorts(dg_request *req, dg_response *res)
     dg_report report = { 0 };
     dg_error err;
     dg_error_clear(&err);
-    int rc = dg_report_query(&report, req->store, "cohort", params, &err);
+    const char *as_of = dg_request_query(req, "as_of");
+    if (as_of && *as_of) {
+        int rc = dg_report_query(&report, req->store, "cohort", params, &err);
+        reply_report(res, rc, &report, &err, NULL);
+        return;
+    }
+    dg_snapshot *snap = dg_snapshot_get(req, res);
+    if (!snap)
+        return;
+    int rc = dg_report_cohort(&report, dg_snapshot_frame(snap), params, &err);
+    dg_snapshot_release(req, snap);
     reply_report(res, rc, &report, &err, NULL);
 }
 

@@ -108,6 +108,30 @@ Test(report, cube_query_answers_as_the_entry_on_a_built_cube)
     dg_frame_free(frame);
 }
 
+Test(report, cohorts_on_a_frame_with_lines_answer_as_the_store_query)
+{
+    static const char *const by_month[] = { "by", "month", "measure", "revenue", NULL };
+    static const char *const by_channel[] = { "by", "channel", "measure", "retention", "periods",
+                                              "3", NULL };
+    const char *const *queries[] = { by_month, by_channel };
+    dg_frame *frame = NULL;
+    cr_assert_eq(dg_report_frame(&frame, store, DG_DAY_NONE, true, &err), 0, "%s", err.message);
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        dg_report by_query = { 0 }, on_frame = { 0 };
+        cr_assert_eq(dg_report_query(&by_query, store, "cohort", queries[i], &err), 0, "%s",
+                     err.message);
+        cr_assert_eq(dg_report_cohort(&on_frame, frame, queries[i], &err), 0, "%s", err.message);
+        char *a = test_render(by_query.tables[0], DG_FORMAT_CSV);
+        char *b = test_render(on_frame.tables[0], DG_FORMAT_CSV);
+        cr_assert_str_eq(a, b);
+        free(a);
+        free(b);
+        dg_report_clear(&by_query);
+        dg_report_clear(&on_frame);
+    }
+    dg_frame_free(frame);
+}
+
 Test(report, unknown_names_are_invalid)
 {
     dg_report report = { 0 };
