@@ -95,24 +95,36 @@ static void query_pairs(const dg_request *req, const char **pairs)
     pairs[n] = NULL;
 }
 
+/* A query report (dg_report_query's name) with ?as_of: builds a frame as of that day from the
+ * store, as the CLI does, and answers. False, with nothing sent, without as_of. */
+static bool answered_as_of(dg_request *req, dg_response *res, const char *name,
+                           const char *const *params)
+{
+    const char *as_of = dg_request_query(req, "as_of");
+    if (!as_of || !*as_of)
+        return false;
+    dg_report report = { 0 };
+    dg_error err;
+    dg_error_clear(&err);
+    int rc = dg_report_query(&report, req->store, name, params, &err);
+    reply_report(res, rc, &report, &err, NULL);
+    return true;
+}
+
 /* The cube's query vocabulary (as `dangol cube`). Without as_of the query runs on the shared
  * snapshot's cube; with it, dg_report_query builds a frame as of that day, as the CLI does. */
 void dg_api_cube(dg_request *req, dg_response *res)
 {
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
     query_pairs(req, params);
-    dg_report report = { 0 };
-    dg_error err;
-    dg_error_clear(&err);
-    const char *as_of = dg_request_query(req, "as_of");
-    if (as_of && *as_of) {
-        int rc = dg_report_query(&report, req->store, "cube", params, &err);
-        reply_report(res, rc, &report, &err, NULL);
+    if (answered_as_of(req, res, "cube", params))
         return;
-    }
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
+    dg_report report = { 0 };
+    dg_error err;
+    dg_error_clear(&err);
     const dg_cube *cube = dg_snapshot_cube(req, snap, &err);
     int rc = cube ? dg_report_cube(&report, cube, params, &err) : err.code;
     dg_snapshot_release(req, snap);
@@ -196,18 +208,14 @@ void dg_api_cohorts(dg_request *req, dg_response *res)
 {
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
     query_pairs(req, params);
-    dg_report report = { 0 };
-    dg_error err;
-    dg_error_clear(&err);
-    const char *as_of = dg_request_query(req, "as_of");
-    if (as_of && *as_of) {
-        int rc = dg_report_query(&report, req->store, "cohort", params, &err);
-        reply_report(res, rc, &report, &err, NULL);
+    if (answered_as_of(req, res, "cohort", params))
         return;
-    }
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
+    dg_report report = { 0 };
+    dg_error err;
+    dg_error_clear(&err);
     int rc = dg_report_cohort(&report, dg_snapshot_frame(snap), params, &err);
     dg_snapshot_release(req, snap);
     reply_report(res, rc, &report, &err, NULL);
