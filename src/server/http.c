@@ -106,6 +106,8 @@ void dg_reply_json(dg_response *res, unsigned status, json_t *value)
     free(res->body);
     res->body = value ? json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(value);
+    if (res->body)
+        dg_json_money_unmark(res->body);   /* money amounts as exact numbers */
     if (!res->body) {   /* no value: out of memory (text is valid UTF-8 before it gets here) */
         static const char oom[] =
             "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";

@@ -352,3 +352,34 @@ Test(cube, reversed_and_impossible_ranges_are_refused)
     dg_cube_query_clear(&q);
     dg_cube_free(cube);
 }
+
+/* Sums of revenue are checked: a cell, or only the grand total, past the int64 range is an
+ * error (DG_ERANGE), never a wrapped negative revenue; with one thread and with two. */
+Test(cube, revenue_sums_never_wrap)
+{
+    static int64_t big[] = { INT64_MAX / 2 + 1, INT64_MAX / 2 + 1, 1, 5, 5 };
+    static int64_t split[] = { INT64_MAX - 10, 0, 0, 20, 0 };   /* web, store: total only */
+    const int64_t *revenues[] = { big, split };
+    tiny();   /* sets order_day */
+    for (int which = 0; which < 2; which++)
+        for (int threads = 1; threads <= 2; threads++) {
+            dg_cube_facts f = { .n_customers = 3, .n_orders = 5, .order_customer = order_customer,
+                                .order_day = order_day, .order_revenue_minor = revenues[which] };
+            dg_cube *cube = NULL;
+            dg_error err;
+            cr_assert_eq(dg_cube_new(&cube, &f, &err), 0, "%s", err.message);
+            static const char *const channels[] = { "web", "store" };
+            cr_assert_eq(dg_cube_add_dim(cube, "channel", NULL, DG_CUBE_KEY_ORDER, order_channel,
+                                         2, channels, &err), 0, "%s", err.message);
+            char n[2] = { (char)('0' + threads), 0 };
+            dg_cube_query q;
+            query(cube, &q, (const char *const[]){ "rows", "channel", "threads", n, NULL });
+            dg_cube_result *r = NULL;
+            cr_expect_eq(dg_cube_run(cube, &q, &r, &err), DG_ERANGE, "case %d, %d threads",
+                         which, threads);
+            cr_expect_null(r);
+            cr_expect(strstr(err.message, "overflow"), "%s", err.message);
+            dg_cube_query_clear(&q);
+            dg_cube_free(cube);
+        }
+}
