@@ -396,7 +396,7 @@ Test(cube, revenue_sums_never_wrap)
     static int64_t big[] = { INT64_MAX / 2 + 1, INT64_MAX / 2 + 1, 1, 5, 5 };
     static int64_t split[] = { INT64_MAX - 10, 0, 0, 20, 0 };   /* web, store: total only */
     const int64_t *revenues[] = { big, split };
-    tiny();   /* sets order_day */
+    dg_cube_free(tiny());   /* sets order_day */
     for (int which = 0; which < 2; which++)
         for (int threads = 1; threads <= 2; threads++) {
             dg_cube_facts f = { .n_customers = 3, .n_orders = 5, .order_customer = order_customer,
