@@ -182,13 +182,16 @@ async function renderOverview(view) {
       card(t('chart_nps'), cNps), card(t('chart_repeat'), cRepeat)));
   cards.forEach(c => c.mount());
   mountChart(cRevenue, {
-    tooltip: { trigger: 'axis', valueFormatter: v => (v > 1000 ? fmtMoney(v) : fmtInt(v)) },
+    // each series formats its own unit: revenue as money, orders as a count
+    tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     xAxis: { type: 'category', data: months },
     yAxis: [{ type: 'value', axisLabel: { formatter: fmtCompact } }, { type: 'value', axisLabel: { formatter: fmtCompact }, splitLine: { show: false } }],
     series: [
-      { name: t('revenue'), type: 'bar', data: rows.map(r => r.revenue), barMaxWidth: 28, itemStyle: { borderRadius: [3, 3, 0, 0] } },
-      { name: t('orders'), type: 'line', yAxisIndex: 1, data: rows.map(r => r.orders), smooth: true, color: PALETTE[2] },
+      { name: t('revenue'), type: 'bar', data: rows.map(r => r.revenue), barMaxWidth: 28, itemStyle: { borderRadius: [3, 3, 0, 0] },
+        tooltip: { valueFormatter: fmtMoney } },
+      { name: t('orders'), type: 'line', yAxisIndex: 1, data: rows.map(r => r.orders), smooth: true, color: PALETTE[2],
+        tooltip: { valueFormatter: fmtInt } },
     ],
   });
   mountChart(cCustomers, {
@@ -314,10 +317,13 @@ async function renderRfm(view) {
   const max = Math.max(1, ...counts), min = Math.min(max - 1, ...counts);
   mountChart(cGrid, {
     tooltip: { formatter: p => `R ${p.value[1]} · F ${p.value[0]}<br>${t('kpi_customers')}: ${fmtInt(p.value[2])}<br>${t('revenue')}: ${fmtMoney(p.value[3])}` },
-    grid: { left: 60, right: 30, top: 20, bottom: 80 },
-    xAxis: { type: 'category', data: [1, 2, 3, 4, 5], name: t('frequency_score'), nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
+    grid: { left: 60, right: 96, top: 20, bottom: 56 },
+    xAxis: { type: 'category', data: [1, 2, 3, 4, 5], name: t('frequency_score'), nameLocation: 'middle', nameGap: 30, splitArea: { show: true } },
     yAxis: { type: 'category', data: [1, 2, 3, 4, 5], name: t('recency_score'), nameLocation: 'middle', nameGap: 36, splitArea: { show: true } },
-    visualMap: { min, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#e3ebfb', '#6f9be8', '#2f6fde', '#142f6b'] } },
+    // the colour is the customer count written in the cell (value[2]), not the revenue beside it;
+    // the scale stands at the right so no axis title meets it
+    visualMap: { dimension: 2, min, max, calculable: true, orient: 'vertical', right: 0, top: 'middle', itemHeight: 180,
+      formatter: v => fmtInt(v), inRange: { color: ['#e3ebfb', '#6f9be8', '#2f6fde', '#142f6b'] } },
     series: [{ type: 'heatmap', data: grid.rows.map(r => [r.f - 1, r.r - 1, r.customers, r.revenue]),
       label: { show: true, formatter: p => fmtInt(p.value[2]) }, emphasis: { itemStyle: { borderColor: '#1d2433', borderWidth: 1 } } }],
   });
@@ -358,7 +364,7 @@ async function renderCohorts(view, params) {
     grid: { left: 10, right: 20, top: 10, bottom: 70, containLabel: true },
     xAxis: { type: 'category', data: periods, splitArea: { show: true }, position: 'top' },
     yAxis: { type: 'category', data: rows.map(r => `${cohortLabel(r.cohort)} (${fmtInt(r.customers)})`), inverse: true, splitArea: { show: true } },
-    visualMap: { min: 0, max: Math.max(...values, 0.0001), calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
+    visualMap: { dimension: 2, min: 0, max: Math.max(...values, 0.0001), calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
       inRange: { color: ['#f4f7fd', '#8fb2ef', '#2f6fde', '#142f6b'] }, formatter: v => fmt(v) },
     series: [{ type: 'heatmap', data: cells, label: { show: rows.length <= 30, fontSize: 10, formatter: p => fmt(p.value[2]) } }],
   });

@@ -34,7 +34,28 @@ async function visit(page, errors, hash, name, lang) {
       // a Sankey holds data when it has flows: its nodes alone are not enough
       const points = series.reduce((n, s) => n + (s.type === 'sankey' ? (s.links || []).filter(l => l.value > 0).length
         : Array.isArray(s.data) ? s.data.filter(d => d !== null && d !== undefined).length : s.data ? 1 : 0), 0);
-      return { ok: series.length > 0 && points > 0, why: `${series.length} series, ${points} points` };
+      // a heatmap must show its cells' figure (the third value, the one written in the cell) as
+      // colour: one flat colour (a scale over the wrong dimension, or a range the values miss)
+      // tells the user nothing, and a larger figure is never lighter than a smaller one
+      const lightness = fill => {
+        const m = String(fill).match(/\d+(\.\d+)?/g) || [];
+        return m.length >= 3 ? 0.299 * m[0] + 0.587 * m[1] + 0.114 * m[2] : NaN;
+      };
+      const flat = series.map((s, i) => {
+        if (s.type !== 'heatmap') return null;
+        const data = chart.getModel().getSeriesByIndex(i).getData();
+        const cells = [];
+        for (let j = 0; j < data.count(); j++)
+          cells.push({ v: data.get(data.mapDimension('value'), j), fill: String((data.getItemVisual(j, 'style') || {}).fill) });
+        const fills = new Set(cells.map(c => c.fill)), values = new Set(cells.map(c => c.v));
+        if (values.size > 1 && fills.size < 2) return `heatmap ${i}: ${cells.length} cells in one colour`;
+        cells.sort((a, b) => a.v - b.v);
+        for (let j = 1; j < cells.length; j++)
+          if (cells[j].v > cells[j - 1].v && lightness(cells[j].fill) > lightness(cells[j - 1].fill) + 1)
+            return `heatmap ${i}: ${cells[j].v} is lighter (${cells[j].fill}) than ${cells[j - 1].v} (${cells[j - 1].fill})`;
+        return null;
+      }).filter(Boolean);
+      return { ok: series.length > 0 && points > 0 && !flat.length, why: flat.length ? flat.join('; ') : `${series.length} series, ${points} points` };
     });
   });
   await page.screenshot({ path: path.join(artifacts, `dashboard-${name}-${lang}.png`), fullPage: true });
@@ -44,7 +65,7 @@ async function visit(page, errors, hash, name, lang) {
   if (errors.length === 0) pass(`${label} has no console errors`);
   else fail(`${label} has no console errors`, errors.join(' | '));
   const empty = charts.filter(c => !c.ok);
-  if (empty.length === 0) pass(`${label} charts hold data (${charts.length})`);
+  if (empty.length === 0) pass(`${label} charts hold data, heatmaps in several colours (${charts.length})`);
   else fail(`${label} charts hold data`, empty.map(c => c.why).join(', '));
   return charts.length;
 }
