@@ -110,7 +110,8 @@ function resultTable(table, opts = {}) {
       if (v === null || v === undefined) text = '–';
       else if (money.has(c)) text = fmtMoney(v);
       else if (typeof v === 'number') text = Number.isInteger(v) ? fmtInt(v) : v.toFixed(2);
-      else if (c === 'kind') return h('td', null, h('span', { class: 'badge ' + v }, v));
+      else if (c === 'kind') return h('td', null, h('span', { class: 'badge ' + v }, valueLabel(c, v)));
+      else if (RAW_FIELDS.has(c)) return h('td', { 'data-raw': '', class: c === 'text' ? 'wrap' : null }, v);
       else if (typeof v === 'string') text = valueLabel(c, v);
       return h('td', { class: typeof v === 'number' ? 'num' : '' }, text);
     })));
@@ -168,9 +169,9 @@ async function renderOverview(view) {
     kpiCard(t('kpi_customers'), fmtInt(last.customers), dCust, pctText(dCust), rows.map(r => r.customers), fmtInt),
     kpiCard(t('kpi_active'), fmtInt(last.active_customers), dAct, pctText(dAct), rows.map(r => r.active_customers), fmtInt),
     kpiCard(t('kpi_revenue'), fmtMoney(last.revenue), dRev, pctText(dRev), rows.map(r => r.revenue), fmtMoney),
-    kpiCard(t('kpi_nps'), last.nps == null ? '–' : fmtSigned(last.nps), dNps, dNps == null ? '' : `${Math.abs(dNps).toFixed(1)}pt`,
+    kpiCard(t('kpi_nps'), last.nps == null ? '–' : fmtSigned(last.nps), dNps, dNps == null ? '' : `${Math.abs(dNps).toFixed(1)}${t('nps_points')}`,
       rows.map(r => r.nps), v => (v == null ? '–' : fmtSigned(v))),
-    kpiCard(t('kpi_repeat'), fmtPct(last.repeat_rate), dRep, dRep == null ? '' : `${Math.abs(dRep * 100).toFixed(1)}pt`,
+    kpiCard(t('kpi_repeat'), fmtPct(last.repeat_rate), dRep, dRep == null ? '' : `${Math.abs(dRep * 100).toFixed(1)}${t('share_points')}`,
       rows.map(r => r.repeat_rate), v => fmtPct(v)),
   ];
   const cRevenue = chartBox(), cCustomers = chartBox(), cNps = chartBox(), cRepeat = chartBox();
@@ -256,29 +257,29 @@ async function renderLadder(view, params) {
   mountChart(cFunnel, {
     tooltip: { trigger: 'item', formatter: p => `${p.name}: ${fmtInt(p.value)} (${fmtPct(p.data.share)})` },
     series: [{ type: 'funnel', left: '10%', width: '80%', top: 10, bottom: 10, sort: 'none', minSize: '22%', gap: 3,
-      label: { position: 'inside', formatter: p => `${t('stage_' + p.data.step)}  ${fmtInt(p.value)}`, color: '#fff', fontWeight: 600 },
-      data: funnel.rows.map(r => ({ name: t('stage_' + r.step), step: r.step, value: r.reached, share: r.share_of_known,
+      label: { position: 'inside', formatter: p => `${vocab('stage', p.data.step)}  ${fmtInt(p.value)}`, color: '#fff', fontWeight: 600 },
+      data: funnel.rows.map(r => ({ name: vocab('stage', r.step), step: r.step, value: r.reached, share: r.share_of_known,
         itemStyle: { color: STAGE_COLORS[r.step] } })) }],
   });
   const flagRows = stages.rows.filter(r => r.stage !== 'prospect');
   mountChart(cFlags, {
     tooltip: { trigger: 'axis', valueFormatter: fmtInt },
     legend: { top: 0 },
-    xAxis: { type: 'category', data: flagRows.map(r => t('stage_' + r.stage)) },
+    xAxis: { type: 'category', data: flagRows.map(r => vocab('stage', r.stage)) },
     yAxis: { type: 'value', axisLabel: { formatter: fmtCompact } },
     series: [['active', '#14a38b'], ['lapsed', '#f0a020'], ['churned', '#e4574c']].map(([k, color]) => ({
-      name: t('flag_' + k), type: 'bar', stack: 'flags', data: flagRows.map(r => r[k] || 0), color, barMaxWidth: 48 })),
+      name: vocab('activity', k), type: 'bar', stack: 'flags', data: flagRows.map(r => r[k] || 0), color, barMaxWidth: 48 })),
   });
   const nodes = [], links = [];
   for (const s of STAGES) {
-    nodes.push({ name: `${t('stage_' + s)} · ${from}`, itemStyle: { color: STAGE_COLORS[s] } });
-    nodes.push({ name: `${t('stage_' + s)} · ${to}`, itemStyle: { color: STAGE_COLORS[s] } });
+    nodes.push({ name: `${vocab('stage', s)} · ${from}`, itemStyle: { color: STAGE_COLORS[s] } });
+    nodes.push({ name: `${vocab('stage', s)} · ${to}`, itemStyle: { color: STAGE_COLORS[s] } });
   }
   nodes.push({ name: `${t('not_yet_known')} · ${from}`, itemStyle: { color: '#c9cfdb' } });
   for (const r of migration.rows) {
-    const src = STAGES.includes(r['from \\ to']) ? `${t('stage_' + r['from \\ to'])} · ${from}` : `${t('not_yet_known')} · ${from}`;
+    const src = STAGES.includes(r['from \\ to']) ? `${vocab('stage', r['from \\ to'])} · ${from}` : `${t('not_yet_known')} · ${from}`;
     for (const s of STAGES)
-      if (r[s] > 0) links.push({ source: src, target: `${t('stage_' + s)} · ${to}`, value: r[s] });
+      if (r[s] > 0) links.push({ source: src, target: `${vocab('stage', s)} · ${to}`, value: r[s] });
   }
   const used = new Set(links.flatMap(l => [l.source, l.target]));
   mountChart(cSankey, {
@@ -292,7 +293,7 @@ async function renderLadder(view, params) {
     legend: { top: 0 },
     xAxis: { type: 'category', data: history.rows.map(r => r.date.slice(0, 7)) },
     yAxis: { type: 'value', axisLabel: { formatter: fmtCompact } },
-    series: STAGES.map(s => ({ name: t('stage_' + s), type: 'line', stack: 'stages', areaStyle: { opacity: 0.75 }, symbol: 'none',
+    series: STAGES.map(s => ({ name: vocab('stage', s), type: 'line', stack: 'stages', areaStyle: { opacity: 0.75 }, symbol: 'none',
       data: history.rows.map(r => r[s]), color: STAGE_COLORS[s] })),
   });
 }
@@ -306,7 +307,7 @@ async function renderRfm(view) {
     h('thead', null, h('tr', null, ['segment', 'customers', 'customer_share', 'revenue', 'revenue_share', 'mean_recency_days', 'mean_frequency', 'mean_monetary']
       .map((c, i) => h('th', { class: i ? 'num' : '' }, t('rfm_' + c))))),
     h('tbody', null, rows.map(r => h('tr', null,
-      h('td', null, r.segment), h('td', { class: 'num' }, fmtInt(r.customers)), h('td', { class: 'num' }, fmtPct(r.customer_share)),
+      h('td', null, valueLabel('segment', r.segment)), h('td', { class: 'num' }, fmtInt(r.customers)), h('td', { class: 'num' }, fmtPct(r.customer_share)),
       h('td', { class: 'num' }, fmtMoney(r.revenue)), h('td', { class: 'num' }, fmtPct(r.revenue_share)),
       h('td', { class: 'num' }, r.mean_recency_days == null ? '–' : r.mean_recency_days.toFixed(0)),
       h('td', { class: 'num' }, r.mean_frequency == null ? '–' : r.mean_frequency.toFixed(1)),
@@ -333,7 +334,7 @@ async function renderRfm(view) {
     legend: { top: 0 },
     grid: { left: 130, right: 30, top: 36, bottom: 30 },
     xAxis: { type: 'value', axisLabel: { formatter: v => fmtPct(v, 0) } },
-    yAxis: { type: 'category', data: named.map(r => r.segment).reverse() },
+    yAxis: { type: 'category', data: named.map(r => valueLabel('segment', r.segment)).reverse() },
     series: [
       { name: t('rfm_customer_share'), type: 'bar', data: named.map(r => r.customer_share).reverse(), color: PALETTE[5] },
       { name: t('rfm_revenue_share'), type: 'bar', data: named.map(r => r.revenue_share).reverse(), color: PALETTE[0] },
@@ -358,7 +359,7 @@ async function renderCohorts(view, params) {
   const fmt = v => (measure === 'retention' ? fmtPct(v, 0) : measure === 'active' ? fmtInt(v) : fmtCompact(v));
   const chart = chartBox();
   chart.style.height = `${Math.max(320, 60 + rows.length * 26)}px`;
-  view.replaceChildren(form, card(table.title, chart));
+  view.replaceChildren(form, card(t('cohort_title', { measure: t('cohort_' + measure), by: t('cohort_' + by) }), chart));
   mountChart(chart, {
     tooltip: { formatter: p => `${cohortLabel(rows[p.value[1]].cohort)} · ${periods[p.value[0]]}<br>${measure === 'retention' ? fmtPct(p.value[2]) : MONEY_MEASURES.has(measure) || measure.startsWith('revenue') ? fmtMoney(p.value[2]) : fmtInt(p.value[2])}` },
     grid: { left: 10, right: 20, top: 10, bottom: 70, containLabel: true },
@@ -428,7 +429,7 @@ async function renderCustomers(view, params) {
     ? h('table', { class: 'data' },
       h('thead', null, h('tr', null, cols.map(([, k]) => h('th', null, t(k))))),
       h('tbody', null, page.items.map(c => h('tr', { class: 'link', onclick: () => { location.hash = `#/customer/${encodeURIComponent(c.customer_id)}`; } },
-        cols.map(([f]) => h('td', null, c[f] == null ? '–' : c[f]))))))
+        cols.map(([f]) => h('td', RAW_FIELDS.has(f) ? { 'data-raw': '' } : null, c[f] == null ? '–' : valueLabel(f, c[f])))))))
     : h('div', { class: 'empty' }, t('no_results'));
   const go = o => { location.hash = `#/customers?q=${encodeURIComponent(q)}&offset=${o}`; };
   const pager = h('div', { class: 'pager' },
@@ -438,6 +439,37 @@ async function renderCustomers(view, params) {
   view.replaceChildren(h('div', { class: 'toolbar' }, input), card(null, table, pager));
   input.focus();
   input.setSelectionRange(q.length, q.length);
+}
+
+/* Fields whose values are the customer's own data (names, contacts, ids), shown as written. */
+const RAW_FIELDS = new Set(['customer_id', 'name', 'phone', 'email', 'staff_id', 'text', 'order']);
+
+/* The library writes a consultation type's guidance as "English. (한국어)": the part in the
+   current language. */
+function guidanceText(text) {
+  const m = text.match(/^(.*?)\s*\(([^()]*[\uac00-\ud7a3][^()]*)\)\s*$/);
+  return m ? (LANG === 'ko' ? m[2] : m[1]) : text;
+}
+
+/* An item of the card's loyalty and lifetime-value sections (src/crm/customer_analytics.c,
+   src/analytics/clv_card.c), whose names and values the library writes in English, as the
+   label and value elements of the current language. */
+function cardItem(item, value) {
+  let label = vocab('card_item', item), text = value == null ? '–' : typeof value === 'number' ? fmtInt(value) : String(value);
+  const unit = u => t('unit_' + (u.endsWith('s') ? u : u + 's'));
+  let m;
+  if ((m = item.match(/^expected purchases, next (\S+) (\w+)$/))) label = tr('card_item', 'expected purchases', { n: m[1], unit: unit(m[2]) });
+  else if ((m = item.match(/^CLV, next (\S+) (\w+) at (\S+) per (\w+)$/))) label = tr('card_item', 'CLV', { n: m[1], unit: unit(m[2]), rate: m[3], per: unit(m[4]) });
+  else if ((m = item.match(/^(last repeat purchase|customer age) \(\w+, (\w+)\)$/))) label = tr('card_item', m[1], { unit: unit(m[2]) });
+  if (item === 'stage' && (m = text.match(/^(\w+)(?: \((\w+)\))?$/)))
+    text = valueLabel('stage', m[1]) + (m[2] ? ` (${valueLabel('activity', m[2])})` : '');
+  else if (item === 'segment' || item === 'model') text = valueLabel(item, text);
+  else if (item === 'RFM' && (m = text.match(/^R(\d) F(\d) M(\d): last order (-?\d+) days ago, ([\d,]+) orders, (.*)$/)))
+    text = t('rfm_line', { r: m[1], f: m[2], m: m[3], days: m[4], orders: m[5], money: m[6] });
+  else if (item === 'loyalty index') text = text.replace('(behaviour only: no survey answer)', `(${t('behaviour_only')})`);
+  else if (text === 'no purchase in the calibration period') text = t('no_calibration_purchase');
+  else if (text.startsWith('- (mean repeat purchase value')) text = t('outside_gamma_gamma');
+  return [h('div', { class: 'k' }, label || fieldLabel(item)), h('div', null, text)];
 }
 
 async function renderCustomer(view, params, id) {
@@ -460,9 +492,10 @@ async function renderCustomer(view, params, id) {
   const profile = byTitle['Customer'];
   const fields = profile ? Object.fromEntries(profile.rows.map(r => [r.field, r.value])) : {};
   const kv = h('div', { class: 'kv' }, (profile ? profile.rows : []).filter(r => r.field !== 'guidance')
-    .flatMap(r => [h('div', { class: 'k' }, fieldLabel(r.field)), h('div', null, valueLabel(r.field, r.value))]));
-  const left = [card(t('Customer'), kv)];
-  if (fields.guidance) left.push(card(t('Guidance'), h('div', { class: 'guidance' }, fields.guidance)));
+    .flatMap(r => [h('div', { class: 'k' }, fieldLabel(r.field)),
+      h('div', RAW_FIELDS.has(r.field) ? { 'data-raw': '' } : null, r.value == null ? '–' : valueLabel(r.field, r.value))]));
+  const left = [card(vocab('card_section', 'Customer'), kv)];
+  if (fields.guidance) left.push(card(vocab('card_section', 'Guidance'), h('div', { class: 'guidance' }, guidanceText(fields.guidance))));
   const summary = byTitle['Orders'];
   const right = [];
   if (summary && summary.rows.length) {
@@ -477,17 +510,16 @@ async function renderCustomer(view, params, id) {
   right.push(card(t('order_history'), history));
   for (const title of ['Recent orders', 'Recent feedback'])
     if (byTitle[title] && byTitle[title].rows.length)
-      right.push(card(t(title), resultTable(byTitle[title], { money: ['total'] })));
+      right.push(card(vocab('card_section', title) || title, resultTable(byTitle[title], { money: ['total'] })));
   // any further sections of the library's card (loyalty, lifetime value, ...): item/value pairs
   // beside the profile, other tables under the orders
   const known = new Set(['Customer', 'Orders', 'Recent orders', 'Recent feedback']);
   for (const sec of sections.filter(x => !known.has(x.title) && x.rows.length)) {
     if (sec.columns.length === 2 && sec.columns[1] === 'value')
-      left.push(card(t(sec.title), h('div', { class: 'kv' }, sec.rows.flatMap(r => [
-        h('div', { class: 'k' }, fieldLabel(String(r[sec.columns[0]]))),
-        h('div', null, r.value == null ? '–' : typeof r.value === 'number' ? fmtInt(r.value) : r.value)]))));
+      left.push(card(vocab('card_section', sec.title) || sec.title, h('div', { class: 'kv' }, sec.rows.flatMap(r => [
+        ...cardItem(String(r[sec.columns[0]]), r.value)]))));
     else
-      right.push(card(t(sec.title), resultTable(sec)));
+      right.push(card(vocab('card_section', sec.title) || sec.title, resultTable(sec)));
   }
   view.replaceChildren(h('a', { class: 'back', href: '#/customers' }, t('back_to_customers')),
     h('div', { class: 'grid', style: 'grid-template-columns: minmax(300px, 1fr) 2fr; align-items: start' },
@@ -549,7 +581,7 @@ async function route() {
 }
 
 async function start() {
-  const [doc, stats] = await Promise.all([api('/api/openapi.json'), api('/api/stats')]);
+  const [doc, stats] = await Promise.all([api('/api/openapi.json'), api('/api/stats'), loadVocabulary()]);
   state.routes = new Set(Object.keys(doc.paths));
   state.store = stats;
   const asOf = document.getElementById('as-of');

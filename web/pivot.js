@@ -98,7 +98,7 @@ function termLabel(term) {
   const p = parseTerm(term);
   if (!p) return term;
   const values = p.values.includes('..') ? p.values : p.values.split(',').map(v => valueLabel(p.dim, v)).join(', ');
-  return `${t('dim_' + p.dim)} ${p.op === '=' ? '=' : '≠'} ${values}`;
+  return `${dimLabel(p.dim)} ${p.op === '=' ? '=' : '≠'} ${values}`;
 }
 
 /* ---- controls ---- */
@@ -114,10 +114,10 @@ function levelPicker(name, levels, taken, minimum, onChange) {
   const add = h('select', { class: 'add', name: `${name}-add`, 'aria-label': `${name} add`,
     onchange: e => { if (e.target.value) onChange(levels.concat(e.target.value)); } },
   h('option', { value: '' }, `+ ${t('pivot_add_level')}`),
-  CUBE_DIMS.filter(d => !taken.has(d)).map(d => h('option', { value: d }, t('dim_' + d))));
+  CUBE_DIMS.filter(d => !taken.has(d)).map(d => h('option', { value: d }, dimLabel(d))));
   return h('span', { class: 'levels', 'data-levels': name },
     levels.flatMap((d, i) => [i ? h('span', { class: 'sep' }, '→') : null,
-      chip(t('dim_' + d), levels.length > minimum ? () => onChange(levels.filter(x => x !== d)) : null)]),
+      chip(dimLabel(d), levels.length > minimum ? () => onChange(levels.filter(x => x !== d)) : null)]),
     add);
 }
 
@@ -137,7 +137,7 @@ function measurePicker(s) {
           if (!measures.length) return;
           const sortMeasure = s.sort.split(':')[0];
           goPivot(s, { measures, sort: measures.includes(sortMeasure) ? s.sort : '' });
-        } }, t('dim_' + m));
+        } }, dimLabel(m));
     }));
 }
 
@@ -145,7 +145,7 @@ function measurePicker(s) {
    dimension's labels (from the cube itself). */
 function filterEditor(s) {
   const values = h('datalist', { id: 'pivot-values' });
-  const dim = h('select', { name: 'filter-dim', 'aria-label': 'filter dimension' }, CUBE_DIMS.map(d => h('option', { value: d }, t('dim_' + d))));
+  const dim = h('select', { name: 'filter-dim', 'aria-label': 'filter dimension' }, CUBE_DIMS.map(d => h('option', { value: d }, dimLabel(d))));
   const op = h('select', { name: 'filter-op', 'aria-label': 'filter operator' }, h('option', { value: '=' }, '='), h('option', { value: '!=' }, '≠'));
   const value = h('input', { name: 'filter-value', list: 'pivot-values', placeholder: t('pivot_value'), 'aria-label': 'filter value' });
   const suggest = () => api('/api/cube', { rows: dim.value, measure: 'orders', as_of: state.asOf })
@@ -164,7 +164,7 @@ function filterEditor(s) {
 function pivotControls(s) {
   const taken = new Set(s.rows.concat(s.cols));
   const sortOptions = [['', t('pivot_sort_label')]].concat(...s.measures.map(m =>
-    [[`${m}:desc`, `${t('dim_' + m)} ↓`], [`${m}:asc`, `${t('dim_' + m)} ↑`]]));
+    [[`${m}:desc`, `${dimLabel(m)} ↓`], [`${m}:asc`, `${dimLabel(m)} ↑`]]));
   const sort = h('select', { name: 'sort', 'aria-label': 'sort', onchange: e => goPivot(s, { sort: e.target.value }) },
     sortOptions.map(([v, label]) => h('option', { value: v, selected: v === s.sort ? 'selected' : null }, label)));
   const top = h('input', { name: 'top', type: 'number', min: 1, value: s.top, placeholder: t('pivot_all_rows'), 'aria-label': 'top',
@@ -177,7 +177,7 @@ function pivotControls(s) {
     line(t('pivot_filters'), filterEditor(s)),
     h('div', { class: 'control' },
       h('span', { class: 'control-label' }, t('pivot_totals')),
-      segmented('totals', [['none', t('dim_none')], ['rollup', t('dim_rollup')], ['cube', t('dim_cube')]], s.totals, totals => goPivot(s, { totals })),
+      segmented('totals', [['none', t('totals_none')], ['rollup', t('totals_rollup')], ['cube', t('totals_cube')]], s.totals, totals => goPivot(s, { totals })),
       h('span', { class: 'control-label gap' }, t('pivot_sort')), sort,
       h('span', { class: 'control-label gap' }, t('pivot_top')), top)));
 }
@@ -245,8 +245,8 @@ function pivotTable(s, table, cols, drills) {
     }
     head.push(h('tr', null, h('th', { colspan: s.rows.length }), groups.map(g => h('th', { class: 'num group', colspan: g.span }, g.label))));
   }
-  head.push(h('tr', null, s.rows.map(d => h('th', null, t('dim_' + d))),
-    cols.map(c => h('th', { class: 'num' }, multi || !c.key ? t('dim_' + c.measure) : c.label))));
+  head.push(h('tr', null, s.rows.map(d => h('th', null, dimLabel(d))),
+    cols.map(c => h('th', { class: 'num' }, multi || !c.key ? dimLabel(c.measure) : c.label))));
   let prev = null;
   const body = table.rows.map((r, n) => {
     const total = isTotal(r), grand = s.rows.every(d => r[d] === 'Total');
@@ -281,14 +281,14 @@ function pivotChart(el, s, table, cols, drills) {
   const axisFmt = m => v => (m === 'share' ? fmtPct(v, 0) : fmtCompact(v));
   const horizontal = !s.rows.some(d => TIME_DIMS.has(d));
   const labels = detail.map(x => rowLabel(s.rows, x.r));
-  const series = shown.map((c, i) => ({ name: c.label || t('dim_' + m0), type: 'bar', stack: s.cols.length ? 'cols' : undefined,
+  const series = shown.map((c, i) => ({ name: c.label || dimLabel(m0), type: 'bar', stack: s.cols.length ? 'cols' : undefined,
     tooltip: { valueFormatter: v => fmtMeasure(m0, v) },
     data: detail.map(x => x.r[c.name]), barMaxWidth: 36, color: PALETTE[i % PALETTE.length],
     label: horizontal && !s.cols.length ? { show: true, position: 'right', color: '#6b7385', formatter: p => axisFmt(m0)(p.value) } : undefined,
     itemStyle: s.cols.length ? undefined : { borderRadius: horizontal ? [0, 3, 3, 0] : [3, 3, 0, 0] } }));
   const second = !s.cols.length && s.measures.length > 1 && !horizontal ? cols.find(c => c.measure === s.measures[1]) : null;
   if (second)
-    series.push({ name: t('dim_' + second.measure), type: 'line', yAxisIndex: 1, smooth: true, color: PALETTE[2],
+    series.push({ name: dimLabel(second.measure), type: 'line', yAxisIndex: 1, smooth: true, color: PALETTE[2],
       tooltip: { valueFormatter: v => fmtMeasure(second.measure, v) },
       data: detail.map(x => x.r[second.name]), symbolSize: 6 });
   const category = { type: 'category', data: labels, inverse: horizontal,
@@ -323,8 +323,8 @@ async function renderPivot(view, params) {
   const cols = valueColumns(table, s);
   const drills = table.rows.map(r => rowDrill(s, r));
   const detailCount = table.rows.filter(r => !s.rows.some(d => r[d] === 'Total')).length;
-  const title = names => `${names.join(', ')} · ${s.rows.map(d => t('dim_' + d)).join(' → ')}` +
-    (s.cols.length ? ` × ${s.cols.map(d => t('dim_' + d)).join(' → ')}` : '');
+  const title = names => `${names.join(', ')} · ${s.rows.map(d => dimLabel(d)).join(' → ')}` +
+    (s.cols.length ? ` × ${s.cols.map(d => dimLabel(d)).join(' → ')}` : '');
   const head = h('div', { class: 'pivot-head' }, breadcrumb(s),
     h('span', { class: 'muted' }, `${fmtInt(detailCount)} ${t('pivot_rows_count')}` +
       (drills.some(Boolean) ? ` · ${t('pivot_drill_hint')}` : '')));
@@ -338,6 +338,6 @@ async function renderPivot(view, params) {
       h('div', { class: 'card' }, chartTitle, chartEl),
       card(null, h('div', { class: 'scroll' }, pivotTable(s, table, cols, drills)))));
   const shown = pivotChart(chartEl, s, table, cols, drills);
-  chartTitle.textContent = title(s.cols.length ? [t('dim_' + s.measures[0])] : shown) +
+  chartTitle.textContent = title(s.cols.length ? [dimLabel(s.measures[0])] : shown) +
     (detailCount > CHART_ROWS ? ` (${t('pivot_chart_first')} ${CHART_ROWS})` : '');
 }

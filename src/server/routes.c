@@ -103,6 +103,9 @@ static const dg_route routes[] = {
       NULL, "object", false },
     { "GET", "/api/stats", dg_api_stats, "meta",
       "record counts and date ranges per entity (as `dangol stats`)", NULL, NULL, "table", false },
+    { "GET", "/api/vocabulary", dg_api_vocabulary, "meta",
+      "English and Korean names of every value code and dashboard label, by domain: "
+      "{domains: {domain: {code: {en, ko}}}, columns: {column or dimension: domain}}", NULL, NULL, "object", false },
     { "GET", "/api/kpi", dg_api_kpi, "reports",
       "headline KPIs by month (as `dangol kpi`): customers, new, active, orders, revenue, repeat "
       "rate, NPS", kpi_params, NULL, "table", false },

@@ -46,6 +46,14 @@ expect_json "stats counts customers" "any(e['entity'] == 'customers' for e in j[
 expect_status "openapi" 200 GET /api/openapi.json
 cp "$WORK/last.json" "$WORK/openapi.json"
 expect_json "openapi is version 3" "j['openapi'].startswith('3.')"
+expect_status "vocabulary" 200 GET /api/vocabulary
+expect_json "vocabulary names values in both languages" \
+  "j['domains']['region']['Seoul'] == {'en': 'Seoul', 'ko': '서울'} and j['domains']['stage']['client']['ko'] == '단골'"
+expect_json "vocabulary holds the dashboard's labels" "j['domains']['ui']['page_overview']['ko'] == '개요'"
+expect_json "vocabulary maps columns to domains" \
+  "j['columns']['acquisition_channel'] == 'acquisition' and j['columns']['payment'] == 'payment'"
+expect_json "every vocabulary entry has both names" \
+  "all(e['en'] and e['ko'] for d in j['domains'].values() for e in d.values())"
 
 # ---- customers
 expect_status "create a customer" 201 POST /api/customers \
