@@ -27,6 +27,10 @@ const dg_vocab_entry *dg_vocab_find(const char *domain, const char *code);
  * without case), or NULL when DOMAIN knows no such value. Static, never freed. */
 const char *dg_vocab_code(const char *domain, const char *text, size_t len);
 
+/* The code among CODES (NULL-terminated: an ENUM column's values) that TEXT names by its English
+ * or Korean name in any domain ("불만" -> "complaint"), or NULL. Borrowed from CODES. */
+const char *dg_vocab_code_among(const char *const *codes, const char *text, size_t len);
+
 /* The vocabulary domain of a column of ENTITY ("customers", ...; NULL for a cube dimension or a
  * report's column): "region" -> "region", "acquisition_channel" -> "acquisition",
  * ("interactions", "kind") -> "touchpoint_kind"; NULL when its values are free (names, ids,

@@ -180,6 +180,16 @@ const char *dg_vocab_code(const char *domain, const char *text, size_t len)
     return NULL;
 }
 
+const char *dg_vocab_code_among(const char *const *codes, const char *text, size_t len)
+{
+    for (size_t c = 0; codes[c]; c++)
+        for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+            if (strcmp(values[i].code, codes[c]) == 0 &&
+                (same(values[i].en, text, len) || same(values[i].ko, text, len)))
+                return codes[c];
+    return NULL;
+}
+
 const char *dg_vocab_column_at(size_t i, const char **domain)
 {
     if (i >= sizeof columns / sizeof columns[0])
