@@ -2,19 +2,41 @@
    where, totals, sort, top, and one `drill` per drill-down step), so a view survives a reload and
    can be bookmarked; every control writes the hash and the page redraws from it. Clicking a row
    drills down: its labels become filters and its rows move one level down their hierarchy
-   (year > quarter > month > day, category > brand > product); the breadcrumb rolls back up.
-   Loaded before app.js, whose helpers (h, api, card, mountChart, ...) it calls at render time. */
-'use strict';
+   (year > quarter > month > day, category > brand > product); the breadcrumb rolls back up. The
+   dimensions, measures and hierarchies are the server's (GET /api/cube/dimensions). */
+import { t, dimLabel, valueLabel } from './i18n.js';
+import { api, state } from './api.js';
+import { fmtInt, fmtMoney, fmtCompact, fmtPct } from './format.js';
+import { h, card, chartBox } from './dom.js';
+import { PALETTE, mountChart } from './charts.js';
 
-const CUBE_DIMS = ['year', 'quarter', 'month', 'week', 'day', 'category', 'brand', 'product', 'channel', 'payment', 'site',
-  'staff', 'region', 'gender', 'age', 'acquisition', 'customer_type', 'income', 'segment', 'stage', 'activity'];
-const CUBE_MEASURES = ['revenue', 'orders', 'customers', 'units', 'aov', 'revenue_per_customer', 'share'];
 const MONEY_MEASURES = new Set(['revenue', 'aov', 'revenue_per_customer']);
-const HIERARCHIES = [['year', 'quarter', 'month', 'week', 'day'], ['category', 'brand', 'product']];
-/* The level a drill-down moves to. A week is not nested in a month (docs/cube.md), so a month
-   drills to its days. */
-const FINER = { year: 'quarter', quarter: 'month', month: 'day', week: 'day', category: 'brand', brand: 'product' };
-const TIME_DIMS = new Set(HIERARCHIES[0]);
+
+/* The cube's catalog, fetched once: dimension and measure names, the hierarchies (chains of
+   parent links), the level a drill-down moves to, and the time levels. A week is not nested in a
+   month (docs/cube.md), so a month drills to its days. */
+let catalogRequest = null;
+let CUBE = null;
+function loadCubeCatalog() {
+  catalogRequest = catalogRequest || fetch(new URL('/api/cube/dimensions', location.origin)).then(res => {
+    if (!res.ok) throw new Error(`/api/cube/dimensions: HTTP ${res.status}`);
+    return res.json();
+  }).then(doc => {
+    const children = name => doc.dimensions.filter(d => d.parent === name).map(d => d.name);
+    const hierarchies = doc.dimensions.filter(d => !d.parent && children(d.name).length).map(d => {
+      const chain = [d.name];
+      for (let next = children(d.name)[0]; next; next = children(next)[0]) chain.push(next);
+      return chain;
+    });
+    const finer = {};
+    for (const d of doc.dimensions) if (d.parent) finer[d.parent] = d.name;
+    if (finer.month === 'week') finer.month = 'day';
+    return { dims: doc.dimensions.map(d => d.name), measures: doc.measures, hierarchies, finer,
+      timeDims: new Set(doc.dimensions.filter(d => d.grain === 'day').map(d => d.name)) };
+  }).catch(err => { catalogRequest = null; throw err; });
+  return catalogRequest;
+}
+
 const PIVOT_DEFAULT = { rows: ['year', 'quarter'], measures: ['revenue', 'orders'], totals: 'rollup' };
 const CHART_ROWS = 50;
 
@@ -80,10 +102,10 @@ function drillRows(rows, fixed) {
   const out = [];
   for (const d of rows) {
     if (!fixed.has(d)) { out.push(d); continue; }
-    const hier = HIERARCHIES.find(hr => hr.includes(d));
-    if (!hier || !FINER[d] || rest.some(r => hier.includes(r))) continue;
+    const hier = CUBE.hierarchies.find(hr => hr.includes(d));
+    if (!hier || !CUBE.finer[d] || rest.some(r => hier.includes(r))) continue;
     const finest = rows.filter(r => fixed.has(r) && hier.includes(r)).sort((a, b) => hier.indexOf(b) - hier.indexOf(a))[0];
-    if (d === finest) out.push(FINER[d]);
+    if (d === finest) out.push(CUBE.finer[d]);
   }
   return out;
 }
@@ -114,7 +136,7 @@ function levelPicker(name, levels, taken, minimum, onChange) {
   const add = h('select', { class: 'add', name: `${name}-add`, 'aria-label': `${name} add`,
     onchange: e => { if (e.target.value) onChange(levels.concat(e.target.value)); } },
   h('option', { value: '' }, `+ ${t('pivot_add_level')}`),
-  CUBE_DIMS.filter(d => !taken.has(d)).map(d => h('option', { value: d }, dimLabel(d))));
+  CUBE.dims.filter(d => !taken.has(d)).map(d => h('option', { value: d }, dimLabel(d))));
   return h('span', { class: 'levels', 'data-levels': name },
     levels.flatMap((d, i) => [i ? h('span', { class: 'sep' }, '→') : null,
       chip(dimLabel(d), levels.length > minimum ? () => onChange(levels.filter(x => x !== d)) : null)]),
@@ -129,11 +151,11 @@ function segmented(name, options, value, onPick) {
 
 function measurePicker(s) {
   return h('span', { class: 'segmented multi', role: 'group', 'aria-label': 'measure', 'data-control': 'measure' },
-    CUBE_MEASURES.map(m => {
+    CUBE.measures.map(m => {
       const on = s.measures.includes(m);
       return h('button', { type: 'button', class: on ? 'on' : '', 'aria-pressed': String(on), 'data-value': m,
         onclick: () => {
-          const measures = on ? s.measures.filter(x => x !== m) : CUBE_MEASURES.filter(x => x === m || s.measures.includes(x));
+          const measures = on ? s.measures.filter(x => x !== m) : CUBE.measures.filter(x => x === m || s.measures.includes(x));
           if (!measures.length) return;
           const sortMeasure = s.sort.split(':')[0];
           goPivot(s, { measures, sort: measures.includes(sortMeasure) ? s.sort : '' });
@@ -145,7 +167,7 @@ function measurePicker(s) {
    dimension's labels (from the cube itself). */
 function filterEditor(s) {
   const values = h('datalist', { id: 'pivot-values' });
-  const dim = h('select', { name: 'filter-dim', 'aria-label': 'filter dimension' }, CUBE_DIMS.map(d => h('option', { value: d }, dimLabel(d))));
+  const dim = h('select', { name: 'filter-dim', 'aria-label': 'filter dimension' }, CUBE.dims.map(d => h('option', { value: d }, dimLabel(d))));
   const op = h('select', { name: 'filter-op', 'aria-label': 'filter operator' }, h('option', { value: '=' }, '='), h('option', { value: '!=' }, '≠'));
   const value = h('input', { name: 'filter-value', list: 'pivot-values', placeholder: t('pivot_value'), 'aria-label': 'filter value' });
   const suggest = () => api('/api/cube', { rows: dim.value, measure: 'orders', as_of: state.asOf })
@@ -225,8 +247,8 @@ function rowDrill(s, r) {
 /* The label of a row in the chart: a time label carries its coarser levels (2025-03 is in
    2025-Q1), so only the finest time level is shown. */
 function rowLabel(dims, r) {
-  const lastTime = dims.filter(d => TIME_DIMS.has(d)).pop();
-  return dims.filter(d => !TIME_DIMS.has(d) || d === lastTime).map(d => valueLabel(d, r[d])).join(' · ');
+  const lastTime = dims.filter(d => CUBE.timeDims.has(d)).pop();
+  return dims.filter(d => !CUBE.timeDims.has(d) || d === lastTime).map(d => valueLabel(d, r[d])).join(' · ');
 }
 
 function pivotTable(s, table, cols, drills) {
@@ -279,7 +301,7 @@ function pivotChart(el, s, table, cols, drills) {
   const m0 = s.measures[0];
   const shown = cols.filter(c => c.measure === m0 && !c.total);
   const axisFmt = m => v => (m === 'share' ? fmtPct(v, 0) : fmtCompact(v));
-  const horizontal = !s.rows.some(d => TIME_DIMS.has(d));
+  const horizontal = !s.rows.some(d => CUBE.timeDims.has(d));
   const labels = detail.map(x => rowLabel(s.rows, x.r));
   const series = shown.map((c, i) => ({ name: c.label || dimLabel(m0), type: 'bar', stack: s.cols.length ? 'cols' : undefined,
     tooltip: { valueFormatter: v => fmtMeasure(m0, v) },
@@ -309,7 +331,8 @@ function pivotChart(el, s, table, cols, drills) {
   return series.map(x => x.name);
 }
 
-async function renderPivot(view, params) {
+export async function renderPivot(view, params) {
+  CUBE = await loadCubeCatalog();
   const s = pivotState(params);
   const controls = pivotControls(s);
   let table;

@@ -1,8 +1,9 @@
 /* Routes about the server and the store itself: the OpenAPI document, versions, what the
- * store holds (the same numbers as `dangol stats`), and the vocabulary of names the dashboard
- * labels everything with. */
+ * store holds (the same numbers as `dangol stats`), the vocabulary of names the dashboard
+ * labels everything with, and the cube's catalog of dimensions and measures. */
 #include <stdio.h>
 
+#include "dangol/cube.h"
 #include "dangol/text.h"
 #include "dangol/vocab.h"
 #include "server/server.h"
@@ -69,4 +70,30 @@ void dg_api_vocabulary(dg_request *req, dg_response *res)
     for (size_t i = 0; columns && (column = dg_vocab_column_at(i, &domain_name)) != NULL; i++)
         json_object_set_new(columns, column, json_string(domain_name));
     dg_reply_json(res, 200, json_pack("{s:o,s:o}", "domains", domains, "columns", columns));
+}
+
+static const char *grain_name(dg_cube_key key)
+{
+    switch (key) {
+    case DG_CUBE_KEY_ORDER: return "order";
+    case DG_CUBE_KEY_CUSTOMER: return "customer";
+    case DG_CUBE_KEY_DAY: return "day";
+    case DG_CUBE_KEY_PRODUCT: return "product";
+    }
+    return "order";
+}
+
+void dg_api_cube_dimensions(dg_request *req, dg_response *res)
+{
+    (void)req;
+    size_t n_dims;
+    const dg_cube_dim_spec *dims = dg_cube_frame_dims(&n_dims);
+    json_t *dimensions = json_array(), *measures = json_array();
+    for (size_t i = 0; i < n_dims; i++)
+        json_array_append_new(dimensions, json_pack("{s:s,s:s?,s:s}", "name", dims[i].name,
+                                                    "parent", dims[i].parent, "grain",
+                                                    grain_name(dims[i].key)));
+    for (int m = 0; m < DG_CUBE_N_MEASURES; m++)
+        json_array_append_new(measures, json_string(dg_cube_measure_name((dg_cube_measure)m)));
+    dg_reply_json(res, 200, json_pack("{s:o,s:o}", "dimensions", dimensions, "measures", measures));
 }

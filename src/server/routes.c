@@ -112,6 +112,9 @@ static const dg_route routes[] = {
     { "GET", "/api/cube", dg_api_cube, "reports",
       "slice, dice and pivot revenue, orders and customers (as `dangol cube`)", cube_params, NULL,
       "table", false },
+    { "GET", "/api/cube/dimensions", dg_api_cube_dimensions, "meta",
+      "the cube's dimensions (name, next coarser level, grain: order, customer, day or product) "
+      "and measures, in the order /api/cube lists them", NULL, NULL, "object", false },
     { "GET", "/api/rfm", dg_api_rfm, "reports",
       "RFM segments, score bins, the R x F grid or per-customer scores (as `dangol rfm`)",
       rfm_params, NULL, "table", false },

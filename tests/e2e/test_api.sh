@@ -46,6 +46,11 @@ expect_json "stats counts customers" "any(e['entity'] == 'customers' for e in j[
 expect_status "openapi" 200 GET /api/openapi.json
 cp "$WORK/last.json" "$WORK/openapi.json"
 expect_json "openapi is version 3" "j['openapi'].startswith('3.')"
+expect_status "cube dimensions" 200 GET /api/cube/dimensions
+expect_json "cube dimensions name their parents and grains" \
+  "{d['name']: d['parent'] for d in j['dimensions']}['brand'] == 'category' and {d['name']: d['grain'] for d in j['dimensions']}['region'] == 'customer' and j['measures'][0] == 'revenue'"
+expect_json "the OpenAPI document lists every cube dimension the catalog has" \
+  "(lambda d: all(x['name'] in d for x in j['dimensions']))([p['description'] for p in json.load(open('$WORK/openapi.json'))['paths']['/api/cube']['get']['parameters'] if p['name'] == 'rows'][0])"
 expect_status "vocabulary" 200 GET /api/vocabulary
 expect_json "vocabulary names values in both languages" \
   "j['domains']['region']['Seoul'] == {'en': 'Seoul', 'ko': '서울'} and j['domains']['stage']['client']['ko'] == '단골'"
