@@ -26,8 +26,9 @@ export async function renderCohorts(view, params) {
   mountChart(chart, {
     tooltip: { formatter: p => `${cohortLabel(rows[p.value[1]].cohort)} · ${periods[p.value[0]]}<br>${measure === 'retention' ? fmtPct(p.value[2]) : measure.startsWith('revenue') ? fmtMoney(p.value[2]) : fmtInt(p.value[2])}` },
     grid: { left: 10, right: 20, top: 10, bottom: 70, containLabel: true },
-    xAxis: { type: 'category', data: periods, splitArea: { show: true }, position: 'top' },
-    yAxis: { type: 'category', data: rows.map(r => `${cohortLabel(r.cohort)} (${fmtInt(r.customers)})`), inverse: true, splitArea: { show: true } },
+    // months a cohort has not reached yet stay blank: no background stripes behind the cells
+    xAxis: { type: 'category', data: periods, splitArea: { show: false }, position: 'top' },
+    yAxis: { type: 'category', data: rows.map(r => `${cohortLabel(r.cohort)} (${fmtInt(r.customers)})`), inverse: true, splitArea: { show: false } },
     visualMap: { dimension: 2, min: 0, max: Math.max(...values, 0.0001), calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
       inRange: { color: ['#f4f7fd', '#8fb2ef', '#2f6fde', '#142f6b'] }, formatter: v => fmt(v) },
     series: [{ type: 'heatmap', data: cells, label: { show: rows.length <= 30, fontSize: 10, formatter: p => fmt(p.value[2]) } }],

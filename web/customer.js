@@ -17,10 +17,10 @@ function guidanceText(text) {
    label and value elements of the current language. */
 function cardItem(item, value) {
   let label = vocab('card_item', item), text = value == null ? '–' : typeof value === 'number' ? fmtInt(value) : String(value);
-  const unit = u => t('unit_' + (u.endsWith('s') ? u : u + 's'));
+  const unit = u => t('unit_' + (u.endsWith('s') ? u : u + 's')), per = u => t('unit_' + u.replace(/s$/, ''));
   let m;
   if ((m = item.match(/^expected purchases, next (\S+) (\w+)$/))) label = tr('card_item', 'expected purchases', { n: m[1], unit: unit(m[2]) });
-  else if ((m = item.match(/^CLV, next (\S+) (\w+) at (\S+) per (\w+)$/))) label = tr('card_item', 'CLV', { n: m[1], unit: unit(m[2]), rate: m[3], per: unit(m[4]) });
+  else if ((m = item.match(/^CLV, next (\S+) (\w+) at (\S+) per (\w+)$/))) label = tr('card_item', 'CLV', { n: m[1], unit: unit(m[2]), rate: m[3], per: per(m[4]) });
   else if ((m = item.match(/^(last repeat purchase|customer age) \(\w+, (\w+)\)$/))) label = tr('card_item', m[1], { unit: unit(m[2]) });
   if (item === 'stage' && (m = text.match(/^(\w+)(?: \((\w+)\))?$/)))
     text = valueLabel('stage', m[1]) + (m[2] ? ` (${valueLabel('activity', m[2])})` : '');
