@@ -78,6 +78,9 @@ async function start() {
   state.routes = new Set(Object.keys(doc.paths));
   state.store = stats;
   const asOf = document.getElementById('as-of');
+  // the box shows the day the analyses run to by default: the last day with activity
+  const lastDay = stats.entities.filter(e => e.entity !== 'staff' && e.last).map(e => e.last).sort().pop();
+  if (lastDay) asOf.value = lastDay;
   asOf.addEventListener('change', () => { state.asOf = asOf.value; route(); });
   document.querySelectorAll('.lang button').forEach(b => b.addEventListener('click', () => {
     setLang(b.dataset.lang);

@@ -1,14 +1,17 @@
 /* The customer lifetime value page. */
-import { t, tr } from './i18n.js';
+import { t } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtMoney, fmtCompact, fmtPct, currencySymbol } from './format.js';
 import { h, card, chartBox } from './dom.js';
 import { PALETTE, echarts, mountChart } from './charts.js';
 
+const CLV_HORIZON_WEEKS = 52, CLV_DISCOUNT_PER_WEEK = 0;
+
 /* Customer lifetime value (BG/NBD + Gamma-Gamma over the next 52 weeks): the CLV distribution,
    P(alive), and the most valuable customers. */
 export async function renderClv(view) {
-  const q = { as_of: state.asOf };
+  // the horizon and discount rate are stated on the page, and sent, so the figures say what they are
+  const q = { as_of: state.asOf, horizon: CLV_HORIZON_WEEKS, discount_rate: CLV_DISCOUNT_PER_WEEK };
   const [top, value, alive] = await Promise.all([
     api('/api/clv', Object.assign({ view: 'top', top: 25 }, q)),
     api('/api/clv', Object.assign({ view: 'value' }, q)),
@@ -23,7 +26,7 @@ export async function renderClv(view) {
       h('td', { class: 'num' }, r.frequency > 0 ? fmtMoney(Math.round(r.monetary)) : '–'), h('td', { class: 'num' }, fmtPct(r.p_alive)),
       h('td', { class: 'num' }, r.expected_purchases.toFixed(1)), h('td', { class: 'num' }, r.clv == null ? '–' : fmtMoney(Math.round(r.clv)))))));
   view.replaceChildren(
-    h('div', { class: 'muted', style: 'margin-bottom:12px' }, t('clv_note')),
+    h('div', { class: 'muted', style: 'margin-bottom:12px' }, t('clv_note', { weeks: CLV_HORIZON_WEEKS, rate: fmtPct(CLV_DISCOUNT_PER_WEEK, 1) })),
     h('div', { class: 'grid charts' }, card(t('chart_clv_value'), cValue), card(t('chart_clv_alive'), cAlive)),
     h('div', { style: 'height:18px' }), card(t('chart_clv_top'), table));
   const bandLabel = r => (r.to == null ? `${fmtCompact(r.from)}+` : fmtCompact(r.from));

@@ -1,7 +1,7 @@
 /* The customer card. */
 import { t, tr, vocab, valueLabel, fieldLabel, lang } from './i18n.js';
 import { api } from './api.js';
-import { fmtInt, fmtMoney, fmtCompact, fmtDate } from './format.js';
+import { fmtInt, fmtMoney, fmtPct, fmtCompact, fmtDate } from './format.js';
 import { h, card, chartBox, resultTable, RAW_FIELDS } from './dom.js';
 import { PALETTE, mountChart } from './charts.js';
 
@@ -30,6 +30,13 @@ function cardItem(item, value) {
   else if (item === 'loyalty index') text = text.replace('(behaviour only: no survey answer)', `(${t('behaviour_only')})`);
   else if (text === 'no purchase in the calibration period') text = t('no_calibration_purchase');
   else if (text.startsWith('- (mean repeat purchase value')) text = t('outside_gamma_gamma');
+  // figures as the CLV page shows them: P(alive) in percent, purchases to one decimal, money
+  else if (/^-?[\d,.]+$/.test(text)) {
+    const number = parseFloat(text.replace(/,/g, ''));
+    if (item === 'P(alive)') text = fmtPct(number);
+    else if (item.startsWith('expected purchases')) text = number.toFixed(1);
+    else if (item === 'expected spend per purchase' || item.startsWith('CLV')) text = fmtMoney(Math.round(number));
+  }
   return [h('div', { class: 'k' }, label || fieldLabel(item)), h('div', null, text)];
 }
 
