@@ -1,6 +1,6 @@
 /* The customer list: search and pages of 20. */
 import { t, valueLabel } from './i18n.js';
-import { api } from './api.js';
+import { api, state } from './api.js';
 import { fmtInt } from './format.js';
 import { h, card, RAW_FIELDS } from './dom.js';
 
@@ -24,9 +24,12 @@ export async function renderCustomers(view, params) {
       h('tbody', null, page.items.map(c => h('tr', { class: 'link', onclick: () => { location.hash = `#/customer/${encodeURIComponent(c.customer_id)}`; } },
         cols.map(([f]) => h('td', RAW_FIELDS.has(f) ? { 'data-raw': '' } : null, c[f] == null ? '–' : valueLabel(f, c[f])))))))
     : h('div', { class: 'empty' }, t('no_results'));
+  // the whole list's size is the store's customer count (/api/stats); a search's is not known
+  const total = q ? null : ((state.store.entities.find(e => e.entity === 'customers') || {}).records ?? null);
   const go = o => { location.hash = `#/customers?q=${encodeURIComponent(q)}&offset=${o}`; };
   const pager = h('div', { class: 'pager' },
-    h('span', { class: 'muted' }, page.items.length ? `${t('showing')} ${fmtInt(offset + 1)}–${fmtInt(offset + page.items.length)}` : ''),
+    h('span', { class: 'muted' }, page.items.length ? `${t('showing')} ${fmtInt(offset + 1)}–${fmtInt(offset + page.items.length)}` +
+      (total == null ? '' : ` / ${fmtInt(total)}`) : ''),
     h('button', { class: 'btn', type: 'button', disabled: offset === 0, onclick: () => go(Math.max(0, offset - PAGE_SIZE)) }, t('prev')),
     h('button', { class: 'btn', type: 'button', disabled: page.next_offset == null, onclick: () => go(page.next_offset) }, t('next')));
   view.replaceChildren(h('div', { class: 'toolbar' }, input), card(null, table, pager));
