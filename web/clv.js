@@ -1,4 +1,5 @@
-/* The customer lifetime value page. */
+/* The customer lifetime value page (#/clv): from /api/clv at a stated horizon and discount rate,
+   the CLV and P(alive) distributions and the most valuable customers. */
 import { t } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtMoney, fmtCompact, fmtPct, currencySymbol } from './format.js';

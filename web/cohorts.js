@@ -1,4 +1,5 @@
-/* The cohorts page. */
+/* The cohorts page (#/cohorts?by&measure): from /api/cohorts, each acquisition cohort's retention,
+   activity or revenue by month since acquisition; months not reached yet stay blank. */
 import { t, valueLabel } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtMoney, fmtCompact, fmtPct } from './format.js';

@@ -1,4 +1,5 @@
-/* The customer card. */
+/* The customer card (#/customer/ID): the library's card sections (/api/customers/ID/card) with
+   every field name and coded value in the current language, and the order history chart. */
 import { t, tr, vocab, valueLabel, fieldLabel, lang } from './i18n.js';
 import { api } from './api.js';
 import { fmtInt, fmtMoney, fmtPct, fmtCompact, fmtDate } from './format.js';

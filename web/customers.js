@@ -1,4 +1,5 @@
-/* The customer list: search and pages of 20. */
+/* The customer list (#/customers?q&offset): search by id, name, phone or e-mail, 20 at a time;
+   coded values (region, consultation type) by name, contacts as written. */
 import { t, valueLabel } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt } from './format.js';

@@ -1,4 +1,5 @@
-/* The relationship ladder page. */
+/* The relationship ladder page (#/ladder): from /api/stages/*, the funnel on the as-of day, the
+   activity flags per stage, the migration between two chosen days and the month-end history. */
 import { t, vocab } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtCompact, fmtPct } from './format.js';

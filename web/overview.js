@@ -1,4 +1,5 @@
-/* Overview: the latest month's KPIs with their change and a sparkline, and four monthly charts. */
+/* The overview page (#/overview): from /api/kpi, the latest month's KPIs with their change and a
+   sparkline, and four monthly charts (revenue and orders, customers, NPS, repeat rate). */
 import { t } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtMoney, fmtCompact, fmtPct, fmtSigned } from './format.js';

@@ -1,4 +1,5 @@
-/* The RFM page. */
+/* The RFM page (#/rfm): from /api/rfm, the R × F grid as a heatmap coloured by customer count, and
+   the named segments (by their vocabulary names) with their shares and means. */
 import { t, valueLabel } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtMoney, fmtPct } from './format.js';
