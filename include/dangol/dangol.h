@@ -23,6 +23,7 @@
 #include "dangol/ingest.h"
 #include "dangol/kpi.h"
 #include "dangol/loyalty.h"
+#include "dangol/money.h"
 #include "dangol/progress.h"
 #include "dangol/report.h"
 #include "dangol/rfm.h"
@@ -32,5 +33,6 @@
 #include "dangol/table.h"
 #include "dangol/text.h"
 #include "dangol/utf8.h"
+#include "dangol/vocab.h"
 
 #endif

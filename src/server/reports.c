@@ -95,30 +95,13 @@ static void query_pairs(const dg_request *req, const char **pairs)
     pairs[n] = NULL;
 }
 
-/* A query report (dg_report_query's name) with ?as_of: builds a frame as of that day from the
- * store, as the CLI does, and answers. False, with nothing sent, without as_of. */
-static bool answered_as_of(dg_request *req, dg_response *res, const char *name,
-                           const char *const *params)
-{
-    const char *as_of = dg_request_query(req, "as_of");
-    if (!as_of || !*as_of)
-        return false;
-    dg_report report = { 0 };
-    dg_error err;
-    dg_error_clear(&err);
-    int rc = dg_report_query(&report, req->store, name, params, &err);
-    reply_report(res, rc, &report, &err, NULL);
-    return true;
-}
-
 /* The cube's query vocabulary (as `dangol cube`). Without as_of the query runs on the shared
- * snapshot's cube; with it, dg_report_query builds a frame as of that day, as the CLI does. */
+ * snapshot's cube; with it, on the cube of a private snapshot as of that day, whose frame holds
+ * what dg_report_query (the CLI's call) builds for it. */
 void dg_api_cube(dg_request *req, dg_response *res)
 {
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
     query_pairs(req, params);
-    if (answered_as_of(req, res, "cube", params))
-        return;
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
@@ -202,14 +185,12 @@ void dg_api_stages_history(dg_request *req, dg_response *res)
     stage_view(req, res, DG_STAGE_VIEW_HISTORY);
 }
 
-/* ?by&measure&periods&as_of (as `dangol cohort`). Without as_of the cohorts are computed on the
- * shared snapshot's frame; with it, dg_report_query builds a frame as of that day. */
+/* ?by&measure&periods&as_of (as `dangol cohort`), on the frame of the shared snapshot, or of a
+ * private one as of as_of: the frame dg_report_query (the CLI's call) builds, with order lines. */
 void dg_api_cohorts(dg_request *req, dg_response *res)
 {
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
     query_pairs(req, params);
-    if (answered_as_of(req, res, "cohort", params))
-        return;
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
@@ -276,11 +257,6 @@ void dg_api_clv(dg_request *req, dg_response *res)
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
-    if (dg_request_client_gone(req)) {   /* a fit takes seconds: not for a client that has left */
-        dg_snapshot_release(req, snap);
-        dg_reply_abandon(res);
-        return;
-    }
     clv_view v = { .view = strcmp(view, "top") == 0 ? DG_CLV_VIEW_TOP
                            : strcmp(view, "value") == 0 ? DG_CLV_VIEW_VALUE : DG_CLV_VIEW_P_ALIVE,
                    .top = (size_t)top };
