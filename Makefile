@@ -108,7 +108,12 @@ unit: $(OUT)/unit_tests
 e2e: $(OUT)/dangol web
 	DANGOL=$(CURDIR)/$(OUT)/dangol ./tests/e2e/run.sh
 
-test: all globals unit e2e installcheck
+# installcheck only in the release build: a program linking the sanitizer builds' libdangol.so
+# would need the sanitizer runtime loaded first.
+ifeq ($(BUILD),release)
+INSTALLCHECK := installcheck
+endif
+test: all globals unit e2e $(INSTALLCHECK)
 
 # asan: the whole test suite under AddressSanitizer + UBSan (what `make check` runs second).
 asan:
