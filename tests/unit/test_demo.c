@@ -256,7 +256,22 @@ typedef struct summary {
     int64_t n_orders, first_ts, spend;
     double rating_sum[2], rating_n[2];    /* delivery vs store_staff */
     double staff_sum[2], staff_n[2];      /* ST007 vs every other store staff member */
+    int64_t texts, latin_texts;           /* feedback, notes and product names; with a-z in them */
 } summary;
+
+/* Counts a text a customer or the shop wrote, and whether it holds Latin letters (English or
+ * romanised words: the demo's texts are Korean). */
+static void count_text(summary *s, const dg_value *v)
+{
+    if (v->is_null)
+        return;
+    s->texts++;
+    for (const char *p = v->u.s; *p; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+            s->latin_texts++;
+            return;
+        }
+}
 
 static void close_customer(summary *s)
 {
@@ -293,7 +308,12 @@ static int summarise(void *ctx, const dg_entity *e, const dg_value *row)
         }
         s->n_orders++;
         s->spend += row[9].u.i;
+    } else if (strcmp(e->name, "feedback") == 0) {
+        count_text(s, &row[5]);
+    } else if (strcmp(e->name, "products") == 0 || strcmp(e->name, "partner_activities") == 0) {
+        count_text(s, &row[strcmp(e->name, "products") == 0 ? 1 : 4]);
     } else if (strcmp(e->name, "interactions") == 0) {
+        count_text(s, &row[7]);
         const char *tp = row[3].u.s;
         int k = strcmp(tp, "delivery") == 0 ? 0 : strcmp(tp, "store_staff") == 0 ? 1 : -1;
         if (k >= 0) {
@@ -340,6 +360,11 @@ Test(demo, the_generating_process_matches_its_true_parameters)
     double mean_spend = s.sum_customer_mean_spend / (double)s.buyers;
     cr_expect_leq(fabs(mean_spend - expected), 1500.0, "mean spend %.0f, expected %.0f",
                   mean_spend, expected);
+
+    /* Feedback, touchpoint notes, partner notes and product names are all Korean. */
+    cr_expect_gt(s.texts, 1000);
+    cr_expect_eq(s.latin_texts, 0, "%lld of %lld texts hold Latin letters", (long long)s.latin_texts,
+                 (long long)s.texts);
 
     /* The moments of truth that are worse by construction show up as worse. */
     double delivery = s.rating_sum[0] / s.rating_n[0], staff = s.rating_sum[1] / s.rating_n[1];
