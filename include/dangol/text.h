@@ -23,7 +23,8 @@ int dg_date_parse(const char *s, size_t len, int32_t *days, dg_error *err);
 /* A date, or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM] (space also accepted for T) -> UTC seconds. */
 int dg_timestamp_parse(const char *s, size_t len, int64_t *seconds, dg_error *err);
 /* "1234", "1,234", "12.5", "-3.00", "₩1,000", "$12.34" -> minor units with minor_digits decimals.
- * More decimals than the currency has is an error, not a rounding. */
+ * More decimals than the currency has is an error, not a rounding; so is an amount beyond
+ * +-DG_MONEY_MAX_MINOR minor units (dangol/money.h). */
 int dg_money_parse(const char *s, size_t len, int minor_digits, int64_t *minor, dg_error *err);
 /* 1/0, true/false, yes/no, y/n, t/f, 예/아니오 (case-insensitive). */
 int dg_bool_parse(const char *s, size_t len, int *value, dg_error *err);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dangol/cohort.h"
+#include "dangol/money.h"
 #include "dangol/text.h"
 
 static int32_t month_index(int32_t day)
@@ -38,6 +39,7 @@ int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_erro
     int32_t *acq_month = NULL;
     uint32_t *stamp = NULL, *month_cohort = NULL;
     int64_t *eligible_start = NULL;
+    int rc;
     if (!r)
         goto oom;
     int32_t as_of_month = month_index(in->as_of);
@@ -106,13 +108,9 @@ int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_erro
             size_t cohort = in->cohort ? in->cohort[c]
                                        : (size_t)month_cohort[acq_month[c] - first_month] - 1;
             if (cohort >= r->n_cohorts) {
-                free(acq_month);
-                free(stamp);
-                free(month_cohort);
-                free(eligible_start);
-                dg_cohort_result_free(r);
-                return dg_error_set(err, DG_EINVAL, "customer %zu: cohort code %zu is not below "
-                                    "%zu", c, cohort, in->n_labels);
+                rc = dg_error_set(err, DG_EINVAL, "customer %zu: cohort code %zu is not below "
+                                  "%zu", c, cohort, in->n_labels);
+                goto fail;
             }
             r->size[cohort]++;
             eligible_start[cohort * P + (size_t)(as_of_month - acq_month[c])]++;
@@ -123,7 +121,12 @@ int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_erro
                 if (k < 0)
                     k = 0;
                 size_t cell = cohort * P + (size_t)k;
-                r->revenue_minor[cell] += in->order_revenue_minor[i];
+                if (dg_money_add(&r->revenue_minor[cell], in->order_revenue_minor[i]) != 0) {
+                    rc = dg_error_set(err, DG_ERANGE, "the revenue of cohort %s in period %d "
+                                      "overflows the money range (" DG_MONEY_SUM_RANGE_TEXT
+                                      "); check the order amounts", r->labels[cohort], k);
+                    goto fail;
+                }
                 if (stamp[k] != c) {
                     stamp[k] = (uint32_t)c;
                     r->active[cell]++;
@@ -133,12 +136,8 @@ int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_erro
         o = end;
     }
     if (o != in->n_orders) {
-        free(acq_month);
-        free(stamp);
-        free(month_cohort);
-        free(eligible_start);
-        dg_cohort_result_free(r);
-        return dg_error_set(err, DG_EINVAL, "orders are not grouped by customer (order %zu)", o);
+        rc = dg_error_set(err, DG_EINVAL, "orders are not grouped by customer (order %zu)", o);
+        goto fail;
     }
     /* eligible for k = members whose last observable period is >= k: a suffix sum */
     for (size_t h = 0; h < r->n_cohorts; h++) {
@@ -155,12 +154,14 @@ int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_erro
     *out = r;
     return 0;
 oom:
+    rc = dg_error_set(err, DG_ENOMEM, "out of memory computing cohorts");
+fail:
     free(acq_month);
     free(stamp);
     free(month_cohort);
     free(eligible_start);
     dg_cohort_result_free(r);
-    return dg_error_set(err, DG_ENOMEM, "out of memory computing cohorts");
+    return rc;
 }
 
 int dg_cohort_table(const dg_cohort_result *r, dg_cohort_measure measure, int minor_digits,

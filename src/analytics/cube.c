@@ -150,12 +150,22 @@ static void iso_week(int32_t day, int *iso_year, int *week)
     *week = (thursday - dg_days_from_civil(y, 1, 1)) / 7 + 1;
 }
 
-/* The five time levels over [first_day, last_day], codes in chronological order. */
+/* The five time levels over [first_day, last_day], codes in chronological order, with a label
+ * only for the periods that have an order: a store whose orders span two centuries gets labels
+ * for its busy days, not a row per empty month. Days without an order keep code 0, which no
+ * order reads. (A filter's label outside the data is still valid: it matches nothing.) */
 static int add_time_dims(dg_cube *cube, dg_error *err)
 {
     static const char *const names[] = { "year", "quarter", "month", "week", "day" };
     static const char *const parents[] = { NULL, "year", "quarter", "month", "week" };
     size_t n_days = cube->n_days ? cube->n_days : 1;
+    uint8_t *has_order = calloc(n_days, 1);
+    if (!has_order)
+        return dg_error_set(err, DG_ENOMEM, "out of memory building the time dimensions");
+    for (size_t o = 0; o < cube->facts.n_orders; o++)
+        has_order[cube->facts.order_day[o] - cube->first_day] = 1;
+    if (cube->facts.n_orders == 0)
+        has_order[0] = 1;   /* one label, so every level has one */
     for (int level = 0; level < 5; level++) {
         uint32_t *codes = calloc(n_days, sizeof *codes);
         char **labels = calloc(n_days, sizeof *labels);
@@ -165,6 +175,8 @@ static int add_time_dims(dg_cube *cube, dg_error *err)
             goto done;
         char prev[32] = "";
         for (size_t i = 0; i < n_days; i++) {
+            if (!has_order[i])
+                continue;
             int32_t day = cube->first_day + (int32_t)i;
             int y, m, d, iy, w;
             char label[32];
@@ -194,11 +206,14 @@ static int add_time_dims(dg_cube *cube, dg_error *err)
             free(labels[i]);
         free(labels);
         free(codes);
-        if (rc == DG_ENOMEM)
-            return dg_error_set(err, rc, "out of memory building the time dimensions");
-        if (rc)
-            return rc;
+        if (rc) {
+            free(has_order);
+            return rc == DG_ENOMEM
+                       ? dg_error_set(err, rc, "out of memory building the time dimensions")
+                       : rc;
+        }
     }
+    free(has_order);
     return 0;
 }
 

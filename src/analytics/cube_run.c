@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analytics/cube_internal.h"
+#include "dangol/money.h"
 
 #define MAX_CELLS ((size_t)1 << 21)
 
@@ -67,13 +68,22 @@ typedef struct {
     const plan *p;
     size_t first_customer, end_customer;
     acc *cells;
+    bool overflow;          /* a cell's revenue or units left the int64 range */
 } worker;
 
-/* Adds one order (or line) to the cells of every set. */
-static inline void accumulate(acc *cells, const plan *p, const size_t *customer_base, size_t o,
+/* Adds revenue and units to a cell; true when either sum leaves the int64 range. */
+static inline bool add_amounts(acc *a, int64_t revenue, int64_t units)
+{
+    return (dg_money_add(&a->revenue, revenue) != 0) |
+           __builtin_add_overflow(a->units, units, &a->units);
+}
+
+/* Adds one order (or line) to the cells of every set; true on an overflow. */
+static inline bool accumulate(acc *cells, const plan *p, const size_t *customer_base, size_t o,
                               size_t day, size_t product, uint32_t c, int64_t revenue,
                               int64_t units)
 {
+    bool overflow = false;
     for (size_t s = 0; s < p->n_sets; s++) {
         const plan_set *ps = &p->sets[s];
         size_t cell = customer_base[s] + ps->day_offset[day];
@@ -82,8 +92,7 @@ static inline void accumulate(acc *cells, const plan *p, const size_t *customer_
         for (size_t j = 0; j < ps->n_order_dims; j++)
             cell += (size_t)ps->order_codes[j][o] * ps->order_stride[j];
         acc *a = &cells[cell];
-        a->revenue += revenue;
-        a->units += units;
+        overflow |= add_amounts(a, revenue, units);
         if (a->last_order != o) {
             a->last_order = (uint32_t)o;
             a->orders++;
@@ -93,23 +102,25 @@ static inline void accumulate(acc *cells, const plan *p, const size_t *customer_
             a->customers++;
         }
     }
+    return overflow;
 }
 
-/* The common case: one grouping set at order grain (each order visits its cell once). */
-static inline void accumulate_order(acc *cells, const plan_set *ps, size_t customer_base, size_t o,
+/* The common case: one grouping set at order grain (each order visits its cell once); true on an
+ * overflow. */
+static inline bool accumulate_order(acc *cells, const plan_set *ps, size_t customer_base, size_t o,
                                     size_t day, uint32_t c, int64_t revenue, int64_t units)
 {
     size_t cell = customer_base + ps->day_offset[day];
     for (size_t j = 0; j < ps->n_order_dims; j++)
         cell += (size_t)ps->order_codes[j][o] * ps->order_stride[j];
     acc *a = &cells[cell];
-    a->revenue += revenue;
-    a->units += units;
+    bool overflow = add_amounts(a, revenue, units);
     a->orders++;
     if (a->last_customer != c) {
         a->last_customer = c;
         a->customers++;
     }
+    return overflow;
 }
 
 static void *worker_run(void *arg)
@@ -147,10 +158,10 @@ static void *worker_run(void *arg)
             if (!p->line_grain) {
                 int64_t units = f->order_units ? f->order_units[o] : 0;
                 if (p->n_sets == 1)
-                    accumulate_order(w->cells, &p->sets[0], customer_base[0], o, day, (uint32_t)c,
+                    w->overflow |= accumulate_order(w->cells, &p->sets[0], customer_base[0], o, day, (uint32_t)c,
                                      f->order_revenue_minor[o], units);
                 else
-                    accumulate(w->cells, p, customer_base, o, day, 0, (uint32_t)c,
+                    w->overflow |= accumulate(w->cells, p, customer_base, o, day, 0, (uint32_t)c,
                                f->order_revenue_minor[o], units);
                 continue;
             }
@@ -158,8 +169,9 @@ static void *worker_run(void *arg)
                 uint32_t product = f->line_product[l];
                 if (p->product_mask && !p->product_mask[product])
                     continue;
-                accumulate(w->cells, p, customer_base, o, day, product, (uint32_t)c,
-                           f->line_amount_minor[l], f->line_quantity ? f->line_quantity[l] : 0);
+                w->overflow |= accumulate(w->cells, p, customer_base, o, day, product,
+                                          (uint32_t)c, f->line_amount_minor[l],
+                                          f->line_quantity ? f->line_quantity[l] : 0);
             }
         }
     }
@@ -349,8 +361,16 @@ static acc *cells_new(size_t n)
     return cells;
 }
 
+static int overflow_error(dg_error *err)
+{
+    return dg_error_set(err, DG_ERANGE, "the revenue or units of a cube cell overflow the int64 "
+                        "range (revenue: " DG_MONEY_SUM_RANGE_TEXT "); check the order amounts "
+                        "and quantities");
+}
+
 /* Long form: the non-empty cells of every set (and the grand total cell even when empty), in
- * set order, codes in mixed-radix order. */
+ * set order, codes in mixed-radix order. DG_ENOMEM, or DG_ERANGE when the total revenue
+ * overflows. */
 static int collect(const plan *p, const dg_cube_query *q, const acc *cells, dg_cube_result *r)
 {
     const dg_cube *cube = p->cube;
@@ -376,7 +396,8 @@ static int collect(const plan *p, const dg_cube_query *q, const acc *cells, dg_c
         /* every set partitions the filtered rows, so any one gives the total revenue */
         if (s == 0)
             for (size_t i = 0; i < ps->n_cells; i++)
-                r->total_revenue_minor += cells[ps->base + i].revenue;
+                if (dg_money_add(&r->total_revenue_minor, cells[ps->base + i].revenue) != 0)
+                    return DG_ERANGE;
         for (size_t i = 0; i < ps->n_cells; i++) {
             const acc *a = &cells[ps->base + i];
             if (!a->orders && ps->mask != 0)
@@ -469,14 +490,22 @@ int dg_cube_run(const dg_cube *cube, const dg_cube_query *q, dg_cube_result **ou
         for (size_t i = 0; i < p.n_cells; i++) {
             acc *a = &workers[0].cells[i];
             const acc *b = &workers[1].cells[i];
-            a->revenue += b->revenue;
+            workers[0].overflow |= add_amounts(a, b->revenue, b->units);
             a->orders += b->orders;
             a->customers += b->customers;
-            a->units += b->units;
         }
     }
-    if (!(r = calloc(1, sizeof *r)) || collect(&p, q, workers[0].cells, r)) {
+    if (workers[0].overflow || workers[1].overflow) {
+        rc = overflow_error(err);
+        goto cleanup;
+    }
+    if (!(r = calloc(1, sizeof *r))) {
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for the query result");
+        goto cleanup;
+    }
+    if ((rc = collect(&p, q, workers[0].cells, r)) != 0) {
+        rc = rc == DG_ERANGE ? overflow_error(err)
+                             : dg_error_set(err, rc, "out of memory for the query result");
         goto cleanup;
     }
     *out = r;

@@ -9,6 +9,7 @@
 
 #include "dangol/kpi.h"
 #include "dangol/loyalty.h"
+#include "dangol/money.h"
 #include "dangol/text.h"
 
 typedef struct month_acc {
@@ -71,7 +72,13 @@ int dg_kpi_monthly(const dg_frame *f, int n_months, dg_table **out, dg_error *er
                 continue;
             month_acc *a = &acc[mi - first];
             a->orders++;
-            a->revenue_minor += f->order_amount_minor[o];
+            if (dg_money_add(&a->revenue_minor, f->order_amount_minor[o]) != 0) {
+                rc = dg_error_set(err, DG_ERANGE, "the revenue of %04d-%02d overflows the money "
+                                  "range (" DG_MONEY_SUM_RANGE_TEXT ") at customer \"%s\"; "
+                                  "check the order amounts", mi / 12, mi % 12 + 1,
+                                  f->customer_id[c]);
+                goto cleanup;
+            }
             if (mi != prev_month)
                 a->active++;      /* orders are sorted by time: one count per customer-month */
             prev_month = mi;

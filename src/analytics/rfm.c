@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analytics/config.h"
+#include "dangol/money.h"
 #include "dangol/rfm.h"
 
 /* ---- the segment map ---- */
@@ -314,9 +315,9 @@ int dg_rfm_compute(const dg_frame *fr, const dg_rfm_options *opts,
             end--;
         int64_t total = 0;
         for (size_t k = begin; k < end; k++)
-            if (__builtin_add_overflow(total, fr->order_amount_minor[k], &total)) {
+            if (dg_money_add(&total, fr->order_amount_minor[k]) != 0) {
                 rc = dg_error_set(err, DG_ERANGE, "customer \"%s\": the total of the orders "
-                                  "overflows the money range (+-9223372036854775807 minor units); "
+                                  "overflows the money range (" DG_MONEY_SUM_RANGE_TEXT "); "
                                   "check the order amounts", fr->customer_id[c]);
                 goto cleanup;
             }

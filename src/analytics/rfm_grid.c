@@ -2,6 +2,7 @@
  * pair, with their revenue — the heatmap of the dashboard's RFM page and `dangol rfm --grid`. */
 #include <stdio.h>
 
+#include "dangol/money.h"
 #include "dangol/rfm.h"
 
 int dg_rfm_grid_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out, dg_error *err)
@@ -15,9 +16,9 @@ int dg_rfm_grid_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out
             continue;   /* no orders: not scored */
         count[rfm->r[c] - 1][rfm->f[c] - 1]++;
         int64_t *cell = &revenue[rfm->r[c] - 1][rfm->f[c] - 1];
-        if (__builtin_add_overflow(*cell, rfm->revenue_minor[c], cell))
+        if (dg_money_add(cell, rfm->revenue_minor[c]) != 0)
             return dg_error_set(err, DG_ERANGE, "the revenue of RFM cell R %u F %u overflows the "
-                                "money range (+-9223372036854775807 minor units)", rfm->r[c],
+                                "money range (" DG_MONEY_SUM_RANGE_TEXT ")", rfm->r[c],
                                 rfm->f[c]);
     }
     t = dg_table_new("RFM grid: customers by recency (R) and frequency (F) score");

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/money.h"
 #include "dangol/rfm.h"
 
 static int nomem(dg_error *err)
@@ -49,10 +50,10 @@ int dg_rfm_segment_table(const dg_frame *fr, const dg_rfm_result *rfm,
         if (rfm->frequency[c] > 0 && row == n_seg && n_seg > 0)
             continue;   /* unreachable with a map: scored customers always have a segment */
         count[row]++;
-        if (__builtin_add_overflow(revenue[row], rfm->revenue_minor[c], &revenue[row]) ||
-            __builtin_add_overflow(total_revenue, rfm->revenue_minor[c], &total_revenue)) {
+        if (dg_money_add(&revenue[row], rfm->revenue_minor[c]) != 0 ||
+            dg_money_add(&total_revenue, rfm->revenue_minor[c]) != 0) {
             rc = dg_error_set(err, DG_ERANGE, "the revenue of segment \"%s\" overflows the money "
-                              "range (+-9223372036854775807 minor units) at customer \"%s\"",
+                              "range (" DG_MONEY_SUM_RANGE_TEXT ") at customer \"%s\"",
                               row < n_seg ? map->names[row] : "(no orders)", fr->customer_id[c]);
             goto cleanup;
         }

@@ -413,8 +413,8 @@ static int write_csv(const dg_table *t, FILE *out, size_t first, size_t end)
     for (size_t r = first; r < end; r++) {
         for (size_t c = 0; c < t->n_cols; c++) {
             const cell *cl = &t->cells[r * t->n_cols + c];
-            if (t->cols[c].type == DG_CELL_TEXT && cl->set)
-                dg_csv_write_field(out, cl->u.s, strlen(cl->u.s), c == 0, ',');
+            if (t->cols[c].type == DG_CELL_TEXT && cl->set)   /* a customer id "=1+2" */
+                dg_csv_write_text(out, cl->u.s, strlen(cl->u.s), c == 0, ',');
             else {
                 cell_text(&t->cols[c], cl, false, buf, sizeof buf);
                 dg_csv_write_field(out, buf, strlen(buf), c == 0, ',');

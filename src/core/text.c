@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/money.h"
 #include "dangol/text.h"
 
 #define SHOW_MAX 40  /* longer values are cut in messages, with "..." */
@@ -336,10 +337,17 @@ int dg_money_parse(const char *s, size_t len, int minor_digits, int64_t *minor, 
     if (units > limit - frac)
         goto too_big;
     units += frac;
+    if (units > (uint64_t)DG_MONEY_MAX_MINOR)
+        goto too_big;
     *minor = negative ? -(int64_t)units : (int64_t)units;
     return 0;
-too_big:
-    return dg_error_set(err, DG_ERANGE, "amount \"%s\" is too large", show(s, len, shown));
+too_big: {
+    char largest[48];
+    dg_money_format_human(DG_MONEY_MAX_MINOR, minor_digits, largest, sizeof largest);
+    return dg_error_set(err, DG_ERANGE, "amount \"%s\" is too large; amounts are limited to "
+                        "+-%s (" DG_MONEY_MAX_TEXT " minor units), so that sums of them stay "
+                        "exact", show(s, len, shown), largest);
+}
 bad_group:
     return dg_error_set(err, DG_EPARSE,
                         "amount \"%s\" has a misplaced thousands separator; %s "

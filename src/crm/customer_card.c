@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dangol/customer.h"
+#include "dangol/money.h"
 #include "dangol/text.h"
 
 #define RECENT 5
@@ -130,7 +131,7 @@ static int order_row(void *ctx, const dg_value *row)
     if (o->n == 0 || t > o->last_at)
         o->last_at = t;
     o->n++;
-    if (__builtin_add_overflow(o->total_minor, row[total].u.i, &o->total_minor)) {
+    if (dg_money_add(&o->total_minor, row[total].u.i) != 0) {
         o->rc = DG_ERANGE;   /* the total of the customer's orders is out of the money range */
         return 1;
     }
@@ -245,7 +246,7 @@ int dg_card_build(dg_store *store, const char *customer_id, dg_card *card, dg_er
         rc = orders.rc;
     if (rc == DG_ERANGE) {
         rc = dg_error_set(err, DG_ERANGE, "customer \"%s\": the total of the orders overflows "
-                          "the money range (+-9223372036854775807 minor units); check the order "
+                          "the money range (" DG_MONEY_SUM_RANGE_TEXT "); check the order "
                           "amounts", customer_id);
         goto fail;
     }

@@ -334,9 +334,13 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
                 goto cleanup;
             }
         }
-        char buf[32];
-        const char *id = buf;
-        len = (size_t)snprintf(buf, sizeof buf, "%zu", n + 1);
+        /* without an id column a row is named by its place, file:line, in messages and tables
+         * (a bare row number would pass for an id) */
+        char buf[300];
+        const char *id = buf, *base = strrchr(path, '/');
+        len = (size_t)snprintf(buf, sizeof buf, "%s:%ld", base ? base + 1 : path, line);
+        if (len >= sizeof buf)
+            len = sizeof buf - 1;
         if (column[SUM_ID] >= 0 && (size_t)column[SUM_ID] < dg_csv_count(csv))
             id = dg_csv_field(csv, (size_t)column[SUM_ID], &len);
         if (!(ids[n] = strndup(id, len))) {

@@ -51,7 +51,10 @@ static void write_csv_row(FILE *out, const dg_entity *e, const dg_value *row)
             case DG_TYPE_BOOL:      s = row[c].u.i ? "true" : "false"; break;
             }
         }
-        dg_csv_write_field(out, s, strlen(s), c == 0, ',');
+        if (e->columns[c].type == DG_TYPE_TEXT)   /* as export writes it: formulas escaped */
+            dg_csv_write_text(out, s, strlen(s), c == 0, ',');
+        else
+            dg_csv_write_field(out, s, strlen(s), c == 0, ',');
     }
     dg_csv_write_end(out);
 }

@@ -118,7 +118,18 @@ static int open_quarantine(importer *im, const char *input, dg_error *err)
     return 0;
 }
 
-/* Writes the current record with its reason to the quarantine CSV. */
+/* Is field i of the file a text column (one import reads through dg_csv_text_unescape)? */
+static bool text_field(const importer *im, size_t i)
+{
+    for (size_t c = 0; c < im->e->n_columns; c++)
+        if (im->cols.src[c] == (int)i)
+            return im->e->columns[c].type == DG_TYPE_TEXT;
+    return false;
+}
+
+/* Writes the current record with its reason to the quarantine CSV. A text field is written as
+ * export writes it (dg_csv_write_text, formulas escaped) from the value import reads from it, so
+ * the quarantine file is safe to open in a spreadsheet and re-imports as the original would. */
 static int quarantine_row(importer *im, const char *path, const char *reason, dg_error *err)
 {
     int rc = open_quarantine(im, path, err);
@@ -140,7 +151,12 @@ static int quarantine_row(importer *im, const char *path, const char *reason, dg
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const char *f = dg_csv_field(im->csv, i, &len);
-        dg_csv_write_field(q, f, len, i == 0, delim);
+        if (text_field(im, i)) {
+            size_t escape = dg_csv_text_unescape(f, len);
+            dg_csv_write_text(q, f + escape, len - escape, i == 0, delim);
+        } else {
+            dg_csv_write_field(q, f, len, i == 0, delim);
+        }
     }
     for (size_t i = n; i < im->cols.n_names; i++)
         dg_csv_write_field(q, "", 0, i == 0, delim);
@@ -151,7 +167,7 @@ static int quarantine_row(importer *im, const char *path, const char *reason, dg
                      dg_csv_line(im->csv));
         dg_csv_write_field(q, im->order_id, strlen(im->order_id), false, delim);
     }
-    dg_csv_write_field(q, reason, strlen(reason), n == 0 && im->cols.n_names == 0, delim);
+    dg_csv_write_text(q, reason, strlen(reason), n == 0 && im->cols.n_names == 0, delim);
     dg_csv_write_end(q);
     if (ferror(q))
         return dg_error_set(err, DG_EIO, "cannot write the quarantine file %s",

@@ -106,6 +106,8 @@ void dg_reply_json(dg_response *res, unsigned status, json_t *value)
     free(res->body);
     res->body = value ? json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(value);
+    if (res->body)
+        dg_json_money_unmark(res->body);   /* money amounts as exact numbers */
     if (!res->body) {   /* no value: out of memory (text is valid UTF-8 before it gets here) */
         static const char oom[] =
             "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
@@ -139,6 +141,7 @@ void dg_reply_failure(dg_response *res, const dg_error *err)
     case DG_ERANGE:    status = 400; code = "invalid"; break;
     case DG_ENOTFOUND: status = 404; code = "not_found"; break;
     case DG_EEXIST:    status = 409; code = "conflict"; break;
+    case DG_ECONVERGE: status = 422; code = "unfittable"; break;   /* the data, not the request */
     case DG_EUNSUPPORTED: status = 501; code = "unsupported"; break;
     case DG_EBUSY:     status = 503; code = "busy"; break;
     default: break;

@@ -1,8 +1,12 @@
-/* The text of a JSON body's numbers as written. jansson keeps a number only as a double or an
- * int64, and a double cannot hold 12345678901234.57, so money fields are read from the body's own
- * text by dg_money_parse, exactly as CSV import reads them. jansson has parsed the body already,
- * so this scanner only finds its way through valid JSON. */
+/* Money in JSON, exactly, both ways. jansson keeps a number only as a double or an int64, and a
+ * double cannot hold 12345678901234.57. In: money fields are read from the body's own text by
+ * dg_money_parse, exactly as CSV import reads them (jansson has parsed the body already, so this
+ * scanner only finds its way through valid JSON). Out: an amount is a marked string, its decimal
+ * text after a NUL byte, which jansson dumps as "\u0000TEXT" and dg_json_money_unmark turns into
+ * the bare number TEXT. */
 #include <string.h>
+
+#include "dangol/text.h"
 
 #include "server/server.h"
 
@@ -86,4 +90,35 @@ bool dg_json_number_text(const char *body, size_t len, const char *key, const ch
         i = skip_blanks(body, i + 1, len);
     }
     return false;
+}
+
+json_t *dg_json_money(int64_t minor, int minor_digits)
+{
+    char text[48];
+    text[0] = '\0';
+    dg_money_format(minor, minor_digits, text + 1, sizeof text - 1);
+    return json_stringn(text, 1 + strlen(text + 1));
+}
+
+size_t dg_json_money_unmark(char *text)
+{
+    static const char mark[] = "\"\\u0000";   /* the opening quote and the escaped NUL */
+    const size_t mark_len = sizeof mark - 1;
+    char *out = text, *in = text, *hit;
+    while ((hit = strstr(in, mark)) != NULL) {
+        size_t keep = (size_t)(hit - in);
+        memmove(out, in, keep);
+        out += keep;
+        in = hit + mark_len;
+        char *close = strchr(in, '"');   /* the amount's text holds no quote */
+        if (!close)
+            break;
+        size_t digits = (size_t)(close - in);
+        memmove(out, in, digits);
+        out += digits;
+        in = close + 1;
+    }
+    size_t rest = strlen(in);
+    memmove(out, in, rest + 1);
+    return (size_t)(out - text) + rest;
 }

@@ -16,15 +16,6 @@
 
 /* ---- rows to JSON ------------------------------------------------------------------------- */
 
-static json_t *money_json(int64_t minor, int minor_digits)
-{
-    if (minor_digits == 0)
-        return json_integer(minor);
-    char buf[64];
-    dg_money_format(minor, minor_digits, buf, sizeof buf);
-    return json_real(strtod(buf, NULL));
-}
-
 json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits)
 {
     json_t *obj = json_object();
@@ -42,7 +33,7 @@ json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_dig
             case DG_TYPE_REAL:      j = json_real(v->u.r); break;
             case DG_TYPE_DATE:      j = json_string(dg_date_format((int32_t)v->u.i, buf)); break;
             case DG_TYPE_TIMESTAMP: j = json_string(dg_timestamp_format(v->u.i, buf)); break;
-            case DG_TYPE_MONEY:     j = money_json(v->u.i, minor_digits); break;
+            case DG_TYPE_MONEY:     j = dg_json_money(v->u.i, minor_digits); break;
             case DG_TYPE_BOOL:      j = json_boolean(v->u.i != 0); break;
             default:                j = json_null(); break;
             }

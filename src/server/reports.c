@@ -95,7 +95,8 @@ static void query_pairs(const dg_request *req, const char **pairs)
 }
 
 /* The cube's query vocabulary (as `dangol cube`). Without as_of the query runs on the shared
- * snapshot's cube; with it, dg_cube_store_query builds a frame as of that day, as the CLI does. */
+ * snapshot's cube; with it, on the cube of a private snapshot as of that day, whose frame is what
+ * dg_cube_store_query (the CLI's call) builds for it. */
 void dg_api_cube(dg_request *req, dg_response *res)
 {
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
@@ -103,12 +104,6 @@ void dg_api_cube(dg_request *req, dg_response *res)
     dg_table *table = NULL;
     dg_error err;
     dg_error_clear(&err);
-    const char *as_of = dg_request_query(req, "as_of");
-    if (as_of && *as_of) {
-        int rc = dg_cube_store_query(req->store, params, &table, &err);
-        reply_result(res, rc, table, &err);
-        return;
-    }
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
@@ -338,11 +333,6 @@ void dg_api_clv(dg_request *req, dg_response *res)
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
-    if (dg_request_client_gone(req)) {   /* a fit takes seconds: not for a client that has left */
-        dg_snapshot_release(req, snap);
-        dg_reply_abandon(res);
-        return;
-    }
     clv_view v = { view, (size_t)top, NULL };
     dg_error err;
     dg_error_clear(&err);

@@ -167,6 +167,14 @@ void dg_reply_json(dg_response *res, unsigned status, json_t *value);
  * as written; false if the member is absent or not a number (json_number.c). */
 bool dg_json_number_text(const char *body, size_t len, const char *key, const char **num,
                          size_t *num_len);
+/* A money amount as an exact JSON number: jansson prints numbers through a double, which cannot
+ * hold 12345678901234.57, so the amount travels as a marked string (a NUL byte, then its decimal
+ * text, as dg_money_format writes it) that dg_reply_json prints bare (json_number.c). No text
+ * value can hold a NUL, so nothing else is ever taken for one. */
+json_t *dg_json_money(int64_t minor, int minor_digits);
+/* Rewrites the marked money strings of dumped JSON text (NUL-terminated, in place) as bare
+ * numbers; returns the new length. */
+size_t dg_json_money_unmark(char *text);
 /* {"error": {"code": code, "message": ...}} with the status. */
 void dg_reply_error(dg_response *res, unsigned status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -102,7 +102,22 @@ static dg_snapshot *build(dg_store *store, int32_t as_of, dg_error *err)
     return s;
 }
 
+static dg_snapshot *snapshot_of(dg_request *req, dg_response *res);
+
+/* The snapshot, then one look at the client: a frame can take seconds on a big store, and
+ * whatever the report does next (fit, cube, render) is not done for a client that has gone. */
 dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res)
+{
+    dg_snapshot *s = snapshot_of(req, res);
+    if (s && dg_request_client_gone(req)) {
+        dg_snapshot_release(req, s);
+        dg_reply_abandon(res);
+        return NULL;
+    }
+    return s;
+}
+
+static dg_snapshot *snapshot_of(dg_request *req, dg_response *res)
 {
     dg_snapshot_cache *c = req->snapshots;
     dg_error err;
@@ -149,6 +164,9 @@ const dg_frame *dg_snapshot_frame(const dg_snapshot *s)
 const dg_cube *dg_snapshot_cube(dg_request *req, dg_snapshot *s, dg_error *err)
 {
     dg_snapshot_cache *c = req->snapshots;
+    if (!s->cached)   /* a private snapshot (as_of): this request's alone */
+        return s->cube || dg_cube_from_frame(&s->cube, s->frame, NULL, NULL, err) == 0 ? s->cube
+                                                                                      : NULL;
     pthread_mutex_lock(&c->lock);   /* one builder; readers of a built cube only read */
     int rc = s->cube ? 0 : dg_cube_from_frame(&s->cube, s->frame, NULL, NULL, err);
     pthread_mutex_unlock(&c->lock);

@@ -43,6 +43,20 @@ expect_exit "missing file exits 3" 3 "$DANGOL" clv fit --summary "$WORK/none.csv
 printf 'ID,frequency,recency,T\n1,2,5,3\n2,0,0,4\n3,1,1,4\n4,3,2,5\n' > "$WORK/bad.csv"
 expect_output "recency > T names the customer by its id" "customer \"1\" .*recency must not exceed T" \
   "$DANGOL" clv fit --summary "$WORK/bad.csv"
+printf 'frequency,recency,n_periods\n2,4,6\n0,0,6\n3,9,6\n' > "$WORK/noid.csv"
+expect_output "without an id column a bad row is named by file:line, not a row number" \
+  'customer "noid.csv:4" .*recency must not exceed T' \
+  "$DANGOL" clv fit --model bgbb --summary "$WORK/noid.csv"
+printf 'frequency,recency,n_periods\n2,4,6\n0,0,6\n3,5,6\n1,2,6\n4,6,6\n' > "$WORK/noid2.csv"
+expect_output "without an id column predict names rows by file:line" "^noid2.csv:6," \
+  "$DANGOL" --format csv clv predict --model bgbb --summary "$WORK/noid2.csv"
+# a fit no start can carry (weights past any count of customers) is exit 1, with each start's
+# beginning and end in the message
+printf 'frequency,recency,T,weights\n2,30,39,1e300\n0,0,39,1e300\n5,20,39,1e300\n' > "$WORK/huge.csv"
+expect_exit "an unfittable summary exits 1" 1 "$DANGOL" clv fit --summary "$WORK/huge.csv"
+expect_output "the message says where each start stopped" \
+  "could not be maximised from any of 3 starts .*: start 1 \(0\.5, .*\) stopped at \(.*; start 3 \(" \
+  "$DANGOL" clv fit --summary "$WORK/huge.csv"
 printf 'ID,frequency,recency,T\n1,x,5,3\n' > "$WORK/bad2.csv"
 expect_output "a bad number names file:line:column" "bad2.csv:2:2:" \
   "$DANGOL" clv fit --summary "$WORK/bad2.csv"

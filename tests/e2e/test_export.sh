@@ -33,6 +33,24 @@ expect_output "the stored quotes" "\"customer_id\": \"C-2\", \"name\": \"'=twice
 expect_output "a quote before other text is kept" '"customer_id": "'"'"'C-3"' \
   "$D" --db copy.db --format json export customers
 
+# every CSV writer escapes text alike: a report's CSV and the quarantine file too
+printf "order_id,customer_id,ordered_at,total\nO2,'=1+2,2024-01-02,3.00\n" > o2.csv
+expect_ok "an order of the customer =1+2 imports" "$D" -q import orders o2.csv
+expect_output "a report's CSV escapes a formula-like id" "^'=1\\+2,[0-9]" \
+  "$D" --format csv rfm --customers
+printf 'customer_id,name,birth_year\nQ1,=HYPERLINK("http://x"),abc\nQ2,ok,1980\n' > bad.csv
+"$D" -q import customers bad.csv --skip-invalid --quarantine bad.quarantine.csv > /dev/null 2>&1
+expect_output "the quarantine file escapes a formula-like field" "^Q1,\"'=HYPERLINK" cat bad.quarantine.csv
+expect_output "numbers in the quarantine file stay as read" "^Q1,.*,abc," cat bad.quarantine.csv
+printf 'customer_id,name,birth_year\nQ1,=HYPERLINK("http://x"),1970\n' > fixed.csv
+"$D" -q import customers fixed.csv
+sed 's/,abc,.*$/,1970/' bad.quarantine.csv | sed '1s/,reason$//' > requeued.csv
+"$D" -q --db q1.db init --currency USD
+"$D" -q --db q1.db import customers requeued.csv
+"$D" --db q1.db --format json export customers > q1.json
+expect_output "a fixed quarantine row re-imports as the original would" \
+  '"name": "=HYPERLINK\(\\"http://x\\"\)"' cat q1.json
+
 expect_exit   "--map without = is a usage error" 2 "$D" import customers c.csv --map "name"
 expect_exit   "--map to an unknown column is a usage error" 2 "$D" import customers c.csv --map "name=nmae"
 expect_output "--map names the mistake" '--map: "nmae" is not a column of customers' \

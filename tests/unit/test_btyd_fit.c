@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dangol/btyd.h"
 
@@ -184,4 +185,22 @@ Test(btyd_fit, no_nan_or_inf_at_extremes)
         cr_assert(isfinite(dg_gg_expected_spend(&gg, xs[i], 1e9)));
     }
     cr_assert_gt(checked, 500);
+}
+
+/* A fit that no start can carry (weights so large the log-likelihood's gradient overflows) is
+ * DG_ECONVERGE, and the message says where each start began and stopped. */
+Test(btyd_fit, unfittable_data_say_where_each_start_stopped)
+{
+    static const double x[] = { 2, 0, 5, 1 }, t_x[] = { 30, 0, 20, 10 }, T[] = { 39, 39, 39, 39 };
+    static const double w[] = { 1e300, 1e300, 1e300, 1e300 };
+    dg_btyd_data d = { .n_customers = 4, .frequency = x, .recency = t_x, .age = T, .weight = w };
+    dg_btyd_fit fit;
+    dg_error err = {0};
+    cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_BGNBD, NULL, &fit, &err), DG_ECONVERGE, "%s",
+                 err.message);
+    cr_expect(strstr(err.message, "could not be maximised from any of 3 starts"), "%s",
+              err.message);
+    cr_expect(strstr(err.message, "start 1 (0.5, "), "%s", err.message);
+    cr_expect(strstr(err.message, "; start 3 ("), "%s", err.message);
+    cr_expect(strstr(err.message, ") stopped at ("), "%s", err.message);
 }

@@ -234,7 +234,43 @@ Test(cube, iso_weeks)
     /* day codes run from 2024-01-05 (a Friday of ISO week 1) */
     cr_expect_str_eq(dg_cube_dim_label(cube, (size_t)day, 0), "2024-01-05");
     cr_expect_str_eq(dg_cube_dim_label(cube, (size_t)week, 0), "2024-W01");
-    cr_expect_str_eq(dg_cube_dim_label(cube, (size_t)week, 1), "2024-W02");  /* from 01-08 */
+    /* 2024-W02 (01-08 .. 01-14) has no order, so no label: the next is W03 (01-15, 01-20) */
+    cr_expect_str_eq(dg_cube_dim_label(cube, (size_t)week, 1), "2024-W03");
+    cr_expect_str_eq(dg_cube_dim_label(cube, (size_t)day, 1), "2024-01-15");
+    dg_cube_free(cube);
+}
+
+/* Time labels exist only for periods with orders: two orders two centuries apart give two
+ * labels per level, not 2,412 months or 73,413 days. */
+Test(cube, time_labels_only_for_periods_with_orders)
+{
+    static uint32_t customers[] = { 0, 1 };
+    static int64_t revenue[] = { 10, 20 };
+    int32_t days[] = { dg_days_from_civil(1900, 1, 1), dg_days_from_civil(2100, 12, 31) };
+    dg_cube_facts f = { .n_customers = 2, .n_orders = 2, .order_customer = customers,
+                        .order_day = days, .order_revenue_minor = revenue };
+    dg_cube *cube = NULL;
+    dg_error err;
+    cr_assert_eq(dg_cube_new(&cube, &f, &err), 0, "%s", err.message);
+    static const char *const levels[] = { "year", "quarter", "month", "week", "day" };
+    static const char *const first[] = { "1900", "1900-Q1", "1900-01", "1900-W01", "1900-01-01" };
+    static const char *const last[] = { "2100", "2100-Q4", "2100-12", "2100-W52", "2100-12-31" };
+    for (size_t i = 0; i < 5; i++) {
+        int dim = dg_cube_dim_find(cube, levels[i]);
+        cr_assert_geq(dim, 0);
+        cr_expect_eq(dg_cube_dim_labels(cube, (size_t)dim), 2, "%s", levels[i]);
+        cr_expect_str_eq(dg_cube_dim_label(cube, (size_t)dim, 0), first[i]);
+        cr_expect_str_eq(dg_cube_dim_label(cube, (size_t)dim, 1), last[i]);
+    }
+    dg_cube_query q;
+    query(cube, &q, (const char *const[]){ "rows", "month", "where", "month=2000-01..2100-12",
+                                           NULL });
+    dg_cube_result *r = NULL;
+    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    expect(cube, &q, r, "2100-12", NULL, 20, 1, 1, 0);
+    cr_expect_eq(visible_cells(r), 1);
+    dg_cube_result_free(r);
+    dg_cube_query_clear(&q);
     dg_cube_free(cube);
 }
 
@@ -351,6 +387,37 @@ Test(cube, reversed_and_impossible_ranges_are_refused)
                      err.message);
     dg_cube_query_clear(&q);
     dg_cube_free(cube);
+}
+
+/* Sums of revenue are checked: a cell, or only the grand total, past the int64 range is an
+ * error (DG_ERANGE), never a wrapped negative revenue; with one thread and with two. */
+Test(cube, revenue_sums_never_wrap)
+{
+    static int64_t big[] = { INT64_MAX / 2 + 1, INT64_MAX / 2 + 1, 1, 5, 5 };
+    static int64_t split[] = { INT64_MAX - 10, 0, 0, 20, 0 };   /* web, store: total only */
+    const int64_t *revenues[] = { big, split };
+    dg_cube_free(tiny());   /* sets order_day */
+    for (int which = 0; which < 2; which++)
+        for (int threads = 1; threads <= 2; threads++) {
+            dg_cube_facts f = { .n_customers = 3, .n_orders = 5, .order_customer = order_customer,
+                                .order_day = order_day, .order_revenue_minor = revenues[which] };
+            dg_cube *cube = NULL;
+            dg_error err;
+            cr_assert_eq(dg_cube_new(&cube, &f, &err), 0, "%s", err.message);
+            static const char *const channels[] = { "web", "store" };
+            cr_assert_eq(dg_cube_add_dim(cube, "channel", NULL, DG_CUBE_KEY_ORDER, order_channel,
+                                         2, channels, &err), 0, "%s", err.message);
+            char n[2] = { (char)('0' + threads), 0 };
+            dg_cube_query q;
+            query(cube, &q, (const char *const[]){ "rows", "channel", "threads", n, NULL });
+            dg_cube_result *r = NULL;
+            cr_expect_eq(dg_cube_run(cube, &q, &r, &err), DG_ERANGE, "case %d, %d threads",
+                         which, threads);
+            cr_expect_null(r);
+            cr_expect(strstr(err.message, "overflow"), "%s", err.message);
+            dg_cube_query_clear(&q);
+            dg_cube_free(cube);
+        }
 }
 
 /* Korean names are values and dimensions like the codes they name (include/dangol/vocab.h):

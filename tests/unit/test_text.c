@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "dangol/money.h"
 #include "dangol/text.h"
 
 static int date(const char *s, int32_t *d, dg_error *e)
@@ -160,8 +161,10 @@ Test(text, money_forms)
     cr_assert_eq(m, 50);
     cr_assert_eq(money("29.33", 2, &m, &e), 0);
     cr_assert_eq(m, 2933);
-    cr_assert_eq(money("92233720368547758.07", 2, &m, &e), 0);
-    cr_assert_eq(m, INT64_MAX);
+    cr_assert_eq(money("99,999,999,999,999.99", 2, &m, &e), 0);   /* the largest amount */
+    cr_assert_eq(m, DG_MONEY_MAX_MINOR);
+    cr_assert_eq(money("-9999999999999999", 0, &m, &e), 0);
+    cr_assert_eq(m, -DG_MONEY_MAX_MINOR);
 }
 
 Test(text, bad_money_is_never_rounded)
@@ -181,6 +184,23 @@ Test(text, bad_money_is_never_rounded)
     cr_assert_eq(money("$", 2, &m, &e), DG_EPARSE);
     cr_assert_eq(money("99999999999999999999", 0, &m, &e), DG_ERANGE);
     cr_assert_eq(money("92233720368547758.08", 2, &m, &e), DG_ERANGE);
+    /* past DG_MONEY_MAX_MINOR (but inside int64): refused, so that sums have room */
+    cr_assert_eq(money("100000000000000.00", 2, &m, &e), DG_ERANGE);
+    cr_assert(strstr(e.message, "limited to +-99,999,999,999,999.99"), "%s", e.message);
+    cr_assert_eq(money("-10000000000000000", 0, &m, &e), DG_ERANGE);
+    cr_assert_eq(money("92233720368547758.07", 2, &m, &e), DG_ERANGE);
+}
+
+Test(text, money_sums_are_checked)
+{
+    int64_t sum = INT64_MAX - 1;
+    cr_assert_eq(dg_money_add(&sum, 1), 0);
+    cr_assert_eq(sum, INT64_MAX);
+    cr_assert_eq(dg_money_add(&sum, 1), DG_ERANGE);
+    cr_assert_eq(sum, INT64_MAX, "an overflowing add leaves the sum as it was");
+    sum = INT64_MIN;
+    cr_assert_eq(dg_money_add(&sum, -1), DG_ERANGE);
+    cr_assert_eq(dg_money_add(&sum, DG_MONEY_MAX_MINOR), 0);
 }
 
 /* Accounting parentheses are the sign: a second sign inside or outside them is refused, never
@@ -211,7 +231,7 @@ Test(text, money_format_round_trips)
     char buf[48];
     int64_t m;
     dg_error e;
-    int64_t samples[] = { 0, 1, -1, 99, 100, -12345, INT64_MAX, INT64_MIN + 1 };
+    int64_t samples[] = { 0, 1, -1, 99, 100, -12345, DG_MONEY_MAX_MINOR, -DG_MONEY_MAX_MINOR };
     for (int digits = 0; digits <= 3; digits++)
         for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
             dg_money_format(samples[i], digits, buf, sizeof buf);

@@ -7,6 +7,7 @@
  * natural parameters, by central differences of the analytic gradient when there is one, else
  * of the log-likelihood itself; se_i = sqrt([(-H)^-1]_ii). */
 #include <math.h>
+#include <stdio.h>
 #include <nlopt.h>
 #include <string.h>
 
@@ -252,6 +253,31 @@ static int polish(const dg__mle_problem *prob, const double *lb, const double *u
     return -1;
 }
 
+/* Appends "start N (p...) stopped at (p...): RESULT, log-likelihood L" to buf (cut at its end);
+ * returns the new length. */
+static size_t describe_stop(char *buf, size_t len, int s, const dg__mle_problem *prob,
+                            const double *theta, nlopt_result r, double f)
+{
+    const size_t cap = DG_ERROR_MSG_MAX;
+    int n = 0;
+    if (len + 1 >= cap)
+        return len;
+    n = snprintf(buf + len, cap - len, "%sstart %d (", s ? "; " : "", s + 1);
+    for (int i = 0; n >= 0 && len + (size_t)n < cap && i < prob->k; i++)
+        n += snprintf(buf + len + n, cap - len - (size_t)n, "%s%.4g", i ? ", " : "",
+                      prob->starts[s][i]);
+    if (n >= 0 && len + (size_t)n < cap)
+        n += snprintf(buf + len + n, cap - len - (size_t)n, ") stopped at (");
+    for (int i = 0; n >= 0 && len + (size_t)n < cap && i < prob->k; i++)
+        n += snprintf(buf + len + n, cap - len - (size_t)n, "%s%.4g", i ? ", " : "",
+                      exp(theta[i]));
+    if (n >= 0 && len + (size_t)n < cap)
+        n += snprintf(buf + len + n, cap - len - (size_t)n, "): %s, log-likelihood %.6g",
+                      nlopt_result_to_string(r), -f);
+    len += n < 0 ? 0 : (size_t)n;
+    return len < cap ? len : cap - 1;
+}
+
 int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_result *res,
                 dg_error *err)
 {
@@ -289,6 +315,8 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
 
     /* The first start runs to full precision; the others stop early (xtol 1e-4) and are only
      * polished when they end up above the best optimum so far, i.e. in another basin. */
+    char stops[DG_ERROR_MSG_MAX] = "";   /* where each start stopped, for a failure's message */
+    size_t stops_len = 0;
     for (int s = 0; s < n_starts; s++) {
         double theta[4], f = HUGE_VAL;
         for (unsigned i = 0; i < k; i++)
@@ -297,6 +325,7 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
         oc.basin = s > 0 && isfinite(best) ? best_theta : NULL;
         nlopt_result r = nlopt_optimize(o, theta, &f);
         oc.basin = NULL;
+        stops_len = describe_stop(stops, stops_len, s, prob, theta, r, f);
         if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
             continue;   /* failed, or stopped on entering the best basin */
         if (s > 0 && f < best - 1e-9 * fabs(best)) {
@@ -319,7 +348,9 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
     nlopt_destroy(o);
     if (!isfinite(best))
         return dg_error_set(err, DG_ECONVERGE,
-                            "the likelihood could not be maximised from any of %d starts", n_starts);
+                            "the likelihood could not be maximised from any of %d starts (the "
+                            "data do not suit the model, or hold extreme values or weights): %s",
+                            n_starts, stops);
     double ll = -best;
     int polished = polish(prob, lb, ub, best_theta, &ll, &oc.evaluations);
     res->n_evaluations = oc.evaluations;
