@@ -20,17 +20,23 @@ DG_API_BEGIN
 /* True parameters of the purchase process; time unit = weeks (7 days).
  * BG/NBD (Fader, Hardie & Lee 2005): repeat purchases of an alive customer are Poisson with rate
  * lambda ~ Gamma(shape r, rate alpha) per week; after each repeat purchase the customer drops out
- * with probability p ~ Beta(a, b). A customer never gets two orders on one day (docs/demo.md). Gamma-Gamma (Fader, Hardie & Lee 2005b; Colombo & Jiang 1999):
- * an order's total z ~ Gamma(shape p, rate nu) in KRW, nu ~ Gamma(shape q, rate gamma). */
-#define DG_DEMO_TRUE_R      2.00
-#define DG_DEMO_TRUE_ALPHA  7.00
-#define DG_DEMO_TRUE_A      1.10
-#define DG_DEMO_TRUE_B      20.0
+ * with probability p ~ Beta(a, b). A customer never gets two orders on one day (docs/demo.md).
+ * Gamma-Gamma (Fader, Hardie & Lee 2005b; Colombo & Jiang 1999): an order's total
+ * z ~ Gamma(shape p, rate nu) in KRW, nu ~ Gamma(shape q, rate gamma). */
+#define DG_DEMO_TRUE_R      0.60
+#define DG_DEMO_TRUE_ALPHA  16.0
+#define DG_DEMO_TRUE_A      1.00
+#define DG_DEMO_TRUE_B      4.00
 #define DG_DEMO_TRUE_GG_P   6.00
 #define DG_DEMO_TRUE_GG_Q   3.80
 #define DG_DEMO_TRUE_GG_GAMMA 14000.0
 #define DG_DEMO_PROSPECT_SHARE 0.08   /* customers who never buy */
 #define DG_DEMO_ACQUISITION_DAYS 730  /* customers are acquired over the last 730 days */
+/* The first purchase: on the acquisition day for this share of the buyers; for the others
+ * 1 + floor(E) days later, E ~ Exponential with mean DG_DEMO_FIRST_DELAY_DAYS. A buyer whose first
+ * purchase would fall after the as-of day has not converted yet (a prospect in the data). */
+#define DG_DEMO_SAME_DAY_SHARE 0.40
+#define DG_DEMO_FIRST_DELAY_DAYS 60.0
 
 #define DG_DEMO_MAX_CUSTOMERS 10000000
 

@@ -314,8 +314,7 @@ static int emit_feedback(gen *g, cust *c, int kind, int64_t ts, int channel, int
 {
     char id[24], text[512];
     dg_rng *rng = &c->rng;
-    int lang = dg_rng_uniform(rng) < 0.15 ? 1 : 0;
-    const dg__demo_texts *texts = &dg__demo_feedback[kind][lang];
+    const dg__demo_texts *texts = &dg__demo_feedback[kind];
     /* Complaints talk about the failed touchpoint when there was one, else about the product. */
     const char *topic = kind == 0 && touchpoint >= 0 ? dg__demo_touchpoints[touchpoint].name : NULL;
     size_t matches[32], n_match = 0;
@@ -390,8 +389,8 @@ static int order_feedback(gen *g, cust *c, const order_ctx *o)
     if (kind < 0)
         return 0;
     return emit_feedback(g, c, kind, o->ts, o->channel, failed ? o->touchpoint : -1,
-                         o->first_product->name, site_name(o->site >= 0 ? o->site : c->home_site,
-                                                           DG__CH_STORE));
+                         o->first_product->name,
+                         dg__demo_sites_ko[o->site >= 0 ? o->site : c->home_site]);
 }
 
 /* Post-purchase survey (5% of orders): answers driven by the latent satisfaction, and spoiled by
@@ -521,16 +520,27 @@ static int64_t opening_time(cust *c, int32_t day)
     return ts;
 }
 
-/* BG/NBD (Fader, Hardie & Lee 2005, section 2): the first purchase at acquisition, repeat
+/* The day of a buyer's first purchase: the acquisition day, or 1 + floor(Exponential) days later
+ * (DG_DEMO_SAME_DAY_SHARE, DG_DEMO_FIRST_DELAY_DAYS); -1 when that is after the as-of day. */
+static int32_t first_purchase_day(gen *g, cust *c)
+{
+    if (dg_rng_uniform(&c->rng) < DG_DEMO_SAME_DAY_SHARE)
+        return c->acquired_on;
+    double delay = 1.0 + floor(dg_rng_exponential(&c->rng, 1.0 / DG_DEMO_FIRST_DELAY_DAYS));
+    return delay > (double)(g->opt->as_of_day - c->acquired_on) ? -1
+                                                                 : c->acquired_on + (int32_t)delay;
+}
+
+/* BG/NBD (Fader, Hardie & Lee 2005, section 2): the first purchase on first_day, repeat
  * purchases at exponential(lambda) gaps while alive, dropout with probability p after each
  * repeat purchase; the history ends at the close of the as-of day. */
-static int emit_orders(gen *g, cust *c, int income)
+static int emit_orders(gen *g, cust *c, int income, int32_t first_day)
 {
     const double end = (double)day_start(g->opt->as_of_day + 1);
-    int64_t first = opening_time(c, c->acquired_on);
+    int64_t first = opening_time(c, first_day);
     int rc = emit_order(g, c, first, income);
     double t = (double)first;
-    int32_t last_day = c->acquired_on;
+    int32_t last_day = first_day;
     while (rc == 0 && c->lambda > 1e-12) {
         t += dg_rng_exponential(&c->rng, c->lambda) * WEEK_SECONDS;
         if (t >= end)
@@ -568,7 +578,7 @@ static int emit_referral(gen *g, cust *c)
 static int emit_partner(gen *g, cust *c)
 {
     dg_rng *rng = &c->rng;
-    if (c->satisfaction <= 1.0 || c->n_orders < 6 || dg_rng_uniform(rng) >= 0.3)
+    if (c->satisfaction <= 0.8 || c->n_orders < 3 || dg_rng_uniform(rng) >= 0.4)
         return 0;
     int n = 1 + (int)dg_rng_poisson(rng, 2.0);
     int32_t span = g->opt->as_of_day - c->acquired_on - 30;
@@ -608,7 +618,7 @@ static int emit_prospect_activity(gen *g, cust *c)
         int32_t day = c->acquired_on + (int32_t)dg_rng_below(rng, 30);
         const product_info *p = &g->products[dg_rng_below(rng, g->n_products)];
         rc = emit_feedback(g, c, 2, opening_time(c, day), DG__CH_ONLINE, -1, p->name,
-                           dg__demo_sites[c->home_site]);
+                           dg__demo_sites_ko[c->home_site]);
     }
     return rc;
 }
@@ -635,9 +645,10 @@ int dg__demo_customer(gen *g, size_t index)
         rc = emit_referral(g, &c);
     if (rc)
         return rc;
-    if (prospect)
+    int32_t first_day = prospect ? -1 : first_purchase_day(g, &c);
+    if (first_day < 0)   /* never buys, or not yet: browses, maybe asks */
         return emit_prospect_activity(g, &c);
-    if ((rc = emit_orders(g, &c, income)) || (rc = emit_partner(g, &c)))
+    if ((rc = emit_orders(g, &c, income, first_day)) || (rc = emit_partner(g, &c)))
         return rc;
     g->buyers[g->n_buyers++] = (uint32_t)index;
     if (c.satisfaction > 0.3 && c.n_orders >= 3)

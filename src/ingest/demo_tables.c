@@ -69,6 +69,10 @@ const char *const dg__demo_sites[] = {
     "Gwangju Chungjang",
 };
 const size_t dg__demo_n_sites = sizeof dg__demo_sites / sizeof dg__demo_sites[0];
+/* The same stores as a Korean customer names them in feedback ("강남점"). */
+const char *const dg__demo_sites_ko[] = {
+    "강남점", "명동점", "잠실점", "서면점", "송도점", "동성로점", "수원점", "분당점", "둔산점", "충장점",
+};
 
 /* Shares roughly follow the 2020 census populations; regions without a store shop at the nearest. */
 const dg__demo_region dg__demo_regions[] = {
@@ -90,14 +94,14 @@ static const char *const fashion_nouns[] = { "에코백", "양말 세트", "머�
 static const char *const food_nouns[] = { "김 선물세트", "견과류", "즉석밥", "라면 묶음", "커피 캡슐", NULL };
 static const char *const appliance_nouns[] = { "헤어드라이어", "전기포트", "무선 청소기", "가습기", "블렌더", NULL };
 
-static const char *const skincare_brands[] = { "Haneul", "Dasom", "Seorin", DG__DEMO_PRIVATE_LABEL, NULL };
-static const char *const makeup_brands[] = { "Bitna", "Arum", "Dalbit", NULL };
-static const char *const health_brands[] = { "Gaon", "Onnuri", "Purun", NULL };
-static const char *const household_brands[] = { "Saebom", "Nuri", DG__DEMO_PRIVATE_LABEL, NULL };
-static const char *const kitchen_brands[] = { "Maru", "Hanbit", DG__DEMO_PRIVATE_LABEL, NULL };
-static const char *const fashion_brands[] = { "Yeoreum", "Sorim", "Dami", NULL };
-static const char *const food_brands[] = { "Onnuri", "Gaon", DG__DEMO_PRIVATE_LABEL, NULL };
-static const char *const appliance_brands[] = { "Hanbit", "Maru", "Purun", NULL };
+static const char *const skincare_brands[] = { "하늘", "다솜", "서린", DG__DEMO_PRIVATE_LABEL, NULL };
+static const char *const makeup_brands[] = { "빛나", "아름", "달빛", NULL };
+static const char *const health_brands[] = { "가온", "온누리", "푸른", NULL };
+static const char *const household_brands[] = { "새봄", "누리", DG__DEMO_PRIVATE_LABEL, NULL };
+static const char *const kitchen_brands[] = { "마루", "한빛", DG__DEMO_PRIVATE_LABEL, NULL };
+static const char *const fashion_brands[] = { "여름", "소림", "다미", NULL };
+static const char *const food_brands[] = { "온누리", "가온", DG__DEMO_PRIVATE_LABEL, NULL };
+static const char *const appliance_brands[] = { "한빛", "마루", "푸른", NULL };
 
 const dg__demo_category dg__demo_categories[] = {
     { "skincare", 28000, skincare_nouns, skincare_brands, 20 },
@@ -151,78 +155,45 @@ static const dg__demo_text complaint_ko[] = {
     { "delivery", "배송 기사님이 연락도 없이 경비실에 맡기고 가셨어요." },
     { "call_centre", "고객센터 연결까지 {m}분 넘게 기다렸습니다. 너무 오래 걸려요." },
     { "call_centre", "상담원이 같은 내용을 몇 번이나 다시 설명하게 했어요. 응대가 불친절했습니다." },
-    { "store_staff", "{s} 매장 직원분이 문의에 건성으로 대답하셨어요. 기분이 상했습니다." },
-    { "checkout", "{s} 매장 계산 줄이 너무 길어서 {m}분 넘게 기다렸어요." },
+    { "store_staff", "{s} 직원분이 문의에 건성으로 대답하셨어요. 기분이 상했습니다." },
+    { "checkout", "{s} 계산 줄이 너무 길어서 {m}분 넘게 기다렸어요." },
     { "online_payment", "앱에서 결제가 계속 실패해서 세 번이나 다시 시도했어요." },
     { "online_payment", "쿠폰이 적용되지 않아서 결제를 못 했습니다. 확인 부탁드립니다." },
     { "website", "홈페이지에서 주문 내역 페이지가 열리지 않아요." },
     { "mobile_app", "앱 업데이트 후 로그인이 자꾸 풀려요." },
     { "returns", "{p} 반품 신청한 지 {d}일이 지났는데 환불이 아직 안 됐어요." },
-    { "parking", "{s} 매장 주차장이 너무 좁고 안내 요원이 없어요." },
-    { "store_layout", "{s} 매장에서 {p}을(를) 찾느라 한참 헤맸어요. 진열 안내가 필요해요." },
+    { "parking", "{s} 주차장이 너무 좁고 안내 요원이 없어요." },
+    { "store_layout", "{s}에서 {p}을(를) 찾느라 한참 헤맸어요. 진열 안내가 필요해요." },
     { "tv_broadcast", "방송에서 본 {p} 구성과 실제 받은 구성이 달라요." },
     { NULL, "{p} 품질이 기대에 못 미칩니다. 사용하자마자 문제가 생겼어요." },
     { NULL, "{p} 가격이 지난달보다 너무 많이 올랐네요." },
 };
-static const dg__demo_text complaint_en[] = {
-    { "delivery", "My {p} arrived {d} days late and nobody told me why." },
-    { "delivery", "The box was crushed and the {p} inside was damaged." },
-    { "call_centre", "I was on hold at the call centre for over {m} minutes." },
-    { "store_staff", "The staff at the {s} store ignored me when I asked for help." },
-    { "checkout", "Only one till was open at {s}; I queued for {m} minutes." },
-    { "online_payment", "Payment failed three times in the app before it went through." },
-    { "website", "The order history page on the website keeps showing an error." },
-    { "mobile_app", "The app logs me out every time I open it." },
-    { "returns", "I returned the {p} {d} days ago and still have no refund." },
-    { "parking", "There is never a free space in the {s} car park." },
-    { "store_layout", "Could not find the {p} anywhere in the {s} store." },
-    { "tv_broadcast", "The {p} set I received is not what the TV show presented." },
-    { NULL, "The {p} was not worth the price; the quality has dropped." },
-};
 static const dg__demo_text opinion_ko[] = {
     { NULL, "{p} 용량이 조금 더 컸으면 좋겠어요." },
-    { NULL, "{s} 매장에 {p} 재고가 자주 없어요. 재입고 알림 기능이 있으면 좋겠습니다." },
+    { NULL, "{s}에 {p} 재고가 자주 없어요. 재입고 알림 기능이 있으면 좋겠습니다." },
     { NULL, "포인트 적립률을 조금만 올려주시면 더 자주 이용할 것 같아요." },
     { NULL, "앱 화면이 복잡해서 최근 주문 내역을 찾기 어렵습니다." },
     { NULL, "종이 영수증 대신 모바일 영수증만 받을 수 있으면 좋겠어요." },
     { NULL, "주말에는 매장 영업시간을 한 시간만 늘려주세요." },
 };
-static const dg__demo_text opinion_en[] = {
-    { NULL, "It would be nice to have the {p} in more sizes." },
-    { NULL, "Please let me opt out of paper receipts." },
-    { NULL, "A reminder before my points expire would help." },
-};
 static const dg__demo_text question_ko[] = {
     { NULL, "{p} 성분표는 어디에서 볼 수 있나요?" },
     { NULL, "주문 취소는 언제까지 가능한가요?" },
     { NULL, "멤버십 등급은 어떻게 올라가나요?" },
-    { NULL, "{s} 매장 영업시간이 어떻게 되나요?" },
+    { NULL, "{s} 영업시간이 어떻게 되나요?" },
     { NULL, "{p} 선물 포장 가능한가요?" },
     { NULL, "적립된 포인트 유효기간이 궁금합니다." },
 };
-static const dg__demo_text question_en[] = {
-    { NULL, "Is the {p} available in a larger size?" },
-    { NULL, "How do I change my delivery address after ordering?" },
-    { NULL, "Do points expire, and when?" },
-};
 static const dg__demo_text compliment_ko[] = {
-    { "store_staff", "{s} 매장 직원분이 정말 친절하게 설명해 주셨어요. 감사합니다!" },
+    { "store_staff", "{s} 직원분이 정말 친절하게 설명해 주셨어요. 감사합니다!" },
     { NULL, "{p} 너무 만족스러워요. 재구매 의사 있습니다." },
     { "delivery", "주문 다음 날 바로 배송돼서 놀랐어요. 포장도 꼼꼼했습니다." },
     { "call_centre", "상담원분이 교환 절차를 차근차근 안내해 주셔서 편했어요." },
     { NULL, "항상 믿고 이용하는 단골 매장입니다. 앞으로도 잘 부탁드려요." },
 };
-static const dg__demo_text compliment_en[] = {
-    { "store_staff", "Great service at the {s} store, thank you!" },
-    { NULL, "Love the {p}, will definitely buy again." },
-    { "delivery", "Next-day delivery and careful packaging. Impressed." },
-};
 #define TEXTS(a) { a, sizeof a / sizeof a[0] }
-const dg__demo_texts dg__demo_feedback[4][2] = {
-    { TEXTS(complaint_ko), TEXTS(complaint_en) },
-    { TEXTS(opinion_ko), TEXTS(opinion_en) },
-    { TEXTS(question_ko), TEXTS(question_en) },
-    { TEXTS(compliment_ko), TEXTS(compliment_en) },
+const dg__demo_texts dg__demo_feedback[4] = {
+    TEXTS(complaint_ko), TEXTS(opinion_ko), TEXTS(question_ko), TEXTS(compliment_ko),
 };
 
 const char *const dg__demo_partner_notes[5] = {

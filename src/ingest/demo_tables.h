@@ -33,6 +33,7 @@ extern const size_t dg__demo_n_regions;
 
 /* Physical stores; their staff are ST001.. in this order, 4 per store. */
 extern const char *const dg__demo_sites[];
+extern const char *const dg__demo_sites_ko[];  /* the same stores in Korean, for texts */
 extern const size_t dg__demo_n_sites;
 
 typedef struct dg__demo_category {
@@ -67,8 +68,8 @@ extern const char *const dg__demo_channels[DG__N_CHANNELS];
 /* Touchpoint weights per order channel, [channel][touchpoint]. */
 extern const double dg__demo_channel_touchpoints[DG__N_CHANNELS][DG__N_TOUCHPOINTS];
 
-/* Feedback text templates per kind (0 complaint, 1 opinion, 2 question, 3 compliment) and
- * language (0 Korean, 1 English). {p} = product, {s} = store, {d} = days, {m} = minutes.
+/* Feedback text templates per kind (0 complaint, 1 opinion, 2 question, 3 compliment), all in
+ * Korean, as the demo's customers write. {p} = product, {s} = store, {d} = days, {m} = minutes.
  * Complaints are grouped by touchpoint: entry i of a complaint list names its touchpoint in
  * `touchpoint` (NULL = about the product). */
 typedef struct dg__demo_text {
@@ -79,7 +80,7 @@ typedef struct dg__demo_texts {
     const dg__demo_text *items;
     size_t n;
 } dg__demo_texts;
-extern const dg__demo_texts dg__demo_feedback[4][2];
+extern const dg__demo_texts dg__demo_feedback[4];
 
 /* Notes on partner activities, indexed like the catalog's partner kinds. */
 extern const char *const dg__demo_partner_notes[5];

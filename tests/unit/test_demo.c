@@ -249,13 +249,29 @@ typedef struct summary {
     int32_t as_of;
     int64_t customers, buyers, zero_repeat;
     double expected_zero_repeat, var_zero_repeat;
+    double expected_non_buyers, var_non_buyers;  /* prospects and not yet converted */
     double sum_customer_mean_spend;
     /* the customer whose orders are being read */
     char current[16];
     int64_t n_orders, first_ts, spend;
     double rating_sum[2], rating_n[2];    /* delivery vs store_staff */
     double staff_sum[2], staff_n[2];      /* ST007 vs every other store staff member */
+    int64_t texts, latin_texts;           /* feedback, notes and product names; with a-z in them */
 } summary;
+
+/* Counts a text a customer or the shop wrote, and whether it holds Latin letters (English or
+ * romanised words: the demo's texts are Korean). */
+static void count_text(summary *s, const dg_value *v)
+{
+    if (v->is_null)
+        return;
+    s->texts++;
+    for (const char *p = v->u.s; *p; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+            s->latin_texts++;
+            return;
+        }
+}
 
 static void close_customer(summary *s)
 {
@@ -278,6 +294,13 @@ static int summarise(void *ctx, const dg_entity *e, const dg_value *row)
     if (strcmp(e->name, "customers") == 0) {
         close_customer(s);
         s->customers++;
+        /* P(no order by the as-of day) = prospect, or a delayed first purchase (1 + floor(E)
+         * days, E exponential) later than the as-of day: P(E >= as_of - acquired_on). */
+        double days_left = (double)(s->as_of - row[12].u.i);
+        double q = DG_DEMO_PROSPECT_SHARE + (1 - DG_DEMO_PROSPECT_SHARE) *
+                   (1 - DG_DEMO_SAME_DAY_SHARE) * exp(-days_left / DG_DEMO_FIRST_DELAY_DAYS);
+        s->expected_non_buyers += q;
+        s->var_non_buyers += q * (1 - q);
     } else if (strcmp(e->name, "orders") == 0) {
         if (s->n_orders == 0) {
             s->first_ts = row[2].u.i;
@@ -285,7 +308,12 @@ static int summarise(void *ctx, const dg_entity *e, const dg_value *row)
         }
         s->n_orders++;
         s->spend += row[9].u.i;
+    } else if (strcmp(e->name, "feedback") == 0) {
+        count_text(s, &row[5]);
+    } else if (strcmp(e->name, "products") == 0 || strcmp(e->name, "partner_activities") == 0) {
+        count_text(s, &row[strcmp(e->name, "products") == 0 ? 1 : 4]);
     } else if (strcmp(e->name, "interactions") == 0) {
+        count_text(s, &row[7]);
         const char *tp = row[3].u.s;
         int k = strcmp(tp, "delivery") == 0 ? 0 : strcmp(tp, "store_staff") == 0 ? 1 : -1;
         if (k >= 0) {
@@ -314,10 +342,12 @@ Test(demo, the_generating_process_matches_its_true_parameters)
     close_customer(&s);
     cr_assert_eq(s.customers, opt.n_customers);
 
-    /* Prospects: 8% never buy (binomial, 5 sd). */
-    double prospects = (double)(s.customers - s.buyers) / (double)s.customers;
-    double se = sqrt(DG_DEMO_PROSPECT_SHARE * (1 - DG_DEMO_PROSPECT_SHARE) / (double)s.customers);
-    cr_expect_leq(fabs(prospects - DG_DEMO_PROSPECT_SHARE), 5 * se, "prospect share %g", prospects);
+    /* Customers without an order: the prospects (8% never buy) and the buyers whose delayed
+     * first purchase is still to come, as each customer's acquisition day implies (4 sd). */
+    double non_buyers = (double)(s.customers - s.buyers);
+    double z_nb = (non_buyers - s.expected_non_buyers) / sqrt(s.var_non_buyers);
+    cr_expect_leq(fabs(z_nb), 4.0, "customers without orders %.0f, expected %.1f (z = %.2f)",
+                  non_buyers, s.expected_non_buyers, z_nb);
 
     /* Buyers without a repeat purchase: the count implied by r, alpha and each buyer's T. */
     double z = ((double)s.zero_repeat - s.expected_zero_repeat) / sqrt(s.var_zero_repeat);
@@ -330,6 +360,11 @@ Test(demo, the_generating_process_matches_its_true_parameters)
     double mean_spend = s.sum_customer_mean_spend / (double)s.buyers;
     cr_expect_leq(fabs(mean_spend - expected), 1500.0, "mean spend %.0f, expected %.0f",
                   mean_spend, expected);
+
+    /* Feedback, touchpoint notes, partner notes and product names are all Korean. */
+    cr_expect_gt(s.texts, 1000);
+    cr_expect_eq(s.latin_texts, 0, "%lld of %lld texts hold Latin letters", (long long)s.latin_texts,
+                 (long long)s.texts);
 
     /* The moments of truth that are worse by construction show up as worse. */
     double delivery = s.rating_sum[0] / s.rating_n[0], staff = s.rating_sum[1] / s.rating_n[1];
