@@ -99,3 +99,25 @@ int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options 
         save(store, *out, variant, generation);
     return 0;
 }
+
+int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,
+                       dg_frame_snapshot_status *out, size_t cap, size_t *n, dg_error *err)
+{
+    dg_store_snapshot saved[8];
+    *n = 0;
+    int rc = dg_store_read_begin(store, err);
+    if (rc != 0)
+        return rc;
+    size_t n_saved = 0;
+    rc = dg_store_snapshot_state(store, generation, dirty, err);
+    if (rc == 0)
+        rc = dg_store_snapshot_list(store, saved, sizeof saved / sizeof saved[0], &n_saved, err);
+    dg_store_read_end(store);
+    for (size_t i = 0; rc == 0 && i < n_saved && *n < cap; i++)
+        out[(*n)++] = (dg_frame_snapshot_status){
+            .saved = saved[i],
+            .current = !*dirty && saved[i].generation == *generation &&
+                       saved[i].format == DG__FRAME_FORMAT,
+        };
+    return rc;
+}
