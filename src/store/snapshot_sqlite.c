@@ -333,12 +333,13 @@ static int untracked_tables(sqlite3 *db, const char *path, char *names[MAX_TABLE
 static int create_triggers(sqlite3 *db, const char *path, const char *table, dg_error *err)
 {
     static const char *const events[] = { "insert", "update", "delete" };
+    static const char *const keywords[] = { "INSERT", "UPDATE", "DELETE" };
     int rc = 0;
     for (size_t i = 0; i < 3 && rc == 0; i++) {
         char *sql = sqlite3_mprintf(
             "CREATE TRIGGER IF NOT EXISTS \"frame_snapshot_%s_%w\" AFTER %s ON \"%w\" BEGIN "
             "UPDATE frame_snapshot_state SET generation = generation + 1, dirty = 1 "
-            "WHERE id = 1 AND dirty = 0; END", events[i], table, events[i], table);
+            "WHERE id = 1 AND dirty = 0; END", events[i], table, keywords[i], table);
         if (!sql)
             return dg_error_set(err, DG_ENOMEM, "out of memory");
         rc = exec(db, path, sql, err);
