@@ -160,9 +160,21 @@ int dg_store_snapshot_claim(dg_store *store, dg_error *err);
 int dg_store_snapshot_save(dg_store *store, dg_store_snapshot *info, const void *data, size_t len,
                            dg_error *err);
 
-/* Reads the snapshot variant: its header into info and its chunks, each checked against its
- * checksum, into *data (len bytes; caller frees with free()). DG_ENOTFOUND when there is none,
- * DG_ESTORE naming the chunk when one is missing or its checksum does not match. */
+/* Reads the snapshot variant chunk by chunk: its header into info and a reader into *out, which
+ * the caller closes with dg_store_snapshot_reader_close. DG_ENOTFOUND when there is none. */
+typedef struct dg_store_snapshot_reader dg_store_snapshot_reader;
+int dg_store_snapshot_open(dg_store *store, const char *variant, dg_store_snapshot *info,
+                           dg_store_snapshot_reader **out, dg_error *err);
+/* The next chunk, checked against its checksum: *data (valid until the next call or the close)
+ * and *len; *len = 0 after the last one. DG_ESTORE naming the chunk when one is missing, longer
+ * than the header says or does not match its checksum, or when the chunks end short of the
+ * header's size. */
+int dg_store_snapshot_next(dg_store_snapshot_reader *reader, const void **data, size_t *len,
+                           dg_error *err);
+void dg_store_snapshot_reader_close(dg_store_snapshot_reader *reader);  /* NULL is a no-op */
+
+/* The whole snapshot variant at once: its header into info and every chunk, checked, into
+ * *data (len bytes; caller frees with free()). Errors as dg_store_snapshot_next. */
 int dg_store_snapshot_load(dg_store *store, const char *variant, dg_store_snapshot *info,
                            void **data, size_t *len, dg_error *err);
 

@@ -16,19 +16,23 @@ static const char *variant_of(const dg_frame_options *opts)
     return opts->with_lines ? "orders+lines" : "orders";
 }
 
+static int next_chunk(void *reader, const void **data, size_t *len, dg_error *err)
+{
+    return dg_store_snapshot_next(reader, data, len, err);
+}
+
 /* The snapshot's frame when it is of this generation and format and reads back whole. */
 static int load(dg_frame **out, dg_store *store, const char *variant, int64_t generation)
 {
     dg_store_snapshot info;
-    unsigned char *data = NULL;
-    size_t len = 0;
+    dg_store_snapshot_reader *reader = NULL;
     dg_error ignored;
-    int rc = dg_store_snapshot_load(store, variant, &info, (void **)&data, &len, &ignored);
+    int rc = dg_store_snapshot_open(store, variant, &info, &reader, &ignored);
     if (rc == 0 && (info.generation != generation || info.format != DG__FRAME_FORMAT))
         rc = DG_ENOTFOUND;
     if (rc == 0)
-        rc = dg__frame_deserialize(data, len, out, &ignored);
-    free(data);
+        rc = dg__frame_deserialize(next_chunk, reader, (size_t)info.bytes, out, &ignored);
+    dg_store_snapshot_reader_close(reader);
     return rc;
 }
 

@@ -162,19 +162,50 @@ int dg__frame_serialize(dg_frame *f, unsigned char **data, size_t *len)
     return 0;
 }
 
-/* ---- reading ---- */
+/* ---- reading, chunk by chunk as the source hands them over ---- */
 
 typedef struct {
-    const unsigned char *data;
+    dg__frame_chunk_fn next;
+    void *ctx;
+    dg_error *err;
+    const unsigned char *data;  /* the current chunk */
     size_t len, off;
+    size_t left;                /* bytes of the whole not read yet */
+    int failed;                 /* the source's error, which err then holds */
 } reader;
+
+/* A chunk with bytes left in it, fetched when the current one is used up. */
+static bool fill(reader *r)
+{
+    if (r->off < r->len)
+        return true;
+    if (r->failed)
+        return false;
+    const void *data;
+    size_t n;
+    if ((r->failed = r->next(r->ctx, &data, &n, r->err)) != 0 || n == 0)
+        return false;
+    r->data = data;
+    r->len = n;
+    r->off = 0;
+    return true;
+}
 
 static bool get(reader *r, void *dst, size_t n)
 {
-    if (n > r->len - r->off)
+    unsigned char *out = dst;
+    if (n > r->left)
         return false;
-    memcpy(dst, r->data + r->off, n);
-    r->off += n;
+    while (n > 0) {
+        if (!fill(r))
+            return false;
+        size_t k = r->len - r->off < n ? r->len - r->off : n;
+        memcpy(out, r->data + r->off, k);
+        r->off += k;
+        r->left -= k;
+        out += k;
+        n -= k;
+    }
     return true;
 }
 
@@ -182,56 +213,60 @@ static bool get(reader *r, void *dst, size_t n)
 static char *get_text(reader *r)
 {
     uint32_t n;
-    if (!get(r, &n, sizeof n) || n > r->len - r->off)
+    if (!get(r, &n, sizeof n) || n > r->left)
         return NULL;
     char *s = malloc((size_t)n + 1);
-    if (s) {
-        memcpy(s, r->data + r->off, n);
-        s[n] = '\0';
-        r->off += n;
+    if (s && !get(r, s, n)) {
+        free(s);
+        return NULL;
     }
+    if (s)
+        s[n] = '\0';
     return s;
 }
 
-static int bad(dg_error *err, const char *what)
+/* The source's own error (a chunk that fails its checksum) when it failed, else DG_EPARSE. */
+static int bad(reader *r, const char *what)
 {
-    return dg_error_set(err, DG_EPARSE, "the frame snapshot is damaged: %s", what);
+    if (r->failed)
+        return r->failed;
+    return dg_error_set(r->err, DG_EPARSE, "the frame snapshot is damaged: %s", what);
 }
 
-static int read_dicts(reader *r, dg_frame *f, dg_error *err)
+static int read_dicts(reader *r, dg_frame *f)
 {
     dg_dict *d[DG__FRAME_DICTS];
     dg__frame_dicts(f, d);
     for (size_t i = 0; i < DG__FRAME_DICTS; i++) {
         uint64_t n;
         if (dg__dict_init(d[i]) != 0)
-            return dg_error_set(err, DG_ENOMEM, "out of memory reading the frame snapshot");
-        if (!get(r, &n, sizeof n) || n == 0 || n > r->len)
-            return bad(err, "a dictionary's size");
+            return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
+        if (!get(r, &n, sizeof n) || n == 0 || n > r->left)
+            return bad(r, "a dictionary's size");
         for (uint64_t code = 1; code < n; code++) {
             char *value = get_text(r);
             uint32_t got;
             int rc = value ? dg__dict_intern(d[i], value, &got) : DG_EPARSE;
             free(value);
             if (rc != 0 || got != code)
-                return bad(err, "a dictionary's values");
+                return bad(r, "a dictionary's values");
         }
     }
     return 0;
 }
 
-static int read_customers(reader *r, dg_frame *f, size_t n, dg_error *err)
+static int read_customers(reader *r, dg_frame *f, size_t n)
 {
-    if (n > r->len || !(f->customer_map = dg__strmap_new()) ||
+    if (n > r->left || !(f->customer_map = dg__strmap_new()) ||
         !(f->customer_id = calloc(n ? n : 1, sizeof *f->customer_id)))
-        return dg_error_set(err, DG_ENOMEM, "out of memory reading the frame snapshot");
+        return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
     f->n_customers = n;
     for (size_t c = 0; c < n; c++) {
         if (!(f->customer_id[c] = get_text(r)))
-            return bad(err, "a customer id");
+            return bad(r, "a customer id");
         if (dg__strmap_get(f->customer_map, f->customer_id[c]) >= 0 ||
             dg__strmap_put(f->customer_map, f->customer_id[c], (uint32_t)c) != 0)
-            return bad(err, "a customer id twice");
+            return bad(r, "a customer id twice");
     }
     return 0;
 }
@@ -247,43 +282,47 @@ static bool offsets_ok(const size_t *offsets, size_t n, size_t rows)
     return true;
 }
 
-static int read_columns(reader *r, dg_frame *f, dg_error *err)
+static int read_columns(reader *r, dg_frame *f)
 {
     for (size_t i = 0; i < N_COLUMNS; i++) {
         const column *c = &columns[i];
         unsigned char present;
         if (!get(r, &present, 1) || present > 1)
-            return bad(err, "a column's marker");
+            return bad(r, "a column's marker");
         if (!present)
             continue;
         size_t n = count_of(f, c->count);
-        if (n > (r->len - r->off) / c->size)
-            return bad(err, "a column shorter than its count");
+        if (n > r->left / c->size)
+            return bad(r, "a column shorter than its count");
         void *array = malloc(n ? n * c->size : c->size);
         if (!array)
-            return dg_error_set(err, DG_ENOMEM, "out of memory reading the frame snapshot");
+            return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
         *slot(f, c) = array;
-        get(r, array, n * c->size);
+        if (!get(r, array, n * c->size))
+            return bad(r, "a column cut short");
         if (c->count != c->rows && !offsets_ok(array, n, count_of(f, c->rows)))
-            return bad(err, "an offsets array out of order");
+            return bad(r, "an offsets array out of order");
     }
     return 0;
 }
 
-int dg__frame_deserialize(const unsigned char *data, size_t len, dg_frame **out, dg_error *err)
+int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, dg_frame **out,
+                          dg_error *err)
 {
-    reader r = { data, len, 0 };
+    reader rd = { .next = next, .ctx = ctx, .err = err, .left = total }, *r = &rd;
     char word[sizeof magic];
     uint32_t format = 0;
     scalars sc;
     *out = NULL;
-    if (!get(&r, word, sizeof word) || memcmp(word, magic, sizeof magic) != 0)
-        return bad(err, "not a frame");
-    if (!get(&r, &format, sizeof format) || format != DG__FRAME_FORMAT)
+    if (!get(r, word, sizeof word) || memcmp(word, magic, sizeof magic) != 0)
+        return bad(r, "not a frame");
+    if (!get(r, &format, sizeof format))
+        return bad(r, "no format");
+    if (format != DG__FRAME_FORMAT)
         return dg_error_set(err, DG_EPARSE, "the frame snapshot has format %u, this dangol "
                             "reads %d", (unsigned)format, DG__FRAME_FORMAT);
-    if (!get(&r, &sc, sizeof sc))
-        return bad(err, "its header is cut short");
+    if (!get(r, &sc, sizeof sc))
+        return bad(r, "its header is cut short");
     dg_frame *f = calloc(1, sizeof *f);
     if (!f)
         return dg_error_set(err, DG_ENOMEM, "out of memory reading the frame snapshot");
@@ -300,13 +339,13 @@ int dg__frame_deserialize(const unsigned char *data, size_t len, dg_frame **out,
     f->n_interactions = sc.n_interactions;
     f->n_partner = sc.n_partner;
     f->n_referrals = sc.n_referrals;
-    int rc = read_dicts(&r, f, err);
+    int rc = read_dicts(r, f);
     if (rc == 0)
-        rc = read_customers(&r, f, sc.n_customers, err);
+        rc = read_customers(r, f, sc.n_customers);
     if (rc == 0)
-        rc = read_columns(&r, f, err);
-    if (rc == 0 && r.off != len)
-        rc = bad(err, "bytes after its last column");
+        rc = read_columns(r, f);
+    if (rc == 0 && (r->left != 0 || fill(r) || r->failed))   /* the source must end here too */
+        rc = bad(r, "bytes after its last column");
     if (rc != 0) {
         dg_frame_free(f);
         return rc;

@@ -25,8 +25,15 @@ int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options
  * free()). 0 or DG_ENOMEM. */
 int dg__frame_serialize(dg_frame *f, unsigned char **data, size_t *len);
 
-/* The frame serialized in data; DG_EPARSE when data is not one (wrong magic or format, sizes
- * that do not add up, offsets out of order). Caller frees with dg_frame_free. */
-int dg__frame_deserialize(const unsigned char *data, size_t len, dg_frame **out, dg_error *err);
+/* The source of a serialized frame, chunk by chunk: the next chunk's bytes into *data and *len
+ * (0 at the end), or an error in err. */
+typedef int (*dg__frame_chunk_fn)(void *ctx, const void **data, size_t *len, dg_error *err);
+
+/* The frame serialized in the chunks next hands over (total bytes in all): copied straight into
+ * the frame's arrays, so no buffer of the whole is needed. The source's error when it fails;
+ * DG_EPARSE when the bytes are not a frame (wrong magic or format, sizes that do not add up,
+ * offsets out of order). Caller frees with dg_frame_free. */
+int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, dg_frame **out,
+                          dg_error *err);
 
 #endif

@@ -226,55 +226,22 @@ int dg_store_snapshot_list(dg_store *s, dg_store_snapshot *out, size_t cap, size
     return step == SQLITE_DONE ? 0 : dg__store_error(s, err, "reading the snapshot headers");
 }
 
-/* The chunks of variant, in order, into data (info->bytes long), each checked. */
-static int read_chunks(dg_store *s, const dg_store_snapshot *info, unsigned char *data,
-                       dg_error *err)
-{
-    sqlite3 *db = dg__store_db(s);
-    const char *path = dg__store_path(s);
-    sqlite3_stmt *st = NULL;
-    int64_t expected = 0;
-    size_t off = 0, len = (size_t)info->bytes;
-    int step, rc = 0;
-    if (sqlite3_prepare_v2(db, "SELECT chunk, checksum, data FROM frame_snapshot "
-                           "WHERE variant = ? ORDER BY chunk", -1, &st, NULL) != SQLITE_OK)
-        return dg__store_error(s, err, "reading the snapshot");
-    sqlite3_bind_text(st, 1, info->variant, -1, SQLITE_STATIC);
-    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t chunk = sqlite3_column_int64(st, 0);
-        uint64_t checksum = (uint64_t)sqlite3_column_int64(st, 1);
-        const void *bytes = sqlite3_column_blob(st, 2);
-        size_t n = (size_t)sqlite3_column_bytes(st, 2);
-        if (chunk != expected || n > len - off)
-            rc = dg_error_set(err, DG_ESTORE, "%s: snapshot %s: chunk %lld is missing or too "
-                              "long", path, info->variant, (long long)expected);
-        else if (dg__snapshot_checksum(bytes, n) != checksum)
-            rc = dg_error_set(err, DG_ESTORE, "%s: snapshot %s: chunk %lld does not match its "
-                              "checksum", path, info->variant, (long long)chunk);
-        else if (n > 0)
-            memcpy(data + off, bytes, n);
-        off += n;
-        expected++;
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = dg__store_error(s, err, "reading the snapshot");
-    else if (rc == 0 && (expected != info->chunks || off != len))
-        rc = dg_error_set(err, DG_ESTORE, "%s: snapshot %s: %lld of %lld chunks, %zu of %zu "
-                          "bytes", path, info->variant, (long long)expected,
-                          (long long)info->chunks, off, len);
-    sqlite3_finalize(st);
-    return rc;
-}
+struct dg_store_snapshot_reader {
+    dg_store *store;
+    dg_store_snapshot info;
+    sqlite3_stmt *chunks;      /* rowid, chunk, checksum, length(data), in chunk order */
+    unsigned char *buf;        /* the current chunk */
+    size_t cap;
+    int64_t next_chunk;        /* number of the chunk expected next */
+    size_t done;               /* bytes read so far */
+};
 
-int dg_store_snapshot_load(dg_store *s, const char *variant, dg_store_snapshot *info,
-                           void **data, size_t *len, dg_error *err)
+int dg_store_snapshot_open(dg_store *s, const char *variant, dg_store_snapshot *info,
+                           dg_store_snapshot_reader **out, dg_error *err)
 {
     sqlite3 *db = dg__store_db(s);
     sqlite3_stmt *st = NULL;
-    unsigned char *buf = NULL;
-    int rc = 0;
-    *data = NULL;
-    *len = 0;
+    *out = NULL;
     if (sqlite3_prepare_v2(db, "SELECT " HEADER_COLUMNS " FROM frame_snapshot_header "
                            "WHERE variant = ?", -1, &st, NULL) != SQLITE_OK)
         return dg__store_error(s, err, "reading the snapshot header");
@@ -290,14 +257,110 @@ int dg_store_snapshot_load(dg_store *s, const char *variant, dg_store_snapshot *
     if (info->bytes < 0 || info->chunks < 0)
         return dg_error_set(err, DG_ESTORE, "%s: snapshot %s: a negative size",
                             dg__store_path(s), variant);
-    if (!(buf = malloc(info->bytes > 0 ? (size_t)info->bytes : 1)))
+    dg_store_snapshot_reader *r = calloc(1, sizeof *r);
+    if (!r)
         return dg_error_set(err, DG_ENOMEM, "out of memory reading snapshot %s", variant);
-    if ((rc = read_chunks(s, info, buf, err)) != 0) {
+    r->store = s;
+    r->info = *info;
+    if (sqlite3_prepare_v2(db, "SELECT rowid, chunk, checksum, length(data) FROM frame_snapshot "
+                           "WHERE variant = ? ORDER BY chunk", -1, &r->chunks, NULL) != SQLITE_OK) {
+        dg_store_snapshot_reader_close(r);
+        return dg__store_error(s, err, "reading the snapshot");
+    }
+    sqlite3_bind_text(r->chunks, 1, r->info.variant, -1, SQLITE_STATIC);
+    *out = r;
+    return 0;
+}
+
+void dg_store_snapshot_reader_close(dg_store_snapshot_reader *r)
+{
+    if (!r)
+        return;
+    sqlite3_finalize(r->chunks);
+    free(r->buf);
+    free(r);
+}
+
+/* Chunk k's bytes into r->buf by incremental blob I/O: from the pages straight into the buffer. */
+static int read_blob(dg_store_snapshot_reader *r, int64_t rowid, size_t n, dg_error *err)
+{
+    if (n > r->cap) {
+        unsigned char *grown = realloc(r->buf, n);
+        if (!grown)
+            return dg_error_set(err, DG_ENOMEM, "out of memory reading the snapshot");
+        r->buf = grown;
+        r->cap = n;
+    }
+    sqlite3_blob *blob = NULL;
+    sqlite3 *db = dg__store_db(r->store);
+    int got = sqlite3_blob_open(db, "main", "frame_snapshot", "data", rowid, 0, &blob);
+    if (got == SQLITE_OK && n > 0)
+        got = sqlite3_blob_read(blob, r->buf, (int)n, 0);
+    sqlite3_blob_close(blob);
+    return got == SQLITE_OK ? 0 : dg__store_error(r->store, err, "reading a snapshot chunk");
+}
+
+int dg_store_snapshot_next(dg_store_snapshot_reader *r, const void **data, size_t *len,
+                           dg_error *err)
+{
+    const char *path = dg__store_path(r->store);
+    size_t total = (size_t)r->info.bytes;
+    *data = NULL;
+    *len = 0;
+    int step = sqlite3_step(r->chunks);
+    if (step == SQLITE_DONE) {
+        if (r->next_chunk != r->info.chunks || r->done != total)
+            return dg_error_set(err, DG_ESTORE, "%s: snapshot %s: %lld of %lld chunks, %zu of %zu "
+                                "bytes", path, r->info.variant, (long long)r->next_chunk,
+                                (long long)r->info.chunks, r->done, total);
+        return 0;
+    }
+    if (step != SQLITE_ROW)
+        return dg__store_error(r->store, err, "reading the snapshot");
+    int64_t chunk = sqlite3_column_int64(r->chunks, 1);
+    uint64_t checksum = (uint64_t)sqlite3_column_int64(r->chunks, 2);
+    int64_t n = sqlite3_column_int64(r->chunks, 3);
+    if (chunk != r->next_chunk || n <= 0 || (uint64_t)n > total - r->done)
+        return dg_error_set(err, DG_ESTORE, "%s: snapshot %s: chunk %lld is missing, empty or too "
+                            "long", path, r->info.variant, (long long)r->next_chunk);
+    int rc = read_blob(r, sqlite3_column_int64(r->chunks, 0), (size_t)n, err);
+    if (rc != 0)
+        return rc;
+    if (dg__snapshot_checksum(r->buf, (size_t)n) != checksum)
+        return dg_error_set(err, DG_ESTORE, "%s: snapshot %s: chunk %lld does not match its "
+                            "checksum", path, r->info.variant, (long long)chunk);
+    r->next_chunk++;
+    r->done += (size_t)n;
+    *data = r->buf;
+    *len = (size_t)n;
+    return 0;
+}
+
+int dg_store_snapshot_load(dg_store *s, const char *variant, dg_store_snapshot *info,
+                           void **data, size_t *len, dg_error *err)
+{
+    dg_store_snapshot_reader *r = NULL;
+    unsigned char *buf = NULL;
+    *data = NULL;
+    *len = 0;
+    int rc = dg_store_snapshot_open(s, variant, info, &r, err);
+    if (rc == 0 && !(buf = malloc(info->bytes > 0 ? (size_t)info->bytes : 1)))
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory reading snapshot %s", variant);
+    size_t off = 0, n = 0;
+    do {
+        const void *chunk;
+        if (rc == 0 && (rc = dg_store_snapshot_next(r, &chunk, &n, err)) == 0 && n > 0) {
+            memcpy(buf + off, chunk, n);
+            off += n;
+        }
+    } while (rc == 0 && n > 0);
+    dg_store_snapshot_reader_close(r);
+    if (rc != 0) {
         free(buf);
         return rc;
     }
     *data = buf;
-    *len = (size_t)info->bytes;
+    *len = off;
     return 0;
 }
 

@@ -29,6 +29,6 @@ CREATE TABLE frame_snapshot (
     variant  TEXT NOT NULL,        -- a frame_snapshot_header's
     chunk    INTEGER NOT NULL,
     checksum INTEGER NOT NULL,     -- of data, src/store/snapshot_sqlite.c
-    data     BLOB NOT NULL,
-    PRIMARY KEY (variant, chunk)
-) WITHOUT ROWID;
+    data     BLOB NOT NULL,        -- a rowid table: a chunk is read by incremental blob I/O,
+    UNIQUE (variant, chunk)        -- straight into the reader's buffer
+);
