@@ -44,6 +44,7 @@ struct dg_store {
     char **bulk_indexes;                     /* CREATE INDEX statements set aside by bulk_begin */
     size_t n_bulk_indexes;
     bool bulk;                               /* inside bulk_begin .. bulk_end */
+    bool untracked;                          /* snapshot triggers off for a bulk load */
     /* Scan statements kept prepared, by SQL text: a server answers the same few look-ups over
      * and over, and preparing costs more than running a point query. */
     struct { char *sql; sqlite3_stmt *st; bool busy; } scans[SCAN_CACHE];
@@ -363,6 +364,9 @@ static void forget_bulk(dg_store *s)
         sqlite3_exec(s->db, "PRAGMA cache_size = " CACHE_PAGES "; PRAGMA temp_store = MEMORY",
                      NULL, NULL, NULL);
     s->bulk = false;
+    if (s->untracked)
+        sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, (int *)NULL);
+    s->untracked = false;
     for (size_t i = 0; i < s->n_bulk_indexes; i++)
         free(s->bulk_indexes[i]);
     free(s->bulk_indexes);
@@ -390,6 +394,16 @@ int dg_store_bulk_begin(dg_store *s, const dg_entity *e, int64_t expected_rows, 
     char sql[256];
     int rc = 0;
     assert(s->in_transaction);
+    /* The frame snapshot's triggers (docs/snapshot.md) would run once per row; instead the
+     * snapshot is marked out of date once, in this transaction, and they are off until it ends:
+     * no other connection can claim the snapshot while this one holds the write lock. */
+    if (!s->untracked) {
+        if ((rc = exec(s, "UPDATE frame_snapshot_state SET generation = generation + 1, "
+                          "dirty = 1 WHERE id = 1 AND dirty = 0", err)) != 0)
+            return rc;
+        sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL);
+        s->untracked = true;
+    }
     if (s->bulk || expected_rows < 100000)
         return 0;
     /* counts at most 2 * expected_rows + 1 rows, so the cost follows the import's size, in a

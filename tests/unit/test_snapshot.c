@@ -482,3 +482,45 @@ Test(snapshot, busy_store_answers_without_saving)
     dg_frame_free(f);
     dg_frame_free(again);
 }
+
+/* A bulk load runs with the triggers off and marks the snapshot out of date once instead; the
+ * triggers are back on after its commit, and after a rollback. */
+Test(snapshot, bulk_load_marks_it_once_and_triggers_come_back)
+{
+    demo_store(9, 60, false);
+    dg_frame *f = frame(false);
+    const dg_entity *orders = dg_entity_find("orders");
+    dg_value row[32];
+    char customer[64];
+    snprintf(customer, sizeof customer, "%s", f->customer_id[0]);
+    null_row(orders, row);
+    row[0] = (dg_value){ .u.s = "bulk-1" };
+    row[1] = (dg_value){ .u.s = customer };
+    row[dg_entity_column(orders, "ordered_at")] = (dg_value){ .u.i = (int64_t)f->as_of * 86400 };
+    row[dg_entity_column(orders, "total")] = (dg_value){ .u.i = 777 };
+    size_t n_orders = f->n_orders;
+    dg_frame_free(f);
+    for (int commit = 0; commit < 2; commit++) {
+        f = frame(false);   /* saved again: current */
+        dg_frame_free(f);
+        cr_assert(current(false));
+        cr_assert_eq(dg_store_begin(store, &err), 0, "%s", err.message);
+        cr_assert_eq(dg_store_bulk_begin(store, orders, 10, &err), 0, "%s", err.message);
+        cr_assert_eq(dg_store_put(store, orders, row, &err), 0, "%s", err.message);
+        if (commit)
+            cr_assert_eq(dg_store_commit(store, &err), 0, "%s", err.message);
+        else
+            dg_store_rollback(store);
+        cr_assert_eq(current(false), !commit);
+        f = frame(false);
+        cr_assert_eq(f->n_orders, n_orders + (size_t)commit);
+        dg_frame_free(f);
+        cr_assert(current(false));
+        /* an ordinary write trips the triggers again */
+        row[dg_entity_column(orders, "total")] = (dg_value){ .u.i = 778 + commit };
+        cr_assert_eq(dg_store_put(store, orders, row, &err), 0, "%s", err.message);
+        cr_assert(!current(false), "the triggers are off after a bulk load that %s",
+                  commit ? "committed" : "rolled back");
+        cr_assert_eq(dg_store_delete(store, orders, row, &err), 0, "%s", err.message);
+    }
+}
