@@ -22,25 +22,26 @@ if [ ! -f "$DB" ]; then
 fi
 echo "snapshot benchmark: $N customers, $("$D" --db "$DB" --format csv stats | awk -F, '$1 == "orders" {print $2}') orders; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# median wall milliseconds of RUNS runs of a command (each a fresh process); PREP runs before each
-median_ms() {
+# "WALL_MS CPU_MS" of the run with the median wall time of RUNS runs of a command (each a fresh
+# process; CPU = user + system, all threads: the steadier figure on a shared machine); PREP runs
+# before each
+median() {
   for _ in $(seq "$RUNS"); do
     [ -z "$PREP" ] || sh -c "$PREP"
-    t0=$(date +%s%N)
-    "$@" > /dev/null
-    echo $((($(date +%s%N) - t0) / 1000000))
-  done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+    /usr/bin/time -f "%e %U %S" -o "$DIR/time.out" "$@" > /dev/null
+    awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' "$DIR/time.out"
+  done | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'
 }
 stale="sqlite3 '$DB' 'UPDATE frame_snapshot_state SET dirty = 1'"
 RFM="$D --db $DB rfm"
 CUBE="$D --db $DB cube --rows month --cols channel --where region=Seoul"
-PREP=$stale; rfm_rebuild=$(median_ms $RFM)
-PREP=""; rfm_snapshot=$(median_ms $RFM)
-PREP=$stale; cube_rebuild=$(median_ms $CUBE)
-PREP=""; cube_snapshot=$(median_ms $CUBE)
+PREP=$stale; rfm_rebuild=$(median $RFM)
+PREP=""; rfm_snapshot=$(median $RFM)
+PREP=$stale; cube_rebuild=$(median $CUBE)
+PREP=""; cube_snapshot=$(median $CUBE)
 rss=$(/usr/bin/time -f %M $RFM 2>&1 > /dev/null | tail -1)
-echo "dangol rfm rebuild_ms $rfm_rebuild snapshot_ms $rfm_snapshot snapshot_peak_rss_kb $rss"
-echo "dangol cube rebuild_ms $cube_rebuild snapshot_ms $cube_snapshot"
+echo "dangol rfm rebuild_ms_cpu_ms $rfm_rebuild snapshot_ms_cpu_ms $rfm_snapshot snapshot_peak_rss_kb $rss"
+echo "dangol cube rebuild_ms_cpu_ms $cube_rebuild snapshot_ms_cpu_ms $cube_snapshot"
 "$D" --db "$DB" --format csv stats --snapshot | sed 's/^/dangol snapshot /'
 echo "store_bytes $(stat -c %s "$DB")"
 
@@ -50,13 +51,13 @@ if command -v npm > /dev/null && [ -d "$DIR/csv-$N" ]; then
   DUCK="$DIR/duck-$N.db"
   [ -f "$DUCK" ] || node "$ROOT/bench/snapshot_duckdb.mjs" load "$DUCK" "$DIR/csv-$N" > /dev/null
   PREP=""
-  duck_rfm=$(median_ms node "$ROOT/bench/snapshot_duckdb.mjs" rfm "$DUCK")
-  duck_cube=$(median_ms node "$ROOT/bench/snapshot_duckdb.mjs" cube "$DUCK")
-  echo "duckdb rfm_ms $duck_rfm cube_ms $duck_cube file_bytes $(stat -c %s "$DUCK")"
-  awk -v a="$rfm_snapshot" -v b="$duck_rfm" -v c="$cube_snapshot" -v d="$duck_cube" \
-      -v e="$rfm_rebuild" -v f="$cube_rebuild" 'BEGIN {
-    printf "ratio rfm dangol/duckdb %.2f (rebuild %.2f); cube dangol/duckdb %.2f (rebuild %.2f)\n",
-           a / b, e / b, c / d, f / d }'
+  duck_rfm=$(median node "$ROOT/bench/snapshot_duckdb.mjs" rfm "$DUCK")
+  duck_cube=$(median node "$ROOT/bench/snapshot_duckdb.mjs" cube "$DUCK")
+  echo "duckdb rfm_ms_cpu_ms $duck_rfm cube_ms_cpu_ms $duck_cube file_bytes $(stat -c %s "$DUCK")"
+  echo "$rfm_snapshot $duck_rfm $cube_snapshot $duck_cube $rfm_rebuild $cube_rebuild" | awk '{
+    printf "ratio dangol/duckdb wall (cpu): rfm %.2f (%.2f), rebuilding %.2f (%.2f); ", \
+           $1 / $3, $2 / $4, $9 / $3, $10 / $4
+    printf "cube %.2f (%.2f), rebuilding %.2f (%.2f)\n", $5 / $7, $6 / $8, $11 / $7, $12 / $8 }'
 else
   echo "npm not found or no CSV of the store: DuckDB side skipped"
 fi
