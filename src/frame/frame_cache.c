@@ -58,16 +58,18 @@ static void save(dg_store *store, dg_frame *f, const char *variant, int64_t gene
     free(data);
 }
 
-static int rebuild(dg_frame **out, dg_store *store, const dg_frame_options *opts, int64_t *generation,
-                   bool *dirty, dg_error *err)
+/* The frame from the rows, inside one read; with generation, also the state it was read at (a
+ * state that cannot be read counts as dirty: the frame is then not saved). */
+static int rebuild(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                   int64_t *generation, bool *dirty, dg_error *err)
 {
+    dg_error ignored;
     int rc = dg_store_read_begin(store, err);
     if (rc != 0)
         return rc;
-    if (generation)
-        rc = dg_store_snapshot_state(store, generation, dirty, err);
-    if (rc == 0)
-        rc = dg__frame_read_store(out, store, opts, err);
+    if (generation && dg_store_snapshot_state(store, generation, dirty, &ignored) != 0)
+        *dirty = true;
+    rc = dg__frame_read_store(out, store, opts, err);
     dg_store_read_end(store);
     return rc;
 }
@@ -88,14 +90,14 @@ int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options 
     int rc = dg_store_read_begin(store, err);
     if (rc != 0)
         return rc;
-    rc = dg_store_snapshot_state(store, &generation, &dirty, err);
-    bool loaded = rc == 0 && !dirty && load(out, store, variant, generation) == 0;
+    bool known = dg_store_snapshot_state(store, &generation, &dirty, &ignored) == 0;
+    bool loaded = known && !dirty && load(out, store, variant, generation) == 0;
     dg_store_read_end(store);
-    if (rc != 0 || loaded)
-        return rc;
+    if (loaded)
+        return 0;
     /* out of date: clear the dirty flag first, so a write made while the rows are read bumps
      * the generation and the frame is not saved under it */
-    if (dirty && dg_store_snapshot_claim(store, &ignored) != 0)
+    if (!known || (dirty && dg_store_snapshot_claim(store, &ignored) != 0))
         return rebuild(out, store, opts, NULL, NULL, err);
     if ((rc = rebuild(out, store, opts, &generation, &dirty, err)) != 0)
         return rc;

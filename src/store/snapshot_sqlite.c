@@ -128,7 +128,8 @@ static int write_snapshot(sqlite3 *db, const char *path, const dg_store_snapshot
         "(SELECT variant FROM frame_snapshot_header WHERE generation <> ?2)",
         "DELETE FROM frame_snapshot_header WHERE variant = ?1 OR generation <> ?2",
         "INSERT INTO frame_snapshot_header (variant, format, generation, chunks, bytes, "
-        "customers, orders, lines, as_of, saved_at) VALUES (?1, ?3, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "customers, orders, lines, as_of, saved_at) "
+        "VALUES (?1, ?3, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         "INSERT INTO frame_snapshot (variant, chunk, checksum, data) VALUES (?1, ?2, ?3, ?4)",
     };
     sqlite3_stmt *st = NULL;

@@ -227,7 +227,8 @@ static const char *random_write(dg_rng *rng, const dg_frame *f, int step)
         row[1] = (dg_value){ .u.s = f->customer_id[dg_rng_below(rng, f->n_customers)] };
         row[dg_entity_column(orders, "ordered_at")] =
             (dg_value){ .u.i = (int64_t)(f->as_of - (int32_t)dg_rng_below(rng, 400)) * 86400 };
-        row[dg_entity_column(orders, "total")] = (dg_value){ .u.i = 1 + (int64_t)dg_rng_below(rng, 90000) };
+        row[dg_entity_column(orders, "total")] =
+            (dg_value){ .u.i = 1 + (int64_t)dg_rng_below(rng, 90000) };
         row[dg_entity_column(orders, "channel")] = (dg_value){ .u.s = "snapshot-test" };
         cr_assert_eq(dg_store_put(store, orders, row, &err), 0, "%s", err.message);
         if (kind == 3) {
@@ -344,7 +345,8 @@ Test(snapshot, damaged_snapshot_is_rebuilt_never_trusted)
     for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
         cr_assert(current(true) || i == 2);
         if (i == 0)
-            flip_byte("SELECT data FROM frame_snapshot WHERE variant = 'orders+lines' AND chunk = 0",
+            flip_byte("SELECT data FROM frame_snapshot WHERE variant = 'orders+lines' AND "
+                      "chunk = 0",
                       "UPDATE frame_snapshot SET data = ? WHERE variant = 'orders+lines' AND "
                       "chunk = 0");
         else
