@@ -2,19 +2,41 @@
    where, totals, sort, top, and one `drill` per drill-down step), so a view survives a reload and
    can be bookmarked; every control writes the hash and the page redraws from it. Clicking a row
    drills down: its labels become filters and its rows move one level down their hierarchy
-   (year > quarter > month > day, category > brand > product); the breadcrumb rolls back up.
-   Loaded before app.js, whose helpers (h, api, card, mountChart, ...) it calls at render time. */
-'use strict';
+   (year > quarter > month > day, category > brand > product); the breadcrumb rolls back up. The
+   dimensions, measures and hierarchies are the server's (GET /api/cube/dimensions). */
+import { t, dimLabel, valueLabel } from './i18n.js';
+import { api, state } from './api.js';
+import { fmtInt, fmtMoney, fmtCompact, fmtPct } from './format.js';
+import { h, card, chartBox } from './dom.js';
+import { PALETTE, mountChart } from './charts.js';
 
-const CUBE_DIMS = ['year', 'quarter', 'month', 'week', 'day', 'category', 'brand', 'product', 'channel', 'payment', 'site',
-  'staff', 'region', 'gender', 'age', 'acquisition', 'customer_type', 'income', 'segment', 'stage', 'activity'];
-const CUBE_MEASURES = ['revenue', 'orders', 'customers', 'units', 'aov', 'revenue_per_customer', 'share'];
 const MONEY_MEASURES = new Set(['revenue', 'aov', 'revenue_per_customer']);
-const HIERARCHIES = [['year', 'quarter', 'month', 'week', 'day'], ['category', 'brand', 'product']];
-/* The level a drill-down moves to. A week is not nested in a month (docs/cube.md), so a month
-   drills to its days. */
-const FINER = { year: 'quarter', quarter: 'month', month: 'day', week: 'day', category: 'brand', brand: 'product' };
-const TIME_DIMS = new Set(HIERARCHIES[0]);
+
+/* The cube's catalog, fetched once: dimension and measure names, the hierarchies (chains of
+   parent links), the level a drill-down moves to, and the time levels. A week is not nested in a
+   month (docs/cube.md), so a month drills to its days. */
+let catalogRequest = null;
+let CUBE = null;
+function loadCubeCatalog() {
+  catalogRequest = catalogRequest || fetch(new URL('/api/cube/dimensions', location.origin)).then(res => {
+    if (!res.ok) throw new Error(`/api/cube/dimensions: HTTP ${res.status}`);
+    return res.json();
+  }).then(doc => {
+    const children = name => doc.dimensions.filter(d => d.parent === name).map(d => d.name);
+    const hierarchies = doc.dimensions.filter(d => !d.parent && children(d.name).length).map(d => {
+      const chain = [d.name];
+      for (let next = children(d.name)[0]; next; next = children(next)[0]) chain.push(next);
+      return chain;
+    });
+    const finer = {};
+    for (const d of doc.dimensions) if (d.parent) finer[d.parent] = d.name;
+    if (finer.month === 'week') finer.month = 'day';
+    return { dims: doc.dimensions.map(d => d.name), measures: doc.measures, hierarchies, finer,
+      timeDims: new Set(doc.dimensions.filter(d => d.grain === 'day').map(d => d.name)) };
+  }).catch(err => { catalogRequest = null; throw err; });
+  return catalogRequest;
+}
+
 const PIVOT_DEFAULT = { rows: ['year', 'quarter'], measures: ['revenue', 'orders'], totals: 'rollup' };
 const CHART_ROWS = 50;
 
@@ -80,10 +102,10 @@ function drillRows(rows, fixed) {
   const out = [];
   for (const d of rows) {
     if (!fixed.has(d)) { out.push(d); continue; }
-    const hier = HIERARCHIES.find(hr => hr.includes(d));
-    if (!hier || !FINER[d] || rest.some(r => hier.includes(r))) continue;
+    const hier = CUBE.hierarchies.find(hr => hr.includes(d));
+    if (!hier || !CUBE.finer[d] || rest.some(r => hier.includes(r))) continue;
     const finest = rows.filter(r => fixed.has(r) && hier.includes(r)).sort((a, b) => hier.indexOf(b) - hier.indexOf(a))[0];
-    if (d === finest) out.push(FINER[d]);
+    if (d === finest) out.push(CUBE.finer[d]);
   }
   return out;
 }
@@ -98,7 +120,7 @@ function termLabel(term) {
   const p = parseTerm(term);
   if (!p) return term;
   const values = p.values.includes('..') ? p.values : p.values.split(',').map(v => valueLabel(p.dim, v)).join(', ');
-  return `${t('dim_' + p.dim)} ${p.op === '=' ? '=' : '≠'} ${values}`;
+  return `${dimLabel(p.dim)} ${p.op === '=' ? '=' : '≠'} ${values}`;
 }
 
 /* ---- controls ---- */
@@ -114,10 +136,10 @@ function levelPicker(name, levels, taken, minimum, onChange) {
   const add = h('select', { class: 'add', name: `${name}-add`, 'aria-label': `${name} add`,
     onchange: e => { if (e.target.value) onChange(levels.concat(e.target.value)); } },
   h('option', { value: '' }, `+ ${t('pivot_add_level')}`),
-  CUBE_DIMS.filter(d => !taken.has(d)).map(d => h('option', { value: d }, t('dim_' + d))));
+  CUBE.dims.filter(d => !taken.has(d)).map(d => h('option', { value: d }, dimLabel(d))));
   return h('span', { class: 'levels', 'data-levels': name },
     levels.flatMap((d, i) => [i ? h('span', { class: 'sep' }, '→') : null,
-      chip(t('dim_' + d), levels.length > minimum ? () => onChange(levels.filter(x => x !== d)) : null)]),
+      chip(dimLabel(d), levels.length > minimum ? () => onChange(levels.filter(x => x !== d)) : null)]),
     add);
 }
 
@@ -129,15 +151,15 @@ function segmented(name, options, value, onPick) {
 
 function measurePicker(s) {
   return h('span', { class: 'segmented multi', role: 'group', 'aria-label': 'measure', 'data-control': 'measure' },
-    CUBE_MEASURES.map(m => {
+    CUBE.measures.map(m => {
       const on = s.measures.includes(m);
       return h('button', { type: 'button', class: on ? 'on' : '', 'aria-pressed': String(on), 'data-value': m,
         onclick: () => {
-          const measures = on ? s.measures.filter(x => x !== m) : CUBE_MEASURES.filter(x => x === m || s.measures.includes(x));
+          const measures = on ? s.measures.filter(x => x !== m) : CUBE.measures.filter(x => x === m || s.measures.includes(x));
           if (!measures.length) return;
           const sortMeasure = s.sort.split(':')[0];
           goPivot(s, { measures, sort: measures.includes(sortMeasure) ? s.sort : '' });
-        } }, t('dim_' + m));
+        } }, dimLabel(m));
     }));
 }
 
@@ -145,7 +167,7 @@ function measurePicker(s) {
    dimension's labels (from the cube itself). */
 function filterEditor(s) {
   const values = h('datalist', { id: 'pivot-values' });
-  const dim = h('select', { name: 'filter-dim', 'aria-label': 'filter dimension' }, CUBE_DIMS.map(d => h('option', { value: d }, t('dim_' + d))));
+  const dim = h('select', { name: 'filter-dim', 'aria-label': 'filter dimension' }, CUBE.dims.map(d => h('option', { value: d }, dimLabel(d))));
   const op = h('select', { name: 'filter-op', 'aria-label': 'filter operator' }, h('option', { value: '=' }, '='), h('option', { value: '!=' }, '≠'));
   const value = h('input', { name: 'filter-value', list: 'pivot-values', placeholder: t('pivot_value'), 'aria-label': 'filter value' });
   const suggest = () => api('/api/cube', { rows: dim.value, measure: 'orders', as_of: state.asOf })
@@ -164,7 +186,7 @@ function filterEditor(s) {
 function pivotControls(s) {
   const taken = new Set(s.rows.concat(s.cols));
   const sortOptions = [['', t('pivot_sort_label')]].concat(...s.measures.map(m =>
-    [[`${m}:desc`, `${t('dim_' + m)} ↓`], [`${m}:asc`, `${t('dim_' + m)} ↑`]]));
+    [[`${m}:desc`, `${dimLabel(m)} ↓`], [`${m}:asc`, `${dimLabel(m)} ↑`]]));
   const sort = h('select', { name: 'sort', 'aria-label': 'sort', onchange: e => goPivot(s, { sort: e.target.value }) },
     sortOptions.map(([v, label]) => h('option', { value: v, selected: v === s.sort ? 'selected' : null }, label)));
   const top = h('input', { name: 'top', type: 'number', min: 1, value: s.top, placeholder: t('pivot_all_rows'), 'aria-label': 'top',
@@ -177,7 +199,7 @@ function pivotControls(s) {
     line(t('pivot_filters'), filterEditor(s)),
     h('div', { class: 'control' },
       h('span', { class: 'control-label' }, t('pivot_totals')),
-      segmented('totals', [['none', t('dim_none')], ['rollup', t('dim_rollup')], ['cube', t('dim_cube')]], s.totals, totals => goPivot(s, { totals })),
+      segmented('totals', [['none', t('totals_none')], ['rollup', t('totals_rollup')], ['cube', t('totals_cube')]], s.totals, totals => goPivot(s, { totals })),
       h('span', { class: 'control-label gap' }, t('pivot_sort')), sort,
       h('span', { class: 'control-label gap' }, t('pivot_top')), top)));
 }
@@ -225,8 +247,8 @@ function rowDrill(s, r) {
 /* The label of a row in the chart: a time label carries its coarser levels (2025-03 is in
    2025-Q1), so only the finest time level is shown. */
 function rowLabel(dims, r) {
-  const lastTime = dims.filter(d => TIME_DIMS.has(d)).pop();
-  return dims.filter(d => !TIME_DIMS.has(d) || d === lastTime).map(d => valueLabel(d, r[d])).join(' · ');
+  const lastTime = dims.filter(d => CUBE.timeDims.has(d)).pop();
+  return dims.filter(d => !CUBE.timeDims.has(d) || d === lastTime).map(d => valueLabel(d, r[d])).join(' · ');
 }
 
 function pivotTable(s, table, cols, drills) {
@@ -245,8 +267,8 @@ function pivotTable(s, table, cols, drills) {
     }
     head.push(h('tr', null, h('th', { colspan: s.rows.length }), groups.map(g => h('th', { class: 'num group', colspan: g.span }, g.label))));
   }
-  head.push(h('tr', null, s.rows.map(d => h('th', null, t('dim_' + d))),
-    cols.map(c => h('th', { class: 'num' }, multi || !c.key ? t('dim_' + c.measure) : c.label))));
+  head.push(h('tr', null, s.rows.map(d => h('th', null, dimLabel(d))),
+    cols.map(c => h('th', { class: 'num' }, multi || !c.key ? dimLabel(c.measure) : c.label))));
   let prev = null;
   const body = table.rows.map((r, n) => {
     const total = isTotal(r), grand = s.rows.every(d => r[d] === 'Total');
@@ -279,16 +301,16 @@ function pivotChart(el, s, table, cols, drills) {
   const m0 = s.measures[0];
   const shown = cols.filter(c => c.measure === m0 && !c.total);
   const axisFmt = m => v => (m === 'share' ? fmtPct(v, 0) : fmtCompact(v));
-  const horizontal = !s.rows.some(d => TIME_DIMS.has(d));
+  const horizontal = !s.rows.some(d => CUBE.timeDims.has(d));
   const labels = detail.map(x => rowLabel(s.rows, x.r));
-  const series = shown.map((c, i) => ({ name: c.label || t('dim_' + m0), type: 'bar', stack: s.cols.length ? 'cols' : undefined,
+  const series = shown.map((c, i) => ({ name: c.label || dimLabel(m0), type: 'bar', stack: s.cols.length ? 'cols' : undefined,
     tooltip: { valueFormatter: v => fmtMeasure(m0, v) },
     data: detail.map(x => x.r[c.name]), barMaxWidth: 36, color: PALETTE[i % PALETTE.length],
     label: horizontal && !s.cols.length ? { show: true, position: 'right', color: '#6b7385', formatter: p => axisFmt(m0)(p.value) } : undefined,
     itemStyle: s.cols.length ? undefined : { borderRadius: horizontal ? [0, 3, 3, 0] : [3, 3, 0, 0] } }));
   const second = !s.cols.length && s.measures.length > 1 && !horizontal ? cols.find(c => c.measure === s.measures[1]) : null;
   if (second)
-    series.push({ name: t('dim_' + second.measure), type: 'line', yAxisIndex: 1, smooth: true, color: PALETTE[2],
+    series.push({ name: dimLabel(second.measure), type: 'line', yAxisIndex: 1, smooth: true, color: PALETTE[2],
       tooltip: { valueFormatter: v => fmtMeasure(second.measure, v) },
       data: detail.map(x => x.r[second.name]), symbolSize: 6 });
   const category = { type: 'category', data: labels, inverse: horizontal,
@@ -309,7 +331,8 @@ function pivotChart(el, s, table, cols, drills) {
   return series.map(x => x.name);
 }
 
-async function renderPivot(view, params) {
+export async function renderPivot(view, params) {
+  CUBE = await loadCubeCatalog();
   const s = pivotState(params);
   const controls = pivotControls(s);
   let table;
@@ -323,8 +346,8 @@ async function renderPivot(view, params) {
   const cols = valueColumns(table, s);
   const drills = table.rows.map(r => rowDrill(s, r));
   const detailCount = table.rows.filter(r => !s.rows.some(d => r[d] === 'Total')).length;
-  const title = names => `${names.join(', ')} · ${s.rows.map(d => t('dim_' + d)).join(' → ')}` +
-    (s.cols.length ? ` × ${s.cols.map(d => t('dim_' + d)).join(' → ')}` : '');
+  const title = names => `${names.join(', ')} · ${s.rows.map(d => dimLabel(d)).join(' → ')}` +
+    (s.cols.length ? ` × ${s.cols.map(d => dimLabel(d)).join(' → ')}` : '');
   const head = h('div', { class: 'pivot-head' }, breadcrumb(s),
     h('span', { class: 'muted' }, `${fmtInt(detailCount)} ${t('pivot_rows_count')}` +
       (drills.some(Boolean) ? ` · ${t('pivot_drill_hint')}` : '')));
@@ -338,6 +361,6 @@ async function renderPivot(view, params) {
       h('div', { class: 'card' }, chartTitle, chartEl),
       card(null, h('div', { class: 'scroll' }, pivotTable(s, table, cols, drills)))));
   const shown = pivotChart(chartEl, s, table, cols, drills);
-  chartTitle.textContent = title(s.cols.length ? [t('dim_' + s.measures[0])] : shown) +
+  chartTitle.textContent = title(s.cols.length ? [dimLabel(s.measures[0])] : shown) +
     (detailCount > CHART_ROWS ? ` (${t('pivot_chart_first')} ${CHART_ROWS})` : '');
 }

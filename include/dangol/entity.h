@@ -59,7 +59,8 @@ int dg_entity_column(const dg_entity *e, const char *name);
 
 /* Parses one field's text (s[len], NUL-terminated: TEXT values point into it) as a value of col:
  * its type's text.h parser, then its range or choices (ENUM matches case-insensitively and yields
- * the catalog's spelling). Blank text is a null value (the caller decides whether that is allowed).
+ * the catalog's spelling; a choice or a coded TEXT value written by its English or Korean name in
+ * dangol/vocab.h yields its code, a static string). Blank text is a null value (the caller decides whether that is allowed).
  * minor_digits: of the store currency, for MONEY. The message names the column, not a position.
  * Shared by CSV import and the HTTP API so both accept exactly the same values. */
 int dg_value_parse(const dg_column *col, const char *s, size_t len, int minor_digits,

@@ -10,6 +10,7 @@
 
 #include "analytics/cube_internal.h"
 #include "dangol/text.h"
+#include "dangol/vocab.h"
 
 void dg_cube_query_init(dg_cube_query *q)
 {
@@ -70,11 +71,17 @@ static void list_labels(const dg__cube_dim *d, char *buf, size_t cap)
         snprintf(buf + used, cap - used, ", ... (%zu values)", d->n_labels);
 }
 
-static int find_dim(const dg_cube *cube, const char *name, dg_error *err)
+/* A dimension by its name, English label or Korean label (지역, "Customer type"). */
+static int find_dim(const dg_cube *cube, const char *written, dg_error *err)
 {
-    int d = dg_cube_dim_find(cube, name);
+    int d = dg_cube_dim_find(cube, written);
     if (d >= 0)
         return d;
+    const char *name = dg_vocab_code("dimension", written, strlen(written));
+    if (name && (d = dg_cube_dim_find(cube, name)) >= 0)
+        return d;
+    if (!name)
+        name = written;
     size_t n_catalog;
     const dg_cube_dim_spec *catalog = dg_cube_frame_dims(&n_catalog);
     for (size_t i = 0; i < n_catalog; i++)
@@ -84,7 +91,7 @@ static int find_dim(const dg_cube *cube, const char *name, dg_error *err)
                                 name);
     char valid[600];
     list_dims(cube, valid, sizeof valid);
-    return dg_error_set(err, DG_EINVAL, "unknown dimension \"%s\"; valid: %s", name, valid);
+    return dg_error_set(err, DG_EINVAL, "unknown dimension \"%s\"; valid: %s", written, valid);
 }
 
 static int parse_measure(const char *name, dg_cube_measure *m, dg_error *err)
@@ -163,12 +170,21 @@ static int set_rows_cols(dg_cube_query *q, const dg_cube *cube, bool rows, const
     return 0;
 }
 
-/* Code of a label in d, or -1. */
+/* Code of a label in d, or -1. A value of a dimension with a vocabulary domain may also be
+ * written by its other names, both ways: 서울 finds a store's "Seoul", and Seoul a store's
+ * "서울" (include/dangol/vocab.h). */
 static long find_label(const dg__cube_dim *d, const char *label)
 {
     for (size_t i = 0; i < d->n_labels; i++)
         if (strcmp(d->labels[i], label) == 0)
             return (long)i;
+    const char *domain = dg_vocab_domain_of(NULL, d->name);
+    const char *code = domain ? dg_vocab_code(domain, label, strlen(label)) : NULL;
+    for (size_t i = 0; code && i < d->n_labels; i++) {
+        const char *other = dg_vocab_code(domain, d->labels[i], strlen(d->labels[i]));
+        if (other && strcmp(other, code) == 0)
+            return (long)i;
+    }
     return -1;
 }
 

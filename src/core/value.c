@@ -1,12 +1,14 @@
 /* One field of text into a dg_value of its catalog column: the type's text.h parser, then the
  * column's range and choices. CSV import and the HTTP API both call it, so a value is accepted or
- * refused the same way (and with the same words) whichever way it arrives. */
+ * refused the same way (and with the same words) whichever way it arrives. A coded value written
+ * by its English or Korean name (서울, 콜센터, 불만) is stored as its code (dangol/vocab.h). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "dangol/entity.h"
 #include "dangol/text.h"
+#include "dangol/vocab.h"
 
 static void trim(const char **s, size_t *len)
 {
@@ -30,15 +32,20 @@ int dg_value_parse(const dg_column *col, const char *s, size_t len, int minor_di
         return 0;
     }
     switch (col->type) {
-    case DG_TYPE_TEXT:
-        v->u.s = s;
+    case DG_TYPE_TEXT: {
+        const char *domain = dg_vocab_domain_of(NULL, col->name);
+        const char *code = domain ? dg_vocab_code(domain, t, tl) : NULL;
+        v->u.s = code ? code : s;
         return 0;
+    }
     case DG_TYPE_ENUM: {
         for (size_t i = 0; col->enum_values[i]; i++)
             if (strlen(col->enum_values[i]) == tl && strncasecmp(col->enum_values[i], t, tl) == 0) {
                 v->u.s = col->enum_values[i];
                 return 0;
             }
+        if ((v->u.s = dg_vocab_code_among(col->enum_values, t, tl)) != NULL)
+            return 0;
         char list[512];
         size_t o = 0;
         for (size_t i = 0; col->enum_values[i] && o < sizeof list; i++)

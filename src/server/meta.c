@@ -1,8 +1,11 @@
-/* Routes about the server and the store itself: the OpenAPI document, versions, and what the
- * store holds (the same numbers as `dangol stats`). */
+/* Routes about the server and the store itself: the OpenAPI document, versions, what the
+ * store holds (the same numbers as `dangol stats`), the vocabulary of names the dashboard
+ * labels everything with, and the cube's catalog of dimensions and measures. */
 #include <stdio.h>
 
+#include "dangol/cube.h"
 #include "dangol/text.h"
+#include "dangol/vocab.h"
 #include "server/server.h"
 
 void dg_api_openapi(dg_request *req, dg_response *res)
@@ -47,4 +50,50 @@ void dg_api_stats(dg_request *req, dg_response *res)
     }
     dg_reply_json(res, 200, json_pack("{s:s,s:i,s:o}", "currency", code, "minor_digits", digits,
                                       "entities", entities));
+}
+
+void dg_api_vocabulary(dg_request *req, dg_response *res)
+{
+    (void)req;
+    json_t *domains = json_object();
+    const dg_vocab_entry *e;
+    for (size_t i = 0; domains && (e = dg_vocab_at(i)) != NULL; i++) {
+        json_t *domain = json_object_get(domains, e->domain);
+        if (!domain) {
+            domain = json_object();
+            json_object_set_new(domains, e->domain, domain);
+        }
+        json_object_set_new(domain, e->code, json_pack("{s:s,s:s}", "en", e->en, "ko", e->ko));
+    }
+    json_t *columns = json_object();
+    const char *column, *domain_name;
+    for (size_t i = 0; columns && (column = dg_vocab_column_at(i, &domain_name)) != NULL; i++)
+        json_object_set_new(columns, column, json_string(domain_name));
+    dg_reply_json(res, 200, json_pack("{s:o,s:o}", "domains", domains, "columns", columns));
+}
+
+static const char *grain_name(dg_cube_key key)
+{
+    switch (key) {
+    case DG_CUBE_KEY_ORDER: return "order";
+    case DG_CUBE_KEY_CUSTOMER: return "customer";
+    case DG_CUBE_KEY_DAY: return "day";
+    case DG_CUBE_KEY_PRODUCT: return "product";
+    }
+    return "order";
+}
+
+void dg_api_cube_dimensions(dg_request *req, dg_response *res)
+{
+    (void)req;
+    size_t n_dims;
+    const dg_cube_dim_spec *dims = dg_cube_frame_dims(&n_dims);
+    json_t *dimensions = json_array(), *measures = json_array();
+    for (size_t i = 0; i < n_dims; i++)
+        json_array_append_new(dimensions, json_pack("{s:s,s:s?,s:s}", "name", dims[i].name,
+                                                    "parent", dims[i].parent, "grain",
+                                                    grain_name(dims[i].key)));
+    for (int m = 0; m < DG_CUBE_N_MEASURES; m++)
+        json_array_append_new(measures, json_string(dg_cube_measure_name((dg_cube_measure)m)));
+    dg_reply_json(res, 200, json_pack("{s:o,s:o}", "dimensions", dimensions, "measures", measures));
 }

@@ -103,12 +103,18 @@ static const dg_route routes[] = {
       NULL, "object", false },
     { "GET", "/api/stats", dg_api_stats, "meta",
       "record counts and date ranges per entity (as `dangol stats`)", NULL, NULL, "table", false },
+    { "GET", "/api/vocabulary", dg_api_vocabulary, "meta",
+      "English and Korean names of every value code and dashboard label, by domain: "
+      "{domains: {domain: {code: {en, ko}}}, columns: {column or dimension: domain}}", NULL, NULL, "object", false },
     { "GET", "/api/kpi", dg_api_kpi, "reports",
       "headline KPIs by month (as `dangol kpi`): customers, new, active, orders, revenue, repeat "
       "rate, NPS", kpi_params, NULL, "table", false },
     { "GET", "/api/cube", dg_api_cube, "reports",
       "slice, dice and pivot revenue, orders and customers (as `dangol cube`)", cube_params, NULL,
       "table", false },
+    { "GET", "/api/cube/dimensions", dg_api_cube_dimensions, "meta",
+      "the cube's dimensions (name, next coarser level, grain: order, customer, day or product) "
+      "and measures, in the order /api/cube lists them", NULL, NULL, "object", false },
     { "GET", "/api/rfm", dg_api_rfm, "reports",
       "RFM segments, score bins, the R x F grid or per-customer scores (as `dangol rfm`)",
       rfm_params, NULL, "table", false },

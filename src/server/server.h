@@ -218,6 +218,8 @@ int dg_snapshot_clv(dg_snapshot *snapshot, const struct dg_clv_options *opt, dg_
 void dg_api_openapi(dg_request *req, dg_response *res);
 void dg_api_version(dg_request *req, dg_response *res);
 void dg_api_stats(dg_request *req, dg_response *res);
+void dg_api_vocabulary(dg_request *req, dg_response *res);
+void dg_api_cube_dimensions(dg_request *req, dg_response *res);
 /* records.c: customers, their orders and feedback */
 void dg_api_customers_list(dg_request *req, dg_response *res);
 void dg_api_customers_create(dg_request *req, dg_response *res);

@@ -1,7 +1,8 @@
 // Browser test of the dashboard: Debian's chromium driven by playwright-core (from web/node_modules)
 // against a running `dangol serve`. Every page in the navigation (and the customer card) must load
 // with no console errors, reach its ready state, and every chart on it must hold data; a screenshot
-// of each page, in English and Korean, goes to tests/artifacts/. Prints "pass NAME" / "fail NAME"
+// of each page, in English and Korean, goes to tests/artifacts/; a Korean page shows no English
+// word (englishWords). Prints "pass NAME" / "fail NAME"
 // lines for tests/e2e/lib.sh's accounting.
 // usage: node browser.js URL ARTIFACT_DIR
 'use strict';
@@ -34,19 +35,82 @@ async function visit(page, errors, hash, name, lang) {
       // a Sankey holds data when it has flows: its nodes alone are not enough
       const points = series.reduce((n, s) => n + (s.type === 'sankey' ? (s.links || []).filter(l => l.value > 0).length
         : Array.isArray(s.data) ? s.data.filter(d => d !== null && d !== undefined).length : s.data ? 1 : 0), 0);
-      return { ok: series.length > 0 && points > 0, why: `${series.length} series, ${points} points` };
+      // a heatmap must show its cells' figure (the third value, the one written in the cell) as
+      // colour: one flat colour (a scale over the wrong dimension, or a range the values miss)
+      // tells the user nothing, and a larger figure is never lighter than a smaller one
+      const lightness = fill => {
+        const m = String(fill).match(/\d+(\.\d+)?/g) || [];
+        return m.length >= 3 ? 0.299 * m[0] + 0.587 * m[1] + 0.114 * m[2] : NaN;
+      };
+      const flat = series.map((s, i) => {
+        if (s.type !== 'heatmap') return null;
+        const data = chart.getModel().getSeriesByIndex(i).getData();
+        const cells = [];
+        for (let j = 0; j < data.count(); j++)
+          cells.push({ v: data.get(data.mapDimension('value'), j), fill: String((data.getItemVisual(j, 'style') || {}).fill) });
+        const fills = new Set(cells.map(c => c.fill)), values = new Set(cells.map(c => c.v));
+        if (values.size > 1 && fills.size < 2) return `heatmap ${i}: ${cells.length} cells in one colour`;
+        cells.sort((a, b) => a.v - b.v);
+        for (let j = 1; j < cells.length; j++)
+          if (cells[j].v > cells[j - 1].v && lightness(cells[j].fill) > lightness(cells[j - 1].fill) + 1)
+            return `heatmap ${i}: ${cells[j].v} is lighter (${cells[j].fill}) than ${cells[j - 1].v} (${cells[j - 1].fill})`;
+        return null;
+      }).filter(Boolean);
+      return { ok: series.length > 0 && points > 0 && !flat.length, why: flat.length ? flat.join('; ') : `${series.length} series, ${points} points` };
     });
   });
   await page.screenshot({ path: path.join(artifacts, `dashboard-${name}-${lang}.png`), fullPage: true });
   const label = `${name} (${lang})`;
+  if (lang === 'ko') {
+    const words = await englishWords(page);
+    if (words.length === 0) pass(`${label} has no English words`);
+    else fail(`${label} has no English words`, words.join(', '));
+  }
   if (viewState === 'ready') pass(`${label} loads`);
   else fail(`${label} loads`, await page.$eval('#view', v => v.textContent));
   if (errors.length === 0) pass(`${label} has no console errors`);
   else fail(`${label} has no console errors`, errors.join(' | '));
   const empty = charts.filter(c => !c.ok);
-  if (empty.length === 0) pass(`${label} charts hold data (${charts.length})`);
+  if (empty.length === 0) pass(`${label} charts hold data, heatmaps in several colours (${charts.length})`);
   else fail(`${label} charts hold data`, empty.map(c => c.why).join(', '));
   return charts.length;
+}
+
+/* Words of two or more Latin letters a user reads on the page (its text, its controls' options
+   and placeholders, and the text drawn in its charts: series, axis, legend and item names),
+   outside the customer's own data (elements marked data-raw) and a short list of names that stay
+   as they are in Korean. A Korean page with any left is not translated. */
+const KEEP_IN_KOREAN = new Set(['dangol', 'English', 'RFM', 'NPS', 'CLV', 'KRW', 'SMS', 'SNS', 'BG', 'NBD', 'MBG', 'BB',
+  'Pareto', 'Gamma', 'CSAT']);
+async function englishWords(page) {
+  const texts = await page.evaluate(() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (el.closest('[data-raw], script, style') || !el.getClientRects().length) continue;
+      out.push(n.textContent);
+    }
+    document.querySelectorAll('input[placeholder]').forEach(i => out.push(i.placeholder));
+    document.querySelectorAll('#view .chart, #view .spark').forEach(el => {
+      const chart = echarts.getInstanceByDom(el);
+      if (!chart) return;
+      const o = chart.getOption();
+      for (const axis of [].concat(o.xAxis || [], o.yAxis || []))
+        out.push(axis.name || '', ...(axis.data || []).map(d => String(d && d.value !== undefined ? d.value : d)));
+      for (const s of o.series || []) {
+        out.push(s.name || '');
+        for (const d of s.data || []) if (d && typeof d === 'object' && d.name) out.push(d.name);
+      }
+      for (const l of o.legend || []) out.push(...(l.data || []).map(d => String(d.name || d)));
+    });
+    return out;
+  });
+  const words = new Set();
+  for (const text of texts)
+    for (const w of text.match(/[A-Za-z]{2,}/g) || [])
+      if (!KEEP_IN_KOREAN.has(w)) words.add(w);
+  return [...words].slice(0, 20);
 }
 
 /* Clicks SELECTOR and waits until the click has moved the hash and the view has redrawn (the
@@ -175,6 +239,8 @@ async function main() {
       }
       for (const p of pages)
         await visit(page, errors, `/${p}`, p, lang);
+      // values of the coded dimensions (regions, channels, segments, stages) by name
+      await visit(page, errors, '/pivot?rows=region,segment&cols=channel&measure=orders&totals=rollup', 'pivot-values', lang);
       // the customer card of the first customer in the list
       await visit(page, errors, '/customers', 'customers', lang);
       const first = await page.$('#view table.data tbody tr.link');

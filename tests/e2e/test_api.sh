@@ -46,6 +46,19 @@ expect_json "stats counts customers" "any(e['entity'] == 'customers' for e in j[
 expect_status "openapi" 200 GET /api/openapi.json
 cp "$WORK/last.json" "$WORK/openapi.json"
 expect_json "openapi is version 3" "j['openapi'].startswith('3.')"
+expect_status "cube dimensions" 200 GET /api/cube/dimensions
+expect_json "cube dimensions name their parents and grains" \
+  "{d['name']: d['parent'] for d in j['dimensions']}['brand'] == 'category' and {d['name']: d['grain'] for d in j['dimensions']}['region'] == 'customer' and j['measures'][0] == 'revenue'"
+expect_json "the OpenAPI document lists every cube dimension the catalog has" \
+  "(lambda d: all(x['name'] in d for x in j['dimensions']))([p['description'] for p in json.load(open('$WORK/openapi.json'))['paths']['/api/cube']['get']['parameters'] if p['name'] == 'rows'][0])"
+expect_status "vocabulary" 200 GET /api/vocabulary
+expect_json "vocabulary names values in both languages" \
+  "j['domains']['region']['Seoul'] == {'en': 'Seoul', 'ko': '서울'} and j['domains']['stage']['client']['ko'] == '단골'"
+expect_json "vocabulary holds the dashboard's labels" "j['domains']['ui']['page_overview']['ko'] == '개요'"
+expect_json "vocabulary maps columns to domains" \
+  "j['columns']['acquisition_channel'] == 'acquisition' and j['columns']['payment'] == 'payment'"
+expect_json "every vocabulary entry has both names" \
+  "all(e['en'] and e['ko'] for d in j['domains'].values() for e in d.values())"
 
 # ---- customers
 expect_status "create a customer" 201 POST /api/customers \
@@ -80,6 +93,8 @@ expect_json "patch keeps other fields" \
   "j['region'] == 'Seoul' and j['gender'] is None and j['birth_year'] == 1990"
 expect_status "put replaces a customer" 200 PUT /api/customers/C2 '{"name":"Park Jisoo","region":"Busan"}'
 expect_json "put empties absent fields" "j['region'] == 'Busan' and j['email'] is None"
+expect_status "a region written in Korean is stored as its code" 200 PATCH /api/customers/C2 '{"region":"부산"}'
+expect_json "부산 is stored as Busan" "j['region'] == 'Busan'"
 expect_status "put to an unknown customer is 404" 404 PUT /api/customers/NOPE '{"name":"x"}'
 expect_status "patch to an unknown customer is 404" 404 PATCH /api/customers/NOPE '{"name":"x"}'
 expect_status "put with another id is 400" 400 PUT /api/customers/C2 '{"customer_id":"C9"}'
@@ -193,6 +208,12 @@ expect_status "kpi with a bad as_of is 400" 400 GET "/api/kpi?as_of=2024-02-30"
 expect_status "kpi with 0 months is 400" 400 GET "/api/kpi?months=0"
 expect_status "cube" 200 GET "/api/cube?rows=month&measure=revenue,orders"
 expect_json "cube pivots by month" "[r['month'] for r in j['rows']] == ['2024-02', '2024-03']"
+api GET "/api/cube?rows=region&measure=orders&where=region=Seoul"
+cp "$WORK/last.json" "$WORK/cube.seoul.json"
+korean_where=$(python3 -c 'import urllib.parse; print(urllib.parse.quote("지역=서울"))')
+expect_status "cube filtered in Korean (지역=서울)" 200 GET "/api/cube?rows=region&measure=orders&where=$korean_where"
+expect_json "지역=서울 answers as region=Seoul" \
+  "j['rows'] == json.load(open('$WORK/cube.seoul.json'))['rows'] and len(j['rows']) > 0"
 expect_status "cube with an unknown dimension is 400" 400 GET "/api/cube?rows=chanel"
 expect_json "cube error lists valid dimensions" "'valid:' in j['error']['message']"
 expect_json "the OpenAPI document names every valid dimension" \

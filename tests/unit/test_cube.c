@@ -352,3 +352,37 @@ Test(cube, reversed_and_impossible_ranges_are_refused)
     dg_cube_query_clear(&q);
     dg_cube_free(cube);
 }
+
+/* Korean names are values and dimensions like the codes they name (include/dangol/vocab.h):
+ * 서울 is Seoul (o0, o1, o3, o4: 400), 지역 is region, 매장 the store channel (o1, o3, o4: 300);
+ * a name the vocabulary does not know is still refused with the valid codes. */
+Test(cube, korean_names_filter_like_codes)
+{
+    dg_cube *cube = tiny();
+    dg_cube_query q;
+    dg_cube_result *r = NULL;
+    dg_error err;
+    static const char *const same_filters[] = { "region=서울", "지역=서울", "region=seoul", "지역=Seoul" };
+    for (size_t i = 0; i < sizeof same_filters / sizeof same_filters[0]; i++) {
+        query(cube, &q, (const char *const[]){ "where", same_filters[i], NULL });
+        cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+        cr_expect_eq(r->revenue_minor[0], 400, "%s: %lld", same_filters[i], (long long)r->revenue_minor[0]);
+        dg_cube_result_free(r);
+        dg_cube_query_clear(&q);
+    }
+    query(cube, &q, (const char *const[]){ "rows", "지역", "where", "채널=매장;region!=부산", NULL });
+    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    expect(cube, &q, r, "Seoul", NULL, 300, 3, 2, 6);
+    cr_expect_eq(visible_cells(r), 1);
+    dg_cube_result_free(r);
+    dg_cube_query_clear(&q);
+
+    dg_cube_query_init(&q);
+    cr_expect_eq(dg_cube_query_set(&q, cube, "where", "region=서울시", &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "unknown value \"서울시\" for region; valid: Busan, Seoul"), "%s",
+              err.message);
+    cr_expect_eq(dg_cube_query_set(&q, cube, "rows", "지역구", &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "unknown dimension \"지역구\""), "%s", err.message);
+    dg_cube_query_clear(&q);
+    dg_cube_free(cube);
+}

@@ -496,3 +496,44 @@ Test(import, bulk_mode_restores_indexes)
     cr_assert_eq(index_count(path, "orders"), before);
     free(csv);
 }
+
+/* Coded values written by their Korean or English names are stored as their codes (regions,
+ * channels, payment methods, consultation types, feedback kinds and statuses); values the
+ * vocabulary does not know are kept as written; an unknown consultation type is still refused. */
+Test(import, korean_names_are_stored_as_codes)
+{
+    dg_import_report r;
+    cr_assert_eq(import_text(store, "customers",
+                             "customer_id,region,customer_type,acquisition_channel,occupation\n"
+                             "C-1,서울,꼼꼼한 고객,지인 추천,주부\n"
+                             "C-2,Seoul,Careful,referral,homemaker\n"
+                             "C-3,Andong,,,\n", NULL, &r), 0, "%s", err.message);
+    dg_import_report_clear(&r);
+    cr_assert_eq(import_text(store, "orders",
+                             "order_id,customer_id,ordered_at,channel,payment_method,total\n"
+                             "O1,C-1,2024-02-01,콜센터,신용카드,10\n"
+                             "O2,C-2,2024-02-02,Call centre,credit_card,3\n", NULL, &r), 0, "%s",
+                 err.message);
+    dg_import_report_clear(&r);
+    cr_assert_eq(import_text(store, "feedback",
+                             "feedback_id,customer_id,received_at,kind,status\n"
+                             "F1,C-1,2024-02-03,불만,처리 중\n", NULL, &r), 0, "%s", err.message);
+    dg_import_report_clear(&r);
+    char *out = export_text(store, "customers", DG_EXPORT_CSV);
+    cr_expect(strstr(out, "C-1,,,,,,,,,homemaker,Seoul,referral,,,careful,"), "%s", out);
+    cr_expect(strstr(out, "C-2,,,,,,,,,homemaker,Seoul,referral,,,careful,"), "%s", out);
+    cr_expect(strstr(out, "C-3,,,,,,,,,,Andong,"), "%s", out);
+    cr_expect(!strstr(out, "주부"), "%s", out);
+    free(out);
+    out = export_text(store, "orders", DG_EXPORT_CSV);
+    cr_expect(strstr(out, "O1,C-1,2024-02-01T00:00:00Z,call_centre,credit_card,"), "%s", out);
+    cr_expect(strstr(out, "O2,C-2,2024-02-02T00:00:00Z,call_centre,credit_card,"), "%s", out);
+    free(out);
+    out = export_text(store, "feedback", DG_EXPORT_CSV);
+    cr_expect(strstr(out, "complaint") && strstr(out, "in_progress"), "%s", out);
+    free(out);
+    cr_expect_neq(import_text(store, "customers", "customer_id,customer_type\nC-4,까다로운 고객\n",
+                              NULL, &r), 0);
+    cr_expect(strstr(err.message, "customer_type \"까다로운 고객\" is not one of"), "%s", err.message);
+    dg_import_report_clear(&r);
+}

@@ -1,0 +1,213 @@
+/* The vocabulary of values (include/dangol/vocab.h): one constant table of (domain, code, English,
+ * Korean), searched linearly (a few hundred entries, looked up once per distinct value, never per
+ * row). The dashboard's own labels are the "ui" domain, in vocab_labels.c. A unit test checks that
+ * no domain repeats a code or a name, so a Korean name always maps back to one code. */
+#include <string.h>
+#include <strings.h>
+
+#include "core/vocab_labels.h"
+#include "dangol/vocab.h"
+
+static const dg_vocab_entry values[] = {
+    /* cube dimensions (also the API's rows/cols/where names) */
+    { "dimension", "year", "Year", "연도" }, { "dimension", "quarter", "Quarter", "분기" },
+    { "dimension", "month", "Month", "월" }, { "dimension", "week", "Week", "주" },
+    { "dimension", "day", "Day", "일" }, { "dimension", "channel", "Channel", "채널" },
+    { "dimension", "payment", "Payment", "결제 수단" }, { "dimension", "site", "Site", "매장" },
+    { "dimension", "staff", "Staff", "직원" }, { "dimension", "region", "Region", "지역" },
+    { "dimension", "gender", "Gender", "성별" }, { "dimension", "age", "Age band", "연령대" },
+    { "dimension", "acquisition", "Acquisition", "유입 경로" },
+    { "dimension", "customer_type", "Customer type", "고객 유형" },
+    { "dimension", "income", "Income", "소득" }, { "dimension", "category", "Category", "카테고리" },
+    { "dimension", "brand", "Brand", "브랜드" }, { "dimension", "product", "Product", "상품" },
+    { "dimension", "segment", "RFM segment", "RFM 세그먼트" },
+    { "dimension", "stage", "Stage", "관계 단계" }, { "dimension", "activity", "Activity", "활동 상태" },
+    /* cube measures */
+    { "measure", "revenue", "Revenue", "매출" }, { "measure", "orders", "Orders", "주문 수" },
+    { "measure", "customers", "Customers", "고객 수" }, { "measure", "units", "Units", "수량" },
+    { "measure", "aov", "Average order", "평균 주문액" },
+    { "measure", "revenue_per_customer", "Revenue per customer", "고객당 매출" },
+    { "measure", "share", "Share", "비중" },
+    /* labels the cube gives rolled-up and missing values in every dimension */
+    { "cube", "Total", "Total", "전체" }, { "cube", "(none)", "(none)", "(없음)" },
+    /* regions: the 17 first-level divisions of Korea */
+    { "region", "Seoul", "Seoul", "서울" }, { "region", "Busan", "Busan", "부산" },
+    { "region", "Incheon", "Incheon", "인천" }, { "region", "Daegu", "Daegu", "대구" },
+    { "region", "Daejeon", "Daejeon", "대전" }, { "region", "Gwangju", "Gwangju", "광주" },
+    { "region", "Ulsan", "Ulsan", "울산" }, { "region", "Sejong", "Sejong", "세종" },
+    { "region", "Gyeonggi", "Gyeonggi", "경기" }, { "region", "Gangwon", "Gangwon", "강원" },
+    { "region", "Chungbuk", "Chungbuk", "충북" }, { "region", "Chungnam", "Chungnam", "충남" },
+    { "region", "Jeonbuk", "Jeonbuk", "전북" }, { "region", "Jeonnam", "Jeonnam", "전남" },
+    { "region", "Gyeongbuk", "Gyeongbuk", "경북" }, { "region", "Gyeongnam", "Gyeongnam", "경남" },
+    { "region", "Jeju", "Jeju", "제주" },
+    /* order and feedback channels */
+    { "channel", "store", "Store", "매장" }, { "channel", "online", "Online", "온라인" },
+    { "channel", "mobile", "Mobile", "모바일" }, { "channel", "call_centre", "Call centre", "콜센터" },
+    { "channel", "home_shopping", "Home shopping", "홈쇼핑" }, { "channel", "web", "Web", "웹" },
+    { "channel", "app", "App", "앱" }, { "channel", "email", "Email", "이메일" },
+    { "channel", "sns", "Social media", "SNS" },
+    /* acquisition channels */
+    { "acquisition", "store_walk_in", "Store walk-in", "매장 방문" },
+    { "acquisition", "search", "Search", "검색" },
+    { "acquisition", "online_ad", "Online ad", "온라인 광고" },
+    { "acquisition", "sns", "Social media", "SNS" },
+    { "acquisition", "referral", "Referral", "지인 추천" },
+    { "acquisition", "home_shopping", "Home shopping", "홈쇼핑" },
+    { "acquisition", "event", "Event", "이벤트" },
+    { "acquisition", "partnership", "Partnership", "제휴" },
+    /* payment methods */
+    { "payment", "credit_card", "Credit card", "신용카드" },
+    { "payment", "debit_card", "Debit card", "체크카드" }, { "payment", "cash", "Cash", "현금" },
+    { "payment", "bank_transfer", "Bank transfer", "계좌이체" },
+    { "payment", "mobile_pay", "Mobile pay", "간편결제" },
+    { "payment", "gift_card", "Gift card", "상품권" },
+    /* the relationship ladder and the activity flags (docs/stage.md) */
+    { "stage", "prospect", "Prospect", "잠재 고객" }, { "stage", "customer", "Customer", "고객" },
+    { "stage", "client", "Client (단골)", "단골" }, { "stage", "advocate", "Advocate", "옹호자" },
+    { "stage", "partner", "Partner", "파트너" },
+    { "activity", "active", "Active", "활성" }, { "activity", "lapsed", "Lapsed", "휴면" },
+    { "activity", "churned", "Churned", "이탈" },
+    /* the default RFM segment map (src/analytics/rfm.c) */
+    { "segment", "Champions", "Champions", "최우수 고객" }, { "segment", "Loyal", "Loyal", "충성 고객" },
+    { "segment", "Potential Loyalist", "Potential Loyalist", "잠재 충성 고객" },
+    { "segment", "New", "New", "신규 고객" }, { "segment", "Promising", "Promising", "유망 고객" },
+    { "segment", "Need Attention", "Need Attention", "관심 필요" },
+    { "segment", "About to Sleep", "About to Sleep", "휴면 직전" },
+    { "segment", "At Risk", "At Risk", "이탈 위험" },
+    { "segment", "Can't Lose", "Can't Lose", "놓치면 안 될 고객" },
+    { "segment", "Hibernating", "Hibernating", "동면 고객" }, { "segment", "Lost", "Lost", "이탈 고객" },
+    { "segment", "(no orders)", "(no orders)", "(주문 없음)" },
+    /* profile values */
+    { "gender", "F", "Female", "여성" }, { "gender", "M", "Male", "남성" }, { "gender", "X", "Other", "기타" },
+    { "education", "high_school", "High school", "고등학교 졸업" },
+    { "education", "college", "College", "전문대 졸업" },
+    { "education", "bachelor", "Bachelor's degree", "대학교 졸업" },
+    { "education", "graduate", "Graduate school", "대학원 졸업" },
+    { "occupation", "office_worker", "Office worker", "회사원" },
+    { "occupation", "self_employed", "Self-employed", "자영업" },
+    { "occupation", "professional", "Professional", "전문직" },
+    { "occupation", "civil_servant", "Civil servant", "공무원" },
+    { "occupation", "service", "Service work", "서비스직" },
+    { "occupation", "homemaker", "Homemaker", "주부" },
+    { "occupation", "freelancer", "Freelancer", "프리랜서" },
+    { "occupation", "unemployed", "Not employed", "무직" },
+    { "occupation", "student", "Student", "학생" }, { "occupation", "retired", "Retired", "은퇴" },
+    { "income", "<30M", "Under 30M", "3천만 원 미만" },
+    { "income", "30-50M", "30M to 50M", "3천만~5천만 원" },
+    { "income", "50-70M", "50M to 70M", "5천만~7천만 원" },
+    { "income", "70-100M", "70M to 100M", "7천만~1억 원" },
+    { "income", "100M+", "100M and over", "1억 원 이상" },
+    { "customer_type", "careful", "Careful", "꼼꼼한 고객" },
+    { "customer_type", "impatient", "Impatient", "성급한 고객" },
+    { "customer_type", "talkative", "Talkative", "말이 많은 고객" },
+    { "customer_type", "reticent", "Reticent", "과묵한 고객" },
+    { "customer_type", "skeptical", "Skeptical", "의심 많은 고객" },
+    { "customer_type", "indecisive", "Indecisive", "우유부단한 고객" },
+    { "customer_type", "demanding", "Demanding", "요구가 많은 고객" },
+    { "bool", "yes", "Yes", "예" }, { "bool", "no", "No", "아니오" },
+    /* feedback */
+    { "feedback_kind", "complaint", "Complaint", "불만" }, { "feedback_kind", "opinion", "Opinion", "의견" },
+    { "feedback_kind", "question", "Question", "문의" },
+    { "feedback_kind", "compliment", "Compliment", "칭찬" },
+    { "feedback_status", "open", "Open", "접수" },
+    { "feedback_status", "in_progress", "In progress", "처리 중" },
+    { "feedback_status", "resolved", "Resolved", "해결" }, { "feedback_status", "closed", "Closed", "종결" },
+    /* touchpoints (the moments of truth) and what partners do */
+    { "touchpoint_kind", "hardware", "Hardware", "하드웨어" },
+    { "touchpoint_kind", "software", "Software", "소프트웨어" },
+    { "touchpoint_kind", "humanware", "Humanware", "휴먼웨어" },
+    { "partner_activity", "panel", "Customer panel", "고객 패널" },
+    { "partner_activity", "co_design", "Co-design", "공동 개발" },
+    { "partner_activity", "review", "Review", "리뷰" },
+    { "partner_activity", "beta_test", "Beta test", "베타 테스트" },
+    { "partner_activity", "community", "Community", "커뮤니티" },
+    /* purchase models (dangol clv --model) */
+    { "model", "bgnbd", "BG/NBD", "BG/NBD" }, { "model", "mbgnbd", "MBG/NBD", "MBG/NBD" },
+    { "model", "paretonbd", "Pareto/NBD", "Pareto/NBD" }, { "model", "bgbb", "BG/BB", "BG/BB" },
+};
+
+/* Which domain a column's or a dimension's values come from. A column of one entity only is
+ * qualified ("interactions.kind"); the others name the column wherever it appears (the cube's
+ * dimensions, the API's tables, the customer card). */
+static const struct { const char *column, *domain; } columns[] = {
+    { "region", "region" },           { "channel", "channel" },
+    { "acquisition", "acquisition" }, { "acquisition_channel", "acquisition" },
+    { "payment", "payment" },         { "payment_method", "payment" },
+    { "stage", "stage" },             { "activity", "activity" },
+    { "segment", "segment" },         { "gender", "gender" },
+    { "education", "education" },     { "occupation", "occupation" },
+    { "income", "income" },           { "income_band", "income" },
+    { "customer_type", "customer_type" }, { "kind", "feedback_kind" },
+    { "status", "feedback_status" },  { "model", "model" },
+    { "consent_email", "bool" },      { "consent_sms", "bool" },
+    { "consent_phone", "bool" },      { "interactions.kind", "touchpoint_kind" },
+    { "partner_activities.activity", "partner_activity" },
+};
+
+const dg_vocab_entry *dg_vocab_at(size_t i)
+{
+    size_t n_labels;
+    const dg_vocab_entry *labels = dg__vocab_labels(&n_labels);
+    size_t n_values = sizeof values / sizeof values[0];
+    if (i < n_values)
+        return &values[i];
+    return i - n_values < n_labels ? &labels[i - n_values] : NULL;
+}
+
+const dg_vocab_entry *dg_vocab_find(const char *domain, const char *code)
+{
+    const dg_vocab_entry *e;
+    for (size_t i = 0; (e = dg_vocab_at(i)) != NULL; i++)
+        if (strcmp(e->domain, domain) == 0 && strcmp(e->code, code) == 0)
+            return e;
+    return NULL;
+}
+
+/* TEXT (len bytes) equals NAME: bytewise, ASCII letters without case. */
+static int same(const char *name, const char *text, size_t len)
+{
+    return strlen(name) == len && strncasecmp(name, text, len) == 0;
+}
+
+const char *dg_vocab_code(const char *domain, const char *text, size_t len)
+{
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        const dg_vocab_entry *e = &values[i];
+        if (strcmp(e->domain, domain) == 0 &&
+            (same(e->code, text, len) || same(e->en, text, len) || same(e->ko, text, len)))
+            return e->code;
+    }
+    return NULL;
+}
+
+const char *dg_vocab_code_among(const char *const *codes, const char *text, size_t len)
+{
+    for (size_t c = 0; codes[c]; c++)
+        for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+            if (strcmp(values[i].code, codes[c]) == 0 &&
+                (same(values[i].en, text, len) || same(values[i].ko, text, len)))
+                return codes[c];
+    return NULL;
+}
+
+const char *dg_vocab_column_at(size_t i, const char **domain)
+{
+    if (i >= sizeof columns / sizeof columns[0])
+        return NULL;
+    *domain = columns[i].domain;
+    return columns[i].column;
+}
+
+const char *dg_vocab_domain_of(const char *entity, const char *column)
+{
+    size_t n_entity = entity ? strlen(entity) : 0;
+    for (size_t i = 0; entity && i < sizeof columns / sizeof columns[0]; i++) {
+        const char *c = columns[i].column;
+        if (strncmp(c, entity, n_entity) == 0 && c[n_entity] == '.' && strcmp(c + n_entity + 1, column) == 0)
+            return columns[i].domain;
+    }
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+        if (strcmp(columns[i].column, column) == 0)
+            return columns[i].domain;
+    return NULL;
+}

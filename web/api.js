@@ -1,0 +1,26 @@
+/* The JSON API client and the dashboard's shared state (the store's summary, the routes the server
+   documents, the as-of day, and the token of the view now shown). */
+
+export const state = { store: null, routes: new Set(), asOf: '', routeToken: 0 };
+
+/* Fetches JSON. If the user has moved to another view meanwhile, throws a 'stale' error instead, so
+   a slow answer never draws over the page now shown. */
+export async function api(path, params) {
+  const token = state.routeToken;
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(params || {}))
+    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, v);
+  const res = await fetch(url);
+  const body = await res.json().catch(() => null);
+  if (token !== state.routeToken) {
+    const err = new Error('stale');
+    err.stale = true;
+    throw err;
+  }
+  if (!res.ok) {
+    const err = new Error(body && body.error ? body.error.message : `HTTP ${res.status}`);
+    err.status = res.status;
+    throw err;
+  }
+  return body;
+}

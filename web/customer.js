@@ -1,0 +1,103 @@
+/* The customer card (#/customer/ID): the library's card sections (/api/customers/ID/card) with
+   every field name and coded value in the current language, and the order history chart. */
+import { t, tr, vocab, valueLabel, fieldLabel, lang } from './i18n.js';
+import { api } from './api.js';
+import { fmtInt, fmtMoney, fmtPct, fmtCompact, fmtDate } from './format.js';
+import { h, card, chartBox, resultTable, RAW_FIELDS } from './dom.js';
+import { PALETTE, mountChart } from './charts.js';
+
+/* The library writes a consultation type's guidance as "English. (한국어)": the part in the
+   current language. */
+function guidanceText(text) {
+  const m = text.match(/^(.*?)\s*\(([^()]*[\uac00-\ud7a3][^()]*)\)\s*$/);
+  return m ? (lang() === 'ko' ? m[2] : m[1]) : text;
+}
+
+/* An item of the card's loyalty and lifetime-value sections (src/crm/customer_analytics.c,
+   src/analytics/clv_card.c), whose names and values the library writes in English, as the
+   label and value elements of the current language. */
+function cardItem(item, value) {
+  let label = vocab('card_item', item), text = value == null ? '–' : typeof value === 'number' ? fmtInt(value) : String(value);
+  const unit = u => t('unit_' + (u.endsWith('s') ? u : u + 's')), per = u => t('unit_' + u.replace(/s$/, ''));
+  let m;
+  if ((m = item.match(/^expected purchases, next (\S+) (\w+)$/))) label = tr('card_item', 'expected purchases', { n: m[1], unit: unit(m[2]) });
+  else if ((m = item.match(/^CLV, next (\S+) (\w+) at (\S+) per (\w+)$/))) label = tr('card_item', 'CLV', { n: m[1], unit: unit(m[2]), rate: m[3], per: per(m[4]) });
+  else if ((m = item.match(/^(last repeat purchase|customer age) \(\w+, (\w+)\)$/))) label = tr('card_item', m[1], { unit: unit(m[2]) });
+  if (item === 'stage' && (m = text.match(/^(\w+)(?: \((\w+)\))?$/)))
+    text = valueLabel('stage', m[1]) + (m[2] ? ` (${valueLabel('activity', m[2])})` : '');
+  else if (item === 'segment' || item === 'model') text = valueLabel(item, text);
+  else if (item === 'RFM' && (m = text.match(/^R(\d) F(\d) M(\d): last order (-?\d+) days ago, ([\d,]+) orders, (.*)$/)))
+    text = t('rfm_line', { r: m[1], f: m[2], m: m[3], days: m[4], orders: m[5], money: m[6] });
+  else if (item === 'loyalty index') text = text.replace('(behaviour only: no survey answer)', `(${t('behaviour_only')})`);
+  else if (text === 'no purchase in the calibration period') text = t('no_calibration_purchase');
+  else if (text.startsWith('- (mean repeat purchase value')) text = t('outside_gamma_gamma');
+  // figures as the CLV page shows them: P(alive) in percent, purchases to one decimal, money
+  else if (/^-?[\d,.]+$/.test(text)) {
+    const number = parseFloat(text.replace(/,/g, ''));
+    if (item === 'P(alive)') text = fmtPct(number);
+    else if (item.startsWith('expected purchases')) text = number.toFixed(1);
+    else if (item === 'expected spend per purchase' || item.startsWith('CLV')) text = fmtMoney(Math.round(number));
+  }
+  return [h('div', { class: 'k' }, label || fieldLabel(item)), h('div', null, text)];
+}
+
+export async function renderCustomer(view, params, id) {
+  let sections, orders;
+  try {
+    [sections, orders] = await Promise.all([
+      api(`/api/customers/${encodeURIComponent(id)}/card`),
+      api(`/api/customers/${encodeURIComponent(id)}/orders`, { limit: 1000 }),
+    ]);
+  } catch (err) {
+    if (err.status === 404) {
+      view.replaceChildren(h('a', { class: 'back', href: '#/customers' }, t('back_to_customers')),
+        h('div', { class: 'card empty' }, `${t('not_found')}: ${id}`));
+      return;
+    }
+    throw err;
+  }
+  document.getElementById('page-title').textContent = `${t('page_customer')} · ${id}`;
+  const byTitle = Object.fromEntries(sections.map(s => [s.title, s]));
+  const profile = byTitle['Customer'];
+  const fields = profile ? Object.fromEntries(profile.rows.map(r => [r.field, r.value])) : {};
+  const kv = h('div', { class: 'kv' }, (profile ? profile.rows : []).filter(r => r.field !== 'guidance')
+    .flatMap(r => [h('div', { class: 'k' }, fieldLabel(r.field)),
+      h('div', RAW_FIELDS.has(r.field) ? { 'data-raw': '' } : null, r.value == null ? '–' : valueLabel(r.field, r.value))]));
+  const left = [card(vocab('card_section', 'Customer'), kv)];
+  if (fields.guidance) left.push(card(vocab('card_section', 'Guidance'), h('div', { class: 'guidance' }, guidanceText(fields.guidance))));
+  const summary = byTitle['Orders'];
+  const right = [];
+  if (summary && summary.rows.length) {
+    const s = summary.rows[0];
+    right.push(h('div', { class: 'grid kpis four', style: 'margin-bottom:0' },
+      h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('orders')), h('div', { class: 'value' }, fmtInt(s.orders))),
+      h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('revenue')), h('div', { class: 'value' }, fmtMoney(s.revenue))),
+      h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('average order')), h('div', { class: 'value' }, fmtMoney(s['average order']))),
+      h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('last order')), h('div', { class: 'value' }, s['last order'] || '–'))));
+  }
+  const history = chartBox();
+  right.push(card(t('order_history'), history));
+  for (const title of ['Recent orders', 'Recent feedback'])
+    if (byTitle[title] && byTitle[title].rows.length)
+      right.push(card(vocab('card_section', title) || title, resultTable(byTitle[title], { money: ['total'] })));
+  // any further sections of the library's card (loyalty, lifetime value, ...): item/value pairs
+  // beside the profile, other tables under the orders
+  const known = new Set(['Customer', 'Orders', 'Recent orders', 'Recent feedback']);
+  for (const sec of sections.filter(x => !known.has(x.title) && x.rows.length)) {
+    if (sec.columns.length === 2 && sec.columns[1] === 'value')
+      left.push(card(vocab('card_section', sec.title) || sec.title, h('div', { class: 'kv' }, sec.rows.flatMap(r => [
+        ...cardItem(String(r[sec.columns[0]]), r.value)]))));
+    else
+      right.push(card(vocab('card_section', sec.title) || sec.title, resultTable(sec)));
+  }
+  view.replaceChildren(h('a', { class: 'back', href: '#/customers' }, t('back_to_customers')),
+    h('div', { class: 'grid', style: 'grid-template-columns: minmax(300px, 1fr) 2fr; align-items: start' },
+      h('div', { class: 'grid' }, left), h('div', { class: 'grid' }, right)));
+  const points = orders.items.slice().reverse();
+  mountChart(history, {
+    tooltip: { trigger: 'axis', valueFormatter: fmtMoney },
+    xAxis: { type: 'category', data: points.map(o => fmtDate(o.ordered_at)) },
+    yAxis: { type: 'value', axisLabel: { formatter: fmtCompact } },
+    series: [{ name: t('revenue'), type: 'bar', data: points.map(o => o.total), barMaxWidth: 24, color: PALETTE[0], itemStyle: { borderRadius: [3, 3, 0, 0] } }],
+  });
+}

@@ -1,0 +1,39 @@
+/* The customer list (#/customers?q&offset): search by id, name, phone or e-mail, 20 at a time;
+   coded values (region, consultation type) by name, contacts as written. */
+import { t, valueLabel } from './i18n.js';
+import { api, state } from './api.js';
+import { fmtInt } from './format.js';
+import { h, card, RAW_FIELDS } from './dom.js';
+
+const PAGE_SIZE = 20;
+
+export async function renderCustomers(view, params) {
+  const q = params.get('q') || '';
+  const offset = Math.max(0, parseInt(params.get('offset') || '0', 10) || 0);
+  const input = h('input', { type: 'search', value: q, placeholder: t('search_placeholder'), 'aria-label': 'search' });
+  let timer = null;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { location.hash = `#/customers?q=${encodeURIComponent(input.value)}`; }, 250);
+  });
+  const page = await api('/api/customers', { q, offset, limit: PAGE_SIZE });
+  const cols = [['customer_id', 'col_customer_id'], ['name', 'col_name'], ['phone', 'col_phone'], ['email', 'col_email'],
+    ['region', 'col_region'], ['customer_type', 'col_type'], ['acquired_on', 'col_acquired']];
+  const table = page.items.length
+    ? h('table', { class: 'data' },
+      h('thead', null, h('tr', null, cols.map(([, k]) => h('th', null, t(k))))),
+      h('tbody', null, page.items.map(c => h('tr', { class: 'link', onclick: () => { location.hash = `#/customer/${encodeURIComponent(c.customer_id)}`; } },
+        cols.map(([f]) => h('td', RAW_FIELDS.has(f) ? { 'data-raw': '' } : null, c[f] == null ? '–' : valueLabel(f, c[f])))))))
+    : h('div', { class: 'empty' }, t('no_results'));
+  // the whole list's size is the store's customer count (/api/stats); a search's is not known
+  const total = q ? null : ((state.store.entities.find(e => e.entity === 'customers') || {}).records ?? null);
+  const go = o => { location.hash = `#/customers?q=${encodeURIComponent(q)}&offset=${o}`; };
+  const pager = h('div', { class: 'pager' },
+    h('span', { class: 'muted' }, page.items.length ? `${t('showing')} ${fmtInt(offset + 1)}–${fmtInt(offset + page.items.length)}` +
+      (total == null ? '' : ` / ${fmtInt(total)}`) : ''),
+    h('button', { class: 'btn', type: 'button', disabled: offset === 0, onclick: () => go(Math.max(0, offset - PAGE_SIZE)) }, t('prev')),
+    h('button', { class: 'btn', type: 'button', disabled: page.next_offset == null, onclick: () => go(page.next_offset) }, t('next')));
+  view.replaceChildren(h('div', { class: 'toolbar' }, input), card(null, table, pager));
+  input.focus();
+  input.setSelectionRange(q.length, q.length);
+}
