@@ -126,9 +126,23 @@ typedef struct dg_frame_options {
     bool with_lines;     /* also read order lines and products (the cube's product dimensions) */
 } dg_frame_options;
 
-/* Reads the store into a new frame. opts NULL = defaults. Caller frees with dg_frame_free. */
+/* Reads the store into a new frame. opts NULL = defaults. Caller frees with dg_frame_free.
+ * At the default as-of the frame comes from the store's snapshot when it is current; otherwise
+ * it is rebuilt from the rows and, when the store can be written without waiting, saved as the
+ * new snapshot (docs/snapshot.md). Either way the frame is the same. */
 int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
                         dg_error *err);
+
+/* The store's frame snapshots, for `dangol stats`: the store's generation and dirty flag, and
+ * each saved snapshot (up to cap, their number in *n) with whether dg_frame_from_store would use
+ * it (its generation is the store's, the store is clean, its format is this dangol's). */
+typedef struct dg_frame_snapshot_status {
+    dg_store_snapshot saved;
+    bool current;
+} dg_frame_snapshot_status;
+
+int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,
+                       dg_frame_snapshot_status *out, size_t cap, size_t *n, dg_error *err);
 
 /* ---- building a frame by hand (tests, embedding applications) ----
  * Add customers first, then anything that refers to them, then call finish. Text fields may be
