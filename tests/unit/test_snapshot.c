@@ -13,32 +13,23 @@
 #include "dangol/demo.h"
 #include "dangol/frame.h"
 #include "dangol/rng.h"
+#include "support.h"
 
 static char path[64];
 static dg_store *store;
 static dg_error err;
 
-static void remove_files(void)
-{
-    char aux[80];
-    unlink(path);
-    snprintf(aux, sizeof aux, "%s-wal", path);
-    unlink(aux);
-    snprintf(aux, sizeof aux, "%s-shm", path);
-    unlink(aux);
-}
-
 static void setup(void)
 {
     snprintf(path, sizeof path, "/tmp/dangol-test-snapshot-%d.db", (int)getpid());
-    remove_files();
+    test_remove_store(path);
 }
 
 static void teardown(void)
 {
     dg_store_close(store);
     store = NULL;
-    remove_files();
+    test_remove_store(path);
 }
 
 TestSuite(snapshot, .init = setup, .fini = teardown);
@@ -408,27 +399,14 @@ Test(snapshot, every_table_has_the_triggers)
     sqlite3_close(db);
 }
 
-static void exec_file(sqlite3 *db, const char *file)
-{
-    FILE *f = fopen(file, "rb");
-    cr_assert_not_null(f, "%s", file);
-    char *sql = calloc(1, 1 << 16);
-    size_t n = fread(sql, 1, (1 << 16) - 1, f);
-    fclose(f);
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", file, msg);
-    free(sql);
-    (void)n;
-}
-
 /* A store of schema 2 (before the snapshot) is upgraded: it gains the state, marked out of date,
  * and the triggers; its first frame is rebuilt and saved, the next one loaded. */
 Test(snapshot, store_of_schema_2_is_upgraded)
 {
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    exec_file(db, "src/store/schema/0001_initial.sql");
-    exec_file(db, "src/store/schema/0002_orders_without_rowid.sql");
+    test_exec_sql_file(db, "src/store/schema/0001_initial.sql");
+    test_exec_sql_file(db, "src/store/schema/0002_orders_without_rowid.sql");
     cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 2;"
                               "INSERT INTO customers (customer_id, region) VALUES ('c1', 'Seoul'),"
                               " ('c2', 'Busan');"
