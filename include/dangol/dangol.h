@@ -19,6 +19,7 @@
 #include "dangol/entity.h"
 #include "dangol/error.h"
 #include "dangol/frame.h"
+#include "dangol/frame_snapshots.h"
 #include "dangol/id.h"
 #include "dangol/ingest.h"
 #include "dangol/kpi.h"

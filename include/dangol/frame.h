@@ -131,7 +131,10 @@ typedef struct dg_frame_options {
     bool with_lines;     /* also read order lines and products (the cube's product dimensions) */
 } dg_frame_options;
 
-/* Reads the store into a new frame. opts NULL = defaults. Caller frees with dg_frame_free. */
+/* Reads the store into a new frame. opts NULL = defaults. Caller frees with dg_frame_free.
+ * At the default as-of the frame comes from the store's snapshot when it is current; otherwise
+ * it is rebuilt from the rows and, when the store can be written without waiting, saved as the
+ * new snapshot (docs/snapshot.md). Either way the frame is the same. */
 int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
                         dg_error *err);
 

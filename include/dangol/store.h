@@ -120,6 +120,71 @@ int dg_store_stats(dg_store *store, dg_entity_stats *out, dg_error *err);
  * DG_ENOTFOUND on an empty store. */
 int dg_store_last_day(dg_store *store, int32_t *day, dg_error *err);
 
+/* A consistent read: every call between begin and end sees the store as it was at begin, whatever
+ * other connections commit meanwhile. Inside a write transaction both are no-ops (that
+ * transaction is consistent already). */
+int dg_store_read_begin(dg_store *store, dg_error *err);
+void dg_store_read_end(dg_store *store);
+
+/* ---- the frame snapshot (docs/snapshot.md) ----
+ * The store keeps serialized frames as a cache, in chunks with a checksum each, beside a
+ * generation counter and a dirty flag: the first write of any record after a snapshot was
+ * claimed bumps the generation and sets dirty. A snapshot is current only while the store's
+ * generation is the one it was read at and dirty is clear. The snapshot is written through a
+ * connection of its own in one short transaction that never waits for another writer, so a
+ * command that only reads (and opened the store read-only) can keep it current, and a crash
+ * leaves the previous snapshot or none, never part of one. */
+
+typedef struct dg_store_snapshot {
+    char variant[32];          /* which frame: "orders" or "orders+lines" */
+    int format;                /* serialization format version (the frame's) */
+    int64_t generation;        /* the store generation the frame was read at */
+    int64_t chunks, bytes;
+    int64_t customers, orders, lines;
+    int32_t as_of;             /* the frame's as-of day */
+    int64_t saved_at;          /* UTC seconds */
+} dg_store_snapshot;
+
+/* The store's generation and dirty flag (inside a read, as of its begin). */
+int dg_store_snapshot_state(dg_store *store, int64_t *generation, bool *dirty, dg_error *err);
+
+/* Clears the dirty flag, so the next write of a record bumps the generation again: a frame read
+ * after the claim, at a clean generation, may be saved. Through a connection of its own, without
+ * waiting: DG_EBUSY when another connection holds the write lock, DG_ESTORE when the store
+ * cannot be written. */
+int dg_store_snapshot_claim(dg_store *store, dg_error *err);
+
+/* Saves len bytes of data as the snapshot info->variant (info's generation, format and counts;
+ * chunks, bytes and saved_at are filled in), replacing the variant's previous one and dropping
+ * every snapshot of another generation, in one transaction of its own connection that never
+ * waits. DG_EBUSY when another connection is writing, DG_EABORTED when the store's generation is
+ * no longer info->generation or is dirty (the frame would be stale), DG_ESTORE when the store
+ * cannot be written. */
+int dg_store_snapshot_save(dg_store *store, dg_store_snapshot *info, const void *data, size_t len,
+                           dg_error *err);
+
+/* Reads the snapshot variant chunk by chunk: its header into info and a reader into *out, which
+ * the caller closes with dg_store_snapshot_reader_close. DG_ENOTFOUND when there is none. */
+typedef struct dg_store_snapshot_reader dg_store_snapshot_reader;
+int dg_store_snapshot_open(dg_store *store, const char *variant, dg_store_snapshot *info,
+                           dg_store_snapshot_reader **out, dg_error *err);
+/* The next chunk, checked against its checksum: *data (valid until the next call or the close)
+ * and *len; *len = 0 after the last one. DG_ESTORE naming the chunk when one is missing, longer
+ * than the header says or does not match its checksum, or when the chunks end short of the
+ * header's size. */
+int dg_store_snapshot_next(dg_store_snapshot_reader *reader, const void **data, size_t *len,
+                           dg_error *err);
+void dg_store_snapshot_reader_close(dg_store_snapshot_reader *reader);  /* NULL is a no-op */
+
+/* The whole snapshot variant at once: its header into info and every chunk, checked, into
+ * *data (len bytes; caller frees with free()). Errors as dg_store_snapshot_next. */
+int dg_store_snapshot_load(dg_store *store, const char *variant, dg_store_snapshot *info,
+                           void **data, size_t *len, dg_error *err);
+
+/* The headers of every saved snapshot, up to cap of them, into out; their number into *n. */
+int dg_store_snapshot_list(dg_store *store, dg_store_snapshot *out, size_t cap, size_t *n,
+                           dg_error *err);
+
 DG_API_END
 
 #endif

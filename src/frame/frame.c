@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dangol/frame.h"
+#include "frame/snapshot.h"
 #include "frame/strmap.h"
 
 #define MAX_COLS 16
@@ -43,9 +44,9 @@ struct dg_frame_builder {
     dg__arena order_ids;
 };
 
-#define N_DICTS 15
+#define N_DICTS DG__FRAME_DICTS
 
-static void dicts(dg_frame *f, dg_dict *out[N_DICTS])
+void dg__frame_dicts(dg_frame *f, dg_dict *out[DG__FRAME_DICTS])
 {
     dg_dict *all[N_DICTS] = {
         &f->regions, &f->genders, &f->channels, &f->staff, &f->customer_types, &f->income_bands,
@@ -163,7 +164,7 @@ int dg_frame_builder_new(dg_frame_builder **out, int32_t as_of, bool with_lines,
     if (!b || !(b->f = calloc(1, sizeof *b->f)))
         goto fail;
     dg_dict *d[N_DICTS];
-    dicts(b->f, d);
+    dg__frame_dicts(b->f, d);
     for (size_t i = 0; i < N_DICTS; i++)
         if (dg__dict_init(d[i]) != 0)
             goto fail;
@@ -752,7 +753,7 @@ void dg_frame_free(dg_frame *f)
     if (!f)
         return;
     dg_dict *d[N_DICTS];
-    dicts(f, d);
+    dg__frame_dicts(f, d);
     for (size_t i = 0; i < N_DICTS; i++)
         dg__dict_free(d[i]);
     if (f->customer_id)

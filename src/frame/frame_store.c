@@ -1,4 +1,5 @@
-/* dg_frame_from_store: reads every customer-owned entity through the store API (dg_store_scan,
+/* Rebuilding a frame from the rows (dg_frame_from_store, frame_cache.c, does so when the store has
+ * no current snapshot): reads every customer-owned entity through the store API (dg_store_scan,
  * catalog column order) into a frame builder. Column positions are looked up by name once, so
  * the catalog may grow columns without breaking the frame. */
 #include <stdio.h>
@@ -7,6 +8,7 @@
 
 #include "dangol/frame.h"
 #include "dangol/store.h"
+#include "frame/snapshot.h"
 
 #define MAX_FIELDS 16
 
@@ -182,16 +184,13 @@ static int scan(dg_store *store, dg_frame_builder *b, const char *entity,
     return dg_store_scan(store, e, &filter, fn, &ctx, err);
 }
 
-int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
-                        dg_error *err)
+int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                         dg_error *err)
 {
-    static const dg_frame_options defaults = { .as_of = DG_DAY_NONE };
     dg_frame_builder *b = NULL;
     char code[4];
     int digits, rc;
     *out = NULL;
-    if (!opts)
-        opts = &defaults;
     int32_t as_of = opts->as_of;
     if (as_of == DG_DAY_NONE) {
         rc = dg_store_last_day(store, &as_of, err);

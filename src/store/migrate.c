@@ -10,6 +10,7 @@
 
 #include "dangol/store.h"
 #include "store/migrate.h"
+#include "store/snapshot.h"
 
 typedef struct {
     int version;
@@ -95,6 +96,7 @@ int dg__sqlite_migrate(sqlite3 *db, const char *path, int *version, dg_error *er
     }
     current = sqlite3_column_int(stmt, 0);
     sqlite3_finalize(stmt);
+    int start = current;
 
     if (current > dg_store_schema_latest())
         return dg__store_version_error(path, current, err);
@@ -120,6 +122,11 @@ int dg__sqlite_migrate(sqlite3 *db, const char *path, int *version, dg_error *er
             current = migrations[i].version;
     }
     sqlite3_exec(db, "PRAGMA foreign_keys = ON;", NULL, NULL, NULL);
+    bool migrated = current != start;
     *version = current;
+    /* on every read-write open, not only after a step: a table added by a later step, or by
+     * hand, gets its snapshot triggers too, and a migration marks the snapshot out of date */
+    if (rc == 0)
+        rc = dg__sqlite_snapshot_triggers(db, path, migrated, err);
     return rc;
 }

@@ -3,7 +3,8 @@
  * the catalog (include/dangol/entity.h) and cached; identifiers come only from the catalog and
  * every user value is bound as a parameter, so nothing a user types is ever executed as SQL.
  * References (an order's customer_id, ...) are enforced by SQLite's foreign keys; when one fails,
- * they are looked up one by one so the error can name the column and value. */
+ * they are looked up one by one so the error can name the column and value. The frame snapshot's
+ * SQL is in snapshot_sqlite.c. */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "dangol/store.h"
 #include "store/access.h"
 #include "store/migrate.h"
+#include "store/snapshot.h"
 
 #define MAX_ENTITIES 16
 #define MAX_COLUMNS 32
@@ -31,6 +33,7 @@ struct dg_store {
     int version;
     bool readonly;
     bool in_transaction;
+    bool in_read;                            /* inside dg_store_read_begin .. end */
     bool unchecked;                          /* foreign keys off for this transaction */
     const dg_entity *const *entities;
     size_t n_entities;
@@ -41,6 +44,7 @@ struct dg_store {
     char **bulk_indexes;                     /* CREATE INDEX statements set aside by bulk_begin */
     size_t n_bulk_indexes;
     bool bulk;                               /* inside bulk_begin .. bulk_end */
+    bool untracked;                          /* snapshot triggers off for a bulk load */
     /* Scan statements kept prepared, by SQL text: a server answers the same few look-ups over
      * and over, and preparing costs more than running a point query. */
     struct { char *sql; sqlite3_stmt *st; bool busy; } scans[SCAN_CACHE];
@@ -201,7 +205,7 @@ void dg_store_close(dg_store *s)
         sqlite3_finalize(s->scans[i].st);
         free(s->scans[i].sql);
     }
-    if (s->in_transaction)
+    if (s->in_transaction || s->in_read)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     forget_bulk(s);
     sqlite3_close(s->db);
@@ -271,6 +275,40 @@ int dg_store_currency(dg_store *s, char code[4], int *minor_digits, dg_error *er
     return 0;
 }
 
+sqlite3 *dg__store_db(dg_store *s)
+{
+    return s->db;
+}
+
+const char *dg__store_path(const dg_store *s)
+{
+    return s->path;
+}
+
+int dg__store_error(dg_store *s, dg_error *err, const char *what)
+{
+    return store_error(s, err, what);
+}
+
+/* BEGIN is deferred: the read snapshot starts with the first statement, which is run here. */
+int dg_store_read_begin(dg_store *s, dg_error *err)
+{
+    if (s->in_transaction || s->in_read)
+        return 0;
+    int rc = exec(s, "BEGIN; SELECT count(*) FROM sqlite_master", err);
+    if (rc != 0)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_read = rc == 0;
+    return rc;
+}
+
+void dg_store_read_end(dg_store *s)
+{
+    if (s->in_read)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    s->in_read = false;
+}
+
 static void forget_found_keys(dg_store *s)
 {
     for (size_t i = 0; i < MAX_ENTITIES; i++) {
@@ -281,7 +319,7 @@ static void forget_found_keys(dg_store *s)
 
 int dg_store_begin(dg_store *s, dg_error *err)
 {
-    assert(!s->in_transaction);
+    assert(!s->in_transaction && !s->in_read);
     int rc = exec(s, "BEGIN IMMEDIATE", err);
     s->in_transaction = rc == 0;
     return rc;
@@ -326,6 +364,9 @@ static void forget_bulk(dg_store *s)
         sqlite3_exec(s->db, "PRAGMA cache_size = " CACHE_PAGES "; PRAGMA temp_store = MEMORY",
                      NULL, NULL, NULL);
     s->bulk = false;
+    if (s->untracked)
+        sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, (int *)NULL);
+    s->untracked = false;
     for (size_t i = 0; i < s->n_bulk_indexes; i++)
         free(s->bulk_indexes[i]);
     free(s->bulk_indexes);
@@ -353,6 +394,16 @@ int dg_store_bulk_begin(dg_store *s, const dg_entity *e, int64_t expected_rows, 
     char sql[256];
     int rc = 0;
     assert(s->in_transaction);
+    /* The frame snapshot's triggers (docs/snapshot.md) would run once per row; instead the
+     * snapshot is marked out of date once, in this transaction, and they are off until it ends:
+     * no other connection can claim the snapshot while this one holds the write lock. */
+    if (!s->untracked) {
+        if ((rc = exec(s, "UPDATE frame_snapshot_state SET generation = generation + 1, "
+                          "dirty = 1 WHERE id = 1 AND dirty = 0", err)) != 0)
+            return rc;
+        sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL);
+        s->untracked = true;
+    }
     if (s->bulk || expected_rows < 100000)
         return 0;
     /* counts at most 2 * expected_rows + 1 rows, so the cost follows the import's size, in a

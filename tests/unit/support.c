@@ -1,7 +1,9 @@
 /* Helpers shared by the unit tests (support.h). */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <sqlite3.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -46,4 +48,22 @@ char *test_file_text(const char *path)
     fclose(in);
     cr_assert_eq(fclose(mem), 0);
     return text;
+}
+
+void test_exec_sql_file(struct sqlite3 *db, const char *path)
+{
+    char *sql = test_file_text(path);
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", path, msg);
+    free(sql);
+}
+
+void test_remove_store(const char *path)
+{
+    char aux[4096];
+    unlink(path);
+    snprintf(aux, sizeof aux, "%s-wal", path);
+    unlink(aux);
+    snprintf(aux, sizeof aux, "%s-shm", path);
+    unlink(aux);
 }

@@ -17,4 +17,11 @@ dg_frame *test_frame_finish(dg_frame_builder *b);
 /* The whole file at path (relative to the repository root, where the tests run). */
 char *test_file_text(const char *path);
 
+/* Runs the .sql file at path (relative to the repository root) on db; the test fails on an error. */
+struct sqlite3;
+void test_exec_sql_file(struct sqlite3 *db, const char *path);
+
+/* Removes the SQLite store at path with its -wal and -shm files, if they exist. */
+void test_remove_store(const char *path);
+
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "dangol/store.h"
+#include "support.h"
 
 static char path[64];
 static dg_store *store;
@@ -24,12 +25,7 @@ static void close_and_remove(void)
 {
     dg_store_close(store);
     store = NULL;
-    char aux[80];
-    unlink(path);
-    snprintf(aux, sizeof aux, "%s-wal", path);
-    unlink(aux);
-    snprintf(aux, sizeof aux, "%s-shm", path);
-    unlink(aux);
+    test_remove_store(path);
 }
 
 TestSuite(store, .init = open_fresh, .fini = close_and_remove);
@@ -216,20 +212,6 @@ Test(store, newer_schema_is_refused)
     cr_assert_null(strstr(err.message, "read-write"), "%s", err.message);
 }
 
-/* Runs a .sql file of the repository (tests run from its root) on db. */
-static void exec_file(sqlite3 *db, const char *file)
-{
-    FILE *f = fopen(file, "rb");
-    cr_assert_not_null(f, "%s", file);
-    static char sql[1 << 16];
-    size_t n = fread(sql, 1, sizeof sql - 1, f);
-    fclose(f);
-    cr_assert_lt(n, sizeof sql - 1, "%s is larger than the buffer", file);
-    sql[n] = '\0';
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", file, msg);
-}
-
 static int copy_order(void *ctx, const dg_value *row)
 {
     char *out = ctx;
@@ -245,7 +227,7 @@ Test(store, version_1_store_is_upgraded_with_its_data)
     close_and_remove();
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    exec_file(db, "src/store/schema/0001_initial.sql");
+    test_exec_sql_file(db, "src/store/schema/0001_initial.sql");
     cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 1; PRAGMA foreign_keys = ON;"
                               "INSERT INTO customers (customer_id, name) VALUES ('c1', 'Kim'), "
                               "('c2', 'Lee');"

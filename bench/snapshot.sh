@@ -1,0 +1,63 @@
+#!/bin/sh
+# Snapshot benchmark (BENCHMARKS.md, "Frame snapshot"): a demo store of N customers (default
+# 222,500: about 2 M orders, no order lines), then cold whole-process wall times of `dangol rfm`
+# and `dangol cube --rows month --cols channel --where region=Seoul`: rebuilding the frame from
+# the rows (the snapshot marked out of date first; the rebuild then saves it), and loading it from
+# the snapshot; beside DuckDB (@duckdb/node-api, installed under bench/node_modules by npm, not
+# committed) opening a persisted file of the same data in a fresh process for the same questions,
+# in the same run. Each figure is the median of RUNS (default 3) runs.
+# usage: bench/snapshot.sh [N_CUSTOMERS]        (BENCH_DIR=/tmp/... to choose the scratch)
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+N=${1:-222500}
+RUNS=${RUNS:-3}
+DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-snapshot}
+D="$ROOT/build/dangol"
+DB="$DIR/store-$N.db"
+mkdir -p "$DIR"
+make -C "$ROOT" -s build/dangol
+if [ ! -f "$DB" ]; then
+  rm -rf "$DIR/csv-$N"
+  "$D" --db "$DB" -q demo --customers "$N" --no-lines --csv "$DIR/csv-$N"
+fi
+echo "snapshot benchmark: $N customers, $("$D" --db "$DB" --format csv stats | awk -F, '$1 == "orders" {print $2}') orders; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# "WALL_MS CPU_MS" of the run with the median wall time of RUNS runs of a command (each a fresh
+# process; CPU = user + system, all threads: the steadier figure on a shared machine); PREP runs
+# before each
+median() {
+  for _ in $(seq "$RUNS"); do
+    [ -z "$PREP" ] || sh -c "$PREP"
+    /usr/bin/time -f "%e %U %S" -o "$DIR/time.out" "$@" > /dev/null
+    awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' "$DIR/time.out"
+  done | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'
+}
+stale="sqlite3 '$DB' 'UPDATE frame_snapshot_state SET dirty = 1'"
+RFM="$D --db $DB rfm"
+CUBE="$D --db $DB cube --rows month --cols channel --where region=Seoul"
+PREP=$stale; rfm_rebuild=$(median $RFM)
+PREP=""; rfm_snapshot=$(median $RFM)
+PREP=$stale; cube_rebuild=$(median $CUBE)
+PREP=""; cube_snapshot=$(median $CUBE)
+rss=$(/usr/bin/time -f %M $RFM 2>&1 > /dev/null | tail -1)
+echo "dangol rfm rebuild_ms_cpu_ms $rfm_rebuild snapshot_ms_cpu_ms $rfm_snapshot snapshot_peak_rss_kb $rss"
+echo "dangol cube rebuild_ms_cpu_ms $cube_rebuild snapshot_ms_cpu_ms $cube_snapshot"
+"$D" --db "$DB" --format csv stats --snapshot | sed 's/^/dangol snapshot /'
+echo "store_bytes $(stat -c %s "$DB")"
+
+if command -v npm > /dev/null && [ -d "$DIR/csv-$N" ]; then
+  [ -d "$ROOT/bench/node_modules/@duckdb/node-api" ] ||
+    npm install --silent --no-save --no-package-lock --prefix "$ROOT/bench" @duckdb/node-api
+  DUCK="$DIR/duck-$N.db"
+  [ -f "$DUCK" ] || node "$ROOT/bench/snapshot_duckdb.mjs" load "$DUCK" "$DIR/csv-$N" > /dev/null
+  PREP=""
+  duck_rfm=$(median node "$ROOT/bench/snapshot_duckdb.mjs" rfm "$DUCK")
+  duck_cube=$(median node "$ROOT/bench/snapshot_duckdb.mjs" cube "$DUCK")
+  echo "duckdb rfm_ms_cpu_ms $duck_rfm cube_ms_cpu_ms $duck_cube file_bytes $(stat -c %s "$DUCK")"
+  echo "$rfm_snapshot $duck_rfm $cube_snapshot $duck_cube $rfm_rebuild $cube_rebuild" | awk '{
+    printf "ratio dangol/duckdb wall (cpu): rfm %.2f (%.2f), rebuilding %.2f (%.2f); ", \
+           $1 / $3, $2 / $4, $9 / $3, $10 / $4
+    printf "cube %.2f (%.2f), rebuilding %.2f (%.2f)\n", $5 / $7, $6 / $8, $11 / $7, $12 / $8 }'
+else
+  echo "npm not found or no CSV of the store: DuckDB side skipped"
+fi

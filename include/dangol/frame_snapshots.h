@@ -1,0 +1,31 @@
+/* The frame snapshots a store keeps (docs/snapshot.md), seen from the frame: which are saved and
+ * whether dg_frame_from_store would use them. Apart from frame.h because it needs the store's
+ * types (dangol/store.h), which a model header does not pull in. */
+#ifndef DANGOL_FRAME_SNAPSHOTS_H
+#define DANGOL_FRAME_SNAPSHOTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/error.h"
+#include "dangol/export.h"
+#include "dangol/frame.h"
+#include "dangol/store.h"
+
+DG_API_BEGIN
+
+/* The store's frame snapshots, for `dangol stats`: the store's generation and dirty flag, and
+ * each saved snapshot (up to cap, their number in *n) with whether dg_frame_from_store would use
+ * it (its generation is the store's, the store is clean, its format is this dangol's). */
+typedef struct dg_frame_snapshot_status {
+    dg_store_snapshot saved;
+    bool current;
+} dg_frame_snapshot_status;
+
+int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,
+                       dg_frame_snapshot_status *out, size_t cap, size_t *n, dg_error *err);
+
+DG_API_END
+
+#endif

@@ -1,0 +1,130 @@
+/* dg_frame_from_store: the frame from the store's snapshot when it is current, else rebuilt from
+ * the rows and saved as the new snapshot (docs/snapshot.md). Only the default as-of (the store's
+ * last day) is kept as a snapshot; a frame as of another day is always rebuilt. Everything is
+ * read inside one consistent read of the store, so the generation a frame is saved under is the
+ * one its rows were read at. Saving is best effort: a busy or read-only store answers from the
+ * rebuilt frame and saves nothing; a snapshot that fails its checksums, or of another format, is
+ * never used. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dangol/frame.h"
+#include "dangol/frame_snapshots.h"
+#include "frame/snapshot.h"
+
+static const char *variant_of(const dg_frame_options *opts)
+{
+    return opts->with_lines ? "orders+lines" : "orders";
+}
+
+static int next_chunk(void *reader, const void **data, size_t *len, dg_error *err)
+{
+    return dg_store_snapshot_next(reader, data, len, err);
+}
+
+/* The snapshot's frame when it is of this generation and format and reads back whole. */
+static int load(dg_frame **out, dg_store *store, const char *variant, int64_t generation)
+{
+    dg_store_snapshot info;
+    dg_store_snapshot_reader *reader = NULL;
+    dg_error ignored;
+    int rc = dg_store_snapshot_open(store, variant, &info, &reader, &ignored);
+    if (rc == 0 && (info.generation != generation || info.format != DG__FRAME_FORMAT))
+        rc = DG_ENOTFOUND;
+    if (rc == 0)
+        rc = dg__frame_deserialize(next_chunk, reader, (size_t)info.bytes, out, &ignored);
+    dg_store_snapshot_reader_close(reader);
+    return rc;
+}
+
+/* A frame with nothing dated took today as its as-of: it must not outlive the day. */
+static bool dated(const dg_frame *f)
+{
+    return f->n_orders || f->n_surveys || f->n_feedback || f->n_interactions;
+}
+
+static void save(dg_store *store, dg_frame *f, const char *variant, int64_t generation)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    dg_error ignored;
+    if (!dated(f) || dg__frame_serialize(f, &data, &len) != 0)
+        return;
+    dg_store_snapshot info = {
+        .format = DG__FRAME_FORMAT, .generation = generation, .customers = (int64_t)f->n_customers,
+        .orders = (int64_t)f->n_orders, .lines = (int64_t)f->n_lines, .as_of = f->as_of,
+    };
+    snprintf(info.variant, sizeof info.variant, "%s", variant);
+    dg_store_snapshot_save(store, &info, data, len, &ignored);
+    free(data);
+}
+
+/* The frame from the rows, inside one read; with generation, also the state it was read at (a
+ * state that cannot be read counts as dirty: the frame is then not saved). */
+static int rebuild(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                   int64_t *generation, bool *dirty, dg_error *err)
+{
+    dg_error ignored;
+    int rc = dg_store_read_begin(store, err);
+    if (rc != 0)
+        return rc;
+    if (generation && dg_store_snapshot_state(store, generation, dirty, &ignored) != 0)
+        *dirty = true;
+    rc = dg__frame_read_store(out, store, opts, err);
+    dg_store_read_end(store);
+    return rc;
+}
+
+int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                        dg_error *err)
+{
+    static const dg_frame_options defaults = { .as_of = DG_DAY_NONE };
+    int64_t generation = 0;
+    bool dirty = true;
+    dg_error ignored;
+    *out = NULL;
+    if (!opts)
+        opts = &defaults;
+    if (opts->as_of != DG_DAY_NONE)
+        return rebuild(out, store, opts, NULL, NULL, err);
+    const char *variant = variant_of(opts);
+    int rc = dg_store_read_begin(store, err);
+    if (rc != 0)
+        return rc;
+    bool known = dg_store_snapshot_state(store, &generation, &dirty, &ignored) == 0;
+    bool loaded = known && !dirty && load(out, store, variant, generation) == 0;
+    dg_store_read_end(store);
+    if (loaded)
+        return 0;
+    /* out of date: clear the dirty flag first, so a write made while the rows are read bumps
+     * the generation and the frame is not saved under it */
+    if (!known || (dirty && dg_store_snapshot_claim(store, &ignored) != 0))
+        return rebuild(out, store, opts, NULL, NULL, err);
+    if ((rc = rebuild(out, store, opts, &generation, &dirty, err)) != 0)
+        return rc;
+    if (!dirty)
+        save(store, *out, variant, generation);
+    return 0;
+}
+
+int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,
+                       dg_frame_snapshot_status *out, size_t cap, size_t *n, dg_error *err)
+{
+    dg_store_snapshot saved[8];
+    *n = 0;
+    int rc = dg_store_read_begin(store, err);
+    if (rc != 0)
+        return rc;
+    size_t n_saved = 0;
+    rc = dg_store_snapshot_state(store, generation, dirty, err);
+    if (rc == 0)
+        rc = dg_store_snapshot_list(store, saved, sizeof saved / sizeof saved[0], &n_saved, err);
+    dg_store_read_end(store);
+    for (size_t i = 0; rc == 0 && i < n_saved && *n < cap; i++)
+        out[(*n)++] = (dg_frame_snapshot_status){
+            .saved = saved[i],
+            .current = !*dirty && saved[i].generation == *generation &&
+                       saved[i].format == DG__FRAME_FORMAT,
+        };
+    return rc;
+}

@@ -1,0 +1,39 @@
+/* Private to the frame: the frame rebuilt from the store's rows (frame_store.c), and the frame in
+ * the byte form the store keeps as its snapshot (frame_snapshot.c). dg_frame_from_store
+ * (frame_cache.c) chooses between them. */
+#ifndef DANGOL_FRAME_SNAPSHOT_H
+#define DANGOL_FRAME_SNAPSHOT_H
+
+#include <stddef.h>
+
+#include "dangol/frame.h"
+
+/* The serialization format: bump it whenever the layout or the meaning of a field changes, and
+ * every stored snapshot is rebuilt instead of being trusted. */
+#define DG__FRAME_FORMAT 1
+
+#define DG__FRAME_DICTS 15
+/* The addresses of every dictionary of f, in a fixed order. */
+void dg__frame_dicts(dg_frame *f, dg_dict *out[DG__FRAME_DICTS]);
+
+/* Reads every row of the store into a new frame (as-of DG_DAY_NONE: the store's last day, or
+ * today on a store with nothing dated). Caller frees with dg_frame_free. */
+int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                         dg_error *err);
+
+/* f (left unchanged) as bytes in the machine's byte order, into *data (caller frees with
+ * free()). 0 or DG_ENOMEM. */
+int dg__frame_serialize(dg_frame *f, unsigned char **data, size_t *len);
+
+/* The source of a serialized frame, chunk by chunk: the next chunk's bytes into *data and *len
+ * (0 at the end), or an error in err. */
+typedef int (*dg__frame_chunk_fn)(void *ctx, const void **data, size_t *len, dg_error *err);
+
+/* The frame serialized in the chunks next hands over (total bytes in all): copied straight into
+ * the frame's arrays, so no buffer of the whole is needed. The source's error when it fails;
+ * DG_EPARSE when the bytes are not a frame (wrong magic or format, sizes that do not add up,
+ * offsets out of order). Caller frees with dg_frame_free. */
+int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, dg_frame **out,
+                          dg_error *err);
+
+#endif

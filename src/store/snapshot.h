@@ -1,0 +1,29 @@
+/* Private to the SQLite store: what the frame snapshot's SQL (snapshot_sqlite.c) needs of the
+ * store's connection (sqlite.c), and the triggers the migrator keeps on every record table. */
+#ifndef DANGOL_STORE_SNAPSHOT_H
+#define DANGOL_STORE_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "dangol/error.h"
+#include "dangol/store.h"
+
+sqlite3 *dg__store_db(dg_store *s);
+const char *dg__store_path(const dg_store *s);
+/* The store's error for its connection's last failure (busy, read-only, or SQLite's message). */
+int dg__store_error(dg_store *s, dg_error *err, const char *what);
+
+/* Gives every table of db but SQLite's own and the snapshot's the three triggers (insert, update,
+ * delete) that mark the snapshot out of date, creating those missing, and marks the snapshot out
+ * of date when it created any or when changed (a migration ran). db is in no transaction; a
+ * store without the snapshot tables (schema < 3) is left alone. */
+int dg__sqlite_snapshot_triggers(sqlite3 *db, const char *path, bool changed, dg_error *err);
+
+/* The checksum of a snapshot chunk: 64-bit, word at a time (not cryptographic: it catches
+ * flipped and torn bytes, not an adversary). */
+uint64_t dg__snapshot_checksum(const void *data, size_t len);
+
+#endif

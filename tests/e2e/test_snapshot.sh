@@ -1,0 +1,132 @@
+# The frame snapshot (docs/snapshot.md), through the real binary: import -> report -> import more
+# -> the report reflects it; a write through the API is seen by the next command; a damaged
+# snapshot is rebuilt and answers the same; SIGKILL at random points of a rebuild and its save
+# leaves a store whose next command answers the same; a store nobody may write is still read.
+# Reports are compared with the same report on a fresh store that never had a snapshot.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/server.sh"
+D="$DANGOL"
+"$D" -q demo --no-store --customers 1500 --no-lines --csv "$WORK/csv"
+
+# the orders in two halves, the second dated after the first, so the second changes the report
+ORD="$WORK/csv/orders.csv"
+head -1 "$ORD" > "$WORK/first.csv"; head -1 "$ORD" > "$WORK/second.csv"
+n=$(($(wc -l < "$ORD") - 1))
+tail -n +2 "$ORD" | sort -t, -k3,3 | head -n $((n / 2)) >> "$WORK/first.csv"
+tail -n +2 "$ORD" | sort -t, -k3,3 | tail -n +$((n / 2 + 1)) >> "$WORK/second.csv"
+
+fresh() {   # fresh NAME FILES...: a new store holding the customers and these orders
+  db="$WORK/$1.db"; shift
+  "$D" -q --db "$db" init
+  "$D" -q --db "$db" import staff "$WORK/csv/staff.csv"
+  "$D" -q --db "$db" import customers "$WORK/csv/customers.csv"
+  for f in "$@"; do "$D" -q --db "$db" import orders "$f"; done
+}
+report() { "$D" --db "$1" --format csv rfm && "$D" --db "$1" --format csv cube --rows month --cols channel; }
+
+fresh half "$WORK/first.csv"
+fresh whole "$WORK/first.csv" "$WORK/second.csv"
+report "$WORK/whole.db" > "$WORK/whole.expected"
+cp "$WORK/half.db" "$WORK/plain.db"
+
+S="$WORK/half.db"
+expect_output "a new store has no snapshot" "snapshot none" "$D" --db "$S" stats
+report "$S" > "$WORK/half.1"
+expect_output "the first report saves the snapshot" "^orders,current," \
+  "$D" --db "$S" --format csv stats --snapshot
+expect_output "stats says it is current" "snapshot current, [0-9.]+ MB" "$D" --db "$S" stats
+report "$S" > "$WORK/half.2"
+expect_same "a report from the snapshot equals the rebuilt one" "$WORK/half.1" "$WORK/half.2"
+"$D" -q --db "$S" import orders "$WORK/second.csv"
+expect_output "an import marks it out of date" "^orders,out of date," \
+  "$D" --db "$S" --format csv stats --snapshot
+report "$S" > "$WORK/half.3"
+expect_same "after import more, the report reflects it (equals a fresh store's)" \
+  "$WORK/whole.expected" "$WORK/half.3"
+report "$S" > "$WORK/half.4"
+expect_same "... and again from the new snapshot" "$WORK/whole.expected" "$WORK/half.4"
+
+# --- a damaged snapshot is rebuilt ---
+sqlite3 "$S" "UPDATE frame_snapshot SET data = randomblob(length(data)) WHERE chunk = 0"
+report "$S" > "$WORK/damaged"
+expect_same "a snapshot with a bad checksum is rebuilt, the answer the same" \
+  "$WORK/whole.expected" "$WORK/damaged"
+sqlite3 "$S" "UPDATE frame_snapshot_header SET format = format + 100"
+expect_output "a snapshot of another format is not current" "^orders,out of date," \
+  "$D" --db "$S" --format csv stats --snapshot
+report "$S" > "$WORK/format"
+expect_same "a snapshot of another format is rebuilt, the answer the same" \
+  "$WORK/whole.expected" "$WORK/format"
+expect_output "... and saved again" "^orders,current," "$D" --db "$S" --format csv stats --snapshot
+
+# --- writes through the API (a create, a patch) are seen by the next command ---
+if start_server --db "$S" --no-web; then
+  cust=$(sed -n 2p "$WORK/csv/customers.csv" | cut -d, -f1)
+  expect_status "the API creates an order" 201 POST "/api/customers/$cust/orders" \
+    '{"order_id":"SNAP-1","ordered_at":"2025-12-31T12:00:00Z","channel":"snapchannel","total":1234567}'
+  expect_output "the API's create marks the snapshot out of date" "^orders,out of date," \
+    "$D" --db "$S" --format csv stats --snapshot
+  expect_output "the next command sees the API's order" "snapchannel" \
+    "$D" --db "$S" --format csv cube --rows channel
+  expect_output "... saved in the snapshot" "^orders,current," \
+    "$D" --db "$S" --format csv stats --snapshot
+  expect_status "the API patches a customer" 200 PATCH "/api/customers/$cust" '{"region":"Snapregion"}'
+  expect_output "the next command sees the API's patch" "Snapregion" \
+    "$D" --db "$S" --format csv cube --rows region
+  stop_server
+fi
+
+# --- SIGKILL while the frame is rebuilt and saved ---
+B="$WORK/big.db"
+"$D" -q --db "$B" demo --customers 20000 --no-lines
+"$D" --db "$B" --format csv rfm > "$WORK/big.expected"
+start=$(date +%s%N)
+sqlite3 "$B" "UPDATE frame_snapshot_state SET dirty = 1"
+"$D" --db "$B" --format csv rfm > /dev/null
+total_ms=$((($(date +%s%N) - start) / 1000000))
+killed=0
+for i in 1 2 3 4 5 6 7 8; do
+  sqlite3 "$B" "UPDATE frame_snapshot_state SET dirty = 1"
+  "$D" --db "$B" --format csv rfm > /dev/null 2>&1 & pid=$!
+  sleep "$(awk -v t="$total_ms" -v i="$i" 'BEGIN { printf "%.3f", t * i / 9 / 1000 }')"
+  kill -KILL "$pid" 2>/dev/null && killed=$((killed + 1))
+  wait "$pid" 2>/dev/null
+  "$D" --db "$B" --format csv rfm > "$WORK/big.$i"
+  cmp -s "$WORK/big.expected" "$WORK/big.$i" || fail "after SIGKILL $i, rfm differs" "$(diff "$WORK/big.expected" "$WORK/big.$i" | head)"
+done
+pass "SIGKILL at $killed points of a rebuild and save: the next rfm answers the same each time"
+expect_output "the store is intact after the kills" "^ok$" sqlite3 "$B" "PRAGMA integrity_check"
+expect_output "the snapshot is current again" "^orders,current," \
+  "$D" --db "$B" --format csv stats --snapshot
+
+# --- a store nobody may write, with an out-of-date snapshot ---
+RUN="$D"
+if [ "$(id -u)" = 0 ]; then
+  if command -v setpriv > /dev/null && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+    printf '#!/bin/sh\nexec setpriv --reuid=nobody --regid=nogroup --clear-groups "%s" "$@"\n' "$D" > "$WORK/as-nobody"
+    chmod 755 "$WORK/as-nobody"
+    chmod 711 "$WORK"
+    RUN="$WORK/as-nobody"
+  else
+    RUN=""
+    pass "read-only store: skipped (root without setpriv cannot be refused a write)"
+  fi
+fi
+if [ -n "$RUN" ]; then
+  mkdir "$WORK/ro"
+  cp "$WORK/plain.db" "$WORK/ro/s.db"
+  "$D" -q --db "$WORK/ro/s.db" import orders "$WORK/second.csv"
+  chmod 444 "$WORK/ro/s.db"
+  chmod 555 "$WORK/ro"
+  "$RUN" --db "$WORK/ro/s.db" --format csv rfm > "$WORK/ro.rfm"
+  "$D" --db "$WORK/whole.db" --format csv rfm > "$WORK/whole.rfm"
+  expect_same "a read-only store is read, its frame rebuilt in memory" "$WORK/whole.rfm" "$WORK/ro.rfm"
+  expect_output "... and no snapshot saved in it" "^snapshot,state" \
+    "$RUN" --db "$WORK/ro/s.db" --format csv stats --snapshot
+  "$RUN" --db "$WORK/ro/s.db" --format csv stats --snapshot | grep -q current \
+    && fail "a read-only store got a current snapshot" || pass "a read-only store's snapshot stays as it was"
+  [ ! -e "$WORK/ro/s.db-wal" ] && [ ! -e "$WORK/ro/s.db-shm" ] && pass "read-only store: nothing created beside it" \
+    || fail "read-only store: files created" "$(ls -l "$WORK/ro")"
+  chmod 755 "$WORK/ro"
+  chmod 700 "$WORK"
+fi
