@@ -38,3 +38,20 @@ expect_output() {
 expect_same() {
   if cmp -s "$2" "$3"; then pass "$1"; else fail "$1: $2 and $3 differ" "$(diff "$2" "$3" | head -20)"; fi
 }
+
+# Sets RUN to a command that runs dangol as a user who cannot write the store's files: dangol
+# itself for a non-root user, a setpriv wrapper (user nobody) for root, or "" when root cannot drop
+# its rights here (the caller then skips, and a pass says so).
+run_as_unprivileged() {
+  RUN="$DANGOL"
+  [ "$(id -u)" = 0 ] || return 0
+  if command -v setpriv > /dev/null && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+    printf '#!/bin/sh\nexec setpriv --reuid=nobody --regid=nogroup --clear-groups "%s" "$@"\n' "$DANGOL" > "$WORK/as-nobody"
+    chmod 755 "$WORK/as-nobody"
+    chmod 711 "$WORK"
+    RUN="$WORK/as-nobody"
+  else
+    RUN=""
+    pass "read-only store: skipped (root without setpriv cannot be refused a write)"
+  fi
+}

@@ -100,18 +100,7 @@ expect_output "the snapshot is current again" "^orders,current," \
   "$D" --db "$B" --format csv stats --snapshot
 
 # --- a store nobody may write, with an out-of-date snapshot ---
-RUN="$D"
-if [ "$(id -u)" = 0 ]; then
-  if command -v setpriv > /dev/null && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
-    printf '#!/bin/sh\nexec setpriv --reuid=nobody --regid=nogroup --clear-groups "%s" "$@"\n' "$D" > "$WORK/as-nobody"
-    chmod 755 "$WORK/as-nobody"
-    chmod 711 "$WORK"
-    RUN="$WORK/as-nobody"
-  else
-    RUN=""
-    pass "read-only store: skipped (root without setpriv cannot be refused a write)"
-  fi
-fi
+run_as_unprivileged
 if [ -n "$RUN" ]; then
   mkdir "$WORK/ro"
   cp "$WORK/plain.db" "$WORK/ro/s.db"

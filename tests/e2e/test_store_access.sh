@@ -9,18 +9,7 @@ D="$DANGOL"
 "$D" -q --db "$WORK/src.db" demo --customers 40 --no-lines
 
 # --- a read-only store ---
-RUN="$D"
-if [ "$(id -u)" = 0 ]; then
-  if command -v setpriv > /dev/null && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
-    printf '#!/bin/sh\nexec setpriv --reuid=nobody --regid=nogroup --clear-groups "%s" "$@"\n' "$D" > "$WORK/as-nobody"
-    chmod 755 "$WORK/as-nobody"
-    chmod 711 "$WORK"
-    RUN="$WORK/as-nobody"
-  else
-    RUN=""
-    pass "read-only store: skipped (root without setpriv cannot be refused a write; see the note)"
-  fi
-fi
+run_as_unprivileged
 if [ -n "$RUN" ]; then
   mkdir "$WORK/ro"
   cp "$WORK/src.db" "$WORK/ro/s.db"
