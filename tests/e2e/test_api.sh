@@ -54,6 +54,8 @@ expect_json "the OpenAPI document lists every cube dimension the catalog has" \
 expect_status "vocabulary" 200 GET /api/vocabulary
 expect_json "vocabulary names values in both languages" \
   "j['domains']['region']['Seoul'] == {'en': 'Seoul', 'ko': '서울'} and j['domains']['stage']['client']['ko'] == '단골'"
+expect_json "vocabulary names staff roles and sites in Korean" \
+  "j['domains']['staff_role']['store_manager']['ko'] == '점장' and j['domains']['site']['Seoul Gangnam']['ko'] == '강남점' and j['columns']['role'] == 'staff_role' and j['columns']['site'] == 'site'"
 expect_json "vocabulary holds the dashboard's labels" "j['domains']['ui']['page_overview']['ko'] == '개요'"
 expect_json "vocabulary maps columns to domains" \
   "j['columns']['acquisition_channel'] == 'acquisition' and j['columns']['payment'] == 'payment'"
