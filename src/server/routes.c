@@ -90,8 +90,9 @@ static const dg_route_param clv_params[] = {
 
 static const dg_route_param loyalty_params[] = {
     AS_OF_PARAM,
-    { "view", "string", "summary (default: every measure with n and its 95% interval) or "
-      "customers (one row per customer)" },
+    { "view", "string", "summary (default: every measure with n and its 95% interval), "
+      "segments (NPS and CSAT per RFM segment), stages (NPS and CSAT per behavioural stage, "
+      "before advocacy) or customers (one row per customer)" },
     PAGE_PARAMS("view=customers: customers"),
     { NULL, NULL, NULL },
 };

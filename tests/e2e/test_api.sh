@@ -201,6 +201,11 @@ expect_status "cohorts with a bad measure is 400" 400 GET "/api/cohorts?measure=
 expect_status "loyalty" 200 GET "/api/loyalty"
 expect_json "loyalty reports NPS" "any('NPS' in str(r) for r in j['rows'])"
 expect_status "loyalty per customer" 200 GET "/api/loyalty?view=customers"
+expect_status "loyalty NPS by behavioural stage" 200 GET "/api/loyalty?view=stages"
+expect_json "view=stages is the behavioural stages with the note" \
+  "j['title'].startswith('NPS by behavioural stage') and [r['stage'] for r in j['rows']][:3] == ['prospect', 'customer', 'client'] and 'advocates and partners count as clients' in j['notes'][0]"
+expect_status "loyalty NPS by RFM segment" 200 GET "/api/loyalty?view=segments"
+expect_json "view=segments is per RFM segment" "j['title'] == 'NPS by RFM segment'"
 expect_status "loyalty with a bad view is 400" 400 GET "/api/loyalty?view=pie"
 expect_status "clv without repeat buyers is 400" 400 GET "/api/clv"
 expect_json "clv says why" "'repeat purchases' in j['error']['message']"
