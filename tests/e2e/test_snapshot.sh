@@ -86,6 +86,8 @@ fi
 # --- SIGKILL while the frame is rebuilt and saved ---
 B="$WORK/big.db"
 "$D" -q --db "$B" demo --customers 20000 --no-lines
+expect_output "a demo marks the snapshot out of date" "changed since the last snapshot" \
+  "$D" --db "$B" stats --snapshot
 "$D" --db "$B" --format csv rfm > "$WORK/big.expected"
 start=$(date +%s%N)
 sqlite3 "$B" "UPDATE frame_snapshot_state SET dirty = 1"
