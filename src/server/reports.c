@@ -1,5 +1,5 @@
-/* Analysis routes: each takes the frame of the store (the shared snapshot, or a private one as of
- * ?as_of), calls the report layer's entry (dangol/report.h) — the call the CLI command makes —
+/* Analysis routes: each takes the frame of the store (the shared snapshot, or the one as of
+ * ?as_of, kept for the next requests of that day), calls the report layer's entry (dangol/report.h) — the call the CLI command makes —
  * and sends its result table. Query arguments mirror the command's options. */
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +96,7 @@ static void query_pairs(const dg_request *req, const char **pairs)
 }
 
 /* The cube's query vocabulary (as `dangol cube`). Without as_of the query runs on the shared
- * snapshot's cube; with it, on the cube of a private snapshot as of that day, whose frame holds
+ * snapshot's cube; with it, on the cube of the snapshot as of that day, whose frame holds
  * what dg_report_query (the CLI's call) builds for it. */
 void dg_api_cube(dg_request *req, dg_response *res)
 {
@@ -185,8 +185,8 @@ void dg_api_stages_history(dg_request *req, dg_response *res)
     stage_view(req, res, DG_STAGE_VIEW_HISTORY);
 }
 
-/* ?by&measure&periods&as_of (as `dangol cohort`), on the frame of the shared snapshot, or of a
- * private one as of as_of: the frame dg_report_query (the CLI's call) builds, with order lines. */
+/* ?by&measure&periods&as_of (as `dangol cohort`), on the frame of the shared snapshot, or of the
+ * one as of as_of: the frame dg_report_query (the CLI's call) builds, with order lines. */
 void dg_api_cohorts(dg_request *req, dg_response *res)
 {
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];

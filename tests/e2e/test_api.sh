@@ -43,6 +43,7 @@ expect_status "version" 200 GET /api/version
 expect_json "version has the schema" "j['schema'] >= 1"
 expect_status "stats" 200 GET /api/stats
 expect_json "stats counts customers" "any(e['entity'] == 'customers' for e in j['entities'])"
+expect_json "stats says the frame snapshot's state (none on a new store)" "j['snapshot']['state'] == 'none' and j['snapshot']['bytes'] == 0"
 expect_status "openapi" 200 GET /api/openapi.json
 cp "$WORK/last.json" "$WORK/openapi.json"
 expect_json "openapi is version 3" "j['openapi'].startswith('3.')"
