@@ -126,6 +126,21 @@ async function clickAndWait(page, selector) {
   await page.waitForTimeout(200);
 }
 
+/* The ladder page's NPS and CSAT tables: one row per row of /api/loyalty?view=stages and
+   ?view=segments, each group named (no raw code such as "(all)" or "Champions" in Korean). */
+async function checkLoyaltyTables(page, errors, lang) {
+  await visit(page, errors, '/ladder', 'ladder-loyalty', lang);
+  for (const view of ['stages', 'segments']) {
+    const key = view === 'stages' ? 'stage' : 'segment';
+    const api = await page.evaluate(async v => (await (await fetch(`/api/loyalty?view=${v}`)).json()).rows, view);
+    const shown = await page.$$eval(`#view table[data-loyalty=${key}] tbody tr`, trs => trs.map(tr => tr.cells[0].textContent));
+    const raw = shown.filter(label => api.some(r => r[key] === label && (lang === 'ko' || ['(all)', '(not yet known)'].includes(label))));
+    const name = `ladder shows NPS and CSAT by ${key} (${lang}): ${api.length} rows, every group named`;
+    if (api.length > 1 && shown.length === api.length && raw.length === 0) pass(name);
+    else fail(name, `${shown.length} rows shown for ${api.length}; raw: ${raw.join(', ')}`);
+  }
+}
+
 /* What the pivot explorer shows: its URL parameters, the controls' state and the table. */
 function pivotView(page) {
   return page.evaluate(() => {
@@ -239,6 +254,7 @@ async function main() {
       }
       for (const p of pages)
         await visit(page, errors, `/${p}`, p, lang);
+      await checkLoyaltyTables(page, errors, lang);
       // values of the coded dimensions (regions, channels, segments, stages) by name
       await visit(page, errors, '/pivot?rows=region,segment&cols=channel&measure=orders&totals=rollup', 'pivot-values', lang);
       // the customer card of the first customer in the list
