@@ -23,7 +23,7 @@ echo
 echo
 "$dangol" --db "$db" clv fit
 echo
-"$dangol" --db "$db" clv predict --horizon 52 --discount-rate 0.01 --top 10
+"$dangol" --db "$db" clv predict --horizon 52 --top 10
 echo
 "$dangol" --db "$db" cube --rows quarter --cols channel --measure revenue --rollup
 echo

@@ -6,6 +6,7 @@ import { fmtInt, fmtMoney, fmtCompact, fmtPct, currencySymbol } from './format.j
 import { h, card, chartBox } from './dom.js';
 import { PALETTE, echarts, mountChart } from './charts.js';
 
+// the library's defaults (DG_CLV_DEFAULT_HORIZON, DG_CLV_DEFAULT_DISCOUNT_RATE; docs/clv.md)
 const CLV_HORIZON_WEEKS = 52, CLV_DISCOUNT_PER_WEEK = 0;
 
 /* Customer lifetime value (BG/NBD + Gamma-Gamma over the next 52 weeks): the CLV distribution,

@@ -86,6 +86,11 @@ dg_btyd_data dg_clv_summary_data(const dg_clv_summary *summary);
 double dg_clv_value(const dg_btyd_params *params, double x, double t_x, double T, double spend,
                     double horizon, double discount_rate);
 
+/* The defaults of every CLV figure (CLI, API, dashboard, customer card, demo; docs/clv.md): the
+ * next 52 units (weeks), undiscounted. A table of CLV states the horizon and rate it used. */
+#define DG_CLV_DEFAULT_HORIZON 52.0
+#define DG_CLV_DEFAULT_DISCOUNT_RATE 0.0
+
 typedef struct dg_clv_options {
     dg_btyd_model model;
     bool spend;                     /* fit Gamma-Gamma on the summary's monetary values */

@@ -38,6 +38,19 @@ static int spend_note(const dg_clv_report *r, dg_table *t)
     return dg_table_add_note(t, note);
 }
 
+/* The note stating the horizon and discount rate every CLV of the table is computed at. */
+static int horizon_note(const dg_clv_report *r, dg_table *t)
+{
+    double unit = r->summary->days_per_unit;
+    const char *units = unit == 7.0 ? "weeks" : unit == 1.0 ? "days" : "units";
+    const char *per = unit == 7.0 ? "week" : unit == 1.0 ? "day" : "unit";
+    char note[160];
+    snprintf(note, sizeof note, "%s over the next %g %s, discounted at %g %% per %s",
+             r->has_spend ? "CLV" : "expected purchases", r->horizon, units,
+             r->discount_rate * 100, per);
+    return dg_table_add_note(t, note);
+}
+
 int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg_table **out,
                       dg_error *err)
 {
@@ -60,7 +73,8 @@ int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg
         dg_table_add_column(t, "expected_purchases", DG_CELL_REAL, 4) ||
         (r->has_spend && (dg_table_add_column(t, "expected_spend", DG_CELL_REAL, 2) ||
                           dg_table_add_column(t, "clv", DG_CELL_REAL, 2))) ||
-        (r->dert && dg_table_add_column(t, "dert", DG_CELL_REAL, 4)) || spend_note(r, t))
+        (r->dert && dg_table_add_column(t, "dert", DG_CELL_REAL, 4)) || spend_note(r, t) ||
+        horizon_note(r, t))
         goto oom;
     size_t n = top > 0 && top < s->n ? top : s->n;
     for (size_t k = 0; k < n; k++) {

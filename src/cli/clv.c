@@ -60,8 +60,8 @@ static int parse_args(dg_cli *cli, int argc, char **argv, clv_args *a)
     a->model = DG_BTYD_BGNBD;
     a->spend = -1;
     a->days_per_unit = 7.0;
-    a->horizon = 52;
-    a->discount_rate = 0.0;
+    a->horizon = DG_CLV_DEFAULT_HORIZON;
+    a->discount_rate = DG_CLV_DEFAULT_DISCOUNT_RATE;
     a->period_days = 7;
     if (argc < 2)
         return dg_cli_usage_error(cli, "missing subcommand; valid: fit, predict, validate, track");
@@ -247,7 +247,7 @@ static int run(dg_cli *cli, int argc, char **argv)
 DG_CLI_COMMAND(clv) = {
     "clv", "customer lifetime value: BTYD fits, P(alive), expected purchases, CLV",
     "usage: dangol clv fit      [--model M] [--spend gammagamma|none] INPUT [PERIOD]\n"
-    "       dangol clv predict  [--model M] [--horizon 52] [--discount-rate 0.01] [--top N]\n"
+    "       dangol clv predict  [--model M] [--horizon 52] [--discount-rate 0] [--top N]\n"
     "                           INPUT [PERIOD]\n"
     "       dangol clv validate [--model M] --transactions FILE --calibration-end DATE\n"
     "                           [--holdout-end DATE] [--unit weeks|days]\n"
@@ -269,8 +269,10 @@ DG_CLI_COMMAND(clv) = {
     "Gamma-Gamma spend model (default when monetary values exist). predict lists customers by\n"
     "CLV (by expected purchases without spend): P(alive), expected purchases in the next\n"
     "--horizon units, expected spend per transaction and CLV = sum over the horizon of the\n"
-    "expected purchases in each unit times expected spend, discounted by (1+rate)^k; with\n"
-    "paretonbd and a rate > 0 also DERT, the discounted expected residual transactions.\n"
+    "expected purchases in each unit times expected spend, discounted by (1+rate)^k, rate per\n"
+    "unit (default 0: undiscounted, as on the dashboard and the card; the table's note states\n"
+    "the horizon and rate); with paretonbd and a rate > 0 also DERT, the discounted expected\n"
+    "residual transactions.\n"
     "validate fits on the calibration period and compares the predicted with the actual\n"
     "holdout purchases (MAE, RMSE, correlation, totals); track prints cumulative repeat\n"
     "purchases per period, actual against expected. Formulas: docs/clv.md.\n",

@@ -90,8 +90,8 @@ void dg_report_card_clv_options(dg_clv_options *opt)
     memset(opt, 0, sizeof *opt);   /* compared bytewise by the server's fit cache */
     opt->model = DG_BTYD_BGNBD;
     opt->spend = 1;
-    opt->horizon = 52;
-    opt->discount_rate = 0.0;
+    opt->horizon = DG_CLV_DEFAULT_HORIZON;
+    opt->discount_rate = DG_CLV_DEFAULT_DISCOUNT_RATE;
 }
 
 /* A "Lifetime value" section that only says why there is no fit. */

@@ -314,6 +314,10 @@ start_server --no-web || exit 0
 expect_status "clv" 200 GET "/api/clv?top=5"
 expect_json "clv ranks five customers by value" \
   "len(j['rows']) == 5 and all(a['clv'] >= b['clv'] for a, b in zip(j['rows'], j['rows'][1:]))"
+expect_json "clv states the default horizon and rate (52 weeks, 0 %, as the CLI and the card)" \
+  "'CLV over the next 52 weeks, discounted at 0 % per week' in j.get('notes', [])"
+expect_status "clv at a stated rate" 200 GET "/api/clv?top=5&discount_rate=0.01"
+expect_json "clv states the rate asked for" "'CLV over the next 52 weeks, discounted at 1 % per week' in j.get('notes', [])"
 expect_status "clv value histogram" 200 GET "/api/clv?view=value"
 expect_json "the value histogram counts every buyer" "len(j['rows']) == 20 and sum(r['customers'] for r in j['rows']) > 100"
 expect_status "clv p_alive histogram" 200 GET "/api/clv?view=p_alive&model=paretonbd&horizon=26"

@@ -21,6 +21,17 @@ expect_output "predict lists the top customer by CLV" "^05420 " \
 expect_output "predict with Pareto/NBD has DERT" "^customer_id,.*,clv,dert$" \
   "$DANGOL" --format csv clv predict --model paretonbd --transactions "$LOG" \
   --calibration-end 1997-09-30 --discount-rate 0.01 --top 3
+# one default discount rate (DG_CLV_DEFAULT_DISCOUNT_RATE, 0), stated beside the table as on the
+# dashboard and the card; an explicit rate is stated too and changes the figures
+expect_output "predict states the default horizon and rate" "note: CLV over the next 52 weeks, discounted at 0 % per week" \
+  "$DANGOL" clv predict --transactions "$LOG" --calibration-end 1997-09-30 --top 3
+expect_output "predict states an explicit rate" "note: CLV over the next 52 weeks, discounted at 1 % per week" \
+  "$DANGOL" clv predict --transactions "$LOG" --calibration-end 1997-09-30 --discount-rate 0.01 --top 3
+"$DANGOL" --format csv clv predict --transactions "$LOG" --calibration-end 1997-09-30 --top 5 > "$WORK/clv_default.csv" 2>/dev/null
+"$DANGOL" --format csv clv predict --transactions "$LOG" --calibration-end 1997-09-30 --top 5 --discount-rate 0 > "$WORK/clv_zero.csv" 2>/dev/null
+"$DANGOL" --format csv clv predict --transactions "$LOG" --calibration-end 1997-09-30 --top 5 --discount-rate 0.01 > "$WORK/clv_one.csv" 2>/dev/null
+expect_same "predict's default rate is 0 (undiscounted)" "$WORK/clv_default.csv" "$WORK/clv_zero.csv"
+if cmp -s "$WORK/clv_default.csv" "$WORK/clv_one.csv"; then fail "a discount rate changes CLV"; else pass "a discount rate changes CLV"; fi
 out=$("$DANGOL" --format csv clv predict --transactions "$LOG" --calibration-end 1997-09-30 --top 10)
 if [ "$(printf '%s\n' "$out" | wc -l)" -eq 11 ]; then pass "predict --top 10 prints 10 rows"; else fail "predict --top 10" "$out"; fi
 expect_output "predict as JSON" '"p_alive":' \
