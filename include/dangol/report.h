@@ -131,7 +131,8 @@ int dg_report_stage(dg_report *out, const dg_frame *frame, const dg_report_stage
 typedef enum dg_loyalty_view {
     DG_LOYALTY_VIEW_SUMMARY,     /* the measures with n and 95% intervals */
     DG_LOYALTY_VIEW_CUSTOMERS,   /* one row per customer */
-    DG_LOYALTY_VIEW_GROUPS       /* the summary, NPS by RFM segment, NPS by stage (3 tables) */
+    DG_LOYALTY_VIEW_GROUPS       /* the summary, NPS by RFM segment, NPS by behavioural
+                                    stage (3 tables) */
 } dg_loyalty_view;
 
 typedef struct dg_report_loyalty_options {

@@ -79,6 +79,15 @@ const char *dg_stage_rules_default_text(void);
 int dg_stage_at(const dg_frame *frame, const dg_stage_rules *rules, int32_t day, uint8_t *stage,
                 uint8_t *activity, dg_error *err);
 
+/* The behavioural stage at day: the rungs that orders alone decide (prospect, customer, client:
+ * the first DG_STAGE_BEHAVIOURAL_COUNT stages), before the attitudinal promotion to advocate and
+ * partner. The rules' advocacy signals are ignored, so an advocate or partner is a client here.
+ * Attitudes reported per stage (NPS, CSAT) use it, since per relationship stage they would be
+ * circular: promoters become advocates. */
+#define DG_STAGE_BEHAVIOURAL_COUNT DG_STAGE_ADVOCATE
+int dg_stage_behavioural_at(const dg_frame *frame, const dg_stage_rules *rules, int32_t day,
+                            uint8_t *stage, uint8_t *activity, dg_error *err);
+
 /* Customers per stage (and per flag) at day. */
 typedef struct dg_stage_counts {
     int32_t day;

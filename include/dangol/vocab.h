@@ -1,9 +1,10 @@
 /* The vocabulary: every value code dangol stores or reports (regions, channels, payment methods,
- * relationship stages, RFM segments, profile values, feedback kinds, ...) and every label the
- * dashboard shows, each with its English and Korean name. One table, read by the HTTP API
- * (GET /api/vocabulary, which the dashboard labels everything from), by import (a Korean or
- * English name is stored as its code) and by the cube (filters and dimensions may be written in
- * Korean: region=서울, 지역=서울). Entries are constant; nothing here allocates. */
+ * relationship stages, RFM segments, profile values, feedback kinds, staff roles, order sites,
+ * ...) and every label the dashboard shows, each with its English and Korean name. One table,
+ * read by the HTTP API (GET /api/vocabulary, which the dashboard labels everything from), by
+ * import (a Korean or English name is stored as its code) and by the cube (filters and
+ * dimensions may be written in Korean: region=서울, 지역=서울, site=강남점). Entries are constant;
+ * nothing here allocates. */
 #ifndef DANGOL_VOCAB_H
 #define DANGOL_VOCAB_H
 

@@ -260,6 +260,14 @@ int dg_stage_at(const dg_frame *f, const dg_stage_rules *r, int32_t day, uint8_t
     return 0;
 }
 
+int dg_stage_behavioural_at(const dg_frame *f, const dg_stage_rules *r, int32_t day,
+                            uint8_t *stage, uint8_t *activity, dg_error *err)
+{
+    dg_stage_rules behavioural = *r;
+    behavioural.promoter_signal = behavioural.referral_signal = behavioural.review_signal = false;
+    return dg_stage_at(f, &behavioural, day, stage, activity, err);
+}
+
 void dg_stage_count(const uint8_t *stage, const uint8_t *activity, size_t n, int32_t day,
                     dg_stage_counts *out)
 {

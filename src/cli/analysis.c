@@ -34,9 +34,12 @@ int dg_cli_report_print(dg_cli *cli, int rc, const dg_report *report, const dg_e
         return dg_cli_fail(cli, err);
     if (report->n_tables == 1)
         return dg_cli_print(cli, report->tables[0]);
-    return dg_tables_write((dg_table *const *)report->tables, report->n_tables, stdout,
-                           cli->format) == 0 && fflush(stdout) == 0
-               ? DG_EXIT_OK : DG_EXIT_FAILURE;
+    if (dg_tables_write((dg_table *const *)report->tables, report->n_tables, stdout,
+                        cli->format) != 0 || fflush(stdout) != 0)
+        return DG_EXIT_FAILURE;
+    for (size_t i = 0; i < report->n_tables; i++)
+        dg_cli_print_notes(cli, report->tables[i]);
+    return DG_EXIT_OK;
 }
 
 int dg_cli_query(dg_cli *cli, const char *name, const char *const *params)

@@ -64,6 +64,8 @@ int dg_cli_exit_code(int status);
 
 /* Writes table to stdout in the chosen --format; returns an exit code. Frees nothing. */
 int dg_cli_print(const dg_cli *cli, const dg_table *table);
+/* The table's notes on stderr, unless --quiet (dg_cli_print does it for one table). */
+void dg_cli_print_notes(const dg_cli *cli, const dg_table *table);
 
 /* Resets getopt for a command's own option parsing. */
 void dg_cli_getopt_reset(void);

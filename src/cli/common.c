@@ -59,9 +59,14 @@ int dg_cli_print(const dg_cli *cli, const dg_table *table)
         fprintf(stderr, "%s %s: cannot write the output\n", cli->program, cli->command);
         return DG_EXIT_FAILURE;
     }
+    dg_cli_print_notes(cli, table);
+    return DG_EXIT_OK;
+}
+
+void dg_cli_print_notes(const dg_cli *cli, const dg_table *table)
+{
     for (size_t i = 0; i < dg_table_notes(table) && !cli->quiet; i++)
         fprintf(stderr, "%s %s: note: %s\n", cli->program, cli->command, dg_table_note(table, i));
-    return DG_EXIT_OK;
 }
 
 void dg_cli_getopt_reset(void)

@@ -1,5 +1,5 @@
 /* `dangol loyalty`: behavioural and attitudinal loyalty, the loyalty index, and NPS/CSAT per RFM
- * segment and per relationship stage. */
+ * segment and per behavioural stage (before advocacy). */
 #include <getopt.h>
 #include <stdio.h>
 
@@ -67,7 +67,8 @@ DG_CLI_COMMAND(loyalty) = {
     "Prints behavioural loyalty (repeat purchase rate, tenure, inter-purchase time, purchase\n"
     "trend, category and channel breadth), attitudinal loyalty (NPS with its 95% interval,\n"
     "CSAT, repurchase and recommendation intent), the mean loyalty index, and NPS per RFM\n"
-    "segment and per relationship stage. Formulas: docs/loyalty.md.\n"
+    "segment and per behavioural stage (orders alone, before the promotion to advocate).\n"
+    "Formulas: docs/loyalty.md.\n"
     "  --as-of DATE      ignore everything after DATE (default: the last day in the store)\n"
     "  --customers       one row per customer: measures, behavioural and attitudinal parts,\n"
     "                    loyalty index 0-100 and whether it is behavioural only (no answers)\n"

@@ -112,6 +112,24 @@ static const dg_vocab_entry values[] = {
     { "feedback_status", "open", "Open", "접수" },
     { "feedback_status", "in_progress", "In progress", "처리 중" },
     { "feedback_status", "resolved", "Resolved", "해결" }, { "feedback_status", "closed", "Closed", "종결" },
+    /* staff roles and order sites (the demo's: src/ingest/demo.c, demo_tables.c) */
+    { "staff_role", "store_manager", "Store manager", "점장" },
+    { "staff_role", "sales_associate", "Sales associate", "판매 사원" },
+    { "staff_role", "cashier", "Cashier", "계산원" },
+    { "staff_role", "call_agent", "Call centre agent", "상담원" },
+    { "staff_role", "online_cs", "Online customer service", "온라인 고객 상담" },
+    { "site", "Seoul Gangnam", "Seoul Gangnam", "강남점" },
+    { "site", "Seoul Myeongdong", "Seoul Myeongdong", "명동점" },
+    { "site", "Seoul Jamsil", "Seoul Jamsil", "잠실점" },
+    { "site", "Busan Seomyeon", "Busan Seomyeon", "서면점" },
+    { "site", "Incheon Songdo", "Incheon Songdo", "송도점" },
+    { "site", "Daegu Dongseongro", "Daegu Dongseongro", "동성로점" },
+    { "site", "Gyeonggi Suwon", "Gyeonggi Suwon", "수원점" },
+    { "site", "Gyeonggi Bundang", "Gyeonggi Bundang", "분당점" },
+    { "site", "Daejeon Dunsan", "Daejeon Dunsan", "둔산점" },
+    { "site", "Gwangju Chungjang", "Gwangju Chungjang", "충장점" },
+    { "site", "Online", "Online", "온라인" }, { "site", "Call Centre", "Call centre", "콜센터" },
+    { "site", "Home Shopping", "Home shopping", "홈쇼핑" },
     /* touchpoints (the moments of truth) and what partners do */
     { "touchpoint_kind", "hardware", "Hardware", "하드웨어" },
     { "touchpoint_kind", "software", "Software", "소프트웨어" },
@@ -141,6 +159,7 @@ static const struct { const char *column, *domain; } columns[] = {
     { "status", "feedback_status" },  { "model", "model" },
     { "consent_email", "bool" },      { "consent_sms", "bool" },
     { "consent_phone", "bool" },      { "interactions.kind", "touchpoint_kind" },
+    { "role", "staff_role" },         { "site", "site" },
     { "partner_activities.activity", "partner_activity" },
 };
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/vocab.h"
 #include "ingest/demo_gen.h"
 #include "ingest/demo_tables.h"
 
@@ -309,6 +310,14 @@ static const char *site_name(int site, int channel)
     return site >= 0 ? dg__demo_sites[site] : order_sites[channel];
 }
 
+/* The demo store as a Korean customer names it in feedback ("강남점"), from the vocabulary. */
+static const char *site_in_korean(int site)
+{
+    const dg_vocab_entry *e = dg_vocab_find("site", dg__demo_sites[site]);
+    assert(e != NULL);
+    return e->ko;
+}
+
 static int emit_feedback(gen *g, cust *c, int kind, int64_t ts, int channel, int touchpoint,
                          const char *product, const char *site)
 {
@@ -390,7 +399,7 @@ static int order_feedback(gen *g, cust *c, const order_ctx *o)
         return 0;
     return emit_feedback(g, c, kind, o->ts, o->channel, failed ? o->touchpoint : -1,
                          o->first_product->name,
-                         dg__demo_sites_ko[o->site >= 0 ? o->site : c->home_site]);
+                         site_in_korean(o->site >= 0 ? o->site : c->home_site));
 }
 
 /* Post-purchase survey (5% of orders): answers driven by the latent satisfaction, and spoiled by
@@ -618,7 +627,7 @@ static int emit_prospect_activity(gen *g, cust *c)
         int32_t day = c->acquired_on + (int32_t)dg_rng_below(rng, 30);
         const product_info *p = &g->products[dg_rng_below(rng, g->n_products)];
         rc = emit_feedback(g, c, 2, opening_time(c, day), DG__CH_ONLINE, -1, p->name,
-                           dg__demo_sites_ko[c->home_site]);
+                           site_in_korean(c->home_site));
     }
     return rc;
 }

@@ -69,10 +69,6 @@ const char *const dg__demo_sites[] = {
     "Gwangju Chungjang",
 };
 const size_t dg__demo_n_sites = sizeof dg__demo_sites / sizeof dg__demo_sites[0];
-/* The same stores as a Korean customer names them in feedback ("강남점"). */
-const char *const dg__demo_sites_ko[] = {
-    "강남점", "명동점", "잠실점", "서면점", "송도점", "동성로점", "수원점", "분당점", "둔산점", "충장점",
-};
 
 /* Shares roughly follow the 2020 census populations; regions without a store shop at the nearest. */
 const dg__demo_region dg__demo_regions[] = {

@@ -33,7 +33,6 @@ extern const size_t dg__demo_n_regions;
 
 /* Physical stores; their staff are ST001.. in this order, 4 per store. */
 extern const char *const dg__demo_sites[];
-extern const char *const dg__demo_sites_ko[];  /* the same stores in Korean, for texts */
 extern const size_t dg__demo_n_sites;
 
 typedef struct dg__demo_category {

@@ -1,11 +1,13 @@
 /* The loyalty report (include/dangol/report.h): behavioural and attitudinal loyalty with the
  * loyalty index on the RFM scores, as the measures, per customer, or with NPS per RFM segment and
- * per relationship stage beside the measures (`dangol loyalty`, /api/loyalty). */
+ * per behavioural stage beside the measures (`dangol loyalty`, /api/loyalty). */
 #include <stdlib.h>
 
 #include "dangol/report.h"
 
-/* NPS per RFM segment and per stage at the RFM as-of day: two more tables. */
+/* NPS per RFM segment and per behavioural stage (before the attitudinal promotion to advocate,
+ * which promoters earn: per relationship stage the table would be circular) at the RFM as-of
+ * day: two more tables. */
 static int group_tables(dg_report *out, const dg_frame *frame, const dg_rfm_result *rfm,
                         const dg_rfm_segment_map *map, const dg_loyalty_result *loyalty,
                         const dg_stage_rules *rules, dg_error *err)
@@ -23,17 +25,26 @@ static int group_tables(dg_report *out, const dg_frame *frame, const dg_rfm_resu
                                      (const char *const *)map->names, "(no orders)",
                                      "NPS by RFM segment", "segment", &t, err)) != 0 ||
         (rc = dg_report_add(out, t, err)) != 0 ||
-        (rc = dg_stage_at(frame, rules, rfm->as_of, stage, activity, err)) != 0)
+        (rc = dg_stage_behavioural_at(frame, rules, rfm->as_of, stage, activity, err)) != 0)
         goto cleanup;
-    const char *stage_names[DG_STAGE_COUNT];
-    for (int s = 0; s < DG_STAGE_COUNT; s++)
+    const char *stage_names[DG_STAGE_BEHAVIOURAL_COUNT];
+    for (int s = 0; s < DG_STAGE_BEHAVIOURAL_COUNT; s++)
         stage_names[s] = dg_stage_name((dg_stage)s);
     for (size_t c = 0; c < n; c++)
-        group[c] = stage[c] < DG_STAGE_COUNT ? stage[c] : UINT32_MAX;
-    if ((rc = dg_loyalty_group_table(loyalty, group, DG_STAGE_COUNT, stage_names,
-                                     "(not yet known)", "NPS by relationship stage", "stage", &t,
-                                     err)) == 0)
-        rc = dg_report_add(out, t, err);
+        group[c] = stage[c] < DG_STAGE_BEHAVIOURAL_COUNT ? stage[c] : UINT32_MAX;
+    if ((rc = dg_loyalty_group_table(loyalty, group, DG_STAGE_BEHAVIOURAL_COUNT, stage_names,
+                                     "(not yet known)",
+                                     "NPS by behavioural stage (orders alone, before advocacy)",
+                                     "stage", &t, err)) != 0)
+        goto cleanup;
+    if (dg_table_add_note(t, "stage by orders alone, before the promotion to advocate and "
+                             "partner: advocates and partners count as clients, since promoters "
+                             "become advocates (docs/loyalty.md)")) {
+        dg_table_free(t);
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    rc = dg_report_add(out, t, err);
 cleanup:
     free(stage);
     free(activity);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "dangol/cube.h"
+#include "dangol/frame_snapshots.h"
 #include "dangol/text.h"
 #include "dangol/vocab.h"
 #include "server/server.h"
@@ -21,6 +22,39 @@ void dg_api_version(dg_request *req, dg_response *res)
                                       dg_store_schema_latest()));
 }
 
+/* The frame snapshot's state, as `dangol stats` says it (docs/snapshot.md): "current" (with the
+ * bytes of the current snapshots), "out of date" or "none"; the store's generation and dirty flag,
+ * and each saved snapshot. NULL (and err set) when the state cannot be read. */
+static json_t *snapshot_json(dg_store *store, dg_error *err)
+{
+    dg_frame_snapshot_status status[8];
+    int64_t generation, bytes = 0;
+    bool dirty;
+    size_t n = 0, current = 0;
+    char day[16];
+    if (dg_frame_snapshots(store, &generation, &dirty, status, 8, &n, err) != 0)
+        return NULL;
+    json_t *saved = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const dg_store_snapshot *s = &status[i].saved;
+        if (status[i].current) {
+            current++;
+            bytes += s->bytes;
+        }
+        json_array_append_new(
+            saved, json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s}", "snapshot", s->variant,
+                             "state", status[i].current ? "current" : "out of date", "generation",
+                             (json_int_t)s->generation, "bytes", (json_int_t)s->bytes, "chunks",
+                             (json_int_t)s->chunks, "customers", (json_int_t)s->customers,
+                             "orders", (json_int_t)s->orders, "lines", (json_int_t)s->lines,
+                             "as_of", dg_date_format(s->as_of, day)));
+    }
+    return json_pack("{s:s,s:I,s:I,s:b,s:o}", "state",
+                     current ? "current" : n ? "out of date" : "none", "bytes",
+                     (json_int_t)bytes, "generation", (json_int_t)generation, "dirty", dirty,
+                     "snapshots", saved);
+}
+
 void dg_api_stats(dg_request *req, dg_response *res)
 {
     dg_entity_stats stats[32];
@@ -36,6 +70,11 @@ void dg_api_stats(dg_request *req, dg_response *res)
         dg_reply_failure(res, &err);
         return;
     }
+    json_t *snapshot = snapshot_json(req->store, &err);
+    if (!snapshot) {
+        dg_reply_failure(res, &err);
+        return;
+    }
     json_t *entities = json_array();
     for (size_t i = 0; i < n_entities; i++) {
         json_t *e = json_pack("{s:s,s:I}", "entity", stats[i].entity->name, "records",
@@ -48,8 +87,8 @@ void dg_api_stats(dg_request *req, dg_response *res)
                                            : json_null());
         json_array_append_new(entities, e);
     }
-    dg_reply_json(res, 200, json_pack("{s:s,s:i,s:o}", "currency", code, "minor_digits", digits,
-                                      "entities", entities));
+    dg_reply_json(res, 200, json_pack("{s:s,s:i,s:o,s:o}", "currency", code, "minor_digits",
+                                      digits, "entities", entities, "snapshot", snapshot));
 }
 
 void dg_api_vocabulary(dg_request *req, dg_response *res)

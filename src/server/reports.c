@@ -1,5 +1,5 @@
-/* Analysis routes: each takes the frame of the store (the shared snapshot, or a private one as of
- * ?as_of), calls the report layer's entry (dangol/report.h) — the call the CLI command makes —
+/* Analysis routes: each takes the frame of the store (the shared snapshot, or the one as of
+ * ?as_of, kept for the next requests of that day), calls the report layer's entry (dangol/report.h) — the call the CLI command makes —
  * and sends its result table. Query arguments mirror the command's options. */
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +96,7 @@ static void query_pairs(const dg_request *req, const char **pairs)
 }
 
 /* The cube's query vocabulary (as `dangol cube`). Without as_of the query runs on the shared
- * snapshot's cube; with it, on the cube of a private snapshot as of that day, whose frame holds
+ * snapshot's cube; with it, on the cube of the snapshot as of that day, whose frame holds
  * what dg_report_query (the CLI's call) builds for it. */
 void dg_api_cube(dg_request *req, dg_response *res)
 {
@@ -185,8 +185,8 @@ void dg_api_stages_history(dg_request *req, dg_response *res)
     stage_view(req, res, DG_STAGE_VIEW_HISTORY);
 }
 
-/* ?by&measure&periods&as_of (as `dangol cohort`), on the frame of the shared snapshot, or of a
- * private one as of as_of: the frame dg_report_query (the CLI's call) builds, with order lines. */
+/* ?by&measure&periods&as_of (as `dangol cohort`), on the frame of the shared snapshot, or of the
+ * one as of as_of: the frame dg_report_query (the CLI's call) builds, with order lines. */
 void dg_api_cohorts(dg_request *req, dg_response *res)
 {
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
@@ -269,19 +269,24 @@ void dg_api_clv(dg_request *req, dg_response *res)
 
 /* Behavioural and attitudinal loyalty with the loyalty index (as `dangol loyalty`): ?view=summary
  * (default: the measures with n and 95% intervals) | customers (one row per customer, a page:
- * ?offset, ?limit), ?as_of.
+ * ?offset, ?limit) | segments (NPS and CSAT per RFM segment) | stages (NPS and CSAT per
+ * behavioural stage, before advocacy), ?as_of.
  * The default loyalty weights and RFM segments apply. */
 void dg_api_loyalty(dg_request *req, dg_response *res)
 {
     const char *view = dg_request_query(req, "view");
     if (!view)
         view = "summary";
-    if (strcmp(view, "summary") && strcmp(view, "customers")) {
-        dg_reply_error(res, 400, "invalid", "view \"%s\" is not one of: summary, customers",
-                       view);
+    static const char *const views[] = { "summary", "segments", "stages", "customers" };
+    size_t v = 0;   /* the groups view's table index for summary, segments and stages */
+    while (v < 4 && strcmp(view, views[v]) != 0)
+        v++;
+    if (v == 4) {
+        dg_reply_error(res, 400, "invalid",
+                       "view \"%s\" is not one of: summary, segments, stages, customers", view);
         return;
     }
-    bool per_customer = strcmp(view, "customers") == 0;
+    bool per_customer = v == 3;
     dg_page page;
     if (!customer_page(req, res, view, per_customer, &page))
         return;
@@ -289,11 +294,18 @@ void dg_api_loyalty(dg_request *req, dg_response *res)
     if (!snap)
         return;
     dg_report_loyalty_options lopts = {
-        .view = per_customer ? DG_LOYALTY_VIEW_CUSTOMERS : DG_LOYALTY_VIEW_SUMMARY };
+        .view = per_customer ? DG_LOYALTY_VIEW_CUSTOMERS
+              : v == 0       ? DG_LOYALTY_VIEW_SUMMARY : DG_LOYALTY_VIEW_GROUPS };
     dg_report report = { 0 };
     dg_error err;
     dg_error_clear(&err);
     int rc = dg_report_loyalty(&report, dg_snapshot_frame(snap), &lopts, &err);
     dg_snapshot_release(req, snap);
+    if (rc == 0 && !per_customer && v > 0 && report.n_tables > v) {
+        /* the groups view's table v first: reply_report answers with the first table */
+        dg_table *first = report.tables[0];
+        report.tables[0] = report.tables[v];
+        report.tables[v] = first;
+    }
     reply_report(res, rc, &report, &err, per_customer ? &page : NULL);
 }

@@ -90,8 +90,9 @@ static const dg_route_param clv_params[] = {
 
 static const dg_route_param loyalty_params[] = {
     AS_OF_PARAM,
-    { "view", "string", "summary (default: every measure with n and its 95% interval) or "
-      "customers (one row per customer)" },
+    { "view", "string", "summary (default: every measure with n and its 95% interval), "
+      "segments (NPS and CSAT per RFM segment), stages (NPS and CSAT per behavioural stage, "
+      "before advocacy) or customers (one row per customer)" },
     PAGE_PARAMS("view=customers: customers"),
     { NULL, NULL, NULL },
 };
@@ -102,7 +103,9 @@ static const dg_route routes[] = {
     { "GET", "/api/version", dg_api_version, "meta", "program and store schema versions", NULL,
       NULL, "object", false },
     { "GET", "/api/stats", dg_api_stats, "meta",
-      "record counts and date ranges per entity (as `dangol stats`)", NULL, NULL, "table", false },
+      "record counts and date ranges per entity, and the frame snapshot's state: current, out "
+      "of date or none, its bytes, the store's generation (as `dangol stats`)", NULL, NULL, "table",
+      false },
     { "GET", "/api/vocabulary", dg_api_vocabulary, "meta",
       "English and Korean names of every value code and dashboard label, by domain: "
       "{domains: {domain: {code: {en, ko}}}, columns: {column or dimension: domain}}", NULL, NULL, "object", false },

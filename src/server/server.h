@@ -204,8 +204,8 @@ int dg_static_open(const char *web_root, const char *url, struct stat *st,
 
 dg_snapshot_cache *dg_snapshot_cache_new(const char *db_path);
 void dg_snapshot_cache_free(dg_snapshot_cache *cache);  /* NULL is a no-op */
-/* The frame for this request: the shared one of the store's current content, or a private one
- * when the request has ?as_of. NULL with the error answered. Give back with dg_snapshot_release. */
+/* The frame for this request: the shared one of the store's current content, or with ?as_of
+ * the one of that day (the 4 most recently asked days are kept until the store changes). NULL with the error answered. Give back with dg_snapshot_release. */
 dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res);
 const struct dg_frame *dg_snapshot_frame(const dg_snapshot *snapshot);
 /* The cube over the snapshot's frame, built on first use; NULL with err on failure. */

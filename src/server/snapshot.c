@@ -3,8 +3,9 @@
  * is seen from the store files themselves — size and modification time of the database and of
  * its write-ahead log, which every commit touches, whoever makes it (this server, `dangol import`
  * in another process) — so no request ever answers from stale data. Requests with an explicit
- * as_of get a private frame. Snapshots are reference counted: a request keeps the one it got even
- * if a newer one replaces it meanwhile. */
+ * as_of get a frame of that day, kept for the next requests of the same day: the AS_OF_KEPT most
+ * recently asked days, dropped like the shared one when the store changes. Snapshots are
+ * reference counted: a request keeps the one it got even if a newer one replaces it meanwhile. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +21,7 @@
 struct dg_snapshot {
     dg_frame *frame;
     dg_cube *cube;          /* built on first use */
-    int refs;
-    bool cached;            /* the shared one (or a former shared one) */
+    int refs;               /* the cache's (while it keeps it) and each request's; under its lock */
     pthread_mutex_t clv_lock;   /* guards the CLV report (a fit takes a while: not the cache lock) */
     dg_clv_report *clv;     /* the last CLV report asked for, with its options */
     dg_clv_options clv_options;
@@ -31,11 +31,22 @@ typedef struct fingerprint {
     long long db_size, db_mtime_ns, wal_size, wal_mtime_ns;
 } fingerprint;
 
+#define AS_OF_KEPT 4   /* as-of days kept (a frame each: about the store's size in memory) */
+
+typedef struct as_of_slot {
+    dg_snapshot *snapshot;  /* NULL: empty */
+    int32_t day;
+    fingerprint built_from;
+    uint64_t used;          /* the cache's tick when last handed out: the oldest goes first */
+} as_of_slot;
+
 struct dg_snapshot_cache {
     pthread_mutex_t lock;
     char *db_path;
     dg_snapshot *current;
     fingerprint built_from;
+    as_of_slot as_of[AS_OF_KEPT];
+    uint64_t tick;
 };
 
 static void take_fingerprint(const char *db_path, fingerprint *fp)
@@ -80,6 +91,9 @@ void dg_snapshot_cache_free(dg_snapshot_cache *c)
         return;
     if (c->current && --c->current->refs == 0)
         snapshot_free(c->current);
+    for (size_t i = 0; i < AS_OF_KEPT; i++)
+        if (c->as_of[i].snapshot && --c->as_of[i].snapshot->refs == 0)
+            snapshot_free(c->as_of[i].snapshot);
     pthread_mutex_destroy(&c->lock);
     free(c->db_path);
     free(c);
@@ -103,6 +117,69 @@ static dg_snapshot *build(dg_store *store, int32_t as_of, dg_error *err)
 }
 
 static dg_snapshot *snapshot_of(dg_request *req, dg_response *res);
+
+/* Drops the cache's reference to slot's snapshot (the caller holds the lock); the snapshot is
+ * freed when no request holds it either. */
+static void slot_clear(as_of_slot *slot)
+{
+    if (slot->snapshot && --slot->snapshot->refs == 0)
+        snapshot_free(slot->snapshot);
+    slot->snapshot = NULL;
+}
+
+/* The kept snapshot of day read at fingerprint now, with a reference for the caller, or NULL;
+ * drops every kept one read before now (the store has changed since). Caller holds the lock. */
+static dg_snapshot *as_of_find(dg_snapshot_cache *c, int32_t day, const fingerprint *now)
+{
+    dg_snapshot *found = NULL;
+    for (size_t i = 0; i < AS_OF_KEPT; i++) {
+        as_of_slot *slot = &c->as_of[i];
+        if (!slot->snapshot)
+            continue;
+        if (memcmp(now, &slot->built_from, sizeof *now) != 0)
+            slot_clear(slot);
+        else if (slot->day == day) {
+            found = slot->snapshot;
+            found->refs++;
+            slot->used = ++c->tick;
+        }
+    }
+    return found;
+}
+
+/* The snapshot of an as_of day: a kept one if the store has not changed since it was read, else
+ * one built now (outside the lock: other requests go on meanwhile) and kept in the slot of the
+ * least recently used day. If another request built the same day meanwhile, its one is used. */
+static dg_snapshot *as_of_snapshot(dg_request *req, int32_t day, dg_error *err)
+{
+    dg_snapshot_cache *c = req->snapshots;
+    fingerprint now;
+    take_fingerprint(c->db_path, &now);
+    pthread_mutex_lock(&c->lock);
+    dg_snapshot *s = as_of_find(c, day, &now);
+    pthread_mutex_unlock(&c->lock);
+    if (s)
+        return s;
+    dg_snapshot *built = build(req->store, day, err);
+    if (!built)
+        return NULL;
+    pthread_mutex_lock(&c->lock);
+    s = as_of_find(c, day, &now);
+    if (s) {
+        pthread_mutex_unlock(&c->lock);
+        snapshot_free(built);
+        return s;
+    }
+    as_of_slot *slot = &c->as_of[0];
+    for (size_t i = 1; i < AS_OF_KEPT && slot->snapshot; i++)
+        if (!c->as_of[i].snapshot || c->as_of[i].used < slot->used)
+            slot = &c->as_of[i];
+    slot_clear(slot);
+    built->refs = 2;   /* the cache's and the caller's */
+    *slot = (as_of_slot){ .snapshot = built, .day = day, .built_from = now, .used = ++c->tick };
+    pthread_mutex_unlock(&c->lock);
+    return built;
+}
 
 /* The snapshot, then one look at the client: a frame can take seconds on a big store, and
  * whatever the report does next (fit, cube, render) is not done for a client that has gone. */
@@ -129,7 +206,7 @@ static dg_snapshot *snapshot_of(dg_request *req, dg_response *res)
             dg_reply_error(res, 400, "invalid", "as_of: %s", err.message);
             return NULL;
         }
-        dg_snapshot *s = build(req->store, as_of, &err);
+        dg_snapshot *s = as_of_snapshot(req, as_of, &err);
         if (!s)
             dg_reply_failure(res, &err);
         return s;
@@ -144,7 +221,6 @@ static dg_snapshot *snapshot_of(dg_request *req, dg_response *res)
             dg_reply_failure(res, &err);
             return NULL;
         }
-        s->cached = true;
         if (c->current && --c->current->refs == 0)
             snapshot_free(c->current);
         c->current = s;
@@ -164,9 +240,6 @@ const dg_frame *dg_snapshot_frame(const dg_snapshot *s)
 const dg_cube *dg_snapshot_cube(dg_request *req, dg_snapshot *s, dg_error *err)
 {
     dg_snapshot_cache *c = req->snapshots;
-    if (!s->cached)   /* a private snapshot (as_of): this request's alone */
-        return s->cube || dg_cube_from_frame(&s->cube, s->frame, NULL, NULL, err) == 0 ? s->cube
-                                                                                      : NULL;
     pthread_mutex_lock(&c->lock);   /* one builder; readers of a built cube only read */
     int rc = s->cube ? 0 : dg_cube_from_frame(&s->cube, s->frame, NULL, NULL, err);
     pthread_mutex_unlock(&c->lock);
@@ -177,10 +250,6 @@ void dg_snapshot_release(dg_request *req, dg_snapshot *s)
 {
     if (!s)
         return;
-    if (!s->cached) {
-        snapshot_free(s);
-        return;
-    }
     dg_snapshot_cache *c = req->snapshots;
     pthread_mutex_lock(&c->lock);
     bool last = --s->refs == 0;

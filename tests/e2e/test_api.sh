@@ -43,6 +43,7 @@ expect_status "version" 200 GET /api/version
 expect_json "version has the schema" "j['schema'] >= 1"
 expect_status "stats" 200 GET /api/stats
 expect_json "stats counts customers" "any(e['entity'] == 'customers' for e in j['entities'])"
+expect_json "stats says the frame snapshot's state (none on a new store)" "j['snapshot']['state'] == 'none' and j['snapshot']['bytes'] == 0"
 expect_status "openapi" 200 GET /api/openapi.json
 cp "$WORK/last.json" "$WORK/openapi.json"
 expect_json "openapi is version 3" "j['openapi'].startswith('3.')"
@@ -54,6 +55,8 @@ expect_json "the OpenAPI document lists every cube dimension the catalog has" \
 expect_status "vocabulary" 200 GET /api/vocabulary
 expect_json "vocabulary names values in both languages" \
   "j['domains']['region']['Seoul'] == {'en': 'Seoul', 'ko': '서울'} and j['domains']['stage']['client']['ko'] == '단골'"
+expect_json "vocabulary names staff roles and sites in Korean" \
+  "j['domains']['staff_role']['store_manager']['ko'] == '점장' and j['domains']['site']['Seoul Gangnam']['ko'] == '강남점' and j['columns']['role'] == 'staff_role' and j['columns']['site'] == 'site'"
 expect_json "vocabulary holds the dashboard's labels" "j['domains']['ui']['page_overview']['ko'] == '개요'"
 expect_json "vocabulary maps columns to domains" \
   "j['columns']['acquisition_channel'] == 'acquisition' and j['columns']['payment'] == 'payment'"
@@ -199,6 +202,11 @@ expect_status "cohorts with a bad measure is 400" 400 GET "/api/cohorts?measure=
 expect_status "loyalty" 200 GET "/api/loyalty"
 expect_json "loyalty reports NPS" "any('NPS' in str(r) for r in j['rows'])"
 expect_status "loyalty per customer" 200 GET "/api/loyalty?view=customers"
+expect_status "loyalty NPS by behavioural stage" 200 GET "/api/loyalty?view=stages"
+expect_json "view=stages is the behavioural stages with the note" \
+  "j['title'].startswith('NPS by behavioural stage') and [r['stage'] for r in j['rows']][:3] == ['prospect', 'customer', 'client'] and 'advocates and partners count as clients' in j['notes'][0]"
+expect_status "loyalty NPS by RFM segment" 200 GET "/api/loyalty?view=segments"
+expect_json "view=segments is per RFM segment" "j['title'] == 'NPS by RFM segment'"
 expect_status "loyalty with a bad view is 400" 400 GET "/api/loyalty?view=pie"
 expect_status "clv without repeat buyers is 400" 400 GET "/api/clv"
 expect_json "clv says why" "'repeat purchases' in j['error']['message']"

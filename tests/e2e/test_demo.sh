@@ -70,7 +70,7 @@ the funnel's last step|^partner +[0-9,]+ +[0-9.]+% +[0-9.]+% +[0-9,]+$
 the RFM segment table|^RFM segments$
 the Champions segment|^Champions +[0-9,]+ +[0-9.]+% +[0-9,]+ +[0-9.]+%
 NPS with its answers|^NPS +-?[0-9.]+ +[0-9,]+ +-?[0-9.]+ +-?[0-9.]+ +% promoters
-NPS by stage|^NPS by relationship stage$
+NPS by behavioural stage|^NPS by behavioural stage \(orders alone, before advocacy\)$
 the CLV parameters|^bgnbd +alpha +[0-9.]+
 the Gamma-Gamma parameters|^gammagamma +gamma +[0-9,.]+
 the cube|^revenue by quarter × channel$

@@ -35,7 +35,11 @@ printf 'client_min_orders = lots\n' > "$WORK/bad.conf"
 expect_output "a bad rules file names the position" "bad.conf:1:21" "$DANGOL" stage --rules "$WORK/bad.conf"
 
 expect_output "loyalty NPS with n and interval" "^NPS +25.00 +4 +-44.16 +72.73" "$DANGOL" loyalty
-expect_output "loyalty NPS by stage" "^partner +2 +2 +100.0" "$DANGOL" loyalty
+# by behavioural stage: C01, C04, C06 are clients by orders (partner, advocate, partner on the
+# ladder) with NPS 10, 8, 9; C02, C03, C05 customers with one answer in the window (C05: 6)
+expect_output "loyalty NPS by behavioural stage: clients" "^client +3 +3 +66.7 .* 3 +100.0%" "$DANGOL" loyalty
+expect_output "loyalty NPS by behavioural stage: customers" "^customer +3 +1 +-100.0 .* 1 +0.0%" "$DANGOL" loyalty
+expect_output "loyalty says the stage is before advocacy" "advocates and partners count as clients" "$DANGOL" loyalty
 expect_output "loyalty flags behavioural-only customers" "4 without survey answers" "$DANGOL" loyalty
 expect_output "loyalty per customer" "^C02,478,29,0,0,1,,,,,0.239[0-9]*,,23.94[0-9]*,yes" "$DANGOL" loyalty --customers --format csv
 expect_output "loyalty as json: CSAT is a fraction" '"measure":"CSAT","value":0\.[0-9]+,' "$DANGOL" loyalty --format json

@@ -62,10 +62,17 @@ expect_output "... and saved again" "^orders,current," "$D" --db "$S" --format c
 # --- writes through the API (a create, a patch) are seen by the next command ---
 if start_server --db "$S" --no-web; then
   cust=$(sed -n 2p "$WORK/csv/customers.csv" | cut -d, -f1)
+  expect_status "/api/stats answers" 200 GET /api/stats
+  expect_json "/api/stats says the snapshot is current, its size and generation (as dangol stats)" \
+    "j['snapshot']['state'] == 'current' and j['snapshot']['bytes'] > 0 and not j['snapshot']['dirty'] and any(x['snapshot'] == 'orders' and x['state'] == 'current' and x['generation'] == j['snapshot']['generation'] and x['bytes'] > 0 for x in j['snapshot']['snapshots'])"
+  gen=$(python3 -c "import json; print(json.load(open('$WORK/last.json'))['snapshot']['generation'])")
   expect_status "the API creates an order" 201 POST "/api/customers/$cust/orders" \
     '{"order_id":"SNAP-1","ordered_at":"2025-12-31T12:00:00Z","channel":"snapchannel","total":1234567}'
   expect_output "the API's create marks the snapshot out of date" "^orders,out of date," \
     "$D" --db "$S" --format csv stats --snapshot
+  expect_status "/api/stats after the create" 200 GET /api/stats
+  expect_json "/api/stats says the snapshot is out of date after the API's create" \
+    "j['snapshot']['state'] == 'out of date' and j['snapshot']['bytes'] == 0 and j['snapshot']['dirty'] and j['snapshot']['generation'] > $gen"
   expect_output "the next command sees the API's order" "snapchannel" \
     "$D" --db "$S" --format csv cube --rows channel
   expect_output "... saved in the snapshot" "^orders,current," \
@@ -79,6 +86,8 @@ fi
 # --- SIGKILL while the frame is rebuilt and saved ---
 B="$WORK/big.db"
 "$D" -q --db "$B" demo --customers 20000 --no-lines
+expect_output "a demo marks the snapshot out of date" "changed since the last snapshot" \
+  "$D" --db "$B" stats --snapshot
 "$D" --db "$B" --format csv rfm > "$WORK/big.expected"
 start=$(date +%s%N)
 sqlite3 "$B" "UPDATE frame_snapshot_state SET dirty = 1"

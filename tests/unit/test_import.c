@@ -498,11 +498,16 @@ Test(import, bulk_mode_restores_indexes)
 }
 
 /* Coded values written by their Korean or English names are stored as their codes (regions,
- * channels, payment methods, consultation types, feedback kinds and statuses); values the
+ * channels, payment methods, staff roles, sites, consultation types, feedback kinds and
+ * statuses); values the
  * vocabulary does not know are kept as written; an unknown consultation type is still refused. */
 Test(import, korean_names_are_stored_as_codes)
 {
     dg_import_report r;
+    cr_assert_eq(import_text(store, "staff", "staff_id,role,site\nS1,점장,강남점\n"
+                             "S2,Call centre agent,call centre\nS3,barista,Andong\n", NULL, &r),
+                 0, "%s", err.message);
+    dg_import_report_clear(&r);
     cr_assert_eq(import_text(store, "customers",
                              "customer_id,region,customer_type,acquisition_channel,occupation\n"
                              "C-1,서울,꼼꼼한 고객,지인 추천,주부\n"
@@ -510,9 +515,10 @@ Test(import, korean_names_are_stored_as_codes)
                              "C-3,Andong,,,\n", NULL, &r), 0, "%s", err.message);
     dg_import_report_clear(&r);
     cr_assert_eq(import_text(store, "orders",
-                             "order_id,customer_id,ordered_at,channel,payment_method,total\n"
-                             "O1,C-1,2024-02-01,콜센터,신용카드,10\n"
-                             "O2,C-2,2024-02-02,Call centre,credit_card,3\n", NULL, &r), 0, "%s",
+                             "order_id,customer_id,ordered_at,channel,payment_method,site,total\n"
+                             "O1,C-1,2024-02-01,콜센터,신용카드,명동점,10\n"
+                             "O2,C-2,2024-02-02,Call centre,credit_card,Seoul Myeongdong,3\n",
+                             NULL, &r), 0, "%s",
                  err.message);
     dg_import_report_clear(&r);
     cr_assert_eq(import_text(store, "feedback",
@@ -528,6 +534,12 @@ Test(import, korean_names_are_stored_as_codes)
     out = export_text(store, "orders", DG_EXPORT_CSV);
     cr_expect(strstr(out, "O1,C-1,2024-02-01T00:00:00Z,call_centre,credit_card,"), "%s", out);
     cr_expect(strstr(out, "O2,C-2,2024-02-02T00:00:00Z,call_centre,credit_card,"), "%s", out);
+    cr_expect(!strstr(out, "명동점") && strstr(out, ",Seoul Myeongdong,"), "%s", out);
+    free(out);
+    out = export_text(store, "staff", DG_EXPORT_CSV);
+    cr_expect(strstr(out, "S1,,store_manager,Seoul Gangnam,"), "%s", out);
+    cr_expect(strstr(out, "S2,,call_agent,Call Centre,"), "%s", out);
+    cr_expect(strstr(out, "S3,,barista,Andong,"), "%s", out);
     free(out);
     out = export_text(store, "feedback", DG_EXPORT_CSV);
     cr_expect(strstr(out, "complaint") && strstr(out, "in_progress"), "%s", out);

@@ -179,9 +179,57 @@ Test(report, loyalty_groups_view_has_three_tables)
     cr_assert_eq(dg_report_loyalty(&report, frame, &opt, &err), 0, "%s", err.message);
     cr_assert_eq(report.n_tables, 3);
     cr_assert(titled(report.tables[1], "NPS by RFM segment"));
-    cr_assert(titled(report.tables[2], "NPS by relationship stage"));
+    cr_assert(titled(report.tables[2], "NPS by behavioural stage (orders alone, before advocacy)"));
     dg_report_clear(&report);
     cr_assert_eq(report.n_tables, 0);
+    dg_frame_free(frame);
+}
+
+/* c1 (2 orders, active, a promoter) is an advocate on the ladder but a client by orders alone;
+ * c2 (detractor) and c3 (promoter) bought once: customers. Worked by hand:
+ *   customer  2 customers, 2 answers: 1 promoter, 1 detractor -> NPS 0; CSAT 4 of {2, 4} -> 50 %
+ *   client    1, 1 answer: promoter -> NPS 100; CSAT 5 -> 100 %
+ *   (all)     3, 3 answers: 2 promoters, 1 detractor -> NPS 33.3; CSAT 2 of 3 -> 66.7 %
+ * Per relationship stage the client row would be empty and advocate 100: the circular table. */
+Test(report, loyalty_nps_is_by_behavioural_stage)
+{
+    import("surveys", "response_id,customer_id,answered_on,nps,csat\n"
+                      "s1,c1,2024-03-02,10,5\ns2,c2,2024-02-11,3,2\ns3,c3,2024-01-02,9,4\n");
+    dg_frame *frame = NULL;
+    cr_assert_eq(dg_report_frame(&frame, store, DG_DAY_NONE, true, &err), 0, "%s", err.message);
+    dg_report report = { 0 };
+    dg_report_loyalty_options opt = { .view = DG_LOYALTY_VIEW_GROUPS };
+    cr_assert_eq(dg_report_loyalty(&report, frame, &opt, &err), 0, "%s", err.message);
+    cr_assert_eq(report.n_tables, 3);
+    char *csv = test_render(report.tables[2], DG_FORMAT_CSV);
+    /* stage, customers, NPS answers, NPS, CSAT answers, CSAT (the intervals are in test_loyalty) */
+    const char *rows[][6] = {
+        { "prospect", "0", "0", "", "0", "" },
+        { "customer", "2", "2", "0", "2", "0.5" },
+        { "client", "1", "1", "100", "1", "1" },
+        { "(not yet known)", "0", "0", "", "0", "" },
+        { "(all)", "3", "3", "33.33333333", "3", "0.6666666667" },
+    };
+    const char *line = strchr(csv, '\n');
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        cr_assert(line, "%zu rows, expected %zu in\n%s", i, sizeof rows / sizeof *rows, csv);
+        char field[9][32] = { { 0 } };
+        const char *p = line + 1;
+        for (int k = 0; k < 9 && p; k++) {
+            size_t len = strcspn(p, ",\n");
+            snprintf(field[k], sizeof field[k], "%.*s", (int)len, p);
+            p = p[len] == ',' ? p + len + 1 : NULL;
+        }
+        const int col[6] = { 0, 1, 2, 3, 6, 7 };
+        for (int k = 0; k < 6; k++)
+            cr_assert_str_eq(field[col[k]], rows[i][k], "row %zu column %d in\n%s", i, col[k], csv);
+        line = strchr(line + 1, '\n');
+    }
+    cr_assert(!strstr(csv, "advocate"), "%s", csv);
+    cr_assert_eq(dg_table_notes(report.tables[2]), 1);
+    cr_assert(strstr(dg_table_note(report.tables[2], 0), "before the promotion to advocate"));
+    free(csv);
+    dg_report_clear(&report);
     dg_frame_free(frame);
 }
 

@@ -240,6 +240,34 @@ static const char *random_write(dg_rng *rng, const dg_frame *f, int step)
     return "currency";
 }
 
+/* A demo into a store is a bulk load: it marks the snapshot out of date once (the generation
+ * moves by one) and leaves the triggers on again for the writes after it. */
+Test(snapshot, a_demo_marks_it_out_of_date_once)
+{
+    /* a snapshot of the empty store, claimed: the store is clean before the demo */
+    cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_store_snapshot_claim(store, &err), 0, "%s", err.message);
+    int64_t before, generation;
+    bool dirty;
+    cr_assert_eq(dg_store_snapshot_state(store, &before, &dirty, &err), 0, "%s", err.message);
+    cr_assert(!dirty);
+    dg_store_close(store);
+    demo_store(5, 80, false);
+    cr_assert_eq(dg_store_snapshot_state(store, &generation, &dirty, &err), 0, "%s", err.message);
+    cr_assert(dirty, "a demo left the store clean");
+    cr_assert_eq(generation, before + 1);
+    dg_frame *f = frame(false);
+    cr_assert(current(false));
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "UPDATE customers SET region = 'Jeju' WHERE customer_id = "
+                              "(SELECT min(customer_id) FROM customers)", NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    cr_assert(!current(false), "the triggers are off after a demo");
+    dg_frame_free(f);
+}
+
 /* After every write: the next frame is rebuilt (the snapshot is out of date), the one after is
  * loaded from the snapshot, and both are the same. */
 Test(snapshot, loaded_equals_rebuilt_through_random_writes, .timeout = 120)

@@ -197,6 +197,13 @@ Test(stage, partners)
     classify(f, &r, D, stage, act);
     expect(f, stage, act, "community", DG_STAGE_ADVOCATE, DG_ACTIVITY_ACTIVE);
     expect(f, stage, act, "panel", DG_STAGE_PARTNER, DG_ACTIVITY_ACTIVE);
+    /* the behavioural stage: every one of them is a client by orders alone, and the rules are
+     * the caller's, unchanged */
+    uint8_t bstage[8], bact[8];
+    cr_assert_eq(dg_stage_behavioural_at(f, &r, D, bstage, bact, &err), 0, "%s", err.message);
+    for (int i = 0; i < 4; i++)
+        expect(f, bstage, bact, ids[i], DG_STAGE_CLIENT, DG_ACTIVITY_ACTIVE);
+    cr_assert(r.promoter_signal && r.referral_signal && r.review_signal);
 
     /* reports: funnel conversion = reached[s] / reached[s-1] */
     dg_stage_counts k;

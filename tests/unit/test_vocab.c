@@ -44,6 +44,11 @@ Test(vocab, korean_and_english_names_map_to_the_code)
     cr_assert_str_eq(code_of("segment", "최우수 고객"), "Champions");
     cr_assert_str_eq(code_of("dimension", "지역"), "region");
     cr_assert_str_eq(code_of("customer_type", "꼼꼼한 고객"), "careful");
+    cr_assert_str_eq(code_of("staff_role", "점장"), "store_manager");
+    cr_assert_str_eq(code_of("staff_role", "Sales associate"), "sales_associate");
+    cr_assert_str_eq(code_of("site", "강남점"), "Seoul Gangnam");
+    cr_assert_str_eq(code_of("site", "콜센터"), "Call Centre");
+    cr_assert_str_eq(code_of("site", "call centre"), "Call Centre");
     cr_assert_null(code_of("region", "서울특별시청"));
     cr_assert_null(code_of("region", "서"));
     cr_assert_null(code_of("nowhere", "서울"));
@@ -61,6 +66,10 @@ Test(vocab, finds_entries_and_column_domains)
     cr_assert_null(dg_vocab_domain_of("customers", "name"));
     cr_assert_str_eq(dg_vocab_domain_of("interactions", "kind"), "touchpoint_kind");
     cr_assert_str_eq(dg_vocab_domain_of("feedback", "kind"), "feedback_kind");
+    cr_assert_str_eq(dg_vocab_domain_of("staff", "role"), "staff_role");
+    cr_assert_str_eq(dg_vocab_domain_of("orders", "site"), "site");
+    cr_assert_str_eq(dg_vocab_domain_of(NULL, "site"), "site");
+    cr_assert_str_eq(dg_vocab_find("site", "Seoul Gangnam")->ko, "강남점");
     const char *domain = NULL;
     cr_assert_not_null(dg_vocab_column_at(0, &domain));
     cr_assert_not_null(domain);
