@@ -14,6 +14,7 @@
 
 #include "dangol/error.h"
 #include "dangol/export.h"
+#include "dangol/text.h"   /* dg_day_of */
 
 DG_API_BEGIN
 
@@ -234,12 +235,6 @@ int dg_frame_add_partner(dg_frame_builder *b, const dg_frame_partner_in *in, dg_
 /* Sorts, filters by as_of and hands the columns to a new frame. The builder is left empty.
  * Caller frees the frame with dg_frame_free. */
 int dg_frame_builder_finish(dg_frame_builder *b, dg_frame **out, dg_error *err);
-
-/* Floor division of a UTC timestamp into days since the epoch. */
-static inline int32_t dg_day_of(int64_t ts)
-{
-    return (int32_t)((ts >= 0 ? ts : ts - 86399) / 86400);
-}
 
 DG_API_END
 

@@ -1,7 +1,7 @@
-/* The customer store: where customers, orders, feedback and survey answers live. The embedded
- * default is one SQLite file; a PostgreSQL backend implements the same calls. No SQL crosses this
- * interface: callers speak in catalog entities (dangol/entity.h) and dg_value rows, so the
- * analytics and the interfaces never depend on the backend. */
+/* The customer store: where customers, orders, feedback and survey answers live, today in one
+ * SQLite file (src/store/sqlite.c, the only backend; there is no seam for another yet). No SQL
+ * crosses this interface: callers speak in catalog entities (dangol/entity.h) and dg_value rows,
+ * so the analytics and the interfaces do not depend on SQLite. */
 #ifndef DANGOL_STORE_H
 #define DANGOL_STORE_H
 

@@ -38,6 +38,13 @@ int dg_real_parse(const char *s, size_t len, double *value, dg_error *err);
 int32_t dg_days_from_civil(int year, int month, int day);
 void dg_civil_from_days(int32_t days, int *year, int *month, int *day);
 
+/* The day (days since 1970-01-01) of a UTC timestamp in seconds: floor division, so the second
+ * before the epoch is day -1. Every timestamp-to-day conversion goes through this one. */
+static inline int32_t dg_day_of(int64_t ts)
+{
+    return (int32_t)((ts >= 0 ? ts : ts - 86399) / 86400);
+}
+
 /* Formatting into buf (always NUL-terminated); each returns buf. */
 char *dg_date_format(int32_t days, char buf[16]);                 /* YYYY-MM-DD */
 char *dg_timestamp_format(int64_t seconds, char buf[32]);         /* YYYY-MM-DDTHH:MM:SSZ */

@@ -46,11 +46,11 @@ char *dg_date_format(int32_t days, char buf[16])
 
 char *dg_timestamp_format(int64_t seconds, char buf[32])
 {
-    int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
-    int64_t rest = seconds - days * 86400;
+    int32_t days = dg_day_of(seconds);
+    int64_t rest = seconds - (int64_t)days * 86400;   /* outside 0..86399 when days overflowed */
     int y, m, d;
-    dg_civil_from_days((int32_t)days, &y, &m, &d);
-    if (y < 0 || y > 9999)
+    dg_civil_from_days(days, &y, &m, &d);
+    if (y < 0 || y > 9999 || rest < 0 || rest >= 86400)
         snprintf(buf, 32, "%s", "?");
     else
         snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(rest / 3600),

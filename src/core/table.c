@@ -13,6 +13,7 @@
 #include "dangol/error.h"
 #include "dangol/table.h"
 #include "dangol/text.h"
+#include "core/json_write.h"
 
 typedef struct {
     bool set;
@@ -335,39 +336,19 @@ static int write_aligned(const dg_table *t, FILE *out, size_t first, size_t end)
     return ferror(out) ? DG_EIO : 0;
 }
 
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':  fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
-}
-
 static int write_json(const dg_table *t, FILE *out, size_t first, size_t end)
 {
     char buf[512];
     fputs("{\"title\":", out);
     if (t->title)
-        json_string(out, t->title);
+        dg__json_write_string(out, t->title);
     else
         fputs("null", out);
     fputs(",\"columns\":[", out);
     for (size_t c = 0; c < t->n_cols; c++) {
         if (c)
             fputc(',', out);
-        json_string(out, t->cols[c].name);
+        dg__json_write_string(out, t->cols[c].name);
     }
     fputs("],\"rows\":[", out);
     for (size_t r = first; r < end; r++) {
@@ -376,7 +357,7 @@ static int write_json(const dg_table *t, FILE *out, size_t first, size_t end)
             const cell *cl = &t->cells[r * t->n_cols + c];
             if (c)
                 fputc(',', out);
-            json_string(out, t->cols[c].name);
+            dg__json_write_string(out, t->cols[c].name);
             fputc(':', out);
             if (!cl->set) {
                 fputs("null", out);
@@ -384,7 +365,7 @@ static int write_json(const dg_table *t, FILE *out, size_t first, size_t end)
             }
             cell_text(&t->cols[c], cl, false, buf, sizeof buf);
             if (t->cols[c].type == DG_CELL_TEXT || t->cols[c].type == DG_CELL_DATE)
-                json_string(out, buf);
+                dg__json_write_string(out, buf);
             else
                 fputs(buf, out);
         }
@@ -396,7 +377,7 @@ static int write_json(const dg_table *t, FILE *out, size_t first, size_t end)
         for (size_t i = 0; i < t->n_notes; i++) {
             if (i)
                 fputc(',', out);
-            json_string(out, t->notes[i]);
+            dg__json_write_string(out, t->notes[i]);
         }
         fputc(']', out);
     }

@@ -146,8 +146,7 @@ static int order_row(void *ctx, const dg_value *row)
             o->rc = DG_ENOMEM;
             return 1;
         }
-        int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-        dg_table_set_int(o->recent, 1, day);
+        dg_table_set_int(o->recent, 1, dg_day_of(t));
         dg_table_set_int(o->recent, 3, row[total].u.i);
     }
     return 0;
@@ -164,8 +163,7 @@ static int feedback_row(void *ctx, const dg_value *row)
         dg_table_set_text(t, 3, row[status].is_null ? NULL : row[status].u.s) ||
         dg_table_set_text(t, 4, row[text].is_null ? NULL : row[text].u.s))
         return DG_ENOMEM;
-    int64_t ts = row[at].u.i;
-    dg_table_set_int(t, 0, ts >= 0 ? ts / 86400 : -((-ts + 86399) / 86400));
+    dg_table_set_int(t, 0, dg_day_of(row[at].u.i));
     if (!row[rating].is_null)
         dg_table_set_int(t, 2, row[rating].u.i);
     return 0;
@@ -201,8 +199,8 @@ static int summary_section(dg_card *card, const orders_ctx *o, int minor_digits)
     dg_table_set_int(t, 2, o->total_minor);
     if (o->n > 0) {
         dg_table_set_int(t, 3, o->total_minor / o->n);
-        dg_table_set_int(t, 4, o->first_at / 86400);
-        dg_table_set_int(t, 5, o->last_at / 86400);
+        dg_table_set_int(t, 4, dg_day_of(o->first_at));
+        dg_table_set_int(t, 5, dg_day_of(o->last_at));
     }
     return dg_card_add(card, t);
 }

@@ -195,7 +195,7 @@ int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options
     if (as_of == DG_DAY_NONE) {
         rc = dg_store_last_day(store, &as_of, err);
         if (rc == DG_ENOTFOUND) {          /* nothing dated yet: as of today */
-            as_of = (int32_t)(time(NULL) / 86400);
+            as_of = dg_day_of((int64_t)time(NULL));
             dg_error_clear(err);
         } else if (rc != 0) {
             return rc;

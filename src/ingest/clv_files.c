@@ -194,7 +194,7 @@ int dg_clv_log_read(dg_clv_log **out, const char *path, dg_error *err)
                 rc = dg_error_at(err, DG_EPARSE, path, line, di + 1, "%s", e2.message);
                 goto cleanup;
             }
-            log->day[n] = (int32_t)((ts >= 0 ? ts : ts - 86399) / 86400);
+            log->day[n] = dg_day_of(ts);
         }
         log->value[n] = 0.0;
         if (vi >= 0 && (size_t)vi < nf) {

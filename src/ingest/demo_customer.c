@@ -261,7 +261,7 @@ static int emit_interaction(gen *g, cust *c, int64_t ts, int touchpoint, int sta
     const dg__demo_touchpoint *tp = &dg__demo_touchpoints[touchpoint];
     const char *note = rating <= 2 ? tp->bad_note
                      : rating == 5 && dg_rng_uniform(&c->rng) < 0.3 ? tp->good_note : NULL;
-    if (day_of(ts) > g->opt->as_of_day)
+    if (dg_day_of(ts) > g->opt->as_of_day)
         return 0;
     snprintf(id, sizeof id, "IN%010lld", (long long)++g->n_interactions);
     dg_value *v = g->row;
@@ -344,7 +344,7 @@ static int emit_feedback(gen *g, cust *c, int kind, int64_t ts, int channel, int
                : kind == 1 ? 3 + (int)dg_rng_below(rng, 2)
                : kind == 3 ? (dg_rng_uniform(rng) < 0.8 ? 5 : 4) : 0;
     ts += (int64_t)dg_rng_below(rng, 3 * DAY_SECONDS);
-    int32_t age_days = g->opt->as_of_day - day_of(ts);
+    int32_t age_days = g->opt->as_of_day - dg_day_of(ts);
     /* Workflow state as of the as-of date; a few old complaints are stuck (SLA breaches). */
     double u = dg_rng_uniform(rng);
     const char *status;
@@ -362,7 +362,7 @@ static int emit_feedback(gen *g, cust *c, int kind, int64_t ts, int channel, int
         handler = pick_call_agent(c);
     else
         handler = FIRST_ONLINE + (int)dg_rng_below(rng, N_ONLINE_CS);
-    if (day_of(ts) > g->opt->as_of_day)
+    if (dg_day_of(ts) > g->opt->as_of_day)
         return 0;
     snprintf(id, sizeof id, "FB%09lld", (long long)++g->n_feedback);
     dg_value *v = g->row;
@@ -445,7 +445,7 @@ static int order_survey(gen *g, cust *c, const order_ctx *o, int income)
 static int emit_order(gen *g, cust *c, int64_t ts, int income)
 {
     dg_rng *rng = &c->rng;
-    order_ctx o = { .ts = ts, .day = day_of(ts), .site = -1, .staff = -1, .touchpoint = -1 };
+    order_ctx o = { .ts = ts, .day = dg_day_of(ts), .site = -1, .staff = -1, .touchpoint = -1 };
     o.channel = dg_rng_uniform(rng) < 0.7 ? c->preferred_channel
               : (int)dg_rng_choose(rng, channel_weights, DG__N_CHANNELS);
     if (o.channel == DG__CH_STORE) {
@@ -556,7 +556,7 @@ static int emit_orders(gen *g, cust *c, int income, int32_t first_day)
             break;
         /* At most one order a day: a purchase on a day already taken moves to the next day
          * (the continuous clock stays), so day-level data keeps every purchase. */
-        int32_t day = day_of((int64_t)t);
+        int32_t day = dg_day_of((int64_t)t);
         if (day <= last_day)
             day = last_day + 1;
         if (day > g->opt->as_of_day)

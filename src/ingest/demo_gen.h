@@ -10,6 +10,7 @@
 
 #include "dangol/demo.h"
 #include "dangol/rng.h"
+#include "dangol/text.h"   /* dg_day_of */
 
 #define N_STORES        10
 #define STAFF_PER_STORE 4
@@ -95,11 +96,6 @@ static inline int emit(gen *g, const dg_entity *e)
 static inline int64_t day_start(int32_t day)
 {
     return (int64_t)day * DAY_SECONDS;
-}
-
-static inline int32_t day_of(int64_t ts)
-{
-    return (int32_t)(ts >= 0 ? ts / DAY_SECONDS : -((-ts + DAY_SECONDS - 1) / DAY_SECONDS));
 }
 
 /* A Korean full name (family + given) for the gender (0 F, 1 M, 2 X) and birth year; the roman

@@ -12,6 +12,7 @@
 #include "dangol/csv.h"
 #include "dangol/ingest.h"
 #include "dangol/text.h"
+#include "core/json_write.h"
 
 typedef struct exporter {
     const dg_entity *e;
@@ -48,26 +49,6 @@ static const char *value_text(const exporter *x, const dg_column *col, const dg_
     return "";
 }
 
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':  fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
-}
-
 static int write_row(void *ctx, const dg_value *row)
 {
     exporter *x = ctx;
@@ -102,7 +83,7 @@ static int write_row(void *ctx, const dg_value *row)
                 fputs(s, x->out);
                 break;
             default:
-                json_string(x->out, s);
+                dg__json_write_string(x->out, s);
             }
         }
         fputc('}', x->out);

@@ -264,10 +264,10 @@ static void describe_key(const importer *im, char *buf, size_t cap)
 void dg_import_order_key(const char *customer_id, int64_t ordered_at, int64_t occurrence,
                          char *buf, size_t cap)
 {
-    int64_t days = ordered_at >= 0 ? ordered_at / 86400 : -((-ordered_at + 86399) / 86400);
-    int64_t rest = ordered_at - days * 86400;
+    int32_t days = dg_day_of(ordered_at);
+    int64_t rest = ordered_at - (int64_t)days * 86400;
     int y, m, d;
-    dg_civil_from_days((int32_t)days, &y, &m, &d);
+    dg_civil_from_days(days, &y, &m, &d);
     if (rest == 0)
         snprintf(buf, cap, "%s/%04d%02d%02d/%lld", customer_id, y, m, d, (long long)occurrence);
     else
