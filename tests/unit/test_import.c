@@ -12,25 +12,16 @@
 #include "dangol/csv.h"
 #include "dangol/ingest.h"
 #include "dangol/store.h"
+#include "support.h"
 
 static char path[80], path2[80];
 static dg_store *store;
 static dg_error err;
 
-static void remove_store(const char *p)
-{
-    char aux[100];
-    unlink(p);
-    snprintf(aux, sizeof aux, "%s-wal", p);
-    unlink(aux);
-    snprintf(aux, sizeof aux, "%s-shm", p);
-    unlink(aux);
-}
-
 static dg_store *fresh_store(const char *p, const char *currency)
 {
     dg_store *s = NULL;
-    remove_store(p);
+    test_remove_store(p);
     cr_assert_eq(dg_store_open(&s, p, DG_STORE_CREATE, &err), 0, "%s", err.message);
     cr_assert_eq(dg_store_setting_set(s, "currency", currency, &err), 0);
     return s;
@@ -47,8 +38,8 @@ static void teardown(void)
 {
     dg_store_close(store);
     store = NULL;
-    remove_store(path);
-    remove_store(path2);
+    test_remove_store(path);
+    test_remove_store(path2);
 }
 
 TestSuite(import, .init = setup, .fini = teardown);
