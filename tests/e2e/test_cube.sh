@@ -43,3 +43,11 @@ expect_output "cohort by first category" "^Skin,3,3,2,0" \
 expect_exit   "unknown cohort exits 2" 2 "$DANGOL" cohort --by chan
 expect_output "unknown cohort lists valid ones" "valid: month, channel, category" \
               "$DANGOL" cohort --by chan
+
+# Korean names of sites (the vocabulary's site domain) filter as their codes do
+SITES="$WORK/sites.db"
+"$DANGOL" -q --db "$SITES" demo --customers 300 --seed 4 --no-lines
+"$DANGOL" --db "$SITES" --format csv cube --rows month --where "site=Seoul Gangnam" > "$WORK/site_code.csv"
+"$DANGOL" --db "$SITES" --format csv cube --rows month --where "매장=강남점" > "$WORK/site_ko.csv"
+expect_output "the demo has orders at Seoul Gangnam" "^20[0-9][0-9]-[0-9][0-9],[1-9]" cat "$WORK/site_code.csv"
+expect_same   "매장=강남점 answers as site=Seoul Gangnam" "$WORK/site_ko.csv" "$WORK/site_code.csv"
