@@ -30,6 +30,19 @@ static void snapshot_note(dg_store *store, char *buf, size_t cap)
         snprintf(buf, cap, "snapshot %s", n ? "out of date" : "none");
 }
 
+/* Prints the table if it was built whole (else says memory ran out), frees it, returns the exit
+ * code. */
+static int print_table(dg_cli *cli, dg_table *t, bool built)
+{
+    int exit_code = DG_EXIT_FAILURE;
+    if (built)
+        exit_code = dg_cli_print(cli, t);
+    else
+        fprintf(stderr, "dangol stats: out of memory\n");
+    dg_table_free(t);
+    return exit_code;
+}
+
 static int print_entities(dg_cli *cli, dg_store *store)
 {
     size_t n_entities;
@@ -48,7 +61,6 @@ static int print_entities(dg_cli *cli, dg_store *store)
              dg_store_schema_version(store), code, note);
 
     dg_table *t = dg_table_new(cli->format == DG_FORMAT_TABLE ? title : NULL);
-    int exit_code = DG_EXIT_FAILURE;
     if (!t || dg_table_add_column(t, "entity", DG_CELL_TEXT, 0) ||
         dg_table_add_column(t, "records", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "first", DG_CELL_DATE, 0) ||
@@ -63,12 +75,9 @@ static int print_entities(dg_cli *cli, dg_store *store)
             dg_table_set_int(t, 3, stats[i].last_day);
         }
     }
-    exit_code = dg_cli_print(cli, t);
+    return print_table(cli, t, true);
 cleanup:
-    if (exit_code == DG_EXIT_FAILURE && !t)
-        fprintf(stderr, "dangol stats: out of memory\n");
-    dg_table_free(t);
-    return exit_code;
+    return print_table(cli, t, false);
 }
 
 /* One row per saved snapshot: its kind, whether it is current, its size and counts. */
@@ -88,7 +97,6 @@ static int print_snapshots(dg_cli *cli, dg_store *store)
     dg_table *t = dg_table_new(cli->format == DG_FORMAT_TABLE ? title : NULL);
     static const char *const names[] = { "snapshot", "state", "generation", "bytes", "chunks",
                                          "customers", "orders", "lines" };
-    int exit_code = DG_EXIT_FAILURE;
     if (!t || dg_table_add_column(t, names[0], DG_CELL_TEXT, 0) ||
         dg_table_add_column(t, names[1], DG_CELL_TEXT, 0))
         goto cleanup;
@@ -108,12 +116,9 @@ static int print_snapshots(dg_cli *cli, dg_store *store)
             dg_table_set_int(t, 2 + c, values[c]);
         dg_table_set_int(t, 8, s->as_of);
     }
-    exit_code = dg_cli_print(cli, t);
+    return print_table(cli, t, true);
 cleanup:
-    if (exit_code == DG_EXIT_FAILURE && !t)
-        fprintf(stderr, "dangol stats: out of memory\n");
-    dg_table_free(t);
-    return exit_code;
+    return print_table(cli, t, false);
 }
 
 static int run(dg_cli *cli, int argc, char **argv)
