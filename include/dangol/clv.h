@@ -65,6 +65,8 @@ typedef struct dg_clv_summary {
                                      * owned */
     const char **id;                /* each row's customer id for messages (borrowed from the
                                      * log, frame or reader; entries may be NULL) */
+    int money_decimals;             /* decimals its money is shown with: the store currency's
+                                     * minor digits (amount_minor), else 2 (values from a file) */
 } dg_clv_summary;
 
 /* Builds the summary. Caller frees with dg_clv_summary_free. DG_EINVAL when period->discrete

@@ -125,6 +125,7 @@ int dg_clv_summary_alloc(dg_clv_summary **out, size_t n, dg_error *err)
     if (s) {
         s->n = n;
         s->days_per_unit = 1;
+        s->money_decimals = 2;
         s->customer = calloc(cap, sizeof *s->customer);
         s->frequency = calloc(cap, sizeof *s->frequency);
         s->recency = calloc(cap, sizeof *s->recency);
@@ -224,6 +225,8 @@ int dg_clv_summary_build(dg_clv_summary **out, const dg_clv_transactions *tx,
     if ((rc = dg_clv_summary_alloc(&s, n, err)) != 0)
         goto cleanup;
     s->days_per_unit = unit;
+    if (!tx->value && tx->amount_minor)
+        s->money_decimals = tx->minor_digits;
     s->discrete = period->discrete != 0;
     s->calibration_end = cal;
     s->holdout_length = !has_holdout ? 0.0

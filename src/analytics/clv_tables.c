@@ -68,11 +68,12 @@ int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg
         dg_table_add_column(t, "frequency", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "recency", DG_CELL_REAL, 2) ||
         dg_table_add_column(t, "T", DG_CELL_REAL, 2) ||
-        dg_table_add_column(t, "monetary", DG_CELL_REAL, 2) ||
+        dg_table_add_column(t, "monetary", DG_CELL_REAL, s->money_decimals) ||
         dg_table_add_column(t, "p_alive", DG_CELL_REAL, 4) ||
         dg_table_add_column(t, "expected_purchases", DG_CELL_REAL, 4) ||
-        (r->has_spend && (dg_table_add_column(t, "expected_spend", DG_CELL_REAL, 2) ||
-                          dg_table_add_column(t, "clv", DG_CELL_REAL, 2))) ||
+        (r->has_spend && (dg_table_add_column(t, "expected_spend", DG_CELL_REAL,
+                                              s->money_decimals) ||
+                          dg_table_add_column(t, "clv", DG_CELL_REAL, s->money_decimals))) ||
         (r->dert && dg_table_add_column(t, "dert", DG_CELL_REAL, 4)) || spend_note(r, t) ||
         horizon_note(r, t))
         goto oom;
@@ -151,8 +152,10 @@ int dg_clv_histogram_table(const dg_clv_report *r, dg_clv_histogram what, dg_tab
     t = dg_table_new(what == DG_CLV_HIST_P_ALIVE ? "Customers by P(alive)"
                      : r->has_spend ? "Customers by lifetime value"
                                     : "Customers by expected purchases");
-    if (!t || dg_table_add_column(t, "from", DG_CELL_REAL, 2) ||
-        dg_table_add_column(t, "to", DG_CELL_REAL, 2) ||
+    /* CLV bins are money, shown as the ranking shows it */
+    int decimals = what != DG_CLV_HIST_P_ALIVE && r->has_spend ? r->summary->money_decimals : 2;
+    if (!t || dg_table_add_column(t, "from", DG_CELL_REAL, decimals) ||
+        dg_table_add_column(t, "to", DG_CELL_REAL, decimals) ||
         dg_table_add_column(t, "customers", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "share", DG_CELL_PERCENT, 1) ||
         (what != DG_CLV_HIST_P_ALIVE && spend_note(r, t)))

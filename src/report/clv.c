@@ -121,12 +121,17 @@ int dg_report_clv_validate(dg_report *out, const dg_clv_summary *summary, dg_bty
                            "mae", "rmse", "correlation", "log_likelihood"};
     double vals[] = {(double)v.n, v.holdout_length, v.total_actual, v.total_predicted,
                      v.mae, v.rmse, v.correlation, fit.loglik};
+    /* as `clv fit` and `predict` show them: counts whole, times and the log-likelihood with 2
+     * decimals, expected counts and errors with 4 */
+    static const int shown[] = {0, 2, 0, 4, 4, 4, 4, 2};
     dg_table *t = dg_table_new("clv validate");
     rc = !t || add_columns(t, 2, columns, types, decimals) != 0;
     for (size_t i = 0; !rc && i < sizeof vals / sizeof vals[0]; i++) {
         rc = dg_table_add_row(t) != 0 || dg_table_set_text(t, 0, names[i]) != 0;
-        if (!rc)
+        if (!rc) {
             dg_table_set_real(t, 1, vals[i]);
+            dg_table_set_decimals(t, 1, shown[i]);
+        }
     }
     if (rc) {
         dg_table_free(t);
