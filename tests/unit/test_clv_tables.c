@@ -125,3 +125,32 @@ Test(clv_tables, ranking_breaks_ties_by_row)
     dg_table_free(t);
     case_free(&c);
 }
+
+/* Money in the ranking has the summary's decimals: none for a KRW store, 2 from a file. */
+Test(clv_tables, ranking_shows_money_with_the_currency_digits)
+{
+    ranked_case c;
+    case_init(&c, 2, 1);
+    c.report->summary->monetary[1] = 68785.0;
+    c.report->expected_spend[1] = 65924.19;
+    c.report->clv[1] = 375247.21;
+    dg_error err = {0};
+    const char *want[][3] = {{" 68,785 ", " 65,924 ", " 375,247\n"},
+                             {" 68,785.00 ", " 65,924.19 ", " 375,247.21\n"}};
+    for (int k = 0; k < 2; k++) {
+        c.report->summary->money_decimals = k == 0 ? 0 : 2;
+        dg_table *t = NULL;
+        cr_assert_eq(dg_clv_rank_table(c.report, c.names, 1, &t, &err), 0, "%s", err.message);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&text, &len);
+        cr_assert_not_null(out);
+        cr_assert_eq(dg_table_write(t, out, DG_FORMAT_TABLE), 0);
+        fclose(out);
+        for (int j = 0; j < 3; j++)
+            cr_expect(strstr(text, want[k][j]) != NULL, "\"%s\" in %s", want[k][j], text);
+        free(text);
+        dg_table_free(t);
+    }
+    case_free(&c);
+}
