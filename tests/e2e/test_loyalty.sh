@@ -34,7 +34,7 @@ expect_output "stage --rules overrides a default" "^client +0|^customer +6" "$DA
 printf 'client_min_orders = lots\n' > "$WORK/bad.conf"
 expect_output "a bad rules file names the position" "bad.conf:1:21" "$DANGOL" stage --rules "$WORK/bad.conf"
 
-expect_output "loyalty NPS with n and interval" "^NPS +25.00 +4 +-44.16 +72.73" "$DANGOL" loyalty
+expect_output "loyalty NPS with n and interval (one decimal, as in the breakdowns)" "^NPS +25.0 +4 +-44.2 +72.7 " "$DANGOL" loyalty
 # by behavioural stage: C01, C04, C06 are clients by orders (partner, advocate, partner on the
 # ladder) with NPS 10, 8, 9; C02, C03, C05 customers with one answer in the window (C05: 6)
 expect_output "loyalty NPS by behavioural stage: clients" "^client +3 +3 +66.7 .* 3 +100.0%" "$DANGOL" loyalty
