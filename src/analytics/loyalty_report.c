@@ -48,7 +48,8 @@ static int row(dg_table *t, const char *measure, double value, bool has_value, s
 }
 
 /* The value and interval of the last row (rc: the row's) with one decimal, as every report shows
- * a rate (12.3%), an NPS and a loyalty index; the column's two decimals are for the means. */
+ * a rate (12.3%), an NPS and a loyalty index; the column's two decimals are for the means of
+ * the trend, breadths and intents. */
 static int one_decimal(dg_table *t, int rc)
 {
     if (rc == 0) {
@@ -56,6 +57,14 @@ static int one_decimal(dg_table *t, int rc)
         dg_table_set_decimals(t, 3, 1);
         dg_table_set_decimals(t, 4, 1);
     }
+    return rc;
+}
+
+/* The value of the last row (rc: the row's) in whole days, as `rfm` shows its mean recency. */
+static int whole_days(dg_table *t, int rc)
+{
+    if (rc == 0)
+        dg_table_set_decimals(t, 1, 0);
     return rc;
 }
 
@@ -137,10 +146,11 @@ int dg_loyalty_summary_table(const dg_frame *f, const dg_loyalty_result *r, dg_t
     if (row(t, "customers", 0, false, r->n_customers, false, 0, 0, NULL) ||   /* counts: n */
         row(t, "buyers (1+ orders)", 0, false, nb, false, 0, 0, NULL) ||
         rate_row(t, "repeat purchase rate", &repeat, "buyers with 2+ orders; 95% Wilson") ||
-        row(t, "mean tenure days", tenure / dnb, nb > 0, nb, false, 0, 0,
-            "since the first order") ||
-        row(t, "mean inter-purchase days", r->n_repeat ? gap / (double)r->n_repeat : 0,
-            r->n_repeat > 0, r->n_repeat, false, 0, 0, "repeat buyers") ||
+        whole_days(t, row(t, "mean tenure days", tenure / dnb, nb > 0, nb, false, 0, 0,
+                          "since the first order")) ||
+        whole_days(t, row(t, "mean inter-purchase days",
+                          r->n_repeat ? gap / (double)r->n_repeat : 0, r->n_repeat > 0,
+                          r->n_repeat, false, 0, 0, "repeat buyers")) ||
         row(t, "mean purchase trend", n_trend ? trend / (double)n_trend : 0, n_trend > 0,
             n_trend, false, 0, 0, trend_note) ||
         row(t, "mean categories per buyer", cats / dnb, nb > 0 && r->has_categories, nb, false,
