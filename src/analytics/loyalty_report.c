@@ -14,18 +14,12 @@ static int nomem(dg_error *err)
 
 static void nps_of(const dg_loyalty_result *r, const uint32_t *group, uint32_t g, dg_nps *out)
 {
-    size_t p = 0, pa = 0, d = 0;
-    for (size_t c = 0; c < r->n_customers; c++) {
-        if ((group && group[c] != g) || r->nps[c] < 0)
-            continue;
-        if (r->nps[c] >= 9)
-            p++;
-        else if (r->nps[c] >= 7)
-            pa++;
-        else
-            d++;
-    }
-    dg_nps_from_counts(p, pa, d, out);
+    size_t n_class[3] = {0};
+    for (size_t c = 0; c < r->n_customers; c++)
+        if ((!group || group[c] == g) && r->nps[c] >= 0)
+            n_class[dg_nps_class_of(r->nps[c])]++;
+    dg_nps_from_counts(n_class[DG_NPS_PROMOTER], n_class[DG_NPS_PASSIVE],
+                       n_class[DG_NPS_DETRACTOR], out);
 }
 
 /* Adds a row: measure, value, n, interval (NAN-free: has_ci false leaves the cells null). A rate
