@@ -163,7 +163,7 @@ int dg_cube_result_table(const dg_cube *cube, const dg_cube_query *q, const dg_c
     size_t *order = malloc((n_rowkeys + 1) * sizeof *order);
     if (!order)
         goto cleanup;
-    size_t n_shown = n_rowkeys;
+    size_t n_shown = n_rowkeys, n_detail = n_rowkeys, n_hidden = 0;   /* --top leaves some out */
     if (q->sort_measure >= 0 || q->top) {
         key_ref *ranked = malloc((n_rowkeys + 1) * sizeof *ranked);
         if (!ranked) {
@@ -173,10 +173,11 @@ int dg_cube_result_table(const dg_cube *cube, const dg_cube_query *q, const dg_c
         memcpy(ranked, rows, n_rowkeys * sizeof *rows);
         bool ascending = q->sort_ascending;
         qsort_r(ranked, n_rowkeys, sizeof *ranked, value_cmp, &ascending);
-        size_t n_detail = 0;
+        n_detail = 0;
         for (size_t i = 0; i < n_rowkeys; i++)
             n_detail += ranked[i].detail;
         size_t keep = q->top && q->top < n_detail ? q->top : n_detail;
+        n_hidden = n_detail - keep;
         n_shown = 0;
         for (size_t i = 0; i < n_rowkeys; i++)
             if (!ranked[i].detail || i < keep)
@@ -198,6 +199,14 @@ int dg_cube_result_table(const dg_cube *cube, const dg_cube_query *q, const dg_c
                                  cube->dims[q->group[j]].name);
     if (!(t = dg_table_new(title)))
         goto fail_order;
+    if (n_hidden > 0) {   /* the shown rows no longer add up to the totals: say so */
+        char note[160];
+        snprintf(note, sizeof note, "--top %zu shows %zu of %zu rows%s", q->top,
+                 n_detail - n_hidden, n_detail,
+                 n_detail < n_rowkeys ? "; the Total rows cover all of them" : "");
+        if (dg_table_add_note(t, note))
+            goto fail_order;
+    }
     for (size_t j = 0; j < nr; j++)
         if (dg_table_add_column(t, cube->dims[q->group[j]].name, DG_CELL_TEXT, 0))
             goto fail_order;

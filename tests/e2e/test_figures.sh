@@ -49,6 +49,8 @@ known=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))
   > "$WORK/cube2.json" && breakdowns cube "$WORK/cube2.json"
 "$DANGOL" --format json cube --rows segment --cols stage --measure orders --rollup \
   > "$WORK/cube3.json" && breakdowns cube "$WORK/cube3.json"
+"$DANGOL" --format json cube --rows channel --measure revenue,orders --top 2 --rollup \
+  > "$WORK/cube4.json" 2>/dev/null && breakdowns cube "$WORK/cube4.json"
 # rfm --customers names the segment of a customer without orders as the segment table does
 "$DANGOL" --format csv rfm --customers > "$WORK/rfm.csv"
 none=$(awk -F, '$3 == 0 && $9 != "(no orders)"' "$WORK/rfm.csv" | head -3)

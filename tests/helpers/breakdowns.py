@@ -12,7 +12,8 @@ usage: breakdowns.py KIND JSON [JSON...]
   cube CUBE                   with --rollup: each subtotal row is the sum of the detail rows it
                               totals, the grand total the sum of all of them, and a Total column
                               the sum of its row's cells (give additive measures only: revenue,
-                              orders, units, share)
+                              orders, units, share); with --top, a note says how many rows are
+                              shown and the totals still cover the others
 Prints one line per check: "pass NAME" or "fail NAME: detail"."""
 import json
 import sys
@@ -73,6 +74,15 @@ elif kind == "cube":
                   same(sum(r[c] or 0 for c in cells), r["Total"]), str(r))
         values = ["Total"] + cells
     detail = [r for r in t["rows"] if "Total" not in (r[d] for d in dims)]
+    top = [n for n in t.get("notes", []) if n.startswith("--top")]
+    if top:   # --top leaves rows out: the note says so, and the totals still cover them
+        check("--top: the note says how many rows of how many are shown",
+              f"shows {len(detail)} of " in top[0] and "Total rows cover all" in top[0], top[0])
+        for v in values:
+            total = [r for r in t["rows"] if all(r[d] == "Total" for d in dims)][0]
+            check(f"--top: the shown rows' {v} is less than the Total's",
+                  sum(x[v] or 0 for x in detail) < total[v], str(total))
+        sys.exit(0)
     for r in t["rows"]:
         rolled = [i for i, d in enumerate(dims) if r[d] == "Total"]
         if not rolled:
