@@ -147,7 +147,7 @@ int dg_report_clv_track(dg_report *out, const dg_clv_summary *summary,
     static const char *const columns[] = {"period", "period_end", "actual_cumulative",
                                           "expected_cumulative"};
     static const dg_cell_type types[] = {DG_CELL_INT, DG_CELL_DATE, DG_CELL_INT, DG_CELL_REAL};
-    static const int decimals[] = {0, 0, 0, 1};
+    static const int decimals[] = {0, 0, 0, 4};   /* an expected count, as in validate */
     dg_btyd_fit fit;
     dg_table *t = NULL;
     double *act = NULL, *expected = NULL;
