@@ -41,7 +41,9 @@ int dg_kpi_monthly(const dg_frame *f, int n_months, dg_table **out, dg_error *er
     int64_t customers_before = 0, buyers_before = 0, repeaters_before = 0;
 
     for (size_t c = 0; c < f->n_customers; c++) {
-        if (f->first_seen_day[c] != DG_DAY_NONE) {
+        if (f->first_seen_day[c] == DG_DAY_NONE) {
+            customers_before++;   /* no dated row at all: known at every date, as in the frame */
+        } else {
             int mi = month_index(f->first_seen_day[c]);
             if (mi < first)
                 customers_before++;

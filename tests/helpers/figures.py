@@ -80,11 +80,18 @@ check("z is the 0.975 normal quantile 1.959963984540054", abs(Z - 1.959963984540
 # ---- the store, as of AS_OF -----------------------------------------------------------------
 q("""CREATE TEMP TABLE od AS SELECT customer_id, ordered_at / 86400 AS day FROM orders
      WHERE ordered_at / 86400 <= ?""", AS_OF)
-q("""CREATE TEMP TABLE known AS SELECT c.customer_id, COALESCE(c.acquired_on,
-       (SELECT MIN(day) FROM od WHERE od.customer_id = c.customer_id),
-       (SELECT MIN(answered_on) FROM surveys s WHERE s.customer_id = c.customer_id)) AS seen
-     FROM customers c""")
-q("DELETE FROM known WHERE seen IS NULL OR seen > ?", AS_OF)
+# first seen: the earliest of the acquisition day and every dated activity (docs/loyalty.md)
+q("""CREATE TEMP TABLE activity AS
+       SELECT customer_id, acquired_on AS day FROM customers WHERE acquired_on IS NOT NULL
+       UNION ALL SELECT customer_id, ordered_at / 86400 FROM orders
+       UNION ALL SELECT customer_id, answered_on FROM surveys
+       UNION ALL SELECT customer_id, received_at / 86400 FROM feedback
+       UNION ALL SELECT customer_id, occurred_at / 86400 FROM interactions
+       UNION ALL SELECT customer_id, occurred_on FROM partner_activities
+       UNION ALL SELECT referrer_id, referred_on FROM referrals""")
+q("""CREATE TEMP TABLE known AS SELECT c.customer_id, (SELECT MIN(day) FROM activity a
+       WHERE a.customer_id = c.customer_id) AS seen FROM customers c""")
+q("DELETE FROM known WHERE seen > ?", AS_OF)   # no day at all: known at every date
 n_known = q("SELECT COUNT(*) FROM known")[0][0]
 freq = dict(q("SELECT customer_id, COUNT(*) FROM od GROUP BY customer_id"))
 buyers, repeaters = len(freq), sum(f >= 2 for f in freq.values())
@@ -195,7 +202,7 @@ for row in kpi["rows"]:
     near(f"kpi {row['month']} repeat_rate is a fraction", row["repeat_rate"],
          sum(c >= 2 for c in counts) / len(counts) if counts else None)
     near(f"kpi {row['month']} customers", row["customers"],
-         q("SELECT COUNT(*) FROM known WHERE seen <= ?", last)[0][0])
+         q("SELECT COUNT(*) FROM known WHERE seen <= ? OR seen IS NULL", last)[0][0])
     near(f"kpi {row['month']} new_customers: first seen in the month", row["new_customers"],
          q("SELECT COUNT(*) FROM known WHERE seen BETWEEN ? AND ?", first, last)[0][0])
     active, orders, revenue = q("""SELECT COUNT(DISTINCT customer_id), COUNT(*), SUM(total)
@@ -208,6 +215,8 @@ for row in kpi["rows"]:
 for before, row in zip(kpi["rows"], kpi["rows"][1:]):
     check(f"kpi {row['month']}: customers = the month before's + new_customers",
           row["customers"] == before["customers"] + row["new_customers"], str((before, row)))
+near("kpi's customers of the as-of month are loyalty's", kpi["rows"][-1]["customers"],
+     rows["customers"]["n"])
 near("kpi's repeat_rate of the as-of month is loyalty's repeat purchase rate",
      kpi["rows"][-1]["repeat_rate"], rows["repeat purchase rate"]["value"])
 
