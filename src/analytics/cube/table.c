@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analytics/cube_internal.h"
+#include "analytics/cube/internal.h"
 
 typedef struct {
     const uint32_t *codes;  /* n codes of the key */
