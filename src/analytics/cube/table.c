@@ -105,161 +105,209 @@ static void key_label(const dg_cube *cube, const dg_cube_query *q, const uint32_
                                  dg_cube_dim_label(cube, (size_t)q->group[off + j], codes[j]));
 }
 
-int dg_cube_result_table(const dg_cube *cube, const dg_cube_query *q, const dg_cube_result *r,
-                         dg_table **out, dg_error *err)
+/* A result laid out as a pivot: the distinct row and column keys, the cell at each (row, column),
+ * and the rows in the order they are shown. */
+typedef struct {
+    const dg_cube *cube;
+    const dg_cube_query *q;
+    const dg_cube_result *r;
+    size_t nr, nc;                       /* row and column dimensions */
+    dg_cube_measure measures[DG_CUBE_MAX_MEASURES];
+    size_t n_measures;
+    key_ref *rows, *cols;
+    size_t n_rows, n_cols;
+    long *matrix;                        /* n_rows × n_cols cell indexes, -1 where none */
+    size_t *order, n_shown;              /* the rows shown, in order */
+} pivot;
+
+static void pivot_clear(pivot *p)
 {
-    *out = NULL;
-    size_t nr = q->n_rows, nc = q->n_cols, ng = nr + nc;
-    dg_cube_measure measures[DG_CUBE_MAX_MEASURES] = { DG_CUBE_REVENUE };
-    size_t n_measures = q->n_measures ? q->n_measures : 1;
-    if (q->n_measures)
-        memcpy(measures, q->measures, n_measures * sizeof *measures);
-    uint8_t *visible = NULL, *row_total = NULL;
-    key_ref *rows = NULL, *cols = NULL;
-    long *matrix = NULL;
-    dg_table *t = NULL;
-    size_t n_rowkeys = 0, n_colkeys = 0;
+    free(p->rows);
+    free(p->cols);
+    free(p->matrix);
+    free(p->order);
+}
+
+/* The row and column keys of the visible cells, and the cell of each (row, column); each row's
+ * sort value is its total over the columns, or its only cell. */
+static int pivot_index(pivot *p, dg_error *err)
+{
+    const dg_cube_result *r = p->r;
+    size_t nr = p->nr, nc = p->nc;
+    uint8_t *visible = malloc(r->n_cells + 1);
     int rc = DG_ENOMEM;
-    if (r->n_group != ng)
-        return dg_error_set(err, DG_EINVAL, "result does not belong to this query");
-    visible = malloc(r->n_cells + 1);
-    row_total = malloc(r->n_cells + 1);
-    if (!visible || !row_total)
-        goto cleanup;
-    uint32_t rows_only = (1u << nr) - 1;
-    for (size_t c = 0; c < r->n_cells; c++) {
+    if (!visible)
+        return rc;
+    for (size_t c = 0; c < r->n_cells; c++)
         visible[c] = !r->hidden[c];
-        row_total[c] = nc > 0 && r->set[c] == rows_only;
-    }
-    if (!(rows = distinct_keys(cube, q, r, 0, nr, visible, &n_rowkeys)) ||
-        !(cols = distinct_keys(cube, q, r, nr, nc, visible, &n_colkeys)))
-        goto cleanup;
-    if (n_colkeys && n_rowkeys > ((size_t)1 << 26) / n_colkeys) {
+    if (!(p->rows = distinct_keys(p->cube, p->q, r, 0, nr, visible, &p->n_rows)) ||
+        !(p->cols = distinct_keys(p->cube, p->q, r, nr, nc, visible, &p->n_cols)))
+        goto done;
+    if (p->n_cols && p->n_rows > ((size_t)1 << 26) / p->n_cols) {
         rc = dg_error_set(err, DG_ERANGE, "the pivot would have %zu rows × %zu columns; put fewer "
-                          "dimensions in cols or filter", n_rowkeys, n_colkeys);
-        goto cleanup;
+                          "dimensions in cols or filter", p->n_rows, p->n_cols);
+        goto done;
     }
-    matrix = malloc((n_rowkeys * n_colkeys + 1) * sizeof *matrix);
-    if (!matrix)
-        goto cleanup;
-    for (size_t i = 0; i < n_rowkeys * n_colkeys; i++)
-        matrix[i] = -1;
+    if (!(p->matrix = malloc((p->n_rows * p->n_cols + 1) * sizeof *p->matrix)))
+        goto done;
+    for (size_t i = 0; i < p->n_rows * p->n_cols; i++)
+        p->matrix[i] = -1;
+    uint32_t rows_only = (1u << nr) - 1;
+    dg_cube_measure sort_by = p->q->sort_measure >= 0 ? (dg_cube_measure)p->q->sort_measure
+                                                      : p->measures[0];
     for (size_t c = 0; c < r->n_cells; c++) {
-        const uint32_t *codes = r->codes + c * ng;
-        long ri = find_key(cube, q, rows, n_rowkeys, codes, 0, nr);
+        const uint32_t *codes = r->codes + c * (nr + nc);
+        long ri = find_key(p->cube, p->q, p->rows, p->n_rows, codes, 0, nr);
         if (ri < 0)
             continue;
         if (visible[c]) {
-            long ci = find_key(cube, q, cols, n_colkeys, codes + nr, nr, nc);
-            matrix[(size_t)ri * n_colkeys + (size_t)ci] = (long)c;
+            long ci = find_key(p->cube, p->q, p->cols, p->n_cols, codes + nr, nr, nc);
+            p->matrix[(size_t)ri * p->n_cols + (size_t)ci] = (long)c;
         }
-        /* the value a row is ranked by: its total over columns, or its only cell */
-        if ((nc == 0 && visible[c]) || row_total[c]) {
-            rows[ri].sort_value = dg_cube_result_value(
-                r, c, q->sort_measure >= 0 ? (dg_cube_measure)q->sort_measure : measures[0]);
-        }
+        bool row_total = nc > 0 && r->set[c] == rows_only;
+        if ((nc == 0 && visible[c]) || row_total)
+            p->rows[ri].sort_value = dg_cube_result_value(r, c, sort_by);
     }
-    /* the cell index of a row is carried by position: rank rows through an index permutation */
-    size_t *order = malloc((n_rowkeys + 1) * sizeof *order);
-    if (!order)
-        goto cleanup;
-    size_t n_shown = n_rowkeys;
-    if (q->sort_measure >= 0 || q->top) {
-        key_ref *ranked = malloc((n_rowkeys + 1) * sizeof *ranked);
-        if (!ranked) {
-            free(order);
-            goto cleanup;
-        }
-        memcpy(ranked, rows, n_rowkeys * sizeof *rows);
-        bool ascending = q->sort_ascending;
-        qsort_r(ranked, n_rowkeys, sizeof *ranked, value_cmp, &ascending);
-        size_t n_detail = 0;
-        for (size_t i = 0; i < n_rowkeys; i++)
-            n_detail += ranked[i].detail;
-        size_t keep = q->top && q->top < n_detail ? q->top : n_detail;
-        n_shown = 0;
-        for (size_t i = 0; i < n_rowkeys; i++)
-            if (!ranked[i].detail || i < keep)
-                order[n_shown++] = (size_t)find_key(cube, q, rows, n_rowkeys, ranked[i].codes, 0, nr);
-        free(ranked);
-    } else {
-        for (size_t i = 0; i < n_rowkeys; i++)
-            order[i] = i;
-    }
+    rc = 0;
+done:
+    free(visible);
+    return rc;
+}
 
-    char title[512];
-    size_t used = (size_t)snprintf(title, sizeof title, "%s", dg_cube_measure_name(measures[0]));
-    for (size_t m = 1; m < n_measures && used < sizeof title; m++)
-        used += (size_t)snprintf(title + used, sizeof title - used, ", %s",
-                                 dg_cube_measure_name(measures[m]));
-    for (size_t j = 0; j < ng && used < sizeof title; j++)
-        used += (size_t)snprintf(title + used, sizeof title - used, "%s%s",
-                                 j == 0 ? " by " : j == nr ? " × " : ", ",
-                                 cube->dims[q->group[j]].name);
-    if (!(t = dg_table_new(title)))
-        goto fail_order;
-    for (size_t j = 0; j < nr; j++)
-        if (dg_table_add_column(t, cube->dims[q->group[j]].name, DG_CELL_TEXT, 0))
-            goto fail_order;
-    int digits = cube->facts.minor_digits;
-    size_t n_value_keys = nc == 0 ? 1 : n_colkeys;
+/* The rows shown: all in key order, or the detail rows ranked by the sort measure and cut to the
+ * top N, each subtotal row after them (a row's cell index is carried by its position, so the
+ * ranking goes through an index permutation). */
+static int pivot_rank(pivot *p)
+{
+    const dg_cube_query *q = p->q;
+    if (!(p->order = malloc((p->n_rows + 1) * sizeof *p->order)))
+        return DG_ENOMEM;
+    if (q->sort_measure < 0 && !q->top) {
+        for (size_t i = 0; i < p->n_rows; i++)
+            p->order[i] = i;
+        p->n_shown = p->n_rows;
+        return 0;
+    }
+    key_ref *ranked = malloc((p->n_rows + 1) * sizeof *ranked);
+    if (!ranked)
+        return DG_ENOMEM;
+    memcpy(ranked, p->rows, p->n_rows * sizeof *ranked);
+    bool ascending = q->sort_ascending;
+    qsort_r(ranked, p->n_rows, sizeof *ranked, value_cmp, &ascending);
+    size_t n_detail = 0;
+    for (size_t i = 0; i < p->n_rows; i++)
+        n_detail += ranked[i].detail;
+    size_t keep = q->top && q->top < n_detail ? q->top : n_detail;
+    p->n_shown = 0;
+    for (size_t i = 0; i < p->n_rows; i++)
+        if (!ranked[i].detail || i < keep)
+            p->order[p->n_shown++] = (size_t)find_key(p->cube, q, p->rows, p->n_rows,
+                                                      ranked[i].codes, 0, p->nr);
+    free(ranked);
+    return 0;
+}
+
+/* "revenue, orders by month × channel". */
+static void pivot_title(const pivot *p, char *title, size_t cap)
+{
+    size_t used = (size_t)snprintf(title, cap, "%s", dg_cube_measure_name(p->measures[0]));
+    for (size_t m = 1; m < p->n_measures && used < cap; m++)
+        used += (size_t)snprintf(title + used, cap - used, ", %s",
+                                 dg_cube_measure_name(p->measures[m]));
+    for (size_t j = 0; j < p->nr + p->nc && used < cap; j++)
+        used += (size_t)snprintf(title + used, cap - used, "%s%s",
+                                 j == 0 ? " by " : j == p->nr ? " × " : ", ",
+                                 p->cube->dims[p->q->group[j]].name);
+}
+
+/* The row dimensions' columns, then one column per column key and measure ("Online revenue"),
+ * or per measure without column dimensions. */
+static int pivot_columns(const pivot *p, dg_table *t)
+{
+    const dg_cube *cube = p->cube;
+    int bad = 0;
+    for (size_t j = 0; j < p->nr; j++)
+        bad |= dg_table_add_column(t, cube->dims[p->q->group[j]].name, DG_CELL_TEXT, 0);
+    size_t n_value_keys = p->nc == 0 ? 1 : p->n_cols;
     for (size_t ci = 0; ci < n_value_keys; ci++)
-        for (size_t m = 0; m < n_measures; m++) {
+        for (size_t m = 0; m < p->n_measures; m++) {
             char name[512];
-            const char *mname = dg_cube_measure_name(measures[m]);
-            if (nc == 0)
+            const char *mname = dg_cube_measure_name(p->measures[m]);
+            if (p->nc == 0)
                 snprintf(name, sizeof name, "%s", mname);
             else {
-                key_label(cube, q, cols[ci].codes, nr, nc, name, sizeof name);
-                if (n_measures > 1) {
+                key_label(cube, p->q, p->cols[ci].codes, p->nr, p->nc, name, sizeof name);
+                if (p->n_measures > 1) {
                     size_t len = strlen(name);
                     snprintf(name + len, sizeof name - len, " %s", mname);
                 }
             }
-            dg_cell_type type = measure_type(measures[m]);
-            if (dg_table_add_column(t, name, type, type == DG_CELL_MONEY     ? digits
-                                                   : type == DG_CELL_PERCENT ? 1
-                                                                             : 0))
-                goto fail_order;
+            dg_cell_type type = measure_type(p->measures[m]);
+            bad |= dg_table_add_column(t, name, type,
+                                       type == DG_CELL_MONEY     ? cube->facts.minor_digits
+                                       : type == DG_CELL_PERCENT ? 1 : 0);
         }
-    for (size_t i = 0; i < n_shown; i++) {
-        size_t ri = order[i];
+    return bad ? DG_ENOMEM : 0;
+}
+
+/* The shown rows: their labels, then their cells (none where the key pair has no cell). */
+static int pivot_rows(const pivot *p, dg_table *t)
+{
+    size_t n_value_keys = p->nc == 0 ? 1 : p->n_cols;
+    for (size_t i = 0; i < p->n_shown; i++) {
+        size_t ri = p->order[i];
         if (dg_table_add_row(t))
-            goto fail_order;
-        for (size_t j = 0; j < nr; j++)
-            if (dg_table_set_text(t, j, dg_cube_dim_label(cube, (size_t)q->group[j],
-                                                          rows[ri].codes[j])))
-                goto fail_order;
-        size_t col = nr;
+            return DG_ENOMEM;
+        for (size_t j = 0; j < p->nr; j++)
+            if (dg_table_set_text(t, j, dg_cube_dim_label(p->cube, (size_t)p->q->group[j],
+                                                          p->rows[ri].codes[j])))
+                return DG_ENOMEM;
+        size_t col = p->nr;
         for (size_t ci = 0; ci < n_value_keys; ci++)
-            for (size_t m = 0; m < n_measures; m++, col++) {
-                long cell = n_colkeys ? matrix[ri * n_colkeys + ci] : -1;
+            for (size_t m = 0; m < p->n_measures; m++, col++) {
+                long cell = p->n_cols ? p->matrix[ri * p->n_cols + ci] : -1;
                 if (cell < 0)
                     continue;
-                double v = dg_cube_result_value(r, (size_t)cell, measures[m]);
-                switch (measure_type(measures[m])) {
-                case DG_CELL_PERCENT: dg_table_set_real(t, col, v); break;
-                default: dg_table_set_int(t, col, (int64_t)llround(v)); break;
-                }
+                double v = dg_cube_result_value(p->r, (size_t)cell, p->measures[m]);
+                if (measure_type(p->measures[m]) == DG_CELL_PERCENT)
+                    dg_table_set_real(t, col, v);
+                else
+                    dg_table_set_int(t, col, (int64_t)llround(v));
             }
     }
-    free(order);
+    return 0;
+}
+
+int dg_cube_result_table(const dg_cube *cube, const dg_cube_query *q, const dg_cube_result *r,
+                         dg_table **out, dg_error *err)
+{
+    *out = NULL;
+    if (r->n_group != q->n_rows + q->n_cols)
+        return dg_error_set(err, DG_EINVAL, "result does not belong to this query");
+    pivot p = { .cube = cube, .q = q, .r = r, .nr = q->n_rows, .nc = q->n_cols,
+                .measures = { DG_CUBE_REVENUE }, .n_measures = q->n_measures ? q->n_measures : 1 };
+    if (q->n_measures)
+        memcpy(p.measures, q->measures, p.n_measures * sizeof *p.measures);
+    char title[512];
+    dg_table *t = NULL;
+    int rc = pivot_index(&p, err);
+    if (rc == 0)
+        rc = pivot_rank(&p);
+    if (rc == 0) {
+        pivot_title(&p, title, sizeof title);
+        rc = (t = dg_table_new(title)) ? pivot_columns(&p, t) : DG_ENOMEM;
+    }
+    if (rc == 0)
+        rc = pivot_rows(&p, t);
+    pivot_clear(&p);
+    if (rc != 0) {
+        if (rc == DG_ENOMEM)
+            dg_error_set(err, rc, "out of memory laying out the cube");
+        dg_table_free(t);
+        return rc;
+    }
     *out = t;
-    t = NULL;
-    rc = 0;
-    goto cleanup;
-fail_order:
-    free(order);
-cleanup:
-    if (rc == DG_ENOMEM)
-        dg_error_set(err, rc, "out of memory laying out the cube");
-    dg_table_free(t);
-    free(visible);
-    free(row_total);
-    free(rows);
-    free(cols);
-    free(matrix);
-    return rc;
+    return 0;
 }
 
 int dg_cube_query_table(const dg_cube *cube, const dg_cube_query *q, dg_table **out,
