@@ -131,8 +131,10 @@ int dg_report_stage(dg_report *out, const dg_frame *frame, const dg_report_stage
 typedef enum dg_loyalty_view {
     DG_LOYALTY_VIEW_SUMMARY,     /* the measures with n and 95% intervals */
     DG_LOYALTY_VIEW_CUSTOMERS,   /* one row per customer */
-    DG_LOYALTY_VIEW_GROUPS       /* the summary, NPS by RFM segment, NPS by behavioural
+    DG_LOYALTY_VIEW_GROUPS,      /* the summary, NPS by RFM segment, NPS by behavioural
                                     stage (3 tables) */
+    DG_LOYALTY_VIEW_SEGMENTS,    /* NPS and CSAT by RFM segment (one table) */
+    DG_LOYALTY_VIEW_STAGES       /* NPS and CSAT by behavioural stage (one table) */
 } dg_loyalty_view;
 
 typedef struct dg_report_loyalty_options {
