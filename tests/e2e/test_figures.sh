@@ -4,7 +4,8 @@
 # JSON to 1e-9: NPS and CSAT from each customer's latest answer in the period with their
 # intervals, rates as fractions, the trend's base, the behavioural means, every kpi column, and
 # breakdowns whose rows add up to (all); then tests/helpers/breakdowns.py checks that the rows of
-# rfm, the stage funnel and migration matrix and cube rollups add up to their totals.
+# rfm, the stage funnel, migration matrix and month-end history (against kpi's customers) and cube
+# rollups add up to their totals.
 . "$(dirname "$0")/lib.sh"
 "$DANGOL" --quiet demo --customers 1500 --seed 11 >/dev/null 2>&1 || fail "demo store"
 # the demo's last day (its default as-of), mid-month and a month's end
@@ -43,6 +44,9 @@ known=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))
 "$DANGOL" --format json stage --migration 2025-03-31 2025-12-31 > "$WORK/migration.json" &&
   "$DANGOL" --format json stage --at 2025-12-31 > "$WORK/stage_to.json" &&
   breakdowns migration "$WORK/migration.json" "$WORK/stage_to.json"
+"$DANGOL" --format json stage --history > "$WORK/history.json" &&
+  "$DANGOL" --format json kpi --months 12 > "$WORK/kpi12.json" &&
+  breakdowns history "$WORK/history.json" "$WORK/kpi12.json"
 "$DANGOL" --format json cube --rows channel,quarter --measure revenue,orders,units,share --rollup \
   > "$WORK/cube1.json" && breakdowns cube "$WORK/cube1.json"
 "$DANGOL" --format json cube --rows category --cols quarter --where "year=2025" --rollup \

@@ -9,6 +9,7 @@ usage: breakdowns.py KIND JSON [JSON...]
                               reached is now_at_step of it and every later step
   migration MIGRATION STAGE   each row's cells add up to its total and its stayed/up/down to 1;
                               the columns to the stages of STAGE (`stage --at TO`)
+  history HISTORY KPI         the stages at each month end add up to kpi's customers of the month
   cube CUBE                   with --rollup: each subtotal row is the sum of the detail rows it
                               totals, the grand total the sum of all of them, and a Total column
                               the sum of its row's cells (give additive measures only: revenue,
@@ -62,6 +63,19 @@ elif kind == "migration":
         check(f"column {s} adds up to the stage's customers on TO",
               sum(r[s] for r in t["rows"]) == at_to.get(s, 0),
               f"{sum(r[s] for r in t['rows'])} != {at_to.get(s, 0)}")
+elif kind == "history":
+    t, kpi = tables
+    customers = {r["month"]: r["customers"] for r in kpi["rows"]}
+    stages = ("prospect", "customer", "client", "advocate", "partner")
+    matched = 0
+    for r in t["rows"]:
+        month = r["date"][:7]
+        if month in customers:
+            matched += 1
+            total = sum(r[s] or 0 for s in stages)
+            check(f"{r['date']}: the stages add up to kpi's customers of {month}",
+                  total == customers[month], f"{total} != {customers[month]}")
+    check("history and kpi share months", matched > 0, str(list(customers)))
 elif kind == "cube":
     t = tables[0]
     cols = t["columns"]
