@@ -251,7 +251,9 @@ Test(snapshot_points, a_write_at_every_point_of_a_reader_is_never_lost, .timeout
     demo_store(150);
     free(next_frame(0).data);
     long n = count_calls(IO_POINT_READ | IO_POINT_WRITE);
-    size_t base = rows().orders, written = 0, skipped = 0;
+    bytes start = rows();
+    size_t base = start.orders, written = 0, skipped = 0;
+    free(start.data);
     for (long k = 1; k <= n; k++) {
         int to_parent[2], from_parent[2];
         cr_assert_eq(pipe(to_parent), 0);
