@@ -72,6 +72,8 @@ typedef struct dg_fit_options {
     int n_starts;          /* starting points tried (default 3, at most 6) */
     int max_evaluations;   /* per start (default 2000) */
     double xtol_rel;       /* relative tolerance on log-parameters (default 1e-10) */
+    int threads;           /* threads for the likelihood's sums (default 0: the online cores);
+                            * the estimates are the same to the last bit for any number */
 } dg_fit_options;
 
 typedef struct dg_btyd_fit {

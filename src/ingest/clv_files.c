@@ -271,6 +271,41 @@ static int summary_header(const dg_csv *csv, const char *path, int column[SUM_RO
     return 0;
 }
 
+/* The numbers of a summary repeat (T in whole days, frequencies, recencies): the text of each
+ * field is looked up in a direct-mapped cache of recent fields and their values before it is
+ * parsed, so a summary of a million customers parses each distinct number about once. */
+#define NUMBER_CACHE_SLOTS 4096
+#define NUMBER_CACHE_TEXT 24
+typedef struct number_cache {
+    struct {
+        unsigned char len;           /* 0: empty */
+        char text[NUMBER_CACHE_TEXT];
+        double value;
+    } slot[NUMBER_CACHE_SLOTS];
+} number_cache;
+
+static int number_parse(number_cache *cache, const char *f, size_t len, double *value,
+                        dg_error *err)
+{
+    if (len == 0 || len > NUMBER_CACHE_TEXT)
+        return dg_real_parse(f, len, value, err);
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)f[i]) * 16777619u;
+    size_t at = (h ^ (h >> 16)) & (NUMBER_CACHE_SLOTS - 1);
+    if (cache->slot[at].len == len && memcmp(cache->slot[at].text, f, len) == 0) {
+        *value = cache->slot[at].value;
+        return 0;
+    }
+    int rc = dg_real_parse(f, len, value, err);
+    if (rc == 0) {
+        cache->slot[at].len = (unsigned char)len;
+        memcpy(cache->slot[at].text, f, len);
+        cache->slot[at].value = *value;
+    }
+    return rc;
+}
+
 int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path, dg_error *err)
 {
     /* the numeric columns, in the order of col[] */
@@ -281,10 +316,16 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
     size_t n = 0, cap = 0;
     double *col[5] = {NULL, NULL, NULL, NULL, NULL};
     int rc, column[SUM_ROLES];
+    number_cache *cache = calloc(1, sizeof *cache);
+    dg_error e2;   /* a field's error, set only when it fails */
     *out = NULL;
     *ids_out = NULL;
-    if ((rc = dg_csv_open(&csv, path, NULL, err)) != 0)
+    if (!cache)
+        return dg_error_set(err, DG_ENOMEM, "out of memory reading %s", path);
+    if ((rc = dg_csv_open(&csv, path, NULL, err)) != 0) {
+        free(cache);
         return rc;
+    }
     if ((rc = dg_csv_next(csv, err)) <= 0) {
         rc = rc < 0 ? rc : dg_error_at(err, DG_EPARSE, path, 1, 1, "empty file");
         goto cleanup;
@@ -321,8 +362,7 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
                 goto cleanup;
             }
             const char *f = dg_csv_field(csv, (size_t)at, &len);
-            dg_error e2 = {0};
-            if (dg_real_parse(f, len, &col[j][n], &e2) != 0) {
+            if (number_parse(cache, f, len, &col[j][n], &e2) != 0) {
                 rc = dg_error_at(err, DG_EPARSE, path, line, at + 1, "%s", e2.message);
                 goto cleanup;
             }
@@ -337,12 +377,15 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
         /* without an id column a row is named by its place, file:line, in messages and tables
          * (a bare row number would pass for an id) */
         char buf[300];
-        const char *id = buf, *base = strrchr(path, '/');
-        len = (size_t)snprintf(buf, sizeof buf, "%s:%ld", base ? base + 1 : path, line);
-        if (len >= sizeof buf)
-            len = sizeof buf - 1;
-        if (column[SUM_ID] >= 0 && (size_t)column[SUM_ID] < dg_csv_count(csv))
+        const char *id = buf;
+        if (column[SUM_ID] >= 0 && (size_t)column[SUM_ID] < dg_csv_count(csv)) {
             id = dg_csv_field(csv, (size_t)column[SUM_ID], &len);
+        } else {
+            const char *base = strrchr(path, '/');
+            len = (size_t)snprintf(buf, sizeof buf, "%s:%ld", base ? base + 1 : path, line);
+            if (len >= sizeof buf)
+                len = sizeof buf - 1;
+        }
         if (!(ids[n] = strndup(id, len))) {
             rc = dg_error_set(err, DG_ENOMEM, "out of memory at line %ld", line);
             goto cleanup;
@@ -353,13 +396,15 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
         goto cleanup;
     if ((rc = dg_clv_summary_alloc(&s, n, err)) != 0)
         goto cleanup;
-    for (size_t i = 0; i < n; i++) {
-        s->frequency[i] = col[0][i];
-        s->recency[i] = col[1][i];
-        s->T[i] = col[2][i];
-        s->monetary[i] = col[3][i];
-        s->id[i] = ids[i];
+    /* the columns as read become the summary's (a copy would touch as much fresh memory again) */
+    double **own[4] = {&s->frequency, &s->recency, &s->T, &s->monetary};
+    for (int j = 0; j < 4 && n > 0; j++) {
+        free(*own[j]);
+        *own[j] = col[j];
+        col[j] = NULL;
     }
+    for (size_t i = 0; i < n; i++)
+        s->id[i] = ids[i];
     if (column[SUM_WEIGHT] >= 0) {
         s->weight = col[4];
         col[4] = NULL;
@@ -372,6 +417,7 @@ cleanup:
     dg_clv_ids_free(ids, n);
     for (int j = 0; j < 5; j++)
         free(col[j]);
+    free(cache);
     dg_csv_close(csv);
     return rc;
 }

@@ -3,6 +3,7 @@
  * A likelihood evaluation then costs one lgamma/digamma per distinct x, one log per distinct
  * t_x or T, and an exp + log1p per pattern. Open addressing on the bit patterns of the doubles;
  * O(n) time, no sorting. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,17 @@ static uint64_t mix(uint64_t h)
     h *= 0xc4ceb9fe1a85ec53ULL;
     h ^= h >> 33;
     return h;
+}
+
+uint64_t dg__hash3(double a, double b, double c)
+{
+    return mix(bits(a) ^ mix(bits(b) ^ mix(bits(c))));
+}
+
+double dg__thin_weight(double w, double fraction, uint64_t key)
+{
+    double u = (double)(mix(key ^ 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;   /* [0, 1) */
+    return floor(w * fraction + u);
 }
 
 static size_t table_size(size_t n)
@@ -75,9 +87,11 @@ void dg__btyd_pack_free(dg__btyd_pack *pack)
     free(pack->ix);
     free(pack->it);
     free(pack->iT);
-    free(pack->ux);
-    free(pack->ut);
-    free(pack->uT);
+    if (!pack->shared) {
+        free(pack->ux);
+        free(pack->ut);
+        free(pack->uT);
+    }
     memset(pack, 0, sizeof *pack);
 }
 
@@ -102,7 +116,7 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
         if (w == 0.0)
             continue;
         uint64_t kx = bits(x), kt = bits(t), kT = bits(T);
-        size_t h = mix(kx ^ mix(kt ^ mix(kT))) & (cap - 1);
+        size_t h = dg__hash3(x, t, T) & (cap - 1);
         while (slot[h] != UINT32_MAX &&
                !(bits(pack->x[slot[h]]) == kx && bits(pack->t_x[slot[h]]) == kt &&
                  bits(pack->T[slot[h]]) == kT))
@@ -141,4 +155,52 @@ cleanup:
         dg_error_set(err, rc, "out of memory compressing %zu customers", n);
     }
     return rc;
+}
+
+int dg__btyd_pack_thin(const dg__btyd_pack *full, double fraction, dg__btyd_pack *sub)
+{
+    size_t n = full->n ? full->n : 1, m = 0;
+    double sum_T = 0, sum_x = 0, total = 0;
+    memset(sub, 0, sizeof *sub);
+    sub->shared = 1;
+    sub->x = malloc(n * sizeof *sub->x);
+    sub->t_x = malloc(n * sizeof *sub->t_x);
+    sub->T = malloc(n * sizeof *sub->T);
+    sub->w = malloc(n * sizeof *sub->w);
+    sub->ix = malloc(n * sizeof *sub->ix);
+    sub->it = malloc(n * sizeof *sub->it);
+    sub->iT = malloc(n * sizeof *sub->iT);
+    if (!sub->x || !sub->t_x || !sub->T || !sub->w || !sub->ix || !sub->it || !sub->iT) {
+        dg__btyd_pack_free(sub);
+        return DG_ENOMEM;
+    }
+    for (size_t i = 0; i < full->n; i++) {
+        double x = full->x[i], t = full->t_x[i], T = full->T[i];
+        double w = dg__thin_weight(full->w[i], fraction, dg__hash3(x, t, T));
+        if (w <= 0)
+            continue;
+        sub->x[m] = x;
+        sub->t_x[m] = t;
+        sub->T[m] = T;
+        sub->w[m] = w;
+        sub->ix[m] = full->ix[i];
+        sub->it[m] = full->it[i];
+        sub->iT[m] = full->iT[i];
+        sum_T += w * T;
+        sum_x += w * x;
+        total += w;
+        m++;
+    }
+    sub->n = m;
+    sub->nx = full->nx;
+    sub->nt = full->nt;
+    sub->nT = full->nT;
+    sub->ux = full->ux;
+    sub->ut = full->ut;
+    sub->uT = full->uT;
+    sub->total_weight = total;
+    sub->mean_T = total > 0 ? sum_T / total : 1.0;
+    sub->mean_x = total > 0 ? sum_x / total : 0.0;
+    sub->threads = full->threads;
+    return 0;
 }
