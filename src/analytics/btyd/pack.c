@@ -95,9 +95,30 @@ void dg__btyd_pack_free(dg__btyd_pack *pack)
     memset(pack, 0, sizeof *pack);
 }
 
+/* The slot table of pack_build at twice the size, the first m patterns placed again. */
+static uint32_t *grow(uint32_t *slot, size_t *cap, const dg__btyd_pack *pack, size_t m)
+{
+    size_t new_cap = 2 * *cap;
+    uint32_t *bigger = malloc(new_cap * sizeof *bigger);
+    free(slot);
+    if (!bigger)
+        return NULL;
+    memset(bigger, 0xff, new_cap * sizeof *bigger);
+    for (size_t i = 0; i < m; i++) {
+        size_t h = dg__hash3(pack->x[i], pack->t_x[i], pack->T[i]) & (new_cap - 1);
+        while (bigger[h] != UINT32_MAX)
+            h = (h + 1) & (new_cap - 1);
+        bigger[h] = (uint32_t)i;
+    }
+    *cap = new_cap;
+    return bigger;
+}
+
 int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error *err)
 {
-    size_t n = data->n_customers, cap = table_size(n), m = 0;
+    /* the slot table grows with the patterns found, not with the customers: a million
+     * customers in a few hundred thousand patterns keep it small enough for the cache */
+    size_t n = data->n_customers, cap = table_size(n < 4096 ? n : 4096), m = 0;
     uint32_t *slot = NULL;
     int rc = DG_ENOMEM;
     memset(pack, 0, sizeof *pack);
@@ -121,15 +142,19 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
                !(bits(pack->x[slot[h]]) == kx && bits(pack->t_x[slot[h]]) == kt &&
                  bits(pack->T[slot[h]]) == kT))
             h = (h + 1) & (cap - 1);
-        if (slot[h] == UINT32_MAX) {
-            slot[h] = (uint32_t)m;
+        uint32_t at = slot[h];
+        if (at == UINT32_MAX) {
+            at = (uint32_t)m;
+            slot[h] = at;
             pack->x[m] = x == 0.0 ? 0.0 : x;
             pack->t_x[m] = t == 0.0 ? 0.0 : t;
             pack->T[m] = T == 0.0 ? 0.0 : T;
             pack->w[m] = 0.0;
             m++;
+            if (2 * m > cap && !(slot = grow(slot, &cap, pack, m)))
+                goto cleanup;
         }
-        pack->w[slot[h]] += w;
+        pack->w[at] += w;
         sum_T += w * T;
         sum_x += w * x;
         total += w;
