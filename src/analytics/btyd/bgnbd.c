@@ -48,15 +48,17 @@ static void bgnbd_rows(size_t begin, size_t end, double *acc, const void *ctx)
         double li, w2;
         if (m->has2[jx]) {
             double u2 = m->c2[jx] - rx * m->lt[jt], d = u2 - u1;
-            /* log(e^u1 + e^u2) and the share of the second term, both stable in d */
+            /* log(e^u1 + e^u2) and the share of the second term, both stable in d. With e in
+             * [0, 1], log(1 + e) errs by at most an ulp of 1 (2.2e-16) in absolute terms, as
+             * little as log1p's in a customer's log-likelihood, and costs half as much. */
             if (d > 0) {
-                double e1 = exp(-d);
-                li = u2 + log1p(e1);
-                w2 = 1.0 / (1.0 + e1);
+                double e1 = exp(-d), s1 = 1.0 + e1;
+                li = u2 + log(s1);
+                w2 = 1.0 / s1;
             } else {
-                double e2 = exp(d);
-                li = u1 + log1p(e2);
-                w2 = e2 / (1.0 + e2);
+                double e2 = exp(d), s2 = 1.0 + e2;
+                li = u1 + log(s2);
+                w2 = e2 / s2;
             }
         } else {
             li = u1;

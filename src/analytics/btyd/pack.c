@@ -95,8 +95,14 @@ void dg__btyd_pack_free(dg__btyd_pack *pack)
     memset(pack, 0, sizeof *pack);
 }
 
+/* One pattern while packing: its values and weight side by side, so a lookup that finds it
+ * reads one cache line. */
+typedef struct pattern {
+    double x, t_x, T, w;
+} pattern;
+
 /* The slot table of pack_build at twice the size, the first m patterns placed again. */
-static uint32_t *grow(uint32_t *slot, size_t *cap, const dg__btyd_pack *pack, size_t m)
+static uint32_t *grow(uint32_t *slot, size_t *cap, const pattern *pat, size_t m)
 {
     size_t new_cap = 2 * *cap;
     uint32_t *bigger = malloc(new_cap * sizeof *bigger);
@@ -105,7 +111,7 @@ static uint32_t *grow(uint32_t *slot, size_t *cap, const dg__btyd_pack *pack, si
         return NULL;
     memset(bigger, 0xff, new_cap * sizeof *bigger);
     for (size_t i = 0; i < m; i++) {
-        size_t h = dg__hash3(pack->x[i], pack->t_x[i], pack->T[i]) & (new_cap - 1);
+        size_t h = dg__hash3(pat[i].x, pat[i].t_x, pat[i].T) & (new_cap - 1);
         while (bigger[h] != UINT32_MAX)
             h = (h + 1) & (new_cap - 1);
         bigger[h] = (uint32_t)i;
@@ -118,16 +124,14 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
 {
     /* the slot table grows with the patterns found, not with the customers: a million
      * customers in a few hundred thousand patterns keep it small enough for the cache */
-    size_t n = data->n_customers, cap = table_size(n < 4096 ? n : 4096), m = 0;
+    size_t n = data->n_customers, cap = table_size(n < 4096 ? n : 4096), m = 0, pat_cap = 4096;
     uint32_t *slot = NULL;
+    pattern *pat = NULL;
     int rc = DG_ENOMEM;
     memset(pack, 0, sizeof *pack);
     slot = malloc(cap * sizeof *slot);
-    pack->x = malloc((n ? n : 1) * sizeof *pack->x);
-    pack->t_x = malloc((n ? n : 1) * sizeof *pack->t_x);
-    pack->T = malloc((n ? n : 1) * sizeof *pack->T);
-    pack->w = malloc((n ? n : 1) * sizeof *pack->w);
-    if (!slot || !pack->x || !pack->t_x || !pack->T || !pack->w)
+    pat = malloc(pat_cap * sizeof *pat);
+    if (!slot || !pat)
         goto cleanup;
     memset(slot, 0xff, cap * sizeof *slot);
     double sum_T = 0, sum_x = 0, total = 0;
@@ -138,23 +142,26 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
             continue;
         uint64_t kx = bits(x), kt = bits(t), kT = bits(T);
         size_t h = dg__hash3(x, t, T) & (cap - 1);
-        while (slot[h] != UINT32_MAX &&
-               !(bits(pack->x[slot[h]]) == kx && bits(pack->t_x[slot[h]]) == kt &&
-                 bits(pack->T[slot[h]]) == kT))
+        uint32_t at;
+        while ((at = slot[h]) != UINT32_MAX &&
+               !(bits(pat[at].x) == kx && bits(pat[at].t_x) == kt && bits(pat[at].T) == kT))
             h = (h + 1) & (cap - 1);
-        uint32_t at = slot[h];
         if (at == UINT32_MAX) {
+            if (m == pat_cap) {
+                pattern *more = realloc(pat, 2 * pat_cap * sizeof *more);
+                if (!more)
+                    goto cleanup;
+                pat = more;
+                pat_cap *= 2;
+            }
             at = (uint32_t)m;
             slot[h] = at;
-            pack->x[m] = x == 0.0 ? 0.0 : x;
-            pack->t_x[m] = t == 0.0 ? 0.0 : t;
-            pack->T[m] = T == 0.0 ? 0.0 : T;
-            pack->w[m] = 0.0;
+            pat[m] = (pattern){x == 0.0 ? 0.0 : x, t == 0.0 ? 0.0 : t, T == 0.0 ? 0.0 : T, 0.0};
             m++;
-            if (2 * m > cap && !(slot = grow(slot, &cap, pack, m)))
+            if (2 * m > cap && !(slot = grow(slot, &cap, pat, m)))
                 goto cleanup;
         }
-        pack->w[at] += w;
+        pat[at].w += w;
         sum_T += w * T;
         sum_x += w * x;
         total += w;
@@ -163,11 +170,22 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
     pack->total_weight = total;
     pack->mean_T = total > 0 ? sum_T / total : 1.0;
     pack->mean_x = total > 0 ? sum_x / total : 0.0;
-    pack->ix = malloc((m ? m : 1) * sizeof *pack->ix);
-    pack->it = malloc((m ? m : 1) * sizeof *pack->it);
-    pack->iT = malloc((m ? m : 1) * sizeof *pack->iT);
-    if (!pack->ix || !pack->it || !pack->iT)
+    size_t mm = m ? m : 1;
+    pack->x = malloc(mm * sizeof *pack->x);
+    pack->t_x = malloc(mm * sizeof *pack->t_x);
+    pack->T = malloc(mm * sizeof *pack->T);
+    pack->w = malloc(mm * sizeof *pack->w);
+    pack->ix = malloc(mm * sizeof *pack->ix);
+    pack->it = malloc(mm * sizeof *pack->it);
+    pack->iT = malloc(mm * sizeof *pack->iT);
+    if (!pack->x || !pack->t_x || !pack->T || !pack->w || !pack->ix || !pack->it || !pack->iT)
         goto cleanup;
+    for (size_t i = 0; i < m; i++) {
+        pack->x[i] = pat[i].x;
+        pack->t_x[i] = pat[i].t_x;
+        pack->T[i] = pat[i].T;
+        pack->w[i] = pat[i].w;
+    }
     if (!(pack->ux = dg__distinct(pack->x, m, pack->ix, &pack->nx)) ||
         !(pack->ut = dg__distinct(pack->t_x, m, pack->it, &pack->nt)) ||
         !(pack->uT = dg__distinct(pack->T, m, pack->iT, &pack->nT)))
@@ -175,6 +193,7 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
     rc = 0;
 cleanup:
     free(slot);
+    free(pat);
     if (rc) {
         dg__btyd_pack_free(pack);
         dg_error_set(err, rc, "out of memory compressing %zu customers", n);
