@@ -113,6 +113,7 @@ typedef struct dg__mle_problem {
 typedef struct dg__mle_result {
     double p[4], se[4], loglik;
     int converged, n_evaluations, status;
+    int n_pilot_evaluations;       /* on the pilot's data, not counted in n_evaluations */
     int se_ok;
     double info_theta[4][4];       /* observed information in log-parameters near the optimum */
     int info_ok;                   /* info_theta is positive definite */

@@ -245,7 +245,7 @@ int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit 
     /* on large data, a pilot on a thinning of the customers (dg__mle_problem.pilot) */
     dg__gg_pack thin = {0};
     dg__mle_problem pilot = prob;
-    double fraction = dg__pilot_fraction((double)c.n_customers, c.n);
+    double fraction = opt && opt->no_pilot ? 0.0 : dg__pilot_fraction((double)c.n_customers, c.n);
     if (fraction > 0 && gg_pack_thin(&c, fraction, &thin) == 0 && thin.n_customers >= 3) {
         pilot.ctx = &thin;
         pilot.skip_se = 1;
@@ -266,6 +266,7 @@ int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit 
     fit->loglik = res.loglik;
     fit->converged = res.converged;
     fit->n_evaluations = res.n_evaluations;
+    fit->n_pilot_evaluations = res.n_pilot_evaluations;
     fit->n_customers = c.n_customers;
 cleanup:
     dg__gg_pack_free(&c);

@@ -195,7 +195,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
     /* on large data, a pilot on a thinning of the customers (dg__mle_problem.pilot) */
     dg__btyd_pack thin = {0};
     dg__mle_problem pilot = prob;
-    double fraction = dg__pilot_fraction(pack.total_weight, pack.n);
+    double fraction = opt && opt->no_pilot ? 0.0 : dg__pilot_fraction(pack.total_weight, pack.n);
     if (fraction > 0 && dg__btyd_pack_thin(&pack, fraction, &thin) == 0 &&
         thin.total_weight >= 4 && thin.mean_x > 0) {
         pilot.ctx = &thin;
@@ -214,6 +214,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
         fit->loglik = res.loglik;
         fit->converged = res.converged;
         fit->n_evaluations = res.n_evaluations;
+        fit->n_pilot_evaluations = res.n_pilot_evaluations;
         fit->n_customers = (size_t)pack.total_weight;
         fit->n_patterns = pack.n;
     }

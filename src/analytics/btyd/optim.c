@@ -26,6 +26,8 @@
 #define PILOT_CUSTOMERS 20000.0   /* a pilot's size: its optimum is within a few standard
                                    * errors of the full data's, its information within a few
                                    * per cent, so the chord steps shrink the error ~20-fold */
+#define PILOT_REFRESHES 3       /* times the Newton steps from a pilot may recompute the
+                                 * information (newton_steps) */
 #define GRADIENT_STEP 1e-2     /* log-scale step of the finite-difference gradient: its O(h^4)
                                 * error is the same whatever the path, its rounding error small */
 
@@ -222,7 +224,7 @@ static int theta_information(const dg__mle_problem *prob, const double *theta, d
                              double chol[4][4], int *evaluations)
 {
     int k = prob->k;
-    double p[4];
+    double p[4] = {0, 0, 0, 0};
     for (int i = 0; i < k; i++)
         p[i] = exp(theta[i]);
     observed_information(prob, p, info, evaluations);
@@ -235,10 +237,13 @@ static int theta_information(const dg__mle_problem *prob, const double *theta, d
 
 /* Newton steps on gradient = 0 in theta with a fixed information matrix, given by its Cholesky
  * factor chol (a chord method: its fixed point is the zero of the gradient; the matrix only sets
- * the pace). Returns 1 when the steps settled (see POLISH_STEP and POLISH_FLOOR), -1 when they
- * did not settle or lost likelihood (theta keeps the last good point). */
+ * the pace). Up to `refreshes` times, when a step shrank less than fourfold, the matrix is
+ * computed again where the steps are (a pilot's information can be far off for a weakly
+ * identified parameter). Returns 1 when the steps settled (see POLISH_STEP and POLISH_FLOOR),
+ * -1 when they did not settle or lost likelihood (theta keeps the last good point). */
 static int newton_steps(const dg__mle_problem *prob, const double *lb, const double *ub,
-                        double chol[4][4], double *theta, double *ll, int *evaluations)
+                        double chol[4][4], double *theta, double *ll, int *evaluations,
+                        int refreshes)
 {
     int k = prob->k;
     double g[4];
@@ -265,6 +270,12 @@ static int newton_steps(const dg__mle_problem *prob, const double *lb, const dou
         *ll = cur;
         if (biggest < POLISH_STEP || (biggest < POLISH_FLOOR && biggest >= previous))
             return 1;
+        if (refreshes > 0 && biggest >= POLISH_FLOOR && biggest > 0.25 * previous) {
+            double info[4][4];
+            refreshes--;
+            if (theta_information(prob, theta, info, chol, evaluations) != 0)
+                return -1;
+        }
         previous = biggest;
     }
     return -1;
@@ -280,7 +291,7 @@ static int polish(const dg__mle_problem *prob, const double *lb, const double *u
     res->info_ok = theta_information(prob, theta, res->info_theta, chol, evaluations) == 0;
     if (!res->info_ok)
         return 0;
-    return newton_steps(prob, lb, ub, chol, theta, ll, evaluations);
+    return newton_steps(prob, lb, ub, chol, theta, ll, evaluations, 0);
 }
 
 /* The fit through the pilot (dg__mle_problem.pilot): 1 when the Newton steps on the full data
@@ -291,24 +302,30 @@ static int fit_from_pilot(const dg__mle_problem *prob, const dg_fit_options *opt
     dg__mle_result pilot;
     dg_error ignored = {0};
     int k = prob->k;
-    if (dg__mle_fit(prob->pilot, opt, &pilot, &ignored) != 0 || !pilot.info_ok)
+    if (dg__mle_fit(prob->pilot, opt, &pilot, &ignored) != 0 || !pilot.info_ok) {
+        fprintf(stderr, "DEBUG pilot failed %s info %d\n", ignored.message, pilot.info_ok);
         return 0;
+    }
     double chol[4][4], theta[4], ll = -HUGE_VAL;
     for (int i = 0; i < k; i++) {
         theta[i] = log(pilot.p[i]);
         for (int j = 0; j < k; j++)
             chol[i][j] = pilot.info_theta[i][j] * prob->pilot_scale;
     }
-    int evaluations = pilot.n_evaluations;
+    int evaluations = 0;
+    int nr = -5;
     if (cholesky(chol, k) != 0 ||
-        newton_steps(prob, lb, ub, chol, theta, &ll, &evaluations) != 1)
+        (nr = newton_steps(prob, lb, ub, chol, theta, &ll, &evaluations, PILOT_REFRESHES)) != 1) {
+        fprintf(stderr, "DEBUG newton %d evals %d p %g %g %g %g\n", nr, evaluations, pilot.p[0], pilot.p[1], pilot.p[2], pilot.p[3]);
         return 0;
+    }
     for (int i = 0; i < k; i++)
         res->p[i] = exp(theta[i]);
     res->loglik = ll;
     res->status = pilot.status;
     res->converged = pilot.converged;
     res->n_evaluations = evaluations;
+    res->n_pilot_evaluations = pilot.n_evaluations;
     return 1;
 }
 
