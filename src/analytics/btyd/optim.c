@@ -302,10 +302,8 @@ static int fit_from_pilot(const dg__mle_problem *prob, const dg_fit_options *opt
     dg__mle_result pilot;
     dg_error ignored = {0};
     int k = prob->k;
-    if (dg__mle_fit(prob->pilot, opt, &pilot, &ignored) != 0 || !pilot.info_ok) {
-        fprintf(stderr, "DEBUG pilot failed %s info %d\n", ignored.message, pilot.info_ok);
+    if (dg__mle_fit(prob->pilot, opt, &pilot, &ignored) != 0 || !pilot.info_ok)
         return 0;
-    }
     double chol[4][4], theta[4], ll = -HUGE_VAL;
     for (int i = 0; i < k; i++) {
         theta[i] = log(pilot.p[i]);
@@ -313,12 +311,9 @@ static int fit_from_pilot(const dg__mle_problem *prob, const dg_fit_options *opt
             chol[i][j] = pilot.info_theta[i][j] * prob->pilot_scale;
     }
     int evaluations = 0;
-    int nr = -5;
     if (cholesky(chol, k) != 0 ||
-        (nr = newton_steps(prob, lb, ub, chol, theta, &ll, &evaluations, PILOT_REFRESHES)) != 1) {
-        fprintf(stderr, "DEBUG newton %d evals %d p %g %g %g %g\n", nr, evaluations, pilot.p[0], pilot.p[1], pilot.p[2], pilot.p[3]);
+        newton_steps(prob, lb, ub, chol, theta, &ll, &evaluations, PILOT_REFRESHES) != 1)
         return 0;
-    }
     for (int i = 0; i < k; i++)
         res->p[i] = exp(theta[i]);
     res->loglik = ll;
