@@ -96,6 +96,19 @@ double dg__gg_loglik_pack(const double *par, double *grad, void *data)
     return acc[0];
 }
 
+/* The per-row arrays of c for cap rows; DG_ENOMEM (dg__gg_pack_free frees what was allocated)
+ * or 0. */
+static int gg_rows_alloc(dg__gg_pack *c, size_t cap)
+{
+    c->x = malloc(cap * sizeof *c->x);
+    c->m = malloc(cap * sizeof *c->m);
+    c->w = malloc(cap * sizeof *c->w);
+    c->logm = malloc(cap * sizeof *c->logm);
+    c->logx = malloc(cap * sizeof *c->logx);
+    c->ix = malloc(cap * sizeof *c->ix);
+    return c->x && c->m && c->w && c->logm && c->logx && c->ix ? 0 : DG_ENOMEM;
+}
+
 /* A thinning of c's customers to about `fraction` (dg__thin_weight, keyed on (x, m)); sub shares
  * c's distinct x and must be freed before it. */
 static int gg_pack_thin(const dg__gg_pack *c, double fraction, dg__gg_pack *sub)
@@ -104,13 +117,7 @@ static int gg_pack_thin(const dg__gg_pack *c, double fraction, dg__gg_pack *sub)
     double used = 0, sum_m = 0;
     memset(sub, 0, sizeof *sub);
     sub->shared = 1;
-    sub->x = malloc(cap * sizeof *sub->x);
-    sub->m = malloc(cap * sizeof *sub->m);
-    sub->w = malloc(cap * sizeof *sub->w);
-    sub->logm = malloc(cap * sizeof *sub->logm);
-    sub->logx = malloc(cap * sizeof *sub->logx);
-    sub->ix = malloc(cap * sizeof *sub->ix);
-    if (!sub->x || !sub->m || !sub->w || !sub->logm || !sub->logx || !sub->ix) {
+    if (gg_rows_alloc(sub, cap) != 0) {
         dg__gg_pack_free(sub);
         return DG_ENOMEM;
     }
@@ -158,13 +165,7 @@ int dg__gg_pack_build(dg__gg_pack *c, const dg_gg_data *data, size_t *n_no_repea
     double sum_m = 0, used = 0, no_repeat = 0, not_positive = 0;
     char name[DG__ROW_NAME_MAX];
     memset(c, 0, sizeof *c);
-    c->x = malloc(cap * sizeof *c->x);
-    c->m = malloc(cap * sizeof *c->m);
-    c->w = malloc(cap * sizeof *c->w);
-    c->logm = malloc(cap * sizeof *c->logm);
-    c->logx = malloc(cap * sizeof *c->logx);
-    c->ix = malloc(cap * sizeof *c->ix);
-    if (!c->x || !c->m || !c->w || !c->logm || !c->logx || !c->ix) {
+    if (gg_rows_alloc(c, cap) != 0) {
         dg_error_set(err, rc, "out of memory");
         goto fail;
     }

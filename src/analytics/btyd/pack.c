@@ -95,6 +95,23 @@ void dg__btyd_pack_free(dg__btyd_pack *pack)
     memset(pack, 0, sizeof *pack);
 }
 
+/* The per-pattern arrays of pack for m patterns; DG_ENOMEM (the pack then frees what was
+ * allocated) or 0. */
+static int rows_alloc(dg__btyd_pack *pack, size_t m)
+{
+    size_t mm = m ? m : 1;
+    pack->x = malloc(mm * sizeof *pack->x);
+    pack->t_x = malloc(mm * sizeof *pack->t_x);
+    pack->T = malloc(mm * sizeof *pack->T);
+    pack->w = malloc(mm * sizeof *pack->w);
+    pack->ix = malloc(mm * sizeof *pack->ix);
+    pack->it = malloc(mm * sizeof *pack->it);
+    pack->iT = malloc(mm * sizeof *pack->iT);
+    if (!pack->x || !pack->t_x || !pack->T || !pack->w || !pack->ix || !pack->it || !pack->iT)
+        return DG_ENOMEM;
+    return 0;
+}
+
 /* One pattern while packing: its values and weight side by side, so a lookup that finds it
  * reads one cache line. */
 typedef struct pattern {
@@ -170,15 +187,7 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
     pack->total_weight = total;
     pack->mean_T = total > 0 ? sum_T / total : 1.0;
     pack->mean_x = total > 0 ? sum_x / total : 0.0;
-    size_t mm = m ? m : 1;
-    pack->x = malloc(mm * sizeof *pack->x);
-    pack->t_x = malloc(mm * sizeof *pack->t_x);
-    pack->T = malloc(mm * sizeof *pack->T);
-    pack->w = malloc(mm * sizeof *pack->w);
-    pack->ix = malloc(mm * sizeof *pack->ix);
-    pack->it = malloc(mm * sizeof *pack->it);
-    pack->iT = malloc(mm * sizeof *pack->iT);
-    if (!pack->x || !pack->t_x || !pack->T || !pack->w || !pack->ix || !pack->it || !pack->iT)
+    if (rows_alloc(pack, m) != 0)
         goto cleanup;
     for (size_t i = 0; i < m; i++) {
         pack->x[i] = pat[i].x;
@@ -207,14 +216,7 @@ int dg__btyd_pack_thin(const dg__btyd_pack *full, double fraction, dg__btyd_pack
     double sum_T = 0, sum_x = 0, total = 0;
     memset(sub, 0, sizeof *sub);
     sub->shared = 1;
-    sub->x = malloc(n * sizeof *sub->x);
-    sub->t_x = malloc(n * sizeof *sub->t_x);
-    sub->T = malloc(n * sizeof *sub->T);
-    sub->w = malloc(n * sizeof *sub->w);
-    sub->ix = malloc(n * sizeof *sub->ix);
-    sub->it = malloc(n * sizeof *sub->it);
-    sub->iT = malloc(n * sizeof *sub->iT);
-    if (!sub->x || !sub->t_x || !sub->T || !sub->w || !sub->ix || !sub->it || !sub->iT) {
+    if (rows_alloc(sub, n) != 0) {
         dg__btyd_pack_free(sub);
         return DG_ENOMEM;
     }
