@@ -48,7 +48,10 @@ echo "scipy L-BFGS-B BG/NBD + Gamma-Gamma: wall $wall s, cpu $(awk -v u="$user" 
 if [ "${BTYD_NELDER_MEAD:-1}" != 0 ]; then
   /usr/bin/python3 bench/btyd_scipy.py "$DIR/sim.csv" 1 | tee "$DIR/scipy-sim.txt"
 fi
-# the ratio of scipy's whole process to dangol's
-awk '/^dangol clv fit BG\/NBD \+ Gamma-Gamma:/ { d = $6 } /^scipy L-BFGS-B/ { s = $6 }
-     END { if (d > 0) printf "ratio scipy L-BFGS-B / dangol, whole process, wall: %.0fx\n", s / d }' \
+# the ratio of scipy's whole process to dangol's (wall and CPU)
+awk '{ w = $0; sub(/.*wall /, "", w); sub(/ .*/, "", w); c = $0; sub(/.*cpu /, "", c); sub(/ .*/, "", c) }
+     /^dangol clv fit BG\/NBD \+ Gamma-Gamma:/ { dw = w; dc = c }
+     /^scipy L-BFGS-B/ { sw = w; sc = c }
+     END { if (dw > 0 && dc > 0)
+             printf "ratio scipy L-BFGS-B / dangol, whole process: wall %.0fx, cpu %.0fx\n", sw / dw, sc / dc }' \
   "$DIR/whole.txt"
