@@ -295,15 +295,18 @@ static int polish(const dg__mle_problem *prob, const double *lb, const double *u
 }
 
 /* The fit through the pilot (dg__mle_problem.pilot): 1 when the Newton steps on the full data
- * from the pilot's optimum settled (res filled but for the standard errors), else 0. */
+ * from the pilot's optimum settled (res filled but for the standard errors), else 0 (res gets
+ * only the evaluations spent). */
 static int fit_from_pilot(const dg__mle_problem *prob, const dg_fit_options *opt,
                           const double *lb, const double *ub, dg__mle_result *res)
 {
     dg__mle_result pilot;
     dg_error ignored = {0};
     int k = prob->k;
-    if (dg__mle_fit(prob->pilot, opt, &pilot, &ignored) != 0 || !pilot.info_ok)
+    if (dg__mle_fit(prob->pilot, opt, &pilot, &ignored) != 0 || !pilot.info_ok) {
+        res->n_pilot_evaluations = pilot.n_evaluations;
         return 0;
+    }
     double chol[4][4], theta[4], ll = -HUGE_VAL;
     for (int i = 0; i < k; i++) {
         theta[i] = log(pilot.p[i]);
@@ -311,16 +314,18 @@ static int fit_from_pilot(const dg__mle_problem *prob, const dg_fit_options *opt
             chol[i][j] = pilot.info_theta[i][j] * prob->pilot_scale;
     }
     int evaluations = 0;
+    res->n_pilot_evaluations = pilot.n_evaluations;
     if (cholesky(chol, k) != 0 ||
-        newton_steps(prob, lb, ub, chol, theta, &ll, &evaluations, PILOT_REFRESHES) != 1)
+        newton_steps(prob, lb, ub, chol, theta, &ll, &evaluations, PILOT_REFRESHES) != 1) {
+        res->n_evaluations = evaluations;
         return 0;
+    }
     for (int i = 0; i < k; i++)
         res->p[i] = exp(theta[i]);
     res->loglik = ll;
     res->status = pilot.status;
     res->converged = pilot.converged;
     res->n_evaluations = evaluations;
-    res->n_pilot_evaluations = pilot.n_evaluations;
     return 1;
 }
 
@@ -375,12 +380,15 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
         ub[i] = log(1e8);
         step[i] = 0.5;
     }
+    int pilot_evaluations = 0;
     if (prob->pilot) {
         if (fit_from_pilot(prob, opt, lb, ub, res)) {
             if (!prob->skip_se)
                 standard_errors(prob, res->p, res);
             return 0;
         }
+        oc.evaluations = res->n_evaluations;   /* the Newton steps that did not settle */
+        pilot_evaluations = res->n_pilot_evaluations;
         memset(res, 0, sizeof *res);
     }
 
@@ -440,6 +448,7 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
     double ll = -best;
     int polished = polish(prob, lb, ub, best_theta, &ll, &oc.evaluations, res);
     res->n_evaluations = oc.evaluations;
+    res->n_pilot_evaluations = pilot_evaluations;
     for (unsigned i = 0; i < k; i++)
         res->p[i] = exp(best_theta[i]);
     res->loglik = ll;
