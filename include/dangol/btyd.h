@@ -72,6 +72,12 @@ typedef struct dg_fit_options {
     int n_starts;          /* starting points tried (default 3, at most 6) */
     int max_evaluations;   /* per start (default 2000) */
     double xtol_rel;       /* relative tolerance on log-parameters (default 1e-10) */
+    int threads;           /* threads for the likelihood's sums (default 0: the online cores);
+                            * the estimates are the same to the last bit for any number */
+    bool no_pilot;         /* search the whole data from every start even when it is large;
+                            * by default large data is searched on a pilot sample and the whole
+                            * data only polishes (docs/clv.md, "Fitting"): the same estimates
+                            * to 1e-8, several times faster */
 } dg_fit_options;
 
 typedef struct dg_btyd_fit {
@@ -80,7 +86,9 @@ typedef struct dg_btyd_fit {
     bool se_ok;            /* false when the Hessian was not negative definite (se are 0) */
     double loglik;
     bool converged;        /* the optimiser stopped on a tolerance, not a limit */
-    int n_evaluations;     /* likelihood evaluations over all starts */
+    int n_evaluations;     /* likelihood evaluations over the whole data: all starts, the
+                            * polish, the standard errors */
+    int n_pilot_evaluations;   /* those over the pilot sample (0 without one) */
     size_t n_customers;
     size_t n_patterns;     /* distinct (x, t_x, T) rows the likelihood actually ran over */
 } dg_btyd_fit;
@@ -118,7 +126,7 @@ typedef struct dg_gg_fit {
     bool se_ok;
     double loglik;
     bool converged;
-    int n_evaluations;
+    int n_evaluations, n_pilot_evaluations;   /* as in dg_btyd_fit */
     size_t n_customers;    /* customers used: x > 0 and mean value > 0 (weights summed) */
     size_t n_no_repeat;    /* left out: no repeat transaction (x = 0), nothing to model */
     size_t n_not_positive; /* left out: x > 0 but mean repeat value <= 0 (refunds); the model's

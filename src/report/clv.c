@@ -65,7 +65,7 @@ static int add_spend_note(dg_table *t, const dg_gg_fit *gg)
 }
 
 int dg_report_clv_fit(dg_report *out, const dg_clv_summary *s, dg_btyd_model model, bool spend,
-                      dg_error *err)
+                      const dg_fit_options *fit_opt, dg_error *err)
 {
     static const char *const columns[] = {"model", "parameter", "estimate", "std_error",
                                           "log_likelihood", "n_customers", "converged",
@@ -79,8 +79,8 @@ int dg_report_clv_fit(dg_report *out, const dg_clv_summary *s, dg_btyd_model mod
     dg_btyd_data d = dg_clv_summary_data(s);
     dg_gg_data g = {s->n, s->frequency, s->monetary, s->weight, (const char *const *)s->id};
     int rc;
-    if ((rc = dg_btyd_fit_data(&d, model, NULL, &fit, err)) != 0 ||
-        (spend && (rc = dg_gg_fit_data(&g, NULL, &gg, err)) != 0))
+    if ((rc = dg_btyd_fit_data(&d, model, fit_opt, &fit, err)) != 0 ||
+        (spend && (rc = dg_gg_fit_data(&g, fit_opt, &gg, err)) != 0))
         return rc;
     char title[256];
     snprintf(title, sizeof title, "clv fit: %s %s%s%s", dg_btyd_model_name(model),

@@ -33,14 +33,29 @@ double dg__bgbb_loglik_one(const double *p, double x, double t_x, double n)
     return base + ll;
 }
 
+typedef struct bgbb_terms {
+    const dg__btyd_pack *pk;
+    const double *p;
+} bgbb_terms;
+
+/* acc[0] = the log-likelihood, eq. (5) above, of patterns [begin, end). */
+static void bgbb_rows(size_t begin, size_t end, double *acc, const void *ctx)
+{
+    const bgbb_terms *m = ctx;
+    double ll = 0;
+    for (size_t i = begin; i < end; i++)
+        ll += m->pk->w[i] * dg__bgbb_loglik_one(m->p, m->pk->x[i], m->pk->t_x[i], m->pk->T[i]);
+    acc[0] += ll;
+}
+
+/* The sum over compressed patterns, on the pack's threads. */
 double dg__bgbb_loglik_pack(const double *p, double *grad, void *pack)
 {
     const dg__btyd_pack *pk = pack;
-    double ll = 0;
+    bgbb_terms terms = {pk, p};
+    double ll;
     (void)grad;
-    for (size_t i = 0; i < pk->n; i++)
-        ll += pk->w[i] * dg__bgbb_loglik_one(p, pk->x[i], pk->t_x[i], pk->T[i]);
-    return ll;
+    return dg__parallel_sum(pk->n, 1, bgbb_rows, &terms, pk->threads, &ll) == 0 ? ll : NAN;
 }
 
 /* FHS (2010) eq. (11): P(alive at n+1) = B(al+x, be+n-x)/B(al,be) B(ga, de+n+1)/B(ga,de) / L */
