@@ -124,6 +124,10 @@ double dg_btyd_discounted_expected(const dg_btyd_params *params, double x, doubl
 
 /* ---- distinct histories and (x, T) pairs: open addressing on the doubles' bits ---- */
 
+typedef struct key3 {
+    uint64_t a, b, c;              /* bits of (x, t_x, T), or of (x, 0, T) for a pair */
+} key3;
+
 static uint64_t bits_of(double v)
 {
     uint64_t u;
@@ -133,103 +137,113 @@ static uint64_t bits_of(double v)
     return u;
 }
 
-static size_t slot_of(uint64_t a, uint64_t b, uint64_t c, size_t mask)
+static double value_of(uint64_t u)
 {
-    uint64_t h = a * 0x9e3779b97f4a7c15ULL;
-    h = (h ^ (h >> 29) ^ b) * 0xbf58476d1ce4e5b9ULL;
-    h = (h ^ (h >> 31) ^ c) * 0x94d049bb133111ebULL;
+    double v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+static size_t slot_of(const key3 *k, size_t mask)
+{
+    uint64_t h = k->a * 0x9e3779b97f4a7c15ULL;
+    h = (h ^ (h >> 29) ^ k->b) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 31) ^ k->c) * 0x94d049bb133111ebULL;
     return (size_t)(h ^ (h >> 32)) & mask;
 }
 
+/* Distinct keys: a table that doubles when half full, so it stays as small as the number of
+ * distinct keys (a few hundred thousand for a million customers) and in cache. */
+typedef struct keyset {
+    size_t n, cap;
+    uint32_t *slot;
+    key3 *key;                     /* n distinct keys in order of first appearance */
+} keyset;
+
+static int keyset_init(keyset *ks, size_t max_keys)
+{
+    ks->n = 0;
+    ks->cap = 1024;
+    ks->slot = malloc(ks->cap * sizeof *ks->slot);
+    ks->key = malloc((max_keys ? max_keys : 1) * sizeof *ks->key);
+    if (ks->slot)
+        memset(ks->slot, 0xff, ks->cap * sizeof *ks->slot);
+    return ks->slot && ks->key ? 0 : DG_ENOMEM;
+}
+
+/* The index of k, added when new (UINT32_MAX when out of memory). */
+static uint32_t keyset_index(keyset *ks, const key3 *k)
+{
+    if (2 * (ks->n + 1) > ks->cap) {
+        size_t cap = 2 * ks->cap;
+        uint32_t *slot = malloc(cap * sizeof *slot);
+        if (!slot)
+            return UINT32_MAX;
+        memset(slot, 0xff, cap * sizeof *slot);
+        for (size_t j = 0; j < ks->n; j++) {
+            size_t h = slot_of(&ks->key[j], cap - 1);
+            while (slot[h] != UINT32_MAX)
+                h = (h + 1) & (cap - 1);
+            slot[h] = (uint32_t)j;
+        }
+        free(ks->slot);
+        ks->slot = slot;
+        ks->cap = cap;
+    }
+    size_t mask = ks->cap - 1, h = slot_of(k, mask);
+    uint32_t j;
+    while ((j = ks->slot[h]) != UINT32_MAX) {
+        const key3 *o = &ks->key[j];
+        if (o->a == k->a && o->b == k->b && o->c == k->c)
+            return j;
+        h = (h + 1) & mask;
+    }
+    ks->key[ks->n] = *k;
+    ks->slot[h] = (uint32_t)ks->n;
+    return (uint32_t)ks->n++;
+}
+
 typedef struct groups {
-    size_t n_hist, n_pair;
+    keyset hist, pair;             /* distinct (x, t_x, T) and (x, T) */
     uint32_t *cust_hist;           /* per customer: its history */
-    double *hx, *ht, *hT;          /* per history */
     uint32_t *hist_pair;           /* per history: its (x, T) pair */
-    double *px, *pT;               /* per pair */
 } groups;
 
 static void groups_free(groups *g)
 {
+    free(g->hist.slot);
+    free(g->hist.key);
+    free(g->pair.slot);
+    free(g->pair.key);
     free(g->cust_hist);
-    free(g->hx);
-    free(g->ht);
-    free(g->hT);
     free(g->hist_pair);
-    free(g->px);
-    free(g->pT);
 }
 
-static size_t table_cap(size_t n)
-{
-    size_t cap = 16;
-    while (cap < 2 * n)
-        cap <<= 1;
-    return cap;
-}
-
-/* Groups data's customers; DG_ENOMEM or 0. Histories and pairs in order of first appearance. */
+/* Groups data's customers; DG_ENOMEM or 0. */
 static int groups_build(groups *g, const dg_btyd_data *d)
 {
-    size_t n = d->n_customers, cap = table_cap(n), mask = cap - 1, one = n ? n : 1;
-    uint32_t *slot = malloc(cap * sizeof *slot);
+    size_t n = d->n_customers;
     memset(g, 0, sizeof *g);
-    g->cust_hist = malloc(one * sizeof *g->cust_hist);
-    g->hx = malloc(one * sizeof *g->hx);
-    g->ht = malloc(one * sizeof *g->ht);
-    g->hT = malloc(one * sizeof *g->hT);
-    if (!slot || !g->cust_hist || !g->hx || !g->ht || !g->hT) {
-        free(slot);
-        groups_free(g);
-        return DG_ENOMEM;
-    }
-    memset(slot, 0xff, cap * sizeof *slot);
+    g->cust_hist = malloc((n ? n : 1) * sizeof *g->cust_hist);
+    if (!g->cust_hist || keyset_init(&g->hist, n) != 0)
+        goto oom;
     for (size_t i = 0; i < n; i++) {
-        double x = d->frequency[i], t = d->recency[i], T = d->age[i];
-        uint64_t bx = bits_of(x), bt = bits_of(t), bT = bits_of(T);
-        size_t h = slot_of(bx, bt, bT, mask);
-        uint32_t k;
-        while ((k = slot[h]) != UINT32_MAX && (bits_of(g->hx[k]) != bx ||
-                                               bits_of(g->ht[k]) != bt || bits_of(g->hT[k]) != bT))
-            h = (h + 1) & mask;
-        if (k == UINT32_MAX) {
-            k = slot[h] = (uint32_t)g->n_hist++;
-            g->hx[k] = x;
-            g->ht[k] = t;
-            g->hT[k] = T;
-        }
-        g->cust_hist[i] = k;
+        key3 k = {bits_of(d->frequency[i]), bits_of(d->recency[i]), bits_of(d->age[i])};
+        if ((g->cust_hist[i] = keyset_index(&g->hist, &k)) == UINT32_MAX)
+            goto oom;
     }
-    size_t nh = g->n_hist ? g->n_hist : 1;
-    cap = table_cap(g->n_hist);
-    mask = cap - 1;
-    uint32_t *slot2 = realloc(slot, cap * sizeof *slot);
-    g->hist_pair = malloc(nh * sizeof *g->hist_pair);
-    g->px = malloc(nh * sizeof *g->px);
-    g->pT = malloc(nh * sizeof *g->pT);
-    if (!slot2 || !g->hist_pair || !g->px || !g->pT) {
-        free(slot2 ? slot2 : slot);
-        groups_free(g);
-        return DG_ENOMEM;
+    g->hist_pair = malloc((g->hist.n ? g->hist.n : 1) * sizeof *g->hist_pair);
+    if (!g->hist_pair || keyset_init(&g->pair, g->hist.n) != 0)
+        goto oom;
+    for (size_t j = 0; j < g->hist.n; j++) {
+        key3 k = {g->hist.key[j].a, 0, g->hist.key[j].c};
+        if ((g->hist_pair[j] = keyset_index(&g->pair, &k)) == UINT32_MAX)
+            goto oom;
     }
-    slot = slot2;
-    memset(slot, 0xff, cap * sizeof *slot);
-    for (size_t j = 0; j < g->n_hist; j++) {
-        uint64_t bx = bits_of(g->hx[j]), bT = bits_of(g->hT[j]);
-        size_t h = slot_of(bx, 0, bT, mask);
-        uint32_t k;
-        while ((k = slot[h]) != UINT32_MAX && (bits_of(g->px[k]) != bx ||
-                                               bits_of(g->pT[k]) != bT))
-            h = (h + 1) & mask;
-        if (k == UINT32_MAX) {
-            k = slot[h] = (uint32_t)g->n_pair++;
-            g->px[k] = g->hx[j];
-            g->pT[k] = g->hT[j];
-        }
-        g->hist_pair[j] = k;
-    }
-    free(slot);
     return 0;
+oom:
+    groups_free(g);
+    return DG_ENOMEM;
 }
 
 /* ---- the three passes ---- */
@@ -246,9 +260,11 @@ typedef struct work {
 static void pairs_pass(size_t begin, size_t end, void *ctx)
 {
     work *w = ctx;
-    for (size_t j = begin; j < end; j++)
-        w->pair_disc[j] = curve(w->params, w->g->px[j], w->g->pT[j], w->horizon, w->log_disc,
-                                &w->pair_h[j]);
+    for (size_t j = begin; j < end; j++) {
+        const key3 *k = &w->g->pair.key[j];
+        w->pair_disc[j] = curve(w->params, value_of(k->a), value_of(k->c), w->horizon,
+                                w->log_disc, &w->pair_h[j]);
+    }
 }
 
 static void histories_pass(size_t begin, size_t end, void *ctx)
@@ -256,7 +272,8 @@ static void histories_pass(size_t begin, size_t end, void *ctx)
     work *w = ctx;
     const groups *g = w->g;
     for (size_t j = begin; j < end; j++) {
-        double x = g->hx[j], t = g->ht[j], T = g->hT[j];
+        const key3 *key = &g->hist.key[j];
+        double x = value_of(key->a), t = value_of(key->b), T = value_of(key->c);
         double q = alive_factor(w->params, x, t, T);
         uint32_t k = g->hist_pair[j];
         w->h_alive[j] = q > 1.0 ? 1.0 : q;
@@ -304,13 +321,13 @@ int dg_btyd_predict(const dg_btyd_params *params, const dg_btyd_data *data, doub
     if (groups_build(&g, data) != 0)
         return dg_error_set(err, DG_ENOMEM, "out of memory grouping %zu customers",
                             data->n_customers);
-    size_t nh = g.n_hist ? g.n_hist : 1, np = g.n_pair ? g.n_pair : 1;
+    size_t nh = g.hist.n ? g.hist.n : 1, np = g.pair.n ? g.pair.n : 1;
     work w = {params, horizon, log1p(discount_rate), log1p(discount_rate), &g, NULL, NULL, NULL,
               NULL, NULL, NULL, out};
     double *buf = malloc((2 * np + 4 * nh) * sizeof *buf);
     int rc = 0;
     if (!buf) {
-        rc = dg_error_set(err, DG_ENOMEM, "out of memory for %zu customer histories", g.n_hist);
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory for %zu customer histories", g.hist.n);
     } else {
         w.pair_disc = buf;
         w.pair_h = buf + np;
@@ -319,8 +336,8 @@ int dg_btyd_predict(const dg_btyd_params *params, const dg_btyd_data *data, doub
         w.h_disc = w.h_exp + nh;
         w.h_dert = out->dert ? w.h_disc + nh : NULL;
         threads = threads_or_cores(threads);
-        parallel_for(g.n_pair, pairs_pass, &w, threads);
-        parallel_for(g.n_hist, histories_pass, &w, threads);
+        parallel_for(g.pair.n, pairs_pass, &w, threads);
+        parallel_for(g.hist.n, histories_pass, &w, threads);
         parallel_for(data->n_customers, customers_pass, &w, threads);
     }
     free(buf);
