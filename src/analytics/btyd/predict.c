@@ -128,12 +128,12 @@ typedef struct key3 {
     uint64_t a, b, c;              /* bits of (x, t_x, T), or of (x, 0, T) for a pair */
 } key3;
 
+/* The bits of v + 0.0, which is +0.0 for -0.0 (IEEE 754 sums round to nearest): one key. */
 static uint64_t bits_of(double v)
 {
+    double w = v + 0.0;
     uint64_t u;
-    if (v == 0.0)
-        v = 0.0;   /* -0.0 and 0.0 are one value */
-    memcpy(&u, &v, sizeof u);
+    memcpy(&u, &w, sizeof u);
     return u;
 }
 
