@@ -253,7 +253,10 @@ typedef struct work {
     double horizon, log_disc, delta;
     const groups *g;
     double *pair_disc, *pair_h;    /* per pair: discounted curve, g(H) */
-    double *h_alive, *h_exp, *h_disc, *h_dert;   /* per history */
+    struct hist_result {
+        double alive, expected, discounted, dert;
+    } *h;                          /* per history, together: one cache line per customer */
+    int with_dert;
     const dg_btyd_predictions *out;
 } work;
 
@@ -276,11 +279,10 @@ static void histories_pass(size_t begin, size_t end, void *ctx)
         double x = value_of(key->a), t = value_of(key->b), T = value_of(key->c);
         double q = alive_factor(w->params, x, t, T);
         uint32_t k = g->hist_pair[j];
-        w->h_alive[j] = q > 1.0 ? 1.0 : q;
-        w->h_exp[j] = w->pair_h[k] * q;
-        w->h_disc[j] = w->pair_disc[k] * q;
-        if (w->h_dert)
-            w->h_dert[j] = dg__paretonbd_dert(w->params->p, x, t, T, w->delta);
+        w->h[j].alive = q > 1.0 ? 1.0 : q;
+        w->h[j].expected = w->pair_h[k] * q;
+        w->h[j].discounted = w->pair_disc[k] * q;
+        w->h[j].dert = w->with_dert ? dg__paretonbd_dert(w->params->p, x, t, T, w->delta) : 0.0;
     }
 }
 
@@ -290,15 +292,15 @@ static void customers_pass(size_t begin, size_t end, void *ctx)
     const dg_btyd_predictions *o = w->out;
     const uint32_t *hist = w->g->cust_hist;
     for (size_t i = begin; i < end; i++) {
-        uint32_t j = hist[i];
+        const struct hist_result *h = &w->h[hist[i]];
         if (o->p_alive)
-            o->p_alive[i] = w->h_alive[j];
+            o->p_alive[i] = h->alive;
         if (o->expected)
-            o->expected[i] = w->h_exp[j];
+            o->expected[i] = h->expected;
         if (o->discounted)
-            o->discounted[i] = w->h_disc[j];
+            o->discounted[i] = h->discounted;
         if (o->dert)
-            o->dert[i] = w->h_dert[j];
+            o->dert[i] = h->dert;
     }
 }
 
@@ -323,23 +325,21 @@ int dg_btyd_predict(const dg_btyd_params *params, const dg_btyd_data *data, doub
                             data->n_customers);
     size_t nh = g.hist.n ? g.hist.n : 1, np = g.pair.n ? g.pair.n : 1;
     work w = {params, horizon, log1p(discount_rate), log1p(discount_rate), &g, NULL, NULL, NULL,
-              NULL, NULL, NULL, out};
-    double *buf = malloc((2 * np + 4 * nh) * sizeof *buf);
+              out->dert != NULL, out};
+    double *buf = malloc(2 * np * sizeof *buf);
+    w.h = malloc(nh * sizeof *w.h);
     int rc = 0;
-    if (!buf) {
+    if (!buf || !w.h) {
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for %zu customer histories", g.hist.n);
     } else {
         w.pair_disc = buf;
         w.pair_h = buf + np;
-        w.h_alive = w.pair_h + np;
-        w.h_exp = w.h_alive + nh;
-        w.h_disc = w.h_exp + nh;
-        w.h_dert = out->dert ? w.h_disc + nh : NULL;
         threads = threads_or_cores(threads);
         parallel_for(g.pair.n, pairs_pass, &w, threads);
         parallel_for(g.hist.n, histories_pass, &w, threads);
         parallel_for(data->n_customers, customers_pass, &w, threads);
     }
+    free(w.h);
     free(buf);
     groups_free(&g);
     return rc;
