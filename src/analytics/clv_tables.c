@@ -25,9 +25,10 @@ static int by_rank_desc(const void *x, const void *y, void *context)
     return (i > j) - (i < j);
 }
 
-/* The first `top` rows of [0, n) in by_rank_desc order into order[0..top) (all n when
- * top >= n: sorted): a heap of the best so far with the last-ranked of them at its root, O(n log top), then sorted. The comparison is
- * a total order (ties by row), so this is exactly the head of the fully sorted rows. */
+/* The first `top` rows of [0, n) in by_rank_desc order into order[0..top) (all n, sorted, when
+ * top >= n): a heap of the best so far with the last-ranked of them at its root, O(n log top),
+ * then sorted. The comparison is a total order (ties by row), so this is exactly the head of the
+ * fully sorted rows. */
 static void select_top(size_t *order, size_t n, size_t top, rank_context *context)
 {
     size_t size = 0;

@@ -1,8 +1,9 @@
 /* dg_btyd_predict and dg_clv_predict (one pass over distinct histories, on threads) against the
  * per-customer, per-period path they replaced, kept here as the reference: P(alive), E[Y(H)],
  * the discounted CLV and DERT agree to 1e-9 relative for every CDNOW customer under the four
- * models, whole and fractional horizons, with and without discounting, and for a sample of a
- * million simulated customers; the results are the same bits for any number of threads. */
+ * models, whole and fractional horizons, with and without discounting, and for a
+ * sample of a million simulated customers; the results are the same bits for any number of
+ * threads. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -218,6 +219,12 @@ Test(clv_predict, bad_arguments_are_refused_and_an_empty_base_is_fine)
     p.dert = NULL;
     cr_expect_eq(dg_btyd_predict(&cdnow_params[0], &d, 0, 0.1, 0, &p, &err), 0);
     cr_expect(out[0] == 0 && out[1] == 0);
+    /* a horizon lost in the rounding of 1 + H is one step (the per-period loop skipped it) */
+    double e[2];
+    p = (dg_btyd_predictions){NULL, e, out, NULL};
+    cr_expect_eq(dg_btyd_predict(&cdnow_params[0], &d, 1e-17, 0.1, 0, &p, &err), 0);
+    cr_expect(e[0] > 0 && close9(out[0], e[0]) && close9(out[1], e[1]), "%g %g, %g %g", out[0],
+              e[0], out[1], e[1]);
     d.n_customers = 0;
     cr_expect_eq(dg_btyd_predict(&cdnow_params[0], &d, 52, 0.1, 0, &p, &err), 0);
 }

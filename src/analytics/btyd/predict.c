@@ -87,8 +87,9 @@ static double alive_factor(const dg_btyd_params *pr, double x, double t_x, doubl
 
 /* The horizon's curve for a customer alive at T: returns
  *   sum_{k=1..ceil(H)} [g(t_k) - g(t_{k-1})] e^(-t_k log_disc),  t_k = min(k, H), g(t_0) = 0,
- * g(t) = E[Y(t) | x, T, alive], and g(H) in *at_horizon. Without discounting the sum telescopes
- * to g(H): one evaluation instead of one per unit. */
+ * g(t) = E[Y(t) | x, T, alive] (the CLV sum of docs/clv.md, "CLV", per unit of spend and of
+ * P(alive)), and g(H) in *at_horizon. Without discounting the sum telescopes to g(H): one
+ * evaluation instead of one per unit. */
 static double curve(const dg_btyd_params *pr, double x, double T, double horizon,
                     double log_disc, double *at_horizon)
 {
@@ -96,9 +97,10 @@ static double curve(const dg_btyd_params *pr, double x, double T, double horizon
     *at_horizon = 0.0;
     if (!(horizon > 0))
         return 0.0;
-    if (log_disc == 0.0) {
+    /* undiscounted, or a horizon lost in the rounding of 1 + H: one step */
+    if (log_disc == 0.0 || !(horizon + 1 > 1)) {
         *at_horizon = expected_alive(pr, x, T, horizon);
-        return *at_horizon;
+        return *at_horizon * exp(-horizon * log_disc);
     }
     for (double k = 1; k < horizon + 1; k += 1) {
         double t = k < horizon ? k : horizon;
