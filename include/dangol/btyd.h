@@ -129,8 +129,8 @@ typedef struct dg_btyd_predictions {
  * (x, t_x, T), on `threads` threads (0: the online cores); the results are the same to the last
  * bit for any number of threads. DG_EINVAL for a horizon or rate that is negative or not finite,
  * or dert without Pareto/NBD and a rate > 0; DG_ENOMEM. */
-int dg_btyd_predict(const dg_btyd_params *params, const dg_btyd_data *data, double horizon,
-                    double discount_rate, int threads, const dg_btyd_predictions *out,
+int dg_btyd_predict(const dg_btyd_predictions *out, const dg_btyd_params *params,
+                    const dg_btyd_data *data, double horizon, double discount_rate, int threads,
                     dg_error *err);
 
 /* ---- Gamma-Gamma spend model ---- */

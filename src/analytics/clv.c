@@ -310,7 +310,7 @@ int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
     dg_btyd_predictions pred = {r->p_alive, r->expected_purchases, spend ? r->clv : NULL,
                                 r->dert};
     dg_btyd_data d = dg_clv_summary_data(summary);
-    int rc = dg_btyd_predict(params, &d, horizon, discount_rate, threads, &pred, err);
+    int rc = dg_btyd_predict(&pred, params, &d, horizon, discount_rate, threads, err);
     if (rc != 0) {
         dg_clv_report_free(r);
         return rc;

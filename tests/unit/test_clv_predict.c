@@ -189,11 +189,11 @@ Test(clv_predict, the_same_bits_on_any_number_of_threads)
     cr_assert(ref && got);
     const dg_btyd_params *pr = &cdnow_params[2];   /* Pareto/NBD: DERT too */
     dg_btyd_predictions one = {ref, ref + n, ref + 2 * n, ref + 3 * n};
-    cr_assert_eq(dg_btyd_predict(pr, &d, 52, 0.01, 1, &one, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_btyd_predict(&one, pr, &d, 52, 0.01, 1, &err), 0, "%s", err.message);
     for (int threads = 2; threads <= 5; threads++) {
         dg_btyd_predictions many = {got, got + n, got + 2 * n, got + 3 * n};
         memset(got, 0, 4 * n * sizeof *got);
-        cr_assert_eq(dg_btyd_predict(pr, &d, 52, 0.01, threads, &many, &err), 0);
+        cr_assert_eq(dg_btyd_predict(&many, pr, &d, 52, 0.01, threads, &err), 0);
         cr_expect(memcmp(ref, got, 4 * n * sizeof *got) == 0, "%d threads differ", threads);
     }
     for (size_t i = 0; i < n; i += 7)
@@ -210,21 +210,21 @@ Test(clv_predict, bad_arguments_are_refused_and_an_empty_base_is_fine)
     double x[2] = {1, 0}, t[2] = {2, 0}, T[2] = {3, 1}, out[2] = {-1, -1}, dert[2];
     dg_btyd_data d = {2, x, t, T, NULL, NULL};
     dg_btyd_predictions p = {NULL, NULL, out, NULL};
-    cr_expect_eq(dg_btyd_predict(&cdnow_params[0], &d, -1, 0, 0, &p, &err), DG_EINVAL);
-    cr_expect_eq(dg_btyd_predict(&cdnow_params[0], &d, INFINITY, 0, 0, &p, &err), DG_EINVAL);
-    cr_expect_eq(dg_btyd_predict(&cdnow_params[0], &d, 52, NAN, 0, &p, &err), DG_EINVAL);
+    cr_expect_eq(dg_btyd_predict(&p, &cdnow_params[0], &d, -1, 0, 0, &err), DG_EINVAL);
+    cr_expect_eq(dg_btyd_predict(&p, &cdnow_params[0], &d, INFINITY, 0, 0, &err), DG_EINVAL);
+    cr_expect_eq(dg_btyd_predict(&p, &cdnow_params[0], &d, 52, NAN, 0, &err), DG_EINVAL);
     p.dert = dert;
-    cr_expect_eq(dg_btyd_predict(&cdnow_params[0], &d, 52, 0.1, 0, &p, &err), DG_EINVAL);
-    cr_expect_eq(dg_btyd_predict(&cdnow_params[2], &d, 52, 0, 0, &p, &err), DG_EINVAL);
+    cr_expect_eq(dg_btyd_predict(&p, &cdnow_params[0], &d, 52, 0.1, 0, &err), DG_EINVAL);
+    cr_expect_eq(dg_btyd_predict(&p, &cdnow_params[2], &d, 52, 0, 0, &err), DG_EINVAL);
     p.dert = NULL;
-    cr_expect_eq(dg_btyd_predict(&cdnow_params[0], &d, 0, 0.1, 0, &p, &err), 0);
+    cr_expect_eq(dg_btyd_predict(&p, &cdnow_params[0], &d, 0, 0.1, 0, &err), 0);
     cr_expect(out[0] == 0 && out[1] == 0);
     /* a horizon lost in the rounding of 1 + H is one step (the per-period loop skipped it) */
     double e[2];
     p = (dg_btyd_predictions){NULL, e, out, NULL};
-    cr_expect_eq(dg_btyd_predict(&cdnow_params[0], &d, 1e-17, 0.1, 0, &p, &err), 0);
+    cr_expect_eq(dg_btyd_predict(&p, &cdnow_params[0], &d, 1e-17, 0.1, 0, &err), 0);
     cr_expect(e[0] > 0 && close9(out[0], e[0]) && close9(out[1], e[1]), "%g %g, %g %g", out[0],
               e[0], out[1], e[1]);
     d.n_customers = 0;
-    cr_expect_eq(dg_btyd_predict(&cdnow_params[0], &d, 52, 0.1, 0, &p, &err), 0);
+    cr_expect_eq(dg_btyd_predict(&p, &cdnow_params[0], &d, 52, 0.1, 0, &err), 0);
 }

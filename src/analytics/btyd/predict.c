@@ -306,8 +306,8 @@ static void customers_pass(size_t begin, size_t end, void *ctx)
     }
 }
 
-int dg_btyd_predict(const dg_btyd_params *params, const dg_btyd_data *data, double horizon,
-                    double discount_rate, int threads, const dg_btyd_predictions *out,
+int dg_btyd_predict(const dg_btyd_predictions *out, const dg_btyd_params *params,
+                    const dg_btyd_data *data, double horizon, double discount_rate, int threads,
                     dg_error *err)
 {
     groups g;
