@@ -3,6 +3,7 @@
  * sort key shared between threads gave one thread another report's order, or read past its
  * rows). */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,5 +124,49 @@ Test(clv_tables, ranking_breaks_ties_by_row)
     c.sign = -1;   /* expect row0, row1, ... */
     cr_expect(order_is_right(&c, t));
     dg_table_free(t);
+    case_free(&c);
+}
+
+/* The table as CSV text (caller frees). */
+static char *table_csv(const dg_table *t)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    cr_assert_not_null(out);
+    cr_assert_eq(dg_table_write(t, out, DG_FORMAT_CSV), 0);
+    cr_assert_eq(fclose(out), 0);
+    return text;
+}
+
+/* --top N keeps the N best by a heap: the same rows in the same order as the head of the full
+ * ranking, with many ties and customers without a CLV (NAN, ranked last) among them. */
+Test(clv_tables, the_top_rows_are_the_head_of_the_full_ranking)
+{
+    ranked_case c;
+    case_init(&c, 5000, 1);
+    uint64_t state = 20;
+    for (size_t i = 0; i < c.n; i++) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned v = (unsigned)(state >> 33) % 40;
+        c.report->clv[i] = v == 0 ? NAN : (double)(v % 13);
+    }
+    dg_error err = {0};
+    dg_table *all = NULL;
+    cr_assert_eq(dg_clv_rank_table(c.report, c.names, 0, &all, &err), 0, "%s", err.message);
+    char *full = table_csv(all);
+    const size_t tops[] = {1, 2, 5, 37, 1000, 4999, 5000, 9000};
+    for (size_t k = 0; k < sizeof tops / sizeof *tops; k++) {
+        dg_table *t = NULL;
+        cr_assert_eq(dg_clv_rank_table(c.report, c.names, tops[k], &t, &err), 0);
+        char *head = table_csv(t);
+        size_t len = strlen(head);
+        cr_expect(strncmp(full, head, len) == 0 && (full[len] == '\0' || full[len - 1] == '\n'),
+                  "top %zu is not the head of the full ranking", tops[k]);
+        free(head);
+        dg_table_free(t);
+    }
+    free(full);
+    dg_table_free(all);
     case_free(&c);
 }
