@@ -11,7 +11,7 @@ mkdir -p "$DIR"
 cd "$ROOT"
 make -s -j2 build/libdangol.a build/dangol
 cc -O2 -Iinclude -o "$DIR/btyd_bench" bench/btyd_bench.c build/libdangol.a \
-  $(pkg-config --libs nlopt) -lm -lpthread
+  $(pkg-config --libs sqlite3 jansson nlopt libmicrohttpd) -lm -lpthread
 "$DIR/btyd_bench" "$DIR" "$N" | tee "$DIR/dangol.txt"
 # the whole process of `clv predict` on the simulated summary (read, BG/NBD + Gamma-Gamma fits,
 # 52-week CLV of every customer, the top 10 printed), best of 3 wall times

@@ -98,8 +98,6 @@ typedef struct dg_clv_options {
     double horizon;                 /* units; for expected purchases and CLV */
     double discount_rate;           /* per unit */
     dg_fit_options fit;
-    int threads;                    /* for the predictions (0: the online cores); the results
-                                     * are the same for any number */
 } dg_clv_options;
 
 /* Everything one CLV analysis produces, per summary customer (same order as summary). */

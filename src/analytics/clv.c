@@ -348,7 +348,7 @@ int dg_clv_run(dg_clv_summary *summary, const dg_clv_options *opt, dg_clv_report
         return rc;
     }
     if ((rc = dg_clv_predict(summary, &fit.params, opt->spend ? &gg.params : NULL, opt->horizon,
-                             opt->discount_rate, opt->threads, out, err)) != 0)
+                             opt->discount_rate, 0, out, err)) != 0)
         return rc;
     (*out)->fit = fit;
     if (opt->spend)

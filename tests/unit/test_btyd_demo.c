@@ -58,7 +58,7 @@ Test(btyd_demo, bgnbd_and_gamma_gamma_recover_the_demo_parameters, .timeout = 12
 
     dg_error err = {0};
     dg_clv_period weeks = {DG_DAY_NONE, DG_DAY_NONE, 7.0, 0};
-    dg_clv_options o = {DG_BTYD_BGNBD, 1, 52, 0.0, {0}, 0};
+    dg_clv_options o = {DG_BTYD_BGNBD, 1, 52, 0.0, {0}};
     dg_clv_report *r = NULL;
     cr_assert_eq(dg_clv_frame_run(frame, &weeks, &o, &r, &err), 0, "%s", err.message);
     /* Prospects never buy, and of the buyers whose first purchase comes later than their

@@ -93,7 +93,7 @@ Test(clv_frame, run_and_card_section)
     dg_frame *f = small_frame();
     dg_error err = {0};
     dg_clv_period per = {DG_DAY_NONE, 0, 7.0, 0};
-    dg_clv_options opt = {DG_BTYD_BGNBD, 1, 52, 0.01, {0}, 0};
+    dg_clv_options opt = {DG_BTYD_BGNBD, 1, 52, 0.01, {0}};
     dg_clv_report *r = NULL;
     cr_assert_eq(dg_clv_frame_run(f, &per, &opt, &r, &err), 0, "%s", err.message);
     cr_expect_eq(r->summary->n, 60);
@@ -182,7 +182,7 @@ Test(clv_frame, bgbb_from_a_frame_uses_the_discrete_summary)
     dg_frame *f = small_frame();
     dg_error err = {0};
     dg_clv_period per = {DG_DAY_NONE, 0, 7.0, 0};
-    dg_clv_options opt = {DG_BTYD_BGBB, 0, 10, 0.0, {0}, 0};
+    dg_clv_options opt = {DG_BTYD_BGBB, 0, 10, 0.0, {0}};
     dg_clv_report *r = NULL;
     cr_assert_eq(dg_clv_frame_run(f, &per, &opt, &r, &err), 0, "%s", err.message);
     cr_expect(r->summary->discrete);
@@ -202,7 +202,7 @@ Test(clv_frame, refunds_leave_one_customer_out_of_the_spend_model)
     dg_frame *f = small_frame_with(true);
     dg_error err = {0};
     dg_clv_period per = {DG_DAY_NONE, 0, 7.0, 0};
-    dg_clv_options opt = {DG_BTYD_BGNBD, 1, 52, 0.0, {0}, 0};
+    dg_clv_options opt = {DG_BTYD_BGNBD, 1, 52, 0.0, {0}};
     dg_clv_report *r = NULL;
     cr_assert_eq(dg_clv_frame_run(f, &per, &opt, &r, &err), 0, "%s", err.message);
     cr_expect_eq(r->spend_fit.n_not_positive, 1);
