@@ -1,7 +1,6 @@
 #!/bin/sh
 # CLV fit benchmark (BENCHMARKS.md, "CLV fits"): dangol's BG/NBD + Gamma-Gamma fits on CDNOW and
-# on N simulated customers (default 1,000,000), the summary read and the predictions alone, the
-# whole process of `clv predict --summary`, then the same fits with scipy.optimize on the same
+# on N simulated customers (default 1,000,000), then the same fits with scipy.optimize on the same
 # data in the same run, and the ratio. usage: bench/btyd.sh [N]   (run from anywhere)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,20 +12,7 @@ make -s -j2 build/libdangol.a build/dangol
 cc -O2 -Iinclude -o "$DIR/btyd_bench" bench/btyd_bench.c build/libdangol.a \
   $(pkg-config --libs sqlite3 jansson nlopt libmicrohttpd) -lm -lpthread
 "$DIR/btyd_bench" "$DIR" "$N" | tee "$DIR/dangol.txt"
-# the whole process of `clv predict` on the simulated summary (read, BG/NBD + Gamma-Gamma fits,
-# 52-week CLV of every customer, the top 10 printed), best of 3 wall times
-for RATE in 0 0.01; do
-  best=
-  for i in 1 2 3; do
-    t0=$(date +%s.%N)
-    build/dangol clv predict --summary "$DIR/sim.csv" --discount-rate $RATE --top 10 \
-      > "$DIR/predict.txt" 2>&1
-    t1=$(date +%s.%N)
-    best=$(awk -v a="$t0" -v b="$t1" -v best="$best" 'BEGIN {
-      d = b - a; if (best == "" || d < best) best = d; printf "%.3f", best }')
-  done
-  echo "clv predict --summary ($N customers, rate $RATE, --top 10): whole process wall $best s"
-done | tee -a "$DIR/dangol.txt"
+sh bench/btyd_predict.sh "$DIR/sim.csv" | tee -a "$DIR/dangol.txt"
 # cpu and wall milliseconds of dangol's line starting with $1
 cpu_ms() { grep -m1 "$1" "$DIR/dangol.txt" | sed 's/.* cpu \([0-9.]*\) ms, wall.*/\1/'; }
 wall_ms() { grep -m1 "$1" "$DIR/dangol.txt" | sed 's/.* wall \([0-9.]*\) ms$/\1/'; }
