@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dangol/clv.h"
+#include "support.h"
 
 enum { N_THREADS = 4, N_ROUNDS = 150, N_TOP = 5 };
 
@@ -127,18 +128,6 @@ Test(clv_tables, ranking_breaks_ties_by_row)
     case_free(&c);
 }
 
-/* The table as CSV text (caller frees). */
-static char *table_csv(const dg_table *t)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    cr_assert_not_null(out);
-    cr_assert_eq(dg_table_write(t, out, DG_FORMAT_CSV), 0);
-    cr_assert_eq(fclose(out), 0);
-    return text;
-}
-
 /* --top N keeps the N best by a heap: the same rows in the same order as the head of the full
  * ranking, with many ties and customers without a CLV (NAN, ranked last) among them. */
 Test(clv_tables, the_top_rows_are_the_head_of_the_full_ranking)
@@ -154,12 +143,12 @@ Test(clv_tables, the_top_rows_are_the_head_of_the_full_ranking)
     dg_error err = {0};
     dg_table *all = NULL;
     cr_assert_eq(dg_clv_rank_table(c.report, c.names, 0, &all, &err), 0, "%s", err.message);
-    char *full = table_csv(all);
+    char *full = test_render(all, DG_FORMAT_CSV);
     const size_t tops[] = {1, 2, 5, 37, 1000, 4999, 5000, 9000};
     for (size_t k = 0; k < sizeof tops / sizeof *tops; k++) {
         dg_table *t = NULL;
         cr_assert_eq(dg_clv_rank_table(c.report, c.names, tops[k], &t, &err), 0);
-        char *head = table_csv(t);
+        char *head = test_render(t, DG_FORMAT_CSV);
         size_t len = strlen(head);
         cr_expect(strncmp(full, head, len) == 0 && (full[len] == '\0' || full[len - 1] == '\n'),
                   "top %zu is not the head of the full ranking", tops[k]);
