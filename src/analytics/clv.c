@@ -362,11 +362,20 @@ int dg_clv_validate(const dg_clv_summary *s, const dg_btyd_params *params,
     memset(out, 0, sizeof *out);
     if (!(s->holdout_length > 0))
         return dg_error_set(err, DG_EINVAL, "the summary has no holdout period");
+    /* every customer's E[Y(holdout)] in one pass (dg_btyd_predict) */
+    double *expected = malloc((s->n ? s->n : 1) * sizeof *expected);
+    dg_btyd_predictions pred = {NULL, expected, NULL, NULL};
+    dg_btyd_data d = dg_clv_summary_data(s);
+    int rc;
+    if (!expected)
+        return dg_error_set(err, DG_ENOMEM, "out of memory for %zu customers", s->n);
+    if ((rc = dg_btyd_predict(&pred, params, &d, s->holdout_length, 0.0, 0, err)) != 0) {
+        free(expected);
+        return rc;
+    }
     double sp = 0, sa = 0, spp = 0, saa = 0, spa = 0, abs_err = 0, sq_err = 0;
     for (size_t i = 0; i < s->n; i++) {
-        double p = dg_btyd_expected(params, s->frequency[i], s->recency[i], s->T[i],
-                                    s->holdout_length);
-        double a = s->holdout_frequency[i];
+        double p = expected[i], a = s->holdout_frequency[i];
         sp += p;
         sa += a;
         spp += p * p;
@@ -375,6 +384,7 @@ int dg_clv_validate(const dg_clv_summary *s, const dg_btyd_params *params,
         abs_err += fabs(p - a);
         sq_err += (p - a) * (p - a);
     }
+    free(expected);
     double n = (double)s->n;
     out->n = s->n;
     out->holdout_length = s->holdout_length;
