@@ -175,6 +175,18 @@ Test(clv_predict, a_million_customers_sample_matches_the_per_period_path)
     cr_expect_gt(check_report(s, &truth, &cdnow_gg, 52, 0.01, 997), 1000);
     dg_btyd_params pnbd = {DG_BTYD_PARETONBD, {0.55, 10.6, 0.61, 11.7}};
     cr_expect_gt(check_report(s, &pnbd, &cdnow_gg, 26.5, 0.01, 997), 1000);
+    /* a base this large is grouped in one share per thread: the same bits for 1, 2 and 3 */
+    dg_btyd_data d = dg_clv_summary_data(s);
+    double *out = malloc(3 * (size_t)N * sizeof *out);
+    cr_assert_not_null(out);
+    for (int threads = 1; threads <= 3; threads++) {
+        double *o = out + (size_t)(threads - 1) * N;
+        dg_btyd_predictions p = {o, NULL, NULL, NULL};
+        cr_assert_eq(dg_btyd_predict(&p, &truth, &d, 52, 0, threads, &err), 0);
+    }
+    cr_expect(memcmp(out, out + N, N * sizeof *out) == 0, "1 and 2 threads differ");
+    cr_expect(memcmp(out, out + 2 * N, N * sizeof *out) == 0, "1 and 3 threads differ");
+    free(out);
     dg_clv_summary_free(s);
 }
 

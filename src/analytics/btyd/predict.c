@@ -22,7 +22,7 @@
 typedef void (*range_fn)(size_t begin, size_t end, void *ctx);
 
 typedef struct pfor {
-    size_t n;
+    size_t n, chunk;
     range_fn fn;
     void *ctx;
     atomic_size_t next;
@@ -32,17 +32,17 @@ static void *pfor_work(void *arg)
 {
     pfor *job = arg;
     for (;;) {
-        size_t begin = atomic_fetch_add(&job->next, CHUNK);
+        size_t begin = atomic_fetch_add(&job->next, job->chunk);
         if (begin >= job->n)
             return NULL;
-        job->fn(begin, begin + CHUNK < job->n ? begin + CHUNK : job->n, job->ctx);
+        job->fn(begin, begin + job->chunk < job->n ? begin + job->chunk : job->n, job->ctx);
     }
 }
 
-static void parallel_for(size_t n, range_fn fn, void *ctx, int threads)
+static void parallel_for(size_t n, size_t chunk, range_fn fn, void *ctx, int threads)
 {
-    pfor job = {n, fn, ctx, 0};
-    size_t chunks = (n + CHUNK - 1) / CHUNK;
+    pfor job = {n, chunk, fn, ctx, 0};
+    size_t chunks = (n + chunk - 1) / chunk;
     if ((size_t)threads > chunks)
         threads = (int)chunks;
     pthread_t tid[MAX_THREADS];
@@ -221,19 +221,72 @@ static void groups_free(groups *g)
     free(g->hist_pair);
 }
 
-/* Groups data's customers; DG_ENOMEM or 0. */
-static int groups_build(groups *g, const dg_btyd_data *d)
+/* One share of the customers, grouped on its own thread into its own keyset. */
+typedef struct share {
+    const dg_btyd_data *d;
+    size_t begin, end, max_keys;
+    keyset ks;
+    uint32_t *idx;                 /* the groups' cust_hist: indexes in ks, then in the merge */
+    uint32_t *map;                 /* per key of ks: its index in the merged set */
+    int failed;
+} share;
+
+static void shares_group(size_t begin, size_t end, void *ctx)
+{
+    for (share *sh = (share *)ctx + begin; sh < (share *)ctx + end; sh++) {
+        const dg_btyd_data *d = sh->d;
+        if ((sh->failed = keyset_init(&sh->ks, sh->max_keys)) != 0)
+            continue;
+        for (size_t i = sh->begin; i < sh->end && !sh->failed; i++) {
+            key3 k = {bits_of(d->frequency[i]), bits_of(d->recency[i]), bits_of(d->age[i])};
+            sh->failed = (sh->idx[i] = keyset_index(&sh->ks, &k)) == UINT32_MAX;
+        }
+    }
+}
+
+static void shares_remap(size_t begin, size_t end, void *ctx)
+{
+    for (share *sh = (share *)ctx + begin; sh < (share *)ctx + end; sh++)
+        for (size_t i = sh->begin; sh->map && i < sh->end; i++)
+            sh->idx[i] = sh->map[sh->idx[i]];
+}
+
+/* Groups data's customers; DG_ENOMEM or 0. A large base is cut into one share per thread; the
+ * shares' histories are merged in share order into the first's, which gives the same numbering
+ * as one pass in customer order (first appearance), then the customers are renumbered. */
+static int groups_build(groups *g, const dg_btyd_data *d, int threads)
 {
     size_t n = d->n_customers;
+    int parts = n >= 100000 ? threads : 1, rc = 0;
+    share sh[MAX_THREADS];
     memset(g, 0, sizeof *g);
+    memset(sh, 0, sizeof sh);
     g->cust_hist = malloc((n ? n : 1) * sizeof *g->cust_hist);
-    if (!g->cust_hist || keyset_init(&g->hist, n) != 0)
-        goto oom;
-    for (size_t i = 0; i < n; i++) {
-        key3 k = {bits_of(d->frequency[i]), bits_of(d->recency[i]), bits_of(d->age[i])};
-        if ((g->cust_hist[i] = keyset_index(&g->hist, &k)) == UINT32_MAX)
-            goto oom;
+    if (!g->cust_hist)
+        return DG_ENOMEM;
+    for (int p = 0; p < parts; p++)
+        sh[p] = (share){d, n * (size_t)p / (size_t)parts, n * (size_t)(p + 1) / (size_t)parts,
+                        p == 0 ? n : n * (size_t)(p + 1) / (size_t)parts - n * (size_t)p /
+                                                                               (size_t)parts,
+                        {0, 0, NULL, NULL}, g->cust_hist, NULL, 0};
+    parallel_for((size_t)parts, 1, shares_group, sh, threads);
+    g->hist = sh[0].ks;   /* the first share's keys hold room for every customer's */
+    rc = sh[0].failed;
+    for (int p = 1; p < parts; p++) {
+        rc = rc || sh[p].failed || !(sh[p].map = malloc((sh[p].ks.n ? sh[p].ks.n : 1) *
+                                                         sizeof *sh[p].map));
+        for (size_t j = 0; !rc && j < sh[p].ks.n; j++)
+            rc = (sh[p].map[j] = keyset_index(&g->hist, &sh[p].ks.key[j])) == UINT32_MAX;
     }
+    if (!rc)
+        parallel_for((size_t)parts, 1, shares_remap, sh, threads);
+    for (int p = 1; p < parts; p++) {
+        free(sh[p].ks.slot);
+        free(sh[p].ks.key);
+        free(sh[p].map);
+    }
+    if (rc)
+        goto oom;
     g->hist_pair = malloc((g->hist.n ? g->hist.n : 1) * sizeof *g->hist_pair);
     if (!g->hist_pair || keyset_init(&g->pair, g->hist.n) != 0)
         goto oom;
@@ -322,7 +375,8 @@ int dg_btyd_predict(const dg_btyd_predictions *out, const dg_btyd_params *params
     if (out->dert && (params->model != DG_BTYD_PARETONBD || !(discount_rate > 0)))
         return dg_error_set(err, DG_EINVAL, "DERT needs the Pareto/NBD model and a discount "
                             "rate > 0");
-    if (groups_build(&g, data) != 0)
+    threads = threads_or_cores(threads);
+    if (groups_build(&g, data, threads) != 0)
         return dg_error_set(err, DG_ENOMEM, "out of memory grouping %zu customers",
                             data->n_customers);
     size_t nh = g.hist.n ? g.hist.n : 1, np = g.pair.n ? g.pair.n : 1;
@@ -336,10 +390,9 @@ int dg_btyd_predict(const dg_btyd_predictions *out, const dg_btyd_params *params
     } else {
         w.pair_disc = buf;
         w.pair_h = buf + np;
-        threads = threads_or_cores(threads);
-        parallel_for(g.pair.n, pairs_pass, &w, threads);
-        parallel_for(g.hist.n, histories_pass, &w, threads);
-        parallel_for(data->n_customers, customers_pass, &w, threads);
+        parallel_for(g.pair.n, CHUNK, pairs_pass, &w, threads);
+        parallel_for(g.hist.n, CHUNK, histories_pass, &w, threads);
+        parallel_for(data->n_customers, CHUNK, customers_pass, &w, threads);
     }
     free(w.h);
     free(buf);
