@@ -17,6 +17,7 @@ make -s -j2 build/libdangol.a build/dangol
 cc -O2 -Iinclude -o "$DIR/btyd_bench" bench/btyd_bench.c build/libdangol.a \
   $(pkg-config --libs sqlite3 jansson nlopt libmicrohttpd) -lm -lpthread
 "$DIR/btyd_bench" "$DIR" "$N" | tee "$DIR/dangol.txt"
+sh bench/btyd_predict.sh "$DIR/sim.csv" | tee -a "$DIR/dangol.txt"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 # whole NAME COMMAND...: best of 3 wall seconds (and the user+sys CPU seconds of that run)
 whole() {

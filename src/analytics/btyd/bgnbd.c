@@ -164,14 +164,14 @@ double dg__bgnbd_p_alive(const double *p, double x, double t_x, double T, int mo
     return l > 0 ? exp(-l) / (1.0 + exp(-l)) : 1.0 / (1.0 + exp(l));
 }
 
-/* E[Y(t) | x, t_x, T]: expected transactions in (T, T+t].
- * BG/NBD, FHL (2005) eq. (10):
+/* E[Y(t) | x, T, alive at T]: expected transactions in (T, T+t] of a customer still alive, which
+ * does not depend on t_x. BG/NBD, FHL (2005) eq. (10) without its P(alive) factor (the second
+ * line there is P(alive), FHL 2008 eq. (5)):
  *   (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
- *   * P(alive)
  * MBG/NBD, Batislam et al. (2007) eq. (9): a+b+x-1 -> a+b+x and b+x -> b+x+1.
  * With Euler's transformation the bracket is 1 - G, G = (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z)
  * (BG/NBD; a+b-r for MBG/NBD), whose series does not grow with x; 1 - G = -expm1(log G). */
-double dg__bgnbd_expected(const double *p, double x, double t_x, double T, double t, int modified)
+double dg__bgnbd_expected_alive(const double *p, double x, double T, double t, int modified)
 {
     double r = p[0], alpha = p[1], a = p[2], b = p[3], e = modified ? 1.0 : 0.0;
     if (t <= 0)
@@ -184,5 +184,13 @@ double dg__bgnbd_expected(const double *p, double x, double t_x, double T, doubl
     double lf = dg__hyp2f1_log(a + b - 1 + e - r, a - 1, c, z, &sign);
     double log_g = (a - 1) * log1p(-z) + lf;
     double one_minus_g = sign > 0 ? -expm1(log_g) : 1.0;
-    return c / (a - 1) * one_minus_g * dg__bgnbd_p_alive(p, x, t_x, T, modified);
+    return c / (a - 1) * one_minus_g;
+}
+
+/* E[Y(t) | x, t_x, T] = E[Y(t) | x, T, alive] P(alive | x, t_x, T): FHL (2005) eq. (10),
+ * Batislam et al. (2007) eq. (9). */
+double dg__bgnbd_expected(const double *p, double x, double t_x, double T, double t, int modified)
+{
+    return dg__bgnbd_expected_alive(p, x, T, t, modified) *
+           dg__bgnbd_p_alive(p, x, t_x, T, modified);
 }

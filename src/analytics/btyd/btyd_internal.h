@@ -142,5 +142,12 @@ double dg__paretonbd_expected(const double *p, double x, double t_x, double T, d
 double dg__paretonbd_dert(const double *p, double x, double t_x, double T, double delta);
 double dg__bgbb_p_alive(const double *p, double x, double t_x, double n);
 double dg__bgbb_expected(const double *p, double x, double t_x, double n, double n_star);
+/* The same expectations for a customer known to be alive at T (at n+1 for BG/BB): they do not
+ * depend on t_x, and E = expected_alive * P(alive) (for BG/BB with p_alive_raw, P(alive) before
+ * it is capped at 1). Predictions share them between the customers with the same (x, T). */
+double dg__bgnbd_expected_alive(const double *p, double x, double T, double t, int modified);
+double dg__paretonbd_expected_alive(const double *p, double x, double T, double t);
+double dg__bgbb_expected_alive(const double *p, double x, double n, double n_star);
+double dg__bgbb_p_alive_raw(const double *p, double x, double t_x, double n);
 
 #endif

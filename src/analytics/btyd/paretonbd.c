@@ -114,10 +114,11 @@ double dg__paretonbd_p_alive(const double *p, double x, double t_x, double T)
     return l > 0 ? exp(-l) / (1.0 + exp(-l)) : 1.0 / (1.0 + exp(l));
 }
 
-/* E[Y(t) | x, t_x, T], Schmittlein et al. (1987) eq. (22); Fader & Hardie (2005) note eq. (27):
- *   (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive)
+/* E[Y(t) | x, T, alive at T], which does not depend on t_x: Schmittlein et al. (1987) eq. (22),
+ * Fader & Hardie (2005) note eq. (27), without its P(alive) factor:
+ *   (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)]
  * with the bracket / (s-1) -> log((beta+T+t)/(beta+T)) as s -> 1. */
-double dg__paretonbd_expected(const double *p, double x, double t_x, double T, double t)
+double dg__paretonbd_expected_alive(const double *p, double x, double T, double t)
 {
     double r = p[0], alpha = p[1], s = p[2], beta = p[3];
     if (t <= 0)
@@ -128,7 +129,14 @@ double dg__paretonbd_expected(const double *p, double x, double t_x, double T, d
         factor = u * (1.0 - k / 2);
     else
         factor = -expm1(-k) / (s - 1);
-    return (r + x) * (beta + T) / (alpha + T) * factor * dg__paretonbd_p_alive(p, x, t_x, T);
+    return (r + x) * (beta + T) / (alpha + T) * factor;
+}
+
+/* E[Y(t) | x, t_x, T] = E[Y(t) | x, T, alive] P(alive): Schmittlein et al. (1987) eq. (22);
+ * Fader & Hardie (2005) note eq. (27). */
+double dg__paretonbd_expected(const double *p, double x, double t_x, double T, double t)
+{
+    return dg__paretonbd_expected_alive(p, x, T, t) * dg__paretonbd_p_alive(p, x, t_x, T);
 }
 
 /* DERT, discounted expected residual transactions with continuous discount rate delta per unit,
