@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dangol/error.h"
 #include "dangol/store.h"
@@ -66,6 +67,9 @@ int dg_cli_exit_code(int status);
 int dg_cli_print(const dg_cli *cli, const dg_table *table);
 /* The table's notes on stderr, unless --quiet (dg_cli_print does it for one table). */
 void dg_cli_print_notes(const dg_cli *cli, const dg_table *table);
+
+/* "YYYY-MM-DD HH:MM:SS" (UTC) of seconds since the epoch; "" for 0 (src/cli/user.c). */
+void dg_cli_format_time(int64_t seconds, char buf[32]);
 
 /* Resets getopt for a command's own option parsing. */
 void dg_cli_getopt_reset(void);
