@@ -69,6 +69,13 @@ int dg_user_add(dg_store *store, dg_user *user, const char *password, dg_error *
 int dg_user_disable(dg_store *store, const char *name, dg_error *err);
 /* Every user, by name. Caller frees *users with free(). */
 int dg_user_list(dg_store *store, dg_user **users, size_t *n, dg_error *err);
+/* The user of user_id, DG_ENOTFOUND if there is none. */
+int dg_user_get(dg_store *store, int64_t user_id, dg_user *user, dg_error *err);
+/* May the agent user see customer_id: is the customer assigned to the agent's staff id, or to a
+ * staff member of the agent's site? *allowed is false for a customer that does not exist, so an
+ * agent cannot tell another agent's customer from none. */
+int dg_user_customer_allowed(dg_store *store, const dg_user *user, const char *customer_id,
+                             bool *allowed, dg_error *err);
 /* Does the store have any user (enabled or not)? A store without one has no authentication. */
 int dg_user_any(dg_store *store, bool *any, dg_error *err);
 /* Checks a password: 0 and *user for an enabled user whose password it is; DG_EAUTH ("unknown

@@ -174,6 +174,47 @@ cleanup:
     return 0;
 }
 
+int dg_user_get(dg_store *store, int64_t user_id, dg_user *user, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = dg__auth_prepare(store, "SELECT " USER_COLUMNS " FROM auth_users WHERE user_id = ?",
+                              &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, user_id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        dg__user_from_row(st, 0, user);
+    else if (step == SQLITE_DONE)
+        rc = dg_error_set(err, DG_ENOTFOUND, "no user %lld", (long long)user_id);
+    else
+        rc = dg__store_error(store, err, "reading the users");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int dg_user_customer_allowed(dg_store *store, const dg_user *user, const char *customer_id,
+                             bool *allowed, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    *allowed = false;
+    int rc = dg__auth_prepare(store, "SELECT EXISTS (SELECT 1 FROM customers c LEFT JOIN staff s "
+                              "ON s.staff_id = c.staff_id WHERE c.customer_id = ?1 AND "
+                              "((?2 <> '' AND c.staff_id = ?2) OR (?3 <> '' AND s.site = ?3)))",
+                              &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, user->staff_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, user->site, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *allowed = sqlite3_column_int(st, 0) != 0;
+    else
+        rc = dg__store_error(store, err, "reading the customer's staff");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int dg_user_any(dg_store *store, bool *any, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
