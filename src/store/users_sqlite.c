@@ -91,7 +91,7 @@ int dg_user_add(dg_store *store, dg_user *user, const char *password, dg_error *
     sqlite3_bind_text(st, 5, user->staff_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, user->created_at);
     int step = sqlite3_step(st);
-    if (step == SQLITE_CONSTRAINT)
+    if ((step & 0xff) == SQLITE_CONSTRAINT)
         rc = dg_error_set(err, DG_EEXIST, "user %s exists already", user->name);
     else if (step != SQLITE_DONE)
         rc = dg__store_error(store, err, "adding the user");
