@@ -106,10 +106,9 @@ static int list(dg_cli *cli)
     dg_store_close(store);
     static const char *const columns[] = { "token_id", "user", "label", "role", "created_at",
                                            "expires_at", "revoked_at" };
-    dg_table *t = dg_table_new("tokens");
-    for (size_t c = 0; t && c < sizeof columns / sizeof columns[0]; c++)
-        if (dg_table_add_column(t, columns[c], c == 0 ? DG_CELL_INT : DG_CELL_TEXT, 0) != 0)
-            break;
+    static const dg_cell_type types[] = { DG_CELL_INT, DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_TEXT,
+                                          DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_TEXT };
+    dg_table *t = dg_cli_table("tokens", columns, types, sizeof columns / sizeof columns[0]);
     for (size_t i = 0; t && i < n && dg_table_add_row(t) == 0; i++) {
         char created[32], expires[32], revoked[32];
         dg_cli_format_time(tokens[i].created_at, created);
@@ -124,14 +123,7 @@ static int list(dg_cli *cli)
         dg_table_set_text(t, 6, revoked);
     }
     free(tokens);
-    if (!t || dg_table_failed(t)) {
-        dg_table_free(t);
-        dg_error_set(&err, DG_ENOMEM, "out of memory");
-        return dg_cli_fail(cli, &err);
-    }
-    rc = dg_cli_print(cli, t);
-    dg_table_free(t);
-    return rc;
+    return dg_cli_print_free(cli, t);
 }
 
 static int run(dg_cli *cli, int argc, char **argv)

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -108,16 +107,6 @@ static int add(dg_cli *cli, int argc, char **argv)
     return rc;
 }
 
-/* "YYYY-MM-DD HH:MM:SS" UTC of seconds, "" for 0. */
-void dg_cli_format_time(int64_t seconds, char buf[32])
-{
-    struct tm tm;
-    time_t t = (time_t)seconds;
-    buf[0] = '\0';
-    if (seconds && gmtime_r(&t, &tm))
-        strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
 static int list(dg_cli *cli)
 {
     dg_store *store = NULL;
@@ -135,15 +124,10 @@ static int list(dg_cli *cli)
     dg_store_close(store);
     static const char *const columns[] = { "name", "role", "disabled", "site", "staff_id",
                                            "created_at" };
-    dg_table *t = dg_table_new("users");
-    for (size_t c = 0; t && c < sizeof columns / sizeof columns[0]; c++)
-        if (dg_table_add_column(t, columns[c], DG_CELL_TEXT, 0) != 0)
-            break;
-    for (size_t i = 0; t && i < n; i++) {
+    dg_table *t = dg_cli_table("users", columns, NULL, sizeof columns / sizeof columns[0]);
+    for (size_t i = 0; t && i < n && dg_table_add_row(t) == 0; i++) {
         char created[32];
         dg_cli_format_time(users[i].created_at, created);
-        if (dg_table_add_row(t) != 0)
-            break;
         dg_table_set_text(t, 0, users[i].name);
         dg_table_set_text(t, 1, dg_role_name(users[i].role));
         dg_table_set_text(t, 2, users[i].disabled ? "yes" : "no");
@@ -152,14 +136,7 @@ static int list(dg_cli *cli)
         dg_table_set_text(t, 5, created);
     }
     free(users);
-    if (!t || dg_table_failed(t)) {
-        dg_table_free(t);
-        dg_error_set(&err, DG_ENOMEM, "out of memory");
-        return dg_cli_fail(cli, &err);
-    }
-    rc = dg_cli_print(cli, t);
-    dg_table_free(t);
-    return rc;
+    return dg_cli_print_free(cli, t);
 }
 
 static int disable(dg_cli *cli, const char *name)

@@ -161,15 +161,8 @@ int dg_token_list(dg_store *store, dg_token_info **tokens, size_t *n, dg_error *
                                "t.token_id", &st, err)) != 0)
         return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (count == cap) {
-            cap = cap ? cap * 2 : 16;
-            dg_token_info *grown = realloc(list, cap * sizeof *grown);
-            if (!grown) {
-                rc = dg_error_set(err, DG_ENOMEM, "out of memory");
-                goto cleanup;
-            }
-            list = grown;
-        }
+        if ((rc = dg__auth_grow((void **)&list, &cap, count, sizeof *list, err)) != 0)
+            goto cleanup;
         dg_token_info *t = &list[count++];
         memset(t, 0, sizeof *t);
         t->token_id = sqlite3_column_int64(st, 0);

@@ -47,6 +47,19 @@ int dg__auth_prepare(dg_store *store, const char *sql, sqlite3_stmt **st, dg_err
     return 0;
 }
 
+int dg__auth_grow(void **list, size_t *cap, size_t count, size_t item_size, dg_error *err)
+{
+    if (count < *cap)
+        return 0;
+    size_t grown_cap = *cap ? *cap * 2 : 16;
+    void *grown = realloc(*list, grown_cap * item_size);
+    if (!grown)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    *list = grown;
+    *cap = grown_cap;
+    return 0;
+}
+
 static int check_text(const char *what, const char *text, bool required, dg_error *err)
 {
     size_t len = strlen(text);
@@ -150,15 +163,8 @@ int dg_user_list(dg_store *store, dg_user **users, size_t *n, dg_error *err)
                                &st, err)) != 0)
         return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (count == cap) {
-            cap = cap ? cap * 2 : 16;
-            dg_user *grown = realloc(list, cap * sizeof *grown);
-            if (!grown) {
-                rc = dg_error_set(err, DG_ENOMEM, "out of memory");
-                goto cleanup;
-            }
-            list = grown;
-        }
+        if ((rc = dg__auth_grow((void **)&list, &cap, count, sizeof *list, err)) != 0)
+            goto cleanup;
         dg__user_from_row(st, 0, &list[count++]);
     }
     if (step != SQLITE_DONE)
