@@ -25,8 +25,8 @@ export async function renderCustomers(view, params) {
       h('tbody', null, page.items.map(c => h('tr', { class: 'link', onclick: () => { location.hash = `#/customer/${encodeURIComponent(c.customer_id)}`; } },
         cols.map(([f]) => h('td', RAW_FIELDS.has(f) ? { 'data-raw': '' } : null, c[f] == null ? '–' : valueLabel(f, c[f])))))))
     : h('div', { class: 'empty' }, t('no_results'));
-  // the whole list's size is the store's customer count (/api/stats); a search's is not known
-  const total = q ? null : ((state.store.entities.find(e => e.entity === 'customers') || {}).records ?? null);
+  // a search's page counts its matches; the whole list's size is the store's customer count (/api/stats)
+  const total = page.total ?? ((state.store.entities.find(e => e.entity === 'customers') || {}).records ?? null);
   const go = o => { location.hash = `#/customers?q=${encodeURIComponent(q)}&offset=${o}`; };
   const pager = h('div', { class: 'pager' },
     h('span', { class: 'muted' }, page.items.length ? `${t('showing')} ${fmtInt(offset + 1)}–${fmtInt(offset + page.items.length)}` +

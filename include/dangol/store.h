@@ -105,6 +105,11 @@ typedef struct dg_scan_filter {
 int dg_store_scan(dg_store *store, const dg_entity *e, const dg_scan_filter *filter,
                   dg_row_fn fn, void *ctx, dg_error *err);
 
+/* The number of records of e matching filter's key, customer_id and search (NULL = all) into
+ * *count; its offset, limit and order are ignored. */
+int dg_store_count(dg_store *store, const dg_entity *e, const dg_scan_filter *filter,
+                   int64_t *count, dg_error *err);
+
 /* Record count and the range of the entity's time column (dates in days since the epoch). */
 typedef struct dg_entity_stats {
     const dg_entity *entity;

@@ -203,11 +203,23 @@ static void reply_page(dg_request *req, dg_response *res, const dg_entity *e,
     bool more = json_array_size(c.items) > page.limit;
     if (more)
         json_array_remove(c.items, page.limit);
-    dg_reply_json(res, 200, json_pack("{s:o,s:I,s:I,s:o}", "items", c.items, "offset",
-                                      (json_int_t)page.offset, "limit", (json_int_t)page.limit,
-                                      "next_offset",
-                                      more ? json_integer((json_int_t)(page.offset + page.limit))
-                                           : json_null()));
+    json_t *reply = json_pack("{s:o,s:I,s:I,s:o}", "items", c.items, "offset",
+                              (json_int_t)page.offset, "limit", (json_int_t)page.limit,
+                              "next_offset",
+                              more ? json_integer((json_int_t)(page.offset + page.limit))
+                                   : json_null());
+    /* a search's or a customer's records are counted (a pager shows "of N"); a whole table's
+     * count is /api/stats's, not paid again on every page */
+    int64_t total = 0;
+    if (filter->search || filter->customer_id) {
+        if (dg_store_count(req->store, e, filter, &total, &err) != 0) {
+            json_decref(reply);
+            dg_reply_failure(res, &err);
+            return;
+        }
+        json_object_set_new(reply, "total", json_integer((json_int_t)total));
+    }
+    dg_reply_json(res, 200, reply);
 }
 
 /* Answers 404 unless the customer of the path exists; true if it does. */

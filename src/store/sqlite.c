@@ -803,32 +803,21 @@ static void release_scan(dg_store *s, int slot, sqlite3_stmt *st)
     s->scans[slot].busy = false;
 }
 
-int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
-                  dg_row_fn fn, void *ctx, dg_error *err)
-{
-    static const dg_scan_filter everything = { 0 };
-    char sql[SQL_MAX], pattern[512];
-    sqlite3_stmt *st = NULL;
-    dg_value row[MAX_COLUMNS];
-    int rc = 0, param = 0;
-    const char *where = " WHERE ";
-    if (!filter)
-        filter = &everything;
-    assert(e->n_columns <= MAX_COLUMNS);
+static const dg_scan_filter no_filter = { 0 };   /* every record */
 
-    snprintf(sql, sizeof sql, "SELECT ");
-    append_columns(sql, e, 0, false, DG_STORE_ALL_COLUMNS);
-    strcat(sql, " FROM ");
-    strcat(sql, e->name);
+/* Appends filter's WHERE clause for e to sql (nothing when it filters nothing). */
+static int append_filter(char *sql, const dg_entity *e, const dg_scan_filter *filter,
+                         dg_error *err)
+{
+    const char *where = " WHERE ";
     if (filter->key) {
         strcat(sql, where);
         strcat(sql, e->columns[0].name);
         strcat(sql, " = ?");
         where = " AND ";
     }
-    int customer_col = dg_entity_column(e, "customer_id");
     if (filter->customer_id) {
-        if (customer_col < 0)
+        if (dg_entity_column(e, "customer_id") < 0)
             return dg_error_set(err, DG_EINVAL, "%s have no customer_id", e->name);
         strcat(sql, where);
         strcat(sql, "customer_id = ?");
@@ -841,6 +830,42 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
         strcat(sql, "(customer_id LIKE :qs ESCAPE '\\' OR name LIKE :qs ESCAPE '\\' OR "
                     "phone LIKE :qs ESCAPE '\\' OR email LIKE :qs ESCAPE '\\')");
     }
+    return 0;
+}
+
+/* Binds the values of the clause append_filter wrote; pattern (cap bytes) holds the search's
+ * LIKE pattern for as long as st runs. */
+static void bind_filter(sqlite3_stmt *st, const dg_scan_filter *filter, char *pattern,
+                        size_t cap)
+{
+    int param = 0;
+    if (filter->key)
+        sqlite3_bind_text(st, ++param, filter->key, -1, SQLITE_STATIC);
+    if (filter->customer_id)
+        sqlite3_bind_text(st, ++param, filter->customer_id, -1, SQLITE_STATIC);
+    if (filter->search) {
+        like_pattern(filter->search, pattern, cap);
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":qs"), pattern, -1, SQLITE_STATIC);
+    }
+}
+
+int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
+                  dg_row_fn fn, void *ctx, dg_error *err)
+{
+    char sql[SQL_MAX], pattern[512];
+    sqlite3_stmt *st = NULL;
+    dg_value row[MAX_COLUMNS];
+    int rc = 0;
+    if (!filter)
+        filter = &no_filter;
+    assert(e->n_columns <= MAX_COLUMNS);
+
+    snprintf(sql, sizeof sql, "SELECT ");
+    append_columns(sql, e, 0, false, DG_STORE_ALL_COLUMNS);
+    strcat(sql, " FROM ");
+    strcat(sql, e->name);
+    if ((rc = append_filter(sql, e, filter, err)) != 0)
+        return rc;
     int tc = time_column(e);
     if (!filter->unordered) {
         strcat(sql, " ORDER BY ");
@@ -858,14 +883,7 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
     int slot = scan_statement(s, sql, &st);
     if (!st)
         return store_error(s, err, "preparing a scan");
-    if (filter->key)
-        sqlite3_bind_text(st, ++param, filter->key, -1, SQLITE_STATIC);
-    if (filter->customer_id)
-        sqlite3_bind_text(st, ++param, filter->customer_id, -1, SQLITE_STATIC);
-    if (filter->search) {
-        like_pattern(filter->search, pattern, sizeof pattern);
-        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":qs"), pattern, -1, SQLITE_STATIC);
-    }
+    bind_filter(st, filter, pattern, sizeof pattern);
     sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":lm"),
                        filter->limit ? (sqlite3_int64)filter->limit : -1);
     sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":of"), (sqlite3_int64)filter->offset);
@@ -878,6 +896,29 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
     }
     if (rc == 0 && step != SQLITE_DONE)
         rc = store_error(s, err, "reading records");
+    release_scan(s, slot, st);
+    return rc;
+}
+
+int dg_store_count(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
+                   int64_t *count, dg_error *err)
+{
+    char sql[SQL_MAX], pattern[512];
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (!filter)
+        filter = &no_filter;
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", e->name);
+    if ((rc = append_filter(sql, e, filter, err)) != 0)
+        return rc;
+    int slot = scan_statement(s, sql, &st);
+    if (!st)
+        return store_error(s, err, "preparing a count");
+    bind_filter(st, filter, pattern, sizeof pattern);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *count = sqlite3_column_int64(st, 0);
+    else
+        rc = store_error(s, err, "counting records");
     release_scan(s, slot, st);
     return rc;
 }

@@ -280,6 +280,11 @@ async function main() {
     const ids = await page.$$eval('#view tbody tr td:first-child', tds => tds.map(td => td.textContent));
     if (ids.length > 0 && ids.every(id => id.includes('C0000001'))) pass('search narrows the customer list');
     else fail('search narrows the customer list', ids.join(','));
+    // its pager says how many customers match, not how many the store holds
+    const pager = await page.$eval('#view .pager span', s => s.textContent);
+    const matches = await page.evaluate(() => fetch('/api/customers?q=C0000001').then(r => r.json()).then(j => j.total));
+    if (pager.endsWith(` / ${matches.toLocaleString('en-US')}`)) pass(`the search's pager counts its ${matches} matches`);
+    else fail("the search's pager counts its matches", `${pager} (matches: ${matches})`);
   } finally {
     await context.close();
     fs.rmSync(profile, { recursive: true, force: true });

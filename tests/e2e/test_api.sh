@@ -80,12 +80,16 @@ expect_status "list customers" 200 GET "/api/customers"
 expect_json "list holds both" "[c['customer_id'] for c in j['items']] == ['C1', 'C2']"
 expect_status "page of one" 200 GET "/api/customers?limit=1"
 expect_json "page has a next offset" "len(j['items']) == 1 and j['next_offset'] == 1"
+expect_json "an unfiltered page is not counted" "'total' not in j"
 expect_status "second page" 200 GET "/api/customers?limit=1&offset=1"
 expect_json "second page is the last" "j['items'][0]['customer_id'] == 'C2' and j['next_offset'] is None"
 expect_status "search by name" 200 GET "/api/customers?q=%EB%AF%BC%EC%A7%80"
 expect_json "search finds 김민지" "[c['customer_id'] for c in j['items']] == ['C1']"
 expect_status "search by email" 200 GET "/api/customers?q=example.com"
 expect_json "search finds by email" "[c['customer_id'] for c in j['items']] == ['C2']"
+expect_status "a page of a search" 200 GET "/api/customers?q=C&limit=1&offset=1"
+expect_json "a search's page counts every match" \
+  "j['total'] == 2 and [c['customer_id'] for c in j['items']] == ['C2']"
 expect_status "search with LIKE wildcards is literal" 200 GET "/api/customers?q=%25"
 expect_json "a literal % matches nothing" "j['items'] == []"
 expect_status "bad limit is 400" 400 GET "/api/customers?limit=abc"
@@ -150,6 +154,8 @@ expect_status "order without a total is 400" 400 POST /api/customers/C1/orders \
   '{"order_id":"O9","ordered_at":"2024-02-01"}'
 expect_status "list orders" 200 GET /api/customers/C1/orders
 expect_json "orders newest first" "[o['order_id'] for o in j['items']] == ['O2', 'O1']"
+expect_status "a page of a customer's orders" 200 GET "/api/customers/C1/orders?limit=1"
+expect_json "a customer's orders are counted" "j['total'] == 2 and len(j['items']) == 1"
 expect_status "orders of an unknown customer is 404" 404 GET /api/customers/NOPE/orders
 
 # ---- feedback
