@@ -132,6 +132,16 @@ req "the disabled user's session ends" 401 GET /api/kpi "" -b "$jar"
 req "the disabled user's token is refused" 401 GET /api/kpi "" -H "Authorization: Bearer $OLD"
 req "the disabled user cannot sign in" 401 POST /api/login '{"name":"old","password":"other password 1"}'
 
+# ---- the sign-in page in a browser (before the brute force below throttles this address)
+if [ -x /usr/bin/chromium ] && [ -d "$ROOT/web/node_modules/playwright-core" ] &&
+   [ -f "$ROOT/web/node_modules/echarts/dist/echarts.min.js" ]; then
+  node "$(dirname "$0")/login.js" "$URL" ann "$PASSWORD" > "$WORK/login.out" 2>&1
+  record_lines "$WORK/login.out"
+  grep -q '^pass ' "$WORK/login.out" || fail "login page browser test ran" "$(cat "$WORK/login.out")"
+else
+  fail "the sign-in page's browser test needs chromium and web/node_modules (run \`make deps web\`)"
+fi
+
 # ---- brute force
 for i in 1 2 3 4 5; do
   req "wrong password $i of 5" 401 POST /api/login '{"name":"amy","password":"guess number '$i'"}'
