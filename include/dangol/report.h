@@ -23,6 +23,7 @@
 #include "dangol/loyalty.h"
 #include "dangol/rfm.h"
 #include "dangol/stage.h"
+#include "dangol/staff.h"
 #include "dangol/store.h"
 #include "dangol/table.h"
 
@@ -201,6 +202,15 @@ int dg_report_clv_validate(dg_report *out, const dg_clv_summary *summary, dg_bty
 int dg_report_clv_track(dg_report *out, const dg_clv_summary *summary,
                         const dg_clv_transactions *tx, dg_btyd_model model, int period_days,
                         double days_per_unit, dg_error *err);
+
+/* ---- internal customers: staff and sites ---- */
+
+/* Customers served, revenue, the repeat rate of first-time customers, CSAT and NPS per staff
+ * member or site, shrunk by empirical Bayes with 95% intervals and ranked (dangol/staff.h).
+ * opt NULL: by staff, ranked by NPS. One table; with nothing to show it is empty and its notes
+ * say why. */
+int dg_report_staff(dg_report *out, const dg_frame *frame, const dg_staff_options *opt,
+                    dg_error *err);
 
 /* ---- the customer card ---- */
 
