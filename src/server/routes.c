@@ -97,6 +97,15 @@ static const dg_route_param loyalty_params[] = {
     { NULL, NULL, NULL },
 };
 
+static const dg_route_param staff_params[] = {
+    AS_OF_PARAM,
+    { "by", "string", "staff (default: one row per staff member) or site" },
+    { "rank", "string", "order by the shrunk nps (default), csat, repeat, or by revenue" },
+    { "repeat_days", "integer", "a first-time customer repeats with another order within this "
+      "many days, 1-3650 (default 180)" },
+    { NULL, NULL, NULL },
+};
+
 static const dg_route routes[] = {
     { "GET", "/api/openapi.json", dg_api_openapi, "meta", "this document", NULL, NULL, "object",
       false },
@@ -142,6 +151,10 @@ static const dg_route routes[] = {
     { "GET", "/api/clv", dg_api_clv, "reports",
       "customer lifetime value, P(alive) and expected purchases from the BTYD models with "
       "Gamma-Gamma spend (as `dangol clv predict`)", clv_params, NULL, "table", false },
+    { "GET", "/api/staff", dg_api_staff, "reports",
+      "customers served, revenue, repeat rate of first-time customers, CSAT and NPS per staff "
+      "member or site, shrunk by empirical Bayes with 95% intervals and ranked (as `dangol "
+      "staff`)", staff_params, NULL, "table", false },
     { "GET", "/api/customers", dg_api_customers_list, "customers",
       "list or search customers, a page at a time", search_params, NULL, "page", false },
     { "POST", "/api/customers", dg_api_customers_create, "customers",
