@@ -9,6 +9,9 @@
  *               staff member and site of the customer's latest order on or before its day (the
  *               order a post-purchase survey asks about); CSAT = share of 4-5, NPS = % 9-10 -
  *               % 0-6
+ *   rating      share of touchpoint interactions rated 4-5 (of 1-5): by staff, the interactions
+ *               that name the staff member (interactions.staff_id); by site, those after an
+ *               order at the site (the customer's latest order on or before the interaction)
  * Each rate is shrunk by empirical Bayes (include/dangol/shrink.h): a staff member toward the
  * pooled rate of their site (the site of most of their orders), a site toward the store's, with
  * 95% posterior intervals, and the ranking is by the shrunk rate. */
@@ -30,7 +33,8 @@ DG_API_BEGIN
 
 typedef enum dg_staff_by { DG_STAFF_BY_STAFF, DG_STAFF_BY_SITE } dg_staff_by;
 typedef enum dg_staff_rank {
-    DG_STAFF_RANK_NPS, DG_STAFF_RANK_CSAT, DG_STAFF_RANK_REPEAT, DG_STAFF_RANK_REVENUE
+    DG_STAFF_RANK_NPS, DG_STAFF_RANK_CSAT, DG_STAFF_RANK_REPEAT, DG_STAFF_RANK_RATING,
+    DG_STAFF_RANK_REVENUE
 } dg_staff_rank;
 
 typedef struct dg_staff_options {
@@ -39,7 +43,7 @@ typedef struct dg_staff_options {
     int repeat_days;          /* 1..3650; 0 = DG_STAFF_DEFAULT_REPEAT_DAYS */
 } dg_staff_options;
 
-/* "staff" | "site" and "nps" | "csat" | "repeat" | "revenue"; DG_EINVAL naming the valid ones. */
+/* "staff" | "site" and "nps" | "csat" | "repeat" | "rating" | "revenue"; DG_EINVAL naming the valid ones. */
 int dg_staff_by_parse(const char *name, dg_staff_by *by, dg_error *err);
 int dg_staff_rank_parse(const char *name, dg_staff_rank *rank, dg_error *err);
 
@@ -51,7 +55,8 @@ typedef struct dg_staff_unit {
     uint32_t repeat_counts[2];   /* first-time customers who came back, who did not */
     uint32_t csat_counts[2];     /* answers 4-5, answers 1-3 */
     uint32_t nps_counts[3];      /* promoters, passives, detractors */
-    dg_shrunk repeat, csat, nps; /* raw and shrunk; nps on -100..100 */
+    uint32_t rating_counts[2];   /* interactions rated 4-5, rated 1-3 */
+    dg_shrunk repeat, csat, nps, rating;   /* raw and shrunk; nps on -100..100 */
 } dg_staff_unit;
 
 typedef struct dg_staff_result {
@@ -60,7 +65,7 @@ typedef struct dg_staff_result {
     int repeat_days;
     size_t n_units;              /* units with at least one order */
     dg_staff_unit *units;
-    dg_shrink_prior repeat_prior, csat_prior, nps_prior;
+    dg_shrink_prior repeat_prior, csat_prior, nps_prior, rating_prior;
     size_t orders_without_unit;  /* orders naming no staff member (no site) */
     size_t answers_unattributed; /* answers with no earlier order, or whose order names none */
 } dg_staff_result;

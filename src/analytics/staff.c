@@ -22,13 +22,14 @@ int dg_staff_by_parse(const char *name, dg_staff_by *by, dg_error *err)
 
 int dg_staff_rank_parse(const char *name, dg_staff_rank *rank, dg_error *err)
 {
-    static const char *const names[] = { "nps", "csat", "repeat", "revenue" };
-    for (int i = 0; i < 4; i++)
+    static const char *const names[] = { "nps", "csat", "repeat", "rating", "revenue" };
+    for (int i = 0; i < 5; i++)
         if (strcmp(name, names[i]) == 0) {
             *rank = (dg_staff_rank)i;
             return 0;
         }
-    return dg_error_set(err, DG_EINVAL, "rank \"%s\" is not one of: nps, csat, repeat, revenue",
+    return dg_error_set(err, DG_EINVAL, "rank \"%s\" is not one of: nps, csat, repeat, rating, "
+                        "revenue",
                         name);
 }
 
@@ -40,6 +41,7 @@ void dg_staff_result_clear(dg_staff_result *result)
     dg_shrink_prior_clear(&result->repeat_prior);
     dg_shrink_prior_clear(&result->csat_prior);
     dg_shrink_prior_clear(&result->nps_prior);
+    dg_shrink_prior_clear(&result->rating_prior);
     memset(result, 0, sizeof *result);
 }
 
@@ -122,6 +124,26 @@ static void count_answers(const dg_frame *f, dg_staff_result *r, tally *t)
     }
 }
 
+/* Rated interactions: by staff, of the staff member they name; by site, of the site of the
+ * customer's latest order on or before them. */
+static void count_ratings(const dg_frame *f, dg_staff_result *r, tally *t)
+{
+    for (size_t c = 0; c < f->n_customers; c++) {
+        size_t o = f->order_offset[c], end = f->order_offset[c + 1], latest = SIZE_MAX;
+        for (size_t i = f->interaction_offset[c]; i < f->interaction_offset[c + 1]; i++) {
+            int rating = f->interaction_rating[i];
+            while (o < end && f->order_day[o] <= f->interaction_day[i])
+                latest = o++;
+            if (rating <= 0)
+                continue;
+            uint32_t u = r->by == DG_STAFF_BY_STAFF ? f->interaction_staff[i]
+                       : latest == SIZE_MAX        ? 0 : f->order_site[latest];
+            if (u != 0)
+                t->by_code[u].rating_counts[rating >= 4 ? 0 : 1]++;
+        }
+    }
+}
+
 /* The home site of each staff unit: the site of most of their orders (ties: the lower code). */
 static void home_sites(const dg_frame *f, dg_staff_result *r, const tally *t)
 {
@@ -154,6 +176,10 @@ static int shrink_all(dg_staff_result *r, size_t n_groups, dg_error *err)
         memcpy(counts + 3 * i, r->units[i].nps_counts, 3 * sizeof *counts);
     if (rc == 0)
         rc = dg_shrink_fit(counts, 3, group, n, n_groups, &r->nps_prior, err);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        memcpy(counts + 2 * i, r->units[i].rating_counts, 2 * sizeof *counts);
+    if (rc == 0)
+        rc = dg_shrink_fit(counts, 2, group, n, n_groups, &r->rating_prior, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         dg_staff_unit *u = &r->units[i];
         dg_shrink_share(u->repeat_counts[0], u->repeat_counts[0] + u->repeat_counts[1],
@@ -164,6 +190,9 @@ static int shrink_all(dg_staff_result *r, size_t n_groups, dg_error *err)
                         dg_shrink_strength(&r->csat_prior, u->group), &u->csat);
         dg_shrink_nps(u->nps_counts, r->nps_prior.mean + 3 * u->group,
                       dg_shrink_strength(&r->nps_prior, u->group), &u->nps);
+        dg_shrink_share(u->rating_counts[0], u->rating_counts[0] + u->rating_counts[1],
+                        r->rating_prior.mean[2 * u->group],
+                        dg_shrink_strength(&r->rating_prior, u->group), &u->rating);
     }
     free(group);
     free(counts);
@@ -199,6 +228,7 @@ int dg_staff_compute(const dg_frame *frame, const dg_staff_options *opt, dg_staf
     if ((rc = count_orders(frame, out, &t, err)) != 0)
         goto cleanup;
     count_answers(frame, out, &t);
+    count_ratings(frame, out, &t);
     for (size_t u = 1; u < n_codes; u++)
         out->n_units += t.by_code[u].orders > 0;
     out->units = calloc(out->n_units ? out->n_units : 1, sizeof *out->units);

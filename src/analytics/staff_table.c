@@ -22,6 +22,7 @@ static double rank_value(const dg_staff_unit *u, dg_staff_rank rank)
     case DG_STAFF_RANK_NPS:     return u->nps.shrunk;
     case DG_STAFF_RANK_CSAT:    return u->csat.shrunk;
     case DG_STAFF_RANK_REPEAT:  return u->repeat.shrunk;
+    case DG_STAFF_RANK_RATING:  return u->rating.shrunk;
     case DG_STAFF_RANK_REVENUE: return (double)u->revenue_minor;
     }
     return 0.0;
@@ -34,7 +35,7 @@ static int by_rank(const void *a, const void *b, void *ctx_)
     const dg_staff_unit *x = &ctx->result->units[*(const size_t *)a];
     const dg_staff_unit *y = &ctx->result->units[*(const size_t *)b];
     double vx = rank_value(x, ctx->rank), vy = rank_value(y, ctx->rank);
-    if (vx != vy)
+    if (vx != vy)   /* an unestimated rate is 0: such units rank by name */
         return vx > vy ? -1 : 1;
     return strcmp(dg_dict_value(ctx->names, x->code), dg_dict_value(ctx->names, y->code));
 }
@@ -66,16 +67,16 @@ static int add_rate_columns(dg_table *t, const char *name, dg_cell_type type, in
 
 static int add_notes(dg_table *t, const dg_staff_result *r)
 {
-    char buf[400];
+    char buf[640];
     int rc = 0;
     snprintf(buf, sizeof buf, "rates shrunk toward %s by empirical Bayes; prior concentration "
              "M (maximum likelihood, beta-binomial / Dirichlet-multinomial): repeat %.3g, CSAT "
-             "%.3g, NPS %.3g, each at most the answers of the %s; intervals are 95%% posterior intervals "
+             "%.3g, NPS %.3g, rating %.3g, each at most the answers of the %s; intervals are 95%% posterior intervals "
              "(docs/staff.md)",
              r->by == DG_STAFF_BY_STAFF ? "each staff member's site (the site of most of their "
                                           "orders)" : "the whole store",
              r->repeat_prior.concentration, r->csat_prior.concentration,
-             r->nps_prior.concentration, r->by == DG_STAFF_BY_STAFF ? "site" : "store");
+             r->nps_prior.concentration, r->rating_prior.concentration, r->by == DG_STAFF_BY_STAFF ? "site" : "store");
     rc |= dg_table_add_note(t, buf);
     snprintf(buf, sizeof buf, "repeat: first-time customers whose first order is at least %d "
              "days old, who ordered again on a later day within %d days", r->repeat_days,
@@ -123,6 +124,7 @@ int dg_staff_table(const dg_frame *frame, const dg_staff_result *r, dg_staff_ran
     rc |= add_rate_columns(t, "repeat", DG_CELL_PERCENT, 1);
     rc |= add_rate_columns(t, "csat", DG_CELL_PERCENT, 1);
     rc |= add_rate_columns(t, "nps", DG_CELL_REAL, 1);
+    rc |= add_rate_columns(t, "rating", DG_CELL_PERCENT, 1);
     if (rc == 0) {
         for (size_t i = 0; i < r->n_units; i++)
             order[i] = i;
@@ -142,6 +144,7 @@ int dg_staff_table(const dg_frame *frame, const dg_staff_result *r, dg_staff_ran
         set_rate(t, base + 3, &u->repeat);
         set_rate(t, base + 8, &u->csat);
         set_rate(t, base + 13, &u->nps);
+        set_rate(t, base + 18, &u->rating);
     }
     if (rc == 0)
         rc = add_notes(t, r);
