@@ -11,6 +11,7 @@
 #include "dangol/clv.h"
 #include "dangol/clv_io.h"
 #include "dangol/cohort.h"
+#include "dangol/consult.h"
 #include "dangol/csv.h"
 #include "dangol/cube.h"
 #include "dangol/currency.h"
