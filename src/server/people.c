@@ -1,6 +1,8 @@
-/* Routes about people: the staff and sites report (as `dangol staff`) on the frame of the
- * shared snapshot, or of the one as of ?as_of, through the report layer's entry. */
+/* Routes about people: the staff and sites report (as `dangol staff`) and the consultation
+ * types (as `dangol types`), on the frame of the shared snapshot, or of the one as of ?as_of,
+ * through the report layer's entries. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "dangol/report.h"
 #include "server/server.h"
@@ -27,6 +29,32 @@ void dg_api_staff(dg_request *req, dg_response *res)
         return;
     dg_report report = { 0 };
     int rc = dg_report_staff(&report, dg_snapshot_frame(snap), &sopts, &err);
+    dg_snapshot_release(req, snap);
+    if (rc != 0)
+        dg_reply_failure(res, &err);
+    else
+        dg_reply_table(res, report.tables[0]);
+    dg_report_clear(&report);
+}
+
+/* ?view=types (default: conversion, CSAT, spend and complaint rate per consultation type) |
+ * suggestions (the built-in type-suggestion rules on the customers), ?as_of. */
+void dg_api_types(dg_request *req, dg_response *res)
+{
+    const char *view = dg_request_query(req, "view");
+    if (view && strcmp(view, "types") != 0 && strcmp(view, "suggestions") != 0) {
+        dg_reply_error(res, 400, "invalid", "view \"%s\" is not one of: types, suggestions",
+                       view);
+        return;
+    }
+    dg_report_types_options topts = { .suggestions = view && strcmp(view, "suggestions") == 0 };
+    dg_snapshot *snap = dg_snapshot_get(req, res);
+    if (!snap)
+        return;
+    dg_report report = { 0 };
+    dg_error err;
+    dg_error_clear(&err);
+    int rc = dg_report_types(&report, dg_snapshot_frame(snap), &topts, &err);
     dg_snapshot_release(req, snap);
     if (rc != 0)
         dg_reply_failure(res, &err);

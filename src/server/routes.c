@@ -106,6 +106,14 @@ static const dg_route_param staff_params[] = {
     { NULL, NULL, NULL },
 };
 
+static const dg_route_param types_params[] = {
+    AS_OF_PARAM,
+    { "view", "string", "types (default: conversion, CSAT, spend and complaint rate per "
+      "consultation type with 95% intervals) or suggestions (how the built-in type-suggestion "
+      "rules fall on the customers)" },
+    { NULL, NULL, NULL },
+};
+
 static const dg_route routes[] = {
     { "GET", "/api/openapi.json", dg_api_openapi, "meta", "this document", NULL, NULL, "object",
       false },
@@ -155,6 +163,10 @@ static const dg_route routes[] = {
       "customers served, revenue, repeat rate of first-time customers, CSAT and NPS per staff "
       "member or site, shrunk by empirical Bayes with 95% intervals and ranked (as `dangol "
       "staff`)", staff_params, NULL, "table", false },
+    { "GET", "/api/types", dg_api_types, "reports",
+      "customers by consultation type: conversion, CSAT, spend, complaint rate with 95% "
+      "intervals, or the type-suggestion rules (as `dangol types`)", types_params, NULL, "table",
+      false },
     { "GET", "/api/customers", dg_api_customers_list, "customers",
       "list or search customers, a page at a time", search_params, NULL, "page", false },
     { "POST", "/api/customers", dg_api_customers_create, "customers",

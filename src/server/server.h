@@ -252,8 +252,9 @@ void dg_api_cohorts(dg_request *req, dg_response *res);
 void dg_api_clv(dg_request *req, dg_response *res);
 void dg_api_loyalty(dg_request *req, dg_response *res);
 
-/* people.c: staff and sites */
+/* people.c: staff and sites, consultation types */
 void dg_api_staff(dg_request *req, dg_response *res);
+void dg_api_types(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
