@@ -129,8 +129,11 @@ static int parse_rule(char *body, const char *line, long line_no, const char *na
     memset(rule, 0, sizeof *rule);
     rule->line = line_no;
     snprintf(rule->text, sizeof rule->text, "%s", body);
-    char *eq = strchr(body, '=');
-    if (!eq || eq[1] == '=')
+    char *eq = body;   /* the '=' of "TYPE =", not one of a comparison (>=, <=, ==, !=) */
+    while ((eq = strchr(eq, '=')) != NULL &&
+           ((eq > body && strchr("<>!=", eq[-1])) || eq[1] == '='))
+        eq += eq[1] == '=' ? 2 : 1;
+    if (!eq)
         return dg_error_at(err, DG_EPARSE, name, line_no, (long)(body - line) + 1,
                            "expected \"TYPE = CONDITION [and CONDITION ...]\", got \"%s\"",
                            body);
