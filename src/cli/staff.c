@@ -1,5 +1,5 @@
 /* `dangol staff`: internal customers — customers served, revenue, the repeat rate of first-time
- * customers, CSAT and NPS per staff member or site, shrunk by empirical Bayes and ranked. */
+ * customers, CSAT, NPS and service rating per staff member or site, shrunk by empirical Bayes and ranked. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,17 +59,19 @@ static int run(dg_cli *cli, int argc, char **argv)
 DG_CLI_COMMAND(staff) = {
     "staff", "staff members and sites: customers, revenue, repeat rate, CSAT, NPS, ranked",
     "usage: dangol [--db PATH] [--format table|csv|json] staff [--by staff|site] [--as-of DATE]\n"
-    "                 [--rank nps|csat|repeat|revenue] [--repeat-days N]\n\n"
+    "                 [--rank nps|csat|repeat|rating|revenue] [--repeat-days N]\n\n"
     "Prints, per staff member (orders.staff_id) or site (orders.site): the customers served,\n"
     "orders, revenue, the repeat rate of the first-time customers served, and the CSAT and NPS\n"
     "of their customers' survey answers (each answer goes to the staff member and site of the\n"
-    "customer's latest order on or before it). Every rate is shown raw and shrunk by empirical\n"
+    "customer's latest order on or before it), and the service rating (share of touchpoint\n"
+    "interactions rated 4-5 that name the staff member). Every rate is shown raw and shrunk by empirical\n"
     "Bayes (beta-binomial, prior fitted by maximum likelihood) toward the staff member's site,\n"
     "or a site's toward the store, with its 95% interval, so that three answers never top the\n"
     "ranking. Formulas: docs/staff.md.\n"
     "  --by staff|site     one row per staff member (default) or per site\n"
     "  --as-of DATE        ignore everything after DATE (default: the last day in the store)\n"
-    "  --rank MEASURE      order by the shrunk nps (default), csat, repeat, or by revenue\n"
+    "  --rank MEASURE      order by the shrunk nps (default), csat, repeat, rating, or by\n"
+    "                      revenue\n"
     "  --repeat-days N     a first-time customer repeats with another order within N days\n"
     "                      (default 180; only first orders at least N days old count)\n",
     run,

@@ -7,7 +7,7 @@
 #include "dangol/report.h"
 #include "server/server.h"
 
-/* ?by=staff|site, ?rank=nps|csat|repeat|revenue, ?repeat_days=N (1-3650), ?as_of. */
+/* ?by=staff|site, ?rank=nps|csat|repeat|rating|revenue, ?repeat_days=N (1-3650), ?as_of. */
 void dg_api_staff(dg_request *req, dg_response *res)
 {
     const char *by = dg_request_query(req, "by"), *rank = dg_request_query(req, "rank");

@@ -100,7 +100,7 @@ static const dg_route_param loyalty_params[] = {
 static const dg_route_param staff_params[] = {
     AS_OF_PARAM,
     { "by", "string", "staff (default: one row per staff member) or site" },
-    { "rank", "string", "order by the shrunk nps (default), csat, repeat, or by revenue" },
+    { "rank", "string", "order by the shrunk nps (default), csat, repeat, rating, or by revenue" },
     { "repeat_days", "integer", "a first-time customer repeats with another order within this "
       "many days, 1-3650 (default 180)" },
     { NULL, NULL, NULL },
@@ -160,8 +160,8 @@ static const dg_route routes[] = {
       "customer lifetime value, P(alive) and expected purchases from the BTYD models with "
       "Gamma-Gamma spend (as `dangol clv predict`)", clv_params, NULL, "table", false },
     { "GET", "/api/staff", dg_api_staff, "reports",
-      "customers served, revenue, repeat rate of first-time customers, CSAT and NPS per staff "
-      "member or site, shrunk by empirical Bayes with 95% intervals and ranked (as `dangol "
+      "customers served, revenue, repeat rate of first-time customers, CSAT, NPS and service "
+      "rating per staff member or site, shrunk by empirical Bayes with 95% intervals and ranked (as `dangol "
       "staff`)", staff_params, NULL, "table", false },
     { "GET", "/api/types", dg_api_types, "reports",
       "customers by consultation type: conversion, CSAT, spend, complaint rate with 95% "
