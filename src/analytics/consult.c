@@ -76,6 +76,31 @@ static int type_row(dg_table *t, const char *name, const type_tally *x)
     return 0;
 }
 
+/* A new table with the named columns (money with minor_digits decimals, the rest with 1). */
+static dg_table *new_table(const char *title, const char *const *names,
+                           const dg_cell_type *types, size_t n, int minor_digits)
+{
+    dg_table *t = dg_table_new(title);
+    for (size_t i = 0; t && i < n; i++)
+        if (dg_table_add_column(t, names[i], types[i],
+                                types[i] == DG_CELL_MONEY ? minor_digits : 1) != 0) {
+            dg_table_free(t);
+            return NULL;
+        }
+    return t;
+}
+
+/* Hands t to *out, or frees it and reports running out of memory. */
+static int finish(dg_table *t, int rc, dg_table **out, dg_error *err)
+{
+    if (rc != 0 || !t || dg_table_failed(t)) {
+        dg_table_free(t);
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
+    *out = t;
+    return 0;
+}
+
 int dg_consult_type_table(const dg_frame *frame, dg_table **out, dg_error *err)
 {
     static const char *const names[] = {
@@ -89,11 +114,9 @@ int dg_consult_type_table(const dg_frame *frame, dg_table **out, dg_error *err)
         DG_CELL_PERCENT, DG_CELL_PERCENT };
     size_t n_types = frame->customer_types.n ? frame->customer_types.n : 1;
     type_tally *tally = calloc(n_types + 1, sizeof *tally);   /* [n_types] = everyone */
-    dg_table *t = dg_table_new("Customers by consultation type");
+    dg_table *t = new_table("Customers by consultation type", names, types,
+                            sizeof names / sizeof names[0], frame->minor_digits);
     int rc = tally && t ? 0 : DG_ENOMEM;
-    for (size_t i = 0; rc == 0 && i < sizeof names / sizeof names[0]; i++)
-        rc = dg_table_add_column(t, names[i], types[i],
-                                 types[i] == DG_CELL_MONEY ? frame->minor_digits : 1);
     if (rc == 0) {
         int64_t complaint = dg_dict_find(&frame->feedback_kinds, "complaint");
         for (size_t c = 0; c < frame->n_customers; c++) {
@@ -114,12 +137,7 @@ int dg_consult_type_table(const dg_frame *frame, dg_table **out, dg_error *err)
                                   "buyer; complaint rate: customers with a complaint; 95% "
                                   "intervals (Wilson; mean +- 1.96 s/sqrt(n) for spend)");
     free(tally);
-    if (rc != 0 || dg_table_failed(t)) {
-        dg_table_free(t);
-        return dg_error_set(err, DG_ENOMEM, "out of memory");
-    }
-    *out = t;
-    return 0;
+    return finish(t, rc, out, err);
 }
 
 int dg_consult_suggestion_table(const dg_frame *frame, const dg_consult_rules *rules,
@@ -132,10 +150,9 @@ int dg_consult_suggestion_table(const dg_frame *frame, const dg_consult_rules *r
                                           DG_CELL_PERCENT };
     size_t n = rules->n_rules;
     size_t (*count)[4] = calloc(n + 1, sizeof *count);   /* all, untyped, typed, agree */
-    dg_table *t = dg_table_new("Suggested consultation types");
+    dg_table *t = new_table("Suggested consultation types", names, types,
+                            sizeof names / sizeof names[0], 0);
     int rc = count && t ? 0 : DG_ENOMEM;
-    for (size_t i = 0; rc == 0 && i < sizeof names / sizeof names[0]; i++)
-        rc = dg_table_add_column(t, names[i], types[i], 1);
     for (size_t c = 0; rc == 0 && c < frame->n_customers; c++) {
         const dg_consult_rule *rule = dg_consult_suggest(rules, frame, c);
         size_t r = rule ? (size_t)(rule - rules->rules) : n;
@@ -165,10 +182,5 @@ int dg_consult_suggestion_table(const dg_frame *frame, const dg_consult_rules *r
                                   "(the card shows them the suggestion); agreement: of the "
                                   "typed ones, the share whose type is the suggested one");
     free(count);
-    if (rc != 0 || dg_table_failed(t)) {
-        dg_table_free(t);
-        return dg_error_set(err, DG_ENOMEM, "out of memory");
-    }
-    *out = t;
-    return 0;
+    return finish(t, rc, out, err);
 }

@@ -30,11 +30,7 @@ void dg_api_staff(dg_request *req, dg_response *res)
     dg_report report = { 0 };
     int rc = dg_report_staff(&report, dg_snapshot_frame(snap), &sopts, &err);
     dg_snapshot_release(req, snap);
-    if (rc != 0)
-        dg_reply_failure(res, &err);
-    else
-        dg_reply_table(res, report.tables[0]);
-    dg_report_clear(&report);
+    dg_reply_report(res, rc, &report, &err, NULL);
 }
 
 /* ?view=types (default: conversion, CSAT, spend and complaint rate per consultation type) |
@@ -56,9 +52,5 @@ void dg_api_types(dg_request *req, dg_response *res)
     dg_error_clear(&err);
     int rc = dg_report_types(&report, dg_snapshot_frame(snap), &topts, &err);
     dg_snapshot_release(req, snap);
-    if (rc != 0)
-        dg_reply_failure(res, &err);
-    else
-        dg_reply_table(res, report.tables[0]);
-    dg_report_clear(&report);
+    dg_reply_report(res, rc, &report, &err, NULL);
 }
