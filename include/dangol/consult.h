@@ -78,11 +78,11 @@ const dg_consult_rule *dg_consult_suggest(const dg_consult_rules *rules, const d
 
 /* Conversion, CSAT, spend and complaint rate per customer type, with their intervals, and a
  * last row "(all)". Caller frees the table. */
-int dg_consult_type_table(const dg_frame *frame, dg_table **out, dg_error *err);
+int dg_consult_type_table(dg_table **out, const dg_frame *frame, dg_error *err);
 /* Per rule: the customers it suggests a type for, among those with no type and among all,
  * and, among the customers whose type staff set, how often the suggestion agrees. */
-int dg_consult_suggestion_table(const dg_frame *frame, const dg_consult_rules *rules,
-                                dg_table **out, dg_error *err);
+int dg_consult_suggestion_table(dg_table **out, const dg_frame *frame,
+                                const dg_consult_rules *rules, dg_error *err);
 
 DG_API_END
 

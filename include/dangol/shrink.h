@@ -10,13 +10,15 @@
  * Biometrics 29(4)) with the group means plugged in, as in the empirical Bayes of Efron &
  * Morris (1975, JASA 70(350)):
  *
- *   log L(M) = sum_u [ lgamma(M) - lgamma(M + n_u) + sum_k lgamma(M pi_gk + x_uk) - lgamma(M pi_gk) ]
+ *   log L(M) = sum_u [ lgamma(M) - lgamma(M + n_u)
+ *                      + sum_k lgamma(M pi_gk + x_uk) - lgamma(M pi_gk) ]
  *
  * maximised over log M in [log 0.01, log 1e6] by golden-section search. A group's prior is
  * never worth more answers than the group gave: it uses m_g = min(M, n_g), since pi_g is only
  * known from n_g answers (with M at its upper end, when the units look alike, the plug-in
  * posterior would otherwise claim the group's share to a fraction of a percent). The posterior
- * of a unit is Dirichlet(m_g pi_g + x_u): its mean is the shrunk share, (M pi_gk + x_uk) / (M + n_u), so a
+ * of a unit is Dirichlet(m_g pi_g + x_u): its mean is the shrunk share,
+ * (m_g pi_gk + x_uk) / (m_g + n_u), so a
  * unit with few answers sits near its group and one with many near its own share. Intervals are
  * 95% equal-tailed posterior intervals: exact beta quantiles for a share; for NPS (promoters -
  * detractors) the normal approximation with the Dirichlet's mean and variance, clipped to
@@ -52,8 +54,8 @@ typedef struct dg_shrink_prior {
  * n_groups. DG_EINVAL when k is not 2 or 3 or a group is out of range; a fit without any answer
  * leaves M = DG_SHRINK_M_MIN and pi_g = 1/k (callers show no rates then). Caller frees with
  * dg_shrink_prior_clear. */
-int dg_shrink_fit(const uint32_t *counts, size_t k, const uint32_t *group, size_t n_units,
-                  size_t n_groups, dg_shrink_prior *out, dg_error *err);
+int dg_shrink_fit(dg_shrink_prior *out, const uint32_t *counts, size_t k, const uint32_t *group,
+                  size_t n_units, size_t n_groups, dg_error *err);
 void dg_shrink_prior_clear(dg_shrink_prior *prior);   /* NULL is a no-op */
 
 /* m_g = min(M, n_g), the prior strength of group g (0 when the group has no answer). */
@@ -73,13 +75,13 @@ typedef struct dg_shrunk {
 
 /* The posterior of hits of n answers under Beta(m * prior_mean, m * (1 - prior_mean)); not
  * estimated when m and n are both 0. */
-void dg_shrink_share(uint32_t hits, uint32_t n, double prior_mean, double m, dg_shrunk *out);
+void dg_shrink_share(dg_shrunk *out, uint32_t hits, uint32_t n, double prior_mean, double m);
 /* NPS (-100..100) of promoters, passives, detractors under Dirichlet(m * prior[0..2]). */
-void dg_shrink_nps(const uint32_t counts[3], const double prior[3], double m, dg_shrunk *out);
+void dg_shrink_nps(dg_shrunk *out, const uint32_t counts[3], const double prior[3], double m);
 
 /* The regularised incomplete beta function I_x(a, b) and its inverse in x (a, b > 0). */
-double dg_beta_cdf(double x, double a, double b);
-double dg_beta_quantile(double p, double a, double b);
+double dg_shrink_beta_cdf(double x, double a, double b);
+double dg_shrink_beta_quantile(double p, double a, double b);
 
 DG_API_END
 

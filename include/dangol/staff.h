@@ -43,7 +43,8 @@ typedef struct dg_staff_options {
     int repeat_days;          /* 1..3650; 0 = DG_STAFF_DEFAULT_REPEAT_DAYS */
 } dg_staff_options;
 
-/* "staff" | "site" and "nps" | "csat" | "repeat" | "rating" | "revenue"; DG_EINVAL naming the valid ones. */
+/* "staff" | "site" and "nps" | "csat" | "repeat" | "rating" | "revenue"; DG_EINVAL naming the
+ * valid ones. */
 int dg_staff_by_parse(const char *name, dg_staff_by *by, dg_error *err);
 int dg_staff_rank_parse(const char *name, dg_staff_rank *rank, dg_error *err);
 
@@ -72,14 +73,14 @@ typedef struct dg_staff_result {
 
 /* Computes the units of frame. opt NULL: by staff, defaults. Caller frees with
  * dg_staff_result_clear. DG_ERANGE if a unit's revenue overflows. */
-int dg_staff_compute(const dg_frame *frame, const dg_staff_options *opt, dg_staff_result *out,
+int dg_staff_compute(dg_staff_result *out, const dg_frame *frame, const dg_staff_options *opt,
                      dg_error *err);
 void dg_staff_result_clear(dg_staff_result *result);   /* NULL is a no-op */
 
 /* One row per unit, ranked by the shrunk rate (or revenue) of rank, with notes on the method,
  * the fitted priors and what could not be attributed. Caller frees the table. */
-int dg_staff_table(const dg_frame *frame, const dg_staff_result *result, dg_staff_rank rank,
-                   dg_table **out, dg_error *err);
+int dg_staff_table(dg_table **out, const dg_frame *frame, const dg_staff_result *result,
+                   dg_staff_rank rank, dg_error *err);
 
 DG_API_END
 

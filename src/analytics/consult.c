@@ -101,7 +101,7 @@ static int finish(dg_table *t, int rc, dg_table **out, dg_error *err)
     return 0;
 }
 
-int dg_consult_type_table(const dg_frame *frame, dg_table **out, dg_error *err)
+int dg_consult_type_table(dg_table **out, const dg_frame *frame, dg_error *err)
 {
     static const char *const names[] = {
         "type", "customers", "buyers", "conversion", "conversion_low", "conversion_high",
@@ -140,8 +140,8 @@ int dg_consult_type_table(const dg_frame *frame, dg_table **out, dg_error *err)
     return finish(t, rc, out, err);
 }
 
-int dg_consult_suggestion_table(const dg_frame *frame, const dg_consult_rules *rules,
-                                dg_table **out, dg_error *err)
+int dg_consult_suggestion_table(dg_table **out, const dg_frame *frame,
+                                const dg_consult_rules *rules, dg_error *err)
 {
     static const char *const names[] = { "line", "rule", "type", "customers", "untyped",
                                          "typed", "agree", "agreement" };

@@ -33,8 +33,8 @@ double dg_shrink_log_likelihood(const uint32_t *counts, size_t k, const uint32_t
     return ll;
 }
 
-int dg_shrink_fit(const uint32_t *counts, size_t k, const uint32_t *group, size_t n_units,
-                  size_t n_groups, dg_shrink_prior *out, dg_error *err)
+int dg_shrink_fit(dg_shrink_prior *out, const uint32_t *counts, size_t k, const uint32_t *group,
+                  size_t n_units, size_t n_groups, dg_error *err)
 {
     memset(out, 0, sizeof *out);
     if (k < 2 || k > DG_SHRINK_MAX_K)
@@ -159,7 +159,7 @@ static double beta_fraction(double x, double a, double b)
     return h;
 }
 
-double dg_beta_cdf(double x, double a, double b)
+double dg_shrink_beta_cdf(double x, double a, double b)
 {
     if (x <= 0.0)
         return 0.0;
@@ -172,7 +172,7 @@ double dg_beta_cdf(double x, double a, double b)
     return 1.0 - exp(log_front) * beta_fraction(1.0 - x, b, a) / b;
 }
 
-double dg_beta_quantile(double p, double a, double b)
+double dg_shrink_beta_quantile(double p, double a, double b)
 {
     double lo = 0.0, hi = 1.0;
     if (p <= 0.0)
@@ -181,7 +181,7 @@ double dg_beta_quantile(double p, double a, double b)
         return 1.0;
     for (int i = 0; i < 100 && hi - lo > 1e-15; i++) {
         double mid = 0.5 * (lo + hi);
-        if (dg_beta_cdf(mid, a, b) < p)
+        if (dg_shrink_beta_cdf(mid, a, b) < p)
             lo = mid;
         else
             hi = mid;
@@ -189,7 +189,7 @@ double dg_beta_quantile(double p, double a, double b)
     return 0.5 * (lo + hi);
 }
 
-void dg_shrink_share(uint32_t hits, uint32_t n, double prior_mean, double m, dg_shrunk *out)
+void dg_shrink_share(dg_shrunk *out, uint32_t hits, uint32_t n, double prior_mean, double m)
 {
     double a = m * prior_mean + hits, b = m * (1.0 - prior_mean) + (n - hits);
     memset(out, 0, sizeof *out);
@@ -199,11 +199,11 @@ void dg_shrink_share(uint32_t hits, uint32_t n, double prior_mean, double m, dg_
     out->estimated = true;
     out->raw = n ? (double)hits / n : 0.0;
     out->shrunk = a / (a + b);
-    out->ci_low = dg_beta_quantile(0.025, a, b);
-    out->ci_high = dg_beta_quantile(0.975, a, b);
+    out->ci_low = dg_shrink_beta_quantile(0.025, a, b);
+    out->ci_high = dg_shrink_beta_quantile(0.975, a, b);
 }
 
-void dg_shrink_nps(const uint32_t counts[3], const double prior[3], double m, dg_shrunk *out)
+void dg_shrink_nps(dg_shrunk *out, const uint32_t counts[3], const double prior[3], double m)
 {
     double a1 = m * prior[0] + counts[0], a3 = m * prior[2] + counts[2];
     double a0 = a1 + m * prior[1] + counts[1] + a3;

@@ -167,39 +167,39 @@ static int shrink_all(dg_staff_result *r, size_t n_groups, dg_error *err)
     for (size_t i = 0; rc == 0 && i < n; i++)
         memcpy(counts + 2 * i, r->units[i].repeat_counts, 2 * sizeof *counts);
     if (rc == 0)
-        rc = dg_shrink_fit(counts, 2, group, n, n_groups, &r->repeat_prior, err);
+        rc = dg_shrink_fit(&r->repeat_prior, counts, 2, group, n, n_groups, err);
     for (size_t i = 0; rc == 0 && i < n; i++)
         memcpy(counts + 2 * i, r->units[i].csat_counts, 2 * sizeof *counts);
     if (rc == 0)
-        rc = dg_shrink_fit(counts, 2, group, n, n_groups, &r->csat_prior, err);
+        rc = dg_shrink_fit(&r->csat_prior, counts, 2, group, n, n_groups, err);
     for (size_t i = 0; rc == 0 && i < n; i++)
         memcpy(counts + 3 * i, r->units[i].nps_counts, 3 * sizeof *counts);
     if (rc == 0)
-        rc = dg_shrink_fit(counts, 3, group, n, n_groups, &r->nps_prior, err);
+        rc = dg_shrink_fit(&r->nps_prior, counts, 3, group, n, n_groups, err);
     for (size_t i = 0; rc == 0 && i < n; i++)
         memcpy(counts + 2 * i, r->units[i].rating_counts, 2 * sizeof *counts);
     if (rc == 0)
-        rc = dg_shrink_fit(counts, 2, group, n, n_groups, &r->rating_prior, err);
+        rc = dg_shrink_fit(&r->rating_prior, counts, 2, group, n, n_groups, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         dg_staff_unit *u = &r->units[i];
-        dg_shrink_share(u->repeat_counts[0], u->repeat_counts[0] + u->repeat_counts[1],
+        dg_shrink_share(&u->repeat, u->repeat_counts[0], u->repeat_counts[0] + u->repeat_counts[1],
                         r->repeat_prior.mean[2 * u->group],
-                        dg_shrink_strength(&r->repeat_prior, u->group), &u->repeat);
-        dg_shrink_share(u->csat_counts[0], u->csat_counts[0] + u->csat_counts[1],
+                        dg_shrink_strength(&r->repeat_prior, u->group));
+        dg_shrink_share(&u->csat, u->csat_counts[0], u->csat_counts[0] + u->csat_counts[1],
                         r->csat_prior.mean[2 * u->group],
-                        dg_shrink_strength(&r->csat_prior, u->group), &u->csat);
-        dg_shrink_nps(u->nps_counts, r->nps_prior.mean + 3 * u->group,
-                      dg_shrink_strength(&r->nps_prior, u->group), &u->nps);
-        dg_shrink_share(u->rating_counts[0], u->rating_counts[0] + u->rating_counts[1],
+                        dg_shrink_strength(&r->csat_prior, u->group));
+        dg_shrink_nps(&u->nps, u->nps_counts, r->nps_prior.mean + 3 * u->group,
+                      dg_shrink_strength(&r->nps_prior, u->group));
+        dg_shrink_share(&u->rating, u->rating_counts[0], u->rating_counts[0] + u->rating_counts[1],
                         r->rating_prior.mean[2 * u->group],
-                        dg_shrink_strength(&r->rating_prior, u->group), &u->rating);
+                        dg_shrink_strength(&r->rating_prior, u->group));
     }
     free(group);
     free(counts);
     return rc;
 }
 
-int dg_staff_compute(const dg_frame *frame, const dg_staff_options *opt, dg_staff_result *out,
+int dg_staff_compute(dg_staff_result *out, const dg_frame *frame, const dg_staff_options *opt,
                      dg_error *err)
 {
     static const dg_staff_options defaults = { .by = DG_STAFF_BY_STAFF };

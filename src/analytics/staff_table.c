@@ -71,12 +71,13 @@ static int add_notes(dg_table *t, const dg_staff_result *r)
     int rc = 0;
     snprintf(buf, sizeof buf, "rates shrunk toward %s by empirical Bayes; prior concentration "
              "M (maximum likelihood, beta-binomial / Dirichlet-multinomial): repeat %.3g, CSAT "
-             "%.3g, NPS %.3g, rating %.3g, each at most the answers of the %s; intervals are 95%% posterior intervals "
-             "(docs/staff.md)",
+             "%.3g, NPS %.3g, rating %.3g, each at most the answers of the %s; intervals are "
+             "95%% posterior intervals (docs/staff.md)",
              r->by == DG_STAFF_BY_STAFF ? "each staff member's site (the site of most of their "
                                           "orders)" : "the whole store",
              r->repeat_prior.concentration, r->csat_prior.concentration,
-             r->nps_prior.concentration, r->rating_prior.concentration, r->by == DG_STAFF_BY_STAFF ? "site" : "store");
+             r->nps_prior.concentration, r->rating_prior.concentration,
+             r->by == DG_STAFF_BY_STAFF ? "site" : "store");
     rc |= dg_table_add_note(t, buf);
     snprintf(buf, sizeof buf, "repeat: first-time customers whose first order is at least %d "
              "days old, who ordered again on a later day within %d days", r->repeat_days,
@@ -101,8 +102,8 @@ static int add_notes(dg_table *t, const dg_staff_result *r)
     return rc;
 }
 
-int dg_staff_table(const dg_frame *frame, const dg_staff_result *r, dg_staff_rank rank,
-                   dg_table **out, dg_error *err)
+int dg_staff_table(dg_table **out, const dg_frame *frame, const dg_staff_result *r,
+                   dg_staff_rank rank, dg_error *err)
 {
     bool by_staff = r->by == DG_STAFF_BY_STAFF;
     const dg_dict *names = by_staff ? &frame->staff : &frame->sites;

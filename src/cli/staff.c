@@ -1,5 +1,6 @@
 /* `dangol staff`: internal customers — customers served, revenue, the repeat rate of first-time
- * customers, CSAT, NPS and service rating per staff member or site, shrunk by empirical Bayes and ranked. */
+ * customers, CSAT, NPS and service rating per staff member or site, shrunk by empirical Bayes
+ * and ranked. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>

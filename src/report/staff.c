@@ -10,9 +10,9 @@ int dg_report_staff(dg_report *out, const dg_frame *frame, const dg_staff_option
         opt = &defaults;
     dg_staff_result result = { 0 };
     dg_table *t = NULL;
-    int rc = dg_staff_compute(frame, opt, &result, err);
+    int rc = dg_staff_compute(&result, frame, opt, err);
     if (rc == 0)
-        rc = dg_staff_table(frame, &result, opt->rank, &t, err);
+        rc = dg_staff_table(&t, frame, &result, opt->rank, err);
     if (rc == 0)
         rc = dg_report_add(out, t, err);
     dg_staff_result_clear(&result);

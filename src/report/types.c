@@ -13,10 +13,10 @@ int dg_report_types(dg_report *out, const dg_frame *frame, const dg_report_types
         const dg_consult_rules *rules = opt->rules;
         rc = rules ? 0 : dg_consult_rules_default(&builtin, err);
         if (rc == 0)
-            rc = dg_consult_suggestion_table(frame, rules ? rules : builtin, &t, err);
+            rc = dg_consult_suggestion_table(&t, frame, rules ? rules : builtin, err);
         dg_consult_rules_free(builtin);
     } else {
-        rc = dg_consult_type_table(frame, &t, err);
+        rc = dg_consult_type_table(&t, frame, err);
     }
     if (rc == 0)
         rc = dg_report_add(out, t, err);

@@ -70,7 +70,7 @@ Test(staff, counts_by_hand)
     answer(b, "c3", 906, 4, 8);   /* after the order without staff: unattributed */
     dg_frame *f = test_frame_finish(b);
     dg_staff_result r;
-    cr_assert_eq(dg_staff_compute(f, NULL, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_staff_compute(&r, f, NULL, &err), 0, "%s", err.message);
     cr_assert_eq(r.n_units, 2);
     cr_assert_eq(r.orders_without_unit, 1);
     cr_assert_eq(r.answers_unattributed, 2);
@@ -92,7 +92,7 @@ Test(staff, counts_by_hand)
     dg_staff_result_clear(&r);
     /* by site */
     dg_staff_options by_site = { .by = DG_STAFF_BY_SITE };
-    cr_assert_eq(dg_staff_compute(f, &by_site, &r, &err), 0);
+    cr_assert_eq(dg_staff_compute(&r, f, &by_site, &err), 0);
     cr_assert_eq(r.n_units, 2);
     cr_assert_eq(unit(f, &r, "S1")->customers, 2);
     cr_assert_eq(unit(f, &r, "S2")->orders, 2);
@@ -118,7 +118,7 @@ Test(staff, few_answers_are_pulled_to_the_site_many_are_not)
     }
     dg_frame *f = test_frame_finish(b);
     dg_staff_result r;
-    cr_assert_eq(dg_staff_compute(f, NULL, &r, &err), 0);
+    cr_assert_eq(dg_staff_compute(&r, f, NULL, &err), 0);
     const dg_staff_unit *few = unit(f, &r, "FEW"), *many = unit(f, &r, "MANY");
     uint32_t g = few->group;
     double site = r.csat_prior.mean[2 * g], m = dg_shrink_strength(&r.csat_prior, g);
@@ -134,7 +134,7 @@ Test(staff, few_answers_are_pulled_to_the_site_many_are_not)
     cr_assert(few->csat.ci_high - few->csat.ci_low > many->csat.ci_high - many->csat.ci_low);
     /* ranked by CSAT, the person with 3 perfect answers is not first: GOOD is */
     dg_table *t;
-    cr_assert_eq(dg_staff_table(f, &r, DG_STAFF_RANK_CSAT, &t, &err), 0);
+    cr_assert_eq(dg_staff_table(&t, f, &r, DG_STAFF_RANK_CSAT, &err), 0);
     char *csv = test_render_free(t, DG_FORMAT_CSV);
     cr_assert(strstr(csv, "\n1,GOOD,S1,") != NULL, "%s", csv);
     free(csv);
@@ -151,9 +151,9 @@ Test(staff, no_staff_and_no_answers_say_so_never_nan)
     dg_frame *f = test_frame_finish(b);
     dg_staff_result r;
     dg_table *t;
-    cr_assert_eq(dg_staff_compute(f, NULL, &r, &err), 0);
+    cr_assert_eq(dg_staff_compute(&r, f, NULL, &err), 0);
     cr_assert_eq(r.n_units, 0);
-    cr_assert_eq(dg_staff_table(f, &r, DG_STAFF_RANK_NPS, &t, &err), 0);
+    cr_assert_eq(dg_staff_table(&t, f, &r, DG_STAFF_RANK_NPS, &err), 0);
     cr_assert_eq(dg_table_rows(t), 0);
     bool said = false;
     for (size_t i = 0; i < dg_table_notes(t); i++)
@@ -168,8 +168,8 @@ Test(staff, no_staff_and_no_answers_say_so_never_nan)
     customer(b, "c1");
     order(b, "c1", 10, 100, "A", "S1");
     f = test_frame_finish(b);
-    cr_assert_eq(dg_staff_compute(f, NULL, &r, &err), 0);
-    cr_assert_eq(dg_staff_table(f, &r, DG_STAFF_RANK_NPS, &t, &err), 0);
+    cr_assert_eq(dg_staff_compute(&r, f, NULL, &err), 0);
+    cr_assert_eq(dg_staff_table(&t, f, &r, DG_STAFF_RANK_NPS, &err), 0);
     char *json = test_render_free(t, DG_FORMAT_JSON);
     cr_assert(!strstr(json, "nan") && !strstr(json, "NaN") && !strstr(json, "inf"), "%s", json);
     cr_assert(strstr(json, "\"csat\":null") != NULL, "%s", json);
@@ -193,6 +193,6 @@ Test(staff, options_are_checked)
     dg_frame *f = test_frame_finish(b);
     dg_staff_result r;
     dg_staff_options bad = { .repeat_days = 5000 };
-    cr_assert_eq(dg_staff_compute(f, &bad, &r, &err), DG_EINVAL);
+    cr_assert_eq(dg_staff_compute(&r, f, &bad, &err), DG_EINVAL);
     dg_frame_free(f);
 }
