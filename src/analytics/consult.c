@@ -90,9 +90,11 @@ static dg_table *new_table(const char *title, const char *const *names,
     return t;
 }
 
-/* Hands t to *out, or frees it and reports running out of memory. */
-static int finish(dg_table *t, int rc, dg_table **out, dg_error *err)
+/* Adds the note and hands t to *out, or frees it and reports running out of memory. */
+static int finish(dg_table *t, int rc, const char *note, dg_table **out, dg_error *err)
 {
+    if (rc == 0 && t)
+        rc = dg_table_add_note(t, note);
     if (rc != 0 || !t || dg_table_failed(t)) {
         dg_table_free(t);
         return dg_error_set(err, DG_ENOMEM, "out of memory");
@@ -131,13 +133,11 @@ int dg_consult_type_table(dg_table **out, const dg_frame *frame, dg_error *err)
         rc = type_row(t, "(none)", &tally[0]);
     if (rc == 0)
         rc = type_row(t, "(all)", &tally[n_types]);
-    if (rc == 0)
-        rc = dg_table_add_note(t, "conversion: customers with an order; CSAT: share of 4-5 "
-                                  "among each customer's latest answer; spend: revenue per "
-                                  "buyer; complaint rate: customers with a complaint; 95% "
-                                  "intervals (Wilson; mean +- 1.96 s/sqrt(n) for spend)");
     free(tally);
-    return finish(t, rc, out, err);
+    return finish(t, rc, "conversion: customers with an order; CSAT: share of 4-5 among each "
+                  "customer's latest answer; spend: revenue per buyer; complaint rate: customers "
+                  "with a complaint; 95% intervals (Wilson; mean +- 1.96 s/sqrt(n) for spend)",
+                  out, err);
 }
 
 int dg_consult_suggestion_table(dg_table **out, const dg_frame *frame,
@@ -176,11 +176,9 @@ int dg_consult_suggestion_table(dg_table **out, const dg_frame *frame,
         if (r < n && count[r][2] > 0)
             dg_table_set_real(t, 7, (double)count[r][3] / (double)count[r][2]);
     }
-    if (rc == 0)
-        rc = dg_table_add_note(t, "customers: those the rule suggests a type for (first rule "
-                                  "that fits); untyped: of them, without a type set by staff "
-                                  "(the card shows them the suggestion); agreement: of the "
-                                  "typed ones, the share whose type is the suggested one");
     free(count);
-    return finish(t, rc, out, err);
+    return finish(t, rc, "customers: those the rule suggests a type for (first rule that fits); "
+                  "untyped: of them, without a type set by staff (the card shows them the "
+                  "suggestion); agreement: of the typed ones, the share whose type is the "
+                  "suggested one", out, err);
 }
