@@ -13,6 +13,8 @@ import { renderRfm } from './rfm.js';
 import { renderCohorts } from './cohorts.js';
 import { renderClv } from './clv.js';
 import { renderPivot } from './pivot.js';
+import { renderStaff } from './staff.js';
+import { renderTypes } from './types.js';
 import { renderCustomers } from './customers.js';
 import { renderCustomer } from './customer.js';
 
@@ -25,6 +27,8 @@ const PAGES = [
   { id: 'cohorts', icon: '◫', requires: '/api/cohorts', render: renderCohorts },
   { id: 'clv', icon: '◇', requires: '/api/clv', render: renderClv },
   { id: 'pivot', icon: '▦', requires: '/api/cube', render: renderPivot },
+  { id: 'staff', icon: '♜', requires: '/api/staff', render: renderStaff },
+  { id: 'types', icon: '☷', requires: '/api/types', render: renderTypes },
   { id: 'customers', icon: '☺', requires: '/api/customers', render: renderCustomers },
 ];
 

@@ -15,6 +15,7 @@
 
 #include "dangol/clv.h"
 #include "dangol/clv_io.h"
+#include "dangol/consult.h"
 #include "dangol/cube.h"
 #include "dangol/customer.h"
 #include "dangol/error.h"
@@ -23,6 +24,7 @@
 #include "dangol/loyalty.h"
 #include "dangol/rfm.h"
 #include "dangol/stage.h"
+#include "dangol/staff.h"
 #include "dangol/store.h"
 #include "dangol/table.h"
 
@@ -82,6 +84,9 @@ int dg_rfm_segment_map_load(dg_rfm_segment_map **out, const char *path, dg_error
 int dg_stage_rules_load(dg_stage_rules *rules, const char *path, dg_error *err);
 /* Reads the loyalty settings file at path over *config. */
 int dg_loyalty_config_load(dg_loyalty_config *config, const char *path, dg_error *err);
+/* Reads and parses the consultation-type rules at path. Caller frees with
+ * dg_consult_rules_free. */
+int dg_consult_rules_load(dg_consult_rules **out, const char *path, dg_error *err);
 
 /* ---- RFM ---- */
 
@@ -205,6 +210,26 @@ int dg_report_clv_track(dg_report *out, const dg_clv_summary *summary,
                         const dg_clv_transactions *tx, dg_btyd_model model, int period_days,
                         double days_per_unit, dg_error *err);
 
+/* ---- internal customers: staff and sites ---- */
+
+/* Customers served, revenue, the repeat rate of first-time customers, CSAT and NPS per staff
+ * member or site, shrunk by empirical Bayes with 95% intervals and ranked (dangol/staff.h).
+ * opt NULL: by staff, ranked by NPS. One table; with nothing to show it is empty and its notes
+ * say why. */
+int dg_report_staff(dg_report *out, const dg_frame *frame, const dg_staff_options *opt,
+                    dg_error *err);
+
+/* ---- consultation types ---- */
+
+typedef struct dg_report_types_options {
+    bool suggestions;                  /* the rules' table instead of the analytics by type */
+    const dg_consult_rules *rules;     /* NULL: the built-in rules */
+} dg_report_types_options;
+
+/* opt NULL: the analytics by type (dangol/consult.h). One table. */
+int dg_report_types(dg_report *out, const dg_frame *frame, const dg_report_types_options *opt,
+                    dg_error *err);
+
 /* ---- the customer card ---- */
 
 typedef struct dg_report_card_options {
@@ -212,10 +237,13 @@ typedef struct dg_report_card_options {
                                      fitted here (once per call) */
     const dg_error *fit_error;    /* with fit NULL: the failure of the caller's fit attempt,
                                      shown on the card instead of fitting again */
+    const dg_consult_rules *type_rules;   /* suggest a type to a customer without one; NULL:
+                                             the built-in rules */
 } dg_report_card_options;
 
 /* The card of customer_id (dg_card_build) and, when frame is not NULL, its analytic sections
- * (stage, RFM, loyalty index, lifetime value) relative to the whole frame. DG_ENOTFOUND if there
+ * (stage, RFM, loyalty index, lifetime value) relative to the whole frame, and for a customer
+ * without a type the type the rules suggest, with the rule and the type's guidance. DG_ENOTFOUND if there
  * is no such customer. Caller frees with dg_card_clear, also on failure. */
 int dg_report_card(dg_card *card, dg_store *store, const dg_frame *frame,
                    const char *customer_id, const dg_report_card_options *opt, dg_error *err);

@@ -4,12 +4,14 @@
  * of the whole store, exactly as `dangol rfm`, `dangol stage`, `dangol loyalty` and
  * `dangol clv predict` compute them with their defaults, so the card never disagrees with the
  * reports. The BG/NBD fit is the caller's when it has one (the server keeps one per snapshot):
- * fitting takes seconds on a large store, so it is never redone per card. */
+ * fitting takes seconds on a large store, so it is never redone per card. A customer without a
+ * consultation type gets the one the rules suggest (dangol/consult.h), marked as a suggestion. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dangol/clv.h"
+#include "dangol/consult.h"
 #include "dangol/customer.h"
 #include "dangol/report.h"
 #include "dangol/loyalty.h"
@@ -85,6 +87,40 @@ cleanup:
     return rc;
 }
 
+/* For a customer whose type staff have not set: the type the rules suggest from behaviour, the
+ * rule that fits and the type's guidance (a section "Suggested type"); nothing without a fit. */
+static int type_section(dg_card *card, const dg_frame *frame, size_t c,
+                        const dg_report_card_options *opt, dg_error *err)
+{
+    if (frame->customer_type[c] != 0)
+        return 0;
+    dg_consult_rules *builtin = NULL;
+    const dg_consult_rules *rules = opt ? opt->type_rules : NULL;
+    int rc = rules ? 0 : dg_consult_rules_default(&builtin, err);
+    if (rc != 0)
+        return rc;
+    const dg_consult_rule *rule = dg_consult_suggest(rules ? rules : builtin, frame, c);
+    if (rule) {
+        char because[200];
+        snprintf(because, sizeof because, "%s (rule of line %ld)", rule->text, rule->line);
+        const char *guidance = dg_customer_type_guidance(rule->type);
+        dg_table *t = dg_table_new("Suggested type");
+        rc = DG_ENOMEM;
+        if (t && dg_table_add_column(t, "item", DG_CELL_TEXT, 0) == 0 &&
+            dg_table_add_column(t, "value", DG_CELL_TEXT, 0) == 0 &&
+            row(t, "suggested customer_type", rule->type) == 0 && row(t, "because", because) == 0 &&
+            (!guidance || row(t, "guidance", guidance) == 0)) {
+            rc = dg_card_add(card, t);
+            t = NULL;
+        }
+        dg_table_free(t);
+        if (rc != 0)
+            dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
+    dg_consult_rules_free(builtin);
+    return rc;
+}
+
 void dg_report_card_clv_options(dg_clv_options *opt)
 {
     memset(opt, 0, sizeof *opt);   /* compared bytewise by the server's fit cache */
@@ -144,7 +180,9 @@ int dg_report_card(dg_card *card, dg_store *store, const dg_frame *frame,
     if (c < 0)
         return dg_error_set(err, DG_ENOTFOUND, "no customer \"%s\" as of the analysis date",
                             customer_id);
-    rc = loyalty_section(card, frame, (size_t)c, err);
+    rc = type_section(card, frame, (size_t)c, opt, err);
+    if (rc == 0)
+        rc = loyalty_section(card, frame, (size_t)c, err);
     if (rc == 0)
         rc = clv_section(card, frame, (size_t)c, opt, err);
     return rc;

@@ -1,6 +1,7 @@
-/* Config files of the reports (include/dangol/report.h): the RFM segment map, the stage rules
- * and the loyalty weights are read whole here and handed as text to the analytics' parsers, so the
- * analytics never open a file. Errors name the file and, from the parsers, line and column. */
+/* Config files of the reports (include/dangol/report.h): the RFM segment map, the stage rules,
+ * the loyalty weights and the consultation-type rules are read whole here and handed as text to
+ * the analytics' parsers, so the analytics never open a file. Errors name the file and, from
+ * the parsers, line and column. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,17 @@ int dg_loyalty_config_load(dg_loyalty_config *config, const char *path, dg_error
     int rc = read_text_file(path, &text, err);
     if (rc == 0)
         rc = dg_loyalty_config_parse(config, text, path, err);
+    free(text);
+    return rc;
+}
+
+int dg_consult_rules_load(dg_consult_rules **out, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    *out = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_consult_rules_parse(out, text, path, err);
     free(text);
     return rc;
 }

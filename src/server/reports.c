@@ -38,9 +38,8 @@ static void reply_result_page(dg_response *res, int rc, dg_table *table, const d
     dg_table_free(table);
 }
 
-/* Sends the one table of a finished report (whole or the page's rows) and clears the report. */
-static void reply_report(dg_response *res, int rc, dg_report *report, const dg_error *err,
-                         const dg_page *page)
+void dg_reply_report(dg_response *res, int rc, dg_report *report, const dg_error *err,
+                     const dg_page *page)
 {
     dg_table *table = NULL;
     if (rc == 0 && report->n_tables > 0) {
@@ -78,7 +77,7 @@ void dg_api_kpi(dg_request *req, dg_response *res)
     dg_error_clear(&err);
     int rc = dg_report_kpi(&report, dg_snapshot_frame(snap), (int)months, &err);
     dg_snapshot_release(req, snap);
-    reply_report(res, rc, &report, &err, NULL);
+    dg_reply_report(res, rc, &report, &err, NULL);
 }
 
 /* The query arguments of the request as key, value, ..., NULL (the route's table names them). */
@@ -111,7 +110,7 @@ void dg_api_cube(dg_request *req, dg_response *res)
     const dg_cube *cube = dg_snapshot_cube(req, snap, &err);
     int rc = cube ? dg_report_cube(&report, cube, params, &err) : err.code;
     dg_snapshot_release(req, snap);
-    reply_report(res, rc, &report, &err, NULL);
+    dg_reply_report(res, rc, &report, &err, NULL);
 }
 
 /* ?view=segments (default) | bins | grid | customers (a page: ?offset, ?limit), ?monetary=total |
@@ -142,7 +141,7 @@ void dg_api_rfm(dg_request *req, dg_response *res)
     dg_report report = { 0 };
     int rc = dg_report_rfm(&report, dg_snapshot_frame(snap), &ropts, &err);
     dg_snapshot_release(req, snap);
-    reply_report(res, rc, &report, &err, per_customer ? &page : NULL);
+    dg_reply_report(res, rc, &report, &err, per_customer ? &page : NULL);
 }
 
 /* A stage view of the snapshot: at ?at (counts, funnel) or ?from&to (migration, history;
@@ -162,7 +161,7 @@ static void stage_view(dg_request *req, dg_response *res, dg_stage_view view)
     dg_error_clear(&err);
     int rc = dg_report_stage(&report, dg_snapshot_frame(snap), &sopts, &err);
     dg_snapshot_release(req, snap);
-    reply_report(res, rc, &report, &err, NULL);
+    dg_reply_report(res, rc, &report, &err, NULL);
 }
 
 void dg_api_stages(dg_request *req, dg_response *res)
@@ -199,7 +198,7 @@ void dg_api_cohorts(dg_request *req, dg_response *res)
     dg_error_clear(&err);
     int rc = dg_report_cohort(&report, dg_snapshot_frame(snap), params, &err);
     dg_snapshot_release(req, snap);
-    reply_report(res, rc, &report, &err, NULL);
+    dg_reply_report(res, rc, &report, &err, NULL);
 }
 
 typedef struct clv_view {
@@ -264,7 +263,7 @@ void dg_api_clv(dg_request *req, dg_response *res)
     dg_error_clear(&err);
     int rc = dg_snapshot_clv(snap, &opt, clv_table, &v, &err);
     dg_snapshot_release(req, snap);
-    reply_report(res, rc, &v.report, &err, NULL);
+    dg_reply_report(res, rc, &v.report, &err, NULL);
 }
 
 /* Behavioural and attitudinal loyalty with the loyalty index (as `dangol loyalty`): ?view=summary
@@ -301,5 +300,5 @@ void dg_api_loyalty(dg_request *req, dg_response *res)
     dg_error_clear(&err);
     int rc = dg_report_loyalty(&report, dg_snapshot_frame(snap), &lopts, &err);
     dg_snapshot_release(req, snap);
-    reply_report(res, rc, &report, &err, per_customer ? &page : NULL);
+    dg_reply_report(res, rc, &report, &err, per_customer ? &page : NULL);
 }

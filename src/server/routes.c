@@ -97,6 +97,23 @@ static const dg_route_param loyalty_params[] = {
     { NULL, NULL, NULL },
 };
 
+static const dg_route_param staff_params[] = {
+    AS_OF_PARAM,
+    { "by", "string", "staff (default: one row per staff member) or site" },
+    { "rank", "string", "order by the shrunk nps (default), csat, repeat, rating, or by revenue" },
+    { "repeat_days", "integer", "a first-time customer repeats with another order within this "
+      "many days, 1-3650 (default 180)" },
+    { NULL, NULL, NULL },
+};
+
+static const dg_route_param types_params[] = {
+    AS_OF_PARAM,
+    { "view", "string", "types (default: conversion, CSAT, spend and complaint rate per "
+      "consultation type with 95% intervals) or suggestions (how the built-in type-suggestion "
+      "rules fall on the customers)" },
+    { NULL, NULL, NULL },
+};
+
 static const dg_route routes[] = {
     { "POST", "/api/login", dg_api_login, "auth",
       "sign in with {name, password}: sets the session cookie and answers {user, role, "
@@ -168,6 +185,14 @@ static const dg_route routes[] = {
       "customer lifetime value, P(alive) and expected purchases from the BTYD models with "
       "Gamma-Gamma spend (as `dangol clv predict`)", clv_params, NULL, "table", false,
       DG_ROLE_ANALYST, false },
+    { "GET", "/api/staff", dg_api_staff, "reports",
+      "customers served, revenue, repeat rate of first-time customers, CSAT, NPS and service "
+      "rating per staff member or site, shrunk by empirical Bayes with 95% intervals and ranked "
+      "(as `dangol staff`)", staff_params, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/types", dg_api_types, "reports",
+      "customers by consultation type: conversion, CSAT, spend, complaint rate with 95% "
+      "intervals, or the type-suggestion rules (as `dangol types`)", types_params, NULL, "table",
+      false, DG_ROLE_ANALYST, false },
     { "GET", "/api/customers", dg_api_customers_list, "customers",
       "list or search customers, a page at a time", search_params, NULL, "page", false,
       DG_ROLE_MANAGER, false },

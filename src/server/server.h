@@ -199,6 +199,11 @@ void dg_reply_error(dg_response *res, unsigned status, const char *code, const c
 void dg_reply_failure(dg_response *res, const dg_error *err);
 /* A result table as JSON (dg_table_write's shape). */
 void dg_reply_table(dg_response *res, const dg_table *table);
+/* The one table of a finished report (rc and err from its entry; whole, or the page's rows when
+ * page is not NULL), or its failure; clears the report (reports.c). */
+struct dg_report;
+void dg_reply_report(dg_response *res, int rc, struct dg_report *report, const dg_error *err,
+                     const dg_page *page);
 
 /* Answers 200 with buf (malloc'ed JSON of len bytes, taken over) if rendering it returned rc 0,
  * else frees it and answers 500. */
@@ -314,6 +319,10 @@ void dg_api_stages_history(dg_request *req, dg_response *res);
 void dg_api_cohorts(dg_request *req, dg_response *res);
 void dg_api_clv(dg_request *req, dg_response *res);
 void dg_api_loyalty(dg_request *req, dg_response *res);
+
+/* people.c: staff and sites, consultation types */
+void dg_api_staff(dg_request *req, dg_response *res);
+void dg_api_types(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

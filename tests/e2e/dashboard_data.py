@@ -24,6 +24,7 @@ def write(name, header, rows):
         w.writerows(rows)
 
 
+SITES = ["Seoul Gangnam", "Busan Seomyeon", "Online", "Seoul Jamsil"]   # the staff page's sites
 customers, orders, surveys, feedback = [], [], [], []
 for i in range(1, 301):
     cid = f"C{i:08d}"
@@ -36,7 +37,8 @@ for i in range(1, 301):
         if day > datetime.date(2025, 12, 31):
             break
         orders.append([f"O{i:05d}{k:03d}", cid, f"{day.isoformat()}T{rng.randrange(9, 21):02d}:00:00",
-                       rng.choice(channels), rng.randrange(5, 200) * 1000, rng.choice(payments)])
+                       rng.choice(channels), rng.randrange(5, 200) * 1000, rng.choice(payments),
+                       SITES[(i + k) % len(SITES)]])   # no draw: the other columns stay as they were
         day += datetime.timedelta(days=rng.randrange(5, 80))
     if rng.random() < 0.6:
         sday = joined + datetime.timedelta(days=rng.randrange(1, 300))
@@ -52,6 +54,7 @@ for i in range(1, 301):
 
 write("customers.csv", ["customer_id", "name", "phone", "email", "birth_year", "gender", "region",
                         "acquired_on", "customer_type"], customers)
-write("orders.csv", ["order_id", "customer_id", "ordered_at", "channel", "total", "payment_method"], orders)
+write("orders.csv", ["order_id", "customer_id", "ordered_at", "channel", "total", "payment_method", "site"],
+      orders)
 write("surveys.csv", ["response_id", "customer_id", "answered_on", "nps", "csat"], surveys)
 write("feedback.csv", ["feedback_id", "customer_id", "received_at", "kind", "text", "rating"], feedback)
