@@ -4,6 +4,7 @@
 #ifndef DANGOL_CUSTOMER_H
 #define DANGOL_CUSTOMER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dangol/error.h"
@@ -20,9 +21,11 @@ typedef struct dg_card {
     size_t n_sections;
 } dg_card;
 
-/* Builds the card of customer id; DG_ENOTFOUND if there is none. Caller empties it with
- * dg_card_clear. */
-int dg_card_build(dg_store *store, const char *customer_id, dg_card *card, dg_error *err);
+/* Builds the card of customer id; DG_ENOTFOUND if there is none. mask_personal: the profile's
+ * personal fields (the catalog's, dangol/entity.h) are masked (dangol/mask.h). Caller empties it
+ * with dg_card_clear. */
+int dg_card_build(dg_store *store, const char *customer_id, bool mask_personal, dg_card *card,
+                  dg_error *err);
 
 /* Appends a section (the card takes ownership, also on failure). */
 int dg_card_add(dg_card *card, dg_table *section);

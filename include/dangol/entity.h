@@ -25,6 +25,14 @@ typedef enum {
     DG_TYPE_ENUM,       /* one of enum_values, kept as text */
 } dg_type;
 
+/* Which personal-data rule masks a column for a role that may not see it (dangol/mask.h). */
+typedef enum {
+    DG_PERSONAL_NONE = 0,   /* not personal */
+    DG_PERSONAL_NAME,       /* a person's name: 홍*동 */
+    DG_PERSONAL_PHONE,      /* a phone number: 010-****-5678 */
+    DG_PERSONAL_EMAIL,      /* an e-mail address: ab***@example.com */
+} dg_personal;
+
 typedef struct dg_column {
     const char *name;              /* column name in CSV, JSON and the store */
     dg_type type;
@@ -32,6 +40,7 @@ typedef struct dg_column {
     int64_t min, max;              /* DG_TYPE_INT/REAL bounds (inclusive); min > max means none */
     const char *const *enum_values;/* NULL-terminated, for DG_TYPE_ENUM */
     const char *references;        /* entity whose natural key this text column names, or NULL */
+    dg_personal personal;          /* personal data, masked for roles that may not see it */
 } dg_column;
 
 typedef struct dg_entity {

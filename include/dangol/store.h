@@ -96,6 +96,8 @@ typedef struct dg_scan_filter {
     const char *key;         /* only the record with this natural key (single-column keys), or NULL */
     const char *customer_id; /* only records whose customer_id column is this, or NULL */
     const char *search;      /* customers only: substring of id, name, phone or email, or NULL */
+    bool search_no_personal; /* the search matches the id only, never a personal column (a
+                                role that sees them masked must not find by them) */
     bool newest_first;       /* order by the entity's time column, newest first */
     size_t offset, limit;    /* limit 0 = all */
     bool unordered;          /* storage order, no sort: the fast way to read a whole table */

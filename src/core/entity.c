@@ -6,10 +6,12 @@
 #include "dangol/text.h"
 
 #define NONE 1, 0                 /* no numeric bounds */
-#define COL(n, t, req)            { n, t, req, NONE, NULL, NULL }
-#define RANGE(n, lo, hi)          { n, DG_TYPE_INT, false, lo, hi, NULL, NULL }
-#define ENUM(n, req, vals)        { n, DG_TYPE_ENUM, req, NONE, vals, NULL }
-#define REF(n, req, ent)          { n, DG_TYPE_TEXT, req, NONE, NULL, ent }
+#define NOT_PERSONAL DG_PERSONAL_NONE
+#define COL(n, t, req)            { n, t, req, NONE, NULL, NULL, NOT_PERSONAL }
+#define RANGE(n, lo, hi)          { n, DG_TYPE_INT, false, lo, hi, NULL, NULL, NOT_PERSONAL }
+#define ENUM(n, req, vals)        { n, DG_TYPE_ENUM, req, NONE, vals, NULL, NOT_PERSONAL }
+#define REF(n, req, ent)          { n, DG_TYPE_TEXT, req, NONE, NULL, ent, NOT_PERSONAL }
+#define PERSONAL(n, kind)         { n, DG_TYPE_TEXT, false, NONE, NULL, NULL, kind }
 #define ENTITY(n, label, cols, k) { n, label, cols, sizeof cols / sizeof cols[0], k }
 
 static const char *const genders[] = { "F", "M", "X", NULL };
@@ -31,9 +33,9 @@ static const dg_column staff_cols[] = {
 
 static const dg_column customer_cols[] = {
     COL("customer_id", DG_TYPE_TEXT, true),
-    COL("name", DG_TYPE_TEXT, false),
-    COL("phone", DG_TYPE_TEXT, false),
-    COL("email", DG_TYPE_TEXT, false),
+    PERSONAL("name", DG_PERSONAL_NAME),
+    PERSONAL("phone", DG_PERSONAL_PHONE),
+    PERSONAL("email", DG_PERSONAL_EMAIL),
     RANGE("birth_year", DG_DATE_MIN_YEAR, DG_DATE_MAX_YEAR),
     ENUM("gender", false, genders),
     RANGE("household_size", 1, 99),

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dangol/customer.h"
+#include "dangol/mask.h"
 #include "dangol/money.h"
 #include "dangol/store.h"
 #include "dangol/text.h"
@@ -83,6 +84,7 @@ static void value_text(const dg_column *col, const dg_value *v, int minor_digits
 typedef struct {
     dg_table *table;
     int minor_digits;
+    bool mask_personal;
     int rc;
 } profile_ctx;
 
@@ -102,7 +104,13 @@ static int profile_row(void *ctx, const dg_value *row)
         if (row[c].is_null)
             continue;
         value_text(&e->columns[c], &row[c], p->minor_digits, buf, sizeof buf);
-        p->rc = add_field(p->table, e->columns[c].name, buf);
+        if (p->mask_personal && e->columns[c].personal != DG_PERSONAL_NONE) {
+            char *masked = dg_mask_text(e->columns[c].personal, buf);
+            p->rc = masked ? add_field(p->table, e->columns[c].name, masked) : DG_ENOMEM;
+            free(masked);
+        } else {
+            p->rc = add_field(p->table, e->columns[c].name, buf);
+        }
         if (p->rc == 0 && strcmp(e->columns[c].name, "customer_type") == 0) {
             const char *g = dg_customer_type_guidance(row[c].u.s);
             if (g)
@@ -205,7 +213,8 @@ static int summary_section(dg_card *card, const orders_ctx *o, int minor_digits)
     return dg_card_add(card, t);
 }
 
-int dg_card_build(dg_store *store, const char *customer_id, dg_card *card, dg_error *err)
+int dg_card_build(dg_store *store, const char *customer_id, bool mask_personal, dg_card *card,
+                  dg_error *err)
 {
     static const char *const profile_cols[] = { "field", "value" };
     static const dg_cell_type profile_types[] = { DG_CELL_TEXT, DG_CELL_TEXT };
@@ -223,7 +232,8 @@ int dg_card_build(dg_store *store, const char *customer_id, dg_card *card, dg_er
 
     if ((rc = dg_store_currency(store, code, &digits, err)) != 0)
         return rc;
-    profile_ctx profile = { section("Customer", profile_cols, profile_types, 2, 0), digits, 0 };
+    profile_ctx profile = { section("Customer", profile_cols, profile_types, 2, 0), digits,
+                           mask_personal, 0 };
     if (!profile.table || dg_card_add(card, profile.table) != 0)   /* the card owns it now */
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     dg_scan_filter by_key = { .key = customer_id };

@@ -173,7 +173,7 @@ static int clv_section(dg_card *card, const dg_frame *frame, size_t c,
 int dg_report_card(dg_card *card, dg_store *store, const dg_frame *frame,
                    const char *customer_id, const dg_report_card_options *opt, dg_error *err)
 {
-    int rc = dg_card_build(store, customer_id, card, err);
+    int rc = dg_card_build(store, customer_id, opt && opt->mask_personal, card, err);
     if (rc != 0 || !frame)
         return rc;
     int64_t c = dg_frame_customer_index(frame, customer_id);

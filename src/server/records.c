@@ -9,6 +9,7 @@
 
 #include "dangol/report.h"
 #include "dangol/id.h"
+#include "dangol/mask.h"
 #include "dangol/text.h"
 #include "server/server.h"
 
@@ -16,7 +17,24 @@
 
 /* ---- rows to JSON ------------------------------------------------------------------------- */
 
-json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits)
+/* Whether the asker sees personal fields masked (a store without users masks nothing). */
+static bool mask_for(const dg_request *req)
+{
+    return req->user && dg_mask_applies(req->user->role);
+}
+
+/* The text of col as JSON, masked when mask is set and the catalog says col is personal. */
+static json_t *masked_string(const dg_column *col, const char *s, bool mask)
+{
+    if (!mask || col->personal == DG_PERSONAL_NONE)
+        return json_string(s);
+    char *m = dg_mask_text(col->personal, s);
+    json_t *j = m ? json_string(m) : NULL;
+    free(m);
+    return j;
+}
+
+json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits, bool mask)
 {
     json_t *obj = json_object();
     char buf[32];
@@ -28,7 +46,7 @@ json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_dig
         } else {
             switch (e->columns[c].type) {
             case DG_TYPE_TEXT:
-            case DG_TYPE_ENUM:      j = json_string(v->u.s); break;
+            case DG_TYPE_ENUM:      j = masked_string(&e->columns[c], v->u.s, mask); break;
             case DG_TYPE_INT:       j = json_integer(v->u.i); break;
             case DG_TYPE_REAL:      j = json_real(v->u.r); break;
             case DG_TYPE_DATE:      j = json_string(dg_date_format((int32_t)v->u.i, buf)); break;
@@ -151,13 +169,14 @@ static json_t *body_object(dg_request *req, dg_response *res)
 typedef struct collect {
     const dg_entity *entity;
     int minor_digits;
+    bool mask;
     json_t *items;
 } collect;
 
 static int collect_row(void *ctx, const dg_value *row)
 {
     collect *c = ctx;
-    json_t *obj = dg_record_to_json(c->entity, row, c->minor_digits);
+    json_t *obj = dg_record_to_json(c->entity, row, c->minor_digits, c->mask);
     if (!obj || json_array_append_new(c->items, obj) != 0)
         return DG_ENOMEM;
     return 0;
@@ -167,7 +186,7 @@ static int collect_row(void *ctx, const dg_value *row)
 static int fetch(dg_request *req, const dg_entity *e, const char *key, json_t **out,
                  dg_error *err)
 {
-    collect c = { e, req->minor_digits, json_array() };
+    collect c = { e, req->minor_digits, mask_for(req), json_array() };
     dg_scan_filter filter = { .key = key, .limit = 1 };
     *out = NULL;
     if (!c.items)
@@ -187,7 +206,7 @@ static void reply_page(dg_request *req, dg_response *res, const dg_entity *e,
     dg_page page;
     if (!dg_request_page(req, res, &page))
         return;
-    collect c = { e, req->minor_digits, json_array() };
+    collect c = { e, req->minor_digits, mask_for(req), json_array() };
     dg_error err;
     dg_error_clear(&err);
     filter->offset = page.offset;
@@ -361,7 +380,9 @@ cleanup:
 
 void dg_api_customers_list(dg_request *req, dg_response *res)
 {
-    dg_scan_filter filter = { .search = dg_request_query(req, "q") };
+    /* a role that sees personal fields masked finds by the customer id only */
+    dg_scan_filter filter = { .search = dg_request_query(req, "q"),
+                              .search_no_personal = mask_for(req) };
     if (filter.search && !*filter.search)
         filter.search = NULL;
     if (filter.search && strlen(filter.search) > 200) {
@@ -392,6 +413,7 @@ void dg_api_customer_get(dg_request *req, dg_response *res)
 /* The card's analytic sections run under the snapshot's CLV lock with its cached fit. */
 typedef struct card_job {
     dg_store *store;
+    bool mask;
     const char *customer_id;
     dg_card *card;
 } card_job;
@@ -400,7 +422,7 @@ static int card_with_fit(void *ctx, const dg_frame *frame, const dg_clv_report *
                          dg_error *err)
 {
     card_job *job = ctx;
-    dg_report_card_options opt = { .fit = fit };
+    dg_report_card_options opt = { .fit = fit, .mask_personal = job->mask };
     return dg_report_card(job->card, job->store, frame, job->customer_id, &opt, err);
 }
 
@@ -419,20 +441,22 @@ void dg_api_customer_card(dg_request *req, dg_response *res)
             return;
         dg_clv_options clv;
         dg_report_card_clv_options(&clv);
-        card_job job = { req->store, req->params[0], &card };
+        card_job job = { req->store, mask_for(req), req->params[0], &card };
         rc = dg_snapshot_clv(snap, &clv, card_with_fit, &job, &err);
         if (rc != 0 && rc != DG_ENOMEM && card.n_sections == 0) {
             /* the fit failed (too few customers) before the card was built: the card says so
              * in its lifetime-value section (a missing customer fails again, as it should) */
             dg_error fit_err = err;
-            dg_report_card_options opt = { .fit_error = &fit_err };
+            dg_report_card_options opt = { .fit_error = &fit_err,
+                                            .mask_personal = mask_for(req) };
             dg_error_clear(&err);
             rc = dg_report_card(&card, req->store, dg_snapshot_frame(snap), req->params[0], &opt,
                                 &err);
         }
         dg_snapshot_release(req, snap);
     } else {
-        rc = dg_report_card(&card, req->store, NULL, req->params[0], NULL, &err);
+        dg_report_card_options opt = { .mask_personal = mask_for(req) };
+        rc = dg_report_card(&card, req->store, NULL, req->params[0], &opt, &err);
     }
     if (rc != 0) {
         dg_reply_failure(res, &err);

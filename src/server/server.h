@@ -326,6 +326,6 @@ void dg_api_types(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
-json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits);
+json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits, bool mask);
 
 #endif

@@ -827,8 +827,15 @@ static int append_filter(char *sql, const dg_entity *e, const dg_scan_filter *fi
         if (strcmp(e->name, "customers") != 0)
             return dg_error_set(err, DG_EINVAL, "search applies to customers only");
         strcat(sql, where);
-        strcat(sql, "(customer_id LIKE :qs ESCAPE '\\' OR name LIKE :qs ESCAPE '\\' OR "
-                    "phone LIKE :qs ESCAPE '\\' OR email LIKE :qs ESCAPE '\\')");
+        /* the id and the personal columns of the catalog (name, phone, email) */
+        strcat(sql, "(customer_id LIKE :qs ESCAPE '\\'");
+        for (size_t c = 0; !filter->search_no_personal && c < e->n_columns; c++)
+            if (e->columns[c].personal != DG_PERSONAL_NONE) {
+                strcat(sql, " OR ");
+                strcat(sql, e->columns[c].name);
+                strcat(sql, " LIKE :qs ESCAPE '\\'");
+            }
+        strcat(sql, ")");
     }
     return 0;
 }

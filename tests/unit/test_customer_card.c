@@ -67,7 +67,7 @@ static char *render(const dg_card *card, dg_format f)
 Test(card, has_profile_guidance_summary_orders_feedback)
 {
     dg_card card;
-    cr_assert_eq(dg_card_build(store, "C1", &card, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_card_build(store, "C1", false, &card, &err), 0, "%s", err.message);
     cr_assert_eq(card.n_sections, 4);
     char *csv = render(&card, DG_FORMAT_CSV);
     cr_assert(strstr(csv, "name,박서준\n"), "%s", csv);
@@ -85,7 +85,7 @@ Test(card, has_profile_guidance_summary_orders_feedback)
 Test(card, unknown_customer_is_not_found)
 {
     dg_card card;
-    cr_assert_eq(dg_card_build(store, "nobody", &card, &err), DG_ENOTFOUND);
+    cr_assert_eq(dg_card_build(store, "nobody", false, &card, &err), DG_ENOTFOUND);
     cr_assert_str_eq(err.message, "no customer \"nobody\"");
     cr_assert_eq(card.n_sections, 0);
 }
