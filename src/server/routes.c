@@ -22,7 +22,8 @@ static const dg_route_param page_params[] = {
     { NULL, NULL, NULL },
 };
 static const dg_route_param search_params[] = {
-    { "q", "string", "only customers whose id, name, phone or email contains this text" },
+    { "q", "string", "only customers whose id, name, phone or email contains this text (an "
+      "analyst: the id only)" },
     PAGE_PARAMS("records"),
     { NULL, NULL, NULL },
 };

@@ -2,7 +2,8 @@
 # standard input only, a token shown once, neither kept in the store file), the role x route
 # matrix generated from the route table (helpers/role_matrix.py), sessions (cookie flags, CSRF
 # refused, logout, idle timeout), throttled brute force, revoked, expired and disabled
-# credentials, security headers, the login page, and no secret in any log or error message.
+# credentials, security headers, the login page, no secret in any log or error message, and
+# personal fields masked for an analyst (never a raw byte in the answers, no search by them).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/server.sh"
 MATRIX="$(dirname "$0")/helpers/role_matrix.py"
@@ -87,8 +88,45 @@ cp "$WORK/response" "$WORK/openapi.json"
 if python3 "$MATRIX" "$URL" "$WORK/openapi.json" "$WORK/tokens.json" "$OWN" "$OTHER" > "$WORK/matrix" 2>&1
 then pass "role x route matrix: $(tail -1 "$WORK/matrix")"
 else fail "role x route matrix" "$(cat "$WORK/matrix")"; fi
-req "a token with a lower role than its user is held to it" 403 GET /api/customers "" -H "Authorization: Bearer $LOW"
+req "a token with a lower role than its user is held to it" 403 GET "/api/customers/$OWN/orders" "" -H "Authorization: Bearer $LOW"
 req "it still reads analyses" 200 GET "/api/kpi?months=1" "" -H "Authorization: Bearer $LOW"
+
+# ---- personal fields masked for an analyst, never the raw bytes; a manager sees them raw
+AMY=$(cat "$WORK/token.amy")
+MAX=$(cat "$WORK/token.max")
+ROW=$(sqlite3 "$DANGOL_DB" "SELECT customer_id, name, phone FROM customers WHERE phone IS NOT NULL AND length(name) >= 3 ORDER BY 1 LIMIT 1")
+CID=$(echo "$ROW" | cut -d'|' -f1) RAW_NAME=$(echo "$ROW" | cut -d'|' -f2) RAW_PHONE=$(echo "$ROW" | cut -d'|' -f3)
+Q_NAME=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$RAW_NAME")
+sqlite3 "$DANGOL_DB" "UPDATE customers SET email = 'hong.gildong@example.com' WHERE customer_id = '$CID'"
+sqlite3 "$DANGOL_DB" "SELECT name FROM customers WHERE name IS NOT NULL UNION SELECT phone FROM customers WHERE phone IS NOT NULL UNION SELECT email FROM customers WHERE email IS NOT NULL" > "$WORK/personal.txt"
+: > "$WORK/analyst_bodies"
+for path in "/api/customers/$CID" "/api/customers/$CID/card" "/api/customers?limit=500" "/api/customers?q=$CID"; do
+  req "an analyst reads $path" 200 GET "$path" "" -H "Authorization: Bearer $AMY"
+  cat "$WORK/response" >> "$WORK/analyst_bodies"
+done
+if grep -qF -f "$WORK/personal.txt" "$WORK/analyst_bodies"; then
+  fail "no raw name, phone or e-mail in an analyst's answers" "$(grep -oF -f "$WORK/personal.txt" "$WORK/analyst_bodies" | head -3)"
+else pass "no raw name, phone or e-mail in an analyst's answers"; fi
+req "an analyst reads the customer" 200 GET "/api/customers/$CID" "" -H "Authorization: Bearer $AMY"
+expect_json "the e-mail is masked" "j['email'] == 'ho***@example.com'"
+expect_json "the phone keeps its first and last group" "j['phone'].split('-')[0] + j['phone'].split('-')[-1] == '$(echo "$RAW_PHONE" | cut -d- -f1)$(echo "$RAW_PHONE" | cut -d- -f3)' and j['phone'].count('*') == 4"
+expect_json "the name keeps its first and last character" "j['name'][0] + j['name'][-1] == '$RAW_NAME'[0] + '$RAW_NAME'[-1] and set(j['name'][1:-1]) == {'*'}"
+expect_json "other fields stay" "j['customer_id'] == '$CID' and 'region' in j"
+req "the card's profile is masked" 200 GET "/api/customers/$CID/card" "" -H "Authorization: Bearer $AMY"
+expect_json "the card shows the masked e-mail" "{'field': 'email', 'value': 'ho***@example.com'} in j[0]['rows']"
+req "an analyst's search by a phone finds nothing" 200 GET "/api/customers?q=$RAW_PHONE" "" -H "Authorization: Bearer $AMY"
+expect_json "no match on the hidden phone" "j['total'] == 0"
+req "an analyst's search by a name finds nothing" 200 GET "/api/customers?q=$Q_NAME" "" -H "Authorization: Bearer $AMY"
+expect_json "no match on the hidden name" "j['total'] == 0"
+req "an analyst's search by id finds the customer" 200 GET "/api/customers?q=$CID" "" -H "Authorization: Bearer $AMY"
+expect_json "a match on the id" "j['total'] >= 1 and any(i['customer_id'] == '$CID' for i in j['items'])"
+req "an analyst may not change a customer" 403 PATCH "/api/customers/$CID" '{"region":"x"}' -H "Authorization: Bearer $AMY"
+req "a manager reads the customer" 200 GET "/api/customers/$CID" "" -H "Authorization: Bearer $MAX"
+expect_json "a manager sees the raw fields" "j['name'] == '$RAW_NAME' and j['phone'] == '$RAW_PHONE' and j['email'] == 'hong.gildong@example.com'"
+req "a manager's search by phone finds the customer" 200 GET "/api/customers?q=$RAW_PHONE" "" -H "Authorization: Bearer $MAX"
+expect_json "a manager's search matches the phone" "any(i['customer_id'] == '$CID' for i in j['items'])"
+req "a manager's card is raw" 200 GET "/api/customers/$CID/card" "" -H "Authorization: Bearer $MAX"
+expect_json "the card shows the raw e-mail" "{'field': 'email', 'value': 'hong.gildong@example.com'} in j[0]['rows']"
 req "a revoked token is refused" 401 GET /api/kpi "" -H "Authorization: Bearer $REVOKED"
 req "an expired token is refused" 401 GET /api/kpi "" -H "Authorization: Bearer $EXPIRED"
 req "a malformed token is refused" 401 GET /api/kpi "" -H "Authorization: Bearer nonsense"
