@@ -21,8 +21,9 @@ typedef struct dg_card {
     size_t n_sections;
 } dg_card;
 
-/* Builds the card of customer id; DG_ENOTFOUND if there is none. mask_personal: the profile's
- * personal fields (the catalog's, dangol/entity.h) are masked (dangol/mask.h). Caller empties it
+/* Builds the card of customer id; DG_ENOTFOUND if there is none. mask_personal: the personal
+ * fields of the profile and of the recent feedback (the catalog's, dangol/entity.h) are masked
+ * (dangol/mask.h). Caller empties it
  * with dg_card_clear. */
 int dg_card_build(dg_store *store, const char *customer_id, bool mask_personal, dg_card *card,
                   dg_error *err);

@@ -31,6 +31,7 @@ typedef enum {
     DG_PERSONAL_NAME,       /* a person's name: 홍*동 */
     DG_PERSONAL_PHONE,      /* a phone number: 010-****-5678 */
     DG_PERSONAL_EMAIL,      /* an e-mail address: ab***@example.com */
+    DG_PERSONAL_TEXT,       /* free text a customer wrote, which may name anyone: *** */
 } dg_personal;
 
 typedef struct dg_column {

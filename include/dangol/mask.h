@@ -27,6 +27,7 @@ bool dg_mask_applies(dg_role role);
  * DG_PERSONAL_EMAIL: the local part keeps its first 2 characters (1 if it has 2, none if 1) and
  *   ends in "***" whatever its length; the domain stays: abcdef@example.com -> ab***@example.com.
  *   Without an '@' the whole text is treated as a local part.
+ * DG_PERSONAL_TEXT: "***" (free text is withheld whole).
  * DG_PERSONAL_NONE: a copy of s. Empty text stays empty. */
 char *dg_mask_text(dg_personal rule, const char *s);
 

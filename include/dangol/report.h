@@ -239,7 +239,7 @@ typedef struct dg_report_card_options {
                                      shown on the card instead of fitting again */
     const dg_consult_rules *type_rules;   /* suggest a type to a customer without one; NULL:
                                              the built-in rules */
-    bool mask_personal;           /* the profile's personal fields masked (dangol/mask.h) */
+    bool mask_personal;           /* the card's personal fields masked (dangol/mask.h) */
 } dg_report_card_options;
 
 /* The card of customer_id (dg_card_build) and, when frame is not NULL, its analytic sections

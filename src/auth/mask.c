@@ -112,6 +112,7 @@ char *dg_mask_text(dg_personal rule, const char *s)
     case DG_PERSONAL_NAME:  mask_name(s, out); break;
     case DG_PERSONAL_PHONE: mask_phone(s, out); break;
     case DG_PERSONAL_EMAIL: mask_email(s, out); break;
+    case DG_PERSONAL_TEXT:  strcpy(out, *s ? "***" : ""); break;
     case DG_PERSONAL_NONE:
     default:                strcpy(out, s); break;
     }

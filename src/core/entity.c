@@ -90,7 +90,7 @@ static const dg_column feedback_cols[] = {
     COL("received_at", DG_TYPE_TIMESTAMP, true),
     COL("channel", DG_TYPE_TEXT, false),
     ENUM("kind", true, feedback_kinds),
-    COL("text", DG_TYPE_TEXT, false),
+    PERSONAL("text", DG_PERSONAL_TEXT),
     RANGE("rating", 1, 5),
     ENUM("status", false, feedback_statuses),
     REF("staff_id", false, "staff"),

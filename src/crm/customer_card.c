@@ -160,16 +160,29 @@ static int order_row(void *ctx, const dg_value *row)
     return 0;
 }
 
+/* The recent-feedback section being filled, and whether its free text is masked. */
+typedef struct {
+    dg_table *table;
+    bool mask_personal;
+} recent_ctx;
+
 static int feedback_row(void *ctx, const dg_value *row)
 {
-    dg_table *t = ctx;
+    const recent_ctx *r = ctx;
+    dg_table *t = r->table;
     const dg_entity *e = dg_entity_find("feedback");
     int at = dg_entity_column(e, "received_at"), kind = dg_entity_column(e, "kind");
     int rating = dg_entity_column(e, "rating"), status = dg_entity_column(e, "status");
     int text = dg_entity_column(e, "text");
-    if (dg_table_add_row(t) || dg_table_set_text(t, 1, row[kind].u.s) ||
-        dg_table_set_text(t, 3, row[status].is_null ? NULL : row[status].u.s) ||
-        dg_table_set_text(t, 4, row[text].is_null ? NULL : row[text].u.s))
+    char *masked = NULL;
+    if (r->mask_personal && !row[text].is_null &&
+        !(masked = dg_mask_text(e->columns[text].personal, row[text].u.s)))
+        return DG_ENOMEM;
+    int rc = dg_table_add_row(t) || dg_table_set_text(t, 1, row[kind].u.s) ||
+             dg_table_set_text(t, 3, row[status].is_null ? NULL : row[status].u.s) ||
+             dg_table_set_text(t, 4, masked ? masked : row[text].is_null ? NULL : row[text].u.s);
+    free(masked);
+    if (rc)
         return DG_ENOMEM;
     dg_table_set_int(t, 0, dg_day_of(row[at].u.i));
     if (!row[rating].is_null)
@@ -268,8 +281,9 @@ int dg_card_build(dg_store *store, const char *customer_id, bool mask_personal, 
     if (rc != 0)
         goto fail;
     by_customer.limit = RECENT;
+    recent_ctx recent = { feedback, mask_personal };
     if ((rc = dg_store_scan(store, dg_entity_find("feedback"), &by_customer, feedback_row,
-                            feedback, err)) != 0)
+                            &recent, err)) != 0)
         goto fail;
     rc = dg_card_add(card, feedback);
     feedback = NULL;

@@ -94,7 +94,7 @@ req "it still reads analyses" 200 GET "/api/kpi?months=1" "" -H "Authorization: 
 # ---- personal fields masked for an analyst, never the raw bytes; a manager sees them raw
 AMY=$(cat "$WORK/token.amy")
 MAX=$(cat "$WORK/token.max")
-ROW=$(sqlite3 "$DANGOL_DB" "SELECT customer_id, name, phone FROM customers WHERE phone IS NOT NULL AND length(name) >= 3 ORDER BY 1 LIMIT 1")
+ROW=$(sqlite3 "$DANGOL_DB" "SELECT customer_id, name, phone FROM customers WHERE phone IS NOT NULL AND length(name) >= 3 AND customer_id IN (SELECT customer_id FROM feedback WHERE text <> '') ORDER BY 1 LIMIT 1")
 CID=$(echo "$ROW" | cut -d'|' -f1) RAW_NAME=$(echo "$ROW" | cut -d'|' -f2) RAW_PHONE=$(echo "$ROW" | cut -d'|' -f3)
 Q_NAME=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$RAW_NAME")
 sqlite3 "$DANGOL_DB" "UPDATE customers SET email = 'hong.gildong@example.com' WHERE customer_id = '$CID'"
@@ -114,6 +114,7 @@ expect_json "the name keeps its first and last character" "j['name'][0] + j['nam
 expect_json "other fields stay" "j['customer_id'] == '$CID' and 'region' in j"
 req "the card's profile is masked" 200 GET "/api/customers/$CID/card" "" -H "Authorization: Bearer $AMY"
 expect_json "the card shows the masked e-mail" "{'field': 'email', 'value': 'ho***@example.com'} in j[0]['rows']"
+expect_json "the card withholds feedback texts" "all(r['text'] in ('***', None) for t in j if t['title'] == 'Recent feedback' for r in t['rows'])"
 req "an analyst's search by a phone finds nothing" 200 GET "/api/customers?q=$RAW_PHONE" "" -H "Authorization: Bearer $AMY"
 expect_json "no match on the hidden phone" "j['total'] == 0"
 req "an analyst's search by a name finds nothing" 200 GET "/api/customers?q=$Q_NAME" "" -H "Authorization: Bearer $AMY"
@@ -127,6 +128,7 @@ req "a manager's search by phone finds the customer" 200 GET "/api/customers?q=$
 expect_json "a manager's search matches the phone" "any(i['customer_id'] == '$CID' for i in j['items'])"
 req "a manager's card is raw" 200 GET "/api/customers/$CID/card" "" -H "Authorization: Bearer $MAX"
 expect_json "the card shows the raw e-mail" "{'field': 'email', 'value': 'hong.gildong@example.com'} in j[0]['rows']"
+expect_json "the card shows feedback texts" "any(r['text'] not in ('***', None) for t in j if t['title'] == 'Recent feedback' for r in t['rows'])"
 req "a revoked token is refused" 401 GET /api/kpi "" -H "Authorization: Bearer $REVOKED"
 req "an expired token is refused" 401 GET /api/kpi "" -H "Authorization: Bearer $EXPIRED"
 req "a malformed token is refused" 401 GET /api/kpi "" -H "Authorization: Bearer nonsense"

@@ -54,6 +54,12 @@ Test(mask, emails)
     expect(DG_PERSONAL_EMAIL, "", "");
 }
 
+Test(mask, free_text_withheld)
+{
+    expect(DG_PERSONAL_TEXT, "김지은 고객이 010-1234-5678로 전화함", "***");
+    expect(DG_PERSONAL_TEXT, "", "");
+}
+
 Test(mask, invalid_utf8_never_copied_whole)
 {
     /* a stray byte counts as one character: the middle ones are starred */
@@ -77,4 +83,6 @@ Test(mask, catalog_marks_customer_contact_fields)
     cr_expect_eq(c->columns[dg_entity_column(c, "email")].personal, DG_PERSONAL_EMAIL);
     cr_expect_eq(c->columns[dg_entity_column(c, "region")].personal, DG_PERSONAL_NONE);
     cr_expect_eq(c->columns[0].personal, DG_PERSONAL_NONE);
+    const dg_entity *f = dg_entity_find("feedback");
+    cr_expect_eq(f->columns[dg_entity_column(f, "text")].personal, DG_PERSONAL_TEXT);
 }
