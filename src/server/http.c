@@ -140,7 +140,8 @@ void dg_reply_failure(dg_response *res, const dg_error *err)
     case DG_EPARSE:
     case DG_ERANGE:    status = 400; code = "invalid"; break;
     case DG_ENOTFOUND: status = 404; code = "not_found"; break;
-    case DG_EEXIST:    status = 409; code = "conflict"; break;
+    case DG_EEXIST:
+    case DG_ECONFLICT: status = 409; code = "conflict"; break;
     case DG_ECONVERGE: status = 422; code = "unfittable"; break;   /* the data, not the request */
     case DG_EUNSUPPORTED: status = 501; code = "unsupported"; break;
     case DG_EBUSY:     status = 503; code = "busy"; break;
