@@ -102,7 +102,7 @@ int dg__points_open_lots(dg_store *s, const char *customer_id, int32_t day,
     *lots = NULL;
     *n = 0;
     int rc = prepare(s, "SELECT " LOT_COLUMNS " FROM points_lots WHERE customer_id = ? AND "
-                     "remaining > 0 AND expires_on > ? ORDER BY expires_on, lot_id", &st, err);
+                     "remaining > 0 AND expires_on > ?2 AND earned_on <= ?2 ORDER BY expires_on, lot_id", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
@@ -298,10 +298,11 @@ int dg__points_sums_get(dg_store *s, const char *customer_id, int32_t day, dg__p
 {
     sqlite3_stmt *st = NULL;
     int rc = prepare(s,
-        "SELECT coalesce(sum(remaining) FILTER (WHERE expires_on > ?2), 0), "
+        "SELECT coalesce(sum(remaining) FILTER (WHERE expires_on > ?2 AND earned_on <= ?2), 0), "
         "(SELECT coalesce(sum(points), 0) FROM points_movements WHERE customer_id = ?1), "
         "coalesce(sum(remaining) FILTER (WHERE expires_on <= ?2), 0), "
-        "count(*) FILTER (WHERE expires_on > ?2), min(expires_on) FILTER (WHERE expires_on > ?2) "
+        "count(*) FILTER (WHERE expires_on > ?2 AND earned_on <= ?2), "
+        "min(expires_on) FILTER (WHERE expires_on > ?2 AND earned_on <= ?2) "
         "FROM points_lots WHERE customer_id = ?1 AND remaining > 0", &st, err);
     if (rc != 0)
         return rc;
@@ -322,10 +323,12 @@ int dg__points_sums_get(dg_store *s, const char *customer_id, int32_t day, dg__p
     if (rc != 0 || out->next_expiry == DG_POINTS_TODAY)
         return rc;
     if ((rc = prepare(s, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE "
-                      "customer_id = ? AND remaining > 0 AND expires_on = ?", &st, err)) != 0)
+                      "customer_id = ?1 AND remaining > 0 AND expires_on = ?2 AND earned_on <= ?3", &st,
+                      err)) != 0)
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, out->next_expiry);
+    sqlite3_bind_int(st, 3, day);
     if (sqlite3_step(st) != SQLITE_ROW)
         rc = dg__store_error(s, err, "reading a points balance");
     else
@@ -443,7 +446,7 @@ int dg__points_ranking(dg_store *s, int32_t day, size_t limit, dg__points_rank_f
 {
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "SELECT customer_id, sum(remaining) AS available FROM points_lots "
-                     "WHERE remaining > 0 AND expires_on > ? GROUP BY customer_id "
+                     "WHERE remaining > 0 AND expires_on > ?1 AND earned_on <= ?1 GROUP BY customer_id "
                      "ORDER BY available DESC, customer_id LIMIT ?", &st, err);
     if (rc != 0)
         return rc;
