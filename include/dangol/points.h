@@ -116,8 +116,8 @@ typedef struct dg_points_result {
 /* Earns the points of order request->source_id (its customer, day and total, plus category
  * bonuses from its lines, times request->multiplier_per_mille, rounded down). An order earns
  * once: DG_EEXIST the second time. DG_ENOTFOUND for an unknown order, DG_ERANGE when the order
- * earns no point. request->customer_id and points are ignored; day DG_POINTS_TODAY means the
- * order's day. */
+ * earns no point; DG_EINVAL when request->customer_id is set and is not the order's customer.
+ * request->points is ignored; day DG_POINTS_TODAY means the order's day. */
 int dg_points_earn_order(dg_store *store, const dg_points_rules *rules,
                          const dg_points_request *request, dg_points_result *result,
                          dg_error *err);

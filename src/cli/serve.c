@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "dangol/report.h"
 #include "server/server.h"
 
 static bool parse_unsigned(const char *text, unsigned long max, unsigned long *out)
@@ -82,11 +83,14 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "no-web", no_argument, NULL, 'n' },
         { "max-body", required_argument, NULL, 'm' },
         { "read-only", no_argument, NULL, 'r' },
+        { "points-rules", required_argument, NULL, 'P' },
         { 0 },
     };
     dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
                               .max_body = 1 << 20 };
     bool no_web = false;
+    const char *points_rules_path = NULL;
+    dg_points_rules points_rules;
     char web_buf[PATH_MAX];
     unsigned long value;
     int o;
@@ -113,6 +117,7 @@ static int run(dg_cli *cli, int argc, char **argv)
             opt.max_body = value;
             break;
         case 'r': opt.read_only = true; break;
+        case 'P': points_rules_path = optarg; break;
         default:
             return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
         }
@@ -125,6 +130,12 @@ static int run(dg_cli *cli, int argc, char **argv)
     if (dg_server_check_bind(opt.bind, &err) != 0) {
         fprintf(stderr, "dangol serve: %s\n", err.message);
         return DG_EXIT_USAGE;
+    }
+    if (points_rules_path) {
+        dg_points_rules_default(&points_rules);
+        if (dg_points_rules_load(&points_rules, points_rules_path, &err) != 0)
+            return dg_cli_fail(cli, &err);
+        opt.points_rules = &points_rules;
     }
     if (no_web)
         opt.web_dir = NULL;
@@ -177,7 +188,8 @@ static int run(dg_cli *cli, int argc, char **argv)
 DG_CLI_COMMAND(serve) = {
     "serve", "serve the JSON API and the dashboard over HTTP",
     "usage: dangol [--db PATH] serve [--bind ADDR] [--port N] [--threads N] [--web DIR]\n"
-    "                              [--no-web] [--max-body BYTES] [--read-only]\n\n"
+    "                              [--no-web] [--max-body BYTES] [--read-only]\n"
+    "                              [--points-rules FILE]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
     "(the static pages of --web DIR, default the web/ directory of this build) until SIGINT or\n"
     "SIGTERM, then stops accepting connections, lets the requests in flight finish (up to 30 s)\n"
@@ -187,6 +199,8 @@ DG_CLI_COMMAND(serve) = {
     "  --port N         TCP port (default 8080; 0 picks a free one, printed at start)\n"
     "  --threads N      worker threads, each with its own store connection (default: CPUs)\n"
     "  --max-body BYTES largest request body accepted (default 1048576); larger answers 413\n"
-    "  --read-only      open the store read-only; writes answer 405\n",
+    "  --read-only      open the store read-only; writes answer 405\n"
+    "  --points-rules FILE  earning rules of the points routes (config/points.conf; default:\n"
+    "                   the built-in ones)\n",
     run,
 };

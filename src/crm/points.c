@@ -269,6 +269,9 @@ static int apply_earn_order(dg_store *store, const dg_points_rules *rules,
                               &total, add_category, &sum, err);
     if (rc != 0)
         return rc;
+    if (r->customer_id && strcmp(r->customer_id, customer_id) != 0)
+        return dg_error_set(err, DG_EINVAL, "order \"%s\" is customer \"%s\"'s, not \"%s\"'s",
+                            r->source_id, customer_id, r->customer_id);
     int64_t multiplier = r->multiplier_per_mille > 0 ? r->multiplier_per_mille : 1000;
     int64_t scaled = 0;
     if (__builtin_mul_overflow(total, rules->base_per_mille, &base) ||

@@ -240,6 +240,11 @@ const char *dg_request_query(const dg_request *req, const char *name)
     return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, name);
 }
 
+const char *dg_request_header(const dg_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
+}
+
 long long dg_request_query_count(const dg_request *req, dg_response *res, const char *name,
                                  long long fallback, long long max)
 {

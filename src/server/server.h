@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "dangol/error.h"
+#include "dangol/points.h"
 #include "dangol/store.h"
 #include "dangol/table.h"
 
@@ -32,6 +33,8 @@ typedef struct dg_server_options {
     const char *web_dir;      /* dashboard files, or NULL for no dashboard */
     size_t max_body;          /* largest accepted request body in bytes */
     bool read_only;           /* refuse writes (POST/PUT/PATCH answer 405) */
+    const dg_points_rules *points_rules; /* earning rules of the points routes (the caller's,
+                                            alive while serving); NULL: the built-in ones */
 } dg_server_options;
 
 /* Checks that bind names a loopback address (no authentication exists yet). */
@@ -136,6 +139,8 @@ json_t *dg_server_openapi(void);
 
 /* Query argument (URL-decoded) or NULL. */
 const char *dg_request_query(const dg_request *req, const char *name);
+/* Request header (case-insensitive name) or NULL. */
+const char *dg_request_header(const dg_request *req, const char *name);
 /* Non-negative integer query argument: default if absent; -1 (and a 400 in res) if invalid. */
 long long dg_request_query_count(const dg_request *req, dg_response *res, const char *name,
                                  long long fallback, long long max);
@@ -251,6 +256,15 @@ void dg_api_stages_history(dg_request *req, dg_response *res);
 void dg_api_cohorts(dg_request *req, dg_response *res);
 void dg_api_clv(dg_request *req, dg_response *res);
 void dg_api_loyalty(dg_request *req, dg_response *res);
+
+/* points.c: the points ledger */
+void dg_api_points_balance(dg_request *req, dg_response *res);
+void dg_api_points_statement(dg_request *req, dg_response *res);
+void dg_api_points_ranking(dg_request *req, dg_response *res);
+void dg_api_points_liability(dg_request *req, dg_response *res);
+void dg_api_points_earn(dg_request *req, dg_response *res);
+void dg_api_points_burn(dg_request *req, dg_response *res);
+void dg_api_points_adjust(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
