@@ -133,8 +133,8 @@ static int lot_row(void *ctx, const char *customer_id, const dg__points_lot *lot
 int dg_report_points_statement(dg_report *out, dg_store *store, const char *customer_id,
                                dg_error *err)
 {
-    static const char *const names[] = { "movement", "date", "kind", "points", "balance",
-                                         "expires_on", "source", "source_id", "reverses",
+    static const char *const names[] = { "movement", "date", "movement_kind", "points", "balance",
+                                         "expires_on", "source_kind", "source_id", "reverses",
                                          "reason", "actor", NULL };
     static const dg_cell_type types[] = { DG_CELL_INT, DG_CELL_DATE, DG_CELL_TEXT, DG_CELL_INT,
                                           DG_CELL_INT, DG_CELL_DATE, DG_CELL_TEXT, DG_CELL_TEXT,

@@ -299,7 +299,7 @@ expect_status "points: balance" 200 GET "/api/customers/C1/points?as_of=2024-01-
 expect_json "the balance is 20" "j['rows'][0]['available'] == 20 and j['rows'][0]['ledger'] == 20"
 expect_status "points: an unknown customer's balance is 404" 404 GET /api/customers/NOBODY/points
 expect_status "points: statement" 200 GET /api/customers/C1/points/statement
-expect_json "the statement lists the three movements" "[r['kind'] for r in j[0]['rows']] == ['earn', 'burn', 'adjust']"
+expect_json "the statement lists the three movements" "[r['movement_kind'] for r in j[0]['rows']] == ['earn', 'burn', 'adjust']"
 expect_status "points: ranking" 200 GET "/api/points/ranking?as_of=2024-01-03&top=5"
 expect_json "C1 leads the ranking" "j['rows'][0] == {'customer_id': 'C1', 'available': 20}"
 expect_status "points: liability" 200 GET "/api/points/liability?as_of=2024-01-03"

@@ -16,6 +16,7 @@
 #include "dangol/report.h"
 #include "dangol/rng.h"
 #include "dangol/store.h"
+#include "dangol/vocab.h"
 #include "support.h"
 
 #define DAY0 20000   /* 2024-10-04 */
@@ -552,4 +553,23 @@ Test(points, random_movements_keep_the_invariants_and_replay_to_the_same_lots,
     replay(&m);
     compare(&m, day + 1000);
     cr_assert_eq(sql_int("SELECT coalesce(sum(points), 0) FROM points_movements"), 0);
+}
+
+Test(points_vocabulary, every_kind_source_and_policy_has_english_and_korean_names)
+{
+    for (int k = DG_POINTS_EARN; k <= DG_POINTS_REVERSE; k++) {
+        const dg_vocab_entry *e = dg_vocab_find("points_kind", dg_points_kind_code(k));
+        cr_assert_not_null(e, "%s", dg_points_kind_code(k));
+        cr_assert(e->en[0] && e->ko[0]);
+        dg_points_kind back;
+        cr_assert_eq(dg_points_kind_parse(e->code, &back, &err), 0);
+        cr_assert_eq((int)back, k);
+    }
+    for (int s = DG_POINTS_SOURCE_ORDER; s <= DG_POINTS_SOURCE_MANUAL; s++)
+        cr_assert_not_null(dg_vocab_find("points_source", dg_points_source_code(s)));
+    cr_assert_not_null(dg_vocab_find("points_source", "lot"));   /* an expiry's source */
+    cr_assert_not_null(dg_vocab_find("points_policy", "absorb"));
+    cr_assert_not_null(dg_vocab_find("points_policy", "recover"));
+    cr_assert_str_eq(dg_vocab_domain_of(NULL, "movement_kind"), "points_kind");
+    cr_assert_str_eq(dg_vocab_domain_of(NULL, "source_kind"), "points_source");
 }

@@ -51,7 +51,7 @@ def burn(url, cid, clients, rounds, points):
             if status == 201:
                 movements.add(body["movement_id"])
     rows = ledger(url, cid)
-    burn_ids = {r["movement"] for r in rows if r["kind"] == "burn"}
+    burn_ids = {r["movement"] for r in rows if r["movement_kind"] == "burn"}
     after = sum(r["points"] for r in rows)
     status, bal = request(url, "GET", f"/api/customers/{cid}/points")
     print(json.dumps({
@@ -71,7 +71,7 @@ def retry(url, cid, clients, points, key):
         "statuses": sorted(s for s, _ in results),
         "movements": sorted({b["movement_id"] for s, b in results if s == 201}),
         "replayed": sum(1 for s, b in results if s == 201 and b["replayed"]),
-        "burn_rows": sum(1 for r in rows if r["kind"] == "burn")}))
+        "burn_rows": sum(1 for r in rows if r["movement_kind"] == "burn")}))
 
 
 if __name__ == "__main__":
