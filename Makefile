@@ -44,7 +44,8 @@ MANDIR     ?= $(PREFIX)/share/man
 PCDIR      ?= $(LIBDIR)/pkgconfig
 
 LIB_SRC  := $(wildcard src/core/*.c src/store/*.c src/ingest/*.c src/frame/*.c src/analytics/*.c \
-                       src/analytics/*/*.c src/crm/*.c src/report/*.c)
+                       src/analytics/*/*.c src/crm/*.c src/report/*.c \
+                       src/demo/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c src/server/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(OUT)/%.o)

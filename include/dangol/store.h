@@ -105,8 +105,8 @@ typedef struct dg_scan_filter {
 int dg_store_scan(dg_store *store, const dg_entity *e, const dg_scan_filter *filter,
                   dg_row_fn fn, void *ctx, dg_error *err);
 
-/* The number of records of e matching filter's key, customer_id and search into *count (its
- * offset, limit and order are ignored). */
+/* The number of records of e matching filter's key, customer_id and search (NULL = all) into
+ * *count; its offset, limit and order are ignored. */
 int dg_store_count(dg_store *store, const dg_entity *e, const dg_scan_filter *filter,
                    int64_t *count, dg_error *err);
 

@@ -1,5 +1,5 @@
 /* `dangol demo`: fills a new store (and/or a CSV directory) with the deterministic demo business
- * of src/ingest/demo.c, draws progress on stderr when it is a terminal, and prints the row counts.
+ * of src/demo/demo.c, draws progress on stderr when it is a terminal, and prints the row counts.
  * The work is dg_demo_generate. */
 #include <getopt.h>
 #include <limits.h>

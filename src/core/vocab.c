@@ -112,7 +112,7 @@ static const dg_vocab_entry values[] = {
     { "feedback_status", "open", "Open", "접수" },
     { "feedback_status", "in_progress", "In progress", "처리 중" },
     { "feedback_status", "resolved", "Resolved", "해결" }, { "feedback_status", "closed", "Closed", "종결" },
-    /* staff roles and order sites (the demo's: src/ingest/demo.c, demo_tables.c) */
+    /* staff roles and order sites (the demo's: src/demo/demo.c, tables.c) */
     { "staff_role", "store_manager", "Store manager", "점장" },
     { "staff_role", "sales_associate", "Sales associate", "판매 사원" },
     { "staff_role", "cashier", "Cashier", "계산원" },

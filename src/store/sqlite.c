@@ -803,6 +803,8 @@ static void release_scan(dg_store *s, int slot, sqlite3_stmt *st)
     s->scans[slot].busy = false;
 }
 
+static const dg_scan_filter no_filter = { 0 };   /* every record */
+
 /* Appends filter's WHERE clause for e to sql (nothing when it filters nothing). */
 static int append_filter(char *sql, const dg_entity *e, const dg_scan_filter *filter,
                          dg_error *err)
@@ -850,13 +852,12 @@ static void bind_filter(sqlite3_stmt *st, const dg_scan_filter *filter, char *pa
 int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
                   dg_row_fn fn, void *ctx, dg_error *err)
 {
-    static const dg_scan_filter everything = { 0 };
     char sql[SQL_MAX], pattern[512];
     sqlite3_stmt *st = NULL;
     dg_value row[MAX_COLUMNS];
     int rc = 0;
     if (!filter)
-        filter = &everything;
+        filter = &no_filter;
     assert(e->n_columns <= MAX_COLUMNS);
 
     snprintf(sql, sizeof sql, "SELECT ");
@@ -905,6 +906,8 @@ int dg_store_count(dg_store *s, const dg_entity *e, const dg_scan_filter *filter
     char sql[SQL_MAX], pattern[512];
     sqlite3_stmt *st = NULL;
     int rc;
+    if (!filter)
+        filter = &no_filter;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", e->name);
     if ((rc = append_filter(sql, e, filter, err)) != 0)
         return rc;

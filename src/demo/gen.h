@@ -1,4 +1,4 @@
-/* Private to the demo generator (src/ingest/demo.c, demo_customer.c): the generator's state,
+/* Private to the demo generator (src/demo/demo.c, customer.c): the generator's state,
  * the staff and product catalogues it builds, and small row helpers. */
 #ifndef DANGOL_DEMO_GEN_H
 #define DANGOL_DEMO_GEN_H

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "dangol/vocab.h"
-#include "ingest/demo_gen.h"
-#include "ingest/demo_tables.h"
+#include "demo/gen.h"
+#include "demo/tables.h"
 
 /* One customer's latent and observed attributes while its rows are generated. */
 typedef struct cust {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analytics/cube_internal.h"
+#include "analytics/cube/internal.h"
 #include "dangol/text.h"
 #include "dangol/vocab.h"
 

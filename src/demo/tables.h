@@ -1,4 +1,4 @@
-/* Fixed vocabulary of the demo business (src/ingest/demo.c): Korean names with their frequencies,
+/* Fixed vocabulary of the demo business (src/demo/demo.c): Korean names with their frequencies,
  * regions and sites, product categories and brands, touchpoints with their true quality, and the
  * feedback texts. Kept apart from the generating process so each can be read on its own. */
 #ifndef DANGOL_DEMO_TABLES_H

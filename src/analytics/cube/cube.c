@@ -1,11 +1,11 @@
 /* The cube (include/dangol/cube.h): its fact columns, the CSR indexes it derives from them
  * (customer -> orders, order -> lines), the built-in time levels and the dictionary-encoded
- * dimensions, each keyed by order, customer, day or product. Queries run in cube_run.c. */
+ * dimensions, each keyed by order, customer, day or product. Queries run in run.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "analytics/cube_internal.h"
+#include "analytics/cube/internal.h"
 #include "dangol/text.h"
 
 static char *dup_text(const char *s)

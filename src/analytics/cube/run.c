@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analytics/cube_internal.h"
+#include "analytics/cube/internal.h"
 #include "dangol/money.h"
 
 #define MAX_CELLS ((size_t)1 << 21)

@@ -1,9 +1,9 @@
-/* The demo business's vocabulary (see demo_tables.h). Family-name weights are their shares (%)
+/* The demo business's vocabulary (see tables.h). Family-name weights are their shares (%)
  * in the 2015 Korean census; given names are common ones of each generation; the touchpoint
  * effects are the true quality differences the MOT analysis should find (docs/demo.md). */
 #include <stdbool.h>
 
-#include "ingest/demo_tables.h"
+#include "demo/tables.h"
 
 #define LIST(a) { a, sizeof a / sizeof a[0] }
 

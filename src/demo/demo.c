@@ -5,7 +5,7 @@
  * Purchases follow BG/NBD in continuous time (weeks) with Gamma-Gamma order values; everything
  * else (channels, lines, touchpoints, feedback, surveys, referrals) hangs off those draws and a
  * latent satisfaction that is tied to the dropout probability, so the analyses find signal.
- * This file: staff, products, acquisition dates and the driver; demo_customer.c: each customer. */
+ * This file: staff, products, acquisition dates and the driver; customer.c: each customer. */
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,8 +15,8 @@
 #include "dangol/demo.h"
 #include "dangol/rng.h"
 #include "dangol/text.h"
-#include "ingest/demo_gen.h"
-#include "ingest/demo_tables.h"
+#include "demo/gen.h"
+#include "demo/tables.h"
 
 /* Staff whose service is measurably different (docs/demo.md): index -> effect on ratings. */
 static const struct { int index; double effect; } special_staff[] = {
@@ -258,7 +258,7 @@ static int check_catalog(gen *g, dg_error *err)
         if (!ok)
             return dg_error_set(err, DG_EUNSUPPORTED,
                                 "the demo generator does not know the current columns of %s; "
-                                "update src/ingest/demo.c", expect[i].entity);
+                                "update src/demo/demo.c", expect[i].entity);
         *slots[i] = e;
     }
     return 0;

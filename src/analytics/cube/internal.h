@@ -1,5 +1,5 @@
-/* Private layout of the cube, shared by the engine (cube.c), the query parser (cube_query.c) and
- * the pivot layout (cube_table.c). */
+/* Private layout of the cube, shared by the engine (cube.c), the query parser (query.c) and
+ * the pivot layout (table.c). */
 #ifndef DANGOL_CUBE_INTERNAL_H
 #define DANGOL_CUBE_INTERNAL_H
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analytics/cube_internal.h"
+#include "analytics/cube/internal.h"
 #include "dangol/text.h"
 
 static const dg_cube_dim_spec frame_dims[] = {
