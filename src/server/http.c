@@ -37,6 +37,9 @@ struct dg_server {
     pthread_mutex_t stores_lock;  /* guards stores: every connection opened, closed at stop */
     dg_store **stores;
     size_t n_stores, cap_stores;
+    pthread_mutex_t write_lock;   /* held by a write route: this server's writers queue here,
+                                     not in SQLite's busy handler, whose sleeps (up to 100 ms
+                                     each) would be most of a contended write's latency */
     pthread_mutex_t flight_lock;  /* guards in_flight */
     pthread_cond_t flight_done;   /* signalled when in_flight drops to 0 */
     size_t in_flight;             /* requests whose headers arrived and that are not finished */
@@ -488,6 +491,10 @@ static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn
     if (!(req.store = thread_store(srv, &err))) {
         dg_reply_failure(&res, &err);
         res.status = 500;
+    } else if (route->writes) {
+        pthread_mutex_lock(&srv->write_lock);
+        route->handler(&req, &res);
+        pthread_mutex_unlock(&srv->write_lock);
     } else {
         route->handler(&req, &res);
     }
@@ -649,6 +656,7 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
     srv->opt = *opt;
     pthread_mutex_init(&srv->stores_lock, NULL);
     pthread_mutex_init(&srv->flight_lock, NULL);
+    pthread_mutex_init(&srv->write_lock, NULL);
     pthread_cond_init(&srv->flight_done, NULL);
     if (pthread_key_create(&srv->store_key, NULL) != 0) {
         rc = dg_error_set(err, DG_ENOMEM, "cannot create thread-local storage");
@@ -731,6 +739,7 @@ void dg_server_stop(dg_server *srv)
         pthread_key_delete(srv->store_key);
     pthread_mutex_destroy(&srv->stores_lock);
     pthread_mutex_destroy(&srv->flight_lock);
+    pthread_mutex_destroy(&srv->write_lock);
     pthread_cond_destroy(&srv->flight_done);
     free(srv->web_real);
     free(srv);
