@@ -55,15 +55,13 @@ static int check_amount(int64_t points, bool allow_negative, dg_error *err)
     return 0;
 }
 
-/* Takes points from the customer's lots not expired on day, earliest expiry first, for the
- * debit movement_id; *taken is what was there, at most points. */
-static int take_fifo(dg_store *store, const char *customer_id, int32_t day, int64_t movement_id,
+/* Takes points from lots (the customer's open lots on the debit's day, earliest expiry first)
+ * for the debit movement_id, skipping exclude_lot; *taken is what was there, at most points. */
+static int take_from(dg_store *store, const dg__points_lot *lots, size_t n, int64_t movement_id,
                      int64_t points, int64_t exclude_lot, int64_t *taken, dg_error *err)
 {
-    dg__points_lot *lots = NULL;
-    size_t n = 0;
+    int rc = 0;
     *taken = 0;
-    int rc = dg__points_open_lots(store, customer_id, day, &lots, &n, err);
     for (size_t i = 0; rc == 0 && i < n && *taken < points; i++) {
         if (lots[i].lot_id == exclude_lot)
             continue;
@@ -71,6 +69,19 @@ static int take_fifo(dg_store *store, const char *customer_id, int32_t day, int6
         rc = dg__points_allocate(store, movement_id, lots[i].lot_id, part, false, err);
         *taken += part;
     }
+    return rc;
+}
+
+/* The same, reading the customer's open lots on day first. */
+static int take_fifo(dg_store *store, const char *customer_id, int32_t day, int64_t movement_id,
+                     int64_t points, int64_t exclude_lot, int64_t *taken, dg_error *err)
+{
+    dg__points_lot *lots = NULL;
+    size_t n = 0;
+    *taken = 0;
+    int rc = dg__points_open_lots(store, customer_id, day, &lots, &n, err);
+    if (rc == 0)
+        rc = take_from(store, lots, n, movement_id, points, exclude_lot, taken, err);
     free(lots);
     return rc;
 }
@@ -79,10 +90,8 @@ static int take_fifo(dg_store *store, const char *customer_id, int32_t day, int6
 static int available(dg_store *store, const char *customer_id, int32_t day, int64_t *points,
                      dg_error *err)
 {
-    dg__points_sums sums;
-    int rc = dg__points_sums_get(store, customer_id, day, &sums, err);
-    *points = rc == 0 ? sums.available : 0;
-    return rc;
+    *points = 0;
+    return dg__points_available(store, customer_id, day, points, err);
 }
 
 /* One write: what it does inside the transaction, given the request. */
@@ -155,12 +164,15 @@ static int debit(dg_store *store, const dg_points_request *r, dg_points_kind kin
                  int64_t points, dg_points_result *result, dg_error *err)
 {
     int32_t day = day_of_request(r);
-    int64_t have;
-    int rc = available(store, r->customer_id, day, &have, err);
-    if (rc != 0)
-        return rc;
-    if (have < points) {
+    dg__points_lot *lots = NULL;
+    size_t n = 0;
+    int64_t have = 0;
+    int rc = dg__points_open_lots(store, r->customer_id, day, &lots, &n, err);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        have += lots[i].remaining;
+    if (rc == 0 && have < points) {
         char date[16];
+        free(lots);
         return dg_error_set(err, DG_ECONFLICT, "customer \"%s\" has %lld points available on %s; "
                             "cannot %s %lld", r->customer_id, (long long)have,
                             dg_date_format(day, date), kind == DG_POINTS_BURN ? "burn" : "debit",
@@ -173,9 +185,11 @@ static int debit(dg_store *store, const dg_points_request *r, dg_points_kind kin
         .source_id = r->source_id, .recorded_at = (int64_t)time(NULL),
     };
     int64_t taken = 0;
-    rc = dg__points_insert(store, &row, &result->movement_id, err);
     if (rc == 0)
-        rc = take_fifo(store, r->customer_id, day, result->movement_id, points, 0, &taken, err);
+        rc = dg__points_insert(store, &row, &result->movement_id, err);
+    if (rc == 0)
+        rc = take_from(store, lots, n, result->movement_id, points, 0, &taken, err);
+    free(lots);
     if (rc == 0 && taken != points)   /* the balance was read in this transaction */
         rc = dg_error_set(err, DG_ESTORE, "points lots of \"%s\" do not add up to their balance",
                           r->customer_id);

@@ -43,6 +43,9 @@ int dg__points_insert(dg_store *store, const dg__points_row *row, int64_t *id, d
  * (ties: lot id). *lots (caller frees with free()) holds *n of them. */
 int dg__points_open_lots(dg_store *store, const char *customer_id, int32_t day,
                          dg__points_lot **lots, size_t *n, dg_error *err);
+/* The sum of what dg__points_open_lots lists, without the ledger's sum (for the writes). */
+int dg__points_available(dg_store *store, const char *customer_id, int32_t day, int64_t *points,
+                         dg_error *err);
 /* The lot a movement opened; DG_ENOTFOUND if it opened none. */
 int dg__points_lot_get(dg_store *store, int64_t lot_id, dg__points_lot *lot, dg_error *err);
 

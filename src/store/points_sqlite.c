@@ -133,6 +133,24 @@ int dg__points_open_lots(dg_store *s, const char *customer_id, int32_t day,
     return rc;
 }
 
+int dg__points_available(dg_store *s, const char *customer_id, int32_t day, int64_t *points,
+                         dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE customer_id = ? "
+                     "AND remaining > 0 AND expires_on > ?2 AND earned_on <= ?2", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, day);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *points = sqlite3_column_int64(st, 0);
+    else
+        rc = dg__store_error(s, err, "reading a points balance");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int dg__points_lot_get(dg_store *s, int64_t lot_id, dg__points_lot *lot, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
