@@ -22,6 +22,7 @@
 
 #include <microhttpd.h>
 
+#include "dangol/text.h"
 #include "dangol/utf8.h"
 #include "server/server.h"
 
@@ -241,6 +242,20 @@ void dg_reply_tables(dg_response *res, dg_table *const *tables, size_t n)
 const char *dg_request_query(const dg_request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+bool dg_request_query_day(const dg_request *req, dg_response *res, const char *name,
+                          int32_t *day)
+{
+    const char *text = dg_request_query(req, name);
+    dg_error err;
+    if (!text || !*text)
+        return true;
+    if (dg_date_parse(text, strlen(text), day, &err) != 0) {
+        dg_reply_error(res, 400, "invalid", "%s: %s", name, err.message);
+        return false;
+    }
+    return true;
 }
 
 const char *dg_request_header(const dg_request *req, const char *name)

@@ -15,18 +15,11 @@
 
 #define KEY_MAX 200
 
-/* The day of ?as_of (or today); false with a 400 answered when it is not a date. */
+/* The day of ?as_of, or today; false with a 400 answered when it is not a date. */
 static bool query_day(dg_request *req, dg_response *res, int32_t *day)
 {
-    const char *text = dg_request_query(req, "as_of");
     *day = DG_POINTS_TODAY;
-    dg_error err;
-    dg_error_clear(&err);
-    if (text && dg_date_parse(text, strlen(text), day, &err) != 0) {
-        dg_reply_error(res, 400, "invalid", "as_of: %s", err.message);
-        return false;
-    }
-    return true;
+    return dg_request_query_day(req, res, "as_of", day);
 }
 
 static void reply_report(dg_response *res, int rc, dg_report *rep, const dg_error *err)

@@ -139,6 +139,9 @@ json_t *dg_server_openapi(void);
 
 /* Query argument (URL-decoded) or NULL. */
 const char *dg_request_query(const dg_request *req, const char *name);
+/* A date query argument into *day (left as is when absent); false with a 400 when malformed. */
+bool dg_request_query_day(const dg_request *req, dg_response *res, const char *name,
+                          int32_t *day);
 /* Request header (case-insensitive name) or NULL. */
 const char *dg_request_header(const dg_request *req, const char *name);
 /* Non-negative integer query argument: default if absent; -1 (and a 400 in res) if invalid. */

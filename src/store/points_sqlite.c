@@ -30,6 +30,25 @@ static void bind_text(sqlite3_stmt *st, int i, const char *text)
         sqlite3_bind_null(st, i);
 }
 
+/* Steps st once: 1 on a row, 0 when there is none, or the store's (negative) error. */
+static int step_row(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *err)
+{
+    int step = sqlite3_step(st);
+    return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : dg__store_error(s, err, what);
+}
+
+/* Steps st to its end, calling fn with each row until it returns nonzero (returned). */
+typedef int (*stmt_row_fn)(void *ctx, sqlite3_stmt *st);
+static int each_row(dg_store *s, sqlite3_stmt *st, stmt_row_fn fn, void *ctx, const char *what,
+                    dg_error *err)
+{
+    int rc;
+    while ((rc = step_row(s, st, what, err)) == 1)
+        if ((rc = fn(ctx, st)) != 0)
+            return rc;
+    return rc;
+}
+
 /* Runs st to its end (no rows expected); DG_EEXIST for a unique-constraint refusal. */
 static int run(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *err)
 {
@@ -158,14 +177,13 @@ int dg__points_lot_get(dg_store *s, int64_t lot_id, dg__points_lot *lot, dg_erro
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, lot_id);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
+    rc = step_row(s, st, "reading a points lot", err);
+    if (rc == 1)
         read_lot(st, 0, lot);
-    else if (step == SQLITE_DONE)
+    else if (rc == 0)
         rc = dg_error_set(err, DG_ENOTFOUND, "movement %lld opened no points lot",
                           (long long)lot_id);
-    else
-        rc = dg__store_error(s, err, "reading a points lot");
+    rc = rc == 1 ? 0 : rc;
     sqlite3_finalize(st);
     return rc;
 }
@@ -214,8 +232,9 @@ int dg__points_order_earn(dg_store *s, const char *order_id, dg__points_row *ear
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
+    rc = step_row(s, st, "reading an order's earn", err);
+    if (rc == 1) {
+        rc = 0;
         memset(earn, 0, sizeof *earn);
         earn->movement_id = sqlite3_column_int64(st, 0);
         copy_text(customer_id, cap, sqlite3_column_text(st, 1));
@@ -224,13 +243,22 @@ int dg__points_order_earn(dg_store *s, const char *order_id, dg__points_row *ear
         earn->occurred_on = sqlite3_column_int(st, 3);
         earn->expires_on = sqlite3_column_int(st, 4);
         *reversed = sqlite3_column_int(st, 5) != 0;
-    } else if (step == SQLITE_DONE) {
+    } else if (rc == 0) {
         rc = dg_error_set(err, DG_ENOTFOUND, "order \"%s\" has earned no points", order_id);
-    } else {
-        rc = dg__store_error(s, err, "reading an order's earn");
     }
     sqlite3_finalize(st);
     return rc;
+}
+
+typedef struct category_ctx {
+    dg__points_category_fn fn;
+    void *ctx;
+} category_ctx;
+
+static int category_row(void *ctx, sqlite3_stmt *st)
+{
+    category_ctx *c = ctx;
+    return c->fn(c->ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
 }
 
 int dg__points_order(dg_store *s, const char *order_id, char *customer_id, size_t cap,
@@ -243,15 +271,14 @@ int dg__points_order(dg_store *s, const char *order_id, char *customer_id, size_
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
+    rc = step_row(s, st, "reading an order", err);
+    if (rc == 1) {
+        rc = 0;
         copy_text(customer_id, cap, sqlite3_column_text(st, 0));
         *day = dg_day_of(sqlite3_column_int64(st, 1));
         *total = sqlite3_column_int64(st, 2);
-    } else if (step == SQLITE_DONE) {
+    } else if (rc == 0) {
         rc = dg_error_set(err, DG_ENOTFOUND, "no order \"%s\"", order_id);
-    } else {
-        rc = dg__store_error(s, err, "reading an order");
     }
     sqlite3_finalize(st);
     if (rc != 0)
@@ -261,10 +288,8 @@ int dg__points_order(dg_store *s, const char *order_id, char *customer_id, size_
                       "GROUP BY p.category ORDER BY p.category", &st, err)) != 0)
         return rc;
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
-    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-        rc = fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = dg__store_error(s, err, "reading an order's lines");
+    category_ctx c = { fn, ctx };
+    rc = each_row(s, st, category_row, &c, "reading an order's lines", err);
     sqlite3_finalize(st);
     return rc;
 }
@@ -365,16 +390,15 @@ int dg__points_request_get(dg_store *s, const char *key, char *fingerprint, size
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
+    rc = step_row(s, st, "reading an idempotency key", err);
+    if (rc == 1) {
+        rc = 0;
         copy_text(fingerprint, cap, sqlite3_column_text(st, 0));
         *movement_id = sqlite3_column_int64(st, 1);
         *points = sqlite3_column_int64(st, 2);
         *balance = sqlite3_column_int64(st, 3);
-    } else if (step == SQLITE_DONE) {
+    } else if (rc == 0) {
         rc = DG_ENOTFOUND;
-    } else {
-        rc = dg__store_error(s, err, "reading an idempotency key");
     }
     sqlite3_finalize(st);
     return rc;
@@ -400,6 +424,31 @@ int dg__points_request_put(dg_store *s, const char *key, const char *fingerprint
     return rc;
 }
 
+/* The readers' callbacks, behind each_row. */
+typedef struct scan_ctx {
+    dg__points_row_fn row_fn;
+    dg__points_lot_fn lot_fn;
+    dg__points_rank_fn rank_fn;
+    void *ctx;
+} scan_ctx;
+
+static int movement_row(void *ctx, sqlite3_stmt *st);
+
+static int lot_row(void *ctx, sqlite3_stmt *st)
+{
+    scan_ctx *c = ctx;
+    dg__points_lot lot;
+    read_lot(st, 1, &lot);
+    return c->lot_fn(c->ctx, (const char *)sqlite3_column_text(st, 0), &lot);
+}
+
+static int rank_row(void *ctx, sqlite3_stmt *st)
+{
+    scan_ctx *c = ctx;
+    return c->rank_fn(c->ctx, (const char *)sqlite3_column_text(st, 0),
+                      sqlite3_column_int64(st, 1));
+}
+
 int dg__points_movements_scan(dg_store *s, const char *customer_id, dg__points_row_fn fn,
                               void *ctx, dg_error *err)
 {
@@ -410,29 +459,31 @@ int dg__points_movements_scan(dg_store *s, const char *customer_id, dg__points_r
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
-    int step;
-    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        dg__points_row row = {
-            .movement_id = sqlite3_column_int64(st, 0),
-            .customer_id = (const char *)sqlite3_column_text(st, 1),
-            .kind = (const char *)sqlite3_column_text(st, 2),
-            .points = sqlite3_column_int64(st, 3),
-            .occurred_on = sqlite3_column_int(st, 4),
-            .expires_on = sqlite3_column_type(st, 5) == SQLITE_NULL ? DG_POINTS_TODAY
-                                                                    : sqlite3_column_int(st, 5),
-            .reason = (const char *)sqlite3_column_text(st, 6),
-            .actor = (const char *)sqlite3_column_text(st, 7),
-            .source_kind = (const char *)sqlite3_column_text(st, 8),
-            .source_id = (const char *)sqlite3_column_text(st, 9),
-            .reverses = sqlite3_column_int64(st, 10),
-            .recorded_at = sqlite3_column_int64(st, 11),
-        };
-        rc = fn(ctx, &row);
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = dg__store_error(s, err, "reading points movements");
+    scan_ctx c = { .row_fn = fn, .ctx = ctx };
+    rc = each_row(s, st, movement_row, &c, "reading points movements", err);
     sqlite3_finalize(st);
     return rc;
+}
+
+static int movement_row(void *ctx, sqlite3_stmt *st)
+{
+    scan_ctx *c = ctx;
+    dg__points_row row = {
+        .movement_id = sqlite3_column_int64(st, 0),
+        .customer_id = (const char *)sqlite3_column_text(st, 1),
+        .kind = (const char *)sqlite3_column_text(st, 2),
+        .points = sqlite3_column_int64(st, 3),
+        .occurred_on = sqlite3_column_int(st, 4),
+        .expires_on = sqlite3_column_type(st, 5) == SQLITE_NULL ? DG_POINTS_TODAY
+                                                                : sqlite3_column_int(st, 5),
+        .reason = (const char *)sqlite3_column_text(st, 6),
+        .actor = (const char *)sqlite3_column_text(st, 7),
+        .source_kind = (const char *)sqlite3_column_text(st, 8),
+        .source_id = (const char *)sqlite3_column_text(st, 9),
+        .reverses = sqlite3_column_int64(st, 10),
+        .recorded_at = sqlite3_column_int64(st, 11),
+    };
+    return c->row_fn(c->ctx, &row);
 }
 
 int dg__points_lots_scan(dg_store *s, const char *customer_id, dg__points_lot_fn fn, void *ctx,
@@ -447,14 +498,8 @@ int dg__points_lots_scan(dg_store *s, const char *customer_id, dg__points_lot_fn
         return rc;
     if (customer_id)
         sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
-    int step;
-    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        dg__points_lot lot;
-        read_lot(st, 1, &lot);
-        rc = fn(ctx, (const char *)sqlite3_column_text(st, 0), &lot);
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = dg__store_error(s, err, "reading points lots");
+    scan_ctx c = { .lot_fn = fn, .ctx = ctx };
+    rc = each_row(s, st, lot_row, &c, "reading points lots", err);
     sqlite3_finalize(st);
     return rc;
 }
@@ -470,11 +515,8 @@ int dg__points_ranking(dg_store *s, int32_t day, size_t limit, dg__points_rank_f
         return rc;
     sqlite3_bind_int(st, 1, day);
     sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-    int step;
-    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-        rc = fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = dg__store_error(s, err, "ranking points balances");
+    scan_ctx c = { .rank_fn = fn, .ctx = ctx };
+    rc = each_row(s, st, rank_row, &c, "ranking points balances", err);
     sqlite3_finalize(st);
     return rc;
 }

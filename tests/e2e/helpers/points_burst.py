@@ -7,32 +7,17 @@
   points_burst.py retry URL CUSTOMER CLIENTS POINTS KEY
       CLIENTS identical burns with one Idempotency-Key at once: how many applied
 """
-import http.client, json, sys, threading, urllib.parse
+import json, os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hammer  # noqa: E402  (its request and at_once)
+
+at_once = hammer.at_once
 
 
 def request(url, method, path, body=None, headers=None):
-    u = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
-    h = {"Content-Type": "application/json"} if body is not None else {}
-    h.update(headers or {})
-    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
-    r = conn.getresponse()
-    data = r.read()
-    conn.close()
-    return r.status, json.loads(data) if data else None
-
-
-def at_once(n, fn):
-    barrier, out = threading.Barrier(n), [None] * n
-    def run(i):
-        barrier.wait()
-        out[i] = fn(i)
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return out
+    status, data = hammer.request(url, method, path, body, extra_headers=headers)
+    return status, json.loads(data) if data else None
 
 
 def ledger(url, cid):
