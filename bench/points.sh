@@ -17,7 +17,7 @@ CUSTOMERS=100000
 mkdir -p "$DIR"
 DB="$DIR/points-$ROWS.db"
 LOTS=$((ROWS / 2))
-DAY0=19000   # 2022-01-08: lots earned over 1,000 days from here, each valid 365 days
+DAY0=19000   # 2022-01-08: lots earned over 997 days from here (997 is prime to the customer count, so each customer has lots of every age), each valid 365 days
 
 if [ ! -f "$DB" ]; then
   "$D" --db "$DB" --quiet init
@@ -30,20 +30,20 @@ INSERT INTO customers (customer_id) SELECT printf('C%08d', i) FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $LOTS)
 INSERT INTO points_movements (movement_id, customer_id, kind, points, occurred_on, expires_on,
                               actor, source_kind, source_id, recorded_at)
-SELECT i, printf('C%08d', i % $CUSTOMERS + 1), 'earn', 100, $DAY0 + i % 1000,
-       $DAY0 + i % 1000 + 365, 'bench', 'campaign', 'BENCH', 0 FROM n;
+SELECT i, printf('C%08d', i % $CUSTOMERS + 1), 'earn', 100, $DAY0 + i % 997,
+       $DAY0 + i % 997 + 365, 'bench', 'campaign', 'BENCH', 0 FROM n;
 -- burns: movement LOTS + i takes i % 101 points of lot i (some nothing: those are left out)
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $LOTS)
 INSERT INTO points_movements (movement_id, customer_id, kind, points, occurred_on, actor,
                               source_kind, recorded_at)
-SELECT $LOTS + i, printf('C%08d', i % $CUSTOMERS + 1), 'burn', -(i % 101), $DAY0 + i % 1000 + 10,
+SELECT $LOTS + i, printf('C%08d', i % $CUSTOMERS + 1), 'burn', -(i % 101), $DAY0 + i % 997 + 10,
        'bench', 'manual', 0 FROM n WHERE i % 101 > 0;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $LOTS)
 INSERT INTO points_allocations (movement_id, lot_id, points)
 SELECT $LOTS + i, i, i % 101 FROM n WHERE i % 101 > 0;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $LOTS)
 INSERT INTO points_lots (lot_id, customer_id, earned_on, expires_on, points, remaining)
-SELECT i, printf('C%08d', i % $CUSTOMERS + 1), $DAY0 + i % 1000, $DAY0 + i % 1000 + 365, 100,
+SELECT i, printf('C%08d', i % $CUSTOMERS + 1), $DAY0 + i % 997, $DAY0 + i % 997 + 365, 100,
        100 - i % 101 FROM n;
 COMMIT;
 SQL
