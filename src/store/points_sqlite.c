@@ -15,11 +15,16 @@
 #include "store/points.h"
 #include "store/snapshot.h"
 
+/* Statements come from the connection's cache (dg__store_statement) and go back to it with
+ * done(): a burn runs the same few statements every time. */
 static int prepare(dg_store *s, const char *sql, sqlite3_stmt **st, dg_error *err)
 {
-    if (sqlite3_prepare_v2(dg__store_db(s), sql, -1, st, NULL) != SQLITE_OK)
-        return dg__store_error(s, err, "preparing a points query");
-    return 0;
+    return dg__store_statement(s, sql, st, err);
+}
+
+static void done(dg_store *s, sqlite3_stmt *st)
+{
+    dg__store_statement_done(s, st);
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *text)
@@ -82,7 +87,7 @@ int dg__points_insert(dg_store *s, const dg__points_row *row, int64_t *id, dg_er
         sqlite3_bind_int64(st, 10, row->reverses);
     sqlite3_bind_int64(st, 11, row->recorded_at);
     rc = run(s, st, "writing a points movement", err);
-    sqlite3_finalize(st);
+    done(s, st);
     if (rc != 0)
         return rc;
     *id = sqlite3_last_insert_rowid(dg__store_db(s));
@@ -98,7 +103,7 @@ int dg__points_insert(dg_store *s, const dg__points_row *row, int64_t *id, dg_er
     sqlite3_bind_int64(st, 5, row->points);
     sqlite3_bind_int64(st, 6, row->points);
     rc = run(s, st, "opening a points lot", err);
-    sqlite3_finalize(st);
+    done(s, st);
     return rc;
 }
 
@@ -143,7 +148,7 @@ int dg__points_open_lots(dg_store *s, const char *customer_id, int32_t day,
     }
     if (rc == 0 && step != SQLITE_DONE)
         rc = dg__store_error(s, err, "reading points lots");
-    sqlite3_finalize(st);
+    done(s, st);
     if (rc != 0) {
         free(*lots);
         *lots = NULL;
@@ -166,7 +171,7 @@ int dg__points_available(dg_store *s, const char *customer_id, int32_t day, int6
         *points = sqlite3_column_int64(st, 0);
     else
         rc = dg__store_error(s, err, "reading a points balance");
-    sqlite3_finalize(st);
+    done(s, st);
     return rc;
 }
 
@@ -184,7 +189,7 @@ int dg__points_lot_get(dg_store *s, int64_t lot_id, dg__points_lot *lot, dg_erro
         rc = dg_error_set(err, DG_ENOTFOUND, "movement %lld opened no points lot",
                           (long long)lot_id);
     rc = rc == 1 ? 0 : rc;
-    sqlite3_finalize(st);
+    done(s, st);
     return rc;
 }
 
@@ -200,7 +205,7 @@ int dg__points_allocate(dg_store *s, int64_t movement_id, int64_t lot_id, int64_
     sqlite3_bind_int64(st, 2, lot_id);
     sqlite3_bind_int64(st, 3, points);
     rc = run(s, st, "allocating points to a lot", err);
-    sqlite3_finalize(st);
+    done(s, st);
     if (rc != 0)
         return rc;
     if ((rc = prepare(s, "UPDATE points_lots SET remaining = remaining - ?1, "
@@ -211,7 +216,7 @@ int dg__points_allocate(dg_store *s, int64_t movement_id, int64_t lot_id, int64_
     sqlite3_bind_int(st, 2, expiry);
     sqlite3_bind_int64(st, 3, lot_id);
     rc = run(s, st, "taking points from a lot", err);
-    sqlite3_finalize(st);
+    done(s, st);
     return rc;
 }
 
@@ -246,7 +251,7 @@ int dg__points_order_earn(dg_store *s, const char *order_id, dg__points_row *ear
     } else if (rc == 0) {
         rc = dg_error_set(err, DG_ENOTFOUND, "order \"%s\" has earned no points", order_id);
     }
-    sqlite3_finalize(st);
+    done(s, st);
     return rc;
 }
 
@@ -280,7 +285,7 @@ int dg__points_order(dg_store *s, const char *order_id, char *customer_id, size_
     } else if (rc == 0) {
         rc = dg_error_set(err, DG_ENOTFOUND, "no order \"%s\"", order_id);
     }
-    sqlite3_finalize(st);
+    done(s, st);
     if (rc != 0)
         return rc;
     if ((rc = prepare(s, "SELECT p.category, sum(l.amount) FROM order_lines l JOIN products p "
@@ -290,7 +295,7 @@ int dg__points_order(dg_store *s, const char *order_id, char *customer_id, size_
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
     category_ctx c = { fn, ctx };
     rc = each_row(s, st, category_row, &c, "reading an order's lines", err);
-    sqlite3_finalize(st);
+    done(s, st);
     return rc;
 }
 
@@ -321,7 +326,7 @@ int dg__points_sweep(dg_store *s, int32_t as_of, int64_t now, int64_t *lots, int
         rc = dg__store_error(s, err, "counting expired lots");
     *lots = sqlite3_column_int64(st, 0);
     *points = sqlite3_column_int64(st, 1);
-    sqlite3_finalize(st);
+    done(s, st);
     for (size_t i = 0; rc == 0 && *lots > 0 && i < sizeof steps / sizeof steps[0]; i++) {
         if ((rc = prepare(s, steps[i], &st, err)) != 0)
             break;
@@ -331,7 +336,7 @@ int dg__points_sweep(dg_store *s, int32_t as_of, int64_t now, int64_t *lots, int
         if (i == 1)
             sqlite3_bind_int64(st, 3, *lots);
         rc = run(s, st, "expiring points", err);
-        sqlite3_finalize(st);
+        done(s, st);
     }
     return rc;
 }
@@ -361,7 +366,7 @@ int dg__points_sums_get(dg_store *s, const char *customer_id, int32_t day, dg__p
         out->next_expiry = sqlite3_column_type(st, 4) == SQLITE_NULL
                                ? DG_POINTS_TODAY : sqlite3_column_int(st, 4);
     }
-    sqlite3_finalize(st);
+    done(s, st);
     out->next_expiry_points = 0;
     if (rc != 0 || out->next_expiry == DG_POINTS_TODAY)
         return rc;
@@ -376,7 +381,7 @@ int dg__points_sums_get(dg_store *s, const char *customer_id, int32_t day, dg__p
         rc = dg__store_error(s, err, "reading a points balance");
     else
         out->next_expiry_points = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    done(s, st);
     return rc;
 }
 
@@ -400,7 +405,7 @@ int dg__points_request_get(dg_store *s, const char *key, char *fingerprint, size
     } else if (rc == 0) {
         rc = DG_ENOTFOUND;
     }
-    sqlite3_finalize(st);
+    done(s, st);
     return rc;
 }
 
@@ -420,7 +425,7 @@ int dg__points_request_put(dg_store *s, const char *key, const char *fingerprint
     sqlite3_bind_int64(st, 5, balance);
     sqlite3_bind_int64(st, 6, now);
     rc = run(s, st, "remembering an idempotency key", err);
-    sqlite3_finalize(st);
+    done(s, st);
     return rc;
 }
 
@@ -461,7 +466,7 @@ int dg__points_movements_scan(dg_store *s, const char *customer_id, dg__points_r
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
     scan_ctx c = { .row_fn = fn, .ctx = ctx };
     rc = each_row(s, st, movement_row, &c, "reading points movements", err);
-    sqlite3_finalize(st);
+    done(s, st);
     return rc;
 }
 
@@ -500,7 +505,7 @@ int dg__points_lots_scan(dg_store *s, const char *customer_id, dg__points_lot_fn
         sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
     scan_ctx c = { .lot_fn = fn, .ctx = ctx };
     rc = each_row(s, st, lot_row, &c, "reading points lots", err);
-    sqlite3_finalize(st);
+    done(s, st);
     return rc;
 }
 
@@ -517,6 +522,6 @@ int dg__points_ranking(dg_store *s, int32_t day, size_t limit, dg__points_rank_f
     sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
     scan_ctx c = { .rank_fn = fn, .ctx = ctx };
     rc = each_row(s, st, rank_row, &c, "ranking points balances", err);
-    sqlite3_finalize(st);
+    done(s, st);
     return rc;
 }
