@@ -137,7 +137,8 @@ int dg_points_adjust(dg_store *store, const dg_points_rules *rules,
                      dg_error *err);
 /* Reverses the earn of order request->source_id under rules->reverse_spent; result->absorbed is
  * what could not be taken back. DG_ENOTFOUND when the order earned nothing, DG_EEXIST when it
- * was reversed already. */
+ * was reversed already, DG_EINVAL when request->customer_id is set and is not the order's
+ * customer. */
 int dg_points_reverse_order(dg_store *store, const dg_points_rules *rules,
                             const dg_points_request *request, dg_points_result *result,
                             dg_error *err);

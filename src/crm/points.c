@@ -337,6 +337,9 @@ static int apply_reverse(dg_store *store, const dg_points_rules *rules, const dg
     bool reversed;
     int rc = dg__points_order_earn(store, r->source_id, &earn, customer_id, sizeof customer_id,
                                    &reversed, err);
+    if (rc == 0 && r->customer_id && strcmp(r->customer_id, customer_id) != 0)
+        rc = dg_error_set(err, DG_EINVAL, "order \"%s\" is customer \"%s\"'s, not \"%s\"'s",
+                          r->source_id, customer_id, r->customer_id);
     if (rc == 0 && reversed)
         rc = dg_error_set(err, DG_EEXIST, "order \"%s\"'s earn (movement %lld) was reversed "
                           "already", r->source_id, (long long)earn.movement_id);

@@ -3,7 +3,8 @@
  * body is a JSON object of the fields below, checked as the CLI checks its options (the same
  * amount parser); an Idempotency-Key header makes a retried request answer the first one's
  * result without writing again (the key is kept in the store, in the write's own transaction).
- * Too few points or a key reused for another request answer 409. */
+ * Too few points or a key reused for another request answer 409. A reversal takes back an
+ * order's earn (body {"order_id", "reason"}) under the rules' policy for spent points. */
 #include <stdio.h>
 #include <string.h>
 
@@ -90,7 +91,7 @@ void dg_api_points_liability(dg_request *req, dg_response *res)
 
 /* ---- writes ---- */
 
-typedef enum { WRITE_EARN, WRITE_BURN, WRITE_ADJUST } write_op;
+typedef enum { WRITE_EARN, WRITE_BURN, WRITE_ADJUST, WRITE_REVERSE } write_op;
 
 /* A text member of body (NULL when absent or null); false with a 400 when it is not text. */
 static bool text_field(json_t *body, const char *name, const char **out, dg_response *res)
@@ -200,7 +201,11 @@ static void write_points(dg_request *req, dg_response *res, write_op op)
               text_field(body, "source_id", &r.source_id, res) &&
               text_field(body, "order_id", &order, res) &&
               amount_field(req, body, "multiplier_per_mille", false, false, &multiplier, res);
-    from_order = ok && op == WRITE_EARN && order;
+    from_order = ok && (op == WRITE_EARN || op == WRITE_REVERSE) && order;
+    if (ok && op == WRITE_REVERSE && !order) {
+        dg_reply_error(res, 400, "invalid", "field \"order_id\" is required");
+        ok = false;
+    }
     ok = ok && amount_field(req, body, "points", op == WRITE_ADJUST, !from_order, &r.points, res);
     if (ok && date && dg_date_parse(date, strlen(date), &r.day, &err) != 0) {
         dg_reply_error(res, 400, "invalid", "date: %s", err.message);
@@ -226,6 +231,8 @@ static void write_points(dg_request *req, dg_response *res, write_op op)
     if (from_order && r.points != 0) {
         rc = dg_error_set(&err, DG_EINVAL, "an order's earn takes order_id without points: "
                           "the rules give its points");
+    } else if (op == WRITE_REVERSE) {
+        rc = dg_points_reverse_order(req->store, rules, &r, &result, &err);
     } else if (from_order) {
         rc = dg_points_earn_order(req->store, rules, &r, &result, &err);
     } else {
@@ -253,4 +260,9 @@ void dg_api_points_burn(dg_request *req, dg_response *res)
 void dg_api_points_adjust(dg_request *req, dg_response *res)
 {
     write_points(req, res, WRITE_ADJUST);
+}
+
+void dg_api_points_reverse(dg_request *req, dg_response *res)
+{
+    write_points(req, res, WRITE_REVERSE);
 }

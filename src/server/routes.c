@@ -201,6 +201,10 @@ static const dg_route routes[] = {
       "a correction with a reason: positive opens a lot, negative is taken like a burn (409 "
       "beyond the balance); Idempotency-Key header as for burn", NULL, POINTS_WRITE, "object",
       true },
+    { "POST", "/api/customers/{customer_id}/points/reverse", dg_api_points_reverse, "points",
+      "take back a cancelled or returned order's earn ({order_id, reason}; 409 if reversed "
+      "already); spent points follow the rules' reverse_spent policy (absorbed in the answer)",
+      NULL, POINTS_WRITE, "object", true },
     { "GET", "/api/points/ranking", dg_api_points_ranking, "points",
       "customers ranked by available points (expired lots never count)", points_ranking_params,
       NULL, "table", false },
@@ -480,8 +484,8 @@ static json_t *points_write_schema(void)
         "not with order_id", "reason", "type", "string", "actor", "type", "string", "date",
         "type", "string", "description", "YYYY-MM-DD (default: today; an order's earn: its day)",
         "source", "type", "string", "enum", "coupon", "campaign", "manual", "source_id", "type",
-        "string", "order_id", "type", "string", "description", "earn: the order whose points "
-        "the rules give", "multiplier_per_mille", "type", "integer", "description",
+        "string", "order_id", "type", "string", "description", "earn, reverse: the order whose "
+        "points the rules give or take back", "multiplier_per_mille", "type", "integer", "description",
         "earn of an order: a tier's multiplier, 1000 = x1");
 }
 

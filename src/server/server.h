@@ -268,6 +268,7 @@ void dg_api_points_liability(dg_request *req, dg_response *res);
 void dg_api_points_earn(dg_request *req, dg_response *res);
 void dg_api_points_burn(dg_request *req, dg_response *res);
 void dg_api_points_adjust(dg_request *req, dg_response *res);
+void dg_api_points_reverse(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

@@ -295,11 +295,16 @@ expect_json "the burn answers the balance after it" "j['points'] == -15 and j['b
 expect_status "points: too many is 409" 409 POST /api/customers/C1/points/burn '{"points": 26, "date": "2024-01-03"}'
 expect_status "points: a fractional amount is 400" 400 POST /api/customers/C1/points/burn '{"points": 2.5}'
 expect_status "points: adjust" 201 POST /api/customers/C1/points/adjust '{"points": -5, "reason": "typo", "date": "2024-01-03"}'
+"$DANGOL" --quiet points earn --order O1 --date 2024-01-03 > /dev/null 2>&1 || fail "points: C1's order O1 earns"
+expect_status "points: reverse an order's earn" 201 POST /api/customers/C1/points/reverse \
+  '{"order_id": "O1", "reason": "returned", "date": "2024-01-03"}'
+expect_json "the reversal takes the order's points back" "j['points'] < 0 and j['absorbed'] == 0 and j['balance'] == 20"
+expect_status "points: reversing it again is 409" 409 POST /api/customers/C1/points/reverse '{"order_id": "O1"}'
 expect_status "points: balance" 200 GET "/api/customers/C1/points?as_of=2024-01-03"
 expect_json "the balance is 20" "j['rows'][0]['available'] == 20 and j['rows'][0]['ledger'] == 20"
 expect_status "points: an unknown customer's balance is 404" 404 GET /api/customers/NOBODY/points
 expect_status "points: statement" 200 GET /api/customers/C1/points/statement
-expect_json "the statement lists the three movements" "[r['movement_kind'] for r in j[0]['rows']] == ['earn', 'burn', 'adjust']"
+expect_json "the statement lists the five movements" "[r['movement_kind'] for r in j[0]['rows']] == ['earn', 'burn', 'adjust', 'earn', 'reverse']"
 expect_status "points: ranking" 200 GET "/api/points/ranking?as_of=2024-01-03&top=5"
 expect_json "C1 leads the ranking" "j['rows'][0] == {'customer_id': 'C1', 'available': 20}"
 expect_status "points: liability" 200 GET "/api/points/liability?as_of=2024-01-03"

@@ -304,6 +304,9 @@ static void reverse_case(dg_points_reverse_policy policy, int64_t *absorbed, int
     earn("A", 50, DAY0 + 1);
     cr_assert_eq(burn("A", 120, DAY0 + 2, &res), 0);   /* O1's lot spent, 20 of the other */
     o.day = DAY0 + 3;
+    o.customer_id = "B";   /* another customer's order is refused, nothing written */
+    cr_assert_eq(dg_points_reverse_order(store, &rules, &o, &res, &err), DG_EINVAL);
+    o.customer_id = "A";
     cr_assert_eq(dg_points_reverse_order(store, &rules, &o, &res, &err), 0, "%s", err.message);
     *absorbed = res.absorbed;
     *left = balance("A", DAY0 + 3).available;
