@@ -19,7 +19,7 @@ LDSAN    :=
 endif
 
 CC       ?= cc
-PKGS     := sqlite3 jansson nlopt libmicrohttpd
+PKGS     := sqlite3 jansson nlopt libmicrohttpd libsodium
 WARN     := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wold-style-definition -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2 -Wundef \
             -Wvla -Wimplicit-fallthrough -fno-common -Werror \
@@ -45,7 +45,7 @@ PCDIR      ?= $(LIBDIR)/pkgconfig
 
 LIB_SRC  := $(wildcard src/core/*.c src/store/*.c src/ingest/*.c src/frame/*.c src/analytics/*.c \
                        src/analytics/*/*.c src/crm/*.c src/report/*.c \
-                       src/demo/*.c)
+                       src/demo/*.c src/auth/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c src/server/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(OUT)/%.o)

@@ -1,26 +1,58 @@
 #!/bin/sh
-# CLV fit benchmark (BENCHMARKS.md, "CLV fits"): dangol's BG/NBD + Gamma-Gamma fits on CDNOW and
-# on N simulated customers (default 1,000,000), then the same fits with scipy.optimize on the same
-# data in the same run, and the ratio. usage: bench/btyd.sh [N]   (run from anywhere)
+# CLV fit benchmark (BENCHMARKS.md, "CLV fits"). bench/btyd_bench.c writes the CDNOW summary and N
+# simulated customers (default 1,000,000) as summary CSVs and times BG/NBD + Gamma-Gamma in the
+# process; then, in the same run, the whole `dangol clv fit --summary` process on the 1 M file
+# (reading, packing, fits, standard errors, printing; BG/NBD + Gamma-Gamma, BG/NBD alone, and
+# each on 1 thread), and scipy.optimize on the same files (bench/btyd_scipy.py: L-BFGS-B and
+# Nelder-Mead, whole python process too), and the ratios.
+# usage: bench/btyd.sh [N]   (run from anywhere; BTYD_NELDER_MEAD=0 skips scipy's slow
+#                             Nelder-Mead on the large file)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-1000000}
 DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-btyd}
 mkdir -p "$DIR"
 cd "$ROOT"
-make -s -j2 build/libdangol.a
+make -s -j2 build/libdangol.a build/dangol
 cc -O2 -Iinclude -o "$DIR/btyd_bench" bench/btyd_bench.c build/libdangol.a \
-  $(pkg-config --libs nlopt) -lm
+  $(pkg-config --libs sqlite3 jansson nlopt libmicrohttpd) -lm -lpthread
 "$DIR/btyd_bench" "$DIR" "$N" | tee "$DIR/dangol.txt"
-# cpu and wall milliseconds of dangol's line starting with $1
-cpu_ms() { grep -m1 "$1" "$DIR/dangol.txt" | sed 's/.* cpu \([0-9.]*\) ms, wall.*/\1/'; }
-wall_ms() { grep -m1 "$1" "$DIR/dangol.txt" | sed 's/.* wall \([0-9.]*\) ms$/\1/'; }
-/usr/bin/python3 bench/btyd_scipy.py "$DIR/cdnow.csv" 11 | tee "$DIR/scipy-cdnow.txt"
-/usr/bin/python3 bench/btyd_scipy.py "$DIR/sim.csv" 1 | tee "$DIR/scipy-sim.txt"
-ratio() {  # ratio NAME PATTERN SCIPY_FILE
-  set -- "$1" "$(cpu_ms "$2")" "$(wall_ms "$2")" $(sed -n 's/^SECONDS //p' "$3")
-  awk -v n="$1" -v c="$2" -v w="$3" -v pc="$4" -v pw="$5" 'BEGIN {
-    printf "ratio scipy/dangol on %s: cpu %.0fx, wall %.0fx\n", n, pc * 1000 / c, pw * 1000 / w }'
+sh bench/btyd_predict.sh "$DIR/sim.csv" | tee -a "$DIR/dangol.txt"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+# whole NAME COMMAND...: best of 3 wall seconds (and the user+sys CPU seconds of that run)
+whole() {
+  name=$1; shift
+  best=""
+  for run in 1 2 3; do
+    /usr/bin/time -f "%e %U %S" -o "$DIR/time.txt" "$@" > "$DIR/out.txt"
+    read -r wall user sys < "$DIR/time.txt"
+    if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+      best=$wall; cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    fi
+  done
+  echo "$name: wall $best s, cpu $cpu s (best of 3, whole process)" | tee -a "$DIR/whole.txt"
 }
-ratio CDNOW '^cdnow' "$DIR/scipy-cdnow.txt"
-ratio "$N simulated customers" '^simulated' "$DIR/scipy-sim.txt"
+: > "$DIR/whole.txt"
+whole "dangol clv fit BG/NBD + Gamma-Gamma" build/dangol clv fit --summary "$DIR/sim.csv"
+sed -n '1,12p' "$DIR/out.txt"
+whole "dangol clv fit BG/NBD + Gamma-Gamma, 1 thread" build/dangol clv fit --threads 1 \
+  --summary "$DIR/sim.csv"
+whole "dangol clv fit BG/NBD alone" build/dangol clv fit --spend none --summary "$DIR/sim.csv"
+whole "dangol clv fit BG/NBD alone, 1 thread" build/dangol clv fit --spend none --threads 1 \
+  --summary "$DIR/sim.csv"
+/usr/bin/python3 bench/btyd_scipy.py "$DIR/cdnow.csv" 11 | tee "$DIR/scipy-cdnow.txt"
+/usr/bin/time -f "%e %U %S" -o "$DIR/time.txt" \
+  /usr/bin/python3 bench/btyd_scipy.py "$DIR/sim.csv" 1 L-BFGS-B | tee "$DIR/scipy-lbfgsb.txt"
+read -r wall user sys < "$DIR/time.txt"
+echo "scipy L-BFGS-B BG/NBD + Gamma-Gamma: wall $wall s, cpu $(awk -v u="$user" -v s="$sys" \
+  'BEGIN { printf "%.2f", u + s }') s (whole process)" | tee -a "$DIR/whole.txt"
+if [ "${BTYD_NELDER_MEAD:-1}" != 0 ]; then
+  /usr/bin/python3 bench/btyd_scipy.py "$DIR/sim.csv" 1 | tee "$DIR/scipy-sim.txt"
+fi
+# the ratio of scipy's whole process to dangol's (wall and CPU)
+awk '{ w = $0; sub(/.*wall /, "", w); sub(/ .*/, "", w); c = $0; sub(/.*cpu /, "", c); sub(/ .*/, "", c) }
+     /^dangol clv fit BG\/NBD \+ Gamma-Gamma:/ { dw = w; dc = c }
+     /^scipy L-BFGS-B/ { sw = w; sc = c }
+     END { if (dw > 0 && dc > 0)
+             printf "ratio scipy L-BFGS-B / dangol, whole process: wall %.0fx, cpu %.0fx\n", sw / dw, sc / dc }' \
+  "$DIR/whole.txt"

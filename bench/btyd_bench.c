@@ -1,10 +1,12 @@
 /* CLV fit benchmark (BENCHMARKS.md, "CLV fits"): BG/NBD + Gamma-Gamma maximum likelihood on the
  * CDNOW sample (2,357 customers; median of repeated runs) and on 1,000,000 simulated customers
- * (times in whole days, weeks as the unit). Writes both summaries as CSV for bench/btyd_scipy.py.
+ * (times in whole days, weeks as the unit), then the simulated summary's CSV read and the
+ * predictions on it. Writes both summaries as CSV for bench/btyd_scipy.py.
  * usage: btyd_bench OUT_DIR [N_CUSTOMERS] */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "dangol/clv.h"
@@ -72,6 +74,61 @@ static void report(const char *name, size_t n, double seconds, double cpu, const
            gf->params.q, gf->params.gamma, gf->loglik, gf->n_evaluations);
 }
 
+/* The summary CSV read (dg_clv_summary_read) and the predictions of `clv predict` on it
+ * (dg_clv_predict: P(alive), E[Y(52)], CLV over 52 units undiscounted and at 1 % per unit) on one
+ * thread and on the online cores; best of 3 wall times each, with the process CPU time of that
+ * run (all threads). */
+static void predict_bench(const char *path, const dg_btyd_params *bp, const dg_gg_params *gp)
+{
+    dg_error err = {0};
+    double best_read = HUGE_VAL, read_cpu = HUGE_VAL;
+    double best[2][2] = {{HUGE_VAL, HUGE_VAL}, {HUGE_VAL, HUGE_VAL}}, cpu[2][2];
+    const double rates[2] = {0.0, 0.01};
+    size_t n = 0;
+    for (int r = 0; r < 3; r++) {
+        dg_clv_summary *s = NULL;
+        char **ids = NULL;
+        double t0 = now(), c0 = cpu_now();
+        if (dg_clv_summary_read(&s, &ids, path, &err) != 0) {
+            fprintf(stderr, "%s\n", err.message);
+            exit(1);
+        }
+        best_read = fmin(best_read, now() - t0);
+        read_cpu = fmin(read_cpu, cpu_now() - c0);
+        n = s->n;
+        for (int k = 0; k < 2; k++)
+            for (int th = 0; th < 2; th++) {
+                dg_clv_summary *copy = NULL;
+                dg_clv_report *rep = NULL;
+                if (dg_clv_summary_alloc(&copy, n, &err) != 0)
+                    exit(1);
+                memcpy(copy->frequency, s->frequency, n * sizeof *s->frequency);
+                memcpy(copy->recency, s->recency, n * sizeof *s->recency);
+                memcpy(copy->T, s->T, n * sizeof *s->T);
+                memcpy(copy->monetary, s->monetary, n * sizeof *s->monetary);
+                t0 = now();
+                c0 = cpu_now();
+                if (dg_clv_predict(copy, bp, gp, 52, rates[k], th ? 0 : 1, &rep, &err) != 0) {
+                    fprintf(stderr, "%s\n", err.message);
+                    exit(1);
+                }
+                if (now() - t0 < best[k][th]) {
+                    best[k][th] = now() - t0;
+                    cpu[k][th] = cpu_now() - c0;
+                }
+                dg_clv_report_free(rep);
+            }
+        dg_clv_summary_free(s);
+        dg_clv_ids_free(ids, n);
+    }
+    printf("summary read: %zu customers, cpu %.2f ms, wall %.2f ms\n", n, read_cpu * 1e3,
+           best_read * 1e3);
+    for (int k = 0; k < 2; k++)
+        printf("predict (52 units, rate %g): 1 thread cpu %.2f ms, wall %.2f ms; online cores "
+               "cpu %.2f ms, wall %.2f ms\n", rates[k], cpu[k][0] * 1e3, best[k][0] * 1e3,
+               cpu[k][1] * 1e3, best[k][1] * 1e3);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -131,6 +188,7 @@ int main(int argc, char **argv)
     printf("  truth: r=0.25 alpha=4 a=0.8 b=2.5; p=6.25 q=3.74 gamma=15.44\n");
     snprintf(path, sizeof path, "%s/sim.csv", argv[1]);
     write_csv(path, n, x, t, T, m);
+    predict_bench(path, &bf.params, &gf.params);
     free(x);
     free(t);
     free(T);

@@ -1,7 +1,9 @@
 #!/bin/sh
 # HTTP benchmark (BENCHMARKS.md, "HTTP"): builds a demo store (default 100,000 customers), serves it
 # with `dangol serve --threads 2`, and runs wrk (2 threads, 32 connections, keep-alive) against
-# random customer look-ups and against one cube query. Prints requests/s and latency percentiles.
+# random customer look-ups and against one cube query, then the look-ups again on a copy of the
+# store that has a user, so that each request authenticates with a Bearer token (docs/security.md).
+# Prints requests/s and latency percentiles.
 # wrk runs on the same machine, so on 2 cores it competes with the server for the CPU: the figures
 # are a floor. usage: bench/http.sh [N_CUSTOMERS] [SECONDS]     (BENCH_DIR=... for the scratch)
 set -eu
@@ -16,15 +18,20 @@ if [ ! -f "$DIR/demo-$N.db" ]; then
 fi
 "$D" --db "$DIR/demo-$N.db" stats | sed -n '1p;4,6p'
 
-"$D" --db "$DIR/demo-$N.db" serve --port 0 --threads 2 --no-web > "$DIR/serve.out" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null' EXIT
-url=""
-for _ in $(seq 1 50); do
-  url=$(grep -o 'http://[^ ]*' "$DIR/serve.out" | sed 's#/$##') && [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$DIR/serve.out"; exit 1; }
+# serve DB: starts `dangol serve` on DB (2 threads, a free port), sets $pid and $url.
+serve() {
+  "$D" --db "$1" serve --port 0 --threads 2 --no-web > "$DIR/serve.out" 2>&1 &
+  pid=$!
+  trap 'kill $pid 2>/dev/null' EXIT
+  url=""
+  for _ in $(seq 1 50); do
+    url=$(grep -o 'http://[^ ]*' "$DIR/serve.out" | sed 's#/$##') && [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { cat "$DIR/serve.out"; exit 1; }
+}
+
+serve "$DIR/demo-$N.db"
 curl -sf "$url/api/customers/C00000001" > /dev/null
 
 echo
@@ -37,6 +44,21 @@ echo
 echo "== one cube query: GET $cube"
 echo "   (single request, cold: $(curl -s -o /dev/null -w '%{time_total}' "$url$cube")s)"
 wrk -t2 -c4 -d"${SECS}s" --latency "$url$cube" |
+  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
+kill -TERM $pid
+wait $pid 2>/dev/null || true
+trap - EXIT
+
+# ---- the same look-ups with authentication on: a copy of the store with a manager and a token
+cp "$DIR/demo-$N.db" "$DIR/demo-$N-auth.db"
+echo "bench password 1" | "$D" --db "$DIR/demo-$N-auth.db" --quiet user add bench --role manager
+token=$("$D" --db "$DIR/demo-$N-auth.db" --quiet token create --user bench --label bench)
+serve "$DIR/demo-$N-auth.db"
+curl -sf -H "Authorization: Bearer $token" "$url/api/customers/C00000001" > /dev/null
+echo
+echo "== customer look-ups with a Bearer token (authentication on), ${SECS}s, 2 wrk threads, 32 connections"
+DANGOL_CUSTOMERS=$N wrk -t2 -c32 -d"${SECS}s" --latency -H "Authorization: Bearer $token" \
+  -s "$ROOT/bench/lookup.lua" "$url" |
   grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
 kill -TERM $pid
 wait $pid 2>/dev/null || true

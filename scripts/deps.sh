@@ -2,7 +2,7 @@
 # Installs the Debian packages dangol needs to build, test and benchmark. Idempotent and quiet
 # when everything is already there; run as root (or with sudo available).
 set -e
-pkgs="gcc make pkg-config sqlite3 libsqlite3-dev libjansson-dev libnlopt-dev libmicrohttpd-dev
+pkgs="gcc make pkg-config sqlite3 libsqlite3-dev libjansson-dev libnlopt-dev libmicrohttpd-dev libsodium-dev
 libcriterion-dev python3 python3-scipy python3-mpmath python3-numpy curl wrk chromium nodejs
 clang time fonts-nanum"
 sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

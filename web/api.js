@@ -17,6 +17,9 @@ export async function api(path, params) {
     err.stale = true;
     throw err;
   }
+  if (res.status === 401) {   /* the store has users and this browser is not signed in */
+    location.href = '/login.html';
+  }
   if (!res.ok) {
     const err = new Error(body && body.error ? body.error.message : `HTTP ${res.status}`);
     err.status = res.status;

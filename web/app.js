@@ -74,8 +74,14 @@ async function route() {
 }
 
 async function start() {
-  const [doc, stats] = await Promise.all([api('/api/openapi.json'), api('/api/stats'), loadVocabulary()]);
-  state.routes = new Set(Object.keys(doc.paths));
+  const [doc, stats, session] = await Promise.all([api('/api/openapi.json'), api('/api/stats'),
+    api('/api/session'), loadVocabulary()]);
+  // the pages whose data this user's role may read (x-dangol-role of each route, docs/security.md)
+  const rank = { none: 0, agent: 1, analyst: 2, manager: 3, admin: 4 };
+  state.routes = new Set(Object.keys(doc.paths).filter(p => {
+    const get = doc.paths[p].get;
+    return get && rank[session.role] >= rank[get['x-dangol-role']];
+  }));
   state.store = stats;
   const asOf = document.getElementById('as-of');
   // the box shows the day the analyses run to by default: the last day with activity
@@ -87,7 +93,20 @@ async function start() {
     route();
   }));
   window.addEventListener('hashchange', route);
+  signOutButton(session);
   await route();
+}
+
+/* When the store has users: a sign-out button (POST /api/logout with the session's CSRF token). */
+function signOutButton(session) {
+  if (!session.authentication) return;
+  const button = document.getElementById('sign-out');
+  button.hidden = false;
+  button.title = session.user;
+  button.addEventListener('click', async () => {
+    await fetch('/api/logout', { method: 'POST', headers: { 'X-CSRF-Token': session.csrf_token || '' } });
+    location.href = '/login.html';
+  });
 }
 
 start().catch(err => showError(document.getElementById('view'), err));

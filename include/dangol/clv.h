@@ -65,6 +65,8 @@ typedef struct dg_clv_summary {
                                      * owned */
     const char **id;                /* each row's customer id for messages (borrowed from the
                                      * log, frame or reader; entries may be NULL) */
+    int money_decimals;             /* decimals its money is shown with: the store currency's
+                                     * minor digits (amount_minor), else 2 (values from a file) */
 } dg_clv_summary;
 
 /* Builds the summary. Caller frees with dg_clv_summary_free. DG_EINVAL when period->discrete
@@ -82,7 +84,8 @@ dg_btyd_data dg_clv_summary_data(const dg_clv_summary *summary);
 /* Discounted expected value over the next `horizon` units:
  *   CLV = sum_{k=1..H} [E(Y(k)) - E(Y(k-1))] * spend / (1 + d)^k
  * with E(Y(k)) = dg_btyd_expected(..., k) and d the discount rate per unit; a fractional last
- * step is counted with its fraction. spend = expected value of one transaction. */
+ * step is counted with its fraction. spend = expected value of one transaction; 0 when spend or
+ * horizon is not > 0. spend * dg_btyd_discounted_expected. */
 double dg_clv_value(const dg_btyd_params *params, double x, double t_x, double T, double spend,
                     double horizon, double discount_rate);
 
@@ -121,9 +124,10 @@ typedef struct dg_clv_report {
  * summary (also on failure). Caller frees with dg_clv_report_free. */
 int dg_clv_run(dg_clv_summary *summary, const dg_clv_options *opt, dg_clv_report **out,
                dg_error *err);
-/* Predictions only, with given parameters (spend may be NULL). Same ownership as dg_clv_run. */
+/* Predictions only, with given parameters (spend may be NULL), by dg_btyd_predict on `threads`
+ * threads (0: the online cores). Same ownership as dg_clv_run. */
 int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
-                   const dg_gg_params *spend, double horizon, double discount_rate,
+                   const dg_gg_params *spend, double horizon, double discount_rate, int threads,
                    dg_clv_report **out, dg_error *err);
 void dg_clv_report_free(dg_clv_report *report);  /* NULL is a no-op */
 

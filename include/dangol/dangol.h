@@ -7,6 +7,7 @@
 
 #include "dangol/version.h"
 
+#include "dangol/auth.h"
 #include "dangol/btyd.h"
 #include "dangol/clv.h"
 #include "dangol/clv_io.h"

@@ -135,9 +135,19 @@ typedef struct dg_frame_options {
 /* Reads the store into a new frame. opts NULL = defaults. Caller frees with dg_frame_free.
  * At the default as-of the frame comes from the store's snapshot when it is current; otherwise
  * it is rebuilt from the rows and, when the store can be written without waiting, saved as the
- * new snapshot (docs/snapshot.md). Either way the frame is the same. */
+ * new snapshot (docs/snapshot.md). Either way the frame is the same. A frame as of an earlier day
+ * is that frame cut to the day (dg_frame_cut); one as of a day after the store's last day is
+ * rebuilt. */
 int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
                         dg_error *err);
+
+/* Leaves out of frame what a frame built as of day would not hold: rows dated after day, the
+ * customers first seen after day with their rows, and referrals to them; frame->as_of becomes
+ * day. The result is the frame dg_frame_from_store gives as of day, cut in place (no second copy
+ * of the columns): how an as-of question is answered from the store's one snapshot without
+ * rebuilding the frame (docs/snapshot.md). DG_EINVAL if day is after frame->as_of; on DG_ENOMEM
+ * the frame may only be freed. */
+int dg_frame_cut(dg_frame *frame, int32_t day, dg_error *err);
 
 /* ---- building a frame by hand (tests, embedding applications) ----
  * Add customers first, then anything that refers to them, then call finish. Text fields may be

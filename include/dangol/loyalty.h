@@ -77,6 +77,12 @@ int dg_loyalty_compute(const dg_frame *frame, const dg_rfm_result *rfm,
                        const dg_loyalty_config *config, dg_loyalty_result *out, dg_error *err);
 void dg_loyalty_result_clear(dg_loyalty_result *result);  /* NULL is a no-op */
 
+/* The class of an NPS answer 0..10 (the one place the thresholds live; loyalty, kpi and the card
+ * count with it): promoter 9-10, passive 7-8, detractor 0-6. The name is "promoter", ... */
+typedef enum { DG_NPS_DETRACTOR, DG_NPS_PASSIVE, DG_NPS_PROMOTER } dg_nps_class;
+dg_nps_class dg_nps_class_of(int answer);
+const char *dg_nps_class_name(dg_nps_class cls);
+
 typedef struct dg_nps {
     size_t n, promoters, passives, detractors;
     double score;                 /* -100..100; 0 when n = 0 */

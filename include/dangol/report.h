@@ -135,8 +135,10 @@ int dg_report_stage(dg_report *out, const dg_frame *frame, const dg_report_stage
 typedef enum dg_loyalty_view {
     DG_LOYALTY_VIEW_SUMMARY,     /* the measures with n and 95% intervals */
     DG_LOYALTY_VIEW_CUSTOMERS,   /* one row per customer */
-    DG_LOYALTY_VIEW_GROUPS       /* the summary, NPS by RFM segment, NPS by behavioural
+    DG_LOYALTY_VIEW_GROUPS,      /* the summary, NPS by RFM segment, NPS by behavioural
                                     stage (3 tables) */
+    DG_LOYALTY_VIEW_SEGMENTS,    /* NPS and CSAT by RFM segment (one table) */
+    DG_LOYALTY_VIEW_STAGES       /* NPS and CSAT by behavioural stage (one table) */
 } dg_loyalty_view;
 
 typedef struct dg_report_loyalty_options {
@@ -195,9 +197,10 @@ void dg_clv_input_clear(dg_clv_input *in);   /* NULL is a no-op */
  * consumes it); the rest of in stays the caller's. */
 int dg_report_clv_predict(dg_report *out, dg_clv_input *in, const dg_clv_options *opt,
                           size_t top, dg_error *err);
-/* `clv fit`: the fitted parameters of model (and of Gamma-Gamma when spend), one row each. */
+/* `clv fit`: the fitted parameters of model (and of Gamma-Gamma when spend), one row each;
+ * fit_opt may be NULL (the defaults of dg_fit_options). */
 int dg_report_clv_fit(dg_report *out, const dg_clv_summary *summary, dg_btyd_model model,
-                      bool spend, dg_error *err);
+                      bool spend, const dg_fit_options *fit_opt, dg_error *err);
 /* `clv validate`: holdout error measures of model fitted on the calibration period. */
 int dg_report_clv_validate(dg_report *out, const dg_clv_summary *summary, dg_btyd_model model,
                            dg_error *err);

@@ -42,6 +42,10 @@ void dg_table_set_real(dg_table *table, size_t col, double value);   /* REAL, PE
 /* A fraction in a REAL column that is shown as a percentage, as in a PERCENT column (for a column
  * that mixes rates with other measures). */
 void dg_table_set_percent(dg_table *table, size_t col, double fraction);
+/* Shows the cell of the last row set by dg_table_set_real or _percent with decimals instead of
+ * the column's, in the table format (CSV and JSON print it as any REAL), for a column that mixes
+ * kinds of number (a metric/value list: a count whole, a rate as 12.3%, a mean as 4.56). */
+void dg_table_set_decimals(dg_table *table, size_t col, int decimals);
 
 /* A remark on the whole result (e.g. "every customer ties on recency"): JSON writes them as
  * "notes":[...] after the rows (the key only when there is one); the CLI prints them on stderr. */

@@ -125,6 +125,7 @@ int dg_clv_summary_alloc(dg_clv_summary **out, size_t n, dg_error *err)
     if (s) {
         s->n = n;
         s->days_per_unit = 1;
+        s->money_decimals = 2;
         s->customer = calloc(cap, sizeof *s->customer);
         s->frequency = calloc(cap, sizeof *s->frequency);
         s->recency = calloc(cap, sizeof *s->recency);
@@ -224,6 +225,8 @@ int dg_clv_summary_build(dg_clv_summary **out, const dg_clv_transactions *tx,
     if ((rc = dg_clv_summary_alloc(&s, n, err)) != 0)
         goto cleanup;
     s->days_per_unit = unit;
+    if (!tx->value && tx->amount_minor)
+        s->money_decimals = tx->minor_digits;
     s->discrete = period->discrete != 0;
     s->calibration_end = cal;
     s->holdout_length = !has_holdout ? 0.0
@@ -261,19 +264,9 @@ dg_btyd_data dg_clv_summary_data(const dg_clv_summary *s)
 double dg_clv_value(const dg_btyd_params *params, double x, double t_x, double T, double spend,
                     double horizon, double discount_rate)
 {
-    double total = 0, prev = 0;
     if (!(horizon > 0) || !(spend > 0))
         return 0.0;
-    double log_disc = log1p(discount_rate);
-    for (double k = 1; k < horizon + 1; k += 1) {
-        double t = k < horizon ? k : horizon;
-        double cum = dg_btyd_expected(params, x, t_x, T, t);
-        total += (cum - prev) * exp(-t * log_disc);
-        prev = cum;
-        if (t >= horizon)
-            break;
-    }
-    return total * spend;
+    return dg_btyd_discounted_expected(params, x, t_x, T, horizon, discount_rate) * spend;
 }
 
 void dg_clv_report_free(dg_clv_report *r)
@@ -290,7 +283,7 @@ void dg_clv_report_free(dg_clv_report *r)
 }
 
 int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
-                   const dg_gg_params *spend, double horizon, double discount_rate,
+                   const dg_gg_params *spend, double horizon, double discount_rate, int threads,
                    dg_clv_report **out, dg_error *err)
 {
     size_t n = summary->n, cap = n ? n : 1;
@@ -316,22 +309,24 @@ int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
         dg_clv_report_free(r);
         return dg_error_set(err, DG_ENOMEM, "out of memory for %zu customers", n);
     }
+    /* the discounted expected transactions per unit of spend go to clv, then times the spend */
+    dg_btyd_predictions pred = {r->p_alive, r->expected_purchases, spend ? r->clv : NULL,
+                                r->dert};
+    dg_btyd_data d = dg_clv_summary_data(summary);
+    int rc = dg_btyd_predict(&pred, params, &d, horizon, discount_rate, threads, err);
+    if (rc != 0) {
+        dg_clv_report_free(r);
+        return rc;
+    }
     if (spend) {
         r->has_spend = 1;
         r->spend_fit.params = *spend;
-    }
-    for (size_t i = 0; i < n; i++) {
-        double x = summary->frequency[i], t = summary->recency[i], T = summary->T[i];
-        r->p_alive[i] = dg_btyd_p_alive(params, x, t, T);
-        r->expected_purchases[i] = dg_btyd_expected(params, x, t, T, horizon);
-        if (spend) {
-            r->expected_spend[i] = dg_gg_expected_spend(spend, x, summary->monetary[i]);
-            r->clv[i] = isnan(r->expected_spend[i]) ? NAN   /* left out of the spend model */
-                      : dg_clv_value(params, x, t, T, r->expected_spend[i], horizon,
-                                     discount_rate);
+        for (size_t i = 0; i < n; i++) {
+            double m = dg_gg_expected_spend(spend, summary->frequency[i], summary->monetary[i]);
+            r->expected_spend[i] = m;
+            r->clv[i] = isnan(m) ? NAN   /* left out of the spend model */
+                      : horizon > 0 && m > 0 ? r->clv[i] * m : 0.0;
         }
-        if (with_dert)
-            dg_btyd_dert(params, x, t, T, log1p(discount_rate), &r->dert[i]);
     }
     *out = r;
     return 0;
@@ -356,7 +351,7 @@ int dg_clv_run(dg_clv_summary *summary, const dg_clv_options *opt, dg_clv_report
         return rc;
     }
     if ((rc = dg_clv_predict(summary, &fit.params, opt->spend ? &gg.params : NULL, opt->horizon,
-                             opt->discount_rate, out, err)) != 0)
+                             opt->discount_rate, opt->fit.threads, out, err)) != 0)
         return rc;
     (*out)->fit = fit;
     if (opt->spend)
@@ -370,11 +365,20 @@ int dg_clv_validate(const dg_clv_summary *s, const dg_btyd_params *params,
     memset(out, 0, sizeof *out);
     if (!(s->holdout_length > 0))
         return dg_error_set(err, DG_EINVAL, "the summary has no holdout period");
+    /* every customer's E[Y(holdout)] in one pass (dg_btyd_predict) */
+    double *expected = malloc((s->n ? s->n : 1) * sizeof *expected);
+    dg_btyd_predictions pred = {NULL, expected, NULL, NULL};
+    dg_btyd_data d = dg_clv_summary_data(s);
+    int rc;
+    if (!expected)
+        return dg_error_set(err, DG_ENOMEM, "out of memory for %zu customers", s->n);
+    if ((rc = dg_btyd_predict(&pred, params, &d, s->holdout_length, 0.0, 0, err)) != 0) {
+        free(expected);
+        return rc;
+    }
     double sp = 0, sa = 0, spp = 0, saa = 0, spa = 0, abs_err = 0, sq_err = 0;
     for (size_t i = 0; i < s->n; i++) {
-        double p = dg_btyd_expected(params, s->frequency[i], s->recency[i], s->T[i],
-                                    s->holdout_length);
-        double a = s->holdout_frequency[i];
+        double p = expected[i], a = s->holdout_frequency[i];
         sp += p;
         sa += a;
         spp += p * p;
@@ -383,6 +387,7 @@ int dg_clv_validate(const dg_clv_summary *s, const dg_btyd_params *params,
         abs_err += fabs(p - a);
         sq_err += (p - a) * (p - a);
     }
+    free(expected);
     double n = (double)s->n;
     out->n = s->n;
     out->holdout_length = s->holdout_length;

@@ -7,15 +7,17 @@
 #include "dangol/clv.h"
 #include "dangol/text.h"
 
-static int card_row(dg_table *t, const char *item, const char *text, double value, int has_value)
+/* A row of text, or of value with decimals (-1: none), shown as `dangol clv predict` shows the
+ * same quantity: probabilities and expected purchases with 4 decimals, times with 2, counts whole. */
+static int card_row(dg_table *t, const char *item, const char *text, double value, int decimals)
 {
     if (dg_table_add_row(t) != 0 || dg_table_set_text(t, 0, item) != 0)
         return -1;
     if (text)
         return dg_table_set_text(t, 1, text);
-    if (has_value) {
+    if (decimals >= 0) {
         char buf[64];
-        snprintf(buf, sizeof buf, "%.4g", value);
+        snprintf(buf, sizeof buf, "%.*f", decimals, value);
         return dg_table_set_text(t, 1, buf);
     }
     return 0;
@@ -28,10 +30,10 @@ static int card_money_row(dg_table *t, const char *item, double value, int minor
     char buf[64];
     if (isnan(value))
         return card_row(t, item, "- (mean repeat purchase value is 0 or negative: outside the "
-                        "Gamma-Gamma spend model)", 0, 0);
+                        "Gamma-Gamma spend model)", 0, -1);
     double minor = round(value * pow(10.0, minor_digits));
     dg_money_format_human(isfinite(minor) ? (int64_t)minor : 0, minor_digits, buf, sizeof buf);
-    return card_row(t, item, buf, 0, 0);
+    return card_row(t, item, buf, 0, -1);
 }
 
 dg_table *dg_clv_card_section(const dg_clv_report *report, long row, int minor_digits)
@@ -46,14 +48,14 @@ dg_table *dg_clv_card_section(const dg_clv_report *report, long row, int minor_d
         dg_table_free(t);
         return NULL;
     }
-    bad |= card_row(t, "model", dg_btyd_model_name(report->fit.params.model), 0, 0);
+    bad |= card_row(t, "model", dg_btyd_model_name(report->fit.params.model), 0, -1);
     if (row < 0 || (size_t)row >= s->n) {
-        bad |= card_row(t, "status", "no purchase in the calibration period", 0, 0);
+        bad |= card_row(t, "status", "no purchase in the calibration period", 0, -1);
     } else {
         size_t i = (size_t)row;
-        bad |= card_row(t, "P(alive)", NULL, report->p_alive[i], 1);
+        bad |= card_row(t, "P(alive)", NULL, report->p_alive[i], 4);
         snprintf(item, sizeof item, "expected purchases, next %g %s", report->horizon, unit);
-        bad |= card_row(t, item, NULL, report->expected_purchases[i], 1);
+        bad |= card_row(t, item, NULL, report->expected_purchases[i], 4);
         if (report->has_spend) {
             bad |= card_money_row(t, "expected spend per purchase", report->expected_spend[i],
                                   minor_digits);
@@ -61,11 +63,11 @@ dg_table *dg_clv_card_section(const dg_clv_report *report, long row, int minor_d
                      report->discount_rate * 100, unit[0] == 'w' ? "week" : "day");
             bad |= card_money_row(t, item, report->clv[i], minor_digits);
         }
-        bad |= card_row(t, "repeat purchases (x)", NULL, s->frequency[i], 1);
+        bad |= card_row(t, "repeat purchases (x)", NULL, s->frequency[i], 0);
         snprintf(item, sizeof item, "last repeat purchase (t_x, %s)", unit);
-        bad |= card_row(t, item, NULL, s->recency[i], 1);
+        bad |= card_row(t, item, NULL, s->recency[i], 2);
         snprintf(item, sizeof item, "customer age (T, %s)", unit);
-        bad |= card_row(t, item, NULL, s->T[i], 1);
+        bad |= card_row(t, item, NULL, s->T[i], 2);
     }
     if (bad) {
         dg_table_free(t);

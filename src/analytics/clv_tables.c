@@ -25,6 +25,49 @@ static int by_rank_desc(const void *x, const void *y, void *context)
     return (i > j) - (i < j);
 }
 
+/* The first `top` rows of [0, n) in by_rank_desc order into order[0..top) (all n, sorted, when
+ * top >= n): a heap of the best so far with the last-ranked of them at its root, O(n log top),
+ * then sorted. The comparison is a total order (ties by row), so this is exactly the head of the
+ * fully sorted rows. */
+static void select_top(size_t *order, size_t n, size_t top, rank_context *context)
+{
+    size_t size = 0;
+    if (top >= n) {   /* all of them: a plain sort */
+        for (size_t i = 0; i < n; i++)
+            order[i] = i;
+        qsort_r(order, n, sizeof *order, by_rank_desc, context);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t at;
+        if (size < top) {   /* push i and sift it up while it ranks after its parent */
+            at = size++;
+            while (at > 0 && by_rank_desc(&i, &order[(at - 1) / 2], context) > 0) {
+                order[at] = order[(at - 1) / 2];
+                at = (at - 1) / 2;
+            }
+            order[at] = i;
+            continue;
+        }
+        if (by_rank_desc(&i, &order[0], context) > 0)
+            continue;   /* ranks after every one kept */
+        at = 0;         /* i replaces the root and sinks below the children ranked after it */
+        for (;;) {
+            size_t c = 2 * at + 1;
+            if (c >= size)
+                break;
+            if (c + 1 < size && by_rank_desc(&order[c + 1], &order[c], context) > 0)
+                c++;
+            if (by_rank_desc(&order[c], &i, context) <= 0)
+                break;
+            order[at] = order[c];
+            at = c;
+        }
+        order[at] = i;
+    }
+    qsort_r(order, size, sizeof *order, by_rank_desc, context);
+}
+
 /* The report's note on the customers the spend model left out, when there are any. */
 static int spend_note(const dg_clv_report *r, dg_table *t)
 {
@@ -60,19 +103,18 @@ int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg
     *out = NULL;
     if (!order || !t)
         goto oom;
-    for (size_t i = 0; i < s->n; i++)
-        order[i] = i;
     rank_context context = {r->has_spend ? r->clv : r->expected_purchases};
-    qsort_r(order, s->n, sizeof *order, by_rank_desc, &context);
+    select_top(order, s->n, top > 0 && top < s->n ? top : s->n, &context);
     if (dg_table_add_column(t, "customer_id", DG_CELL_TEXT, 0) ||
         dg_table_add_column(t, "frequency", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "recency", DG_CELL_REAL, 2) ||
         dg_table_add_column(t, "T", DG_CELL_REAL, 2) ||
-        dg_table_add_column(t, "monetary", DG_CELL_REAL, 2) ||
+        dg_table_add_column(t, "monetary", DG_CELL_REAL, s->money_decimals) ||
         dg_table_add_column(t, "p_alive", DG_CELL_REAL, 4) ||
         dg_table_add_column(t, "expected_purchases", DG_CELL_REAL, 4) ||
-        (r->has_spend && (dg_table_add_column(t, "expected_spend", DG_CELL_REAL, 2) ||
-                          dg_table_add_column(t, "clv", DG_CELL_REAL, 2))) ||
+        (r->has_spend && (dg_table_add_column(t, "expected_spend", DG_CELL_REAL,
+                                              s->money_decimals) ||
+                          dg_table_add_column(t, "clv", DG_CELL_REAL, s->money_decimals))) ||
         (r->dert && dg_table_add_column(t, "dert", DG_CELL_REAL, 4)) || spend_note(r, t) ||
         horizon_note(r, t))
         goto oom;
@@ -151,8 +193,10 @@ int dg_clv_histogram_table(const dg_clv_report *r, dg_clv_histogram what, dg_tab
     t = dg_table_new(what == DG_CLV_HIST_P_ALIVE ? "Customers by P(alive)"
                      : r->has_spend ? "Customers by lifetime value"
                                     : "Customers by expected purchases");
-    if (!t || dg_table_add_column(t, "from", DG_CELL_REAL, 2) ||
-        dg_table_add_column(t, "to", DG_CELL_REAL, 2) ||
+    /* CLV bins are money, shown as the ranking shows it */
+    int decimals = what != DG_CLV_HIST_P_ALIVE && r->has_spend ? r->summary->money_decimals : 2;
+    if (!t || dg_table_add_column(t, "from", DG_CELL_REAL, decimals) ||
+        dg_table_add_column(t, "to", DG_CELL_REAL, decimals) ||
         dg_table_add_column(t, "customers", DG_CELL_INT, 0) ||
         dg_table_add_column(t, "share", DG_CELL_PERCENT, 1) ||
         (what != DG_CLV_HIST_P_ALIVE && spend_note(r, t)))

@@ -15,19 +15,8 @@
 typedef struct month_acc {
     int64_t new_customers, active, orders, revenue_minor;
     int64_t first_buyers, second_buyers;   /* customers whose 1st / 2nd order is in the month */
-    size_t promoters, passives, detractors;   /* customers by their latest answer in the month */
+    size_t nps_class[3];   /* customers by the dg_nps_class of their latest answer in the month */
 } month_acc;
-
-/* Counts one customer's latest NPS answer of a month. */
-static void count_nps(month_acc *a, int nps)
-{
-    if (nps >= 9)
-        a->promoters++;
-    else if (nps >= 7)
-        a->passives++;
-    else
-        a->detractors++;
-}
 
 static int month_index(int32_t day)
 {
@@ -52,7 +41,9 @@ int dg_kpi_monthly(const dg_frame *f, int n_months, dg_table **out, dg_error *er
     int64_t customers_before = 0, buyers_before = 0, repeaters_before = 0;
 
     for (size_t c = 0; c < f->n_customers; c++) {
-        if (f->first_seen_day[c] != DG_DAY_NONE) {
+        if (f->first_seen_day[c] == DG_DAY_NONE) {
+            customers_before++;   /* no dated row at all: known at every date, as in the frame */
+        } else {
             int mi = month_index(f->first_seen_day[c]);
             if (mi < first)
                 customers_before++;
@@ -89,12 +80,12 @@ int dg_kpi_monthly(const dg_frame *f, int n_months, dg_table **out, dg_error *er
             if (mi < first || mi > last || f->survey_nps[s] < 0)
                 continue;
             if (mi != answer_month && latest >= 0)
-                count_nps(&acc[answer_month - first], latest);
+                acc[answer_month - first].nps_class[dg_nps_class_of(latest)]++;
             answer_month = mi;
             latest = f->survey_nps[s];
         }
         if (latest >= 0)
-            count_nps(&acc[answer_month - first], latest);
+            acc[answer_month - first].nps_class[dg_nps_class_of(latest)]++;
     }
 
     if (!(t = dg_table_new("Monthly KPIs")) ||
@@ -129,7 +120,8 @@ int dg_kpi_monthly(const dg_frame *f, int n_months, dg_table **out, dg_error *er
         if (buyers > 0)
             dg_table_set_real(t, 6, (double)repeaters / (double)buyers);
         dg_nps nps;
-        dg_nps_from_counts(a->promoters, a->passives, a->detractors, &nps);
+        dg_nps_from_counts(a->nps_class[DG_NPS_PROMOTER], a->nps_class[DG_NPS_PASSIVE],
+                           a->nps_class[DG_NPS_DETRACTOR], &nps);
         if (nps.n > 0) {
             dg_table_set_real(t, 7, nps.score);
             dg_table_set_real(t, 9, nps.ci_low);

@@ -99,6 +99,16 @@ void dg_loyalty_config_default(dg_loyalty_config *config)
 /* the 0.975 quantile of the standard normal: both 95% intervals (docs/loyalty.md) */
 #define Z95 1.959963984540054
 
+dg_nps_class dg_nps_class_of(int answer)
+{
+    return answer >= 9 ? DG_NPS_PROMOTER : answer >= 7 ? DG_NPS_PASSIVE : DG_NPS_DETRACTOR;
+}
+
+const char *dg_nps_class_name(dg_nps_class cls)
+{
+    return cls == DG_NPS_PROMOTER ? "promoter" : cls == DG_NPS_PASSIVE ? "passive" : "detractor";
+}
+
 void dg_nps_from_counts(size_t promoters, size_t passives, size_t detractors, dg_nps *out)
 {
     memset(out, 0, sizeof *out);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dangol/loyalty.h"
+#include "dangol/text.h"
 
 static int nomem(dg_error *err)
 {
@@ -13,18 +14,12 @@ static int nomem(dg_error *err)
 
 static void nps_of(const dg_loyalty_result *r, const uint32_t *group, uint32_t g, dg_nps *out)
 {
-    size_t p = 0, pa = 0, d = 0;
-    for (size_t c = 0; c < r->n_customers; c++) {
-        if ((group && group[c] != g) || r->nps[c] < 0)
-            continue;
-        if (r->nps[c] >= 9)
-            p++;
-        else if (r->nps[c] >= 7)
-            pa++;
-        else
-            d++;
-    }
-    dg_nps_from_counts(p, pa, d, out);
+    size_t n_class[3] = {0};
+    for (size_t c = 0; c < r->n_customers; c++)
+        if ((!group || group[c] == g) && r->nps[c] >= 0)
+            n_class[dg_nps_class_of(r->nps[c])]++;
+    dg_nps_from_counts(n_class[DG_NPS_PROMOTER], n_class[DG_NPS_PASSIVE],
+                       n_class[DG_NPS_DETRACTOR], out);
 }
 
 /* Adds a row: measure, value, n, interval (NAN-free: has_ci false leaves the cells null). A rate
@@ -46,6 +41,27 @@ static int row(dg_table *t, const char *measure, double value, bool has_value, s
     return 0;
 }
 
+/* The value and interval of the last row (rc: the row's) with one decimal, as every report shows
+ * a rate (12.3%), an NPS and a loyalty index; the column's two decimals are for the means of
+ * the trend, breadths and intents. */
+static int one_decimal(dg_table *t, int rc)
+{
+    if (rc == 0) {
+        dg_table_set_decimals(t, 1, 1);
+        dg_table_set_decimals(t, 3, 1);
+        dg_table_set_decimals(t, 4, 1);
+    }
+    return rc;
+}
+
+/* The value of the last row (rc: the row's) in whole days, as `rfm` shows its mean recency. */
+static int whole_days(dg_table *t, int rc)
+{
+    if (rc == 0)
+        dg_table_set_decimals(t, 1, 0);
+    return rc;
+}
+
 /* A share with its Wilson interval, as fractions. */
 static int rate_row(dg_table *t, const char *measure, const dg_share *s, const char *note)
 {
@@ -56,7 +72,7 @@ static int rate_row(dg_table *t, const char *measure, const dg_share *s, const c
         dg_table_set_percent(t, 3, s->ci_low);
         dg_table_set_percent(t, 4, s->ci_high);
     }
-    return 0;
+    return one_decimal(t, 0);
 }
 
 int dg_loyalty_summary_table(const dg_frame *f, const dg_loyalty_result *r, dg_table **out,
@@ -115,26 +131,29 @@ int dg_loyalty_summary_table(const dg_frame *f, const dg_loyalty_result *r, dg_t
     dg_share_from_counts(rec_top, rec_n, &rec_box);
     dg_nps nps;
     nps_of(r, NULL, 0, &nps);
-    char note[128], trend_note[160];
-    snprintf(note, sizeof note, "%zu without survey answers: behavioural part only",
-             r->n_customers - n_surveyed);
-    snprintf(trend_note, sizeof trend_note, "-1 all earlier .. +1 all recent; n = buyers with "
-             "an order in the last %d days", 2 * r->trend_window_days);
+    char note[128], trend_note[160], unsurveyed[32];
+    dg_money_format_human((int64_t)(r->n_customers - n_surveyed), 0, unsurveyed,
+                          sizeof unsurveyed);   /* a count, with separators as in the n column */
+    snprintf(note, sizeof note, "%s without survey answers: behavioural part only", unsurveyed);
+    snprintf(trend_note, sizeof trend_note, "from -1 (all earlier) to +1 (all recent); n = "
+             "buyers with an order in the last %d days", 2 * r->trend_window_days);
     if (row(t, "customers", 0, false, r->n_customers, false, 0, 0, NULL) ||   /* counts: n */
         row(t, "buyers (1+ orders)", 0, false, nb, false, 0, 0, NULL) ||
         rate_row(t, "repeat purchase rate", &repeat, "buyers with 2+ orders; 95% Wilson") ||
-        row(t, "mean tenure days", tenure / dnb, nb > 0, nb, false, 0, 0,
-            "since the first order") ||
-        row(t, "mean inter-purchase days", r->n_repeat ? gap / (double)r->n_repeat : 0,
-            r->n_repeat > 0, r->n_repeat, false, 0, 0, "repeat buyers") ||
+        whole_days(t, row(t, "mean tenure days", tenure / dnb, nb > 0, nb, false, 0, 0,
+                          "since the first order")) ||
+        whole_days(t, row(t, "mean inter-purchase days",
+                          r->n_repeat ? gap / (double)r->n_repeat : 0, r->n_repeat > 0,
+                          r->n_repeat, false, 0, 0, "repeat buyers")) ||
         row(t, "mean purchase trend", n_trend ? trend / (double)n_trend : 0, n_trend > 0,
             n_trend, false, 0, 0, trend_note) ||
         row(t, "mean categories per buyer", cats / dnb, nb > 0 && r->has_categories, nb, false,
             0, 0, r->has_categories ? "cross-buying" : "no order lines in the store") ||
         row(t, "mean channels per buyer", chans / dnb, nb > 0, nb, false, 0, 0,
             "omnichannel use") ||
-        row(t, "NPS", nps.score, nps.n > 0, nps.n, nps.n > 0, nps.ci_low, nps.ci_high,
-            "% promoters (9-10) - % detractors (0-6), -100..100; 95% adjusted Wald") ||
+        one_decimal(t, row(t, "NPS", nps.score, nps.n > 0, nps.n, nps.n > 0, nps.ci_low,
+                           nps.ci_high, "% promoters (9-10) - % detractors (0-6), -100..100; "
+                           "95% adjusted Wald")) ||
         rate_row(t, "CSAT", &csat, "share of 4-5 on 1-5; 95% Wilson") ||
         row(t, "repurchase intent (mean 1-5)", rep_n ? rep_sum / (double)rep_n : 0, rep_n > 0,
             rep_n, false, 0, 0, NULL) ||
@@ -142,9 +161,11 @@ int dg_loyalty_summary_table(const dg_frame *f, const dg_loyalty_result *r, dg_t
         row(t, "recommendation intent (mean 1-5)", rec_n ? rec_sum / (double)rec_n : 0,
             rec_n > 0, rec_n, false, 0, 0, NULL) ||
         rate_row(t, "recommendation intent top-2-box", &rec_box, "share of 4-5; 95% Wilson") ||
-        row(t, "mean loyalty index (buyers)", idx_buyers / dnb, nb > 0, nb, false, 0, 0, NULL) ||
-        row(t, "mean loyalty index (all)", r->n_customers ? idx_all / (double)r->n_customers : 0,
-            r->n_customers > 0, r->n_customers, false, 0, 0, note))
+        one_decimal(t, row(t, "mean loyalty index (buyers)", idx_buyers / dnb, nb > 0, nb,
+                           false, 0, 0, NULL)) ||
+        one_decimal(t, row(t, "mean loyalty index (all)",
+                           r->n_customers ? idx_all / (double)r->n_customers : 0,
+                           r->n_customers > 0, r->n_customers, false, 0, 0, note)))
         goto fail;
     *out = t;
     return 0;

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dangol/error.h"
 #include "dangol/store.h"
@@ -66,6 +67,16 @@ int dg_cli_exit_code(int status);
 int dg_cli_print(const dg_cli *cli, const dg_table *table);
 /* The table's notes on stderr, unless --quiet (dg_cli_print does it for one table). */
 void dg_cli_print_notes(const dg_cli *cli, const dg_table *table);
+
+/* "YYYY-MM-DD HH:MM:SS" (UTC) of seconds since the epoch; "" for 0. */
+void dg_cli_format_time(int64_t seconds, char buf[32]);
+/* A new table with these columns, of types[i] (NULL: all text); NULL when out of memory. Caller
+ * frees, or hands it to dg_cli_print_free. */
+dg_table *dg_cli_table(const char *title, const char *const *columns, const dg_cell_type *types,
+                       size_t n_columns);
+/* Prints t in the chosen --format and frees it; NULL or a failed table (out of memory) is
+ * reported as such. Returns an exit code. */
+int dg_cli_print_free(const dg_cli *cli, dg_table *t);
 
 /* Resets getopt for a command's own option parsing. */
 void dg_cli_getopt_reset(void);

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cli/cli.h"
 
@@ -74,4 +75,38 @@ void dg_cli_getopt_reset(void)
 {
     optind = 0;   /* glibc: 0 also reinitialises getopt's internal state */
     opterr = 0;   /* commands report unknown options themselves, with the usage hint */
+}
+
+void dg_cli_format_time(int64_t seconds, char buf[32])
+{
+    struct tm tm;
+    time_t t = (time_t)seconds;
+    buf[0] = '\0';
+    if (seconds && gmtime_r(&t, &tm))
+        strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+dg_table *dg_cli_table(const char *title, const char *const *columns, const dg_cell_type *types,
+                       size_t n_columns)
+{
+    dg_table *t = dg_table_new(title);
+    for (size_t c = 0; t && c < n_columns; c++)
+        if (dg_table_add_column(t, columns[c], types ? types[c] : DG_CELL_TEXT, 0) != 0) {
+            dg_table_free(t);
+            return NULL;
+        }
+    return t;
+}
+
+int dg_cli_print_free(const dg_cli *cli, dg_table *t)
+{
+    if (!t || dg_table_failed(t)) {
+        dg_table_free(t);
+        dg_error err;
+        dg_error_set(&err, DG_ENOMEM, "out of memory");
+        return dg_cli_fail(cli, &err);
+    }
+    int rc = dg_cli_print(cli, t);
+    dg_table_free(t);
+    return rc;
 }

@@ -2,22 +2,25 @@
  * segment and per behavioural stage (before advocacy). */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/analysis.h"
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    enum { OPT_AS_OF = 1, OPT_CONFIG, OPT_SEGMENTS, OPT_RULES, OPT_CUSTOMERS };
+    enum { OPT_AS_OF = 1, OPT_CONFIG, OPT_SEGMENTS, OPT_RULES, OPT_CUSTOMERS, OPT_VIEW };
     static const struct option options[] = {
         { "as-of", required_argument, NULL, OPT_AS_OF },
         { "config", required_argument, NULL, OPT_CONFIG },
         { "segments", required_argument, NULL, OPT_SEGMENTS },
         { "rules", required_argument, NULL, OPT_RULES },
         { "customers", no_argument, NULL, OPT_CUSTOMERS },
+        { "view", required_argument, NULL, OPT_VIEW },
         { 0 } };
     int32_t as_of = DG_DAY_NONE;
     const char *config_path = NULL, *segments = NULL, *rules_path = NULL;
     bool customers = false;
+    dg_loyalty_view view = DG_LOYALTY_VIEW_GROUPS;   /* the three tables */
     int o, code;
     while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (o) {
@@ -29,11 +32,24 @@ static int run(dg_cli *cli, int argc, char **argv)
         case OPT_SEGMENTS: segments = optarg; break;
         case OPT_RULES: rules_path = optarg; break;
         case OPT_CUSTOMERS: customers = true; break;
+        case OPT_VIEW:
+            if (strcmp(optarg, "summary") == 0)
+                view = DG_LOYALTY_VIEW_SUMMARY;
+            else if (strcmp(optarg, "segments") == 0)
+                view = DG_LOYALTY_VIEW_SEGMENTS;
+            else if (strcmp(optarg, "stages") == 0)
+                view = DG_LOYALTY_VIEW_STAGES;
+            else
+                return dg_cli_usage_error(cli, "--view \"%s\" is not one of: summary, segments, "
+                                          "stages", optarg);
+            break;
         default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
         }
     }
     if (optind < argc)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    if (customers && view != DG_LOYALTY_VIEW_GROUPS)
+        return dg_cli_usage_error(cli, "--customers and --view are two views; give one");
 
     dg_error err;
     dg_error_clear(&err);
@@ -47,7 +63,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         (segments && dg_rfm_segment_map_load(&map, segments, &err) != 0))
         return dg_cli_fail(cli, &err);
     dg_report_loyalty_options lopts = {
-        .view = customers ? DG_LOYALTY_VIEW_CUSTOMERS : DG_LOYALTY_VIEW_GROUPS,
+        .view = customers ? DG_LOYALTY_VIEW_CUSTOMERS : view,
         .config = &config, .rules = &rules, .map = map };
     dg_frame *frame = NULL;
     dg_report report = { 0 };
@@ -62,7 +78,8 @@ static int run(dg_cli *cli, int argc, char **argv)
 
 DG_CLI_COMMAND(loyalty) = {
     "loyalty", "loyalty measures, NPS, CSAT and the loyalty index",
-    "usage: dangol [--db PATH] [--format table|csv|json] loyalty [--as-of DATE] [--customers]\n"
+    "usage: dangol [--db PATH] [--format table|csv|json] loyalty [--as-of DATE]\n"
+    "                 [--customers | --view summary|segments|stages]\n"
     "                 [--config FILE] [--segments FILE] [--rules FILE]\n\n"
     "Prints behavioural loyalty (repeat purchase rate, tenure, inter-purchase time, purchase\n"
     "trend, category and channel breadth), attitudinal loyalty (NPS with its 95% interval,\n"
@@ -72,6 +89,9 @@ DG_CLI_COMMAND(loyalty) = {
     "  --as-of DATE      ignore everything after DATE (default: the last day in the store)\n"
     "  --customers       one row per customer: measures, behavioural and attitudinal parts,\n"
     "                    loyalty index 0-100 and whether it is behavioural only (no answers)\n"
+    "  --view V          one table instead of the three: summary (the measures), segments\n"
+    "                    (NPS and CSAT by RFM segment) or stages (by behavioural stage), as\n"
+    "                    /api/loyalty?view=V; one CSV table for a spreadsheet\n"
     "  --config FILE     index weights and windows (key = value; see config/loyalty.conf)\n"
     "  --segments FILE   RFM segment map (see config/rfm_segments.csv)\n"
     "  --rules FILE      stage rules (see config/stages.conf)\n",

@@ -1,5 +1,5 @@
-/* `dangol serve`: the HTTP JSON API and the dashboard on a loopback address until SIGINT or
- * SIGTERM. The signals are blocked before the server's threads start (they inherit the mask) and
+/* `dangol serve`: the HTTP JSON API and the dashboard until SIGINT or SIGTERM, on a loopback
+ * address, or another one when the store has users (so that every request authenticates). The signals are blocked before the server's threads start (they inherit the mask) and
  * taken with sigwait here, so shutdown runs in ordinary code: stop accepting, finish the requests
  * in flight, close the stores. */
 #include <getopt.h>
@@ -84,6 +84,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "max-body", required_argument, NULL, 'm' },
         { "read-only", no_argument, NULL, 'r' },
         { "points-rules", required_argument, NULL, 'P' },
+        { "session-idle", required_argument, NULL, 'i' },
         { 0 },
     };
     dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
@@ -118,6 +119,12 @@ static int run(dg_cli *cli, int argc, char **argv)
             break;
         case 'r': opt.read_only = true; break;
         case 'P': points_rules_path = optarg; break;
+        case 'i':
+            if (!parse_unsigned(optarg, 7 * 86400, &value) || value == 0)
+                return dg_cli_usage_error(cli, "--session-idle \"%s\" must be seconds from 1 to "
+                                          "604800", optarg);
+            opt.session_idle_seconds = (unsigned)value;
+            break;
         default:
             return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
         }
@@ -127,7 +134,7 @@ static int run(dg_cli *cli, int argc, char **argv)
 
     dg_error err;
     dg_error_clear(&err);
-    if (dg_server_check_bind(opt.bind, &err) != 0) {
+    if (dg_server_check_bind(opt.bind, opt.db_path, &err) != 0) {
         fprintf(stderr, "dangol serve: %s\n", err.message);
         return DG_EXIT_USAGE;
     }
@@ -164,9 +171,11 @@ static int run(dg_cli *cli, int argc, char **argv)
     }
     const char *host = strchr(opt.bind, ':') ? "[::1]" : strcmp(opt.bind, "localhost") == 0
                                                              ? "127.0.0.1" : opt.bind;
-    printf("dangol: serving %s at http://%s:%u/ (%u threads%s); Ctrl-C stops\n", cli->db_path,
+    printf("dangol: serving %s at http://%s:%u/ (%u threads%s%s); Ctrl-C stops\n", cli->db_path,
            host, dg_server_port(server), opt.threads,
-           opt.web_dir ? ", dashboard on" : ", API only");
+           opt.web_dir ? ", dashboard on" : ", API only",
+           dg_server_authenticates(server) ? ", sign-in required"
+                                           : ", no users: no sign-in, this machine only");
     fflush(stdout);
     if (opt.web_dir && !cli->quiet) {
         char probe[PATH_MAX + 64];
@@ -189,17 +198,24 @@ DG_CLI_COMMAND(serve) = {
     "serve", "serve the JSON API and the dashboard over HTTP",
     "usage: dangol [--db PATH] serve [--bind ADDR] [--port N] [--threads N] [--web DIR]\n"
     "                              [--no-web] [--max-body BYTES] [--read-only]\n"
-    "                              [--points-rules FILE]\n\n"
+    "                              [--points-rules FILE] [--session-idle SECONDS]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
     "(the static pages of --web DIR, default the web/ directory of this build) until SIGINT or\n"
     "SIGTERM, then stops accepting connections, lets the requests in flight finish (up to 30 s)\n"
     "and exits.\n\n"
-    "  --bind ADDR      loopback address to listen on: 127.0.0.1 (default), ::1 or localhost.\n"
-    "                   Other addresses are refused: the API has no authentication yet.\n"
+    "Who may ask (docs/security.md): a store without users (`dangol user add`) asks nobody to\n"
+    "sign in and is served on loopback only. Once it has a user, every API request but sign-in,\n"
+    "/api/version and /api/vocabulary needs a session (POST /api/login) or an API token\n"
+    "(`dangol token create`), and each route its role. Traffic is plain HTTP: put a TLS proxy\n"
+    "in front of a non-loopback address.\n\n"
+    "  --bind ADDR      address to listen on: 127.0.0.1 (default), ::1 or localhost; another\n"
+    "                   only when the store has users\n"
     "  --port N         TCP port (default 8080; 0 picks a free one, printed at start)\n"
     "  --threads N      worker threads, each with its own store connection (default: CPUs)\n"
     "  --max-body BYTES largest request body accepted (default 1048576); larger answers 413\n"
-    "  --read-only      open the store read-only; writes answer 405\n"
+    "  --read-only      open the store read-only; writes answer 405 (sign-in still works)\n"
+    "  --session-idle SECONDS\n"
+    "                   a session unused this long ends (default 1800)\n"
     "  --points-rules FILE  earning rules of the points routes (config/points.conf; default:\n"
     "                   the built-in ones)\n",
     run,

@@ -18,6 +18,7 @@
 typedef struct {
     bool set;
     bool percent;   /* a fraction in a REAL column, shown as a percentage like a PERCENT column */
+    int decimals;   /* shown with these decimals instead of the column's; -1 = the column's */
     union { int64_t i; double r; char *s; } u;
 } cell;
 
@@ -142,21 +143,28 @@ void dg_table_set_int(dg_table *t, size_t col, int64_t value)
 {
     cell *c = last(t, col);
     if (c)
-        *c = (cell){ .set = true, .u.i = value };
+        *c = (cell){ .set = true, .decimals = -1, .u.i = value };
 }
 
 void dg_table_set_real(dg_table *t, size_t col, double value)
 {
     cell *c = last(t, col);
     if (c)
-        *c = (cell){ .set = isfinite(value), .u.r = value };
+        *c = (cell){ .set = isfinite(value), .decimals = -1, .u.r = value };
+}
+
+void dg_table_set_decimals(dg_table *t, size_t col, int decimals)
+{
+    cell *c = last(t, col);
+    if (c)
+        c->decimals = decimals;
 }
 
 void dg_table_set_percent(dg_table *t, size_t col, double fraction)
 {
     cell *c = last(t, col);
     if (c)
-        *c = (cell){ .set = isfinite(fraction), .percent = true, .u.r = fraction };
+        *c = (cell){ .set = isfinite(fraction), .percent = true, .decimals = -1, .u.r = fraction };
 }
 
 int dg_table_add_note(dg_table *t, const char *text)
@@ -234,7 +242,7 @@ static void cell_text(const column *col, const cell *c, bool human, char *buf, s
             snprintf(buf, cap, "%.10g", c->u.r);
             return;
         }
-        snprintf(plain, sizeof plain, "%.*f", col->decimals,
+        snprintf(plain, sizeof plain, "%.*f", c->decimals >= 0 ? c->decimals : col->decimals,
                  percent ? 100.0 * c->u.r : c->u.r);
         break;
     }

@@ -118,6 +118,11 @@ static const dg_vocab_entry values[] = {
     { "staff_role", "cashier", "Cashier", "계산원" },
     { "staff_role", "call_agent", "Call centre agent", "상담원" },
     { "staff_role", "online_cs", "Online customer service", "온라인 고객 상담" },
+    /* who may use the server (dangol user add --role, docs/security.md) */
+    { "user_role", "admin", "Administrator", "관리자" },
+    { "user_role", "manager", "Manager", "매니저" },
+    { "user_role", "analyst", "Analyst", "분석가" },
+    { "user_role", "agent", "Agent", "상담 직원" },
     { "site", "Seoul Gangnam", "Seoul Gangnam", "강남점" },
     { "site", "Seoul Myeongdong", "Seoul Myeongdong", "명동점" },
     { "site", "Seoul Jamsil", "Seoul Jamsil", "잠실점" },

@@ -8,6 +8,14 @@
 
 static const dg_vocab_entry labels[] = {
     UI("as_of", "As of", "기준일"),
+    UI("login_title", "Sign in to dangol", "dangol 로그인"),
+    UI("login_name", "Name", "사용자 이름"),
+    UI("login_password", "Password", "비밀번호"),
+    UI("login_submit", "Sign in", "로그인"),
+    UI("login_failed", "Unknown user or wrong password", "사용자 이름 또는 비밀번호가 틀렸습니다"),
+    UI("sign_out", "Sign out", "로그아웃"),
+    UI("login_throttled", "Too many failed sign-ins; try again later",
+       "로그인 실패가 너무 많습니다. 잠시 후 다시 시도하세요"),
     UI("latest", "latest", "최근"),
     UI("page_overview", "Overview", "개요"),
     UI("page_customers", "Customers", "고객"),

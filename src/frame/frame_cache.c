@@ -1,6 +1,7 @@
 /* dg_frame_from_store: the frame from the store's snapshot when it is current, else rebuilt from
  * the rows and saved as the new snapshot (docs/snapshot.md). Only the default as-of (the store's
- * last day) is kept as a snapshot; a frame as of another day is always rebuilt. Everything is
+ * last day) is kept as a snapshot; a frame as of an earlier day is that frame cut to the day
+ * (dg_frame_cut), never a rebuild; one after the last day is rebuilt. Everything is
  * read inside one consistent read of the store, so the generation a frame is saved under is the
  * one its rows were read at. Saving is best effort: a busy or read-only store answers from the
  * rebuilt frame and saves nothing; a snapshot that fails its checksums, or of another format, is
@@ -75,18 +76,12 @@ static int rebuild(dg_frame **out, dg_store *store, const dg_frame_options *opts
     return rc;
 }
 
-int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
-                        dg_error *err)
+/* The frame at the default as-of: the snapshot's, else rebuilt and saved. */
+static int whole(dg_frame **out, dg_store *store, const dg_frame_options *opts, dg_error *err)
 {
-    static const dg_frame_options defaults = { .as_of = DG_DAY_NONE };
     int64_t generation = 0;
     bool dirty = true;
     dg_error ignored;
-    *out = NULL;
-    if (!opts)
-        opts = &defaults;
-    if (opts->as_of != DG_DAY_NONE)
-        return rebuild(out, store, opts, NULL, NULL, err);
     const char *variant = variant_of(opts);
     int rc = dg_store_read_begin(store, err);
     if (rc != 0)
@@ -105,6 +100,31 @@ int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options 
     if (!dirty)
         save(store, *out, variant, generation);
     return 0;
+}
+
+int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                        dg_error *err)
+{
+    static const dg_frame_options defaults = { .as_of = DG_DAY_NONE };
+    *out = NULL;
+    if (!opts)
+        opts = &defaults;
+    dg_frame_options latest = *opts;
+    latest.as_of = DG_DAY_NONE;
+    int rc = whole(out, store, &latest, err);
+    if (rc != 0 || opts->as_of == DG_DAY_NONE)
+        return rc;
+    if (opts->as_of <= (*out)->as_of)
+        rc = dg_frame_cut(*out, opts->as_of, err);
+    else   /* after the last day: partner activities, referrals or acquisitions may be there */
+        rc = DG_ENOTFOUND;
+    if (rc != 0) {
+        dg_frame_free(*out);
+        *out = NULL;
+    }
+    if (rc == DG_ENOTFOUND)
+        return rebuild(out, store, opts, NULL, NULL, err);
+    return rc;
 }
 
 int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,

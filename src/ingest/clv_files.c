@@ -10,10 +10,75 @@
 #include "dangol/csv.h"
 #include "dangol/text.h"
 
+/* The ids a reader returns are one block of text and an array of n + 1 pointers: ids[i] into
+ * the text, ids[n] the text itself (what dg_clv_ids_free frees), so a million ids cost two
+ * allocations, not a million. While the text grows, the array holds offsets into it. */
+typedef struct id_list {
+    char *text;
+    size_t text_len, text_cap;
+    void *slots;                  /* size_t offsets while reading, char * once finished */
+    size_t n, cap;
+} id_list;
+
+/* Appends an id of len bytes; -1 when out of memory. */
+static int id_list_add(id_list *l, const char *s, size_t len)
+{
+    if (l->n + 1 >= l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 4096;
+        void *slots = realloc(l->slots, cap * sizeof(char *));
+        if (!slots)
+            return -1;
+        l->slots = slots;
+        l->cap = cap;
+    }
+    if (l->text_len + len + 1 > l->text_cap) {
+        size_t cap = l->text_cap ? 2 * l->text_cap : 65536;
+        while (cap < l->text_len + len + 1)
+            cap *= 2;
+        char *text = realloc(l->text, cap);
+        if (!text)
+            return -1;
+        l->text = text;
+        l->text_cap = cap;
+    }
+    memcpy(l->text + l->text_len, s, len);
+    l->text[l->text_len + len] = '\0';
+    ((size_t *)l->slots)[l->n++] = l->text_len;
+    l->text_len += len + 1;
+    return 0;
+}
+
+static const char *id_list_at(const id_list *l, size_t i)
+{
+    return l->text + ((const size_t *)l->slots)[i];
+}
+
+/* The ids as dg_clv_ids_free takes them (the list is emptied); NULL when out of memory. */
+static char **id_list_finish(id_list *l)
+{
+    if (!l->slots && id_list_add(l, "", 0) == 0)
+        l->n = 0;   /* no ids: still an array with its text */
+    if (!l->slots)
+        return NULL;
+    char **ids = l->slots;
+    for (size_t i = 0; i < l->n; i++)
+        ids[i] = l->text + ((size_t *)l->slots)[i];   /* offsets become pointers in place */
+    ids[l->n] = l->text;
+    memset(l, 0, sizeof *l);
+    return ids;
+}
+
+static void id_list_free(id_list *l)
+{
+    free(l->text);
+    free(l->slots);
+    memset(l, 0, sizeof *l);
+}
+
 typedef struct idmap {
-    size_t cap, n, ids_cap;
+    size_t cap;
     uint32_t *slot;
-    char **ids;
+    id_list ids;
 } idmap;
 
 static uint64_t fnv(const char *s, size_t len)
@@ -27,14 +92,16 @@ static uint64_t fnv(const char *s, size_t len)
 /* Index of id, adding it when new; -1 when out of memory. */
 static int64_t idmap_get(idmap *m, const char *s, size_t len)
 {
-    if (2 * (m->n + 1) > m->cap) {
+    size_t n = m->ids.n;
+    if (2 * (n + 1) > m->cap) {
         size_t cap = m->cap ? 2 * m->cap : 1024;
         uint32_t *slot = malloc(cap * sizeof *slot);
         if (!slot)
             return -1;
         memset(slot, 0xff, cap * sizeof *slot);
-        for (size_t i = 0; i < m->n; i++) {
-            size_t h = fnv(m->ids[i], strlen(m->ids[i])) & (cap - 1);
+        for (size_t i = 0; i < n; i++) {
+            const char *t = id_list_at(&m->ids, i);
+            size_t h = fnv(t, strlen(t)) & (cap - 1);
             while (slot[h] != UINT32_MAX)
                 h = (h + 1) & (cap - 1);
             slot[h] = (uint32_t)i;
@@ -45,33 +112,22 @@ static int64_t idmap_get(idmap *m, const char *s, size_t len)
     }
     size_t h = fnv(s, len) & (m->cap - 1);
     while (m->slot[h] != UINT32_MAX) {
-        const char *t = m->ids[m->slot[h]];
+        const char *t = id_list_at(&m->ids, m->slot[h]);
         if (strlen(t) == len && memcmp(t, s, len) == 0)
             return m->slot[h];
         h = (h + 1) & (m->cap - 1);
     }
-    if (m->n == m->ids_cap) {
-        size_t cap = m->ids_cap ? 2 * m->ids_cap : 1024;
-        char **ids = realloc(m->ids, cap * sizeof *ids);
-        if (!ids)
-            return -1;
-        m->ids = ids;
-        m->ids_cap = cap;
-    }
-    char *copy = strndup(s, len);
-    if (!copy)
+    if (id_list_add(&m->ids, s, len) != 0)
         return -1;
-    m->ids[m->n] = copy;
-    m->slot[h] = (uint32_t)m->n;
-    return (int64_t)m->n++;
+    m->slot[h] = (uint32_t)n;
+    return (int64_t)n;
 }
 
 void dg_clv_ids_free(char **ids, size_t n)
 {
     if (!ids)
         return;
-    for (size_t i = 0; i < n; i++)
-        free(ids[i]);
+    free(ids[n]);
     free(ids);
 }
 
@@ -209,11 +265,13 @@ int dg_clv_log_read(dg_clv_log **out, const char *path, dg_error *err)
     }
     if (rc < 0)
         goto cleanup;
+    log->tx.n_customers = map.ids.n;
+    if (!(log->customer_id = id_list_finish(&map.ids))) {
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory");
+        goto cleanup;
+    }
     rc = 0;
-    log->customer_id = map.ids;
-    map.ids = NULL;
     log->tx.n = n;
-    log->tx.n_customers = map.n;
     log->tx.customer = log->customer;
     log->tx.day = log->day;
     log->tx.value = log->value;
@@ -221,8 +279,7 @@ int dg_clv_log_read(dg_clv_log **out, const char *path, dg_error *err)
     *out = log;
     log = NULL;
 cleanup:
-    if (map.ids)
-        dg_clv_ids_free(map.ids, map.n);
+    id_list_free(&map.ids);
     free(map.slot);
     dg_clv_log_free(log);
     dg_csv_close(csv);
@@ -271,20 +328,62 @@ static int summary_header(const dg_csv *csv, const char *path, int column[SUM_RO
     return 0;
 }
 
+/* The numbers of a summary repeat (T in whole days, frequencies, recencies): the text of each
+ * field is looked up in a direct-mapped cache of recent fields and their values before it is
+ * parsed, so a summary of a million customers parses each distinct number about once. */
+#define NUMBER_CACHE_SLOTS 4096
+#define NUMBER_CACHE_TEXT 24
+typedef struct number_cache {
+    struct {
+        unsigned char len;           /* 0: empty */
+        char text[NUMBER_CACHE_TEXT];
+        double value;
+    } slot[NUMBER_CACHE_SLOTS];
+} number_cache;
+
+static int number_parse(number_cache *cache, const char *f, size_t len, double *value,
+                        dg_error *err)
+{
+    if (len == 0 || len > NUMBER_CACHE_TEXT)
+        return dg_real_parse(f, len, value, err);
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)f[i]) * 16777619u;
+    size_t at = (h ^ (h >> 16)) & (NUMBER_CACHE_SLOTS - 1);
+    if (cache->slot[at].len == len && memcmp(cache->slot[at].text, f, len) == 0) {
+        *value = cache->slot[at].value;
+        return 0;
+    }
+    int rc = dg_real_parse(f, len, value, err);
+    if (rc == 0) {
+        cache->slot[at].len = (unsigned char)len;
+        memcpy(cache->slot[at].text, f, len);
+        cache->slot[at].value = *value;
+    }
+    return rc;
+}
+
 int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path, dg_error *err)
 {
     /* the numeric columns, in the order of col[] */
     static const int numeric[5] = {SUM_FREQUENCY, SUM_RECENCY, SUM_T, SUM_MONETARY, SUM_WEIGHT};
     dg_csv *csv = NULL;
     dg_clv_summary *s = NULL;
-    char **ids = NULL;
+    id_list ids = {0};
+    char **id = NULL;
     size_t n = 0, cap = 0;
     double *col[5] = {NULL, NULL, NULL, NULL, NULL};
     int rc, column[SUM_ROLES];
+    number_cache *cache = calloc(1, sizeof *cache);
+    dg_error e2;   /* a field's error, set only when it fails */
     *out = NULL;
     *ids_out = NULL;
-    if ((rc = dg_csv_open(&csv, path, NULL, err)) != 0)
+    if (!cache)
+        return dg_error_set(err, DG_ENOMEM, "out of memory reading %s", path);
+    if ((rc = dg_csv_open(&csv, path, NULL, err)) != 0) {
+        free(cache);
         return rc;
+    }
     if ((rc = dg_csv_next(csv, err)) <= 0) {
         rc = rc < 0 ? rc : dg_error_at(err, DG_EPARSE, path, 1, 1, "empty file");
         goto cleanup;
@@ -296,11 +395,10 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
         size_t len;
         if (n == cap) {
             cap = cap ? 2 * cap : 4096;
-            char **ni = realloc(ids, cap * sizeof *ni);
-            if (ni)
-                ids = ni;
-            int ok = ni != NULL;
+            int ok = 1;
             for (int j = 0; j < 5; j++) {
+                if (column[numeric[j]] < 0)
+                    continue;   /* an absent column: the summary's zeros (or no weights) */
                 double *c = realloc(col[j], cap * sizeof *c);
                 if (c)
                     col[j] = c;
@@ -313,7 +411,6 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
         }
         for (int j = 0; j < 5; j++) {
             int at = column[numeric[j]];
-            col[j][n] = numeric[j] == SUM_WEIGHT ? 1.0 : 0.0;
             if (at < 0)
                 continue;
             if ((size_t)at >= dg_csv_count(csv)) {
@@ -321,8 +418,7 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
                 goto cleanup;
             }
             const char *f = dg_csv_field(csv, (size_t)at, &len);
-            dg_error e2 = {0};
-            if (dg_real_parse(f, len, &col[j][n], &e2) != 0) {
+            if (number_parse(cache, f, len, &col[j][n], &e2) != 0) {
                 rc = dg_error_at(err, DG_EPARSE, path, line, at + 1, "%s", e2.message);
                 goto cleanup;
             }
@@ -337,13 +433,16 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
         /* without an id column a row is named by its place, file:line, in messages and tables
          * (a bare row number would pass for an id) */
         char buf[300];
-        const char *id = buf, *base = strrchr(path, '/');
-        len = (size_t)snprintf(buf, sizeof buf, "%s:%ld", base ? base + 1 : path, line);
-        if (len >= sizeof buf)
-            len = sizeof buf - 1;
-        if (column[SUM_ID] >= 0 && (size_t)column[SUM_ID] < dg_csv_count(csv))
-            id = dg_csv_field(csv, (size_t)column[SUM_ID], &len);
-        if (!(ids[n] = strndup(id, len))) {
+        const char *name = buf;
+        if (column[SUM_ID] >= 0 && (size_t)column[SUM_ID] < dg_csv_count(csv)) {
+            name = dg_csv_field(csv, (size_t)column[SUM_ID], &len);
+        } else {
+            const char *base = strrchr(path, '/');
+            len = (size_t)snprintf(buf, sizeof buf, "%s:%ld", base ? base + 1 : path, line);
+            if (len >= sizeof buf)
+                len = sizeof buf - 1;
+        }
+        if (id_list_add(&ids, name, len) != 0) {
             rc = dg_error_set(err, DG_ENOMEM, "out of memory at line %ld", line);
             goto cleanup;
         }
@@ -353,25 +452,36 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
         goto cleanup;
     if ((rc = dg_clv_summary_alloc(&s, n, err)) != 0)
         goto cleanup;
-    for (size_t i = 0; i < n; i++) {
-        s->frequency[i] = col[0][i];
-        s->recency[i] = col[1][i];
-        s->T[i] = col[2][i];
-        s->monetary[i] = col[3][i];
-        s->id[i] = ids[i];
+    /* the columns as read become the summary's (a copy would touch as much fresh memory again) */
+    double **own[4] = {&s->frequency, &s->recency, &s->T, &s->monetary};
+    for (int j = 0; j < 4 && n > 0; j++) {
+        if (!col[j])
+            continue;   /* an absent monetary_value: the zeros of dg_clv_summary_alloc */
+        free(*own[j]);
+        *own[j] = col[j];
+        col[j] = NULL;
     }
+    if (!(id = id_list_finish(&ids))) {
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory reading %s", path);
+        goto cleanup;
+    }
+    memcpy(s->id, id, n * sizeof *id);
     if (column[SUM_WEIGHT] >= 0) {
         s->weight = col[4];
         col[4] = NULL;
     }
     *out = s;
-    *ids_out = ids;
-    ids = NULL;
+    *ids_out = id;
+    id = NULL;
+    s = NULL;
     rc = 0;
 cleanup:
-    dg_clv_ids_free(ids, n);
+    dg_clv_summary_free(s);
+    dg_clv_ids_free(id, n);
+    id_list_free(&ids);
     for (int j = 0; j < 5; j++)
         free(col[j]);
+    free(cache);
     dg_csv_close(csv);
     return rc;
 }

@@ -67,7 +67,7 @@ static int loyalty_section(dg_card *card, const dg_frame *frame, size_t c, dg_er
         goto cleanup;
     if (loyalty.nps[c] >= 0) {
         snprintf(buf, sizeof buf, "%d (%s)", loyalty.nps[c],
-                 loyalty.nps[c] >= 9 ? "promoter" : loyalty.nps[c] >= 7 ? "passive" : "detractor");
+                 dg_nps_class_name(dg_nps_class_of(loyalty.nps[c])));
         if (row(t, "latest NPS answer", buf))
             goto cleanup;
     }

@@ -65,7 +65,7 @@ static int add_spend_note(dg_table *t, const dg_gg_fit *gg)
 }
 
 int dg_report_clv_fit(dg_report *out, const dg_clv_summary *s, dg_btyd_model model, bool spend,
-                      dg_error *err)
+                      const dg_fit_options *fit_opt, dg_error *err)
 {
     static const char *const columns[] = {"model", "parameter", "estimate", "std_error",
                                           "log_likelihood", "n_customers", "converged",
@@ -79,8 +79,8 @@ int dg_report_clv_fit(dg_report *out, const dg_clv_summary *s, dg_btyd_model mod
     dg_btyd_data d = dg_clv_summary_data(s);
     dg_gg_data g = {s->n, s->frequency, s->monetary, s->weight, (const char *const *)s->id};
     int rc;
-    if ((rc = dg_btyd_fit_data(&d, model, NULL, &fit, err)) != 0 ||
-        (spend && (rc = dg_gg_fit_data(&g, NULL, &gg, err)) != 0))
+    if ((rc = dg_btyd_fit_data(&d, model, fit_opt, &fit, err)) != 0 ||
+        (spend && (rc = dg_gg_fit_data(&g, fit_opt, &gg, err)) != 0))
         return rc;
     char title[256];
     snprintf(title, sizeof title, "clv fit: %s %s%s%s", dg_btyd_model_name(model),
@@ -121,12 +121,17 @@ int dg_report_clv_validate(dg_report *out, const dg_clv_summary *summary, dg_bty
                            "mae", "rmse", "correlation", "log_likelihood"};
     double vals[] = {(double)v.n, v.holdout_length, v.total_actual, v.total_predicted,
                      v.mae, v.rmse, v.correlation, fit.loglik};
+    /* as `clv fit` and `predict` show them: counts whole, times and the log-likelihood with 2
+     * decimals, expected counts and errors with 4 */
+    static const int shown[] = {0, 2, 0, 4, 4, 4, 4, 2};
     dg_table *t = dg_table_new("clv validate");
     rc = !t || add_columns(t, 2, columns, types, decimals) != 0;
     for (size_t i = 0; !rc && i < sizeof vals / sizeof vals[0]; i++) {
         rc = dg_table_add_row(t) != 0 || dg_table_set_text(t, 0, names[i]) != 0;
-        if (!rc)
+        if (!rc) {
             dg_table_set_real(t, 1, vals[i]);
+            dg_table_set_decimals(t, 1, shown[i]);
+        }
     }
     if (rc) {
         dg_table_free(t);
@@ -142,7 +147,7 @@ int dg_report_clv_track(dg_report *out, const dg_clv_summary *summary,
     static const char *const columns[] = {"period", "period_end", "actual_cumulative",
                                           "expected_cumulative"};
     static const dg_cell_type types[] = {DG_CELL_INT, DG_CELL_DATE, DG_CELL_INT, DG_CELL_REAL};
-    static const int decimals[] = {0, 0, 0, 1};
+    static const int decimals[] = {0, 0, 0, 4};   /* an expected count, as in validate */
     dg_btyd_fit fit;
     dg_table *t = NULL;
     double *act = NULL, *expected = NULL;

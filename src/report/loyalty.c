@@ -1,16 +1,17 @@
 /* The loyalty report (include/dangol/report.h): behavioural and attitudinal loyalty with the
  * loyalty index on the RFM scores, as the measures, per customer, or with NPS per RFM segment and
  * per behavioural stage beside the measures (`dangol loyalty`, /api/loyalty). */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "dangol/report.h"
 
-/* NPS per RFM segment and per behavioural stage (before the attitudinal promotion to advocate,
- * which promoters earn: per relationship stage the table would be circular) at the RFM as-of
- * day: two more tables. */
+/* NPS per RFM segment and/or per behavioural stage (before the attitudinal promotion to
+ * advocate, which promoters earn: per relationship stage the table would be circular) at the RFM
+ * as-of day: one table each. */
 static int group_tables(dg_report *out, const dg_frame *frame, const dg_rfm_result *rfm,
                         const dg_rfm_segment_map *map, const dg_loyalty_result *loyalty,
-                        const dg_stage_rules *rules, dg_error *err)
+                        const dg_stage_rules *rules, bool segments, bool stages, dg_error *err)
 {
     size_t n = frame->n_customers, cap = n ? n : 1;
     uint8_t *stage = malloc(cap), *activity = malloc(cap);
@@ -21,10 +22,13 @@ static int group_tables(dg_report *out, const dg_frame *frame, const dg_rfm_resu
         goto cleanup;
     for (size_t c = 0; c < n; c++)
         group[c] = rfm->segment[c] == DG_RFM_NO_SEGMENT ? UINT32_MAX : rfm->segment[c];
-    if ((rc = dg_loyalty_group_table(loyalty, group, map->n_segments,
-                                     (const char *const *)map->names, "(no orders)",
-                                     "NPS by RFM segment", "segment", &t, err)) != 0 ||
-        (rc = dg_report_add(out, t, err)) != 0 ||
+    if (segments &&
+        ((rc = dg_loyalty_group_table(loyalty, group, map->n_segments,
+                                      (const char *const *)map->names, "(no orders)",
+                                      "NPS by RFM segment", "segment", &t, err)) != 0 ||
+         (rc = dg_report_add(out, t, err)) != 0))
+        goto cleanup;
+    if (!stages ||
         (rc = dg_stage_behavioural_at(frame, rules, rfm->as_of, stage, activity, err)) != 0)
         goto cleanup;
     const char *stage_names[DG_STAGE_BEHAVIOURAL_COUNT];
@@ -74,14 +78,19 @@ int dg_report_loyalty(dg_report *out, const dg_frame *frame,
         rc = dg_rfm_compute(frame, NULL, map, &rfm, err);
     if (rc == 0)
         rc = dg_loyalty_compute(frame, &rfm, opt->config, &loyalty, err);
-    if (rc == 0)
-        rc = opt->view == DG_LOYALTY_VIEW_CUSTOMERS
+    dg_loyalty_view view = opt->view;
+    if (rc == 0 && (view == DG_LOYALTY_VIEW_SUMMARY || view == DG_LOYALTY_VIEW_CUSTOMERS ||
+                    view == DG_LOYALTY_VIEW_GROUPS)) {
+        rc = view == DG_LOYALTY_VIEW_CUSTOMERS
                  ? dg_loyalty_customer_table(frame, &loyalty, &t, err)
                  : dg_loyalty_summary_table(frame, &loyalty, &t, err);
-    if (rc == 0)
-        rc = dg_report_add(out, t, err);
-    if (rc == 0 && opt->view == DG_LOYALTY_VIEW_GROUPS)
-        rc = group_tables(out, frame, &rfm, map, &loyalty, rules, err);
+        if (rc == 0)
+            rc = dg_report_add(out, t, err);
+    }
+    if (rc == 0 && (view == DG_LOYALTY_VIEW_GROUPS || view == DG_LOYALTY_VIEW_SEGMENTS ||
+                    view == DG_LOYALTY_VIEW_STAGES))
+        rc = group_tables(out, frame, &rfm, map, &loyalty, rules,
+                          view != DG_LOYALTY_VIEW_STAGES, view != DG_LOYALTY_VIEW_SEGMENTS, err);
     dg_loyalty_result_clear(&loyalty);
     dg_rfm_result_clear(&rfm);
     dg_rfm_segment_map_free(builtin_map);

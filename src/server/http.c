@@ -33,6 +33,8 @@ struct dg_server {
     unsigned port;
     int minor_digits;             /* of the store currency (fixed for a store's life) */
     dg_snapshot_cache *snapshots;
+    dg_auth *auth;                /* sessions and sign-in throttling */
+    bool authenticates;           /* the store had users at start */
     pthread_key_t store_key;
     bool key_made;
     pthread_mutex_t stores_lock;  /* guards stores: every connection opened, closed at stop */
@@ -88,18 +90,23 @@ static bool is_loopback(const struct sockaddr_storage *addr)
     return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
 }
 
-int dg_server_check_bind(const char *bind, dg_error *err)
+int dg_server_check_bind(const char *bind, const char *db_path, dg_error *err)
 {
     struct sockaddr_storage addr;
     socklen_t len;
     int rc = parse_bind(bind, &addr, &len, err);
-    if (rc != 0)
+    if (rc != 0 || is_loopback(&addr))
         return rc;
-    if (!is_loopback(&addr))
+    dg_store *store = NULL;
+    bool users = false;
+    if (dg_store_open(&store, db_path, DG_STORE_READONLY, NULL) == 0)
+        dg_user_any(store, &users, NULL);
+    dg_store_close(store);
+    if (!users)
         return dg_error_set(err, DG_EINVAL,
-                            "refusing to listen on %s: the API has no authentication yet, so it "
-                            "only serves this machine; use a loopback address (127.0.0.1 or ::1) "
-                            "and put an authenticating proxy in front to share it", bind);
+                            "refusing to listen on %s: the store has no users, so the API has no "
+                            "authentication; add an admin first (`dangol user add NAME --role "
+                            "admin`) or use a loopback address (127.0.0.1 or ::1)", bind);
     return 0;
 }
 
@@ -312,6 +319,20 @@ static dg_store *thread_store(dg_server *srv, dg_error *err)
 
 /* ---- dispatch ----------------------------------------------------------------------------- */
 
+/* The headers of every answer, API or file: no script but the dashboard's own files, no framing,
+ * no MIME sniffing, no referrer. Styles may be inline (the chart library sets them). */
+static bool add_security_headers(struct MHD_Response *r)
+{
+    return MHD_add_response_header(r, "Content-Security-Policy",
+                                   "default-src 'self'; script-src 'self'; "
+                                   "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                                   "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                                   "frame-ancestors 'none'") &&
+           MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") &&
+           MHD_add_response_header(r, "X-Frame-Options", "DENY") &&
+           MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, dg_response *res,
                                      const char *allow)
 {
@@ -321,6 +342,7 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, dg_response *r
     if (!r) {
         free(res->body);
         free(res->location);
+        free(res->set_cookie);
         return MHD_NO;   /* closes the connection */
     }
     res->body = NULL;
@@ -328,7 +350,12 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, dg_response *r
     snprintf(retry, sizeof retry, "%u", res->retry_after);
     bool ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type) &&
               MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") &&
-              MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") &&
+              add_security_headers(r) &&
+              (res->status != 401 ||
+               MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                       "Bearer realm=\"dangol\"")) &&
+              (!res->set_cookie ||
+               MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->set_cookie)) &&
               (!res->location ||
                MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location)) &&
               (!allow || !*allow || MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow)) &&
@@ -336,6 +363,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, dg_response *r
                MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry));
     free(res->location);
     res->location = NULL;
+    free(res->set_cookie);
+    res->set_cookie = NULL;
     enum MHD_Result queued = ok ? MHD_queue_response(conn, res->status, r) : MHD_NO;
     MHD_destroy_response(r);
     return queued;
@@ -369,9 +398,8 @@ static enum MHD_Result serve_static(dg_server *srv, struct MHD_Connection *conn,
         return MHD_NO;
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    enum MHD_Result ok = MHD_queue_response(conn, 200, r);
+    enum MHD_Result ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache") &&
+                         add_security_headers(r) ? MHD_queue_response(conn, 200, r) : MHD_NO;
     MHD_destroy_response(r);
     return ok;
 }
@@ -459,7 +487,9 @@ static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn
                                      const request_ctx *ctx)
 {
     dg_request req = { .method = method, .path = url, .options = &srv->opt, .connection = conn,
-                       .minor_digits = srv->minor_digits, .snapshots = srv->snapshots };
+                       .minor_digits = srv->minor_digits, .snapshots = srv->snapshots,
+                       .auth = srv->auth };
+    dg_identity who;
     dg_response res = { .status = 200 };
     bool path_known = false;
     char allow[64] = "";
@@ -477,6 +507,14 @@ static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn
                           "/api/openapi.json", NULL);
     }
     req.route = route;
+    /* who asks, before anything of the request is looked at */
+    if (!(req.store = thread_store(srv, &err))) {
+        dg_reply_failure(&res, &err);
+        res.status = 500;
+        return send_response(conn, &res, NULL);
+    }
+    if (!dg_auth_admit(&req, &res, &who))
+        return send_response(conn, &res, NULL);
     if (dg_server_check_params(&req, &err) != 0) {
         dg_reply_failure(&res, &err);
         return send_response(conn, &res, NULL);
@@ -503,10 +541,7 @@ static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn
     req.body_len = ctx->len;
     if (dg_request_client_gone(&req))   /* it waited for a thread, and its client left meanwhile */
         return MHD_NO;
-    if (!(req.store = thread_store(srv, &err))) {
-        dg_reply_failure(&res, &err);
-        res.status = 500;
-    } else if (route->writes) {
+    if (route->writes) {
         pthread_mutex_lock(&srv->write_lock);
         route->handler(&req, &res);
         pthread_mutex_unlock(&srv->write_lock);
@@ -645,7 +680,7 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
     socklen_t addr_len;
     int rc;
     *out = NULL;
-    if ((rc = dg_server_check_bind(opt->bind, err)) != 0 ||
+    if ((rc = dg_server_check_bind(opt->bind, opt->db_path, err)) != 0 ||
         (rc = parse_bind(opt->bind, &addr, &addr_len, err)) != 0)
         return rc;
     if (opt->port > 65535)
@@ -657,6 +692,9 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
     if ((rc = dg_store_open(&probe, opt->db_path, opt->read_only ? DG_STORE_READONLY : 0, err)))
         return rc;
     rc = dg_store_currency(probe, currency, &minor_digits, err);
+    bool users = false;
+    if (rc == 0)
+        rc = dg_user_any(probe, &users, err);
     dg_store_close(probe);
     if (rc != 0)
         return rc;
@@ -669,6 +707,12 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     }
     srv->opt = *opt;
+    if (!(srv->auth = dg_auth_new(opt->session_idle_seconds))) {
+        dg_snapshot_cache_free(srv->snapshots);
+        free(srv);
+        return dg_error_set(err, DG_ENOMEM, "out of memory (or libsodium cannot start)");
+    }
+    srv->authenticates = users;
     pthread_mutex_init(&srv->stores_lock, NULL);
     pthread_mutex_init(&srv->flight_lock, NULL);
     pthread_mutex_init(&srv->write_lock, NULL);
@@ -723,6 +767,11 @@ cleanup:
     return rc;
 }
 
+bool dg_server_authenticates(const dg_server *srv)
+{
+    return srv->authenticates;
+}
+
 unsigned dg_server_port(const dg_server *srv)
 {
     return srv->port;
@@ -747,6 +796,7 @@ void dg_server_stop(dg_server *srv)
         MHD_stop_daemon(srv->daemon);
     }
     dg_snapshot_cache_free(srv->snapshots);
+    dg_auth_free(srv->auth);
     for (size_t i = 0; i < srv->n_stores; i++)
         dg_store_close(srv->stores[i]);
     free(srv->stores);

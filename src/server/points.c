@@ -220,6 +220,8 @@ static void write_points(dg_request *req, dg_response *res, write_op op)
         r.source_id = order;
     }
     r.multiplier_per_mille = multiplier;
+    if (!r.actor && req->user)   /* the ledger names who did it: the signed-in user */
+        r.actor = req->user->name;
     if (!ok) {
         json_decref(body);
         return;

@@ -265,7 +265,9 @@ void dg_api_loyalty(dg_request *req, dg_response *res)
     if (!view)
         view = "summary";
     static const char *const views[] = { "summary", "segments", "stages", "customers" };
-    size_t v = 0;   /* the groups view's table index for summary, segments and stages */
+    static const dg_loyalty_view view_of[] = { DG_LOYALTY_VIEW_SUMMARY, DG_LOYALTY_VIEW_SEGMENTS,
+                                               DG_LOYALTY_VIEW_STAGES, DG_LOYALTY_VIEW_CUSTOMERS };
+    size_t v = 0;
     while (v < 4 && strcmp(view, views[v]) != 0)
         v++;
     if (v == 4) {
@@ -280,19 +282,11 @@ void dg_api_loyalty(dg_request *req, dg_response *res)
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
-    dg_report_loyalty_options lopts = {
-        .view = per_customer ? DG_LOYALTY_VIEW_CUSTOMERS
-              : v == 0       ? DG_LOYALTY_VIEW_SUMMARY : DG_LOYALTY_VIEW_GROUPS };
+    dg_report_loyalty_options lopts = { .view = view_of[v] };
     dg_report report = { 0 };
     dg_error err;
     dg_error_clear(&err);
     int rc = dg_report_loyalty(&report, dg_snapshot_frame(snap), &lopts, &err);
     dg_snapshot_release(req, snap);
-    if (rc == 0 && !per_customer && v > 0 && report.n_tables > v) {
-        /* the groups view's table v first: reply_report answers with the first table */
-        dg_table *first = report.tables[0];
-        report.tables[0] = report.tables[v];
-        report.tables[v] = first;
-    }
     reply_report(res, rc, &report, &err, per_customer ? &page : NULL);
 }

@@ -112,105 +112,149 @@ static const dg_route_param points_ranking_params[] = {
 #define POINTS_WRITE "PointsWrite"
 
 static const dg_route routes[] = {
+    { "POST", "/api/login", dg_api_login, "auth",
+      "sign in with {name, password}: sets the session cookie and answers {user, role, "
+      "csrf_token}; 401 for a wrong name or password, 429 after too many failures", NULL, NULL,
+      "object", false, DG_ROLE_NONE, false },
+    { "POST", "/api/logout", dg_api_logout, "auth", "end this session (and clear its cookie)",
+      NULL, NULL, "object", false, DG_ROLE_AGENT, false },
+    { "GET", "/api/session", dg_api_session, "auth",
+      "who is asking: {authentication, user, role, csrf_token (session only)}", NULL, NULL,
+      "object", false, DG_ROLE_AGENT, false },
+    { "GET", "/api/users", dg_api_users, "auth", "the users (never their passwords)", NULL, NULL,
+      "object", false, DG_ROLE_ADMIN, false },
     { "GET", "/api/openapi.json", dg_api_openapi, "meta", "this document", NULL, NULL, "object",
-      false },
+      false,
+      DG_ROLE_AGENT, false },
     { "GET", "/api/version", dg_api_version, "meta", "program and store schema versions", NULL,
-      NULL, "object", false },
+      NULL, "object", false,
+      DG_ROLE_NONE, false },
     { "GET", "/api/stats", dg_api_stats, "meta",
       "record counts and date ranges per entity, and the frame snapshot's state: current, out "
       "of date or none, its bytes, the store's generation (as `dangol stats`)", NULL, NULL, "table",
-      false },
+      false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/vocabulary", dg_api_vocabulary, "meta",
       "English and Korean names of every value code and dashboard label, by domain: "
-      "{domains: {domain: {code: {en, ko}}}, columns: {column or dimension: domain}}", NULL, NULL, "object", false },
+      "{domains: {domain: {code: {en, ko}}}, columns: {column or dimension: domain}}", NULL, NULL, "object", false,
+      DG_ROLE_NONE, false },
     { "GET", "/api/kpi", dg_api_kpi, "reports",
       "headline KPIs by month (as `dangol kpi`): customers, new, active, orders, revenue, repeat "
-      "rate, NPS", kpi_params, NULL, "table", false },
+      "rate, NPS", kpi_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/cube", dg_api_cube, "reports",
       "slice, dice and pivot revenue, orders and customers (as `dangol cube`)", cube_params, NULL,
-      "table", false },
+      "table", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/cube/dimensions", dg_api_cube_dimensions, "meta",
       "the cube's dimensions (name, next coarser level, grain: order, customer, day or product) "
-      "and measures, in the order /api/cube lists them", NULL, NULL, "object", false },
+      "and measures, in the order /api/cube lists them", NULL, NULL, "object", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/rfm", dg_api_rfm, "reports",
       "RFM segments, score bins, the R x F grid or per-customer scores (as `dangol rfm`)",
-      rfm_params, NULL, "table", false },
+      rfm_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/stages", dg_api_stages, "reports",
       "customers per relationship stage, with active/lapsed/churned (as `dangol stage`)",
-      stage_at_params, NULL, "table", false },
+      stage_at_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/stages/funnel", dg_api_stages_funnel, "reports",
       "the relationship ladder as a funnel with step conversion (as `dangol stage --funnel`)",
-      stage_at_params, NULL, "table", false },
+      stage_at_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/stages/migration", dg_api_stages_migration, "reports",
       "stage migration matrix between two dates (as `dangol stage --migration FROM TO`)",
-      stage_between_params, NULL, "table", false },
+      stage_between_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/stages/history", dg_api_stages_history, "reports",
       "stage counts at every month end between two dates (as `dangol stage --history`)",
-      stage_between_params, NULL, "table", false },
+      stage_between_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/cohorts", dg_api_cohorts, "reports",
       "retention and revenue of acquisition cohorts by month since acquisition (as `dangol "
-      "cohort`)", cohort_params, NULL, "table", false },
+      "cohort`)", cohort_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/loyalty", dg_api_loyalty, "reports",
       "behavioural and attitudinal loyalty, NPS and CSAT with intervals, the loyalty index (as "
-      "`dangol loyalty`)", loyalty_params, NULL, "table", false },
+      "`dangol loyalty`)", loyalty_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/clv", dg_api_clv, "reports",
       "customer lifetime value, P(alive) and expected purchases from the BTYD models with "
-      "Gamma-Gamma spend (as `dangol clv predict`)", clv_params, NULL, "table", false },
+      "Gamma-Gamma spend (as `dangol clv predict`)", clv_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/customers", dg_api_customers_list, "customers",
-      "list or search customers, a page at a time", search_params, NULL, "page", false },
+      "list or search customers, a page at a time", search_params, NULL, "page", false,
+      DG_ROLE_MANAGER, false },
     { "POST", "/api/customers", dg_api_customers_create, "customers",
-      "create a customer (409 if the customer_id exists)", NULL, "customers", "record", true },
+      "create a customer (409 if the customer_id exists)", NULL, "customers", "record", true,
+      DG_ROLE_MANAGER, false },
     { "GET", "/api/customers/{customer_id}", dg_api_customer_get, "customers", "one customer",
-      NULL, NULL, "record", false },
+      NULL, NULL, "record", false,
+      DG_ROLE_MANAGER, true },
     { "PUT", "/api/customers/{customer_id}", dg_api_customer_put, "customers",
       "replace a customer's record (absent fields become empty)", NULL, "customers", "record",
-      true },
+      true,
+      DG_ROLE_MANAGER, false },
     { "PATCH", "/api/customers/{customer_id}", dg_api_customer_patch, "customers",
       "change some fields of a customer (null empties a field)", NULL, "customers", "record",
-      true },
+      true,
+      DG_ROLE_MANAGER, false },
     { "GET", "/api/customers/{customer_id}/card", dg_api_customer_card, "customers",
       "the customer card (as `dangol customer show`): profile, guidance, order summary, recent "
-      "orders and feedback, as a list of titled tables", NULL, NULL, "tables", false },
+      "orders and feedback, as a list of titled tables", NULL, NULL, "tables", false,
+      DG_ROLE_MANAGER, true },
     { "GET", "/api/customers/{customer_id}/orders", dg_api_orders_list, "orders",
-      "a customer's orders, newest first", page_params, NULL, "page", false },
+      "a customer's orders, newest first", page_params, NULL, "page", false,
+      DG_ROLE_MANAGER, true },
     { "POST", "/api/customers/{customer_id}/orders", dg_api_orders_create, "orders",
       "record an order of the customer (409 if the order_id exists)", NULL, "orders", "record",
-      true },
+      true,
+      DG_ROLE_MANAGER, false },
     { "GET", "/api/customers/{customer_id}/feedback", dg_api_feedback_list, "feedback",
       "a customer's feedback (complaints, opinions, questions), newest first", page_params, NULL,
-      "page", false },
+      "page", false,
+      DG_ROLE_MANAGER, true },
     { "POST", "/api/customers/{customer_id}/feedback", dg_api_feedback_create, "feedback",
       "record feedback from the customer (409 if the feedback_id exists)", NULL, "feedback",
-      "record", true },
+      "record", true,
+      DG_ROLE_MANAGER, true },
     { "GET", "/api/customers/{customer_id}/points", dg_api_points_balance, "points",
       "the customer's points on a day: available, sum of the ledger, expired but not yet swept, "
       "open lots and the next expiry (as `dangol points balance ID`)", points_day_params, NULL,
-      "table", false },
+      "table", false,
+      DG_ROLE_MANAGER, true },
     { "GET", "/api/customers/{customer_id}/points/statement", dg_api_points_statement, "points",
       "the customer's ledger with a running balance, and their lots (as `dangol points "
-      "statement`)", NULL, NULL, "tables", false },
+      "statement`)", NULL, NULL, "tables", false,
+      DG_ROLE_MANAGER, true },
     { "POST", "/api/customers/{customer_id}/points/earn", dg_api_points_earn, "points",
       "credit points: {order_id} earns an order's points by the rules (409 if it has earned "
       "already), or {points, source: coupon|campaign|manual, source_id}; Idempotency-Key "
-      "header: a retry answers the first result", NULL, POINTS_WRITE, "object", true },
+      "header: a retry answers the first result", NULL, POINTS_WRITE, "object", true,
+      DG_ROLE_MANAGER, true },
     { "POST", "/api/customers/{customer_id}/points/burn", dg_api_points_burn, "points",
       "spend points, earliest expiry first, in one transaction (409 when the balance is "
       "smaller; nothing written); Idempotency-Key header: a retry answers the first result",
-      NULL, POINTS_WRITE, "object", true },
+      NULL, POINTS_WRITE, "object", true,
+      DG_ROLE_MANAGER, true },
     { "POST", "/api/customers/{customer_id}/points/adjust", dg_api_points_adjust, "points",
       "a correction with a reason: positive opens a lot, negative is taken like a burn (409 "
       "beyond the balance); Idempotency-Key header as for burn", NULL, POINTS_WRITE, "object",
-      true },
+      true,
+      DG_ROLE_MANAGER, false },
     { "POST", "/api/customers/{customer_id}/points/reverse", dg_api_points_reverse, "points",
       "take back a cancelled or returned order's earn ({order_id, reason}; 409 if reversed "
       "already); spent points follow the rules' reverse_spent policy (absorbed in the answer)",
-      NULL, POINTS_WRITE, "object", true },
+      NULL, POINTS_WRITE, "object", true,
+      DG_ROLE_MANAGER, false },
     { "GET", "/api/points/ranking", dg_api_points_ranking, "points",
       "customers ranked by available points (expired lots never count)", points_ranking_params,
-      NULL, "table", false },
+      NULL, "table", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/points/liability", dg_api_points_liability, "points",
       "outstanding points and their value, expiring in 30/60/90 days, ageing, breakage by "
-      "expiry year (as `dangol points liability`)", points_day_params, NULL, "tables", false },
+      "expiry year (as `dangol points liability`)", points_day_params, NULL, "tables", false,
+      DG_ROLE_ANALYST, false },
 };
 
 const dg_route *dg_server_routes(size_t *n_routes)
@@ -427,6 +471,11 @@ static json_t *operation(const dg_route *r)
     json_object_set_new(op, "operationId", json_string(op_id));
     json_object_set_new(op, "summary", json_string(r->summary));
     json_object_set_new(op, "tags", json_pack("[s]", r->tag));
+    json_object_set_new(op, "x-dangol-role", json_string(dg_role_name(r->role)));
+    json_object_set_new(op, "x-dangol-agents", json_boolean(r->agents));
+    if (r->role != DG_ROLE_NONE)
+        json_object_set_new(op, "security",
+                            json_pack("[{s:[]},{s:[]}]", "bearer", "session"));
     for (const char *p = strchr(r->path, '{'); p; p = strchr(p + 1, '{')) {
         const char *close = strchr(p, '}');
         json_array_append_new(params, json_pack("{s:s%,s:s,s:b,s:{s:s}}", "name", p + 1,
@@ -467,8 +516,10 @@ static json_t *operation(const dg_route *r)
                                   "content", json_content(result)));
     json_object_set_new(responses, "default",
                         json_pack("{s:s,s:o}", "description",
-                                  "an error (400 invalid input, 404 unknown id, 405 wrong method, "
-                                  "409 conflict, 413 body too large, 415 not JSON, 500)",
+                                  "an error (400 invalid input, 401 not signed in, 403 not "
+                                  "allowed, 404 unknown id, 405 wrong method, 409 conflict, 413 "
+                                  "body too large, 415 not JSON, 429 too many failed sign-ins, "
+                                  "500)",
                                   "content", json_content(ref("Error"))));
     json_object_set_new(op, "responses", responses);
     return op;
@@ -529,9 +580,15 @@ json_t *dg_server_openapi(void)
         "type", "array", "items", "type", "string", "rows", "type", "array", "items", "type",
         "object", "offset", "type", "integer", "limit", "type", "integer", "next_offset",
         "type", "integer", "nullable", 1));
-    return json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o}}", "openapi", "3.0.3",
+    json_t *security = json_pack(
+        "{s:{s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s}}", "bearer", "type", "http", "scheme", "bearer",
+        "description", "an API token of `dangol token create`", "session", "type", "apiKey",
+        "in", "cookie", "name", DG_SESSION_COOKIE, "description",
+        "the cookie of POST /api/login; writes also send its csrf_token as " DG_CSRF_HEADER);
+    return json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o,s:o}}", "openapi", "3.0.3",
                      "info", "title", "dangol API", "version", DANGOL_VERSION, "description",
                      "Customers, orders, feedback and loyalty analytics of one dangol store. "
                      "Errors are {\"error\": {\"code\", \"message\"}}.",
-                     "servers", "url", "/", "paths", paths, "components", "schemas", schemas);
+                     "servers", "url", "/", "paths", paths, "components", "schemas", schemas,
+                     "securitySchemes", security);
 }

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "dangol/auth.h"
 #include "dangol/error.h"
 #include "dangol/points.h"
 #include "dangol/store.h"
@@ -22,27 +23,34 @@
 #define DG_SERVER_CHART_LIBRARY "node_modules/echarts/dist/echarts.min.js"
 
 typedef struct dg_server dg_server;
+typedef struct dg_auth dg_auth;
 typedef struct dg_snapshot_cache dg_snapshot_cache;
 typedef struct dg_snapshot dg_snapshot;
 
 typedef struct dg_server_options {
     const char *db_path;      /* the store; must exist */
-    const char *bind;         /* loopback address: 127.0.0.1 (default), ::1, localhost */
+    const char *bind;         /* address: 127.0.0.1 (default), ::1, localhost; another only
+                                 when the store has users (authentication is on) */
     unsigned port;            /* 0 = a free port chosen by the kernel */
     unsigned threads;         /* pool size; 0 = number of online CPUs */
     const char *web_dir;      /* dashboard files, or NULL for no dashboard */
     size_t max_body;          /* largest accepted request body in bytes */
     bool read_only;           /* refuse writes (POST/PUT/PATCH answer 405) */
+    unsigned session_idle_seconds;  /* a session unused this long ends; 0 = the default */
     const dg_points_rules *points_rules; /* earning rules of the points routes (the caller's,
                                             alive while serving); NULL: the built-in ones */
 } dg_server_options;
 
-/* Checks that bind names a loopback address (no authentication exists yet). */
-int dg_server_check_bind(const char *bind, dg_error *err);
+/* Checks that bind is an address, and a loopback one unless the store at db_path has users (so
+ * that every request must authenticate). */
+int dg_server_check_bind(const char *bind, const char *db_path, dg_error *err);
 
 /* Starts listening and serving in background threads. Caller stops with dg_server_stop. */
 int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err);
 unsigned dg_server_port(const dg_server *server);
+/* Did the store have users when the server started (so that every request authenticates)? A
+ * store that gets its first user later turns authentication on at that user's first request. */
+bool dg_server_authenticates(const dg_server *server);
 /* Stops accepting, lets the requests in flight finish (up to DG_SERVER_DRAIN_SECONDS), joins the
  * threads, closes the stores. */
 void dg_server_stop(dg_server *server);  /* NULL is a no-op */
@@ -74,6 +82,11 @@ typedef struct dg_request {
     dg_snapshot_cache *snapshots;             /* the server's shared analysis snapshots */
     const dg_server_options *options;
     void *connection;                         /* struct MHD_Connection *, for query arguments */
+    dg_auth *auth;                            /* sessions and sign-in throttling (auth.c) */
+    const dg_user *user;                      /* who asks (role: the token's), or NULL when the
+                                                 store has no users or the route is public */
+    const char *csrf;                         /* the session's CSRF token when the request came
+                                                 with a session cookie, else NULL */
 } dg_request;
 
 typedef struct dg_response {
@@ -82,7 +95,8 @@ typedef struct dg_response {
     size_t len;
     const char *content_type;   /* static string */
     char *location;             /* Location header (201 Created), malloc'd, or NULL */
-    unsigned retry_after;       /* Retry-After header in seconds (503), or 0 */
+    unsigned retry_after;       /* Retry-After header in seconds (503, 429), or 0 */
+    char *set_cookie;           /* Set-Cookie header, malloc'd, or NULL */
     bool abandon;               /* the client has gone: close the connection, answer nothing */
 } dg_response;
 
@@ -106,6 +120,8 @@ struct dg_route {
     const char *body_entity;    /* request body is a record of this entity, or NULL */
     const char *returns;        /* "record", "page", "table", "object" */
     bool writes;                /* changes the store */
+    dg_role role;               /* the least role that may call it (DG_ROLE_NONE: anyone) */
+    bool agents;                /* agents may call it too, for their own customers only */
 };
 
 const dg_route *dg_server_routes(size_t *n_routes);
@@ -228,6 +244,48 @@ typedef int (*dg_clv_fn)(void *ctx, const struct dg_frame *frame,
 int dg_snapshot_clv(dg_snapshot *snapshot, const struct dg_clv_options *opt, dg_clv_fn fn,
                     void *ctx, dg_error *err);
 
+/* ---- who asks (auth.c) ------------------------------------------------------------------- */
+
+/* A session unused this long ends (dg_server_options.session_idle_seconds default). */
+#define DG_SESSION_IDLE_DEFAULT_SECONDS 1800
+/* Sessions held at once; past it the longest unused one ends. */
+#define DG_SESSIONS_MAX 4096
+/* Failed sign-ins allowed in DG_LOGIN_WINDOW_SECONDS, per account name and per client address;
+ * past them sign-in answers 429 (without looking at the password) until the window ends. */
+#define DG_LOGIN_WINDOW_SECONDS 900
+#define DG_LOGIN_FAILURES_PER_ACCOUNT 5
+#define DG_LOGIN_FAILURES_PER_ADDRESS 20
+#define DG_SESSION_COOKIE "dangol_session"
+#define DG_CSRF_HEADER "X-CSRF-Token"
+
+#define DG_SECRET_TEXT_MAX 65   /* a session id or CSRF token: 64 hex digits and a NUL */
+
+/* Who asks: the user (with the role of their token when they sent one) and, for a session, its
+ * CSRF token. */
+typedef struct dg_identity {
+    dg_user user;
+    char csrf[DG_SECRET_TEXT_MAX];
+} dg_identity;
+
+dg_auth *dg_auth_new(unsigned session_idle_seconds);
+void dg_auth_free(dg_auth *auth);  /* NULL is a no-op */
+/* Is authentication on: does the store have users? Once on, it stays on. */
+bool dg_auth_required(dg_auth *auth, dg_store *store);
+/* Who sends req, and may they call its route: true with req->user (and req->csrf) set, or false
+ * with the refusal in res: 401 (no or a bad credential), 403 (role too low, a write by session
+ * without its CSRF token, an agent asking for a customer not theirs). who holds what req->user
+ * and req->csrf point to. */
+bool dg_auth_admit(dg_request *req, dg_response *res, dg_identity *who);
+/* Opens a session for user_id: the cookie's text and the session's CSRF token. */
+void dg_auth_session_open(dg_auth *auth, int64_t user_id, char cookie[DG_SECRET_TEXT_MAX],
+                          char csrf[DG_SECRET_TEXT_MAX]);
+/* Ends the session of the cookie's text (none: nothing happens). */
+void dg_auth_session_close(dg_auth *auth, const char *cookie);
+/* Seconds until name may try to sign in again from address, 0 when it may now. */
+unsigned dg_auth_throttled(dg_auth *auth, const char *name, const char *address);
+/* Counts a failed sign-in against name and address, or forgets name's failures on success. */
+void dg_auth_login_result(dg_auth *auth, const char *name, const char *address, bool ok);
+
 /* ---- route handlers ----------------------------------------------------------------------- */
 
 /* meta.c */
@@ -236,6 +294,11 @@ void dg_api_version(dg_request *req, dg_response *res);
 void dg_api_stats(dg_request *req, dg_response *res);
 void dg_api_vocabulary(dg_request *req, dg_response *res);
 void dg_api_cube_dimensions(dg_request *req, dg_response *res);
+/* auth_routes.c: signing in and out, who is signed in, the users */
+void dg_api_login(dg_request *req, dg_response *res);
+void dg_api_logout(dg_request *req, dg_response *res);
+void dg_api_session(dg_request *req, dg_response *res);
+void dg_api_users(dg_request *req, dg_response *res);
 /* records.c: customers, their orders and feedback */
 void dg_api_customers_list(dg_request *req, dg_response *res);
 void dg_api_customers_create(dg_request *req, dg_response *res);

@@ -21,10 +21,11 @@ void dg__store_statement_done(dg_store *s, sqlite3_stmt *st);
 /* The store's error for its connection's last failure (busy, read-only, or SQLite's message). */
 int dg__store_error(dg_store *s, dg_error *err, const char *what);
 
-/* Gives every table of db but SQLite's own and the snapshot's the three triggers (insert, update,
- * delete) that mark the snapshot out of date, creating those missing, and marks the snapshot out
- * of date when it created any or when changed (a migration ran). db is in no transaction; a
- * store without the snapshot tables (schema < 3) is left alone. */
+/* Gives every table of db but SQLite's own, the snapshot's and the auth_ ones (users and tokens
+ * are no records) the three triggers (insert, update, delete) that mark the snapshot out of date,
+ * creating those missing, and marks the snapshot out of date when it created any or when changed
+ * (a migration ran). db is in no transaction; a store without the snapshot tables (schema < 3)
+ * is left alone. */
 int dg__sqlite_snapshot_triggers(sqlite3 *db, const char *path, bool changed, dg_error *err);
 
 /* The checksum of a snapshot chunk: 64-bit, word at a time (not cryptographic: it catches

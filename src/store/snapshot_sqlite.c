@@ -376,6 +376,7 @@ static int untracked_tables(sqlite3 *db, const char *path, char *names[MAX_TABLE
             "SELECT t.name FROM sqlite_master t WHERE t.type = 'table' "
             "AND t.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
             "AND t.name NOT LIKE 'frame\\_snapshot%' ESCAPE '\\' "
+            "AND t.name NOT LIKE 'auth\\_%' ESCAPE '\\' "
             /* the points ledger is not in the frame: a burn must not put the snapshot out of date */
             "AND t.name NOT LIKE 'points\\_%' ESCAPE '\\' "
             "AND (SELECT count(*) FROM sqlite_master g WHERE g.type = 'trigger' "

@@ -14,6 +14,16 @@ SCRIPT=$(basename "$0" .sh)
 pass() { echo "pass $SCRIPT: $1" >> "$RESULTS"; }
 fail() { echo "fail $SCRIPT: $1" >> "$RESULTS"; echo "FAIL $SCRIPT: $1" >&2; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -20 >&2; return 0; }
 
+# record_lines FILE: the "pass NAME" / "fail NAME" lines a helper program printed, as results.
+record_lines() {
+  while IFS= read -r line; do
+    case $line in
+      "pass "*) pass "${line#pass }" ;;
+      "fail "*) fail "${line#fail }" ;;
+    esac
+  done < "$1"
+}
+
 # expect_ok NAME CMD...: CMD exits 0.
 expect_ok() {
   name=$1; shift

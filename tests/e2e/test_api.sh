@@ -386,7 +386,9 @@ for line in open(sys.argv[2]):
         if m == method or (method == "HEAD" and m == "GET"):
             if status.startswith("2"):
                 seen.add((m, p))
-missing = [f"{m} {p}" for m, p, _ in routes if (m, p) not in seen]
+# the auth routes need users in the store: test_auth.sh exercises them
+missing = [f"{m} {p}" for m, p, _ in routes if (m, p) not in seen and
+           "auth" not in doc["paths"][p][m.lower()]["tags"]]
 for b in bad:
     print(b)
 for m in missing:

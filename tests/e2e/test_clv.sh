@@ -97,6 +97,23 @@ for model in bgnbd mbgnbd paretonbd bgbb; do
   same_fit "$model: the log and the store give one fit" $model "$WORK/fit_log.csv" "$WORK/fit_store.csv"
 done
 same_fit "gammagamma: the log and the store give one fit" gammagamma "$WORK/fit_log.csv" "$WORK/fit_store.csv"
+# Threads (issue 20): CDNOW fifty times over, each copy's T moved by a millionth of a week per
+# copy (117,850 customers in ~50,000 patterns: a pilot fit, sums over 13 chunks) prints the same
+# bits on 1 and 2 threads; --threads takes whole numbers from 1 to 64.
+awk -F, 'NR == 1 { print; next } { line[++n] = $0 }
+  END { for (k = 0; k < 50; k++) for (i = 1; i <= n; i++) { split(line[i], f, ",")
+          printf "%s-%d,%s,%s,%.17g\n", f[1], k, f[2], f[3], f[4] + k * 1e-6 } }' \
+  "$WORK/cdnow_exact.csv" > "$WORK/cdnow50.csv"
+"$DANGOL" --format csv clv fit --threads 1 --summary "$WORK/cdnow50.csv" > "$WORK/fit_t1.csv"
+"$DANGOL" --format csv clv fit --threads 2 --summary "$WORK/cdnow50.csv" > "$WORK/fit_t2.csv"
+if [ -s "$WORK/fit_t1.csv" ] && cmp -s "$WORK/fit_t1.csv" "$WORK/fit_t2.csv" &&
+   grep -q '^bgnbd,r,0\.24' "$WORK/fit_t1.csv"; then
+  pass "clv fit --threads 1 and 2 print the same fit"
+else
+  fail "clv fit --threads 1 and 2 print the same fit" "$(cat "$WORK/fit_t1.csv" "$WORK/fit_t2.csv")"
+fi
+expect_exit "--threads 0 is refused" 2 "$DANGOL" clv fit --threads 0 --summary "$WORK/cdnow50.csv"
+expect_exit "--threads 2.5 is refused" 2 "$DANGOL" clv fit --threads 2.5 --summary "$WORK/cdnow50.csv"
 # the store: orders through the frame
 "$DANGOL" --quiet demo --customers 600 --seed 3 >/dev/null 2>&1
 expect_output "fit from the store" "^bgnbd,r,[0-9.]+,[0-9.]*,-[0-9.]+,[0-9]+,[01]," \

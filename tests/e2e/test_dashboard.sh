@@ -26,11 +26,6 @@ expect_status "static files refuse POST" 405 POST /index.html '{}'
 
 mkdir -p "$ROOT/tests/artifacts"
 node "$(dirname "$0")/browser.js" "$URL" "$ROOT/tests/artifacts" > "$WORK/browser.out" 2>&1
-while IFS= read -r line; do
-  case $line in
-    "pass "*) pass "${line#pass }" ;;
-    "fail "*) fail "${line#fail }" ;;
-  esac
-done < "$WORK/browser.out"
+record_lines "$WORK/browser.out"
 grep -q '^pass ' "$WORK/browser.out" || fail "browser test ran" "$(cat "$WORK/browser.out")"
 stop_server

@@ -34,7 +34,7 @@ expect_output "stage --rules overrides a default" "^client +0|^customer +6" "$DA
 printf 'client_min_orders = lots\n' > "$WORK/bad.conf"
 expect_output "a bad rules file names the position" "bad.conf:1:21" "$DANGOL" stage --rules "$WORK/bad.conf"
 
-expect_output "loyalty NPS with n and interval" "^NPS +25.00 +4 +-44.16 +72.73" "$DANGOL" loyalty
+expect_output "loyalty NPS with n and interval (one decimal, as in the breakdowns)" "^NPS +25.0 +4 +-44.2 +72.7 " "$DANGOL" loyalty
 # by behavioural stage: C01, C04, C06 are clients by orders (partner, advocate, partner on the
 # ladder) with NPS 10, 8, 9; C02, C03, C05 customers with one answer in the window (C05: 6)
 expect_output "loyalty NPS by behavioural stage: clients" "^client +3 +3 +66.7 .* 3 +100.0%" "$DANGOL" loyalty
@@ -45,3 +45,18 @@ expect_output "loyalty per customer" "^C02,478,29,0,0,1,,,,,0.239[0-9]*,,23.94[0
 expect_output "loyalty as json: CSAT is a fraction" '"measure":"CSAT","value":0\.[0-9]+,' "$DANGOL" loyalty --format json
 printf 'attitudinal_weight = 0\n' > "$WORK/loyalty.conf"
 expect_output "loyalty --config" "^C01,.*,65.23[0-9]*,yes" "$DANGOL" loyalty --customers --format csv --config "$WORK/loyalty.conf"
+# --view: one table each, the same as in the three-table report (a CSV without '#' sections)
+"$DANGOL" --format csv loyalty > "$WORK/all.csv" 2>/dev/null
+for v in summary:measure segments:segment stages:stage; do
+  first=${v#*:} v=${v%:*}
+  "$DANGOL" --format csv loyalty --view $v > "$WORK/$v.csv" 2>/dev/null
+  if ! grep -q '^#' "$WORK/$v.csv" && [ "$(grep -c '' "$WORK/$v.csv")" -gt 1 ] &&
+     [ "$(head -1 "$WORK/$v.csv" | cut -d, -f1)" = "$first" ] &&
+     ! grep -vxF -f "$WORK/all.csv" "$WORK/$v.csv" > /dev/null; then
+    pass "loyalty --view $v is one table of the full report"
+  else
+    fail "loyalty --view $v" "$(cat "$WORK/$v.csv")"
+  fi
+done
+expect_exit "loyalty --view with a bad name is a usage error" 2 "$DANGOL" loyalty --view pie
+expect_exit "loyalty --view with --customers is a usage error" 2 "$DANGOL" loyalty --view summary --customers

@@ -5,7 +5,9 @@ docs/loyalty.md again (issue 21). The definitions are docs/loyalty.md's, written
 the text, not from the C: NPS and CSAT from each customer's latest answer in the period, the
 adjusted-Wald NPS interval (Rocks 2016) and the Wilson interval with z = the 0.975 normal
 quantile (scipy), rates as fractions, the purchase trend over the buyers with an order in the
-last two trend windows, and every breakdown's rows adding up to its total.
+last two trend windows, the behavioural means (tenure, inter-purchase time, channel and category
+breadth), every column of `kpi` (docs/loyalty.md, "Monthly KPIs"), and every breakdown's rows
+adding up to its total.
 
 usage: figures.py STORE AS_OF(YYYY-MM-DD) LOYALTY_JSON KPI_JSON STAGE_JSON KPI_MONTHS
 Prints one line per check: "pass NAME" or "fail NAME: detail"."""
@@ -26,6 +28,9 @@ AS_OF = (datetime.date.fromisoformat(as_of_text) - EPOCH).days
 db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
 q = lambda sql, *args: db.execute(sql, args).fetchall()
 failures = 0
+# the store currency's minor digits (docs/import.md); the ones the demo and the tests use
+MINOR_DIGITS = {"KRW": 0, "JPY": 0, "USD": 2, "EUR": 2}[
+    q("SELECT value FROM settings WHERE key = 'currency'")[0][0]]
 
 
 def check(name, ok, detail=""):
@@ -75,11 +80,18 @@ check("z is the 0.975 normal quantile 1.959963984540054", abs(Z - 1.959963984540
 # ---- the store, as of AS_OF -----------------------------------------------------------------
 q("""CREATE TEMP TABLE od AS SELECT customer_id, ordered_at / 86400 AS day FROM orders
      WHERE ordered_at / 86400 <= ?""", AS_OF)
-q("""CREATE TEMP TABLE known AS SELECT c.customer_id, COALESCE(c.acquired_on,
-       (SELECT MIN(day) FROM od WHERE od.customer_id = c.customer_id),
-       (SELECT MIN(answered_on) FROM surveys s WHERE s.customer_id = c.customer_id)) AS seen
-     FROM customers c""")
-q("DELETE FROM known WHERE seen IS NULL OR seen > ?", AS_OF)
+# first seen: the earliest of the acquisition day and every dated activity (docs/loyalty.md)
+q("""CREATE TEMP TABLE activity AS
+       SELECT customer_id, acquired_on AS day FROM customers WHERE acquired_on IS NOT NULL
+       UNION ALL SELECT customer_id, ordered_at / 86400 FROM orders
+       UNION ALL SELECT customer_id, answered_on FROM surveys
+       UNION ALL SELECT customer_id, received_at / 86400 FROM feedback
+       UNION ALL SELECT customer_id, occurred_at / 86400 FROM interactions
+       UNION ALL SELECT customer_id, occurred_on FROM partner_activities
+       UNION ALL SELECT referrer_id, referred_on FROM referrals""")
+q("""CREATE TEMP TABLE known AS SELECT c.customer_id, (SELECT MIN(day) FROM activity a
+       WHERE a.customer_id = c.customer_id) AS seen FROM customers c""")
+q("DELETE FROM known WHERE seen > ?", AS_OF)   # no day at all: known at every date
 n_known = q("SELECT COUNT(*) FROM known")[0][0]
 freq = dict(q("SELECT customer_id, COUNT(*) FROM od GROUP BY customer_id"))
 buyers, repeaters = len(freq), sum(f >= 2 for f in freq.values())
@@ -137,6 +149,25 @@ near("loyalty mean purchase trend", rows["mean purchase trend"]["value"],
      sum(trends) / len(trends) if trends else None)
 check("loyalty trend note names its base", "last 360 days" in rows["mean purchase trend"]["note"],
       rows["mean purchase trend"]["note"])
+mean = lambda xs: sum(xs) / len(xs) if xs else None
+spans = q("SELECT MIN(day), MAX(day), COUNT(*) FROM od GROUP BY customer_id")
+gaps = [(last - first) / (n - 1) for first, last, n in spans if n >= 2]
+near("loyalty mean tenure days: as-of day - first order, over buyers",
+     rows["mean tenure days"]["value"], mean([AS_OF - first for first, _, _ in spans]))
+near("loyalty mean inter-purchase days: n = repeat buyers", rows["mean inter-purchase days"]["n"],
+     len(gaps))
+near("loyalty mean inter-purchase days", rows["mean inter-purchase days"]["value"], mean(gaps))
+near("loyalty mean channels per buyer: distinct order channels",
+     rows["mean channels per buyer"]["value"],
+     mean([r[0] for r in q("""SELECT COUNT(DISTINCT NULLIF(channel, '')) FROM orders
+                              WHERE ordered_at / 86400 <= ? GROUP BY customer_id""", AS_OF)]))
+near("loyalty mean categories per buyer: distinct product categories",
+     rows["mean categories per buyer"]["value"],
+     sum(r[0] for r in q("""SELECT COUNT(DISTINCT NULLIF(p.category, '')) FROM orders o
+                           JOIN order_lines l ON l.order_id = o.order_id
+                           JOIN products p ON p.product_id = l.product_id
+                           WHERE o.ordered_at / 86400 <= ? GROUP BY o.customer_id""", AS_OF))
+     / buyers if buyers else None)
 
 for table, other in ((by_segment, "(no orders)"), (by_stage, "(not yet known)")):
     label = table["columns"][0]
@@ -171,7 +202,21 @@ for row in kpi["rows"]:
     near(f"kpi {row['month']} repeat_rate is a fraction", row["repeat_rate"],
          sum(c >= 2 for c in counts) / len(counts) if counts else None)
     near(f"kpi {row['month']} customers", row["customers"],
-         q("SELECT COUNT(*) FROM known WHERE seen <= ?", last)[0][0])
+         q("SELECT COUNT(*) FROM known WHERE seen <= ? OR seen IS NULL", last)[0][0])
+    near(f"kpi {row['month']} new_customers: first seen in the month", row["new_customers"],
+         q("SELECT COUNT(*) FROM known WHERE seen BETWEEN ? AND ?", first, last)[0][0])
+    active, orders, revenue = q("""SELECT COUNT(DISTINCT customer_id), COUNT(*), SUM(total)
+        FROM orders WHERE ordered_at / 86400 BETWEEN ? AND ?""", first, last)[0]
+    near(f"kpi {row['month']} active_customers: an order in the month", row["active_customers"],
+         active)
+    near(f"kpi {row['month']} orders", row["orders"], orders)
+    near(f"kpi {row['month']} revenue (major units)", row["revenue"],
+         (revenue or 0) / 10 ** MINOR_DIGITS)
+for before, row in zip(kpi["rows"], kpi["rows"][1:]):
+    check(f"kpi {row['month']}: customers = the month before's + new_customers",
+          row["customers"] == before["customers"] + row["new_customers"], str((before, row)))
+near("kpi's customers of the as-of month are loyalty's", kpi["rows"][-1]["customers"],
+     rows["customers"]["n"])
 near("kpi's repeat_rate of the as-of month is loyalty's repeat purchase rate",
      kpi["rows"][-1]["repeat_rate"], rows["repeat purchase rate"]["value"])
 

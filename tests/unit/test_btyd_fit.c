@@ -27,7 +27,7 @@ static void recover(dg_btyd_model model, const double truth[4], double T_min, do
     dg_btyd_data d = {N_SIM, x, t, T, NULL, NULL};
     dg_btyd_fit fit;
     /* one start: recovery is the point here, multi-start is exercised on CDNOW */
-    dg_fit_options opt = {1, 0, 0};
+    dg_fit_options opt = {.n_starts = 1};
     cr_assert_eq(dg_btyd_fit_data(&d, model, &opt, &fit, &err), 0, "%s", err.message);
     cr_expect(fit.converged && fit.se_ok);
     const char *const *names = dg_btyd_param_names(model);

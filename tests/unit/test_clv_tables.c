@@ -3,12 +3,14 @@
  * sort key shared between threads gave one thread another report's order, or read past its
  * rows). */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dangol/clv.h"
+#include "support.h"
 
 enum { N_THREADS = 4, N_ROUNDS = 150, N_TOP = 5 };
 
@@ -123,5 +125,61 @@ Test(clv_tables, ranking_breaks_ties_by_row)
     c.sign = -1;   /* expect row0, row1, ... */
     cr_expect(order_is_right(&c, t));
     dg_table_free(t);
+    case_free(&c);
+}
+
+/* Money in the ranking has the summary's decimals: none for a KRW store, 2 from a file. */
+Test(clv_tables, ranking_shows_money_with_the_currency_digits)
+{
+    ranked_case c;
+    case_init(&c, 2, 1);
+    c.report->summary->monetary[1] = 68785.0;
+    c.report->expected_spend[1] = 65924.19;
+    c.report->clv[1] = 375247.21;
+    dg_error err = {0};
+    const char *want[][3] = {{" 68,785 ", " 65,924 ", " 375,247\n"},
+                             {" 68,785.00 ", " 65,924.19 ", " 375,247.21\n"}};
+    for (int k = 0; k < 2; k++) {
+        c.report->summary->money_decimals = k == 0 ? 0 : 2;
+        dg_table *t = NULL;
+        cr_assert_eq(dg_clv_rank_table(c.report, c.names, 1, &t, &err), 0, "%s", err.message);
+        char *text = test_render(t, DG_FORMAT_TABLE);
+        for (int j = 0; j < 3; j++)
+            cr_expect(strstr(text, want[k][j]) != NULL, "\"%s\" in %s", want[k][j], text);
+        free(text);
+        dg_table_free(t);
+    }
+    case_free(&c);
+}
+
+/* --top N keeps the N best by a heap: the same rows in the same order as the head of the full
+ * ranking, with many ties and customers without a CLV (NAN, ranked last) among them. */
+Test(clv_tables, the_top_rows_are_the_head_of_the_full_ranking)
+{
+    ranked_case c;
+    case_init(&c, 5000, 1);
+    uint64_t state = 20;
+    for (size_t i = 0; i < c.n; i++) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned v = (unsigned)(state >> 33) % 40;
+        c.report->clv[i] = v == 0 ? NAN : (double)(v % 13);
+    }
+    dg_error err = {0};
+    dg_table *all = NULL;
+    cr_assert_eq(dg_clv_rank_table(c.report, c.names, 0, &all, &err), 0, "%s", err.message);
+    char *full = test_render(all, DG_FORMAT_CSV);
+    const size_t tops[] = {1, 2, 5, 37, 1000, 4999, 5000, 9000};
+    for (size_t k = 0; k < sizeof tops / sizeof *tops; k++) {
+        dg_table *t = NULL;
+        cr_assert_eq(dg_clv_rank_table(c.report, c.names, tops[k], &t, &err), 0);
+        char *head = test_render(t, DG_FORMAT_CSV);
+        size_t len = strlen(head);
+        cr_expect(strncmp(full, head, len) == 0 && (full[len] == '\0' || full[len - 1] == '\n'),
+                  "top %zu is not the head of the full ranking", tops[k]);
+        free(head);
+        dg_table_free(t);
+    }
+    free(full);
+    dg_table_free(all);
     case_free(&c);
 }

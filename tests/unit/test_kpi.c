@@ -93,3 +93,31 @@ Test(kpi, months_out_of_range)
     cr_assert_null(t);
     cr_assert_eq(dg_kpi_monthly(frame, DG_KPI_MONTHS_MAX + 1, &t, &err), DG_EINVAL);
 }
+
+/* A customer without any dated row (no acquisition day, no activity) is known at every date in
+ * the frame, so in every month's customers too: the as-of month's count is loyalty's. */
+Test(kpi, an_undated_customer_is_known_every_month)
+{
+    dg_frame_builder *b = NULL;
+    dg_frame *f = NULL;
+    dg_error err;
+    cr_assert_eq(dg_frame_builder_new(&b, dg_days_from_civil(2024, 3, 15), false, &err), 0);
+    dg_frame_customer_in dated = { .customer_id = "E", .has_acquired_day = true,
+                                   .acquired_day = dg_days_from_civil(2024, 2, 1) };
+    dg_frame_customer_in undated = { .customer_id = "F" };
+    cr_assert_eq(dg_frame_add_customer(b, &dated, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_frame_add_customer(b, &undated, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0, "%s", err.message);
+    dg_frame_builder_free(b);
+    cr_assert_eq(f->n_customers, 2);
+    dg_table *t = NULL;
+    cr_assert_eq(dg_kpi_monthly(f, 2, &t, &err), 0, "%s", err.message);
+    char *json = test_render(t, DG_FORMAT_JSON);
+    cr_expect(strstr(json, "{\"month\":\"2024-02\",\"customers\":2,\"new_customers\":1,"), "%s",
+              json);
+    cr_expect(strstr(json, "{\"month\":\"2024-03\",\"customers\":2,\"new_customers\":0,"), "%s",
+              json);
+    free(json);
+    dg_table_free(t);
+    dg_frame_free(f);
+}

@@ -389,6 +389,19 @@ Test(loyalty, survey_window_and_nps_csat_boundaries)
     dg_frame_free(f);
 }
 
+Test(loyalty, nps_classes_at_their_boundaries)
+{
+    static const dg_nps_class want[11] = {
+        DG_NPS_DETRACTOR, DG_NPS_DETRACTOR, DG_NPS_DETRACTOR, DG_NPS_DETRACTOR, DG_NPS_DETRACTOR,
+        DG_NPS_DETRACTOR, DG_NPS_DETRACTOR, DG_NPS_PASSIVE, DG_NPS_PASSIVE, DG_NPS_PROMOTER,
+        DG_NPS_PROMOTER};
+    for (int answer = 0; answer <= 10; answer++)
+        cr_expect_eq(dg_nps_class_of(answer), want[answer], "answer %d", answer);
+    cr_expect_str_eq(dg_nps_class_name(DG_NPS_PROMOTER), "promoter");
+    cr_expect_str_eq(dg_nps_class_name(DG_NPS_PASSIVE), "passive");
+    cr_expect_str_eq(dg_nps_class_name(DG_NPS_DETRACTOR), "detractor");
+}
+
 Test(loyalty, nps_and_csat_intervals)
 {
     dg_nps n;

@@ -111,3 +111,35 @@ Test(table, a_set_without_its_row_fails_the_table)
     free(text);
     dg_table_free(t);
 }
+
+/* A metric/value column mixing kinds: each cell with its own decimals in the table format
+ * (a count whole, a rate as a percentage with one decimal), raw in CSV. */
+Test(table, a_cell_keeps_its_own_decimals)
+{
+    dg_table *t = dg_table_new(NULL);
+    dg_table_add_column(t, "metric", DG_CELL_TEXT, 0);
+    dg_table_add_column(t, "value", DG_CELL_REAL, 4);
+    dg_table_add_row(t);
+    dg_table_set_text(t, 0, "customers");
+    dg_table_set_real(t, 1, 2357);
+    dg_table_set_decimals(t, 1, 0);
+    dg_table_add_row(t);
+    dg_table_set_text(t, 0, "rate");
+    dg_table_set_percent(t, 1, 0.91652);
+    dg_table_set_decimals(t, 1, 1);
+    dg_table_add_row(t);
+    dg_table_set_text(t, 0, "mae");
+    dg_table_set_real(t, 1, 0.78549);
+    cr_assert_eq(dg_table_failed(t), 0);
+    char *s = render(t, DG_FORMAT_TABLE);
+    cr_expect_str_eq(s, "metric      value\n"
+                        "---------  ------\n"
+                        "customers   2,357\n"
+                        "rate        91.7%\n"
+                        "mae        0.7855\n");
+    free(s);
+    s = render(t, DG_FORMAT_CSV);
+    cr_expect_str_eq(s, "metric,value\ncustomers,2357\nrate,0.91652\nmae,0.78549\n");
+    free(s);
+    dg_table_free(t);
+}

@@ -1,5 +1,7 @@
 /* Text parsers: dates, timestamps, money, booleans, integers and reals, with their messages. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dangol/money.h"
@@ -281,6 +283,47 @@ Test(text, integers_and_reals)
     cr_assert_eq(dg_real_parse("1e-3", 4, &r, &e), 0);
     cr_assert_eq(dg_real_parse("nan", 3, &r, &e), DG_EPARSE);
     cr_assert_eq(dg_real_parse("1e999", 5, &r, &e), DG_ERANGE);
+}
+
+/* dg_real_parse reads plain decimals without strtod (Clinger's fast path); every value must be
+ * the very double strtod gives: random decimals of 1 to 19 digits with the point anywhere, signs,
+ * leading zeros, "5." and ".5", the boundary 2^53, and the %.17g texts a summary CSV holds. */
+Test(text, real_parse_agrees_with_strtod_to_the_bit)
+{
+    static const char *const fixed[] = {"0", "-0", "+0.0", ".5", "5.", "-.25", "007.50",
+                                        "9007199254740991", "9007199254740992",
+                                        "9007199254740993", "0.1", "0.30000000000000004",
+                                        "32.428571428571431", "1234567890123456789",
+                                        "0.0000000000000000000001", "123456.7890123456789"};
+    char buf[64];
+    uint64_t state = 12345;
+    for (size_t k = 0; k < 200000 + sizeof fixed / sizeof fixed[0]; k++) {
+        const char *text = buf;
+        if (k < sizeof fixed / sizeof fixed[0]) {
+            text = fixed[k];
+        } else {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            uint64_t u = state >> 11;
+            int digits = 1 + (int)(u % 19), point = (int)((u >> 5) % (uint64_t)(digits + 2));
+            size_t n = 0;
+            if ((u >> 10) & 1)
+                buf[n++] = '-';
+            for (int d = 0; d < digits; d++) {
+                if (d == point)
+                    buf[n++] = '.';
+                state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+                buf[n++] = (char)('0' + (state >> 33) % 10);
+            }
+            if (point == digits)
+                buf[n++] = '.';
+            buf[n] = '\0';
+        }
+        double got, want = strtod(text, NULL);
+        dg_error e;
+        cr_assert_eq(dg_real_parse(text, strlen(text), &got, &e), 0, "%s: %s", text, e.message);
+        cr_assert(memcmp(&got, &want, sizeof got) == 0, "\"%s\": %.17g, strtod %.17g", text, got,
+                  want);
+    }
 }
 
 Test(text, long_values_are_cut_in_messages)

@@ -33,30 +33,54 @@ double dg__bgbb_loglik_one(const double *p, double x, double t_x, double n)
     return base + ll;
 }
 
+typedef struct bgbb_terms {
+    const dg__btyd_pack *pk;
+    const double *p;
+} bgbb_terms;
+
+/* acc[0] = the log-likelihood, eq. (5) above, of patterns [begin, end). */
+static void bgbb_rows(size_t begin, size_t end, double *acc, const void *ctx)
+{
+    const bgbb_terms *m = ctx;
+    double ll = 0;
+    for (size_t i = begin; i < end; i++)
+        ll += m->pk->w[i] * dg__bgbb_loglik_one(m->p, m->pk->x[i], m->pk->t_x[i], m->pk->T[i]);
+    acc[0] += ll;
+}
+
+/* The sum over compressed patterns, on the pack's threads. */
 double dg__bgbb_loglik_pack(const double *p, double *grad, void *pack)
 {
     const dg__btyd_pack *pk = pack;
-    double ll = 0;
+    bgbb_terms terms = {pk, p};
+    double ll;
     (void)grad;
-    for (size_t i = 0; i < pk->n; i++)
-        ll += pk->w[i] * dg__bgbb_loglik_one(p, pk->x[i], pk->t_x[i], pk->T[i]);
-    return ll;
+    return dg__parallel_sum(pk->n, 1, bgbb_rows, &terms, pk->threads, &ll) == 0 ? ll : NAN;
 }
 
-/* FHS (2010) eq. (11): P(alive at n+1) = B(al+x, be+n-x)/B(al,be) B(ga, de+n+1)/B(ga,de) / L */
-double dg__bgbb_p_alive(const double *p, double x, double t_x, double n)
+/* FHS (2010) eq. (11): P(alive at n+1) = B(al+x, be+n-x)/B(al,be) B(ga, de+n+1)/B(ga,de) / L,
+ * not capped at 1 (rounding can put it a hair above). */
+double dg__bgbb_p_alive_raw(const double *p, double x, double t_x, double n)
 {
     double al = p[0], be = p[1], ga = p[2], de = p[3];
     double l = dg__lbeta(al + x, be + n - x) - dg__lbeta(al, be) + dg__lbeta(ga, de + n + 1) -
                dg__lbeta(ga, de) - dg__bgbb_loglik_one(p, x, t_x, n);
-    double v = exp(l);
+    return exp(l);
+}
+
+double dg__bgbb_p_alive(const double *p, double x, double t_x, double n)
+{
+    double v = dg__bgbb_p_alive_raw(p, x, t_x, n);
     return v > 1.0 ? 1.0 : v;
 }
 
-/* FHS (2010) eq. (13): E[X(n, n+n*) | x, t_x, n] =
- *   1/L B(al+x+1, be+n-x)/B(al,be) de/(ga-1) G(ga+de)/G(1+de)
- *   [G(1+de+n)/G(ga+de+n) - G(1+de+n+n*)/G(ga+de+n+n*)] */
-double dg__bgbb_expected(const double *p, double x, double t_x, double n, double n_star)
+/* E[X(n, n+n*) | x, n, alive at n+1], which does not depend on t_x: FHS (2010) eq. (13)
+ * divided by eq. (11). The likelihood and the beta functions of the two cancel to
+ *   (al+x)/(al+be+n) G(ga+de+n+1)/G(1+de+n) / (ga-1)
+ *   [G(1+de+n)/G(ga+de+n) - G(1+de+n+n*)/G(ga+de+n+n*)]
+ * (the posterior mean of p times the expected opportunities alive; n* = 1 gives
+ * (al+x)/(al+be+n)). */
+double dg__bgbb_expected_alive(const double *p, double x, double n, double n_star)
 {
     double al = p[0], be = p[1], ga = p[2], de = p[3];
     if (n_star <= 0)
@@ -66,8 +90,13 @@ double dg__bgbb_expected(const double *p, double x, double t_x, double n, double
     double g1 = dg_lgamma(1 + de + n) - dg_lgamma(ga + de + n);
     double g2 = dg_lgamma(1 + de + n + n_star) - dg_lgamma(ga + de + n + n_star);
     double ld = ga > 1 ? dg__logsubexp(g1, g2) - log(ga - 1) : dg__logsubexp(g2, g1) - log(1 - ga);
-    double q[4] = {al, be, ga, de};
-    double l = -dg__bgbb_loglik_one(q, x, t_x, n) + dg__lbeta(al + x + 1, be + n - x) -
-               dg__lbeta(al, be) + log(de) + dg_lgamma(ga + de) - dg_lgamma(1 + de) + ld;
+    double l = log(al + x) - log(al + be + n) + dg_lgamma(ga + de + n + 1) - dg_lgamma(1 + de + n) +
+               ld;
     return exp(l);
+}
+
+/* FHS (2010) eq. (13): E[X(n, n+n*) | x, t_x, n] = E[X(n, n+n*) | x, n, alive] P(alive) */
+double dg__bgbb_expected(const double *p, double x, double t_x, double n, double n_star)
+{
+    return dg__bgbb_expected_alive(p, x, n, n_star) * dg__bgbb_p_alive_raw(p, x, t_x, n);
 }

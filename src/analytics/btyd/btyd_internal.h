@@ -40,10 +40,21 @@ typedef struct dg__btyd_pack {
     size_t nx, nt, nT;
     double *ux, *ut, *uT;          /* distinct values */
     double total_weight, mean_T, mean_x;
+    int threads;                   /* for the likelihood's sums (dg__parallel_sum) */
+    int shared;                    /* a thinned copy: ux, ut, uT belong to the full pack */
 } dg__btyd_pack;
 
 int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error *err);
 void dg__btyd_pack_free(dg__btyd_pack *pack);
+/* A random thinning of the customers of full, about `fraction` of them, decided by the contents
+ * of each pattern (so the same data in any order thins the same way): sub shares full's tables
+ * of distinct values and must be freed before it. DG_ENOMEM or 0. */
+int dg__btyd_pack_thin(const dg__btyd_pack *full, double fraction, dg__btyd_pack *sub);
+/* floor(w * fraction + u) with u uniform on [0, 1) from key: the thinned weight of a row of w
+ * customers (its expectation is w * fraction). */
+double dg__thin_weight(double w, double fraction, uint64_t key);
+/* A hash of the bit patterns of three doubles (0.0 and -0.0 alike). */
+uint64_t dg__hash3(double a, double b, double c);
 /* Distinct values of v[0..n) in order of first appearance (caller frees); idx[i] gets the index
  * of v[i] among them. NULL when out of memory. */
 double *dg__distinct(const double *v, size_t n, uint32_t *idx, size_t *n_out);
@@ -56,6 +67,8 @@ typedef struct dg__gg_pack {
     uint32_t *ix;
     size_t n_customers;            /* customers used */
     double mean_m;                 /* their mean m */
+    int threads;                   /* for the likelihood's sums */
+    int shared;                    /* a thinned copy: ux belongs to the full pack */
 } dg__gg_pack;
 
 /* Also counts the rows left out (n_no_repeat, n_not_positive, weights summed). */
@@ -64,6 +77,17 @@ int dg__gg_pack_build(dg__gg_pack *pack, const dg_gg_data *data, size_t *n_no_re
 void dg__gg_pack_free(dg__gg_pack *pack);
 /* Log-likelihood at {p, q, gamma}, with its gradient when grad is not NULL. */
 double dg__gg_loglik_pack(const double *p, double *grad, void *pack);
+
+/* ---- sums over rows on threads (parallel.c) ---- */
+#define DG__CHUNK_ROWS 4096
+/* Adds row sums over [begin, end) into acc[0..n_acc) (acc starts at zero). */
+typedef void (*dg__rows_fn)(size_t begin, size_t end, double *acc, const void *ctx);
+/* acc[k] = sum over rows [0, n) of fn's k-th sum, on `threads` threads (0: the online cores);
+ * the same to the last bit whatever the number of threads. DG_ENOMEM or 0. */
+int dg__parallel_sum(size_t n, int n_acc, dg__rows_fn fn, const void *ctx, int threads,
+                     double *acc);
+/* threads when > 0 (at most 64), else the machine's online cores. */
+int dg__threads_default(int threads);
 
 /* ---- optimiser (optim.c) ---- */
 /* Returns the log-likelihood at natural parameters p (length k); fills grad (d LL / d p) when
@@ -77,16 +101,29 @@ typedef struct dg__mle_problem {
     int has_gradient;
     int n_starts;
     const double (*starts)[4];     /* n_starts starting points, natural scale */
+    /* A pilot: the same model on a thinning of the data (or NULL). It is fitted from every
+     * start; its optimum, with its information times pilot_scale (full weight / pilot weight),
+     * starts the Newton steps on the full data, which then costs a few passes. Should those
+     * steps not settle, the full data is fitted from every start as without a pilot. */
+    const struct dg__mle_problem *pilot;
+    double pilot_scale;
+    int skip_se;                   /* no standard errors (a pilot needs none) */
 } dg__mle_problem;
 
 typedef struct dg__mle_result {
     double p[4], se[4], loglik;
     int converged, n_evaluations, status;
+    int n_pilot_evaluations;       /* on the pilot's data, not counted in n_evaluations */
     int se_ok;
+    double info_theta[4][4];       /* observed information in log-parameters near the optimum */
+    int info_ok;                   /* info_theta is positive definite */
 } dg__mle_result;
 
 int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_result *res,
                 dg_error *err);
+/* The share of the customers a pilot fit should see (dg__mle_problem.pilot), or 0 when the data
+ * (total_weight customers in n_rows rows) is small enough to fit whole from every start. */
+double dg__pilot_fraction(double total_weight, size_t n_rows);
 
 /* ---- per-model likelihoods (bgnbd.c, paretonbd.c, bgbb.c) ---- */
 double dg__bgnbd_loglik_pack(const double *p, double *grad, void *pack);
@@ -105,5 +142,12 @@ double dg__paretonbd_expected(const double *p, double x, double t_x, double T, d
 double dg__paretonbd_dert(const double *p, double x, double t_x, double T, double delta);
 double dg__bgbb_p_alive(const double *p, double x, double t_x, double n);
 double dg__bgbb_expected(const double *p, double x, double t_x, double n, double n_star);
+/* The same expectations for a customer known to be alive at T (at n+1 for BG/BB): they do not
+ * depend on t_x, and E = expected_alive * P(alive) (for BG/BB with p_alive_raw, P(alive) before
+ * it is capped at 1). Predictions share them between the customers with the same (x, T). */
+double dg__bgnbd_expected_alive(const double *p, double x, double T, double t, int modified);
+double dg__paretonbd_expected_alive(const double *p, double x, double T, double t);
+double dg__bgbb_expected_alive(const double *p, double x, double n, double n_star);
+double dg__bgbb_p_alive_raw(const double *p, double x, double t_x, double n);
 
 #endif

@@ -33,6 +33,39 @@ double dg_gg_expected_spend(const dg_gg_params *params, double x, double m)
     return den > 0 ? p * (g + m * x) / den : m;
 }
 
+typedef struct gg_terms {
+    const dg__gg_pack *c;
+    double p, q, g;
+    int want;
+    const double *head, *dp, *dq;   /* per distinct x */
+} gg_terms;
+
+/* acc = {LL, d/dp, d/dq, d/dgamma} over rows [begin, end) of eq. (3) above. */
+static void gg_rows(size_t begin, size_t end, double *acc, const void *ctx)
+{
+    const gg_terms *t = ctx;
+    const dg__gg_pack *c = t->c;
+    double p = t->p, q = t->q, g = t->g;
+    double ll = 0, gp = 0, gq = 0, gg = 0;
+    for (size_t i = begin; i < end; i++) {
+        uint32_t j = c->ix[i];
+        double x = c->x[i], px = p * x, den = g + c->m[i] * x, lden = log(den);
+        double w = c->w[i];
+        ll += w * (t->head[j] + (px - 1) * c->logm[i] + px * c->logx[i] - (px + q) * lden);
+        if (t->want) {
+            gp += w * (t->dp[j] + x * (c->logm[i] + c->logx[i] - lden));
+            gq += w * (t->dq[j] - lden);
+            gg += w * (q / g - (px + q) / den);
+        }
+    }
+    acc[0] += ll;
+    acc[1] += gp;
+    acc[2] += gq;
+    acc[3] += gg;
+}
+
+/* The log-likelihood, eq. (3) above summed over rows: lgamma and digamma once per distinct x,
+ * then one pass over the rows on the pack's threads. */
 double dg__gg_loglik_pack(const double *par, double *grad, void *data)
 {
     const dg__gg_pack *c = data;
@@ -51,25 +84,64 @@ double dg__gg_loglik_pack(const double *par, double *grad, void *data)
             dq[j] = psi - psiq + lg;
         }
     }
-    double ll = 0, gp = 0, gq = 0, gg = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        uint32_t j = c->ix[i];
-        double x = c->x[i], px = p * x, den = g + c->m[i] * x, lden = log(den);
-        double w = c->w[i];
-        ll += w * (head[j] + (px - 1) * c->logm[i] + px * c->logx[i] - (px + q) * lden);
-        if (grad) {
-            gp += w * (dp[j] + x * (c->logm[i] + c->logx[i] - lden));
-            gq += w * (dq[j] - lden);
-            gg += w * (q / g - (px + q) / den);
-        }
-    }
-    if (grad) {
-        grad[0] = gp;
-        grad[1] = gq;
-        grad[2] = gg;
-    }
+    gg_terms terms = {c, p, q, g, grad != NULL, head, dp, dq};
+    double acc[4];
+    int rc = dg__parallel_sum(c->n, 4, gg_rows, &terms, c->threads, acc);
     free(buf);
-    return ll;
+    if (rc != 0)
+        return NAN;
+    if (grad)
+        for (int k = 0; k < 3; k++)
+            grad[k] = acc[k + 1];
+    return acc[0];
+}
+
+/* The per-row arrays of c for cap rows; DG_ENOMEM (dg__gg_pack_free frees what was allocated)
+ * or 0. */
+static int gg_rows_alloc(dg__gg_pack *c, size_t cap)
+{
+    c->x = malloc(cap * sizeof *c->x);
+    c->m = malloc(cap * sizeof *c->m);
+    c->w = malloc(cap * sizeof *c->w);
+    c->logm = malloc(cap * sizeof *c->logm);
+    c->logx = malloc(cap * sizeof *c->logx);
+    c->ix = malloc(cap * sizeof *c->ix);
+    return c->x && c->m && c->w && c->logm && c->logx && c->ix ? 0 : DG_ENOMEM;
+}
+
+/* A thinning of c's customers to about `fraction` (dg__thin_weight, keyed on (x, m)); sub shares
+ * c's distinct x and must be freed before it. */
+static int gg_pack_thin(const dg__gg_pack *c, double fraction, dg__gg_pack *sub)
+{
+    size_t cap = c->n ? c->n : 1, k = 0;
+    double used = 0, sum_m = 0;
+    memset(sub, 0, sizeof *sub);
+    sub->shared = 1;
+    if (gg_rows_alloc(sub, cap) != 0) {
+        dg__gg_pack_free(sub);
+        return DG_ENOMEM;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        double w = dg__thin_weight(c->w[i], fraction, dg__hash3(c->x[i], c->m[i], 0.0));
+        if (w <= 0)
+            continue;
+        sub->x[k] = c->x[i];
+        sub->m[k] = c->m[i];
+        sub->w[k] = w;
+        sub->logm[k] = c->logm[i];
+        sub->logx[k] = c->logx[i];
+        sub->ix[k] = c->ix[i];
+        used += w;
+        sum_m += w * c->m[i];
+        k++;
+    }
+    sub->n = k;
+    sub->nx = c->nx;
+    sub->ux = c->ux;
+    sub->n_customers = (size_t)used;
+    sub->mean_m = used > 0 ? sum_m / used : c->mean_m;
+    sub->threads = c->threads;
+    return 0;
 }
 
 void dg__gg_pack_free(dg__gg_pack *c)
@@ -79,7 +151,8 @@ void dg__gg_pack_free(dg__gg_pack *c)
     free(c->logm);
     free(c->logx);
     free(c->w);
-    free(c->ux);
+    if (!c->shared)
+        free(c->ux);
     free(c->ix);
     memset(c, 0, sizeof *c);
 }
@@ -92,13 +165,7 @@ int dg__gg_pack_build(dg__gg_pack *c, const dg_gg_data *data, size_t *n_no_repea
     double sum_m = 0, used = 0, no_repeat = 0, not_positive = 0;
     char name[DG__ROW_NAME_MAX];
     memset(c, 0, sizeof *c);
-    c->x = malloc(cap * sizeof *c->x);
-    c->m = malloc(cap * sizeof *c->m);
-    c->w = malloc(cap * sizeof *c->w);
-    c->logm = malloc(cap * sizeof *c->logm);
-    c->logx = malloc(cap * sizeof *c->logx);
-    c->ix = malloc(cap * sizeof *c->ix);
-    if (!c->x || !c->m || !c->w || !c->logm || !c->logx || !c->ix) {
+    if (gg_rows_alloc(c, cap) != 0) {
         dg_error_set(err, rc, "out of memory");
         goto fail;
     }
@@ -169,14 +236,27 @@ int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit 
     memset(fit, 0, sizeof *fit);
     if ((rc = dg__gg_pack_build(&c, data, &fit->n_no_repeat, &fit->n_not_positive, err)) != 0)
         return rc;
+    c.threads = opt ? opt->threads : 0;
     double mm = c.mean_m;
     /* starts: mean value p*gamma/(q-1) near the sample mean, heavy and light tails */
     const double starts[4][4] = {
         {1.0, 2.0, mm, 0}, {5.0, 3.0, 0.4 * mm, 0}, {0.5, 5.0, 8.0 * mm, 0}, {1.0, 1.0, 1.0, 0},
     };
-    dg__mle_problem prob = {3, dg__gg_loglik_pack, &c, 1, 4, starts};
+    dg__mle_problem prob = {3, dg__gg_loglik_pack, &c, 1, 4, starts, NULL, 0, 0};
+    /* on large data, a pilot on a thinning of the customers (dg__mle_problem.pilot) */
+    dg__gg_pack thin = {0};
+    dg__mle_problem pilot = prob;
+    double fraction = opt && opt->no_pilot ? 0.0 : dg__pilot_fraction((double)c.n_customers, c.n);
+    if (fraction > 0 && gg_pack_thin(&c, fraction, &thin) == 0 && thin.n_customers >= 3) {
+        pilot.ctx = &thin;
+        pilot.skip_se = 1;
+        prob.pilot = &pilot;
+        prob.pilot_scale = (double)c.n_customers / (double)thin.n_customers;
+    }
     dg__mle_result res;
-    if ((rc = dg__mle_fit(&prob, opt, &res, err)) != 0)
+    rc = dg__mle_fit(&prob, opt, &res, err);
+    dg__gg_pack_free(&thin);
+    if (rc != 0)
         goto cleanup;
     fit->params.p = res.p[0];
     fit->params.q = res.p[1];
@@ -187,6 +267,7 @@ int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit 
     fit->loglik = res.loglik;
     fit->converged = res.converged;
     fit->n_evaluations = res.n_evaluations;
+    fit->n_pilot_evaluations = res.n_pilot_evaluations;
     fit->n_customers = c.n_customers;
 cleanup:
     dg__gg_pack_free(&c);

@@ -156,6 +156,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
         return rc;
     if ((rc = dg__btyd_pack_build(&pack, data, err)) != 0)
         return rc;
+    pack.threads = opt ? opt->threads : 0;
     if (pack.total_weight < 4 || pack.mean_x <= 0) {
         dg__btyd_pack_free(&pack);
         return dg_error_set(err, DG_EINVAL, "a %s fit needs customers with repeat purchases "
@@ -164,7 +165,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
     }
     double mT = pack.mean_T > 0 ? pack.mean_T : 1.0;
     double starts[6][4];
-    dg__mle_problem prob = {4, NULL, &pack, 0, 6, (const double (*)[4])starts};
+    dg__mle_problem prob = {4, NULL, &pack, 0, 6, (const double (*)[4])starts, NULL, 0, 0};
     switch (model) {
     case DG_BTYD_BGNBD:
     case DG_BTYD_MBGNBD: {
@@ -191,8 +192,20 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
         break;
     }
     }
+    /* on large data, a pilot on a thinning of the customers (dg__mle_problem.pilot) */
+    dg__btyd_pack thin = {0};
+    dg__mle_problem pilot = prob;
+    double fraction = opt && opt->no_pilot ? 0.0 : dg__pilot_fraction(pack.total_weight, pack.n);
+    if (fraction > 0 && dg__btyd_pack_thin(&pack, fraction, &thin) == 0 &&
+        thin.total_weight >= 4 && thin.mean_x > 0) {
+        pilot.ctx = &thin;
+        pilot.skip_se = 1;
+        prob.pilot = &pilot;
+        prob.pilot_scale = pack.total_weight / thin.total_weight;
+    }
     dg__mle_result res;
     rc = dg__mle_fit(&prob, opt, &res, err);
+    dg__btyd_pack_free(&thin);
     if (rc == 0) {
         fit->params.model = model;
         memcpy(fit->params.p, res.p, sizeof res.p);
@@ -201,6 +214,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
         fit->loglik = res.loglik;
         fit->converged = res.converged;
         fit->n_evaluations = res.n_evaluations;
+        fit->n_pilot_evaluations = res.n_pilot_evaluations;
         fit->n_customers = (size_t)pack.total_weight;
         fit->n_patterns = pack.n;
     }

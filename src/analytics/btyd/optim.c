@@ -1,8 +1,13 @@
 /* Maximum likelihood for the BTYD and spend models: nlopt on log-parameters (so every parameter
  * stays positive without constraints) from several starting points, keeping the best optimum,
  * then Newton steps on the log-parameters until the step is below POLISH_STEP or stops shrinking
- * below POLISH_FLOOR: the estimate is then the zero of the gradient to within its rounding, whatever path nlopt took to get near it
- * (so the same data, in another order or through another input, gives the same estimate).
+ * below POLISH_FLOOR. A Newton step is the gradient measured in the metric of the information,
+ * and once taken it is the change of the parameters, so the stop bounds both: the estimate is
+ * the zero of the gradient to within its rounding, whatever path nlopt took to get near it (so
+ * the same data, in another order or through another input, gives the same estimate).
+ * On large data a pilot fit on a thinning of the customers does the searching (every start,
+ * nlopt, its own polish), and the full data only sees the Newton steps from the pilot's optimum
+ * with the pilot's information scaled up: a handful of passes instead of some ninety.
  * Standard errors come from the observed information: the Hessian of the log-likelihood in the
  * natural parameters, by central differences of the analytic gradient when there is one, else
  * of the log-likelihood itself; se_i = sqrt([(-H)^-1]_ii). */
@@ -18,6 +23,11 @@
 #define POLISH_FLOOR 1e-7      /* ... and so does one this small that is no smaller than the one
                                 * before: the gradient's rounding is reached */
 #define POLISH_ITERATIONS 20
+#define PILOT_CUSTOMERS 20000.0   /* a pilot's size: its optimum is within a few standard
+                                   * errors of the full data's, its information within a few
+                                   * per cent, so the chord steps shrink the error ~20-fold */
+#define PILOT_REFRESHES 3       /* times the Newton steps from a pilot may recompute the
+                                 * information (newton_steps) */
 #define GRADIENT_STEP 1e-2     /* log-scale step of the finite-difference gradient: its O(h^4)
                                 * error is the same whatever the path, its rounding error small */
 
@@ -208,31 +218,43 @@ static double theta_gradient(const dg__mle_problem *prob, const double *theta, d
     return ll;
 }
 
-/* Newton steps on gradient = 0 in theta with the information at the starting point (a chord
- * method: its fixed point is the zero of the gradient; the information only sets the pace).
- * Returns 1 when the steps settled (see POLISH_STEP and POLISH_FLOOR), 0 when the information is not positive definite
- * (a flat direction: theta is left as it is), -1 when the steps did not settle or lost
- * likelihood (theta keeps the last good point). */
-static int polish(const dg__mle_problem *prob, const double *lb, const double *ub, double *theta,
-                  double *ll, int *evaluations)
+/* The observed information in theta = log p at theta (d2/dtheta2 = p_i p_j d2/dp2 at a gradient
+ * zero), in info; 0 when it is positive definite, with its Cholesky factor in chol. */
+static int theta_information(const dg__mle_problem *prob, const double *theta, double info[4][4],
+                             double chol[4][4], int *evaluations)
 {
     int k = prob->k;
-    double p[4], info[4][4], g[4];
+    double p[4] = {0, 0, 0, 0};
     for (int i = 0; i < k; i++)
         p[i] = exp(theta[i]);
     observed_information(prob, p, info, evaluations);
     for (int i = 0; i < k; i++)
         for (int j = 0; j < k; j++)
-            info[i][j] *= p[i] * p[j];   /* d2/dtheta2 = p_i p_j d2/dp2 at gradient 0 */
-    if (cholesky(info, k) != 0)
-        return 0;
+            info[i][j] *= p[i] * p[j];
+    memcpy(chol, info, 16 * sizeof info[0][0]);
+    return cholesky(chol, k);
+}
+
+/* Newton steps on gradient = 0 in theta with a fixed information matrix, given by its Cholesky
+ * factor chol (a chord method: its fixed point is the zero of the gradient; the matrix only sets
+ * the pace). Up to `refreshes` times, when a step shrank less than fourfold, the matrix is
+ * computed again where the steps are (a pilot's information can be far off for a weakly
+ * identified parameter). Returns 1 when the steps settled (see POLISH_STEP and POLISH_FLOOR),
+ * -1 when they did not settle or lost likelihood (theta keeps the last good point). */
+static int newton_steps(const dg__mle_problem *prob, const double *lb, const double *ub,
+                        double chol[4][4], double *theta, double *ll, int *evaluations,
+                        int refreshes)
+{
+    int k = prob->k;
+    double g[4];
     double cur = theta_gradient(prob, theta, g, evaluations);
     if (!isfinite(cur))
         return -1;
+    *ll = cur;
     double previous = HUGE_VAL;
     for (int it = 0; it < POLISH_ITERATIONS; it++) {
         double step[4], next[4], g_next[4], biggest = 0;
-        cholesky_solve(info, k, g, step);
+        cholesky_solve(chol, k, g, step);
         for (int i = 0; i < k; i++) {
             next[i] = theta[i] + step[i];
             biggest = fmax(biggest, fabs(step[i]));
@@ -248,9 +270,63 @@ static int polish(const dg__mle_problem *prob, const double *lb, const double *u
         *ll = cur;
         if (biggest < POLISH_STEP || (biggest < POLISH_FLOOR && biggest >= previous))
             return 1;
+        if (refreshes > 0 && biggest >= POLISH_FLOOR && biggest > 0.25 * previous) {
+            double info[4][4];
+            refreshes--;
+            if (theta_information(prob, theta, info, chol, evaluations) != 0)
+                return -1;
+        }
         previous = biggest;
     }
     return -1;
+}
+
+/* Newton steps with the information at the starting point (theta_information, kept in res).
+ * Returns 1 when the steps settled, 0 when the information is not positive definite (a flat
+ * direction: theta is left as it is), -1 as newton_steps. */
+static int polish(const dg__mle_problem *prob, const double *lb, const double *ub, double *theta,
+                  double *ll, int *evaluations, dg__mle_result *res)
+{
+    double chol[4][4];
+    res->info_ok = theta_information(prob, theta, res->info_theta, chol, evaluations) == 0;
+    if (!res->info_ok)
+        return 0;
+    return newton_steps(prob, lb, ub, chol, theta, ll, evaluations, 0);
+}
+
+/* The fit through the pilot (dg__mle_problem.pilot): 1 when the Newton steps on the full data
+ * from the pilot's optimum settled (res filled but for the standard errors), else 0 (res gets
+ * only the evaluations spent). */
+static int fit_from_pilot(const dg__mle_problem *prob, const dg_fit_options *opt,
+                          const double *lb, const double *ub, dg__mle_result *res)
+{
+    dg__mle_result pilot;
+    dg_error ignored = {0};
+    int k = prob->k;
+    if (dg__mle_fit(prob->pilot, opt, &pilot, &ignored) != 0 || !pilot.info_ok) {
+        res->n_pilot_evaluations = pilot.n_evaluations;
+        return 0;
+    }
+    double chol[4][4], theta[4], ll = -HUGE_VAL;
+    for (int i = 0; i < k; i++) {
+        theta[i] = log(pilot.p[i]);
+        for (int j = 0; j < k; j++)
+            chol[i][j] = pilot.info_theta[i][j] * prob->pilot_scale;
+    }
+    int evaluations = 0;
+    res->n_pilot_evaluations = pilot.n_evaluations;
+    if (cholesky(chol, k) != 0 ||
+        newton_steps(prob, lb, ub, chol, theta, &ll, &evaluations, PILOT_REFRESHES) != 1) {
+        res->n_evaluations = evaluations;
+        return 0;
+    }
+    for (int i = 0; i < k; i++)
+        res->p[i] = exp(theta[i]);
+    res->loglik = ll;
+    res->status = pilot.status;
+    res->converged = pilot.converged;
+    res->n_evaluations = evaluations;
+    return 1;
 }
 
 /* Appends "start N (p...) stopped at (p...): RESULT, log-likelihood L" to buf (cut at its end);
@@ -278,6 +354,13 @@ static size_t describe_stop(char *buf, size_t len, int s, const dg__mle_problem 
     return len < cap ? len : cap - 1;
 }
 
+double dg__pilot_fraction(double total_weight, size_t n_rows)
+{
+    if (total_weight < 5 * PILOT_CUSTOMERS || (double)n_rows < 2 * PILOT_CUSTOMERS)
+        return 0.0;
+    return PILOT_CUSTOMERS / total_weight;
+}
+
 int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_result *res,
                 dg_error *err)
 {
@@ -291,16 +374,27 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
     if (n_starts > prob->n_starts)
         n_starts = prob->n_starts;
     memset(res, 0, sizeof *res);
-
-    nlopt_opt o = nlopt_create(prob->has_gradient ? NLOPT_LD_LBFGS : NLOPT_LN_BOBYQA, k);
-    if (!o)
-        return dg_error_set(err, DG_ENOMEM, "cannot create the optimiser");
     double lb[4], ub[4], step[4];
     for (unsigned i = 0; i < k; i++) {
         lb[i] = log(1e-8);
         ub[i] = log(1e8);
         step[i] = 0.5;
     }
+    int pilot_evaluations = 0;
+    if (prob->pilot) {
+        if (fit_from_pilot(prob, opt, lb, ub, res)) {
+            if (!prob->skip_se)
+                standard_errors(prob, res->p, res);
+            return 0;
+        }
+        oc.evaluations = res->n_evaluations;   /* the Newton steps that did not settle */
+        pilot_evaluations = res->n_pilot_evaluations;
+        memset(res, 0, sizeof *res);
+    }
+
+    nlopt_opt o = nlopt_create(prob->has_gradient ? NLOPT_LD_LBFGS : NLOPT_LN_BOBYQA, k);
+    if (!o)
+        return dg_error_set(err, DG_ENOMEM, "cannot create the optimiser");
     oc.opt = o;
     nlopt_set_lower_bounds(o, lb);
     nlopt_set_upper_bounds(o, ub);
@@ -352,8 +446,9 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
                             "data do not suit the model, or hold extreme values or weights): %s",
                             n_starts, stops);
     double ll = -best;
-    int polished = polish(prob, lb, ub, best_theta, &ll, &oc.evaluations);
+    int polished = polish(prob, lb, ub, best_theta, &ll, &oc.evaluations, res);
     res->n_evaluations = oc.evaluations;
+    res->n_pilot_evaluations = pilot_evaluations;
     for (unsigned i = 0; i < k; i++)
         res->p[i] = exp(best_theta[i]);
     res->loglik = ll;
@@ -361,6 +456,7 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
     res->converged = polished >= 0 &&
                      (best_status == NLOPT_SUCCESS || best_status == NLOPT_FTOL_REACHED ||
                       best_status == NLOPT_XTOL_REACHED || best_status == NLOPT_ROUNDOFF_LIMITED);
-    standard_errors(prob, res->p, res);
+    if (!prob->skip_se)
+        standard_errors(prob, res->p, res);
     return 0;
 }

@@ -3,6 +3,7 @@
  * A likelihood evaluation then costs one lgamma/digamma per distinct x, one log per distinct
  * t_x or T, and an exp + log1p per pattern. Open addressing on the bit patterns of the doubles;
  * O(n) time, no sorting. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,17 @@ static uint64_t mix(uint64_t h)
     h *= 0xc4ceb9fe1a85ec53ULL;
     h ^= h >> 33;
     return h;
+}
+
+uint64_t dg__hash3(double a, double b, double c)
+{
+    return mix(bits(a) ^ mix(bits(b) ^ mix(bits(c))));
+}
+
+double dg__thin_weight(double w, double fraction, uint64_t key)
+{
+    double u = (double)(mix(key ^ 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;   /* [0, 1) */
+    return floor(w * fraction + u);
 }
 
 static size_t table_size(size_t n)
@@ -75,24 +87,68 @@ void dg__btyd_pack_free(dg__btyd_pack *pack)
     free(pack->ix);
     free(pack->it);
     free(pack->iT);
-    free(pack->ux);
-    free(pack->ut);
-    free(pack->uT);
+    if (!pack->shared) {
+        free(pack->ux);
+        free(pack->ut);
+        free(pack->uT);
+    }
     memset(pack, 0, sizeof *pack);
+}
+
+/* The per-pattern arrays of pack for m patterns; DG_ENOMEM (the pack then frees what was
+ * allocated) or 0. */
+static int rows_alloc(dg__btyd_pack *pack, size_t m)
+{
+    size_t mm = m ? m : 1;
+    pack->x = malloc(mm * sizeof *pack->x);
+    pack->t_x = malloc(mm * sizeof *pack->t_x);
+    pack->T = malloc(mm * sizeof *pack->T);
+    pack->w = malloc(mm * sizeof *pack->w);
+    pack->ix = malloc(mm * sizeof *pack->ix);
+    pack->it = malloc(mm * sizeof *pack->it);
+    pack->iT = malloc(mm * sizeof *pack->iT);
+    if (!pack->x || !pack->t_x || !pack->T || !pack->w || !pack->ix || !pack->it || !pack->iT)
+        return DG_ENOMEM;
+    return 0;
+}
+
+/* One pattern while packing: its values and weight side by side, so a lookup that finds it
+ * reads one cache line. */
+typedef struct pattern {
+    double x, t_x, T, w;
+} pattern;
+
+/* The slot table of pack_build at twice the size, the first m patterns placed again. */
+static uint32_t *grow(uint32_t *slot, size_t *cap, const pattern *pat, size_t m)
+{
+    size_t new_cap = 2 * *cap;
+    uint32_t *bigger = malloc(new_cap * sizeof *bigger);
+    free(slot);
+    if (!bigger)
+        return NULL;
+    memset(bigger, 0xff, new_cap * sizeof *bigger);
+    for (size_t i = 0; i < m; i++) {
+        size_t h = dg__hash3(pat[i].x, pat[i].t_x, pat[i].T) & (new_cap - 1);
+        while (bigger[h] != UINT32_MAX)
+            h = (h + 1) & (new_cap - 1);
+        bigger[h] = (uint32_t)i;
+    }
+    *cap = new_cap;
+    return bigger;
 }
 
 int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error *err)
 {
-    size_t n = data->n_customers, cap = table_size(n), m = 0;
+    /* the slot table grows with the patterns found, not with the customers: a million
+     * customers in a few hundred thousand patterns keep it small enough for the cache */
+    size_t n = data->n_customers, cap = table_size(n < 4096 ? n : 4096), m = 0, pat_cap = 4096;
     uint32_t *slot = NULL;
+    pattern *pat = NULL;
     int rc = DG_ENOMEM;
     memset(pack, 0, sizeof *pack);
     slot = malloc(cap * sizeof *slot);
-    pack->x = malloc((n ? n : 1) * sizeof *pack->x);
-    pack->t_x = malloc((n ? n : 1) * sizeof *pack->t_x);
-    pack->T = malloc((n ? n : 1) * sizeof *pack->T);
-    pack->w = malloc((n ? n : 1) * sizeof *pack->w);
-    if (!slot || !pack->x || !pack->t_x || !pack->T || !pack->w)
+    pat = malloc(pat_cap * sizeof *pat);
+    if (!slot || !pat)
         goto cleanup;
     memset(slot, 0xff, cap * sizeof *slot);
     double sum_T = 0, sum_x = 0, total = 0;
@@ -102,20 +158,27 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
         if (w == 0.0)
             continue;
         uint64_t kx = bits(x), kt = bits(t), kT = bits(T);
-        size_t h = mix(kx ^ mix(kt ^ mix(kT))) & (cap - 1);
-        while (slot[h] != UINT32_MAX &&
-               !(bits(pack->x[slot[h]]) == kx && bits(pack->t_x[slot[h]]) == kt &&
-                 bits(pack->T[slot[h]]) == kT))
+        size_t h = dg__hash3(x, t, T) & (cap - 1);
+        uint32_t at;
+        while ((at = slot[h]) != UINT32_MAX &&
+               !(bits(pat[at].x) == kx && bits(pat[at].t_x) == kt && bits(pat[at].T) == kT))
             h = (h + 1) & (cap - 1);
-        if (slot[h] == UINT32_MAX) {
-            slot[h] = (uint32_t)m;
-            pack->x[m] = x == 0.0 ? 0.0 : x;
-            pack->t_x[m] = t == 0.0 ? 0.0 : t;
-            pack->T[m] = T == 0.0 ? 0.0 : T;
-            pack->w[m] = 0.0;
+        if (at == UINT32_MAX) {
+            if (m == pat_cap) {
+                pattern *more = realloc(pat, 2 * pat_cap * sizeof *more);
+                if (!more)
+                    goto cleanup;
+                pat = more;
+                pat_cap *= 2;
+            }
+            at = (uint32_t)m;
+            slot[h] = at;
+            pat[m] = (pattern){x == 0.0 ? 0.0 : x, t == 0.0 ? 0.0 : t, T == 0.0 ? 0.0 : T, 0.0};
             m++;
+            if (2 * m > cap && !(slot = grow(slot, &cap, pat, m)))
+                goto cleanup;
         }
-        pack->w[slot[h]] += w;
+        pat[at].w += w;
         sum_T += w * T;
         sum_x += w * x;
         total += w;
@@ -124,11 +187,14 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
     pack->total_weight = total;
     pack->mean_T = total > 0 ? sum_T / total : 1.0;
     pack->mean_x = total > 0 ? sum_x / total : 0.0;
-    pack->ix = malloc((m ? m : 1) * sizeof *pack->ix);
-    pack->it = malloc((m ? m : 1) * sizeof *pack->it);
-    pack->iT = malloc((m ? m : 1) * sizeof *pack->iT);
-    if (!pack->ix || !pack->it || !pack->iT)
+    if (rows_alloc(pack, m) != 0)
         goto cleanup;
+    for (size_t i = 0; i < m; i++) {
+        pack->x[i] = pat[i].x;
+        pack->t_x[i] = pat[i].t_x;
+        pack->T[i] = pat[i].T;
+        pack->w[i] = pat[i].w;
+    }
     if (!(pack->ux = dg__distinct(pack->x, m, pack->ix, &pack->nx)) ||
         !(pack->ut = dg__distinct(pack->t_x, m, pack->it, &pack->nt)) ||
         !(pack->uT = dg__distinct(pack->T, m, pack->iT, &pack->nT)))
@@ -136,9 +202,51 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
     rc = 0;
 cleanup:
     free(slot);
+    free(pat);
     if (rc) {
         dg__btyd_pack_free(pack);
         dg_error_set(err, rc, "out of memory compressing %zu customers", n);
     }
     return rc;
+}
+
+int dg__btyd_pack_thin(const dg__btyd_pack *full, double fraction, dg__btyd_pack *sub)
+{
+    size_t n = full->n ? full->n : 1, m = 0;
+    double sum_T = 0, sum_x = 0, total = 0;
+    memset(sub, 0, sizeof *sub);
+    sub->shared = 1;
+    if (rows_alloc(sub, n) != 0) {
+        dg__btyd_pack_free(sub);
+        return DG_ENOMEM;
+    }
+    for (size_t i = 0; i < full->n; i++) {
+        double x = full->x[i], t = full->t_x[i], T = full->T[i];
+        double w = dg__thin_weight(full->w[i], fraction, dg__hash3(x, t, T));
+        if (w <= 0)
+            continue;
+        sub->x[m] = x;
+        sub->t_x[m] = t;
+        sub->T[m] = T;
+        sub->w[m] = w;
+        sub->ix[m] = full->ix[i];
+        sub->it[m] = full->it[i];
+        sub->iT[m] = full->iT[i];
+        sum_T += w * T;
+        sum_x += w * x;
+        total += w;
+        m++;
+    }
+    sub->n = m;
+    sub->nx = full->nx;
+    sub->nt = full->nt;
+    sub->nT = full->nT;
+    sub->ux = full->ux;
+    sub->ut = full->ut;
+    sub->uT = full->uT;
+    sub->total_weight = total;
+    sub->mean_T = total > 0 ? sum_T / total : 1.0;
+    sub->mean_x = total > 0 ? sum_x / total : 0.0;
+    sub->threads = full->threads;
+    return 0;
 }

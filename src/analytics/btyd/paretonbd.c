@@ -41,8 +41,33 @@ double dg__paretonbd_loglik_one(const double *p, double x, double t_x, double T)
     return head + dg__logaddexp(u1, u2);
 }
 
+typedef struct pnbd_terms {
+    const dg__btyd_pack *pk;
+    double r, alpha, s, beta;
+    const double *head, *lratio, *lbt, *zt, *lbT, *zT, *u1T;
+} pnbd_terms;
+
+/* acc[0] = the log-likelihood of patterns [begin, end), eq. (19) as log(e^u1 + e^u2). */
+static void pnbd_rows(size_t begin, size_t end, double *acc, const void *ctx)
+{
+    const pnbd_terms *m = ctx;
+    const dg__btyd_pack *pk = m->pk;
+    double r = m->r, s = m->s, ll = 0;
+    for (size_t i = begin; i < end; i++) {
+        uint32_t jx = pk->ix[i], jt = pk->it[i], jT = pk->iT[i];
+        double x = pk->x[i], a1 = r + s + x, b1 = m->alpha >= m->beta ? s + 1 : r + x;
+        int sign;
+        double u1 = -(r + x) * m->u1T[jT] - s * log(m->beta + pk->T[i]);
+        double l_tx = dg__hyp2f1_log(a1, b1, a1 + 1, m->zt[jt], &sign) - a1 * m->lbt[jt];
+        double l_T = dg__hyp2f1_log(a1, b1, a1 + 1, m->zT[jT], &sign) - a1 * m->lbT[jT];
+        double u2 = m->lratio[jx] + dg__logsubexp(l_tx, l_T);
+        ll += pk->w[i] * (m->head[jx] + dg__logaddexp(u1, u2));
+    }
+    acc[0] += ll;
+}
+
 /* The same sum over compressed patterns, with everything that depends on x alone or on t_x or T
- * alone computed once per distinct value. */
+ * alone computed once per distinct value, the patterns on the pack's threads. */
 double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack)
 {
     const dg__btyd_pack *pk = pack;
@@ -70,19 +95,11 @@ double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack)
         zT[j] = diff / (base + pk->uT[j]);
         u1T[j] = log(alpha + pk->uT[j]);   /* times -(r+x) below */
     }
-    double ll = 0;
-    for (size_t i = 0; i < pk->n; i++) {
-        uint32_t jx = pk->ix[i], jt = pk->it[i], jT = pk->iT[i];
-        double x = pk->x[i], a1 = r + s + x, b1 = alpha >= beta ? s + 1 : r + x;
-        int sign;
-        double u1 = -(r + x) * u1T[jT] - s * log(beta + pk->T[i]);
-        double l_tx = dg__hyp2f1_log(a1, b1, a1 + 1, zt[jt], &sign) - a1 * lbt[jt];
-        double l_T = dg__hyp2f1_log(a1, b1, a1 + 1, zT[jT], &sign) - a1 * lbT[jT];
-        double u2 = lratio[jx] + dg__logsubexp(l_tx, l_T);
-        ll += pk->w[i] * (head[jx] + dg__logaddexp(u1, u2));
-    }
+    pnbd_terms terms = {pk, r, alpha, s, beta, head, lratio, lbt, zt, lbT, zT, u1T};
+    double ll;
+    int rc = dg__parallel_sum(pk->n, 1, pnbd_rows, &terms, pk->threads, &ll);
     free(buf);
-    return ll;
+    return rc == 0 ? ll : NAN;
 }
 
 /* P(alive), Fader & Hardie (2005) note, eq. (24):
@@ -97,10 +114,11 @@ double dg__paretonbd_p_alive(const double *p, double x, double t_x, double T)
     return l > 0 ? exp(-l) / (1.0 + exp(-l)) : 1.0 / (1.0 + exp(l));
 }
 
-/* E[Y(t) | x, t_x, T], Schmittlein et al. (1987) eq. (22); Fader & Hardie (2005) note eq. (27):
- *   (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive)
+/* E[Y(t) | x, T, alive at T], which does not depend on t_x: Schmittlein et al. (1987) eq. (22),
+ * Fader & Hardie (2005) note eq. (27), without its P(alive) factor:
+ *   (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)]
  * with the bracket / (s-1) -> log((beta+T+t)/(beta+T)) as s -> 1. */
-double dg__paretonbd_expected(const double *p, double x, double t_x, double T, double t)
+double dg__paretonbd_expected_alive(const double *p, double x, double T, double t)
 {
     double r = p[0], alpha = p[1], s = p[2], beta = p[3];
     if (t <= 0)
@@ -111,7 +129,14 @@ double dg__paretonbd_expected(const double *p, double x, double t_x, double T, d
         factor = u * (1.0 - k / 2);
     else
         factor = -expm1(-k) / (s - 1);
-    return (r + x) * (beta + T) / (alpha + T) * factor * dg__paretonbd_p_alive(p, x, t_x, T);
+    return (r + x) * (beta + T) / (alpha + T) * factor;
+}
+
+/* E[Y(t) | x, t_x, T] = E[Y(t) | x, T, alive] P(alive): Schmittlein et al. (1987) eq. (22);
+ * Fader & Hardie (2005) note eq. (27). */
+double dg__paretonbd_expected(const double *p, double x, double t_x, double T, double t)
+{
+    return dg__paretonbd_expected_alive(p, x, T, t) * dg__paretonbd_p_alive(p, x, t_x, T);
 }
 
 /* DERT, discounted expected residual transactions with continuous discount rate delta per unit,

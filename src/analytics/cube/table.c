@@ -118,6 +118,7 @@ typedef struct {
     size_t n_rows, n_cols;
     long *matrix;                        /* n_rows × n_cols cell indexes, -1 where none */
     size_t *order, n_shown;              /* the rows shown, in order */
+    size_t n_detail, n_hidden;           /* detail rows, and those --top leaves out */
 } pivot;
 
 static void pivot_clear(pivot *p)
@@ -198,6 +199,8 @@ static int pivot_rank(pivot *p)
     for (size_t i = 0; i < p->n_rows; i++)
         n_detail += ranked[i].detail;
     size_t keep = q->top && q->top < n_detail ? q->top : n_detail;
+    p->n_detail = n_detail;
+    p->n_hidden = n_detail - keep;
     p->n_shown = 0;
     for (size_t i = 0; i < p->n_rows; i++)
         if (!ranked[i].detail || i < keep)
@@ -250,6 +253,18 @@ static int pivot_columns(const pivot *p, dg_table *t)
     return bad ? DG_ENOMEM : 0;
 }
 
+/* When --top leaves rows out, the shown rows no longer add up to the totals: a note says so. */
+static int pivot_note(const pivot *p, dg_table *t)
+{
+    if (p->n_hidden == 0)
+        return 0;
+    char note[160];
+    snprintf(note, sizeof note, "--top %zu shows %zu of %zu rows%s", p->q->top,
+             p->n_detail - p->n_hidden, p->n_detail,
+             p->n_detail < p->n_rows ? "; the Total rows cover all of them" : "");
+    return dg_table_add_note(t, note);
+}
+
 /* The shown rows: their labels, then their cells (none where the key pair has no cell). */
 static int pivot_rows(const pivot *p, dg_table *t)
 {
@@ -297,6 +312,8 @@ int dg_cube_result_table(const dg_cube *cube, const dg_cube_query *q, const dg_c
         pivot_title(&p, title, sizeof title);
         rc = (t = dg_table_new(title)) ? pivot_columns(&p, t) : DG_ENOMEM;
     }
+    if (rc == 0)
+        rc = pivot_note(&p, t);
     if (rc == 0)
         rc = pivot_rows(&p, t);
     pivot_clear(&p);

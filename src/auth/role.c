@@ -1,0 +1,35 @@
+/* The roles of the server's users (include/dangol/auth.h): their codes, read back from a code or
+ * an English or Korean name through the vocabulary's user_role domain, and libsodium's start. */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "dangol/auth.h"
+#include "dangol/vocab.h"
+
+static const char *const role_names[] = { "none", "agent", "analyst", "manager", "admin" };
+
+const char *dg_role_name(dg_role role)
+{
+    return (unsigned)role < sizeof role_names / sizeof role_names[0] ? role_names[role] : "none";
+}
+
+int dg_role_parse(const char *text, dg_role *out, dg_error *err)
+{
+    const char *code = text ? dg_vocab_code("user_role", text, strlen(text)) : NULL;
+    for (size_t r = DG_ROLE_AGENT; code && r <= DG_ROLE_ADMIN; r++)
+        if (strcmp(code, role_names[r]) == 0) {
+            *out = (dg_role)r;
+            return 0;
+        }
+    return dg_error_set(err, DG_EINVAL, "unknown role \"%s\"; valid: admin (관리자), manager "
+                        "(매니저), analyst (분석가), agent (상담 직원)", text ? text : "");
+}
+
+int dg_auth_init(dg_error *err)
+{
+    if (sodium_init() < 0)
+        return dg_error_set(err, DG_EUNSUPPORTED, "libsodium cannot start (no source of random "
+                            "numbers?)");
+    return 0;
+}

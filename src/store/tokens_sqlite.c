@@ -1,0 +1,239 @@
+/* API tokens in the store (auth_tokens, schema 0004). A token is "dgt_" and 64 hex digits of
+ * randombytes_buf; the store keeps only its BLAKE2b-256 hash keyed with the store's token key
+ * (the settings row auth_token_key, 32 random bytes made with the first token). A fast hash is
+ * right here: a 256-bit random value cannot be guessed, and the server looks one up per
+ * request. The look-up is by hash; the found hash is compared again in constant time. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "dangol/auth.h"
+#include "store/snapshot.h"
+#include "store/users.h"
+
+#define TOKEN_KEY_SETTING "auth_token_key"
+#define TOKEN_RANDOM_BYTES 32
+
+/* The store's token key; made (inside the caller's transaction) when create is set. DG_EAUTH
+ * when there is none and create is not set. */
+static int token_key(dg_store *store, bool create, unsigned char key[crypto_generichash_KEYBYTES],
+                     dg_error *err)
+{
+    char hex[2 * crypto_generichash_KEYBYTES + 1];
+    dg_error local;
+    dg_error_clear(&local);
+    int rc = dg_store_setting_get(store, TOKEN_KEY_SETTING, hex, sizeof hex, &local);
+    if (rc == DG_ENOTFOUND && create) {
+        randombytes_buf(key, crypto_generichash_KEYBYTES);
+        sodium_bin2hex(hex, sizeof hex, key, crypto_generichash_KEYBYTES);
+        rc = dg_store_setting_set(store, TOKEN_KEY_SETTING, hex, err);
+        sodium_memzero(hex, sizeof hex);
+        return rc;
+    }
+    if (rc == DG_ENOTFOUND)
+        return dg_error_set(err, DG_EAUTH, "invalid token");
+    if (rc != 0) {
+        if (err)
+            *err = local;
+        return rc;
+    }
+    size_t len = 0;
+    rc = sodium_hex2bin(key, crypto_generichash_KEYBYTES, hex, strlen(hex), NULL, &len, NULL);
+    sodium_memzero(hex, sizeof hex);
+    if (rc != 0 || len != crypto_generichash_KEYBYTES)
+        return dg_error_set(err, DG_ESTORE, "the store's %s setting is not %d hex bytes",
+                            TOKEN_KEY_SETTING, crypto_generichash_KEYBYTES);
+    return 0;
+}
+
+static void token_hash(const unsigned char key[crypto_generichash_KEYBYTES], const char *token,
+                       unsigned char hash[crypto_generichash_BYTES])
+{
+    crypto_generichash(hash, crypto_generichash_BYTES, (const unsigned char *)token,
+                       strlen(token), key, crypto_generichash_KEYBYTES);
+}
+
+int dg_token_create(dg_store *store, const char *user_name, dg_role role, const char *label,
+                    int64_t expires_at, char token[DG_TOKEN_TEXT_MAX], int64_t *token_id,
+                    dg_error *err)
+{
+    unsigned char key[crypto_generichash_KEYBYTES], random[TOKEN_RANDOM_BYTES];
+    unsigned char hash[crypto_generichash_BYTES];
+    sqlite3_stmt *st = NULL;
+    dg_user user;
+    int rc, step;
+    token[0] = '\0';
+    if (strlen(label) >= DG_USER_TEXT_MAX)
+        return dg_error_set(err, DG_EINVAL, "the token's label is too long (at most %d bytes)",
+                            DG_USER_TEXT_MAX - 1);
+    if ((rc = dg_store_begin(store, err)) != 0)
+        return rc;
+    if ((rc = dg__auth_prepare(store, "SELECT user_id, name, role, disabled, coalesce(site, ''), "
+                               "coalesce(staff_id, ''), created_at FROM auth_users WHERE name = ?",
+                               &st, err)) != 0)
+        goto cleanup;
+    sqlite3_bind_text(st, 1, user_name, -1, SQLITE_STATIC);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        dg__user_from_row(st, 0, &user);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (step != SQLITE_ROW) {
+        rc = step == SQLITE_DONE ? dg_error_set(err, DG_ENOTFOUND, "no user %s", user_name)
+                                 : dg__store_error(store, err, "reading the users");
+        goto cleanup;
+    }
+    if (user.disabled) {
+        rc = dg_error_set(err, DG_EINVAL, "user %s is disabled", user_name);
+        goto cleanup;
+    }
+    if (role == DG_ROLE_NONE)
+        role = user.role;
+    if (role > user.role || (role == DG_ROLE_AGENT) != (user.role == DG_ROLE_AGENT)) {
+        rc = dg_error_set(err, DG_EINVAL, "a token of %s (%s) cannot have the role %s: a token "
+                          "has its user's role or a lower one, and only an agent's is an agent's",
+                          user_name, dg_role_name(user.role), dg_role_name(role));
+        goto cleanup;
+    }
+    if ((rc = token_key(store, true, key, err)) != 0)
+        goto cleanup;
+    randombytes_buf(random, sizeof random);
+    memcpy(token, DG_TOKEN_PREFIX, sizeof DG_TOKEN_PREFIX);
+    sodium_bin2hex(token + strlen(DG_TOKEN_PREFIX), DG_TOKEN_TEXT_MAX - strlen(DG_TOKEN_PREFIX),
+                   random, sizeof random);
+    token_hash(key, token, hash);
+    if ((rc = dg__auth_prepare(store, "INSERT INTO auth_tokens (user_id, label, role, token_hash, "
+                               "created_at, expires_at) VALUES (?, ?, ?, ?, ?, nullif(?, 0))",
+                               &st, err)) != 0)
+        goto cleanup;
+    sqlite3_bind_int64(st, 1, user.user_id);
+    sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, dg_role_name(role), -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, hash, sizeof hash, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
+    sqlite3_bind_int64(st, 6, expires_at);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = dg__store_error(store, err, "adding the token");
+    else
+        *token_id = sqlite3_last_insert_rowid(dg__store_db(store));
+cleanup:
+    sqlite3_finalize(st);
+    sodium_memzero(key, sizeof key);
+    sodium_memzero(random, sizeof random);
+    if (rc == 0 && (rc = dg_store_commit(store, err)) == 0)
+        return 0;
+    if (rc != 0)
+        dg_store_rollback(store);
+    sodium_memzero(token, DG_TOKEN_TEXT_MAX);
+    return rc;
+}
+
+int dg_token_revoke(dg_store *store, int64_t token_id, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = dg__auth_prepare(store, "UPDATE auth_tokens SET revoked_at = coalesce(revoked_at, ?) "
+                              "WHERE token_id = ?", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
+    sqlite3_bind_int64(st, 2, token_id);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = dg__store_error(store, err, "revoking the token");
+    else if (sqlite3_changes(dg__store_db(store)) == 0)
+        rc = dg_error_set(err, DG_ENOTFOUND, "no token %lld", (long long)token_id);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int dg_token_list(dg_store *store, dg_token_info **tokens, size_t *n, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    dg_token_info *list = NULL;
+    size_t count = 0, cap = 0;
+    int rc, step;
+    *tokens = NULL;
+    *n = 0;
+    if ((rc = dg__auth_prepare(store, "SELECT t.token_id, u.name, t.label, t.role, t.created_at, "
+                               "coalesce(t.expires_at, 0), coalesce(t.revoked_at, 0) FROM "
+                               "auth_tokens t JOIN auth_users u USING (user_id) ORDER BY "
+                               "t.token_id", &st, err)) != 0)
+        return rc;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((rc = dg__auth_grow((void **)&list, &cap, count, sizeof *list, err)) != 0)
+            goto cleanup;
+        dg_token_info *t = &list[count++];
+        memset(t, 0, sizeof *t);
+        t->token_id = sqlite3_column_int64(st, 0);
+        snprintf(t->user, sizeof t->user, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(t->label, sizeof t->label, "%s", (const char *)sqlite3_column_text(st, 2));
+        t->role = dg__role_from_code((const char *)sqlite3_column_text(st, 3));
+        t->created_at = sqlite3_column_int64(st, 4);
+        t->expires_at = sqlite3_column_int64(st, 5);
+        t->revoked_at = sqlite3_column_int64(st, 6);
+    }
+    if (step != SQLITE_DONE)
+        rc = dg__store_error(store, err, "listing the tokens");
+cleanup:
+    sqlite3_finalize(st);
+    if (rc != 0) {
+        free(list);
+        return rc;
+    }
+    *tokens = list;
+    *n = count;
+    return 0;
+}
+
+static bool token_well_formed(const char *token)
+{
+    size_t prefix = strlen(DG_TOKEN_PREFIX);
+    if (strncmp(token, DG_TOKEN_PREFIX, prefix) != 0 ||
+        strlen(token) != DG_TOKEN_TEXT_MAX - 1)
+        return false;
+    return strspn(token + prefix, "0123456789abcdef") == DG_TOKEN_TEXT_MAX - 1 - prefix;
+}
+
+int dg_token_verify(dg_store *store, const char *token, int64_t now, dg_user *user,
+                    int64_t *token_id, dg_error *err)
+{
+    unsigned char key[crypto_generichash_KEYBYTES], hash[crypto_generichash_BYTES];
+    sqlite3_stmt *st = NULL;
+    memset(user, 0, sizeof *user);
+    if (!token_well_formed(token))
+        return dg_error_set(err, DG_EAUTH, "invalid token");
+    int rc = token_key(store, false, key, err);
+    if (rc != 0)
+        return rc;
+    token_hash(key, token, hash);
+    sodium_memzero(key, sizeof key);
+    if ((rc = dg__auth_prepare(store, "SELECT u.user_id, u.name, u.role, u.disabled, "
+                               "coalesce(u.site, ''), coalesce(u.staff_id, ''), u.created_at, "
+                               "t.token_id, t.role, t.token_hash, coalesce(t.expires_at, 0), "
+                               "t.revoked_at IS NOT NULL FROM auth_tokens t JOIN auth_users u "
+                               "USING (user_id) WHERE t.token_hash = ?", &st, err)) != 0)
+        return rc;
+    sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    bool ok = false;
+    if (step == SQLITE_ROW) {
+        const void *stored = sqlite3_column_blob(st, 9);
+        int64_t expires_at = sqlite3_column_int64(st, 10);
+        ok = stored && sqlite3_column_bytes(st, 9) == (int)sizeof hash &&
+             sodium_memcmp(stored, hash, sizeof hash) == 0 && !sqlite3_column_int(st, 11) &&
+             (expires_at == 0 || now < expires_at);
+        dg__user_from_row(st, 0, user);
+        *token_id = sqlite3_column_int64(st, 7);
+        user->role = dg__role_from_code((const char *)sqlite3_column_text(st, 8));
+        ok = ok && !user->disabled && user->role != DG_ROLE_NONE;
+    } else if (step != SQLITE_DONE) {
+        rc = dg__store_error(store, err, "reading the tokens");
+    }
+    sqlite3_finalize(st);
+    if (rc == 0 && !ok) {
+        memset(user, 0, sizeof *user);
+        rc = dg_error_set(err, DG_EAUTH, "invalid, revoked or expired token");
+    }
+    return rc;
+}
