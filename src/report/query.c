@@ -85,7 +85,7 @@ int dg_report_cube(dg_report *out, const dg_cube *cube, const char *const *param
     for (size_t i = 0; rc == 0 && params[i] && params[i + 1]; i += 2)
         if (strcmp(params[i], "as_of") != 0 && strcmp(params[i], "as-of") != 0)
             rc = dg_cube_query_set(&q, cube, params[i], params[i + 1], err);
-    if (rc == 0 && (rc = dg_cube_query_table(cube, &q, &table, err)) == 0)
+    if (rc == 0 && (rc = dg_cube_query_table(&table, cube, &q, err)) == 0)
         rc = dg_report_add(out, table, err);
     dg_cube_query_clear(&q);
     return rc;

@@ -556,7 +556,7 @@ static void check_ranking(sqlite3 *db, const dg_cube *cube, const dg_cube_query 
     if (rq->n_rows == 0 || (!rq->top && q->sort_measure < 0))
         return;
     dg_table *t = NULL;
-    cr_assert_eq(dg_cube_result_table(cube, q, r, &t, &err), 0, "%s: %s", what, err.message);
+    cr_assert_eq(dg_cube_result_table(&t, cube, q, r, &err), 0, "%s: %s", what, err.message);
     char *text = test_render_free(t, DG_FORMAT_JSON);
     json_error_t jerr;
     json_t *doc = json_loads(text, 0, &jerr);
@@ -742,7 +742,7 @@ static void check_store(dg_store *store, const char *path, int iterations)
                  "sort=%s top=%u", rows, cols, rq.where, rq.totals, rq.as_of, rq.measure,
                  rq.sort, rq.top);
         dg_cube_result *r = NULL;
-        cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s: %s", what, err.message);
+        cr_assert_eq(dg_cube_run(&r, cube, &q, &err), 0, "%s: %s", what, err.message);
 
         cr_assert_eq(r->line_grain, rq.lines, "%s: grain", what);
         sql_row *expect = NULL;
