@@ -155,7 +155,7 @@ static int clv_section(dg_card *card, const dg_frame *frame, size_t c,
     dg_error_clear(&fit_err);
     if (!fit && opt && opt->fit_error)
         fit_err = *opt->fit_error;
-    else if (!fit && dg_clv_frame_run(frame, &weeks, &options, &own, &fit_err) == 0)
+    else if (!fit && dg_clv_frame_run(&own, frame, &weeks, &options, &fit_err) == 0)
         fit = own;
     dg_table *t;
     if (fit)
