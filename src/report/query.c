@@ -142,8 +142,8 @@ static int cohort_run(dg_report *out, const dg_frame *frame, const cohort_args *
 {
     dg_cohort_result *r = NULL;
     dg_table *table = NULL;
-    int rc = dg_cohort_from_frame(frame, a->by, &r, err);
-    if (rc == 0 && (rc = dg_cohort_table(r, a->measure, frame->minor_digits, a->periods, &table,
+    int rc = dg_cohort_from_frame(&r, frame, a->by, err);
+    if (rc == 0 && (rc = dg_cohort_table(&table, r, a->measure, frame->minor_digits, a->periods,
                                          err)) == 0)
         rc = dg_report_add(out, table, err);
     dg_cohort_result_free(r);
@@ -177,7 +177,7 @@ static int cohort_query(dg_report *out, dg_store *store, const char *const *para
 int dg_report_kpi(dg_report *out, const dg_frame *frame, int months, dg_error *err)
 {
     dg_table *table = NULL;
-    int rc = dg_kpi_monthly(frame, months, &table, err);
+    int rc = dg_kpi_monthly(&table, frame, months, err);
     return rc == 0 ? dg_report_add(out, table, err) : rc;
 }
 

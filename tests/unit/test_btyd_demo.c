@@ -53,7 +53,7 @@ Test(btyd_demo, bgnbd_and_gamma_gamma_recover_the_demo_parameters, .timeout = 12
                  c.err.message);
     dg_frame_builder_set_currency(c.builder, "KRW", 0);
     cr_assert_eq(dg_demo_run(&opt, add_row, &c, NULL, NULL, &c.err), 0, "%s", c.err.message);
-    cr_assert_eq(dg_frame_builder_finish(c.builder, &frame, &c.err), 0, "%s", c.err.message);
+    cr_assert_eq(dg_frame_builder_finish(&frame, c.builder, &c.err), 0, "%s", c.err.message);
     dg_frame_builder_free(c.builder);
 
     dg_error err = {0};

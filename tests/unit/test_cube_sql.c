@@ -634,7 +634,7 @@ static void check_ranking(sqlite3 *db, const dg_cube *cube, const dg_cube_query 
 static void check_cohorts(sqlite3 *db, const dg_frame *frame, dg_cohort_by by)
 {
     dg_cohort_result *r = NULL;
-    cr_assert_eq(dg_cohort_from_frame(frame, by, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cohort_from_frame(&r, frame, by, &err), 0, "%s", err.message);
     char sql[4096];
     const char *cohort =
         by == DG_COHORT_BY_MONTH ? "strftime('%Y-%m', ad * 86400, 'unixepoch')"

@@ -184,7 +184,7 @@ static dg_frame *hand_frame(int32_t as_of)
                                  .amount_minor = o[i].amount };
         cr_assert_eq(dg_frame_add_order(b, &in, &err), 0);
     }
-    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0);
+    cr_assert_eq(dg_frame_builder_finish(&f, b, &err), 0);
     dg_frame_builder_free(b);
     return f;
 }
