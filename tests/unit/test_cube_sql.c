@@ -181,7 +181,7 @@ static void create_attrs(sqlite3 *db, const dg_frame *frame)
     size_t n = frame->n_customers;
     uint8_t *stage = malloc(n), *activity = malloc(n);
     cr_assert_eq(dg_rfm_segment_map_default(&map, &err), 0);
-    cr_assert_eq(dg_rfm_compute(frame, NULL, map, &rfm, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_rfm_compute(&rfm, frame, NULL, map, &err), 0, "%s", err.message);
     dg_stage_rules_default(&rules);
     cr_assert_eq(dg_stage_at(frame, &rules, frame->as_of, stage, activity, &err), 0);
     exec(db, "CREATE TEMP TABLE attrs (cid TEXT PRIMARY KEY, segment TEXT, stage TEXT, "
