@@ -127,8 +127,8 @@ int dg_clv_run(dg_clv_report **out, dg_clv_summary *summary, const dg_clv_option
 /* Predictions only, with given parameters (spend may be NULL), by dg_btyd_predict on `threads`
  * threads (0: the online cores). Same ownership as dg_clv_run. */
 int dg_clv_predict(dg_clv_report **out, dg_clv_summary *summary,
-                   const dg_btyd_params *params, const dg_gg_params *spend, double horizon, double discount_rate,
-                   int threads, dg_error *err);
+                   const dg_btyd_params *params, const dg_gg_params *spend, double horizon,
+                   double discount_rate, int threads, dg_error *err);
 void dg_clv_report_free(dg_clv_report *report);  /* NULL is a no-op */
 
 /* Row of customer (an index of the transaction log or frame) in the report, or -1 when the

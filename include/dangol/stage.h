@@ -114,8 +114,8 @@ int dg_stage_migration_table(dg_table **out, const dg_frame *frame, const dg_sta
 int dg_stage_history_table(dg_table **out, const dg_frame *frame, const dg_stage_rules *rules,
                            int32_t from, int32_t to, dg_error *err);
 /* One row per customer: id, stage, flag, orders, last order day. */
-int dg_stage_customer_table(dg_table **out, const dg_frame *frame,
-                            const uint8_t *stage, const uint8_t *activity, int32_t day, dg_error *err);
+int dg_stage_customer_table(dg_table **out, const dg_frame *frame, const uint8_t *stage,
+                            const uint8_t *activity, int32_t day, dg_error *err);
 
 DG_API_END
 

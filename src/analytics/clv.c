@@ -283,8 +283,8 @@ void dg_clv_report_free(dg_clv_report *r)
 }
 
 int dg_clv_predict(dg_clv_report **out, dg_clv_summary *summary,
-                   const dg_btyd_params *params, const dg_gg_params *spend, double horizon, double discount_rate,
-                   int threads, dg_error *err)
+                   const dg_btyd_params *params, const dg_gg_params *spend, double horizon,
+                   double discount_rate, int threads, dg_error *err)
 {
     size_t n = summary->n, cap = n ? n : 1;
     dg_clv_report *r = calloc(1, sizeof *r);

@@ -15,7 +15,8 @@ int dg_report_clv(dg_report *out, const dg_frame *frame, const dg_clv_report *fi
                  ? dg_clv_rank_table(&t, fit, frame->customer_id, top, err)
                  : dg_clv_histogram_table(&t, fit,
                                           view == DG_CLV_VIEW_VALUE ? DG_CLV_HIST_VALUE
-                                                                         : DG_CLV_HIST_P_ALIVE, err);
+                                                                    : DG_CLV_HIST_P_ALIVE,
+                                          err);
     return rc == 0 ? dg_report_add(out, t, err) : rc;
 }
 

@@ -37,9 +37,9 @@ static int group_tables(dg_report *out, const dg_frame *frame, const dg_rfm_resu
     for (size_t c = 0; c < n; c++)
         group[c] = stage[c] < DG_STAGE_BEHAVIOURAL_COUNT ? stage[c] : UINT32_MAX;
     if ((rc = dg_loyalty_group_table(&t, loyalty, group, DG_STAGE_BEHAVIOURAL_COUNT,
-                                     stage_names,
-                                     "(not yet known)",
-                                     "NPS by behavioural stage (orders alone, before advocacy)", "stage", err)) != 0)
+                                     stage_names, "(not yet known)",
+                                     "NPS by behavioural stage (orders alone, before advocacy)",
+                                     "stage", err)) != 0)
         goto cleanup;
     if (dg_table_add_note(t, "stage by orders alone, before the promotion to advocate and "
                              "partner: advocates and partners count as clients, since promoters "

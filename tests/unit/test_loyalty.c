@@ -318,7 +318,8 @@ static char *nps_tables(const dg_frame *f, const dg_loyalty_result *r)
         names[c] = f->customer_id[c];
     }
     dg_table *t = NULL;
-    cr_assert_eq(dg_loyalty_group_table(&t, r, group, f->n_customers, names, NULL, "t", "who", &err), 0);
+    cr_assert_eq(dg_loyalty_group_table(&t, r, group, f->n_customers, names, NULL, "t", "who",
+                                        &err), 0);
     char *groups = csv_of(t);
     cr_assert_eq(dg_loyalty_summary_table(&t, f, r, &err), 0);
     char *summary = csv_of(t), *text = NULL;
