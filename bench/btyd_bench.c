@@ -108,7 +108,7 @@ static void predict_bench(const char *path, const dg_btyd_params *bp, const dg_g
                 memcpy(copy->monetary, s->monetary, n * sizeof *s->monetary);
                 t0 = now();
                 c0 = cpu_now();
-                if (dg_clv_predict(copy, bp, gp, 52, rates[k], th ? 0 : 1, &rep, &err) != 0) {
+                if (dg_clv_predict(&rep, copy, bp, gp, 52, rates[k], th ? 0 : 1, &err) != 0) {
                     fprintf(stderr, "%s\n", err.message);
                     exit(1);
                 }

@@ -77,7 +77,7 @@ static double time_cube(const dg_cube *cube, const char *const *kv, int threads,
         q.threads = threads;
         dg_cube_result *r = NULL;
         double t0 = now_ms(), c0 = cpu_ms();
-        if (dg_cube_run(cube, &q, &r, &err))
+        if (dg_cube_run(&r, cube, &q, &err))
             die("run", err.message);
         ms[run] = now_ms() - t0;
         cpus[run] = cpu_ms() - c0;

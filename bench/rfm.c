@@ -66,13 +66,13 @@ int main(int argc, char **argv)
     if (dg_rfm_segment_map_default(&map, &err) != 0)
         return die(&err);
     double a = now();
-    if (dg_rfm_compute(f, NULL, map, &rfm, &err) != 0)
+    if (dg_rfm_compute(&rfm, f, NULL, map, &err) != 0)
         return die(&err);
     double b = now();
     if (dg_stage_at(f, &rules, f->as_of, stage, activity, &err) != 0)
         return die(&err);
     double c = now();
-    if (dg_loyalty_compute(f, &rfm, NULL, &loyalty, &err) != 0)
+    if (dg_loyalty_compute(&loyalty, f, &rfm, NULL, &err) != 0)
         return die(&err);
     double d = now();
     printf("rfm %.3f s, stages %.3f s, loyalty %.3f s: total %.3f s after the frame\n", b - a,

@@ -122,13 +122,13 @@ typedef struct dg_clv_report {
 
 /* Fits the model (and Gamma-Gamma) on summary and predicts every customer. Takes ownership of
  * summary (also on failure). Caller frees with dg_clv_report_free. */
-int dg_clv_run(dg_clv_summary *summary, const dg_clv_options *opt, dg_clv_report **out,
+int dg_clv_run(dg_clv_report **out, dg_clv_summary *summary, const dg_clv_options *opt,
                dg_error *err);
 /* Predictions only, with given parameters (spend may be NULL), by dg_btyd_predict on `threads`
  * threads (0: the online cores). Same ownership as dg_clv_run. */
-int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
-                   const dg_gg_params *spend, double horizon, double discount_rate, int threads,
-                   dg_clv_report **out, dg_error *err);
+int dg_clv_predict(dg_clv_report **out, dg_clv_summary *summary,
+                   const dg_btyd_params *params, const dg_gg_params *spend, double horizon,
+                   double discount_rate, int threads, dg_error *err);
 void dg_clv_report_free(dg_clv_report *report);  /* NULL is a no-op */
 
 /* Row of customer (an index of the transaction log or frame) in the report, or -1 when the
@@ -147,14 +147,14 @@ dg_table *dg_clv_card_section(const dg_clv_report *report, long row, int minor_d
 /* The report's customers ranked by CLV (by expected purchases without a spend model), the top
  * `top` of them (0 = all): id, frequency, recency, T, monetary, P(alive), expected purchases,
  * expected spend, CLV, and DERT when the report has it. names[summary->customer[i]] names row i. Caller frees with dg_table_free. */
-int dg_clv_rank_table(const dg_clv_report *report, char *const *names, size_t top,
-                      dg_table **out, dg_error *err);
+int dg_clv_rank_table(dg_table **out, const dg_clv_report *report, char *const *names,
+                      size_t top, dg_error *err);
 
 typedef enum { DG_CLV_HIST_VALUE, DG_CLV_HIST_P_ALIVE } dg_clv_histogram;
 
 /* Histogram: from, to, customers, share. VALUE: 20 equal bins of CLV (expected purchases without
  * a spend model) from 0 to the 99th percentile, the last one open; P_ALIVE: 10 bins of 0.1. */
-int dg_clv_histogram_table(const dg_clv_report *report, dg_clv_histogram what, dg_table **out,
+int dg_clv_histogram_table(dg_table **out, const dg_clv_report *report, dg_clv_histogram what,
                            dg_error *err);
 
 /* ---- from a frame (the store) ---- */
@@ -168,8 +168,8 @@ dg_clv_transactions dg_clv_frame_transactions(const dg_frame *frame);
  * discrete summary. The report's
  * summary->customer[] are frame customer indexes (names: frame->customer_id). Caller frees with
  * dg_clv_report_free. */
-int dg_clv_frame_run(const dg_frame *frame, const dg_clv_period *period,
-                     const dg_clv_options *opt, dg_clv_report **out, dg_error *err);
+int dg_clv_frame_run(dg_clv_report **out, const dg_frame *frame,
+                     const dg_clv_period *period, const dg_clv_options *opt, dg_error *err);
 
 /* Holdout validation: predicted E(Y(holdout_length)) against the actual holdout counts. */
 typedef struct dg_clv_validation {
@@ -179,8 +179,8 @@ typedef struct dg_clv_validation {
     double total_predicted, total_actual;
 } dg_clv_validation;
 
-int dg_clv_validate(const dg_clv_summary *summary, const dg_btyd_params *params,
-                    dg_clv_validation *out, dg_error *err);
+int dg_clv_validate(dg_clv_validation *out, const dg_clv_summary *summary,
+                    const dg_btyd_params *params, dg_error *err);
 
 /* The tracking curve of FHL (2005) fig. 1/2: cumulative repeat transactions of the cohort at the
  * end of each of n_periods periods of period_days days from start_day, actual (from the log,

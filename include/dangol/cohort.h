@@ -41,7 +41,7 @@ typedef struct dg_cohort_result {
 
 /* Caller frees with dg_cohort_result_free. Orders dated before their customer's acquisition
  * month count in month 0. */
-int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_error *err);
+int dg_cohort_compute(dg_cohort_result **out, const dg_cohort_input *in, dg_error *err);
 void dg_cohort_result_free(dg_cohort_result *r);  /* NULL is a no-op */
 
 typedef enum { DG_COHORT_BY_MONTH, DG_COHORT_BY_CHANNEL, DG_COHORT_BY_CATEGORY } dg_cohort_by;
@@ -56,13 +56,13 @@ typedef enum {
 /* Cohorts of a frame: acquisition day = the customer's acquired_on, else their first order day.
  * BY_CATEGORY needs a frame with lines (the category of the first line of the first order with
  * lines; "(none)" without). Caller frees with dg_cohort_result_free. */
-int dg_cohort_from_frame(const dg_frame *frame, dg_cohort_by by, dg_cohort_result **out,
+int dg_cohort_from_frame(dg_cohort_result **out, const dg_frame *frame, dg_cohort_by by,
                          dg_error *err);
 
 /* One row per non-empty cohort: cohort, customers, then M0, M1, ... (at most max_periods, 0 =
  * all); cells of months not begun yet are null. Caller frees with dg_table_free. */
-int dg_cohort_table(const dg_cohort_result *r, dg_cohort_measure measure, int minor_digits,
-                    size_t max_periods, dg_table **out, dg_error *err);
+int dg_cohort_table(dg_table **out, const dg_cohort_result *r, dg_cohort_measure measure,
+                    int minor_digits, size_t max_periods, dg_error *err);
 
 DG_API_END
 

@@ -166,17 +166,17 @@ typedef struct dg_cube_result {
 double dg_cube_result_value(const dg_cube_result *r, size_t cell, dg_cube_measure m);
 
 /* Runs q. Caller frees with dg_cube_result_free. */
-int dg_cube_run(const dg_cube *cube, const dg_cube_query *q, dg_cube_result **out, dg_error *err);
+int dg_cube_run(dg_cube_result **out, const dg_cube *cube, const dg_cube_query *q, dg_error *err);
 void dg_cube_result_free(dg_cube_result *r);  /* NULL is a no-op */
 
 /* Lays a result out as a pivot: one text column per row dimension, then one column per column
  * key (× measure), subtotal rows after their group, "Total" for rolled-up labels. Sorting and
  * top-N apply here. Caller frees with dg_table_free. */
-int dg_cube_result_table(const dg_cube *cube, const dg_cube_query *q, const dg_cube_result *r,
-                         dg_table **out, dg_error *err);
+int dg_cube_result_table(dg_table **out, const dg_cube *cube, const dg_cube_query *q,
+                         const dg_cube_result *r, dg_error *err);
 
 /* dg_cube_run + dg_cube_result_table. */
-int dg_cube_query_table(const dg_cube *cube, const dg_cube_query *q, dg_table **out,
+int dg_cube_query_table(dg_table **out, const dg_cube *cube, const dg_cube_query *q,
                         dg_error *err);
 
 /* The cube of a frame: orders (and lines, when the frame has them) with the dimensions channel,

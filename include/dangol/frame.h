@@ -244,7 +244,7 @@ int dg_frame_add_partner(dg_frame_builder *b, const dg_frame_partner_in *in, dg_
 
 /* Sorts, filters by as_of and hands the columns to a new frame. The builder is left empty.
  * Caller frees the frame with dg_frame_free. */
-int dg_frame_builder_finish(dg_frame_builder *b, dg_frame **out, dg_error *err);
+int dg_frame_builder_finish(dg_frame **out, dg_frame_builder *b, dg_error *err);
 
 DG_API_END
 

@@ -22,7 +22,7 @@ DG_API_BEGIN
  * active_customers, orders, revenue (money), repeat_rate (a fraction; PERCENT), nps (real, null
  * without answers), nps_n (customers who answered), nps_ci_low, nps_ci_high (null without
  * answers). Caller frees *out with dg_table_free. */
-int dg_kpi_monthly(const dg_frame *frame, int n_months, dg_table **out, dg_error *err);
+int dg_kpi_monthly(dg_table **out, const dg_frame *frame, int n_months, dg_error *err);
 
 DG_API_END
 

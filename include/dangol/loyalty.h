@@ -73,8 +73,8 @@ typedef struct dg_loyalty_result {
 
 /* Computes loyalty for every customer, as of rfm->as_of, using its scores. Caller frees with
  * dg_loyalty_result_clear. config NULL = defaults. */
-int dg_loyalty_compute(const dg_frame *frame, const dg_rfm_result *rfm,
-                       const dg_loyalty_config *config, dg_loyalty_result *out, dg_error *err);
+int dg_loyalty_compute(dg_loyalty_result *out, const dg_frame *frame,
+                       const dg_rfm_result *rfm, const dg_loyalty_config *config, dg_error *err);
 void dg_loyalty_result_clear(dg_loyalty_result *result);  /* NULL is a no-op */
 
 /* The class of an NPS answer 0..10 (the one place the thresholds live; loyalty, kpi and the card
@@ -99,19 +99,19 @@ void dg_share_from_counts(size_t hits, size_t n, dg_share *out);
 /* ---- reports (caller frees the table) ---- */
 
 /* The overall behavioural and attitudinal measures and the index: measure, value, n, interval. */
-int dg_loyalty_summary_table(const dg_frame *frame, const dg_loyalty_result *loyalty,
-                             dg_table **out, dg_error *err);
+int dg_loyalty_summary_table(dg_table **out, const dg_frame *frame,
+                             const dg_loyalty_result *loyalty, dg_error *err);
 /* NPS, CSAT and mean loyalty index per group: group[c] < n_groups, or UINT32_MAX for a customer
  * in none of them; names[g] labels group g and other_name the customers in none (a row always
  * present, so that the rows add up to the final "(all)" row of everyone; other_name NULL only
  * when every customer has a group). */
-int dg_loyalty_group_table(const dg_loyalty_result *loyalty, const uint32_t *group,
-                           size_t n_groups, const char *const *names, const char *other_name,
-                           const char *title, const char *group_label, dg_table **out,
+int dg_loyalty_group_table(dg_table **out, const dg_loyalty_result *loyalty,
+                           const uint32_t *group, size_t n_groups, const char *const *names,
+                           const char *other_name, const char *title, const char *group_label,
                            dg_error *err);
 /* One row per customer: id, the measures, B, A, index, flag. */
-int dg_loyalty_customer_table(const dg_frame *frame, const dg_loyalty_result *loyalty,
-                              dg_table **out, dg_error *err);
+int dg_loyalty_customer_table(dg_table **out, const dg_frame *frame,
+                              const dg_loyalty_result *loyalty, dg_error *err);
 
 DG_API_END
 

@@ -83,8 +83,8 @@ typedef struct dg_rfm_result {
 /* Computes RFM for every customer of frame as of opts->as_of, segmenting with map (NULL: no
  * segments, segment[] all DG_RFM_NO_SEGMENT). opts NULL = defaults. Caller frees with
  * dg_rfm_result_clear. */
-int dg_rfm_compute(const dg_frame *frame, const dg_rfm_options *opts,
-                   const dg_rfm_segment_map *map, dg_rfm_result *out, dg_error *err);
+int dg_rfm_compute(dg_rfm_result *out, const dg_frame *frame,
+                   const dg_rfm_options *opts, const dg_rfm_segment_map *map, dg_error *err);
 void dg_rfm_result_clear(dg_rfm_result *result);  /* frees the arrays; NULL is a no-op */
 
 /* Scores values[0..n-1] (higher = better) with the tie rule above into score[] (1..5), filling
@@ -99,15 +99,15 @@ int dg_rfm_add_notes(const dg_rfm_result *rfm, dg_table *t);
 
 /* One row per segment: customers, share of scored customers, revenue, share of revenue, mean
  * recency/frequency/monetary; then a row for customers without orders. Caller frees. */
-int dg_rfm_segment_table(const dg_frame *frame, const dg_rfm_result *rfm,
-                         const dg_rfm_segment_map *map, dg_table **out, dg_error *err);
+int dg_rfm_segment_table(dg_table **out, const dg_frame *frame,
+                         const dg_rfm_result *rfm, const dg_rfm_segment_map *map, dg_error *err);
 /* One row per measure and score: customers and value range; empty bins are marked. */
-int dg_rfm_bin_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out, dg_error *err);
+int dg_rfm_bin_table(dg_table **out, const dg_rfm_result *rfm, int minor_digits, dg_error *err);
 /* One row per (R, F) score pair, R 5..1 then F 1..5: scored customers and their revenue. */
-int dg_rfm_grid_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out, dg_error *err);
+int dg_rfm_grid_table(dg_table **out, const dg_rfm_result *rfm, int minor_digits, dg_error *err);
 /* One row per customer: id, recency, frequency, monetary, R, F, M, segment. */
-int dg_rfm_customer_table(const dg_frame *frame, const dg_rfm_result *rfm,
-                          const dg_rfm_segment_map *map, dg_table **out, dg_error *err);
+int dg_rfm_customer_table(dg_table **out, const dg_frame *frame,
+                          const dg_rfm_result *rfm, const dg_rfm_segment_map *map, dg_error *err);
 
 DG_API_END
 

@@ -101,21 +101,21 @@ void dg_stage_count(const uint8_t *stage, const uint8_t *activity, size_t n, int
 /* ---- reports (caller frees the table) ---- */
 
 /* Stage, customers, share, active, lapsed, churned. */
-int dg_stage_table(const dg_stage_counts *counts, dg_table **out, dg_error *err);
+int dg_stage_table(dg_table **out, const dg_stage_counts *counts, dg_error *err);
 /* The funnel at day: customers at each step or a later one on that day (a client who fell back
  * to customer counts up to customer only), and the conversion rate from the step before
  * (reached[s] / reached[s-1]). */
-int dg_stage_funnel_table(const dg_stage_counts *counts, dg_table **out, dg_error *err);
+int dg_stage_funnel_table(dg_table **out, const dg_stage_counts *counts, dg_error *err);
 /* Migration matrix: one row per stage at from (plus "not yet known"), one column per stage at
  * to, and the share of the row that stayed, moved up and moved down. */
-int dg_stage_migration_table(const dg_frame *frame, const dg_stage_rules *rules, int32_t from,
-                             int32_t to, dg_table **out, dg_error *err);
+int dg_stage_migration_table(dg_table **out, const dg_frame *frame, const dg_stage_rules *rules,
+                             int32_t from, int32_t to, dg_error *err);
 /* Stage counts at every month end in [from, to] (and at to if it is not a month end). */
-int dg_stage_history_table(const dg_frame *frame, const dg_stage_rules *rules, int32_t from,
-                           int32_t to, dg_table **out, dg_error *err);
+int dg_stage_history_table(dg_table **out, const dg_frame *frame, const dg_stage_rules *rules,
+                           int32_t from, int32_t to, dg_error *err);
 /* One row per customer: id, stage, flag, orders, last order day. */
-int dg_stage_customer_table(const dg_frame *frame, const uint8_t *stage,
-                            const uint8_t *activity, int32_t day, dg_table **out, dg_error *err);
+int dg_stage_customer_table(dg_table **out, const dg_frame *frame, const uint8_t *stage,
+                            const uint8_t *activity, int32_t day, dg_error *err);
 
 DG_API_END
 

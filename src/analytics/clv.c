@@ -282,9 +282,9 @@ void dg_clv_report_free(dg_clv_report *r)
     free(r);
 }
 
-int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
-                   const dg_gg_params *spend, double horizon, double discount_rate, int threads,
-                   dg_clv_report **out, dg_error *err)
+int dg_clv_predict(dg_clv_report **out, dg_clv_summary *summary,
+                   const dg_btyd_params *params, const dg_gg_params *spend, double horizon,
+                   double discount_rate, int threads, dg_error *err)
 {
     size_t n = summary->n, cap = n ? n : 1;
     dg_clv_report *r = calloc(1, sizeof *r);
@@ -332,7 +332,7 @@ int dg_clv_predict(dg_clv_summary *summary, const dg_btyd_params *params,
     return 0;
 }
 
-int dg_clv_run(dg_clv_summary *summary, const dg_clv_options *opt, dg_clv_report **out,
+int dg_clv_run(dg_clv_report **out, dg_clv_summary *summary, const dg_clv_options *opt,
                dg_error *err)
 {
     dg_btyd_fit fit;
@@ -350,8 +350,8 @@ int dg_clv_run(dg_clv_summary *summary, const dg_clv_options *opt, dg_clv_report
         dg_clv_summary_free(summary);
         return rc;
     }
-    if ((rc = dg_clv_predict(summary, &fit.params, opt->spend ? &gg.params : NULL, opt->horizon,
-                             opt->discount_rate, opt->fit.threads, out, err)) != 0)
+    if ((rc = dg_clv_predict(out, summary, &fit.params, opt->spend ? &gg.params : NULL,
+                             opt->horizon, opt->discount_rate, opt->fit.threads, err)) != 0)
         return rc;
     (*out)->fit = fit;
     if (opt->spend)
@@ -359,8 +359,8 @@ int dg_clv_run(dg_clv_summary *summary, const dg_clv_options *opt, dg_clv_report
     return 0;
 }
 
-int dg_clv_validate(const dg_clv_summary *s, const dg_btyd_params *params,
-                    dg_clv_validation *out, dg_error *err)
+int dg_clv_validate(dg_clv_validation *out, const dg_clv_summary *s,
+                    const dg_btyd_params *params, dg_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!(s->holdout_length > 0))
@@ -473,8 +473,8 @@ dg_clv_transactions dg_clv_frame_transactions(const dg_frame *frame)
     return tx;
 }
 
-int dg_clv_frame_run(const dg_frame *frame, const dg_clv_period *period,
-                     const dg_clv_options *opt, dg_clv_report **out, dg_error *err)
+int dg_clv_frame_run(dg_clv_report **out, const dg_frame *frame,
+                     const dg_clv_period *period, const dg_clv_options *opt, dg_error *err)
 {
     dg_clv_transactions tx = dg_clv_frame_transactions(frame);
     dg_clv_period per = *period;
@@ -487,5 +487,5 @@ int dg_clv_frame_run(const dg_frame *frame, const dg_clv_period *period,
         per.discrete = 1;
     if ((rc = dg_clv_summary_build(&s, &tx, &per, err)) != 0)
         return rc;
-    return dg_clv_run(s, opt, out, err);
+    return dg_clv_run(out, s, opt, err);
 }

@@ -94,7 +94,7 @@ static int horizon_note(const dg_clv_report *r, dg_table *t)
     return dg_table_add_note(t, note);
 }
 
-int dg_clv_rank_table(const dg_clv_report *r, char *const *names, size_t top, dg_table **out,
+int dg_clv_rank_table(dg_table **out, const dg_clv_report *r, char *const *names, size_t top,
                       dg_error *err)
 {
     const dg_clv_summary *s = r->summary;
@@ -153,7 +153,7 @@ static int compare_double(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-int dg_clv_histogram_table(const dg_clv_report *r, dg_clv_histogram what, dg_table **out,
+int dg_clv_histogram_table(dg_table **out, const dg_clv_report *r, dg_clv_histogram what,
                            dg_error *err)
 {
     const size_t n = r->summary->n;

@@ -32,7 +32,7 @@ void dg_cohort_result_free(dg_cohort_result *r)
     free(r);
 }
 
-int dg_cohort_compute(const dg_cohort_input *in, dg_cohort_result **out, dg_error *err)
+int dg_cohort_compute(dg_cohort_result **out, const dg_cohort_input *in, dg_error *err)
 {
     *out = NULL;
     dg_cohort_result *r = calloc(1, sizeof *r);
@@ -164,8 +164,8 @@ fail:
     return rc;
 }
 
-int dg_cohort_table(const dg_cohort_result *r, dg_cohort_measure measure, int minor_digits,
-                    size_t max_periods, dg_table **out, dg_error *err)
+int dg_cohort_table(dg_table **out, const dg_cohort_result *r, dg_cohort_measure measure,
+                    int minor_digits, size_t max_periods, dg_error *err)
 {
     static const char *const titles[] = { "retention", "active customers", "revenue",
                                           "revenue per customer" };
@@ -220,7 +220,7 @@ oom:
     return dg_error_set(err, DG_ENOMEM, "out of memory laying out cohorts");
 }
 
-int dg_cohort_from_frame(const dg_frame *frame, dg_cohort_by by, dg_cohort_result **out,
+int dg_cohort_from_frame(dg_cohort_result **out, const dg_frame *frame, dg_cohort_by by,
                          dg_error *err)
 {
     *out = NULL;
@@ -270,7 +270,7 @@ int dg_cohort_from_frame(const dg_frame *frame, dg_cohort_by by, dg_cohort_resul
         in.n_labels = dict->n ? dict->n : 1;
         in.labels = labels;
     }
-    rc = dg_cohort_compute(&in, out, err);
+    rc = dg_cohort_compute(out, &in, err);
     free(acquired);
     free(cohort);
     free(labels);

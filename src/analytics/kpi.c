@@ -25,7 +25,7 @@ static int month_index(int32_t day)
     return y * 12 + (m - 1);
 }
 
-int dg_kpi_monthly(const dg_frame *f, int n_months, dg_table **out, dg_error *err)
+int dg_kpi_monthly(dg_table **out, const dg_frame *f, int n_months, dg_error *err)
 {
     *out = NULL;
     if (n_months < 1 || n_months > DG_KPI_MONTHS_MAX)

@@ -170,8 +170,8 @@ static double capped(double value, double cap)
     return value >= cap ? 1.0 : value <= 0 ? 0.0 : value / cap;
 }
 
-int dg_loyalty_compute(const dg_frame *f, const dg_rfm_result *rfm,
-                       const dg_loyalty_config *config, dg_loyalty_result *out, dg_error *err)
+int dg_loyalty_compute(dg_loyalty_result *out, const dg_frame *f,
+                       const dg_rfm_result *rfm, const dg_loyalty_config *config, dg_error *err)
 {
     dg_loyalty_config defaults;
     dg_loyalty_result r = { 0 };

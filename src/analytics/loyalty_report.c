@@ -75,7 +75,7 @@ static int rate_row(dg_table *t, const char *measure, const dg_share *s, const c
     return one_decimal(t, 0);
 }
 
-int dg_loyalty_summary_table(const dg_frame *f, const dg_loyalty_result *r, dg_table **out,
+int dg_loyalty_summary_table(dg_table **out, const dg_frame *f, const dg_loyalty_result *r,
                              dg_error *err)
 {
     (void)f;
@@ -174,9 +174,9 @@ fail:
     return nomem(err);
 }
 
-int dg_loyalty_group_table(const dg_loyalty_result *r, const uint32_t *group, size_t n_groups,
-                           const char *const *names, const char *other_name, const char *title,
-                           const char *group_label, dg_table **out, dg_error *err)
+int dg_loyalty_group_table(dg_table **out, const dg_loyalty_result *r, const uint32_t *group,
+                           size_t n_groups, const char *const *names, const char *other_name,
+                           const char *title, const char *group_label, dg_error *err)
 {
     dg_table *t = dg_table_new(title);
     *out = NULL;
@@ -233,7 +233,7 @@ fail:
     return nomem(err);
 }
 
-int dg_loyalty_customer_table(const dg_frame *f, const dg_loyalty_result *r, dg_table **out,
+int dg_loyalty_customer_table(dg_table **out, const dg_frame *f, const dg_loyalty_result *r,
                               dg_error *err)
 {
     dg_table *t = dg_table_new("Loyalty per customer");

@@ -269,8 +269,8 @@ void dg_rfm_result_clear(dg_rfm_result *r)
     memset(r, 0, sizeof *r);
 }
 
-int dg_rfm_compute(const dg_frame *fr, const dg_rfm_options *opts,
-                   const dg_rfm_segment_map *map, dg_rfm_result *out, dg_error *err)
+int dg_rfm_compute(dg_rfm_result *out, const dg_frame *fr,
+                   const dg_rfm_options *opts, const dg_rfm_segment_map *map, dg_error *err)
 {
     static const dg_rfm_options defaults = { .as_of = DG_DAY_NONE };
     dg_rfm_result res = { 0 };

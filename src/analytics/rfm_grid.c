@@ -5,7 +5,7 @@
 #include "dangol/money.h"
 #include "dangol/rfm.h"
 
-int dg_rfm_grid_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out, dg_error *err)
+int dg_rfm_grid_table(dg_table **out, const dg_rfm_result *rfm, int minor_digits, dg_error *err)
 {
     dg_table *t = NULL;
     int64_t count[DG_RFM_BINS][DG_RFM_BINS] = { { 0 } };

@@ -27,8 +27,8 @@ int dg_rfm_add_notes(const dg_rfm_result *rfm, dg_table *t)
     return 0;
 }
 
-int dg_rfm_segment_table(const dg_frame *fr, const dg_rfm_result *rfm,
-                         const dg_rfm_segment_map *map, dg_table **out, dg_error *err)
+int dg_rfm_segment_table(dg_table **out, const dg_frame *fr,
+                         const dg_rfm_result *rfm, const dg_rfm_segment_map *map, dg_error *err)
 {
     size_t n_seg = map ? map->n_segments : 0;
     size_t rows = n_seg + 1;   /* + customers without orders */
@@ -111,7 +111,7 @@ cleanup:
     return rc;
 }
 
-int dg_rfm_bin_table(const dg_rfm_result *rfm, int minor_digits, dg_table **out, dg_error *err)
+int dg_rfm_bin_table(dg_table **out, const dg_rfm_result *rfm, int minor_digits, dg_error *err)
 {
     static const char *const measure[3] = { "R (recency days)", "F (orders)", "M (spend)" };
     dg_table *t = dg_table_new("RFM score bins");
@@ -148,8 +148,8 @@ fail:
     return nomem(err);
 }
 
-int dg_rfm_customer_table(const dg_frame *fr, const dg_rfm_result *rfm,
-                          const dg_rfm_segment_map *map, dg_table **out, dg_error *err)
+int dg_rfm_customer_table(dg_table **out, const dg_frame *fr,
+                          const dg_rfm_result *rfm, const dg_rfm_segment_map *map, dg_error *err)
 {
     dg_table *t = dg_table_new("RFM per customer");
     *out = NULL;

@@ -18,7 +18,7 @@ static double ratio(size_t a, size_t b)
     return b ? (double)a / (double)b : 0.0;
 }
 
-int dg_stage_table(const dg_stage_counts *k, dg_table **out, dg_error *err)
+int dg_stage_table(dg_table **out, const dg_stage_counts *k, dg_error *err)
 {
     char title[64], day[16];
     snprintf(title, sizeof title, "Relationship stages on %s", dg_date_format(k->day, day));
@@ -61,7 +61,7 @@ static int add_stage_columns(dg_table *t)
     return 0;
 }
 
-int dg_stage_funnel_table(const dg_stage_counts *k, dg_table **out, dg_error *err)
+int dg_stage_funnel_table(dg_table **out, const dg_stage_counts *k, dg_error *err)
 {
     char title[64], day[16];
     snprintf(title, sizeof title, "Relationship funnel on %s", dg_date_format(k->day, day));
@@ -92,8 +92,8 @@ fail:
     return nomem(err);
 }
 
-int dg_stage_migration_table(const dg_frame *f, const dg_stage_rules *r, int32_t from,
-                             int32_t to, dg_table **out, dg_error *err)
+int dg_stage_migration_table(dg_table **out, const dg_frame *f, const dg_stage_rules *r,
+                             int32_t from, int32_t to, dg_error *err)
 {
     size_t n = f->n_customers, cap = n ? n : 1;
     uint8_t *s0 = malloc(cap), *s1 = malloc(cap), *act = malloc(cap);
@@ -177,8 +177,8 @@ static int32_t month_end(int32_t day)
     return m == 12 ? dg_days_from_civil(y + 1, 1, 1) - 1 : dg_days_from_civil(y, m + 1, 1) - 1;
 }
 
-int dg_stage_history_table(const dg_frame *f, const dg_stage_rules *r, int32_t from,
-                           int32_t to, dg_table **out, dg_error *err)
+int dg_stage_history_table(dg_table **out, const dg_frame *f, const dg_stage_rules *r,
+                           int32_t from, int32_t to, dg_error *err)
 {
     size_t cap = f->n_customers ? f->n_customers : 1;
     uint8_t *stage = malloc(cap), *act = malloc(cap);
@@ -230,8 +230,8 @@ cleanup:
     return rc;
 }
 
-int dg_stage_customer_table(const dg_frame *f, const uint8_t *stage, const uint8_t *activity,
-                            int32_t day, dg_table **out, dg_error *err)
+int dg_stage_customer_table(dg_table **out, const dg_frame *f, const uint8_t *stage,
+                            const uint8_t *activity, int32_t day, dg_error *err)
 {
     dg_table *t = dg_table_new("Stage per customer");
     *out = NULL;

@@ -653,7 +653,7 @@ static int compact_customers(dg_frame_builder *b, uint32_t **map_out)
     return 0;
 }
 
-int dg_frame_builder_finish(dg_frame_builder *b, dg_frame **out, dg_error *err)
+int dg_frame_builder_finish(dg_frame **out, dg_frame_builder *b, dg_error *err)
 {
     dg_frame *f = b->f;
     uint32_t *customer_map = NULL, *order_perm = NULL, *order_map = NULL;

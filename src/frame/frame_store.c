@@ -218,7 +218,7 @@ int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options
         (rc = scan(store, b, "referrals", referral_fields, on_referral, err)) != 0 ||
         (rc = scan(store, b, "partner_activities", partner_fields, on_partner, err)) != 0)
         goto cleanup;
-    rc = dg_frame_builder_finish(b, out, err);
+    rc = dg_frame_builder_finish(out, b, err);
 cleanup:
     dg_frame_builder_free(b);
     return rc;

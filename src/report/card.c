@@ -41,8 +41,8 @@ static int loyalty_section(dg_card *card, const dg_frame *frame, size_t c, dg_er
         goto cleanup;
     dg_stage_rules_default(&rules);
     if ((rc = dg_rfm_segment_map_default(&map, err)) != 0 ||
-        (rc = dg_rfm_compute(frame, NULL, map, &rfm, err)) != 0 ||
-        (rc = dg_loyalty_compute(frame, &rfm, NULL, &loyalty, err)) != 0 ||
+        (rc = dg_rfm_compute(&rfm, frame, NULL, map, err)) != 0 ||
+        (rc = dg_loyalty_compute(&loyalty, frame, &rfm, NULL, err)) != 0 ||
         (rc = dg_stage_at(frame, &rules, frame->as_of, stage, activity, err)) != 0)
         goto cleanup;
     rc = DG_ENOMEM;
@@ -155,7 +155,7 @@ static int clv_section(dg_card *card, const dg_frame *frame, size_t c,
     dg_error_clear(&fit_err);
     if (!fit && opt && opt->fit_error)
         fit_err = *opt->fit_error;
-    else if (!fit && dg_clv_frame_run(frame, &weeks, &options, &own, &fit_err) == 0)
+    else if (!fit && dg_clv_frame_run(&own, frame, &weeks, &options, &fit_err) == 0)
         fit = own;
     dg_table *t;
     if (fit)

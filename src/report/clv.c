@@ -12,10 +12,11 @@ int dg_report_clv(dg_report *out, const dg_frame *frame, const dg_clv_report *fi
 {
     dg_table *t = NULL;
     int rc = view == DG_CLV_VIEW_TOP
-                 ? dg_clv_rank_table(fit, frame->customer_id, top, &t, err)
-                 : dg_clv_histogram_table(fit, view == DG_CLV_VIEW_VALUE ? DG_CLV_HIST_VALUE
-                                                                         : DG_CLV_HIST_P_ALIVE,
-                                          &t, err);
+                 ? dg_clv_rank_table(&t, fit, frame->customer_id, top, err)
+                 : dg_clv_histogram_table(&t, fit,
+                                          view == DG_CLV_VIEW_VALUE ? DG_CLV_HIST_VALUE
+                                                                    : DG_CLV_HIST_P_ALIVE,
+                                          err);
     return rc == 0 ? dg_report_add(out, t, err) : rc;
 }
 
@@ -115,7 +116,7 @@ int dg_report_clv_validate(dg_report *out, const dg_clv_summary *summary, dg_bty
         return dg_error_set(err, DG_EINVAL, "no holdout period: the transactions end on or "
                             "before --calibration-end; give an earlier --calibration-end");
     if ((rc = dg_btyd_fit_data(&d, model, NULL, &fit, err)) != 0 ||
-        (rc = dg_clv_validate(summary, &fit.params, &v, err)) != 0)
+        (rc = dg_clv_validate(&v, summary, &fit.params, err)) != 0)
         return rc;
     const char *names[] = {"customers", "holdout_length", "total_actual", "total_predicted",
                            "mae", "rmse", "correlation", "log_likelihood"};

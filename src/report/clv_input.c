@@ -71,8 +71,8 @@ int dg_report_clv_predict(dg_report *out, dg_clv_input *in, const dg_clv_options
     dg_table *t = NULL;
     dg_clv_summary *summary = in->summary;
     in->summary = NULL;   /* dg_clv_run takes it */
-    int rc = dg_clv_run(summary, opt, &fit, err);
-    if (rc == 0 && (rc = dg_clv_rank_table(fit, in->ids, top, &t, err)) == 0)
+    int rc = dg_clv_run(&fit, summary, opt, err);
+    if (rc == 0 && (rc = dg_clv_rank_table(&t, fit, in->ids, top, err)) == 0)
         rc = dg_report_add(out, t, err);
     dg_clv_report_free(fit);
     return rc;

@@ -23,9 +23,9 @@ static int group_tables(dg_report *out, const dg_frame *frame, const dg_rfm_resu
     for (size_t c = 0; c < n; c++)
         group[c] = rfm->segment[c] == DG_RFM_NO_SEGMENT ? UINT32_MAX : rfm->segment[c];
     if (segments &&
-        ((rc = dg_loyalty_group_table(loyalty, group, map->n_segments,
-                                      (const char *const *)map->names, "(no orders)",
-                                      "NPS by RFM segment", "segment", &t, err)) != 0 ||
+        ((rc = dg_loyalty_group_table(&t, loyalty, group,
+                                      map->n_segments, (const char *const *)map->names,
+                                      "(no orders)", "NPS by RFM segment", "segment", err)) != 0 ||
          (rc = dg_report_add(out, t, err)) != 0))
         goto cleanup;
     if (!stages ||
@@ -36,10 +36,10 @@ static int group_tables(dg_report *out, const dg_frame *frame, const dg_rfm_resu
         stage_names[s] = dg_stage_name((dg_stage)s);
     for (size_t c = 0; c < n; c++)
         group[c] = stage[c] < DG_STAGE_BEHAVIOURAL_COUNT ? stage[c] : UINT32_MAX;
-    if ((rc = dg_loyalty_group_table(loyalty, group, DG_STAGE_BEHAVIOURAL_COUNT, stage_names,
-                                     "(not yet known)",
+    if ((rc = dg_loyalty_group_table(&t, loyalty, group, DG_STAGE_BEHAVIOURAL_COUNT,
+                                     stage_names, "(not yet known)",
                                      "NPS by behavioural stage (orders alone, before advocacy)",
-                                     "stage", &t, err)) != 0)
+                                     "stage", err)) != 0)
         goto cleanup;
     if (dg_table_add_note(t, "stage by orders alone, before the promotion to advocate and "
                              "partner: advocates and partners count as clients, since promoters "
@@ -75,15 +75,15 @@ int dg_report_loyalty(dg_report *out, const dg_frame *frame,
     int rc = opt->map ? 0 : dg_rfm_segment_map_default(&builtin_map, err);
     const dg_rfm_segment_map *map = opt->map ? opt->map : builtin_map;
     if (rc == 0)
-        rc = dg_rfm_compute(frame, NULL, map, &rfm, err);
+        rc = dg_rfm_compute(&rfm, frame, NULL, map, err);
     if (rc == 0)
-        rc = dg_loyalty_compute(frame, &rfm, opt->config, &loyalty, err);
+        rc = dg_loyalty_compute(&loyalty, frame, &rfm, opt->config, err);
     dg_loyalty_view view = opt->view;
     if (rc == 0 && (view == DG_LOYALTY_VIEW_SUMMARY || view == DG_LOYALTY_VIEW_CUSTOMERS ||
                     view == DG_LOYALTY_VIEW_GROUPS)) {
         rc = view == DG_LOYALTY_VIEW_CUSTOMERS
-                 ? dg_loyalty_customer_table(frame, &loyalty, &t, err)
-                 : dg_loyalty_summary_table(frame, &loyalty, &t, err);
+                 ? dg_loyalty_customer_table(&t, frame, &loyalty, err)
+                 : dg_loyalty_summary_table(&t, frame, &loyalty, err);
         if (rc == 0)
             rc = dg_report_add(out, t, err);
     }

@@ -85,7 +85,7 @@ int dg_report_cube(dg_report *out, const dg_cube *cube, const char *const *param
     for (size_t i = 0; rc == 0 && params[i] && params[i + 1]; i += 2)
         if (strcmp(params[i], "as_of") != 0 && strcmp(params[i], "as-of") != 0)
             rc = dg_cube_query_set(&q, cube, params[i], params[i + 1], err);
-    if (rc == 0 && (rc = dg_cube_query_table(cube, &q, &table, err)) == 0)
+    if (rc == 0 && (rc = dg_cube_query_table(&table, cube, &q, err)) == 0)
         rc = dg_report_add(out, table, err);
     dg_cube_query_clear(&q);
     return rc;
@@ -142,8 +142,8 @@ static int cohort_run(dg_report *out, const dg_frame *frame, const cohort_args *
 {
     dg_cohort_result *r = NULL;
     dg_table *table = NULL;
-    int rc = dg_cohort_from_frame(frame, a->by, &r, err);
-    if (rc == 0 && (rc = dg_cohort_table(r, a->measure, frame->minor_digits, a->periods, &table,
+    int rc = dg_cohort_from_frame(&r, frame, a->by, err);
+    if (rc == 0 && (rc = dg_cohort_table(&table, r, a->measure, frame->minor_digits, a->periods,
                                          err)) == 0)
         rc = dg_report_add(out, table, err);
     dg_cohort_result_free(r);
@@ -177,7 +177,7 @@ static int cohort_query(dg_report *out, dg_store *store, const char *const *para
 int dg_report_kpi(dg_report *out, const dg_frame *frame, int months, dg_error *err)
 {
     dg_table *table = NULL;
-    int rc = dg_kpi_monthly(frame, months, &table, err);
+    int rc = dg_kpi_monthly(&table, frame, months, err);
     return rc == 0 ? dg_report_add(out, table, err) : rc;
 }
 

@@ -29,15 +29,15 @@ int dg_report_rfm(dg_report *out, const dg_frame *frame, const dg_report_rfm_opt
     int rc = opt->map ? 0 : dg_rfm_segment_map_default(&builtin, err);
     const dg_rfm_segment_map *map = opt->map ? opt->map : builtin;
     if (rc == 0)
-        rc = dg_rfm_compute(frame, &ropts, map, &rfm, err);
+        rc = dg_rfm_compute(&rfm, frame, &ropts, map, err);
     if (rc != 0)
         goto cleanup;
     switch (opt->view) {
-    case DG_RFM_VIEW_BINS: rc = dg_rfm_bin_table(&rfm, frame->minor_digits, &t, err); break;
-    case DG_RFM_VIEW_GRID: rc = dg_rfm_grid_table(&rfm, frame->minor_digits, &t, err); break;
-    case DG_RFM_VIEW_CUSTOMERS: rc = dg_rfm_customer_table(frame, &rfm, map, &t, err); break;
+    case DG_RFM_VIEW_BINS: rc = dg_rfm_bin_table(&t, &rfm, frame->minor_digits, err); break;
+    case DG_RFM_VIEW_GRID: rc = dg_rfm_grid_table(&t, &rfm, frame->minor_digits, err); break;
+    case DG_RFM_VIEW_CUSTOMERS: rc = dg_rfm_customer_table(&t, frame, &rfm, map, err); break;
     case DG_RFM_VIEW_SEGMENTS:
-    default: rc = dg_rfm_segment_table(frame, &rfm, map, &t, err); break;
+    default: rc = dg_rfm_segment_table(&t, frame, &rfm, map, err); break;
     }
     if (rc == 0) {
         if (rfm.any_empty_bin)

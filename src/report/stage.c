@@ -18,9 +18,9 @@ static int at_day(const dg_frame *frame, const dg_stage_rules *rules, dg_stage_v
         dg_stage_counts counts;
         dg_stage_count(stage, activity, frame->n_customers, at, &counts);
         rc = view == DG_STAGE_VIEW_CUSTOMERS
-                 ? dg_stage_customer_table(frame, stage, activity, at, t, err)
-             : view == DG_STAGE_VIEW_FUNNEL ? dg_stage_funnel_table(&counts, t, err)
-                                            : dg_stage_table(&counts, t, err);
+                 ? dg_stage_customer_table(t, frame, stage, activity, at, err)
+             : view == DG_STAGE_VIEW_FUNNEL ? dg_stage_funnel_table(t, &counts, err)
+                                            : dg_stage_table(t, &counts, err);
     }
     free(stage);
     free(activity);
@@ -45,9 +45,9 @@ int dg_report_stage(dg_report *out, const dg_frame *frame, const dg_report_stage
         return dg_error_set(err, DG_EINVAL, "need from <= to <= the as-of day");
     dg_table *t = NULL;
     int rc = opt->view == DG_STAGE_VIEW_MIGRATION
-                 ? dg_stage_migration_table(frame, rules, from, at, &t, err)
+                 ? dg_stage_migration_table(&t, frame, rules, from, at, err)
              : opt->view == DG_STAGE_VIEW_HISTORY
-                 ? dg_stage_history_table(frame, rules, from, at, &t, err)
+                 ? dg_stage_history_table(&t, frame, rules, from, at, err)
                  : at_day(frame, rules, opt->view, at, &t, err);
     return rc == 0 ? dg_report_add(out, t, err) : rc;
 }

@@ -270,7 +270,7 @@ int dg_snapshot_clv(dg_snapshot *s, const dg_clv_options *opt, dg_clv_fn fn, voi
                                  .days_per_unit = 7.0 };
         dg_clv_report_free(s->clv);
         s->clv = NULL;
-        rc = dg_clv_frame_run(s->frame, &period, opt, &s->clv, err);
+        rc = dg_clv_frame_run(&s->clv, s->frame, &period, opt, err);
         if (rc == 0)
             s->clv_options = *opt;
     }

@@ -29,7 +29,7 @@ dg_frame *test_frame_finish(dg_frame_builder *b)
 {
     dg_error err = {0};
     dg_frame *f = NULL;
-    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_frame_builder_finish(&f, b, &err), 0, "%s", err.message);
     dg_frame_builder_free(b);
     return f;
 }

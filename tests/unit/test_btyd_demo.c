@@ -53,14 +53,14 @@ Test(btyd_demo, bgnbd_and_gamma_gamma_recover_the_demo_parameters, .timeout = 12
                  c.err.message);
     dg_frame_builder_set_currency(c.builder, "KRW", 0);
     cr_assert_eq(dg_demo_run(&opt, add_row, &c, NULL, NULL, &c.err), 0, "%s", c.err.message);
-    cr_assert_eq(dg_frame_builder_finish(c.builder, &frame, &c.err), 0, "%s", c.err.message);
+    cr_assert_eq(dg_frame_builder_finish(&frame, c.builder, &c.err), 0, "%s", c.err.message);
     dg_frame_builder_free(c.builder);
 
     dg_error err = {0};
     dg_clv_period weeks = {DG_DAY_NONE, DG_DAY_NONE, 7.0, 0};
     dg_clv_options o = {DG_BTYD_BGNBD, 1, 52, 0.0, {0}};
     dg_clv_report *r = NULL;
-    cr_assert_eq(dg_clv_frame_run(frame, &weeks, &o, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_frame_run(&r, frame, &weeks, &o, &err), 0, "%s", err.message);
     /* Prospects never buy, and of the buyers whose first purchase comes later than their
      * acquisition day (1 - DG_DEMO_SAME_DAY_SHARE) a few have not bought by the as-of day: at
      * most about 2 x the mean delay / the acquisition window of them (intake rises towards the

@@ -95,7 +95,7 @@ Test(clv_frame, run_and_card_section)
     dg_clv_period per = {DG_DAY_NONE, 0, 7.0, 0};
     dg_clv_options opt = {DG_BTYD_BGNBD, 1, 52, 0.01, {0}};
     dg_clv_report *r = NULL;
-    cr_assert_eq(dg_clv_frame_run(f, &per, &opt, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_frame_run(&r, f, &per, &opt, &err), 0, "%s", err.message);
     cr_expect_eq(r->summary->n, 60);
     long row = dg_clv_report_find(r, (uint32_t)dg_frame_customer_index(f, "C000"));
     cr_assert_geq(row, 0);
@@ -184,7 +184,7 @@ Test(clv_frame, bgbb_from_a_frame_uses_the_discrete_summary)
     dg_clv_period per = {DG_DAY_NONE, 0, 7.0, 0};
     dg_clv_options opt = {DG_BTYD_BGBB, 0, 10, 0.0, {0}};
     dg_clv_report *r = NULL;
-    cr_assert_eq(dg_clv_frame_run(f, &per, &opt, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_frame_run(&r, f, &per, &opt, &err), 0, "%s", err.message);
     cr_expect(r->summary->discrete);
     for (size_t i = 0; i < r->summary->n; i++) {
         cr_assert_eq(r->summary->T[i], floor(r->summary->T[i]));
@@ -204,7 +204,7 @@ Test(clv_frame, refunds_leave_one_customer_out_of_the_spend_model)
     dg_clv_period per = {DG_DAY_NONE, 0, 7.0, 0};
     dg_clv_options opt = {DG_BTYD_BGNBD, 1, 52, 0.0, {0}};
     dg_clv_report *r = NULL;
-    cr_assert_eq(dg_clv_frame_run(f, &per, &opt, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_frame_run(&r, f, &per, &opt, &err), 0, "%s", err.message);
     cr_expect_eq(r->spend_fit.n_not_positive, 1);
     cr_expect_gt(r->spend_fit.n_customers, 3);
     long row = dg_clv_report_find(r, (uint32_t)dg_frame_customer_index(f, "R-77"));
@@ -215,7 +215,7 @@ Test(clv_frame, refunds_leave_one_customer_out_of_the_spend_model)
     cr_expect(isfinite(r->clv[c0]) && r->clv[c0] > 0);
 
     dg_table *t = NULL;
-    cr_assert_eq(dg_clv_rank_table(r, f->customer_id, 0, &t, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_rank_table(&t, r, f->customer_id, 0, &err), 0, "%s", err.message);
     char *json = test_render_free(t, DG_FORMAT_JSON);
     cr_expect(strstr(json, "\"notes\":[\"the Gamma-Gamma spend model left out 1 customer ") != NULL,
               "%s", json);
@@ -224,7 +224,7 @@ Test(clv_frame, refunds_leave_one_customer_out_of_the_spend_model)
     cr_assert_not_null(last);
     cr_expect(strstr(last, "\"expected_spend\":null,\"clv\":null}]") != NULL, "%s", last);
     free(json);
-    cr_assert_eq(dg_clv_histogram_table(r, DG_CLV_HIST_VALUE, &t, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_histogram_table(&t, r, DG_CLV_HIST_VALUE, &err), 0, "%s", err.message);
     json = test_render_free(t, DG_FORMAT_JSON);
     cr_expect(strstr(json, "left out 1 customer") != NULL, "%s", json);
     free(json);

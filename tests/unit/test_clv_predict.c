@@ -83,7 +83,7 @@ static size_t check_report(const dg_clv_summary *s, const dg_btyd_params *pr,
     memcpy(copy->recency, s->recency, s->n * sizeof *s->recency);
     memcpy(copy->T, s->T, s->n * sizeof *s->T);
     memcpy(copy->monetary, s->monetary, s->n * sizeof *s->monetary);
-    cr_assert_eq(dg_clv_predict(copy, pr, gg, horizon, rate, 0, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_predict(&r, copy, pr, gg, horizon, rate, 0, &err), 0, "%s", err.message);
     const char *model = dg_btyd_model_name(pr->model);
     size_t checked = 0;
     for (size_t i = 0; i < s->n; i += step) {

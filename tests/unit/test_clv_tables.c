@@ -86,7 +86,7 @@ static void *rank_repeatedly(void *arg)
     for (int round = 0; round < N_ROUNDS; round++) {
         dg_error err = {0};
         dg_table *t = NULL;
-        if (dg_clv_rank_table(c->report, c->names, N_TOP, &t, &err) != 0 || !order_is_right(c, t))
+        if (dg_clv_rank_table(&t, c->report, c->names, N_TOP, &err) != 0 || !order_is_right(c, t))
             c->failures++;
         dg_table_free(t);
     }
@@ -121,7 +121,7 @@ Test(clv_tables, ranking_breaks_ties_by_row)
         c.report->clv[i] = 1.0;   /* all tied: the order is the rows' own */
     dg_error err = {0};
     dg_table *t = NULL;
-    cr_assert_eq(dg_clv_rank_table(c.report, c.names, 0, &t, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_rank_table(&t, c.report, c.names, 0, &err), 0, "%s", err.message);
     c.sign = -1;   /* expect row0, row1, ... */
     cr_expect(order_is_right(&c, t));
     dg_table_free(t);
@@ -142,7 +142,7 @@ Test(clv_tables, ranking_shows_money_with_the_currency_digits)
     for (int k = 0; k < 2; k++) {
         c.report->summary->money_decimals = k == 0 ? 0 : 2;
         dg_table *t = NULL;
-        cr_assert_eq(dg_clv_rank_table(c.report, c.names, 1, &t, &err), 0, "%s", err.message);
+        cr_assert_eq(dg_clv_rank_table(&t, c.report, c.names, 1, &err), 0, "%s", err.message);
         char *text = test_render(t, DG_FORMAT_TABLE);
         for (int j = 0; j < 3; j++)
             cr_expect(strstr(text, want[k][j]) != NULL, "\"%s\" in %s", want[k][j], text);
@@ -166,12 +166,12 @@ Test(clv_tables, the_top_rows_are_the_head_of_the_full_ranking)
     }
     dg_error err = {0};
     dg_table *all = NULL;
-    cr_assert_eq(dg_clv_rank_table(c.report, c.names, 0, &all, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_clv_rank_table(&all, c.report, c.names, 0, &err), 0, "%s", err.message);
     char *full = test_render(all, DG_FORMAT_CSV);
     const size_t tops[] = {1, 2, 5, 37, 1000, 4999, 5000, 9000};
     for (size_t k = 0; k < sizeof tops / sizeof *tops; k++) {
         dg_table *t = NULL;
-        cr_assert_eq(dg_clv_rank_table(c.report, c.names, tops[k], &t, &err), 0);
+        cr_assert_eq(dg_clv_rank_table(&t, c.report, c.names, tops[k], &err), 0);
         char *head = test_render(t, DG_FORMAT_CSV);
         size_t len = strlen(head);
         cr_expect(strncmp(full, head, len) == 0 && (full[len] == '\0' || full[len - 1] == '\n'),

@@ -131,7 +131,7 @@ Test(cube, month_by_channel_with_rollup_has_sql_grouping_sets)
                                            NULL });
     dg_cube_result *r = NULL;
     dg_error err;
-    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cube_run(&r, cube, &q, &err), 0, "%s", err.message);
     expect(cube, &q, r, "2024-01", "web", 150, 2, 2, 2);
     expect(cube, &q, r, "2024-01", "store", 100, 2, 1, 4);
     expect(cube, &q, r, "2024-02", "store", 200, 1, 1, 2);
@@ -157,7 +157,7 @@ Test(cube, customer_filter_and_threads_agree)
         q.threads = threads;
         dg_cube_result *r = NULL;
         dg_error err;
-        cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+        cr_assert_eq(dg_cube_run(&r, cube, &q, &err), 0, "%s", err.message);
         cr_expect_eq(visible_cells(r), 3);
         expect(cube, &q, r, "2024-01", "web", 100, 1, 1, 1);
         expect(cube, &q, r, "2024-01", "store", 100, 2, 1, 4);
@@ -175,7 +175,7 @@ Test(cube, category_uses_lines_and_counts_distinct_orders)
     query(cube, &q, (const char *const[]){ "rows", "category", "totals", "rollup", NULL });
     dg_cube_result *r = NULL;
     dg_error err;
-    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cube_run(&r, cube, &q, &err), 0, "%s", err.message);
     cr_expect(r->line_grain);
     const char *a[] = { "A" }, *b[] = { "B" }, *all[] = { NULL };
     long ca = cell(cube, &q, r, a), cb = cell(cube, &q, r, b), ct = cell(cube, &q, r, all);
@@ -202,7 +202,7 @@ Test(cube, filters_negation_ranges_and_as_of)
                                            NULL });
     dg_cube_result *r = NULL;
     dg_error err;
-    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cube_run(&r, cube, &q, &err), 0, "%s", err.message);
     cr_assert_eq(r->n_cells, 1);
     cr_expect_eq(r->revenue_minor[0], 100);  /* o3 + o4 */
     dg_cube_result_free(r);
@@ -210,7 +210,7 @@ Test(cube, filters_negation_ranges_and_as_of)
 
     query(cube, &q, (const char *const[]){ "as_of", "2024-01-19", "where", "month=2023-01..2024-06",
                                            NULL });
-    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cube_run(&r, cube, &q, &err), 0, "%s", err.message);
     cr_expect_eq(r->revenue_minor[0], 170);  /* o0 + o3 */
     cr_expect_eq(r->customers[0], 2);
     dg_cube_result_free(r);
@@ -218,7 +218,7 @@ Test(cube, filters_negation_ranges_and_as_of)
 
     /* a grand total on no rows is one empty cell, as SQL's aggregate without GROUP BY */
     query(cube, &q, (const char *const[]){ "where", "region=Busan;age=30-39", NULL });
-    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cube_run(&r, cube, &q, &err), 0, "%s", err.message);
     cr_assert_eq(r->n_cells, 1);
     cr_expect_eq(r->orders[0], 0);
     dg_cube_result_free(r);
@@ -266,7 +266,7 @@ Test(cube, time_labels_only_for_periods_with_orders)
     query(cube, &q, (const char *const[]){ "rows", "month", "where", "month=2000-01..2100-12",
                                            NULL });
     dg_cube_result *r = NULL;
-    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cube_run(&r, cube, &q, &err), 0, "%s", err.message);
     expect(cube, &q, r, "2100-12", NULL, 20, 1, 1, 0);
     cr_expect_eq(visible_cells(r), 1);
     dg_cube_result_free(r);
@@ -282,7 +282,7 @@ Test(cube, pivot_places_subtotals_after_their_group)
                                            NULL });
     dg_table *t = NULL;
     dg_error err;
-    cr_assert_eq(dg_cube_query_table(cube, &q, &t, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cube_query_table(&t, cube, &q, &err), 0, "%s", err.message);
     char *csv = test_render(t, DG_FORMAT_CSV);
     cr_expect_str_eq(csv, "month,store,web,Total\n"  /* labels in byte order */
                           "2024-01,100,150,250\n"
@@ -294,7 +294,7 @@ Test(cube, pivot_places_subtotals_after_their_group)
 
     query(cube, &q, (const char *const[]){ "rows", "category", "cols", "channel", "top", "1",
                                            "measure", "customers", NULL });
-    cr_assert_eq(dg_cube_query_table(cube, &q, &t, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cube_query_table(&t, cube, &q, &err), 0, "%s", err.message);
     csv = test_render(t, DG_FORMAT_CSV);
     /* A has 3 customers over both channels (B has 2), so A is the top row */
     cr_expect_str_eq(csv, "category,store,web\n"
@@ -411,7 +411,7 @@ Test(cube, revenue_sums_never_wrap)
             dg_cube_query q;
             query(cube, &q, (const char *const[]){ "rows", "channel", "threads", n, NULL });
             dg_cube_result *r = NULL;
-            cr_expect_eq(dg_cube_run(cube, &q, &r, &err), DG_ERANGE, "case %d, %d threads",
+            cr_expect_eq(dg_cube_run(&r, cube, &q, &err), DG_ERANGE, "case %d, %d threads",
                          which, threads);
             cr_expect_null(r);
             cr_expect(strstr(err.message, "overflow"), "%s", err.message);
@@ -432,13 +432,13 @@ Test(cube, korean_names_filter_like_codes)
     static const char *const same_filters[] = { "region=서울", "지역=서울", "region=seoul", "지역=Seoul" };
     for (size_t i = 0; i < sizeof same_filters / sizeof same_filters[0]; i++) {
         query(cube, &q, (const char *const[]){ "where", same_filters[i], NULL });
-        cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+        cr_assert_eq(dg_cube_run(&r, cube, &q, &err), 0, "%s", err.message);
         cr_expect_eq(r->revenue_minor[0], 400, "%s: %lld", same_filters[i], (long long)r->revenue_minor[0]);
         dg_cube_result_free(r);
         dg_cube_query_clear(&q);
     }
     query(cube, &q, (const char *const[]){ "rows", "지역", "where", "채널=매장;region!=부산", NULL });
-    cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cube_run(&r, cube, &q, &err), 0, "%s", err.message);
     expect(cube, &q, r, "Seoul", NULL, 300, 3, 2, 6);
     cr_expect_eq(visible_cells(r), 1);
     dg_cube_result_free(r);

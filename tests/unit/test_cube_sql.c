@@ -181,7 +181,7 @@ static void create_attrs(sqlite3 *db, const dg_frame *frame)
     size_t n = frame->n_customers;
     uint8_t *stage = malloc(n), *activity = malloc(n);
     cr_assert_eq(dg_rfm_segment_map_default(&map, &err), 0);
-    cr_assert_eq(dg_rfm_compute(frame, NULL, map, &rfm, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_rfm_compute(&rfm, frame, NULL, map, &err), 0, "%s", err.message);
     dg_stage_rules_default(&rules);
     cr_assert_eq(dg_stage_at(frame, &rules, frame->as_of, stage, activity, &err), 0);
     exec(db, "CREATE TEMP TABLE attrs (cid TEXT PRIMARY KEY, segment TEXT, stage TEXT, "
@@ -556,7 +556,7 @@ static void check_ranking(sqlite3 *db, const dg_cube *cube, const dg_cube_query 
     if (rq->n_rows == 0 || (!rq->top && q->sort_measure < 0))
         return;
     dg_table *t = NULL;
-    cr_assert_eq(dg_cube_result_table(cube, q, r, &t, &err), 0, "%s: %s", what, err.message);
+    cr_assert_eq(dg_cube_result_table(&t, cube, q, r, &err), 0, "%s: %s", what, err.message);
     char *text = test_render_free(t, DG_FORMAT_JSON);
     json_error_t jerr;
     json_t *doc = json_loads(text, 0, &jerr);
@@ -634,7 +634,7 @@ static void check_ranking(sqlite3 *db, const dg_cube *cube, const dg_cube_query 
 static void check_cohorts(sqlite3 *db, const dg_frame *frame, dg_cohort_by by)
 {
     dg_cohort_result *r = NULL;
-    cr_assert_eq(dg_cohort_from_frame(frame, by, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cohort_from_frame(&r, frame, by, &err), 0, "%s", err.message);
     char sql[4096];
     const char *cohort =
         by == DG_COHORT_BY_MONTH ? "strftime('%Y-%m', ad * 86400, 'unixepoch')"
@@ -742,7 +742,7 @@ static void check_store(dg_store *store, const char *path, int iterations)
                  "sort=%s top=%u", rows, cols, rq.where, rq.totals, rq.as_of, rq.measure,
                  rq.sort, rq.top);
         dg_cube_result *r = NULL;
-        cr_assert_eq(dg_cube_run(cube, &q, &r, &err), 0, "%s: %s", what, err.message);
+        cr_assert_eq(dg_cube_run(&r, cube, &q, &err), 0, "%s: %s", what, err.message);
 
         cr_assert_eq(r->line_grain, rq.lines, "%s: grain", what);
         sql_row *expect = NULL;

@@ -150,7 +150,7 @@ Test(frame, empty_builder)
     dg_frame_builder *b = NULL;
     dg_frame *f = NULL;
     cr_assert_eq(dg_frame_builder_new(&b, 0, false, &err), 0);
-    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0);
+    cr_assert_eq(dg_frame_builder_finish(&f, b, &err), 0);
     cr_assert_eq(f->n_customers, 0);
     cr_assert_eq(f->order_offset[0], 0);
     cr_assert_eq(f->first_order_day, DG_DAY_NONE);

@@ -44,7 +44,7 @@ static void setup(void)
                                  .day = dg_days_from_civil(srv[i].y, srv[i].m, srv[i].d) };
         cr_assert_eq(dg_frame_add_survey(b, &s, &err), 0, "%s", err.message);
     }
-    cr_assert_eq(dg_frame_builder_finish(b, &frame, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_frame_builder_finish(&frame, b, &err), 0, "%s", err.message);
     dg_frame_builder_free(b);
 }
 
@@ -59,7 +59,7 @@ Test(kpi, three_months_by_hand)
 {
     dg_table *t = NULL;
     dg_error err;
-    cr_assert_eq(dg_kpi_monthly(frame, 3, &t, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_kpi_monthly(&t, frame, 3, &err), 0, "%s", err.message);
     cr_assert_eq(dg_table_rows(t), 3);
     char *json = test_render(t, DG_FORMAT_JSON);
     /* January: C before, A new -> 2 customers; A active (1 order, 10,000); buyers C, A; no repeat;
@@ -89,9 +89,9 @@ Test(kpi, months_out_of_range)
 {
     dg_table *t = NULL;
     dg_error err;
-    cr_assert_eq(dg_kpi_monthly(frame, 0, &t, &err), DG_EINVAL);
+    cr_assert_eq(dg_kpi_monthly(&t, frame, 0, &err), DG_EINVAL);
     cr_assert_null(t);
-    cr_assert_eq(dg_kpi_monthly(frame, DG_KPI_MONTHS_MAX + 1, &t, &err), DG_EINVAL);
+    cr_assert_eq(dg_kpi_monthly(&t, frame, DG_KPI_MONTHS_MAX + 1, &err), DG_EINVAL);
 }
 
 /* A customer without any dated row (no acquisition day, no activity) is known at every date in
@@ -107,11 +107,11 @@ Test(kpi, an_undated_customer_is_known_every_month)
     dg_frame_customer_in undated = { .customer_id = "F" };
     cr_assert_eq(dg_frame_add_customer(b, &dated, &err), 0, "%s", err.message);
     cr_assert_eq(dg_frame_add_customer(b, &undated, &err), 0, "%s", err.message);
-    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_frame_builder_finish(&f, b, &err), 0, "%s", err.message);
     dg_frame_builder_free(b);
     cr_assert_eq(f->n_customers, 2);
     dg_table *t = NULL;
-    cr_assert_eq(dg_kpi_monthly(f, 2, &t, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_kpi_monthly(&t, f, 2, &err), 0, "%s", err.message);
     char *json = test_render(t, DG_FORMAT_JSON);
     cr_expect(strstr(json, "{\"month\":\"2024-02\",\"customers\":2,\"new_customers\":1,"), "%s",
               json);

@@ -60,8 +60,8 @@ Test(loyalty, index_worked_by_hand)
     dg_frame *f = hand_frame();
     dg_rfm_result rfm;
     dg_loyalty_result r;
-    cr_assert_eq(dg_rfm_compute(f, NULL, NULL, &rfm, &err), 0);
-    cr_assert_eq(dg_loyalty_compute(f, &rfm, NULL, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_rfm_compute(&rfm, f, NULL, NULL, &err), 0);
+    cr_assert_eq(dg_loyalty_compute(&r, f, &rfm, NULL, &err), 0, "%s", err.message);
     /* X: R 5, F 5, M 5 (the best value of each: docs/loyalty.md's tie rule); Y: 1, 1, 1 */
     cr_assert_eq(rfm.r[0], 5);
     cr_assert_eq(rfm.f[0], 5);
@@ -101,15 +101,15 @@ Test(loyalty, index_worked_by_hand)
     cr_assert_not(r.behavioural_only[2]);
 
     dg_table *t = NULL;
-    cr_assert_eq(dg_loyalty_summary_table(f, &r, &t, &err), 0);
+    cr_assert_eq(dg_loyalty_summary_table(&t, f, &r, &err), 0);
     cr_assert_eq(dg_table_rows(t), 16);
     dg_table_free(t);
-    cr_assert_eq(dg_loyalty_customer_table(f, &r, &t, &err), 0);
+    cr_assert_eq(dg_loyalty_customer_table(&t, f, &r, &err), 0);
     cr_assert_eq(dg_table_rows(t), 3);
     dg_table_free(t);
     uint32_t group[3] = { 0, 1, UINT32_MAX };
     const char *names[] = { "a", "b" };
-    cr_assert_eq(dg_loyalty_group_table(&r, group, 2, names, "(none)", "t", "g", &t, &err), 0);
+    cr_assert_eq(dg_loyalty_group_table(&t, &r, group, 2, names, "(none)", "t", "g", &err), 0);
     cr_assert_eq(dg_table_rows(t), 4);   /* a, b, (none), (all): the rows add up to (all) */
     char *text = test_render_free(t, DG_FORMAT_CSV);
     cr_assert(strstr(text, "\na,1,") && strstr(text, "\nb,1,") && strstr(text, "\n(none),1,") &&
@@ -122,7 +122,7 @@ Test(loyalty, index_worked_by_hand)
     dg_loyalty_config_default(&c);
     cr_assert_eq(dg_loyalty_config_parse(&c, "attitudinal_weight = 0\nsurvey_window_days = 0",
                                          "t", &err), 0, "%s", err.message);
-    cr_assert_eq(dg_loyalty_compute(f, &rfm, &c, &r, &err), 0);
+    cr_assert_eq(dg_loyalty_compute(&r, f, &rfm, &c, &err), 0);
     cr_assert(r.behavioural_only[0]);
     NEAR(r.index[0], 100 * bx);
     cr_assert_eq(r.recommend[0], 1);   /* the old answer counts without a window */
@@ -169,8 +169,8 @@ static void compute(const dg_frame *f, const char *settings, dg_rfm_result *rfm,
     dg_loyalty_config c;
     dg_loyalty_config_default(&c);
     cr_assert_eq(dg_loyalty_config_parse(&c, settings, "t", &err), 0, "%s", err.message);
-    cr_assert_eq(dg_rfm_compute(f, NULL, NULL, rfm, &err), 0, "%s", err.message);
-    cr_assert_eq(dg_loyalty_compute(f, rfm, &c, r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_rfm_compute(rfm, f, NULL, NULL, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_loyalty_compute(r, f, rfm, &c, &err), 0, "%s", err.message);
 }
 
 static size_t at(const dg_frame *f, const char *id)
@@ -318,9 +318,10 @@ static char *nps_tables(const dg_frame *f, const dg_loyalty_result *r)
         names[c] = f->customer_id[c];
     }
     dg_table *t = NULL;
-    cr_assert_eq(dg_loyalty_group_table(r, group, f->n_customers, names, NULL, "t", "who", &t, &err), 0);
+    cr_assert_eq(dg_loyalty_group_table(&t, r, group, f->n_customers, names, NULL, "t", "who",
+                                        &err), 0);
     char *groups = csv_of(t);
-    cr_assert_eq(dg_loyalty_summary_table(f, r, &t, &err), 0);
+    cr_assert_eq(dg_loyalty_summary_table(&t, f, r, &err), 0);
     char *summary = csv_of(t), *text = NULL;
     cr_assert_gt(asprintf(&text, "%s%s", groups, summary), 0);
     free(groups);

@@ -184,7 +184,7 @@ static dg_frame *hand_frame(int32_t as_of)
                                  .amount_minor = o[i].amount };
         cr_assert_eq(dg_frame_add_order(b, &in, &err), 0);
     }
-    cr_assert_eq(dg_frame_builder_finish(b, &f, &err), 0);
+    cr_assert_eq(dg_frame_builder_finish(&f, b, &err), 0);
     dg_frame_builder_free(b);
     return f;
 }
@@ -195,7 +195,7 @@ Test(rfm, compute_on_a_hand_frame)
     dg_rfm_segment_map *map = NULL;
     dg_rfm_result r;
     cr_assert_eq(dg_rfm_segment_map_default(&map, &err), 0);
-    cr_assert_eq(dg_rfm_compute(f, NULL, map, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_rfm_compute(&r, f, NULL, map, &err), 0, "%s", err.message);
     cr_assert_eq(r.n_customers, 6);
     cr_assert_eq(r.n_scored, 5);
     /* recency: A 5, B 50, C 1, D 80, E 0 -> goodness order D < B < A < C < E
@@ -227,13 +227,13 @@ Test(rfm, compute_on_a_hand_frame)
     cr_assert_eq(r.bins[0][4].max, 0);
 
     dg_table *t = NULL;
-    cr_assert_eq(dg_rfm_segment_table(f, &r, map, &t, &err), 0);
+    cr_assert_eq(dg_rfm_segment_table(&t, f, &r, map, &err), 0);
     cr_assert_eq(dg_table_rows(t), map->n_segments + 1);
     dg_table_free(t);
-    cr_assert_eq(dg_rfm_bin_table(&r, 0, &t, &err), 0);
+    cr_assert_eq(dg_rfm_bin_table(&t, &r, 0, &err), 0);
     cr_assert_eq(dg_table_rows(t), 15);
     dg_table_free(t);
-    cr_assert_eq(dg_rfm_customer_table(f, &r, map, &t, &err), 0);
+    cr_assert_eq(dg_rfm_customer_table(&t, f, &r, map, &err), 0);
     cr_assert_eq(dg_table_rows(t), 6);
     char *text = test_render_free(t, DG_FORMAT_CSV);   /* F has no orders: its segment is named */
     cr_assert(strstr(text, "\nF,,0,,,,,,(no orders)\n"), "%s", text);
@@ -242,7 +242,7 @@ Test(rfm, compute_on_a_hand_frame)
 
     /* an earlier as-of within the frame; mean order value */
     dg_rfm_options opts = { .as_of = 60, .monetary_mean = true };
-    cr_assert_eq(dg_rfm_compute(f, &opts, map, &r, &err), 0);
+    cr_assert_eq(dg_rfm_compute(&r, f, &opts, map, &err), 0);
     cr_assert_eq(r.n_scored, 4);            /* A (day 60), B, C (day 10), D */
     cr_assert_eq(r.frequency[0], 1);
     cr_assert_eq(r.recency_days[0], 0);
@@ -250,7 +250,7 @@ Test(rfm, compute_on_a_hand_frame)
     cr_assert_eq(r.frequency[4], 0);
     dg_rfm_result_clear(&r);
     opts.as_of = 101;
-    cr_assert_eq(dg_rfm_compute(f, &opts, map, &r, &err), DG_EINVAL);
+    cr_assert_eq(dg_rfm_compute(&r, f, &opts, map, &err), DG_EINVAL);
     dg_rfm_segment_map_free(map);
     dg_frame_free(f);
 }
@@ -283,7 +283,7 @@ Test(rfm, everyone_tied_shares_the_middle_score_and_the_report_says_so)
     cr_assert_eq(dg_rfm_segment_map_default(&map, &err), 0);
     dg_frame *one = same_day_frame(1, 100, true);
     dg_rfm_result r;
-    cr_assert_eq(dg_rfm_compute(one, NULL, map, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_rfm_compute(&r, one, NULL, map, &err), 0, "%s", err.message);
     cr_expect_eq(r.r[0], 3);
     cr_expect_str_neq(map->names[r.segment[0]], "Lost");
     cr_expect(r.no_information[0] && r.no_information[1] && r.no_information[2]);
@@ -291,7 +291,7 @@ Test(rfm, everyone_tied_shares_the_middle_score_and_the_report_says_so)
     dg_frame_free(one);
 
     dg_frame *f = same_day_frame(200, 90, false);
-    cr_assert_eq(dg_rfm_compute(f, NULL, map, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_rfm_compute(&r, f, NULL, map, &err), 0, "%s", err.message);
     for (size_t c = 0; c < 200; c++) {
         cr_assert_eq(r.r[c], 3, "customer %zu", c);
         cr_assert_eq(r.f[c], 3, "customer %zu", c);
@@ -302,7 +302,7 @@ Test(rfm, everyone_tied_shares_the_middle_score_and_the_report_says_so)
     cr_expect(r.no_information[0] && r.no_information[1] && !r.no_information[2]);
     cr_expect_eq(r.m[199], 5);
     dg_table *t = NULL;
-    cr_assert_eq(dg_rfm_segment_table(f, &r, map, &t, &err), 0);
+    cr_assert_eq(dg_rfm_segment_table(&t, f, &r, map, &err), 0);
     char *json = test_render_free(t, DG_FORMAT_JSON);
     cr_expect(strstr(json, "\"notes\":[\"every customer's last order is on the same day: recency "
                            "(R) carries no information and everyone scores R 3\",\"every customer "
@@ -340,7 +340,7 @@ static void check_against_sql(const char *path, int32_t as_of, size_t min_rows)
     dg_frame *f = NULL;
     dg_rfm_result r;
     cr_assert_eq(dg_frame_from_store(&f, s, &fo, &err), 0, "%s", err.message);
-    cr_assert_eq(dg_rfm_compute(f, NULL, NULL, &r, &err), 0);
+    cr_assert_eq(dg_rfm_compute(&r, f, NULL, NULL, &err), 0);
     dg_store_close(s);
 
     sqlite3 *db = NULL;

@@ -209,7 +209,7 @@ Test(stage, partners)
     dg_stage_counts k;
     dg_stage_count(stage, act, f->n_customers, D, &k);
     dg_table *t = NULL;
-    cr_assert_eq(dg_stage_funnel_table(&k, &t, &err), 0);
+    cr_assert_eq(dg_stage_funnel_table(&t, &k, &err), 0);
     cr_assert_eq(dg_table_rows(t), 5);
     char *text = test_render(t, DG_FORMAT_CSV);
     /* 4 known, 4 bought, 4 clients, 3 advocates, 1 partner */
@@ -275,7 +275,7 @@ Test(stage, migration_matrix_worked_by_hand)
     dg_stage_rules r;
     dg_stage_rules_default(&r);
     dg_table *t = NULL;
-    cr_assert_eq(dg_stage_migration_table(f, &r, D - 100, D, &t, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_stage_migration_table(&t, f, &r, D - 100, D, &err), 0, "%s", err.message);
     cr_assert_eq(dg_table_rows(t), 6);
     char *text = csv_of(t);
     /* from \ to: prospect, customer, client, advocate, partner, total, stayed, up, down */
@@ -287,12 +287,12 @@ Test(stage, migration_matrix_worked_by_hand)
     HAS(text, "(not yet known),1,1,0,0,0,2,,,");          /* new-prospect, new-buyer */
     free(text);
     /* the same day twice: everyone known stays */
-    cr_assert_eq(dg_stage_migration_table(f, &r, D - 27, D - 27, &t, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_stage_migration_table(&t, f, &r, D - 27, D - 27, &err), 0, "%s", err.message);
     text = csv_of(t);
     HAS(text, "customer,0,4,0,0,0,4,1,0,0");
     HAS(text, "(not yet known),0,0,0,0,0,0,,,");
     free(text);
-    cr_assert_eq(dg_stage_migration_table(f, &r, D, D - 1, &t, &err), DG_EINVAL);
+    cr_assert_eq(dg_stage_migration_table(&t, f, &r, D, D - 1, &err), DG_EINVAL);
     dg_frame_free(f);
 }
 
@@ -306,7 +306,7 @@ Test(stage, funnel_counts_the_stage_on_the_day)
     dg_stage_counts k;
     dg_stage_count(stage, act, f->n_customers, D, &k);
     dg_table *t = NULL;
-    cr_assert_eq(dg_stage_funnel_table(&k, &t, &err), 0);
+    cr_assert_eq(dg_stage_funnel_table(&t, &k, &err), 0);
     char *text = csv_of(t);
     /* 9 known on D: 2 prospects, 3 customers, 3 clients, 1 partner. falls-back was a client and
      * is a customer now: it counts up to customer only; stops-promoting counts up to client. */
@@ -325,7 +325,7 @@ Test(stage, history_worked_by_hand)
     dg_stage_rules r;
     dg_stage_rules_default(&r);
     dg_table *t = NULL;
-    cr_assert_eq(dg_stage_history_table(f, &r, D - 100, D, &t, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_stage_history_table(&t, f, &r, D - 100, D, &err), 0, "%s", err.message);
     cr_assert_eq(dg_table_rows(t), 4);
     char *text = csv_of(t);
     /* date, prospect, customer, client, advocate, partner, lapsed, churned */
@@ -334,7 +334,7 @@ Test(stage, history_worked_by_hand)
     HAS(text, "1972-08-31,1,4,2,0,1,0,1");   /* falls-back churned, new-buyer known */
     HAS(text, "1972-09-27,2,3,3,0,1,0,1");   /* the last row is --at, not a month end */
     free(text);
-    cr_assert_eq(dg_stage_history_table(f, &r, D, D - 1, &t, &err), DG_EINVAL);
+    cr_assert_eq(dg_stage_history_table(&t, f, &r, D, D - 1, &err), DG_EINVAL);
     dg_frame_free(f);
 }
 

@@ -97,7 +97,7 @@ static int add_ladder_dims(dg_cube *cube, const dg_frame *frame,
     if (!segments && (rc = dg_rfm_segment_map_default(&own_map, err)))
         goto cleanup;
     const dg_rfm_segment_map *map = segments ? segments : own_map;
-    if ((rc = dg_rfm_compute(frame, NULL, map, &rfm, err)))
+    if ((rc = dg_rfm_compute(&rfm, frame, NULL, map, err)))
         goto cleanup;
     if (!rules) {
         dg_stage_rules_default(&own_rules);

@@ -423,7 +423,7 @@ static int collect(const plan *p, const dg_cube_query *q, const acc *cells, dg_c
     return 0;
 }
 
-int dg_cube_run(const dg_cube *cube, const dg_cube_query *q, dg_cube_result **out, dg_error *err)
+int dg_cube_run(dg_cube_result **out, const dg_cube *cube, const dg_cube_query *q, dg_error *err)
 {
     *out = NULL;
     plan p;

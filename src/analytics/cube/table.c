@@ -293,8 +293,8 @@ static int pivot_rows(const pivot *p, dg_table *t)
     return 0;
 }
 
-int dg_cube_result_table(const dg_cube *cube, const dg_cube_query *q, const dg_cube_result *r,
-                         dg_table **out, dg_error *err)
+int dg_cube_result_table(dg_table **out, const dg_cube *cube, const dg_cube_query *q,
+                         const dg_cube_result *r, dg_error *err)
 {
     *out = NULL;
     if (r->n_group != q->n_rows + q->n_cols)
@@ -327,13 +327,13 @@ int dg_cube_result_table(const dg_cube *cube, const dg_cube_query *q, const dg_c
     return 0;
 }
 
-int dg_cube_query_table(const dg_cube *cube, const dg_cube_query *q, dg_table **out,
+int dg_cube_query_table(dg_table **out, const dg_cube *cube, const dg_cube_query *q,
                         dg_error *err)
 {
     dg_cube_result *r = NULL;
-    int rc = dg_cube_run(cube, q, &r, err);
+    int rc = dg_cube_run(&r, cube, q, err);
     if (rc == 0)
-        rc = dg_cube_result_table(cube, q, r, out, err);
+        rc = dg_cube_result_table(out, cube, q, r, err);
     dg_cube_result_free(r);
     return rc;
 }
