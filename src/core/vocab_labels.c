@@ -5,6 +5,8 @@
 
 #define UI(code, en, ko) { "ui", code, en, ko }
 #define FIELD(code, en, ko) { "field", code, en, ko }
+/* result-table notes (dg_table_add_coded_note), {key} filled from the note's parameters */
+#define NOTE(code, en, ko) { "note", code, en, ko }
 
 static const dg_vocab_entry labels[] = {
     UI("as_of", "As of", "기준일"),
@@ -259,6 +261,40 @@ static const dg_vocab_entry labels[] = {
     { "card_item", "repeat purchases (x)", "Repeat purchases (x)", "재구매 수 (x)" },
     { "card_item", "last repeat purchase", "Last repeat purchase (t_x, {unit})", "마지막 재구매 시점 (t_x, {unit})" },
     { "card_item", "customer age", "Customer age (T, {unit})", "고객 기간 (T, {unit})" },
+    NOTE("cube_top", "Top {top} shows {shown} of {rows} rows",
+         "상위 {top}개: 전체 {rows}개 행 중 {shown}개만 표시합니다"),
+    NOTE("cube_top_total", "Top {top} shows {shown} of {rows} rows; the Total rows cover all of them",
+         "상위 {top}개: 전체 {rows}개 행 중 {shown}개만 표시합니다. 합계 행은 전체 행을 포함합니다"),
+    NOTE("rfm_flat_r", "Every customer's last order is on the same day: recency (R) carries no "
+         "information and everyone scores R 3",
+         "모든 고객의 최근 주문일이 같습니다. 최근성(R)은 정보가 없어 모두 R 3점입니다"),
+    NOTE("rfm_flat_f", "Every customer has the same number of orders: frequency (F) carries no "
+         "information and everyone scores F 3",
+         "모든 고객의 주문 수가 같습니다. 빈도(F)는 정보가 없어 모두 F 3점입니다"),
+    NOTE("rfm_flat_m", "Every customer spent the same: monetary value (M) carries no information "
+         "and everyone scores M 3",
+         "모든 고객의 구매액이 같습니다. 금액(M)은 정보가 없어 모두 M 3점입니다"),
+    NOTE("clv_spend_left_out", "The Gamma-Gamma spend model left out {customers} customers whose "
+         "mean repeat purchase value is 0 or negative (refunds): no expected spend or CLV for them",
+         "Gamma-Gamma 구매액 모델에서 평균 재구매액이 0 이하(환불)인 고객 {customers}명을 "
+         "제외했습니다. 이 고객의 예상 구매액과 CLV는 없습니다"),
+    NOTE("gg_left_out", "Gamma-Gamma fitted {fitted} customers and left out {no_repeat} without a "
+         "repeat purchase and {not_positive} whose mean repeat purchase value is 0 or negative",
+         "Gamma-Gamma 모델은 고객 {fitted}명으로 적합했고, 재구매가 없는 {no_repeat}명과 평균 "
+         "재구매액이 0 이하인 {not_positive}명을 제외했습니다"),
+    NOTE("clv_horizon_weeks", "CLV over the next {horizon} weeks, discounted at {rate} % per week",
+         "향후 {horizon}주 CLV, 주당 {rate}% 할인"),
+    NOTE("clv_horizon_days", "CLV over the next {horizon} days, discounted at {rate} % per day",
+         "향후 {horizon}일 CLV, 일당 {rate}% 할인"),
+    NOTE("clv_horizon_units", "CLV over the next {horizon} units, discounted at {rate} % per unit",
+         "향후 {horizon}단위 기간 CLV, 단위 기간당 {rate}% 할인"),
+    NOTE("clv_horizon_purchases_weeks", "Expected purchases over the next {horizon} weeks, "
+         "discounted at {rate} % per week", "향후 {horizon}주 예상 구매 수, 주당 {rate}% 할인"),
+    NOTE("clv_horizon_purchases_days", "Expected purchases over the next {horizon} days, "
+         "discounted at {rate} % per day", "향후 {horizon}일 예상 구매 수, 일당 {rate}% 할인"),
+    NOTE("clv_horizon_purchases_units", "Expected purchases over the next {horizon} units, "
+         "discounted at {rate} % per unit",
+         "향후 {horizon}단위 기간 예상 구매 수, 단위 기간당 {rate}% 할인"),
 };
 
 const dg_vocab_entry *dg__vocab_labels(size_t *n)
