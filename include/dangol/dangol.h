@@ -27,6 +27,7 @@
 #include "dangol/kpi.h"
 #include "dangol/loyalty.h"
 #include "dangol/money.h"
+#include "dangol/points.h"
 #include "dangol/progress.h"
 #include "dangol/report.h"
 #include "dangol/rfm.h"

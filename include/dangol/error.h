@@ -27,6 +27,7 @@ typedef enum {
     DG_EABORTED  = -12, /* stopped on purpose (too many errors, user interrupt) */
     DG_EBUSY     = -13, /* another process holds the store's write lock; try again later */
     DG_EAUTH     = -14, /* not authenticated: unknown user, wrong password, bad or revoked token */
+    DG_ECONFLICT = -15, /* the store's state refuses it: too few points, a key reused, ... */
 } dg_status;
 
 #define DG_ERROR_MSG_MAX 512

@@ -22,6 +22,7 @@
 #include "dangol/export.h"
 #include "dangol/frame.h"
 #include "dangol/loyalty.h"
+#include "dangol/points.h"
 #include "dangol/rfm.h"
 #include "dangol/stage.h"
 #include "dangol/staff.h"
@@ -87,6 +88,9 @@ int dg_loyalty_config_load(dg_loyalty_config *config, const char *path, dg_error
 /* Reads and parses the consultation-type rules at path. Caller frees with
  * dg_consult_rules_free. */
 int dg_consult_rules_load(dg_consult_rules **out, const char *path, dg_error *err);
+
+/* Reads the points earning rules file at path over *rules (dg_points_rules_parse). */
+int dg_points_rules_load(dg_points_rules *rules, const char *path, dg_error *err);
 
 /* ---- RFM ---- */
 
@@ -249,6 +253,24 @@ int dg_report_card(dg_card *card, dg_store *store, const dg_frame *frame,
                    const char *customer_id, const dg_report_card_options *opt, dg_error *err);
 /* The CLV options the card's fit uses (the defaults of `clv predict` and /api/clv). */
 void dg_report_card_clv_options(dg_clv_options *opt);
+
+/* ---- the points ledger (dangol/points.h) ---- */
+
+/* Balances on day (DG_POINTS_TODAY: today): of customer_id (one row: available, ledger sum,
+ * expired but not swept, open lots, next expiry), or with customer_id NULL the customers ranked
+ * by available points (top rows, 0 = all); expired lots never count, swept or not. DG_ENOTFOUND
+ * for an unknown customer. One table. */
+int dg_report_points_balance(dg_report *out, dg_store *store, const char *customer_id,
+                             int32_t day, size_t top, dg_error *err);
+/* The customer's ledger in order with a running balance, and their lots (points, debited,
+ * expired, remaining). Two tables. */
+int dg_report_points_statement(dg_report *out, dg_store *store, const char *customer_id,
+                               dg_error *err);
+/* The liability on as_of: outstanding points and their money value (rules->point_value_minor),
+ * points expiring within 30/60/90 days, outstanding points by age since earned, and the
+ * historical breakage (expired over earned) per expiry year. Three tables. */
+int dg_report_points_liability(dg_report *out, dg_store *store, const dg_points_rules *rules,
+                               int32_t as_of, dg_error *err);
 
 DG_API_END
 

@@ -15,6 +15,7 @@ int dg_cli_exit_code(int status)
     case DG_EPARSE:
     case DG_ERANGE:
     case DG_EEXIST:
+    case DG_ECONFLICT:   /* too few points, an order earned twice: nothing was written */
     case DG_ECONVERGE:   /* the data cannot be fitted: the message says where the fit stopped */
     case DG_EABORTED:  return DG_EXIT_DATA;
     case DG_ENOTFOUND: return DG_EXIT_NOTFOUND;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "dangol/report.h"
 #include "server/server.h"
 
 static bool parse_unsigned(const char *text, unsigned long max, unsigned long *out)
@@ -82,12 +83,15 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "no-web", no_argument, NULL, 'n' },
         { "max-body", required_argument, NULL, 'm' },
         { "read-only", no_argument, NULL, 'r' },
+        { "points-rules", required_argument, NULL, 'P' },
         { "session-idle", required_argument, NULL, 'i' },
         { 0 },
     };
     dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
                               .max_body = 1 << 20 };
     bool no_web = false;
+    const char *points_rules_path = NULL;
+    dg_points_rules points_rules;
     char web_buf[PATH_MAX];
     unsigned long value;
     int o;
@@ -114,6 +118,7 @@ static int run(dg_cli *cli, int argc, char **argv)
             opt.max_body = value;
             break;
         case 'r': opt.read_only = true; break;
+        case 'P': points_rules_path = optarg; break;
         case 'i':
             if (!parse_unsigned(optarg, 7 * 86400, &value) || value == 0)
                 return dg_cli_usage_error(cli, "--session-idle \"%s\" must be seconds from 1 to "
@@ -132,6 +137,12 @@ static int run(dg_cli *cli, int argc, char **argv)
     if (dg_server_check_bind(opt.bind, opt.db_path, &err) != 0) {
         fprintf(stderr, "dangol serve: %s\n", err.message);
         return DG_EXIT_USAGE;
+    }
+    if (points_rules_path) {
+        dg_points_rules_default(&points_rules);
+        if (dg_points_rules_load(&points_rules, points_rules_path, &err) != 0)
+            return dg_cli_fail(cli, &err);
+        opt.points_rules = &points_rules;
     }
     if (no_web)
         opt.web_dir = NULL;
@@ -187,7 +198,7 @@ DG_CLI_COMMAND(serve) = {
     "serve", "serve the JSON API and the dashboard over HTTP",
     "usage: dangol [--db PATH] serve [--bind ADDR] [--port N] [--threads N] [--web DIR]\n"
     "                              [--no-web] [--max-body BYTES] [--read-only]\n"
-    "                              [--session-idle SECONDS]\n\n"
+    "                              [--points-rules FILE] [--session-idle SECONDS]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
     "(the static pages of --web DIR, default the web/ directory of this build) until SIGINT or\n"
     "SIGTERM, then stops accepting connections, lets the requests in flight finish (up to 30 s)\n"
@@ -204,6 +215,8 @@ DG_CLI_COMMAND(serve) = {
     "  --max-body BYTES largest request body accepted (default 1048576); larger answers 413\n"
     "  --read-only      open the store read-only; writes answer 405 (sign-in still works)\n"
     "  --session-idle SECONDS\n"
-    "                   a session unused this long ends (default 1800)\n",
+    "                   a session unused this long ends (default 1800)\n"
+    "  --points-rules FILE  earning rules of the points routes (config/points.conf; default:\n"
+    "                   the built-in ones)\n",
     run,
 };

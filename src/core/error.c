@@ -22,6 +22,7 @@ const char *dg_strerror(int code)
     case DG_EABORTED:     return "aborted";
     case DG_EBUSY:        return "store busy";
     case DG_EAUTH:        return "not authenticated";
+    case DG_ECONFLICT:    return "conflict";
     default:              return "unknown error";
     }
 }

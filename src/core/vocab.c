@@ -147,6 +147,16 @@ static const dg_vocab_entry values[] = {
     /* purchase models (dangol clv --model) */
     { "model", "bgnbd", "BG/NBD", "BG/NBD" }, { "model", "mbgnbd", "MBG/NBD", "MBG/NBD" },
     { "model", "paretonbd", "Pareto/NBD", "Pareto/NBD" }, { "model", "bgbb", "BG/BB", "BG/BB" },
+    /* the points ledger (include/dangol/points.h): movement kinds, sources, reversal policies */
+    { "points_kind", "earn", "Earn", "적립" }, { "points_kind", "burn", "Redeem", "사용" },
+    { "points_kind", "expire", "Expire", "소멸" }, { "points_kind", "adjust", "Adjust", "조정" },
+    { "points_kind", "reverse", "Reverse", "적립 취소" },
+    { "points_source", "order", "Order", "주문" }, { "points_source", "coupon", "Coupon", "쿠폰" },
+    { "points_source", "campaign", "Campaign", "캠페인" },
+    { "points_source", "manual", "Manual", "수동" },
+    { "points_source", "lot", "Expired lot", "소멸 적립분" },
+    { "points_policy", "absorb", "Absorb spent points", "사용분 회사 부담" },
+    { "points_policy", "recover", "Recover spent points", "사용분 회수" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is
@@ -166,6 +176,7 @@ static const struct { const char *column, *domain; } columns[] = {
     { "consent_phone", "bool" },      { "interactions.kind", "touchpoint_kind" },
     { "role", "staff_role" },         { "site", "site" },
     { "partner_activities.activity", "partner_activity" },
+    { "movement_kind", "points_kind" },  { "source_kind", "points_source" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)

@@ -88,3 +88,13 @@ int dg_consult_rules_load(dg_consult_rules **out, const char *path, dg_error *er
     free(text);
     return rc;
 }
+
+int dg_points_rules_load(dg_points_rules *rules, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_points_rules_parse(rules, text, path, err);
+    free(text);
+    return rc;
+}

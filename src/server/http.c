@@ -22,6 +22,7 @@
 
 #include <microhttpd.h>
 
+#include "dangol/text.h"
 #include "dangol/utf8.h"
 #include "server/server.h"
 
@@ -39,6 +40,9 @@ struct dg_server {
     pthread_mutex_t stores_lock;  /* guards stores: every connection opened, closed at stop */
     dg_store **stores;
     size_t n_stores, cap_stores;
+    pthread_mutex_t write_lock;   /* held by a write route: this server's writers queue here,
+                                     not in SQLite's busy handler, whose sleeps (up to 100 ms
+                                     each) would be most of a contended write's latency */
     pthread_mutex_t flight_lock;  /* guards in_flight */
     pthread_cond_t flight_done;   /* signalled when in_flight drops to 0 */
     size_t in_flight;             /* requests whose headers arrived and that are not finished */
@@ -147,7 +151,8 @@ void dg_reply_failure(dg_response *res, const dg_error *err)
     case DG_EPARSE:
     case DG_ERANGE:    status = 400; code = "invalid"; break;
     case DG_ENOTFOUND: status = 404; code = "not_found"; break;
-    case DG_EEXIST:    status = 409; code = "conflict"; break;
+    case DG_EEXIST:
+    case DG_ECONFLICT: status = 409; code = "conflict"; break;
     case DG_ECONVERGE: status = 422; code = "unfittable"; break;   /* the data, not the request */
     case DG_EUNSUPPORTED: status = 501; code = "unsupported"; break;
     case DG_EBUSY:     status = 503; code = "busy"; break;
@@ -244,6 +249,25 @@ void dg_reply_tables(dg_response *res, dg_table *const *tables, size_t n)
 const char *dg_request_query(const dg_request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+bool dg_request_query_day(const dg_request *req, dg_response *res, const char *name,
+                          int32_t *day)
+{
+    const char *text = dg_request_query(req, name);
+    dg_error err;
+    if (!text || !*text)
+        return true;
+    if (dg_date_parse(text, strlen(text), day, &err) != 0) {
+        dg_reply_error(res, 400, "invalid", "%s: %s", name, err.message);
+        return false;
+    }
+    return true;
+}
+
+const char *dg_request_header(const dg_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
 }
 
 long long dg_request_query_count(const dg_request *req, dg_response *res, const char *name,
@@ -517,7 +541,13 @@ static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn
     req.body_len = ctx->len;
     if (dg_request_client_gone(&req))   /* it waited for a thread, and its client left meanwhile */
         return MHD_NO;
-    route->handler(&req, &res);
+    if (route->writes) {
+        pthread_mutex_lock(&srv->write_lock);
+        route->handler(&req, &res);
+        pthread_mutex_unlock(&srv->write_lock);
+    } else {
+        route->handler(&req, &res);
+    }
     if (!res.content_type)
         dg_reply_error(&res, 500, "internal", "the route produced no answer");
     return send_response(conn, &res, NULL);
@@ -685,6 +715,7 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
     srv->authenticates = users;
     pthread_mutex_init(&srv->stores_lock, NULL);
     pthread_mutex_init(&srv->flight_lock, NULL);
+    pthread_mutex_init(&srv->write_lock, NULL);
     pthread_cond_init(&srv->flight_done, NULL);
     if (pthread_key_create(&srv->store_key, NULL) != 0) {
         rc = dg_error_set(err, DG_ENOMEM, "cannot create thread-local storage");
@@ -773,6 +804,7 @@ void dg_server_stop(dg_server *srv)
         pthread_key_delete(srv->store_key);
     pthread_mutex_destroy(&srv->stores_lock);
     pthread_mutex_destroy(&srv->flight_lock);
+    pthread_mutex_destroy(&srv->write_lock);
     pthread_cond_destroy(&srv->flight_done);
     free(srv->web_real);
     free(srv);

@@ -50,19 +50,6 @@ void dg_reply_report(dg_response *res, int rc, dg_report *report, const dg_error
     reply_result_page(res, rc, table, err, page);
 }
 
-/* A date query argument into *day (left as is when absent); false with a 400 when malformed. */
-static bool query_day(dg_request *req, dg_response *res, const char *name, int32_t *day)
-{
-    const char *text = dg_request_query(req, name);
-    dg_error err;
-    if (!text || !*text)
-        return true;
-    if (dg_date_parse(text, strlen(text), day, &err) != 0) {
-        dg_reply_error(res, 400, "invalid", "%s: %s", name, err.message);
-        return false;
-    }
-    return true;
-}
 
 void dg_api_kpi(dg_request *req, dg_response *res)
 {
@@ -150,8 +137,8 @@ static void stage_view(dg_request *req, dg_response *res, dg_stage_view view)
 {
     dg_report_stage_options sopts = { .view = view, .at = DG_DAY_NONE, .from = DG_DAY_NONE };
     bool between = view == DG_STAGE_VIEW_MIGRATION || view == DG_STAGE_VIEW_HISTORY;
-    if (between ? !query_day(req, res, "from", &sopts.from) || !query_day(req, res, "to", &sopts.at)
-                : !query_day(req, res, "at", &sopts.at))
+    if (between ? !dg_request_query_day(req, res, "from", &sopts.from) || !dg_request_query_day(req, res, "to", &sopts.at)
+                : !dg_request_query_day(req, res, "at", &sopts.at))
         return;
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)

@@ -114,6 +114,20 @@ static const dg_route_param types_params[] = {
     { NULL, NULL, NULL },
 };
 
+static const dg_route_param points_day_params[] = {
+    { "as_of", "string", "day the balance is judged on, YYYY-MM-DD (default: today, UTC): lots "
+      "expired on it never count" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param points_ranking_params[] = {
+    { "as_of", "string", "day the balances are judged on, YYYY-MM-DD (default: today, UTC)" },
+    { "top", "integer", "customers to list, 0-" NUMBER_TEXT(DG_PAGE_MAX) " (default 20)" },
+    { NULL, NULL, NULL },
+};
+
+/* The body of the points writes (not a catalog entity: described by points_write_schema). */
+#define POINTS_WRITE "PointsWrite"
+
 static const dg_route routes[] = {
     { "POST", "/api/login", dg_api_login, "auth",
       "sign in with {name, password}: sets the session cookie and answers {user, role, "
@@ -211,6 +225,37 @@ static const dg_route routes[] = {
     { "POST", "/api/customers/{customer_id}/feedback", dg_api_feedback_create, "feedback",
       "record feedback from the customer (409 if the feedback_id exists)", NULL, "feedback",
       "record", true, DG_ROLE_MANAGER, true },
+    { "GET", "/api/customers/{customer_id}/points", dg_api_points_balance, "points",
+      "the customer's points on a day: available, sum of the ledger, expired but not yet swept, "
+      "open lots and the next expiry (as `dangol points balance ID`)", points_day_params, NULL,
+      "table", false, DG_ROLE_MANAGER, true },
+    { "GET", "/api/customers/{customer_id}/points/statement", dg_api_points_statement, "points",
+      "the customer's ledger with a running balance, and their lots (as `dangol points "
+      "statement`)", NULL, NULL, "tables", false, DG_ROLE_MANAGER, true },
+    { "POST", "/api/customers/{customer_id}/points/earn", dg_api_points_earn, "points",
+      "credit points: {order_id} earns an order's points by the rules (409 if it has earned "
+      "already), or {points, source: coupon|campaign|manual, source_id}; Idempotency-Key "
+      "header: a retry answers the first result", NULL, POINTS_WRITE, "object", true,
+      DG_ROLE_MANAGER, true },
+    { "POST", "/api/customers/{customer_id}/points/burn", dg_api_points_burn, "points",
+      "spend points, earliest expiry first, in one transaction (409 when the balance is "
+      "smaller; nothing written); Idempotency-Key header: a retry answers the first result",
+      NULL, POINTS_WRITE, "object", true, DG_ROLE_MANAGER, true },
+    { "POST", "/api/customers/{customer_id}/points/adjust", dg_api_points_adjust, "points",
+      "a correction with a reason: positive opens a lot, negative is taken like a burn (409 "
+      "beyond the balance); Idempotency-Key header as for burn", NULL, POINTS_WRITE, "object",
+      true, DG_ROLE_MANAGER, false },
+    { "POST", "/api/customers/{customer_id}/points/reverse", dg_api_points_reverse, "points",
+      "take back a cancelled or returned order's earn ({order_id, reason}; 409 if reversed "
+      "already); spent points follow the rules' reverse_spent policy (absorbed in the answer)",
+      NULL, POINTS_WRITE, "object", true, DG_ROLE_MANAGER, false },
+    { "GET", "/api/points/ranking", dg_api_points_ranking, "points",
+      "customers ranked by available points (expired lots never count)", points_ranking_params,
+      NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/points/liability", dg_api_points_liability, "points",
+      "outstanding points and their value, expiring in 30/60/90 days, ageing, breakage by "
+      "expiry year (as `dangol points liability`)", points_day_params, NULL, "tables", false,
+      DG_ROLE_ANALYST, false },
 };
 
 const dg_route *dg_server_routes(size_t *n_routes)
@@ -442,6 +487,12 @@ static json_t *operation(const dg_route *r)
         json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:b,s:{s:s}}", "name", q->name,
                                                 "in", "query", "description", q->description,
                                                 "required", 0, "schema", "type", q->type));
+    if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
+        json_array_append_new(params, json_pack(
+            "{s:s,s:s,s:s,s:b,s:{s:s}}", "name", "Idempotency-Key", "in", "header",
+            "description", "a key of the client's choosing: the same key with the same request "
+            "again answers the first result and writes nothing; with another request, 409",
+            "required", 0, "schema", "type", "string"));
     json_object_set_new(op, "parameters", params);
     if (r->body_entity)
         json_object_set_new(op, "requestBody",
@@ -475,6 +526,21 @@ static json_t *operation(const dg_route *r)
     return op;
 }
 
+/* The body of POST .../points/{earn,burn,adjust}. */
+static json_t *points_write_schema(void)
+{
+    return json_pack(
+        "{s:s,s:b,s:{s:{s:s,s:s},s:{s:s},s:{s:s},s:{s:s,s:s},s:{s:s,s:[s,s,s]},s:{s:s},"
+        "s:{s:s,s:s},s:{s:s,s:s}}}", "type", "object", "additionalProperties", 0, "properties",
+        "points", "type", "integer", "description", "1 to 1000000000 (adjust: either sign); "
+        "not with order_id", "reason", "type", "string", "actor", "type", "string", "date",
+        "type", "string", "description", "YYYY-MM-DD (default: today; an order's earn: its day)",
+        "source", "type", "string", "enum", "coupon", "campaign", "manual", "source_id", "type",
+        "string", "order_id", "type", "string", "description", "earn, reverse: the order whose "
+        "points the rules give or take back", "multiplier_per_mille", "type", "integer", "description",
+        "earn of an order: a tier's multiplier, 1000 = x1");
+}
+
 json_t *dg_server_openapi(void)
 {
     json_t *paths = json_object(), *schemas = json_object();
@@ -491,7 +557,9 @@ json_t *dg_server_openapi(void)
             method[m] = (char)(r->method[m] + 32);
         method[m] = '\0';
         json_object_set_new(item, method, operation(r));
-        if (r->body_entity && !json_object_get(schemas, r->body_entity))
+        if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
+            json_object_set_new(schemas, POINTS_WRITE, points_write_schema());
+        else if (r->body_entity && !json_object_get(schemas, r->body_entity))
             json_object_set_new(schemas, r->body_entity,
                                 entity_schema(dg_entity_find(r->body_entity)));
     }

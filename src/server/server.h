@@ -13,6 +13,7 @@
 
 #include "dangol/auth.h"
 #include "dangol/error.h"
+#include "dangol/points.h"
 #include "dangol/store.h"
 #include "dangol/table.h"
 
@@ -36,6 +37,8 @@ typedef struct dg_server_options {
     size_t max_body;          /* largest accepted request body in bytes */
     bool read_only;           /* refuse writes (POST/PUT/PATCH answer 405) */
     unsigned session_idle_seconds;  /* a session unused this long ends; 0 = the default */
+    const dg_points_rules *points_rules; /* earning rules of the points routes (the caller's,
+                                            alive while serving); NULL: the built-in ones */
 } dg_server_options;
 
 /* Checks that bind is an address, and a loopback one unless the store at db_path has users (so
@@ -152,6 +155,11 @@ json_t *dg_server_openapi(void);
 
 /* Query argument (URL-decoded) or NULL. */
 const char *dg_request_query(const dg_request *req, const char *name);
+/* A date query argument into *day (left as is when absent); false with a 400 when malformed. */
+bool dg_request_query_day(const dg_request *req, dg_response *res, const char *name,
+                          int32_t *day);
+/* Request header (case-insensitive name) or NULL. */
+const char *dg_request_header(const dg_request *req, const char *name);
 /* Non-negative integer query argument: default if absent; -1 (and a 400 in res) if invalid. */
 long long dg_request_query_count(const dg_request *req, dg_response *res, const char *name,
                                  long long fallback, long long max);
@@ -323,6 +331,16 @@ void dg_api_loyalty(dg_request *req, dg_response *res);
 /* people.c: staff and sites, consultation types */
 void dg_api_staff(dg_request *req, dg_response *res);
 void dg_api_types(dg_request *req, dg_response *res);
+
+/* points.c: the points ledger */
+void dg_api_points_balance(dg_request *req, dg_response *res);
+void dg_api_points_statement(dg_request *req, dg_response *res);
+void dg_api_points_ranking(dg_request *req, dg_response *res);
+void dg_api_points_liability(dg_request *req, dg_response *res);
+void dg_api_points_earn(dg_request *req, dg_response *res);
+void dg_api_points_burn(dg_request *req, dg_response *res);
+void dg_api_points_adjust(dg_request *req, dg_response *res);
+void dg_api_points_reverse(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

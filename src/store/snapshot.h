@@ -13,6 +13,11 @@
 
 sqlite3 *dg__store_db(dg_store *s);
 const char *dg__store_path(const dg_store *s);
+/* A statement of sql from the connection's cache of prepared statements (prepared and cached on
+ * first use; a fresh one when the cached one is in use), handed back with
+ * dg__store_statement_done, which resets it (or finalizes one the cache does not hold). */
+int dg__store_statement(dg_store *s, const char *sql, sqlite3_stmt **st, dg_error *err);
+void dg__store_statement_done(dg_store *s, sqlite3_stmt *st);
 /* The store's error for its connection's last failure (busy, read-only, or SQLite's message). */
 int dg__store_error(dg_store *s, dg_error *err, const char *what);
 

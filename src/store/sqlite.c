@@ -22,7 +22,7 @@
 #define MAX_ENTITIES 16
 #define MAX_COLUMNS 32
 #define SQL_MAX 4096
-#define SCAN_CACHE 16
+#define SCAN_CACHE 32
 #define CACHE_PAGES "-65536"         /* page cache: 64 MiB */
 #define BULK_CACHE_PAGES "-262144"   /* during a bulk import: 256 MiB */
 #define SORT_CACHE_PAGES "-4096"     /* while a bulk import re-creates its indexes: 4 MiB */
@@ -45,8 +45,9 @@ struct dg_store {
     size_t n_bulk_indexes;
     bool bulk;                               /* inside bulk_begin .. bulk_end */
     bool untracked;                          /* snapshot triggers off for a bulk load */
-    /* Scan statements kept prepared, by SQL text: a server answers the same few look-ups over
-     * and over, and preparing costs more than running a point query. */
+    /* Scan statements (and the points ledger's, dg__store_statement) kept prepared, by SQL
+     * text: a server answers the same few look-ups and writes over and over, and preparing
+     * costs more than running a point query. */
     struct { char *sql; sqlite3_stmt *st; bool busy; } scans[SCAN_CACHE];
     size_t next_scan;                        /* slot to replace next (round robin) */
 };
@@ -801,6 +802,23 @@ static void release_scan(dg_store *s, int slot, sqlite3_stmt *st)
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     s->scans[slot].busy = false;
+}
+
+int dg__store_statement(dg_store *s, const char *sql, sqlite3_stmt **st, dg_error *err)
+{
+    if (scan_statement(s, sql, st) < 0 && !*st)
+        return store_error(s, err, "preparing a query");
+    return 0;
+}
+
+void dg__store_statement_done(dg_store *s, sqlite3_stmt *st)
+{
+    for (size_t i = 0; i < SCAN_CACHE; i++)
+        if (s->scans[i].st == st && s->scans[i].busy) {
+            release_scan(s, (int)i, st);
+            return;
+        }
+    sqlite3_finalize(st);   /* prepared outside the cache */
 }
 
 static const dg_scan_filter no_filter = { 0 };   /* every record */

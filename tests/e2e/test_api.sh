@@ -305,6 +305,29 @@ expect_status "a customer whose id holds JSON punctuation" 201 POST /api/custome
   '{"customer_id":"Q\"{[,]}\\","name":"}{ ]["}'
 for v in rfm loyalty; do check_pages "$v" 3; done
 
+# ---- the points routes (their concurrency is in test_points.sh)
+expect_status "points: grant" 201 POST /api/customers/C1/points/earn \
+  '{"points": 40, "source": "coupon", "source_id": "WELCOME", "date": "2024-01-02"}'
+expect_status "points: burn" 201 POST /api/customers/C1/points/burn '{"points": 15, "date": "2024-01-03"}'
+expect_json "the burn answers the balance after it" "j['points'] == -15 and j['balance'] == 25"
+expect_status "points: too many is 409" 409 POST /api/customers/C1/points/burn '{"points": 26, "date": "2024-01-03"}'
+expect_status "points: a fractional amount is 400" 400 POST /api/customers/C1/points/burn '{"points": 2.5}'
+expect_status "points: adjust" 201 POST /api/customers/C1/points/adjust '{"points": -5, "reason": "typo", "date": "2024-01-03"}'
+"$DANGOL" --quiet points earn --order O1 --date 2024-01-03 > /dev/null 2>&1 || fail "points: C1's order O1 earns"
+expect_status "points: reverse an order's earn" 201 POST /api/customers/C1/points/reverse \
+  '{"order_id": "O1", "reason": "returned", "date": "2024-01-03"}'
+expect_json "the reversal takes the order's points back" "j['points'] < 0 and j['absorbed'] == 0 and j['balance'] == 20"
+expect_status "points: reversing it again is 409" 409 POST /api/customers/C1/points/reverse '{"order_id": "O1"}'
+expect_status "points: balance" 200 GET "/api/customers/C1/points?as_of=2024-01-03"
+expect_json "the balance is 20" "j['rows'][0]['available'] == 20 and j['rows'][0]['ledger'] == 20"
+expect_status "points: an unknown customer's balance is 404" 404 GET /api/customers/NOBODY/points
+expect_status "points: statement" 200 GET /api/customers/C1/points/statement
+expect_json "the statement lists the five movements" "[r['movement_kind'] for r in j[0]['rows']] == ['earn', 'burn', 'adjust', 'earn', 'reverse']"
+expect_status "points: ranking" 200 GET "/api/points/ranking?as_of=2024-01-03&top=5"
+expect_json "C1 leads the ranking" "j['rows'][0] == {'customer_id': 'C1', 'available': 20}"
+expect_status "points: liability" 200 GET "/api/points/liability?as_of=2024-01-03"
+expect_json "the liability is 20 points outstanding" "j[0]['rows'][0]['points'] == 20"
+
 stop_server
 expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
 

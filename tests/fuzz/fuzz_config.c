@@ -1,11 +1,13 @@
-/* libFuzzer target for the config file readers: the RFM segment map, the stage rules and the
- * loyalty weights, each from the same text. Nothing may crash or leak, and a map that parses must
- * give every RFM cell a segment. Run by `make fuzz` (a few seconds, fixed seed). */
+/* libFuzzer target for the config file readers: the RFM segment map, the stage rules, the
+ * loyalty weights and the points earning rules, each from the same text, and the points amount
+ * parser on its first line. Nothing may crash or leak, a map that parses must give every RFM cell
+ * a segment, and accepted rules and amounts must lie in their documented ranges. Run by `make fuzz` (a few seconds, fixed seed). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dangol/loyalty.h"
+#include "dangol/points.h"
 #include "dangol/rfm.h"
 #include "dangol/stage.h"
 
@@ -34,6 +36,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dg_loyalty_config config;
     dg_loyalty_config_default(&config);
     dg_loyalty_config_parse(&config, text, "fuzz.conf", &err);
+    dg_points_rules points;
+    dg_points_rules_default(&points);
+    if (dg_points_rules_parse(&points, text, "fuzz.conf", &err) == 0 &&
+        (points.base_per_mille < 0 || points.expiry_days < 1 ||
+         points.n_bonuses > DG_POINTS_MAX_BONUSES))
+        abort();
+    text[strcspn(text, "\n")] = '\0';
+    int64_t amount;
+    if (dg_points_amount_parse(text, "fuzz", true, &amount, &err) == 0 &&
+        (amount == 0 || amount > DG_POINTS_MAX_AMOUNT || amount < -DG_POINTS_MAX_AMOUNT))
+        abort();
     free(text);
     return 0;
 }

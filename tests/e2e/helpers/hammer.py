@@ -15,10 +15,11 @@ FIELDS = ["name", "phone", "email", "income_band", "education", "occupation", "r
           "acquisition_channel", "credit_band"]
 
 
-def request(url, method, path, body=None, timeout=60):
+def request(url, method, path, body=None, timeout=60, extra_headers=None):
     u = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
     headers = {"Content-Type": "application/json"} if body is not None else {}
+    headers.update(extra_headers or {})
     conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
     r = conn.getresponse()
     data = r.read()

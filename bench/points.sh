@@ -1,0 +1,88 @@
+#!/bin/sh
+# Points ledger benchmark (BENCHMARKS.md, "Points ledger"): (1) the expiry job over a ledger of
+# ROWS movements (default 10,000,000: half earns, each with its lot, half burns allocated to them,
+# written straight into a fresh store by SQL as a fixture), timed as a whole cold `dangol points
+# expire` process, then again (idempotent: nothing left to sweep), with the invariant checked
+# after (ledger sum = lots' remaining, per customer); (2) burns through the API: `dangol serve
+# --threads 2` and wrk (2 threads, 32 connections) posting 1-point burns for random customers,
+# then the same invariant and no balance below zero. wrk shares the 2 cores with the server: the
+# figures are a floor. usage: bench/points.sh [ROWS] [SECONDS]   (BENCH_DIR=... for the scratch)
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROWS=${1:-10000000}
+SECS=${2:-10}
+DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-points}
+D="$ROOT/build/dangol"
+CUSTOMERS=100000
+mkdir -p "$DIR"
+DB="$DIR/points-$ROWS.db"
+LOTS=$((ROWS / 2))
+DAY0=19000   # 2022-01-08: lots earned over 997 days from here (997 is prime to the customer count, so each customer has lots of every age), each valid 365 days
+
+if [ ! -f "$DB" ]; then
+  "$D" --db "$DB" --quiet init
+  sqlite3 "$DB" <<SQL
+PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $CUSTOMERS)
+INSERT INTO customers (customer_id) SELECT printf('C%08d', i) FROM n;
+-- earns: movement i = lot i, 100 points, customer i mod CUSTOMERS
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $LOTS)
+INSERT INTO points_movements (movement_id, customer_id, kind, points, occurred_on, expires_on,
+                              actor, source_kind, source_id, recorded_at)
+SELECT i, printf('C%08d', i % $CUSTOMERS + 1), 'earn', 100, $DAY0 + i % 997,
+       $DAY0 + i % 997 + 365, 'bench', 'campaign', 'BENCH', 0 FROM n;
+-- burns: movement LOTS + i takes i % 101 points of lot i (some nothing: those are left out)
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $LOTS)
+INSERT INTO points_movements (movement_id, customer_id, kind, points, occurred_on, actor,
+                              source_kind, recorded_at)
+SELECT $LOTS + i, printf('C%08d', i % $CUSTOMERS + 1), 'burn', -(i % 101), $DAY0 + i % 997 + 10,
+       'bench', 'manual', 0 FROM n WHERE i % 101 > 0;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $LOTS)
+INSERT INTO points_allocations (movement_id, lot_id, points)
+SELECT $LOTS + i, i, i % 101 FROM n WHERE i % 101 > 0;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $LOTS)
+INSERT INTO points_lots (lot_id, customer_id, earned_on, expires_on, points, remaining)
+SELECT i, printf('C%08d', i % $CUSTOMERS + 1), $DAY0 + i % 997, $DAY0 + i % 997 + 365, 100,
+       100 - i % 101 FROM n;
+COMMIT;
+SQL
+fi
+cp "$DB" "$DIR/work.db"
+rm -f "$DIR/work.db-wal" "$DIR/work.db-shm"
+W="$DIR/work.db"
+echo "ledger rows: $(sqlite3 "$W" 'SELECT count(*) FROM points_movements'), lots: $(sqlite3 "$W" 'SELECT count(*) FROM points_lots')"
+
+check() {   # the invariant: per customer, the ledger's sum = the lots' remaining, none below zero
+  sqlite3 "$W" "SELECT count(*) FROM (SELECT customer_id, sum(points) AS s FROM points_movements
+    GROUP BY customer_id) m LEFT JOIN (SELECT customer_id, sum(remaining) AS r FROM points_lots
+    GROUP BY customer_id) l USING (customer_id) WHERE m.s <> coalesce(l.r, 0) OR m.s < 0"
+}
+AS_OF=$(( DAY0 + 365 + 500 ))   # half of the lots have expired
+AS_OF_TEXT=$(python3 -c "import datetime; print(datetime.date(1970,1,1) + datetime.timedelta($AS_OF))")
+echo
+echo "== dangol points expire --as-of $AS_OF_TEXT (a whole cold process)"
+/usr/bin/time -f "first run: %e s wall, %U s user, %M KiB max RSS" "$D" --db "$W" --quiet points expire --as-of "$AS_OF_TEXT"
+/usr/bin/time -f "second run (nothing left): %e s wall" "$D" --db "$W" --quiet points --format csv expire --as-of "$AS_OF_TEXT"
+echo "customers whose ledger sum differs from their lots or is negative: $(check)"
+
+echo
+echo "== API burns: POST /api/customers/{random}/points/burn {\"points\": 1}, ${SECS}s, 2 wrk threads, 32 connections"
+"$D" --db "$W" serve --port 0 --threads 2 --no-web > "$DIR/serve.out" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null' EXIT
+url=""
+for _ in $(seq 1 50); do
+  url=$(grep -o 'http://[^ ]*' "$DIR/serve.out" | sed 's#/$##') && [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$DIR/serve.out"; exit 1; }
+BEFORE=$(sqlite3 "$W" "SELECT count(*) FROM points_movements")
+DANGOL_CUSTOMERS=$CUSTOMERS DANGOL_DATE="$(python3 -c "import datetime; print(datetime.date(1970,1,1) + datetime.timedelta($((DAY0 + 900))))")" \
+  wrk -t2 -c32 -d"${SECS}s" --latency -s "$ROOT/bench/points_burn.lua" "$url" |
+  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
+kill -TERM $pid
+wait $pid 2>/dev/null || true
+trap - EXIT
+echo "burns written: $(( $(sqlite3 "$W" "SELECT count(*) FROM points_movements") - BEFORE ))"
+echo "customers whose ledger sum differs from their lots or is negative: $(check)"

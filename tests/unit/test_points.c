@@ -1,0 +1,578 @@
+/* The points ledger: one test per bug peers ship (expiry by label, a balance that collapses when
+ * an expired credit drops out, two concurrent redemptions both passing, a redemption without a
+ * ledger row, expired points in rankings), earning by hand-worked rules, the reversal policies,
+ * idempotency keys, bad amounts and rules, and a property test: random movement sequences keep
+ * balance = sum of the ledger >= 0, and an independent replay of the ledger from empty gives
+ * the same lots and balances. */
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dangol/points.h"
+#include "dangol/report.h"
+#include "dangol/rng.h"
+#include "dangol/store.h"
+#include "dangol/vocab.h"
+#include "support.h"
+
+#define DAY0 20000   /* 2024-10-04 */
+
+static dg_error err;
+static dg_store *store;
+static char path[64];
+static dg_points_rules rules;
+
+static void sql(const char *text)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db, text, NULL, NULL, &msg), SQLITE_OK, "%s", msg);
+    sqlite3_close(db);
+}
+
+static int64_t sql_int(const char *text)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db, text, -1, &st, NULL), SQLITE_OK, "%s", text);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static void setup(void)
+{
+    snprintf(path, sizeof path, "/tmp/dangol-test-points-%d.db", (int)getpid());
+    test_remove_store(path);
+    cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
+    sql("INSERT INTO customers (customer_id) VALUES ('A'), ('B'), ('C');"
+        "INSERT INTO products (product_id, category) VALUES ('P1', 'beauty'), ('P2', 'food');");
+    dg_points_rules_default(&rules);
+    rules.expiry_days = 100;
+}
+
+static void teardown(void)
+{
+    dg_store_close(store);
+    store = NULL;
+    test_remove_store(path);
+}
+
+TestSuite(points, .init = setup, .fini = teardown);
+
+static dg_points_request req(const char *customer, int64_t points, int32_t day)
+{
+    dg_points_request r = { .customer_id = customer, .points = points, .day = day,
+                            .source = DG_POINTS_SOURCE_MANUAL };
+    return r;
+}
+
+static int64_t earn(const char *customer, int64_t points, int32_t day)
+{
+    dg_points_request r = req(customer, points, day);
+    r.source = DG_POINTS_SOURCE_CAMPAIGN;
+    dg_points_result res;
+    cr_assert_eq(dg_points_earn(store, &rules, &r, &res, &err), 0, "%s", err.message);
+    return res.movement_id;
+}
+
+static int burn(const char *customer, int64_t points, int32_t day, dg_points_result *res)
+{
+    dg_points_request r = req(customer, points, day);
+    return dg_points_burn(store, &r, res, &err);
+}
+
+static dg_points_balance balance(const char *customer, int32_t day)
+{
+    dg_points_balance b;
+    cr_assert_eq(dg_points_balance_get(store, customer, day, &b, &err), 0, "%s", err.message);
+    return b;
+}
+
+static int64_t ledger_sum(const char *customer)
+{
+    char q[128];
+    snprintf(q, sizeof q, "SELECT coalesce(sum(points), 0) FROM points_movements "
+             "WHERE customer_id = '%s'", customer);
+    return sql_int(q);
+}
+
+/* Peer bug 1: expiry picks movements by their label ("earn" older than the window) instead of
+ * unexpired earned lots: it expires burned earns again and skips credits not labelled earn. */
+Test(points, expiry_takes_the_unburned_rest_of_each_expired_lot)
+{
+    earn("A", 100, DAY0);                         /* lot 1, expires DAY0+100 */
+    dg_points_result res;
+    cr_assert_eq(burn("A", 100, DAY0 + 1, &res), 0, "%s", err.message);   /* lot 1 spent */
+    dg_points_request adj = req("A", 50, DAY0);   /* an adjust credit: expires DAY0+100 too */
+    adj.reason = "goodwill";
+    cr_assert_eq(dg_points_adjust(store, &rules, &adj, &res, &err), 0, "%s", err.message);
+    earn("A", 30, DAY0 + 50);                     /* expires DAY0+150 */
+    dg_points_expiry done;
+    cr_assert_eq(dg_points_expire(store, DAY0 + 99, &done, &err), 0);
+    cr_assert_eq(done.lots, 0);                   /* nothing has expired the day before */
+    cr_assert_eq(dg_points_expire(store, DAY0 + 100, &done, &err), 0, "%s", err.message);
+    cr_assert_eq(done.lots, 1);
+    cr_assert_eq(done.points, 50);                /* the adjust lot, not the spent earn */
+    cr_assert_eq(ledger_sum("A"), 30);
+    cr_assert_eq(balance("A", DAY0 + 100).available, 30);
+    cr_assert_eq(sql_int("SELECT count(*) FROM points_movements WHERE kind = 'expire' "
+                         "AND points = -50 AND source_kind = 'lot'"), 1);
+    /* idempotent: again writes nothing */
+    cr_assert_eq(dg_points_expire(store, DAY0 + 100, &done, &err), 0);
+    cr_assert_eq(done.lots, 0);
+    cr_assert_eq(done.points, 0);
+    cr_assert_eq(sql_int("SELECT count(*) FROM points_movements"), 5);
+}
+
+/* Peer bug 2: balance = unexpired credits - all debits collapses (here to -30) when a credit
+ * that was partly burned expires. */
+Test(points, balance_does_not_collapse_when_a_burned_credit_expires)
+{
+    earn("A", 100, DAY0);         /* expires DAY0+100 */
+    earn("A", 50, DAY0 + 10);     /* expires DAY0+110 */
+    dg_points_result res;
+    cr_assert_eq(burn("A", 80, DAY0 + 5, &res), 0, "%s", err.message);   /* the first lot: 100 */
+    cr_assert_eq(res.balance, 20);   /* on DAY0+5 the second lot is not earned yet */
+    cr_assert_eq(balance("A", DAY0 + 20).available, 70);
+    dg_points_balance b = balance("A", DAY0 + 105);   /* the first lot has expired */
+    cr_assert_eq(b.available, 50);
+    cr_assert_eq(b.expired_unswept, 20);
+    cr_assert_eq(b.ledger, 70);
+    dg_points_expiry done;
+    cr_assert_eq(dg_points_expire(store, DAY0 + 105, &done, &err), 0);
+    cr_assert_eq(done.points, 20);
+    cr_assert_eq(ledger_sum("A"), 50);
+    cr_assert_eq(balance("A", DAY0 + 105).available, 50);
+}
+
+/* Peer bug 3: two redemptions at once both pass the balance check. 8 processes each try to burn
+ * 60 of 100 points: exactly one may succeed. */
+Test(points, concurrent_redemptions_cannot_both_succeed)
+{
+    earn("A", 100, DAY0);
+    dg_store_close(store);
+    store = NULL;
+    enum { N = 8 };
+    pid_t pids[N];
+    for (int i = 0; i < N; i++) {
+        pids[i] = fork();
+        cr_assert_neq(pids[i], -1);
+        if (pids[i] == 0) {
+            dg_store *s;
+            dg_error e;
+            if (dg_store_open(&s, path, 0, &e) != 0)
+                _exit(3);
+            dg_points_request r = req("A", 60, DAY0 + 1);
+            dg_points_result res;
+            int rc = dg_points_burn(s, &r, &res, &e);
+            dg_store_close(s);
+            _exit(rc == 0 ? 0 : rc == DG_ECONFLICT ? 1 : 2);
+        }
+    }
+    int won = 0, refused = 0;
+    for (int i = 0; i < N; i++) {
+        int status;
+        cr_assert_eq(waitpid(pids[i], &status, 0), pids[i]);
+        cr_assert(WIFEXITED(status));
+        won += WEXITSTATUS(status) == 0;
+        refused += WEXITSTATUS(status) == 1;
+    }
+    cr_assert_eq(won, 1);
+    cr_assert_eq(refused, N - 1);
+    cr_assert_eq(dg_store_open(&store, path, 0, &err), 0);
+    cr_assert_eq(ledger_sum("A"), 40);
+    cr_assert_eq(balance("A", DAY0 + 1).available, 40);
+}
+
+/* Peer bug 4: a redemption path that changes the balance without a ledger row. Every way points
+ * leave (burn, negative adjust, reverse, expiry) is a row whose allocations add up to it, and the
+ * lots always equal the ledger. */
+Test(points, every_debit_writes_a_ledger_row_and_its_allocations)
+{
+    sql("INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES "
+        "('O1', 'A', 1728000000, 10000)");   /* 2024-10-04: 100 points at 10 per 1000 */
+    dg_points_request o = { .source_id = "O1", .day = DG_POINTS_TODAY };
+    dg_points_result res;
+    cr_assert_eq(dg_points_earn_order(store, &rules, &o, &res, &err), 0, "%s", err.message);
+    cr_assert_eq(res.points, 100);
+    earn("A", 40, DAY0 + 1);
+    cr_assert_eq(burn("A", 30, DAY0 + 2, &res), 0);
+    dg_points_request adj = req("A", -20, DAY0 + 3);
+    adj.reason = "correction";
+    cr_assert_eq(dg_points_adjust(store, &rules, &adj, &res, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_points_reverse_order(store, &rules, &o, &res, &err), 0, "%s", err.message);
+    dg_points_expiry done;
+    cr_assert_eq(dg_points_expire(store, DAY0 + 200, &done, &err), 0);
+    cr_assert_eq(sql_int("SELECT count(*) FROM points_movements m WHERE points < 0 AND "
+                         "-points <> (SELECT coalesce(sum(points), 0) FROM points_allocations a "
+                         "WHERE a.movement_id = m.movement_id)"), 0);
+    cr_assert_eq(sql_int("SELECT count(*) FROM points_movements WHERE points < 0"), 4);
+    cr_assert_eq(ledger_sum("A"), sql_int("SELECT sum(remaining) FROM points_lots"));
+    cr_assert_eq(ledger_sum("A"), 0);
+    /* the ledger refuses to be edited */
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_neq(sqlite3_exec(db, "UPDATE points_movements SET points = 1", NULL, NULL, NULL),
+                  SQLITE_OK);
+    cr_assert_neq(sqlite3_exec(db, "DELETE FROM points_allocations", NULL, NULL, NULL),
+                  SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* Peer bug 5: rankings by points count expired points the job has not swept yet. */
+Test(points, rankings_leave_expired_points_out)
+{
+    earn("A", 500, DAY0);          /* expires DAY0+100, never swept here */
+    earn("B", 100, DAY0 + 50);
+    earn("C", 80, DAY0 + 60);
+    dg_report rep = { 0 };
+    cr_assert_eq(dg_report_points_balance(&rep, store, NULL, DAY0 + 120, 0, &err), 0);
+    char *csv = test_render(rep.tables[0], DG_FORMAT_CSV);
+    cr_assert_str_eq(csv, "customer_id,available\nB,100\nC,80\n");
+    free(csv);
+    dg_report_clear(&rep);
+    cr_assert_eq(dg_report_points_balance(&rep, store, NULL, DAY0 + 70, 1, &err), 0);
+    csv = test_render(rep.tables[0], DG_FORMAT_CSV);
+    cr_assert_str_eq(csv, "customer_id,available\nA,500\n");
+    free(csv);
+    dg_report_clear(&rep);
+}
+
+Test(points, burn_takes_earliest_expiry_first_and_never_overdraws)
+{
+    int64_t late = earn("A", 100, DAY0 + 20);   /* expires DAY0+120 */
+    int64_t early = earn("A", 100, DAY0);       /* expires DAY0+100: taken first */
+    dg_points_result res;
+    cr_assert_eq(burn("A", 150, DAY0 + 30, &res), 0, "%s", err.message);
+    char q[160];
+    snprintf(q, sizeof q, "SELECT remaining FROM points_lots WHERE lot_id = %lld",
+             (long long)early);
+    cr_assert_eq(sql_int(q), 0);
+    snprintf(q, sizeof q, "SELECT remaining FROM points_lots WHERE lot_id = %lld",
+             (long long)late);
+    cr_assert_eq(sql_int(q), 50);
+    int64_t rows = sql_int("SELECT count(*) FROM points_movements");
+    cr_assert_eq(burn("A", 51, DAY0 + 30, &res), DG_ECONFLICT);
+    cr_assert(strstr(err.message, "has 50 points available"), "%s", err.message);
+    cr_assert_eq(sql_int("SELECT count(*) FROM points_movements"), rows);   /* nothing written */
+    cr_assert_eq(burn("Z", 1, DAY0, &res), DG_ENOTFOUND);
+    cr_assert_eq(burn("A", 0, DAY0, &res), DG_ERANGE);
+    cr_assert_eq(burn("A", -5, DAY0, &res), DG_ERANGE);
+    cr_assert_eq(burn("A", DG_POINTS_MAX_AMOUNT + 1, DAY0, &res), DG_ERANGE);
+}
+
+Test(points, an_order_earns_base_and_category_bonus_times_the_multiplier)
+{
+    /* total 12345: base 10/1000 -> 123.45; beauty lines 5000 at +20/1000 -> 100;
+     * (123.45 + 100) x 1.5 = 335.175 -> 335 */
+    sql("INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES "
+        "('O1', 'B', 1728000000, 12345), ('O2', 'B', 1728000000, 50);"
+        "INSERT INTO order_lines (order_id, line_no, product_id, amount) VALUES "
+        "('O1', 1, 'P1', 3000), ('O1', 2, 'P1', 2000), ('O1', 3, 'P2', 7345)");
+    cr_assert_eq(dg_points_rules_parse(&rules, "category_bonus.beauty = 20\n", "r", &err), 0);
+    dg_points_request o = { .source_id = "O1", .day = DG_POINTS_TODAY,
+                            .multiplier_per_mille = 1500 };
+    dg_points_result res;
+    cr_assert_eq(dg_points_earn_order(store, &rules, &o, &res, &err), 0, "%s", err.message);
+    cr_assert_eq(res.points, 335);
+    cr_assert_eq(sql_int("SELECT occurred_on FROM points_movements"), DAY0);
+    cr_assert_eq(sql_int("SELECT expires_on FROM points_lots"), DAY0 + 100);
+    cr_assert_eq(dg_points_earn_order(store, &rules, &o, &res, &err), DG_EEXIST);
+    o.source_id = "O2";   /* 50 x 10 / 1000 = 0.5 -> no point */
+    cr_assert_eq(dg_points_earn_order(store, &rules, &o, &res, &err), DG_ERANGE);
+    o.source_id = "O9";
+    cr_assert_eq(dg_points_earn_order(store, &rules, &o, &res, &err), DG_ENOTFOUND);
+}
+
+static void reverse_case(dg_points_reverse_policy policy, int64_t *absorbed, int64_t *left)
+{
+    sql("INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES "
+        "('O1', 'A', 1728000000, 10000)");   /* 100 points on DAY0 */
+    rules.reverse_spent = policy;
+    dg_points_request o = { .source_id = "O1", .day = DG_POINTS_TODAY };
+    dg_points_result res;
+    cr_assert_eq(dg_points_earn_order(store, &rules, &o, &res, &err), 0, "%s", err.message);
+    earn("A", 50, DAY0 + 1);
+    cr_assert_eq(burn("A", 120, DAY0 + 2, &res), 0);   /* O1's lot spent, 20 of the other */
+    o.day = DAY0 + 3;
+    o.customer_id = "B";   /* another customer's order is refused, nothing written */
+    cr_assert_eq(dg_points_reverse_order(store, &rules, &o, &res, &err), DG_EINVAL);
+    o.customer_id = "A";
+    cr_assert_eq(dg_points_reverse_order(store, &rules, &o, &res, &err), 0, "%s", err.message);
+    *absorbed = res.absorbed;
+    *left = balance("A", DAY0 + 3).available;
+    cr_assert_eq(dg_points_reverse_order(store, &rules, &o, &res, &err),
+                 policy == DG_POINTS_REVERSE_RECOVER ? DG_EEXIST : 0);
+}
+
+Test(points, reversing_a_spent_order_absorbs_by_default)
+{
+    int64_t absorbed, left;
+    reverse_case(DG_POINTS_REVERSE_ABSORB, &absorbed, &left);
+    cr_assert_eq(absorbed, 100);   /* all of O1's points were spent: nothing to take back */
+    cr_assert_eq(left, 30);
+    cr_assert_eq(sql_int("SELECT count(*) FROM points_movements WHERE kind = 'reverse'"), 0);
+}
+
+Test(points, reversing_a_spent_order_recovers_what_the_balance_allows)
+{
+    int64_t absorbed, left;
+    reverse_case(DG_POINTS_REVERSE_RECOVER, &absorbed, &left);
+    cr_assert_eq(absorbed, 70);    /* 100 spent, 30 left to take */
+    cr_assert_eq(left, 0);
+    cr_assert_eq(sql_int("SELECT points FROM points_movements WHERE kind = 'reverse'"), -30);
+}
+
+Test(points, an_idempotency_key_applies_once)
+{
+    earn("A", 100, DAY0);
+    dg_points_request r = req("A", 30, DAY0 + 1);
+    r.idempotency_key = "k-1";
+    dg_points_result first, again;
+    cr_assert_eq(dg_points_burn(store, &r, &first, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_points_burn(store, &r, &again, &err), 0, "%s", err.message);
+    cr_assert(again.replayed);
+    cr_assert_eq(again.movement_id, first.movement_id);
+    cr_assert_eq(again.balance, 70);
+    cr_assert_eq(ledger_sum("A"), 70);
+    r.points = 31;
+    cr_assert_eq(dg_points_burn(store, &r, &again, &err), DG_ECONFLICT);
+    cr_assert_eq(ledger_sum("A"), 70);
+}
+
+Test(points, amounts_and_rules_are_checked)
+{
+    int64_t p;
+    cr_assert_eq(dg_points_amount_parse("25", "--points", false, &p, &err), 0);
+    cr_assert_eq(p, 25);
+    cr_assert_eq(dg_points_amount_parse("-25", "--points", true, &p, &err), 0);
+    cr_assert_eq(p, -25);
+    cr_assert_eq(dg_points_amount_parse("-25", "--points", false, &p, &err), DG_ERANGE);
+    cr_assert_eq(dg_points_amount_parse("0", "--points", false, &p, &err), DG_ERANGE);
+    cr_assert_eq(dg_points_amount_parse("2.5", "--points", false, &p, &err), DG_EPARSE);
+    cr_assert_eq(dg_points_amount_parse("1,000", "--points", false, &p, &err), DG_EPARSE);
+    cr_assert_eq(dg_points_amount_parse("", "--points", false, &p, &err), DG_EPARSE);
+    cr_assert_eq(dg_points_amount_parse("1000000001", "--points", false, &p, &err), DG_ERANGE);
+    cr_assert_eq(dg_points_amount_parse("99999999999999999999", "--points", false, &p, &err),
+                 DG_ERANGE);
+    dg_points_rules r;
+    dg_points_rules_default(&r);
+    cr_assert_eq(dg_points_rules_parse(&r, "base_per_mille = 20\n# note\nexpiry_days = abc\n",
+                                       "points.conf", &err), DG_EINVAL);
+    cr_assert_str_eq(err.message, "points.conf:3:15: expiry_days = \"abc\": expected a whole "
+                     "number from 1 to 36600");
+    cr_assert_eq(r.base_per_mille, 10);   /* a bad file changes nothing */
+    cr_assert_eq(dg_points_rules_parse(&r, "reverse_spent = keep\n", "p", &err), DG_EINVAL);
+    cr_assert(strstr(err.message, "p:1:17: unknown reverse_spent policy \"keep\""), "%s",
+              err.message);
+    cr_assert_eq(dg_points_rules_parse(&r, "bonus = 3\n", "p", &err), DG_EINVAL);
+    cr_assert_eq(dg_points_rules_parse(&r, "reverse_spent = recover\ncategory_bonus.food = 5\n",
+                                       "p", &err), 0);
+    cr_assert_eq(r.reverse_spent, DG_POINTS_REVERSE_RECOVER);
+    cr_assert_eq(r.n_bonuses, 1);
+    cr_assert_eq(r.bonuses[0].per_mille, 5);
+    /* the shipped file is the built-in rules */
+    char *text = test_file_text("config/points.conf");
+    dg_points_rules shipped, builtin;
+    dg_points_rules_default(&builtin);
+    dg_points_rules_default(&shipped);
+    shipped.base_per_mille = -1;
+    shipped.expiry_days = -1;
+    cr_assert_eq(dg_points_rules_parse(&shipped, text, "config/points.conf", &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(shipped.base_per_mille, builtin.base_per_mille);
+    cr_assert_eq(shipped.expiry_days, builtin.expiry_days);
+    cr_assert_eq(shipped.point_value_minor, builtin.point_value_minor);
+    cr_assert_eq(shipped.reverse_spent, builtin.reverse_spent);
+    cr_assert_eq(shipped.n_bonuses, builtin.n_bonuses);
+    free(text);
+}
+
+/* ---- the property test ---- */
+
+#define P_CUSTOMERS 3
+#define P_LOTS 512
+
+/* An independent model of the ledger: its lots rebuilt from the movements alone. */
+typedef struct model_lot {
+    int64_t id;
+    int customer;
+    int32_t earned_on, expires_on;
+    int64_t remaining, expired;
+} model_lot;
+
+typedef struct model {
+    model_lot lots[P_LOTS];
+    size_t n;
+} model;
+
+static int customer_index(const char *id)
+{
+    return id[0] - 'A';
+}
+
+/* Debits points from the customer's lots usable on day, earliest expiry, then lot id, first. */
+static void model_debit(model *m, int customer, int32_t day, int64_t points)
+{
+    while (points > 0) {
+        model_lot *best = NULL;
+        for (size_t i = 0; i < m->n; i++) {
+            model_lot *l = &m->lots[i];
+            if (l->customer != customer || l->remaining == 0 || l->expires_on <= day ||
+                l->earned_on > day)
+                continue;
+            if (!best || l->expires_on < best->expires_on ||
+                (l->expires_on == best->expires_on && l->id < best->id))
+                best = l;
+        }
+        cr_assert(best, "the ledger debits points the replay cannot find");
+        int64_t part = best->remaining < points ? best->remaining : points;
+        best->remaining -= part;
+        points -= part;
+    }
+}
+
+static void replay(model *m)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    m->n = 0;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT movement_id, customer_id, kind, points, "
+                                    "occurred_on, expires_on, source_id FROM points_movements "
+                                    "ORDER BY movement_id", -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int c = customer_index((const char *)sqlite3_column_text(st, 1));
+        const char *kind = (const char *)sqlite3_column_text(st, 2);
+        int64_t points = sqlite3_column_int64(st, 3);
+        int32_t day = sqlite3_column_int(st, 4);
+        if (points > 0) {
+            cr_assert_lt(m->n, P_LOTS);
+            m->lots[m->n++] = (model_lot){ sqlite3_column_int64(st, 0), c, day,
+                                           sqlite3_column_int(st, 5), points, 0 };
+        } else if (strcmp(kind, "expire") == 0) {
+            int64_t lot = atoll((const char *)sqlite3_column_text(st, 6));
+            size_t i = 0;
+            while (i < m->n && m->lots[i].id != lot)
+                i++;
+            cr_assert_lt(i, m->n);
+            cr_assert_eq(m->lots[i].remaining, -points, "expiry of lot %lld is not its rest",
+                         (long long)lot);
+            cr_assert_leq(m->lots[i].expires_on, day);
+            m->lots[i].expired += -points;
+            m->lots[i].remaining = 0;
+        } else {
+            model_debit(m, c, day, -points);
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static void compare(const model *m, int32_t day)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT lot_id, remaining, expired FROM points_lots "
+                                    "ORDER BY lot_id", -1, &st, NULL), SQLITE_OK);
+    size_t i = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        cr_assert_lt(i, m->n);
+        cr_assert_eq(sqlite3_column_int64(st, 0), m->lots[i].id);
+        cr_assert_eq(sqlite3_column_int64(st, 1), m->lots[i].remaining, "lot %lld",
+                     (long long)m->lots[i].id);
+        cr_assert_eq(sqlite3_column_int64(st, 2), m->lots[i].expired);
+        i++;
+    }
+    cr_assert_eq(i, m->n);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    for (int c = 0; c < P_CUSTOMERS; c++) {
+        char id[2] = { (char)('A' + c), 0 };
+        int64_t usable = 0, all = 0;
+        for (size_t k = 0; k < m->n; k++)
+            if (m->lots[k].customer == c) {
+                all += m->lots[k].remaining;
+                if (m->lots[k].expires_on > day && m->lots[k].earned_on <= day)
+                    usable += m->lots[k].remaining;
+            }
+        dg_points_balance b = balance(id, day);
+        cr_assert_eq(b.available, usable);
+        cr_assert_geq(b.available, 0);
+        cr_assert_eq(b.ledger, all, "balance = sum of the ledger");
+        cr_assert_eq(b.ledger, ledger_sum(id));
+    }
+}
+
+Test(points, random_movements_keep_the_invariants_and_replay_to_the_same_lots,
+     .timeout = 120)
+{
+    dg_rng rng;
+    dg_rng_seed(&rng, 20261206);
+    model m;
+    rules.expiry_days = 30;
+    int32_t day = DAY0;
+    for (int step = 0; step < 300; step++) {
+        day += (int32_t)dg_rng_below(&rng, 4);
+        char id[2] = { (char)('A' + dg_rng_below(&rng, P_CUSTOMERS)), 0 };
+        int64_t points = 1 + (int64_t)dg_rng_below(&rng, 200);
+        dg_points_result res;
+        int op = (int)dg_rng_below(&rng, 10);
+        dg_points_request r = req(id, points, day);
+        r.reason = "property";
+        int rc;
+        if (op < 4) {
+            r.source = DG_POINTS_SOURCE_CAMPAIGN;
+            rc = dg_points_earn(store, &rules, &r, &res, &err);
+        } else if (op < 7) {
+            rc = dg_points_burn(store, &r, &res, &err);
+        } else if (op < 9) {
+            r.points = dg_rng_below(&rng, 2) ? points : -points;
+            rc = dg_points_adjust(store, &rules, &r, &res, &err);
+        } else {
+            dg_points_expiry done;
+            rc = dg_points_expire(store, day, &done, &err);
+        }
+        cr_assert(rc == 0 || rc == DG_ECONFLICT, "step %d: %s", step, err.message);
+        if (rc == DG_ECONFLICT)
+            cr_assert_lt(balance(id, day).available, points);
+        if (step % 25 == 0 || step == 299) {
+            replay(&m);
+            compare(&m, day);
+        }
+    }
+    dg_points_expiry done;
+    cr_assert_eq(dg_points_expire(store, day + 1000, &done, &err), 0);
+    replay(&m);
+    compare(&m, day + 1000);
+    cr_assert_eq(sql_int("SELECT coalesce(sum(points), 0) FROM points_movements"), 0);
+}
+
+Test(points_vocabulary, every_kind_source_and_policy_has_english_and_korean_names)
+{
+    for (int k = DG_POINTS_EARN; k <= DG_POINTS_REVERSE; k++) {
+        const dg_vocab_entry *e = dg_vocab_find("points_kind", dg_points_kind_code(k));
+        cr_assert_not_null(e, "%s", dg_points_kind_code(k));
+        cr_assert(e->en[0] && e->ko[0]);
+        dg_points_kind back;
+        cr_assert_eq(dg_points_kind_parse(e->code, &back, &err), 0);
+        cr_assert_eq((int)back, k);
+    }
+    for (int s = DG_POINTS_SOURCE_ORDER; s <= DG_POINTS_SOURCE_MANUAL; s++)
+        cr_assert_not_null(dg_vocab_find("points_source", dg_points_source_code(s)));
+    cr_assert_not_null(dg_vocab_find("points_source", "lot"));   /* an expiry's source */
+    cr_assert_not_null(dg_vocab_find("points_policy", "absorb"));
+    cr_assert_not_null(dg_vocab_find("points_policy", "recover"));
+    cr_assert_str_eq(dg_vocab_domain_of(NULL, "movement_kind"), "points_kind");
+    cr_assert_str_eq(dg_vocab_domain_of(NULL, "source_kind"), "points_source");
+}
