@@ -3,7 +3,7 @@
 import { t } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtMoney, fmtCompact, fmtPct, currencySymbol } from './format.js';
-import { h, card, chartBox } from './dom.js';
+import { h, card, chartBox, noteCaption } from './dom.js';
 import { PALETTE, echarts, mountChart } from './charts.js';
 
 // the library's defaults (DG_CLV_DEFAULT_HORIZON, DG_CLV_DEFAULT_DISCOUNT_RATE; docs/clv.md)
@@ -20,7 +20,7 @@ export async function renderClv(view) {
     api('/api/clv', Object.assign({ view: 'p_alive' }, q)),
   ]);
   const cValue = chartBox(), cAlive = chartBox();
-  const table = h('table', { class: 'data' },
+  const table = h('table', { class: 'data' }, noteCaption(top),
     h('thead', null, h('tr', null, ['customer_id', 'frequency', 'monetary', 'p_alive', 'expected_purchases', 'clv']
       .map((c, i) => h('th', { class: i ? 'num' : '' }, t('clv_' + c))))),
     h('tbody', null, top.rows.map(r => h('tr', { class: 'link', onclick: () => { location.hash = `#/customer/${encodeURIComponent(r.customer_id)}`; } },

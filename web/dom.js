@@ -1,6 +1,6 @@
 /* DOM helpers: an element builder, cards, chart boxes, error boxes and the library's result tables. */
-import { t, valueLabel, fieldLabel } from './i18n.js';
-import { fmtInt, fmtMoney } from './format.js';
+import { t, tr, vocab, valueLabel, fieldLabel } from './i18n.js';
+import { fmtInt, fmtMoney, locale } from './format.js';
 
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -42,7 +42,27 @@ export function resultTable(table, opts = {}) {
       else if (typeof v === 'string') text = valueLabel(c, v);
       return h('td', { class: typeof v === 'number' ? 'num' : '' }, text);
     })));
-  return h('table', { class: 'data' }, h('thead', null, head), h('tbody', null, rows));
+  return h('table', { class: 'data' }, noteCaption(table), h('thead', null, head), h('tbody', null, rows));
+}
+
+/* A result table's notes (remarks on the whole result, e.g. that --top left rows out) as the
+   caption shown beneath its HTML table, or null when it has none. A note with a code in
+   "note_codes" is shown in the current language from the vocabulary's "note" domain, its
+   {placeholders} filled from the note's parameters; any other shows the library's English. */
+export function noteCaption(table) {
+  const notes = table.notes || [];
+  if (!notes.length) return null;
+  const codes = table.note_codes || [];
+  return h('caption', { class: 'notes' }, notes.map((text, i) =>
+    h('div', { class: 'note', 'data-note': codes[i] ? codes[i].code : '' }, noteText(text, codes[i]))));
+}
+
+function noteText(text, coded) {
+  if (!coded || !vocab('note', coded.code)) return text;
+  const args = {};
+  for (const [k, v] of Object.entries(coded.params || {}))
+    args[k] = Number.isInteger(v) ? fmtInt(v) : new Intl.NumberFormat(locale(), { maximumFractionDigits: 2 }).format(v);
+  return tr('note', coded.code, args);
 }
 
 export function isNumCol(table, c) { return table.rows.length > 0 && typeof table.rows[0][c] === 'number'; }

@@ -4,7 +4,7 @@
 import { t, vocab, valueLabel, fieldLabel } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtCompact, fmtPct, fmtSigned } from './format.js';
-import { h, card, chartBox } from './dom.js';
+import { h, card, chartBox, noteCaption } from './dom.js';
 import { mountChart } from './charts.js';
 
 const STAGES = ['prospect', 'customer', 'client', 'advocate', 'partner'];
@@ -105,7 +105,7 @@ function loyaltyTable(table, key) {
     if (c === 'mean_loyalty_index') return r[c] == null ? '–' : r[c].toFixed(1);
     return fmtInt(r[c]);
   };
-  return h('table', { class: 'data', 'data-loyalty': key },
+  return h('table', { class: 'data', 'data-loyalty': key }, noteCaption(table),
     h('thead', null, h('tr', null, cols.map(c => h('th', { class: c === key ? '' : 'num' }, fieldLabel(c))))),
     h('tbody', null, table.rows.map(r => h('tr', r[key] === '(all)' ? { class: 'total' } : null,
       cols.map(c => h('td', { class: c === key ? (r[key] === '(all)' ? 'total' : '') : 'num' + (r[key] === '(all)' ? ' total' : '') }, cell(r, c)))))));

@@ -7,7 +7,7 @@
 import { t, dimLabel, valueLabel } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtMoney, fmtCompact, fmtPct } from './format.js';
-import { h, card, chartBox } from './dom.js';
+import { h, card, chartBox, noteCaption } from './dom.js';
 import { PALETTE, mountChart } from './charts.js';
 
 const MONEY_MEASURES = new Set(['revenue', 'aov', 'revenue_per_customer']);
@@ -292,7 +292,7 @@ function pivotTable(s, table, cols, drills) {
       return h('td', { class: 'num' + (c.total ? ' total' : ''), style }, fmtMeasure(c.measure, v));
     }));
   });
-  return h('table', { class: 'data pivot' }, h('thead', null, head), h('tbody', null, body));
+  return h('table', { class: 'data pivot' }, noteCaption(table), h('thead', null, head), h('tbody', null, body));
 }
 
 function pivotChart(el, s, table, cols, drills) {

@@ -3,7 +3,7 @@
 import { t, valueLabel } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtMoney, fmtPct } from './format.js';
-import { h, card, chartBox } from './dom.js';
+import { h, card, chartBox, noteCaption } from './dom.js';
 import { PALETTE, mountChart } from './charts.js';
 
 /* RFM: the R × F heatmap of scored customers and the named segments with their revenue. */
@@ -11,7 +11,7 @@ export async function renderRfm(view) {
   const [grid, segments] = await Promise.all([api('/api/rfm', { as_of: state.asOf, view: 'grid' }), api('/api/rfm', { as_of: state.asOf })]);
   const cGrid = chartBox('tall'), cSeg = chartBox('tall');
   const rows = segments.rows;
-  const table = h('table', { class: 'data' },
+  const table = h('table', { class: 'data' }, noteCaption(segments),
     h('thead', null, h('tr', null, ['segment', 'customers', 'customer_share', 'revenue', 'revenue_share', 'mean_recency_days', 'mean_frequency', 'mean_monetary']
       .map((c, i) => h('th', { class: i ? 'num' : '' }, t('rfm_' + c))))),
     h('tbody', null, rows.map(r => h('tr', null,

@@ -5,7 +5,7 @@
 import { t, valueLabel, fieldLabel } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtMoney, fmtPct } from './format.js';
-import { h, card, chartBox } from './dom.js';
+import { h, card, chartBox, noteCaption } from './dom.js';
 import { PALETTE, mountChart } from './charts.js';
 
 const RATES = [['repeat', fmtPct], ['csat', fmtPct], ['nps', v => (v == null ? '–' : v.toFixed(1))], ['rating', fmtPct]];
@@ -35,7 +35,7 @@ export async function renderStaff(view, params) {
     if (c === 'site') return h('td', null, r.site == null ? '–' : valueLabel('site', r.site));
     return h('td', { class: 'num' }, c === 'revenue' ? fmtMoney(r.revenue) : fmtInt(r[c]));
   })));
-  const data = h('table', { class: 'data', 'data-staff': by },
+  const data = h('table', { class: 'data', 'data-staff': by }, noteCaption(table),
     h('thead', null, h('tr', null, cols.map((c, i) => h('th', { class: i && c !== 'site' && c !== by ? 'num' : '' }, fieldLabel(c))))),
     h('tbody', null, rows));
   // the sites chart: the ranked share if it is one, else the first share with an estimate

@@ -5,7 +5,7 @@
 import { t, valueLabel, fieldLabel } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtMoney, fmtPct } from './format.js';
-import { h, card, chartBox } from './dom.js';
+import { h, card, chartBox, noteCaption } from './dom.js';
 import { PALETTE, mountChart } from './charts.js';
 
 const typeName = v => (v === '(all)' ? t('loyalty_all') : v === '(none)' ? t('not_yet_known') : valueLabel('customer_type', v));
@@ -18,7 +18,7 @@ function withInterval(r, name, fmt) {
 export async function renderTypes(view) {
   const [types, rules] = await Promise.all([api('/api/types', { as_of: state.asOf }), api('/api/types', { as_of: state.asOf, view: 'suggestions' })]);
   const rows = types.rows;
-  const table = h('table', { class: 'data', 'data-types': '' },
+  const table = h('table', { class: 'data', 'data-types': '' }, noteCaption(types),
     h('thead', null, h('tr', null, ['type', 'customers', 'conversion', 'csat', 'spend', 'complaint_rate'].map((c, i) => h('th', { class: i ? 'num' : '' }, fieldLabel(c))))),
     h('tbody', null, rows.map(r => h('tr', null, h('td', null, typeName(r.type)), h('td', { class: 'num' }, fmtInt(r.customers)),
       withInterval(r, 'conversion', fmtPct), withInterval(r, 'csat', fmtPct), withInterval(r, 'spend', fmtMoney),

@@ -48,10 +48,18 @@ void dg_table_set_percent(dg_table *table, size_t col, double fraction);
 void dg_table_set_decimals(dg_table *table, size_t col, int decimals);
 
 /* A remark on the whole result (e.g. "every customer ties on recency"): JSON writes them as
- * "notes":[...] after the rows (the key only when there is one); the CLI prints them on stderr. */
+ * "notes":[...] after the rows (the key only when there is one); the CLI prints them on stderr.
+ * A coded note also carries a stable code (the "note" domain of the vocabulary, which translates
+ * it) and numeric parameters for the translation's {key} placeholders: JSON writes
+ * "note_codes":[...] beside "notes", one {"code":...,"params":{...}} per note, null for an
+ * uncoded one (docs/api.md). dg_table_note_param adds a parameter to the last note, which must
+ * be coded (else DG_EINVAL). */
 int dg_table_add_note(dg_table *table, const char *text);
+int dg_table_add_coded_note(dg_table *table, const char *code, const char *text);
+int dg_table_note_param(dg_table *table, const char *key, double value);
 size_t dg_table_notes(const dg_table *table);
-const char *dg_table_note(const dg_table *table, size_t i);   /* NULL past the last */
+const char *dg_table_note(const dg_table *table, size_t i);        /* NULL past the last */
+const char *dg_table_note_code(const dg_table *table, size_t i);   /* NULL: uncoded or past */
 /* DG_ENOMEM when an addition failed (the table cannot be written), else 0. */
 int dg_table_failed(const dg_table *table);
 

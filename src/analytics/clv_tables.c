@@ -78,7 +78,8 @@ static int spend_note(const dg_clv_report *r, dg_table *t)
              "repeat purchase value is 0 or negative (refunds; the model needs positive values): "
              "no expected spend or CLV for them", r->spend_fit.n_not_positive,
              r->spend_fit.n_not_positive == 1 ? "" : "s");
-    return dg_table_add_note(t, note);
+    return dg_table_add_coded_note(t, "clv_spend_left_out", note) ||
+           dg_table_note_param(t, "customers", (double)r->spend_fit.n_not_positive) ? DG_ENOMEM : 0;
 }
 
 /* The note stating the horizon and discount rate every CLV of the table is computed at. */
@@ -91,7 +92,12 @@ static int horizon_note(const dg_clv_report *r, dg_table *t)
     snprintf(note, sizeof note, "%s over the next %g %s, discounted at %g %% per %s",
              r->has_spend ? "CLV" : "expected purchases", r->horizon, units,
              r->discount_rate * 100, per);
-    return dg_table_add_note(t, note);
+    char code[40];
+    snprintf(code, sizeof code, "%s_%s", r->has_spend ? "clv_horizon" : "clv_horizon_purchases",
+             unit == 7.0 ? "weeks" : unit == 1.0 ? "days" : "units");
+    return dg_table_add_coded_note(t, code, note) ||
+           dg_table_note_param(t, "horizon", r->horizon) ||
+           dg_table_note_param(t, "rate", r->discount_rate * 100) ? DG_ENOMEM : 0;
 }
 
 int dg_clv_rank_table(dg_table **out, const dg_clv_report *r, char *const *names, size_t top,

@@ -91,10 +91,11 @@ static dg_table *new_table(const char *title, const char *const *names,
 }
 
 /* Adds the note and hands t to *out, or frees it and reports running out of memory. */
-static int finish(dg_table *t, int rc, const char *note, dg_table **out, dg_error *err)
+static int finish(dg_table *t, int rc, const char *code, const char *note, dg_table **out,
+                  dg_error *err)
 {
     if (rc == 0 && t)
-        rc = dg_table_add_note(t, note);
+        rc = dg_table_add_coded_note(t, code, note);
     if (rc != 0 || !t || dg_table_failed(t)) {
         dg_table_free(t);
         return dg_error_set(err, DG_ENOMEM, "out of memory");
@@ -134,7 +135,7 @@ int dg_consult_type_table(dg_table **out, const dg_frame *frame, dg_error *err)
     if (rc == 0)
         rc = type_row(t, "(all)", &tally[n_types]);
     free(tally);
-    return finish(t, rc, "conversion: customers with an order; CSAT: share of 4-5 among each "
+    return finish(t, rc, "types_measures", "conversion: customers with an order; CSAT: share of 4-5 among each "
                   "customer's latest answer; spend: revenue per buyer; complaint rate: customers "
                   "with a complaint; 95% intervals (Wilson; mean +- 1.96 s/sqrt(n) for spend)",
                   out, err);
@@ -177,7 +178,7 @@ int dg_consult_suggestion_table(dg_table **out, const dg_frame *frame,
             dg_table_set_real(t, 7, (double)count[r][3] / (double)count[r][2]);
     }
     free(count);
-    return finish(t, rc, "customers: those the rule suggests a type for (first rule that fits); "
+    return finish(t, rc, "types_suggestions", "customers: those the rule suggests a type for (first rule that fits); "
                   "untyped: of them, without a type set by staff (the card shows them the "
                   "suggestion); agreement: of the typed ones, the share whose type is the "
                   "suggested one", out, err);

@@ -21,8 +21,9 @@ int dg_rfm_add_notes(const dg_rfm_result *rfm, dg_table *t)
         "every customer spent the same: monetary value (M) carries no information and everyone "
         "scores M 3",
     };
+    static const char *const code[3] = { "rfm_flat_r", "rfm_flat_f", "rfm_flat_m" };
     for (int k = 0; k < 3; k++)
-        if (rfm->no_information[k] && dg_table_add_note(t, what[k]) != 0)
+        if (rfm->no_information[k] && dg_table_add_coded_note(t, code[k], what[k]) != 0)
             return DG_ENOMEM;
     return 0;
 }

@@ -69,6 +69,7 @@ static int add_notes(dg_table *t, const dg_staff_result *r)
 {
     char buf[640];
     int rc = 0;
+    bool staff = r->by == DG_STAFF_BY_STAFF;
     snprintf(buf, sizeof buf, "rates shrunk toward %s by empirical Bayes; prior concentration "
              "M (maximum likelihood, beta-binomial / Dirichlet-multinomial): repeat %.3g, CSAT "
              "%.3g, NPS %.3g, rating %.3g, each at most the answers of the %s; intervals are "
@@ -78,26 +79,34 @@ static int add_notes(dg_table *t, const dg_staff_result *r)
              r->repeat_prior.concentration, r->csat_prior.concentration,
              r->nps_prior.concentration, r->rating_prior.concentration,
              r->by == DG_STAFF_BY_STAFF ? "site" : "store");
-    rc |= dg_table_add_note(t, buf);
+    rc |= dg_table_add_coded_note(t, staff ? "staff_priors_staff" : "staff_priors_site", buf);
+    rc |= dg_table_note_param(t, "repeat", r->repeat_prior.concentration);
+    rc |= dg_table_note_param(t, "csat", r->csat_prior.concentration);
+    rc |= dg_table_note_param(t, "nps", r->nps_prior.concentration);
+    rc |= dg_table_note_param(t, "rating", r->rating_prior.concentration);
     snprintf(buf, sizeof buf, "repeat: first-time customers whose first order is at least %d "
              "days old, who ordered again on a later day within %d days", r->repeat_days,
              r->repeat_days);
-    rc |= dg_table_add_note(t, buf);
+    rc |= dg_table_add_coded_note(t, "staff_repeat", buf);
+    rc |= dg_table_note_param(t, "days", r->repeat_days);
     snprintf(buf, sizeof buf, "survey answers go to the %s of the customer's latest order on or "
              "before the answer; %zu answers had none", r->by == DG_STAFF_BY_STAFF ? "staff member"
              : "site", r->answers_unattributed);
-    rc |= dg_table_add_note(t, buf);
+    rc |= dg_table_add_coded_note(t, staff ? "staff_answers_staff" : "staff_answers_site", buf);
+    rc |= dg_table_note_param(t, "answers", (double)r->answers_unattributed);
     if (r->orders_without_unit) {
         snprintf(buf, sizeof buf, "%zu orders name no %s and are left out",
                  r->orders_without_unit, r->by == DG_STAFF_BY_STAFF ? "staff member" : "site");
-        rc |= dg_table_add_note(t, buf);
+        rc |= dg_table_add_coded_note(t, staff ? "staff_unnamed_staff" : "staff_unnamed_site", buf);
+        rc |= dg_table_note_param(t, "orders", (double)r->orders_without_unit);
     }
     if (r->n_units == 0)
-        rc |= dg_table_add_note(t, r->by == DG_STAFF_BY_STAFF
-                                       ? "no order names a staff member (orders.staff_id)"
-                                       : "no order names a site (orders.site)");
+        rc |= staff ? dg_table_add_coded_note(t, "staff_none_staff",
+                                              "no order names a staff member (orders.staff_id)")
+                    : dg_table_add_coded_note(t, "staff_none_site",
+                                              "no order names a site (orders.site)");
     else if (r->csat_prior.n_units == 0 && r->nps_prior.n_units == 0)
-        rc |= dg_table_add_note(t, "no survey answer follows an order of these units: CSAT and "
+        rc |= dg_table_add_coded_note(t, "staff_no_survey", "no survey answer follows an order of these units: CSAT and "
                                    "NPS are empty");
     return rc;
 }

@@ -28,13 +28,26 @@ typedef struct {
     int decimals;
 } column;
 
+/* A numeric parameter of a coded note, which the dashboard puts into its translation. */
+typedef struct {
+    char *key;
+    double value;
+} note_param;
+
+typedef struct {
+    char *text;               /* English, as the CLI prints it */
+    char *code;               /* NULL for a note without a translation */
+    note_param *params;
+    size_t n_params;
+} note;
+
 struct dg_table {
     char *title;
     column *cols;
     size_t n_cols, cap_cols;
     cell *cells;              /* n_rows * n_cols, row-major */
     size_t n_rows, cap_rows;
-    char **notes;             /* remarks on the whole result (JSON "notes") */
+    note *notes;              /* remarks on the whole result (JSON "notes", "note_codes") */
     size_t n_notes;
     bool failed;              /* an addition failed: the table cannot be written */
 };
@@ -67,8 +80,13 @@ void dg_table_free(dg_table *t)
                 free(t->cells[r * t->n_cols + c].u.s);
     for (size_t c = 0; c < t->n_cols; c++)
         free(t->cols[c].name);
-    for (size_t i = 0; i < t->n_notes; i++)
-        free(t->notes[i]);
+    for (size_t i = 0; i < t->n_notes; i++) {
+        for (size_t k = 0; k < t->notes[i].n_params; k++)
+            free(t->notes[i].params[k].key);
+        free(t->notes[i].params);
+        free(t->notes[i].code);
+        free(t->notes[i].text);
+    }
     free(t->notes);
     free(t->cols);
     free(t->cells);
@@ -81,7 +99,7 @@ int dg_table_add_column(dg_table *t, const char *name, dg_cell_type type, int de
     if (t->failed)
         return DG_ENOMEM;
     if (t->n_rows > 0)
-        return track(t, DG_EINVAL);
+        return DG_EINVAL;   /* a misuse, not a failed addition */
     if (t->n_cols == t->cap_cols) {
         size_t cap = t->cap_cols ? 2 * t->cap_cols : 8;
         column *cols = realloc(t->cols, cap * sizeof *cols);
@@ -167,22 +185,50 @@ void dg_table_set_percent(dg_table *t, size_t col, double fraction)
         *c = (cell){ .set = isfinite(fraction), .percent = true, .decimals = -1, .u.r = fraction };
 }
 
-int dg_table_add_note(dg_table *t, const char *text)
+int dg_table_add_note(dg_table *t, const char *text) { return dg_table_add_coded_note(t, NULL, text); }
+
+int dg_table_add_coded_note(dg_table *t, const char *code, const char *text)
 {
     if (t->failed)
         return DG_ENOMEM;
-    char **notes = realloc(t->notes, (t->n_notes + 1) * sizeof *notes);
+    note *notes = realloc(t->notes, (t->n_notes + 1) * sizeof *notes);
     if (!notes)
         return track(t, DG_ENOMEM);
     t->notes = notes;
-    if (!(t->notes[t->n_notes] = strdup(text)))
+    note *n = &t->notes[t->n_notes];
+    *n = (note){ .text = strdup(text), .code = code ? strdup(code) : NULL };
+    if (!n->text || (code && !n->code)) {
+        free(n->text);
+        free(n->code);
         return track(t, DG_ENOMEM);
+    }
     t->n_notes++;
     return 0;
 }
 
+int dg_table_note_param(dg_table *t, const char *key, double value)
+{
+    if (t->failed)
+        return DG_ENOMEM;
+    if (t->n_notes == 0 || !t->notes[t->n_notes - 1].code)
+        return DG_EINVAL;   /* a misuse, not a failed addition */
+    note *n = &t->notes[t->n_notes - 1];
+    note_param *params = realloc(n->params, (n->n_params + 1) * sizeof *params);
+    if (!params)
+        return track(t, DG_ENOMEM);
+    n->params = params;
+    if (!(params[n->n_params].key = strdup(key)))
+        return track(t, DG_ENOMEM);
+    params[n->n_params++].value = value;
+    return 0;
+}
+
 size_t dg_table_notes(const dg_table *t) { return t->n_notes; }
-const char *dg_table_note(const dg_table *t, size_t i) { return i < t->n_notes ? t->notes[i] : NULL; }
+const char *dg_table_note(const dg_table *t, size_t i) { return i < t->n_notes ? t->notes[i].text : NULL; }
+const char *dg_table_note_code(const dg_table *t, size_t i)
+{
+    return i < t->n_notes ? t->notes[i].code : NULL;
+}
 int dg_table_failed(const dg_table *t) { return t->failed ? DG_ENOMEM : 0; }
 
 size_t dg_table_rows(const dg_table *t) { return t->n_rows; }
@@ -291,6 +337,32 @@ static void pad(FILE *out, size_t n)
         fputc(' ', out);
 }
 
+/* "note_codes":[...], one per note: {"code":...,"params":{...}}, or null for an uncoded note. */
+static void write_note_codes(const dg_table *t, FILE *out)
+{
+    fputs(",\"note_codes\":[", out);
+    for (size_t i = 0; i < t->n_notes; i++) {
+        const note *n = &t->notes[i];
+        if (i)
+            fputc(',', out);
+        if (!n->code) {
+            fputs("null", out);
+            continue;
+        }
+        fputs("{\"code\":", out);
+        dg__json_write_string(out, n->code);
+        fputs(",\"params\":{", out);
+        for (size_t k = 0; k < n->n_params; k++) {
+            if (k)
+                fputc(',', out);
+            dg__json_write_string(out, n->params[k].key);
+            fprintf(out, ":%.15g", isfinite(n->params[k].value) ? n->params[k].value : 0.0);
+        }
+        fputs("}}", out);
+    }
+    fputc(']', out);
+}
+
 static int write_aligned(const dg_table *t, FILE *out, size_t first, size_t end)
 {
     size_t *width = calloc(t->n_cols ? t->n_cols : 1, sizeof *width);
@@ -385,9 +457,10 @@ static int write_json(const dg_table *t, FILE *out, size_t first, size_t end)
         for (size_t i = 0; i < t->n_notes; i++) {
             if (i)
                 fputc(',', out);
-            dg__json_write_string(out, t->notes[i]);
+            dg__json_write_string(out, t->notes[i].text);
         }
         fputc(']', out);
+        write_note_codes(t, out);
     }
     fputs("}\n", out);
     return ferror(out) ? DG_EIO : 0;

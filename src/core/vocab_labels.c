@@ -5,6 +5,8 @@
 
 #define UI(code, en, ko) { "ui", code, en, ko }
 #define FIELD(code, en, ko) { "field", code, en, ko }
+/* result-table notes (dg_table_add_coded_note), {key} filled from the note's parameters */
+#define NOTE(code, en, ko) { "note", code, en, ko }
 
 static const dg_vocab_entry labels[] = {
     UI("as_of", "As of", "기준일"),
@@ -259,6 +261,89 @@ static const dg_vocab_entry labels[] = {
     { "card_item", "repeat purchases (x)", "Repeat purchases (x)", "재구매 수 (x)" },
     { "card_item", "last repeat purchase", "Last repeat purchase (t_x, {unit})", "마지막 재구매 시점 (t_x, {unit})" },
     { "card_item", "customer age", "Customer age (T, {unit})", "고객 기간 (T, {unit})" },
+    NOTE("cube_top", "Top {top} shows {shown} of {rows} rows",
+         "상위 {top}개: 전체 {rows}개 행 중 {shown}개만 표시합니다"),
+    NOTE("cube_top_total", "Top {top} shows {shown} of {rows} rows; the Total rows cover all of them",
+         "상위 {top}개: 전체 {rows}개 행 중 {shown}개만 표시합니다. 합계 행은 전체 행을 포함합니다"),
+    NOTE("rfm_flat_r", "Every customer's last order is on the same day: recency (R) carries no "
+         "information and everyone scores R 3",
+         "모든 고객의 최근 주문일이 같습니다. 최근성(R)은 정보가 없어 모두 R 3점입니다"),
+    NOTE("rfm_flat_f", "Every customer has the same number of orders: frequency (F) carries no "
+         "information and everyone scores F 3",
+         "모든 고객의 주문 수가 같습니다. 빈도(F)는 정보가 없어 모두 F 3점입니다"),
+    NOTE("rfm_flat_m", "Every customer spent the same: monetary value (M) carries no information "
+         "and everyone scores M 3",
+         "모든 고객의 구매액이 같습니다. 금액(M)은 정보가 없어 모두 M 3점입니다"),
+    NOTE("clv_spend_left_out", "The Gamma-Gamma spend model left out {customers} customers whose "
+         "mean repeat purchase value is 0 or negative (refunds): no expected spend or CLV for them",
+         "Gamma-Gamma 구매액 모델에서 평균 재구매액이 0 이하(환불)인 고객 {customers}명을 "
+         "제외했습니다. 이 고객의 예상 구매액과 CLV는 없습니다"),
+    NOTE("gg_left_out", "Gamma-Gamma fitted {fitted} customers and left out {no_repeat} without a "
+         "repeat purchase and {not_positive} whose mean repeat purchase value is 0 or negative",
+         "Gamma-Gamma 모델은 고객 {fitted}명으로 적합했고, 재구매가 없는 {no_repeat}명과 평균 "
+         "재구매액이 0 이하인 {not_positive}명을 제외했습니다"),
+    NOTE("clv_horizon_weeks", "CLV over the next {horizon} weeks, discounted at {rate} % per week",
+         "향후 {horizon}주 CLV, 주당 {rate}% 할인"),
+    NOTE("clv_horizon_days", "CLV over the next {horizon} days, discounted at {rate} % per day",
+         "향후 {horizon}일 CLV, 일당 {rate}% 할인"),
+    NOTE("clv_horizon_units", "CLV over the next {horizon} units, discounted at {rate} % per unit",
+         "향후 {horizon}단위 기간 CLV, 단위 기간당 {rate}% 할인"),
+    NOTE("clv_horizon_purchases_weeks", "Expected purchases over the next {horizon} weeks, "
+         "discounted at {rate} % per week", "향후 {horizon}주 예상 구매 수, 주당 {rate}% 할인"),
+    NOTE("clv_horizon_purchases_days", "Expected purchases over the next {horizon} days, "
+         "discounted at {rate} % per day", "향후 {horizon}일 예상 구매 수, 일당 {rate}% 할인"),
+    NOTE("clv_horizon_purchases_units", "Expected purchases over the next {horizon} units, "
+         "discounted at {rate} % per unit",
+         "향후 {horizon}단위 기간 예상 구매 수, 단위 기간당 {rate}% 할인"),
+    NOTE("types_measures", "Conversion: customers with an order; CSAT: share of 4-5 among each "
+         "customer's latest answer; spend: revenue per buyer; complaint rate: customers with a "
+         "complaint; 95% intervals (Wilson; mean ± 1.96 s/√n for spend)",
+         "전환율: 주문이 있는 고객 비율, CSAT: 고객별 최근 응답 중 4–5점 비율, 구매액: 구매 고객당 "
+         "매출, 불만율: 불만이 있는 고객 비율. 95% 구간(윌슨 구간, 구매액은 평균 ± 1.96 s/√n)"),
+    NOTE("types_suggestions", "Customers: those the rule suggests a type for (first rule that "
+         "fits); untyped: of them, without a type set by staff (the card shows them the "
+         "suggestion); agreement: of the typed ones, the share whose type is the suggested one",
+         "고객 수: 규칙이 유형을 제안하는 고객(처음 맞는 규칙), 미지정: 그중 직원이 유형을 정하지 "
+         "않은 고객(고객 카드에 제안이 표시됨), 일치율: 유형이 정해진 고객 중 제안과 같은 비율"),
+    NOTE("loyalty_stage_by_orders", "Stage by orders alone, before the promotion to advocate and "
+         "partner: advocates and partners count as clients, since promoters become advocates",
+         "주문만으로 정한 단계(옹호자·파트너 승격 전): 추천 고객이 옹호자가 되므로 옹호자와 "
+         "파트너는 단골로 집계합니다"),
+    NOTE("staff_priors_staff", "Rates shrunk toward each staff member's site (the site of most of "
+         "their orders) by empirical Bayes; prior concentration M: repeat {repeat}, CSAT {csat}, "
+         "NPS {nps}, rating {rating}, each at most the answers of the site; intervals are 95% "
+         "posterior intervals",
+         "비율은 경험적 베이즈로 각 직원의 매장(주문이 가장 많은 매장) 쪽으로 수축했습니다. 사전 "
+         "집중도 M: 재구매 {repeat}, CSAT {csat}, NPS {nps}, 평점 {rating}(각각 매장 응답 수 "
+         "이하). 구간은 95% 사후 구간입니다"),
+    NOTE("staff_priors_site", "Rates shrunk toward the whole store by empirical Bayes; prior "
+         "concentration M: repeat {repeat}, CSAT {csat}, NPS {nps}, rating {rating}, each at most "
+         "the answers of the store; intervals are 95% posterior intervals",
+         "비율은 경험적 베이즈로 전체 매장 쪽으로 수축했습니다. 사전 집중도 M: 재구매 {repeat}, "
+         "CSAT {csat}, NPS {nps}, 평점 {rating}(각각 전체 응답 수 이하). 구간은 95% 사후 "
+         "구간입니다"),
+    NOTE("staff_repeat", "Repeat: first-time customers whose first order is at least {days} days "
+         "old, who ordered again on a later day within {days} days",
+         "재구매: 첫 주문 후 {days}일 이상 지난 신규 고객 중 {days}일 안에 다른 날 다시 주문한 "
+         "고객"),
+    NOTE("staff_answers_staff", "Survey answers go to the staff member of the customer's latest "
+         "order on or before the answer; {answers} answers had none",
+         "설문 응답은 응답일 이전 고객의 최근 주문 담당 직원에게 귀속됩니다. 귀속할 주문이 없는 "
+         "응답 {answers}건"),
+    NOTE("staff_answers_site", "Survey answers go to the site of the customer's latest order on "
+         "or before the answer; {answers} answers had none",
+         "설문 응답은 응답일 이전 고객의 최근 주문 매장에 귀속됩니다. 귀속할 주문이 없는 응답 "
+         "{answers}건"),
+    NOTE("staff_unnamed_staff", "{orders} orders name no staff member and are left out",
+         "담당 직원이 없는 주문 {orders}건은 제외했습니다"),
+    NOTE("staff_unnamed_site", "{orders} orders name no site and are left out",
+         "매장이 없는 주문 {orders}건은 제외했습니다"),
+    NOTE("staff_none_staff", "No order names a staff member (orders.staff_id)",
+         "담당 직원이 기록된 주문이 없습니다"),
+    NOTE("staff_none_site", "No order names a site (orders.site)",
+         "매장이 기록된 주문이 없습니다"),
+    NOTE("staff_no_survey", "No survey answer follows an order of these units: CSAT and NPS are "
+         "empty", "이 단위의 주문 뒤에 온 설문 응답이 없어 CSAT와 NPS가 비어 있습니다"),
 };
 
 const dg_vocab_entry *dg__vocab_labels(size_t *n)

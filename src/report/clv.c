@@ -62,7 +62,10 @@ static int add_spend_note(dg_table *t, const dg_gg_fit *gg)
              "repeat purchase and %zu whose mean repeat purchase value is 0 or negative "
              "(refunds; the model needs positive values)", gg->n_customers, gg->n_no_repeat,
              gg->n_not_positive);
-    return dg_table_add_note(t, note);
+    return dg_table_add_coded_note(t, "gg_left_out", note) ||
+           dg_table_note_param(t, "fitted", (double)gg->n_customers) ||
+           dg_table_note_param(t, "no_repeat", (double)gg->n_no_repeat) ||
+           dg_table_note_param(t, "not_positive", (double)gg->n_not_positive) ? DG_ENOMEM : 0;
 }
 
 int dg_report_clv_fit(dg_report *out, const dg_clv_summary *s, dg_btyd_model model, bool spend,

@@ -41,7 +41,7 @@ static int group_tables(dg_report *out, const dg_frame *frame, const dg_rfm_resu
                                      "NPS by behavioural stage (orders alone, before advocacy)",
                                      "stage", err)) != 0)
         goto cleanup;
-    if (dg_table_add_note(t, "stage by orders alone, before the promotion to advocate and "
+    if (dg_table_add_coded_note(t, "loyalty_stage_by_orders", "stage by orders alone, before the promotion to advocate and "
                              "partner: advocates and partners count as clients, since promoters "
                              "become advocates (docs/loyalty.md)")) {
         dg_table_free(t);

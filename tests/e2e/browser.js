@@ -164,6 +164,25 @@ function pivotView(page) {
   });
 }
 
+/* A pivot with top leaves rows out: the note beneath the table says so in the page's language,
+   with the counts of the API's note and as many detail rows as the table shows. */
+async function checkTopNote(page, errors, lang) {
+  await visit(page, errors, '/pivot?rows=region&measure=revenue&totals=rollup&top=3', 'pivot-top', lang);
+  const seen = await page.evaluate(() => {
+    const note = document.querySelector('#view table.pivot caption.notes .note');
+    const rows = document.querySelectorAll('#view table.pivot tbody tr:not(.total)').length;
+    return note ? { code: note.dataset.note, text: note.textContent, rows } : { rows };
+  });
+  const api = await page.evaluate(() => fetch('/api/cube?rows=region&measure=revenue&totals=rollup&top=3')
+    .then(r => r.json()).then(j => (j.note_codes || [])[0] || {}));
+  const p = api.params || {};
+  const words = lang === 'ko' ? [`상위 ${p.top}개`, `${p.rows}개 행 중 ${p.shown}개`] : [`Top ${p.top} shows ${p.shown} of ${p.rows} rows`];
+  const label = `pivot with top (${lang}) shows the note "${seen.text}"`;
+  if (seen.code && seen.code === api.code && seen.code.startsWith('cube_top') && p.shown === seen.rows && p.rows > p.shown &&
+      words.every(w => seen.text.includes(w))) pass(label);
+  else fail(label, JSON.stringify({ seen, api }));
+}
+
 /* The pivot explorer: several row levels survive a change of measure; drilling into a row changes
    the rows to the next level and keeps that row's figure as the grand total; the URL alone
    restores the view; the breadcrumb rolls back up; totals appear when asked for. */
@@ -257,6 +276,7 @@ async function main() {
       await checkLoyaltyTables(page, errors, lang);
       // values of the coded dimensions (regions, channels, segments, stages) by name
       await visit(page, errors, '/pivot?rows=region,segment&cols=channel&measure=orders&totals=rollup', 'pivot-values', lang);
+      await checkTopNote(page, errors, lang);
       // the customer card of the first customer in the list
       await visit(page, errors, '/customers', 'customers', lang);
       const first = await page.$('#view table.data tbody tr.link');

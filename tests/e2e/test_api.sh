@@ -233,6 +233,13 @@ expect_status "kpi with a bad as_of is 400" 400 GET "/api/kpi?as_of=2024-02-30"
 expect_status "kpi with 0 months is 400" 400 GET "/api/kpi?months=0"
 expect_status "cube" 200 GET "/api/cube?rows=month&measure=revenue,orders"
 expect_json "cube pivots by month" "[r['month'] for r in j['rows']] == ['2024-02', '2024-03']"
+expect_status "cube with top" 200 GET "/api/cube?rows=month&measure=revenue&top=1"
+expect_json "cube with top notes the rows left out, coded (docs/api.md)" \
+  "j['note_codes'][0]['code'].startswith('cube_top') and j['note_codes'][0]['params'] == {'top': 1, 'shown': 1, 'rows': 2} and j['notes'][0].startswith('--top 1 shows 1 of 2 rows')"
+cube_note=$(python3 -c "import json; print(json.load(open('$WORK/last.json'))['note_codes'][0]['code'])")
+expect_status "vocabulary" 200 GET /api/vocabulary
+expect_json "the vocabulary names the note code in English and Korean" \
+  "all(j['domains']['note']['$cube_note'].get(l) for l in ('en', 'ko'))"
 api GET "/api/cube?rows=region&measure=orders&where=region=Seoul"
 cp "$WORK/last.json" "$WORK/cube.seoul.json"
 korean_where=$(python3 -c 'import urllib.parse; print(urllib.parse.quote("지역=서울"))')

@@ -83,7 +83,27 @@ Test(table, json_notes_follow_the_rows)
     cr_assert_str_eq(s, "{\"title\":null,\"columns\":[\"name\",\"revenue\",\"share\"],\"rows\":[\n"
                         "{\"name\":\"김민수\",\"revenue\":1234567.89,\"share\":0.25},\n"
                         "{\"name\":\"a, \\\"b\\\"\",\"revenue\":-0.05,\"share\":null}],"
-                        "\"notes\":[\"every customer \\\"ties\\\"\"]}\n");
+                        "\"notes\":[\"every customer \\\"ties\\\"\"],\"note_codes\":[null]}\n");
+    free(s);
+    dg_table_free(t);
+}
+
+/* A coded note keeps its English text (what the CLI prints) and adds its code and parameters. */
+Test(table, coded_notes_carry_their_code_and_parameters)
+{
+    dg_table *t = sample();
+    cr_assert_eq(dg_table_add_note(t, "plain"), 0);
+    cr_expect_eq(dg_table_note_param(t, "n", 1), DG_EINVAL);   /* the last note has no code */
+    cr_assert_eq(dg_table_add_coded_note(t, "cube_top", "--top 2 shows 2 of 5 rows"), 0);
+    cr_assert_eq(dg_table_note_param(t, "top", 2), 0);
+    cr_assert_eq(dg_table_note_param(t, "rate", 0.5), 0);
+    cr_expect_null(dg_table_note_code(t, 0));
+    cr_expect_str_eq(dg_table_note_code(t, 1), "cube_top");
+    cr_expect_str_eq(dg_table_note(t, 1), "--top 2 shows 2 of 5 rows");
+    cr_expect_eq(dg_table_failed(t), 0);
+    char *s = render(t, DG_FORMAT_JSON);
+    cr_expect(strstr(s, "\"notes\":[\"plain\",\"--top 2 shows 2 of 5 rows\"],\"note_codes\":[null,"
+                        "{\"code\":\"cube_top\",\"params\":{\"top\":2,\"rate\":0.5}}]}\n"), "%s", s);
     free(s);
     dg_table_free(t);
 }

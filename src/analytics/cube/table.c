@@ -262,7 +262,11 @@ static int pivot_note(const pivot *p, dg_table *t)
     snprintf(note, sizeof note, "--top %zu shows %zu of %zu rows%s", p->q->top,
              p->n_detail - p->n_hidden, p->n_detail,
              p->n_detail < p->n_rows ? "; the Total rows cover all of them" : "");
-    return dg_table_add_note(t, note);
+    bool totals = p->n_detail < p->n_rows;
+    return dg_table_add_coded_note(t, totals ? "cube_top_total" : "cube_top", note) ||
+           dg_table_note_param(t, "top", (double)p->q->top) ||
+           dg_table_note_param(t, "shown", (double)(p->n_detail - p->n_hidden)) ||
+           dg_table_note_param(t, "rows", (double)p->n_detail) ? DG_ENOMEM : 0;
 }
 
 /* The shown rows: their labels, then their cells (none where the key pair has no cell). */
