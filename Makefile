@@ -195,8 +195,8 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuz
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -lm
-# the import target takes the store and the import code along
-build-fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_LIB_SRC) $(wildcard src/store/*.c) \
+# the import target takes the store (which names users' roles) and the import code along
+build-fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_LIB_SRC) $(wildcard src/store/*.c) src/auth/role.c \
                        $(addprefix src/ingest/,import.c columns.c keyset.c references.c) $(OUT)/gen/schema.inc
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(filter %.c,$^) -o $@ $(LDLIBS)
