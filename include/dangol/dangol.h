@@ -38,6 +38,7 @@
 #include "dangol/store.h"
 #include "dangol/table.h"
 #include "dangol/text.h"
+#include "dangol/tier.h"
 #include "dangol/utf8.h"
 #include "dangol/vocab.h"
 

@@ -28,6 +28,7 @@
 #include "dangol/staff.h"
 #include "dangol/store.h"
 #include "dangol/table.h"
+#include "dangol/tier.h"
 
 DG_API_BEGIN
 
@@ -272,6 +273,36 @@ int dg_report_points_statement(dg_report *out, dg_store *store, const char *cust
  * historical breakage (expired over earned) per expiry year. Three tables. */
 int dg_report_points_liability(dg_report *out, dg_store *store, const dg_points_rules *rules,
                                int32_t as_of, dg_error *err);
+
+/* ---- customer tiers (dangol/tier.h) ---- */
+
+/* Reads the tier rules file at path and parses it over *rules (dg_tier_rules_parse, errors at
+ * path:line:column); *text (caller frees with free()) is the file's text, which an evaluation
+ * keeps in the store. */
+int dg_tier_rules_load(dg_tier_rules *rules, char **text, const char *path, dg_error *err);
+
+/* A customer's tier on day (DG_DAY_NONE: the last evaluated day) under the stored rules: code,
+ * names, since, the measure over the window ending on day, the next tier and what it still
+ * takes, the benefits; and the tier history up to day. DG_ENOTFOUND for an unknown customer.
+ * Two tables. */
+int dg_report_tier_customer(dg_report *out, dg_store *store, const char *customer_id,
+                            int32_t day, dg_error *err);
+/* Customers per tier on day (DG_DAY_NONE: the last evaluated day), with shares. One table. */
+int dg_report_tier_distribution(dg_report *out, dg_store *store, int32_t day, dg_error *err);
+/* Customers by tier on from (rows) and on to (columns); DG_EINVAL when from > to. One table. */
+int dg_report_tier_migration(dg_report *out, dg_store *store, int32_t from, int32_t to,
+                             dg_error *err);
+
+typedef enum dg_tier_crosstab_by {
+    DG_TIER_BY_STAGE,      /* the relationship stage on the frame's as-of day (built-in rules) */
+    DG_TIER_BY_SEGMENT     /* the RFM segment on that day (built-in map) */
+} dg_tier_crosstab_by;
+/* "stage"/"단계" or "segment"/"세그먼트"; DG_EINVAL naming the valid ones. */
+int dg_tier_crosstab_by_parse(const char *text, dg_tier_crosstab_by *by, dg_error *err);
+/* Customers of frame by tier on frame->as_of (rows) and by stage or segment (columns). One
+ * table. */
+int dg_report_tier_crosstab(dg_report *out, dg_store *store, const dg_frame *frame,
+                            dg_tier_crosstab_by by, dg_error *err);
 
 DG_API_END
 

@@ -98,3 +98,13 @@ int dg_points_rules_load(dg_points_rules *rules, const char *path, dg_error *err
     free(text);
     return rc;
 }
+
+int dg_tier_rules_load(dg_tier_rules *rules, char **text, const char *path, dg_error *err)
+{
+    int rc = read_text_file(path, text, err);
+    if (rc == 0 && (rc = dg_tier_rules_parse(rules, *text, path, err)) != 0) {
+        free(*text);
+        *text = NULL;
+    }
+    return rc;
+}

@@ -1,0 +1,293 @@
+/* Tier evaluation (include/dangol/tier.h). dg_tier_replay is the rule, on one customer's
+ * activities: it walks the days that can change a tier — the days with activity (the measure
+ * only grows on them, so an upgrade happens on one) and the review dates (the only days a
+ * downgrade may happen) — keeping the measure of the rolling window with two cursors, so a
+ * customer costs O(activities + reviews). dg_tier_evaluate feeds it every customer in one
+ * BEGIN IMMEDIATE transaction: the stored tiers in customer order, the activities of the days
+ * after the last evaluated one (and the window before them) in the same order, and writes the
+ * changes with the run. The run's as_of is checked and written in that transaction, so a second
+ * evaluation of the same day — also from another process at the same time — writes nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dangol/store.h"
+#include "dangol/tier.h"
+#include "store/tiers.h"
+
+#define ID_MAX 256
+
+int dg_tier_replay(const dg_tier_rules *rules, size_t *tier, int32_t *since, int32_t from_day,
+                   int32_t to_day, const dg_tier_activity *acts, size_t n, dg_tier_change *changes,
+                   size_t cap, size_t *n_changes, dg_error *err)
+{
+    *n_changes = 0;
+    size_t next = 0, lo = 0, hi = 0;      /* next activity after the day; the window [lo, hi) */
+    while (next < n && acts[next].day <= from_day)
+        next++;
+    int64_t measure = 0;
+    int32_t review = INT32_MIN;           /* the next review date, once a tier can fall */
+    for (;;) {
+        int32_t act_day = next < n ? acts[next].day : INT32_MAX;
+        if (*tier > 0 && review == INT32_MIN)
+            review = dg_tier_next_review(rules, from_day);
+        if (*tier == 0)                   /* the lowest tier cannot fall: reviews do nothing */
+            review = INT32_MIN;
+        int32_t day = review != INT32_MIN && review < act_day ? review : act_day;
+        if (day > to_day || day == INT32_MAX)
+            break;
+        while (hi < n && acts[hi].day <= day)
+            measure += acts[hi++].value;
+        while (lo < hi && acts[lo].day <= day - rules->window_days)
+            measure -= acts[lo++].value;
+        size_t qualified = dg_tier_qualified(rules, measure), to = *tier;
+        dg_tier_reason reason = DG_TIER_REASON_UPGRADE;
+        if (qualified > *tier) {
+            to = qualified;
+        } else if (day == review && qualified < *tier && *since <= day - rules->grace_days) {
+            bool one_step = rules->downgrade == DG_TIER_DOWNGRADE_ONE_STEP;
+            to = one_step && qualified < *tier - 1 ? *tier - 1 : qualified;
+            reason = one_step ? DG_TIER_REASON_DOWNGRADE_ONE_STEP
+                              : DG_TIER_REASON_DOWNGRADE_RECOMPUTE;
+        }
+        if (to != *tier) {
+            if (*n_changes == cap)
+                return dg_error_set(err, DG_ERANGE, "more tier changes than room for them");
+            changes[(*n_changes)++] = (dg_tier_change){ day, *tier, to, measure, reason };
+            *tier = to;
+            *since = day;
+        }
+        if (day == act_day)
+            next = hi;
+        if (day == review || (review == INT32_MIN && *tier > 0))
+            review = dg_tier_next_review(rules, day);
+        from_day = day;
+    }
+    return 0;
+}
+
+/* ---- evaluation over the store ---- */
+
+typedef struct stored_tier {
+    char *customer_id;
+    size_t tier;
+    int32_t since;
+    bool seen;                            /* had activities in this run */
+} stored_tier;
+
+typedef struct evaluation {
+    dg_store *store;
+    const dg_tier_rules *rules;
+    int32_t from_day, to_day;
+    int64_t run_id;
+    stored_tier *states;
+    size_t n_states, cap_states;
+    char customer[ID_MAX];                /* whose activities are being gathered */
+    dg_tier_activity *acts;
+    size_t n_acts, cap_acts;
+    dg_tier_change *changes;
+    size_t cap_changes;
+    dg_tier_evaluation *out;
+    dg_error *err;
+    int rc;                               /* a failure inside a callback */
+} evaluation;
+
+static int grow(void **items, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t grown = *cap ? *cap : 64;
+    while (grown < need)
+        grown *= 2;
+    void *p = realloc(*items, grown * size);
+    if (!p)
+        return DG_ENOMEM;
+    *items = p;
+    *cap = grown;
+    return 0;
+}
+
+static int add_state(void *ctx, const char *customer_id, const char *tier, int32_t since)
+{
+    evaluation *e = ctx;
+    int level = dg_tier_find(e->rules, tier);
+    if (level < 0 || strcmp(e->rules->levels[level].code, tier) != 0)
+        return e->rc = dg_error_set(e->err, DG_ECONFLICT, "customer \"%s\" is in tier \"%s\", "
+                                    "which the rules do not have; keep the tier codes of the "
+                                    "rules the store was evaluated with", customer_id, tier);
+    if (grow((void **)&e->states, &e->cap_states, e->n_states + 1, sizeof *e->states) != 0)
+        return e->rc = dg_error_set(e->err, DG_ENOMEM, "out of memory");
+    char *id = strdup(customer_id);
+    if (!id)
+        return e->rc = dg_error_set(e->err, DG_ENOMEM, "out of memory");
+    e->states[e->n_states++] = (stored_tier){ id, (size_t)level, since, false };
+    return 0;
+}
+
+static int compare_state(const void *key, const void *item)
+{
+    return strcmp(key, ((const stored_tier *)item)->customer_id);
+}
+
+/* Replays one customer from the state (or the lowest tier) and writes the changes. */
+static int settle(evaluation *e, const char *customer_id, stored_tier *state)
+{
+    size_t tier = state ? state->tier : 0;
+    int32_t since = state ? state->since : e->from_day;
+    int32_t start = e->from_day;
+    if (start == INT32_MIN)
+        start = e->n_acts ? e->acts[0].day - 1 : e->to_day;
+    size_t need = e->n_acts + (size_t)(((int64_t)e->to_day - start) / 28 + 2);
+    if (grow((void **)&e->changes, &e->cap_changes, need, sizeof *e->changes) != 0)
+        return dg_error_set(e->err, DG_ENOMEM, "out of memory");
+    size_t n = 0;
+    int rc = dg_tier_replay(e->rules, &tier, &since, start, e->to_day, e->acts, e->n_acts,
+                            e->changes, e->cap_changes, &n, e->err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const dg_tier_change *c = &e->changes[i];
+        rc = dg__tier_change_put(e->store, e->run_id, customer_id,
+                                 e->rules->levels[c->from].code, e->rules->levels[c->to].code,
+                                 c->day, c->measure, dg_tier_reason_code(c->reason), e->err);
+        if (c->reason == DG_TIER_REASON_UPGRADE)
+            e->out->upgrades++;
+        else
+            e->out->downgrades++;
+    }
+    if (n > 0)
+        e->out->customers++;
+    return rc;
+}
+
+static int flush(evaluation *e)
+{
+    if (!e->customer[0])
+        return 0;
+    stored_tier *state = bsearch(e->customer, e->states, e->n_states, sizeof *e->states,
+                                 compare_state);
+    if (state)
+        state->seen = true;
+    int rc = settle(e, e->customer, state);
+    e->customer[0] = '\0';
+    e->n_acts = 0;
+    return rc;
+}
+
+static int add_activity(void *ctx, const char *customer_id, int32_t day, int64_t value)
+{
+    evaluation *e = ctx;
+    if (strcmp(customer_id, e->customer) != 0) {
+        if ((e->rc = flush(e)) != 0)
+            return e->rc;
+        snprintf(e->customer, sizeof e->customer, "%s", customer_id);
+    }
+    if (grow((void **)&e->acts, &e->cap_acts, e->n_acts + 1, sizeof *e->acts) != 0)
+        return e->rc = dg_error_set(e->err, DG_ENOMEM, "out of memory");
+    e->acts[e->n_acts++] = (dg_tier_activity){ day, value };
+    return 0;
+}
+
+/* Everything after the transaction began: the states, the run, the replay of everyone. */
+static int evaluate_in(evaluation *e, const char *rules_text, const char *rules_name,
+                       const char *actor)
+{
+    int64_t now = (int64_t)time(NULL);
+    int rc = dg__tier_states_scan(e->store, add_state, e, e->err);
+    if (rc == 0)
+        rc = dg__tier_run_insert(e->store, e->to_day, actor, now, &e->run_id, e->err);
+    if (rc == 0)
+        rc = dg__tier_rules_put(e->store, rules_name, rules_text, now, e->err);
+    int32_t window_from = e->from_day == INT32_MIN ? INT32_MIN
+                                                   : e->from_day + 2 - e->rules->window_days;
+    if (rc == 0)
+        rc = dg__tier_activities_scan(e->store, e->rules->measure, NULL, window_from, e->to_day,
+                                      add_activity, e, e->err);
+    if (rc == 0)
+        rc = flush(e);
+    for (size_t i = 0; rc == 0 && i < e->n_states; i++)
+        if (!e->states[i].seen && e->states[i].tier > 0)
+            rc = settle(e, e->states[i].customer_id, &e->states[i]);
+    if (rc == 0)
+        rc = dg__tier_run_counts(e->store, e->run_id, e->out->customers, e->out->upgrades,
+                                 e->out->downgrades, e->err);
+    return rc != 0 && e->rc != 0 ? e->rc : rc;
+}
+
+int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_name,
+                     int32_t as_of, const char *actor, dg_tier_evaluation *out, dg_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->as_of = as_of;
+    out->previous = INT32_MIN;
+    if (!rules_text) {
+        rules_text = dg_tier_rules_default_text();
+        rules_name = "built-in";
+    }
+    dg_tier_rules rules;
+    dg_tier_rules_default(&rules);
+    int rc = dg_tier_rules_parse(&rules, rules_text, rules_name, err);
+    if (rc != 0)
+        return rc;
+    if ((rc = dg_store_begin(store, err)) != 0)
+        return rc;
+    rc = dg__tier_last_run(store, &out->previous, err);
+    if (rc == DG_ENOTFOUND) {
+        rc = 0;
+        out->previous = INT32_MIN;
+    }
+    if (rc == 0 && out->previous != INT32_MIN && as_of <= out->previous) {
+        dg_store_rollback(store);
+        out->already = true;
+        return 0;
+    }
+    evaluation e = { .store = store, .rules = &rules, .from_day = out->previous, .to_day = as_of,
+                     .out = out, .err = err };
+    if (rc == 0)
+        rc = evaluate_in(&e, rules_text, rules_name, actor && *actor ? actor : "system");
+    for (size_t i = 0; i < e.n_states; i++)
+        free(e.states[i].customer_id);
+    free(e.states);
+    free(e.acts);
+    free(e.changes);
+    if (rc == 0)
+        return dg_store_commit(store, err);
+    dg_store_rollback(store);
+    out->customers = out->upgrades = out->downgrades = 0;
+    return rc;
+}
+
+int dg_tier_rules_stored(dg_store *store, dg_tier_rules *rules, dg_error *err)
+{
+    dg_tier_rules_default(rules);
+    char *text = NULL;
+    int rc = dg__tier_rules_text(store, &text, err);
+    if (rc == DG_ENOTFOUND)
+        return 0;
+    if (rc == 0)
+        rc = dg_tier_rules_parse(rules, text, "the store's tier rules", err);
+    free(text);
+    return rc;
+}
+
+int dg_tier_of(dg_store *store, const char *customer_id, int32_t day, dg_tier_rules *rules,
+               size_t *tier, dg_error *err)
+{
+    *tier = 0;
+    bool found = false;
+    int rc = dg_store_exists(store, dg_entity_find("customers"), customer_id, &found, err);
+    if (rc == 0 && !found)
+        rc = dg_error_set(err, DG_ENOTFOUND, "no customer \"%s\"", customer_id);
+    if (rc == 0)
+        rc = dg_tier_rules_stored(store, rules, err);
+    char code[DG_TIER_CODE_MAX + 1];
+    if (rc == 0)
+        rc = dg__tier_at(store, customer_id, day, code, sizeof code, err);
+    if (rc == 0 && code[0]) {
+        int level = dg_tier_find(rules, code);
+        if (level < 0)
+            return dg_error_set(err, DG_ECONFLICT, "customer \"%s\" is in tier \"%s\", which "
+                                "the stored rules do not have", customer_id, code);
+        *tier = (size_t)level;
+    }
+    return rc;
+}

@@ -1,0 +1,70 @@
+/* Private to the library: the SQL of the tiers (src/store/tiers_sqlite.c, schema/0006_tiers.sql),
+ * called by the evaluation (src/crm/tier.c), the reports (src/report/tiers.c) and the points earn
+ * inside the transactions they open. Nothing here decides a rule: these read and write rows. */
+#ifndef DANGOL_STORE_TIERS_H
+#define DANGOL_STORE_TIERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/error.h"
+#include "dangol/store.h"
+#include "dangol/tier.h"
+
+/* The last evaluated day into *as_of; DG_ENOTFOUND when nothing was evaluated. */
+int dg__tier_last_run(dg_store *store, int32_t *as_of, dg_error *err);
+/* The rules text kept in the store (caller frees *text with free()); DG_ENOTFOUND if none. */
+int dg__tier_rules_text(dg_store *store, char **text, dg_error *err);
+int dg__tier_rules_put(dg_store *store, const char *name, const char *text, int64_t now,
+                       dg_error *err);
+
+/* A run: inserted first (its id for the history rows), its counts set at the end. */
+int dg__tier_run_insert(dg_store *store, int32_t as_of, const char *actor, int64_t now,
+                        int64_t *run_id, dg_error *err);
+int dg__tier_run_counts(dg_store *store, int64_t run_id, int64_t customers, int64_t upgrades,
+                        int64_t downgrades, dg_error *err);
+
+/* Every customer's stored tier (customers in the lowest tier may have none), in customer_id
+ * order (byte order). */
+typedef int (*dg__tier_state_fn)(void *ctx, const char *customer_id, const char *tier,
+                                 int32_t since);
+int dg__tier_states_scan(dg_store *store, dg__tier_state_fn fn, void *ctx, dg_error *err);
+/* One customer's stored tier into tier (cap bytes) and *since; DG_ENOTFOUND if none. */
+int dg__tier_state_get(dg_store *store, const char *customer_id, char *tier, size_t cap,
+                       int32_t *since, dg_error *err);
+
+/* What adds to the measure, per customer in customer_id order and by day within each, for the
+ * days from_day..to_day (from_day INT32_MIN: from the first). */
+typedef int (*dg__tier_activity_fn)(void *ctx, const char *customer_id, int32_t day,
+                                    int64_t value);
+int dg__tier_activities_scan(dg_store *store, dg_tier_measure measure, const char *customer_id,
+                             int32_t from_day, int32_t to_day, dg__tier_activity_fn fn,
+                             void *ctx, dg_error *err);
+
+/* Writes a change: its history row and the customer's state. */
+int dg__tier_change_put(dg_store *store, int64_t run_id, const char *customer_id,
+                        const char *from_tier, const char *to_tier, int32_t day,
+                        int64_t measure, const char *reason, dg_error *err);
+
+/* The history of one customer (customer_id) or of everyone (NULL) up to day (INT32_MAX: all),
+ * in customer_id order, then by day and id. */
+typedef struct dg__tier_history_row {
+    int64_t history_id;
+    const char *customer_id, *from_tier, *to_tier, *reason;
+    int32_t changed_on;
+    int64_t measure, run_id;
+} dg__tier_history_row;
+typedef int (*dg__tier_history_fn)(void *ctx, const dg__tier_history_row *row);
+int dg__tier_history_scan(dg_store *store, const char *customer_id, int32_t to_day,
+                          dg__tier_history_fn fn, void *ctx, dg_error *err);
+
+/* The tier of customer_id on day by the history (into tier, cap bytes; "" for none: the
+ * lowest). */
+int dg__tier_at(dg_store *store, const char *customer_id, int32_t day, char *tier, size_t cap,
+                dg_error *err);
+
+/* Customers in the store. */
+int dg__tier_customer_count(dg_store *store, int64_t *n, dg_error *err);
+
+#endif

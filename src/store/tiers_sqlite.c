@@ -1,0 +1,336 @@
+/* The tiers' SQL (src/store/tiers.h, schema/0006_tiers.sql). Every statement binds its values
+ * and comes from the connection's statement cache; the callers hold the transaction. The
+ * measures read the orders and the points ledger by customer and day, so one pass over the
+ * customers' rows in customer order feeds the evaluation. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "dangol/text.h"
+#include "store/snapshot.h"
+#include "store/tiers.h"
+
+#define SECONDS_PER_DAY 86400LL
+
+/* Steps st to its end; fn (may be NULL) with each row until it returns nonzero (returned). */
+typedef int (*row_fn)(void *ctx, sqlite3_stmt *st);
+static int steps(dg_store *s, sqlite3_stmt *st, row_fn fn, void *ctx, const char *what,
+                 dg_error *err)
+{
+    int step, rc = 0;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn && (rc = fn(ctx, st)) != 0)
+            break;
+    if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+        rc = dg__store_error(s, err, what);
+    dg__store_statement_done(s, st);
+    return rc;
+}
+
+static const char *text_at(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+static void copy_text(char *out, size_t cap, const char *text)
+{
+    snprintf(out, cap, "%s", text);
+}
+
+/* ---- runs and rules ---- */
+
+static int read_day(void *ctx, sqlite3_stmt *st)
+{
+    int32_t *day = ctx;
+    if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+        return 0;
+    *day = sqlite3_column_int(st, 0);
+    return 1;
+}
+
+int dg__tier_last_run(dg_store *s, int32_t *as_of, dg_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = dg__store_statement(s, "SELECT max(as_of) FROM tier_runs", &st, err);
+    if (rc != 0)
+        return rc;
+    rc = steps(s, st, read_day, as_of, "reading the tier runs", err);
+    return rc == 1 ? 0 : rc == 0 ? DG_ENOTFOUND : rc;
+}
+
+static int read_copy(void *ctx, sqlite3_stmt *st)
+{
+    char **text = ctx;
+    *text = strdup(text_at(st, 0));
+    return *text ? 1 : DG_ENOMEM;
+}
+
+int dg__tier_rules_text(dg_store *s, char **text, dg_error *err)
+{
+    sqlite3_stmt *st;
+    *text = NULL;
+    int rc = dg__store_statement(s, "SELECT body FROM tier_rules WHERE id = 1", &st, err);
+    if (rc != 0)
+        return rc;
+    rc = steps(s, st, read_copy, text, "reading the tier rules", err);
+    if (rc == DG_ENOMEM)
+        return dg_error_set(err, rc, "out of memory");
+    return rc == 1 ? 0 : rc == 0 ? DG_ENOTFOUND : rc;
+}
+
+int dg__tier_rules_put(dg_store *s, const char *name, const char *text, int64_t now,
+                       dg_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = dg__store_statement(s, "INSERT OR REPLACE INTO tier_rules (id, name, body, "
+                                 "recorded_at) VALUES (1, ?, ?, ?)", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    return steps(s, st, NULL, NULL, "keeping the tier rules", err);
+}
+
+int dg__tier_run_insert(dg_store *s, int32_t as_of, const char *actor, int64_t now,
+                        int64_t *run_id, dg_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = dg__store_statement(s, "INSERT INTO tier_runs (as_of, customers, upgrades, "
+                                 "downgrades, actor, recorded_at) VALUES (?, 0, 0, 0, ?, ?)",
+                                 &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int(st, 1, as_of);
+    sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    rc = steps(s, st, NULL, NULL, "recording a tier run", err);
+    *run_id = sqlite3_last_insert_rowid(dg__store_db(s));
+    return rc;
+}
+
+int dg__tier_run_counts(dg_store *s, int64_t run_id, int64_t customers, int64_t upgrades,
+                        int64_t downgrades, dg_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = dg__store_statement(s, "UPDATE tier_runs SET customers = ?, upgrades = ?, "
+                                 "downgrades = ? WHERE run_id = ?", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, customers);
+    sqlite3_bind_int64(st, 2, upgrades);
+    sqlite3_bind_int64(st, 3, downgrades);
+    sqlite3_bind_int64(st, 4, run_id);
+    return steps(s, st, NULL, NULL, "recording a tier run", err);
+}
+
+/* ---- states ---- */
+
+typedef struct state_ctx {
+    dg__tier_state_fn fn;
+    void *ctx;
+} state_ctx;
+
+static int state_row(void *ctx, sqlite3_stmt *st)
+{
+    state_ctx *c = ctx;
+    return c->fn(c->ctx, text_at(st, 0), text_at(st, 1), sqlite3_column_int(st, 2));
+}
+
+int dg__tier_states_scan(dg_store *s, dg__tier_state_fn fn, void *ctx, dg_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = dg__store_statement(s, "SELECT customer_id, tier, since FROM tier_state "
+                                 "ORDER BY customer_id", &st, err);
+    state_ctx c = { fn, ctx };
+    return rc != 0 ? rc : steps(s, st, state_row, &c, "reading the tiers", err);
+}
+
+typedef struct one_state {
+    char *tier;
+    size_t cap;
+    int32_t *since;
+} one_state;
+
+static int one_state_row(void *ctx, sqlite3_stmt *st)
+{
+    one_state *o = ctx;
+    copy_text(o->tier, o->cap, text_at(st, 0));
+    *o->since = sqlite3_column_int(st, 1);
+    return 1;
+}
+
+int dg__tier_state_get(dg_store *s, const char *customer_id, char *tier, size_t cap,
+                       int32_t *since, dg_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = dg__store_statement(s, "SELECT tier, since FROM tier_state WHERE customer_id = ?",
+                                 &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+    one_state o = { tier, cap, since };
+    rc = steps(s, st, one_state_row, &o, "reading a tier", err);
+    return rc == 1 ? 0 : rc == 0 ? DG_ENOTFOUND : rc;
+}
+
+/* ---- measures ---- */
+
+typedef struct activity_ctx {
+    dg__tier_activity_fn fn;
+    void *ctx;
+    bool seconds;        /* column 1 is a timestamp (orders), not a day */
+} activity_ctx;
+
+static int activity_row(void *ctx, sqlite3_stmt *st)
+{
+    activity_ctx *c = ctx;
+    int64_t when = sqlite3_column_int64(st, 1);
+    int32_t day = c->seconds ? dg_day_of(when) : (int32_t)when;
+    return c->fn(c->ctx, text_at(st, 0), day, sqlite3_column_int64(st, 2));
+}
+
+int dg__tier_activities_scan(dg_store *s, dg_tier_measure measure, const char *customer_id,
+                             int32_t from_day, int32_t to_day, dg__tier_activity_fn fn,
+                             void *ctx, dg_error *err)
+{
+    /* ?1..?2 bound the time column (seconds or days); ?3 one customer or NULL for all */
+    static const char *const sql[] = {
+        "SELECT customer_id, ordered_at, total FROM orders WHERE ordered_at BETWEEN ?1 AND ?2 "
+        "AND (?3 IS NULL OR customer_id = ?3) ORDER BY customer_id, ordered_at",
+        "SELECT customer_id, ordered_at, 1 FROM orders WHERE ordered_at BETWEEN ?1 AND ?2 "
+        "AND (?3 IS NULL OR customer_id = ?3) ORDER BY customer_id, ordered_at",
+        "SELECT customer_id, occurred_on, points FROM points_movements WHERE kind IN ('earn', "
+        "'reverse') AND occurred_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR customer_id = ?3) "
+        "ORDER BY customer_id, occurred_on, movement_id",
+    };
+    bool seconds = measure != DG_TIER_MEASURE_POINTS;
+    sqlite3_stmt *st;
+    int rc = dg__store_statement(s, sql[measure], &st, err);
+    if (rc != 0)
+        return rc;
+    int64_t lo = from_day == INT32_MIN ? INT64_MIN : seconds ? from_day * SECONDS_PER_DAY
+                                                             : from_day;
+    int64_t hi = seconds ? ((int64_t)to_day + 1) * SECONDS_PER_DAY - 1 : to_day;
+    sqlite3_bind_int64(st, 1, lo);
+    sqlite3_bind_int64(st, 2, hi);
+    if (customer_id)
+        sqlite3_bind_text(st, 3, customer_id, -1, SQLITE_STATIC);
+    activity_ctx c = { fn, ctx, seconds };
+    return steps(s, st, activity_row, &c, "reading the tier measure", err);
+}
+
+/* ---- changes and history ---- */
+
+int dg__tier_change_put(dg_store *s, int64_t run_id, const char *customer_id,
+                        const char *from_tier, const char *to_tier, int32_t day,
+                        int64_t measure, const char *reason, dg_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = dg__store_statement(s, "INSERT INTO tier_history (customer_id, from_tier, to_tier, "
+                                 "changed_on, measure, reason, run_id) VALUES (?, ?, ?, ?, ?, ?, "
+                                 "?)", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, from_tier, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, to_tier, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, day);
+    sqlite3_bind_int64(st, 5, measure);
+    sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, run_id);
+    if ((rc = steps(s, st, NULL, NULL, "writing the tier history", err)) != 0)
+        return rc;
+    if ((rc = dg__store_statement(s, "INSERT INTO tier_state (customer_id, tier, since, run_id) "
+                                  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (customer_id) DO UPDATE "
+                                  "SET tier = ?2, since = ?3, run_id = ?4", &st, err)) != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to_tier, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, day);
+    sqlite3_bind_int64(st, 4, run_id);
+    return steps(s, st, NULL, NULL, "writing a tier", err);
+}
+
+typedef struct history_ctx {
+    dg__tier_history_fn fn;
+    void *ctx;
+} history_ctx;
+
+static int history_row(void *ctx, sqlite3_stmt *st)
+{
+    history_ctx *c = ctx;
+    dg__tier_history_row row = {
+        .history_id = sqlite3_column_int64(st, 0), .customer_id = text_at(st, 1),
+        .from_tier = text_at(st, 2), .to_tier = text_at(st, 3),
+        .changed_on = sqlite3_column_int(st, 4), .measure = sqlite3_column_int64(st, 5),
+        .reason = text_at(st, 6), .run_id = sqlite3_column_int64(st, 7),
+    };
+    return c->fn(c->ctx, &row);
+}
+
+int dg__tier_history_scan(dg_store *s, const char *customer_id, int32_t to_day,
+                          dg__tier_history_fn fn, void *ctx, dg_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = dg__store_statement(s, "SELECT history_id, customer_id, from_tier, to_tier, "
+                                 "changed_on, measure, reason, run_id FROM tier_history "
+                                 "WHERE changed_on <= ?1 AND (?2 IS NULL OR customer_id = ?2) "
+                                 "ORDER BY customer_id, changed_on, history_id", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int(st, 1, to_day);
+    if (customer_id)
+        sqlite3_bind_text(st, 2, customer_id, -1, SQLITE_STATIC);
+    history_ctx c = { fn, ctx };
+    return steps(s, st, history_row, &c, "reading the tier history", err);
+}
+
+typedef struct tier_at_ctx {
+    char *tier;
+    size_t cap;
+} tier_at_ctx;
+
+static int tier_at_row(void *ctx, sqlite3_stmt *st)
+{
+    tier_at_ctx *c = ctx;
+    copy_text(c->tier, c->cap, text_at(st, 0));
+    return 1;
+}
+
+int dg__tier_at(dg_store *s, const char *customer_id, int32_t day, char *tier, size_t cap,
+                dg_error *err)
+{
+    sqlite3_stmt *st;
+    tier[0] = '\0';
+    int rc = dg__store_statement(s, "SELECT to_tier FROM tier_history WHERE customer_id = ? AND "
+                                 "changed_on <= ? ORDER BY changed_on DESC, history_id DESC "
+                                 "LIMIT 1", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, day);
+    tier_at_ctx c = { tier, cap };
+    rc = steps(s, st, tier_at_row, &c, "reading a tier", err);
+    return rc == 1 ? 0 : rc;
+}
+
+static int read_count(void *ctx, sqlite3_stmt *st)
+{
+    *(int64_t *)ctx = sqlite3_column_int64(st, 0);
+    return 1;
+}
+
+int dg__tier_customer_count(dg_store *s, int64_t *n, dg_error *err)
+{
+    sqlite3_stmt *st;
+    *n = 0;
+    int rc = dg__store_statement(s, "SELECT count(*) FROM customers", &st, err);
+    if (rc != 0)
+        return rc;
+    rc = steps(s, st, read_count, n, "counting customers", err);
+    return rc == 1 ? 0 : rc;
+}
