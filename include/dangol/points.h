@@ -99,7 +99,8 @@ typedef struct dg_points_request {
     const char *idempotency_key;/* NULL: none. A key seen before with the same request returns
                                    the first result (replayed set) and writes nothing; with
                                    another request it is DG_ECONFLICT */
-    int64_t multiplier_per_mille; /* earn: a tier's multiplier, 1000 = x1; 0 means 1000 */
+    int64_t multiplier_per_mille; /* earn: a multiplier, 1000 = x1; 0: an order's earn takes
+                                     its customer's tier's (dg_tier_of), else x1 */
 } dg_points_request;
 
 #define DG_POINTS_TODAY INT32_MIN

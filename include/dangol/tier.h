@@ -140,6 +140,8 @@ int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_
 
 /* The rules kept in the store by the last evaluation, or the built-in ones if none. */
 int dg_tier_rules_stored(dg_store *store, dg_tier_rules *rules, dg_error *err);
+/* Their text (caller frees *text with free()), or *text NULL when none is kept. */
+int dg_tier_rules_stored_text(dg_store *store, char **text, dg_error *err);
 
 /* The tier of customer_id on day, by the history the evaluations wrote, under the stored rules
  * (into *rules): its index into rules->levels in *tier (0, the lowest, when it never changed).

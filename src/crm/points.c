@@ -14,6 +14,7 @@
 #include "dangol/points.h"
 #include "dangol/store.h"
 #include "dangol/text.h"
+#include "dangol/tier.h"
 #include "store/points.h"
 
 #define FINGERPRINT_MAX 512
@@ -286,7 +287,14 @@ static int apply_earn_order(dg_store *store, const dg_points_rules *rules,
     if (r->customer_id && strcmp(r->customer_id, customer_id) != 0)
         return dg_error_set(err, DG_EINVAL, "order \"%s\" is customer \"%s\"'s, not \"%s\"'s",
                             r->source_id, customer_id, r->customer_id);
-    int64_t multiplier = r->multiplier_per_mille > 0 ? r->multiplier_per_mille : 1000;
+    int64_t multiplier = r->multiplier_per_mille;
+    if (multiplier == 0) {   /* the earn multiplier of the customer's tier on the order's day */
+        dg_tier_rules tiers;
+        size_t tier;
+        if ((rc = dg_tier_of(store, customer_id, order_day, &tiers, &tier, err)) != 0)
+            return rc;
+        multiplier = tiers.levels[tier].earn_per_mille;
+    }
     int64_t scaled = 0;
     if (__builtin_mul_overflow(total, rules->base_per_mille, &base) ||
         __builtin_add_overflow(sum.per_mille_sum, base, &sum.per_mille_sum) || sum.overflow ||

@@ -269,6 +269,12 @@ int dg_tier_rules_stored(dg_store *store, dg_tier_rules *rules, dg_error *err)
     return rc;
 }
 
+int dg_tier_rules_stored_text(dg_store *store, char **text, dg_error *err)
+{
+    int rc = dg__tier_rules_text(store, text, err);
+    return rc == DG_ENOTFOUND ? 0 : rc;
+}
+
 int dg_tier_of(dg_store *store, const char *customer_id, int32_t day, dg_tier_rules *rules,
                size_t *tier, dg_error *err)
 {

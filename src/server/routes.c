@@ -126,6 +126,25 @@ static const dg_route_param points_ranking_params[] = {
     { NULL, NULL, NULL },
 };
 
+static const dg_route_param tier_day_params[] = {
+    { "as_of", "string", "day the tiers are read on, YYYY-MM-DD (default: the last evaluated day)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param tier_migration_params[] = {
+    { "from", "string", "day of the rows' tiers, YYYY-MM-DD (required)" },
+    { "to", "string", "day of the columns' tiers, YYYY-MM-DD (required, not before from)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param tier_crosstab_params[] = {
+    AS_OF_PARAM,
+    { "by", "string", "stage (relationship stage) or segment (RFM segment); required" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param tier_evaluate_params[] = {
+    { "as_of", "string", "evaluate through this day, YYYY-MM-DD (default: today, UTC)" },
+    { NULL, NULL, NULL },
+};
+
 /* The body of the points writes (not a catalog entity: described by points_write_schema). */
 #define POINTS_WRITE "PointsWrite"
 
@@ -258,6 +277,23 @@ static const dg_route routes[] = {
       "outstanding points and their value, expiring in 30/60/90 days, ageing, breakage by "
       "expiry year (as `dangol points liability`)", points_day_params, NULL, "tables", false,
       DG_ROLE_ANALYST, false },
+    { "GET", "/api/customers/{customer_id}/tier", dg_api_tier_customer, "tiers",
+      "the customer's tier on a day: measure, next tier, benefits, and the tier history (as "
+      "`dangol tier show`)", tier_day_params, NULL, "tables", false, DG_ROLE_ANALYST, true },
+    { "GET", "/api/tiers/distribution", dg_api_tier_distribution, "tiers",
+      "customers per tier on a day, with shares (as `dangol tier distribution`)",
+      tier_day_params, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/tiers/migration", dg_api_tier_migration, "tiers",
+      "customers by tier on from (rows) and on to (columns) (as `dangol tier migration`)",
+      tier_migration_params, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/tiers/crosstab", dg_api_tier_crosstab, "tiers",
+      "customers by tier and relationship stage or RFM segment (as `dangol tier crosstab`)",
+      tier_crosstab_params, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "POST", "/api/tiers/evaluate", dg_api_tier_evaluate, "tiers",
+      "evaluate every customer's tier through as_of under the rules of the last evaluation: "
+      "{as_of, previous, customers, upgrades, downgrades, already}; a day evaluated already "
+      "writes nothing (already: true, status 200), so a retry needs no Idempotency-Key",
+      tier_evaluate_params, NULL, "object", true, DG_ROLE_MANAGER, false },
 };
 
 const dg_route *dg_server_routes(size_t *n_routes)

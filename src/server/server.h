@@ -342,6 +342,13 @@ void dg_api_points_burn(dg_request *req, dg_response *res);
 void dg_api_points_adjust(dg_request *req, dg_response *res);
 void dg_api_points_reverse(dg_request *req, dg_response *res);
 
+/* tiers.c: customer tiers */
+void dg_api_tier_customer(dg_request *req, dg_response *res);
+void dg_api_tier_distribution(dg_request *req, dg_response *res);
+void dg_api_tier_migration(dg_request *req, dg_response *res);
+void dg_api_tier_crosstab(dg_request *req, dg_response *res);
+void dg_api_tier_evaluate(dg_request *req, dg_response *res);
+
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
 json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits, bool mask);
