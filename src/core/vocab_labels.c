@@ -344,6 +344,20 @@ static const dg_vocab_entry labels[] = {
          "매장이 기록된 주문이 없습니다"),
     NOTE("staff_no_survey", "No survey answer follows an order of these units: CSAT and NPS are "
          "empty", "이 단위의 주문 뒤에 온 설문 응답이 없어 CSAT와 NPS가 비어 있습니다"),
+    /* customer tiers (docs/tiers.md): the built-in tiers, the reasons of the tier history and
+     * the qualifying measures */
+    { "tier", "basic", "Basic", "일반" },
+    { "tier", "silver", "Silver", "실버" },
+    { "tier", "gold", "Gold", "골드" },
+    { "tier", "vip", "VIP", "VIP" },
+    { "tier_reason", "upgrade", "Upgraded: qualified", "승급: 기준 달성" },
+    { "tier_reason", "downgrade_one_step", "Downgraded one tier at a review",
+      "정기 심사에서 한 등급 강등" },
+    { "tier_reason", "downgrade_recompute", "Downgraded to the qualifying tier at a review",
+      "정기 심사에서 실적 등급으로 강등" },
+    { "tier_measure", "spend", "Spend", "구매 금액" },
+    { "tier_measure", "orders", "Orders", "주문 수" },
+    { "tier_measure", "points", "Points earned", "적립 포인트" },
 };
 
 const dg_vocab_entry *dg__vocab_labels(size_t *n)
