@@ -328,6 +328,18 @@ expect_json "C1 leads the ranking" "j['rows'][0] == {'customer_id': 'C1', 'avail
 expect_status "points: liability" 200 GET "/api/points/liability?as_of=2024-01-03"
 expect_json "the liability is 20 points outstanding" "j[0]['rows'][0]['points'] == 20"
 
+# ---- the tier routes (roles and concurrency are in test_tiers.sh)
+expect_status "tiers: evaluate" 201 POST "/api/tiers/evaluate?as_of=2024-01-03"
+expect_json "the evaluation answers its day" "j['as_of'] == '2024-01-03' and j['already'] is False"
+expect_status "tiers: evaluating the day again writes nothing" 200 POST "/api/tiers/evaluate?as_of=2024-01-03"
+expect_json "... and says so" "j['already'] is True and j['customers'] == 0"
+expect_status "tiers: a customer's tier" 200 GET /api/customers/C1/tier
+expect_json "the tier has its Korean name" "j[0]['rows'][0]['name_ko'] != ''"
+expect_status "tiers: distribution" 200 GET "/api/tiers/distribution?as_of=2024-01-03"
+expect_status "tiers: migration" 200 GET "/api/tiers/migration?from=2024-01-01&to=2024-01-03"
+expect_status "tiers: crosstab" 200 GET "/api/tiers/crosstab?by=segment"
+expect_status "tiers: crosstab by something else is 400" 400 GET "/api/tiers/crosstab?by=colour"
+
 stop_server
 expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
 
