@@ -76,7 +76,12 @@ static int evaluate(dg_cli *cli, const tier_args *a)
     }
     int32_t as_of = a->as_of_given ? a->as_of : dg_day_of((int64_t)time(NULL));
     dg_tier_evaluation ev;
-    int rc = dg_tier_evaluate(store, text, a->rules_path, as_of, a->actor, &ev, &err);
+    /* without --rules: the rules of the last evaluation (none: the built-in ones) */
+    int rc = a->rules_path ? 0 : dg_tier_rules_stored_text(store, &text, &err);
+    if (rc == 0)
+        rc = dg_tier_evaluate(store, text, a->rules_path ? a->rules_path
+                                           : "the store's tier rules", as_of, a->actor, &ev,
+                              &err);
     dg_store_close(store);
     free(text);
     if (rc != 0)
@@ -225,7 +230,8 @@ DG_CLI_COMMAND(tier) = {
     "usage: dangol [--db PATH] [--format table|csv|json] tier SUBCOMMAND [OPTIONS]\n\n"
     "  evaluate [--as-of DATE] [--rules FILE] [--actor WHO]\n"
     "        move customers up as soon as they qualify and down on review dates, through DATE\n"
-    "        (default: today, UTC); evaluating a day again writes nothing\n"
+    "        (default: today, UTC); evaluating a day again writes nothing. Without --rules:\n"
+    "        the rules of the last evaluation (none yet: the built-in ones)\n"
     "  show ID [--as-of DATE]           a customer's tier, measure, benefits and tier history\n"
     "  distribution [--as-of DATE]      customers per tier\n"
     "  migration --from DATE --to DATE  customers by tier on DATE (rows) and on DATE (columns)\n"

@@ -30,10 +30,6 @@ int dg__tier_run_counts(dg_store *store, int64_t run_id, int64_t customers, int6
 typedef int (*dg__tier_state_fn)(void *ctx, const char *customer_id, const char *tier,
                                  int32_t since);
 int dg__tier_states_scan(dg_store *store, dg__tier_state_fn fn, void *ctx, dg_error *err);
-/* One customer's stored tier into tier (cap bytes) and *since; DG_ENOTFOUND if none. */
-int dg__tier_state_get(dg_store *store, const char *customer_id, char *tier, size_t cap,
-                       int32_t *since, dg_error *err);
-
 /* What adds to the measure, per customer in customer_id order and by day within each, for the
  * days from_day..to_day (from_day INT32_MIN: from the first). */
 typedef int (*dg__tier_activity_fn)(void *ctx, const char *customer_id, int32_t day,

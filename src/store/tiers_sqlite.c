@@ -149,34 +149,6 @@ int dg__tier_states_scan(dg_store *s, dg__tier_state_fn fn, void *ctx, dg_error 
     return rc != 0 ? rc : steps(s, st, state_row, &c, "reading the tiers", err);
 }
 
-typedef struct one_state {
-    char *tier;
-    size_t cap;
-    int32_t *since;
-} one_state;
-
-static int one_state_row(void *ctx, sqlite3_stmt *st)
-{
-    one_state *o = ctx;
-    copy_text(o->tier, o->cap, text_at(st, 0));
-    *o->since = sqlite3_column_int(st, 1);
-    return 1;
-}
-
-int dg__tier_state_get(dg_store *s, const char *customer_id, char *tier, size_t cap,
-                       int32_t *since, dg_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = dg__store_statement(s, "SELECT tier, since FROM tier_state WHERE customer_id = ?",
-                                 &st, err);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
-    one_state o = { tier, cap, since };
-    rc = steps(s, st, one_state_row, &o, "reading a tier", err);
-    return rc == 1 ? 0 : rc == 0 ? DG_ENOTFOUND : rc;
-}
-
 /* ---- measures ---- */
 
 typedef struct activity_ctx {

@@ -10,7 +10,7 @@ T="$DANGOL --quiet tier"
 
 "$DANGOL" --quiet demo --customers 150 --seed 14 >/dev/null 2>&1 || fail "demo store for tiers"
 sql() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$DANGOL_DB" "$1"; }
-cp "$DANGOL_DB" "$WORK/fresh.db"
+cp "$DANGOL_DB" "$WORK/fresh.db"; cp "$DANGOL_DB" "$WORK/pristine.db"
 
 # ---- rules
 expect_output "tier rules shows the built-in tiers" "gold +Gold +골드" $T rules
@@ -94,6 +94,17 @@ echo "tiers e2e: 12 processes: $OK exited 0, $APPLIED applied, $ADDED history ro
   || fail "12 concurrent evaluations: $OK ok, $APPLIED applied" "$(cat "$WORK"/ev.*.err)"
 [ "$(sql "SELECT count(*) FROM tier_runs")" = $((RUNS + 1)) ] && [ "$ADDED" = "$RUN" ] \
   && pass "one run recorded, its changes written once (doubled 0)" || fail "runs or history doubled: added $ADDED, run $RUN"
+
+# ---- rules from a file are kept: a later evaluation without --rules uses them (orders measure)
+cp "$WORK/pristine.db" "$WORK/orders.db"
+printf 'measure = orders\nreview = yearly\ndowngrade = recompute\ngrace_days = 0\ntier.new.name_en = New\ntier.new.name_ko = 신규\ntier.new.threshold = 0\ntier.reg.name_en = Regular\ntier.reg.name_ko = 단골\ntier.reg.threshold = 4\n' > "$WORK/orders.conf"
+expect_ok "evaluate with an orders-measure file" env DANGOL_DB="$WORK/orders.db" $T evaluate --as-of 2025-06-30 --rules "$WORK/orders.conf"
+expect_ok "evaluate later without --rules" env DANGOL_DB="$WORK/orders.db" $T evaluate --as-of 2026-03-31
+expect_output "the store keeps the file's rules" "^reg,Regular,단골,4," env DANGOL_DB="$WORK/orders.db" $T --format csv rules
+BAD=$(DANGOL_DB="$WORK/orders.db" sql "SELECT count(*) FROM tier_history h WHERE to_tier NOT IN ('new', 'reg') OR measure <> (SELECT count(*) FROM orders o WHERE o.customer_id = h.customer_id AND o.ordered_at / 86400 BETWEEN h.changed_on - 364 AND h.changed_on)")
+N2=$(DANGOL_DB="$WORK/orders.db" sql "SELECT count(*) FROM tier_history WHERE changed_on > 20269")
+[ "$BAD" = 0 ] && [ "$N2" -gt 0 ] && pass "both evaluations used the file's rules: order counts, its tiers ($N2 changes after 2025-06-30)" \
+  || fail "kept rules: $BAD bad rows, $N2 later changes"
 
 # ---- the API: roles, reads, parallel evaluations
 echo 'admin password 1' | "$DANGOL" --quiet user add ann --role admin
