@@ -98,19 +98,30 @@ static int customer_tables(dg_report *out, dg_store *store, const char *customer
     snprintf(title, sizeof title, "Consent of %s on %s", customer_id, dg_date_format(day, date));
     dg_table *now = new_table(title, names, types);
     c.history = new_table("Consent history", hnames, htypes);
+    bool erased = false;
+    int64_t erased_at;
     int rc = dg__consent_history(store, customer_id, history_row, &c, err);
+    if (rc == 0)
+        rc = dg__erasure_get(store, customer_id, &erased, &erased_at, err);
+    if (rc == 0 && erased)
+        dg_table_add_note(now, "the customer was erased: no consent applies (the history stays "
+                               "as the record of what was given)");
     for (size_t i = 0; rc == 0 && i < c.n; i++) {
         latest *l = &c.purposes[i];
         dg_table_add_row(now);
         dg_table_set_text(now, 0, l->purpose);
+        if (erased)
+            continue;
         if (l->event.event_id > 0) {
             event_cells(now, 1, &l->event);
             continue;
         }
         bool found, granted;   /* no event: the record's imported flag, if any */
         rc = dg__consent_state(store, customer_id, l->purpose, day, &found, &granted, err);
-        if (rc == 0 && granted)
-            event_cells(now, 1, &(dg__consent_event){ .action = "grant", .source = "import" });
+        if (rc == 0 && granted) {   /* undated: the record's flag has no day */
+            dg_table_set_text(now, 1, "grant");
+            dg_table_set_text(now, 3, "import");
+        }
     }
     if (rc == 0)
         rc = dg_report_add(out, now, err);
