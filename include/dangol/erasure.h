@@ -31,8 +31,9 @@ typedef struct dg_erasure_result {
     bool erased;            /* false: the customer was erased before (nothing written) */
     int64_t erased_at;      /* UTC seconds of the erasure (the earlier one's when not erased) */
     int64_t texts;          /* free texts emptied (feedback, notes) */
-    bool wal_truncated;     /* the write-ahead log was emptied after the erasure; false when
-                               another connection was reading (it is at the next checkpoint) */
+    bool wal_truncated;     /* the write-ahead log was emptied afterwards (also tried when the
+                               customer was erased before: a retry); false when another
+                               connection was reading (the old pages go at a later checkpoint) */
 } dg_erasure_result;
 
 /* Erases customer_id (reason required: DG_EINVAL without one; actor NULL: "system").

@@ -114,10 +114,10 @@ static int erase(dg_cli *cli, const customer_args *a)
         dg_table_set_text(t, 1, res.erased ? "yes" : "no");
         dg_table_set_text(t, 2, dg_timestamp_format(res.erased_at, when));
         dg_table_set_int(t, 3, res.texts);
-        dg_table_set_text(t, 4, res.erased ? (res.wal_truncated ? "yes" : "no") : "");
+        dg_table_set_text(t, 4, res.wal_truncated ? "yes" : "no");
         if (!res.erased)
             dg_table_add_note(t, "the customer was erased before: nothing was written");
-        else if (!res.wal_truncated)
+        if (!res.wal_truncated)
             dg_table_add_note(t, "another connection was reading: the write-ahead log keeps the "
                                  "old pages until the next checkpoint (run the erasure again to "
                                  "retry it)");
