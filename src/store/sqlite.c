@@ -60,7 +60,8 @@ static void forget_bulk(dg_store *s);
 static int store_status(dg_store *s)
 {
     int code = sqlite3_extended_errcode(s->db);
-    if (code == SQLITE_CONSTRAINT_TRIGGER)   /* a guard refused it (an erased customer's data) */
+    /* an erasure guard (schema/0010_consent.sql) refused an erased customer's personal data */
+    if (code == SQLITE_CONSTRAINT_TRIGGER && strstr(sqlite3_errmsg(s->db), "customer was erased"))
         return DG_ECONFLICT;
     code &= 0xFF;
     return code == SQLITE_BUSY || code == SQLITE_LOCKED ? DG_EBUSY : DG_ESTORE;
