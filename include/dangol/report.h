@@ -24,6 +24,7 @@
 #include "dangol/loyalty.h"
 #include "dangol/points.h"
 #include "dangol/rfm.h"
+#include "dangol/segment.h"
 #include "dangol/stage.h"
 #include "dangol/staff.h"
 #include "dangol/store.h"
@@ -272,6 +273,27 @@ int dg_report_points_statement(dg_report *out, dg_store *store, const char *cust
  * historical breakage (expired over earned) per expiry year. Three tables. */
 int dg_report_points_liability(dg_report *out, dg_store *store, const dg_points_rules *rules,
                                int32_t as_of, dg_error *err);
+
+/* ---- customer features and segmentation (dangol/features.h, dangol/segment.h) ---- */
+
+/* The customer feature table of frame (one row per customer with an order). One table. */
+int dg_report_features(dg_report *out, const dg_frame *frame, dg_error *err);
+
+typedef enum dg_segment_view {
+    DG_SEGMENT_VIEW_PROFILES,    /* size, revenue share, feature means as ratios, names */
+    DG_SEGMENT_VIEW_MEANS,       /* raw feature means per segment and for everyone */
+    DG_SEGMENT_VIEW_CUSTOMERS,   /* one row per customer */
+    DG_SEGMENT_VIEW_SILHOUETTE,  /* the silhouette for each k tried */
+    DG_SEGMENT_VIEW_CROSSTAB     /* segments against the RFM segments (built-in map) */
+} dg_segment_view;
+
+/* Parses a view name ("profiles", "means", "customers", "silhouette", "crosstab"). */
+int dg_segment_view_parse(const char *name, dg_segment_view *view, dg_error *err);
+
+/* Segments the customers of frame (opt NULL: the defaults of dg_segment_options_init) and
+ * returns one view. One table. */
+int dg_report_segment(dg_report *out, const dg_frame *frame, dg_segment_view view,
+                      const dg_segment_options *opt, dg_error *err);
 
 DG_API_END
 

@@ -157,6 +157,16 @@ static const dg_vocab_entry values[] = {
     { "points_source", "lot", "Expired lot", "소멸 적립분" },
     { "points_policy", "absorb", "Absorb spent points", "사용분 회사 부담" },
     { "points_policy", "recover", "Recover spent points", "사용분 회수" },
+    /* names suggested for k-means segments from their profiles (src/analytics/segment.c) */
+    { "cluster", "champions", "Champions", "최우수 단골" },
+    { "cluster", "slipping_vips", "Slipping VIPs", "이탈 조짐 VIP" },
+    { "cluster", "big_spenders", "Big spenders", "고액 구매 고객" },
+    { "cluster", "loyal_regulars", "Loyal regulars", "충성 단골" },
+    { "cluster", "newcomers", "Newcomers", "신규 고객" },
+    { "cluster", "recent_occasional", "Recent occasional buyers", "최근 간헐 구매 고객" },
+    { "cluster", "lapsed", "Lapsed", "휴면 고객" },
+    { "cluster", "fading", "Fading", "관계 약화 고객" },
+    { "cluster", "steady_middle", "Steady middle", "평균 고객" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is
@@ -177,6 +187,7 @@ static const struct { const char *column, *domain; } columns[] = {
     { "role", "staff_role" },         { "site", "site" },
     { "partner_activities.activity", "partner_activity" },
     { "movement_kind", "points_kind" },  { "source_kind", "points_source" },
+    { "cluster", "cluster" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)
