@@ -143,6 +143,12 @@ static double ratio(double seg_mean, double pop_mean)
     return pop_mean != 0.0 ? seg_mean / pop_mean : 1.0;
 }
 
+/* The ratio of feature j in the segment means m; 1 when the table has no such feature. */
+static double feature_ratio(const dg_segmentation *seg, const double *m, int j)
+{
+    return j < 0 ? 1.0 : ratio(m[j], seg->population_mean[j]);
+}
+
 /* The name rules (docs/segment.md), on the ratios of recency, frequency, monetary and tenure. */
 static dg_segment_name suggest_name(double r, double f, double m, double t)
 {
@@ -188,9 +194,9 @@ static int profile(dg_segmentation *seg, const dg_features *f, dg_error *err)
     int jr = dg_features_find(f, "recency_days"), jf = dg_features_find(f, "frequency"),
         jm = dg_features_find(f, "monetary"), jt = dg_features_find(f, "tenure_days");
     for (size_t c = 0; c < k; c++) {
-        const double *m = seg->mean + c * d, *p = seg->population_mean;
-        seg->name[c] = suggest_name(ratio(m[jr], p[jr]), ratio(m[jf], p[jf]),
-                                    ratio(m[jm], p[jm]), ratio(m[jt], p[jt]));
+        const double *m = seg->mean + c * d;
+        seg->name[c] = suggest_name(feature_ratio(seg, m, jr), feature_ratio(seg, m, jf),
+                                    feature_ratio(seg, m, jm), feature_ratio(seg, m, jt));
     }
     return 0;
 }
