@@ -126,6 +126,23 @@ static const dg_route_param points_ranking_params[] = {
     { NULL, NULL, NULL },
 };
 
+static const dg_route_param segment_params[] = {
+    AS_OF_PARAM,
+    { "view", "string", "profiles (default: size, revenue share, feature means as ratios to "
+      "everyone's, suggested names in English and Korean), means (raw feature means), customers "
+      "(one row per customer), silhouette (each k tried) or crosstab (against the RFM segments)" },
+    { "k", "integer", "number of segments, 1-20 (default 0: chosen by the best mean silhouette "
+      "of 2..k_max)" },
+    { "k_max", "integer", "largest k tried when choosing, 2-20 (default 10)" },
+    { "seed", "integer", "seed of the k-means++ starts and the silhouette sample (default 1)" },
+    { "sample", "integer", "customers the silhouette looks at, 10-100000 (default 3000)" },
+    { "restarts", "integer", "k-means++ restarts per k, 1-100 (default 4)" },
+    { "features", "string", "comma-separated features to cluster on (default: the behavioural "
+      "set; `dangol features` lists them)" },
+    PAGE_PARAMS("view=customers: customers"),
+    { NULL, NULL, NULL },
+};
+
 /* The body of the points writes (not a catalog entity: described by points_write_schema). */
 #define POINTS_WRITE "PointsWrite"
 
@@ -257,6 +274,11 @@ static const dg_route routes[] = {
     { "GET", "/api/points/liability", dg_api_points_liability, "points",
       "outstanding points and their value, expiring in 30/60/90 days, ageing, breakage by "
       "expiry year (as `dangol points liability`)", points_day_params, NULL, "tables", false,
+      DG_ROLE_ANALYST, false },
+    { "GET", "/api/segments", dg_api_segments, "reports",
+      "k-means segments of the customers with an order: profiles with suggested names, raw "
+      "means, per-customer segments, the silhouette for each k tried, or the crosstab against "
+      "the RFM segments (as `dangol segment`)", segment_params, NULL, "table", false,
       DG_ROLE_ANALYST, false },
 };
 

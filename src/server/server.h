@@ -342,6 +342,9 @@ void dg_api_points_burn(dg_request *req, dg_response *res);
 void dg_api_points_adjust(dg_request *req, dg_response *res);
 void dg_api_points_reverse(dg_request *req, dg_response *res);
 
+/* segments.c: k-means segmentation of the customers */
+void dg_api_segments(dg_request *req, dg_response *res);
+
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
 json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits, bool mask);
