@@ -23,7 +23,8 @@ typedef struct dg_kmeans_options {
     int n_init;                   /* restarts (default 4) */
     int max_iter;                 /* Lloyd iterations per restart (default 300) */
     double tol;                   /* stop when the centres move less than tol times the mean
-                                     variance of the columns, summed squared (default 1e-6) */
+                                     variance of the columns, summed squared (default 1e-4,
+                                     scikit-learn's) */
     uint64_t seed;
     int threads;                  /* 0: one per online CPU */
     const double *init_centers;   /* k x d starting centres (then n_init is 1); NULL: k-means++ */

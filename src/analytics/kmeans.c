@@ -1,11 +1,14 @@
 /* k-means and the silhouette (include/dangol/kmeans.h). One Lloyd iteration is one pass over the
- * points on threads (dg__parallel_sum): each point finds its nearest centre (ties: the lower
- * index) and adds itself to that cluster's sum, count and the inertia; the sums are reduced in
- * fixed chunks, so the result does not depend on the number of threads. The stopping rule is
- * scikit-learn's: the summed squared centre shift at most tol times the mean column variance;
- * after the last iteration the points are assigned once more to the final centres, so labels,
- * sizes and inertia describe the centres returned. O(n k d) per iteration. */
+ * points on threads (dg__parallel_sum): each point finds its nearest centre and adds itself to
+ * that cluster's sum and count; the sums are reduced in fixed chunks, so the result does not
+ * depend on the number of threads. Hamerly's bounds (one upper, one lower per point) let most
+ * points skip the distances once the centres settle: O(n d) per iteration plus O(k d) for the
+ * points that must look. The stopping rule is scikit-learn's: the summed squared centre shift at
+ * most tol times the mean column variance; then one full pass assigns every point to its nearest
+ * final centre (ties: the lower index), so labels, sizes and inertia describe the centres
+ * returned. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +18,7 @@
 
 void dg_kmeans_options_init(dg_kmeans_options *opt, size_t k)
 {
-    *opt = (dg_kmeans_options){ .k = k, .n_init = 4, .max_iter = 300, .tol = 1e-6, .seed = 1 };
+    *opt = (dg_kmeans_options){ .k = k, .n_init = 4, .max_iter = 300, .tol = 1e-4, .seed = 1 };
 }
 
 void dg_kmeans_free(dg_kmeans *km)
@@ -38,38 +41,63 @@ static double sq_dist(const double *a, const double *b, size_t d)
     return s;
 }
 
-/* ---- one assignment pass ---- */
+/* ---- one assignment pass (Hamerly 2010) ---- */
 
 typedef struct assign_ctx {
     const double *x, *centers;
     size_t d, k;
     uint32_t *label;
-    double *dist;              /* squared distance to the assigned centre */
+    double *upper;             /* >= distance to the assigned centre */
+    double *lower;             /* <= distance to the second-nearest centre */
+    const double *half_gap;    /* [k] half the distance to the nearest other centre */
+    const double *moved;       /* [k] how far each centre moved last; NULL: a full pass */
+    double max_moved;
 } assign_ctx;
 
-/* acc: k*d sums, k counts, the inertia. */
+/* acc: k*d sums, k counts, the inertia (exact in a full pass only). A bounded pass skips a point
+ * whose upper bound is within max(half gap of its centre, lower bound): no other centre can be
+ * nearer (Hamerly 2010, "Making k-means even faster", SDM, algorithm 2), so it gives Lloyd's
+ * assignment with a fraction of the distances. */
 static void assign_rows(size_t begin, size_t end, double *acc, const void *arg)
 {
     const assign_ctx *a = arg;
     size_t d = a->d, k = a->k;
     for (size_t i = begin; i < end; i++) {
         const double *xi = a->x + i * d;
-        size_t best = 0;
-        double best_d = sq_dist(xi, a->centers, d);
-        for (size_t c = 1; c < k; c++) {
-            double dc = sq_dist(xi, a->centers + c * d, d);
-            if (dc < best_d) {
-                best_d = dc;
-                best = c;
+        uint32_t own = a->label[i];
+        bool scan = a->moved == NULL;
+        if (!scan) {
+            a->upper[i] += a->moved[own];
+            a->lower[i] -= a->max_moved;
+            double bound = a->half_gap[own] > a->lower[i] ? a->half_gap[own] : a->lower[i];
+            if (a->upper[i] > bound) {
+                a->upper[i] = sqrt(sq_dist(xi, a->centers + own * d, d));
+                scan = a->upper[i] > bound;
             }
         }
-        a->label[i] = (uint32_t)best;
-        a->dist[i] = best_d;
-        double *sum = acc + best * d;
+        if (scan) {
+            size_t best = 0;
+            double best_d = sq_dist(xi, a->centers, d), second_d = INFINITY;
+            for (size_t c = 1; c < k; c++) {
+                double dc = sq_dist(xi, a->centers + c * d, d);
+                if (dc < best_d) {
+                    second_d = best_d;
+                    best_d = dc;
+                    best = c;
+                } else if (dc < second_d) {
+                    second_d = dc;
+                }
+            }
+            own = (uint32_t)best;
+            a->label[i] = own;
+            a->upper[i] = sqrt(best_d);
+            a->lower[i] = sqrt(second_d);
+        }
+        double *sum = acc + own * d;
         for (size_t j = 0; j < d; j++)
             sum[j] += xi[j];
-        acc[k * d + best] += 1.0;
-        acc[k * d + k] += best_d;
+        acc[k * d + own] += 1.0;
+        acc[k * d + k] += a->upper[i] * a->upper[i];
     }
 }
 
@@ -129,14 +157,14 @@ static int plus_plus(double *centers, const double *x, size_t n, size_t d, size_
 
 typedef struct work {
     double *acc;               /* k*d + k + 1 */
-    double *next;              /* k x d */
-    double *dist;              /* [n] */
+    double *upper, *lower;     /* [n] */
     uint32_t *label;           /* [n] */
+    double *half_gap, *moved;  /* [k] */
 } work;
 
-/* Gives each empty cluster the point farthest from its centre (Lloyd's usual repair). */
-static void fill_empty(double *acc, const double *x, size_t n, size_t d, size_t k,
-                       uint32_t *label, double *dist)
+/* Gives each empty cluster the point farthest (by its upper bound) from its centre: Lloyd's
+ * usual repair. The point becomes the cluster's centre, so its bounds are 0. */
+static void fill_empty(double *acc, const double *x, size_t n, size_t d, size_t k, work *w)
 {
     double *counts = acc + k * d;
     for (size_t c = 0; c < k; c++) {
@@ -144,11 +172,11 @@ static void fill_empty(double *acc, const double *x, size_t n, size_t d, size_t 
             continue;
         size_t far = 0;
         for (size_t i = 1; i < n; i++)
-            if (dist[i] > dist[far])
+            if (w->upper[i] > w->upper[far])
                 far = i;
-        if (!(dist[far] > 0.0))
+        if (!(w->upper[far] > 0.0))
             return;
-        size_t from = label[far];
+        size_t from = w->label[far];
         const double *xf = x + far * d;
         for (size_t j = 0; j < d; j++) {
             acc[from * d + j] -= xf[j];
@@ -156,41 +184,66 @@ static void fill_empty(double *acc, const double *x, size_t n, size_t d, size_t 
         }
         counts[from] -= 1.0;
         counts[c] = 1.0;
-        label[far] = (uint32_t)c;
-        dist[far] = 0.0;
+        w->label[far] = (uint32_t)c;
+        w->upper[far] = w->lower[far] = 0.0;
     }
 }
 
-/* Runs Lloyd from centers (updated in place); *iterations and the final labels/inertia out. */
+/* Half the distance from each centre to its nearest other centre. */
+static void half_gaps(double *half_gap, const double *centers, size_t d, size_t k)
+{
+    for (size_t c = 0; c < k; c++) {
+        double nearest = INFINITY;
+        for (size_t o = 0; o < k; o++)
+            if (o != c) {
+                double t = sq_dist(centers + c * d, centers + o * d, d);
+                if (t < nearest)
+                    nearest = t;
+            }
+        half_gap[c] = 0.5 * sqrt(nearest);
+    }
+}
+
+/* Runs Lloyd from centers (updated in place); *iterations and the final labels/inertia out:
+ * the last pass is a full one on the final centres. */
 static int lloyd(double *centers, const double *x, size_t n, size_t d, size_t k,
                  const dg_kmeans_options *opt, double tol_abs, work *w, int *iterations,
                  double *inertia, dg_error *err)
 {
     size_t n_acc = k * d + k + 1;
-    assign_ctx ctx = { x, centers, d, k, w->label, w->dist };
+    assign_ctx ctx = { x, centers, d, k, w->label, w->upper, w->lower, w->half_gap, NULL, 0.0 };
     int it = 0;
+    bool final = false;   /* the full pass on the final centres */
     for (;;) {
         if (dg__parallel_sum(n, (int)n_acc, assign_rows, &ctx, opt->threads, w->acc) != 0)
             return dg_error_set(err, DG_ENOMEM, "out of memory for k-means");
-        if (it == opt->max_iter)
+        if (final)
             break;
+        if (it >= opt->max_iter) {
+            ctx.moved = NULL;
+            final = true;
+            continue;
+        }
         it++;
-        fill_empty(w->acc, x, n, d, k, w->label, w->dist);
+        fill_empty(w->acc, x, n, d, k, w);
         double shift = 0.0;
+        ctx.max_moved = 0.0;
         for (size_t c = 0; c < k; c++) {
-            double count = w->acc[k * d + c];
+            double count = w->acc[k * d + c], move = 0.0;
             for (size_t j = 0; j < d; j++) {
                 double v = count > 0.0 ? w->acc[c * d + j] / count : centers[c * d + j];
                 double t = v - centers[c * d + j];
-                shift += t * t;
+                move += t * t;
                 centers[c * d + j] = v;
             }
+            shift += move;
+            w->moved[c] = sqrt(move);
+            if (w->moved[c] > ctx.max_moved)
+                ctx.max_moved = w->moved[c];
         }
-        if (shift <= tol_abs) {
-            if (dg__parallel_sum(n, (int)n_acc, assign_rows, &ctx, opt->threads, w->acc) != 0)
-                return dg_error_set(err, DG_ENOMEM, "out of memory for k-means");
-            break;
-        }
+        half_gaps(w->half_gap, centers, d, k);
+        final = shift <= tol_abs;
+        ctx.moved = final ? NULL : w->moved;
     }
     *iterations = it;
     *inertia = w->acc[k * d + k];
@@ -235,7 +288,9 @@ int dg_kmeans_fit(dg_kmeans **out, const double *x, size_t n, size_t d,
     if (!km || !(km->centers = malloc(k * d * sizeof(double))) ||
         !(km->size = calloc(k, sizeof *km->size)) ||
         !(w.acc = malloc((k * d + k + 1) * sizeof(double))) ||
-        !(w.dist = malloc(n * sizeof(double))) || !(w.label = malloc(n * sizeof(uint32_t))) ||
+        !(w.upper = malloc(n * sizeof(double))) || !(w.lower = malloc(n * sizeof(double))) ||
+        !(w.half_gap = malloc(k * sizeof(double))) || !(w.moved = malloc(k * sizeof(double))) ||
+        !(w.label = malloc(n * sizeof(uint32_t))) ||
         !(trial = malloc(k * d * sizeof(double))) || !(d2 = malloc(n * sizeof(double))) ||
         (restarts > 1 && !(best_label = malloc(n * sizeof(uint32_t))))) {
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for k-means (%zu points)", n);
@@ -278,7 +333,10 @@ int dg_kmeans_fit(dg_kmeans **out, const double *x, size_t n, size_t d,
     best_label = NULL;
 cleanup:
     free(w.acc);
-    free(w.dist);
+    free(w.upper);
+    free(w.lower);
+    free(w.half_gap);
+    free(w.moved);
     free(w.label);
     free(trial);
     free(d2);

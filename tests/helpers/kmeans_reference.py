@@ -4,7 +4,7 @@ the product). Reads a file: a line "n d k", n lines of d numbers (the points), k
 numbers (the starting centres). Prints
 
     lloyd INERTIA ITERATIONS       Lloyd's iterations in numpy from the same starts, stopping as
-                                   dangol does (summed squared centre shift <= 1e-6 x the mean
+                                   dangol does (summed squared centre shift <= 1e-4 x the mean
                                    column variance), then one more assignment
     lloyd_labels L0 L1 ...
     kmeans2 INERTIA                scipy.cluster.vq.kmeans2(minit="matrix") from the same starts,
@@ -23,7 +23,7 @@ def assign(x, centres):
     return labels, d2[np.arange(len(x)), labels].sum()
 
 
-def lloyd(x, starts, tol=1e-6, max_iter=300):
+def lloyd(x, starts, tol=1e-4, max_iter=300):
     centres = starts.copy()
     tol_abs = tol * x.var(axis=0).mean()
     iterations = 0
