@@ -2,7 +2,8 @@
  * k-means++ starts (Arthur & Vassilvitskii 2007, "k-means++: the advantages of careful seeding",
  * SODA, section 2.2: each next centre drawn with probability D(x)^2 / sum D^2), restarted
  * n_init times, keeping the restart with the lowest inertia (sum of squared distances to the
- * assigned centre). Deterministic for a seed: restart i draws from stream i of the seed
+ * assigned centre); on many points the restarts run on a sample and the best one is refined on
+ * all of them. Deterministic for a seed: restart i draws from stream i of the seed
  * (dg_rng_seed_stream), and the per-cluster sums are added in fixed chunks whatever the number
  * of threads. And the silhouette (Rousseeuw 1987, "Silhouettes: a graphical aid to the
  * interpretation and validation of cluster analysis", J. Comput. Appl. Math. 20, eq. (1)) on a
@@ -28,6 +29,10 @@ typedef struct dg_kmeans_options {
     uint64_t seed;
     int threads;                  /* 0: one per online CPU */
     const double *init_centers;   /* k x d starting centres (then n_init is 1); NULL: k-means++ */
+    size_t restart_sample;        /* with more points than this (default 100,000; 0: never),
+                                     the restarts run on a sample of this many points drawn
+                                     with the seed, and the best one's centres start one run on
+                                     all the points */
 } dg_kmeans_options;
 
 void dg_kmeans_options_init(dg_kmeans_options *opt, size_t k);

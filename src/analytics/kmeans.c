@@ -18,7 +18,8 @@
 
 void dg_kmeans_options_init(dg_kmeans_options *opt, size_t k)
 {
-    *opt = (dg_kmeans_options){ .k = k, .n_init = 4, .max_iter = 300, .tol = 1e-4, .seed = 1 };
+    *opt = (dg_kmeans_options){ .k = k, .n_init = 4, .max_iter = 300, .tol = 1e-4, .seed = 1,
+                               .restart_sample = 100000 };
 }
 
 void dg_kmeans_free(dg_kmeans *km)
@@ -267,8 +268,9 @@ static double mean_variance(const double *x, size_t n, size_t d)
     return d ? total / (double)d : 0.0;
 }
 
-int dg_kmeans_fit(dg_kmeans **out, const double *x, size_t n, size_t d,
-                  const dg_kmeans_options *opt, dg_error *err)
+/* Every restart on all of x. */
+static int fit_all(dg_kmeans **out, const double *x, size_t n, size_t d,
+                   const dg_kmeans_options *opt, dg_error *err)
 {
     *out = NULL;
     size_t k = opt->k;
@@ -348,6 +350,51 @@ cleanup:
     return rc;
 }
 
+/* m of the n row indices in increasing order, drawn with rng (Knuth, TAOCP vol. 2, 3.4.2,
+ * algorithm S: selection sampling). */
+static void sample_rows(size_t *rows, size_t m, size_t n, dg_rng *rng)
+{
+    for (size_t i = 0, taken = 0; i < n && taken < m; i++)
+        if (m == n || (double)(n - i) * dg_rng_uniform(rng) < (double)(m - taken))
+            rows[taken++] = i;
+}
+
+int dg_kmeans_fit(dg_kmeans **out, const double *x, size_t n, size_t d,
+                  const dg_kmeans_options *opt, dg_error *err)
+{
+    size_t m = opt->restart_sample;
+    if (opt->init_centers || opt->n_init <= 1 || m == 0 || n <= m || opt->k > m)
+        return fit_all(out, x, n, d, opt, err);
+    /* the restarts on a sample; the best one's centres start one run on all the points */
+    *out = NULL;
+    size_t *rows = malloc(m * sizeof *rows);
+    double *xs = malloc(m * d * sizeof *xs);
+    dg_kmeans *on_sample = NULL;
+    int rc = 0;
+    if (!rows || !xs) {
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory for k-means (%zu points)", n);
+        goto cleanup;
+    }
+    dg_rng rng;
+    dg_rng_seed_stream(&rng, opt->seed, UINT64_MAX);
+    sample_rows(rows, m, n, &rng);
+    for (size_t i = 0; i < m; i++)
+        memcpy(xs + i * d, x + rows[i] * d, d * sizeof *xs);
+    dg_kmeans_options sample_opt = *opt, full_opt = *opt;
+    sample_opt.restart_sample = 0;
+    if ((rc = fit_all(&on_sample, xs, m, d, &sample_opt, err)) != 0)
+        goto cleanup;
+    full_opt.init_centers = on_sample->centers;
+    full_opt.n_init = 1;
+    if ((rc = fit_all(out, x, n, d, &full_opt, err)) == 0)
+        (*out)->restart = on_sample->restart;
+cleanup:
+    free(rows);
+    free(xs);
+    dg_kmeans_free(on_sample);
+    return rc;
+}
+
 /* ---- silhouette (Rousseeuw 1987, eq. (1)) ---- */
 
 typedef struct sil_ctx {
@@ -392,12 +439,9 @@ int dg_silhouette(double *out, const double *x, size_t n, size_t d, const uint32
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for the silhouette");
         goto cleanup;
     }
-    /* selection sampling (Knuth, TAOCP vol. 2, 3.4.2, algorithm S): m of n in index order */
     dg_rng rng;
     dg_rng_seed(&rng, seed);
-    for (size_t i = 0, taken = 0; i < n && taken < m; i++)
-        if (m == n || (double)(n - i) * dg_rng_uniform(&rng) < (double)(m - taken))
-            rows[taken++] = i;
+    sample_rows(rows, m, n, &rng);
     size_t clusters = 0;
     for (size_t a = 0; a < m; a++)
         clusters += count[label[rows[a]]]++ == 0;
