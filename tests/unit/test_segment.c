@@ -391,6 +391,40 @@ Test(kmeans, same_seed_same_result_whatever_the_threads)
     free(x);
 }
 
+Test(kmeans, restarts_on_a_sample_then_all_points)
+{
+    const double centres[][3] = { { 0, 0, 0 }, { 3, 0, 0 }, { 0, 3, 0 }, { 3, 3, 3 } };
+    size_t n = 20000;
+    double *x = blobs(n, centres, 4, 1.0, 21);
+    dg_kmeans_options opt;
+    dg_kmeans_options_init(&opt, 4);
+    dg_kmeans *full, *a, *b;
+    opt.restart_sample = 0;
+    cr_assert_eq(dg_kmeans_fit(&full, x, n, 3, &opt, &err), 0);
+    opt.restart_sample = 2000;
+    opt.threads = 1;
+    cr_assert_eq(dg_kmeans_fit(&a, x, n, 3, &opt, &err), 0);
+    opt.threads = 2;
+    cr_assert_eq(dg_kmeans_fit(&b, x, n, 3, &opt, &err), 0);
+    cr_assert_eq(a->n, n);
+    cr_assert_eq(memcmp(a->label, b->label, n * sizeof *a->label), 0);
+    cr_assert_eq(memcmp(&a->inertia, &b->inertia, sizeof a->inertia), 0);
+    cr_assert_lt(a->inertia, full->inertia * 1.01, "sampled restarts %.8g, all points %.8g",
+                 a->inertia, full->inertia);
+    /* the inertia is that of the labels and centres returned, on all the points */
+    double check = 0.0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < 3; j++) {
+            double t = x[i * 3 + j] - a->centers[a->label[i] * 3 + j];
+            check += t * t;
+        }
+    cr_assert_float_eq(check, a->inertia, 1e-9 * check);
+    dg_kmeans_free(full);
+    dg_kmeans_free(a);
+    dg_kmeans_free(b);
+    free(x);
+}
+
 Test(kmeans, refuses_fewer_distinct_points_than_k)
 {
     double x[] = { 1, 1, 1, 1, 2, 2, 2, 2 };   /* 4 points, 2 distinct, d = 2 */
