@@ -379,6 +379,9 @@ expect_json "the default page is 50 rows" "len(j['rows']) == 50 and j['limit'] =
 expect_status "a customers page over 1000 is 400" 400 GET "/api/rfm?view=customers&limit=1001"
 expect_status "a page of another view is 400" 400 GET "/api/rfm?view=segments&offset=10"
 expect_json "the error says paging is for view=customers" "'view=customers' in j['error']['message']"
+expect_status "segments (k-means, docs/segment.md)" 200 GET "/api/segments?k=3"
+expect_json "three segments with suggested names" "len(j['rows']) == 3 and all(r['name_ko'] for r in j['rows'])"
+expect_status "segments with a bad view is 400" 400 GET "/api/segments?view=pie"
 stop_server
 
 # ---- the OpenAPI document and the routes are the same set
