@@ -157,6 +157,17 @@ static const dg_vocab_entry values[] = {
     { "points_source", "lot", "Expired lot", "소멸 적립분" },
     { "points_policy", "absorb", "Absorb spent points", "사용분 회사 부담" },
     { "points_policy", "recover", "Recover spent points", "사용분 회수" },
+    /* coupons (include/dangol/coupon.h): kinds, audiences, the states of a code and a definition */
+    { "coupon_kind", "fixed", "Fixed amount", "정액 할인" },
+    { "coupon_kind", "percent", "Percent off", "정률 할인" },
+    { "coupon_audience", "any", "Any customer", "전체 고객" },
+    { "coupon_audience", "first_purchase", "First purchase", "첫 구매" },
+    { "coupon_state", "active", "Active", "사용 가능" },
+    { "coupon_state", "issued", "Issued", "발급됨" },
+    { "coupon_state", "redeemed", "Redeemed", "사용됨" },
+    { "coupon_state", "voided", "Voided", "무효" },
+    { "coupon_state", "expired", "Expired", "만료" },
+    { "coupon_state", "not_yet_valid", "Not yet valid", "사용 기간 전" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is
@@ -177,6 +188,8 @@ static const struct { const char *column, *domain; } columns[] = {
     { "role", "staff_role" },         { "site", "site" },
     { "partner_activities.activity", "partner_activity" },
     { "movement_kind", "points_kind" },  { "source_kind", "points_source" },
+    { "coupon_kind", "coupon_kind" },    { "audience", "coupon_audience" },
+    { "coupon_state", "coupon_state" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)
