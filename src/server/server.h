@@ -342,6 +342,17 @@ void dg_api_points_burn(dg_request *req, dg_response *res);
 void dg_api_points_adjust(dg_request *req, dg_response *res);
 void dg_api_points_reverse(dg_request *req, dg_response *res);
 
+/* coupons.c: coupon definitions, codes and redemptions */
+void dg_api_coupons_list(dg_request *req, dg_response *res);
+void dg_api_coupon_codes(dg_request *req, dg_response *res);
+void dg_api_coupon_code(dg_request *req, dg_response *res);
+void dg_api_coupon_rates(dg_request *req, dg_response *res);
+void dg_api_coupon_define(dg_request *req, dg_response *res);
+void dg_api_coupon_issue(dg_request *req, dg_response *res);
+void dg_api_coupon_redeem(dg_request *req, dg_response *res);
+void dg_api_coupon_void_definition(dg_request *req, dg_response *res);
+void dg_api_coupon_void_code(dg_request *req, dg_response *res);
+
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
 json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits, bool mask);
