@@ -143,8 +143,7 @@ int dg_coupon_percent_parse(const char *text, int64_t *bp, dg_error *err)
             return dg_error_set(err, DG_EPARSE, "percent \"%s\" is not a number like 10 or 12.5",
                                 text);
     if (dg_money_parse(text ? text : "", len, 2, bp, &perr) != 0)
-        return dg_error_set(err, perr.code == DG_ERANGE ? DG_ERANGE : DG_EPARSE,
-                            "percent \"%s\": a number like 10 or 12.5, at most 2 decimals", text);
+        return dg_error_set(err, DG_EPARSE, "percent \"%s\": a number like 10 or 12.5, at most 2 decimals", text);
     if (*bp <= 0 || *bp > 10000)
         return dg_error_set(err, DG_ERANGE, "percent \"%s\": expected more than 0 and at most "
                             "100", text);
