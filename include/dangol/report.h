@@ -284,7 +284,8 @@ int dg_report_coupon_list(dg_report *out, dg_store *store, const char *definitio
 /* One code (as typed: DG_EPARSE when mistyped, DG_ENOTFOUND when never issued) and its
  * definition. Two tables. */
 int dg_report_coupon_show(dg_report *out, dg_store *store, const char *code, dg_error *err);
-/* "coupon" (default, NULL) or "campaign"; DG_EINVAL naming the valid ones. */
+/* "coupon" (default, NULL) or "campaign" (or their English or Korean names: 쿠폰별, 캠페인별);
+ * DG_EINVAL naming the valid ones. */
 int dg_coupon_rates_by_parse(const char *text, bool *by_campaign, dg_error *err);
 /* Issued codes, redemptions, the redemption rate with its 95% Wilson interval, the discount
  * given and the revenue (totals) of the redeeming orders, per definition or per campaign

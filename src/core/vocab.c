@@ -168,6 +168,8 @@ static const dg_vocab_entry values[] = {
     { "coupon_state", "voided", "Voided", "무효" },
     { "coupon_state", "expired", "Expired", "만료" },
     { "coupon_state", "not_yet_valid", "Not yet valid", "사용 기간 전" },
+    { "coupon_group", "coupon", "By coupon", "쿠폰별" },
+    { "coupon_group", "campaign", "By campaign", "캠페인별" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is

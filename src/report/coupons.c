@@ -9,6 +9,7 @@
 #include "dangol/coupon.h"
 #include "dangol/report.h"
 #include "dangol/text.h"
+#include "dangol/vocab.h"
 #include "store/coupons.h"
 
 /* A state from the definition's and the code's columns; ?1 is today (days, as text). */
@@ -204,9 +205,10 @@ static int rate_row(void *ctx, const char *const *texts, const int64_t *ints, in
 
 int dg_coupon_rates_by_parse(const char *text, bool *by_campaign, dg_error *err)
 {
-    if (!text || strcmp(text, "coupon") == 0)
+    const char *code = text ? dg_vocab_code("coupon_group", text, strlen(text)) : "coupon";
+    if (code && strcmp(code, "coupon") == 0)
         *by_campaign = false;
-    else if (strcmp(text, "campaign") == 0)
+    else if (code && strcmp(code, "campaign") == 0)
         *by_campaign = true;
     else
         return dg_error_set(err, DG_EINVAL, "unknown grouping \"%s\"; valid: coupon, campaign",
