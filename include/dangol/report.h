@@ -273,6 +273,18 @@ int dg_report_points_statement(dg_report *out, dg_store *store, const char *cust
 int dg_report_points_liability(dg_report *out, dg_store *store, const dg_points_rules *rules,
                                int32_t as_of, dg_error *err);
 
+/* ---- consent (dangol/consent.h) ---- */
+
+/* The customer's consent on day (DG_CONSENT_TODAY: today) for every purpose of the vocabulary
+ * (purpose, action grant/withdraw or empty for never given, since, source, event), and their
+ * whole history of grants and withdrawals, oldest first. DG_ENOTFOUND for an unknown customer.
+ * Two tables. */
+int dg_report_consent_customer(dg_report *out, dg_store *store, const char *customer_id,
+                               int32_t day, dg_error *err);
+/* The send list: the customers whose consent for purpose (code or name) is granted on day, with
+ * since when, from where and the event (0: the customer record's imported flag). One table. */
+int dg_report_consent_list(dg_report *out, dg_store *store, const char *purpose, int32_t day,
+                           dg_error *err);
 /* ---- coupons (dangol/coupon.h) ---- */
 
 /* With definition_id NULL: every coupon definition with its state today (active, expired,
