@@ -306,6 +306,24 @@ int dg_report_consent_customer(dg_report *out, dg_store *store, const char *cust
  * since when, from where and the event (0: the customer record's imported flag). One table. */
 int dg_report_consent_list(dg_report *out, dg_store *store, const char *purpose, int32_t day,
                            dg_error *err);
+/* ---- coupons (dangol/coupon.h) ---- */
+
+/* With definition_id NULL: every coupon definition with its state today (active, expired,
+ * not_yet_valid, voided) and its issued and redeemed counts; else the codes of that definition
+ * (DG_ENOTFOUND if none) with each one's state (issued, redeemed, voided, expired) and
+ * redemption. One table. */
+int dg_report_coupon_list(dg_report *out, dg_store *store, const char *definition_id,
+                          dg_error *err);
+/* One code (as typed: DG_EPARSE when mistyped, DG_ENOTFOUND when never issued) and its
+ * definition. Two tables. */
+int dg_report_coupon_show(dg_report *out, dg_store *store, const char *code, dg_error *err);
+/* "coupon" (default, NULL) or "campaign" (or their English or Korean names: 쿠폰별, 캠페인별);
+ * DG_EINVAL naming the valid ones. */
+int dg_coupon_rates_by_parse(const char *text, bool *by_campaign, dg_error *err);
+/* Issued codes, redemptions, the redemption rate with its 95% Wilson interval, the discount
+ * given and the revenue (totals) of the redeeming orders, per definition or per campaign
+ * (definitions without one: "(none)"). One table. */
+int dg_report_coupon_rates(dg_report *out, dg_store *store, bool by_campaign, dg_error *err);
 
 DG_API_END
 

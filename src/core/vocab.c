@@ -180,6 +180,19 @@ static const dg_vocab_entry values[] = {
     { "consent_action", "withdraw", "Withdrawn", "철회" },
     { "erasure_kind", "request", "On request", "요청에 의한 삭제" },
     { "erasure_kind", "retention", "Retention period", "보유 기간 경과" },
+    /* coupons (include/dangol/coupon.h): kinds, audiences, the states of a code and a definition */
+    { "coupon_kind", "fixed", "Fixed amount", "정액 할인" },
+    { "coupon_kind", "percent", "Percent off", "정률 할인" },
+    { "coupon_audience", "any", "Any customer", "전체 고객" },
+    { "coupon_audience", "first_purchase", "First purchase", "첫 구매" },
+    { "coupon_state", "active", "Active", "사용 가능" },
+    { "coupon_state", "issued", "Issued", "발급됨" },
+    { "coupon_state", "redeemed", "Redeemed", "사용됨" },
+    { "coupon_state", "voided", "Voided", "무효" },
+    { "coupon_state", "expired", "Expired", "만료" },
+    { "coupon_state", "not_yet_valid", "Not yet valid", "사용 기간 전" },
+    { "coupon_group", "coupon", "By coupon", "쿠폰별" },
+    { "coupon_group", "campaign", "By campaign", "캠페인별" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is
@@ -204,6 +217,8 @@ static const struct { const char *column, *domain; } columns[] = {
     { "consent_events.purpose", "consent_purpose" }, { "consent_events.source", "consent_source" },
     { "consent_events.action", "consent_action" }, { "customer_erasures.kind", "erasure_kind" },
     { "purpose", "consent_purpose" },
+    { "coupon_kind", "coupon_kind" },    { "audience", "coupon_audience" },
+    { "coupon_state", "coupon_state" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)
