@@ -273,6 +273,19 @@ int dg_report_points_statement(dg_report *out, dg_store *store, const char *cust
 int dg_report_points_liability(dg_report *out, dg_store *store, const dg_points_rules *rules,
                                int32_t as_of, dg_error *err);
 
+/* ---- the audit trail (dangol/audit.h) ---- */
+
+/* The entries matching filter (NULL: all), oldest first: one row each (entry, at, actor kind,
+ * actor, role, origin, action, customers, reason, detail). One table. */
+struct dg_audit_filter;
+int dg_report_audit(dg_report *out, dg_store *store, const struct dg_audit_filter *filter,
+                    dg_error *err);
+/* What dg_audit_verify found, as a table of one row (ok, entries, first, last, pruned through,
+ * head hash, problem). */
+struct dg_audit_verification;
+int dg_report_audit_verification(dg_report *out, const struct dg_audit_verification *v,
+                                 dg_error *err);
+
 DG_API_END
 
 #endif

@@ -157,6 +157,29 @@ static const dg_vocab_entry values[] = {
     { "points_source", "lot", "Expired lot", "소멸 적립분" },
     { "points_policy", "absorb", "Absorb spent points", "사용분 회사 부담" },
     { "points_policy", "recover", "Recover spent points", "사용분 회수" },
+    /* the audit trail (include/dangol/audit.h): actions and actors */
+    { "audit_action", "customer.view", "Viewed a customer", "고객 정보 조회" },
+    { "audit_action", "customer.list", "Listed customers", "고객 목록 조회" },
+    { "audit_action", "export", "Exported personal data", "개인정보 내보내기" },
+    { "audit_action", "customer.create", "Created a customer", "고객 등록" },
+    { "audit_action", "customer.update", "Changed a customer", "고객 정보 변경" },
+    { "audit_action", "order.create", "Recorded an order", "주문 등록" },
+    { "audit_action", "feedback.create", "Recorded feedback", "고객 의견 등록" },
+    { "audit_action", "points.earn", "Points earned", "포인트 적립" },
+    { "audit_action", "points.burn", "Points redeemed", "포인트 사용" },
+    { "audit_action", "points.adjust", "Points adjusted", "포인트 조정" },
+    { "audit_action", "points.reverse", "Points reversed", "포인트 적립 취소" },
+    { "audit_action", "points.expire", "Points expired", "포인트 소멸" },
+    { "audit_action", "user.add", "Added a user", "사용자 추가" },
+    { "audit_action", "user.disable", "Disabled a user", "사용자 비활성화" },
+    { "audit_action", "token.create", "Created an API token", "API 토큰 발급" },
+    { "audit_action", "token.revoke", "Revoked an API token", "API 토큰 폐기" },
+    { "audit_action", "audit.prune", "Pruned the audit trail", "감사 기록 정리" },
+    { "audit_actor", "user", "User (session)", "사용자(세션)" },
+    { "audit_actor", "token", "API token", "API 토큰" },
+    { "audit_actor", "cli", "Command line", "명령줄" },
+    { "audit_actor", "anonymous", "Anonymous (store without users)", "익명(사용자 없는 저장소)" },
+    { "audit_actor", "system", "System", "시스템" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is
@@ -177,6 +200,7 @@ static const struct { const char *column, *domain; } columns[] = {
     { "role", "staff_role" },         { "site", "site" },
     { "partner_activities.activity", "partner_activity" },
     { "movement_kind", "points_kind" },  { "source_kind", "points_source" },
+    { "action", "audit_action" },        { "actor_kind", "audit_actor" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)

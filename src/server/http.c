@@ -488,7 +488,7 @@ static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn
 {
     dg_request req = { .method = method, .path = url, .options = &srv->opt, .connection = conn,
                        .minor_digits = srv->minor_digits, .snapshots = srv->snapshots,
-                       .auth = srv->auth };
+                       .auth = srv->auth, .write_lock = &srv->write_lock };
     dg_identity who;
     dg_response res = { .status = 200 };
     bool path_known = false;

@@ -24,6 +24,8 @@ static const dg_route_param page_params[] = {
 static const dg_route_param search_params[] = {
     { "q", "string", "only customers whose id, name, phone or email contains this text (an "
       "analyst: the id only)" },
+    { "reason", "string", "why the list is needed, kept in the audit trail: required when the "
+      "store has users and the answer shows personal fields unmasked (admin, manager)" },
     PAGE_PARAMS("records"),
     { NULL, NULL, NULL },
 };
@@ -123,6 +125,14 @@ static const dg_route_param points_day_params[] = {
 static const dg_route_param points_ranking_params[] = {
     { "as_of", "string", "day the balances are judged on, YYYY-MM-DD (default: today, UTC)" },
     { "top", "integer", "customers to list, 0-" NUMBER_TEXT(DG_PAGE_MAX) " (default 20)" },
+    { NULL, NULL, NULL },
+};
+
+static const dg_route_param audit_params[] = {
+    { "customer", "string", "only entries concerning this customer id" },
+    { "user", "string", "only entries by this user (or OS user of a command)" },
+    { "since", "string", "only entries recorded on or after this day, YYYY-MM-DD (UTC)" },
+    PAGE_PARAMS("entries"),
     { NULL, NULL, NULL },
 };
 
@@ -258,6 +268,10 @@ static const dg_route routes[] = {
       "outstanding points and their value, expiring in 30/60/90 days, ageing, breakage by "
       "expiry year (as `dangol points liability`)", points_day_params, NULL, "tables", false,
       DG_ROLE_ANALYST, false },
+    { "GET", "/api/audit", dg_api_audit, "audit",
+      "the audit trail: who saw, exported or changed which customers' data, when, from where "
+      "and why, oldest first (as `dangol audit list`)", audit_params, NULL, "table", false,
+      DG_ROLE_ADMIN, false },
 };
 
 const dg_route *dg_server_routes(size_t *n_routes)

@@ -6,8 +6,10 @@
 #ifndef DANGOL_SERVER_H
 #define DANGOL_SERVER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -87,6 +89,9 @@ typedef struct dg_request {
                                                  store has no users or the route is public */
     const char *csrf;                         /* the session's CSRF token when the request came
                                                  with a session cookie, else NULL */
+    int64_t token_id;                         /* the API token sent, 0 for a session or none */
+    pthread_mutex_t *write_lock;              /* the server's writer lock (write routes hold it;
+                                                 read routes take it to append to the audit) */
 } dg_request;
 
 typedef struct dg_response {
@@ -270,6 +275,7 @@ int dg_snapshot_clv(dg_snapshot *snapshot, const struct dg_clv_options *opt, dg_
 typedef struct dg_identity {
     dg_user user;
     char csrf[DG_SECRET_TEXT_MAX];
+    int64_t token_id;               /* the token sent, 0 for a session */
 } dg_identity;
 
 dg_auth *dg_auth_new(unsigned session_idle_seconds);
@@ -341,6 +347,25 @@ void dg_api_points_earn(dg_request *req, dg_response *res);
 void dg_api_points_burn(dg_request *req, dg_response *res);
 void dg_api_points_adjust(dg_request *req, dg_response *res);
 void dg_api_points_reverse(dg_request *req, dg_response *res);
+
+/* audit.c: the audit trail (dangol/audit.h) */
+/* The client's address as text ("?" when unknown). */
+void dg_request_client_address(const dg_request *req, char *buf, size_t cap);
+/* The asker as the audit trail's actor (pointing into req and address). */
+#define DG_ADDRESS_TEXT_MAX 48   /* INET6_ADDRSTRLEN and a NUL */
+struct dg_audit_actor;
+void dg_request_audit_actor(const dg_request *req, struct dg_audit_actor *actor,
+                            char address[DG_ADDRESS_TEXT_MAX]);
+/* Appends one audit entry for req: the asker (user or token, role; "anonymous" on a store
+ * without users) from the client's address. detail NULL: {"route": "METHOD PATH"}. A read
+ * route takes the server's write lock around the append. */
+int dg_request_audit(dg_request *req, const char *action, const char *const *customers,
+                     size_t n_customers, const char *reason, const char *detail, dg_error *err);
+/* A write's detail: {route, before, after} with only the fields that changed, personal ones
+ * masked (before NULL: a new record, "before": null). malloc'd text, NULL when out of memory. */
+char *dg_audit_change_json(const dg_request *req, const dg_entity *e, json_t *before,
+                           json_t *after);
+void dg_api_audit(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
