@@ -42,7 +42,7 @@ void dg_audit_actor_cli(dg_audit_actor *actor, char name[DG_AUDIT_NAME_MAX]);
 
 /* The actions (vocabulary domain audit_action). Reads of personal data: */
 #define DG_AUDIT_CUSTOMER_VIEW "customer.view"      /* a record or card, unmasked */
-#define DG_AUDIT_CUSTOMER_LIST "customer.list"      /* a list or search page, unmasked: bulk */
+#define DG_AUDIT_CUSTOMER_LIST "customer.list"      /* a list or search page, unmasked */
 #define DG_AUDIT_EXPORT "export"                    /* dangol export of personal data: bulk */
 /* Writes: */
 #define DG_AUDIT_CUSTOMER_CREATE "customer.create"
@@ -56,7 +56,8 @@ void dg_audit_actor_cli(dg_audit_actor *actor, char name[DG_AUDIT_NAME_MAX]);
 #define DG_AUDIT_TOKEN_REVOKE "token.revoke"
 #define DG_AUDIT_PRUNE "audit.prune"
 
-/* Is action a bulk one, which needs a reason? */
+/* Is action a bulk one, which always needs a reason (an export)? A list's reason is the
+ * server's rule: required once the store has users (src/server/records.c). */
 bool dg_audit_action_bulk(const char *action);
 
 typedef struct dg_audit_event {

@@ -38,8 +38,7 @@ void dg_audit_actor_cli(dg_audit_actor *actor, char name[DG_AUDIT_NAME_MAX])
 
 bool dg_audit_action_bulk(const char *action)
 {
-    return action && (strcmp(action, DG_AUDIT_CUSTOMER_LIST) == 0 ||
-                      strcmp(action, DG_AUDIT_EXPORT) == 0);
+    return action && strcmp(action, DG_AUDIT_EXPORT) == 0;
 }
 
 /* ---- the canonical form and the hash ------------------------------------------------------ */

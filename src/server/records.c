@@ -437,7 +437,7 @@ cleanup:
 static void change_customer(dg_request *req, dg_response *res, bool merge)
 {
     const dg_entity *e = dg_entity_find("customers");
-    json_t *obj = body_object(req, res), *existing = NULL;
+    json_t *obj = body_object(req, res), *existing = NULL, *before = NULL;
     dg_error err;
     dg_error_clear(&err);
     if (!obj)
@@ -453,14 +453,14 @@ static void change_customer(dg_request *req, dg_response *res, bool merge)
     } else if (!existing) {
         dg_reply_error(res, 404, "not_found", "no customer \"%s\"; create it with POST "
                        "/api/customers", req->params[0]);
-    } else if (merge && json_object_update(existing, obj) != 0) {
+    } else if (!(before = json_deep_copy(existing)) ||   /* the audit's "before" */
+               (merge && json_object_update(existing, obj) != 0)) {
         dg_reply_error(res, 500, "internal", "out of memory");
     } else {
-        json_t *before = json_deep_copy(existing), *stored = NULL;
+        json_t *stored = NULL;
         store_record(req, res, e, merge ? existing : obj, false, &stored);
         if (res->status == 200)
             audit_write(req, res, e, DG_AUDIT_CUSTOMER_UPDATE, req->params[0], before, stored);
-        json_decref(before);
         json_decref(stored);
     }
     if (res->status != 200)
@@ -468,6 +468,7 @@ static void change_customer(dg_request *req, dg_response *res, bool merge)
     else if (dg_store_commit(req->store, &err) != 0)
         dg_reply_failure(res, &err);
 cleanup:
+    json_decref(before);
     json_decref(existing);
     json_decref(obj);
 }
