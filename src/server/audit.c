@@ -47,6 +47,141 @@ void dg_request_audit_actor(const dg_request *req, dg_audit_actor *actor,
     }
 }
 
+/* ---- the read routes' queue ---------------------------------------------------------------
+ * A commit per look-up would make the server's look-ups several times slower (each commit
+ * writes WAL frames under the write lock). So a read route queues a copy of its entry, and the
+ * first thread that finds nobody writing the queue writes everything queued in one transaction,
+ * again and again until the queue is empty, and only then sends its own answer: every entry is
+ * committed before the answer of the thread that wrote it, and so before all answers are in,
+ * and an idle server holds nothing unwritten. The price: an answer may leave a few
+ * milliseconds before its entry is committed (a crash then loses it), and a failed write (the
+ * store locked past its busy timeout) is reported on standard error, not to the client. */
+
+struct dg_audit_pending {
+    dg_audit_pending *next;
+    dg_audit_actor actor;
+    dg_audit_event event;
+    const char **customers;
+    char *text;                 /* the strings, one block */
+};
+
+void dg_audit_queue_init(dg_audit_queue *q)
+{
+    pthread_mutex_init(&q->lock, NULL);
+    q->head = NULL;
+    q->tail = &q->head;
+    q->flushing = false;
+}
+
+static void pending_free(dg_audit_pending *p)
+{
+    while (p) {
+        dg_audit_pending *next = p->next;
+        free(p->customers);
+        free(p->text);
+        free(p);
+        p = next;
+    }
+}
+
+void dg_audit_queue_destroy(dg_audit_queue *q)
+{
+    pending_free(q->head);
+    pthread_mutex_destroy(&q->lock);
+}
+
+/* Copies s into the block at *at; NULL stays NULL. */
+static const char *put(char **at, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(*at, s, n);
+    *at += n;
+    return *at - n;
+}
+
+static dg_audit_pending *pending_copy(const dg_audit_actor *a, const dg_audit_event *e)
+{
+    size_t len = strlen(a->kind) + strlen(a->name ? a->name : "") + strlen(a->origin) +
+                 strlen(e->action) + (e->reason ? strlen(e->reason) : 0) +
+                 (e->detail ? strlen(e->detail) : 0) + 6;
+    for (size_t i = 0; i < e->n_customers; i++)
+        len += strlen(e->customers[i]) + 1;
+    dg_audit_pending *p = calloc(1, sizeof *p);
+    char *at = p ? (p->text = malloc(len)) : NULL;
+    if (at && e->n_customers)
+        p->customers = malloc(e->n_customers * sizeof *p->customers);
+    if (!at || (e->n_customers && !p->customers)) {
+        pending_free(p);
+        return NULL;
+    }
+    p->actor = *a;
+    p->actor.kind = put(&at, a->kind);
+    p->actor.name = put(&at, a->name ? a->name : "");
+    p->actor.origin = put(&at, a->origin);
+    p->event = (dg_audit_event){ .action = put(&at, e->action), .reason = put(&at, e->reason),
+                                 .detail = put(&at, e->detail), .customers = p->customers,
+                                 .n_customers = e->n_customers };
+    for (size_t i = 0; i < e->n_customers; i++)
+        p->customers[i] = put(&at, e->customers[i]);
+    return p;
+}
+
+/* Writes the batch in one transaction under the server's write lock. */
+static void write_batch(dg_request *req, dg_audit_pending *batch)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    size_t n = 0;
+    pthread_mutex_lock(req->write_lock);
+    int rc = dg_store_begin(req->store, &err);
+    for (dg_audit_pending *p = batch; rc == 0 && p; p = p->next, n++)
+        rc = dg_audit_append(req->store, &p->actor, &p->event, NULL, &err);
+    if (rc == 0)
+        rc = dg_store_commit(req->store, &err);
+    else if (n)
+        dg_store_rollback(req->store);
+    pthread_mutex_unlock(req->write_lock);
+    if (rc != 0) {
+        size_t lost = 0;
+        for (dg_audit_pending *p = batch; p; p = p->next)
+            lost++;
+        fprintf(stderr, "dangol serve: %zu audit entries could not be written: %s\n", lost,
+                err.message);
+    }
+}
+
+/* Queues the entry and, when no thread is writing the queue, writes it until it is empty. */
+static int enqueue(dg_request *req, const dg_audit_actor *actor, const dg_audit_event *ev,
+                   dg_error *err)
+{
+    dg_audit_queue *q = req->audit_queue;
+    dg_audit_pending *p = pending_copy(actor, ev);
+    if (!p)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    pthread_mutex_lock(&q->lock);
+    *q->tail = p;
+    q->tail = &p->next;
+    if (q->flushing) {   /* the writing thread takes it in its next round */
+        pthread_mutex_unlock(&q->lock);
+        return 0;
+    }
+    q->flushing = true;
+    while (q->head) {
+        dg_audit_pending *batch = q->head;
+        q->head = NULL;
+        q->tail = &q->head;
+        pthread_mutex_unlock(&q->lock);
+        write_batch(req, batch);
+        pending_free(batch);
+        pthread_mutex_lock(&q->lock);
+    }
+    q->flushing = false;
+    pthread_mutex_unlock(&q->lock);
+    return 0;
+}
+
 int dg_request_audit(dg_request *req, const char *action, const char *const *customers,
                      size_t n_customers, const char *reason, const char *detail, dg_error *err)
 {
@@ -61,13 +196,12 @@ int dg_request_audit(dg_request *req, const char *action, const char *const *cus
     }
     dg_audit_event ev = { .action = action, .customers = customers, .n_customers = n_customers,
                           .reason = reason, .detail = detail };
-    bool lock = !req->route->writes && req->write_lock;
-    if (lock)
-        pthread_mutex_lock(req->write_lock);
-    int rc = dg_audit_append(req->store, &actor, &ev, NULL, err);
-    if (lock)
-        pthread_mutex_unlock(req->write_lock);
-    return rc;
+    if (!ev.action || (ev.reason && strlen(ev.reason) > DG_AUDIT_REASON_MAX))
+        return dg_error_set(err, DG_EINVAL, "a bad audit entry");
+    /* a write route appends inside its own transaction; a read route queues */
+    if (req->route->writes || !req->audit_queue || !req->write_lock)
+        return dg_audit_append(req->store, &actor, &ev, NULL, err);
+    return enqueue(req, &actor, &ev, err);
 }
 
 /* value as the trail keeps it: masked when col is personal. */

@@ -71,6 +71,18 @@ void dg_server_stop(dg_server *server);  /* NULL is a no-op */
 
 typedef struct dg_route dg_route;
 
+/* The read routes' audit entries waiting for their commit (audit.c): a request's thread queues
+ * its entry; the first thread that finds nobody writing them writes every queued entry in one
+ * transaction, again until the queue is empty, and only then answers. */
+typedef struct dg_audit_pending dg_audit_pending;
+typedef struct dg_audit_queue {
+    pthread_mutex_t lock;
+    dg_audit_pending *head, **tail;
+    bool flushing;
+} dg_audit_queue;
+void dg_audit_queue_init(dg_audit_queue *queue);
+void dg_audit_queue_destroy(dg_audit_queue *queue);   /* frees what is left */
+
 typedef struct dg_request {
     const dg_route *route;                    /* the matched route */
     const char *method;
@@ -92,6 +104,7 @@ typedef struct dg_request {
     int64_t token_id;                         /* the API token sent, 0 for a session or none */
     pthread_mutex_t *write_lock;              /* the server's writer lock (write routes hold it;
                                                  read routes take it to append to the audit) */
+    dg_audit_queue *audit_queue;              /* the read routes' audit entries */
 } dg_request;
 
 typedef struct dg_response {
