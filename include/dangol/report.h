@@ -285,6 +285,18 @@ int dg_report_audit(dg_report *out, dg_store *store, const struct dg_audit_filte
 struct dg_audit_verification;
 int dg_report_audit_verification(dg_report *out, const struct dg_audit_verification *v,
                                  dg_error *err);
+/* ---- consent (dangol/consent.h) ---- */
+
+/* The customer's consent on day (DG_CONSENT_TODAY: today) for every purpose of the vocabulary
+ * (purpose, action grant/withdraw or empty for never given, since, source, event), and their
+ * whole history of grants and withdrawals, oldest first. DG_ENOTFOUND for an unknown customer.
+ * Two tables. */
+int dg_report_consent_customer(dg_report *out, dg_store *store, const char *customer_id,
+                               int32_t day, dg_error *err);
+/* The send list: the customers whose consent for purpose (code or name) is granted on day, with
+ * since when, from where and the event (0: the customer record's imported flag). One table. */
+int dg_report_consent_list(dg_report *out, dg_store *store, const char *purpose, int32_t day,
+                           dg_error *err);
 
 DG_API_END
 

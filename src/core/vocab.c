@@ -180,6 +180,19 @@ static const dg_vocab_entry values[] = {
     { "audit_actor", "cli", "Command line", "명령줄" },
     { "audit_actor", "anonymous", "Anonymous (store without users)", "익명(사용자 없는 저장소)" },
     { "audit_actor", "system", "System", "시스템" },
+    /* consent per purpose and where it was given (include/dangol/consent.h): a new purpose is
+     * a new consent_purpose entry */
+    { "consent_purpose", "marketing_email", "Marketing by e-mail", "이메일 마케팅 수신" },
+    { "consent_purpose", "marketing_sms", "Marketing by SMS", "문자(SMS) 마케팅 수신" },
+    { "consent_purpose", "marketing_phone", "Marketing by phone", "전화 마케팅 수신" },
+    { "consent_purpose", "third_party_sharing", "Sharing with third parties", "제3자 제공" },
+    { "consent_source", "web", "Web", "웹" }, { "consent_source", "store", "Store", "매장" },
+    { "consent_source", "call", "Call", "전화" }, { "consent_source", "import", "Import", "가져오기" },
+    { "consent_source", "api", "API", "API" },
+    { "consent_action", "grant", "Granted", "동의" },
+    { "consent_action", "withdraw", "Withdrawn", "철회" },
+    { "erasure_kind", "request", "On request", "요청에 의한 삭제" },
+    { "erasure_kind", "retention", "Retention period", "보유 기간 경과" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is
@@ -201,6 +214,9 @@ static const struct { const char *column, *domain; } columns[] = {
     { "partner_activities.activity", "partner_activity" },
     { "movement_kind", "points_kind" },  { "source_kind", "points_source" },
     { "action", "audit_action" },        { "actor_kind", "audit_actor" },
+    { "consent_events.purpose", "consent_purpose" }, { "consent_events.source", "consent_source" },
+    { "consent_events.action", "consent_action" }, { "customer_erasures.kind", "erasure_kind" },
+    { "purpose", "consent_purpose" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)
