@@ -101,6 +101,8 @@ typedef struct dg_points_request {
                                    another request it is DG_ECONFLICT */
     int64_t multiplier_per_mille; /* earn: a multiplier, 1000 = x1; 0: an order's earn takes
                                      its customer's tier's (dg_tier_of), else x1 */
+    const struct dg_audit_actor *audit; /* who, for the audit trail (dangol/audit.h): the write
+                                   and its points.OPERATION entry commit together; NULL: none */
 } dg_points_request;
 
 #define DG_POINTS_TODAY INT32_MIN
