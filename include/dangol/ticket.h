@@ -150,6 +150,11 @@ int dg_ticket_escalate(int64_t *escalated, dg_store *store, int64_t as_of, const
 int dg_ticket_recover(int64_t *opened, dg_store *store, const dg_calendar *cal,
                       const dg_ticket_sla *sla, int64_t as_of, const char *actor, dg_error *err);
 
+/* A time as the CLI and the API take it: YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM] (UTC seconds), or a
+ * bare date YYYY-MM-DD meaning the end of that day (23:59:59 UTC), so "as of a day" includes the
+ * whole day. DG_EPARSE/DG_EINVAL with the reason otherwise. */
+int dg_ticket_time_parse(int64_t *out, const char *text, dg_error *err);
+
 /* Now, UTC seconds (what DG_TICKET_NOW stands for). */
 int64_t dg_ticket_now(void);
 

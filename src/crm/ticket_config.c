@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "analytics/config.h"
+#include "dangol/text.h"
 #include "dangol/ticket.h"
 #include "dangol/vocab.h"
 
@@ -72,6 +73,19 @@ int dg_ticket_code_parse(int *value, dg_ticket_domain domain, const char *text, 
 int64_t dg_ticket_now(void)
 {
     return (int64_t)time(NULL);
+}
+
+int dg_ticket_time_parse(int64_t *out, const char *text, dg_error *err)
+{
+    size_t len = strlen(text);
+    int32_t day;
+    if ((len == 10 || len == 8) && !strpbrk(text, "T :")) {
+        int rc = dg_date_parse(text, len, &day, err);
+        if (rc == 0)
+            *out = (int64_t)day * 86400 + 86399;
+        return rc;
+    }
+    return dg_timestamp_parse(text, len, out, err);
 }
 
 /* ---- the SLA file ---- */
