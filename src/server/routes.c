@@ -294,12 +294,12 @@ static const dg_route routes[] = {
       ticket_risk_params, NULL, "table", false, DG_ROLE_AGENT, false },
     { "POST", "/api/tickets/escalate", dg_api_tickets_escalate, "tickets",
       "escalate every breached ticket once: priority one up, escalated flag, an event "
-      "(running it again changes nothing)", ticket_as_of_params, NULL, "object", true,
-      DG_ROLE_MANAGER, false },
+      "(running it again changes nothing); body {as_of}", NULL, DG_TICKET_JOB_SCHEMA,
+      "object", true, DG_ROLE_MANAGER, false },
     { "POST", "/api/tickets/recover", dg_api_tickets_recover, "tickets",
       "open a service-recovery ticket for every detractor (NPS 0-6), CSAT 1-2 or complaint "
-      "feedback up to as_of that has none: once per incident", ticket_as_of_params, NULL,
-      "object", true, DG_ROLE_MANAGER, false },
+      "feedback up to as_of that has none: once per incident; body {as_of}", NULL,
+      DG_TICKET_JOB_SCHEMA, "object", true, DG_ROLE_MANAGER, false },
     { "GET", "/api/tickets/{ticket_id}", dg_api_ticket_show, "tickets",
       "one ticket with its SLA states and its events (as `dangol ticket show`)",
       ticket_as_of_params, NULL, "tables", false, DG_ROLE_AGENT, false },

@@ -348,6 +348,7 @@ void dg_api_points_reverse(dg_request *req, dg_response *res);
 /* tickets.c: VOC tickets */
 #define DG_TICKET_OPEN_SCHEMA "TicketOpen"
 #define DG_TICKET_ACTION_SCHEMA "TicketAction"
+#define DG_TICKET_JOB_SCHEMA "TicketJob"
 void dg_api_tickets_list(dg_request *req, dg_response *res);
 void dg_api_tickets_breached(dg_request *req, dg_response *res);
 void dg_api_tickets_at_risk(dg_request *req, dg_response *res);

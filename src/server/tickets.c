@@ -325,9 +325,19 @@ static void job(dg_request *req, dg_response *res, bool recover)
 {
     dg_calendar cal;
     dg_ticket_sla sla;
+    static const char *const fields[] = { "as_of", NULL };
     int64_t as_of;
-    if (!query_time(req, res, "as_of", &as_of) || !config_of(req, res, &cal, &sla))
+    if (!config_of(req, res, &cal, &sla))
         return;
+    json_t *body = body_object(req, res, fields, "as_of");
+    if (!body)
+        return;
+    bool ok = time_field(body, "as_of", &as_of, res);
+    json_decref(body);
+    if (!ok)
+        return;
+    if (as_of == DG_TICKET_NOW)
+        as_of = dg_ticket_now();
     dg_error err;
     dg_error_clear(&err);
     int64_t n = 0;
@@ -366,5 +376,10 @@ json_t *dg_api_ticket_schema(const char *name)
                          "assign: who works the ticket", "note", "type", "string", "at", "type",
                          "string", "description", "when (default now); not before the ticket "
                          "opened or its last change");
+    if (strcmp(name, DG_TICKET_JOB_SCHEMA) == 0)
+        return json_pack("{s:s,s:b,s:{s:{s:s,s:s}}}", "type", "object", "additionalProperties",
+                         0, "properties", "as_of", "type", "string", "description",
+                         "YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM], or YYYY-MM-DD for the end of that "
+                         "day (default now)");
     return NULL;
 }
