@@ -302,6 +302,18 @@ typedef enum dg_ticket_view {
 int dg_report_ticket_list(dg_report *out, dg_store *store, const dg_calendar *cal,
                           dg_ticket_view view, const char *customer_id, int state, int64_t as_of,
                           int64_t within_s, dg_error *err);
+/* ---- consent (dangol/consent.h) ---- */
+
+/* The customer's consent on day (DG_CONSENT_TODAY: today) for every purpose of the vocabulary
+ * (purpose, action grant/withdraw or empty for never given, since, source, event), and their
+ * whole history of grants and withdrawals, oldest first. DG_ENOTFOUND for an unknown customer.
+ * Two tables. */
+int dg_report_consent_customer(dg_report *out, dg_store *store, const char *customer_id,
+                               int32_t day, dg_error *err);
+/* The send list: the customers whose consent for purpose (code or name) is granted on day, with
+ * since when, from where and the event (0: the customer record's imported flag). One table. */
+int dg_report_consent_list(dg_report *out, dg_store *store, const char *purpose, int32_t day,
+                           dg_error *err);
 
 DG_API_END
 

@@ -1,9 +1,17 @@
-/* `dangol customer show ID`: the customer card. */
+/* `dangol customer`: show ID (the customer card), erase ID (erasure on request), export-subject
+ * ID (subject access: everything held on the customer as JSON) and retain (the retention job).
+ * The erasure, the export and the job are the library's (dangol/erasure.h). */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli/analysis.h"
+#include "dangol/consent.h"
+#include "dangol/erasure.h"
 #include "dangol/report.h"
+#include "dangol/text.h"
 
 static int show(dg_cli *cli, const char *id)
 {
@@ -32,24 +40,227 @@ static int show(dg_cli *cli, const char *id)
     return rc == 0 && fflush(stdout) == 0 ? DG_EXIT_OK : DG_EXIT_FAILURE;
 }
 
+typedef struct customer_args {
+    const char *reason, *actor, *output, *config, *days_text;
+    int32_t as_of;
+    bool dry_run;
+    const char *id;
+} customer_args;
+
+static int parse_args(dg_cli *cli, int argc, char **argv, customer_args *a)
+{
+    enum { OPT_REASON = 1, OPT_ACTOR, OPT_OUTPUT, OPT_CONFIG, OPT_DAYS, OPT_AS_OF, OPT_DRY };
+    static const struct option options[] = {
+        { "reason", required_argument, NULL, OPT_REASON },
+        { "actor", required_argument, NULL, OPT_ACTOR },
+        { "output", required_argument, NULL, OPT_OUTPUT },
+        { "config", required_argument, NULL, OPT_CONFIG },
+        { "inactive-days", required_argument, NULL, OPT_DAYS },
+        { "as-of", required_argument, NULL, OPT_AS_OF },
+        { "dry-run", no_argument, NULL, OPT_DRY },
+        { 0 } };
+    memset(a, 0, sizeof *a);
+    a->as_of = DG_CONSENT_TODAY;
+    int o, code;
+    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (o) {
+        case OPT_REASON: a->reason = optarg; break;
+        case OPT_ACTOR: a->actor = optarg; break;
+        case OPT_OUTPUT: a->output = optarg; break;
+        case OPT_CONFIG: a->config = optarg; break;
+        case OPT_DAYS: a->days_text = optarg; break;
+        case OPT_DRY: a->dry_run = true; break;
+        case OPT_AS_OF:
+            if ((code = dg_cli_parse_day(cli, argv[optind - 1], optarg, &a->as_of)) != 0)
+                return code;
+            break;
+        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        a->id = argv[optind++];
+    if (optind < argc)
+        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    return DG_EXIT_OK;
+}
+
+static int erase(dg_cli *cli, const customer_args *a)
+{
+    if (!a->id)
+        return dg_cli_usage_error(cli, "erase takes one customer id");
+    if (!a->reason || !*a->reason)
+        return dg_cli_usage_error(cli, "--reason TEXT is required (the request, its date or "
+                                  "reference)");
+    dg_store *store;
+    int code = dg_cli_open_store(cli, 0, &store);
+    if (code != DG_EXIT_OK)
+        return code;
+    dg_error err;
+    dg_error_clear(&err);
+    dg_erasure_result res;
+    int rc = dg_customer_erase(&res, store, a->id, DG_ERASURE_REQUEST, a->reason, a->actor, &err);
+    dg_store_close(store);
+    if (rc != 0)
+        return dg_cli_fail(cli, &err);
+    static const char *const columns[] = { "customer_id", "erased", "erased_at", "texts",
+                                           "wal_truncated" };
+    static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_INT,
+                                          DG_CELL_TEXT };
+    dg_table *t = dg_cli_table("Erasure", columns, types, 5);
+    char when[32];
+    if (t) {
+        dg_table_add_row(t);
+        dg_table_set_text(t, 0, a->id);
+        dg_table_set_text(t, 1, res.erased ? "yes" : "no");
+        dg_table_set_text(t, 2, dg_timestamp_format(res.erased_at, when));
+        dg_table_set_int(t, 3, res.texts);
+        dg_table_set_text(t, 4, res.wal_truncated ? "yes" : "no");
+        if (!res.erased)
+            dg_table_add_note(t, "the customer was erased before: nothing was written");
+        if (!res.wal_truncated)
+            dg_table_add_note(t, "another connection was reading: the write-ahead log keeps the "
+                                 "old pages until the next checkpoint (run the erasure again to "
+                                 "retry it)");
+    }
+    return dg_cli_print_free(cli, t);
+}
+
+static int export_subject(dg_cli *cli, const customer_args *a)
+{
+    if (!a->id)
+        return dg_cli_usage_error(cli, "export-subject takes one customer id");
+    int code = a->output ? dg_cli_check_output(cli, "--output", a->output, NULL, 0) : DG_EXIT_OK;
+    if (code != DG_EXIT_OK)
+        return code;
+    dg_store *store;
+    if ((code = dg_cli_open_store(cli, DG_STORE_READONLY, &store)) != DG_EXIT_OK)
+        return code;
+    dg_error err;
+    dg_error_clear(&err);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);   /* the file is written only when all is read */
+    int rc = mem ? dg_customer_export_subject(store, a->id, mem, "the document", &err)
+                 : dg_error_set(&err, DG_ENOMEM, "out of memory");
+    if (mem)
+        fclose(mem);
+    dg_store_close(store);
+    FILE *out = rc == 0 && a->output ? fopen(a->output, "w") : stdout;
+    if (rc == 0 && !out)
+        rc = dg_error_set(&err, DG_EIO, "cannot write %s: %s", a->output, strerror(errno));
+    if (rc == 0 && (fwrite(buf, 1, len, out) != len || fflush(out) != 0))
+        rc = dg_error_set(&err, DG_EIO, "cannot write %s", a->output ? a->output
+                          : "standard output");
+    if (out && out != stdout && fclose(out) != 0 && rc == 0)
+        rc = dg_error_set(&err, DG_EIO, "cannot write %s", a->output);
+    free(buf);
+    return rc != 0 ? dg_cli_fail(cli, &err) : DG_EXIT_OK;
+}
+
+typedef struct retain_ctx {
+    dg_table *t;
+} retain_ctx;
+
+static int retained(void *ctx, const char *customer_id, int32_t last_active)
+{
+    retain_ctx *r = ctx;
+    dg_table_add_row(r->t);
+    dg_table_set_text(r->t, 0, customer_id);
+    dg_table_set_int(r->t, 1, last_active);
+    return dg_table_failed(r->t);
+}
+
+static int retain(dg_cli *cli, const customer_args *a)
+{
+    if (a->id)
+        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", a->id);
+    dg_error err;
+    dg_error_clear(&err);
+    dg_privacy_config config;
+    dg_privacy_config_default(&config);
+    if (a->config && dg_privacy_config_load(&config, a->config, &err) != 0)
+        return dg_cli_fail(cli, &err);
+    if (a->days_text) {
+        char *end;
+        errno = 0;
+        long days = strtol(a->days_text, &end, 10);
+        if (errno || end == a->days_text || *end || days < 1 || days > 36600)
+            return dg_cli_usage_error(cli, "--inactive-days \"%s\": expected a whole number "
+                                      "of days from 1 to 36600", a->days_text);
+        config.retention_inactive_days = (int)days;
+    }
+    dg_store *store;
+    int code = dg_cli_open_store(cli, a->dry_run ? DG_STORE_READONLY : 0, &store);
+    if (code != DG_EXIT_OK)
+        return code;
+    char title[128];
+    snprintf(title, sizeof title, "%s inactive for more than %d days", a->dry_run
+             ? "Customers the retention job would erase" : "Customers erased",
+             config.retention_inactive_days);
+    static const char *const columns[] = { "customer_id", "last_active" };
+    static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_DATE };
+    retain_ctx r = { dg_cli_table(title, columns, types, 2) };
+    int64_t erased = 0, undated = 0;
+    int32_t as_of = a->as_of == DG_CONSENT_TODAY ? dg_consent_today() : a->as_of;
+    int rc = r.t ? dg_customer_retain(&erased, &undated, store, as_of,
+                                      config.retention_inactive_days, a->dry_run, a->actor,
+                                      retained, &r, &err)
+                 : dg_error_set(&err, DG_ENOMEM, "out of memory");
+    dg_store_close(store);
+    if (rc != 0) {
+        dg_table_free(r.t);
+        return dg_cli_fail(cli, &err);
+    }
+    if (undated > 0) {
+        char note[160];
+        snprintf(note, sizeof note, "%lld customers have no dated activity (no acquisition day, "
+                 "order, answer or event) and were left alone", (long long)undated);
+        dg_table_add_note(r.t, note);
+    }
+    return dg_cli_print_free(cli, r.t);
+}
+
 static int run(dg_cli *cli, int argc, char **argv)
 {
+    const char *valid = "show, erase, export-subject, retain";
     if (argc < 2)
-        return dg_cli_usage_error(cli, "missing subcommand; valid: show");
-    if (strcmp(argv[1], "show") != 0)
-        return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: show", argv[1]);
-    if (argc != 3)
-        return dg_cli_usage_error(cli, "show takes one customer id");
-    return show(cli, argv[2]);
+        return dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
+    if (strcmp(argv[1], "show") == 0) {
+        if (argc != 3)
+            return dg_cli_usage_error(cli, "show takes one customer id");
+        return show(cli, argv[2]);
+    }
+    bool is_erase = strcmp(argv[1], "erase") == 0;
+    bool is_export = strcmp(argv[1], "export-subject") == 0;
+    if (!is_erase && !is_export && strcmp(argv[1], "retain") != 0)
+        return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
+    customer_args a;
+    dg_cli_getopt_reset();
+    int code = parse_args(cli, argc - 1, argv + 1, &a);
+    if (code != DG_EXIT_OK)
+        return code;
+    return is_erase ? erase(cli, &a) : is_export ? export_subject(cli, &a) : retain(cli, &a);
 }
 
 DG_CLI_COMMAND(customer) = {
-    "customer", "show a customer's card",
-    "usage: dangol [--db PATH] [--format table|csv|json] customer show ID\n\n"
-    "Prints the customer card: profile, consultation guidance for the customer's type, order\n"
-    "summary, the latest orders and feedback, where the customer stands (RFM scores and segment,\n"
-    "ladder stage, loyalty index) and what they are worth (P(alive), expected purchases and CLV\n"
-    "over the next 52 weeks from BG/NBD + Gamma-Gamma fitted on the whole store). Exits 3 if there\n"
-    "is no such customer.\n",
+    "customer", "a customer's card; erasure, subject access and the retention job",
+    "usage: dangol [--db PATH] [--format table|csv|json] customer SUBCOMMAND\n\n"
+    "  show ID     the customer card: profile, consultation guidance for the customer's type,\n"
+    "              order summary, the latest orders and feedback, where the customer stands\n"
+    "              (RFM scores and segment, ladder stage, loyalty index) and what they are worth\n"
+    "              (P(alive), expected purchases and CLV over the next 52 weeks from BG/NBD +\n"
+    "              Gamma-Gamma fitted on the whole store)\n"
+    "  erase ID --reason TEXT [--actor WHO]\n"
+    "              erasure on request: name, phone, e-mail, birth year and the free texts about\n"
+    "              the customer are destroyed (zeroed in the file, the write-ahead log truncated);\n"
+    "              the id, orders and every aggregate stay. Cannot be undone\n"
+    "  export-subject ID [--output FILE]\n"
+    "              subject access: one JSON document of everything held on the customer\n"
+    "  retain [--inactive-days N] [--config FILE] [--as-of DATE] [--dry-run]\n"
+    "              erase every customer with no activity for more than N days before DATE\n"
+    "              (default: retention_inactive_days of config/privacy.conf, built in 1095;\n"
+    "              today); --dry-run lists them and erases nothing\n\n"
+    "Exits 3 if there is no such customer, 2 for a bad option, 1 when the store refuses the\n"
+    "write. docs/security.md describes what erasure keeps and destroys.\n",
     run,
 };

@@ -183,6 +183,19 @@ static const dg_vocab_entry values[] = {
     { "ticket_sla", "late", "Late", "지연 처리" },
     { "ticket_sla", "pending", "Pending", "진행 중" },
     { "ticket_sla", "breached", "Breached", "위반" },
+    /* consent per purpose and where it was given (include/dangol/consent.h): a new purpose is
+     * a new consent_purpose entry */
+    { "consent_purpose", "marketing_email", "Marketing by e-mail", "이메일 마케팅 수신" },
+    { "consent_purpose", "marketing_sms", "Marketing by SMS", "문자(SMS) 마케팅 수신" },
+    { "consent_purpose", "marketing_phone", "Marketing by phone", "전화 마케팅 수신" },
+    { "consent_purpose", "third_party_sharing", "Sharing with third parties", "제3자 제공" },
+    { "consent_source", "web", "Web", "웹" }, { "consent_source", "store", "Store", "매장" },
+    { "consent_source", "call", "Call", "전화" }, { "consent_source", "import", "Import", "가져오기" },
+    { "consent_source", "api", "API", "API" },
+    { "consent_action", "grant", "Granted", "동의" },
+    { "consent_action", "withdraw", "Withdrawn", "철회" },
+    { "erasure_kind", "request", "On request", "요청에 의한 삭제" },
+    { "erasure_kind", "retention", "Retention period", "보유 기간 경과" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is
@@ -203,6 +216,9 @@ static const struct { const char *column, *domain; } columns[] = {
     { "role", "staff_role" },         { "site", "site" },
     { "partner_activities.activity", "partner_activity" },
     { "movement_kind", "points_kind" },  { "source_kind", "points_source" },
+    { "consent_events.purpose", "consent_purpose" }, { "consent_events.source", "consent_source" },
+    { "consent_events.action", "consent_action" }, { "customer_erasures.kind", "erasure_kind" },
+    { "purpose", "consent_purpose" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)

@@ -13,6 +13,7 @@
 #include "dangol/ingest.h"
 #include "dangol/text.h"
 #include "core/json_write.h"
+#include "ingest/export_json.h"
 
 typedef struct exporter {
     const dg_entity *e;
@@ -24,7 +25,7 @@ typedef struct exporter {
 } exporter;
 
 /* The text form of a non-null value; text values are returned as they are. */
-static const char *value_text(const exporter *x, const dg_column *col, const dg_value *v,
+static const char *value_text(int minor_digits, const dg_column *col, const dg_value *v,
                               char *buf, size_t cap)
 {
     switch (col->type) {
@@ -42,11 +43,38 @@ static const char *value_text(const exporter *x, const dg_column *col, const dg_
     case DG_TYPE_TIMESTAMP:
         return dg_timestamp_format(v->u.i, buf);
     case DG_TYPE_MONEY:
-        return dg_money_format(v->u.i, x->minor_digits, buf, cap);
+        return dg_money_format(v->u.i, minor_digits, buf, cap);
     case DG_TYPE_BOOL:
         return v->u.i ? "true" : "false";
     }
     return "";
+}
+
+void dg__export_json_record(FILE *out, const dg_entity *e, const dg_value *row,
+                            int minor_digits)
+{
+    char buf[64];
+    fputc('{', out);
+    for (size_t c = 0; c < e->n_columns; c++) {
+        const dg_column *col = &e->columns[c];
+        fprintf(out, "%s\"%s\": ", c ? ", " : "", col->name);
+        if (row[c].is_null) {
+            fputs("null", out);
+            continue;
+        }
+        const char *s = value_text(minor_digits, col, &row[c], buf, sizeof buf);
+        switch (col->type) {
+        case DG_TYPE_INT:
+        case DG_TYPE_MONEY:
+        case DG_TYPE_BOOL:
+        case DG_TYPE_REAL:
+            fputs(s, out);
+            break;
+        default:
+            dg__json_write_string(out, s);
+        }
+    }
+    fputc('}', out);
 }
 
 static int write_row(void *ctx, const dg_value *row)
@@ -56,7 +84,8 @@ static int write_row(void *ctx, const dg_value *row)
     if (x->format == DG_EXPORT_CSV) {
         for (size_t c = 0; c < x->e->n_columns; c++) {
             const dg_column *col = &x->e->columns[c];
-            const char *s = row[c].is_null ? "" : value_text(x, col, &row[c], buf, sizeof buf);
+            const char *s = row[c].is_null ? "" : value_text(x->minor_digits, col, &row[c], buf,
+                                                               sizeof buf);
             if (col->type == DG_TYPE_TEXT)   /* text only: -5.00 in a money column is a number */
                 dg_csv_write_text(x->out, s, strlen(s), c == 0, ',');
             else
@@ -64,29 +93,8 @@ static int write_row(void *ctx, const dg_value *row)
         }
         dg_csv_write_end(x->out);
     } else {
-        fputs(x->rows ? ",\n  {" : "\n  {", x->out);
-        for (size_t c = 0; c < x->e->n_columns; c++) {
-            const dg_column *col = &x->e->columns[c];
-            fprintf(x->out, "%s\"%s\": ", c ? ", " : "", col->name);
-            if (row[c].is_null) {
-                fputs("null", x->out);
-                continue;
-            }
-            const char *s = value_text(x, col, &row[c], buf, sizeof buf);
-            switch (col->type) {
-            case DG_TYPE_INT:
-            case DG_TYPE_MONEY:
-            case DG_TYPE_BOOL:
-                fputs(s, x->out);
-                break;
-            case DG_TYPE_REAL:
-                fputs(s, x->out);
-                break;
-            default:
-                dg__json_write_string(x->out, s);
-            }
-        }
-        fputc('}', x->out);
+        fputs(x->rows ? ",\n  " : "\n  ", x->out);
+        dg__export_json_record(x->out, x->e, row, x->minor_digits);
     }
     x->rows++;
     if (!ferror(x->out))

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dangol/report.h"
+#include "dangol/erasure.h"
 
 /* Reads the file at path into a NUL-terminated buffer the caller frees with free(). */
 static int read_text_file(const char *path, char **text, dg_error *err)
@@ -95,6 +96,16 @@ int dg_points_rules_load(dg_points_rules *rules, const char *path, dg_error *err
     int rc = read_text_file(path, &text, err);
     if (rc == 0)
         rc = dg_points_rules_parse(rules, text, path, err);
+    free(text);
+    return rc;
+}
+
+int dg_privacy_config_load(dg_privacy_config *config, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_privacy_config_parse(config, text, path, err);
     free(text);
     return rc;
 }

@@ -147,6 +147,20 @@ static const dg_route_param ticket_as_of_params[] = {
 
 /* The body of the points writes (not a catalog entity: described by points_write_schema). */
 #define POINTS_WRITE "PointsWrite"
+/* The bodies of the consent writes and of an erasure (consent_body_schemas). */
+#define CONSENT_WRITE "ConsentWrite"
+#define ERASURE "Erasure"
+
+static const dg_route_param consent_day_params[] = {
+    { "as_of", "string", "day the consent is judged on, YYYY-MM-DD (default: today, UTC)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param consent_list_params[] = {
+    { "purpose", "string", "marketing_email, marketing_sms, marketing_phone, "
+      "third_party_sharing (or its English or Korean name); required" },
+    { "as_of", "string", "day the consent is judged on, YYYY-MM-DD (default: today, UTC)" },
+    { NULL, NULL, NULL },
+};
 
 static const dg_route routes[] = {
     { "POST", "/api/login", dg_api_login, "auth",
@@ -321,6 +335,27 @@ static const dg_route routes[] = {
     { "POST", "/api/tickets/{ticket_id}/comment", dg_api_ticket_comment, "tickets",
       "a comment {note, version}: an event without a state change", NULL,
       DG_TICKET_ACTION_SCHEMA, "object", true, DG_ROLE_AGENT, false },
+    { "GET", "/api/customers/{customer_id}/consent", dg_api_consent_show, "consent",
+      "the customer's consent per purpose on a day and their history of grants and withdrawals "
+      "(as `dangol consent show`)", consent_day_params, NULL, "tables", false, DG_ROLE_ANALYST,
+      true },
+    { "POST", "/api/customers/{customer_id}/consent/grant", dg_api_consent_grant, "consent",
+      "record a grant {purpose, source (default api), date}; Idempotency-Key header: a retry "
+      "answers the first result; 409 for an erased customer", NULL, CONSENT_WRITE, "object",
+      true, DG_ROLE_MANAGER, true },
+    { "POST", "/api/customers/{customer_id}/consent/withdraw", dg_api_consent_withdraw,
+      "consent", "record a withdrawal {purpose, source (default api), date}; Idempotency-Key "
+      "header as for grant", NULL, CONSENT_WRITE, "object", true, DG_ROLE_MANAGER, true },
+    { "GET", "/api/consent", dg_api_consent_list, "consent",
+      "the send list: customers whose consent for a purpose is granted on a day (as `dangol "
+      "consent list`)", consent_list_params, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "POST", "/api/customers/{customer_id}/erase", dg_api_customer_erase, "consent",
+      "erasure on request {reason}: destroys the customer's personal fields and free texts, "
+      "keeps the id, orders and every aggregate (as `dangol customer erase`); erased: false "
+      "when erased before", NULL, ERASURE, "object", true, DG_ROLE_MANAGER, false },
+    { "GET", "/api/customers/{customer_id}/subject", dg_api_customer_subject, "consent",
+      "subject access: one JSON document of everything held on the customer (as `dangol "
+      "customer export-subject`)", NULL, NULL, "object", false, DG_ROLE_MANAGER, false },
 };
 
 const dg_route *dg_server_routes(size_t *n_routes)
@@ -552,7 +587,10 @@ static json_t *operation(const dg_route *r)
         json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:b,s:{s:s}}", "name", q->name,
                                                 "in", "query", "description", q->description,
                                                 "required", 0, "schema", "type", q->type));
-    if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
+    if (r->body_entity && (strcmp(r->body_entity, POINTS_WRITE) == 0 ||
+                           strcmp(r->body_entity, CONSENT_WRITE) == 0 ||
+                           strcmp(r->body_entity, DG_TICKET_OPEN_SCHEMA) == 0 ||
+                           strcmp(r->body_entity, DG_TICKET_ACTION_SCHEMA) == 0))
         json_array_append_new(params, json_pack(
             "{s:s,s:s,s:s,s:b,s:{s:s}}", "name", "Idempotency-Key", "in", "header",
             "description", "a key of the client's choosing: the same key with the same request "
@@ -606,6 +644,24 @@ static json_t *points_write_schema(void)
         "earn of an order: a tier's multiplier, 1000 = x1");
 }
 
+/* The bodies of the consent writes and of an erasure, by name; NULL for another name. */
+static json_t *consent_body_schema(const char *name)
+{
+    if (strcmp(name, CONSENT_WRITE) == 0)
+        return json_pack("{s:s,s:[s],s:b,s:{s:{s:s,s:s},s:{s:s,s:[s,s,s,s,s]},s:{s:s,s:s}}}",
+                         "type", "object", "required", "purpose", "additionalProperties", 0,
+                         "properties", "purpose", "type", "string", "description",
+                         "a consent_purpose of the vocabulary (code, English or Korean name)",
+                         "source", "type", "string", "enum", "web", "store", "call", "import",
+                         "api", "date", "type", "string", "description",
+                         "YYYY-MM-DD, the day it takes effect (default: today)");
+    if (strcmp(name, ERASURE) == 0)
+        return json_pack("{s:s,s:[s],s:b,s:{s:{s:s,s:s}}}", "type", "object", "required",
+                         "reason", "additionalProperties", 0, "properties", "reason", "type",
+                         "string", "description", "why: the request, its date or reference");
+    return NULL;
+}
+
 json_t *dg_server_openapi(void)
 {
     json_t *paths = json_object(), *schemas = json_object();
@@ -622,14 +678,18 @@ json_t *dg_server_openapi(void)
             method[m] = (char)(r->method[m] + 32);
         method[m] = '\0';
         json_object_set_new(item, method, operation(r));
+        json_t *consent_body = r->body_entity ? consent_body_schema(r->body_entity) : NULL;
         json_t *ticket_schema = r->body_entity ? dg_api_ticket_schema(r->body_entity) : NULL;
         if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
             json_object_set_new(schemas, POINTS_WRITE, points_write_schema());
         else if (ticket_schema)
-            json_object_set_new(schemas, r->body_entity, ticket_schema);
+            json_object_set_new(schemas, r->body_entity, json_incref(ticket_schema));
+        else if (consent_body)
+            json_object_set_new(schemas, r->body_entity, consent_body);
         else if (r->body_entity && !json_object_get(schemas, r->body_entity))
             json_object_set_new(schemas, r->body_entity,
                                 entity_schema(dg_entity_find(r->body_entity)));
+        json_decref(ticket_schema);
     }
     if (!json_object_get(schemas, "customers"))
         json_object_set_new(schemas, "customers", entity_schema(dg_entity_find("customers")));

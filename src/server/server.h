@@ -364,6 +364,21 @@ void dg_api_tickets_escalate(dg_request *req, dg_response *res);
 void dg_api_tickets_recover(dg_request *req, dg_response *res);
 /* The OpenAPI schema of a ticket body (DG_TICKET_*_SCHEMA), or NULL for another name. */
 json_t *dg_api_ticket_schema(const char *name);
+/* consent.c: consent per purpose, erasure and subject access (docs/security.md) */
+void dg_api_consent_show(dg_request *req, dg_response *res);
+void dg_api_consent_list(dg_request *req, dg_response *res);
+void dg_api_consent_grant(dg_request *req, dg_response *res);
+void dg_api_consent_withdraw(dg_request *req, dg_response *res);
+void dg_api_customer_erase(dg_request *req, dg_response *res);
+void dg_api_customer_subject(dg_request *req, dg_response *res);
+/* json_body.c: the JSON object body of a write that is no catalog record, made only of fields
+ * (NULL-terminated), or NULL with the 400 answered; a text member (NULL when absent or null;
+ * false with a 400 when not text); the Idempotency-Key header checked as an id (NULL when
+ * absent; false with a 400 when bad). */
+json_t *dg_request_json_fields(const dg_request *req, dg_response *res,
+                               const char *const *fields);
+bool dg_json_text_field(json_t *body, const char *name, const char **out, dg_response *res);
+bool dg_request_idempotency_key(const dg_request *req, dg_response *res, const char **key);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

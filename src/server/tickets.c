@@ -8,12 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dangol/id.h"
 #include "dangol/report.h"
 #include "dangol/ticket.h"
 #include "server/server.h"
-
-#define KEY_MAX 200
 
 /* The calendar and SLA of the server (dangol serve --calendar/--sla), else the built-in. */
 static bool config_of(const dg_request *req, dg_response *res, dg_calendar *cal,
@@ -140,57 +137,11 @@ void dg_api_ticket_show(dg_request *req, dg_response *res)
 
 /* ---- writes ---- */
 
-/* The body as a JSON object whose members are all among fields (a 400 answered otherwise). */
-static json_t *body_object(dg_request *req, dg_response *res, const char *const *fields,
-                           const char *valid)
-{
-    json_error_t jerr;
-    json_t *body = req->body ? json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr)
-                             : json_object();
-    if (!json_is_object(body)) {
-        if (body)
-            dg_reply_error(res, 400, "invalid_json", "the request needs a JSON object of fields "
-                           "as its body");
-        else
-            dg_reply_error(res, 400, "invalid_json", "body is not valid JSON: line %d, column "
-                           "%d: %s", jerr.line, jerr.column, jerr.text);
-        json_decref(body);
-        return NULL;
-    }
-    const char *name;
-    json_t *value;
-    json_object_foreach(body, name, value) {
-        size_t f = 0;
-        while (fields[f] && strcmp(fields[f], name) != 0)
-            f++;
-        if (!fields[f]) {
-            dg_reply_error(res, 400, "invalid", "unknown field \"%s\"; valid: %s", name, valid);
-            json_decref(body);
-            return NULL;
-        }
-    }
-    return body;
-}
-
-static bool text_field(json_t *body, const char *name, const char **out, dg_response *res)
-{
-    json_t *v = json_object_get(body, name);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return true;
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-        dg_reply_error(res, 400, "invalid", "field \"%s\" must be a string", name);
-        return false;
-    }
-    *out = json_string_value(v);
-    return true;
-}
-
 static bool code_field(json_t *body, const char *name, dg_ticket_domain domain, int *out,
                        dg_response *res)
 {
     const char *text;
-    if (!text_field(body, name, &text, res))
+    if (!dg_json_text_field(body, name, &text, res))
         return false;
     dg_error err;
     dg_error_clear(&err);
@@ -205,26 +156,12 @@ static bool time_field(json_t *body, const char *name, int64_t *out, dg_response
 {
     const char *text;
     *out = DG_TICKET_NOW;
-    if (!text_field(body, name, &text, res))
+    if (!dg_json_text_field(body, name, &text, res))
         return false;
     dg_error err;
     dg_error_clear(&err);
     if (text && dg_ticket_time_parse(out, text, &err) != 0) {
         dg_reply_error(res, 400, "invalid", "%s: %s", name, err.message);
-        return false;
-    }
-    return true;
-}
-
-static bool key_of(const dg_request *req, dg_response *res, const char **key)
-{
-    dg_error err;
-    dg_error_clear(&err);
-    *key = dg_request_header(req, "Idempotency-Key");
-    if (*key && (strlen(*key) > KEY_MAX || dg_id_check("Idempotency-Key", *key, strlen(*key),
-                                                       &err) != 0)) {
-        dg_reply_error(res, 400, "invalid", "%s", err.message[0] ? err.message
-                       : "Idempotency-Key is longer than 200 bytes");
         return false;
     }
     return true;
@@ -247,21 +184,20 @@ void dg_api_ticket_open(dg_request *req, dg_response *res)
     dg_calendar cal;
     dg_ticket_sla sla;
     dg_ticket_open_request r = { .channel = -1, .priority = DG_TICKET_NORMAL };
-    if (!key_of(req, res, &r.idempotency_key) || !config_of(req, res, &cal, &sla))
+    if (!dg_request_idempotency_key(req, res, &r.idempotency_key) || !config_of(req, res, &cal, &sla))
         return;
-    json_t *body = body_object(req, res, fields, "customer_id, kind, channel, priority, "
-                               "category, subject, order_id, staff_id, at");
+    json_t *body = dg_request_json_fields(req, res, fields);
     if (!body)
         return;
     int kind = -1, priority = DG_TICKET_NORMAL;
-    bool ok = text_field(body, "customer_id", &r.customer_id, res) &&
+    bool ok = dg_json_text_field(body, "customer_id", &r.customer_id, res) &&
               code_field(body, "kind", DG_TICKET_DOMAIN_KIND, &kind, res) &&
               code_field(body, "channel", DG_TICKET_DOMAIN_CHANNEL, &r.channel, res) &&
               code_field(body, "priority", DG_TICKET_DOMAIN_PRIORITY, &priority, res) &&
-              text_field(body, "category", &r.category, res) &&
-              text_field(body, "subject", &r.subject, res) &&
-              text_field(body, "order_id", &r.order_id, res) &&
-              text_field(body, "staff_id", &r.staff_id, res) && time_field(body, "at", &r.at, res);
+              dg_json_text_field(body, "category", &r.category, res) &&
+              dg_json_text_field(body, "subject", &r.subject, res) &&
+              dg_json_text_field(body, "order_id", &r.order_id, res) &&
+              dg_json_text_field(body, "staff_id", &r.staff_id, res) && time_field(body, "at", &r.at, res);
     if (ok && (!r.customer_id || kind < 0)) {
         dg_reply_error(res, 400, "invalid", "fields \"customer_id\" and \"kind\" are required");
         ok = false;
@@ -285,14 +221,14 @@ static void act(dg_request *req, dg_response *res, dg_ticket_action action)
 {
     static const char *const fields[] = { "version", "assignee", "note", "at", NULL };
     dg_ticket_update u = { .action = action };
-    if (!path_id(req, res, &u.ticket_id) || !key_of(req, res, &u.idempotency_key))
+    if (!path_id(req, res, &u.ticket_id) || !dg_request_idempotency_key(req, res, &u.idempotency_key))
         return;
-    json_t *body = body_object(req, res, fields, "version, assignee, note, at");
+    json_t *body = dg_request_json_fields(req, res, fields);
     if (!body)
         return;
     json_t *version = json_object_get(body, "version");
-    bool ok = text_field(body, "assignee", &u.assignee, res) &&
-              text_field(body, "note", &u.note, res) && time_field(body, "at", &u.at, res);
+    bool ok = dg_json_text_field(body, "assignee", &u.assignee, res) &&
+              dg_json_text_field(body, "note", &u.note, res) && time_field(body, "at", &u.at, res);
     if (ok && version && !json_is_null(version)) {
         if (!json_is_integer(version) || json_integer_value(version) <= 0) {
             dg_reply_error(res, 400, "invalid", "field \"version\" must be a whole number from 1");
@@ -329,7 +265,7 @@ static void job(dg_request *req, dg_response *res, bool recover)
     int64_t as_of;
     if (!config_of(req, res, &cal, &sla))
         return;
-    json_t *body = body_object(req, res, fields, "as_of");
+    json_t *body = dg_request_json_fields(req, res, fields);
     if (!body)
         return;
     bool ok = time_field(body, "as_of", &as_of, res);

@@ -15,6 +15,7 @@
 
 #include "dangol/currency.h"
 #include "dangol/store.h"
+#include "store/consent.h"
 #include "store/access.h"
 #include "store/migrate.h"
 #include "store/snapshot.h"
@@ -58,7 +59,11 @@ static void forget_bulk(dg_store *s);
  * busy timeout (the caller may retry later), else DG_ESTORE. */
 static int store_status(dg_store *s)
 {
-    int code = sqlite3_extended_errcode(s->db) & 0xFF;
+    int code = sqlite3_extended_errcode(s->db);
+    /* an erasure guard (schema/0010_consent.sql) refused an erased customer's personal data */
+    if (code == SQLITE_CONSTRAINT_TRIGGER && strstr(sqlite3_errmsg(s->db), "customer was erased"))
+        return DG_ECONFLICT;
+    code &= 0xFF;
     return code == SQLITE_BUSY || code == SQLITE_LOCKED ? DG_EBUSY : DG_ESTORE;
 }
 
@@ -165,6 +170,11 @@ int dg_store_open(dg_store **out, const char *path, unsigned flags, dg_error *er
     if ((rc = open_db(s, err)) != 0)
         goto cleanup;
     if (!s->readonly && (rc = exec(s, "PRAGMA journal_mode = WAL", err)) != 0)
+        goto cleanup;
+    /* a changed or deleted value is zeroed in its page wherever that costs no extra I/O, so an
+     * erasure (which turns it fully on) finds no older copies of a name in the pages' free
+     * space (docs/security.md) */
+    if (!s->readonly && (rc = exec(s, "PRAGMA secure_delete = FAST", err)) != 0)
         goto cleanup;
     if ((rc = exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
                       "PRAGMA cache_size = " CACHE_PAGES, err)) != 0)
@@ -464,6 +474,9 @@ int dg_store_bulk_end(dg_store *s, dg_error *err)
         rc = exec(s, "PRAGMA temp_store = FILE; PRAGMA cache_size = " SORT_CACHE_PAGES, err);
     for (size_t i = 0; i < s->n_bulk_indexes && rc == 0; i++)
         rc = exec(s, s->bulk_indexes[i], err);
+    /* the load ran with the triggers off, the erasure guards too: check what they refuse */
+    if (rc == 0 && s->untracked)
+        rc = dg__erasure_guard(s, err);
     forget_bulk(s);
     return rc;
 }

@@ -351,6 +351,17 @@ expect_status "tickets: escalate" 200 POST /api/tickets/escalate '{"as_of": "202
 expect_json "one ticket escalated" "j['tickets_escalated'] == 1"
 expect_status "tickets: recover" 200 POST /api/tickets/recover '{"as_of": "2025-03-31"}'
 expect_status "tickets: an unknown ticket is 404" 404 GET /api/tickets/99999
+# ---- consent, subject access, erasure (test_consent.sh and test_erasure.sh test them in depth)
+expect_status "consent: grant" 201 POST /api/customers/C1/consent/grant '{"purpose": "marketing_sms", "source": "web", "date": "2024-01-01"}'
+expect_status "consent: withdraw" 201 POST /api/customers/C1/consent/withdraw '{"purpose": "이메일 마케팅 수신", "date": "2024-01-02"}'
+expect_status "consent: a customer's" 200 GET "/api/customers/C1/consent?as_of=2024-01-03"
+expect_json "consent: SMS granted, e-mail withdrawn" "[r['action'] for r in j[0]['rows'][:2]] == ['withdraw', 'grant']"
+expect_status "consent: the send list" 200 GET "/api/consent?purpose=marketing_sms&as_of=2024-01-03"
+expect_json "consent: C1 is on it" "'C1' in [r['customer_id'] for r in j['rows']]"
+expect_status "subject access" 200 GET /api/customers/C1/subject
+expect_json "subject access: the profile and the consent history" "j['profile']['customer_id'] == 'C1' and len(j['consent_events']) == 2"
+expect_status "erasure" 201 POST /api/customers/C1/erase '{"reason": "test_api"}'
+expect_json "erasure: erased" "j['erased'] is True"
 
 stop_server
 expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"

@@ -1,0 +1,60 @@
+/* Running the store's prepared statements (store/stmt.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/snapshot.h"
+#include "store/stmt.h"
+
+void dg__stmt_bind_text(sqlite3_stmt *st, int i, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+int dg__stmt_step(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *err)
+{
+    int step = sqlite3_step(st);
+    return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : dg__store_error(s, err, what);
+}
+
+int dg__stmt_each(dg_store *s, sqlite3_stmt *st, dg__stmt_row_fn fn, void *ctx, const char *what,
+                  dg_error *err)
+{
+    int rc;
+    while ((rc = dg__stmt_step(s, st, what, err)) == 1)
+        if ((rc = fn(ctx, st)) != 0)
+            return rc;
+    return rc;
+}
+
+int dg__stmt_run(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *err)
+{
+    int step = sqlite3_step(st);
+    if (step == SQLITE_DONE)
+        return 0;
+    int code = sqlite3_extended_errcode(dg__store_db(s));
+    if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return dg_error_set(err, DG_EEXIST, "%s: already recorded", what);
+    if (code == SQLITE_CONSTRAINT_TRIGGER)
+        return dg_error_set(err, DG_ECONFLICT, "%s: %s", what, sqlite3_errmsg(dg__store_db(s)));
+    return dg__store_error(s, err, what);
+}
+
+int dg__stmt_exec(dg_store *s, const char *sql, const char *what, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = dg__store_statement(s, sql, &st, err);
+    if (rc != 0)
+        return rc;
+    rc = dg__stmt_run(s, st, what, err);
+    dg__store_statement_done(s, st);
+    return rc;
+}
+
+void dg__stmt_copy_text(char *buf, size_t cap, sqlite3_stmt *st, int column)
+{
+    const unsigned char *text = sqlite3_column_text(st, column);
+    snprintf(buf, cap, "%s", text ? (const char *)text : "");
+}

@@ -1,0 +1,29 @@
+/* Private to the SQLite store: small helpers for running the prepared statements of the
+ * services' SQL files (consent_sqlite.c, erasure_sqlite.c), each bound to the store's error
+ * reporting (dg__store_error). Statements come from and go back to the connection's cache
+ * (dg__store_statement / dg__store_statement_done, store/snapshot.h). */
+#ifndef DANGOL_STORE_STMT_H
+#define DANGOL_STORE_STMT_H
+
+#include <sqlite3.h>
+
+#include "dangol/error.h"
+#include "dangol/store.h"
+
+/* Binds text, or NULL when text is NULL. */
+void dg__stmt_bind_text(sqlite3_stmt *st, int i, const char *text);
+/* Steps st once: 1 on a row, 0 when there is none, or the store's (negative) error. */
+int dg__stmt_step(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *err);
+/* Steps st to its end, calling fn with each row until it returns nonzero (returned). */
+typedef int (*dg__stmt_row_fn)(void *ctx, sqlite3_stmt *st);
+int dg__stmt_each(dg_store *s, sqlite3_stmt *st, dg__stmt_row_fn fn, void *ctx, const char *what,
+                  dg_error *err);
+/* Runs st to its end (no rows expected); DG_EEXIST for a unique-constraint refusal,
+ * DG_ECONFLICT for a trigger's refusal (its message). */
+int dg__stmt_run(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *err);
+/* Runs one statement of sql (with no parameters) through the cache. */
+int dg__stmt_exec(dg_store *s, const char *sql, const char *what, dg_error *err);
+/* Copies a column's text into buf (cap bytes, cut), "" for NULL. */
+void dg__stmt_copy_text(char *buf, size_t cap, sqlite3_stmt *st, int column);
+
+#endif
