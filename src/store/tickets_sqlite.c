@@ -6,14 +6,13 @@
 #include <sqlite3.h>
 
 #include "store/snapshot.h"
+#include "store/stmt.h"
 #include "store/tickets.h"
 
+/* The rows keep "" for none; the store keeps NULL. */
 static void bind_text(sqlite3_stmt *st, int i, const char *text)
 {
-    if (text && *text)
-        sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
+    dg__stmt_bind_text(st, i, text && *text ? text : NULL);
 }
 
 static void bind_time(sqlite3_stmt *st, int i, int64_t t)
@@ -22,22 +21,6 @@ static void bind_time(sqlite3_stmt *st, int i, int64_t t)
         sqlite3_bind_int64(st, i, t);
     else
         sqlite3_bind_null(st, i);
-}
-
-static void copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(dst, cap, "%s", t ? (const char *)t : "");
-}
-
-static int run(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *err)
-{
-    int step = sqlite3_step(st);
-    if (step == SQLITE_DONE)
-        return 0;
-    if (sqlite3_extended_errcode(dg__store_db(s)) == SQLITE_CONSTRAINT_UNIQUE)
-        return dg_error_set(err, DG_EEXIST, "%s: already recorded", what);
-    return dg__store_error(s, err, what);
 }
 
 #define TICKET_COLUMNS "ticket_id, customer_id, kind, channel, priority, state, category, " \
@@ -49,23 +32,23 @@ static void read_row(sqlite3_stmt *st, dg__ticket_row *r)
 {
     memset(r, 0, sizeof *r);
     r->ticket_id = sqlite3_column_int64(st, 0);
-    copy_text(r->customer_id, sizeof r->customer_id, st, 1);
-    copy_text(r->kind, sizeof r->kind, st, 2);
-    copy_text(r->channel, sizeof r->channel, st, 3);
-    copy_text(r->priority, sizeof r->priority, st, 4);
-    copy_text(r->state, sizeof r->state, st, 5);
-    copy_text(r->category, sizeof r->category, st, 6);
-    copy_text(r->subject, sizeof r->subject, st, 7);
-    copy_text(r->order_id, sizeof r->order_id, st, 8);
-    copy_text(r->staff_id, sizeof r->staff_id, st, 9);
-    copy_text(r->assignee, sizeof r->assignee, st, 10);
+    dg__stmt_copy_text(r->customer_id, sizeof r->customer_id, st, 1);
+    dg__stmt_copy_text(r->kind, sizeof r->kind, st, 2);
+    dg__stmt_copy_text(r->channel, sizeof r->channel, st, 3);
+    dg__stmt_copy_text(r->priority, sizeof r->priority, st, 4);
+    dg__stmt_copy_text(r->state, sizeof r->state, st, 5);
+    dg__stmt_copy_text(r->category, sizeof r->category, st, 6);
+    dg__stmt_copy_text(r->subject, sizeof r->subject, st, 7);
+    dg__stmt_copy_text(r->order_id, sizeof r->order_id, st, 8);
+    dg__stmt_copy_text(r->staff_id, sizeof r->staff_id, st, 9);
+    dg__stmt_copy_text(r->assignee, sizeof r->assignee, st, 10);
     int64_t *times[] = { &r->opened_at, &r->first_response_at, &r->resolved_at, &r->closed_at,
                          &r->first_response_due, &r->resolution_due, &r->escalated_at,
                          &r->incident_at, &r->reopened, &r->version, &r->updated_at };
     for (int i = 0; i < 11; i++)
         *times[i] = sqlite3_column_int64(st, 11 + i);
-    copy_text(r->source_kind, sizeof r->source_kind, st, 22);
-    copy_text(r->source_id, sizeof r->source_id, st, 23);
+    dg__stmt_copy_text(r->source_kind, sizeof r->source_kind, st, 22);
+    dg__stmt_copy_text(r->source_id, sizeof r->source_id, st, 23);
 }
 
 int dg__ticket_get(dg_store *s, int64_t ticket_id, dg__ticket_row *row, dg_error *err)
@@ -115,7 +98,7 @@ int dg__ticket_insert(dg_store *s, const dg__ticket_row *r, int64_t *id, dg_erro
     sqlite3_bind_int64(st, 16, r->updated_at);
     bind_text(st, 17, r->source_kind);
     bind_text(st, 18, r->source_id);
-    rc = run(s, st, "opening a ticket", err);
+    rc = dg__stmt_run(s, st, "opening a ticket", err);
     dg__store_statement_done(s, st);
     if (rc == 0)
         *id = sqlite3_last_insert_rowid(dg__store_db(s));
@@ -142,7 +125,7 @@ int dg__ticket_update(dg_store *s, const dg__ticket_row *r, dg_error *err)
     sqlite3_bind_int64(st, 9, r->version);
     sqlite3_bind_int64(st, 10, r->updated_at);
     sqlite3_bind_int64(st, 11, r->ticket_id);
-    rc = run(s, st, "updating a ticket", err);
+    rc = dg__stmt_run(s, st, "updating a ticket", err);
     dg__store_statement_done(s, st);
     return rc;
 }
@@ -164,7 +147,7 @@ int dg__ticket_event_insert(dg_store *s, const dg__ticket_event *e, int64_t *id,
     bind_text(st, 7, e->detail);
     sqlite3_bind_int64(st, 8, e->version);
     sqlite3_bind_int64(st, 9, e->recorded_at);
-    rc = run(s, st, "writing a ticket event", err);
+    rc = dg__stmt_run(s, st, "writing a ticket event", err);
     dg__store_statement_done(s, st);
     if (rc == 0)
         *id = sqlite3_last_insert_rowid(dg__store_db(s));
@@ -284,11 +267,11 @@ int dg__ticket_request_get(dg_store *s, const char *key, char *fingerprint, size
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
-        copy_text(fingerprint, cap, st, 0);
+        dg__stmt_copy_text(fingerprint, cap, st, 0);
         *ticket_id = sqlite3_column_int64(st, 1);
         *version = sqlite3_column_int64(st, 2);
         *event_id = sqlite3_column_int64(st, 3);
-        copy_text(state, 16, st, 4);
+        dg__stmt_copy_text(state, 16, st, 4);
     } else {
         rc = step == SQLITE_DONE ? DG_ENOTFOUND : dg__store_error(s, err, "reading a request");
     }
@@ -313,7 +296,7 @@ int dg__ticket_request_put(dg_store *s, const char *key, const char *fingerprint
     sqlite3_bind_int64(st, 5, event_id);
     sqlite3_bind_text(st, 6, state, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, now);
-    rc = run(s, st, "remembering the request", err);
+    rc = dg__stmt_run(s, st, "remembering the request", err);
     dg__store_statement_done(s, st);
     return rc;
 }
@@ -329,7 +312,7 @@ int dg__ticket_order_customer(dg_store *s, const char *order_id, char *customer_
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW)
-        copy_text(customer_id, cap, st, 0);
+        dg__stmt_copy_text(customer_id, cap, st, 0);
     else
         rc = step == SQLITE_DONE ? dg_error_set(err, DG_ENOTFOUND, "no order \"%s\"", order_id)
                                  : dg__store_error(s, err, "reading an order");
