@@ -155,6 +155,10 @@ int dg_ticket_recover(int64_t *opened, dg_store *store, const dg_calendar *cal,
  * whole day. DG_EPARSE/DG_EINVAL with the reason otherwise. */
 int dg_ticket_time_parse(int64_t *out, const char *text, dg_error *err);
 
+/* Business hours as the CLI and the API take them (--within, within): a number more than 0 and
+ * at most 10000, decimals allowed, into seconds; DG_EINVAL naming the text otherwise. */
+int dg_ticket_hours_parse(int64_t *seconds, const char *text, dg_error *err);
+
 /* Now, UTC seconds (what DG_TICKET_NOW stands for). */
 int64_t dg_ticket_now(void);
 

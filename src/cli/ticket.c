@@ -208,19 +208,13 @@ static int report(dg_cli *cli, read_op op, const ticket_args *a)
     if ((code = load_config(cli, a, &cal, &sla)) != DG_EXIT_OK)
         return code;
     int64_t within = sla.at_risk_s;
-    if (a->within_text) {
-        char *end;
-        double hours = strtod(a->within_text, &end);
-        if (end == a->within_text || *end || !(hours > 0 && hours <= 10000))
-            return dg_cli_usage_error(cli, "--within \"%s\": expected business hours, more than "
-                                      "0 and at most 10000", a->within_text);
-        within = (int64_t)(hours * 3600.0 + 0.5);
-    }
+    dg_error err;
+    dg_error_clear(&err);
+    if (a->within_text && dg_ticket_hours_parse(&within, a->within_text, &err) != 0)
+        return dg_cli_usage_error(cli, "--within %s", err.message);
     dg_store *store;
     if ((code = dg_cli_open_store(cli, DG_STORE_READONLY, &store)) != DG_EXIT_OK)
         return code;
-    dg_error err;
-    dg_error_clear(&err);
     dg_report rep = { 0 };
     dg_ticket_view view = op == READ_BREACHED ? DG_TICKET_VIEW_BREACHED
                         : op == READ_AT_RISK ? DG_TICKET_VIEW_AT_RISK : DG_TICKET_VIEW_LIST;

@@ -88,6 +88,17 @@ int dg_ticket_time_parse(int64_t *out, const char *text, dg_error *err)
     return dg_timestamp_parse(text, len, out, err);
 }
 
+int dg_ticket_hours_parse(int64_t *seconds, const char *text, dg_error *err)
+{
+    char *end;
+    double hours = strtod(text, &end);
+    if (end == text || *end || !(hours > 0 && hours <= 10000))
+        return dg_error_set(err, DG_EINVAL, "\"%s\": expected business hours, more than 0 and "
+                            "at most 10000", text);
+    *seconds = llround(hours * 3600.0);
+    return 0;
+}
+
 /* ---- the SLA file ---- */
 
 typedef struct sla_ctx {

@@ -89,15 +89,9 @@ static void list(dg_request *req, dg_response *res, dg_ticket_view view)
     }
     int64_t within = sla.at_risk_s;
     const char *within_text = dg_request_query(req, "within");
-    if (within_text) {
-        char *end;
-        double hours = strtod(within_text, &end);
-        if (end == within_text || *end || !(hours > 0 && hours <= 10000)) {
-            dg_reply_error(res, 400, "invalid", "within \"%s\": expected business hours, more "
-                           "than 0 and at most 10000", within_text);
-            return;
-        }
-        within = (int64_t)(hours * 3600.0 + 0.5);
+    if (within_text && dg_ticket_hours_parse(&within, within_text, &err) != 0) {
+        dg_reply_error(res, 400, "invalid", "within %s", err.message);
+        return;
     }
     dg_report rep = { 0 };
     reply_report(res, dg_report_ticket_list(&rep, req->store, &cal, view,
