@@ -24,6 +24,7 @@
 #include "dangol/loyalty.h"
 #include "dangol/points.h"
 #include "dangol/rfm.h"
+#include "dangol/segment.h"
 #include "dangol/stage.h"
 #include "dangol/staff.h"
 #include "dangol/store.h"
@@ -302,6 +303,26 @@ typedef enum dg_ticket_view {
 int dg_report_ticket_list(dg_report *out, dg_store *store, const dg_calendar *cal,
                           dg_ticket_view view, const char *customer_id, int state, int64_t as_of,
                           int64_t within_s, dg_error *err);
+/* ---- customer features and segmentation (dangol/features.h, dangol/segment.h) ---- */
+
+/* The customer feature table of frame (one row per customer with an order). One table. */
+int dg_report_features(dg_report *out, const dg_frame *frame, dg_error *err);
+
+typedef enum dg_segment_view {
+    DG_SEGMENT_VIEW_PROFILES,    /* size, revenue share, feature means as ratios, names */
+    DG_SEGMENT_VIEW_MEANS,       /* raw feature means per segment and for everyone */
+    DG_SEGMENT_VIEW_CUSTOMERS,   /* one row per customer */
+    DG_SEGMENT_VIEW_SILHOUETTE,  /* the silhouette for each k tried */
+    DG_SEGMENT_VIEW_CROSSTAB     /* segments against the RFM segments (built-in map) */
+} dg_segment_view;
+
+/* Parses a view name ("profiles", "means", "customers", "silhouette", "crosstab"). */
+int dg_segment_view_parse(const char *name, dg_segment_view *view, dg_error *err);
+
+/* Segments the customers of frame (opt NULL: the defaults of dg_segment_options_init) and
+ * returns one view. One table. */
+int dg_report_segment(dg_report *out, const dg_frame *frame, dg_segment_view view,
+                      const dg_segment_options *opt, dg_error *err);
 /* ---- consent (dangol/consent.h) ---- */
 
 /* The customer's consent on day (DG_CONSENT_TODAY: today) for every purpose of the vocabulary
@@ -314,6 +335,24 @@ int dg_report_consent_customer(dg_report *out, dg_store *store, const char *cust
  * since when, from where and the event (0: the customer record's imported flag). One table. */
 int dg_report_consent_list(dg_report *out, dg_store *store, const char *purpose, int32_t day,
                            dg_error *err);
+/* ---- coupons (dangol/coupon.h) ---- */
+
+/* With definition_id NULL: every coupon definition with its state today (active, expired,
+ * not_yet_valid, voided) and its issued and redeemed counts; else the codes of that definition
+ * (DG_ENOTFOUND if none) with each one's state (issued, redeemed, voided, expired) and
+ * redemption. One table. */
+int dg_report_coupon_list(dg_report *out, dg_store *store, const char *definition_id,
+                          dg_error *err);
+/* One code (as typed: DG_EPARSE when mistyped, DG_ENOTFOUND when never issued) and its
+ * definition. Two tables. */
+int dg_report_coupon_show(dg_report *out, dg_store *store, const char *code, dg_error *err);
+/* "coupon" (default, NULL) or "campaign" (or their English or Korean names: 쿠폰별, 캠페인별);
+ * DG_EINVAL naming the valid ones. */
+int dg_coupon_rates_by_parse(const char *text, bool *by_campaign, dg_error *err);
+/* Issued codes, redemptions, the redemption rate with its 95% Wilson interval, the discount
+ * given and the revenue (totals) of the redeeming orders, per definition or per campaign
+ * (definitions without one: "(none)"). One table. */
+int dg_report_coupon_rates(dg_report *out, dg_store *store, bool by_campaign, dg_error *err);
 
 DG_API_END
 

@@ -183,6 +183,16 @@ static const dg_vocab_entry values[] = {
     { "ticket_sla", "late", "Late", "지연 처리" },
     { "ticket_sla", "pending", "Pending", "진행 중" },
     { "ticket_sla", "breached", "Breached", "위반" },
+    /* names suggested for k-means segments from their profiles (src/analytics/segment.c) */
+    { "cluster", "champions", "Champions", "최우수 단골" },
+    { "cluster", "slipping_vips", "Slipping VIPs", "이탈 조짐 VIP" },
+    { "cluster", "big_spenders", "Big spenders", "고액 구매 고객" },
+    { "cluster", "loyal_regulars", "Loyal regulars", "충성 단골" },
+    { "cluster", "newcomers", "Newcomers", "신규 고객" },
+    { "cluster", "recent_occasional", "Recent occasional buyers", "최근 간헐 구매 고객" },
+    { "cluster", "lapsed", "Lapsed", "휴면 고객" },
+    { "cluster", "fading", "Fading", "관계 약화 고객" },
+    { "cluster", "steady_middle", "Steady middle", "평균 고객" },
     /* consent per purpose and where it was given (include/dangol/consent.h): a new purpose is
      * a new consent_purpose entry */
     { "consent_purpose", "marketing_email", "Marketing by e-mail", "이메일 마케팅 수신" },
@@ -196,6 +206,19 @@ static const dg_vocab_entry values[] = {
     { "consent_action", "withdraw", "Withdrawn", "철회" },
     { "erasure_kind", "request", "On request", "요청에 의한 삭제" },
     { "erasure_kind", "retention", "Retention period", "보유 기간 경과" },
+    /* coupons (include/dangol/coupon.h): kinds, audiences, the states of a code and a definition */
+    { "coupon_kind", "fixed", "Fixed amount", "정액 할인" },
+    { "coupon_kind", "percent", "Percent off", "정률 할인" },
+    { "coupon_audience", "any", "Any customer", "전체 고객" },
+    { "coupon_audience", "first_purchase", "First purchase", "첫 구매" },
+    { "coupon_state", "active", "Active", "사용 가능" },
+    { "coupon_state", "issued", "Issued", "발급됨" },
+    { "coupon_state", "redeemed", "Redeemed", "사용됨" },
+    { "coupon_state", "voided", "Voided", "무효" },
+    { "coupon_state", "expired", "Expired", "만료" },
+    { "coupon_state", "not_yet_valid", "Not yet valid", "사용 기간 전" },
+    { "coupon_group", "coupon", "By coupon", "쿠폰별" },
+    { "coupon_group", "campaign", "By campaign", "캠페인별" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is
@@ -216,9 +239,12 @@ static const struct { const char *column, *domain; } columns[] = {
     { "role", "staff_role" },         { "site", "site" },
     { "partner_activities.activity", "partner_activity" },
     { "movement_kind", "points_kind" },  { "source_kind", "points_source" },
+    { "cluster", "cluster" },
     { "consent_events.purpose", "consent_purpose" }, { "consent_events.source", "consent_source" },
     { "consent_events.action", "consent_action" }, { "customer_erasures.kind", "erasure_kind" },
     { "purpose", "consent_purpose" },
+    { "coupon_kind", "coupon_kind" },    { "audience", "coupon_audience" },
+    { "coupon_state", "coupon_state" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)

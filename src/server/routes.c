@@ -142,6 +142,20 @@ static const dg_route_param ticket_risk_params[] = {
 };
 static const dg_route_param ticket_as_of_params[] = {
     { "as_of", "string", "as for GET /api/tickets (default now)" },
+static const dg_route_param segment_params[] = {
+    AS_OF_PARAM,
+    { "view", "string", "profiles (default: size, revenue share, feature means as ratios to "
+      "everyone's, suggested names in English and Korean), means (raw feature means), customers "
+      "(one row per customer), silhouette (each k tried) or crosstab (against the RFM segments)" },
+    { "k", "integer", "number of segments, 1-20 (default 0: chosen by the best mean silhouette "
+      "of 2..k_max)" },
+    { "k_max", "integer", "largest k tried when choosing, 2-20 (default 10)" },
+    { "seed", "integer", "seed of the k-means++ starts and the silhouette sample (default 1)" },
+    { "sample", "integer", "customers the silhouette looks at, 10-100000 (default 3000)" },
+    { "restarts", "integer", "k-means++ restarts per k, 1-100 (default 4)" },
+    { "features", "string", "comma-separated features to cluster on (default: the behavioural "
+      "set; `dangol features` lists them)" },
+    PAGE_PARAMS("view=customers: customers"),
     { NULL, NULL, NULL },
 };
 
@@ -161,6 +175,16 @@ static const dg_route_param consent_list_params[] = {
     { "as_of", "string", "day the consent is judged on, YYYY-MM-DD (default: today, UTC)" },
     { NULL, NULL, NULL },
 };
+
+/* Coupons: the query of the rates, and the bodies of the writes (coupon_write_schema). */
+static const dg_route_param coupon_rates_params[] = {
+    { "by", "string", "coupon (default: one row per definition) or campaign" },
+    { NULL, NULL, NULL },
+};
+#define COUPON_DEFINE "CouponDefine"
+#define COUPON_ISSUE "CouponIssue"
+#define COUPON_REDEEM "CouponRedeem"
+#define COUPON_VOID "CouponVoid"
 
 static const dg_route routes[] = {
     { "POST", "/api/login", dg_api_login, "auth",
@@ -335,6 +359,11 @@ static const dg_route routes[] = {
     { "POST", "/api/tickets/{ticket_id}/comment", dg_api_ticket_comment, "tickets",
       "a comment {note, version}: an event without a state change", NULL,
       DG_TICKET_ACTION_SCHEMA, "object", true, DG_ROLE_AGENT, false },
+    { "GET", "/api/segments", dg_api_segments, "reports",
+      "k-means segments of the customers with an order: profiles with suggested names, raw "
+      "means, per-customer segments, the silhouette for each k tried, or the crosstab against "
+      "the RFM segments (as `dangol segment`)", segment_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
     { "GET", "/api/customers/{customer_id}/consent", dg_api_consent_show, "consent",
       "the customer's consent per purpose on a day and their history of grants and withdrawals "
       "(as `dangol consent show`)", consent_day_params, NULL, "tables", false, DG_ROLE_ANALYST,
@@ -356,6 +385,39 @@ static const dg_route routes[] = {
     { "GET", "/api/customers/{customer_id}/subject", dg_api_customer_subject, "consent",
       "subject access: one JSON document of everything held on the customer (as `dangol "
       "customer export-subject`)", NULL, NULL, "object", false, DG_ROLE_MANAGER, false },
+    { "GET", "/api/coupons", dg_api_coupons_list, "coupons",
+      "coupon definitions with their state today and issued and redeemed counts (as `dangol "
+      "coupon list`)", NULL, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "POST", "/api/coupons", dg_api_coupon_define, "coupons",
+      "define a coupon: a fixed amount or a percent (optional cap), minimum spend, validity, "
+      "limits, campaign, audience (409 if the id exists); Idempotency-Key header: a retry "
+      "answers the first result", NULL, COUPON_DEFINE, "object", true, DG_ROLE_MANAGER, false },
+    { "GET", "/api/coupons/rates", dg_api_coupon_rates, "coupons",
+      "issued, redeemed, redemption rate with a 95% Wilson interval, discount given and revenue "
+      "of the redeeming orders, by coupon or campaign (as `dangol coupon rates`)",
+      coupon_rates_params, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/coupons/{definition_id}/codes", dg_api_coupon_codes, "coupons",
+      "the codes of a definition with their customer, state and redemption (as `dangol coupon "
+      "list --definition ID`)", NULL, NULL, "table", false, DG_ROLE_MANAGER, false },
+    { "POST", "/api/coupons/{definition_id}/issue", dg_api_coupon_issue, "coupons",
+      "issue one new code to each of {customers: [ids]}, all or none (a first-purchase coupon "
+      "only to customers without orders); Idempotency-Key: a retry answers the same codes",
+      NULL, COUPON_ISSUE, "object", true, DG_ROLE_MANAGER, false },
+    { "POST", "/api/coupons/{definition_id}/void", dg_api_coupon_void_definition, "coupons",
+      "void a definition: none of its unredeemed codes can be redeemed (409 if voided already)",
+      NULL, COUPON_VOID, "object", true, DG_ROLE_MANAGER, false },
+    { "GET", "/api/coupon-codes/{code}", dg_api_coupon_code, "coupons",
+      "a code (as typed: 400 when mistyped, 404 when never issued), its state and redemption, "
+      "and its definition (as `dangol coupon show`)", NULL, NULL, "tables", false,
+      DG_ROLE_AGENT, false },
+    { "POST", "/api/coupon-codes/{code}/redeem", dg_api_coupon_redeem, "coupons",
+      "redeem a code on {order_id} of its customer: one redemption row and the discount; 409 "
+      "when redeemed already (of concurrent requests exactly one wins), voided or a limit is "
+      "reached; Idempotency-Key header: a retry answers the first result", NULL, COUPON_REDEEM,
+      "object", true, DG_ROLE_AGENT, false },
+    { "POST", "/api/coupon-codes/{code}/void", dg_api_coupon_void_code, "coupons",
+      "void an unredeemed code (409 if redeemed or voided already)", NULL, COUPON_VOID,
+      "object", true, DG_ROLE_MANAGER, false },
 };
 
 const dg_route *dg_server_routes(size_t *n_routes)
@@ -589,6 +651,7 @@ static json_t *operation(const dg_route *r)
                                                 "required", 0, "schema", "type", q->type));
     if (r->body_entity && (strcmp(r->body_entity, POINTS_WRITE) == 0 ||
                            strcmp(r->body_entity, CONSENT_WRITE) == 0 ||
+                           strncmp(r->body_entity, "Coupon", 6) == 0 ||
                            strcmp(r->body_entity, DG_TICKET_OPEN_SCHEMA) == 0 ||
                            strcmp(r->body_entity, DG_TICKET_ACTION_SCHEMA) == 0))
         json_array_append_new(params, json_pack(
@@ -662,6 +725,38 @@ static json_t *consent_body_schema(const char *name)
     return NULL;
 }
 
+/* The body of a coupon write, or NULL when name is none of them. */
+static json_t *coupon_write_schema(const char *name)
+{
+    if (strcmp(name, COUPON_DEFINE) == 0)
+        return json_pack(
+            "{s:s,s:b,s:[s],s:{s:{s:s},s:{s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s},"
+            "s:{s:s,s:s},s:{s:s,s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:[s,s]}}}",
+            "type", "object", "additionalProperties", 0, "required", "definition_id",
+            "properties", "definition_id", "type", "string", "name", "type", "string",
+            "amount", "type", "number", "description", "a fixed discount in the store currency "
+            "(not with percent)", "percent", "type", "number", "description", "more than 0, at "
+            "most 100, 2 decimals; the discount is rounded down to the minor unit", "cap",
+            "type", "number", "description", "percent: the largest discount", "min_spend",
+            "type", "number", "valid_from", "type", "string", "description", "YYYY-MM-DD, "
+            "inclusive, judged on the order's day", "valid_until", "type", "string",
+            "description", "YYYY-MM-DD, inclusive", "per_customer_limit", "type", "integer",
+            "total_limit", "type", "integer", "campaign_id", "type", "string", "audience",
+            "type", "string", "enum", "any", "first_purchase");
+    if (strcmp(name, COUPON_ISSUE) == 0)
+        return json_pack("{s:s,s:b,s:[s],s:{s:{s:s,s:{s:s}}}}", "type", "object",
+                         "additionalProperties", 0, "required", "customers", "properties",
+                         "customers", "type", "array", "items", "type", "string");
+    if (strcmp(name, COUPON_REDEEM) == 0)
+        return json_pack("{s:s,s:b,s:[s],s:{s:{s:s}}}", "type", "object",
+                         "additionalProperties", 0, "required", "order_id", "properties",
+                         "order_id", "type", "string");
+    if (strcmp(name, COUPON_VOID) == 0)
+        return json_pack("{s:s,s:b,s:{s:{s:s}}}", "type", "object", "additionalProperties", 0,
+                         "properties", "reason", "type", "string");
+    return NULL;
+}
+
 json_t *dg_server_openapi(void)
 {
     json_t *paths = json_object(), *schemas = json_object();
@@ -680,12 +775,15 @@ json_t *dg_server_openapi(void)
         json_object_set_new(item, method, operation(r));
         json_t *consent_body = r->body_entity ? consent_body_schema(r->body_entity) : NULL;
         json_t *ticket_schema = r->body_entity ? dg_api_ticket_schema(r->body_entity) : NULL;
+        json_t *coupon_body = r->body_entity ? coupon_write_schema(r->body_entity) : NULL;
         if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
             json_object_set_new(schemas, POINTS_WRITE, points_write_schema());
         else if (ticket_schema)
             json_object_set_new(schemas, r->body_entity, json_incref(ticket_schema));
         else if (consent_body)
             json_object_set_new(schemas, r->body_entity, consent_body);
+        else if (coupon_body)
+            json_object_set_new(schemas, r->body_entity, coupon_body);
         else if (r->body_entity && !json_object_get(schemas, r->body_entity))
             json_object_set_new(schemas, r->body_entity,
                                 entity_schema(dg_entity_find(r->body_entity)));

@@ -364,6 +364,9 @@ void dg_api_tickets_escalate(dg_request *req, dg_response *res);
 void dg_api_tickets_recover(dg_request *req, dg_response *res);
 /* The OpenAPI schema of a ticket body (DG_TICKET_*_SCHEMA), or NULL for another name. */
 json_t *dg_api_ticket_schema(const char *name);
+/* segments.c: k-means segmentation of the customers */
+void dg_api_segments(dg_request *req, dg_response *res);
+
 /* consent.c: consent per purpose, erasure and subject access (docs/security.md) */
 void dg_api_consent_show(dg_request *req, dg_response *res);
 void dg_api_consent_list(dg_request *req, dg_response *res);
@@ -379,6 +382,16 @@ json_t *dg_request_json_fields(const dg_request *req, dg_response *res,
                                const char *const *fields);
 bool dg_json_text_field(json_t *body, const char *name, const char **out, dg_response *res);
 bool dg_request_idempotency_key(const dg_request *req, dg_response *res, const char **key);
+/* coupons.c: coupon definitions, codes and redemptions */
+void dg_api_coupons_list(dg_request *req, dg_response *res);
+void dg_api_coupon_codes(dg_request *req, dg_response *res);
+void dg_api_coupon_code(dg_request *req, dg_response *res);
+void dg_api_coupon_rates(dg_request *req, dg_response *res);
+void dg_api_coupon_define(dg_request *req, dg_response *res);
+void dg_api_coupon_issue(dg_request *req, dg_response *res);
+void dg_api_coupon_redeem(dg_request *req, dg_response *res);
+void dg_api_coupon_void_definition(dg_request *req, dg_response *res);
+void dg_api_coupon_void_code(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

@@ -362,6 +362,26 @@ expect_status "subject access" 200 GET /api/customers/C1/subject
 expect_json "subject access: the profile and the consent history" "j['profile']['customer_id'] == 'C1' and len(j['consent_events']) == 2"
 expect_status "erasure" 201 POST /api/customers/C1/erase '{"reason": "test_api"}'
 expect_json "erasure: erased" "j['erased'] is True"
+# ---- the coupon routes (their concurrency and bad input are in test_coupons.sh)
+expect_status "coupons: define" 201 POST /api/coupons \
+  '{"definition_id": "API10", "percent": 10, "cap": 1000, "min_spend": 5000, "campaign_id": "SPRING"}'
+expect_status "coupons: define twice is 409" 409 POST /api/coupons '{"definition_id": "API10", "amount": 5}'
+expect_status "coupons: percent over 100 is 400" 400 POST /api/coupons '{"definition_id": "BAD", "percent": 101}'
+expect_status "coupons: issue" 201 POST /api/coupons/API10/issue '{"customers": ["C1", "C2"]}'
+CODE1=$(python3 -c "import json; print(json.load(open('$WORK/last.json'))['codes'][0]['code'])")
+CODE2=$(python3 -c "import json; print(json.load(open('$WORK/last.json'))['codes'][1]['code'])")
+expect_status "coupons: a code" 200 GET "/api/coupon-codes/$CODE1"
+expect_json "the code is C1's, issued" "j[0]['rows'][0]['customer_id'] == 'C1' and j[0]['rows'][0]['coupon_state'] == 'issued'"
+expect_status "coupons: redeem on C1's order" 201 POST "/api/coupon-codes/$CODE1/redeem" '{"order_id": "O1"}'
+expect_json "10% of 12,000 is 1,200, capped at 1,000" "j['discount'] == 1000 and j['order_total'] == 12000"
+expect_status "coupons: a second redemption is 409" 409 POST "/api/coupon-codes/$CODE1/redeem" '{"order_id": "O1"}'
+expect_status "coupons: void a code" 201 POST "/api/coupon-codes/$CODE2/void" '{"reason": "test"}'
+expect_status "coupons: codes of a definition" 200 GET /api/coupons/API10/codes
+expect_json "two codes: redeemed and voided" "sorted(r['coupon_state'] for r in j['rows']) == ['redeemed', 'voided']"
+expect_status "coupons: list" 200 GET /api/coupons
+expect_status "coupons: rates" 200 GET "/api/coupons/rates?by=campaign"
+expect_json "one of two codes redeemed, with its Wilson interval" "j['rows'][0]['redeemed'] == 1 and j['rows'][0]['issued'] == 2 and j['rows'][0]['ci_low'] < 0.5 < j['rows'][0]['ci_high']"
+expect_status "coupons: void the definition" 201 POST /api/coupons/API10/void '{}'
 
 stop_server
 expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
@@ -414,6 +434,9 @@ expect_json "the default page is 50 rows" "len(j['rows']) == 50 and j['limit'] =
 expect_status "a customers page over 1000 is 400" 400 GET "/api/rfm?view=customers&limit=1001"
 expect_status "a page of another view is 400" 400 GET "/api/rfm?view=segments&offset=10"
 expect_json "the error says paging is for view=customers" "'view=customers' in j['error']['message']"
+expect_status "segments (k-means, docs/segment.md)" 200 GET "/api/segments?k=3"
+expect_json "three segments with suggested names" "len(j['rows']) == 3 and all(r['name_ko'] for r in j['rows'])"
+expect_status "segments with a bad view is 400" 400 GET "/api/segments?view=pie"
 stop_server
 
 # ---- the OpenAPI document and the routes are the same set
