@@ -142,6 +142,8 @@ static const dg_route_param ticket_risk_params[] = {
 };
 static const dg_route_param ticket_as_of_params[] = {
     { "as_of", "string", "as for GET /api/tickets (default now)" },
+    { NULL, NULL, NULL },
+};
 static const dg_route_param segment_params[] = {
     AS_OF_PARAM,
     { "view", "string", "profiles (default: size, revenue share, feature means as ratios to "
