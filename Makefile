@@ -153,7 +153,7 @@ globals: $(LIB_OBJ)
 # tsan (with BUILD=tsan): the server's end-to-end tests, its pool threads answering concurrent
 # requests, under ThreadSanitizer. A race report makes the server exit non-zero (TSan's exit code
 # 66), which the tests' clean-shutdown check fails on; the reports are in the failure output.
-TSAN_E2E := tests/e2e/test_api.sh tests/e2e/test_server.sh
+TSAN_E2E := tests/e2e/test_api.sh tests/e2e/test_server.sh tests/e2e/test_audit.sh
 tsan: $(OUT)/dangol web
 	@for t in $(TSAN_E2E); do \
 	  RESULTS=$$(mktemp); export RESULTS; \

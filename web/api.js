@@ -23,6 +23,7 @@ export async function api(path, params) {
   if (!res.ok) {
     const err = new Error(body && body.error ? body.error.message : `HTTP ${res.status}`);
     err.status = res.status;
+    err.code = body && body.error ? body.error.code : undefined;
     throw err;
   }
   return body;

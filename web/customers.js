@@ -16,7 +16,23 @@ export async function renderCustomers(view, params) {
     clearTimeout(timer);
     timer = setTimeout(() => { location.hash = `#/customers?q=${encodeURIComponent(input.value)}`; }, 250);
   });
-  const page = await api('/api/customers', { q, offset, limit: PAGE_SIZE });
+  // with users, a page of unmasked personal fields needs a reason: it goes to the audit trail
+  // (docs/security.md); asked once per browser session
+  const reasonInput = h('input', { type: 'text', value: sessionStorage.getItem('dangol.reason') || '',
+    placeholder: t('reason_placeholder'), 'aria-label': t('reason_label'), class: 'reason' });
+  reasonInput.addEventListener('change', () => {
+    sessionStorage.setItem('dangol.reason', reasonInput.value.trim());
+    location.hash = `#/customers?q=${encodeURIComponent(q)}&offset=${offset}&r=${Date.now()}`;
+  });
+  let page;
+  try {
+    page = await api('/api/customers', { q, offset, limit: PAGE_SIZE, reason: sessionStorage.getItem('dangol.reason') || undefined });
+  } catch (err) {
+    if (err.code !== 'reason_required') throw err;
+    view.replaceChildren(h('div', { class: 'toolbar' }, input, reasonInput), card(null, h('div', { class: 'empty' }, t('reason_needed'))));
+    reasonInput.focus();
+    return;
+  }
   const cols = [['customer_id', 'col_customer_id'], ['name', 'col_name'], ['phone', 'col_phone'], ['email', 'col_email'],
     ['region', 'col_region'], ['customer_type', 'col_type'], ['acquired_on', 'col_acquired']];
   const table = page.items.length
@@ -33,7 +49,7 @@ export async function renderCustomers(view, params) {
       (total == null ? '' : ` / ${fmtInt(total)}`) : ''),
     h('button', { class: 'btn', type: 'button', disabled: offset === 0, onclick: () => go(Math.max(0, offset - PAGE_SIZE)) }, t('prev')),
     h('button', { class: 'btn', type: 'button', disabled: page.next_offset == null, onclick: () => go(page.next_offset) }, t('next')));
-  view.replaceChildren(h('div', { class: 'toolbar' }, input), card(null, table, pager));
+  view.replaceChildren(h('div', { class: 'toolbar' }, input, reasonInput), card(null, table, pager));
   input.focus();
   input.setSelectionRange(q.length, q.length);
 }

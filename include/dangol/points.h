@@ -100,6 +100,8 @@ typedef struct dg_points_request {
                                    the first result (replayed set) and writes nothing; with
                                    another request it is DG_ECONFLICT */
     int64_t multiplier_per_mille; /* earn: a tier's multiplier, 1000 = x1; 0 means 1000 */
+    const struct dg_audit_actor *audit; /* who, for the audit trail (dangol/audit.h): the write
+                                   and its points.OPERATION entry commit together; NULL: none */
 } dg_points_request;
 
 #define DG_POINTS_TODAY INT32_MIN

@@ -323,6 +323,18 @@ int dg_segment_view_parse(const char *name, dg_segment_view *view, dg_error *err
  * returns one view. One table. */
 int dg_report_segment(dg_report *out, const dg_frame *frame, dg_segment_view view,
                       const dg_segment_options *opt, dg_error *err);
+/* ---- the audit trail (dangol/audit.h) ---- */
+
+/* The entries matching filter (NULL: all), oldest first: one row each (entry, at, actor kind,
+ * actor, role, origin, action, customers, reason, detail). One table. */
+struct dg_audit_filter;
+int dg_report_audit(dg_report *out, dg_store *store, const struct dg_audit_filter *filter,
+                    dg_error *err);
+/* What dg_audit_verify found, as a table of one row (ok, entries, first, last, pruned through,
+ * head hash, problem). */
+struct dg_audit_verification;
+int dg_report_audit_verification(dg_report *out, const struct dg_audit_verification *v,
+                                 dg_error *err);
 /* ---- consent (dangol/consent.h) ---- */
 
 /* The customer's consent on day (DG_CONSENT_TODAY: today) for every purpose of the vocabulary

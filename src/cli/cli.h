@@ -81,4 +81,11 @@ int dg_cli_print_free(const dg_cli *cli, dg_table *t);
 /* Resets getopt for a command's own option parsing. */
 void dg_cli_getopt_reset(void);
 
+/* Appends an audit entry (dangol/audit.h) by the command line (the OS user, origin "cli"):
+ * action on customers (n of them), with a reason and a detail object (jansson, stolen; NULL for
+ * none). Returns DG_EXIT_OK, or prints the failure and returns its exit code (src/cli/audit.c). */
+struct json_t;
+int dg_cli_audit(dg_cli *cli, dg_store *store, const char *action, const char *const *customers,
+                 size_t n_customers, const char *reason, struct json_t *detail);
+
 #endif

@@ -11,7 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli/cli.h"
+#include "dangol/audit.h"
 #include "dangol/ingest.h"
 
 /* Where the export goes. A regular file is written beside its final name and renamed over it at
@@ -66,15 +69,96 @@ static int finish_target(target *t, bool ok, dg_error *err)
     return rc;
 }
 
+/* The customers whose records an export of e holds (its customer_id column), each once. */
+typedef struct customers {
+    int column;
+    char **ids;
+    size_t n, cap;
+    int64_t records;
+} customers;
+
+static int collect_customer(void *ctx, const dg_value *row)
+{
+    customers *c = ctx;
+    c->records++;
+    const dg_value *v = &row[c->column];
+    if (v->is_null || (c->n && strcmp(c->ids[c->n - 1], v->u.s) == 0))
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 1024;
+        char **grown = realloc(c->ids, cap * sizeof *grown);
+        if (!grown)
+            return DG_ENOMEM;
+        c->ids = grown;
+        c->cap = cap;
+    }
+    return (c->ids[c->n++] = strdup(v->u.s)) ? 0 : DG_ENOMEM;
+}
+
+static int compare_ids(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* An export of personal data is one audit entry, written before the file: the customers it
+ * holds, the reason and what was written where. */
+static int audit_export(dg_cli *cli, dg_store *store, const dg_entity *e, const char *reason,
+                        const char *output, dg_export_format format)
+{
+    customers c = { .column = dg_entity_column(e, "customer_id") };
+    dg_error err;
+    dg_error_clear(&err);
+    int rc = c.column < 0 ? 0 : dg_store_scan(store, e, NULL, collect_customer, &c, &err);
+    if (rc == DG_ENOMEM)
+        dg_error_set(&err, rc, "out of memory");
+    if (rc != 0) {
+        for (size_t i = 0; i < c.n; i++)
+            free(c.ids[i]);
+        free(c.ids);
+        return dg_cli_fail(cli, &err);
+    }
+    size_t unique = 0;
+    if (c.n)
+        qsort(c.ids, c.n, sizeof *c.ids, compare_ids);
+    for (size_t i = 0; i < c.n; i++) {
+        if (unique && strcmp(c.ids[unique - 1], c.ids[i]) == 0)
+            free(c.ids[i]);
+        else
+            c.ids[unique++] = c.ids[i];
+    }
+    int code = dg_cli_audit(cli, store, DG_AUDIT_EXPORT, (const char *const *)c.ids, unique,
+                            reason, json_pack("{s:s,s:s,s:I,s:s}", "entity", e->name, "format",
+                                              format == DG_EXPORT_JSON ? "json" : "csv",
+                                              "records", (json_int_t)c.records, "output",
+                                              output ? output : "standard output"));
+    for (size_t i = 0; i < unique; i++)
+        free(c.ids[i]);
+    free(c.ids);
+    return code;
+}
+
+static bool holds_personal_data(const dg_entity *e)
+{
+    for (size_t c = 0; c < e->n_columns; c++)
+        if (e->columns[c].personal != DG_PERSONAL_NONE)
+            return true;
+    return false;
+}
+
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = { { "output", required_argument, NULL, 'o' }, { 0 } };
-    const char *output = NULL;
+    static const struct option options[] = { { "output", required_argument, NULL, 'o' },
+                                             { "reason", required_argument, NULL, 'r' },
+                                             { 0 } };
+    const char *output = NULL, *reason = NULL;
     int o;
     while ((o = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-        if (o != 'o')
+        if (o == 'o')
+            output = optarg;
+        else if (o == 'r')
+            reason = optarg;
+        else
             return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        output = optarg;
     }
     if (argc - optind != 1)
         return dg_cli_usage_error(cli, "needs one entity");
@@ -88,14 +172,26 @@ static int run(dg_cli *cli, int argc, char **argv)
         fputc('\n', stderr);
         return DG_EXIT_USAGE;
     }
+    bool personal = holds_personal_data(e);
+    if (personal && (!reason || !*reason))
+        return dg_cli_usage_error(cli, "%s hold personal data: an export needs --reason WHY "
+                                  "(kept in the audit trail with who exported which customers)",
+                                  e->name);
+    if (reason && strlen(reason) > DG_AUDIT_REASON_MAX)
+        return dg_cli_usage_error(cli, "--reason is longer than %d bytes", DG_AUDIT_REASON_MAX);
     int checked = output ? dg_cli_check_output(cli, "--output", output, NULL, 0) : DG_EXIT_OK;
     if (checked != DG_EXIT_OK)
         return checked;
     dg_export_format format = cli->format == DG_FORMAT_JSON ? DG_EXPORT_JSON : DG_EXPORT_CSV;
     dg_store *store;
-    int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
+    /* personal data leaves only with its audit entry written: the store must be writable */
+    int opened = dg_cli_open_store(cli, personal ? 0 : DG_STORE_READONLY, &store);
     if (opened != DG_EXIT_OK)
         return opened;
+    if (personal && (opened = audit_export(cli, store, e, reason, output, format)) != DG_EXIT_OK) {
+        dg_store_close(store);
+        return opened;
+    }
     dg_error err;
     dg_error_clear(&err);
     target t = { .out = stdout, .name = "standard output" };
@@ -110,10 +206,14 @@ static int run(dg_cli *cli, int argc, char **argv)
 
 DG_CLI_COMMAND(export) = {
     "export", "write customers, orders, ... as CSV or JSON",
-    "usage: dangol [--db PATH] export ENTITY [--format csv|json] [--output FILE]\n\n"
+    "usage: dangol [--db PATH] export ENTITY [--format csv|json] [--output FILE]\n"
+    "                                [--reason WHY]\n\n"
     "Writes every record of ENTITY with a header row of dangol's column names: dates as\n"
     "YYYY-MM-DD, timestamps as YYYY-MM-DDTHH:MM:SSZ, money with the currency's decimals,\n"
     "booleans as true/false, empty when unset. `dangol import ENTITY FILE` reads it back\n"
-    "unchanged. JSON is an array of objects (money as a number in the currency's unit).\n",
+    "unchanged. JSON is an array of objects (money as a number in the currency's unit).\n\n"
+    "Entities holding personal data (customers, feedback) need --reason WHY: the export is\n"
+    "written to the audit trail first (who, which customers, why; `dangol audit list`), so\n"
+    "the store must be writable. Without a reason it is refused (exit 2).\n",
     run,
 };

@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli/analysis.h"
+#include "dangol/audit.h"
 #include "dangol/points.h"
 
 typedef struct points_args {
@@ -152,6 +155,10 @@ static int write_movement(dg_cli *cli, write_op op, const points_args *a)
     dg_store *store;
     if ((code = dg_cli_open_store(cli, 0, &store)) != DG_EXIT_OK)
         return code;
+    char name[DG_AUDIT_NAME_MAX];
+    dg_audit_actor actor;
+    dg_audit_actor_cli(&actor, name);
+    r.audit = &actor;   /* the movement and its audit entry commit together */
     dg_points_result res;
     int rc = op == WRITE_BURN ? dg_points_burn(store, &r, &res, &err)
            : op == WRITE_ADJUST ? dg_points_adjust(store, &rules, &r, &res, &err)
@@ -172,9 +179,18 @@ static int expire(dg_cli *cli, const points_args *a)
     dg_error_clear(&err);
     dg_points_expiry done;
     int rc = dg_points_expire(store, a->day, &done, &err);
-    dg_store_close(store);
-    if (rc != 0)
+    if (rc != 0) {
+        dg_store_close(store);
         return dg_cli_fail(cli, &err);
+    }
+    code = done.lots ? dg_cli_audit(cli, store, DG_AUDIT_POINTS_EXPIRE, NULL, 0, NULL,
+                                    json_pack("{s:{s:I,s:I}}", "after", "lots",
+                                              (json_int_t)done.lots, "points",
+                                              (json_int_t)done.points))
+                     : DG_EXIT_OK;
+    dg_store_close(store);
+    if (code != DG_EXIT_OK)
+        return code;
     dg_table *t = dg_table_new("Points expired");
     dg_table_add_column(t, "lots", DG_CELL_INT, 0);
     dg_table_add_column(t, "points", DG_CELL_INT, 0);

@@ -7,9 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "dangol/audit.h"
 #include "dangol/auth.h"
 
 #define MAX_EXPIRY_DAYS 3650
@@ -59,6 +61,15 @@ static int create(dg_cli *cli, int argc, char **argv)
         return rc;
     if (dg_token_create(store, user, role, label, expires_at, token, &token_id, &err) != 0)
         rc = dg_cli_fail(cli, &err);
+    if (rc == DG_EXIT_OK)   /* never the token */
+        rc = dg_cli_audit(cli, store, DG_AUDIT_TOKEN_CREATE, NULL, 0, NULL,
+                          json_pack("{s:n,s:{s:I,s:s,s:s,s:s,s:I}}", "before", "after",
+                                    "token_id", (json_int_t)token_id, "user", user,
+                                    "role", role == DG_ROLE_NONE ? "(the user's)"
+                                                                 : dg_role_name(role),
+                                    "label", label, "expires_at", (json_int_t)expires_at));
+    if (rc != DG_EXIT_OK)
+        sodium_memzero(token, sizeof token);
     dg_store_close(store);
     if (rc != DG_EXIT_OK)
         return rc;
@@ -85,6 +96,11 @@ static int revoke(dg_cli *cli, const char *id_text)
     int rc = dg_cli_open_store(cli, 0, &store);
     if (rc == DG_EXIT_OK && dg_token_revoke(store, id, &err) != 0)
         rc = dg_cli_fail(cli, &err);
+    if (rc == DG_EXIT_OK)
+        rc = dg_cli_audit(cli, store, DG_AUDIT_TOKEN_REVOKE, NULL, 0, NULL,
+                          json_pack("{s:{s:I,s:b},s:{s:I,s:b}}", "before", "token_id",
+                                    (json_int_t)id, "revoked", 0, "after", "token_id",
+                                    (json_int_t)id, "revoked", 1));
     dg_store_close(store);
     return rc;
 }

@@ -9,9 +9,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "dangol/audit.h"
 #include "dangol/auth.h"
 
 /* One line of stdin into buf (without its newline), echo off on a terminal; false at EOF or
@@ -101,6 +103,12 @@ static int add(dg_cli *cli, int argc, char **argv)
     if (rc == DG_EXIT_OK && dg_user_add(store, &user, password, &err) != 0)
         rc = dg_cli_fail(cli, &err);
     sodium_memzero(password, sizeof password);
+    if (rc == DG_EXIT_OK)   /* never the password */
+        rc = dg_cli_audit(cli, store, DG_AUDIT_USER_ADD, NULL, 0, NULL,
+                          json_pack("{s:n,s:{s:I,s:s,s:s,s:s,s:s}}", "before", "after",
+                                    "user_id", (json_int_t)user.user_id, "name", user.name,
+                                    "role", dg_role_name(user.role), "site", user.site,
+                                    "staff_id", user.staff_id));
     dg_store_close(store);
     if (rc == DG_EXIT_OK && !cli->quiet)
         fprintf(stderr, "dangol user: added %s (%s)\n", user.name, dg_role_name(user.role));
@@ -147,6 +155,10 @@ static int disable(dg_cli *cli, const char *name)
     int rc = dg_cli_open_store(cli, 0, &store);
     if (rc == DG_EXIT_OK && dg_user_disable(store, name, &err) != 0)
         rc = dg_cli_fail(cli, &err);
+    if (rc == DG_EXIT_OK)
+        rc = dg_cli_audit(cli, store, DG_AUDIT_USER_DISABLE, NULL, 0, NULL,
+                          json_pack("{s:{s:s,s:b},s:{s:s,s:b}}", "before", "name", name,
+                                    "disabled", 0, "after", "name", name, "disabled", 1));
     dg_store_close(store);
     if (rc == DG_EXIT_OK && !cli->quiet)
         fprintf(stderr, "dangol user: %s is disabled and their tokens revoked\n", name);

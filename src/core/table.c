@@ -443,8 +443,12 @@ static int write_json(const dg_table *t, FILE *out, size_t first, size_t end)
                 fputs("null", out);
                 continue;
             }
+            if (t->cols[c].type == DG_CELL_TEXT) {   /* whole, however long (CSV does too) */
+                dg__json_write_string(out, cl->u.s);
+                continue;
+            }
             cell_text(&t->cols[c], cl, false, buf, sizeof buf);
-            if (t->cols[c].type == DG_CELL_TEXT || t->cols[c].type == DG_CELL_DATE)
+            if (t->cols[c].type == DG_CELL_DATE)
                 dg__json_write_string(out, buf);
             else
                 fputs(buf, out);

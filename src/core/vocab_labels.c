@@ -147,6 +147,12 @@ static const dg_vocab_entry labels[] = {
     UI("totals_none", "None", "없음"),
     UI("totals_rollup", "Subtotals", "소계"),
     UI("totals_cube", "All combinations", "모든 조합"),
+    /* the audit trail's reason for a customer list (web/customers.js) */
+    UI("reason_label", "Reason for viewing", "조회 사유"),
+    UI("reason_placeholder", "Why you need this list (kept in the audit trail)",
+       "조회 사유 (감사 기록에 남습니다)"),
+    UI("reason_needed", "A list of customers with their personal data needs a reason: write it "
+       "in the box above.", "개인정보가 담긴 고객 목록은 조회 사유가 필요합니다. 위 칸에 적어 주세요."),
     FIELD("customer_id", "Customer ID", "고객번호"),
     FIELD("name", "Name", "이름"),
     FIELD("phone", "Phone", "전화"),

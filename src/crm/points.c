@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/json_write.h"
+#include "dangol/audit.h"
 #include "dangol/points.h"
 #include "dangol/store.h"
 #include "dangol/text.h"
@@ -99,6 +101,43 @@ typedef int (*apply_fn)(dg_store *store, const dg_points_rules *rules,
                         const dg_points_request *request, dg_points_result *result,
                         dg_error *err);
 
+/* The write's audit entry, inside its transaction: points.OPERATION, the customer, the balance
+ * before and after and the movement written. */
+static int audit_write(dg_store *store, const char *operation, const dg_points_request *r,
+                       const dg_points_result *result, dg_error *err)
+{
+    char action[32], detail[512], found[ID_MAX];
+    snprintf(action, sizeof action, "points.%s",
+             strcmp(operation, "earn_order") == 0 ? "earn" : operation);
+    const char *customer = r->customer_id;
+    if ((!customer || !*customer) && result->movement_id > 0) {   /* an order's customer */
+        int rc = dg__points_movement_customer(store, result->movement_id, found, sizeof found,
+                                              err);
+        if (rc != 0)
+            return rc;
+        customer = found;
+    }
+    char *reason = NULL;
+    size_t reason_len = 0;
+    FILE *out = open_memstream(&reason, &reason_len);
+    if (!out)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    dg__json_write_string(out, r->reason ? r->reason : "");
+    if (fclose(out) != 0) {
+        free(reason);
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
+    snprintf(detail, sizeof detail, "{\"before\":{\"balance\":%lld},\"after\":{\"balance\":%lld,"
+             "\"movement_id\":%lld,\"points\":%lld,\"absorbed\":%lld},\"reason\":%s}",
+             (long long)(result->balance - result->points), (long long)result->balance,
+             (long long)result->movement_id, (long long)result->points,
+             (long long)result->absorbed, reason_len < 300 ? reason : "\"\"");
+    free(reason);
+    dg_audit_event ev = { .action = action, .customers = customer ? &customer : NULL,
+                          .n_customers = customer ? 1 : 0, .detail = detail };
+    return dg_audit_append(store, r->audit, &ev, NULL, err);
+}
+
 /* Runs apply in one write transaction, answering from (and remembering) the idempotency key. */
 static int write_once(dg_store *store, const dg_points_rules *rules, const char *operation,
                       const dg_points_request *request, apply_fn apply, dg_points_result *result,
@@ -132,6 +171,8 @@ static int write_once(dg_store *store, const dg_points_rules *rules, const char 
             goto fail;
     }
     rc = apply(store, rules, request, result, err);
+    if (rc == 0 && request->audit)
+        rc = audit_write(store, operation, request, result, err);
     if (rc == 0 && key && result->movement_id > 0)
         rc = dg__points_request_put(store, key, fingerprint, result->movement_id,
                                     result->points, result->balance, (int64_t)time(NULL), err);

@@ -234,7 +234,7 @@ static const char *bearer_token(struct MHD_Connection *conn)
 /* Identifies the sender into user (and the CSRF token of a session into csrf): 1 when known, 0
  * when no credential came, -1 for a bad one (res answered 401) or a store failure (500). */
 static int identify(dg_request *req, dg_response *res, dg_user *user,
-                    char csrf[DG_SECRET_TEXT_MAX], bool *by_cookie)
+                    char csrf[DG_SECRET_TEXT_MAX], int64_t *token_id, bool *by_cookie)
 {
     struct MHD_Connection *conn = req->connection;
     dg_error err;
@@ -247,8 +247,7 @@ static int identify(dg_request *req, dg_response *res, dg_user *user,
         return -1;
     }
     if (token) {
-        int64_t token_id;
-        int rc = dg_token_verify(req->store, token, (int64_t)time(NULL), user, &token_id, &err);
+        int rc = dg_token_verify(req->store, token, (int64_t)time(NULL), user, token_id, &err);
         if (rc == 0)
             return 1;
         if (rc == DG_EAUTH)
@@ -314,19 +313,22 @@ bool dg_auth_admit(dg_request *req, dg_response *res, dg_identity *who)
     char *csrf = who->csrf;
     req->user = NULL;
     req->csrf = NULL;
+    req->token_id = 0;
+    who->token_id = 0;
     if (!dg_auth_required(req->auth, req->store))
         return true;
     bool by_cookie = false;
     if (route->role == DG_ROLE_NONE) {   /* public: a bad credential does not matter */
         dg_response ignored = { 0 };
-        if (identify(req, &ignored, user, csrf, &by_cookie) == 1) {
+        if (identify(req, &ignored, user, csrf, &who->token_id, &by_cookie) == 1) {
             req->user = user;
+            req->token_id = who->token_id;
             req->csrf = by_cookie ? csrf : NULL;
         }
         free(ignored.body);
         return true;
     }
-    int known = identify(req, res, user, csrf, &by_cookie);
+    int known = identify(req, res, user, csrf, &who->token_id, &by_cookie);
     if (known == 0)
         refuse(res, 401, "unauthorized", "sign in (POST /api/login) or send an API token as "
                "Authorization: Bearer TOKEN");
@@ -355,5 +357,6 @@ bool dg_auth_admit(dg_request *req, dg_response *res, dg_identity *who)
         return false;
     req->user = user;
     req->csrf = by_cookie ? csrf : NULL;
+    req->token_id = who->token_id;
     return true;
 }

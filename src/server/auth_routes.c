@@ -14,23 +14,6 @@
 
 #include "server/server.h"
 
-/* The client's address as text ("?" when unknown). */
-static void client_address(const dg_request *req, char *buf, size_t cap)
-{
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(buf, cap, "?");
-    if (!info || !info->client_addr)
-        return;
-    const struct sockaddr *sa = info->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-                  (socklen_t)cap);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
-                  (socklen_t)cap);
-}
-
 static bool set_cookie(dg_response *res, const char *value, bool clear)
 {
     char *header = NULL;
@@ -68,7 +51,7 @@ void dg_api_login(dg_request *req, dg_response *res)
         return;
     }
     char address[INET6_ADDRSTRLEN + 1];
-    client_address(req, address, sizeof address);
+    dg_request_client_address(req, address, sizeof address);
     unsigned wait = dg_auth_throttled(req->auth, name, address);
     if (wait) {
         json_decref(body);

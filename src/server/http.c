@@ -43,6 +43,7 @@ struct dg_server {
     pthread_mutex_t write_lock;   /* held by a write route: this server's writers queue here,
                                      not in SQLite's busy handler, whose sleeps (up to 100 ms
                                      each) would be most of a contended write's latency */
+    dg_audit_queue audit_queue;   /* the read routes' audit entries (audit.c) */
     pthread_mutex_t flight_lock;  /* guards in_flight */
     pthread_cond_t flight_done;   /* signalled when in_flight drops to 0 */
     size_t in_flight;             /* requests whose headers arrived and that are not finished */
@@ -488,7 +489,8 @@ static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn
 {
     dg_request req = { .method = method, .path = url, .options = &srv->opt, .connection = conn,
                        .minor_digits = srv->minor_digits, .snapshots = srv->snapshots,
-                       .auth = srv->auth };
+                       .auth = srv->auth, .write_lock = &srv->write_lock,
+                       .audit_queue = &srv->audit_queue };
     dg_identity who;
     dg_response res = { .status = 200 };
     bool path_known = false;
@@ -716,6 +718,7 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
     pthread_mutex_init(&srv->stores_lock, NULL);
     pthread_mutex_init(&srv->flight_lock, NULL);
     pthread_mutex_init(&srv->write_lock, NULL);
+    dg_audit_queue_init(&srv->audit_queue);
     pthread_cond_init(&srv->flight_done, NULL);
     if (pthread_key_create(&srv->store_key, NULL) != 0) {
         rc = dg_error_set(err, DG_ENOMEM, "cannot create thread-local storage");
@@ -797,6 +800,7 @@ void dg_server_stop(dg_server *srv)
     }
     dg_snapshot_cache_free(srv->snapshots);
     dg_auth_free(srv->auth);
+    dg_audit_queue_destroy(&srv->audit_queue);
     for (size_t i = 0; i < srv->n_stores; i++)
         dg_store_close(srv->stores[i]);
     free(srv->stores);

@@ -12,6 +12,7 @@
 #include "dangol/points.h"
 #include "dangol/report.h"
 #include "dangol/text.h"
+#include "dangol/audit.h"
 #include "server/server.h"
 
 #define KEY_MAX 200
@@ -222,6 +223,10 @@ static void write_points(dg_request *req, dg_response *res, write_op op)
     r.multiplier_per_mille = multiplier;
     if (!r.actor && req->user)   /* the ledger names who did it: the signed-in user */
         r.actor = req->user->name;
+    char address[DG_ADDRESS_TEXT_MAX];
+    dg_audit_actor actor;
+    dg_request_audit_actor(req, &actor, address);
+    r.audit = &actor;   /* the write and its audit entry commit together */
     if (!ok) {
         json_decref(body);
         return;

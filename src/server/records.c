@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/audit.h"
 #include "dangol/report.h"
 #include "dangol/id.h"
 #include "dangol/mask.h"
@@ -17,10 +18,54 @@
 
 /* ---- rows to JSON ------------------------------------------------------------------------- */
 
-/* Whether the asker sees personal fields masked (a store without users masks nothing). */
+/* Whether the asker sees personal fields masked (a store without users masks nothing). A
+ * --read-only server cannot write the audit trail, so it shows them to nobody. */
 static bool mask_for(const dg_request *req)
 {
-    return req->user && dg_mask_applies(req->user->role);
+    return (req->user && dg_mask_applies(req->user->role)) || req->options->read_only;
+}
+
+/* Drops an answer made before its audit entry failed, and answers the failure instead. */
+static void audit_failed(dg_response *res, const dg_error *err)
+{
+    free(res->location);
+    res->location = NULL;
+    dg_reply_failure(res, err);
+}
+
+/* Appends the read of the customers of items (their customer_id fields, each once) under
+ * action; false with the failure answered. Nothing is appended for an empty page. */
+static bool audit_items(dg_request *req, dg_response *res, const char *action, json_t *items,
+                        const char *reason)
+{
+    size_t n = json_array_size(items), k = 0;
+    if (n == 0)
+        return true;
+    const char **ids = malloc(n * sizeof *ids);
+    dg_error err;
+    dg_error_clear(&err);
+    if (!ids) {
+        dg_error_set(&err, DG_ENOMEM, "out of memory");
+        audit_failed(res, &err);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *id = json_string_value(json_object_get(json_array_get(items, i),
+                                                           "customer_id"));
+        bool seen = !id;
+        for (size_t j = 0; !seen && j < k; j++)
+            seen = strcmp(ids[j], id) == 0;
+        if (!seen)
+            ids[k++] = id;
+    }
+    char detail[160];
+    snprintf(detail, sizeof detail, "{\"route\":\"%s %s\",\"records\":%zu}", req->route->method,
+             req->route->path, n);
+    int rc = k ? dg_request_audit(req, action, ids, k, reason, detail, &err) : 0;
+    free(ids);
+    if (rc != 0)
+        audit_failed(res, &err);
+    return rc == 0;
 }
 
 /* The text of col as JSON, masked when mask is set and the catalog says col is personal. */
@@ -200,8 +245,10 @@ static int fetch(dg_request *req, const dg_entity *e, const char *key, json_t **
     return rc;
 }
 
+/* A page of e's records; with audit_action, the customers it shows are one audit entry (its
+ * reason: reason), appended before the answer is sent. */
 static void reply_page(dg_request *req, dg_response *res, const dg_entity *e,
-                       dg_scan_filter *filter)
+                       dg_scan_filter *filter, const char *audit_action, const char *reason)
 {
     dg_page page;
     if (!dg_request_page(req, res, &page))
@@ -222,6 +269,10 @@ static void reply_page(dg_request *req, dg_response *res, const dg_entity *e,
     bool more = json_array_size(c.items) > page.limit;
     if (more)
         json_array_remove(c.items, page.limit);
+    if (audit_action && !audit_items(req, res, audit_action, c.items, reason)) {
+        json_decref(c.items);
+        return;
+    }
     json_t *reply = json_pack("{s:o,s:I,s:I,s:o}", "items", c.items, "offset",
                               (json_int_t)page.offset, "limit", (json_int_t)page.limit,
                               "next_offset",
@@ -265,7 +316,7 @@ static bool customer_exists(dg_request *req, dg_response *res)
  * insert decides, so of simultaneous creates of one key exactly one wins) or over the existing
  * one; answers with the stored record. */
 static void store_record(dg_request *req, dg_response *res, const dg_entity *e, json_t *obj,
-                         bool insert)
+                         bool insert, json_t **stored_out)
 {
     dg_value row[MAX_COLUMNS];
     dg_error err;
@@ -291,7 +342,31 @@ static void store_record(dg_request *req, dg_response *res, const dg_entity *e, 
                        e->label);
         return;
     }
+    *stored_out = json_incref(stored);
     dg_reply_json(res, insert ? 201 : 200, stored);
+}
+
+/* The write's audit entry (inside its transaction): the customer, before (NULL: new) and after
+ * the stored record; false with the failure answered. */
+static bool audit_write(dg_request *req, dg_response *res, const dg_entity *e,
+                        const char *action, const char *customer_id, json_t *before,
+                        json_t *after)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    char *detail = dg_audit_change_json(req, e, before, after);
+    int rc = detail ? dg_request_audit(req, action, &customer_id, 1, NULL, detail, &err)
+                    : dg_error_set(&err, DG_ENOMEM, "out of memory");
+    free(detail);
+    if (rc != 0)
+        audit_failed(res, &err);
+    return rc == 0;
+}
+
+static const char *create_action(const dg_entity *e)
+{
+    return strcmp(e->name, "customers") == 0 ? DG_AUDIT_CUSTOMER_CREATE
+         : strcmp(e->name, "orders") == 0 ? DG_AUDIT_ORDER_CREATE : DG_AUDIT_FEEDBACK_CREATE;
 }
 
 /* The key field of obj: set from the path if absent, 400 if it names another record. */
@@ -327,7 +402,23 @@ static void create(dg_request *req, dg_response *res, const dg_entity *e,
                        e->columns[0].name);
         goto cleanup;
     }
-    store_record(req, res, e, obj, true);
+    /* the record and its audit entry in one transaction */
+    dg_error err;
+    dg_error_clear(&err);
+    json_t *stored = NULL;
+    if (dg_store_begin(req->store, &err) != 0) {
+        dg_reply_failure(res, &err);
+        goto cleanup;
+    }
+    store_record(req, res, e, obj, true, &stored);
+    if (res->status == 201)   /* a failed entry replaces the answer with its failure */
+        audit_write(req, res, e, create_action(e),
+                    path_customer ? path_customer : json_string_value(key), NULL, stored);
+    if (res->status != 201)
+        dg_store_rollback(req->store);
+    else if (dg_store_commit(req->store, &err) != 0)
+        audit_failed(res, &err);
+    json_decref(stored);
     if (res->status == 201) {
         const char *customer[] = { "customers", json_string_value(key) };
         const char *owned[] = { "customers", path_customer, e->name };
@@ -346,7 +437,7 @@ cleanup:
 static void change_customer(dg_request *req, dg_response *res, bool merge)
 {
     const dg_entity *e = dg_entity_find("customers");
-    json_t *obj = body_object(req, res), *existing = NULL;
+    json_t *obj = body_object(req, res), *existing = NULL, *before = NULL;
     dg_error err;
     dg_error_clear(&err);
     if (!obj)
@@ -362,16 +453,22 @@ static void change_customer(dg_request *req, dg_response *res, bool merge)
     } else if (!existing) {
         dg_reply_error(res, 404, "not_found", "no customer \"%s\"; create it with POST "
                        "/api/customers", req->params[0]);
-    } else if (merge && json_object_update(existing, obj) != 0) {
+    } else if (!(before = json_deep_copy(existing)) ||   /* the audit's "before" */
+               (merge && json_object_update(existing, obj) != 0)) {
         dg_reply_error(res, 500, "internal", "out of memory");
     } else {
-        store_record(req, res, e, merge ? existing : obj, false);
+        json_t *stored = NULL;
+        store_record(req, res, e, merge ? existing : obj, false, &stored);
+        if (res->status == 200)
+            audit_write(req, res, e, DG_AUDIT_CUSTOMER_UPDATE, req->params[0], before, stored);
+        json_decref(stored);
     }
     if (res->status != 200)
         dg_store_rollback(req->store);
     else if (dg_store_commit(req->store, &err) != 0)
         dg_reply_failure(res, &err);
 cleanup:
+    json_decref(before);
     json_decref(existing);
     json_decref(obj);
 }
@@ -389,7 +486,22 @@ void dg_api_customers_list(dg_request *req, dg_response *res)
         dg_reply_error(res, 400, "invalid", "the search text is longer than 200 bytes");
         return;
     }
-    reply_page(req, res, dg_entity_find("customers"), &filter);
+    /* a page of unmasked personal fields is a bulk disclosure: logged, and with users, only
+     * with a reason */
+    const char *reason = dg_request_query(req, "reason");
+    bool personal = !mask_for(req);
+    if (reason && (!*reason || strlen(reason) > DG_AUDIT_REASON_MAX)) {
+        dg_reply_error(res, 400, "invalid", "reason: give why the list is needed, 1 to %d bytes",
+                       DG_AUDIT_REASON_MAX);
+        return;
+    }
+    if (personal && req->user && !reason) {
+        dg_reply_error(res, 400, "reason_required", "a list of customers with their personal "
+                       "fields needs a reason: add ?reason=WHY (kept in the audit trail)");
+        return;
+    }
+    reply_page(req, res, dg_entity_find("customers"), &filter,
+               personal ? DG_AUDIT_CUSTOMER_LIST : NULL, reason);
 }
 
 void dg_api_customers_create(dg_request *req, dg_response *res)
@@ -406,8 +518,13 @@ void dg_api_customer_get(dg_request *req, dg_response *res)
         dg_reply_failure(res, &err);
     else if (!found)
         dg_reply_error(res, 404, "not_found", "no customer \"%s\"", req->params[0]);
-    else
+    else if (!mask_for(req) && dg_request_audit(req, DG_AUDIT_CUSTOMER_VIEW, &req->params[0], 1,
+                                                NULL, NULL, &err) != 0) {
+        json_decref(found);
+        dg_reply_failure(res, &err);
+    } else {
         dg_reply_json(res, 200, found);
+    }
 }
 
 /* The card's analytic sections run under the snapshot's CLV lock with its cached fit. */
@@ -458,6 +575,8 @@ void dg_api_customer_card(dg_request *req, dg_response *res)
         dg_report_card_options opt = { .mask_personal = mask_for(req) };
         rc = dg_report_card(&card, req->store, NULL, req->params[0], &opt, &err);
     }
+    if (rc == 0 && !mask_for(req))
+        rc = dg_request_audit(req, DG_AUDIT_CUSTOMER_VIEW, &req->params[0], 1, NULL, NULL, &err);
     if (rc != 0) {
         dg_reply_failure(res, &err);
         dg_card_clear(&card);
@@ -482,7 +601,12 @@ static void list_owned(dg_request *req, dg_response *res, const char *entity)
     if (!customer_exists(req, res))
         return;
     dg_scan_filter filter = { .customer_id = req->params[0], .newest_first = true };
-    reply_page(req, res, dg_entity_find(entity), &filter);
+    const dg_entity *e = dg_entity_find(entity);
+    bool personal = false;   /* feedback's text is personal: its page is a read of the customer */
+    for (size_t c = 0; c < e->n_columns; c++)
+        personal |= e->columns[c].personal != DG_PERSONAL_NONE;
+    reply_page(req, res, e, &filter, personal && !mask_for(req) ? DG_AUDIT_CUSTOMER_VIEW : NULL,
+               NULL);
 }
 
 void dg_api_orders_list(dg_request *req, dg_response *res)

@@ -24,6 +24,8 @@ static const dg_route_param page_params[] = {
 static const dg_route_param search_params[] = {
     { "q", "string", "only customers whose id, name, phone or email contains this text (an "
       "analyst: the id only)" },
+    { "reason", "string", "why the list is needed, kept in the audit trail: required when the "
+      "store has users and the answer shows personal fields unmasked (admin, manager)" },
     PAGE_PARAMS("records"),
     { NULL, NULL, NULL },
 };
@@ -158,6 +160,14 @@ static const dg_route_param segment_params[] = {
     { "features", "string", "comma-separated features to cluster on (default: the behavioural "
       "set; `dangol features` lists them)" },
     PAGE_PARAMS("view=customers: customers"),
+    { NULL, NULL, NULL },
+};
+
+static const dg_route_param audit_params[] = {
+    { "customer", "string", "only entries concerning this customer id" },
+    { "user", "string", "only entries by this user (or OS user of a command)" },
+    { "since", "string", "only entries recorded on or after this day, YYYY-MM-DD (UTC)" },
+    PAGE_PARAMS("entries"),
     { NULL, NULL, NULL },
 };
 
@@ -366,6 +376,10 @@ static const dg_route routes[] = {
       "means, per-customer segments, the silhouette for each k tried, or the crosstab against "
       "the RFM segments (as `dangol segment`)", segment_params, NULL, "table", false,
       DG_ROLE_ANALYST, false },
+    { "GET", "/api/audit", dg_api_audit, "audit",
+      "the audit trail: who saw, exported or changed which customers' data, when, from where "
+      "and why, oldest first (as `dangol audit list`)", audit_params, NULL, "table", false,
+      DG_ROLE_ADMIN, false },
     { "GET", "/api/customers/{customer_id}/consent", dg_api_consent_show, "consent",
       "the customer's consent per purpose on a day and their history of grants and withdrawals "
       "(as `dangol consent show`)", consent_day_params, NULL, "tables", false, DG_ROLE_ANALYST,

@@ -6,8 +6,10 @@
 #ifndef DANGOL_SERVER_H
 #define DANGOL_SERVER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -72,6 +74,18 @@ void dg_server_stop(dg_server *server);  /* NULL is a no-op */
 
 typedef struct dg_route dg_route;
 
+/* The read routes' audit entries waiting for their commit (audit.c): a request's thread queues
+ * its entry; the first thread that finds nobody writing them writes every queued entry in one
+ * transaction, again until the queue is empty, and only then answers. */
+typedef struct dg_audit_pending dg_audit_pending;
+typedef struct dg_audit_queue {
+    pthread_mutex_t lock;
+    dg_audit_pending *head, **tail;
+    bool flushing;
+} dg_audit_queue;
+void dg_audit_queue_init(dg_audit_queue *queue);
+void dg_audit_queue_destroy(dg_audit_queue *queue);   /* frees what is left */
+
 typedef struct dg_request {
     const dg_route *route;                    /* the matched route */
     const char *method;
@@ -90,6 +104,10 @@ typedef struct dg_request {
                                                  store has no users or the route is public */
     const char *csrf;                         /* the session's CSRF token when the request came
                                                  with a session cookie, else NULL */
+    int64_t token_id;                         /* the API token sent, 0 for a session or none */
+    pthread_mutex_t *write_lock;              /* the server's writer lock (write routes hold it;
+                                                 read routes take it to append to the audit) */
+    dg_audit_queue *audit_queue;              /* the read routes' audit entries */
 } dg_request;
 
 typedef struct dg_response {
@@ -273,6 +291,7 @@ int dg_snapshot_clv(dg_snapshot *snapshot, const struct dg_clv_options *opt, dg_
 typedef struct dg_identity {
     dg_user user;
     char csrf[DG_SECRET_TEXT_MAX];
+    int64_t token_id;               /* the token sent, 0 for a session */
 } dg_identity;
 
 dg_auth *dg_auth_new(unsigned session_idle_seconds);
@@ -367,6 +386,24 @@ json_t *dg_api_ticket_schema(const char *name);
 /* segments.c: k-means segmentation of the customers */
 void dg_api_segments(dg_request *req, dg_response *res);
 
+/* audit.c: the audit trail (dangol/audit.h) */
+/* The client's address as text ("?" when unknown). */
+void dg_request_client_address(const dg_request *req, char *buf, size_t cap);
+/* The asker as the audit trail's actor (pointing into req and address). */
+#define DG_ADDRESS_TEXT_MAX 48   /* INET6_ADDRSTRLEN and a NUL */
+struct dg_audit_actor;
+void dg_request_audit_actor(const dg_request *req, struct dg_audit_actor *actor,
+                            char address[DG_ADDRESS_TEXT_MAX]);
+/* Appends one audit entry for req: the asker (user or token, role; "anonymous" on a store
+ * without users) from the client's address. detail NULL: {"route": "METHOD PATH"}. A read
+ * route takes the server's write lock around the append. */
+int dg_request_audit(dg_request *req, const char *action, const char *const *customers,
+                     size_t n_customers, const char *reason, const char *detail, dg_error *err);
+/* A write's detail: {route, before, after} with only the fields that changed, personal ones
+ * masked (before NULL: a new record, "before": null). malloc'd text, NULL when out of memory. */
+char *dg_audit_change_json(const dg_request *req, const dg_entity *e, json_t *before,
+                           json_t *after);
+void dg_api_audit(dg_request *req, dg_response *res);
 /* consent.c: consent per purpose, erasure and subject access (docs/security.md) */
 void dg_api_consent_show(dg_request *req, dg_response *res);
 void dg_api_consent_list(dg_request *req, dg_response *res);

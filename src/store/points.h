@@ -101,4 +101,8 @@ typedef int (*dg__points_rank_fn)(void *ctx, const char *customer_id, int64_t av
 int dg__points_ranking(dg_store *store, int32_t day, size_t limit, dg__points_rank_fn fn,
                        void *ctx, dg_error *err);
 
+/* The customer of a movement (into customer_id, cap bytes); DG_ENOTFOUND if there is none. */
+int dg__points_movement_customer(dg_store *store, int64_t movement_id, char *customer_id,
+                                 size_t cap, dg_error *err);
+
 #endif

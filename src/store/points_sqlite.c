@@ -525,3 +525,22 @@ int dg__points_ranking(dg_store *s, int32_t day, size_t limit, dg__points_rank_f
     done(s, st);
     return rc;
 }
+
+int dg__points_movement_customer(dg_store *s, int64_t movement_id, char *customer_id, size_t cap,
+                                 dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, "SELECT customer_id FROM points_movements WHERE movement_id = ?", &st,
+                     err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, movement_id);
+    rc = step_row(s, st, "reading a points movement", err);
+    if (rc == 1)
+        copy_text(customer_id, cap, sqlite3_column_text(st, 0));
+    else if (rc == 0)
+        rc = dg_error_set(err, DG_ENOTFOUND, "no points movement %lld", (long long)movement_id);
+    rc = rc == 1 ? 0 : rc;
+    done(s, st);
+    return rc;
+}

@@ -327,6 +327,9 @@ expect_status "points: ranking" 200 GET "/api/points/ranking?as_of=2024-01-03&to
 expect_json "C1 leads the ranking" "j['rows'][0] == {'customer_id': 'C1', 'available': 20}"
 expect_status "points: liability" 200 GET "/api/points/liability?as_of=2024-01-03"
 expect_json "the liability is 20 points outstanding" "j[0]['rows'][0]['points'] == 20"
+# the audit trail (docs/security.md; tests/e2e/test_audit.sh): this test's look-ups and writes
+expect_status "audit: the trail" 200 GET "/api/audit?customer=C1"
+expect_json   "... holds the look-ups and writes of C1" "len(j['rows']) > 0 and all('C1' in r['customers'] for r in j['rows'])"
 
 # ---- the ticket routes (their concurrency and rules are in test_tickets.sh)
 expect_status "tickets: open" 201 POST /api/tickets \

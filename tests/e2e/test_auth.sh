@@ -124,7 +124,7 @@ expect_json "a match on the id" "j['total'] >= 1 and any(i['customer_id'] == '$C
 req "an analyst may not change a customer" 403 PATCH "/api/customers/$CID" '{"region":"x"}' -H "Authorization: Bearer $AMY"
 req "a manager reads the customer" 200 GET "/api/customers/$CID" "" -H "Authorization: Bearer $MAX"
 expect_json "a manager sees the raw fields" "j['name'] == '$RAW_NAME' and j['phone'] == '$RAW_PHONE' and j['email'] == 'hong.gildong@example.com'"
-req "a manager's search by phone finds the customer" 200 GET "/api/customers?q=$RAW_PHONE" "" -H "Authorization: Bearer $MAX"
+req "a manager's search by phone finds the customer" 200 GET "/api/customers?q=$RAW_PHONE&reason=call-back" "" -H "Authorization: Bearer $MAX"
 expect_json "a manager's search matches the phone" "any(i['customer_id'] == '$CID' for i in j['items'])"
 req "a manager's card is raw" 200 GET "/api/customers/$CID/card" "" -H "Authorization: Bearer $MAX"
 expect_json "the card shows the raw e-mail" "{'field': 'email', 'value': 'hong.gildong@example.com'} in j[0]['rows']"
@@ -149,7 +149,7 @@ if grep -i '^Set-Cookie:' "$WORK/headers" | grep -q 'HttpOnly' &&
    grep -i '^Set-Cookie:' "$WORK/headers" | grep -q 'SameSite=Strict'; then
   pass "the session cookie is HttpOnly and SameSite=Strict"
 else fail "the session cookie is HttpOnly and SameSite=Strict" "$(cat "$WORK/headers")"; fi
-req "the session reads customers" 200 GET "/api/customers?limit=1" "" -b "$jar"
+req "the session reads customers" 200 GET "/api/customers?limit=1&reason=review" "" -b "$jar"
 req "GET /api/session names the user" 200 GET /api/session "" -b "$jar"
 expect_json "with role and CSRF token" "j['user'] == 'max' and j['role'] == 'manager' and j['csrf_token'] == '$CSRF'"
 req "a write by session without the CSRF token is refused" 403 POST /api/customers '{"customer_id":"CSRF1"}' -b "$jar"

@@ -20,7 +20,7 @@ sqlite3 "$WORK/newer.db" "PRAGMA user_version = $(($(sqlite3 "$DANGOL_DB" 'PRAGM
 expect_exit   "stats on a newer store exits 4" 4 "$DANGOL" --db "$WORK/newer.db" stats
 expect_output "read-only command names the newer dangol" "written by a newer dangol" \
   "$DANGOL" --db "$WORK/newer.db" stats
-out=$("$DANGOL" --db "$WORK/newer.db" export customers 2>&1)
+out=$("$DANGOL" --db "$WORK/newer.db" export customers --reason test 2>&1)
 printf '%s\n' "$out" | grep -q "read-write" && fail "newer store: advice to open it read-write" "$out" \
   || pass "newer store: no advice to upgrade the store"
 expect_exit   "import into a newer store exits 4" 4 "$DANGOL" --db "$WORK/newer.db" import customers "$WORK/none.csv"

@@ -13,7 +13,8 @@ done
 same=1
 for e in staff customers products orders order_lines feedback surveys interactions referrals \
          partner_activities; do
-  "$DANGOL" --db "$db1" export "$e" > "$WORK/e1.csv"; "$DANGOL" --db "$db2" export "$e" > "$WORK/e2.csv"
+  "$DANGOL" --db "$db1" export "$e" --reason test > "$WORK/e1.csv" || same=0
+  "$DANGOL" --db "$db2" export "$e" --reason test > "$WORK/e2.csv" || same=0
   cmp -s "$WORK/e1.csv" "$WORK/e2.csv" || same=0
 done
 if [ $same = 1 ]; then pass "same seed, same store contents"; else fail "same seed, same store contents"; fi

@@ -107,7 +107,7 @@ expect_output "bad rows beyond the limit are counted" "\\.\\.\\. and 25 more bad
   "$D" import customers "$WORK/many.csv" --max-errors 5
 printf '\357\273\277customer_id,name\nBOM-1,x\n' > "$WORK/bom.csv"
 expect_ok "BOM file imports" "$D" -q import customers "$WORK/bom.csv"
-expect_output "BOM is not part of the first column" "^BOM-1,x" "$D" export customers
+expect_output "BOM is not part of the first column" "^BOM-1,x" "$D" export customers --reason test
 
 # Orders without an order_id (a CDNOW-like log): the documented quarantine flow keeps every order.
 # A rejected row keeps its number N, and the quarantine carries the generated order_id, so the
@@ -147,17 +147,17 @@ export DANGOL_DB="$WORK/shop.db"
 # Korean Excel: CP949 with Korean column names.
 expect_ok "CP949 with --map" "$D" import customers "$ROOT/tests/data/cp949.csv" --encoding cp949 \
   --map "고객번호=customer_id,이름=name,금액=-"
-expect_output "Korean names survive" "C-2,이영희" "$D" export customers
+expect_output "Korean names survive" "C-2,이영희" "$D" export customers --reason test
 expect_output "CP949 read as UTF-8 suggests the encoding" "invalid UTF-8.*--encoding cp949" \
   "$D" import customers "$ROOT/tests/data/cp949.csv"
 
 # Export -> import round trip into a second store, and JSON.
-"$D" export customers --output "$WORK/c.csv"
+"$D" export customers --reason test --output "$WORK/c.csv"
 "$D" -q --db "$WORK/copy.db" init
 expect_ok "export imports into a new store" "$D" --db "$WORK/copy.db" import customers "$WORK/c.csv"
-"$D" --db "$WORK/copy.db" export customers > "$WORK/c2.csv"
+"$D" --db "$WORK/copy.db" export customers --reason test > "$WORK/c2.csv"
 expect_same "customers round trip" "$WORK/c.csv" "$WORK/c2.csv"
-expect_output "json export" '"customer_id": "C-1"' "$D" export customers --format json
+expect_output "json export" '"customer_id": "C-1"' "$D" export customers --reason test --format json
 
 # SIGKILL in the middle of a big import: the store is as it was and opens fine.
 export DANGOL_DB="$WORK/kill.db"
@@ -167,7 +167,7 @@ awk 'BEGIN { print "customer_id,name"; for (i = 0; i < 20; i++) printf "K%d,n\n"
 awk 'BEGIN { print "order_id,customer_id,ordered_at,total";
              for (i = 0; i < 1000000; i++) printf "O%d,K%d,2024-01-%02dT10:00:00Z,%d\n", i, i % 20, i % 28 + 1, i }' \
   > "$WORK/big.csv"
-before=$("$D" export customers | md5sum)
+before=$("$D" export customers --reason test | md5sum)
 "$D" -q import orders "$WORK/big.csv" & pid=$!
 size=$(stat -c %s "$WORK/big.csv")
 for _ in $(seq 1 600); do          # wait until a third of the file is read (the commit is at the end)
@@ -178,7 +178,7 @@ done
 if kill -9 "$pid" 2>/dev/null; then
   wait "$pid" 2>/dev/null
   [ "$(count orders)" = 0 ] && pass "killed import left no orders" || fail "orders after kill: $(count orders)"
-  [ "$("$D" export customers | md5sum)" = "$before" ] && pass "killed import left customers alone" \
+  [ "$("$D" export customers --reason test | md5sum)" = "$before" ] && pass "killed import left customers alone" \
     || fail "customers changed after kill"
   ok=$(sqlite3 "$WORK/kill.db" "PRAGMA integrity_check")
   [ "$ok" = ok ] && pass "store intact after kill" || fail "integrity: $ok"

@@ -56,15 +56,15 @@ refused "the default quarantine is another input" \
   "the default quarantine file in.csv.rejected.csv is the input in.csv.rejected.csv" \
   "$D" import customers in.csv in.csv.rejected.csv --skip-invalid
 refused "the store as an input" "the input hard.db is the store" "$D" import customers hard.db
-refused "export --output the store" "--output s.db is the store" "$D" export customers --output s.db
+refused "export --output the store" "--output s.db is the store" "$D" export customers --reason test --output s.db
 refused "export --output a hard link to the store" "--output hard.db is the store" \
-  "$D" export customers --output hard.db
+  "$D" export customers --reason test --output hard.db
 refused "export --output a symlink to the store" "--output sym.db is the store" \
-  "$D" export customers --output sym.db
+  "$D" export customers --reason test --output sym.db
 refused "export --output the store's -shm" "is the store's shared-memory index" \
-  "$D" export customers --output "$WORK/sub/../s.db-shm"
+  "$D" export customers --reason test --output "$WORK/sub/../s.db-shm"
 refused "export --output the store through a symlinked --db" "is the store's write-ahead log" \
-  "$D" --db sym.db export customers --output s.db-wal
+  "$D" --db sym.db export customers --reason test --output s.db-wal
 mkdir demo
 before=$(sums)
 refused "demo --csv over the store" "--csv demo/orders.csv is the store" \
@@ -73,16 +73,16 @@ refused "demo --csv over the store" "--csv demo/orders.csv is the store" \
 expect_output "the store still reads" "^customers,1," "$D" --format csv stats
 
 # What is allowed still works: a new file, a symlink to a regular file (kept), a FIFO (in place).
-expect_ok "export to a new file" "$D" export customers --output out.csv
+expect_ok "export to a new file" "$D" export customers --reason test --output out.csv
 expect_output "the new file has the customer" "^C-1,Kim" cat out.csv
 : > target.csv
 ln -s target.csv link.csv
-expect_ok "export through a symlink" "$D" export customers --output link.csv
+expect_ok "export through a symlink" "$D" export customers --reason test --output link.csv
 [ -L link.csv ] && grep -q '^C-1,Kim' target.csv && pass "the symlink stays and its file is written" \
   || fail "export through a symlink" "$(ls -l link.csv target.csv; cat target.csv)"
 mkfifo fifo
 timeout 20 cat fifo > from-fifo.csv & reader=$!
-expect_ok "export to a FIFO" "$D" export customers --output fifo
+expect_ok "export to a FIFO" "$D" export customers --reason test --output fifo
 wait "$reader"
 [ -p fifo ] && grep -q '^C-1,Kim' from-fifo.csv && pass "the FIFO is written in place and stays a FIFO" \
   || fail "export to a FIFO" "$(ls -l fifo; cat from-fifo.csv)"

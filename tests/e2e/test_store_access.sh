@@ -17,7 +17,11 @@ if [ -n "$RUN" ]; then
   chmod 555 "$WORK/ro"
   RO="$WORK/ro/s.db"
   expect_ok     "read-only store: stats" "$RUN" --db "$RO" stats
-  expect_output "read-only store: export" "^C0000000[1-9]," "$RUN" --db "$RO" export customers
+  expect_output "read-only store: export of records without personal data" "^O" "$RUN" --db "$RO" export orders
+  expect_exit   "read-only store: export of customers is refused (its audit entry cannot be written)" 4 \
+    "$RUN" --db "$RO" export customers --reason test
+  expect_output "... and says the store is read-only" "the store is read-only" \
+    "$RUN" --db "$RO" export customers --reason test
   expect_ok     "read-only store: customer show" "$RUN" --db "$RO" customer show C00000001
   expect_ok     "read-only store: rfm" "$RUN" --db "$RO" rfm
   expect_ok     "read-only store: kpi" "$RUN" --db "$RO" kpi
@@ -67,12 +71,12 @@ wait "$holder"
 expect_ok "the import runs once the other writer is done" "$D" -q import customers "$WORK/b.csv"
 
 # --- a full disk: the message names the file and the reason ---
-expect_exit   "export to a full stdout exits 4" 4 sh -c "\"$D\" export customers > /dev/full"
+expect_exit   "export to a full stdout exits 4" 4 sh -c "\"$D\" export customers --reason test > /dev/full"
 expect_output "export to a full stdout says so" "cannot write standard output: No space left on device" \
-  sh -c "\"$D\" export customers > /dev/full"
+  sh -c "\"$D\" export customers --reason test > /dev/full"
 if mknod "$WORK/full" c 1 7 2>/dev/null; then   # a /dev/full of our own: the test may not hurt the real one
   expect_output "export --output a full device names it" "cannot write $WORK/full: No space left on device" \
-    "$D" export customers --output "$WORK/full"
+    "$D" export customers --reason test --output "$WORK/full"
   [ -c "$WORK/full" ] && pass "the device is still a device" || fail "export replaced the device" "$(ls -l "$WORK/full")"
 else
   pass "export --output a full device: skipped (mknod not permitted)"

@@ -1,0 +1,267 @@
+/* The server's side of the audit trail (include/dangol/audit.h): who asks (user or token, role,
+ * client address) as the trail's actor, one entry per request that shows personal fields or
+ * writes, the before and after of a write with personal fields masked (so erasing a customer
+ * never has to rewrite the chain), and GET /api/audit. Read routes take the server's write lock
+ * for their append, so the pool's threads queue in memory instead of in SQLite's busy handler;
+ * write routes hold it already. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "dangol/audit.h"
+#include "dangol/mask.h"
+#include "dangol/report.h"
+#include "dangol/text.h"
+#include "server/server.h"
+
+void dg_request_client_address(const dg_request *req, char *buf, size_t cap)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, cap, "?");
+    if (!info || !info->client_addr)
+        return;
+    const struct sockaddr *sa = info->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+                  (socklen_t)cap);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+                  (socklen_t)cap);
+}
+
+void dg_request_audit_actor(const dg_request *req, dg_audit_actor *actor,
+                           char address[DG_ADDRESS_TEXT_MAX])
+{
+    dg_request_client_address(req, address, DG_ADDRESS_TEXT_MAX);
+    *actor = (dg_audit_actor){ .kind = "anonymous", .name = "", .origin = address };
+    if (req->user) {
+        actor->kind = req->token_id ? "token" : "user";
+        actor->id = req->token_id ? req->token_id : req->user->user_id;
+        actor->name = req->user->name;
+        actor->role = req->user->role;
+    }
+}
+
+/* ---- the read routes' queue ---------------------------------------------------------------
+ * A commit per look-up would make the server's look-ups several times slower (each commit
+ * writes WAL frames under the write lock). So a read route queues a copy of its entry, and the
+ * first thread that finds nobody writing the queue writes everything queued in one transaction,
+ * again and again until the queue is empty, and only then sends its own answer: every entry is
+ * committed before the answer of the thread that wrote it, and so before all answers are in,
+ * and an idle server holds nothing unwritten. The price: an answer may leave a few
+ * milliseconds before its entry is committed (a crash then loses it), and a failed write (the
+ * store locked past its busy timeout) is reported on standard error, not to the client. */
+
+struct dg_audit_pending {
+    dg_audit_pending *next;
+    dg_audit_actor actor;
+    dg_audit_event event;
+    const char **customers;
+    char *text;                 /* the strings, one block */
+};
+
+void dg_audit_queue_init(dg_audit_queue *q)
+{
+    pthread_mutex_init(&q->lock, NULL);
+    q->head = NULL;
+    q->tail = &q->head;
+    q->flushing = false;
+}
+
+static void pending_free(dg_audit_pending *p)
+{
+    while (p) {
+        dg_audit_pending *next = p->next;
+        free(p->customers);
+        free(p->text);
+        free(p);
+        p = next;
+    }
+}
+
+void dg_audit_queue_destroy(dg_audit_queue *q)
+{
+    pending_free(q->head);
+    pthread_mutex_destroy(&q->lock);
+}
+
+/* Copies s into the block at *at; NULL stays NULL. */
+static const char *put(char **at, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(*at, s, n);
+    *at += n;
+    return *at - n;
+}
+
+static dg_audit_pending *pending_copy(const dg_audit_actor *a, const dg_audit_event *e)
+{
+    size_t len = strlen(a->kind) + strlen(a->name ? a->name : "") + strlen(a->origin) +
+                 strlen(e->action) + (e->reason ? strlen(e->reason) : 0) +
+                 (e->detail ? strlen(e->detail) : 0) + 6;
+    for (size_t i = 0; i < e->n_customers; i++)
+        len += strlen(e->customers[i]) + 1;
+    dg_audit_pending *p = calloc(1, sizeof *p);
+    char *at = p ? (p->text = malloc(len)) : NULL;
+    if (at && e->n_customers)
+        p->customers = malloc(e->n_customers * sizeof *p->customers);
+    if (!at || (e->n_customers && !p->customers)) {
+        pending_free(p);
+        return NULL;
+    }
+    p->actor = *a;
+    p->actor.kind = put(&at, a->kind);
+    p->actor.name = put(&at, a->name ? a->name : "");
+    p->actor.origin = put(&at, a->origin);
+    p->event = (dg_audit_event){ .action = put(&at, e->action), .reason = put(&at, e->reason),
+                                 .detail = put(&at, e->detail), .customers = p->customers,
+                                 .n_customers = e->n_customers };
+    for (size_t i = 0; i < e->n_customers; i++)
+        p->customers[i] = put(&at, e->customers[i]);
+    return p;
+}
+
+/* Writes the batch in one transaction under the server's write lock. */
+static void write_batch(dg_request *req, dg_audit_pending *batch)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    size_t n = 0;
+    pthread_mutex_lock(req->write_lock);
+    int rc = dg_store_begin(req->store, &err);
+    for (dg_audit_pending *p = batch; rc == 0 && p; p = p->next, n++)
+        rc = dg_audit_append(req->store, &p->actor, &p->event, NULL, &err);
+    if (rc == 0)
+        rc = dg_store_commit(req->store, &err);
+    else if (n)
+        dg_store_rollback(req->store);
+    pthread_mutex_unlock(req->write_lock);
+    if (rc != 0) {
+        size_t lost = 0;
+        for (dg_audit_pending *p = batch; p; p = p->next)
+            lost++;
+        fprintf(stderr, "dangol serve: %zu audit entries could not be written: %s\n", lost,
+                err.message);
+    }
+}
+
+/* Queues the entry and, when no thread is writing the queue, writes it until it is empty. */
+static int enqueue(dg_request *req, const dg_audit_actor *actor, const dg_audit_event *ev,
+                   dg_error *err)
+{
+    dg_audit_queue *q = req->audit_queue;
+    dg_audit_pending *p = pending_copy(actor, ev);
+    if (!p)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    pthread_mutex_lock(&q->lock);
+    *q->tail = p;
+    q->tail = &p->next;
+    if (q->flushing) {   /* the writing thread takes it in its next round */
+        pthread_mutex_unlock(&q->lock);
+        return 0;
+    }
+    q->flushing = true;
+    while (q->head) {
+        dg_audit_pending *batch = q->head;
+        q->head = NULL;
+        q->tail = &q->head;
+        pthread_mutex_unlock(&q->lock);
+        write_batch(req, batch);
+        pending_free(batch);
+        pthread_mutex_lock(&q->lock);
+    }
+    q->flushing = false;
+    pthread_mutex_unlock(&q->lock);
+    return 0;
+}
+
+int dg_request_audit(dg_request *req, const char *action, const char *const *customers,
+                     size_t n_customers, const char *reason, const char *detail, dg_error *err)
+{
+    char address[DG_ADDRESS_TEXT_MAX];
+    dg_audit_actor actor;
+    dg_request_audit_actor(req, &actor, address);
+    char route[256];
+    if (!detail) {
+        snprintf(route, sizeof route, "{\"route\":\"%s %s\"}", req->route->method,
+                 req->route->path);
+        detail = route;
+    }
+    dg_audit_event ev = { .action = action, .customers = customers, .n_customers = n_customers,
+                          .reason = reason, .detail = detail };
+    if (!ev.action || (ev.reason && strlen(ev.reason) > DG_AUDIT_REASON_MAX))
+        return dg_error_set(err, DG_EINVAL, "a bad audit entry");
+    /* a write route appends inside its own transaction; a read route queues */
+    if (req->route->writes || !req->audit_queue || !req->write_lock)
+        return dg_audit_append(req->store, &actor, &ev, NULL, err);
+    return enqueue(req, &actor, &ev, err);
+}
+
+/* value as the trail keeps it: masked when col is personal. */
+static json_t *kept(const dg_column *col, json_t *value)
+{
+    if (!col || col->personal == DG_PERSONAL_NONE || !json_is_string(value))
+        return json_incref(value);
+    char *m = dg_mask_text(col->personal, json_string_value(value));
+    json_t *j = m ? json_string(m) : NULL;
+    free(m);
+    return j;
+}
+
+char *dg_audit_change_json(const dg_request *req, const dg_entity *e, json_t *before,
+                           json_t *after)
+{
+    json_t *b = json_object(), *a = json_object();
+    const char *key;
+    json_t *value;
+    json_object_foreach(after ? after : before, key, value) {
+        json_t *old = before ? json_object_get(before, key) : NULL;
+        json_t *now = after ? json_object_get(after, key) : NULL;
+        if (old && now && json_equal(old, now))
+            continue;
+        int c = dg_entity_column(e, key);
+        const dg_column *col = c >= 0 ? &e->columns[c] : NULL;
+        if (old)
+            json_object_set_new(b, key, kept(col, old));
+        if (now)
+            json_object_set_new(a, key, kept(col, now));
+    }
+    char route[256];
+    snprintf(route, sizeof route, "%s %s", req->route->method, req->route->path);
+    json_t *doc = json_pack("{s:s,s:o,s:o}", "route", route, "before",
+                            before ? b : json_null(), "after", a);
+    if (!before)
+        json_decref(b);
+    char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(doc);
+    if (text)
+        dg_json_money_unmark(text);
+    return text;
+}
+
+void dg_api_audit(dg_request *req, dg_response *res)
+{
+    dg_page page;
+    if (!dg_request_page(req, res, &page))
+        return;
+    dg_audit_filter filter = { .customer_id = dg_request_query(req, "customer"),
+                               .user = dg_request_query(req, "user"),
+                               .offset = page.offset, .limit = page.limit };
+    int32_t since = INT32_MIN;
+    if (!dg_request_query_day(req, res, "since", &since))
+        return;
+    if (since != INT32_MIN)
+        filter.since = (int64_t)since * 86400;
+    dg_report report = { 0 };
+    dg_error err;
+    dg_error_clear(&err);
+    int rc = dg_report_audit(&report, req->store, &filter, &err);
+    dg_reply_report(res, rc, &report, &err, NULL);
+}
