@@ -55,6 +55,11 @@ void dg_audit_actor_cli(dg_audit_actor *actor, char name[DG_AUDIT_NAME_MAX]);
 #define DG_AUDIT_TOKEN_CREATE "token.create"
 #define DG_AUDIT_TOKEN_REVOKE "token.revoke"
 #define DG_AUDIT_PRUNE "audit.prune"
+/* Personal-data rights (docs/security.md): the entry follows the write, which is committed */
+#define DG_AUDIT_CONSENT_GRANT "consent.grant"
+#define DG_AUDIT_CONSENT_WITHDRAW "consent.withdraw"
+#define DG_AUDIT_CUSTOMER_ERASE "customer.erase"        /* with the request's reason */
+#define DG_AUDIT_SUBJECT_ACCESS "customer.subject"      /* a subject-access document */
 
 /* Is action a bulk one, which always needs a reason (an export)? A list's reason is the
  * server's rule: required once the store has users (src/server/records.c). */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/analysis.h"
+#include "dangol/audit.h"
 #include "dangol/consent.h"
 
 typedef struct consent_args {
@@ -66,9 +67,16 @@ static int record(dg_cli *cli, dg_consent_action action, const consent_args *a)
                              .idempotency_key = a->key };
     dg_consent_result res;
     int rc = dg_consent_record(&res, store, action, &r, &err);
-    dg_store_close(store);
-    if (rc != 0)
+    if (rc != 0) {
+        dg_store_close(store);
         return dg_cli_fail(cli, &err);
+    }
+    exit_code = !res.replayed
+        ? dg_cli_audit(cli, store, action == DG_CONSENT_GRANT ? DG_AUDIT_CONSENT_GRANT
+                       : DG_AUDIT_CONSENT_WITHDRAW, &a->customer, 1, NULL, NULL) : DG_EXIT_OK;
+    dg_store_close(store);
+    if (exit_code != DG_EXIT_OK)
+        return exit_code;
     static const char *const columns[] = { "event", "changed", "replayed" };
     static const dg_cell_type types[] = { DG_CELL_INT, DG_CELL_TEXT, DG_CELL_TEXT };
     dg_table *t = dg_cli_table("Consent event", columns, types, 3);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/analysis.h"
+#include "dangol/audit.h"
 #include "dangol/consent.h"
 #include "dangol/erasure.h"
 #include "dangol/report.h"
@@ -99,9 +100,15 @@ static int erase(dg_cli *cli, const customer_args *a)
     dg_error_clear(&err);
     dg_erasure_result res;
     int rc = dg_customer_erase(&res, store, a->id, DG_ERASURE_REQUEST, a->reason, a->actor, &err);
-    dg_store_close(store);
-    if (rc != 0)
+    if (rc != 0) {
+        dg_store_close(store);
         return dg_cli_fail(cli, &err);
+    }
+    code = res.erased ? dg_cli_audit(cli, store, DG_AUDIT_CUSTOMER_ERASE, &a->id, 1, a->reason,
+                                     NULL) : DG_EXIT_OK;
+    dg_store_close(store);
+    if (code != DG_EXIT_OK)
+        return code;
     static const char *const columns[] = { "customer_id", "erased", "erased_at", "texts",
                                            "wal_truncated" };
     static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_INT,
@@ -133,7 +140,8 @@ static int export_subject(dg_cli *cli, const customer_args *a)
     if (code != DG_EXIT_OK)
         return code;
     dg_store *store;
-    if ((code = dg_cli_open_store(cli, DG_STORE_READONLY, &store)) != DG_EXIT_OK)
+    /* personal data leaves only with its audit entry written: the store must be writable */
+    if ((code = dg_cli_open_store(cli, 0, &store)) != DG_EXIT_OK)
         return code;
     dg_error err;
     dg_error_clear(&err);
@@ -144,6 +152,12 @@ static int export_subject(dg_cli *cli, const customer_args *a)
                  : dg_error_set(&err, DG_ENOMEM, "out of memory");
     if (mem)
         fclose(mem);
+    if (rc == 0 && (code = dg_cli_audit(cli, store, DG_AUDIT_SUBJECT_ACCESS, &a->id, 1, NULL,
+                                        NULL)) != DG_EXIT_OK) {
+        free(buf);
+        dg_store_close(store);
+        return code;
+    }
     dg_store_close(store);
     FILE *out = rc == 0 && a->output ? fopen(a->output, "w") : stdout;
     if (rc == 0 && !out)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/audit.h"
 #include "dangol/consent.h"
 #include "dangol/erasure.h"
 #include "dangol/report.h"
@@ -77,6 +78,9 @@ static void record(dg_request *req, dg_response *res, dg_consent_action action)
     json_decref(body);
     if (!ok)
         return;
+    if (rc == 0 && !result.replayed)
+        rc = dg_request_audit(req, action == DG_CONSENT_GRANT ? DG_AUDIT_CONSENT_GRANT
+                              : DG_AUDIT_CONSENT_WITHDRAW, &req->params[0], 1, NULL, NULL, &err);
     if (rc != 0) {
         dg_reply_failure(res, &err);
         return;
@@ -111,6 +115,9 @@ void dg_api_customer_erase(dg_request *req, dg_response *res)
     dg_erasure_result r;
     int rc = dg_customer_erase(&r, req->store, req->params[0], DG_ERASURE_REQUEST, reason,
                                actor_of(req), &err);
+    if (rc == 0 && r.erased)
+        rc = dg_request_audit(req, DG_AUDIT_CUSTOMER_ERASE, &req->params[0], 1, reason, NULL,
+                              &err);
     json_decref(body);
     if (rc != 0) {
         dg_reply_failure(res, &err);
@@ -134,6 +141,8 @@ void dg_api_customer_subject(dg_request *req, dg_response *res)
                  : dg_error_set(&err, DG_ENOMEM, "out of memory");
     if (mem && fclose(mem) != 0 && rc == 0)
         rc = dg_error_set(&err, DG_ENOMEM, "out of memory");
+    if (rc == 0)   /* personal data leaves only with its audit entry written */
+        rc = dg_request_audit(req, DG_AUDIT_SUBJECT_ACCESS, &req->params[0], 1, NULL, NULL, &err);
     if (rc != 0) {
         free(buf);
         dg_reply_failure(res, &err);

@@ -165,3 +165,17 @@ done
 if [ "$hits" = 0 ]; then pass "no raced name, phone or the old name in the bytes while the server runs"
 else fail "no raced name, phone or the old name in the bytes while the server runs ($hits hits)"; fi
 stop_server
+
+# ---- each right exercised is in the audit trail: erasures with their reason, subject access,
+# consent changes (CLI and API), and the chain still verifies
+audited() { sqlite3 "$DB" "SELECT count(*) FROM auth_audit WHERE action = '$1' AND customers LIKE '%$2%'${3:+ AND reason = '$3'}"; }
+[ "$(audited customer.erase "$C" "request 2026-12-01 #17")" = 1 ] &&
+  pass "the CLI erasure is audited once, with its reason (not again when nothing was erased)" ||
+  fail "the CLI erasure is audited once, with its reason" "$(audited customer.erase "$C")"
+[ "$(audited customer.subject "$D")" -ge 1 ] && pass "subject access is audited" ||
+  fail "subject access is audited"
+[ "$(audited consent.grant "$D")" -ge 1 ] && pass "a consent grant is audited" ||
+  fail "a consent grant is audited"
+[ "$(audited customer.erase "$R")" = 1 ] && pass "the API erasure is audited once" ||
+  fail "the API erasure is audited once" "$(audited customer.erase "$R")"
+expect_ok "the audit chain verifies after erasures" "$DANGOL" audit verify
