@@ -163,8 +163,9 @@ static int flush(evaluation *e)
 {
     if (!e->customer[0])
         return 0;
-    stored_tier *state = bsearch(e->customer, e->states, e->n_states, sizeof *e->states,
-                                 compare_state);
+    stored_tier *state = e->n_states == 0 ? NULL   /* bsearch takes no NULL array */
+                         : bsearch(e->customer, e->states, e->n_states, sizeof *e->states,
+                                   compare_state);
     if (state)
         state->seen = true;
     int rc = settle(e, e->customer, state);
