@@ -17,23 +17,12 @@
 
 #define KEY_MAX 200
 
-static void reply_report(dg_response *res, int rc, dg_report *rep, const dg_error *err)
-{
-    if (rc != 0)
-        dg_reply_failure(res, err);
-    else if (rep->n_tables == 1)
-        dg_reply_table(res, rep->tables[0]);
-    else
-        dg_reply_tables(res, rep->tables, rep->n_tables);
-    dg_report_clear(rep);
-}
-
 void dg_api_coupons_list(dg_request *req, dg_response *res)
 {
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_coupon_list(&rep, req->store, NULL, &err), &rep, &err);
+    dg_reply_report_tables(res, dg_report_coupon_list(&rep, req->store, NULL, &err), &rep, &err);
 }
 
 void dg_api_coupon_codes(dg_request *req, dg_response *res)
@@ -41,8 +30,9 @@ void dg_api_coupon_codes(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_coupon_list(&rep, req->store, req->params[0], &err), &rep,
-                 &err);
+    dg_reply_report_tables(res,
+                           dg_report_coupon_list(&rep, req->store, req->params[0], &err), &rep,
+                           &err);
 }
 
 void dg_api_coupon_code(dg_request *req, dg_response *res)
@@ -50,8 +40,9 @@ void dg_api_coupon_code(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_coupon_show(&rep, req->store, req->params[0], &err), &rep,
-                 &err);
+    dg_reply_report_tables(res,
+                           dg_report_coupon_show(&rep, req->store, req->params[0], &err), &rep,
+                           &err);
 }
 
 void dg_api_coupon_rates(dg_request *req, dg_response *res)
@@ -64,7 +55,8 @@ void dg_api_coupon_rates(dg_request *req, dg_response *res)
         return;
     }
     dg_report rep = { 0 };
-    reply_report(res, dg_report_coupon_rates(&rep, req->store, by_campaign, &err), &rep, &err);
+    dg_reply_report_tables(res,
+                           dg_report_coupon_rates(&rep, req->store, by_campaign, &err), &rep, &err);
 }
 
 /* ---- the body of a write ---- */

@@ -24,17 +24,6 @@ static bool query_day(dg_request *req, dg_response *res, int32_t *day)
     return dg_request_query_day(req, res, "as_of", day);
 }
 
-static void reply_report(dg_response *res, int rc, dg_report *rep, const dg_error *err)
-{
-    if (rc != 0)
-        dg_reply_failure(res, err);
-    else if (rep->n_tables == 1)
-        dg_reply_table(res, rep->tables[0]);
-    else
-        dg_reply_tables(res, rep->tables, rep->n_tables);
-    dg_report_clear(rep);
-}
-
 void dg_api_points_balance(dg_request *req, dg_response *res)
 {
     int32_t day;
@@ -43,8 +32,9 @@ void dg_api_points_balance(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_points_balance(&rep, req->store, req->params[0], day, 0, &err),
-                 &rep, &err);
+    dg_reply_report_tables(res,
+                           dg_report_points_balance(&rep, req->store, req->params[0], day, 0, &err),
+                           &rep, &err);
 }
 
 void dg_api_points_statement(dg_request *req, dg_response *res)
@@ -52,8 +42,9 @@ void dg_api_points_statement(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_points_statement(&rep, req->store, req->params[0], &err), &rep,
-                 &err);
+    dg_reply_report_tables(res,
+                           dg_report_points_statement(&rep, req->store, req->params[0], &err), &rep,
+                           &err);
 }
 
 void dg_api_points_ranking(dg_request *req, dg_response *res)
@@ -65,8 +56,9 @@ void dg_api_points_ranking(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_points_balance(&rep, req->store, NULL, day, (size_t)top, &err),
-                 &rep, &err);
+    dg_reply_report_tables(res,
+                           dg_report_points_balance(&rep, req->store, NULL, day, (size_t)top, &err),
+                           &rep, &err);
 }
 
 static const dg_points_rules *rules_of(const dg_request *req, dg_points_rules *builtin)
@@ -86,8 +78,10 @@ void dg_api_points_liability(dg_request *req, dg_response *res)
     dg_error_clear(&err);
     dg_report rep = { 0 };
     dg_points_rules builtin;
-    reply_report(res, dg_report_points_liability(&rep, req->store, rules_of(req, &builtin), day,
-                                                 &err), &rep, &err);
+    dg_reply_report_tables(res,
+                           dg_report_points_liability(&rep, req->store, rules_of(req, &builtin),
+                                                      day, &err),
+                           &rep, &err);
 }
 
 /* ---- writes ---- */

@@ -230,6 +230,10 @@ void dg_reply_table(dg_response *res, const dg_table *table);
 struct dg_report;
 void dg_reply_report(dg_response *res, int rc, struct dg_report *report, const dg_error *err,
                      const dg_page *page);
+/* Every table of a finished report (one as a table, several as a list of them), or its
+ * failure; clears the report (reports.c). */
+void dg_reply_report_tables(dg_response *res, int rc, struct dg_report *report,
+                            const dg_error *err);
 
 /* Answers 200 with buf (malloc'ed JSON of len bytes, taken over) if rendering it returned rc 0,
  * else frees it and answers 500. */
