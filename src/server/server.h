@@ -403,9 +403,12 @@ void dg_api_customer_subject(dg_request *req, dg_response *res);
 /* json_body.c: the JSON object body of a write that is no catalog record, made only of fields
  * (NULL-terminated), or NULL with the 400 answered; a text member (NULL when absent or null;
  * false with a 400 when not text); the Idempotency-Key header checked as an id (NULL when
- * absent; false with a 400 when bad). */
+ * absent; false with a 400 when bad). how: DG_BODY_* flags, 0 for none. */
+#define DG_BODY_REALS 1u      /* integers read as reals: a number too large for jansson is
+                                 refused by the field's own parser, from its text in the body */
+#define DG_BODY_OPTIONAL 2u   /* no body at all reads as an empty object */
 json_t *dg_request_json_fields(const dg_request *req, dg_response *res,
-                               const char *const *fields);
+                               const char *const *fields, unsigned how);
 bool dg_json_text_field(json_t *body, const char *name, const char **out, dg_response *res);
 bool dg_request_idempotency_key(const dg_request *req, dg_response *res, const char **key);
 /* coupons.c: coupon definitions, codes and redemptions */
