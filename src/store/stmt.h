@@ -1,5 +1,5 @@
 /* Private to the SQLite store: small helpers for running the prepared statements of the
- * services' SQL files (consent_sqlite.c, erasure_sqlite.c), each bound to the store's error
+ * services' SQL files (points, coupons, consent, erasure), each bound to the store's error
  * reporting (dg__store_error). Statements come from and go back to the connection's cache
  * (dg__store_statement / dg__store_statement_done, store/snapshot.h). */
 #ifndef DANGOL_STORE_STMT_H
