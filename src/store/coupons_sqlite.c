@@ -334,25 +334,25 @@ int dg__coupon_void(dg_store *s, const char *target, bool is_definition, const c
     return rc;
 }
 
+typedef struct request_row {
+    char *result;
+    size_t cap;
+} request_row;
+
+static int read_request(void *ctx, sqlite3_stmt *st)
+{
+    request_row *r = ctx;
+    dg__stmt_copy_text(r->result, r->cap, st, 1);
+    return 0;
+}
+
 int dg__coupon_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                            char *result, size_t result_cap, dg_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT fingerprint, result FROM coupon_requests "
-                                 "WHERE idempotency_key = ?", &st, err);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = dg__stmt_step(s, st, "reading an idempotency key", err);
-    if (rc == 1) {
-        rc = 0;
-        dg__stmt_copy_text(fingerprint, cap, st, 0);
-        dg__stmt_copy_text(result, result_cap, st, 1);
-    } else if (rc == 0) {
-        rc = DG_ENOTFOUND;
-    }
-    dg__store_statement_done(s, st);
-    return rc;
+    request_row r = { result, result_cap };
+    return dg__stmt_request_get(s, "SELECT fingerprint, result FROM coupon_requests WHERE "
+                                "idempotency_key = ?", key, fingerprint, cap, read_request, &r,
+                                err);
 }
 
 int dg__coupon_request_put(dg_store *s, const char *key, const char *fingerprint,

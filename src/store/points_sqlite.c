@@ -354,28 +354,27 @@ int dg__points_sums_get(dg_store *s, const char *customer_id, int32_t day, dg__p
     return rc;
 }
 
+typedef struct request_row {
+    int64_t *movement_id, *points, *balance;
+} request_row;
+
+static int read_request(void *ctx, sqlite3_stmt *st)
+{
+    request_row *r = ctx;
+    *r->movement_id = sqlite3_column_int64(st, 1);
+    *r->points = sqlite3_column_int64(st, 2);
+    *r->balance = sqlite3_column_int64(st, 3);
+    return 0;
+}
+
 int dg__points_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                            int64_t *movement_id, int64_t *points, int64_t *balance,
                            dg_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT fingerprint, movement_id, points, balance FROM points_requests "
-                     "WHERE idempotency_key = ?", &st, err);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = dg__stmt_step(s, st, "reading an idempotency key", err);
-    if (rc == 1) {
-        rc = 0;
-        dg__stmt_copy_text(fingerprint, cap, st, 0);
-        *movement_id = sqlite3_column_int64(st, 1);
-        *points = sqlite3_column_int64(st, 2);
-        *balance = sqlite3_column_int64(st, 3);
-    } else if (rc == 0) {
-        rc = DG_ENOTFOUND;
-    }
-    done(s, st);
-    return rc;
+    request_row r = { movement_id, points, balance };
+    return dg__stmt_request_get(s, "SELECT fingerprint, movement_id, points, balance FROM "
+                                "points_requests WHERE idempotency_key = ?", key, fingerprint,
+                                cap, read_request, &r, err);
 }
 
 int dg__points_request_put(dg_store *s, const char *key, const char *fingerprint,
