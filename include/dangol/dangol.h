@@ -30,6 +30,8 @@
 #include "dangol/loyalty.h"
 #include "dangol/money.h"
 #include "dangol/points.h"
+#include "dangol/calendar.h"
+#include "dangol/ticket.h"
 #include "dangol/progress.h"
 #include "dangol/report.h"
 #include "dangol/rfm.h"

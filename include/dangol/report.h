@@ -30,6 +30,7 @@
 #include "dangol/store.h"
 #include "dangol/table.h"
 #include "dangol/tier.h"
+#include "dangol/ticket.h"
 
 DG_API_BEGIN
 
@@ -305,6 +306,34 @@ int dg_tier_crosstab_by_parse(const char *text, dg_tier_crosstab_by *by, dg_erro
 int dg_report_tier_crosstab(dg_report *out, dg_store *store, const dg_frame *frame,
                             dg_tier_crosstab_by by, dg_error *err);
 
+/* ---- VOC tickets (dangol/ticket.h) ---- */
+
+/* Reads the business calendar file at path (dg_calendar_parse). */
+int dg_calendar_load(dg_calendar *cal, const char *path, dg_error *err);
+/* Reads the SLA file at path over *sla (dg_ticket_sla_parse). */
+int dg_ticket_sla_load(dg_ticket_sla *sla, const char *path, dg_error *err);
+
+/* The SLA state of a ticket's first response or resolution at as_of: "met", "late" (done after
+ * its due time), "pending" (not done, not due yet) or "breached" (not done, due time passed). */
+const char *dg_ticket_sla_status(int64_t done_at, int64_t due, int64_t as_of);
+
+/* One ticket: its fields with the SLA states at as_of and the business hours left to the next
+ * due time, then its events in order. Two tables; DG_ENOTFOUND for an unknown ticket. */
+int dg_report_ticket_show(dg_report *out, dg_store *store, const dg_calendar *cal,
+                          int64_t ticket_id, int64_t as_of, dg_error *err);
+
+typedef enum dg_ticket_view {
+    DG_TICKET_VIEW_LIST,       /* every ticket (filtered by customer and state) */
+    DG_TICKET_VIEW_BREACHED,   /* tickets not resolved at as_of with a due time passed */
+    DG_TICKET_VIEW_AT_RISK     /* tickets not resolved, not breached, whose next due time is
+                                  within within_s business seconds of as_of */
+} dg_ticket_view;
+
+/* A list of tickets, one row each with the SLA states at as_of. customer_id and state (a
+ * dg_ticket_state, -1 for any) filter the list view. One table. */
+int dg_report_ticket_list(dg_report *out, dg_store *store, const dg_calendar *cal,
+                          dg_ticket_view view, const char *customer_id, int state, int64_t as_of,
+                          int64_t within_s, dg_error *err);
 /* ---- customer features and segmentation (dangol/features.h, dangol/segment.h) ---- */
 
 /* The customer feature table of frame (one row per customer with an order). One table. */

@@ -85,6 +85,8 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "read-only", no_argument, NULL, 'r' },
         { "points-rules", required_argument, NULL, 'P' },
         { "session-idle", required_argument, NULL, 'i' },
+        { "calendar", required_argument, NULL, 'C' },
+        { "sla", required_argument, NULL, 'S' },
         { 0 },
     };
     dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
@@ -92,6 +94,9 @@ static int run(dg_cli *cli, int argc, char **argv)
     bool no_web = false;
     const char *points_rules_path = NULL;
     dg_points_rules points_rules;
+    const char *calendar_path = NULL, *sla_path = NULL;
+    dg_calendar calendar;
+    dg_ticket_sla ticket_sla;
     char web_buf[PATH_MAX];
     unsigned long value;
     int o;
@@ -119,6 +124,8 @@ static int run(dg_cli *cli, int argc, char **argv)
             break;
         case 'r': opt.read_only = true; break;
         case 'P': points_rules_path = optarg; break;
+        case 'C': calendar_path = optarg; break;
+        case 'S': sla_path = optarg; break;
         case 'i':
             if (!parse_unsigned(optarg, 7 * 86400, &value) || value == 0)
                 return dg_cli_usage_error(cli, "--session-idle \"%s\" must be seconds from 1 to "
@@ -143,6 +150,17 @@ static int run(dg_cli *cli, int argc, char **argv)
         if (dg_points_rules_load(&points_rules, points_rules_path, &err) != 0)
             return dg_cli_fail(cli, &err);
         opt.points_rules = &points_rules;
+    }
+    if (calendar_path) {
+        if (dg_calendar_load(&calendar, calendar_path, &err) != 0)
+            return dg_cli_fail(cli, &err);
+        opt.calendar = &calendar;
+    }
+    if (sla_path) {
+        if (dg_ticket_sla_default(&ticket_sla, &err) != 0 ||
+            dg_ticket_sla_load(&ticket_sla, sla_path, &err) != 0)
+            return dg_cli_fail(cli, &err);
+        opt.ticket_sla = &ticket_sla;
     }
     if (no_web)
         opt.web_dir = NULL;
@@ -198,7 +216,8 @@ DG_CLI_COMMAND(serve) = {
     "serve", "serve the JSON API and the dashboard over HTTP",
     "usage: dangol [--db PATH] serve [--bind ADDR] [--port N] [--threads N] [--web DIR]\n"
     "                              [--no-web] [--max-body BYTES] [--read-only]\n"
-    "                              [--points-rules FILE] [--session-idle SECONDS]\n\n"
+    "                              [--points-rules FILE] [--session-idle SECONDS]\n"
+    "                              [--calendar FILE] [--sla FILE]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
     "(the static pages of --web DIR, default the web/ directory of this build) until SIGINT or\n"
     "SIGTERM, then stops accepting connections, lets the requests in flight finish (up to 30 s)\n"
@@ -217,6 +236,9 @@ DG_CLI_COMMAND(serve) = {
     "  --session-idle SECONDS\n"
     "                   a session unused this long ends (default 1800)\n"
     "  --points-rules FILE  earning rules of the points routes (config/points.conf; default:\n"
-    "                   the built-in ones)\n",
+    "                   the built-in ones)\n"
+    "  --calendar FILE  business calendar of the ticket routes (config/calendar.conf; default:\n"
+    "                   the built-in one)\n"
+    "  --sla FILE       SLA targets of the ticket routes (config/sla.conf; default: built-in)\n",
     run,
 };

@@ -119,3 +119,23 @@ int dg_privacy_config_load(dg_privacy_config *config, const char *path, dg_error
     free(text);
     return rc;
 }
+
+int dg_calendar_load(dg_calendar *cal, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_calendar_parse(cal, text, path, err);
+    free(text);
+    return rc;
+}
+
+int dg_ticket_sla_load(dg_ticket_sla *sla, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_ticket_sla_parse(sla, text, path, err);
+    free(text);
+    return rc;
+}

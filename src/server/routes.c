@@ -146,6 +146,24 @@ static const dg_route_param tier_evaluate_params[] = {
     { "as_of", "string", "evaluate through this day, YYYY-MM-DD (default: today, UTC)" },
     { NULL, NULL, NULL },
 };
+static const dg_route_param ticket_list_params[] = {
+    { "as_of", "string", "time the SLA states are judged at: YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM], "
+      "or YYYY-MM-DD for the end of that day (default now)" },
+    { "customer_id", "string", "only this customer's tickets" },
+    { "state", "string", "only tickets in this state: open, assigned, in_progress, resolved, "
+      "closed" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param ticket_risk_params[] = {
+    { "as_of", "string", "as for GET /api/tickets (default now)" },
+    { "within", "number", "business hours to the next due time (default: the SLA file's "
+      "at_risk_hours)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param ticket_as_of_params[] = {
+    { "as_of", "string", "as for GET /api/tickets (default now)" },
+    { NULL, NULL, NULL },
+};
 static const dg_route_param segment_params[] = {
     AS_OF_PARAM,
     { "view", "string", "profiles (default: size, revenue share, feature means as ratios to "
@@ -344,6 +362,50 @@ static const dg_route routes[] = {
       "{as_of, previous, customers, upgrades, downgrades, already}; a day evaluated already "
       "writes nothing (already: true, status 200), so a retry needs no Idempotency-Key",
       tier_evaluate_params, NULL, "object", true, DG_ROLE_MANAGER, false },
+    /* VOC tickets (docs/tickets.md) */
+    { "GET", "/api/tickets", dg_api_tickets_list, "tickets",
+      "tickets with their SLA states at as_of (as `dangol ticket list`)", ticket_list_params,
+      NULL, "table", false, DG_ROLE_AGENT, false },
+    { "POST", "/api/tickets", dg_api_ticket_open, "tickets",
+      "open a ticket {customer_id, kind, channel, priority, category, subject, order_id, "
+      "staff_id, at}; kinds, channels and priorities also by their Korean names; "
+      "Idempotency-Key header: a retry answers the first result", NULL,
+      DG_TICKET_OPEN_SCHEMA, "object", true, DG_ROLE_AGENT, false },
+    { "GET", "/api/tickets/breached", dg_api_tickets_breached, "tickets",
+      "unresolved tickets past a due time at as_of (as `dangol ticket breached`)",
+      ticket_as_of_params, NULL, "table", false, DG_ROLE_AGENT, false },
+    { "GET", "/api/tickets/at-risk", dg_api_tickets_at_risk, "tickets",
+      "unresolved tickets whose next due time is within `within` business hours",
+      ticket_risk_params, NULL, "table", false, DG_ROLE_AGENT, false },
+    { "POST", "/api/tickets/escalate", dg_api_tickets_escalate, "tickets",
+      "escalate every breached ticket once: priority one up, escalated flag, an event "
+      "(running it again changes nothing); body {as_of}", NULL, DG_TICKET_JOB_SCHEMA,
+      "object", true, DG_ROLE_MANAGER, false },
+    { "POST", "/api/tickets/recover", dg_api_tickets_recover, "tickets",
+      "open a service-recovery ticket for every detractor (NPS 0-6), CSAT 1-2 or complaint "
+      "feedback up to as_of that has none: once per incident; body {as_of}", NULL,
+      DG_TICKET_JOB_SCHEMA, "object", true, DG_ROLE_MANAGER, false },
+    { "GET", "/api/tickets/{ticket_id}", dg_api_ticket_show, "tickets",
+      "one ticket with its SLA states and its events (as `dangol ticket show`)",
+      ticket_as_of_params, NULL, "tables", false, DG_ROLE_AGENT, false },
+    { "POST", "/api/tickets/{ticket_id}/assign", dg_api_ticket_assign, "tickets",
+      "assign {assignee, version}: 409 for a stale version or a state that does not allow it",
+      NULL, DG_TICKET_ACTION_SCHEMA, "object", true, DG_ROLE_AGENT, false },
+    { "POST", "/api/tickets/{ticket_id}/start", dg_api_ticket_start, "tickets",
+      "assigned -> in_progress {version}; 409 as for assign", NULL, DG_TICKET_ACTION_SCHEMA,
+      "object", true, DG_ROLE_AGENT, false },
+    { "POST", "/api/tickets/{ticket_id}/resolve", dg_api_ticket_resolve, "tickets",
+      "in_progress -> resolved {version, note}; 409 as for assign", NULL,
+      DG_TICKET_ACTION_SCHEMA, "object", true, DG_ROLE_AGENT, false },
+    { "POST", "/api/tickets/{ticket_id}/close", dg_api_ticket_close, "tickets",
+      "resolved -> closed {version}; 409 as for assign", NULL, DG_TICKET_ACTION_SCHEMA,
+      "object", true, DG_ROLE_AGENT, false },
+    { "POST", "/api/tickets/{ticket_id}/reopen", dg_api_ticket_reopen, "tickets",
+      "resolved or closed -> open {version, note}; 409 as for assign", NULL,
+      DG_TICKET_ACTION_SCHEMA, "object", true, DG_ROLE_AGENT, false },
+    { "POST", "/api/tickets/{ticket_id}/comment", dg_api_ticket_comment, "tickets",
+      "a comment {note, version}: an event without a state change", NULL,
+      DG_TICKET_ACTION_SCHEMA, "object", true, DG_ROLE_AGENT, false },
     { "GET", "/api/segments", dg_api_segments, "reports",
       "k-means segments of the customers with an order: profiles with suggested names, raw "
       "means, per-customer segments, the silhouette for each k tried, or the crosstab against "
@@ -640,7 +702,9 @@ static json_t *operation(const dg_route *r)
                                                 "required", 0, "schema", "type", q->type));
     if (r->body_entity && (strcmp(r->body_entity, POINTS_WRITE) == 0 ||
                            strcmp(r->body_entity, CONSENT_WRITE) == 0 ||
-                           strncmp(r->body_entity, "Coupon", 6) == 0))
+                           strncmp(r->body_entity, "Coupon", 6) == 0 ||
+                           strcmp(r->body_entity, DG_TICKET_OPEN_SCHEMA) == 0 ||
+                           strcmp(r->body_entity, DG_TICKET_ACTION_SCHEMA) == 0))
         json_array_append_new(params, json_pack(
             "{s:s,s:s,s:s,s:b,s:{s:s}}", "name", "Idempotency-Key", "in", "header",
             "description", "a key of the client's choosing: the same key with the same request "
@@ -761,9 +825,12 @@ json_t *dg_server_openapi(void)
         method[m] = '\0';
         json_object_set_new(item, method, operation(r));
         json_t *consent_body = r->body_entity ? consent_body_schema(r->body_entity) : NULL;
+        json_t *ticket_schema = r->body_entity ? dg_api_ticket_schema(r->body_entity) : NULL;
         json_t *coupon_body = r->body_entity ? coupon_write_schema(r->body_entity) : NULL;
         if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
             json_object_set_new(schemas, POINTS_WRITE, points_write_schema());
+        else if (ticket_schema)
+            json_object_set_new(schemas, r->body_entity, json_incref(ticket_schema));
         else if (consent_body)
             json_object_set_new(schemas, r->body_entity, consent_body);
         else if (coupon_body)
@@ -771,6 +838,7 @@ json_t *dg_server_openapi(void)
         else if (r->body_entity && !json_object_get(schemas, r->body_entity))
             json_object_set_new(schemas, r->body_entity,
                                 entity_schema(dg_entity_find(r->body_entity)));
+        json_decref(ticket_schema);
     }
     if (!json_object_get(schemas, "customers"))
         json_object_set_new(schemas, "customers", entity_schema(dg_entity_find("customers")));

@@ -16,6 +16,7 @@
 #include "dangol/auth.h"
 #include "dangol/error.h"
 #include "dangol/points.h"
+#include "dangol/ticket.h"
 #include "dangol/store.h"
 #include "dangol/table.h"
 
@@ -41,6 +42,8 @@ typedef struct dg_server_options {
     unsigned session_idle_seconds;  /* a session unused this long ends; 0 = the default */
     const dg_points_rules *points_rules; /* earning rules of the points routes (the caller's,
                                             alive while serving); NULL: the built-in ones */
+    const dg_calendar *calendar;         /* business calendar and SLA targets of the ticket */
+    const dg_ticket_sla *ticket_sla;     /* routes (the caller's); NULL: the built-in ones */
 } dg_server_options;
 
 /* Checks that bind is an address, and a loopback one unless the store at db_path has users (so
@@ -372,6 +375,25 @@ void dg_api_tier_migration(dg_request *req, dg_response *res);
 void dg_api_tier_crosstab(dg_request *req, dg_response *res);
 void dg_api_tier_evaluate(dg_request *req, dg_response *res);
 
+/* tickets.c: VOC tickets */
+#define DG_TICKET_OPEN_SCHEMA "TicketOpen"
+#define DG_TICKET_ACTION_SCHEMA "TicketAction"
+#define DG_TICKET_JOB_SCHEMA "TicketJob"
+void dg_api_tickets_list(dg_request *req, dg_response *res);
+void dg_api_tickets_breached(dg_request *req, dg_response *res);
+void dg_api_tickets_at_risk(dg_request *req, dg_response *res);
+void dg_api_ticket_show(dg_request *req, dg_response *res);
+void dg_api_ticket_open(dg_request *req, dg_response *res);
+void dg_api_ticket_assign(dg_request *req, dg_response *res);
+void dg_api_ticket_start(dg_request *req, dg_response *res);
+void dg_api_ticket_resolve(dg_request *req, dg_response *res);
+void dg_api_ticket_close(dg_request *req, dg_response *res);
+void dg_api_ticket_reopen(dg_request *req, dg_response *res);
+void dg_api_ticket_comment(dg_request *req, dg_response *res);
+void dg_api_tickets_escalate(dg_request *req, dg_response *res);
+void dg_api_tickets_recover(dg_request *req, dg_response *res);
+/* The OpenAPI schema of a ticket body (DG_TICKET_*_SCHEMA), or NULL for another name. */
+json_t *dg_api_ticket_schema(const char *name);
 /* segments.c: k-means segmentation of the customers */
 void dg_api_segments(dg_request *req, dg_response *res);
 

@@ -379,6 +379,8 @@ static int untracked_tables(sqlite3 *db, const char *path, char *names[MAX_TABLE
             "AND t.name NOT LIKE 'auth\\_%' ESCAPE '\\' "
             /* the points ledger is not in the frame: a burn must not put the snapshot out of date */
             "AND t.name NOT LIKE 'points\\_%' ESCAPE '\\' "
+            /* nor are VOC tickets (docs/tickets.md) */
+            "AND t.name NOT LIKE 'ticket%' "
             /* nor is consent: a grant or a withdrawal leaves the analyses as they were */
             "AND t.name NOT LIKE 'consent\\_%' ESCAPE '\\' "
             "AND (SELECT count(*) FROM sqlite_master g WHERE g.type = 'trigger' "

@@ -343,6 +343,29 @@ expect_status "tiers: migration" 200 GET "/api/tiers/migration?from=2024-01-01&t
 expect_status "tiers: crosstab" 200 GET "/api/tiers/crosstab?by=segment"
 expect_status "tiers: crosstab by something else is 400" 400 GET "/api/tiers/crosstab?by=colour"
 
+# ---- the ticket routes (their concurrency and rules are in test_tickets.sh)
+expect_status "tickets: open" 201 POST /api/tickets \
+  '{"customer_id": "C1", "kind": "불만", "channel": "web", "priority": "high", "at": "2025-03-04T10:00:00+09:00"}'
+expect_json "a new ticket is open at version 1" "j['state'] == 'open' and j['version'] == 1"
+TID=$(python3 -c "import json; print(json.load(open('$WORK/last.json'))['ticket_id'])")
+expect_status "tickets: assign" 200 POST "/api/tickets/$TID/assign" '{"assignee": "agent1", "version": 1, "at": "2025-03-04T10:05:00+09:00"}'
+expect_status "tickets: a stale version is 409" 409 POST "/api/tickets/$TID/assign" '{"assignee": "agent2", "version": 1}'
+expect_status "tickets: start" 200 POST "/api/tickets/$TID/start" '{"at": "2025-03-04T10:10:00+09:00"}'
+expect_status "tickets: comment" 200 POST "/api/tickets/$TID/comment" '{"note": "called back", "at": "2025-03-04T10:20:00+09:00"}'
+expect_status "tickets: resolve" 200 POST "/api/tickets/$TID/resolve" '{"at": "2025-03-04T11:00:00+09:00"}'
+expect_status "tickets: close" 200 POST "/api/tickets/$TID/close" '{"at": "2025-03-04T11:00:00+09:00"}'
+expect_status "tickets: reopen" 200 POST "/api/tickets/$TID/reopen" '{"note": "still broken", "at": "2025-03-05T09:00:00+09:00"}'
+expect_json "the reopened ticket is open at version 7" "j['state'] == 'open' and j['version'] == 7"
+expect_status "tickets: show" 200 GET "/api/tickets/$TID?as_of=2025-03-05T10:00:00%2B09:00"
+expect_json "show lists the seven events" "[r['ticket_action'] for r in j[1]['rows']] == ['open', 'assign', 'start', 'comment', 'resolve', 'close', 'reopen']"
+expect_status "tickets: list" 200 GET "/api/tickets?customer_id=C1"
+expect_status "tickets: breached" 200 GET "/api/tickets/breached?as_of=2025-03-31"
+expect_json "the reopened ticket is in breach by the end of March" "any(r['ticket'] == $TID for r in j['rows'])"
+expect_status "tickets: at-risk" 200 GET "/api/tickets/at-risk?as_of=2025-03-05T09:00:00%2B09:00&within=100"
+expect_status "tickets: escalate" 200 POST /api/tickets/escalate '{"as_of": "2025-03-31"}'
+expect_json "one ticket escalated" "j['tickets_escalated'] == 1"
+expect_status "tickets: recover" 200 POST /api/tickets/recover '{"as_of": "2025-03-31"}'
+expect_status "tickets: an unknown ticket is 404" 404 GET /api/tickets/99999
 # ---- consent, subject access, erasure (test_consent.sh and test_erasure.sh test them in depth)
 expect_status "consent: grant" 201 POST /api/customers/C1/consent/grant '{"purpose": "marketing_sms", "source": "web", "date": "2024-01-01"}'
 expect_status "consent: withdraw" 201 POST /api/customers/C1/consent/withdraw '{"purpose": "이메일 마케팅 수신", "date": "2024-01-02"}'
