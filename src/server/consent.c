@@ -58,7 +58,7 @@ static void record(dg_request *req, dg_response *res, dg_consent_action action)
                              .actor = actor_of(req) };
     if (!dg_request_idempotency_key(req, res, &r.idempotency_key))
         return;
-    json_t *body = dg_request_json_fields(req, res, fields);
+    json_t *body = dg_request_json_fields(req, res, fields, 0);
     if (!body)
         return;
     const char *date = NULL;
@@ -102,7 +102,7 @@ void dg_api_consent_withdraw(dg_request *req, dg_response *res)
 void dg_api_customer_erase(dg_request *req, dg_response *res)
 {
     static const char *const fields[] = { "reason", NULL };
-    json_t *body = dg_request_json_fields(req, res, fields);
+    json_t *body = dg_request_json_fields(req, res, fields, 0);
     if (!body)
         return;
     const char *reason = NULL;

@@ -15,25 +15,12 @@
 #include "dangol/text.h"
 #include "server/server.h"
 
-#define KEY_MAX 200
-
-static void reply_report(dg_response *res, int rc, dg_report *rep, const dg_error *err)
-{
-    if (rc != 0)
-        dg_reply_failure(res, err);
-    else if (rep->n_tables == 1)
-        dg_reply_table(res, rep->tables[0]);
-    else
-        dg_reply_tables(res, rep->tables, rep->n_tables);
-    dg_report_clear(rep);
-}
-
 void dg_api_coupons_list(dg_request *req, dg_response *res)
 {
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_coupon_list(&rep, req->store, NULL, &err), &rep, &err);
+    dg_reply_report_tables(res, dg_report_coupon_list(&rep, req->store, NULL, &err), &rep, &err);
 }
 
 void dg_api_coupon_codes(dg_request *req, dg_response *res)
@@ -41,8 +28,9 @@ void dg_api_coupon_codes(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_coupon_list(&rep, req->store, req->params[0], &err), &rep,
-                 &err);
+    dg_reply_report_tables(res,
+                           dg_report_coupon_list(&rep, req->store, req->params[0], &err), &rep,
+                           &err);
 }
 
 void dg_api_coupon_code(dg_request *req, dg_response *res)
@@ -50,8 +38,9 @@ void dg_api_coupon_code(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_coupon_show(&rep, req->store, req->params[0], &err), &rep,
-                 &err);
+    dg_reply_report_tables(res,
+                           dg_report_coupon_show(&rep, req->store, req->params[0], &err), &rep,
+                           &err);
 }
 
 void dg_api_coupon_rates(dg_request *req, dg_response *res)
@@ -64,7 +53,8 @@ void dg_api_coupon_rates(dg_request *req, dg_response *res)
         return;
     }
     dg_report rep = { 0 };
-    reply_report(res, dg_report_coupon_rates(&rep, req->store, by_campaign, &err), &rep, &err);
+    dg_reply_report_tables(res,
+                           dg_report_coupon_rates(&rep, req->store, by_campaign, &err), &rep, &err);
 }
 
 /* ---- the body of a write ---- */
@@ -75,69 +65,18 @@ typedef struct body {
     dg_coupon_write w;
 } body;
 
-/* Reads the body (an object of only the fields listed) and the Idempotency-Key header; false
- * with a 400 answered when either is bad. */
+/* Reads the body (an object of only the fields listed; no body reads as {}) and the
+ * Idempotency-Key header; false with a 400 answered when either is bad. */
 static bool body_open(dg_request *req, dg_response *res, const char *const *fields, body *b)
 {
-    dg_error err;
-    dg_error_clear(&err);
     memset(b, 0, sizeof *b);
-    b->key = dg_request_header(req, "Idempotency-Key");
-    if (b->key && (strlen(b->key) > KEY_MAX ||
-                   dg_id_check("Idempotency-Key", b->key, strlen(b->key), &err) != 0)) {
-        dg_reply_error(res, 400, "invalid", "%s", err.message[0] ? err.message
-                       : "Idempotency-Key is longer than 200 bytes");
+    if (!dg_request_idempotency_key(req, res, &b->key))
         return false;
-    }
-    json_error_t jerr;
-    b->json = req->body ? json_loadb(req->body, req->body_len,
-                                     JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &jerr)
-                        : json_object();
-    if (!json_is_object(b->json)) {
-        if (b->json)
-            dg_reply_error(res, 400, "invalid_json", "the request needs a JSON object of fields "
-                           "as its body");
-        else
-            dg_reply_error(res, 400, "invalid_json", "body is not valid JSON: line %d, column "
-                           "%d: %s", jerr.line, jerr.column, jerr.text);
-        json_decref(b->json);
-        b->json = NULL;
+    b->json = dg_request_json_fields(req, res, fields, DG_BODY_REALS | DG_BODY_OPTIONAL);
+    if (!b->json)
         return false;
-    }
-    const char *name;
-    json_t *value;
-    json_object_foreach(b->json, name, value) {
-        size_t f = 0;
-        while (fields[f] && strcmp(fields[f], name) != 0)
-            f++;
-        if (!fields[f]) {
-            char valid[512] = "";
-            for (f = 0; fields[f]; f++)
-                snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s",
-                         f ? ", " : "", fields[f]);
-            dg_reply_error(res, 400, "invalid", "unknown field \"%s\"; valid: %s", name, valid);
-            json_decref(b->json);
-            b->json = NULL;
-            return false;
-        }
-    }
     b->w.idempotency_key = b->key;
     b->w.actor = req->user ? req->user->name : NULL;   /* the rows name the signed-in user */
-    return true;
-}
-
-/* A text member (NULL when absent or null); false with a 400 when it is not text. */
-static bool text_field(const body *b, const char *name, const char **out, dg_response *res)
-{
-    json_t *v = json_object_get(b->json, name);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return true;
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-        dg_reply_error(res, 400, "invalid", "field \"%s\" must be a string", name);
-        return false;
-    }
-    *out = json_string_value(v);
     return true;
 }
 
@@ -191,7 +130,7 @@ static bool date_field(const body *b, const char *name, int32_t *day, dg_respons
     const char *text;
     dg_error err;
     dg_error_clear(&err);
-    if (!text_field(b, name, &text, res))
+    if (!dg_json_text_field(b->json, name, &text, res))
         return false;
     if (text && dg_date_parse(text, strlen(text), day, &err) != 0) {
         dg_reply_error(res, 400, "invalid", "%s: %s", name, err.message);
@@ -219,10 +158,10 @@ void dg_api_coupon_define(dg_request *req, dg_response *res)
     dg_coupon_definition d;
     dg_coupon_definition_init(&d);
     const char *audience = NULL;
-    bool ok = text_field(&b, "definition_id", &d.definition_id, res) &&
-              text_field(&b, "name", &d.name, res) &&
-              text_field(&b, "campaign_id", &d.campaign_id, res) &&
-              text_field(&b, "audience", &audience, res) &&
+    bool ok = dg_json_text_field(b.json, "definition_id", &d.definition_id, res) &&
+              dg_json_text_field(b.json, "name", &d.name, res) &&
+              dg_json_text_field(b.json, "campaign_id", &d.campaign_id, res) &&
+              dg_json_text_field(b.json, "audience", &audience, res) &&
               number_field(req, &b, "amount", NUM_MONEY, &d.amount, res) &&
               number_field(req, &b, "percent", NUM_PERCENT, &d.percent_bp, res) &&
               number_field(req, &b, "cap", NUM_MONEY, &d.cap, res) &&
@@ -308,7 +247,7 @@ void dg_api_coupon_redeem(dg_request *req, dg_response *res)
     if (!body_open(req, res, fields, &b))
         return;
     const char *order = NULL;
-    if (!text_field(&b, "order_id", &order, res)) {
+    if (!dg_json_text_field(b.json, "order_id", &order, res)) {
         body_close(&b);
         return;
     }
@@ -338,7 +277,7 @@ static void void_target(dg_request *req, dg_response *res, bool is_definition)
     body b;
     if (!body_open(req, res, fields, &b))
         return;
-    if (text_field(&b, "reason", &b.w.reason, res)) {
+    if (dg_json_text_field(b.json, "reason", &b.w.reason, res)) {
         dg_error err;
         dg_error_clear(&err);
         bool replayed = false;

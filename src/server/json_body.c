@@ -1,6 +1,6 @@
-/* Reading the JSON body of a write that is no catalog record (consent, erasure): one object of
- * known fields, each checked for its type, and the Idempotency-Key header. Each helper answers
- * the 400 itself and returns false/NULL when the request is bad. */
+/* Reading the JSON body of a write that is no catalog record (points, coupons, consent,
+ * erasure): one object of known fields, each checked for its type, and the Idempotency-Key
+ * header. Each helper answers the 400 itself and returns false/NULL when the request is bad. */
 #include <string.h>
 
 #include "dangol/id.h"
@@ -9,11 +9,12 @@
 #define KEY_MAX 200
 
 json_t *dg_request_json_fields(const dg_request *req, dg_response *res,
-                               const char *const *fields)
+                               const char *const *fields, unsigned how)
 {
     json_error_t jerr;
-    json_t *body = req->body ? json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
-                                          &jerr) : NULL;
+    size_t flags = JSON_REJECT_DUPLICATES | (how & DG_BODY_REALS ? JSON_DECODE_INT_AS_REAL : 0);
+    json_t *body = req->body ? json_loadb(req->body, req->body_len, flags, &jerr)
+                 : how & DG_BODY_OPTIONAL ? json_object() : NULL;
     if (!json_is_object(body)) {
         if (body || !req->body)
             dg_reply_error(res, 400, "invalid_json", "the request needs a JSON object of fields "

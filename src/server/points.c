@@ -15,24 +15,11 @@
 #include "dangol/audit.h"
 #include "server/server.h"
 
-#define KEY_MAX 200
-
 /* The day of ?as_of, or today; false with a 400 answered when it is not a date. */
 static bool query_day(dg_request *req, dg_response *res, int32_t *day)
 {
     *day = DG_POINTS_TODAY;
     return dg_request_query_day(req, res, "as_of", day);
-}
-
-static void reply_report(dg_response *res, int rc, dg_report *rep, const dg_error *err)
-{
-    if (rc != 0)
-        dg_reply_failure(res, err);
-    else if (rep->n_tables == 1)
-        dg_reply_table(res, rep->tables[0]);
-    else
-        dg_reply_tables(res, rep->tables, rep->n_tables);
-    dg_report_clear(rep);
 }
 
 void dg_api_points_balance(dg_request *req, dg_response *res)
@@ -43,8 +30,9 @@ void dg_api_points_balance(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_points_balance(&rep, req->store, req->params[0], day, 0, &err),
-                 &rep, &err);
+    dg_reply_report_tables(res,
+                           dg_report_points_balance(&rep, req->store, req->params[0], day, 0, &err),
+                           &rep, &err);
 }
 
 void dg_api_points_statement(dg_request *req, dg_response *res)
@@ -52,8 +40,9 @@ void dg_api_points_statement(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_points_statement(&rep, req->store, req->params[0], &err), &rep,
-                 &err);
+    dg_reply_report_tables(res,
+                           dg_report_points_statement(&rep, req->store, req->params[0], &err), &rep,
+                           &err);
 }
 
 void dg_api_points_ranking(dg_request *req, dg_response *res)
@@ -65,8 +54,9 @@ void dg_api_points_ranking(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_points_balance(&rep, req->store, NULL, day, (size_t)top, &err),
-                 &rep, &err);
+    dg_reply_report_tables(res,
+                           dg_report_points_balance(&rep, req->store, NULL, day, (size_t)top, &err),
+                           &rep, &err);
 }
 
 static const dg_points_rules *rules_of(const dg_request *req, dg_points_rules *builtin)
@@ -86,28 +76,15 @@ void dg_api_points_liability(dg_request *req, dg_response *res)
     dg_error_clear(&err);
     dg_report rep = { 0 };
     dg_points_rules builtin;
-    reply_report(res, dg_report_points_liability(&rep, req->store, rules_of(req, &builtin), day,
-                                                 &err), &rep, &err);
+    dg_reply_report_tables(res,
+                           dg_report_points_liability(&rep, req->store, rules_of(req, &builtin),
+                                                      day, &err),
+                           &rep, &err);
 }
 
 /* ---- writes ---- */
 
 typedef enum { WRITE_EARN, WRITE_BURN, WRITE_ADJUST, WRITE_REVERSE } write_op;
-
-/* A text member of body (NULL when absent or null); false with a 400 when it is not text. */
-static bool text_field(json_t *body, const char *name, const char **out, dg_response *res)
-{
-    json_t *v = json_object_get(body, name);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return true;
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-        dg_reply_error(res, 400, "invalid", "field \"%s\" must be a string", name);
-        return false;
-    }
-    *out = json_string_value(v);
-    return true;
-}
 
 /* The points member as written in the body, through the CLI's amount parser. */
 static bool amount_field(const dg_request *req, json_t *body, const char *name,
@@ -154,53 +131,25 @@ static void write_points(dg_request *req, dg_response *res, write_op op)
                                           NULL };
     dg_error err;
     dg_error_clear(&err);
-    const char *key = dg_request_header(req, "Idempotency-Key");
-    if (key && (strlen(key) > KEY_MAX || dg_id_check("Idempotency-Key", key, strlen(key),
-                                                     &err) != 0)) {
-        dg_reply_error(res, 400, "invalid", "%s", err.message[0] ? err.message
-                       : "Idempotency-Key is longer than 200 bytes");
+    const char *key;
+    if (!dg_request_idempotency_key(req, res, &key))
         return;
-    }
-    json_error_t jerr;
     /* integers read as reals: an amount too large for jansson is still refused by the amount
      * parser, from its text in the body, with the CLI's words */
-    json_t *body = req->body ? json_loadb(req->body, req->body_len,
-                                          JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &jerr)
-                             : NULL;
-    if (!json_is_object(body)) {
-        if (body || !req->body)
-            dg_reply_error(res, 400, "invalid_json", "the request needs a JSON object of fields "
-                           "as its body");
-        else
-            dg_reply_error(res, 400, "invalid_json", "body is not valid JSON: line %d, column "
-                           "%d: %s", jerr.line, jerr.column, jerr.text);
-        json_decref(body);
+    json_t *body = dg_request_json_fields(req, res, fields, DG_BODY_REALS);
+    if (!body)
         return;
-    }
-    const char *name;
-    json_t *value;
-    json_object_foreach(body, name, value) {
-        size_t f = 0;
-        while (fields[f] && strcmp(fields[f], name) != 0)
-            f++;
-        if (!fields[f]) {
-            dg_reply_error(res, 400, "invalid", "unknown field \"%s\"; valid: points, reason, "
-                           "actor, date, source, source_id, order_id, multiplier_per_mille",
-                           name);
-            json_decref(body);
-            return;
-        }
-    }
     dg_points_request r = { .customer_id = req->params[0], .day = DG_POINTS_TODAY,
                             .source = DG_POINTS_SOURCE_MANUAL, .idempotency_key = key };
     const char *date = NULL, *source = NULL, *order = NULL;
     int64_t multiplier = 0;
     bool from_order = false;
-    bool ok = text_field(body, "reason", &r.reason, res) &&
-              text_field(body, "actor", &r.actor, res) && text_field(body, "date", &date, res) &&
-              text_field(body, "source", &source, res) &&
-              text_field(body, "source_id", &r.source_id, res) &&
-              text_field(body, "order_id", &order, res) &&
+    bool ok = dg_json_text_field(body, "reason", &r.reason, res) &&
+              dg_json_text_field(body, "actor", &r.actor, res) &&
+              dg_json_text_field(body, "date", &date, res) &&
+              dg_json_text_field(body, "source", &source, res) &&
+              dg_json_text_field(body, "source_id", &r.source_id, res) &&
+              dg_json_text_field(body, "order_id", &order, res) &&
               amount_field(req, body, "multiplier_per_mille", false, false, &multiplier, res);
     from_order = ok && (op == WRITE_EARN || op == WRITE_REVERSE) && order;
     if (ok && op == WRITE_REVERSE && !order) {

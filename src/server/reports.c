@@ -50,6 +50,17 @@ void dg_reply_report(dg_response *res, int rc, dg_report *report, const dg_error
     reply_result_page(res, rc, table, err, page);
 }
 
+void dg_reply_report_tables(dg_response *res, int rc, dg_report *report, const dg_error *err)
+{
+    if (rc != 0)
+        dg_reply_failure(res, err);
+    else if (report->n_tables == 1)
+        dg_reply_table(res, report->tables[0]);
+    else
+        dg_reply_tables(res, report->tables, report->n_tables);
+    dg_report_clear(report);
+}
+
 
 void dg_api_kpi(dg_request *req, dg_response *res)
 {

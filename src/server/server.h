@@ -233,6 +233,10 @@ void dg_reply_table(dg_response *res, const dg_table *table);
 struct dg_report;
 void dg_reply_report(dg_response *res, int rc, struct dg_report *report, const dg_error *err,
                      const dg_page *page);
+/* Every table of a finished report (one as a table, several as a list of them), or its
+ * failure; clears the report (reports.c). */
+void dg_reply_report_tables(dg_response *res, int rc, struct dg_report *report,
+                            const dg_error *err);
 
 /* Answers 200 with buf (malloc'ed JSON of len bytes, taken over) if rendering it returned rc 0,
  * else frees it and answers 500. */
@@ -421,9 +425,12 @@ void dg_api_customer_subject(dg_request *req, dg_response *res);
 /* json_body.c: the JSON object body of a write that is no catalog record, made only of fields
  * (NULL-terminated), or NULL with the 400 answered; a text member (NULL when absent or null;
  * false with a 400 when not text); the Idempotency-Key header checked as an id (NULL when
- * absent; false with a 400 when bad). */
+ * absent; false with a 400 when bad). how: DG_BODY_* flags, 0 for none. */
+#define DG_BODY_REALS 1u      /* integers read as reals: a number too large for jansson is
+                                 refused by the field's own parser, from its text in the body */
+#define DG_BODY_OPTIONAL 2u   /* no body at all reads as an empty object */
 json_t *dg_request_json_fields(const dg_request *req, dg_response *res,
-                               const char *const *fields);
+                               const char *const *fields, unsigned how);
 bool dg_json_text_field(json_t *body, const char *name, const char **out, dg_response *res);
 bool dg_request_idempotency_key(const dg_request *req, dg_response *res, const char **key);
 /* coupons.c: coupon definitions, codes and redemptions */

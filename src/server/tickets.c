@@ -61,17 +61,6 @@ static bool path_id(const dg_request *req, dg_response *res, int64_t *id)
     return true;
 }
 
-static void reply_report(dg_response *res, int rc, dg_report *rep, const dg_error *err)
-{
-    if (rc != 0)
-        dg_reply_failure(res, err);
-    else if (rep->n_tables == 1)
-        dg_reply_table(res, rep->tables[0]);
-    else
-        dg_reply_tables(res, rep->tables, rep->n_tables);
-    dg_report_clear(rep);
-}
-
 static void list(dg_request *req, dg_response *res, dg_ticket_view view)
 {
     dg_calendar cal;
@@ -94,9 +83,10 @@ static void list(dg_request *req, dg_response *res, dg_ticket_view view)
         return;
     }
     dg_report rep = { 0 };
-    reply_report(res, dg_report_ticket_list(&rep, req->store, &cal, view,
-                                            dg_request_query(req, "customer_id"), state, as_of,
-                                            within, &err), &rep, &err);
+    int rc = dg_report_ticket_list(&rep, req->store, &cal, view,
+                                   dg_request_query(req, "customer_id"), state, as_of, within,
+                                   &err);
+    dg_reply_report_tables(res, rc, &rep, &err);
 }
 
 void dg_api_tickets_list(dg_request *req, dg_response *res)
@@ -125,8 +115,8 @@ void dg_api_ticket_show(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_ticket_show(&rep, req->store, &cal, id, as_of, &err), &rep,
-                 &err);
+    int rc = dg_report_ticket_show(&rep, req->store, &cal, id, as_of, &err);
+    dg_reply_report_tables(res, rc, &rep, &err);
 }
 
 /* ---- writes ---- */
@@ -180,7 +170,7 @@ void dg_api_ticket_open(dg_request *req, dg_response *res)
     dg_ticket_open_request r = { .channel = -1, .priority = DG_TICKET_NORMAL };
     if (!dg_request_idempotency_key(req, res, &r.idempotency_key) || !config_of(req, res, &cal, &sla))
         return;
-    json_t *body = dg_request_json_fields(req, res, fields);
+    json_t *body = dg_request_json_fields(req, res, fields, 0);
     if (!body)
         return;
     int kind = -1, priority = DG_TICKET_NORMAL;
@@ -217,7 +207,7 @@ static void act(dg_request *req, dg_response *res, dg_ticket_action action)
     dg_ticket_update u = { .action = action };
     if (!path_id(req, res, &u.ticket_id) || !dg_request_idempotency_key(req, res, &u.idempotency_key))
         return;
-    json_t *body = dg_request_json_fields(req, res, fields);
+    json_t *body = dg_request_json_fields(req, res, fields, 0);
     if (!body)
         return;
     json_t *version = json_object_get(body, "version");
@@ -259,7 +249,7 @@ static void job(dg_request *req, dg_response *res, bool recover)
     int64_t as_of;
     if (!config_of(req, res, &cal, &sla))
         return;
-    json_t *body = dg_request_json_fields(req, res, fields);
+    json_t *body = dg_request_json_fields(req, res, fields, 0);
     if (!body)
         return;
     bool ok = time_field(body, "as_of", &as_of, res);

@@ -19,17 +19,6 @@ static bool query_day(dg_request *req, dg_response *res, const char *name, int32
     return dg_request_query_day(req, res, name, day);
 }
 
-static void reply_report(dg_response *res, int rc, dg_report *rep, const dg_error *err)
-{
-    if (rc != 0)
-        dg_reply_failure(res, err);
-    else if (rep->n_tables == 1)
-        dg_reply_table(res, rep->tables[0]);
-    else
-        dg_reply_tables(res, rep->tables, rep->n_tables);
-    dg_report_clear(rep);
-}
-
 void dg_api_tier_customer(dg_request *req, dg_response *res)
 {
     int32_t day;
@@ -38,8 +27,9 @@ void dg_api_tier_customer(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_tier_customer(&rep, req->store, req->params[0], day, &err), &rep,
-                 &err);
+    dg_reply_report_tables(res,
+                           dg_report_tier_customer(&rep, req->store, req->params[0], day, &err),
+                           &rep, &err);
 }
 
 void dg_api_tier_distribution(dg_request *req, dg_response *res)
@@ -50,7 +40,8 @@ void dg_api_tier_distribution(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_tier_distribution(&rep, req->store, day, &err), &rep, &err);
+    dg_reply_report_tables(res,
+                           dg_report_tier_distribution(&rep, req->store, day, &err), &rep, &err);
 }
 
 void dg_api_tier_migration(dg_request *req, dg_response *res)
@@ -65,7 +56,8 @@ void dg_api_tier_migration(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    reply_report(res, dg_report_tier_migration(&rep, req->store, from, to, &err), &rep, &err);
+    dg_reply_report_tables(res,
+                           dg_report_tier_migration(&rep, req->store, from, to, &err), &rep, &err);
 }
 
 void dg_api_tier_crosstab(dg_request *req, dg_response *res)
@@ -85,7 +77,7 @@ void dg_api_tier_crosstab(dg_request *req, dg_response *res)
     dg_report rep = { 0 };
     int rc = dg_report_tier_crosstab(&rep, req->store, dg_snapshot_frame(snap), by, &err);
     dg_snapshot_release(req, snap);
-    reply_report(res, rc, &rep, &err);
+    dg_reply_report_tables(res, rc, &rep, &err);
 }
 
 void dg_api_tier_evaluate(dg_request *req, dg_response *res)

@@ -127,25 +127,18 @@ int dg__consent_granted(dg_store *s, const char *purpose, int32_t day, dg__conse
     return rc;
 }
 
+static int read_request(void *ctx, sqlite3_stmt *st)
+{
+    *(int64_t *)ctx = sqlite3_column_int64(st, 1);
+    return 0;
+}
+
 int dg__consent_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                             int64_t *event_id, dg_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT fingerprint, event_id FROM consent_requests WHERE "
-                                 "idempotency_key = ?", &st, err);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = dg__stmt_step(s, st, "reading an idempotency key", err);
-    if (rc == 1) {
-        dg__stmt_copy_text(fingerprint, cap, st, 0);
-        *event_id = sqlite3_column_int64(st, 1);
-        rc = 0;
-    } else if (rc == 0) {
-        rc = DG_ENOTFOUND;
-    }
-    dg__store_statement_done(s, st);
-    return rc;
+    return dg__stmt_request_get(s, "SELECT fingerprint, event_id FROM consent_requests WHERE "
+                                "idempotency_key = ?", key, fingerprint, cap, read_request,
+                                event_id, err);
 }
 
 int dg__consent_request_put(dg_store *s, const char *key, const char *fingerprint,

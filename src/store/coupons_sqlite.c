@@ -9,14 +9,7 @@
 #include "dangol/text.h"
 #include "store/coupons.h"
 #include "store/snapshot.h"
-
-static void bind_text(sqlite3_stmt *st, int i, const char *text)
-{
-    if (text)
-        sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
+#include "store/stmt.h"
 
 static void bind_optional(sqlite3_stmt *st, int i, int64_t value, int64_t none)
 {
@@ -24,18 +17,6 @@ static void bind_optional(sqlite3_stmt *st, int i, int64_t value, int64_t none)
         sqlite3_bind_null(st, i);
     else
         sqlite3_bind_int64(st, i, value);
-}
-
-static void copy_text(char *buf, size_t cap, const unsigned char *text)
-{
-    snprintf(buf, cap, "%s", text ? (const char *)text : "");
-}
-
-/* Steps st once: 1 on a row, 0 when there is none, or the store's (negative) error. */
-static int step_row(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *err)
-{
-    int step = sqlite3_step(st);
-    return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : dg__store_error(s, err, what);
 }
 
 /* Runs st to its end; DG_EEXIST for a unique-constraint refusal. Hands st back. */
@@ -65,7 +46,7 @@ int dg__coupon_def_insert(dg_store *s, const dg_coupon_definition *d, const char
         return rc;
     bool fixed = d->kind == DG_COUPON_FIXED;
     sqlite3_bind_text(st, 1, d->definition_id, -1, SQLITE_STATIC);
-    bind_text(st, 2, d->name);
+    dg__stmt_bind_text(st, 2, d->name);
     sqlite3_bind_text(st, 3, dg_coupon_kind_code(d->kind), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, dg_coupon_audience_code(d->audience), -1, SQLITE_STATIC);
     bind_optional(st, 5, fixed ? d->amount : 0, 0);
@@ -76,7 +57,7 @@ int dg__coupon_def_insert(dg_store *s, const dg_coupon_definition *d, const char
     bind_optional(st, 10, d->valid_until, DG_COUPON_NO_DAY);
     sqlite3_bind_int64(st, 11, d->per_customer_limit > 0 ? d->per_customer_limit : 1);
     bind_optional(st, 12, d->total_limit, 0);
-    bind_text(st, 13, d->campaign_id);
+    dg__stmt_bind_text(st, 13, d->campaign_id);
     sqlite3_bind_int64(st, 14, now);
     sqlite3_bind_text(st, 15, actor, -1, SQLITE_STATIC);
     return run(s, st, "writing a coupon definition", err);
@@ -98,14 +79,14 @@ int dg__coupon_def_get(dg_store *s, const char *id, dg__coupon_def_row *out, dg_
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    rc = step_row(s, st, "reading a coupon definition", err);
+    rc = dg__stmt_step(s, st, "reading a coupon definition", err);
     if (rc == 1) {
         rc = 0;
         dg_coupon_definition *d = &out->d;
         dg_coupon_definition_init(d);
-        copy_text(out->id, sizeof out->id, sqlite3_column_text(st, 0));
-        copy_text(out->name, sizeof out->name, sqlite3_column_text(st, 1));
-        copy_text(out->campaign, sizeof out->campaign, sqlite3_column_text(st, 12));
+        dg__stmt_copy_text(out->id, sizeof out->id, st, 0);
+        dg__stmt_copy_text(out->name, sizeof out->name, st, 1);
+        dg__stmt_copy_text(out->campaign, sizeof out->campaign, st, 12);
         d->definition_id = out->id;
         d->name = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : out->name;
         d->campaign_id = sqlite3_column_type(st, 12) == SQLITE_NULL ? NULL : out->campaign;
@@ -136,7 +117,7 @@ int dg__coupon_next_batch(dg_store *s, int64_t *batch, dg_error *err)
                                  err);
     if (rc != 0)
         return rc;
-    rc = step_row(s, st, "numbering a coupon issue", err);
+    rc = dg__stmt_step(s, st, "numbering a coupon issue", err);
     if (rc == 1) {
         *batch = sqlite3_column_int64(st, 0);
         rc = 0;
@@ -173,11 +154,11 @@ int dg__coupon_code_get(dg_store *s, const char *code, dg__coupon_code_row *out,
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    rc = step_row(s, st, "reading a coupon code", err);
+    rc = dg__stmt_step(s, st, "reading a coupon code", err);
     if (rc == 1) {
         rc = 0;
-        copy_text(out->definition_id, sizeof out->definition_id, sqlite3_column_text(st, 0));
-        copy_text(out->customer_id, sizeof out->customer_id, sqlite3_column_text(st, 1));
+        dg__stmt_copy_text(out->definition_id, sizeof out->definition_id, st, 0);
+        dg__stmt_copy_text(out->customer_id, sizeof out->customer_id, st, 1);
         out->voided = sqlite3_column_int(st, 2) != 0;
     } else if (rc == 0) {
         rc = dg_error_set(err, DG_ENOTFOUND, "no coupon code %s (it is well formed, but was "
@@ -199,7 +180,7 @@ int dg__coupon_batch_get(dg_store *s, int64_t batch, dg_coupon_issued **out, siz
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, batch);
-    while ((rc = step_row(s, st, "reading issued coupon codes", err)) == 1) {
+    while ((rc = dg__stmt_step(s, st, "reading issued coupon codes", err)) == 1) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             dg_coupon_issued *grown = realloc(*out, cap * sizeof **out);
@@ -209,9 +190,8 @@ int dg__coupon_batch_get(dg_store *s, int64_t batch, dg_coupon_issued **out, siz
             }
             *out = grown;
         }
-        copy_text((*out)[*n].code, sizeof (*out)[*n].code, sqlite3_column_text(st, 0));
-        copy_text((*out)[*n].customer_id, sizeof (*out)[*n].customer_id,
-                  sqlite3_column_text(st, 1));
+        dg__stmt_copy_text((*out)[*n].code, sizeof (*out)[*n].code, st, 0);
+        dg__stmt_copy_text((*out)[*n].customer_id, sizeof (*out)[*n].customer_id, st, 1);
         (*n)++;
     }
     dg__store_statement_done(s, st);
@@ -226,10 +206,10 @@ static int scalar(dg_store *s, const char *sql, const char *a, const char *b, in
     int rc = dg__store_statement(s, sql, &st, err);
     if (rc != 0)
         return rc;
-    bind_text(st, 1, a);
+    dg__stmt_bind_text(st, 1, a);
     if (b)
-        bind_text(st, 2, b);
-    rc = step_row(s, st, "counting coupons", err);
+        dg__stmt_bind_text(st, 2, b);
+    rc = dg__stmt_step(s, st, "counting coupons", err);
     if (rc == 1) {
         *out = sqlite3_column_int64(st, 0);
         rc = 0;
@@ -255,10 +235,10 @@ int dg__coupon_order_get(dg_store *s, const char *order_id, dg__coupon_order_row
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
-    rc = step_row(s, st, "reading an order", err);
+    rc = dg__stmt_step(s, st, "reading an order", err);
     if (rc == 1) {
         rc = 0;
-        copy_text(out->customer_id, sizeof out->customer_id, sqlite3_column_text(st, 0));
+        dg__stmt_copy_text(out->customer_id, sizeof out->customer_id, st, 0);
         out->day = dg_day_of(sqlite3_column_int64(st, 1));
         out->total = sqlite3_column_int64(st, 2);
         out->earlier = sqlite3_column_int64(st, 3);
@@ -293,15 +273,15 @@ int dg__coupon_redemption_get(dg_store *s, const char *code, const char *order_i
         sqlite3_bind_text(st, 1, code ? code : order_id, -1, SQLITE_STATIC);
     else
         sqlite3_bind_int64(st, 1, id);
-    rc = step_row(s, st, "reading a coupon redemption", err);
+    rc = dg__stmt_step(s, st, "reading a coupon redemption", err);
     if (rc == 1) {
         rc = 0;
         memset(out, 0, sizeof *out);
         out->redemption_id = sqlite3_column_int64(st, 0);
-        copy_text(out->code, sizeof out->code, sqlite3_column_text(st, 1));
-        copy_text(out->definition_id, sizeof out->definition_id, sqlite3_column_text(st, 2));
-        copy_text(out->customer_id, sizeof out->customer_id, sqlite3_column_text(st, 3));
-        copy_text(out->order_id, sizeof out->order_id, sqlite3_column_text(st, 4));
+        dg__stmt_copy_text(out->code, sizeof out->code, st, 1);
+        dg__stmt_copy_text(out->definition_id, sizeof out->definition_id, st, 2);
+        dg__stmt_copy_text(out->customer_id, sizeof out->customer_id, st, 3);
+        dg__stmt_copy_text(out->order_id, sizeof out->order_id, st, 4);
         out->order_total = sqlite3_column_int64(st, 5);
         out->discount = sqlite3_column_int64(st, 6);
         out->redeemed_on = sqlite3_column_int(st, 7);
@@ -347,32 +327,32 @@ int dg__coupon_void(dg_store *s, const char *target, bool is_definition, const c
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, now);
-    bind_text(st, 2, reason);
+    dg__stmt_bind_text(st, 2, reason);
     sqlite3_bind_text(st, 3, target, -1, SQLITE_STATIC);
     rc = run(s, st, "voiding a coupon", err);
     *changed = rc == 0 && sqlite3_changes(dg__store_db(s)) > 0;
     return rc;
 }
 
+typedef struct request_row {
+    char *result;
+    size_t cap;
+} request_row;
+
+static int read_request(void *ctx, sqlite3_stmt *st)
+{
+    request_row *r = ctx;
+    dg__stmt_copy_text(r->result, r->cap, st, 1);
+    return 0;
+}
+
 int dg__coupon_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                            char *result, size_t result_cap, dg_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT fingerprint, result FROM coupon_requests "
-                                 "WHERE idempotency_key = ?", &st, err);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = step_row(s, st, "reading an idempotency key", err);
-    if (rc == 1) {
-        rc = 0;
-        copy_text(fingerprint, cap, sqlite3_column_text(st, 0));
-        copy_text(result, result_cap, sqlite3_column_text(st, 1));
-    } else if (rc == 0) {
-        rc = DG_ENOTFOUND;
-    }
-    dg__store_statement_done(s, st);
-    return rc;
+    request_row r = { result, result_cap };
+    return dg__stmt_request_get(s, "SELECT fingerprint, result FROM coupon_requests WHERE "
+                                "idempotency_key = ?", key, fingerprint, cap, read_request, &r,
+                                err);
 }
 
 int dg__coupon_request_put(dg_store *s, const char *key, const char *fingerprint,
@@ -400,7 +380,7 @@ int dg__coupon_table_fill(dg_store *s, dg_table *t, const char *sql, const char 
     for (int i = 0; params && params[i]; i++)
         sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
     int columns = sqlite3_column_count(st);
-    while ((rc = step_row(s, st, "reading coupons", err)) == 1) {
+    while ((rc = dg__stmt_step(s, st, "reading coupons", err)) == 1) {
         dg_table_add_row(t);
         for (int c = 0; c < columns; c++) {
             switch (sqlite3_column_type(st, c)) {
@@ -438,7 +418,7 @@ int dg__coupon_scan(dg_store *s, const char *sql, const char *const *params,
         columns = SCAN_MAX_COLUMNS;
     const char *texts[SCAN_MAX_COLUMNS];
     int64_t ints[SCAN_MAX_COLUMNS];
-    while ((rc = step_row(s, st, "reading coupons", err)) == 1) {
+    while ((rc = dg__stmt_step(s, st, "reading coupons", err)) == 1) {
         for (int c = 0; c < columns; c++) {
             texts[c] = (const char *)sqlite3_column_text(st, c);
             ints[c] = sqlite3_column_int64(st, c);

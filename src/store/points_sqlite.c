@@ -14,6 +14,7 @@
 #include "dangol/text.h"
 #include "store/points.h"
 #include "store/snapshot.h"
+#include "store/stmt.h"
 
 /* Statements come from the connection's cache (dg__store_statement) and go back to it with
  * done(): a burn runs the same few statements every time. */
@@ -25,33 +26,6 @@ static int prepare(dg_store *s, const char *sql, sqlite3_stmt **st, dg_error *er
 static void done(dg_store *s, sqlite3_stmt *st)
 {
     dg__store_statement_done(s, st);
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *text)
-{
-    if (text)
-        sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-/* Steps st once: 1 on a row, 0 when there is none, or the store's (negative) error. */
-static int step_row(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *err)
-{
-    int step = sqlite3_step(st);
-    return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : dg__store_error(s, err, what);
-}
-
-/* Steps st to its end, calling fn with each row until it returns nonzero (returned). */
-typedef int (*stmt_row_fn)(void *ctx, sqlite3_stmt *st);
-static int each_row(dg_store *s, sqlite3_stmt *st, stmt_row_fn fn, void *ctx, const char *what,
-                    dg_error *err)
-{
-    int rc;
-    while ((rc = step_row(s, st, what, err)) == 1)
-        if ((rc = fn(ctx, st)) != 0)
-            return rc;
-    return rc;
 }
 
 /* Runs st to its end (no rows expected); DG_EEXIST for a unique-constraint refusal. */
@@ -79,10 +53,10 @@ int dg__points_insert(dg_store *s, const dg__points_row *row, int64_t *id, dg_er
     sqlite3_bind_int(st, 4, row->occurred_on);
     if (row->expires_on != DG_POINTS_TODAY)
         sqlite3_bind_int(st, 5, row->expires_on);
-    bind_text(st, 6, row->reason);
+    dg__stmt_bind_text(st, 6, row->reason);
     sqlite3_bind_text(st, 7, row->actor, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, row->source_kind, -1, SQLITE_STATIC);
-    bind_text(st, 9, row->source_id);
+    dg__stmt_bind_text(st, 9, row->source_id);
     if (row->reverses > 0)
         sqlite3_bind_int64(st, 10, row->reverses);
     sqlite3_bind_int64(st, 11, row->recorded_at);
@@ -182,7 +156,7 @@ int dg__points_lot_get(dg_store *s, int64_t lot_id, dg__points_lot *lot, dg_erro
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, lot_id);
-    rc = step_row(s, st, "reading a points lot", err);
+    rc = dg__stmt_step(s, st, "reading a points lot", err);
     if (rc == 1)
         read_lot(st, 0, lot);
     else if (rc == 0)
@@ -220,11 +194,6 @@ int dg__points_allocate(dg_store *s, int64_t movement_id, int64_t lot_id, int64_
     return rc;
 }
 
-static void copy_text(char *buf, size_t cap, const unsigned char *text)
-{
-    snprintf(buf, cap, "%s", text ? (const char *)text : "");
-}
-
 int dg__points_order_earn(dg_store *s, const char *order_id, dg__points_row *earn,
                           char *customer_id, size_t cap, bool *reversed, dg_error *err)
 {
@@ -237,12 +206,12 @@ int dg__points_order_earn(dg_store *s, const char *order_id, dg__points_row *ear
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
-    rc = step_row(s, st, "reading an order's earn", err);
+    rc = dg__stmt_step(s, st, "reading an order's earn", err);
     if (rc == 1) {
         rc = 0;
         memset(earn, 0, sizeof *earn);
         earn->movement_id = sqlite3_column_int64(st, 0);
-        copy_text(customer_id, cap, sqlite3_column_text(st, 1));
+        dg__stmt_copy_text(customer_id, cap, st, 1);
         earn->customer_id = customer_id;
         earn->points = sqlite3_column_int64(st, 2);
         earn->occurred_on = sqlite3_column_int(st, 3);
@@ -276,10 +245,10 @@ int dg__points_order(dg_store *s, const char *order_id, char *customer_id, size_
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
-    rc = step_row(s, st, "reading an order", err);
+    rc = dg__stmt_step(s, st, "reading an order", err);
     if (rc == 1) {
         rc = 0;
-        copy_text(customer_id, cap, sqlite3_column_text(st, 0));
+        dg__stmt_copy_text(customer_id, cap, st, 0);
         *day = dg_day_of(sqlite3_column_int64(st, 1));
         *total = sqlite3_column_int64(st, 2);
     } else if (rc == 0) {
@@ -294,7 +263,7 @@ int dg__points_order(dg_store *s, const char *order_id, char *customer_id, size_
         return rc;
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
     category_ctx c = { fn, ctx };
-    rc = each_row(s, st, category_row, &c, "reading an order's lines", err);
+    rc = dg__stmt_each(s, st, category_row, &c, "reading an order's lines", err);
     done(s, st);
     return rc;
 }
@@ -385,28 +354,27 @@ int dg__points_sums_get(dg_store *s, const char *customer_id, int32_t day, dg__p
     return rc;
 }
 
+typedef struct request_row {
+    int64_t *movement_id, *points, *balance;
+} request_row;
+
+static int read_request(void *ctx, sqlite3_stmt *st)
+{
+    request_row *r = ctx;
+    *r->movement_id = sqlite3_column_int64(st, 1);
+    *r->points = sqlite3_column_int64(st, 2);
+    *r->balance = sqlite3_column_int64(st, 3);
+    return 0;
+}
+
 int dg__points_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                            int64_t *movement_id, int64_t *points, int64_t *balance,
                            dg_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT fingerprint, movement_id, points, balance FROM points_requests "
-                     "WHERE idempotency_key = ?", &st, err);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = step_row(s, st, "reading an idempotency key", err);
-    if (rc == 1) {
-        rc = 0;
-        copy_text(fingerprint, cap, sqlite3_column_text(st, 0));
-        *movement_id = sqlite3_column_int64(st, 1);
-        *points = sqlite3_column_int64(st, 2);
-        *balance = sqlite3_column_int64(st, 3);
-    } else if (rc == 0) {
-        rc = DG_ENOTFOUND;
-    }
-    done(s, st);
-    return rc;
+    request_row r = { movement_id, points, balance };
+    return dg__stmt_request_get(s, "SELECT fingerprint, movement_id, points, balance FROM "
+                                "points_requests WHERE idempotency_key = ?", key, fingerprint,
+                                cap, read_request, &r, err);
 }
 
 int dg__points_request_put(dg_store *s, const char *key, const char *fingerprint,
@@ -465,7 +433,7 @@ int dg__points_movements_scan(dg_store *s, const char *customer_id, dg__points_r
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
     scan_ctx c = { .row_fn = fn, .ctx = ctx };
-    rc = each_row(s, st, movement_row, &c, "reading points movements", err);
+    rc = dg__stmt_each(s, st, movement_row, &c, "reading points movements", err);
     done(s, st);
     return rc;
 }
@@ -504,7 +472,7 @@ int dg__points_lots_scan(dg_store *s, const char *customer_id, dg__points_lot_fn
     if (customer_id)
         sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
     scan_ctx c = { .lot_fn = fn, .ctx = ctx };
-    rc = each_row(s, st, lot_row, &c, "reading points lots", err);
+    rc = dg__stmt_each(s, st, lot_row, &c, "reading points lots", err);
     done(s, st);
     return rc;
 }
@@ -521,7 +489,7 @@ int dg__points_ranking(dg_store *s, int32_t day, size_t limit, dg__points_rank_f
     sqlite3_bind_int(st, 1, day);
     sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
     scan_ctx c = { .rank_fn = fn, .ctx = ctx };
-    rc = each_row(s, st, rank_row, &c, "ranking points balances", err);
+    rc = dg__stmt_each(s, st, rank_row, &c, "ranking points balances", err);
     done(s, st);
     return rc;
 }
@@ -535,9 +503,9 @@ int dg__points_movement_customer(dg_store *s, int64_t movement_id, char *custome
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, movement_id);
-    rc = step_row(s, st, "reading a points movement", err);
+    rc = dg__stmt_step(s, st, "reading a points movement", err);
     if (rc == 1)
-        copy_text(customer_id, cap, sqlite3_column_text(st, 0));
+        dg__stmt_copy_text(customer_id, cap, st, 0);
     else if (rc == 0)
         rc = dg_error_set(err, DG_ENOTFOUND, "no points movement %lld", (long long)movement_id);
     rc = rc == 1 ? 0 : rc;

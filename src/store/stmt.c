@@ -58,3 +58,22 @@ void dg__stmt_copy_text(char *buf, size_t cap, sqlite3_stmt *st, int column)
     const unsigned char *text = sqlite3_column_text(st, column);
     snprintf(buf, cap, "%s", text ? (const char *)text : "");
 }
+
+int dg__stmt_request_get(dg_store *s, const char *sql, const char *key, char *fingerprint,
+                         size_t cap, dg__stmt_row_fn fn, void *ctx, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = dg__store_statement(s, sql, &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = dg__stmt_step(s, st, "reading an idempotency key", err);
+    if (rc == 1) {
+        dg__stmt_copy_text(fingerprint, cap, st, 0);
+        rc = fn(ctx, st);
+    } else if (rc == 0) {
+        rc = DG_ENOTFOUND;
+    }
+    dg__store_statement_done(s, st);
+    return rc;
+}

@@ -1,5 +1,5 @@
 /* Private to the SQLite store: small helpers for running the prepared statements of the
- * services' SQL files (consent_sqlite.c, erasure_sqlite.c), each bound to the store's error
+ * services' SQL files (points, coupons, consent, erasure), each bound to the store's error
  * reporting (dg__store_error). Statements come from and go back to the connection's cache
  * (dg__store_statement / dg__store_statement_done, store/snapshot.h). */
 #ifndef DANGOL_STORE_STMT_H
@@ -25,5 +25,10 @@ int dg__stmt_run(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *err)
 int dg__stmt_exec(dg_store *s, const char *sql, const char *what, dg_error *err);
 /* Copies a column's text into buf (cap bytes, cut), "" for NULL. */
 void dg__stmt_copy_text(char *buf, size_t cap, sqlite3_stmt *st, int column);
+/* Looks up a stored Idempotency-Key with sql (its one parameter the key, its first column the
+ * request's fingerprint): 0 with the fingerprint copied into fingerprint (cap bytes) and fn's
+ * result for the row (fn reads the other columns), DG_ENOTFOUND for a new key, or the error. */
+int dg__stmt_request_get(dg_store *s, const char *sql, const char *key, char *fingerprint,
+                         size_t cap, dg__stmt_row_fn fn, void *ctx, dg_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "dangol/store.h"
 #include "support.h"
 
 char *test_render(const dg_table *t, dg_format f)
@@ -66,4 +67,37 @@ void test_remove_store(const char *path)
     unlink(aux);
     snprintf(aux, sizeof aux, "%s-shm", path);
     unlink(aux);
+}
+
+dg_store *test_store_create(char *path, size_t cap, const char *name)
+{
+    dg_store *store = NULL;
+    dg_error err;
+    dg_error_clear(&err);
+    snprintf(path, cap, "/tmp/dangol-test-%s-%d.db", name, (int)getpid());
+    test_remove_store(path);
+    cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
+    return store;
+}
+
+void test_sql(const char *path, const char *text)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db, text, NULL, NULL, &msg), SQLITE_OK, "%s", msg);
+    sqlite3_close(db);
+}
+
+int64_t test_sql_int(const char *path, const char *text)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db, text, -1, &st, NULL), SQLITE_OK, "%s", text);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
 }

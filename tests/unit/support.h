@@ -2,6 +2,9 @@
 #ifndef DANGOL_TEST_SUPPORT_H
 #define DANGOL_TEST_SUPPORT_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "dangol/frame.h"
 #include "dangol/table.h"
 
@@ -23,5 +26,17 @@ void test_exec_sql_file(struct sqlite3 *db, const char *path);
 
 /* Removes the SQLite store at path with its -wal and -shm files, if they exist. */
 void test_remove_store(const char *path);
+
+/* A new empty store (schema only) at path, set to /tmp/dangol-test-NAME-PID.db (cap bytes at
+ * most), any old one removed first; the test fails if it cannot be opened. */
+struct dg_store;
+struct dg_store *test_store_create(char *path, size_t cap, const char *name);
+
+/* Runs SQL text on the store file at path through a connection of its own; the test fails on
+ * an error. */
+void test_sql(const char *path, const char *text);
+
+/* The integer in the first column of the first row of the query on the store file at path. */
+int64_t test_sql_int(const char *path, const char *text);
 
 #endif

@@ -38,23 +38,13 @@ static void sql(const char *text)
 
 static int64_t sql_int(const char *text)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, text, -1, &st, NULL), SQLITE_OK, "%s", text);
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    return test_sql_int(path, text);
 }
 
 static void setup(void)
 {
-    snprintf(path, sizeof path, "/tmp/dangol-test-audit-%d.db", (int)getpid());
-    test_remove_store(path);
     cr_assert_eq(dg_auth_init(&err), 0);
-    cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
+    store = test_store_create(path, sizeof path, "audit");
 }
 
 static void teardown(void)

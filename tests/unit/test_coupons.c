@@ -27,24 +27,12 @@ static char path[64];
 
 static void sql(const char *text)
 {
-    sqlite3 *db;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db, text, NULL, NULL, &msg), SQLITE_OK, "%s", msg);
-    sqlite3_close(db);
+    test_sql(path, text);
 }
 
 static int64_t sql_int(const char *text)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, text, -1, &st, NULL), SQLITE_OK, "%s", text);
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    return test_sql_int(path, text);
 }
 
 /* Rows of every coupon table, to check that a refused write wrote nothing. */
@@ -58,9 +46,7 @@ static int64_t all_rows(void)
 
 static void setup(void)
 {
-    snprintf(path, sizeof path, "/tmp/dangol-test-coupons-%d.db", (int)getpid());
-    test_remove_store(path);
-    cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
+    store = test_store_create(path, sizeof path, "coupons");
     /* A has two orders (days DAY0, DAY0 + 10), B one, N none */
     sql("INSERT INTO customers (customer_id) VALUES ('A'), ('B'), ('N');"
         "INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES "

@@ -282,24 +282,12 @@ static char path[64];
 
 static void sql(const char *text)
 {
-    sqlite3 *db;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db, text, NULL, NULL, &msg), SQLITE_OK, "%s", msg);
-    sqlite3_close(db);
+    test_sql(path, text);
 }
 
 static int64_t sql_int(const char *text)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, text, -1, &st, NULL), SQLITE_OK, "%s", text);
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    return test_sql_int(path, text);
 }
 
 static const char small_text[] =
@@ -313,9 +301,7 @@ static const char small_text[] =
 /* Customers A..E with random orders over 2024 (totals 1..90), and order O1 of A. */
 static void setup(void)
 {
-    snprintf(path, sizeof path, "/tmp/dangol-test-tiers-%d.db", (int)getpid());
-    test_remove_store(path);
-    cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
+    store = test_store_create(path, sizeof path, "tiers");
     sql("INSERT INTO customers (customer_id) VALUES ('A'), ('B'), ('C'), ('D'), ('E')");
     dg_rng rng;
     dg_rng_seed(&rng, 7);
