@@ -19,7 +19,9 @@ LDSAN    :=
 endif
 
 CC       ?= cc
-PKGS     := sqlite3 jansson nlopt libmicrohttpd libsodium
+PKGS     := sqlite3 jansson nlopt libmicrohttpd libsodium gsl xgboost
+# liblinear ships no pkg-config file: linked by name (and listed in dangol.pc's Libs.private).
+EXTRA_LIBS := -llinear
 WARN     := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wold-style-definition -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2 -Wundef \
             -Wvla -Wimplicit-fallthrough -fno-common -Werror \
@@ -33,7 +35,7 @@ SOMAJOR  := $(firstword $(subst ., ,$(VERSION)))
 CPPFLAGS := -D_GNU_SOURCE -DDANGOL_VERSION=\"$(VERSION)\" -Iinclude -Isrc -I$(OUT)/gen
 DG_CFLAGS := $(WARN) $(OPT) -fPIC -fvisibility=hidden -MMD -MP \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(EXTRA_LIBS) -lm -lpthread
 
 # make install / uninstall: PREFIX and DESTDIR as usual (DESTDIR=/tmp/stage make install).
 PREFIX     ?= /usr/local

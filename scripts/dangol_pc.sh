@@ -1,7 +1,8 @@
 #!/bin/sh
 # Writes dangol.pc, the pkg-config file of the installed library, to stdout.
 # usage: dangol_pc.sh PREFIX LIBDIR INCLUDEDIR VERSION "PKGS"
-# The libraries libdangol needs (sqlite3, jansson, nlopt, libmicrohttpd) are private
+# The libraries libdangol needs (sqlite3, jansson, nlopt, libmicrohttpd, libsodium, gsl, xgboost,
+# liblinear) are private
 # requirements: a program linking the shared library does not link them itself.
 set -eu
 prefix=$1 libdir=$2 includedir=$3 version=$4 pkgs=$5
@@ -16,5 +17,5 @@ Version: $version
 Requires.private: $pkgs
 Cflags: -I\${includedir}
 Libs: -L\${libdir} -ldangol
-Libs.private: -lm -lpthread
+Libs.private: -llinear -lm -lpthread
 PC
