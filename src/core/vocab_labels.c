@@ -364,6 +364,10 @@ static const dg_vocab_entry labels[] = {
     { "tier_measure", "spend", "Spend", "구매 금액" },
     { "tier_measure", "orders", "Orders", "주문 수" },
     { "tier_measure", "points", "Points earned", "적립 포인트" },
+    /* campaigns (docs/campaigns.md) */
+    NOTE("campaign_send_left_out", "{left_out} of {treatment} customers of the treatment group "
+         "have no consent for the channel and were left out",
+         "실험군 고객 {treatment}명 중 채널 수신 동의가 없는 {left_out}명은 제외했습니다"),
 };
 
 const dg_vocab_entry *dg__vocab_labels(size_t *n)
