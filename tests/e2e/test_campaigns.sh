@@ -151,3 +151,23 @@ expect_api "send list" 200 GET "/api/campaigns/SPRING/send-list?as_of=2025-06-01
 expect_api "an unknown campaign is 404" 404 GET /api/campaigns/NOPE/results
 expect_api "launching again is 409" 409 POST /api/campaigns/API1/launch '{"date": "2025-06-02"}'
 stop_server
+
+# ---- the demo's two campaigns: the reported uplift's 95% interval holds the known true effect
+DEMO_DB="$WORK/demo-campaigns.db"
+"$DANGOL" --db "$DEMO_DB" --format csv demo --customers 4000 --seed 9 --campaigns > "$WORK/demo.csv" 2>&1 \
+  || fail "demo --campaigns" "$(cat "$WORK/demo.csv")"
+for c in DEMO-WINBACK DEMO-BONUS; do
+  "$DANGOL" --db "$DEMO_DB" --format json campaign results "$c" > "$WORK/$c.json" 2>/dev/null
+  truth=$(sed -n "s/^$c,[^,]*,[^,]*,[^,]*,\([^,]*\),.*/\1/p" "$WORK/demo.csv")
+  if python3 -c "
+import json, sys
+row = [r for r in json.load(open(sys.argv[1]))[1]['rows'] if r['measure'] == 'response_rate'][0]
+truth = float(sys.argv[2])
+print(row['low'], truth, row['high'])
+sys.exit(0 if truth > 0 and row['low'] <= truth <= row['high'] else 1)" "$WORK/$c.json" "$truth" > "$WORK/$c.cover" 2>&1; then
+    pass "$c: the 95% interval of the response-rate uplift holds the true effect ($(cat "$WORK/$c.cover"))"
+  else fail "$c: the 95% interval holds the true effect" "$(cat "$WORK/$c.cover")"; fi
+done
+"$DANGOL" --db "$DEMO_DB" --format csv campaign results DEMO-WINBACK 2>/dev/null | sed -n '/^coupons_issued/{n;p}' > "$WORK/cost.csv"
+[ "$(cut -d, -f2 "$WORK/cost.csv")" -gt 0 ] 2>/dev/null && pass "the coupon campaign's cost counts redeemed coupons ($(cat "$WORK/cost.csv"))" \
+  || fail "the coupon campaign's cost counts redeemed coupons" "$(cat "$WORK/cost.csv")"
