@@ -291,6 +291,7 @@ int dg_report_campaign_send_list(dg_report *out, dg_store *store, const char *ca
 
 typedef struct member_ctx {
     const dg_frame *frame;
+    size_t cursor;              /* frame customers are in id order, and so are the members */
     int32_t from, to;           /* the window, inclusive */
     dg_uplift_arm arm[2];       /* treatment, control */
     int64_t revenue[2];
@@ -301,7 +302,13 @@ static int member_result(void *ctx, const char *const *texts, const int64_t *int
     member_ctx *m = ctx;
     (void)n;
     int control = ints[1] != 0;
-    int64_t c = dg_frame_customer_index(m->frame, texts[0]), revenue = 0;
+    /* a merge of two id-ordered lists; a member out of step is looked up by hash */
+    const dg_frame *f = m->frame;
+    while (m->cursor < f->n_customers && strcmp(f->customer_id[m->cursor], texts[0]) < 0)
+        m->cursor++;
+    int64_t c = m->cursor < f->n_customers && strcmp(f->customer_id[m->cursor], texts[0]) == 0
+                    ? (int64_t)m->cursor : dg_frame_customer_index(f, texts[0]);
+    int64_t revenue = 0;
     bool responded = false;
     if (c >= 0)
         for (size_t o = m->frame->order_offset[c]; o < m->frame->order_offset[c + 1]; o++)
@@ -465,7 +472,7 @@ int dg_report_campaign_results(dg_report *out, dg_store *store, const dg_frame *
         m.from = row->launched_on;
         m.to = row->launched_on + row->c.window_days - 1;
         rc = dg__coupon_scan(store, "SELECT customer_id, arm = 'control' FROM campaign_members "
-                             "WHERE campaign_id = ?1", params, member_result, &m, err);
+                             "WHERE campaign_id = ?1 ORDER BY customer_id", params, member_result, &m, err);
     }
     if (rc == 0)
         rc = dg__coupon_scan(store, "SELECT count(m.coupon_code), count(r.redemption_id), "
