@@ -10,7 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/json_write.h"
+#include <jansson.h>
+
+#include "auth/audit_write.h"
 #include "crm/campaign.h"
 #include "dangol/audit.h"
 #include "dangol/campaign.h"
@@ -143,31 +145,6 @@ static int seen_key(dg_store *store, const char *key, const char *fingerprint, c
     return 1;
 }
 
-/* s as a JSON string (caller frees), or NULL when out of memory. */
-static char *json_string(const char *s)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        return NULL;
-    dg__json_write_string(f, s);
-    if (fclose(f) != 0) {
-        free(text);
-        return NULL;
-    }
-    return text;
-}
-
-static int audit(dg_store *store, const dg_campaign_write *w, const char *action,
-                 const char *detail, dg_error *err)
-{
-    if (!w || !w->audit)
-        return 0;
-    dg_audit_event ev = { .action = action, .detail = detail };
-    return dg_audit_append(store, w->audit, &ev, NULL, err);
-}
-
 int dg_campaign_create(bool *replayed, dg_store *store, const dg_campaign *c,
                        const dg_campaign_write *w, dg_error *err)
 {
@@ -178,7 +155,7 @@ int dg_campaign_create(bool *replayed, dg_store *store, const dg_campaign *c,
         return rc;
     dg_campaign stored = *c;
     stored.channel = channel;
-    char fingerprint[FINGERPRINT_MAX], result[RESULT_MAX] = "", detail[600];
+    char fingerprint[FINGERPRINT_MAX], result[RESULT_MAX] = "";
     fingerprint_of(fingerprint, sizeof fingerprint, "create", &stored, 0);
     if ((rc = dg_store_begin(store, err)) != 0)
         return rc;
@@ -190,15 +167,14 @@ int dg_campaign_create(bool *replayed, dg_store *store, const dg_campaign *c,
     }
     if (rc == 0)
         rc = dg__campaign_insert(store, &stored, actor_of(w), (int64_t)time(NULL), err);
-    if (rc == 0) {
-        char *id_json = json_string(c->campaign_id);
-        snprintf(detail, sizeof detail, "{\"after\":{\"campaign\":%s,\"offer\":\"%s\","
-                 "\"control_share_bp\":%lld,\"window_days\":%d}}", id_json ? id_json : "\"\"",
-                 dg_campaign_offer_code(c->offer), (long long)c->control_share_bp,
-                 (int)c->window_days);
-        free(id_json);
-        rc = audit(store, w, "campaign.create", detail, err);
-    }
+    if (rc == 0)
+        rc = dg__audit_write(store, w ? w->audit : NULL, "campaign.create", NULL, 0,
+                             json_pack("{s:s,s:{s:s,s:I,s:I,s:s}}", "campaign", c->campaign_id,
+                                       "after", "offer", dg_campaign_offer_code(c->offer),
+                                       "control_share_bp", (json_int_t)c->control_share_bp,
+                                       "window_days", (json_int_t)c->window_days, "audience",
+                                       c->audience ? c->audience : ""),
+                             err);
     if (rc == 0 && key)
         rc = dg__campaign_request_put(store, key, fingerprint, c->campaign_id,
                                       (int64_t)time(NULL), err);
@@ -343,7 +319,7 @@ int dg_campaign_launch(dg_campaign_launch_result *out, dg_store *store, const ch
         rules = &builtin;
     }
     const char *key = key_of(w);
-    char fingerprint[FINGERPRINT_MAX], result[RESULT_MAX] = "", detail[400];
+    char fingerprint[FINGERPRINT_MAX], result[RESULT_MAX] = "";
     snprintf(fingerprint, sizeof fingerprint, "launch|%s|%d", campaign_id ? campaign_id : "",
              (int)day);
     dg__campaign_row *row = malloc(sizeof *row);
@@ -392,14 +368,16 @@ int dg_campaign_launch(dg_campaign_launch_result *out, dg_store *store, const ch
         rc = dg__campaign_set_launched(store, campaign_id, day, (int64_t)time(NULL), actor_of(w),
                                        err);
     if (rc == 0) {
-        char date[16], *id_json = json_string(campaign_id);
-        snprintf(detail, sizeof detail, "{\"campaign\":%s,\"after\":{\"members\":%lld,\"treatment\":%lld,"
-                 "\"control\":%lld,\"coupons_issued\":%lld,\"points_granted\":%lld,"
-                 "\"launched_on\":\"%s\"}}", id_json ? id_json : "\"\"", (long long)out->members, (long long)out->treatment,
-                 (long long)out->control, (long long)out->coupons_issued,
-                 (long long)out->points_granted, dg_date_format(day, date));
-        free(id_json);
-        rc = audit(store, w, "campaign.launch", detail, err);
+        char date[16];
+        rc = dg__audit_write(store, w ? w->audit : NULL, "campaign.launch", NULL, 0,
+                             json_pack("{s:s,s:{s:I,s:I,s:I,s:I,s:I,s:s}}", "campaign",
+                                       campaign_id, "after", "members", (json_int_t)out->members,
+                                       "treatment", (json_int_t)out->treatment, "control",
+                                       (json_int_t)out->control, "coupons_issued",
+                                       (json_int_t)out->coupons_issued, "points_granted",
+                                       (json_int_t)out->points_granted, "launched_on",
+                                       dg_date_format(day, date)),
+                             err);
     }
     if (rc == 0 && key) {
         result_text(result, out);
