@@ -44,6 +44,8 @@ typedef struct dg_server_options {
                                             alive while serving); NULL: the built-in ones */
     const dg_calendar *calendar;         /* business calendar and SLA targets of the ticket */
     const dg_ticket_sla *ticket_sla;     /* routes (the caller's); NULL: the built-in ones */
+    const struct dg_economics_config *economics;   /* settings of the economics routes (the
+                                                      caller's); NULL: the built-in ones */
 } dg_server_options;
 
 /* Checks that bind is an address, and a loopback one unless the store at db_path has users (so
@@ -443,6 +445,11 @@ void dg_api_coupon_issue(dg_request *req, dg_response *res);
 void dg_api_coupon_redeem(dg_request *req, dg_response *res);
 void dg_api_coupon_void_definition(dg_request *req, dg_response *res);
 void dg_api_coupon_void_code(dg_request *req, dg_response *res);
+/* economics (economics.c) */
+void dg_api_economics_cac(dg_request *req, dg_response *res);
+void dg_api_economics_clv_cac(dg_request *req, dg_response *res);
+void dg_api_economics_profit(dg_request *req, dg_response *res);
+void dg_api_economics_retention(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
