@@ -1,5 +1,6 @@
 /* The entity catalog (see include/dangol/entity.h). Column order here is the CSV/export order and
  * must match the store schema (src/store/schema/); a unit test checks that it does. */
+#include <stdint.h>
 #include <string.h>
 
 #include "dangol/entity.h"
@@ -145,7 +146,7 @@ static const dg_column partner_cols[] = {
 static const dg_column marketing_spend_cols[] = {
     COL("channel", DG_TYPE_TEXT, true),
     COL("month", DG_TYPE_DATE, true),
-    COL("amount", DG_TYPE_MONEY, true),
+    { "amount", DG_TYPE_MONEY, true, 0, INT64_MAX, NULL, NULL, NOT_PERSONAL },   /* not negative */
     COL("note", DG_TYPE_TEXT, false),
 };
 

@@ -241,8 +241,19 @@ static int emit_marketing_spend(gen *g)
     dg_rng rng;
     dg_rng_seed_stream(&rng, g->opt->seed, MARKETING_STREAM);
     int32_t last = month_number(g->opt->as_of_day) - g->first_spend_month;
-    for (int ch = 0; ch < DG__N_ACQUISITION; ch++)
-        for (int32_t k = 0; k <= last && k < DEMO_SPEND_MONTHS; k++) {
+    int order[DG__N_ACQUISITION];   /* channels by code, the store's key order (an export
+                                       of the rows gives the same file) */
+    for (int i = 0; i < DG__N_ACQUISITION; i++) {
+        int j = i;
+        while (j > 0 && strcmp(dg__demo_acquisition_channel(order[j - 1]),
+                               dg__demo_acquisition_channel(i)) > 0) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    for (int o = 0; o < DG__N_ACQUISITION; o++)
+        for (int32_t k = 0, ch = order[o]; k <= last && k < DEMO_SPEND_MONTHS; k++) {
             int32_t month = g->first_spend_month + k;
             double spend = (double)g->acquired_by_channel[ch][k] * dg__demo_true_cac[ch] *
                            exp(0.15 * dg_rng_normal(&rng));
