@@ -101,7 +101,7 @@ DG_CLI_COMMAND(economics) = {
     "                       (config/points.conf; default: the built-in)\n"
     "  --top N              profit: customers listed (default 20; 0 = all)\n\n"
     "Marketing spend is imported like any record: `dangol import marketing_spend FILE` with\n"
-    "columns channel, month, amount[, note]; unit costs are the products' unit_cost column.\n"
+    "columns acquisition_channel, month, amount[, note]; unit costs are the products' unit_cost column.\n"
     "A bad option or config line exits 2 (config errors name file:line:column).\n",
     run,
 };

@@ -144,7 +144,7 @@ static const dg_column partner_cols[] = {
 /* Marketing spend to win customers: one row per acquisition channel (the customers'
  * acquisition_channel codes) and month (its first day; any day names its month). */
 static const dg_column marketing_spend_cols[] = {
-    COL("channel", DG_TYPE_TEXT, true),
+    COL("acquisition_channel", DG_TYPE_TEXT, true),
     COL("month", DG_TYPE_DATE, true),
     { "amount", DG_TYPE_MONEY, true, 0, INT64_MAX, NULL, NULL, NOT_PERSONAL },   /* not negative */
     COL("note", DG_TYPE_TEXT, false),

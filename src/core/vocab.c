@@ -274,7 +274,6 @@ static const struct { const char *column, *domain; } columns[] = {
     { "purpose", "consent_purpose" },
     { "coupon_kind", "coupon_kind" },    { "audience", "coupon_audience" },
     { "coupon_state", "coupon_state" },
-    { "marketing_spend.channel", "acquisition" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)

@@ -303,7 +303,7 @@ static int check_catalog(gen *g, dg_error *err)
           "staff_id", "rating", "note" } },
         { "referrals", 3, { "referrer_id", "referred_id", "referred_on" } },
         { "partner_activities", 5, { "activity_id", "customer_id", "activity", "occurred_on", "note" } },
-        { "marketing_spend", 4, { "channel", "month", "amount", "note" } },
+        { "marketing_spend", 4, { "acquisition_channel", "month", "amount", "note" } },
     };
     const dg_entity **slots[] = { &g->staff_e, &g->customer_e, &g->product_e, &g->order_e,
         &g->line_e, &g->feedback_e, &g->survey_e, &g->interaction_e, &g->referral_e, &g->partner_e,

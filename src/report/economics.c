@@ -85,7 +85,7 @@ static size_t *channel_order(const dg__econ *e)
 
 static int cac_table(dg_report *out, const dg__econ *e, dg_error *err)
 {
-    static const char *const names[] = { "channel", "month", "marketing_spend", "new_customers", "cac",
+    static const char *const names[] = { "acquisition_channel", "month", "marketing_spend", "new_customers", "cac",
                                          NULL };
     static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_DATE, DG_CELL_MONEY, DG_CELL_INT,
                                           DG_CELL_MONEY };
@@ -127,7 +127,7 @@ static int cac_table(dg_report *out, const dg__econ *e, dg_error *err)
 static int channels_table(dg_report *out, const dg__econ *e, bool has_fit, dg_error *err)
 {
     static const char *const names[] = {
-        "channel", "customers", "marketing_spend", "new_customers", "cac", "clv", "margin_rate",
+        "acquisition_channel", "customers", "marketing_spend", "new_customers", "cac", "clv", "margin_rate",
         "clv_margin", "clv_to_cac", "clv_margin_to_cac", "payback_months", NULL };
     static const dg_cell_type types[] = {
         DG_CELL_TEXT, DG_CELL_INT, DG_CELL_MONEY, DG_CELL_INT, DG_CELL_MONEY, DG_CELL_MONEY,
@@ -290,7 +290,7 @@ static int profit_customers(dg_report *out, const dg__econ *e, const profit_ctx 
                             dg_error *err)
 {
     static const char *const names[] = {
-        "customer_id", "channel", "orders", "revenue", "gross_margin", "margin_rate",
+        "customer_id", "acquisition_channel", "orders", "revenue", "gross_margin", "margin_rate",
         "coupon_discounts", "points_value", "ticket_cost", "contribution", "clv", "clv_margin",
         NULL };
     static const dg_cell_type types[] = {

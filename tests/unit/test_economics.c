@@ -140,7 +140,7 @@ static void small_store(void)
         "INSERT INTO order_lines (order_id, line_no, product_id, quantity, amount) VALUES"
         " ('O1', 1, 'P1', 2, 20000), ('O2', 1, 'P1', 1, 10000), ('O3', 1, 'P2', 1, 5000),"
         " ('O4', 1, 'P1', 3, 30000);"
-        "INSERT INTO marketing_spend (channel, month, amount) VALUES"
+        "INSERT INTO marketing_spend (acquisition_channel, month, amount) VALUES"
         " ('search', " DAY("2024-01-01") ", 16000), ('sns', " DAY("2024-02-01") ", 12000);"
         "INSERT INTO coupon_definitions (definition_id, kind, audience, amount,"
         " per_customer_limit, created_at, actor) VALUES ('D1', 'fixed', 'any', 1000, 1, 0, 't');"
@@ -217,7 +217,7 @@ Test(economics_store, cac_by_channel_and_month)
 {
     json_t *t = json_array_get(run(DG_ECONOMICS_VIEW_CAC, 12), 0);
     cr_assert_eq(json_array_size(json_object_get(t, "rows")), 2);
-    json_t *search = row_where(t, "channel", "search"), *sns = row_where(t, "channel", "sns");
+    json_t *search = row_where(t, "acquisition_channel", "search"), *sns = row_where(t, "acquisition_channel", "sns");
     cr_assert_str_eq(json_string_value(json_object_get(search, "month")), "2024-01-01");
     cr_assert_eq(int_of(search, "marketing_spend"), 16000);
     cr_assert_eq(int_of(search, "new_customers"), 2);
@@ -225,16 +225,16 @@ Test(economics_store, cac_by_channel_and_month)
     cr_assert_eq(int_of(sns, "cac"), 12000);
     /* the same against SQL over the store: spend / customers acquired in the spend's month */
     cr_assert_eq(test_sql_int(path, "SELECT s.amount / (SELECT count(*) FROM customers c WHERE "
-                              "c.acquisition_channel = s.channel AND strftime('%Y-%m', "
+                              "c.acquisition_channel = s.acquisition_channel AND strftime('%Y-%m', "
                               "c.acquired_on * 86400, 'unixepoch') = strftime('%Y-%m', "
                               "s.month * 86400, 'unixepoch')) FROM marketing_spend s "
-                              "WHERE s.channel = 'search'"), int_of(search, "cac"));
+                              "WHERE s.acquisition_channel = 'search'"), int_of(search, "cac"));
 }
 
 Test(economics_store, channels_margin_rate_and_payback)
 {
     json_t *t = json_array_get(run(DG_ECONOMICS_VIEW_CHANNELS, 12), 0);
-    json_t *search = row_where(t, "channel", "search"), *sns = row_where(t, "channel", "sns");
+    json_t *search = row_where(t, "acquisition_channel", "search"), *sns = row_where(t, "acquisition_channel", "sns");
     cr_assert_eq(int_of(search, "customers"), 2);
     cr_assert_float_eq(json_number_value(json_object_get(search, "margin_rate")), 0.6, 1e-12);
     cr_assert_eq(int_of(search, "payback_months"), 2);

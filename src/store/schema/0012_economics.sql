@@ -6,9 +6,9 @@
 -- its lines. Both are columns of the entity catalog (src/core/entity.c), in this order.
 ALTER TABLE products ADD COLUMN unit_cost INTEGER;
 CREATE TABLE marketing_spend (
-    channel TEXT NOT NULL,
-    month   INTEGER NOT NULL,      -- the first day of the month (days since 1970-01-01)
-    amount  INTEGER NOT NULL CHECK (amount >= 0),
-    note    TEXT,
-    PRIMARY KEY (channel, month)
+    acquisition_channel TEXT NOT NULL,     -- a customers.acquisition_channel code
+    month               INTEGER NOT NULL,  -- a day of the month (its first by convention)
+    amount              INTEGER NOT NULL CHECK (amount >= 0),
+    note                TEXT,
+    PRIMARY KEY (acquisition_channel, month)
 );
