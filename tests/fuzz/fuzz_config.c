@@ -1,6 +1,6 @@
 /* libFuzzer target for the config file readers: the RFM segment map, the stage rules, the
- * loyalty weights, the points earning rules and the economics settings, each from the same text, and the points amount
- * parser on its first line. Nothing may crash or leak, a map that parses must give every RFM cell
+ * loyalty weights, the points earning rules and the economics settings, each from the same
+ * text, and the points amount parser on its first line. Nothing may crash or leak, a map that parses must give every RFM cell
  * a segment, and accepted rules and amounts must lie in their documented ranges. Run by `make fuzz` (a few seconds, fixed seed). */
 #include <stdint.h>
 #include <stdlib.h>
