@@ -215,7 +215,7 @@ static int64_t int_of(json_t *row, const char *key)
 
 Test(economics_store, cac_by_channel_and_month)
 {
-    json_t *t = json_array_get(run(DG_ECONOMICS_VIEW_CAC, 12), 0);
+    json_t *all = run(DG_ECONOMICS_VIEW_CAC, 12), *t = json_array_get(all, 0);
     cr_assert_eq(json_array_size(json_object_get(t, "rows")), 2);
     json_t *search = row_where(t, "acquisition_channel", "search"), *sns = row_where(t, "acquisition_channel", "sns");
     cr_assert_str_eq(json_string_value(json_object_get(search, "month")), "2024-01-01");
@@ -229,16 +229,18 @@ Test(economics_store, cac_by_channel_and_month)
                               "c.acquired_on * 86400, 'unixepoch') = strftime('%Y-%m', "
                               "s.month * 86400, 'unixepoch')) FROM marketing_spend s "
                               "WHERE s.acquisition_channel = 'search'"), int_of(search, "cac"));
+    json_decref(all);
 }
 
 Test(economics_store, channels_margin_rate_and_payback)
 {
-    json_t *t = json_array_get(run(DG_ECONOMICS_VIEW_CHANNELS, 12), 0);
+    json_t *all = run(DG_ECONOMICS_VIEW_CHANNELS, 12), *t = json_array_get(all, 0);
     json_t *search = row_where(t, "acquisition_channel", "search"), *sns = row_where(t, "acquisition_channel", "sns");
     cr_assert_eq(int_of(search, "customers"), 2);
     cr_assert_float_eq(json_number_value(json_object_get(search, "margin_rate")), 0.6, 1e-12);
     cr_assert_eq(int_of(search, "payback_months"), 2);
     cr_assert_eq(int_of(sns, "payback_months"), 1);
+    json_decref(all);
 }
 
 Test(economics_store, profit_by_hand_and_by_sql)
@@ -274,11 +276,12 @@ Test(economics_store, profit_by_hand_and_by_sql)
         "(SELECT -2 * sum(points) FROM points_movements WHERE kind = 'burn') + "
         "(SELECT 1500 * count(*) FROM tickets)");
     cr_assert_eq(int_of(totals, "contribution"), margin - serve);
+    json_decref(tables);
 }
 
 Test(economics_store, retention_against_acquisition)
 {
-    json_t *t = json_array_get(run(DG_ECONOMICS_VIEW_RETENTION, 2), 0);
+    json_t *all = run(DG_ECONOMICS_VIEW_RETENTION, 2), *t = json_array_get(all, 0);
     json_t *acq = row_where(t, "side", "acquisition"), *ret = row_where(t, "side", "retention");
     cr_assert_str_eq(json_string_value(json_object_get(acq, "from")), "2024-02-01");
     cr_assert_eq(int_of(acq, "cost"), 12000);
@@ -287,6 +290,7 @@ Test(economics_store, retention_against_acquisition)
     cr_assert_eq(int_of(ret, "cost"), 2000);
     cr_assert_eq(int_of(ret, "customers"), 2);
     cr_assert_eq(int_of(ret, "cost_per_customer"), 1000);
+    json_decref(all);
 }
 
 Test(economics_store, as_of_ignores_what_came_later)
