@@ -283,6 +283,7 @@ static const struct { const char *column, *domain; } columns[] = {
     { "purpose", "consent_purpose" },
     { "coupon_kind", "coupon_kind" },    { "audience", "coupon_audience" },
     { "coupon_state", "coupon_state" },
+    { "side", "economics_side" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)

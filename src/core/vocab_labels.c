@@ -371,7 +371,6 @@ static const dg_vocab_entry labels[] = {
     { "economics_view", "retention", "Acquisition against retention", "획득 대 유지" },
     { "economics_side", "acquisition", "Winning customers", "신규 고객 획득" },
     { "economics_side", "retention", "Keeping customers", "기존 고객 유지" },
-    UI("page_economics", "Economics", "고객 경제성"),
     FIELD("unit_cost", "Unit cost", "단위 원가"),
     FIELD("marketing_spend", "Marketing spend", "마케팅 비용"),
     FIELD("cac", "Acquisition cost per customer (CAC)", "고객 1인당 획득 비용(CAC)"),

@@ -10,7 +10,8 @@
 #include "report/economics.h"
 #include "store/economics.h"
 
-#define MAX_MONTHS 1200   /* a hundred years of months on the axis */
+#define MAX_MONTHS 240    /* twenty years of months on the axis: the cohort margins are a
+                             * months x months matrix per channel; older months are left out */
 
 int32_t dg__economics_month_of(int32_t day)
 {
