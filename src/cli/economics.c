@@ -57,13 +57,11 @@ static int run(dg_cli *cli, int argc, char **argv)
     dg_economics_config config;
     dg_economics_config_init(&config);
     if (config_path && dg_economics_config_load(&config, config_path, &err) != 0)
-        return err.code == DG_EPARSE || err.code == DG_EINVAL
-                   ? dg_cli_usage_error(cli, "%s", err.message) : dg_cli_fail(cli, &err);
+        return dg_cli_fail(cli, &err);   /* as every config file: exit 1, file:line:column */
     dg_points_rules rules;
     dg_points_rules_default(&rules);
     if (points_path && dg_points_rules_load(&rules, points_path, &err) != 0)
-        return err.code == DG_EPARSE || err.code == DG_EINVAL
-                   ? dg_cli_usage_error(cli, "%s", err.message) : dg_cli_fail(cli, &err);
+        return dg_cli_fail(cli, &err);
     opt.config = &config;
     opt.point_value_minor = rules.point_value_minor;
     dg_frame *frame = NULL;
@@ -102,6 +100,7 @@ DG_CLI_COMMAND(economics) = {
     "  --top N              profit: customers listed (default 20; 0 = all)\n\n"
     "Marketing spend is imported like any record: `dangol import marketing_spend FILE` with\n"
     "columns acquisition_channel, month, amount[, note]; unit costs are the products' unit_cost column.\n"
-    "A bad option or config line exits 2 (config errors name file:line:column).\n",
+    "A bad option exits 2; a bad config line exits 1 naming file:line:column; a config file\n"
+    "that does not exist exits 3.\n",
     run,
 };

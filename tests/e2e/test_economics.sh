@@ -3,6 +3,7 @@
 # lose or double nothing), the four views on a hand-made store against figures worked by hand,
 # on the demo store (CAC and margins that mean something), and their option errors.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/server.sh"
 D="$DANGOL"
 "$D" --quiet init --currency KRW >/dev/null 2>&1 || "$D" --quiet init >/dev/null
 
@@ -128,7 +129,7 @@ expect_output "... naming the valid ones" "valid: cac, clv-cac, profit, retentio
 expect_exit "a bad --top" 2 "$D" economics profit --top -3
 expect_exit "a bad --as-of" 2 "$D" economics cac --as-of 2024-02-30
 printf 'ticket_cost = 1500\nretention_months = 0\n' > "$WORK/bad.conf"
-expect_exit "a bad config line exits 2" 2 "$D" economics profit --config "$WORK/bad.conf"
+expect_exit "a bad config line exits 1 (as every config file)" 1 "$D" economics profit --config "$WORK/bad.conf"
 expect_output "... naming file:line:column" "bad.conf:2:20: retention_months = \"0\"" "$D" economics profit --config "$WORK/bad.conf"
 expect_exit "a missing config file" 3 "$D" economics profit --config "$WORK/none.conf"
 
@@ -145,3 +146,17 @@ expect_ok "demo: the cheapest channel to win through is a walk-in, the dearest h
 import json; rows = json.load(open('$WORK/demo.json'))['rows']
 by = sorted(rows, key=lambda r: r['cac'])
 assert by[0]['acquisition_channel'] == 'store_walk_in' and by[-1]['acquisition_channel'] == 'home_shopping', [(r['acquisition_channel'], r['cac']) for r in by]"
+
+# ---- the API serves the same tables as the CLI (one report layer), with the server's settings
+"$D" --format json economics profit --top 5 --config "$ROOT/config/economics.conf" > "$WORK/profit.cli.json"
+"$D" --format json economics clv-cac > "$WORK/channels.cli.json"
+expect_exit "serve refuses a bad --economics-config" 1 "$D" serve --port 0 --no-web --economics-config "$WORK/bad.conf"
+if start_server --no-web --economics-config "$ROOT/config/economics.conf"; then
+  curl -s "$URL/api/economics/profit?top=5" > "$WORK/profit.api.json"
+  expect_same "API profit = CLI profit" "$WORK/profit.cli.json" "$WORK/profit.api.json"
+  curl -s "$URL/api/economics/clv-cac" > "$WORK/channels.api.json"
+  expect_same "API clv-cac = CLI clv-cac (the cached fit is the CLI's)" "$WORK/channels.cli.json" "$WORK/channels.api.json"
+  expect_status "a bad as_of is 400" 400 GET "/api/economics/cac?as_of=2025-02-30"
+  expect_status "an unknown argument is 400" 400 GET "/api/economics/retention?months=3"
+  stop_server
+fi
