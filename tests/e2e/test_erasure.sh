@@ -131,6 +131,9 @@ VPHONE=$(sqlite3 "$DB" "SELECT phone FROM customers WHERE customer_id = '$V'")
 expect_same "the job erases what the dry run listed" "$WORK/real.csv" "$(sed 's/would erase/erased/' "$WORK/dry.csv" > "$WORK/dry2.csv"; echo "$WORK/dry2.csv")"
 if [ "$(sqlite3 "$DB" "SELECT count(*) FROM customer_erasures WHERE kind = 'retention'")" = "$DRY" ]; then pass "each is recorded as a retention erasure"
 else fail "each is recorded as a retention erasure"; fi
+RUN=$(sqlite3 "$DB" "SELECT count(*) || '|' || json_array_length(customers) || '|' || json_extract(detail, '\$.erased') || '|' || reason FROM auth_audit WHERE json_extract(detail, '\$.job') = 'retention'")
+if [ "$RUN" = "1|$DRY|$DRY|retention: no activity for more than 365 days" ]; then pass "the run is one audit entry naming the $DRY customers"
+else fail "the run is one audit entry naming the customers" "$RUN"; fi
 if [ -n "$VPHONE" ] && ! grep -qaF -- "$VPHONE" "$DB"; then pass "a retained-out customer's phone is gone from the bytes"
 else fail "a retained-out customer's phone is gone from the bytes" "$V $VPHONE"; fi
 "$DANGOL" --format csv customer retain --config "$WORK/privacy.conf" --as-of "$LAST" --dry-run > "$WORK/dry3.csv" 2>/dev/null
