@@ -422,7 +422,7 @@ int dg_report_economics(dg_report *out, dg_store *store, const dg_frame *frame,
             return dg_error_set(err, DG_ENOMEM, "out of memory");
     }
     dg__econ e;
-    int rc = dg__econ_load(&e, store, frame, fit, err);
+    int rc = dg__econ_load(&e, store, frame, fit, opt->view == DG_ECONOMICS_VIEW_CHANNELS, err);
     profit_ctx p = { &e, opt->point_value_minor, config->ticket_cost_minor };
     if (rc == 0) {
         switch (opt->view) {

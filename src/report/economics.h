@@ -4,6 +4,7 @@
 #ifndef DANGOL_REPORT_ECONOMICS_H
 #define DANGOL_REPORT_ECONOMICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,8 +43,10 @@ typedef struct dg__econ {
     double *clv_by_index;          /* per frame customer; NULL without a fit */
 } dg__econ;
 
+/* with_cohorts: also the cohort margins (the payback curve of clv-cac; a second pass over the
+ * orders the other views do without). */
 int dg__econ_load(dg__econ *e, dg_store *store, const dg_frame *frame, const dg_clv_report *fit,
-                  dg_error *err);
+                  bool with_cohorts, dg_error *err);
 void dg__econ_clear(dg__econ *e);
 
 /* Spend of the channel's months with a spend row, and (into *acquired) its new customers in

@@ -193,7 +193,7 @@ static int lay_out(dg__econ *e, const gather *g)
 }
 
 int dg__econ_load(dg__econ *e, dg_store *store, const dg_frame *frame, const dg_clv_report *fit,
-                  dg_error *err)
+                  bool with_cohorts, dg_error *err)
 {
     memset(e, 0, sizeof *e);
     e->frame = frame;
@@ -211,7 +211,7 @@ int dg__econ_load(dg__econ *e, dg_store *store, const dg_frame *frame, const dg_
         rc = dg__economics_customers(store, e->as_of, on_customer, &g, err);
     if (rc == 0 && (rc = lay_out(e, &g)) != 0)
         dg_error_set(err, rc, "out of memory");
-    if (rc == 0)
+    if (rc == 0 && with_cohorts)
         rc = dg__economics_cohorts(store, e->as_of, on_cohort, &g, err);
     dg_store_read_end(store);
     free(g.spend);

@@ -15,16 +15,18 @@
                       "CAST(strftime('%m', (" day ") * 86400, 'unixepoch') AS INTEGER) - 1)"
 
 /* The orders up to ?1 (the first second after as_of) with their day and margin (NULL when not
- * costed). */
+ * costed). Each step is materialized once: om and fo are read twice. */
 #define ORDER_MARGINS \
-    "WITH lc AS (SELECT l.order_id, sum(coalesce(l.quantity, 1) * p.unit_cost) AS cogs, " \
+    "WITH lc AS MATERIALIZED (SELECT l.order_id, " \
+    "                   sum(coalesce(l.quantity, 1) * p.unit_cost) AS cogs, " \
     "                   count(*) = count(p.unit_cost) AS costed " \
     "            FROM order_lines l JOIN products p ON p.product_id = l.product_id " \
     "            GROUP BY l.order_id), " \
-    "om AS (SELECT o.customer_id, " DAY_OF("o.ordered_at") " AS day, o.total, " \
+    "om AS MATERIALIZED (SELECT o.customer_id, " DAY_OF("o.ordered_at") " AS day, o.total, " \
     "              CASE WHEN lc.costed THEN o.total - lc.cogs END AS margin " \
     "       FROM orders o LEFT JOIN lc ON lc.order_id = o.order_id WHERE o.ordered_at < ?1), " \
-    "fo AS (SELECT customer_id, min(day) AS first_day, count(*) AS orders, sum(total) AS revenue, " \
+    "fo AS MATERIALIZED (SELECT customer_id, min(day) AS first_day, count(*) AS orders, " \
+    "              sum(total) AS revenue, " \
     "              sum(CASE WHEN margin IS NOT NULL THEN total ELSE 0 END) AS costed_revenue, " \
     "              sum(coalesce(margin, 0)) AS margin FROM om GROUP BY customer_id), " \
     "acq AS (SELECT c.customer_id, coalesce(c.acquisition_channel, '') AS channel, " \
