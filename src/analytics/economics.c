@@ -12,7 +12,7 @@
 void dg_economics_config_init(dg_economics_config *config)
 {
     memset(config, 0, sizeof *config);
-    config->ticket_cost_minor = 0;     /* tickets are not costed until the file says what they cost */
+    config->ticket_cost_minor = 0;   /* tickets are not costed until the file says what they cost */
     config->retention_months = 12;
 }
 

@@ -99,7 +99,8 @@ DG_CLI_COMMAND(economics) = {
     "                       (config/points.conf; default: the built-in)\n"
     "  --top N              profit: customers listed (default 20; 0 = all)\n\n"
     "Marketing spend is imported like any record: `dangol import marketing_spend FILE` with\n"
-    "columns acquisition_channel, month, amount[, note]; unit costs are the products' unit_cost column.\n"
+    "columns acquisition_channel, month, amount[, note]; unit costs are the products'\n"
+    "unit_cost column.\n"
     "A bad option exits 2; a bad config line exits 1 naming file:line:column; a config file\n"
     "that does not exist exits 3.\n",
     run,

@@ -85,8 +85,8 @@ static size_t *channel_order(const dg__econ *e)
 
 static int cac_table(dg_report *out, const dg__econ *e, dg_error *err)
 {
-    static const char *const names[] = { "acquisition_channel", "month", "marketing_spend", "new_customers", "cac",
-                                         NULL };
+    static const char *const names[] = { "acquisition_channel", "month", "marketing_spend",
+                                         "new_customers", "cac", NULL };
     static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_DATE, DG_CELL_MONEY, DG_CELL_INT,
                                           DG_CELL_MONEY };
     int digits = e->frame->minor_digits;
@@ -127,8 +127,8 @@ static int cac_table(dg_report *out, const dg__econ *e, dg_error *err)
 static int channels_table(dg_report *out, const dg__econ *e, bool has_fit, dg_error *err)
 {
     static const char *const names[] = {
-        "acquisition_channel", "customers", "marketing_spend", "new_customers", "cac", "clv", "margin_rate",
-        "clv_margin", "clv_to_cac", "clv_margin_to_cac", "payback_months", NULL };
+        "acquisition_channel", "customers", "marketing_spend", "new_customers", "cac", "clv",
+        "margin_rate", "clv_margin", "clv_to_cac", "clv_margin_to_cac", "payback_months", NULL };
     static const dg_cell_type types[] = {
         DG_CELL_TEXT, DG_CELL_INT, DG_CELL_MONEY, DG_CELL_INT, DG_CELL_MONEY, DG_CELL_MONEY,
         DG_CELL_PERCENT, DG_CELL_MONEY, DG_CELL_REAL, DG_CELL_REAL, DG_CELL_INT };
@@ -408,7 +408,8 @@ int dg_report_economics(dg_report *out, dg_store *store, const dg_frame *frame,
     const dg_economics_config *config = opt->config ? opt->config : &defaults;
     /* the clv-cac and profit views need a fit: the caller's, else one here as the card's */
     dg_clv_report *own = NULL;
-    bool wants_fit = opt->view == DG_ECONOMICS_VIEW_CHANNELS || opt->view == DG_ECONOMICS_VIEW_PROFIT;
+    bool wants_fit = opt->view == DG_ECONOMICS_VIEW_CHANNELS ||
+                     opt->view == DG_ECONOMICS_VIEW_PROFIT;
     if (!fit && wants_fit && frame->n_customers > 0) {
         const dg_clv_period weeks = { .calibration_end = DG_DAY_NONE,
                                       .holdout_end = DG_DAY_NONE, .days_per_unit = 7.0 };

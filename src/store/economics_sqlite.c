@@ -52,9 +52,11 @@ int dg__economics_spend(dg_store *s, int32_t as_of, dg__economics_spend_fn fn, v
                         dg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT acquisition_channel, " MONTH_OF("month") " AS m, sum(amount) "
+    int rc = dg__store_statement(s, "SELECT acquisition_channel, " MONTH_OF("month") " AS m, "
+                                 "sum(amount) "
                                  "FROM marketing_spend WHERE m <= " MONTH_OF("?1") " "
-                                 "GROUP BY acquisition_channel, m ORDER BY acquisition_channel, m", &st, err);
+                                 "GROUP BY acquisition_channel, m "
+                                 "ORDER BY acquisition_channel, m", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int(st, 1, as_of);

@@ -217,7 +217,8 @@ Test(economics_store, cac_by_channel_and_month)
 {
     json_t *all = run(DG_ECONOMICS_VIEW_CAC, 12), *t = json_array_get(all, 0);
     cr_assert_eq(json_array_size(json_object_get(t, "rows")), 2);
-    json_t *search = row_where(t, "acquisition_channel", "search"), *sns = row_where(t, "acquisition_channel", "sns");
+    json_t *search = row_where(t, "acquisition_channel", "search");
+    json_t *sns = row_where(t, "acquisition_channel", "sns");
     cr_assert_str_eq(json_string_value(json_object_get(search, "month")), "2024-01-01");
     cr_assert_eq(int_of(search, "marketing_spend"), 16000);
     cr_assert_eq(int_of(search, "new_customers"), 2);
@@ -235,7 +236,8 @@ Test(economics_store, cac_by_channel_and_month)
 Test(economics_store, channels_margin_rate_and_payback)
 {
     json_t *all = run(DG_ECONOMICS_VIEW_CHANNELS, 12), *t = json_array_get(all, 0);
-    json_t *search = row_where(t, "acquisition_channel", "search"), *sns = row_where(t, "acquisition_channel", "sns");
+    json_t *search = row_where(t, "acquisition_channel", "search");
+    json_t *sns = row_where(t, "acquisition_channel", "sns");
     cr_assert_eq(int_of(search, "customers"), 2);
     cr_assert_float_eq(json_number_value(json_object_get(search, "margin_rate")), 0.6, 1e-12);
     cr_assert_eq(int_of(search, "payback_months"), 2);
