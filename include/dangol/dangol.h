@@ -16,6 +16,7 @@
 #include "dangol/consult.h"
 #include "dangol/csv.h"
 #include "dangol/cube.h"
+#include "dangol/economics.h"
 #include "dangol/currency.h"
 #include "dangol/customer.h"
 #include "dangol/demo.h"

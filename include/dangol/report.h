@@ -18,6 +18,7 @@
 #include "dangol/clv_io.h"
 #include "dangol/consult.h"
 #include "dangol/cube.h"
+#include "dangol/economics.h"
 #include "dangol/customer.h"
 #include "dangol/error.h"
 #include "dangol/export.h"
@@ -436,6 +437,40 @@ int dg_report_campaign_send_list(dg_report *out, dg_store *store, const char *ca
 int dg_report_campaign_results(dg_report *out, dg_store *store, const dg_frame *frame,
                                const char *campaign_id, const dg_points_rules *rules,
                                dg_error *err);
+/* ---- economics: acquisition against retention (dangol/economics.h) ---- */
+
+typedef enum dg_economics_view {
+    DG_ECONOMICS_VIEW_CAC,         /* spend, new customers and CAC per channel and month */
+    DG_ECONOMICS_VIEW_CHANNELS,    /* per channel: CAC, CLV on revenue and on margin, CLV/CAC,
+                                      payback months */
+    DG_ECONOMICS_VIEW_PROFIT,      /* totals, then customers ranked by contribution (2 tables) */
+    DG_ECONOMICS_VIEW_RETENTION    /* acquisition cost per new customer beside the programme
+                                      cost per retained customer over the config's window */
+} dg_economics_view;
+
+/* "cac", "clv-cac", "profit", "retention" (or their English or Korean names); DG_EINVAL naming
+ * the valid ones. */
+int dg_economics_view_parse(const char *text, dg_economics_view *view, dg_error *err);
+
+typedef struct dg_report_economics_options {
+    dg_economics_view view;
+    const dg_economics_config *config;   /* NULL: the built-in settings */
+    int64_t point_value_minor;           /* money value of a point (dg_points_rules) */
+    size_t top;                          /* profit: customers shown (0 = all) */
+} dg_report_economics_options;
+
+/* Reads the economics settings file at path over *config (dg_economics_config_parse). */
+int dg_economics_config_load(dg_economics_config *config, const char *path, dg_error *err);
+
+/* The economics of the store as of frame->as_of (the frame chooses the day and gives the CLV's
+ * customers). fit: a CLV report fitted on frame (dg_report_card_clv_options, as the card and
+ * /api/clv), used by the clv-cac and profit views (NULL: fitted here as the card's; when that
+ * fails, e.g. too few customers, their CLV columns are empty and a note says so); CLV
+ * on margin = CLV x the customer's (channel's, in clv-cac) gross margin rate. Reads the store in
+ * one dg_store_read_begin. */
+int dg_report_economics(dg_report *out, dg_store *store, const dg_frame *frame,
+                        const dg_clv_report *fit, const dg_report_economics_options *opt,
+                        dg_error *err);
 
 DG_API_END
 

@@ -78,6 +78,7 @@ static void raise_file_limit(void)
 /* The files serve reads beside its options, and whether to serve the dashboard. */
 typedef struct serve_files {
     const char *points_rules, *calendar, *sla, *cert, *key;
+    const char *economics;
     bool no_web;
 } serve_files;
 
@@ -90,6 +91,7 @@ static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
     dg_points_rules points_rules;
     dg_calendar calendar;
     dg_ticket_sla ticket_sla;
+    dg_economics_config economics;
     char web_buf[PATH_MAX];
     dg_error err;
     dg_error_clear(&err);
@@ -102,6 +104,12 @@ static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
         if (dg_points_rules_load(&points_rules, points_rules_path, &err) != 0)
             return dg_cli_fail(cli, &err);
         opt.points_rules = &points_rules;
+    }
+    if (f->economics) {
+        dg_economics_config_init(&economics);
+        if (dg_economics_config_load(&economics, f->economics, &err) != 0)
+            return dg_cli_fail(cli, &err);
+        opt.economics = &economics;
     }
     if (calendar_path) {
         if (dg_calendar_load(&calendar, calendar_path, &err) != 0)
@@ -181,6 +189,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "tls-cert", required_argument, NULL, 'T' },
         { "tls-key", required_argument, NULL, 'K' },
         { "behind-tls-proxy", no_argument, NULL, 'X' },
+        { "economics-config", required_argument, NULL, 'E' },
         { 0 },
     };
     dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
@@ -214,6 +223,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         case 'P': f.points_rules = optarg; break;
         case 'C': f.calendar = optarg; break;
         case 'S': f.sla = optarg; break;
+        case 'E': f.economics = optarg; break;
         case 'T': f.cert = optarg; break;
         case 'K': f.key = optarg; break;
         case 'X': opt.behind_tls_proxy = true; break;
@@ -265,7 +275,8 @@ DG_CLI_COMMAND(serve) = {
     "                              [--no-web] [--max-body BYTES] [--read-only]\n"
     "                              [--points-rules FILE] [--session-idle SECONDS]\n"
     "                              [--calendar FILE] [--sla FILE]\n"
-    "                              [--tls-cert FILE --tls-key FILE | --behind-tls-proxy]\n\n"
+    "                              [--tls-cert FILE --tls-key FILE | --behind-tls-proxy]\n"
+    "                              [--economics-config FILE]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
     "(the static pages of --web DIR, default the web/ directory of this build) until SIGINT or\n"
     "SIGTERM, then stops accepting connections, lets the requests in flight finish (up to 30 s)\n"
@@ -292,6 +303,8 @@ DG_CLI_COMMAND(serve) = {
     "                   the built-in ones)\n"
     "  --calendar FILE  business calendar of the ticket routes (config/calendar.conf; default:\n"
     "                   the built-in one)\n"
-    "  --sla FILE       SLA targets of the ticket routes (config/sla.conf; default: built-in)\n",
+    "  --sla FILE       SLA targets of the ticket routes (config/sla.conf; default: built-in)\n"
+    "  --economics-config FILE  settings of the economics routes (config/economics.conf;\n"
+    "                   default: the built-in ones, tickets not costed)\n",
     run,
 };

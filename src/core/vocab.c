@@ -304,6 +304,7 @@ static const struct { const char *column, *domain; } columns[] = {
     { "offer", "campaign_offer" },       { "campaigns.state", "campaign_state" },
     { "group", "campaign_group" },       { "arm", "campaign_group" },
     { "tier", "tier" },
+    { "side", "economics_side" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)

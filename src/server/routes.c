@@ -223,6 +223,16 @@ static const dg_route_param coupon_rates_params[] = {
     { "by", "string", "coupon (default: one row per definition) or campaign" },
     { NULL, NULL, NULL },
 };
+/* Economics (docs/economics.md): the query of its routes. */
+static const dg_route_param economics_params[] = {
+    AS_OF_PARAM,
+    { NULL, NULL, NULL },
+};
+static const dg_route_param economics_profit_params[] = {
+    AS_OF_PARAM,
+    { "top", "integer", "customers ranked by contribution (default 20; 0 = all)" },
+    { NULL, NULL, NULL },
+};
 #define COUPON_DEFINE "CouponDefine"
 #define COUPON_ISSUE "CouponIssue"
 #define COUPON_REDEEM "CouponRedeem"
@@ -505,6 +515,24 @@ static const dg_route routes[] = {
       "the treatment group with consent for the channel and their contact, coupon code and "
       "points; the others are left out and counted in the note (an export entry in the audit "
       "trail)", campaign_send_params, NULL, "table", false, DG_ROLE_MANAGER, false },
+    /* economics: acquisition against retention (docs/economics.md) */
+    { "GET", "/api/economics/cac", dg_api_economics_cac, "economics",
+      "marketing spend, new customers and acquisition cost per new customer by acquisition "
+      "channel and month (as `dangol economics cac`)", economics_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
+    { "GET", "/api/economics/clv-cac", dg_api_economics_clv_cac, "economics",
+      "per acquisition channel: CAC, CLV on revenue and on gross margin, CLV/CAC and payback "
+      "months (as `dangol economics clv-cac`)", economics_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
+    { "GET", "/api/economics/profit", dg_api_economics_profit, "economics",
+      "customer profitability: totals, then customers by contribution (gross margin less "
+      "coupons, points burned and service tickets) with CLV on revenue and on margin (as "
+      "`dangol economics profit`)", economics_profit_params, NULL, "tables", false,
+      DG_ROLE_ANALYST, false },
+    { "GET", "/api/economics/retention", dg_api_economics_retention, "economics",
+      "acquisition cost per new customer beside the coupon and points programme's cost per "
+      "retained customer (as `dangol economics retention`)", economics_params, NULL, "table",
+      false, DG_ROLE_ANALYST, false },
 };
 
 const dg_route *dg_server_routes(size_t *n_routes)

@@ -48,6 +48,8 @@ typedef struct dg_server_options {
     const char *tls_key;      /* (the caller's, alive while serving): HTTPS; NULL: plain HTTP */
     bool behind_tls_proxy;    /* the operator says a TLS proxy on this machine forwards to the
                                  server: cookies are marked Secure; loopback only */
+    const struct dg_economics_config *economics;   /* settings of the economics routes (the
+                                                      caller's); NULL: the built-in ones */
 } dg_server_options;
 
 /* Checks that opt->bind is an address, and a loopback one unless the store at opt->db_path has
@@ -459,6 +461,11 @@ void dg_api_campaign_create(dg_request *req, dg_response *res);
 void dg_api_campaign_launch(dg_request *req, dg_response *res);
 /* The bodies of the campaign writes, by schema name; NULL for another name. */
 json_t *dg_api_campaign_schema(const char *name);
+/* economics (economics.c) */
+void dg_api_economics_cac(dg_request *req, dg_response *res);
+void dg_api_economics_clv_cac(dg_request *req, dg_response *res);
+void dg_api_economics_profit(dg_request *req, dg_response *res);
+void dg_api_economics_retention(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

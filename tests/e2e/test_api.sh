@@ -397,6 +397,15 @@ expect_status "coupons: list" 200 GET /api/coupons
 expect_status "coupons: rates" 200 GET "/api/coupons/rates?by=campaign"
 expect_json "one of two codes redeemed, with its Wilson interval" "j['rows'][0]['redeemed'] == 1 and j['rows'][0]['issued'] == 2 and j['rows'][0]['ci_low'] < 0.5 < j['rows'][0]['ci_high']"
 expect_status "coupons: void the definition" 201 POST /api/coupons/API10/void '{}'
+# ---- the economics routes (their figures are checked in test_economics.sh)
+expect_status "economics: cac" 200 GET "/api/economics/cac"
+expect_status "economics: clv-cac" 200 GET "/api/economics/clv-cac"
+expect_status "economics: profit" 200 GET "/api/economics/profit?top=5"
+expect_json "profit: totals, then customers with C1's coupon discount" \
+  "j[0]['rows'][0]['coupon_discounts'] > 0 and any(r['customer_id'] == 'C1' and r['coupon_discounts'] > 0 for r in j[1]['rows'])"
+expect_status "economics: retention" 200 GET "/api/economics/retention"
+expect_json "retention: an acquisition and a retention row" "[r['side'] for r in j['rows']] == ['acquisition', 'retention']"
+expect_status "economics: a bad top is 400" 400 GET "/api/economics/profit?top=-1"
 
 # ---- the campaign routes (their concurrency and bad input are in test_campaigns.sh)
 expect_status "campaigns: create" 201 POST /api/campaigns \

@@ -1,11 +1,12 @@
 /* libFuzzer target for the config file readers: the RFM segment map, the stage rules, the
- * loyalty weights and the points earning rules, each from the same text, and the points amount
- * parser on its first line. Nothing may crash or leak, a map that parses must give every RFM cell
+ * loyalty weights, the points earning rules and the economics settings, each from the same
+ * text, and the points amount parser on its first line. Nothing may crash or leak, a map that parses must give every RFM cell
  * a segment, and accepted rules and amounts must lie in their documented ranges. Run by `make fuzz` (a few seconds, fixed seed). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/economics.h"
 #include "dangol/loyalty.h"
 #include "dangol/points.h"
 #include "dangol/rfm.h"
@@ -41,6 +42,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (dg_points_rules_parse(&points, text, "fuzz.conf", &err) == 0 &&
         (points.base_per_mille < 0 || points.expiry_days < 1 ||
          points.n_bonuses > DG_POINTS_MAX_BONUSES))
+        abort();
+    dg_economics_config economics;
+    dg_economics_config_init(&economics);
+    if (dg_economics_config_parse(&economics, text, "fuzz.conf", &err) == 0 &&
+        (economics.ticket_cost_minor < 0 || economics.retention_months < 1 ||
+         economics.retention_months > 120))
         abort();
     text[strcspn(text, "\n")] = '\0';
     int64_t amount;
