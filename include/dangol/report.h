@@ -417,11 +417,11 @@ int dg_report_churn(dg_report *out, dg_store *store, int64_t id, dg_error *err);
 /* Every stored model, newest first: id, kind, algorithm, as-of, horizon, customers, validation
  * AUC, created, by. One table. */
 int dg_report_model_list(dg_report *out, dg_store *store, dg_error *err);
-/* The customers of frame scored by stored churn model id (0: the latest) on the features of
- * frame->as_of, riskiest first, the top `top` (0: all). One table (dg_churn_score_table) with a
- * note naming the model. */
+/* The customers of frame scored by stored churn model id (0: the latest) on their features of
+ * as_of (DG_DAY_NONE: frame->as_of), riskiest first, the top `top` (0: all). One table
+ * (dg_churn_score_table) with a note naming the model. */
 int dg_report_churn_score(dg_report *out, dg_store *store, const dg_frame *frame, int64_t id,
-                          size_t top, dg_error *err);
+                          int32_t as_of, size_t top, dg_error *err);
 
 DG_API_END
 

@@ -186,7 +186,7 @@ static int score(dg_cli *cli, const churn_args *a)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    int rc = dg_report_churn_score(&rep, store, frame, a->model_id, a->top, &err);
+    int rc = dg_report_churn_score(&rep, store, frame, a->model_id, DG_DAY_NONE, a->top, &err);
     code = dg_cli_report_print(cli, rc, &rep, &err);
     dg_report_clear(&rep);
     dg_store_close(store);

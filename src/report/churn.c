@@ -194,16 +194,19 @@ int dg_report_model_list(dg_report *out, dg_store *store, dg_error *err)
 }
 
 int dg_report_churn_score(dg_report *out, dg_store *store, const dg_frame *frame, int64_t id,
-                          size_t top, dg_error *err)
+                          int32_t as_of, size_t top, dg_error *err)
 {
     dg_churn_model *m = NULL;
     dg_model_info info;
     dg_features *f = NULL;
     double *p = NULL;
     dg_table *t = NULL;
+    dg_features_options fo;
+    dg_features_options_init(&fo);
+    fo.as_of = as_of;
     int rc = dg_churn_model_load(&m, &info, store, id, err);
     if (rc == 0)
-        rc = dg_features_compute(&f, frame, NULL, err);
+        rc = dg_features_compute(&f, frame, &fo, err);
     if (rc == 0)
         rc = dg_churn_predict(&p, m, f, err);
     if (rc == 0)
