@@ -8,18 +8,21 @@
 
 #include "analytics/churn_impl.h"
 #include "dangol/text.h"
+#include "dangol/vocab.h"
 
 static const char *const algorithm_names[DG_CHURN_N_ALGORITHMS] = { "xgboost", "logistic" };
 
 int dg_churn_algorithm_parse(dg_churn_algorithm *out, const char *name, dg_error *err)
 {
-    for (int a = 0; a < DG_CHURN_N_ALGORITHMS; a++)
-        if (strcmp(name, algorithm_names[a]) == 0) {
+    /* the code, or its English or Korean name in the vocabulary */
+    const char *code = dg_vocab_code("churn_algorithm", name, strlen(name));
+    for (int a = 0; code && a < DG_CHURN_N_ALGORITHMS; a++)
+        if (strcmp(code, algorithm_names[a]) == 0) {
             *out = (dg_churn_algorithm)a;
             return 0;
         }
-    return dg_error_set(err, DG_EINVAL, "algorithm \"%s\" is not one of: xgboost, logistic",
-                        name);
+    return dg_error_set(err, DG_EINVAL, "algorithm \"%s\" is not one of: xgboost, logistic "
+                        "(or their names: 로지스틱 회귀, ...)", name);
 }
 
 const char *dg_churn_algorithm_name(dg_churn_algorithm a)

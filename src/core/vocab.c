@@ -247,6 +247,11 @@ static const dg_vocab_entry values[] = {
     { "coupon_state", "not_yet_valid", "Not yet valid", "사용 기간 전" },
     { "coupon_group", "coupon", "By coupon", "쿠폰별" },
     { "coupon_group", "campaign", "By campaign", "캠페인별" },
+    /* stored models (docs/churn.md): what a model predicts, the churn model's algorithms */
+    { "model_kind", "churn", "Churn", "이탈" },
+    { "churn_algorithm", "xgboost", "Gradient-boosted trees (XGBoost)",
+      "그래디언트 부스팅 트리 (XGBoost)" },
+    { "churn_algorithm", "logistic", "Logistic regression", "로지스틱 회귀" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is

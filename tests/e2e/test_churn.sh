@@ -49,6 +49,7 @@ then pass "every customer scored in [0, 1], riskiest first"; else fail "every cu
 expect_output "score --top 5 gives five rows" "^5$" sh -c "\"$DANGOL\" --format csv churn score --top 5 2>/dev/null | tail -n +2 | wc -l"
 expect_ok "a logistic model" "$DANGOL" churn train --algorithm logistic --horizon 120
 expect_output "its scores" "churn_probability" "$DANGOL" churn score --model 2 --top 3
+expect_output "an algorithm by its Korean name" "^algorithm +logistic" "$DANGOL" churn train --algorithm "로지스틱 회귀" --no-validate
 
 n=$(models)
 expect_exit "a bad horizon is a usage error" 2 "$DANGOL" churn train --horizon 0
