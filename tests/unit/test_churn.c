@@ -14,6 +14,7 @@
 #include "dangol/churn.h"
 #include "dangol/clv.h"
 #include "dangol/clv_io.h"
+#include "dangol/model.h"
 #include "dangol/rng.h"
 #include "dangol/text.h"
 #include "support.h"
@@ -403,4 +404,74 @@ Test(churn, cdnow_churn_model_ranks_the_holdout_as_well_as_bgnbd, .timeout = 300
     dg_clv_summary_free(s);
     dg_frame_free(fr);
     dg_clv_log_free(log);
+}
+
+/* ---- the store: one row per training, loaded back to score the same ---- */
+
+typedef struct count_ctx {
+    size_t n;
+    int64_t first_id;
+} count_ctx;
+
+static int count_model(void *ctx, const dg_model_info *info)
+{
+    count_ctx *c = ctx;
+    if (c->n++ == 0)
+        c->first_id = info->model_id;
+    return 0;
+}
+
+Test(churn, stored_model_scores_the_same_and_a_key_stores_once, .timeout = 120)
+{
+    char path[256];
+    dg_store *store = test_store_create(path, sizeof path, "churn");
+    dg_frame *fr = synthetic(800, 700, 11, false);
+    dg_churn_options opt;
+    dg_churn_options_init(&opt);
+    opt.horizon_days = 120;
+    opt.params.trees = 20;
+    dg_churn_saved saved, again;
+    dg_churn_model *m = NULL, *loaded = NULL, *none = NULL;
+    cr_assert_eq(dg_churn_train_save(&saved, &m, store, fr, &opt, "tester", "key-1", &err), 0,
+                 "%s", err.message);
+    cr_expect_not(saved.replayed);
+    cr_assert_not_null(m);
+    /* the same key and request: the first model, nothing trained */
+    cr_assert_eq(dg_churn_train_save(&again, &none, store, fr, &opt, "tester", "key-1", &err), 0,
+                 "%s", err.message);
+    cr_expect(again.replayed);
+    cr_expect_eq(again.model_id, saved.model_id);
+    cr_expect_null(none);
+    /* the same key with another request: refused, nothing stored */
+    opt.params.trees = 21;
+    cr_expect_eq(dg_churn_train_save(&again, NULL, store, fr, &opt, "tester", "key-1", &err),
+                 DG_ECONFLICT);
+    count_ctx c = { 0, 0 };
+    cr_assert_eq(dg_model_list(store, count_model, &c, &err), 0, "%s", err.message);
+    cr_expect_eq(c.n, 1);
+    cr_expect_eq(c.first_id, saved.model_id);
+    /* loaded back (latest and by id), it scores exactly as trained */
+    dg_model_info info;
+    cr_assert_eq(dg_churn_model_load(&loaded, &info, store, 0, &err), 0, "%s", err.message);
+    cr_expect_eq(info.model_id, saved.model_id);
+    cr_expect_str_eq(info.created_by, "tester");
+    cr_expect_str_eq(info.algorithm, "xgboost");
+    cr_expect_eq(info.horizon_days, 120);
+    cr_expect_float_eq(info.auc, m->validation[0].auc, 1e-12);
+    cr_expect_eq(loaded->n_bytes, m->n_bytes);
+    dg_features *f1 = NULL, *f2 = NULL;
+    double *p1 = scores_of(m, fr, 700, &f1), *p2 = scores_of(loaded, fr, 700, &f2);
+    for (size_t r = 0; r < f1->n_rows; r++)
+        cr_expect_eq(p1[r], p2[r], "row %zu", r);
+    cr_expect_eq(dg_churn_model_load(&none, NULL, store, 999, &err), DG_ENOTFOUND);
+    cr_expect(strstr(err.message, "no churn model 999"), "%s", err.message);
+    free(p1);
+    free(p2);
+    dg_features_free(f1);
+    dg_features_free(f2);
+    dg_churn_model_free(loaded);
+    dg_churn_model_free(m);
+    dg_frame_free(fr);
+    dg_store_close(store);
+    test_remove_store(path);
 }
