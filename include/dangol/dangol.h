@@ -45,5 +45,7 @@
 #include "dangol/tier.h"
 #include "dangol/utf8.h"
 #include "dangol/vocab.h"
+#include "dangol/churn.h"
+#include "dangol/model.h"
 
 #endif
