@@ -48,5 +48,7 @@
 #include "dangol/uplift.h"
 #include "dangol/utf8.h"
 #include "dangol/vocab.h"
+#include "dangol/churn.h"
+#include "dangol/model.h"
 
 #endif

@@ -24,6 +24,7 @@
 #include "dangol/export.h"
 #include "dangol/frame.h"
 #include "dangol/loyalty.h"
+#include "dangol/model.h"
 #include "dangol/points.h"
 #include "dangol/rfm.h"
 #include "dangol/segment.h"
@@ -471,6 +472,28 @@ int dg_economics_config_load(dg_economics_config *config, const char *path, dg_e
 int dg_report_economics(dg_report *out, dg_store *store, const dg_frame *frame,
                         const dg_clv_report *fit, const dg_report_economics_options *opt,
                         dg_error *err);
+/* ---- churn models (dangol/churn.h, dangol/model.h) ---- */
+
+/* Trains a churn model on frame and stores it (dg_churn_train_save); *saved says which row and
+ * whether the key replayed an earlier request. Three tables: the stored model (item, value), its
+ * validation metrics beside the baseline's, its feature importance. */
+int dg_report_churn_train(dg_report *out, dg_churn_saved *saved, dg_store *store,
+                          const dg_frame *frame, const dg_churn_options *opt, const char *actor,
+                          const char *key, dg_error *err);
+/* Stored churn model id (0: the latest): the model (item, value), validation metrics and feature
+ * importance. Three tables. DG_ENOTFOUND as dg_churn_model_load. */
+int dg_report_model_show(dg_report *out, dg_store *store, int64_t id, dg_error *err);
+/* The churn report of model id (0: the latest): validation metrics, calibration by deciles,
+ * feature importance. Three tables. */
+int dg_report_churn(dg_report *out, dg_store *store, int64_t id, dg_error *err);
+/* Every stored model, newest first: id, kind, algorithm, as-of, horizon, customers, validation
+ * AUC, created, by. One table. */
+int dg_report_model_list(dg_report *out, dg_store *store, dg_error *err);
+/* The customers of frame scored by stored churn model id (0: the latest) on their features of
+ * as_of (DG_DAY_NONE: frame->as_of), riskiest first, the top `top` (0: all). One table
+ * (dg_churn_score_table) with a note naming the model. */
+int dg_report_churn_score(dg_report *out, dg_store *store, const dg_frame *frame, int64_t id,
+                          int32_t as_of, size_t top, dg_error *err);
 
 DG_API_END
 

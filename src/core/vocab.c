@@ -274,6 +274,11 @@ static const dg_vocab_entry values[] = {
     { "dimension", "consent_email", "E-mail consent", "이메일 수신 동의" },
     { "dimension", "consent_sms", "SMS consent", "문자 수신 동의" },
     { "dimension", "consent_phone", "Phone consent", "전화 수신 동의" },
+    /* stored models (docs/churn.md): what a model predicts, the churn model's algorithms */
+    { "model_kind", "churn", "Churn", "이탈" },
+    { "churn_algorithm", "xgboost", "Gradient-boosted trees (XGBoost)",
+      "그래디언트 부스팅 트리 (XGBoost)" },
+    { "churn_algorithm", "logistic", "Logistic regression", "로지스틱 회귀" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is

@@ -350,6 +350,26 @@ static const dg_vocab_entry labels[] = {
          "매장이 기록된 주문이 없습니다"),
     NOTE("staff_no_survey", "No survey answer follows an order of these units: CSAT and NPS are "
          "empty", "이 단위의 주문 뒤에 온 설문 응답이 없어 CSAT와 NPS가 비어 있습니다"),
+    /* churn models (docs/churn.md): the columns of the churn tables and the dashboard's page
+     * (the kinds and algorithms are values: src/core/vocab.c) */
+    UI("page_churn", "Churn risk", "이탈 위험"),
+    FIELD("model_id", "Model", "모형 번호"),
+    FIELD("algorithm", "Algorithm", "알고리즘"),
+    FIELD("horizon_days", "Horizon (days)", "예측 기간(일)"),
+    FIELD("churned", "Churned", "이탈 고객"),
+    FIELD("churn_rate", "Churn rate", "이탈률"),
+    FIELD("auc", "AUC", "AUC"),
+    FIELD("pr_auc", "PR-AUC", "PR-AUC"),
+    FIELD("lift_top_decile", "Top-decile lift", "상위 10% 향상도"),
+    FIELD("decile", "Decile", "십분위"),
+    FIELD("mean_predicted", "Mean predicted", "평균 예측 확률"),
+    FIELD("observed_churn", "Observed churn", "실제 이탈률"),
+    FIELD("feature", "Feature", "변수"),
+    FIELD("importance", "Importance", "중요도"),
+    FIELD("churn_probability", "Churn probability", "이탈 확률"),
+    FIELD("risk_decile", "Risk decile", "위험 십분위"),
+    FIELD("validation_auc", "Validation AUC", "검증 AUC"),
+    FIELD("created_by", "Created by", "작성자"),
     /* customer tiers (docs/tiers.md): the built-in tiers, the reasons of the tier history and
      * the qualifying measures */
     { "tier", "basic", "Basic", "일반" },

@@ -238,6 +238,18 @@ static const dg_route_param economics_profit_params[] = {
 #define COUPON_REDEEM "CouponRedeem"
 #define COUPON_VOID "CouponVoid"
 
+/* Churn models: which model (churn_model_params), and the scores' day and page. */
+static const dg_route_param churn_model_params[] = {
+    { "model", "integer", "a stored churn model id (default: the latest)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param churn_score_params[] = {
+    { "model", "integer", "a stored churn model id (default: the latest)" },
+    { "as_of", "string", "score the features of this day, YYYY-MM-DD (default: the last day)" },
+    PAGE_PARAMS("customers"),
+    { NULL, NULL, NULL },
+};
+
 static const dg_route routes[] = {
     { "POST", "/api/login", dg_api_login, "auth",
       "sign in with {name, password}: sets the session cookie and answers {user, role, "
@@ -533,6 +545,29 @@ static const dg_route routes[] = {
       "acquisition cost per new customer beside the coupon and points programme's cost per "
       "retained customer (as `dangol economics retention`)", economics_params, NULL, "table",
       false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/models", dg_api_models_list, "models",
+      "the stored prediction models, newest first: id, kind, algorithm, as-of day, horizon, "
+      "training customers, validation AUC (as `dangol model list`)", NULL, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
+    { "GET", "/api/models/{model_id}", dg_api_model_show, "models",
+      "one stored model: its as-of day, horizon, features, parameters, validation metrics "
+      "beside the baseline's and feature importance (as `dangol model show`)", NULL, NULL,
+      "tables", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/churn/report", dg_api_churn_report, "models",
+      "a churn model's validation metrics, calibration by deciles and feature importance (as "
+      "`dangol churn report`)", churn_model_params, NULL, "tables", false, DG_ROLE_ANALYST,
+      false },
+    { "GET", "/api/churn/scores", dg_api_churn_scores, "models",
+      "every customer with an order scored by a churn model: probability of no purchase in the "
+      "model's horizon, risk decile, riskiest first (as `dangol churn score`); not open to "
+      "agents, like the other lists of customers", churn_score_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
+    { "POST", "/api/churn/train", dg_api_churn_train, "models",
+      "train a churn model on the snapshot and store it in one transaction: {model_id, "
+      "replayed, validation_auc}; 400 with the reason for too few customers or churners, a "
+      "constant or unknown feature; Idempotency-Key header: a retry answers the first model "
+      "and trains nothing", NULL, DG_CHURN_TRAIN_SCHEMA, "object", true, DG_ROLE_MANAGER,
+      false },
 };
 
 const dg_route *dg_server_routes(size_t *n_routes)
@@ -768,7 +803,8 @@ static json_t *operation(const dg_route *r)
                            strcmp(r->body_entity, CONSENT_WRITE) == 0 ||
                            strncmp(r->body_entity, "Coupon", 6) == 0 ||
                            strcmp(r->body_entity, DG_TICKET_OPEN_SCHEMA) == 0 ||
-                           strcmp(r->body_entity, DG_TICKET_ACTION_SCHEMA) == 0))
+                           strcmp(r->body_entity, DG_TICKET_ACTION_SCHEMA) == 0 ||
+                           strcmp(r->body_entity, DG_CHURN_TRAIN_SCHEMA) == 0))
         json_array_append_new(params, json_pack(
             "{s:s,s:s,s:s,s:b,s:{s:s}}", "name", "Idempotency-Key", "in", "header",
             "description", "a key of the client's choosing: the same key with the same request "
@@ -892,6 +928,7 @@ json_t *dg_server_openapi(void)
         json_t *ticket_schema = r->body_entity ? dg_api_ticket_schema(r->body_entity) : NULL;
         json_t *coupon_body = r->body_entity ? coupon_write_schema(r->body_entity) : NULL;
         json_t *campaign_body = r->body_entity ? dg_api_campaign_schema(r->body_entity) : NULL;
+        json_t *churn_body = r->body_entity ? dg_api_churn_schema(r->body_entity) : NULL;
         if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
             json_object_set_new(schemas, POINTS_WRITE, points_write_schema());
         else if (ticket_schema)
@@ -902,6 +939,8 @@ json_t *dg_server_openapi(void)
             json_object_set_new(schemas, r->body_entity, coupon_body);
         else if (campaign_body)
             json_object_set_new(schemas, r->body_entity, json_incref(campaign_body));
+        else if (churn_body)
+            json_object_set_new(schemas, r->body_entity, churn_body);
         else if (r->body_entity && !json_object_get(schemas, r->body_entity))
             json_object_set_new(schemas, r->body_entity,
                                 entity_schema(dg_entity_find(r->body_entity)));

@@ -467,6 +467,16 @@ void dg_api_economics_clv_cac(dg_request *req, dg_response *res);
 void dg_api_economics_profit(dg_request *req, dg_response *res);
 void dg_api_economics_retention(dg_request *req, dg_response *res);
 
+/* churn.c: stored models and churn scores (the body of POST /api/churn/train: ChurnTrain,
+ * described by dg_api_churn_schema, NULL for another name) */
+#define DG_CHURN_TRAIN_SCHEMA "ChurnTrain"
+void dg_api_models_list(dg_request *req, dg_response *res);
+void dg_api_model_show(dg_request *req, dg_response *res);
+void dg_api_churn_report(dg_request *req, dg_response *res);
+void dg_api_churn_scores(dg_request *req, dg_response *res);
+void dg_api_churn_train(dg_request *req, dg_response *res);
+json_t *dg_api_churn_schema(const char *name);
+
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
 json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits, bool mask);

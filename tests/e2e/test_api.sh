@@ -461,6 +461,13 @@ expect_status "clv value histogram" 200 GET "/api/clv?view=value"
 expect_json "the value histogram counts every buyer" "len(j['rows']) == 20 and sum(r['customers'] for r in j['rows']) > 100"
 expect_status "clv p_alive histogram" 200 GET "/api/clv?view=p_alive&model=paretonbd&horizon=26"
 expect_json "P(alive) has ten bins" "len(j['rows']) == 10"
+expect_status "churn train (docs/churn.md)" 201 POST /api/churn/train '{"horizon_days": 90, "trees": 5}'
+expect_json "the answer names the stored model" "j['model_id'] == 1 and j['replayed'] is False"
+expect_status "the stored models" 200 GET /api/models
+expect_status "one stored model" 200 GET /api/models/1
+expect_status "the churn report" 200 GET /api/churn/report
+expect_status "churn scores" 200 GET "/api/churn/scores?limit=5"
+expect_json "five customers, riskiest first" "len(j['rows']) == 5 and j['rows'][0]['risk_decile'] == 10"
 curl -s "$URL/api/customers/C00000001/card" > "$WORK/card.api.json"
 "$DANGOL" --format json customer show C00000001 > "$WORK/card.cli.json"
 expect_same "the card of the API and of dangol customer show are the same" "$WORK/card.cli.json" "$WORK/card.api.json"
