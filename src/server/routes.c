@@ -468,7 +468,11 @@ static const dg_route routes[] = {
       "object", true, DG_ROLE_AGENT, false },
     { "POST", "/api/coupon-codes/{code}/void", dg_api_coupon_void_code, "coupons",
       "void an unredeemed code (409 if redeemed or voided already)", NULL, COUPON_VOID,
-      "object", true, DG_ROLE_MANAGER, false },
+      "object", true, DG_ROLE_MANAGER, false },    /* the customer card's coupons (web/customer.js) */
+    { "GET", "/api/customers/{customer_id}/coupons", dg_api_customer_coupons, "coupons",
+      "the coupon codes issued to the customer, newest first, with their definition, state and "
+      "redemption (an analyst sees each code's first 3 symbols only)", NULL, NULL, "table",
+      false, DG_ROLE_ANALYST, true },
 };
 
 const dg_route *dg_server_routes(size_t *n_routes)

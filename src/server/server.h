@@ -443,6 +443,7 @@ void dg_api_coupon_issue(dg_request *req, dg_response *res);
 void dg_api_coupon_redeem(dg_request *req, dg_response *res);
 void dg_api_coupon_void_definition(dg_request *req, dg_response *res);
 void dg_api_coupon_void_code(dg_request *req, dg_response *res);
+void dg_api_customer_coupons(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

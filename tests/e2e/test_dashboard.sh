@@ -1,6 +1,7 @@
 # The dashboard in a real browser: Debian's chromium, driven by playwright-core (web/node_modules,
 # installed by `make web`), loads every page against a running `dangol serve` on a small store:
-# no console errors, every chart holds data, screenshots kept in tests/artifacts/ (see browser.js).
+# no console errors, every chart holds data, screenshots kept in tests/artifacts/ (see browser.js);
+# the store gets tiers, points and coupons for the loyalty-programme pages.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/server.sh"
 
@@ -15,7 +16,13 @@ python3 "$(dirname "$0")/dashboard_data.py" "$WORK"
 for e in customers orders surveys feedback; do
   expect_ok "import $e for the dashboard" "$DANGOL" --quiet import "$e" "$WORK/$e.csv"
 done
+# the loyalty programme (tiers, points, coupons) for the tiers, points and coupons pages and the card
+expect_ok "tiers evaluated for the dashboard" "$DANGOL" --quiet tier evaluate --as-of 2025-06-30
+expect_ok "... and again half a year on" "$DANGOL" --quiet tier evaluate --as-of 2025-12-31
 start_server --web "$ROOT/web" || exit 0
+expect_ok "points earned and spent, coupons issued and redeemed for the dashboard" \
+  python3 "$(dirname "$0")/helpers/dashboard_loyalty.py" "$URL" "$WORK"
+expect_ok "points expired for the dashboard" "$DANGOL" --quiet points expire --as-of 2025-12-31
 
 expect_status "dashboard index is served" 200 GET /
 expect_status "echarts is served" 200 GET /node_modules/echarts/dist/echarts.min.js
