@@ -129,4 +129,11 @@ function signOutButton(session) {
   });
 }
 
-start().catch(err => showError(document.getElementById('view'), err));
+// an agent, whose routes are per customer, may not read the store's summary: a 403 says so
+start().catch(async err => {
+  await loadVocabulary().catch(() => {});   // the refusal in the user's language
+  applyLanguage();
+  const view = document.getElementById('view');
+  showError(view, err);
+  view.dataset.state = 'error';
+});

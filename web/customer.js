@@ -48,7 +48,9 @@ export async function renderCustomer(view, params, id) {
   try {
     [sections, orders] = await Promise.all([
       api(`/api/customers/${encodeURIComponent(id)}/card`),
-      api(`/api/customers/${encodeURIComponent(id)}/orders`, { limit: 1000 }),
+      // the order history is for managers: an analyst's card goes without it
+      state.routes.has('/api/customers/{customer_id}/orders')
+        ? api(`/api/customers/${encodeURIComponent(id)}/orders`, { limit: 1000 }) : null,
     ]);
   } catch (err) {
     if (err.status === 404) {
@@ -79,8 +81,8 @@ export async function renderCustomer(view, params, id) {
       h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('average order')), h('div', { class: 'value' }, fmtMoney(s['average order']))),
       h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('last order')), h('div', { class: 'value' }, s['last order'] || '–'))));
   }
-  const history = chartBox();
-  right.push(card(t('order_history'), history));
+  const history = orders ? chartBox() : null;
+  right.push(card(t('order_history'), history || h('div', { class: 'forbidden', 'data-forbidden': 'orders' }, t('forbidden_section'))));
   for (const title of ['Recent orders', 'Recent feedback'])
     if (byTitle[title] && byTitle[title].rows.length)
       right.push(card(vocab('card_section', title) || title, resultTable(byTitle[title], { money: ['total'] })));
@@ -98,6 +100,7 @@ export async function renderCustomer(view, params, id) {
   view.replaceChildren(h('a', { class: 'back', href: '#/customers' }, t('back_to_customers')),
     h('div', { class: 'grid', style: 'grid-template-columns: minmax(300px, 1fr) 2fr; align-items: start' },
       h('div', { class: 'grid' }, left), h('div', { class: 'grid' }, right)));
+  if (!orders) return;
   const points = orders.items.slice().reverse();
   mountChart(history, {
     tooltip: { trigger: 'axis', valueFormatter: fmtMoney },

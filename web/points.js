@@ -46,7 +46,10 @@ export async function renderPoints(view) {
     : h('p', { class: 'muted' }, t('points_no_breakage'));
   view.replaceChildren(h('p', { class: 'muted' }, t('points_note', { day })), kpis,
     h('div', { class: 'grid charts' },
-      card(t('points_expiring_chart'), expChart),
+      card(t('points_expiring_chart'), expChart, h('table', { class: 'data', 'data-points': 'expiring' },
+        h('thead', null, h('tr', null, [t('points_window'), t('points_points'), t('points_value')].map((c, i) => h('th', { class: i ? 'num' : '' }, c)))),
+        h('tbody', null, expiring.map(([r, days]) => h('tr', null, h('td', null, t('points_expiring', { days })),
+          h('td', { class: 'num' }, fmtInt(r.points)), h('td', { class: 'num' }, fmtMoney(r.value))))))),
       card(t('points_ageing', { day }), ageChart, ageTable)),
     h('div', { style: 'height:18px' }),
     card(t('points_breakage'), breakage.rows.length ? brkChart : null, brkTable));
@@ -69,8 +72,8 @@ export async function renderPoints(view) {
   if (breakage.rows.length)
     mountChart(brkChart, {
       tooltip: { trigger: 'axis', valueFormatter: v => pts(v) },
-      legend: { top: 0, data: [t('points_debited'), t('points_expired')] },
-      grid: { left: 64, right: 64, top: 36, bottom: 30 },
+      legend: { top: 0, data: [t('points_debited'), t('points_expired'), t('points_breakage_rate')] },
+      grid: { left: 64, right: 64, top: 60, bottom: 30 },
       xAxis: { type: 'category', data: breakage.rows.map(r => String(r.expiry_year)) },
       yAxis: [{ type: 'value', axisLabel: { formatter: fmtCompact } },
         { type: 'value', min: 0, max: 1, splitLine: { show: false }, axisLabel: { formatter: v => fmtPct(v, 0) } }],

@@ -30,10 +30,11 @@ function heatmap(el, table, cols, colLabel, xName, yName) {
   el.style.height = `${Math.max(260, 150 + rows.length * 44)}px`;
   mountChart(el, {
     tooltip: { formatter: p => `${tierName(rows[p.value[1]])} → ${colLabel(cols[p.value[0]])}<br>${t('tiers_customers')}: ${fmtInt(p.value[2])}` },
-    grid: { left: 10, right: 20, top: 44, bottom: 64, containLabel: true },
+    grid: { left: 36, right: 20, top: 44, bottom: 64, containLabel: true },
     xAxis: { type: 'category', data: cols.map(colLabel), position: 'top', name: xName, nameLocation: 'middle', nameGap: 28,
       splitArea: { show: false }, axisLabel: { interval: 0, hideOverlap: false, width: 86, overflow: 'break' } },
-    yAxis: { type: 'category', data: rows.map(tierName), inverse: true, name: yName, nameLocation: 'middle', nameGap: 64, splitArea: { show: false } },
+    yAxis: { type: 'category', data: rows.map(tierName), inverse: true, name: yName, nameLocation: 'middle', nameRotate: 90,
+      nameGap: Math.max(...rows.map(r => tierName(r).length)) * 7 + 16, splitArea: { show: false } },
     visualMap: { dimension: 2, min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160,
       inRange: { color: HEAT }, formatter: v => fmtInt(Math.round(v)) },
     series: [{ type: 'heatmap', data: cells, label: { show: true, formatter: p => fmtInt(p.value[2]) } }],

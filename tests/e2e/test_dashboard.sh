@@ -36,3 +36,13 @@ node "$(dirname "$0")/browser.js" "$URL" "$ROOT/tests/artifacts" > "$WORK/browse
 record_lines "$WORK/browser.out"
 grep -q '^pass ' "$WORK/browser.out" || fail "browser test ran" "$(cat "$WORK/browser.out")"
 stop_server
+
+# once the store has users: an agent and an analyst see the refusal in their language
+PASSWORD='dashboard password 1'
+expect_ok "an agent for the dashboard" sh -c "echo '$PASSWORD' | '$DANGOL' --quiet user add ali --role agent --site 'Seoul Gangnam'"
+expect_ok "an analyst for the dashboard" sh -c "echo '$PASSWORD' | '$DANGOL' --quiet user add amy --role analyst"
+start_server --web "$ROOT/web" || exit 0
+node "$(dirname "$0")/dashboard_roles.js" "$URL" "$ROOT/tests/artifacts" ali amy "$PASSWORD" C00000001 > "$WORK/roles.out" 2>&1
+record_lines "$WORK/roles.out"
+grep -q '^pass ' "$WORK/roles.out" || fail "roles browser test ran" "$(cat "$WORK/roles.out")"
+stop_server
