@@ -32,7 +32,7 @@ export async function renderCoupons(view) {
   const head = [['coupons_coupon', ''], ['coupons_benefit', 'num'], ['coupons_audience', ''],
     ['coupons_valid', ''], ['coupons_state', ''], ['coupons_issued', 'num'], ['coupons_redeemed', 'num'],
     ['coupons_rate', 'num'], ['coupons_discount', 'num'], ['coupons_revenue', 'num']];
-  const table = h('table', { class: 'data', 'data-coupons': 'definitions' }, noteCaption(rates),
+  const table = h('table', { class: 'data wrap-head', 'data-coupons': 'definitions' }, noteCaption(rates),
     h('thead', null, h('tr', null, head.map(([k, cls]) => h('th', { class: cls }, t(k))))),
     h('tbody', null, defs.rows.map(d => {
       const r = rateOf[d.definition_id] || {};
@@ -45,7 +45,7 @@ export async function renderCoupons(view) {
         h('td', { class: 'num' }, fmtInt(d.issued)), h('td', { class: 'num' }, fmtInt(d.redeemed)), rateCell(r),
         h('td', { class: 'num' }, fmtMoney(r.discount)), h('td', { class: 'num' }, fmtMoney(r.revenue)));
     })));
-  const campaigns = h('table', { class: 'data', 'data-coupons': 'campaigns' },
+  const campaigns = h('table', { class: 'data wrap-head', 'data-coupons': 'campaigns' },
     h('thead', null, h('tr', null, [['coupons_campaign', ''], ['coupons_definitions_n', 'num'], ['coupons_issued', 'num'],
       ['coupons_redeemed', 'num'], ['coupons_rate', 'num'], ['coupons_discount', 'num'], ['coupons_revenue', 'num']]
       .map(([k, cls]) => h('th', { class: cls }, t(k))))),

@@ -56,7 +56,7 @@ export async function renderPoints(view) {
   mountChart(expChart, {
     tooltip: { trigger: 'axis', formatter: p => `${p[0].name}<br>${pts(p[0].value)} · ${fmtMoney(expiring[p[0].dataIndex][0].value)}` },
     grid: { left: 64, right: 20, top: 24, bottom: 30 },
-    xAxis: { type: 'category', data: expiring.map(([, days]) => t('points_expiring', { days })) },
+    xAxis: { type: 'category', data: expiring.map(([, days]) => t('points_within', { days })), axisLabel: { interval: 0 } },
     yAxis: { type: 'value', axisLabel: { formatter: fmtCompact } },
     series: [{ name: t('points_points'), type: 'bar', barMaxWidth: 64, color: PALETTE[2], data: expiring.map(([r]) => r.points),
       label: { show: true, position: 'top', formatter: p => fmtInt(p.value) } }],

@@ -22,7 +22,7 @@ function yearBefore(day) {
 const HEAT = ['#f4f7fd', '#8fb2ef', '#2f6fde', '#142f6b'];
 
 /* A heatmap of a tier table's rows (tiers) against columns cols, labelled by colLabel. */
-function heatmap(el, table, cols, colLabel, xName, yName) {
+function heatmap(el, table, cols, colLabel, xName) {
   const rows = table.rows;
   const cells = [];
   rows.forEach((r, y) => cols.forEach((c, x) => cells.push([x, y, r[c]])));
@@ -30,11 +30,11 @@ function heatmap(el, table, cols, colLabel, xName, yName) {
   el.style.height = `${Math.max(260, 150 + rows.length * 44)}px`;
   mountChart(el, {
     tooltip: { formatter: p => `${tierName(rows[p.value[1]])} → ${colLabel(cols[p.value[0]])}<br>${t('tiers_customers')}: ${fmtInt(p.value[2])}` },
-    grid: { left: 36, right: 20, top: 44, bottom: 64, containLabel: true },
+    grid: { left: 10, right: 20, top: 44, bottom: 64, containLabel: true },
     xAxis: { type: 'category', data: cols.map(colLabel), position: 'top', name: xName, nameLocation: 'middle', nameGap: 28,
       splitArea: { show: false }, axisLabel: { interval: 0, hideOverlap: false, width: 86, overflow: 'break' } },
-    yAxis: { type: 'category', data: rows.map(tierName), inverse: true, name: yName, nameLocation: 'middle', nameRotate: 90,
-      nameGap: Math.max(...rows.map(r => tierName(r).length)) * 7 + 16, splitArea: { show: false } },
+    // the rows are the tiers (the card's title says on which day): no rotated axis name
+    yAxis: { type: 'category', data: rows.map(tierName), inverse: true, splitArea: { show: false } },
     visualMap: { dimension: 2, min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160,
       inRange: { color: HEAT }, formatter: v => fmtInt(Math.round(v)) },
     series: [{ type: 'heatmap', data: cells, label: { show: true, formatter: p => fmtInt(p.value[2]) } }],
@@ -101,6 +101,6 @@ export async function renderTiers(view, params) {
     series: [{ name: t('tiers_customers'), type: 'bar', barMaxWidth: 64, data: dist.rows.map((r, i) => ({ value: r.customers, itemStyle: { color: PALETTE[i % PALETTE.length] } })),
       label: { show: true, position: 'top', formatter: p => fmtPct(dist.rows[p.dataIndex].share) } }],
   });
-  heatmap(migChart, migration, codes, c => nameOf[c] || c, t('tiers_to') + ' ' + to, t('tiers_from') + ' ' + from);
-  heatmap(crossChart, crosstab, crossCols, c => valueLabel(by, c), byLabel, t('tiers_tier'));
+  heatmap(migChart, migration, codes, c => nameOf[c] || c, `${t('tiers_to')} ${to}`);
+  heatmap(crossChart, crosstab, crossCols, c => valueLabel(by, c), byLabel);
 }
