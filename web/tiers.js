@@ -7,7 +7,7 @@ import { t, lang, valueLabel } from './i18n.js';
 import { api, asOfDay } from './api.js';
 import { fmtInt, fmtPct } from './format.js';
 import { h, card, chartBox } from './dom.js';
-import { PALETTE, mountChart } from './charts.js';
+import { echarts, mountChart } from './charts.js';
 
 /* A tier's name in the current language, from a row of a tier table. */
 export function tierName(row) { return (lang() === 'ko' ? row.name_ko : row.name_en) || row.tier; }
@@ -98,7 +98,9 @@ export async function renderTiers(view, params) {
     grid: { left: 56, right: 20, top: 24, bottom: 30 },
     xAxis: { type: 'category', data: dist.rows.map(tierName) },
     yAxis: { type: 'value', axisLabel: { formatter: fmtInt } },
-    series: [{ name: t('tiers_customers'), type: 'bar', barMaxWidth: 64, data: dist.rows.map((r, i) => ({ value: r.customers, itemStyle: { color: PALETTE[i % PALETTE.length] } })),
+    series: [{ name: t('tiers_customers'), type: 'bar', barMaxWidth: 64, data: dist.rows.map((r, i) => ({ value: r.customers,
+        // the tiers in order, light to dark
+        itemStyle: { color: echarts.color.lerp(dist.rows.length > 1 ? i / (dist.rows.length - 1) : 1, ['#8fb2ef', '#142f6b']) } })),
       label: { show: true, position: 'top', formatter: p => fmtPct(dist.rows[p.dataIndex].share) } }],
   });
   heatmap(migChart, migration, codes, c => nameOf[c] || c, `${t('tiers_to')} ${to}`);
