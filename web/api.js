@@ -1,7 +1,7 @@
 /* The JSON API client and the dashboard's shared state (the store's summary, the routes the server
-   documents, the as-of day, and the token of the view now shown). */
+   documents and those the user's role may read, the as-of day, and the token of the view now shown). */
 
-export const state = { store: null, routes: new Set(), asOf: '', routeToken: 0 };
+export const state = { store: null, routes: new Set(), documented: new Set(), asOf: '', routeToken: 0 };
 
 /* Fetches JSON. If the user has moved to another view meanwhile, throws a 'stale' error instead, so
    a slow answer never draws over the page now shown. */
@@ -27,4 +27,10 @@ export async function api(path, params) {
     throw err;
   }
   return body;
+}
+
+/* The day the analyses run to: the as-of box's (it starts at the last day with activity). */
+export function asOfDay() {
+  const box = document.getElementById('as-of');
+  return state.asOf || (box && box.value) || undefined;
 }

@@ -17,6 +17,9 @@ import { renderStaff } from './staff.js';
 import { renderTypes } from './types.js';
 import { renderCustomers } from './customers.js';
 import { renderCustomer } from './customer.js';
+import { renderTiers } from './tiers.js';
+import { renderPoints } from './points.js';
+import { renderCoupons } from './coupons.js';
 
 window.dangol = { CHARTS, state };
 
@@ -30,6 +33,9 @@ const PAGES = [
   { id: 'staff', icon: '♜', requires: '/api/staff', render: renderStaff },
   { id: 'types', icon: '☷', requires: '/api/types', render: renderTypes },
   { id: 'customers', icon: '☺', requires: '/api/customers', render: renderCustomers },
+  { id: 'tiers', icon: '◆', requires: '/api/tiers/distribution', render: renderTiers },
+  { id: 'points', icon: '◉', requires: '/api/points/liability', render: renderPoints },
+  { id: 'coupons', icon: '✂', requires: '/api/coupons/rates', render: renderCoupons },
 ];
 
 function renderNav(current) {
@@ -60,6 +66,15 @@ async function route() {
   applyLanguage();
   let page = PAGES.find(p => p.id === parts[0] && state.routes.has(p.requires));
   const isCustomer = parts[0] === 'customer' && parts[1];
+  // a page the server has but this role may not read says so (as a 403 does), not another page
+  const refused = !page && !isCustomer && PAGES.find(p => p.id === parts[0] && state.documented.has(p.requires));
+  if (refused) {
+    renderNav(null);
+    document.getElementById('page-title').textContent = t('page_' + refused.id);
+    showError(view, { status: 403 });
+    view.dataset.state = 'error';
+    return;
+  }
   if (!page && !isCustomer) page = PAGES.find(p => state.routes.has(p.requires));
   renderNav(isCustomer ? 'customers' : page && page.id);
   document.getElementById('page-title').textContent = t(isCustomer ? 'page_customer' : 'page_' + page.id);
@@ -82,6 +97,7 @@ async function start() {
     api('/api/session'), loadVocabulary()]);
   // the pages whose data this user's role may read (x-dangol-role of each route, docs/security.md)
   const rank = { none: 0, agent: 1, analyst: 2, manager: 3, admin: 4 };
+  state.documented = new Set(Object.keys(doc.paths).filter(p => doc.paths[p].get));
   state.routes = new Set(Object.keys(doc.paths).filter(p => {
     const get = doc.paths[p].get;
     return get && rank[session.role] >= rank[get['x-dangol-role']];
@@ -113,4 +129,11 @@ function signOutButton(session) {
   });
 }
 
-start().catch(err => showError(document.getElementById('view'), err));
+// an agent, whose routes are per customer, may not read the store's summary: a 403 says so
+start().catch(async err => {
+  await loadVocabulary().catch(() => {});   // the refusal in the user's language
+  applyLanguage();
+  const view = document.getElementById('view');
+  showError(view, err);
+  view.dataset.state = 'error';
+});

@@ -1,10 +1,12 @@
 /* The customer card (#/customer/ID): the library's card sections (/api/customers/ID/card) with
    every field name and coded value in the current language, and the order history chart. */
 import { t, tr, vocab, valueLabel, fieldLabel, lang } from './i18n.js';
-import { api } from './api.js';
-import { fmtInt, fmtMoney, fmtPct, fmtCompact, fmtDate } from './format.js';
+import { api, state, asOfDay } from './api.js';
+import { fmtInt, fmtMoney, fmtPct, fmtCompact, fmtDate, locale } from './format.js';
 import { h, card, chartBox, resultTable, RAW_FIELDS } from './dom.js';
 import { PALETTE, mountChart } from './charts.js';
+import { tierName } from './tiers.js';
+import { couponBenefit } from './coupons.js';
 
 /* The library writes a consultation type's guidance as "English. (한국어)": the part in the
    current language. */
@@ -46,7 +48,9 @@ export async function renderCustomer(view, params, id) {
   try {
     [sections, orders] = await Promise.all([
       api(`/api/customers/${encodeURIComponent(id)}/card`),
-      api(`/api/customers/${encodeURIComponent(id)}/orders`, { limit: 1000 }),
+      // the order history is for managers: an analyst's card goes without it
+      state.routes.has('/api/customers/{customer_id}/orders')
+        ? api(`/api/customers/${encodeURIComponent(id)}/orders`, { limit: 1000 }) : null,
     ]);
   } catch (err) {
     if (err.status === 404) {
@@ -56,6 +60,7 @@ export async function renderCustomer(view, params, id) {
     }
     throw err;
   }
+  const programme = await loyaltyProgramme(id);
   document.getElementById('page-title').textContent = `${t('page_customer')} · ${id}`;
   const byTitle = Object.fromEntries(sections.map(s => [s.title, s]));
   const profile = byTitle['Customer'];
@@ -65,6 +70,7 @@ export async function renderCustomer(view, params, id) {
       h('div', RAW_FIELDS.has(r.field) ? { 'data-raw': '' } : null, r.value == null ? '–' : valueLabel(r.field, r.value))]));
   const left = [card(vocab('card_section', 'Customer'), kv)];
   if (fields.guidance) left.push(card(vocab('card_section', 'Guidance'), h('div', { class: 'guidance' }, guidanceText(fields.guidance))));
+  left.push(...programme.left);
   const summary = byTitle['Orders'];
   const right = [];
   if (summary && summary.rows.length) {
@@ -75,11 +81,12 @@ export async function renderCustomer(view, params, id) {
       h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('average order')), h('div', { class: 'value' }, fmtMoney(s['average order']))),
       h('div', { class: 'card kpi' }, h('div', { class: 'label' }, fieldLabel('last order')), h('div', { class: 'value' }, s['last order'] || '–'))));
   }
-  const history = chartBox();
-  right.push(card(t('order_history'), history));
+  const history = orders ? chartBox() : null;
+  right.push(card(t('order_history'), history || h('div', { class: 'forbidden', 'data-forbidden': 'orders' }, t('forbidden_section'))));
   for (const title of ['Recent orders', 'Recent feedback'])
     if (byTitle[title] && byTitle[title].rows.length)
       right.push(card(vocab('card_section', title) || title, resultTable(byTitle[title], { money: ['total'] })));
+  right.push(...programme.right);
   // any further sections of the library's card (loyalty, lifetime value, ...): item/value pairs
   // beside the profile, other tables under the orders
   const known = new Set(['Customer', 'Orders', 'Recent orders', 'Recent feedback']);
@@ -93,6 +100,7 @@ export async function renderCustomer(view, params, id) {
   view.replaceChildren(h('a', { class: 'back', href: '#/customers' }, t('back_to_customers')),
     h('div', { class: 'grid', style: 'grid-template-columns: minmax(300px, 1fr) 2fr; align-items: start' },
       h('div', { class: 'grid' }, left), h('div', { class: 'grid' }, right)));
+  if (!orders) return;
   const points = orders.items.slice().reverse();
   mountChart(history, {
     tooltip: { trigger: 'axis', valueFormatter: fmtMoney },
@@ -100,4 +108,70 @@ export async function renderCustomer(view, params, id) {
     yAxis: { type: 'value', axisLabel: { formatter: fmtCompact } },
     series: [{ name: t('revenue'), type: 'bar', data: points.map(o => o.total), barMaxWidth: 24, color: PALETTE[0], itemStyle: { borderRadius: [3, 3, 0, 0] } }],
   });
+}
+
+/* The customer's tier (/api/customers/ID/tier), points balance (/api/customers/ID/points) and
+   coupons (/api/customers/ID/coupons) as cards: beside the profile (left) and under the orders
+   (right). A section the user's role may not read says so. */
+async function loyaltyProgramme(id) {
+  const base = `/api/customers/${encodeURIComponent(id)}`;
+  const get = (route, path, params) => (state.routes.has(route)
+    ? api(path, params).catch(err => { if (err.status === 403) return null; throw err; }) : Promise.resolve(null));
+  const have = route => state.documented.has(route);
+  const [tier, points, coupons] = await Promise.all([
+    get('/api/customers/{customer_id}/tier', `${base}/tier`, { as_of: asOfDay() }),
+    get('/api/customers/{customer_id}/points', `${base}/points`, { as_of: asOfDay() }),
+    get('/api/customers/{customer_id}/coupons', `${base}/coupons`),
+  ]);
+  const denied = (key, section) => card(t(key), h('div', { class: 'forbidden', 'data-forbidden': section }, t('forbidden_section')));
+  const left = [], right = [];
+  if (tier) left.push(tierCard(tier));
+  else if (have('/api/customers/{customer_id}/tier')) left.push(denied('card_tier', 'tier'));
+  if (points) left.push(pointsCard(points.rows[0]));
+  else if (have('/api/customers/{customer_id}/points')) left.push(denied('card_points', 'points'));
+  if (coupons) right.push(couponsCard(coupons));
+  else if (have('/api/customers/{customer_id}/coupons')) right.push(denied('card_coupons', 'coupons'));
+  return { left, right };
+}
+
+const kvRows = pairs => h('div', { class: 'kv' }, pairs.flatMap(([k, v]) => [h('div', { class: 'k' }, k), h('div', null, v)]));
+
+function tierCard([now, history]) {
+  const r = now.rows[0];
+  const measure = v => (r.measure_kind === 'spend' ? fmtMoney(v) : fmtInt(v));
+  const pairs = [[t('card_tier'), h('strong', { 'data-tier': r.tier }, tierName(r))], [t('card_tier_since'), fmtDate(r.since)],
+    [t('card_tier_measure', { measure: valueLabel('tier_measure', r.measure_kind) }), measure(r.measure)],
+    [t('card_tier_next'), r.next_tier ? valueLabel('tier', r.next_tier) : t('card_tier_top')]];
+  if (r.next_tier) pairs.push([t('card_tier_to_next'), measure(r.to_next)]);
+  pairs.push([t('card_tier_earn'), `×${(r.earn_per_mille / 1000).toLocaleString(locale())}`],
+    [t('card_tier_discount'), `${fmtInt(r.discount_percent)}%`]);
+  const body = [kvRows(pairs)];
+  if (history && history.rows.length)
+    body.push(h('h3', { class: 'sub' }, t('card_tier_history')), h('table', { class: 'data', 'data-tier-history': '' },
+      h('thead', null, h('tr', null, h('th', null, fieldLabel('date')), h('th', null, t('card_tier_change')), h('th', null, t('card_tier_reason')))),
+      h('tbody', null, history.rows.slice().reverse().map(x => h('tr', null, h('td', null, fmtDate(x.changed_on)),
+        h('td', null, `${valueLabel('tier', x.from_tier)} → ${valueLabel('tier', x.to_tier)}`), h('td', null, valueLabel('tier_reason', x.reason)))))));
+  return h('div', { class: 'card', 'data-card': 'tier' }, h('h2', null, t('card_tier')), ...body);
+}
+
+function pointsCard(b) {
+  const unit = v => `${fmtInt(v)} ${t('points_unit')}`;
+  return h('div', { class: 'card', 'data-card': 'points' }, h('h2', null, t('card_points')), kvRows([
+    [t('card_points_available'), h('strong', null, unit(b.available))],
+    [t('card_points_lots'), fmtInt(b.lots_open)],
+    [t('card_points_next_expiry'), b.next_expiry ? t('card_points_expiry_on', { points: unit(b.next_expiry_points), day: fmtDate(b.next_expiry) }) : '–'],
+  ]));
+}
+
+function couponsCard(table) {
+  const body = table.rows.length ? h('table', { class: 'data', 'data-coupons': 'customer' },
+    h('thead', null, h('tr', null, [['coupons_code', ''], ['coupons_coupon', ''], ['coupons_benefit', 'num'],
+      ['coupons_valid_until', ''], ['coupons_state', ''], ['coupons_redeemed_on', ''], ['coupons_discount', 'num']]
+      .map(([k, cls]) => h('th', { class: cls }, t(k))))),
+    h('tbody', null, table.rows.map(r => h('tr', { title: `${t('coupons_issued_on')} ${fmtDate(r.issued_on)}` }, h('td', { 'data-raw': '' }, h('code', null, r.code)),
+      h('td', { 'data-raw': '' }, r.name || r.definition_id), h('td', { class: 'num' }, couponBenefit(r)),
+      h('td', null, fmtDate(r.valid_until)), h('td', null, h('span', { class: 'badge ' + r.coupon_state }, valueLabel('coupon_state', r.coupon_state))),
+      h('td', null, fmtDate(r.redeemed_on)), h('td', { class: 'num' }, r.discount == null ? '–' : fmtMoney(r.discount))))))
+    : h('p', { class: 'muted' }, t('card_no_coupons'));
+  return h('div', { class: 'card', 'data-card': 'coupons' }, h('h2', null, t('card_coupons')), body);
 }

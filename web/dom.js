@@ -21,8 +21,11 @@ export function card(title, ...body) {
 
 export function chartBox(cls) { return h('div', { class: 'chart' + (cls ? ' ' + cls : '') }); }
 
+/* An error in place of the view; a 403 (the user's role may not read the page) says so in the
+   current language. */
 export function showError(view, err) {
-  view.replaceChildren(h('div', { class: 'error' }, `${t('load_error')}: ${err.message}`));
+  view.replaceChildren(err.status === 403 ? h('div', { class: 'error', 'data-forbidden': '' }, t('forbidden'))
+    : h('div', { class: 'error' }, `${t('load_error')}: ${err.message}`));
 }
 
 /* A result table (the library's {title, columns, rows}) as an HTML table. money: column names

@@ -405,6 +405,11 @@ int dg_coupon_rates_by_parse(const char *text, bool *by_campaign, dg_error *err)
  * given and the revenue (totals) of the redeeming orders, per definition or per campaign
  * (definitions without one: "(none)"). One table. */
 int dg_report_coupon_rates(dg_report *out, dg_store *store, bool by_campaign, dg_error *err);
+/* The coupon codes issued to a customer (DG_ENOTFOUND if no such customer), newest first, with
+ * their definition, state today and redemption; whole_codes false shows each code's first 3
+ * symbols only (for a role that may not redeem them). One table. */
+int dg_report_coupon_customer(dg_report *out, dg_store *store, const char *customer_id,
+                              bool whole_codes, dg_error *err);
 
 /* ---- campaigns (dangol/campaign.h) ---- */
 

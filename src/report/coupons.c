@@ -1,13 +1,15 @@
 /* The coupon reports (include/dangol/report.h), as `dangol coupon list|show|rates` and the
  * /api/coupons routes show them: the definitions with their state and counts, the codes of one
- * definition, one code with its definition, and redemption rates by coupon or by campaign with
+ * definition, one code with its definition, a customer's codes, and redemption rates by coupon or by campaign with
  * 95% Wilson score intervals. Each reads in one consistent read (dg_store_read_begin). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "dangol/coupon.h"
+#include "dangol/entity.h"
 #include "dangol/report.h"
+#include "dangol/store.h"
 #include "dangol/text.h"
 #include "dangol/vocab.h"
 #include "store/coupons.h"
@@ -145,6 +147,46 @@ int dg_report_coupon_show(dg_report *out, dg_store *store, const char *code, dg_
     return finish(out, tables, 2, rc, err);
 }
 
+/* ---- a customer's codes ---- */
+
+static const column customer_columns[] = {
+    { "code", DG_CELL_TEXT }, { "definition_id", DG_CELL_TEXT }, { "name", DG_CELL_TEXT },
+    { "coupon_kind", DG_CELL_TEXT }, { "amount", DG_CELL_MONEY }, { "percent", DG_CELL_REAL },
+    { "issued_on", DG_CELL_DATE }, { "valid_until", DG_CELL_DATE },
+    { "coupon_state", DG_CELL_TEXT }, { "order_id", DG_CELL_TEXT },
+    { "discount", DG_CELL_MONEY }, { "redeemed_on", DG_CELL_DATE }, { NULL, 0 },
+};
+
+/* ?3 is 1 to show the codes whole, 0 to keep their first 3 symbols only */
+#define CUSTOMER_SQL "SELECT CASE WHEN CAST(?3 AS INTEGER) THEN c.code " \
+    "ELSE substr(c.code, 1, 3) || '********' END, c.definition_id, d.name, d.kind, d.amount, " \
+    "d.percent_bp / 100.0, c.issued_on, d.valid_until, " CODE_STATE ", r.order_id, " \
+    "r.discount, r.redeemed_on FROM coupon_codes c " \
+    "JOIN coupon_definitions d USING (definition_id) " \
+    "LEFT JOIN coupon_redemptions r ON r.code = c.code " \
+    "WHERE c.customer_id = ?2 ORDER BY c.issued_at DESC, c.rowid DESC"
+
+int dg_report_coupon_customer(dg_report *out, dg_store *store, const char *customer_id,
+                              bool whole_codes, dg_error *err)
+{
+    int digits;
+    char today[24], title[320];
+    int rc = begin(store, &digits, today, err);
+    if (rc != 0)
+        return rc;
+    snprintf(title, sizeof title, "Coupons of %s", customer_id);
+    dg_table *t = new_table(title, customer_columns, digits);
+    bool found = false;
+    rc = dg_store_exists(store, dg_entity_find("customers"), customer_id, &found, err);
+    if (rc == 0 && !found)
+        rc = dg_error_set(err, DG_ENOTFOUND, "no customer \"%s\"", customer_id);
+    const char *params[] = { today, customer_id, whole_codes ? "1" : "0", NULL };
+    if (rc == 0)
+        rc = dg__coupon_table_fill(store, t, CUSTOMER_SQL, params, err);
+    dg_store_read_end(store);
+    return finish(out, &t, 1, rc, err);
+}
+
 /* ---- redemption rates ---- */
 
 static const column rate_columns[] = {
@@ -234,7 +276,7 @@ int dg_report_coupon_rates(dg_report *out, dg_store *store, bool by_campaign, dg
     rc = dg__coupon_scan(store, by_campaign ? RATES_BY_CAMPAIGN : RATES_BY_COUPON, NULL,
                          rate_row, &r, err);
     dg_store_read_end(store);
-    dg_table_add_note(r.t, "redemption rate = redeemed / issued codes (voided ones included); "
+    dg_table_add_coded_note(r.t, "coupon_rates", "redemption rate = redeemed / issued codes (voided ones included); "
                       "95% Wilson score interval (Wilson 1927); revenue: the totals of the "
                       "redeeming orders, before their discount");
     return finish(out, &r.t, 1, rc, err);

@@ -12,6 +12,7 @@
 #include "dangol/audit.h"
 #include "dangol/coupon.h"
 #include "dangol/id.h"
+#include "dangol/mask.h"
 #include "dangol/report.h"
 #include "dangol/text.h"
 #include "server/server.h"
@@ -42,6 +43,18 @@ void dg_api_coupon_code(dg_request *req, dg_response *res)
     dg_reply_report_tables(res,
                            dg_report_coupon_show(&rep, req->store, req->params[0], &err), &rep,
                            &err);
+}
+
+/* A customer's codes: whole for those who may redeem them, the first symbols for an analyst. */
+void dg_api_customer_coupons(dg_request *req, dg_response *res)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    dg_report rep = { 0 };
+    bool whole = !(req->user && dg_mask_applies(req->user->role));
+    dg_reply_report_tables(res,
+                           dg_report_coupon_customer(&rep, req->store, req->params[0], whole,
+                                                     &err), &rep, &err);
 }
 
 void dg_api_coupon_rates(dg_request *req, dg_response *res)

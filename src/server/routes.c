@@ -568,6 +568,11 @@ static const dg_route routes[] = {
       "constant or unknown feature; Idempotency-Key header: a retry answers the first model "
       "and trains nothing", NULL, DG_CHURN_TRAIN_SCHEMA, "object", true, DG_ROLE_MANAGER,
       false },
+    /* the customer card's coupons (web/customer.js) */
+    { "GET", "/api/customers/{customer_id}/coupons", dg_api_customer_coupons, "coupons",
+      "the coupon codes issued to the customer, newest first, with their definition, state and "
+      "redemption (an analyst sees each code's first 3 symbols only)", NULL, NULL, "table",
+      false, DG_ROLE_ANALYST, true },
 };
 
 const dg_route *dg_server_routes(size_t *n_routes)

@@ -81,7 +81,7 @@ async function visit(page, errors, hash, name, lang) {
    outside the customer's own data (elements marked data-raw) and a short list of names that stay
    as they are in Korean. A Korean page with any left is not translated. */
 const KEEP_IN_KOREAN = new Set(['dangol', 'English', 'RFM', 'NPS', 'CLV', 'KRW', 'SMS', 'SNS', 'BG', 'NBD', 'MBG', 'BB',
-  'Pareto', 'Gamma', 'CSAT']);
+  'Pareto', 'Gamma', 'CSAT', 'VIP']);   // VIP: the top tier's Korean name too (tier vip)
 async function englishWords(page) {
   const texts = await page.evaluate(() => {
     const out = [];
@@ -139,6 +139,56 @@ async function checkLoyaltyTables(page, errors, lang) {
     if (api.length > 1 && shown.length === api.length && raw.length === 0) pass(name);
     else fail(name, `${shown.length} rows shown for ${api.length}; raw: ${raw.join(', ')}`);
   }
+}
+
+/* The loyalty-programme pages against their API: the tiers page shows one row per tier of
+   /api/tiers/distribution with its count, and its moved up + stayed + moved down add up to the
+   migration matrix's customers; the points page's outstanding points are the liability's; the
+   coupons page has one row per definition of /api/coupons, with the redemption rate of
+   /api/coupons/rates; the customer card shows the tier, points and coupon sections. */
+async function checkLoyaltyPages(page, errors, lang) {
+  const check = (name, ok, detail) => (ok ? pass(`${name} (${lang})`) : fail(`${name} (${lang})`, detail));
+  const fmt = v => v.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-US');
+  await visit(page, errors, '/tiers?from=2025-01-01&to=2025-12-31&by=segment', 'tiers-segment', lang);
+  const tiers = await page.evaluate(async () => {
+    const dist = await (await fetch(`/api/tiers/distribution?as_of=${document.getElementById('as-of').value}`)).json();
+    const mig = await (await fetch('/api/tiers/migration?from=2025-01-01&to=2025-12-31')).json();
+    const shown = [...document.querySelectorAll('#view table[data-tiers=distribution] tbody tr')].map(tr => [...tr.cells].map(c => c.textContent));
+    const moves = [...document.querySelectorAll('#view [data-move] .value')].map(v => Number(v.textContent.replace(/[^\d]/g, '')));
+    return { dist: dist.rows, migTotal: mig.rows.reduce((n, r) => n + r.total, 0), shown, moves };
+  });
+  check('tiers page shows every tier with its customers', tiers.shown.length === tiers.dist.length && tiers.dist.length > 1 &&
+    tiers.dist.every((r, i) => tiers.shown[i][2] === fmt(r.customers) && tiers.shown[i][0] === (lang === 'ko' ? r.name_ko : r.name_en)),
+  JSON.stringify(tiers.shown));
+  check('tiers page: moved up + stayed + moved down = the migration matrix', tiers.moves.length === 3 &&
+    tiers.moves.reduce((a, b) => a + b, 0) === tiers.migTotal && tiers.moves[0] > 0, `${tiers.moves} vs ${tiers.migTotal}`);
+  await visit(page, errors, '/points', 'points', lang);
+  const points = await page.evaluate(async () => {
+    const tables = await (await fetch(`/api/points/liability?as_of=${document.getElementById('as-of').value}`)).json();
+    const kpi = k => (document.querySelector(`#view [data-kpi=${k}] .value`) || {}).textContent;
+    return { api: tables[0].rows, outstanding: kpi('outstanding'), exp90: kpi('expiring_90'),
+      ageing: document.querySelectorAll('#view table[data-points=ageing] tbody tr').length, ages: tables[1].rows.length,
+      breakage: document.querySelectorAll('#view table[data-points=breakage] tbody tr').length, years: tables[2].rows.length };
+  });
+  const measure = name => (points.api.find(r => r.measure === name) || {}).points;
+  check('points page shows the outstanding points and those expiring within 90 days', measure('outstanding') > 0 &&
+    points.outstanding === `${fmt(measure('outstanding'))} P` && points.exp90 === `${fmt(measure('expiring in 90 days'))} P`,
+  JSON.stringify(points));
+  check('points page shows every age bucket and expiry year', points.ageing === points.ages && points.ages > 0 &&
+    points.breakage === points.years && points.years > 0, JSON.stringify(points));
+  await visit(page, errors, '/coupons', 'coupons', lang);
+  const coupons = await page.evaluate(async () => {
+    const defs = (await (await fetch('/api/coupons')).json()).rows;
+    const rates = (await (await fetch('/api/coupons/rates')).json()).rows;
+    const rows = [...document.querySelectorAll('#view table[data-coupons=definitions] tbody tr')]
+      .map(tr => ({ id: tr.dataset.definition, rate: tr.cells[7].textContent }));
+    return { defs: defs.map(d => d.definition_id), rates, rows };
+  });
+  check('coupons page lists every definition with its redemption rate', coupons.rows.length === coupons.defs.length &&
+    coupons.defs.length > 1 && coupons.rows.every(r => {
+      const rate = coupons.rates.find(x => x.definition_id === r.id);
+      return rate && (rate.redemption_rate == null ? r.rate === '–' : r.rate.startsWith(`${(rate.redemption_rate * 100).toFixed(1)}%`));
+    }), JSON.stringify(coupons.rows));
 }
 
 /* What the pivot explorer shows: its URL parameters, the controls' state and the table. */
@@ -274,6 +324,7 @@ async function main() {
       for (const p of pages)
         await visit(page, errors, `/${p}`, p, lang);
       await checkLoyaltyTables(page, errors, lang);
+      await checkLoyaltyPages(page, errors, lang);
       // values of the coded dimensions (regions, channels, segments, stages) by name
       await visit(page, errors, '/pivot?rows=region,segment&cols=channel&measure=orders&totals=rollup', 'pivot-values', lang);
       await checkTopNote(page, errors, lang);
@@ -289,6 +340,10 @@ async function main() {
       const expect = lang === 'ko' ? '프로필' : 'Profile';
       if (heading.includes(expect)) pass(`customer card (${lang}) shows the profile`);
       else fail(`customer card (${lang}) shows the profile`);
+      const sections = await page.$$eval('#view [data-card]', cs => cs.map(c => c.dataset.card));
+      const tierShown = await page.$eval('#view [data-card=tier] [data-tier]', e => e.textContent).catch(() => '');
+      if (['tier', 'points', 'coupons'].every(c => sections.includes(c)) && tierShown) pass(`customer card (${lang}) shows the tier (${tierShown}), points and coupons`);
+      else fail(`customer card (${lang}) shows the tier, points and coupons`, sections.join());
     }
     await page.click('.lang button[data-lang=en]');
     // a pivot with column dimensions and subtotals, then the explorer's interactions

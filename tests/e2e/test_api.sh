@@ -419,8 +419,24 @@ expect_status "campaigns: launching again is 409" 409 POST /api/campaigns/API-C/
 expect_status "campaigns: show" 200 GET /api/campaigns/API-C
 expect_status "campaigns: results" 200 GET /api/campaigns/API-C/results
 expect_status "campaigns: send list" 200 GET "/api/campaigns/API-C/send-list?reason=test"
+# a customer's codes (the dashboard's card)
+expect_status "coupons: a customer's codes" 200 GET /api/customers/C1/coupons
+expect_json "C1 holds its one code, whole, redeemed on O1, the definition voided since" "len(j['rows']) == 1 and j['rows'][0]['code'] == '$CODE1' and j['rows'][0]['coupon_state'] == 'redeemed' and j['rows'][0]['order_id'] == 'O1'"
+expect_status "coupons: an unknown customer's codes are 404" 404 GET /api/customers/NOBODY/coupons
 
 stop_server
+# ... an analyst sees each code's first 3 symbols only (a copy of the store, with users)
+cp "$DANGOL_DB" "$WORK/users.db"
+echo 'analyst-password-1' | DANGOL_DB="$WORK/users.db" "$DANGOL" -q user add ana --role analyst >/dev/null 2>&1
+ANA=$(DANGOL_DB="$WORK/users.db" "$DANGOL" -q token create --user ana --label api)
+STORE=$DANGOL_DB; DANGOL_DB="$WORK/users.db"
+start_server --no-web || exit 0
+CODES=$(curl -s -H "Authorization: Bearer $ANA" "$URL/api/customers/C1/coupons")
+echo "200 GET /api/customers/C1/coupons" >> "$WORK/requests"
+if printf '%s' "$CODES" | python3 -c "import json,sys; r = json.load(sys.stdin)['rows'][0]; sys.exit(not (r['code'] == '${CODE1%????????}********' and r['coupon_state'] == 'redeemed'))"
+then pass "an analyst sees a customer's codes masked"; else fail "an analyst sees a customer's codes masked" "$CODES"; fi
+stop_server
+DANGOL_DB=$STORE
 expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
 
 # ---- read-only

@@ -1,6 +1,7 @@
 # The dashboard in a real browser: Debian's chromium, driven by playwright-core (web/node_modules,
 # installed by `make web`), loads every page against a running `dangol serve` on a small store:
-# no console errors, every chart holds data, screenshots kept in tests/artifacts/ (see browser.js).
+# no console errors, every chart holds data, screenshots kept in tests/artifacts/ (see browser.js);
+# the store gets tiers, points and coupons for the loyalty-programme pages.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/server.sh"
 
@@ -15,7 +16,13 @@ python3 "$(dirname "$0")/dashboard_data.py" "$WORK"
 for e in customers orders surveys feedback; do
   expect_ok "import $e for the dashboard" "$DANGOL" --quiet import "$e" "$WORK/$e.csv"
 done
+# the loyalty programme (tiers, points, coupons) for the tiers, points and coupons pages and the card
+expect_ok "tiers evaluated for the dashboard" "$DANGOL" --quiet tier evaluate --as-of 2025-06-30
+expect_ok "... and again half a year on" "$DANGOL" --quiet tier evaluate --as-of 2025-12-31
 start_server --web "$ROOT/web" || exit 0
+expect_ok "points earned and spent, coupons issued and redeemed for the dashboard" \
+  python3 "$(dirname "$0")/helpers/dashboard_loyalty.py" "$URL" "$WORK"
+expect_ok "points expired for the dashboard" "$DANGOL" --quiet points expire --as-of 2025-12-31
 
 expect_status "dashboard index is served" 200 GET /
 expect_status "echarts is served" 200 GET /node_modules/echarts/dist/echarts.min.js
@@ -28,4 +35,14 @@ mkdir -p "$ROOT/tests/artifacts"
 node "$(dirname "$0")/browser.js" "$URL" "$ROOT/tests/artifacts" > "$WORK/browser.out" 2>&1
 record_lines "$WORK/browser.out"
 grep -q '^pass ' "$WORK/browser.out" || fail "browser test ran" "$(cat "$WORK/browser.out")"
+stop_server
+
+# once the store has users: an agent and an analyst see the refusal in their language
+PASSWORD='dashboard password 1'
+expect_ok "an agent for the dashboard" sh -c "echo '$PASSWORD' | '$DANGOL' --quiet user add ali --role agent --site 'Seoul Gangnam'"
+expect_ok "an analyst for the dashboard" sh -c "echo '$PASSWORD' | '$DANGOL' --quiet user add amy --role analyst"
+start_server --web "$ROOT/web" || exit 0
+node "$(dirname "$0")/dashboard_roles.js" "$URL" "$ROOT/tests/artifacts" ali amy "$PASSWORD" C00000001 > "$WORK/roles.out" 2>&1
+record_lines "$WORK/roles.out"
+grep -q '^pass ' "$WORK/roles.out" || fail "roles browser test ran" "$(cat "$WORK/roles.out")"
 stop_server

@@ -3,7 +3,8 @@
  * down exactly at the int64 edge, the cap), the parsers, and against a store: redemption checks
  * (window, minimum spend, the code's customer, first purchase, single use, per-customer and
  * total limits, voids), a refused write leaving the row counts unchanged, idempotency keys, and
- * concurrent redemptions of one code from forked processes of which exactly one wins. */
+ * concurrent redemptions of one code from forked processes of which exactly one wins; a customer's
+ * codes, whole or cut to their first symbols. */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -496,4 +497,41 @@ Test(coupons, rates_report_with_wilson_interval)
     cr_assert(strstr(csv, ",100,50000") != NULL, "%s", csv);
     free(csv);
     dg_report_clear(&rep);
+}
+
+Test(coupons, a_customers_codes_whole_or_cut)
+{
+    char a[16], b[16], other[16];
+    define("R", fixed(100));
+    define("S", percent(1000, 0));
+    issue("R", "A", a);
+    issue("S", "A", b);
+    issue("R", "B", other);
+    cr_assert_eq(redeem(a, "A1"), 0, "%s", err.message);
+    dg_report rep = { 0 };
+    cr_assert_eq(dg_report_coupon_customer(&rep, store, "A", true, &err), 0, "%s", err.message);
+    char *csv = test_render(rep.tables[0], DG_FORMAT_CSV);
+    /* A's two codes, newest first; B's is not among them */
+    char line[128];
+    snprintf(line, sizeof line, "%s,S,,percent,,10,", b);
+    cr_assert(strstr(csv, line) != NULL, "%s", csv);
+    snprintf(line, sizeof line, "%s,R,,fixed,100,,", a);
+    cr_assert(strstr(csv, line) != NULL && strstr(csv, ",redeemed,A1,100,") != NULL, "%s", csv);
+    cr_assert(strstr(csv, line) > strstr(csv, b), "newest first: %s", csv);
+    cr_assert(strstr(csv, other) == NULL, "%s", csv);
+    free(csv);
+    dg_report_clear(&rep);
+    /* cut: the first 3 symbols and 8 stars, never the whole code */
+    cr_assert_eq(dg_report_coupon_customer(&rep, store, "A", false, &err), 0, "%s", err.message);
+    csv = test_render(rep.tables[0], DG_FORMAT_CSV);
+    snprintf(line, sizeof line, "\n%.3s********,R,", a);
+    cr_assert(strstr(csv, line) != NULL && strstr(csv, a) == NULL, "%s", csv);
+    free(csv);
+    dg_report_clear(&rep);
+    /* no codes: an empty table; no such customer: not found */
+    cr_assert_eq(dg_report_coupon_customer(&rep, store, "N", true, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_table_rows(rep.tables[0]), 0);
+    dg_report_clear(&rep);
+    cr_assert_eq(dg_report_coupon_customer(&rep, store, "NOBODY", true, &err), DG_ENOTFOUND);
+    cr_assert(strstr(err.message, "NOBODY") != NULL, "%s", err.message);
 }
