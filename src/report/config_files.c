@@ -139,3 +139,13 @@ int dg_ticket_sla_load(dg_ticket_sla *sla, const char *path, dg_error *err)
     free(text);
     return rc;
 }
+
+int dg_cvalue_survey_load(dg_cvalue_survey *survey, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_cvalue_survey_parse(survey, text, path, err);
+    free(text);
+    return rc;
+}
