@@ -62,6 +62,18 @@ int dg_cvalue_answers_load(dg_cvalue_answers *out, dg_store *store,
                            const dg_cvalue_survey *survey, const char *customer_id,
                            int32_t as_of, size_t *skipped, dg_error *err);
 
+/* ---- the survey in use ----
+ * A store may keep its own survey (the text of a survey file, in its settings): the command line
+ * without --survey and the API use it; without one, the built-in survey. */
+#define DG_CVALUE_SURVEY_TEXT_MAX 65536
+
+/* Checks text as a survey file (errors at name:line:column, nothing stored) and keeps it as the
+ * store's survey; text NULL: back to the built-in survey. */
+int dg_cvalue_survey_save(dg_store *store, const char *text, const char *name, dg_error *err);
+/* The store's survey, else the built-in one; *stored (may be NULL) says which. */
+int dg_cvalue_survey_current(dg_cvalue_survey *out, dg_store *store, bool *stored,
+                             dg_error *err);
+
 /* ---- the demo's value survey (src/demo/value.c, docs/demo.md) ----
  * Responses to the built-in survey with known effects: each component's true level per
  * response ~ N(mean, 0.8) (means 3.6, 2.9, 3.0, 3.4, 2.6, 2.4, 2.2 in component order), its items = round(level + noise) on 1-5 (noise sd 0.6; social 1.3, so

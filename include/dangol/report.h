@@ -404,6 +404,8 @@ int dg_report_coupon_rates(dg_report *out, dg_store *store, bool by_campaign, dg
 
 /* Reads a value survey file (config/value_survey.conf documents it). */
 int dg_cvalue_survey_load(dg_cvalue_survey *survey, const char *path, dg_error *err);
+/* Reads a survey file and keeps it as the store's survey (dg_cvalue_survey_save). */
+int dg_cvalue_survey_save_file(dg_store *store, const char *path, dg_error *err);
 
 typedef enum dg_report_value_view {
     DG_REPORT_VALUE_ITEMS, DG_REPORT_VALUE_SCORES, DG_REPORT_VALUE_RELIABILITY,
@@ -417,7 +419,7 @@ typedef enum dg_report_value_by {
 
 typedef struct dg_report_value_options {
     dg_report_value_view view;
-    const dg_cvalue_survey *survey;   /* NULL: the built-in survey */
+    const dg_cvalue_survey *survey;   /* NULL: the store's survey, else the built-in one */
     const char *outcome;   /* drivers, grid: an outcome item code, or "repurchase" (an order
                             * within window_days after the answer); NULL: the survey's */
     int window_days;       /* for "repurchase"; 0 = 180 */

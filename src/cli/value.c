@@ -15,11 +15,13 @@ typedef struct value_args {
     const char *survey, *outcome, *by, *customer, *encoding, *delimiter;
     int32_t as_of;
     int window;
+    bool builtin;
 } value_args;
 
 static int parse_args(dg_cli *cli, int argc, char **argv, value_args *a)
 {
-    enum { O_SURVEY = 1, O_AS_OF, O_OUTCOME, O_WINDOW, O_BY, O_CUSTOMER, O_ENC, O_DELIM };
+    enum { O_SURVEY = 1, O_AS_OF, O_OUTCOME, O_WINDOW, O_BY, O_CUSTOMER, O_ENC, O_DELIM,
+           O_BUILTIN };
     static const struct option options[] = {
         { "survey", required_argument, NULL, O_SURVEY },
         { "as-of", required_argument, NULL, O_AS_OF },
@@ -29,6 +31,7 @@ static int parse_args(dg_cli *cli, int argc, char **argv, value_args *a)
         { "customer", required_argument, NULL, O_CUSTOMER },
         { "encoding", required_argument, NULL, O_ENC },
         { "delimiter", required_argument, NULL, O_DELIM },
+        { "builtin", no_argument, NULL, O_BUILTIN },
         { 0 } };
     memset(a, 0, sizeof *a);
     a->as_of = DG_DAY_NONE;
@@ -53,14 +56,27 @@ static int parse_args(dg_cli *cli, int argc, char **argv, value_args *a)
         case O_CUSTOMER: a->customer = optarg; break;
         case O_ENC: a->encoding = optarg; break;
         case O_DELIM: a->delimiter = optarg; break;
+        case O_BUILTIN: a->builtin = true; break;
         default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
         }
     }
     return DG_EXIT_OK;
 }
 
-static int import(dg_cli *cli, const value_args *a, const dg_cvalue_survey *survey,
-                  const char *path)
+/* The survey of --survey FILE, else the store's, else the built-in one (store may be NULL). A
+ * bad file exits 1 (as a bad rules file elsewhere), a missing one 3. */
+static int load_survey(dg_cli *cli, const value_args *a, dg_store *store,
+                       dg_cvalue_survey *survey)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    int rc = a->survey ? dg_cvalue_survey_load(survey, a->survey, &err)
+           : store ? dg_cvalue_survey_current(survey, store, NULL, &err)
+                   : dg_cvalue_survey_default(survey, &err);
+    return rc == 0 ? DG_EXIT_OK : dg_cli_fail(cli, &err);
+}
+
+static int import(dg_cli *cli, const value_args *a, dg_cvalue_survey *survey, const char *path)
 {
     dg_import_options opt = { .delimiter = ',', .encoding = a->encoding };
     if (a->delimiter) {
@@ -84,6 +100,10 @@ static int import(dg_cli *cli, const value_args *a, const dg_cvalue_survey *surv
     dg_store *store;
     if ((code = dg_cli_open_store(cli, 0, &store)) != DG_EXIT_OK)
         return code;
+    if ((code = load_survey(cli, a, store, survey)) != DG_EXIT_OK) {
+        dg_store_close(store);
+        return code;
+    }
     dg_import_report report;
     dg_error err;
     dg_error_clear(&err);
@@ -116,7 +136,7 @@ static int import(dg_cli *cli, const value_args *a, const dg_cvalue_survey *surv
 }
 
 static int report(dg_cli *cli, dg_report_value_view view, const value_args *a,
-                  const dg_cvalue_survey *survey)
+                  dg_cvalue_survey *survey)
 {
     dg_report_value_options opt = { .view = view, .survey = survey, .outcome = a->outcome,
                                     .window_days = a->window, .customer_id = a->customer,
@@ -134,10 +154,14 @@ static int report(dg_cli *cli, dg_report_value_view view, const value_args *a,
         return dg_cli_usage_error(cli, "--outcome and --window are for drivers and grid");
     dg_store *store = NULL;
     dg_frame *frame = NULL;
-    int code = view == DG_REPORT_VALUE_ITEMS ? DG_EXIT_OK
-                                             : dg_cli_open_store(cli, DG_STORE_READONLY, &store);
-    if (code != DG_EXIT_OK)
+    int code = view == DG_REPORT_VALUE_ITEMS && a->survey
+                   ? DG_EXIT_OK : dg_cli_open_store(cli, DG_STORE_READONLY, &store);
+    if (code == DG_EXIT_OK)
+        code = load_survey(cli, a, store, survey);
+    if (code != DG_EXIT_OK) {
+        dg_store_close(store);
         return code;
+    }
     int rc = 0;
     if (dg_report_value_needs_frame(&opt))
         rc = dg_report_frame(&frame, store, a->as_of, false, &err);
@@ -151,17 +175,37 @@ static int report(dg_cli *cli, dg_report_value_view view, const value_args *a,
     return code;
 }
 
+/* `value survey FILE`: the file (checked first) becomes the store's survey; --builtin (path
+ * NULL) goes back to the built-in one. */
+static int keep_survey(dg_cli *cli, const char *path)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    dg_store *store;
+    int code = dg_cli_open_store(cli, 0, &store);
+    if (code != DG_EXIT_OK)
+        return code;
+    int rc = path ? dg_cvalue_survey_save_file(store, path, &err)
+                  : dg_cvalue_survey_save(store, NULL, NULL, &err);
+    dg_store_close(store);
+    if (rc != 0)
+        return dg_cli_fail(cli, &err);
+    if (!cli->quiet)
+        printf("the store's value survey is now %s\n", path ? path : "the built-in one");
+    return DG_EXIT_OK;
+}
+
 static int run(dg_cli *cli, int argc, char **argv)
 {
     static const char *const subcommands[] = { "items", "scores", "reliability", "drivers",
-                                               "grid", "import" };
-    const char *valid = "items, scores, reliability, drivers, grid, import";
+                                               "grid", "import", "survey" };
+    const char *valid = "items, scores, reliability, drivers, grid, import, survey";
     if (argc < 2)
         return dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
     size_t sub = 0;
-    while (sub < 6 && strcmp(argv[1], subcommands[sub]) != 0)
+    while (sub < 7 && strcmp(argv[1], subcommands[sub]) != 0)
         sub++;
-    if (sub == 6)
+    if (sub == 7)
         return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
     value_args a;
     dg_cli_getopt_reset();
@@ -170,26 +214,21 @@ static int run(dg_cli *cli, int argc, char **argv)
         return code;
     int rest = argc - 1 - optind;
     char **args = argv + 1 + optind;
-    if (sub == 5 ? rest != 1 : rest != 0)
-        return sub == 5 ? dg_cli_usage_error(cli, "import takes one CSV file")
-                        : dg_cli_usage_error(cli, "unexpected argument \"%s\"", args[0]);
+    if (sub == 6 && (a.builtin ? rest != 0 : rest != 1))
+        return dg_cli_usage_error(cli, "survey takes one survey file, or --builtin");
+    if (sub == 5 && rest != 1)
+        return dg_cli_usage_error(cli, "import takes one CSV file");
+    if (sub < 5 && rest != 0)
+        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", args[0]);
+    if (a.builtin && sub != 6)
+        return dg_cli_usage_error(cli, "--builtin is for survey");
     if ((a.encoding || a.delimiter) && sub != 5)
         return dg_cli_usage_error(cli, "--encoding and --delimiter are for import");
     dg_cvalue_survey *survey = malloc(sizeof *survey);
     if (!survey)
         return DG_EXIT_FAILURE;
-    dg_error err;
-    dg_error_clear(&err);
-    int rc = a.survey ? dg_cvalue_survey_load(survey, a.survey, &err)
-                      : dg_cvalue_survey_default(survey, &err);
-    if (rc != 0) {
-        free(survey);
-        /* a bad survey file is bad input (exit 2), a missing one exit 3 */
-        return rc == DG_ENOTFOUND ? dg_cli_fail(cli, &err)
-                                  : (fprintf(stderr, "%s value: %s\n", cli->program,
-                                             err.message), DG_EXIT_USAGE);
-    }
     code = sub == 5 ? import(cli, &a, survey, args[0])
+         : sub == 6 ? keep_survey(cli, a.builtin ? NULL : args[0])
                     : report(cli, (dg_report_value_view)sub, &a, survey);
     free(survey);
     return code;
@@ -207,8 +246,11 @@ DG_CLI_COMMAND(value) = {
     "                        95% interval, R^2\n"
     "  grid [--by G] [--outcome O]  importance-performance grid, overall or per group\n"
     "  import FILE           import responses: response_id, customer_id, answered_on and one\n"
-    "                        column per item code (blank = not answered); all rows or none\n\n"
-    "  --survey FILE     the survey definition (default: the built-in one, as in\n"
+    "                        column per item code (blank = not answered); all rows or none\n"
+    "  survey FILE | --builtin  keep FILE (checked first) as the store's survey, used by the\n"
+    "                        commands without --survey and by the API; --builtin: back to the\n"
+    "                        built-in one\n\n"
+    "  --survey FILE     the survey definition (default: the store's, else the built-in one,\n"
     "                    config/value_survey.conf)\n"
     "  --as-of DATE      ignore responses and orders after DATE\n"
     "  --outcome O       an outcome item of the survey (repurchase_intent, nps, ...) or\n"
@@ -217,8 +259,8 @@ DG_CLI_COMMAND(value) = {
     "  --by G            grid groups: none, segment (RFM), tier, stage, type (consultation type)\n"
     "  --encoding E      import: utf-8 (default) or cp949/euc-kr\n"
     "  --delimiter D     import: , (default) ; tab |\n\n"
-    "Exit codes: 2 for a bad option or survey file, 3 for an unknown customer or missing file,\n"
-    "1 when the import has bad rows (nothing is written) or the data are too few for a\n"
+    "Exit codes: 2 for a bad option, 3 for an unknown customer or a missing file, 1 for a bad\n"
+    "survey file, an import with bad rows (nothing is written) or too few answers for a\n"
     "regression.\n",
     run,
 };

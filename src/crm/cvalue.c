@@ -1,8 +1,9 @@
 /* Recording one customer value survey response (include/dangol/cvalue_io.h): the answers are
  * checked against the survey, then the response, its answers and its idempotency key are
  * written in one transaction (BEGIN IMMEDIATE), so concurrent writers never lose or double a
- * response. */
+ * response. Also the store's own survey, kept in its settings once it parses. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -103,5 +104,42 @@ int dg_cvalue_record(dg_cvalue_result *out, dg_store *store, const dg_cvalue_sur
     }
 fail:
     dg_store_rollback(store);
+    return rc;
+}
+
+#define SURVEY_SETTING "value_survey"
+
+int dg_cvalue_survey_save(dg_store *store, const char *text, const char *name, dg_error *err)
+{
+    if (!text)
+        return dg_store_setting_set(store, SURVEY_SETTING, "", err);
+    if (strlen(text) >= DG_CVALUE_SURVEY_TEXT_MAX)
+        return dg_error_set(err, DG_EINVAL, "%s: a survey file of at most %d bytes is kept", name,
+                            DG_CVALUE_SURVEY_TEXT_MAX - 1);
+    dg_cvalue_survey *s = malloc(sizeof *s);
+    if (!s)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    int rc = dg_cvalue_survey_parse(s, text, name, err);
+    free(s);
+    return rc == 0 ? dg_store_setting_set(store, SURVEY_SETTING, text, err) : rc;
+}
+
+int dg_cvalue_survey_current(dg_cvalue_survey *out, dg_store *store, bool *stored,
+                             dg_error *err)
+{
+    char *text = malloc(DG_CVALUE_SURVEY_TEXT_MAX);
+    if (stored)
+        *stored = false;
+    if (!text)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    int rc = dg_store_setting_get(store, SURVEY_SETTING, text, DG_CVALUE_SURVEY_TEXT_MAX, err);
+    if (rc == 0 && text[0]) {
+        rc = dg_cvalue_survey_parse(out, text, "the store's value survey", err);
+        if (stored)
+            *stored = rc == 0;
+    } else if (rc == 0 || rc == DG_ENOTFOUND) {
+        rc = dg_cvalue_survey_default(out, err);
+    }
+    free(text);
     return rc;
 }

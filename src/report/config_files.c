@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/cvalue_io.h"
 #include "dangol/report.h"
 #include "dangol/erasure.h"
 
@@ -146,6 +147,16 @@ int dg_cvalue_survey_load(dg_cvalue_survey *survey, const char *path, dg_error *
     int rc = read_text_file(path, &text, err);
     if (rc == 0)
         rc = dg_cvalue_survey_parse(survey, text, path, err);
+    free(text);
+    return rc;
+}
+
+int dg_cvalue_survey_save_file(dg_store *store, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_cvalue_survey_save(store, text, path, err);
     free(text);
     return rc;
 }

@@ -341,10 +341,12 @@ int dg_report_value(dg_report *out, dg_store *store, const dg_frame *frame,
     dg_cvalue_survey *own = NULL;
     const dg_cvalue_survey *s = opt->survey;
     int rc = 0;
-    if (!s) {
+    if (!s) {   /* the store's survey, else the built-in one */
         if (!(own = malloc(sizeof *own)))
             return dg_error_set(err, DG_ENOMEM, "out of memory");
-        if ((rc = dg_cvalue_survey_default(own, err)) != 0) {
+        rc = store ? dg_cvalue_survey_current(own, store, NULL, err)
+                   : dg_cvalue_survey_default(own, err);
+        if (rc != 0) {
             free(own);
             return rc;
         }

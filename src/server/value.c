@@ -2,7 +2,7 @@
  * drivers, grid) through dg_report_value on the shared snapshot's frame when the view needs
  * one, and the write of one response (body {response_id, customer_id, answered_on,
  * answers: {item: answer, ...}}; Idempotency-Key as for points) through dg_cvalue_record. The
- * survey is the built-in one (config/value_survey.conf). */
+ * survey is the store's (`dangol value survey FILE`), else the built-in one. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,7 +121,7 @@ void dg_api_value_record(dg_request *req, dg_response *res)
     int rc = 0;
     dg_cvalue_result result;
     if (ok) {
-        rc = survey ? dg_cvalue_survey_default(survey, &err)
+        rc = survey ? dg_cvalue_survey_current(survey, req->store, NULL, &err)
                     : dg_error_set(&err, DG_ENOMEM, "out of memory");
         if (rc == 0)
             rc = dg_cvalue_record(&result, req->store, survey, &r, &err);

@@ -31,7 +31,7 @@ item.a.component = functional
 item.b.text_en = Orphan
 CONF
 expect_output "an item mapped to no component is an error at its line" "nocomp.conf:2:1: item \"b\" is mapped to no component" "$DANGOL" value items --survey "$WORK/nocomp.conf"
-expect_exit "... exit 2" 2 "$DANGOL" value items --survey "$WORK/nocomp.conf"
+expect_exit "... exit 1, as a bad rules file elsewhere" 1 "$DANGOL" value items --survey "$WORK/nocomp.conf"
 cp "$ROOT/config/value_survey.conf" "$WORK/mismatch.conf"
 echo "item.emo2.scale = 1-7" >> "$WORK/mismatch.conf"
 line=$(wc -l < "$WORK/mismatch.conf")
@@ -143,6 +143,17 @@ got=$(sql "SELECT count(*) FROM value_responses")
 [ "$ok" -eq 6 ] && [ "$got" -eq $((base + 300)) ] && pass "6 concurrent imports: all succeed, 300 responses, none lost" \
   || fail "6 concurrent imports ($ok succeeded, $((got - base)) responses)" "$(cat "$WORK"/p*.out)"
 
+# ---- the store's own survey: used without --survey, by the CLI and the API
+cp "$ROOT/config/value_survey.conf" "$WORK/custom.conf"
+printf 'item.emo4.component = emotional\nitem.emo4.text_ko = 직원이 친절하다\n' >> "$WORK/custom.conf"
+expect_exit "a bad survey is not kept (exit 1)" 1 "$DANGOL" value survey "$WORK/mismatch.conf"
+expect_output "... and the built-in one stays" "^ *23 *$" sh -c "\"$DANGOL\" --format csv value items | tail -n +2 | wc -l"
+expect_output "value survey FILE keeps it in the store" "now .*custom.conf" "$DANGOL" value survey "$WORK/custom.conf"
+expect_output "value items shows the store's survey" "직원이 친절하다" "$DANGOL" value items
+printf 'response_id,customer_id,answered_on,emo4\nS1,%s,2025-06-01,5\n' "$A" > "$WORK/emo4.csv"
+expect_ok "an import uses the store's survey" "$DANGOL" value import "$WORK/emo4.csv"
+expect_exit "... where the built-in one refuses the new item" 1 "$DANGOL" value import --survey "$ROOT/config/value_survey.conf" "$WORK/emo4.csv"
+
 # ---- too few answers for a regression: a clear message, never NaN
 export DANGOL_DB="$WORK/small.db"
 expect_ok "a small store" "$DANGOL" --quiet demo --customers 50 --value-survey 12
@@ -179,6 +190,8 @@ expect_status "no answers is 400" 400 POST /api/value/responses \
   "{\"response_id\":\"API-2\",\"customer_id\":\"$A\",\"answered_on\":\"2025-04-01\",\"answers\":{}}"
 expect_status "a fraction is 400" 400 POST /api/value/responses \
   "{\"response_id\":\"API-2\",\"customer_id\":\"$A\",\"answered_on\":\"2025-04-01\",\"answers\":{\"func1\":4.5}}"
+expect_status "the API uses the store's survey: its new item is accepted" 201 POST /api/value/responses \
+  "{\"response_id\":\"API-3\",\"customer_id\":\"$A\",\"answered_on\":\"2025-04-01\",\"answers\":{\"emo4\":5}}"
 before=$(sql "SELECT count(*) FROM value_responses")
 python3 "$BURST" distinct "$URL" "$A" 20 BURST > "$WORK/last.json" 2>&1
 expect_json "20 clients posting different responses at once: all 201" "j['statuses'] == {'201': 20}"
@@ -196,3 +209,5 @@ curl -s "$URL/api/openapi.json" > "$WORK/openapi.json"
 python3 -c "import json,sys; p=json.load(open(sys.argv[1]))['paths']; sys.exit(0 if all(x in p for x in ['/api/value/items','/api/value/grid','/api/value/responses']) else 1)" "$WORK/openapi.json" \
   && pass "the value routes are in the OpenAPI document" || fail "the value routes are in the OpenAPI document"
 stop_server
+expect_output "value survey --builtin goes back to the built-in survey" "built-in" "$DANGOL" value survey --builtin
+expect_output "... which refuses the item again" "unknown column \"emo4\"" "$DANGOL" value import "$WORK/emo4.csv"
