@@ -15,6 +15,7 @@ import { renderClv } from './clv.js';
 import { renderPivot } from './pivot.js';
 import { renderStaff } from './staff.js';
 import { renderTypes } from './types.js';
+import { renderValue } from './value.js';
 import { renderCustomers } from './customers.js';
 import { renderCustomer } from './customer.js';
 
@@ -30,6 +31,7 @@ const PAGES = [
   { id: 'staff', icon: '♜', requires: '/api/staff', render: renderStaff },
   { id: 'types', icon: '☷', requires: '/api/types', render: renderTypes },
   { id: 'customers', icon: '☺', requires: '/api/customers', render: renderCustomers },
+  { id: 'value', icon: '⚖', requires: '/api/value/grid', render: renderValue },
 ];
 
 function renderNav(current) {
