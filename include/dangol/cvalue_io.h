@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dangol/audit.h"
 #include "dangol/cvalue.h"
 #include "dangol/error.h"
 #include "dangol/export.h"
@@ -21,6 +22,8 @@
 DG_API_BEGIN
 
 #define DG_CVALUE_ID_MAX 128
+#define DG_AUDIT_VALUE_RECORD "value.record"   /* audit actions (vocabulary audit_action) */
+#define DG_AUDIT_VALUE_IMPORT "value.import"
 
 typedef struct dg_cvalue_answer_in {
     const char *item;              /* item code */
@@ -33,6 +36,9 @@ typedef struct dg_cvalue_request {
     const dg_cvalue_answer_in *answers;
     size_t n_answers;
     const char *idempotency_key;   /* NULL = none */
+    const struct dg_audit_actor *audit; /* who, for the audit trail (dangol/audit.h): the write
+                                         * and its entry value.record commit together; NULL: no
+                                         * entry */
 } dg_cvalue_request;
 
 typedef struct dg_cvalue_result {
@@ -51,9 +57,11 @@ int dg_cvalue_record(dg_cvalue_result *out, dg_store *store, const dg_cvalue_sur
  * per item (named by its code; blank = not answered). Unknown columns, unknown customers, answers
  * off the scale, a response twice in the file: errors at file:line:column, and nothing is
  * written. A response already in the store is replaced whole. opt: encoding, delimiter and
- * max_errors are used. */
+ * max_errors are used. audit (NULL: none): the entry value.import naming every customer whose
+ * answers were written commits with them. */
 int dg_cvalue_import(dg_store *store, const dg_cvalue_survey *survey, const char *path,
-                     const dg_import_options *opt, dg_import_report *report, dg_error *err);
+                     const dg_import_options *opt, const struct dg_audit_actor *audit,
+                     dg_import_report *report, dg_error *err);
 
 /* Every stored response (of customer_id; NULL: all) answered on or before as_of (DG_DAY_NONE:
  * all) as the survey's answer matrix; answers to items the survey does not have are skipped and

@@ -107,7 +107,10 @@ static int import(dg_cli *cli, const value_args *a, dg_cvalue_survey *survey, co
     dg_import_report report;
     dg_error err;
     dg_error_clear(&err);
-    int rc = dg_cvalue_import(store, survey, path, &opt, &report, &err);
+    dg_audit_actor actor;
+    char name[DG_AUDIT_NAME_MAX];
+    dg_audit_actor_cli(&actor, name);   /* the OS user, in the audit entry of the import */
+    int rc = dg_cvalue_import(store, survey, path, &opt, &actor, &report, &err);
     dg_store_close(store);
     for (size_t i = 0; i < report.n_errors; i++)
         fprintf(stderr, "%s\n", report.errors[i]);

@@ -258,6 +258,8 @@ static const dg_vocab_entry values[] = {
     { "coupon_group", "campaign", "By campaign", "캠페인별" },
     /* customer value = benefits - costs (include/dangol/cvalue.h; the seed's wording: 고객 혜택
      * 3가지, 고객 코스트 4가지) and the importance-performance quadrants */
+    { "audit_action", "value.record", "Recorded a value survey response", "가치 설문 응답 기록" },
+    { "audit_action", "value.import", "Imported value survey responses", "가치 설문 응답 가져오기" },
     { "value_component", "functional", "Functional benefit", "기능적 혜택" },
     { "value_component", "emotional", "Emotional benefit", "정서적 혜택" },
     { "value_component", "social", "Social benefit", "사회적 혜택" },

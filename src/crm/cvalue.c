@@ -1,12 +1,13 @@
 /* Recording one customer value survey response (include/dangol/cvalue_io.h): the answers are
- * checked against the survey, then the response, its answers and its idempotency key are
- * written in one transaction (BEGIN IMMEDIATE), so concurrent writers never lose or double a
- * response. Also the store's own survey, kept in its settings once it parses. */
+ * checked against the survey, then the response, its answers, its idempotency key and its audit
+ * entry (value.record) are written in one transaction (BEGIN IMMEDIATE), so concurrent writers
+ * never lose or double a response. Also the store's own survey, kept in its settings once it parses. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "auth/audit_write.h"
 #include "dangol/cvalue_io.h"
 #include "dangol/entity.h"
 #include "store/cvalue.h"
@@ -97,6 +98,10 @@ int dg_cvalue_record(dg_cvalue_result *out, dg_store *store, const dg_cvalue_sur
                                      answers, r->n_answers, false, now, err);
     if (rc == 0 && key)
         rc = dg__cvalue_request_put(store, key, fingerprint, r->response_id, now, err);
+    if (rc == 0)   /* the entry commits with the write; a replayed key wrote neither */
+        rc = dg__audit_write(store, r->audit, DG_AUDIT_VALUE_RECORD, &r->customer_id, 1,
+                             json_pack("{s:s,s:I}", "response", r->response_id, "answers",
+                                       (json_int_t)r->n_answers), err);
     if (rc == 0) {
         snprintf(out->response_id, sizeof out->response_id, "%s", r->response_id);
         out->answers = r->n_answers;

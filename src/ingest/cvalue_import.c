@@ -1,14 +1,16 @@
 /* CSV import of customer value survey responses (include/dangol/cvalue_io.h). The header names
  * response_id, customer_id, answered_on and the survey's item codes (any order; blank = not
  * answered); each row is checked (a known customer, a date, whole numbers inside each item's
- * scale, a response once per file) and written in one write transaction. Any bad row rolls the
- * whole import back and every bad row (up to max_errors) is listed as file:line:column. */
+ * scale, a response once per file) and written in one write transaction with its audit entry
+ * (value.import, naming the customers written). Any bad row rolls the whole import back and
+ * every bad row (up to max_errors) is listed as file:line:column. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "auth/audit_write.h"
 #include "dangol/csv.h"
 #include "dangol/cvalue_io.h"
 #include "dangol/text.h"
@@ -29,8 +31,28 @@ typedef struct importer {
     dg_import_report *report;
     size_t max_errors;
     dg__keyset *seen;
+    dg__keyset *customers;              /* the customers written, once each, for the audit */
+    char **customer_list;
+    size_t n_customers;
     dg_error first;
 } importer;
+
+/* Remembers a customer whose answers were written (once). */
+static int note_customer(importer *im, const char *customer, dg_error *err)
+{
+    uint32_t *stored;
+    int rc = dg__keyset_add(im->customers, customer, strlen(customer), 0, &stored);
+    if (rc == 1)
+        return 0;
+    char **list = rc == 0 ? realloc(im->customer_list, (im->n_customers + 1) * sizeof *list)
+                          : NULL;
+    if (list)
+        im->customer_list = list;
+    if (!list || !(list[im->n_customers] = strdup(customer)))
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    im->n_customers++;
+    return 0;
+}
 
 static int add_error(importer *im, dg_error *row_err)
 {
@@ -171,11 +193,12 @@ static int row(importer *im, int64_t now, dg_error *row_err, dg_error *err)
                                  now, err);
     if (rc == 0)
         im->report->rows_imported++;
-    return rc;
+    return rc == 0 ? note_customer(im, customer, err) : rc;
 }
 
 int dg_cvalue_import(dg_store *store, const dg_cvalue_survey *survey, const char *path,
-                     const dg_import_options *opt, dg_import_report *report, dg_error *err)
+                     const dg_import_options *opt, const struct dg_audit_actor *audit,
+                     dg_import_report *report, dg_error *err)
 {
     dg_import_report own;
     memset(&own, 0, sizeof own);
@@ -193,7 +216,8 @@ int dg_cvalue_import(dg_store *store, const dg_cvalue_survey *survey, const char
         return rc;
     }
     im.name = dg_csv_name(im.csv);
-    if (!(im.seen = dg__keyset_new())) {
+    if (!(im.seen = dg__keyset_new()) || !(im.customers = dg__keyset_new())) {
+        dg__keyset_free(im.seen);
         dg_csv_close(im.csv);
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     }
@@ -227,6 +251,11 @@ int dg_cvalue_import(dg_store *store, const dg_cvalue_survey *survey, const char
         *err = im.first;
         rc = im.first.code ? im.first.code : DG_EINVAL;
     }
+    if (rc == 0 && report->rows_imported)   /* the entry commits with the answers */
+        rc = dg__audit_write(store, audit, DG_AUDIT_VALUE_IMPORT,
+                             (const char *const *)im.customer_list, im.n_customers,
+                             json_pack("{s:s,s:I}", "file", im.name,
+                                       "responses", (json_int_t)report->rows_imported), err);
     if (rc == 0)
         rc = dg_store_commit(store, err);
     else
@@ -234,6 +263,10 @@ int dg_cvalue_import(dg_store *store, const dg_cvalue_survey *survey, const char
     if (rc != 0)
         report->rows_imported = 0;
 done:
+    for (size_t i = 0; i < im.n_customers; i++)
+        free(im.customer_list[i]);
+    free(im.customer_list);
+    dg__keyset_free(im.customers);
     dg__keyset_free(im.seen);
     dg_csv_close(im.csv);
     if (report == &own)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/audit.h"
 #include "dangol/cvalue_io.h"
 #include "dangol/report.h"
 #include "dangol/text.h"
@@ -117,6 +118,10 @@ void dg_api_value_record(dg_request *req, dg_response *res)
         ok = false;
     }
     r.answers = answers;
+    char address[DG_ADDRESS_TEXT_MAX];
+    dg_audit_actor actor;
+    dg_request_audit_actor(req, &actor, address);
+    r.audit = &actor;   /* the write and its audit entry commit together */
     dg_cvalue_survey *survey = ok ? malloc(sizeof *survey) : NULL;
     int rc = 0;
     dg_cvalue_result result;

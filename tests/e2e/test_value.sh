@@ -124,6 +124,10 @@ head -3 "$WORK/bad.csv" | sed '3d' > "$WORK/good.csv"
 echo "I5,$B,20250605,1,2,,3" >> "$WORK/good.csv"
 iconv -f UTF-8 -t CP949 "$WORK/good.csv" > "$WORK/good949.csv"
 expect_output "a good CP949 file imports" "^ +2 +2" "$DANGOL" value import --encoding cp949 "$WORK/good949.csv"
+[ "$(sql "SELECT count(*) FROM auth_audit WHERE action = 'value.import'")" -eq 1 ] && pass "the import has one audit entry, the refused one none" \
+  || fail "value.import audit entries: $(sql "SELECT count(*) FROM auth_audit WHERE action = 'value.import'")"
+[ "$(sql "SELECT customers FROM auth_audit WHERE action = 'value.import'")" = "[\"$A\",\"$B\"]" ] && pass "... naming the customers written" \
+  || fail "value.import customers: $(sql "SELECT customers FROM auth_audit WHERE action = 'value.import'")"
 after=$(responses)
 expect_ok "re-importing the same file" "$DANGOL" value import "$WORK/good.csv"
 [ "$(responses)" = "$after" ] && pass "... changes nothing ($after)" || fail "re-import changed the rows ($after -> $(responses))"
@@ -202,6 +206,8 @@ python3 "$BURST" retry "$URL" "$A" 10 KEYED-1 K-1 > "$WORK/last.json" 2>&1
 expect_json "10 retries of one Idempotency-Key at once: all 201, nine replayed" "j['statuses'] == {'201': 10} and j['replayed'] == 9"
 [ "$(sql "SELECT count(*) FROM value_responses")" -eq $((before + 22)) ] && pass "... one written: 22 new responses in all (doubled 0)" || fail "keyed retries doubled a response"
 [ "$(sql "SELECT count(*) FROM value_answers WHERE response_id = 'KEYED-1'")" -eq 4 ] && pass "... with its 4 answers once" || fail "keyed answers"
+[ "$(sql "SELECT count(*) FROM auth_audit WHERE action = 'value.record'")" -eq 24 ] && pass "24 responses written through the API, 24 value.record entries (refusals and replays none)" \
+  || fail "value.record entries: $(sql "SELECT count(*) FROM auth_audit WHERE action = 'value.record'")"
 STATUS=$(curl -s -o "$WORK/last.json" -w '%{http_code}' -H 'Content-Type: application/json' -H 'Idempotency-Key: K-1' \
   -d "{\"response_id\":\"KEYED-2\",\"customer_id\":\"$A\",\"answered_on\":\"2025-04-01\",\"answers\":{\"func1\":4}}" "$URL/api/value/responses")
 [ "$STATUS" = 409 ] && pass "the same key for another request is 409" || fail "the same key for another request is 409 (HTTP $STATUS)" "$(cat "$WORK/last.json")"

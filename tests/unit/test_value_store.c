@@ -84,7 +84,7 @@ Test(value_store, import_all_or_nothing_then_replace)
                      "C1,A,2025-01-02,5,1\n"
                      "C2,B,2025-01-03,9,1\n");
     dg_import_report rep;
-    cr_assert_eq(dg_cvalue_import(store, &survey, file, NULL, &rep, &err), DG_EINVAL);
+    cr_assert_eq(dg_cvalue_import(store, &survey, file, NULL, NULL, &rep, &err), DG_EINVAL);
     cr_assert_eq(rep.rows_rejected, 1);
     cr_assert_eq(rep.n_errors, 1);
     cr_assert(strstr(rep.errors[0], ".csv:3:4: emo1: \"9\" is not a whole number on its scale "
@@ -94,12 +94,12 @@ Test(value_store, import_all_or_nothing_then_replace)
     write_file(file, "customer_id,response_id,answered_on,emo1,psy3\n"
                      "C1,A,2025-01-02,5,1\n"
                      "C2,B,2025-01-03,3,\n");
-    cr_assert_eq(dg_cvalue_import(store, &survey, file, NULL, &rep, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cvalue_import(store, &survey, file, NULL, NULL, &rep, &err), 0, "%s", err.message);
     cr_assert_eq(rep.rows_imported, 2);
     dg_import_report_clear(&rep);
     cr_assert_eq(count("value_answers"), 3);
     write_file(file, "response_id,customer_id,answered_on,func2\nA,C2,2025-02-01,2\n");
-    cr_assert_eq(dg_cvalue_import(store, &survey, file, NULL, NULL, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_cvalue_import(store, &survey, file, NULL, NULL, NULL, &err), 0, "%s", err.message);
     cr_assert_eq(count("value_answers"), 2);   /* A replaced whole: one answer; B's one */
     dg_cvalue_answers a;
     size_t skipped = 99;
