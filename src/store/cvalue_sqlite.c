@@ -44,14 +44,15 @@ int dg__cvalue_response_put(dg_store *s, const char *response_id, const char *cu
         return dg_error_set(err, DG_EEXIST, "response \"%s\" is already recorded", response_id);
     if (rc != 0)
         return rc;
-    if ((rc = dg__store_statement(s, "INSERT INTO value_answers (response_id, item, answer) "
-                                  "VALUES (?, ?, ?)", &st, err)) != 0)
+    if ((rc = dg__store_statement(s, "INSERT INTO value_answers (response_id, item, customer_id, "
+                                  "answer) VALUES (?, ?, ?, ?)", &st, err)) != 0)
         return rc;
     for (size_t i = 0; i < n && rc == 0; i++) {
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, response_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, items[i], -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, answers[i]);
+        sqlite3_bind_text(st, 3, customer_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, answers[i]);
         rc = dg__stmt_run(s, st, "writing a value answer", err);
     }
     dg__store_statement_done(s, st);

@@ -134,6 +134,10 @@ expect_ok "re-importing the same file" "$DANGOL" value import "$WORK/good.csv"
 expect_exit "a bad --encoding is a usage error" 2 "$DANGOL" value import --encoding klingon "$WORK/good.csv"
 expect_exit "a missing file exits 3" 3 "$DANGOL" value import "$WORK/missing.csv"
 
+"$DANGOL" customer export-subject "$A" > "$WORK/subject.json" 2>/dev/null
+python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if any(r['response_id'] == 'I1' for r in j['value_responses']) and any(r['item'] == 'func1' and r['answer'] == 5 for r in j['value_answers']) else 1)" "$WORK/subject.json" \
+  && pass "subject access lists the customer's value responses and answers" || fail "subject access and value answers" "$(head -c 300 "$WORK/subject.json")"
+
 # ---- concurrent import processes: 6 files of 50 responses each, released together
 base=$(sql "SELECT count(*) FROM value_responses")
 for p in 1 2 3 4 5 6; do

@@ -14,6 +14,8 @@ CREATE INDEX value_responses_customer ON value_responses (customer_id, answered_
 CREATE TABLE value_answers (
     response_id TEXT NOT NULL REFERENCES value_responses (response_id),
     item        TEXT NOT NULL,         -- an item code of the survey
+    customer_id TEXT NOT NULL REFERENCES customers (customer_id),   -- the response's: the
+                                       -- distribution key, and subject access finds the answers
     answer      INTEGER NOT NULL,
     PRIMARY KEY (response_id, item)
 ) WITHOUT ROWID;
