@@ -200,6 +200,7 @@ static const dg_vocab_entry values[] = {
     { "audit_action", "customer.create", "Created a customer", "고객 등록" },
     { "audit_action", "customer.update", "Changed a customer", "고객 정보 변경" },
     { "audit_action", "order.create", "Recorded an order", "주문 등록" },
+    { "audit_action", "import", "Imported records", "데이터 가져오기" },
     { "audit_action", "feedback.create", "Recorded feedback", "고객 의견 등록" },
     { "audit_action", "points.earn", "Points earned", "포인트 적립" },
     { "audit_action", "points.burn", "Points redeemed", "포인트 사용" },
@@ -272,6 +273,23 @@ static const dg_vocab_entry values[] = {
     { "value_quadrant", "concentrate", "Concentrate here", "집중 개선 필요" },
     { "value_quadrant", "possible_overkill", "Possible overkill", "과잉 투자 가능성" },
     { "value_quadrant", "low_priority", "Low priority", "낮은 우선순위" },
+    /* campaigns (include/dangol/campaign.h): the audit actions, offers, states and groups, and
+     * the customer dimensions a campaign audience adds to the cube's */
+    { "audit_action", "campaign.create", "Created a campaign", "캠페인 생성" },
+    { "audit_action", "campaign.launch", "Launched a campaign", "캠페인 실행" },
+    { "campaign_offer", "none", "No offer", "혜택 없음" },
+    { "campaign_offer", "coupon", "Coupon", "쿠폰" },
+    { "campaign_offer", "points", "Bonus points", "보너스 포인트" },
+    { "campaign_state", "draft", "Draft", "준비 중" },
+    { "campaign_state", "launched", "Launched", "실행됨" },
+    { "campaign_group", "treatment", "Treatment", "실험군" },
+    { "campaign_group", "control", "Control", "대조군" },
+    { "dimension", "tier", "Tier", "등급" },
+    { "dimension", "clv_decile", "CLV decile", "CLV 10분위" },
+    { "dimension", "p_alive", "P(alive)", "활성 확률" },
+    { "dimension", "consent_email", "E-mail consent", "이메일 수신 동의" },
+    { "dimension", "consent_sms", "SMS consent", "문자 수신 동의" },
+    { "dimension", "consent_phone", "Phone consent", "전화 수신 동의" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is
@@ -300,6 +318,9 @@ static const struct { const char *column, *domain; } columns[] = {
     { "coupon_kind", "coupon_kind" },    { "audience", "coupon_audience" },
     { "coupon_state", "coupon_state" },
     { "component", "value_component" }, { "quadrant", "value_quadrant" },
+    { "offer", "campaign_offer" },       { "campaigns.state", "campaign_state" },
+    { "group", "campaign_group" },       { "arm", "campaign_group" },
+    { "tier", "tier" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)

@@ -396,6 +396,10 @@ static const dg_vocab_entry labels[] = {
     FIELD("items", "Items", "문항 수"),
     FIELD("sd", "SD", "표준편차"),
     FIELD("group", "Group", "집단"),
+    /* campaigns (docs/campaigns.md) */
+    NOTE("campaign_send_left_out", "{left_out} of {treatment} customers of the treatment group "
+         "have no consent for the channel and were left out",
+         "실험군 고객 {treatment}명 중 채널 수신 동의가 없는 {left_out}명은 제외했습니다"),
 };
 
 const dg_vocab_entry *dg__vocab_labels(size_t *n)

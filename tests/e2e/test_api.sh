@@ -398,6 +398,19 @@ expect_status "coupons: rates" 200 GET "/api/coupons/rates?by=campaign"
 expect_json "one of two codes redeemed, with its Wilson interval" "j['rows'][0]['redeemed'] == 1 and j['rows'][0]['issued'] == 2 and j['rows'][0]['ci_low'] < 0.5 < j['rows'][0]['ci_high']"
 expect_status "coupons: void the definition" 201 POST /api/coupons/API10/void '{}'
 
+# ---- the campaign routes (their concurrency and bad input are in test_campaigns.sh)
+expect_status "campaigns: create" 201 POST /api/campaigns \
+  '{"campaign_id": "API-C", "control_share": 0.5, "points": 10, "window_days": 30}'
+expect_status "campaigns: a filter on an unknown column is 400" 400 POST /api/campaigns '{"campaign_id": "BAD", "audience": "colour=red"}'
+expect_json "the error names the column" "'colour' in j['error']['message']"
+expect_status "campaigns: list" 200 GET /api/campaigns
+expect_status "campaigns: launch" 201 POST /api/campaigns/API-C/launch '{"date": "2025-01-01"}'
+expect_json "the launch answers its groups" "j['members'] == j['treatment'] + j['control'] and j['members'] > 0"
+expect_status "campaigns: launching again is 409" 409 POST /api/campaigns/API-C/launch '{"date": "2025-01-01"}'
+expect_status "campaigns: show" 200 GET /api/campaigns/API-C
+expect_status "campaigns: results" 200 GET /api/campaigns/API-C/results
+expect_status "campaigns: send list" 200 GET "/api/campaigns/API-C/send-list?reason=test"
+
 stop_server
 expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
 
