@@ -15,6 +15,7 @@ import { renderClv } from './clv.js';
 import { renderPivot } from './pivot.js';
 import { renderStaff } from './staff.js';
 import { renderTypes } from './types.js';
+import { renderValue } from './value.js';
 import { renderCustomers } from './customers.js';
 import { renderCustomer } from './customer.js';
 import { renderTiers } from './tiers.js';
@@ -36,6 +37,7 @@ const PAGES = [
   { id: 'tiers', icon: '◆', requires: '/api/tiers/distribution', render: renderTiers },
   { id: 'points', icon: '◉', requires: '/api/points/liability', render: renderPoints },
   { id: 'coupons', icon: '✂', requires: '/api/coupons/rates', render: renderCoupons },
+  { id: 'value', icon: '⚖', requires: '/api/value/grid', render: renderValue },
 ];
 
 function renderNav(current) {

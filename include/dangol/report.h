@@ -17,6 +17,7 @@
 #include "dangol/clv.h"
 #include "dangol/clv_io.h"
 #include "dangol/consult.h"
+#include "dangol/cvalue.h"
 #include "dangol/cube.h"
 #include "dangol/economics.h"
 #include "dangol/customer.h"
@@ -411,6 +412,43 @@ int dg_report_coupon_rates(dg_report *out, dg_store *store, bool by_campaign, dg
 int dg_report_coupon_customer(dg_report *out, dg_store *store, const char *customer_id,
                               bool whole_codes, dg_error *err);
 
+/* ---- customer value survey (dangol/cvalue.h, docs/value.md) ---- */
+
+/* Reads a value survey file (config/value_survey.conf documents it). */
+int dg_cvalue_survey_load(dg_cvalue_survey *survey, const char *path, dg_error *err);
+/* Reads a survey file and keeps it as the store's survey (dg_cvalue_survey_save). */
+int dg_cvalue_survey_save_file(dg_store *store, const char *path, dg_error *err);
+
+typedef enum dg_report_value_view {
+    DG_REPORT_VALUE_ITEMS, DG_REPORT_VALUE_SCORES, DG_REPORT_VALUE_RELIABILITY,
+    DG_REPORT_VALUE_DRIVERS, DG_REPORT_VALUE_GRID,
+} dg_report_value_view;
+
+typedef enum dg_report_value_by {
+    DG_REPORT_VALUE_ALL, DG_REPORT_VALUE_SEGMENT, DG_REPORT_VALUE_TIER, DG_REPORT_VALUE_STAGE,
+    DG_REPORT_VALUE_TYPE,
+} dg_report_value_by;
+
+typedef struct dg_report_value_options {
+    dg_report_value_view view;
+    const dg_cvalue_survey *survey;   /* NULL: the store's survey, else the built-in one */
+    const char *outcome;   /* drivers, grid: an outcome item code, or "repurchase" (an order
+                            * within window_days after the answer); NULL: the survey's */
+    int window_days;       /* for "repurchase"; 0 = 180 */
+    dg_report_value_by by; /* grid: one regression per group */
+    const char *customer_id;   /* scores: one customer's responses; NULL: all */
+    int32_t as_of;         /* without a frame: responses answered on or before (DG_DAY_NONE:
+                            * all); with one, its as-of day */
+} dg_report_value_options;
+
+/* "none"/"all", "segment", "tier", "stage", "type" (or "customer_type"); DG_EINVAL otherwise. */
+int dg_report_value_by_parse(const char *text, dg_report_value_by *by, dg_error *err);
+/* Does the view need a frame (the repurchase outcome, a grid by segment, stage or type)? */
+bool dg_report_value_needs_frame(const dg_report_value_options *opt);
+/* The value survey report of the responses answered on or before the frame's as-of day (every
+ * response when frame is NULL, which only the views without a frame allow). One table. */
+int dg_report_value(dg_report *out, dg_store *store, const dg_frame *frame,
+                    const dg_report_value_options *opt, dg_error *err);
 /* ---- campaigns (dangol/campaign.h) ---- */
 
 /* Every campaign: its definition, state (draft, launched), launch day and group sizes. One

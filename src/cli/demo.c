@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "dangol/cvalue_io.h"
 #include "dangol/demo.h"
 #include "dangol/text.h"
 
@@ -81,8 +82,10 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "customers", required_argument, NULL, 'n' }, { "seed", required_argument, NULL, 's' },
         { "csv", required_argument, NULL, 'c' },       { "as-of", required_argument, NULL, 'a' },
         { "no-lines", no_argument, NULL, 'L' },        { "no-store", no_argument, NULL, 'S' },
+        { "value-survey", required_argument, NULL, 'V' },
         { "campaigns", no_argument, NULL, 'K' },
         { 0 } };
+    int64_t value_responses = 0;
     dg_demo_options opt;
     dg_demo_options_init(&opt);
     dg_demo_output out = { 0 };
@@ -112,6 +115,12 @@ static int run(dg_cli *cli, int argc, char **argv)
         case 'c': out.csv_dir = optarg; break;
         case 'L': opt.order_lines = false; break;
         case 'S': no_store = true; break;
+        case 'V':
+            if (parse_count(optarg, &v) != 0 || v < 1 || v > 10000000)
+                return dg_cli_usage_error(cli, "--value-survey must be a whole number "
+                                          "1..10000000, not \"%s\"", optarg);
+            value_responses = v;
+            break;
         case 'K': campaigns = true; break;
         default:
             return dg_cli_usage_error(cli, "unknown option \"%s\"", argv[optind - 1]);
@@ -121,6 +130,8 @@ static int run(dg_cli *cli, int argc, char **argv)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
     if (no_store && !out.csv_dir)
         return dg_cli_usage_error(cli, "--no-store needs --csv DIR");
+    if (no_store && value_responses)
+        return dg_cli_usage_error(cli, "--value-survey writes to the store: not with --no-store");
     if (no_store && campaigns)
         return dg_cli_usage_error(cli, "--campaigns needs the store");
     int opened = no_store || !out.csv_dir ? DG_EXIT_OK : check_csv_dir(cli, out.csv_dir);
@@ -136,6 +147,8 @@ static int run(dg_cli *cli, int argc, char **argv)
     bool bar = !cli->quiet && isatty(STDERR_FILENO);
     int rc = dg_demo_generate(&out, &opt, bar ? draw : NULL, &opt.n_customers, &counts,
                               &err);
+    if (rc == 0 && value_responses)   /* additive: the rows above are the same without it */
+        rc = dg_cvalue_demo(out.store, opt.seed, (size_t)value_responses, &err);
     if (rc == 0 && campaigns)
         rc = dg_demo_campaigns(truth, out.store, opt.seed, &err);
     dg_store_close(out.store);
@@ -192,6 +205,8 @@ DG_CLI_COMMAND(demo) = {
     "                  form `dangol import` reads\n"
     "  --no-lines      leave out the order lines (every other row stays the same)\n"
     "  --no-store      write only the CSV files, no store\n"
+    "  --value-survey N  also write N customer value survey responses with known effects\n"
+    "                  (docs/value.md; `dangol value drivers` recovers them)\n"
     "  --campaigns     also two launched campaigns with a control group and a known true\n"
     "                  effect (docs/demo.md), printed after the counts\n\n"
     "The store (--db, created if missing) must be empty. Progress is drawn on stderr when it is\n"

@@ -257,6 +257,22 @@ static const dg_vocab_entry values[] = {
     { "coupon_state", "not_yet_valid", "Not yet valid", "사용 기간 전" },
     { "coupon_group", "coupon", "By coupon", "쿠폰별" },
     { "coupon_group", "campaign", "By campaign", "캠페인별" },
+    /* customer value = benefits - costs (include/dangol/cvalue.h; the seed's wording: 고객 혜택
+     * 3가지, 고객 코스트 4가지) and the importance-performance quadrants */
+    { "audit_action", "value.record", "Recorded a value survey response", "가치 설문 응답 기록" },
+    { "audit_action", "value.import", "Imported value survey responses", "가치 설문 응답 가져오기" },
+    { "value_component", "functional", "Functional benefit", "기능적 혜택" },
+    { "value_component", "emotional", "Emotional benefit", "정서적 혜택" },
+    { "value_component", "social", "Social benefit", "사회적 혜택" },
+    { "value_component", "money", "Monetary cost", "금전적 비용" },
+    { "value_component", "time", "Time cost", "시간적 비용" },
+    { "value_component", "effort", "Effort cost", "노력 비용" },
+    { "value_component", "psychological", "Psychological cost", "심리적 비용" },
+    { "value_component", "outcome", "Outcome", "결과 변수" },
+    { "value_quadrant", "keep_up", "Keep up the good work", "현 수준 유지" },
+    { "value_quadrant", "concentrate", "Concentrate here", "집중 개선 필요" },
+    { "value_quadrant", "possible_overkill", "Possible overkill", "과잉 투자 가능성" },
+    { "value_quadrant", "low_priority", "Low priority", "낮은 우선순위" },
     /* campaigns (include/dangol/campaign.h): the audit actions, offers, states and groups, and
      * the customer dimensions a campaign audience adds to the cube's */
     { "audit_action", "campaign.create", "Created a campaign", "캠페인 생성" },
@@ -306,6 +322,7 @@ static const struct { const char *column, *domain; } columns[] = {
     { "purpose", "consent_purpose" },
     { "coupon_kind", "coupon_kind" },    { "audience", "coupon_audience" },
     { "coupon_state", "coupon_state" },
+    { "component", "value_component" }, { "quadrant", "value_quadrant" },
     { "offer", "campaign_offer" },       { "campaigns.state", "campaign_state" },
     { "group", "campaign_group" },       { "arm", "campaign_group" },
     { "tier", "tier" },

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/cvalue_io.h"
 #include "dangol/report.h"
 #include "dangol/erasure.h"
 
@@ -151,6 +152,26 @@ int dg_economics_config_load(dg_economics_config *config, const char *path, dg_e
     int rc = read_text_file(path, &text, err);
     if (rc == 0)
         rc = dg_economics_config_parse(config, text, path, err);
+    free(text);
+    return rc;
+}
+
+int dg_cvalue_survey_load(dg_cvalue_survey *survey, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_cvalue_survey_parse(survey, text, path, err);
+    free(text);
+    return rc;
+}
+
+int dg_cvalue_survey_save_file(dg_store *store, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_cvalue_survey_save(store, text, path, err);
     free(text);
     return rc;
 }

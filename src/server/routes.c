@@ -117,6 +117,30 @@ static const dg_route_param types_params[] = {
     { NULL, NULL, NULL },
 };
 
+/* customer value survey (src/server/value.c) */
+#define VALUE_WRITE "ValueResponse"
+static const dg_route_param value_scores_params[] = {
+    AS_OF_PARAM,
+    { "customer_id", "string", "one customer's responses (default: every response)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param value_reliability_params[] = { AS_OF_PARAM, { NULL, NULL, NULL } };
+static const dg_route_param value_drivers_params[] = {
+    AS_OF_PARAM,
+    { "outcome", "string", "an outcome item of the survey (default repurchase_intent; nps) or "
+      "repurchase: an order within window_days after the answer" },
+    { "window_days", "integer", "the repurchase window, 1-3660 (default 180)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param value_grid_params[] = {
+    AS_OF_PARAM,
+    { "by", "string", "none (default), segment, tier, stage or type (consultation type): one "
+      "regression per group, a group too small for one said so" },
+    { "outcome", "string", "as for /api/value/drivers" },
+    { "window_days", "integer", "the repurchase window, 1-3660 (default 180)" },
+    { NULL, NULL, NULL },
+};
+
 static const dg_route_param points_day_params[] = {
     { "as_of", "string", "day the balance is judged on, YYYY-MM-DD (default: today, UTC): lots "
       "expired on it never count" },
@@ -503,6 +527,28 @@ static const dg_route routes[] = {
     { "POST", "/api/coupon-codes/{code}/void", dg_api_coupon_void_code, "coupons",
       "void an unredeemed code (409 if redeemed or voided already)", NULL, COUPON_VOID,
       "object", true, DG_ROLE_MANAGER, false },
+    { "GET", "/api/value/items", dg_api_value_items, "value",
+      "the customer value survey: items, component, scale, reverse coding, wording (as `dangol "
+      "value items`)", NULL, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/value/scores", dg_api_value_scores, "value",
+      "per response: the seven component scores and value = benefits - costs (as `dangol value "
+      "scores`)", value_scores_params, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/value/reliability", dg_api_value_reliability, "value",
+      "per component: Cronbach's alpha (flagged under 0.7), mean and sd (as `dangol value "
+      "reliability`)", value_reliability_params, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/value/drivers", dg_api_value_drivers, "value",
+      "OLS of an outcome on the seven components: effect, se, t, p, 95% interval, R^2 (as "
+      "`dangol value drivers`)", value_drivers_params, NULL, "table", false, DG_ROLE_ANALYST,
+      false },
+    { "GET", "/api/value/grid", dg_api_value_grid, "value",
+      "importance-performance grid, overall or per segment, tier, stage or consultation type "
+      "(as `dangol value grid`)", value_grid_params, NULL, "table", false, DG_ROLE_ANALYST,
+      false },
+    { "POST", "/api/value/responses", dg_api_value_record, "value",
+      "record one survey response {response_id, customer_id, answered_on, answers: {item: "
+      "answer}} checked against the survey, in one transaction (409 if the response_id exists); "
+      "Idempotency-Key header: a retry answers the first result", NULL, VALUE_WRITE, "object",
+      true, DG_ROLE_AGENT, false },
     { "GET", "/api/campaigns", dg_api_campaigns_list, "campaigns",
       "every campaign with its state and group sizes (as `dangol campaign list`)", NULL, NULL,
       "table", false, DG_ROLE_ANALYST, false },
@@ -913,6 +959,18 @@ static json_t *coupon_write_schema(const char *name)
     return NULL;
 }
 
+/* The body of POST /api/value/responses. */
+static json_t *value_write_schema(void)
+{
+    return json_pack("{s:s,s:b,s:[s,s,s,s],s:{s:{s:s},s:{s:s},s:{s:s,s:s},s:{s:s,s:s,s:{s:s}}}}",
+                     "type", "object", "additionalProperties", 0, "required", "response_id",
+                     "customer_id", "answered_on", "answers", "properties", "response_id",
+                     "type", "string", "customer_id", "type", "string", "answered_on", "type",
+                     "string", "description", "YYYY-MM-DD", "answers", "type", "object",
+                     "description", "item code -> whole number on the item's scale",
+                     "additionalProperties", "type", "integer");
+}
+
 json_t *dg_server_openapi(void)
 {
     json_t *paths = json_object(), *schemas = json_object();
@@ -936,6 +994,8 @@ json_t *dg_server_openapi(void)
         json_t *churn_body = r->body_entity ? dg_api_churn_schema(r->body_entity) : NULL;
         if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
             json_object_set_new(schemas, POINTS_WRITE, points_write_schema());
+        else if (r->body_entity && strcmp(r->body_entity, VALUE_WRITE) == 0)
+            json_object_set_new(schemas, VALUE_WRITE, value_write_schema());
         else if (ticket_schema)
             json_object_set_new(schemas, r->body_entity, json_incref(ticket_schema));
         else if (consent_body)

@@ -482,4 +482,12 @@ void dg_api_customer_coupons(dg_request *req, dg_response *res);
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
 json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits, bool mask);
 
+/* value.c: the customer value survey reports and the write of one response */
+void dg_api_value_items(dg_request *req, dg_response *res);
+void dg_api_value_scores(dg_request *req, dg_response *res);
+void dg_api_value_reliability(dg_request *req, dg_response *res);
+void dg_api_value_drivers(dg_request *req, dg_response *res);
+void dg_api_value_grid(dg_request *req, dg_response *res);
+void dg_api_value_record(dg_request *req, dg_response *res);
+
 #endif

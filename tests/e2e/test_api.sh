@@ -497,6 +497,18 @@ expect_json "the error says paging is for view=customers" "'view=customers' in j
 expect_status "segments (k-means, docs/segment.md)" 200 GET "/api/segments?k=3"
 expect_json "three segments with suggested names" "len(j['rows']) == 3 and all(r['name_ko'] for r in j['rows'])"
 expect_status "segments with a bad view is 400" 400 GET "/api/segments?view=pie"
+# ---- the customer value survey routes (their checks are in test_value.sh)
+for i in $(seq 1 24); do
+  body=$(python3 -c "import json,random,sys; i=int(sys.argv[1]); \
+items=['func1','func2','func3','emo1','emo2','emo3','soc1','soc2','soc3','money1','money2','money3','time1','time2','time3','effort1','effort2','effort3','psy1','psy2','psy3','repurchase_intent']; \
+print(json.dumps({'response_id': f'VAPI-{i}', 'customer_id': 'C%08d' % i, 'answered_on': '2024-03-01', \
+'answers': {k: random.Random(i * 100 + j).randint(1, 5) for j, k in enumerate(items)}}))" "$i")
+  api POST /api/value/responses "$body"
+  [ "$STATUS" = 201 ] || fail "value: record response $i (HTTP $STATUS)" "$BODY"
+done
+for r in items scores reliability drivers grid "grid?by=stage"; do
+  expect_status "value $r" 200 GET "/api/value/$r"
+done
 stop_server
 
 # ---- the OpenAPI document and the routes are the same set

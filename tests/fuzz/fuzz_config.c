@@ -1,11 +1,12 @@
 /* libFuzzer target for the config file readers: the RFM segment map, the stage rules, the
- * loyalty weights, the points earning rules and the economics settings, each from the same
- * text, and the points amount parser on its first line. Nothing may crash or leak, a map that parses must give every RFM cell
+ * loyalty weights, the points earning rules, the economics settings and the value survey, each
+ * from the same text, and the points amount parser on its first line. Nothing may crash or leak, a map that parses must give every RFM cell
  * a segment, and accepted rules and amounts must lie in their documented ranges. Run by `make fuzz` (a few seconds, fixed seed). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/cvalue.h"
 #include "dangol/economics.h"
 #include "dangol/loyalty.h"
 #include "dangol/points.h"
@@ -49,6 +50,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (economics.ticket_cost_minor < 0 || economics.retention_months < 1 ||
          economics.retention_months > 120))
         abort();
+    dg_cvalue_survey *survey = malloc(sizeof *survey);   /* the value survey: every component
+                                                          * has items, all of one scale */
+    if (!survey)
+        abort();
+    if (dg_cvalue_survey_parse(survey, text, "fuzz.conf", &err) == 0) {
+        bool seen[DG_CVALUE_COMPONENTS] = { false };
+        for (size_t i = 0; i < survey->n_items; i++) {
+            const dg_cvalue_item *it = &survey->items[i];
+            if (it->min >= it->max || it->component > DG_CVALUE_OUTCOME)
+                abort();
+            if (it->component < DG_CVALUE_COMPONENTS)
+                seen[it->component] = true;
+        }
+        for (size_t k = 0; k < DG_CVALUE_COMPONENTS; k++)
+            if (!seen[k])
+                abort();
+    }
+    free(survey);
     text[strcspn(text, "\n")] = '\0';
     int64_t amount;
     if (dg_points_amount_parse(text, "fuzz", true, &amount, &err) == 0 &&

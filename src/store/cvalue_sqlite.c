@@ -1,0 +1,132 @@
+/* The customer value answers' SQL (src/store/cvalue.h, schema/0016_value.sql). Every statement
+ * binds its values; the callers hold the transaction. */
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/cvalue.h"
+#include "store/snapshot.h"
+#include "store/stmt.h"
+
+int dg__cvalue_response_put(dg_store *s, const char *response_id, const char *customer_id,
+                            int32_t day, const char *const *items, const int *answers, size_t n,
+                            bool replace, int64_t now, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (replace) {
+        if ((rc = dg__store_statement(s, "DELETE FROM value_answers WHERE response_id = ?", &st,
+                                      err)) != 0)
+            return rc;
+        sqlite3_bind_text(st, 1, response_id, -1, SQLITE_STATIC);
+        rc = dg__stmt_run(s, st, "replacing a value response", err);
+        dg__store_statement_done(s, st);
+        if (rc != 0)
+            return rc;
+    }
+    rc = dg__store_statement(s, replace
+        ? "INSERT INTO value_responses (response_id, customer_id, answered_on, recorded_at) "
+          "VALUES (?, ?, ?, ?) ON CONFLICT (response_id) DO UPDATE SET customer_id = "
+          "excluded.customer_id, answered_on = excluded.answered_on, recorded_at = "
+          "excluded.recorded_at"
+        : "INSERT INTO value_responses (response_id, customer_id, answered_on, recorded_at) "
+          "VALUES (?, ?, ?, ?)", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, response_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, customer_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, day);
+    sqlite3_bind_int64(st, 4, now);
+    rc = dg__stmt_run(s, st, "writing a value response", err);
+    dg__store_statement_done(s, st);
+    if (rc == DG_EEXIST)
+        return dg_error_set(err, DG_EEXIST, "response \"%s\" is already recorded", response_id);
+    if (rc != 0)
+        return rc;
+    if ((rc = dg__store_statement(s, "INSERT INTO value_answers (response_id, item, customer_id, "
+                                  "answer) VALUES (?, ?, ?, ?)", &st, err)) != 0)
+        return rc;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, response_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, items[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, customer_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, answers[i]);
+        rc = dg__stmt_run(s, st, "writing a value answer", err);
+    }
+    dg__store_statement_done(s, st);
+    return rc;
+}
+
+typedef struct scan_ctx {
+    dg__cvalue_answer_fn fn;
+    void *ctx;
+} scan_ctx;
+
+static int scan_row(void *ctx, sqlite3_stmt *st)
+{
+    scan_ctx *c = ctx;
+    return c->fn(c->ctx, (const char *)sqlite3_column_text(st, 0),
+                 (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
+                 (const char *)sqlite3_column_text(st, 3), sqlite3_column_int(st, 4));
+}
+
+int dg__cvalue_answers_scan(dg_store *s, const char *customer_id, dg__cvalue_answer_fn fn,
+                            void *ctx, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = dg__store_statement(s, customer_id
+        ? "SELECT r.response_id, r.customer_id, r.answered_on, a.item, a.answer FROM "
+          "value_responses r JOIN value_answers a ON a.response_id = r.response_id WHERE "
+          "r.customer_id = ? ORDER BY r.response_id, a.item"
+        : "SELECT r.response_id, r.customer_id, r.answered_on, a.item, a.answer FROM "
+          "value_responses r JOIN value_answers a ON a.response_id = r.response_id "
+          "ORDER BY r.response_id, a.item", &st, err);
+    if (rc != 0)
+        return rc;
+    if (customer_id)
+        sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+    scan_ctx c = { fn, ctx };
+    rc = dg__stmt_each(s, st, scan_row, &c, "reading value answers", err);
+    dg__store_statement_done(s, st);
+    return rc;
+}
+
+typedef struct id_buf {
+    char *buf;
+    size_t cap;
+} id_buf;
+
+static int read_request(void *ctx, sqlite3_stmt *st)
+{
+    id_buf *b = ctx;
+    dg__stmt_copy_text(b->buf, b->cap, st, 1);
+    return 0;
+}
+
+int dg__cvalue_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
+                           char *response_id, size_t id_cap, dg_error *err)
+{
+    id_buf b = { response_id, id_cap };
+    return dg__stmt_request_get(s, "SELECT fingerprint, response_id FROM value_requests WHERE "
+                                "idempotency_key = ?", key, fingerprint, cap, read_request, &b,
+                                err);
+}
+
+int dg__cvalue_request_put(dg_store *s, const char *key, const char *fingerprint,
+                           const char *response_id, int64_t now, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = dg__store_statement(s, "INSERT INTO value_requests (idempotency_key, fingerprint, "
+                                 "response_id, recorded_at) VALUES (?, ?, ?, ?)", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, fingerprint, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, response_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, now);
+    rc = dg__stmt_run(s, st, "remembering an idempotency key", err);
+    dg__store_statement_done(s, st);
+    return rc;
+}
