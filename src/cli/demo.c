@@ -55,6 +55,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "customers", required_argument, NULL, 'n' }, { "seed", required_argument, NULL, 's' },
         { "csv", required_argument, NULL, 'c' },       { "as-of", required_argument, NULL, 'a' },
         { "no-lines", no_argument, NULL, 'L' },        { "no-store", no_argument, NULL, 'S' },
+        { "business", required_argument, NULL, 'b' },
         { 0 } };
     dg_demo_options opt;
     dg_demo_options_init(&opt);
@@ -84,6 +85,14 @@ static int run(dg_cli *cli, int argc, char **argv)
         case 'c': out.csv_dir = optarg; break;
         case 'L': opt.order_lines = false; break;
         case 'S': no_store = true; break;
+        case 'b':
+            if (strcmp(optarg, "retail") == 0)
+                opt.business = DG_DEMO_RETAIL;
+            else if (strcmp(optarg, "clinic") == 0)
+                opt.business = DG_DEMO_CLINIC;
+            else
+                return dg_cli_usage_error(cli, "--business \"%s\": valid: retail, clinic", optarg);
+            break;
         default:
             return dg_cli_usage_error(cli, "unknown option \"%s\"", argv[optind - 1]);
         }
@@ -144,7 +153,7 @@ cleanup:
 DG_CLI_COMMAND(demo) = {
     "demo", "create a realistic demo business (deterministic synthetic data)",
     "usage: dangol [--db PATH] demo [--customers N] [--seed S] [--as-of DATE] [--csv DIR]\n"
-    "                               [--no-lines] [--no-store]\n\n"
+    "                               [--no-lines] [--no-store] [--business retail|clinic]\n\n"
     "Generates a synthetic Korean retailer: staff, products, customers (some of them prospects),\n"
     "orders drawn from a BG/NBD process with Gamma-Gamma spend, order lines, feedback in Korean\n"
     "and English, surveys, touchpoint ratings, referrals and partner activities. The true\n"
@@ -156,7 +165,10 @@ DG_CLI_COMMAND(demo) = {
     "  --csv DIR       also write one CSV per entity into DIR (DIR/customers.csv, ...), in the\n"
     "                  form `dangol import` reads\n"
     "  --no-lines      leave out the order lines (every other row stays the same)\n"
-    "  --no-store      write only the CSV files, no store\n\n"
+    "  --no-store      write only the CSV files, no store\n"
+    "  --business clinic  a beauty clinic instead: customers, visits (each an order) that rate\n"
+    "                  the moments of truth of the built-in cycle, with NPS; one moment fails\n"
+    "                  often and drives detractors (docs/demo.md, docs/mot.md)\n\n"
     "The store (--db, created if missing) must be empty. Progress is drawn on stderr when it is\n"
     "a terminal.\n",
     run,

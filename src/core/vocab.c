@@ -247,6 +247,16 @@ static const dg_vocab_entry values[] = {
     { "coupon_state", "not_yet_valid", "Not yet valid", "사용 기간 전" },
     { "coupon_group", "coupon", "By coupon", "쿠폰별" },
     { "coupon_group", "campaign", "By campaign", "캠페인별" },
+    /* moments of truth (docs/mot.md): the built-in cycle's moments (config/mot.conf; a cycle
+     * of one's own names its moments in its file) */
+    { "mot_moment", "booking_call", "Booking call", "예약 전화" },
+    { "mot_moment", "parking", "Parking", "주차" },
+    { "mot_moment", "reception", "Reception", "접수" },
+    { "mot_moment", "waiting", "Waiting", "대기" },
+    { "mot_moment", "consultation", "Consultation", "상담" },
+    { "mot_moment", "treatment", "Treatment", "시술" },
+    { "mot_moment", "payment", "Payment", "수납" },
+    { "mot_moment", "follow_up_call", "Follow-up call", "사후 관리 전화" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is
@@ -274,6 +284,9 @@ static const struct { const char *column, *domain; } columns[] = {
     { "purpose", "consent_purpose" },
     { "coupon_kind", "coupon_kind" },    { "audience", "coupon_audience" },
     { "coupon_state", "coupon_state" },
+    /* moments of truth (docs/mot.md): the built-in cycle's moments and the elements */
+    { "moment", "mot_moment" },          { "weakest_moment", "mot_moment" },
+    { "element", "touchpoint_kind" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)

@@ -364,6 +364,31 @@ static const dg_vocab_entry labels[] = {
     { "tier_measure", "spend", "Spend", "구매 금액" },
     { "tier_measure", "orders", "Orders", "주문 수" },
     { "tier_measure", "points", "Points earned", "적립 포인트" },
+    /* moments of truth (docs/mot.md): the MOT tables' columns */
+    UI("page_mot", "Moments of truth", "진실의 순간 (MOT)"),
+    FIELD("visit_id", "Visit", "방문"),
+    FIELD("visited_on", "Visit date", "방문일"),
+    FIELD("moment", "Moment", "접점"),
+    FIELD("element", "Element", "요소"),
+    FIELD("position", "Order", "순서"),
+    FIELD("scale", "Scale", "척도"),
+    FIELD("ratings", "Ratings", "평가 수"),
+    FIELD("mean_score", "Mean score (0-1)", "평균 점수 (0-1)"),
+    FIELD("zero_share", "Rated at the bottom", "최저점 비율"),
+    FIELD("weakest_share", "Weakest in visits", "가장 약한 접점 비율"),
+    FIELD("cycle_product", "Cycle score (product)", "사이클 점수 (곱)"),
+    FIELD("cycle_mean", "Cycle score (mean)", "사이클 점수 (평균)"),
+    FIELD("weakest_moment", "Weakest moment", "가장 약한 접점"),
+    FIELD("nps_rho", "Link to NPS (rho)", "NPS 상관 (rho)"),
+    FIELD("nps_low", "NPS rho, low", "NPS rho 하한"),
+    FIELD("nps_high", "NPS rho, high", "NPS rho 상한"),
+    FIELD("repurchase_rho", "Link to repurchase (rho)", "재구매 상관 (rho)"),
+    FIELD("repurchase_low", "Repurchase rho, low", "재구매 rho 하한"),
+    FIELD("repurchase_high", "Repurchase rho, high", "재구매 rho 상한"),
+    NOTE("mot_rule", "The cycle score multiplies the moments' scores (0 = bottom of the scale, "
+         "1 = top): one moment at the bottom makes the whole cycle 0, whatever the others",
+         "사이클 점수는 접점 점수(최저 0, 최고 1)의 곱입니다. 한 접점이라도 최저점이면 나머지와 "
+         "관계없이 전체가 0입니다 (곱셈의 법칙)"),
 };
 
 const dg_vocab_entry *dg__vocab_labels(size_t *n)
