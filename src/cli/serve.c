@@ -87,6 +87,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "session-idle", required_argument, NULL, 'i' },
         { "calendar", required_argument, NULL, 'C' },
         { "sla", required_argument, NULL, 'S' },
+        { "mot-cycle", required_argument, NULL, 'M' },
         { 0 },
     };
     dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
@@ -97,6 +98,8 @@ static int run(dg_cli *cli, int argc, char **argv)
     const char *calendar_path = NULL, *sla_path = NULL;
     dg_calendar calendar;
     dg_ticket_sla ticket_sla;
+    const char *mot_cycle_path = NULL;
+    dg_mot_cycle mot_cycle;
     char web_buf[PATH_MAX];
     unsigned long value;
     int o;
@@ -126,6 +129,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         case 'P': points_rules_path = optarg; break;
         case 'C': calendar_path = optarg; break;
         case 'S': sla_path = optarg; break;
+        case 'M': mot_cycle_path = optarg; break;
         case 'i':
             if (!parse_unsigned(optarg, 7 * 86400, &value) || value == 0)
                 return dg_cli_usage_error(cli, "--session-idle \"%s\" must be seconds from 1 to "
@@ -161,6 +165,12 @@ static int run(dg_cli *cli, int argc, char **argv)
             dg_ticket_sla_load(&ticket_sla, sla_path, &err) != 0)
             return dg_cli_fail(cli, &err);
         opt.ticket_sla = &ticket_sla;
+    }
+    if (mot_cycle_path) {
+        dg_mot_cycle_default(&mot_cycle);
+        if (dg_mot_cycle_load(&mot_cycle, mot_cycle_path, &err) != 0)
+            return dg_cli_fail(cli, &err);
+        opt.mot_cycle = &mot_cycle;
     }
     if (no_web)
         opt.web_dir = NULL;
@@ -217,7 +227,7 @@ DG_CLI_COMMAND(serve) = {
     "usage: dangol [--db PATH] serve [--bind ADDR] [--port N] [--threads N] [--web DIR]\n"
     "                              [--no-web] [--max-body BYTES] [--read-only]\n"
     "                              [--points-rules FILE] [--session-idle SECONDS]\n"
-    "                              [--calendar FILE] [--sla FILE]\n\n"
+    "                              [--calendar FILE] [--sla FILE] [--mot-cycle FILE]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
     "(the static pages of --web DIR, default the web/ directory of this build) until SIGINT or\n"
     "SIGTERM, then stops accepting connections, lets the requests in flight finish (up to 30 s)\n"
@@ -239,6 +249,8 @@ DG_CLI_COMMAND(serve) = {
     "                   the built-in ones)\n"
     "  --calendar FILE  business calendar of the ticket routes (config/calendar.conf; default:\n"
     "                   the built-in one)\n"
-    "  --sla FILE       SLA targets of the ticket routes (config/sla.conf; default: built-in)\n",
+    "  --sla FILE       SLA targets of the ticket routes (config/sla.conf; default: built-in)\n"
+    "  --mot-cycle FILE the touchpoint cycle of the MOT routes (config/mot.conf; default:\n"
+    "                   built-in)\n",
     run,
 };

@@ -16,6 +16,7 @@
 #include "dangol/auth.h"
 #include "dangol/error.h"
 #include "dangol/points.h"
+#include "dangol/mot.h"
 #include "dangol/ticket.h"
 #include "dangol/store.h"
 #include "dangol/table.h"
@@ -44,6 +45,8 @@ typedef struct dg_server_options {
                                             alive while serving); NULL: the built-in ones */
     const dg_calendar *calendar;         /* business calendar and SLA targets of the ticket */
     const dg_ticket_sla *ticket_sla;     /* routes (the caller's); NULL: the built-in ones */
+    const dg_mot_cycle *mot_cycle;       /* touchpoint cycle of the MOT routes (the caller's);
+                                            NULL: the built-in one */
 } dg_server_options;
 
 /* Checks that bind is an address, and a loopback one unless the store at db_path has users (so
@@ -447,5 +450,15 @@ void dg_api_coupon_void_code(dg_request *req, dg_response *res);
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
 json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits, bool mask);
+
+/* mot.c: moments of truth (docs/mot.md) */
+#define DG_MOT_VISIT_WRITE "MotVisitWrite"   /* the body schema of POST /api/mot/visits */
+void dg_api_mot_cycle(dg_request *req, dg_response *res);
+void dg_api_mot_score(dg_request *req, dg_response *res);
+void dg_api_mot_weakest(dg_request *req, dg_response *res);
+void dg_api_mot_visits(dg_request *req, dg_response *res);
+void dg_api_mot_drivers(dg_request *req, dg_response *res);
+void dg_api_mot_record(dg_request *req, dg_response *res);
+json_t *dg_api_mot_visit_schema(void);
 
 #endif
