@@ -380,8 +380,6 @@ static const dg_vocab_entry labels[] = {
     FIELD("cycle_mean", "Cycle score (mean)", "사이클 점수 (평균)"),
     FIELD("weakest_moment", "Weakest moment", "가장 약한 접점"),
     FIELD("nps_rho", "Link to NPS (rho)", "NPS 상관 (rho)"),
-    FIELD("nps_low", "NPS rho, low", "NPS rho 하한"),
-    FIELD("nps_high", "NPS rho, high", "NPS rho 상한"),
     FIELD("repurchase_rho", "Link to repurchase (rho)", "재구매 상관 (rho)"),
     FIELD("repurchase_low", "Repurchase rho, low", "재구매 rho 하한"),
     FIELD("repurchase_high", "Repurchase rho, high", "재구매 rho 상한"),
