@@ -62,28 +62,57 @@ static int ranks_counted(double *ranks, const int32_t *v, size_t n, int32_t lo, 
 }
 
 typedef struct keyed {
-    double value;
+    uint64_t key;                /* the value's bits, in the order of the values */
     size_t index;
 } keyed;
 
-static int keyed_cmp(const void *a, const void *b)
+/* An unsigned key that sorts like the double (IEEE 754: flip the sign bit of a positive value,
+ * every bit of a negative one); -0 is taken as 0 so that the two tie. */
+static uint64_t order_key(double x)
 {
-    double x = ((const keyed *)a)->value, y = ((const keyed *)b)->value;
-    return (x > y) - (x < y);
+    uint64_t bits;
+    if (x == 0.0)
+        x = 0.0;
+    memcpy(&bits, &x, sizeof bits);
+    return bits & 0x8000000000000000u ? ~bits : bits | 0x8000000000000000u;
 }
 
-/* Average ranks (1-based) of real values, by sorting. */
+/* Average ranks (1-based) of real values, by an LSD radix sort of their keys (4 passes of 16
+ * bits, a pass skipped when every key has the same digit): linear in n, where a comparison sort
+ * of a million cycle scores costs several times more. */
 static int ranks_sorted(double *ranks, const double *v, size_t n)
 {
-    keyed *k = malloc((n ? n : 1) * sizeof *k);
-    if (!k)
+    keyed *k = malloc((n ? n : 1) * sizeof *k), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    size_t *count = malloc(65536 * sizeof *count);
+    if (!k || !tmp || !count) {
+        free(k);
+        free(tmp);
+        free(count);
         return DG_ENOMEM;
+    }
     for (size_t i = 0; i < n; i++)
-        k[i] = (keyed){ v[i], i };
-    qsort(k, n, sizeof *k, keyed_cmp);
+        k[i] = (keyed){ order_key(v[i]), i };
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(k[i].key >> shift) & 0xffff]++;
+        if (n && count[(k[0].key >> shift) & 0xffff] == n)
+            continue;
+        size_t at = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = count[d];
+            count[d] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(k[i].key >> shift) & 0xffff]++] = k[i];
+        keyed *swap = k;
+        k = tmp;
+        tmp = swap;
+    }
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        while (j + 1 < n && k[j + 1].value == k[i].value)
+        while (j + 1 < n && k[j + 1].key == k[i].key)
             j++;
         double rank = ((double)i + (double)j) / 2.0 + 1.0;
         for (size_t t = i; t <= j; t++)
@@ -91,6 +120,8 @@ static int ranks_sorted(double *ranks, const double *v, size_t n)
         i = j + 1;
     }
     free(k);
+    free(tmp);
+    free(count);
     return 0;
 }
 
@@ -195,8 +226,10 @@ static int check_data(const dg_mot_cycle *cycle, const dg_mot_data *d, dg_error 
             return dg_error_set(err, DG_EINVAL, "visit %zu: NPS or repurchase out of range", v);
         for (size_t m = 0; m < d->n_moments; m++) {
             int16_t score = d->scores[v * d->n_moments + m];
+            const dg_mot_moment *mo = &cycle->moments[m];
             double x;
-            if (score != DG_MOT_UNRATED && dg_mot_normalise(&x, &cycle->moments[m], score, err))
+            if (score != DG_MOT_UNRATED && (score < mo->scale_min || score > mo->scale_max) &&
+                dg_mot_normalise(&x, mo, score, err) != 0)
                 return DG_EINVAL;
         }
     }
@@ -221,21 +254,48 @@ int dg_mot_analyse(dg_mot_result **out, const dg_mot_cycle *cycle, const dg_mot_
     }
     r->n_visits = (int64_t)d->n_visits;
     r->weakest = -1;
+    /* x[m][s]: moment m's score s normalised, looked up instead of divided per rating */
+    const size_t span = DG_MOT_SCALE_LIMIT + 1;
+    double x[DG_MOT_MAX_MOMENTS][DG_MOT_SCALE_LIMIT + 1];
+    for (size_t m = 0; m < cycle->n_moments; m++) {
+        const dg_mot_moment *mo = &cycle->moments[m];
+        for (int32_t sc = mo->scale_min; sc <= mo->scale_max && (size_t)sc < span; sc++)
+            x[m][sc] = (double)(sc - mo->scale_min) / (double)(mo->scale_max - mo->scale_min);
+    }
     double sum_product = 0.0, sum_mean = 0.0;
     double mean_sum[DG_MOT_MAX_MOMENTS] = { 0 };
+    const size_t nm = d->n_moments;
     for (size_t v = 0; v < d->n_visits; v++) {
-        const int16_t *row = d->scores + v * d->n_moments;
-        dg_mot_visit_score vs;
-        dg_mot_score_visit(&vs, cycle, row);
+        const int16_t *row = d->scores + v * nm;
+        double prod = 1.0, sum = 0.0, low = 2.0;
+        int n_rated = 0, n_tied = 0;
         product[v] = mean[v] = -1.0;   /* not scored */
-        if (vs.n_rated == 0)
+        for (size_t m = 0; m < nm; m++) {
+            if (row[m] == DG_MOT_UNRATED)
+                continue;
+            double xm = x[m][row[m]];
+            const dg_mot_moment *mo = &cycle->moments[m];
+            prod *= xm;   /* the multiplication rule: one zero makes the whole cycle zero */
+            sum += xm;
+            n_rated++;
+            n_tied = xm < low ? 1 : xm == low ? n_tied + 1 : n_tied;
+            low = xm < low ? xm : low;
+            mean_sum[m] += xm;
+            r->moments[m].n_rated++;
+            r->elements[mo->element].n_ratings++;
+            r->elements[mo->element].mean += xm;
+            bool bottom = row[m] == mo->scale_min;
+            r->moments[m].n_zero += bottom;
+            r->elements[mo->element].n_zero += bottom;
+        }
+        if (n_rated == 0)
             continue;
-        product[v] = vs.product;
-        mean[v] = vs.mean;
+        product[v] = prod;
+        mean[v] = sum / n_rated;
         r->n_scored++;
-        sum_product += vs.product;
-        sum_mean += vs.mean;
-        bool zero = vs.product == 0.0;
+        sum_product += prod;
+        sum_mean += mean[v];
+        bool zero = prod == 0.0;
         r->n_zero_cycle += zero;
         if (d->nps[v] >= 0) {
             r->n_nps++;
@@ -245,34 +305,13 @@ int dg_mot_analyse(dg_mot_result **out, const dg_mot_cycle *cycle, const dg_mot_
             r->n_zero_detractors += zero && d->nps[v] <= 6;
             r->n_zero_promoters += zero && d->nps[v] >= 9;
         }
-        for (size_t m = 0; m < d->n_moments; m++) {
-            if (row[m] == DG_MOT_UNRATED)
-                continue;
-            const dg_mot_moment *mo = &cycle->moments[m];
-            double x = (double)(row[m] - mo->scale_min) / (double)(mo->scale_max - mo->scale_min);
-            dg_mot_moment_stats *ms = &r->moments[m];
-            dg_mot_element_stats *es = &r->elements[mo->element];
-            ms->n_rated++;
-            es->n_ratings++;
-            mean_sum[m] += x;
-            es->mean += x;
-            ms->n_zero += row[m] == mo->scale_min;
-            es->n_zero += row[m] == mo->scale_min;
-        }
         /* the weakest: every moment tied at the lowest score shares the visit */
-        const dg_mot_moment *wm = &cycle->moments[vs.weakest];
-        double low = (double)(row[vs.weakest] - wm->scale_min) /
-                     (double)(wm->scale_max - wm->scale_min);
-        for (size_t m = 0; m < d->n_moments; m++) {
-            if (row[m] == DG_MOT_UNRATED)
-                continue;
-            const dg_mot_moment *mo = &cycle->moments[m];
-            double x = (double)(row[m] - mo->scale_min) / (double)(mo->scale_max - mo->scale_min);
-            if (x == low) {
-                r->moments[m].weakest_visits += 1.0 / vs.n_tied;
-                r->elements[mo->element].weakest_visits += 1.0 / vs.n_tied;
+        double share = 1.0 / n_tied;
+        for (size_t m = 0; m < nm; m++)
+            if (row[m] != DG_MOT_UNRATED && x[m][row[m]] == low) {
+                r->moments[m].weakest_visits += share;
+                r->elements[cycle->moments[m].element].weakest_visits += share;
             }
-        }
     }
     if (r->n_scored) {
         r->mean_product = sum_product / (double)r->n_scored;
