@@ -398,6 +398,15 @@ expect_status "coupons: rates" 200 GET "/api/coupons/rates?by=campaign"
 expect_json "one of two codes redeemed, with its Wilson interval" "j['rows'][0]['redeemed'] == 1 and j['rows'][0]['issued'] == 2 and j['rows'][0]['ci_low'] < 0.5 < j['rows'][0]['ci_high']"
 expect_status "coupons: void the definition" 201 POST /api/coupons/API10/void '{}'
 
+# ---- the MOT routes (test_mot.sh tests them in depth)
+expect_status "mot: record a visit" 201 POST /api/mot/visits \
+  '{"visit_id": "MV1", "customer_id": "C1", "visited_on": "2024-01-03", "nps": 3, "ratings": {"대기": 1, "consultation": 5}}'
+expect_status "mot: the same visit again is 409" 409 POST /api/mot/visits \
+  '{"visit_id": "MV1", "customer_id": "C1", "ratings": {"waiting": 2}}'
+for v in cycle score weakest drivers visits; do expect_status "mot: $v" 200 GET "/api/mot/$v"; done
+expect_json "mot: the visit's cycle is zero, its mean is not" \
+  "j['rows'][0]['visit_id'] == 'MV1' and j['rows'][0]['cycle_product'] == 0 and j['rows'][0]['cycle_mean'] == 0.5"
+
 stop_server
 expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
 
