@@ -17,6 +17,7 @@ import { renderStaff } from './staff.js';
 import { renderTypes } from './types.js';
 import { renderCustomers } from './customers.js';
 import { renderCustomer } from './customer.js';
+import { renderMot } from './mot.js';
 
 window.dangol = { CHARTS, state };
 
@@ -30,6 +31,7 @@ const PAGES = [
   { id: 'staff', icon: '♜', requires: '/api/staff', render: renderStaff },
   { id: 'types', icon: '☷', requires: '/api/types', render: renderTypes },
   { id: 'customers', icon: '☺', requires: '/api/customers', render: renderCustomers },
+  { id: 'mot', icon: '◔', requires: '/api/mot/cycle', render: renderMot },
 ];
 
 function renderNav(current) {

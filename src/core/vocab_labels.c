@@ -365,7 +365,20 @@ static const dg_vocab_entry labels[] = {
     { "tier_measure", "orders", "Orders", "주문 수" },
     { "tier_measure", "points", "Points earned", "적립 포인트" },
     /* moments of truth (docs/mot.md): the MOT tables' columns */
-    UI("page_mot", "Moments of truth", "진실의 순간 (MOT)"),
+    UI("page_mot", "Moments of truth", "진실의 순간"),
+    UI("mot_no_visits", "No visit has rated the moments yet: import mot_visits and mot_ratings, "
+       "or record visits through the API", "아직 접점을 평가한 방문이 없습니다. 방문과 평가를 "
+       "가져오거나 API로 기록하세요"),
+    UI("mot_ring_title", "The touchpoint cycle, coloured by each moment's mean score",
+       "접점 사이클 (접점별 평균 점수로 색칠)"),
+    UI("mot_ring_note", "Outer ring: the moments in the order customers meet them, from red (the "
+       "bottom of the scale) to green (the top); inner ring: hardware, software, humanware. The "
+       "cycle score multiplies the moments' scores: one moment at the bottom makes it zero.",
+       "바깥 고리: 고객이 만나는 순서대로의 접점, 빨강(최저점)에서 초록(최고점)까지. 안쪽 고리: "
+       "하드웨어, 소프트웨어, 휴먼웨어. 사이클 점수는 접점 점수의 곱이므로 한 접점이라도 최저점이면 "
+       "0이 됩니다."),
+    UI("mot_drivers_title", "Each moment's link to NPS and repurchase (Spearman, 95% interval)",
+       "접점별 NPS와 재구매의 관계 (스피어만 순위상관, 95% 구간)"),
     FIELD("visit_id", "Visit", "방문"),
     FIELD("visited_on", "Visit date", "방문일"),
     FIELD("moment", "Moment", "접점"),
@@ -379,8 +392,10 @@ static const dg_vocab_entry labels[] = {
     FIELD("cycle_product", "Cycle score (product)", "사이클 점수 (곱)"),
     FIELD("cycle_mean", "Cycle score (mean)", "사이클 점수 (평균)"),
     FIELD("weakest_moment", "Weakest moment", "가장 약한 접점"),
-    FIELD("nps_rho", "Link to NPS (rho)", "NPS 상관 (rho)"),
-    FIELD("repurchase_rho", "Link to repurchase (rho)", "재구매 상관 (rho)"),
+    FIELD("nps_rho", "Link to NPS (rho)", "NPS 상관"),
+    FIELD("repurchase_rho", "Link to repurchase (rho)", "재구매 상관"),
+    FIELD("zero_cycles", "Cycles at zero", "0점 사이클"),
+    FIELD("visits", "Visits", "방문 수"),
     FIELD("repurchase_low", "Repurchase rho, low", "재구매 rho 하한"),
     FIELD("repurchase_high", "Repurchase rho, high", "재구매 rho 상한"),
     NOTE("mot_rule", "The cycle score multiplies the moments' scores (0 = bottom of the scale, "

@@ -15,6 +15,12 @@ python3 "$(dirname "$0")/dashboard_data.py" "$WORK"
 for e in customers orders surveys feedback; do
   expect_ok "import $e for the dashboard" "$DANGOL" --quiet import "$e" "$WORK/$e.csv"
 done
+# a few visits rating the moments of truth, for the MOT page's ring (docs/mot.md)
+for i in 1 2 3 4 5 6; do
+  expect_ok "record MOT visit $i for the dashboard" "$DANGOL" --quiet mot record --visit "DV$i" \
+    --customer "C0000000$i" --date "2024-06-0$i" --nps $((i + 4)) --rating "waiting=$((i % 5 + 1))" \
+    --rating consultation=5 --rating "parking=$((5 - i % 3))" --rating 수납=4
+done
 start_server --web "$ROOT/web" || exit 0
 
 expect_status "dashboard index is served" 200 GET /
