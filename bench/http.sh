@@ -52,6 +52,16 @@ kill -TERM $pid
 wait $pid 2>/dev/null || true
 trap - EXIT
 
+# token_lookups: wrk's random look-ups with $token against $url, then the server stopped.
+token_lookups() {
+  DANGOL_CUSTOMERS=$N wrk -t2 -c32 -d"${SECS}s" --latency -H "Authorization: Bearer $token" \
+    -s "$ROOT/bench/lookup.lua" "$url" |
+    grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
+  kill -TERM $pid
+  wait $pid 2>/dev/null || true
+  trap - EXIT
+}
+
 # ---- the same look-ups with authentication on: a copy of the store with a manager and a token
 cp "$DIR/demo-$N.db" "$DIR/demo-$N-auth.db"
 echo "bench password 1" | "$D" --db "$DIR/demo-$N-auth.db" --quiet user add bench --role manager
@@ -60,12 +70,7 @@ serve "$DIR/demo-$N-auth.db"
 curl -sf -H "Authorization: Bearer $token" "$url/api/customers/C00000001" > /dev/null
 echo
 echo "== customer look-ups with a Bearer token (authentication on), ${SECS}s, 2 wrk threads, 32 connections"
-DANGOL_CUSTOMERS=$N wrk -t2 -c32 -d"${SECS}s" --latency -H "Authorization: Bearer $token" \
-  -s "$ROOT/bench/lookup.lua" "$url" |
-  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
-kill -TERM $pid
-wait $pid 2>/dev/null || true
-trap - EXIT
+token_lookups
 
 # ---- the same over the server's own TLS
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$DIR/key.pem" -out "$DIR/cert.pem" -days 2 \
@@ -74,9 +79,4 @@ serve "$DIR/demo-$N-auth.db" --tls-cert "$DIR/cert.pem" --tls-key "$DIR/key.pem"
 curl -sf --cacert "$DIR/cert.pem" -H "Authorization: Bearer $token" "$url/api/customers/C00000001" > /dev/null
 echo
 echo "== the same over HTTPS (the server's own TLS), ${SECS}s, 2 wrk threads, 32 connections"
-DANGOL_CUSTOMERS=$N wrk -t2 -c32 -d"${SECS}s" --latency -H "Authorization: Bearer $token" \
-  -s "$ROOT/bench/lookup.lua" "$url" |
-  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
-kill -TERM $pid
-wait $pid 2>/dev/null || true
-trap - EXIT
+token_lookups

@@ -200,6 +200,7 @@ static const dg_vocab_entry values[] = {
     { "audit_action", "customer.create", "Created a customer", "고객 등록" },
     { "audit_action", "customer.update", "Changed a customer", "고객 정보 변경" },
     { "audit_action", "order.create", "Recorded an order", "주문 등록" },
+    { "audit_action", "import", "Imported records", "데이터 가져오기" },
     { "audit_action", "feedback.create", "Recorded feedback", "고객 의견 등록" },
     { "audit_action", "points.earn", "Points earned", "포인트 적립" },
     { "audit_action", "points.burn", "Points redeemed", "포인트 사용" },

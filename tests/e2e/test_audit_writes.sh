@@ -1,5 +1,5 @@
 # The service writes in the audit trail: coupons (define, issue, redeem, void), tickets (open,
-# a change, escalation, recovery) and the tier evaluation each append their entry in the write's
+# a change, escalation, recovery), the tier evaluation and each import append their entry in the write's
 # own transaction, by the CLI and by the API; a refused write and a replayed idempotency key
 # append nothing; no ticket subject or note enters the trail; the chain verifies afterwards.
 . "$(dirname "$0")/lib.sh"
@@ -51,6 +51,14 @@ EVALUATED=$("$D" --quiet --format csv tier evaluate --as-of 2025-06-30 | sed -n 
 "$D" --quiet tier evaluate --as-of 2025-06-30 > /dev/null
 check "tier.evaluate logged once (the second run writes nothing)" 1 "$(n tier.evaluate)"
 check "with its counts" "$EVALUATED" "$(sql "SELECT json_extract(detail, '\$.customers') FROM auth_audit WHERE action = 'tier.evaluate'")"
+
+# ---- imports: one entry per import that wrote, none for a refused one
+printf 'customer_id,name,region\nC90000001,감사 고객,Seoul\nC90000002,감사 고객2,Busan\n' > "$WORK/c.csv"
+"$D" --quiet import customers "$WORK/c.csv" > /dev/null || fail "import customers"
+check "an import is one entry with its counts" "customers|2|$WORK/c.csv" "$(sql "SELECT json_extract(detail, '\$.entity') || '|' || json_extract(detail, '\$.imported') || '|' || json_extract(detail, '\$.files[0]') FROM auth_audit WHERE action = 'import'")"
+printf 'customer_id,birth_year\nC90000003,12345\n' > "$WORK/bad.csv"
+"$D" --quiet import customers "$WORK/bad.csv" > /dev/null 2>&1
+check "a refused import writes no entry" 1 "$(n import)"
 
 # ---- the API: the token's user in the entry
 echo 'agent password 1' | "$D" --quiet user add ali --role manager
