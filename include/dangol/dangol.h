@@ -32,6 +32,7 @@
 #include "dangol/mot.h"
 #include "dangol/points.h"
 #include "dangol/calendar.h"
+#include "dangol/campaign.h"
 #include "dangol/ticket.h"
 #include "dangol/progress.h"
 #include "dangol/report.h"
@@ -44,6 +45,7 @@
 #include "dangol/table.h"
 #include "dangol/text.h"
 #include "dangol/tier.h"
+#include "dangol/uplift.h"
 #include "dangol/utf8.h"
 #include "dangol/vocab.h"
 

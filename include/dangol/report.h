@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dangol/campaign.h"
 #include "dangol/clv.h"
 #include "dangol/clv_io.h"
 #include "dangol/consult.h"
@@ -402,6 +403,39 @@ int dg_coupon_rates_by_parse(const char *text, bool *by_campaign, dg_error *err)
  * given and the revenue (totals) of the redeeming orders, per definition or per campaign
  * (definitions without one: "(none)"). One table. */
 int dg_report_coupon_rates(dg_report *out, dg_store *store, bool by_campaign, dg_error *err);
+
+/* ---- campaigns (dangol/campaign.h) ---- */
+
+/* Every campaign: its definition, state (draft, launched), launch day and group sizes. One
+ * table. */
+int dg_report_campaign_list(dg_report *out, dg_store *store, dg_error *err);
+/* One campaign and, once launched, its members per RFM segment and group. Two tables;
+ * DG_ENOTFOUND for an unknown campaign. */
+int dg_report_campaign_show(dg_report *out, dg_store *store, const char *campaign_id,
+                            dg_error *err);
+/* A preview of the audience filter as of as_of (DG_DAY_NONE: the store's last day): customers
+ * per RFM segment and the groups control_share and seed would draw. DG_EINVAL for a bad filter.
+ * One table. */
+int dg_report_campaign_audience(dg_report *out, dg_store *store, const char *audience,
+                                int32_t as_of, double control_share, uint64_t seed,
+                                dg_error *err);
+/* The send list of a launched campaign (DG_ECONFLICT before launch): the treatment group's
+ * customers whose consent for channel (a purpose; NULL: the campaign's) is granted on day
+ * (DG_CAMPAIGN_TODAY: today), as dg_consent_allows decides, with their contact (the e-mail for
+ * marketing_email, else the phone), coupon code and points. *left_out: the treatment customers
+ * left out for want of consent (also in the table's note). One table. */
+int dg_report_campaign_send_list(dg_report *out, dg_store *store, const char *campaign_id,
+                                 const char *channel, int32_t day, int64_t *left_out,
+                                 dg_error *err);
+/* The results of a launched campaign over its response window, from frame's orders (built by
+ * the caller; a frame ending inside the window gives the results so far, noted): per group the
+ * customers, responders, response rate and revenue per customer with 95% intervals; the uplift
+ * (Newcombe for the rate, Welch for revenue per customer), incremental responders and revenue;
+ * the cost (coupons redeemed and their discount, points granted at rules' point value; rules
+ * NULL: the built-in). Three tables. DG_ECONFLICT before launch. */
+int dg_report_campaign_results(dg_report *out, dg_store *store, const dg_frame *frame,
+                               const char *campaign_id, const dg_points_rules *rules,
+                               dg_error *err);
 
 DG_API_END
 

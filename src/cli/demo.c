@@ -49,6 +49,32 @@ static int check_csv_dir(const dg_cli *cli, const char *dir)
     return code;
 }
 
+/* The demo campaigns' true effects, for checking `dangol campaign results` against them. */
+static int print_truth(dg_cli *cli, const dg_demo_campaign_truth *truth)
+{
+    static const char *const cols[] = { "campaign", "effect", "members",
+                                        "baseline_nonresponse", "true_rate_uplift",
+                                        "extra_orders" };
+    static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_REAL, DG_CELL_INT, DG_CELL_REAL,
+                                          DG_CELL_REAL, DG_CELL_INT };
+    dg_table *t = dg_cli_table("Demo campaigns and their true effect", cols, types, 6);
+    for (int k = 0; t && k < DG_DEMO_CAMPAIGNS; k++) {
+        dg_table_add_row(t);
+        dg_table_set_text(t, 0, truth[k].campaign_id);
+        dg_table_set_real(t, 1, truth[k].effect);
+        dg_table_set_int(t, 2, truth[k].members);
+        dg_table_set_real(t, 3, truth[k].baseline_nonresponse);
+        dg_table_set_real(t, 4, truth[k].true_rate_uplift);
+        dg_table_set_int(t, 5, truth[k].extra_orders);
+    }
+    for (size_t c = 1; t && c < 5; c++)
+        if (c != 2)
+            dg_table_set_decimals(t, c, 4);
+    if (cli->format == DG_FORMAT_TABLE)
+        putchar('\n');
+    return dg_cli_print_free(cli, t);
+}
+
 static int run(dg_cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {
@@ -56,11 +82,13 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "csv", required_argument, NULL, 'c' },       { "as-of", required_argument, NULL, 'a' },
         { "no-lines", no_argument, NULL, 'L' },        { "no-store", no_argument, NULL, 'S' },
         { "business", required_argument, NULL, 'b' },
+        { "campaigns", no_argument, NULL, 'K' },
         { 0 } };
     dg_demo_options opt;
     dg_demo_options_init(&opt);
     dg_demo_output out = { 0 };
-    bool no_store = false;
+    bool no_store = false, campaigns = false;
+    dg_demo_campaign_truth truth[DG_DEMO_CAMPAIGNS];
     dg_error err;
     dg_error_clear(&err);
     int c;
@@ -93,6 +121,7 @@ static int run(dg_cli *cli, int argc, char **argv)
             else
                 return dg_cli_usage_error(cli, "--business \"%s\": valid: retail, clinic", optarg);
             break;
+        case 'K': campaigns = true; break;
         default:
             return dg_cli_usage_error(cli, "unknown option \"%s\"", argv[optind - 1]);
         }
@@ -101,6 +130,8 @@ static int run(dg_cli *cli, int argc, char **argv)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
     if (no_store && !out.csv_dir)
         return dg_cli_usage_error(cli, "--no-store needs --csv DIR");
+    if (no_store && campaigns)
+        return dg_cli_usage_error(cli, "--campaigns needs the store");
     int opened = no_store || !out.csv_dir ? DG_EXIT_OK : check_csv_dir(cli, out.csv_dir);
     if (opened != DG_EXIT_OK)
         return opened;
@@ -114,6 +145,8 @@ static int run(dg_cli *cli, int argc, char **argv)
     bool bar = !cli->quiet && isatty(STDERR_FILENO);
     int rc = dg_demo_generate(&out, &opt, bar ? draw : NULL, &opt.n_customers, &counts,
                               &err);
+    if (rc == 0 && campaigns)
+        rc = dg_demo_campaigns(truth, out.store, opt.seed, &err);
     dg_store_close(out.store);
     if (rc != 0) {
         if (bar)
@@ -143,6 +176,8 @@ static int run(dg_cli *cli, int argc, char **argv)
         dg_table_set_int(t, 1, counts.rows[i]);
     }
     exit_code = dg_cli_print(cli, t);
+    if (exit_code == DG_EXIT_OK && campaigns)
+        exit_code = print_truth(cli, truth);
 cleanup:
     if (!t)
         fprintf(stderr, "dangol demo: out of memory\n");
@@ -168,7 +203,9 @@ DG_CLI_COMMAND(demo) = {
     "  --no-store      write only the CSV files, no store\n"
     "  --business clinic  a beauty clinic instead: customers, visits (each an order) that rate\n"
     "                  the moments of truth of the built-in cycle, with NPS; one moment fails\n"
-    "                  often and drives detractors (docs/demo.md, docs/mot.md)\n\n"
+    "                  often and drives detractors (docs/demo.md, docs/mot.md)\n"
+    "  --campaigns     also two launched campaigns with a control group and a known true\n"
+    "                  effect (docs/demo.md), printed after the counts\n\n"
     "The store (--db, created if missing) must be empty. Progress is drawn on stderr when it is\n"
     "a terminal.\n",
     run,

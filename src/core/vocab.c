@@ -267,6 +267,23 @@ static const dg_vocab_entry values[] = {
     { "mot_moment", "treatment", "Treatment", "시술" },
     { "mot_moment", "payment", "Payment", "수납" },
     { "mot_moment", "follow_up_call", "Follow-up call", "사후 관리 전화" },
+    /* campaigns (include/dangol/campaign.h): the audit actions, offers, states and groups, and
+     * the customer dimensions a campaign audience adds to the cube's */
+    { "audit_action", "campaign.create", "Created a campaign", "캠페인 생성" },
+    { "audit_action", "campaign.launch", "Launched a campaign", "캠페인 실행" },
+    { "campaign_offer", "none", "No offer", "혜택 없음" },
+    { "campaign_offer", "coupon", "Coupon", "쿠폰" },
+    { "campaign_offer", "points", "Bonus points", "보너스 포인트" },
+    { "campaign_state", "draft", "Draft", "준비 중" },
+    { "campaign_state", "launched", "Launched", "실행됨" },
+    { "campaign_group", "treatment", "Treatment", "실험군" },
+    { "campaign_group", "control", "Control", "대조군" },
+    { "dimension", "tier", "Tier", "등급" },
+    { "dimension", "clv_decile", "CLV decile", "CLV 10분위" },
+    { "dimension", "p_alive", "P(alive)", "활성 확률" },
+    { "dimension", "consent_email", "E-mail consent", "이메일 수신 동의" },
+    { "dimension", "consent_sms", "SMS consent", "문자 수신 동의" },
+    { "dimension", "consent_phone", "Phone consent", "전화 수신 동의" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is
@@ -297,6 +314,9 @@ static const struct { const char *column, *domain; } columns[] = {
     /* moments of truth (docs/mot.md): the built-in cycle's moments and the elements */
     { "moment", "mot_moment" },          { "weakest_moment", "mot_moment" },
     { "element", "touchpoint_kind" },
+    { "offer", "campaign_offer" },       { "campaigns.state", "campaign_state" },
+    { "group", "campaign_group" },       { "arm", "campaign_group" },
+    { "tier", "tier" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)

@@ -402,6 +402,10 @@ static const dg_vocab_entry labels[] = {
          "1 = top): one moment at the bottom makes the whole cycle 0, whatever the others",
          "사이클 점수는 접점 점수(최저 0, 최고 1)의 곱입니다. 한 접점이라도 최저점이면 나머지와 "
          "관계없이 전체가 0입니다 (곱셈의 법칙)"),
+    /* campaigns (docs/campaigns.md) */
+    NOTE("campaign_send_left_out", "{left_out} of {treatment} customers of the treatment group "
+         "have no consent for the channel and were left out",
+         "실험군 고객 {treatment}명 중 채널 수신 동의가 없는 {left_out}명은 제외했습니다"),
 };
 
 const dg_vocab_entry *dg__vocab_labels(size_t *n)

@@ -206,6 +206,18 @@ static const dg_route_param consent_list_params[] = {
     { NULL, NULL, NULL },
 };
 
+/* Campaigns: the queries of the results and of the send list. */
+static const dg_route_param campaign_results_params[] = {
+    AS_OF_PARAM,
+    { NULL, NULL, NULL },
+};
+static const dg_route_param campaign_send_params[] = {
+    { "channel", "string", "a consent purpose (default: the campaign's channel)" },
+    { "as_of", "string", "day the consent is judged on, YYYY-MM-DD (default: today, UTC)" },
+    { "reason", "string", "why the list is exported, kept in the audit trail" },
+    { NULL, NULL, NULL },
+};
+
 /* Coupons: the query of the rates, and the bodies of the writes (coupon_write_schema). */
 static const dg_route_param coupon_rates_params[] = {
     { "by", "string", "coupon (default: one row per definition) or campaign" },
@@ -503,6 +515,30 @@ static const dg_route routes[] = {
       "SCORE}} and its ratings in one transaction; 409 when the visit is recorded already; "
       "Idempotency-Key header: a retry answers the first result", NULL, DG_MOT_VISIT_WRITE,
       "object", true, DG_ROLE_AGENT, false },
+    { "GET", "/api/campaigns", dg_api_campaigns_list, "campaigns",
+      "every campaign with its state and group sizes (as `dangol campaign list`)", NULL, NULL,
+      "table", false, DG_ROLE_ANALYST, false },
+    { "POST", "/api/campaigns", dg_api_campaign_create, "campaigns",
+      "create a campaign: audience filter, control share, seed, offer (coupon or points), "
+      "channel, response window; 400 naming a bad field or filter dimension, 404 for an "
+      "unknown coupon, 409 if the id exists; Idempotency-Key: a retry answers the first result",
+      NULL, DG_CAMPAIGN_CREATE_SCHEMA, "object", true, DG_ROLE_MANAGER, false },
+    { "GET", "/api/campaigns/{campaign_id}", dg_api_campaign_show, "campaigns",
+      "one campaign and its groups per RFM segment (as `dangol campaign show`)", NULL, NULL,
+      "tables", false, DG_ROLE_ANALYST, false },
+    { "POST", "/api/campaigns/{campaign_id}/launch", dg_api_campaign_launch, "campaigns",
+      "launch {date}: freeze the audience and the treatment/control groups, issue the coupon or "
+      "grant the points to the treatment group, in one transaction; 409 when launched already "
+      "(of concurrent launches exactly one applies); Idempotency-Key: a retry answers the "
+      "first result", NULL, DG_CAMPAIGN_LAUNCH_SCHEMA, "object", true, DG_ROLE_MANAGER, false },
+    { "GET", "/api/campaigns/{campaign_id}/results", dg_api_campaign_results, "campaigns",
+      "response rate and revenue per customer per group, uplift with 95% intervals "
+      "(Newcombe, Welch), incremental revenue and cost (as `dangol campaign results`)",
+      campaign_results_params, NULL, "tables", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/campaigns/{campaign_id}/send-list", dg_api_campaign_send_list, "campaigns",
+      "the treatment group with consent for the channel and their contact, coupon code and "
+      "points; the others are left out and counted in the note (an export entry in the audit "
+      "trail)", campaign_send_params, NULL, "table", false, DG_ROLE_MANAGER, false },
 };
 
 const dg_route *dg_server_routes(size_t *n_routes)
@@ -861,6 +897,7 @@ json_t *dg_server_openapi(void)
         json_t *consent_body = r->body_entity ? consent_body_schema(r->body_entity) : NULL;
         json_t *ticket_schema = r->body_entity ? dg_api_ticket_schema(r->body_entity) : NULL;
         json_t *coupon_body = r->body_entity ? coupon_write_schema(r->body_entity) : NULL;
+        json_t *campaign_body = r->body_entity ? dg_api_campaign_schema(r->body_entity) : NULL;
         if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
             json_object_set_new(schemas, POINTS_WRITE, points_write_schema());
         else if (r->body_entity && strcmp(r->body_entity, DG_MOT_VISIT_WRITE) == 0)
@@ -871,10 +908,13 @@ json_t *dg_server_openapi(void)
             json_object_set_new(schemas, r->body_entity, consent_body);
         else if (coupon_body)
             json_object_set_new(schemas, r->body_entity, coupon_body);
+        else if (campaign_body)
+            json_object_set_new(schemas, r->body_entity, json_incref(campaign_body));
         else if (r->body_entity && !json_object_get(schemas, r->body_entity))
             json_object_set_new(schemas, r->body_entity,
                                 entity_schema(dg_entity_find(r->body_entity)));
         json_decref(ticket_schema);
+        json_decref(campaign_body);
     }
     if (!json_object_get(schemas, "customers"))
         json_object_set_new(schemas, "customers", entity_schema(dg_entity_find("customers")));

@@ -451,6 +451,17 @@ void dg_api_coupon_issue(dg_request *req, dg_response *res);
 void dg_api_coupon_redeem(dg_request *req, dg_response *res);
 void dg_api_coupon_void_definition(dg_request *req, dg_response *res);
 void dg_api_coupon_void_code(dg_request *req, dg_response *res);
+/* campaigns.c: campaigns with a control group */
+#define DG_CAMPAIGN_CREATE_SCHEMA "CampaignCreate"
+#define DG_CAMPAIGN_LAUNCH_SCHEMA "CampaignLaunch"
+void dg_api_campaigns_list(dg_request *req, dg_response *res);
+void dg_api_campaign_show(dg_request *req, dg_response *res);
+void dg_api_campaign_results(dg_request *req, dg_response *res);
+void dg_api_campaign_send_list(dg_request *req, dg_response *res);
+void dg_api_campaign_create(dg_request *req, dg_response *res);
+void dg_api_campaign_launch(dg_request *req, dg_response *res);
+/* The bodies of the campaign writes, by schema name; NULL for another name. */
+json_t *dg_api_campaign_schema(const char *name);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

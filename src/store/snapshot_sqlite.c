@@ -385,6 +385,8 @@ static int untracked_tables(sqlite3 *db, const char *path, char *names[MAX_TABLE
             "AND t.name NOT LIKE 'consent\\_%' ESCAPE '\\' "
             /* nor are the moments of truth (docs/mot.md) */
             "AND t.name NOT LIKE 'mot\\_%' ESCAPE '\\' "
+            /* nor are campaigns: a launch leaves the analyses as they were */
+            "AND t.name NOT LIKE 'campaign%' "
             "AND (SELECT count(*) FROM sqlite_master g WHERE g.type = 'trigger' "
             "     AND g.tbl_name = t.name AND g.name LIKE 'frame\\_snapshot\\_%' ESCAPE '\\') < 3",
             -1, &st, NULL) != SQLITE_OK)

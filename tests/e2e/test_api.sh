@@ -406,6 +406,18 @@ expect_status "mot: the same visit again is 409" 409 POST /api/mot/visits \
 for v in cycle score weakest drivers visits; do expect_status "mot: $v" 200 GET "/api/mot/$v"; done
 expect_json "mot: the visit's cycle is zero, its mean is not" \
   "j['rows'][0]['visit_id'] == 'MV1' and j['rows'][0]['cycle_product'] == 0 and j['rows'][0]['cycle_mean'] == 0.5"
+# ---- the campaign routes (their concurrency and bad input are in test_campaigns.sh)
+expect_status "campaigns: create" 201 POST /api/campaigns \
+  '{"campaign_id": "API-C", "control_share": 0.5, "points": 10, "window_days": 30}'
+expect_status "campaigns: a filter on an unknown column is 400" 400 POST /api/campaigns '{"campaign_id": "BAD", "audience": "colour=red"}'
+expect_json "the error names the column" "'colour' in j['error']['message']"
+expect_status "campaigns: list" 200 GET /api/campaigns
+expect_status "campaigns: launch" 201 POST /api/campaigns/API-C/launch '{"date": "2025-01-01"}'
+expect_json "the launch answers its groups" "j['members'] == j['treatment'] + j['control'] and j['members'] > 0"
+expect_status "campaigns: launching again is 409" 409 POST /api/campaigns/API-C/launch '{"date": "2025-01-01"}'
+expect_status "campaigns: show" 200 GET /api/campaigns/API-C
+expect_status "campaigns: results" 200 GET /api/campaigns/API-C/results
+expect_status "campaigns: send list" 200 GET "/api/campaigns/API-C/send-list?reason=test"
 
 stop_server
 expect_output "shutdown is logged" "SIGTERM received" cat "$WORK/serve.err"
