@@ -21,6 +21,7 @@ import { renderCustomer } from './customer.js';
 import { renderTiers } from './tiers.js';
 import { renderPoints } from './points.js';
 import { renderCoupons } from './coupons.js';
+import { renderMot } from './mot.js';
 
 window.dangol = { CHARTS, state };
 
@@ -38,6 +39,7 @@ const PAGES = [
   { id: 'points', icon: '◉', requires: '/api/points/liability', render: renderPoints },
   { id: 'coupons', icon: '✂', requires: '/api/coupons/rates', render: renderCoupons },
   { id: 'value', icon: '⚖', requires: '/api/value/grid', render: renderValue },
+  { id: 'mot', icon: '◔', requires: '/api/mot/cycle', render: renderMot },
 ];
 
 function renderNav(current) {

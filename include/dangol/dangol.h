@@ -30,6 +30,7 @@
 #include "dangol/kpi.h"
 #include "dangol/loyalty.h"
 #include "dangol/money.h"
+#include "dangol/mot.h"
 #include "dangol/points.h"
 #include "dangol/calendar.h"
 #include "dangol/campaign.h"

@@ -40,11 +40,20 @@ DG_API_BEGIN
 
 #define DG_DEMO_MAX_CUSTOMERS 10000000
 
+/* The businesses the demo can generate: the retailer (the default, described above) or a beauty
+ * clinic whose visits rate the moments of truth of the built-in cycle (dangol/mot.h,
+ * docs/demo.md): customers, each visit an order, MOT visits with NPS, and ratings in which the
+ * moment DG_DEMO_CLINIC_WEAK_MOMENT fails often and drives detractors and customers who do not
+ * come back (the truth the MOT analysis is tested against). */
+typedef enum dg_demo_business { DG_DEMO_RETAIL, DG_DEMO_CLINIC } dg_demo_business;
+#define DG_DEMO_CLINIC_WEAK_MOMENT "waiting"
+
 typedef struct dg_demo_options {
     int64_t n_customers;  /* customers (prospects included); default 20000 */
     uint64_t seed;        /* default 1 */
     int32_t as_of_day;    /* last day of the history (days since the epoch); default 2025-12-31 */
     bool order_lines;     /* also generate order lines (default true); other rows do not change */
+    dg_demo_business business;   /* default DG_DEMO_RETAIL */
 } dg_demo_options;
 
 /* Fills opt with the defaults. */

@@ -83,6 +83,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "csv", required_argument, NULL, 'c' },       { "as-of", required_argument, NULL, 'a' },
         { "no-lines", no_argument, NULL, 'L' },        { "no-store", no_argument, NULL, 'S' },
         { "value-survey", required_argument, NULL, 'V' },
+        { "business", required_argument, NULL, 'b' },
         { "campaigns", no_argument, NULL, 'K' },
         { 0 } };
     int64_t value_responses = 0;
@@ -120,6 +121,14 @@ static int run(dg_cli *cli, int argc, char **argv)
                 return dg_cli_usage_error(cli, "--value-survey must be a whole number "
                                           "1..10000000, not \"%s\"", optarg);
             value_responses = v;
+            break;
+        case 'b':
+            if (strcmp(optarg, "retail") == 0)
+                opt.business = DG_DEMO_RETAIL;
+            else if (strcmp(optarg, "clinic") == 0)
+                opt.business = DG_DEMO_CLINIC;
+            else
+                return dg_cli_usage_error(cli, "--business \"%s\": valid: retail, clinic", optarg);
             break;
         case 'K': campaigns = true; break;
         default:
@@ -192,7 +201,7 @@ cleanup:
 DG_CLI_COMMAND(demo) = {
     "demo", "create a realistic demo business (deterministic synthetic data)",
     "usage: dangol [--db PATH] demo [--customers N] [--seed S] [--as-of DATE] [--csv DIR]\n"
-    "                               [--no-lines] [--no-store]\n\n"
+    "                               [--no-lines] [--no-store] [--business retail|clinic]\n\n"
     "Generates a synthetic Korean retailer: staff, products, customers (some of them prospects),\n"
     "orders drawn from a BG/NBD process with Gamma-Gamma spend, order lines, feedback in Korean\n"
     "and English, surveys, touchpoint ratings, referrals and partner activities. The true\n"
@@ -207,6 +216,9 @@ DG_CLI_COMMAND(demo) = {
     "  --no-store      write only the CSV files, no store\n"
     "  --value-survey N  also write N customer value survey responses with known effects\n"
     "                  (docs/value.md; `dangol value drivers` recovers them)\n"
+    "  --business clinic  a beauty clinic instead: customers, visits (each an order) that rate\n"
+    "                  the moments of truth of the built-in cycle, with NPS; one moment fails\n"
+    "                  often and drives detractors (docs/demo.md, docs/mot.md)\n"
     "  --campaigns     also two launched campaigns with a control group and a known true\n"
     "                  effect (docs/demo.md), printed after the counts\n\n"
     "The store (--db, created if missing) must be empty. Progress is drawn on stderr when it is\n"

@@ -79,6 +79,7 @@ static void raise_file_limit(void)
 typedef struct serve_files {
     const char *points_rules, *calendar, *sla, *cert, *key;
     const char *economics;
+    const char *mot_cycle;
     bool no_web;
 } serve_files;
 
@@ -92,6 +93,7 @@ static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
     dg_calendar calendar;
     dg_ticket_sla ticket_sla;
     dg_economics_config economics;
+    dg_mot_cycle mot_cycle;
     char web_buf[PATH_MAX];
     dg_error err;
     dg_error_clear(&err);
@@ -121,6 +123,12 @@ static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
             dg_ticket_sla_load(&ticket_sla, sla_path, &err) != 0)
             return dg_cli_fail(cli, &err);
         opt.ticket_sla = &ticket_sla;
+    }
+    if (f->mot_cycle) {
+        dg_mot_cycle_default(&mot_cycle);
+        if (dg_mot_cycle_load(&mot_cycle, f->mot_cycle, &err) != 0)
+            return dg_cli_fail(cli, &err);
+        opt.mot_cycle = &mot_cycle;
     }
     if (no_web)
         opt.web_dir = NULL;
@@ -190,6 +198,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "tls-key", required_argument, NULL, 'K' },
         { "behind-tls-proxy", no_argument, NULL, 'X' },
         { "economics-config", required_argument, NULL, 'E' },
+        { "mot-cycle", required_argument, NULL, 'M' },
         { 0 },
     };
     dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
@@ -227,6 +236,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         case 'T': f.cert = optarg; break;
         case 'K': f.key = optarg; break;
         case 'X': opt.behind_tls_proxy = true; break;
+        case 'M': f.mot_cycle = optarg; break;
         case 'i':
             if (!parse_unsigned(optarg, 7 * 86400, &value) || value == 0)
                 return dg_cli_usage_error(cli, "--session-idle \"%s\" must be seconds from 1 to "
@@ -274,7 +284,7 @@ DG_CLI_COMMAND(serve) = {
     "usage: dangol [--db PATH] serve [--bind ADDR] [--port N] [--threads N] [--web DIR]\n"
     "                              [--no-web] [--max-body BYTES] [--read-only]\n"
     "                              [--points-rules FILE] [--session-idle SECONDS]\n"
-    "                              [--calendar FILE] [--sla FILE]\n"
+    "                              [--calendar FILE] [--sla FILE] [--mot-cycle FILE]\n"
     "                              [--tls-cert FILE --tls-key FILE | --behind-tls-proxy]\n"
     "                              [--economics-config FILE]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
@@ -305,6 +315,8 @@ DG_CLI_COMMAND(serve) = {
     "                   the built-in one)\n"
     "  --sla FILE       SLA targets of the ticket routes (config/sla.conf; default: built-in)\n"
     "  --economics-config FILE  settings of the economics routes (config/economics.conf;\n"
-    "                   default: the built-in ones, tickets not costed)\n",
+    "                   default: the built-in ones, tickets not costed)\n"
+    "  --mot-cycle FILE the touchpoint cycle of the MOT routes (config/mot.conf; default:\n"
+    "                   built-in)\n",
     run,
 };

@@ -150,6 +150,22 @@ static const dg_column marketing_spend_cols[] = {
     COL("note", DG_TYPE_TEXT, false),
 };
 
+/* Moments of truth (docs/mot.md): a visit through the touchpoint cycle and its moments'
+ * ratings; the moment codes and their scales are the cycle's (config/mot.conf). */
+static const dg_column mot_visit_cols[] = {
+    COL("visit_id", DG_TYPE_TEXT, true),
+    REF("customer_id", true, "customers"),
+    COL("visited_on", DG_TYPE_DATE, true),
+    RANGE("nps", 0, 10),
+    REF("staff_id", false, "staff"),
+};
+
+static const dg_column mot_rating_cols[] = {
+    REF("visit_id", true, "mot_visits"),
+    COL("moment", DG_TYPE_TEXT, true),
+    { "score", DG_TYPE_INT, true, 0, 100, NULL, NULL, NOT_PERSONAL },
+};
+
 static const dg_entity staff = ENTITY("staff", "staff member", staff_cols, 1);
 static const dg_entity customers = ENTITY("customers", "customer", customer_cols, 1);
 static const dg_entity products = ENTITY("products", "product", product_cols, 1);
@@ -162,13 +178,16 @@ static const dg_entity interactions = ENTITY("interactions", "touchpoint interac
 static const dg_entity referrals = ENTITY("referrals", "referral", referral_cols, 2);
 static const dg_entity partner_activities = ENTITY("partner_activities", "partner activity",
                                                    partner_cols, 1);
+static const dg_entity mot_visits = ENTITY("mot_visits", "MOT visit", mot_visit_cols, 1);
+static const dg_entity mot_ratings = ENTITY("mot_ratings", "MOT rating", mot_rating_cols, 2);
 
 static const dg_entity marketing_spend = ENTITY("marketing_spend", "marketing spend",
                                                 marketing_spend_cols, 2);
 
 static const dg_entity *const all[] = {
     &staff, &customers, &products, &orders, &order_lines, &feedback, &surveys,
-    &interactions, &referrals, &partner_activities, &marketing_spend,
+    &interactions, &referrals, &partner_activities, &marketing_spend, &mot_visits,
+    &mot_ratings,
 };
 
 const dg_entity *const *dg_entity_all(size_t *n_entities)

@@ -273,6 +273,16 @@ static const dg_vocab_entry values[] = {
     { "value_quadrant", "concentrate", "Concentrate here", "집중 개선 필요" },
     { "value_quadrant", "possible_overkill", "Possible overkill", "과잉 투자 가능성" },
     { "value_quadrant", "low_priority", "Low priority", "낮은 우선순위" },
+    /* moments of truth (docs/mot.md): the built-in cycle's moments (config/mot.conf; a cycle
+     * of one's own names its moments in its file) */
+    { "mot_moment", "booking_call", "Booking call", "예약 전화" },
+    { "mot_moment", "parking", "Parking", "주차" },
+    { "mot_moment", "reception", "Reception", "접수" },
+    { "mot_moment", "waiting", "Waiting", "대기" },
+    { "mot_moment", "consultation", "Consultation", "상담" },
+    { "mot_moment", "treatment", "Treatment", "시술" },
+    { "mot_moment", "payment", "Payment", "수납" },
+    { "mot_moment", "follow_up_call", "Follow-up call", "사후 관리 전화" },
     /* campaigns (include/dangol/campaign.h): the audit actions, offers, states and groups, and
      * the customer dimensions a campaign audience adds to the cube's */
     { "audit_action", "campaign.create", "Created a campaign", "캠페인 생성" },
@@ -323,6 +333,9 @@ static const struct { const char *column, *domain; } columns[] = {
     { "coupon_kind", "coupon_kind" },    { "audience", "coupon_audience" },
     { "coupon_state", "coupon_state" },
     { "component", "value_component" }, { "quadrant", "value_quadrant" },
+    /* moments of truth (docs/mot.md): the built-in cycle's moments and the elements */
+    { "moment", "mot_moment" },          { "weakest_moment", "mot_moment" },
+    { "element", "touchpoint_kind" },
     { "offer", "campaign_offer" },       { "campaigns.state", "campaign_state" },
     { "group", "campaign_group" },       { "arm", "campaign_group" },
     { "tier", "tier" },

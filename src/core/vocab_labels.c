@@ -415,6 +415,44 @@ static const dg_vocab_entry labels[] = {
     FIELD("items", "Items", "문항 수"),
     FIELD("sd", "SD", "표준편차"),
     FIELD("group", "Group", "집단"),
+    /* moments of truth (docs/mot.md): the MOT tables' columns */
+    UI("page_mot", "Moments of truth", "진실의 순간"),
+    UI("mot_no_visits", "No visit has rated the moments yet: import mot_visits and mot_ratings, "
+       "or record visits through the API", "아직 접점을 평가한 방문이 없습니다. 방문과 평가를 "
+       "가져오거나 API로 기록하세요"),
+    UI("mot_ring_title", "The touchpoint cycle, coloured by each moment's mean score",
+       "접점 사이클 (접점별 평균 점수로 색칠)"),
+    UI("mot_ring_note", "Outer ring: the moments in the order customers meet them, from red (the "
+       "bottom of the scale) to green (the top); inner ring: hardware, software, humanware. The "
+       "cycle score multiplies the moments' scores: one moment at the bottom makes it zero.",
+       "바깥 고리: 고객이 만나는 순서대로의 접점, 빨강(최저점)에서 초록(최고점)까지. 안쪽 고리: "
+       "하드웨어, 소프트웨어, 휴먼웨어. 사이클 점수는 접점 점수의 곱이므로 한 접점이라도 최저점이면 "
+       "0이 됩니다."),
+    UI("mot_drivers_title", "Each moment's link to NPS and repurchase (Spearman, 95% interval)",
+       "접점별 NPS와 재구매의 관계 (스피어만 순위상관, 95% 구간)"),
+    FIELD("visit_id", "Visit", "방문"),
+    FIELD("visited_on", "Visit date", "방문일"),
+    FIELD("moment", "Moment", "접점"),
+    FIELD("element", "Element", "요소"),
+    FIELD("position", "Order", "순서"),
+    FIELD("scale", "Scale", "척도"),
+    FIELD("ratings", "Ratings", "평가 수"),
+    FIELD("mean_score", "Mean score (0-1)", "평균 점수 (0-1)"),
+    FIELD("zero_share", "Rated at the bottom", "최저점 비율"),
+    FIELD("weakest_share", "Weakest in visits", "가장 약한 접점 비율"),
+    FIELD("cycle_product", "Cycle score (product)", "사이클 점수 (곱)"),
+    FIELD("cycle_mean", "Cycle score (mean)", "사이클 점수 (평균)"),
+    FIELD("weakest_moment", "Weakest moment", "가장 약한 접점"),
+    FIELD("nps_rho", "Link to NPS (rho)", "NPS 상관"),
+    FIELD("repurchase_rho", "Link to repurchase (rho)", "재구매 상관"),
+    FIELD("zero_cycles", "Cycles at zero", "0점 사이클"),
+    FIELD("visits", "Visits", "방문 수"),
+    FIELD("repurchase_low", "Repurchase rho, low", "재구매 rho 하한"),
+    FIELD("repurchase_high", "Repurchase rho, high", "재구매 rho 상한"),
+    NOTE("mot_rule", "The cycle score multiplies the moments' scores (0 = bottom of the scale, "
+         "1 = top): one moment at the bottom makes the whole cycle 0, whatever the others",
+         "사이클 점수는 접점 점수(최저 0, 최고 1)의 곱입니다. 한 접점이라도 최저점이면 나머지와 "
+         "관계없이 전체가 0입니다 (곱셈의 법칙)"),
     /* campaigns (docs/campaigns.md) */
     NOTE("campaign_send_left_out", "{left_out} of {treatment} customers of the treatment group "
          "have no consent for the channel and were left out",

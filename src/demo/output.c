@@ -11,6 +11,7 @@
 
 #include "dangol/csv.h"
 #include "dangol/demo.h"
+#include "demo/clinic.h"
 #include "dangol/text.h"
 
 #define CSV_BUFFER (1 << 20)
@@ -165,7 +166,10 @@ int dg_demo_generate(const dg_demo_output *out, const dg_demo_options *opt,
     }
     if (out->csv_dir && (rc = open_csv(&s, out->csv_dir, opt->order_lines, err)) != 0)
         goto cleanup;
-    if ((rc = dg_demo_run(opt, take_row, &s, progress, progress_ctx, err)) != 0)
+    rc = opt->business == DG_DEMO_CLINIC
+             ? dg__demo_clinic_run(opt, take_row, &s, progress, progress_ctx, err)
+             : dg_demo_run(opt, take_row, &s, progress, progress_ctx, err);
+    if (rc != 0)
         goto cleanup;
     if (out->csv_dir && (rc = close_csv(&s, out->csv_dir, err)) != 0)
         goto cleanup;

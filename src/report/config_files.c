@@ -10,6 +10,7 @@
 #include "dangol/cvalue_io.h"
 #include "dangol/report.h"
 #include "dangol/erasure.h"
+#include "dangol/mot.h"
 
 /* Reads the file at path into a NUL-terminated buffer the caller frees with free(). */
 static int read_text_file(const char *path, char **text, dg_error *err)
@@ -172,6 +173,16 @@ int dg_cvalue_survey_save_file(dg_store *store, const char *path, dg_error *err)
     int rc = read_text_file(path, &text, err);
     if (rc == 0)
         rc = dg_cvalue_survey_save(store, text, path, err);
+    free(text);
+    return rc;
+}
+
+int dg_mot_cycle_load(dg_mot_cycle *cycle, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_mot_cycle_parse(cycle, text, path, err);
     free(text);
     return rc;
 }

@@ -273,6 +273,15 @@ static const dg_route_param churn_score_params[] = {
     PAGE_PARAMS("customers"),
     { NULL, NULL, NULL },
 };
+static const dg_route_param mot_params[] = {
+    { "as_of", "string", "last visit day included, YYYY-MM-DD (default: the last visit)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param mot_visits_params[] = {
+    { "as_of", "string", "last visit day included, YYYY-MM-DD (default: the last visit)" },
+    { "top", "integer", "visits to list, 0-" NUMBER_TEXT(DG_PAGE_MAX) " (default 20)" },
+    { NULL, NULL, NULL },
+};
 
 static const dg_route routes[] = {
     { "POST", "/api/login", dg_api_login, "auth",
@@ -549,6 +558,30 @@ static const dg_route routes[] = {
       "answer}} checked against the survey, in one transaction (409 if the response_id exists); "
       "Idempotency-Key header: a retry answers the first result", NULL, VALUE_WRITE, "object",
       true, DG_ROLE_AGENT, false },
+    /* moments of truth (docs/mot.md) */
+    { "GET", "/api/mot/cycle", dg_api_mot_cycle, "mot",
+      "the touchpoint cycle: its moments in order with element (hardware, software, humanware), "
+      "scale, ratings, mean score, share at the bottom and share weakest (as `dangol mot "
+      "cycle`)", mot_params, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/mot/score", dg_api_mot_score, "mot",
+      "the cycle score by the multiplication rule (product) beside the mean with their rank "
+      "correlation with NPS, NPS of the zero cycles, and the elements (as `dangol mot score`)",
+      mot_params, NULL, "tables", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/mot/weakest", dg_api_mot_weakest, "mot",
+      "the moments from the lowest mean score up (as `dangol mot weakest`)", mot_params, NULL,
+      "table", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/mot/drivers", dg_api_mot_drivers, "mot",
+      "each moment's Spearman correlation with NPS and with repurchase, 95% intervals, the "
+      "strongest link to NPS first (as `dangol mot drivers`)", mot_params, NULL, "table",
+      false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/mot/visits", dg_api_mot_visits, "mot",
+      "each visit's cycle product, mean and weakest moment, the worst first (as `dangol mot "
+      "visits`)", mot_visits_params, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "POST", "/api/mot/visits", dg_api_mot_record, "mot",
+      "record a visit {visit_id, customer_id, visited_on, nps, staff_id, ratings: {MOMENT: "
+      "SCORE}} and its ratings in one transaction; 409 when the visit is recorded already; "
+      "Idempotency-Key header: a retry answers the first result", NULL, DG_MOT_VISIT_WRITE,
+      "object", true, DG_ROLE_AGENT, false },
     { "GET", "/api/campaigns", dg_api_campaigns_list, "campaigns",
       "every campaign with its state and group sizes (as `dangol campaign list`)", NULL, NULL,
       "table", false, DG_ROLE_ANALYST, false },
@@ -996,6 +1029,8 @@ json_t *dg_server_openapi(void)
             json_object_set_new(schemas, POINTS_WRITE, points_write_schema());
         else if (r->body_entity && strcmp(r->body_entity, VALUE_WRITE) == 0)
             json_object_set_new(schemas, VALUE_WRITE, value_write_schema());
+        else if (r->body_entity && strcmp(r->body_entity, DG_MOT_VISIT_WRITE) == 0)
+            json_object_set_new(schemas, DG_MOT_VISIT_WRITE, dg_api_mot_visit_schema());
         else if (ticket_schema)
             json_object_set_new(schemas, r->body_entity, json_incref(ticket_schema));
         else if (consent_body)

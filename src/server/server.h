@@ -16,6 +16,7 @@
 #include "dangol/auth.h"
 #include "dangol/error.h"
 #include "dangol/points.h"
+#include "dangol/mot.h"
 #include "dangol/ticket.h"
 #include "dangol/store.h"
 #include "dangol/table.h"
@@ -50,6 +51,8 @@ typedef struct dg_server_options {
                                  server: cookies are marked Secure; loopback only */
     const struct dg_economics_config *economics;   /* settings of the economics routes (the
                                                       caller's); NULL: the built-in ones */
+    const dg_mot_cycle *mot_cycle;       /* touchpoint cycle of the MOT routes (the caller's);
+                                            NULL: the built-in one */
 } dg_server_options;
 
 /* Checks that opt->bind is an address, and a loopback one unless the store at opt->db_path has
@@ -489,5 +492,14 @@ void dg_api_value_reliability(dg_request *req, dg_response *res);
 void dg_api_value_drivers(dg_request *req, dg_response *res);
 void dg_api_value_grid(dg_request *req, dg_response *res);
 void dg_api_value_record(dg_request *req, dg_response *res);
+/* mot.c: moments of truth (docs/mot.md) */
+#define DG_MOT_VISIT_WRITE "MotVisitWrite"   /* the body schema of POST /api/mot/visits */
+void dg_api_mot_cycle(dg_request *req, dg_response *res);
+void dg_api_mot_score(dg_request *req, dg_response *res);
+void dg_api_mot_weakest(dg_request *req, dg_response *res);
+void dg_api_mot_visits(dg_request *req, dg_response *res);
+void dg_api_mot_drivers(dg_request *req, dg_response *res);
+void dg_api_mot_record(dg_request *req, dg_response *res);
+json_t *dg_api_mot_visit_schema(void);
 
 #endif

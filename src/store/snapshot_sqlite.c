@@ -383,6 +383,8 @@ static int untracked_tables(sqlite3 *db, const char *path, char *names[MAX_TABLE
             "AND t.name NOT LIKE 'ticket%' "
             /* nor is consent: a grant or a withdrawal leaves the analyses as they were */
             "AND t.name NOT LIKE 'consent\\_%' ESCAPE '\\' "
+            /* nor are the moments of truth (docs/mot.md) */
+            "AND t.name NOT LIKE 'mot\\_%' ESCAPE '\\' "
             /* nor are campaigns: a launch leaves the analyses as they were */
             "AND t.name NOT LIKE 'campaign%' "
             /* nor are the stored models (docs/churn.md) */

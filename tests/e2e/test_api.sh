@@ -407,6 +407,14 @@ expect_status "economics: retention" 200 GET "/api/economics/retention"
 expect_json "retention: an acquisition and a retention row" "[r['side'] for r in j['rows']] == ['acquisition', 'retention']"
 expect_status "economics: a bad top is 400" 400 GET "/api/economics/profit?top=-1"
 
+# ---- the MOT routes (test_mot.sh tests them in depth)
+expect_status "mot: record a visit" 201 POST /api/mot/visits \
+  '{"visit_id": "MV1", "customer_id": "C1", "visited_on": "2024-01-03", "nps": 3, "ratings": {"대기": 1, "consultation": 5}}'
+expect_status "mot: the same visit again is 409" 409 POST /api/mot/visits \
+  '{"visit_id": "MV1", "customer_id": "C1", "ratings": {"waiting": 2}}'
+for v in cycle score weakest drivers visits; do expect_status "mot: $v" 200 GET "/api/mot/$v"; done
+expect_json "mot: the visit's cycle is zero, its mean is not" \
+  "j['rows'][0]['visit_id'] == 'MV1' and j['rows'][0]['cycle_product'] == 0 and j['rows'][0]['cycle_mean'] == 0.5"
 # ---- the campaign routes (their concurrency and bad input are in test_campaigns.sh)
 expect_status "campaigns: create" 201 POST /api/campaigns \
   '{"campaign_id": "API-C", "control_share": 0.5, "points": 10, "window_days": 30}'

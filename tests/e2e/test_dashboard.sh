@@ -19,6 +19,12 @@ done
 # the loyalty programme (tiers, points, coupons) for the tiers, points and coupons pages and the card
 expect_ok "tiers evaluated for the dashboard" "$DANGOL" --quiet tier evaluate --as-of 2025-06-30
 expect_ok "... and again half a year on" "$DANGOL" --quiet tier evaluate --as-of 2025-12-31
+# a few visits rating the moments of truth, for the MOT page's ring (docs/mot.md)
+for i in 1 2 3 4 5 6; do
+  expect_ok "record MOT visit $i for the dashboard" "$DANGOL" --quiet mot record --visit "DV$i" \
+    --customer "C0000000$i" --date "2024-06-0$i" --nps $((i + 4)) --rating "waiting=$((i % 5 + 1))" \
+    --rating consultation=5 --rating "parking=$((5 - i % 3))" --rating 수납=4
+done
 start_server --web "$ROOT/web" || exit 0
 expect_ok "points earned and spent, coupons issued and redeemed for the dashboard" \
   python3 "$(dirname "$0")/helpers/dashboard_loyalty.py" "$URL" "$WORK"

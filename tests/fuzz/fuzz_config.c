@@ -1,6 +1,6 @@
 /* libFuzzer target for the config file readers: the RFM segment map, the stage rules, the
- * loyalty weights, the points earning rules, the economics settings and the value survey, each
- * from the same text, and the points amount parser on its first line. Nothing may crash or leak, a map that parses must give every RFM cell
+ * loyalty weights, the points earning rules, the economics settings, the value survey and the
+ * MOT cycle, each from the same text, and the points amount parser on its first line. Nothing may crash or leak, a map that parses must give every RFM cell
  * a segment, and accepted rules and amounts must lie in their documented ranges. Run by `make fuzz` (a few seconds, fixed seed). */
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 #include "dangol/cvalue.h"
 #include "dangol/economics.h"
 #include "dangol/loyalty.h"
+#include "dangol/mot.h"
 #include "dangol/points.h"
 #include "dangol/rfm.h"
 #include "dangol/stage.h"
@@ -68,6 +69,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
     }
     free(survey);
+    dg_mot_cycle cycle;
+    dg_mot_cycle_default(&cycle);
+    if (dg_mot_cycle_parse(&cycle, text, "fuzz.conf", &err) == 0) {
+        if (cycle.n_moments < 1 || cycle.n_moments > DG_MOT_MAX_MOMENTS ||
+            cycle.repurchase_days < 1)
+            abort();
+        for (size_t m = 0; m < cycle.n_moments; m++)
+            if (cycle.moments[m].scale_min < 0 ||
+                cycle.moments[m].scale_min >= cycle.moments[m].scale_max ||
+                cycle.moments[m].scale_max > DG_MOT_SCALE_LIMIT ||
+                (unsigned)cycle.moments[m].element >= DG_MOT_N_ELEMENTS)
+                abort();
+    }
     text[strcspn(text, "\n")] = '\0';
     int64_t amount;
     if (dg_points_amount_parse(text, "fuzz", true, &amount, &err) == 0 &&
