@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "dangol/report.h"
+#include "dangol/report_voc.h"
 #include "server/server.h"
 
 static bool parse_unsigned(const char *text, unsigned long max, unsigned long *out)
@@ -87,6 +88,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "session-idle", required_argument, NULL, 'i' },
         { "calendar", required_argument, NULL, 'C' },
         { "sla", required_argument, NULL, 'S' },
+        { "followup-rules", required_argument, NULL, 'F' },
         { 0 },
     };
     dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
@@ -97,6 +99,8 @@ static int run(dg_cli *cli, int argc, char **argv)
     const char *calendar_path = NULL, *sla_path = NULL;
     dg_calendar calendar;
     dg_ticket_sla ticket_sla;
+    const char *followup_rules_path = NULL;
+    dg_followup_rules followup_rules;
     char web_buf[PATH_MAX];
     unsigned long value;
     int o;
@@ -126,6 +130,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         case 'P': points_rules_path = optarg; break;
         case 'C': calendar_path = optarg; break;
         case 'S': sla_path = optarg; break;
+        case 'F': followup_rules_path = optarg; break;
         case 'i':
             if (!parse_unsigned(optarg, 7 * 86400, &value) || value == 0)
                 return dg_cli_usage_error(cli, "--session-idle \"%s\" must be seconds from 1 to "
@@ -161,6 +166,11 @@ static int run(dg_cli *cli, int argc, char **argv)
             dg_ticket_sla_load(&ticket_sla, sla_path, &err) != 0)
             return dg_cli_fail(cli, &err);
         opt.ticket_sla = &ticket_sla;
+    }
+    if (followup_rules_path) {
+        if (dg_followup_rules_load(&followup_rules, followup_rules_path, &err) != 0)
+            return dg_cli_fail(cli, &err);
+        opt.followup_rules = &followup_rules;
     }
     if (no_web)
         opt.web_dir = NULL;
@@ -217,7 +227,7 @@ DG_CLI_COMMAND(serve) = {
     "usage: dangol [--db PATH] serve [--bind ADDR] [--port N] [--threads N] [--web DIR]\n"
     "                              [--no-web] [--max-body BYTES] [--read-only]\n"
     "                              [--points-rules FILE] [--session-idle SECONDS]\n"
-    "                              [--calendar FILE] [--sla FILE]\n\n"
+    "                              [--calendar FILE] [--sla FILE] [--followup-rules FILE]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
     "(the static pages of --web DIR, default the web/ directory of this build) until SIGINT or\n"
     "SIGTERM, then stops accepting connections, lets the requests in flight finish (up to 30 s)\n"
@@ -239,6 +249,8 @@ DG_CLI_COMMAND(serve) = {
     "                   the built-in ones)\n"
     "  --calendar FILE  business calendar of the ticket routes (config/calendar.conf; default:\n"
     "                   the built-in one)\n"
-    "  --sla FILE       SLA targets of the ticket routes (config/sla.conf; default: built-in)\n",
+    "  --sla FILE       SLA targets of the ticket routes (config/sla.conf; default: built-in)\n"
+    "  --followup-rules FILE  follow-up rules of POST /api/followups/schedule\n"
+    "                   (config/followups.conf; default: the built-in ones)\n",
     run,
 };

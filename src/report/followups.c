@@ -174,6 +174,8 @@ int dg_report_followup_outbox(dg_report *out, dg_store *store, dg_followup_chann
         dg_table_add_coded_note(c.t, "followup_outbox_left_out", note);
         dg_table_note_param(c.t, "no_consent", (double)c.no_consent);
         dg_table_note_param(c.t, "no_contact", (double)c.no_contact);
+        dg_table_note_param(c.t, "no_consent", (double)c.no_consent);
+        dg_table_note_param(c.t, "no_contact", (double)c.no_contact);
     }
     if (rc == 0 && customers) {
         *customers = c.customers;
