@@ -187,10 +187,14 @@ int dg_followup_rules_parse(dg_followup_rules *rules, const char *text, const ch
         char *key = dg__config_trim(body), *value = dg__config_trim(eq + 1);
         dg_error local;
         dg_error_clear(&local);
-        if ((rc = line_kv(r, key, value, line_no, &local)) != 0)
-            dg_error_at(err, rc, name, line_no,
-                        (long)((strncmp(local.message, "unknown key", 11) == 0 ? key : value)
-                               - line) + 1, "%s", local.message);
+        if ((rc = line_kv(r, key, value, line_no, &local)) != 0) {
+            /* a wrong key points at the key, a wrong value at the value */
+            bool at_key = strncmp(local.message, "unknown key", 11) == 0 ||
+                          strncmp(local.message, "unknown field", 13) == 0 ||
+                          strncmp(local.message, "rule name", 9) == 0;
+            dg_error_at(err, rc, name, line_no, (long)((at_key ? key : value) - line) + 1, "%s",
+                        local.message);
+        }
     }
     for (size_t i = 0; rc == 0 && i < r->n_rules; i++) {
         const char *missing = incomplete(&r->rules[i]);
