@@ -248,6 +248,6 @@ DG_CLI_COMMAND(followup) = {
     "--rules FILE: follow-up rules (config/followups.conf; default: the built-in ones).\n"
     "Outcomes and channels may be written in Korean (통화 완료, 문자).\n"
     "A stale --version or a task already done exits 1 and writes nothing; an unknown task\n"
-    "exits 3; a bad option or rules file 2. See docs/followups.md.\n",
+    "exits 3; a bad option 2; a bad rules file 1 (file:line:column). See docs/followups.md.\n",
     run,
 };
