@@ -11,7 +11,8 @@
 
 DG_API_BEGIN
 
-/* The p-quantile (0 <= p <= 1) of the n values in v, which it sorts in place: linear
+/* The p-quantile (0 <= p <= 1) of the n values in v, which it reorders (a selection, not a
+ * sort: linear time): linear
  * interpolation between order statistics, Hyndman & Fan (1996) definition 7 (R's default):
  * h = (n - 1) p, x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]). 0 when n is 0. */
 double dg_voc_percentile(double *v, size_t n, double p);

@@ -3,28 +3,71 @@
  * morphological dictionary, so a Hangul word loses its trailing particle (josa) from the list
  * below, and may also give its syllable bigrams as Lucene's CJK analyser does. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "dangol/voc.h"
 
-static int cmp_double(const void *a, const void *b)
+static void swap(double *a, double *b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Moves the k-th smallest of v[0..n) to v[k], the smaller before it and the larger after
+ * (Hoare's selection, median-of-three pivot): O(n) on average, no full sort. */
+static void select_kth(double *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (hi > lo) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < v[lo])
+            swap(&v[mid], &v[lo]);
+        if (v[hi] < v[lo])
+            swap(&v[hi], &v[lo]);
+        if (v[hi] < v[mid])
+            swap(&v[hi], &v[mid]);
+        double pivot = v[mid];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                swap(&v[i], &v[j]);
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
 }
 
 double dg_voc_percentile(double *v, size_t n, double p)
 {
     if (n == 0)
         return 0.0;
-    qsort(v, n, sizeof *v, cmp_double);
     p = p < 0 ? 0 : p > 1 ? 1 : p;
     /* Hyndman & Fan (1996), Sample quantiles in statistical packages, Am. Stat. 50:361-365,
      * definition 7: h = (n - 1) p, Q = x[h_lo] + (h - h_lo)(x[h_lo + 1] - x[h_lo]) */
     double h = (double)(n - 1) * p, lo = floor(h);
     size_t i = (size_t)lo;
-    return i + 1 < n ? v[i] + (h - lo) * (v[i + 1] - v[i]) : v[n - 1];
+    select_kth(v, n, i);
+    if (i + 1 >= n)
+        return v[i];
+    double next = v[i + 1];   /* the (i+1)-th smallest: the least of those after v[i] */
+    for (size_t j = i + 2; j < n; j++)
+        if (v[j] < next)
+            next = v[j];
+    return v[i] + (h - lo) * (next - v[i]);
 }
 
 void dg_voc_wilson(double *low, double *high, long k, long n)
@@ -43,18 +86,28 @@ void dg_voc_wilson(double *low, double *high, long k, long n)
     *high = centre + half > 1 ? 1 : centre + half;
 }
 
+/* A listed word (a particle, a stop word) with its length in bytes. */
+typedef struct listed {
+    const char *text;
+    size_t len;
+} listed;
+#define W(s) { s, sizeof s - 1 }
+
 /* Korean particles (josa), longest first where one ends another: the data of the stripping. */
-static const char *const josa[] = {
-    "에서부터", "으로부터", "에게서는", "로부터", "에게서", "한테서", "에서는", "에서도", "으로는",
-    "으로도", "이라고", "에게는", "까지", "부터", "에서", "에게", "한테", "께서", "으로", "보다",
-    "처럼", "만큼", "이나", "이랑", "하고", "마저", "조차", "밖에", "에는", "에도", "이며", "이고",
-    "은", "는", "이", "가", "을", "를", "에", "의", "도", "만", "로", "와", "과", "랑", NULL,
+static const listed josa[] = {
+    W("에서부터"), W("으로부터"), W("에게서는"), W("로부터"), W("에게서"), W("한테서"), W("에서는"), W("에서도"), W("으로는"),
+    W("으로도"), W("이라고"), W("에게는"), W("까지"), W("부터"), W("에서"), W("에게"), W("한테"), W("께서"), W("으로"),
+    W("보다"), W("처럼"), W("만큼"), W("이나"), W("이랑"), W("하고"), W("마저"), W("조차"), W("밖에"), W("에는"),
+    W("에도"), W("이며"), W("이고"), W("은"), W("는"), W("이"), W("가"), W("을"), W("를"), W("에"), W("의"),
+    W("도"), W("만"), W("로"), W("와"), W("과"), W("랑"),
+    { NULL, 0 },
 };
 
 /* Words too common to tell categories apart. */
-static const char *const stop_words[] = {
-    "너무", "정말", "진짜", "있습니다", "없습니다", "합니다", "했습니다", "주세요", "있어요", "없어요",
-    "the", "and", "for", "was", "not", "with", "this", "that", NULL,
+static const listed stop_words[] = {
+    W("너무"), W("정말"), W("진짜"), W("있습니다"), W("없습니다"), W("합니다"), W("했습니다"), W("주세요"), W("있어요"),
+    W("없어요"), W("the"), W("and"), W("for"), W("was"), W("not"), W("with"), W("this"), W("that"),
+    { NULL, 0 },
 };
 
 #define SYLLABLE_BYTES 3   /* a Hangul syllable, U+AC00..U+D7A3, in UTF-8 */
@@ -70,8 +123,8 @@ static bool is_syllable(const unsigned char *s)
 
 static bool is_stop(const char *w, size_t len)
 {
-    for (size_t i = 0; stop_words[i]; i++)
-        if (strlen(stop_words[i]) == len && memcmp(stop_words[i], w, len) == 0)
+    for (size_t i = 0; stop_words[i].text; i++)
+        if (stop_words[i].len == len && memcmp(stop_words[i].text, w, len) == 0)
             return true;
     return false;
 }
@@ -80,10 +133,12 @@ static bool is_stop(const char *w, size_t len)
  * only when two stay (고객이 -> 고객, but 맛이 stays), a longer one when one stays. */
 static size_t strip_josa(const char *w, size_t len)
 {
-    for (size_t i = 0; josa[i]; i++) {
-        size_t j = strlen(josa[i]);
+    for (size_t i = 0; josa[i].text; i++) {
+        size_t j = josa[i].len;
         size_t keep = j == SYLLABLE_BYTES ? 2 * SYLLABLE_BYTES : SYLLABLE_BYTES;
-        if (len >= j + keep && memcmp(w + len - j, josa[i], j) == 0)
+        /* compare the last syllable's bytes first: most words end in no particle */
+        if (len >= j + keep && w[len - 1] == josa[i].text[j - 1] &&
+            memcmp(w + len - j, josa[i].text, j) == 0)
             return len - j;
     }
     return len;

@@ -13,6 +13,7 @@
 #include "dangol/consent.h"
 #include "dangol/report_voc.h"
 #include "dangol/ticket.h"
+#include "dangol/vocab.h"
 
 typedef struct followup_args {
     const char *rules_path, *state, *customer, *channel, *outcome, *note, *actor, *key;
@@ -155,7 +156,9 @@ static int done(dg_cli *cli, const followup_args *a)
 
 static int list(dg_cli *cli, const followup_args *a)
 {
-    if (a->state && strcmp(a->state, "open") != 0 && strcmp(a->state, "done") != 0)
+    const char *state = a->state ? dg_vocab_code("followup_state", a->state,
+                                                 strlen(a->state)) : NULL;
+    if (a->state && !state)
         return dg_cli_usage_error(cli, "--state \"%s\": valid: open, done", a->state);
     dg_store *store;
     int code = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
@@ -163,7 +166,7 @@ static int list(dg_cli *cli, const followup_args *a)
         return code;
     dg_error err;
     dg_error_clear(&err);
-    dg_followup_list_options opt = { .state = a->state, .customer_id = a->customer,
+    dg_followup_list_options opt = { .state = state, .customer_id = a->customer,
                                      .due_by = a->has_day ? a->day : INT32_MAX, .notes = true };
     dg_report rep = { 0 };
     int rc = dg_report_followup_list(&rep, store, &opt, &err);

@@ -64,6 +64,7 @@ typedef struct stats_ctx {
     int64_t by_kind[N_KINDS], by_channel[N_CHANNELS], sla[MEASURES][3];
     dg_dict categories, complainants;
     grow category_counts, complaint_counts, weeks, hours[MEASURES];
+    int32_t first_monday;      /* weeks.v[i]: tickets of the week from first_monday + 7 i */
 } stats_ctx;
 
 static int count_code(dg_dict *d, grow *counts, const char *value)
@@ -87,14 +88,39 @@ static int index_of(const char *const *codes, size_t n, const char *code)
     return -1;
 }
 
-/* Counts the SLA state (dg_ticket_sla_status) of one measure of a ticket at as_of. */
+/* Counts the SLA state of one measure of a ticket at as_of, as dg_ticket_sla_status names it
+ * (met, late; breached; pending not counted), without its strings: this runs per ticket. */
 static void sla_count(stats_ctx *c, int measure, int64_t done, int64_t due)
 {
-    const char *s = dg_ticket_sla_status(done, due, c->as_of);
-    int i = strcmp(s, "met") == 0 ? MET : strcmp(s, "late") == 0 ? LATE
-          : strcmp(s, "breached") == 0 ? BREACHED : -1;
-    if (i >= 0)
-        c->sla[measure][i]++;
+    if (done)
+        c->sla[measure][done <= due ? MET : LATE]++;
+    else if (c->as_of > due)
+        c->sla[measure][BREACHED]++;
+}
+
+/* Counts a ticket in the week starting on monday: weeks.v holds one count a week from
+ * first_monday, grown at either end. */
+static int count_week(stats_ctx *c, int32_t monday)
+{
+    int64_t zero = 0;
+    grow *w = &c->weeks;
+    if (w->n == 0)
+        c->first_monday = monday;
+    if (monday < c->first_monday) {
+        size_t more = (size_t)((c->first_monday - monday) / 7);
+        for (size_t i = 0; i < more; i++)
+            if (grow_push(w, &zero) != 0)
+                return DG_ENOMEM;
+        memmove((int64_t *)w->v + more, w->v, (w->n - more) * sizeof(int64_t));
+        memset(w->v, 0, more * sizeof(int64_t));
+        c->first_monday = monday;
+    }
+    size_t i = (size_t)((monday - c->first_monday) / 7);
+    while (w->n <= i)
+        if (grow_push(w, &zero) != 0)
+            return DG_ENOMEM;
+    ((int64_t *)w->v)[i]++;
+    return 0;
 }
 
 static int stats_row(void *ctx, const dg__voc_ticket *t)
@@ -111,7 +137,7 @@ static int stats_row(void *ctx, const dg__voc_ticket *t)
     int32_t day = dg_day_of(t->opened_at + c->cal->utc_offset_s);
     int32_t monday = day - (int32_t)(((day + 3) % 7 + 7) % 7);
     if (rc == 0)
-        rc = grow_push(&c->weeks, &monday);
+        rc = count_week(c, monday);
     if (rc == 0 && k == 0) {
         c->complaints++;
         rc = count_code(&c->complainants, &c->complaint_counts, t->customer_id);
@@ -142,12 +168,6 @@ static void volume_row(dg_table *t, const char *dimension, const char *value, in
         dg_table_set_text(t, 1, value);
     dg_table_set_int(t, 2, n);
     dg_table_set_percent(t, 3, total ? (double)n / (double)total : 0.0);
-}
-
-static int cmp_int32(const void *a, const void *b)
-{
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
 }
 
 /* "2026-W10" for the week starting on monday (ISO 8601: the week's year is its Thursday's). */
@@ -201,14 +221,13 @@ static dg_table *volume_table(stats_ctx *c)
             volume_row(t, "category", c->categories.values[order[i]], o.counts[order[i]],
                        c->tickets);
     free(order);
-    int32_t *weeks = c->weeks.v;
-    qsort(weeks, c->weeks.n, sizeof *weeks, cmp_int32);
-    for (size_t i = 0, j; i < c->weeks.n; i = j) {
-        for (j = i; j < c->weeks.n && weeks[j] == weeks[i]; j++)
-            ;
+    const int64_t *weeks = c->weeks.v;
+    for (size_t i = 0; i < c->weeks.n; i++) {
         char label[16];
-        week_label(weeks[i], label);
-        volume_row(t, "week", label, (int64_t)(j - i), c->tickets);
+        if (!weeks[i])
+            continue;
+        week_label(c->first_monday + 7 * (int32_t)i, label);
+        volume_row(t, "week", label, weeks[i], c->tickets);
     }
     dg_table_add_note(t, "category: none for tickets without one; week: ISO 8601 week of the "
                          "opening in the calendar's local time");
@@ -285,7 +304,7 @@ int dg_report_voc_stats(dg_report *out, dg_store *store, const dg_calendar *cal,
     c.cal = cal;
     c.as_of = as_of;
     c.category_counts.size = c.complaint_counts.size = sizeof(int64_t);
-    c.weeks.size = sizeof(int32_t);
+    c.weeks.size = sizeof(int64_t);
     c.hours[0].size = c.hours[1].size = sizeof(double);
     int rc = dg__dict_init(&c.categories) || dg__dict_init(&c.complainants)
                  ? dg_error_set(err, DG_ENOMEM, "out of memory") : 0;

@@ -2,6 +2,7 @@
  * terms per category (dg_voc_terms: josa stripped, bigrams on request; each term counted once
  * per ticket), the FTS5 search of ticket subjects and categories, and the repurchase rate after
  * a complaint by how it was handled, with Wilson intervals. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,97 +24,61 @@ static int finish(dg_report *out, dg_table *t, int rc, dg_error *err)
 
 /* ---- terms ---- */
 
+/* One pass over the tickets in id order: every (category, term) pair is a key of one
+ * dictionary ("category\x1fterm"), counted once per ticket; the categories' ticket counts in
+ * another. The top terms per category are sorted out at the end. */
 typedef struct term_count {
     int64_t tickets, last_ticket;
+    uint32_t category;
 } term_count;
 
 typedef struct terms_ctx {
-    dg_table *t;
     const char *only;          /* the category asked for, or NULL */
-    int top;
     bool bigrams;
-    char category[512];
-    int64_t category_tickets, ticket_id;
-    dg_dict terms;
+    int64_t ticket_id;
+    uint32_t category;
+    dg_dict terms, categories;
     term_count *counts;
-    size_t cap;
-    bool open;
+    int64_t *category_tickets;
+    size_t cap, category_cap;
+    char key[512];
+    size_t prefix;             /* bytes of "category\x1f" in key */
 } terms_ctx;
+
+static int grow(void **v, size_t *cap, size_t need, size_t size)
+{
+    if (need < *cap)
+        return 0;
+    size_t n = *cap ? *cap : 256;
+    while (n <= need)
+        n *= 2;
+    char *g = realloc(*v, n * size);
+    if (!g)
+        return DG_ENOMEM;
+    memset(g + *cap * size, 0, (n - *cap) * size);
+    *v = g;
+    *cap = n;
+    return 0;
+}
 
 static int term_seen(void *ctx, const char *term, size_t len)
 {
     terms_ctx *c = ctx;
-    char buf[256];
-    if (len >= sizeof buf)
+    if (c->prefix + len >= sizeof c->key)
         return 0;
-    memcpy(buf, term, len);
-    buf[len] = '\0';
+    memcpy(c->key + c->prefix, term, len);
+    c->key[c->prefix + len] = '\0';
     uint32_t code;
-    if (dg__dict_intern(&c->terms, buf, &code) != 0)
+    if (dg__dict_intern(&c->terms, c->key, &code) != 0 ||
+        grow((void **)&c->counts, &c->cap, code, sizeof *c->counts) != 0)
         return DG_ENOMEM;
-    if (code >= c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 256;
-        while (cap <= code)
-            cap *= 2;
-        term_count *grown = realloc(c->counts, cap * sizeof *grown);
-        if (!grown)
-            return DG_ENOMEM;
-        memset(grown + c->cap, 0, (cap - c->cap) * sizeof *grown);
-        c->counts = grown;
-        c->cap = cap;
-    }
-    if (c->counts[code].last_ticket != c->ticket_id) {   /* once per ticket */
-        c->counts[code].last_ticket = c->ticket_id;
-        c->counts[code].tickets++;
+    term_count *k = &c->counts[code];
+    if (k->tickets == 0 || k->last_ticket != c->ticket_id) {   /* once per ticket */
+        k->last_ticket = c->ticket_id;
+        k->category = c->category;
+        k->tickets++;
     }
     return 0;
-}
-
-typedef struct order_ctx {
-    const term_count *counts;
-    char *const *names;
-} order_ctx;
-
-static int cmp_terms(const void *a, const void *b, void *ctx)
-{
-    const order_ctx *o = ctx;
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    if (o->counts[x].tickets != o->counts[y].tickets)
-        return o->counts[x].tickets < o->counts[y].tickets ? 1 : -1;
-    return strcmp(o->names[x], o->names[y]);
-}
-
-/* Writes the top terms of the category just read and starts afresh. */
-static int flush(terms_ctx *c)
-{
-    if (!c->open)
-        return 0;
-    size_t n = c->terms.n;
-    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
-    if (!order)
-        return DG_ENOMEM;
-    size_t m = 0;
-    for (size_t i = 1; i < n; i++)
-        order[m++] = (uint32_t)i;
-    order_ctx o = { c->counts, c->terms.values };
-    qsort_r(order, m, sizeof *order, cmp_terms, &o);
-    for (size_t i = 0; i < m && (int)i < c->top; i++) {
-        dg_table *t = c->t;
-        dg_table_add_row(t);
-        if (c->category[0])
-            dg_table_set_text(t, 0, c->category);
-        dg_table_set_int(t, 1, (int64_t)i + 1);
-        dg_table_set_text(t, 2, c->terms.values[order[i]]);
-        dg_table_set_int(t, 3, c->counts[order[i]].tickets);
-        dg_table_set_percent(t, 4, (double)c->counts[order[i]].tickets /
-                                   (double)c->category_tickets);
-    }
-    free(order);
-    dg__dict_free(&c->terms);
-    memset(c->counts, 0, c->cap * sizeof *c->counts);
-    c->open = false;
-    c->category_tickets = 0;
-    return dg__dict_init(&c->terms);
 }
 
 static int terms_row(void *ctx, const dg__voc_ticket *t)
@@ -121,16 +86,62 @@ static int terms_row(void *ctx, const dg__voc_ticket *t)
     terms_ctx *c = ctx;
     if (c->only && strcmp(c->only, t->category) != 0)
         return 0;
-    int rc = 0;
-    if (!c->open || strcmp(c->category, t->category) != 0) {
-        if ((rc = flush(c)) != 0)
-            return rc;
-        snprintf(c->category, sizeof c->category, "%s", t->category);
-        c->open = true;
-    }
-    c->category_tickets++;
+    size_t len = strlen(t->category);
+    if (len + 2 >= sizeof c->key)
+        return 0;
+    if (dg__dict_intern(&c->categories, t->category, &c->category) != 0 ||
+        grow((void **)&c->category_tickets, &c->category_cap, c->category,
+             sizeof *c->category_tickets) != 0)
+        return DG_ENOMEM;
+    c->category_tickets[c->category]++;
+    memcpy(c->key, t->category, len);
+    c->key[len] = '\x1f';
+    c->prefix = len + 1;
     c->ticket_id = t->ticket_id;
     return dg_voc_terms(t->subject, c->bigrams, term_seen, c);
+}
+
+static int cmp_terms(const void *a, const void *b, void *ctx)
+{
+    const terms_ctx *c = ctx;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    const term_count *p = &c->counts[x], *q = &c->counts[y];
+    int by_category = strcmp(c->categories.values[p->category],
+                             c->categories.values[q->category]);
+    if (by_category)
+        return by_category;
+    if (p->tickets != q->tickets)
+        return p->tickets < q->tickets ? 1 : -1;
+    return strcmp(c->terms.values[x], c->terms.values[y]);
+}
+
+/* The rows: each category's top terms, categories in order. */
+static int terms_rows(terms_ctx *c, dg_table *t, int top)
+{
+    size_t n = c->terms.n ? c->terms.n - 1 : 0, rank = 0;
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return DG_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)(i + 1);
+    qsort_r(order, n, sizeof *order, cmp_terms, c);
+    for (size_t i = 0; i < n; i++) {
+        const term_count *k = &c->counts[order[i]];
+        rank = i && k->category == c->counts[order[i - 1]].category ? rank + 1 : 1;
+        if ((int)rank > top)
+            continue;
+        const char *category = c->categories.values[k->category];
+        dg_table_add_row(t);
+        if (*category)
+            dg_table_set_text(t, 0, category);
+        dg_table_set_int(t, 1, (int64_t)rank);
+        dg_table_set_text(t, 2, strchr(c->terms.values[order[i]], '\x1f') + 1);
+        dg_table_set_int(t, 3, k->tickets);
+        dg_table_set_percent(t, 4, (double)k->tickets /
+                                   (double)c->category_tickets[k->category]);
+    }
+    free(order);
+    return 0;
 }
 
 int dg_report_voc_terms(dg_report *out, dg_store *store, const char *category, int top,
@@ -144,21 +155,21 @@ int dg_report_voc_terms(dg_report *out, dg_store *store, const char *category, i
         dg_table_add_column(t, names[i], types[i], types[i] == DG_CELL_PERCENT ? 1 : 0);
     terms_ctx c;
     memset(&c, 0, sizeof c);
-    c.t = t;
     c.only = category && *category ? category : NULL;
-    c.top = top > 0 ? top : 10;
     c.bigrams = bigrams;
-    int rc = dg__dict_init(&c.terms) ? dg_error_set(err, DG_ENOMEM, "out of memory") : 0;
+    int rc = dg__dict_init(&c.terms) || dg__dict_init(&c.categories) ? DG_ENOMEM : 0;
     if (rc == 0 && (rc = dg_store_read_begin(store, err)) == 0) {
         rc = dg__voc_scan(store, 0, as_of, true, terms_row, &c, err);
-        if (rc == 0)
-            rc = flush(&c);
         dg_store_read_end(store);
-        if (rc == DG_ENOMEM)
-            dg_error_set(err, rc, "out of memory");
     }
+    if (rc == 0)
+        rc = terms_rows(&c, t, top > 0 ? top : 10);
+    if (rc == DG_ENOMEM)
+        dg_error_set(err, rc, "out of memory");
     dg__dict_free(&c.terms);
+    dg__dict_free(&c.categories);
     free(c.counts);
+    free(c.category_tickets);
     if (rc == 0)
         dg_table_add_note(t, bigrams ? "terms of ticket subjects, particles (josa) stripped, "
                                        "with syllable bigrams; tickets: how many mention it"

@@ -14,6 +14,7 @@
 #include "dangol/mask.h"
 #include "dangol/report_voc.h"
 #include "dangol/ticket.h"
+#include "dangol/vocab.h"
 #include "server/server.h"
 
 /* A time query argument (as the tickets' routes take it) into *out, fallback when absent. */
@@ -67,8 +68,9 @@ void dg_api_followups_list(dg_request *req, dg_response *res)
                                      .customer_id = dg_request_query(req, "customer_id"),
                                      .due_by = INT32_MAX,
                                      .notes = !(req->user && dg_mask_applies(req->user->role)) };
-    if (opt.state && strcmp(opt.state, "open") != 0 && strcmp(opt.state, "done") != 0) {
-        dg_reply_error(res, 400, "invalid", "state \"%s\": valid: open, done", opt.state);
+    const char *state = opt.state;
+    if (state && !(opt.state = dg_vocab_code("followup_state", state, strlen(state)))) {
+        dg_reply_error(res, 400, "invalid", "state \"%s\": valid: open, done", state);
         return;
     }
     if (!dg_request_query_day(req, res, "due_by", &opt.due_by))

@@ -19,8 +19,8 @@ typedef struct dg__voc_ticket {
 } dg__voc_ticket;
 typedef int (*dg__voc_ticket_fn)(void *ctx, const dg__voc_ticket *ticket);
 
-/* Tickets opened in [from, to], by category then id when by_category, else in id order. */
-int dg__voc_scan(dg_store *store, int64_t from, int64_t to, bool by_category,
+/* Tickets opened in [from, to], in id order; subject "" unless with_subject. */
+int dg__voc_scan(dg_store *store, int64_t from, int64_t to, bool with_subject,
                  dg__voc_ticket_fn fn, void *ctx, dg_error *err);
 
 /* Tickets matching an FTS5 query (already escaped), best first, at most limit. */

@@ -7,8 +7,8 @@
 #include "store/stmt.h"
 #include "store/voc.h"
 
-#define VOC_COLUMNS "t.ticket_id, t.customer_id, t.kind, coalesce(t.channel, ''), " \
-    "coalesce(t.category, ''), t.state, coalesce(t.subject, ''), t.opened_at, " \
+#define VOC_COLUMNS(subject) "t.ticket_id, t.customer_id, t.kind, coalesce(t.channel, ''), " \
+    "coalesce(t.category, ''), t.state, " subject ", t.opened_at, " \
     "coalesce(t.first_response_at, 0), CASE WHEN t.state IN ('resolved', 'closed') THEN " \
     "coalesce(t.resolved_at, 0) ELSE 0 END, t.first_response_due, t.resolution_due, t.reopened"
 
@@ -39,14 +39,15 @@ static int row(void *ctx, sqlite3_stmt *st)
     return c->fn(c->ctx, &t);
 }
 
-int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool by_category, dg__voc_ticket_fn fn,
+int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool with_subject, dg__voc_ticket_fn fn,
                  void *ctx, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, by_category
-        ? "SELECT " VOC_COLUMNS " FROM tickets t WHERE t.opened_at BETWEEN ? AND ? "
-          "ORDER BY coalesce(t.category, ''), t.ticket_id"
-        : "SELECT " VOC_COLUMNS " FROM tickets t WHERE t.opened_at BETWEEN ? AND ?", &st, err);
+    int rc = dg__store_statement(s, with_subject
+        ? "SELECT " VOC_COLUMNS("coalesce(t.subject, '')") " FROM tickets t WHERE "
+          "t.opened_at BETWEEN ? AND ?"
+        : "SELECT " VOC_COLUMNS("''") " FROM tickets t WHERE t.opened_at BETWEEN ? AND ?",
+        &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, from);
@@ -61,7 +62,8 @@ int dg__voc_search(dg_store *s, const char *match, int limit, dg__voc_ticket_fn 
                    dg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT " VOC_COLUMNS " FROM ticket_search JOIN tickets t "
+    int rc = dg__store_statement(s, "SELECT " VOC_COLUMNS("coalesce(t.subject, '')")
+                                 " FROM ticket_search JOIN tickets t "
                                  "ON t.ticket_id = ticket_search.rowid WHERE ticket_search "
                                  "MATCH ? ORDER BY ticket_search.rank, t.ticket_id LIMIT ?",
                                  &st, err);
@@ -78,12 +80,14 @@ int dg__voc_search(dg_store *s, const char *match, int limit, dg__voc_ticket_fn 
 /* Each complainant's first complaint (opened by the cut-off), its group at as_of, and whether
  * an order followed within the window; customers without a complaint (up to as_of) from their
  * last order by the cut-off. */
+/* Each complainant's first complaint opened by the cut-off (SQLite's min() gives the bare
+ * columns of the row it picks: the earliest, the lowest id among ties in the scan order), its
+ * group at as_of, and whether an order followed within the window; the customers without a
+ * complaint up to as_of, from their last order by the cut-off. */
 static const char recovery_sql[] =
-    "WITH first AS (SELECT t.customer_id, t.opened_at, t.state, t.resolved_at, "
-    "t.resolution_due FROM tickets t WHERE t.kind = 'complaint' AND t.opened_at <= :cut "
-    "AND NOT EXISTS (SELECT 1 FROM tickets u WHERE u.customer_id = t.customer_id AND "
-    "u.kind = 'complaint' AND (u.opened_at < t.opened_at OR (u.opened_at = t.opened_at AND "
-    "u.ticket_id < t.ticket_id)))), "
+    "WITH first AS (SELECT customer_id, min(opened_at) AS opened_at, state, resolved_at, "
+    "resolution_due FROM tickets WHERE kind = 'complaint' AND opened_at <= :cut "
+    "GROUP BY customer_id), "
     "grouped AS (SELECT CASE WHEN state IN ('resolved', 'closed') AND resolved_at <= :as_of "
     "THEN (resolved_at > resolution_due) ELSE 2 END AS g, EXISTS (SELECT 1 FROM orders o "
     "WHERE o.customer_id = first.customer_id AND o.ordered_at > first.opened_at AND "
@@ -91,8 +95,8 @@ static const char recovery_sql[] =
     "UNION ALL SELECT 3, EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = a.customer_id "
     "AND o.ordered_at > a.anchor AND o.ordered_at <= a.anchor + :window) FROM "
     "(SELECT customer_id, max(ordered_at) AS anchor FROM orders WHERE ordered_at <= :cut "
-    "GROUP BY customer_id) a WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE "
-    "t.customer_id = a.customer_id AND t.kind = 'complaint' AND t.opened_at <= :as_of)) "
+    "GROUP BY customer_id) a WHERE a.customer_id NOT IN (SELECT customer_id FROM tickets "
+    "WHERE kind = 'complaint' AND opened_at <= :as_of)) "
     "SELECT g, count(*), sum(bought) FROM grouped GROUP BY g";
 
 typedef struct recovery_ctx {

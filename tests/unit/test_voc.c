@@ -3,6 +3,7 @@
  * Korean words (kept in step by the triggers), and the stats and recovery figures of a small
  * hand-made set of tickets. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,38 @@ Test(voc, percentile_type_7)
     double one[] = { 10 };
     cr_assert_float_eq(dg_voc_percentile(one, 1, 0.9), 10.0, 1e-12);
     cr_assert_float_eq(dg_voc_percentile(NULL, 0, 0.5), 0.0, 1e-12);
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+Test(voc, percentile_selection_equals_sorting)
+{
+    enum { N = 1001 };
+    static double v[N], sorted[N], work[N];
+    unsigned seed = 7;
+    for (int i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        v[i] = (double)((seed >> 16) % 50);   /* many ties */
+    }
+    memcpy(sorted, v, sizeof v);
+    qsort(sorted, N, sizeof *sorted, cmp);
+    const double ps[] = { 0, 0.1, 0.5, 0.9, 0.999, 1 };
+    for (size_t k = 0; k < sizeof ps / sizeof ps[0]; k++)
+        for (size_t n = 1; n <= N; n += 250) {
+            memcpy(sorted, v, n * sizeof *v);
+            qsort(sorted, n, sizeof *sorted, cmp);
+            double h = (double)(n - 1) * ps[k], lo = floor(h);
+            size_t i = (size_t)lo;
+            double want = i + 1 < n ? sorted[i] + (h - lo) * (sorted[i + 1] - sorted[i])
+                                    : sorted[i];
+            memcpy(work, v, n * sizeof *v);
+            cr_assert_float_eq(dg_voc_percentile(work, n, ps[k]), want, 1e-9, "n %zu p %g", n,
+                               ps[k]);
+        }
 }
 
 Test(voc, wilson_hand_worked)
