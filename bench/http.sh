@@ -2,7 +2,9 @@
 # HTTP benchmark (BENCHMARKS.md, "HTTP"): builds a demo store (default 100,000 customers), serves it
 # with `dangol serve --threads 2`, and runs wrk (2 threads, 32 connections, keep-alive) against
 # random customer look-ups and against one cube query, then the look-ups again on a copy of the
-# store that has a user, so that each request authenticates with a Bearer token (docs/security.md).
+# store that has a user, so that each request authenticates with a Bearer token (docs/security.md),
+# over plain HTTP and then over the server's own TLS (a self-signed certificate made here with
+# openssl; wrk keeps its connections alive, so the handshakes are a small share).
 # Prints requests/s and latency percentiles.
 # wrk runs on the same machine, so on 2 cores it competes with the server for the CPU: the figures
 # are a floor. usage: bench/http.sh [N_CUSTOMERS] [SECONDS]     (BENCH_DIR=... for the scratch)
@@ -18,14 +20,15 @@ if [ ! -f "$DIR/demo-$N.db" ]; then
 fi
 "$D" --db "$DIR/demo-$N.db" stats | sed -n '1p;4,6p'
 
-# serve DB: starts `dangol serve` on DB (2 threads, a free port), sets $pid and $url.
+# serve DB [OPTIONS]: starts `dangol serve` on DB (2 threads, a free port), sets $pid and $url.
 serve() {
-  "$D" --db "$1" serve --port 0 --threads 2 --no-web > "$DIR/serve.out" 2>&1 &
+  db=$1; shift
+  "$D" --db "$db" serve --port 0 --threads 2 --no-web "$@" > "$DIR/serve.out" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null' EXIT
   url=""
   for _ in $(seq 1 50); do
-    url=$(grep -o 'http://[^ ]*' "$DIR/serve.out" | sed 's#/$##') && [ -n "$url" ] && break
+    url=$(grep -Eo 'https?://[^ ]*' "$DIR/serve.out" | sed 's#/$##') && [ -n "$url" ] && break
     sleep 0.1
   done
   [ -n "$url" ] || { cat "$DIR/serve.out"; exit 1; }
@@ -49,6 +52,16 @@ kill -TERM $pid
 wait $pid 2>/dev/null || true
 trap - EXIT
 
+# token_lookups: wrk's random look-ups with $token against $url, then the server stopped.
+token_lookups() {
+  DANGOL_CUSTOMERS=$N wrk -t2 -c32 -d"${SECS}s" --latency -H "Authorization: Bearer $token" \
+    -s "$ROOT/bench/lookup.lua" "$url" |
+    grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
+  kill -TERM $pid
+  wait $pid 2>/dev/null || true
+  trap - EXIT
+}
+
 # ---- the same look-ups with authentication on: a copy of the store with a manager and a token
 cp "$DIR/demo-$N.db" "$DIR/demo-$N-auth.db"
 echo "bench password 1" | "$D" --db "$DIR/demo-$N-auth.db" --quiet user add bench --role manager
@@ -57,9 +70,13 @@ serve "$DIR/demo-$N-auth.db"
 curl -sf -H "Authorization: Bearer $token" "$url/api/customers/C00000001" > /dev/null
 echo
 echo "== customer look-ups with a Bearer token (authentication on), ${SECS}s, 2 wrk threads, 32 connections"
-DANGOL_CUSTOMERS=$N wrk -t2 -c32 -d"${SECS}s" --latency -H "Authorization: Bearer $token" \
-  -s "$ROOT/bench/lookup.lua" "$url" |
-  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
-kill -TERM $pid
-wait $pid 2>/dev/null || true
-trap - EXIT
+token_lookups
+
+# ---- the same over the server's own TLS
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$DIR/key.pem" -out "$DIR/cert.pem" -days 2 \
+  -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" > /dev/null 2>&1
+serve "$DIR/demo-$N-auth.db" --tls-cert "$DIR/cert.pem" --tls-key "$DIR/key.pem"
+curl -sf --cacert "$DIR/cert.pem" -H "Authorization: Bearer $token" "$url/api/customers/C00000001" > /dev/null
+echo
+echo "== the same over HTTPS (the server's own TLS), ${SECS}s, 2 wrk threads, 32 connections"
+token_lookups

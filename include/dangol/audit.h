@@ -48,6 +48,7 @@ void dg_audit_actor_cli(dg_audit_actor *actor, char name[DG_AUDIT_NAME_MAX]);
 #define DG_AUDIT_CUSTOMER_CREATE "customer.create"
 #define DG_AUDIT_CUSTOMER_UPDATE "customer.update"
 #define DG_AUDIT_ORDER_CREATE "order.create"
+#define DG_AUDIT_IMPORT "import"                    /* dangol import: one entry per import */
 #define DG_AUDIT_FEEDBACK_CREATE "feedback.create"
 #define DG_AUDIT_POINTS_EXPIRE "points.expire"      /* points.earn, .burn, .adjust, .reverse too */
 #define DG_AUDIT_USER_ADD "user.add"

@@ -103,6 +103,8 @@ int dg_coupon_money_parse(const char *text, const char *what, int minor_digits, 
 
 typedef struct dg_coupon_write {
     const char *actor;           /* who; NULL: "system" */
+    const struct dg_audit_actor *audit; /* who, for the audit trail (dangol/audit.h): the write
+                                    and its coupon.* entry commit together; NULL: no entry */
     const char *reason;          /* void: why, or NULL */
     const char *idempotency_key; /* NULL: none. Seen before with the same request: the first
                                     result, replayed set, nothing written; with another request:

@@ -82,6 +82,10 @@ int dg_report_kpi(dg_report *out, const dg_frame *frame, int months, dg_error *e
 
 /* ---- config files (the analytics parse text; reading files is done here) ---- */
 
+/* Reads the file at path whole into *text (NUL-terminated; caller frees with free()): a
+ * certificate, a rules file. DG_ENOTFOUND or DG_EIO naming the path. */
+int dg_text_file_read(char **text, const char *path, dg_error *err);
+
 /* Reads and parses the segment map file at path. Caller frees with dg_rfm_segment_map_free. */
 int dg_rfm_segment_map_load(dg_rfm_segment_map **out, const char *path, dg_error *err);
 /* Reads the stage rules file at path over *rules (keys not in the file keep their value). */

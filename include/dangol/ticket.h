@@ -25,6 +25,7 @@
 DG_API_BEGIN
 
 typedef struct dg_store dg_store;
+struct dg_audit_actor;
 
 typedef enum dg_ticket_kind {
     DG_TICKET_COMPLAINT, DG_TICKET_INQUIRY, DG_TICKET_SUGGESTION, DG_TICKET_COMPLIMENT,
@@ -98,6 +99,8 @@ typedef struct dg_ticket_open_request {
     const char *actor;             /* who; NULL: "system" */
     int64_t at;                    /* when it was opened, UTC seconds; DG_TICKET_NOW */
     const char *idempotency_key;   /* as for the points ledger: a retry answers the first */
+    const struct dg_audit_actor *audit; /* who, for the audit trail (dangol/audit.h): the write
+                                      and its ticket.open entry commit together; NULL: none */
 } dg_ticket_open_request;
 
 typedef struct dg_ticket_update {
@@ -110,6 +113,7 @@ typedef struct dg_ticket_update {
     int64_t at;                    /* DG_TICKET_NOW, or a time not before the ticket opened and
                                       not before its last change (DG_EINVAL) */
     const char *idempotency_key;
+    const struct dg_audit_actor *audit; /* as for dg_ticket_open_request: a ticket.change entry */
 } dg_ticket_update;
 
 typedef struct dg_ticket_result {
@@ -138,7 +142,7 @@ bool dg_ticket_allowed(dg_ticket_state state, dg_ticket_action action);
  * raised one priority (urgent stays urgent), with an "escalate" event at as_of. Running it again
  * changes nothing. *escalated: how many now. */
 int dg_ticket_escalate(int64_t *escalated, dg_store *store, int64_t as_of, const char *actor,
-                       dg_error *err);
+                       const struct dg_audit_actor *audit, dg_error *err);
 
 /* Service recovery: one ticket for every incident up to as_of that has none yet (feedback of
  * kind complaint or rated 1-2: source "feedback"; a survey answer with NPS 0-6 or CSAT 1-2:
@@ -146,9 +150,11 @@ int dg_ticket_escalate(int64_t *escalated, dg_store *store, int64_t as_of, const
  * complaint, category "service_recovery", priority sla->recovery_priority, first response due
  * sla->recovery_first_response_s business seconds after the incident. One transaction; a unique
  * index on the source makes a second run, or a concurrent one, open nothing twice. *opened: how
- * many now. */
+ * many now. The jobs' audit entries (ticket.escalate, ticket.recover, by audit; NULL: none) name
+ * the tickets' customers and are written in their transaction when they changed anything. */
 int dg_ticket_recover(int64_t *opened, dg_store *store, const dg_calendar *cal,
-                      const dg_ticket_sla *sla, int64_t as_of, const char *actor, dg_error *err);
+                      const dg_ticket_sla *sla, int64_t as_of, const char *actor,
+                      const struct dg_audit_actor *audit, dg_error *err);
 
 /* A time as the CLI and the API take it: YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM] (UTC seconds), or a
  * bare date YYYY-MM-DD meaning the end of that day (23:59:59 UTC), so "as of a day" includes the

@@ -26,6 +26,7 @@
 DG_API_BEGIN
 
 typedef struct dg_store dg_store;
+struct dg_audit_actor;
 
 #define DG_TIER_MAX_LEVELS 16
 #define DG_TIER_CODE_MAX 32      /* bytes of a tier code, with its NUL */
@@ -134,9 +135,12 @@ typedef struct dg_tier_evaluation {
 /* Evaluates every customer's tier through as_of under rules (kept in the store as rules_text,
  * from rules_name, for the reports and the points earn), in one write transaction. When as_of
  * is not after the last evaluated day, nothing is written and out->already is set. DG_ECONFLICT
- * when the store holds a tier the rules do not have. actor NULL: "system". */
+ * when the store holds a tier the rules do not have. actor NULL: "system". An evaluation that
+ * writes appends a tier.evaluate entry (its counts) by audit in the same transaction (audit
+ * NULL: none). */
 int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_name,
-                     int32_t as_of, const char *actor, dg_tier_evaluation *out, dg_error *err);
+                     int32_t as_of, const char *actor, const struct dg_audit_actor *audit,
+                     dg_tier_evaluation *out, dg_error *err);
 
 /* The rules kept in the store by the last evaluation, or the built-in ones if none. */
 int dg_tier_rules_stored(dg_store *store, dg_tier_rules *rules, dg_error *err);

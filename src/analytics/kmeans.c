@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analytics/btyd/btyd_internal.h"   /* dg__parallel_sum */
+#include "core/parallel.h"
 #include "dangol/kmeans.h"
 #include "dangol/rng.h"
 

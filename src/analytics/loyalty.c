@@ -170,13 +170,161 @@ static double capped(double value, double cap)
     return value >= cap ? 1.0 : value <= 0 ? 0.0 : value / cap;
 }
 
+/* One pass over the customers: what every step of it reads. */
+typedef struct pass {
+    const dg_frame *f;
+    const dg_rfm_result *rfm;
+    const dg_loyalty_config *w;
+    dg_loyalty_result *r;
+    uint32_t *category_stamp, *channel_stamp;   /* last customer (+1) counted, per code */
+    int32_t survey_from;
+    double wb_sum;                               /* the behavioural weights' sum */
+} pass;
+
+static int result_alloc(dg_loyalty_result *r, size_t n)
+{
+    size_t cap = n ? n : 1;
+    return (r->tenure_days = malloc(cap * sizeof *r->tenure_days)) &&
+           (r->interpurchase_days = malloc(cap * sizeof *r->interpurchase_days)) &&
+           (r->recent_orders = malloc(cap * sizeof *r->recent_orders)) &&
+           (r->earlier_orders = malloc(cap * sizeof *r->earlier_orders)) &&
+           (r->trend = malloc(cap * sizeof *r->trend)) &&
+           (r->categories = malloc(cap * sizeof *r->categories)) &&
+           (r->channels = malloc(cap * sizeof *r->channels)) &&
+           (r->nps = malloc(cap)) && (r->csat = malloc(cap)) && (r->repurchase = malloc(cap)) &&
+           (r->recommend = malloc(cap)) &&
+           (r->behavioural = malloc(cap * sizeof *r->behavioural)) &&
+           (r->attitudinal = malloc(cap * sizeof *r->attitudinal)) &&
+           (r->index = malloc(cap * sizeof *r->index)) &&
+           (r->behavioural_only = malloc(cap * sizeof *r->behavioural_only)) ? 0 : DG_ENOMEM;
+}
+
+/* Customer c's orders up to as_of (a prefix of their run): the trend window's counts, the
+ * channels and categories used, tenure and the mean inter-purchase time. */
+static void order_measures(pass *p, size_t c)
+{
+    const dg_frame *f = p->f;
+    dg_loyalty_result *r = p->r;
+    int32_t as_of = r->as_of, window = r->trend_window_days;
+    size_t begin = f->order_offset[c], freq = (size_t)p->rfm->frequency[c], end = begin + freq;
+    uint32_t stamp = (uint32_t)c + 1;
+    r->recent_orders[c] = r->earlier_orders[c] = 0;
+    r->categories[c] = r->channels[c] = 0;
+    for (size_t k = begin; k < end; k++) {
+        int32_t age = as_of - f->order_day[k];
+        if (age < window)
+            r->recent_orders[c]++;
+        else if (age < 2 * window)
+            r->earlier_orders[c]++;
+        uint32_t ch = f->order_channel[k];
+        if (ch && p->channel_stamp[ch] != stamp) {
+            p->channel_stamp[ch] = stamp;
+            r->channels[c]++;
+        }
+        if (f->has_lines)
+            for (size_t l = f->line_offset[k]; l < f->line_offset[k + 1]; l++) {
+                uint32_t cat = f->product_category[f->line_product[l]];
+                if (cat && p->category_stamp[cat] != stamp) {
+                    p->category_stamp[cat] = stamp;
+                    r->categories[c]++;
+                }
+            }
+    }
+    int32_t moved = r->recent_orders[c] - r->earlier_orders[c];
+    int32_t both = r->recent_orders[c] + r->earlier_orders[c];
+    r->trend[c] = both ? (double)moved / (double)both : 0.0;
+    if (freq > 0) {
+        r->n_buyers++;
+        r->n_repeat += freq >= 2;
+        r->tenure_days[c] = as_of - f->order_day[begin];
+        r->interpurchase_days[c] = freq >= 2 ? (double)(f->order_day[end - 1] -
+                                                        f->order_day[begin]) / (double)(freq - 1)
+                                             : -1.0;
+    } else {
+        r->tenure_days[c] = -1;
+        r->interpurchase_days[c] = -1.0;
+    }
+}
+
+/* Customer c's latest answer of each survey item in the window. */
+static void survey_answers(pass *p, size_t c)
+{
+    const dg_frame *f = p->f;
+    int8_t nps = -1, csat = 0, rep = 0, rec = 0;
+    for (size_t k = f->survey_offset[c + 1]; k-- > f->survey_offset[c];) {
+        if (f->survey_day[k] > p->r->as_of)
+            continue;
+        if (f->survey_day[k] < p->survey_from)
+            break;
+        if (nps < 0)
+            nps = f->survey_nps[k];
+        if (!csat)
+            csat = f->survey_csat[k];
+        if (!rep)
+            rep = f->survey_repurchase[k];
+        if (!rec)
+            rec = f->survey_recommend[k];
+    }
+    p->r->nps[c] = nps;
+    p->r->csat[c] = csat;
+    p->r->repurchase[c] = rep;
+    p->r->recommend[c] = rec;
+}
+
+/* Customer c's behavioural and attitudinal scores (0..1) and the index (0..100) from them. */
+static void scores(pass *p, size_t c)
+{
+    const dg_loyalty_config *w = p->w;
+    const dg_rfm_result *rfm = p->rfm;
+    dg_loyalty_result *r = p->r;
+    double b = 0.0;
+    if (rfm->frequency[c] > 0) {
+        double breadth = capped(r->channels[c] - 1.0, w->channel_cap - 1.0);
+        if (p->f->has_lines)
+            breadth = (breadth + capped(r->categories[c] - 1.0, w->category_cap - 1.0)) / 2;
+        b = (w->recency_weight * (rfm->r[c] - 1) / 4.0 +
+             w->frequency_weight * (rfm->f[c] - 1) / 4.0 +
+             w->monetary_weight * (rfm->m[c] - 1) / 4.0 +
+             w->tenure_weight * capped(r->tenure_days[c], w->tenure_cap_days) +
+             w->breadth_weight * breadth + w->trend_weight * (r->trend[c] + 1.0) / 2.0) /
+            p->wb_sum;
+    }
+    double a_sum = 0.0, wa_sum = 0.0;
+    if (r->nps[c] >= 0) {
+        a_sum += w->nps_weight * r->nps[c] / 10.0;
+        wa_sum += w->nps_weight;
+    }
+    if (r->csat[c]) {
+        a_sum += w->csat_weight * (r->csat[c] - 1) / 4.0;
+        wa_sum += w->csat_weight;
+    }
+    if (r->repurchase[c]) {
+        a_sum += w->repurchase_weight * (r->repurchase[c] - 1) / 4.0;
+        wa_sum += w->repurchase_weight;
+    }
+    if (r->recommend[c]) {
+        a_sum += w->recommend_weight * (r->recommend[c] - 1) / 4.0;
+        wa_sum += w->recommend_weight;
+    }
+    r->behavioural[c] = b;
+    if (wa_sum > 0 && w->attitudinal_weight > 0) {
+        double a = a_sum / wa_sum;
+        r->attitudinal[c] = a;
+        r->behavioural_only[c] = false;
+        r->index[c] = 100.0 * (w->behavioural_weight * b + w->attitudinal_weight * a) /
+                      (w->behavioural_weight + w->attitudinal_weight);
+    } else {
+        r->attitudinal[c] = wa_sum > 0 ? a_sum / wa_sum : -1.0;
+        r->behavioural_only[c] = true;
+        r->index[c] = 100.0 * b;
+    }
+}
+
 int dg_loyalty_compute(dg_loyalty_result *out, const dg_frame *f,
                        const dg_rfm_result *rfm, const dg_loyalty_config *config, dg_error *err)
 {
     dg_loyalty_config defaults;
     dg_loyalty_result r = { 0 };
-    uint32_t *category_stamp = NULL, *channel_stamp = NULL;
-    int rc = 0;
     memset(out, 0, sizeof *out);
     if (!config) {
         dg_loyalty_config_default(&defaults);
@@ -184,144 +332,33 @@ int dg_loyalty_compute(dg_loyalty_result *out, const dg_frame *f,
     }
     if (rfm->n_customers != f->n_customers)
         return dg_error_set(err, DG_EINVAL, "the RFM result is not of this frame");
-    size_t n = f->n_customers, cap = n ? n : 1;
     r.as_of = rfm->as_of;
-    r.n_customers = n;
+    r.n_customers = f->n_customers;
     r.trend_window_days = config->trend_window_days;
     r.has_categories = f->has_lines;
-    if (!(r.tenure_days = malloc(cap * sizeof *r.tenure_days)) ||
-        !(r.interpurchase_days = malloc(cap * sizeof *r.interpurchase_days)) ||
-        !(r.recent_orders = malloc(cap * sizeof *r.recent_orders)) ||
-        !(r.earlier_orders = malloc(cap * sizeof *r.earlier_orders)) ||
-        !(r.trend = malloc(cap * sizeof *r.trend)) ||
-        !(r.categories = malloc(cap * sizeof *r.categories)) ||
-        !(r.channels = malloc(cap * sizeof *r.channels)) ||
-        !(r.nps = malloc(cap)) || !(r.csat = malloc(cap)) || !(r.repurchase = malloc(cap)) ||
-        !(r.recommend = malloc(cap)) ||
-        !(r.behavioural = malloc(cap * sizeof *r.behavioural)) ||
-        !(r.attitudinal = malloc(cap * sizeof *r.attitudinal)) ||
-        !(r.index = malloc(cap * sizeof *r.index)) ||
-        !(r.behavioural_only = malloc(cap * sizeof *r.behavioural_only)) ||
-        !(category_stamp = calloc(f->categories.n ? f->categories.n : 1, sizeof *category_stamp)) ||
-        !(channel_stamp = calloc(f->channels.n ? f->channels.n : 1, sizeof *channel_stamp))) {
-        rc = dg_error_set(err, DG_ENOMEM, "out of memory computing loyalty");
-        goto cleanup;
-    }
     const dg_loyalty_config *w = config;
-    double wb_sum = w->recency_weight + w->frequency_weight + w->monetary_weight +
-                    w->tenure_weight + w->breadth_weight + w->trend_weight;
-    int32_t as_of = r.as_of, window = config->trend_window_days;
-    int32_t survey_from = config->survey_window_days > 0 ? as_of - config->survey_window_days
-                                                         : INT32_MIN;
-    for (size_t c = 0; c < n; c++) {
-        size_t begin = f->order_offset[c], freq = (size_t)rfm->frequency[c];
-        size_t end = begin + freq;   /* the orders up to as_of: a prefix of the run */
-        uint32_t stamp = (uint32_t)c + 1;
-        r.recent_orders[c] = r.earlier_orders[c] = 0;
-        r.categories[c] = r.channels[c] = 0;
-        for (size_t k = begin; k < end; k++) {
-            int32_t age = as_of - f->order_day[k];
-            if (age < window)
-                r.recent_orders[c]++;
-            else if (age < 2 * window)
-                r.earlier_orders[c]++;
-            uint32_t ch = f->order_channel[k];
-            if (ch && channel_stamp[ch] != stamp) {
-                channel_stamp[ch] = stamp;
-                r.channels[c]++;
-            }
-            if (f->has_lines)
-                for (size_t l = f->line_offset[k]; l < f->line_offset[k + 1]; l++) {
-                    uint32_t cat = f->product_category[f->line_product[l]];
-                    if (cat && category_stamp[cat] != stamp) {
-                        category_stamp[cat] = stamp;
-                        r.categories[c]++;
-                    }
-                }
-        }
-        int32_t moved = r.recent_orders[c] - r.earlier_orders[c];
-        int32_t both = r.recent_orders[c] + r.earlier_orders[c];
-        r.trend[c] = both ? (double)moved / (double)both : 0.0;
-        if (freq > 0) {
-            r.n_buyers++;
-            r.n_repeat += freq >= 2;
-            r.tenure_days[c] = as_of - f->order_day[begin];
-            r.interpurchase_days[c] = freq >= 2 ? (double)(f->order_day[end - 1] -
-                                                           f->order_day[begin]) / (double)(freq - 1)
-                                                : -1.0;
-        } else {
-            r.tenure_days[c] = -1;
-            r.interpurchase_days[c] = -1.0;
-        }
-
-        /* latest answer of each item in the window */
-        int8_t nps = -1, csat = 0, rep = 0, rec = 0;
-        for (size_t k = f->survey_offset[c + 1]; k-- > f->survey_offset[c];) {
-            if (f->survey_day[k] > as_of)
-                continue;
-            if (f->survey_day[k] < survey_from)
-                break;
-            if (nps < 0)
-                nps = f->survey_nps[k];
-            if (!csat)
-                csat = f->survey_csat[k];
-            if (!rep)
-                rep = f->survey_repurchase[k];
-            if (!rec)
-                rec = f->survey_recommend[k];
-        }
-        r.nps[c] = nps;
-        r.csat[c] = csat;
-        r.repurchase[c] = rep;
-        r.recommend[c] = rec;
-
-        double b = 0.0;
-        if (freq > 0) {
-            double breadth = capped(r.channels[c] - 1.0, config->channel_cap - 1.0);
-            if (f->has_lines)
-                breadth = (breadth + capped(r.categories[c] - 1.0, config->category_cap - 1.0)) / 2;
-            b = (w->recency_weight * (rfm->r[c] - 1) / 4.0 +
-                 w->frequency_weight * (rfm->f[c] - 1) / 4.0 +
-                 w->monetary_weight * (rfm->m[c] - 1) / 4.0 +
-                 w->tenure_weight * capped(r.tenure_days[c], config->tenure_cap_days) +
-                 w->breadth_weight * breadth + w->trend_weight * (r.trend[c] + 1.0) / 2.0) /
-                wb_sum;
-        }
-        double a_sum = 0.0, wa_sum = 0.0;
-        if (nps >= 0) {
-            a_sum += w->nps_weight * nps / 10.0;
-            wa_sum += w->nps_weight;
-        }
-        if (csat) {
-            a_sum += w->csat_weight * (csat - 1) / 4.0;
-            wa_sum += w->csat_weight;
-        }
-        if (rep) {
-            a_sum += w->repurchase_weight * (rep - 1) / 4.0;
-            wa_sum += w->repurchase_weight;
-        }
-        if (rec) {
-            a_sum += w->recommend_weight * (rec - 1) / 4.0;
-            wa_sum += w->recommend_weight;
-        }
-        r.behavioural[c] = b;
-        if (wa_sum > 0 && w->attitudinal_weight > 0) {
-            double a = a_sum / wa_sum;
-            r.attitudinal[c] = a;
-            r.behavioural_only[c] = false;
-            r.index[c] = 100.0 * (w->behavioural_weight * b + w->attitudinal_weight * a) /
-                         (w->behavioural_weight + w->attitudinal_weight);
-        } else {
-            r.attitudinal[c] = wa_sum > 0 ? a_sum / wa_sum : -1.0;
-            r.behavioural_only[c] = true;
-            r.index[c] = 100.0 * b;
-        }
+    pass p = { .f = f, .rfm = rfm, .w = config, .r = &r,
+               .survey_from = config->survey_window_days > 0
+                                  ? r.as_of - config->survey_window_days : INT32_MIN,
+               .wb_sum = w->recency_weight + w->frequency_weight + w->monetary_weight +
+                         w->tenure_weight + w->breadth_weight + w->trend_weight };
+    int rc = 0;
+    if (result_alloc(&r, f->n_customers) != 0 ||
+        !(p.category_stamp = calloc(f->categories.n ? f->categories.n : 1,
+                                    sizeof *p.category_stamp)) ||
+        !(p.channel_stamp = calloc(f->channels.n ? f->channels.n : 1, sizeof *p.channel_stamp)))
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory computing loyalty");
+    for (size_t c = 0; rc == 0 && c < f->n_customers; c++) {
+        order_measures(&p, c);
+        survey_answers(&p, c);
+        scores(&p, c);
     }
-    *out = r;
-    memset(&r, 0, sizeof r);
-cleanup:
+    if (rc == 0) {
+        *out = r;
+        memset(&r, 0, sizeof r);
+    }
     dg_loyalty_result_clear(&r);
-    free(category_stamp);
-    free(channel_stamp);
+    free(p.category_stamp);
+    free(p.channel_stamp);
     return rc;
 }

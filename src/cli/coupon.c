@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/analysis.h"
+#include "dangol/audit.h"
 #include "dangol/coupon.h"
 #include "dangol/id.h"
 
@@ -155,6 +156,21 @@ static int print_done(dg_cli *cli, const char *what, const char *target, bool re
     return dg_cli_print_free(cli, t);
 }
 
+/* A write's who: --actor on the rows, the OS user in the audit trail. */
+typedef struct writer {
+    dg_coupon_write w;
+    dg_audit_actor audit;
+    char name[DG_AUDIT_NAME_MAX];
+} writer;
+
+static const dg_coupon_write *writer_init(writer *wr, const coupon_args *a, const char *reason)
+{
+    dg_audit_actor_cli(&wr->audit, wr->name);
+    wr->w = (dg_coupon_write){ .actor = a->actor, .reason = reason, .audit = &wr->audit,
+                               .idempotency_key = a->key };
+    return &wr->w;
+}
+
 static int define(dg_cli *cli, const coupon_args *a)
 {
     dg_store *store;
@@ -168,9 +184,9 @@ static int define(dg_cli *cli, const coupon_args *a)
     }
     dg_error err;
     dg_error_clear(&err);
-    dg_coupon_write w = { a->actor, NULL, a->key };
+    writer w;
     bool replayed;
-    int rc = dg_coupon_define(&replayed, store, &d, &w, &err);
+    int rc = dg_coupon_define(&replayed, store, &d, writer_init(&w, a, NULL), &err);
     dg_store_close(store);
     return rc != 0 ? dg_cli_fail(cli, &err) : print_done(cli, "defined", d.definition_id,
                                                          replayed);
@@ -258,11 +274,11 @@ static int issue(dg_cli *cli, const coupon_args *a)
     }
     dg_error err;
     dg_error_clear(&err);
-    dg_coupon_write w = { a->actor, NULL, a->key };
+    writer w;
     dg_coupon_issued *codes;
     size_t n_codes;
     bool replayed;
-    int rc = dg_coupon_issue(&codes, &n_codes, &replayed, store, a->positional, list, n, &w,
+    int rc = dg_coupon_issue(&codes, &n_codes, &replayed, store, a->positional, list, n, writer_init(&w, a, NULL),
                              &err);
     dg_store_close(store);
     free(list);
@@ -309,13 +325,13 @@ static int redeem(dg_cli *cli, const coupon_args *a)
         return exit_code;
     dg_error err;
     dg_error_clear(&err);
-    dg_coupon_write w = { a->actor, NULL, a->key };
+    writer w;
     dg_coupon_redemption r;
     char currency[4];
     int digits = 0;
     int rc = dg_store_currency(store, currency, &digits, &err);
     if (rc == 0)
-        rc = dg_coupon_redeem(&r, store, code, a->order, &w, &err);
+        rc = dg_coupon_redeem(&r, store, code, a->order, writer_init(&w, a, NULL), &err);
     dg_store_close(store);
     if (rc != 0)
         return dg_cli_fail(cli, &err);
@@ -359,10 +375,10 @@ static int void_coupon(dg_cli *cli, const coupon_args *a)
         return exit_code;
     dg_error err;
     dg_error_clear(&err);
-    dg_coupon_write w = { a->actor, a->reason, a->key };
+    writer w;
     bool replayed;
     const char *target = a->definition ? a->definition : code;
-    int rc = dg_coupon_void(&replayed, store, target, a->definition != NULL, &w, &err);
+    int rc = dg_coupon_void(&replayed, store, target, a->definition != NULL, writer_init(&w, a, a->reason), &err);
     dg_store_close(store);
     return rc != 0 ? dg_cli_fail(cli, &err) : print_done(cli, "voided", target, replayed);
 }

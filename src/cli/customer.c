@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli/analysis.h"
 #include "dangol/audit.h"
 #include "dangol/consent.h"
@@ -173,15 +175,46 @@ static int export_subject(dg_cli *cli, const customer_args *a)
 
 typedef struct retain_ctx {
     dg_table *t;
+    char **ids;                 /* the customers listed, for the run's audit entry */
+    size_t n, cap;
+    bool pending;               /* the last listed is being erased (the job calls this first) */
 } retain_ctx;
 
 static int retained(void *ctx, const char *customer_id, int32_t last_active)
 {
     retain_ctx *r = ctx;
+    r->pending = false;         /* called again: the one before was erased */
     dg_table_add_row(r->t);
     dg_table_set_text(r->t, 0, customer_id);
     dg_table_set_int(r->t, 1, last_active);
-    return dg_table_failed(r->t);
+    if (dg_table_failed(r->t))
+        return DG_ENOMEM;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 64;
+        char **grown = realloc(r->ids, cap * sizeof *grown);
+        if (!grown)
+            return DG_ENOMEM;
+        r->ids = grown;
+        r->cap = cap;
+    }
+    if (!(r->ids[r->n] = strdup(customer_id)))
+        return DG_ENOMEM;
+    r->n++;
+    r->pending = true;
+    return 0;
+}
+
+/* The run's one audit entry: customer.erase naming every customer erased. */
+static int retain_audit(dg_cli *cli, dg_store *store, const retain_ctx *r, size_t n, int days,
+                        int32_t as_of)
+{
+    char reason[96], day[16];
+    snprintf(reason, sizeof reason, "retention: no activity for more than %d days", days);
+    return dg_cli_audit(cli, store, DG_AUDIT_CUSTOMER_ERASE, (const char *const *)r->ids, n,
+                        reason, json_pack("{s:s, s:i, s:s, s:I}", "job", "retention",
+                                          "inactive_days", days, "as_of",
+                                          dg_date_format(as_of, day), "erased",
+                                          (json_int_t)n));
 }
 
 static int retain(dg_cli *cli, const customer_args *a)
@@ -213,17 +246,27 @@ static int retain(dg_cli *cli, const customer_args *a)
              config.retention_inactive_days);
     static const char *const columns[] = { "customer_id", "last_active" };
     static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_DATE };
-    retain_ctx r = { dg_cli_table(title, columns, types, 2) };
+    retain_ctx r = { .t = dg_cli_table(title, columns, types, 2) };
     int64_t erased = 0, undated = 0;
     int32_t as_of = a->as_of == DG_CONSENT_TODAY ? dg_consent_today() : a->as_of;
     int rc = r.t ? dg_customer_retain(&erased, &undated, store, as_of,
                                       config.retention_inactive_days, a->dry_run, a->actor,
                                       retained, &r, &err)
                  : dg_error_set(&err, DG_ENOMEM, "out of memory");
+    /* the erasures committed one by one (those before a failure too); then the run's entry */
+    if (rc == DG_ENOMEM && !err.code)
+        dg_error_set(&err, DG_ENOMEM, "out of memory");
+    size_t done = r.n - (rc != 0 && r.pending ? 1 : 0);   /* a failed erasure erased nothing */
+    code = DG_EXIT_OK;
+    if (!a->dry_run && done > 0)
+        code = retain_audit(cli, store, &r, done, config.retention_inactive_days, as_of);
     dg_store_close(store);
-    if (rc != 0) {
+    for (size_t i = 0; i < r.n; i++)
+        free(r.ids[i]);
+    free(r.ids);
+    if (rc != 0 || code != DG_EXIT_OK) {
         dg_table_free(r.t);
-        return dg_cli_fail(cli, &err);
+        return rc != 0 ? dg_cli_fail(cli, &err) : code;
     }
     if (undated > 0) {
         char note[160];

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli/cli.h"
 #include "dangol/report.h"
 #include "dangol/report_voc.h"
@@ -74,79 +76,26 @@ static void raise_file_limit(void)
     }
 }
 
-static int run(dg_cli *cli, int argc, char **argv)
+/* The files serve reads beside its options, and whether to serve the dashboard. */
+typedef struct serve_files {
+    const char *points_rules, *calendar, *sla, *cert, *key, *followup_rules;
+    bool no_web;
+} serve_files;
+
+/* Checks the address, loads the configuration files and serves until a stop signal. */
+static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
 {
-    static const struct option options[] = {
-        { "bind", required_argument, NULL, 'b' },
-        { "port", required_argument, NULL, 'p' },
-        { "threads", required_argument, NULL, 't' },
-        { "web", required_argument, NULL, 'w' },
-        { "no-web", no_argument, NULL, 'n' },
-        { "max-body", required_argument, NULL, 'm' },
-        { "read-only", no_argument, NULL, 'r' },
-        { "points-rules", required_argument, NULL, 'P' },
-        { "session-idle", required_argument, NULL, 'i' },
-        { "calendar", required_argument, NULL, 'C' },
-        { "sla", required_argument, NULL, 'S' },
-        { "followup-rules", required_argument, NULL, 'F' },
-        { 0 },
-    };
-    dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
-                              .max_body = 1 << 20 };
-    bool no_web = false;
-    const char *points_rules_path = NULL;
+    const char *points_rules_path = f->points_rules, *calendar_path = f->calendar;
+    const char *sla_path = f->sla;
+    bool no_web = f->no_web;
     dg_points_rules points_rules;
-    const char *calendar_path = NULL, *sla_path = NULL;
     dg_calendar calendar;
     dg_ticket_sla ticket_sla;
-    const char *followup_rules_path = NULL;
     dg_followup_rules followup_rules;
     char web_buf[PATH_MAX];
-    unsigned long value;
-    int o;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case 'b': opt.bind = optarg; break;
-        case 'p':
-            if (!parse_unsigned(optarg, 65535, &value))
-                return dg_cli_usage_error(cli, "--port \"%s\" is not a port (0-65535; 0 picks a "
-                                          "free one)", optarg);
-            opt.port = (unsigned)value;
-            break;
-        case 't':
-            if (!parse_unsigned(optarg, 256, &value) || value == 0)
-                return dg_cli_usage_error(cli, "--threads \"%s\" must be from 1 to 256", optarg);
-            opt.threads = (unsigned)value;
-            break;
-        case 'w': opt.web_dir = optarg; break;
-        case 'n': no_web = true; break;
-        case 'm':
-            if (!parse_unsigned(optarg, 1UL << 30, &value) || value == 0)
-                return dg_cli_usage_error(cli, "--max-body \"%s\" must be a byte count from 1 to "
-                                          "1073741824", optarg);
-            opt.max_body = value;
-            break;
-        case 'r': opt.read_only = true; break;
-        case 'P': points_rules_path = optarg; break;
-        case 'C': calendar_path = optarg; break;
-        case 'S': sla_path = optarg; break;
-        case 'F': followup_rules_path = optarg; break;
-        case 'i':
-            if (!parse_unsigned(optarg, 7 * 86400, &value) || value == 0)
-                return dg_cli_usage_error(cli, "--session-idle \"%s\" must be seconds from 1 to "
-                                          "604800", optarg);
-            opt.session_idle_seconds = (unsigned)value;
-            break;
-        default:
-            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-
     dg_error err;
     dg_error_clear(&err);
-    if (dg_server_check_bind(opt.bind, opt.db_path, &err) != 0) {
+    if (dg_server_check_bind(&opt, &err) != 0) {
         fprintf(stderr, "dangol serve: %s\n", err.message);
         return DG_EXIT_USAGE;
     }
@@ -167,8 +116,8 @@ static int run(dg_cli *cli, int argc, char **argv)
             return dg_cli_fail(cli, &err);
         opt.ticket_sla = &ticket_sla;
     }
-    if (followup_rules_path) {
-        if (dg_followup_rules_load(&followup_rules, followup_rules_path, &err) != 0)
+    if (f->followup_rules) {
+        if (dg_followup_rules_load(&followup_rules, f->followup_rules, &err) != 0)
             return dg_cli_fail(cli, &err);
         opt.followup_rules = &followup_rules;
     }
@@ -199,8 +148,8 @@ static int run(dg_cli *cli, int argc, char **argv)
     }
     const char *host = strchr(opt.bind, ':') ? "[::1]" : strcmp(opt.bind, "localhost") == 0
                                                              ? "127.0.0.1" : opt.bind;
-    printf("dangol: serving %s at http://%s:%u/ (%u threads%s%s); Ctrl-C stops\n", cli->db_path,
-           host, dg_server_port(server), opt.threads,
+    printf("dangol: serving %s at %s://%s:%u/ (%u threads%s%s); Ctrl-C stops\n", cli->db_path,
+           opt.tls_cert ? "https" : "http", host, dg_server_port(server), opt.threads,
            opt.web_dir ? ", dashboard on" : ", API only",
            dg_server_authenticates(server) ? ", sign-in required"
                                            : ", no users: no sign-in, this machine only");
@@ -222,12 +171,110 @@ static int run(dg_cli *cli, int argc, char **argv)
     return DG_EXIT_OK;
 }
 
+static int run(dg_cli *cli, int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "bind", required_argument, NULL, 'b' },
+        { "port", required_argument, NULL, 'p' },
+        { "threads", required_argument, NULL, 't' },
+        { "web", required_argument, NULL, 'w' },
+        { "no-web", no_argument, NULL, 'n' },
+        { "max-body", required_argument, NULL, 'm' },
+        { "read-only", no_argument, NULL, 'r' },
+        { "points-rules", required_argument, NULL, 'P' },
+        { "session-idle", required_argument, NULL, 'i' },
+        { "calendar", required_argument, NULL, 'C' },
+        { "sla", required_argument, NULL, 'S' },
+        { "tls-cert", required_argument, NULL, 'T' },
+        { "tls-key", required_argument, NULL, 'K' },
+        { "behind-tls-proxy", no_argument, NULL, 'X' },
+        { "followup-rules", required_argument, NULL, 'F' },
+        { 0 },
+    };
+    dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
+                              .max_body = 1 << 20 };
+    serve_files f = { 0 };
+    unsigned long value;
+    int o;
+    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (o) {
+        case 'b': opt.bind = optarg; break;
+        case 'p':
+            if (!parse_unsigned(optarg, 65535, &value))
+                return dg_cli_usage_error(cli, "--port \"%s\" is not a port (0-65535; 0 picks a "
+                                          "free one)", optarg);
+            opt.port = (unsigned)value;
+            break;
+        case 't':
+            if (!parse_unsigned(optarg, 256, &value) || value == 0)
+                return dg_cli_usage_error(cli, "--threads \"%s\" must be from 1 to 256", optarg);
+            opt.threads = (unsigned)value;
+            break;
+        case 'w': opt.web_dir = optarg; break;
+        case 'n': f.no_web = true; break;
+        case 'm':
+            if (!parse_unsigned(optarg, 1UL << 30, &value) || value == 0)
+                return dg_cli_usage_error(cli, "--max-body \"%s\" must be a byte count from 1 to "
+                                          "1073741824", optarg);
+            opt.max_body = value;
+            break;
+        case 'r': opt.read_only = true; break;
+        case 'P': f.points_rules = optarg; break;
+        case 'C': f.calendar = optarg; break;
+        case 'S': f.sla = optarg; break;
+        case 'F': f.followup_rules = optarg; break;
+        case 'T': f.cert = optarg; break;
+        case 'K': f.key = optarg; break;
+        case 'X': opt.behind_tls_proxy = true; break;
+        case 'i':
+            if (!parse_unsigned(optarg, 7 * 86400, &value) || value == 0)
+                return dg_cli_usage_error(cli, "--session-idle \"%s\" must be seconds from 1 to "
+                                          "604800", optarg);
+            opt.session_idle_seconds = (unsigned)value;
+            break;
+        default:
+            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+
+    if (!f.cert != !f.key)
+        return dg_cli_usage_error(cli, "--tls-cert and --tls-key go together");
+    if (f.cert && opt.behind_tls_proxy)
+        return dg_cli_usage_error(cli, "--behind-tls-proxy says a proxy speaks TLS; with "
+                                  "--tls-cert the server speaks it itself: give one or the other");
+    dg_error err;
+    dg_error_clear(&err);
+    char *cert = NULL, *key = NULL;
+    if (f.cert && (dg_text_file_read(&cert, f.cert, &err) != 0 ||
+                   dg_text_file_read(&key, f.key, &err) != 0)) {
+        free(cert);
+        return dg_cli_usage_error(cli, "%s", err.message);
+    }
+    if (cert && !strstr(cert, "-----BEGIN CERTIFICATE-----"))
+        dg_error_set(&err, DG_EINVAL, "--tls-cert %s: not a PEM certificate (no \"-----BEGIN "
+                     "CERTIFICATE-----\" line)", f.cert);
+    else if (key && !strstr(key, "PRIVATE KEY-----"))
+        dg_error_set(&err, DG_EINVAL, "--tls-key %s: not a PEM private key (no \"-----BEGIN "
+                     "... PRIVATE KEY-----\" line)", f.key);
+    opt.tls_cert = cert;
+    opt.tls_key = key;
+    int code = err.code ? dg_cli_fail(cli, &err) : serve(cli, opt, &f);
+    if (key)
+        sodium_memzero(key, strlen(key));   /* the private key leaves no copy in freed memory */
+    free(cert);
+    free(key);
+    return code;
+}
+
 DG_CLI_COMMAND(serve) = {
     "serve", "serve the JSON API and the dashboard over HTTP",
     "usage: dangol [--db PATH] serve [--bind ADDR] [--port N] [--threads N] [--web DIR]\n"
     "                              [--no-web] [--max-body BYTES] [--read-only]\n"
     "                              [--points-rules FILE] [--session-idle SECONDS]\n"
-    "                              [--calendar FILE] [--sla FILE] [--followup-rules FILE]\n\n"
+    "                              [--calendar FILE] [--sla FILE] [--followup-rules FILE]\n"
+    "                              [--tls-cert FILE --tls-key FILE | --behind-tls-proxy]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
     "(the static pages of --web DIR, default the web/ directory of this build) until SIGINT or\n"
     "SIGTERM, then stops accepting connections, lets the requests in flight finish (up to 30 s)\n"
@@ -235,10 +282,15 @@ DG_CLI_COMMAND(serve) = {
     "Who may ask (docs/security.md): a store without users (`dangol user add`) asks nobody to\n"
     "sign in and is served on loopback only. Once it has a user, every API request but sign-in,\n"
     "/api/version and /api/vocabulary needs a session (POST /api/login) or an API token\n"
-    "(`dangol token create`), and each route its role. Traffic is plain HTTP: put a TLS proxy\n"
-    "in front of a non-loopback address.\n\n"
+    "(`dangol token create`), and each route its role. Another address than loopback needs\n"
+    "users and TLS: the server's own (--tls-cert, --tls-key) or a proxy's on this machine.\n\n"
     "  --bind ADDR      address to listen on: 127.0.0.1 (default), ::1 or localhost; another\n"
-    "                   only when the store has users\n"
+    "                   only when the store has users and with --tls-cert and --tls-key\n"
+    "  --tls-cert FILE, --tls-key FILE\n"
+    "                   serve HTTPS with this PEM certificate (chain) and private key\n"
+    "  --behind-tls-proxy\n"
+    "                   a TLS proxy on this machine forwards to the server: the session cookie\n"
+    "                   is marked Secure; loopback only\n"
     "  --port N         TCP port (default 8080; 0 picks a free one, printed at start)\n"
     "  --threads N      worker threads, each with its own store connection (default: CPUs)\n"
     "  --max-body BYTES largest request body accepted (default 1048576); larger answers 413\n"

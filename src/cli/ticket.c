@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/analysis.h"
+#include "dangol/audit.h"
 #include "dangol/ticket.h"
 
 typedef struct ticket_args {
@@ -158,6 +159,10 @@ static int open_ticket(dg_cli *cli, const ticket_args *a)
     dg_error err;
     dg_error_clear(&err);
     dg_ticket_result res;
+    char name[DG_AUDIT_NAME_MAX];
+    dg_audit_actor audit;
+    dg_audit_actor_cli(&audit, name);
+    r.audit = &audit;   /* the ticket and its audit entry commit together */
     int rc = dg_ticket_open(&res, store, &cal, &sla, &r, &err);
     dg_store_close(store);
     return rc != 0 ? dg_cli_fail(cli, &err) : print_result(cli, &res);
@@ -184,6 +189,10 @@ static int act(dg_cli *cli, dg_ticket_action action, const ticket_args *a)
     dg_error err;
     dg_error_clear(&err);
     dg_ticket_result res;
+    char name[DG_AUDIT_NAME_MAX];
+    dg_audit_actor audit;
+    dg_audit_actor_cli(&audit, name);
+    u.audit = &audit;
     int rc = dg_ticket_apply(&res, store, &u, &err);
     dg_store_close(store);
     return rc != 0 ? dg_cli_fail(cli, &err) : print_result(cli, &res);
@@ -247,8 +256,11 @@ static int job(dg_cli *cli, bool recover, const ticket_args *a)
     dg_error err;
     dg_error_clear(&err);
     int64_t n = 0;
-    int rc = recover ? dg_ticket_recover(&n, store, &cal, &sla, as_of, a->actor, &err)
-                     : dg_ticket_escalate(&n, store, as_of, a->actor, &err);
+    char name[DG_AUDIT_NAME_MAX];
+    dg_audit_actor audit;
+    dg_audit_actor_cli(&audit, name);
+    int rc = recover ? dg_ticket_recover(&n, store, &cal, &sla, as_of, a->actor, &audit, &err)
+                     : dg_ticket_escalate(&n, store, as_of, a->actor, &audit, &err);
     dg_store_close(store);
     if (rc != 0)
         return dg_cli_fail(cli, &err);

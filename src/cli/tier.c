@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/analysis.h"
+#include "dangol/audit.h"
 #include "dangol/tier.h"
 
 typedef struct tier_args {
@@ -76,12 +77,15 @@ static int evaluate(dg_cli *cli, const tier_args *a)
     }
     int32_t as_of = a->as_of_given ? a->as_of : dg_day_of((int64_t)time(NULL));
     dg_tier_evaluation ev;
+    char name[DG_AUDIT_NAME_MAX];
+    dg_audit_actor audit;
+    dg_audit_actor_cli(&audit, name);
     /* without --rules: the rules of the last evaluation (none: the built-in ones) */
     int rc = a->rules_path ? 0 : dg_tier_rules_stored_text(store, &text, &err);
     if (rc == 0)
         rc = dg_tier_evaluate(store, text, a->rules_path ? a->rules_path
-                                           : "the store's tier rules", as_of, a->actor, &ev,
-                              &err);
+                                           : "the store's tier rules", as_of, a->actor, &audit,
+                              &ev, &err);
     dg_store_close(store);
     free(text);
     if (rc != 0)

@@ -3,7 +3,8 @@
  * writer waits and then sees the result: of many redemptions of one code only the first finds
  * it unredeemed. An idempotency key is looked up and remembered in the same transaction. A
  * redemption is written only as its ledger row (coupon_redemptions), whose unique indexes on the
- * code and the order back the checks. The SQL is in src/store/coupons_sqlite.c. */
+ * code and the order back the checks. Each write's audit entry (coupon.define, .issue, .redeem,
+ * .void) is written in its transaction. The SQL is in src/store/coupons_sqlite.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "auth/audit_write.h"
 #include "dangol/coupon.h"
 #include "dangol/entity.h"
 #include "dangol/store.h"
@@ -27,13 +29,25 @@ static const char *actor_of(const dg_coupon_write *w)
 }
 
 /* One write: apply writes and leaves what it made in result; replay rebuilds the answer of a
- * request answered from its idempotency key (result as remembered). */
+ * request answered from its idempotency key (result as remembered); describe gives the audit
+ * entry's customers and detail of what apply wrote. */
 typedef struct op {
     char fingerprint[FINGERPRINT_MAX];
+    const char *action;          /* the audit trail's: coupon.define, ... */
     int (*apply)(dg_store *store, void *ctx, char *result, dg_error *err);
     int (*replay)(dg_store *store, void *ctx, const char *result, dg_error *err);
+    json_t *(*describe)(void *ctx, const char *const **customers, size_t *n);
     void *ctx;
 } op;
+
+/* The write's audit entry, inside its transaction. */
+static int audit(dg_store *store, const dg_coupon_write *w, const op *o, dg_error *err)
+{
+    const char *const *customers = NULL;
+    size_t n = 0;
+    json_t *detail = o->describe(o->ctx, &customers, &n);
+    return dg__audit_write(store, w->audit, o->action, customers, n, detail, err);
+}
 
 static int write_once(dg_store *store, const dg_coupon_write *w, const op *o, bool *replayed,
                       dg_error *err)
@@ -61,6 +75,8 @@ static int write_once(dg_store *store, const dg_coupon_write *w, const op *o, bo
             goto fail;
     }
     rc = o->apply(store, o->ctx, result, err);
+    if (rc == 0 && w && w->audit)
+        rc = audit(store, w, o, err);
     if (rc == 0 && key)
         rc = dg__coupon_request_put(store, key, o->fingerprint, result, (int64_t)time(NULL),
                                     err);
@@ -89,6 +105,16 @@ static int apply_define(dg_store *store, void *ctx, char *result, dg_error *err)
     return rc;
 }
 
+static json_t *describe_define(void *ctx, const char *const **customers, size_t *n)
+{
+    (void)customers;
+    (void)n;
+    const dg_coupon_definition *d = ((define_ctx *)ctx)->d;
+    return json_pack("{s:s, s:s, s:I, s:I}", "definition", d->definition_id, "kind",
+                     dg_coupon_kind_code(d->kind), "amount", (json_int_t)d->amount,
+                     "percent_bp", (json_int_t)d->percent_bp);
+}
+
 int dg_coupon_define(bool *replayed, dg_store *store, const dg_coupon_definition *d,
                      const dg_coupon_write *w, dg_error *err)
 {
@@ -97,7 +123,8 @@ int dg_coupon_define(bool *replayed, dg_store *store, const dg_coupon_definition
     if (rc != 0)
         return rc;
     define_ctx c = { d, actor_of(w) };
-    op o = { .apply = apply_define, .ctx = &c };
+    op o = { .action = "coupon.define", .apply = apply_define, .describe = describe_define,
+             .ctx = &c };
     snprintf(o.fingerprint, sizeof o.fingerprint, "define|%s|%s|%d|%d|%lld|%lld|%lld|%lld|%d|%d|"
              "%lld|%lld|%s", d->definition_id, d->name ? d->name : "", (int)d->kind,
              (int)d->audience, (long long)d->amount, (long long)d->percent_bp,
@@ -199,6 +226,15 @@ static int replay_issue(dg_store *store, void *ctx, const char *result, dg_error
     return dg__coupon_batch_get(store, strtoll(result, NULL, 10), &c->out, &c->n_out, err);
 }
 
+static json_t *describe_issue(void *ctx, const char *const **customers, size_t *n)
+{
+    issue_ctx *c = ctx;
+    *customers = c->customers;
+    *n = c->n;
+    return json_pack("{s:s, s:I}", "definition", c->definition_id, "codes",
+                     (json_int_t)c->n_out);
+}
+
 int dg_coupon_issue(dg_coupon_issued **out, size_t *n_out, bool *replayed, dg_store *store,
                     const char *definition_id, const char *const *customers, size_t n,
                     const dg_coupon_write *w, dg_error *err)
@@ -221,7 +257,8 @@ int dg_coupon_issue(dg_coupon_issued **out, size_t *n_out, bool *replayed, dg_st
     if (rc != 0 || sodium_init() < 0)
         return rc != 0 ? rc : dg_error_set(err, DG_EIO, "libsodium could not be initialised");
     issue_ctx c = { definition_id, actor_of(w), customers, n, NULL, 0 };
-    op o = { .apply = apply_issue, .replay = replay_issue, .ctx = &c };
+    op o = { .action = "coupon.issue", .apply = apply_issue, .replay = replay_issue,
+             .describe = describe_issue, .ctx = &c };
     /* the list's fingerprint: BLAKE2b of the ids, each with its NUL */
     unsigned char hash[16];
     crypto_generichash_state state;
@@ -248,6 +285,7 @@ int dg_coupon_issue(dg_coupon_issued **out, size_t *n_out, bool *replayed, dg_st
 typedef struct redeem_ctx {
     const char *code, *order_id, *actor;
     dg_coupon_redemption *out;
+    const char *customer;        /* the audit entry's */
 } redeem_ctx;
 
 /* The order's checks against the definition and the code's customer. */
@@ -350,6 +388,17 @@ static int replay_redeem(dg_store *store, void *ctx, const char *result, dg_erro
                                              "gone", result) : rc;
 }
 
+static json_t *describe_redeem(void *ctx, const char *const **customers, size_t *n)
+{
+    redeem_ctx *c = ctx;
+    c->customer = c->out->customer_id;
+    *customers = &c->customer;
+    *n = 1;
+    return json_pack("{s:s, s:s, s:s, s:I, s:I}", "code", c->out->code, "definition",
+                     c->out->definition_id, "order", c->out->order_id, "discount",
+                     (json_int_t)c->out->discount, "redemption", (json_int_t)c->out->redemption_id);
+}
+
 int dg_coupon_redeem(dg_coupon_redemption *out, dg_store *store, const char *code,
                      const char *order_id, const dg_coupon_write *w, dg_error *err)
 {
@@ -360,8 +409,9 @@ int dg_coupon_redeem(dg_coupon_redemption *out, dg_store *store, const char *cod
         return rc;
     if (!order_id || !*order_id)
         return dg_error_set(err, DG_EINVAL, "an order id is required");
-    redeem_ctx c = { canonical, order_id, actor_of(w), out };
-    op o = { .apply = apply_redeem, .replay = replay_redeem, .ctx = &c };
+    redeem_ctx c = { canonical, order_id, actor_of(w), out, NULL };
+    op o = { .action = "coupon.redeem", .apply = apply_redeem, .replay = replay_redeem,
+             .describe = describe_redeem, .ctx = &c };
     snprintf(o.fingerprint, sizeof o.fingerprint, "redeem|%s|%s", canonical, order_id);
     return write_once(store, w, &o, &out->replayed, err);
 }
@@ -402,6 +452,15 @@ static int apply_void(dg_store *store, void *ctx, char *result, dg_error *err)
     return rc;
 }
 
+static json_t *describe_void(void *ctx, const char *const **customers, size_t *n)
+{
+    (void)customers;
+    (void)n;
+    void_ctx *c = ctx;
+    return json_pack("{s:s, s:s, s:s?}", c->is_definition ? "definition" : "code", c->target,
+                     "target", c->is_definition ? "definition" : "code", "reason", c->reason);
+}
+
 int dg_coupon_void(bool *replayed, dg_store *store, const char *target, bool is_definition,
                    const dg_coupon_write *w, dg_error *err)
 {
@@ -412,7 +471,8 @@ int dg_coupon_void(bool *replayed, dg_store *store, const char *target, bool is_
     if (!is_definition && dg_coupon_code_parse(canonical, target, err) != 0)
         return err->code;
     void_ctx c = { is_definition ? target : canonical, w ? w->reason : NULL, is_definition };
-    op o = { .apply = apply_void, .ctx = &c };
+    op o = { .action = "coupon.void", .apply = apply_void, .describe = describe_void,
+             .ctx = &c };
     snprintf(o.fingerprint, sizeof o.fingerprint, "void|%s|%s|%s", is_definition ? "def" : "code",
              c.target, c.reason ? c.reason : "");
     return write_once(store, w, &o, replayed, err);

@@ -2,12 +2,15 @@
  * service recovery. Each is one BEGIN IMMEDIATE transaction (dg_store_begin) that reads the
  * ticket, checks the version, the transition and the time, then writes the ticket and its
  * event together, so a concurrent writer waits and then sees the new version: two agents acting
- * on what they read cannot both pass the version check. The SQL is in
+ * on what they read cannot both pass the version check. Each write's audit entry (ticket.open,
+ * .change, .escalate, .recover) is written in the same transaction; it names the customer and
+ * the ticket, never the subject or a note (free texts erasure empties). The SQL is in
  * src/store/tickets_sqlite.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/audit_write.h"
 #include "dangol/id.h"
 #include "dangol/store.h"
 #include "dangol/text.h"
@@ -164,7 +167,12 @@ static int write_open(dg_store *store, const dg_calendar *cal, const dg_ticket_s
                            .version = 1, .recorded_at = dg_ticket_now() };
     out->version = 1;
     out->state = DG_TICKET_OPEN;
-    return dg__ticket_event_insert(store, &e, &out->event_id, err);
+    rc = dg__ticket_event_insert(store, &e, &out->event_id, err);
+    const char *customer = row.customer_id;
+    return rc != 0 ? rc : dg__audit_write(store, r->audit, "ticket.open", &customer, 1,
+                                         json_pack("{s:I, s:s, s:s}", "ticket",
+                                                   (json_int_t)out->ticket_id, "kind", row.kind,
+                                                   "priority", row.priority), err);
 }
 
 int dg_ticket_open(dg_ticket_result *out, dg_store *store, const dg_calendar *cal,
@@ -275,7 +283,13 @@ static int write_update(dg_store *store, const dg_ticket_update *u, int64_t at,
     out->ticket_id = row.ticket_id;
     out->version = row.version;
     out->state = (dg_ticket_state)next;
-    return dg__ticket_event_insert(store, &e, &out->event_id, err);
+    rc = dg__ticket_event_insert(store, &e, &out->event_id, err);
+    const char *customer = row.customer_id;
+    return rc != 0 ? rc : dg__audit_write(store, u->audit, "ticket.change", &customer, 1,
+                                         json_pack("{s:I, s:s, s:s, s:s, s:I}", "ticket",
+                                                   (json_int_t)row.ticket_id, "action", action,
+                                                   "from", from, "to", to, "version",
+                                                   (json_int_t)row.version), err);
 }
 
 int dg_ticket_apply(dg_ticket_result *out, dg_store *store, const dg_ticket_update *u,
@@ -342,8 +356,22 @@ static int breached_row(void *ctx, const dg__ticket_row *row)
     return breached ? push_id(l, row->ticket_id) : 0;
 }
 
+/* A job's audit entry: its as-of time, the tickets it changed and their customers. */
+static int job_audit(dg_store *store, const dg_audit_actor *audit, const char *action,
+                     int64_t as_of, json_t *tickets, const char *const *customers, size_t n,
+                     dg_error *err)
+{
+    if (!audit || n == 0) {
+        json_decref(tickets);
+        return 0;
+    }
+    return dg__audit_write(store, audit, action, customers, n,
+                           json_pack("{s:I, s:o}", "as_of", (json_int_t)as_of, "tickets",
+                                     tickets), err);
+}
+
 static int escalate_one(dg_store *store, int64_t id, int64_t as_of, const char *actor,
-                        dg_error *err)
+                        char customer[DG__TICKET_ID], dg_error *err)
 {
     dg__ticket_row row;
     int p = 0;
@@ -362,6 +390,7 @@ static int escalate_one(dg_store *store, int64_t id, int64_t as_of, const char *
     row.version++;
     if (as_of > row.updated_at)
         row.updated_at = as_of;
+    snprintf(customer, DG__TICKET_ID, "%s", row.customer_id);
     if ((rc = dg__ticket_update(store, &row, err)) != 0)
         return rc;
     int64_t event_id;
@@ -373,7 +402,7 @@ static int escalate_one(dg_store *store, int64_t id, int64_t as_of, const char *
 }
 
 int dg_ticket_escalate(int64_t *escalated, dg_store *store, int64_t as_of, const char *actor,
-                       dg_error *err)
+                       const dg_audit_actor *audit, dg_error *err)
 {
     *escalated = 0;
     id_list l = { .as_of = as_of };
@@ -383,8 +412,22 @@ int dg_ticket_escalate(int64_t *escalated, dg_store *store, int64_t as_of, const
     rc = dg__ticket_scan(store, NULL, NULL, true, breached_row, &l, err);
     if (rc == DG_ENOMEM)
         dg_error_set(err, DG_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == 0 && i < l.n; i++)
-        rc = escalate_one(store, l.ids[i], as_of, actor, err);
+    char (*customers)[DG__TICKET_ID] = rc == 0 ? calloc(l.n + 1, sizeof *customers) : NULL;
+    const char **names = customers ? calloc(l.n + 1, sizeof *names) : NULL;
+    json_t *tickets = json_array();
+    if (rc == 0 && (!names || !tickets))
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        rc = escalate_one(store, l.ids[i], as_of, actor, customers[i], err);
+        names[i] = customers[i];
+        json_array_append_new(tickets, json_integer(l.ids[i]));
+    }
+    if (rc == 0)
+        rc = job_audit(store, audit, "ticket.escalate", as_of, json_incref(tickets), names,
+                       l.n, err);
+    json_decref(tickets);
+    free(names);
+    free(customers);
     free(l.ids);
     if (rc == 0 && (rc = dg_store_commit(store, err)) == 0)
         *escalated = (int64_t)l.n;
@@ -436,7 +479,8 @@ static int collect_incident(void *ctx, const dg__ticket_incident *in)
 }
 
 static int open_recovery(dg_store *store, const dg_calendar *cal, const dg_ticket_sla *sla,
-                         const incident_copy *in, const char *actor, dg_error *err)
+                         const incident_copy *in, const char *actor, int64_t *id,
+                         dg_error *err)
 {
     dg__ticket_row row;
     memset(&row, 0, sizeof row);
@@ -462,10 +506,10 @@ static int open_recovery(dg_store *store, const dg_calendar *cal, const dg_ticke
     if (rc == 0)
         rc = dg_calendar_add(&row.resolution_due, cal, row.opened_at,
                              sla->resolution_s[DG_TICKET_COMPLAINT][sla->recovery_priority], err);
-    int64_t id = 0, event_id;
+    int64_t event_id;
     if (rc == 0)
-        rc = dg__ticket_insert(store, &row, &id, err);
-    dg__ticket_event e = { .ticket_id = id, .at = row.opened_at, .actor = actor_of(actor),
+        rc = dg__ticket_insert(store, &row, id, err);
+    dg__ticket_event e = { .ticket_id = *id, .at = row.opened_at, .actor = actor_of(actor),
                            .action = "open", .to_state = "open", .detail = row.subject,
                            .version = 1, .recorded_at = dg_ticket_now() };
     if (rc == 0)
@@ -474,7 +518,8 @@ static int open_recovery(dg_store *store, const dg_calendar *cal, const dg_ticke
 }
 
 int dg_ticket_recover(int64_t *opened, dg_store *store, const dg_calendar *cal,
-                      const dg_ticket_sla *sla, int64_t as_of, const char *actor, dg_error *err)
+                      const dg_ticket_sla *sla, int64_t as_of, const char *actor,
+                      const dg_audit_actor *audit, dg_error *err)
 {
     *opened = 0;
     incident_list l = { 0 };
@@ -484,8 +529,21 @@ int dg_ticket_recover(int64_t *opened, dg_store *store, const dg_calendar *cal,
     rc = dg__ticket_incidents(store, as_of, collect_incident, &l, err);
     if (rc == DG_ENOMEM)
         dg_error_set(err, DG_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == 0 && i < l.n; i++)
-        rc = open_recovery(store, cal, sla, &l.items[i], actor, err);
+    const char **names = rc == 0 ? calloc(l.n + 1, sizeof *names) : NULL;
+    json_t *tickets = json_array();
+    if (rc == 0 && (!names || !tickets))
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        int64_t id = 0;
+        rc = open_recovery(store, cal, sla, &l.items[i], actor, &id, err);
+        names[i] = l.items[i].customer_id;
+        json_array_append_new(tickets, json_integer(id));
+    }
+    if (rc == 0)
+        rc = job_audit(store, audit, "ticket.recover", as_of, json_incref(tickets), names, l.n,
+                       err);
+    json_decref(tickets);
+    free(names);
     free(l.items);
     if (rc == 0 && (rc = dg_store_commit(store, err)) == 0)
         *opened = (int64_t)l.n;

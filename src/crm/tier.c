@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth/audit_write.h"
 #include "dangol/store.h"
 #include "dangol/tier.h"
 #include "store/tiers.h"
@@ -215,7 +216,8 @@ static int evaluate_in(evaluation *e, const char *rules_text, const char *rules_
 }
 
 int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_name,
-                     int32_t as_of, const char *actor, dg_tier_evaluation *out, dg_error *err)
+                     int32_t as_of, const char *actor, const dg_audit_actor *audit,
+                     dg_tier_evaluation *out, dg_error *err)
 {
     memset(out, 0, sizeof *out);
     out->as_of = as_of;
@@ -245,6 +247,13 @@ int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_
                      .out = out, .err = err };
     if (rc == 0)
         rc = evaluate_in(&e, rules_text, rules_name, actor && *actor ? actor : "system");
+    if (rc == 0)
+        rc = dg__audit_write(store, audit, "tier.evaluate", NULL, 0,
+                             json_pack("{s:i, s:s, s:I, s:I, s:I}", "as_of", (int)as_of,
+                                       "rules", rules_name ? rules_name : "",
+                                       "customers", (json_int_t)out->customers,
+                                       "upgrades", (json_int_t)out->upgrades,
+                                       "downgrades", (json_int_t)out->downgrades), err);
     for (size_t i = 0; i < e.n_states; i++)
         free(e.states[i].customer_id);
     free(e.states);

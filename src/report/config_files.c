@@ -50,6 +50,11 @@ static int read_text_file(const char *path, char **text, dg_error *err)
     return 0;
 }
 
+int dg_text_file_read(char **text, const char *path, dg_error *err)
+{
+    return read_text_file(path, text, err);
+}
+
 int dg_rfm_segment_map_load(dg_rfm_segment_map **out, const char *path, dg_error *err)
 {
     char *text = NULL;

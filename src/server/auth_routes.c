@@ -1,7 +1,7 @@
-/* The auth routes: POST /api/login (a session cookie: HttpOnly, SameSite=Strict; and its CSRF
- * token), POST /api/logout, GET /api/session (who is asking) and GET /api/users (admins). A
- * failed sign-in says the same for an unknown name, a wrong password and a disabled user, and
- * never repeats the password. */
+/* The auth routes: POST /api/login (a session cookie: HttpOnly, SameSite=Strict, Secure over
+ * TLS; and its CSRF token), POST /api/logout, GET /api/session (who is asking) and GET
+ * /api/users (admins). A failed sign-in says the same for an unknown name, a wrong password and
+ * a disabled user, and never repeats the password. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -14,11 +14,14 @@
 
 #include "server/server.h"
 
-static bool set_cookie(dg_response *res, const char *value, bool clear)
+/* Secure when the browser reaches the server over TLS: its own or a proxy's in front. */
+static bool set_cookie(const dg_request *req, dg_response *res, const char *value, bool clear)
 {
+    const dg_server_options *o = req->options;
+    bool secure = o->behind_tls_proxy || (o->tls_cert && o->tls_key);
     char *header = NULL;
-    if (asprintf(&header, DG_SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s", value,
-                 clear ? "; Max-Age=0" : "") < 0)
+    if (asprintf(&header, DG_SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s%s", value,
+                 secure ? "; Secure" : "", clear ? "; Max-Age=0" : "") < 0)
         return false;
     free(res->set_cookie);
     res->set_cookie = header;
@@ -76,7 +79,7 @@ void dg_api_login(dg_request *req, dg_response *res)
     }
     char cookie[DG_SECRET_TEXT_MAX], csrf[DG_SECRET_TEXT_MAX];
     dg_auth_session_open(req->auth, user.user_id, cookie, csrf);
-    bool ok = set_cookie(res, cookie, false);
+    bool ok = set_cookie(req, res, cookie, false);
     sodium_memzero(cookie, sizeof cookie);
     if (!ok) {
         dg_reply_error(res, 500, "internal", "out of memory");
@@ -92,7 +95,7 @@ void dg_api_logout(dg_request *req, dg_response *res)
                                                      DG_SESSION_COOKIE);
     if (cookie && req->csrf)   /* a token's request has no session to end */
         dg_auth_session_close(req->auth, cookie);
-    if (!set_cookie(res, "", true)) {
+    if (!set_cookie(req, res, "", true)) {
         dg_reply_error(res, 500, "internal", "out of memory");
         return;
     }

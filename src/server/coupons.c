@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/audit.h"
 #include "dangol/coupon.h"
 #include "dangol/id.h"
 #include "dangol/report.h"
@@ -63,6 +64,8 @@ typedef struct body {
     json_t *json;
     const char *key;            /* Idempotency-Key */
     dg_coupon_write w;
+    dg_audit_actor audit;       /* who, in the audit trail */
+    char address[DG_ADDRESS_TEXT_MAX];
 } body;
 
 /* Reads the body (an object of only the fields listed; no body reads as {}) and the
@@ -77,6 +80,8 @@ static bool body_open(dg_request *req, dg_response *res, const char *const *fiel
         return false;
     b->w.idempotency_key = b->key;
     b->w.actor = req->user ? req->user->name : NULL;   /* the rows name the signed-in user */
+    dg_request_audit_actor(req, &b->audit, b->address);
+    b->w.audit = &b->audit;   /* the write and its audit entry commit together */
     return true;
 }
 

@@ -91,16 +91,22 @@ static bool is_loopback(const struct sockaddr_storage *addr)
     return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
 }
 
-int dg_server_check_bind(const char *bind, const char *db_path, dg_error *err)
+int dg_server_check_bind(const dg_server_options *opt, dg_error *err)
 {
     struct sockaddr_storage addr;
     socklen_t len;
+    const char *bind = opt->bind;
     int rc = parse_bind(bind, &addr, &len, err);
     if (rc != 0 || is_loopback(&addr))
         return rc;
+    if (opt->behind_tls_proxy)
+        return dg_error_set(err, DG_EINVAL,
+                            "refusing to listen on %s behind a TLS proxy: the proxy faces the "
+                            "network and forwards to dangol on this machine; listen on a "
+                            "loopback address (127.0.0.1 or ::1)", bind);
     dg_store *store = NULL;
     bool users = false;
-    if (dg_store_open(&store, db_path, DG_STORE_READONLY, NULL) == 0)
+    if (dg_store_open(&store, opt->db_path, DG_STORE_READONLY, NULL) == 0)
         dg_user_any(store, &users, NULL);
     dg_store_close(store);
     if (!users)
@@ -108,6 +114,12 @@ int dg_server_check_bind(const char *bind, const char *db_path, dg_error *err)
                             "refusing to listen on %s: the store has no users, so the API has no "
                             "authentication; add an admin first (`dangol user add NAME --role "
                             "admin`) or use a loopback address (127.0.0.1 or ::1)", bind);
+    if (!opt->tls_cert || !opt->tls_key)
+        return dg_error_set(err, DG_EINVAL,
+                            "refusing to listen on %s without TLS: passwords and personal data "
+                            "would cross the network in clear; give --tls-cert FILE and "
+                            "--tls-key FILE, or listen on 127.0.0.1 behind a TLS proxy "
+                            "(--behind-tls-proxy)", bind);
     return 0;
 }
 
@@ -682,7 +694,7 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
     socklen_t addr_len;
     int rc;
     *out = NULL;
-    if ((rc = dg_server_check_bind(opt->bind, opt->db_path, err)) != 0 ||
+    if ((rc = dg_server_check_bind(opt, err)) != 0 ||
         (rc = parse_bind(opt->bind, &addr, &addr_len, err)) != 0)
         return rc;
     if (opt->port > 65535)
@@ -744,8 +756,24 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
                      MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    bool tls = opt->tls_cert && opt->tls_key;
+    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        rc = dg_error_set(err, DG_EINVAL, "this libmicrohttpd was built without TLS support; "
+                          "serve behind a TLS proxy instead (--behind-tls-proxy)");
+        goto cleanup;
+    }
+    /* MHD reads the PEM texts when it starts; a bad certificate or key fails the start. With
+     * no TLS the two options are skipped: MHD_OPTION_ARRAY ends at the first MHD_OPTION_END. */
+    struct MHD_OptionItem tls_options[] = {
+        { tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)(uintptr_t)opt->tls_cert },
+        { MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)opt->tls_key },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    if (tls)
+        flags |= MHD_USE_TLS;
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)opt->port, NULL, NULL, on_request, srv,
+        MHD_OPTION_ARRAY, tls_options,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
@@ -755,7 +783,9 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_END);
     if (!srv->daemon) {
-        rc = dg_error_set(err, DG_EIO, "cannot listen on %s port %u (is the port in use?)",
+        rc = dg_error_set(err, DG_EIO, tls ? "cannot listen on %s port %u (is the port in use? "
+                          "do --tls-cert and --tls-key hold a PEM certificate and its key?)"
+                          : "cannot listen on %s port %u (is the port in use?)",
                           opt->bind, opt->port);
         goto cleanup;
     }

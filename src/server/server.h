@@ -45,13 +45,18 @@ typedef struct dg_server_options {
                                             alive while serving); NULL: the built-in ones */
     const dg_calendar *calendar;         /* business calendar and SLA targets of the ticket */
     const dg_ticket_sla *ticket_sla;     /* routes (the caller's); NULL: the built-in ones */
+    const char *tls_cert;     /* PEM text of the certificate (chain) and of its private key */
+    const char *tls_key;      /* (the caller's, alive while serving): HTTPS; NULL: plain HTTP */
+    bool behind_tls_proxy;    /* the operator says a TLS proxy on this machine forwards to the
+                                 server: cookies are marked Secure; loopback only */
     const dg_followup_rules *followup_rules; /* of the follow-up routes (the caller's); NULL:
                                                 the built-in ones */
 } dg_server_options;
 
-/* Checks that bind is an address, and a loopback one unless the store at db_path has users (so
- * that every request must authenticate). */
-int dg_server_check_bind(const char *bind, const char *db_path, dg_error *err);
+/* Checks that opt->bind is an address, and a loopback one unless the store at opt->db_path has
+ * users (so that every request must authenticate) and the server speaks TLS itself; with
+ * behind_tls_proxy, loopback only (the proxy is the one facing the network). */
+int dg_server_check_bind(const dg_server_options *opt, dg_error *err);
 
 /* Starts listening and serving in background threads. Caller stops with dg_server_stop. */
 int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err);

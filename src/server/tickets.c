@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/audit.h"
 #include "dangol/report.h"
 #include "dangol/ticket.h"
 #include "server/server.h"
@@ -190,6 +191,10 @@ void dg_api_ticket_open(dg_request *req, dg_response *res)
         r.kind = (dg_ticket_kind)kind;
         r.priority = (dg_ticket_priority)priority;
         r.actor = req->user ? req->user->name : NULL;
+        char address[DG_ADDRESS_TEXT_MAX];
+        dg_audit_actor audit;
+        dg_request_audit_actor(req, &audit, address);
+        r.audit = &audit;   /* the ticket and its audit entry commit together */
         dg_error err;
         dg_error_clear(&err);
         dg_ticket_result result;
@@ -223,6 +228,10 @@ static void act(dg_request *req, dg_response *res, dg_ticket_action action)
     }
     if (ok) {
         u.actor = req->user ? req->user->name : NULL;
+        char address[DG_ADDRESS_TEXT_MAX];
+        dg_audit_actor audit;
+        dg_request_audit_actor(req, &audit, address);
+        u.audit = &audit;
         dg_error err;
         dg_error_clear(&err);
         dg_ticket_result result;
@@ -262,8 +271,11 @@ static void job(dg_request *req, dg_response *res, bool recover)
     dg_error_clear(&err);
     int64_t n = 0;
     const char *actor = req->user ? req->user->name : NULL;
-    int rc = recover ? dg_ticket_recover(&n, req->store, &cal, &sla, as_of, actor, &err)
-                     : dg_ticket_escalate(&n, req->store, as_of, actor, &err);
+    char address[DG_ADDRESS_TEXT_MAX];
+    dg_audit_actor audit;
+    dg_request_audit_actor(req, &audit, address);
+    int rc = recover ? dg_ticket_recover(&n, req->store, &cal, &sla, as_of, actor, &audit, &err)
+                     : dg_ticket_escalate(&n, req->store, as_of, actor, &audit, &err);
     if (rc != 0)
         dg_reply_failure(res, &err);
     else

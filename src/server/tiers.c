@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dangol/audit.h"
 #include "dangol/report.h"
 #include "dangol/text.h"
 #include "dangol/tier.h"
@@ -96,11 +97,14 @@ void dg_api_tier_evaluate(dg_request *req, dg_response *res)
     dg_error_clear(&err);
     char *text = NULL;
     dg_tier_evaluation ev;
+    char address[DG_ADDRESS_TEXT_MAX];
+    dg_audit_actor audit;
+    dg_request_audit_actor(req, &audit, address);
     /* the rules of the last evaluation; none kept: the built-in ones */
     int rc = dg_tier_rules_stored_text(req->store, &text, &err);
     if (rc == 0)
         rc = dg_tier_evaluate(req->store, text, text ? "the store's tier rules" : NULL, day,
-                              req->user ? req->user->name : NULL, &ev, &err);
+                              req->user ? req->user->name : NULL, &audit, &ev, &err);
     free(text);
     if (rc != 0) {
         dg_reply_failure(res, &err);

@@ -70,7 +70,7 @@ typedef int (*dg__inactive_fn)(void *ctx, const char *customer_id, int32_t last_
 int dg__erasure_inactive(dg_store *store, int32_t before, dg__inactive_fn fn, void *ctx,
                          int64_t *undated, dg_error *err);
 /* Every table but the catalog's with a customer_id column (the points ledger, consent, ...),
- * for subject access: fn once per table with a statement of its rows of the customer. */
+ * and the events of the customer's tickets, for subject access: fn once per table with a statement of its rows of the customer. */
 typedef int (*dg__customer_table_fn)(void *ctx, const char *table, void *stmt);
 int dg__customer_tables(dg_store *store, const char *customer_id, dg__customer_table_fn fn,
                         void *ctx, dg_error *err);

@@ -23,6 +23,16 @@ static const struct { const char *table, *column; } extra[] = {
     { "partner_activities", "note" },
 };
 
+/* The free texts about the customer in the service's own tables (not catalog entities), each
+ * emptied by one statement on the customer's id (?1). Ticket events that name an assignee or a
+ * priority change hold no text about the customer and are kept. */
+static const char *const service_texts[] = {
+    "UPDATE tickets SET subject = NULL WHERE customer_id = ?1 AND subject IS NOT NULL",
+    "UPDATE ticket_events SET detail = NULL WHERE detail IS NOT NULL AND action NOT IN "
+    "('assign', 'escalate') AND ticket_id IN (SELECT ticket_id FROM tickets WHERE "
+    "customer_id = ?1)",
+};
+
 /* "a = NULL, b = NULL" (assign) or "a IS NOT NULL OR b IS NOT NULL" of e's erased columns into
  * sql; false when e has none or no customer_id. */
 static bool erased_columns(const dg_entity *e, bool assign, char *sql, size_t cap)
@@ -132,6 +142,16 @@ int dg__erasure_apply(dg_store *s, const char *customer_id, const char *kind,
         sqlite3_bind_text(st, 5, actor, -1, SQLITE_STATIC);
         rc = dg__stmt_run(s, st, "recording an erasure", err);
         dg__store_statement_done(s, st);
+    }
+    /* after the erasure's record, which the ticket events' trigger asks for */
+    for (size_t i = 0; i < sizeof service_texts / sizeof *service_texts && rc == 0; i++) {
+        if ((rc = dg__store_statement(s, service_texts[i], &st, err)) != 0)
+            break;
+        sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+        rc = dg__stmt_run(s, st, "erasing service texts", err);
+        dg__store_statement_done(s, st);
+        if (rc == 0)
+            *texts += sqlite3_changes(dg__store_db(s));
     }
     /* the frame snapshots hold the birth years: dropped (zeroed under secure_delete) and
      * rebuilt from the rows at the next analysis */
@@ -249,8 +269,14 @@ int dg__customer_tables(dg_store *s, const char *customer_id, dg__customer_table
         n++;
     }
     dg__store_statement_done(s, st);
+    /* and the one table that reaches the customer through a parent: their tickets' events */
+    if (rc == 0 && n < MAX_TABLES && !(names[n++] = strdup("ticket_events")))
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory");
     for (size_t i = 0; i < n && rc == 0; i++) {
-        char *sql = sqlite3_mprintf("SELECT * FROM \"%w\" WHERE customer_id = ?", names[i]);
+        char *sql = strcmp(names[i], "ticket_events") == 0
+            ? sqlite3_mprintf("SELECT * FROM ticket_events WHERE ticket_id IN (SELECT ticket_id "
+                              "FROM tickets WHERE customer_id = ?) ORDER BY event_id")
+            : sqlite3_mprintf("SELECT * FROM \"%w\" WHERE customer_id = ?", names[i]);
         if (!sql || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
             rc = sql ? dg__store_error(s, err, "reading a table") : dg_error_set(err, DG_ENOMEM,
                                                                              "out of memory");

@@ -233,9 +233,9 @@ int dg_store_setting_get(dg_store *s, const char *key, char *buf, size_t cap, dg
 {
     sqlite3_stmt *st = NULL;
     int rc;
-    if (sqlite3_prepare_v2(s->db, "SELECT value FROM settings WHERE key = ?", -1, &st, NULL) !=
-        SQLITE_OK)
-        return store_error(s, err, "reading settings");
+    /* cached: the server reads the token key on every authenticated request */
+    if ((rc = dg__store_statement(s, "SELECT value FROM settings WHERE key = ?", &st, err)))
+        return rc;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
@@ -246,7 +246,7 @@ int dg_store_setting_get(dg_store *s, const char *key, char *buf, size_t cap, dg
     } else {
         rc = store_error(s, err, "reading settings");
     }
-    sqlite3_finalize(st);
+    dg__store_statement_done(s, st);
     return rc;
 }
 

@@ -225,6 +225,7 @@ int dg__ticket_incidents(dg_store *s, int64_t as_of, dg__ticket_incident_fn fn, 
         "WHERE (f.kind = 'complaint' OR f.rating IN (1, 2)) AND f.received_at <= ?1 "
         "  AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.source_kind = 'feedback' "
         "                  AND t.source_id = f.feedback_id) "
+        "  AND f.customer_id NOT IN (SELECT customer_id FROM customer_erasures) "
         "UNION ALL "
         "SELECT 'survey', v.response_id, v.customer_id, NULL, NULL, "
         "  trim(CASE WHEN v.nps BETWEEN 0 AND 6 THEN 'NPS ' || v.nps ELSE '' END || ' ' || "
@@ -233,6 +234,7 @@ int dg__ticket_incidents(dg_store *s, int64_t as_of, dg__ticket_incident_fn fn, 
         "WHERE (v.nps BETWEEN 0 AND 6 OR v.csat IN (1, 2)) AND v.answered_on <= ?2 "
         "  AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.source_kind = 'survey' "
         "                  AND t.source_id = v.response_id) "
+        "  AND v.customer_id NOT IN (SELECT customer_id FROM customer_erasures) "
         "ORDER BY 1, 2", &st, err);
     if (rc != 0)
         return rc;

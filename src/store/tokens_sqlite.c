@@ -2,7 +2,9 @@
  * randombytes_buf; the store keeps only its BLAKE2b-256 hash keyed with the store's token key
  * (the settings row auth_token_key, 32 random bytes made with the first token). A fast hash is
  * right here: a 256-bit random value cannot be guessed, and the server looks one up per
- * request. The look-up is by hash; the found hash is compared again in constant time. */
+ * request. The look-up is by hash; the found hash is compared again in constant time. Its
+ * statements come from the connection's cache (dg__store_statement), as the users' do: preparing
+ * them for every request cost more than the look-up (a third of the server's time). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -70,7 +72,7 @@ int dg_token_create(dg_store *store, const char *user_name, dg_role role, const 
                             DG_USER_TEXT_MAX - 1);
     if ((rc = dg_store_begin(store, err)) != 0)
         return rc;
-    if ((rc = dg__auth_prepare(store, "SELECT user_id, name, role, disabled, coalesce(site, ''), "
+    if ((rc = dg__store_statement(store, "SELECT user_id, name, role, disabled, coalesce(site, ''), "
                                "coalesce(staff_id, ''), created_at FROM auth_users WHERE name = ?",
                                &st, err)) != 0)
         goto cleanup;
@@ -78,7 +80,7 @@ int dg_token_create(dg_store *store, const char *user_name, dg_role role, const 
     step = sqlite3_step(st);
     if (step == SQLITE_ROW)
         dg__user_from_row(st, 0, &user);
-    sqlite3_finalize(st);
+    dg__store_statement_done(store, st);
     st = NULL;
     if (step != SQLITE_ROW) {
         rc = step == SQLITE_DONE ? dg_error_set(err, DG_ENOTFOUND, "no user %s", user_name)
@@ -104,7 +106,7 @@ int dg_token_create(dg_store *store, const char *user_name, dg_role role, const 
     sodium_bin2hex(token + strlen(DG_TOKEN_PREFIX), DG_TOKEN_TEXT_MAX - strlen(DG_TOKEN_PREFIX),
                    random, sizeof random);
     token_hash(key, token, hash);
-    if ((rc = dg__auth_prepare(store, "INSERT INTO auth_tokens (user_id, label, role, token_hash, "
+    if ((rc = dg__store_statement(store, "INSERT INTO auth_tokens (user_id, label, role, token_hash, "
                                "created_at, expires_at) VALUES (?, ?, ?, ?, ?, nullif(?, 0))",
                                &st, err)) != 0)
         goto cleanup;
@@ -119,7 +121,7 @@ int dg_token_create(dg_store *store, const char *user_name, dg_role role, const 
     else
         *token_id = sqlite3_last_insert_rowid(dg__store_db(store));
 cleanup:
-    sqlite3_finalize(st);
+    dg__store_statement_done(store, st);
     sodium_memzero(key, sizeof key);
     sodium_memzero(random, sizeof random);
     if (rc == 0 && (rc = dg_store_commit(store, err)) == 0)
@@ -133,7 +135,7 @@ cleanup:
 int dg_token_revoke(dg_store *store, int64_t token_id, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = dg__auth_prepare(store, "UPDATE auth_tokens SET revoked_at = coalesce(revoked_at, ?) "
+    int rc = dg__store_statement(store, "UPDATE auth_tokens SET revoked_at = coalesce(revoked_at, ?) "
                               "WHERE token_id = ?", &st, err);
     if (rc != 0)
         return rc;
@@ -143,7 +145,7 @@ int dg_token_revoke(dg_store *store, int64_t token_id, dg_error *err)
         rc = dg__store_error(store, err, "revoking the token");
     else if (sqlite3_changes(dg__store_db(store)) == 0)
         rc = dg_error_set(err, DG_ENOTFOUND, "no token %lld", (long long)token_id);
-    sqlite3_finalize(st);
+    dg__store_statement_done(store, st);
     return rc;
 }
 
@@ -155,7 +157,7 @@ int dg_token_list(dg_store *store, dg_token_info **tokens, size_t *n, dg_error *
     int rc, step;
     *tokens = NULL;
     *n = 0;
-    if ((rc = dg__auth_prepare(store, "SELECT t.token_id, u.name, t.label, t.role, t.created_at, "
+    if ((rc = dg__store_statement(store, "SELECT t.token_id, u.name, t.label, t.role, t.created_at, "
                                "coalesce(t.expires_at, 0), coalesce(t.revoked_at, 0) FROM "
                                "auth_tokens t JOIN auth_users u USING (user_id) ORDER BY "
                                "t.token_id", &st, err)) != 0)
@@ -176,7 +178,7 @@ int dg_token_list(dg_store *store, dg_token_info **tokens, size_t *n, dg_error *
     if (step != SQLITE_DONE)
         rc = dg__store_error(store, err, "listing the tokens");
 cleanup:
-    sqlite3_finalize(st);
+    dg__store_statement_done(store, st);
     if (rc != 0) {
         free(list);
         return rc;
@@ -208,7 +210,7 @@ int dg_token_verify(dg_store *store, const char *token, int64_t now, dg_user *us
         return rc;
     token_hash(key, token, hash);
     sodium_memzero(key, sizeof key);
-    if ((rc = dg__auth_prepare(store, "SELECT u.user_id, u.name, u.role, u.disabled, "
+    if ((rc = dg__store_statement(store, "SELECT u.user_id, u.name, u.role, u.disabled, "
                                "coalesce(u.site, ''), coalesce(u.staff_id, ''), u.created_at, "
                                "t.token_id, t.role, t.token_hash, coalesce(t.expires_at, 0), "
                                "t.revoked_at IS NOT NULL FROM auth_tokens t JOIN auth_users u "
@@ -230,7 +232,7 @@ int dg_token_verify(dg_store *store, const char *token, int64_t now, dg_user *us
     } else if (step != SQLITE_DONE) {
         rc = dg__store_error(store, err, "reading the tokens");
     }
-    sqlite3_finalize(st);
+    dg__store_statement_done(store, st);
     if (rc == 0 && !ok) {
         memset(user, 0, sizeof *user);
         rc = dg_error_set(err, DG_EAUTH, "invalid, revoked or expired token");

@@ -12,8 +12,6 @@ dg_role dg__role_from_code(const char *code);
 /* Fills user from the row's columns first.. (user_id, name, role, disabled, site, staff_id,
  * created_at). */
 void dg__user_from_row(sqlite3_stmt *st, int first, dg_user *user);
-/* Prepares sql on the store's connection, or the store's error. */
-int dg__auth_prepare(dg_store *store, const char *sql, sqlite3_stmt **st, dg_error *err);
 
 /* Room for one more item of item_size bytes in *list (count used of *cap), doubling it. */
 int dg__auth_grow(void **list, size_t *cap, size_t count, size_t item_size, dg_error *err);

@@ -40,13 +40,6 @@ void dg__user_from_row(sqlite3_stmt *st, int first, dg_user *user)
     user->created_at = sqlite3_column_int64(st, first + 6);
 }
 
-int dg__auth_prepare(dg_store *store, const char *sql, sqlite3_stmt **st, dg_error *err)
-{
-    if (sqlite3_prepare_v2(dg__store_db(store), sql, -1, st, NULL) != SQLITE_OK)
-        return dg__store_error(store, err, "reading the users");
-    return 0;
-}
-
 int dg__auth_grow(void **list, size_t *cap, size_t count, size_t item_size, dg_error *err)
 {
     if (count < *cap)
@@ -93,7 +86,7 @@ int dg_user_add(dg_store *store, dg_user *user, const char *password, dg_error *
                             "%zu MiB)", (size_t)crypto_pwhash_MEMLIMIT_INTERACTIVE >> 20);
     user->created_at = (int64_t)time(NULL);
     user->disabled = false;
-    if ((rc = dg__auth_prepare(store, "INSERT INTO auth_users (name, role, password_hash, site, "
+    if ((rc = dg__store_statement(store, "INSERT INTO auth_users (name, role, password_hash, site, "
                                "staff_id, created_at) VALUES (?, ?, ?, nullif(?, ''), "
                                "nullif(?, ''), ?)", &st, err)) != 0)
         goto cleanup;
@@ -111,7 +104,7 @@ int dg_user_add(dg_store *store, dg_user *user, const char *password, dg_error *
     else
         user->user_id = sqlite3_last_insert_rowid(dg__store_db(store));
 cleanup:
-    sqlite3_finalize(st);
+    dg__store_statement_done(store, st);
     sodium_memzero(hash, sizeof hash);
     return rc;
 }
@@ -122,7 +115,7 @@ int dg_user_disable(dg_store *store, const char *name, dg_error *err)
     int rc = dg_store_begin(store, err);
     if (rc != 0)
         return rc;
-    if ((rc = dg__auth_prepare(store, "UPDATE auth_users SET disabled = 1 WHERE name = ?", &st,
+    if ((rc = dg__store_statement(store, "UPDATE auth_users SET disabled = 1 WHERE name = ?", &st,
                                err)) != 0)
         goto cleanup;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -134,8 +127,8 @@ int dg_user_disable(dg_store *store, const char *name, dg_error *err)
         rc = dg_error_set(err, DG_ENOTFOUND, "no user %s", name);
         goto cleanup;
     }
-    sqlite3_finalize(st);
-    if ((rc = dg__auth_prepare(store, "UPDATE auth_tokens SET revoked_at = ? WHERE revoked_at IS "
+    dg__store_statement_done(store, st);
+    if ((rc = dg__store_statement(store, "UPDATE auth_tokens SET revoked_at = ? WHERE revoked_at IS "
                                "NULL AND user_id = (SELECT user_id FROM auth_users WHERE name = ?)",
                                &st, err)) != 0)
         goto cleanup;
@@ -144,7 +137,7 @@ int dg_user_disable(dg_store *store, const char *name, dg_error *err)
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = dg__store_error(store, err, "revoking the user's tokens");
 cleanup:
-    sqlite3_finalize(st);
+    dg__store_statement_done(store, st);
     if (rc == 0)
         return dg_store_commit(store, err);
     dg_store_rollback(store);
@@ -159,7 +152,7 @@ int dg_user_list(dg_store *store, dg_user **users, size_t *n, dg_error *err)
     int rc, step;
     *users = NULL;
     *n = 0;
-    if ((rc = dg__auth_prepare(store, "SELECT " USER_COLUMNS " FROM auth_users ORDER BY name",
+    if ((rc = dg__store_statement(store, "SELECT " USER_COLUMNS " FROM auth_users ORDER BY name",
                                &st, err)) != 0)
         return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -170,7 +163,7 @@ int dg_user_list(dg_store *store, dg_user **users, size_t *n, dg_error *err)
     if (step != SQLITE_DONE)
         rc = dg__store_error(store, err, "listing the users");
 cleanup:
-    sqlite3_finalize(st);
+    dg__store_statement_done(store, st);
     if (rc != 0) {
         free(list);
         return rc;
@@ -183,7 +176,7 @@ cleanup:
 int dg_user_get(dg_store *store, int64_t user_id, dg_user *user, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = dg__auth_prepare(store, "SELECT " USER_COLUMNS " FROM auth_users WHERE user_id = ?",
+    int rc = dg__store_statement(store, "SELECT " USER_COLUMNS " FROM auth_users WHERE user_id = ?",
                               &st, err);
     if (rc != 0)
         return rc;
@@ -195,7 +188,7 @@ int dg_user_get(dg_store *store, int64_t user_id, dg_user *user, dg_error *err)
         rc = dg_error_set(err, DG_ENOTFOUND, "no user %lld", (long long)user_id);
     else
         rc = dg__store_error(store, err, "reading the users");
-    sqlite3_finalize(st);
+    dg__store_statement_done(store, st);
     return rc;
 }
 
@@ -204,7 +197,7 @@ int dg_user_customer_allowed(dg_store *store, const dg_user *user, const char *c
 {
     sqlite3_stmt *st = NULL;
     *allowed = false;
-    int rc = dg__auth_prepare(store, "SELECT EXISTS (SELECT 1 FROM customers c LEFT JOIN staff s "
+    int rc = dg__store_statement(store, "SELECT EXISTS (SELECT 1 FROM customers c LEFT JOIN staff s "
                               "ON s.staff_id = c.staff_id WHERE c.customer_id = ?1 AND "
                               "((?2 <> '' AND c.staff_id = ?2) OR (?3 <> '' AND s.site = ?3)))",
                               &st, err);
@@ -217,21 +210,21 @@ int dg_user_customer_allowed(dg_store *store, const dg_user *user, const char *c
         *allowed = sqlite3_column_int(st, 0) != 0;
     else
         rc = dg__store_error(store, err, "reading the customer's staff");
-    sqlite3_finalize(st);
+    dg__store_statement_done(store, st);
     return rc;
 }
 
 int dg_user_any(dg_store *store, bool *any, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = dg__auth_prepare(store, "SELECT EXISTS (SELECT 1 FROM auth_users)", &st, err);
+    int rc = dg__store_statement(store, "SELECT EXISTS (SELECT 1 FROM auth_users)", &st, err);
     if (rc != 0)
         return rc;
     if (sqlite3_step(st) == SQLITE_ROW)
         *any = sqlite3_column_int(st, 0) != 0;
     else
         rc = dg__store_error(store, err, "reading the users");
-    sqlite3_finalize(st);
+    dg__store_statement_done(store, st);
     return rc;
 }
 
@@ -241,7 +234,7 @@ int dg_user_login(dg_store *store, const char *name, const char *password, dg_us
     sqlite3_stmt *st = NULL;
     char hash[crypto_pwhash_STRBYTES] = "";
     size_t pw_len = strlen(password);
-    int rc = dg__auth_prepare(store, "SELECT " USER_COLUMNS ", password_hash FROM auth_users "
+    int rc = dg__store_statement(store, "SELECT " USER_COLUMNS ", password_hash FROM auth_users "
                               "WHERE name = ?", &st, err);
     if (rc != 0)
         return rc;
@@ -255,7 +248,7 @@ int dg_user_login(dg_store *store, const char *name, const char *password, dg_us
     } else if (step != SQLITE_DONE) {
         rc = dg__store_error(store, err, "reading the users");
     }
-    sqlite3_finalize(st);
+    dg__store_statement_done(store, st);
     if (rc != 0)
         return rc;
     bool ok = false;

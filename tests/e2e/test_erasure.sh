@@ -24,12 +24,18 @@ printf 'customer_id,name,phone,email\n%s,옛이름테스트,010-4321-0001,old.na
 printf 'customer_id,name,phone,email\n%s,%s,%s,erase.me@example.com\n' "$C" "$NAME" "$PHONE" > "$WORK/now.csv"
 "$DANGOL" --quiet import customers "$WORK/old.csv" > /dev/null && "$DANGOL" --quiet import customers "$WORK/now.csv" > /dev/null ||
   fail "the name changes by re-import"
+# a complaint ticket about the customer with a subject and a comment: free texts erasure empties
+TSUBJ="환불요청티켓제목테스트" TNOTE="전화로항의한내용메모테스트"
+TID=$("$DANGOL" --quiet --format csv ticket open --customer "$C" --kind complaint --subject "$TSUBJ" --at 2024-03-04T10:00 | sed -n 2p | cut -d, -f1)
+"$DANGOL" --quiet ticket assign "$TID" --to agent.kim --at 2024-03-04T10:05 > /dev/null &&
+  "$DANGOL" --quiet ticket comment "$TID" --note "$TNOTE" --at 2024-03-04T10:10 > /dev/null ||
+  fail "a ticket with a subject and a comment" "TID=$TID"
 # counts the store file's and -wal's bytes matching any of the erased values
 leftovers() {
   n=0
   for f in "$DB" "$DB-wal"; do
     [ -f "$f" ] || continue
-    for v in "$NAME" "$PHONE" "옛이름테스트" "010-4321-0001" "old.name@example.com" "erase.me@example.com" "$TEXT"; do
+    for v in "$NAME" "$PHONE" "옛이름테스트" "010-4321-0001" "old.name@example.com" "erase.me@example.com" "$TEXT" "$TSUBJ" "$TNOTE"; do
       n=$((n + $(grep -caF -- "$v" "$f")))
     done
   done
@@ -59,6 +65,14 @@ row=$(sqlite3 "$DB" "SELECT coalesce(name,'-')||coalesce(phone,'-')||coalesce(em
 case $row in ----?*) pass "the profile keeps its id and non-personal fields" ;; *) fail "the profile keeps its id and non-personal fields" "$row" ;; esac
 if [ "$(sqlite3 "$DB" "SELECT count(*) FROM orders WHERE customer_id = '$C'")" = "$ORDERS" ]; then pass "the orders stay"; else fail "the orders stay"; fi
 if [ "$(sqlite3 "$DB" "SELECT count(*) FROM feedback WHERE customer_id = '$C' AND text IS NOT NULL")" = 0 ]; then pass "feedback texts are emptied"; else fail "feedback texts are emptied"; fi
+if [ "$(sqlite3 "$DB" "SELECT count(*) FROM tickets WHERE customer_id = '$C' AND subject IS NOT NULL")" = 0 ] &&
+   [ "$(sqlite3 "$DB" "SELECT group_concat(action || ':' || coalesce(detail, '-'), ' ') FROM ticket_events WHERE ticket_id = $TID")" = "open:- assign:agent.kim comment:-" ]; then
+  pass "ticket subjects and notes are emptied; the events and the assignee stay"
+else fail "ticket subjects and notes are emptied" "$(sqlite3 "$DB" "SELECT action, detail FROM ticket_events WHERE ticket_id = $TID")"; fi
+expect_output "the ticket still works through its states" "in_progress" "$DANGOL" ticket start "$TID" --at 2024-03-05T10:00
+expect_exit "no new ticket note for an erased customer" 1 "$DANGOL" ticket comment "$TID" --note "다시쓴메모" --at 2024-03-05T11:00
+expect_exit "no new ticket subject for an erased customer" 1 "$DANGOL" ticket open --customer "$C" --kind inquiry --subject "새제목" --at 2024-03-06T10:00
+expect_output "the ticket history cannot be rewritten otherwise" "append-only" sh -c "sqlite3 '$DB' \"UPDATE ticket_events SET actor = 'x' WHERE ticket_id = $TID\" 2>&1"
 if [ "$(sqlite3 "$DB" "SELECT kind || '|' || reason || '|' || actor FROM customer_erasures WHERE customer_id = '$C'")" = "request|request 2026-12-01 #17|kim" ]; then
   pass "the erasure is recorded"; else fail "the erasure is recorded"; fi
 totals "$WORK/after"
@@ -74,6 +88,7 @@ if [ "$(leftovers)" = 0 ]; then pass "still no byte after the refusals"; else fa
 # ---- subject access
 D=$(sqlite3 "$DB" "SELECT customer_id FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id) AND name IS NOT NULL AND customer_id <> '$C' ORDER BY 1 LIMIT 1")
 "$DANGOL" consent grant "$D" --purpose marketing_sms --source web > /dev/null
+"$DANGOL" --quiet ticket open --customer "$D" --kind inquiry --subject "배송 문의" --at 2024-05-02T09:00 > /dev/null
 expect_ok "export-subject" "$DANGOL" customer export-subject "$D" --output "$WORK/subject.json"
 python3 - "$WORK/subject.json" "$D" "$DB" > "$WORK/subject.check" 2>&1 <<'PY'
 import json, sqlite3, sys
@@ -87,11 +102,13 @@ checks = {
     "surveys": len(j["surveys"]) == n("SELECT count(*) FROM surveys WHERE customer_id = ?"),
     "consent": len(j["consent_events"]) == 1 and j["consent_events"][0]["purpose"] == "marketing_sms",
     "points": "points_movements" in j,
+    "tickets": len(j["tickets"]) == n("SELECT count(*) FROM tickets WHERE customer_id = ?") and
+               len(j["ticket_events"]) == n("SELECT count(*) FROM ticket_events WHERE ticket_id IN (SELECT ticket_id FROM tickets WHERE customer_id = ?)"),
 }
 bad = [k for k, ok in checks.items() if not ok]
 print("bad: " + ", ".join(bad) if bad else "ok")
 PY
-if [ "$(cat "$WORK/subject.check")" = ok ]; then pass "the subject document holds profile, orders, lines, feedback, surveys, consent, points"
+if [ "$(cat "$WORK/subject.check")" = ok ]; then pass "the subject document holds profile, orders, lines, feedback, surveys, consent, points, tickets"
 else fail "the subject document holds everything" "$(cat "$WORK/subject.check")"; fi
 expect_exit "export-subject of an unknown customer exits 3" 3 "$DANGOL" customer export-subject NO-SUCH
 expect_exit "export-subject cannot overwrite the store" 2 "$DANGOL" customer export-subject "$D" --output "$DB"
@@ -114,6 +131,9 @@ VPHONE=$(sqlite3 "$DB" "SELECT phone FROM customers WHERE customer_id = '$V'")
 expect_same "the job erases what the dry run listed" "$WORK/real.csv" "$(sed 's/would erase/erased/' "$WORK/dry.csv" > "$WORK/dry2.csv"; echo "$WORK/dry2.csv")"
 if [ "$(sqlite3 "$DB" "SELECT count(*) FROM customer_erasures WHERE kind = 'retention'")" = "$DRY" ]; then pass "each is recorded as a retention erasure"
 else fail "each is recorded as a retention erasure"; fi
+RUN=$(sqlite3 "$DB" "SELECT count(*) || '|' || json_array_length(customers) || '|' || json_extract(detail, '\$.erased') || '|' || reason FROM auth_audit WHERE json_extract(detail, '\$.job') = 'retention'")
+if [ "$RUN" = "1|$DRY|$DRY|retention: no activity for more than 365 days" ]; then pass "the run is one audit entry naming the $DRY customers"
+else fail "the run is one audit entry naming the customers" "$RUN"; fi
 if [ -n "$VPHONE" ] && ! grep -qaF -- "$VPHONE" "$DB"; then pass "a retained-out customer's phone is gone from the bytes"
 else fail "a retained-out customer's phone is gone from the bytes" "$V $VPHONE"; fi
 "$DANGOL" --format csv customer retain --config "$WORK/privacy.conf" --as-of "$LAST" --dry-run > "$WORK/dry3.csv" 2>/dev/null

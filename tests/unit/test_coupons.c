@@ -400,7 +400,7 @@ Test(coupons, void_a_definition_and_idempotency_keys)
     define("V", fixed(100));
     issue("V", "A", code);
     bool replayed;
-    dg_coupon_write w = { "tester", "recalled", "K1" };
+    dg_coupon_write w = { .actor = "tester", .reason = "recalled", .idempotency_key = "K1" };
     cr_assert_eq(dg_coupon_void(&replayed, store, "V", true, &w, &err), 0, "%s", err.message);
     cr_assert_not(replayed);
     cr_assert_eq(dg_coupon_void(&replayed, store, "V", true, &w, &err), 0, "%s", err.message);
@@ -411,7 +411,7 @@ Test(coupons, void_a_definition_and_idempotency_keys)
     /* a redemption retried with its key answers the first result */
     define("K", fixed(100));
     issue("K", "B", code);
-    dg_coupon_write k = { NULL, NULL, "R1" };
+    dg_coupon_write k = { .idempotency_key = "R1" };
     dg_coupon_redemption r1, r2;
     cr_assert_eq(dg_coupon_redeem(&r1, store, code, "B1", &k, &err), 0, "%s", err.message);
     cr_assert_eq(dg_coupon_redeem(&r2, store, code, "B1", &k, &err), 0, "%s", err.message);

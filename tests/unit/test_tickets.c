@@ -173,9 +173,9 @@ Test(tickets, breached_at_risk_and_escalation_once)
     cr_assert_eq(rows_of(DG_TICKET_VIEW_AT_RISK, t0 + 30 * 60, H), 1, "30 min to go");
     cr_assert_eq(rows_of(DG_TICKET_VIEW_BREACHED, t0 + H + 1, 0), 1);
     int64_t n;
-    cr_assert_eq(dg_ticket_escalate(&n, store, t0 + 2 * H, "boss", &err), 0, "%s", err.message);
+    cr_assert_eq(dg_ticket_escalate(&n, store, t0 + 2 * H, "boss", NULL, &err), 0, "%s", err.message);
     cr_assert_eq(n, 1);
-    cr_assert_eq(dg_ticket_escalate(&n, store, t0 + 3 * H, "boss", &err), 0);
+    cr_assert_eq(dg_ticket_escalate(&n, store, t0 + 3 * H, "boss", NULL, &err), 0);
     cr_assert_eq(n, 0, "escalation happens once");
     cr_assert_eq(sql_int("SELECT count(*) FROM tickets WHERE escalated_at IS NOT NULL AND "
                          "priority = 'urgent'"), 1);
@@ -199,10 +199,10 @@ Test(tickets, recovery_once_per_incident)
 {
     incidents();
     int64_t n;
-    cr_assert_eq(dg_ticket_recover(&n, store, &cal, &sla, (int64_t)20590 * 86400, NULL, &err), 0,
+    cr_assert_eq(dg_ticket_recover(&n, store, &cal, &sla, (int64_t)20590 * 86400, NULL, NULL, &err), 0,
                  "%s", err.message);
     cr_assert_eq(n, 4, "F1, F2, R1, R2 (R4 is later; F3 and R3 are no incidents)");
-    cr_assert_eq(dg_ticket_recover(&n, store, &cal, &sla, (int64_t)20700 * 86400, NULL, &err), 0);
+    cr_assert_eq(dg_ticket_recover(&n, store, &cal, &sla, (int64_t)20700 * 86400, NULL, NULL, &err), 0);
     cr_assert_eq(n, 1, "only R4 is new");
     cr_assert_eq(sql_int("SELECT count(*) FROM tickets WHERE category = 'service_recovery' AND "
                          "priority = 'high'"), 5);
@@ -226,7 +226,7 @@ Test(tickets, recovery_racing_processes_open_each_once)
             int64_t n;
             int rc = dg_store_open(&s, path, 0, &e);
             if (rc == 0)
-                rc = dg_ticket_recover(&n, s, &cal, &sla, (int64_t)20700 * 86400, NULL, &e);
+                rc = dg_ticket_recover(&n, s, &cal, &sla, (int64_t)20700 * 86400, NULL, NULL, &e);
             dg_store_close(s);
             _exit(rc == 0 ? 0 : 1);
         }

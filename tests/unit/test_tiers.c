@@ -327,7 +327,7 @@ TestSuite(tier_store, .init = setup, .fini = teardown);
 static dg_tier_evaluation evaluate(const char *as_of)
 {
     dg_tier_evaluation ev;
-    cr_assert_eq(dg_tier_evaluate(store, small_text, "small", day_of(as_of), "test", &ev, &err),
+    cr_assert_eq(dg_tier_evaluate(store, small_text, "small", day_of(as_of), "test", NULL, &ev, &err),
                  0, "%s", err.message);
     return ev;
 }
@@ -405,7 +405,7 @@ Test(tier_store, processes_at_once_evaluate_once)
             dg_tier_evaluation ev;
             if (dg_store_open(&s, path, 0, &e) != 0)
                 _exit(2);
-            int rc = dg_tier_evaluate(s, small_text, "small", 20089 /* 2025-01-01 */, NULL, &ev,
+            int rc = dg_tier_evaluate(s, small_text, "small", 20089 /* 2025-01-01 */, NULL, NULL, &ev,
                                       &e);
             dg_store_close(s);
             _exit(rc != 0 ? 2 : ev.already ? 1 : 0);
@@ -442,14 +442,14 @@ Test(tier_store, rules_without_a_stored_tier_are_refused)
                         "tier.basic.threshold = 0\ntier.top.name_en = Top\n"
                         "tier.top.name_ko = 최우수\ntier.top.threshold = 100\n";
     dg_tier_evaluation ev;
-    cr_assert_eq(dg_tier_evaluate(store, other, "other", day_of("2025-06-30"), NULL, &ev, &err),
+    cr_assert_eq(dg_tier_evaluate(store, other, "other", day_of("2025-06-30"), NULL, NULL, &ev, &err),
                  DG_ECONFLICT);
     cr_assert(strstr(err.message, "which the rules do not have"), "%s", err.message);
     cr_assert_eq(sql_int("SELECT count(*) FROM tier_history"), rows, "nothing written");
     cr_assert_eq(sql_int("SELECT count(*) FROM tier_runs"), 1);
     dg_error_clear(&err);
     cr_assert_neq(dg_tier_evaluate(store, "measure = x\n", "bad.conf", day_of("2025-06-30"),
-                                   NULL, &ev, &err), 0);
+                                   NULL, NULL, &ev, &err), 0);
     cr_assert_str_eq(err.message, "bad.conf:1:11: measure = \"x\": valid: spend, orders, points");
 }
 

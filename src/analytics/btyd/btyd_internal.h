@@ -7,8 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dangol/btyd.h"
 #include "core/lgamma.h"
+#include "core/parallel.h"
+#include "dangol/btyd.h"
 
 /* ---- special functions (special.c) ---- */
 double dg__digamma(double x);
@@ -77,17 +78,6 @@ int dg__gg_pack_build(dg__gg_pack *pack, const dg_gg_data *data, size_t *n_no_re
 void dg__gg_pack_free(dg__gg_pack *pack);
 /* Log-likelihood at {p, q, gamma}, with its gradient when grad is not NULL. */
 double dg__gg_loglik_pack(const double *p, double *grad, void *pack);
-
-/* ---- sums over rows on threads (parallel.c) ---- */
-#define DG__CHUNK_ROWS 4096
-/* Adds row sums over [begin, end) into acc[0..n_acc) (acc starts at zero). */
-typedef void (*dg__rows_fn)(size_t begin, size_t end, double *acc, const void *ctx);
-/* acc[k] = sum over rows [0, n) of fn's k-th sum, on `threads` threads (0: the online cores);
- * the same to the last bit whatever the number of threads. DG_ENOMEM or 0. */
-int dg__parallel_sum(size_t n, int n_acc, dg__rows_fn fn, const void *ctx, int threads,
-                     double *acc);
-/* threads when > 0 (at most 64), else the machine's online cores. */
-int dg__threads_default(int threads);
 
 /* ---- optimiser (optim.c) ---- */
 /* Returns the log-likelihood at natural parameters p (length k); fills grad (d LL / d p) when

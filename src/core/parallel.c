@@ -9,7 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analytics/btyd/btyd_internal.h"
+#include "core/parallel.h"
+#include "dangol/error.h"
 
 #define MAX_THREADS 64
 
