@@ -21,6 +21,7 @@
 DG_API_BEGIN
 
 typedef struct dg_store dg_store;
+struct dg_audit_actor;
 
 #define DG_FOLLOWUP_MAX_RULES 64
 #define DG_FOLLOWUP_NAME_MAX 64
@@ -70,9 +71,10 @@ int dg_followup_rules_parse(dg_followup_rules *rules, const char *text, const ch
 
 /* Creates the tasks of every rule for orders on or before as_of (a day) whose due day is no
  * earlier than as_of - lookback_days. One BEGIN IMMEDIATE transaction; *created: how many were
- * new (0 on a second run). */
+ * new (0 on a second run). A run that created tasks appends a followup.schedule entry to the
+ * audit trail by audit (its as-of day and count) in the same transaction; audit NULL: none. */
 int dg_followup_schedule(int64_t *created, dg_store *store, const dg_followup_rules *rules,
-                         int32_t as_of, dg_error *err);
+                         int32_t as_of, const struct dg_audit_actor *audit, dg_error *err);
 
 /* Outcomes (vocabulary domain followup_outcome). */
 typedef enum dg_followup_outcome {
@@ -92,6 +94,8 @@ typedef struct dg_followup_done_request {
     const char *actor;             /* NULL: "system" */
     int64_t at;                    /* UTC seconds, DG_FOLLOWUP_NOW */
     const char *idempotency_key;   /* NULL: none */
+    const struct dg_audit_actor *audit; /* who, for the audit trail: the outcome and its
+                                           followup.done entry commit together; NULL: none */
 } dg_followup_done_request;
 
 typedef struct dg_followup_result {

@@ -79,7 +79,10 @@ static int schedule(dg_cli *cli, const followup_args *a)
     if (code != DG_EXIT_OK)
         return code;
     int64_t created = 0;
-    rc = dg_followup_schedule(&created, store, &rules, a->day, &err);
+    char name[DG_AUDIT_NAME_MAX];
+    dg_audit_actor audit;
+    dg_audit_actor_cli(&audit, name);
+    rc = dg_followup_schedule(&created, store, &rules, a->day, &audit, &err);
     dg_store_close(store);
     if (rc != 0)
         return dg_cli_fail(cli, &err);
@@ -127,18 +130,14 @@ static int done(dg_cli *cli, const followup_args *a)
     if ((code = dg_cli_open_store(cli, 0, &store)) != DG_EXIT_OK)
         return code;
     dg_followup_result res;
+    char name[DG_AUDIT_NAME_MAX];
+    dg_audit_actor audit;
+    dg_audit_actor_cli(&audit, name);
+    r.audit = &audit;   /* the outcome and its audit entry commit together */
     int rc = dg_followup_done(&res, store, &r, &err);
-    if (rc != 0) {
-        dg_store_close(store);
-        return dg_cli_fail(cli, &err);
-    }
-    const char *customer = res.customer_id;
-    code = res.replayed ? DG_EXIT_OK
-                        : dg_cli_audit(cli, store, DG_AUDIT_FOLLOWUP_DONE, &customer, 1, NULL,
-                                       NULL);
     dg_store_close(store);
-    if (code != DG_EXIT_OK)
-        return code;
+    if (rc != 0)
+        return dg_cli_fail(cli, &err);
     static const char *const columns[] = { "task", "version", "replayed" };
     static const dg_cell_type types[] = { DG_CELL_INT, DG_CELL_INT, DG_CELL_TEXT };
     dg_table *t = dg_cli_table("Follow-up outcome", columns, types, 3);

@@ -272,6 +272,7 @@ static const dg_vocab_entry values[] = {
     { "followup_outcome", "sent", "Sent", "발송 완료" },
     { "followup_outcome", "cancelled", "Cancelled", "취소" },
     { "audit_action", "followup.done", "Recorded a follow-up outcome", "사후 관리 결과 기록" },
+    { "audit_action", "followup.schedule", "Scheduled follow-up tasks", "사후 관리 과업 생성" },
     { "recovery_group", "within_sla", "Resolved within SLA", "기한 내 해결" },
     { "recovery_group", "late", "Resolved late", "기한 초과 해결" },
     { "recovery_group", "unresolved", "Unresolved", "미해결" },

@@ -6,14 +6,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth/audit_write.h"
 #include "dangol/followup.h"
 #include "dangol/store.h"
+#include "dangol/text.h"
 #include "store/followups.h"
 
 #define FINGERPRINT_MAX 768
 
 int dg_followup_schedule(int64_t *created, dg_store *store, const dg_followup_rules *rules,
-                         int32_t as_of, dg_error *err)
+                         int32_t as_of, const dg_audit_actor *audit, dg_error *err)
 {
     *created = 0;
     int64_t now = (int64_t)time(NULL);
@@ -24,6 +26,11 @@ int dg_followup_schedule(int64_t *created, dg_store *store, const dg_followup_ru
                                       &n, err);
         *created += n;
     }
+    char day[16];
+    if (rc == 0 && *created)
+        rc = dg__audit_write(store, audit, DG_AUDIT_FOLLOWUP_SCHEDULE, NULL, 0,
+                             json_pack("{s:s, s:I}", "as_of", dg_date_format(as_of, day),
+                                       "tasks_created", (json_int_t)*created), err);
     if (rc == 0)
         return dg_store_commit(store, err);
     dg_store_rollback(store);
@@ -51,11 +58,15 @@ static int mark(dg_followup_result *out, dg_store *store, const dg_followup_done
     snprintf(t.note, sizeof t.note, "%s", r->note ? r->note : "");
     snprintf(t.done_by, sizeof t.done_by, "%s", actor);
     t.done_at = at;
-    if ((rc = dg__followup_mark_done(store, &t, err)) == 0) {
-        out->task_id = t.task_id;
-        out->version = t.version + 1;
-    }
-    return rc;
+    if ((rc = dg__followup_mark_done(store, &t, err)) != 0)
+        return rc;
+    out->task_id = t.task_id;
+    out->version = t.version + 1;
+    const char *customer = t.customer_id;
+    return dg__audit_write(store, r->audit, DG_AUDIT_FOLLOWUP_DONE, &customer, 1,
+                           json_pack("{s:I, s:s, s:s, s:I}", "task", (json_int_t)t.task_id,
+                                     "rule", t.rule, "outcome", t.outcome, "version",
+                                     (json_int_t)out->version), err);
 }
 
 int dg_followup_done(dg_followup_result *out, dg_store *store,

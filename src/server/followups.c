@@ -54,8 +54,11 @@ void dg_api_followups_schedule(dg_request *req, dg_response *res)
     int64_t created = 0;
     int rc = req->options->followup_rules ? (rules = *req->options->followup_rules, 0)
                                           : dg_followup_rules_default(&rules, &err);
+    char address[DG_ADDRESS_TEXT_MAX];
+    dg_audit_actor audit;
+    dg_request_audit_actor(req, &audit, address);
     if (rc == 0)
-        rc = dg_followup_schedule(&created, req->store, &rules, day, &err);
+        rc = dg_followup_schedule(&created, req->store, &rules, day, &audit, &err);
     if (rc != 0)
         dg_reply_failure(res, &err);
     else
@@ -125,13 +128,14 @@ void dg_api_followup_done(dg_request *req, dg_response *res)
     }
     dg_followup_result result;
     r.actor = req->user ? req->user->name : NULL;
+    char address[DG_ADDRESS_TEXT_MAX];
+    dg_audit_actor audit;
+    dg_request_audit_actor(req, &audit, address);
+    r.audit = &audit;   /* the outcome and its audit entry commit together */
     int rc = ok ? dg_followup_done(&result, req->store, &r, &err) : 0;
     json_decref(body);
     if (!ok)
         return;
-    const char *customer = rc == 0 ? result.customer_id : NULL;
-    if (rc == 0 && !result.replayed)
-        rc = dg_request_audit(req, DG_AUDIT_FOLLOWUP_DONE, &customer, 1, NULL, NULL, &err);
     if (rc != 0) {
         dg_reply_failure(res, &err);
         return;

@@ -55,6 +55,9 @@ done
   || fail "12 concurrent schedulers: $(sql "SELECT count(*) FROM followup_tasks") tasks, created $SUM, wanted $TOTAL"
 [ "$(sql "SELECT count(*) FROM (SELECT rule, order_id, product_id FROM followup_tasks GROUP BY 1, 2, 3 HAVING count(*) > 1)")" = 0 ] \
   && pass "no duplicate task" || fail "duplicate tasks"
+SCHED_AUDIT=$(sql "SELECT count(*) FROM auth_audit WHERE action = 'followup.schedule'")
+[ "$SCHED_AUDIT" = 2 ] && pass "one audit entry per run that created tasks (the first run, one of the 12)" \
+  || fail "followup.schedule audit entries: $SCHED_AUDIT, wanted 2"
 
 # ---- bad rules
 printf 'rule.a.trigger = first_purchase\nrule.a.after_days = soon\n' > "$WORK/bad.conf"

@@ -128,7 +128,8 @@ Test(followups, schedule_due_days_and_idempotent)
     cr_assert_eq(dg_followup_rules_parse(&r, rules_text, "t", &err), 0, "%s", err.message);
     int64_t created = -1;
     int32_t as_of = dg_days_from_civil(2026, 3, 31);
-    cr_assert_eq(dg_followup_schedule(&created, store, &r, as_of, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_followup_schedule(&created, store, &r, as_of, NULL, &err), 0, "%s",
+                 err.message);
     /* thanks: O1 (A's first) and O3 (B's first); survey: O1; reorder: O1 (2 units: 60 days - 3)
      * and O3 (1 unit: 30 - 3) */
     cr_assert_eq(created, 5);
@@ -137,7 +138,8 @@ Test(followups, schedule_due_days_and_idempotent)
     cr_assert_eq(due_of("survey", "O1"), dg_days_from_civil(2026, 3, 15));
     cr_assert_eq(due_of("reorder", "O1"), dg_days_from_civil(2026, 4, 27));
     cr_assert_eq(due_of("reorder", "O3"), dg_days_from_civil(2026, 4, 1));
-    cr_assert_eq(dg_followup_schedule(&created, store, &r, as_of, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_followup_schedule(&created, store, &r, as_of, NULL, &err), 0, "%s",
+                 err.message);
     cr_assert_eq(created, 0, "a second run creates nothing");
     cr_assert_eq(test_sql_int(path, "SELECT count(*) FROM followup_tasks"), 5);
 }
@@ -151,7 +153,7 @@ Test(followups, reorder_skipped_when_bought_again)
     dg_followup_rules r;
     cr_assert_eq(dg_followup_rules_parse(&r, rules_text, "t", &err), 0, "%s", err.message);
     int64_t created;
-    cr_assert_eq(dg_followup_schedule(&created, store, &r, dg_days_from_civil(2026, 3, 31),
+    cr_assert_eq(dg_followup_schedule(&created, store, &r, dg_days_from_civil(2026, 3, 31), NULL,
                                       &err), 0, "%s", err.message);
     cr_assert_eq(due_of("reorder", "O3"), -1, "bought again before it ran out");
     cr_assert_neq(due_of("reorder", "O4"), -1, "the new purchase gets its reminder");
@@ -164,7 +166,7 @@ Test(followups, lookback_skips_stale_tasks)
                                          "first_purchase\nrule.t.after_days = 3\n", "t", &err),
                  0, "%s", err.message);
     int64_t created;
-    cr_assert_eq(dg_followup_schedule(&created, store, &r, dg_days_from_civil(2026, 3, 7),
+    cr_assert_eq(dg_followup_schedule(&created, store, &r, dg_days_from_civil(2026, 3, 7), NULL,
                                       &err), 0, "%s", err.message);
     cr_assert_eq(created, 1, "O1's call was due on 03-04, before the lookback; O3's on 03-08");
     cr_assert_eq(due_of("t", "O3"), dg_days_from_civil(2026, 3, 8));
@@ -191,7 +193,7 @@ Test(followups, racing_schedulers_create_each_task_once)
             int64_t n;
             if (dg_store_open(&s, path, 0, &e) != 0)
                 _exit(3);
-            int rc = dg_followup_schedule(&n, s, &r, dg_days_from_civil(2026, 3, 31), &e);
+            int rc = dg_followup_schedule(&n, s, &r, dg_days_from_civil(2026, 3, 31), NULL, &e);
             dg_store_close(s);
             _exit(rc == 0 ? 0 : 4);
         }
@@ -212,7 +214,7 @@ Test(followups, done_once_with_version_check)
     dg_followup_rules r;
     int64_t created;
     cr_assert_eq(dg_followup_rules_parse(&r, rules_text, "t", &err), 0, "%s", err.message);
-    cr_assert_eq(dg_followup_schedule(&created, store, &r, dg_days_from_civil(2026, 3, 31),
+    cr_assert_eq(dg_followup_schedule(&created, store, &r, dg_days_from_civil(2026, 3, 31), NULL,
                                       &err), 0, "%s", err.message);
     int64_t id = test_sql_int(path, "SELECT task_id FROM followup_tasks WHERE rule = 'thanks' "
                                     "AND order_id = 'O1'");
@@ -254,7 +256,7 @@ Test(followups, outbox_respects_consent)
     dg_followup_rules r;
     int64_t created;
     cr_assert_eq(dg_followup_rules_parse(&r, rules_text, "t", &err), 0, "%s", err.message);
-    cr_assert_eq(dg_followup_schedule(&created, store, &r, dg_days_from_civil(2026, 3, 31),
+    cr_assert_eq(dg_followup_schedule(&created, store, &r, dg_days_from_civil(2026, 3, 31), NULL,
                                       &err), 0, "%s", err.message);
     dg_report rep = { 0 };
     char **ids = NULL;
