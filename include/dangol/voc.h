@@ -23,7 +23,8 @@ void dg_voc_wilson(double *low, double *high, long k, long n);
 
 /* Splits text into terms: words are runs of letters and digits (Latin lower-cased); a Hangul
  * word loses its longest trailing particle (josa) from the built-in list when at least one
- * syllable stays (배송이 -> 배송, 고객센터에서 -> 고객센터); with bigrams, a Hangul word of three or
+ * syllable stays, two for a one-syllable particle (배송이 -> 배송, 고객센터에서 -> 고객센터, 맛이
+ * stays); with bigrams, a Hangul word of three or
  * more syllables also gives its overlapping syllable pairs, as Lucene's CJKBigramFilter does
  * (고객센터 -> 고객, 객센, 센터). Words of one character and the stop words are left out. fn is
  * called with each term (not NUL-terminated) and its length; its nonzero return stops. */

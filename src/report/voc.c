@@ -177,7 +177,8 @@ static void week_label(int32_t monday, char buf[16])
     int32_t thursday = monday + 3, jan1 = 0;
     dg_date_format(thursday, date);
     memcpy(date + 4, "-01-01", 7);
-    dg_date_parse(date, 10, &jan1, NULL);
+    dg_error err;
+    dg_date_parse(date, 10, &jan1, &err);   /* YYYY-01-01 of a valid day: always parses */
     snprintf(buf, 16, "%.4s-W%02d", date, (int)((thursday - jan1) / 7 + 1));
 }
 
