@@ -29,6 +29,10 @@ echo
 echo
 "$dangol" --db "$db" cohort --by month --measure retention --periods 12
 echo
+"$dangol" --db "$db" economics clv-cac --config config/economics.conf
+echo
+"$dangol" --db "$db" economics retention --config config/economics.conf
+echo
 echo "demo store: $db   (next: $dangol --db $db customer show C00000032; $dangol --help)"
 port=${DEMO_PORT:-8080}
 if [ -t 0 ] && [ -t 1 ] && [ -z "${CI:-}" ]; then

@@ -200,6 +200,19 @@ typedef struct dg_cube_dim_spec {
 /* The catalog, a static array of *n entries. */
 const dg_cube_dim_spec *dg_cube_frame_dims(size_t *n);
 
+/* ---- customers (campaign audiences) ----
+ * The same where language selects customers instead of orders: every filter term must be on a
+ * customer dimension (region, segment, stage, ... and any customer dimension a caller added). */
+
+/* The codes of a customer dimension (indexed by customer), or NULL for another key. */
+const uint32_t *dg_cube_customer_codes(const dg_cube *cube, size_t dim);
+
+/* keep[c] = 1 for every customer c (< the facts' n_customers) that passes all of q's filters,
+ * else 0. DG_EINVAL naming the dimension and the customer dimensions when a filter is on an
+ * order, day or product dimension. */
+int dg_cube_customer_filter(uint8_t *keep, const dg_cube *cube, const dg_cube_query *q,
+                            dg_error *err);
+
 DG_API_END
 
 #endif

@@ -16,6 +16,7 @@
 #include "dangol/consult.h"
 #include "dangol/csv.h"
 #include "dangol/cube.h"
+#include "dangol/economics.h"
 #include "dangol/currency.h"
 #include "dangol/customer.h"
 #include "dangol/demo.h"
@@ -31,6 +32,7 @@
 #include "dangol/money.h"
 #include "dangol/points.h"
 #include "dangol/calendar.h"
+#include "dangol/campaign.h"
 #include "dangol/ticket.h"
 #include "dangol/progress.h"
 #include "dangol/report.h"
@@ -43,7 +45,10 @@
 #include "dangol/table.h"
 #include "dangol/text.h"
 #include "dangol/tier.h"
+#include "dangol/uplift.h"
 #include "dangol/utf8.h"
 #include "dangol/vocab.h"
+#include "dangol/churn.h"
+#include "dangol/model.h"
 
 #endif

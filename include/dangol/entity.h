@@ -38,7 +38,8 @@ typedef struct dg_column {
     const char *name;              /* column name in CSV, JSON and the store */
     dg_type type;
     bool required;                 /* empty is an error */
-    int64_t min, max;              /* DG_TYPE_INT/REAL bounds (inclusive); min > max means none */
+    int64_t min, max;              /* DG_TYPE_INT/REAL bounds (inclusive); min > max means none;
+                                    * DG_TYPE_MONEY: min 0, max > 0 means not negative */
     const char *const *enum_values;/* NULL-terminated, for DG_TYPE_ENUM */
     const char *references;        /* entity whose natural key this text column names, or NULL */
     dg_personal personal;          /* personal data, masked for roles that may not see it */

@@ -13,15 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dangol/campaign.h"
 #include "dangol/clv.h"
 #include "dangol/clv_io.h"
 #include "dangol/consult.h"
 #include "dangol/cube.h"
+#include "dangol/economics.h"
 #include "dangol/customer.h"
 #include "dangol/error.h"
 #include "dangol/export.h"
 #include "dangol/frame.h"
 #include "dangol/loyalty.h"
+#include "dangol/model.h"
 #include "dangol/points.h"
 #include "dangol/rfm.h"
 #include "dangol/segment.h"
@@ -402,6 +405,95 @@ int dg_coupon_rates_by_parse(const char *text, bool *by_campaign, dg_error *err)
  * given and the revenue (totals) of the redeeming orders, per definition or per campaign
  * (definitions without one: "(none)"). One table. */
 int dg_report_coupon_rates(dg_report *out, dg_store *store, bool by_campaign, dg_error *err);
+
+/* ---- campaigns (dangol/campaign.h) ---- */
+
+/* Every campaign: its definition, state (draft, launched), launch day and group sizes. One
+ * table. */
+int dg_report_campaign_list(dg_report *out, dg_store *store, dg_error *err);
+/* One campaign and, once launched, its members per RFM segment and group. Two tables;
+ * DG_ENOTFOUND for an unknown campaign. */
+int dg_report_campaign_show(dg_report *out, dg_store *store, const char *campaign_id,
+                            dg_error *err);
+/* A preview of the audience filter as of as_of (DG_DAY_NONE: the store's last day): customers
+ * per RFM segment and the groups control_share and seed would draw. DG_EINVAL for a bad filter.
+ * One table. */
+int dg_report_campaign_audience(dg_report *out, dg_store *store, const char *audience,
+                                int32_t as_of, double control_share, uint64_t seed,
+                                dg_error *err);
+/* The send list of a launched campaign (DG_ECONFLICT before launch): the treatment group's
+ * customers whose consent for channel (a purpose; NULL: the campaign's) is granted on day
+ * (DG_CAMPAIGN_TODAY: today), as dg_consent_allows decides, with their contact (the e-mail for
+ * marketing_email, else the phone), coupon code and points. *left_out: the treatment customers
+ * left out for want of consent (also in the table's note). One table. */
+int dg_report_campaign_send_list(dg_report *out, dg_store *store, const char *campaign_id,
+                                 const char *channel, int32_t day, int64_t *left_out,
+                                 dg_error *err);
+/* The results of a launched campaign over its response window, from frame's orders (built by
+ * the caller; a frame ending inside the window gives the results so far, noted): per group the
+ * customers, responders, response rate and revenue per customer with 95% intervals; the uplift
+ * (Newcombe for the rate, Welch for revenue per customer), incremental responders and revenue;
+ * the cost (coupons redeemed and their discount, points granted at rules' point value; rules
+ * NULL: the built-in). Three tables. DG_ECONFLICT before launch. */
+int dg_report_campaign_results(dg_report *out, dg_store *store, const dg_frame *frame,
+                               const char *campaign_id, const dg_points_rules *rules,
+                               dg_error *err);
+/* ---- economics: acquisition against retention (dangol/economics.h) ---- */
+
+typedef enum dg_economics_view {
+    DG_ECONOMICS_VIEW_CAC,         /* spend, new customers and CAC per channel and month */
+    DG_ECONOMICS_VIEW_CHANNELS,    /* per channel: CAC, CLV on revenue and on margin, CLV/CAC,
+                                      payback months */
+    DG_ECONOMICS_VIEW_PROFIT,      /* totals, then customers ranked by contribution (2 tables) */
+    DG_ECONOMICS_VIEW_RETENTION    /* acquisition cost per new customer beside the programme
+                                      cost per retained customer over the config's window */
+} dg_economics_view;
+
+/* "cac", "clv-cac", "profit", "retention" (or their English or Korean names); DG_EINVAL naming
+ * the valid ones. */
+int dg_economics_view_parse(const char *text, dg_economics_view *view, dg_error *err);
+
+typedef struct dg_report_economics_options {
+    dg_economics_view view;
+    const dg_economics_config *config;   /* NULL: the built-in settings */
+    int64_t point_value_minor;           /* money value of a point (dg_points_rules) */
+    size_t top;                          /* profit: customers shown (0 = all) */
+} dg_report_economics_options;
+
+/* Reads the economics settings file at path over *config (dg_economics_config_parse). */
+int dg_economics_config_load(dg_economics_config *config, const char *path, dg_error *err);
+
+/* The economics of the store as of frame->as_of (the frame chooses the day and gives the CLV's
+ * customers). fit: a CLV report fitted on frame (dg_report_card_clv_options, as the card and
+ * /api/clv), used by the clv-cac and profit views (NULL: fitted here as the card's; when that
+ * fails, e.g. too few customers, their CLV columns are empty and a note says so); CLV
+ * on margin = CLV x the customer's (channel's, in clv-cac) gross margin rate. Reads the store in
+ * one dg_store_read_begin. */
+int dg_report_economics(dg_report *out, dg_store *store, const dg_frame *frame,
+                        const dg_clv_report *fit, const dg_report_economics_options *opt,
+                        dg_error *err);
+/* ---- churn models (dangol/churn.h, dangol/model.h) ---- */
+
+/* Trains a churn model on frame and stores it (dg_churn_train_save); *saved says which row and
+ * whether the key replayed an earlier request. Three tables: the stored model (item, value), its
+ * validation metrics beside the baseline's, its feature importance. */
+int dg_report_churn_train(dg_report *out, dg_churn_saved *saved, dg_store *store,
+                          const dg_frame *frame, const dg_churn_options *opt, const char *actor,
+                          const char *key, dg_error *err);
+/* Stored churn model id (0: the latest): the model (item, value), validation metrics and feature
+ * importance. Three tables. DG_ENOTFOUND as dg_churn_model_load. */
+int dg_report_model_show(dg_report *out, dg_store *store, int64_t id, dg_error *err);
+/* The churn report of model id (0: the latest): validation metrics, calibration by deciles,
+ * feature importance. Three tables. */
+int dg_report_churn(dg_report *out, dg_store *store, int64_t id, dg_error *err);
+/* Every stored model, newest first: id, kind, algorithm, as-of, horizon, customers, validation
+ * AUC, created, by. One table. */
+int dg_report_model_list(dg_report *out, dg_store *store, dg_error *err);
+/* The customers of frame scored by stored churn model id (0: the latest) on their features of
+ * as_of (DG_DAY_NONE: frame->as_of), riskiest first, the top `top` (0: all). One table
+ * (dg_churn_score_table) with a note naming the model. */
+int dg_report_churn_score(dg_report *out, dg_store *store, const dg_frame *frame, int64_t id,
+                          int32_t as_of, size_t top, dg_error *err);
 
 DG_API_END
 

@@ -49,17 +49,45 @@ static int check_csv_dir(const dg_cli *cli, const char *dir)
     return code;
 }
 
+/* The demo campaigns' true effects, for checking `dangol campaign results` against them. */
+static int print_truth(dg_cli *cli, const dg_demo_campaign_truth *truth)
+{
+    static const char *const cols[] = { "campaign", "effect", "members",
+                                        "baseline_nonresponse", "true_rate_uplift",
+                                        "extra_orders" };
+    static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_REAL, DG_CELL_INT, DG_CELL_REAL,
+                                          DG_CELL_REAL, DG_CELL_INT };
+    dg_table *t = dg_cli_table("Demo campaigns and their true effect", cols, types, 6);
+    for (int k = 0; t && k < DG_DEMO_CAMPAIGNS; k++) {
+        dg_table_add_row(t);
+        dg_table_set_text(t, 0, truth[k].campaign_id);
+        dg_table_set_real(t, 1, truth[k].effect);
+        dg_table_set_int(t, 2, truth[k].members);
+        dg_table_set_real(t, 3, truth[k].baseline_nonresponse);
+        dg_table_set_real(t, 4, truth[k].true_rate_uplift);
+        dg_table_set_int(t, 5, truth[k].extra_orders);
+    }
+    for (size_t c = 1; t && c < 5; c++)
+        if (c != 2)
+            dg_table_set_decimals(t, c, 4);
+    if (cli->format == DG_FORMAT_TABLE)
+        putchar('\n');
+    return dg_cli_print_free(cli, t);
+}
+
 static int run(dg_cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {
         { "customers", required_argument, NULL, 'n' }, { "seed", required_argument, NULL, 's' },
         { "csv", required_argument, NULL, 'c' },       { "as-of", required_argument, NULL, 'a' },
         { "no-lines", no_argument, NULL, 'L' },        { "no-store", no_argument, NULL, 'S' },
+        { "campaigns", no_argument, NULL, 'K' },
         { 0 } };
     dg_demo_options opt;
     dg_demo_options_init(&opt);
     dg_demo_output out = { 0 };
-    bool no_store = false;
+    bool no_store = false, campaigns = false;
+    dg_demo_campaign_truth truth[DG_DEMO_CAMPAIGNS];
     dg_error err;
     dg_error_clear(&err);
     int c;
@@ -84,6 +112,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         case 'c': out.csv_dir = optarg; break;
         case 'L': opt.order_lines = false; break;
         case 'S': no_store = true; break;
+        case 'K': campaigns = true; break;
         default:
             return dg_cli_usage_error(cli, "unknown option \"%s\"", argv[optind - 1]);
         }
@@ -92,6 +121,8 @@ static int run(dg_cli *cli, int argc, char **argv)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
     if (no_store && !out.csv_dir)
         return dg_cli_usage_error(cli, "--no-store needs --csv DIR");
+    if (no_store && campaigns)
+        return dg_cli_usage_error(cli, "--campaigns needs the store");
     int opened = no_store || !out.csv_dir ? DG_EXIT_OK : check_csv_dir(cli, out.csv_dir);
     if (opened != DG_EXIT_OK)
         return opened;
@@ -105,6 +136,8 @@ static int run(dg_cli *cli, int argc, char **argv)
     bool bar = !cli->quiet && isatty(STDERR_FILENO);
     int rc = dg_demo_generate(&out, &opt, bar ? draw : NULL, &opt.n_customers, &counts,
                               &err);
+    if (rc == 0 && campaigns)
+        rc = dg_demo_campaigns(truth, out.store, opt.seed, &err);
     dg_store_close(out.store);
     if (rc != 0) {
         if (bar)
@@ -134,6 +167,8 @@ static int run(dg_cli *cli, int argc, char **argv)
         dg_table_set_int(t, 1, counts.rows[i]);
     }
     exit_code = dg_cli_print(cli, t);
+    if (exit_code == DG_EXIT_OK && campaigns)
+        exit_code = print_truth(cli, truth);
 cleanup:
     if (!t)
         fprintf(stderr, "dangol demo: out of memory\n");
@@ -156,7 +191,9 @@ DG_CLI_COMMAND(demo) = {
     "  --csv DIR       also write one CSV per entity into DIR (DIR/customers.csv, ...), in the\n"
     "                  form `dangol import` reads\n"
     "  --no-lines      leave out the order lines (every other row stays the same)\n"
-    "  --no-store      write only the CSV files, no store\n\n"
+    "  --no-store      write only the CSV files, no store\n"
+    "  --campaigns     also two launched campaigns with a control group and a known true\n"
+    "                  effect (docs/demo.md), printed after the counts\n\n"
     "The store (--db, created if missing) must be empty. Progress is drawn on stderr when it is\n"
     "a terminal.\n",
     run,

@@ -242,7 +242,8 @@ DG_CLI_COMMAND(import) = {
     "import", "import customers, orders, ... from CSV files",
     "usage: dangol [--db PATH] import ENTITY FILE... [options]\n\n"
     "Imports the rows of the CSV files into ENTITY (staff, customers, products, orders,\n"
-    "order_lines, feedback, surveys, interactions, referrals, partner_activities) in one\n"
+    "order_lines, feedback, surveys, interactions, referrals, partner_activities,\n"
+    "marketing_spend) in one\n"
     "transaction: every row is imported, or none. Bad rows are listed as file:line:column: reason.\n"
     "Importing the same file again changes nothing (records are matched by their id).\n\n"
     "options:\n"

@@ -79,6 +79,7 @@ static void raise_file_limit(void)
 /* The files serve reads beside its options, and whether to serve the dashboard. */
 typedef struct serve_files {
     const char *points_rules, *calendar, *sla, *cert, *key, *followup_rules;
+    const char *economics;
     bool no_web;
 } serve_files;
 
@@ -92,6 +93,7 @@ static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
     dg_calendar calendar;
     dg_ticket_sla ticket_sla;
     dg_followup_rules followup_rules;
+    dg_economics_config economics;
     char web_buf[PATH_MAX];
     dg_error err;
     dg_error_clear(&err);
@@ -104,6 +106,12 @@ static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
         if (dg_points_rules_load(&points_rules, points_rules_path, &err) != 0)
             return dg_cli_fail(cli, &err);
         opt.points_rules = &points_rules;
+    }
+    if (f->economics) {
+        dg_economics_config_init(&economics);
+        if (dg_economics_config_load(&economics, f->economics, &err) != 0)
+            return dg_cli_fail(cli, &err);
+        opt.economics = &economics;
     }
     if (calendar_path) {
         if (dg_calendar_load(&calendar, calendar_path, &err) != 0)
@@ -189,6 +197,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "tls-key", required_argument, NULL, 'K' },
         { "behind-tls-proxy", no_argument, NULL, 'X' },
         { "followup-rules", required_argument, NULL, 'F' },
+        { "economics-config", required_argument, NULL, 'E' },
         { 0 },
     };
     dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
@@ -223,6 +232,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         case 'C': f.calendar = optarg; break;
         case 'S': f.sla = optarg; break;
         case 'F': f.followup_rules = optarg; break;
+        case 'E': f.economics = optarg; break;
         case 'T': f.cert = optarg; break;
         case 'K': f.key = optarg; break;
         case 'X': opt.behind_tls_proxy = true; break;
@@ -274,7 +284,8 @@ DG_CLI_COMMAND(serve) = {
     "                              [--no-web] [--max-body BYTES] [--read-only]\n"
     "                              [--points-rules FILE] [--session-idle SECONDS]\n"
     "                              [--calendar FILE] [--sla FILE] [--followup-rules FILE]\n"
-    "                              [--tls-cert FILE --tls-key FILE | --behind-tls-proxy]\n\n"
+    "                              [--tls-cert FILE --tls-key FILE | --behind-tls-proxy]\n"
+    "                              [--economics-config FILE]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
     "(the static pages of --web DIR, default the web/ directory of this build) until SIGINT or\n"
     "SIGTERM, then stops accepting connections, lets the requests in flight finish (up to 30 s)\n"
@@ -303,6 +314,8 @@ DG_CLI_COMMAND(serve) = {
     "                   the built-in one)\n"
     "  --sla FILE       SLA targets of the ticket routes (config/sla.conf; default: built-in)\n"
     "  --followup-rules FILE  follow-up rules of POST /api/followups/schedule\n"
-    "                   (config/followups.conf; default: the built-in ones)\n",
+    "                   (config/followups.conf; default: the built-in ones)\n"
+    "  --economics-config FILE  settings of the economics routes (config/economics.conf;\n"
+    "                   default: the built-in ones, tickets not costed)\n",
     run,
 };

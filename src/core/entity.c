@@ -1,5 +1,6 @@
 /* The entity catalog (see include/dangol/entity.h). Column order here is the CSV/export order and
  * must match the store schema (src/store/schema/); a unit test checks that it does. */
+#include <stdint.h>
 #include <string.h>
 
 #include "dangol/entity.h"
@@ -60,6 +61,7 @@ static const dg_column product_cols[] = {
     COL("brand", DG_TYPE_TEXT, false),
     COL("private_label", DG_TYPE_BOOL, false),
     COL("price", DG_TYPE_MONEY, false),
+    COL("unit_cost", DG_TYPE_MONEY, false),   /* what one unit costs the business (economics) */
 };
 
 static const dg_column order_cols[] = {
@@ -139,6 +141,15 @@ static const dg_column partner_cols[] = {
     COL("note", DG_TYPE_TEXT, false),
 };
 
+/* Marketing spend to win customers: one row per acquisition channel (the customers'
+ * acquisition_channel codes) and month (its first day; any day names its month). */
+static const dg_column marketing_spend_cols[] = {
+    COL("acquisition_channel", DG_TYPE_TEXT, true),
+    COL("month", DG_TYPE_DATE, true),
+    { "amount", DG_TYPE_MONEY, true, 0, INT64_MAX, NULL, NULL, NOT_PERSONAL },   /* not negative */
+    COL("note", DG_TYPE_TEXT, false),
+};
+
 static const dg_entity staff = ENTITY("staff", "staff member", staff_cols, 1);
 static const dg_entity customers = ENTITY("customers", "customer", customer_cols, 1);
 static const dg_entity products = ENTITY("products", "product", product_cols, 1);
@@ -152,9 +163,12 @@ static const dg_entity referrals = ENTITY("referrals", "referral", referral_cols
 static const dg_entity partner_activities = ENTITY("partner_activities", "partner activity",
                                                    partner_cols, 1);
 
+static const dg_entity marketing_spend = ENTITY("marketing_spend", "marketing spend",
+                                                marketing_spend_cols, 2);
+
 static const dg_entity *const all[] = {
     &staff, &customers, &products, &orders, &order_lines, &feedback, &surveys,
-    &interactions, &referrals, &partner_activities,
+    &interactions, &referrals, &partner_activities, &marketing_spend,
 };
 
 const dg_entity *const *dg_entity_all(size_t *n_entities)

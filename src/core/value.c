@@ -79,6 +79,10 @@ int dg_value_parse(const dg_column *col, const char *s, size_t len, int minor_di
         break;
     case DG_TYPE_MONEY:
         rc = dg_money_parse(s, len, minor_digits, &v->u.i, &perr);
+        if (rc == 0 && col->min == 0 && col->max > 0 && v->u.i < 0)   /* an amount that cannot
+                                                                         be negative */
+            return dg_error_set(err, DG_ERANGE, "%s %.*s is negative; expected 0 or more",
+                                col->name, (int)(len > 40 ? 40 : len), s);
         break;
     case DG_TYPE_BOOL: {
         int b = 0;

@@ -283,6 +283,28 @@ static const dg_vocab_entry values[] = {
     { "voc_dimension", "channel", "Channel", "채널" },
     { "voc_dimension", "category", "Category", "카테고리" },
     { "voc_dimension", "week", "Week", "주" },
+    /* campaigns (include/dangol/campaign.h): the audit actions, offers, states and groups, and
+     * the customer dimensions a campaign audience adds to the cube's */
+    { "audit_action", "campaign.create", "Created a campaign", "캠페인 생성" },
+    { "audit_action", "campaign.launch", "Launched a campaign", "캠페인 실행" },
+    { "campaign_offer", "none", "No offer", "혜택 없음" },
+    { "campaign_offer", "coupon", "Coupon", "쿠폰" },
+    { "campaign_offer", "points", "Bonus points", "보너스 포인트" },
+    { "campaign_state", "draft", "Draft", "준비 중" },
+    { "campaign_state", "launched", "Launched", "실행됨" },
+    { "campaign_group", "treatment", "Treatment", "실험군" },
+    { "campaign_group", "control", "Control", "대조군" },
+    { "dimension", "tier", "Tier", "등급" },
+    { "dimension", "clv_decile", "CLV decile", "CLV 10분위" },
+    { "dimension", "p_alive", "P(alive)", "활성 확률" },
+    { "dimension", "consent_email", "E-mail consent", "이메일 수신 동의" },
+    { "dimension", "consent_sms", "SMS consent", "문자 수신 동의" },
+    { "dimension", "consent_phone", "Phone consent", "전화 수신 동의" },
+    /* stored models (docs/churn.md): what a model predicts, the churn model's algorithms */
+    { "model_kind", "churn", "Churn", "이탈" },
+    { "churn_algorithm", "xgboost", "Gradient-boosted trees (XGBoost)",
+      "그래디언트 부스팅 트리 (XGBoost)" },
+    { "churn_algorithm", "logistic", "Logistic regression", "로지스틱 회귀" },
 };
 
 /* Which domain a column's or a dimension's values come from. A column of one entity only is
@@ -310,6 +332,10 @@ static const struct { const char *column, *domain; } columns[] = {
     { "purpose", "consent_purpose" },
     { "coupon_kind", "coupon_kind" },    { "audience", "coupon_audience" },
     { "coupon_state", "coupon_state" },
+    { "offer", "campaign_offer" },       { "campaigns.state", "campaign_state" },
+    { "group", "campaign_group" },       { "arm", "campaign_group" },
+    { "tier", "tier" },
+    { "side", "economics_side" },
 };
 
 const dg_vocab_entry *dg_vocab_at(size_t i)

@@ -350,6 +350,26 @@ static const dg_vocab_entry labels[] = {
          "매장이 기록된 주문이 없습니다"),
     NOTE("staff_no_survey", "No survey answer follows an order of these units: CSAT and NPS are "
          "empty", "이 단위의 주문 뒤에 온 설문 응답이 없어 CSAT와 NPS가 비어 있습니다"),
+    /* churn models (docs/churn.md): the columns of the churn tables and the dashboard's page
+     * (the kinds and algorithms are values: src/core/vocab.c) */
+    UI("page_churn", "Churn risk", "이탈 위험"),
+    FIELD("model_id", "Model", "모형 번호"),
+    FIELD("algorithm", "Algorithm", "알고리즘"),
+    FIELD("horizon_days", "Horizon (days)", "예측 기간(일)"),
+    FIELD("churned", "Churned", "이탈 고객"),
+    FIELD("churn_rate", "Churn rate", "이탈률"),
+    FIELD("auc", "AUC", "AUC"),
+    FIELD("pr_auc", "PR-AUC", "PR-AUC"),
+    FIELD("lift_top_decile", "Top-decile lift", "상위 10% 향상도"),
+    FIELD("decile", "Decile", "십분위"),
+    FIELD("mean_predicted", "Mean predicted", "평균 예측 확률"),
+    FIELD("observed_churn", "Observed churn", "실제 이탈률"),
+    FIELD("feature", "Feature", "변수"),
+    FIELD("importance", "Importance", "중요도"),
+    FIELD("churn_probability", "Churn probability", "이탈 확률"),
+    FIELD("risk_decile", "Risk decile", "위험 십분위"),
+    FIELD("validation_auc", "Validation AUC", "검증 AUC"),
+    FIELD("created_by", "Created by", "작성자"),
     /* customer tiers (docs/tiers.md): the built-in tiers, the reasons of the tier history and
      * the qualifying measures */
     { "tier", "basic", "Basic", "일반" },
@@ -389,6 +409,59 @@ static const dg_vocab_entry labels[] = {
          "not allow it; {no_contact} left out: no phone or e-mail",
          "수신 동의가 없어 제외한 과업 {no_consent}건, 전화번호나 이메일이 없어 제외한 과업 "
          "{no_contact}건"),
+    /* campaigns (docs/campaigns.md) */
+    NOTE("campaign_send_left_out", "{left_out} of {treatment} customers of the treatment group "
+         "have no consent for the channel and were left out",
+         "실험군 고객 {treatment}명 중 채널 수신 동의가 없는 {left_out}명은 제외했습니다"),
+    /* economics (docs/economics.md): the views, the fields of its tables and its notes */
+    { "economics_view", "cac", "Acquisition cost", "고객 획득 비용" },
+    { "economics_view", "clv-cac", "CLV against CAC", "생애 가치 대 획득 비용" },
+    { "economics_view", "profit", "Customer profitability", "고객 수익성" },
+    { "economics_view", "retention", "Acquisition against retention", "획득 대 유지" },
+    { "economics_side", "acquisition", "Winning customers", "신규 고객 획득" },
+    { "economics_side", "retention", "Keeping customers", "기존 고객 유지" },
+    FIELD("unit_cost", "Unit cost", "단위 원가"),
+    FIELD("marketing_spend", "Marketing spend", "마케팅 비용"),
+    FIELD("cac", "Acquisition cost per customer (CAC)", "고객 1인당 획득 비용(CAC)"),
+    FIELD("margin_rate", "Gross margin rate", "매출 총이익률"),
+    FIELD("clv_margin", "CLV on margin", "이익 기준 생애 가치"),
+    FIELD("clv_to_cac", "CLV / CAC", "생애 가치 / 획득 비용"),
+    FIELD("clv_margin_to_cac", "CLV on margin / CAC", "이익 기준 생애 가치 / 획득 비용"),
+    FIELD("payback_months", "Payback (months)", "회수 기간(개월)"),
+    FIELD("costed_share", "Share of revenue with a known cost", "원가가 있는 매출 비중"),
+    FIELD("gross_margin", "Gross margin", "매출 총이익"),
+    FIELD("coupon_discounts", "Coupon discounts", "쿠폰 할인액"),
+    FIELD("points_value", "Points burned (value)", "사용 포인트 금액"),
+    FIELD("ticket_cost", "Service ticket cost", "상담 처리 비용"),
+    FIELD("cost_to_serve", "Cost to serve", "서비스 비용"),
+    FIELD("contribution", "Contribution", "공헌 이익"),
+    FIELD("side", "Side", "구분"),
+    FIELD("cost", "Cost", "비용"),
+    FIELD("cost_per_customer", "Cost per customer", "고객 1인당 비용"),
+    NOTE("economics_no_spend", "No marketing spend is recorded: import it with `dangol import "
+         "marketing_spend FILE`", "마케팅 비용 기록이 없습니다: `dangol import marketing_spend "
+         "FILE`로 가져오세요"),
+    NOTE("economics_no_clv", "No lifetime-value fit: the CLV columns are empty",
+         "생애 가치 모형을 적합하지 못해 CLV 열이 비어 있습니다"),
+    NOTE("economics_payback", "payback_months: months from acquisition until the mean "
+         "cumulative gross margin per acquired customer reaches the CAC; empty when it has not "
+         "yet", "회수 기간: 획득 후 고객 1인당 평균 누적 매출 총이익이 획득 비용에 이르기까지의 "
+         "개월 수이며, 아직 이르지 않았으면 비어 있습니다"),
+    NOTE("economics_uncosted", "Orders without lines, or with a product without a unit cost, "
+         "have no gross margin: costed_share is the revenue whose margin is known",
+         "주문 상세가 없거나 원가 없는 상품이 있는 주문은 매출 총이익을 알 수 없습니다: 원가가 "
+         "있는 매출 비중을 함께 봅니다"),
+    NOTE("economics_tickets_free", "Service tickets are not costed: set ticket_cost in the "
+         "economics config (--config FILE)", "상담 건당 비용이 설정되지 않았습니다: 경제성 "
+         "설정 파일(--config FILE)에 ticket_cost를 넣으세요"),
+    NOTE("economics_ratio", "Winning a customer cost {ratio} times keeping one",
+         "신규 고객 한 명을 얻는 데 기존 고객 한 명을 유지하는 비용의 {ratio}배가 들었습니다"),
+    NOTE("economics_retained_all", "Retention cost: coupon discounts redeemed and points burned "
+         "in the window over every customer acquired before it who bought in it; the cost per "
+         "customer kept beyond a control group comes with campaigns",
+         "유지 비용: 기간 중 사용된 쿠폰 할인액과 포인트를, 기간 전에 얻어 기간 중 구매한 모든 "
+         "고객 수로 나눈 값입니다. 대조군 대비 추가로 유지된 고객당 비용은 캠페인 기능과 함께 "
+         "제공됩니다"),
 };
 
 const dg_vocab_entry *dg__vocab_labels(size_t *n)

@@ -63,6 +63,13 @@ static const double complaint_factor[] = { 1.0, 1.4, 1.0, 0.8, 1.2, 1.0, 1.8 };
 static const char *const acquisition_channels[] = {
     "store_walk_in", "search", "online_ad", "sns", "referral", "home_shopping", "event", "partnership" };
 enum { ACQ_REFERRAL = 4 };
+_Static_assert(sizeof acquisition_channels / sizeof acquisition_channels[0] == DG__N_ACQUISITION,
+               "one true acquisition cost per channel (src/demo/tables.c)");
+
+const char *dg__demo_acquisition_channel(int channel)
+{
+    return acquisition_channels[channel];
+}
 static const double channel_weights[DG__N_CHANNELS] = { 40, 25, 22, 5, 8 };
 /* Preferred order channel by age group: <30, 30-49, 50-64, 65+. */
 static const double preferred_channel_weights[4][DG__N_CHANNELS] = {
@@ -650,6 +657,8 @@ int dg__demo_customer(gen *g, size_t index)
 
     int acquisition, income;
     int rc = emit_customer(g, &c, &acquisition, &income);
+    if (rc == 0)
+        dg__demo_count_acquisition(g, acquisition, c.acquired_on);
     if (rc == 0 && acquisition == ACQ_REFERRAL)
         rc = emit_referral(g, &c);
     if (rc)

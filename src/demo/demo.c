@@ -153,6 +153,9 @@ static int emit_products(gen *g)
         set_text(&g->row[3], p->brand);
         set_int(&g->row[4], p->private_label);
         set_int(&g->row[5], p->price);
+        /* unit cost: the category's share of the list price, to the 10 won */
+        set_int(&g->row[6], (int64_t)llround((double)p->price *
+                                             dg__demo_category_cost_share[p->category] / 10.0) * 10);
         int rc = emit(g, g->product_e);
         if (rc)
             return rc;
@@ -213,6 +216,58 @@ static int acquisition_dates(gen *g)
             g->acquired_on[i++] = first + k;
     return 0;
 }
+/* ---- marketing spend --------------------------------------------------------------------- */
+
+/* Month number (year * 12 + month - 1) of a day. */
+static int32_t month_number(int32_t day)
+{
+    int y, m, d;
+    dg_civil_from_days(day, &y, &m, &d);
+    return y * 12 + m - 1;
+}
+
+void dg__demo_count_acquisition(gen *g, int channel, int32_t acquired_on)
+{
+    int32_t k = month_number(acquired_on) - g->first_spend_month;
+    assert(channel >= 0 && channel < DG__N_ACQUISITION && k >= 0 && k < DEMO_SPEND_MONTHS);
+    g->acquired_by_channel[channel][k]++;
+}
+
+/* One spend row per acquisition channel and month of the acquisition window: the channel's true
+ * cost per new customer (dg__demo_true_cac) times the customers it brought that month, with a
+ * log-normal month-to-month wobble (sd 0.15), to the 1,000 won. */
+static int emit_marketing_spend(gen *g)
+{
+    dg_rng rng;
+    dg_rng_seed_stream(&rng, g->opt->seed, MARKETING_STREAM);
+    int32_t last = month_number(g->opt->as_of_day) - g->first_spend_month;
+    int order[DG__N_ACQUISITION];   /* channels by code, the store's key order (an export
+                                       of the rows gives the same file) */
+    for (int i = 0; i < DG__N_ACQUISITION; i++) {
+        int j = i;
+        while (j > 0 && strcmp(dg__demo_acquisition_channel(order[j - 1]),
+                               dg__demo_acquisition_channel(i)) > 0) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    for (int o = 0; o < DG__N_ACQUISITION; o++)
+        for (int32_t k = 0, ch = order[o]; k <= last && k < DEMO_SPEND_MONTHS; k++) {
+            int32_t month = g->first_spend_month + k;
+            double spend = (double)g->acquired_by_channel[ch][k] * dg__demo_true_cac[ch] *
+                           exp(0.15 * dg_rng_normal(&rng));
+            set_text(&g->row[0], dg__demo_acquisition_channel(ch));
+            set_int(&g->row[1], dg_days_from_civil(month / 12, month % 12 + 1, 1));
+            set_int(&g->row[2], llround(spend / 1000.0) * 1000);
+            set_null(&g->row[3]);
+            int rc = emit(g, g->spend_e);
+            if (rc)
+                return rc;
+        }
+    return 0;
+}
+
 /* ---- driver ------------------------------------------------------------------------------ */
 
 void dg_demo_options_init(dg_demo_options *opt)
@@ -233,7 +288,8 @@ static int check_catalog(gen *g, dg_error *err)
           "household_size", "income_band", "education", "occupation", "region",
           "acquisition_channel", "acquired_on", "staff_id", "customer_type", "credit_band",
           "consent_email", "consent_sms", "consent_phone" } },
-        { "products", 6, { "product_id", "name", "category", "brand", "private_label", "price" } },
+        { "products", 7, { "product_id", "name", "category", "brand", "private_label", "price",
+          "unit_cost" } },
         { "orders", 10, { "order_id", "customer_id", "ordered_at", "channel", "payment_method",
           "card_used", "staff_id", "site", "units", "total" } },
         { "order_lines", 6, { "order_id", "line_no", "product_id", "quantity", "unit_price", "amount" } },
@@ -247,9 +303,11 @@ static int check_catalog(gen *g, dg_error *err)
           "staff_id", "rating", "note" } },
         { "referrals", 3, { "referrer_id", "referred_id", "referred_on" } },
         { "partner_activities", 5, { "activity_id", "customer_id", "activity", "occurred_on", "note" } },
+        { "marketing_spend", 4, { "acquisition_channel", "month", "amount", "note" } },
     };
     const dg_entity **slots[] = { &g->staff_e, &g->customer_e, &g->product_e, &g->order_e,
-        &g->line_e, &g->feedback_e, &g->survey_e, &g->interaction_e, &g->referral_e, &g->partner_e };
+        &g->line_e, &g->feedback_e, &g->survey_e, &g->interaction_e, &g->referral_e, &g->partner_e,
+        &g->spend_e };
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
         const dg_entity *e = dg_entity_find(expect[i].entity);
         bool ok = e && e->n_columns == expect[i].n;
@@ -300,6 +358,7 @@ int dg_demo_run(const dg_demo_options *opt, dg_demo_row_fn row_fn, void *row_ctx
         rc = DG_ENOMEM;
         goto cleanup;
     }
+    g->first_spend_month = month_number(opt->as_of_day - (DG_DEMO_ACQUISITION_DAYS - 1));
     if ((rc = emit_staff(g)) || (rc = emit_products(g)) || (rc = acquisition_dates(g)))
         goto cleanup;
     for (size_t i = 0; i < n; i++) {
@@ -308,6 +367,7 @@ int dg_demo_run(const dg_demo_options *opt, dg_demo_row_fn row_fn, void *row_ctx
         if (progress && ((i + 1) % 1024 == 0 || i + 1 == n))
             progress(progress_ctx, (double)(i + 1) / (double)n, (int64_t)(i + 1));
     }
+    rc = emit_marketing_spend(g);
 cleanup:
     if (rc == DG_ENOMEM)
         dg_error_set(err, DG_ENOMEM, "out of memory generating the demo data");

@@ -11,6 +11,7 @@
 #include "dangol/demo.h"
 #include "dangol/rng.h"
 #include "dangol/text.h"   /* dg_day_of */
+#include "demo/tables.h"
 
 #define N_STORES        10
 #define STAFF_PER_STORE 4
@@ -27,7 +28,10 @@
 
 /* Streams of the seed: staff, products and acquisition dates have their own; customer k uses
  * stream CUSTOMER_STREAM + k. */
-enum { STAFF_STREAM = 1, PRODUCT_STREAM = 2, ACQUISITION_STREAM = 3, CUSTOMER_STREAM = 1000 };
+enum { STAFF_STREAM = 1, PRODUCT_STREAM = 2, ACQUISITION_STREAM = 3, MARKETING_STREAM = 4,
+       CUSTOMER_STREAM = 1000 };
+/* calendar months the acquisition days can touch (DG_DEMO_ACQUISITION_DAYS) */
+#define DEMO_SPEND_MONTHS 26
 
 typedef struct staff_info {
     char id[8];
@@ -51,7 +55,7 @@ typedef struct gen {
     dg_demo_row_fn emit;
     void *ctx;
     const dg_entity *staff_e, *customer_e, *product_e, *order_e, *line_e, *feedback_e, *survey_e,
-        *interaction_e, *referral_e, *partner_e;
+        *interaction_e, *referral_e, *partner_e, *spend_e;
     staff_info staff[N_STAFF];
     product_info *products;
     size_t n_products, cat_first[16], cat_count[16];
@@ -61,6 +65,8 @@ typedef struct gen {
     int64_t n_orders, n_feedback, n_surveys, n_interactions, n_partner;
     double loglam_mean, loglam_sd, p_mean, p_sd, lognu_mean, lognu_sd;
     int as_of_year;
+    int32_t first_spend_month;         /* month number (year * 12 + month - 1) of the first */
+    int64_t acquired_by_channel[DG__N_ACQUISITION][DEMO_SPEND_MONTHS];   /* new customers */
     dg_value row[24];
 } gen;
 
@@ -105,5 +111,10 @@ void dg__demo_make_name(dg_rng *rng, int gender, int birth_year, char *out, size
 
 /* Generates customer number index (0-based) and everything it does. */
 int dg__demo_customer(gen *g, size_t index);
+
+/* Counts a new customer of acquisition channel (index) on acquired_on (marketing spend). */
+void dg__demo_count_acquisition(gen *g, int channel, int32_t acquired_on);
+/* The code of acquisition channel index channel. */
+const char *dg__demo_acquisition_channel(int channel);
 
 #endif

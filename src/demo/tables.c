@@ -110,6 +110,14 @@ const dg__demo_category dg__demo_categories[] = {
     { "appliance", 89000, appliance_nouns, appliance_brands, 4 },
 };
 const size_t dg__demo_n_categories = sizeof dg__demo_categories / sizeof dg__demo_categories[0];
+/* in the order of dg__demo_categories: cosmetics carry a large margin, appliances a thin one */
+const double dg__demo_category_cost_share[] = { 0.30, 0.32, 0.45, 0.60, 0.55, 0.45, 0.65, 0.75 };
+_Static_assert(sizeof dg__demo_category_cost_share / sizeof dg__demo_category_cost_share[0] ==
+               sizeof dg__demo_categories / sizeof dg__demo_categories[0],
+               "one cost share per category");
+/* store_walk_in, search, online_ad, sns, referral, home_shopping, event, partnership */
+const double dg__demo_true_cac[DG__N_ACQUISITION] = {
+    6000, 22000, 38000, 18000, 9000, 55000, 30000, 14000 };
 
 const char *const dg__demo_variants[] = { "", " 대용량", " 미니", " 2개입", " 리필", " 기획세트", NULL };
 

@@ -44,6 +44,12 @@ typedef struct dg__demo_category {
 } dg__demo_category;
 extern const dg__demo_category dg__demo_categories[];
 extern const size_t dg__demo_n_categories;
+/* Unit cost of a category's products as a share of their list price (economics: gross margin). */
+extern const double dg__demo_category_cost_share[];
+/* The demo's true acquisition cost per new customer of each acquisition channel, in KRW (the
+ * order of the customers' acquisition channels, src/demo/customer.c). */
+#define DG__N_ACQUISITION 8
+extern const double dg__demo_true_cac[DG__N_ACQUISITION];
 extern const char *const dg__demo_variants[];   /* NULL-terminated */
 #define DG__DEMO_PRIVATE_LABEL "단골상회"
 

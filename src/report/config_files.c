@@ -146,6 +146,16 @@ int dg_ticket_sla_load(dg_ticket_sla *sla, const char *path, dg_error *err)
     return rc;
 }
 
+int dg_economics_config_load(dg_economics_config *config, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_economics_config_parse(config, text, path, err);
+    free(text);
+    return rc;
+}
+
 int dg_followup_rules_load(dg_followup_rules *rules, const char *path, dg_error *err)
 {
     char *text = NULL;

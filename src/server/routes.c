@@ -206,9 +206,31 @@ static const dg_route_param consent_list_params[] = {
     { NULL, NULL, NULL },
 };
 
+/* Campaigns: the queries of the results and of the send list. */
+static const dg_route_param campaign_results_params[] = {
+    AS_OF_PARAM,
+    { NULL, NULL, NULL },
+};
+static const dg_route_param campaign_send_params[] = {
+    { "channel", "string", "a consent purpose (default: the campaign's channel)" },
+    { "as_of", "string", "day the consent is judged on, YYYY-MM-DD (default: today, UTC)" },
+    { "reason", "string", "why the list is exported, kept in the audit trail" },
+    { NULL, NULL, NULL },
+};
+
 /* Coupons: the query of the rates, and the bodies of the writes (coupon_write_schema). */
 static const dg_route_param coupon_rates_params[] = {
     { "by", "string", "coupon (default: one row per definition) or campaign" },
+    { NULL, NULL, NULL },
+};
+/* Economics (docs/economics.md): the query of its routes. */
+static const dg_route_param economics_params[] = {
+    AS_OF_PARAM,
+    { NULL, NULL, NULL },
+};
+static const dg_route_param economics_profit_params[] = {
+    AS_OF_PARAM,
+    { "top", "integer", "customers ranked by contribution (default 20; 0 = all)" },
     { NULL, NULL, NULL },
 };
 #define COUPON_DEFINE "CouponDefine"
@@ -251,6 +273,18 @@ static const dg_route_param voc_recovery_params[] = {
     { "as_of", "string", "as for GET /api/tickets (default now)" },
     { NULL, NULL, NULL },
 };
+/* Churn models: which model (churn_model_params), and the scores' day and page. */
+static const dg_route_param churn_model_params[] = {
+    { "model", "integer", "a stored churn model id (default: the latest)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param churn_score_params[] = {
+    { "model", "integer", "a stored churn model id (default: the latest)" },
+    { "as_of", "string", "score the features of this day, YYYY-MM-DD (default: the last day)" },
+    PAGE_PARAMS("customers"),
+    { NULL, NULL, NULL },
+};
+
 static const dg_route routes[] = {
     { "POST", "/api/login", dg_api_login, "auth",
       "sign in with {name, password}: sets the session cookie and answers {user, role, "
@@ -535,6 +569,71 @@ static const dg_route routes[] = {
       "repurchase within the window of complainants resolved within SLA, late, unresolved, and "
       "of customers without a complaint, with 95% Wilson intervals (as `dangol voc recovery`)",
       voc_recovery_params, NULL, "table", false, DG_ROLE_AGENT, false },
+    { "GET", "/api/campaigns", dg_api_campaigns_list, "campaigns",
+      "every campaign with its state and group sizes (as `dangol campaign list`)", NULL, NULL,
+      "table", false, DG_ROLE_ANALYST, false },
+    { "POST", "/api/campaigns", dg_api_campaign_create, "campaigns",
+      "create a campaign: audience filter, control share, seed, offer (coupon or points), "
+      "channel, response window; 400 naming a bad field or filter dimension, 404 for an "
+      "unknown coupon, 409 if the id exists; Idempotency-Key: a retry answers the first result",
+      NULL, DG_CAMPAIGN_CREATE_SCHEMA, "object", true, DG_ROLE_MANAGER, false },
+    { "GET", "/api/campaigns/{campaign_id}", dg_api_campaign_show, "campaigns",
+      "one campaign and its groups per RFM segment (as `dangol campaign show`)", NULL, NULL,
+      "tables", false, DG_ROLE_ANALYST, false },
+    { "POST", "/api/campaigns/{campaign_id}/launch", dg_api_campaign_launch, "campaigns",
+      "launch {date}: freeze the audience and the treatment/control groups, issue the coupon or "
+      "grant the points to the treatment group, in one transaction; 409 when launched already "
+      "(of concurrent launches exactly one applies); Idempotency-Key: a retry answers the "
+      "first result", NULL, DG_CAMPAIGN_LAUNCH_SCHEMA, "object", true, DG_ROLE_MANAGER, false },
+    { "GET", "/api/campaigns/{campaign_id}/results", dg_api_campaign_results, "campaigns",
+      "response rate and revenue per customer per group, uplift with 95% intervals "
+      "(Newcombe, Welch), incremental revenue and cost (as `dangol campaign results`)",
+      campaign_results_params, NULL, "tables", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/campaigns/{campaign_id}/send-list", dg_api_campaign_send_list, "campaigns",
+      "the treatment group with consent for the channel and their contact, coupon code and "
+      "points; the others are left out and counted in the note (an export entry in the audit "
+      "trail)", campaign_send_params, NULL, "table", false, DG_ROLE_MANAGER, false },
+    /* economics: acquisition against retention (docs/economics.md) */
+    { "GET", "/api/economics/cac", dg_api_economics_cac, "economics",
+      "marketing spend, new customers and acquisition cost per new customer by acquisition "
+      "channel and month (as `dangol economics cac`)", economics_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
+    { "GET", "/api/economics/clv-cac", dg_api_economics_clv_cac, "economics",
+      "per acquisition channel: CAC, CLV on revenue and on gross margin, CLV/CAC and payback "
+      "months (as `dangol economics clv-cac`)", economics_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
+    { "GET", "/api/economics/profit", dg_api_economics_profit, "economics",
+      "customer profitability: totals, then customers by contribution (gross margin less "
+      "coupons, points burned and service tickets) with CLV on revenue and on margin (as "
+      "`dangol economics profit`)", economics_profit_params, NULL, "tables", false,
+      DG_ROLE_ANALYST, false },
+    { "GET", "/api/economics/retention", dg_api_economics_retention, "economics",
+      "acquisition cost per new customer beside the coupon and points programme's cost per "
+      "retained customer (as `dangol economics retention`)", economics_params, NULL, "table",
+      false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/models", dg_api_models_list, "models",
+      "the stored prediction models, newest first: id, kind, algorithm, as-of day, horizon, "
+      "training customers, validation AUC (as `dangol model list`)", NULL, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
+    { "GET", "/api/models/{model_id}", dg_api_model_show, "models",
+      "one stored model: its as-of day, horizon, features, parameters, validation metrics "
+      "beside the baseline's and feature importance (as `dangol model show`)", NULL, NULL,
+      "tables", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/churn/report", dg_api_churn_report, "models",
+      "a churn model's validation metrics, calibration by deciles and feature importance (as "
+      "`dangol churn report`)", churn_model_params, NULL, "tables", false, DG_ROLE_ANALYST,
+      false },
+    { "GET", "/api/churn/scores", dg_api_churn_scores, "models",
+      "every customer with an order scored by a churn model: probability of no purchase in the "
+      "model's horizon, risk decile, riskiest first (as `dangol churn score`); not open to "
+      "agents, like the other lists of customers", churn_score_params, NULL, "table", false,
+      DG_ROLE_ANALYST, false },
+    { "POST", "/api/churn/train", dg_api_churn_train, "models",
+      "train a churn model on the snapshot and store it in one transaction: {model_id, "
+      "replayed, validation_auc}; 400 with the reason for too few customers or churners, a "
+      "constant or unknown feature; Idempotency-Key header: a retry answers the first model "
+      "and trains nothing", NULL, DG_CHURN_TRAIN_SCHEMA, "object", true, DG_ROLE_MANAGER,
+      false },
 };
 
 const dg_route *dg_server_routes(size_t *n_routes)
@@ -770,7 +869,8 @@ static json_t *operation(const dg_route *r)
                            strcmp(r->body_entity, CONSENT_WRITE) == 0 ||
                            strncmp(r->body_entity, "Coupon", 6) == 0 ||
                            strcmp(r->body_entity, DG_TICKET_OPEN_SCHEMA) == 0 ||
-                           strcmp(r->body_entity, DG_TICKET_ACTION_SCHEMA) == 0))
+                           strcmp(r->body_entity, DG_TICKET_ACTION_SCHEMA) == 0 ||
+                           strcmp(r->body_entity, DG_CHURN_TRAIN_SCHEMA) == 0))
         json_array_append_new(params, json_pack(
             "{s:s,s:s,s:s,s:b,s:{s:s}}", "name", "Idempotency-Key", "in", "header",
             "description", "a key of the client's choosing: the same key with the same request "
@@ -894,6 +994,8 @@ json_t *dg_server_openapi(void)
         json_t *ticket_schema = r->body_entity ? dg_api_ticket_schema(r->body_entity) : NULL;
         json_t *coupon_body = r->body_entity ? coupon_write_schema(r->body_entity) : NULL;
         json_t *followup_body = r->body_entity ? dg_api_followup_schema(r->body_entity) : NULL;
+        json_t *campaign_body = r->body_entity ? dg_api_campaign_schema(r->body_entity) : NULL;
+        json_t *churn_body = r->body_entity ? dg_api_churn_schema(r->body_entity) : NULL;
         if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
             json_object_set_new(schemas, POINTS_WRITE, points_write_schema());
         else if (ticket_schema)
@@ -904,10 +1006,15 @@ json_t *dg_server_openapi(void)
             json_object_set_new(schemas, r->body_entity, coupon_body);
         else if (followup_body)
             json_object_set_new(schemas, r->body_entity, followup_body);
+        else if (campaign_body)
+            json_object_set_new(schemas, r->body_entity, json_incref(campaign_body));
+        else if (churn_body)
+            json_object_set_new(schemas, r->body_entity, churn_body);
         else if (r->body_entity && !json_object_get(schemas, r->body_entity))
             json_object_set_new(schemas, r->body_entity,
                                 entity_schema(dg_entity_find(r->body_entity)));
         json_decref(ticket_schema);
+        json_decref(campaign_body);
     }
     if (!json_object_get(schemas, "customers"))
         json_object_set_new(schemas, "customers", entity_schema(dg_entity_find("customers")));

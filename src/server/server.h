@@ -51,6 +51,8 @@ typedef struct dg_server_options {
                                  server: cookies are marked Secure; loopback only */
     const dg_followup_rules *followup_rules; /* of the follow-up routes (the caller's); NULL:
                                                 the built-in ones */
+    const struct dg_economics_config *economics;   /* settings of the economics routes (the
+                                                      caller's); NULL: the built-in ones */
 } dg_server_options;
 
 /* Checks that opt->bind is an address, and a loopback one unless the store at opt->db_path has
@@ -464,6 +466,32 @@ void dg_api_coupon_issue(dg_request *req, dg_response *res);
 void dg_api_coupon_redeem(dg_request *req, dg_response *res);
 void dg_api_coupon_void_definition(dg_request *req, dg_response *res);
 void dg_api_coupon_void_code(dg_request *req, dg_response *res);
+/* campaigns.c: campaigns with a control group */
+#define DG_CAMPAIGN_CREATE_SCHEMA "CampaignCreate"
+#define DG_CAMPAIGN_LAUNCH_SCHEMA "CampaignLaunch"
+void dg_api_campaigns_list(dg_request *req, dg_response *res);
+void dg_api_campaign_show(dg_request *req, dg_response *res);
+void dg_api_campaign_results(dg_request *req, dg_response *res);
+void dg_api_campaign_send_list(dg_request *req, dg_response *res);
+void dg_api_campaign_create(dg_request *req, dg_response *res);
+void dg_api_campaign_launch(dg_request *req, dg_response *res);
+/* The bodies of the campaign writes, by schema name; NULL for another name. */
+json_t *dg_api_campaign_schema(const char *name);
+/* economics (economics.c) */
+void dg_api_economics_cac(dg_request *req, dg_response *res);
+void dg_api_economics_clv_cac(dg_request *req, dg_response *res);
+void dg_api_economics_profit(dg_request *req, dg_response *res);
+void dg_api_economics_retention(dg_request *req, dg_response *res);
+
+/* churn.c: stored models and churn scores (the body of POST /api/churn/train: ChurnTrain,
+ * described by dg_api_churn_schema, NULL for another name) */
+#define DG_CHURN_TRAIN_SCHEMA "ChurnTrain"
+void dg_api_models_list(dg_request *req, dg_response *res);
+void dg_api_model_show(dg_request *req, dg_response *res);
+void dg_api_churn_report(dg_request *req, dg_response *res);
+void dg_api_churn_scores(dg_request *req, dg_response *res);
+void dg_api_churn_train(dg_request *req, dg_response *res);
+json_t *dg_api_churn_schema(const char *name);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

@@ -383,6 +383,10 @@ static int untracked_tables(sqlite3 *db, const char *path, char *names[MAX_TABLE
             "AND t.name NOT LIKE 'ticket%' "
             /* nor is consent: a grant or a withdrawal leaves the analyses as they were */
             "AND t.name NOT LIKE 'consent\\_%' ESCAPE '\\' "
+            /* nor are campaigns: a launch leaves the analyses as they were */
+            "AND t.name NOT LIKE 'campaign%' "
+            /* nor are the stored models (docs/churn.md) */
+            "AND t.name NOT LIKE 'model%' "
             "AND (SELECT count(*) FROM sqlite_master g WHERE g.type = 'trigger' "
             "     AND g.tbl_name = t.name AND g.name LIKE 'frame\\_snapshot\\_%' ESCAPE '\\') < 3",
             -1, &st, NULL) != SQLITE_OK)

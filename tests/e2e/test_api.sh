@@ -397,6 +397,28 @@ expect_status "coupons: list" 200 GET /api/coupons
 expect_status "coupons: rates" 200 GET "/api/coupons/rates?by=campaign"
 expect_json "one of two codes redeemed, with its Wilson interval" "j['rows'][0]['redeemed'] == 1 and j['rows'][0]['issued'] == 2 and j['rows'][0]['ci_low'] < 0.5 < j['rows'][0]['ci_high']"
 expect_status "coupons: void the definition" 201 POST /api/coupons/API10/void '{}'
+# ---- the economics routes (their figures are checked in test_economics.sh)
+expect_status "economics: cac" 200 GET "/api/economics/cac"
+expect_status "economics: clv-cac" 200 GET "/api/economics/clv-cac"
+expect_status "economics: profit" 200 GET "/api/economics/profit?top=5"
+expect_json "profit: totals, then customers with C1's coupon discount" \
+  "j[0]['rows'][0]['coupon_discounts'] > 0 and any(r['customer_id'] == 'C1' and r['coupon_discounts'] > 0 for r in j[1]['rows'])"
+expect_status "economics: retention" 200 GET "/api/economics/retention"
+expect_json "retention: an acquisition and a retention row" "[r['side'] for r in j['rows']] == ['acquisition', 'retention']"
+expect_status "economics: a bad top is 400" 400 GET "/api/economics/profit?top=-1"
+
+# ---- the campaign routes (their concurrency and bad input are in test_campaigns.sh)
+expect_status "campaigns: create" 201 POST /api/campaigns \
+  '{"campaign_id": "API-C", "control_share": 0.5, "points": 10, "window_days": 30}'
+expect_status "campaigns: a filter on an unknown column is 400" 400 POST /api/campaigns '{"campaign_id": "BAD", "audience": "colour=red"}'
+expect_json "the error names the column" "'colour' in j['error']['message']"
+expect_status "campaigns: list" 200 GET /api/campaigns
+expect_status "campaigns: launch" 201 POST /api/campaigns/API-C/launch '{"date": "2025-01-01"}'
+expect_json "the launch answers its groups" "j['members'] == j['treatment'] + j['control'] and j['members'] > 0"
+expect_status "campaigns: launching again is 409" 409 POST /api/campaigns/API-C/launch '{"date": "2025-01-01"}'
+expect_status "campaigns: show" 200 GET /api/campaigns/API-C
+expect_status "campaigns: results" 200 GET /api/campaigns/API-C/results
+expect_status "campaigns: send list" 200 GET "/api/campaigns/API-C/send-list?reason=test"
 
 # ---- the follow-up and VOC routes (their concurrency and rules are in test_followups.sh)
 expect_status "followups: schedule" 200 POST /api/followups/schedule '{"as_of": "2024-02-10"}'
@@ -459,6 +481,13 @@ expect_status "clv value histogram" 200 GET "/api/clv?view=value"
 expect_json "the value histogram counts every buyer" "len(j['rows']) == 20 and sum(r['customers'] for r in j['rows']) > 100"
 expect_status "clv p_alive histogram" 200 GET "/api/clv?view=p_alive&model=paretonbd&horizon=26"
 expect_json "P(alive) has ten bins" "len(j['rows']) == 10"
+expect_status "churn train (docs/churn.md)" 201 POST /api/churn/train '{"horizon_days": 90, "trees": 5}'
+expect_json "the answer names the stored model" "j['model_id'] == 1 and j['replayed'] is False"
+expect_status "the stored models" 200 GET /api/models
+expect_status "one stored model" 200 GET /api/models/1
+expect_status "the churn report" 200 GET /api/churn/report
+expect_status "churn scores" 200 GET "/api/churn/scores?limit=5"
+expect_json "five customers, riskiest first" "len(j['rows']) == 5 and j['rows'][0]['risk_decile'] == 10"
 curl -s "$URL/api/customers/C00000001/card" > "$WORK/card.api.json"
 "$DANGOL" --format json customer show C00000001 > "$WORK/card.cli.json"
 expect_same "the card of the API and of dangol customer show are the same" "$WORK/card.cli.json" "$WORK/card.api.json"

@@ -12,7 +12,7 @@ for f in "$WORK"/a/*.csv; do
 done
 same=1
 for e in staff customers products orders order_lines feedback surveys interactions referrals \
-         partner_activities; do
+         partner_activities marketing_spend; do
   "$DANGOL" --db "$db1" export "$e" --reason test > "$WORK/e1.csv" || same=0
   "$DANGOL" --db "$db2" export "$e" --reason test > "$WORK/e2.csv" || same=0
   cmp -s "$WORK/e1.csv" "$WORK/e2.csv" || same=0
@@ -31,7 +31,7 @@ expect_output "Korean names" "^C00000001,[^,a-zA-Z0-9]+,010-" sed -n 2p "$WORK/a
 "$DANGOL" --db "$db3" --quiet init
 ok=1
 for e in staff customers products orders order_lines feedback surveys interactions referrals \
-         partner_activities; do
+         partner_activities marketing_spend; do
   "$DANGOL" --db "$db3" --quiet import "$e" "$WORK/a/$e.csv" >/dev/null 2>"$WORK/err" || { ok=0; cat "$WORK/err" >&2; }
 done
 if [ $ok = 1 ]; then pass "every demo CSV imports"; else fail "every demo CSV imports"; fi

@@ -1,13 +1,15 @@
 /* libFuzzer target for the config file readers: the RFM segment map, the stage rules, the
- * loyalty weights and the points earning rules, each from the same text, and the points amount
- * parser on its first line; and the follow-up rules and the VOC term splitter (josa stripping,
- * syllable bigrams). Nothing may crash or leak, a map that parses must give every RFM cell
- * a segment, accepted rules and amounts must lie in their documented ranges (follow-up rules
- * complete for their trigger), and every term must be non-empty. Run by `make fuzz` (a few seconds, fixed seed). */
+ * loyalty weights, the points earning rules and the economics settings, each from the same
+ * text, and the points amount parser on its first line; and the follow-up rules and the VOC
+ * term splitter (josa stripping, syllable bigrams). Nothing may crash or leak, a map that
+ * parses must give every RFM cell a segment, accepted rules and amounts must lie in their
+ * documented ranges (follow-up rules complete for their trigger), and every term must be
+ * non-empty. Run by `make fuzz` (a few seconds, fixed seed). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/economics.h"
 #include "dangol/followup.h"
 #include "dangol/loyalty.h"
 #include "dangol/points.h"
@@ -79,6 +81,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          points.n_bonuses > DG_POINTS_MAX_BONUSES))
         abort();
     followups(text);
+    dg_economics_config economics;
+    dg_economics_config_init(&economics);
+    if (dg_economics_config_parse(&economics, text, "fuzz.conf", &err) == 0 &&
+        (economics.ticket_cost_minor < 0 || economics.retention_months < 1 ||
+         economics.retention_months > 120))
+        abort();
     text[strcspn(text, "\n")] = '\0';
     int64_t amount;
     if (dg_points_amount_parse(text, "fuzz", true, &amount, &err) == 0 &&

@@ -391,7 +391,10 @@ static const char *sample(const dg_entity *e, size_t c, int i, char *buf, size_t
         snprintf(buf, cap, "2024-0%d-0%dT1%d:2%d:3%dZ", i, i, i, i, i);
         return buf;
     case DG_TYPE_MONEY:
-        snprintf(buf, cap, i == 2 ? "-12345678901.23" : "%d.0%d", i * 1000, i);
+        if (i == 2 && col->min == 0 && col->max > 0)   /* an amount that cannot be negative */
+            snprintf(buf, cap, "12345678901.23");
+        else
+            snprintf(buf, cap, i == 2 ? "-12345678901.23" : "%d.0%d", i * 1000, i);
         return buf;
     case DG_TYPE_BOOL:
         return i == 1 ? "true" : "false";
