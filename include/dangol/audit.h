@@ -61,6 +61,9 @@ void dg_audit_actor_cli(dg_audit_actor *actor, char name[DG_AUDIT_NAME_MAX]);
 #define DG_AUDIT_CONSENT_WITHDRAW "consent.withdraw"
 #define DG_AUDIT_CUSTOMER_ERASE "customer.erase"        /* with the request's reason */
 #define DG_AUDIT_SUBJECT_ACCESS "customer.subject"      /* a subject-access document */
+/* Post-purchase follow-up (dangol/followup.h): an outcome recorded on a task */
+#define DG_AUDIT_FOLLOWUP_DONE "followup.done"
+#define DG_AUDIT_FOLLOWUP_SCHEDULE "followup.schedule"  /* a run that created tasks */
 
 /* Is action a bulk one, which always needs a reason (an export)? A list's reason is the
  * server's rule: required once the store has users (src/server/records.c). */

@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "dangol/report.h"
+#include "dangol/report_voc.h"
 #include "server/server.h"
 
 static bool parse_unsigned(const char *text, unsigned long max, unsigned long *out)
@@ -77,7 +78,7 @@ static void raise_file_limit(void)
 
 /* The files serve reads beside its options, and whether to serve the dashboard. */
 typedef struct serve_files {
-    const char *points_rules, *calendar, *sla, *cert, *key;
+    const char *points_rules, *calendar, *sla, *cert, *key, *followup_rules;
     const char *economics;
     const char *mot_cycle;
     bool no_web;
@@ -92,6 +93,7 @@ static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
     dg_points_rules points_rules;
     dg_calendar calendar;
     dg_ticket_sla ticket_sla;
+    dg_followup_rules followup_rules;
     dg_economics_config economics;
     dg_mot_cycle mot_cycle;
     char web_buf[PATH_MAX];
@@ -129,6 +131,11 @@ static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
         if (dg_mot_cycle_load(&mot_cycle, f->mot_cycle, &err) != 0)
             return dg_cli_fail(cli, &err);
         opt.mot_cycle = &mot_cycle;
+    }
+    if (f->followup_rules) {
+        if (dg_followup_rules_load(&followup_rules, f->followup_rules, &err) != 0)
+            return dg_cli_fail(cli, &err);
+        opt.followup_rules = &followup_rules;
     }
     if (no_web)
         opt.web_dir = NULL;
@@ -197,6 +204,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "tls-cert", required_argument, NULL, 'T' },
         { "tls-key", required_argument, NULL, 'K' },
         { "behind-tls-proxy", no_argument, NULL, 'X' },
+        { "followup-rules", required_argument, NULL, 'F' },
         { "economics-config", required_argument, NULL, 'E' },
         { "mot-cycle", required_argument, NULL, 'M' },
         { 0 },
@@ -232,6 +240,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         case 'P': f.points_rules = optarg; break;
         case 'C': f.calendar = optarg; break;
         case 'S': f.sla = optarg; break;
+        case 'F': f.followup_rules = optarg; break;
         case 'E': f.economics = optarg; break;
         case 'T': f.cert = optarg; break;
         case 'K': f.key = optarg; break;
@@ -285,6 +294,7 @@ DG_CLI_COMMAND(serve) = {
     "                              [--no-web] [--max-body BYTES] [--read-only]\n"
     "                              [--points-rules FILE] [--session-idle SECONDS]\n"
     "                              [--calendar FILE] [--sla FILE] [--mot-cycle FILE]\n"
+    "                              [--followup-rules FILE]\n"
     "                              [--tls-cert FILE --tls-key FILE | --behind-tls-proxy]\n"
     "                              [--economics-config FILE]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
@@ -314,6 +324,8 @@ DG_CLI_COMMAND(serve) = {
     "  --calendar FILE  business calendar of the ticket routes (config/calendar.conf; default:\n"
     "                   the built-in one)\n"
     "  --sla FILE       SLA targets of the ticket routes (config/sla.conf; default: built-in)\n"
+    "  --followup-rules FILE  follow-up rules of POST /api/followups/schedule\n"
+    "                   (config/followups.conf; default: the built-in ones)\n"
     "  --economics-config FILE  settings of the economics routes (config/economics.conf;\n"
     "                   default: the built-in ones, tickets not costed)\n"
     "  --mot-cycle FILE the touchpoint cycle of the MOT routes (config/mot.conf; default:\n"

@@ -453,6 +453,31 @@ static const dg_vocab_entry labels[] = {
          "1 = top): one moment at the bottom makes the whole cycle 0, whatever the others",
          "사이클 점수는 접점 점수(최저 0, 최고 1)의 곱입니다. 한 접점이라도 최저점이면 나머지와 "
          "관계없이 전체가 0입니다 (곱셈의 법칙)"),
+    /* post-purchase follow-up (docs/followups.md) and VOC analytics (docs/tickets.md) */
+    FIELD("task", "Task", "과업"), FIELD("followup_rule", "Rule", "규칙"),
+    FIELD("followup_channel", "Channel", "채널"), FIELD("due_on", "Due on", "예정일"),
+    FIELD("followup_state", "State", "상태"), FIELD("followup_outcome", "Outcome", "결과"),
+    FIELD("done_at", "Done at", "완료 시각"), FIELD("done_by", "Done by", "처리자"),
+    FIELD("note", "Note", "메모"), FIELD("contact", "Contact", "연락처"),
+    FIELD("tasks_created", "Tasks created", "생성된 과업"),
+    FIELD("dimension", "Dimension", "구분"), FIELD("share", "Share", "비중"),
+    FIELD("measure", "Measure", "지표"), FIELD("measured", "Measured", "측정 건수"),
+    FIELD("median_business_hours", "Median (business hours)", "중앙값(업무 시간)"),
+    FIELD("p90_business_hours", "90th percentile (business hours)", "90분위(업무 시간)"),
+    FIELD("sla_met", "SLA met", "SLA 준수"), FIELD("sla_late", "Late", "지연 처리"),
+    FIELD("sla_breached", "Breached", "위반"), FIELD("sla_attainment", "SLA attainment", "SLA 달성률"),
+    FIELD("complaints", "Complaints", "불만 건수"), FIELD("reopen_rate", "Reopen rate", "재접수율"),
+    FIELD("complainants", "Complainants", "불만 고객"),
+    FIELD("repeat_complainants", "Repeat complainants", "반복 불만 고객"),
+    FIELD("repeat_share", "Repeat share", "반복 비중"), FIELD("term", "Term", "용어"),
+    FIELD("recovery_group", "Group", "집단"), FIELD("repurchased", "Repurchased", "재구매 고객"),
+    FIELD("repurchase_rate", "Repurchase rate", "재구매율"),
+    FIELD("ci_low", "95% CI low", "95% 신뢰구간 하한"),
+    FIELD("ci_high", "95% CI high", "95% 신뢰구간 상한"),
+    NOTE("followup_outbox_left_out", "{no_consent} tasks left out: the customer's consent does "
+         "not allow it; {no_contact} left out: no phone or e-mail",
+         "수신 동의가 없어 제외한 과업 {no_consent}건, 전화번호나 이메일이 없어 제외한 과업 "
+         "{no_contact}건"),
     /* campaigns (docs/campaigns.md) */
     NOTE("campaign_send_left_out", "{left_out} of {treatment} customers of the treatment group "
          "have no consent for the channel and were left out",

@@ -11,6 +11,7 @@
 #include "dangol/report.h"
 #include "dangol/erasure.h"
 #include "dangol/mot.h"
+#include "dangol/report_voc.h"
 
 /* Reads the file at path into a NUL-terminated buffer the caller frees with free(). */
 static int read_text_file(const char *path, char **text, dg_error *err)
@@ -183,6 +184,16 @@ int dg_mot_cycle_load(dg_mot_cycle *cycle, const char *path, dg_error *err)
     int rc = read_text_file(path, &text, err);
     if (rc == 0)
         rc = dg_mot_cycle_parse(cycle, text, path, err);
+    free(text);
+    return rc;
+}
+
+int dg_followup_rules_load(dg_followup_rules *rules, const char *path, dg_error *err)
+{
+    char *text = NULL;
+    int rc = read_text_file(path, &text, err);
+    if (rc == 0)
+        rc = dg_followup_rules_parse(rules, text, path, err);
     free(text);
     return rc;
 }

@@ -262,6 +262,41 @@ static const dg_route_param economics_profit_params[] = {
 #define COUPON_REDEEM "CouponRedeem"
 #define COUPON_VOID "CouponVoid"
 
+/* post-purchase follow-up and VOC analytics (docs/followups.md, docs/tickets.md) */
+static const dg_route_param followup_list_params[] = {
+    { "state", "string", "open or done (default: both)" },
+    { "customer_id", "string", "only this customer's tasks" },
+    { "due_by", "string", "only tasks due on or before this day, YYYY-MM-DD" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param followup_outbox_params[] = {
+    { "channel", "string", "sms, email or call (required)" },
+    { "reason", "string", "why the contacts are exported (required; kept in the audit trail)" },
+    { "as_of", "string", "the day, YYYY-MM-DD (default today): tasks due by then" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param voc_stats_params[] = {
+    { "from", "string", "tickets opened from this time (default: all)" },
+    { "as_of", "string", "as for GET /api/tickets (default now)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param voc_terms_params[] = {
+    { "category", "string", "only this category (default: every one)" },
+    { "top", "integer", "terms per category, 1-1000 (default 10)" },
+    { "bigrams", "boolean", "true: syllable bigrams of Hangul words too" },
+    { "as_of", "string", "as for GET /api/tickets (default now)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param voc_search_params[] = {
+    { "q", "string", "the words; each must match, as a prefix (required)" },
+    { "limit", "integer", "rows, 1-10000 (default 50)" },
+    { NULL, NULL, NULL },
+};
+static const dg_route_param voc_recovery_params[] = {
+    { "window", "integer", "days, 1-3650 (default 90)" },
+    { "as_of", "string", "as for GET /api/tickets (default now)" },
+    { NULL, NULL, NULL },
+};
 /* Churn models: which model (churn_model_params), and the scores' day and page. */
 static const dg_route_param churn_model_params[] = {
     { "model", "integer", "a stored churn model id (default: the latest)" },
@@ -582,6 +617,37 @@ static const dg_route routes[] = {
       "SCORE}} and its ratings in one transaction; 409 when the visit is recorded already; "
       "Idempotency-Key header: a retry answers the first result", NULL, DG_MOT_VISIT_WRITE,
       "object", true, DG_ROLE_AGENT, false },
+    /* post-purchase follow-up and VOC analytics (docs/followups.md, docs/tickets.md) */
+    { "POST", "/api/followups/schedule", dg_api_followups_schedule, "followups",
+      "create the follow-up tasks of the rules for orders up to as_of: {tasks_created}; "
+      "running it again (or at once) creates nothing twice", NULL,
+      DG_FOLLOWUP_SCHEDULE_SCHEMA, "object", true, DG_ROLE_AGENT, false },
+    { "GET", "/api/followups", dg_api_followups_list, "followups",
+      "follow-up tasks in due order (as `dangol followup list`; notes left out for masked "
+      "roles)", followup_list_params, NULL, "table", false, DG_ROLE_AGENT, false },
+    { "POST", "/api/followups/{task_id}/done", dg_api_followup_done, "followups",
+      "record the outcome of an open task {outcome, note, version, at}: 409 when the version "
+      "is stale or the task is done already; Idempotency-Key header: a retry answers the first "
+      "result; audited", NULL, DG_FOLLOWUP_DONE_SCHEMA, "object", true, DG_ROLE_AGENT, false },
+    { "GET", "/api/followups/outbox", dg_api_followups_outbox, "followups",
+      "the open tasks of a channel due by as_of whose customer consents to the contact, with "
+      "the phone or e-mail (as `dangol followup outbox`); the others counted in a note; "
+      "audited as an export", followup_outbox_params, NULL, "table", false, DG_ROLE_MANAGER,
+      false },
+    { "GET", "/api/voc/stats", dg_api_voc_stats, "voc",
+      "ticket volume by kind, channel, category and ISO week; first-response and resolution "
+      "time in business hours (median, p90); SLA attainment; reopen rate; repeat complainants "
+      "(as `dangol voc stats`)", voc_stats_params, NULL, "tables", false, DG_ROLE_AGENT, false },
+    { "GET", "/api/voc/terms", dg_api_voc_terms, "voc",
+      "the most frequent terms of ticket subjects per category, Korean particles stripped (as "
+      "`dangol voc terms`)", voc_terms_params, NULL, "table", false, DG_ROLE_AGENT, false },
+    { "GET", "/api/voc/search", dg_api_voc_search, "voc",
+      "full-text search of ticket subjects and categories (FTS5), best first (as `dangol voc "
+      "search`)", voc_search_params, NULL, "table", false, DG_ROLE_AGENT, false },
+    { "GET", "/api/voc/recovery", dg_api_voc_recovery, "voc",
+      "repurchase within the window of complainants resolved within SLA, late, unresolved, and "
+      "of customers without a complaint, with 95% Wilson intervals (as `dangol voc recovery`)",
+      voc_recovery_params, NULL, "table", false, DG_ROLE_AGENT, false },
     { "GET", "/api/campaigns", dg_api_campaigns_list, "campaigns",
       "every campaign with its state and group sizes (as `dangol campaign list`)", NULL, NULL,
       "table", false, DG_ROLE_ANALYST, false },
@@ -1023,6 +1089,7 @@ json_t *dg_server_openapi(void)
         json_t *consent_body = r->body_entity ? consent_body_schema(r->body_entity) : NULL;
         json_t *ticket_schema = r->body_entity ? dg_api_ticket_schema(r->body_entity) : NULL;
         json_t *coupon_body = r->body_entity ? coupon_write_schema(r->body_entity) : NULL;
+        json_t *followup_body = r->body_entity ? dg_api_followup_schema(r->body_entity) : NULL;
         json_t *campaign_body = r->body_entity ? dg_api_campaign_schema(r->body_entity) : NULL;
         json_t *churn_body = r->body_entity ? dg_api_churn_schema(r->body_entity) : NULL;
         if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
@@ -1037,6 +1104,8 @@ json_t *dg_server_openapi(void)
             json_object_set_new(schemas, r->body_entity, consent_body);
         else if (coupon_body)
             json_object_set_new(schemas, r->body_entity, coupon_body);
+        else if (followup_body)
+            json_object_set_new(schemas, r->body_entity, followup_body);
         else if (campaign_body)
             json_object_set_new(schemas, r->body_entity, json_incref(campaign_body));
         else if (churn_body)

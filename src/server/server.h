@@ -15,6 +15,7 @@
 
 #include "dangol/auth.h"
 #include "dangol/error.h"
+#include "dangol/followup.h"
 #include "dangol/points.h"
 #include "dangol/mot.h"
 #include "dangol/ticket.h"
@@ -49,6 +50,8 @@ typedef struct dg_server_options {
     const char *tls_key;      /* (the caller's, alive while serving): HTTPS; NULL: plain HTTP */
     bool behind_tls_proxy;    /* the operator says a TLS proxy on this machine forwards to the
                                  server: cookies are marked Secure; loopback only */
+    const dg_followup_rules *followup_rules; /* of the follow-up routes (the caller's); NULL:
+                                                the built-in ones */
     const struct dg_economics_config *economics;   /* settings of the economics routes (the
                                                       caller's); NULL: the built-in ones */
     const dg_mot_cycle *mot_cycle;       /* touchpoint cycle of the MOT routes (the caller's);
@@ -404,6 +407,19 @@ void dg_api_tickets_escalate(dg_request *req, dg_response *res);
 void dg_api_tickets_recover(dg_request *req, dg_response *res);
 /* The OpenAPI schema of a ticket body (DG_TICKET_*_SCHEMA), or NULL for another name. */
 json_t *dg_api_ticket_schema(const char *name);
+/* followups.c: post-purchase follow-up and VOC analytics (docs/followups.md, docs/tickets.md) */
+#define DG_FOLLOWUP_DONE_SCHEMA "FollowupDone"
+#define DG_FOLLOWUP_SCHEDULE_SCHEMA "FollowupSchedule"
+void dg_api_followups_schedule(dg_request *req, dg_response *res);
+void dg_api_followups_list(dg_request *req, dg_response *res);
+void dg_api_followup_done(dg_request *req, dg_response *res);
+void dg_api_followups_outbox(dg_request *req, dg_response *res);
+void dg_api_voc_stats(dg_request *req, dg_response *res);
+void dg_api_voc_terms(dg_request *req, dg_response *res);
+void dg_api_voc_search(dg_request *req, dg_response *res);
+void dg_api_voc_recovery(dg_request *req, dg_response *res);
+/* The OpenAPI schema of a follow-up body (DG_FOLLOWUP_*_SCHEMA), or NULL for another name. */
+json_t *dg_api_followup_schema(const char *name);
 /* segments.c: k-means segmentation of the customers */
 void dg_api_segments(dg_request *req, dg_response *res);
 

@@ -96,6 +96,27 @@ static int erase_entity(dg_store *s, const dg_entity *e, const char *customer_id
     return rc;
 }
 
+/* Follow-up notes (schema/0013_followups.sql) are free text about the customer: emptied. And
+ * the full-text index of tickets is merged whole ('optimize'), so the terms of a ticket subject
+ * emptied above leave its segments too (secure_delete zeroes the freed pages). */
+static int erase_followups(dg_store *s, const char *customer_id, int64_t *texts, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = dg__store_statement(s, "UPDATE followup_tasks SET note = NULL WHERE customer_id = ? "
+                                 "AND note IS NOT NULL", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+    rc = dg__stmt_run(s, st, "erasing follow-up notes", err);
+    dg__store_statement_done(s, st);
+    if (rc == 0)
+        *texts += sqlite3_changes(dg__store_db(s));
+    if (rc == 0)
+        rc = dg__stmt_exec(s, "INSERT INTO ticket_search (ticket_search) VALUES ('optimize')",
+                           "merging the ticket search index", err);
+    return rc;
+}
+
 int dg__erasure_apply(dg_store *s, const char *customer_id, const char *kind,
                       const char *reason, const char *actor, int64_t now, int64_t *texts,
                       dg_error *err)
@@ -142,6 +163,8 @@ int dg__erasure_apply(dg_store *s, const char *customer_id, const char *kind,
     if (rc == 0)
         rc = dg__stmt_exec(s, "UPDATE frame_snapshot_state SET generation = generation + 1, "
                            "dirty = 1 WHERE id = 1", "marking the snapshot out of date", err);
+    if (rc == 0)
+        rc = erase_followups(s, customer_id, texts, err);
     return rc;
 }
 

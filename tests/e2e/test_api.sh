@@ -432,6 +432,26 @@ expect_status "coupons: a customer's codes" 200 GET /api/customers/C1/coupons
 expect_json "C1 holds its one code, whole, redeemed on O1, the definition voided since" "len(j['rows']) == 1 and j['rows'][0]['code'] == '$CODE1' and j['rows'][0]['coupon_state'] == 'redeemed' and j['rows'][0]['order_id'] == 'O1'"
 expect_status "coupons: an unknown customer's codes are 404" 404 GET /api/customers/NOBODY/coupons
 
+# ---- the follow-up and VOC routes (their concurrency and rules are in test_followups.sh)
+expect_status "followups: schedule" 200 POST /api/followups/schedule '{"as_of": "2024-02-10"}'
+expect_json "followups: C1's thank-you call and more" "j['tasks_created'] >= 1"
+expect_status "followups: list" 200 GET "/api/followups?customer_id=C1&state=open"
+FID=$(python3 -c "import json; print(json.load(open('$WORK/last.json'))['rows'][0]['task'])")
+expect_status "followups: a bad state is 400" 400 GET "/api/followups?state=maybe"
+expect_status "followups: done" 200 POST "/api/followups/$FID/done" '{"outcome": "통화 완료", "version": 1}'
+expect_json "followups: the task is at version 2" "j['version'] == 2 and j['replayed'] is False"
+expect_status "followups: done twice is 409" 409 POST "/api/followups/$FID/done" '{"outcome": "reached"}'
+expect_status "followups: an unknown outcome is 400" 400 POST "/api/followups/$FID/done" '{"outcome": "maybe"}'
+expect_status "followups: outbox" 200 GET "/api/followups/outbox?channel=sms&as_of=2024-03-31&reason=test_api"
+expect_status "followups: outbox without a reason is 400" 400 GET "/api/followups/outbox?channel=sms"
+expect_status "voc: stats" 200 GET "/api/voc/stats?as_of=2025-12-31"
+expect_json "voc: the summary counts the tickets" "j[0]['rows'][0]['tickets'] >= 1"
+expect_status "voc: terms" 200 GET "/api/voc/terms?as_of=2025-12-31&bigrams=true"
+expect_status "voc: search" 200 GET "/api/voc/search?q=service"
+expect_status "voc: search without words is 400" 400 GET "/api/voc/search?q=%20"
+expect_status "voc: recovery" 200 GET "/api/voc/recovery?as_of=2025-12-31&window=90"
+expect_json "voc: four groups" "[r['recovery_group'] for r in j['rows']] == ['within_sla', 'late', 'unresolved', 'no_complaint']"
+
 stop_server
 # ... an analyst sees each code's first 3 symbols only (a copy of the store, with users)
 cp "$DANGOL_DB" "$WORK/users.db"

@@ -1,20 +1,57 @@
 /* libFuzzer target for the config file readers: the RFM segment map, the stage rules, the
  * loyalty weights, the points earning rules, the economics settings, the value survey and the
- * MOT cycle, each from the same text, and the points amount parser on its first line. Nothing may crash or leak, a map that parses must give every RFM cell
- * a segment, and accepted rules and amounts must lie in their documented ranges. Run by `make fuzz` (a few seconds, fixed seed). */
+ * MOT cycle, each from the same text, and the points amount parser on its first line; and the
+ * follow-up rules and the VOC term splitter (josa stripping, syllable bigrams). Nothing may
+ * crash or leak, a map that parses must give every RFM cell a segment, accepted rules and
+ * amounts must lie in their documented ranges (follow-up rules complete for their trigger), and
+ * every term must be non-empty. Run by `make fuzz` (a few seconds, fixed seed). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dangol/cvalue.h"
 #include "dangol/economics.h"
+#include "dangol/followup.h"
 #include "dangol/loyalty.h"
 #include "dangol/mot.h"
 #include "dangol/points.h"
 #include "dangol/rfm.h"
 #include "dangol/stage.h"
+#include "dangol/voc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int check_term(void *ctx, const char *term, size_t len)
+{
+    (void)ctx;
+    if (len == 0 || !term)
+        abort();
+    return 0;
+}
+
+/* Follow-up rules: a set that parses is complete and in range. */
+static void followups(const char *text)
+{
+    dg_error err;
+    dg_followup_rules *rules = malloc(sizeof *rules);
+    if (!rules)
+        abort();
+    if (dg_followup_rules_parse(rules, text, "fuzz.conf", &err) == 0) {
+        if (rules->n_rules > DG_FOLLOWUP_MAX_RULES || rules->lookback_days < 0)
+            abort();
+        for (size_t i = 0; i < rules->n_rules; i++) {
+            const dg_followup_rule *r = &rules->rules[i];
+            if ((unsigned)r->channel >= DG_FOLLOWUP_N_CHANNELS || !r->name[0] ||
+                (r->trigger == DG_FOLLOWUP_CONSUMABLE
+                     ? r->lasts_days < 1 || (!r->product[0] && !r->category[0])
+                     : r->after_days < 0 ||
+                       (r->trigger == DG_FOLLOWUP_CATEGORY && !r->category[0])))
+                abort();
+        }
+    }
+    free(rules);
+    dg_voc_terms(text, true, check_term, NULL);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -45,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (points.base_per_mille < 0 || points.expiry_days < 1 ||
          points.n_bonuses > DG_POINTS_MAX_BONUSES))
         abort();
+    followups(text);
     dg_economics_config economics;
     dg_economics_config_init(&economics);
     if (dg_economics_config_parse(&economics, text, "fuzz.conf", &err) == 0 &&

@@ -1,0 +1,134 @@
+/* The SQL of VOC analytics (src/store/voc.h): the tickets of a period, the FTS5 search of
+ * ticket_search (schema/0013_followups.sql) and the recovery counts. Every statement binds its
+ * values. */
+#include <string.h>
+
+#include "store/snapshot.h"
+#include "store/stmt.h"
+#include "store/voc.h"
+
+#define VOC_COLUMNS(subject) "t.ticket_id, t.customer_id, t.kind, coalesce(t.channel, ''), " \
+    "coalesce(t.category, ''), t.state, " subject ", t.opened_at, " \
+    "coalesce(t.first_response_at, 0), CASE WHEN t.state IN ('resolved', 'closed') THEN " \
+    "coalesce(t.resolved_at, 0) ELSE 0 END, t.first_response_due, t.resolution_due, t.reopened"
+
+typedef struct row_ctx {
+    dg__voc_ticket_fn fn;
+    void *ctx;
+} row_ctx;
+
+static const char *text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? (const char *)s : "";
+}
+
+static int row(void *ctx, sqlite3_stmt *st)
+{
+    row_ctx *c = ctx;
+    dg__voc_ticket t = {
+        .ticket_id = sqlite3_column_int64(st, 0), .customer_id = text(st, 1),
+        .kind = text(st, 2), .channel = text(st, 3), .category = text(st, 4),
+        .state = text(st, 5), .subject = text(st, 6),
+        .opened_at = sqlite3_column_int64(st, 7),
+        .first_response_at = sqlite3_column_int64(st, 8),
+        .resolved_at = sqlite3_column_int64(st, 9),
+        .first_response_due = sqlite3_column_int64(st, 10),
+        .resolution_due = sqlite3_column_int64(st, 11), .reopened = sqlite3_column_int64(st, 12),
+    };
+    return c->fn(c->ctx, &t);
+}
+
+int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool with_subject, dg__voc_ticket_fn fn,
+                 void *ctx, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = dg__store_statement(s, with_subject
+        ? "SELECT " VOC_COLUMNS("coalesce(t.subject, '')") " FROM tickets t WHERE "
+          "t.opened_at BETWEEN ? AND ?"
+        : "SELECT " VOC_COLUMNS("''") " FROM tickets t WHERE t.opened_at BETWEEN ? AND ?",
+        &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    row_ctx c = { fn, ctx };
+    rc = dg__stmt_each(s, st, row, &c, "reading tickets", err);
+    dg__store_statement_done(s, st);
+    return rc;
+}
+
+int dg__voc_search(dg_store *s, const char *match, int limit, dg__voc_ticket_fn fn, void *ctx,
+                   dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = dg__store_statement(s, "SELECT " VOC_COLUMNS("coalesce(t.subject, '')")
+                                 " FROM ticket_search JOIN tickets t "
+                                 "ON t.ticket_id = ticket_search.rowid WHERE ticket_search "
+                                 "MATCH ? ORDER BY ticket_search.rank, t.ticket_id LIMIT ?",
+                                 &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, limit);
+    row_ctx c = { fn, ctx };
+    rc = dg__stmt_each(s, st, row, &c, "searching tickets", err);
+    dg__store_statement_done(s, st);
+    return rc;
+}
+
+/* Each complainant's first complaint (opened by the cut-off), its group at as_of, and whether
+ * an order followed within the window; customers without a complaint (up to as_of) from their
+ * last order by the cut-off. */
+/* Each complainant's first complaint opened by the cut-off (SQLite's min() gives the bare
+ * columns of the row it picks: the earliest, the lowest id among ties in the scan order), its
+ * group at as_of, and whether an order followed within the window; the customers without a
+ * complaint up to as_of, from their last order by the cut-off. */
+static const char recovery_sql[] =
+    "WITH first AS (SELECT customer_id, min(opened_at) AS opened_at, state, resolved_at, "
+    "resolution_due FROM tickets WHERE kind = 'complaint' AND opened_at <= :cut "
+    "GROUP BY customer_id), "
+    "grouped AS (SELECT CASE WHEN state IN ('resolved', 'closed') AND resolved_at <= :as_of "
+    "THEN (resolved_at > resolution_due) ELSE 2 END AS g, EXISTS (SELECT 1 FROM orders o "
+    "WHERE o.customer_id = first.customer_id AND o.ordered_at > first.opened_at AND "
+    "o.ordered_at <= first.opened_at + :window) AS bought FROM first "
+    "UNION ALL SELECT 3, EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = a.customer_id "
+    "AND o.ordered_at > a.anchor AND o.ordered_at <= a.anchor + :window) FROM "
+    "(SELECT customer_id, max(ordered_at) AS anchor FROM orders WHERE ordered_at <= :cut "
+    "GROUP BY customer_id) a WHERE a.customer_id NOT IN (SELECT customer_id FROM tickets "
+    "WHERE kind = 'complaint' AND opened_at <= :as_of)) "
+    "SELECT g, count(*), sum(bought) FROM grouped GROUP BY g";
+
+typedef struct recovery_ctx {
+    int64_t *customers, *repurchased;
+} recovery_ctx;
+
+static int recovery_row(void *ctx, sqlite3_stmt *st)
+{
+    recovery_ctx *c = ctx;
+    int g = sqlite3_column_int(st, 0);
+    if (g >= 0 && g < 4) {
+        c->customers[g] = sqlite3_column_int64(st, 1);
+        c->repurchased[g] = sqlite3_column_int64(st, 2);
+    }
+    return 0;
+}
+
+int dg__voc_recovery(dg_store *s, int64_t as_of, int window_days, int64_t customers[4],
+                     int64_t repurchased[4], dg_error *err)
+{
+    memset(customers, 0, 4 * sizeof *customers);
+    memset(repurchased, 0, 4 * sizeof *repurchased);
+    sqlite3_stmt *st = NULL;
+    int rc = dg__store_statement(s, recovery_sql, &st, err);
+    if (rc != 0)
+        return rc;
+    int64_t window = (int64_t)window_days * 86400;
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":cut"), as_of - window);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":as_of"), as_of);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":window"), window);
+    recovery_ctx c = { customers, repurchased };
+    rc = dg__stmt_each(s, st, recovery_row, &c, "counting repurchases after complaints", err);
+    dg__store_statement_done(s, st);
+    return rc;
+}
