@@ -57,36 +57,6 @@ int dg_text_file_read(char **text, const char *path, dg_error *err)
     return read_text_file(path, text, err);
 }
 
-int dg_rfm_segment_map_load(dg_rfm_segment_map **out, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_rfm_segment_map_parse(out, text, path, err);
-    free(text);
-    return rc;
-}
-
-int dg_stage_rules_load(dg_stage_rules *rules, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_stage_rules_parse(rules, text, path, err);
-    free(text);
-    return rc;
-}
-
-int dg_loyalty_config_load(dg_loyalty_config *config, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_loyalty_config_parse(config, text, path, err);
-    free(text);
-    return rc;
-}
-
 int dg_consult_rules_load(dg_consult_rules **out, const char *path, dg_error *err)
 {
     char *text = NULL;
@@ -94,16 +64,6 @@ int dg_consult_rules_load(dg_consult_rules **out, const char *path, dg_error *er
     int rc = read_text_file(path, &text, err);
     if (rc == 0)
         rc = dg_consult_rules_parse(out, text, path, err);
-    free(text);
-    return rc;
-}
-
-int dg_points_rules_load(dg_points_rules *rules, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_points_rules_parse(rules, text, path, err);
     free(text);
     return rc;
 }
@@ -118,82 +78,28 @@ int dg_tier_rules_load(dg_tier_rules *rules, char **text, const char *path, dg_e
     return rc;
 }
 
-int dg_privacy_config_load(dg_privacy_config *config, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_privacy_config_parse(config, text, path, err);
-    free(text);
-    return rc;
-}
+/* A loader: reads the file at path whole and hands its text to parse, which names path in its
+ * errors; out is what parse fills. */
+#define TEXT_FILE_LOADER(name, type, parse)                                                  \
+    int name(type *out, const char *path, dg_error *err)                                    \
+    {                                                                                       \
+        char *text = NULL;                                                                  \
+        int rc = read_text_file(path, &text, err);                                          \
+        if (rc == 0)                                                                        \
+            rc = parse(out, text, path, err);                                               \
+        free(text);                                                                         \
+        return rc;                                                                          \
+    }
 
-int dg_calendar_load(dg_calendar *cal, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_calendar_parse(cal, text, path, err);
-    free(text);
-    return rc;
-}
-
-int dg_ticket_sla_load(dg_ticket_sla *sla, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_ticket_sla_parse(sla, text, path, err);
-    free(text);
-    return rc;
-}
-
-int dg_economics_config_load(dg_economics_config *config, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_economics_config_parse(config, text, path, err);
-    free(text);
-    return rc;
-}
-
-int dg_cvalue_survey_load(dg_cvalue_survey *survey, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_cvalue_survey_parse(survey, text, path, err);
-    free(text);
-    return rc;
-}
-
-int dg_cvalue_survey_save_file(dg_store *store, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_cvalue_survey_save(store, text, path, err);
-    free(text);
-    return rc;
-}
-
-int dg_mot_cycle_load(dg_mot_cycle *cycle, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_mot_cycle_parse(cycle, text, path, err);
-    free(text);
-    return rc;
-}
-
-int dg_followup_rules_load(dg_followup_rules *rules, const char *path, dg_error *err)
-{
-    char *text = NULL;
-    int rc = read_text_file(path, &text, err);
-    if (rc == 0)
-        rc = dg_followup_rules_parse(rules, text, path, err);
-    free(text);
-    return rc;
-}
+TEXT_FILE_LOADER(dg_rfm_segment_map_load, dg_rfm_segment_map *, dg_rfm_segment_map_parse)
+TEXT_FILE_LOADER(dg_stage_rules_load, dg_stage_rules, dg_stage_rules_parse)
+TEXT_FILE_LOADER(dg_loyalty_config_load, dg_loyalty_config, dg_loyalty_config_parse)
+TEXT_FILE_LOADER(dg_points_rules_load, dg_points_rules, dg_points_rules_parse)
+TEXT_FILE_LOADER(dg_privacy_config_load, dg_privacy_config, dg_privacy_config_parse)
+TEXT_FILE_LOADER(dg_calendar_load, dg_calendar, dg_calendar_parse)
+TEXT_FILE_LOADER(dg_ticket_sla_load, dg_ticket_sla, dg_ticket_sla_parse)
+TEXT_FILE_LOADER(dg_economics_config_load, dg_economics_config, dg_economics_config_parse)
+TEXT_FILE_LOADER(dg_cvalue_survey_load, dg_cvalue_survey, dg_cvalue_survey_parse)
+TEXT_FILE_LOADER(dg_cvalue_survey_save_file, dg_store, dg_cvalue_survey_save)
+TEXT_FILE_LOADER(dg_mot_cycle_load, dg_mot_cycle, dg_mot_cycle_parse)
+TEXT_FILE_LOADER(dg_followup_rules_load, dg_followup_rules, dg_followup_rules_parse)

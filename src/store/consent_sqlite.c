@@ -144,16 +144,6 @@ int dg__consent_request_get(dg_store *s, const char *key, char *fingerprint, siz
 int dg__consent_request_put(dg_store *s, const char *key, const char *fingerprint,
                             int64_t event_id, int64_t now, dg_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "INSERT INTO consent_requests (idempotency_key, fingerprint, "
-                                 "event_id, recorded_at) VALUES (?, ?, ?, ?)", &st, err);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, fingerprint, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, event_id);
-    sqlite3_bind_int64(st, 4, now);
-    rc = dg__stmt_run(s, st, "remembering an idempotency key", err);
-    dg__store_statement_done(s, st);
-    return rc;
+    return dg__stmt_request_put(s, "consent_requests", "event_id", key, fingerprint, NULL, event_id, now,
+                                err);
 }

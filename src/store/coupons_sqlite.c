@@ -358,16 +358,8 @@ int dg__coupon_request_get(dg_store *s, const char *key, char *fingerprint, size
 int dg__coupon_request_put(dg_store *s, const char *key, const char *fingerprint,
                            const char *result, int64_t now, dg_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "INSERT INTO coupon_requests (idempotency_key, fingerprint, "
-                                 "result, recorded_at) VALUES (?, ?, ?, ?)", &st, err);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, fingerprint, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, result, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, now);
-    return run(s, st, "remembering an idempotency key", err);
+    return dg__stmt_request_put(s, "coupon_requests", "result", key, fingerprint, result, 0, now,
+                                err);
 }
 
 int dg__coupon_table_fill(dg_store *s, dg_table *t, const char *sql, const char *const *params,

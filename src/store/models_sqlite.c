@@ -150,16 +150,6 @@ int dg__model_request_get(dg_store *s, const char *key, char *fingerprint, size_
 int dg__model_request_put(dg_store *s, const char *key, const char *fingerprint,
                           int64_t model_id, int64_t now, dg_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "INSERT INTO model_requests (idempotency_key, fingerprint, "
-                                 "model_id, recorded_at) VALUES (?, ?, ?, ?)", &st, err);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, fingerprint, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, model_id);
-    sqlite3_bind_int64(st, 4, now);
-    rc = dg__stmt_run(s, st, "remembering an idempotency key", err);
-    dg__store_statement_done(s, st);
-    return rc;
+    return dg__stmt_request_put(s, "model_requests", "model_id", key, fingerprint, NULL, model_id, now,
+                                err);
 }

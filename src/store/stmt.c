@@ -77,3 +77,26 @@ int dg__stmt_request_get(dg_store *s, const char *sql, const char *key, char *fi
     dg__store_statement_done(s, st);
     return rc;
 }
+
+int dg__stmt_request_put(dg_store *s, const char *table, const char *column, const char *key,
+                         const char *fingerprint, const char *text, int64_t id, int64_t now,
+                         dg_error *err)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "INSERT INTO %s (idempotency_key, fingerprint, %s, recorded_at) "
+             "VALUES (?, ?, ?, ?)", table, column);
+    sqlite3_stmt *st = NULL;
+    int rc = dg__store_statement(s, sql, &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, fingerprint, -1, SQLITE_STATIC);
+    if (text)
+        sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 3, id);
+    sqlite3_bind_int64(st, 4, now);
+    rc = dg__stmt_run(s, st, "remembering an idempotency key", err);
+    dg__store_statement_done(s, st);
+    return rc;
+}

@@ -30,5 +30,11 @@ void dg__stmt_copy_text(char *buf, size_t cap, sqlite3_stmt *st, int column);
  * result for the row (fn reads the other columns), DG_ENOTFOUND for a new key, or the error. */
 int dg__stmt_request_get(dg_store *s, const char *sql, const char *key, char *fingerprint,
                          size_t cap, dg__stmt_row_fn fn, void *ctx, dg_error *err);
+/* Remembers an Idempotency-Key in table, whose columns are idempotency_key, fingerprint, column
+ * and recorded_at: the request's result is text when text is not NULL, else the id. table and
+ * column are the service's own names, never a user's. */
+int dg__stmt_request_put(dg_store *s, const char *table, const char *column, const char *key,
+                         const char *fingerprint, const char *text, int64_t id, int64_t now,
+                         dg_error *err);
 
 #endif
