@@ -51,11 +51,11 @@ double dg__paretonbd_loglik_one(const double *p, double x, double t_x, double T)
  *   G = sum_k (p)_k / (q)_k zeta^k,  zeta = |alpha-beta| / (hi+t),  q = r+s+x+1,
  * hi, lo = max, min(alpha, beta) and p = r+x when alpha >= beta, s+1 otherwise (the exponent of
  * the hi term). Each term's ratio (p+k)/(q+k) zeta is below zeta (p < q), so the series needs no
- * rescaling and, for zeta <= SERIES_ZETA, at most a few hundred terms whatever x is. The same
+ * rescaling and, for zeta <= SERIES_ZETA, at most a few thousand terms whatever x is. The same
  * pass gives the derivatives of log G: d/dp = sum g_k H_k(p) / G, d/dq = -sum g_k H_k(q) / G
  * (H_k(v) = sum_{j<k} 1/(v+j), the derivative of log (v)_k) and d/dzeta = sum k g_k / (zeta G),
  * hence the analytic gradient of log K in {r, alpha, s, beta}. */
-#define SERIES_ZETA 0.9
+#define SERIES_ZETA 0.99
 #define FD_STEP 1e-3   /* relative step of the five-point differences of log K beyond it */
 
 /* log K(t) through the 2F1 of eqs. (20)-(21) (for zeta > SERIES_ZETA, where it uses A&S 15.3.6):
@@ -151,13 +151,19 @@ static void pnbd_rows(size_t begin, size_t end, double *acc, const void *ctx)
         uint32_t jx = pk->ix[i], jT = pk->iT[i], kt = pk->ikt[i], kT = pk->ikT[i];
         double rx = r + pk->x[i], w = pk->w[i];
         double u1 = -rx * m->laT[jT] - s * m->lbT[jT], li = u1, w2 = 0.0, rho = 0.0;
-        if (kt != kT) {
-            double lr = m->lk[kT] - m->lk[kt];   /* log K(T)/K(t_x) < 0 */
-            double u2 = m->ls + m->lk[kt] + dg__log1mexp(lr);
-            if (u2 > -INFINITY) {
+        double lr = m->lk[kT] - m->lk[kt];   /* log K(T)/K(t_x) < 0 when t_x < T */
+        if (kt != kT && lr < 0) {
+            /* e^(u2-u1) = s K(t_x) (1 - rho) e^-u1: three transcendental calls, not six */
+            double one_m_rho = -expm1(lr), a = m->ls + m->lk[kt] - u1;
+            rho = 1.0 - one_m_rho;
+            if (a < 600) {
+                double e = exp(a) * one_m_rho;
+                li = u1 + log1p(e);
+                w2 = e / (1.0 + e);
+            } else {
+                double u2 = m->ls + m->lk[kt] + log(one_m_rho);
                 li = dg__logaddexp(u1, u2);
                 w2 = exp(u2 - li);
-                rho = exp(lr);
             }
         }
         ll += w * (m->head[jx] + li);
