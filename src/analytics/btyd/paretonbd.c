@@ -133,6 +133,7 @@ static void pairs_rows(size_t begin, size_t end, double *acc, const void *ctx)
 typedef struct pnbd_terms {
     const dg__btyd_pack *pk;
     double r, alpha, s, beta, ls;
+    double r_alpha, log_beta, s_beta;   /* r/alpha, log(beta), s/beta */
     int want;
     const double *head, *dhr;           /* per distinct x */
     const double *laT, *lbT, *iaT, *ibT; /* per distinct T */
@@ -178,9 +179,9 @@ static void pnbd_rows(size_t begin, size_t end, double *acc, const void *ctx)
                 dI[k] = (a[k] - rho * b[k]) * inv;
         }
         g[0] += w * (m->dhr[jx] - w1 * m->laT[jT] + w2 * dI[0]);
-        g[1] += w * (r / m->alpha - w1 * rx * m->iaT[jT] + w2 * dI[1]);
-        g[2] += w * (log(m->beta) - w1 * m->lbT[jT] + w2 * (1.0 / s + dI[2]));
-        g[3] += w * (s / m->beta - w1 * s * m->ibT[jT] + w2 * dI[3]);
+        g[1] += w * (m->r_alpha - w1 * rx * m->iaT[jT] + w2 * dI[1]);
+        g[2] += w * (m->log_beta - w1 * m->lbT[jT] + w2 * (1.0 / s + dI[2]));
+        g[3] += w * (m->s_beta - w1 * s * m->ibT[jT] + w2 * dI[3]);
     }
     acc[0] += ll;
     for (int k = 0; k < 4; k++)
@@ -235,8 +236,8 @@ double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack)
     pnbd_pairs pairs = {pk, p, lk, dk};
     double ll, unused;
     int rc = dg__parallel_sum(nk, 1, pairs_rows, &pairs, pk->threads, &unused);
-    pnbd_terms terms = {pk, r, alpha, s, beta, log(s), grad != NULL, head, dhr,
-                        laT, lbT, iaT, ibT, lk, dk};
+    pnbd_terms terms = {pk, r, alpha, s, beta, log(s), r / alpha, log(beta), s / beta,
+                        grad != NULL, head, dhr, laT, lbT, iaT, ibT, lk, dk};
     double acc[5];
     if (rc == 0)
         rc = dg__parallel_sum(pk->n, 5, pnbd_rows, &terms, pk->threads, acc);
