@@ -89,14 +89,13 @@ double dg__gg_loglik_pack(const double *p, double *grad, void *pack);
 
 /* ---- optimiser (optim.c) ---- */
 /* Returns the log-likelihood at natural parameters p (length k); fills grad (d LL / d p) when
- * grad is not NULL and the model has an analytic gradient. */
+ * grad is not NULL (every model has its analytic gradient). */
 typedef double (*dg__loglik_fn)(const double *p, double *grad, void *ctx);
 
 typedef struct dg__mle_problem {
     int k;                         /* number of parameters (all > 0, optimised on log scale) */
     dg__loglik_fn loglik;
     void *ctx;
-    int has_gradient;
     int n_starts;
     const double (*starts)[4];     /* n_starts starting points, natural scale */
     /* A pilot: the same model on a thinning of the data (or NULL). It is fitted from every

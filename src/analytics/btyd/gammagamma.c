@@ -242,7 +242,7 @@ int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit 
     const double starts[4][4] = {
         {1.0, 2.0, mm, 0}, {5.0, 3.0, 0.4 * mm, 0}, {0.5, 5.0, 8.0 * mm, 0}, {1.0, 1.0, 1.0, 0},
     };
-    dg__mle_problem prob = {3, dg__gg_loglik_pack, &c, 1, 4, starts, NULL, 0, 0};
+    dg__mle_problem prob = {3, dg__gg_loglik_pack, &c, 4, starts, NULL, 0, 0};
     /* on large data, a pilot on a thinning of the customers (dg__mle_problem.pilot) */
     dg__gg_pack thin = {0};
     dg__mle_problem pilot = prob;

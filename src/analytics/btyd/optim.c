@@ -8,9 +8,9 @@
  * On large data a pilot fit on a thinning of the customers does the searching (every start,
  * nlopt, its own polish), and the full data only sees the Newton steps from the pilot's optimum
  * with the pilot's information scaled up: a handful of passes instead of some ninety.
- * Standard errors come from the observed information: the Hessian of the log-likelihood in the
- * natural parameters, by central differences of the analytic gradient when there is one, else
- * of the log-likelihood itself; se_i = sqrt([(-H)^-1]_ii). */
+ * Every model gives its analytic gradient, so nlopt runs L-BFGS. Standard errors come from the
+ * observed information: the Hessian of the log-likelihood in the natural parameters, by central
+ * differences of the analytic gradient (one pass of 2k gradients); se_i = sqrt([(-H)^-1]_ii). */
 #include <math.h>
 #include <stdio.h>
 #include <nlopt.h>
@@ -28,8 +28,6 @@
                                    * per cent, so the chord steps shrink the error ~20-fold */
 #define PILOT_REFRESHES 3       /* times the Newton steps from a pilot may recompute the
                                  * information (newton_steps) */
-#define GRADIENT_STEP 1e-2     /* log-scale step of the finite-difference gradient: its O(h^4)
-                                * error is the same whatever the path, its rounding error small */
 
 typedef struct objective_ctx {
     const dg__mle_problem *prob;
@@ -101,43 +99,22 @@ static void observed_information(const dg__mle_problem *prob, const double *p, d
                                  int *evaluations)
 {
     int k = prob->k;
-    double hstep[4], q[4];
+    double q[4];
     memset(info, 0, 16 * sizeof info[0][0]);
-    if (prob->has_gradient) {
-        for (int j = 0; j < k; j++) {
-            double gp[4], gm[4];
-            hstep[j] = 1e-5 * p[j];
-            memcpy(q, p, sizeof q);
-            q[j] = p[j] + hstep[j];
-            prob->loglik(q, gp, prob->ctx);
-            q[j] = p[j] - hstep[j];
-            prob->loglik(q, gm, prob->ctx);
-            *evaluations += 2;
-            for (int i = 0; i < k; i++)
-                info[i][j] = -(gp[i] - gm[i]) / (2 * hstep[j]);
-        }
+    for (int j = 0; j < k; j++) {
+        double gp[4], gm[4], h = 1e-5 * p[j];
+        memcpy(q, p, sizeof q);
+        q[j] = p[j] + h;
+        prob->loglik(q, gp, prob->ctx);
+        q[j] = p[j] - h;
+        prob->loglik(q, gm, prob->ctx);
+        *evaluations += 2;
         for (int i = 0; i < k; i++)
-            for (int j = 0; j < i; j++)
-                info[i][j] = info[j][i] = 0.5 * (info[i][j] + info[j][i]);
-        return;
+            info[i][j] = -(gp[i] - gm[i]) / (2 * h);
     }
-    for (int j = 0; j < k; j++)
-        hstep[j] = 1e-3 * p[j];   /* error O(h^2) ~ 1e-6; the likelihood's rounding / h^2 less */
-    for (int i = 0; i < k; i++) {
-        for (int j = 0; j <= i; j++) {
-            double f[4];
-            int sgn[4][2] = {{1, 1}, {1, -1}, {-1, 1}, {-1, -1}};
-            for (int m = 0; m < 4; m++) {
-                memcpy(q, p, sizeof q);
-                q[i] += sgn[m][0] * hstep[i];
-                q[j] += sgn[m][1] * hstep[j];
-                f[m] = prob->loglik(q, NULL, prob->ctx);
-            }
-            *evaluations += 4;
-            double h = (f[0] - f[1] - f[2] + f[3]) / (4 * hstep[i] * hstep[j]);
-            info[i][j] = info[j][i] = -h;
-        }
-    }
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < i; j++)
+            info[i][j] = info[j][i] = 0.5 * (info[i][j] + info[j][i]);
 }
 
 /* Solves (L L') x = b for the Cholesky factor L (lower triangle of l). */
@@ -192,32 +169,19 @@ static void standard_errors(const dg__mle_problem *prob, const double *p, dg__ml
     }
 }
 
-/* The log-likelihood at theta = log p and its gradient in theta: analytic, or the five-point
- * central difference of the likelihood (error O(h^4)). */
+/* The log-likelihood at theta = log p and its gradient in theta (the model's analytic gradient
+ * in p, by the chain rule d/dtheta = p d/dp). */
 static double theta_gradient(const dg__mle_problem *prob, const double *theta, double *g,
                              int *evaluations)
 {
-    static const double offset[4] = {2, 1, -1, -2}, weight[4] = {-1, 8, -8, 1};
     int k = prob->k;
     double p[4] = {0, 0, 0, 0}, gp[4] = {0, 0, 0, 0};
     for (int i = 0; i < k; i++)
         p[i] = exp(theta[i]);
-    double ll = prob->loglik(p, prob->has_gradient ? gp : NULL, prob->ctx);
+    double ll = prob->loglik(p, gp, prob->ctx);
     ++*evaluations;
-    for (int i = 0; i < k; i++) {
-        if (prob->has_gradient) {
-            g[i] = gp[i] * p[i];
-            continue;
-        }
-        double q[4], sum = 0;
-        memcpy(q, p, sizeof q);
-        for (int m = 0; m < 4; m++) {
-            q[i] = exp(theta[i] + offset[m] * GRADIENT_STEP);
-            sum += weight[m] * prob->loglik(q, NULL, prob->ctx);
-        }
-        *evaluations += 4;
-        g[i] = sum / (12 * GRADIENT_STEP);
-    }
+    for (int i = 0; i < k; i++)
+        g[i] = gp[i] * p[i];
     return ll;
 }
 
@@ -377,11 +341,10 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
     if (n_starts > prob->n_starts)
         n_starts = prob->n_starts;
     memset(res, 0, sizeof *res);
-    double lb[4], ub[4], step[4];
+    double lb[4], ub[4];
     for (unsigned i = 0; i < k; i++) {
         lb[i] = log(1e-8);
         ub[i] = log(1e8);
-        step[i] = 0.5;
     }
     int pilot_evaluations = 0;
     if (prob->pilot) {
@@ -395,7 +358,7 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
         memset(res, 0, sizeof *res);
     }
 
-    nlopt_opt o = nlopt_create(prob->has_gradient ? NLOPT_LD_LBFGS : NLOPT_LN_BOBYQA, k);
+    nlopt_opt o = nlopt_create(NLOPT_LD_LBFGS, k);
     if (!o)
         return dg_error_set(err, DG_ENOMEM, "cannot create the optimiser");
     oc.opt = o;
@@ -405,10 +368,7 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
     nlopt_set_xtol_abs1(o, xtol);
     nlopt_set_ftol_rel(o, 1e-15);
     nlopt_set_maxeval(o, max_eval);
-    if (!prob->has_gradient)
-        nlopt_set_initial_step(o, step);
-    else
-        nlopt_set_vector_storage(o, 10);
+    nlopt_set_vector_storage(o, 10);
 
     /* The first start runs to full precision; the others stop early (xtol 1e-4) and are only
      * polished when they end up above the best optimum so far, i.e. in another basin. */
@@ -427,7 +387,7 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
         /* L-BFGS's line search gives up (NLOPT_FAILURE) where the likelihood is flat to its
          * rounding, e.g. on the way to a bound; a point it reached above the start still
          * counts */
-        if (r == NLOPT_FAILURE && prob->has_gradient && f < oc.first && f < HUGE_VAL)
+        if (r == NLOPT_FAILURE && f < oc.first && f < HUGE_VAL)
             r = NLOPT_ROUNDOFF_LIMITED;
         if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
             continue;   /* failed, or stopped on entering the best basin */
