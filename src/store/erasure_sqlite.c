@@ -254,7 +254,7 @@ int dg__customer_tables(dg_store *s, const char *customer_id, dg__customer_table
                         void *ctx, dg_error *err)
 {
     if (dg__store_is_postgres(s))
-        return dg__store_unavailable(s, "erasure", err);
+        return dg__store_unavailable(s, "subject access", err);
     char *names[MAX_TABLES];
     size_t n = 0;
     sqlite3 *db = dg__store_db(s);

@@ -259,9 +259,11 @@ int dg__pg_open(dg_pg **out, const char *conninfo, bool readonly, int *version, 
     if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
         conn_message(pg->conn, msg, sizeof msg);
         bool auth = strstr(msg, "authentication failed") || strstr(msg, "no password supplied");
+        bool no_db = strstr(msg, "database") && strstr(msg, "does not exist");
         rc = dg_error_set(err, auth ? DG_EAUTH : DG_ESTORE, "%s: cannot connect: %s%s", pg->name,
                           msg, auth ? "; check the user and password of --db (or $DANGOL_DB, "
-                          "~/.pgpass)" : "; is the server running and accepting connections?");
+                          "~/.pgpass)" : no_db ? "; create it first (createdb), then `dangol "
+                          "init`" : "; is the server running and accepting connections?");
         goto fail;
     }
     PQsetNoticeProcessor(pg->conn, on_notice, NULL);

@@ -18,6 +18,9 @@ typedef struct dg_pg dg_pg;
 /* Is this --db value a libpq connection string (postgresql://, postgres://, or key=value)? */
 bool dg__pg_is_conninfo(const char *db);
 
+/* The store's PostgreSQL connection, or NULL for a SQLite store (sqlite.c). */
+dg_pg *dg__store_pg(dg_store *s);
+
 /* The versions of the compiled-in PostgreSQL migrations (schema/pg/), up to cap of them into
  * out, in order; returns how many there are. */
 size_t dg__pg_migration_versions(int *out, size_t cap);

@@ -312,6 +312,11 @@ const char *dg__store_path(const dg_store *s)
     return s->path;
 }
 
+dg_pg *dg__store_pg(dg_store *s)
+{
+    return s->pg;
+}
+
 bool dg__store_is_postgres(const dg_store *s)
 {
     return s->pg != NULL;

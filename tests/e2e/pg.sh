@@ -55,3 +55,9 @@ pg_psql() {
   PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -X -q -A -t -h 127.0.0.1 -p "$PG_PORT" -U dangol \
     -d dangol -v ON_ERROR_STOP=1 -c "$1"
 }
+
+# pg_newdb NAME: creates the database NAME (dropping one of that name first) and prints its URL.
+pg_newdb() {
+  pg_psql "DROP DATABASE IF EXISTS $1" > /dev/null && pg_psql "CREATE DATABASE $1" > /dev/null &&
+    echo "postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/$1"
+}
