@@ -50,14 +50,14 @@ pg_stop() {
   return 0
 }
 
-# pg_psql SQL: runs SQL in the test database, unaligned, tuples only.
+# pg_psql SQL [DATABASE]: runs SQL in the database (default dangol), unaligned, tuples only.
 pg_psql() {
   PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -X -q -A -t -h 127.0.0.1 -p "$PG_PORT" -U dangol \
-    -d dangol -v ON_ERROR_STOP=1 -c "$1"
+    -d "${2:-dangol}" -v ON_ERROR_STOP=1 -c "$1"
 }
 
 # pg_newdb NAME: creates the database NAME (dropping one of that name first) and prints its URL.
 pg_newdb() {
-  pg_psql "DROP DATABASE IF EXISTS $1" > /dev/null && pg_psql "CREATE DATABASE $1" > /dev/null &&
+  pg_psql "DROP DATABASE IF EXISTS $1" > /dev/null 2>&1 && pg_psql "CREATE DATABASE $1" > /dev/null &&
     echo "postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/$1"
 }
