@@ -363,6 +363,17 @@ void dg__pg_read_end(dg_pg *pg)
     pg->in_read = false;
 }
 
+int dg__pg_flag(dg_pg *pg, const char *sql, bool *flag, const char *what, dg_error *err)
+{
+    PGresult *res = NULL;
+    int rc = dg__pg_exec(pg, sql, 0, NULL, &res, what, err);
+    if (rc != 0)
+        return rc;
+    *flag = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    return 0;
+}
+
 /* ---- settings ---- */
 
 int dg__pg_setting_get(dg_pg *pg, const char *key, char *buf, size_t cap, dg_error *err)

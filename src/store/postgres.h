@@ -58,6 +58,9 @@ int dg__pg_stats(dg_pg *pg, dg_entity_stats *out, dg_error *err);
 /* Writes the rows a bulk load has streamed (COPY) into its staging tables to their tables. */
 int dg__pg_sync(dg_pg *pg, dg_error *err);
 
+/* The boolean the one row of sql holds (a SELECT EXISTS ...). */
+int dg__pg_flag(dg_pg *pg, const char *sql, bool *flag, const char *what, dg_error *err);
+
 /* ---- shared by postgres.c and postgres_rows.c ---- */
 #define DG_PG_MAX_ENTITIES 32
 

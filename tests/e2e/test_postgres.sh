@@ -6,6 +6,7 @@
 # wrong password and an operation PostgreSQL does not have yet are clear errors with exit codes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pg.sh"
+. "$(dirname "$0")/server.sh"
 D="$DANGOL"
 
 # Every numbered migration has its PostgreSQL dialect (the lead writes it for a new one).
@@ -118,6 +119,8 @@ wait $w1 $w2
   fail "two writers at once" "$(cat "$WORK/w1.out" "$WORK/w2.out")"
 n=$(pg_psql "SELECT count(*) FROM customers WHERE customer_id IN ('NEW-A', 'NEW-B') AND phone LIKE '010-%' AND email LIKE '%@example.com'" shop)
 [ "$n" = 2 ] && pass "two writers at once: no update lost" || fail "two writers: $n of 2 customers have both"
+"$D" --db "$S" -q import customers "$WORK/phones.csv" && "$D" --db "$S" -q import customers "$WORK/emails.csv"
+same csv export customers --reason "after two writers"
 
 # Errors from the server: clear, naming the server, never the password; exit codes.
 expect_exit "wrong password: exit 4" 4 "$D" --db "postgresql://dangol:wrong@127.0.0.1:$PG_PORT/shop" stats
@@ -140,6 +143,22 @@ expect_output "points on PostgreSQL: not available yet" \
   "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" points balance "$C"
 expect_output "tickets on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
   "$D" --db "$P" ticket list
+
+# The HTTP API on each store: the same customer look-up, list and report.
+for db in "$S" "$P"; do
+  tag=$([ "$db" = "$S" ] && echo sqlite || echo pg)
+  DANGOL_DB="$db" start_server --no-web || continue
+  trap 'kill "$SERVER_PID" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+  for path in "/api/customers/$C" "/api/customers?limit=5" "/api/customers?q=NEW" "/api/rfm"; do
+    api GET "$path"
+    printf '%s %s\n' "$STATUS" "$BODY" >> "$WORK/api.$tag"
+  done
+  stop_server
+done
+trap 'pg_stop; rm -rf "$WORK"' EXIT
+grep -q '^200 {"customer_id"' "$WORK/api.pg" && pass "API: a customer from PostgreSQL" ||
+  fail "API: no customer from PostgreSQL" "$(head -c 300 "$WORK/api.pg")"
+expect_same "API: the same answers from both stores" "$WORK/api.sqlite" "$WORK/api.pg"
 
 # The server gone mid-run: a command afterwards says the server is not there.
 pg_stop
