@@ -115,12 +115,31 @@ int dg__pg_error(dg_pg *pg, PGresult *res, const char *what, dg_error *err)
     return dg_error_set(err, DG_ESTORE, "%s: %s: %s", pg->name, what, primary);
 }
 
+static const char session_setup[] = "SET client_encoding = 'UTF8'; SET client_min_messages = "
+                                    "warning; SET datestyle = 'ISO'";
+
+/* A connection lost outside any transaction (the server restarted under a long-running
+ * `dangol serve`) is made again before the next command: the command that saw it lost has
+ * failed already, nothing half-done is retried. */
+static void reconnect_if_lost(dg_pg *pg)
+{
+    if (PQstatus(pg->conn) != CONNECTION_BAD || pg->in_transaction || pg->in_read)
+        return;
+    PQreset(pg->conn);
+    if (PQstatus(pg->conn) != CONNECTION_OK)
+        return;
+    PQclear(PQexec(pg->conn, session_setup));
+    if (pg->readonly)
+        PQclear(PQexec(pg->conn, "SET default_transaction_read_only = on"));
+}
+
 int dg__pg_exec(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
                 const char *what, dg_error *err)
 {
     int rc = dg__pg_copy_end(pg, err);
     if (rc != 0)
         return rc;
+    reconnect_if_lost(pg);
     PGresult *r = n ? PQexecParams(pg->conn, sql, n, NULL, params, NULL, NULL, 0)
                     : PQexec(pg->conn, sql);
     ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -267,8 +286,7 @@ int dg__pg_open(dg_pg **out, const char *conninfo, bool readonly, int *version, 
         goto fail;
     }
     PQsetNoticeProcessor(pg->conn, on_notice, NULL);
-    if ((rc = exec(pg, "SET client_encoding = 'UTF8'; SET client_min_messages = warning; "
-                       "SET datestyle = 'ISO'", "setting up the session", err)) != 0)
+    if ((rc = exec(pg, session_setup, "setting up the session", err)) != 0)
         goto fail;
     if (readonly) {
         if ((rc = read_version(pg, version, err)) != 0)

@@ -3,7 +3,8 @@
 # loopback port, as a non-root user (root, as in CI, runs it as the system user dangolpg, made
 # here when missing); pg_stop stops it. Password authentication (scram-sha-256) for the
 # superuser dangol, so a wrong password is refused as on a real server. Sets PG_URL (a libpq
-# connection string of the database "dangol"), PG_PORT, PG_BIN; pg_start fails (returns 1) with
+# connection string of the database "dangol"), PG_PORT, PG_BIN; pg_ctl_start starts it again
+# after pg_stop, on the same port; pg_start fails (returns 1) with
 # a message when the server cannot be started.
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_PASSWORD=dangol-test-password
@@ -31,9 +32,7 @@ pg_start() {
     { cat "$PG_DIR/initdb.log" >&2; return 1; }
   for attempt in 1 2 3; do
     PG_PORT=$(pg_free_port)
-    if pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
-         -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off" start \
-         > /dev/null 2>&1; then
+    if pg_ctl_start; then
       PG_URL="postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/dangol"
       PGPASSWORD=$PG_PASSWORD "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U dangol dangol ||
         return 1
@@ -42,6 +41,12 @@ pg_start() {
   done
   cat "$PG_DIR/server.log" >&2
   return 1
+}
+
+# pg_ctl_start: starts the initdb'd server on $PG_PORT (again, after pg_stop).
+pg_ctl_start() {
+  pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off" start > /dev/null 2>&1
 }
 
 pg_stop() {

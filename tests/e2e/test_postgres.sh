@@ -160,7 +160,20 @@ grep -q '^200 {"customer_id"' "$WORK/api.pg" && pass "API: a customer from Postg
   fail "API: no customer from PostgreSQL" "$(head -c 300 "$WORK/api.pg")"
 expect_same "API: the same answers from both stores" "$WORK/api.sqlite" "$WORK/api.pg"
 
-# The server gone mid-run: a command afterwards says the server is not there.
+# The database gone mid-run: `dangol serve` keeps running, answers with an error naming the lost
+# server while it is down, and answers again once it is back.
+DANGOL_DB="$P" start_server --no-web --threads 1 &&
+  trap 'kill "$SERVER_PID" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+expect_status "API before the database stops" 200 GET "/api/customers/$C"
 pg_stop
-expect_exit "server stopped: exit 4" 4 "$D" --db "$P" rfm
-expect_output "server stopped: says so" "cannot connect" "$D" --db "$P" rfm
+api GET "/api/customers/$C"
+case $STATUS in 5*) pass "API while the database is down: HTTP $STATUS" ;;
+  *) fail "API while the database is down: HTTP $STATUS" "$BODY" ;; esac
+expect_output "API while the database is down: names the lost server" \
+  "PostgreSQL dangol@127.0.0.1:$PG_PORT/shop: lost the connection to the server" cat "$WORK/last.json"
+expect_exit "a command while the database is down: exit 4" 4 "$D" --db "$P" rfm
+expect_output "a command while the database is down: says so" "cannot connect" "$D" --db "$P" rfm
+pg_ctl_start || fail "the database starts again"
+expect_status "API once the database is back" 200 GET "/api/customers/$C"
+stop_server
+trap 'pg_stop; rm -rf "$WORK"' EXIT
