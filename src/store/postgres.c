@@ -82,6 +82,11 @@ bool dg__pg_in_transaction(const dg_pg *pg)
     return pg->in_transaction;
 }
 
+bool dg__pg_streaming(const dg_pg *pg)
+{
+    return pg->unchecked;
+}
+
 int dg__pg_unavailable(const dg_pg *pg, const char *what, dg_error *err)
 {
     return dg_error_set(err, DG_EUNSUPPORTED, "%s: %s is not available on a PostgreSQL store "

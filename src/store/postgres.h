@@ -36,6 +36,8 @@ void dg__pg_close(dg_pg *pg);   /* NULL is a no-op */
 int dg__pg_unavailable(const dg_pg *pg, const char *what, dg_error *err);
 
 bool dg__pg_in_transaction(const dg_pg *pg);
+/* Inside a bulk load (dg_store_begin_unchecked), whose rows are streamed unchecked? */
+bool dg__pg_streaming(const dg_pg *pg);
 int dg__pg_begin(dg_pg *pg, bool unchecked, dg_error *err);
 int dg__pg_commit(dg_pg *pg, dg_error *err);
 void dg__pg_rollback(dg_pg *pg);

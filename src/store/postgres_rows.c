@@ -76,6 +76,31 @@ static int put_copy_data(dg_pg *pg, dg_error *err)
     return 0;
 }
 
+/* Runs sql, a COPY, and checks the server went into its copy state (PGRES_COPY_IN or _OUT). */
+static int copy_start(dg_pg *pg, const char *sql, ExecStatusType state, const char *what,
+                      dg_error *err)
+{
+    PGresult *res = PQexec(pg->conn, sql);
+    int rc = 0;
+    if (!res || PQresultStatus(res) != state)
+        rc = dg__pg_error(pg, res, what, err);
+    PQclear(res);
+    return rc;
+}
+
+/* Reads the results after a COPY's data: its command status; the first error unless rc is one
+ * already. */
+static int copy_finish(dg_pg *pg, int rc, const char *what, dg_error *err)
+{
+    PGresult *r;
+    while ((r = PQgetResult(pg->conn)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
+            rc = dg__pg_error(pg, r, what, err);
+        PQclear(r);
+    }
+    return rc;
+}
+
 int dg__pg_copy_end(dg_pg *pg, dg_error *err)
 {
     if (pg->copying < 0)
@@ -84,13 +109,7 @@ int dg__pg_copy_end(dg_pg *pg, dg_error *err)
     int rc = put_copy_data(pg, err);
     if (PQputCopyEnd(pg->conn, NULL) != 1 && rc == 0)
         rc = dg__pg_error(pg, NULL, "ending a COPY", err);
-    PGresult *r;
-    while ((r = PQgetResult(pg->conn)) != NULL) {
-        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
-            rc = dg__pg_error(pg, r, "streaming rows (COPY)", err);
-        PQclear(r);
-    }
-    return rc;
+    return copy_finish(pg, rc, "streaming rows (COPY)", err);
 }
 
 void dg__pg_forget_stage(dg_pg *pg)
@@ -192,13 +211,8 @@ static int copy_begin(dg_pg *pg, const dg_entity *e, int ei, uint64_t columns, d
     for (size_t c = 0; c < e->n_columns; c++)
         add(sql, "%s%s", c ? ", " : "", e->columns[c].name);
     add(sql, ") FROM STDIN");
-    PGresult *res = PQexec(pg->conn, sql);
-    if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
-        rc = dg__pg_error(pg, res, "starting a COPY", err);
-        PQclear(res);
+    if ((rc = copy_start(pg, sql, PGRES_COPY_IN, "starting a COPY", err)) != 0)
         return rc;
-    }
-    PQclear(res);
     pg->copying = ei;
     pg->pending[ei] = true;
     pg->stage_columns[ei] = columns;
@@ -279,29 +293,6 @@ int dg__pg_exists(dg_pg *pg, const dg_entity *e, const char *key, bool *found, d
     return 0;
 }
 
-/* Checks every reference of the row; on failure err->column is the catalog column index + 1. */
-static int check_references(dg_pg *pg, const dg_entity *e, const dg_value *row, dg_error *err)
-{
-    for (size_t c = 0; c < e->n_columns; c++) {
-        const dg_column *col = &e->columns[c];
-        if (!col->references || row[c].is_null)
-            continue;
-        const dg_entity *target = dg_entity_find(col->references);
-        bool found = false;
-        int rc = dg__pg_exists(pg, target, row[c].u.s, &found, err);
-        if (rc != 0)
-            return rc;
-        if (!found) {
-            dg_error_set(err, DG_ENOTFOUND, "%s \"%s\" is not a known %s", col->name,
-                         row[c].u.s, target->label);
-            if (err)
-                err->column = (long)c + 1;
-            return DG_ENOTFOUND;
-        }
-    }
-    return 0;
-}
-
 int dg__pg_put(dg_pg *pg, const dg_entity *e, const dg_value *row, uint64_t columns,
                bool insert_only, dg_error *err)
 {
@@ -314,9 +305,6 @@ int dg__pg_put(dg_pg *pg, const dg_entity *e, const dg_value *row, uint64_t colu
             return rc;
         return copy_row(pg, e, row, err);
     }
-    /* references first, so a missing one is named and no transaction is left aborted */
-    if ((rc = check_references(pg, e, row, err)) != 0)
-        return rc;
     char sql[SQL_MAX] = "", nums[MAX_COLUMNS][40];
     const char *params[MAX_COLUMNS];
     uint64_t others = insert_only ? 0 : columns & ~((UINT64_C(1) << e->n_key) - 1);
@@ -472,15 +460,10 @@ static int copy_out(dg_pg *pg, const char *sql, size_t n, line_fn fn, void *ctx,
     char *fields[MAX_COLUMNS];
     bool null[MAX_COLUMNS];
     int rc = dg__pg_sync(pg, err);
+    if (rc == 0)
+        rc = copy_start(pg, sql, PGRES_COPY_OUT, "reading records", err);
     if (rc != 0)
         return rc;
-    PGresult *res = PQexec(pg->conn, sql);
-    if (!res || PQresultStatus(res) != PGRES_COPY_OUT) {
-        rc = dg__pg_error(pg, res, "reading records", err);
-        PQclear(res);
-        return rc;
-    }
-    PQclear(res);
     char *line = NULL;
     int len;
     while ((len = PQgetCopyData(pg->conn, &line, 0)) > 0) {
@@ -492,12 +475,7 @@ static int copy_out(dg_pg *pg, const char *sql, size_t n, line_fn fn, void *ctx,
     }
     if (len == -2 && rc == 0)
         rc = dg__pg_error(pg, NULL, "reading records", err);
-    while ((res = PQgetResult(pg->conn)) != NULL) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
-            rc = dg__pg_error(pg, res, "reading records", err);
-        PQclear(res);
-    }
-    return rc;
+    return copy_finish(pg, rc, "reading records", err);
 }
 
 typedef struct {

@@ -619,6 +619,8 @@ static int exists_statement(dg_store *s, const dg_entity *e, int ei, dg_error *e
 /* Does the record of e with this single-column key exist? Remembers the last hit. */
 static int key_exists(dg_store *s, const dg_entity *e, const char *key, bool *found, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_exists(s->pg, e, key, found, err);
     int ei = entity_index(s, e);
     assert(ei >= 0 && e->n_key == 1);
     if (s->last_found[ei] && strcmp(s->last_found[ei], key) == 0) {
@@ -644,8 +646,6 @@ static int key_exists(dg_store *s, const dg_entity *e, const char *key, bool *fo
 
 int dg_store_exists(dg_store *s, const dg_entity *e, const char *key, bool *found, dg_error *err)
 {
-    if (s->pg)
-        return dg__pg_exists(s->pg, e, key, found, err);
     return key_exists(s, e, key, found, err);
 }
 
@@ -730,9 +730,13 @@ int dg_store_put(dg_store *s, const dg_entity *e, const dg_value *row, dg_error 
 int dg_store_put_columns(dg_store *s, const dg_entity *e, const dg_value *row, uint64_t columns,
                          dg_error *err)
 {
+    int ei = entity_index(s, e), rc;
+    /* PostgreSQL: references first (unless a bulk load, whose importer checked them), so a
+     * missing one is named and the transaction is not left aborted by the refused insert */
+    if (s->pg && !dg__pg_streaming(s->pg) && (rc = check_references(s, e, row, err)) != 0)
+        return rc;
     if (s->pg)
         return dg__pg_put(s->pg, e, row, columns, false, err);
-    int ei = entity_index(s, e), rc;
     assert(ei >= 0);
     if ((rc = writable(s, err)) != 0 || (rc = put_statement(s, e, ei, columns, err)) != 0)
         return rc;
@@ -753,10 +757,13 @@ int dg_store_put_columns(dg_store *s, const dg_entity *e, const dg_value *row, u
 
 int dg_store_insert(dg_store *s, const dg_entity *e, const dg_value *row, dg_error *err)
 {
+    int rc;
+    if (s->pg && (rc = check_references(s, e, row, err)) != 0)
+        return rc;
     if (s->pg)
         return dg__pg_put(s->pg, e, row, (UINT64_C(1) << e->n_key) - 1, true, err);
     /* the upsert that updates no column: ON CONFLICT DO NOTHING, so no row changed = a conflict */
-    int rc = dg_store_put_columns(s, e, row, (UINT64_C(1) << e->n_key) - 1, err);
+    rc = dg_store_put_columns(s, e, row, (UINT64_C(1) << e->n_key) - 1, err);
     if (rc == 0 && sqlite3_changes(s->db) == 0)
         return dg_error_set(err, DG_EEXIST, "%s \"%s\" exists already", e->label,
                             row[0].is_null ? "" : row[0].u.s);
