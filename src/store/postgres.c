@@ -141,7 +141,7 @@ static void reconnect_if_lost(dg_pg *pg)
 int dg__pg_exec(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
                 const char *what, dg_error *err)
 {
-    int rc = dg__pg_copy_end(pg, err);
+    int rc = dg__pg_sync(pg, err);   /* every statement sees the rows a bulk load streamed */
     if (rc != 0)
         return rc;
     reconnect_if_lost(pg);
@@ -362,10 +362,10 @@ void dg__pg_rollback(dg_pg *pg)
             PQclear(r);
         pg->copying = -1;
     }
+    dg__pg_forget_stage(pg);   /* the staged rows go with the transaction, never merged */
     if (pg->in_transaction || pg->in_read)
         dg__pg_exec(pg, "ROLLBACK", 0, NULL, NULL, "rolling back", &ignored);
     pg->in_transaction = pg->in_read = pg->unchecked = false;
-    dg__pg_forget_stage(pg);
 }
 
 /* A consistent read: REPEATABLE READ sees one snapshot for all its statements. */

@@ -178,8 +178,8 @@ int dg__pg_sync(dg_pg *pg, dg_error *err)
     int rc = dg__pg_copy_end(pg, err);
     for (size_t i = 0; i < n && i < DG_PG_MAX_ENTITIES && rc == 0; i++)
         if (pg->pending[i]) {
+            pg->pending[i] = false;   /* first: merge's own statements sync again */
             rc = merge(pg, all[i], (int)i, err);
-            pg->pending[i] = false;
         }
     return rc;
 }
@@ -193,11 +193,8 @@ static int copy_begin(dg_pg *pg, const dg_entity *e, int ei, uint64_t columns, d
         return 0;
     if ((rc = dg__pg_copy_end(pg, err)) != 0)
         return rc;
-    if (pg->pending[ei] && pg->stage_columns[ei] != columns) {
-        if ((rc = merge(pg, e, ei, err)) != 0)
-            return rc;
-        pg->pending[ei] = false;
-    }
+    if (pg->pending[ei] && pg->stage_columns[ei] != columns && (rc = dg__pg_sync(pg, err)) != 0)
+        return rc;
     if (!pg->staged[ei]) {
         /* no constraints: the importer has validated every value, the upsert checks the rest */
         add(sql, "CREATE TEMPORARY TABLE IF NOT EXISTS %s%s ON COMMIT DROP AS SELECT * FROM %s "
