@@ -142,6 +142,13 @@ int dg__pg_exec(dg_pg *pg, const char *sql, int n, const char *const *params, PG
                 const char *what, dg_error *err)
 {
     int rc = dg__pg_sync(pg, err);   /* every statement sees the rows a bulk load streamed */
+    return rc ? rc : dg__pg_run(pg, sql, n, params, res, what, err);
+}
+
+int dg__pg_run(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
+               const char *what, dg_error *err)
+{
+    int rc = dg__pg_copy_end(pg, err);
     if (rc != 0)
         return rc;
     reconnect_if_lost(pg);

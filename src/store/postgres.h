@@ -78,6 +78,7 @@ struct dg_pg {
     bool staged[DG_PG_MAX_ENTITIES];
     bool pending[DG_PG_MAX_ENTITIES];
     uint64_t stage_columns[DG_PG_MAX_ENTITIES];
+    int64_t stage_rows[DG_PG_MAX_ENTITIES];  /* rows staged since the last merge */
     int copying;                   /* entity index, or -1 */
     char *copy_buf;                /* rows not sent yet */
     size_t copy_len, copy_cap;
@@ -87,6 +88,10 @@ struct dg_pg {
  * command that succeeded, else returns the store's error naming what failed. */
 int dg__pg_exec(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
                 const char *what, dg_error *err);
+/* The same without writing the staged rows of a bulk load first (it ends a COPY under way):
+ * for a statement that reads none of the staged entities. */
+int dg__pg_run(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
+               const char *what, dg_error *err);
 /* The error of the connection's last failure (res may be NULL): the server's message, the lost
  * connection, a refusal by a trigger (DG_ECONFLICT), a unique key (DG_EEXIST). */
 int dg__pg_error(dg_pg *pg, PGresult *res, const char *what, dg_error *err);

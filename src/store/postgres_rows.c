@@ -114,8 +114,10 @@ int dg__pg_copy_end(dg_pg *pg, dg_error *err)
 
 void dg__pg_forget_stage(dg_pg *pg)
 {
-    for (size_t i = 0; i < DG_PG_MAX_ENTITIES; i++)
+    for (size_t i = 0; i < DG_PG_MAX_ENTITIES; i++) {
         pg->staged[i] = pg->pending[i] = false;
+        pg->stage_rows[i] = 0;
+    }
     pg->copying = -1;
     pg->copy_len = 0;
 }
@@ -167,8 +169,25 @@ static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
             return rc;
         break;
     }
-    snprintf(sql, sizeof sql, "TRUNCATE %s%s", stage_prefix, e->name);
-    return dg__pg_exec(pg, sql, 0, NULL, NULL, "emptying a staging table", err);
+    /* TRUNCATE makes a new file: worth it for a big batch; a few rows (a customer created on
+     * the fly between two runs of orders) are deleted */
+    snprintf(sql, sizeof sql, "%s %s%s", pg->stage_rows[ei] > 10000 ? "TRUNCATE" : "DELETE FROM",
+             stage_prefix, e->name);
+    pg->stage_rows[ei] = 0;
+    return dg__pg_run(pg, sql, 0, NULL, NULL, "emptying a staging table", err);
+}
+
+/* Ends a COPY under way and writes e's staged rows (only e's: a look-up of a customer while
+ * orders stream does not write the orders, which would cost a merge per row). */
+static int sync_entity(dg_pg *pg, const dg_entity *e, dg_error *err)
+{
+    int ei = entity_index(e);
+    int rc = dg__pg_copy_end(pg, err);
+    if (rc == 0 && ei >= 0 && pg->pending[ei]) {
+        pg->pending[ei] = false;
+        rc = merge(pg, e, ei, err);
+    }
+    return rc;
 }
 
 int dg__pg_sync(dg_pg *pg, dg_error *err)
@@ -193,13 +212,13 @@ static int copy_begin(dg_pg *pg, const dg_entity *e, int ei, uint64_t columns, d
         return 0;
     if ((rc = dg__pg_copy_end(pg, err)) != 0)
         return rc;
-    if (pg->pending[ei] && pg->stage_columns[ei] != columns && (rc = dg__pg_sync(pg, err)) != 0)
+    if (pg->pending[ei] && pg->stage_columns[ei] != columns && (rc = sync_entity(pg, e, err)) != 0)
         return rc;
     if (!pg->staged[ei]) {
         /* no constraints: the importer has validated every value, the upsert checks the rest */
         add(sql, "CREATE TEMPORARY TABLE IF NOT EXISTS %s%s ON COMMIT DROP AS SELECT * FROM %s "
             "WITH NO DATA", stage_prefix, e->name, e->name);
-        if ((rc = dg__pg_exec(pg, sql, 0, NULL, NULL, "making a staging table", err)) != 0)
+        if ((rc = dg__pg_run(pg, sql, 0, NULL, NULL, "making a staging table", err)) != 0)
             return rc;
         pg->staged[ei] = true;
         sql[0] = '\0';
@@ -268,6 +287,7 @@ static int copy_row(dg_pg *pg, const dg_entity *e, const dg_value *row, dg_error
     if (reserve(pg, 1, err) != 0)
         return DG_ENOMEM;
     pg->copy_buf[pg->copy_len++] = '\n';
+    pg->stage_rows[pg->copying]++;
     return pg->copy_len >= COPY_FLUSH ? put_copy_data(pg, err) : 0;
 }
 
@@ -278,12 +298,12 @@ int dg__pg_exists(dg_pg *pg, const dg_entity *e, const char *key, bool *found, d
     char sql[512] = "";
     PGresult *res = NULL;
     const char *params[] = { key };
-    int rc = dg__pg_sync(pg, err);
+    int rc = sync_entity(pg, e, err);
     if (rc != 0)
         return rc;
     assert(e->n_key == 1);
     add(sql, "SELECT 1 FROM %s WHERE %s = $1", e->name, e->columns[0].name);
-    if ((rc = dg__pg_exec(pg, sql, 1, params, &res, "looking up a key", err)) != 0)
+    if ((rc = dg__pg_run(pg, sql, 1, params, &res, "looking up a key", err)) != 0)
         return rc;
     *found = PQntuples(res) > 0;
     PQclear(res);
@@ -450,13 +470,14 @@ static bool split_line(char *line, char **fields, bool *null, size_t n)
     }
 }
 
-/* Runs a COPY (...) TO STDOUT, calling fn with each line split into n fields. */
+/* Runs a COPY (...) TO STDOUT of e's rows, calling fn with each line split into n fields. */
 typedef int (*line_fn)(void *ctx, char **fields, bool *null);
-static int copy_out(dg_pg *pg, const char *sql, size_t n, line_fn fn, void *ctx, dg_error *err)
+static int copy_out(dg_pg *pg, const dg_entity *e, const char *sql, size_t n, line_fn fn,
+                    void *ctx, dg_error *err)
 {
     char *fields[MAX_COLUMNS];
     bool null[MAX_COLUMNS];
-    int rc = dg__pg_sync(pg, err);
+    int rc = sync_entity(pg, e, err);
     if (rc == 0)
         rc = copy_start(pg, sql, PGRES_COPY_OUT, "reading records", err);
     if (rc != 0)
@@ -524,16 +545,16 @@ int dg__pg_scan(dg_pg *pg, const dg_entity *e, const dg_scan_filter *filter, dg_
     scan_ctx x = { e, fn, ctx };
     if (whole) {
         add(sql, ") TO STDOUT");
-        return copy_out(pg, sql, e->n_columns, on_scan_line, &x, err);
+        return copy_out(pg, e, sql, e->n_columns, on_scan_line, &x, err);
     }
     if (filter->limit)
         add(sql, " LIMIT %zu", filter->limit);
     if (filter->offset)
         add(sql, " OFFSET %zu", filter->offset);
     PGresult *res = NULL;
-    int rc = dg__pg_sync(pg, err);
+    int rc = sync_entity(pg, e, err);
     if (rc == 0)
-        rc = dg__pg_exec(pg, sql, n, params, &res, "reading records", err);
+        rc = dg__pg_run(pg, sql, n, params, &res, "reading records", err);
     if (rc != 0)
         return rc;
     dg_value row[MAX_COLUMNS];
@@ -562,9 +583,9 @@ int dg__pg_count(dg_pg *pg, const dg_entity *e, const dg_scan_filter *filter, in
     if (n < 0)
         return n;
     PGresult *res = NULL;
-    int rc = dg__pg_sync(pg, err);
+    int rc = sync_entity(pg, e, err);
     if (rc == 0)
-        rc = dg__pg_exec(pg, sql, n, params, &res, "counting records", err);
+        rc = dg__pg_run(pg, sql, n, params, &res, "counting records", err);
     if (rc != 0)
         return rc;
     *count = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -589,7 +610,7 @@ int dg__pg_keys(dg_pg *pg, const dg_entity *e, dg_key_fn fn, void *ctx, dg_error
     char sql[512] = "";
     keys_ctx x = { fn, ctx };
     add(sql, "COPY (SELECT %s FROM %s) TO STDOUT", e->columns[0].name, e->name);
-    return copy_out(pg, sql, 1, on_key_line, &x, err);
+    return copy_out(pg, e, sql, 1, on_key_line, &x, err);
 }
 
 int dg__pg_stats(dg_pg *pg, dg_entity_stats *out, dg_error *err)
