@@ -33,8 +33,14 @@ size_t dg__pg_migration_versions(int *out, size_t cap)
 
 bool dg__pg_is_conninfo(const char *db)
 {
-    return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0 ||
-           (strchr(db, '=') && !strchr(db, '/') && strstr(db, "dbname"));
+    static const char *const keywords[] = { "host=", "hostaddr=", "dbname=", "user=", "port=",
+                                            "service=" };
+    if (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0)
+        return true;
+    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)   /* key=value ... */
+        if (strncmp(db, keywords[i], strlen(keywords[i])) == 0)
+            return true;
+    return false;
 }
 
 /* The message of libpq's last error, its trailing newline cut, first line only. */

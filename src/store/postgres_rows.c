@@ -417,10 +417,11 @@ static int append_filter(char *sql, const dg_entity *e, const dg_scan_filter *fi
         pattern[o++] = '%';
         pattern[o] = '\0';
         params[n++] = pattern;
-        add(sql, "%s(customer_id LIKE $%d ESCAPE '\\'", where, n);
+        /* ILIKE: SQLite's LIKE ignores the case of ASCII letters */
+        add(sql, "%s(customer_id ILIKE $%d ESCAPE '\\'", where, n);
         for (size_t c = 0; !filter->search_no_personal && c < e->n_columns; c++)
             if (e->columns[c].personal != DG_PERSONAL_NONE)
-                add(sql, " OR %s LIKE $%d ESCAPE '\\'", e->columns[c].name, n);
+                add(sql, " OR %s ILIKE $%d ESCAPE '\\'", e->columns[c].name, n);
         add(sql, ")");
     }
     return n;

@@ -149,7 +149,8 @@ for db in "$S" "$P"; do
   tag=$([ "$db" = "$S" ] && echo sqlite || echo pg)
   DANGOL_DB="$db" start_server --no-web || continue
   trap 'kill "$SERVER_PID" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
-  for path in "/api/customers/$C" "/api/customers?limit=5" "/api/customers?q=NEW" "/api/rfm"; do
+  for path in "/api/customers/$C" "/api/customers?limit=5" "/api/customers?q=NEW" \
+              "/api/customers?q=new-a" "/api/rfm"; do
     api GET "$path"
     printf '%s %s\n' "$STATUS" "$BODY" >> "$WORK/api.$tag"
   done

@@ -33,9 +33,12 @@ Test(postgres, connection_strings_are_told_from_paths)
     cr_expect(dg__pg_is_conninfo("postgresql://u:p@localhost:5432/db"));
     cr_expect(dg__pg_is_conninfo("postgres://localhost/db"));
     cr_expect(dg__pg_is_conninfo("host=localhost dbname=shop"));
+    cr_expect(dg__pg_is_conninfo("host=/var/run/postgresql dbname=shop"));
+    cr_expect(dg__pg_is_conninfo("dbname=shop"));
     cr_expect(!dg__pg_is_conninfo("dangol.db"));
     cr_expect(!dg__pg_is_conninfo("/var/lib/dangol/shop.db"));
     cr_expect(!dg__pg_is_conninfo("./a=b/shop.db"));
+    cr_expect(!dg__pg_is_conninfo("a=b/shop.db"));
 }
 
 Test(postgres, the_name_never_shows_the_password)
