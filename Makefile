@@ -211,7 +211,8 @@ build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 # kinds; the report layer reads the store); the JSON target takes jansson, as the server does
 build-fuzz/fuzz_import build-fuzz/fuzz_config build-fuzz/fuzz_query: build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(OUT)/gen/schema.inc $(OUT)/gen/schema_pg.inc
 	@mkdir -p build-fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(filter %.c,$^) -o $@ $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -fsanitize=fuzzer \
+	  $(filter %.c,$^) -o $@ $(LDLIBS)
 build-fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/server/json_number.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -ljansson -lm
