@@ -19,7 +19,7 @@ LDSAN    :=
 endif
 
 CC       ?= cc
-PKGS     := sqlite3 jansson nlopt libmicrohttpd libsodium gsl xgboost
+PKGS     := sqlite3 libpq jansson nlopt libmicrohttpd libsodium gsl xgboost
 # liblinear ships no pkg-config file: linked by name (and listed in dangol.pc's Libs.private).
 EXTRA_LIBS := -llinear
 WARN     := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -72,6 +72,12 @@ $(OUT)/gen/schema.inc: $(SCHEMA) scripts/embed.sh
 	@mkdir -p $(dir $@)
 	./scripts/embed.sh $(SCHEMA) > $@
 $(OUT)/src/store/migrate.o: $(OUT)/gen/schema.inc
+# ... and their PostgreSQL dialects (src/store/schema/pg/, docs/postgresql.md).
+SCHEMA_PG := $(sort $(wildcard src/store/schema/pg/*.sql))
+$(OUT)/gen/schema_pg.inc: $(SCHEMA_PG) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	./scripts/embed.sh $(SCHEMA_PG) > $@
+$(OUT)/src/store/postgres.o: $(OUT)/gen/schema_pg.inc
 
 # The CLI's command table is generated from the DG_CLI_COMMAND(...) lines in src/cli/*.c.
 $(OUT)/gen/commands.inc: $(wildcard src/cli/*.c) scripts/commands.sh
@@ -203,9 +209,10 @@ build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -lm
 # the import, config and query targets take the whole library (the store names roles and coupon
 # kinds; the report layer reads the store); the JSON target takes jansson, as the server does
-build-fuzz/fuzz_import build-fuzz/fuzz_config build-fuzz/fuzz_query: build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(OUT)/gen/schema.inc
+build-fuzz/fuzz_import build-fuzz/fuzz_config build-fuzz/fuzz_query: build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(OUT)/gen/schema.inc $(OUT)/gen/schema_pg.inc
 	@mkdir -p build-fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(filter %.c,$^) -o $@ $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -fsanitize=fuzzer \
+	  $(filter %.c,$^) -o $@ $(LDLIBS)
 build-fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/server/json_number.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -ljansson -lm

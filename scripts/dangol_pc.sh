@@ -1,7 +1,7 @@
 #!/bin/sh
 # Writes dangol.pc, the pkg-config file of the installed library, to stdout.
 # usage: dangol_pc.sh PREFIX LIBDIR INCLUDEDIR VERSION "PKGS"
-# The libraries libdangol needs (sqlite3, jansson, nlopt, libmicrohttpd, libsodium, gsl, xgboost,
+# The libraries libdangol needs (sqlite3, libpq, jansson, nlopt, libmicrohttpd, libsodium, gsl, xgboost,
 # liblinear) are private
 # requirements: a program linking the shared library does not link them itself.
 set -eu

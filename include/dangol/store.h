@@ -1,7 +1,8 @@
-/* The customer store: where customers, orders, feedback and survey answers live, today in one
- * SQLite file (src/store/sqlite.c, the only backend; there is no seam for another yet). No SQL
- * crosses this interface: callers speak in catalog entities (dangol/entity.h) and dg_value rows,
- * so the analytics and the interfaces do not depend on SQLite. */
+/* The customer store: where customers, orders, feedback and survey answers live, in one SQLite
+ * file (src/store/sqlite.c, the embedded default) or a PostgreSQL database (src/store/postgres.c,
+ * chosen by a connection string as the path; docs/postgresql.md says which operations it has).
+ * No SQL crosses this interface: callers speak in catalog entities (dangol/entity.h) and dg_value
+ * rows, so the analytics and the interfaces do not know which backend they talk to. */
 #ifndef DANGOL_STORE_H
 #define DANGOL_STORE_H
 
@@ -27,10 +28,16 @@ enum {
 #define DG_STORE_BUSY_TIMEOUT_MS 5000
 
 /* Opens (and with DG_STORE_CREATE creates) the store at path, upgrading its schema to the current
- * version. A store written by a newer dangol is refused with DG_EVERSION.
+ * version. A path that is a libpq connection string (postgresql://..., postgres://..., or
+ * "dbname=... host=...") opens a PostgreSQL store in that database instead. A store written by a newer dangol is refused with DG_EVERSION.
  * Caller closes with dg_store_close. */
 int dg_store_open(dg_store **out, const char *path, unsigned flags, dg_error *err);
 void dg_store_close(dg_store *store);  /* NULL is a no-op */
+
+/* The store as it is named to people (messages, titles): a file's path as given; a PostgreSQL
+ * connection string as "PostgreSQL user@host:port/database", never with its password. Writes at
+ * most cap bytes into buf and returns buf. */
+const char *dg_store_describe(const char *path, char *buf, size_t cap);
 
 /* Schema version of the open store, and the newest this build knows. */
 int dg_store_schema_version(const dg_store *store);
@@ -101,6 +108,8 @@ typedef struct dg_scan_filter {
     bool newest_first;       /* order by the entity's time column, newest first */
     size_t offset, limit;    /* limit 0 = all */
     bool unordered;          /* storage order, no sort: the fast way to read a whole table */
+    uint64_t columns;        /* only these catalog columns are read (bit c = column c), the
+                                others come back unset (is_null); 0 = every column */
 } dg_scan_filter;
 
 /* Visits the records of e matching filter (NULL = all), in natural-key order unless newest_first. */

@@ -177,7 +177,7 @@ int dg_audit_append(dg_store *store, const dg_audit_actor *actor, const dg_audit
     if (failed)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     /* inside the caller's write transaction, or in one of our own */
-    bool own = sqlite3_get_autocommit(dg__store_db(store)) != 0;
+    bool own = !dg__store_in_transaction(store);
     if (own && (rc = dg_store_begin(store, err)) != 0) {
         free(customers);
         return rc;

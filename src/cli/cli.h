@@ -27,6 +27,8 @@ typedef struct dg_cli {
     const char *program;     /* "dangol" */
     const char *command;     /* "import", ... */
     const char *db_path;     /* --db, else $DANGOL_DB, else ./dangol.db */
+    char db_name[512];       /* db_path as shown to people: a connection string without its
+                                password (dg_store_describe) */
     dg_format format;        /* --format, default table */
     bool format_given;
     bool quiet;              /* --quiet: no progress, no notes */

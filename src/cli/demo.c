@@ -174,7 +174,7 @@ static int run(dg_cli *cli, int argc, char **argv)
     char title[1024], day[16];
     snprintf(title, sizeof title, "demo business (seed %llu, as of %s) written to %s%s%s in %.1f s",
              (unsigned long long)opt.seed, dg_date_format(opt.as_of_day, day),
-             no_store ? "" : cli->db_path, !no_store && out.csv_dir ? " and " : "",
+             no_store ? "" : cli->db_name, !no_store && out.csv_dir ? " and " : "",
              out.csv_dir ? out.csv_dir : "", seconds);
     dg_table *t = dg_table_new(cli->format == DG_FORMAT_TABLE ? title : NULL);
     size_t n;

@@ -34,7 +34,7 @@ static int run(dg_cli *cli, int argc, char **argv)
     bool has_currency = dg_store_setting_get(store, "currency", set, sizeof set, &err) == 0;
     if (currency && has_currency && strcasecmp(set, currency) != 0) {
         rc = dg_error_set(&err, DG_EEXIST, "%s already keeps money in %s; a store has one currency",
-                          cli->db_path, set);
+                          cli->db_name, set);
     } else if (!has_currency) {
         char upper[4] = "KRW";
         if (currency)
@@ -46,7 +46,7 @@ static int run(dg_cli *cli, int argc, char **argv)
     if (rc == 0)
         rc = dg_store_currency(store, code, &digits, &err);
     if (rc == 0 && !cli->quiet)
-        printf("%s: dangol store, schema version %d, currency %s\n", cli->db_path,
+        printf("%s: dangol store, schema version %d, currency %s\n", cli->db_name,
                dg_store_schema_version(store), code);
     dg_store_close(store);
     return rc == 0 ? DG_EXIT_OK : dg_cli_fail(cli, &err);

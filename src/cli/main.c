@@ -20,7 +20,8 @@ static void print_help(FILE *out)
           "commands:\n", out);
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-10s %s\n", dg_cli_commands[i]->name, dg_cli_commands[i]->summary);
-    fputs("\nThe store is --db PATH, else $DANGOL_DB, else ./dangol.db.\n"
+    fputs("\nThe store is --db PATH, else $DANGOL_DB, else ./dangol.db; a PostgreSQL connection string\n"
+          "(postgresql://user:password@host:port/database) selects a PostgreSQL store.\n"
           "`dangol COMMAND --help` describes a command.\n", out);
 }
 
@@ -95,6 +96,7 @@ int main(int argc, char **argv)
     argv++;
     if (argc < 0)
         return DG_EXIT_USAGE;
+    dg_store_describe(cli.db_path, cli.db_name, sizeof cli.db_name);
     if (argc == 0 || strcmp(argv[0], "help") == 0 || strcmp(argv[0], "--help") == 0 ||
         strcmp(argv[0], "-h") == 0) {
         const dg_cli_command *cmd = argc > 1 ? find(argv[1]) : NULL;

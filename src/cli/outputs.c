@@ -129,7 +129,7 @@ int dg_cli_check_inputs(const dg_cli *cli, const char *const *inputs, size_t n_i
         file_id in = identify(inputs[i]), store = identify(cli->db_path);
         if (same(&in, &store))
             return dg_cli_usage_error(cli, "the input %s is the store %s; choose another file or "
-                                      "another store with --db", inputs[i], cli->db_path);
+                                      "another store with --db", inputs[i], cli->db_name);
     }
     return DG_EXIT_OK;
 }

@@ -164,7 +164,7 @@ static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
     }
     const char *host = strchr(opt.bind, ':') ? "[::1]" : strcmp(opt.bind, "localhost") == 0
                                                              ? "127.0.0.1" : opt.bind;
-    printf("dangol: serving %s at %s://%s:%u/ (%u threads%s%s); Ctrl-C stops\n", cli->db_path,
+    printf("dangol: serving %s at %s://%s:%u/ (%u threads%s%s); Ctrl-C stops\n", cli->db_name,
            opt.tls_cert ? "https" : "http", host, dg_server_port(server), opt.threads,
            opt.web_dir ? ", dashboard on" : ", API only",
            dg_server_authenticates(server) ? ", sign-in required"

@@ -16,7 +16,7 @@ static void snapshot_note(dg_store *store, char *buf, size_t cap)
     size_t n = 0, bytes = 0, current = 0;
     dg_error err;
     if (dg_frame_snapshots(store, &generation, &dirty, status, 8, &n, &err) != 0) {
-        snprintf(buf, cap, "snapshot unreadable");
+        snprintf(buf, cap, err.code == DG_EUNSUPPORTED ? "snapshot not kept by this store" : "snapshot unreadable");
         return;
     }
     for (size_t i = 0; i < n; i++)
@@ -57,7 +57,7 @@ static int print_entities(dg_cli *cli, dg_store *store)
     if (rc != 0)
         return dg_cli_fail(cli, &err);
     snapshot_note(store, note, sizeof note);
-    snprintf(title, sizeof title, "%s (schema %d, currency %s, %s)", cli->db_path,
+    snprintf(title, sizeof title, "%s (schema %d, currency %s, %s)", cli->db_name,
              dg_store_schema_version(store), code, note);
 
     dg_table *t = dg_table_new(cli->format == DG_FORMAT_TABLE ? title : NULL);
@@ -92,7 +92,7 @@ static int print_snapshots(dg_cli *cli, dg_store *store)
     if (dg_frame_snapshots(store, &generation, &dirty, status, 8, &n, &err) != 0)
         return dg_cli_fail(cli, &err);
     char title[768];
-    snprintf(title, sizeof title, "%s: frame snapshots (store generation %lld%s)", cli->db_path,
+    snprintf(title, sizeof title, "%s: frame snapshots (store generation %lld%s)", cli->db_name,
              (long long)generation, dirty ? ", changed since the last snapshot" : "");
     dg_table *t = dg_table_new(cli->format == DG_FORMAT_TABLE ? title : NULL);
     static const char *const names[] = { "snapshot", "state", "generation", "bytes", "chunks",

@@ -181,6 +181,9 @@ static int scan(dg_store *store, dg_frame_builder *b, const char *entity,
     if (!e)
         return dg_error_set(err, DG_EINVAL, "the catalog has no entity \"%s\"", entity);
     columns(&ctx, e, fields);
+    for (size_t i = 0; fields[i]; i++)   /* read only these: a server backend sends less */
+        if (ctx.col[i] >= 0)
+            filter.columns |= UINT64_C(1) << ctx.col[i];
     return dg_store_scan(store, e, &filter, fn, &ctx, err);
 }
 

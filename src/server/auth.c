@@ -66,15 +66,25 @@ void dg_auth_free(dg_auth *auth)
     free(auth);
 }
 
-bool dg_auth_required(dg_auth *auth, dg_store *store)
+/* 1 when sign-in is on, 0 when off, or the store's error (in err) when it cannot say. */
+static int users_state(dg_auth *auth, dg_store *store, dg_error *err)
 {
     if (atomic_load(&auth->required))
-        return true;
-    bool any = true;   /* a store that cannot say: refuse rather than open up */
-    dg_user_any(store, &any, NULL);
+        return 1;
+    bool any = true;
+    int rc = dg_user_any(store, &any, err);
+    if (rc != 0)
+        return rc;
     if (any)
         atomic_store(&auth->required, true);
     return any;
+}
+
+bool dg_auth_required(dg_auth *auth, dg_store *store)
+{
+    /* a store that cannot say: refuse rather than open up, this time only (a database server
+     * that is back says again) */
+    return users_state(auth, store, NULL) != 0;
 }
 
 static void hash_text(const char *text, unsigned char out[crypto_generichash_BYTES])
@@ -315,7 +325,14 @@ bool dg_auth_admit(dg_request *req, dg_response *res, dg_identity *who)
     req->csrf = NULL;
     req->token_id = 0;
     who->token_id = 0;
-    if (!dg_auth_required(req->auth, req->store))
+    dg_error err;
+    dg_error_clear(&err);
+    int state = users_state(req->auth, req->store, &err);
+    if (state < 0) {   /* the store cannot say whether sign-in is on: its error, no answer */
+        dg_reply_failure(res, &err);
+        return false;
+    }
+    if (state == 0)
         return true;
     bool by_cookie = false;
     if (route->role == DG_ROLE_NONE) {   /* public: a bad credential does not matter */

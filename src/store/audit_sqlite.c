@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "store/audit.h"
+#include "store/audit_postgres.h"
 #include "store/snapshot.h"
 
 static void bind_text(sqlite3_stmt *st, int i, const char *text)
@@ -43,6 +44,8 @@ static int one_row(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *er
 int dg__audit_anchor(dg_store *s, int64_t *through_id, unsigned char hash[DG_AUDIT_HASH_BYTES],
                      dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_audit_anchor(dg__store_pg(s), through_id, hash, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT through_id, hash FROM auth_audit_anchor "
                                  "ORDER BY through_id DESC LIMIT 1", &st, err);
@@ -63,6 +66,8 @@ int dg__audit_anchor(dg_store *s, int64_t *through_id, unsigned char hash[DG_AUD
 int dg__audit_tail(dg_store *s, int64_t *id, unsigned char hash[DG_AUDIT_HASH_BYTES],
                    bool *found, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_audit_tail(dg__store_pg(s), id, hash, found, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT entry_id, hash FROM auth_audit "
                                  "ORDER BY entry_id DESC LIMIT 1", &st, err);
@@ -85,6 +90,8 @@ int dg__audit_tail(dg_store *s, int64_t *id, unsigned char hash[DG_AUDIT_HASH_BY
 
 int dg__audit_insert(dg_store *s, const dg__audit_row *row, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_audit_insert(dg__store_pg(s), row, err);
     const dg_audit_entry *e = &row->entry;
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "INSERT INTO auth_audit (entry_id, at, actor_kind, actor_id, "

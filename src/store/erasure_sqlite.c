@@ -170,6 +170,8 @@ int dg__erasure_apply(dg_store *s, const char *customer_id, const char *kind,
 
 int dg__erasure_secure(dg_store *s, bool on, dg_error *err)
 {
+    if (dg__store_is_postgres(s))
+        return dg__store_unavailable(s, "erasure", err);
     const char *sql = on ? "PRAGMA secure_delete = ON" : "PRAGMA secure_delete = FAST";
     if (sqlite3_exec(dg__store_db(s), sql, NULL, NULL, NULL) != SQLITE_OK)
         return dg__store_error(s, err, sql);
@@ -178,6 +180,8 @@ int dg__erasure_secure(dg_store *s, bool on, dg_error *err)
 
 int dg__erasure_checkpoint(dg_store *s, bool *truncated, dg_error *err)
 {
+    if (dg__store_is_postgres(s))
+        return dg__store_unavailable(s, "erasure", err);
     int log = -1, done = -1;
     int step = sqlite3_wal_checkpoint_v2(dg__store_db(s), NULL, SQLITE_CHECKPOINT_TRUNCATE, &log,
                                          &done);
@@ -249,6 +253,8 @@ int dg__erasure_inactive(dg_store *s, int32_t before, dg__inactive_fn fn, void *
 int dg__customer_tables(dg_store *s, const char *customer_id, dg__customer_table_fn fn,
                         void *ctx, dg_error *err)
 {
+    if (dg__store_is_postgres(s))
+        return dg__store_unavailable(s, "subject access", err);
     char *names[MAX_TABLES];
     size_t n = 0;
     sqlite3 *db = dg__store_db(s);

@@ -25,6 +25,13 @@ static const migration migrations[] = {
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
+size_t dg__sqlite_migration_versions(int *out, size_t cap)
+{
+    for (size_t i = 0; i < N_MIGRATIONS && i < cap; i++)
+        out[i] = migrations[i].version;
+    return N_MIGRATIONS;
+}
+
 int dg_store_schema_latest(void)
 {
     return migrations[N_MIGRATIONS - 1].version;

@@ -11,7 +11,14 @@
 #include "dangol/error.h"
 #include "dangol/store.h"
 
-sqlite3 *dg__store_db(dg_store *s);
+sqlite3 *dg__store_db(dg_store *s);   /* NULL for a PostgreSQL store */
+/* Is this a PostgreSQL store (src/store/postgres.c)? Its services' SQL is SQLite's: they refuse
+ * with dg__store_unavailable until they have a PostgreSQL dialect (docs/postgresql.md). */
+bool dg__store_is_postgres(const dg_store *s);
+/* DG_EUNSUPPORTED: "<store>: <what> is not available on a PostgreSQL store yet ...". */
+int dg__store_unavailable(dg_store *s, const char *what, dg_error *err);
+/* Is a write transaction open on the store's connection? */
+bool dg__store_in_transaction(dg_store *s);
 const char *dg__store_path(const dg_store *s);
 /* The connection's copy of the store's API-token key (tokens_sqlite.c): read once, not per
  * request; wiped when the connection closes. */

@@ -71,6 +71,8 @@ static int read_state(sqlite3 *db, const char *path, int64_t *generation, bool *
 
 int dg_store_snapshot_state(dg_store *s, int64_t *generation, bool *dirty, dg_error *err)
 {
+    if (dg__store_is_postgres(s))
+        return dg__store_unavailable(s, "the frame snapshot", err);
     return read_state(dg__store_db(s), dg__store_path(s), generation, dirty, err);
 }
 
@@ -102,6 +104,8 @@ static void close_writer(sqlite3 *db, bool commit, const char *path, int *rc, dg
 
 int dg_store_snapshot_claim(dg_store *s, dg_error *err)
 {
+    if (dg__store_is_postgres(s))
+        return dg__store_unavailable(s, "the frame snapshot", err);
     sqlite3 *db = NULL;
     const char *path = dg__store_path(s);
     int rc = open_writer(s, &db, err);
@@ -171,6 +175,8 @@ static int write_snapshot(sqlite3 *db, const char *path, const dg_store_snapshot
 int dg_store_snapshot_save(dg_store *s, dg_store_snapshot *info, const void *data, size_t len,
                            dg_error *err)
 {
+    if (dg__store_is_postgres(s))
+        return dg__store_unavailable(s, "the frame snapshot", err);
     sqlite3 *db = NULL;
     const char *path = dg__store_path(s);
     int64_t generation;
@@ -213,6 +219,8 @@ static void read_header(sqlite3_stmt *st, dg_store_snapshot *info)
 int dg_store_snapshot_list(dg_store *s, dg_store_snapshot *out, size_t cap, size_t *n,
                            dg_error *err)
 {
+    if (dg__store_is_postgres(s))
+        return dg__store_unavailable(s, "the frame snapshot", err);
     sqlite3 *db = dg__store_db(s);
     sqlite3_stmt *st = NULL;
     int step;
@@ -240,9 +248,11 @@ struct dg_store_snapshot_reader {
 int dg_store_snapshot_open(dg_store *s, const char *variant, dg_store_snapshot *info,
                            dg_store_snapshot_reader **out, dg_error *err)
 {
+    *out = NULL;
+    if (dg__store_is_postgres(s))
+        return dg__store_unavailable(s, "the frame snapshot", err);
     sqlite3 *db = dg__store_db(s);
     sqlite3_stmt *st = NULL;
-    *out = NULL;
     if (sqlite3_prepare_v2(db, "SELECT " HEADER_COLUMNS " FROM frame_snapshot_header "
                            "WHERE variant = ?", -1, &st, NULL) != SQLITE_OK)
         return dg__store_error(s, err, "reading the snapshot header");

@@ -18,6 +18,7 @@
 #include "store/consent.h"
 #include "store/access.h"
 #include "store/migrate.h"
+#include "store/postgres.h"
 #include "store/snapshot.h"
 
 #define MAX_ENTITIES 16
@@ -29,6 +30,7 @@
 #define SORT_CACHE_PAGES "-4096"     /* while a bulk import re-creates its indexes: 4 MiB */
 
 struct dg_store {
+    dg_pg *pg;                               /* a PostgreSQL store: every call goes there */
     sqlite3 *db;
     char *path;
     int version;
@@ -157,7 +159,8 @@ int dg_store_open(dg_store **out, const char *path, unsigned flags, dg_error *er
     dg_store *s = NULL;
     int rc = 0;
     *out = NULL;
-    if (!(flags & DG_STORE_CREATE) && !file_exists(path))
+    bool pg = dg__pg_is_conninfo(path);
+    if (!pg && !(flags & DG_STORE_CREATE) && !file_exists(path))
         return dg_error_set(err, DG_ENOTFOUND,
                             "no store at %s; create one with `dangol init` or choose another "
                             "with --db", path);
@@ -168,6 +171,14 @@ int dg_store_open(dg_store **out, const char *path, unsigned flags, dg_error *er
     s->readonly = flags & DG_STORE_READONLY;
     s->entities = dg_entity_all(&s->n_entities);
     assert(s->n_entities <= MAX_ENTITIES);
+    if (pg) {
+        free(s->path);
+        s->path = NULL;
+        if ((rc = dg__pg_open(&s->pg, path, s->readonly, &s->version, &s->path, err)) != 0)
+            goto cleanup;
+        *out = s;
+        return 0;
+    }
     if ((rc = open_db(s, err)) != 0)
         goto cleanup;
     if (!s->readonly && (rc = exec(s, "PRAGMA journal_mode = WAL", err)) != 0)
@@ -208,6 +219,7 @@ void dg_store_close(dg_store *s)
 {
     if (!s)
         return;
+    dg__pg_close(s->pg);
     for (size_t i = 0; i < MAX_ENTITIES; i++) {
         sqlite3_finalize(s->put[i]);
         sqlite3_finalize(s->exists[i]);
@@ -233,6 +245,8 @@ int dg_store_schema_version(const dg_store *s)
 
 int dg_store_setting_get(dg_store *s, const char *key, char *buf, size_t cap, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_setting_get(s->pg, key, buf, cap, err);
     sqlite3_stmt *st = NULL;
     int rc;
     /* cached: the server reads the token key on every authenticated request */
@@ -254,6 +268,8 @@ int dg_store_setting_get(dg_store *s, const char *key, char *buf, size_t cap, dg
 
 int dg_store_setting_set(dg_store *s, const char *key, const char *value, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_setting_set(s->pg, key, value, err);
     sqlite3_stmt *st = NULL;
     int rc = 0;
     if (s->readonly)
@@ -303,6 +319,45 @@ const char *dg__store_path(const dg_store *s)
     return s->path;
 }
 
+dg_pg *dg__store_pg(dg_store *s)
+{
+    return s->pg;
+}
+
+bool dg__store_is_postgres(const dg_store *s)
+{
+    return s->pg != NULL;
+}
+
+bool dg__store_in_transaction(dg_store *s)
+{
+    return s->pg ? dg__pg_in_transaction(s->pg) : sqlite3_get_autocommit(s->db) == 0;
+}
+
+int dg__store_unavailable(dg_store *s, const char *what, dg_error *err)
+{
+    return dg__pg_unavailable(s->pg, what, err);
+}
+
+/* A service's SQL on a PostgreSQL store: refused, naming the table it works on. */
+static int statement_unavailable(dg_store *s, const char *sql, dg_error *err)
+{
+    static const char *const verbs[] = { "FROM ", "INTO ", "UPDATE ", "from ", "into " };
+    const char *table = NULL;
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        const char *at = strstr(sql, verbs[i]);
+        if (at && (!table || at < table))
+            table = at + strlen(verbs[i]);
+    }
+    char what[128];
+    size_t len = table ? strspn(table, "abcdefghijklmnopqrstuvwxyz_0123456789") : 0;
+    if (len)
+        snprintf(what, sizeof what, "this operation (on %.*s)", (int)len, table);
+    else
+        snprintf(what, sizeof what, "this operation");
+    return dg__store_unavailable(s, what, err);
+}
+
 int dg__store_error(dg_store *s, dg_error *err, const char *what)
 {
     return store_error(s, err, what);
@@ -311,6 +366,8 @@ int dg__store_error(dg_store *s, dg_error *err, const char *what)
 /* BEGIN is deferred: the read snapshot starts with the first statement, which is run here. */
 int dg_store_read_begin(dg_store *s, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_read_begin(s->pg, err);
     if (s->in_transaction || s->in_read)
         return 0;
     int rc = exec(s, "BEGIN; SELECT count(*) FROM sqlite_master", err);
@@ -322,6 +379,10 @@ int dg_store_read_begin(dg_store *s, dg_error *err)
 
 void dg_store_read_end(dg_store *s)
 {
+    if (s->pg) {
+        dg__pg_read_end(s->pg);
+        return;
+    }
     if (s->in_read)
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     s->in_read = false;
@@ -337,6 +398,8 @@ static void forget_found_keys(dg_store *s)
 
 int dg_store_begin(dg_store *s, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_begin(s->pg, false, err);
     assert(!s->in_transaction && !s->in_read);
     int rc = exec(s, "BEGIN IMMEDIATE", err);
     s->in_transaction = rc == 0;
@@ -347,6 +410,8 @@ int dg_store_begin(dg_store *s, dg_error *err)
  * It is a setting of this connection only: a crash leaves nothing to restore. */
 int dg_store_begin_unchecked(dg_store *s, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_begin(s->pg, true, err);
     int rc = exec(s, "PRAGMA foreign_keys = OFF", err);
     if (rc == 0 && (rc = dg_store_begin(s, err)) != 0)
         sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
@@ -363,6 +428,8 @@ static void checked_again(dg_store *s)
 
 int dg_store_commit(dg_store *s, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_commit(s->pg, err);
     assert(s->in_transaction);
     int rc = dg_store_bulk_end(s, err);   /* never commit with indexes set aside */
     if (rc == 0)
@@ -394,6 +461,10 @@ static void forget_bulk(dg_store *s)
 
 void dg_store_rollback(dg_store *s)
 {
+    if (s->pg) {
+        dg__pg_rollback(s->pg);
+        return;
+    }
     if (s->in_transaction)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_transaction = false;
@@ -408,6 +479,8 @@ void dg_store_rollback(dg_store *s)
  * again at the end. Unique indexes stay: they decide conflicts row by row. */
 int dg_store_bulk_begin(dg_store *s, const dg_entity *e, int64_t expected_rows, dg_error *err)
 {
+    if (s->pg)   /* a bulk load streams its rows with COPY from its first row on */
+        return 0;
     sqlite3_stmt *st = NULL;
     char sql[256];
     int rc = 0;
@@ -476,6 +549,8 @@ int dg_store_bulk_begin(dg_store *s, const dg_entity *e, int64_t expected_rows, 
  * nothing behind). The table's dirty pages spill to the WAL earlier, as they would at commit. */
 int dg_store_bulk_end(dg_store *s, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_sync(s->pg, err);
     int rc = 0;
     if (s->n_bulk_indexes)
         rc = exec(s, "PRAGMA temp_store = FILE; PRAGMA cache_size = " SORT_CACHE_PAGES, err);
@@ -551,6 +626,8 @@ static int exists_statement(dg_store *s, const dg_entity *e, int ei, dg_error *e
 /* Does the record of e with this single-column key exist? Remembers the last hit. */
 static int key_exists(dg_store *s, const dg_entity *e, const char *key, bool *found, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_exists(s->pg, e, key, found, err);
     int ei = entity_index(s, e);
     assert(ei >= 0 && e->n_key == 1);
     if (s->last_found[ei] && strcmp(s->last_found[ei], key) == 0) {
@@ -581,6 +658,8 @@ int dg_store_exists(dg_store *s, const dg_entity *e, const char *key, bool *foun
 
 int dg_store_keys(dg_store *s, const dg_entity *e, dg_key_fn fn, void *ctx, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_keys(s->pg, e, fn, ctx, err);
     sqlite3_stmt *st = NULL;
     char sql[256];
     assert(e->n_key == 1);
@@ -659,6 +738,12 @@ int dg_store_put_columns(dg_store *s, const dg_entity *e, const dg_value *row, u
                          dg_error *err)
 {
     int ei = entity_index(s, e), rc;
+    /* PostgreSQL: references first (unless a bulk load, whose importer checked them), so a
+     * missing one is named and the transaction is not left aborted by the refused insert */
+    if (s->pg && !dg__pg_streaming(s->pg) && (rc = check_references(s, e, row, err)) != 0)
+        return rc;
+    if (s->pg)
+        return dg__pg_put(s->pg, e, row, columns, false, err);
     assert(ei >= 0);
     if ((rc = writable(s, err)) != 0 || (rc = put_statement(s, e, ei, columns, err)) != 0)
         return rc;
@@ -679,8 +764,13 @@ int dg_store_put_columns(dg_store *s, const dg_entity *e, const dg_value *row, u
 
 int dg_store_insert(dg_store *s, const dg_entity *e, const dg_value *row, dg_error *err)
 {
+    int rc;
+    if (s->pg && (rc = check_references(s, e, row, err)) != 0)
+        return rc;
+    if (s->pg)
+        return dg__pg_put(s->pg, e, row, (UINT64_C(1) << e->n_key) - 1, true, err);
     /* the upsert that updates no column: ON CONFLICT DO NOTHING, so no row changed = a conflict */
-    int rc = dg_store_put_columns(s, e, row, (UINT64_C(1) << e->n_key) - 1, err);
+    rc = dg_store_put_columns(s, e, row, (UINT64_C(1) << e->n_key) - 1, err);
     if (rc == 0 && sqlite3_changes(s->db) == 0)
         return dg_error_set(err, DG_EEXIST, "%s \"%s\" exists already", e->label,
                             row[0].is_null ? "" : row[0].u.s);
@@ -692,7 +782,7 @@ int dg_store_ensure(dg_store *s, const dg_entity *e, const char *key, dg_error *
     bool found = false;
     int rc = writable(s, err);
     if (rc == 0)
-        rc = key_exists(s, e, key, &found, err);
+        rc = dg_store_exists(s, e, key, &found, err);
     if (rc != 0 || found)
         return rc;
     dg_value row[MAX_COLUMNS];
@@ -715,6 +805,8 @@ static void key_condition(char *sql, const dg_entity *e)
 
 int dg_store_delete(dg_store *s, const dg_entity *e, const dg_value *key_row, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_delete(s->pg, e, key_row, err);
     sqlite3_stmt *st = NULL;
     char sql[512];
     int rc = writable(s, err);
@@ -826,6 +918,8 @@ static void release_scan(dg_store *s, int slot, sqlite3_stmt *st)
 
 int dg__store_statement(dg_store *s, const char *sql, sqlite3_stmt **st, dg_error *err)
 {
+    if (s->pg)
+        return statement_unavailable(s, sql, err);
     if (scan_statement(s, sql, st) < 0 && !*st)
         return store_error(s, err, "preparing a query");
     return 0;
@@ -897,6 +991,8 @@ static void bind_filter(sqlite3_stmt *st, const dg_scan_filter *filter, char *pa
 int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
                   dg_row_fn fn, void *ctx, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_scan(s->pg, e, filter, fn, ctx, err);
     char sql[SQL_MAX], pattern[512];
     sqlite3_stmt *st = NULL;
     dg_value row[MAX_COLUMNS];
@@ -906,7 +1002,10 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
     assert(e->n_columns <= MAX_COLUMNS);
 
     snprintf(sql, sizeof sql, "SELECT ");
-    append_columns(sql, e, 0, false, DG_STORE_ALL_COLUMNS);
+    for (size_t c = 0; c < e->n_columns; c++) {   /* the columns not asked for are read as NULL */
+        strcat(sql, c ? ", " : "");
+        strcat(sql, !filter->columns || filter->columns >> c & 1 ? e->columns[c].name : "NULL");
+    }
     strcat(sql, " FROM ");
     strcat(sql, e->name);
     if ((rc = append_filter(sql, e, filter, err)) != 0)
@@ -948,6 +1047,8 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
 int dg_store_count(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
                    int64_t *count, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_count(s->pg, e, filter, count, err);
     char sql[SQL_MAX], pattern[512];
     sqlite3_stmt *st = NULL;
     int rc;
@@ -980,6 +1081,8 @@ static const char *day_expression(const dg_column *col, char *buf, size_t cap)
 
 int dg_store_stats(dg_store *s, dg_entity_stats *out, dg_error *err)
 {
+    if (s->pg)
+        return dg__pg_stats(s->pg, out, err);
     for (size_t i = 0; i < s->n_entities; i++) {
         const dg_entity *e = s->entities[i];
         int tc = time_column(e);

@@ -11,6 +11,7 @@
 #include "dangol/auth.h"
 #include "dangol/id.h"
 #include "store/snapshot.h"
+#include "store/postgres.h"
 #include "store/users.h"
 
 #define USER_COLUMNS "user_id, name, role, disabled, coalesce(site, ''), " \
@@ -217,6 +218,9 @@ int dg_user_customer_allowed(dg_store *store, const dg_user *user, const char *c
 int dg_user_any(dg_store *store, bool *any, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
+    if (dg__store_pg(store))   /* the server asks at its start whether sign-in is needed */
+        return dg__pg_flag(dg__store_pg(store), "SELECT EXISTS (SELECT 1 FROM auth_users)", any,
+                           "reading the users", err);
     int rc = dg__store_statement(store, "SELECT EXISTS (SELECT 1 FROM auth_users)", &st, err);
     if (rc != 0)
         return rc;

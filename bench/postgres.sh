@@ -1,0 +1,50 @@
+#!/bin/sh
+# SQLite vs PostgreSQL benchmark (BENCHMARKS.md, "PostgreSQL"): generates N order rows (default
+# 1 M) over C customers (default 100 k) as CSV (bench/gen_orders.c), starts a PostgreSQL 15 server
+# of its own (tests/e2e/pg.sh: initdb into the scratch directory, a free loopback port, stopped at
+# the end), and times on each backend, in the same run: the customers and orders import, a cold
+# `dangol rfm` (frame read from the rows: a PostgreSQL store keeps no snapshot; the SQLite store's
+# snapshot is dropped first, so both read the rows), and a second `rfm` (SQLite: from the
+# snapshot the first one saved). Wall seconds and CPU of the dangol process (/usr/bin/time -v);
+# the PostgreSQL server's own CPU is not in the dangol process's figure.
+# usage: bench/postgres.sh [N_ORDERS] [N_CUSTOMERS]      (BENCH_DIR=/tmp/... for the scratch)
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+N=${1:-1000000}
+C=${2:-100000}
+WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-postgres}
+D="$ROOT/build/dangol"
+mkdir -p "$WORK"
+. "$ROOT/tests/e2e/pg.sh"
+cc -O2 -o "$WORK/gen_orders" "$ROOT/bench/gen_orders.c"
+[ -f "$WORK/orders-$N.csv" ] || "$WORK/gen_orders" "$N" "$C" "$WORK/orders-$N.csv" "$WORK/customers-$C.csv"
+echo "input: $N orders over $C customers, $(du -m "$WORK/orders-$N.csv" | cut -f1) MB"
+rm -rf "$WORK/pg" "$WORK"/sqlite.db*
+trap 'pg_stop' EXIT
+pg_start
+P=$(pg_newdb bench)
+S="$WORK/sqlite.db"
+
+# measure NAME CMD...: runs CMD under /usr/bin/time -v, prints wall and CPU seconds.
+measure() {
+  name=$1; shift
+  /usr/bin/time -v "$@" > "$WORK/out" 2> "$WORK/time" || { echo "$name failed:"; tail -5 "$WORK/time"; exit 1; }
+  awk -F': ' -v name="$name" '
+    /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
+    /User time/ { user = $2 } /System time/ { sys = $2 }
+    /Maximum resident set size/ { rss = $2 / 1024 }
+    END { printf "%-32s wall %7.2f s   cpu %6.2f + %5.2f s   peak RSS %5.0f MB\n", name, wall, user, sys, rss }' "$WORK/time"
+}
+
+for backend in sqlite postgresql; do
+  db=$([ "$backend" = sqlite ] && echo "$S" || echo "$P")
+  "$D" --db "$db" -q init
+  measure "$backend import customers" "$D" --db "$db" -q import customers "$WORK/customers-$C.csv"
+  measure "$backend import orders" "$D" --db "$db" -q import orders "$WORK/orders-$N.csv"
+  [ "$backend" = sqlite ] && sqlite3 "$S" "DELETE FROM frame_snapshot; DELETE FROM frame_snapshot_header; UPDATE frame_snapshot_state SET dirty = 1"
+  measure "$backend rfm (frame from rows)" "$D" --db "$db" --format csv rfm
+  cp "$WORK/out" "$WORK/rfm.$backend"
+  measure "$backend rfm again" "$D" --db "$db" --format csv rfm
+done
+cmp -s "$WORK/rfm.sqlite" "$WORK/rfm.postgresql" && echo "rfm: the same output on both" ||
+  { echo "rfm outputs differ"; exit 1; }

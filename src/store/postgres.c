@@ -1,0 +1,439 @@
+/* The PostgreSQL backend's connection (docs/postgresql.md): libpq connect with messages naming
+ * the server (never the password), transactions, settings and the schema migrations of
+ * schema/pg/, the dialect of each numbered SQLite migration, applied in the same order and
+ * recorded in the table schema_version. Every command's result is checked: a server that
+ * refuses, is gone or dies mid-run is a DG_ESTORE message naming it, never a crash. The rows of
+ * the catalog entities are in postgres_rows.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/migrate.h"
+#include "store/postgres.h"
+
+typedef struct {
+    int version;
+    const char *const *lines;   /* the .sql file, one string per line, NULL-terminated */
+} pg_migration;
+
+static const pg_migration pg_migrations[] = {
+#include "schema_pg.inc"
+};
+
+#define N_PG_MIGRATIONS (sizeof pg_migrations / sizeof pg_migrations[0])
+/* pg_advisory_xact_lock key of the migrations: one process migrates at a time */
+#define MIGRATION_LOCK 0x64616e676f6cLL
+
+size_t dg__pg_migration_versions(int *out, size_t cap)
+{
+    for (size_t i = 0; i < N_PG_MIGRATIONS && i < cap; i++)
+        out[i] = pg_migrations[i].version;
+    return N_PG_MIGRATIONS;
+}
+
+bool dg__pg_is_conninfo(const char *db)
+{
+    static const char *const keywords[] = { "host=", "hostaddr=", "dbname=", "user=", "port=",
+                                            "service=" };
+    if (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0)
+        return true;
+    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)   /* key=value ... */
+        if (strncmp(db, keywords[i], strlen(keywords[i])) == 0)
+            return true;
+    return false;
+}
+
+/* The message of libpq's last error, its trailing newline cut, first line only. */
+static void conn_message(PGconn *conn, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s", conn ? PQerrorMessage(conn) : "out of memory");
+    buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* "user@host:port/database" from the connection string, without its password. */
+static char *server_name(const char *conninfo)
+{
+    char *errmsg = NULL;
+    PQconninfoOption *opts = PQconninfoParse(conninfo, &errmsg);
+    const char *user = "", *host = "", *port = "", *db = "";
+    for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+        if (!o->val)
+            continue;
+        if (strcmp(o->keyword, "user") == 0) user = o->val;
+        else if (strcmp(o->keyword, "host") == 0) host = o->val;
+        else if (strcmp(o->keyword, "hostaddr") == 0 && !*host) host = o->val;
+        else if (strcmp(o->keyword, "port") == 0) port = o->val;
+        else if (strcmp(o->keyword, "dbname") == 0) db = o->val;
+    }
+    size_t len = strlen(user) + strlen(host) + strlen(port) + strlen(db) + 64;
+    char *name = malloc(len);
+    if (name)
+        snprintf(name, len, "PostgreSQL %s%s%s%s%s/%s", user, *user ? "@" : "",
+                 *host ? host : "localhost", *port ? ":" : "", port, *db ? db : user);
+    PQconninfoFree(opts);
+    PQfreemem(errmsg);
+    return name;
+}
+
+const char *dg_store_describe(const char *path, char *buf, size_t cap)
+{
+    char *name = dg__pg_is_conninfo(path) ? server_name(path) : NULL;
+    snprintf(buf, cap, "%s", name ? name : path);
+    free(name);
+    return buf;
+}
+
+bool dg__pg_in_transaction(const dg_pg *pg)
+{
+    return pg->in_transaction;
+}
+
+bool dg__pg_streaming(const dg_pg *pg)
+{
+    return pg->unchecked;
+}
+
+int dg__pg_unavailable(const dg_pg *pg, const char *what, dg_error *err)
+{
+    return dg_error_set(err, DG_EUNSUPPORTED, "%s: %s is not available on a PostgreSQL store "
+                        "yet (docs/postgresql.md lists what is); use a SQLite store for it",
+                        pg->name, what);
+}
+
+int dg__pg_error(dg_pg *pg, PGresult *res, const char *what, dg_error *err)
+{
+    char msg[DG_ERROR_MSG_MAX];
+    if (PQstatus(pg->conn) == CONNECTION_BAD) {
+        conn_message(pg->conn, msg, sizeof msg);
+        return dg_error_set(err, DG_ESTORE, "%s: lost the connection to the server while %s "
+                            "(%s); nothing of this command was committed", pg->name, what, msg);
+    }
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!primary) {
+        conn_message(pg->conn, msg, sizeof msg);
+        primary = msg;
+    }
+    if (state && strcmp(state, "23001") == 0)   /* a trigger's refusal (dg_refuse, erasure) */
+        return dg_error_set(err, DG_ECONFLICT, "%s", primary);
+    if (state && strcmp(state, "23505") == 0)
+        return dg_error_set(err, DG_EEXIST, "%s: %s: %s", pg->name, what, primary);
+    if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+                  strcmp(state, "55P03") == 0))
+        return dg_error_set(err, DG_EBUSY, "%s: %s: %s; try again", pg->name, what, primary);
+    if (state && strcmp(state, "25006") == 0)
+        return dg_error_set(err, DG_EINVAL, "%s: the store is open read-only", pg->name);
+    return dg_error_set(err, DG_ESTORE, "%s: %s: %s", pg->name, what, primary);
+}
+
+static const char session_setup[] = "SET client_encoding = 'UTF8'; SET client_min_messages = "
+                                    "warning; SET datestyle = 'ISO'";
+
+/* A connection lost outside any transaction (the server restarted under a long-running
+ * `dangol serve`) is made again before the next command: the command that saw it lost has
+ * failed already, nothing half-done is retried. */
+static void reconnect_if_lost(dg_pg *pg)
+{
+    if (PQstatus(pg->conn) != CONNECTION_BAD || pg->in_transaction || pg->in_read)
+        return;
+    PQreset(pg->conn);
+    if (PQstatus(pg->conn) != CONNECTION_OK)
+        return;
+    PQclear(PQexec(pg->conn, session_setup));
+    if (pg->readonly)
+        PQclear(PQexec(pg->conn, "SET default_transaction_read_only = on"));
+}
+
+int dg__pg_exec(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
+                const char *what, dg_error *err)
+{
+    int rc = dg__pg_sync(pg, err);   /* every statement sees the rows a bulk load streamed */
+    return rc ? rc : dg__pg_run(pg, sql, n, params, res, what, err);
+}
+
+int dg__pg_run(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
+               const char *what, dg_error *err)
+{
+    int rc = dg__pg_copy_end(pg, err);
+    if (rc != 0)
+        return rc;
+    reconnect_if_lost(pg);
+    PGresult *r = n ? PQexecParams(pg->conn, sql, n, NULL, params, NULL, NULL, 0)
+                    : PQexec(pg->conn, sql);
+    ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+        rc = dg__pg_error(pg, r, what, err);
+        PQclear(r);
+        return rc;
+    }
+    if (res)
+        *res = r;
+    else
+        PQclear(r);
+    return 0;
+}
+
+static int exec(dg_pg *pg, const char *sql, const char *what, dg_error *err)
+{
+    return dg__pg_exec(pg, sql, 0, NULL, NULL, what, err);
+}
+
+/* ---- migrations ---- */
+
+static char *join_lines(const char *const *lines)
+{
+    size_t len = 1;
+    for (size_t i = 0; lines[i]; i++)
+        len += strlen(lines[i]) + 1;
+    char *sql = malloc(len), *p = sql;
+    for (size_t i = 0; sql && lines[i]; i++)
+        p += sprintf(p, "%s\n", lines[i]);
+    return sql;
+}
+
+/* The version in schema_version (0 for a new database); a database with tables of its own but
+ * no schema_version is not a dangol store. */
+static int read_version(dg_pg *pg, int *version, dg_error *err)
+{
+    PGresult *res = NULL;
+    int rc = dg__pg_exec(pg, "SELECT to_regclass('schema_version') IS NOT NULL, (SELECT count(*) "
+                         "FROM pg_tables WHERE schemaname = current_schema())", 0, NULL, &res,
+                         "reading the schema version", err);
+    if (rc != 0)
+        return rc;
+    bool known = PQgetvalue(res, 0, 0)[0] == 't';
+    long tables = atol(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    *version = 0;
+    if (!known)
+        return tables > 0 ? dg_error_set(err, DG_ESTORE, "%s: the database has tables but is not "
+                                         "a dangol store; give an empty database", pg->name) : 0;
+    if ((rc = dg__pg_exec(pg, "SELECT version FROM schema_version", 0, NULL, &res,
+                          "reading the schema version", err)) != 0)
+        return rc;
+    if (PQntuples(res) == 1)
+        *version = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return 0;
+}
+
+/* One step in its own transaction, under the migration lock, skipped when another process
+ * applied it meanwhile. */
+static int migrate_step(dg_pg *pg, const pg_migration *m, int *current, dg_error *err)
+{
+    char lock[128], set[160];
+    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%lld)", MIGRATION_LOCK);
+    int rc = exec(pg, "BEGIN", "migrating the schema", err);
+    if (rc == 0)
+        rc = exec(pg, lock, "migrating the schema", err);
+    if (rc == 0)
+        rc = exec(pg, "CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY "
+                  "CHECK (id = 1), version INTEGER NOT NULL)", "migrating the schema", err);
+    if (rc == 0)
+        rc = read_version(pg, current, err);
+    if (rc == 0 && *current < m->version) {
+        char *sql = join_lines(m->lines);
+        char what[64];
+        snprintf(what, sizeof what, "schema migration %04d", m->version);
+        rc = sql ? exec(pg, sql, what, err) : dg_error_set(err, DG_ENOMEM, "out of memory");
+        free(sql);
+        snprintf(set, sizeof set, "INSERT INTO schema_version (id, version) VALUES (1, %d) "
+                 "ON CONFLICT (id) DO UPDATE SET version = excluded.version", m->version);
+        if (rc == 0)
+            rc = exec(pg, set, "migrating the schema", err);
+        if (rc == 0)
+            *current = m->version;
+    }
+    if (rc == 0)
+        rc = exec(pg, "COMMIT", "migrating the schema", err);
+    else
+        PQclear(PQexec(pg->conn, "ROLLBACK"));
+    return rc;
+}
+
+static int migrate(dg_pg *pg, int *version, dg_error *err)
+{
+    int current = 0;
+    int rc = read_version(pg, &current, err);
+    if (rc != 0)
+        return rc;
+    if (current > dg_store_schema_latest())
+        return dg__store_version_error(pg->name, current, err);
+    for (size_t i = 0; i < N_PG_MIGRATIONS && rc == 0; i++)
+        if (pg_migrations[i].version > current)
+            rc = migrate_step(pg, &pg_migrations[i], &current, err);
+    *version = current;
+    if (rc == 0 && current != dg_store_schema_latest())
+        rc = dg_error_set(err, DG_ESTORE, "%s: schema version %d has no PostgreSQL dialect in "
+                          "this build (src/store/schema/pg/)", pg->name, current + 1);
+    return rc;
+}
+
+/* ---- connection ---- */
+
+static void on_notice(void *arg, const char *message)
+{
+    (void)arg;   /* the library never prints: NOTICEs (IF NOT EXISTS, ...) are dropped */
+    (void)message;
+}
+
+int dg__pg_open(dg_pg **out, const char *conninfo, bool readonly, int *version, char **name,
+                dg_error *err)
+{
+    char msg[DG_ERROR_MSG_MAX];
+    dg_pg *pg = calloc(1, sizeof *pg);
+    *out = NULL;
+    *name = server_name(conninfo);
+    if (!pg || !*name) {
+        free(pg);
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
+    pg->name = *name;
+    pg->readonly = readonly;
+    pg->copying = -1;
+    pg->conn = PQconnectdb(conninfo);
+    int rc = 0;
+    if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
+        conn_message(pg->conn, msg, sizeof msg);
+        bool auth = strstr(msg, "authentication failed") || strstr(msg, "no password supplied");
+        bool no_db = strstr(msg, "database") && strstr(msg, "does not exist");
+        rc = dg_error_set(err, auth ? DG_EAUTH : DG_ESTORE, "%s: cannot connect: %s%s", pg->name,
+                          msg, auth ? "; check the user and password of --db (or $DANGOL_DB, "
+                          "~/.pgpass)" : no_db ? "; create it first (createdb), then `dangol "
+                          "init`" : "; is the server running and accepting connections?");
+        goto fail;
+    }
+    PQsetNoticeProcessor(pg->conn, on_notice, NULL);
+    if ((rc = exec(pg, session_setup, "setting up the session", err)) != 0)
+        goto fail;
+    if (readonly) {
+        if ((rc = read_version(pg, version, err)) != 0)
+            goto fail;
+        if (*version != dg_store_schema_latest()) {
+            rc = *version == 0 ? dg_error_set(err, DG_ENOTFOUND, "%s: no dangol store in this "
+                                              "database; create one with `dangol init`", pg->name)
+                               : dg__store_version_error(pg->name, *version, err);
+            goto fail;
+        }
+        rc = exec(pg, "SET default_transaction_read_only = on", "setting up the session", err);
+    } else {
+        rc = migrate(pg, version, err);
+    }
+    if (rc != 0)
+        goto fail;
+    *out = pg;
+    return 0;
+fail:
+    pg->name = NULL;   /* the caller's */
+    dg__pg_close(pg);
+    return rc;
+}
+
+void dg__pg_close(dg_pg *pg)
+{
+    if (!pg)
+        return;
+    if (pg->conn && (pg->in_transaction || pg->in_read))
+        dg__pg_rollback(pg);
+    PQfinish(pg->conn);
+    free(pg->copy_buf);
+    free(pg);
+}
+
+/* ---- transactions ---- */
+
+int dg__pg_begin(dg_pg *pg, bool unchecked, dg_error *err)
+{
+    if (pg->readonly)
+        return dg_error_set(err, DG_EINVAL, "%s: the store is open read-only", pg->name);
+    int rc = exec(pg, unchecked ? "BEGIN; SET CONSTRAINTS ALL DEFERRED" : "BEGIN",
+                  "starting a transaction", err);
+    pg->in_transaction = rc == 0;
+    pg->unchecked = rc == 0 && unchecked;
+    return rc;
+}
+
+int dg__pg_commit(dg_pg *pg, dg_error *err)
+{
+    int rc = dg__pg_sync(pg, err);
+    if (rc == 0)
+        rc = exec(pg, "COMMIT", "committing", err);
+    if (rc != 0)
+        dg__pg_rollback(pg);
+    pg->in_transaction = pg->unchecked = false;
+    dg__pg_forget_stage(pg);
+    return rc;
+}
+
+void dg__pg_rollback(dg_pg *pg)
+{
+    dg_error ignored;
+    if (pg->copying >= 0) {   /* abandon the COPY: the rollback drops what it sent */
+        PQputCopyEnd(pg->conn, "rolled back");
+        PGresult *r;
+        while ((r = PQgetResult(pg->conn)) != NULL)
+            PQclear(r);
+        pg->copying = -1;
+    }
+    dg__pg_forget_stage(pg);   /* the staged rows go with the transaction, never merged */
+    if (pg->in_transaction || pg->in_read)
+        dg__pg_exec(pg, "ROLLBACK", 0, NULL, NULL, "rolling back", &ignored);
+    pg->in_transaction = pg->in_read = pg->unchecked = false;
+}
+
+/* A consistent read: REPEATABLE READ sees one snapshot for all its statements. */
+int dg__pg_read_begin(dg_pg *pg, dg_error *err)
+{
+    if (pg->in_transaction || pg->in_read)
+        return 0;
+    int rc = exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting a read", err);
+    pg->in_read = rc == 0;
+    return rc;
+}
+
+void dg__pg_read_end(dg_pg *pg)
+{
+    dg_error ignored;
+    if (pg->in_read)
+        exec(pg, "COMMIT", "ending a read", &ignored);
+    pg->in_read = false;
+}
+
+int dg__pg_flag(dg_pg *pg, const char *sql, bool *flag, const char *what, dg_error *err)
+{
+    PGresult *res = NULL;
+    int rc = dg__pg_exec(pg, sql, 0, NULL, &res, what, err);
+    if (rc != 0)
+        return rc;
+    *flag = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    return 0;
+}
+
+/* ---- settings ---- */
+
+int dg__pg_setting_get(dg_pg *pg, const char *key, char *buf, size_t cap, dg_error *err)
+{
+    PGresult *res = NULL;
+    const char *params[] = { key };
+    int rc = dg__pg_exec(pg, "SELECT value FROM settings WHERE key = $1", 1, params, &res,
+                         "reading settings", err);
+    if (rc != 0)
+        return rc;
+    if (PQntuples(res) == 1)
+        snprintf(buf, cap, "%s", PQgetvalue(res, 0, 0));
+    else
+        rc = dg_error_set(err, DG_ENOTFOUND, "setting \"%s\" is not set", key);
+    PQclear(res);
+    return rc;
+}
+
+int dg__pg_setting_set(dg_pg *pg, const char *key, const char *value, dg_error *err)
+{
+    const char *params[] = { key, value };
+    if (pg->readonly)
+        return dg_error_set(err, DG_EINVAL, "%s: the store is open read-only", pg->name);
+    return dg__pg_exec(pg, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) "
+                       "DO UPDATE SET value = excluded.value", 2, params, NULL,
+                       "writing settings", err);
+}

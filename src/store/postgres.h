@@ -1,0 +1,102 @@
+/* Private to the store: the PostgreSQL backend (postgres.c: connection, transactions, errors,
+ * settings, migrations; postgres_rows.c: the catalog entities' rows, COPY in and out). The public
+ * dg_store_* functions in sqlite.c hand a PostgreSQL store's calls to these, so nothing above
+ * the store knows which backend it talks to (docs/postgresql.md). */
+#ifndef DANGOL_STORE_POSTGRES_H
+#define DANGOL_STORE_POSTGRES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "dangol/store.h"
+
+typedef struct dg_pg dg_pg;
+
+/* Is this --db value a libpq connection string (postgresql://, postgres://, or key=value)? */
+bool dg__pg_is_conninfo(const char *db);
+
+/* The store's PostgreSQL connection, or NULL for a SQLite store (sqlite.c). */
+dg_pg *dg__store_pg(dg_store *s);
+
+/* The versions of the compiled-in PostgreSQL migrations (schema/pg/), up to cap of them into
+ * out, in order; returns how many there are. */
+size_t dg__pg_migration_versions(int *out, size_t cap);
+
+/* Connects, and unless readonly brings the schema to the latest version (schema/pg/). *name gets
+ * the server named for messages (user@host:port/database, never the password); caller frees it
+ * with free() even on failure. */
+int dg__pg_open(dg_pg **out, const char *conninfo, bool readonly, int *version, char **name,
+                dg_error *err);
+void dg__pg_close(dg_pg *pg);   /* NULL is a no-op */
+
+/* The refusal of an operation the PostgreSQL backend does not have yet: DG_EUNSUPPORTED. */
+int dg__pg_unavailable(const dg_pg *pg, const char *what, dg_error *err);
+
+bool dg__pg_in_transaction(const dg_pg *pg);
+/* Inside a bulk load (dg_store_begin_unchecked), whose rows are streamed unchecked? */
+bool dg__pg_streaming(const dg_pg *pg);
+int dg__pg_begin(dg_pg *pg, bool unchecked, dg_error *err);
+int dg__pg_commit(dg_pg *pg, dg_error *err);
+void dg__pg_rollback(dg_pg *pg);
+int dg__pg_read_begin(dg_pg *pg, dg_error *err);
+void dg__pg_read_end(dg_pg *pg);
+
+int dg__pg_setting_get(dg_pg *pg, const char *key, char *buf, size_t cap, dg_error *err);
+int dg__pg_setting_set(dg_pg *pg, const char *key, const char *value, dg_error *err);
+
+int dg__pg_put(dg_pg *pg, const dg_entity *e, const dg_value *row, uint64_t columns,
+               bool insert_only, dg_error *err);
+int dg__pg_exists(dg_pg *pg, const dg_entity *e, const char *key, bool *found, dg_error *err);
+int dg__pg_keys(dg_pg *pg, const dg_entity *e, dg_key_fn fn, void *ctx, dg_error *err);
+int dg__pg_delete(dg_pg *pg, const dg_entity *e, const dg_value *key_row, dg_error *err);
+int dg__pg_scan(dg_pg *pg, const dg_entity *e, const dg_scan_filter *filter, dg_row_fn fn,
+                void *ctx, dg_error *err);
+int dg__pg_count(dg_pg *pg, const dg_entity *e, const dg_scan_filter *filter, int64_t *count,
+                 dg_error *err);
+int dg__pg_stats(dg_pg *pg, dg_entity_stats *out, dg_error *err);
+/* Writes the rows a bulk load has streamed (COPY) into its staging tables to their tables. */
+int dg__pg_sync(dg_pg *pg, dg_error *err);
+
+/* The boolean the one row of sql holds (a SELECT EXISTS ...). */
+int dg__pg_flag(dg_pg *pg, const char *sql, bool *flag, const char *what, dg_error *err);
+
+/* ---- shared by postgres.c and postgres_rows.c ---- */
+#define DG_PG_MAX_ENTITIES 32
+
+struct dg_pg {
+    PGconn *conn;
+    char *name;                    /* user@host:port/database, for messages */
+    bool readonly;
+    bool in_transaction;           /* BEGIN .. COMMIT of a write */
+    bool in_read;                  /* a REPEATABLE READ read (dg_store_read_begin) */
+    bool unchecked;                /* a bulk load: references deferred, rows streamed by COPY */
+    /* the bulk load's staging: per entity, a temporary table the rows are copied into and the
+     * columns their upsert updates; copying names the entity the COPY is streaming into */
+    bool staged[DG_PG_MAX_ENTITIES];
+    bool pending[DG_PG_MAX_ENTITIES];
+    uint64_t stage_columns[DG_PG_MAX_ENTITIES];
+    int64_t stage_rows[DG_PG_MAX_ENTITIES];  /* rows staged since the last merge */
+    int copying;                   /* entity index, or -1 */
+    char *copy_buf;                /* rows not sent yet */
+    size_t copy_len, copy_cap;
+};
+
+/* Runs sql with n text parameters (NULL = SQL NULL); *res (NULL to discard) is the result of a
+ * command that succeeded, else returns the store's error naming what failed. */
+int dg__pg_exec(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
+                const char *what, dg_error *err);
+/* The same without writing the staged rows of a bulk load first (it ends a COPY under way):
+ * for a statement that reads none of the staged entities. */
+int dg__pg_run(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
+               const char *what, dg_error *err);
+/* The error of the connection's last failure (res may be NULL): the server's message, the lost
+ * connection, a refusal by a trigger (DG_ECONFLICT), a unique key (DG_EEXIST). */
+int dg__pg_error(dg_pg *pg, PGresult *res, const char *what, dg_error *err);
+/* Ends a COPY into a staging table, if one is streaming (postgres_rows.c). */
+int dg__pg_copy_end(dg_pg *pg, dg_error *err);
+void dg__pg_forget_stage(dg_pg *pg);
+
+#endif

@@ -1,0 +1,68 @@
+# A real PostgreSQL 15 server for tests and benchmarks, sourced after lib.sh (or on its own with
+# WORK set): pg_start initdb's a cluster into $WORK/pg and starts it with pg_ctl on a free
+# loopback port, as a non-root user (root, as in CI, runs it as the system user dangolpg, made
+# here when missing); pg_stop stops it. Password authentication (scram-sha-256) for the
+# superuser dangol, so a wrong password is refused as on a real server. Sets PG_URL (a libpq
+# connection string of the database "dangol"), PG_PORT, PG_BIN; pg_ctl_start starts it again
+# after pg_stop, on the same port; pg_start fails (returns 1) with
+# a message when the server cannot be started.
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_PASSWORD=dangol-test-password
+
+# pg_as CMD...: CMD as the server's user.
+pg_as() {
+  if [ "$(id -u)" = 0 ]; then runuser -u dangolpg -- "$@"; else "$@"; fi
+}
+
+pg_free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+pg_start() {
+  [ -x "$PG_BIN/initdb" ] || { echo "pg.sh: no PostgreSQL at $PG_BIN (make deps installs it)" >&2; return 1; }
+  if [ "$(id -u)" = 0 ] && ! id dangolpg > /dev/null 2>&1; then
+    useradd --system --no-create-home --shell /usr/sbin/nologin dangolpg || return 1
+  fi
+  PG_DIR="$WORK/pg"
+  mkdir -p "$PG_DIR"
+  printf '%s\n' "$PG_PASSWORD" > "$PG_DIR/pwfile"
+  [ "$(id -u)" = 0 ] && { chown -R dangolpg "$PG_DIR"; chmod 755 "$WORK"; }
+  pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U dangol --auth=scram-sha-256 \
+    --pwfile="$PG_DIR/pwfile" -E UTF8 --locale=C --no-sync > "$PG_DIR/initdb.log" 2>&1 ||
+    { cat "$PG_DIR/initdb.log" >&2; return 1; }
+  for attempt in 1 2 3; do
+    PG_PORT=$(pg_free_port)
+    if pg_ctl_start; then
+      PG_URL="postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/dangol"
+      PGPASSWORD=$PG_PASSWORD "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U dangol dangol ||
+        return 1
+      return 0
+    fi
+  done
+  cat "$PG_DIR/server.log" >&2
+  return 1
+}
+
+# pg_ctl_start: starts the initdb'd server on $PG_PORT (again, after pg_stop).
+pg_ctl_start() {
+  pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off" start > /dev/null 2>&1
+}
+
+pg_stop() {
+  [ -n "${PG_DIR:-}" ] && [ -f "$PG_DIR/data/postmaster.pid" ] &&
+    pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop > /dev/null 2>&1
+  return 0
+}
+
+# pg_psql SQL [DATABASE]: runs SQL in the database (default dangol), unaligned, tuples only.
+pg_psql() {
+  PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -X -q -A -t -h 127.0.0.1 -p "$PG_PORT" -U dangol \
+    -d "${2:-dangol}" -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# pg_newdb NAME: creates the database NAME (dropping one of that name first) and prints its URL.
+pg_newdb() {
+  pg_psql "DROP DATABASE IF EXISTS $1" > /dev/null 2>&1 && pg_psql "CREATE DATABASE $1" > /dev/null &&
+    echo "postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/$1"
+}

@@ -1,0 +1,180 @@
+# dangol on a PostgreSQL store (docs/postgresql.md), against a real PostgreSQL 15 server started
+# here (tests/e2e/pg.sh: initdb into $WORK, pg_ctl on a free loopback port, as a non-root user)
+# and stopped at the end. The same small demo business is imported into a SQLite store and into
+# PostgreSQL, and the reports and customer cards of both are compared byte for byte; bad input
+# gives the same error on both and leaves the PostgreSQL store unchanged; a refused connection, a
+# wrong password and an operation PostgreSQL does not have yet are clear errors with exit codes.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pg.sh"
+. "$(dirname "$0")/server.sh"
+D="$DANGOL"
+
+# Every numbered migration has its PostgreSQL dialect (the lead writes it for a new one).
+missing=""
+for f in "$ROOT"/src/store/schema/[0-9]*.sql; do
+  [ -f "$ROOT/src/store/schema/pg/$(basename "$f")" ] || missing="$missing $(basename "$f")"
+done
+[ -z "$missing" ] && pass "every migration has a PostgreSQL dialect" ||
+  fail "migrations without a PostgreSQL dialect in src/store/schema/pg/:$missing"
+
+trap 'pg_stop; rm -rf "$WORK"' EXIT
+if ! pg_start; then
+  fail "PostgreSQL server starts (make deps installs postgresql-15)"
+  exit 0
+fi
+pass "PostgreSQL server starts on port $PG_PORT"
+
+S="$WORK/shop.db"
+P=$(pg_newdb shop)
+"$D" -q demo --customers 300 --no-store --csv "$WORK/csv" > /dev/null
+for db in "$S" "$P"; do
+  "$D" --db "$db" -q init --currency KRW
+  for e in staff customers products orders order_lines feedback surveys interactions referrals \
+           partner_activities marketing_spend mot_visits mot_ratings; do
+    [ -f "$WORK/csv/$e.csv" ] || continue
+    out=$("$D" --db "$db" -q import "$e" "$WORK/csv/$e.csv" 2>&1) ||
+      fail "import $e into $db" "$out"
+  done
+done
+"$D" --db "$S" --format csv stats > "$WORK/stats.sqlite"
+"$D" --db "$P" --format csv stats > "$WORK/stats.pg"
+expect_same "the same counts and date ranges in both stores" "$WORK/stats.sqlite" "$WORK/stats.pg"
+
+# same FORMAT ARGS...: the command's output and exit code are the same on both stores.
+same() {
+  fmt=$1; shift
+  "$D" --db "$S" --format "$fmt" "$@" > "$WORK/a.out" 2>&1; ra=$?
+  "$D" --db "$P" --format "$fmt" "$@" > "$WORK/b.out" 2>&1; rb=$?
+  if [ "$ra" = 0 ] && [ "$rb" = 0 ] && cmp -s "$WORK/a.out" "$WORK/b.out"; then
+    pass "same $* ($fmt)"
+  else
+    fail "$* ($fmt) differs (exit $ra / $rb)" "$(diff "$WORK/a.out" "$WORK/b.out" | head -20)"
+  fi
+}
+C=$(sed -n 2p "$WORK/csv/customers.csv" | cut -d, -f1)
+for fmt in csv json; do
+  same "$fmt" rfm
+  same "$fmt" stage
+  same "$fmt" loyalty
+  same "$fmt" cube --rows channel,region --cols quarter --measure revenue,orders,customers
+  same "$fmt" cube --rows category --measure revenue --where "region=Seoul"
+  same "$fmt" cohort
+  same "$fmt" kpi
+  same "$fmt" customer show "$C"
+  same "$fmt" export orders
+done
+same table customer show "$C"
+same csv segment
+same csv export customers --reason "e2e comparison"
+DANGOL_DB="$P" "$D" --format csv rfm > "$WORK/env.out" 2>&1
+"$D" --db "$S" --format csv rfm > "$WORK/a.out" 2>&1
+expect_same "\$DANGOL_DB selects PostgreSQL too" "$WORK/a.out" "$WORK/env.out"
+
+# Bad input: the same file:line:col errors and exit code, and nothing written.
+"$D" --db "$P" export customers --reason before > "$WORK/before.csv"
+cat > "$WORK/bad.csv" <<'CSV'
+customer_id,name,gender,birth_year
+NEW-1,"Kim, Minsu",F,1980
+NEW-2,Lee,Q,1990
+NEW-3,Park,M,3000
+NEW-1,Dup,F,1980
+CSV
+"$D" --db "$S" import customers "$WORK/bad.csv" > "$WORK/a.out" 2>&1; ra=$?
+"$D" --db "$P" import customers "$WORK/bad.csv" > "$WORK/b.out" 2>&1; rb=$?
+[ "$ra" = 1 ] && [ "$rb" = 1 ] && pass "bad rows exit 1 on both" || fail "bad rows exit $ra / $rb"
+expect_same "bad rows: the same messages on both" "$WORK/a.out" "$WORK/b.out"
+expect_output "bad rows name file:line:col" 'bad.csv:3:3: gender "Q"' cat "$WORK/b.out"
+"$D" --db "$P" export customers --reason after > "$WORK/after.csv"
+expect_same "bad rows leave the PostgreSQL store unchanged" "$WORK/before.csv" "$WORK/after.csv"
+printf 'order_id,customer_id,ordered_at,total\nX-1,%s,2025-01-02,1000\nX-2,NOBODY,2025-01-02,500\n' \
+  "$C" > "$WORK/badref.csv"
+"$D" --db "$S" import orders "$WORK/badref.csv" > "$WORK/a.out" 2>&1
+"$D" --db "$P" import orders "$WORK/badref.csv" > "$WORK/b.out" 2>&1; rb=$?
+[ "$rb" = 1 ] && pass "unknown customer: exit 1" || fail "unknown customer: exit $rb"
+expect_same "unknown customer: the same message on both" "$WORK/a.out" "$WORK/b.out"
+n=$(pg_psql "SELECT count(*) FROM orders WHERE order_id = 'X-1'" shop)
+[ "$n" = 0 ] && pass "a bad row rolls back the good rows of its import" || fail "X-1 written: $n"
+
+# Re-importing the same file changes nothing; --create-customers streams two entities at once.
+expect_ok "re-import" "$D" --db "$P" -q import customers "$WORK/csv/customers.csv"
+"$D" --db "$P" export customers --reason again > "$WORK/again.csv"
+expect_same "re-import changes nothing" "$WORK/before.csv" "$WORK/again.csv"
+printf 'order_id,customer_id,ordered_at,total\nY-1,NEW-A,2025-01-02,1000\nY-2,NEW-B,2025-01-03,500\nY-3,NEW-A,2025-01-04,700\n' \
+  > "$WORK/create.csv"
+for db in "$S" "$P"; do "$D" --db "$db" -q import orders "$WORK/create.csv" --create-customers; done
+same csv export orders
+same csv export customers --reason "created customers"
+
+# Several writers on one database: two processes update the same customers at once, one their
+# phones, the other their e-mails, five times each; every update lands, none is lost.
+printf 'customer_id,phone\nNEW-A,010-1111-0000\nNEW-B,010-2222-0000\n' > "$WORK/phones.csv"
+printf 'customer_id,email\nNEW-A,a@example.com\nNEW-B,b@example.com\n' > "$WORK/emails.csv"
+writer() {
+  for i in 1 2 3 4 5; do "$D" --db "$P" -q import customers "$WORK/$1.csv" || echo "writer $1 failed"; done
+}
+writer phones > "$WORK/w1.out" 2>&1 & w1=$!
+writer emails > "$WORK/w2.out" 2>&1 & w2=$!
+wait $w1 $w2
+[ ! -s "$WORK/w1.out" ] && [ ! -s "$WORK/w2.out" ] && pass "two writers at once: every import succeeds" ||
+  fail "two writers at once" "$(cat "$WORK/w1.out" "$WORK/w2.out")"
+n=$(pg_psql "SELECT count(*) FROM customers WHERE customer_id IN ('NEW-A', 'NEW-B') AND phone LIKE '010-%' AND email LIKE '%@example.com'" shop)
+[ "$n" = 2 ] && pass "two writers at once: no update lost" || fail "two writers: $n of 2 customers have both"
+"$D" --db "$S" -q import customers "$WORK/phones.csv" && "$D" --db "$S" -q import customers "$WORK/emails.csv"
+same csv export customers --reason "after two writers"
+
+# Errors from the server: clear, naming the server, never the password; exit codes.
+expect_exit "wrong password: exit 4" 4 "$D" --db "postgresql://dangol:wrong@127.0.0.1:$PG_PORT/shop" stats
+expect_output "wrong password: says so" "PostgreSQL dangol@127.0.0.1:$PG_PORT/shop: cannot connect: .*password authentication failed" \
+  "$D" --db "postgresql://dangol:wrong@127.0.0.1:$PG_PORT/shop" stats
+out=$("$D" --db "postgresql://dangol:wrong@127.0.0.1:$PG_PORT/shop" stats 2>&1)
+case $out in *wrong*) fail "the password is shown in the message" "$out" ;; *) pass "the password is never shown" ;; esac
+free=$(pg_free_port)
+expect_exit "connection refused: exit 4" 4 "$D" --db "postgresql://dangol@127.0.0.1:$free/shop" rfm
+expect_output "connection refused: says so" "127.0.0.1:$free/shop: cannot connect: .*refused.*is the server running" \
+  "$D" --db "postgresql://dangol@127.0.0.1:$free/shop" rfm
+expect_output "no such database: says so" "database \"nosuch\" does not exist; create it first" \
+  "$D" --db "postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/nosuch" init
+expect_output "a database of another application is refused" "has tables but is not a dangol store" \
+  sh -c "'$PG_BIN/psql' -q 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' -c 'CREATE TABLE other (x int)' && '$D' --db 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' init 2>&1"
+
+# What PostgreSQL does not have yet is refused, with a non-zero exit and what to do.
+expect_exit "points on PostgreSQL: exit 4" 4 "$D" --db "$P" points balance "$C"
+expect_output "points on PostgreSQL: not available yet" \
+  "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" points balance "$C"
+expect_output "tickets on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
+  "$D" --db "$P" ticket list
+
+# The HTTP API on each store: the same customer look-up, list and report.
+for db in "$S" "$P"; do
+  tag=$([ "$db" = "$S" ] && echo sqlite || echo pg)
+  DANGOL_DB="$db" start_server --no-web || continue
+  trap 'kill "$SERVER_PID" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+  for path in "/api/customers/$C" "/api/customers?limit=5" "/api/customers?q=NEW" \
+              "/api/customers?q=new-a" "/api/rfm"; do
+    api GET "$path"
+    printf '%s %s\n' "$STATUS" "$BODY" >> "$WORK/api.$tag"
+  done
+  stop_server
+done
+trap 'pg_stop; rm -rf "$WORK"' EXIT
+grep -q '^200 {"customer_id"' "$WORK/api.pg" && pass "API: a customer from PostgreSQL" ||
+  fail "API: no customer from PostgreSQL" "$(head -c 300 "$WORK/api.pg")"
+expect_same "API: the same answers from both stores" "$WORK/api.sqlite" "$WORK/api.pg"
+
+# The database gone mid-run: `dangol serve` keeps running, answers with an error naming the lost
+# server while it is down, and answers again once it is back.
+DANGOL_DB="$P" start_server --no-web --threads 1 &&
+  trap 'kill "$SERVER_PID" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+expect_status "API before the database stops" 200 GET "/api/customers/$C"
+pg_stop
+api GET "/api/customers/$C"
+case $STATUS in 5*) pass "API while the database is down: HTTP $STATUS" ;;
+  *) fail "API while the database is down: HTTP $STATUS" "$BODY" ;; esac
+expect_output "API while the database is down: names the lost server" \
+  "PostgreSQL dangol@127.0.0.1:$PG_PORT/shop: lost the connection to the server" cat "$WORK/last.json"
+expect_exit "a command while the database is down: exit 4" 4 "$D" --db "$P" rfm
+expect_output "a command while the database is down: says so" "cannot connect" "$D" --db "$P" rfm
+pg_ctl_start || fail "the database starts again"
+expect_status "API once the database is back" 200 GET "/api/customers/$C"
+stop_server
+trap 'pg_stop; rm -rf "$WORK"' EXIT
