@@ -24,6 +24,7 @@
 #include "dangol/error.h"
 #include "dangol/export.h"
 #include "dangol/frame.h"
+#include "dangol/lookalike.h"
 #include "dangol/loyalty.h"
 #include "dangol/model.h"
 #include "dangol/points.h"
@@ -362,6 +363,36 @@ int dg_segment_view_parse(const char *name, dg_segment_view *view, dg_error *err
  * returns one view. One table. */
 int dg_report_segment(dg_report *out, const dg_frame *frame, dg_segment_view view,
                       const dg_segment_options *opt, dg_error *err);
+
+/* ---- lookalike prospects (dangol/lookalike.h) ---- */
+
+typedef enum dg_lookalike_view {
+    DG_LOOKALIKE_VIEW_REPORT,    /* summary, lift curve of the held-out buyers, attributes */
+    DG_LOOKALIKE_VIEW_SCORES     /* the prospects, most alike first (the top `top`) */
+} dg_lookalike_view;
+
+typedef struct dg_report_lookalike_options {
+    const dg_clv_report *fit;       /* the card's CLV fit on frame (the best customers are the
+                                       top tenth of the buyers by its CLV); NULL: fitted here */
+    const char *seed_text, *seed_name;          /* the best customers instead: one id a line */
+    const char *prospects_text, *prospects_name;/* the customers to score instead of those
+                                                   without an order: one id a line */
+    dg_lookalike_options model;
+    size_t top;                     /* scores: the top rows (0: all) */
+} dg_report_lookalike_options;
+
+void dg_report_lookalike_options_init(dg_report_lookalike_options *opt);
+
+/* Fits the lookalike model of frame with opt (NULL: the defaults). Without a seed the best
+ * customers are the top tenth of the buyers by the CLV fit (by spend to date when the fit
+ * fails, said in a note). With a seed list, the seed and the buyers are learned from; with a
+ * prospect list, those customers are scored and not learned from. Errors of dg_lookalike_fit and
+ * dg_lookalike_ids_parse. Caller frees with dg_lookalike_free. */
+int dg_report_lookalike_model(dg_lookalike **out, const dg_frame *frame,
+                              const dg_report_lookalike_options *opt, dg_error *err);
+/* The report (three tables) or the scores (one table) of the model above. */
+int dg_report_lookalike(dg_report *out, const dg_frame *frame, dg_lookalike_view view,
+                        const dg_report_lookalike_options *opt, dg_error *err);
 
 /* ---- the audit trail (dangol/audit.h) ---- */
 
