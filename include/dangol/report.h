@@ -553,7 +553,7 @@ int dg_report_economics(dg_report *out, dg_store *store, const dg_frame *frame,
  * validation metrics beside the baseline's, its feature importance. */
 int dg_report_churn_train(dg_report *out, dg_churn_saved *saved, dg_store *store,
                           const dg_frame *frame, const dg_churn_options *opt, const char *actor,
-                          const char *key, dg_error *err);
+                          const struct dg_audit_actor *audit, const char *key, dg_error *err);
 /* Stored churn model id (0: the latest): the model (item, value), validation metrics and feature
  * importance. Three tables. DG_ENOTFOUND as dg_churn_model_load. */
 int dg_report_model_show(dg_report *out, dg_store *store, int64_t id, dg_error *err);

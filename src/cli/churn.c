@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/analysis.h"
+#include "dangol/audit.h"
 
 /* Parses a number within lo..hi (whole when integer) given to option. */
 static int parse_number(const dg_cli *cli, const char *option, const char *text, double lo,
@@ -160,7 +161,11 @@ static int train(dg_cli *cli, const churn_args *a)
     dg_error_clear(&err);
     dg_report rep = { 0 };
     dg_churn_saved saved;
-    int rc = dg_report_churn_train(&rep, &saved, store, frame, &a->opt, a->actor, a->key, &err);
+    char name[DG_AUDIT_NAME_MAX];
+    dg_audit_actor audit;
+    dg_audit_actor_cli(&audit, name);
+    int rc = dg_report_churn_train(&rep, &saved, store, frame, &a->opt, a->actor, &audit, a->key,
+                                   &err);
     if (rc == 0 && saved.replayed &&
         dg_table_add_note(rep.tables[0], "this idempotency key was used before: the model it "
                           "stored is shown and nothing was trained or written") != 0)

@@ -495,6 +495,9 @@ void dg_api_churn_report(dg_request *req, dg_response *res);
 void dg_api_churn_scores(dg_request *req, dg_response *res);
 void dg_api_churn_train(dg_request *req, dg_response *res);
 json_t *dg_api_churn_schema(const char *name);
+/* lookalike.c: prospects scored by their likeness to the best customers */
+void dg_api_lookalike_report(dg_request *req, dg_response *res);
+void dg_api_lookalike_scores(dg_request *req, dg_response *res);
 void dg_api_customer_coupons(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
