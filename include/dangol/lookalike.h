@@ -4,7 +4,7 @@
  * trained on the buyers, label 1 for the best customers (by default the top tenth of the buyers
  * by lifetime value) and 0 for the other buyers, on one 0/1 column per attribute value; a
  * prospect's score is the model's probability of "best" for its attribute values (Hosmer &
- * Lemeshow 2000, eq. 1.1; liblinear: Fan et al. 2008, eq. 2 and appendix A). Validation holds
+ * Lemeshow 2000, eq. 1.1; liblinear: Fan et al. 2008, section 2). Validation holds
  * out a share of the buyers (a fixed hashed split): the model trained on the rest ranks the
  * held-out buyers, and their AUC, top-decile lift and lift curve say how well the attributes find
  * best customers the model never saw. The final model learns from every buyer and scores the
