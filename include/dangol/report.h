@@ -256,10 +256,14 @@ typedef struct dg_report_card_options {
     const dg_consult_rules *type_rules;   /* suggest a type to a customer without one; NULL:
                                              the built-in rules */
     bool mask_personal;           /* the card's personal fields masked (dangol/mask.h) */
+    const dg_segmentation *segments;   /* the default segmentation of frame (as `dangol
+                                          segment`); NULL: run here (once per call) */
 } dg_report_card_options;
 
 /* The card of customer_id (dg_card_build) and, when frame is not NULL, its analytic sections
- * (stage, RFM, loyalty index, lifetime value) relative to the whole frame, and for a customer
+ * (stage, RFM, loyalty index, lifetime value) relative to the whole frame, its churn risk (the
+ * latest stored churn model on the features of the frame's as-of day: probability and risk
+ * decile) and its k-means segment, and for a customer
  * without a type the type the rules suggest, with the rule and the type's guidance. DG_ENOTFOUND if there
  * is no such customer. Caller frees with dg_card_clear, also on failure. */
 int dg_report_card(dg_card *card, dg_store *store, const dg_frame *frame,
