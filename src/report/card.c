@@ -188,7 +188,8 @@ static int mining_section(dg_card *card, dg_store *store, const dg_frame *frame,
     dg_table *t = dg_table_new("Churn risk and segment");
     dg_churn_model *m = NULL;
     dg_model_info info;
-    dg_features *f = NULL, *own_f = NULL;
+    const dg_features *f = opt && opt->segments ? opt->segments->features : NULL;
+    dg_features *own_f = NULL;
     dg_segmentation *own_seg = NULL;
     double *p = NULL;
     char text[200];
@@ -196,7 +197,7 @@ static int mining_section(dg_card *card, dg_store *store, const dg_frame *frame,
              !dg_table_add_column(t, "value", DG_CELL_TEXT, 0) ? 0 : DG_ENOMEM;
     dg_error why;
     dg_error_clear(&why);
-    if (rc == 0 && dg_features_compute(&own_f, frame, NULL, &why) == 0)
+    if (rc == 0 && !f && dg_features_compute(&own_f, frame, NULL, &why) == 0)
         f = own_f;
     long row_of_c = -1;
     for (size_t i = 0; f && i < f->n_rows; i++)

@@ -286,6 +286,11 @@ typedef int (*dg_clv_fn)(void *ctx, const struct dg_frame *frame,
                          const struct dg_clv_report *report, dg_error *err);
 int dg_snapshot_clv(dg_snapshot *snapshot, const struct dg_clv_options *opt, dg_clv_fn fn,
                     void *ctx, dg_error *err);
+/* The default segmentation of the snapshot's frame (as `dangol segment`: the customer card's
+ * segment), built on first use and kept with the snapshot; NULL with err when it cannot be built
+ * (too few customers). Call only inside a dg_snapshot_clv fn: the CLV lock guards it. */
+struct dg_segmentation;
+const struct dg_segmentation *dg_snapshot_segments(dg_snapshot *snapshot, dg_error *err);
 
 /* ---- who asks (auth.c) ------------------------------------------------------------------- */
 
