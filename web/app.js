@@ -41,9 +41,9 @@ const PAGES = [
   { id: 'coupons', icon: '✂', requires: '/api/coupons/rates', render: renderCoupons },
   { id: 'value', icon: '⚖', requires: '/api/value/grid', render: renderValue },
   { id: 'mot', icon: '◔', requires: '/api/mot/cycle', render: renderMot },
-  { id: 'segments', icon: '⁂', requires: '/api/segments', render: renderSegments },
+  { id: 'segments', icon: '◈', requires: '/api/segments', render: renderSegments },
   { id: 'churn', icon: '↘', requires: '/api/churn/report', render: renderChurn },
-  { id: 'lookalike', icon: '≈', requires: '/api/lookalike/report', render: renderLookalike },
+  { id: 'lookalike', icon: '◑', requires: '/api/lookalike/report', render: renderLookalike },
 ];
 
 function renderNav(current) {

@@ -26,7 +26,7 @@ function liftChart(el, deciles, lift, cumulative) {
     series: [
       { name: t('mining_lift'), type: 'bar', data: lift, color: PALETTE[0], barCategoryGap: '20%',
         markLine: { symbol: 'none', silent: true, lineStyle: { color: PALETTE[3], type: 'dashed' }, data: [{ yAxis: 1, name: t('mining_chance') }],
-          label: { formatter: t('mining_chance') } } },
+          label: { formatter: t('mining_chance'), position: 'insideEndTop' } } },
       { name: t('mining_cumulative_lift'), type: 'line', data: cumulative, color: PALETTE[2], symbolSize: 6 },
     ],
   });
@@ -91,8 +91,9 @@ export async function renderSegments(view) {
     h('div', { class: 'muted', style: 'margin-bottom:12px' }, t('segments_page_note')),
     card(t('chart_segment_share'), cShare), h('div', { style: 'height:18px' }),
     card(t('chart_segment_profiles'), resultTable(Object.assign({}, shown(profiles), {
-      columns: profiles.columns.filter(c => c !== 'name' && c !== 'name_ko'),
-      rows: profiles.rows.map(r => Object.assign({}, r, { cluster: `${r.segment} · ${name(r)}` })) }), { money: ['revenue'] })));
+      columns: profiles.columns.filter(c => c !== 'segment' && c !== 'name' && c !== 'name_ko'),
+      rows: profiles.rows.map(r => Object.assign({}, r, { cluster: `${r.segment} · ${name(r)}`,
+        share: fmtPct(r.share), revenue_share: fmtPct(r.revenue_share) })) }), { money: ['revenue'] })));
   mountChart(cShare, {
     tooltip: { trigger: 'axis', valueFormatter: v => fmtPct(v) },
     legend: { top: 0 },
@@ -127,7 +128,8 @@ export async function renderLookalike(view) {
         [t('lookalike_scored'), fmtInt(+items['prospects scored'])]]), noteCaption(shown(summary)))),
     h('div', { style: 'height:18px' }),
     h('div', { class: 'grid charts' },
-      card(t('chart_lookalike_top'), resultTable(shown(scores), { onRow: toCustomer })),
+      card(t('chart_lookalike_top'), scores.rows.length ? resultTable(shown(scores), { onRow: toCustomer })
+        : h('div', { class: 'muted', 'data-empty': 'prospects' }, t('lookalike_no_prospects'))),
       card(t('chart_lookalike_attributes'), resultTable(Object.assign({}, shown(attributes), {
         rows: attributes.rows.slice(0, 12).map(r => Object.assign({}, r,
           { attribute: fieldLabel(r.attribute), value: valueLabel(r.attribute, r.value) })) })))));

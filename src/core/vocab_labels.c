@@ -393,6 +393,7 @@ static const dg_vocab_entry labels[] = {
     UI("lookalike_auc", "Held-out AUC", "검증 AUC"),
     UI("lookalike_top_lift", "Top-decile lift", "상위 10% 향상도"),
     UI("lookalike_scored", "Prospects scored", "점수화한 잠재고객"),
+    UI("lookalike_no_prospects", "No prospect to score: every customer has an order.", "점수화할 잠재고객이 없습니다: 모든 고객이 주문했습니다."),
     UI("chart_lookalike_top", "Most alike prospects", "가장 닮은 잠재고객"),
     UI("chart_lookalike_attributes", "What the best customers look like", "최우수 고객의 특징"),
     FIELD("score", "Score", "점수"),
