@@ -9,25 +9,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "dangol/lookalike.h"
 #include "dangol/rng.h"
 #include "dangol/text.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench_clock.h"
 
 static int die(const dg_error *err)
 {
@@ -88,19 +74,19 @@ int main(int argc, char **argv)
     dg_error err;
     dg_error_clear(&err);
     int32_t as_of = dg_days_from_civil(2025, 12, 31);
-    double t0 = now();
+    double t0 = bench_now();
     dg_frame *f = simulate(n, as_of, &err);
     if (!f)
         return die(&err);
-    printf("simulated %zu customers in %.2f s\n", n, now() - t0);
+    printf("simulated %zu customers in %.2f s\n", n, bench_now() - t0);
     dg_lookalike_roles roles;
     if (dg_lookalike_roles_default(&roles, f, NULL, &err) != 0)
         return die(&err);
     dg_lookalike *m = NULL;
-    double w0 = now(), c0 = cpu();
+    double w0 = bench_now(), c0 = bench_cpu();
     if (dg_lookalike_fit(&m, f, &roles, NULL, &err) != 0)
         return die(&err);
-    double wall = now() - w0, used = cpu() - c0;
+    double wall = bench_now() - w0, used = bench_cpu() - c0;
     printf("lookalike fit (columns, validation fit, final fit, scoring %zu prospects): "
            "%.3f s wall, %.3f s CPU\n", m->n_scored, wall, used);
     printf("  %zu buyers, %zu best, %zu attribute values; held-out AUC %.4f, top-decile lift "

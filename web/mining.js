@@ -6,7 +6,7 @@
 import { t, vocab, valueLabel, fieldLabel, lang } from './i18n.js';
 import { api, state } from './api.js';
 import { fmtInt, fmtMoney, fmtPct } from './format.js';
-import { h, card, chartBox, resultTable, noteCaption } from './dom.js';
+import { h, card, chartBox, resultTable } from './dom.js';
 import { PALETTE, mountChart } from './charts.js';
 
 const kv = rows => h('div', { class: 'kv' }, rows.flatMap(([k, v]) => [h('div', { class: 'k' }, k), h('div', null, v)]));
@@ -125,7 +125,8 @@ export async function renderLookalike(view) {
         [t('lookalike_heldout'), fmtInt(+items['held-out buyers'])],
         [t('lookalike_auc'), (+items['held-out AUC']).toFixed(3)],
         [t('lookalike_top_lift'), (+items['held-out top-decile lift']).toFixed(2)],
-        [t('lookalike_scored'), fmtInt(+items['prospects scored'])]]), noteCaption(shown(summary)))),
+        [t('lookalike_scored'), fmtInt(+items['prospects scored'])]]),
+        h('div', { class: 'muted', style: 'margin-top:10px' }, (shown(summary).notes || []).map(n => h('div', null, n))))),
     h('div', { style: 'height:18px' }),
     h('div', { class: 'grid charts' },
       card(t('chart_lookalike_top'), scores.rows.length ? resultTable(shown(scores), { onRow: toCustomer })

@@ -23,22 +23,13 @@ static int finish(dg_table **out, dg_table *t, const dg_lookalike *m, int rc, dg
     return 0;
 }
 
-static int columns(dg_table *t, const char *const *names, const dg_cell_type *types,
-                   const int *decimals, size_t n)
-{
-    int rc = t ? 0 : DG_ENOMEM;
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = dg_table_add_column(t, names[i], types[i], decimals[i]);
-    return rc;
-}
-
 int dg_lookalike_summary_table(dg_table **out, const dg_lookalike *m, dg_error *err)
 {
     static const char *const names[] = { "item", "value" };
     static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_TEXT };
     static const int decimals[] = { 0, 0 };
     dg_table *t = dg_table_new("Lookalike model");
-    int rc = columns(t, names, types, decimals, 2);
+    int rc = dg_table_add_columns(t, names, types, decimals, 2);
     const dg_churn_metrics *v = &m->validation;
     char value[64];
     struct {
@@ -71,7 +62,7 @@ int dg_lookalike_lift_table(dg_table **out, const dg_lookalike *m, dg_error *err
                                           DG_CELL_REAL, DG_CELL_PERCENT, DG_CELL_REAL };
     static const int decimals[] = { 0, 0, 0, 1, 2, 1, 2 };
     dg_table *t = dg_table_new("Lift of the held-out buyers (decile 10 = the most alike tenth)");
-    int rc = columns(t, names, types, decimals, 7);
+    int rc = dg_table_add_columns(t, names, types, decimals, 7);
     const dg_churn_metrics *v = &m->validation;
     size_t seen = 0;
     double found = 0.0;
@@ -113,7 +104,7 @@ int dg_lookalike_attribute_table(dg_table **out, const dg_lookalike *m, dg_error
     static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_REAL, DG_CELL_REAL };
     static const int decimals[] = { 0, 0, 3, 2 };
     dg_table *t = dg_table_new("What the best customers look like (log odds of best per value)");
-    int rc = columns(t, names, types, decimals, 4);
+    int rc = dg_table_add_columns(t, names, types, decimals, 4);
     size_t *order = malloc((m->n_attributes ? m->n_attributes : 1) * sizeof *order);
     if (!order)
         rc = DG_ENOMEM;
@@ -147,7 +138,7 @@ int dg_lookalike_score_table(dg_table **out, const dg_lookalike *m, const dg_fra
                                           DG_CELL_TEXT };
     static const int decimals[] = { 0, 4, 0, 0, 0, 0, 0, 0, 0 };
     dg_table *t = dg_table_new("Prospects by likeness to the best customers");
-    int rc = columns(t, names, types, decimals, 9);
+    int rc = dg_table_add_columns(t, names, types, decimals, 9);
     int year, month, day;
     dg_civil_from_days(f->as_of, &year, &month, &day);
     size_t n = top && top < m->n_scored ? top : m->n_scored;

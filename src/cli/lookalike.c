@@ -2,7 +2,6 @@
  * customers (dangol/lookalike.h). The model, the roles and every table come from the report
  * layer (dg_report_lookalike); this file reads options and the seed/prospect files. */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,18 +13,6 @@ typedef struct lookalike_args {
     dg_report_lookalike_options opt;
     const char *seed_path, *prospects_path, *output;
 } lookalike_args;
-
-static int parse_real(const dg_cli *cli, const char *option, const char *text, double lo,
-                      double hi, bool integer, double *out)
-{
-    char *end;
-    double v = strtod(text, &end);
-    if (!text[0] || *end || !isfinite(v) || v < lo || v > hi || (integer && v != floor(v)))
-        return dg_cli_usage_error(cli, "%s \"%s\": expected %s from %g to %g", option, text,
-                                  integer ? "a whole number" : "a number", lo, hi);
-    *out = v;
-    return DG_EXIT_OK;
-}
 
 static int parse_args(dg_cli *cli, int argc, char **argv, lookalike_args *a)
 {
@@ -50,21 +37,21 @@ static int parse_args(dg_cli *cli, int argc, char **argv, lookalike_args *a)
         switch (o) {
         case OPT_AS_OF: code = dg_cli_parse_day(cli, "--as-of", optarg, &a->as_of); break;
         case OPT_TOP:
-            if ((code = parse_real(cli, "--top", optarg, 1, 1e9, true, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--top", optarg, 1, 1e9, true, &v)) == 0)
                 a->opt.top = (size_t)v;
             break;
         case OPT_SEED: a->seed_path = optarg; break;
         case OPT_PROSPECTS: a->prospects_path = optarg; break;
         case OPT_HOLDOUT:
-            if ((code = parse_real(cli, "--holdout", optarg, 0.05, 0.9, false, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--holdout", optarg, 0.05, 0.9, false, &v)) == 0)
                 a->opt.model.holdout_share = v;
             break;
         case OPT_SPLIT:
-            if ((code = parse_real(cli, "--split-seed", optarg, 0, 2147483646, true, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--split-seed", optarg, 0, 2147483646, true, &v)) == 0)
                 a->opt.model.seed = (uint64_t)v;
             break;
         case OPT_COST:
-            if ((code = parse_real(cli, "--cost", optarg, 1e-6, 1e6, false, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--cost", optarg, 1e-6, 1e6, false, &v)) == 0)
                 a->opt.model.cost = v;
             break;
         case OPT_OUTPUT: a->output = optarg; break;
