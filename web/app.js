@@ -22,6 +22,7 @@ import { renderTiers } from './tiers.js';
 import { renderPoints } from './points.js';
 import { renderCoupons } from './coupons.js';
 import { renderMot } from './mot.js';
+import { renderChurn, renderSegments, renderLookalike } from './mining.js';
 
 window.dangol = { CHARTS, state };
 
@@ -40,6 +41,9 @@ const PAGES = [
   { id: 'coupons', icon: '✂', requires: '/api/coupons/rates', render: renderCoupons },
   { id: 'value', icon: '⚖', requires: '/api/value/grid', render: renderValue },
   { id: 'mot', icon: '◔', requires: '/api/mot/cycle', render: renderMot },
+  { id: 'segments', icon: '◈', requires: '/api/segments', render: renderSegments },
+  { id: 'churn', icon: '↘', requires: '/api/churn/report', render: renderChurn },
+  { id: 'lookalike', icon: '◑', requires: '/api/lookalike/report', render: renderLookalike },
 ];
 
 function renderNav(current) {

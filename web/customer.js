@@ -35,6 +35,12 @@ function cardItem(item, value) {
   if (item === 'stage' && (m = text.match(/^(\w+)(?: \((\w+)\))?$/)))
     text = valueLabel('stage', m[1]) + (m[2] ? ` (${valueLabel('activity', m[2])})` : '');
   else if (item === 'segment' || item === 'model') text = valueLabel(item, text);
+  else if (item === 'k-means segment' && (m = text.match(/^(\d+) .* \((\w+)\)$/))) text = `${m[1]} · ${vocab('cluster', m[2]) || m[2]}`;
+  else if (item === 'churn probability' && /^[\d.]+$/.test(text)) text = fmtPct(parseFloat(text));
+  else if (item === 'churn model' && (m = text.match(/^(\d+) \((\w+), horizon (\d+) days\)$/)))
+    text = `${m[1]} · ${vocab('churn_algorithm', m[2]) || m[2]} · ${t('churn_horizon', { n: m[3] })}`;
+  else if (item === 'churn probability' && text === 'no churn model trained yet') text = t('no_churn_model');
+  else if (text === 'no order by the as-of day') text = t('no_order_yet');
   else if (item === 'RFM' && (m = text.match(/^R(\d) F(\d) M(\d): last order (-?\d+) days ago, ([\d,]+) orders, (.*)$/)))
     text = t('rfm_line', { r: m[1], f: m[2], m: m[3], days: m[4], orders: m[5], money: cardMoney(m[6]) });
   else if (item === 'loyalty index') text = text.replace('(behaviour only: no survey answer)', `(${t('behaviour_only')})`);

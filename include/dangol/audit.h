@@ -64,6 +64,8 @@ void dg_audit_actor_cli(dg_audit_actor *actor, char name[DG_AUDIT_NAME_MAX]);
 /* Post-purchase follow-up (dangol/followup.h): an outcome recorded on a task */
 #define DG_AUDIT_FOLLOWUP_DONE "followup.done"
 #define DG_AUDIT_FOLLOWUP_SCHEDULE "followup.schedule"  /* a run that created tasks */
+/* Prediction models (dangol/model.h): a model trained and stored */
+#define DG_AUDIT_MODEL_TRAIN "model.train"
 
 /* Is action a bulk one, which always needs a reason (an export)? A list's reason is the
  * server's rule: required once the store has users (src/server/records.c). */

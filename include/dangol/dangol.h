@@ -50,6 +50,7 @@
 #include "dangol/utf8.h"
 #include "dangol/vocab.h"
 #include "dangol/churn.h"
+#include "dangol/lookalike.h"
 #include "dangol/model.h"
 
 #endif

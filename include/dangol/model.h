@@ -37,13 +37,16 @@ typedef struct dg_churn_saved {
     bool replayed;                 /* an earlier request with the same key made it */
 } dg_churn_saved;
 
-/* Trains a churn model on frame (dg_churn_train) and stores it in one transaction. actor: who
- * (NULL/"" = "system"); key: an idempotency key or NULL. *model (when model is not NULL) gets
+/* Trains a churn model on frame (dg_churn_train) and stores it in one transaction, with a
+ * model.train entry by audit in the audit trail (its id, algorithm, as-of day, horizon, rows;
+ * audit NULL: none written; a replay writes nothing). actor: who (NULL/"" = "system"); key: an
+ * idempotency key or NULL. *model (when model is not NULL) gets
  * the model, NULL when replayed; caller frees with dg_churn_model_free. Errors of
  * dg_churn_train, DG_ECONFLICT for a key used with another request, DG_EBUSY. */
+struct dg_audit_actor;
 int dg_churn_train_save(dg_churn_saved *out, dg_churn_model **model, dg_store *store,
                         const dg_frame *frame, const dg_churn_options *opt, const char *actor,
-                        const char *key, dg_error *err);
+                        const struct dg_audit_actor *audit, const char *key, dg_error *err);
 
 /* Loads stored churn model id (0: the latest churn model). DG_ENOTFOUND naming the id, or
  * saying no churn model was trained yet. *info (may be NULL) gets its row. Caller frees with

@@ -24,6 +24,7 @@
 #include "dangol/error.h"
 #include "dangol/export.h"
 #include "dangol/frame.h"
+#include "dangol/lookalike.h"
 #include "dangol/loyalty.h"
 #include "dangol/model.h"
 #include "dangol/points.h"
@@ -255,10 +256,14 @@ typedef struct dg_report_card_options {
     const dg_consult_rules *type_rules;   /* suggest a type to a customer without one; NULL:
                                              the built-in rules */
     bool mask_personal;           /* the card's personal fields masked (dangol/mask.h) */
+    const dg_segmentation *segments;   /* the default segmentation of frame (as `dangol
+                                          segment`); NULL: run here (once per call) */
 } dg_report_card_options;
 
 /* The card of customer_id (dg_card_build) and, when frame is not NULL, its analytic sections
- * (stage, RFM, loyalty index, lifetime value) relative to the whole frame, and for a customer
+ * (stage, RFM, loyalty index, lifetime value) relative to the whole frame, its churn risk (the
+ * latest stored churn model on the features of the frame's as-of day: probability and risk
+ * decile) and its k-means segment, and for a customer
  * without a type the type the rules suggest, with the rule and the type's guidance. DG_ENOTFOUND if there
  * is no such customer. Caller frees with dg_card_clear, also on failure. */
 int dg_report_card(dg_card *card, dg_store *store, const dg_frame *frame,
@@ -362,6 +367,36 @@ int dg_segment_view_parse(const char *name, dg_segment_view *view, dg_error *err
  * returns one view. One table. */
 int dg_report_segment(dg_report *out, const dg_frame *frame, dg_segment_view view,
                       const dg_segment_options *opt, dg_error *err);
+
+/* ---- lookalike prospects (dangol/lookalike.h) ---- */
+
+typedef enum dg_lookalike_view {
+    DG_LOOKALIKE_VIEW_REPORT,    /* summary, lift curve of the held-out buyers, attributes */
+    DG_LOOKALIKE_VIEW_SCORES     /* the prospects, most alike first (the top `top`) */
+} dg_lookalike_view;
+
+typedef struct dg_report_lookalike_options {
+    const dg_clv_report *fit;       /* the card's CLV fit on frame (the best customers are the
+                                       top tenth of the buyers by its CLV); NULL: fitted here */
+    const char *seed_text, *seed_name;          /* the best customers instead: one id a line */
+    const char *prospects_text, *prospects_name;/* the customers to score instead of those
+                                                   without an order: one id a line */
+    dg_lookalike_options model;
+    size_t top;                     /* scores: the top rows (0: all) */
+} dg_report_lookalike_options;
+
+void dg_report_lookalike_options_init(dg_report_lookalike_options *opt);
+
+/* Fits the lookalike model of frame with opt (NULL: the defaults). Without a seed the best
+ * customers are the top tenth of the buyers by the CLV fit (by spend to date when the fit
+ * fails, said in a note). With a seed list, the seed and the buyers are learned from; with a
+ * prospect list, those customers are scored and not learned from. Errors of dg_lookalike_fit and
+ * dg_lookalike_ids_parse. Caller frees with dg_lookalike_free. */
+int dg_report_lookalike_model(dg_lookalike **out, const dg_frame *frame,
+                              const dg_report_lookalike_options *opt, dg_error *err);
+/* The report (three tables) or the scores (one table) of the model above. */
+int dg_report_lookalike(dg_report *out, const dg_frame *frame, dg_lookalike_view view,
+                        const dg_report_lookalike_options *opt, dg_error *err);
 
 /* ---- the audit trail (dangol/audit.h) ---- */
 
@@ -522,7 +557,7 @@ int dg_report_economics(dg_report *out, dg_store *store, const dg_frame *frame,
  * validation metrics beside the baseline's, its feature importance. */
 int dg_report_churn_train(dg_report *out, dg_churn_saved *saved, dg_store *store,
                           const dg_frame *frame, const dg_churn_options *opt, const char *actor,
-                          const char *key, dg_error *err);
+                          const struct dg_audit_actor *audit, const char *key, dg_error *err);
 /* Stored churn model id (0: the latest): the model (item, value), validation metrics and feature
  * importance. Three tables. DG_ENOTFOUND as dg_churn_model_load. */
 int dg_report_model_show(dg_report *out, dg_store *store, int64_t id, dg_error *err);

@@ -34,6 +34,10 @@ void dg_table_free(dg_table *table);  /* NULL is a no-op */
  * ignored and returns DG_ENOMEM, and writing the table returns DG_ENOMEM, so a half-built table
  * is never shown. */
 int dg_table_add_column(dg_table *table, const char *name, dg_cell_type type, int decimals);
+/* Adds n columns names[i] of types[i] with decimals[i]; table NULL (a failed dg_table_new) or
+ * out of memory: DG_ENOMEM. */
+int dg_table_add_columns(dg_table *table, const char *const *names, const dg_cell_type *types,
+                         const int *decimals, size_t n);
 int dg_table_add_row(dg_table *table);
 /* Set a cell of the last row; unset cells are null (empty in CSV, null in JSON). */
 int dg_table_set_text(dg_table *table, size_t col, const char *text);

@@ -18,15 +18,6 @@ static int finish(dg_table **out, dg_table *t, int rc, dg_error *err)
     return 0;
 }
 
-static int columns(dg_table *t, const char *const *names, const dg_cell_type *types,
-                   const int *decimals, size_t n)
-{
-    int rc = t ? 0 : DG_ENOMEM;
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = dg_table_add_column(t, names[i], types[i], decimals[i]);
-    return rc;
-}
-
 static int not_validated_note(dg_table *t, const dg_churn_model *m)
 {
     return m->validated ? 0 : dg_table_add_note(t, "not validated (trained with --no-validate)");
@@ -41,7 +32,7 @@ int dg_churn_metrics_table(dg_table **out, const dg_churn_model *m, dg_error *er
                                           DG_CELL_REAL };
     static const int decimals[] = { 0, 0, 0, 0, 1, 4, 4, 2 };
     dg_table *t = dg_table_new("Churn model validation (out of time)");
-    int rc = columns(t, names, types, decimals, 8);
+    int rc = dg_table_add_columns(t, names, types, decimals, 8);
     for (int a = 0; rc == 0 && m->validated && a < DG_CHURN_N_ALGORITHMS; a++) {
         const dg_churn_metrics *v = &m->validation[a];
         if ((rc = dg_table_add_row(t)) != 0 ||
@@ -77,7 +68,7 @@ int dg_churn_calibration_table(dg_table **out, const dg_churn_model *m, dg_error
                                           DG_CELL_PERCENT };
     static const int decimals[] = { 0, 0, 1, 1 };
     dg_table *t = dg_table_new("Churn model calibration (deciles of the score, validation)");
-    int rc = columns(t, names, types, decimals, 4);
+    int rc = dg_table_add_columns(t, names, types, decimals, 4);
     const dg_churn_metrics *v = &m->validation[m->params.algorithm];
     for (int d = 0; rc == 0 && m->validated && d < DG_CHURN_DECILES; d++) {
         if ((rc = dg_table_add_row(t)) != 0)
@@ -112,7 +103,7 @@ int dg_churn_importance_table(dg_table **out, const dg_churn_model *m, dg_error 
                                    ? "Feature importance (total gain)"
                                    : "Feature importance (|coefficient| on standardised features)");
     size_t *order = malloc((m->n_features ? m->n_features : 1) * sizeof *order);
-    int rc = columns(t, names, types, decimals, 3);
+    int rc = dg_table_add_columns(t, names, types, decimals, 3);
     if (!order)
         rc = DG_ENOMEM;
     double total = 0.0;
@@ -157,7 +148,7 @@ int dg_churn_score_table(dg_table **out, const dg_frame *frame, const dg_feature
     dg_table *t = dg_table_new("Churn risk");
     size_t n = f->n_rows;
     size_t *order = malloc((n ? n : 1) * sizeof *order);
-    int rc = columns(t, names, types, decimals, 6);
+    int rc = dg_table_add_columns(t, names, types, decimals, 6);
     if (!order)
         rc = DG_ENOMEM;
     int cols[3] = { dg_features_find(f, "recency_days"), dg_features_find(f, "frequency"),

@@ -1,5 +1,7 @@
 /* Helpers of the analysis commands (see analysis.h). */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/analysis.h"
@@ -11,6 +13,18 @@ int dg_cli_parse_day(const dg_cli *cli, const char *option, const char *text, in
     dg_error_clear(&err);
     if (dg_date_parse(text, strlen(text), day, &err) != 0)
         return dg_cli_usage_error(cli, "%s \"%s\": %s", option, text, err.message);
+    return DG_EXIT_OK;
+}
+
+int dg_cli_parse_number(const dg_cli *cli, const char *option, const char *text, double lo,
+                        double hi, bool integer, double *out)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (!text[0] || *end || !isfinite(v) || v < lo || v > hi || (integer && v != floor(v)))
+        return dg_cli_usage_error(cli, "%s \"%s\": expected %s from %g to %g", option, text,
+                                  integer ? "a whole number" : "a number", lo, hi);
+    *out = v;
     return DG_EXIT_OK;
 }
 

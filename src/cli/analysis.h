@@ -12,6 +12,10 @@
 
 /* Parses a YYYY-MM-DD date given to option into *day; DG_EXIT_USAGE with a message if bad. */
 int dg_cli_parse_day(const dg_cli *cli, const char *option, const char *text, int32_t *day);
+/* Parses a number within lo..hi (whole when integer) given to option into *out; DG_EXIT_USAGE
+ * with a message naming the range if bad. */
+int dg_cli_parse_number(const dg_cli *cli, const char *option, const char *text, double lo,
+                        double hi, bool integer, double *out);
 
 /* Opens the store read-only and builds the frame as of as_of (DG_DAY_NONE: last day in the
  * store). The caller frees *out with dg_frame_free. */

@@ -9,19 +9,7 @@
 #include <string.h>
 
 #include "cli/analysis.h"
-
-/* Parses a number within lo..hi (whole when integer) given to option. */
-static int parse_number(const dg_cli *cli, const char *option, const char *text, double lo,
-                        double hi, bool integer, double *out)
-{
-    char *end;
-    double v = strtod(text, &end);
-    if (!text[0] || *end || !isfinite(v) || v < lo || v > hi || (integer && v != floor(v)))
-        return dg_cli_usage_error(cli, "%s \"%s\": expected %s from %g to %g", option, text,
-                                  integer ? "a whole number" : "a number", lo, hi);
-    *out = v;
-    return DG_EXIT_OK;
-}
+#include "dangol/audit.h"
 
 typedef struct churn_args {
     dg_churn_options opt;
@@ -67,7 +55,7 @@ static int parse_args(dg_cli *cli, int argc, char **argv, churn_args *a)
         switch (o) {
         case OPT_AS_OF: code = dg_cli_parse_day(cli, "--as-of", optarg, &a->opt.as_of); break;
         case OPT_HORIZON:
-            if ((code = parse_number(cli, "--horizon", optarg, 1, 3660, true, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--horizon", optarg, 1, 3660, true, &v)) == 0)
                 a->opt.horizon_days = (int32_t)v;
             break;
         case OPT_ALGORITHM:
@@ -76,46 +64,46 @@ static int parse_args(dg_cli *cli, int argc, char **argv, churn_args *a)
             break;
         case OPT_FEATURES: a->opt.features = optarg; break;
         case OPT_TREES:
-            if ((code = parse_number(cli, "--trees", optarg, 1, 5000, true, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--trees", optarg, 1, 5000, true, &v)) == 0)
                 p->trees = (int)v;
             break;
         case OPT_DEPTH:
-            if ((code = parse_number(cli, "--depth", optarg, 1, 16, true, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--depth", optarg, 1, 16, true, &v)) == 0)
                 p->depth = (int)v;
             break;
         case OPT_ETA:
-            if ((code = parse_number(cli, "--eta", optarg, 1e-6, 1, false, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--eta", optarg, 1e-6, 1, false, &v)) == 0)
                 p->eta = v;
             break;
         case OPT_MCW:
-            if ((code = parse_number(cli, "--min-child-weight", optarg, 0, 1e6, false, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--min-child-weight", optarg, 0, 1e6, false, &v)) == 0)
                 p->min_child_weight = v;
             break;
         case OPT_SUBSAMPLE:
-            if ((code = parse_number(cli, "--subsample", optarg, 0.01, 1, false, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--subsample", optarg, 0.01, 1, false, &v)) == 0)
                 p->subsample = v;
             break;
         case OPT_THREADS:
-            if ((code = parse_number(cli, "--threads", optarg, 1, 2, true, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--threads", optarg, 1, 2, true, &v)) == 0)
                 p->threads = (int)v;
             break;
         case OPT_SEED:
-            if ((code = parse_number(cli, "--seed", optarg, 0, 2147483646, true, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--seed", optarg, 0, 2147483646, true, &v)) == 0)
                 p->seed = (uint64_t)v;
             break;
         case OPT_COST:
-            if ((code = parse_number(cli, "--cost", optarg, 1e-6, 1e6, false, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--cost", optarg, 1e-6, 1e6, false, &v)) == 0)
                 p->cost = v;
             break;
         case OPT_NO_VALIDATE: a->opt.validate = false; break;
         case OPT_ACTOR: a->actor = optarg; break;
         case OPT_KEY: a->key = optarg; break;
         case OPT_MODEL:
-            if ((code = parse_number(cli, "--model", optarg, 1, 9e15, true, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--model", optarg, 1, 9e15, true, &v)) == 0)
                 a->model_id = (int64_t)v;
             break;
         case OPT_TOP:
-            if ((code = parse_number(cli, "--top", optarg, 1, 1e9, true, &v)) == 0)
+            if ((code = dg_cli_parse_number(cli, "--top", optarg, 1, 1e9, true, &v)) == 0)
                 a->top = (size_t)v;
             break;
         default: return dg_cli_usage_error(cli, "unknown option %s", name);
@@ -160,7 +148,11 @@ static int train(dg_cli *cli, const churn_args *a)
     dg_error_clear(&err);
     dg_report rep = { 0 };
     dg_churn_saved saved;
-    int rc = dg_report_churn_train(&rep, &saved, store, frame, &a->opt, a->actor, a->key, &err);
+    char name[DG_AUDIT_NAME_MAX];
+    dg_audit_actor audit;
+    dg_audit_actor_cli(&audit, name);
+    int rc = dg_report_churn_train(&rep, &saved, store, frame, &a->opt, a->actor, &audit, a->key,
+                                   &err);
     if (rc == 0 && saved.replayed &&
         dg_table_add_note(rep.tables[0], "this idempotency key was used before: the model it "
                           "stored is shown and nothing was trained or written") != 0)
@@ -279,7 +271,7 @@ static int run_model(dg_cli *cli, int argc, char **argv)
     if (!a.positional)
         return dg_cli_usage_error(cli, "show takes a model id (`dangol model list` shows them)");
     double v;
-    if ((code = parse_number(cli, "model id", a.positional, 1, 9e15, true, &v)) != DG_EXIT_OK)
+    if ((code = dg_cli_parse_number(cli, "model id", a.positional, 1, 9e15, true, &v)) != DG_EXIT_OK)
         return code;
     return show(cli, SHOW_MODEL, (int64_t)v);
 }

@@ -94,6 +94,15 @@ void dg_table_free(dg_table *t)
     free(t);
 }
 
+int dg_table_add_columns(dg_table *t, const char *const *names, const dg_cell_type *types,
+                         const int *decimals, size_t n)
+{
+    int rc = t ? 0 : DG_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = dg_table_add_column(t, names[i], types[i], decimals[i]);
+    return rc;
+}
+
 int dg_table_add_column(dg_table *t, const char *name, dg_cell_type type, int decimals)
 {
     if (t->failed)

@@ -10,12 +10,12 @@
 #include "dangol/frame.h"
 #include "dangol/store.h"
 
-#define DG__CAMPAIGN_EXTRA_DIMS 6
+#define DG__CAMPAIGN_EXTRA_DIMS 7
 
 typedef struct dg__campaign_audience {
     dg_frame *frame;
     dg_cube *cube;
-    uint32_t *extra_codes[DG__CAMPAIGN_EXTRA_DIMS];  /* tier, clv_decile, p_alive, consent_* */
+    uint32_t *extra_codes[DG__CAMPAIGN_EXTRA_DIMS];  /* tier, clv_decile, p_alive, consent_*, lookalike_decile */
     size_t n;              /* members */
     uint32_t *member;      /* [n] frame customer index, in customer id order */
     uint32_t *stratum;     /* [n] code of the member's RFM segment */

@@ -1,9 +1,10 @@
 /* A campaign's audience (include/dangol/campaign.h): the frame as of a day, its cube (region,
- * age, gender, segment, stage, activity, ... per customer), and six more customer dimensions a
+ * age, gender, segment, stage, activity, ... per customer), and seven more customer dimensions a
  * campaign may filter on: tier (the tier history), clv_decile (1..10, 10 the top tenth by CLV of
  * the BG/NBD + Gamma-Gamma fit the customer card uses), p_alive (its lower bound in tenths:
  * "p_alive=0.5.." is P(alive) >= 0.5) and consent_email / consent_sms / consent_phone (yes/no on
- * the day, as dg_consent_allows decides). The filter is parsed by the cube's own parser
+ * the day, as dg_consent_allows decides) and lookalike_decile (1..10, 10 the prospects most like
+ * the best customers, dangol/lookalike.h; "(none)" for buyers). The filter is parsed by the cube's own parser
  * (dg_cube_query_set "where"); an added dimension's codes are computed only when the filter
  * uses it, so a plain segment filter costs no CLV fit. */
 #include <math.h>
@@ -18,10 +19,11 @@
 #include "store/consent.h"
 #include "store/tiers.h"
 
-enum { DIM_TIER, DIM_CLV, DIM_P_ALIVE, DIM_EMAIL, DIM_SMS, DIM_PHONE };
+enum { DIM_TIER, DIM_CLV, DIM_P_ALIVE, DIM_EMAIL, DIM_SMS, DIM_PHONE, DIM_LOOKALIKE };
 
 static const char *const extra_names[DG__CAMPAIGN_EXTRA_DIMS] = {
     "tier", "clv_decile", "p_alive", "consent_email", "consent_sms", "consent_phone",
+    "lookalike_decile",
 };
 static const char *const purposes[3] = { "marketing_email", "marketing_sms", "marketing_phone" };
 static const char *const deciles[11] = { "1", "2", "3", "4", "5", "6", "7", "8", "9", "10",
@@ -44,7 +46,7 @@ void dg__campaign_audience_clear(dg__campaign_audience *a)
     memset(a, 0, sizeof *a);
 }
 
-/* Adds the six dimensions with every code 0; their labels are known before any data. */
+/* Adds the seven dimensions with every code 0; their labels are known before any data. */
 static int add_extra_dims(dg__campaign_audience *a, const dg_tier_rules *rules, dg_error *err)
 {
     size_t n = a->frame->n_customers;
@@ -54,9 +56,11 @@ static int add_extra_dims(dg__campaign_audience *a, const dg_tier_rules *rules, 
     for (size_t d = 0; d < DG__CAMPAIGN_EXTRA_DIMS; d++) {
         if (!(a->extra_codes[d] = calloc(n ? n : 1, sizeof(uint32_t))))
             return dg_error_set(err, DG_ENOMEM, "out of memory");
-        const char *const *labels = d == DIM_TIER ? tiers : d == DIM_CLV ? deciles
+        const char *const *labels = d == DIM_TIER ? tiers
+                                  : d == DIM_CLV || d == DIM_LOOKALIKE ? deciles
                                   : d == DIM_P_ALIVE ? tenths : yes_no;
-        size_t n_labels = d == DIM_TIER ? rules->n_levels : d <= DIM_P_ALIVE ? 11 : 2;
+        size_t n_labels = d == DIM_TIER ? rules->n_levels
+                        : d <= DIM_P_ALIVE || d == DIM_LOOKALIKE ? 11 : 2;
         int rc = dg_cube_add_dim(a->cube, extra_names[d], NULL, DG_CUBE_KEY_CUSTOMER,
                                  a->extra_codes[d], n_labels, labels, err);
         if (rc != 0)
@@ -133,6 +137,26 @@ static int fill_clv(dg__campaign_audience *a, dg_error *err)
     return rc;
 }
 
+/* lookalike_decile of the prospects (dg_report_lookalike_model with its defaults: the customers
+ * without an order scored against the top tenth of the buyers by CLV); "(none)" for the others. */
+static int fill_lookalike(dg__campaign_audience *a, dg_error *err)
+{
+    uint32_t *dec = a->extra_codes[DIM_LOOKALIKE];
+    for (size_t c = 0; c < a->frame->n_customers; c++)
+        dec[c] = 10;   /* "(none)" */
+    dg_lookalike *m = NULL;
+    int rc = dg_report_lookalike_model(&m, a->frame, NULL, err);
+    if (rc != 0) {
+        char why[DG_ERROR_MSG_MAX];
+        snprintf(why, sizeof why, "%s", err->message);
+        return dg_error_set(err, rc, "lookalike_decile needs a lookalike model: %s", why);
+    }
+    for (size_t i = 0; i < m->n_scored; i++)
+        dec[m->customer[i]] = (uint32_t)m->decile[i] - 1;
+    dg_lookalike_free(m);
+    return 0;
+}
+
 typedef struct consent_ctx {
     const dg_frame *frame;
     uint32_t *codes;
@@ -183,14 +207,18 @@ int dg__campaign_audience_build(dg__campaign_audience *a, dg_store *store, const
         rc = fill_tiers(a, store, &rules, err);
     if (rc == 0 && (used[DIM_CLV] || used[DIM_P_ALIVE]))
         rc = fill_clv(a, err);
+    if (rc == 0 && used[DIM_LOOKALIKE])
+        rc = fill_lookalike(a, err);
     for (int d = DIM_EMAIL; rc == 0 && d <= DIM_PHONE; d++) {
         consent_ctx cc = { a->frame, a->extra_codes[d] };
         if (used[d])
             rc = dg__consent_granted(store, purposes[d - DIM_EMAIL], a->frame->as_of, consent_row,
                                      &cc, err);
     }
-    if (rc == 0 && (used[DIM_TIER] || used[DIM_CLV] || used[DIM_P_ALIVE] || used[DIM_EMAIL] ||
-                    used[DIM_SMS] || used[DIM_PHONE]))
+    bool any_used = false;
+    for (size_t d = 0; d < DG__CAMPAIGN_EXTRA_DIMS; d++)
+        any_used = any_used || used[d];
+    if (rc == 0 && any_used)
         rc = dg_cube_customer_filter(keep, a->cube, &q, err);   /* with the codes filled in */
     int seg = a->cube ? dg_cube_dim_find(a->cube, "segment") : -1;
     if (rc == 0 && seg < 0)

@@ -2,13 +2,15 @@
  * write transaction, with the points ledger's idempotency pattern. Training takes seconds to
  * minutes, so it runs before the transaction opens (the write lock is held only for the insert);
  * a key is looked up before training (a replay trains nothing) and again inside the transaction,
- * so two requests racing with one key store one model. */
+ * so two requests racing with one key store one model. The model.train entry of the audit trail
+ * is written in the insert's transaction, so the model and its entry commit together. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "auth/audit_write.h"
 #include "dangol/model.h"
 #include "dangol/text.h"
 #include "store/models.h"
@@ -39,7 +41,8 @@ static int replay(dg_store *store, const char *key, const char *fingerprint, int
 }
 
 static int save(dg_churn_saved *out, dg_store *store, const dg_churn_model *m, const char *actor,
-                const char *key, const char *fingerprint, dg_error *err)
+                const dg_audit_actor *audit, const char *key, const char *fingerprint,
+                dg_error *err)
 {
     dg__model_row row = { 0 };
     int rc = dg_churn_model_json(m, &row.params, &row.features, &row.metrics, err);
@@ -64,6 +67,15 @@ static int save(dg_churn_saved *out, dg_store *store, const dg_churn_model *m, c
             if (rc == 0 && key)
                 rc = dg__model_request_put(store, key, fingerprint, out->model_id,
                                            row.info.created_at, err);
+            if (rc == 0)
+                rc = dg__audit_write(store, audit, DG_AUDIT_MODEL_TRAIN, NULL, 0,
+                                     json_pack("{s:I, s:s, s:s, s:i, s:i, s:I, s:I}", "model_id",
+                                               (json_int_t)out->model_id, "kind", row.info.kind,
+                                               "algorithm", row.info.algorithm, "as_of",
+                                               (int)m->as_of, "horizon_days",
+                                               (int)m->horizon_days, "customers",
+                                               (json_int_t)m->n_train, "churned",
+                                               (json_int_t)m->n_train_positive), err);
         }
         if (rc == 0)
             rc = dg_store_commit(store, err);
@@ -77,7 +89,7 @@ static int save(dg_churn_saved *out, dg_store *store, const dg_churn_model *m, c
 
 int dg_churn_train_save(dg_churn_saved *out, dg_churn_model **model, dg_store *store,
                         const dg_frame *frame, const dg_churn_options *opt, const char *actor,
-                        const char *key, dg_error *err)
+                        const dg_audit_actor *audit, const char *key, dg_error *err)
 {
     dg_churn_options defaults;
     dg_churn_options_init(&defaults);
@@ -100,7 +112,7 @@ int dg_churn_train_save(dg_churn_saved *out, dg_churn_model **model, dg_store *s
     dg_churn_model *m = NULL;
     if ((rc = dg_churn_train(&m, frame, opt, err)) != 0)
         return rc;
-    rc = save(out, store, m, actor, key, fingerprint, err);
+    rc = save(out, store, m, actor, audit, key, fingerprint, err);
     if (rc == 0 && model && !out->replayed)
         *model = m;
     else

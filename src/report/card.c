@@ -18,6 +18,7 @@
 #include "dangol/rfm.h"
 #include "dangol/stage.h"
 #include "dangol/text.h"
+#include "dangol/vocab.h"
 
 static int row(dg_table *t, const char *item, const char *value)
 {
@@ -170,6 +171,83 @@ static int clv_section(dg_card *card, const dg_frame *frame, size_t c,
     return 0;
 }
 
+/* Where customer c falls among the scores: the risk decile as dg_churn_score_table ranks them. */
+static int risk_decile(const double *p, size_t n, size_t row)
+{
+    size_t above = 0;   /* rows ranked before it: higher scores, or equal and earlier */
+    for (size_t i = 0; i < n; i++)
+        above += p[i] > p[row] || (p[i] == p[row] && i < row);
+    return (int)(DG_CHURN_DECILES - above * DG_CHURN_DECILES / n);
+}
+
+/* "Churn risk and segment": the latest churn model's probability and decile, the k-means
+ * segment; a line saying why when either is not there (no model, no order, too few customers). */
+static int mining_section(dg_card *card, dg_store *store, const dg_frame *frame, size_t c,
+                          const dg_report_card_options *opt, dg_error *err)
+{
+    dg_table *t = dg_table_new("Churn risk and segment");
+    dg_churn_model *m = NULL;
+    dg_model_info info;
+    const dg_features *f = opt && opt->segments ? opt->segments->features : NULL;
+    dg_features *own_f = NULL;
+    dg_segmentation *own_seg = NULL;
+    double *p = NULL;
+    char text[200];
+    int rc = t && !dg_table_add_column(t, "item", DG_CELL_TEXT, 0) &&
+             !dg_table_add_column(t, "value", DG_CELL_TEXT, 0) ? 0 : DG_ENOMEM;
+    dg_error why;
+    dg_error_clear(&why);
+    if (rc == 0 && !f && dg_features_compute(&own_f, frame, NULL, &why) == 0)
+        f = own_f;
+    long row_of_c = -1;
+    for (size_t i = 0; f && i < f->n_rows; i++)
+        if (f->customer[i] == c)
+            row_of_c = (long)i;
+    int lrc = rc == 0 ? dg_churn_model_load(&m, &info, store, 0, &why) : DG_ENOMEM;
+    if (rc == 0 && lrc == 0 && row_of_c >= 0 && dg_churn_predict(&p, m, f, &why) == 0) {
+        snprintf(text, sizeof text, "%.3f", p[row_of_c]);
+        rc = row(t, "churn probability", text);
+        snprintf(text, sizeof text, "%d", risk_decile(p, f->n_rows, (size_t)row_of_c));
+        if (rc == 0)
+            rc = row(t, "churn risk decile", text);
+        snprintf(text, sizeof text, "%lld (%s, horizon %d days)", (long long)info.model_id,
+                 dg_churn_algorithm_name(m->params.algorithm), (int)m->horizon_days);
+        if (rc == 0)
+            rc = row(t, "churn model", text);
+    } else if (rc == 0) {
+        rc = row(t, "churn probability", row_of_c < 0 ? "no order by the as-of day"
+                                         : lrc == DG_ENOTFOUND ? "no churn model trained yet"
+                                         : why.message);
+    }
+    const dg_segmentation *seg = opt ? opt->segments : NULL;
+    if (rc == 0 && !seg && f && row_of_c >= 0) {
+        dg_segment_options so;
+        dg_segment_options_init(&so);
+        dg_error_clear(&why);
+        if (dg_segment_run(&own_seg, f, &so, &why) == 0)
+            seg = own_seg;
+    }
+    if (rc == 0 && seg && row_of_c >= 0 && seg->features->n_rows == f->n_rows) {
+        uint32_t k = seg->km->label[row_of_c];
+        const char *code = dg_segment_name_code(seg->name[k]);
+        const dg_vocab_entry *e = dg_vocab_find("cluster", code);
+        snprintf(text, sizeof text, "%u %s (%s)", (unsigned)k + 1, e ? e->en : code, code);
+        rc = row(t, "k-means segment", text);
+    } else if (rc == 0) {
+        rc = row(t, "k-means segment", row_of_c < 0 ? "no order by the as-of day" : why.message);
+    }
+    free(p);
+    dg_segmentation_free(own_seg);
+    dg_features_free(own_f);
+    dg_churn_model_free(m);
+    if (rc == 0 && (rc = dg_card_add(card, t)) == 0)
+        t = NULL;
+    dg_table_free(t);
+    if (rc == DG_ENOMEM)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    return rc;
+}
+
 int dg_report_card(dg_card *card, dg_store *store, const dg_frame *frame,
                    const char *customer_id, const dg_report_card_options *opt, dg_error *err)
 {
@@ -185,5 +263,7 @@ int dg_report_card(dg_card *card, dg_store *store, const dg_frame *frame,
         rc = loyalty_section(card, frame, (size_t)c, err);
     if (rc == 0)
         rc = clv_section(card, frame, (size_t)c, opt, err);
+    if (rc == 0)
+        rc = mining_section(card, store, frame, (size_t)c, opt, err);
     return rc;
 }

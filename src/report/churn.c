@@ -124,9 +124,9 @@ static int stored(dg_report *out, dg_store *store, int64_t id, bool calibration,
 
 int dg_report_churn_train(dg_report *out, dg_churn_saved *saved, dg_store *store,
                           const dg_frame *frame, const dg_churn_options *opt, const char *actor,
-                          const char *key, dg_error *err)
+                          const struct dg_audit_actor *audit, const char *key, dg_error *err)
 {
-    int rc = dg_churn_train_save(saved, NULL, store, frame, opt, actor, key, err);
+    int rc = dg_churn_train_save(saved, NULL, store, frame, opt, actor, audit, key, err);
     return rc == 0 ? stored(out, store, saved->model_id, false, err) : rc;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/audit.h"
 #include "dangol/report.h"
 #include "dangol/text.h"
 #include "server/server.h"
@@ -161,8 +162,11 @@ void dg_api_churn_train(dg_request *req, dg_response *res)
     dg_error_clear(&err);
     dg_churn_saved saved;
     dg_churn_model *m = NULL;
+    char address[DG_ADDRESS_TEXT_MAX];
+    dg_audit_actor audit;
+    dg_request_audit_actor(req, &audit, address);
     int rc = dg_churn_train_save(&saved, &m, req->store, dg_snapshot_frame(snap), &opt,
-                                 req->user ? req->user->name : "api", key, &err);
+                                 req->user ? req->user->name : "api", &audit, key, &err);
     dg_snapshot_release(req, snap);
     json_decref(body);
     if (rc != 0) {

@@ -529,6 +529,7 @@ void dg_api_customer_get(dg_request *req, dg_response *res)
 
 /* The card's analytic sections run under the snapshot's CLV lock with its cached fit. */
 typedef struct card_job {
+    dg_snapshot *snapshot;
     dg_store *store;
     bool mask;
     const char *customer_id;
@@ -539,7 +540,9 @@ static int card_with_fit(void *ctx, const dg_frame *frame, const dg_clv_report *
                          dg_error *err)
 {
     card_job *job = ctx;
-    dg_report_card_options opt = { .fit = fit, .mask_personal = job->mask };
+    dg_error seg_err;   /* no segmentation (too few customers): the card says why */
+    dg_report_card_options opt = { .fit = fit, .mask_personal = job->mask,
+                                   .segments = dg_snapshot_segments(job->snapshot, &seg_err) };
     return dg_report_card(job->card, job->store, frame, job->customer_id, &opt, err);
 }
 
@@ -558,7 +561,7 @@ void dg_api_customer_card(dg_request *req, dg_response *res)
             return;
         dg_clv_options clv;
         dg_report_card_clv_options(&clv);
-        card_job job = { req->store, mask_for(req), req->params[0], &card };
+        card_job job = { snap, req->store, mask_for(req), req->params[0], &card };
         rc = dg_snapshot_clv(snap, &clv, card_with_fit, &job, &err);
         if (rc != 0 && rc != DG_ENOMEM && card.n_sections == 0) {
             /* the fit failed (too few customers) before the card was built: the card says so

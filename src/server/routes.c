@@ -308,6 +308,10 @@ static const dg_route_param churn_score_params[] = {
     PAGE_PARAMS("customers"),
     { NULL, NULL, NULL },
 };
+static const dg_route_param lookalike_score_params[] = {
+    PAGE_PARAMS("prospects"),
+    { NULL, NULL, NULL },
+};
 static const dg_route_param mot_params[] = {
     { "as_of", "string", "last visit day included, YYYY-MM-DD (default: the last visit)" },
     { NULL, NULL, NULL },
@@ -713,6 +717,15 @@ static const dg_route routes[] = {
       "constant or unknown feature; Idempotency-Key header: a retry answers the first model "
       "and trains nothing", NULL, DG_CHURN_TRAIN_SCHEMA, "object", true, DG_ROLE_MANAGER,
       false },
+    { "GET", "/api/lookalike/report", dg_api_lookalike_report, "models",
+      "the lookalike model: buyers and best customers (top tenth by CLV), the held-out AUC and "
+      "top-decile lift, the lift curve of the held-out buyers, the attributes' coefficients "
+      "(as `dangol lookalike report`)", NULL, NULL, "tables", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/lookalike/scores", dg_api_lookalike_scores, "models",
+      "the prospects (customers without an order) by likeness to the best customers: score, "
+      "decile (10 = most alike), attributes, most alike first (as `dangol lookalike score`); "
+      "not open to agents, like the other lists of customers", lookalike_score_params, NULL,
+      "table", false, DG_ROLE_ANALYST, false },
     /* the customer card's coupons (web/customer.js) */
     { "GET", "/api/customers/{customer_id}/coupons", dg_api_customer_coupons, "coupons",
       "the coupon codes issued to the customer, newest first, with their definition, state and "

@@ -306,6 +306,11 @@ typedef int (*dg_clv_fn)(void *ctx, const struct dg_frame *frame,
                          const struct dg_clv_report *report, dg_error *err);
 int dg_snapshot_clv(dg_snapshot *snapshot, const struct dg_clv_options *opt, dg_clv_fn fn,
                     void *ctx, dg_error *err);
+/* The default segmentation of the snapshot's frame (as `dangol segment`: the customer card's
+ * segment), built on first use and kept with the snapshot; NULL with err when it cannot be built
+ * (too few customers). Call only inside a dg_snapshot_clv fn: the CLV lock guards it. */
+struct dg_segmentation;
+const struct dg_segmentation *dg_snapshot_segments(dg_snapshot *snapshot, dg_error *err);
 
 /* ---- who asks (auth.c) ------------------------------------------------------------------- */
 
@@ -515,6 +520,9 @@ void dg_api_churn_report(dg_request *req, dg_response *res);
 void dg_api_churn_scores(dg_request *req, dg_response *res);
 void dg_api_churn_train(dg_request *req, dg_response *res);
 json_t *dg_api_churn_schema(const char *name);
+/* lookalike.c: prospects scored by their likeness to the best customers */
+void dg_api_lookalike_report(dg_request *req, dg_response *res);
+void dg_api_lookalike_scores(dg_request *req, dg_response *res);
 void dg_api_customer_coupons(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in

@@ -15,6 +15,7 @@
 #include "dangol/clv.h"
 #include "dangol/cube.h"
 #include "dangol/frame.h"
+#include "dangol/segment.h"
 #include "dangol/text.h"
 #include "server/server.h"
 
@@ -25,6 +26,8 @@ struct dg_snapshot {
     pthread_mutex_t clv_lock;   /* guards the CLV report (a fit takes a while: not the cache lock) */
     dg_clv_report *clv;     /* the last CLV report asked for, with its options */
     dg_clv_options clv_options;
+    dg_features *features;  /* the default feature table and segmentation (the card's), built */
+    dg_segmentation *segments;   /* on first use under the CLV lock */
 };
 
 typedef struct fingerprint {
@@ -80,6 +83,8 @@ static void snapshot_free(dg_snapshot *s)
 {
     pthread_mutex_destroy(&s->clv_lock);
     dg_clv_report_free(s->clv);
+    dg_segmentation_free(s->segments);
+    dg_features_free(s->features);
     dg_cube_free(s->cube);
     dg_frame_free(s->frame);
     free(s);
@@ -278,4 +283,17 @@ int dg_snapshot_clv(dg_snapshot *s, const dg_clv_options *opt, dg_clv_fn fn, voi
         rc = fn(ctx, s->frame, s->clv, err);
     pthread_mutex_unlock(&s->clv_lock);
     return rc;
+}
+
+const dg_segmentation *dg_snapshot_segments(dg_snapshot *s, dg_error *err)
+{
+    if (s->segments)
+        return s->segments;
+    dg_segment_options opt;
+    dg_segment_options_init(&opt);
+    if (!s->features && dg_features_compute(&s->features, s->frame, NULL, err) != 0)
+        return NULL;
+    if (dg_segment_run(&s->segments, s->features, &opt, err) != 0)
+        s->segments = NULL;
+    return s->segments;
 }

@@ -81,7 +81,7 @@ async function visit(page, errors, hash, name, lang) {
    outside the customer's own data (elements marked data-raw) and a short list of names that stay
    as they are in Korean. A Korean page with any left is not translated. */
 const KEEP_IN_KOREAN = new Set(['dangol', 'English', 'RFM', 'NPS', 'CLV', 'KRW', 'SMS', 'SNS', 'BG', 'NBD', 'MBG', 'BB',
-  'Pareto', 'Gamma', 'CSAT', 'VIP']);   // VIP: the top tier's Korean name too (tier vip)
+  'Pareto', 'Gamma', 'CSAT', 'VIP', 'AUC', 'PR', 'XGBoost']);   // AUC, PR-AUC, XGBoost: names of methods   // VIP: the top tier's Korean name too (tier vip)
 async function englishWords(page) {
   const texts = await page.evaluate(() => {
     const out = [];

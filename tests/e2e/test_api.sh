@@ -512,6 +512,10 @@ expect_status "one stored model" 200 GET /api/models/1
 expect_status "the churn report" 200 GET /api/churn/report
 expect_status "churn scores" 200 GET "/api/churn/scores?limit=5"
 expect_json "five customers, riskiest first" "len(j['rows']) == 5 and j['rows'][0]['risk_decile'] == 10"
+expect_status "the lookalike report (docs/lookalike.md)" 200 GET /api/lookalike/report
+expect_json "summary, lift curve of ten deciles, attributes" "len(j) == 3 and len(j[1]['rows']) == 10"
+expect_status "lookalike scores" 200 GET "/api/lookalike/scores?limit=5"
+expect_json "no prospect in this store, said in a note" "len(j['rows']) == 0 and 'no prospect to score' in j['notes'][0]"
 curl -s "$URL/api/customers/C00000001/card" > "$WORK/card.api.json"
 "$DANGOL" --format json customer show C00000001 > "$WORK/card.cli.json"
 expect_same "the card of the API and of dangol customer show are the same" "$WORK/card.cli.json" "$WORK/card.api.json"

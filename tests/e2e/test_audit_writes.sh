@@ -1,5 +1,5 @@
 # The service writes in the audit trail: coupons (define, issue, redeem, void), tickets (open,
-# a change, escalation, recovery), the tier evaluation and each import append their entry in the write's
+# a change, escalation, recovery), the tier evaluation, a churn model's training and each import append their entry in the write's
 # own transaction, by the CLI and by the API; a refused write and a replayed idempotency key
 # append nothing; no ticket subject or note enters the trail; the chain verifies afterwards.
 . "$(dirname "$0")/lib.sh"
@@ -60,6 +60,15 @@ printf 'customer_id,birth_year\nC90000003,12345\n' > "$WORK/bad.csv"
 "$D" --quiet import customers "$WORK/bad.csv" > /dev/null 2>&1
 check "a refused import writes no entry" 1 "$(n import)"
 
+# ---- a churn model trained and stored (docs/churn.md)
+"$D" --quiet churn train --trees 5 --horizon 90 --idempotency-key m-1 > /dev/null 2>&1 || fail "churn train"
+"$D" --quiet churn train --trees 5 --horizon 90 --idempotency-key m-1 > /dev/null 2>&1 || fail "churn train replayed"
+check "model.train logged once for a replayed key" 1 "$(n model.train)"
+check "its detail names the stored model" "$(sql "SELECT max(model_id) FROM models")|churn|90" \
+  "$(sql "SELECT json_extract(detail, '\$.model_id') || '|' || json_extract(detail, '\$.kind') || '|' || json_extract(detail, '\$.horizon_days') FROM auth_audit WHERE action = 'model.train'")"
+"$D" --quiet churn train --features no_such_feature > /dev/null 2>&1
+check "a refused training logs nothing" 1 "$(n model.train)"
+
 # ---- the API: the token's user in the entry
 echo 'agent password 1' | "$D" --quiet user add ali --role manager
 TOK=$("$D" --quiet token create --user ali)
@@ -68,5 +77,9 @@ STATUS=$(curl -s -o "$WORK/t.json" -w '%{http_code}' -X POST -H "Authorization: 
   -H 'Content-Type: application/json' --data-binary "{\"customer_id\":\"$A\",\"kind\":\"inquiry\"}" "$URL/api/tickets")
 check "a ticket opened through the API" 201 "$STATUS"
 check "... is logged with the token's user" "token|ali|manager" "$(sql "SELECT actor_kind || '|' || actor || '|' || role FROM auth_audit WHERE action = 'ticket.open' ORDER BY entry_id DESC LIMIT 1")"
+STATUS=$(curl -s -o "$WORK/m.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOK" \
+  -H 'Content-Type: application/json' --data-binary '{"trees": 5, "horizon_days": 90, "validate": false}' "$URL/api/churn/train")
+check "a churn model trained through the API" 201 "$STATUS"
+check "... is logged with the token's user" "2|token|ali" "$(sql "SELECT count(*) || '|' || (SELECT actor_kind || '|' || actor FROM auth_audit WHERE action = 'model.train' ORDER BY entry_id DESC LIMIT 1) FROM auth_audit WHERE action = 'model.train'")"
 stop_server
 expect_ok "the chain verifies after all of it" "$D" audit verify

@@ -25,6 +25,8 @@ for i in 1 2 3 4 5 6; do
     --customer "C0000000$i" --date "2024-06-0$i" --nps $((i + 4)) --rating "waiting=$((i % 5 + 1))" \
     --rating consultation=5 --rating "parking=$((5 - i % 3))" --rating 수납=4
 done
+# a stored churn model for the churn page and the card's churn risk (docs/churn.md)
+expect_ok "a churn model for the dashboard" "$DANGOL" --quiet churn train --trees 20 --horizon 90
 start_server --web "$ROOT/web" || exit 0
 expect_ok "points earned and spent, coupons issued and redeemed for the dashboard" \
   python3 "$(dirname "$0")/helpers/dashboard_loyalty.py" "$URL" "$WORK"

@@ -432,19 +432,22 @@ Test(churn, stored_model_scores_the_same_and_a_key_stores_once, .timeout = 120)
     opt.params.trees = 20;
     dg_churn_saved saved, again;
     dg_churn_model *m = NULL, *loaded = NULL, *none = NULL;
-    cr_assert_eq(dg_churn_train_save(&saved, &m, store, fr, &opt, "tester", "key-1", &err), 0,
+    cr_assert_eq(dg_churn_train_save(&saved, &m, store, fr, &opt, "tester", NULL, "key-1",
+                                     &err), 0,
                  "%s", err.message);
     cr_expect_not(saved.replayed);
     cr_assert_not_null(m);
     /* the same key and request: the first model, nothing trained */
-    cr_assert_eq(dg_churn_train_save(&again, &none, store, fr, &opt, "tester", "key-1", &err), 0,
+    cr_assert_eq(dg_churn_train_save(&again, &none, store, fr, &opt, "tester", NULL, "key-1",
+                                     &err), 0,
                  "%s", err.message);
     cr_expect(again.replayed);
     cr_expect_eq(again.model_id, saved.model_id);
     cr_expect_null(none);
     /* the same key with another request: refused, nothing stored */
     opt.params.trees = 21;
-    cr_expect_eq(dg_churn_train_save(&again, NULL, store, fr, &opt, "tester", "key-1", &err),
+    cr_expect_eq(dg_churn_train_save(&again, NULL, store, fr, &opt, "tester", NULL, "key-1",
+                                     &err),
                  DG_ECONFLICT);
     count_ctx c = { 0, 0 };
     cr_assert_eq(dg_model_list(store, count_model, &c, &err), 0, "%s", err.message);
