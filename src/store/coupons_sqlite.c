@@ -252,10 +252,10 @@ int dg__coupon_order_get(dg_store *s, const char *order_id, dg__coupon_order_row
 int dg__coupon_redeemed_counts(dg_store *s, const char *definition_id, const char *customer_id,
                                int64_t *by_customer, int64_t *total, dg_error *err)
 {
-    int rc = scalar(s, "SELECT count(*) FROM coupon_redemptions WHERE definition_id = ?1 AND "
+    int rc = scalar(s, "SELECT count(*) FROM coupon_redemptions_kept WHERE definition_id = ?1 AND "
                     "customer_id = ?2", definition_id, customer_id, by_customer, err);
-    return rc != 0 ? rc : scalar(s, "SELECT count(*) FROM coupon_redemptions WHERE "
-                                 "definition_id = ?", definition_id, NULL, total, err);
+    return rc != 0 ? rc : scalar(s, "SELECT count(*) FROM coupon_redemptions_kept "
+                                 "WHERE definition_id = ?", definition_id, NULL, total, err);
 }
 
 int dg__coupon_redemption_get(dg_store *s, const char *code, const char *order_id, int64_t id,

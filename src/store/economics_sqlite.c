@@ -10,6 +10,10 @@
 #include "store/stmt.h"
 
 /* The day of a UTC timestamp (floor division) and the month number of a day. */
+/* A redemption r whose order was not returned or cancelled by the day (schema 0021): a returned
+ * order's coupon is no longer a cost. */
+#define NOT_RETURNED_BY(day) "NOT EXISTS (SELECT 1 FROM order_returns x WHERE " \
+    "x.redemption_id = r.redemption_id AND x.returned_on <= " day ")"
 #define DAY_OF(ts) "((" ts ") - (((" ts ") % 86400 + 86400) % 86400)) / 86400"
 #define MONTH_OF(day) "(CAST(strftime('%Y', (" day ") * 86400, 'unixepoch') AS INTEGER) * 12 + " \
                       "CAST(strftime('%m', (" day ") * 86400, 'unixepoch') AS INTEGER) - 1)"
@@ -91,8 +95,8 @@ int dg__economics_customers(dg_store *s, int32_t as_of, dg__economics_customer_f
         "       coalesce(fo.revenue, 0), coalesce(fo.costed_revenue, 0), coalesce(fo.margin, 0), "
         "       coalesce(cp.discount, 0), coalesce(pt.burned, 0), coalesce(tk.n, 0) "
         "FROM acq a LEFT JOIN fo ON fo.customer_id = a.customer_id "
-        "LEFT JOIN (SELECT customer_id, sum(discount) AS discount FROM coupon_redemptions "
-        "           WHERE redeemed_on <= ?2 GROUP BY customer_id) cp "
+        "LEFT JOIN (SELECT customer_id, sum(discount) AS discount FROM coupon_redemptions r "
+        "           WHERE redeemed_on <= ?2 AND " NOT_RETURNED_BY("?2") " GROUP BY customer_id) cp "
         "       ON cp.customer_id = a.customer_id "
         "LEFT JOIN (SELECT customer_id, -sum(points) AS burned FROM points_movements "
         "           WHERE kind = 'burn' AND occurred_on <= ?2 GROUP BY customer_id) pt "
@@ -142,8 +146,8 @@ int dg__economics_programme_get(dg_store *s, int32_t from, int32_t to,
 {
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s,
-        "SELECT (SELECT coalesce(sum(discount), 0) FROM coupon_redemptions "
-        "        WHERE redeemed_on BETWEEN ?1 AND ?2), "
+        "SELECT (SELECT coalesce(sum(discount), 0) FROM coupon_redemptions r "
+        "        WHERE redeemed_on BETWEEN ?1 AND ?2 AND " NOT_RETURNED_BY("?2") "), "
         "       (SELECT coalesce(-sum(points), 0) FROM points_movements "
         "        WHERE kind = 'burn' AND occurred_on BETWEEN ?1 AND ?2), "
         "       (SELECT count(*) FROM customers c WHERE "
