@@ -496,6 +496,8 @@ void dg_api_churn_scores(dg_request *req, dg_response *res);
 void dg_api_churn_train(dg_request *req, dg_response *res);
 json_t *dg_api_churn_schema(const char *name);
 void dg_api_customer_coupons(dg_request *req, dg_response *res);
+void dg_api_customer_campaigns(dg_request *req, dg_response *res);
+void dg_api_order_return(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

@@ -71,3 +71,29 @@ python3 -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.execute(\"CR
 BEFORE=$(counts)
 expect_exit "a failure inside the transaction exits non-zero" 1 $D order return "$O4"
 check "... and writes neither the points reversal nor the code" "$BEFORE" "$(counts)"
+
+# ---- through the API: the same write, 409 the second time, a key replayed; the card's history
+. "$(dirname "$0")/server.sh"
+python3 -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.execute('DROP TRIGGER test_fail'); db.commit()" "$DANGOL_DB"
+O5=$(sql "SELECT order_id FROM coupon_redemptions ORDER BY redemption_id LIMIT 1 OFFSET 4")
+C5=$(sql "SELECT customer_id FROM orders WHERE order_id = '$O5'")
+start_server || exit 0
+expect_status "POST /api/orders/{id}/return answers 201" 201 POST "/api/orders/$O5/return" '{"kind": "cancelled", "reason": "api"}'
+expect_json "... with the reversed coupon and its replacement" \
+  "j['customer_id'] == '$C5' and j['redemption_id'] > 0 and j['coupon_policy'] == 'restore' and len(j['replacement_code']) == 11 and j['replayed'] is False"
+expect_status "a second return is 409" 409 POST "/api/orders/$O5/return" '{}'
+expect_status "an unknown order is 404" 404 POST "/api/orders/NOPE/return" '{}'
+expect_status "a bad kind is 400" 400 POST "/api/orders/$O5/return" '{"kind": "lost"}'
+expect_status "an unknown field is 400" 400 POST "/api/orders/$O5/return" '{"points": 1}'
+O6=$(sql "SELECT order_id FROM coupon_redemptions ORDER BY redemption_id LIMIT 1 OFFSET 5")
+curl -s -o /dev/null -X POST -H 'Idempotency-Key: RK' -H 'Content-Type: application/json' -d '{}' "$URL/api/orders/$O6/return"
+BEFORE=$(counts)
+R=$(curl -s -X POST -H 'Idempotency-Key: RK' -H 'Content-Type: application/json' -d '{}' "$URL/api/orders/$O6/return")
+check "a retried key answers the first result and writes nothing" "true|$BEFORE" \
+  "$(printf '%s' "$R" | python3 -c 'import json,sys; print(str(json.load(sys.stdin)["replayed"]).lower())')|$(counts)"
+CM=$(sql "SELECT customer_id FROM campaign_members WHERE arm = 'treatment' AND coupon_code IS NOT NULL ORDER BY customer_id LIMIT 1")
+expect_status "a customer's campaign history" 200 GET "/api/customers/$CM/campaigns"
+expect_json "... lists every campaign they were in, with group and offer" \
+  "len(j['rows']) == $(sql "SELECT count(*) FROM campaign_members WHERE customer_id = '$CM'") and all(r['group'] in ('treatment', 'control') and r['offer'] in ('coupon', 'points') for r in j['rows'])"
+expect_status "an unknown customer's history is 404" 404 GET "/api/customers/NOPE/campaigns"
+stop_server
