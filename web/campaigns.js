@@ -30,7 +30,7 @@ function groupChart(el, groups, value, low, high, fmt) {
     yAxis: { type: 'value', axisLabel: { formatter: v => fmt(v) } },
     series: [{ name: t(value === 'response_rate' ? 'campaigns_response_rate' : 'campaigns_rpc'), type: 'bar', barMaxWidth: 72,
       data: groups.map(g => ({ value: g[value], itemStyle: { color: GROUP_COLOR[g.group] } })),
-      label: { show: true, position: 'insideTop', color: '#fff', formatter: p => fmt(p.value) } },
+      label: { show: true, position: 'insideBottom', color: '#fff', formatter: p => fmt(p.value) } },
     ...whiskers(groups.map(g => [g[low], g[high]]), t('campaigns_interval'))],
   });
 }
