@@ -525,12 +525,12 @@ static const dg_vocab_entry labels[] = {
          "설정 파일(--config FILE)에 ticket_cost를 넣으세요"),
     NOTE("economics_ratio", "Winning a customer cost {ratio} times keeping one",
          "신규 고객 한 명을 얻는 데 기존 고객 한 명을 유지하는 비용의 {ratio}배가 들었습니다"),
-    NOTE("economics_retained_all", "Retention cost: coupon discounts redeemed and points burned "
-         "in the window over every customer acquired before it who bought in it; the cost per "
-         "customer kept beyond a control group comes with campaigns",
-         "유지 비용: 기간 중 사용된 쿠폰 할인액과 포인트를, 기간 전에 얻어 기간 중 구매한 모든 "
-         "고객 수로 나눈 값입니다. 대조군 대비 추가로 유지된 고객당 비용은 캠페인 기능과 함께 "
-         "제공됩니다"),
+    NOTE("economics_retained_all", "Retention cost: coupon discounts redeemed, points burned and "
+         "tier discounts given in the window over every customer acquired before it who bought "
+         "in it; the cost per customer kept beyond a control group comes with campaigns",
+         "유지 비용: 기간 중 사용된 쿠폰 할인액, 포인트와 등급 할인액을, 기간 전에 얻어 기간 중 "
+         "구매한 모든 고객 수로 나눈 값입니다. 대조군 대비 추가로 유지된 고객당 비용은 캠페인 "
+         "기능과 함께 제공됩니다"),
     /* the tiers, points and coupons pages and the card's loyalty-programme sections
      * (web/tiers.js, web/points.js, web/coupons.js, web/customer.js) */
     UI("page_tiers", "Tiers", "등급"),
