@@ -334,25 +334,11 @@ int dg__coupon_void(dg_store *s, const char *target, bool is_definition, const c
     return rc;
 }
 
-typedef struct request_row {
-    char *result;
-    size_t cap;
-} request_row;
-
-static int read_request(void *ctx, sqlite3_stmt *st)
-{
-    request_row *r = ctx;
-    dg__stmt_copy_text(r->result, r->cap, st, 1);
-    return 0;
-}
-
 int dg__coupon_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                            char *result, size_t result_cap, dg_error *err)
 {
-    request_row r = { result, result_cap };
-    return dg__stmt_request_get(s, "SELECT fingerprint, result FROM coupon_requests WHERE "
-                                "idempotency_key = ?", key, fingerprint, cap, read_request, &r,
-                                err);
+    return dg__stmt_request_text_get(s, "coupon_requests", key, fingerprint, cap, result,
+                                     result_cap, err);
 }
 
 int dg__coupon_request_put(dg_store *s, const char *key, const char *fingerprint,
