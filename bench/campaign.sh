@@ -44,3 +44,10 @@ for run in 1 2 3; do
   /usr/bin/time -f "run $run: %e s wall, %U s user, %M KiB max RSS" "$D" --db "$DB" --quiet --format csv campaign results BENCH > "$DIR/results.csv"
 done
 sed -n '1,4p' "$DIR/results.csv"
+
+echo
+echo "== after loading: the frame loaded once, then the results timed in the process (bench/campaign_bench.c)"
+cc -std=c17 -O2 -D_GNU_SOURCE -I"$ROOT/include" -o "$DIR/campaign_bench" "$ROOT/bench/campaign_bench.c" \
+  "$ROOT/build/libdangol.a" -lsqlite3 -ljansson -lnlopt -lmicrohttpd -lsodium -lgsl -lgslcblas \
+  -lxgboost -llinear -lm -lpthread
+"$DIR/campaign_bench" "$DB" BENCH 5

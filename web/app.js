@@ -21,6 +21,7 @@ import { renderCustomer } from './customer.js';
 import { renderTiers } from './tiers.js';
 import { renderPoints } from './points.js';
 import { renderCoupons } from './coupons.js';
+import { renderCampaigns } from './campaigns.js';
 import { renderMot } from './mot.js';
 import { renderChurn, renderSegments, renderLookalike } from './mining.js';
 
@@ -39,6 +40,7 @@ const PAGES = [
   { id: 'tiers', icon: '◆', requires: '/api/tiers/distribution', render: renderTiers },
   { id: 'points', icon: '◉', requires: '/api/points/liability', render: renderPoints },
   { id: 'coupons', icon: '✂', requires: '/api/coupons/rates', render: renderCoupons },
+  { id: 'campaigns', icon: '⚑', requires: '/api/campaigns', render: renderCampaigns },
   { id: 'value', icon: '⚖', requires: '/api/value/grid', render: renderValue },
   { id: 'mot', icon: '◔', requires: '/api/mot/cycle', render: renderMot },
   { id: 'segments', icon: '◈', requires: '/api/segments', render: renderSegments },

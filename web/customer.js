@@ -123,18 +123,19 @@ export async function renderCustomer(view, params, id) {
   });
 }
 
-/* The customer's tier (/api/customers/ID/tier), points balance (/api/customers/ID/points) and
-   coupons (/api/customers/ID/coupons) as cards: beside the profile (left) and under the orders
+/* The customer's tier (/api/customers/ID/tier), points balance (/api/customers/ID/points),
+   coupons (/api/customers/ID/coupons) and campaign history (/api/customers/ID/campaigns) as cards: beside the profile (left) and under the orders
    (right). A section the user's role may not read says so. */
 async function loyaltyProgramme(id) {
   const base = `/api/customers/${encodeURIComponent(id)}`;
   const get = (route, path, params) => (state.routes.has(route)
     ? api(path, params).catch(err => { if (err.status === 403) return null; throw err; }) : Promise.resolve(null));
   const have = route => state.documented.has(route);
-  const [tier, points, coupons] = await Promise.all([
+  const [tier, points, coupons, campaigns] = await Promise.all([
     get('/api/customers/{customer_id}/tier', `${base}/tier`, { as_of: asOfDay() }),
     get('/api/customers/{customer_id}/points', `${base}/points`, { as_of: asOfDay() }),
     get('/api/customers/{customer_id}/coupons', `${base}/coupons`),
+    get('/api/customers/{customer_id}/campaigns', `${base}/campaigns`),
   ]);
   const denied = (key, section) => card(t(key), h('div', { class: 'forbidden', 'data-forbidden': section }, t('forbidden_section')));
   const left = [], right = [];
@@ -144,6 +145,8 @@ async function loyaltyProgramme(id) {
   else if (have('/api/customers/{customer_id}/points')) left.push(denied('card_points', 'points'));
   if (coupons) right.push(couponsCard(coupons));
   else if (have('/api/customers/{customer_id}/coupons')) right.push(denied('card_coupons', 'coupons'));
+  if (campaigns) right.push(campaignsCard(campaigns));
+  else if (have('/api/customers/{customer_id}/campaigns')) right.push(denied('card_campaigns', 'campaigns'));
   return { left, right };
 }
 
@@ -187,4 +190,26 @@ function couponsCard(table) {
       h('td', null, fmtDate(r.redeemed_on)), h('td', { class: 'num' }, r.discount == null ? '–' : fmtMoney(r.discount))))))
     : h('p', { class: 'muted' }, t('card_no_coupons'));
   return h('div', { class: 'card', 'data-card': 'coupons' }, h('h2', null, t('card_coupons')), body);
+}
+
+/* The campaigns the customer was in: the group drawn for them, the offer (their coupon code or
+   the points), and their response in the campaign's window (orders, revenue, coupon redeemed). */
+function campaignsCard(table) {
+  const offer = r => (r.offer === 'points' ? `${fmtInt(r.points)} ${t('points_unit')}`
+    : r.offer === 'coupon' ? h('code', { 'data-raw': '' }, r.coupon_code || r.offer_detail) : valueLabel('offer', r.offer));
+  const body = table.rows.length ? h('table', { class: 'data wrap-head', 'data-campaigns': 'customer' },
+    h('thead', null, h('tr', null, [['campaigns_campaign', ''], ['card_campaign_launched', ''], ['campaigns_group', ''],
+      ['campaigns_offer', ''], ['card_campaign_response', ''], ['card_campaign_revenue', 'num']]
+      .map(([k, cls]) => h('th', { class: cls }, t(k))))),
+    h('tbody', null, table.rows.map(r => h('tr', { 'data-campaign': r.campaign, title: `${fmtDate(r.launched_on)} – ${fmtDate(r.window_end)}` },
+      h('td', { 'data-raw': '' }, h('a', { href: `#/campaigns?campaign=${encodeURIComponent(r.campaign)}` }, r.name || r.campaign)),
+      h('td', null, fmtDate(r.launched_on)),
+      h('td', null, h('span', { class: 'badge ' + r.group }, valueLabel('group', r.group))),
+      h('td', null, r.group === 'control' ? t('card_campaign_held_back') : [valueLabel('offer', r.offer), ' ', offer(r)]),
+      h('td', { 'data-response': r.orders_in_window > 0 ? 'yes' : 'no' }, r.orders_in_window > 0
+        ? t('card_campaign_orders', { n: fmtInt(r.orders_in_window) }) + (r.coupon_redeemed_on ? ` · ${t('card_campaign_redeemed', { day: fmtDate(r.coupon_redeemed_on) })}` : '')
+        : t('card_campaign_no_response')),
+      h('td', { class: 'num' }, fmtMoney(r.revenue_in_window))))))
+    : h('p', { class: 'muted' }, t('card_no_campaigns'));
+  return h('div', { class: 'card', 'data-card': 'campaigns' }, h('h2', null, t('card_campaigns')), body);
 }

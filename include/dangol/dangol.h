@@ -32,6 +32,7 @@
 #include "dangol/money.h"
 #include "dangol/mot.h"
 #include "dangol/points.h"
+#include "dangol/order_return.h"
 #include "dangol/calendar.h"
 #include "dangol/campaign.h"
 #include "dangol/ticket.h"

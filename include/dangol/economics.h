@@ -63,9 +63,11 @@ typedef struct dg_economics_customer {
     int64_t coupon_discounts;
     int64_t points_burned;
     int64_t tickets;
+    int64_t tier_discounts;     /* the tier discount of each order: floor(total x the discount
+                                   percent of the customer's tier on the order's day / 100) */
 } dg_economics_customer;
 
-/* points_burned x point_value + tickets x ticket_cost + coupon discounts. */
+/* points_burned x point_value + tickets x ticket_cost + coupon discounts + tier discounts. */
 int64_t dg_economics_cost_to_serve(const dg_economics_customer *c, int64_t point_value_minor,
                                    int64_t ticket_cost_minor);
 /* gross margin - cost to serve. */

@@ -54,6 +54,18 @@ typedef enum dg_points_reverse_policy {
                                    below zero, the shortfall is absorbed */
 } dg_points_reverse_policy;
 
+/* What a cancelled or returned order (dg_order_return, dangol/order_return.h) does about the
+ * coupon redeemed on it. Either way the redemption is reversed: it no longer counts in rates,
+ * limits or costs. */
+typedef enum dg_coupon_return_policy {
+    DG_COUPON_RETURN_RESTORE,   /* the customer gets a new code of the same definition, when the
+                                   definition is neither voided nor expired on the return day */
+    DG_COUPON_RETURN_FORFEIT    /* the customer gets nothing back */
+} dg_coupon_return_policy;
+
+/* "restore", "forfeit" (the return_coupon key of the rules). */
+const char *dg_coupon_return_policy_code(dg_coupon_return_policy policy);
+
 /* Codes as stored ("earn", "order", "absorb") and back; parse: DG_EINVAL naming the valid ones. */
 const char *dg_points_kind_code(dg_points_kind kind);
 int dg_points_kind_parse(const char *text, dg_points_kind *kind, dg_error *err);
@@ -72,6 +84,7 @@ typedef struct dg_points_rules {
     int32_t expiry_days;        /* a lot expires this many days after it is earned */
     int64_t point_value_minor;  /* money value of one point, in minor units (liability) */
     dg_points_reverse_policy reverse_spent;
+    dg_coupon_return_policy return_coupon;   /* an order's return: its coupon */
 } dg_points_rules;
 
 /* The built-in rules (config/points.conf holds the same). */

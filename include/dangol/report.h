@@ -489,6 +489,12 @@ int dg_report_value(dg_report *out, dg_store *store, const dg_frame *frame,
 /* Every campaign: its definition, state (draft, launched), launch day and group sizes. One
  * table. */
 int dg_report_campaign_list(dg_report *out, dg_store *store, dg_error *err);
+/* The launched campaigns customer_id was a member of, newest first: the group drawn for them,
+ * the offer, their coupon code (whole_codes false: its first 3 symbols only), points granted,
+ * orders and revenue in the response window and the day the campaign coupon was redeemed (not
+ * counting a returned order's). One table; DG_ENOTFOUND for an unknown customer. */
+int dg_report_campaign_customer(dg_report *out, dg_store *store, const char *customer_id,
+                                bool whole_codes, dg_error *err);
 /* One campaign and, once launched, its members per RFM segment and group. Two tables;
  * DG_ENOTFOUND for an unknown campaign. */
 int dg_report_campaign_show(dg_report *out, dg_store *store, const char *campaign_id,

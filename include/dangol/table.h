@@ -19,6 +19,8 @@ typedef enum {
     DG_CELL_MONEY,    /* int64 minor units; decimals = the currency's minor digits */
     DG_CELL_DATE,     /* days since the epoch */
     DG_CELL_PERCENT,  /* a fraction 0..1 shown as a percentage with the column's decimals */
+    DG_CELL_ID,       /* an int64 that names rather than counts (a year, a ticket, movement or
+                       * event number, a version): never grouped with thousands separators */
 } dg_cell_type;
 
 typedef enum { DG_FORMAT_TABLE, DG_FORMAT_CSV, DG_FORMAT_JSON } dg_format;
@@ -41,7 +43,7 @@ int dg_table_add_columns(dg_table *table, const char *const *names, const dg_cel
 int dg_table_add_row(dg_table *table);
 /* Set a cell of the last row; unset cells are null (empty in CSV, null in JSON). */
 int dg_table_set_text(dg_table *table, size_t col, const char *text);
-void dg_table_set_int(dg_table *table, size_t col, int64_t value);   /* INT, MONEY, DATE */
+void dg_table_set_int(dg_table *table, size_t col, int64_t value);   /* INT, MONEY, DATE, ID */
 void dg_table_set_real(dg_table *table, size_t col, double value);   /* REAL, PERCENT */
 /* A fraction in a REAL column that is shown as a percentage, as in a PERCENT column (for a column
  * that mixes rates with other measures). */

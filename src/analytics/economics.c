@@ -88,7 +88,7 @@ int64_t dg_economics_cost_to_serve(const dg_economics_customer *c, int64_t point
                                    int64_t ticket_cost_minor)
 {
     return c->coupon_discounts + c->points_burned * point_value_minor +
-           c->tickets * ticket_cost_minor;
+           c->tickets * ticket_cost_minor + c->tier_discounts;
 }
 
 int64_t dg_economics_contribution(const dg_economics_customer *c, int64_t point_value_minor,

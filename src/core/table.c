@@ -288,6 +288,9 @@ static void cell_text(const column *col, const cell *c, bool human, char *buf, s
     case DG_CELL_INT:
         snprintf(plain, sizeof plain, "%lld", (long long)c->u.i);
         break;
+    case DG_CELL_ID:   /* 2025 is a year, not two thousand and twenty-five */
+        snprintf(buf, cap, "%lld", (long long)c->u.i);
+        return;
     case DG_CELL_MONEY:
         dg_money_format(c->u.i, col->decimals, plain, sizeof plain);
         break;

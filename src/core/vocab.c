@@ -157,6 +157,10 @@ static const dg_vocab_entry values[] = {
     { "points_source", "lot", "Expired lot", "소멸 적립분" },
     { "points_policy", "absorb", "Absorb spent points", "사용분 회사 부담" },
     { "points_policy", "recover", "Recover spent points", "사용분 회수" },
+    { "coupon_return_policy", "restore", "Coupon restored", "쿠폰 복원" },
+    { "coupon_return_policy", "forfeit", "Coupon forfeited", "쿠폰 미복원" },
+    { "return_kind", "cancelled", "Cancelled", "주문 취소" },
+    { "return_kind", "returned", "Returned", "반품" },
     /* VOC tickets (docs/tickets.md); their channels are the "channel" domain's */
     { "ticket_kind", "complaint", "Complaint", "불만" },
     { "ticket_kind", "inquiry", "Inquiry", "문의" },
@@ -220,6 +224,7 @@ static const dg_vocab_entry values[] = {
     { "audit_action", "coupon.define", "Defined a coupon", "쿠폰 정의" },
     { "audit_action", "coupon.issue", "Issued coupons", "쿠폰 발급" },
     { "audit_action", "coupon.redeem", "Redeemed a coupon", "쿠폰 사용" },
+    { "audit_action", "order.return", "Returned or cancelled an order", "주문 반품·취소" },
     { "audit_action", "coupon.void", "Voided a coupon", "쿠폰 무효화" },
     { "audit_action", "ticket.open", "Opened a ticket", "VOC 접수" },
     { "audit_action", "ticket.change", "Changed a ticket", "VOC 처리 변경" },

@@ -17,6 +17,7 @@
 #include "dangol/entity.h"
 #include "dangol/store.h"
 #include "dangol/text.h"
+#include "crm/returns.h"
 #include "store/coupons.h"
 
 #define FINGERPRINT_MAX 1024
@@ -177,6 +178,25 @@ static int usable_definition(const dg__coupon_def_row *def, int32_t day, dg_erro
     return 0;
 }
 
+int dg__coupon_code_new(dg_store *store, char code[DG_COUPON_CODE_LEN + 1],
+                        const char *definition_id, const char *customer_id, int64_t batch,
+                        int32_t day, int64_t now, const char *actor, dg_error *err)
+{
+    int rc = DG_EEXIST;
+    for (int draw = 0; rc == DG_EEXIST && draw < CODE_DRAWS; draw++) {
+        dg_error_clear(err);
+        if ((rc = dg_coupon_code_generate(code, err)) == 0)
+            rc = dg__coupon_code_insert(store, code, definition_id, customer_id, batch, day, now,
+                                        actor, err);
+    }
+    return rc;
+}
+
+int dg__coupon_usable_definition(const dg__coupon_def_row *def, int32_t day, dg_error *err)
+{
+    return usable_definition(def, day, err);
+}
+
 static int apply_issue(dg_store *store, void *ctx, char *result, dg_error *err)
 {
     issue_ctx *c = ctx;
@@ -207,13 +227,8 @@ static int apply_issue(dg_store *store, void *ctx, char *result, dg_error *err)
     for (size_t i = 0; rc == 0 && i < c->n; i++) {
         dg_coupon_issued *is = &c->out[i];
         snprintf(is->customer_id, sizeof is->customer_id, "%s", c->customers[i]);
-        rc = DG_EEXIST;
-        for (int draw = 0; rc == DG_EEXIST && draw < CODE_DRAWS; draw++) {
-            dg_error_clear(err);
-            if ((rc = dg_coupon_code_generate(is->code, err)) == 0)
-                rc = dg__coupon_code_insert(store, is->code, c->definition_id, c->customers[i],
-                                            batch, today, now, c->actor, err);
-        }
+        rc = dg__coupon_code_new(store, is->code, c->definition_id, c->customers[i], batch,
+                                 today, now, c->actor, err);
         c->n_out = i + 1;
     }
     snprintf(result, RESULT_MAX, "%lld", (long long)batch);

@@ -17,6 +17,7 @@
 #include "dangol/store.h"
 #include "dangol/text.h"
 #include "dangol/tier.h"
+#include "crm/returns.h"
 #include "store/points.h"
 
 #define FINGERPRINT_MAX 512
@@ -377,8 +378,8 @@ int dg_points_earn_order(dg_store *store, const dg_points_rules *rules,
     return write_once(store, rules, "earn_order", request, apply_earn_order, result, err);
 }
 
-static int apply_reverse(dg_store *store, const dg_points_rules *rules, const dg_points_request *r,
-                         dg_points_result *result, dg_error *err)
+int dg__points_reverse_apply(dg_store *store, const dg_points_rules *rules,
+                             const dg_points_request *r, dg_points_result *result, dg_error *err)
 {
     char customer_id[ID_MAX];
     dg__points_row earn;
@@ -439,7 +440,7 @@ int dg_points_reverse_order(dg_store *store, const dg_points_rules *rules,
 {
     if (!request->source_id || !*request->source_id)
         return dg_error_set(err, DG_EINVAL, "an order id is required");
-    return write_once(store, rules, "reverse", request, apply_reverse, result, err);
+    return write_once(store, rules, "reverse", request, dg__points_reverse_apply, result, err);
 }
 
 int dg_points_expire(dg_store *store, int32_t as_of, dg_points_expiry *out, dg_error *err)

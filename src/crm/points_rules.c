@@ -13,6 +13,7 @@
 static const char *const kind_codes[] = { "earn", "burn", "expire", "adjust", "reverse" };
 static const char *const source_codes[] = { "order", "coupon", "campaign", "manual" };
 static const char *const policy_codes[] = { "absorb", "recover" };
+static const char *const coupon_policy_codes[] = { "restore", "forfeit" };
 
 #define N_OF(a) (sizeof (a) / sizeof (a)[0])
 
@@ -59,6 +60,11 @@ int dg_points_source_parse(const char *text, dg_points_source *source, dg_error 
     return rc;
 }
 
+const char *dg_coupon_return_policy_code(dg_coupon_return_policy policy)
+{
+    return (size_t)policy < N_OF(coupon_policy_codes) ? coupon_policy_codes[policy] : "?";
+}
+
 void dg_points_rules_default(dg_points_rules *rules)
 {
     memset(rules, 0, sizeof *rules);
@@ -66,6 +72,7 @@ void dg_points_rules_default(dg_points_rules *rules)
     rules->expiry_days = 365;
     rules->point_value_minor = 1;      /* KRW: a point is worth 1 won */
     rules->reverse_spent = DG_POINTS_REVERSE_ABSORB;
+    rules->return_coupon = DG_COUPON_RETURN_RESTORE;
 }
 
 /* A whole number in [lo, hi] for key. */
@@ -103,6 +110,13 @@ static int rule(void *ctx, const char *key, const char *value, dg_error *err)
         rules->reverse_spent = (dg_points_reverse_policy)policy;
         return rc;
     }
+    if (strcmp(key, "return_coupon") == 0) {
+        int policy;
+        int rc = code_parse("return_coupon policy", coupon_policy_codes,
+                            N_OF(coupon_policy_codes), value, &policy, err);
+        rules->return_coupon = (dg_coupon_return_policy)policy;
+        return rc;
+    }
     if (strncmp(key, bonus_prefix, sizeof bonus_prefix - 1) == 0) {
         const char *category = key + sizeof bonus_prefix - 1;
         if (!*category || strlen(category) >= sizeof rules->bonuses[0].category)
@@ -126,7 +140,8 @@ static int rule(void *ctx, const char *key, const char *value, dg_error *err)
         return 0;
     }
     return dg_error_set(err, DG_EINVAL, "unknown key \"%s\"; valid: base_per_mille, "
-                        "category_bonus.CATEGORY, expiry_days, point_value_minor, reverse_spent",
+                        "category_bonus.CATEGORY, expiry_days, point_value_minor, reverse_spent, "
+                        "return_coupon",
                         key);
 }
 

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "auth/audit_write.h"
+#include "core/json_write.h"
 #include "dangol/store.h"
 #include "dangol/tier.h"
 #include "store/tiers.h"
@@ -92,7 +93,59 @@ typedef struct evaluation {
     dg_tier_evaluation *out;
     dg_error *err;
     int rc;                               /* a failure inside a callback */
+    /* the changes not written yet, as the JSON arrays dg__tier_changes_put takes */
+    FILE *history, *tiers;
+    char *history_text, *tiers_text;
+    size_t history_len, tiers_len, pending;
 } evaluation;
+
+#define BATCH_CUSTOMERS 8192   /* customers whose changes are written in one pair of statements */
+
+/* Starts the next batch's arrays. */
+static int batch_open(evaluation *e)
+{
+    e->history = open_memstream(&e->history_text, &e->history_len);
+    e->tiers = e->history ? open_memstream(&e->tiers_text, &e->tiers_len) : NULL;
+    if (!e->tiers)
+        return dg_error_set(e->err, DG_ENOMEM, "out of memory");
+    e->pending = 0;
+    return 0;
+}
+
+/* Closes the batch's arrays and, when write, writes them. Frees them either way. */
+static int batch_close(evaluation *e, bool write)
+{
+    int rc = 0;
+    if (e->history) {
+        fputc(']', e->history);
+        if (fclose(e->history) != 0)
+            rc = dg_error_set(e->err, DG_ENOMEM, "out of memory");
+    }
+    if (e->tiers) {
+        fputc(']', e->tiers);
+        if (fclose(e->tiers) != 0 && rc == 0)
+            rc = dg_error_set(e->err, DG_ENOMEM, "out of memory");
+    }
+    if (rc == 0 && write && e->pending > 0) {
+        e->history_text[0] = e->tiers_text[0] = '[';
+        rc = dg__tier_changes_put(e->store, e->run_id, e->history_text, e->tiers_text, e->err);
+    }
+    free(e->history_text);
+    free(e->tiers_text);
+    e->history = e->tiers = NULL;
+    e->history_text = e->tiers_text = NULL;
+    e->pending = 0;
+    return rc;
+}
+
+/* One JSON array element: a comma before every element but the first (the first's place holds
+ * the '[' batch_close writes). */
+static FILE *element(FILE *out)
+{
+    fputc(ftell(out) == 0 ? ' ' : ',', out);
+    fputc('[', out);
+    return out;
+}
 
 static int grow(void **items, size_t *cap, size_t need, size_t size)
 {
@@ -147,16 +200,30 @@ static int settle(evaluation *e, const char *customer_id, stored_tier *state)
                             e->changes, e->cap_changes, &n, e->err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const dg_tier_change *c = &e->changes[i];
-        rc = dg__tier_change_put(e->store, e->run_id, customer_id,
-                                 e->rules->levels[c->from].code, e->rules->levels[c->to].code,
-                                 c->day, c->measure, dg_tier_reason_code(c->reason), e->err);
+        FILE *out = element(e->history);
+        dg__json_write_string(out, customer_id);
+        fputc(',', out);
+        dg__json_write_string(out, e->rules->levels[c->from].code);
+        fputc(',', out);
+        dg__json_write_string(out, e->rules->levels[c->to].code);
+        fprintf(out, ",%d,%lld,", (int)c->day, (long long)c->measure);
+        dg__json_write_string(out, dg_tier_reason_code(c->reason));
+        fputc(']', out);
         if (c->reason == DG_TIER_REASON_UPGRADE)
             e->out->upgrades++;
         else
             e->out->downgrades++;
     }
-    if (n > 0)
+    if (rc == 0 && n > 0) {   /* the customer's tier after the run: once */
+        FILE *out = element(e->tiers);
+        dg__json_write_string(out, customer_id);
+        fputc(',', out);
+        dg__json_write_string(out, e->rules->levels[tier].code);
+        fprintf(out, ",%d]", (int)since);
         e->out->customers++;
+        if (++e->pending == BATCH_CUSTOMERS && (rc = batch_close(e, true)) == 0)
+            rc = batch_open(e);
+    }
     return rc;
 }
 
@@ -198,6 +265,8 @@ static int evaluate_in(evaluation *e, const char *rules_text, const char *rules_
     if (rc == 0)
         rc = dg__tier_run_insert(e->store, e->to_day, actor, now, &e->run_id, e->err);
     if (rc == 0)
+        rc = batch_open(e);
+    if (rc == 0)
         rc = dg__tier_rules_put(e->store, rules_name, rules_text, now, e->err);
     int32_t window_from = e->from_day == INT32_MIN ? INT32_MIN
                                                    : e->from_day + 2 - e->rules->window_days;
@@ -209,6 +278,8 @@ static int evaluate_in(evaluation *e, const char *rules_text, const char *rules_
     for (size_t i = 0; rc == 0 && i < e->n_states; i++)
         if (!e->states[i].seen && e->states[i].tier > 0)
             rc = settle(e, e->states[i].customer_id, &e->states[i]);
+    if (rc == 0)
+        rc = batch_close(e, true);
     if (rc == 0)
         rc = dg__tier_run_counts(e->store, e->run_id, e->out->customers, e->out->upgrades,
                                  e->out->downgrades, e->err);
@@ -259,6 +330,8 @@ int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_
     free(e.states);
     free(e.acts);
     free(e.changes);
+    if (e.history || e.tiers)   /* a failure before the last batch was written */
+        batch_close(&e, false);
     if (rc == 0)
         return dg_store_commit(store, err);
     dg_store_rollback(store);

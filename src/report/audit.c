@@ -36,7 +36,7 @@ int dg_report_audit(dg_report *out, dg_store *store, const dg_audit_filter *filt
 {
     dg_table *t = dg_table_new("Audit trail");
     for (size_t c = 0; t && c < sizeof list_columns / sizeof list_columns[0]; c++)
-        dg_table_add_column(t, list_columns[c], c == 0 ? DG_CELL_INT : DG_CELL_TEXT, 0);
+        dg_table_add_column(t, list_columns[c], c == 0 ? DG_CELL_ID : DG_CELL_TEXT, 0);
     if (!t)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     int rc = dg_audit_scan(store, filter, entry_row, t, err);
@@ -55,7 +55,7 @@ int dg_report_audit_verification(dg_report *out, const dg_audit_verification *v,
                                          "pruned_through", "bad_id", "head", "problem" };
     dg_table *t = dg_table_new("Audit trail verification");
     for (size_t c = 0; t && c < sizeof names / sizeof names[0]; c++)
-        dg_table_add_column(t, names[c], c >= 1 && c <= 5 ? DG_CELL_INT : DG_CELL_TEXT, 0);
+        dg_table_add_column(t, names[c], c == 1 ? DG_CELL_INT : c >= 2 && c <= 5 ? DG_CELL_ID : DG_CELL_TEXT, 0);
     if (!t)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     dg_table_add_row(t);

@@ -477,7 +477,7 @@ int dg_report_campaign_results(dg_report *out, dg_store *store, const dg_frame *
     if (rc == 0)
         rc = dg__coupon_scan(store, "SELECT count(m.coupon_code), count(r.redemption_id), "
             "coalesce(sum(r.discount), 0), coalesce(sum(p.points), 0) FROM campaign_members m "
-            "LEFT JOIN coupon_redemptions r ON r.code = m.coupon_code "
+            "LEFT JOIN coupon_redemptions_kept r ON r.code = m.coupon_code "
             "LEFT JOIN points_movements p ON p.movement_id = m.points_movement "
             "WHERE m.campaign_id = ?1", params, cost_row, &cost, err);
     dg_store_read_end(store);

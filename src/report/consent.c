@@ -83,12 +83,12 @@ static int customer_tables(dg_report *out, dg_store *store, const char *customer
 {
     static const char *const hnames[] = { "event", "purpose", "action", "effective_on",
                                           "source", "actor", "recorded_at", NULL };
-    static const dg_cell_type htypes[] = { DG_CELL_INT, DG_CELL_TEXT, DG_CELL_TEXT,
+    static const dg_cell_type htypes[] = { DG_CELL_ID, DG_CELL_TEXT, DG_CELL_TEXT,
                                            DG_CELL_DATE, DG_CELL_TEXT, DG_CELL_TEXT,
                                            DG_CELL_TEXT };
     static const char *const names[] = { "purpose", "action", "since", "source", "event", NULL };
     static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_DATE,
-                                          DG_CELL_TEXT, DG_CELL_INT };
+                                          DG_CELL_TEXT, DG_CELL_ID };
     char date[16], title[160];
     customer_ctx c = { .day = day };
     const dg_vocab_entry *v;
@@ -169,7 +169,7 @@ int dg_report_consent_list(dg_report *out, dg_store *store, const char *purpose,
 {
     static const char *const names[] = { "customer_id", "since", "source", "event", NULL };
     static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_DATE, DG_CELL_TEXT,
-                                          DG_CELL_INT };
+                                          DG_CELL_ID };
     const char *code;
     int rc = dg_consent_purpose_parse(&code, purpose, err);
     if (rc != 0)

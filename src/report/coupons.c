@@ -26,7 +26,7 @@
     "d.percent_bp / 100.0, d.cap, d.min_spend, d.valid_from, d.valid_until, " \
     "d.per_customer_limit, d.total_limit, d.campaign_id, " DEF_STATE ", " \
     "(SELECT count(*) FROM coupon_codes c WHERE c.definition_id = d.definition_id), " \
-    "(SELECT count(*) FROM coupon_redemptions r WHERE r.definition_id = d.definition_id) " \
+    "(SELECT count(*) FROM coupon_redemptions_kept r WHERE r.definition_id = d.definition_id) " \
     "FROM coupon_definitions d"
 
 typedef struct column {
@@ -200,13 +200,13 @@ static const column rate_columns[] = {
 #define RATES_BY_COUPON "SELECT d.definition_id, d.campaign_id, 1, " \
     "(SELECT count(*) FROM coupon_codes c WHERE c.definition_id = d.definition_id), " \
     "count(r.redemption_id), coalesce(sum(r.discount), 0), coalesce(sum(r.order_total), 0) " \
-    "FROM coupon_definitions d LEFT JOIN coupon_redemptions r USING (definition_id) " \
+    "FROM coupon_definitions d LEFT JOIN coupon_redemptions_kept r USING (definition_id) " \
     "GROUP BY d.definition_id ORDER BY d.definition_id"
 #define RATES_BY_CAMPAIGN "SELECT d.campaign_id, NULL, count(DISTINCT d.definition_id), " \
     "(SELECT count(*) FROM coupon_codes c JOIN coupon_definitions e USING (definition_id) " \
     "WHERE e.campaign_id IS d.campaign_id), " \
     "count(r.redemption_id), coalesce(sum(r.discount), 0), coalesce(sum(r.order_total), 0) " \
-    "FROM coupon_definitions d LEFT JOIN coupon_redemptions r USING (definition_id) " \
+    "FROM coupon_definitions d LEFT JOIN coupon_redemptions_kept r USING (definition_id) " \
     "GROUP BY d.campaign_id ORDER BY d.campaign_id IS NULL, d.campaign_id"
 
 typedef struct rates {

@@ -232,12 +232,13 @@ static int profit_totals(dg_report *out, const dg__econ *e, const profit_ctx *p,
     static const char *const names[] = {
         "customers", "revenue", "costed_share", "gross_margin", "coupon_discounts",
         "points_value", "ticket_cost", "cost_to_serve", "contribution", "clv", "clv_margin",
-        NULL };
+        "tier_discounts", NULL };
     static const dg_cell_type types[] = {
         DG_CELL_INT, DG_CELL_MONEY, DG_CELL_PERCENT, DG_CELL_MONEY, DG_CELL_MONEY, DG_CELL_MONEY,
-        DG_CELL_MONEY, DG_CELL_MONEY, DG_CELL_MONEY, DG_CELL_MONEY, DG_CELL_MONEY };
+        DG_CELL_MONEY, DG_CELL_MONEY, DG_CELL_MONEY, DG_CELL_MONEY, DG_CELL_MONEY,
+        DG_CELL_MONEY };
     int d = e->frame->minor_digits;
-    const int decimals[] = { 0, d, 1, d, d, d, d, d, d, d, d };
+    const int decimals[] = { 0, d, 1, d, d, d, d, d, d, d, d, d };
     dg_economics_customer sum = { 0 };
     double clv = 0.0, clv_m = 0.0;
     bool has_clv = false;
@@ -249,6 +250,7 @@ static int profit_totals(dg_report *out, const dg__econ *e, const profit_ctx *p,
         sum.coupon_discounts += c->figures.coupon_discounts;
         sum.points_burned += c->figures.points_burned;
         sum.tickets += c->figures.tickets;
+        sum.tier_discounts += c->figures.tier_discounts;
         double m = clv_margin(e, c);
         if (!isnan(c->clv_minor)) {
             clv += c->clv_minor;
@@ -276,6 +278,7 @@ static int profit_totals(dg_report *out, const dg__econ *e, const profit_ctx *p,
         set_money(t, 9, clv);
         set_money(t, 10, clv_m);
     }
+    dg_table_set_int(t, 11, sum.tier_discounts);
     if (sum.costed_revenue < sum.revenue)
         dg_table_add_coded_note(t, "economics_uncosted", "Orders without lines, or with a "
                                 "product without a unit cost, have no gross margin: "
@@ -292,13 +295,13 @@ static int profit_customers(dg_report *out, const dg__econ *e, const profit_ctx 
     static const char *const names[] = {
         "customer_id", "acquisition_channel", "orders", "revenue", "gross_margin", "margin_rate",
         "coupon_discounts", "points_value", "ticket_cost", "contribution", "clv", "clv_margin",
-        NULL };
+        "tier_discounts", NULL };
     static const dg_cell_type types[] = {
         DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_INT, DG_CELL_MONEY, DG_CELL_MONEY, DG_CELL_PERCENT,
         DG_CELL_MONEY, DG_CELL_MONEY, DG_CELL_MONEY, DG_CELL_MONEY, DG_CELL_MONEY,
-        DG_CELL_MONEY };
+        DG_CELL_MONEY, DG_CELL_MONEY };
     int d = e->frame->minor_digits;
-    const int decimals[] = { 0, 0, 0, d, d, 1, d, d, d, d, d, d };
+    const int decimals[] = { 0, 0, 0, d, d, 1, d, d, d, d, d, d, d };
     dg_table *t = dg_table_new("Customers by contribution");
     size_t *order = malloc((e->n_customers ? e->n_customers : 1) * sizeof *order);
     if (!t || !order) {
@@ -331,6 +334,7 @@ static int profit_customers(dg_report *out, const dg__econ *e, const profit_ctx 
             dg_table_set_int(t, 9, dg_economics_contribution(f, p->point_value, p->ticket_cost));
         set_money(t, 10, c->clv_minor);
         set_money(t, 11, clv_margin(e, c));
+        dg_table_set_int(t, 12, f->tier_discounts);
     }
     free(order);
     return finish(out, t, err);
@@ -360,11 +364,12 @@ static int retention_table(dg_report *out, dg_store *store, const dg__econ *e,
     int rc = dg_store_read_begin(store, err);
     if (rc != 0)
         return rc;
-    rc = dg__economics_programme_get(store, from, to, &prog, err);
+    rc = dg__economics_programme_get(store, from, to, &e->tiers, &prog, err);
     dg_store_read_end(store);
     if (rc != 0)
         return rc;
-    int64_t programme = prog.coupon_discounts + prog.points_burned * p->point_value;
+    int64_t programme = prog.coupon_discounts + prog.points_burned * p->point_value +
+                        prog.tier_discounts;
     double cac = dg_economics_cac(spend, acquired);
     double retention = dg_economics_cac(programme, prog.retained);
     dg_table *t = dg_table_new("Winning a customer against keeping one");
@@ -393,9 +398,9 @@ static int retention_table(dg_report *out, dg_store *store, const dg__econ *e,
         dg_table_note_param(t, "ratio", round(cac / retention * 10) / 10);
     }
     dg_table_add_coded_note(t, "economics_retained_all", "Retention cost: coupon discounts "
-                            "redeemed and points burned in the window over every customer "
-                            "acquired before it who bought in it; the cost per customer kept "
-                            "beyond a control group comes with campaigns");
+                            "redeemed, points burned and tier discounts given in the window "
+                            "over every customer acquired before it who bought in it; the cost "
+                            "per customer kept beyond a control group comes with campaigns");
     return finish(out, t, err);
 }
 

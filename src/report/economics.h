@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "dangol/report.h"
+#include "store/economics.h"
 
 typedef struct dg__econ_channel {
     char *name;                    /* acquisition channel code ("" when unknown) */
@@ -41,6 +42,7 @@ typedef struct dg__econ {
     size_t n_customers, cap_customers;
     int64_t costed_revenue, gross_margin;   /* of every customer */
     double *clv_by_index;          /* per frame customer; NULL without a fit */
+    dg__economics_tiers tiers;     /* the tiers' discounts (store/economics.h) */
 } dg__econ;
 
 /* with_cohorts: also the cohort margins (the payback curve of clv-cac; a second pass over the

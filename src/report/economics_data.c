@@ -3,10 +3,15 @@
  * of months, with each customer's CLV from the fit beside them. The tables are built from this
  * in src/report/economics.c. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "dangol/text.h"
+#include "dangol/tier.h"
+#include "store/tiers.h"
 #include "report/economics.h"
 #include "store/economics.h"
 
@@ -192,6 +197,34 @@ static int lay_out(dg__econ *e, const gather *g)
     return 0;
 }
 
+/* The tiers' discount percents as the queries take them (store/economics.h): NULL when the
+ * tiers were never evaluated or none gives a discount. Inside the caller's read. */
+static int tier_discounts(dg__economics_tiers *t, dg_store *store, dg_error *err)
+{
+    int32_t last;
+    int rc = dg__tier_last_run(store, &last, err);
+    if (rc == DG_ENOTFOUND) {
+        dg_error_clear(err);
+        return 0;
+    }
+    dg_tier_rules rules;
+    if (rc != 0 || (rc = dg_tier_rules_stored(store, &rules, err)) != 0)
+        return rc;
+    bool any = false;
+    for (size_t i = 0; i < rules.n_levels; i++)
+        any = any || rules.levels[i].discount_percent > 0;
+    if (!any || rules.n_levels == 0)
+        return 0;
+    json_t *map = json_object();
+    for (size_t i = 0; map && i < rules.n_levels; i++)
+        json_object_set_new(map, rules.levels[i].code,
+                            json_integer(rules.levels[i].discount_percent));
+    t->percents = map ? json_dumps(map, JSON_COMPACT) : NULL;
+    json_decref(map);
+    snprintf(t->lowest, sizeof t->lowest, "%s", rules.levels[0].code);
+    return t->percents ? 0 : dg_error_set(err, DG_ENOMEM, "out of memory");
+}
+
 int dg__econ_load(dg__econ *e, dg_store *store, const dg_frame *frame, const dg_clv_report *fit,
                   bool with_cohorts, dg_error *err)
 {
@@ -206,9 +239,11 @@ int dg__econ_load(dg__econ *e, dg_store *store, const dg_frame *frame, const dg_
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     if ((rc = dg_store_read_begin(store, err)) != 0)
         return rc;
-    rc = dg__economics_spend(store, e->as_of, on_spend, &g, err);
+    rc = tier_discounts(&e->tiers, store, err);
     if (rc == 0)
-        rc = dg__economics_customers(store, e->as_of, on_customer, &g, err);
+        rc = dg__economics_spend(store, e->as_of, on_spend, &g, err);
+    if (rc == 0)
+        rc = dg__economics_customers(store, e->as_of, &e->tiers, on_customer, &g, err);
     if (rc == 0 && (rc = lay_out(e, &g)) != 0)
         dg_error_set(err, rc, "out of memory");
     if (rc == 0 && with_cohorts)
@@ -222,6 +257,8 @@ int dg__econ_load(dg__econ *e, dg_store *store, const dg_frame *frame, const dg_
 
 void dg__econ_clear(dg__econ *e)
 {
+    free(e->tiers.percents);
+    e->tiers.percents = NULL;
     for (size_t i = 0; i < e->n_channels; i++) {
         free(e->channels[i].name);
         free(e->channels[i].spend);

@@ -31,7 +31,7 @@ static dg_table *new_table(const char *title, const char *const *names, size_t n
     dg_table *t = dg_table_new(title);
     for (size_t i = 0; i < n; i++) {
         bool number = strcmp(names[i], "task") == 0 || strcmp(names[i], "version") == 0;
-        dg_table_add_column(t, names[i], number ? DG_CELL_INT
+        dg_table_add_column(t, names[i], number ? DG_CELL_ID
                             : strcmp(names[i], "due_on") == 0 ? DG_CELL_DATE : DG_CELL_TEXT, 0);
     }
     return t;

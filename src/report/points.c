@@ -136,12 +136,12 @@ int dg_report_points_statement(dg_report *out, dg_store *store, const char *cust
     static const char *const names[] = { "movement", "date", "movement_kind", "points", "balance",
                                          "expires_on", "source_kind", "source_id", "reverses",
                                          "reason", "actor", NULL };
-    static const dg_cell_type types[] = { DG_CELL_INT, DG_CELL_DATE, DG_CELL_TEXT, DG_CELL_INT,
+    static const dg_cell_type types[] = { DG_CELL_ID, DG_CELL_DATE, DG_CELL_TEXT, DG_CELL_INT,
                                           DG_CELL_INT, DG_CELL_DATE, DG_CELL_TEXT, DG_CELL_TEXT,
-                                          DG_CELL_INT, DG_CELL_TEXT, DG_CELL_TEXT };
+                                          DG_CELL_ID, DG_CELL_TEXT, DG_CELL_TEXT };
     static const char *const lot_names[] = { "lot", "earned_on", "expires_on", "points",
                                              "debited", "expired", "remaining", NULL };
-    static const dg_cell_type lot_types[] = { DG_CELL_INT, DG_CELL_DATE, DG_CELL_DATE,
+    static const dg_cell_type lot_types[] = { DG_CELL_ID, DG_CELL_DATE, DG_CELL_DATE,
                                               DG_CELL_INT, DG_CELL_INT, DG_CELL_INT,
                                               DG_CELL_INT };
     char title[320];
@@ -274,7 +274,7 @@ int dg_report_points_liability(dg_report *out, dg_store *store, const dg_points_
             dg_table_set_real(ages, 4, (double)l->age_points[a] / (double)l->outstanding);
     }
     dg_table *breakage = dg_table_new("Breakage by expiry year");
-    dg_table_add_column(breakage, "expiry_year", DG_CELL_INT, 0);
+    dg_table_add_column(breakage, "expiry_year", DG_CELL_ID, 0);
     dg_table_add_column(breakage, "points", DG_CELL_INT, 0);
     dg_table_add_column(breakage, "debited", DG_CELL_INT, 0);
     dg_table_add_column(breakage, "expired", DG_CELL_INT, 0);

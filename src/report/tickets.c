@@ -73,7 +73,7 @@ static dg_table *list_table(const char *title)
     for (size_t i = 0; list_columns[i]; i++) {
         bool number = i == 0 || i == 15;
         dg_table_add_column(t, list_columns[i],
-                            number ? DG_CELL_INT : i == 13 ? DG_CELL_REAL : DG_CELL_TEXT,
+                            number ? DG_CELL_ID : i == 13 ? DG_CELL_REAL : DG_CELL_TEXT,
                             i == 13 ? 1 : 0);
     }
     return t;
@@ -195,7 +195,7 @@ int dg_report_ticket_show(dg_report *out, dg_store *store, const dg_calendar *ca
     static const char *const names[] = { "event", "at", "actor", "ticket_action", "from_state",
                                          "to_state", "detail", "version", NULL };
     for (size_t i = 0; names[i]; i++)
-        dg_table_add_column(events, names[i], i == 0 || i == 7 ? DG_CELL_INT : DG_CELL_TEXT, 0);
+        dg_table_add_column(events, names[i], i == 0 || i == 7 ? DG_CELL_ID : DG_CELL_TEXT, 0);
     if (rc == 0) {
         snprintf(number, sizeof number, "%lld", (long long)r.ticket_id);
         field(t, "ticket", number);

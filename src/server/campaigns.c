@@ -9,6 +9,7 @@
 
 #include "dangol/audit.h"
 #include "dangol/campaign.h"
+#include "dangol/mask.h"
 #include "dangol/points.h"
 #include "dangol/report.h"
 #include "dangol/text.h"
@@ -20,6 +21,16 @@ void dg_api_campaigns_list(dg_request *req, dg_response *res)
     dg_error_clear(&err);
     dg_report rep = { 0 };
     dg_reply_report_tables(res, dg_report_campaign_list(&rep, req->store, &err), &rep, &err);
+}
+
+void dg_api_customer_campaigns(dg_request *req, dg_response *res)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    dg_report rep = { 0 };
+    bool whole = !(req->user && dg_mask_applies(req->user->role));
+    dg_reply_report_tables(res, dg_report_campaign_customer(&rep, req->store, req->params[0],
+                                                            whole, &err), &rep, &err);
 }
 
 void dg_api_campaign_show(dg_request *req, dg_response *res)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dangol/id.h"
+#include "dangol/order_return.h"
 #include "dangol/points.h"
 #include "dangol/report.h"
 #include "dangol/text.h"
@@ -221,4 +222,61 @@ void dg_api_points_adjust(dg_request *req, dg_response *res)
 void dg_api_points_reverse(dg_request *req, dg_response *res)
 {
     write_points(req, res, WRITE_REVERSE);
+}
+
+/* POST /api/orders/{order_id}/return: the order's points and coupon reversed in one write
+ * (dangol/order_return.h); body {kind: returned|cancelled, date, reason, actor}. */
+void dg_api_order_return(dg_request *req, dg_response *res)
+{
+    static const char *const fields[] = { "kind", "date", "reason", "actor", NULL };
+    dg_error err;
+    dg_error_clear(&err);
+    const char *key, *kind = NULL, *date = NULL;
+    if (!dg_request_idempotency_key(req, res, &key))
+        return;
+    json_t *body = dg_request_json_fields(req, res, fields, 0);
+    if (!body)
+        return;
+    dg_order_return_request r = { .order_id = req->params[0], .kind = DG_RETURN_RETURNED,
+                                  .day = DG_POINTS_TODAY, .idempotency_key = key };
+    bool ok = dg_json_text_field(body, "kind", &kind, res) &&
+              dg_json_text_field(body, "date", &date, res) &&
+              dg_json_text_field(body, "reason", &r.reason, res) &&
+              dg_json_text_field(body, "actor", &r.actor, res);
+    if (ok && kind && dg_return_kind_parse(kind, &r.kind, &err) != 0) {
+        dg_reply_error(res, 400, "invalid", "kind: %s", err.message);
+        ok = false;
+    }
+    if (ok && date && dg_date_parse(date, strlen(date), &r.day, &err) != 0) {
+        dg_reply_error(res, 400, "invalid", "date: %s", err.message);
+        ok = false;
+    }
+    if (!ok) {
+        json_decref(body);
+        return;
+    }
+    if (!r.actor && req->user)
+        r.actor = req->user->name;
+    char address[DG_ADDRESS_TEXT_MAX];
+    dg_audit_actor actor;
+    dg_request_audit_actor(req, &actor, address);
+    r.audit = &actor;
+    dg_points_rules builtin;
+    dg_order_return_result out;
+    int rc = dg_order_return(req->store, rules_of(req, &builtin), &r, &out, &err);
+    json_decref(body);
+    if (rc != 0) {
+        dg_reply_failure(res, &err);
+        return;
+    }
+    dg_reply_json(res, 201, json_pack(
+        "{s:s,s:s,s:I,s:I,s:I,s:b,s:I,s:s?,s:I,s:s?,s:s?,s:b}", "order_id", r.order_id,
+        "customer_id", out.customer_id, "points_movement_id", (json_int_t)out.points_movement_id,
+        "points", (json_int_t)out.points, "absorbed", (json_int_t)out.absorbed,
+        "points_reversed_before", out.points_reversed_before, "redemption_id",
+        (json_int_t)out.redemption_id, "coupon_code", out.coupon_code[0] ? out.coupon_code : NULL,
+        "discount", (json_int_t)out.discount, "coupon_policy",
+        out.redemption_id ? dg_coupon_return_policy_code(out.coupon_policy) : NULL,
+        "replacement_code", out.replacement_code[0] ? out.replacement_code : NULL, "replayed",
+        out.replayed));
 }

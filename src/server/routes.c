@@ -215,6 +215,7 @@ static const dg_route_param audit_params[] = {
 
 /* The body of the points writes (not a catalog entity: described by points_write_schema). */
 #define POINTS_WRITE "PointsWrite"
+#define ORDER_RETURN "OrderReturn"
 /* The bodies of the consent writes and of an erasure (consent_body_schemas). */
 #define CONSENT_WRITE "ConsentWrite"
 #define ERASURE "Erasure"
@@ -444,6 +445,10 @@ static const dg_route routes[] = {
       "take back a cancelled or returned order's earn ({order_id, reason}; 409 if reversed "
       "already); spent points follow the rules' reverse_spent policy (absorbed in the answer)",
       NULL, POINTS_WRITE, "object", true, DG_ROLE_MANAGER, false },
+    { "POST", "/api/orders/{order_id}/return", dg_api_order_return, "points",
+      "a cancelled or returned order: its points earn and its coupon redemption reversed in one "
+      "write, the coupon restored or forfeited by the rules' return_coupon (docs/points.md); "
+      "409 the second time", NULL, ORDER_RETURN, "object", true, DG_ROLE_MANAGER, false },
     { "GET", "/api/points/ranking", dg_api_points_ranking, "points",
       "customers ranked by available points (expired lots never count)", points_ranking_params,
       NULL, "table", false, DG_ROLE_ANALYST, false },
@@ -726,6 +731,12 @@ static const dg_route routes[] = {
       "decile (10 = most alike), attributes, most alike first (as `dangol lookalike score`); "
       "not open to agents, like the other lists of customers", lookalike_score_params, NULL,
       "table", false, DG_ROLE_ANALYST, false },
+    /* the customer card's campaign history (web/customer.js) */
+    { "GET", "/api/customers/{customer_id}/campaigns", dg_api_customer_campaigns, "campaigns",
+      "the launched campaigns the customer was in: group (treatment or control), offer, coupon "
+      "code (an analyst sees its first 3 symbols only), points, orders and revenue in the "
+      "response window, the day the coupon was redeemed", NULL, NULL, "table", false,
+      DG_ROLE_ANALYST, true },
     /* the customer card's coupons (web/customer.js) */
     { "GET", "/api/customers/{customer_id}/coupons", dg_api_customer_coupons, "coupons",
       "the coupon codes issued to the customer, newest first, with their definition, state and "
@@ -1021,6 +1032,16 @@ static json_t *points_write_schema(void)
         "earn of an order: a tier's multiplier, 1000 = x1");
 }
 
+/* The body of POST /api/orders/{order_id}/return. */
+static json_t *order_return_schema(void)
+{
+    return json_pack("{s:s,s:b,s:{s:{s:s,s:[s,s]},s:{s:s,s:s},s:{s:s},s:{s:s}}}", "type",
+                     "object", "additionalProperties", 0, "properties", "kind", "type", "string",
+                     "enum", "returned", "cancelled", "date", "type", "string", "description",
+                     "YYYY-MM-DD (default: today)", "reason", "type", "string", "actor", "type",
+                     "string");
+}
+
 /* The bodies of the consent writes and of an erasure, by name; NULL for another name. */
 static json_t *consent_body_schema(const char *name)
 {
@@ -1107,6 +1128,8 @@ json_t *dg_server_openapi(void)
         json_t *churn_body = r->body_entity ? dg_api_churn_schema(r->body_entity) : NULL;
         if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
             json_object_set_new(schemas, POINTS_WRITE, points_write_schema());
+        else if (r->body_entity && strcmp(r->body_entity, ORDER_RETURN) == 0)
+            json_object_set_new(schemas, ORDER_RETURN, order_return_schema());
         else if (r->body_entity && strcmp(r->body_entity, VALUE_WRITE) == 0)
             json_object_set_new(schemas, VALUE_WRITE, value_write_schema());
         else if (r->body_entity && strcmp(r->body_entity, DG_MOT_VISIT_WRITE) == 0)

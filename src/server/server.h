@@ -524,6 +524,8 @@ json_t *dg_api_churn_schema(const char *name);
 void dg_api_lookalike_report(dg_request *req, dg_response *res);
 void dg_api_lookalike_scores(dg_request *req, dg_response *res);
 void dg_api_customer_coupons(dg_request *req, dg_response *res);
+void dg_api_customer_campaigns(dg_request *req, dg_response *res);
+void dg_api_order_return(dg_request *req, dg_response *res);
 
 /* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
  * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */

@@ -129,25 +129,11 @@ int dg__campaign_member_insert(dg_store *s, const char *id, const char *customer
     return rc;
 }
 
-typedef struct request_ctx {
-    char *result;
-    size_t cap;
-} request_ctx;
-
-static int read_request(void *ctx, sqlite3_stmt *st)
-{
-    request_ctx *r = ctx;
-    dg__stmt_copy_text(r->result, r->cap, st, 1);
-    return 0;
-}
-
 int dg__campaign_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                              char *result, size_t result_cap, dg_error *err)
 {
-    request_ctx r = { result, result_cap };
-    return dg__stmt_request_get(s, "SELECT fingerprint, result FROM campaign_requests WHERE "
-                                "idempotency_key = ?", key, fingerprint, cap, read_request, &r,
-                                err);
+    return dg__stmt_request_text_get(s, "campaign_requests", key, fingerprint, cap, result,
+                                     result_cap, err);
 }
 
 int dg__campaign_request_put(dg_store *s, const char *key, const char *fingerprint,

@@ -252,10 +252,10 @@ int dg__coupon_order_get(dg_store *s, const char *order_id, dg__coupon_order_row
 int dg__coupon_redeemed_counts(dg_store *s, const char *definition_id, const char *customer_id,
                                int64_t *by_customer, int64_t *total, dg_error *err)
 {
-    int rc = scalar(s, "SELECT count(*) FROM coupon_redemptions WHERE definition_id = ?1 AND "
+    int rc = scalar(s, "SELECT count(*) FROM coupon_redemptions_kept WHERE definition_id = ?1 AND "
                     "customer_id = ?2", definition_id, customer_id, by_customer, err);
-    return rc != 0 ? rc : scalar(s, "SELECT count(*) FROM coupon_redemptions WHERE "
-                                 "definition_id = ?", definition_id, NULL, total, err);
+    return rc != 0 ? rc : scalar(s, "SELECT count(*) FROM coupon_redemptions_kept "
+                                 "WHERE definition_id = ?", definition_id, NULL, total, err);
 }
 
 int dg__coupon_redemption_get(dg_store *s, const char *code, const char *order_id, int64_t id,
@@ -334,25 +334,11 @@ int dg__coupon_void(dg_store *s, const char *target, bool is_definition, const c
     return rc;
 }
 
-typedef struct request_row {
-    char *result;
-    size_t cap;
-} request_row;
-
-static int read_request(void *ctx, sqlite3_stmt *st)
-{
-    request_row *r = ctx;
-    dg__stmt_copy_text(r->result, r->cap, st, 1);
-    return 0;
-}
-
 int dg__coupon_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                            char *result, size_t result_cap, dg_error *err)
 {
-    request_row r = { result, result_cap };
-    return dg__stmt_request_get(s, "SELECT fingerprint, result FROM coupon_requests WHERE "
-                                "idempotency_key = ?", key, fingerprint, cap, read_request, &r,
-                                err);
+    return dg__stmt_request_text_get(s, "coupon_requests", key, fingerprint, cap, result,
+                                     result_cap, err);
 }
 
 int dg__coupon_request_put(dg_store *s, const char *key, const char *fingerprint,

@@ -19,11 +19,19 @@ int dg__economics_spend(dg_store *s, int32_t as_of, dg__economics_spend_fn fn, v
 
 /* One row per customer acquired by as_of (acquired_on, else the day of the first order; a
  * customer with neither is left out), in customer_id order: channel "" when unknown. */
+/* The tiers' discounts for the queries: percents, a JSON object {"tier code": percent}, NULL
+ * when no tier gives a discount or tiers were never evaluated; lowest, the code of the tier of a
+ * customer without tier history. */
+typedef struct dg__economics_tiers {
+    char *percents;
+    char lowest[64];
+} dg__economics_tiers;
+
 typedef int (*dg__economics_customer_fn)(void *ctx, const char *customer_id, const char *channel,
                                          int32_t acquired_on, int64_t orders,
                                          const dg_economics_customer *figures);
-int dg__economics_customers(dg_store *s, int32_t as_of, dg__economics_customer_fn fn, void *ctx,
-                            dg_error *err);
+int dg__economics_customers(dg_store *s, int32_t as_of, const dg__economics_tiers *tiers,
+                            dg__economics_customer_fn fn, void *ctx, dg_error *err);
 
 /* Gross margin of the costed orders summed per acquisition channel, month of acquisition and
  * months since it (orders before the acquisition month count in month 0). */
@@ -32,12 +40,13 @@ typedef int (*dg__economics_cohort_fn)(void *ctx, const char *channel, int32_t c
 int dg__economics_cohorts(dg_store *s, int32_t as_of, dg__economics_cohort_fn fn, void *ctx,
                           dg_error *err);
 
-/* In [from, to]: coupon discounts redeemed, points burned, and the customers acquired before
- * from who ordered in it. */
+/* In [from, to]: coupon discounts redeemed, points burned, the tier discounts of the orders, and
+ * the customers acquired before from who ordered in it. */
 typedef struct dg__economics_programme {
-    int64_t coupon_discounts, points_burned, retained;
+    int64_t coupon_discounts, points_burned, retained, tier_discounts;
 } dg__economics_programme;
 int dg__economics_programme_get(dg_store *s, int32_t from, int32_t to,
-                                dg__economics_programme *out, dg_error *err);
+                                const dg__economics_tiers *tiers, dg__economics_programme *out,
+                                dg_error *err);
 
 #endif

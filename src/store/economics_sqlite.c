@@ -10,9 +10,22 @@
 #include "store/stmt.h"
 
 /* The day of a UTC timestamp (floor division) and the month number of a day. */
+/* A redemption r whose order was not returned or cancelled by the day (schema 0021): a returned
+ * order's coupon is no longer a cost. */
+#define NOT_RETURNED_BY(day) "NOT EXISTS (SELECT 1 FROM order_returns x WHERE " \
+    "x.redemption_id = r.redemption_id AND x.returned_on <= " day ")"
 #define DAY_OF(ts) "((" ts ") - (((" ts ") % 86400 + 86400) % 86400)) / 86400"
 #define MONTH_OF(day) "(CAST(strftime('%Y', (" day ") * 86400, 'unixepoch') AS INTEGER) * 12 + " \
                       "CAST(strftime('%m', (" day ") * 86400, 'unixepoch') AS INTEGER) - 1)"
+
+/* The tier discount of order o: its total times the discount percent of the customer's tier on
+ * the order's day (the last tier_history change up to that day, else the lowest tier ?8), from
+ * the JSON object ?7 {"tier": percent, ...}; 0 without one (?7 NULL: no discounts, or tiers never
+ * evaluated), so the lookup only runs when a tier gives a discount. */
+#define TIER_DISCOUNT(o) "CASE WHEN ?7 IS NULL THEN 0 ELSE " o ".total * coalesce(json_extract(?7, " \
+    "'$.\"' || coalesce((SELECT h.to_tier FROM tier_history h WHERE h.customer_id = " o \
+    ".customer_id AND h.changed_on <= " DAY_OF(o ".ordered_at") " ORDER BY h.changed_on DESC, " \
+    "h.history_id DESC LIMIT 1), ?8) || '\"'), 0) / 100 END"
 
 /* The orders up to ?1 (the first second after as_of) with their day and margin (NULL when not
  * costed). Each step is materialized once: om and fo are read twice. */
@@ -23,12 +36,14 @@
     "            FROM order_lines l JOIN products p ON p.product_id = l.product_id " \
     "            GROUP BY l.order_id), " \
     "om AS MATERIALIZED (SELECT o.customer_id, " DAY_OF("o.ordered_at") " AS day, o.total, " \
-    "              CASE WHEN lc.costed THEN o.total - lc.cogs END AS margin " \
+    "              CASE WHEN lc.costed THEN o.total - lc.cogs END AS margin, " \
+    "              " TIER_DISCOUNT("o") " AS tier_discount " \
     "       FROM orders o LEFT JOIN lc ON lc.order_id = o.order_id WHERE o.ordered_at < ?1), " \
     "fo AS MATERIALIZED (SELECT customer_id, min(day) AS first_day, count(*) AS orders, " \
     "              sum(total) AS revenue, " \
     "              sum(CASE WHEN margin IS NOT NULL THEN total ELSE 0 END) AS costed_revenue, " \
-    "              sum(coalesce(margin, 0)) AS margin FROM om GROUP BY customer_id), " \
+    "              sum(coalesce(margin, 0)) AS margin, sum(tier_discount) AS tier_discount " \
+    "       FROM om GROUP BY customer_id), " \
     "acq AS (SELECT c.customer_id, coalesce(c.acquisition_channel, '') AS channel, " \
     "               coalesce(c.acquired_on, fo.first_day) AS acquired_on " \
     "        FROM customers c LEFT JOIN fo ON fo.customer_id = c.customer_id " \
@@ -66,6 +81,15 @@ int dg__economics_spend(dg_store *s, int32_t as_of, dg__economics_spend_fn fn, v
     return rc;
 }
 
+/* ?7 and ?8 of TIER_DISCOUNT (left NULL: no tier discount). */
+static void bind_tiers(sqlite3_stmt *st, const dg__economics_tiers *tiers)
+{
+    if (tiers && tiers->percents) {
+        sqlite3_bind_text(st, 7, tiers->percents, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, tiers->lowest, -1, SQLITE_STATIC);
+    }
+}
+
 static int customer_row(void *ctx, sqlite3_stmt *st)
 {
     scan *c = ctx;
@@ -76,23 +100,25 @@ static int customer_row(void *ctx, sqlite3_stmt *st)
         .coupon_discounts = sqlite3_column_int64(st, 7),
         .points_burned = sqlite3_column_int64(st, 8),
         .tickets = sqlite3_column_int64(st, 9),
+        .tier_discounts = sqlite3_column_int64(st, 10),
     };
     return c->customer(c->ctx, (const char *)sqlite3_column_text(st, 0),
                        (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
                        sqlite3_column_int64(st, 3), &f);
 }
 
-int dg__economics_customers(dg_store *s, int32_t as_of, dg__economics_customer_fn fn, void *ctx,
-                            dg_error *err)
+int dg__economics_customers(dg_store *s, int32_t as_of, const dg__economics_tiers *tiers,
+                            dg__economics_customer_fn fn, void *ctx, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, ORDER_MARGINS
         "SELECT a.customer_id, a.channel, a.acquired_on, coalesce(fo.orders, 0), "
         "       coalesce(fo.revenue, 0), coalesce(fo.costed_revenue, 0), coalesce(fo.margin, 0), "
-        "       coalesce(cp.discount, 0), coalesce(pt.burned, 0), coalesce(tk.n, 0) "
+        "       coalesce(cp.discount, 0), coalesce(pt.burned, 0), coalesce(tk.n, 0), "
+        "       coalesce(fo.tier_discount, 0) "
         "FROM acq a LEFT JOIN fo ON fo.customer_id = a.customer_id "
-        "LEFT JOIN (SELECT customer_id, sum(discount) AS discount FROM coupon_redemptions "
-        "           WHERE redeemed_on <= ?2 GROUP BY customer_id) cp "
+        "LEFT JOIN (SELECT customer_id, sum(discount) AS discount FROM coupon_redemptions r "
+        "           WHERE redeemed_on <= ?2 AND " NOT_RETURNED_BY("?2") " GROUP BY customer_id) cp "
         "       ON cp.customer_id = a.customer_id "
         "LEFT JOIN (SELECT customer_id, -sum(points) AS burned FROM points_movements "
         "           WHERE kind = 'burn' AND occurred_on <= ?2 GROUP BY customer_id) pt "
@@ -104,6 +130,7 @@ int dg__economics_customers(dg_store *s, int32_t as_of, dg__economics_customer_f
         return rc;
     sqlite3_bind_int64(st, 1, ((sqlite3_int64)as_of + 1) * 86400);
     sqlite3_bind_int(st, 2, as_of);
+    bind_tiers(st, tiers);
     scan c = { .customer = fn, .ctx = ctx };
     rc = dg__stmt_each(s, st, customer_row, &c, "reading the customers' figures", err);
     dg__store_statement_done(s, st);
@@ -138,30 +165,35 @@ int dg__economics_cohorts(dg_store *s, int32_t as_of, dg__economics_cohort_fn fn
 }
 
 int dg__economics_programme_get(dg_store *s, int32_t from, int32_t to,
-                                dg__economics_programme *out, dg_error *err)
+                                const dg__economics_tiers *tiers, dg__economics_programme *out,
+                                dg_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s,
-        "SELECT (SELECT coalesce(sum(discount), 0) FROM coupon_redemptions "
-        "        WHERE redeemed_on BETWEEN ?1 AND ?2), "
+        "SELECT (SELECT coalesce(sum(discount), 0) FROM coupon_redemptions r "
+        "        WHERE redeemed_on BETWEEN ?1 AND ?2 AND " NOT_RETURNED_BY("?2") "), "
         "       (SELECT coalesce(-sum(points), 0) FROM points_movements "
         "        WHERE kind = 'burn' AND occurred_on BETWEEN ?1 AND ?2), "
         "       (SELECT count(*) FROM customers c WHERE "
         "          coalesce(c.acquired_on, (SELECT min(" DAY_OF("o.ordered_at") ") FROM orders o "
         "                                   WHERE o.customer_id = c.customer_id)) < ?1 "
         "          AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
-        "                      AND o.ordered_at >= ?3 AND o.ordered_at < ?4))", &st, err);
+        "                      AND o.ordered_at >= ?3 AND o.ordered_at < ?4)), "
+        "       (SELECT coalesce(sum(" TIER_DISCOUNT("o") "), 0) FROM orders o "
+        "        WHERE ?7 IS NOT NULL AND o.ordered_at >= ?3 AND o.ordered_at < ?4)", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int(st, 1, from);
     sqlite3_bind_int(st, 2, to);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)from * 86400);
     sqlite3_bind_int64(st, 4, ((sqlite3_int64)to + 1) * 86400);
+    bind_tiers(st, tiers);
     rc = dg__stmt_step(s, st, "reading the retention programme's cost", err);
     if (rc == 1) {
         out->coupon_discounts = sqlite3_column_int64(st, 0);
         out->points_burned = sqlite3_column_int64(st, 1);
         out->retained = sqlite3_column_int64(st, 2);
+        out->tier_discounts = sqlite3_column_int64(st, 3);
         rc = 0;
     }
     dg__store_statement_done(s, st);

@@ -78,6 +78,28 @@ int dg__stmt_request_get(dg_store *s, const char *sql, const char *key, char *fi
     return rc;
 }
 
+typedef struct request_text {
+    char *result;
+    size_t cap;
+} request_text;
+
+static int read_request_text(void *ctx, sqlite3_stmt *st)
+{
+    request_text *r = ctx;
+    dg__stmt_copy_text(r->result, r->cap, st, 1);
+    return 0;
+}
+
+int dg__stmt_request_text_get(dg_store *s, const char *table, const char *key, char *fingerprint,
+                              size_t cap, char *result, size_t result_cap, dg_error *err)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT fingerprint, result FROM %s WHERE idempotency_key = ?",
+             table);
+    request_text r = { result, result_cap };
+    return dg__stmt_request_get(s, sql, key, fingerprint, cap, read_request_text, &r, err);
+}
+
 int dg__stmt_request_put(dg_store *s, const char *table, const char *column, const char *key,
                          const char *fingerprint, const char *text, int64_t id, int64_t now,
                          dg_error *err)

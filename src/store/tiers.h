@@ -38,10 +38,12 @@ int dg__tier_activities_scan(dg_store *store, dg_tier_measure measure, const cha
                              int32_t from_day, int32_t to_day, dg__tier_activity_fn fn,
                              void *ctx, dg_error *err);
 
-/* Writes a change: its history row and the customer's state. */
-int dg__tier_change_put(dg_store *store, int64_t run_id, const char *customer_id,
-                        const char *from_tier, const char *to_tier, int32_t day,
-                        int64_t measure, const char *reason, dg_error *err);
+/* Writes a batch of changes: history, a JSON array of [customer_id, from_tier, to_tier, day,
+ * measure, reason], appended to tier_history in its order; states, a JSON array of
+ * [customer_id, tier, since], each customer's tier after the batch (once per customer). Two
+ * statements for the whole batch, rather than two per change (bench/tier.sh). */
+int dg__tier_changes_put(dg_store *store, int64_t run_id, const char *history, const char *states,
+                         dg_error *err);
 
 /* The history of one customer (customer_id) or of everyone (NULL) up to day (INT32_MAX: all),
  * in customer_id order, then by day and id. */

@@ -197,34 +197,30 @@ int dg__tier_activities_scan(dg_store *s, dg_tier_measure measure, const char *c
 
 /* ---- changes and history ---- */
 
-int dg__tier_change_put(dg_store *s, int64_t run_id, const char *customer_id,
-                        const char *from_tier, const char *to_tier, int32_t day,
-                        int64_t measure, const char *reason, dg_error *err)
+int dg__tier_changes_put(dg_store *s, int64_t run_id, const char *history, const char *states,
+                         dg_error *err)
 {
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "INSERT INTO tier_history (customer_id, from_tier, to_tier, "
-                                 "changed_on, measure, reason, run_id) VALUES (?, ?, ?, ?, ?, ?, "
-                                 "?)", &st, err);
+        "changed_on, measure, reason, run_id) SELECT json_extract(value, '$[0]'), "
+        "json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), "
+        "json_extract(value, '$[4]'), json_extract(value, '$[5]'), ?2 FROM json_each(?1) "
+        "ORDER BY key", &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, from_tier, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, to_tier, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, day);
-    sqlite3_bind_int64(st, 5, measure);
-    sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, run_id);
+    sqlite3_bind_text(st, 1, history, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, run_id);
     if ((rc = steps(s, st, NULL, NULL, "writing the tier history", err)) != 0)
         return rc;
     if ((rc = dg__store_statement(s, "INSERT INTO tier_state (customer_id, tier, since, run_id) "
-                                  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (customer_id) DO UPDATE "
-                                  "SET tier = ?2, since = ?3, run_id = ?4", &st, err)) != 0)
+        "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+        "json_extract(value, '$[2]'), ?2 FROM json_each(?1) WHERE true "
+        "ON CONFLICT (customer_id) DO UPDATE SET tier = excluded.tier, since = excluded.since, "
+        "run_id = excluded.run_id", &st, err)) != 0)
         return rc;
-    sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, to_tier, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, day);
-    sqlite3_bind_int64(st, 4, run_id);
-    return steps(s, st, NULL, NULL, "writing a tier", err);
+    sqlite3_bind_text(st, 1, states, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, run_id);
+    return steps(s, st, NULL, NULL, "writing the tiers", err);
 }
 
 typedef struct history_ctx {

@@ -145,7 +145,8 @@ async function checkLoyaltyTables(page, errors, lang) {
    /api/tiers/distribution with its count, and its moved up + stayed + moved down add up to the
    migration matrix's customers; the points page's outstanding points are the liability's; the
    coupons page has one row per definition of /api/coupons, with the redemption rate of
-   /api/coupons/rates; the customer card shows the tier, points and coupon sections. */
+   /api/coupons/rates; the campaigns page's uplift, group response rates and cost are those of
+   /api/campaigns/ID/results; the customer card shows the tier, points and coupon sections. */
 async function checkLoyaltyPages(page, errors, lang) {
   const check = (name, ok, detail) => (ok ? pass(`${name} (${lang})`) : fail(`${name} (${lang})`, detail));
   const fmt = v => v.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-US');
@@ -189,6 +190,25 @@ async function checkLoyaltyPages(page, errors, lang) {
       const rate = coupons.rates.find(x => x.definition_id === r.id);
       return rate && (rate.redemption_rate == null ? r.rate === '–' : r.rate.startsWith(`${(rate.redemption_rate * 100).toFixed(1)}%`));
     }), JSON.stringify(coupons.rows));
+  // the campaign results page: the uplift, the groups' response rates and the cost are the API's
+  await visit(page, errors, '/campaigns', 'campaigns', lang);
+  const campaign = await page.evaluate(async () => {
+    const list = (await (await fetch('/api/campaigns')).json()).rows.filter(c => c.state === 'launched');
+    const id = document.querySelector('#view [data-campaign].on').dataset.campaign;
+    const res = await (await fetch(`/api/campaigns/${id}/results?as_of=${document.getElementById('as-of').value}`)).json();
+    const text = sel => (document.querySelector(sel) || {}).textContent;
+    return { launched: list.length, id, groups: res[0].rows, uplift: res[1].rows.find(r => r.measure === 'response_rate'), cost: res[2].rows[0],
+      shownUplift: text('#view [data-kpi=uplift] .value'), shownCost: text('#view [data-cost=cost] td'),
+      shownRates: [...document.querySelectorAll('#view table[data-campaigns=groups] tbody tr')].map(tr => [tr.dataset.group, tr.cells[3].textContent]),
+      upliftRows: document.querySelectorAll('#view table[data-campaigns=uplift] tbody tr').length, apiUpliftRows: res[1].rows.length };
+  });
+  const pp = v => `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} ${lang === 'ko' ? '%p' : 'pp'}`;
+  const won = v => new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US', { style: 'currency', currency: 'KRW' }).format(v);
+  check('campaigns page shows the uplift in response rate with its interval', campaign.launched > 0 && campaign.uplift &&
+    campaign.shownUplift === pp(campaign.uplift.estimate) && campaign.upliftRows === campaign.apiUpliftRows, JSON.stringify(campaign));
+  check('campaigns page shows each group\'s response rate and the cost', campaign.shownRates.length === 2 &&
+    campaign.shownRates.every(([g, text]) => text.startsWith(`${(campaign.groups.find(r => r.group === g).response_rate * 100).toFixed(1)}%`)) &&
+    campaign.shownCost === won(campaign.cost.cost), JSON.stringify(campaign));
 }
 
 /* What the pivot explorer shows: its URL parameters, the controls' state and the table. */
@@ -385,6 +405,15 @@ async function main() {
       const coded = heading.match(/\d[\d,.]* (KRW|USD|JPY|EUR)\b/);
       if (!coded) pass(`customer card (${lang}) writes money with the currency's symbol`);
       else fail(`customer card (${lang}) writes money with the currency's symbol`, coded[0]);
+      const history = await page.evaluate(async () => {
+        const id = decodeURIComponent(location.hash.split('/')[2]);
+        const api = (await (await fetch(`/api/customers/${encodeURIComponent(id)}/campaigns`)).json()).rows;
+        const shown = [...document.querySelectorAll('#view table[data-campaigns=customer] tbody tr')].map(tr => tr.dataset.campaign);
+        return { api: api.map(r => r.campaign), shown };
+      });
+      if (sections.includes('campaigns') && history.api.length > 0 && history.shown.join() === history.api.join())
+        pass(`customer card (${lang}) shows the campaign history (${history.shown.join()})`);
+      else fail(`customer card (${lang}) shows the campaign history`, JSON.stringify({ sections, history }));
     }
     await page.click('.lang button[data-lang=en]');
     // a pivot with column dimensions and subtotals, then the explorer's interactions

@@ -431,6 +431,11 @@ expect_status "campaigns: send list" 200 GET "/api/campaigns/API-C/send-list?rea
 expect_status "coupons: a customer's codes" 200 GET /api/customers/C1/coupons
 expect_json "C1 holds its one code, whole, redeemed on O1, the definition voided since" "len(j['rows']) == 1 and j['rows'][0]['code'] == '$CODE1' and j['rows'][0]['coupon_state'] == 'redeemed' and j['rows'][0]['order_id'] == 'O1'"
 expect_status "coupons: an unknown customer's codes are 404" 404 GET /api/customers/NOBODY/coupons
+# a customer's campaigns (the card) and a returned order (docs/points.md; test_order_return.sh)
+expect_status "campaigns: a customer's campaign history" 200 GET /api/customers/C1/campaigns
+expect_status "orders: return O1 (its points reversed before, its coupon now)" 201 POST /api/orders/O1/return '{"reason": "api test"}'
+expect_json "the coupon is reversed and restored as a new code" "j['points_reversed_before'] and j['coupon_code'] == '$CODE1' and j['coupon_policy'] == 'restore'"
+expect_status "orders: a second return is 409" 409 POST /api/orders/O1/return '{}'
 
 # ---- the follow-up and VOC routes (their concurrency and rules are in test_followups.sh)
 expect_status "followups: schedule" 200 POST /api/followups/schedule '{"as_of": "2024-02-10"}'

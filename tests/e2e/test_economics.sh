@@ -160,3 +160,18 @@ if start_server --no-web --economics-config "$ROOT/config/economics.conf"; then
   expect_status "an unknown argument is 400" 400 GET "/api/economics/retention?months=3"
   stop_server
 fi
+
+# ---- the tiers' discount is a cost (docs/economics.md): after a tier evaluation, the profit's
+# tier_discounts are each order's total x its customer's tier discount on the order's day,
+# computed again in Python from tier_history; they add to the cost to serve
+TD="$WORK/tiers.db"
+"$DANGOL" --db "$TD" --quiet demo --customers 1500 --seed 4 >/dev/null 2>&1 || fail "demo store for the tier discounts"
+GOT0=$("$DANGOL" --db "$TD" --quiet --format csv economics profit --top 1 | sed -n 3p | awk -F, '{print $12}')
+[ "$GOT0" = 0 ] && pass "no tier discount before tiers are evaluated" || fail "no tier discount before tiers are evaluated" "$GOT0"
+"$DANGOL" --db "$TD" --quiet tier evaluate --as-of 2025-12-31 >/dev/null || fail "tiers evaluated for the discounts"
+GOT=$("$DANGOL" --db "$TD" --quiet --format csv economics profit --top 1 | sed -n 3p)
+WANT=$(python3 "$(dirname "$0")/helpers/tier_discounts.py" "$TD" 20453 basic=0,silver=3,gold=5,vip=10 basic)
+[ "$(echo "$GOT" | awk -F, '{print $12}')" = "$WANT" ] && [ "$WANT" -gt 0 ] \
+  && pass "tier discounts ($WANT) match an independent computation" || fail "tier discounts match an independent computation" "$GOT / $WANT"
+echo "$GOT" | awk -F, '{ exit !($8 == $5 + $6 + $7 + $12) }' \
+  && pass "the cost to serve includes the tier discounts" || fail "the cost to serve includes the tier discounts" "$GOT"

@@ -1,7 +1,8 @@
 """Gives the browser test's store a loyalty programme through the API of a running server: every
 order of DIR/orders.csv earns its points, a third of the customers spend some, three coupons (two
 with Korean names and a campaign, one never issued) are issued to 60 customers and some codes are
-redeemed on their customers' latest orders. Deterministic; one process, so it is quick.
+redeemed on their customers' latest orders; a campaign with a control group is launched.
+Deterministic; one process, so it is quick.
 usage: python3 dashboard_loyalty.py URL DIR"""
 import csv
 import json
@@ -51,3 +52,9 @@ for definition, step in (("SUMMER25", 2), ("VIP10", 3)):
         if i % step == 0 and int(order["total"]) >= 10000 and order["order_id"] not in used:
             used.add(order["order_id"])
             post(f"/api/coupon-codes/{row['code']}/redeem", {"order_id": order["order_id"]})
+
+# a campaign with a control group for the campaign results page and the card's history: every
+# customer, half held back, 500 bonus points to the treatment group, a 90-day window
+post("/api/campaigns", {"campaign_id": "FALL-BONUS", "name": "가을 보너스 포인트", "control_share": 0.5,
+                        "seed": 7, "points": 500, "window_days": 90})
+post("/api/campaigns/FALL-BONUS/launch", {"date": "2025-09-01"})
