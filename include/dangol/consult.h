@@ -1,5 +1,10 @@
 /* Consultation types (customers.customer_type: careful, impatient, ... with guidance on the
- * card): a type suggested from behaviour by rules kept as data, and the analytics by type.
+ * card): the types as data (names and guidance in English and Korean), a type suggested from
+ * behaviour by rules kept as data, and the analytics by type.
+ *
+ * Types file (config/consult_types.conf is the default): "TYPE.KEY = VALUE" lines with the
+ * keys name_en, name_ko, guidance_en, guidance_ko, all four required for every type listed.
+ * TYPE is a code of the customer_type vocabulary; the file lists the types staff may set.
  *
  * Rules file (config/customer_types.conf is the default): one rule a line,
  *     TYPE = MEASURE OP NUMBER [and MEASURE OP NUMBER ...]      # comment
@@ -28,6 +33,41 @@
 #include "dangol/table.h"
 
 DG_API_BEGIN
+
+#define DG_CONSULT_MAX_TYPES 32
+#define DG_CONSULT_NAME_MAX 96          /* bytes of a name, with the NUL */
+#define DG_CONSULT_GUIDANCE_MAX 512     /* bytes of a guidance text, with the NUL */
+
+typedef struct dg_consult_type {
+    char code[32];                /* a customer_type code */
+    char name_en[DG_CONSULT_NAME_MAX], name_ko[DG_CONSULT_NAME_MAX];
+    char guidance_en[DG_CONSULT_GUIDANCE_MAX], guidance_ko[DG_CONSULT_GUIDANCE_MAX];
+    long line;                    /* of its first key in the file */
+} dg_consult_type;
+
+typedef struct dg_consult_types {
+    size_t n_types;
+    dg_consult_type types[DG_CONSULT_MAX_TYPES];   /* in the file's order */
+} dg_consult_types;
+
+/* Parses a types file's text (name: the file name for messages); errors name file:line:column.
+ * Caller frees with dg_consult_types_free. */
+int dg_consult_types_parse(dg_consult_types **out, const char *text, const char *name,
+                           dg_error *err);
+/* The built-in types (the text of dg_consult_types_default_text). */
+int dg_consult_types_default(dg_consult_types **out, dg_error *err);
+const char *dg_consult_types_default_text(void);   /* identical to config/consult_types.conf */
+void dg_consult_types_free(dg_consult_types *types);   /* NULL is a no-op */
+/* The type of code, or NULL if the file does not list it. */
+const dg_consult_type *dg_consult_types_find(const dg_consult_types *types, const char *code);
+/* The type's name and guidance in lang ("en" or "ko"; NULL: both, as "English (한국어)"). */
+const char *dg_consult_type_name(const dg_consult_type *type, const char *lang, char *buf,
+                                 size_t cap);
+const char *dg_consult_type_guidance(const dg_consult_type *type, const char *lang, char *buf,
+                                     size_t cap);
+/* "en", "ko" or NULL (both) from a language text ("ko", "ko_KR.UTF-8", "en", "both"); DG_EINVAL
+ * for anything else. */
+int dg_consult_lang_parse(const char *text, const char **lang, dg_error *err);
 
 typedef enum dg_consult_measure {
     DG_CONSULT_ORDERS, DG_CONSULT_QUESTIONS, DG_CONSULT_QUESTIONS_BEFORE_FIRST_ORDER,

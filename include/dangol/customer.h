@@ -1,5 +1,5 @@
 /* The customer card: everything a front-line employee needs about one customer on one screen —
- * profile, consultation guidance for the customer's type, order summary, recent orders and
+ * profile, order summary, recent orders and
  * recent feedback. Returned as titled result tables so the CLI and the HTTP API show the same. */
 #ifndef DANGOL_CUSTOMER_H
 #define DANGOL_CUSTOMER_H
@@ -28,13 +28,30 @@ typedef struct dg_card {
 int dg_card_build(dg_store *store, const char *customer_id, bool mask_personal, dg_card *card,
                   dg_error *err);
 
+/* Staff set (or clear) a customer's consultation type. */
+typedef struct dg_customer_type_request {
+    const char *customer_id;
+    const char *type;                 /* a code the types file lists; NULL or "": no type */
+    bool check_expected;              /* refuse (DG_ECONFLICT) unless the stored type is ... */
+    const char *expected_type;        /* ... this one (NULL or "": none), the one last read */
+    const struct dg_consult_types *types;   /* the types staff may set (dangol/consult.h) */
+    const struct dg_audit_actor *audit;     /* the audit entry's actor; NULL: none written */
+} dg_customer_type_request;
+
+/* Writes the type in one transaction with its audit entry (customer.update, detail
+ * {"before":{"customer_type":...},"after":{...},"via":"set-type"}); previous receives the type
+ * it replaced ("" for none). DG_ENOTFOUND without such a customer, DG_EINVAL for a type the
+ * file does not list, DG_ECONFLICT when check_expected and another write changed the type
+ * since it was read (the check and the write are in the same transaction, so of two staff
+ * members setting a type from the same reading exactly one succeeds). */
+int dg_customer_set_type(dg_store *store, const dg_customer_type_request *r, char previous[32],
+                         dg_error *err);
+
 /* Appends a section (the card takes ownership, also on failure). */
 int dg_card_add(dg_card *card, dg_table *section);
 
 void dg_card_clear(dg_card *card);  /* frees the sections; the dg_card itself is the caller's */
 
-/* Consultation guidance for a customer type of the catalog ("careful", ...), or NULL. */
-const char *dg_customer_type_guidance(const char *type);
 
 DG_API_END
 

@@ -100,6 +100,9 @@ int dg_loyalty_config_load(dg_loyalty_config *config, const char *path, dg_error
 /* Reads and parses the consultation-type rules at path. Caller frees with
  * dg_consult_rules_free. */
 int dg_consult_rules_load(dg_consult_rules **out, const char *path, dg_error *err);
+/* The consultation types of the file at path (config/consult_types.conf); caller frees with
+ * dg_consult_types_free. */
+int dg_consult_types_load(dg_consult_types **out, const char *path, dg_error *err);
 
 /* Reads the points earning rules file at path over *rules (dg_points_rules_parse). */
 int dg_points_rules_load(dg_points_rules *rules, const char *path, dg_error *err);
@@ -255,6 +258,9 @@ typedef struct dg_report_card_options {
                                      shown on the card instead of fitting again */
     const dg_consult_rules *type_rules;   /* suggest a type to a customer without one; NULL:
                                              the built-in rules */
+    const dg_consult_types *types;   /* names and guidance of the consultation types; NULL: the
+                                        built-in ones */
+    const char *lang;             /* the type's name and guidance in "en" or "ko"; NULL: both */
     bool mask_personal;           /* the card's personal fields masked (dangol/mask.h) */
     const dg_segmentation *segments;   /* the default segmentation of frame (as `dangol
                                           segment`); NULL: run here (once per call) */

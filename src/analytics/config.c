@@ -36,7 +36,8 @@ char *dg__config_next_line(char **cursor, char **line, long *line_no)
     return NULL;
 }
 
-int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg_error *err)
+int dg__kv_parse_lines(const char *text, const char *name, dg__kv_line_fn fn, void *ctx,
+                       dg_error *err)
 {
     char *copy = strdup(text);
     if (!copy)
@@ -55,11 +56,30 @@ int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg
         char *key = dg__config_trim(body), *value = dg__config_trim(eq + 1);
         dg_error local;
         dg_error_clear(&local);
-        if ((rc = fn(ctx, key, value, &local)) != 0)
+        if ((rc = fn(ctx, key, value, line_no, &local)) != 0)
             dg_error_at(err, rc, name, line_no, (long)(value - line) + 1, "%s", local.message);
     }
     free(copy);
     return rc;
+}
+
+typedef struct plain_kv {
+    dg__kv_fn fn;
+    void *ctx;
+} plain_kv;
+
+static int without_line(void *ctx, const char *key, const char *value, long line_no,
+                        dg_error *err)
+{
+    (void)line_no;
+    const plain_kv *p = ctx;
+    return p->fn(p->ctx, key, value, err);
+}
+
+int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg_error *err)
+{
+    plain_kv p = { fn, ctx };
+    return dg__kv_parse_lines(text, name, without_line, &p, err);
 }
 
 int dg__kv_int(const char *key, const char *value, long lo, long hi, int *out, dg_error *err)

@@ -23,6 +23,13 @@ typedef int (*dg__kv_fn)(void *ctx, const char *key, const char *value, dg_error
 /* Parses text; name is the file name for messages. */
 int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg_error *err);
 
+/* The same with the line number of each "key = value" line given to the callback (for checks
+ * that need every line and then point back at one). */
+typedef int (*dg__kv_line_fn)(void *ctx, const char *key, const char *value, long line_no,
+                              dg_error *err);
+int dg__kv_parse_lines(const char *text, const char *name, dg__kv_line_fn fn, void *ctx,
+                       dg_error *err);
+
 /* Helpers for kv callbacks: parse an integer/real within [lo, hi] or fill err. */
 int dg__kv_int(const char *key, const char *value, long lo, long hi, int *out, dg_error *err);
 int dg__kv_real(const char *key, const char *value, double lo, double hi, double *out,

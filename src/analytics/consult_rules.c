@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analytics/config.h"
+#include "analytics/consult_codes.h"
 #include "dangol/consult.h"
 #include "dangol/entity.h"
 
@@ -58,10 +59,10 @@ static const char *const *type_codes(void)
     return e->columns[dg_entity_column(e, "customer_type")].enum_values;
 }
 
-static bool valid_type(const char *type)
+bool dg__consult_type_code_valid(const char *code)
 {
     for (const char *const *t = type_codes(); *t; t++)
-        if (strcmp(*t, type) == 0)
+        if (strcmp(*t, code) == 0)
             return true;
     return false;
 }
@@ -72,6 +73,11 @@ static void list_codes(char *buf, size_t cap, const char *const *codes, size_t n
     buf[0] = '\0';
     for (size_t i = 0; (n ? i < n : codes[i] != NULL) && used < cap; i++)
         used += (size_t)snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", codes[i]);
+}
+
+void dg__consult_type_codes(char *buf, size_t cap)
+{
+    list_codes(buf, cap, type_codes(), 0);
 }
 
 static const char *skip_blanks(const char *p)
@@ -139,9 +145,9 @@ static int parse_rule(char *body, const char *line, long line_no, const char *na
                            body);
     *eq = '\0';
     char *type = dg__config_trim(body);
-    if (!valid_type(type)) {
+    if (!dg__consult_type_code_valid(type)) {
         char valid[300];
-        list_codes(valid, sizeof valid, type_codes(), 0);
+        dg__consult_type_codes(valid, sizeof valid);
         return dg_error_at(err, DG_EINVAL, name, line_no, (long)(type - line) + 1,
                            "unknown customer type \"%s\"; valid: %s", type, valid);
     }

@@ -1,6 +1,7 @@
-/* `dangol customer`: show ID (the customer card), erase ID (erasure on request), export-subject
- * ID (subject access: everything held on the customer as JSON) and retain (the retention job).
- * The erasure, the export and the job are the library's (dangol/erasure.h). */
+/* `dangol customer`: show ID (the customer card, the consultation guidance in the user's
+ * language), set-type ID TYPE (staff set the consultation type, audited), erase ID (erasure on
+ * request), export-subject ID (subject access: everything held on the customer as JSON) and
+ * retain (the retention job). The writes are the library's (dangol/customer.h, erasure.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,18 +13,64 @@
 #include "cli/analysis.h"
 #include "dangol/audit.h"
 #include "dangol/consent.h"
+#include "dangol/consult.h"
+#include "dangol/customer.h"
 #include "dangol/erasure.h"
 #include "dangol/report.h"
 #include "dangol/text.h"
 
-static int show(dg_cli *cli, const char *id)
+typedef struct customer_args {
+    const char *reason, *actor, *output, *config, *days_text, *lang_text, *types_path, *expect;
+    int32_t as_of;
+    bool dry_run;
+    const char *id, *type;
+} customer_args;
+
+/* The types file of --types, or the built-in one. */
+static int load_types(dg_cli *cli, const customer_args *a, dg_consult_types **types)
 {
+    dg_error err;
+    dg_error_clear(&err);
+    int rc = a->types_path ? dg_consult_types_load(types, a->types_path, &err)
+                           : dg_consult_types_default(types, &err);
+    return rc == 0 ? DG_EXIT_OK : dg_cli_fail(cli, &err);
+}
+
+/* --lang, else the environment's LANG (Korean for ko_*, English otherwise). */
+static int card_lang(dg_cli *cli, const customer_args *a, const char **lang)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    if (a->lang_text) {
+        if (dg_consult_lang_parse(a->lang_text, lang, &err) != 0)
+            return dg_cli_usage_error(cli, "--lang: %s", err.message);
+        return DG_EXIT_OK;
+    }
+    const char *env = getenv("LANG");
+    *lang = env && strncmp(env, "ko", 2) == 0 ? "ko" : "en";
+    return DG_EXIT_OK;
+}
+
+static int show(dg_cli *cli, const customer_args *a)
+{
+    if (!a->id)
+        return dg_cli_usage_error(cli, "show takes one customer id");
+    dg_report_card_options opt = { 0 };
+    dg_consult_types *types = NULL;
+    int code = card_lang(cli, a, &opt.lang);
+    if (code == DG_EXIT_OK)
+        code = load_types(cli, a, &types);
+    if (code != DG_EXIT_OK)
+        return code;
+    opt.types = types;
     dg_error err;
     dg_error_clear(&err);
     dg_store *store;
     int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
-    if (opened != DG_EXIT_OK)
+    if (opened != DG_EXIT_OK) {
+        dg_consult_types_free(types);
         return opened;
+    }
     dg_card card = { 0 };
     dg_frame *frame = NULL;
     int rc = 0;
@@ -31,9 +78,10 @@ static int show(dg_cli *cli, const char *id)
     if (dg_store_last_day(store, &(int32_t){0}, NULL) == 0)
         rc = dg_report_frame(&frame, store, DG_DAY_NONE, true, &err);
     if (rc == 0)
-        rc = dg_report_card(&card, store, frame, id, NULL, &err);
+        rc = dg_report_card(&card, store, frame, a->id, &opt, &err);
     dg_frame_free(frame);
     dg_store_close(store);
+    dg_consult_types_free(types);
     if (rc != 0) {
         dg_card_clear(&card);
         return dg_cli_fail(cli, &err);
@@ -43,16 +91,10 @@ static int show(dg_cli *cli, const char *id)
     return rc == 0 && fflush(stdout) == 0 ? DG_EXIT_OK : DG_EXIT_FAILURE;
 }
 
-typedef struct customer_args {
-    const char *reason, *actor, *output, *config, *days_text;
-    int32_t as_of;
-    bool dry_run;
-    const char *id;
-} customer_args;
-
-static int parse_args(dg_cli *cli, int argc, char **argv, customer_args *a)
+static int parse_args(dg_cli *cli, int argc, char **argv, bool two_args, customer_args *a)
 {
-    enum { OPT_REASON = 1, OPT_ACTOR, OPT_OUTPUT, OPT_CONFIG, OPT_DAYS, OPT_AS_OF, OPT_DRY };
+    enum { OPT_REASON = 1, OPT_ACTOR, OPT_OUTPUT, OPT_CONFIG, OPT_DAYS, OPT_AS_OF, OPT_DRY,
+           OPT_LANG, OPT_TYPES, OPT_EXPECT };
     static const struct option options[] = {
         { "reason", required_argument, NULL, OPT_REASON },
         { "actor", required_argument, NULL, OPT_ACTOR },
@@ -61,6 +103,9 @@ static int parse_args(dg_cli *cli, int argc, char **argv, customer_args *a)
         { "inactive-days", required_argument, NULL, OPT_DAYS },
         { "as-of", required_argument, NULL, OPT_AS_OF },
         { "dry-run", no_argument, NULL, OPT_DRY },
+        { "lang", required_argument, NULL, OPT_LANG },
+        { "types", required_argument, NULL, OPT_TYPES },
+        { "expect", required_argument, NULL, OPT_EXPECT },
         { 0 } };
     memset(a, 0, sizeof *a);
     a->as_of = DG_CONSENT_TODAY;
@@ -73,6 +118,9 @@ static int parse_args(dg_cli *cli, int argc, char **argv, customer_args *a)
         case OPT_CONFIG: a->config = optarg; break;
         case OPT_DAYS: a->days_text = optarg; break;
         case OPT_DRY: a->dry_run = true; break;
+        case OPT_LANG: a->lang_text = optarg; break;
+        case OPT_TYPES: a->types_path = optarg; break;
+        case OPT_EXPECT: a->expect = optarg; break;
         case OPT_AS_OF:
             if ((code = dg_cli_parse_day(cli, argv[optind - 1], optarg, &a->as_of)) != 0)
                 return code;
@@ -82,9 +130,68 @@ static int parse_args(dg_cli *cli, int argc, char **argv, customer_args *a)
     }
     if (optind < argc)
         a->id = argv[optind++];
+    if (optind < argc && two_args)
+        a->type = argv[optind++];
     if (optind < argc)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
     return DG_EXIT_OK;
+}
+
+/* `customer set-type ID TYPE|none [--expect TYPE|none] [--types FILE] [--actor WHO]` */
+static int set_type(dg_cli *cli, const customer_args *a)
+{
+    if (!a->id || !a->type)
+        return dg_cli_usage_error(cli, "set-type takes a customer id and a type (or none)");
+    dg_consult_types *types = NULL;
+    int code = load_types(cli, a, &types);
+    if (code != DG_EXIT_OK)
+        return code;
+    dg_store *store;
+    if ((code = dg_cli_open_store(cli, 0, &store)) != DG_EXIT_OK) {
+        dg_consult_types_free(types);
+        return code;
+    }
+    char name[DG_AUDIT_NAME_MAX], previous[32];
+    dg_audit_actor audit;
+    dg_audit_actor_cli(&audit, name);
+    if (a->actor)
+        audit.name = a->actor;
+    dg_customer_type_request r = {
+        .customer_id = a->id, .type = strcmp(a->type, "none") == 0 ? NULL : a->type,
+        .check_expected = a->expect != NULL,
+        .expected_type = a->expect && strcmp(a->expect, "none") != 0 ? a->expect : NULL,
+        .types = types, .audit = &audit };
+    dg_error err;
+    dg_error_clear(&err);
+    int rc = dg_customer_set_type(store, &r, previous, &err);
+    dg_store_close(store);
+    if (rc != 0) {
+        dg_consult_types_free(types);
+        return dg_cli_fail(cli, &err);
+    }
+    static const char *const columns[] = { "customer_id", "customer_type", "previous", "name",
+                                           "guidance" };
+    dg_table *t = dg_table_new("Consultation type set");
+    for (size_t c = 0; t && c < 5; c++)
+        dg_table_add_column(t, columns[c], DG_CELL_TEXT, 0);
+    const dg_consult_type *type = r.type ? dg_consult_types_find(types, r.type) : NULL;
+    const char *lang = NULL;
+    card_lang(cli, a, &lang);
+    char buf_name[2 * DG_CONSULT_NAME_MAX + 8], buf_text[2 * DG_CONSULT_GUIDANCE_MAX + 8];
+    if (t && dg_table_add_row(t) == 0) {
+        dg_table_set_text(t, 0, a->id);
+        dg_table_set_text(t, 1, r.type ? r.type : "");
+        dg_table_set_text(t, 2, previous);
+        if (type) {
+            dg_table_set_text(t, 3, dg_consult_type_name(type, lang, buf_name, sizeof buf_name));
+            dg_table_set_text(t, 4, dg_consult_type_guidance(type, lang, buf_text,
+                                                             sizeof buf_text));
+        }
+    }
+    dg_consult_types_free(types);
+    rc = t ? dg_table_write(t, stdout, cli->format) : DG_ENOMEM;
+    dg_table_free(t);
+    return rc == 0 && fflush(stdout) == 0 ? DG_EXIT_OK : DG_EXIT_FAILURE;
 }
 
 static int erase(dg_cli *cli, const customer_args *a)
@@ -279,34 +386,41 @@ static int retain(dg_cli *cli, const customer_args *a)
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    const char *valid = "show, erase, export-subject, retain";
+    const char *valid = "show, set-type, erase, export-subject, retain";
     if (argc < 2)
         return dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
-    if (strcmp(argv[1], "show") == 0) {
-        if (argc != 3)
-            return dg_cli_usage_error(cli, "show takes one customer id");
-        return show(cli, argv[2]);
-    }
+    bool is_show = strcmp(argv[1], "show") == 0;
+    bool is_set_type = strcmp(argv[1], "set-type") == 0;
     bool is_erase = strcmp(argv[1], "erase") == 0;
     bool is_export = strcmp(argv[1], "export-subject") == 0;
-    if (!is_erase && !is_export && strcmp(argv[1], "retain") != 0)
+    if (!is_show && !is_set_type && !is_erase && !is_export && strcmp(argv[1], "retain") != 0)
         return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
     customer_args a;
     dg_cli_getopt_reset();
-    int code = parse_args(cli, argc - 1, argv + 1, &a);
+    int code = parse_args(cli, argc - 1, argv + 1, is_set_type, &a);
     if (code != DG_EXIT_OK)
         return code;
+    if (is_show)
+        return show(cli, &a);
+    if (is_set_type)
+        return set_type(cli, &a);
     return is_erase ? erase(cli, &a) : is_export ? export_subject(cli, &a) : retain(cli, &a);
 }
 
 DG_CLI_COMMAND(customer) = {
-    "customer", "a customer's card; erasure, subject access and the retention job",
+    "customer", "a customer's card and consultation type; erasure, subject access, retention",
     "usage: dangol [--db PATH] [--format table|csv|json] customer SUBCOMMAND\n\n"
-    "  show ID     the customer card: profile, consultation guidance for the customer's type,\n"
-    "              order summary, the latest orders and feedback, where the customer stands\n"
+    "  show ID [--lang en|ko|both] [--types FILE]\n"
+    "              the customer card: profile, consultation guidance for the customer's type\n"
+    "              (the name and guidance of config/consult_types.conf or --types FILE, in\n"
+    "              --lang; default: Korean when LANG is ko_*, else English), order summary, the latest orders and feedback, where the customer stands\n"
     "              (RFM scores and segment, ladder stage, loyalty index) and what they are worth\n"
     "              (P(alive), expected purchases and CLV over the next 52 weeks from BG/NBD +\n"
     "              Gamma-Gamma fitted on the whole store)\n"
+    "  set-type ID TYPE|none [--expect TYPE|none] [--types FILE] [--actor WHO]\n"
+    "              staff set (or clear) the customer's consultation type, one the types file\n"
+    "              lists; audited (customer.update). --expect: refuse, exit 1, unless the type\n"
+    "              is still the one read before (another write changed it meanwhile)\n"
     "  erase ID --reason TEXT [--actor WHO]\n"
     "              erasure on request: name, phone, e-mail, birth year and the free texts about\n"
     "              the customer are destroyed (zeroed in the file, the write-ahead log truncated);\n"

@@ -80,7 +80,7 @@ static void raise_file_limit(void)
 typedef struct serve_files {
     const char *points_rules, *calendar, *sla, *cert, *key, *followup_rules;
     const char *economics;
-    const char *mot_cycle;
+    const char *mot_cycle, *consult_types;
     bool no_web;
 } serve_files;
 
@@ -137,6 +137,12 @@ static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
             return dg_cli_fail(cli, &err);
         opt.followup_rules = &followup_rules;
     }
+    dg_consult_types *consult_types = NULL;   /* freed once the server has stopped */
+    if (f->consult_types) {
+        if (dg_consult_types_load(&consult_types, f->consult_types, &err) != 0)
+            return dg_cli_fail(cli, &err);
+        opt.consult_types = consult_types;
+    }
     if (no_web)
         opt.web_dir = NULL;
     else if (!opt.web_dir)
@@ -160,6 +166,7 @@ static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
     dg_server *server = NULL;
     if (dg_server_start(&server, &opt, &err) != 0) {
         pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+        dg_consult_types_free(consult_types);
         return dg_cli_fail(cli, &err);
     }
     const char *host = strchr(opt.bind, ':') ? "[::1]" : strcmp(opt.bind, "localhost") == 0
@@ -183,6 +190,7 @@ static int serve(dg_cli *cli, dg_server_options opt, const serve_files *f)
         fprintf(stderr, "dangol serve: %s received, finishing requests in flight\n",
                 sig == SIGINT ? "SIGINT" : "SIGTERM");
     dg_server_stop(server);
+    dg_consult_types_free(consult_types);
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
     return DG_EXIT_OK;
 }
@@ -207,6 +215,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "followup-rules", required_argument, NULL, 'F' },
         { "economics-config", required_argument, NULL, 'E' },
         { "mot-cycle", required_argument, NULL, 'M' },
+        { "consult-types", required_argument, NULL, 'Y' },
         { 0 },
     };
     dg_server_options opt = { .db_path = cli->db_path, .bind = "127.0.0.1", .port = 8080,
@@ -246,6 +255,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         case 'K': f.key = optarg; break;
         case 'X': opt.behind_tls_proxy = true; break;
         case 'M': f.mot_cycle = optarg; break;
+        case 'Y': f.consult_types = optarg; break;
         case 'i':
             if (!parse_unsigned(optarg, 7 * 86400, &value) || value == 0)
                 return dg_cli_usage_error(cli, "--session-idle \"%s\" must be seconds from 1 to "
@@ -294,7 +304,7 @@ DG_CLI_COMMAND(serve) = {
     "                              [--no-web] [--max-body BYTES] [--read-only]\n"
     "                              [--points-rules FILE] [--session-idle SECONDS]\n"
     "                              [--calendar FILE] [--sla FILE] [--mot-cycle FILE]\n"
-    "                              [--followup-rules FILE]\n"
+    "                              [--followup-rules FILE] [--consult-types FILE]\n"
     "                              [--tls-cert FILE --tls-key FILE | --behind-tls-proxy]\n"
     "                              [--economics-config FILE]\n\n"
     "Serves the store's JSON API under /api/ (described by /api/openapi.json) and the dashboard\n"
@@ -329,6 +339,8 @@ DG_CLI_COMMAND(serve) = {
     "  --economics-config FILE  settings of the economics routes (config/economics.conf;\n"
     "                   default: the built-in ones, tickets not costed)\n"
     "  --mot-cycle FILE the touchpoint cycle of the MOT routes (config/mot.conf; default:\n"
-    "                   built-in)\n",
+    "                   built-in)\n"
+    "  --consult-types FILE  the consultation types of the card and of POST\n"
+    "                   /api/customers/ID/type (config/consult_types.conf; default: built-in)\n",
     run,
 };

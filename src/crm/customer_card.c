@@ -1,6 +1,7 @@
 /* The customer card (include/dangol/customer.h): the customer's record as field/value pairs,
- * guidance for their consultation type, an order summary, the latest orders and feedback. Each
- * part is read through the store API, so the card is the same on every backend. */
+ * an order summary, the latest orders and feedback. Each part is read through the store API, so
+ * the card is the same on every backend. The guidance for the consultation type is added by the
+ * report layer (src/report/card.c), which reads the types file. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,31 +14,6 @@
 #include "dangol/text.h"
 
 #define RECENT 5
-
-static const struct { const char *type, *guidance; } guidance[] = {
-    { "careful", "Give complete, exact information and time to decide; confirm details in writing. "
-                 "(꼼꼼한 고객: 정확한 정보와 충분한 시간을 드리고, 내용을 서면으로 확인)" },
-    { "impatient", "Be brief, lead with the answer, act at once and say when it will be done. "
-                   "(성급한 고객: 결론부터 짧게, 즉시 처리하고 완료 시점을 약속)" },
-    { "talkative", "Listen first, then steer kindly back to the matter at hand. "
-                   "(말이 많은 고객: 충분히 들은 뒤 본론으로 부드럽게 유도)" },
-    { "reticent", "Ask open questions and watch for concerns left unsaid. "
-                  "(과묵한 고객: 열린 질문으로 말하지 않은 불만을 확인)" },
-    { "skeptical", "Back every claim with evidence, guarantees and other customers' reviews. "
-                   "(의심 많은 고객: 근거·보증·후기로 신뢰를 제시)" },
-    { "indecisive", "Narrow the choice to two or three and recommend one clearly. "
-                    "(우유부단한 고객: 선택지를 좁혀 하나를 분명히 추천)" },
-    { "demanding", "Acknowledge the expectation, agree what will be done and by when, then do it. "
-                   "(요구가 많은 고객: 요구를 인정하고 처리 내용과 기한을 합의)" },
-};
-
-const char *dg_customer_type_guidance(const char *type)
-{
-    for (size_t i = 0; i < sizeof guidance / sizeof guidance[0]; i++)
-        if (strcmp(guidance[i].type, type) == 0)
-            return guidance[i].guidance;
-    return NULL;
-}
 
 int dg_card_add(dg_card *card, dg_table *section)
 {
@@ -110,11 +86,6 @@ static int profile_row(void *ctx, const dg_value *row)
             free(masked);
         } else {
             p->rc = add_field(p->table, e->columns[c].name, buf);
-        }
-        if (p->rc == 0 && strcmp(e->columns[c].name, "customer_type") == 0) {
-            const char *g = dg_customer_type_guidance(row[c].u.s);
-            if (g)
-                p->rc = add_field(p->table, "guidance", g);
         }
     }
     return 1;   /* one customer */

@@ -13,6 +13,8 @@
 #include "dangol/clv.h"
 #include "dangol/consult.h"
 #include "dangol/customer.h"
+#include "dangol/entity.h"
+#include "dangol/store.h"
 #include "dangol/report.h"
 #include "dangol/loyalty.h"
 #include "dangol/rfm.h"
@@ -24,6 +26,49 @@ static int row(dg_table *t, const char *item, const char *value)
 {
     if (dg_table_add_row(t) || dg_table_set_text(t, 0, item) || dg_table_set_text(t, 1, value))
         return DG_ENOMEM;
+    return 0;
+}
+
+/* "Name: guidance" of a type in lang, both languages as "English (한국어)" when lang is NULL. */
+static const char *guidance_text(const dg_consult_type *type, const char *lang, char *buf,
+                                 size_t cap)
+{
+    if (lang) {
+        char name[DG_CONSULT_NAME_MAX], text[DG_CONSULT_GUIDANCE_MAX];
+        snprintf(buf, cap, "%s: %s", dg_consult_type_name(type, lang, name, sizeof name),
+                 dg_consult_type_guidance(type, lang, text, sizeof text));
+    } else {
+        snprintf(buf, cap, "%s: %s (%s: %s)", type->name_en, type->guidance_en, type->name_ko,
+                 type->guidance_ko);
+    }
+    return buf;
+}
+
+static int read_type(void *ctx, const dg_value *row)
+{
+    const dg_entity *e = dg_entity_find("customers");
+    const dg_value *v = &row[dg_entity_column(e, "customer_type")];
+    if (!v->is_null)
+        snprintf(ctx, 32, "%s", v->u.s);
+    return 1;   /* one customer */
+}
+
+/* The profile's "guidance" row: the name and guidance of the customer's consultation type (of
+ * the types file), in the card's language; nothing for a customer without a listed type. */
+static int guidance_row(dg_card *card, dg_store *store, const char *customer_id,
+                        const dg_consult_types *types, const char *lang, dg_error *err)
+{
+    char code[32] = "";
+    dg_scan_filter by_key = { .key = customer_id };
+    int rc = dg_store_scan(store, dg_entity_find("customers"), &by_key, read_type, code, err);
+    if (rc < 0)
+        return rc;
+    const dg_consult_type *type = dg_consult_types_find(types, code);
+    if (!type)
+        return 0;
+    char buf[2 * (DG_CONSULT_NAME_MAX + DG_CONSULT_GUIDANCE_MAX) + 16];
+    if (row(card->sections[0], "guidance", guidance_text(type, lang, buf, sizeof buf)) != 0)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
     return 0;
 }
 
@@ -91,7 +136,8 @@ cleanup:
 /* For a customer whose type staff have not set: the type the rules suggest from behaviour, the
  * rule that fits and the type's guidance (a section "Suggested type"); nothing without a fit. */
 static int type_section(dg_card *card, const dg_frame *frame, size_t c,
-                        const dg_report_card_options *opt, dg_error *err)
+                        const dg_report_card_options *opt, const dg_consult_types *types,
+                        dg_error *err)
 {
     if (frame->customer_type[c] != 0)
         return 0;
@@ -104,13 +150,15 @@ static int type_section(dg_card *card, const dg_frame *frame, size_t c,
     if (rule) {
         char because[200];
         snprintf(because, sizeof because, "%s (rule of line %ld)", rule->text, rule->line);
-        const char *guidance = dg_customer_type_guidance(rule->type);
+        const dg_consult_type *type = dg_consult_types_find(types, rule->type);
+        char guidance[2 * (DG_CONSULT_NAME_MAX + DG_CONSULT_GUIDANCE_MAX) + 16];
         dg_table *t = dg_table_new("Suggested type");
         rc = DG_ENOMEM;
         if (t && dg_table_add_column(t, "item", DG_CELL_TEXT, 0) == 0 &&
             dg_table_add_column(t, "value", DG_CELL_TEXT, 0) == 0 &&
             row(t, "suggested customer_type", rule->type) == 0 && row(t, "because", because) == 0 &&
-            (!guidance || row(t, "guidance", guidance) == 0)) {
+            (!type || row(t, "guidance", guidance_text(type, opt ? opt->lang : NULL, guidance,
+                                                        sizeof guidance)) == 0)) {
             rc = dg_card_add(card, t);
             t = NULL;
         }
@@ -251,19 +299,31 @@ static int mining_section(dg_card *card, dg_store *store, const dg_frame *frame,
 int dg_report_card(dg_card *card, dg_store *store, const dg_frame *frame,
                    const char *customer_id, const dg_report_card_options *opt, dg_error *err)
 {
+    dg_consult_types *builtin = NULL;
+    const dg_consult_types *types = opt ? opt->types : NULL;
     int rc = dg_card_build(store, customer_id, opt && opt->mask_personal, card, err);
+    if (rc == 0 && !types)
+        rc = dg_consult_types_default(&builtin, err);
+    if (!types)
+        types = builtin;
+    if (rc == 0)
+        rc = guidance_row(card, store, customer_id, types, opt ? opt->lang : NULL, err);
     if (rc != 0 || !frame)
-        return rc;
+        goto done;
     int64_t c = dg_frame_customer_index(frame, customer_id);
-    if (c < 0)
-        return dg_error_set(err, DG_ENOTFOUND, "no customer \"%s\" as of the analysis date",
-                            customer_id);
-    rc = type_section(card, frame, (size_t)c, opt, err);
+    if (c < 0) {
+        rc = dg_error_set(err, DG_ENOTFOUND, "no customer \"%s\" as of the analysis date",
+                          customer_id);
+        goto done;
+    }
+    rc = type_section(card, frame, (size_t)c, opt, types, err);
     if (rc == 0)
         rc = loyalty_section(card, frame, (size_t)c, err);
     if (rc == 0)
         rc = clv_section(card, frame, (size_t)c, opt, err);
     if (rc == 0)
         rc = mining_section(card, store, frame, (size_t)c, opt, err);
+done:
+    dg_consult_types_free(builtin);
     return rc;
 }

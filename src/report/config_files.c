@@ -103,3 +103,4 @@ TEXT_FILE_LOADER(dg_cvalue_survey_load, dg_cvalue_survey, dg_cvalue_survey_parse
 TEXT_FILE_LOADER(dg_cvalue_survey_save_file, dg_store, dg_cvalue_survey_save)
 TEXT_FILE_LOADER(dg_mot_cycle_load, dg_mot_cycle, dg_mot_cycle_parse)
 TEXT_FILE_LOADER(dg_followup_rules_load, dg_followup_rules, dg_followup_rules_parse)
+TEXT_FILE_LOADER(dg_consult_types_load, dg_consult_types *, dg_consult_types_parse)

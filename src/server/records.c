@@ -532,6 +532,8 @@ typedef struct card_job {
     dg_snapshot *snapshot;
     dg_store *store;
     bool mask;
+    const dg_consult_types *types;
+    const char *lang;
     const char *customer_id;
     dg_card *card;
 } card_job;
@@ -542,7 +544,8 @@ static int card_with_fit(void *ctx, const dg_frame *frame, const dg_clv_report *
     card_job *job = ctx;
     dg_error seg_err;   /* no segmentation (too few customers): the card says why */
     dg_report_card_options opt = { .fit = fit, .mask_personal = job->mask,
-                                   .segments = dg_snapshot_segments(job->snapshot, &seg_err) };
+                                   .segments = dg_snapshot_segments(job->snapshot, &seg_err),
+                                   .types = job->types, .lang = job->lang };
     return dg_report_card(job->card, job->store, frame, job->customer_id, &opt, err);
 }
 
@@ -552,6 +555,12 @@ void dg_api_customer_card(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     int rc;
+    const char *lang = NULL, *lang_text = dg_request_query(req, "lang");
+    if (lang_text && dg_consult_lang_parse(lang_text, &lang, &err) != 0) {
+        dg_reply_error(res, 400, "invalid", "lang: %s", err.message);
+        return;
+    }
+    const dg_consult_types *types = req->options->consult_types;
     /* as `dangol customer show`: on a store with activity, the analytics sections (stage,
      * loyalty, lifetime value) from the frame of the whole store, with the snapshot's fit */
     int32_t last_day;
@@ -561,21 +570,23 @@ void dg_api_customer_card(dg_request *req, dg_response *res)
             return;
         dg_clv_options clv;
         dg_report_card_clv_options(&clv);
-        card_job job = { snap, req->store, mask_for(req), req->params[0], &card };
+        card_job job = { snap, req->store, mask_for(req), types, lang, req->params[0], &card };
         rc = dg_snapshot_clv(snap, &clv, card_with_fit, &job, &err);
         if (rc != 0 && rc != DG_ENOMEM && card.n_sections == 0) {
             /* the fit failed (too few customers) before the card was built: the card says so
              * in its lifetime-value section (a missing customer fails again, as it should) */
             dg_error fit_err = err;
             dg_report_card_options opt = { .fit_error = &fit_err,
-                                            .mask_personal = mask_for(req) };
+                                            .mask_personal = mask_for(req), .types = types,
+                                            .lang = lang };
             dg_error_clear(&err);
             rc = dg_report_card(&card, req->store, dg_snapshot_frame(snap), req->params[0], &opt,
                                 &err);
         }
         dg_snapshot_release(req, snap);
     } else {
-        dg_report_card_options opt = { .mask_personal = mask_for(req) };
+        dg_report_card_options opt = { .mask_personal = mask_for(req), .types = types,
+                                        .lang = lang };
         rc = dg_report_card(&card, req->store, NULL, req->params[0], &opt, &err);
     }
     if (rc == 0 && !mask_for(req))

@@ -323,6 +323,12 @@ static const dg_route_param mot_visits_params[] = {
     { NULL, NULL, NULL },
 };
 
+static const dg_route_param card_params[] = {
+    { "lang", "string", "the consultation guidance in en or ko (default: both, as "
+      "\"English (한국어)\")" },
+    { NULL, NULL, NULL },
+};
+
 static const dg_route routes[] = {
     { "POST", "/api/login", dg_api_login, "auth",
       "sign in with {name, password}: sets the session cookie and answers {user, role, "
@@ -408,7 +414,16 @@ static const dg_route routes[] = {
     { "GET", "/api/customers/{customer_id}/card", dg_api_customer_card, "customers",
       "the customer card (as `dangol customer show`): profile, guidance, order summary, recent "
       "orders and feedback, as a list of titled tables (an analyst: personal fields masked)",
-      NULL, NULL, "tables", false, DG_ROLE_ANALYST, true },
+      card_params, NULL, "tables", false, DG_ROLE_ANALYST, true },
+    { "POST", "/api/customers/{customer_id}/type", dg_api_customer_type, "customers",
+      "staff set (or clear) the customer's consultation type {type, expected_type}: audited; "
+      "409 when expected_type is given and the type changed since (as `dangol customer "
+      "set-type --expect`)", NULL, DG_CUSTOMER_TYPE_SCHEMA, "object", true, DG_ROLE_MANAGER,
+      true },
+    { "GET", "/api/consult-types", dg_api_consult_types, "customers",
+      "the consultation types staff may set, with their names and guidance in English and "
+      "Korean (config/consult_types.conf or dangol serve --consult-types FILE)", NULL, NULL,
+      "object", false, DG_ROLE_AGENT, false },
     { "GET", "/api/customers/{customer_id}/orders", dg_api_orders_list, "orders",
       "a customer's orders, newest first", page_params, NULL, "page", false,
       DG_ROLE_MANAGER, true },
@@ -1124,6 +1139,7 @@ json_t *dg_server_openapi(void)
         json_t *ticket_schema = r->body_entity ? dg_api_ticket_schema(r->body_entity) : NULL;
         json_t *coupon_body = r->body_entity ? coupon_write_schema(r->body_entity) : NULL;
         json_t *followup_body = r->body_entity ? dg_api_followup_schema(r->body_entity) : NULL;
+        json_t *type_body = r->body_entity ? dg_api_consult_schema(r->body_entity) : NULL;
         json_t *campaign_body = r->body_entity ? dg_api_campaign_schema(r->body_entity) : NULL;
         json_t *churn_body = r->body_entity ? dg_api_churn_schema(r->body_entity) : NULL;
         if (r->body_entity && strcmp(r->body_entity, POINTS_WRITE) == 0)
@@ -1142,6 +1158,8 @@ json_t *dg_server_openapi(void)
             json_object_set_new(schemas, r->body_entity, coupon_body);
         else if (followup_body)
             json_object_set_new(schemas, r->body_entity, followup_body);
+        else if (type_body)
+            json_object_set_new(schemas, r->body_entity, type_body);
         else if (campaign_body)
             json_object_set_new(schemas, r->body_entity, json_incref(campaign_body));
         else if (churn_body)

@@ -56,6 +56,9 @@ typedef struct dg_server_options {
                                                       caller's); NULL: the built-in ones */
     const dg_mot_cycle *mot_cycle;       /* touchpoint cycle of the MOT routes (the caller's);
                                             NULL: the built-in one */
+    const struct dg_consult_types *consult_types;   /* consultation types of the card and the
+                                                       type routes (the caller's); NULL: the
+                                                       built-in ones */
 } dg_server_options;
 
 /* Checks that opt->bind is an address, and a loopback one unless the store at opt->db_path has
@@ -445,6 +448,12 @@ void dg_api_voc_search(dg_request *req, dg_response *res);
 void dg_api_voc_recovery(dg_request *req, dg_response *res);
 /* The OpenAPI schema of a follow-up body (DG_FOLLOWUP_*_SCHEMA), or NULL for another name. */
 json_t *dg_api_followup_schema(const char *name);
+/* consult.c: consultation types (docs/types.md) */
+#define DG_CUSTOMER_TYPE_SCHEMA "CustomerType"
+void dg_api_consult_types(dg_request *req, dg_response *res);
+void dg_api_customer_type(dg_request *req, dg_response *res);
+/* The OpenAPI schema of the type body (DG_CUSTOMER_TYPE_SCHEMA), or NULL for another name. */
+json_t *dg_api_consult_schema(const char *name);
 /* segments.c: k-means segmentation of the customers */
 void dg_api_segments(dg_request *req, dg_response *res);
 

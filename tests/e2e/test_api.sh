@@ -522,9 +522,13 @@ expect_json "summary, lift curve of ten deciles, attributes" "len(j) == 3 and le
 expect_status "lookalike scores" 200 GET "/api/lookalike/scores?limit=5"
 expect_json "no prospect in this store, said in a note" "len(j['rows']) == 0 and 'no prospect to score' in j['notes'][0]"
 curl -s "$URL/api/customers/C00000001/card" > "$WORK/card.api.json"
-"$DANGOL" --format json customer show C00000001 > "$WORK/card.cli.json"
+"$DANGOL" --format json customer show --lang both C00000001 > "$WORK/card.cli.json"
 expect_same "the card of the API and of dangol customer show are the same" "$WORK/card.cli.json" "$WORK/card.api.json"
 expect_output "the card has the analytics sections" "Lifetime value" cat "$WORK/card.api.json"
+# ---- consultation types (their checks are in test_consult.sh)
+expect_status "the consultation types" 200 GET /api/consult-types
+expect_status "staff set a customer's consultation type" 200 POST /api/customers/C00000001/type '{"type": "careful"}'
+expect_status "the card in Korean" 200 GET "/api/customers/C00000001/card?lang=ko"
 for v in rfm loyalty; do check_pages "$v" 70; done
 expect_status "a customers view has a default page" 200 GET "/api/loyalty?view=customers"
 expect_json "the default page is 50 rows" "len(j['rows']) == 50 and j['limit'] == 50 and j['next_offset'] == 50"

@@ -13,7 +13,7 @@ done
 expect_output "types --help" "conversion from prospect" "$DANGOL" types --help
 expect_output "the card suggests a type to a customer without one" "^suggested customer_type,careful" "$DANGOL" --format csv customer show C1
 expect_output "the card says which rule" "^because,careful = questions_before_first_order >= 2 \(rule of line 10\)" "$DANGOL" --format csv customer show C1
-expect_output "the card gives the suggested type's guidance" "^guidance,\"?Give complete" "$DANGOL" --format csv customer show C1
+expect_output "the card gives the suggested type's guidance" "^guidance,\"?Careful: Give complete" "$DANGOL" --format csv customer show --lang en C1
 if "$DANGOL" --format csv customer show C2 | grep -q "Suggested type"; then fail "a type set by staff is not overridden"
 else pass "a type set by staff is not overridden"; fi
 expect_output "types: careful converts 1 of 1" "^careful,1,1,1," "$DANGOL" --format csv types

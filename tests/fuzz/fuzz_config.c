@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dangol/consult.h"
 #include "dangol/cvalue.h"
 #include "dangol/economics.h"
 #include "dangol/followup.h"
@@ -107,6 +108,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
     }
     free(survey);
+    dg_consult_types *types = NULL;   /* every type complete */
+    if (dg_consult_types_parse(&types, text, "fuzz.conf", &err) == 0) {
+        if (types->n_types < 1 || types->n_types > DG_CONSULT_MAX_TYPES)
+            abort();
+        for (size_t i = 0; i < types->n_types; i++)
+            if (!types->types[i].name_en[0] || !types->types[i].guidance_ko[0])
+                abort();
+        dg_consult_types_free(types);
+    }
     dg_mot_cycle cycle;
     dg_mot_cycle_default(&cycle);
     if (dg_mot_cycle_parse(&cycle, text, "fuzz.conf", &err) == 0) {

@@ -29,6 +29,68 @@ Test(consult, default_rules_are_the_config_file)
     dg_consult_rules_free(r);
 }
 
+Test(consult, default_types_are_the_config_file)
+{
+    char *text = test_file_text("config/consult_types.conf");
+    cr_assert_str_eq(text, dg_consult_types_default_text());
+    free(text);
+    dg_consult_types *t;
+    cr_assert_eq(dg_consult_types_default(&t, &err), 0, "%s", err.message);
+    cr_assert_eq(t->n_types, 7);
+    cr_assert_str_eq(t->types[0].code, "careful");
+    cr_assert_str_eq(t->types[0].name_ko, "꼼꼼한 고객");
+    char buf[1200];
+    cr_assert_str_eq(dg_consult_type_name(&t->types[1], "ko", buf, sizeof buf), "성급한 고객");
+    cr_assert_str_eq(dg_consult_type_name(&t->types[1], NULL, buf, sizeof buf),
+                     "Impatient (성급한 고객)");
+    cr_assert_null(dg_consult_types_find(t, "hasty"));
+    dg_consult_types_free(t);
+}
+
+static void types_refused(const char *text, const char *message)
+{
+    dg_consult_types *t = NULL;
+    cr_assert_neq(dg_consult_types_parse(&t, text, "t.conf", &err), 0, "%s", text);
+    cr_assert_null(t);
+    cr_assert_str_eq(err.message, message);
+}
+
+Test(consult, bad_types_name_line_and_column)
+{
+    types_refused("careful name_en\n", "t.conf:1:1: expected \"key = value\", got \"careful "
+                  "name_en\"");
+    types_refused("# x\nhasty.name_en = H\n", "t.conf:2:17: unknown customer type \"hasty\"; "
+                  "valid: careful, impatient, talkative, reticent, skeptical, indecisive, "
+                  "demanding");
+    types_refused("careful.colour = red\n", "t.conf:1:18: unknown key \"careful.colour\"; a "
+                  "type has name_en, name_ko, guidance_en, guidance_ko");
+    types_refused("name_en = x\n", "t.conf:1:11: expected TYPE.name_en, TYPE.name_ko, "
+                  "TYPE.guidance_en or TYPE.guidance_ko, got \"name_en\"");
+    types_refused("careful.name_en =\n", "t.conf:1:18: careful.name_en is empty");
+    types_refused("careful.name_en = a\ncareful.name_en = b\n",
+                  "t.conf:2:19: careful.name_en is given twice");
+    types_refused("\n\ncareful.name_en = a\ncareful.name_ko = b\ncareful.guidance_en = c\n",
+                  "t.conf:3:1: type \"careful\" has no guidance_ko");
+    types_refused("# nothing\n", "t.conf:1:1: no type: give at least one with TYPE.name_en, "
+                  "name_ko, guidance_en and guidance_ko");
+    types_refused("careful.name_en = A\ncareful.name_ko = a\ncareful.guidance_en = g\n"
+                  "careful.guidance_ko = g\nimpatient.name_en = A\nimpatient.name_ko = b\n"
+                  "impatient.guidance_en = g\nimpatient.guidance_ko = g\n",
+                  "t.conf:5:1: type \"impatient\" has the same name as type \"careful\"");
+}
+
+Test(consult, lang_parse)
+{
+    const char *lang = "x";
+    cr_assert_eq(dg_consult_lang_parse("ko_KR.UTF-8", &lang, &err), 0);
+    cr_assert_str_eq(lang, "ko");
+    cr_assert_eq(dg_consult_lang_parse("en", &lang, &err), 0);
+    cr_assert_str_eq(lang, "en");
+    cr_assert_eq(dg_consult_lang_parse("both", &lang, &err), 0);
+    cr_assert_null(lang);
+    cr_assert_eq(dg_consult_lang_parse("korean", &lang, &err), DG_EINVAL);
+}
+
 static void refused(const char *text, int code, const char *where, const char *what)
 {
     dg_consult_rules *r = NULL;

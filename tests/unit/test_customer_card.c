@@ -5,7 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dangol/consult.h"
 #include "dangol/customer.h"
+#include "dangol/report.h"
 #include "dangol/store.h"
 
 static char path[64];
@@ -67,11 +69,12 @@ static char *render(const dg_card *card, dg_format f)
 Test(card, has_profile_guidance_summary_orders_feedback)
 {
     dg_card card;
-    cr_assert_eq(dg_card_build(store, "C1", false, &card, &err), 0, "%s", err.message);
+    dg_report_card_options opt = { .lang = "en" };
+    cr_assert_eq(dg_report_card(&card, store, NULL, "C1", &opt, &err), 0, "%s", err.message);
     cr_assert_eq(card.n_sections, 4);
     char *csv = render(&card, DG_FORMAT_CSV);
     cr_assert(strstr(csv, "name,박서준\n"), "%s", csv);
-    cr_assert(strstr(csv, "guidance,\"Be brief"), "%s", csv);
+    cr_assert(strstr(csv, "guidance,\"Impatient: Be brief, lead with the answer"), "%s", csv);
     /* 7 orders, 280,000 KRW, average 40,000, first 1970-01-31, last 1970-07-30 */
     cr_assert(strstr(csv, "\n7,,280000,40000,1970-01-31,1970-07-30\n"), "%s", csv);
     /* recent orders: newest first, at most 5 */
@@ -94,6 +97,71 @@ Test(card, guidance_for_every_catalog_type)
 {
     const dg_entity *e = dg_entity_find("customers");
     const dg_column *col = &e->columns[dg_entity_column(e, "customer_type")];
-    for (const char *const *t = col->enum_values; *t; t++)
-        cr_assert_not_null(dg_customer_type_guidance(*t), "%s", *t);
+    dg_consult_types *types;
+    cr_assert_eq(dg_consult_types_default(&types, &err), 0, "%s", err.message);
+    size_t n = 0;
+    for (const char *const *t = col->enum_values; *t; t++, n++) {
+        const dg_consult_type *type = dg_consult_types_find(types, *t);
+        cr_assert_not_null(type, "%s", *t);
+        cr_assert(type->guidance_en[0] && type->guidance_ko[0] && type->name_ko[0], "%s", *t);
+    }
+    cr_assert_eq(types->n_types, n);
+    dg_consult_types_free(types);
+}
+
+Test(card, guidance_in_korean_and_in_both)
+{
+    dg_card card;
+    dg_report_card_options opt = { .lang = "ko" };
+    cr_assert_eq(dg_report_card(&card, store, NULL, "C1", &opt, &err), 0, "%s", err.message);
+    char *csv = render(&card, DG_FORMAT_CSV);
+    cr_assert(strstr(csv, "guidance,\"성급한 고객: 결론부터 짧게 말하고,"), "%s", csv);
+    free(csv);
+    dg_card_clear(&card);
+    cr_assert_eq(dg_report_card(&card, store, NULL, "C1", NULL, &err), 0, "%s", err.message);
+    csv = render(&card, DG_FORMAT_CSV);
+    cr_assert(strstr(csv, "at once and say when it will be done. (성급한 고객: 결론부터"), "%s", csv);
+    free(csv);
+    dg_card_clear(&card);
+}
+
+static void type_of(const char *id, const char *want)
+{
+    dg_card card;
+    cr_assert_eq(dg_card_build(store, id, false, &card, &err), 0, "%s", err.message);
+    char *csv = render(&card, DG_FORMAT_CSV);
+    char line[64];
+    snprintf(line, sizeof line, "customer_type,%s\n", want);
+    cr_assert(*want ? strstr(csv, line) != NULL : strstr(csv, "customer_type,") == NULL, "%s",
+              csv);
+    free(csv);
+    dg_card_clear(&card);
+}
+
+Test(card, staff_set_the_type_with_a_compare_and_set)
+{
+    dg_consult_types *types;
+    cr_assert_eq(dg_consult_types_default(&types, &err), 0, "%s", err.message);
+    char previous[32];
+    dg_customer_type_request r = { .customer_id = "C1", .type = "careful",
+                                   .check_expected = true, .expected_type = "impatient",
+                                   .types = types };
+    cr_assert_eq(dg_customer_set_type(store, &r, previous, &err), 0, "%s", err.message);
+    cr_assert_str_eq(previous, "impatient");
+    type_of("C1", "careful");
+    /* a second writer who read "impatient" too loses, and changes nothing */
+    r.type = "demanding";
+    cr_assert_eq(dg_customer_set_type(store, &r, previous, &err), DG_ECONFLICT);
+    cr_assert(strstr(err.message, "has type \"careful\", not \"impatient\""), "%s",
+              err.message);
+    type_of("C1", "careful");
+    r.type = "hasty";
+    cr_assert_eq(dg_customer_set_type(store, &r, previous, &err), DG_EINVAL);
+    r.type = NULL;   /* clear it, without a check */
+    r.check_expected = false;
+    cr_assert_eq(dg_customer_set_type(store, &r, previous, &err), 0, "%s", err.message);
+    type_of("C1", "");
+    r.customer_id = "nobody";
+    cr_assert_eq(dg_customer_set_type(store, &r, previous, &err), DG_ENOTFOUND);
+    dg_consult_types_free(types);
 }
