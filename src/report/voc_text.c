@@ -1,6 +1,7 @@
 /* VOC reports on ticket text and outcomes (include/dangol/report_voc.h): the most frequent
  * terms per category (dg_voc_terms: josa stripped, bigrams on request; each term counted once
- * per ticket), the FTS5 search of ticket subjects and categories, and the repurchase rate after
+ * per ticket), the FTS5 search of ticket subjects, categories and event comments, and the
+ * repurchase rate after
  * a complaint by how it was handled, with Wilson intervals. */
 #include <stdint.h>
 #include <stdio.h>

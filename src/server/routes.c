@@ -642,7 +642,8 @@ static const dg_route routes[] = {
       "the most frequent terms of ticket subjects per category, Korean particles stripped (as "
       "`dangol voc terms`)", voc_terms_params, NULL, "table", false, DG_ROLE_AGENT, false },
     { "GET", "/api/voc/search", dg_api_voc_search, "voc",
-      "full-text search of ticket subjects and categories (FTS5), best first (as `dangol voc "
+      "full-text search of ticket subjects, categories and event comments (FTS5), best first "
+      "(as `dangol voc "
       "search`)", voc_search_params, NULL, "table", false, DG_ROLE_AGENT, false },
     { "GET", "/api/voc/recovery", dg_api_voc_recovery, "voc",
       "repurchase within the window of complainants resolved within SLA, late, unresolved, and "

@@ -1,6 +1,6 @@
 /* The SQL of VOC analytics (src/store/voc.h): the tickets of a period, the FTS5 search of
- * ticket_search (schema/0013_followups.sql) and the recovery counts. Every statement binds its
- * values. */
+ * ticket_search (schema/0013_followups.sql) and of ticket_event_search (0020), and the
+ * recovery counts. Every statement binds its values. */
 #include <string.h>
 
 #include "store/snapshot.h"
@@ -58,15 +58,21 @@ int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool with_subject, dg__v
     return rc;
 }
 
+/* The tickets whose subject or category (ticket_search, schema/0013) or one of whose event
+ * texts (ticket_event_search, schema/0020) match, each once, by its best bm25 rank (FTS5's rank:
+ * lower is better) over both indexes. */
+static const char search_sql[] =
+    "SELECT " VOC_COLUMNS("coalesce(t.subject, '')") " FROM (SELECT id, min(r) AS r FROM "
+    "(SELECT rowid AS id, rank AS r FROM ticket_search WHERE ticket_search MATCH ?1 "
+    "UNION ALL SELECT e.ticket_id, s.rank FROM ticket_event_search s JOIN ticket_events e "
+    "ON e.event_id = s.rowid WHERE ticket_event_search MATCH ?1) GROUP BY id) m "
+    "JOIN tickets t ON t.ticket_id = m.id ORDER BY m.r, t.ticket_id LIMIT ?2";
+
 int dg__voc_search(dg_store *s, const char *match, int limit, dg__voc_ticket_fn fn, void *ctx,
                    dg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT " VOC_COLUMNS("coalesce(t.subject, '')")
-                                 " FROM ticket_search JOIN tickets t "
-                                 "ON t.ticket_id = ticket_search.rowid WHERE ticket_search "
-                                 "MATCH ? ORDER BY ticket_search.rank, t.ticket_id LIMIT ?",
-                                 &st, err);
+    int rc = dg__store_statement(s, search_sql, &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
