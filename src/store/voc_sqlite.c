@@ -39,13 +39,23 @@ static int row(void *ctx, sqlite3_stmt *st)
     return c->fn(c->ctx, &t);
 }
 
-int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool with_subject, dg__voc_ticket_fn fn,
+/* The texts of a ticket only: three columns read, not thirteen (the term counts' scan). */
+static int text_row(void *ctx, sqlite3_stmt *st)
+{
+    row_ctx *c = ctx;
+    dg__voc_ticket t = {
+        .ticket_id = sqlite3_column_int64(st, 0), .customer_id = "", .kind = "",
+        .channel = "", .category = text(st, 1), .state = "", .subject = text(st, 2),
+    };
+    return c->fn(c->ctx, &t);
+}
+
+int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool texts_only, dg__voc_ticket_fn fn,
                  void *ctx, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, with_subject
-        ? "SELECT " VOC_COLUMNS("coalesce(t.subject, '')") " FROM tickets t WHERE "
-          "t.opened_at BETWEEN ? AND ?"
+    int rc = dg__store_statement(s, texts_only
+        ? "SELECT ticket_id, category, subject FROM tickets WHERE opened_at BETWEEN ? AND ?"
         : "SELECT " VOC_COLUMNS("''") " FROM tickets t WHERE t.opened_at BETWEEN ? AND ?",
         &st, err);
     if (rc != 0)
@@ -53,7 +63,7 @@ int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool with_subject, dg__v
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
     row_ctx c = { fn, ctx };
-    rc = dg__stmt_each(s, st, row, &c, "reading tickets", err);
+    rc = dg__stmt_each(s, st, texts_only ? text_row : row, &c, "reading tickets", err);
     dg__store_statement_done(s, st);
     return rc;
 }

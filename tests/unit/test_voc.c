@@ -214,6 +214,33 @@ Test(voc, search_reaches_event_texts, .init = setup, .fini = teardown)
                    "('integrity-check')");
 }
 
+Test(voc, terms_per_category, .init = setup, .fini = teardown)
+{
+    /* 배송: "배송이 너무 늦어요", "배송 지연으로 환불을 원해요" -> 배송 in both (once each),
+     * the others once, ties by term; 결제: "결제가 안 돼요" (안: one syllable, left out);
+     * no category: "friendly staff" */
+    dg_report rep = { 0 };
+    cr_assert_eq(dg_report_voc_terms(&rep, store, NULL, 3, false, 1772700000, &err), 0, "%s",
+                 err.message);
+    char *csv = test_render(rep.tables[0], DG_FORMAT_CSV);
+    cr_assert_str_eq(csv, "category,rank,term,tickets,share\n"
+                          ",1,friendly,1,1\n,2,staff,1,1\n"
+                          "결제,1,결제,1,1\n결제,2,돼요,1,1\n"
+                          "배송,1,배송,2,1\n배송,2,늦어요,1,0.5\n배송,3,원해요,1,0.5\n", "%s",
+                     csv);
+    free(csv);
+    dg_report_clear(&rep);
+    /* one category; a word twice in one ticket counts once */
+    test_sql(path, "UPDATE tickets SET subject = '환불 환불 환불이요' WHERE ticket_id = 3");
+    cr_assert_eq(dg_report_voc_terms(&rep, store, "결제", 10, false, 1772700000, &err), 0, "%s",
+                 err.message);
+    csv = test_render(rep.tables[0], DG_FORMAT_CSV);
+    cr_assert_str_eq(csv, "category,rank,term,tickets,share\n결제,1,환불,1,1\n결제,2,환불이요,1,1\n",
+                     "%s", csv);
+    free(csv);
+    dg_report_clear(&rep);
+}
+
 static double cell(const dg_table *t, size_t row, const char *column)
 {
     char *csv = test_render(t, DG_FORMAT_CSV);
