@@ -63,7 +63,33 @@ int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool texts_only, dg__voc
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
     row_ctx c = { fn, ctx };
+    dg__store_scan_cache(s, true);
     rc = dg__stmt_each(s, st, texts_only ? text_row : row, &c, "reading tickets", err);
+    dg__store_statement_done(s, st);
+    dg__store_scan_cache(s, false);
+    return rc;
+}
+
+/* Counted in customer order on the partial index of complaints (schema/0020), where a
+ * dictionary of customer ids built per ticket cost a fifth of the stats report. */
+int dg__voc_complainants(dg_store *s, int64_t from, int64_t to, int64_t *complainants,
+                         int64_t *repeat, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    *complainants = *repeat = 0;
+    int rc = dg__store_statement(s, "SELECT count(*), coalesce(sum(n > 1), 0) FROM (SELECT "
+                                 "count(*) AS n FROM tickets WHERE kind = 'complaint' AND "
+                                 "opened_at BETWEEN ? AND ? GROUP BY customer_id)", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    rc = dg__stmt_step(s, st, "counting complainants", err);
+    if (rc == 1) {
+        *complainants = sqlite3_column_int64(st, 0);
+        *repeat = sqlite3_column_int64(st, 1);
+        rc = 0;
+    }
     dg__store_statement_done(s, st);
     return rc;
 }
