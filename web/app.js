@@ -22,6 +22,9 @@ import { renderTiers } from './tiers.js';
 import { renderPoints } from './points.js';
 import { renderCoupons } from './coupons.js';
 import { renderMot } from './mot.js';
+import { renderTickets } from './tickets.js';
+import { renderVoc } from './voc.js';
+import { renderRecovery } from './recovery.js';
 
 window.dangol = { CHARTS, state };
 
@@ -40,6 +43,9 @@ const PAGES = [
   { id: 'coupons', icon: '✂', requires: '/api/coupons/rates', render: renderCoupons },
   { id: 'value', icon: '⚖', requires: '/api/value/grid', render: renderValue },
   { id: 'mot', icon: '◔', requires: '/api/mot/cycle', render: renderMot },
+  { id: 'tickets', icon: '☎', requires: '/api/tickets', render: renderTickets },
+  { id: 'voc', icon: '✎', requires: '/api/voc/stats', render: renderVoc },
+  { id: 'recovery', icon: '↺', requires: '/api/voc/recovery', render: renderRecovery },
 ];
 
 function renderNav(current) {
