@@ -476,7 +476,7 @@ static const dg_vocab_entry labels[] = {
     UI("voc_complainants", "Complainants", "불만 고객"),
     UI("voc_repeat", "Repeat complainants", "반복 불만 고객"),
     UI("voc_repeat_n", "{n} with two or more complaints", "불만 2건 이상 {n}명"),
-    UI("voc_by_week", "Tickets by week (ISO weeks of the opening)", "주별 티켓 (접수 주, ISO 주차)"),
+    UI("voc_by_week", "Tickets by week (ISO weeks of the opening)", "주별 티켓 (접수한 주, 월요일부터)"),
     UI("voc_by_kind", "By kind", "유형별"),
     UI("voc_by_channel", "By channel", "채널별"),
     UI("voc_by_category", "By category", "분류별"),
