@@ -3,7 +3,8 @@
 # simulated customers (default 1,000,000) as summary CSVs and times BG/NBD + Gamma-Gamma in the
 # process; then, in the same run, the whole `dangol clv fit --summary` process on the 1 M file
 # (reading, packing, fits, standard errors, printing; BG/NBD + Gamma-Gamma, BG/NBD alone, and
-# each on 1 thread), and scipy.optimize on the same files (bench/btyd_scipy.py: L-BFGS-B and
+# each on 1 thread; Pareto/NBD on the same file; BG/BB on 1 M simulated BG/BB customers,
+# bgbb.csv), and scipy.optimize on the same files (bench/btyd_scipy.py: L-BFGS-B and
 # Nelder-Mead, whole python process too), and the ratios.
 # usage: bench/btyd.sh [N]   (run from anywhere; BTYD_NELDER_MEAD=0 skips scipy's slow
 #                             Nelder-Mead on the large file)
@@ -40,6 +41,12 @@ whole "dangol clv fit BG/NBD + Gamma-Gamma, 1 thread" build/dangol clv fit --thr
 whole "dangol clv fit BG/NBD alone" build/dangol clv fit --spend none --summary "$DIR/sim.csv"
 whole "dangol clv fit BG/NBD alone, 1 thread" build/dangol clv fit --spend none --threads 1 \
   --summary "$DIR/sim.csv"
+whole "dangol clv fit Pareto/NBD + Gamma-Gamma" build/dangol clv fit --model paretonbd \
+  --summary "$DIR/sim.csv"
+whole "dangol clv fit Pareto/NBD alone" build/dangol clv fit --model paretonbd --spend none \
+  --summary "$DIR/sim.csv"
+whole "dangol clv fit BG/BB (1 M simulated, 1-52 opportunities)" build/dangol clv fit \
+  --model bgbb --spend none --summary "$DIR/bgbb.csv"
 /usr/bin/python3 bench/btyd_scipy.py "$DIR/cdnow.csv" 11 | tee "$DIR/scipy-cdnow.txt"
 /usr/bin/time -f "%e %U %S" -o "$DIR/time.txt" \
   /usr/bin/python3 bench/btyd_scipy.py "$DIR/sim.csv" 1 L-BFGS-B | tee "$DIR/scipy-lbfgsb.txt"

@@ -189,6 +189,14 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/sim.csv", argv[1]);
     write_csv(path, n, x, t, T, m);
     predict_bench(path, &bf.params, &gf.params);
+    /* BG/BB: n customers from the donation fit of Fader, Hardie & Shang (2010), 1 to 52 whole
+     * opportunities, for the whole-process fit in bench/btyd.sh (no spend: monetary 0) */
+    dg_btyd_params donation = {DG_BTYD_BGBB, {1.204, 0.750, 0.657, 2.783}};
+    if (dg_btyd_simulate(&donation, NULL, n, 1.0, 52.0, 2025, x, t, T, NULL, &err) != 0)
+        return 1;
+    memset(m, 0, n * sizeof *m);
+    snprintf(path, sizeof path, "%s/bgbb.csv", argv[1]);
+    write_csv(path, n, x, t, T, m);
     free(x);
     free(t);
     free(T);

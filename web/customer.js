@@ -15,6 +15,13 @@ function guidanceText(text) {
   return m ? (lang() === 'ko' ? m[2] : m[1]) : text;
 }
 
+/* Money the library writes as "869,000 KRW" (amount, then the store currency), as the dashboard
+   writes money everywhere else (₩869,000). */
+function cardMoney(text) {
+  const m = text.match(/^(-?[\d,]+(?:\.\d+)?) [A-Z]{3}$/);
+  return m ? fmtMoney(parseFloat(m[1].replace(/,/g, ''))) : text;
+}
+
 /* An item of the card's loyalty and lifetime-value sections (src/crm/customer_analytics.c,
    src/analytics/clv_card.c), whose names and values the library writes in English, as the
    label and value elements of the current language. */
@@ -29,7 +36,7 @@ function cardItem(item, value) {
     text = valueLabel('stage', m[1]) + (m[2] ? ` (${valueLabel('activity', m[2])})` : '');
   else if (item === 'segment' || item === 'model') text = valueLabel(item, text);
   else if (item === 'RFM' && (m = text.match(/^R(\d) F(\d) M(\d): last order (-?\d+) days ago, ([\d,]+) orders, (.*)$/)))
-    text = t('rfm_line', { r: m[1], f: m[2], m: m[3], days: m[4], orders: m[5], money: m[6] });
+    text = t('rfm_line', { r: m[1], f: m[2], m: m[3], days: m[4], orders: m[5], money: cardMoney(m[6]) });
   else if (item === 'loyalty index') text = text.replace('(behaviour only: no survey answer)', `(${t('behaviour_only')})`);
   else if (text === 'no purchase in the calibration period') text = t('no_calibration_purchase');
   else if (text.startsWith('- (mean repeat purchase value')) text = t('outside_gamma_gamma');

@@ -390,6 +390,14 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
     }
     if ((rc = summary_header(csv, path, column, err)) != 0)
         goto cleanup;
+    /* without an id column a row is named by its place, file:line, in messages and tables (a
+     * bare row number would pass for an id) */
+    char row_name[300];
+    const char *base = strrchr(path, '/');
+    size_t row_prefix = (size_t)snprintf(row_name, sizeof row_name - 24, "%s:",
+                                         base ? base + 1 : path);
+    if (row_prefix >= sizeof row_name - 24)
+        row_prefix = sizeof row_name - 25;
     while ((rc = dg_csv_next(csv, err)) > 0) {
         long line = dg_csv_line(csv);
         size_t len;
@@ -430,17 +438,18 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
                 goto cleanup;
             }
         }
-        /* without an id column a row is named by its place, file:line, in messages and tables
-         * (a bare row number would pass for an id) */
-        char buf[300];
-        const char *name = buf;
+        const char *name = row_name;
         if (column[SUM_ID] >= 0 && (size_t)column[SUM_ID] < dg_csv_count(csv)) {
             name = dg_csv_field(csv, (size_t)column[SUM_ID], &len);
         } else {
-            const char *base = strrchr(path, '/');
-            len = (size_t)snprintf(buf, sizeof buf, "%s:%ld", base ? base + 1 : path, line);
-            if (len >= sizeof buf)
-                len = sizeof buf - 1;
+            /* "file:" is in row_name once; the line's digits follow it (no printf per row) */
+            char digits[24];
+            size_t nd = 0;
+            for (unsigned long v = (unsigned long)line; nd == 0 || v > 0; v /= 10)
+                digits[nd++] = (char)('0' + v % 10);
+            len = row_prefix;
+            while (nd > 0 && len + 1 < sizeof row_name)
+                row_name[len++] = digits[--nd];
         }
         if (id_list_add(&ids, name, len) != 0) {
             rc = dg_error_set(err, DG_ENOMEM, "out of memory at line %ld", line);

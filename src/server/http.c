@@ -737,6 +737,10 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
         goto cleanup;
     }
     srv->key_made = true;
+    if ((rc = dg_audit_queue_start(&srv->audit_queue, opt->db_path,
+                                   opt->read_only ? DG_STORE_READONLY : 0, &srv->write_lock,
+                                   err)) != 0)
+        goto cleanup;
     if (opt->web_dir) {
         if (!(srv->web_real = realpath(opt->web_dir, NULL))) {
             rc = dg_error_set(err, DG_ENOTFOUND, "--web %s: %s", opt->web_dir, strerror(errno));

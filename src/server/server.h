@@ -88,16 +88,36 @@ void dg_server_stop(dg_server *server);  /* NULL is a no-op */
 typedef struct dg_route dg_route;
 
 /* The read routes' audit entries waiting for their commit (audit.c): a request's thread queues
- * its entry; the first thread that finds nobody writing them writes every queued entry in one
- * transaction, again until the queue is empty, and only then answers. */
+ * a copy of its entry and answers; the queue's writer thread, on its own connection, writes
+ * everything queued in one transaction. Under load it gathers a batch for up to
+ * DG_AUDIT_BATCH_MICROS, so commits stay few; a request that finds the writer idle waits for
+ * its own entry's commit (an idle server answers only what is on disk), and so does one that
+ * finds DG_AUDIT_QUEUE_MAX entries waiting (a stalled store holds back the readers, not memory). */
+#define DG_AUDIT_BATCH_MICROS 1000
+#define DG_AUDIT_QUEUE_MAX 65536
 typedef struct dg_audit_pending dg_audit_pending;
 typedef struct dg_audit_queue {
     pthread_mutex_t lock;
+    pthread_cond_t work;            /* signalled when an entry arrives for an idle writer, or stop */
+    pthread_cond_t written;         /* broadcast after each batch */
     dg_audit_pending *head, **tail;
-    bool flushing;
+    size_t waiting;                 /* entries queued */
+    uint64_t queued, done;          /* entries ever queued; entries ever written (or lost) */
+    bool busy;                      /* the writer has a batch in hand or will look again */
+    bool stop;
+    bool started;
+    pthread_t thread;
+    dg_store *store;                /* the writer's connection */
+    pthread_mutex_t *write_lock;    /* the server's writer lock, held for each batch */
 } dg_audit_queue;
 void dg_audit_queue_init(dg_audit_queue *queue);
-void dg_audit_queue_destroy(dg_audit_queue *queue);   /* frees what is left */
+/* Opens the writer's connection to db_path (dg_store_open's flags) and starts its thread. */
+int dg_audit_queue_start(dg_audit_queue *queue, const char *db_path, unsigned store_flags,
+                         pthread_mutex_t *write_lock, dg_error *err);
+/* Returns once every entry queued before the call is written (GET /api/audit reads its own). */
+void dg_audit_queue_sync(dg_audit_queue *queue);
+/* Writes what is left, stops the thread, closes its connection, frees the queue. */
+void dg_audit_queue_destroy(dg_audit_queue *queue);
 
 typedef struct dg_request {
     const dg_route *route;                    /* the matched route */

@@ -52,6 +52,7 @@ struct dg_store {
      * costs more than running a point query. */
     struct { char *sql; sqlite3_stmt *st; bool busy; } scans[SCAN_CACHE];
     size_t next_scan;                        /* slot to replace next (round robin) */
+    dg__token_key_cache token_key;           /* tokens_sqlite.c's copy of the token key */
 };
 
 static void forget_bulk(dg_store *s);
@@ -221,6 +222,7 @@ void dg_store_close(dg_store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     forget_bulk(s);
     sqlite3_close(s->db);
+    explicit_bzero(&s->token_key, sizeof s->token_key);
     free(s->path);
     free(s);
 }
@@ -290,6 +292,11 @@ int dg_store_currency(dg_store *s, char code[4], int *minor_digits, dg_error *er
 sqlite3 *dg__store_db(dg_store *s)
 {
     return s->db;
+}
+
+dg__token_key_cache *dg__store_token_key(dg_store *s)
+{
+    return &s->token_key;
 }
 
 const char *dg__store_path(const dg_store *s)

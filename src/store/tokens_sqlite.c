@@ -197,6 +197,27 @@ static bool token_well_formed(const char *token)
     return strspn(token + prefix, "0123456789abcdef") == DG_TOKEN_TEXT_MAX - 1 - prefix;
 }
 
+/* The token key for a look-up: the connection's copy when it has one (fresh says it was
+ * just read from the store), else read and kept. */
+static int lookup_key(dg_store *store, unsigned char key[crypto_generichash_KEYBYTES], bool *fresh,
+                      dg_error *err)
+{
+    _Static_assert(sizeof ((dg__token_key_cache *)0)->key == crypto_generichash_KEYBYTES,
+                   "the cached token key has the key's size");
+    dg__token_key_cache *cache = dg__store_token_key(store);
+    *fresh = !cache->known;
+    if (cache->known) {
+        memcpy(key, cache->key, sizeof cache->key);
+        return 0;
+    }
+    int rc = token_key(store, false, key, err);
+    if (rc == 0) {
+        memcpy(cache->key, key, sizeof cache->key);
+        cache->known = true;
+    }
+    return rc;
+}
+
 int dg_token_verify(dg_store *store, const char *token, int64_t now, dg_user *user,
                     int64_t *token_id, dg_error *err)
 {
@@ -205,7 +226,8 @@ int dg_token_verify(dg_store *store, const char *token, int64_t now, dg_user *us
     memset(user, 0, sizeof *user);
     if (!token_well_formed(token))
         return dg_error_set(err, DG_EAUTH, "invalid token");
-    int rc = token_key(store, false, key, err);
+    bool fresh = false;
+    int rc = lookup_key(store, key, &fresh, err);
     if (rc != 0)
         return rc;
     token_hash(key, token, hash);
@@ -233,6 +255,12 @@ int dg_token_verify(dg_store *store, const char *token, int64_t now, dg_user *us
         rc = dg__store_error(store, err, "reading the tokens");
     }
     dg__store_statement_done(store, st);
+    if (rc == 0 && step == SQLITE_DONE && !fresh) {
+        /* unknown under the kept key: the store's key may be new (a store file put back from
+         * another copy), so look again with the key read afresh */
+        dg__store_token_key(store)->known = false;
+        return dg_token_verify(store, token, now, user, token_id, err);
+    }
     if (rc == 0 && !ok) {
         memset(user, 0, sizeof *user);
         rc = dg_error_set(err, DG_EAUTH, "invalid, revoked or expired token");

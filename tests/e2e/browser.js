@@ -279,6 +279,42 @@ async function checkTopNote(page, errors, lang) {
   else fail(label, JSON.stringify({ seen, api }));
 }
 
+/* At 1,400 px wide (a laptop), a pivot with a column per quarter and a total column: the table
+   is not cut by the page or a box around it (its Total column shows, or the box scrolls), and no
+   header or row label wraps onto a second line. */
+async function checkPivotFits(page, errors, lang) {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  try {
+    await visit(page, errors, '/pivot?rows=region&cols=quarter&measure=revenue&totals=rollup', 'pivot-1400', lang);
+    const seen = await page.evaluate(() => {
+      const table = document.querySelector('#view table.pivot');
+      if (!table) return { problem: 'no pivot table' };
+      const right = table.getBoundingClientRect().right;
+      for (let el = table.parentElement; el && el !== document.body; el = el.parentElement) {
+        const style = getComputedStyle(el);
+        const scrolls = ['auto', 'scroll'].includes(style.overflowX);
+        if (!scrolls && style.overflowX !== 'visible' && right > el.getBoundingClientRect().right + 1)
+          return { problem: `cut by ${el.tagName.toLowerCase()}.${el.className} (${Math.round(right)} px > ${Math.round(el.getBoundingClientRect().right)} px)` };
+        if (scrolls) return { ok: true };   // a box that scrolls shows every column
+      }
+      if (right > document.documentElement.clientWidth + 1)
+        return { problem: `wider than the page (${Math.round(right)} px > ${document.documentElement.clientWidth} px) with nothing to scroll it` };
+      const range = document.createRange();
+      for (const cell of table.querySelectorAll('thead th, tbody th, tbody td:first-child')) {
+        range.selectNodeContents(cell);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (lines.size > 1) return { problem: `"${cell.textContent}" wraps onto ${lines.size} lines` };
+      }
+      return { ok: true };
+    });
+    const label = `pivot by quarter at 1,400 px (${lang}) is not cut and its labels do not wrap`;
+    if (seen.ok) pass(label);
+    else fail(label, seen.problem);
+  } finally {
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }
+}
+
 /* The pivot explorer: several row levels survive a change of measure; drilling into a row changes
    the rows to the next level and keeps that row's figure as the grand total; the URL alone
    restores the view; the breadcrumb rolls back up; totals appear when asked for. */
@@ -375,6 +411,7 @@ async function main() {
       // values of the coded dimensions (regions, channels, segments, stages) by name
       await visit(page, errors, '/pivot?rows=region,segment&cols=channel&measure=orders&totals=rollup', 'pivot-values', lang);
       await checkTopNote(page, errors, lang);
+      await checkPivotFits(page, errors, lang);
       // the customer card of the first customer in the list
       await visit(page, errors, '/customers', 'customers', lang);
       const first = await page.$('#view table.data tbody tr.link');
@@ -391,6 +428,10 @@ async function main() {
       const tierShown = await page.$eval('#view [data-card=tier] [data-tier]', e => e.textContent).catch(() => '');
       if (['tier', 'points', 'coupons'].every(c => sections.includes(c)) && tierShown) pass(`customer card (${lang}) shows the tier (${tierShown}), points and coupons`);
       else fail(`customer card (${lang}) shows the tier, points and coupons`, sections.join());
+      // money as the dashboard writes it everywhere (₩869,000), never as the library's "869,000 KRW"
+      const coded = heading.match(/\d[\d,.]* (KRW|USD|JPY|EUR)\b/);
+      if (!coded) pass(`customer card (${lang}) writes money with the currency's symbol`);
+      else fail(`customer card (${lang}) writes money with the currency's symbol`, coded[0]);
     }
     await page.click('.lang button[data-lang=en]');
     // a pivot with column dimensions and subtotals, then the explorer's interactions

@@ -1,15 +1,19 @@
-/* The analytic gradients of the BG/NBD, MBG/NBD and Gamma-Gamma log-likelihoods (what L-BFGS
- * and the Hessian standard errors run on) against central finite differences of the
- * log-likelihood, at several parameter points and customer patterns, x = 0 and t_x = T among
- * them, one customer at a time and all together. */
+/* The analytic gradients of the BG/NBD, MBG/NBD, Pareto/NBD, BG/BB and Gamma-Gamma
+ * log-likelihoods (what L-BFGS and the Hessian standard errors run on) against central finite
+ * differences of the log-likelihood, at several parameter points and customer patterns, x = 0
+ * and t_x = T among them, one customer at a time and all together. Pareto/NBD's points put
+ * alpha above, equal to and below beta, and far from it (the series' zeta beyond 0.9, where
+ * log K is differenced instead); its likelihood is also checked against the per-customer
+ * 2F1 form of Fader & Hardie (2005), eq. (19). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 
 #include "analytics/btyd/btyd_internal.h"
 
-/* central difference with a relative step h: error ~ h^2 f''' + eps f / h, ~1e-10 relative */
-#define STEP 1e-5
+/* five-point central difference with a relative step h: error ~ h^4 f^(5) + eps f / h, ~1e-12
+ * relative (a two-point one at 1e-5 errs by 1e-6 where Pareto/NBD's K(0) - K(T) cancels) */
+#define STEP 1e-3
 #define TOL 1e-6
 
 static void check_gradient(dg__loglik_fn loglik, void *ctx, const double *p, int k,
@@ -22,11 +26,13 @@ static void check_gradient(dg__loglik_fn loglik, void *ctx, const double *p, int
         double h = STEP * p[i];
         for (int j = 0; j < k; j++)
             q[j] = p[j];
-        q[i] = p[i] + h;
-        double up = loglik(q, NULL, ctx);
-        q[i] = p[i] - h;
-        double down = loglik(q, NULL, ctx);
-        double fd = (up - down) / (2 * h);
+        static const double offset[4] = {2, 1, -1, -2}, weight[4] = {-1, 8, -8, 1};
+        double sum = 0;
+        for (int m = 0; m < 4; m++) {
+            q[i] = p[i] + offset[m] * h;
+            sum += weight[m] * loglik(q, NULL, ctx);
+        }
+        double fd = sum / (12 * h);
         /* scale: the gradient itself, or what one ulp of LL is worth per unit of p[i] */
         double scale = fmax(fabs(fd), (1 + fabs(ll)) / p[i] * 1e-4);
         cr_expect(fabs(grad[i] - fd) <= TOL * scale,
@@ -41,35 +47,52 @@ static const double patterns[][3] = {
 };
 #define N_PATTERNS (sizeof patterns / sizeof patterns[0])
 
-static void check_btyd(dg__loglik_fn loglik, const char *name)
+static const double bgnbd_points[][4] = {
+    {0.2426, 4.4136, 0.7929, 2.4259}, {1.5, 20.0, 2.5, 8.0}, {0.05, 0.5, 0.3, 0.2},
+    {10, 100, 5, 50},
+};
+
+static void check_points(dg__loglik_fn loglik, const char *name, const double (*points)[4],
+                         size_t n_points, const double (*pat)[3], size_t n_pat,
+                         double (*one)(const double *, double, double, double))
 {
-    const double points[][4] = {
-        {0.2426, 4.4136, 0.7929, 2.4259}, {1.5, 20.0, 2.5, 8.0}, {0.05, 0.5, 0.3, 0.2},
-        {10, 100, 5, 50},
-    };
-    double x[N_PATTERNS], t[N_PATTERNS], T[N_PATTERNS];
-    for (size_t i = 0; i < N_PATTERNS; i++) {
-        x[i] = patterns[i][0];
-        t[i] = patterns[i][1];
-        T[i] = patterns[i][2];
+    double x[16], t[16], T[16];
+    for (size_t i = 0; i < n_pat; i++) {
+        x[i] = pat[i][0];
+        t[i] = pat[i][1];
+        T[i] = pat[i][2];
     }
     dg_error err = {0};
     char what[128];
-    for (size_t j = 0; j < sizeof points / sizeof points[0]; j++) {
-        for (size_t i = 0; i <= N_PATTERNS; i++) {
-            /* i < N_PATTERNS: that customer alone; i = N_PATTERNS: all of them */
-            dg_btyd_data d = i < N_PATTERNS ? (dg_btyd_data){1, x + i, t + i, T + i, NULL, NULL}
-                                            : (dg_btyd_data){N_PATTERNS, x, t, T, NULL, NULL};
+    for (size_t j = 0; j < n_points; j++) {
+        for (size_t i = 0; i <= n_pat; i++) {
+            /* i < n_pat: that customer alone; i = n_pat: all of them */
+            dg_btyd_data d = i < n_pat ? (dg_btyd_data){1, x + i, t + i, T + i, NULL, NULL}
+                                       : (dg_btyd_data){n_pat, x, t, T, NULL, NULL};
             dg__btyd_pack pack;
             cr_assert_eq(dg__btyd_pack_build(&pack, &d, &err), 0, "%s", err.message);
-            if (i < N_PATTERNS)
+            if (i < n_pat)
                 snprintf(what, sizeof what, "%s (x %g, t_x %g, T %g)", name, x[i], t[i], T[i]);
             else
                 snprintf(what, sizeof what, "%s (all patterns)", name);
             check_gradient(loglik, &pack, points[j], 4, what);
+            if (one) {
+                /* the packed likelihood is the sum of the per-customer form */
+                double sum = 0, ll = loglik(points[j], NULL, &pack);
+                for (size_t c = 0; c < d.n_customers; c++)
+                    sum += one(points[j], d.frequency[c], d.recency[c], d.age[c]);
+                cr_expect(fabs(ll - sum) <= 1e-11 * fabs(sum), "%s: packed %.15g, one by one "
+                          "%.15g", what, ll, sum);
+            }
             dg__btyd_pack_free(&pack);
         }
     }
+}
+
+static void check_btyd(dg__loglik_fn loglik, const char *name)
+{
+    check_points(loglik, name, bgnbd_points, sizeof bgnbd_points / sizeof bgnbd_points[0],
+                 patterns, N_PATTERNS, NULL);
 }
 
 Test(btyd_gradient, bgnbd)
@@ -80,6 +103,34 @@ Test(btyd_gradient, bgnbd)
 Test(btyd_gradient, mbgnbd)
 {
     check_btyd(dg__mbgnbd_loglik_pack, "mbgnbd");
+}
+
+Test(btyd_gradient, paretonbd)
+{
+    /* alpha > beta, the CDNOW fit (alpha < beta), alpha = beta, beta far above alpha and alpha
+     * far above beta (zeta up to 1 - 1e-3 at t = 0), large r and s */
+    const double points[][4] = {
+        {0.2426, 4.4136, 0.7929, 2.4259}, {0.5533, 10.5776, 0.6061, 11.6650}, {1, 5, 1, 5},
+        {0.5, 0.1, 2, 50}, {0.5, 100, 0.8, 0.1}, {10, 100, 5, 50}, {0.05, 0.5, 30, 2000},
+    };
+    check_points(dg__paretonbd_loglik_pack, "paretonbd", points, sizeof points / sizeof points[0],
+                 patterns, N_PATTERNS, dg__paretonbd_loglik_one);
+}
+
+static double bgbb_one(const double *p, double x, double t_x, double n)
+{
+    return dg__bgbb_loglik_one(p, x, t_x, n);
+}
+
+Test(btyd_gradient, bgbb)
+{
+    /* (x, t_x, n): no repeat, t_x = n, long gaps, n = 2000 (the bound) */
+    const double pat[][3] = {{0, 0, 6}, {0, 0, 1}, {1, 1, 6}, {3, 5, 6}, {6, 6, 6},
+                             {2, 3, 40}, {100, 150, 2000}, {1, 1, 2000}};
+    const double points[][4] = {{1.204, 0.750, 0.657, 2.783}, {0.5, 2, 0.5, 2},
+                                {5, 5, 1, 20}, {0.05, 0.3, 3, 0.4}, {30, 80, 1, 1}};
+    check_points(dg__bgbb_loglik_pack, "bgbb", points, sizeof points / sizeof points[0], pat,
+                 sizeof pat / sizeof pat[0], bgbb_one);
 }
 
 Test(btyd_gradient, gamma_gamma)

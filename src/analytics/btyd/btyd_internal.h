@@ -43,9 +43,17 @@ typedef struct dg__btyd_pack {
     double total_weight, mean_T, mean_x;
     int threads;                   /* for the likelihood's sums (dg__parallel_sum) */
     int shared;                    /* a thinned copy: ux, ut, uT belong to the full pack */
+    /* Pareto/NBD's (x, time) pairs (dg__btyd_pack_pairs; NULL until then): the distinct
+     * (x, t_x) and (x, T), and for each pattern the index of its two among them. */
+    size_t nk;
+    double *kx, *kt;
+    uint32_t *ikt, *ikT;
 } dg__btyd_pack;
 
 int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error *err);
+/* Fills pack's (x, time) pairs (nk, kx, kt, ikt, ikT): the values Pareto/NBD's 2F1 terms
+ * depend on. DG_ENOMEM or 0. */
+int dg__btyd_pack_pairs(dg__btyd_pack *pack);
 void dg__btyd_pack_free(dg__btyd_pack *pack);
 /* A random thinning of the customers of full, about `fraction` of them, decided by the contents
  * of each pattern (so the same data in any order thins the same way): sub shares full's tables

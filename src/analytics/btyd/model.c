@@ -182,6 +182,11 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
                                 {0.5, 0.05 * mT, 1, 5 * mT}, {5, 5 * mT, 5, 5 * mT}};
         memcpy(starts, s, sizeof s);
         prob.loglik = dg__paretonbd_loglik_pack;
+        prob.has_gradient = 1;
+        if (dg__btyd_pack_pairs(&pack) != 0) {
+            dg__btyd_pack_free(&pack);
+            return dg_error_set(err, DG_ENOMEM, "out of memory fitting %s", model_names[model]);
+        }
         break;
     }
     case DG_BTYD_BGBB: {
@@ -189,6 +194,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
                                 {1, 3, 0.3, 3}, {0.3, 0.3, 3, 3}, {5, 5, 5, 5}};
         memcpy(starts, s, sizeof s);
         prob.loglik = dg__bgbb_loglik_pack;
+        prob.has_gradient = 1;
         break;
     }
     }
@@ -197,7 +203,8 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
     dg__mle_problem pilot = prob;
     double fraction = opt && opt->no_pilot ? 0.0 : dg__pilot_fraction(pack.total_weight, pack.n);
     if (fraction > 0 && dg__btyd_pack_thin(&pack, fraction, &thin) == 0 &&
-        thin.total_weight >= 4 && thin.mean_x > 0) {
+        thin.total_weight >= 4 && thin.mean_x > 0 &&
+        (model != DG_BTYD_PARETONBD || dg__btyd_pack_pairs(&thin) == 0)) {
         pilot.ctx = &thin;
         pilot.skip_se = 1;
         prob.pilot = &pilot;

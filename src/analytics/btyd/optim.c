@@ -36,6 +36,7 @@ typedef struct objective_ctx {
     int evaluations;
     nlopt_opt opt;
     const double *basin;   /* best optimum so far while trying further starts, else NULL */
+    double first;          /* the objective at the current start (NAN before it is known) */
 } objective_ctx;
 
 /* nlopt minimises: f(theta) = -LL(exp(theta)). */
@@ -61,6 +62,8 @@ static double objective(unsigned k, const double *theta, double *grad_theta, voi
         p[i] = exp(theta[i]);
     oc->evaluations++;
     double ll = oc->prob->loglik(p, grad_theta ? g : NULL, oc->prob->ctx);
+    if (isnan(oc->first))
+        oc->first = isfinite(ll) ? -ll : HUGE_VAL;
     if (!isfinite(ll)) {
         if (grad_theta)
             for (unsigned i = 0; i < k; i++)
@@ -368,7 +371,7 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
     int max_eval = opt && opt->max_evaluations > 0 ? opt->max_evaluations : 2000;
     double xtol = opt && opt->xtol_rel > 0 ? opt->xtol_rel : 1e-10;
     unsigned k = (unsigned)prob->k;
-    objective_ctx oc = {prob, 0, NULL, NULL};
+    objective_ctx oc = {prob, 0, NULL, NULL, NAN};
     double best = HUGE_VAL, best_theta[4] = {0};
     int best_status = 0;
     if (n_starts > prob->n_starts)
@@ -417,9 +420,15 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
             theta[i] = log(prob->starts[s][i]);
         nlopt_set_xtol_abs1(o, s == 0 ? xtol : 1e-3);
         oc.basin = s > 0 && isfinite(best) ? best_theta : NULL;
+        oc.first = NAN;
         nlopt_result r = nlopt_optimize(o, theta, &f);
         oc.basin = NULL;
         stops_len = describe_stop(stops, stops_len, s, prob, theta, r, f);
+        /* L-BFGS's line search gives up (NLOPT_FAILURE) where the likelihood is flat to its
+         * rounding, e.g. on the way to a bound; a point it reached above the start still
+         * counts */
+        if (r == NLOPT_FAILURE && prob->has_gradient && f < oc.first && f < HUGE_VAL)
+            r = NLOPT_ROUNDOFF_LIMITED;
         if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
             continue;   /* failed, or stopped on entering the best basin */
         if (s > 0 && f < best - 1e-9 * fabs(best)) {
@@ -427,10 +436,10 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
             double f2 = HUGE_VAL, theta2[4];
             memcpy(theta2, theta, sizeof theta);
             nlopt_result r2 = nlopt_optimize(o, theta2, &f2);
-            if ((r2 >= 0 || r2 == NLOPT_ROUNDOFF_LIMITED) && f2 <= f) {
+            if ((r2 >= 0 || r2 == NLOPT_ROUNDOFF_LIMITED || r2 == NLOPT_FAILURE) && f2 <= f) {
                 memcpy(theta, theta2, sizeof theta);
                 f = f2;
-                r = r2;
+                r = r2 == NLOPT_FAILURE ? NLOPT_ROUNDOFF_LIMITED : r2;
             }
         }
         if (f < best) {

@@ -87,6 +87,10 @@ void dg__btyd_pack_free(dg__btyd_pack *pack)
     free(pack->ix);
     free(pack->it);
     free(pack->iT);
+    free(pack->kx);
+    free(pack->kt);
+    free(pack->ikt);
+    free(pack->ikT);
     if (!pack->shared) {
         free(pack->ux);
         free(pack->ut);
@@ -208,6 +212,48 @@ cleanup:
         dg_error_set(err, rc, "out of memory compressing %zu customers", n);
     }
     return rc;
+}
+
+/* The pair (x, t) in the table slot/cap of pairs kx, kt (*nk of them): its index, added if new. */
+static uint32_t pair_index(uint32_t *slot, size_t cap, double *kx, double *kt, size_t *nk,
+                           double x, double t)
+{
+    uint64_t bx = bits(x), bt = bits(t);
+    size_t h = dg__hash3(x, t, 0.0) & (cap - 1);
+    uint32_t at;
+    while ((at = slot[h]) != UINT32_MAX && !(bits(kx[at]) == bx && bits(kt[at]) == bt))
+        h = (h + 1) & (cap - 1);
+    if (at == UINT32_MAX) {
+        at = (uint32_t)(*nk)++;
+        slot[h] = at;
+        kx[at] = x;
+        kt[at] = t;
+    }
+    return at;
+}
+
+int dg__btyd_pack_pairs(dg__btyd_pack *pack)
+{
+    size_t n = pack->n, mm = n ? 2 * n : 1, cap = table_size(2 * n);
+    uint32_t *slot = malloc(cap * sizeof *slot);
+    pack->nk = 0;
+    pack->kx = malloc(mm * sizeof *pack->kx);
+    pack->kt = malloc(mm * sizeof *pack->kt);
+    pack->ikt = malloc((n ? n : 1) * sizeof *pack->ikt);
+    pack->ikT = malloc((n ? n : 1) * sizeof *pack->ikT);
+    if (!slot || !pack->kx || !pack->kt || !pack->ikt || !pack->ikT) {
+        free(slot);
+        return DG_ENOMEM;
+    }
+    memset(slot, 0xff, cap * sizeof *slot);
+    for (size_t i = 0; i < n; i++) {
+        pack->ikt[i] = pair_index(slot, cap, pack->kx, pack->kt, &pack->nk, pack->x[i],
+                                  pack->t_x[i]);
+        pack->ikT[i] = pair_index(slot, cap, pack->kx, pack->kt, &pack->nk, pack->x[i],
+                                  pack->T[i]);
+    }
+    free(slot);
+    return 0;
 }
 
 int dg__btyd_pack_thin(const dg__btyd_pack *full, double fraction, dg__btyd_pack *sub)

@@ -1,7 +1,8 @@
 /* Pareto/NBD (Schmittlein, Morrison & Colombo 1987): log-likelihood in the form derived by Fader
  * & Hardie (2005), "A Note on Deriving the Pareto/NBD Model and Related Expressions", P(alive)
- * and the conditional expectation. Parameters p = {r, alpha, s, beta}. The likelihood needs two
- * 2F1 values per customer; no analytic gradient (the optimiser is derivative-free). */
+ * and the conditional expectation. Parameters p = {r, alpha, s, beta}. The likelihood of the fit
+ * and its analytic gradient (for L-BFGS and the standard errors) take one series per distinct
+ * (x, t_x) and (x, T) pair (log_k below) and one pass over the patterns. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -41,65 +42,213 @@ double dg__paretonbd_loglik_one(const double *p, double x, double t_x, double T)
     return head + dg__logaddexp(u1, u2);
 }
 
+/* The tail integral of the likelihood's second term,
+ *   K(t) = integral_t^inf (alpha+u)^-(r+x) (beta+u)^-(s+1) du
+ * so that s/(r+s+x) A_0 = s (K(t_x) - K(T)) in eq. (19). The substitution y = (hi+t)/(hi+u)
+ * gives the 2F1 of eqs. (20)-(21); Euler's transformation (A&S 15.3.3) of that 2F1, whose
+ * c = a+1, makes it 2F1(1, p; q; zeta):
+ *   K(t) = (alpha+t)^-(r+x) (beta+t)^-(s+1) (lo+t) / (r+s+x) * G,
+ *   G = sum_k (p)_k / (q)_k zeta^k,  zeta = |alpha-beta| / (hi+t),  q = r+s+x+1,
+ * hi, lo = max, min(alpha, beta) and p = r+x when alpha >= beta, s+1 otherwise (the exponent of
+ * the hi term). Each term's ratio (p+k)/(q+k) zeta is below zeta (p < q), so the series needs no
+ * rescaling and, for zeta <= SERIES_ZETA, at most a few thousand terms whatever x is. The same
+ * pass gives the derivatives of log G: d/dp = sum g_k H_k(p) / G, d/dq = -sum g_k H_k(q) / G
+ * (H_k(v) = sum_{j<k} 1/(v+j), the derivative of log (v)_k) and d/dzeta = sum k g_k / (zeta G),
+ * hence the analytic gradient of log K in {r, alpha, s, beta}. */
+#define SERIES_ZETA 0.99
+#define FD_STEP 1e-3   /* relative step of the five-point differences of log K beyond it */
+
+/* log K(t) through the 2F1 of eqs. (20)-(21) (for zeta > SERIES_ZETA, where it uses A&S 15.3.6):
+ * log A_0's term at t less log(r+s+x). */
+static double log_k_hyp(double r, double alpha, double s, double beta, double x, double t)
+{
+    double a1 = r + s + x, b1 = alpha >= beta ? s + 1 : r + x, base = fmax(alpha, beta);
+    int sign;
+    return dg__hyp2f1_log(a1, b1, a1 + 1, fabs(alpha - beta) / (base + t), &sign) -
+           a1 * log(base + t) - log(a1);
+}
+
+/* log K(t) at {r, alpha, s, beta} = p and d log K / dp in d[4]. */
+static double log_k(const double *p, double x, double t, double *d)
+{
+    double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    int case1 = alpha >= beta;   /* alpha is hi */
+    double hi = case1 ? alpha : beta, lo = case1 ? beta : alpha;
+    double zeta = (hi - lo) / (hi + t);
+    if (zeta > SERIES_ZETA) {
+        /* five-point central differences of the 2F1 form: error O(h^4) ~ 1e-12 */
+        static const double offset[4] = {2, 1, -1, -2}, weight[4] = {-1, 8, -8, 1};
+        for (int i = 0; i < 4; i++) {
+            double q[4] = {r, alpha, s, beta}, h = FD_STEP * p[i], sum = 0;
+            for (int m = 0; m < 4; m++) {
+                q[i] = p[i] + offset[m] * h;
+                sum += weight[m] * log_k_hyp(q[0], q[1], q[2], q[3], x, t);
+            }
+            d[i] = sum / (12 * h);
+        }
+        return log_k_hyp(r, alpha, s, beta, x, t);
+    }
+    double m = r + x, a = r + s + x, q = a + 1, pp = case1 ? m : s + 1;
+    /* gz = g_k / zeta, so that the zeta = 0 limit needs no division */
+    double gz = pp / q, G = 1.0, sgp = 0, sgq = 0, skz = 0, hp = 0, hq = 0;
+    double first = gz;
+    for (long k = 0; k < 100000; k++) {
+        hp += 1.0 / (pp + k);
+        hq += 1.0 / (q + k);
+        double g = gz * zeta;   /* g_{k+1} */
+        G += g;
+        sgp += g * hp;
+        sgq += g * hq;
+        skz += (k + 1) * gz;
+        gz *= (pp + k + 1) / (q + k + 1) * zeta;
+        /* the rest of each sum is below gz (k + 2) (1 + hp + hq + 1/(1-zeta)) / (1-zeta)^2 */
+        double w = 1.0 - zeta;
+        if (gz * (k + 2) * (1 + hp + hq + 1 / w) <= 1e-17 * first * w * w)
+            break;
+    }
+    double ia = 1.0 / a, lat = log(alpha + t), lbt = log(beta + t);
+    double dp = sgp / G, dq = -sgq / G, dz = skz / G;
+    double dz_hi = (lo + t) / ((hi + t) * (hi + t)), dz_lo = -1.0 / (hi + t);
+    d[0] = -lat - ia + (case1 ? dp : 0.0) + dq;
+    d[2] = -lbt - ia + (case1 ? 0.0 : dp) + dq;
+    d[1] = -m / (alpha + t) + (case1 ? dz * dz_hi : 1.0 / (lo + t) + dz * dz_lo);
+    d[3] = -(s + 1) / (beta + t) + (case1 ? 1.0 / (lo + t) + dz * dz_lo : dz * dz_hi);
+    return -m * lat - (s + 1) * lbt + log(lo + t) - log(a) + log(G);
+}
+
+typedef struct pnbd_pairs {
+    const dg__btyd_pack *pk;
+    const double *p;
+    double *lk, *dk;   /* per pair: log K, d log K (4 each) */
+} pnbd_pairs;
+
+static void pairs_rows(size_t begin, size_t end, double *acc, const void *ctx)
+{
+    const pnbd_pairs *m = ctx;
+    for (size_t j = begin; j < end; j++)
+        m->lk[j] = log_k(m->p, m->pk->kx[j], m->pk->kt[j], m->dk + 4 * j);
+    acc[0] += 0.0;
+}
+
 typedef struct pnbd_terms {
     const dg__btyd_pack *pk;
-    double r, alpha, s, beta;
-    const double *head, *lratio, *lbt, *zt, *lbT, *zT, *u1T;
+    double r, alpha, s, beta, ls;
+    double r_alpha, log_beta, s_beta;   /* r/alpha, log(beta), s/beta */
+    int want;
+    const double *head, *dhr;           /* per distinct x */
+    const double *laT, *lbT, *iaT, *ibT; /* per distinct T */
+    const double *lk, *dk;              /* per (x, time) pair */
 } pnbd_terms;
 
-/* acc[0] = the log-likelihood of patterns [begin, end), eq. (19) as log(e^u1 + e^u2). */
+/* acc = {LL, d/dr, d/dalpha, d/ds, d/dbeta} of patterns [begin, end): eq. (19) as
+ * log(e^u1 + e^u2), u1 = -(r+x) log(alpha+T) - s log(beta+T), u2 = log s + log(K(t_x) - K(T));
+ * each term's derivatives weighted by its share. */
 static void pnbd_rows(size_t begin, size_t end, double *acc, const void *ctx)
 {
     const pnbd_terms *m = ctx;
     const dg__btyd_pack *pk = m->pk;
-    double r = m->r, s = m->s, ll = 0;
+    double r = m->r, s = m->s, ll = 0, g[4] = {0, 0, 0, 0};
     for (size_t i = begin; i < end; i++) {
-        uint32_t jx = pk->ix[i], jt = pk->it[i], jT = pk->iT[i];
-        double x = pk->x[i], a1 = r + s + x, b1 = m->alpha >= m->beta ? s + 1 : r + x;
-        int sign;
-        double u1 = -(r + x) * m->u1T[jT] - s * log(m->beta + pk->T[i]);
-        double l_tx = dg__hyp2f1_log(a1, b1, a1 + 1, m->zt[jt], &sign) - a1 * m->lbt[jt];
-        double l_T = dg__hyp2f1_log(a1, b1, a1 + 1, m->zT[jT], &sign) - a1 * m->lbT[jT];
-        double u2 = m->lratio[jx] + dg__logsubexp(l_tx, l_T);
-        ll += pk->w[i] * (m->head[jx] + dg__logaddexp(u1, u2));
+        uint32_t jx = pk->ix[i], jT = pk->iT[i], kt = pk->ikt[i], kT = pk->ikT[i];
+        double rx = r + pk->x[i], w = pk->w[i];
+        double u1 = -rx * m->laT[jT] - s * m->lbT[jT], li = u1, w2 = 0.0, rho = 0.0;
+        double lr = m->lk[kT] - m->lk[kt];   /* log K(T)/K(t_x) < 0 when t_x < T */
+        if (kt != kT && lr < 0) {
+            /* e^(u2-u1) = s K(t_x) (1 - rho) e^-u1: three transcendental calls, not six */
+            double one_m_rho = -expm1(lr), a = m->ls + m->lk[kt] - u1;
+            rho = 1.0 - one_m_rho;
+            if (a < 600) {
+                double e = exp(a) * one_m_rho;
+                li = u1 + log1p(e);
+                w2 = e / (1.0 + e);
+            } else {
+                double u2 = m->ls + m->lk[kt] + log(one_m_rho);
+                li = dg__logaddexp(u1, u2);
+                w2 = exp(u2 - li);
+            }
+        }
+        ll += w * (m->head[jx] + li);
+        if (!m->want)
+            continue;
+        double w1 = 1.0 - w2, dI[4] = {0, 0, 0, 0};
+        if (w2 > 0) {
+            /* d log(K(t_x) - K(T)) = (dlog K(t_x) - rho dlog K(T)) / (1 - rho) */
+            const double *a = m->dk + 4 * (size_t)kt, *b = m->dk + 4 * (size_t)kT;
+            double inv = 1.0 / (1.0 - rho);
+            for (int k = 0; k < 4; k++)
+                dI[k] = (a[k] - rho * b[k]) * inv;
+        }
+        g[0] += w * (m->dhr[jx] - w1 * m->laT[jT] + w2 * dI[0]);
+        g[1] += w * (m->r_alpha - w1 * rx * m->iaT[jT] + w2 * dI[1]);
+        g[2] += w * (m->log_beta - w1 * m->lbT[jT] + w2 * (1.0 / s + dI[2]));
+        g[3] += w * (m->s_beta - w1 * s * m->ibT[jT] + w2 * dI[3]);
     }
     acc[0] += ll;
+    for (int k = 0; k < 4; k++)
+        acc[k + 1] += g[k];
 }
 
-/* The same sum over compressed patterns, with everything that depends on x alone or on t_x or T
- * alone computed once per distinct value, the patterns on the pack's threads. */
+/* The sum over compressed patterns, with its gradient when grad is not NULL: what depends on x
+ * alone once per distinct x, on T alone once per distinct T, K and its derivatives once per
+ * distinct (x, t_x) and (x, T) pair (on the pack's threads), then one pass over the patterns. */
 double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack)
 {
-    const dg__btyd_pack *pk = pack;
+    dg__btyd_pack *pk = pack, local;
     double r = p[0], alpha = p[1], s = p[2], beta = p[3];
-    double base = alpha >= beta ? alpha : beta, diff = fabs(alpha - beta);
-    size_t nx = pk->nx, nt = pk->nt, nT = pk->nT;
-    double *buf = malloc((2 * nx + 2 * nt + 3 * nT) * sizeof *buf);
-    (void)grad;
+    if (!pk->ikt) {
+        /* pairs not built by the caller: on a shallow copy, freed below */
+        local = *pk;
+        local.kx = local.kt = NULL;
+        local.ikt = local.ikT = NULL;
+        if (dg__btyd_pack_pairs(&local) != 0) {
+            free(local.kx);
+            free(local.kt);
+            free(local.ikt);
+            free(local.ikT);
+            return NAN;
+        }
+        double ll = dg__paretonbd_loglik_pack(p, grad, &local);
+        free(local.kx);
+        free(local.kt);
+        free(local.ikt);
+        free(local.ikT);
+        return ll;
+    }
+    size_t nx = pk->nx, nT = pk->nT, nk = pk->nk;
+    double *buf = malloc((2 * nx + 4 * nT + 5 * nk) * sizeof *buf);
     if (!buf)
         return NAN;
-    double *head = buf, *lratio = head + nx, *lbt = lratio + nx, *zt = lbt + nt;
-    double *lbT = zt + nt, *zT = lbT + nT, *u1T = zT + nT;
-    double lgr = dg_lgamma(r), c0 = r * log(alpha) + s * log(beta), ls = log(s);
+    double *head = buf, *dhr = head + nx, *laT = dhr + nx, *lbT = laT + nT, *iaT = lbT + nT;
+    double *ibT = iaT + nT, *lk = ibT + nT, *dk = lk + nk;
+    double lgr = dg_lgamma(r), psir = dg__digamma(r), la = log(alpha);
+    double c0 = r * la + s * log(beta);
     for (size_t j = 0; j < nx; j++) {
         double x = pk->ux[j];
         head[j] = dg_lgamma(r + x) - lgr + c0;
-        lratio[j] = ls - log(r + s + x);
-    }
-    for (size_t j = 0; j < nt; j++) {
-        lbt[j] = log(base + pk->ut[j]);
-        zt[j] = diff / (base + pk->ut[j]);
+        dhr[j] = grad ? dg__digamma(r + x) - psir + la : 0.0;
     }
     for (size_t j = 0; j < nT; j++) {
-        lbT[j] = log(base + pk->uT[j]);
-        zT[j] = diff / (base + pk->uT[j]);
-        u1T[j] = log(alpha + pk->uT[j]);   /* times -(r+x) below */
+        laT[j] = log(alpha + pk->uT[j]);
+        lbT[j] = log(beta + pk->uT[j]);
+        iaT[j] = 1.0 / (alpha + pk->uT[j]);
+        ibT[j] = 1.0 / (beta + pk->uT[j]);
     }
-    pnbd_terms terms = {pk, r, alpha, s, beta, head, lratio, lbt, zt, lbT, zT, u1T};
-    double ll;
-    int rc = dg__parallel_sum(pk->n, 1, pnbd_rows, &terms, pk->threads, &ll);
+    pnbd_pairs pairs = {pk, p, lk, dk};
+    double ll, unused;
+    int rc = dg__parallel_sum(nk, 1, pairs_rows, &pairs, pk->threads, &unused);
+    pnbd_terms terms = {pk, r, alpha, s, beta, log(s), r / alpha, log(beta), s / beta,
+                        grad != NULL, head, dhr, laT, lbT, iaT, ibT, lk, dk};
+    double acc[5];
+    if (rc == 0)
+        rc = dg__parallel_sum(pk->n, 5, pnbd_rows, &terms, pk->threads, acc);
     free(buf);
-    return rc == 0 ? ll : NAN;
+    if (rc != 0)
+        return NAN;
+    ll = acc[0];
+    if (grad)
+        for (int k = 0; k < 4; k++)
+            grad[k] = acc[k + 1];
+    return ll;
 }
 
 /* P(alive), Fader & Hardie (2005) note, eq. (24):
