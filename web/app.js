@@ -24,6 +24,9 @@ import { renderCoupons } from './coupons.js';
 import { renderCampaigns } from './campaigns.js';
 import { renderMot } from './mot.js';
 import { renderChurn, renderSegments, renderLookalike } from './mining.js';
+import { renderTickets } from './tickets.js';
+import { renderVoc } from './voc.js';
+import { renderRecovery } from './recovery.js';
 
 window.dangol = { CHARTS, state };
 
@@ -46,6 +49,9 @@ const PAGES = [
   { id: 'segments', icon: '◈', requires: '/api/segments', render: renderSegments },
   { id: 'churn', icon: '↘', requires: '/api/churn/report', render: renderChurn },
   { id: 'lookalike', icon: '◑', requires: '/api/lookalike/report', render: renderLookalike },
+  { id: 'tickets', icon: '☎', requires: '/api/tickets', render: renderTickets },
+  { id: 'voc', icon: '✎', requires: '/api/voc/stats', render: renderVoc },
+  { id: 'recovery', icon: '↺', requires: '/api/voc/recovery', render: renderRecovery },
 ];
 
 function renderNav(current) {

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dangol/auth.h"
 #include "dangol/campaign.h"
 #include "dangol/clv.h"
 #include "dangol/clv_io.h"
@@ -349,10 +350,11 @@ typedef enum dg_ticket_view {
 } dg_ticket_view;
 
 /* A list of tickets, one row each with the SLA states at as_of. customer_id and state (a
- * dg_ticket_state, -1 for any) filter the list view. One table. */
+ * dg_ticket_state, -1 for any) filter the list view; agent (NULL: everyone's) keeps every view to
+ * the tickets of the customers that agent may see (dg_user_customer_allowed). One table. */
 int dg_report_ticket_list(dg_report *out, dg_store *store, const dg_calendar *cal,
                           dg_ticket_view view, const char *customer_id, int state, int64_t as_of,
-                          int64_t within_s, dg_error *err);
+                          int64_t within_s, const dg_user *agent, dg_error *err);
 /* ---- customer features and segmentation (dangol/features.h, dangol/segment.h) ---- */
 
 /* The customer feature table of frame (one row per customer with an order). One table. */

@@ -53,8 +53,10 @@ int dg_report_voc_stats(dg_report *out, dg_store *store, const dg_calendar *cal,
 int dg_report_voc_terms(dg_report *out, dg_store *store, const char *category, int top,
                         bool bigrams, int64_t as_of, dg_error *err);
 
-/* Full-text search of ticket subjects and categories (FTS5): every word of query is matched as
- * a prefix, all words must match; best match first, at most limit rows. DG_EINVAL for a query
+/* Full-text search of ticket subjects and categories and of the texts of ticket events
+ * (comments, resolve and reopen notes) (FTS5): every word of query is matched as a prefix, all
+ * words must match one text (the subject and category, or one event's); each ticket once, by its
+ * best match first, at most limit rows. DG_EINVAL for a query
  * with no word. One table. */
 int dg_report_voc_search(dg_report *out, dg_store *store, const char *query, int limit,
                          dg_error *err);

@@ -134,6 +134,11 @@ int dg_ticket_open(dg_ticket_result *out, dg_store *store, const dg_calendar *ca
 int dg_ticket_apply(dg_ticket_result *out, dg_store *store, const dg_ticket_update *update,
                     dg_error *err);
 
+/* The customer of ticket ticket_id into customer_id (cap bytes, cut if longer); DG_ENOTFOUND for
+ * an unknown ticket. The server asks it to keep an agent to their own customers' tickets. */
+int dg_ticket_customer(dg_store *store, int64_t ticket_id, char *customer_id, size_t cap,
+                       dg_error *err);
+
 /* Is action allowed from state? (COMMENT always is; ESCALATE is the job's.) */
 bool dg_ticket_allowed(dg_ticket_state state, dg_ticket_action action);
 

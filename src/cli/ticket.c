@@ -230,7 +230,7 @@ static int report(dg_cli *cli, read_op op, const ticket_args *a)
     int rc = op == READ_SHOW
                  ? dg_report_ticket_show(&rep, store, &cal, id, as_of, &err)
                  : dg_report_ticket_list(&rep, store, &cal, view, a->customer ? a->customer
-                                         : a->positional, state, as_of, within, &err);
+                                         : a->positional, state, as_of, within, NULL, &err);
     code = dg_cli_report_print(cli, rc, &rep, &err);
     dg_report_clear(&rep);
     dg_store_close(store);

@@ -292,6 +292,16 @@ static int write_update(dg_store *store, const dg_ticket_update *u, int64_t at,
                                                    (json_int_t)row.version), err);
 }
 
+int dg_ticket_customer(dg_store *store, int64_t ticket_id, char *customer_id, size_t cap,
+                       dg_error *err)
+{
+    dg__ticket_row row;
+    int rc = dg__ticket_get(store, ticket_id, &row, err);
+    if (rc == 0 && cap > 0)
+        snprintf(customer_id, cap, "%s", row.customer_id);
+    return rc;
+}
+
 int dg_ticket_apply(dg_ticket_result *out, dg_store *store, const dg_ticket_update *u,
                     dg_error *err)
 {
@@ -409,7 +419,7 @@ int dg_ticket_escalate(int64_t *escalated, dg_store *store, int64_t as_of, const
     int rc = dg_store_begin(store, err);
     if (rc != 0)
         return rc;
-    rc = dg__ticket_scan(store, NULL, NULL, true, breached_row, &l, err);
+    rc = dg__ticket_scan(store, NULL, NULL, true, NULL, breached_row, &l, err);
     if (rc == DG_ENOMEM)
         dg_error_set(err, DG_ENOMEM, "out of memory");
     char (*customers)[DG__TICKET_ID] = rc == 0 ? calloc(l.n + 1, sizeof *customers) : NULL;

@@ -121,7 +121,7 @@ static int list_row(void *ctx, const dg__ticket_row *r)
 
 int dg_report_ticket_list(dg_report *out, dg_store *store, const dg_calendar *cal,
                           dg_ticket_view view, const char *customer_id, int state, int64_t as_of,
-                          int64_t within_s, dg_error *err)
+                          int64_t within_s, const dg_user *agent, dg_error *err)
 {
     char when[32], title[128];
     dg_timestamp_format(as_of, when);
@@ -136,7 +136,7 @@ int dg_report_ticket_list(dg_report *out, dg_store *store, const dg_calendar *ca
         rc = dg__ticket_scan(store, view == DG_TICKET_VIEW_LIST ? customer_id : NULL,
                              view == DG_TICKET_VIEW_LIST && state >= 0
                                  ? dg_ticket_code(DG_TICKET_DOMAIN_STATE, state) : NULL,
-                             view != DG_TICKET_VIEW_LIST, list_row, &c, err);
+                             view != DG_TICKET_VIEW_LIST, agent, list_row, &c, err);
         dg_store_read_end(store);
     }
     if (rc == 0 && view == DG_TICKET_VIEW_AT_RISK) {

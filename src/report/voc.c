@@ -62,8 +62,9 @@ typedef struct stats_ctx {
     const dg_calendar *cal;
     int64_t as_of, tickets, complaints, reopened, ever_resolved;
     int64_t by_kind[N_KINDS], by_channel[N_CHANNELS], sla[MEASURES][3];
-    dg_dict categories, complainants;
-    grow category_counts, complaint_counts, weeks, hours[MEASURES];
+    int64_t complainants, repeat_complainants;   /* counted by the store (dg__voc_complainants) */
+    dg_dict categories;
+    grow category_counts, weeks, hours[MEASURES];
     int32_t first_monday;      /* weeks.v[i]: tickets of the week from first_monday + 7 i */
 } stats_ctx;
 
@@ -138,10 +139,7 @@ static int stats_row(void *ctx, const dg__voc_ticket *t)
     int32_t monday = day - (int32_t)(((day + 3) % 7 + 7) % 7);
     if (rc == 0)
         rc = count_week(c, monday);
-    if (rc == 0 && k == 0) {
-        c->complaints++;
-        rc = count_code(&c->complainants, &c->complaint_counts, t->customer_id);
-    }
+    c->complaints += k == 0;
     c->reopened += t->reopened > 0;
     c->ever_resolved += t->resolved_at > 0 || t->reopened > 0;
     int64_t done[MEASURES] = { t->first_response_at, t->resolved_at };
@@ -275,12 +273,7 @@ static dg_table *summary_table(stats_ctx *c)
                                           DG_CELL_PERCENT, DG_CELL_INT, DG_CELL_INT,
                                           DG_CELL_PERCENT };
     dg_table *t = new_table("VOC summary", names, types, 7);
-    int64_t complainants = 0, repeat = 0;
-    const int64_t *counts = c->complaint_counts.v;
-    for (size_t i = 1; i < c->complaint_counts.n; i++) {
-        complainants += counts[i] > 0;
-        repeat += counts[i] > 1;
-    }
+    int64_t complainants = c->complainants, repeat = c->repeat_complainants;
     dg_table_add_row(t);
     dg_table_set_int(t, 0, c->tickets);
     dg_table_set_int(t, 1, c->complaints);
@@ -304,13 +297,15 @@ int dg_report_voc_stats(dg_report *out, dg_store *store, const dg_calendar *cal,
     memset(&c, 0, sizeof c);
     c.cal = cal;
     c.as_of = as_of;
-    c.category_counts.size = c.complaint_counts.size = sizeof(int64_t);
+    c.category_counts.size = sizeof(int64_t);
     c.weeks.size = sizeof(int64_t);
     c.hours[0].size = c.hours[1].size = sizeof(double);
-    int rc = dg__dict_init(&c.categories) || dg__dict_init(&c.complainants)
-                 ? dg_error_set(err, DG_ENOMEM, "out of memory") : 0;
+    int rc = dg__dict_init(&c.categories) ? dg_error_set(err, DG_ENOMEM, "out of memory") : 0;
     if (rc == 0 && (rc = dg_store_read_begin(store, err)) == 0) {
         rc = dg__voc_scan(store, from, as_of, false, stats_row, &c, err);
+        if (rc == 0)
+            rc = dg__voc_complainants(store, from, as_of, &c.complainants,
+                                      &c.repeat_complainants, err);
         dg_store_read_end(store);
         if (rc == DG_ENOMEM)
             dg_error_set(err, rc, "out of memory");
@@ -328,9 +323,7 @@ int dg_report_voc_stats(dg_report *out, dg_store *store, const dg_calendar *cal,
         else
             dg_table_free(tables[i]);
     dg__dict_free(&c.categories);
-    dg__dict_free(&c.complainants);
     free(c.category_counts.v);
-    free(c.complaint_counts.v);
     free(c.weeks.v);
     free(c.hours[0].v);
     free(c.hours[1].v);

@@ -490,7 +490,8 @@ static const dg_route routes[] = {
       tier_evaluate_params, NULL, "object", true, DG_ROLE_MANAGER, false },
     /* VOC tickets (docs/tickets.md) */
     { "GET", "/api/tickets", dg_api_tickets_list, "tickets",
-      "tickets with their SLA states at as_of (as `dangol ticket list`)", ticket_list_params,
+      "tickets with their SLA states at as_of (as `dangol ticket list`); an agent's lists and "
+      "tickets are those of their own customers (403 for another's)", ticket_list_params,
       NULL, "table", false, DG_ROLE_AGENT, false },
     { "POST", "/api/tickets", dg_api_ticket_open, "tickets",
       "open a ticket {customer_id, kind, channel, priority, category, subject, order_id, "
@@ -661,17 +662,18 @@ static const dg_route routes[] = {
     { "GET", "/api/voc/stats", dg_api_voc_stats, "voc",
       "ticket volume by kind, channel, category and ISO week; first-response and resolution "
       "time in business hours (median, p90); SLA attainment; reopen rate; repeat complainants "
-      "(as `dangol voc stats`)", voc_stats_params, NULL, "tables", false, DG_ROLE_AGENT, false },
+      "(as `dangol voc stats`); over every customer's tickets, so not open to agents",
+      voc_stats_params, NULL, "tables", false, DG_ROLE_ANALYST, false },
     { "GET", "/api/voc/terms", dg_api_voc_terms, "voc",
       "the most frequent terms of ticket subjects per category, Korean particles stripped (as "
-      "`dangol voc terms`)", voc_terms_params, NULL, "table", false, DG_ROLE_AGENT, false },
+      "`dangol voc terms`)", voc_terms_params, NULL, "table", false, DG_ROLE_ANALYST, false },
     { "GET", "/api/voc/search", dg_api_voc_search, "voc",
-      "full-text search of ticket subjects and categories (FTS5), best first (as `dangol voc "
-      "search`)", voc_search_params, NULL, "table", false, DG_ROLE_AGENT, false },
+      "full-text search of ticket subjects, categories and event comments (FTS5), best first "
+      "(as `dangol voc search`)", voc_search_params, NULL, "table", false, DG_ROLE_ANALYST, false },
     { "GET", "/api/voc/recovery", dg_api_voc_recovery, "voc",
       "repurchase within the window of complainants resolved within SLA, late, unresolved, and "
       "of customers without a complaint, with 95% Wilson intervals (as `dangol voc recovery`)",
-      voc_recovery_params, NULL, "table", false, DG_ROLE_AGENT, false },
+      voc_recovery_params, NULL, "table", false, DG_ROLE_ANALYST, false },
     { "GET", "/api/campaigns", dg_api_campaigns_list, "campaigns",
       "every campaign with its state and group sizes (as `dangol campaign list`)", NULL, NULL,
       "table", false, DG_ROLE_ANALYST, false },

@@ -62,6 +62,41 @@ static bool path_id(const dg_request *req, dg_response *res, int64_t *id)
     return true;
 }
 
+/* The signed-in agent (whose lists and tickets are their own customers'), or NULL. */
+static const dg_user *agent_of(const dg_request *req)
+{
+    return req->user && req->user->role == DG_ROLE_AGENT ? req->user : NULL;
+}
+
+/* May the request's user act on the tickets of customer_id (or of ticket_id's customer when
+ * customer_id is NULL)? Anyone but an agent may; an agent only for a customer assigned to them
+ * or their site, else 403, as for the customer routes (an unknown ticket or customer alike, so
+ * an agent cannot tell another's from none). */
+static bool agent_may(dg_request *req, dg_response *res, const char *customer_id,
+                      int64_t ticket_id)
+{
+    const dg_user *agent = agent_of(req);
+    if (!agent)
+        return true;
+    char owner[256] = "";
+    bool allowed = false;
+    dg_error err;
+    dg_error_clear(&err);
+    int rc = customer_id ? 0 : dg_ticket_customer(req->store, ticket_id, owner, sizeof owner,
+                                                  &err);
+    if (rc == 0)
+        rc = dg_user_customer_allowed(req->store, agent, customer_id ? customer_id : owner,
+                                      &allowed, &err);
+    if (rc != 0 && rc != DG_ENOTFOUND) {
+        dg_reply_failure(res, &err);
+        return false;
+    }
+    if (!allowed)
+        dg_reply_error(res, 403, "forbidden", "this ticket's customer is not assigned to you "
+                       "or to your site");
+    return allowed;
+}
+
 static void list(dg_request *req, dg_response *res, dg_ticket_view view)
 {
     dg_calendar cal;
@@ -86,7 +121,7 @@ static void list(dg_request *req, dg_response *res, dg_ticket_view view)
     dg_report rep = { 0 };
     int rc = dg_report_ticket_list(&rep, req->store, &cal, view,
                                    dg_request_query(req, "customer_id"), state, as_of, within,
-                                   &err);
+                                   agent_of(req), &err);
     dg_reply_report_tables(res, rc, &rep, &err);
 }
 
@@ -111,7 +146,7 @@ void dg_api_ticket_show(dg_request *req, dg_response *res)
     dg_ticket_sla sla;
     int64_t id, as_of;
     if (!path_id(req, res, &id) || !query_time(req, res, "as_of", &as_of) ||
-        !config_of(req, res, &cal, &sla))
+        !config_of(req, res, &cal, &sla) || !agent_may(req, res, NULL, id))
         return;
     dg_error err;
     dg_error_clear(&err);
@@ -187,6 +222,8 @@ void dg_api_ticket_open(dg_request *req, dg_response *res)
         dg_reply_error(res, 400, "invalid", "fields \"customer_id\" and \"kind\" are required");
         ok = false;
     }
+    if (ok && !agent_may(req, res, r.customer_id, 0))
+        ok = false;
     if (ok) {
         r.kind = (dg_ticket_kind)kind;
         r.priority = (dg_ticket_priority)priority;
@@ -210,7 +247,8 @@ static void act(dg_request *req, dg_response *res, dg_ticket_action action)
 {
     static const char *const fields[] = { "version", "assignee", "note", "at", NULL };
     dg_ticket_update u = { .action = action };
-    if (!path_id(req, res, &u.ticket_id) || !dg_request_idempotency_key(req, res, &u.idempotency_key))
+    if (!path_id(req, res, &u.ticket_id) || !dg_request_idempotency_key(req, res, &u.idempotency_key) ||
+        !agent_may(req, res, NULL, u.ticket_id))
         return;
     json_t *body = dg_request_json_fields(req, res, fields, 0);
     if (!body)

@@ -97,8 +97,9 @@ static int erase_entity(dg_store *s, const dg_entity *e, const char *customer_id
 }
 
 /* Follow-up notes (schema/0013_followups.sql) are free text about the customer: emptied. And
- * the full-text index of tickets is merged whole ('optimize'), so the terms of a ticket subject
- * emptied above leave its segments too (secure_delete zeroes the freed pages). */
+ * the full-text indexes of tickets and of their event texts (0020) are merged whole
+ * ('optimize'), so the terms of a ticket subject or comment emptied above leave their segments
+ * too (secure_delete zeroes the freed pages). */
 static int erase_followups(dg_store *s, const char *customer_id, int64_t *texts, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -114,6 +115,9 @@ static int erase_followups(dg_store *s, const char *customer_id, int64_t *texts,
     if (rc == 0)
         rc = dg__stmt_exec(s, "INSERT INTO ticket_search (ticket_search) VALUES ('optimize')",
                            "merging the ticket search index", err);
+    if (rc == 0)
+        rc = dg__stmt_exec(s, "INSERT INTO ticket_event_search (ticket_event_search) VALUES "
+                           "('optimize')", "merging the ticket event search index", err);
     return rc;
 }
 

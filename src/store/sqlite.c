@@ -28,6 +28,7 @@
 #define CACHE_PAGES "-65536"         /* page cache: 64 MiB */
 #define BULK_CACHE_PAGES "-262144"   /* during a bulk import: 256 MiB */
 #define SORT_CACHE_PAGES "-4096"     /* while a bulk import re-creates its indexes: 4 MiB */
+#define SCAN_CACHE_PAGES "-2048"     /* while a report reads a large table once: 2 MiB */
 
 struct dg_store {
     dg_pg *pg;                               /* a PostgreSQL store: every call goes there */
@@ -364,6 +365,13 @@ int dg__store_error(dg_store *s, dg_error *err, const char *what)
 }
 
 /* BEGIN is deferred: the read snapshot starts with the first statement, which is run here. */
+void dg__store_scan_cache(dg_store *s, bool scanning)
+{
+    if (!s->bulk)
+        sqlite3_exec(s->db, scanning ? "PRAGMA cache_size = " SCAN_CACHE_PAGES
+                                     : "PRAGMA cache_size = " CACHE_PAGES, NULL, NULL, NULL);
+}
+
 int dg_store_read_begin(dg_store *s, dg_error *err)
 {
     if (s->pg)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dangol/auth.h"
 #include "dangol/error.h"
 #include "dangol/store.h"
 
@@ -40,10 +41,12 @@ int dg__ticket_event_insert(dg_store *store, const dg__ticket_event *event, int6
                             dg_error *err);
 
 /* Tickets in id order, filtered: customer_id and state NULL for any; active: only those not
- * resolved or closed. fn's nonzero return stops the scan and is returned. */
+ * resolved or closed; agent NULL for anyone's, else only the tickets of the customers the agent
+ * may see (dg_user_customer_allowed's rule). fn's nonzero return stops the scan and is
+ * returned. */
 typedef int (*dg__ticket_row_fn)(void *ctx, const dg__ticket_row *row);
 int dg__ticket_scan(dg_store *store, const char *customer_id, const char *state, bool active,
-                    dg__ticket_row_fn fn, void *ctx, dg_error *err);
+                    const dg_user *agent, dg__ticket_row_fn fn, void *ctx, dg_error *err);
 typedef int (*dg__ticket_event_fn)(void *ctx, const dg__ticket_event *event);
 int dg__ticket_events_scan(dg_store *store, int64_t ticket_id, dg__ticket_event_fn fn, void *ctx,
                            dg_error *err);

@@ -155,18 +155,25 @@ int dg__ticket_event_insert(dg_store *s, const dg__ticket_event *e, int64_t *id,
 }
 
 int dg__ticket_scan(dg_store *s, const char *customer_id, const char *state, bool active,
-                    dg__ticket_row_fn fn, void *ctx, dg_error *err)
+                    const dg_user *agent, dg__ticket_row_fn fn, void *ctx, dg_error *err)
 {
     sqlite3_stmt *st;
+    /* the agent's customers as dg_user_customer_allowed (users_sqlite.c) decides them */
     int rc = dg__store_statement(s, "SELECT " TICKET_COLUMNS " FROM tickets WHERE "
                                  "(?1 IS NULL OR customer_id = ?1) AND (?2 IS NULL OR state = ?2) "
                                  "AND (?3 = 0 OR state NOT IN ('resolved', 'closed')) "
+                                 "AND (?4 = 0 OR customer_id IN (SELECT c.customer_id FROM "
+                                 "customers c LEFT JOIN staff f ON f.staff_id = c.staff_id WHERE "
+                                 "(?5 <> '' AND c.staff_id = ?5) OR (?6 <> '' AND f.site = ?6))) "
                                  "ORDER BY ticket_id", &st, err);
     if (rc != 0)
         return rc;
     bind_text(st, 1, customer_id);
     bind_text(st, 2, state);
     sqlite3_bind_int(st, 3, active);
+    sqlite3_bind_int(st, 4, agent != NULL);
+    sqlite3_bind_text(st, 5, agent ? agent->staff_id : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, agent ? agent->site : "", -1, SQLITE_STATIC);
     int step;
     dg__ticket_row row;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {

@@ -19,9 +19,14 @@ typedef struct dg__voc_ticket {
 } dg__voc_ticket;
 typedef int (*dg__voc_ticket_fn)(void *ctx, const dg__voc_ticket *ticket);
 
-/* Tickets opened in [from, to], in id order; subject "" unless with_subject. */
-int dg__voc_scan(dg_store *store, int64_t from, int64_t to, bool with_subject,
+/* Tickets opened in [from, to], in id order. texts_only: the ticket id, category and subject
+ * only (the rest "" or 0), for the term counts; otherwise every field but the subject (""). */
+int dg__voc_scan(dg_store *store, int64_t from, int64_t to, bool texts_only,
                  dg__voc_ticket_fn fn, void *ctx, dg_error *err);
+
+/* The customers with a complaint opened in [from, to], and those with two or more. */
+int dg__voc_complainants(dg_store *store, int64_t from, int64_t to, int64_t *complainants,
+                         int64_t *repeat, dg_error *err);
 
 /* Tickets matching an FTS5 query (already escaped), best first, at most limit. */
 int dg__voc_search(dg_store *store, const char *match, int limit, dg__voc_ticket_fn fn,

@@ -1,6 +1,6 @@
 /* The SQL of VOC analytics (src/store/voc.h): the tickets of a period, the FTS5 search of
- * ticket_search (schema/0013_followups.sql) and the recovery counts. Every statement binds its
- * values. */
+ * ticket_search (schema/0013_followups.sql) and of ticket_event_search (0020), and the
+ * recovery counts. Every statement binds its values. */
 #include <string.h>
 
 #include "store/snapshot.h"
@@ -39,13 +39,23 @@ static int row(void *ctx, sqlite3_stmt *st)
     return c->fn(c->ctx, &t);
 }
 
-int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool with_subject, dg__voc_ticket_fn fn,
+/* The texts of a ticket only: three columns read, not thirteen (the term counts' scan). */
+static int text_row(void *ctx, sqlite3_stmt *st)
+{
+    row_ctx *c = ctx;
+    dg__voc_ticket t = {
+        .ticket_id = sqlite3_column_int64(st, 0), .customer_id = "", .kind = "",
+        .channel = "", .category = text(st, 1), .state = "", .subject = text(st, 2),
+    };
+    return c->fn(c->ctx, &t);
+}
+
+int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool texts_only, dg__voc_ticket_fn fn,
                  void *ctx, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, with_subject
-        ? "SELECT " VOC_COLUMNS("coalesce(t.subject, '')") " FROM tickets t WHERE "
-          "t.opened_at BETWEEN ? AND ?"
+    int rc = dg__store_statement(s, texts_only
+        ? "SELECT ticket_id, category, subject FROM tickets WHERE opened_at BETWEEN ? AND ?"
         : "SELECT " VOC_COLUMNS("''") " FROM tickets t WHERE t.opened_at BETWEEN ? AND ?",
         &st, err);
     if (rc != 0)
@@ -53,20 +63,52 @@ int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool with_subject, dg__v
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
     row_ctx c = { fn, ctx };
-    rc = dg__stmt_each(s, st, row, &c, "reading tickets", err);
+    dg__store_scan_cache(s, true);
+    rc = dg__stmt_each(s, st, texts_only ? text_row : row, &c, "reading tickets", err);
+    dg__store_statement_done(s, st);
+    dg__store_scan_cache(s, false);
+    return rc;
+}
+
+/* Counted in customer order on the partial index of complaints (schema/0020), where a
+ * dictionary of customer ids built per ticket cost a fifth of the stats report. */
+int dg__voc_complainants(dg_store *s, int64_t from, int64_t to, int64_t *complainants,
+                         int64_t *repeat, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    *complainants = *repeat = 0;
+    int rc = dg__store_statement(s, "SELECT count(*), coalesce(sum(n > 1), 0) FROM (SELECT "
+                                 "count(*) AS n FROM tickets WHERE kind = 'complaint' AND "
+                                 "opened_at BETWEEN ? AND ? GROUP BY customer_id)", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    rc = dg__stmt_step(s, st, "counting complainants", err);
+    if (rc == 1) {
+        *complainants = sqlite3_column_int64(st, 0);
+        *repeat = sqlite3_column_int64(st, 1);
+        rc = 0;
+    }
     dg__store_statement_done(s, st);
     return rc;
 }
+
+/* The tickets whose subject or category (ticket_search, schema/0013) or one of whose event
+ * texts (ticket_event_search, schema/0020) match, each once, by its best bm25 rank (FTS5's rank:
+ * lower is better) over both indexes. */
+static const char search_sql[] =
+    "SELECT " VOC_COLUMNS("coalesce(t.subject, '')") " FROM (SELECT id, min(r) AS r FROM "
+    "(SELECT rowid AS id, rank AS r FROM ticket_search WHERE ticket_search MATCH ?1 "
+    "UNION ALL SELECT e.ticket_id, s.rank FROM ticket_event_search s JOIN ticket_events e "
+    "ON e.event_id = s.rowid WHERE ticket_event_search MATCH ?1) GROUP BY id) m "
+    "JOIN tickets t ON t.ticket_id = m.id ORDER BY m.r, t.ticket_id LIMIT ?2";
 
 int dg__voc_search(dg_store *s, const char *match, int limit, dg__voc_ticket_fn fn, void *ctx,
                    dg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT " VOC_COLUMNS("coalesce(t.subject, '')")
-                                 " FROM ticket_search JOIN tickets t "
-                                 "ON t.ticket_id = ticket_search.rowid WHERE ticket_search "
-                                 "MATCH ? ORDER BY ticket_search.rank, t.ticket_id LIMIT ?",
-                                 &st, err);
+    int rc = dg__store_statement(s, search_sql, &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);

@@ -81,7 +81,9 @@ async function visit(page, errors, hash, name, lang) {
    outside the customer's own data (elements marked data-raw) and a short list of names that stay
    as they are in Korean. A Korean page with any left is not translated. */
 const KEEP_IN_KOREAN = new Set(['dangol', 'English', 'RFM', 'NPS', 'CLV', 'KRW', 'SMS', 'SNS', 'BG', 'NBD', 'MBG', 'BB',
-  'Pareto', 'Gamma', 'CSAT', 'VIP', 'AUC', 'PR', 'XGBoost']);   // AUC, PR-AUC, XGBoost: names of methods   // VIP: the top tier's Korean name too (tier vip)
+  'Pareto', 'Gamma', 'CSAT', 'VIP', 'AUC', 'PR', 'XGBoost', 'SLA']);
+  // VIP: the top tier's Korean name too (tier vip); AUC, PR-AUC, XGBoost: names of methods; SLA as
+  // Korean service desks write it
 async function englishWords(page) {
   const texts = await page.evaluate(() => {
     const out = [];
@@ -111,6 +113,52 @@ async function englishWords(page) {
     for (const w of text.match(/[A-Za-z]{2,}/g) || [])
       if (!KEEP_IN_KOREAN.has(w)) words.add(w);
   return [...words].slice(0, 20);
+}
+
+/* The ticket queue, VOC trends and recovery pages show what their routes answer: the breached
+   and at-risk lists row for row, the weekly chart's tickets summing to the total, and the
+   recovery groups with their rates and intervals, in the page's language. */
+async function checkVocPages(page, errors, lang) {
+  const check = (name, ok, detail) => (ok ? pass(`${name} (${lang})`) : fail(`${name} (${lang})`, detail));
+  const fmtPct = v => `${(v * 100).toFixed(1)}%`;
+  await visit(page, errors, '/tickets', 'tickets', lang);
+  let shown = await page.evaluate(async () => {
+    const asOf = document.getElementById('as-of').value;
+    const api = p => fetch(`${p}?as_of=${asOf}`).then(r => r.json());
+    const ids = sel => [...document.querySelectorAll(`#view table[data-tickets=${sel}] tbody tr td:first-child`)].map(td => td.textContent);
+    return { breached: ids('breached'), atRisk: ids('at_risk'), apiBreached: (await api('/api/tickets/breached')).rows.map(r => String(r.ticket)),
+      apiAtRisk: (await api('/api/tickets/at-risk')).rows.map(r => String(r.ticket)),
+      states: [...document.querySelectorAll('#view table[data-tickets] tbody tr td:nth-child(5)')].map(td => td.textContent) };
+  });
+  check('ticket board lists the breached tickets of /api/tickets/breached', shown.breached.length > 0 &&
+    shown.breached.join() === shown.apiBreached.join(), `${shown.breached.length} shown, ${shown.apiBreached.length} listed`);
+  check('ticket board lists the at-risk tickets of /api/tickets/at-risk', shown.atRisk.length > 0 &&
+    shown.atRisk.join() === shown.apiAtRisk.join(), `${shown.atRisk.join()} / ${shown.apiAtRisk.join()}`);
+  check('ticket states are named in the language', shown.states.every(s => (lang === 'ko' ? /[가-힣]/ : /^[A-Z]/).test(s)), shown.states.slice(0, 5).join());
+  await visit(page, errors, '/voc', 'voc', lang);
+  shown = await page.evaluate(async () => {
+    const asOf = document.getElementById('as-of').value;
+    const stats = await fetch(`/api/voc/stats?as_of=${asOf}`).then(r => r.json());
+    const week = window.dangol.CHARTS[0].getOption().series[0].data;
+    return { total: stats[0].rows[0].tickets, weeks: week.reduce((a, b) => a + b, 0),
+      kpi: document.querySelector('#view [data-kpi=voc_tickets] .value').textContent,
+      terms: document.querySelectorAll('#view table[data-voc=terms] tbody tr').length };
+  });
+  check('VOC trends: the weeks add up to the tickets', shown.total > 0 && shown.weeks === shown.total &&
+    shown.kpi.replace(/,/g, '') === String(shown.total), JSON.stringify(shown));
+  check('VOC trends: terms per category are listed', shown.terms > 0, JSON.stringify(shown));
+  await visit(page, errors, '/recovery', 'recovery', lang);
+  shown = await page.evaluate(async () => {
+    const asOf = document.getElementById('as-of').value;
+    const api = (await fetch(`/api/voc/recovery?as_of=${asOf}&window=90`).then(r => r.json())).rows;
+    const rows = [...document.querySelectorAll('#view table[data-recovery=groups] tbody tr')].map(tr => [...tr.children].map(td => td.textContent));
+    return { api, rows };
+  });
+  const named = { en: ['Resolved within SLA', 'Resolved late', 'Unresolved', 'No complaint'], ko: ['기한 내 해결', '기한 초과 해결', '미해결', '불만 없음'] }[lang];
+  check('recovery outcomes: four groups with the rates and intervals of /api/voc/recovery', shown.rows.length === 4 &&
+    shown.rows.every((r, i) => r[0] === named[i] && (shown.api[i].repurchase_rate == null ? r[3] === '–'
+      : r[3] === fmtPct(shown.api[i].repurchase_rate) && r[4] === `${fmtPct(shown.api[i].ci_low)} – ${fmtPct(shown.api[i].ci_high)}`)) &&
+    shown.api.filter(g => g.customers > 0).length >= 3, JSON.stringify(shown.rows));
 }
 
 /* Clicks SELECTOR and waits until the click has moved the hash and the view has redrawn (the
@@ -381,6 +429,7 @@ async function main() {
         await visit(page, errors, `/${p}`, p, lang);
       await checkLoyaltyTables(page, errors, lang);
       await checkLoyaltyPages(page, errors, lang);
+      await checkVocPages(page, errors, lang);
       // values of the coded dimensions (regions, channels, segments, stages) by name
       await visit(page, errors, '/pivot?rows=region,segment&cols=channel&measure=orders&totals=rollup', 'pivot-values', lang);
       await checkTopNote(page, errors, lang);

@@ -1,7 +1,8 @@
 # The dashboard in a real browser: Debian's chromium, driven by playwright-core (web/node_modules,
 # installed by `make web`), loads every page against a running `dangol serve` on a small store:
 # no console errors, every chart holds data, screenshots kept in tests/artifacts/ (see browser.js);
-# the store gets tiers, points and coupons for the loyalty-programme pages.
+# the store gets tiers, points and coupons for the loyalty-programme pages, and worked VOC tickets
+# for the ticket queue, VOC trends and recovery pages.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/server.sh"
 
@@ -31,6 +32,8 @@ start_server --web "$ROOT/web" || exit 0
 expect_ok "points earned and spent, coupons issued and redeemed for the dashboard" \
   python3 "$(dirname "$0")/helpers/dashboard_loyalty.py" "$URL" "$WORK"
 expect_ok "points expired for the dashboard" "$DANGOL" --quiet points expire --as-of 2025-12-31
+expect_ok "tickets opened and worked for the ticket, VOC and recovery pages" \
+  python3 "$(dirname "$0")/helpers/dashboard_tickets.py" "$URL" "$WORK" 2025-12-31
 
 expect_status "dashboard index is served" 200 GET /
 expect_status "echarts is served" 200 GET /node_modules/echarts/dist/echarts.min.js

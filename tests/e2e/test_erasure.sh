@@ -42,6 +42,7 @@ leftovers() {
   echo "$n"
 }
 if [ "$(leftovers)" -gt 0 ]; then pass "before: the values are in the store's bytes"; else fail "before: the values are in the store's bytes"; fi
+expect_output "before: the search finds the ticket by its comment" "^$TID," "$DANGOL" --quiet --format csv voc search "$TNOTE"
 
 totals() {
   "$DANGOL" --quiet --format csv kpi --months 240 > "$1.kpi"
@@ -59,6 +60,13 @@ expect_output "customer erase --help" "usage: dangol" "$DANGOL" customer erase -
 expect_output "the erasure" "$C +yes .* yes\$" "$DANGOL" customer erase "$C" --reason "request 2026-12-01 #17" --actor kim
 if [ "$(leftovers)" = 0 ]; then pass "after: no byte of the erased values in the store or its -wal"
 else fail "after: no byte of the erased values in the store or its -wal ($(leftovers) hits)"; fi
+expect_output "after: neither the subject nor the comment is found" "^ticket,customer_id" "$DANGOL" --quiet --format csv voc search "$TNOTE"
+if [ "$("$DANGOL" --quiet --format csv voc search "$TNOTE" | wc -l)" = 1 ] &&
+   [ "$("$DANGOL" --quiet --format csv voc search "$TSUBJ" | wc -l)" = 1 ] &&
+   [ "$(sqlite3 "$DB" "SELECT count(*) FROM ticket_event_search WHERE ticket_event_search MATCH '\"$TNOTE\"'")" = 0 ] &&
+   sqlite3 "$DB" "INSERT INTO ticket_event_search (ticket_event_search) VALUES ('integrity-check'); INSERT INTO ticket_search (ticket_search) VALUES ('integrity-check')"; then
+  pass "the erased texts left both full-text indexes (FTS5 integrity-check holds)"
+else fail "the erased texts left both full-text indexes"; fi
 if [ "$(sqlite3 "$DB" "SELECT count(*) FROM frame_snapshot")" = 0 ]; then pass "the frame snapshots are dropped"
 else fail "the frame snapshots are dropped"; fi
 row=$(sqlite3 "$DB" "SELECT coalesce(name,'-')||coalesce(phone,'-')||coalesce(email,'-')||coalesce(birth_year,'-')||coalesce(region,'-') FROM customers WHERE customer_id = '$C'")

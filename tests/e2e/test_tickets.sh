@@ -141,3 +141,50 @@ STATUS2=$(curl -s -o "$WORK/last.json" -w '%{http_code}' -H 'Content-Type: appli
 [ "$STATUS" = 201 ] && [ "$STATUS2" = 201 ] && pass "a retried open answers 201 twice" || fail "retried open: $STATUS $STATUS2"
 expect_json "... the second replayed" "j['replayed'] == True"
 stop_server
+
+# ---- an agent works only their own customers' tickets (docs/security.md); the VOC analyses,
+# over every customer's tickets, are not theirs to read
+MINE=$(sql "SELECT c.customer_id FROM customers c JOIN tickets t ON t.customer_id = c.customer_id WHERE c.staff_id IS NOT NULL ORDER BY t.ticket_id LIMIT 1")
+STAFF=$(sql "SELECT staff_id FROM customers WHERE customer_id = '$MINE'")
+NOTMINE=$(sql "SELECT customer_id FROM customers WHERE staff_id IS NULL OR staff_id <> '$STAFF' ORDER BY customer_id LIMIT 1")
+$T open --customer "$NOTMINE" --kind inquiry --at 2026-03-11T10:00:00+09:00 > /dev/null || fail "a ticket of another agent's customer"
+OWN_TID=$(sql "SELECT min(ticket_id) FROM tickets WHERE customer_id = '$MINE'")
+OTHER_TID=$(sql "SELECT max(ticket_id) FROM tickets WHERE customer_id = '$NOTMINE'")
+PASSWORD='agent password 1'
+echo "$PASSWORD" | "$DANGOL" --quiet user add agt --role agent --staff-id "$STAFF" > /dev/null || fail "an agent user"
+echo "$PASSWORD" | "$DANGOL" --quiet user add ana --role analyst > /dev/null || fail "an analyst user"
+AGT=$("$DANGOL" -q token create --user agt --label tickets)
+ANA=$("$DANGOL" -q token create --user ana --label tickets)
+as_user() {   # as_user TOKEN METHOD PATH [BODY]: the status into STATUS, the body into last.json
+  STATUS=$(curl -s -o "$WORK/last.json" -w '%{http_code}' -X "$2" -H "Authorization: Bearer $1" \
+    -H 'Content-Type: application/json' ${4:+--data-binary "$4"} "$URL$3")
+}
+start_server --no-web || exit 0
+for view in "" /breached /at-risk; do
+  as_user "$AGT" GET "/api/tickets$view?as_of=2026-03-20"
+  MINE_ALL=$(python3 -c "import sqlite3,sys; print(','.join(sorted(r[0] for r in sqlite3.connect(sys.argv[1]).execute(\"SELECT DISTINCT t.customer_id FROM tickets t JOIN customers c USING (customer_id) WHERE c.staff_id = ?\", (sys.argv[2],)))))" "$DANGOL_DB" "$STAFF")
+  if [ "$STATUS" = 200 ] && python3 -c "import json,sys; rows=json.load(open(sys.argv[1]))['rows']; sys.exit(0 if all(r['customer_id'] in sys.argv[2].split(',') for r in rows) and (sys.argv[3] != '' or rows) else 1)" "$WORK/last.json" "$MINE_ALL" "$view"; then
+    pass "an agent's /api/tickets$view lists only their own customers' tickets"
+  else fail "an agent's /api/tickets$view lists only their own customers' tickets (HTTP $STATUS)" "$(head -c 400 "$WORK/last.json")"; fi
+done
+as_user "$ANA" GET "/api/tickets?as_of=2026-03-20"
+python3 -c "import json,sys; rows=json.load(open(sys.argv[1]))['rows']; sys.exit(0 if any(r['customer_id'] == sys.argv[2] for r in rows) else 1)" "$WORK/last.json" "$NOTMINE" &&
+  pass "an analyst's list has every customer's tickets" || fail "an analyst's list has every customer's tickets"
+as_user "$AGT" GET "/api/tickets/$OWN_TID"; [ "$STATUS" = 200 ] && pass "an agent sees their own customer's ticket" || fail "an agent sees their own customer's ticket ($STATUS)"
+as_user "$AGT" GET "/api/tickets/$OTHER_TID"; [ "$STATUS" = 403 ] && pass "... not another's (403)" || fail "an agent is refused another's ticket ($STATUS)"
+as_user "$AGT" GET "/api/tickets/999999"; [ "$STATUS" = 403 ] && pass "... nor an unknown one, alike (403)" || fail "an agent asking for an unknown ticket ($STATUS)"
+BEFORE=$(sql "SELECT count(*) FROM ticket_events")
+as_user "$AGT" POST "/api/tickets/$OTHER_TID/comment" '{"note": "not mine"}'
+[ "$STATUS" = 403 ] && [ "$(sql "SELECT count(*) FROM ticket_events")" = "$BEFORE" ] &&
+  pass "an agent cannot act on another's ticket (403, nothing written)" || fail "an agent acting on another's ticket ($STATUS)"
+as_user "$AGT" POST /api/tickets "{\"customer_id\": \"$NOTMINE\", \"kind\": \"inquiry\"}"
+[ "$STATUS" = 403 ] && pass "an agent cannot open a ticket for another's customer (403)" || fail "an agent opening for another's customer ($STATUS)"
+as_user "$AGT" POST /api/tickets "{\"customer_id\": \"$MINE\", \"kind\": \"inquiry\"}"
+[ "$STATUS" = 201 ] && pass "... but for their own (201)" || fail "an agent opening for their own customer ($STATUS)" "$(cat "$WORK/last.json")"
+as_user "$AGT" POST "/api/tickets/$OWN_TID/comment" '{"note": "called back"}'
+[ "$STATUS" = 200 ] && pass "... and comment on their own" || fail "an agent commenting on their own ($STATUS)" "$(cat "$WORK/last.json")"
+for r in stats terms "search?q=x" recovery; do
+  as_user "$AGT" GET "/api/voc/$r"; [ "$STATUS" = 403 ] && pass "an agent may not read /api/voc/$r (every customer's tickets)" || fail "agent /api/voc/$r ($STATUS)"
+done
+as_user "$ANA" GET "/api/voc/stats"; [ "$STATUS" = 200 ] && pass "an analyst reads /api/voc/stats" || fail "analyst /api/voc/stats ($STATUS)"
+stop_server

@@ -157,7 +157,8 @@ Test(tickets, open_refuses_bad_references)
 static size_t rows_of(dg_ticket_view view, int64_t as_of, int64_t within)
 {
     dg_report rep = { 0 };
-    cr_assert_eq(dg_report_ticket_list(&rep, store, &cal, view, NULL, -1, as_of, within, &err), 0,
+    cr_assert_eq(dg_report_ticket_list(&rep, store, &cal, view, NULL, -1, as_of, within, NULL,
+                                       &err), 0,
                  "%s", err.message);
     size_t n = dg_table_rows(rep.tables[0]);
     dg_report_clear(&rep);

@@ -1,7 +1,7 @@
 /* VOC analytics: Korean terms (josa stripped, syllable bigrams), the percentile (Hyndman & Fan
- * definition 7), the Wilson interval against hand-worked values, the FTS5 search of tickets with
- * Korean words (kept in step by the triggers), and the stats and recovery figures of a small
- * hand-made set of tickets. */
+ * definition 7), the Wilson interval against hand-worked values, the FTS5 search of ticket
+ * subjects and event comments with Korean words (kept in step by the triggers), and the stats
+ * and recovery figures of a small hand-made set of tickets. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -176,6 +176,69 @@ Test(voc, search_korean_and_sync, .init = setup, .fini = teardown)
     dg_report_clear(&rep);
     /* FTS5's own check that the index matches the tickets (fails the test on a mismatch) */
     test_sql(path, "INSERT INTO ticket_search (ticket_search) VALUES ('integrity-check')");
+}
+
+Test(voc, search_reaches_event_texts, .init = setup, .fini = teardown)
+{
+    /* a comment on ticket 3 and an assignment on ticket 4: the comment is searchable, the
+     * assignee (no text about the customer, kept by erasure) is not indexed */
+    test_sql(path, "INSERT INTO ticket_events (ticket_id, at, actor, action, from_state, "
+                   "to_state, detail, version, recorded_at) VALUES "
+                   "(3, 1772500000, 'kim', 'comment', 'resolved', 'resolved', "
+                   "'카드사 승인이 거절되었다고 함', 2, 1772500000),"
+                   "(4, 1772500000, 'kim', 'assign', 'open', 'assigned', '승인담당', 2, "
+                   "1772500000)");
+    dg_report rep = { 0 };
+    cr_assert_eq(dg_report_voc_search(&rep, store, "승인", 10, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_table_rows(rep.tables[0]), 1, "the comment's 승인이 is found, not the assignee");
+    char *csv = test_render(rep.tables[0], DG_FORMAT_CSV);
+    cr_assert(strstr(csv, "\n3,B,") != NULL, "ticket 3: %s", csv);
+    free(csv);
+    dg_report_clear(&rep);
+    /* a ticket matching by its subject and its comment is listed once */
+    test_sql(path, "INSERT INTO ticket_events (ticket_id, at, actor, action, from_state, "
+                   "to_state, detail, version, recorded_at) VALUES (1, 1772500000, 'kim', "
+                   "'comment', 'closed', 'closed', '배송 기사와 통화', 2, 1772500000)");
+    cr_assert_eq(dg_report_voc_search(&rep, store, "배송", 10, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_table_rows(rep.tables[0]), 2, "tickets 1 and 2, each once");
+    dg_report_clear(&rep);
+    /* emptying a text (as erasure does) takes it out of the index */
+    test_sql(path, "INSERT INTO customer_erasures (customer_id, erased_at, kind, reason, actor) "
+                   "VALUES ('B', 1772600000, 'request', 't', 't');"
+                   "UPDATE ticket_events SET detail = NULL WHERE ticket_id = 3 AND "
+                   "action = 'comment'");
+    cr_assert_eq(dg_report_voc_search(&rep, store, "승인", 10, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_table_rows(rep.tables[0]), 0);
+    dg_report_clear(&rep);
+    test_sql(path, "INSERT INTO ticket_event_search (ticket_event_search) VALUES "
+                   "('integrity-check')");
+}
+
+Test(voc, terms_per_category, .init = setup, .fini = teardown)
+{
+    /* 배송: "배송이 너무 늦어요", "배송 지연으로 환불을 원해요" -> 배송 in both (once each),
+     * the others once, ties by term; 결제: "결제가 안 돼요" (안: one syllable, left out);
+     * no category: "friendly staff" */
+    dg_report rep = { 0 };
+    cr_assert_eq(dg_report_voc_terms(&rep, store, NULL, 3, false, 1772700000, &err), 0, "%s",
+                 err.message);
+    char *csv = test_render(rep.tables[0], DG_FORMAT_CSV);
+    cr_assert_str_eq(csv, "category,rank,term,tickets,share\n"
+                          ",1,friendly,1,1\n,2,staff,1,1\n"
+                          "결제,1,결제,1,1\n결제,2,돼요,1,1\n"
+                          "배송,1,배송,2,1\n배송,2,늦어요,1,0.5\n배송,3,원해요,1,0.5\n", "%s",
+                     csv);
+    free(csv);
+    dg_report_clear(&rep);
+    /* one category; a word twice in one ticket counts once */
+    test_sql(path, "UPDATE tickets SET subject = '환불 환불 환불이요' WHERE ticket_id = 3");
+    cr_assert_eq(dg_report_voc_terms(&rep, store, "결제", 10, false, 1772700000, &err), 0, "%s",
+                 err.message);
+    csv = test_render(rep.tables[0], DG_FORMAT_CSV);
+    cr_assert_str_eq(csv, "category,rank,term,tickets,share\n결제,1,환불,1,1\n결제,2,환불이요,1,1\n",
+                     "%s", csv);
+    free(csv);
+    dg_report_clear(&rep);
 }
 
 static double cell(const dg_table *t, size_t row, const char *column)
