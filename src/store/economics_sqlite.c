@@ -10,7 +10,7 @@
 #include "store/stmt.h"
 
 /* The day of a UTC timestamp (floor division) and the month number of a day. */
-/* A redemption r whose order was not returned or cancelled by the day (schema 0021): a returned
+/* A redemption r whose order was not returned or cancelled by the day (schema 0019): a returned
  * order's coupon is no longer a cost. */
 #define NOT_RETURNED_BY(day) "NOT EXISTS (SELECT 1 FROM order_returns x WHERE " \
     "x.redemption_id = r.redemption_id AND x.returned_on <= " day ")"

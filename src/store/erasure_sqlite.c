@@ -97,7 +97,7 @@ static int erase_entity(dg_store *s, const dg_entity *e, const char *customer_id
 }
 
 /* Follow-up notes (schema/0013_followups.sql) are free text about the customer: emptied. And
- * the full-text indexes of tickets and of their event texts (0020) are merged whole
+ * the full-text indexes of tickets and of their event texts (0018) are merged whole
  * ('optimize'), so the terms of a ticket subject or comment emptied above leave their segments
  * too (secure_delete zeroes the freed pages). */
 static int erase_followups(dg_store *s, const char *customer_id, int64_t *texts, dg_error *err)

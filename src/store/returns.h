@@ -1,5 +1,5 @@
 /* Private to the library: the SQL of cancelled and returned orders (src/store/returns_sqlite.c,
- * schema/0021_order_returns.sql), which dg_order_return (src/crm/order_return.c) calls inside the
+ * schema/0019_order_returns.sql), which dg_order_return (src/crm/order_return.c) calls inside the
  * transaction it opens. */
 #ifndef DANGOL_STORE_RETURNS_H
 #define DANGOL_STORE_RETURNS_H

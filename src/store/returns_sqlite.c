@@ -1,4 +1,4 @@
-/* The SQL of cancelled and returned orders (src/store/returns.h, schema/0021_order_returns.sql):
+/* The SQL of cancelled and returned orders (src/store/returns.h, schema/0019_order_returns.sql):
  * the order_returns row and the idempotency keys. The callers hold the transaction. */
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* The SQL of VOC analytics (src/store/voc.h): the tickets of a period, the FTS5 search of
- * ticket_search (schema/0013_followups.sql) and of ticket_event_search (0020), and the
+ * ticket_search (schema/0013_followups.sql) and of ticket_event_search (0018), and the
  * recovery counts. Every statement binds its values. */
 #include <string.h>
 
@@ -70,7 +70,7 @@ int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool texts_only, dg__voc
     return rc;
 }
 
-/* Counted in customer order on the partial index of complaints (schema/0020), where a
+/* Counted in customer order on the partial index of complaints (schema/0018), where a
  * dictionary of customer ids built per ticket cost a fifth of the stats report. */
 int dg__voc_complainants(dg_store *s, int64_t from, int64_t to, int64_t *complainants,
                          int64_t *repeat, dg_error *err)
@@ -95,7 +95,7 @@ int dg__voc_complainants(dg_store *s, int64_t from, int64_t to, int64_t *complai
 }
 
 /* The tickets whose subject or category (ticket_search, schema/0013) or one of whose event
- * texts (ticket_event_search, schema/0020) match, each once, by its best bm25 rank (FTS5's rank:
+ * texts (ticket_event_search, schema/0018) match, each once, by its best bm25 rank (FTS5's rank:
  * lower is better) over both indexes. */
 static const char search_sql[] =
     "SELECT " VOC_COLUMNS("coalesce(t.subject, '')") " FROM (SELECT id, min(r) AS r FROM "

@@ -1,4 +1,4 @@
--- dangol store, schema version 21: cancelled and returned orders (docs/points.md, docs/coupons.md).
+-- dangol store, schema version 19: cancelled and returned orders (docs/points.md, docs/coupons.md).
 -- A return is one row of order_returns, written in the transaction that reverses what the order
 -- earned and what it redeemed: the points earn's reverse movement (points_movement_id, NULL when
 -- the order earned nothing or was reversed already) and its coupon redemption (redemption_id,

@@ -1,4 +1,4 @@
--- dangol store, schema version 20: full-text search reaches the texts of ticket events (the
+-- dangol store, schema version 18: full-text search reaches the texts of ticket events (the
 -- comments, resolve and reopen notes), beside ticket_search of the subjects (0013). The texts
 -- indexed are those erasure empties (schema/0017): every event detail but an assignee or a
 -- priority change, which say nothing about the customer; the view ticket_event_texts names
