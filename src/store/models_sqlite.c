@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store/models.h"
+#include "store/postgres.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
@@ -71,10 +72,31 @@ void dg__model_row_free(dg__model_row *r)
     memset(r, 0, sizeof *r);
 }
 
+/* A PostgreSQL store has the models table but cannot train or read a model yet: holding none of
+ * the kind is the answer there as here (DG_ENOTFOUND: "no model trained yet"); holding one, the
+ * reading is unavailable. */
+static int pg_model_get(dg_pg *pg, const char *kind, int64_t id, dg_error *err)
+{
+    char id_text[24];
+    snprintf(id_text, sizeof id_text, "%lld", (long long)id);
+    const char *params[] = { kind, id_text };
+    PGresult *res = NULL;
+    int rc = dg__pg_exec(pg, "SELECT EXISTS (SELECT 1 FROM models WHERE kind = $1 AND "
+                         "($2::bigint = 0 OR model_id = $2::bigint))", 2, params, &res,
+                         "reading the models", err);
+    if (rc != 0)
+        return rc;
+    bool any = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    return any ? dg__pg_unavailable(pg, "reading a stored model", err) : DG_ENOTFOUND;
+}
+
 int dg__model_get(dg_store *s, const char *kind, int64_t id, dg__model_row *r, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
     memset(r, 0, sizeof *r);
+    if (dg__store_pg(s))
+        return pg_model_get(dg__store_pg(s), kind, id, err);
     int rc = dg__store_statement(s, "SELECT " INFO_COLUMNS ", params, features, metrics, model "
                                  "FROM models WHERE kind = ?1 AND (?2 = 0 OR model_id = ?2) "
                                  "ORDER BY model_id DESC LIMIT 1", &st, err);
