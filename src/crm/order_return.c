@@ -46,7 +46,11 @@ static int reverse_points(dg_store *store, const dg_points_rules *rules,
                           const dg_order_return_request *r, dg_order_return_result *out,
                           dg_error *err)
 {
-    dg_points_request pr = { .day = r->day, .reason = r->reason, .actor = r->actor,
+    /* the ledger is append-only: it gets the kind, not the free-text reason (which is the
+     * return's, where erasure can empty it) */
+    dg_points_request pr = { .day = r->day, .actor = r->actor,
+                             .reason = r->kind == DG_RETURN_CANCELLED ? "order cancelled"
+                                                                       : "order returned",
                              .source = DG_POINTS_SOURCE_ORDER, .source_id = r->order_id };
     dg_points_result res;
     memset(&res, 0, sizeof res);
@@ -101,9 +105,12 @@ static int audit(dg_store *store, const dg_order_return_request *r,
                  const dg_order_return_result *out, dg_error *err)
 {
     const char *customer = out->customer_id;
-    json_t *detail = json_pack("{s:s, s:s, s:s?, s:{s:I, s:I, s:I}, s:{s:I, s:s?, s:I, s:s?, "
+    /* the reason is free text about the customer, which erasure empties (schema 20): the
+     * append-only trail says only whether one was given */
+    json_t *detail = json_pack("{s:s, s:s, s:b, s:{s:I, s:I, s:I}, s:{s:I, s:s?, s:I, s:s?, "
                                "s:s?}}", "order", r->order_id, "kind",
-                               dg_return_kind_code(r->kind), "reason", r->reason,
+                               dg_return_kind_code(r->kind), "reason_given",
+                               r->reason && *r->reason,
                                "points", "movement", (json_int_t)out->points_movement_id,
                                "points", (json_int_t)out->points, "absorbed",
                                (json_int_t)out->absorbed, "coupon", "redemption",

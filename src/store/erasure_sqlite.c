@@ -24,13 +24,15 @@ static const struct { const char *table, *column; } extra[] = {
 };
 
 /* The free texts about the customer in the service's own tables (not catalog entities), each
- * emptied by one statement on the customer's id (?1). Ticket events that name an assignee or a
- * priority change hold no text about the customer and are kept. */
+ * emptied by one statement on the customer's id (?1): ticket subjects and notes (schema 17),
+ * the reasons of returns (schema 20). Ticket events that name an assignee or a priority change
+ * hold no text about the customer and are kept. */
 static const char *const service_texts[] = {
     "UPDATE tickets SET subject = NULL WHERE customer_id = ?1 AND subject IS NOT NULL",
     "UPDATE ticket_events SET detail = NULL WHERE detail IS NOT NULL AND action NOT IN "
     "('assign', 'escalate') AND ticket_id IN (SELECT ticket_id FROM tickets WHERE "
     "customer_id = ?1)",
+    "UPDATE order_returns SET reason = NULL WHERE customer_id = ?1 AND reason IS NOT NULL",
 };
 
 /* "a = NULL, b = NULL" (assign) or "a IS NOT NULL OR b IS NOT NULL" of e's erased columns into

@@ -30,12 +30,16 @@ TID=$("$DANGOL" --quiet --format csv ticket open --customer "$C" --kind complain
 "$DANGOL" --quiet ticket assign "$TID" --to agent.kim --at 2024-03-04T10:05 > /dev/null &&
   "$DANGOL" --quiet ticket comment "$TID" --note "$TNOTE" --at 2024-03-04T10:10 > /dev/null ||
   fail "a ticket with a subject and a comment" "TID=$TID"
+# a returned order of the customer with a reason: free text erasure empties too
+RREASON="반품사유고객메모테스트"
+RO=$(sqlite3 "$DB" "SELECT order_id FROM orders WHERE customer_id = '$C' ORDER BY 1 LIMIT 1")
+"$DANGOL" --quiet order return "$RO" --reason "$RREASON" > /dev/null || fail "a returned order with a reason" "RO=$RO"
 # counts the store file's and -wal's bytes matching any of the erased values
 leftovers() {
   n=0
   for f in "$DB" "$DB-wal"; do
     [ -f "$f" ] || continue
-    for v in "$NAME" "$PHONE" "옛이름테스트" "010-4321-0001" "old.name@example.com" "erase.me@example.com" "$TEXT" "$TSUBJ" "$TNOTE"; do
+    for v in "$NAME" "$PHONE" "옛이름테스트" "010-4321-0001" "old.name@example.com" "erase.me@example.com" "$TEXT" "$TSUBJ" "$TNOTE" "$RREASON"; do
       n=$((n + $(grep -caF -- "$v" "$f")))
     done
   done
@@ -79,6 +83,14 @@ if [ "$(sqlite3 "$DB" "SELECT count(*) FROM tickets WHERE customer_id = '$C' AND
 else fail "ticket subjects and notes are emptied" "$(sqlite3 "$DB" "SELECT action, detail FROM ticket_events WHERE ticket_id = $TID")"; fi
 expect_output "the ticket still works through its states" "in_progress" "$DANGOL" ticket start "$TID" --at 2024-03-05T10:00
 expect_exit "no new ticket note for an erased customer" 1 "$DANGOL" ticket comment "$TID" --note "다시쓴메모" --at 2024-03-05T11:00
+if [ "$(sqlite3 "$DB" "SELECT coalesce(reason, '-') || ':' || return_kind FROM order_returns WHERE order_id = '$RO'")" = "-:returned" ]; then
+  pass "the return's reason is emptied; the return stays"
+else fail "the return's reason is emptied" "$(sqlite3 "$DB" "SELECT * FROM order_returns WHERE order_id = '$RO'")"; fi
+expect_output "the returns cannot be rewritten otherwise" "append-only" sh -c "sqlite3 '$DB' \"UPDATE order_returns SET actor = 'x' WHERE order_id = '$RO'\" 2>&1"
+RO2=$(sqlite3 "$DB" "SELECT order_id FROM orders WHERE customer_id = '$C' AND order_id NOT IN (SELECT order_id FROM order_returns) ORDER BY 1 LIMIT 1")
+if [ -n "$RO2" ]; then
+  expect_output "no return reason for an erased customer" "erased" "$DANGOL" order return "$RO2" --reason "새사유"
+fi
 expect_exit "no new ticket subject for an erased customer" 1 "$DANGOL" ticket open --customer "$C" --kind inquiry --subject "새제목" --at 2024-03-06T10:00
 expect_output "the ticket history cannot be rewritten otherwise" "append-only" sh -c "sqlite3 '$DB' \"UPDATE ticket_events SET actor = 'x' WHERE ticket_id = $TID\" 2>&1"
 if [ "$(sqlite3 "$DB" "SELECT kind || '|' || reason || '|' || actor FROM customer_erasures WHERE customer_id = '$C'")" = "request|request 2026-12-01 #17|kim" ]; then
