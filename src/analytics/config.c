@@ -39,7 +39,7 @@ char *dg__config_next_line(char **cursor, char **line, long *line_no)
 int dg__kv_parse_lines(const char *text, const char *name, dg__kv_line_fn fn, void *ctx,
                        dg_error *err)
 {
-    char *copy = strdup(text);
+    char *copy = strdup(text ? text : "");
     if (!copy)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     int rc = 0;
@@ -54,12 +54,21 @@ int dg__kv_parse_lines(const char *text, const char *name, dg__kv_line_fn fn, vo
         }
         *eq = '\0';
         char *key = dg__config_trim(body), *value = dg__config_trim(eq + 1);
+        dg__kv_at at = { line_no, (long)(key - line) + 1, (long)(value - line) + 1 };
         dg_error local;
         dg_error_clear(&local);
-        if ((rc = fn(ctx, key, value, line_no, &local)) != 0)
-            dg_error_at(err, rc, name, line_no, (long)(value - line) + 1, "%s", local.message);
+        if ((rc = fn(ctx, key, value, &at, &local)) != 0)
+            dg_error_at(err, rc, name, line_no, local.column > 0 ? local.column : at.value_column,
+                        "%s", local.message);
     }
     free(copy);
+    return rc;
+}
+
+int dg__kv_at_key(dg_error *err, const dg__kv_at *at, int rc)
+{
+    if (err)
+        err->column = at->key_column;
     return rc;
 }
 
@@ -68,10 +77,10 @@ typedef struct plain_kv {
     void *ctx;
 } plain_kv;
 
-static int without_line(void *ctx, const char *key, const char *value, long line_no,
-                        dg_error *err)
+static int without_position(void *ctx, const char *key, const char *value, const dg__kv_at *at,
+                            dg_error *err)
 {
-    (void)line_no;
+    (void)at;
     const plain_kv *p = ctx;
     return p->fn(p->ctx, key, value, err);
 }
@@ -79,7 +88,7 @@ static int without_line(void *ctx, const char *key, const char *value, long line
 int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg_error *err)
 {
     plain_kv p = { fn, ctx };
-    return dg__kv_parse_lines(text, name, without_line, &p, err);
+    return dg__kv_parse_lines(text, name, without_position, &p, err);
 }
 
 int dg__kv_int(const char *key, const char *value, long lo, long hi, int *out, dg_error *err)

@@ -23,12 +23,23 @@ typedef int (*dg__kv_fn)(void *ctx, const char *key, const char *value, dg_error
 /* Parses text; name is the file name for messages. */
 int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg_error *err);
 
-/* The same with the line number of each "key = value" line given to the callback (for checks
- * that need every line and then point back at one). */
-typedef int (*dg__kv_line_fn)(void *ctx, const char *key, const char *value, long line_no,
-                              dg_error *err);
+/* Where a "key = value" line stands: its number and the 1-based columns of key and value. */
+typedef struct dg__kv_at {
+    long line;
+    long key_column;
+    long value_column;
+} dg__kv_at;
+
+/* The same with the position of each line given to the callback (for checks that need every
+ * line and then point back at one). NULL text parses as empty. An error is reported at the
+ * value's column unless the callback set err->column (see dg__kv_at_key). */
+typedef int (*dg__kv_line_fn)(void *ctx, const char *key, const char *value,
+                              const dg__kv_at *at, dg_error *err);
 int dg__kv_parse_lines(const char *text, const char *name, dg__kv_line_fn fn, void *ctx,
                        dg_error *err);
+
+/* For a dg__kv_line_fn: points the error just set in err (code rc) at the key, returns rc. */
+int dg__kv_at_key(dg_error *err, const dg__kv_at *at, int rc);
 
 /* Helpers for kv callbacks: parse an integer/real within [lo, hi] or fill err. */
 int dg__kv_int(const char *key, const char *value, long lo, long hi, int *out, dg_error *err);

@@ -125,11 +125,12 @@ static int text_value(const char *key, const char *value, char *dst, size_t cap,
     return 0;
 }
 
-static int type_key(void *ctx, const char *key, const char *value, long line_no, dg_error *err)
+static int type_key(void *ctx, const char *key, const char *value, const dg__kv_at *at,
+                    dg_error *err)
 {
     dg_consult_type *t;
     const char *field;
-    int rc = type_of(ctx, key, line_no, &t, &field, err);
+    int rc = type_of(ctx, key, at->line, &t, &field, err);
     if (rc != 0)
         return rc;
     if (strcmp(field, "name_en") == 0)

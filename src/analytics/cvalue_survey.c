@@ -122,7 +122,7 @@ static int text_value(const char *key, const char *value, char *out, dg_error *e
     return 0;
 }
 
-static int item_key(parse_ctx *c, const char *key, const char *value, long line_no, long column,
+static int item_key(parse_ctx *c, const char *key, const char *value, const dg__kv_at *at,
                     dg_error *err)
 {
     const char *code = key + 5, *dot = strchr(code, '.');
@@ -139,7 +139,7 @@ static int item_key(parse_ctx *c, const char *key, const char *value, long line_
             return dg_error_set(err, DG_EINVAL, "more than %d items", DG_CVALUE_MAX_ITEMS);
         memset(&s->items[i], 0, sizeof s->items[i]);
         memcpy(s->items[i].code, code, len);
-        c->pos[i] = (item_pos){ .line = line_no };
+        c->pos[i] = (item_pos){ .line = at->line };
         s->n_items++;
     }
     dg_cvalue_item *it = &s->items[i];
@@ -156,8 +156,8 @@ static int item_key(parse_ctx *c, const char *key, const char *value, long line_
     }
     if (strcmp(field, "scale") == 0) {
         c->pos[i].has_scale = true;
-        c->pos[i].scale_line = line_no;
-        c->pos[i].scale_column = column;
+        c->pos[i].scale_line = at->line;
+        c->pos[i].scale_column = at->value_column;
         return scale_value(key, value, &it->min, &it->max, err);
     }
     if (strcmp(field, "reverse") == 0) {
@@ -174,14 +174,14 @@ static int item_key(parse_ctx *c, const char *key, const char *value, long line_
                         "reverse, text_en, text_ko", key);
 }
 
-static int setting(parse_ctx *c, const char *key, const char *value, long line_no, long column,
+static int setting(parse_ctx *c, const char *key, const char *value, const dg__kv_at *at,
                    dg_error *err)
 {
     if (strcmp(key, "scale") == 0)
         return scale_value(key, value, &c->min, &c->max, err);
     if (strcmp(key, "outcome") == 0) {
-        c->outcome_line = line_no;
-        c->outcome_column = column;
+        c->outcome_line = at->line;
+        c->outcome_column = at->value_column;
         if (!valid_code(value, strlen(value)))
             return dg_error_set(err, DG_EINVAL, "outcome = \"%s\": expected an item code", value);
         snprintf(c->s.outcome, sizeof c->s.outcome, "%s", value);
@@ -256,45 +256,28 @@ static int check_survey(parse_ctx *c, const char *name, dg_error *err)
     return 0;
 }
 
+static int survey_key(void *ctx, const char *key, const char *value, const dg__kv_at *at,
+                      dg_error *err)
+{
+    return strncmp(key, "item.", 5) == 0 ? item_key(ctx, key, value, at, err)
+                                          : setting(ctx, key, value, at, err);
+}
+
 int dg_cvalue_survey_parse(dg_cvalue_survey *out, const char *text, const char *name,
                            dg_error *err)
 {
     parse_ctx *c = calloc(1, sizeof *c);
-    char *copy = strdup(text ? text : "");
-    if (!c || !copy) {
-        free(c);
-        free(copy);
+    if (!c)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
-    }
     c->min = 1;
     c->max = 5;
     for (size_t k = 0; k < DG_CVALUE_COMPONENTS; k++)
         c->s.weight[k] = 1;
-    int rc = 0;
-    long line_no = 0;
-    char *cursor = copy, *line, *body;
-    while (rc == 0 && (body = dg__config_next_line(&cursor, &line, &line_no))) {
-        char *eq = strchr(body, '=');
-        if (!eq) {
-            rc = dg_error_at(err, DG_EPARSE, name, line_no, (long)(body - line) + 1,
-                             "expected \"key = value\", got \"%s\"", body);
-            break;
-        }
-        *eq = '\0';
-        char *key = dg__config_trim(body), *value = dg__config_trim(eq + 1);
-        long column = (long)(value - line) + 1;
-        dg_error local;
-        dg_error_clear(&local);
-        rc = strncmp(key, "item.", 5) == 0 ? item_key(c, key, value, line_no, column, &local)
-                                           : setting(c, key, value, line_no, column, &local);
-        if (rc != 0)
-            dg_error_at(err, rc, name, line_no, column, "%s", local.message);
-    }
+    int rc = dg__kv_parse_lines(text, name, survey_key, c, err);
     if (rc == 0)
         rc = check_survey(c, name, err);
     if (rc == 0)
         *out = c->s;
-    free(copy);
     free(c);
     return rc;
 }

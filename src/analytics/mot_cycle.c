@@ -268,43 +268,26 @@ static int check_cycle(parse_ctx *c, const char *name, dg_error *err)
     return 0;
 }
 
+static int cycle_key(void *ctx, const char *key, const char *value, const dg__kv_at *at,
+                     dg_error *err)
+{
+    return strncmp(key, "moment.", 7) == 0 ? moment_key(ctx, key, value, at->line, err)
+                                            : setting(ctx, key, value, at->line, err);
+}
+
 int dg_mot_cycle_parse(dg_mot_cycle *cycle, const char *text, const char *name, dg_error *err)
 {
     parse_ctx *c = calloc(1, sizeof *c);
-    char *copy = strdup(text);
-    if (!c || !copy) {
-        free(c);
-        free(copy);
+    if (!c)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
-    }
     c->cycle = *cycle;
     for (size_t i = 0; i < cycle->n_moments; i++)
         c->pos[i].own_min = c->pos[i].own_max = true;
-    int rc = 0;
-    long line_no = 0;
-    char *cursor = copy, *line, *body;
-    while (rc == 0 && (body = dg__config_next_line(&cursor, &line, &line_no))) {
-        char *eq = strchr(body, '=');
-        if (!eq) {
-            rc = dg_error_at(err, DG_EPARSE, name, line_no, (long)(body - line) + 1,
-                             "expected \"key = value\", got \"%s\"", body);
-            break;
-        }
-        *eq = '\0';
-        char *key = dg__config_trim(body), *value = dg__config_trim(eq + 1);
-        long value_column = (long)(value - line) + 1;
-        dg_error local;
-        dg_error_clear(&local);
-        rc = strncmp(key, "moment.", 7) == 0 ? moment_key(c, key, value, line_no, &local)
-                                              : setting(c, key, value, line_no, &local);
-        if (rc != 0)
-            dg_error_at(err, rc, name, line_no, value_column, "%s", local.message);
-    }
+    int rc = dg__kv_parse_lines(text, name, cycle_key, c, err);
     if (rc == 0)
         rc = check_cycle(c, name, err);
     if (rc == 0)
         *cycle = c->cycle;
-    free(copy);
     free(c);
     return rc;
 }

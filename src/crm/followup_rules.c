@@ -98,7 +98,7 @@ static int set_text(char *dst, const char *key, const char *value, dg_error *err
 }
 
 static int rule_field(dg_followup_rule *rule, const char *key, const char *field,
-                      const char *value, dg_error *err)
+                      const char *value, const dg__kv_at *at, dg_error *err)
 {
     int v;
     if (strcmp(field, "trigger") == 0) {
@@ -118,32 +118,36 @@ static int rule_field(dg_followup_rule *rule, const char *key, const char *field
         return dg__kv_int(key, value, 1, 3660, &rule->lasts_days, err);
     if (strcmp(field, "before_days") == 0)
         return dg__kv_int(key, value, 0, 365, &rule->before_days, err);
-    return dg_error_set(err, DG_EINVAL, "unknown field \"%s\"; valid: trigger, channel, "
-                        "category, product, after_days, lasts_days, before_days", field);
+    return dg__kv_at_key(err, at, dg_error_set(err, DG_EINVAL, "unknown field \"%s\"; valid: "
+                         "trigger, channel, category, product, after_days, lasts_days, "
+                         "before_days", field));
 }
 
-static int line_kv(dg_followup_rules *r, char *key, const char *value, long line, dg_error *err)
+/* A wrong key is reported at the key, a wrong value at the value. */
+static int rules_key(void *ctx, const char *key, const char *value, const dg__kv_at *at,
+                     dg_error *err)
 {
+    dg_followup_rules *r = ctx;
     if (strcmp(key, "lookback_days") == 0)
         return dg__kv_int(key, value, 0, 3660, &r->lookback_days, err);
-    char *dot = strrchr(key, '.');
+    const char *dot = strrchr(key, '.');
     if (strncmp(key, "rule.", 5) != 0 || !dot || dot == key + 4 || dot == key + 5)
-        return dg_error_set(err, DG_EINVAL, "unknown key \"%s\"; expected rule.NAME.FIELD or "
-                            "lookback_days", key);
+        return dg__kv_at_key(err, at, dg_error_set(err, DG_EINVAL, "unknown key \"%s\"; "
+                             "expected rule.NAME.FIELD or lookback_days", key));
     const char *name = key + 5;
     size_t len = (size_t)(dot - name);
     if (len >= DG_FOLLOWUP_NAME_MAX)
-        return dg_error_set(err, DG_EINVAL, "rule name longer than %d bytes",
-                            DG_FOLLOWUP_NAME_MAX - 1);
+        return dg__kv_at_key(err, at, dg_error_set(err, DG_EINVAL, "rule name longer than %d "
+                             "bytes", DG_FOLLOWUP_NAME_MAX - 1));
     for (size_t i = 0; i < len; i++)
         if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
               name[i] == '_'))
-            return dg_error_set(err, DG_EINVAL, "rule name \"%.*s\": use a-z, 0-9 and _",
-                                (int)len, name);
-    dg_followup_rule *rule = rule_named(r, name, len, line);
+            return dg__kv_at_key(err, at, dg_error_set(err, DG_EINVAL, "rule name \"%.*s\": "
+                                 "use a-z, 0-9 and _", (int)len, name));
+    dg_followup_rule *rule = rule_named(r, name, len, at->line);
     if (!rule)
         return dg_error_set(err, DG_EINVAL, "more than %d rules", DG_FOLLOWUP_MAX_RULES);
-    return rule_field(rule, key, dot + 1, value, err);
+    return rule_field(rule, key, dot + 1, value, at, err);
 }
 
 /* What a rule's trigger needs, checked once the whole text is read. */
@@ -166,36 +170,10 @@ int dg_followup_rules_parse(dg_followup_rules *rules, const char *text, const ch
                             dg_error *err)
 {
     dg_followup_rules *r = calloc(1, sizeof *r);
-    char *copy = strdup(text ? text : "");
-    int rc = 0;
-    if (!r || !copy) {
-        free(r);
-        free(copy);
+    if (!r)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
-    }
     r->lookback_days = 30;
-    long line_no = 0;
-    char *cursor = copy, *line, *body;
-    while (rc == 0 && (body = dg__config_next_line(&cursor, &line, &line_no))) {
-        char *eq = strchr(body, '=');
-        if (!eq) {
-            rc = dg_error_at(err, DG_EPARSE, name, line_no, (long)(body - line) + 1,
-                             "expected \"key = value\", got \"%s\"", body);
-            break;
-        }
-        *eq = '\0';
-        char *key = dg__config_trim(body), *value = dg__config_trim(eq + 1);
-        dg_error local;
-        dg_error_clear(&local);
-        if ((rc = line_kv(r, key, value, line_no, &local)) != 0) {
-            /* a wrong key points at the key, a wrong value at the value */
-            bool at_key = strncmp(local.message, "unknown key", 11) == 0 ||
-                          strncmp(local.message, "unknown field", 13) == 0 ||
-                          strncmp(local.message, "rule name", 9) == 0;
-            dg_error_at(err, rc, name, line_no, (long)((at_key ? key : value) - line) + 1, "%s",
-                        local.message);
-        }
-    }
+    int rc = dg__kv_parse_lines(text, name, rules_key, r, err);
     for (size_t i = 0; rc == 0 && i < r->n_rules; i++) {
         const char *missing = incomplete(&r->rules[i]);
         if (missing)
@@ -204,7 +182,6 @@ int dg_followup_rules_parse(dg_followup_rules *rules, const char *text, const ch
     }
     if (rc == 0)
         *rules = *r;
-    free(copy);
     free(r);
     return rc;
 }

@@ -186,12 +186,12 @@ static int name_value(const char *key, const char *value, char *out, dg_error *e
     return 0;
 }
 
-static int tier_key(parse_ctx *c, const char *key, const char *value, long line_no,
-                    long value_column, dg_error *err)
+static int tier_key(parse_ctx *c, const char *key, const char *value, const dg__kv_at *at,
+                    dg_error *err)
 {
     size_t i = 0;
     const char *field = "";
-    int rc = tier_of(c, key, line_no, &i, &field, err);
+    int rc = tier_of(c, key, at->line, &i, &field, err);
     if (rc != 0)
         return rc;
     dg_tier_level *l = &c->rules.levels[i];
@@ -209,8 +209,8 @@ static int tier_key(parse_ctx *c, const char *key, const char *value, long line_
     }
     if (strcmp(field, "threshold") == 0) {
         c->pos[i].has_threshold = true;
-        c->pos[i].threshold_line = line_no;
-        c->pos[i].threshold_column = value_column;
+        c->pos[i].threshold_line = at->line;
+        c->pos[i].threshold_column = at->value_column;
         return int64_value(key, value, 0, INT64_MAX / 4, &l->threshold, err);
     }
     return dg_error_set(err, DG_EINVAL, "unknown key \"%s\"; a tier has name_en, name_ko, "
@@ -279,45 +279,27 @@ static int check_levels(const parse_ctx *c, const char *name, dg_error *err)
     return 0;
 }
 
+static int rules_key(void *ctx, const char *key, const char *value, const dg__kv_at *at,
+                     dg_error *err)
+{
+    return strncmp(key, "tier.", 5) == 0 ? tier_key(ctx, key, value, at, err)
+                                          : setting(ctx, key, value, err);
+}
+
 int dg_tier_rules_parse(dg_tier_rules *rules, const char *text, const char *name,
                         dg_error *err)
 {
     parse_ctx *c = calloc(1, sizeof *c);
-    char *copy = strdup(text);
-    if (!c || !copy) {
-        free(c);
-        free(copy);
+    if (!c)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
-    }
     c->rules = *rules;
     for (size_t i = 0; i < rules->n_levels; i++)
         c->pos[i].has_threshold = true;
-    int rc = 0;
-    long line_no = 0;
-    char *cursor = copy, *line, *body;
-    while (rc == 0 && (body = dg__config_next_line(&cursor, &line, &line_no))) {
-        char *eq = strchr(body, '=');
-        if (!eq) {
-            rc = dg_error_at(err, DG_EPARSE, name, line_no, (long)(body - line) + 1,
-                             "expected \"key = value\", got \"%s\"", body);
-            break;
-        }
-        *eq = '\0';
-        char *key = dg__config_trim(body), *value = dg__config_trim(eq + 1);
-        long value_column = (long)(value - line) + 1;
-        dg_error local;
-        dg_error_clear(&local);
-        rc = strncmp(key, "tier.", 5) == 0
-                 ? tier_key(c, key, value, line_no, value_column, &local)
-                 : setting(c, key, value, &local);
-        if (rc != 0)
-            dg_error_at(err, rc, name, line_no, value_column, "%s", local.message);
-    }
+    int rc = dg__kv_parse_lines(text, name, rules_key, c, err);
     if (rc == 0)
         rc = check_levels(c, name, err);
     if (rc == 0)
         *rules = c->rules;
-    free(copy);
     free(c);
     return rc;
 }
