@@ -132,8 +132,8 @@ int dg__campaign_member_insert(dg_store *s, const char *id, const char *customer
 int dg__campaign_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                              char *result, size_t result_cap, dg_error *err)
 {
-    return dg__stmt_request_text_get(s, "campaign_requests", key, fingerprint, cap, result,
-                                     result_cap, err);
+    return dg__stmt_request_text_get(s, "campaign_requests", "result", key, fingerprint, cap,
+                                     result, result_cap, err);
 }
 
 int dg__campaign_request_put(dg_store *s, const char *key, const char *fingerprint,

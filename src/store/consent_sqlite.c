@@ -127,18 +127,11 @@ int dg__consent_granted(dg_store *s, const char *purpose, int32_t day, dg__conse
     return rc;
 }
 
-static int read_request(void *ctx, sqlite3_stmt *st)
-{
-    *(int64_t *)ctx = sqlite3_column_int64(st, 1);
-    return 0;
-}
-
 int dg__consent_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                             int64_t *event_id, dg_error *err)
 {
-    return dg__stmt_request_get(s, "SELECT fingerprint, event_id FROM consent_requests WHERE "
-                                "idempotency_key = ?", key, fingerprint, cap, read_request,
-                                event_id, err);
+    return dg__stmt_request_id_get(s, "consent_requests", "event_id", key, fingerprint, cap,
+                                   event_id, err);
 }
 
 int dg__consent_request_put(dg_store *s, const char *key, const char *fingerprint,

@@ -337,8 +337,8 @@ int dg__coupon_void(dg_store *s, const char *target, bool is_definition, const c
 int dg__coupon_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                            char *result, size_t result_cap, dg_error *err)
 {
-    return dg__stmt_request_text_get(s, "coupon_requests", key, fingerprint, cap, result,
-                                     result_cap, err);
+    return dg__stmt_request_text_get(s, "coupon_requests", "result", key, fingerprint, cap,
+                                     result, result_cap, err);
 }
 
 int dg__coupon_request_put(dg_store *s, const char *key, const char *fingerprint,

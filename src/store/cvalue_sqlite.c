@@ -93,30 +93,16 @@ int dg__cvalue_answers_scan(dg_store *s, const char *customer_id, dg__cvalue_ans
     return rc;
 }
 
-typedef struct id_buf {
-    char *buf;
-    size_t cap;
-} id_buf;
-
-static int read_request(void *ctx, sqlite3_stmt *st)
-{
-    id_buf *b = ctx;
-    dg__stmt_copy_text(b->buf, b->cap, st, 1);
-    return 0;
-}
-
 int dg__cvalue_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                            char *response_id, size_t id_cap, dg_error *err)
 {
-    id_buf b = { response_id, id_cap };
-    return dg__stmt_request_get(s, "SELECT fingerprint, response_id FROM value_requests WHERE "
-                                "idempotency_key = ?", key, fingerprint, cap, read_request, &b,
-                                err);
+    return dg__stmt_request_text_get(s, "value_requests", "response_id", key, fingerprint, cap,
+                                     response_id, id_cap, err);
 }
 
 int dg__cvalue_request_put(dg_store *s, const char *key, const char *fingerprint,
                            const char *response_id, int64_t now, dg_error *err)
 {
-    return dg__stmt_request_put(s, "value_requests", "response_id", key, fingerprint, response_id, 0, now,
-                                err);
+    return dg__stmt_request_put(s, "value_requests", "response_id", key, fingerprint, response_id,
+                                0, now, err);
 }

@@ -155,18 +155,11 @@ int dg__model_each(dg_store *s, dg_model_fn fn, void *ctx, dg_error *err)
     return rc;
 }
 
-static int read_request(void *ctx, sqlite3_stmt *st)
-{
-    *(int64_t *)ctx = sqlite3_column_int64(st, 1);
-    return 0;
-}
-
 int dg__model_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                           int64_t *model_id, dg_error *err)
 {
-    return dg__stmt_request_get(s, "SELECT fingerprint, model_id FROM model_requests WHERE "
-                                "idempotency_key = ?", key, fingerprint, cap, read_request,
-                                model_id, err);
+    return dg__stmt_request_id_get(s, "model_requests", "model_id", key, fingerprint, cap,
+                                   model_id, err);
 }
 
 int dg__model_request_put(dg_store *s, const char *key, const char *fingerprint,

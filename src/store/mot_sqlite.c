@@ -62,25 +62,11 @@ int dg__mot_rating_insert(dg_store *s, const char *visit_id, const char *moment,
     return rc;
 }
 
-typedef struct visit_buf {
-    char *buf;
-    size_t cap;
-} visit_buf;
-
-static int read_request(void *ctx, sqlite3_stmt *st)
-{
-    visit_buf *v = ctx;
-    dg__stmt_copy_text(v->buf, v->cap, st, 1);
-    return 0;
-}
-
 int dg__mot_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                         char *visit_id, size_t visit_cap, dg_error *err)
 {
-    visit_buf v = { visit_id, visit_cap };
-    return dg__stmt_request_get(s, "SELECT fingerprint, visit_id FROM mot_requests WHERE "
-                                "idempotency_key = ?", key, fingerprint, cap, read_request, &v,
-                                err);
+    return dg__stmt_request_text_get(s, "mot_requests", "visit_id", key, fingerprint, cap,
+                                     visit_id, visit_cap, err);
 }
 
 int dg__mot_request_put(dg_store *s, const char *key, const char *fingerprint,

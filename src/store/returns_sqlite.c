@@ -86,8 +86,8 @@ int dg__order_return_insert(dg_store *s, const char *order_id,
 int dg__order_return_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                                  char *result, size_t result_cap, dg_error *err)
 {
-    return dg__stmt_request_text_get(s, "order_return_requests", key, fingerprint, cap, result,
-                                     result_cap, err);
+    return dg__stmt_request_text_get(s, "order_return_requests", "result", key, fingerprint, cap,
+                                     result, result_cap, err);
 }
 
 int dg__order_return_request_put(dg_store *s, const char *key, const char *fingerprint,

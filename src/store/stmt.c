@@ -90,14 +90,36 @@ static int read_request_text(void *ctx, sqlite3_stmt *st)
     return 0;
 }
 
-int dg__stmt_request_text_get(dg_store *s, const char *table, const char *key, char *fingerprint,
-                              size_t cap, char *result, size_t result_cap, dg_error *err)
+static int read_request_id(void *ctx, sqlite3_stmt *st)
 {
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT fingerprint, result FROM %s WHERE idempotency_key = ?",
+    *(int64_t *)ctx = sqlite3_column_int64(st, 1);
+    return 0;
+}
+
+/* The look-up of a stored key in table with its result in column, read by fn. */
+static int request_column_get(dg_store *s, const char *table, const char *column,
+                              const char *key, char *fingerprint, size_t cap,
+                              dg__stmt_row_fn fn, void *ctx, dg_error *err)
+{
+    char sql[192];
+    snprintf(sql, sizeof sql, "SELECT fingerprint, %s FROM %s WHERE idempotency_key = ?", column,
              table);
+    return dg__stmt_request_get(s, sql, key, fingerprint, cap, fn, ctx, err);
+}
+
+int dg__stmt_request_text_get(dg_store *s, const char *table, const char *column, const char *key,
+                              char *fingerprint, size_t cap, char *result, size_t result_cap,
+                              dg_error *err)
+{
     request_text r = { result, result_cap };
-    return dg__stmt_request_get(s, sql, key, fingerprint, cap, read_request_text, &r, err);
+    return request_column_get(s, table, column, key, fingerprint, cap, read_request_text, &r,
+                              err);
+}
+
+int dg__stmt_request_id_get(dg_store *s, const char *table, const char *column, const char *key,
+                            char *fingerprint, size_t cap, int64_t *id, dg_error *err)
+{
+    return request_column_get(s, table, column, key, fingerprint, cap, read_request_id, id, err);
 }
 
 int dg__stmt_request_put(dg_store *s, const char *table, const char *column, const char *key,

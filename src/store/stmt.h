@@ -30,10 +30,15 @@ void dg__stmt_copy_text(char *buf, size_t cap, sqlite3_stmt *st, int column);
  * result for the row (fn reads the other columns), DG_ENOTFOUND for a new key, or the error. */
 int dg__stmt_request_get(dg_store *s, const char *sql, const char *key, char *fingerprint,
                          size_t cap, dg__stmt_row_fn fn, void *ctx, dg_error *err);
-/* dg__stmt_request_get for a table whose result column is text named "result": the result is
- * copied into result (result_cap bytes). table is the service's own name, never a user's. */
-int dg__stmt_request_text_get(dg_store *s, const char *table, const char *key, char *fingerprint,
-                              size_t cap, char *result, size_t result_cap, dg_error *err);
+/* dg__stmt_request_get for a table whose result column (named column) is text: the result is
+ * copied into result (result_cap bytes). table and column are the service's own names, never a
+ * user's. */
+int dg__stmt_request_text_get(dg_store *s, const char *table, const char *column, const char *key,
+                              char *fingerprint, size_t cap, char *result, size_t result_cap,
+                              dg_error *err);
+/* The same for a result column that holds an id: the id into *id. */
+int dg__stmt_request_id_get(dg_store *s, const char *table, const char *column, const char *key,
+                            char *fingerprint, size_t cap, int64_t *id, dg_error *err);
 /* Remembers an Idempotency-Key in table, whose columns are idempotency_key, fingerprint, column
  * and recorded_at: the request's result is text when text is not NULL, else the id. table and
  * column are the service's own names, never a user's. */
