@@ -1,10 +1,12 @@
 /* The text of the analytics' small config files (see config.h): a "key = value" parser whose
  * errors carry the file, line and column. Reading the files is the report layer's. */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analytics/config.h"
+#include "dangol/utf8.h"
 
 char *dg__config_trim(char *s)
 {
@@ -89,6 +91,42 @@ int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg
 {
     plain_kv p = { fn, ctx };
     return dg__kv_parse_lines(text, name, without_position, &p, err);
+}
+
+bool dg__kv_code_valid(const char *code, size_t len, size_t cap)
+{
+    if (len == 0 || len >= cap)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!((code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
+              code[i] == '_'))
+            return false;
+    return true;
+}
+
+int dg__kv_dotted(const char *key, const char *prefix, size_t code_cap, const char **code,
+                  size_t *code_len, const char **field, dg_error *err)
+{
+    size_t prefix_len = strlen(prefix);
+    const char *start = key + prefix_len, *dot = strchr(start, '.');
+    assert(strncmp(key, prefix, prefix_len) == 0);
+    if (!dot || !dg__kv_code_valid(start, (size_t)(dot - start), code_cap) || !dot[1])
+        return dg_error_set(err, DG_EINVAL, "\"%s\": expected %sCODE.KEY with a CODE of 1 to %d "
+                            "letters a-z, digits or _", key, prefix, (int)code_cap - 1);
+    *code = start;
+    *code_len = (size_t)(dot - start);
+    *field = dot + 1;
+    return 0;
+}
+
+int dg__kv_name(const char *key, const char *value, char *out, size_t cap, dg_error *err)
+{
+    size_t len = strlen(value);
+    if (len == 0 || len >= cap || dg_utf8_invalid_at(value, len) != len)
+        return dg_error_set(err, DG_EINVAL, "%s: expected a name of 1 to %d bytes of UTF-8", key,
+                            (int)cap - 1);
+    memcpy(out, value, len + 1);
+    return 0;
 }
 
 int dg__kv_int(const char *key, const char *value, long lo, long hi, int *out, dg_error *err)

@@ -4,6 +4,7 @@
 #ifndef DANGOL_ANALYTICS_CONFIG_H
 #define DANGOL_ANALYTICS_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dangol/error.h"
@@ -40,6 +41,16 @@ int dg__kv_parse_lines(const char *text, const char *name, dg__kv_line_fn fn, vo
 
 /* For a dg__kv_line_fn: points the error just set in err (code rc) at the key, returns rc. */
 int dg__kv_at_key(dg_error *err, const dg__kv_at *at, int rc);
+
+/* Whether code (len bytes) is 1 to cap - 1 of a-z, 0-9 and _ (the codes config files name). */
+bool dg__kv_code_valid(const char *code, size_t len, size_t cap);
+/* Splits a "PREFIX.CODE.FIELD" key (prefix given with its dot, "tier.") into CODE (*code,
+ * *code_len bytes, a valid code of at most code_cap - 1) and a non-empty FIELD (*field), or
+ * fills err naming the form expected. */
+int dg__kv_dotted(const char *key, const char *prefix, size_t code_cap, const char **code,
+                  size_t *code_len, const char **field, dg_error *err);
+/* A name of 1 to cap - 1 bytes of UTF-8 copied into out, or err. */
+int dg__kv_name(const char *key, const char *value, char *out, size_t cap, dg_error *err);
 
 /* Helpers for kv callbacks: parse an integer/real within [lo, hi] or fill err. */
 int dg__kv_int(const char *key, const char *value, long lo, long hi, int *out, dg_error *err);

@@ -101,17 +101,6 @@ static int scale_value(const char *key, const char *value, int *min, int *max, d
     return 0;
 }
 
-static bool valid_code(const char *code, size_t len)
-{
-    if (len == 0 || len >= DG_CVALUE_CODE_MAX)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (!((code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
-              code[i] == '_'))
-            return false;
-    return true;
-}
-
 static int text_value(const char *key, const char *value, char *out, dg_error *err)
 {
     size_t len = strlen(value);
@@ -125,11 +114,11 @@ static int text_value(const char *key, const char *value, char *out, dg_error *e
 static int item_key(parse_ctx *c, const char *key, const char *value, const dg__kv_at *at,
                     dg_error *err)
 {
-    const char *code = key + 5, *dot = strchr(code, '.');
-    if (!dot || !valid_code(code, (size_t)(dot - code)) || !dot[1])
-        return dg_error_set(err, DG_EINVAL, "\"%s\": expected item.CODE.KEY with a CODE of 1 to "
-                            "%d letters a-z, digits or _", key, DG_CVALUE_CODE_MAX - 1);
-    size_t len = (size_t)(dot - code), i = 0;
+    const char *code, *field;
+    size_t len, i = 0;
+    int rc = dg__kv_dotted(key, "item.", DG_CVALUE_CODE_MAX, &code, &len, &field, err);
+    if (rc != 0)
+        return rc;
     dg_cvalue_survey *s = &c->s;
     while (i < s->n_items && !(strncmp(s->items[i].code, code, len) == 0 &&
                                !s->items[i].code[len]))
@@ -143,7 +132,6 @@ static int item_key(parse_ctx *c, const char *key, const char *value, const dg__
         s->n_items++;
     }
     dg_cvalue_item *it = &s->items[i];
-    const char *field = dot + 1;
     if (strcmp(field, "component") == 0) {
         int k = dg_cvalue_component_find(value);
         if (k < 0)
@@ -182,7 +170,7 @@ static int setting(parse_ctx *c, const char *key, const char *value, const dg__k
     if (strcmp(key, "outcome") == 0) {
         c->outcome_line = at->line;
         c->outcome_column = at->value_column;
-        if (!valid_code(value, strlen(value)))
+        if (!dg__kv_code_valid(value, strlen(value), DG_CVALUE_CODE_MAX))
             return dg_error_set(err, DG_EINVAL, "outcome = \"%s\": expected an item code", value);
         snprintf(c->s.outcome, sizeof c->s.outcome, "%s", value);
         return 0;

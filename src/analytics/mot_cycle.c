@@ -12,7 +12,6 @@
 
 #include "analytics/config.h"
 #include "dangol/mot.h"
-#include "dangol/utf8.h"
 #include "dangol/vocab.h"
 
 static const char *const element_codes[] = { "hardware", "software", "humanware" };
@@ -110,27 +109,6 @@ typedef struct parse_ctx {
     long scale_line;             /* where the cycle's scale was last set (0: not in the text) */
 } parse_ctx;
 
-static bool valid_code(const char *code, size_t len)
-{
-    if (len == 0 || len >= DG_MOT_CODE_MAX)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (!((code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
-              code[i] == '_'))
-            return false;
-    return true;
-}
-
-static int name_value(const char *key, const char *value, char *out, dg_error *err)
-{
-    size_t len = strlen(value);
-    if (len == 0 || len >= DG_MOT_NAME_MAX || dg_utf8_invalid_at(value, len) != len)
-        return dg_error_set(err, DG_EINVAL, "%s: expected a name of 1 to %d bytes of UTF-8", key,
-                            DG_MOT_NAME_MAX - 1);
-    memcpy(out, value, len + 1);
-    return 0;
-}
-
 static int scale_value(const char *key, const char *value, int32_t *out, dg_error *err)
 {
     int v;
@@ -144,11 +122,11 @@ static int scale_value(const char *key, const char *value, int32_t *out, dg_erro
 static int moment_of(parse_ctx *c, const char *key, long line_no, size_t *index,
                      const char **field, dg_error *err)
 {
-    const char *code = key + 7, *dot = strchr(code, '.');
-    if (!dot || !valid_code(code, (size_t)(dot - code)) || !dot[1])
-        return dg_error_set(err, DG_EINVAL, "\"%s\": expected moment.CODE.KEY with a CODE of 1 "
-                            "to %d letters a-z, digits or _", key, DG_MOT_CODE_MAX - 1);
-    size_t len = (size_t)(dot - code);
+    const char *code;
+    size_t len;
+    int rc = dg__kv_dotted(key, "moment.", DG_MOT_CODE_MAX, &code, &len, field, err);
+    if (rc != 0)
+        return rc;
     if (!c->moments_named) {
         c->moments_named = true;
         c->cycle.n_moments = 0;
@@ -169,7 +147,6 @@ static int moment_of(parse_ctx *c, const char *key, long line_no, size_t *index,
         c->cycle.n_moments++;
     }
     *index = i;
-    *field = dot + 1;
     return 0;
 }
 
@@ -183,9 +160,9 @@ static int moment_key(parse_ctx *c, const char *key, const char *value, long lin
         return rc;
     dg_mot_moment *m = &c->cycle.moments[i];
     if (strcmp(field, "name_en") == 0)
-        return name_value(key, value, m->name_en, err);
+        return dg__kv_name(key, value, m->name_en, sizeof m->name_en, err);
     if (strcmp(field, "name_ko") == 0)
-        return name_value(key, value, m->name_ko, err);
+        return dg__kv_name(key, value, m->name_ko, sizeof m->name_ko, err);
     if (strcmp(field, "element") == 0)
         return dg_mot_element_parse(&m->element, value, err);
     if (strcmp(field, "scale_min") == 0) {
@@ -205,9 +182,9 @@ static int setting(parse_ctx *c, const char *key, const char *value, long line_n
 {
     dg_mot_cycle *y = &c->cycle;
     if (strcmp(key, "name_en") == 0)
-        return name_value(key, value, y->name_en, err);
+        return dg__kv_name(key, value, y->name_en, sizeof y->name_en, err);
     if (strcmp(key, "name_ko") == 0)
-        return name_value(key, value, y->name_ko, err);
+        return dg__kv_name(key, value, y->name_ko, sizeof y->name_ko, err);
     if (strcmp(key, "scale_min") == 0 || strcmp(key, "scale_max") == 0) {
         c->scale_line = line_no;
         return scale_value(key, value,

@@ -132,26 +132,15 @@ static int int64_value(const char *key, const char *value, int64_t lo, int64_t h
     return 0;
 }
 
-static bool valid_code(const char *code, size_t len)
-{
-    if (len == 0 || len >= DG_TIER_CODE_MAX)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (!((code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
-              code[i] == '_'))
-            return false;
-    return true;
-}
-
 /* The tier of "tier.CODE.field" (added at the end when new); its field into *field. */
 static int tier_of(parse_ctx *c, const char *key, long line_no, size_t *index,
                    const char **field, dg_error *err)
 {
-    const char *code = key + 5, *dot = strchr(code, '.');
-    if (!dot || !valid_code(code, (size_t)(dot - code)) || !dot[1])
-        return dg_error_set(err, DG_EINVAL, "\"%s\": expected tier.CODE.KEY with a CODE of 1 to "
-                            "%d letters a-z, digits or _", key, DG_TIER_CODE_MAX - 1);
-    size_t len = (size_t)(dot - code);
+    const char *code;
+    size_t len;
+    int rc = dg__kv_dotted(key, "tier.", DG_TIER_CODE_MAX, &code, &len, field, err);
+    if (rc != 0)
+        return rc;
     if (!c->tiers_named) {
         c->tiers_named = true;
         c->rules.n_levels = 0;
@@ -172,17 +161,6 @@ static int tier_of(parse_ctx *c, const char *key, long line_no, size_t *index,
         c->rules.n_levels++;
     }
     *index = i;
-    *field = dot + 1;
-    return 0;
-}
-
-static int name_value(const char *key, const char *value, char *out, dg_error *err)
-{
-    size_t len = strlen(value);
-    if (len == 0 || len >= DG_TIER_NAME_MAX || dg_utf8_invalid_at(value, len) != len)
-        return dg_error_set(err, DG_EINVAL, "%s: expected a name of 1 to %d bytes of UTF-8", key,
-                            DG_TIER_NAME_MAX - 1);
-    memcpy(out, value, len + 1);
     return 0;
 }
 
@@ -196,9 +174,9 @@ static int tier_key(parse_ctx *c, const char *key, const char *value, const dg__
         return rc;
     dg_tier_level *l = &c->rules.levels[i];
     if (strcmp(field, "name_en") == 0)
-        return name_value(key, value, l->name_en, err);
+        return dg__kv_name(key, value, l->name_en, sizeof l->name_en, err);
     if (strcmp(field, "name_ko") == 0)
-        return name_value(key, value, l->name_ko, err);
+        return dg__kv_name(key, value, l->name_ko, sizeof l->name_ko, err);
     if (strcmp(field, "earn_per_mille") == 0)
         return int64_value(key, value, 1, 100000, &l->earn_per_mille, err);
     if (strcmp(field, "discount_percent") == 0) {
