@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/analysis.h"
+#include "dangol/points.h"
 #include "dangol/text.h"
 
 int dg_cli_parse_day(const dg_cli *cli, const char *option, const char *text, int32_t *day)
@@ -13,6 +14,16 @@ int dg_cli_parse_day(const dg_cli *cli, const char *option, const char *text, in
     dg_error_clear(&err);
     if (dg_date_parse(text, strlen(text), day, &err) != 0)
         return dg_cli_usage_error(cli, "%s \"%s\": %s", option, text, err.message);
+    return DG_EXIT_OK;
+}
+
+int dg_cli_points_rules(const dg_cli *cli, const char *path, dg_points_rules *rules)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    dg_points_rules_default(rules);
+    if (path && dg_points_rules_load(rules, path, &err) != 0)
+        return dg_cli_fail(cli, &err);
     return DG_EXIT_OK;
 }
 

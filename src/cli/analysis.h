@@ -12,6 +12,11 @@
 
 /* Parses a YYYY-MM-DD date given to option into *day; DG_EXIT_USAGE with a message if bad. */
 int dg_cli_parse_day(const dg_cli *cli, const char *option, const char *text, int32_t *day);
+/* The points rules of path (--rules FILE), or the built-in ones when path is NULL; DG_EXIT_OK,
+ * or the file's error printed and its exit code. */
+struct dg_points_rules;
+int dg_cli_points_rules(const dg_cli *cli, const char *path, struct dg_points_rules *rules);
+
 /* Parses a number within lo..hi (whole when integer) given to option into *out; DG_EXIT_USAGE
  * with a message naming the range if bad. */
 int dg_cli_parse_number(const dg_cli *cli, const char *option, const char *text, double lo,

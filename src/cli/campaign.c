@@ -1,7 +1,6 @@
 /* `dangol campaign`: campaigns with a control group — create, list, show, audience preview,
  * launch, send list and results. Every write is one operation of the library
  * (dangol/campaign.h); every report comes from the report layer, as the API shows it. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,59 +21,27 @@ typedef struct campaign_args {
 
 static int parse_args(dg_cli *cli, int argc, char **argv, campaign_args *a)
 {
-    enum { OPT_NAME = 1, OPT_AUDIENCE, OPT_SHARE, OPT_SEED, OPT_COUPON, OPT_POINTS, OPT_CHANNEL,
-           OPT_WINDOW, OPT_KEY, OPT_ACTOR, OPT_RULES, OPT_REASON, OPT_DATE, OPT_AS_OF };
-    static const struct option options[] = {
-        { "name", required_argument, NULL, OPT_NAME },
-        { "audience", required_argument, NULL, OPT_AUDIENCE },
-        { "where", required_argument, NULL, OPT_AUDIENCE },
-        { "control-share", required_argument, NULL, OPT_SHARE },
-        { "seed", required_argument, NULL, OPT_SEED },
-        { "coupon", required_argument, NULL, OPT_COUPON },
-        { "points", required_argument, NULL, OPT_POINTS },
-        { "channel", required_argument, NULL, OPT_CHANNEL },
-        { "window-days", required_argument, NULL, OPT_WINDOW },
-        { "idempotency-key", required_argument, NULL, OPT_KEY },
-        { "actor", required_argument, NULL, OPT_ACTOR },
-        { "rules", required_argument, NULL, OPT_RULES },
-        { "reason", required_argument, NULL, OPT_REASON },
-        { "date", required_argument, NULL, OPT_DATE },
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { 0 } };
     memset(a, 0, sizeof *a);
     a->day = DG_CAMPAIGN_TODAY;
     a->as_of = DG_DAY_NONE;
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_NAME: a->name = optarg; break;
-        case OPT_AUDIENCE: a->audience = optarg; break;
-        case OPT_SHARE: a->share = optarg; break;
-        case OPT_SEED: a->seed = optarg; break;
-        case OPT_COUPON: a->coupon = optarg; break;
-        case OPT_POINTS: a->points = optarg; break;
-        case OPT_CHANNEL: a->channel = optarg; break;
-        case OPT_WINDOW: a->window = optarg; break;
-        case OPT_KEY: a->key = optarg; break;
-        case OPT_ACTOR: a->actor = optarg; break;
-        case OPT_RULES: a->rules_path = optarg; break;
-        case OPT_REASON: a->reason = optarg; break;
-        case OPT_DATE:
-            if ((code = dg_cli_parse_day(cli, argv[optind - 1], optarg, &a->day)) != 0)
-                return code;
-            break;
-        case OPT_AS_OF:
-            if ((code = dg_cli_parse_day(cli, argv[optind - 1], optarg, &a->as_of)) != 0)
-                return code;
-            break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        a->positional = argv[optind++];
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return DG_EXIT_OK;
+    const dg_cli_option options[] = {
+        dg_cli_text("name", &a->name),
+        dg_cli_text("audience", &a->audience),
+        dg_cli_text("where", &a->audience),
+        dg_cli_text("control-share", &a->share),
+        dg_cli_text("seed", &a->seed),
+        dg_cli_text("coupon", &a->coupon),
+        dg_cli_text("points", &a->points),
+        dg_cli_text("channel", &a->channel),
+        dg_cli_text("window-days", &a->window),
+        dg_cli_text("idempotency-key", &a->key),
+        dg_cli_text("actor", &a->actor),
+        dg_cli_text("rules", &a->rules_path),
+        dg_cli_text("reason", &a->reason),
+        dg_cli_day("date", &a->day, NULL),
+        dg_cli_day("as-of", &a->as_of, NULL),
+    };
+    return dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), &a->positional, 1);
 }
 
 /* A whole number from lo to hi given to option, or a usage error. */
@@ -179,12 +146,11 @@ static int launch(dg_cli *cli, const campaign_args *a)
     dg_error err;
     dg_error_clear(&err);
     dg_points_rules rules;
-    dg_points_rules_default(&rules);
-    if (a->rules_path && dg_points_rules_load(&rules, a->rules_path, &err) != 0)
-        return dg_cli_fail(cli, &err);
-    dg_store *store;
-    int code = dg_cli_open_store(cli, 0, &store);
+    int code = dg_cli_points_rules(cli, a->rules_path, &rules);
     if (code != DG_EXIT_OK)
+        return code;
+    dg_store *store;
+    if ((code = dg_cli_open_store(cli, 0, &store)) != DG_EXIT_OK)
         return code;
     char name[DG_AUDIT_NAME_MAX];
     dg_audit_actor actor;
@@ -261,12 +227,11 @@ static int results(dg_cli *cli, const campaign_args *a)
     dg_error err;
     dg_error_clear(&err);
     dg_points_rules rules;
-    dg_points_rules_default(&rules);
-    if (a->rules_path && dg_points_rules_load(&rules, a->rules_path, &err) != 0)
-        return dg_cli_fail(cli, &err);
-    dg_frame *frame = NULL;
-    int code = dg_cli_load_frame(cli, a->as_of, false, &frame);
+    int code = dg_cli_points_rules(cli, a->rules_path, &rules);
     if (code != DG_EXIT_OK)
+        return code;
+    dg_frame *frame = NULL;
+    if ((code = dg_cli_load_frame(cli, a->as_of, false, &frame)) != DG_EXIT_OK)
         return code;
     dg_store *store;
     if ((code = dg_cli_open_store(cli, DG_STORE_READONLY, &store)) != DG_EXIT_OK) {
@@ -310,14 +275,9 @@ static int run(dg_cli *cli, int argc, char **argv)
 {
     static const char *const subcommands[] = { "create", "list", "show", "audience", "launch",
                                                "send-list", "results" };
-    const char *valid = "create, list, show, audience, launch, send-list, results";
-    if (argc < 2)
-        return dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
-    int sub = 0;
-    while (sub < 7 && strcmp(argv[1], subcommands[sub]) != 0)
-        sub++;
-    if (sub == 7)
-        return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
+    int sub = dg_cli_subcommand(cli, argc, argv, subcommands, DG_CLI_N(subcommands));
+    if (sub < 0)
+        return DG_EXIT_USAGE;
     campaign_args a;
     dg_cli_getopt_reset();
     int code = parse_args(cli, argc - 1, argv + 1, &a);

@@ -118,21 +118,6 @@ static int parse_args(dg_cli *cli, int argc, char **argv, churn_args *a)
     return DG_EXIT_OK;
 }
 
-/* Finds argv[1] among names; -1 after printing the usage error. */
-static int subcommand(dg_cli *cli, int argc, char **argv, const char *const *names, size_t n,
-                      const char *valid)
-{
-    if (argc < 2) {
-        dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(argv[1], names[i]) == 0)
-            return (int)i;
-    dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
-    return -1;
-}
-
 static int train(dg_cli *cli, const churn_args *a)
 {
     dg_frame *frame = NULL;
@@ -209,7 +194,7 @@ static int show(dg_cli *cli, show_op op, int64_t id)
 static int run_churn(dg_cli *cli, int argc, char **argv)
 {
     static const char *const names[] = { "train", "score", "report" };
-    int sub = subcommand(cli, argc, argv, names, 3, "train, score, report");
+    int sub = dg_cli_subcommand(cli, argc, argv, names, DG_CLI_N(names));
     if (sub < 0)
         return DG_EXIT_USAGE;
     churn_args a;
@@ -255,7 +240,7 @@ DG_CLI_COMMAND(churn) = {
 static int run_model(dg_cli *cli, int argc, char **argv)
 {
     static const char *const names[] = { "list", "show" };
-    int sub = subcommand(cli, argc, argv, names, 2, "list, show");
+    int sub = dg_cli_subcommand(cli, argc, argv, names, DG_CLI_N(names));
     if (sub < 0)
         return DG_EXIT_USAGE;
     churn_args a;

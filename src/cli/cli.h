@@ -83,6 +83,62 @@ int dg_cli_print_free(const dg_cli *cli, dg_table *t);
 /* Resets getopt for a command's own option parsing. */
 void dg_cli_getopt_reset(void);
 
+/* The number of elements of an array (a table of subcommands or options). */
+#define DG_CLI_N(array) (sizeof (array) / sizeof (array)[0])
+
+/* Which of names (n of them) the subcommand argv[1] is: its index, or -1 after printing the
+ * usage error ("missing subcommand" or "unknown subcommand", with the valid ones listed). */
+int dg_cli_subcommand(const dg_cli *cli, int argc, char **argv, const char *const *names,
+                      size_t n);
+
+/* A subcommand's option: --name and where its value goes (src/cli/options.c). */
+typedef enum {
+    DG_CLI_OPTION_TEXT,    /* out: const char **, the argument as given */
+    DG_CLI_OPTION_FLAG,    /* out: bool *, set true; takes no argument */
+    DG_CLI_OPTION_DAY,     /* out: int32_t *, a YYYY-MM-DD date (a bad one: usage error) */
+    DG_CLI_OPTION_LIST,    /* out: dg_cli_list *, each time it appears, in order */
+} dg_cli_option_kind;
+
+/* The values of a repeatable option; the caller frees items (not the strings: argv's). */
+typedef struct dg_cli_list {
+    const char **items;
+    size_t n;
+} dg_cli_list;
+
+typedef struct dg_cli_option {
+    const char *name;
+    dg_cli_option_kind kind;
+    void *out;
+    bool *given;           /* set true when the option appears; NULL: not recorded */
+} dg_cli_option;
+
+#define DG_CLI_MAX_OPTIONS 32
+
+/* Parses a subcommand's argv (argv[0] the subcommand; getopt reset by the caller) by options,
+ * n_options of them: each value into its out, in order; then up to n_positional arguments into
+ * positional[0..]. Returns DG_EXIT_OK, or prints the usage error (an unknown option, a bad date,
+ * an argument too many) and returns DG_EXIT_USAGE. */
+int dg_cli_options(const dg_cli *cli, int argc, char **argv, const dg_cli_option *options,
+                   size_t n_options, const char **positional, size_t n_positional);
+
+/* Table entries, typed so a field of the wrong type does not compile. */
+static inline dg_cli_option dg_cli_text(const char *name, const char **out)
+{
+    return (dg_cli_option){ name, DG_CLI_OPTION_TEXT, out, NULL };
+}
+static inline dg_cli_option dg_cli_flag(const char *name, bool *out)
+{
+    return (dg_cli_option){ name, DG_CLI_OPTION_FLAG, out, NULL };
+}
+static inline dg_cli_option dg_cli_day(const char *name, int32_t *out, bool *given)
+{
+    return (dg_cli_option){ name, DG_CLI_OPTION_DAY, out, given };
+}
+static inline dg_cli_option dg_cli_list_of(const char *name, dg_cli_list *out)
+{
+    return (dg_cli_option){ name, DG_CLI_OPTION_LIST, out, NULL };
+}
+
 /* Appends an audit entry (dangol/audit.h) by the command line (the OS user, origin "cli"):
  * action on customers (n of them), with a reason and a detail object (jansson, stolen; NULL for
  * none). Returns DG_EXIT_OK, or prints the failure and returns its exit code (src/cli/audit.c). */

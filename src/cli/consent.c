@@ -1,7 +1,6 @@
 /* `dangol consent`: grants and withdrawals of consent per purpose, a customer's consent and its
  * history, and the send list of a purpose. Writes are the library's dg_consent_record; the
  * tables come from the report layer, as the API shows them. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,36 +15,17 @@ typedef struct consent_args {
 
 static int parse_args(dg_cli *cli, int argc, char **argv, consent_args *a)
 {
-    enum { OPT_PURPOSE = 1, OPT_SOURCE, OPT_ACTOR, OPT_KEY, OPT_DATE };
-    static const struct option options[] = {
-        { "purpose", required_argument, NULL, OPT_PURPOSE },
-        { "source", required_argument, NULL, OPT_SOURCE },
-        { "actor", required_argument, NULL, OPT_ACTOR },
-        { "idempotency-key", required_argument, NULL, OPT_KEY },
-        { "date", required_argument, NULL, OPT_DATE },
-        { "as-of", required_argument, NULL, OPT_DATE },
-        { 0 } };
     memset(a, 0, sizeof *a);
     a->day = DG_CONSENT_TODAY;
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_PURPOSE: a->purpose = optarg; break;
-        case OPT_SOURCE: a->source = optarg; break;
-        case OPT_ACTOR: a->actor = optarg; break;
-        case OPT_KEY: a->key = optarg; break;
-        case OPT_DATE:
-            if ((code = dg_cli_parse_day(cli, argv[optind - 1], optarg, &a->day)) != 0)
-                return code;
-            break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        a->customer = argv[optind++];
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return DG_EXIT_OK;
+    const dg_cli_option options[] = {
+        dg_cli_text("purpose", &a->purpose),
+        dg_cli_text("source", &a->source),
+        dg_cli_text("actor", &a->actor),
+        dg_cli_text("idempotency-key", &a->key),
+        dg_cli_day("date", &a->day, NULL),
+        dg_cli_day("as-of", &a->day, NULL),
+    };
+    return dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), &a->customer, 1);
 }
 
 static int record(dg_cli *cli, dg_consent_action action, const consent_args *a)
@@ -119,14 +99,9 @@ static int report(dg_cli *cli, bool list, const consent_args *a)
 static int run(dg_cli *cli, int argc, char **argv)
 {
     static const char *const subcommands[] = { "grant", "withdraw", "show", "list" };
-    const char *valid = "grant, withdraw, show, list";
-    if (argc < 2)
-        return dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
-    size_t sub = 0;
-    while (sub < 4 && strcmp(argv[1], subcommands[sub]) != 0)
-        sub++;
-    if (sub == 4)
-        return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
+    int sub = dg_cli_subcommand(cli, argc, argv, subcommands, DG_CLI_N(subcommands));
+    if (sub < 0)
+        return DG_EXIT_USAGE;
     consent_args a;
     dg_cli_getopt_reset();
     int code = parse_args(cli, argc - 1, argv + 1, &a);

@@ -1,7 +1,6 @@
 /* `dangol coupon`: coupon definitions, codes issued to customers, redemptions against orders,
  * voids, and the reports (list, show, rates). Every write is one operation of the library
  * (dangol/coupon.h); every report comes from the report layer, as the API shows it. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,78 +14,36 @@ typedef struct coupon_args {
     const char *order, *actor, *key, *reason, *name, *campaign, *audience, *definition, *by;
     const char *amount, *percent, *cap, *min_spend, *per_customer, *total_limit, *file;
     const char *from_text, *until_text;
-    const char **customers;     /* --customer, in order (malloc'd) */
-    size_t n_customers;
+    dg_cli_list customers;      /* --customer, in order */
     bool first_purchase;
     const char *positional;
 } coupon_args;
 
 static int parse_args(dg_cli *cli, int argc, char **argv, coupon_args *a)
 {
-    enum { OPT_ORDER = 1, OPT_ACTOR, OPT_KEY, OPT_REASON, OPT_NAME, OPT_CAMPAIGN, OPT_AUDIENCE,
-           OPT_DEFINITION, OPT_BY, OPT_AMOUNT, OPT_PERCENT, OPT_CAP, OPT_MIN_SPEND,
-           OPT_PER_CUSTOMER, OPT_TOTAL_LIMIT, OPT_FILE, OPT_FROM, OPT_UNTIL, OPT_CUSTOMER,
-           OPT_FIRST };
-    static const struct option options[] = {
-        { "order", required_argument, NULL, OPT_ORDER },
-        { "actor", required_argument, NULL, OPT_ACTOR },
-        { "idempotency-key", required_argument, NULL, OPT_KEY },
-        { "reason", required_argument, NULL, OPT_REASON },
-        { "name", required_argument, NULL, OPT_NAME },
-        { "campaign", required_argument, NULL, OPT_CAMPAIGN },
-        { "audience", required_argument, NULL, OPT_AUDIENCE },
-        { "definition", required_argument, NULL, OPT_DEFINITION },
-        { "by", required_argument, NULL, OPT_BY },
-        { "amount", required_argument, NULL, OPT_AMOUNT },
-        { "percent", required_argument, NULL, OPT_PERCENT },
-        { "cap", required_argument, NULL, OPT_CAP },
-        { "min-spend", required_argument, NULL, OPT_MIN_SPEND },
-        { "per-customer", required_argument, NULL, OPT_PER_CUSTOMER },
-        { "total-limit", required_argument, NULL, OPT_TOTAL_LIMIT },
-        { "customers", required_argument, NULL, OPT_FILE },
-        { "from", required_argument, NULL, OPT_FROM },
-        { "until", required_argument, NULL, OPT_UNTIL },
-        { "customer", required_argument, NULL, OPT_CUSTOMER },
-        { "first-purchase", no_argument, NULL, OPT_FIRST },
-        { 0 } };
-    int o;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_ORDER: a->order = optarg; break;
-        case OPT_ACTOR: a->actor = optarg; break;
-        case OPT_KEY: a->key = optarg; break;
-        case OPT_REASON: a->reason = optarg; break;
-        case OPT_NAME: a->name = optarg; break;
-        case OPT_CAMPAIGN: a->campaign = optarg; break;
-        case OPT_AUDIENCE: a->audience = optarg; break;
-        case OPT_DEFINITION: a->definition = optarg; break;
-        case OPT_BY: a->by = optarg; break;
-        case OPT_AMOUNT: a->amount = optarg; break;
-        case OPT_PERCENT: a->percent = optarg; break;
-        case OPT_CAP: a->cap = optarg; break;
-        case OPT_MIN_SPEND: a->min_spend = optarg; break;
-        case OPT_PER_CUSTOMER: a->per_customer = optarg; break;
-        case OPT_TOTAL_LIMIT: a->total_limit = optarg; break;
-        case OPT_FILE: a->file = optarg; break;
-        case OPT_FROM: a->from_text = optarg; break;
-        case OPT_UNTIL: a->until_text = optarg; break;
-        case OPT_FIRST: a->first_purchase = true; break;
-        case OPT_CUSTOMER: {
-            const char **grown = realloc(a->customers, (a->n_customers + 1) * sizeof *grown);
-            if (!grown)
-                return dg_cli_usage_error(cli, "out of memory");
-            a->customers = grown;
-            a->customers[a->n_customers++] = optarg;
-            break;
-        }
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        a->positional = argv[optind++];
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return DG_EXIT_OK;
+    const dg_cli_option options[] = {
+        dg_cli_text("order", &a->order),
+        dg_cli_text("actor", &a->actor),
+        dg_cli_text("idempotency-key", &a->key),
+        dg_cli_text("reason", &a->reason),
+        dg_cli_text("name", &a->name),
+        dg_cli_text("campaign", &a->campaign),
+        dg_cli_text("audience", &a->audience),
+        dg_cli_text("definition", &a->definition),
+        dg_cli_text("by", &a->by),
+        dg_cli_text("amount", &a->amount),
+        dg_cli_text("percent", &a->percent),
+        dg_cli_text("cap", &a->cap),
+        dg_cli_text("min-spend", &a->min_spend),
+        dg_cli_text("per-customer", &a->per_customer),
+        dg_cli_text("total-limit", &a->total_limit),
+        dg_cli_text("customers", &a->file),
+        dg_cli_text("from", &a->from_text),
+        dg_cli_text("until", &a->until_text),
+        dg_cli_list_of("customer", &a->customers),
+        dg_cli_flag("first-purchase", &a->first_purchase),
+    };
+    return dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), &a->positional, 1);
 }
 
 /* A usage error carrying err's message. */
@@ -200,7 +157,7 @@ static int read_customers(dg_cli *cli, const coupon_args *a, const char ***list,
     *list = NULL;
     *n = 0;
     *text = NULL;
-    size_t len = 0, cap = a->n_customers + 1;
+    size_t len = 0, cap = a->customers.n + 1;
     if (a->file) {
         FILE *f = strcmp(a->file, "-") == 0 ? stdin : fopen(a->file, "rb");
         if (!f) {
@@ -230,8 +187,8 @@ static int read_customers(dg_cli *cli, const coupon_args *a, const char ***list,
     }
     if (!(*list = malloc(cap * sizeof **list)))
         return dg_cli_usage_error(cli, "out of memory");
-    for (size_t i = 0; i < a->n_customers; i++)
-        (*list)[(*n)++] = a->customers[i];
+    for (size_t i = 0; i < a->customers.n; i++)
+        (*list)[(*n)++] = a->customers.items[i];
     size_t line = 0;
     for (char *p = *text, *next; p && *p; p = next) {
         line++;
@@ -255,7 +212,7 @@ static int issue(dg_cli *cli, const coupon_args *a)
 {
     if (!a->positional)
         return dg_cli_usage_error(cli, "issue takes a coupon definition id");
-    if (!a->n_customers && !a->file)
+    if (!a->customers.n && !a->file)
         return dg_cli_usage_error(cli, "give the customers: --customer ID (repeatable) or "
                                        "--customers FILE");
     const char **list;
@@ -415,14 +372,9 @@ static int run(dg_cli *cli, int argc, char **argv)
 {
     static const char *const subcommands[] = { "define", "issue", "redeem", "void", "list",
                                                "show", "rates" };
-    const char *valid = "define, issue, redeem, void, list, show, rates";
-    if (argc < 2)
-        return dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
-    size_t sub = 0;
-    while (sub < sizeof subcommands / sizeof subcommands[0] && strcmp(argv[1], subcommands[sub]))
-        sub++;
-    if (sub == sizeof subcommands / sizeof subcommands[0])
-        return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
+    int sub = dg_cli_subcommand(cli, argc, argv, subcommands, DG_CLI_N(subcommands));
+    if (sub < 0)
+        return DG_EXIT_USAGE;
     coupon_args a;
     memset(&a, 0, sizeof a);
     dg_cli_getopt_reset();
@@ -438,7 +390,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         default: code = report(cli, READ_RATES, &a); break;
         }
     }
-    free(a.customers);
+    free(a.customers.items);
     return code;
 }
 

@@ -59,9 +59,8 @@ static int run(dg_cli *cli, int argc, char **argv)
     if (config_path && dg_economics_config_load(&config, config_path, &err) != 0)
         return dg_cli_fail(cli, &err);   /* as every config file: exit 1, file:line:column */
     dg_points_rules rules;
-    dg_points_rules_default(&rules);
-    if (points_path && dg_points_rules_load(&rules, points_path, &err) != 0)
-        return dg_cli_fail(cli, &err);
+    if ((code = dg_cli_points_rules(cli, points_path, &rules)) != DG_EXIT_OK)
+        return code;
     opt.config = &config;
     opt.point_value_minor = rules.point_value_minor;
     dg_frame *frame = NULL;

@@ -2,7 +2,6 @@
  * list them, record an outcome (audited), and the outbox of a channel for the SMS or e-mail
  * tool (consent respected, the export audited). Writes are the library's (dangol/followup.h);
  * tables come from the report layer, as the API shows them. */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,45 +23,24 @@ typedef struct followup_args {
 
 static int parse_args(dg_cli *cli, int argc, char **argv, followup_args *a)
 {
-    enum { O_RULES = 1, O_STATE, O_CUSTOMER, O_CHANNEL, O_OUTCOME, O_NOTE, O_ACTOR, O_KEY,
-           O_VERSION, O_AT, O_REASON, O_AS_OF };
-    static const struct option options[] = {
-        { "rules", required_argument, NULL, O_RULES },
-        { "state", required_argument, NULL, O_STATE },
-        { "customer", required_argument, NULL, O_CUSTOMER },
-        { "channel", required_argument, NULL, O_CHANNEL },
-        { "outcome", required_argument, NULL, O_OUTCOME },
-        { "note", required_argument, NULL, O_NOTE },
-        { "actor", required_argument, NULL, O_ACTOR },
-        { "idempotency-key", required_argument, NULL, O_KEY },
-        { "version", required_argument, NULL, O_VERSION },
-        { "at", required_argument, NULL, O_AT },
-        { "reason", required_argument, NULL, O_REASON },
-        { "as-of", required_argument, NULL, O_AS_OF },
-        { "date", required_argument, NULL, O_AS_OF },
-        { 0 } };
-    const char **slots[] = { NULL, &a->rules_path, &a->state, &a->customer, &a->channel,
-                             &a->outcome, &a->note, &a->actor, &a->key, &a->version_text,
-                             &a->at_text, &a->reason };
     memset(a, 0, sizeof *a);
     a->day = dg_consent_today();
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (o == O_AS_OF) {
-            if ((code = dg_cli_parse_day(cli, argv[optind - 1], optarg, &a->day)) != 0)
-                return code;
-            a->has_day = true;
-        } else if (o >= O_RULES && o <= O_REASON) {
-            *slots[o] = optarg;
-        } else {
-            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        a->positional = argv[optind++];
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return DG_EXIT_OK;
+    const dg_cli_option options[] = {
+        dg_cli_text("rules", &a->rules_path),
+        dg_cli_text("state", &a->state),
+        dg_cli_text("customer", &a->customer),
+        dg_cli_text("channel", &a->channel),
+        dg_cli_text("outcome", &a->outcome),
+        dg_cli_text("note", &a->note),
+        dg_cli_text("actor", &a->actor),
+        dg_cli_text("idempotency-key", &a->key),
+        dg_cli_text("version", &a->version_text),
+        dg_cli_text("at", &a->at_text),
+        dg_cli_text("reason", &a->reason),
+        dg_cli_day("as-of", &a->day, &a->has_day),
+        dg_cli_day("date", &a->day, &a->has_day),
+    };
+    return dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), &a->positional, 1);
 }
 
 static int schedule(dg_cli *cli, const followup_args *a)
@@ -211,14 +189,9 @@ static int outbox(dg_cli *cli, const followup_args *a)
 static int run(dg_cli *cli, int argc, char **argv)
 {
     static const char *const subcommands[] = { "schedule", "list", "done", "outbox" };
-    const char *valid = "schedule, list, done, outbox";
-    size_t sub = 0;
-    if (argc < 2)
-        return dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
-    while (sub < 4 && strcmp(argv[1], subcommands[sub]) != 0)
-        sub++;
-    if (sub == 4)
-        return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
+    int sub = dg_cli_subcommand(cli, argc, argv, subcommands, DG_CLI_N(subcommands));
+    if (sub < 0)
+        return DG_EXIT_USAGE;
     followup_args a;
     dg_cli_getopt_reset();
     int code = parse_args(cli, argc - 1, argv + 1, &a);

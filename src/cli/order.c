@@ -1,7 +1,6 @@
 /* `dangol order return`: a cancelled or returned order undone in one write — its points earn
  * reversed and its coupon redemption reversed (restored or forfeited by the rules), audited
  * (dangol/order_return.h). The CLI only parses and prints. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,46 +51,31 @@ static int run(dg_cli *cli, int argc, char **argv)
     if (argc < 2 || strcmp(argv[1], "return") != 0)
         return dg_cli_usage_error(cli, argc < 2 ? "missing subcommand; valid: return"
                                                 : "unknown subcommand; valid: return");
-    enum { OPT_CANCELLED = 1, OPT_DATE, OPT_REASON, OPT_ACTOR, OPT_KEY, OPT_RULES };
-    static const struct option options[] = {
-        { "cancelled", no_argument, NULL, OPT_CANCELLED },
-        { "date", required_argument, NULL, OPT_DATE },
-        { "reason", required_argument, NULL, OPT_REASON },
-        { "actor", required_argument, NULL, OPT_ACTOR },
-        { "idempotency-key", required_argument, NULL, OPT_KEY },
-        { "rules", required_argument, NULL, OPT_RULES },
-        { 0 } };
     dg_order_return_request r = { .kind = DG_RETURN_RETURNED, .day = DG_POINTS_TODAY };
     const char *rules_path = NULL;
-    int o, code;
+    bool cancelled = false;
+    const dg_cli_option options[] = {
+        dg_cli_flag("cancelled", &cancelled),
+        dg_cli_day("date", &r.day, NULL),
+        dg_cli_text("reason", &r.reason),
+        dg_cli_text("actor", &r.actor),
+        dg_cli_text("idempotency-key", &r.idempotency_key),
+        dg_cli_text("rules", &rules_path),
+    };
     dg_cli_getopt_reset();
-    argc--;
-    argv++;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_CANCELLED: r.kind = DG_RETURN_CANCELLED; break;
-        case OPT_REASON: r.reason = optarg; break;
-        case OPT_ACTOR: r.actor = optarg; break;
-        case OPT_KEY: r.idempotency_key = optarg; break;
-        case OPT_RULES: rules_path = optarg; break;
-        case OPT_DATE:
-            if ((code = dg_cli_parse_day(cli, argv[optind - 1], optarg, &r.day)) != 0)
-                return code;
-            break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
+    int code = dg_cli_options(cli, argc - 1, argv + 1, options, DG_CLI_N(options), &r.order_id,
+                              1);
+    if (code != DG_EXIT_OK)
+        return code;
+    if (!r.order_id)
         return dg_cli_usage_error(cli, "return takes an order id");
-    r.order_id = argv[optind++];
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    if (cancelled)
+        r.kind = DG_RETURN_CANCELLED;
     dg_error err;
     dg_error_clear(&err);
     dg_points_rules rules;
-    dg_points_rules_default(&rules);
-    if (rules_path && dg_points_rules_load(&rules, rules_path, &err) != 0)
-        return dg_cli_fail(cli, &err);
+    if ((code = dg_cli_points_rules(cli, rules_path, &rules)) != DG_EXIT_OK)
+        return code;
     dg_store *store;
     if ((code = dg_cli_open_store(cli, 0, &store)) != DG_EXIT_OK)
         return code;

@@ -1,7 +1,6 @@
 /* `dangol points`: the points ledger — earn, burn, adjust, reverse, the expiry job, balances,
  * statements and the liability report. Every write is one operation of the library
  * (dangol/points.h); every report comes from the report layer, as the API shows it. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,52 +20,25 @@ typedef struct points_args {
 
 static int parse_args(dg_cli *cli, int argc, char **argv, points_args *a)
 {
-    enum { OPT_CUSTOMER = 1, OPT_ORDER, OPT_POINTS, OPT_REASON, OPT_ACTOR, OPT_SOURCE,
-           OPT_SOURCE_ID, OPT_KEY, OPT_RULES, OPT_DATE, OPT_MULTIPLIER, OPT_TOP };
-    static const struct option options[] = {
-        { "customer", required_argument, NULL, OPT_CUSTOMER },
-        { "order", required_argument, NULL, OPT_ORDER },
-        { "points", required_argument, NULL, OPT_POINTS },
-        { "reason", required_argument, NULL, OPT_REASON },
-        { "actor", required_argument, NULL, OPT_ACTOR },
-        { "source", required_argument, NULL, OPT_SOURCE },
-        { "source-id", required_argument, NULL, OPT_SOURCE_ID },
-        { "idempotency-key", required_argument, NULL, OPT_KEY },
-        { "rules", required_argument, NULL, OPT_RULES },
-        { "date", required_argument, NULL, OPT_DATE },
-        { "as-of", required_argument, NULL, OPT_DATE },
-        { "multiplier", required_argument, NULL, OPT_MULTIPLIER },
-        { "top", required_argument, NULL, OPT_TOP },
-        { 0 } };
     memset(a, 0, sizeof *a);
     a->day = DG_POINTS_TODAY;
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_CUSTOMER: a->customer = optarg; break;
-        case OPT_ORDER: a->order = optarg; break;
-        case OPT_POINTS: a->points_text = optarg; break;
-        case OPT_REASON: a->reason = optarg; break;
-        case OPT_ACTOR: a->actor = optarg; break;
-        case OPT_SOURCE: a->source = optarg; break;
-        case OPT_SOURCE_ID: a->source_id = optarg; break;
-        case OPT_KEY: a->key = optarg; break;
-        case OPT_RULES: a->rules_path = optarg; break;
-        case OPT_MULTIPLIER: a->multiplier_text = optarg; break;
-        case OPT_TOP: a->top_text = optarg; break;
-        case OPT_DATE:
-            if ((code = dg_cli_parse_day(cli, argv[optind - 1], optarg, &a->day)) != 0)
-                return code;
-            a->day_given = true;
-            break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        a->positional = argv[optind++];
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return DG_EXIT_OK;
+    const dg_cli_option options[] = {
+        dg_cli_text("customer", &a->customer),
+        dg_cli_text("order", &a->order),
+        dg_cli_text("points", &a->points_text),
+        dg_cli_text("reason", &a->reason),
+        dg_cli_text("actor", &a->actor),
+        dg_cli_text("source", &a->source),
+        dg_cli_text("source-id", &a->source_id),
+        dg_cli_text("idempotency-key", &a->key),
+        dg_cli_text("rules", &a->rules_path),
+        dg_cli_day("date", &a->day, &a->day_given),
+        dg_cli_day("as-of", &a->day, &a->day_given),
+        dg_cli_text("multiplier", &a->multiplier_text),
+        dg_cli_text("top", &a->top_text),
+    };
+    return dg_cli_options(cli, argc, argv, options, DG_CLI_N(options),
+                          &a->positional, 1);
 }
 
 /* The request of a write from the arguments; DG_EXIT_USAGE (printed) when one is bad. */
@@ -149,9 +121,8 @@ static int write_movement(dg_cli *cli, write_op op, const points_args *a)
     dg_error err;
     dg_error_clear(&err);
     dg_points_rules rules;
-    dg_points_rules_default(&rules);
-    if (a->rules_path && dg_points_rules_load(&rules, a->rules_path, &err) != 0)
-        return dg_cli_fail(cli, &err);
+    if ((code = dg_cli_points_rules(cli, a->rules_path, &rules)) != DG_EXIT_OK)
+        return code;
     dg_store *store;
     if ((code = dg_cli_open_store(cli, 0, &store)) != DG_EXIT_OK)
         return code;
@@ -215,12 +186,11 @@ static int report(dg_cli *cli, read_op op, const points_args *a)
     if (a->top_text && dg_points_amount_parse(a->top_text, "--top", false, &top, &err) != 0)
         return dg_cli_usage_error(cli, "%s", err.message);
     dg_points_rules rules;
-    dg_points_rules_default(&rules);
-    if (a->rules_path && dg_points_rules_load(&rules, a->rules_path, &err) != 0)
-        return dg_cli_fail(cli, &err);
-    dg_store *store;
-    int code = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
+    int code = dg_cli_points_rules(cli, a->rules_path, &rules);
     if (code != DG_EXIT_OK)
+        return code;
+    dg_store *store;
+    if ((code = dg_cli_open_store(cli, DG_STORE_READONLY, &store)) != DG_EXIT_OK)
         return code;
     dg_report rep = { 0 };
     int rc = op == READ_STATEMENT ? dg_report_points_statement(&rep, store, customer, &err)
@@ -236,14 +206,9 @@ static int run(dg_cli *cli, int argc, char **argv)
 {
     static const char *const subcommands[] = { "earn", "burn", "adjust", "reverse", "expire",
                                                "balance", "statement", "liability" };
-    const char *valid = "earn, burn, adjust, reverse, expire, balance, statement, liability";
-    if (argc < 2)
-        return dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
-    size_t sub = 0;
-    while (sub < sizeof subcommands / sizeof subcommands[0] && strcmp(argv[1], subcommands[sub]))
-        sub++;
-    if (sub == sizeof subcommands / sizeof subcommands[0])
-        return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
+    int sub = dg_cli_subcommand(cli, argc, argv, subcommands, DG_CLI_N(subcommands));
+    if (sub < 0)
+        return DG_EXIT_USAGE;
     points_args a;
     dg_cli_getopt_reset();
     int code = parse_args(cli, argc - 1, argv + 1, &a);

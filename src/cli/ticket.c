@@ -279,15 +279,9 @@ static int run(dg_cli *cli, int argc, char **argv)
     static const char *const subcommands[] = { "open", "show", "list", "assign", "start",
                                                "resolve", "close", "reopen", "comment",
                                                "breached", "at-risk", "escalate", "recover" };
-    const char *valid = "open, show, list, assign, start, resolve, close, reopen, comment, "
-                        "breached, at-risk, escalate, recover";
-    size_t n_sub = sizeof subcommands / sizeof subcommands[0], sub = 0;
-    if (argc < 2)
-        return dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
-    while (sub < n_sub && strcmp(argv[1], subcommands[sub]))
-        sub++;
-    if (sub == n_sub)
-        return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
+    int sub = dg_cli_subcommand(cli, argc, argv, subcommands, DG_CLI_N(subcommands));
+    if (sub < 0)
+        return DG_EXIT_USAGE;
     ticket_args a;
     dg_cli_getopt_reset();
     int code = parse_args(cli, argc - 1, argv + 1, &a);

@@ -1,7 +1,6 @@
 /* `dangol tier`: customer tiers — the evaluation (dangol/tier.h) and the reports of the report
  * layer (a customer's tier and history, the distribution, the migration matrix, tier against
  * stage or RFM segment), as the API shows them, and the rules in force. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,45 +18,17 @@ typedef struct tier_args {
 
 static int parse_args(dg_cli *cli, int argc, char **argv, tier_args *a)
 {
-    enum { OPT_AS_OF = 1, OPT_FROM, OPT_TO, OPT_RULES, OPT_ACTOR, OPT_BY };
-    static const struct option options[] = {
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { "from", required_argument, NULL, OPT_FROM },
-        { "to", required_argument, NULL, OPT_TO },
-        { "rules", required_argument, NULL, OPT_RULES },
-        { "actor", required_argument, NULL, OPT_ACTOR },
-        { "by", required_argument, NULL, OPT_BY },
-        { 0 } };
     memset(a, 0, sizeof *a);
     a->as_of = a->from = a->to = DG_DAY_NONE;
-    int o, code = DG_EXIT_OK;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_AS_OF:
-            code = dg_cli_parse_day(cli, "--as-of", optarg, &a->as_of);
-            a->as_of_given = true;
-            break;
-        case OPT_FROM:
-            code = dg_cli_parse_day(cli, "--from", optarg, &a->from);
-            a->from_given = true;
-            break;
-        case OPT_TO:
-            code = dg_cli_parse_day(cli, "--to", optarg, &a->to);
-            a->to_given = true;
-            break;
-        case OPT_RULES: a->rules_path = optarg; break;
-        case OPT_ACTOR: a->actor = optarg; break;
-        case OPT_BY: a->by = optarg; break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-        if (code != DG_EXIT_OK)
-            return code;
-    }
-    if (optind < argc)
-        a->positional = argv[optind++];
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return DG_EXIT_OK;
+    const dg_cli_option options[] = {
+        dg_cli_day("as-of", &a->as_of, &a->as_of_given),
+        dg_cli_day("from", &a->from, &a->from_given),
+        dg_cli_day("to", &a->to, &a->to_given),
+        dg_cli_text("rules", &a->rules_path),
+        dg_cli_text("actor", &a->actor),
+        dg_cli_text("by", &a->by),
+    };
+    return dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), &a->positional, 1);
 }
 
 static int evaluate(dg_cli *cli, const tier_args *a)
@@ -199,14 +170,9 @@ static int run(dg_cli *cli, int argc, char **argv)
 {
     static const char *const subs[N_SUBS] = { "evaluate", "show", "distribution", "migration",
                                               "crosstab", "rules" };
-    const char *valid = "evaluate, show, distribution, migration, crosstab, rules";
-    if (argc < 2)
-        return dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
-    size_t sub = 0;
-    while (sub < N_SUBS && strcmp(argv[1], subs[sub]) != 0)
-        sub++;
-    if (sub == N_SUBS)
-        return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
+    int sub = dg_cli_subcommand(cli, argc, argv, subs, DG_CLI_N(subs));
+    if (sub < 0)
+        return DG_EXIT_USAGE;
     tier_args a;
     dg_cli_getopt_reset();
     int code = parse_args(cli, argc - 1, argv + 1, &a);

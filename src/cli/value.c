@@ -202,14 +202,9 @@ static int run(dg_cli *cli, int argc, char **argv)
 {
     static const char *const subcommands[] = { "items", "scores", "reliability", "drivers",
                                                "grid", "import", "survey" };
-    const char *valid = "items, scores, reliability, drivers, grid, import, survey";
-    if (argc < 2)
-        return dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
-    size_t sub = 0;
-    while (sub < 7 && strcmp(argv[1], subcommands[sub]) != 0)
-        sub++;
-    if (sub == 7)
-        return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
+    int sub = dg_cli_subcommand(cli, argc, argv, subcommands, DG_CLI_N(subcommands));
+    if (sub < 0)
+        return DG_EXIT_USAGE;
     value_args a;
     dg_cli_getopt_reset();
     int code = parse_args(cli, argc - 1, argv + 1, &a);

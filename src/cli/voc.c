@@ -133,14 +133,9 @@ static int report(dg_cli *cli, voc_op op, const voc_args *a)
 static int run(dg_cli *cli, int argc, char **argv)
 {
     static const char *const subcommands[] = { "stats", "terms", "search", "recovery" };
-    const char *valid = "stats, terms, search, recovery";
-    size_t sub = 0;
-    if (argc < 2)
-        return dg_cli_usage_error(cli, "missing subcommand; valid: %s", valid);
-    while (sub < 4 && strcmp(argv[1], subcommands[sub]) != 0)
-        sub++;
-    if (sub == 4)
-        return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
+    int sub = dg_cli_subcommand(cli, argc, argv, subcommands, DG_CLI_N(subcommands));
+    if (sub < 0)
+        return DG_EXIT_USAGE;
     voc_args a = { 0 };
     dg_cli_getopt_reset();
     int code = parse_args(cli, argc - 1, argv + 1, &a);
