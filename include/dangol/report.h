@@ -264,7 +264,13 @@ typedef struct dg_report_card_options {
     const char *lang;             /* the type's name and guidance in "en" or "ko"; NULL: both */
     bool mask_personal;           /* the card's personal fields masked (dangol/mask.h) */
     const dg_segmentation *segments;   /* the default segmentation of frame (as `dangol
-                                          segment`); NULL: run here (once per call) */
+                                          segment`), the caller's: the server keeps one per
+                                          snapshot */
+    const dg_error *segment_error;     /* with segments NULL: why the caller has none (too
+                                          few customers), shown on the card */
+    bool run_segments;                 /* with neither: run the segmentation here (k-means
+                                          over every customer, seconds on a large store);
+                                          false: the segment line says how to get it */
 } dg_report_card_options;
 
 /* The card of customer_id (dg_card_build) and, when frame is not NULL, its analytic sections

@@ -3,7 +3,6 @@
  * request), export-subject ID (subject access: everything held on the customer as JSON) and
  * retain (the retention job). The writes are the library's (dangol/customer.h, erasure.h). */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,7 @@
 typedef struct customer_args {
     const char *reason, *actor, *output, *config, *days_text, *lang_text, *types_path, *expect;
     int32_t as_of;
-    bool dry_run;
+    bool dry_run, segment;
     const char *id, *type;
 } customer_args;
 
@@ -55,7 +54,7 @@ static int show(dg_cli *cli, const customer_args *a)
 {
     if (!a->id)
         return dg_cli_usage_error(cli, "show takes one customer id");
-    dg_report_card_options opt = { 0 };
+    dg_report_card_options opt = { .run_segments = a->segment };
     dg_consult_types *types = NULL;
     int code = card_lang(cli, a, &opt.lang);
     if (code == DG_EXIT_OK)
@@ -93,48 +92,27 @@ static int show(dg_cli *cli, const customer_args *a)
 
 static int parse_args(dg_cli *cli, int argc, char **argv, bool two_args, customer_args *a)
 {
-    enum { OPT_REASON = 1, OPT_ACTOR, OPT_OUTPUT, OPT_CONFIG, OPT_DAYS, OPT_AS_OF, OPT_DRY,
-           OPT_LANG, OPT_TYPES, OPT_EXPECT };
-    static const struct option options[] = {
-        { "reason", required_argument, NULL, OPT_REASON },
-        { "actor", required_argument, NULL, OPT_ACTOR },
-        { "output", required_argument, NULL, OPT_OUTPUT },
-        { "config", required_argument, NULL, OPT_CONFIG },
-        { "inactive-days", required_argument, NULL, OPT_DAYS },
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { "dry-run", no_argument, NULL, OPT_DRY },
-        { "lang", required_argument, NULL, OPT_LANG },
-        { "types", required_argument, NULL, OPT_TYPES },
-        { "expect", required_argument, NULL, OPT_EXPECT },
-        { 0 } };
     memset(a, 0, sizeof *a);
     a->as_of = DG_CONSENT_TODAY;
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_REASON: a->reason = optarg; break;
-        case OPT_ACTOR: a->actor = optarg; break;
-        case OPT_OUTPUT: a->output = optarg; break;
-        case OPT_CONFIG: a->config = optarg; break;
-        case OPT_DAYS: a->days_text = optarg; break;
-        case OPT_DRY: a->dry_run = true; break;
-        case OPT_LANG: a->lang_text = optarg; break;
-        case OPT_TYPES: a->types_path = optarg; break;
-        case OPT_EXPECT: a->expect = optarg; break;
-        case OPT_AS_OF:
-            if ((code = dg_cli_parse_day(cli, argv[optind - 1], optarg, &a->as_of)) != 0)
-                return code;
-            break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        a->id = argv[optind++];
-    if (optind < argc && two_args)
-        a->type = argv[optind++];
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return DG_EXIT_OK;
+    const dg_cli_option options[] = {
+        dg_cli_text("reason", &a->reason),
+        dg_cli_text("actor", &a->actor),
+        dg_cli_text("output", &a->output),
+        dg_cli_text("config", &a->config),
+        dg_cli_text("inactive-days", &a->days_text),
+        dg_cli_day("as-of", &a->as_of, NULL),
+        dg_cli_flag("dry-run", &a->dry_run),
+        dg_cli_flag("segment", &a->segment),
+        dg_cli_text("lang", &a->lang_text),
+        dg_cli_text("types", &a->types_path),
+        dg_cli_text("expect", &a->expect),
+    };
+    const char *positional[2] = { NULL, NULL };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), positional,
+                              two_args ? 2 : 1);
+    a->id = positional[0];
+    a->type = positional[1];
+    return code;
 }
 
 /* `customer set-type ID TYPE|none [--expect TYPE|none] [--types FILE] [--actor WHO]` */
@@ -410,13 +388,16 @@ static int run(dg_cli *cli, int argc, char **argv)
 DG_CLI_COMMAND(customer) = {
     "customer", "a customer's card and consultation type; erasure, subject access, retention",
     "usage: dangol [--db PATH] [--format table|csv|json] customer SUBCOMMAND\n\n"
-    "  show ID [--lang en|ko|both] [--types FILE]\n"
+    "  show ID [--lang en|ko|both] [--types FILE] [--segment]\n"
     "              the customer card: profile, consultation guidance for the customer's type\n"
     "              (the name and guidance of config/consult_types.conf or --types FILE, in\n"
-    "              --lang; default: Korean when LANG is ko_*, else English), order summary, the latest orders and feedback, where the customer stands\n"
-    "              (RFM scores and segment, ladder stage, loyalty index) and what they are worth\n"
-    "              (P(alive), expected purchases and CLV over the next 52 weeks from BG/NBD +\n"
-    "              Gamma-Gamma fitted on the whole store)\n"
+    "              --lang; default: Korean when LANG is ko_*, else English), order summary,\n"
+    "              the latest orders and feedback, where the customer stands (RFM scores and\n"
+    "              segment, ladder stage, loyalty index), what they are worth (P(alive),\n"
+    "              expected purchases and CLV over the next 52 weeks from BG/NBD + Gamma-Gamma\n"
+    "              fitted on the whole store) and the churn risk of the latest churn model;\n"
+    "              --segment also runs `dangol segment` for the k-means segment (seconds on a\n"
+    "              large store; without it the line says so)\n"
     "  set-type ID TYPE|none [--expect TYPE|none] [--types FILE] [--actor WHO]\n"
     "              staff set (or clear) the customer's consultation type, one the types file\n"
     "              lists; audited (customer.update). --expect: refuse, exit 1, unless the type\n"

@@ -4,7 +4,9 @@
  * of the whole store, exactly as `dangol rfm`, `dangol stage`, `dangol loyalty` and
  * `dangol clv predict` compute them with their defaults, so the card never disagrees with the
  * reports. The BG/NBD fit is the caller's when it has one (the server keeps one per snapshot):
- * fitting takes seconds on a large store, so it is never redone per card. A customer without a
+ * fitting takes seconds on a large store, so it is never redone per card. The k-means segment
+ * likewise comes from the caller's segmentation; without one it is run only when asked
+ * (run_segments), else the line says how to get it. A customer without a
  * consultation type gets the one the rules suggest (dangol/consult.h), marked as a suggestion. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,8 +230,13 @@ static int risk_decile(const double *p, size_t n, size_t row)
     return (int)(DG_CHURN_DECILES - above * DG_CHURN_DECILES / n);
 }
 
+/* What the segment line says when the card was given no segmentation and not asked to run one. */
+static const char segment_not_run[] =
+    "not computed for one card: `dangol customer show ID --segment` computes it";
+
 /* "Churn risk and segment": the latest churn model's probability and decile, the k-means
- * segment; a line saying why when either is not there (no model, no order, too few customers). */
+ * segment; a line saying why when either is not there (no model, no order, too few customers,
+ * no segmentation given). */
 static int mining_section(dg_card *card, dg_store *store, const dg_frame *frame, size_t c,
                           const dg_report_card_options *opt, dg_error *err)
 {
@@ -268,11 +275,16 @@ static int mining_section(dg_card *card, dg_store *store, const dg_frame *frame,
                                          : why.message);
     }
     const dg_segmentation *seg = opt ? opt->segments : NULL;
+    const char *no_segment = NULL;
     if (rc == 0 && !seg && f && row_of_c >= 0) {
         dg_segment_options so;
         dg_segment_options_init(&so);
         dg_error_clear(&why);
-        if (dg_segment_run(&own_seg, f, &so, &why) == 0)
+        if (opt && opt->segment_error)
+            why = *opt->segment_error;
+        else if (!opt || !opt->run_segments)
+            no_segment = segment_not_run;
+        else if (dg_segment_run(&own_seg, f, &so, &why) == 0)
             seg = own_seg;
     }
     if (rc == 0 && seg && row_of_c >= 0 && seg->features->n_rows == f->n_rows) {
@@ -282,7 +294,8 @@ static int mining_section(dg_card *card, dg_store *store, const dg_frame *frame,
         snprintf(text, sizeof text, "%u %s (%s)", (unsigned)k + 1, e ? e->en : code, code);
         rc = row(t, "k-means segment", text);
     } else if (rc == 0) {
-        rc = row(t, "k-means segment", row_of_c < 0 ? "no order by the as-of day" : why.message);
+        rc = row(t, "k-means segment", row_of_c < 0 ? "no order by the as-of day"
+                                       : no_segment ? no_segment : why.message);
     }
     free(p);
     dg_segmentation_free(own_seg);

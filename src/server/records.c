@@ -543,9 +543,11 @@ static int card_with_fit(void *ctx, const dg_frame *frame, const dg_clv_report *
 {
     card_job *job = ctx;
     dg_error seg_err;   /* no segmentation (too few customers): the card says why */
+    dg_error_clear(&seg_err);
     dg_report_card_options opt = { .fit = fit, .mask_personal = job->mask,
                                    .segments = dg_snapshot_segments(job->snapshot, &seg_err),
-                                   .types = job->types, .lang = job->lang };
+                                   .segment_error = &seg_err, .types = job->types,
+                                   .lang = job->lang };
     return dg_report_card(job->card, job->store, frame, job->customer_id, &opt, err);
 }
 
@@ -576,7 +578,7 @@ void dg_api_customer_card(dg_request *req, dg_response *res)
             /* the fit failed (too few customers) before the card was built: the card says so
              * in its lifetime-value section (a missing customer fails again, as it should) */
             dg_error fit_err = err;
-            dg_report_card_options opt = { .fit_error = &fit_err,
+            dg_report_card_options opt = { .fit_error = &fit_err, .run_segments = true,
                                             .mask_personal = mask_for(req), .types = types,
                                             .lang = lang };
             dg_error_clear(&err);

@@ -1,7 +1,8 @@
 /* The report layer and the API conventions: a report entry uses the fit it is handed (the card
- * never refits when given one), the cube query by parameters answers as the entry on a built
- * cube, the stage days are checked, bad names are DG_EINVAL, a full report frees what it is
- * handed, dg_error_set clears a stale position, and the version macros match dg_version(). */
+ * never refits when given one, and runs no segmentation unless handed one or asked), the cube
+ * query by parameters answers as the entry on a built cube, the stage days are checked, bad
+ * names are DG_EINVAL, a full report frees what it is handed, dg_error_set clears a stale
+ * position, and the version macros match dg_version(). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,31 @@ Test(report, card_shows_the_fit_failure_it_is_handed_instead_of_fitting)
     dg_card_clear(&card);
     cr_assert_eq(dg_report_card(&card, store, frame, "nobody", &opt, &err), DG_ENOTFOUND);
     dg_card_clear(&card);
+    dg_frame_free(frame);
+}
+
+Test(report, card_runs_no_segmentation_unless_handed_one_or_asked)
+{
+    dg_frame *frame = NULL;
+    cr_assert_eq(dg_report_frame(&frame, store, DG_DAY_NONE, true, &err), 0, "%s", err.message);
+    dg_error handed;
+    dg_error_clear(&handed);
+    dg_error_set(&handed, DG_EINVAL, "the caller's segmentation failed");
+    const dg_report_card_options not_asked = { 0 }, with_error = { .segment_error = &handed },
+                                 asked = { .run_segments = true };
+    const dg_report_card_options *opts[] = { &not_asked, &with_error, &asked };
+    const char *want[] = { "not computed for one card: `dangol customer show ID --segment`",
+                           "the caller's segmentation failed",
+                           "needs at least 10 customers" };   /* run here: 3 are too few */
+    for (size_t i = 0; i < 3; i++) {
+        dg_card card = { 0 };
+        cr_assert_eq(dg_report_card(&card, store, frame, "c1", opts[i], &err), 0, "%s",
+                     err.message);
+        char *text = section_text(&card, "Churn risk and segment");
+        cr_assert(strstr(text, want[i]), "case %zu: %s", i, text);
+        free(text);
+        dg_card_clear(&card);
+    }
     dg_frame_free(frame);
 }
 
