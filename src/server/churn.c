@@ -61,16 +61,12 @@ void dg_api_churn_scores(dg_request *req, dg_response *res)
     if (id < 0 || !dg_request_query_day(req, res, "as_of", &as_of) ||
         !dg_request_page(req, res, &page))
         return;
-    dg_snapshot *snap = dg_snapshot_get(req, res);
-    if (!snap)
+    dg_snapshot_report job;
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
+    if (!frame)
         return;
-    dg_error err;
-    dg_error_clear(&err);
-    dg_report rep = { 0 };
-    int rc = dg_report_churn_score(&rep, req->store, dg_snapshot_frame(snap), id, as_of, 0,
-                                   &err);
-    dg_snapshot_release(req, snap);
-    dg_reply_report(res, rc, &rep, &err, &page);
+    int rc = dg_report_churn_score(&job.report, req->store, frame, id, as_of, 0, &job.err);
+    dg_snapshot_report_reply(&job, req, res, rc, &page);
 }
 
 /* Reads a number field within lo..hi (whole when integer) into *out (left as it is when absent);

@@ -24,13 +24,12 @@ void dg_api_staff(dg_request *req, dg_response *res)
     if (days < 0)
         return;
     sopts.repeat_days = (int)days;
-    dg_snapshot *snap = dg_snapshot_get(req, res);
-    if (!snap)
+    dg_snapshot_report job;
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
+    if (!frame)
         return;
-    dg_report report = { 0 };
-    int rc = dg_report_staff(&report, dg_snapshot_frame(snap), &sopts, &err);
-    dg_snapshot_release(req, snap);
-    dg_reply_report(res, rc, &report, &err, NULL);
+    int rc = dg_report_staff(&job.report, frame, &sopts, &job.err);
+    dg_snapshot_report_reply(&job, req, res, rc, NULL);
 }
 
 /* ?view=types (default: conversion, CSAT, spend and complaint rate per consultation type) |
@@ -44,13 +43,10 @@ void dg_api_types(dg_request *req, dg_response *res)
         return;
     }
     dg_report_types_options topts = { .suggestions = view && strcmp(view, "suggestions") == 0 };
-    dg_snapshot *snap = dg_snapshot_get(req, res);
-    if (!snap)
+    dg_snapshot_report job;
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
+    if (!frame)
         return;
-    dg_report report = { 0 };
-    dg_error err;
-    dg_error_clear(&err);
-    int rc = dg_report_types(&report, dg_snapshot_frame(snap), &topts, &err);
-    dg_snapshot_release(req, snap);
-    dg_reply_report(res, rc, &report, &err, NULL);
+    int rc = dg_report_types(&job.report, frame, &topts, &job.err);
+    dg_snapshot_report_reply(&job, req, res, rc, NULL);
 }

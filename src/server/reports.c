@@ -62,20 +62,33 @@ void dg_reply_report_tables(dg_response *res, int rc, dg_report *report, const d
 }
 
 
+const dg_frame *dg_snapshot_report_begin(dg_snapshot_report *job, dg_request *req,
+                                         dg_response *res)
+{
+    memset(job, 0, sizeof *job);
+    job->snapshot = dg_snapshot_get(req, res);
+    return job->snapshot ? dg_snapshot_frame(job->snapshot) : NULL;
+}
+
+void dg_snapshot_report_reply(dg_snapshot_report *job, dg_request *req, dg_response *res,
+                              int rc, const dg_page *page)
+{
+    dg_snapshot_release(req, job->snapshot);
+    job->snapshot = NULL;
+    dg_reply_report(res, rc, &job->report, &job->err, page);
+}
+
 void dg_api_kpi(dg_request *req, dg_response *res)
 {
     long long months = dg_request_query_count(req, res, "months", 12, DG_KPI_MONTHS_MAX);
     if (months < 0)
         return;
-    dg_snapshot *snap = dg_snapshot_get(req, res);
-    if (!snap)
+    dg_snapshot_report job;
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
+    if (!frame)
         return;
-    dg_report report = { 0 };
-    dg_error err;
-    dg_error_clear(&err);
-    int rc = dg_report_kpi(&report, dg_snapshot_frame(snap), (int)months, &err);
-    dg_snapshot_release(req, snap);
-    dg_reply_report(res, rc, &report, &err, NULL);
+    int rc = dg_report_kpi(&job.report, frame, (int)months, &job.err);
+    dg_snapshot_report_reply(&job, req, res, rc, NULL);
 }
 
 /* The query arguments of the request as key, value, ..., NULL (the route's table names them). */
@@ -99,16 +112,12 @@ void dg_api_cube(dg_request *req, dg_response *res)
 {
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
     query_pairs(req, params);
-    dg_snapshot *snap = dg_snapshot_get(req, res);
-    if (!snap)
+    dg_snapshot_report job;
+    if (!dg_snapshot_report_begin(&job, req, res))
         return;
-    dg_report report = { 0 };
-    dg_error err;
-    dg_error_clear(&err);
-    const dg_cube *cube = dg_snapshot_cube(req, snap, &err);
-    int rc = cube ? dg_report_cube(&report, cube, params, &err) : err.code;
-    dg_snapshot_release(req, snap);
-    dg_reply_report(res, rc, &report, &err, NULL);
+    const dg_cube *cube = dg_snapshot_cube(req, job.snapshot, &job.err);
+    int rc = cube ? dg_report_cube(&job.report, cube, params, &job.err) : job.err.code;
+    dg_snapshot_report_reply(&job, req, res, rc, NULL);
 }
 
 /* ?view=segments (default) | bins | grid | customers (a page: ?offset, ?limit), ?monetary=total |
@@ -133,13 +142,12 @@ void dg_api_rfm(dg_request *req, dg_response *res)
     dg_page page;
     if (!customer_page(req, res, view ? view : "segments", per_customer, &page))
         return;
-    dg_snapshot *snap = dg_snapshot_get(req, res);
-    if (!snap)
+    dg_snapshot_report job;
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
+    if (!frame)
         return;
-    dg_report report = { 0 };
-    int rc = dg_report_rfm(&report, dg_snapshot_frame(snap), &ropts, &err);
-    dg_snapshot_release(req, snap);
-    dg_reply_report(res, rc, &report, &err, per_customer ? &page : NULL);
+    int rc = dg_report_rfm(&job.report, frame, &ropts, &job.err);
+    dg_snapshot_report_reply(&job, req, res, rc, per_customer ? &page : NULL);
 }
 
 /* A stage view of the snapshot: at ?at (counts, funnel) or ?from&to (migration, history;
@@ -151,15 +159,12 @@ static void stage_view(dg_request *req, dg_response *res, dg_stage_view view)
     if (between ? !dg_request_query_day(req, res, "from", &sopts.from) || !dg_request_query_day(req, res, "to", &sopts.at)
                 : !dg_request_query_day(req, res, "at", &sopts.at))
         return;
-    dg_snapshot *snap = dg_snapshot_get(req, res);
-    if (!snap)
+    dg_snapshot_report job;
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
+    if (!frame)
         return;
-    dg_report report = { 0 };
-    dg_error err;
-    dg_error_clear(&err);
-    int rc = dg_report_stage(&report, dg_snapshot_frame(snap), &sopts, &err);
-    dg_snapshot_release(req, snap);
-    dg_reply_report(res, rc, &report, &err, NULL);
+    int rc = dg_report_stage(&job.report, frame, &sopts, &job.err);
+    dg_snapshot_report_reply(&job, req, res, rc, NULL);
 }
 
 void dg_api_stages(dg_request *req, dg_response *res)
@@ -188,15 +193,12 @@ void dg_api_cohorts(dg_request *req, dg_response *res)
 {
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
     query_pairs(req, params);
-    dg_snapshot *snap = dg_snapshot_get(req, res);
-    if (!snap)
+    dg_snapshot_report job;
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
+    if (!frame)
         return;
-    dg_report report = { 0 };
-    dg_error err;
-    dg_error_clear(&err);
-    int rc = dg_report_cohort(&report, dg_snapshot_frame(snap), params, &err);
-    dg_snapshot_release(req, snap);
-    dg_reply_report(res, rc, &report, &err, NULL);
+    int rc = dg_report_cohort(&job.report, frame, params, &job.err);
+    dg_snapshot_report_reply(&job, req, res, rc, NULL);
 }
 
 typedef struct clv_view {
@@ -289,14 +291,11 @@ void dg_api_loyalty(dg_request *req, dg_response *res)
     dg_page page;
     if (!customer_page(req, res, view, per_customer, &page))
         return;
-    dg_snapshot *snap = dg_snapshot_get(req, res);
-    if (!snap)
-        return;
     dg_report_loyalty_options lopts = { .view = view_of[v] };
-    dg_report report = { 0 };
-    dg_error err;
-    dg_error_clear(&err);
-    int rc = dg_report_loyalty(&report, dg_snapshot_frame(snap), &lopts, &err);
-    dg_snapshot_release(req, snap);
-    dg_reply_report(res, rc, &report, &err, per_customer ? &page : NULL);
+    dg_snapshot_report job;
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
+    if (!frame)
+        return;
+    int rc = dg_report_loyalty(&job.report, frame, &lopts, &job.err);
+    dg_snapshot_report_reply(&job, req, res, rc, per_customer ? &page : NULL);
 }

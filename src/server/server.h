@@ -17,6 +17,7 @@
 #include "dangol/error.h"
 #include "dangol/followup.h"
 #include "dangol/points.h"
+#include "dangol/report.h"
 #include "dangol/mot.h"
 #include "dangol/ticket.h"
 #include "dangol/store.h"
@@ -273,6 +274,19 @@ void dg_reply_report(dg_response *res, int rc, struct dg_report *report, const d
  * failure; clears the report (reports.c). */
 void dg_reply_report_tables(dg_response *res, int rc, struct dg_report *report,
                             const dg_error *err);
+/* A report on the frame of the request's snapshot (reports.c): dg_snapshot_report_begin takes
+ * the snapshot and returns its frame (NULL after answering, as dg_snapshot_get), with report
+ * empty and err clear for the entry to fill; dg_snapshot_report_reply gives the snapshot back and
+ * answers with the report as dg_reply_report (rc the entry's). */
+typedef struct dg_snapshot_report {
+    dg_snapshot *snapshot;
+    dg_report report;
+    dg_error err;
+} dg_snapshot_report;
+const struct dg_frame *dg_snapshot_report_begin(dg_snapshot_report *job, dg_request *req,
+                                                dg_response *res);
+void dg_snapshot_report_reply(dg_snapshot_report *job, dg_request *req, dg_response *res,
+                              int rc, const dg_page *page);
 
 /* Answers 200 with buf (malloc'ed JSON of len bytes, taken over) if rendering it returned rc 0,
  * else frees it and answers 500. */
