@@ -524,8 +524,8 @@ expect_json "summary, lift curve of ten deciles, attributes" "len(j) == 3 and le
 expect_status "lookalike scores" 200 GET "/api/lookalike/scores?limit=5"
 expect_json "no prospect in this store, said in a note" "len(j['rows']) == 0 and 'no prospect to score' in j['notes'][0]"
 curl -s "$URL/api/customers/C00000001/card" > "$WORK/card.api.json"
-"$DANGOL" --format json customer show --lang both C00000001 > "$WORK/card.cli.json"
-expect_same "the card of the API and of dangol customer show are the same" "$WORK/card.cli.json" "$WORK/card.api.json"
+"$DANGOL" --format json customer show --lang both C00000001 --segment > "$WORK/card.cli.json"
+expect_same "the card of the API and of dangol customer show --segment are the same" "$WORK/card.cli.json" "$WORK/card.api.json"
 expect_output "the card has the analytics sections" "Lifetime value" cat "$WORK/card.api.json"
 # ---- consultation types (their checks are in test_consult.sh)
 expect_status "the consultation types" 200 GET /api/consult-types
