@@ -5,7 +5,8 @@
  * with probability 0.35 (so complaints gather on the clinic's weak moment, DG_DEMO_CLINIC_WEAK_
  * MOMENT, which fails most often), else an inquiry (0.05), a compliment after an NPS of 9-10
  * (0.06) or a suggestion (0.01), by call centre, web, app, front desk or e-mail, with a Korean
- * subject and the moment as category, within two days of the visit. Every detractor's survey
+ * subject and the moment's Korean name as category (as the clinic's staff write it), within two
+ * days of the visit. Every detractor's survey
  * answer then gets its recovery ticket (dg_ticket_recover). Each ticket is worked from a stream
  * of its own: 7% never touched (breached once due), most answered within hours, some late, 8%
  * reopened, routed again and resolved again, resolved ones closed three days on; breached tickets are
@@ -180,10 +181,12 @@ static int visit_ticket(desk *d, int64_t k, int64_t *opened)
         return 0;
     char order_id[48];
     snprintf(order_id, sizeof order_id, "KO%09lld", (long long)k + 1);
+    int m = dg_mot_moment_find(&d->cycle, t->moment);
     dg_ticket_open_request req = {
         .customer_id = v->customer_id, .kind = kind,
         .channel = (int)dg_rng_choose(&rng, channel_weights, DG_TICKET_N_CHANNELS),
-        .priority = priority, .category = t->moment, .subject = t->subject,
+        .priority = priority, .category = m >= 0 ? d->cycle.moments[m].name_ko : t->moment,
+        .subject = t->subject,
         .order_id = order_id, .actor = ACTOR, .at = at,
     };
     dg_ticket_result res;

@@ -21,12 +21,12 @@ expect_exit "an unknown business exits 2" 2 "$DANGOL" --db "$WORK/x.db" demo --b
   || fail "the clinic has ratings"
 
 # ---- the clinic's service desk (docs/demo.md): VOC tickets, recovery and follow-ups, coherent
-# with the weak moment, and the VOC analytics and follow-up lists run on them
+# with the weak moment (대기, the category as the clinic writes it), and the VOC analytics and follow-up lists run on them
 [ "$(sql "SELECT count(DISTINCT kind) || '/' || count(DISTINCT channel) FROM tickets")" = 4/5 ] &&
   pass "the clinic's tickets are of every kind and channel" || fail "the clinic's tickets are of every kind and channel"
 [ "$(sql "SELECT category FROM tickets WHERE kind = 'complaint' AND category <> 'service_recovery'
-          GROUP BY category ORDER BY count(*) DESC LIMIT 1")" = $WEAK ] &&
-  [ "$(sql "SELECT 2 * sum(category = '$WEAK') > count(*) FROM tickets WHERE kind = 'complaint'
+          GROUP BY category ORDER BY count(*) DESC LIMIT 1")" = 대기 ] &&
+  [ "$(sql "SELECT 2 * sum(category = '대기') > count(*) FROM tickets WHERE kind = 'complaint'
             AND category <> 'service_recovery'")" = 1 ] &&
   pass "most complaints are about the weak moment" || fail "most complaints are about the weak moment"
 [ "$(sql "SELECT count(*) FROM tickets WHERE subject GLOB '*[가-힣]*'")" = "$(sql "SELECT count(*) FROM tickets")" ] &&
@@ -44,6 +44,8 @@ expect_output "voc recovery has its four groups" "^4$" \
   sh -c "$DANGOL --quiet --format csv voc recovery --as-of 2025-12-31 | grep -cE '^(within_sla|late|unresolved|no_complaint),[1-9]'"
 expect_output "ticket breached lists the clinic's breaches" "^[0-9]+,K[0-9]+,complaint," \
   sh -c "$DANGOL --quiet --format csv ticket breached --as-of 2025-12-31 | sed -n 2p"
+expect_output "voc terms leave the recovery tickets' own words out" "^0$" \
+  sh -c "$DANGOL --quiet --format csv voc terms | grep -c '^service_recovery,'"
 expect_output "followup list has the outcomes of the calls" "^[0-9]+,thank_you,K[0-9]+,KO[0-9]+,,call,[0-9-]+,done,reached," \
   sh -c "$DANGOL --quiet --format csv followup list --state done | grep -m1 ',reached,'"
 expect_output "... and the calls still to make" "^[0-9]+,thank_you,K" \
