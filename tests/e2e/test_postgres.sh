@@ -178,3 +178,74 @@ pg_ctl_start || fail "the database starts again"
 expect_status "API once the database is back" 200 GET "/api/customers/$C"
 stop_server
 trap 'pg_stop; rm -rf "$WORK"' EXIT
+
+# Users and tokens: the same answers and messages on both stores (times cut from the lists).
+STAFF=$(pg_psql "SELECT staff_id FROM customers WHERE customer_id = '$C'" shop)
+OTHER=$(pg_psql "SELECT customer_id FROM customers WHERE staff_id <> '$STAFF' ORDER BY customer_id COLLATE \"C\" LIMIT 1" shop)
+users_and_tokens() {   # DB TAG
+  echo 'admin password 1' | "$D" --db "$1" user add ann --role admin
+  echo 'admin password 1' | "$D" --db "$1" user add ann --role admin; echo "exit $?"
+  echo 'agent password 1' | "$D" --db "$1" user add ag --role agent --staff-id "$STAFF"
+  "$D" --db "$1" token create --user ann --label ci > "$WORK/admin.$2"; echo "exit $?"
+  "$D" --db "$1" token create --user ag --label desk > "$WORK/agent.$2"
+  "$D" --db "$1" token create --user ann --label gone > "$WORK/gone.$2"
+  "$D" --db "$1" token revoke 3; echo "exit $?"
+  "$D" --db "$1" token create --user ag --role admin; echo "exit $?"
+  "$D" --db "$1" token revoke 99; echo "exit $?"
+  "$D" --db "$1" user disable nobody; echo "exit $?"
+  "$D" --db "$1" --format csv user list | cut -d, -f1-5
+  "$D" --db "$1" --format csv token list | awk -F, '{ print $1 "," $2 "," $3 "," $4 "," ($7 != "") }'
+}
+users_and_tokens "$S" sqlite > "$WORK/users.sqlite" 2>&1
+users_and_tokens "$P" pg > "$WORK/users.pg" 2>&1
+grep -q '^ag,agent,no,,' "$WORK/users.pg" && pass "users on PostgreSQL: added and listed" ||
+  fail "users on PostgreSQL" "$(cat "$WORK/users.pg")"
+expect_same "users and tokens: the same answers on both stores" "$WORK/users.sqlite" "$WORK/users.pg"
+
+# `serve` with sign-in on each store: tokens, a session, an agent held to their own customers, a
+# revoked token refused; the same statuses and bodies from both.
+for db in "$S" "$P"; do
+  tag=$([ "$db" = "$S" ] && echo sqlite || echo pg)
+  DANGOL_DB="$db" start_server --no-web || continue
+  trap 'kill "$SERVER_PID" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+  for who in admin agent gone; do
+    for path in "/api/customers/$C" "/api/customers/$OTHER" "/api/rfm"; do
+      code=$(curl -s -o "$WORK/response" -w '%{http_code}' \
+        -H "Authorization: Bearer $(cat "$WORK/$who.$tag")" "$URL$path")
+      printf '%s %s %s %s\n' "$who" "$path" "$code" "$(cat "$WORK/response")" >> "$WORK/signed.$tag"
+    done
+  done
+  api GET "/api/customers/$C"
+  echo "no token $STATUS" >> "$WORK/signed.$tag"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -c "$WORK/jar.$tag" -H "Content-Type: application/json" \
+    --data-binary '{"name":"ann","password":"admin password 1"}' "$URL/api/login")
+  echo "sign-in $code" >> "$WORK/signed.$tag"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -b "$WORK/jar.$tag" "$URL/api/customers/$C")
+  echo "session $code" >> "$WORK/signed.$tag"
+  stop_server
+done
+trap 'pg_stop; rm -rf "$WORK"' EXIT
+grep -q "^agent /api/customers/$C 200" "$WORK/signed.pg" && grep -q "^gone /api/rfm 401" "$WORK/signed.pg" &&
+  grep -q '^sign-in 200' "$WORK/signed.pg" && grep -q '^session 200' "$WORK/signed.pg" &&
+  pass "serve on PostgreSQL: tokens, the agent's own customer, a revoked token, a session" ||
+  fail "serve on PostgreSQL with sign-in" "$(cut -c1-200 "$WORK/signed.pg")"
+expect_same "serve with sign-in: the same answers from both stores" "$WORK/signed.sqlite" "$WORK/signed.pg"
+
+# Two `serve` processes on one database: writers released at once through both lose nothing;
+# of simultaneous creates of one id exactly one wins.
+DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
+  DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
+trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.pg")
+curl -s -o /dev/null -H "Authorization: Bearer $HAMMER_TOKEN" -H "Content-Type: application/json" \
+  --data-binary '{"customer_id":"PATCHED"}' "$URL1/api/customers"
+python3 "$ROOT/tests/e2e/helpers/hammer.py" patches "$URL1,$URL2" PATCHED 10 > "$WORK/last.json" 2>&1
+expect_json "two servers, one database: none of 90 simultaneous one-field patches lost" \
+  "j['updates'] == 90 and j['lost'] == 0"
+python3 "$ROOT/tests/e2e/helpers/hammer.py" creates "$URL1,$URL2" 16 > "$WORK/last.json" 2>&1
+expect_json "two servers: 16 simultaneous creates of one id, one 201 and fifteen 409" \
+  "j['statuses'] == [201] + [409] * 15"
+unset HAMMER_TOKEN
+SERVER_PID=$PID1; stop_server
+SERVER_PID=$PID2; stop_server
+trap 'pg_stop; rm -rf "$WORK"' EXIT
