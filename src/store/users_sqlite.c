@@ -1,7 +1,8 @@
 /* The server's users in the store (auth_users, schema 0004): adding, disabling, listing, and the
- * password check (the SQL of a PostgreSQL store is in users_postgres.c). Passwords are hashed with Argon2id (crypto_pwhash_str, libsodium's interactive
- * limits: the salt and the parameters travel in the hash string); an unknown name costs a hash
- * too, so the time taken does not tell which names exist. */
+ * password check (a PostgreSQL store's SQL is in users_postgres.c). Passwords are hashed with
+ * Argon2id (crypto_pwhash_str, libsodium's interactive limits: the salt and the parameters
+ * travel in the hash string); an unknown name costs a hash too, so the time taken does not tell
+ * which names exist. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -200,8 +201,9 @@ int dg_user_get(dg_store *store, int64_t user_id, dg_user *user, dg_error *err)
         bool found = false;
         snprintf(id, sizeof id, "%lld", (long long)user_id);
         int rc = dg__pg_user_find(dg__store_pg(store), "user_id", id, user, NULL, 0, &found, err);
-        return rc != 0 || found ? rc
-                                : dg_error_set(err, DG_ENOTFOUND, "no user %lld", (long long)user_id);
+        if (rc == 0 && !found)
+            rc = dg_error_set(err, DG_ENOTFOUND, "no user %lld", (long long)user_id);
+        return rc;
     }
     int rc = dg__store_statement(store, "SELECT " USER_COLUMNS " FROM auth_users WHERE user_id = ?",
                               &st, err);

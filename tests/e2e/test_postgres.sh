@@ -249,3 +249,66 @@ unset HAMMER_TOKEN
 SERVER_PID=$PID1; stop_server
 SERVER_PID=$PID2; stop_server
 trap 'pg_stop; rm -rf "$WORK"' EXIT
+
+# Coupons: defined, issued (an idempotent replay shows the same codes), redeemed once, voided,
+# with the same answers and messages on both stores (the random codes replaced by their names).
+ORDER_C=$(pg_psql "SELECT order_id FROM orders WHERE customer_id = '$C' AND total >= 1000 ORDER BY order_id LIMIT 1" shop)
+ORDER_OTHER=$(pg_psql "SELECT order_id FROM orders WHERE customer_id = '$OTHER' AND total >= 1000 ORDER BY order_id LIMIT 1" shop)
+coupon_steps() {   # DB TAG
+  "$D" --db "$1" coupon define WELCOME --amount 1000 --per-customer 1 --total-limit 5
+  "$D" --db "$1" coupon define WELCOME --amount 1000; echo "exit $?"
+  "$D" --db "$1" --format csv coupon issue WELCOME --customer "$C" --customer "$OTHER" \
+    --idempotency-key k1 > "$WORK/codes.$2"; echo "exit $?"
+  "$D" --db "$1" --format csv coupon issue WELCOME --customer "$C" --customer "$OTHER" \
+    --idempotency-key k1 | cmp -s - "$WORK/codes.$2"; echo "the replay shows the same codes: $?"
+  code1=$(sed -n 2p "$WORK/codes.$2" | cut -d, -f2); code2=$(sed -n 3p "$WORK/codes.$2" | cut -d, -f2)
+  "$D" --db "$1" --format csv coupon redeem "$code1" --order "$ORDER_C"; echo "exit $?"
+  "$D" --db "$1" coupon redeem "$code1" --order "$ORDER_C"; echo "exit $?"
+  "$D" --db "$1" coupon redeem "$code2" --order "$ORDER_C"; echo "exit $?"
+  "$D" --db "$1" --format csv coupon void "$code2" --reason test; echo "exit $?"
+  "$D" --db "$1" coupon redeem "$code2" --order "$ORDER_OTHER"; echo "exit $?"
+  "$D" --db "$1" coupon redeem 23456789ABC --order "$ORDER_OTHER"; echo "exit $?"
+}
+for tag in sqlite pg; do
+  db=$([ "$tag" = sqlite ] && echo "$S" || echo "$P")
+  coupon_steps "$db" "$tag" > "$WORK/coupons.raw" 2>&1
+  sed -e "s/$(sed -n 2p "$WORK/codes.$tag" | cut -d, -f2)/CODE1/g" \
+      -e "s/$(sed -n 3p "$WORK/codes.$tag" | cut -d, -f2)/CODE2/g" "$WORK/coupons.raw" > "$WORK/coupons.$tag"
+done
+grep -q '^1,CODE1,WELCOME,' "$WORK/coupons.pg" && pass "a coupon redeemed on PostgreSQL" ||
+  fail "coupon redemption on PostgreSQL" "$(cat "$WORK/coupons.pg")"
+expect_same "coupons: the same answers on both stores" "$WORK/coupons.sqlite" "$WORK/coupons.pg"
+expect_output "coupon reports on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
+  "$D" --db "$P" coupon list
+
+# 20 processes redeem one single-use code at once: exactly one wins. Ten customers redeem their
+# own codes of a coupon limited to 3 redemptions at once: exactly 3 win.
+"$D" --db "$P" -q coupon define SINGLE --amount 500 > /dev/null
+code=$("$D" --db "$P" --format csv coupon issue SINGLE --customer "$OTHER" | sed -n 2p | cut -d, -f2)
+for i in $(seq 1 20); do
+  ( "$D" --db "$P" -q coupon redeem "$code" --order "$ORDER_OTHER" > /dev/null 2> "$WORK/redeem.$i.err"
+    echo $? > "$WORK/redeem.$i.rc" ) &
+done
+wait
+won=$(cat "$WORK"/redeem.*.rc | grep -c '^0$')
+rows=$(pg_psql "SELECT count(*) FROM coupon_redemptions WHERE code = '$code'" shop)
+[ "$won" = 1 ] && [ "$rows" = 1 ] && pass "20 simultaneous redemptions of one code: exactly one wins" ||
+  fail "20 simultaneous redemptions: $won won, $rows rows" "$(cat "$WORK"/redeem.*.err | sort | uniq -c)"
+grep -q "was redeemed already" "$WORK"/redeem.*.err && pass "the others are told it was redeemed already" ||
+  fail "the losers' message" "$(cat "$WORK"/redeem.*.err | sort | uniq -c)"
+pg_psql "SELECT DISTINCT ON (customer_id) customer_id, order_id FROM orders WHERE total >= 500 AND customer_id NOT IN ('$C', '$OTHER') ORDER BY customer_id, order_id LIMIT 10" shop |
+  tr '|' ' ' > "$WORK/pairs"
+"$D" --db "$P" -q coupon define LIMITED --amount 500 --total-limit 3 > /dev/null
+"$D" --db "$P" --format csv coupon issue LIMITED $(awk '{ printf "--customer %s ", $1 }' "$WORK/pairs") |
+  tail -n +2 > "$WORK/limited"
+i=0
+while read -r customer order; do
+  i=$((i + 1))
+  code=$(grep "^$customer," "$WORK/limited" | cut -d, -f2)
+  ( "$D" --db "$P" -q coupon redeem "$code" --order "$order" > /dev/null 2>&1; echo $? > "$WORK/limited.$i.rc" ) &
+done < "$WORK/pairs"
+wait
+won=$(cat "$WORK"/limited.*.rc | grep -c '^0$')
+rows=$(pg_psql "SELECT count(*) FROM coupon_redemptions WHERE definition_id = 'LIMITED'" shop)
+[ "$won" = 3 ] && [ "$rows" = 3 ] && pass "10 simultaneous redemptions of a coupon limited to 3: exactly 3 win" ||
+  fail "a total limit of 3 under 10 simultaneous redemptions: $won won, $rows rows"
