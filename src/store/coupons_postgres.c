@@ -5,7 +5,7 @@
  * a write transaction are locked FOR UPDATE until it ends, so of simultaneous redemptions of one
  * code exactly one wins and the limits per customer and in all (counted under the definition's
  * lock) are never overrun. Numbering an issue takes a transaction-scoped advisory lock, so two
- * issues never share a batch. Numbers travel as decimal text, NULL as a NULL parameter. */
+ * issues never share a batch. Numbers travel as decimal text (dg__pg_int), NULL as a NULL parameter. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,45 +16,15 @@
 
 #define BATCH_LOCK 0x636f75706f6eLL   /* pg_advisory_xact_lock key of the issue numbering */
 
-typedef char number[24];
-
 /* v as text into buf, or NULL (SQL NULL) when v is none. */
-static const char *optional(number buf, int64_t v, int64_t none)
+static const char *optional(dg__pg_number buf, int64_t v, int64_t none)
 {
-    if (v == none)
-        return NULL;
-    snprintf(buf, sizeof(number), "%" PRId64, v);
-    return buf;
-}
-
-static int64_t int_at(const PGresult *res, int c)
-{
-    return strtoll(PQgetvalue(res, 0, c), NULL, 10);
+    return v == none ? NULL : dg__pg_int(buf, v);
 }
 
 static void text_at(char *buf, size_t cap, const PGresult *res, int c)
 {
     snprintf(buf, cap, "%s", PQgetvalue(res, 0, c));
-}
-
-/* Runs sql; 1 with *res when it gave a row, 0 (res cleared) when none, else the error. */
-static int one_row(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
-                   const char *what, dg_error *err)
-{
-    int rc = dg__pg_exec(pg, sql, n, params, res, what, err);
-    if (rc != 0)
-        return rc;
-    if (PQntuples(*res) > 0)
-        return 1;
-    PQclear(*res);
-    *res = NULL;
-    return 0;
-}
-
-/* " FOR UPDATE" inside a write transaction (the row stays as read until it ends), else "". */
-static const char *lock_clause(const dg_pg *pg)
-{
-    return dg__pg_in_transaction(pg) ? " FOR UPDATE" : "";
 }
 
 /* The number of rows a command changed. */
@@ -68,17 +38,17 @@ static int changed_rows(PGresult *res)
 int dg__pg_coupon_def_insert(dg_pg *pg, const dg_coupon_definition *d, const char *actor,
                              int64_t now, dg_error *err)
 {
-    number amount, percent, cap, min_spend, from, until, per_customer, total, created;
+    dg__pg_number amount, percent, cap, min_spend, from, until, per_customer, total, created;
     bool fixed = d->kind == DG_COUPON_FIXED;
     const char *params[] = {
         d->definition_id, d->name, dg_coupon_kind_code(d->kind),
         dg_coupon_audience_code(d->audience), optional(amount, fixed ? d->amount : 0, 0),
         optional(percent, fixed ? 0 : d->percent_bp, 0), optional(cap, fixed ? 0 : d->cap, 0),
-        optional(min_spend, d->min_spend, INT64_MIN),
+        dg__pg_int(min_spend, d->min_spend),
         optional(from, d->valid_from, DG_COUPON_NO_DAY),
         optional(until, d->valid_until, DG_COUPON_NO_DAY),
         optional(per_customer, d->per_customer_limit > 0 ? d->per_customer_limit : 1, 0),
-        optional(total, d->total_limit, 0), d->campaign_id, optional(created, now, INT64_MIN),
+        optional(total, d->total_limit, 0), d->campaign_id, dg__pg_int(created, now),
         actor,
     };
     int rc = dg__pg_exec(pg, "INSERT INTO coupon_definitions (definition_id, name, kind, "
@@ -92,7 +62,7 @@ int dg__pg_coupon_def_insert(dg_pg *pg, const dg_coupon_definition *d, const cha
 
 static int32_t day_at(const PGresult *res, int c)
 {
-    return PQgetisnull(res, 0, c) ? DG_COUPON_NO_DAY : (int32_t)int_at(res, c);
+    return PQgetisnull(res, 0, c) ? DG_COUPON_NO_DAY : (int32_t)dg__pg_int_at(res, c);
 }
 
 int dg__pg_coupon_def_get(dg_pg *pg, const char *id, dg__coupon_def_row *out, dg_error *err)
@@ -101,9 +71,9 @@ int dg__pg_coupon_def_get(dg_pg *pg, const char *id, dg__coupon_def_row *out, dg
     snprintf(sql, sizeof sql, "SELECT definition_id, name, kind, audience, coalesce(amount, 0), "
              "coalesce(percent_bp, 0), coalesce(cap, 0), min_spend, valid_from, valid_until, "
              "per_customer_limit, coalesce(total_limit, 0), campaign_id, voided_at IS NOT NULL "
-             "FROM coupon_definitions WHERE definition_id = $1%s", lock_clause(pg));
+             "FROM coupon_definitions WHERE definition_id = $1%s", dg__pg_lock_clause(pg));
     PGresult *res = NULL;
-    int rc = one_row(pg, sql, 1, &id, &res, "reading a coupon definition", err);
+    int rc = dg__pg_one_row(pg, sql, 1, &id, &res, "reading a coupon definition", err);
     if (rc == 0)
         return dg_error_set(err, DG_ENOTFOUND, "no coupon definition \"%s\"", id);
     if (rc < 0)
@@ -120,14 +90,14 @@ int dg__pg_coupon_def_get(dg_pg *pg, const char *id, dg__coupon_def_row *out, dg
                                                            : DG_COUPON_FIXED;
     d->audience = strcmp(PQgetvalue(res, 0, 3), "first_purchase") == 0
                       ? DG_COUPON_FIRST_PURCHASE : DG_COUPON_ANY;
-    d->amount = int_at(res, 4);
-    d->percent_bp = int_at(res, 5);
-    d->cap = int_at(res, 6);
-    d->min_spend = int_at(res, 7);
+    d->amount = dg__pg_int_at(res, 4);
+    d->percent_bp = dg__pg_int_at(res, 5);
+    d->cap = dg__pg_int_at(res, 6);
+    d->min_spend = dg__pg_int_at(res, 7);
     d->valid_from = day_at(res, 8);
     d->valid_until = day_at(res, 9);
-    d->per_customer_limit = int_at(res, 10);
-    d->total_limit = int_at(res, 11);
+    d->per_customer_limit = dg__pg_int_at(res, 10);
+    d->total_limit = dg__pg_int_at(res, 11);
     out->voided = PQgetvalue(res, 0, 13)[0] == 't';
     PQclear(res);
     return 0;
@@ -140,11 +110,11 @@ int dg__pg_coupon_next_batch(dg_pg *pg, int64_t *batch, dg_error *err)
     PGresult *res = NULL;
     int rc = dg__pg_exec(pg, sql, 0, NULL, NULL, "numbering a coupon issue", err);
     if (rc == 0)
-        rc = one_row(pg, "SELECT coalesce(max(batch), 0) + 1 FROM coupon_codes", 0, NULL, &res,
+        rc = dg__pg_one_row(pg, "SELECT coalesce(max(batch), 0) + 1 FROM coupon_codes", 0, NULL, &res,
                      "numbering a coupon issue", err);
     if (rc < 0)
         return rc;
-    *batch = int_at(res, 0);
+    *batch = dg__pg_int_at(res, 0);
     PQclear(res);
     return 0;
 }
@@ -153,9 +123,9 @@ int dg__pg_coupon_code_insert(dg_pg *pg, const char *code, const char *definitio
                               const char *customer_id, int64_t batch, int32_t day, int64_t now,
                               const char *actor, dg_error *err)
 {
-    number b, d, at;
-    const char *params[] = { code, definition_id, customer_id, optional(b, batch, INT64_MIN),
-                             optional(d, day, INT64_MIN), optional(at, now, INT64_MIN), actor };
+    dg__pg_number b, d, at;
+    const char *params[] = { code, definition_id, customer_id, dg__pg_int(b, batch),
+                             dg__pg_int(d, day), dg__pg_int(at, now), actor };
     PGresult *res = NULL;
     /* a drawn code that exists is skipped, not refused: a refusal would end the transaction,
      * and the caller draws again */
@@ -173,9 +143,9 @@ int dg__pg_coupon_code_get(dg_pg *pg, const char *code, dg__coupon_code_row *out
 {
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT definition_id, customer_id, voided_at IS NOT NULL FROM "
-             "coupon_codes WHERE code = $1%s", lock_clause(pg));
+             "coupon_codes WHERE code = $1%s", dg__pg_lock_clause(pg));
     PGresult *res = NULL;
-    int rc = one_row(pg, sql, 1, &code, &res, "reading a coupon code", err);
+    int rc = dg__pg_one_row(pg, sql, 1, &code, &res, "reading a coupon code", err);
     if (rc == 0)
         return dg_error_set(err, DG_ENOTFOUND, "no coupon code %s (it is well formed, but was "
                             "never issued)", code);
@@ -191,8 +161,8 @@ int dg__pg_coupon_code_get(dg_pg *pg, const char *code, dg__coupon_code_row *out
 int dg__pg_coupon_batch_get(dg_pg *pg, int64_t batch, dg_coupon_issued **out, size_t *n,
                             dg_error *err)
 {
-    number b;
-    const char *param = optional(b, batch, INT64_MIN);
+    dg__pg_number b;
+    const char *param = dg__pg_int(b, batch);
     PGresult *res = NULL;
     *out = NULL;
     *n = 0;
@@ -224,10 +194,10 @@ static int count(dg_pg *pg, const char *sql, const char *a, const char *b, int64
 {
     const char *params[] = { a, b };
     PGresult *res = NULL;
-    int rc = one_row(pg, sql, b ? 2 : 1, params, &res, "counting coupons", err);
+    int rc = dg__pg_one_row(pg, sql, b ? 2 : 1, params, &res, "counting coupons", err);
     if (rc < 0)
         return rc;
-    *out = rc ? int_at(res, 0) : 0;
+    *out = rc ? dg__pg_int_at(res, 0) : 0;
     PQclear(res);
     return 0;
 }
@@ -251,7 +221,7 @@ int dg__pg_coupon_order_get(dg_pg *pg, const char *order_id, dg__coupon_order_ro
                             dg_error *err)
 {
     PGresult *res = NULL;
-    int rc = one_row(pg, "SELECT o.customer_id, o.ordered_at, o.total, (SELECT count(*) FROM "
+    int rc = dg__pg_one_row(pg, "SELECT o.customer_id, o.ordered_at, o.total, (SELECT count(*) FROM "
                      "orders e WHERE e.customer_id = o.customer_id AND e.order_id <> o.order_id "
                      "AND e.ordered_at <= o.ordered_at) FROM orders o WHERE o.order_id = $1", 1,
                      &order_id, &res, "reading an order", err);
@@ -260,9 +230,9 @@ int dg__pg_coupon_order_get(dg_pg *pg, const char *order_id, dg__coupon_order_ro
     if (rc < 0)
         return rc;
     text_at(out->customer_id, sizeof out->customer_id, res, 0);
-    out->day = dg_day_of(int_at(res, 1));
-    out->total = int_at(res, 2);
-    out->earlier = int_at(res, 3);
+    out->day = dg_day_of(dg__pg_int_at(res, 1));
+    out->total = dg__pg_int_at(res, 2);
+    out->earlier = dg__pg_int_at(res, 3);
     PQclear(res);
     return 0;
 }
@@ -270,25 +240,25 @@ int dg__pg_coupon_order_get(dg_pg *pg, const char *order_id, dg__coupon_order_ro
 int dg__pg_coupon_redemption_get(dg_pg *pg, const char *code, const char *order_id, int64_t id,
                                  dg_coupon_redemption *out, dg_error *err)
 {
-    number by_id;
+    dg__pg_number by_id;
     const char *where = code ? "code" : order_id ? "order_id" : "redemption_id";
-    const char *param = code ? code : order_id ? order_id : optional(by_id, id, INT64_MIN);
+    const char *param = code ? code : order_id ? order_id : dg__pg_int(by_id, id);
     char sql[320];
     snprintf(sql, sizeof sql, "SELECT redemption_id, code, definition_id, customer_id, order_id, "
              "order_total, discount, redeemed_on FROM coupon_redemptions WHERE %s = $1", where);
     PGresult *res = NULL;
-    int rc = one_row(pg, sql, 1, &param, &res, "reading a coupon redemption", err);
+    int rc = dg__pg_one_row(pg, sql, 1, &param, &res, "reading a coupon redemption", err);
     if (rc <= 0)
         return rc == 0 ? DG_ENOTFOUND : rc;
     memset(out, 0, sizeof *out);
-    out->redemption_id = int_at(res, 0);
+    out->redemption_id = dg__pg_int_at(res, 0);
     text_at(out->code, sizeof out->code, res, 1);
     text_at(out->definition_id, sizeof out->definition_id, res, 2);
     text_at(out->customer_id, sizeof out->customer_id, res, 3);
     text_at(out->order_id, sizeof out->order_id, res, 4);
-    out->order_total = int_at(res, 5);
-    out->discount = int_at(res, 6);
-    out->redeemed_on = (int32_t)int_at(res, 7);
+    out->order_total = dg__pg_int_at(res, 5);
+    out->discount = dg__pg_int_at(res, 6);
+    out->redeemed_on = (int32_t)dg__pg_int_at(res, 7);
     PQclear(res);
     return 0;
 }
@@ -296,20 +266,20 @@ int dg__pg_coupon_redemption_get(dg_pg *pg, const char *code, const char *order_
 int dg__pg_coupon_redemption_insert(dg_pg *pg, const dg_coupon_redemption *r, const char *actor,
                                     int64_t now, int64_t *id, dg_error *err)
 {
-    number total, discount, day, at;
+    dg__pg_number total, discount, day, at;
     const char *params[] = { r->code, r->definition_id, r->customer_id, r->order_id,
-                             optional(total, r->order_total, INT64_MIN),
-                             optional(discount, r->discount, INT64_MIN),
-                             optional(day, r->redeemed_on, INT64_MIN),
-                             optional(at, now, INT64_MIN), actor };
+                             dg__pg_int(total, r->order_total),
+                             dg__pg_int(discount, r->discount),
+                             dg__pg_int(day, r->redeemed_on),
+                             dg__pg_int(at, now), actor };
     PGresult *res = NULL;
-    int rc = one_row(pg, "INSERT INTO coupon_redemptions (code, definition_id, customer_id, "
+    int rc = dg__pg_one_row(pg, "INSERT INTO coupon_redemptions (code, definition_id, customer_id, "
                      "order_id, order_total, discount, redeemed_on, recorded_at, actor) VALUES "
                      "($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING redemption_id", 9, params,
                      &res, "writing a coupon redemption", err);
     if (rc < 0)
         return rc;
-    *id = int_at(res, 0);
+    *id = dg__pg_int_at(res, 0);
     PQclear(res);
     return 0;
 }
@@ -317,8 +287,8 @@ int dg__pg_coupon_redemption_insert(dg_pg *pg, const dg_coupon_redemption *r, co
 int dg__pg_coupon_void(dg_pg *pg, const char *target, bool is_definition, const char *reason,
                        int64_t now, bool *changed, dg_error *err)
 {
-    number at;
-    const char *params[] = { optional(at, now, INT64_MIN), reason, target };
+    dg__pg_number at;
+    const char *params[] = { dg__pg_int(at, now), reason, target };
     PGresult *res = NULL;
     int rc = dg__pg_exec(pg, is_definition
         ? "UPDATE coupon_definitions SET voided_at = $1, void_reason = $2 "
@@ -336,7 +306,7 @@ int dg__pg_request_get(dg_pg *pg, const char *table, const char *key, char *fing
     snprintf(sql, sizeof sql, "SELECT fingerprint, result FROM %s WHERE idempotency_key = $1",
              table);
     PGresult *res = NULL;
-    int rc = one_row(pg, sql, 1, &key, &res, "reading an idempotency key", err);
+    int rc = dg__pg_one_row(pg, sql, 1, &key, &res, "reading an idempotency key", err);
     if (rc <= 0)
         return rc == 0 ? DG_ENOTFOUND : rc;
     text_at(fingerprint, cap, res, 0);
@@ -348,8 +318,8 @@ int dg__pg_request_get(dg_pg *pg, const char *table, const char *key, char *fing
 int dg__pg_request_put(dg_pg *pg, const char *table, const char *key, const char *fingerprint,
                        const char *result, int64_t now, dg_error *err)
 {
-    number at;
-    const char *params[] = { key, fingerprint, result, optional(at, now, INT64_MIN) };
+    dg__pg_number at;
+    const char *params[] = { key, fingerprint, result, dg__pg_int(at, now) };
     char sql[200];
     snprintf(sql, sizeof sql, "INSERT INTO %s (idempotency_key, fingerprint, result, "
              "recorded_at) VALUES ($1, $2, $3, $4)", table);

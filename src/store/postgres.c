@@ -4,6 +4,7 @@
  * recorded in the table schema_version. Every command's result is checked: a server that
  * refuses, is gone or dies mid-run is a DG_ESTORE message naming it, never a crash. The rows of
  * the catalog entities are in postgres_rows.c. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,35 @@ int dg__pg_run(dg_pg *pg, const char *sql, int n, const char *const *params, PGr
 static int exec(dg_pg *pg, const char *sql, const char *what, dg_error *err)
 {
     return dg__pg_exec(pg, sql, 0, NULL, NULL, what, err);
+}
+
+const char *dg__pg_int(dg__pg_number buf, int64_t v)
+{
+    snprintf(buf, sizeof(dg__pg_number), "%" PRId64, v);
+    return buf;
+}
+
+int dg__pg_one_row(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
+                   const char *what, dg_error *err)
+{
+    int rc = dg__pg_exec(pg, sql, n, params, res, what, err);
+    if (rc != 0)
+        return rc;
+    if (PQntuples(*res) > 0)
+        return 1;
+    PQclear(*res);
+    *res = NULL;
+    return 0;
+}
+
+int64_t dg__pg_int_at(const PGresult *res, int column)
+{
+    return strtoll(PQgetvalue(res, 0, column), NULL, 10);
+}
+
+const char *dg__pg_lock_clause(const dg_pg *pg)
+{
+    return pg->in_transaction && !pg->unchecked ? " FOR UPDATE" : "";
 }
 
 /* ---- migrations ---- */

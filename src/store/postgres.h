@@ -95,6 +95,19 @@ int dg__pg_run(dg_pg *pg, const char *sql, int n, const char *const *params, PGr
 /* The error of the connection's last failure (res may be NULL): the server's message, the lost
  * connection, a refusal by a trigger (DG_ECONFLICT), a unique key (DG_EEXIST). */
 int dg__pg_error(dg_pg *pg, PGresult *res, const char *what, dg_error *err);
+/* ---- for the services' SQL (users_postgres.c, coupons_postgres.c, points_postgres.c) ---- */
+/* A parameter's decimal text: dg__pg_int(buf, v) writes v into buf and returns it. */
+typedef char dg__pg_number[24];
+const char *dg__pg_int(dg__pg_number buf, int64_t v);
+/* Runs sql: 1 with *res (caller clears it) when it gave a row, 0 when none, else the error. */
+int dg__pg_one_row(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
+                   const char *what, dg_error *err);
+/* An integer column of the first row. */
+int64_t dg__pg_int_at(const PGresult *res, int column);
+/* " FOR UPDATE" inside a write transaction, else "": a row a write reads to decide stays as read
+ * until it commits, as SQLite's BEGIN IMMEDIATE keeps the whole store. */
+const char *dg__pg_lock_clause(const dg_pg *pg);
+
 /* Ends a COPY into a staging table, if one is streaming (postgres_rows.c). */
 int dg__pg_copy_end(dg_pg *pg, dg_error *err);
 void dg__pg_forget_stage(dg_pg *pg);

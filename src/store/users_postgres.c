@@ -4,7 +4,6 @@
  * make the tokens for both backends and call these for the SQL. Ids and times travel as decimal
  * text, token hashes as hex (encode/decode); names are ordered COLLATE "C", as SQLite orders
  * them. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +39,9 @@ static void user_from_result(const PGresult *res, int r, int first, dg_user *use
 
 int dg__pg_user_insert(dg_pg *pg, dg_user *user, const char *password_hash, dg_error *err)
 {
-    char created[24];
-    snprintf(created, sizeof created, "%" PRId64, user->created_at);
+    dg__pg_number created;
     const char *params[] = { user->name, dg_role_name(user->role), password_hash, user->site,
-                             user->staff_id, created };
+                             user->staff_id, dg__pg_int(created, user->created_at) };
     PGresult *res = NULL;
     int rc = dg__pg_exec(pg, "INSERT INTO auth_users (name, role, password_hash, site, staff_id, "
                          "created_at) VALUES ($1, $2, $3, nullif($4, ''), nullif($5, ''), $6) "
@@ -59,9 +57,8 @@ int dg__pg_user_insert(dg_pg *pg, dg_user *user, const char *password_hash, dg_e
 
 int dg__pg_user_disable(dg_pg *pg, const char *name, int64_t now, dg_error *err)
 {
-    char at[24];
-    snprintf(at, sizeof at, "%" PRId64, now);
-    const char *params[] = { name, at };
+    dg__pg_number at;
+    const char *params[] = { name, dg__pg_int(at, now) };
     PGresult *res = NULL;
     int rc = dg__pg_exec(pg, "UPDATE auth_users SET disabled = 1 WHERE name = $1", 1, params, &res,
                          "disabling the user", err);
@@ -135,13 +132,12 @@ int dg__pg_user_customer_allowed(dg_pg *pg, const dg_user *user, const char *cus
 int dg__pg_token_insert(dg_pg *pg, dg__token_row *row, int64_t created_at,
                         const char *label, dg_error *err)
 {
-    char user_id[24], created[24], expires[24], hash[HASH_HEX_MAX];
-    snprintf(user_id, sizeof user_id, "%" PRId64, row->user.user_id);
-    snprintf(created, sizeof created, "%" PRId64, created_at);
-    snprintf(expires, sizeof expires, "%" PRId64, row->expires_at);
+    dg__pg_number user_id, created, expires;
+    char hash[HASH_HEX_MAX];
     sodium_bin2hex(hash, sizeof hash, row->hash, sizeof row->hash);
-    const char *params[] = { user_id, label, dg_role_name(row->user.role), hash, created,
-                             expires };
+    const char *params[] = { dg__pg_int(user_id, row->user.user_id), label,
+                             dg_role_name(row->user.role), hash, dg__pg_int(created, created_at),
+                             dg__pg_int(expires, row->expires_at) };
     PGresult *res = NULL;
     int rc = dg__pg_exec(pg, "INSERT INTO auth_tokens (user_id, label, role, token_hash, "
                          "created_at, expires_at) VALUES ($1, $2, $3, decode($4, 'hex'), $5, "
@@ -156,10 +152,8 @@ int dg__pg_token_insert(dg_pg *pg, dg__token_row *row, int64_t created_at,
 
 int dg__pg_token_revoke(dg_pg *pg, int64_t token_id, int64_t now, dg_error *err)
 {
-    char id[24], at[24];
-    snprintf(id, sizeof id, "%" PRId64, token_id);
-    snprintf(at, sizeof at, "%" PRId64, now);
-    const char *params[] = { at, id };
+    dg__pg_number id, at;
+    const char *params[] = { dg__pg_int(at, now), dg__pg_int(id, token_id) };
     PGresult *res = NULL;
     int rc = dg__pg_exec(pg, "UPDATE auth_tokens SET revoked_at = coalesce(revoked_at, $1) "
                          "WHERE token_id = $2", 2, params, &res, "revoking the token", err);

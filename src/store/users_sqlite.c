@@ -197,10 +197,10 @@ int dg_user_get(dg_store *store, int64_t user_id, dg_user *user, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
     if (dg__store_pg(store)) {
-        char id[24];
+        dg__pg_number id;
         bool found = false;
-        snprintf(id, sizeof id, "%lld", (long long)user_id);
-        int rc = dg__pg_user_find(dg__store_pg(store), "user_id", id, user, NULL, 0, &found, err);
+        int rc = dg__pg_user_find(dg__store_pg(store), "user_id", dg__pg_int(id, user_id), user,
+                                  NULL, 0, &found, err);
         if (rc == 0 && !found)
             rc = dg_error_set(err, DG_ENOTFOUND, "no user %lld", (long long)user_id);
         return rc;

@@ -138,9 +138,9 @@ expect_output "a database of another application is refused" "has tables but is 
   sh -c "'$PG_BIN/psql' -q 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' -c 'CREATE TABLE other (x int)' && '$D' --db 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' init 2>&1"
 
 # What PostgreSQL does not have yet is refused, with a non-zero exit and what to do.
-expect_exit "points on PostgreSQL: exit 4" 4 "$D" --db "$P" points balance "$C"
-expect_output "points on PostgreSQL: not available yet" \
-  "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" points balance "$C"
+expect_exit "the points statement on PostgreSQL: exit 4" 4 "$D" --db "$P" points statement "$C"
+expect_output "the points statement on PostgreSQL: not available yet" \
+  "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" points statement "$C"
 expect_output "tickets on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
   "$D" --db "$P" ticket list
 
@@ -312,3 +312,40 @@ won=$(cat "$WORK"/limited.*.rc | grep -c '^0$')
 rows=$(pg_psql "SELECT count(*) FROM coupon_redemptions WHERE definition_id = 'LIMITED'" shop)
 [ "$won" = 3 ] && [ "$rows" = 3 ] && pass "10 simultaneous redemptions of a coupon limited to 3: exactly 3 win" ||
   fail "a total limit of 3 under 10 simultaneous redemptions: $won won, $rows rows"
+
+# Points: earned (an idempotent replay), burned, refused beyond the balance, adjusted, and the
+# balance, with the same answers on both stores.
+points_steps() {   # DB
+  for key in e1 e1; do
+    "$D" --db "$1" --format csv points earn --customer "$C" --points 100 --source manual \
+      --reason seed --date 2025-01-01 --idempotency-key "$key"; echo "exit $?"
+  done
+  "$D" --db "$1" --format csv points earn --customer "$C" --points 50 --source campaign --date 2025-01-05; echo "exit $?"
+  "$D" --db "$1" --format csv points burn --customer "$C" --points 130 --date 2025-02-01; echo "exit $?"
+  "$D" --db "$1" --format csv points burn --customer "$C" --points 300 --date 2025-02-01; echo "exit $?"
+  "$D" --db "$1" --format csv points adjust --customer "$C" --points -5 --reason fix --date 2025-02-02; echo "exit $?"
+  "$D" --db "$1" --format csv points balance "$C" --as-of 2025-03-01; echo "exit $?"
+  "$D" --db "$1" --format json points balance "$C" --as-of 2026-01-03; echo "exit $?"
+  "$D" --db "$1" points burn --customer NOPE --points 3; echo "exit $?"
+}
+points_steps "$S" > "$WORK/points.sqlite" 2>&1
+points_steps "$P" > "$WORK/points.pg" 2>&1
+grep -q '^-130,20,' "$WORK/points.pg" || grep -q ',-130,20,' "$WORK/points.pg" &&
+  pass "points burned on PostgreSQL" || fail "points on PostgreSQL" "$(cat "$WORK/points.pg")"
+expect_same "points: the same answers on both stores" "$WORK/points.sqlite" "$WORK/points.pg"
+
+# 20 processes burn 7 points each from one customer's 100 at once: 14 pass, 6 are refused, the
+# ledger has every burn that passed and the balance never goes below 0.
+"$D" --db "$P" -q points earn --customer "$OTHER" --points 100 --source manual --reason seed > /dev/null
+for i in $(seq 1 20); do
+  ( "$D" --db "$P" -q points burn --customer "$OTHER" --points 7 > /dev/null 2> "$WORK/burn.$i.err"
+    echo $? > "$WORK/burn.$i.rc" ) &
+done
+wait
+won=$(cat "$WORK"/burn.*.rc | grep -c '^0$'); refused=$(cat "$WORK"/burn.*.rc | grep -c '^1$')
+rows=$(pg_psql "SELECT count(*) FROM points_movements WHERE customer_id = '$OTHER' AND kind = 'burn'" shop)
+left=$(pg_psql "SELECT sum(points) FROM points_movements WHERE customer_id = '$OTHER'" shop)
+[ "$won" = 14 ] && [ "$refused" = 6 ] && [ "$rows" = 14 ] && [ "$left" = 2 ] &&
+  pass "20 simultaneous burns of 7 from 100: 14 pass, 6 refused, none lost, never overdrawn" ||
+  fail "20 simultaneous burns: $won passed, $refused refused, $rows rows, $left left" \
+    "$(cat "$WORK"/burn.*.err | sort | uniq -c)"
