@@ -306,7 +306,9 @@ int dg__pg_request_get(dg_pg *pg, const char *table, const char *key, char *fing
     snprintf(sql, sizeof sql, "SELECT fingerprint, result FROM %s WHERE idempotency_key = $1",
              table);
     PGresult *res = NULL;
-    int rc = dg__pg_one_row(pg, sql, 1, &key, &res, "reading an idempotency key", err);
+    int rc = dg__pg_lock_request_key(pg, table, key, err);
+    if (rc == 0)
+        rc = dg__pg_one_row(pg, sql, 1, &key, &res, "reading an idempotency key", err);
     if (rc <= 0)
         return rc == 0 ? DG_ENOTFOUND : rc;
     text_at(fingerprint, cap, res, 0);

@@ -177,7 +177,9 @@ int dg__pg_points_request_get(dg_pg *pg, const char *key, char *fingerprint, siz
                               dg_error *err)
 {
     PGresult *res = NULL;
-    int rc = dg__pg_one_row(pg, "SELECT fingerprint, movement_id, points, balance FROM "
+    int rc = dg__pg_lock_request_key(pg, "points_requests", key, err);
+    if (rc == 0)
+        rc = dg__pg_one_row(pg, "SELECT fingerprint, movement_id, points, balance FROM "
                             "points_requests WHERE idempotency_key = $1", 1, &key, &res,
                             "reading an idempotency key", err);
     if (rc <= 0)

@@ -208,6 +208,15 @@ const char *dg__pg_lock_clause(const dg_pg *pg)
     return pg->in_transaction && !pg->unchecked ? " FOR UPDATE" : "";
 }
 
+int dg__pg_lock_request_key(dg_pg *pg, const char *table, const char *key, dg_error *err)
+{
+    const char *params[] = { table, key };
+    if (!pg->in_transaction)
+        return 0;
+    return dg__pg_exec(pg, "SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", 2, params,
+                       NULL, "locking an idempotency key", err);
+}
+
 /* ---- migrations ---- */
 
 static char *join_lines(const char *const *lines)

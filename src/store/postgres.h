@@ -107,6 +107,10 @@ int64_t dg__pg_int_at(const PGresult *res, int column);
 /* " FOR UPDATE" inside a write transaction, else "": a row a write reads to decide stays as read
  * until it commits, as SQLite's BEGIN IMMEDIATE keeps the whole store. */
 const char *dg__pg_lock_clause(const dg_pg *pg);
+/* Inside a write transaction, waits for and holds until it ends the lock of one Idempotency-Key
+ * of table: a simultaneous request with the same key then finds it remembered and replays, as
+ * under SQLite's one writer at a time. Outside one, nothing. */
+int dg__pg_lock_request_key(dg_pg *pg, const char *table, const char *key, dg_error *err);
 
 /* Ends a COPY into a staging table, if one is streaming (postgres_rows.c). */
 int dg__pg_copy_end(dg_pg *pg, dg_error *err);

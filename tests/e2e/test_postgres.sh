@@ -349,3 +349,27 @@ left=$(pg_psql "SELECT sum(points) FROM points_movements WHERE customer_id = '$O
   pass "20 simultaneous burns of 7 from 100: 14 pass, 6 refused, none lost, never overdrawn" ||
   fail "20 simultaneous burns: $won passed, $refused refused, $rows rows, $left left" \
     "$(cat "$WORK"/burn.*.err | sort | uniq -c)"
+
+# Through two `serve` processes on one database: 20 simultaneous burns of 7 from 100 (14 pass,
+# 6 are refused with 409), and 10 simultaneous retries of one burn with one Idempotency-Key
+# (all answered 201, one movement written).
+THIRD=$(pg_psql "SELECT customer_id FROM customers WHERE customer_id NOT IN ('$C', '$OTHER') ORDER BY customer_id COLLATE \"C\" LIMIT 1" shop)
+"$D" --db "$P" -q points earn --customer "$THIRD" --points 100 --source manual --reason seed > /dev/null
+DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
+  DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
+trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.pg")
+python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/customers/$THIRD/points/burn" \
+  '{"points": 7}' 20 > "$WORK/last.json" 2>&1
+expect_json "two servers: 20 simultaneous API burns of 7 from 100, 14 pass (201) and 6 refused (409)" \
+  "j['statuses'] == [201] * 14 + [409] * 6"
+"$D" --db "$P" -q points earn --customer "$THIRD" --points 50 --source manual --reason more > /dev/null
+python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/customers/$THIRD/points/burn" \
+  '{"points": 5}' 10 RETRY-1 > "$WORK/last.json" 2>&1
+expect_json "two servers: 10 simultaneous retries of one key, all 201" "j['statuses'] == [201] * 10"
+n=$(pg_psql "SELECT count(*) FROM points_movements WHERE customer_id = '$THIRD' AND points = -5" shop)
+[ "$n" = 1 ] && pass "... and the burn applied once" || fail "the retried burn applied $n times"
+unset HAMMER_TOKEN
+SERVER_PID=$PID1; stop_server
+SERVER_PID=$PID2; stop_server
+trap 'pg_stop; rm -rf "$WORK"' EXIT

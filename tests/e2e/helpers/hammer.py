@@ -4,6 +4,9 @@ holding the store's write lock. Each command prints one JSON line for the test t
 
   hammer.py creates URL N            N creates of one customer id at once: the statuses
   hammer.py patches URL ID ROUNDS    every round, one PATCH per field at once: updates lost
+  hammer.py posts URL PATH BODY N [KEY]
+                                     N identical POSTs of the JSON BODY at once (with the
+                                     Idempotency-Key KEY if given): their statuses
   hammer.py flood URL N              N connections that never finish their request, then a normal
                                      request: its status and seconds
   hammer.py lock DB SECONDS [FILE]   holds the store's write lock (prints "locked" when it has it)
@@ -64,6 +67,13 @@ def patches(url, cid, rounds):
     print(json.dumps({"updates": rounds * len(FIELDS), "lost": lost}))
 
 
+def posts(url, path, body, n, key=None):
+    headers = {"Idempotency-Key": key} if key else None
+    statuses = at_once(n, lambda i: request(url, "POST", path, json.loads(body),
+                                            extra_headers=headers, turn=i)[0])
+    print(json.dumps({"statuses": sorted(statuses)}))
+
+
 def flood(url, n):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard != resource.RLIM_INFINITY and hard < n + 64:
@@ -105,6 +115,8 @@ if __name__ == "__main__":
         creates(args[0], int(args[1]))
     elif cmd == "patches":
         patches(args[0], args[1], int(args[2]))
+    elif cmd == "posts":
+        posts(args[0], args[1], args[2], int(args[3]), args[4] if len(args) > 4 else None)
     elif cmd == "flood":
         flood(args[0], int(args[1]))
     elif cmd == "lock":
