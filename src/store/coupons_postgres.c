@@ -5,7 +5,8 @@
  * a write transaction are locked FOR UPDATE until it ends, so of simultaneous redemptions of one
  * code exactly one wins and the limits per customer and in all (counted under the definition's
  * lock) are never overrun. Numbering an issue takes a transaction-scoped advisory lock, so two
- * issues never share a batch. Numbers travel as decimal text (dg__pg_int), NULL as a NULL parameter. */
+ * issues never share a batch. Numbers travel as decimal text (dg__pg_int), NULL as a NULL
+ * parameter. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,16 +108,10 @@ int dg__pg_coupon_next_batch(dg_pg *pg, int64_t *batch, dg_error *err)
 {
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%lld)", BATCH_LOCK);
-    PGresult *res = NULL;
     int rc = dg__pg_exec(pg, sql, 0, NULL, NULL, "numbering a coupon issue", err);
-    if (rc == 0)
-        rc = dg__pg_one_row(pg, "SELECT coalesce(max(batch), 0) + 1 FROM coupon_codes", 0, NULL, &res,
-                     "numbering a coupon issue", err);
-    if (rc < 0)
-        return rc;
-    *batch = dg__pg_int_at(res, 0);
-    PQclear(res);
-    return 0;
+    return rc != 0 ? rc : dg__pg_scalar(pg, "SELECT coalesce(max(batch), 0) + 1 FROM "
+                                        "coupon_codes", 0, NULL, batch,
+                                        "numbering a coupon issue", err);
 }
 
 int dg__pg_coupon_code_insert(dg_pg *pg, const char *code, const char *definition_id,
@@ -164,20 +159,15 @@ int dg__pg_coupon_batch_get(dg_pg *pg, int64_t batch, dg_coupon_issued **out, si
     dg__pg_number b;
     const char *param = dg__pg_int(b, batch);
     PGresult *res = NULL;
-    *out = NULL;
     *n = 0;
     /* the issue order: one transaction wrote the batch's rows, appended to the table in turn
      * (ctid), as SQLite's rowid orders them */
-    int rc = dg__pg_exec(pg, "SELECT code, customer_id FROM coupon_codes WHERE batch = $1 "
-                         "ORDER BY issued_at, ctid", 1, &param, &res,
+    int rc = dg__pg_rows(pg, "SELECT code, customer_id FROM coupon_codes WHERE batch = $1 "
+                         "ORDER BY issued_at, ctid", 1, &param, sizeof **out, (void **)out, &res,
                          "reading issued coupon codes", err);
     if (rc != 0)
         return rc;
     size_t rows = (size_t)PQntuples(res);
-    if (rows && !(*out = calloc(rows, sizeof **out))) {
-        PQclear(res);
-        return dg_error_set(err, DG_ENOMEM, "out of memory");
-    }
     for (size_t r = 0; r < rows; r++) {
         snprintf((*out)[r].code, sizeof (*out)[r].code, "%s", PQgetvalue(res, (int)r, 0));
         snprintf((*out)[r].customer_id, sizeof (*out)[r].customer_id, "%s",
@@ -188,18 +178,12 @@ int dg__pg_coupon_batch_get(dg_pg *pg, int64_t batch, dg_coupon_issued **out, si
     return 0;
 }
 
-/* The count of a one-row query with up to two text parameters. */
+/* The count of a query with up to two text parameters. */
 static int count(dg_pg *pg, const char *sql, const char *a, const char *b, int64_t *out,
                  dg_error *err)
 {
     const char *params[] = { a, b };
-    PGresult *res = NULL;
-    int rc = dg__pg_one_row(pg, sql, b ? 2 : 1, params, &res, "counting coupons", err);
-    if (rc < 0)
-        return rc;
-    *out = rc ? dg__pg_int_at(res, 0) : 0;
-    PQclear(res);
-    return 0;
+    return dg__pg_scalar(pg, sql, b ? 2 : 1, params, out, "counting coupons", err);
 }
 
 int dg__pg_coupon_customer_orders(dg_pg *pg, const char *customer_id, int64_t *n, dg_error *err)
@@ -221,10 +205,10 @@ int dg__pg_coupon_order_get(dg_pg *pg, const char *order_id, dg__coupon_order_ro
                             dg_error *err)
 {
     PGresult *res = NULL;
-    int rc = dg__pg_one_row(pg, "SELECT o.customer_id, o.ordered_at, o.total, (SELECT count(*) FROM "
-                     "orders e WHERE e.customer_id = o.customer_id AND e.order_id <> o.order_id "
-                     "AND e.ordered_at <= o.ordered_at) FROM orders o WHERE o.order_id = $1", 1,
-                     &order_id, &res, "reading an order", err);
+    int rc = dg__pg_one_row(pg, "SELECT o.customer_id, o.ordered_at, o.total, (SELECT count(*) "
+                            "FROM orders e WHERE e.customer_id = o.customer_id AND e.order_id <> "
+                            "o.order_id AND e.ordered_at <= o.ordered_at) FROM orders o WHERE "
+                            "o.order_id = $1", 1, &order_id, &res, "reading an order", err);
     if (rc == 0)
         return dg_error_set(err, DG_ENOTFOUND, "no order \"%s\"", order_id);
     if (rc < 0)
@@ -272,16 +256,11 @@ int dg__pg_coupon_redemption_insert(dg_pg *pg, const dg_coupon_redemption *r, co
                              dg__pg_int(discount, r->discount),
                              dg__pg_int(day, r->redeemed_on),
                              dg__pg_int(at, now), actor };
-    PGresult *res = NULL;
-    int rc = dg__pg_one_row(pg, "INSERT INTO coupon_redemptions (code, definition_id, customer_id, "
-                     "order_id, order_total, discount, redeemed_on, recorded_at, actor) VALUES "
-                     "($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING redemption_id", 9, params,
-                     &res, "writing a coupon redemption", err);
-    if (rc < 0)
-        return rc;
-    *id = dg__pg_int_at(res, 0);
-    PQclear(res);
-    return 0;
+    return dg__pg_scalar(pg, "INSERT INTO coupon_redemptions (code, definition_id, "
+                         "customer_id, order_id, order_total, discount, redeemed_on, "
+                         "recorded_at, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                         "RETURNING redemption_id", 9, params, id,
+                         "writing a coupon redemption", err);
 }
 
 int dg__pg_coupon_void(dg_pg *pg, const char *target, bool is_definition, const char *reason,

@@ -24,17 +24,14 @@ int dg__pg_points_insert(dg_pg *pg, const dg__points_row *row, int64_t *id, dg_e
         row->reverses > 0 ? dg__pg_int(reverses, row->reverses) : NULL,
         dg__pg_int(at, row->recorded_at),
     };
-    PGresult *res = NULL;
-    int rc = dg__pg_one_row(pg, "INSERT INTO points_movements (customer_id, kind, points, "
-                            "occurred_on, expires_on, reason, actor, source_kind, source_id, "
-                            "reverses, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                            "$10, $11) RETURNING movement_id", 11, params, &res,
-                            "writing a points movement", err);
-    if (rc < 0)
+    int rc = dg__pg_scalar(pg, "INSERT INTO points_movements (customer_id, kind, points, "
+                           "occurred_on, expires_on, reason, actor, source_kind, source_id, "
+                           "reverses, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                           "$9, $10, $11) RETURNING movement_id", 11, params, id,
+                           "writing a points movement", err);
+    if (rc != 0)
         return rc == DG_EEXIST ? dg_error_set(err, DG_EEXIST, "writing a points movement: "
                                               "already recorded") : rc;
-    *id = dg__pg_int_at(res, 0);
-    PQclear(res);
     if (row->points <= 0)
         return 0;
     dg__pg_number lot;
@@ -65,32 +62,15 @@ int dg__pg_points_open_lots(dg_pg *pg, const char *customer_id, int32_t day,
              "AND remaining > 0 AND expires_on > $2 AND earned_on <= $2 ORDER BY expires_on, "
              "lot_id%s", dg__pg_lock_clause(pg));
     PGresult *res = NULL;
-    *lots = NULL;
     *n = 0;
-    int rc = dg__pg_exec(pg, sql, 2, params, &res, "reading points lots", err);
+    int rc = dg__pg_rows(pg, sql, 2, params, sizeof **lots, (void **)lots, &res,
+                         "reading points lots", err);
     if (rc != 0)
         return rc;
     size_t rows = (size_t)PQntuples(res);
-    if (rows && !(*lots = calloc(rows, sizeof **lots))) {
-        PQclear(res);
-        return dg_error_set(err, DG_ENOMEM, "out of memory");
-    }
     for (size_t r = 0; r < rows; r++)
         lot_of(res, (int)r, &(*lots)[r]);
     *n = rows;
-    PQclear(res);
-    return 0;
-}
-
-/* The one integer of a one-row query. */
-static int scalar(dg_pg *pg, const char *sql, int n, const char *const *params, int64_t *out,
-                  const char *what, dg_error *err)
-{
-    PGresult *res = NULL;
-    int rc = dg__pg_one_row(pg, sql, n, params, &res, what, err);
-    if (rc < 0)
-        return rc;
-    *out = rc && !PQgetisnull(res, 0, 0) ? dg__pg_int_at(res, 0) : 0;
     PQclear(res);
     return 0;
 }
@@ -100,9 +80,9 @@ int dg__pg_points_available(dg_pg *pg, const char *customer_id, int32_t day, int
 {
     dg__pg_number d;
     const char *params[] = { customer_id, dg__pg_int(d, day) };
-    return scalar(pg, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE customer_id = "
-                  "$1 AND remaining > 0 AND expires_on > $2 AND earned_on <= $2", 2, params,
-                  points, "reading a points balance", err);
+    return dg__pg_scalar(pg, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE "
+                         "customer_id = $1 AND remaining > 0 AND expires_on > $2 AND "
+                         "earned_on <= $2", 2, params, points, "reading a points balance", err);
 }
 
 int dg__pg_points_lot_get(dg_pg *pg, int64_t lot_id, dg__points_lot *lot, dg_error *err)
@@ -167,9 +147,10 @@ int dg__pg_points_sums_get(dg_pg *pg, const char *customer_id, int32_t day,
     if (out->next_expiry == DG_POINTS_TODAY)
         return 0;
     params[2] = dg__pg_int(next, out->next_expiry);
-    return scalar(pg, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE customer_id = "
-                  "$1 AND remaining > 0 AND expires_on = $3 AND earned_on <= $2", 3, params,
-                  &out->next_expiry_points, "reading a points balance", err);
+    return dg__pg_scalar(pg, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE "
+                         "customer_id = $1 AND remaining > 0 AND expires_on = $3 AND "
+                         "earned_on <= $2", 3, params, &out->next_expiry_points,
+                         "reading a points balance", err);
 }
 
 int dg__pg_points_request_get(dg_pg *pg, const char *key, char *fingerprint, size_t cap,

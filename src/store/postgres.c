@@ -198,6 +198,34 @@ int dg__pg_one_row(dg_pg *pg, const char *sql, int n, const char *const *params,
     return 0;
 }
 
+int dg__pg_rows(dg_pg *pg, const char *sql, int n, const char *const *params, size_t item_size,
+                void **items, PGresult **res, const char *what, dg_error *err)
+{
+    *items = NULL;
+    int rc = dg__pg_exec(pg, sql, n, params, res, what, err);
+    if (rc != 0)
+        return rc;
+    size_t rows = (size_t)PQntuples(*res);
+    if (rows && !(*items = calloc(rows, item_size))) {
+        PQclear(*res);
+        *res = NULL;
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
+int dg__pg_scalar(dg_pg *pg, const char *sql, int n, const char *const *params, int64_t *out,
+                  const char *what, dg_error *err)
+{
+    PGresult *res = NULL;
+    int rc = dg__pg_one_row(pg, sql, n, params, &res, what, err);
+    if (rc < 0)
+        return rc;
+    *out = rc && !PQgetisnull(res, 0, 0) ? dg__pg_int_at(res, 0) : 0;
+    PQclear(res);
+    return 0;
+}
+
 int64_t dg__pg_int_at(const PGresult *res, int column)
 {
     return strtoll(PQgetvalue(res, 0, column), NULL, 10);

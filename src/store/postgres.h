@@ -102,6 +102,14 @@ const char *dg__pg_int(dg__pg_number buf, int64_t v);
 /* Runs sql: 1 with *res (caller clears it) when it gave a row, 0 when none, else the error. */
 int dg__pg_one_row(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
                    const char *what, dg_error *err);
+/* Runs sql and allocates *items: one zeroed item of item_size bytes per row it gave (NULL for
+ * none), to be filled from *res, which holds the rows (caller clears it and frees *items). */
+int dg__pg_rows(dg_pg *pg, const char *sql, int n, const char *const *params, size_t item_size,
+                void **items, PGresult **res, const char *what, dg_error *err);
+/* Runs sql (a count, a sum, an INSERT ... RETURNING an id): the integer of its first row's
+ * first column into *out, 0 when it gave no row or NULL. */
+int dg__pg_scalar(dg_pg *pg, const char *sql, int n, const char *const *params, int64_t *out,
+                  const char *what, dg_error *err);
 /* An integer column of the first row. */
 int64_t dg__pg_int_at(const PGresult *res, int column);
 /* " FOR UPDATE" inside a write transaction, else "": a row a write reads to decide stays as read

@@ -42,17 +42,12 @@ int dg__pg_user_insert(dg_pg *pg, dg_user *user, const char *password_hash, dg_e
     dg__pg_number created;
     const char *params[] = { user->name, dg_role_name(user->role), password_hash, user->site,
                              user->staff_id, dg__pg_int(created, user->created_at) };
-    PGresult *res = NULL;
-    int rc = dg__pg_exec(pg, "INSERT INTO auth_users (name, role, password_hash, site, staff_id, "
-                         "created_at) VALUES ($1, $2, $3, nullif($4, ''), nullif($5, ''), $6) "
-                         "RETURNING user_id", 6, params, &res, "adding the user", err);
-    if (rc == DG_EEXIST)
-        return dg_error_set(err, DG_EEXIST, "user %s exists already", user->name);
-    if (rc != 0)
-        return rc;
-    user->user_id = int_field(res, 0, 0);
-    PQclear(res);
-    return 0;
+    int rc = dg__pg_scalar(pg, "INSERT INTO auth_users (name, role, password_hash, site, "
+                           "staff_id, created_at) VALUES ($1, $2, $3, nullif($4, ''), "
+                           "nullif($5, ''), $6) RETURNING user_id", 6, params, &user->user_id,
+                           "adding the user", err);
+    return rc == DG_EEXIST ? dg_error_set(err, DG_EEXIST, "user %s exists already", user->name)
+                           : rc;
 }
 
 int dg__pg_user_disable(dg_pg *pg, const char *name, int64_t now, dg_error *err)
@@ -76,16 +71,13 @@ int dg__pg_user_disable(dg_pg *pg, const char *name, int64_t now, dg_error *err)
 int dg__pg_user_list(dg_pg *pg, dg_user **users, size_t *n, dg_error *err)
 {
     PGresult *res = NULL;
-    int rc = dg__pg_exec(pg, "SELECT " DG__USER_COLUMNS " FROM auth_users ORDER BY name "
-                         "COLLATE \"C\"", 0, NULL, &res, "listing the users", err);
+    dg_user *list = NULL;
+    int rc = dg__pg_rows(pg, "SELECT " DG__USER_COLUMNS " FROM auth_users ORDER BY name "
+                         "COLLATE \"C\"", 0, NULL, sizeof *list, (void **)&list, &res,
+                         "listing the users", err);
     if (rc != 0)
         return rc;
     size_t count = (size_t)PQntuples(res);
-    dg_user *list = calloc(count ? count : 1, sizeof *list);
-    if (!list) {
-        PQclear(res);
-        return dg_error_set(err, DG_ENOMEM, "out of memory");
-    }
     for (size_t r = 0; r < count; r++)
         user_from_result(res, (int)r, 0, &list[r]);
     PQclear(res);
@@ -138,16 +130,10 @@ int dg__pg_token_insert(dg_pg *pg, dg__token_row *row, int64_t created_at,
     const char *params[] = { dg__pg_int(user_id, row->user.user_id), label,
                              dg_role_name(row->user.role), hash, dg__pg_int(created, created_at),
                              dg__pg_int(expires, row->expires_at) };
-    PGresult *res = NULL;
-    int rc = dg__pg_exec(pg, "INSERT INTO auth_tokens (user_id, label, role, token_hash, "
+    return dg__pg_scalar(pg, "INSERT INTO auth_tokens (user_id, label, role, token_hash, "
                          "created_at, expires_at) VALUES ($1, $2, $3, decode($4, 'hex'), $5, "
-                         "nullif($6::bigint, 0)) RETURNING token_id", 6, params, &res,
-                         "adding the token", err);
-    if (rc != 0)
-        return rc;
-    row->token_id = int_field(res, 0, 0);
-    PQclear(res);
-    return 0;
+                         "nullif($6::bigint, 0)) RETURNING token_id", 6, params,
+                         &row->token_id, "adding the token", err);
 }
 
 int dg__pg_token_revoke(dg_pg *pg, int64_t token_id, int64_t now, dg_error *err)
@@ -167,18 +153,14 @@ int dg__pg_token_revoke(dg_pg *pg, int64_t token_id, int64_t now, dg_error *err)
 int dg__pg_token_list(dg_pg *pg, dg_token_info **tokens, size_t *n, dg_error *err)
 {
     PGresult *res = NULL;
-    int rc = dg__pg_exec(pg, "SELECT t.token_id, u.name, t.label, t.role, t.created_at, "
+    dg_token_info *list = NULL;
+    int rc = dg__pg_rows(pg, "SELECT t.token_id, u.name, t.label, t.role, t.created_at, "
                          "coalesce(t.expires_at, 0), coalesce(t.revoked_at, 0) FROM auth_tokens t "
-                         "JOIN auth_users u USING (user_id) ORDER BY t.token_id", 0, NULL, &res,
-                         "listing the tokens", err);
+                         "JOIN auth_users u USING (user_id) ORDER BY t.token_id", 0, NULL,
+                         sizeof *list, (void **)&list, &res, "listing the tokens", err);
     if (rc != 0)
         return rc;
     size_t count = (size_t)PQntuples(res);
-    dg_token_info *list = calloc(count ? count : 1, sizeof *list);
-    if (!list) {
-        PQclear(res);
-        return dg_error_set(err, DG_ENOMEM, "out of memory");
-    }
     for (size_t r = 0; r < count; r++) {
         dg_token_info *t = &list[r];
         t->token_id = int_field(res, (int)r, 0);
