@@ -2,11 +2,11 @@
  * defined, issued, redeemed and voided there as on SQLite (coupons_sqlite.c hands these the
  * calls of a PostgreSQL store). SQLite's BEGIN IMMEDIATE lets one writer at a time check and
  * write; here the rows a write checks are locked instead: a code and its definition read inside
- * a write transaction are locked FOR UPDATE until it ends, so of simultaneous redemptions of one
- * code exactly one wins and the limits per customer and in all (counted under the definition's
- * lock) are never overrun. Numbering an issue takes a transaction-scoped advisory lock, so two
- * issues never share a batch. Numbers travel as decimal text (dg__pg_int), NULL as a NULL
- * parameter. */
+ * a write transaction stay locked (dg__pg_lock_clause) until it ends, so of simultaneous
+ * redemptions of one code exactly one wins and the limits per customer and in all (counted under
+ * the definition's lock) are never overrun. Numbering an issue takes a transaction-scoped
+ * advisory lock, so two issues never share a batch. Numbers travel as decimal text (dg__pg_int),
+ * NULL as a NULL parameter. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* The points ledger's rows on a PostgreSQL store (schema/pg/0005_points.sql), so points can be
  * earned, burned, adjusted and their balance read there as on SQLite (points_sqlite.c hands
  * these the calls of a PostgreSQL store). A debit reads the customer's open lots inside its
- * write transaction locked FOR UPDATE: a second debit of the same customer waits for the first
- * to commit and then sees what the first left, so simultaneous burns never overdraw and lose
- * nothing, as under SQLite's one writer at a time. */
+ * write transaction locked (dg__pg_lock_clause): a second debit of the same customer waits for
+ * the first to commit and then sees what the first left, so simultaneous burns never overdraw
+ * and lose nothing, as under SQLite's one writer at a time. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -233,7 +233,7 @@ int64_t dg__pg_int_at(const PGresult *res, int column)
 
 const char *dg__pg_lock_clause(const dg_pg *pg)
 {
-    return pg->in_transaction && !pg->unchecked ? " FOR UPDATE" : "";
+    return pg->in_transaction && !pg->unchecked ? " FOR NO KEY UPDATE" : "";
 }
 
 int dg__pg_lock_request_key(dg_pg *pg, const char *table, const char *key, dg_error *err)

@@ -112,8 +112,9 @@ int dg__pg_scalar(dg_pg *pg, const char *sql, int n, const char *const *params, 
                   const char *what, dg_error *err);
 /* An integer column of the first row. */
 int64_t dg__pg_int_at(const PGresult *res, int column);
-/* " FOR UPDATE" inside a write transaction, else "": a row a write reads to decide stays as read
- * until it commits, as SQLite's BEGIN IMMEDIATE keeps the whole store. */
+/* " FOR NO KEY UPDATE" inside a write transaction, else "": a row a write reads to decide stays
+ * as read until it commits, as SQLite's BEGIN IMMEDIATE keeps the whole store (no key changes, so
+ * the references to the row, FOR KEY SHARE, do not wait for it). */
 const char *dg__pg_lock_clause(const dg_pg *pg);
 /* Inside a write transaction, waits for and holds until it ends the lock of one Idempotency-Key
  * of table: a simultaneous request with the same key then finds it remembered and replays, as
