@@ -440,36 +440,37 @@ static int decimal_fast(const char *s, size_t len, double *value)
     bool negative = false;
     if (p < end && (*p == '-' || *p == '+'))
         negative = *p++ == '-';
-    uint64_t m = 0;
-    int digits = 0, significant = 0, frac = -1;
-    for (; p < end; p++) {
-        if (*p == '.' && frac < 0) {
-            frac = 0;
-            continue;
-        }
-        if (!is_digit(*p) || (significant == 19 && m != 0))
-            return 0;
+    const char *first = p, *point = NULL;
+    uint64_t m = 0;   /* wraps past 19 digits, which are then sent away below */
+    for (; p < end && is_digit(*p); p++)
         m = m * 10 + (uint64_t)(*p - '0');
-        significant += m != 0;
-        digits++;
-        if (frac >= 0)
-            frac++;
+    int frac = 0;
+    if (p < end && *p == '.') {
+        point = p++;
+        for (; p < end && is_digit(*p); p++)
+            m = m * 10 + (uint64_t)(*p - '0');
+        frac = (int)(p - point - 1);
     }
-    int k = frac > 0 ? frac : 0;
-    double v;
-    if (digits == 0)
+    size_t digits = (size_t)(p - first) - (point != NULL);
+    if (p != end || digits == 0)
         return 0;
-    if (m < (UINT64_C(1) << 53) && k <= 22) {
-        v = k > 0 ? (double)m / pow10[k] : (double)m;
+    const char *lead = first;   /* the significant digits start at the first nonzero one */
+    while (lead < end && (*lead == '0' || *lead == '.'))
+        lead++;
+    if ((size_t)(end - lead) - (point != NULL && point > lead) > 19)
+        return 0;
+    double v;
+    if (m < (UINT64_C(1) << 53) && frac <= 22) {
+        v = frac > 0 ? (double)m / pow10[frac] : (double)m;
     } else {
 #if LDBL_MANT_DIG == 64
         static const long double pow10l[28] = {
             1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
             1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
             1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
-        if (k > 27)
+        if (frac > 27)
             return 0;
-        long double q = (long double)m / pow10l[k];
+        long double q = (long double)m / pow10l[frac];
         v = (double)q;
         long double r = q - (long double)v;   /* exact: v is q rounded */
         if (r != 0) {
