@@ -428,9 +428,9 @@ bad:
  * double has a 64-bit significand (x86), m < 10^19 < 2^64 and 10^k for k <= 27 (5^27 < 2^64)
  * are exact long doubles, so their quotient q is correctly rounded to 64 bits, and rounding q
  * to double gives the correctly rounded m / 10^k unless q lies exactly halfway between two
- * doubles (the one case where rounding twice differs from rounding once): then 2q - (double)q,
- * the other neighbour, is itself a double, and the text goes to strtod. So the %.17g texts a
- * summary CSV holds need no strtod. 1 when a fast path applied. */
+ * doubles (the one case where rounding twice differs from rounding once): then the 11 bits of
+ * q's significand below a double's are 10000000000, and the text goes to strtod. So the %.17g
+ * texts a summary CSV holds need no strtod. 1 when a fast path applied. */
 static int decimal_fast(const char *s, size_t len, double *value)
 {
     static const double pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -463,7 +463,7 @@ static int decimal_fast(const char *s, size_t len, double *value)
     if (m < (UINT64_C(1) << 53) && frac <= 22) {
         v = frac > 0 ? (double)m / pow10[frac] : (double)m;
     } else {
-#if LDBL_MANT_DIG == 64
+#if LDBL_MANT_DIG == 64 && (defined(__x86_64__) || defined(__i386__))
         static const long double pow10l[28] = {
             1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
             1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
@@ -471,13 +471,11 @@ static int decimal_fast(const char *s, size_t len, double *value)
         if (frac > 27)
             return 0;
         long double q = (long double)m / pow10l[frac];
+        uint64_t significand;   /* x87 extended: the 64-bit significand comes first */
+        memcpy(&significand, &q, sizeof significand);
+        if ((significand & 0x7ff) == 0x400)
+            return 0;           /* the 11 bits below a double's are 1000...: halfway */
         v = (double)q;
-        long double r = q - (long double)v;   /* exact: v is q rounded */
-        if (r != 0) {
-            long double other = q + r;          /* exact: within one double step of v */
-            if ((long double)(double)other == other)
-                return 0;                       /* q is halfway: strtod decides */
-        }
 #else
         return 0;
 #endif
