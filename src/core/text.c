@@ -17,7 +17,7 @@
 
 #define SHOW_MAX 40  /* longer values are cut in messages, with "..." */
 
-static void trim(const char **s, size_t *len)
+static inline void trim(const char **s, size_t *len)
 {
     while (*len > 0 && (**s == ' ' || **s == '\t')) {
         (*s)++;

@@ -73,7 +73,7 @@ static int value_index_grow(value_index *vi)
 }
 
 /* The index of v among the distinct values, added when new; UINT32_MAX when out of memory. */
-static uint32_t value_index_of(value_index *vi, double v)
+static inline uint32_t value_index_of(value_index *vi, double v)
 {
     if (2 * (vi->n + 1) > vi->cap && value_index_grow(vi) != 0)
         return UINT32_MAX;
