@@ -114,6 +114,21 @@ typedef struct dg_demo_campaign_truth {
 int dg_demo_campaigns(dg_demo_campaign_truth truth[DG_DEMO_CAMPAIGNS], dg_store *store,
                       uint64_t seed, dg_error *err);
 
+/* ---- a loyalty programme over the history (docs/demo.md, "Tiers and points") ----
+ * dg_demo_loyalty runs the built-in tier and points rules over a demo store's orders through
+ * the services, in day order: every order earns its points at its customer's tier, an order is
+ * paid partly with points (half the balance) with probability DG_DEMO_BURN_SHARE when the
+ * balance is at least DG_DEMO_BURN_MIN, the expiry job runs monthly and the tier evaluation
+ * quarterly, both also on the last day. Additive: the demo's other rows are unchanged. */
+#define DG_DEMO_BURN_SHARE 0.4
+#define DG_DEMO_BURN_MIN 500
+
+typedef struct dg_demo_loyalty_counts {
+    int64_t earns, burns, expired_lots, tier_upgrades, tier_downgrades;
+} dg_demo_loyalty_counts;
+
+int dg_demo_loyalty(dg_store *store, uint64_t seed, dg_demo_loyalty_counts *out, dg_error *err);
+
 DG_API_END
 
 #endif
