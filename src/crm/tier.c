@@ -377,7 +377,9 @@ int dg_tier_evaluate_frame(dg_store *store, const dg_frame *frame, int64_t gener
     int rc = dg_tier_rules_parse(&rules, rules_text, rules_name, err);
     if (rc != 0)
         return rc;
-    if ((rc = dg_store_begin(store, err)) != 0)
+    /* references unchecked: every customer written was read in this transaction (the SQL
+     * path) or is in the frame of the store's current generation, and the run is written in it */
+    if ((rc = dg_store_begin_unchecked(store, err)) != 0)
         return rc;
     rc = last_run(store, &out->previous, err);
     if (rc == 0 && out->previous != INT32_MIN && as_of <= out->previous) {
