@@ -146,8 +146,9 @@ int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_
 /* dg_tier_evaluate with the orders read from frame, a frame of the store read as generation
  * (dg_frame_from_store_at): used when the transaction finds the store still clean at that
  * generation and the measure is spend or orders; otherwise (frame NULL too) the orders are read
- * by SQL. The result is the same either way. dg_tier_evaluate reads the frame itself (from the
- * snapshot when it is current) unless the day was evaluated already or the measure is points. */
+ * by SQL. The result is the same either way. dg_tier_evaluate loads the frame itself when the
+ * store's snapshot is current (a cheap load), the day is not evaluated yet and the measure is
+ * not points; otherwise it reads the orders by SQL (cheaper than rebuilding the whole frame). */
 int dg_tier_evaluate_frame(dg_store *store, const struct dg_frame *frame, int64_t generation,
                            const char *rules_text, const char *rules_name, int32_t as_of,
                            const char *actor, const struct dg_audit_actor *audit,
