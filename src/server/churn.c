@@ -1,6 +1,7 @@
 /* Churn and stored-model routes: GET /api/models (the list), /api/models/{model_id} (one model),
  * /api/churn/report (validation, calibration, importance of a model), /api/churn/scores (the
- * snapshot's customers scored, riskiest first, a page at a time) and POST /api/churn/train
+ * snapshot's customers scored, riskiest first, a page at a time), /api/churn/distribution (how
+ * those scores spread over bands of 5 points) and POST /api/churn/train
  * (body: the options of `dangol churn train`; Idempotency-Key as for points). Every table comes
  * from the report layer, as the CLI prints it. */
 #include <math.h>
@@ -71,6 +72,24 @@ void dg_api_churn_scores(dg_request *req, dg_response *res)
                                    &err);
     dg_snapshot_release(req, snap);
     dg_reply_report(res, rc, &rep, &err, &page);
+}
+
+void dg_api_churn_distribution(dg_request *req, dg_response *res)
+{
+    long long id = model_query(req, res);
+    int32_t as_of = DG_DAY_NONE;
+    if (id < 0 || !dg_request_query_day(req, res, "as_of", &as_of))
+        return;
+    dg_snapshot *snap = dg_snapshot_get(req, res);
+    if (!snap)
+        return;
+    dg_error err;
+    dg_error_clear(&err);
+    dg_report rep = { 0 };
+    int rc = dg_report_churn_distribution(&rep, req->store, dg_snapshot_frame(snap), id, as_of,
+                                          &err);
+    dg_snapshot_release(req, snap);
+    dg_reply_report(res, rc, &rep, &err, NULL);
 }
 
 /* Reads a number field within lo..hi (whole when integer) into *out (left as it is when absent);
