@@ -17,8 +17,7 @@
 #include "dangol/churn.h"
 #include "dangol/rng.h"
 #include "dangol/text.h"
-
-#include <xgboost/c_api.h>
+#include "../tests/helpers/xgb_reference.h"
 
 static double now(void)
 {
@@ -142,34 +141,18 @@ int main(int argc, char **argv)
     /* XGBoost's own predictor on the same rows, as dangol scored before churn_forest.c */
     t0 = now();
     c0 = cpu();
-    size_t nr = f->n_rows, nf = m->n_features;
-    float *xf = calloc(nr * nf, sizeof *xf);
-    for (size_t k = 0; k < nf; k++) {
-        int j = dg_features_find(f, m->features[k]);
-        for (size_t r = 0; j >= 0 && r < nr; r++)
-            xf[r * nf + k] = (float)f->values[r * f->n_features + (size_t)j];
-    }
-    DMatrixHandle d = NULL;
-    BoosterHandle b = NULL;
-    bst_ulong len = 0;
-    const float *theirs = NULL;
-    if (XGDMatrixCreateFromMat_omp(xf, nr, nf, -1e30f, &d, 2) != 0 ||
-        XGBoosterCreate(NULL, 0, &b) != 0 ||
-        XGBoosterLoadModelFromBuffer(b, m->bytes, m->n_bytes) != 0 ||
-        XGBoosterSetParam(b, "nthread", "2") != 0 ||
-        XGBoosterPredict(b, d, 0, 0, 0, &len, &theirs) != 0 || len != nr) {
+    double *theirs = xgb_reference_predict(m, f, -1e30f, 2);
+    if (!theirs) {
         fprintf(stderr, "churn bench: XGBoost: %s\n", XGBGetLastError());
         return 1;
     }
     double t_xgb = now() - t0, c_xgb = cpu() - c0;
     size_t differ = 0;
-    for (size_t r = 0; r < nr; r++)
-        differ += p[r] != (double)theirs[r];
+    for (size_t r = 0; r < f->n_rows; r++)
+        differ += p[r] != theirs[r];
     printf("XGBoost's own predictor on the same rows: %.2f s wall, %.2f s CPU; scores that "
            "differ from dangol's: %zu\n", t_xgb, c_xgb, differ);
-    XGBoosterFree(b);
-    XGDMatrixFree(d);
-    free(xf);
+    free(theirs);
     double mean = 0;
     for (size_t r = 0; r < f->n_rows; r++)
         mean += p[r];
