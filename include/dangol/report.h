@@ -592,6 +592,9 @@ int dg_report_model_list(dg_report *out, dg_store *store, dg_error *err);
  * (dg_churn_score_table) with a note naming the model. */
 int dg_report_churn_score(dg_report *out, dg_store *store, const dg_frame *frame, int64_t id,
                           int32_t as_of, size_t top, dg_error *err);
+/* The same scores as their distribution (dg_churn_distribution_table) with the note. */
+int dg_report_churn_distribution(dg_report *out, dg_store *store, const dg_frame *frame,
+                                 int64_t id, int32_t as_of, dg_error *err);
 
 DG_API_END
 

@@ -309,6 +309,11 @@ static const dg_route_param churn_score_params[] = {
     PAGE_PARAMS("customers"),
     { NULL, NULL, NULL },
 };
+static const dg_route_param churn_distribution_params[] = {
+    { "model", "integer", "a stored churn model id (default: the latest)" },
+    { "as_of", "string", "score the features of this day, YYYY-MM-DD (default: the last day)" },
+    { NULL, NULL, NULL },
+};
 static const dg_route_param lookalike_score_params[] = {
     PAGE_PARAMS("prospects"),
     { NULL, NULL, NULL },
@@ -733,6 +738,10 @@ static const dg_route routes[] = {
       "model's horizon, risk decile, riskiest first (as `dangol churn score`); not open to "
       "agents, like the other lists of customers", churn_score_params, NULL, "table", false,
       DG_ROLE_ANALYST, false },
+    { "GET", "/api/churn/distribution", dg_api_churn_distribution, "models",
+      "the distribution of those scores: customers and their share of the revenue in each band "
+      "of 5 points of churn probability (as `dangol churn score --distribution`)",
+      churn_distribution_params, NULL, "table", false, DG_ROLE_ANALYST, false },
     { "POST", "/api/churn/train", dg_api_churn_train, "models",
       "train a churn model on the snapshot and store it in one transaction: {model_id, "
       "replayed, validation_auc}; 400 with the reason for too few customers or churners, a "

@@ -541,6 +541,7 @@ void dg_api_models_list(dg_request *req, dg_response *res);
 void dg_api_model_show(dg_request *req, dg_response *res);
 void dg_api_churn_report(dg_request *req, dg_response *res);
 void dg_api_churn_scores(dg_request *req, dg_response *res);
+void dg_api_churn_distribution(dg_request *req, dg_response *res);
 void dg_api_churn_train(dg_request *req, dg_response *res);
 json_t *dg_api_churn_schema(const char *name);
 /* lookalike.c: prospects scored by their likeness to the best customers */

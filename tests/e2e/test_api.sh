@@ -519,6 +519,8 @@ expect_status "one stored model" 200 GET /api/models/1
 expect_status "the churn report" 200 GET /api/churn/report
 expect_status "churn scores" 200 GET "/api/churn/scores?limit=5"
 expect_json "five customers, riskiest first" "len(j['rows']) == 5 and j['rows'][0]['risk_decile'] == 10"
+expect_status "the churn score distribution" 200 GET /api/churn/distribution
+expect_json "twenty bands of 5 points" "len(j['rows']) == 20 and j['rows'][19]['to'] == 1"
 expect_status "the lookalike report (docs/lookalike.md)" 200 GET /api/lookalike/report
 expect_json "summary, lift curve of ten deciles, attributes" "len(j) == 3 and len(j[1]['rows']) == 10"
 expect_status "lookalike scores" 200 GET "/api/lookalike/scores?limit=5"
