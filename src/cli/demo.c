@@ -85,6 +85,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "value-survey", required_argument, NULL, 'V' },
         { "business", required_argument, NULL, 'b' },
         { "campaigns", no_argument, NULL, 'K' },
+        { "staff-surveys", no_argument, NULL, 'T' },
         { 0 } };
     int64_t value_responses = 0;
     dg_demo_options opt;
@@ -131,6 +132,7 @@ static int run(dg_cli *cli, int argc, char **argv)
                 return dg_cli_usage_error(cli, "--business \"%s\": valid: retail, clinic", optarg);
             break;
         case 'K': campaigns = true; break;
+        case 'T': opt.staff_surveys = true; break;
         default:
             return dg_cli_usage_error(cli, "unknown option \"%s\"", argv[optind - 1]);
         }
@@ -201,7 +203,8 @@ cleanup:
 DG_CLI_COMMAND(demo) = {
     "demo", "create a realistic demo business (deterministic synthetic data)",
     "usage: dangol [--db PATH] demo [--customers N] [--seed S] [--as-of DATE] [--csv DIR]\n"
-    "                               [--no-lines] [--no-store] [--business retail|clinic]\n\n"
+    "                               [--no-lines] [--no-store] [--business retail|clinic]\n"
+    "                               [--value-survey N] [--campaigns] [--staff-surveys]\n\n"
     "Generates a synthetic Korean retailer: staff, products, customers (some of them prospects),\n"
     "orders drawn from a BG/NBD process with Gamma-Gamma spend, order lines, feedback in Korean\n"
     "and English, surveys, touchpoint ratings, referrals and partner activities. The true\n"
@@ -220,7 +223,10 @@ DG_CLI_COMMAND(demo) = {
     "                  the moments of truth of the built-in cycle, with NPS; one moment fails\n"
     "                  often and drives detractors (docs/demo.md, docs/mot.md)\n"
     "  --campaigns     also two launched campaigns with a control group and a known true\n"
-    "                  effect (docs/demo.md), printed after the counts\n\n"
+    "                  effect (docs/demo.md), printed after the counts\n"
+    "  --staff-surveys also staff satisfaction surveys: each site's work climate raises its\n"
+    "                  staff's answers and its customers' survey answers, a known\n"
+    "                  service-profit chain that `dangol staff chain` recovers (docs/staff.md)\n\n"
     "The store (--db, created if missing) must be empty. Progress is drawn on stderr when it is\n"
     "a terminal.\n",
     run,

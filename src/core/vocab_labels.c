@@ -355,6 +355,44 @@ static const dg_vocab_entry labels[] = {
          "담당 직원이 기록된 주문이 없습니다"),
     NOTE("staff_none_site", "No order names a site (orders.site)",
          "매장이 기록된 주문이 없습니다"),
+    /* the service-profit chain (docs/staff.md) */
+    FIELD("staff_responses", "Staff survey responses", "직원 설문 응답 수"),
+    FIELD("staff_satisfaction", "Staff satisfaction (0-100)", "직원 만족도(0-100)"),
+    FIELD("sites", "Sites", "매장 수"),
+    FIELD("r", "Correlation r", "상관계수 r"),
+    FIELD("r_low", "r low", "r 하한"),
+    FIELD("r_high", "r high", "r 상한"),
+    NOTE("staff_chain_caveat", "A correlation across sites, not a cause: sites differ in place, "
+         "customers and managers, and satisfied customers may make staff satisfied as much as "
+         "the other way round",
+         "매장 간 상관관계일 뿐 인과관계가 아닙니다. 매장마다 위치, 고객, 관리자가 다르고, 만족한 "
+         "고객이 직원을 만족시키는 방향일 수도 있습니다"),
+    NOTE("staff_chain_satisfaction", "Staff satisfaction: each response's mean answer rescaled "
+         "to 0-100 by its scale, averaged over the site's responses; sites with fewer than {min} "
+         "responses are left out of the correlations",
+         "직원 만족도: 응답마다 평균 점수를 척도에 맞춰 0-100으로 환산해 매장별로 평균했습니다. "
+         "응답이 {min}건 미만인 매장은 상관 분석에서 제외했습니다"),
+    NOTE("staff_chain_no_surveys", "No staff survey answer on or before the as-of day: import "
+         "staff_surveys or POST /api/staff/surveys",
+         "기준일까지 직원 설문 응답이 없습니다. staff_surveys를 가져오거나 "
+         "/api/staff/surveys로 입력하세요"),
+    NOTE("staff_chain_method", "r: Pearson's correlation over the sites of their staff "
+         "satisfaction with the measure; 95% interval by Fisher's z; p: two-sided, t on n - 2 "
+         "degrees of freedom",
+         "r: 매장별 직원 만족도와 지표의 피어슨 상관계수, 95% 구간은 피셔 z 변환, p는 자유도 "
+         "n - 2의 t 검정(양측)입니다"),
+#define CHAIN_FEW(m, en, ko) \
+    NOTE("staff_chain_few_" m, en ": too few sites for a correlation: {sites} have both staff " \
+         "satisfaction and customer answers, at least {needed} are needed", \
+         ko ": 상관을 구하기에 매장이 너무 적습니다. 직원 만족도와 고객 응답이 모두 있는 매장 " \
+         "{sites}곳, 최소 {needed}곳이 필요합니다"), \
+    NOTE("staff_chain_constant_" m, en ": no correlation: staff satisfaction or the customer " \
+         "measure is the same at all {sites} sites", \
+         ko ": 상관을 구할 수 없습니다. 직원 만족도나 고객 지표가 {sites}개 매장에서 모두 같습니다")
+    CHAIN_FEW("nps", "NPS", "NPS"),
+    CHAIN_FEW("csat", "CSAT", "CSAT"),
+    CHAIN_FEW("repeat", "Repeat rate", "재구매율"),
+#undef CHAIN_FEW
     NOTE("staff_no_survey", "No survey answer follows an order of these units: CSAT and NPS are "
          "empty", "이 단위의 주문 뒤에 온 설문 응답이 없어 CSAT와 NPS가 비어 있습니다"),
     /* churn models (docs/churn.md): the columns of the churn tables and the dashboard's page
