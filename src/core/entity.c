@@ -17,9 +17,6 @@
 #define ENTITY(n, label, cols, k) { n, label, cols, sizeof cols / sizeof cols[0], k, NULL }
 
 static const char *const genders[] = { "F", "M", "X", NULL };
-/* Consultation types of the seeds' service notes: guidance for each is shown on the customer card. */
-static const char *const customer_types[] = {
-    "careful", "impatient", "talkative", "reticent", "skeptical", "indecisive", "demanding", NULL };
 static const char *const feedback_kinds[] = { "complaint", "opinion", "question", "compliment", NULL };
 static const char *const feedback_statuses[] = { "open", "in_progress", "resolved", "closed", NULL };
 static const char *const touchpoint_kinds[] = { "hardware", "software", "humanware", NULL };
@@ -48,7 +45,9 @@ static const dg_column customer_cols[] = {
     COL("acquisition_channel", DG_TYPE_TEXT, false),
     COL("acquired_on", DG_TYPE_DATE, false),
     REF("staff_id", false, "staff"),
-    ENUM("customer_type", false, customer_types),
+    /* a consultation type code (docs/types.md): the seeds' (careful, impatient, ...; their
+     * English or Korean names give the code) or one a team adds in config/consult_types.conf */
+    COL("customer_type", DG_TYPE_TEXT, false),
     COL("credit_band", DG_TYPE_TEXT, false),
     COL("consent_email", DG_TYPE_BOOL, false),
     COL("consent_sms", DG_TYPE_BOOL, false),

@@ -379,7 +379,9 @@ static const char *sample(const dg_entity *e, size_t c, int i, char *buf, size_t
             snprintf(buf, cap, i == 1 ? "a, \"quoted\"\nsecond line 김민수" : " padded %d ", i);
         return buf;
     case DG_TYPE_INT:
-        snprintf(buf, cap, "%lld", (long long)(col->min <= col->max ? col->min + i - 1 : i));
+        snprintf(buf, cap, "%lld", (long long)(col->min <= col->max   /* inside a narrow range */
+                                               ? col->min + (i - 1) % (col->max - col->min + 1)
+                                               : i));
         return buf;
     case DG_TYPE_REAL:
         snprintf(buf, cap, "%.17g", 0.1 * i);
