@@ -71,14 +71,8 @@ bool dg__consult_type_code_valid(const char *code)
 
 bool dg__consult_type_code_wellformed(const char *code)
 {
-    size_t n = strlen(code);
-    if (n == 0 || n > DG_CONSULT_CODE_MAX || code[0] < 'a' || code[0] > 'z')
-        return false;
-    for (size_t i = 1; i < n; i++)
-        if (!((code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
-              code[i] == '_'))
-            return false;
-    return true;
+    return code[0] >= 'a' && code[0] <= 'z' &&
+           dg__config_code_valid(code, strlen(code), DG_CONSULT_CODE_MAX + 1);
 }
 
 static void list_codes(char *buf, size_t cap, const char *const *codes, size_t n)

@@ -8,6 +8,22 @@
 
 static const char *const measure_code[DG_CHAIN_MEASURES] = { "nps", "csat", "repeat" };
 
+typedef struct column {
+    const char *name;
+    dg_cell_type type;
+    int decimals;
+} column;
+
+/* A table with its columns; *out is set (NULL only when out of memory). */
+static int new_table(dg_table **out, const char *title, const column *cols, size_t n)
+{
+    dg_table *t = *out = dg_table_new(title);
+    int rc = t ? 0 : DG_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = dg_table_add_column(t, cols[i].name, cols[i].type, cols[i].decimals);
+    return rc;
+}
+
 static int caveat(dg_table *t)
 {
     return dg_table_add_coded_note(t, "staff_chain_caveat", "a correlation across sites, not a "
@@ -32,19 +48,16 @@ static int site_notes(dg_table *t, const dg_staff_chain *c, size_t surveyed)
 
 static int sites_table(dg_table **out, const dg_staff_chain *c)
 {
-    dg_table *t = dg_table_new("Service-profit chain by site");
-    if (!t)
-        return DG_ENOMEM;
-    int rc = dg_table_add_column(t, "site", DG_CELL_TEXT, 0);
-    rc |= dg_table_add_column(t, "staff_responses", DG_CELL_INT, 0);
-    rc |= dg_table_add_column(t, "staff_satisfaction", DG_CELL_REAL, 1);
-    rc |= dg_table_add_column(t, "customers", DG_CELL_INT, 0);
-    rc |= dg_table_add_column(t, "nps_n", DG_CELL_INT, 0);
-    rc |= dg_table_add_column(t, "nps", DG_CELL_REAL, 1);
-    rc |= dg_table_add_column(t, "csat_n", DG_CELL_INT, 0);
-    rc |= dg_table_add_column(t, "csat", DG_CELL_PERCENT, 1);
-    rc |= dg_table_add_column(t, "repeat_n", DG_CELL_INT, 0);
-    rc |= dg_table_add_column(t, "repeat_rate", DG_CELL_PERCENT, 1);
+    static const column cols[] = {
+        { "site", DG_CELL_TEXT, 0 }, { "staff_responses", DG_CELL_INT, 0 },
+        { "staff_satisfaction", DG_CELL_REAL, 1 }, { "customers", DG_CELL_INT, 0 },
+        { "nps_n", DG_CELL_INT, 0 }, { "nps", DG_CELL_REAL, 1 }, { "csat_n", DG_CELL_INT, 0 },
+        { "csat", DG_CELL_PERCENT, 1 }, { "repeat_n", DG_CELL_INT, 0 },
+        { "repeat_rate", DG_CELL_PERCENT, 1 } };
+    int rc = new_table(out, "Service-profit chain by site", cols, sizeof cols / sizeof cols[0]);
+    dg_table *t = *out;
+    if (rc != 0)
+        return rc;
     size_t surveyed = 0;
     for (size_t i = 0; rc == 0 && i < c->n_rows; i++) {
         const dg_staff_chain_row *r = &c->rows[i];
@@ -64,7 +77,6 @@ static int sites_table(dg_table **out, const dg_staff_chain *c)
     }
     if (rc == 0)
         rc = site_notes(t, c, surveyed);
-    *out = t;
     return rc ? DG_ENOMEM : 0;
 }
 
@@ -90,15 +102,14 @@ static int corr_note(dg_table *t, int m, const dg_corr *k)
 
 static int corr_table(dg_table **out, const dg_staff_chain *c)
 {
-    dg_table *t = dg_table_new("Staff satisfaction against customer measures across sites");
-    if (!t)
-        return DG_ENOMEM;
-    int rc = dg_table_add_column(t, "measure", DG_CELL_TEXT, 0);
-    rc |= dg_table_add_column(t, "sites", DG_CELL_INT, 0);
-    rc |= dg_table_add_column(t, "r", DG_CELL_REAL, 2);
-    rc |= dg_table_add_column(t, "r_low", DG_CELL_REAL, 2);
-    rc |= dg_table_add_column(t, "r_high", DG_CELL_REAL, 2);
-    rc |= dg_table_add_column(t, "p", DG_CELL_REAL, 3);
+    static const column cols[] = {
+        { "measure", DG_CELL_TEXT, 0 }, { "sites", DG_CELL_INT, 0 }, { "r", DG_CELL_REAL, 2 },
+        { "r_low", DG_CELL_REAL, 2 }, { "r_high", DG_CELL_REAL, 2 }, { "p", DG_CELL_REAL, 3 } };
+    int rc = new_table(out, "Staff satisfaction against customer measures across sites", cols,
+                       sizeof cols / sizeof cols[0]);
+    dg_table *t = *out;
+    if (rc != 0)
+        return rc;
     for (int m = 0; rc == 0 && m < DG_CHAIN_MEASURES; m++) {
         const dg_corr *k = &c->corr[m];
         rc |= dg_table_add_row(t);
@@ -119,7 +130,6 @@ static int corr_table(dg_table **out, const dg_staff_chain *c)
     for (int m = 0; rc == 0 && m < DG_CHAIN_MEASURES; m++)
         if (c->corr[m].status != DG_CORR_OK)
             rc = corr_note(t, m, &c->corr[m]);
-    *out = t;
     return rc ? DG_ENOMEM : 0;
 }
 
