@@ -19,6 +19,10 @@ void dg_api_staff_chain(dg_request *req, dg_response *res)
                                            DG_STAFF_CHAIN_DEFAULT_MIN_RESPONSES, 100000);
     if (min < 0)
         return;
+    if (min == 0) {
+        dg_reply_error(res, 400, "invalid", "min_responses must be a whole number 1-100000");
+        return;
+    }
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
