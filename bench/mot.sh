@@ -12,7 +12,7 @@ mkdir -p "$DIR"
 cd "$ROOT"
 make -s -j2 build/libdangol.a build/dangol
 cc -std=c17 -O2 -D_GNU_SOURCE -Iinclude -o "$DIR/mot_bench" bench/mot_bench.c build/libdangol.a \
-  -lsqlite3 -ljansson -lnlopt -lmicrohttpd -lsodium -lgsl -lgslcblas -lxgboost -llinear -lm \
+  -lsqlite3 -lpq -ljansson -lnlopt -lmicrohttpd -lsodium -lgsl -lgslcblas -lxgboost -llinear -lm \
   -lpthread
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 /usr/bin/time -f "bench process: %e s wall, %M KB peak RSS" "$DIR/mot_bench" "$N"

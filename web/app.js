@@ -109,7 +109,10 @@ async function route() {
 }
 
 async function start() {
-  const [doc, stats, session] = await Promise.all([api('/api/openapi.json'), api('/api/stats'),
+  // the store's summary is an analyst's: an agent (whose routes are their own customers') goes
+  // without it, to the pages their role may read (the ticket queue)
+  const [doc, stats, session] = await Promise.all([api('/api/openapi.json'),
+    api('/api/stats').catch(err => { if (err.status === 403) return null; throw err; }),
     api('/api/session'), loadVocabulary()]);
   // the pages whose data this user's role may read (x-dangol-role of each route, docs/security.md)
   const rank = { none: 0, agent: 1, analyst: 2, manager: 3, admin: 4 };
@@ -121,7 +124,7 @@ async function start() {
   state.store = stats;
   const asOf = document.getElementById('as-of');
   // the box shows the day the analyses run to by default: the last day with activity
-  const lastDay = stats.entities.filter(e => e.entity !== 'staff' && e.last).map(e => e.last).sort().pop();
+  const lastDay = stats && stats.entities.filter(e => e.entity !== 'staff' && e.last).map(e => e.last).sort().pop();
   if (lastDay) asOf.value = lastDay;
   asOf.addEventListener('change', () => { state.asOf = asOf.value; route(); });
   document.querySelectorAll('.lang button').forEach(b => b.addEventListener('click', () => {
@@ -145,7 +148,7 @@ function signOutButton(session) {
   });
 }
 
-// an agent, whose routes are per customer, may not read the store's summary: a 403 says so
+// a shell that cannot start (the server down, a role with no page) says why in the user's language
 start().catch(async err => {
   await loadVocabulary().catch(() => {});   // the refusal in the user's language
   applyLanguage();

@@ -5,13 +5,15 @@ import { state } from './api.js';
 
 export function locale() { return lang() === 'ko' ? 'ko-KR' : 'en-US'; }
 export function fmtInt(v) { return v == null ? '–' : new Intl.NumberFormat(locale()).format(v); }
-/* Money in the store's currency (/api/stats: currency, minor_digits). */
+/* Money in the store's currency (/api/stats: currency, minor_digits); a plain number for a role
+   that may not read the store's summary (an agent), which knows no currency. */
 export function moneyFormat() {
+  if (!state.store) return new Intl.NumberFormat(locale());
   const digits = state.store.minor_digits;
   return new Intl.NumberFormat(locale(), { style: 'currency', currency: state.store.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 export function fmtMoney(v) { return v == null ? '–' : moneyFormat().format(v); }
-export function currencySymbol() { return moneyFormat().formatToParts(0).find(p => p.type === 'currency').value; }
+export function currencySymbol() { return (moneyFormat().formatToParts(0).find(p => p.type === 'currency') || { value: '' }).value; }
 export function fmtCompact(v) {
   return new Intl.NumberFormat(locale(), { notation: 'compact', maximumFractionDigits: 1 }).format(v);
 }

@@ -160,6 +160,10 @@ static int run(dg_cli *cli, int argc, char **argv)
         rc = dg_cvalue_demo(out.store, opt.seed, (size_t)value_responses, &err);
     if (rc == 0 && campaigns)
         rc = dg_demo_campaigns(truth, out.store, opt.seed, &err);
+    dg_demo_service_counts service = { 0 };
+    bool desk = out.store && opt.business == DG_DEMO_CLINIC;
+    if (rc == 0 && desk)
+        rc = dg_demo_clinic_service(&service, out.store, &opt, &err);
     dg_store_close(out.store);
     if (rc != 0) {
         if (bar)
@@ -187,6 +191,19 @@ static int run(dg_cli *cli, int argc, char **argv)
         if (dg_table_add_row(t) || dg_table_set_text(t, 0, all[i]->name))
             goto cleanup;
         dg_table_set_int(t, 1, counts.rows[i]);
+    }
+    /* the clinic's service desk, written through the ticket and follow-up services */
+    const struct { const char *name; int64_t rows; } desk_rows[] = {
+        { "tickets", service.tickets + service.recovery_tickets },
+        { "tickets (service recovery)", service.recovery_tickets },
+        { "tickets escalated", service.escalated },
+        { "followup_tasks", service.followup_tasks },
+        { "followup_tasks done", service.followups_done },
+    };
+    for (size_t i = 0; desk && i < sizeof desk_rows / sizeof desk_rows[0]; i++) {
+        if (dg_table_add_row(t) || dg_table_set_text(t, 0, desk_rows[i].name))
+            goto cleanup;
+        dg_table_set_int(t, 1, desk_rows[i].rows);
     }
     exit_code = dg_cli_print(cli, t);
     if (exit_code == DG_EXIT_OK && campaigns)
@@ -218,7 +235,11 @@ DG_CLI_COMMAND(demo) = {
     "                  (docs/value.md; `dangol value drivers` recovers them)\n"
     "  --business clinic  a beauty clinic instead: customers, visits (each an order) that rate\n"
     "                  the moments of truth of the built-in cycle, with NPS; one moment fails\n"
-    "                  often and drives detractors (docs/demo.md, docs/mot.md)\n"
+    "                  often and drives detractors (docs/demo.md, docs/mot.md); its NPS\n"
+    "                  answers are surveys too, and into a store its service desk is worked:\n"
+    "                  VOC tickets (complaints mostly about that moment, inquiries,\n"
+    "                  compliments; some late, reopened or escalated), a recovery ticket per\n"
+    "                  detractor and the follow-up tasks with outcomes (docs/tickets.md)\n"
     "  --campaigns     also two launched campaigns with a control group and a known true\n"
     "                  effect (docs/demo.md), printed after the counts\n\n"
     "The store (--db, created if missing) must be empty. Progress is drawn on stderr when it is\n"

@@ -187,6 +187,11 @@ static const dg_vocab_entry values[] = {
     { "ticket_sla", "late", "Late", "지연 처리" },
     { "ticket_sla", "pending", "Pending", "진행 중" },
     { "ticket_sla", "breached", "Breached", "위반" },
+    /* what opened a service-recovery ticket, in its subject (src/crm/tickets.c) */
+    { "recovery_source", "feedback", "feedback", "고객 의견" },
+    { "recovery_source", "survey", "survey answer", "설문 응답" },
+    { "recovery_reason", "complaint", "complaint", "불만" },
+    { "recovery_reason", "rating", "rated", "평점" },
     /* names suggested for k-means segments from their profiles (src/analytics/segment.c) */
     { "cluster", "champions", "Champions", "최우수 단골" },
     { "cluster", "slipping_vips", "Slipping VIPs", "이탈 조짐 VIP" },

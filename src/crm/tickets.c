@@ -6,6 +6,7 @@
  * .change, .escalate, .recover) is written in the same transaction; it names the customer and
  * the ticket, never the subject or a note (free texts erasure empties). The SQL is in
  * src/store/tickets_sqlite.c. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "dangol/store.h"
 #include "dangol/text.h"
 #include "dangol/ticket.h"
+#include "dangol/vocab.h"
 #include "store/tickets.h"
 
 #define FINGERPRINT_MAX 1600
@@ -488,6 +490,26 @@ static int collect_incident(void *ctx, const dg__ticket_incident *in)
     return 0;
 }
 
+/* The subject of a recovery ticket, in Korean and in English from the vocabulary's
+ * recovery_source and recovery_reason names, so an agent of either language reads it:
+ * "서비스 회복: 설문 응답 SV1 (NPS 3) / Service recovery: survey answer SV1 (NPS 3)". The reason
+ * is the incident's first word by its name ("complaint", "rating 2"); NPS and CSAT stay as
+ * written, as Korean service desks write them. */
+static void recovery_subject(char *out, size_t cap, const incident_copy *in)
+{
+    const dg_vocab_entry *title = dg_vocab_find("ui", "voc_service_recovery");
+    const dg_vocab_entry *source = dg_vocab_find("recovery_source", in->source_kind);
+    size_t word = strcspn(in->what, " ");
+    char first[32];
+    snprintf(first, sizeof first, "%.*s", (int)word, in->what);
+    const dg_vocab_entry *reason = dg_vocab_find("recovery_reason", first);
+    const char *rest = reason ? in->what + word : in->what;
+    assert(title && source);
+    snprintf(out, cap, "%s: %s %s (%s%s) / %s: %s %s (%s%s)", title->ko, source->ko,
+             in->source_id, reason ? reason->ko : "", rest, title->en, source->en, in->source_id,
+             reason ? reason->en : "", rest);
+}
+
 static int open_recovery(dg_store *store, const dg_calendar *cal, const dg_ticket_sla *sla,
                          const incident_copy *in, const char *actor, int64_t *id,
                          dg_error *err)
@@ -501,8 +523,7 @@ static int open_recovery(dg_store *store, const dg_calendar *cal, const dg_ticke
              dg_ticket_code(DG_TICKET_DOMAIN_PRIORITY, sla->recovery_priority));
     snprintf(row.state, sizeof row.state, "open");
     snprintf(row.category, sizeof row.category, "service_recovery");
-    snprintf(row.subject, sizeof row.subject, "service recovery: %s %s (%s)", in->source_kind,
-             in->source_id, in->what);
+    recovery_subject(row.subject, sizeof row.subject, in);
     snprintf(row.staff_id, sizeof row.staff_id, "%s", in->staff_id);
     snprintf(row.source_kind, sizeof row.source_kind, "%s", in->source_kind);
     snprintf(row.source_id, sizeof row.source_id, "%s", in->source_id);

@@ -10,7 +10,10 @@
  * NPS (answered with probability 0.75) = round(6.8 + 3.5 x weak + 0.8 x others + N(0, 0.8))
  * within 0..10, where weak is the weak moment's normalised score (0.5 when unrated) and others
  * the mean of the other rated ones minus 0.8. The customer comes back with probability
- * 0.25 + 0.05 x NPS (NPS 7 if unanswered), 10 + Exponential(mean 40) days later. */
+ * 0.25 + 0.05 x NPS (NPS 7 if unanswered), 10 + Exponential(mean 40) days later. An answered
+ * NPS is also written as a survey response of the visit's day (so service recovery finds the
+ * detractors); no draw depends on it. The service desk's tickets and follow-ups are added to a
+ * store afterwards (src/demo/clinic_service.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +27,7 @@ typedef struct clinic {
     const dg_demo_options *opt;
     dg_demo_row_fn emit;
     void *ctx;
-    const dg_entity *customer_e, *order_e, *visit_e, *rating_e;
+    const dg_entity *customer_e, *order_e, *visit_e, *rating_e, *survey_e;
     dg_mot_cycle cycle;
     int weak;
     dg_value row[24];
@@ -91,6 +94,18 @@ static int visit(clinic *c, dg_rng *rng, const char *customer_id, double mood, i
     set_null(&v[4]);
     if ((rc = c->emit(c->ctx, c->visit_e, v)))
         return rc;
+    if (*nps >= 0) {   /* the NPS answer is also a survey response: a detractor's opens recovery */
+        for (size_t i = 0; i < c->survey_e->n_columns; i++)
+            set_null(&v[i]);
+        char response_id[48];
+        snprintf(response_id, sizeof response_id, "KS%09lld", (long long)k + 1);
+        set_text(&v[0], response_id);
+        set_text(&v[1], customer_id);
+        set_int(&v[2], day);
+        set_int(&v[3], *nps);
+        if ((rc = c->emit(c->ctx, c->survey_e, v)))
+            return rc;
+    }
     for (size_t m = 0; m < c->cycle.n_moments && rc == 0; m++) {
         if (scores[m] == DG_MOT_UNRATED)
             continue;
@@ -150,11 +165,13 @@ int dg__demo_clinic_run(const dg_demo_options *opt, dg_demo_row_fn row_fn, void 
     c->order_e = dg_entity_find("orders");
     c->visit_e = dg_entity_find("mot_visits");
     c->rating_e = dg_entity_find("mot_ratings");
+    c->survey_e = dg_entity_find("surveys");
     dg_mot_cycle_default(&c->cycle);
     c->weak = dg_mot_moment_find(&c->cycle, DG_DEMO_CLINIC_WEAK_MOMENT);
     int rc = 0;
     if (c->weak < 0 || !c->customer_e || c->customer_e->n_columns < 13 || !c->order_e ||
-        c->order_e->n_columns < 10 || !c->visit_e || !c->rating_e)
+        c->order_e->n_columns < 10 || !c->visit_e || !c->rating_e || !c->survey_e ||
+        c->survey_e->n_columns < 4)
         rc = dg_error_set(err, DG_EUNSUPPORTED, "the demo clinic does not know the current "
                           "catalog or cycle; update src/demo/clinic.c");
     size_t n = (size_t)opt->n_customers;

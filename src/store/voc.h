@@ -20,7 +20,8 @@ typedef struct dg__voc_ticket {
 typedef int (*dg__voc_ticket_fn)(void *ctx, const dg__voc_ticket *ticket);
 
 /* Tickets opened in [from, to], in id order. texts_only: the ticket id, category and subject
- * only (the rest "" or 0), for the term counts; otherwise every field but the subject (""). */
+ * only (the rest "" or 0), for the term counts, of the tickets people opened (a recovery
+ * ticket's subject is dangol's own words: left out); otherwise every field but the subject (""). */
 int dg__voc_scan(dg_store *store, int64_t from, int64_t to, bool texts_only,
                  dg__voc_ticket_fn fn, void *ctx, dg_error *err);
 

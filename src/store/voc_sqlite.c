@@ -55,7 +55,8 @@ int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool texts_only, dg__voc
 {
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, texts_only
-        ? "SELECT ticket_id, category, subject FROM tickets WHERE opened_at BETWEEN ? AND ?"
+        ? "SELECT ticket_id, category, subject FROM tickets WHERE opened_at BETWEEN ? AND ? "
+          "AND source_kind IS NULL"
         : "SELECT " VOC_COLUMNS("''") " FROM tickets t WHERE t.opened_at BETWEEN ? AND ?",
         &st, err);
     if (rc != 0)

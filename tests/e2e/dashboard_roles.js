@@ -2,9 +2,12 @@
 // serve` whose store has users: an agent who opens the tiers page by its address, and an analyst
 // on a customer card (the points balance is for managers), see the refusal in the page's language
 // (the vocabulary's "forbidden" labels), never the server's English message; the analyst's card
-// still shows the tier and the coupons, each code cut to its first symbols. Screenshots go to
-// ARTIFACT_DIR/dashboard-forbidden-*.png.
-// Prints "pass NAME" / "fail NAME" lines. usage: node dashboard_roles.js URL ARTIFACT_DIR AGENT ANALYST PASSWORD CUSTOMER
+// still shows the tier and the coupons, each code cut to its first symbols. The agent opens the
+// ticket queue, the one page of the navigation, and sees the tickets of their own customers
+// (OWN, comma-separated) and no other, as the API lists them. Screenshots go to
+// ARTIFACT_DIR/dashboard-forbidden-*.png and dashboard-agent-tickets-*.png.
+// Prints "pass NAME" / "fail NAME" lines.
+// usage: node dashboard_roles.js URL ARTIFACT_DIR AGENT ANALYST PASSWORD CUSTOMER OWN
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -13,7 +16,8 @@ const path = require('path');
 const root = path.resolve(__dirname, '../..');
 const { chromium } = require(path.join(root, 'web/node_modules/playwright-core'));
 
-const [url, artifacts, agent, analyst, password, customer] = process.argv.slice(2);
+const [url, artifacts, agent, analyst, password, customer, own] = process.argv.slice(2);
+const ownCustomers = new Set((own || '').split(',').filter(Boolean));
 const results = [];
 const check = (label, ok, detail) =>
   results.push(ok ? `pass ${label}` : `fail ${label}${detail ? `: ${String(detail).slice(0, 300)}` : ''}`);
@@ -57,6 +61,25 @@ async function main() {
       await page.screenshot({ path: path.join(artifacts, `dashboard-forbidden-tiers-${lang}.png`) });
       check(`an agent on the tiers page is told the role may not see it (${lang})`, seen.text === EXPECT[lang].page && !seen.nav.includes('tiers'),
         JSON.stringify(seen));
+      await open(page, '/tickets', lang);
+      const board = await page.evaluate(async () => {
+        const listed = kind => [...document.querySelectorAll(`#view [data-tickets=${kind}] tbody tr`)]
+          .map(tr => tr.children[1].textContent);
+        const api = async p => (await (await fetch(p)).json()).rows.map(r => r.customer_id);
+        return { state: document.getElementById('view').dataset.state,
+          nav: [...document.querySelectorAll('#nav a')].map(a => a.dataset.page),
+          breached: listed('breached'), atRisk: listed('at_risk'),
+          apiBreached: await api('/api/tickets/breached'), apiAll: await api('/api/tickets'),
+          title: document.getElementById('page-title').textContent };
+      });
+      await page.screenshot({ path: path.join(artifacts, `dashboard-agent-tickets-${lang}.png`), fullPage: true });
+      check(`an agent opens the ticket queue, the pages of their role only (${lang})`,
+        board.state === 'ready' && board.nav.includes('tickets') && !board.nav.includes('voc') && !board.nav.includes('overview'),
+        JSON.stringify({ state: board.state, nav: board.nav }));
+      check(`the agent's board lists their own customers' breached tickets, as the API does for them (${lang})`,
+        board.breached.length > 0 && board.breached.length === board.apiBreached.length &&
+        board.breached.every(c => ownCustomers.has(c)) && board.apiAll.every(c => ownCustomers.has(c)),
+        JSON.stringify({ breached: board.breached, api: board.apiBreached.length, own: [...ownCustomers] }));
     }
     await context.clearCookies();
     await signIn(page, analyst);

@@ -46,14 +46,23 @@ mkdir -p "$ROOT/tests/artifacts"
 node "$(dirname "$0")/browser.js" "$URL" "$ROOT/tests/artifacts" > "$WORK/browser.out" 2>&1
 record_lines "$WORK/browser.out"
 grep -q '^pass ' "$WORK/browser.out" || fail "browser test ran" "$(cat "$WORK/browser.out")"
+# the agent's own customers: three with breached tickets, given to a staff member of the agent's site
+printf 'staff_id,name,role,site\nST1,김상담,counselor,Seoul Gangnam\n' > "$WORK/staff.csv"
+expect_ok "a staff member at the agent's site" "$DANGOL" --quiet import staff "$WORK/staff.csv"
+OWN=$("$DANGOL" --format csv ticket breached --as-of 2025-12-31 | awk -F, 'NR > 1 && !seen[$2]++ { print $2 }' | head -3)
+for c in $OWN; do
+  expect_status "customer $c given to the agent's site" 200 PATCH "/api/customers/$c" '{"staff_id": "ST1"}'
+done
 stop_server
 
-# once the store has users: an agent and an analyst see the refusal in their language
+# once the store has users: an agent and an analyst see the refusal in their language; the agent
+# works the ticket queue of their own customers' tickets
 PASSWORD='dashboard password 1'
 expect_ok "an agent for the dashboard" sh -c "echo '$PASSWORD' | '$DANGOL' --quiet user add ali --role agent --site 'Seoul Gangnam'"
 expect_ok "an analyst for the dashboard" sh -c "echo '$PASSWORD' | '$DANGOL' --quiet user add amy --role analyst"
 start_server --web "$ROOT/web" || exit 0
-node "$(dirname "$0")/dashboard_roles.js" "$URL" "$ROOT/tests/artifacts" ali amy "$PASSWORD" C00000001 > "$WORK/roles.out" 2>&1
+node "$(dirname "$0")/dashboard_roles.js" "$URL" "$ROOT/tests/artifacts" ali amy "$PASSWORD" C00000001 \
+  "$(echo $OWN | tr ' ' ,)" > "$WORK/roles.out" 2>&1
 record_lines "$WORK/roles.out"
 grep -q '^pass ' "$WORK/roles.out" || fail "roles browser test ran" "$(cat "$WORK/roles.out")"
 stop_server

@@ -5,7 +5,8 @@
 # format; bad cycle files are refused at file:line:column; an import with a bad row writes
 # nothing (CP949 accepted); `mot record` and the API write a visit once (a second writer of one
 # visit is refused, a retried key replayed); parallel API clients released together lose and
-# double nothing.
+# double nothing. The clinic's service desk (tickets, recovery, follow-ups) is checked against the
+# weak moment and run through `voc stats`, `voc recovery`, `ticket breached` and `followup list`.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/server.sh"
 BURST="$(dirname "$0")/helpers/mot_burst.py"
@@ -18,6 +19,37 @@ expect_ok "the demo clinic" "$DANGOL" --quiet demo --business clinic --customers
 expect_exit "an unknown business exits 2" 2 "$DANGOL" --db "$WORK/x.db" demo --business bakery
 [ "$(sql "SELECT count(*) FROM mot_ratings")" -gt 10000 ] && pass "the clinic has ratings" \
   || fail "the clinic has ratings"
+
+# ---- the clinic's service desk (docs/demo.md): VOC tickets, recovery and follow-ups, coherent
+# with the weak moment (대기, the category as the clinic writes it), and the VOC analytics and follow-up lists run on them
+[ "$(sql "SELECT count(DISTINCT kind) || '/' || count(DISTINCT channel) FROM tickets")" = 4/5 ] &&
+  pass "the clinic's tickets are of every kind and channel" || fail "the clinic's tickets are of every kind and channel"
+[ "$(sql "SELECT category FROM tickets WHERE kind = 'complaint' AND category <> 'service_recovery'
+          GROUP BY category ORDER BY count(*) DESC LIMIT 1")" = 대기 ] &&
+  [ "$(sql "SELECT 2 * sum(category = '대기') > count(*) FROM tickets WHERE kind = 'complaint'
+            AND category <> 'service_recovery'")" = 1 ] &&
+  pass "most complaints are about the weak moment" || fail "most complaints are about the weak moment"
+[ "$(sql "SELECT count(*) FROM tickets WHERE subject GLOB '*[가-힣]*'")" = "$(sql "SELECT count(*) FROM tickets")" ] &&
+  pass "every ticket's subject is in Korean" || fail "every ticket's subject is in Korean"
+[ "$(sql "SELECT count(*) FROM tickets WHERE source_kind = 'survey'")" = \
+  "$(sql "SELECT count(*) FROM surveys WHERE nps <= 6")" ] && [ "$(sql "SELECT count(*) FROM surveys WHERE nps <= 6")" -gt 0 ] &&
+  pass "every detractor has a recovery ticket" || fail "every detractor has a recovery ticket"
+[ "$(sql "SELECT count(*) FROM tickets WHERE reopened > 0")" -gt 0 ] && [ "$(sql "SELECT count(*) FROM tickets WHERE escalated_at IS NOT NULL")" -gt 0 ] &&
+  pass "some tickets were reopened, some escalated" || fail "some tickets were reopened, some escalated"
+expect_output "voc stats counts the clinic's tickets, with a reopen rate" \
+  "^$(sql "SELECT count(*) FROM tickets"),[0-9]+,[1-9][0-9]*,0\.[0-9]+," $DANGOL --quiet --format csv voc stats --as-of 2025-12-31
+expect_output "voc stats finds breaches" "^first_response,[0-9]+,[0-9.]+,[0-9.]+,[0-9]+,[0-9]+,[1-9][0-9]*," \
+  $DANGOL --quiet --format csv voc stats --as-of 2025-12-31
+expect_output "voc recovery has its four groups" "^4$" \
+  sh -c "$DANGOL --quiet --format csv voc recovery --as-of 2025-12-31 | grep -cE '^(within_sla|late|unresolved|no_complaint),[1-9]'"
+expect_output "ticket breached lists the clinic's breaches" "^[0-9]+,K[0-9]+,complaint," \
+  sh -c "$DANGOL --quiet --format csv ticket breached --as-of 2025-12-31 | sed -n 2p"
+expect_output "voc terms leave the recovery tickets' own words out" "^0$" \
+  sh -c "$DANGOL --quiet --format csv voc terms | grep -c '^service_recovery,'"
+expect_output "followup list has the outcomes of the calls" "^[0-9]+,thank_you,K[0-9]+,KO[0-9]+,,call,[0-9-]+,done,reached," \
+  sh -c "$DANGOL --quiet --format csv followup list --state done | grep -m1 ',reached,'"
+expect_output "... and the calls still to make" "^[0-9]+,thank_you,K" \
+  sh -c "$DANGOL --quiet --format csv followup list --state open --as-of 2025-12-31 | sed -n 2p"
 
 # ---- the analysis finds the weakened moment
 expect_output "cycle lists the moments in order with elements" "^4,$WEAK,Waiting,대기,software,1-5," \

@@ -210,6 +210,19 @@ Test(tickets, recovery_once_per_incident)
     /* a survey is due a first response within 9 business hours of its day's start */
     cr_assert_eq(sql_int("SELECT first_response_due - incident_at FROM tickets WHERE "
                          "source_id = 'R1'") > 0, 1);
+    /* the subject in Korean and in English, whatever the reader's language */
+    static const char *const subjects[][2] = {
+        { "F1", "서비스 회복: 고객 의견 F1 (불만) / Service recovery: feedback F1 (complaint)" },
+        { "F2", "서비스 회복: 고객 의견 F2 (평점 2) / Service recovery: feedback F2 (rated 2)" },
+        { "R4", "서비스 회복: 설문 응답 R4 (NPS 0 CSAT 1) / Service recovery: survey answer R4 "
+                "(NPS 0 CSAT 1)" },
+    };
+    for (size_t i = 0; i < sizeof subjects / sizeof subjects[0]; i++) {
+        char query[512];
+        snprintf(query, sizeof query, "SELECT count(*) FROM tickets WHERE source_id = '%s' AND "
+                 "subject = '%s'", subjects[i][0], subjects[i][1]);
+        cr_assert_eq(sql_int(query), 1, "%s: %s", subjects[i][0], subjects[i][1]);
+    }
 }
 
 Test(tickets, recovery_racing_processes_open_each_once)
