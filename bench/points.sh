@@ -2,8 +2,10 @@
 # Points ledger benchmark (BENCHMARKS.md, "Points ledger"): (1) the expiry job over a ledger of
 # ROWS movements (default 10,000,000: half earns, each with its lot, half burns allocated to them,
 # written straight into a fresh store by SQL as a fixture), timed as a whole cold `dangol points
-# expire` process, then again (idempotent: nothing left to sweep), with the invariant checked
-# after (ledger sum = lots' remaining, per customer); (2) burns through the API: `dangol serve
+# expire` process over the backlog, then again (idempotent: nothing left to sweep), then as the
+# daily job for DAILY (default 5) following days, each a cold process sweeping only the lots that
+# expire that day, with the invariant checked after (ledger sum = lots' remaining, per customer);
+# SECONDS = 0 stops there; (2) burns through the API: `dangol serve
 # --threads 2` and wrk (2 threads, 32 connections) posting 1-point burns for random customers,
 # then the same invariant and no balance below zero. wrk shares the 2 cores with the server: the
 # figures are a floor. usage: bench/points.sh [ROWS] [SECONDS]   (BENCH_DIR=... for the scratch)
@@ -11,6 +13,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROWS=${1:-10000000}
 SECS=${2:-10}
+DAILY=${DAILY:-5}
 DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-points}
 D="$ROOT/build/dangol"
 CUSTOMERS=100000
@@ -62,9 +65,17 @@ AS_OF=$(( DAY0 + 365 + 500 ))   # half of the lots have expired
 AS_OF_TEXT=$(python3 -c "import datetime; print(datetime.date(1970,1,1) + datetime.timedelta($AS_OF))")
 echo
 echo "== dangol points expire --as-of $AS_OF_TEXT (a whole cold process)"
-/usr/bin/time -f "first run: %e s wall, %U s user, %M KiB max RSS" "$D" --db "$W" --quiet points expire --as-of "$AS_OF_TEXT"
-/usr/bin/time -f "second run (nothing left): %e s wall" "$D" --db "$W" --quiet points --format csv expire --as-of "$AS_OF_TEXT"
+/usr/bin/time -f "first run (the backlog): %e s wall, %U s user, %S s sys, %M KiB max RSS" "$D" --db "$W" --quiet points expire --as-of "$AS_OF_TEXT"
+/usr/bin/time -f "second run (nothing left): %e s wall, %U s user, %S s sys" "$D" --db "$W" --quiet points --format csv expire --as-of "$AS_OF_TEXT"
 echo "customers whose ledger sum differs from their lots or is negative: $(check)"
+echo
+echo "== the daily job: the next $DAILY days, one cold process each (only the lots expiring that day)"
+for d in $(seq 1 "$DAILY"); do
+  DAY_TEXT=$(python3 -c "import datetime; print(datetime.date(1970,1,1) + datetime.timedelta($AS_OF + $d))")
+  /usr/bin/time -f "$DAY_TEXT: %e s wall, %U s user, %S s sys, %M KiB max RSS" "$D" --db "$W" points --format csv expire --as-of "$DAY_TEXT" | tail -n +2
+done
+echo "customers whose ledger sum differs from their lots or is negative: $(check)"
+[ "$SECS" -gt 0 ] || exit 0
 
 echo
 echo "== API burns: POST /api/customers/{random}/points/burn {\"points\": 1}, ${SECS}s, 2 wrk threads, 32 connections"

@@ -117,7 +117,9 @@ export async function renderCampaigns(view, params) {
     h('tbody', null, [['campaigns_coupons_issued', fmtInt(cost.coupons_issued)], ['campaigns_coupons_redeemed', fmtInt(cost.coupons_redeemed)],
       ['campaigns_discount', fmtMoney(cost.discount)], ['campaigns_points_granted', `${fmtInt(cost.points_granted)} ${t('points_unit')}`],
       ['campaigns_points_value', fmtMoney(cost.points_value)], ['campaigns_cost', fmtMoney(cost.cost)],
-      ['campaigns_incremental_revenue', fmtSignedMoney(cost.incremental_revenue)], ['campaigns_net', fmtSignedMoney(cost.net)]]
+      ['campaigns_incremental_revenue', fmtSignedMoney(cost.incremental_revenue)], ['campaigns_net', fmtSignedMoney(cost.net)],
+      ['campaigns_cost_per_retained', cost.cost_per_retained == null ? '–'
+        : fmtMoney(cost.cost_per_retained) + (cost.cpr_low == null ? '' : ` (${fmtRange(cost.cpr_low, cost.cpr_high, fmtMoney)})`)]]
       .map(([k, v]) => h('tr', { 'data-cost': k.replace('campaigns_', '') }, h('th', null, t(k)), h('td', { class: 'num' }, v)))),
     h('caption', { class: 'notes' }, h('div', { class: 'note' }, t('campaigns_note_cost'))));
 

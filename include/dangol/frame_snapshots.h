@@ -26,6 +26,12 @@ typedef struct dg_frame_snapshot_status {
 int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,
                        dg_frame_snapshot_status *out, size_t cap, size_t *n, dg_error *err);
 
+/* dg_frame_from_store (dangol/frame.h), also telling which clean generation of the store the
+ * frame holds exactly (*generation, -1 when it was read while the store was being written): a
+ * writer that reads the frame, then opens its transaction and finds the store still clean at that
+ * generation (dg_store_snapshot_state), knows the frame is the store it is about to change. */
+int dg_frame_from_store_at(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                           int64_t *generation, dg_error *err);
 DG_API_END
 
 #endif

@@ -26,6 +26,7 @@
 DG_API_BEGIN
 
 typedef struct dg_store dg_store;
+struct dg_frame;                  /* dangol/frame.h */
 struct dg_audit_actor;
 
 #define DG_TIER_MAX_LEVELS 16
@@ -141,6 +142,17 @@ typedef struct dg_tier_evaluation {
 int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_name,
                      int32_t as_of, const char *actor, const struct dg_audit_actor *audit,
                      dg_tier_evaluation *out, dg_error *err);
+
+/* dg_tier_evaluate with the orders read from frame, a frame of the store read as generation
+ * (dg_frame_from_store_at): used when the transaction finds the store still clean at that
+ * generation and the measure is spend or orders; otherwise (frame NULL too) the orders are read
+ * by SQL. The result is the same either way. dg_tier_evaluate loads the frame itself when the
+ * store's snapshot is current (a cheap load), the day is not evaluated yet and the measure is
+ * not points; otherwise it reads the orders by SQL (cheaper than rebuilding the whole frame). */
+int dg_tier_evaluate_frame(dg_store *store, const struct dg_frame *frame, int64_t generation,
+                           const char *rules_text, const char *rules_name, int32_t as_of,
+                           const char *actor, const struct dg_audit_actor *audit,
+                           dg_tier_evaluation *out, dg_error *err);
 
 /* The rules kept in the store by the last evaluation, or the built-in ones if none. */
 int dg_tier_rules_stored(dg_store *store, dg_tier_rules *rules, dg_error *err);

@@ -76,6 +76,27 @@ static int print_truth(dg_cli *cli, const dg_demo_campaign_truth *truth)
     return dg_cli_print_free(cli, t);
 }
 
+/* What the demo's loyalty programme wrote. */
+static int print_loyalty(dg_cli *cli, const dg_demo_loyalty_counts *n)
+{
+    static const char *const cols[] = { "points_earns", "points_burns", "lots_expired",
+                                        "tier_upgrades", "tier_downgrades" };
+    static const dg_cell_type types[] = { DG_CELL_INT, DG_CELL_INT, DG_CELL_INT, DG_CELL_INT,
+                                          DG_CELL_INT };
+    dg_table *t = dg_cli_table("Demo loyalty programme", cols, types, 5);
+    if (t) {
+        dg_table_add_row(t);
+        dg_table_set_int(t, 0, n->earns);
+        dg_table_set_int(t, 1, n->burns);
+        dg_table_set_int(t, 2, n->expired_lots);
+        dg_table_set_int(t, 3, n->tier_upgrades);
+        dg_table_set_int(t, 4, n->tier_downgrades);
+    }
+    if (cli->format == DG_FORMAT_TABLE)
+        putchar('\n');
+    return dg_cli_print_free(cli, t);
+}
+
 static int run(dg_cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {
@@ -85,13 +106,15 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "value-survey", required_argument, NULL, 'V' },
         { "business", required_argument, NULL, 'b' },
         { "campaigns", no_argument, NULL, 'K' },
+        { "loyalty", no_argument, NULL, 'T' },
         { 0 } };
     int64_t value_responses = 0;
     dg_demo_options opt;
     dg_demo_options_init(&opt);
     dg_demo_output out = { 0 };
-    bool no_store = false, campaigns = false;
+    bool no_store = false, campaigns = false, loyalty = false;
     dg_demo_campaign_truth truth[DG_DEMO_CAMPAIGNS];
+    dg_demo_loyalty_counts loyalty_counts;
     dg_error err;
     dg_error_clear(&err);
     int c;
@@ -131,6 +154,7 @@ static int run(dg_cli *cli, int argc, char **argv)
                 return dg_cli_usage_error(cli, "--business \"%s\": valid: retail, clinic", optarg);
             break;
         case 'K': campaigns = true; break;
+        case 'T': loyalty = true; break;
         default:
             return dg_cli_usage_error(cli, "unknown option \"%s\"", argv[optind - 1]);
         }
@@ -143,6 +167,8 @@ static int run(dg_cli *cli, int argc, char **argv)
         return dg_cli_usage_error(cli, "--value-survey writes to the store: not with --no-store");
     if (no_store && campaigns)
         return dg_cli_usage_error(cli, "--campaigns needs the store");
+    if (no_store && loyalty)
+        return dg_cli_usage_error(cli, "--loyalty needs the store");
     int opened = no_store || !out.csv_dir ? DG_EXIT_OK : check_csv_dir(cli, out.csv_dir);
     if (opened != DG_EXIT_OK)
         return opened;
@@ -158,6 +184,8 @@ static int run(dg_cli *cli, int argc, char **argv)
                               &err);
     if (rc == 0 && value_responses)   /* additive: the rows above are the same without it */
         rc = dg_cvalue_demo(out.store, opt.seed, (size_t)value_responses, &err);
+    if (rc == 0 && loyalty)   /* before the campaigns: their extra orders are in no history */
+        rc = dg_demo_loyalty(out.store, opt.seed, &loyalty_counts, &err);
     if (rc == 0 && campaigns)
         rc = dg_demo_campaigns(truth, out.store, opt.seed, &err);
     dg_demo_service_counts service = { 0 };
@@ -206,6 +234,8 @@ static int run(dg_cli *cli, int argc, char **argv)
         dg_table_set_int(t, 1, desk_rows[i].rows);
     }
     exit_code = dg_cli_print(cli, t);
+    if (exit_code == DG_EXIT_OK && loyalty)
+        exit_code = print_loyalty(cli, &loyalty_counts);
     if (exit_code == DG_EXIT_OK && campaigns)
         exit_code = print_truth(cli, truth);
 cleanup:
@@ -218,7 +248,8 @@ cleanup:
 DG_CLI_COMMAND(demo) = {
     "demo", "create a realistic demo business (deterministic synthetic data)",
     "usage: dangol [--db PATH] demo [--customers N] [--seed S] [--as-of DATE] [--csv DIR]\n"
-    "                               [--no-lines] [--no-store] [--business retail|clinic]\n\n"
+    "                               [--no-lines] [--no-store] [--business retail|clinic]\n"
+    "                               [--loyalty] [--campaigns]\n\n"
     "Generates a synthetic Korean retailer: staff, products, customers (some of them prospects),\n"
     "orders drawn from a BG/NBD process with Gamma-Gamma spend, order lines, feedback in Korean\n"
     "and English, surveys, touchpoint ratings, referrals and partner activities. The true\n"
@@ -240,6 +271,10 @@ DG_CLI_COMMAND(demo) = {
     "                  VOC tickets (complaints mostly about that moment, inquiries,\n"
     "                  compliments; some late, reopened or escalated), a recovery ticket per\n"
     "                  detractor and the follow-up tasks with outcomes (docs/tickets.md)\n"
+    "  --loyalty       also a loyalty programme over the whole history, through the tier\n"
+    "                  and points services with the built-in rules: every order earns its\n"
+    "                  points at its tier, some are paid with points, points expire monthly,\n"
+    "                  tiers are evaluated quarterly (docs/demo.md); counts after the rows\n"
     "  --campaigns     also two launched campaigns with a control group and a known true\n"
     "                  effect (docs/demo.md), printed after the counts\n\n"
     "The store (--db, created if missing) must be empty. Progress is drawn on stderr when it is\n"

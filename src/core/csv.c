@@ -350,6 +350,75 @@ bool dg_csv_can_continue(const dg_csv *c)
     return c->recoverable;
 }
 
+/* Does s[0..n) hold only ASCII and no NUL byte? (Then check_record has nothing to find.) Eight
+ * bytes a step: a byte has its top bit set, or is zero, in the word's high-bit and has-zero
+ * masks. */
+static bool plain_ascii(const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if ((w | ((w - ones) & ~w)) & highs)
+            return false;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80 || s[i] == '\0')
+            return false;
+    return true;
+}
+
+/* The common record, whole in the current block: no quote, no CR but one before its LF, no
+ * blank line, delimiter mode. It is copied in one go and split at the delimiters, with the
+ * same fields, line count and checks as the state machine below gives it. 1 when it was read
+ * so, 0 when the state machine must read it (nothing consumed), or an error. */
+static int simple_record(dg_csv *c, dg_error *err)
+{
+    const char *p = c->buf + c->pos;
+    size_t avail = c->len - c->pos;
+    const char *lf = memchr(p, '\n', avail);
+    if (!lf || lf == p)
+        return 0;
+    size_t n = (size_t)(lf - p);
+    if (p[n - 1] == '\r')
+        n--;
+    if (n == 0 || memchr(p, '"', n) || memchr(p, '\r', n))
+        return 0;
+    c->rec_line = c->line;
+    if (n + 1 > c->rec_cap) {
+        int rc = grow_record(c, n + 1, err);
+        if (rc != 0)
+            return rc;
+    }
+    memcpy(c->rec, p, n);
+    c->rec[n] = '\0';
+    c->rec_len = n + 1;
+    const char delim = c->delimiter;
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && c->rec[i] != delim)
+            continue;
+        if (c->n_fields == c->fields_cap) {
+            int rc = begin_field(c, err);   /* grows the field arrays */
+            if (rc != 0)
+                return rc;
+        }
+        c->off[c->n_fields] = start;
+        c->flen[c->n_fields] = i - start;
+        c->rec[i] = '\0';
+        c->n_fields++;
+        start = i + 1;
+    }
+    c->pos += (size_t)(lf - p) + 1;
+    c->line++;
+    if (plain_ascii(p, n)) {
+        c->recoverable = false;
+        return 1;
+    }
+    return finish(c, err);
+}
+
 enum { S_FIELD_START, S_UNQUOTED, S_QUOTED, S_QUOTE_SEEN, S_AFTER_SEP };
 
 int dg_csv_next(dg_csv *c, dg_error *err)
@@ -413,8 +482,11 @@ int dg_csv_next(dg_csv *c, dg_error *err)
                 continue;
             }
         }
-        if (!in_record)
+        if (!in_record) {
+            if (!ws && (rc = simple_record(c, err)) != 0)
+                return rc;
             c->rec_line = c->line;
+        }
         switch (state) {
         case S_AFTER_SEP:   /* whitespace mode: skipping a run of blanks */
         case S_FIELD_START: {

@@ -5,6 +5,7 @@
  * ignored everywhere. */
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,7 +17,7 @@
 
 #define SHOW_MAX 40  /* longer values are cut in messages, with "..." */
 
-static void trim(const char **s, size_t *len)
+static inline void trim(const char **s, size_t *len)
 {
     while (*len > 0 && (**s == ' ' || **s == '\t')) {
         (*s)++;
@@ -420,10 +421,16 @@ bad:
                         "or -7", show(s, len, shown));
 }
 
-/* A plain decimal ([+-]digits[.digits], no exponent) whose digits make an integer m < 2^53 and
- * with k <= 22 digits after the point is m / 10^k: both exact doubles, so the one division is
- * correctly rounded, the very value strtod gives (Clinger 1990, "How to Read Floating Point
- * Numbers Accurately", the fast path). 1 when it applied. */
+/* A plain decimal ([+-]digits[.digits], no exponent) of at most 19 significant digits is the
+ * integer m of its digits over 10^k, k the digits after the point. When m < 2^53 and k <= 22 both
+ * are exact doubles, so the one division is correctly rounded: the very value strtod gives
+ * (Clinger 1990, "How to Read Floating Point Numbers Accurately", the fast path). Where long
+ * double has a 64-bit significand (x86), m < 10^19 < 2^64 and 10^k for k <= 27 (5^27 < 2^64)
+ * are exact long doubles, so their quotient q is correctly rounded to 64 bits, and rounding q
+ * to double gives the correctly rounded m / 10^k unless q lies exactly halfway between two
+ * doubles (the one case where rounding twice differs from rounding once): then the 11 bits of
+ * q's significand below a double's are 10000000000, and the text goes to strtod. So the %.17g
+ * texts a summary CSV holds need no strtod. 1 when a fast path applied. */
 static int decimal_fast(const char *s, size_t len, double *value)
 {
     static const double pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -433,23 +440,46 @@ static int decimal_fast(const char *s, size_t len, double *value)
     bool negative = false;
     if (p < end && (*p == '-' || *p == '+'))
         negative = *p++ == '-';
-    uint64_t m = 0;
-    int digits = 0, frac = -1;
-    for (; p < end; p++) {
-        if (*p == '.' && frac < 0) {
-            frac = 0;
-            continue;
-        }
-        if (!is_digit(*p) || m >= (UINT64_C(1) << 53) / 10)
-            return 0;
+    const char *first = p, *point = NULL;
+    uint64_t m = 0;   /* wraps past 19 digits, which are then sent away below */
+    for (; p < end && is_digit(*p); p++)
         m = m * 10 + (uint64_t)(*p - '0');
-        digits++;
-        if (frac >= 0)
-            frac++;
+    int frac = 0;
+    if (p < end && *p == '.') {
+        point = p++;
+        for (; p < end && is_digit(*p); p++)
+            m = m * 10 + (uint64_t)(*p - '0');
+        frac = (int)(p - point - 1);
     }
-    if (digits == 0 || frac > 22 || m >= (UINT64_C(1) << 53))
+    size_t digits = (size_t)(p - first) - (point != NULL);
+    if (p != end || digits == 0)
         return 0;
-    double v = frac > 0 ? (double)m / pow10[frac] : (double)m;
+    const char *lead = first;   /* the significant digits start at the first nonzero one */
+    while (lead < end && (*lead == '0' || *lead == '.'))
+        lead++;
+    if ((size_t)(end - lead) - (point != NULL && point > lead) > 19)
+        return 0;
+    double v;
+    if (m < (UINT64_C(1) << 53) && frac <= 22) {
+        v = frac > 0 ? (double)m / pow10[frac] : (double)m;
+    } else {
+#if LDBL_MANT_DIG == 64 && (defined(__x86_64__) || defined(__i386__))
+        static const long double pow10l[28] = {
+            1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+            1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+            1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+        if (frac > 27)
+            return 0;
+        long double q = (long double)m / pow10l[frac];
+        uint64_t significand;   /* x87 extended: the 64-bit significand comes first */
+        memcpy(&significand, &q, sizeof significand);
+        if ((significand & 0x7ff) == 0x400)
+            return 0;           /* the 11 bits below a double's are 1000...: halfway */
+        v = (double)q;
+#else
+        return 0;
+#endif
+    }
     *value = negative ? -v : v;
     return 1;
 }

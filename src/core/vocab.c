@@ -262,6 +262,7 @@ static const dg_vocab_entry values[] = {
     { "coupon_state", "active", "Active", "사용 가능" },
     { "coupon_state", "issued", "Issued", "발급됨" },
     { "coupon_state", "redeemed", "Redeemed", "사용됨" },
+    { "coupon_state", "reversed", "Reversed (order returned)", "사용 취소(반품)" },
     { "coupon_state", "voided", "Voided", "무효" },
     { "coupon_state", "expired", "Expired", "만료" },
     { "coupon_state", "not_yet_valid", "Not yet valid", "사용 기간 전" },

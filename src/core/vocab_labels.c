@@ -638,6 +638,8 @@ static const dg_vocab_entry labels[] = {
     { "economics_view", "retention", "Acquisition against retention", "획득 대 유지" },
     { "economics_side", "acquisition", "Winning customers", "신규 고객 획득" },
     { "economics_side", "retention", "Keeping customers", "기존 고객 유지" },
+    { "economics_side", "retention_beyond_control", "Keeping customers beyond a control group",
+      "대조군 대비 추가 유지" },
     FIELD("unit_cost", "Unit cost", "단위 원가"),
     FIELD("marketing_spend", "Marketing spend", "마케팅 비용"),
     FIELD("cac", "Acquisition cost per customer (CAC)", "고객 1인당 획득 비용(CAC)"),
@@ -676,10 +678,15 @@ static const dg_vocab_entry labels[] = {
          "신규 고객 한 명을 얻는 데 기존 고객 한 명을 유지하는 비용의 {ratio}배가 들었습니다"),
     NOTE("economics_retained_all", "Retention cost: coupon discounts redeemed, points burned and "
          "tier discounts given in the window over every customer acquired before it who bought "
-         "in it; the cost per customer kept beyond a control group comes with campaigns",
+         "in it",
          "유지 비용: 기간 중 사용된 쿠폰 할인액, 포인트와 등급 할인액을, 기간 전에 얻어 기간 중 "
-         "구매한 모든 고객 수로 나눈 값입니다. 대조군 대비 추가로 유지된 고객당 비용은 캠페인 "
-         "기능과 함께 제공됩니다"),
+         "구매한 모든 고객 수로 나눈 값입니다"),
+    NOTE("economics_beyond_control", "Beyond control: the cost of the campaigns launched in the "
+         "window with a control group over the customers they kept beyond it (treatment "
+         "customers x response-rate uplift, summed); empty when they kept none",
+         "대조군 대비: 기간 중 대조군을 두고 시작한 캠페인의 비용을 대조군보다 더 유지된 고객 수"
+         "(실험군 고객 수 × 반응률 증가분의 합)로 나눈 값입니다. 더 유지된 고객이 없으면 "
+         "비워 둡니다"),
     /* the tiers, points and coupons pages and the card's loyalty-programme sections
      * (web/tiers.js, web/points.js, web/coupons.js, web/customer.js) */
     UI("page_tiers", "Tiers", "등급"),
@@ -823,6 +830,8 @@ static const dg_vocab_entry labels[] = {
     UI("campaigns_discount", "Discount given", "할인액"),
     UI("campaigns_points_granted", "Points granted", "지급 포인트"),
     UI("campaigns_points_value", "Value of the points", "포인트 금액"),
+    UI("campaigns_cost_per_retained", "Cost per customer retained beyond control (95 % interval)",
+       "대조군 대비 추가 유지 고객 1명당 비용 (95% 구간)"),
     UI("campaigns_note_window", "Response window {from} to {to}: a responder ordered at least once "
        "in it; revenue per customer counts every member, buyers or not.",
        "반응 기간 {from} ~ {to}: 이 기간에 한 번 이상 주문한 고객이 반응 고객입니다. 고객당 "

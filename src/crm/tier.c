@@ -5,7 +5,10 @@
  * customer costs O(activities + reviews). dg_tier_evaluate feeds it every customer in one
  * BEGIN IMMEDIATE transaction: the stored tiers in customer order, the activities of the days
  * after the last evaluated one (and the window before them) in the same order, and writes the
- * changes with the run. The run's as_of is checked and written in that transaction, so a second
+ * changes with the run. The orders of a spend or orders measure come from the frame (already
+ * grouped by customer, in customer-id order, by day, with their totals: one pass over columns)
+ * when the frame is exactly the store the transaction sees (the snapshot's generation, clean);
+ * otherwise, and for points earned, from SQL in the same order. The run's as_of is checked and written in that transaction, so a second
  * evaluation of the same day — also from another process at the same time — writes nothing. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,8 @@
 
 #include "auth/audit_write.h"
 #include "core/json_write.h"
+#include "dangol/frame.h"
+#include "dangol/frame_snapshots.h"
 #include "dangol/store.h"
 #include "dangol/tier.h"
 #include "store/tiers.h"
@@ -80,6 +85,7 @@ typedef struct stored_tier {
 
 typedef struct evaluation {
     dg_store *store;
+    const dg_frame *frame;                /* the orders, or NULL: read them by SQL */
     const dg_tier_rules *rules;
     int32_t from_day, to_day;
     int64_t run_id;
@@ -256,6 +262,51 @@ static int add_activity(void *ctx, const char *customer_id, int32_t day, int64_t
     return 0;
 }
 
+/* The frame's customers and the stored tiers, both in customer-id order, merged: each customer
+ * with orders in [window_from, to_day] or a tier to review is replayed, in id order as the SQL
+ * path does. */
+static int evaluate_frame(evaluation *e, int32_t window_from)
+{
+    const dg_frame *f = e->frame;
+    bool spend = e->rules->measure == DG_TIER_MEASURE_SPEND;
+    size_t s = 0;
+    int rc = 0;
+    for (size_t c = 0; rc == 0 && c < f->n_customers; c++) {
+        const char *id = f->customer_id[c];
+        stored_tier *state = NULL;
+        while (rc == 0 && s < e->n_states) {
+            int cmp = strcmp(e->states[s].customer_id, id);
+            if (cmp > 0)
+                break;
+            if (cmp == 0) {
+                state = &e->states[s++];
+                break;
+            }
+            if (e->states[s].tier > 0)   /* a stored customer the frame does not hold */
+                rc = settle(e, e->states[s].customer_id, &e->states[s]);
+            s++;
+        }
+        e->n_acts = 0;
+        for (size_t o = f->order_offset[c]; rc == 0 && o < f->order_offset[c + 1]; o++) {
+            int32_t day = f->order_day[o];
+            if (day > e->to_day)
+                break;
+            if (day < window_from)
+                continue;
+            if (grow((void **)&e->acts, &e->cap_acts, e->n_acts + 1, sizeof *e->acts) != 0)
+                return dg_error_set(e->err, DG_ENOMEM, "out of memory");
+            e->acts[e->n_acts++] = (dg_tier_activity){ day, spend ? f->order_amount_minor[o]
+                                                                  : 1 };
+        }
+        if (rc == 0 && (e->n_acts > 0 || (state && state->tier > 0)))
+            rc = settle(e, id, state);
+    }
+    for (; rc == 0 && s < e->n_states; s++)
+        if (e->states[s].tier > 0)
+            rc = settle(e, e->states[s].customer_id, &e->states[s]);
+    return rc;
+}
+
 /* Everything after the transaction began: the states, the run, the replay of everyone. */
 static int evaluate_in(evaluation *e, const char *rules_text, const char *rules_name,
                        const char *actor)
@@ -270,12 +321,14 @@ static int evaluate_in(evaluation *e, const char *rules_text, const char *rules_
         rc = dg__tier_rules_put(e->store, rules_name, rules_text, now, e->err);
     int32_t window_from = e->from_day == INT32_MIN ? INT32_MIN
                                                    : e->from_day + 2 - e->rules->window_days;
-    if (rc == 0)
+    if (rc == 0 && e->frame)
+        rc = evaluate_frame(e, window_from);
+    if (rc == 0 && !e->frame)
         rc = dg__tier_activities_scan(e->store, e->rules->measure, NULL, window_from, e->to_day,
                                       add_activity, e, e->err);
-    if (rc == 0)
+    if (rc == 0 && !e->frame)
         rc = flush(e);
-    for (size_t i = 0; rc == 0 && i < e->n_states; i++)
+    for (size_t i = 0; rc == 0 && !e->frame && i < e->n_states; i++)
         if (!e->states[i].seen && e->states[i].tier > 0)
             rc = settle(e, e->states[i].customer_id, &e->states[i]);
     if (rc == 0)
@@ -286,9 +339,31 @@ static int evaluate_in(evaluation *e, const char *rules_text, const char *rules_
     return rc != 0 && e->rc != 0 ? e->rc : rc;
 }
 
-int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_name,
-                     int32_t as_of, const char *actor, const dg_audit_actor *audit,
-                     dg_tier_evaluation *out, dg_error *err)
+/* The day evaluated last (INT32_MIN for none), inside the caller's read or transaction. */
+static int last_run(dg_store *store, int32_t *previous, dg_error *err)
+{
+    int rc = dg__tier_last_run(store, previous, err);
+    if (rc == DG_ENOTFOUND) {
+        rc = 0;
+        *previous = INT32_MIN;
+    }
+    return rc;
+}
+
+/* Is the store the transaction sees the one the frame was read from (generation, clean)? */
+static bool frame_current(dg_store *store, int64_t generation)
+{
+    int64_t now;
+    bool dirty = true;
+    dg_error ignored;
+    return generation >= 0 && dg_store_snapshot_state(store, &now, &dirty, &ignored) == 0 &&
+           !dirty && now == generation;
+}
+
+int dg_tier_evaluate_frame(dg_store *store, const dg_frame *frame, int64_t generation,
+                           const char *rules_text, const char *rules_name, int32_t as_of,
+                           const char *actor, const dg_audit_actor *audit,
+                           dg_tier_evaluation *out, dg_error *err)
 {
     memset(out, 0, sizeof *out);
     out->as_of = as_of;
@@ -302,20 +377,20 @@ int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_
     int rc = dg_tier_rules_parse(&rules, rules_text, rules_name, err);
     if (rc != 0)
         return rc;
-    if ((rc = dg_store_begin(store, err)) != 0)
+    /* references unchecked: every customer written was read in this transaction (the SQL
+     * path) or is in the frame of the store's current generation, and the run is written in it */
+    if ((rc = dg_store_begin_unchecked(store, err)) != 0)
         return rc;
-    rc = dg__tier_last_run(store, &out->previous, err);
-    if (rc == DG_ENOTFOUND) {
-        rc = 0;
-        out->previous = INT32_MIN;
-    }
+    rc = last_run(store, &out->previous, err);
     if (rc == 0 && out->previous != INT32_MIN && as_of <= out->previous) {
         dg_store_rollback(store);
         out->already = true;
         return 0;
     }
-    evaluation e = { .store = store, .rules = &rules, .from_day = out->previous, .to_day = as_of,
-                     .out = out, .err = err };
+    if (frame && (rules.measure == DG_TIER_MEASURE_POINTS || !frame_current(store, generation)))
+        frame = NULL;
+    evaluation e = { .store = store, .frame = frame, .rules = &rules, .from_day = out->previous,
+                     .to_day = as_of, .out = out, .err = err };
     if (rc == 0)
         rc = evaluate_in(&e, rules_text, rules_name, actor && *actor ? actor : "system");
     if (rc == 0)
@@ -336,6 +411,52 @@ int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_
         return dg_store_commit(store, err);
     dg_store_rollback(store);
     out->customers = out->upgrades = out->downgrades = 0;
+    return rc;
+}
+
+/* Does the store keep a current snapshot of the frame (orders, no lines)? Then loading the frame
+ * is cheap; rebuilding it from every table costs more than the one ordered scan of the orders
+ * the SQL path makes (BENCHMARKS.md, "Tiers"). */
+static bool snapshot_current(dg_store *store)
+{
+    int64_t generation;
+    bool dirty;
+    dg_frame_snapshot_status saved[8];
+    size_t n = 0;
+    dg_error ignored;
+    if (dg_frame_snapshots(store, &generation, &dirty, saved, 8, &n, &ignored) != 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (saved[i].current && strcmp(saved[i].saved.variant, "orders") == 0)
+            return true;
+    return false;
+}
+
+int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_name,
+                     int32_t as_of, const char *actor, const dg_audit_actor *audit,
+                     dg_tier_evaluation *out, dg_error *err)
+{
+    dg_tier_rules rules;
+    dg_tier_rules_default(&rules);
+    dg_error ignored;
+    bool orders = dg_tier_rules_parse(&rules, rules_text ? rules_text
+                                                         : dg_tier_rules_default_text(),
+                                      rules_name, &ignored) == 0 &&
+                  rules.measure != DG_TIER_MEASURE_POINTS;
+    int32_t previous = INT32_MIN;
+    if (orders && dg_store_read_begin(store, &ignored) == 0) {   /* a day done: no frame needed */
+        orders = last_run(store, &previous, &ignored) == 0 &&
+                 (previous == INT32_MIN || as_of > previous);
+        dg_store_read_end(store);
+    }
+    dg_frame *frame = NULL;
+    int64_t generation = -1;
+    if (orders && snapshot_current(store) &&
+        dg_frame_from_store_at(&frame, store, NULL, &generation, &ignored) != 0)
+        frame = NULL;   /* the SQL path reads the orders itself */
+    int rc = dg_tier_evaluate_frame(store, frame, generation, rules_text, rules_name, as_of,
+                                    actor, audit, out, err);
+    dg_frame_free(frame);
     return rc;
 }
 

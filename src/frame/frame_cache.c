@@ -76,34 +76,48 @@ static int rebuild(dg_frame **out, dg_store *store, const dg_frame_options *opts
     return rc;
 }
 
-/* The frame at the default as-of: the snapshot's, else rebuilt and saved. */
-static int whole(dg_frame **out, dg_store *store, const dg_frame_options *opts, dg_error *err)
+/* The frame at the default as-of: the snapshot's, else rebuilt and saved. *exact: the clean
+ * generation whose rows the frame holds, or -1 when it was read while the store was dirty. */
+static int whole(dg_frame **out, dg_store *store, const dg_frame_options *opts, int64_t *exact,
+                 dg_error *err)
 {
     int64_t generation = 0;
     bool dirty = true;
     dg_error ignored;
     const char *variant = variant_of(opts);
+    *exact = -1;
     int rc = dg_store_read_begin(store, err);
     if (rc != 0)
         return rc;
     bool known = dg_store_snapshot_state(store, &generation, &dirty, &ignored) == 0;
     bool loaded = known && !dirty && load(out, store, variant, generation) == 0;
     dg_store_read_end(store);
-    if (loaded)
+    if (loaded) {
+        *exact = generation;
         return 0;
+    }
     /* out of date: clear the dirty flag first, so a write made while the rows are read bumps
      * the generation and the frame is not saved under it */
     if (!known || (dirty && dg_store_snapshot_claim(store, &ignored) != 0))
         return rebuild(out, store, opts, NULL, NULL, err);
     if ((rc = rebuild(out, store, opts, &generation, &dirty, err)) != 0)
         return rc;
-    if (!dirty)
+    if (!dirty) {
         save(store, *out, variant, generation);
+        *exact = generation;
+    }
     return 0;
 }
 
 int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
                         dg_error *err)
+{
+    int64_t generation;
+    return dg_frame_from_store_at(out, store, opts, &generation, err);
+}
+
+int dg_frame_from_store_at(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                           int64_t *generation, dg_error *err)
 {
     static const dg_frame_options defaults = { .as_of = DG_DAY_NONE };
     *out = NULL;
@@ -111,7 +125,7 @@ int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options 
         opts = &defaults;
     dg_frame_options latest = *opts;
     latest.as_of = DG_DAY_NONE;
-    int rc = whole(out, store, &latest, err);
+    int rc = whole(out, store, &latest, generation, err);
     if (rc != 0 || opts->as_of == DG_DAY_NONE)
         return rc;
     if (opts->as_of <= (*out)->as_of)
@@ -122,8 +136,10 @@ int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options 
         dg_frame_free(*out);
         *out = NULL;
     }
-    if (rc == DG_ENOTFOUND)
+    if (rc == DG_ENOTFOUND) {
+        *generation = -1;
         return rebuild(out, store, opts, NULL, NULL, err);
+    }
     return rc;
 }
 

@@ -328,41 +328,6 @@ static int summary_header(const dg_csv *csv, const char *path, int column[SUM_RO
     return 0;
 }
 
-/* The numbers of a summary repeat (T in whole days, frequencies, recencies): the text of each
- * field is looked up in a direct-mapped cache of recent fields and their values before it is
- * parsed, so a summary of a million customers parses each distinct number about once. */
-#define NUMBER_CACHE_SLOTS 4096
-#define NUMBER_CACHE_TEXT 24
-typedef struct number_cache {
-    struct {
-        unsigned char len;           /* 0: empty */
-        char text[NUMBER_CACHE_TEXT];
-        double value;
-    } slot[NUMBER_CACHE_SLOTS];
-} number_cache;
-
-static int number_parse(number_cache *cache, const char *f, size_t len, double *value,
-                        dg_error *err)
-{
-    if (len == 0 || len > NUMBER_CACHE_TEXT)
-        return dg_real_parse(f, len, value, err);
-    uint32_t h = 2166136261u;   /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)f[i]) * 16777619u;
-    size_t at = (h ^ (h >> 16)) & (NUMBER_CACHE_SLOTS - 1);
-    if (cache->slot[at].len == len && memcmp(cache->slot[at].text, f, len) == 0) {
-        *value = cache->slot[at].value;
-        return 0;
-    }
-    int rc = dg_real_parse(f, len, value, err);
-    if (rc == 0) {
-        cache->slot[at].len = (unsigned char)len;
-        memcpy(cache->slot[at].text, f, len);
-        cache->slot[at].value = *value;
-    }
-    return rc;
-}
-
 int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path, dg_error *err)
 {
     /* the numeric columns, in the order of col[] */
@@ -374,16 +339,11 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
     size_t n = 0, cap = 0;
     double *col[5] = {NULL, NULL, NULL, NULL, NULL};
     int rc, column[SUM_ROLES];
-    number_cache *cache = calloc(1, sizeof *cache);
     dg_error e2;   /* a field's error, set only when it fails */
     *out = NULL;
     *ids_out = NULL;
-    if (!cache)
-        return dg_error_set(err, DG_ENOMEM, "out of memory reading %s", path);
-    if ((rc = dg_csv_open(&csv, path, NULL, err)) != 0) {
-        free(cache);
+    if ((rc = dg_csv_open(&csv, path, NULL, err)) != 0)
         return rc;
-    }
     if ((rc = dg_csv_next(csv, err)) <= 0) {
         rc = rc < 0 ? rc : dg_error_at(err, DG_EPARSE, path, 1, 1, "empty file");
         goto cleanup;
@@ -426,7 +386,7 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
                 goto cleanup;
             }
             const char *f = dg_csv_field(csv, (size_t)at, &len);
-            if (number_parse(cache, f, len, &col[j][n], &e2) != 0) {
+            if (dg_real_parse(f, len, &col[j][n], &e2) != 0) {
                 rc = dg_error_at(err, DG_EPARSE, path, line, at + 1, "%s", e2.message);
                 goto cleanup;
             }
@@ -490,7 +450,6 @@ cleanup:
     id_list_free(&ids);
     for (int j = 0; j < 5; j++)
         free(col[j]);
-    free(cache);
     dg_csv_close(csv);
     return rc;
 }

@@ -15,6 +15,7 @@
 #include "dangol/report.h"
 #include "dangol/text.h"
 #include "dangol/uplift.h"
+#include "report/economics.h"
 #include "store/campaigns.h"
 #include "store/coupons.h"
 
@@ -414,16 +415,36 @@ static dg_table *uplift_table(const member_ctx *m, const dg_uplift *u, int digit
     return t;
 }
 
+/* The cost per customer retained beyond the control group: cost / (treatment customers x the
+ * response rate uplift), with the interval the uplift's 95% interval gives through that
+ * decreasing map (empty unless the whole interval is above zero: no customer is then surely
+ * kept by the campaign). */
+static void set_cost_per_retained(dg_table *t, size_t col, int64_t cost, double n_t,
+                                  const dg_uplift_interval *diff)
+{
+    if (diff->estimate > 0 && n_t > 0)
+        dg_table_set_int(t, col, money((double)cost / (diff->estimate * n_t)));
+    if (diff->valid && diff->low > 0 && n_t > 0) {
+        dg_table_set_int(t, col + 1, money((double)cost / (diff->high * n_t)));
+        dg_table_set_int(t, col + 2, money((double)cost / (diff->low * n_t)));
+    }
+}
+
 static dg_table *cost_table(const cost_ctx *c, const dg_points_rules *rules,
-                            double incremental_minor, int digits)
+                            const member_ctx *m, const dg_uplift *u, int digits)
 {
     static const column cols[] = {
         { "coupons_issued", DG_CELL_INT, 0 }, { "coupons_redeemed", DG_CELL_INT, 0 },
         { "discount", DG_CELL_MONEY, -1 }, { "points_granted", DG_CELL_INT, 0 },
         { "points_value", DG_CELL_MONEY, -1 }, { "cost", DG_CELL_MONEY, -1 },
         { "incremental_revenue", DG_CELL_MONEY, -1 }, { "net", DG_CELL_MONEY, -1 },
+        { "retained_beyond_control", DG_CELL_REAL, 1 },
+        { "cost_per_retained", DG_CELL_MONEY, -1 }, { "cpr_low", DG_CELL_MONEY, -1 },
+        { "cpr_high", DG_CELL_MONEY, -1 },
     };
-    dg_table *t = new_table("Campaign cost", cols, 8, digits);
+    double n_t = (double)m->arm[0].customers;
+    double incremental_minor = u->rpc_diff.estimate * n_t;
+    dg_table *t = new_table("Campaign cost", cols, 12, digits);
     int64_t points_value = c->granted * rules->point_value_minor;
     int64_t cost = c->discount + points_value;
     if (t) {
@@ -436,11 +457,66 @@ static dg_table *cost_table(const cost_ctx *c, const dg_points_rules *rules,
         dg_table_set_int(t, 5, cost);
         dg_table_set_int(t, 6, money(incremental_minor));
         dg_table_set_int(t, 7, money(incremental_minor) - cost);
+        dg_table_set_real(t, 8, u->rate_diff.estimate * n_t);
+        set_cost_per_retained(t, 9, cost, n_t, &u->rate_diff);
         dg_table_add_note(t, "cost: the discounts of the campaign's coupons redeemed and the "
                              "money value of the points granted (the points rules' "
                              "point_value); net = incremental revenue - cost");
+        dg_table_add_note(t, "retained beyond control = treatment customers x response rate "
+                             "uplift; cost per retained = cost / them, its 95% interval from "
+                             "the uplift's (empty when the uplift's interval reaches 0)");
     }
     return t;
+}
+
+/* Reads a launched campaign's members (merged with m's frame's orders in its window) and its
+ * cost, in one consistent read; its row into *row. */
+static int campaign_measure(dg_store *store, const char *campaign_id, dg__campaign_row *row,
+                            member_ctx *m, cost_ctx *cost, dg_error *err)
+{
+    const char *params[] = { campaign_id, NULL };
+    int rc = dg_store_read_begin(store, err);
+    if (rc != 0)
+        return rc;
+    rc = dg__campaign_get(store, campaign_id, row, err);
+    if (rc == 0 && row->launched_on == DG_CAMPAIGN_TODAY)
+        rc = dg_error_set(err, DG_ECONFLICT, "campaign \"%s\" is not launched yet: it has no "
+                          "results", campaign_id);
+    if (rc == 0) {
+        m->from = row->launched_on;
+        m->to = row->launched_on + row->c.window_days - 1;
+        rc = dg__coupon_scan(store, "SELECT customer_id, arm = 'control' FROM campaign_members "
+                             "WHERE campaign_id = ?1 ORDER BY customer_id", params, member_result, m, err);
+    }
+    if (rc == 0)
+        rc = dg__coupon_scan(store, "SELECT count(m.coupon_code), count(r.redemption_id), "
+            "coalesce(sum(r.discount), 0), coalesce(sum(p.points), 0) FROM campaign_members m "
+            "LEFT JOIN coupon_redemptions_kept r ON r.code = m.coupon_code "
+            "LEFT JOIN points_movements p ON p.movement_id = m.points_movement "
+            "WHERE m.campaign_id = ?1", params, cost_row, cost, err);
+    dg_store_read_end(store);
+    return rc;
+}
+
+int dg__campaign_retained(dg_store *store, const dg_frame *frame, const char *campaign_id,
+                          int64_t point_value_minor, int64_t *cost, double *retained,
+                          dg_error *err)
+{
+    dg__campaign_row *row = malloc(sizeof *row);
+    if (!row)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    member_ctx m = { .frame = frame };
+    cost_ctx c = { 0 };
+    dg_uplift u;
+    int rc = campaign_measure(store, campaign_id, row, &m, &c, err);
+    free(row);
+    if (rc == 0)
+        rc = dg_uplift_compute(&u, &m.arm[0], &m.arm[1], 0.95, err);
+    if (rc == 0) {
+        *cost = c.discount + c.granted * point_value_minor;
+        *retained = u.rate_diff.estimate * (double)m.arm[0].customers;
+    }
+    return rc;
 }
 
 int dg_report_campaign_results(dg_report *out, dg_store *store, const dg_frame *frame,
@@ -457,30 +533,8 @@ int dg_report_campaign_results(dg_report *out, dg_store *store, const dg_frame *
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     member_ctx m = { .frame = frame };
     cost_ctx cost = { 0 };
-    const char *params[] = { campaign_id, NULL };
     int digits = frame->minor_digits;
-    int rc = dg_store_read_begin(store, err);
-    if (rc != 0) {
-        free(row);
-        return rc;
-    }
-    rc = dg__campaign_get(store, campaign_id, row, err);
-    if (rc == 0 && row->launched_on == DG_CAMPAIGN_TODAY)
-        rc = dg_error_set(err, DG_ECONFLICT, "campaign \"%s\" is not launched yet: it has no "
-                          "results", campaign_id);
-    if (rc == 0) {
-        m.from = row->launched_on;
-        m.to = row->launched_on + row->c.window_days - 1;
-        rc = dg__coupon_scan(store, "SELECT customer_id, arm = 'control' FROM campaign_members "
-                             "WHERE campaign_id = ?1 ORDER BY customer_id", params, member_result, &m, err);
-    }
-    if (rc == 0)
-        rc = dg__coupon_scan(store, "SELECT count(m.coupon_code), count(r.redemption_id), "
-            "coalesce(sum(r.discount), 0), coalesce(sum(p.points), 0) FROM campaign_members m "
-            "LEFT JOIN coupon_redemptions_kept r ON r.code = m.coupon_code "
-            "LEFT JOIN points_movements p ON p.movement_id = m.points_movement "
-            "WHERE m.campaign_id = ?1", params, cost_row, &cost, err);
-    dg_store_read_end(store);
+    int rc = campaign_measure(store, campaign_id, row, &m, &cost, err);
     dg_uplift u;
     if (rc == 0)
         rc = dg_uplift_compute(&u, &m.arm[0], &m.arm[1], 0.95, err);
@@ -488,8 +542,7 @@ int dg_report_campaign_results(dg_report *out, dg_store *store, const dg_frame *
     if (rc == 0) {
         groups = groups_table(&m, &u, digits);
         uplift = uplift_table(&m, &u, digits);
-        costs = cost_table(&cost, rules, u.rpc_diff.estimate * (double)m.arm[0].customers,
-                           digits);
+        costs = cost_table(&cost, rules, &m, &u, digits);
         char from[16], to[16], note[300];
         snprintf(note, sizeof note, "response window %s to %s: a responder ordered at least once "
                  "in it; revenue per customer counts every member, buyers or not",

@@ -18,7 +18,11 @@
 #define DEF_STATE "CASE WHEN d.voided_at IS NOT NULL THEN 'voided' " \
     "WHEN d.valid_until < CAST(?1 AS INTEGER) THEN 'expired' " \
     "WHEN d.valid_from > CAST(?1 AS INTEGER) THEN 'not_yet_valid' ELSE 'active' END"
-#define CODE_STATE "CASE WHEN r.code IS NOT NULL THEN 'redeemed' " \
+/* A code redeemed on an order later cancelled or returned reads 'reversed': its redemption no
+ * longer counts (docs/coupons.md) and the code cannot be redeemed again. */
+#define CODE_STATE "CASE WHEN r.code IS NOT NULL AND EXISTS (SELECT 1 FROM order_returns x " \
+    "WHERE x.redemption_id = r.redemption_id) THEN 'reversed' " \
+    "WHEN r.code IS NOT NULL THEN 'redeemed' " \
     "WHEN c.voided_at IS NOT NULL OR d.voided_at IS NOT NULL THEN 'voided' " \
     "WHEN d.valid_until < CAST(?1 AS INTEGER) THEN 'expired' ELSE 'issued' END"
 

@@ -12,6 +12,7 @@
 #include "dangol/text.h"
 #include "dangol/vocab.h"
 #include "report/economics.h"
+#include "store/coupons.h"
 #include "store/economics.h"
 
 static const struct { const char *code; dg_economics_view view; } views[] = {
@@ -342,6 +343,66 @@ static int profit_customers(dg_report *out, const dg__econ *e, const profit_ctx 
 
 /* ---- retention ---- */
 
+typedef struct id_list {
+    char **ids;
+    size_t n, cap;
+} id_list;
+
+static int collect_id(void *ctx, const char *const *texts, const int64_t *ints, int n)
+{
+    id_list *l = ctx;
+    (void)ints;
+    (void)n;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        char **p = realloc(l->ids, cap * sizeof *p);
+        if (!p)
+            return DG_ENOMEM;
+        l->ids = p;
+        l->cap = cap;
+    }
+    return (l->ids[l->n] = strdup(texts[0])) ? (l->n++, 0) : DG_ENOMEM;
+}
+
+/* The campaigns launched from..to with a control group: the sum of their costs and of the
+ * customers they kept beyond it (docs/economics.md), into *cost and *retained. */
+static int beyond_control(dg_store *store, const dg_frame *frame, int64_t point_value,
+                          int32_t from, int32_t to, int64_t *cost, double *retained,
+                          dg_error *err)
+{
+    char lo[24], hi[24];
+    snprintf(lo, sizeof lo, "%d", (int)from);
+    snprintf(hi, sizeof hi, "%d", (int)to);
+    const char *params[] = { lo, hi, NULL };
+    *cost = 0;
+    *retained = 0;
+    int rc = dg_store_read_begin(store, err);
+    if (rc != 0)
+        return rc;
+    id_list list = { 0 };
+    rc = dg__coupon_scan(store, "SELECT campaign_id FROM campaigns WHERE launched_on "
+                         "BETWEEN CAST(?1 AS INTEGER) AND CAST(?2 AS INTEGER) AND EXISTS "
+                         "(SELECT 1 FROM campaign_members m WHERE m.campaign_id = "
+                         "campaigns.campaign_id AND m.arm = 'control') ORDER BY campaign_id",
+                         params, collect_id, &list, err);
+    dg_store_read_end(store);
+    if (rc == DG_ENOMEM)
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < list.n; i++) {
+        int64_t c;
+        double r;
+        if ((rc = dg__campaign_retained(store, frame, list.ids[i], point_value, &c, &r,
+                                        err)) == 0) {
+            *cost += c;
+            *retained += r;
+        }
+    }
+    for (size_t i = 0; i < list.n; i++)
+        free(list.ids[i]);
+    free(list.ids);
+    return rc;
+}
+
 static int retention_table(dg_report *out, dg_store *store, const dg__econ *e,
                            const profit_ctx *p, int months, dg_error *err)
 {
@@ -370,6 +431,11 @@ static int retention_table(dg_report *out, dg_store *store, const dg__econ *e,
         return rc;
     int64_t programme = prog.coupon_discounts + prog.points_burned * p->point_value +
                         prog.tier_discounts;
+    int64_t campaign_cost;
+    double kept;
+    if ((rc = beyond_control(store, e->frame, p->point_value, from, to, &campaign_cost, &kept,
+                             err)) != 0)
+        return rc;
     double cac = dg_economics_cac(spend, acquired);
     double retention = dg_economics_cac(programme, prog.retained);
     dg_table *t = dg_table_new("Winning a customer against keeping one");
@@ -390,6 +456,14 @@ static int retention_table(dg_report *out, dg_store *store, const dg__econ *e,
     dg_table_set_int(t, 3, programme);
     dg_table_set_int(t, 4, prog.retained);
     set_money(t, 5, retention);
+    dg_table_add_row(t);
+    dg_table_set_text(t, 0, "retention_beyond_control");
+    dg_table_set_int(t, 1, from);
+    dg_table_set_int(t, 2, to);
+    dg_table_set_int(t, 3, campaign_cost);
+    dg_table_set_int(t, 4, (int64_t)llround(kept));
+    if (kept > 0)
+        set_money(t, 5, (double)campaign_cost / kept);
     if (isfinite(cac) && isfinite(retention) && retention > 0) {
         char note[256];
         snprintf(note, sizeof note, "Winning a customer cost %.1f times keeping one",
@@ -399,8 +473,11 @@ static int retention_table(dg_report *out, dg_store *store, const dg__econ *e,
     }
     dg_table_add_coded_note(t, "economics_retained_all", "Retention cost: coupon discounts "
                             "redeemed, points burned and tier discounts given in the window "
-                            "over every customer acquired before it who bought in it; the cost "
-                            "per customer kept beyond a control group comes with campaigns");
+                            "over every customer acquired before it who bought in it");
+    dg_table_add_coded_note(t, "economics_beyond_control", "Beyond control: the cost of the "
+                            "campaigns launched in the window with a control group over the "
+                            "customers they kept beyond it (treatment customers x response-rate "
+                            "uplift, summed); empty when they kept none");
     return finish(out, t, err);
 }
 

@@ -58,4 +58,11 @@ int64_t dg__econ_channel_spend(const dg__econ *e, const dg__econ_channel *c, int
 int32_t dg__economics_month_of(int32_t day);
 int32_t dg__economics_month_day(int32_t month);
 
+/* A launched campaign's cost (coupon discounts redeemed + points granted x point_value_minor)
+ * and its customers retained beyond the control group (treatment customers x the response-rate
+ * uplift), as its results show them (src/report/campaigns.c). */
+int dg__campaign_retained(dg_store *store, const dg_frame *frame, const char *campaign_id,
+                          int64_t point_value_minor, int64_t *cost, double *retained,
+                          dg_error *err);
+
 #endif

@@ -1,5 +1,7 @@
 /* The SQL of coupons (src/store/coupons.h, schema/0007_coupons.sql). Every statement binds its
- * values and comes from the connection's statement cache; the callers hold the transaction. */
+ * values and comes from the connection's statement cache; the callers hold the transaction. A
+ * PostgreSQL store's writes and look-ups go to coupons_postgres.c; the reports' queries
+ * (dg__coupon_table_fill, dg__coupon_scan) are SQLite's only so far. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 
 #include "dangol/text.h"
 #include "store/coupons.h"
+#include "store/coupons_postgres.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
@@ -37,6 +40,8 @@ static int run(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *err)
 int dg__coupon_def_insert(dg_store *s, const dg_coupon_definition *d, const char *actor,
                           int64_t now, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_def_insert(dg__store_pg(s), d, actor, now, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "INSERT INTO coupon_definitions (definition_id, name, kind, "
         "audience, amount, percent_bp, cap, min_spend, valid_from, valid_until, "
@@ -71,6 +76,8 @@ static int32_t column_day(sqlite3_stmt *st, int i)
 
 int dg__coupon_def_get(dg_store *s, const char *id, dg__coupon_def_row *out, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_def_get(dg__store_pg(s), id, out, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT definition_id, name, kind, audience, "
         "coalesce(amount, 0), coalesce(percent_bp, 0), coalesce(cap, 0), min_spend, valid_from, "
@@ -112,6 +119,8 @@ int dg__coupon_def_get(dg_store *s, const char *id, dg__coupon_def_row *out, dg_
 
 int dg__coupon_next_batch(dg_store *s, int64_t *batch, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_next_batch(dg__store_pg(s), batch, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT coalesce(max(batch), 0) + 1 FROM coupon_codes", &st,
                                  err);
@@ -130,6 +139,9 @@ int dg__coupon_code_insert(dg_store *s, const char *code, const char *definition
                            const char *customer_id, int64_t batch, int32_t day, int64_t now,
                            const char *actor, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_code_insert(dg__store_pg(s), code, definition_id, customer_id,
+                                         batch, day, now, actor, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "INSERT INTO coupon_codes (code, definition_id, customer_id, "
                                  "batch, issued_on, issued_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -148,6 +160,8 @@ int dg__coupon_code_insert(dg_store *s, const char *code, const char *definition
 
 int dg__coupon_code_get(dg_store *s, const char *code, dg__coupon_code_row *out, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_code_get(dg__store_pg(s), code, out, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT definition_id, customer_id, voided_at IS NOT NULL "
                                  "FROM coupon_codes WHERE code = ?", &st, err);
@@ -171,6 +185,8 @@ int dg__coupon_code_get(dg_store *s, const char *code, dg__coupon_code_row *out,
 int dg__coupon_batch_get(dg_store *s, int64_t batch, dg_coupon_issued **out, size_t *n,
                          dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_batch_get(dg__store_pg(s), batch, out, n, err);
     sqlite3_stmt *st = NULL;
     size_t cap = 0;
     *out = NULL;
@@ -220,6 +236,8 @@ static int scalar(dg_store *s, const char *sql, const char *a, const char *b, in
 
 int dg__coupon_customer_orders(dg_store *s, const char *customer_id, int64_t *n, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_customer_orders(dg__store_pg(s), customer_id, n, err);
     return scalar(s, "SELECT count(*) FROM orders WHERE customer_id = ?", customer_id, NULL, n,
                   err);
 }
@@ -227,6 +245,8 @@ int dg__coupon_customer_orders(dg_store *s, const char *customer_id, int64_t *n,
 int dg__coupon_order_get(dg_store *s, const char *order_id, dg__coupon_order_row *out,
                          dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_order_get(dg__store_pg(s), order_id, out, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT o.customer_id, o.ordered_at, o.total, "
         "(SELECT count(*) FROM orders e WHERE e.customer_id = o.customer_id AND "
@@ -252,6 +272,9 @@ int dg__coupon_order_get(dg_store *s, const char *order_id, dg__coupon_order_row
 int dg__coupon_redeemed_counts(dg_store *s, const char *definition_id, const char *customer_id,
                                int64_t *by_customer, int64_t *total, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_redeemed_counts(dg__store_pg(s), definition_id, customer_id,
+                                             by_customer, total, err);
     int rc = scalar(s, "SELECT count(*) FROM coupon_redemptions_kept WHERE definition_id = ?1 AND "
                     "customer_id = ?2", definition_id, customer_id, by_customer, err);
     return rc != 0 ? rc : scalar(s, "SELECT count(*) FROM coupon_redemptions_kept "
@@ -261,6 +284,8 @@ int dg__coupon_redeemed_counts(dg_store *s, const char *definition_id, const cha
 int dg__coupon_redemption_get(dg_store *s, const char *code, const char *order_id, int64_t id,
                               dg_coupon_redemption *out, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_redemption_get(dg__store_pg(s), code, order_id, id, out, err);
     sqlite3_stmt *st = NULL;
     const char *where = code ? "code = ?1" : order_id ? "order_id = ?1" : "redemption_id = ?1";
     char sql[320];
@@ -295,6 +320,8 @@ int dg__coupon_redemption_get(dg_store *s, const char *code, const char *order_i
 int dg__coupon_redemption_insert(dg_store *s, const dg_coupon_redemption *r, const char *actor,
                                  int64_t now, int64_t *id, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_redemption_insert(dg__store_pg(s), r, actor, now, id, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "INSERT INTO coupon_redemptions (code, definition_id, "
         "customer_id, order_id, order_total, discount, redeemed_on, recorded_at, actor) "
@@ -318,6 +345,9 @@ int dg__coupon_redemption_insert(dg_store *s, const dg_coupon_redemption *r, con
 int dg__coupon_void(dg_store *s, const char *target, bool is_definition, const char *reason,
                     int64_t now, bool *changed, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_void(dg__store_pg(s), target, is_definition, reason, now, changed,
+                                  err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, is_definition
         ? "UPDATE coupon_definitions SET voided_at = ?1, void_reason = ?2 "
@@ -337,6 +367,9 @@ int dg__coupon_void(dg_store *s, const char *target, bool is_definition, const c
 int dg__coupon_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                            char *result, size_t result_cap, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_request_get(dg__store_pg(s), "coupon_requests", key, fingerprint, cap, result,
+                                  result_cap, err);
     return dg__stmt_request_text_get(s, "coupon_requests", key, fingerprint, cap, result,
                                      result_cap, err);
 }
@@ -344,6 +377,9 @@ int dg__coupon_request_get(dg_store *s, const char *key, char *fingerprint, size
 int dg__coupon_request_put(dg_store *s, const char *key, const char *fingerprint,
                            const char *result, int64_t now, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_request_put(dg__store_pg(s), "coupon_requests", key, fingerprint, result,
+                                  now, err);
     return dg__stmt_request_put(s, "coupon_requests", "result", key, fingerprint, result, 0, now,
                                 err);
 }

@@ -3,7 +3,10 @@
  * get consecutive ids from max(movement_id) + 1 in lot order, so the allocations that tie each
  * to its lot are written by a second INSERT ... SELECT over the same ordered lots, and the lots
  * are emptied by one UPDATE, all inside the caller's write transaction (which keeps the ids
- * free). */
+ * free). Every step reads the lots through the partial index on expires_on (INDEXED BY: the
+ * window's ORDER BY lot_id would otherwise lead the planner to scan every lot), so a daily run
+ * touches only the lots expiring since the last one. A PostgreSQL store's earns, debits and
+ * balances go to points_postgres.c; its order earns, sweep and reports are SQLite's only so far. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include "dangol/points.h"
 #include "dangol/text.h"
 #include "store/points.h"
+#include "store/points_postgres.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
@@ -41,6 +45,8 @@ static int run(dg_store *s, sqlite3_stmt *st, const char *what, dg_error *err)
 
 int dg__points_insert(dg_store *s, const dg__points_row *row, int64_t *id, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_insert(dg__store_pg(s), row, id, err);
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "INSERT INTO points_movements (customer_id, kind, points, occurred_on, "
                      "expires_on, reason, actor, source_kind, source_id, reverses, recorded_at) "
@@ -96,6 +102,8 @@ static void read_lot(sqlite3_stmt *st, int first, dg__points_lot *lot)
 int dg__points_open_lots(dg_store *s, const char *customer_id, int32_t day,
                          dg__points_lot **lots, size_t *n, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_open_lots(dg__store_pg(s), customer_id, day, lots, n, err);
     sqlite3_stmt *st = NULL;
     *lots = NULL;
     *n = 0;
@@ -134,6 +142,8 @@ int dg__points_open_lots(dg_store *s, const char *customer_id, int32_t day,
 int dg__points_available(dg_store *s, const char *customer_id, int32_t day, int64_t *points,
                          dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_available(dg__store_pg(s), customer_id, day, points, err);
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE customer_id = ? "
                      "AND remaining > 0 AND expires_on > ?2 AND earned_on <= ?2", &st, err);
@@ -151,6 +161,8 @@ int dg__points_available(dg_store *s, const char *customer_id, int32_t day, int6
 
 int dg__points_lot_get(dg_store *s, int64_t lot_id, dg__points_lot *lot, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_lot_get(dg__store_pg(s), lot_id, lot, err);
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "SELECT " LOT_COLUMNS " FROM points_lots WHERE lot_id = ?", &st, err);
     if (rc != 0)
@@ -170,6 +182,8 @@ int dg__points_lot_get(dg_store *s, int64_t lot_id, dg__points_lot *lot, dg_erro
 int dg__points_allocate(dg_store *s, int64_t movement_id, int64_t lot_id, int64_t points,
                         bool expiry, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_allocate(dg__store_pg(s), movement_id, lot_id, points, expiry, err);
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "INSERT INTO points_allocations (movement_id, lot_id, points) "
                      "VALUES (?, ?, ?)", &st, err);
@@ -276,11 +290,12 @@ int dg__points_sweep(dg_store *s, int32_t as_of, int64_t now, int64_t *lots, int
         "reason, actor, source_kind, source_id, recorded_at) "
         "SELECT (SELECT coalesce(max(movement_id), 0) FROM points_movements) + "
         "row_number() OVER (ORDER BY lot_id), customer_id, 'expire', -remaining, expires_on, "
-        "'expired', 'system', 'lot', lot_id, ?2 FROM points_lots "
+        "'expired', 'system', 'lot', lot_id, ?2 FROM points_lots INDEXED BY points_lots_expiry "
         "WHERE remaining > 0 AND expires_on <= ?1 ORDER BY lot_id",
         "INSERT INTO points_allocations (movement_id, lot_id, points) "
         "SELECT (SELECT max(movement_id) FROM points_movements) - ?3 + "
-        "row_number() OVER (ORDER BY lot_id), lot_id, remaining FROM points_lots "
+        "row_number() OVER (ORDER BY lot_id), lot_id, remaining "
+        "FROM points_lots INDEXED BY points_lots_expiry "
         "WHERE remaining > 0 AND expires_on <= ?1 ORDER BY lot_id",
         "UPDATE points_lots SET expired = expired + remaining, remaining = 0 "
         "WHERE remaining > 0 AND expires_on <= ?1",
@@ -313,6 +328,8 @@ int dg__points_sweep(dg_store *s, int32_t as_of, int64_t now, int64_t *lots, int
 int dg__points_sums_get(dg_store *s, const char *customer_id, int32_t day, dg__points_sums *out,
                         dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_sums_get(dg__store_pg(s), customer_id, day, out, err);
     sqlite3_stmt *st = NULL;
     int rc = prepare(s,
         "SELECT coalesce(sum(remaining) FILTER (WHERE expires_on > ?2 AND earned_on <= ?2), 0), "
@@ -371,6 +388,9 @@ int dg__points_request_get(dg_store *s, const char *key, char *fingerprint, size
                            int64_t *movement_id, int64_t *points, int64_t *balance,
                            dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_request_get(dg__store_pg(s), key, fingerprint, cap, movement_id,
+                                         points, balance, err);
     request_row r = { movement_id, points, balance };
     return dg__stmt_request_get(s, "SELECT fingerprint, movement_id, points, balance FROM "
                                 "points_requests WHERE idempotency_key = ?", key, fingerprint,
@@ -381,6 +401,9 @@ int dg__points_request_put(dg_store *s, const char *key, const char *fingerprint
                            int64_t movement_id, int64_t points, int64_t balance, int64_t now,
                            dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_request_put(dg__store_pg(s), key, fingerprint, movement_id, points,
+                                         balance, now, err);
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "INSERT INTO points_requests (idempotency_key, fingerprint, movement_id, "
                      "points, balance, recorded_at) VALUES (?, ?, ?, ?, ?, ?)", &st, err);
@@ -497,6 +520,9 @@ int dg__points_ranking(dg_store *s, int32_t day, size_t limit, dg__points_rank_f
 int dg__points_movement_customer(dg_store *s, int64_t movement_id, char *customer_id, size_t cap,
                                  dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_movement_customer(dg__store_pg(s), movement_id, customer_id, cap,
+                                               err);
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "SELECT customer_id FROM points_movements WHERE movement_id = ?", &st,
                      err);

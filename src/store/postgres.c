@@ -4,6 +4,7 @@
  * recorded in the table schema_version. Every command's result is checked: a server that
  * refuses, is gone or dies mid-run is a DG_ESTORE message naming it, never a crash. The rows of
  * the catalog entities are in postgres_rows.c. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,72 @@ int dg__pg_run(dg_pg *pg, const char *sql, int n, const char *const *params, PGr
 static int exec(dg_pg *pg, const char *sql, const char *what, dg_error *err)
 {
     return dg__pg_exec(pg, sql, 0, NULL, NULL, what, err);
+}
+
+const char *dg__pg_int(dg__pg_number buf, int64_t v)
+{
+    snprintf(buf, sizeof(dg__pg_number), "%" PRId64, v);
+    return buf;
+}
+
+int dg__pg_one_row(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
+                   const char *what, dg_error *err)
+{
+    int rc = dg__pg_exec(pg, sql, n, params, res, what, err);
+    if (rc != 0)
+        return rc;
+    if (PQntuples(*res) > 0)
+        return 1;
+    PQclear(*res);
+    *res = NULL;
+    return 0;
+}
+
+int dg__pg_rows(dg_pg *pg, const char *sql, int n, const char *const *params, size_t item_size,
+                void **items, PGresult **res, const char *what, dg_error *err)
+{
+    *items = NULL;
+    int rc = dg__pg_exec(pg, sql, n, params, res, what, err);
+    if (rc != 0)
+        return rc;
+    size_t rows = (size_t)PQntuples(*res);
+    if (rows && !(*items = calloc(rows, item_size))) {
+        PQclear(*res);
+        *res = NULL;
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
+int dg__pg_scalar(dg_pg *pg, const char *sql, int n, const char *const *params, int64_t *out,
+                  const char *what, dg_error *err)
+{
+    PGresult *res = NULL;
+    int rc = dg__pg_one_row(pg, sql, n, params, &res, what, err);
+    if (rc < 0)
+        return rc;
+    *out = rc && !PQgetisnull(res, 0, 0) ? dg__pg_int_at(res, 0) : 0;
+    PQclear(res);
+    return 0;
+}
+
+int64_t dg__pg_int_at(const PGresult *res, int column)
+{
+    return strtoll(PQgetvalue(res, 0, column), NULL, 10);
+}
+
+const char *dg__pg_lock_clause(const dg_pg *pg)
+{
+    return pg->in_transaction && !pg->unchecked ? " FOR NO KEY UPDATE" : "";
+}
+
+int dg__pg_lock_request_key(dg_pg *pg, const char *table, const char *key, dg_error *err)
+{
+    const char *params[] = { table, key };
+    if (!pg->in_transaction)
+        return 0;
+    return dg__pg_exec(pg, "SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", 2, params,
+                       NULL, "locking an idempotency key", err);
 }
 
 /* ---- migrations ---- */

@@ -95,6 +95,32 @@ int dg__pg_run(dg_pg *pg, const char *sql, int n, const char *const *params, PGr
 /* The error of the connection's last failure (res may be NULL): the server's message, the lost
  * connection, a refusal by a trigger (DG_ECONFLICT), a unique key (DG_EEXIST). */
 int dg__pg_error(dg_pg *pg, PGresult *res, const char *what, dg_error *err);
+/* ---- for the services' SQL (users_postgres.c, coupons_postgres.c, points_postgres.c) ---- */
+/* A parameter's decimal text: dg__pg_int(buf, v) writes v into buf and returns it. */
+typedef char dg__pg_number[24];
+const char *dg__pg_int(dg__pg_number buf, int64_t v);
+/* Runs sql: 1 with *res (caller clears it) when it gave a row, 0 when none, else the error. */
+int dg__pg_one_row(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
+                   const char *what, dg_error *err);
+/* Runs sql and allocates *items: one zeroed item of item_size bytes per row it gave (NULL for
+ * none), to be filled from *res, which holds the rows (caller clears it and frees *items). */
+int dg__pg_rows(dg_pg *pg, const char *sql, int n, const char *const *params, size_t item_size,
+                void **items, PGresult **res, const char *what, dg_error *err);
+/* Runs sql (a count, a sum, an INSERT ... RETURNING an id): the integer of its first row's
+ * first column into *out, 0 when it gave no row or NULL. */
+int dg__pg_scalar(dg_pg *pg, const char *sql, int n, const char *const *params, int64_t *out,
+                  const char *what, dg_error *err);
+/* An integer column of the first row. */
+int64_t dg__pg_int_at(const PGresult *res, int column);
+/* " FOR NO KEY UPDATE" inside a write transaction, else "": a row a write reads to decide stays
+ * as read until it commits, as SQLite's BEGIN IMMEDIATE keeps the whole store (no key changes, so
+ * the references to the row, FOR KEY SHARE, do not wait for it). */
+const char *dg__pg_lock_clause(const dg_pg *pg);
+/* Inside a write transaction, waits for and holds until it ends the lock of one Idempotency-Key
+ * of table: a simultaneous request with the same key then finds it remembered and replays, as
+ * under SQLite's one writer at a time. Outside one, nothing. */
+int dg__pg_lock_request_key(dg_pg *pg, const char *table, const char *key, dg_error *err);
+
 /* Ends a COPY into a staging table, if one is streaming (postgres_rows.c). */
 int dg__pg_copy_end(dg_pg *pg, dg_error *err);
 void dg__pg_forget_stage(dg_pg *pg);

@@ -552,6 +552,11 @@ int dg__pg_scan(dg_pg *pg, const dg_entity *e, const dg_scan_filter *filter, dg_
         add(sql, " LIMIT %zu", filter->limit);
     if (filter->offset)
         add(sql, " OFFSET %zu", filter->offset);
+    /* a record looked up inside a write transaction is locked until it ends, as SQLite's BEGIN
+     * IMMEDIATE holds the whole store: a read-change-write (a PATCH's merge) reads the newest
+     * committed row and no other writer changes it before the write, so no update is lost */
+    if (filter->key)
+        add(sql, "%s", dg__pg_lock_clause(pg));
     PGresult *res = NULL;
     int rc = sync_entity(pg, e, err);
     if (rc == 0)

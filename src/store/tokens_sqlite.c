@@ -4,7 +4,8 @@
  * right here: a 256-bit random value cannot be guessed, and the server looks one up per
  * request. The look-up is by hash; the found hash is compared again in constant time. Its
  * statements come from the connection's cache (dg__store_statement), as the users' do: preparing
- * them for every request cost more than the look-up (a third of the server's time). */
+ * them for every request cost more than the look-up (a third of the server's time). A PostgreSQL
+ * store's SQL is in users_postgres.c; the keys, texts and checks here serve both. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 #include "dangol/auth.h"
 #include "store/snapshot.h"
 #include "store/users.h"
+#include "store/users_postgres.h"
 
 #define TOKEN_KEY_SETTING "auth_token_key"
 #define TOKEN_RANDOM_BYTES 32
@@ -57,36 +59,70 @@ static void token_hash(const unsigned char key[crypto_generichash_KEYBYTES], con
                        strlen(token), key, crypto_generichash_KEYBYTES);
 }
 
+/* The user named into *user; DG_ENOTFOUND when there is none. */
+static int find_user(dg_store *store, const char *name, dg_user *user, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    bool found = false;
+    int rc = dg__store_pg(store)
+                 ? dg__pg_user_find(dg__store_pg(store), "name", name, user, NULL, 0, &found, err)
+                 : dg__store_statement(store, "SELECT " DG__USER_COLUMNS " FROM auth_users "
+                                       "WHERE name = ?", &st, err);
+    if (rc == 0 && st) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        int step = sqlite3_step(st);
+        found = step == SQLITE_ROW;
+        if (found)
+            dg__user_from_row(st, 0, user);
+        else if (step != SQLITE_DONE)
+            rc = dg__store_error(store, err, "reading the users");
+        dg__store_statement_done(store, st);
+    }
+    return rc != 0 || found ? rc : dg_error_set(err, DG_ENOTFOUND, "no user %s", name);
+}
+
+/* Adds the token of row (user.user_id, user.role, hash, expires_at); sets row->token_id. */
+static int insert_token(dg_store *store, dg__token_row *row, const char *label, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t now = (int64_t)time(NULL);
+    if (dg__store_pg(store))
+        return dg__pg_token_insert(dg__store_pg(store), row, now, label, err);
+    int rc = dg__store_statement(store, "INSERT INTO auth_tokens (user_id, label, role, "
+                                 "token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, "
+                                 "nullif(?, 0))", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, row->user.user_id);
+    sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, dg_role_name(row->user.role), -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, row->hash, sizeof row->hash, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_int64(st, 6, row->expires_at);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = dg__store_error(store, err, "adding the token");
+    else
+        row->token_id = sqlite3_last_insert_rowid(dg__store_db(store));
+    dg__store_statement_done(store, st);
+    return rc;
+}
+
 int dg_token_create(dg_store *store, const char *user_name, dg_role role, const char *label,
                     int64_t expires_at, char token[DG_TOKEN_TEXT_MAX], int64_t *token_id,
                     dg_error *err)
 {
     unsigned char key[crypto_generichash_KEYBYTES], random[TOKEN_RANDOM_BYTES];
-    unsigned char hash[crypto_generichash_BYTES];
-    sqlite3_stmt *st = NULL;
+    dg__token_row row = { .expires_at = expires_at };
     dg_user user;
-    int rc, step;
+    int rc;
     token[0] = '\0';
     if (strlen(label) >= DG_USER_TEXT_MAX)
         return dg_error_set(err, DG_EINVAL, "the token's label is too long (at most %d bytes)",
                             DG_USER_TEXT_MAX - 1);
     if ((rc = dg_store_begin(store, err)) != 0)
         return rc;
-    if ((rc = dg__store_statement(store, "SELECT user_id, name, role, disabled, coalesce(site, ''), "
-                               "coalesce(staff_id, ''), created_at FROM auth_users WHERE name = ?",
-                               &st, err)) != 0)
+    if ((rc = find_user(store, user_name, &user, err)) != 0)
         goto cleanup;
-    sqlite3_bind_text(st, 1, user_name, -1, SQLITE_STATIC);
-    step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        dg__user_from_row(st, 0, &user);
-    dg__store_statement_done(store, st);
-    st = NULL;
-    if (step != SQLITE_ROW) {
-        rc = step == SQLITE_DONE ? dg_error_set(err, DG_ENOTFOUND, "no user %s", user_name)
-                                 : dg__store_error(store, err, "reading the users");
-        goto cleanup;
-    }
     if (user.disabled) {
         rc = dg_error_set(err, DG_EINVAL, "user %s is disabled", user_name);
         goto cleanup;
@@ -105,23 +141,12 @@ int dg_token_create(dg_store *store, const char *user_name, dg_role role, const 
     memcpy(token, DG_TOKEN_PREFIX, sizeof DG_TOKEN_PREFIX);
     sodium_bin2hex(token + strlen(DG_TOKEN_PREFIX), DG_TOKEN_TEXT_MAX - strlen(DG_TOKEN_PREFIX),
                    random, sizeof random);
-    token_hash(key, token, hash);
-    if ((rc = dg__store_statement(store, "INSERT INTO auth_tokens (user_id, label, role, token_hash, "
-                               "created_at, expires_at) VALUES (?, ?, ?, ?, ?, nullif(?, 0))",
-                               &st, err)) != 0)
-        goto cleanup;
-    sqlite3_bind_int64(st, 1, user.user_id);
-    sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, dg_role_name(role), -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 4, hash, sizeof hash, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
-    sqlite3_bind_int64(st, 6, expires_at);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = dg__store_error(store, err, "adding the token");
-    else
-        *token_id = sqlite3_last_insert_rowid(dg__store_db(store));
+    token_hash(key, token, row.hash);
+    row.user.user_id = user.user_id;
+    row.user.role = role;
+    if ((rc = insert_token(store, &row, label, err)) == 0)
+        *token_id = row.token_id;
 cleanup:
-    dg__store_statement_done(store, st);
     sodium_memzero(key, sizeof key);
     sodium_memzero(random, sizeof random);
     if (rc == 0 && (rc = dg_store_commit(store, err)) == 0)
@@ -135,6 +160,8 @@ cleanup:
 int dg_token_revoke(dg_store *store, int64_t token_id, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
+    if (dg__store_pg(store))
+        return dg__pg_token_revoke(dg__store_pg(store), token_id, (int64_t)time(NULL), err);
     int rc = dg__store_statement(store, "UPDATE auth_tokens SET revoked_at = coalesce(revoked_at, ?) "
                               "WHERE token_id = ?", &st, err);
     if (rc != 0)
@@ -157,6 +184,8 @@ int dg_token_list(dg_store *store, dg_token_info **tokens, size_t *n, dg_error *
     int rc, step;
     *tokens = NULL;
     *n = 0;
+    if (dg__store_pg(store))
+        return dg__pg_token_list(dg__store_pg(store), tokens, n, err);
     if ((rc = dg__store_statement(store, "SELECT t.token_id, u.name, t.label, t.role, t.created_at, "
                                "coalesce(t.expires_at, 0), coalesce(t.revoked_at, 0) FROM "
                                "auth_tokens t JOIN auth_users u USING (user_id) ORDER BY "
@@ -218,52 +247,71 @@ static int lookup_key(dg_store *store, unsigned char key[crypto_generichash_KEYB
     return rc;
 }
 
+/* The token whose keyed hash is row->hash into *row (its stored hash replacing it); *found
+ * false when there is none. */
+static int find_token(dg_store *store, dg__token_row *row, bool *found, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (dg__store_pg(store))
+        return dg__pg_token_find(dg__store_pg(store), row, found, err);
+    int rc = dg__store_statement(store, "SELECT u.user_id, u.name, u.role, u.disabled, "
+                                 "coalesce(u.site, ''), coalesce(u.staff_id, ''), u.created_at, "
+                                 "t.token_id, t.role, t.token_hash, coalesce(t.expires_at, 0), "
+                                 "t.revoked_at IS NOT NULL FROM auth_tokens t JOIN auth_users u "
+                                 "USING (user_id) WHERE t.token_hash = ?", &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_blob(st, 1, row->hash, sizeof row->hash, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    *found = step == SQLITE_ROW;
+    if (*found) {
+        const void *stored = sqlite3_column_blob(st, 9);
+        if (stored && sqlite3_column_bytes(st, 9) == (int)sizeof row->hash)
+            memcpy(row->hash, stored, sizeof row->hash);
+        else   /* never matches the hash looked for */
+            memset(row->hash, 0, sizeof row->hash);
+        dg__user_from_row(st, 0, &row->user);
+        row->token_id = sqlite3_column_int64(st, 7);
+        row->user.role = dg__role_from_code((const char *)sqlite3_column_text(st, 8));
+        row->expires_at = sqlite3_column_int64(st, 10);
+        row->revoked = sqlite3_column_int(st, 11) != 0;
+    } else if (step != SQLITE_DONE) {
+        rc = dg__store_error(store, err, "reading the tokens");
+    }
+    dg__store_statement_done(store, st);
+    return rc;
+}
+
 int dg_token_verify(dg_store *store, const char *token, int64_t now, dg_user *user,
                     int64_t *token_id, dg_error *err)
 {
     unsigned char key[crypto_generichash_KEYBYTES], hash[crypto_generichash_BYTES];
-    sqlite3_stmt *st = NULL;
+    dg__token_row row;
     memset(user, 0, sizeof *user);
     if (!token_well_formed(token))
         return dg_error_set(err, DG_EAUTH, "invalid token");
-    bool fresh = false;
+    bool fresh = false, found = false;
     int rc = lookup_key(store, key, &fresh, err);
     if (rc != 0)
         return rc;
     token_hash(key, token, hash);
     sodium_memzero(key, sizeof key);
-    if ((rc = dg__store_statement(store, "SELECT u.user_id, u.name, u.role, u.disabled, "
-                               "coalesce(u.site, ''), coalesce(u.staff_id, ''), u.created_at, "
-                               "t.token_id, t.role, t.token_hash, coalesce(t.expires_at, 0), "
-                               "t.revoked_at IS NOT NULL FROM auth_tokens t JOIN auth_users u "
-                               "USING (user_id) WHERE t.token_hash = ?", &st, err)) != 0)
+    _Static_assert(sizeof row.hash == sizeof hash, "a token row holds the token's hash");
+    memcpy(row.hash, hash, sizeof hash);
+    if ((rc = find_token(store, &row, &found, err)) != 0)
         return rc;
-    sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    bool ok = false;
-    if (step == SQLITE_ROW) {
-        const void *stored = sqlite3_column_blob(st, 9);
-        int64_t expires_at = sqlite3_column_int64(st, 10);
-        ok = stored && sqlite3_column_bytes(st, 9) == (int)sizeof hash &&
-             sodium_memcmp(stored, hash, sizeof hash) == 0 && !sqlite3_column_int(st, 11) &&
-             (expires_at == 0 || now < expires_at);
-        dg__user_from_row(st, 0, user);
-        *token_id = sqlite3_column_int64(st, 7);
-        user->role = dg__role_from_code((const char *)sqlite3_column_text(st, 8));
-        ok = ok && !user->disabled && user->role != DG_ROLE_NONE;
-    } else if (step != SQLITE_DONE) {
-        rc = dg__store_error(store, err, "reading the tokens");
-    }
-    dg__store_statement_done(store, st);
-    if (rc == 0 && step == SQLITE_DONE && !fresh) {
+    if (!found && !fresh) {
         /* unknown under the kept key: the store's key may be new (a store file put back from
          * another copy), so look again with the key read afresh */
         dg__store_token_key(store)->known = false;
         return dg_token_verify(store, token, now, user, token_id, err);
     }
-    if (rc == 0 && !ok) {
-        memset(user, 0, sizeof *user);
-        rc = dg_error_set(err, DG_EAUTH, "invalid, revoked or expired token");
-    }
-    return rc;
+    bool ok = found && sodium_memcmp(row.hash, hash, sizeof hash) == 0 && !row.revoked &&
+              (row.expires_at == 0 || now < row.expires_at) && !row.user.disabled &&
+              row.user.role != DG_ROLE_NONE;
+    if (!ok)
+        return dg_error_set(err, DG_EAUTH, "invalid, revoked or expired token");
+    *user = row.user;
+    *token_id = row.token_id;
+    return 0;
 }

@@ -1,11 +1,25 @@
-/* Private to the store's auth tables: what the users (users_sqlite.c) and the tokens
- * (tokens_sqlite.c) share. */
+/* Private to the store's auth tables: what the users (users_sqlite.c), the tokens
+ * (tokens_sqlite.c) and their PostgreSQL side (users_postgres.c) share. */
 #ifndef DANGOL_STORE_USERS_H
 #define DANGOL_STORE_USERS_H
 
 #include <sqlite3.h>
 
 #include "dangol/auth.h"
+
+/* The columns a dg_user is read from, in the order dg__user_from_row takes them. */
+#define DG__USER_COLUMNS "user_id, name, role, disabled, coalesce(site, ''), " \
+                         "coalesce(staff_id, ''), created_at"
+
+/* A token's row with its user: the user (with the token's role in user.role), the token's id,
+ * its keyed hash, its expiry (0: never) and whether it is revoked. */
+typedef struct dg__token_row {
+    dg_user user;
+    int64_t token_id;
+    unsigned char hash[32];   /* crypto_generichash_BYTES */
+    int64_t expires_at;
+    bool revoked;
+} dg__token_row;
 
 /* The role of its code, DG_ROLE_NONE for anything else. */
 dg_role dg__role_from_code(const char *code);

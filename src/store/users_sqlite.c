@@ -1,7 +1,8 @@
 /* The server's users in the store (auth_users, schema 0004): adding, disabling, listing, and the
- * password check. Passwords are hashed with Argon2id (crypto_pwhash_str, libsodium's interactive
- * limits: the salt and the parameters travel in the hash string); an unknown name costs a hash
- * too, so the time taken does not tell which names exist. */
+ * password check (a PostgreSQL store's SQL is in users_postgres.c). Passwords are hashed with
+ * Argon2id (crypto_pwhash_str, libsodium's interactive limits: the salt and the parameters
+ * travel in the hash string); an unknown name costs a hash too, so the time taken does not tell
+ * which names exist. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,9 +14,9 @@
 #include "store/snapshot.h"
 #include "store/postgres.h"
 #include "store/users.h"
+#include "store/users_postgres.h"
 
-#define USER_COLUMNS "user_id, name, role, disabled, coalesce(site, ''), " \
-                     "coalesce(staff_id, ''), created_at"
+#define USER_COLUMNS DG__USER_COLUMNS
 
 static void copy_text(char *dst, sqlite3_stmt *st, int col)
 {
@@ -87,6 +88,11 @@ int dg_user_add(dg_store *store, dg_user *user, const char *password, dg_error *
                             "%zu MiB)", (size_t)crypto_pwhash_MEMLIMIT_INTERACTIVE >> 20);
     user->created_at = (int64_t)time(NULL);
     user->disabled = false;
+    if (dg__store_pg(store)) {
+        rc = dg__pg_user_insert(dg__store_pg(store), user, hash, err);
+        sodium_memzero(hash, sizeof hash);
+        return rc;
+    }
     if ((rc = dg__store_statement(store, "INSERT INTO auth_users (name, role, password_hash, site, "
                                "staff_id, created_at) VALUES (?, ?, ?, nullif(?, ''), "
                                "nullif(?, ''), ?)", &st, err)) != 0)
@@ -110,15 +116,15 @@ cleanup:
     return rc;
 }
 
-int dg_user_disable(dg_store *store, const char *name, dg_error *err)
+/* The user's disabling and their tokens' revoking on a SQLite store, inside the caller's
+ * transaction. */
+static int disable_sqlite(dg_store *store, const char *name, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = dg_store_begin(store, err);
-    if (rc != 0)
-        return rc;
+    int rc;
     if ((rc = dg__store_statement(store, "UPDATE auth_users SET disabled = 1 WHERE name = ?", &st,
                                err)) != 0)
-        goto cleanup;
+        return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) {
         rc = dg__store_error(store, err, "disabling the user");
@@ -139,6 +145,17 @@ int dg_user_disable(dg_store *store, const char *name, dg_error *err)
         rc = dg__store_error(store, err, "revoking the user's tokens");
 cleanup:
     dg__store_statement_done(store, st);
+    return rc;
+}
+
+int dg_user_disable(dg_store *store, const char *name, dg_error *err)
+{
+    int rc = dg_store_begin(store, err);
+    if (rc != 0)
+        return rc;
+    rc = dg__store_pg(store) ? dg__pg_user_disable(dg__store_pg(store), name, (int64_t)time(NULL),
+                                                   err)
+                             : disable_sqlite(store, name, err);
     if (rc == 0)
         return dg_store_commit(store, err);
     dg_store_rollback(store);
@@ -153,6 +170,8 @@ int dg_user_list(dg_store *store, dg_user **users, size_t *n, dg_error *err)
     int rc, step;
     *users = NULL;
     *n = 0;
+    if (dg__store_pg(store))
+        return dg__pg_user_list(dg__store_pg(store), users, n, err);
     if ((rc = dg__store_statement(store, "SELECT " USER_COLUMNS " FROM auth_users ORDER BY name",
                                &st, err)) != 0)
         return rc;
@@ -177,6 +196,15 @@ cleanup:
 int dg_user_get(dg_store *store, int64_t user_id, dg_user *user, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
+    if (dg__store_pg(store)) {
+        dg__pg_number id;
+        bool found = false;
+        int rc = dg__pg_user_find(dg__store_pg(store), "user_id", dg__pg_int(id, user_id), user,
+                                  NULL, 0, &found, err);
+        if (rc == 0 && !found)
+            rc = dg_error_set(err, DG_ENOTFOUND, "no user %lld", (long long)user_id);
+        return rc;
+    }
     int rc = dg__store_statement(store, "SELECT " USER_COLUMNS " FROM auth_users WHERE user_id = ?",
                               &st, err);
     if (rc != 0)
@@ -198,6 +226,8 @@ int dg_user_customer_allowed(dg_store *store, const dg_user *user, const char *c
 {
     sqlite3_stmt *st = NULL;
     *allowed = false;
+    if (dg__store_pg(store))
+        return dg__pg_user_customer_allowed(dg__store_pg(store), user, customer_id, allowed, err);
     int rc = dg__store_statement(store, "SELECT EXISTS (SELECT 1 FROM customers c LEFT JOIN staff s "
                               "ON s.staff_id = c.staff_id WHERE c.customer_id = ?1 AND "
                               "((?2 <> '' AND c.staff_id = ?2) OR (?3 <> '' AND s.site = ?3)))",
@@ -238,23 +268,29 @@ int dg_user_login(dg_store *store, const char *name, const char *password, dg_us
     sqlite3_stmt *st = NULL;
     char hash[crypto_pwhash_STRBYTES] = "";
     size_t pw_len = strlen(password);
-    int rc = dg__store_statement(store, "SELECT " USER_COLUMNS ", password_hash FROM auth_users "
-                              "WHERE name = ?", &st, err);
+    bool found = false;
+    int rc = dg__store_pg(store)
+                 ? dg__pg_user_find(dg__store_pg(store), "name", name, user, hash, sizeof hash,
+                                    &found, err)
+                 : dg__store_statement(store, "SELECT " USER_COLUMNS ", password_hash FROM "
+                                       "auth_users WHERE name = ?", &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    bool found = step == SQLITE_ROW;
-    if (found) {
-        dg__user_from_row(st, 0, user);
-        const unsigned char *stored = sqlite3_column_text(st, 7);
-        snprintf(hash, sizeof hash, "%s", stored ? (const char *)stored : "");
-    } else if (step != SQLITE_DONE) {
-        rc = dg__store_error(store, err, "reading the users");
+    if (st) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        int step = sqlite3_step(st);
+        found = step == SQLITE_ROW;
+        if (found) {
+            dg__user_from_row(st, 0, user);
+            const unsigned char *stored = sqlite3_column_text(st, 7);
+            snprintf(hash, sizeof hash, "%s", stored ? (const char *)stored : "");
+        } else if (step != SQLITE_DONE) {
+            rc = dg__store_error(store, err, "reading the users");
+        }
+        dg__store_statement_done(store, st);
+        if (rc != 0)
+            return rc;
     }
-    dg__store_statement_done(store, st);
-    if (rc != 0)
-        return rc;
     bool ok = false;
     if (found && pw_len <= DG_PASSWORD_MAX)
         ok = crypto_pwhash_str_verify(hash, password, pw_len) == 0;

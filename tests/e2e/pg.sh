@@ -21,7 +21,7 @@ pg_free_port() {
 pg_start() {
   [ -x "$PG_BIN/initdb" ] || { echo "pg.sh: no PostgreSQL at $PG_BIN (make deps installs it)" >&2; return 1; }
   if [ "$(id -u)" = 0 ] && ! id dangolpg > /dev/null 2>&1; then
-    useradd --system --no-create-home --shell /usr/sbin/nologin dangolpg || return 1
+    useradd --system --no-create-home --shell /usr/sbin/nologin dangolpg 2> /dev/null || id dangolpg > /dev/null 2>&1 || return 1
   fi
   PG_DIR="$WORK/pg"
   mkdir -p "$PG_DIR"

@@ -52,6 +52,8 @@ api() {
     printf '%s' "$3" > "$WORK/body"
     STATUS=$(curl -s --path-as-is -o "$WORK/response" -w '%{http_code}' -X "$method" \
       -H "Content-Type: ${4:-application/json}" --data-binary @"$WORK/body" "$URL$path")
+  elif [ "$method" = HEAD ]; then  # -X HEAD would wait for the body a HEAD answer never sends
+    STATUS=$(curl -s --path-as-is -o "$WORK/response" -w '%{http_code}' --head "$URL$path")
   else
     STATUS=$(curl -s --path-as-is -o "$WORK/response" -w '%{http_code}' -X "$method" "$URL$path")
   fi

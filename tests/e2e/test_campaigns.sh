@@ -168,6 +168,28 @@ sys.exit(0 if truth > 0 and row['low'] <= truth <= row['high'] else 1)" "$WORK/$
     pass "$c: the 95% interval of the response-rate uplift holds the true effect ($(cat "$WORK/$c.cover"))"
   else fail "$c: the 95% interval holds the true effect" "$(cat "$WORK/$c.cover")"; fi
 done
+expect_ok "cost per customer retained beyond control = cost / (treatment x uplift), its interval from the uplift's" python3 -c "
+import json, sys
+for c in ('DEMO-WINBACK', 'DEMO-BONUS'):
+    groups, uplift, cost = json.load(open('$WORK/%s.json' % c))
+    u = [r for r in uplift['rows'] if r['measure'] == 'response_rate'][0]
+    n_t = groups['rows'][0]['customers']; k = cost['rows'][0]
+    assert abs(k['retained_beyond_control'] - u['estimate'] * n_t) < 1e-6, (c, k)
+    assert abs(k['cost_per_retained'] - k['cost'] / (u['estimate'] * n_t)) <= 0.5, (c, k)
+    if u['low'] > 0:
+        assert abs(k['cpr_low'] - k['cost'] / (u['high'] * n_t)) <= 0.5 and abs(k['cpr_high'] - k['cost'] / (u['low'] * n_t)) <= 0.5, (c, k)
+    else:
+        assert k['cpr_low'] is None and k['cpr_high'] is None, (c, k)
+"
+"$DANGOL" --db "$DEMO_DB" --format json economics retention > "$WORK/retention.json" 2>/dev/null
+expect_ok "economics retention: the two campaigns' cost over the customers kept beyond control" python3 -c "
+import json
+costs = [json.load(open('$WORK/%s.json' % c))[2]['rows'][0] for c in ('DEMO-WINBACK', 'DEMO-BONUS')]
+r = {x['side']: x for x in json.load(open('$WORK/retention.json'))['rows']}['retention_beyond_control']
+kept = sum(c['retained_beyond_control'] for c in costs)
+assert r['cost'] == sum(c['cost'] for c in costs) and r['customers'] == round(kept), (r, costs)
+assert abs(r['cost_per_customer'] - r['cost'] / kept) <= 0.5, r
+"
 "$DANGOL" --db "$DEMO_DB" --format csv campaign results DEMO-WINBACK 2>/dev/null | sed -n '/^coupons_issued/{n;p}' > "$WORK/cost.csv"
 [ "$(cut -d, -f2 "$WORK/cost.csv")" -gt 0 ] 2>/dev/null && pass "the coupon campaign's cost counts redeemed coupons ($(cat "$WORK/cost.csv"))" \
   || fail "the coupon campaign's cost counts redeemed coupons" "$(cat "$WORK/cost.csv")"

@@ -125,3 +125,25 @@ gammagamma p 6.0 0.20
 gammagamma q 3.8 0.15
 gammagamma gamma 14000 0.20
 TRUE
+
+# ---- --loyalty: tiers and a points history written through the services, deterministic
+dbl="$WORK/loyalty.db"
+"$DANGOL" --db "$dbl" --format csv demo --customers 600 --seed 5 --loyalty > "$WORK/loyalty.csv" 2>&1 \
+  || fail "demo --loyalty" "$(cat "$WORK/loyalty.csv")"
+"$DANGOL" --db "$WORK/loyalty2.db" --format csv demo --customers 600 --seed 5 --loyalty > "$WORK/loyalty2.csv" 2>&1
+expect_same "--loyalty: the same seed gives the same counts" "$WORK/loyalty.csv" "$WORK/loyalty2.csv"
+lsql() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$dbl" "$1"; }
+check_l() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got \"$3\", wanted \"$2\""; fi; }
+check_l "--loyalty: every order that earns earned once" 0 \
+  "$(lsql "SELECT count(*) FROM orders o WHERE (SELECT count(*) FROM points_movements p WHERE p.source_id = o.order_id AND p.kind = 'earn') > 1")"
+check_l "--loyalty: earns, burns and expiries all present" 3 \
+  "$(lsql "SELECT count(DISTINCT kind) FROM points_movements WHERE kind IN ('earn', 'burn', 'expire')")"
+check_l "--loyalty: the balance invariant (ledger sum = lots' remaining, never below 0)" 0 \
+  "$(lsql "SELECT count(*) FROM (SELECT customer_id, sum(points) AS s FROM points_movements GROUP BY customer_id) m LEFT JOIN (SELECT customer_id, sum(remaining) AS r FROM points_lots GROUP BY customer_id) l USING (customer_id) WHERE m.s <> coalesce(l.r, 0) OR m.s < 0")"
+check_l "--loyalty: tiers evaluated quarterly up to the last day, with upgrades and downgrades" "1|2" \
+  "$(lsql "SELECT ((SELECT count(*) FROM tier_runs) >= 8 AND (SELECT max(as_of) FROM tier_runs) = (SELECT max(ordered_at) / 86400 FROM orders)) || '|' || (SELECT count(DISTINCT reason <> 'upgrade') FROM tier_history)")"
+check_l "--loyalty: earns of customers in a higher tier on the order's day are above the base rate" 1 \
+  "$(lsql "SELECT count(*) > 0 FROM points_movements p JOIN orders o ON o.order_id = p.source_id WHERE p.kind = 'earn' AND p.points > o.total / 100 AND (SELECT to_tier FROM tier_history h WHERE h.customer_id = o.customer_id AND h.changed_on <= o.ordered_at / 86400 ORDER BY changed_on DESC, history_id DESC LIMIT 1) IN ('silver', 'gold', 'vip')")"
+expect_output "--loyalty: the counts are printed" "^points_earns,points_burns,lots_expired,tier_upgrades,tier_downgrades" \
+  cat "$WORK/loyalty.csv"
+expect_exit "--loyalty needs the store" 2 "$DANGOL" demo --no-store --csv "$WORK/x" --loyalty

@@ -113,8 +113,9 @@ assert r['A']['contribution'] == 18000 and r['B']['contribution'] is None and cu
 expect_ok "retention over 2 months: 12,000 for C's acquisition; A and B retained" python3 -c "
 import json; t = json.load(open('$WORK/retention.json')); r = {x['side']: x for x in t['rows']}
 assert r['acquisition']['from'] == '2024-02-01' and r['acquisition']['cost'] == 12000 and r['acquisition']['customers'] == 1
-assert r['retention']['customers'] == 2 and r['retention']['cost'] == 0"
-expect_output "retention says where the control-group figure comes from" "control group comes with campaigns" \
+assert r['retention']['customers'] == 2 and r['retention']['cost'] == 0
+b = r['retention_beyond_control']; assert b['cost'] == 0 and b['customers'] == 0 and b['cost_per_customer'] is None, b"
+expect_output "retention says what the beyond-control row is" "over the customers they kept beyond it" \
   "$D" economics retention
 expect_output "csv works" '^acquisition_channel,month,marketing_spend,new_customers,cac' "$D" --format csv economics cac
 expect_output "a table by default" 'Acquisition cost per new customer' "$D" economics cac

@@ -39,6 +39,12 @@ check "the audit entry names the order, the movement and the coupon" "$O1|$DISCO
 check "the reversed redemption no longer counts" "$((REDEEMED - 1))" "$(sql "SELECT count(*) FROM coupon_redemptions_kept")"
 check "... in the redemption rates" "$((RATE_BEFORE - 1))" "$($D --format csv coupon rates | sed -n 2p | cut -d, -f5)"
 check "the redemption row itself stays (append-only)" 1 "$(sql "SELECT count(*) FROM coupon_redemptions WHERE order_id = '$O1'")"
+CODE1=$(sql "SELECT code FROM coupon_redemptions WHERE order_id = '$O1'")
+DEF1=$(sql "SELECT definition_id FROM coupon_redemptions WHERE order_id = '$O1'")
+expect_output "the returned code reads 'reversed' in coupon show" "^$CODE1,$DEF1,$C1,[0-9-]+,reversed,$O1," \
+  $D --format csv coupon show "$CODE1"
+expect_output "... and in its definition's codes" "^$CODE1,$DEF1,$C1,[0-9-]+,reversed,$O1," \
+  $D --format csv coupon list --definition "$DEF1"
 
 # ---- refusals write nothing
 BEFORE=$(counts)
@@ -81,6 +87,10 @@ start_server || exit 0
 expect_status "POST /api/orders/{id}/return answers 201" 201 POST "/api/orders/$O5/return" '{"kind": "cancelled", "reason": "api"}'
 expect_json "... with the reversed coupon and its replacement" \
   "j['customer_id'] == '$C5' and j['redemption_id'] > 0 and j['coupon_policy'] == 'restore' and len(j['replacement_code']) == 11 and j['replayed'] is False"
+CODE5=$(sql "SELECT code FROM coupon_redemptions WHERE order_id = '$O5'")
+expect_status "the customer's codes" 200 GET "/api/customers/$C5/coupons"
+expect_json "... show the cancelled order's code as reversed, its replacement as issued" \
+  "[r['coupon_state'] for r in j['rows'] if r['order_id'] == '$O5'] == ['reversed'] and 'issued' in [r['coupon_state'] for r in j['rows']]"
 expect_status "a second return is 409" 409 POST "/api/orders/$O5/return" '{}'
 expect_status "an unknown order is 404" 404 POST "/api/orders/NOPE/return" '{}'
 expect_status "a bad kind is 400" 400 POST "/api/orders/$O5/return" '{"kind": "lost"}'

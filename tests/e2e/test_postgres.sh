@@ -138,9 +138,9 @@ expect_output "a database of another application is refused" "has tables but is 
   sh -c "'$PG_BIN/psql' -q 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' -c 'CREATE TABLE other (x int)' && '$D' --db 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' init 2>&1"
 
 # What PostgreSQL does not have yet is refused, with a non-zero exit and what to do.
-expect_exit "points on PostgreSQL: exit 4" 4 "$D" --db "$P" points balance "$C"
-expect_output "points on PostgreSQL: not available yet" \
-  "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" points balance "$C"
+expect_exit "the points statement on PostgreSQL: exit 4" 4 "$D" --db "$P" points statement "$C"
+expect_output "the points statement on PostgreSQL: not available yet" \
+  "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" points statement "$C"
 expect_output "tickets on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
   "$D" --db "$P" ticket list
 
@@ -177,4 +177,199 @@ expect_output "a command while the database is down: says so" "cannot connect" "
 pg_ctl_start || fail "the database starts again"
 expect_status "API once the database is back" 200 GET "/api/customers/$C"
 stop_server
+trap 'pg_stop; rm -rf "$WORK"' EXIT
+
+# Users and tokens: the same answers and messages on both stores (times cut from the lists).
+STAFF=$(pg_psql "SELECT staff_id FROM customers WHERE customer_id = '$C'" shop)
+OTHER=$(pg_psql "SELECT customer_id FROM customers WHERE staff_id <> '$STAFF' ORDER BY customer_id COLLATE \"C\" LIMIT 1" shop)
+users_and_tokens() {   # DB TAG
+  echo 'admin password 1' | "$D" --db "$1" user add ann --role admin
+  echo 'admin password 1' | "$D" --db "$1" user add ann --role admin; echo "exit $?"
+  echo 'agent password 1' | "$D" --db "$1" user add ag --role agent --staff-id "$STAFF"
+  "$D" --db "$1" token create --user ann --label ci > "$WORK/admin.$2"; echo "exit $?"
+  "$D" --db "$1" token create --user ag --label desk > "$WORK/agent.$2"
+  "$D" --db "$1" token create --user ann --label gone > "$WORK/gone.$2"
+  "$D" --db "$1" token revoke 3; echo "exit $?"
+  "$D" --db "$1" token create --user ag --role admin; echo "exit $?"
+  "$D" --db "$1" token revoke 99; echo "exit $?"
+  "$D" --db "$1" user disable nobody; echo "exit $?"
+  "$D" --db "$1" --format csv user list | cut -d, -f1-5
+  "$D" --db "$1" --format csv token list | awk -F, '{ print $1 "," $2 "," $3 "," $4 "," ($7 != "") }'
+}
+users_and_tokens "$S" sqlite > "$WORK/users.sqlite" 2>&1
+users_and_tokens "$P" pg > "$WORK/users.pg" 2>&1
+grep -q '^ag,agent,no,,' "$WORK/users.pg" && pass "users on PostgreSQL: added and listed" ||
+  fail "users on PostgreSQL" "$(cat "$WORK/users.pg")"
+expect_same "users and tokens: the same answers on both stores" "$WORK/users.sqlite" "$WORK/users.pg"
+
+# `serve` with sign-in on each store: tokens, a session, an agent held to their own customers, a
+# revoked token refused; the same statuses and bodies from both.
+for db in "$S" "$P"; do
+  tag=$([ "$db" = "$S" ] && echo sqlite || echo pg)
+  DANGOL_DB="$db" start_server --no-web || continue
+  trap 'kill "$SERVER_PID" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+  for who in admin agent gone; do
+    for path in "/api/customers/$C" "/api/customers/$OTHER" "/api/rfm"; do
+      code=$(curl -s -o "$WORK/response" -w '%{http_code}' \
+        -H "Authorization: Bearer $(cat "$WORK/$who.$tag")" "$URL$path")
+      printf '%s %s %s %s\n' "$who" "$path" "$code" "$(cat "$WORK/response")" >> "$WORK/signed.$tag"
+    done
+  done
+  api GET "/api/customers/$C"
+  echo "no token $STATUS" >> "$WORK/signed.$tag"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -c "$WORK/jar.$tag" -H "Content-Type: application/json" \
+    --data-binary '{"name":"ann","password":"admin password 1"}' "$URL/api/login")
+  echo "sign-in $code" >> "$WORK/signed.$tag"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -b "$WORK/jar.$tag" "$URL/api/customers/$C")
+  echo "session $code" >> "$WORK/signed.$tag"
+  stop_server
+done
+trap 'pg_stop; rm -rf "$WORK"' EXIT
+grep -q "^agent /api/customers/$C 200" "$WORK/signed.pg" && grep -q "^gone /api/rfm 401" "$WORK/signed.pg" &&
+  grep -q '^sign-in 200' "$WORK/signed.pg" && grep -q '^session 200' "$WORK/signed.pg" &&
+  pass "serve on PostgreSQL: tokens, the agent's own customer, a revoked token, a session" ||
+  fail "serve on PostgreSQL with sign-in" "$(cut -c1-200 "$WORK/signed.pg")"
+expect_same "serve with sign-in: the same answers from both stores" "$WORK/signed.sqlite" "$WORK/signed.pg"
+
+# Two `serve` processes on one database: writers released at once through both lose nothing;
+# of simultaneous creates of one id exactly one wins.
+DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
+  DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
+trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.pg")
+curl -s -o /dev/null -H "Authorization: Bearer $HAMMER_TOKEN" -H "Content-Type: application/json" \
+  --data-binary '{"customer_id":"PATCHED"}' "$URL1/api/customers"
+python3 "$ROOT/tests/e2e/helpers/hammer.py" patches "$URL1,$URL2" PATCHED 10 > "$WORK/last.json" 2>&1
+expect_json "two servers, one database: none of 90 simultaneous one-field patches lost" \
+  "j['updates'] == 90 and j['lost'] == 0"
+python3 "$ROOT/tests/e2e/helpers/hammer.py" creates "$URL1,$URL2" 16 > "$WORK/last.json" 2>&1
+expect_json "two servers: 16 simultaneous creates of one id, one 201 and fifteen 409" \
+  "j['statuses'] == [201] + [409] * 15"
+unset HAMMER_TOKEN
+SERVER_PID=$PID1; stop_server
+SERVER_PID=$PID2; stop_server
+trap 'pg_stop; rm -rf "$WORK"' EXIT
+
+# Coupons: defined, issued (an idempotent replay shows the same codes), redeemed once, voided,
+# with the same answers and messages on both stores (the random codes replaced by their names).
+ORDER_C=$(pg_psql "SELECT order_id FROM orders WHERE customer_id = '$C' AND total >= 1000 ORDER BY order_id LIMIT 1" shop)
+ORDER_OTHER=$(pg_psql "SELECT order_id FROM orders WHERE customer_id = '$OTHER' AND total >= 1000 ORDER BY order_id LIMIT 1" shop)
+coupon_steps() {   # DB TAG
+  "$D" --db "$1" coupon define WELCOME --amount 1000 --per-customer 1 --total-limit 5
+  "$D" --db "$1" coupon define WELCOME --amount 1000; echo "exit $?"
+  "$D" --db "$1" --format csv coupon issue WELCOME --customer "$C" --customer "$OTHER" \
+    --idempotency-key k1 > "$WORK/codes.$2"; echo "exit $?"
+  "$D" --db "$1" --format csv coupon issue WELCOME --customer "$C" --customer "$OTHER" \
+    --idempotency-key k1 | cmp -s - "$WORK/codes.$2"; echo "the replay shows the same codes: $?"
+  code1=$(sed -n 2p "$WORK/codes.$2" | cut -d, -f2); code2=$(sed -n 3p "$WORK/codes.$2" | cut -d, -f2)
+  "$D" --db "$1" --format csv coupon redeem "$code1" --order "$ORDER_C"; echo "exit $?"
+  "$D" --db "$1" coupon redeem "$code1" --order "$ORDER_C"; echo "exit $?"
+  "$D" --db "$1" coupon redeem "$code2" --order "$ORDER_C"; echo "exit $?"
+  "$D" --db "$1" --format csv coupon void "$code2" --reason test; echo "exit $?"
+  "$D" --db "$1" coupon redeem "$code2" --order "$ORDER_OTHER"; echo "exit $?"
+  "$D" --db "$1" coupon redeem 23456789ABC --order "$ORDER_OTHER"; echo "exit $?"
+}
+for tag in sqlite pg; do
+  db=$([ "$tag" = sqlite ] && echo "$S" || echo "$P")
+  coupon_steps "$db" "$tag" > "$WORK/coupons.raw" 2>&1
+  sed -e "s/$(sed -n 2p "$WORK/codes.$tag" | cut -d, -f2)/CODE1/g" \
+      -e "s/$(sed -n 3p "$WORK/codes.$tag" | cut -d, -f2)/CODE2/g" "$WORK/coupons.raw" > "$WORK/coupons.$tag"
+done
+grep -q '^1,CODE1,WELCOME,' "$WORK/coupons.pg" && pass "a coupon redeemed on PostgreSQL" ||
+  fail "coupon redemption on PostgreSQL" "$(cat "$WORK/coupons.pg")"
+expect_same "coupons: the same answers on both stores" "$WORK/coupons.sqlite" "$WORK/coupons.pg"
+expect_output "coupon reports on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
+  "$D" --db "$P" coupon list
+
+# 20 processes redeem one single-use code at once: exactly one wins. Ten customers redeem their
+# own codes of a coupon limited to 3 redemptions at once: exactly 3 win.
+"$D" --db "$P" -q coupon define SINGLE --amount 500 > /dev/null
+code=$("$D" --db "$P" --format csv coupon issue SINGLE --customer "$OTHER" | sed -n 2p | cut -d, -f2)
+for i in $(seq 1 20); do
+  ( "$D" --db "$P" -q coupon redeem "$code" --order "$ORDER_OTHER" > /dev/null 2> "$WORK/redeem.$i.err"
+    echo $? > "$WORK/redeem.$i.rc" ) &
+done
+wait
+won=$(cat "$WORK"/redeem.*.rc | grep -c '^0$')
+rows=$(pg_psql "SELECT count(*) FROM coupon_redemptions WHERE code = '$code'" shop)
+[ "$won" = 1 ] && [ "$rows" = 1 ] && pass "20 simultaneous redemptions of one code: exactly one wins" ||
+  fail "20 simultaneous redemptions: $won won, $rows rows" "$(cat "$WORK"/redeem.*.err | sort | uniq -c)"
+grep -q "was redeemed already" "$WORK"/redeem.*.err && pass "the others are told it was redeemed already" ||
+  fail "the losers' message" "$(cat "$WORK"/redeem.*.err | sort | uniq -c)"
+pg_psql "SELECT DISTINCT ON (customer_id) customer_id, order_id FROM orders WHERE total >= 500 AND customer_id NOT IN ('$C', '$OTHER') ORDER BY customer_id, order_id LIMIT 10" shop |
+  tr '|' ' ' > "$WORK/pairs"
+"$D" --db "$P" -q coupon define LIMITED --amount 500 --total-limit 3 > /dev/null
+"$D" --db "$P" --format csv coupon issue LIMITED $(awk '{ printf "--customer %s ", $1 }' "$WORK/pairs") |
+  tail -n +2 > "$WORK/limited"
+i=0
+while read -r customer order; do
+  i=$((i + 1))
+  code=$(grep "^$customer," "$WORK/limited" | cut -d, -f2)
+  ( "$D" --db "$P" -q coupon redeem "$code" --order "$order" > /dev/null 2>&1; echo $? > "$WORK/limited.$i.rc" ) &
+done < "$WORK/pairs"
+wait
+won=$(cat "$WORK"/limited.*.rc | grep -c '^0$')
+rows=$(pg_psql "SELECT count(*) FROM coupon_redemptions WHERE definition_id = 'LIMITED'" shop)
+[ "$won" = 3 ] && [ "$rows" = 3 ] && pass "10 simultaneous redemptions of a coupon limited to 3: exactly 3 win" ||
+  fail "a total limit of 3 under 10 simultaneous redemptions: $won won, $rows rows"
+
+# Points: earned (an idempotent replay), burned, refused beyond the balance, adjusted, and the
+# balance, with the same answers on both stores.
+points_steps() {   # DB
+  for key in e1 e1; do
+    "$D" --db "$1" --format csv points earn --customer "$C" --points 100 --source manual \
+      --reason seed --date 2025-01-01 --idempotency-key "$key"; echo "exit $?"
+  done
+  "$D" --db "$1" --format csv points earn --customer "$C" --points 50 --source campaign --date 2025-01-05; echo "exit $?"
+  "$D" --db "$1" --format csv points burn --customer "$C" --points 130 --date 2025-02-01; echo "exit $?"
+  "$D" --db "$1" --format csv points burn --customer "$C" --points 300 --date 2025-02-01; echo "exit $?"
+  "$D" --db "$1" --format csv points adjust --customer "$C" --points -5 --reason fix --date 2025-02-02; echo "exit $?"
+  "$D" --db "$1" --format csv points balance "$C" --as-of 2025-03-01; echo "exit $?"
+  "$D" --db "$1" --format json points balance "$C" --as-of 2026-01-03; echo "exit $?"
+  "$D" --db "$1" points burn --customer NOPE --points 3; echo "exit $?"
+}
+points_steps "$S" > "$WORK/points.sqlite" 2>&1
+points_steps "$P" > "$WORK/points.pg" 2>&1
+grep -q '^-130,20,' "$WORK/points.pg" || grep -q ',-130,20,' "$WORK/points.pg" &&
+  pass "points burned on PostgreSQL" || fail "points on PostgreSQL" "$(cat "$WORK/points.pg")"
+expect_same "points: the same answers on both stores" "$WORK/points.sqlite" "$WORK/points.pg"
+
+# 20 processes burn 7 points each from one customer's 100 at once: 14 pass, 6 are refused, the
+# ledger has every burn that passed and the balance never goes below 0.
+"$D" --db "$P" -q points earn --customer "$OTHER" --points 100 --source manual --reason seed > /dev/null
+for i in $(seq 1 20); do
+  ( "$D" --db "$P" -q points burn --customer "$OTHER" --points 7 > /dev/null 2> "$WORK/burn.$i.err"
+    echo $? > "$WORK/burn.$i.rc" ) &
+done
+wait
+won=$(cat "$WORK"/burn.*.rc | grep -c '^0$'); refused=$(cat "$WORK"/burn.*.rc | grep -c '^1$')
+rows=$(pg_psql "SELECT count(*) FROM points_movements WHERE customer_id = '$OTHER' AND kind = 'burn'" shop)
+left=$(pg_psql "SELECT sum(points) FROM points_movements WHERE customer_id = '$OTHER'" shop)
+[ "$won" = 14 ] && [ "$refused" = 6 ] && [ "$rows" = 14 ] && [ "$left" = 2 ] &&
+  pass "20 simultaneous burns of 7 from 100: 14 pass, 6 refused, none lost, never overdrawn" ||
+  fail "20 simultaneous burns: $won passed, $refused refused, $rows rows, $left left" \
+    "$(cat "$WORK"/burn.*.err | sort | uniq -c)"
+
+# Through two `serve` processes on one database: 20 simultaneous burns of 7 from 100 (14 pass,
+# 6 are refused with 409), and 10 simultaneous retries of one burn with one Idempotency-Key
+# (all answered 201, one movement written).
+THIRD=$(pg_psql "SELECT customer_id FROM customers WHERE customer_id NOT IN ('$C', '$OTHER') ORDER BY customer_id COLLATE \"C\" LIMIT 1" shop)
+"$D" --db "$P" -q points earn --customer "$THIRD" --points 100 --source manual --reason seed > /dev/null
+DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
+  DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
+trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.pg")
+python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/customers/$THIRD/points/burn" \
+  '{"points": 7}' 20 > "$WORK/last.json" 2>&1
+expect_json "two servers: 20 simultaneous API burns of 7 from 100, 14 pass (201) and 6 refused (409)" \
+  "j['statuses'] == [201] * 14 + [409] * 6"
+"$D" --db "$P" -q points earn --customer "$THIRD" --points 50 --source manual --reason more > /dev/null
+python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/customers/$THIRD/points/burn" \
+  '{"points": 5}' 10 RETRY-1 > "$WORK/last.json" 2>&1
+expect_json "two servers: 10 simultaneous retries of one key, all 201" "j['statuses'] == [201] * 10"
+n=$(pg_psql "SELECT count(*) FROM points_movements WHERE customer_id = '$THIRD' AND points = -5" shop)
+[ "$n" = 1 ] && pass "... and the burn applied once" || fail "the retried burn applied $n times"
+unset HAMMER_TOKEN
+SERVER_PID=$PID1; stop_server
+SERVER_PID=$PID2; stop_server
 trap 'pg_stop; rm -rf "$WORK"' EXIT

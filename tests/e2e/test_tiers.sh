@@ -12,6 +12,22 @@ T="$DANGOL --quiet tier"
 sql() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$DANGOL_DB" "$1"; }
 cp "$DANGOL_DB" "$WORK/fresh.db"; cp "$DANGOL_DB" "$WORK/pristine.db"
 
+# ---- the orders from the frame (a current snapshot, saved by `rfm`) or by SQL: the same history
+cp "$WORK/pristine.db" "$WORK/by_frame.db"; cp "$WORK/pristine.db" "$WORK/by_sql.db"
+"$DANGOL" --db "$WORK/by_frame.db" --quiet rfm >/dev/null 2>&1
+expect_output "rfm left a current snapshot, so the evaluation reads the frame" "snapshot current" \
+  "$DANGOL" --db "$WORK/by_frame.db" stats
+for db in by_frame by_sql; do
+  for day in 2025-03-31 2025-06-30 2025-12-31; do
+    "$DANGOL" --db "$WORK/$db.db" --quiet tier evaluate --as-of "$day" >/dev/null 2>&1 || fail "evaluate $db $day"
+    [ "$db" = by_frame ] && "$DANGOL" --db "$WORK/$db.db" --quiet rfm >/dev/null 2>&1
+  done
+done
+hist() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT group_concat(customer_id || from_tier || to_tier || changed_on || measure || reason, ';') FROM (SELECT * FROM tier_history ORDER BY history_id)\").fetchone()[0])" "$1"; }
+if [ -n "$(hist "$WORK/by_sql.db")" ] && [ "$(hist "$WORK/by_frame.db")" = "$(hist "$WORK/by_sql.db")" ]; then
+  pass "evaluations reading the frame and reading SQL write the same history, row for row"
+else fail "frame and SQL evaluations write the same history"; fi
+
 # ---- rules
 expect_output "tier rules shows the built-in tiers" "gold +Gold +골드" $T rules
 expect_ok "config/tiers.conf is valid" $T rules --rules "$ROOT/config/tiers.conf"

@@ -1,5 +1,6 @@
 /* Text parsers: dates, timestamps, money, booleans, integers and reals, with their messages. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +323,33 @@ Test(text, real_parse_agrees_with_strtod_to_the_bit)
         dg_error e;
         cr_assert_eq(dg_real_parse(text, strlen(text), &got, &e), 0, "%s: %s", text, e.message);
         cr_assert(memcmp(&got, &want, sizeof got) == 0, "\"%s\": %.17g, strtod %.17g", text, got,
+                  want);
+    }
+}
+
+/* The 17-19 digit texts past 2^53 take the long-double path: %.17g of random doubles (what a
+ * summary CSV holds), and 17 to 19 digits of the points halfway between two neighbouring doubles
+ * (where rounding twice could go wrong), all equal to strtod's to the bit. */
+Test(text, real_parse_long_decimals_agree_with_strtod_to_the_bit)
+{
+    char buf[64];
+    uint64_t state = 777;
+    for (int k = 0; k < 300000; k++) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        double scale = ldexp(1.0, (int)((state >> 40) % 80) - 30);
+        double d = (double)(state >> 11) * 0x1.0p-53 * scale;
+        if (k % 2 == 0) {
+            snprintf(buf, sizeof buf, "%.17g", d);
+        } else {
+            long double mid = ((long double)d + (long double)nextafter(d, INFINITY)) / 2;
+            snprintf(buf, sizeof buf, "%.*Lf", 17 + k % 3 - (int)floorl(log10l(mid)) - 1, mid);
+        }
+        if (strchr(buf, 'e'))
+            continue;
+        double got, want = strtod(buf, NULL);
+        dg_error e;
+        cr_assert_eq(dg_real_parse(buf, strlen(buf), &got, &e), 0, "%s: %s", buf, e.message);
+        cr_assert(memcmp(&got, &want, sizeof got) == 0, "\"%s\": %.17g, strtod %.17g", buf, got,
                   want);
     }
 }

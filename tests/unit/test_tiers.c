@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dangol/frame.h"
+#include "dangol/frame_snapshots.h"
 #include "dangol/points.h"
 #include "dangol/report.h"
 #include "dangol/rng.h"
@@ -358,6 +360,69 @@ Test(tier_store, twice_is_once_and_steps_equal_one_run)
     cr_assert_eq(sql_int("SELECT count(*) FROM (SELECT customer_id, from_tier, to_tier, "
                          "changed_on, measure, reason FROM tier_history EXCEPT SELECT * FROM "
                          "saved)"), 0, "three evaluations and one give the same history");
+}
+
+/* One step through the frame (read now, so exactly the store) or, frame_path false, by SQL. */
+static void evaluate_by(const char *rules, const char *as_of, bool frame_path)
+{
+    dg_frame *frame = NULL;
+    int64_t generation = -1;
+    if (frame_path) {
+        cr_assert_eq(dg_frame_from_store_at(&frame, store, NULL, &generation, &err), 0, "%s",
+                     err.message);
+        cr_assert_geq(generation, 0, "the frame is a clean generation of the store");
+    }
+    dg_tier_evaluation ev;
+    cr_assert_eq(dg_tier_evaluate_frame(store, frame, generation, rules, "test", day_of(as_of),
+                                        "test", NULL, &ev, &err), 0, "%s", err.message);
+    dg_frame_free(frame);
+}
+
+#define HISTORY "SELECT customer_id, from_tier, to_tier, changed_on, measure, reason, " \
+    "run_id FROM tier_history ORDER BY history_id"
+
+Test(tier_store, the_frame_and_sql_give_the_same_history)
+{
+    static const char *const days[] = { "2024-03-31", "2024-06-30", "2024-09-15", "2025-03-31" };
+    static const char orders_text[] =
+        "measure = orders\nwindow_days = 60\ngrace_days = 10\n"
+        "tier.basic.name_en = Basic\ntier.basic.name_ko = 일반\ntier.basic.threshold = 0\n"
+        "tier.silver.name_en = Silver\ntier.silver.name_ko = 실버\ntier.silver.threshold = 3\n"
+        "tier.gold.name_en = Gold\ntier.gold.name_ko = 골드\ntier.gold.threshold = 6\n";
+    const char *rules[] = { small_text, orders_text };
+    for (size_t r = 0; r < 2; r++) {
+        for (int by_frame = 0; by_frame < 2; by_frame++) {
+            for (size_t d = 0; d < sizeof days / sizeof days[0]; d++)
+                evaluate_by(rules[r], days[d], by_frame == 1);
+            sql(by_frame == 0 ? "CREATE TABLE by_sql AS " HISTORY
+                          : "CREATE TABLE by_frame AS " HISTORY);
+            sql("DROP TRIGGER IF EXISTS tier_history_no_delete; DELETE FROM tier_history; "
+                "DELETE FROM tier_state; DELETE FROM tier_runs");
+        }
+        cr_assert_gt(sql_int("SELECT count(*) FROM by_sql"), 0);
+        cr_assert_eq(sql_int("SELECT count(*) FROM by_frame"),
+                     sql_int("SELECT count(*) FROM by_sql"));
+        cr_assert_eq(sql_int("SELECT count(*) FROM (SELECT * FROM by_sql EXCEPT SELECT * FROM "
+                             "by_frame)"), 0, "rules %zu: the same changes, in the same order", r);
+        sql("DROP TABLE by_sql; DROP TABLE by_frame");
+    }
+}
+
+Test(tier_store, a_frame_older_than_the_store_is_not_used)
+{
+    dg_frame *frame = NULL;
+    int64_t generation = -1;
+    cr_assert_eq(dg_frame_from_store_at(&frame, store, NULL, &generation, &err), 0);
+    /* written after the frame was read: only SQL sees it */
+    sql("INSERT INTO customers (customer_id) VALUES ('F')");
+    sql("INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES ('F1', 'F', "
+        "1719792000, 500)");   /* 2024-07-01 */
+    dg_tier_evaluation ev;
+    cr_assert_eq(dg_tier_evaluate_frame(store, frame, generation, small_text, "small",
+                                        day_of("2024-07-31"), "test", NULL, &ev, &err), 0);
+    dg_frame_free(frame);
+    cr_assert_eq(sql_int("SELECT count(*) FROM tier_state WHERE customer_id = 'F' AND "
+                         "tier = 'gold'"), 1, "the order written after the frame counts");
 }
 
 Test(tier_store, measures_match_sql_and_downgrades_fall_on_reviews)

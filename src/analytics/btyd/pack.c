@@ -39,41 +39,72 @@ double dg__thin_weight(double w, double fraction, uint64_t key)
     return floor(w * fraction + u);
 }
 
-static size_t table_size(size_t n)
+/* Distinct values in order of first appearance, in a table that doubles when half full, so it
+ * stays as small as the distinct values (a few hundred frequencies or times among a million
+ * customers) and in cache. */
+typedef struct value_index {
+    size_t n, cap;                 /* distinct values; slots (a power of two) */
+    uint32_t *slot;                /* index into value, UINT32_MAX when empty */
+    double *value;                 /* room for cap / 2 */
+} value_index;
+
+static int value_index_grow(value_index *vi)
 {
-    size_t cap = 16;
-    while (cap < 2 * n)
-        cap <<= 1;
-    return cap;
+    size_t cap = vi->cap ? 2 * vi->cap : 64;
+    uint32_t *slot = malloc(cap * sizeof *slot);
+    double *value = realloc(vi->value, cap / 2 * sizeof *value);
+    if (value)
+        vi->value = value;
+    if (!slot || !value) {
+        free(slot);
+        return DG_ENOMEM;
+    }
+    memset(slot, 0xff, cap * sizeof *slot);
+    for (size_t j = 0; j < vi->n; j++) {
+        size_t h = mix(bits(vi->value[j])) & (cap - 1);
+        while (slot[h] != UINT32_MAX)
+            h = (h + 1) & (cap - 1);
+        slot[h] = (uint32_t)j;
+    }
+    free(vi->slot);
+    vi->slot = slot;
+    vi->cap = cap;
+    return 0;
+}
+
+/* The index of v among the distinct values, added when new; UINT32_MAX when out of memory. */
+static inline uint32_t value_index_of(value_index *vi, double v)
+{
+    if (2 * (vi->n + 1) > vi->cap && value_index_grow(vi) != 0)
+        return UINT32_MAX;
+    uint64_t key = bits(v);
+    size_t h = mix(key) & (vi->cap - 1);
+    uint32_t at;
+    while ((at = vi->slot[h]) != UINT32_MAX && bits(vi->value[at]) != key)
+        h = (h + 1) & (vi->cap - 1);
+    if (at == UINT32_MAX) {
+        at = (uint32_t)vi->n++;
+        vi->slot[h] = at;
+        vi->value[at] = v == 0.0 ? 0.0 : v;
+    }
+    return at;
 }
 
 /* Distinct values of v[0..n): fills idx[i] and returns the distinct values (malloc'd). */
 double *dg__distinct(const double *v, size_t n, uint32_t *idx, size_t *n_out)
 {
-    size_t cap = table_size(n);
-    uint32_t *slot = malloc(cap * sizeof *slot);
-    double *uniq = malloc((n ? n : 1) * sizeof *uniq);
-    size_t m = 0;
-    if (!slot || !uniq) {
-        free(slot);
-        free(uniq);
-        return NULL;
-    }
-    memset(slot, 0xff, cap * sizeof *slot);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t key = bits(v[i]);
-        size_t h = mix(key) & (cap - 1);
-        while (slot[h] != UINT32_MAX && bits(uniq[slot[h]]) != key)
-            h = (h + 1) & (cap - 1);
-        if (slot[h] == UINT32_MAX) {
-            slot[h] = (uint32_t)m;
-            uniq[m++] = v[i] == 0.0 ? 0.0 : v[i];
+    value_index vi = {0};
+    for (size_t i = 0; i < n; i++)
+        if ((idx[i] = value_index_of(&vi, v[i])) == UINT32_MAX) {
+            free(vi.slot);
+            free(vi.value);
+            return NULL;
         }
-        idx[i] = slot[h];
-    }
-    free(slot);
-    *n_out = m;
-    return uniq;
+    if (!vi.value && value_index_grow(&vi) != 0)
+        return NULL;   /* no values: still an array to free */
+    free(vi.slot);
+    *n_out = vi.n;
+    return vi.value;
 }
 
 void dg__btyd_pack_free(dg__btyd_pack *pack)
@@ -116,97 +147,160 @@ static int rows_alloc(dg__btyd_pack *pack, size_t m)
     return 0;
 }
 
-/* One pattern while packing: its values and weight side by side, so a lookup that finds it
- * reads one cache line. */
-typedef struct pattern {
-    double x, t_x, T, w;
-} pattern;
+/* A pattern while packing: the indexes of its x, t_x and T among the distinct values (equal
+ * indexes, equal doubles), its row, and its weight so far, together in one slot of the table, so
+ * a customer's lookup reads one cache line. */
+typedef struct pattern_slot {
+    double w;
+    uint32_t ix, it, iT, row;      /* row UINT32_MAX: an empty slot */
+} pattern_slot;
 
-/* The slot table of pack_build at twice the size, the first m patterns placed again. */
-static uint32_t *grow(uint32_t *slot, size_t *cap, const pattern *pat, size_t m)
+/* customers whose slots are asked for ahead of their lookups */
+#define BLOCK 64
+
+static size_t pattern_hash(uint32_t ix, uint32_t it, uint32_t iT)
+{
+    return (size_t)mix(((uint64_t)ix << 42) ^ ((uint64_t)it << 21) ^ iT);
+}
+
+/* The table of pack_build at twice the size. */
+static pattern_slot *grow(pattern_slot *slot, size_t *cap)
 {
     size_t new_cap = 2 * *cap;
-    uint32_t *bigger = malloc(new_cap * sizeof *bigger);
-    free(slot);
-    if (!bigger)
-        return NULL;
-    memset(bigger, 0xff, new_cap * sizeof *bigger);
-    for (size_t i = 0; i < m; i++) {
-        size_t h = dg__hash3(pat[i].x, pat[i].t_x, pat[i].T) & (new_cap - 1);
-        while (bigger[h] != UINT32_MAX)
-            h = (h + 1) & (new_cap - 1);
-        bigger[h] = (uint32_t)i;
+    pattern_slot *bigger = malloc(new_cap * sizeof *bigger);
+    if (bigger) {
+        for (size_t h = 0; h < new_cap; h++)
+            bigger[h].row = UINT32_MAX;
+        for (size_t i = 0; i < *cap; i++) {
+            if (slot[i].row == UINT32_MAX)
+                continue;
+            size_t h = pattern_hash(slot[i].ix, slot[i].it, slot[i].iT) & (new_cap - 1);
+            while (bigger[h].row != UINT32_MAX)
+                h = (h + 1) & (new_cap - 1);
+            bigger[h] = slot[i];
+        }
+        *cap = new_cap;
     }
-    *cap = new_cap;
+    free(slot);
     return bigger;
 }
 
 int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error *err)
 {
-    /* the slot table grows with the patterns found, not with the customers: a million
-     * customers in a few hundred thousand patterns keep it small enough for the cache */
-    size_t n = data->n_customers, cap = table_size(n < 4096 ? n : 4096), m = 0, pat_cap = 4096;
-    uint32_t *slot = NULL;
-    pattern *pat = NULL;
+    /* Each customer's x, t_x and T become their indexes among the distinct values (small tables
+     * that stay in cache), and the three indexes find the pattern. The tables grow with what they
+     * hold, not with the customers, and number values and patterns in order of first
+     * appearance. */
+    size_t n = data->n_customers, cap = 1024, m = 0, row_cap = 0;
+    value_index vx = {0}, vt = {0}, vT = {0};
+    pattern_slot *slot = malloc(cap * sizeof *slot);
+    uint32_t *ix = NULL, *it = NULL, *iT = NULL;
     int rc = DG_ENOMEM;
     memset(pack, 0, sizeof *pack);
-    slot = malloc(cap * sizeof *slot);
-    pat = malloc(pat_cap * sizeof *pat);
-    if (!slot || !pat)
+    if (!slot)
         goto cleanup;
-    memset(slot, 0xff, cap * sizeof *slot);
+    for (size_t h = 0; h < cap; h++)
+        slot[h].row = UINT32_MAX;
+    /* Gamma-Gamma packs (x, m, m): the one column is indexed once */
+    const int same_times = data->age == data->recency;
     double sum_T = 0, sum_x = 0, total = 0;
-    for (size_t i = 0; i < n; i++) {
-        double x = data->frequency[i], t = data->recency[i], T = data->age[i];
-        double w = data->weight ? data->weight[i] : 1.0;
-        if (w == 0.0)
-            continue;
-        uint64_t kx = bits(x), kt = bits(t), kT = bits(T);
-        size_t h = dg__hash3(x, t, T) & (cap - 1);
-        uint32_t at;
-        while ((at = slot[h]) != UINT32_MAX &&
-               !(bits(pat[at].x) == kx && bits(pat[at].t_x) == kt && bits(pat[at].T) == kT))
-            h = (h + 1) & (cap - 1);
-        if (at == UINT32_MAX) {
-            if (m == pat_cap) {
-                pattern *more = realloc(pat, 2 * pat_cap * sizeof *more);
-                if (!more)
-                    goto cleanup;
-                pat = more;
-                pat_cap *= 2;
-            }
-            at = (uint32_t)m;
-            slot[h] = at;
-            pat[m] = (pattern){x == 0.0 ? 0.0 : x, t == 0.0 ? 0.0 : t, T == 0.0 ? 0.0 : T, 0.0};
-            m++;
-            if (2 * m > cap && !(slot = grow(slot, &cap, pat, m)))
+    for (size_t begin = 0; begin < n; begin += BLOCK) {
+        /* a block's indexes and hashes first, each slot asked of memory ahead of its use */
+        size_t end = begin + BLOCK < n ? begin + BLOCK : n;
+        uint32_t key[BLOCK][3];
+        size_t hash[BLOCK];
+        for (size_t i = begin; i < end; i++) {
+            uint32_t *k = key[i - begin];
+            k[0] = value_index_of(&vx, data->frequency[i]);
+            k[1] = value_index_of(&vt, data->recency[i]);
+            k[2] = same_times ? k[1] : value_index_of(&vT, data->age[i]);
+            if (k[0] == UINT32_MAX || k[1] == UINT32_MAX || k[2] == UINT32_MAX)
                 goto cleanup;
+            hash[i - begin] = pattern_hash(k[0], k[1], k[2]);
+            __builtin_prefetch(&slot[hash[i - begin] & (cap - 1)]);
         }
-        pat[at].w += w;
-        sum_T += w * T;
-        sum_x += w * x;
-        total += w;
+        for (size_t i = begin; i < end; i++) {
+            double w = data->weight ? data->weight[i] : 1.0;
+            if (w == 0.0)
+                continue;
+            const uint32_t *k = key[i - begin];
+            size_t h = hash[i - begin] & (cap - 1);
+            while (slot[h].row != UINT32_MAX &&
+                   !(slot[h].ix == k[0] && slot[h].it == k[1] && slot[h].iT == k[2]))
+                h = (h + 1) & (cap - 1);
+            if (slot[h].row == UINT32_MAX) {
+                if (m == row_cap) {
+                    row_cap = row_cap ? 2 * row_cap : 4096;
+                    uint32_t *more[3] = {realloc(ix, row_cap * sizeof *ix),
+                                         realloc(it, row_cap * sizeof *it),
+                                         realloc(iT, row_cap * sizeof *iT)};
+                    ix = more[0] ? more[0] : ix;
+                    it = more[1] ? more[1] : it;
+                    iT = more[2] ? more[2] : iT;
+                    if (!more[0] || !more[1] || !more[2])
+                        goto cleanup;
+                }
+                slot[h] = (pattern_slot){0.0, k[0], k[1], k[2], (uint32_t)m};
+                ix[m] = k[0];
+                it[m] = k[1];
+                iT[m] = k[2];
+                m++;
+                if (4 * m > 3 * cap) {
+                    if (!(slot = grow(slot, &cap)))
+                        goto cleanup;
+                    h = hash[i - begin] & (cap - 1);
+                    while (slot[h].row != m - 1)
+                        h = (h + 1) & (cap - 1);
+                }
+            }
+            slot[h].w += w;
+            sum_T += w * data->age[i];
+            sum_x += w * data->frequency[i];
+            total += w;
+        }
     }
     pack->n = m;
     pack->total_weight = total;
     pack->mean_T = total > 0 ? sum_T / total : 1.0;
     pack->mean_x = total > 0 ? sum_x / total : 0.0;
-    if (rows_alloc(pack, m) != 0)
-        goto cleanup;
-    for (size_t i = 0; i < m; i++) {
-        pack->x[i] = pat[i].x;
-        pack->t_x[i] = pat[i].t_x;
-        pack->T[i] = pat[i].T;
-        pack->w[i] = pat[i].w;
+    if (same_times && vt.n > 0) {
+        if (!(vT.value = malloc(vt.n * sizeof *vT.value)))
+            goto cleanup;
+        memcpy(vT.value, vt.value, vt.n * sizeof *vT.value);
+        vT.n = vt.n;
     }
-    if (!(pack->ux = dg__distinct(pack->x, m, pack->ix, &pack->nx)) ||
-        !(pack->ut = dg__distinct(pack->t_x, m, pack->it, &pack->nt)) ||
-        !(pack->uT = dg__distinct(pack->T, m, pack->iT, &pack->nT)))
+    if (rows_alloc(pack, m) != 0 || (!vx.value && value_index_grow(&vx) != 0) ||
+        (!vt.value && value_index_grow(&vt) != 0) || (!vT.value && value_index_grow(&vT) != 0))
         goto cleanup;
+    for (size_t h = 0; h < cap; h++)
+        if (slot[h].row != UINT32_MAX)
+            pack->w[slot[h].row] = slot[h].w;
+    for (size_t i = 0; i < m; i++) {
+        pack->ix[i] = ix[i];
+        pack->it[i] = it[i];
+        pack->iT[i] = iT[i];
+        pack->x[i] = vx.value[ix[i]];
+        pack->t_x[i] = vt.value[it[i]];
+        pack->T[i] = vT.value[iT[i]];
+    }
+    pack->ux = vx.value;
+    pack->ut = vt.value;
+    pack->uT = vT.value;
+    pack->nx = vx.n;
+    pack->nt = vt.n;
+    pack->nT = vT.n;
+    vx.value = vt.value = vT.value = NULL;
     rc = 0;
 cleanup:
     free(slot);
-    free(pat);
+    free(ix);
+    free(it);
+    free(iT);
+    value_index *tables[3] = {&vx, &vt, &vT};
+    for (int j = 0; j < 3; j++) {
+        free(tables[j]->slot);
+        free(tables[j]->value);
+    }
     if (rc) {
         dg__btyd_pack_free(pack);
         dg_error_set(err, rc, "out of memory compressing %zu customers", n);
@@ -234,7 +328,9 @@ static uint32_t pair_index(uint32_t *slot, size_t cap, double *kx, double *kt, s
 
 int dg__btyd_pack_pairs(dg__btyd_pack *pack)
 {
-    size_t n = pack->n, mm = n ? 2 * n : 1, cap = table_size(2 * n);
+    size_t n = pack->n, mm = n ? 2 * n : 1, cap = 16;
+    while (cap < 4 * n)
+        cap <<= 1;
     uint32_t *slot = malloc(cap * sizeof *slot);
     pack->nk = 0;
     pack->kx = malloc(mm * sizeof *pack->kx);

@@ -4,10 +4,15 @@ holding the store's write lock. Each command prints one JSON line for the test t
 
   hammer.py creates URL N            N creates of one customer id at once: the statuses
   hammer.py patches URL ID ROUNDS    every round, one PATCH per field at once: updates lost
+  hammer.py posts URL PATH BODY N [KEY]
+                                     N identical POSTs of the JSON BODY at once (with the
+                                     Idempotency-Key KEY if given): their statuses
   hammer.py flood URL N              N connections that never finish their request, then a normal
                                      request: its status and seconds
   hammer.py lock DB SECONDS [FILE]   holds the store's write lock (prints "locked" when it has it)
                                      for SECONDS, or until FILE exists if one is named
+URL may be several, comma-separated (servers on one database): the requests take them in turn.
+$HAMMER_TOKEN, when set, is sent as the requests' bearer token.
 """
 import http.client, json, os, resource, socket, sqlite3, sys, threading, time, urllib.parse
 
@@ -15,10 +20,13 @@ FIELDS = ["name", "phone", "email", "income_band", "education", "occupation", "r
           "acquisition_channel", "credit_band"]
 
 
-def request(url, method, path, body=None, timeout=60, extra_headers=None):
-    u = urllib.parse.urlsplit(url)
+def request(url, method, path, body=None, timeout=60, extra_headers=None, turn=0):
+    urls = url.split(",")
+    u = urllib.parse.urlsplit(urls[turn % len(urls)])
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
     headers = {"Content-Type": "application/json"} if body is not None else {}
+    if os.environ.get("HAMMER_TOKEN"):
+        headers["Authorization"] = "Bearer " + os.environ["HAMMER_TOKEN"]
     headers.update(extra_headers or {})
     conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
     r = conn.getresponse()
@@ -43,7 +51,8 @@ def at_once(n, fn):
 
 def creates(url, n):
     statuses = at_once(n, lambda i: request(url, "POST", "/api/customers",
-                                            {"customer_id": "RACE", "name": f"writer {i}"})[0])
+                                            {"customer_id": "RACE", "name": f"writer {i}"},
+                                            turn=i)[0])
     status, data = request(url, "GET", "/api/customers/RACE")
     print(json.dumps({"statuses": sorted(statuses), "name": json.loads(data)["name"]}))
 
@@ -52,10 +61,17 @@ def patches(url, cid, rounds):
     lost = 0
     for r in range(rounds):
         at_once(len(FIELDS), lambda i: request(url, "PATCH", "/api/customers/" + cid,
-                                               {FIELDS[i]: f"round {r}"}))
+                                               {FIELDS[i]: f"round {r}"}, turn=i))
         record = json.loads(request(url, "GET", "/api/customers/" + cid)[1])
         lost += sum(record[f] != f"round {r}" for f in FIELDS)
     print(json.dumps({"updates": rounds * len(FIELDS), "lost": lost}))
+
+
+def posts(url, path, body, n, key=None):
+    headers = {"Idempotency-Key": key} if key else None
+    statuses = at_once(n, lambda i: request(url, "POST", path, json.loads(body),
+                                            extra_headers=headers, turn=i)[0])
+    print(json.dumps({"statuses": sorted(statuses)}))
 
 
 def flood(url, n):
@@ -99,6 +115,8 @@ if __name__ == "__main__":
         creates(args[0], int(args[1]))
     elif cmd == "patches":
         patches(args[0], args[1], int(args[2]))
+    elif cmd == "posts":
+        posts(args[0], args[1], args[2], int(args[3]), args[4] if len(args) > 4 else None)
     elif cmd == "flood":
         flood(args[0], int(args[1]))
     elif cmd == "lock":
