@@ -239,6 +239,13 @@ int dg_report_clv_track(dg_report *out, const dg_clv_summary *summary,
 int dg_report_staff(dg_report *out, const dg_frame *frame, const dg_staff_options *opt,
                     dg_error *err);
 
+/* The service-profit chain (dangol/staff.h): per site the staff's satisfaction (the store's
+ * staff_surveys on or before the frame's as-of day) beside the site's customers' NPS, CSAT and
+ * repeat rate, and their correlations across sites with Fisher-z intervals. Two tables, each
+ * with the caveat that a correlation is not a cause. repeat_days, min_responses: 0 = defaults. */
+int dg_report_staff_chain(dg_report *out, const dg_frame *frame, dg_store *store,
+                          int repeat_days, int min_responses, dg_error *err);
+
 /* ---- consultation types ---- */
 
 typedef struct dg_report_types_options {

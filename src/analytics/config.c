@@ -93,24 +93,13 @@ int dg__kv_parse(const char *text, const char *name, dg__kv_fn fn, void *ctx, dg
     return dg__kv_parse_lines(text, name, without_position, &p, err);
 }
 
-bool dg__kv_code_valid(const char *code, size_t len, size_t cap)
-{
-    if (len == 0 || len >= cap)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (!((code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
-              code[i] == '_'))
-            return false;
-    return true;
-}
-
 int dg__kv_dotted(const char *key, const char *prefix, size_t code_cap, const char **code,
                   size_t *code_len, const char **field, dg_error *err)
 {
     size_t prefix_len = strlen(prefix);
     const char *start = key + prefix_len, *dot = strchr(start, '.');
     assert(strncmp(key, prefix, prefix_len) == 0);
-    if (!dot || !dg__kv_code_valid(start, (size_t)(dot - start), code_cap) || !dot[1])
+    if (!dot || !dg__config_code_valid(start, (size_t)(dot - start), code_cap) || !dot[1])
         return dg_error_set(err, DG_EINVAL, "\"%s\": expected %sCODE.KEY with a CODE of 1 to %d "
                             "letters a-z, digits or _", key, prefix, (int)code_cap - 1);
     *code = start;
@@ -152,4 +141,15 @@ int dg__kv_real(const char *key, const char *value, double lo, double hi, double
                             value, lo, hi);
     *out = v;
     return 0;
+}
+
+bool dg__config_code_valid(const char *code, size_t len, size_t cap)
+{
+    if (len == 0 || len >= cap)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!((code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
+              code[i] == '_'))
+            return false;
+    return true;
 }

@@ -42,8 +42,6 @@ int dg__kv_parse_lines(const char *text, const char *name, dg__kv_line_fn fn, vo
 /* For a dg__kv_line_fn: points the error just set in err (code rc) at the key, returns rc. */
 int dg__kv_at_key(dg_error *err, const dg__kv_at *at, int rc);
 
-/* Whether code (len bytes) is 1 to cap - 1 of a-z, 0-9 and _ (the codes config files name). */
-bool dg__kv_code_valid(const char *code, size_t len, size_t cap);
 /* Splits a "PREFIX.CODE.FIELD" key (prefix given with its dot, "tier.") into CODE (*code,
  * *code_len bytes, a valid code of at most code_cap - 1) and a non-empty FIELD (*field), or
  * fills err naming the form expected. */
@@ -56,5 +54,9 @@ int dg__kv_name(const char *key, const char *value, char *out, size_t cap, dg_er
 int dg__kv_int(const char *key, const char *value, long lo, long hi, int *out, dg_error *err);
 int dg__kv_real(const char *key, const char *value, double lo, double hi, double *out,
                 dg_error *err);
+
+/* Whether code[0..len) is a code of the config files (items, moments, types): 1 to cap - 1 bytes
+ * of a-z, 0-9 and _. */
+bool dg__config_code_valid(const char *code, size_t len, size_t cap);
 
 #endif

@@ -170,7 +170,7 @@ static int setting(parse_ctx *c, const char *key, const char *value, const dg__k
     if (strcmp(key, "outcome") == 0) {
         c->outcome_line = at->line;
         c->outcome_column = at->value_column;
-        if (!dg__kv_code_valid(value, strlen(value), DG_CVALUE_CODE_MAX))
+        if (!dg__config_code_valid(value, strlen(value), DG_CVALUE_CODE_MAX))
             return dg_error_set(err, DG_EINVAL, "outcome = \"%s\": expected an item code", value);
         snprintf(c->s.outcome, sizeof c->s.outcome, "%s", value);
         return 0;

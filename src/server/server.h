@@ -571,5 +571,10 @@ void dg_api_mot_visits(dg_request *req, dg_response *res);
 void dg_api_mot_drivers(dg_request *req, dg_response *res);
 void dg_api_mot_record(dg_request *req, dg_response *res);
 json_t *dg_api_mot_visit_schema(void);
+/* staff_surveys.c: the service-profit chain (docs/staff.md) */
+#define DG_STAFF_SURVEY_WRITE "StaffSurveyWrite"   /* the body of POST /api/staff/surveys */
+void dg_api_staff_chain(dg_request *req, dg_response *res);
+void dg_api_staff_survey_record(dg_request *req, dg_response *res);
+json_t *dg_api_staff_survey_schema(void);
 
 #endif
