@@ -4,8 +4,10 @@
  * purchase with a beta-distributed probability, lognormal amounts, four channels — then times
  * the training of the issue's setting (XGBoost, 100 trees, depth 6, tree_method hist, 2 threads,
  * H = 180, no validation: features, labels and the fit), and the scoring of every customer on the
- * last day's features (the feature table, then the prediction alone), and prints the model's
- * in-sample figures as a sanity check.
+ * last day's features (the feature table, then the prediction alone: dangol's walk of the trees,
+ * src/analytics/churn_forest.c), then XGBoost's own predictor on the same rows for comparison
+ * (the float matrix, the DMatrix and the prediction; the scores must agree), and prints the
+ * model's in-sample figures as a sanity check.
  * usage: churn_bench N */
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include "dangol/churn.h"
 #include "dangol/rng.h"
 #include "dangol/text.h"
+#include "../tests/helpers/xgb_reference.h"
 
 static double now(void)
 {
@@ -135,6 +138,21 @@ int main(int argc, char **argv)
     double t_pred = now() - t0, c_pred = cpu() - c0;
     printf("score %zu customers: features %.2f s + prediction %.2f s = %.2f s wall (CPU %.2f + "
            "%.2f s)\n", f->n_rows, t_feat, t_pred, t_feat + t_pred, c_feat, c_pred);
+    /* XGBoost's own predictor on the same rows, as dangol scored before churn_forest.c */
+    t0 = now();
+    c0 = cpu();
+    double *theirs = xgb_reference_predict(m, f, -1e30f, 2);
+    if (!theirs) {
+        fprintf(stderr, "churn bench: XGBoost: %s\n", XGBGetLastError());
+        return 1;
+    }
+    double t_xgb = now() - t0, c_xgb = cpu() - c0;
+    size_t differ = 0;
+    for (size_t r = 0; r < f->n_rows; r++)
+        differ += p[r] != theirs[r];
+    printf("XGBoost's own predictor on the same rows: %.2f s wall, %.2f s CPU; scores that "
+           "differ from dangol's: %zu\n", t_xgb, c_xgb, differ);
+    free(theirs);
     double mean = 0;
     for (size_t r = 0; r < f->n_rows; r++)
         mean += p[r];

@@ -1,7 +1,8 @@
 /* The JSON API client and the dashboard's shared state (the store's summary, the routes the server
    documents and those the user's role may read, the as-of day, and the token of the view now shown). */
 
-export const state = { store: null, routes: new Set(), documented: new Set(), asOf: '', routeToken: 0 };
+export const state = { store: null, routes: new Set(), documented: new Set(), writes: new Set(), csrf: '', asOf: '',
+  routeToken: 0 };
 
 /* Fetches JSON. If the user has moved to another view meanwhile, throws a 'stale' error instead, so
    a slow answer never draws over the page now shown. */
@@ -27,6 +28,14 @@ export async function api(path, params) {
     throw err;
   }
   return body;
+}
+
+/* Sends a JSON write (with the session's CSRF token); resolves to { status, body } whatever the
+   status, so the caller can tell a conflict (409) from a refusal. */
+export async function apiPost(path, body) {
+  const res = await fetch(new URL(path, location.origin), { method: 'POST', body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': state.csrf } });
+  return { status: res.status, body: await res.json().catch(() => null) };
 }
 
 /* The day the analyses run to: the as-of box's (it starts at the last day with activity). */

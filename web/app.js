@@ -121,6 +121,12 @@ async function start() {
     const get = doc.paths[p].get;
     return get && rank[session.role] >= rank[get['x-dangol-role']];
   }));
+  // the writes this role may make (the customer card's type control)
+  state.writes = new Set(Object.keys(doc.paths).filter(p => {
+    const post = doc.paths[p].post;
+    return post && rank[session.role] >= rank[post['x-dangol-role']];
+  }));
+  state.csrf = session.csrf_token || '';
   state.store = stats;
   const asOf = document.getElementById('as-of');
   // the box shows the day the analyses run to by default: the last day with activity

@@ -1,7 +1,9 @@
 /* The customer card (#/customer/ID): the library's card sections (/api/customers/ID/card) with
-   every field name and coded value in the current language, and the order history chart. */
+   every field name and coded value in the current language, and the order history chart; for a
+   role that may set it, a control to set the consultation type (POST /api/customers/ID/type with
+   the type read, so a change made meanwhile by someone else is a 409, said, never overwritten). */
 import { t, tr, vocab, valueLabel, fieldLabel, lang } from './i18n.js';
-import { api, state, asOfDay } from './api.js';
+import { api, apiPost, state, asOfDay } from './api.js';
 import { fmtInt, fmtMoney, fmtPct, fmtCompact, fmtDate, locale } from './format.js';
 import { h, card, chartBox, resultTable, RAW_FIELDS } from './dom.js';
 import { PALETTE, mountChart } from './charts.js';
@@ -56,6 +58,29 @@ function cardItem(item, value) {
   return [h('div', { class: 'k' }, label || fieldLabel(item)), h('div', null, text)];
 }
 
+/* The consultation type control: the types of /api/consult-types by name, the type read with the
+   card sent as expected_type; saved, the card is drawn again; a 409 says another change came
+   first and leaves the choice for the user to make again on the card redrawn. */
+async function typeControl(id, current, redraw) {
+  const { types } = await api('/api/consult-types');
+  const name = ty => (lang() === 'ko' ? ty.name_ko : ty.name_en);
+  const select = h('select', { name: 'type', 'aria-label': t('card_type_title') },
+    h('option', { value: '' }, t('card_type_none')),
+    ...types.map(ty => h('option', { value: ty.code, selected: ty.code === current ? 'selected' : null }, name(ty))));
+  const message = h('p', { class: 'muted', 'data-type-message': '' });
+  const save = h('button', { type: 'button', 'data-type-save': '', onclick: async () => {
+    save.disabled = true;
+    const r = await apiPost(`/api/customers/${encodeURIComponent(id)}/type`, { type: select.value || null, expected_type: current });
+    if (r.status === 200) { await redraw(); return; }
+    save.disabled = false;
+    message.dataset.typeMessage = r.status === 409 ? 'conflict' : 'error';
+    message.textContent = r.status === 409 ? t('card_type_conflict')
+      : `${t('card_type_failed')} (HTTP ${r.status})`;
+  } }, t('card_type_save'));
+  return h('div', { class: 'card', 'data-card': 'type' }, h('h2', null, t('card_type_title')),
+    h('div', { class: 'toolbar' }, select, ' ', save), message);
+}
+
 export async function renderCustomer(view, params, id) {
   let sections, orders;
   try {
@@ -83,6 +108,9 @@ export async function renderCustomer(view, params, id) {
       h('div', RAW_FIELDS.has(r.field) ? { 'data-raw': '' } : null, r.value == null ? '–' : valueLabel(r.field, r.value))]));
   const left = [card(vocab('card_section', 'Customer'), kv)];
   if (fields.guidance) left.push(card(vocab('card_section', 'Guidance'), h('div', { class: 'guidance' }, guidanceText(fields.guidance))));
+  if (state.writes.has('/api/customers/{customer_id}/type') && state.routes.has('/api/consult-types'))
+    left.push(await typeControl(id, fields.customer_type == null ? null : fields.customer_type,
+      () => renderCustomer(view, params, id)));
   left.push(...programme.left);
   const summary = byTitle['Orders'];
   const right = [];

@@ -1,5 +1,6 @@
-/* The data-mining pages: churn risk (#/churn: the stored model's validation as a lift chart with
-   its calibration, and the customers at the highest risk among the most valuable), segments
+/* The data-mining pages: churn risk (#/churn: the distribution of today's scores, the stored
+   model's validation as a lift chart with its calibration, and the customers at the highest risk
+   among the most valuable), segments
    (#/segments: the k-means profiles with their names, sizes and revenue shares) and lookalike
    prospects (#/lookalike: the held-out lift curve, what the best customers look like, the most
    alike prospects). Every figure is the API's table; the pages only draw them. */
@@ -42,10 +43,12 @@ export async function renderChurn(view) {
     return;
   }
   const [metrics, calibration] = report;
-  const scores = await api('/api/churn/scores', { as_of: state.asOf, limit: 1000 });
+  const [scores, distribution] = await Promise.all([
+    api('/api/churn/scores', { as_of: state.asOf, limit: 1000 }),
+    api('/api/churn/distribution', { as_of: state.asOf })]);
   // the riskiest tenth of the scored, the most valuable of them first
   const riskiest = scores.rows.filter(r => r.risk_decile === 10).sort((a, b) => b.monetary - a.monetary).slice(0, 15);
-  const cLift = chartBox(), cCalib = chartBox();
+  const cLift = chartBox(), cCalib = chartBox(), cDist = chartBox();
   const kept = metrics.rows.find(r => r.model === 'kept') || metrics.rows[0];
   const base = kept ? kept.churn_rate : 0;
   const top = calibration.rows.slice().reverse();
@@ -66,9 +69,27 @@ export async function renderChurn(view) {
       h('td', { class: 'num' }, fmtMoney(r.monetary))))));
   view.replaceChildren(
     h('div', { class: 'muted', style: 'margin-bottom:12px' }, t('churn_page_note', { rate: fmtPct(base), auc: kept ? kept.auc.toFixed(3) : '–' })),
+    card(t('chart_churn_distribution'), cDist),
+    h('div', { style: 'height:18px' }),
     h('div', { class: 'grid charts' }, card(t('chart_churn_lift'), cLift), card(t('chart_churn_risk'), cCalib)),
     h('div', { style: 'height:18px' }),
     h('div', { class: 'grid charts' }, card(t('chart_churn_top_risk'), riskTable), card(t('chart_churn_validation'), validation)));
+  // a histogram of the scores by bands of 5 points: customers (bars) and their share of revenue
+  const bands = distribution.rows;
+  mountChart(cDist, {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 56, right: 56, top: 36, bottom: 40 },
+    xAxis: { type: 'category', data: bands.map(r => `${fmtPct(r.from, 0)}–${fmtPct(r.to, 0)}`), name: t('churn_distribution_axis'), nameLocation: 'middle', nameGap: 26 },
+    yAxis: [{ type: 'value', name: t('churn_distribution_customers'), axisLabel: { formatter: v => fmtInt(v) } },
+      { type: 'value', max: 1, axisLabel: { formatter: v => fmtPct(v, 0) }, splitLine: { show: false } }],
+    series: [
+      { name: t('churn_distribution_customers'), type: 'bar', data: bands.map(r => r.customers), color: PALETTE[0], barCategoryGap: '10%',
+        tooltip: { valueFormatter: v => fmtInt(v) } },
+      { name: t('churn_distribution_revenue'), type: 'line', yAxisIndex: 1, data: bands.map(r => r.revenue_share), color: PALETTE[3], symbolSize: 5,
+        tooltip: { valueFormatter: v => fmtPct(v) } },
+    ],
+  });
   liftChart(cLift, top.map(r => r.decile), top.map(r => (base ? r.observed_churn / base : 0)), cumulative);
   mountChart(cCalib, {
     tooltip: { trigger: 'axis', valueFormatter: v => fmtPct(v) },

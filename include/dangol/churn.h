@@ -142,6 +142,12 @@ int dg_churn_metrics_table(dg_table **out, const dg_churn_model *model, dg_error
 int dg_churn_calibration_table(dg_table **out, const dg_churn_model *model, dg_error *err);
 /* Features by importance, largest first: feature, importance, share. */
 int dg_churn_importance_table(dg_table **out, const dg_churn_model *model, dg_error *err);
+/* The distribution of the scores: DG_CHURN_BANDS bands of equal width of the probability (from,
+ * to; the last one includes 1), the customers in each, their share, and their share of the
+ * revenue to the features' day (what is at risk). */
+#define DG_CHURN_BANDS 20
+int dg_churn_distribution_table(dg_table **out, const dg_features *features, const double *prob,
+                                dg_error *err);
 /* Scores: customer_id, churn probability, risk decile (10 = riskiest), recency_days, frequency,
  * monetary — riskiest first, the top `top` (0 = all). */
 int dg_churn_score_table(dg_table **out, const dg_frame *frame, const dg_features *features,

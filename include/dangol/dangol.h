@@ -43,6 +43,7 @@
 #include "dangol/shrink.h"
 #include "dangol/stage.h"
 #include "dangol/staff.h"
+#include "dangol/staff_survey.h"
 #include "dangol/store.h"
 #include "dangol/table.h"
 #include "dangol/text.h"

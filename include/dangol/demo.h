@@ -54,7 +54,20 @@ typedef struct dg_demo_options {
     int32_t as_of_day;    /* last day of the history (days since the epoch); default 2025-12-31 */
     bool order_lines;     /* also generate order lines (default true); other rows do not change */
     dg_demo_business business;   /* default DG_DEMO_RETAIL */
+    /* Staff satisfaction surveys with a known service-profit chain (default false): every site
+     * has a work climate (DG_DEMO_SITE_CLIMATE, docs/demo.md) that raises its staff's answers
+     * and, by DG_DEMO_CLIMATE_EFFECT standard deviations of the latent satisfaction, its
+     * customers' survey answers (NPS, CSAT, ...). Nothing else changes. */
+    bool staff_surveys;
 } dg_demo_options;
+
+#define DG_DEMO_CLIMATE_EFFECT 0.8
+/* The sites' work climates, in standard units: site name, then climate. */
+#define DG_DEMO_SITE_CLIMATE \
+    { "Seoul Gangnam", 0.9 }, { "Seoul Myeongdong", -1.2 }, { "Seoul Jamsil", 0.3 }, \
+    { "Busan Seomyeon", 1.1 }, { "Incheon Songdo", -0.4 }, { "Daegu Dongseongro", 0.0 }, \
+    { "Gyeonggi Suwon", -0.8 }, { "Gyeonggi Bundang", 0.6 }, { "Daejeon Dunsan", -0.5 }, \
+    { "Gwangju Chungjang", 0.2 }, { "Call Centre", -1.0 }, { "Online", 0.5 }
 
 /* Fills opt with the defaults. */
 void dg_demo_options_init(dg_demo_options *opt);

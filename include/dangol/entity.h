@@ -14,6 +14,9 @@
 
 DG_API_BEGIN
 
+/* The widest answer scale of a staff satisfaction survey (0-10); docs/staff.md. */
+#define DG_STAFF_SURVEY_SCALE_LIMIT 10
+
 typedef enum {
     DG_TYPE_TEXT,       /* UTF-8 text */
     DG_TYPE_INT,        /* int64, within [min, max] */
@@ -45,12 +48,20 @@ typedef struct dg_column {
     dg_personal personal;          /* personal data, masked for roles that may not see it */
 } dg_column;
 
+struct dg_value;
+
+/* A rule between the columns of one row (e.g. a score inside the scale the row gives): 0, or
+ * nonzero with *column the catalog index of the offending column and the reason in why. */
+typedef int (*dg_row_check_fn)(const struct dg_value *row, size_t *column, char *why,
+                               size_t cap);
+
 typedef struct dg_entity {
     const char *name;              /* "customers", "orders", ... (also the table name) */
     const char *label;             /* human label, e.g. "customer" */
     const dg_column *columns;
     size_t n_columns;
     size_t n_key;                  /* the first n_key columns form the natural key */
+    dg_row_check_fn check_row;     /* NULL: the columns are checked one by one only */
 } dg_entity;
 
 typedef struct dg_value {

@@ -149,6 +149,12 @@ int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options 
  * the frame may only be freed. */
 int dg_frame_cut(dg_frame *frame, int32_t day, dg_error *err);
 
+/* A new frame: frame (left unchanged) cut to day, as dg_frame_cut would cut a copy of it. How a
+ * server holding the frame of the store's last day answers an as-of question from memory: a
+ * copy and a cut, linear passes over the columns, no read of the store. DG_EINVAL if day is
+ * after frame->as_of, DG_ENOMEM. Caller frees with dg_frame_free. */
+int dg_frame_cut_copy(dg_frame **out, const dg_frame *frame, int32_t day, dg_error *err);
+
 /* ---- building a frame by hand (tests, embedding applications) ----
  * Add customers first, then anything that refers to them, then call finish. Text fields may be
  * NULL (missing); the builder copies everything it keeps. Rows dated after as_of are dropped at

@@ -239,6 +239,13 @@ int dg_report_clv_track(dg_report *out, const dg_clv_summary *summary,
 int dg_report_staff(dg_report *out, const dg_frame *frame, const dg_staff_options *opt,
                     dg_error *err);
 
+/* The service-profit chain (dangol/staff.h): per site the staff's satisfaction (the store's
+ * staff_surveys on or before the frame's as-of day) beside the site's customers' NPS, CSAT and
+ * repeat rate, and their correlations across sites with Fisher-z intervals. Two tables, each
+ * with the caveat that a correlation is not a cause. repeat_days, min_responses: 0 = defaults. */
+int dg_report_staff_chain(dg_report *out, const dg_frame *frame, dg_store *store,
+                          int repeat_days, int min_responses, dg_error *err);
+
 /* ---- consultation types ---- */
 
 typedef struct dg_report_types_options {
@@ -586,6 +593,9 @@ int dg_report_model_list(dg_report *out, dg_store *store, dg_error *err);
  * (dg_churn_score_table) with a note naming the model. */
 int dg_report_churn_score(dg_report *out, dg_store *store, const dg_frame *frame, int64_t id,
                           int32_t as_of, size_t top, dg_error *err);
+/* The same scores as their distribution (dg_churn_distribution_table) with the note. */
+int dg_report_churn_distribution(dg_report *out, dg_store *store, const dg_frame *frame,
+                                 int64_t id, int32_t as_of, dg_error *err);
 
 DG_API_END
 

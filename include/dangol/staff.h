@@ -18,6 +18,7 @@
 #ifndef DANGOL_STAFF_H
 #define DANGOL_STAFF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,6 +82,72 @@ void dg_staff_result_clear(dg_staff_result *result);   /* NULL is a no-op */
  * the fitted priors and what could not be attributed. Caller frees the table. */
 int dg_staff_table(dg_table **out, const dg_frame *frame, const dg_staff_result *result,
                    dg_staff_rank rank, dg_error *err);
+
+/* ---- the service-profit chain (docs/staff.md) ----
+ * Per site: the staff's own satisfaction (staff satisfaction surveys, the staff_surveys entity:
+ * each response's mean answer rescaled to 0..100 by its scale, averaged over the site's
+ * responses) beside the NPS, CSAT and repeat rate of the customers the site serves (the raw
+ * rates of dg_staff_compute by site); across sites, Pearson's r of staff satisfaction with each
+ * customer measure and its 95% interval by Fisher's z. A correlation, not a cause. */
+
+#define DG_STAFF_CHAIN_MIN_SITES 4          /* the Fisher interval needs n - 3 > 0 */
+#define DG_STAFF_CHAIN_DEFAULT_MIN_RESPONSES 3
+
+/* One site's staff survey summary, as read from the store. */
+typedef struct dg_staff_survey_site {
+    const char *site;
+    uint32_t responses;
+    double satisfaction;      /* 0..100 */
+} dg_staff_survey_site;
+
+typedef enum dg_corr_status {
+    DG_CORR_OK,               /* r and its interval are set */
+    DG_CORR_TOO_FEW,          /* fewer than DG_STAFF_CHAIN_MIN_SITES pairs */
+    DG_CORR_CONSTANT,         /* x or y takes one value only */
+} dg_corr_status;
+
+typedef struct dg_corr {
+    dg_corr_status status;
+    size_t n;
+    double r, ci_low, ci_high, p;   /* set only when status is DG_CORR_OK */
+} dg_corr;
+
+/* Pearson's r of the n pairs (x[i], y[i]) with the 95% Fisher-z interval and the two-sided p of
+ * t = r sqrt((n - 2) / (1 - r^2)); never NaN: too few pairs or a constant side set the status. */
+void dg_corr_pearson(dg_corr *out, const double *x, const double *y, size_t n);
+
+enum { DG_CHAIN_NPS, DG_CHAIN_CSAT, DG_CHAIN_REPEAT, DG_CHAIN_MEASURES };
+
+typedef struct dg_staff_chain_row {
+    const char *site;            /* borrowed from the frame or the survey summaries */
+    uint32_t staff_responses;
+    double staff_satisfaction;   /* valid when staff_responses > 0 */
+    bool in_correlation;         /* staff_responses >= min_responses */
+    uint32_t customers;
+    size_t n[DG_CHAIN_MEASURES]; /* answers (first-time customers for repeat) */
+    double value[DG_CHAIN_MEASURES];   /* NPS -100..100, CSAT and repeat 0..1; valid when n > 0 */
+} dg_staff_chain_row;
+
+typedef struct dg_staff_chain {
+    int32_t as_of;
+    int repeat_days, min_responses;
+    size_t n_rows;
+    dg_staff_chain_row *rows;    /* by site name */
+    dg_corr corr[DG_CHAIN_MEASURES];
+} dg_staff_chain;
+
+/* The chain of frame's sites and the staff survey summaries of sites[n_sites] (answers on or
+ * before the frame's as-of day). min_responses 0 = the default. Caller frees with
+ * dg_staff_chain_clear; the rows borrow names from frame and sites. */
+int dg_staff_chain_compute(dg_staff_chain *out, const dg_frame *frame,
+                           const dg_staff_survey_site *sites, size_t n_sites, int repeat_days,
+                           int min_responses, dg_error *err);
+void dg_staff_chain_clear(dg_staff_chain *chain);   /* NULL is a no-op */
+
+/* Two tables: the sites, and the correlations with their intervals, with the caveat that a
+ * correlation across sites is not a cause and what was left out in the notes. */
+int dg_staff_chain_tables(dg_table **sites, dg_table **corr, const dg_staff_chain *chain,
+                          dg_error *err);
 
 DG_API_END
 

@@ -93,22 +93,31 @@ static int design(double **out, const dg_features *f, char *const *names, size_t
                   dg_error *err)
 {
     double *x = calloc(f->n_rows * p > 0 ? f->n_rows * p : 1, sizeof *x);
-    if (!x)
+    int *from = malloc((p ? p : 1) * sizeof *from);   /* column of f, -1: all zeros */
+    if (!x || !from) {
+        free(x);
+        free(from);
         return dg_error_set(err, DG_ENOMEM, "out of memory for %zu x %zu features", f->n_rows, p);
+    }
     for (size_t k = 0; k < p; k++) {
-        int j = dg_features_find(f, names[k]);
-        if (j < 0 && is_onehot(names[k]))
-            continue;
-        if (j < 0) {
+        from[k] = dg_features_find(f, names[k]);
+        if (from[k] < 0 && !is_onehot(names[k])) {
             char day[16];
             dg_date_format(f->as_of, day);
             free(x);
+            free(from);
             return dg_error_set(err, DG_EINVAL, "feature \"%s\" is not in the data as of %s "
                                 "(the model reads it)", names[k], day);
         }
-        for (size_t r = 0; r < f->n_rows; r++)
-            x[r * p + k] = f->values[r * f->n_features + (size_t)j];
     }
+    /* row by row: both matrices are row-major */
+    for (size_t r = 0; r < f->n_rows; r++) {
+        const double *row = f->values + r * f->n_features;
+        for (size_t k = 0; k < p; k++)
+            if (from[k] >= 0)
+                x[r * p + k] = row[from[k]];
+    }
+    free(from);
     *out = x;
     return 0;
 }

@@ -1,7 +1,8 @@
 /* Private to the churn model (src/analytics/churn*.c): the two learners behind one shape. Each
  * trains on a dense row-major design matrix x[n x p] with labels y (1 = churned) and returns the
  * model as bytes (XGBoost's JSON model; the logistic weights as JSON) with an importance per
- * column; predicting loads those bytes again, so a stored model scores exactly as the trained one. */
+ * column; predicting loads those bytes again, so a stored model scores exactly as the trained one
+ * (the trees are scored by churn_forest.c from XGBoost's JSON, the same numbers as its predictor). */
 #ifndef DANGOL_CHURN_IMPL_H
 #define DANGOL_CHURN_IMPL_H
 

@@ -1,5 +1,6 @@
 /* The churn model's tables (include/dangol/churn.h): its validation metrics beside the baseline's,
- * the calibration by deciles, the feature importance, and the scores of the customers. */
+ * the calibration by deciles, the feature importance, the scores of the customers and their
+ * distribution. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,6 +173,38 @@ int dg_churn_score_table(dg_table **out, const dg_frame *frame, const dg_feature
                               cols[c] >= 0 ? f->values[r * f->n_features + (size_t)cols[c]] : 0);
     }
     free(order);
+    if (rc == 0 && t)
+        rc = dg_features_copy_notes(f, t);
+    return finish(out, t, rc, err);
+}
+
+int dg_churn_distribution_table(dg_table **out, const dg_features *f, const double *prob,
+                                dg_error *err)
+{
+    static const char *const names[] = { "from", "to", "customers", "share", "revenue_share" };
+    static const dg_cell_type types[] = { DG_CELL_PERCENT, DG_CELL_PERCENT, DG_CELL_INT,
+                                          DG_CELL_PERCENT, DG_CELL_PERCENT };
+    static const int decimals[] = { 0, 0, 0, 1, 1 };
+    size_t count[DG_CHURN_BANDS] = { 0 };
+    double revenue[DG_CHURN_BANDS] = { 0 }, total = 0;
+    for (size_t r = 0; r < f->n_rows; r++) {
+        int b = (int)(prob[r] * DG_CHURN_BANDS);
+        b = b < 0 ? 0 : b >= DG_CHURN_BANDS ? DG_CHURN_BANDS - 1 : b;
+        count[b]++;
+        revenue[b] += (double)f->revenue_minor[r];
+        total += (double)f->revenue_minor[r];
+    }
+    dg_table *t = dg_table_new("Churn risk distribution");
+    int rc = dg_table_add_columns(t, names, types, decimals, 5);
+    for (int b = 0; rc == 0 && b < DG_CHURN_BANDS; b++) {
+        if ((rc = dg_table_add_row(t)) != 0)
+            break;
+        dg_table_set_real(t, 0, (double)b / DG_CHURN_BANDS);
+        dg_table_set_real(t, 1, (double)(b + 1) / DG_CHURN_BANDS);
+        dg_table_set_int(t, 2, (int64_t)count[b]);
+        dg_table_set_real(t, 3, f->n_rows ? (double)count[b] / (double)f->n_rows : 0);
+        dg_table_set_real(t, 4, total > 0 ? revenue[b] / total : 0);
+    }
     if (rc == 0 && t)
         rc = dg_features_copy_notes(f, t);
     return finish(out, t, rc, err);

@@ -1,9 +1,10 @@
 /* The gradient-boosted trees of the churn model through XGBoost's C API (src/analytics/churn_impl.h):
  * binary:logistic with tree_method = hist, a fixed seed and at most two threads, so the same rows
- * give the same model. The model leaves as XGBoost's own JSON (XGBoosterSaveModelToBuffer) and
- * comes back through XGBoosterLoadModelFromBuffer; importance is the total gain of each column's
- * splits (XGBoosterFeatureScore, "total_gain"; columns named f0, f1, ...). Every handle is freed
- * on every path; XGBoost's messages go into the dg_error. */
+ * give the same model. The model leaves as XGBoost's own JSON (XGBoosterSaveModelToBuffer), which
+ * churn_forest.c reads to score (with XGBoost's results, several times faster than its
+ * predictor); importance is the total gain of each column's splits (XGBoosterFeatureScore,
+ * "total_gain"; columns named f0, f1, ...). Every handle is freed on every path; XGBoost's
+ * messages go into the dg_error. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,36 +126,5 @@ int dg__churn_xgb_train(unsigned char **bytes, size_t *n_bytes, double *importan
     if (dtrain)
         XGDMatrixFree(dtrain);
     free(label);
-    return rc;
-}
-
-int dg__churn_xgb_predict(double *out, const unsigned char *bytes, size_t n_bytes,
-                          const double *x, size_t n, size_t p, const dg_churn_params *prm,
-                          dg_error *err)
-{
-    DMatrixHandle d = NULL;
-    BoosterHandle booster = NULL;
-    int rc = make_matrix(&d, x, n, p, prm->threads, err);
-    if (rc == 0 && XGBoosterCreate(NULL, 0, &booster) != 0)
-        rc = xgb_error(err, "create a booster");
-    if (rc == 0 && XGBoosterLoadModelFromBuffer(booster, bytes, (bst_ulong)n_bytes) != 0)
-        rc = xgb_error(err, "load the stored model");
-    char threads[32];
-    snprintf(threads, sizeof threads, "%d", XGB_THREADS(prm->threads));
-    if (rc == 0 && XGBoosterSetParam(booster, "nthread", threads) != 0)
-        rc = xgb_error(err, "take its thread count");
-    bst_ulong len = 0;
-    const float *pred = NULL;
-    if (rc == 0 && XGBoosterPredict(booster, d, 0, 0, 0, &len, &pred) != 0)
-        rc = xgb_error(err, "predict");
-    if (rc == 0 && len != n)
-        rc = dg_error_set(err, DG_EINVAL, "XGBoost returned %zu predictions for %zu rows",
-                          (size_t)len, n);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        out[i] = pred[i];
-    if (booster)
-        XGBoosterFree(booster);
-    if (d)
-        XGDMatrixFree(d);
     return rc;
 }

@@ -106,3 +106,14 @@ int dg__kv_real(const char *key, const char *value, double lo, double hi, double
     *out = v;
     return 0;
 }
+
+bool dg__config_code_valid(const char *code, size_t len, size_t cap)
+{
+    if (len == 0 || len >= cap)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!((code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
+              code[i] == '_'))
+            return false;
+    return true;
+}

@@ -4,6 +4,7 @@
 #ifndef DANGOL_ANALYTICS_CONFIG_H
 #define DANGOL_ANALYTICS_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dangol/error.h"
@@ -34,5 +35,9 @@ int dg__kv_parse_lines(const char *text, const char *name, dg__kv_line_fn fn, vo
 int dg__kv_int(const char *key, const char *value, long lo, long hi, int *out, dg_error *err);
 int dg__kv_real(const char *key, const char *value, double lo, double hi, double *out,
                 dg_error *err);
+
+/* Whether code[0..len) is a code of the config files (items, moments, types): 1 to cap - 1 bytes
+ * of a-z, 0-9 and _. */
+bool dg__config_code_valid(const char *code, size_t len, size_t cap);
 
 #endif

@@ -53,10 +53,12 @@ void dg_consult_rules_free(dg_consult_rules *rules)
     free(rules);
 }
 
+/* The consultation types of the seeds' service notes (the customer_type vocabulary). */
 static const char *const *type_codes(void)
 {
-    const dg_entity *e = dg_entity_find("customers");
-    return e->columns[dg_entity_column(e, "customer_type")].enum_values;
+    static const char *const codes[] = { "careful", "impatient", "talkative", "reticent",
+                                         "skeptical", "indecisive", "demanding", NULL };
+    return codes;
 }
 
 bool dg__consult_type_code_valid(const char *code)
@@ -65,6 +67,12 @@ bool dg__consult_type_code_valid(const char *code)
         if (strcmp(*t, code) == 0)
             return true;
     return false;
+}
+
+bool dg__consult_type_code_wellformed(const char *code)
+{
+    return code[0] >= 'a' && code[0] <= 'z' &&
+           dg__config_code_valid(code, strlen(code), DG_CONSULT_CODE_MAX + 1);
 }
 
 static void list_codes(char *buf, size_t cap, const char *const *codes, size_t n)

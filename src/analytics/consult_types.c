@@ -89,12 +89,11 @@ static int type_of(parse_ctx *c, const char *key, long line_no, dg_consult_type 
                             "TYPE.guidance_en or TYPE.guidance_ko, got \"%s\"", key);
     memcpy(code, key, len);
     code[len] = '\0';
-    if (!dg__consult_type_code_valid(code)) {
-        char valid[300];
-        dg__consult_type_codes(valid, sizeof valid);
-        return dg_error_set(err, DG_EINVAL, "unknown customer type \"%s\"; valid: %s", code,
-                            valid);
-    }
+    if (!dg__consult_type_code_wellformed(code))
+        return dg_error_set(err, DG_EINVAL, "customer type code \"%s\": 1 to %d lowercase "
+                            "letters, digits or _, starting with a letter (the seeds' codes: "
+                            "careful, impatient, ...; a team may add its own)", code,
+                            DG_CONSULT_CODE_MAX);
     dg_consult_types *t = c->types;
     dg_consult_type *found = NULL;
     for (size_t i = 0; i < t->n_types && !found; i++)
@@ -127,8 +126,8 @@ static int text_value(const char *key, const char *value, char *dst, size_t cap,
 
 static int type_key(void *ctx, const char *key, const char *value, long line_no, dg_error *err)
 {
-    dg_consult_type *t;
-    const char *field;
+    dg_consult_type *t = NULL;
+    const char *field = "";
     int rc = type_of(ctx, key, line_no, &t, &field, err);
     if (rc != 0)
         return rc;

@@ -103,13 +103,7 @@ static int scale_value(const char *key, const char *value, int *min, int *max, d
 
 static bool valid_code(const char *code, size_t len)
 {
-    if (len == 0 || len >= DG_CVALUE_CODE_MAX)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (!((code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
-              code[i] == '_'))
-            return false;
-    return true;
+    return dg__config_code_valid(code, len, DG_CVALUE_CODE_MAX);
 }
 
 static int text_value(const char *key, const char *value, char *out, dg_error *err)

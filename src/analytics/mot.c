@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include "dangol/mot.h"
-
-#define Z95 1.959963984540054
+#include "analytics/correlation.h"
 
 void dg_mot_score_visit(dg_mot_visit_score *out, const dg_mot_cycle *cycle, const int16_t *row)
 {
@@ -125,43 +124,13 @@ static int ranks_sorted(double *ranks, const double *v, size_t n)
     return 0;
 }
 
-/* Pearson's r of the ranks and its Fisher-z interval. */
+/* Pearson's r of the ranks and its Fisher-z interval (variance factor 1.06). */
 static void rank_correlation(dg_mot_corr *out, const double *rx, const double *ry, size_t n)
 {
-    memset(out, 0, sizeof *out);
-    out->n = (int64_t)n;
-    if (n < 3)
-        return;
-    double mx = 0.0, my = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        mx += rx[i];
-        my += ry[i];
-    }
-    mx /= (double)n;
-    my /= (double)n;
-    double sxy = 0.0, sxx = 0.0, syy = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double dx = rx[i] - mx, dy = ry[i] - my;
-        sxy += dx * dy;
-        sxx += dx * dx;
-        syy += dy * dy;
-    }
-    if (!(sxx > 0.0) || !(syy > 0.0))
-        return;
-    double rho = sxy / sqrt(sxx * syy);
-    rho = rho > 1.0 ? 1.0 : rho < -1.0 ? -1.0 : rho;
-    out->rho = rho;
-    out->defined = true;
-    if (n < 4)
-        return;
-    out->has_interval = true;
-    if (fabs(rho) >= 1.0) {
-        out->lo = out->hi = rho;
-        return;
-    }
-    double z = atanh(rho), se = sqrt(1.06 / (double)(n - 3));
-    out->lo = tanh(z - Z95 * se);
-    out->hi = tanh(z + Z95 * se);
+    dg__pearson p;
+    dg__pearson_fisher(&p, rx, ry, n, 1.06);
+    *out = (dg_mot_corr){ .n = (int64_t)n, .rho = p.r, .lo = p.lo, .hi = p.hi,
+                          .defined = p.defined, .has_interval = p.has_interval };
 }
 
 int dg_mot_spearman(dg_mot_corr *out, const double *x, const double *y, size_t n, dg_error *err)

@@ -15,6 +15,7 @@ typedef struct churn_args {
     dg_churn_options opt;
     int64_t model_id;            /* --model (0: the latest) */
     size_t top;
+    bool distribution;           /* score --distribution */
     const char *actor, *key;
     const char *positional;
 } churn_args;
@@ -23,7 +24,7 @@ static int parse_args(dg_cli *cli, int argc, char **argv, churn_args *a)
 {
     enum { OPT_AS_OF = 1, OPT_HORIZON, OPT_ALGORITHM, OPT_FEATURES, OPT_TREES, OPT_DEPTH, OPT_ETA,
            OPT_MCW, OPT_SUBSAMPLE, OPT_THREADS, OPT_SEED, OPT_COST, OPT_NO_VALIDATE, OPT_ACTOR,
-           OPT_KEY, OPT_MODEL, OPT_TOP };
+           OPT_KEY, OPT_MODEL, OPT_TOP, OPT_DISTRIBUTION };
     static const struct option options[] = {
         { "as-of", required_argument, NULL, OPT_AS_OF },
         { "horizon", required_argument, NULL, OPT_HORIZON },
@@ -42,6 +43,7 @@ static int parse_args(dg_cli *cli, int argc, char **argv, churn_args *a)
         { "idempotency-key", required_argument, NULL, OPT_KEY },
         { "model", required_argument, NULL, OPT_MODEL },
         { "top", required_argument, NULL, OPT_TOP },
+        { "distribution", no_argument, NULL, OPT_DISTRIBUTION },
         { 0 } };
     memset(a, 0, sizeof *a);
     dg_churn_options_init(&a->opt);
@@ -96,6 +98,7 @@ static int parse_args(dg_cli *cli, int argc, char **argv, churn_args *a)
                 p->cost = v;
             break;
         case OPT_NO_VALIDATE: a->opt.validate = false; break;
+        case OPT_DISTRIBUTION: a->distribution = true; break;
         case OPT_ACTOR: a->actor = optarg; break;
         case OPT_KEY: a->key = optarg; break;
         case OPT_MODEL:
@@ -166,6 +169,8 @@ static int train(dg_cli *cli, const churn_args *a)
 
 static int score(dg_cli *cli, const churn_args *a)
 {
+    if (a->distribution && a->top)
+        return dg_cli_usage_error(cli, "--top and --distribution do not go together");
     dg_frame *frame = NULL;
     int code = dg_cli_load_frame(cli, a->opt.as_of, false, &frame);
     if (code != DG_EXIT_OK)
@@ -178,7 +183,9 @@ static int score(dg_cli *cli, const churn_args *a)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    int rc = dg_report_churn_score(&rep, store, frame, a->model_id, DG_DAY_NONE, a->top, &err);
+    int rc = a->distribution
+        ? dg_report_churn_distribution(&rep, store, frame, a->model_id, DG_DAY_NONE, &err)
+        : dg_report_churn_score(&rep, store, frame, a->model_id, DG_DAY_NONE, a->top, &err);
     code = dg_cli_report_print(cli, rc, &rep, &err);
     dg_report_clear(&rep);
     dg_store_close(store);
@@ -238,9 +245,11 @@ DG_CLI_COMMAND(churn) = {
     "      store), validates it out of time (the same recipe one horizon earlier, scored on\n"
     "      the rows it trains on) beside the other algorithm, and stores it with its as-of day,\n"
     "      horizon, features, parameters and metrics (one row, one transaction)\n"
-    "  score [--model ID] [--as-of DATE] [--top N]\n"
+    "  score [--model ID] [--as-of DATE] [--top N | --distribution]\n"
     "      the probability that each customer with an order by DATE buys nothing in the\n"
-    "      model's horizon after DATE, riskiest first (default: the latest model, all customers)\n"
+    "      model's horizon after DATE, riskiest first (default: the latest model, all customers);\n"
+    "      --distribution: how many customers (and what share of the revenue) fall in each\n"
+    "      band of 5 points of that probability instead\n"
     "  report [--model ID]   validation metrics, calibration by deciles, feature importance\n\n"
     "Defaults: xgboost, 100 trees, depth 3, eta 0.05, min-child-weight 1, subsample 1,\n"
     "2 threads, seed 1; logistic: C 1 on standardised features. --features takes names from\n"

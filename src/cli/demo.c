@@ -107,6 +107,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         { "business", required_argument, NULL, 'b' },
         { "campaigns", no_argument, NULL, 'K' },
         { "loyalty", no_argument, NULL, 'T' },
+        { "staff-surveys", no_argument, NULL, 'W' },
         { 0 } };
     int64_t value_responses = 0;
     dg_demo_options opt;
@@ -155,6 +156,7 @@ static int run(dg_cli *cli, int argc, char **argv)
             break;
         case 'K': campaigns = true; break;
         case 'T': loyalty = true; break;
+        case 'W': opt.staff_surveys = true; break;
         default:
             return dg_cli_usage_error(cli, "unknown option \"%s\"", argv[optind - 1]);
         }
@@ -249,7 +251,8 @@ DG_CLI_COMMAND(demo) = {
     "demo", "create a realistic demo business (deterministic synthetic data)",
     "usage: dangol [--db PATH] demo [--customers N] [--seed S] [--as-of DATE] [--csv DIR]\n"
     "                               [--no-lines] [--no-store] [--business retail|clinic]\n"
-    "                               [--loyalty] [--campaigns]\n\n"
+    "                               [--value-survey N] [--loyalty] [--campaigns]\n"
+    "                               [--staff-surveys]\n\n"
     "Generates a synthetic Korean retailer: staff, products, customers (some of them prospects),\n"
     "orders drawn from a BG/NBD process with Gamma-Gamma spend, order lines, feedback in Korean\n"
     "and English, surveys, touchpoint ratings, referrals and partner activities. The true\n"
@@ -276,7 +279,10 @@ DG_CLI_COMMAND(demo) = {
     "                  points at its tier, some are paid with points, points expire monthly,\n"
     "                  tiers are evaluated quarterly (docs/demo.md); counts after the rows\n"
     "  --campaigns     also two launched campaigns with a control group and a known true\n"
-    "                  effect (docs/demo.md), printed after the counts\n\n"
+    "                  effect (docs/demo.md), printed after the counts\n"
+    "  --staff-surveys also staff satisfaction surveys: each site's work climate raises its\n"
+    "                  staff's answers and its customers' survey answers, a known\n"
+    "                  service-profit chain that `dangol staff chain` recovers (docs/staff.md)\n\n"
     "The store (--db, created if missing) must be empty. Progress is drawn on stderr when it is\n"
     "a terminal.\n",
     run,

@@ -1,6 +1,7 @@
 /* The entity catalog (see include/dangol/entity.h). Column order here is the CSV/export order and
  * must match the store schema (src/store/schema/); a unit test checks that it does. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dangol/entity.h"
@@ -13,12 +14,9 @@
 #define ENUM(n, req, vals)        { n, DG_TYPE_ENUM, req, NONE, vals, NULL, NOT_PERSONAL }
 #define REF(n, req, ent)          { n, DG_TYPE_TEXT, req, NONE, NULL, ent, NOT_PERSONAL }
 #define PERSONAL(n, kind)         { n, DG_TYPE_TEXT, false, NONE, NULL, NULL, kind }
-#define ENTITY(n, label, cols, k) { n, label, cols, sizeof cols / sizeof cols[0], k }
+#define ENTITY(n, label, cols, k) { n, label, cols, sizeof cols / sizeof cols[0], k, NULL }
 
 static const char *const genders[] = { "F", "M", "X", NULL };
-/* Consultation types of the seeds' service notes: guidance for each is shown on the customer card. */
-static const char *const customer_types[] = {
-    "careful", "impatient", "talkative", "reticent", "skeptical", "indecisive", "demanding", NULL };
 static const char *const feedback_kinds[] = { "complaint", "opinion", "question", "compliment", NULL };
 static const char *const feedback_statuses[] = { "open", "in_progress", "resolved", "closed", NULL };
 static const char *const touchpoint_kinds[] = { "hardware", "software", "humanware", NULL };
@@ -47,7 +45,9 @@ static const dg_column customer_cols[] = {
     COL("acquisition_channel", DG_TYPE_TEXT, false),
     COL("acquired_on", DG_TYPE_DATE, false),
     REF("staff_id", false, "staff"),
-    ENUM("customer_type", false, customer_types),
+    /* a consultation type code (docs/types.md): the seeds' (careful, impatient, ...; their
+     * English or Korean names give the code) or one a team adds in config/consult_types.conf */
+    COL("customer_type", DG_TYPE_TEXT, false),
     COL("credit_band", DG_TYPE_TEXT, false),
     COL("consent_email", DG_TYPE_BOOL, false),
     COL("consent_sms", DG_TYPE_BOOL, false),
@@ -166,6 +166,34 @@ static const dg_column mot_rating_cols[] = {
     { "score", DG_TYPE_INT, true, 0, 100, NULL, NULL, NOT_PERSONAL },
 };
 
+/* Staff satisfaction surveys (docs/staff.md): one row per answer, the scale with the answer
+ * (scale_min 0 or 1, scale_max 2..10), the score checked against it. */
+static const dg_column staff_survey_cols[] = {
+    COL("response_id", DG_TYPE_TEXT, true),
+    COL("item", DG_TYPE_TEXT, true),
+    COL("site", DG_TYPE_TEXT, true),
+    REF("staff_id", false, "staff"),
+    COL("answered_on", DG_TYPE_DATE, true),
+    { "score", DG_TYPE_INT, true, 0, DG_STAFF_SURVEY_SCALE_LIMIT, NULL, NULL, NOT_PERSONAL },
+    { "scale_min", DG_TYPE_INT, true, 0, 1, NULL, NULL, NOT_PERSONAL },
+    { "scale_max", DG_TYPE_INT, true, 2, DG_STAFF_SURVEY_SCALE_LIMIT, NULL, NULL, NOT_PERSONAL },
+};
+
+enum { SS_SCORE = 5, SS_MIN, SS_MAX };
+
+static int staff_survey_check(const dg_value *row, size_t *column, char *why, size_t cap)
+{
+    if (row[SS_SCORE].is_null || row[SS_MIN].is_null || row[SS_MAX].is_null)
+        return 0;   /* the required rule names the empty one */
+    int64_t score = row[SS_SCORE].u.i, lo = row[SS_MIN].u.i, hi = row[SS_MAX].u.i;
+    if (score >= lo && score <= hi)
+        return 0;
+    *column = SS_SCORE;
+    snprintf(why, cap, "score %lld is off its scale %lld-%lld (scale_min-scale_max)",
+             (long long)score, (long long)lo, (long long)hi);
+    return 1;
+}
+
 static const dg_entity staff = ENTITY("staff", "staff member", staff_cols, 1);
 static const dg_entity customers = ENTITY("customers", "customer", customer_cols, 1);
 static const dg_entity products = ENTITY("products", "product", product_cols, 1);
@@ -181,13 +209,17 @@ static const dg_entity partner_activities = ENTITY("partner_activities", "partne
 static const dg_entity mot_visits = ENTITY("mot_visits", "MOT visit", mot_visit_cols, 1);
 static const dg_entity mot_ratings = ENTITY("mot_ratings", "MOT rating", mot_rating_cols, 2);
 
+static const dg_entity staff_surveys = { "staff_surveys", "staff survey answer",
+    staff_survey_cols, sizeof staff_survey_cols / sizeof staff_survey_cols[0], 2,
+    staff_survey_check };
+
 static const dg_entity marketing_spend = ENTITY("marketing_spend", "marketing spend",
                                                 marketing_spend_cols, 2);
 
 static const dg_entity *const all[] = {
     &staff, &customers, &products, &orders, &order_lines, &feedback, &surveys,
     &interactions, &referrals, &partner_activities, &marketing_spend, &mot_visits,
-    &mot_ratings,
+    &mot_ratings, &staff_surveys,
 };
 
 const dg_entity *const *dg_entity_all(size_t *n_entities)

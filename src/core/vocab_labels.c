@@ -142,6 +142,14 @@ static const dg_vocab_entry labels[] = {
     UI("staff_by_site", "By site", "매장별"),
     UI("staff_rank_by", "Rank by", "순위 기준"),
     UI("staff_shrink_note", "Rates are shrunk toward the site (a site's toward the store) by empirical Bayes, so a few answers cannot top the ranking; the table gives each shrunk rate with its 95 % interval.", "적은 응답으로 순위가 뒤집히지 않도록 비율을 매장(매장은 전체) 쪽으로 경험적 베이즈 축소했습니다. 표의 괄호는 축소한 비율의 95% 구간입니다."),
+    UI("card_type_title", "Consultation type", "상담 유형"),
+    UI("card_type_none", "(none)", "(없음)"),
+    UI("card_type_save", "Save", "저장"),
+    UI("card_type_conflict", "Someone changed this customer's type since the card was read: nothing was saved. Reload the card and choose again.", "카드를 연 뒤 다른 사람이 이 고객의 유형을 바꿨습니다. 저장하지 않았습니다. 카드를 다시 열어 선택하세요."),
+    UI("card_type_failed", "The type was not saved", "유형을 저장하지 못했습니다"),
+    UI("staff_chain_title", "Service-profit chain: staff satisfaction and customers by site", "서비스-수익 체인: 매장별 직원 만족도와 고객"),
+    UI("staff_chain_intro", "Each site's staff satisfaction (staff surveys) against the NPS, CSAT and repeat rate of the customers it serves, and their correlation across sites with a 95 % interval. A correlation, not a cause.", "매장마다 직원 설문의 직원 만족도를 그 매장 고객의 NPS, CSAT, 재구매율과 나란히 놓고, 매장 간 상관계수와 95% 구간을 보여 줍니다. 상관관계일 뿐 인과관계가 아닙니다."),
+    UI("staff_chain_no_data", "No site has both staff survey answers and customer NPS answers yet.", "직원 설문 응답과 고객 NPS 응답이 모두 있는 매장이 아직 없습니다."),
     UI("chart_staff_sites", "{measure} by site: shrunk (bar), own (dot), 95 % interval (ends)", "매장별 {measure}: 축소 추정(막대), 원래 비율(점), 95% 구간(양 끝)"),
     UI("types_note", "Conversion: customers with an order. CSAT: each customer's latest answer. Complaint rate: customers with a complaint. 95 % intervals.", "전환율: 주문한 고객 비율. CSAT: 고객별 최근 응답. 불만율: 불만을 남긴 고객 비율. 괄호는 95% 구간."),
     UI("types_suggestions", "Suggested types", "추천 유형"),
@@ -355,6 +363,44 @@ static const dg_vocab_entry labels[] = {
          "담당 직원이 기록된 주문이 없습니다"),
     NOTE("staff_none_site", "No order names a site (orders.site)",
          "매장이 기록된 주문이 없습니다"),
+    /* the service-profit chain (docs/staff.md) */
+    FIELD("staff_responses", "Staff survey responses", "직원 설문 응답 수"),
+    FIELD("staff_satisfaction", "Staff satisfaction (0-100)", "직원 만족도(0-100)"),
+    FIELD("sites", "Sites", "매장 수"),
+    FIELD("r", "Correlation r", "상관계수 r"),
+    FIELD("r_low", "r low", "r 하한"),
+    FIELD("r_high", "r high", "r 상한"),
+    NOTE("staff_chain_caveat", "A correlation across sites, not a cause: sites differ in place, "
+         "customers and managers, and satisfied customers may make staff satisfied as much as "
+         "the other way round",
+         "매장 간 상관관계일 뿐 인과관계가 아닙니다. 매장마다 위치, 고객, 관리자가 다르고, 만족한 "
+         "고객이 직원을 만족시키는 방향일 수도 있습니다"),
+    NOTE("staff_chain_satisfaction", "Staff satisfaction: each response's mean answer rescaled "
+         "to 0-100 by its scale, averaged over the site's responses; sites with fewer than {min} "
+         "responses are left out of the correlations",
+         "직원 만족도: 응답마다 평균 점수를 척도에 맞춰 0-100으로 환산해 매장별로 평균했습니다. "
+         "응답이 {min}건 미만인 매장은 상관 분석에서 제외했습니다"),
+    NOTE("staff_chain_no_surveys", "No staff survey answer on or before the as-of day: import "
+         "staff_surveys or POST /api/staff/surveys",
+         "기준일까지 직원 설문 응답이 없습니다. staff_surveys를 가져오거나 "
+         "/api/staff/surveys로 입력하세요"),
+    NOTE("staff_chain_method", "r: Pearson's correlation over the sites of their staff "
+         "satisfaction with the measure; 95% interval by Fisher's z; p: two-sided, t on n - 2 "
+         "degrees of freedom",
+         "r: 매장별 직원 만족도와 지표의 피어슨 상관계수, 95% 구간은 피셔 z 변환, p는 자유도 "
+         "n - 2의 t 검정(양측)입니다"),
+#define CHAIN_FEW(m, en, ko) \
+    NOTE("staff_chain_few_" m, en ": too few sites for a correlation: {sites} have both staff " \
+         "satisfaction and customer answers, at least {needed} are needed", \
+         ko ": 상관을 구하기에 매장이 너무 적습니다. 직원 만족도와 고객 응답이 모두 있는 매장 " \
+         "{sites}곳, 최소 {needed}곳이 필요합니다"), \
+    NOTE("staff_chain_constant_" m, en ": no correlation: staff satisfaction or the customer " \
+         "measure is the same at all {sites} sites", \
+         ko ": 상관을 구할 수 없습니다. 직원 만족도나 고객 지표가 {sites}개 매장에서 모두 같습니다")
+    CHAIN_FEW("nps", "NPS", "NPS"),
+    CHAIN_FEW("csat", "CSAT", "CSAT"),
+    CHAIN_FEW("repeat", "Repeat rate", "재구매율"),
+#undef CHAIN_FEW
     NOTE("staff_no_survey", "No survey answer follows an order of these units: CSAT and NPS are "
          "empty", "이 단위의 주문 뒤에 온 설문 응답이 없어 CSAT와 NPS가 비어 있습니다"),
     /* churn models (docs/churn.md): the columns of the churn tables and the dashboard's page
@@ -370,6 +416,10 @@ static const dg_vocab_entry labels[] = {
     UI("churn_page_note", "The latest stored churn model, validated out of time: base churn rate {rate}, AUC {auc}. The lift is the churn rate of each decile of the score over the base rate.", "가장 최근에 저장된 이탈 모형의 시점 외 검증 결과입니다: 기본 이탈률 {rate}, AUC {auc}. 향상도는 점수 십분위별 이탈률을 기본 이탈률로 나눈 값입니다."),
     UI("chart_churn_lift", "Lift chart (validation)", "향상도 차트 (검증)"),
     UI("chart_churn_risk", "Churn risk by decile: predicted and observed", "십분위별 이탈 위험: 예측과 실제"),
+    UI("chart_churn_distribution", "Churn risk distribution (customers scored today)", "이탈 위험 분포 (현재 고객 점수)"),
+    UI("churn_distribution_axis", "churn probability", "이탈 확률"),
+    UI("churn_distribution_customers", "Customers", "고객 수"),
+    UI("churn_distribution_revenue", "Share of revenue", "매출 비중"),
     UI("chart_churn_top_risk", "Highest risk, most valuable first", "이탈 위험 최상위 고객 (가치 높은 순)"),
     UI("chart_churn_validation", "Validation and feature importance", "검증과 변수 중요도"),
     UI("churn_mean_predicted", "Mean predicted churn", "평균 예측 이탈 확률"),

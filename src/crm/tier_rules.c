@@ -134,13 +134,7 @@ static int int64_value(const char *key, const char *value, int64_t lo, int64_t h
 
 static bool valid_code(const char *code, size_t len)
 {
-    if (len == 0 || len >= DG_TIER_CODE_MAX)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (!((code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
-              code[i] == '_'))
-            return false;
-    return true;
+    return dg__config_code_valid(code, len, DG_TIER_CODE_MAX);
 }
 
 /* The tier of "tier.CODE.field" (added at the end when new); its field into *field. */

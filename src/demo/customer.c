@@ -416,7 +416,9 @@ static int order_survey(gen *g, cust *c, const order_ctx *o, int income)
     dg_rng *rng = &c->rng;
     if (dg_rng_uniform(rng) >= 0.05)
         return 0;
-    double s = c->satisfaction;
+    /* the site's work climate (0 unless the demo has staff surveys): the service-profit chain */
+    double s = c->satisfaction +
+               DG_DEMO_CLIMATE_EFFECT * dg__demo_site_climate(g, site_name(o->site, o->channel));
     bool failed = o->touchpoint >= 0 && o->rating <= 2;
     int32_t day = o->day + 1 + (int32_t)dg_rng_below(rng, 7);
     int nps = clampi(7.3 + 1.7 * s - (failed ? 3.0 : 0.0) + 1.3 * dg_rng_normal(rng), 0, 10);

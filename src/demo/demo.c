@@ -304,10 +304,12 @@ static int check_catalog(gen *g, dg_error *err)
         { "referrals", 3, { "referrer_id", "referred_id", "referred_on" } },
         { "partner_activities", 5, { "activity_id", "customer_id", "activity", "occurred_on", "note" } },
         { "marketing_spend", 4, { "acquisition_channel", "month", "amount", "note" } },
+        { "staff_surveys", 8, { "response_id", "item", "site", "staff_id", "answered_on", "score",
+          "scale_min", "scale_max" } },
     };
     const dg_entity **slots[] = { &g->staff_e, &g->customer_e, &g->product_e, &g->order_e,
         &g->line_e, &g->feedback_e, &g->survey_e, &g->interaction_e, &g->referral_e, &g->partner_e,
-        &g->spend_e };
+        &g->spend_e, &g->staff_survey_e };
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
         const dg_entity *e = dg_entity_find(expect[i].entity);
         bool ok = e && e->n_columns == expect[i].n;
@@ -368,6 +370,8 @@ int dg_demo_run(const dg_demo_options *opt, dg_demo_row_fn row_fn, void *row_ctx
             progress(progress_ctx, (double)(i + 1) / (double)n, (int64_t)(i + 1));
     }
     rc = emit_marketing_spend(g);
+    if (rc == 0 && opt->staff_surveys)
+        rc = dg__demo_staff_surveys(g);
 cleanup:
     if (rc == DG_ENOMEM)
         dg_error_set(err, DG_ENOMEM, "out of memory generating the demo data");

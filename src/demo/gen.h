@@ -29,6 +29,7 @@
 /* Streams of the seed: staff, products and acquisition dates have their own; customer k uses
  * stream CUSTOMER_STREAM + k. */
 enum { STAFF_STREAM = 1, PRODUCT_STREAM = 2, ACQUISITION_STREAM = 3, MARKETING_STREAM = 4,
+       STAFF_SURVEY_STREAM = 5,
        CUSTOMER_STREAM = 1000 };
 /* calendar months the acquisition days can touch (DG_DEMO_ACQUISITION_DAYS) */
 #define DEMO_SPEND_MONTHS 26
@@ -55,7 +56,7 @@ typedef struct gen {
     dg_demo_row_fn emit;
     void *ctx;
     const dg_entity *staff_e, *customer_e, *product_e, *order_e, *line_e, *feedback_e, *survey_e,
-        *interaction_e, *referral_e, *partner_e, *spend_e;
+        *interaction_e, *referral_e, *partner_e, *spend_e, *staff_survey_e;
     staff_info staff[N_STAFF];
     product_info *products;
     size_t n_products, cat_first[16], cat_count[16];
@@ -111,6 +112,12 @@ void dg__demo_make_name(dg_rng *rng, int gender, int birth_year, char *out, size
 
 /* Generates customer number index (0-based) and everything it does. */
 int dg__demo_customer(gen *g, size_t index);
+
+/* The work climate of a site (DG_DEMO_SITE_CLIMATE) when the demo has staff surveys, else 0;
+ * a site without a climate (Home Shopping, NULL) has 0. */
+double dg__demo_site_climate(const gen *g, const char *site);
+/* Emits the staff satisfaction surveys (demo/staff_surveys.c). */
+int dg__demo_staff_surveys(gen *g);
 
 /* Counts a new customer of acquisition channel (index) on acquired_on (marketing spend). */
 void dg__demo_count_acquisition(gen *g, int channel, int32_t acquired_on);

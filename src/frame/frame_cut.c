@@ -6,12 +6,14 @@
  * referred customer. Cutting applies the same rules to what the later frame kept, which is a
  * superset, in the same order, so the result is the frame a rebuild as of that day gives:
  * the same customers, rows, order and dictionaries. Every write goes to an index at or before
- * the one it reads, so the columns are compacted where they are. */
+ * the one it reads, so the columns are compacted where they are. dg_frame_cut_copy cuts a copy,
+ * leaving the frame it was given as it was (the server's as_of frames). */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dangol/frame.h"
+#include "frame/snapshot.h"
 #include "frame/strmap.h"
 
 #define NO_INDEX UINT32_MAX
@@ -131,17 +133,15 @@ static void cut_orders(dg_frame *f, const uint32_t *map, size_t n_old, int32_t d
 }
 
 /* The customers first seen on or before day, renumbered in order: map[old] is the new number or
- * NO_INDEX; the ids of the others are freed and the id lookup rebuilt. */
-static int cut_customers(dg_frame *f, int32_t day, uint32_t *map)
+ * NO_INDEX; the ids of the others are freed, and the id lookup is ids (the lookup of the
+ * customers before the cut) renumbered. */
+static int cut_customers(dg_frame *f, int32_t day, const dg__strmap *ids, uint32_t *map)
 {
     col cols[] = {
         { f->birth_year, 4 }, { f->acquired_day, 4 }, { f->first_seen_day, 4 },
         { f->region, 4 }, { f->gender, 4 }, { f->acquisition_channel, 4 },
         { f->account_staff, 4 }, { f->customer_type, 4 }, { f->income_band, 4 },
     };
-    dg__strmap *ids = dg__strmap_new();
-    if (!ids)
-        return DG_ENOMEM;
     size_t w = 0;
     for (size_t c = 0; c < f->n_customers; c++) {
         int32_t seen = f->first_seen_day[c];
@@ -155,19 +155,24 @@ static int cut_customers(dg_frame *f, int32_t day, uint32_t *map)
         f->customer_id[w++] = f->customer_id[c];
     }
     f->n_customers = w;
+    dg__strmap *renumbered = dg__strmap_renumbered(ids, map, w, f->customer_id);
+    if (!renumbered)
+        return DG_ENOMEM;
     dg__strmap_free(f->customer_map);
-    f->customer_map = ids;
-    for (size_t c = 0; c < w; c++)
-        if (dg__strmap_put(ids, f->customer_id[c], (uint32_t)c) != 0)
-            return DG_ENOMEM;
+    f->customer_map = renumbered;
     return 0;
 }
 
-int dg_frame_cut(dg_frame *f, int32_t day, dg_error *err)
+static int later(const dg_frame *f, int32_t day, dg_error *err)
 {
-    if (day > f->as_of)
-        return dg_error_set(err, DG_EINVAL, "a frame as of %d cannot be cut to the later day %d",
-                            (int)f->as_of, (int)day);
+    return dg_error_set(err, DG_EINVAL, "a frame as of %d cannot be cut to the later day %d",
+                        (int)f->as_of, (int)day);
+}
+
+/* dg_frame_cut, with ids the customer lookup of the frame before the cut (f's own, or for a
+ * copy, which has none yet, its source's). */
+static int cut(dg_frame *f, int32_t day, const dg__strmap *ids, dg_error *err)
+{
     size_t n_old = f->n_customers;
     uint32_t *map = malloc((n_old ? n_old : 1) * sizeof *map);
     if (!map)
@@ -206,7 +211,7 @@ int dg_frame_cut(dg_frame *f, int32_t day, dg_error *err)
     add(&kinds[4], f->referral_referred, 4);
 
     /* customer numbers first (the map), then every kind of row under them */
-    int rc = cut_customers(f, day, map);
+    int rc = cut_customers(f, day, ids, map);
     if (rc == 0) {
         cut_orders(f, map, n_old, day);
         for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
@@ -216,5 +221,29 @@ int dg_frame_cut(dg_frame *f, int32_t day, dg_error *err)
     free(map);
     if (rc != 0)
         return dg_error_set(err, DG_ENOMEM, "out of memory while cutting the frame");
+    return 0;
+}
+
+int dg_frame_cut(dg_frame *f, int32_t day, dg_error *err)
+{
+    if (day > f->as_of)
+        return later(f, day, err);
+    return cut(f, day, f->customer_map, err);
+}
+
+int dg_frame_cut_copy(dg_frame **out, const dg_frame *frame, int32_t day, dg_error *err)
+{
+    *out = NULL;
+    if (day > frame->as_of)
+        return later(frame, day, err);
+    dg_frame *f = NULL;
+    if (dg__frame_copy(&f, frame) != 0)
+        return dg_error_set(err, DG_ENOMEM, "out of memory while copying the frame");
+    int rc = cut(f, day, frame->customer_map, err);
+    if (rc != 0) {
+        dg_frame_free(f);
+        return rc;
+    }
+    *out = f;
     return 0;
 }

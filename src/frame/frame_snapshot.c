@@ -2,7 +2,9 @@
  * version, the scalars and counts, the dictionaries and customer ids as length-prefixed strings,
  * then every column array as its raw bytes, in the order of the table below (one row per array,
  * with the count it has). Reading it back rebuilds the hash maps and checks every size and offset
- * array against the counts, so a snapshot of another layout is refused, never misread. */
+ * array against the counts, so a snapshot of another layout is refused, never misread. The same
+ * table copies a frame in memory (dg__frame_copy), which an as-of frame is cut out of. */
+#include <assert.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +161,77 @@ int dg__frame_serialize(dg_frame *f, unsigned char **data, size_t *len)
         return DG_ENOMEM;
     w.len = 0;
     write_frame(&w, f);
+    return 0;
+}
+
+/* ---- copying in memory: the table's arrays, the dictionaries and the customer ids ---- */
+
+static int copy_dicts(dg_frame *to, dg_frame *from)
+{
+    dg_dict *src[DG__FRAME_DICTS], *dst[DG__FRAME_DICTS];
+    dg__frame_dicts(from, src);
+    dg__frame_dicts(to, dst);
+    for (size_t i = 0; i < DG__FRAME_DICTS; i++) {
+        if (dg__dict_init(dst[i]) != 0)
+            return DG_ENOMEM;
+        for (size_t code = 1; code < src[i]->n; code++) {
+            uint32_t got;
+            if (dg__dict_intern(dst[i], src[i]->values[code], &got) != 0)
+                return DG_ENOMEM;
+            assert(got == code);
+        }
+    }
+    return 0;
+}
+
+static int copy_arrays(dg_frame *to, dg_frame *from)
+{
+    if (!(to->customer_id = malloc((from->n_customers ? from->n_customers : 1) *
+                                   sizeof *to->customer_id)))
+        return DG_ENOMEM;
+    for (size_t c = 0; c < from->n_customers; c++, to->n_customers++)
+        if (!(to->customer_id[c] = strdup(from->customer_id[c])))
+            return DG_ENOMEM;
+    for (size_t i = 0; i < N_COLUMNS; i++) {
+        const void *array = *slot(from, &columns[i]);
+        if (!array)
+            continue;
+        size_t bytes = count_of(from, columns[i].count) * columns[i].size;
+        void *copy = malloc(bytes ? bytes : columns[i].size);
+        if (!copy)
+            return DG_ENOMEM;
+        memcpy(copy, array, bytes);
+        *slot(to, &columns[i]) = copy;
+    }
+    return 0;
+}
+
+int dg__frame_copy(dg_frame **out, const dg_frame *frame)
+{
+    /* a shallow copy of the source, so the table's slots are read without casting const away */
+    dg_frame from = *frame;
+    dg_frame *f = calloc(1, sizeof *f);
+    *out = NULL;
+    if (!f)
+        return DG_ENOMEM;
+    *f = from;
+    f->n_customers = 0;   /* counted up as the ids are copied, for dg_frame_free on failure */
+    f->customer_id = NULL;
+    f->customer_map = NULL;
+    dg_dict *d[DG__FRAME_DICTS];
+    dg__frame_dicts(f, d);
+    for (size_t i = 0; i < DG__FRAME_DICTS; i++)
+        *d[i] = (dg_dict){ 0 };
+    for (size_t i = 0; i < N_COLUMNS; i++)
+        *slot(f, &columns[i]) = NULL;
+    int rc = copy_dicts(f, &from);
+    if (rc == 0)
+        rc = copy_arrays(f, &from);
+    if (rc != 0) {
+        dg_frame_free(f);
+        return rc;
+    }
+    *out = f;
     return 0;
 }
 

@@ -25,6 +25,10 @@ int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options
  * free()). 0 or DG_ENOMEM. */
 int dg__frame_serialize(dg_frame *f, unsigned char **data, size_t *len);
 
+/* A deep copy of frame into *out, without its customer map (NULL: the caller builds it, as
+ * dg_frame_cut does). 0 or DG_ENOMEM. Caller frees with dg_frame_free. */
+int dg__frame_copy(dg_frame **out, const dg_frame *frame);
+
 /* The source of a serialized frame, chunk by chunk: the next chunk's bytes into *data and *len
  * (0 at the end), or an error in err. */
 typedef int (*dg__frame_chunk_fn)(void *ctx, const void **data, size_t *len, dg_error *err);

@@ -88,6 +88,28 @@ int dg__strmap_put(dg__strmap *m, const char *key, uint32_t value)
     return 0;
 }
 
+dg__strmap *dg__strmap_renumbered(const dg__strmap *m, const uint32_t *to, size_t n_kept,
+                                  char *const *keys)
+{
+    dg__strmap *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    for (r->cap = 64; r->cap < 2 * (n_kept + 1); r->cap *= 2)
+        ;
+    if (!(r->slots = calloc(r->cap, sizeof *r->slots))) {
+        free(r);
+        return NULL;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        const slot *s = &m->slots[i];
+        if (s->key && to[s->value] != UINT32_MAX) {
+            insert(r->slots, r->cap, keys[to[s->value]], s->hash, to[s->value]);
+            r->n++;
+        }
+    }
+    return r;
+}
+
 int dg__dict_init(dg_dict *d)
 {
     memset(d, 0, sizeof *d);

@@ -17,6 +17,12 @@ void dg__strmap_free(dg__strmap *m);
 int64_t dg__strmap_get(const dg__strmap *m, const char *key);
 /* Adds key (borrowed, must not be present). 0 or DG_ENOMEM. */
 int dg__strmap_put(dg__strmap *m, const char *key, uint32_t value);
+/* A new map holding the keys of m renumbered: each key whose value v has to[v] != UINT32_MAX, as
+ * the key keys[to[v]] (borrowed) with the value to[v]; n_kept of them. The hashes m keeps are
+ * reused, so no key is hashed or even read again (m's keys may be freed already). NULL on out
+ * of memory. */
+dg__strmap *dg__strmap_renumbered(const dg__strmap *m, const uint32_t *to, size_t n_kept,
+                                  char *const *keys);
 
 /* A dictionary holding only code 0 (""). 0 or DG_ENOMEM. */
 int dg__dict_init(dg_dict *d);

@@ -339,6 +339,10 @@ static int build_row(importer *im, dg_error *e)
         if (!im->row[c].is_null && im->refs.target[c])
             dg__references_prefetch(&im->refs, c, im->row[c].u.s);
     }
+    size_t bad;
+    char why[160];
+    if (ent->check_row && ent->check_row(im->row, &bad, why, sizeof why) != 0)
+        return row_error(e, im, im->cols.src[bad] + 1, DG_EINVAL, "%s", why);
     if (im->cols.synth_order_id)
         return 0;
     assert(have_key);   /* key columns are required: never skipped above */

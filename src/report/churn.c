@@ -1,6 +1,7 @@
 /* The churn and stored-model reports (include/dangol/report.h): training and storing a model,
  * showing a stored one (its row, validation metrics, calibration, importance), listing them, and
- * scoring the customers with one — as `dangol churn|model` and /api/models, /api/churn show them. */
+ * scoring the customers with one (the scores, or their distribution) — as `dangol churn|model`
+ * and /api/models, /api/churn show them. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,8 +194,10 @@ int dg_report_model_list(dg_report *out, dg_store *store, dg_error *err)
     return dg_report_add(out, t, err);
 }
 
-int dg_report_churn_score(dg_report *out, dg_store *store, const dg_frame *frame, int64_t id,
-                          int32_t as_of, size_t top, dg_error *err)
+/* The customers of frame scored by model id on their features of as_of, as one table: the scores
+ * (the top `top`) or, when distribution, their distribution; with a note naming the model. */
+static int scored(dg_report *out, dg_store *store, const dg_frame *frame, int64_t id,
+                  int32_t as_of, size_t top, bool distribution, dg_error *err)
 {
     dg_churn_model *m = NULL;
     dg_model_info info;
@@ -210,7 +213,8 @@ int dg_report_churn_score(dg_report *out, dg_store *store, const dg_frame *frame
     if (rc == 0)
         rc = dg_churn_predict(&p, m, f, err);
     if (rc == 0)
-        rc = dg_churn_score_table(&t, frame, f, p, top, err);
+        rc = distribution ? dg_churn_distribution_table(&t, f, p, err)
+                          : dg_churn_score_table(&t, frame, f, p, top, err);
     if (rc == 0) {
         char text[200], day[16];
         snprintf(text, sizeof text, "model %" PRId64 " (%s, horizon %d days): probability of no "
@@ -228,4 +232,16 @@ int dg_report_churn_score(dg_report *out, dg_store *store, const dg_frame *frame
     dg_features_free(f);
     dg_churn_model_free(m);
     return rc;
+}
+
+int dg_report_churn_score(dg_report *out, dg_store *store, const dg_frame *frame, int64_t id,
+                          int32_t as_of, size_t top, dg_error *err)
+{
+    return scored(out, store, frame, id, as_of, top, false, err);
+}
+
+int dg_report_churn_distribution(dg_report *out, dg_store *store, const dg_frame *frame,
+                                 int64_t id, int32_t as_of, dg_error *err)
+{
+    return scored(out, store, frame, id, as_of, 0, true, err);
 }

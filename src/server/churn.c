@@ -1,6 +1,7 @@
 /* Churn and stored-model routes: GET /api/models (the list), /api/models/{model_id} (one model),
  * /api/churn/report (validation, calibration, importance of a model), /api/churn/scores (the
- * snapshot's customers scored, riskiest first, a page at a time) and POST /api/churn/train
+ * snapshot's customers scored, riskiest first, a page at a time), /api/churn/distribution (how
+ * those scores spread over bands of 5 points) and POST /api/churn/train
  * (body: the options of `dangol churn train`; Idempotency-Key as for points). Every table comes
  * from the report layer, as the CLI prints it. */
 #include <math.h>
@@ -53,13 +54,15 @@ void dg_api_churn_report(dg_request *req, dg_response *res)
     dg_reply_report_tables(res, dg_report_churn(&rep, req->store, id, &err), &rep, &err);
 }
 
-void dg_api_churn_scores(dg_request *req, dg_response *res)
+/* The snapshot's customers scored by the model of ?model on the features of ?as_of: the scores a
+ * page at a time, or their distribution. */
+static void scores(dg_request *req, dg_response *res, bool distribution)
 {
     long long id = model_query(req, res);
     int32_t as_of = DG_DAY_NONE;
     dg_page page;
     if (id < 0 || !dg_request_query_day(req, res, "as_of", &as_of) ||
-        !dg_request_page(req, res, &page))
+        (!distribution && !dg_request_page(req, res, &page)))
         return;
     dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
@@ -67,10 +70,22 @@ void dg_api_churn_scores(dg_request *req, dg_response *res)
     dg_error err;
     dg_error_clear(&err);
     dg_report rep = { 0 };
-    int rc = dg_report_churn_score(&rep, req->store, dg_snapshot_frame(snap), id, as_of, 0,
-                                   &err);
+    const dg_frame *frame = dg_snapshot_frame(snap);
+    int rc = distribution
+        ? dg_report_churn_distribution(&rep, req->store, frame, id, as_of, &err)
+        : dg_report_churn_score(&rep, req->store, frame, id, as_of, 0, &err);
     dg_snapshot_release(req, snap);
-    dg_reply_report(res, rc, &rep, &err, &page);
+    dg_reply_report(res, rc, &rep, &err, distribution ? NULL : &page);
+}
+
+void dg_api_churn_scores(dg_request *req, dg_response *res)
+{
+    scores(req, res, false);
+}
+
+void dg_api_churn_distribution(dg_request *req, dg_response *res)
+{
+    scores(req, res, true);
 }
 
 /* Reads a number field within lo..hi (whole when integer) into *out (left as it is when absent);

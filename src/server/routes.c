@@ -109,6 +109,15 @@ static const dg_route_param staff_params[] = {
     { NULL, NULL, NULL },
 };
 
+static const dg_route_param staff_chain_params[] = {
+    AS_OF_PARAM,
+    { "repeat_days", "integer", "a first-time customer repeats with another order within this "
+      "many days, 1-3650 (default 180)" },
+    { "min_responses", "integer", "sites with fewer staff survey responses stay out of the "
+      "correlations (default 3)" },
+    { NULL, NULL, NULL },
+};
+
 static const dg_route_param types_params[] = {
     AS_OF_PARAM,
     { "view", "string", "types (default: conversion, CSAT, spend and complaint rate per "
@@ -309,6 +318,11 @@ static const dg_route_param churn_score_params[] = {
     PAGE_PARAMS("customers"),
     { NULL, NULL, NULL },
 };
+static const dg_route_param churn_distribution_params[] = {
+    { "model", "integer", "a stored churn model id (default: the latest)" },
+    { "as_of", "string", "score the features of this day, YYYY-MM-DD (default: the last day)" },
+    { NULL, NULL, NULL },
+};
 static const dg_route_param lookalike_score_params[] = {
     PAGE_PARAMS("prospects"),
     { NULL, NULL, NULL },
@@ -392,6 +406,16 @@ static const dg_route routes[] = {
       "customers served, revenue, repeat rate of first-time customers, CSAT, NPS and service "
       "rating per staff member or site, shrunk by empirical Bayes with 95% intervals and ranked "
       "(as `dangol staff`)", staff_params, NULL, "table", false, DG_ROLE_ANALYST, false },
+    { "GET", "/api/staff/chain", dg_api_staff_chain, "reports",
+      "the service-profit chain: per site the staff's satisfaction beside their customers' NPS, "
+      "CSAT and repeat rate, and the correlations across sites with Fisher-z intervals; a "
+      "correlation, not a cause (as `dangol staff chain`)", staff_chain_params, NULL, "tables",
+      false, DG_ROLE_ANALYST, false },
+    { "POST", "/api/staff/surveys", dg_api_staff_survey_record, "reports",
+      "record a staff satisfaction survey response {response_id, site, staff_id, answered_on, "
+      "scale_min, scale_max, answers: {ITEM: SCORE}} in one transaction; 400 for a score off "
+      "the scale, 404 for an unknown staff member, 409 when the response is recorded already",
+      NULL, DG_STAFF_SURVEY_WRITE, "object", true, DG_ROLE_MANAGER, false },
     { "GET", "/api/types", dg_api_types, "reports",
       "customers by consultation type: conversion, CSAT, spend, complaint rate with 95% "
       "intervals, or the type-suggestion rules (as `dangol types`)", types_params, NULL, "table",
@@ -733,6 +757,10 @@ static const dg_route routes[] = {
       "model's horizon, risk decile, riskiest first (as `dangol churn score`); not open to "
       "agents, like the other lists of customers", churn_score_params, NULL, "table", false,
       DG_ROLE_ANALYST, false },
+    { "GET", "/api/churn/distribution", dg_api_churn_distribution, "models",
+      "the distribution of those scores: customers and their share of the revenue in each band "
+      "of 5 points of churn probability (as `dangol churn score --distribution`)",
+      churn_distribution_params, NULL, "table", false, DG_ROLE_ANALYST, false },
     { "POST", "/api/churn/train", dg_api_churn_train, "models",
       "train a churn model on the snapshot and store it in one transaction: {model_id, "
       "replayed, validation_auc}; 400 with the reason for too few customers or churners, a "
@@ -1152,6 +1180,8 @@ json_t *dg_server_openapi(void)
             json_object_set_new(schemas, VALUE_WRITE, value_write_schema());
         else if (r->body_entity && strcmp(r->body_entity, DG_MOT_VISIT_WRITE) == 0)
             json_object_set_new(schemas, DG_MOT_VISIT_WRITE, dg_api_mot_visit_schema());
+        else if (r->body_entity && strcmp(r->body_entity, DG_STAFF_SURVEY_WRITE) == 0)
+            json_object_set_new(schemas, DG_STAFF_SURVEY_WRITE, dg_api_staff_survey_schema());
         else if (ticket_schema)
             json_object_set_new(schemas, r->body_entity, json_incref(ticket_schema));
         else if (consent_body)

@@ -527,6 +527,7 @@ void dg_api_models_list(dg_request *req, dg_response *res);
 void dg_api_model_show(dg_request *req, dg_response *res);
 void dg_api_churn_report(dg_request *req, dg_response *res);
 void dg_api_churn_scores(dg_request *req, dg_response *res);
+void dg_api_churn_distribution(dg_request *req, dg_response *res);
 void dg_api_churn_train(dg_request *req, dg_response *res);
 json_t *dg_api_churn_schema(const char *name);
 /* lookalike.c: prospects scored by their likeness to the best customers */
@@ -556,5 +557,10 @@ void dg_api_mot_visits(dg_request *req, dg_response *res);
 void dg_api_mot_drivers(dg_request *req, dg_response *res);
 void dg_api_mot_record(dg_request *req, dg_response *res);
 json_t *dg_api_mot_visit_schema(void);
+/* staff_surveys.c: the service-profit chain (docs/staff.md) */
+#define DG_STAFF_SURVEY_WRITE "StaffSurveyWrite"   /* the body of POST /api/staff/surveys */
+void dg_api_staff_chain(dg_request *req, dg_response *res);
+void dg_api_staff_survey_record(dg_request *req, dg_response *res);
+json_t *dg_api_staff_survey_schema(void);
 
 #endif

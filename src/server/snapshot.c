@@ -3,9 +3,10 @@
  * is seen from the store files themselves — size and modification time of the database and of
  * its write-ahead log, which every commit touches, whoever makes it (this server, `dangol import`
  * in another process) — so no request ever answers from stale data. Requests with an explicit
- * as_of get a frame of that day, kept for the next requests of the same day: the AS_OF_KEPT most
- * recently asked days, dropped like the shared one when the store changes. Snapshots are
- * reference counted: a request keeps the one it got even if a newer one replaces it meanwhile. */
+ * as_of get a frame of that day, cut in memory out of the shared one (never a second read of
+ * the store) and kept for the next requests of the same day: the AS_OF_KEPT most recently asked
+ * days, dropped like the shared one when the store changes. Snapshots are reference counted: a
+ * request keeps the one it got even if a newer one replaces it meanwhile. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,21 +105,28 @@ void dg_snapshot_cache_free(dg_snapshot_cache *c)
     free(c);
 }
 
-static dg_snapshot *build(dg_store *store, int32_t as_of, dg_error *err)
+/* A snapshot holding frame (taken over: freed here on failure), with one reference. */
+static dg_snapshot *snapshot_new(dg_frame *frame, dg_error *err)
 {
     dg_snapshot *s = calloc(1, sizeof *s);
-    dg_frame_options fopt = { .as_of = as_of, .with_lines = true };
     if (!s) {
+        dg_frame_free(frame);
         dg_error_set(err, DG_ENOMEM, "out of memory");
         return NULL;
     }
-    if (dg_frame_from_store(&s->frame, store, &fopt, err) != 0) {
-        free(s);
-        return NULL;
-    }
+    s->frame = frame;
     s->refs = 1;
     pthread_mutex_init(&s->clv_lock, NULL);
     return s;
+}
+
+static dg_snapshot *build(dg_store *store, int32_t as_of, dg_error *err)
+{
+    dg_frame *frame = NULL;
+    dg_frame_options fopt = { .as_of = as_of, .with_lines = true };
+    if (dg_frame_from_store(&frame, store, &fopt, err) != 0)
+        return NULL;
+    return snapshot_new(frame, err);
 }
 
 static dg_snapshot *snapshot_of(dg_request *req, dg_response *res);
@@ -152,9 +160,56 @@ static dg_snapshot *as_of_find(dg_snapshot_cache *c, int32_t day, const fingerpr
     return found;
 }
 
+/* The snapshot of the store's last day with a reference for the caller, and the fingerprint of
+ * the store it was read at: the kept one if the store has not changed since, else read now. */
+static dg_snapshot *latest_snapshot(dg_snapshot_cache *c, dg_store *store, fingerprint *read_at,
+                                    dg_error *err)
+{
+    fingerprint now;
+    take_fingerprint(c->db_path, &now);
+    pthread_mutex_lock(&c->lock);
+    if (!c->current || memcmp(&now, &c->built_from, sizeof now) != 0) {
+        dg_snapshot *s = build(store, DG_DAY_NONE, err);
+        if (!s) {
+            pthread_mutex_unlock(&c->lock);
+            return NULL;
+        }
+        if (c->current && --c->current->refs == 0)
+            snapshot_free(c->current);
+        c->current = s;
+        c->built_from = now;
+    }
+    dg_snapshot *s = c->current;
+    s->refs++;
+    *read_at = c->built_from;
+    pthread_mutex_unlock(&c->lock);
+    return s;
+}
+
+/* The snapshot of an as_of day, not yet kept: the last day's frame (kept, or read now) cut to
+ * the day in memory, so an as_of question never reads the store a second time
+ * (docs/snapshot.md); a day after the last day is read from the store (its partner activities
+ * and referrals are not in the last day's frame). *read_at: the store's fingerprint it is of. */
+static dg_snapshot *as_of_build(dg_request *req, int32_t day, fingerprint *read_at,
+                                dg_error *err)
+{
+    dg_snapshot *latest = latest_snapshot(req->snapshots, req->store, read_at, err);
+    if (!latest)
+        return NULL;
+    dg_snapshot *built = NULL;
+    if (day <= latest->frame->as_of) {
+        dg_frame *cut = NULL;
+        if (dg_frame_cut_copy(&cut, latest->frame, day, err) == 0)
+            built = snapshot_new(cut, err);
+    } else
+        built = build(req->store, day, err);
+    dg_snapshot_release(req, latest);
+    return built;
+}
+
 /* The snapshot of an as_of day: a kept one if the store has not changed since it was read, else
- * one built now (outside the lock: other requests go on meanwhile) and kept in the slot of the
- * least recently used day. If another request built the same day meanwhile, its one is used. */
+ * one made now (outside the lock: other requests go on meanwhile) and kept in the slot of the
+ * least recently used day. If another request made the same day meanwhile, its one is used. */
 static dg_snapshot *as_of_snapshot(dg_request *req, int32_t day, dg_error *err)
 {
     dg_snapshot_cache *c = req->snapshots;
@@ -165,7 +220,7 @@ static dg_snapshot *as_of_snapshot(dg_request *req, int32_t day, dg_error *err)
     pthread_mutex_unlock(&c->lock);
     if (s)
         return s;
-    dg_snapshot *built = build(req->store, day, err);
+    dg_snapshot *built = as_of_build(req, day, &now, err);
     if (!built)
         return NULL;
     pthread_mutex_lock(&c->lock);
@@ -216,24 +271,10 @@ static dg_snapshot *snapshot_of(dg_request *req, dg_response *res)
             dg_reply_failure(res, &err);
         return s;
     }
-    fingerprint now;
-    take_fingerprint(c->db_path, &now);
-    pthread_mutex_lock(&c->lock);
-    if (!c->current || memcmp(&now, &c->built_from, sizeof now) != 0) {
-        dg_snapshot *s = build(req->store, DG_DAY_NONE, &err);
-        if (!s) {
-            pthread_mutex_unlock(&c->lock);
-            dg_reply_failure(res, &err);
-            return NULL;
-        }
-        if (c->current && --c->current->refs == 0)
-            snapshot_free(c->current);
-        c->current = s;
-        c->built_from = now;
-    }
-    dg_snapshot *s = c->current;
-    s->refs++;
-    pthread_mutex_unlock(&c->lock);
+    fingerprint read_at;
+    dg_snapshot *s = latest_snapshot(c, req->store, &read_at, &err);
+    if (!s)
+        dg_reply_failure(res, &err);
     return s;
 }
 

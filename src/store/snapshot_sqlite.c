@@ -395,6 +395,8 @@ static int untracked_tables(sqlite3 *db, const char *path, char *names[MAX_TABLE
             "AND t.name NOT LIKE 'consent\\_%' ESCAPE '\\' "
             /* nor are the moments of truth (docs/mot.md) */
             "AND t.name NOT LIKE 'mot\\_%' ESCAPE '\\' "
+            /* nor are the staff satisfaction surveys (docs/staff.md) */
+            "AND t.name NOT LIKE 'staff\\_survey%' ESCAPE '\\' "
             /* nor are campaigns: a launch leaves the analyses as they were */
             "AND t.name NOT LIKE 'campaign%' "
             /* nor are the stored models (docs/churn.md) */

@@ -161,6 +161,62 @@ async function checkVocPages(page, errors, lang) {
     shown.api.filter(g => g.customers > 0).length >= 3, JSON.stringify(shown.rows));
 }
 
+/* The staff page's service-profit chain: one row per measure of /api/staff/chain with its r, the
+   sites' table, the scatter of staff satisfaction against NPS, and the caveat in the language. */
+async function checkStaffChain(page, errors, lang) {
+  const check = (name, ok, detail) => (ok ? pass(`${name} (${lang})`) : fail(`${name} (${lang})`, detail));
+  await visit(page, errors, '/staff', 'staff-chain', lang);
+  const shown = await page.evaluate(async () => {
+    const asOf = document.getElementById('as-of').value;
+    const [sites, corr] = await fetch(`/api/staff/chain?as_of=${asOf}`).then(r => r.json());
+    const cells = [...document.querySelectorAll('#view table[data-chain=correlations] tbody tr')].map(tr => tr.cells[2].textContent);
+    return { r: corr.rows.map(x => x.r), cells, sites: sites.rows.length,
+      shownSites: document.querySelectorAll('#view table[data-chain=sites] tbody tr').length,
+      caveat: (document.querySelector('#view [data-note=staff_chain_caveat]') || {}).textContent || '' };
+  });
+  check('staff page shows the chain: r of /api/staff/chain per measure', shown.cells.length === 3 &&
+    shown.r.every((r, i) => (r == null ? shown.cells[i] === '–' : shown.cells[i].startsWith(r.toFixed(2)))) &&
+    shown.r[0] != null, JSON.stringify(shown));
+  check('staff page lists the chain\'s sites', shown.sites > 0 && shown.shownSites === shown.sites, JSON.stringify(shown));
+  check('staff page says a correlation is not a cause', lang === 'ko' ? shown.caveat.includes('인과관계가 아닙니다')
+    : shown.caveat.includes('not a cause'), shown.caveat);
+}
+
+/* The customer card's type control: a type chosen and saved is the card's type once drawn again;
+   a type changed by someone else since the card was read is a 409 the card says, not overwritten. */
+async function checkCardType(page, lang) {
+  const check = (name, ok, detail) => (ok ? pass(`${name} (${lang})`) : fail(`${name} (${lang})`, detail));
+  if (!await page.$('#view [data-card=type] select')) { fail(`customer card (${lang}) has the type control`); return; }
+  const want = lang === 'ko' ? 'talkative' : 'impatient';
+  await page.selectOption('#view [data-card=type] select', want);
+  await page.click('#view [data-card=type] [data-type-save]');
+  await page.waitForFunction(w => { const s = document.querySelector('#view [data-card=type] select');
+    return s && !document.querySelector('#view [data-type-save][disabled]') && s.value === w; }, want, { timeout: 10000 }).catch(() => null);
+  const stored = await page.evaluate(async () => {
+    const id = decodeURIComponent(location.hash.split('/')[2]);
+    const card = await fetch(`/api/customers/${encodeURIComponent(id)}/card`).then(r => r.json());
+    return card[0].rows.find(r => r.field === 'customer_type').value;
+  });
+  check('customer card sets the type through the control', stored === want, stored);
+  // someone else changes it meanwhile: the save is refused (409) and said in the language
+  await page.evaluate(async () => {
+    const id = decodeURIComponent(location.hash.split('/')[2]);
+    const session = await fetch('/api/session').then(r => r.json());
+    await fetch(`/api/customers/${encodeURIComponent(id)}/type`, { method: 'POST', headers: { 'Content-Type': 'application/json',
+      'X-CSRF-Token': session.csrf_token || '' }, body: JSON.stringify({ type: 'reticent' }) });
+  });
+  await page.selectOption('#view [data-card=type] select', 'careful');
+  await page.click('#view [data-card=type] [data-type-save]');
+  await page.waitForSelector('#view [data-type-message=conflict]', { timeout: 10000 }).catch(() => null);
+  const said = await page.$eval('#view [data-type-message]', e => e.textContent).catch(() => '');
+  check('customer card says a concurrent type change (409)', lang === 'ko' ? said.includes('다른 사람이') : said.includes('Someone changed'), said);
+  await page.screenshot({ path: path.join(artifacts, `dashboard-customer-type-${lang}.png`), fullPage: true });
+  if (lang === 'ko') {
+    const words = await englishWords(page);
+    check('customer card with the type control has no English words', words.length === 0, words.join(', '));
+  }
+}
+
 /* Clicks SELECTOR and waits until the click has moved the hash and the view has redrawn (the
    old view's table is gone). */
 async function clickAndWait(page, selector) {
@@ -430,6 +486,7 @@ async function main() {
       await checkLoyaltyTables(page, errors, lang);
       await checkLoyaltyPages(page, errors, lang);
       await checkVocPages(page, errors, lang);
+      await checkStaffChain(page, errors, lang);
       // values of the coded dimensions (regions, channels, segments, stages) by name
       await visit(page, errors, '/pivot?rows=region,segment&cols=channel&measure=orders&totals=rollup', 'pivot-values', lang);
       await checkTopNote(page, errors, lang);
@@ -443,6 +500,7 @@ async function main() {
       await page.waitForFunction(() => location.hash.startsWith('#/customer/'));
       await visit(page, errors, decodeURI(await page.evaluate(() => location.hash.slice(1))), 'customer-card', lang);
       const heading = await page.$eval('#view', v => v.textContent);
+      await checkCardType(page, lang);
       const expect = lang === 'ko' ? '프로필' : 'Profile';
       if (heading.includes(expect)) pass(`customer card (${lang}) shows the profile`);
       else fail(`customer card (${lang}) shows the profile`);

@@ -58,3 +58,15 @@ write("orders.csv", ["order_id", "customer_id", "ordered_at", "channel", "total"
       orders)
 write("surveys.csv", ["response_id", "customer_id", "answered_on", "nps", "csat"], surveys)
 write("feedback.csv", ["feedback_id", "customer_id", "received_at", "kind", "text", "rating"], feedback)
+
+# staff satisfaction surveys for the staff page's service-profit chain (docs/staff.md): anonymous,
+# five responses a site, a 1-5 item and a 0-10 one, from a random stream of their own
+srng = random.Random(2)
+staff_surveys = []
+for s, site in enumerate(SITES):
+    for k in range(5):
+        rid = f"SS{s}{k}"
+        staff_surveys.append([rid, "pride", site, "", "2025-12-01", srng.randrange(1, 6), 1, 5])
+        staff_surveys.append([rid, "recommend_workplace", site, "", "2025-12-01", srng.randrange(0, 11), 0, 10])
+write("staff_surveys.csv", ["response_id", "item", "site", "staff_id", "answered_on", "score",
+                            "scale_min", "scale_max"], staff_surveys)

@@ -220,6 +220,18 @@ expect_status "staff by site ranked by CSAT" 200 GET "/api/staff?by=site&rank=cs
 expect_json "sites have a site column" "'site' in j['columns'] and 'staff' not in j['columns']"
 expect_status "staff with a bad by is 400" 400 GET "/api/staff?by=store"
 expect_status "staff with a bad repeat window is 400" 400 GET "/api/staff?repeat_days=9999"
+expect_status "a staff survey response is recorded" 201 POST /api/staff/surveys \
+  '{"response_id":"SR1","site":"Seoul Gangnam","answered_on":"2024-01-02","scale_min":1,"scale_max":5,"answers":{"pride":4,"tools":5}}'
+expect_json "the answer counts its answers" "j['response_id'] == 'SR1' and j['answers'] == 2"
+expect_status "the same response again is 409" 409 POST /api/staff/surveys \
+  '{"response_id":"SR1","site":"Seoul Gangnam","answered_on":"2024-01-02","scale_min":1,"scale_max":5,"answers":{"pride":4}}'
+expect_status "a score off the scale is 400" 400 POST /api/staff/surveys \
+  '{"response_id":"SR2","site":"Seoul Gangnam","answered_on":"2024-01-02","scale_min":1,"scale_max":5,"answers":{"pride":6}}'
+expect_status "an unknown field is 400" 400 POST /api/staff/surveys \
+  '{"response_id":"SR2","site":"Seoul Gangnam","answered_on":"2024-01-02","scale_min":1,"scale_max":5,"answers":{"pride":3},"mood":1}'
+expect_status "the service-profit chain" 200 GET "/api/staff/chain?min_responses=1&repeat_days=90"
+expect_json "the chain is two tables, never NaN" "len(j) == 2 and j[1]['columns'][:3] == ['measure', 'sites', 'r']"
+expect_status "the chain with a bad min_responses is 400" 400 GET "/api/staff/chain?min_responses=0"
 expect_status "types" 200 GET "/api/types"
 expect_json "types end with everyone" "j['rows'][-1]['type'] == '(all)' and 'conversion_low' in j['columns']"
 expect_status "type suggestions" 200 GET "/api/types?view=suggestions"
@@ -519,6 +531,8 @@ expect_status "one stored model" 200 GET /api/models/1
 expect_status "the churn report" 200 GET /api/churn/report
 expect_status "churn scores" 200 GET "/api/churn/scores?limit=5"
 expect_json "five customers, riskiest first" "len(j['rows']) == 5 and j['rows'][0]['risk_decile'] == 10"
+expect_status "the churn score distribution" 200 GET /api/churn/distribution
+expect_json "twenty bands of 5 points" "len(j['rows']) == 20 and j['rows'][19]['to'] == 1"
 expect_status "the lookalike report (docs/lookalike.md)" 200 GET /api/lookalike/report
 expect_json "summary, lift curve of ten deciles, attributes" "len(j) == 3 and len(j[1]['rows']) == 10"
 expect_status "lookalike scores" 200 GET "/api/lookalike/scores?limit=5"

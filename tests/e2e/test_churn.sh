@@ -1,6 +1,6 @@
 # Churn models end to end: `dangol churn train|score|report` and `dangol model list|show` on a
 # demo store; one stored row per training with its as-of day, horizon, features and metrics;
-# scores in [0, 1], never NaN, the same from the stored model every time; the documented exit
+# scores in [0, 1], never NaN, the same from the stored model every time, and their distribution; the documented exit
 # codes for bad options, unknown models and features, too few customers (nothing stored); an
 # idempotency key applied once; 6 processes training at once all stored, 6 with one key stored
 # once; through the API: the routes by role, a retried key, 8 parallel clients with and without
@@ -46,6 +46,21 @@ ok = len(rows) > 500 and all(0 <= x <= 1 and not math.isnan(x) for x in p) \
 sys.exit(0 if ok else 1)
 EOF
 then pass "every customer scored in [0, 1], riskiest first"; else fail "every customer scored in [0, 1], riskiest first" "$(head -5 "$WORK/score1.csv")"; fi
+"$DANGOL" --format csv churn score --distribution > "$WORK/dist.csv" 2>/dev/null
+if python3 - "$WORK/dist.csv" "$WORK/score1.csv" <<'EOF'
+import csv, sys
+bands = list(csv.DictReader(open(sys.argv[1])))
+scores = [float(r["churn_probability"]) for r in csv.DictReader(open(sys.argv[2]))]
+want = [0] * 20
+for p in scores:
+    want[min(int(p * 20), 19)] += 1
+ok = len(bands) == 20 and [int(b["customers"]) for b in bands] == want \
+     and abs(sum(float(b["revenue_share"]) for b in bands) - 1) < 1e-3
+sys.exit(0 if ok else 1)
+EOF
+then pass "score --distribution counts every scored customer in its band of 5 points"
+else fail "score --distribution counts every scored customer in its band of 5 points" "$(cat "$WORK/dist.csv")"; fi
+expect_exit "--top with --distribution is a usage error" 2 "$DANGOL" churn score --top 5 --distribution
 expect_output "score --top 5 gives five rows" "^5$" sh -c "\"$DANGOL\" --format csv churn score --top 5 2>/dev/null | tail -n +2 | wc -l"
 expect_ok "a logistic model" "$DANGOL" churn train --algorithm logistic --horizon 120
 expect_output "its scores" "churn_probability" "$DANGOL" churn score --model 2 --top 3
@@ -125,6 +140,13 @@ import json; a = json.load(open('$WORK/cli10.json')); b = json.load(open('$WORK/
 import sys; sys.exit(0 if [r['customer_id'] for r in a['rows']] == [r['customer_id'] for r in b['rows']] else 1)"
 then pass "the API's scores are the CLI's"; else fail "the API's scores are the CLI's"; fi
 as "$AGT" 403 "an agent reads no scores (a list of customers)" GET /api/churn/scores
+as "$ANA" 200 "an analyst reads the score distribution" GET "/api/churn/distribution?model=1"
+"$DANGOL" --format json churn score --model 1 --distribution > "$WORK/dist.json" 2>/dev/null
+if python3 -c "
+import json, sys; a = json.load(open('$WORK/dist.json')); b = json.load(open('$WORK/last.json'))
+sys.exit(0 if a['rows'] == b['rows'] and len(b['rows']) == 20 else 1)"
+then pass "the API's distribution is the CLI's"; else fail "the API's distribution is the CLI's" "$(head -c 400 "$WORK/last.json")"; fi
+as "$AGT" 403 "an agent reads no score distribution" GET /api/churn/distribution
 as "$ANA" 403 "an analyst cannot train" POST /api/churn/train '{"trees": 3}'
 as "$MGR" 201 "a manager trains" POST /api/churn/train '{"trees": 5, "horizon_days": 150, "algorithm": "logistic"}'
 json "the answer names the model with its validation AUC" "j['model_id'] > 0 and j['replayed'] is False and 0 < j['validation_auc'] <= 1"

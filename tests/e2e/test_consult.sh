@@ -26,8 +26,8 @@ if "$DANGOL" --format csv customer show --types "$WORK/six.conf" C3 | grep -q '^
 else pass "a type the file does not list shows no guidance"; fi
 
 # ---- bad types files
-printf 'careful.name_en = Careful\nhasty.name_en = Hasty\n' > "$WORK/bad1.conf"
-expect_output "an unknown type is refused at its position" 'bad1.conf:2:17: unknown customer type "hasty"; valid: careful, impatient' "$DANGOL" customer show --types "$WORK/bad1.conf" C2
+printf 'careful.name_en = Careful\nHasty!.name_en = Hasty\n' > "$WORK/bad1.conf"
+expect_output "a malformed type code is refused at its position" 'bad1.conf:2:18: customer type code "Hasty!": 1 to 31 lowercase letters' "$DANGOL" customer show --types "$WORK/bad1.conf" C2
 printf '# types\ncareful.name_en = Careful\ncareful.name_ko = 꼼꼼\ncareful.guidance_en = x\n' > "$WORK/bad2.conf"
 expect_output "a type without Korean guidance is refused at its first line" 'bad2.conf:2:1: type "careful" has no guidance_ko' "$DANGOL" customer show --types "$WORK/bad2.conf" C2
 printf 'careful.colour = red\n' > "$WORK/bad3.conf"

@@ -14,7 +14,7 @@ fi
 
 python3 "$(dirname "$0")/dashboard_data.py" "$WORK"
 "$DANGOL" --quiet init
-for e in customers orders surveys feedback; do
+for e in customers orders surveys feedback staff_surveys; do
   expect_ok "import $e for the dashboard" "$DANGOL" --quiet import "$e" "$WORK/$e.csv"
 done
 # the loyalty programme (tiers, points, coupons) for the tiers, points and coupons pages and the card

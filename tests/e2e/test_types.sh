@@ -28,6 +28,19 @@ expect_exit "a missing rules file exits 3" 3 "$DANGOL" types --suggestions --rul
 expect_exit "--rules without --suggestions is a usage error" 2 "$DANGOL" types --rules "$ROOT/config/customer_types.conf"
 expect_output "the shipped rules file is the default" "^15,reticent" "$DANGOL" --format csv types --suggestions --rules "$ROOT/config/customer_types.conf"
 
+# a team adds its own consultation type to the types file (docs/types.md): set-type, the card,
+# the analytics by type and the import all take it
+{ cat "$ROOT/config/consult_types.conf"; printf 'vip.name_en = Regular VIP\nvip.name_ko = 단골 VIP\nvip.guidance_en = Greet them by name.\nvip.guidance_ko = 이름으로 맞이합니다.\n'; } > "$WORK/team.conf"
+expect_exit "the default types do not have the team's code" 1 "$DANGOL" customer set-type C3 vip
+expect_exit "the team's types file lets staff set it" 0 "$DANGOL" customer set-type --types "$WORK/team.conf" C3 vip
+expect_output "the card shows the team's guidance in English" "^guidance,\"?Regular VIP: Greet them by name" "$DANGOL" --format csv customer show --types "$WORK/team.conf" --lang en C3
+expect_output "and in Korean" "^guidance,\"?단골 VIP: 이름으로 맞이합니다" "$DANGOL" --format csv customer show --types "$WORK/team.conf" --lang ko C3
+expect_output "types counts the team's type" "^vip,1,1,1," "$DANGOL" --format csv types
+printf 'customer_id,customer_type\nC4,vip\nC5,꼼꼼한 고객\n' > "$WORK/c2.csv"
+expect_exit "customers import with the team's code" 0 "$DANGOL" --quiet import customers "$WORK/c2.csv"
+expect_output "a seed type by its Korean name is still its code" "^careful,2," "$DANGOL" --format csv types
+expect_output "an exported store keeps the team's code" "^C4,.*,vip," "$DANGOL" export customers --reason "team types test"
+
 export DANGOL_DB="$WORK/demo.db"
 "$DANGOL" --quiet demo --customers 20000 >/dev/null 2>&1 || fail "demo store"
 "$DANGOL" --quiet --format json types > "$WORK/types.json"

@@ -2,7 +2,7 @@
  * example that scipy.stats.mannwhitneyu confirms; labels that read only the horizon after the
  * as-of day; refusals (too few customers or churners, a constant or missing feature) with clear
  * messages; determinism for a seed; a model that goes through its JSON description and scores
- * the same; and the literature's question on the CDNOW data (calibration to 1997-09-30, 39-week
+ * the same, the trees' scores equal to XGBoost's own predictor's; and the literature's question on the CDNOW data (calibration to 1997-09-30, 39-week
  * holdout): the churn model's ranking of "buys again in the holdout" against BG/NBD's P(alive)
  * and P(at least one purchase) from the same calibration data. */
 #include <criterion/criterion.h>
@@ -18,6 +18,7 @@
 #include "dangol/rng.h"
 #include "dangol/text.h"
 #include "support.h"
+#include "../helpers/xgb_reference.h"
 
 #define DAY 86400
 #define DATA "../shared/data/"
@@ -185,6 +186,28 @@ Test(churn, both_algorithms_train_validate_and_round_trip, .timeout = 120)
         cr_expect_eq(dg_churn_score_table(&t, fr, f1, p1, 5, &err), 0);
         cr_expect_eq(dg_table_rows(t), 5);
         dg_table_free(t);
+        /* the distribution: every customer in one band of 5 points, the shares adding to 1 */
+        cr_assert_eq(dg_churn_distribution_table(&t, f1, p1, &err), 0);
+        cr_assert_eq(dg_table_rows(t), DG_CHURN_BANDS);
+        char *csv = test_render_free(t, DG_FORMAT_CSV), *line = strchr(csv, '\n');
+        long customers = 0;
+        double share = 0, revenue = 0;
+        for (int b = 0; b < DG_CHURN_BANDS; b++) {
+            double from, to, sh, rev;
+            long c;
+            cr_assert(line && sscanf(line + 1, "%lf,%lf,%ld,%lf,%lf", &from, &to, &c, &sh, &rev)
+                      == 5, "%s", csv);
+            cr_expect_float_eq(from, b * 0.05, 1e-9);
+            cr_expect_float_eq(to, (b + 1) * 0.05, 1e-9);
+            customers += c;
+            share += sh;
+            revenue += rev;
+            line = strchr(line + 1, '\n');
+        }
+        cr_expect_eq(customers, (long)f1->n_rows);
+        cr_expect_float_eq(share, 1.0, 1e-3);
+        cr_expect_float_eq(revenue, 1.0, 1e-3);
+        free(csv);
         free(p1);
         free(p2);
         dg_features_free(f1);
@@ -196,6 +219,49 @@ Test(churn, both_algorithms_train_validate_and_round_trip, .timeout = 120)
         dg_churn_model_free(again);
         dg_churn_model_free(m);
     }
+    dg_frame_free(fr);
+}
+
+/* The trees are scored by dangol's walk of XGBoost's JSON (src/analytics/churn_forest.c): the
+ * same numbers as XGBoost's own predictor on the same model and rows, to the last bit of the
+ * float it returns, including missing values (NaN) sent the default way. */
+Test(churn, forest_scores_are_xgboost_own_predictions, .timeout = 120)
+{
+    dg_frame *fr = synthetic(1500, 700, 11, false);
+    dg_churn_options opt;
+    dg_churn_options_init(&opt);
+    opt.horizon_days = 120;
+    opt.params.trees = 40;
+    opt.params.depth = 6;
+    opt.validate = false;
+    dg_churn_model *m = NULL;
+    cr_assert_eq(dg_churn_train(&m, fr, &opt, &err), 0, "%s", err.message);
+    dg_features_options fo;
+    dg_features_options_init(&fo);
+    dg_features *f = NULL;
+    cr_assert_eq(dg_features_compute(&f, fr, &fo, &err), 0, "%s", err.message);
+    /* some values missing, in the columns the trees split on most */
+    for (size_t r = 0; r < f->n_rows; r += 7)
+        f->values[r * f->n_features + (r / 7) % 3] = NAN;
+    double *ours = NULL;
+    cr_assert_eq(dg_churn_predict(&ours, m, f, &err), 0, "%s", err.message);
+    double *theirs = xgb_reference_predict(m, f, NAN, 1);
+    cr_assert_not_null(theirs, "%s", XGBGetLastError());
+    size_t differ = 0;
+    for (size_t r = 0; r < f->n_rows; r++)
+        differ += ours[r] != theirs[r];
+    cr_expect_eq(differ, 0, "%zu of %zu scores differ, e.g. %.9g vs %.9g", differ, f->n_rows,
+                 ours[0], theirs[0]);
+    free(theirs);
+    /* a model that is not XGBoost's JSON is refused, saying so */
+    m->bytes[0] = 'x';
+    double *none = NULL;
+    cr_expect_eq(dg_churn_predict(&none, m, f, &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "the stored churn model cannot be read"), "%s", err.message);
+    cr_expect_null(none);
+    free(ours);
+    dg_features_free(f);
+    dg_churn_model_free(m);
     dg_frame_free(fr);
 }
 
@@ -213,6 +279,13 @@ Test(churn, refusals_are_clear_and_nothing_is_nan, .timeout = 60)
     cr_expect_null(m);
     dg_frame_free(small);
     dg_frame *fr = synthetic(600, 700, 5, true);
+    /* too few churners: with a horizon of a year nearly everyone buys again */
+    opt.horizon_days = 1;
+    cr_expect_eq(dg_churn_train(&m, fr, &opt, &err), DG_EINVAL);
+    cr_expect(strstr(err.message, "too few customers to train") &&
+              strstr(err.message, "need at least 50 customers and 5 of each"), "%s", err.message);
+    cr_expect_null(m);
+    opt.horizon_days = 120;
     /* a horizon the data cannot label */
     opt.as_of = 720;
     cr_expect_eq(dg_churn_train(&m, fr, &opt, &err), DG_EINVAL);

@@ -47,6 +47,22 @@ Test(consult, default_types_are_the_config_file)
     dg_consult_types_free(t);
 }
 
+/* A team adds its own type beside the seeds' (docs/types.md): parsed, found, named. */
+Test(consult, a_team_adds_its_own_type_code)
+{
+    dg_consult_types *t = NULL;
+    const char *text = "careful.name_en = Careful\ncareful.name_ko = 꼼꼼한 고객\n"
+        "careful.guidance_en = Answer each question.\ncareful.guidance_ko = 하나씩 답하세요.\n"
+        "vip_2.name_en = Regular VIP\nvip_2.name_ko = 단골 VIP\n"
+        "vip_2.guidance_en = Greet by name.\nvip_2.guidance_ko = 이름으로 맞이하세요.\n";
+    cr_assert_eq(dg_consult_types_parse(&t, text, "t.conf", &err), 0, "%s", err.message);
+    const dg_consult_type *vip = dg_consult_types_find(t, "vip_2");
+    cr_assert_not_null(vip);
+    char buf[200];
+    cr_assert_str_eq(dg_consult_type_name(vip, "ko", buf, sizeof buf), "단골 VIP");
+    dg_consult_types_free(t);
+}
+
 static void types_refused(const char *text, const char *message)
 {
     dg_consult_types *t = NULL;
@@ -59,9 +75,9 @@ Test(consult, bad_types_name_line_and_column)
 {
     types_refused("careful name_en\n", "t.conf:1:1: expected \"key = value\", got \"careful "
                   "name_en\"");
-    types_refused("# x\nhasty.name_en = H\n", "t.conf:2:17: unknown customer type \"hasty\"; "
-                  "valid: careful, impatient, talkative, reticent, skeptical, indecisive, "
-                  "demanding");
+    types_refused("# x\nHasty.name_en = H\n", "t.conf:2:17: customer type code \"Hasty\": 1 "
+                  "to 31 lowercase letters, digits or _, starting with a letter (the seeds' "
+                  "codes: careful, impatient, ...; a team may add its own)");
     types_refused("careful.colour = red\n", "t.conf:1:18: unknown key \"careful.colour\"; a "
                   "type has name_en, name_ko, guidance_en, guidance_ko");
     types_refused("name_en = x\n", "t.conf:1:11: expected TYPE.name_en, TYPE.name_ko, "

@@ -9,6 +9,7 @@
 #include "dangol/customer.h"
 #include "dangol/report.h"
 #include "dangol/store.h"
+#include "dangol/vocab.h"
 
 static char path[64];
 static dg_store *store;
@@ -93,18 +94,22 @@ Test(card, unknown_customer_is_not_found)
     cr_assert_eq(card.n_sections, 0);
 }
 
-Test(card, guidance_for_every_catalog_type)
+/* Every seed type of the vocabulary (customer_type) has its guidance in the built-in file. */
+Test(card, guidance_for_every_seed_type)
 {
-    const dg_entity *e = dg_entity_find("customers");
-    const dg_column *col = &e->columns[dg_entity_column(e, "customer_type")];
     dg_consult_types *types;
     cr_assert_eq(dg_consult_types_default(&types, &err), 0, "%s", err.message);
     size_t n = 0;
-    for (const char *const *t = col->enum_values; *t; t++, n++) {
-        const dg_consult_type *type = dg_consult_types_find(types, *t);
-        cr_assert_not_null(type, "%s", *t);
-        cr_assert(type->guidance_en[0] && type->guidance_ko[0] && type->name_ko[0], "%s", *t);
+    const dg_vocab_entry *v;
+    for (size_t i = 0; (v = dg_vocab_at(i)) != NULL; i++) {
+        if (strcmp(v->domain, "customer_type") != 0)
+            continue;
+        const dg_consult_type *type = dg_consult_types_find(types, v->code);
+        cr_assert_not_null(type, "%s", v->code);
+        cr_assert(type->guidance_en[0] && type->guidance_ko[0] && type->name_ko[0], "%s", v->code);
+        n++;
     }
+    cr_assert_eq(n, 7);
     cr_assert_eq(types->n_types, n);
     dg_consult_types_free(types);
 }

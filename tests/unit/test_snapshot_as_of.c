@@ -1,8 +1,9 @@
 /* As-of frames from the one snapshot (dg_frame_cut, docs/snapshot.md): on demo stores with and
  * without order lines, the frame dg_frame_from_store gives as of each of several days (before
- * the first order, through the history, the last day) is byte for byte the frame rebuilt from
- * the rows as of that day, so every report over it (rfm, stage, loyalty, cohort, cube, CLV)
- * answers the same; it comes from the snapshot, not the rows (rows deleted behind the snapshot's
+ * the first order, through the history, the last day), and the frame dg_frame_cut_copy cuts out
+ * of the last day's frame in memory (the server's ?as_of) without changing it, are byte for byte
+ * the frame rebuilt from the rows as of that day, so every report over it (rfm, stage, loyalty,
+ * cohort, cube, CLV) answers the same; it comes from the snapshot, not the rows (rows deleted behind the snapshot's
  * back do not change it), and a day after the store's last day is still rebuilt. */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
@@ -87,9 +88,8 @@ static serialized from_rows(int32_t day, bool lines)
     return bytes_of(f);
 }
 
-static void same_as_rows(int32_t day, bool lines)
+static void same_frame(serialized cut, serialized rebuilt, int32_t day, bool lines)
 {
-    serialized cut = from_store(day, lines), rebuilt = from_rows(day, lines);
     cr_assert_eq(cut.frame->as_of, day);
     cr_assert_eq(cut.frame->n_customers, rebuilt.frame->n_customers, "day %d: customers", day);
     cr_assert_eq(cut.frame->n_orders, rebuilt.frame->n_orders, "day %d: orders", day);
@@ -100,6 +100,16 @@ static void same_as_rows(int32_t day, bool lines)
     cr_assert(cut.len == rebuilt.len && memcmp(cut.data, rebuilt.data, cut.len) == 0,
               "day %d (lines %d): the cut frame differs from the rebuilt one", day, lines);
     drop(cut);
+}
+
+/* The frame as of day from the store, and cut out of whole in memory, equal the rows'. */
+static void same_as_rows(const dg_frame *whole, int32_t day, bool lines)
+{
+    serialized rebuilt = from_rows(day, lines);
+    same_frame(from_store(day, lines), rebuilt, day, lines);
+    dg_frame *copy = NULL;
+    cr_assert_eq(dg_frame_cut_copy(&copy, whole, day, &err), 0, "%s", err.message);
+    same_frame(bytes_of(copy), rebuilt, day, lines);
     drop(rebuilt);
 }
 
@@ -112,12 +122,17 @@ static void every_day_equals_a_rebuild(bool lines)
     cr_assert(whole.frame->n_surveys && whole.frame->n_feedback && whole.frame->n_interactions &&
               whole.frame->n_referrals && whole.frame->n_partner && (!lines || whole.frame->n_lines),
               "the demo store holds every kind of row the cut must handle");
-    drop(whole);
     cr_assert_lt(first, last);
-    same_as_rows(first - 30, lines);
+    same_as_rows(whole.frame, first - 30, lines);
     for (int k = 0; k <= 10; k++)
-        same_as_rows(first + (int32_t)((int64_t)(last - first) * k / 10), lines);
-    same_as_rows(last - 1, lines);
+        same_as_rows(whole.frame, first + (int32_t)((int64_t)(last - first) * k / 10), lines);
+    same_as_rows(whole.frame, last - 1, lines);
+    /* the copies left the frame they were cut out of as it was */
+    serialized after = bytes_of(whole.frame);
+    cr_assert(after.len == whole.len && memcmp(after.data, whole.data, whole.len) == 0,
+              "dg_frame_cut_copy changed its source");
+    free(after.data);
+    drop(whole);
     /* the cuts did not change the saved snapshot: the whole frame is still all of it */
     whole = from_store(DG_DAY_NONE, lines);
     cr_assert_eq(whole.frame->n_orders, orders);
@@ -172,10 +187,16 @@ Test(snapshot_as_of, a_day_after_the_last_is_rebuilt)
     serialized whole = from_store(DG_DAY_NONE, false);
     int32_t last = whole.frame->as_of;
     drop(whole);
-    same_as_rows(last + 400, false);
+    serialized rebuilt = from_rows(last + 400, false);
+    same_frame(from_store(last + 400, false), rebuilt, last + 400, false);
+    drop(rebuilt);
     dg_error e;
     serialized f = from_rows(last, false);
     cr_assert_eq(dg_frame_cut(f.frame, last + 1, &e), DG_EINVAL);
+    cr_assert(strstr(e.message, "later day") != NULL, "%s", e.message);
+    dg_frame *copy = (dg_frame *)1;
+    cr_assert_eq(dg_frame_cut_copy(&copy, f.frame, last + 1, &e), DG_EINVAL);
+    cr_assert_null(copy);
     cr_assert(strstr(e.message, "later day") != NULL, "%s", e.message);
     drop(f);
 }

@@ -1,0 +1,43 @@
+#!/bin/sh
+# As-of requests to a running server (BENCHMARKS.md, "Frame snapshot"): `dangol serve` on a demo
+# store of N customers (default 222,500, no order lines), then, one after the other, the first
+# GET /api/rfm (the server reads its frame of the last day: from the snapshot, which is made
+# current first), GET /api/rfm?as_of=DAY for DAYS distinct days (each a new as-of frame), and
+# the first of them again (a kept one). Each line: the request's wall time (curl) and the
+# server's CPU time (user + system from /proc, all threads) over it. DANGOL=... chooses the binary
+# (to compare two side by side on the same store).
+# usage: bench/as_of.sh [N_CUSTOMERS]        (BENCH_DIR=/tmp/... to choose the scratch)
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+N=${1:-222500}
+DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-snapshot}
+D=${DANGOL:-$ROOT/build/dangol}
+DB="$DIR/store-$N.db"
+mkdir -p "$DIR"
+[ -n "${DANGOL:-}" ] || make -C "$ROOT" -s build/dangol
+[ -f "$DB" ] || "$D" --db "$DB" -q demo --customers "$N" --no-lines
+"$D" --db "$DB" rfm > /dev/null   # the snapshot current, so the server loads it
+echo "as-of benchmark: $N customers, $("$D" --db "$DB" --format csv stats | awk -F, '$1 == "orders" {print $2}') orders; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+"$D" --db "$DB" serve --port 0 --no-web --threads 2 > "$DIR/serve.out" 2> "$DIR/serve.err" &
+SERVER=$!
+trap 'kill "$SERVER" 2> /dev/null' EXIT
+URL=""
+for _ in $(seq 1 300); do
+  URL=$(grep -o 'http://[^ ]*' "$DIR/serve.out" 2> /dev/null | sed 's#/$##') && [ -n "$URL" ] && break
+  sleep 0.1
+done
+cpu_ms() { awk '{ printf "%d\n", ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"' }' "/proc/$SERVER/stat"; }
+timed() {   # timed LABEL PATH: "LABEL wall_ms W cpu_ms C"
+  before=$(cpu_ms)
+  wall=$(curl -s -o "$DIR/answer.json" -w '%{time_total}' "$URL$2")
+  grep -q '"rows"' "$DIR/answer.json" || { echo "$1: no answer: $(head -c 200 "$DIR/answer.json")"; exit 1; }
+  echo "$1 wall_ms $(awk "BEGIN { printf \"%d\", $wall * 1000 }") cpu_ms $(($(cpu_ms) - before))"
+}
+timed "first /api/rfm (frame of the last day)" /api/rfm
+for day in 2025-06-30 2025-03-31 2024-12-31 2024-09-30 2025-11-30; do
+  timed "/api/rfm?as_of=$day (new day)" "/api/rfm?as_of=$day"
+done
+timed "/api/rfm?as_of=2025-06-30 again (kept, or evicted past 4 days)" "/api/rfm?as_of=2025-06-30"
+timed "/api/rfm?as_of=2025-11-30 again (kept)" "/api/rfm?as_of=2025-11-30"
+echo "server peak RSS $(awk '/VmHWM/ { print $2, $3 }' "/proc/$SERVER/status")"
