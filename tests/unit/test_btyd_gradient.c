@@ -2,9 +2,10 @@
  * log-likelihoods (what L-BFGS and the Hessian standard errors run on) against central finite
  * differences of the log-likelihood, at several parameter points and customer patterns, x = 0
  * and t_x = T among them, one customer at a time and all together. Pareto/NBD's points put
- * alpha above, equal to and below beta, and far from it (the series' zeta beyond 0.9, where
- * log K is differenced instead); its likelihood is also checked against the per-customer
- * 2F1 form of Fader & Hardie (2005), eq. (19). */
+ * alpha above, equal to and below beta, and far from it (the series' zeta beyond 0.99, where
+ * log K is integrated by quadrature instead); its packed likelihood is also checked against
+ * the per-customer form of Fader & Hardie (2005), eq. (19). (Far along the r/alpha ridge,
+ * where these differences lose digits, test_btyd_reference.c checks against mpmath.) */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -112,6 +113,7 @@ Test(btyd_gradient, paretonbd)
     const double points[][4] = {
         {0.2426, 4.4136, 0.7929, 2.4259}, {0.5533, 10.5776, 0.6061, 11.6650}, {1, 5, 1, 5},
         {0.5, 0.1, 2, 50}, {0.5, 100, 0.8, 0.1}, {10, 100, 5, 50}, {0.05, 0.5, 30, 2000},
+        {0.9, 0.8, 1.3, 700},
     };
     check_points(dg__paretonbd_loglik_pack, "paretonbd", points, sizeof points / sizeof points[0],
                  patterns, N_PATTERNS, dg__paretonbd_loglik_one);

@@ -99,3 +99,40 @@ Test(btyd_reference, matches_mpmath_on_the_grid, .timeout = 120)
     cr_assert_gt(n, 1000);
     cr_assert_eq(bad, 0, "%d of %d values differ from mpmath by more than 1e-6 relative", bad, n);
 }
+
+/* Pareto/NBD far along the r/alpha ridge, where a small store's fit walks (r, alpha in the
+ * thousands, zeta = |alpha-beta|/(alpha+t) -> 1, log K by quadrature): the packed
+ * log-likelihood and its analytic gradient against mpmath, and the work per (x, time) pair
+ * bounded by the quadrature's nodes whatever r and alpha are. */
+Test(btyd_reference, paretonbd_far_on_the_ridge, .timeout = 120)
+{
+    FILE *p = popen("/usr/bin/python3 tests/helpers/btyd_reference.py pnbd_far", "r");
+    cr_assert_not_null(p);
+    char line[1024];
+    int n = 0;
+    dg_error err = {0};
+    while (fgets(line, sizeof line, p)) {
+        double v[12];
+        if (sscanf(line, "pnbd_far %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf", v, v + 1,
+                   v + 2, v + 3, v + 4, v + 5, v + 6, v + 7, v + 8, v + 9, v + 10, v + 11) != 12)
+            continue;
+        dg_btyd_data d = {1, v + 4, v + 5, v + 6, NULL, NULL};
+        dg__btyd_pack pack;
+        cr_assert_eq(dg__btyd_pack_build(&pack, &d, &err), 0, "%s", err.message);
+        double grad[4], ll = dg__paretonbd_loglik_pack(v, grad, &pack);
+        cr_expect(fabs(ll - v[7]) <= 1e-10 * fmax(1.0, fabs(v[7])), "LL %.15g for %s", ll, line);
+        for (int k = 0; k < 4; k++) {
+            /* relative, or what 1e-10 of LL is worth per unit of the parameter */
+            double scale = fmax(fabs(v[8 + k]), 1e-10 * (1 + fabs(v[7])) / v[k]);
+            cr_expect(fabs(grad[k] - v[8 + k]) <= 1e-8 * scale,
+                      "d/dp%d %.15g for %s", k, grad[k], line);
+        }
+        if (v[1] > 1000 * v[3])   /* zeta > 0.99 at every t here: quadrature only */
+            cr_expect(pack.k_terms <= 2 * 129.0, "%g terms for two pairs: %s", pack.k_terms,
+                      line);
+        dg__btyd_pack_free(&pack);
+        n++;
+    }
+    cr_assert_eq(pclose(p), 0, "the reference helper failed");
+    cr_assert_eq(n, 21);
+}

@@ -48,6 +48,7 @@ typedef struct dg__btyd_pack {
     size_t nk;
     double *kx, *kt;
     uint32_t *ikt, *ikT;
+    double k_terms;   /* series terms and quadrature nodes of the last evaluation's K (tests) */
 } dg__btyd_pack;
 
 int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error *err);

@@ -1,46 +1,12 @@
 /* Pareto/NBD (Schmittlein, Morrison & Colombo 1987): log-likelihood in the form derived by Fader
  * & Hardie (2005), "A Note on Deriving the Pareto/NBD Model and Related Expressions", P(alive)
  * and the conditional expectation. Parameters p = {r, alpha, s, beta}. The likelihood of the fit
- * and its analytic gradient (for L-BFGS and the standard errors) take one series per distinct
- * (x, t_x) and (x, T) pair (log_k below) and one pass over the patterns. */
+ * and its analytic gradient (for L-BFGS and the standard errors) take one series or quadrature
+ * per distinct (x, t_x) and (x, T) pair (log_k below) and one pass over the patterns. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "analytics/btyd/btyd_internal.h"
-
-/* log A_0, Fader & Hardie (2005) note, eqs. (20)-(21) (A_0 >= 0):
- *   alpha >= beta: A_0 = 2F1(r+s+x, s+1; r+s+x+1; (alpha-beta)/(alpha+t_x)) / (alpha+t_x)^(r+s+x)
- *                      - 2F1(r+s+x, s+1; r+s+x+1; (alpha-beta)/(alpha+T))   / (alpha+T)^(r+s+x)
- *   alpha <  beta: the same with 2F1(r+s+x, r+x; r+s+x+1; (beta-alpha)/(beta+.)), beta+. bases.
- * Equivalently s/(r+s+x) A_0 = s * integral_{t_x}^{T} (alpha+u)^-(r+x) (beta+u)^-(s+1) du. */
-static double log_a0(double r, double alpha, double s, double beta, double x, double t_x, double T)
-{
-    double a1 = r + s + x, c1 = r + s + x + 1, b1, base, diff;
-    int sign;
-    if (alpha >= beta) {
-        b1 = s + 1;
-        base = alpha;
-        diff = alpha - beta;
-    } else {
-        b1 = r + x;
-        base = beta;
-        diff = beta - alpha;
-    }
-    double l_tx = dg__hyp2f1_log(a1, b1, c1, diff / (base + t_x), &sign) - a1 * log(base + t_x);
-    double l_T = dg__hyp2f1_log(a1, b1, c1, diff / (base + T), &sign) - a1 * log(base + T);
-    return dg__logsubexp(l_tx, l_T);
-}
-
-/* Fader & Hardie (2005) note, eq. (19):
- *   L = G(r+x) alpha^r beta^s / G(r) * { 1/((alpha+T)^(r+x) (beta+T)^s) + s/(r+s+x) A_0 } */
-double dg__paretonbd_loglik_one(const double *p, double x, double t_x, double T)
-{
-    double r = p[0], alpha = p[1], s = p[2], beta = p[3];
-    double head = dg_lgamma(r + x) - dg_lgamma(r) + r * log(alpha) + s * log(beta);
-    double u1 = -(r + x) * log(alpha + T) - s * log(beta + T);
-    double u2 = log(s) - log(r + s + x) + log_a0(r, alpha, s, beta, x, t_x, T);
-    return head + dg__logaddexp(u1, u2);
-}
 
 /* The tail integral of the likelihood's second term,
  *   K(t) = integral_t^inf (alpha+u)^-(r+x) (beta+u)^-(s+1) du
@@ -56,43 +22,71 @@ double dg__paretonbd_loglik_one(const double *p, double x, double t_x, double T)
  * (H_k(v) = sum_{j<k} 1/(v+j), the derivative of log (v)_k) and d/dzeta = sum k g_k / (zeta G),
  * hence the analytic gradient of log K in {r, alpha, s, beta}. */
 #define SERIES_ZETA 0.99
-#define FD_STEP 1e-3   /* relative step of the five-point differences of log K beyond it */
 
-/* log K(t) through the 2F1 of eqs. (20)-(21) (for zeta > SERIES_ZETA, where it uses A&S 15.3.6):
- * log A_0's term at t less log(r+s+x). */
-static double log_k_hyp(double r, double alpha, double s, double beta, double x, double t)
+/* Beyond SERIES_ZETA the series needs ~40/(1-zeta) terms and the 2F1 forms of eqs. (20)-(21)
+ * (a = r+s+x in the thousands, z -> 1) cost millions; and A&S 15.3.6 on 2F1(1, p; q; zeta)
+ * splits G into w^s Gamma(q) Gamma(-s) / Gamma(p) zeta^(1-q) (its second series has b = c, so
+ * (1-w)^-a) plus (q-1)/s 2F1(1, p; 1-s; w), w = 1-zeta (alpha >= beta; s is r+x-1 otherwise,
+ * and an integer one needs the limit form A&S 15.3.10-12), two terms of size ~e^(p w) that
+ * cancel to G ~ 1/w, losing p w / ln 10 digits (7 at p = 12634, w = 0.0014). So K is integrated
+ * directly: u = t + c y, c = 1 / ((r+x)/(alpha+t) + (s+1)/(beta+t)) the integrand's e-folding
+ * length at t, and the exp-sinh double-exponential rule y = exp(pi/2 sinh tau) (Takahasi & Mori
+ * 1974; DLMF 3.5.ii), step QUAD_STEP on |tau| <= QUAD_TAU: the integrand in y is analytic on
+ * y > 0 and log-concave in log y (one peak), so the rule's error falls like exp(-C/QUAD_STEP)
+ * (below 1e-12 relative against mpmath, tests/unit/test_btyd_reference.c) and the part below
+ * y = exp(-pi/2 sinh QUAD_TAU) ~ 1e-19 is negligible. The weights f/K of the same nodes give
+ * the gradient, d log K / d theta = E[d log f / d theta]:
+ *   d/dr = -E log(alpha+u), d/ds = -E log(beta+u), d/dalpha = -(r+x) E 1/(alpha+u),
+ *   d/dbeta = -(s+1) E 1/(beta+u).
+ * At most 2 QUAD_TAU / QUAD_STEP + 1 = QUAD_NODES nodes, whatever r, alpha, s, beta, x, t. */
+#define QUAD_STEP (1.0 / 16)
+#define QUAD_TAU 4.0
+#define QUAD_NODES 129
+
+static double log_k_quad(const double *p, double x, double t, double *d, long *terms)
 {
-    double a1 = r + s + x, b1 = alpha >= beta ? s + 1 : r + x, base = fmax(alpha, beta);
-    int sign;
-    return dg__hyp2f1_log(a1, b1, a1 + 1, fabs(alpha - beta) / (base + t), &sign) -
-           a1 * log(base + t) - log(a1);
+    double m = p[0] + x, e = p[2] + 1, A = p[1] + t, B = p[3] + t;
+    double c = 1.0 / (m / A + e / B), ca = c / A, cb = c / B;
+    double sum = 0, sla = 0, slb = 0, sia = 0, sib = 0, prev = 0;
+    *terms = 0;
+    for (int i = 0; i < QUAD_NODES; i++) {
+        ++*terms;
+        double tau = -QUAD_TAU + i * QUAD_STEP, sh = M_PI_2 * sinh(tau);
+        double y = exp(sh), la = log1p(ca * y), lb = log1p(cb * y);
+        double g = exp(sh - m * la - e * lb) * M_PI_2 * cosh(tau);
+        sum += g;
+        sla += g * la;
+        slb += g * lb;
+        sia += g / (1 + ca * y);
+        sib += g / (1 + cb * y);
+        /* past the (single) peak and negligible: the rest is smaller still */
+        if (g < prev && g < 1e-18 * sum)
+            break;
+        prev = g;
+    }
+    double lat = log(A), lbt = log(B);
+    d[0] = -lat - sla / sum;
+    d[1] = -m / A * sia / sum;
+    d[2] = -lbt - slb / sum;
+    d[3] = -e / B * sib / sum;
+    return -m * lat - e * lbt + log(c) + log(QUAD_STEP * sum);
 }
 
-/* log K(t) at {r, alpha, s, beta} = p and d log K / dp in d[4]. */
-static double log_k(const double *p, double x, double t, double *d)
+/* log K(t) at {r, alpha, s, beta} = p and d log K / dp in d[4]; *terms: the work done. */
+static double log_k(const double *p, double x, double t, double *d, long *terms)
 {
     double r = p[0], alpha = p[1], s = p[2], beta = p[3];
     int case1 = alpha >= beta;   /* alpha is hi */
     double hi = case1 ? alpha : beta, lo = case1 ? beta : alpha;
     double zeta = (hi - lo) / (hi + t);
-    if (zeta > SERIES_ZETA) {
-        /* five-point central differences of the 2F1 form: error O(h^4) ~ 1e-12 */
-        static const double offset[4] = {2, 1, -1, -2}, weight[4] = {-1, 8, -8, 1};
-        for (int i = 0; i < 4; i++) {
-            double q[4] = {r, alpha, s, beta}, h = FD_STEP * p[i], sum = 0;
-            for (int m = 0; m < 4; m++) {
-                q[i] = p[i] + offset[m] * h;
-                sum += weight[m] * log_k_hyp(q[0], q[1], q[2], q[3], x, t);
-            }
-            d[i] = sum / (12 * h);
-        }
-        return log_k_hyp(r, alpha, s, beta, x, t);
-    }
+    if (zeta > SERIES_ZETA)
+        return log_k_quad(p, x, t, d, terms);
     double m = r + x, a = r + s + x, q = a + 1, pp = case1 ? m : s + 1;
     /* gz = g_k / zeta, so that the zeta = 0 limit needs no division */
     double gz = pp / q, G = 1.0, sgp = 0, sgq = 0, skz = 0, hp = 0, hq = 0;
     double first = gz;
-    for (long k = 0; k < 100000; k++) {
+    long k;
+    for (k = 0; k < 100000; k++) {
         hp += 1.0 / (pp + k);
         hq += 1.0 / (q + k);
         double g = gz * zeta;   /* g_{k+1} */
@@ -106,6 +100,7 @@ static double log_k(const double *p, double x, double t, double *d)
         if (gz * (k + 2) * (1 + hp + hq + 1 / w) <= 1e-17 * first * w * w)
             break;
     }
+    *terms = k + 1;
     double ia = 1.0 / a, lat = log(alpha + t), lbt = log(beta + t);
     double dp = sgp / G, dq = -sgq / G, dz = skz / G;
     double dz_hi = (lo + t) / ((hi + t) * (hi + t)), dz_lo = -1.0 / (hi + t);
@@ -114,6 +109,26 @@ static double log_k(const double *p, double x, double t, double *d)
     d[1] = -m / (alpha + t) + (case1 ? dz * dz_hi : 1.0 / (lo + t) + dz * dz_lo);
     d[3] = -(s + 1) / (beta + t) + (case1 ? 1.0 / (lo + t) + dz * dz_lo : dz * dz_hi);
     return -m * lat - (s + 1) * lbt + log(lo + t) - log(a) + log(G);
+}
+
+/* log(K(t_x) - K(T)) = log(A_0 / (r+s+x)), A_0 of Fader & Hardie (2005) note, eqs. (20)-(21)
+ * (-inf when t_x = T): the same K as the fit's, per customer. */
+static double log_dead(const double *p, double x, double t_x, double T)
+{
+    double d[4];
+    long terms;
+    return dg__logsubexp(log_k(p, x, t_x, d, &terms), log_k(p, x, T, d, &terms));
+}
+
+/* Fader & Hardie (2005) note, eq. (19):
+ *   L = G(r+x) alpha^r beta^s / G(r) * { 1/((alpha+T)^(r+x) (beta+T)^s) + s/(r+s+x) A_0 } */
+double dg__paretonbd_loglik_one(const double *p, double x, double t_x, double T)
+{
+    double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    double head = dg_lgamma(r + x) - dg_lgamma(r) + r * log(alpha) + s * log(beta);
+    double u1 = -(r + x) * log(alpha + T) - s * log(beta + T);
+    double u2 = log(s) + log_dead(p, x, t_x, T);
+    return head + dg__logaddexp(u1, u2);
 }
 
 typedef struct pnbd_pairs {
@@ -125,9 +140,11 @@ typedef struct pnbd_pairs {
 static void pairs_rows(size_t begin, size_t end, double *acc, const void *ctx)
 {
     const pnbd_pairs *m = ctx;
-    for (size_t j = begin; j < end; j++)
-        m->lk[j] = log_k(m->p, m->pk->kx[j], m->pk->kt[j], m->dk + 4 * j);
-    acc[0] += 0.0;
+    long terms;
+    for (size_t j = begin; j < end; j++) {
+        m->lk[j] = log_k(m->p, m->pk->kx[j], m->pk->kt[j], m->dk + 4 * j, &terms);
+        acc[0] += (double)terms;
+    }
 }
 
 typedef struct pnbd_terms {
@@ -208,6 +225,7 @@ double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack)
             return NAN;
         }
         double ll = dg__paretonbd_loglik_pack(p, grad, &local);
+        pk->k_terms = local.k_terms;
         free(local.kx);
         free(local.kt);
         free(local.ikt);
@@ -234,8 +252,8 @@ double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack)
         ibT[j] = 1.0 / (beta + pk->uT[j]);
     }
     pnbd_pairs pairs = {pk, p, lk, dk};
-    double ll, unused;
-    int rc = dg__parallel_sum(nk, 1, pairs_rows, &pairs, pk->threads, &unused);
+    double ll;
+    int rc = dg__parallel_sum(nk, 1, pairs_rows, &pairs, pk->threads, &pk->k_terms);
     pnbd_terms terms = {pk, r, alpha, s, beta, log(s), r / alpha, log(beta), s / beta,
                         grad != NULL, head, dhr, laT, lbT, iaT, ibT, lk, dk};
     double acc[5];
@@ -256,8 +274,7 @@ double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack)
 double dg__paretonbd_p_alive(const double *p, double x, double t_x, double T)
 {
     double r = p[0], alpha = p[1], s = p[2], beta = p[3];
-    double l = log(s) - log(r + s + x) + (r + x) * log(alpha + T) + s * log(beta + T) +
-               log_a0(r, alpha, s, beta, x, t_x, T);
+    double l = log(s) + (r + x) * log(alpha + T) + s * log(beta + T) + log_dead(p, x, t_x, T);
     if (l == -INFINITY)
         return 1.0;
     return l > 0 ? exp(-l) / (1.0 + exp(-l)) : 1.0 / (1.0 + exp(l));
