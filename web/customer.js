@@ -20,8 +20,8 @@ function guidanceText(text) {
 /* Money the library writes as "869,000 KRW" (amount, then the store currency), as the dashboard
    writes money everywhere else (₩869,000). */
 function cardMoney(text) {
-  const m = text.match(/^(-?[\d,]+(?:\.\d+)?) [A-Z]{3}$/);
-  return m ? fmtMoney(parseFloat(m[1].replace(/,/g, ''))) : text;
+  const m = text.match(/^(-?[\d,]+(?:\.\d+)?) ([A-Z]{3})$/);
+  return m ? fmtMoney(parseFloat(m[1].replace(/,/g, '')), m[2]) : text;
 }
 
 /* An item of the card's loyalty and lifetime-value sections (src/crm/customer_analytics.c,

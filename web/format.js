@@ -5,14 +5,16 @@ import { state } from './api.js';
 
 export function locale() { return lang() === 'ko' ? 'ko-KR' : 'en-US'; }
 export function fmtInt(v) { return v == null ? '–' : new Intl.NumberFormat(locale()).format(v); }
-/* Money in the store's currency (/api/stats: currency, minor_digits); a plain number for a role
-   that may not read the store's summary (an agent), which knows no currency. */
-export function moneyFormat() {
-  if (!state.store) return new Intl.NumberFormat(locale());
+/* Money in the store's currency (/api/stats: currency, minor_digits). A role that may not read
+   the store's summary (an agent) knows no currency: then the code the text itself carried (the
+   card writes "869,000 KRW"), else a plain number. */
+export function moneyFormat(code) {
+  if (!state.store)
+    return code ? new Intl.NumberFormat(locale(), { style: 'currency', currency: code }) : new Intl.NumberFormat(locale());
   const digits = state.store.minor_digits;
   return new Intl.NumberFormat(locale(), { style: 'currency', currency: state.store.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
-export function fmtMoney(v) { return v == null ? '–' : moneyFormat().format(v); }
+export function fmtMoney(v, code) { return v == null ? '–' : moneyFormat(code).format(v); }
 export function currencySymbol() { return (moneyFormat().formatToParts(0).find(p => p.type === 'currency') || { value: '' }).value; }
 export function fmtCompact(v) {
   return new Intl.NumberFormat(locale(), { notation: 'compact', maximumFractionDigits: 1 }).format(v);

@@ -80,6 +80,12 @@ async function main() {
         board.breached.length > 0 && board.breached.length === board.apiBreached.length &&
         board.breached.every(c => ownCustomers.has(c)) && board.apiAll.every(c => ownCustomers.has(c)),
         JSON.stringify({ breached: board.breached, api: board.apiBreached.length, own: [...ownCustomers] }));
+      const own1 = [...ownCustomers][0];
+      await open(page, `/customer/${own1}`, lang);
+      const card = await page.evaluate(() => ({ state: document.getElementById('view').dataset.state,
+        text: document.getElementById('view').innerText }));
+      check(`an agent's card shows money in the store's currency, though the role cannot read the store's summary (${lang})`,
+        card.state === 'ready' && card.text.includes('₩') && !/\d KRW/.test(card.text), card.text.slice(0, 400));
     }
     await context.clearCookies();
     await signIn(page, analyst);
