@@ -67,7 +67,7 @@ int dg_cli_report_print(dg_cli *cli, int rc, const dg_report *report, const dg_e
     return DG_EXIT_OK;
 }
 
-int dg_cli_query(dg_cli *cli, const char *name, const char *const *params)
+int dg_cli_store_report(dg_cli *cli, dg_cli_store_report_fn fn, void *ctx)
 {
     dg_store *store;
     int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
@@ -77,9 +77,30 @@ int dg_cli_query(dg_cli *cli, const char *name, const char *const *params)
     dg_error_clear(&err);
     dg_report report;
     dg_report_init(&report);
-    int rc = dg_report_query(&report, store, name, params, &err);
+    int rc = fn(&report, store, ctx, &err);
     dg_store_close(store);
     int code = dg_cli_report_print(cli, rc, &report, &err);
     dg_report_clear(&report);
-    return rc == DG_EINVAL ? DG_EXIT_USAGE : code;
+    return code;
+}
+
+/* dg_cli_query's report: the named query, its status kept for the exit code. */
+typedef struct query_call {
+    const char *name;
+    const char *const *params;
+    int status;
+} query_call;
+
+static int query_report(dg_report *out, dg_store *store, void *ctx, dg_error *err)
+{
+    query_call *q = ctx;
+    q->status = dg_report_query(out, store, q->name, q->params, err);
+    return q->status;
+}
+
+int dg_cli_query(dg_cli *cli, const char *name, const char *const *params)
+{
+    query_call q = { name, params, 0 };
+    int code = dg_cli_store_report(cli, query_report, &q);
+    return q.status == DG_EINVAL ? DG_EXIT_USAGE : code;
 }

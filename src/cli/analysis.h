@@ -30,6 +30,13 @@ int dg_cli_load_frame(dg_cli *cli, int32_t as_of, bool with_lines, dg_frame **ou
  * or all its tables; the failure otherwise. The report stays the caller's. */
 int dg_cli_report_print(dg_cli *cli, int rc, const dg_report *report, const dg_error *err);
 
+/* A report read from the store: fills out from store and the command's ctx; a DG_E* status. */
+typedef int (*dg_cli_store_report_fn)(dg_report *out, dg_store *store, void *ctx, dg_error *err);
+
+/* Opens the store read-only, runs fn on it, closes it and prints the report as
+ * dg_cli_report_print does. Returns the exit code. */
+int dg_cli_store_report(dg_cli *cli, dg_cli_store_report_fn fn, void *ctx);
+
 /* Runs the report called name on the store with the key/value params (dg_report_query) and
  * prints it; a bad parameter (DG_EINVAL) exits as a usage error. */
 int dg_cli_query(dg_cli *cli, const char *name, const char *const *params);

@@ -34,30 +34,30 @@ int dg_cli_audit(dg_cli *cli, dg_store *store, const char *action, const char *c
     return rc == 0 ? DG_EXIT_OK : dg_cli_fail(cli, &err);
 }
 
+static int verification_report(dg_report *out, dg_store *store, void *ctx, dg_error *err)
+{
+    dg_audit_verification *v = ctx;
+    int rc = dg_audit_verify(store, v, err);
+    return rc == 0 ? dg_report_audit_verification(out, v, err) : rc;
+}
+
 static int verify(dg_cli *cli, int argc, char **argv)
 {
     (void)argv;
     if (argc != 1)
         return dg_cli_usage_error(cli, "audit verify takes no arguments");
-    dg_store *store;
-    int code = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
-    if (code != DG_EXIT_OK)
-        return code;
-    dg_error err;
-    dg_error_clear(&err);
     dg_audit_verification v;
-    dg_report rep = { 0 };
-    int rc = dg_audit_verify(store, &v, &err);
-    if (rc == 0)
-        rc = dg_report_audit_verification(&rep, &v, &err);
-    code = dg_cli_report_print(cli, rc, &rep, &err);
-    dg_report_clear(&rep);
-    dg_store_close(store);
+    int code = dg_cli_store_report(cli, verification_report, &v);
     if (code == DG_EXIT_OK && !v.ok) {
         fprintf(stderr, "%s audit: the audit trail is broken: %s\n", cli->program, v.problem);
         return DG_EXIT_DATA;
     }
     return code;
+}
+
+static int entries_report(dg_report *out, dg_store *store, void *ctx, dg_error *err)
+{
+    return dg_report_audit(out, store, ctx, err);
 }
 
 static int list(dg_cli *cli, int argc, char **argv)
@@ -96,16 +96,7 @@ static int list(dg_cli *cli, int argc, char **argv)
     }
     if (optind != argc)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    dg_store *store;
-    int code = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
-    if (code != DG_EXIT_OK)
-        return code;
-    dg_report rep = { 0 };
-    int rc = dg_report_audit(&rep, store, &filter, &err);
-    code = dg_cli_report_print(cli, rc, &rep, &err);
-    dg_report_clear(&rep);
-    dg_store_close(store);
-    return code;
+    return dg_cli_store_report(cli, entries_report, &filter);
 }
 
 static int prune(dg_cli *cli, int argc, char **argv)

@@ -10,24 +10,20 @@
 #include "cli/analysis.h"
 
 /* The chain needs the store (the staff surveys) and the frame built from it. */
-static int chain(dg_cli *cli, int32_t as_of, int repeat_days, int min_responses)
+typedef struct chain_args {
+    int32_t as_of;
+    int repeat_days, min_responses;
+} chain_args;
+
+static int chain_report(dg_report *out, dg_store *store, void *ctx, dg_error *err)
 {
-    dg_store *store;
-    int code = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
-    if (code != DG_EXIT_OK)
-        return code;
-    dg_error err;
-    dg_error_clear(&err);
+    const chain_args *a = ctx;
     dg_frame *frame = NULL;
-    dg_report report = { 0 };
-    int rc = dg_report_frame(&frame, store, as_of, false, &err);
+    int rc = dg_report_frame(&frame, store, a->as_of, false, err);
     if (rc == 0)
-        rc = dg_report_staff_chain(&report, frame, store, repeat_days, min_responses, &err);
-    dg_store_close(store);
-    code = dg_cli_report_print(cli, rc, &report, &err);
-    dg_report_clear(&report);
+        rc = dg_report_staff_chain(out, frame, store, a->repeat_days, a->min_responses, err);
     dg_frame_free(frame);
-    return code;
+    return rc;
 }
 
 static int run(dg_cli *cli, int argc, char **argv)
@@ -93,7 +89,8 @@ static int run(dg_cli *cli, int argc, char **argv)
     if (!is_chain && min_responses)
         return dg_cli_usage_error(cli, "--min-responses is an option of staff chain");
     if (is_chain)
-        return chain(cli, as_of, sopts.repeat_days, min_responses);
+        return dg_cli_store_report(cli, chain_report,
+                                   &(chain_args){ as_of, sopts.repeat_days, min_responses });
     dg_frame *frame = NULL;
     dg_report report = { 0 };
     if ((code = dg_cli_load_frame(cli, as_of, false, &frame)) == 0)
