@@ -22,17 +22,11 @@ static int parse_count(const dg_cli *cli, const char *option, const char *text, 
 
 static int run_features(dg_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = { { "as-of", required_argument, NULL, 'a' }, { 0 } };
     int32_t as_of = DG_DAY_NONE;
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (o != 'a')
-            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        if ((code = dg_cli_parse_day(cli, "--as-of", optarg, &as_of)) != 0)
-            return code;
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    const dg_cli_option options[] = { dg_cli_day("as-of", &as_of, NULL) };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
+    if (code != DG_EXIT_OK)
+        return code;
     dg_error err;
     dg_error_clear(&err);
     dg_frame *frame = NULL;
