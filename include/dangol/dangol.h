@@ -34,6 +34,7 @@
 #include "dangol/points.h"
 #include "dangol/order_return.h"
 #include "dangol/calendar.h"
+#include "dangol/card.h"
 #include "dangol/campaign.h"
 #include "dangol/ticket.h"
 #include "dangol/progress.h"

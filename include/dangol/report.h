@@ -21,7 +21,7 @@
 #include "dangol/cvalue.h"
 #include "dangol/cube.h"
 #include "dangol/economics.h"
-#include "dangol/customer.h"
+#include "dangol/card.h"
 #include "dangol/error.h"
 #include "dangol/export.h"
 #include "dangol/frame.h"

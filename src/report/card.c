@@ -14,7 +14,7 @@
 
 #include "dangol/clv.h"
 #include "dangol/consult.h"
-#include "dangol/customer.h"
+#include "dangol/card.h"
 #include "dangol/entity.h"
 #include "dangol/store.h"
 #include "dangol/report.h"
