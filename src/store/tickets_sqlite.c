@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "dangol/text.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 #include "store/tickets.h"
@@ -224,7 +225,7 @@ int dg__ticket_incidents(dg_store *s, int64_t as_of, dg__ticket_incident_fn fn, 
                          dg_error *err)
 {
     sqlite3_stmt *st;
-    int32_t as_of_day = (int32_t)((as_of >= 0 ? as_of : as_of - 86399) / 86400);
+    int32_t as_of_day = dg_day_of(as_of);
     int rc = dg__store_statement(s,
         "SELECT 'feedback', f.feedback_id, f.customer_id, f.channel, f.staff_id, "
         "  CASE WHEN f.kind = 'complaint' THEN 'complaint' ELSE 'rating ' || f.rating END, "
