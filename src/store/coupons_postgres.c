@@ -106,9 +106,7 @@ int dg__pg_coupon_def_get(dg_pg *pg, const char *id, dg__coupon_def_row *out, dg
 
 int dg__pg_coupon_next_batch(dg_pg *pg, int64_t *batch, dg_error *err)
 {
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%lld)", BATCH_LOCK);
-    int rc = dg__pg_exec(pg, sql, 0, NULL, NULL, "numbering a coupon issue", err);
+    int rc = dg__pg_lock_job(pg, BATCH_LOCK, "numbering a coupon issue", err);
     return rc != 0 ? rc : dg__pg_scalar(pg, "SELECT coalesce(max(batch), 0) + 1 FROM "
                                         "coupon_codes", 0, NULL, batch,
                                         "numbering a coupon issue", err);

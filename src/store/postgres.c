@@ -245,6 +245,13 @@ int dg__pg_lock_request_key(dg_pg *pg, const char *table, const char *key, dg_er
                        NULL, "locking an idempotency key", err);
 }
 
+int dg__pg_lock_job(dg_pg *pg, int64_t key, const char *what, dg_error *err)
+{
+    dg__pg_number number;
+    const char *param = dg__pg_int(number, key);
+    return dg__pg_exec(pg, "SELECT pg_advisory_xact_lock($1::bigint)", 1, &param, NULL, what, err);
+}
+
 /* ---- migrations ---- */
 
 static char *join_lines(const char *const *lines)

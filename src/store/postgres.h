@@ -121,6 +121,11 @@ const char *dg__pg_lock_clause(const dg_pg *pg);
  * under SQLite's one writer at a time. Outside one, nothing. */
 int dg__pg_lock_request_key(dg_pg *pg, const char *table, const char *key, dg_error *err);
 
+/* Waits for and holds until the transaction ends the advisory lock key (a constant naming one
+ * job: the audit chain's append, a coupon issue's numbering, a recovery run), so two writers
+ * of that job run one after the other and the second reads what the first committed. */
+int dg__pg_lock_job(dg_pg *pg, int64_t key, const char *what, dg_error *err);
+
 /* Ends a COPY into a staging table, if one is streaming (postgres_rows.c). */
 int dg__pg_copy_end(dg_pg *pg, dg_error *err);
 void dg__pg_forget_stage(dg_pg *pg);

@@ -1,5 +1,6 @@
 /* The SQL of VOC tickets (src/store/tickets.h, schema/0008_tickets.sql). Every statement binds
- * its values; the callers hold the transaction. */
+ * its values; the callers hold the transaction. A PostgreSQL store's calls go to their twins in
+ * tickets_postgres.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 #include "store/snapshot.h"
 #include "store/stmt.h"
 #include "store/tickets.h"
+#include "store/tickets_postgres.h"
 
 /* The rows keep "" for none; the store keeps NULL. */
 static void bind_text(sqlite3_stmt *st, int i, const char *text)
@@ -53,6 +55,8 @@ static void read_row(sqlite3_stmt *st, dg__ticket_row *r)
 
 int dg__ticket_get(dg_store *s, int64_t ticket_id, dg__ticket_row *row, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_get(dg__store_pg(s), ticket_id, row, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "SELECT " TICKET_COLUMNS " FROM tickets WHERE ticket_id = ?",
                                  &st, err);
@@ -72,6 +76,8 @@ int dg__ticket_get(dg_store *s, int64_t ticket_id, dg__ticket_row *row, dg_error
 
 int dg__ticket_insert(dg_store *s, const dg__ticket_row *r, int64_t *id, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_insert(dg__store_pg(s), r, id, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "INSERT INTO tickets (customer_id, kind, channel, priority, "
                                  "state, category, subject, order_id, staff_id, assignee, "
@@ -107,6 +113,8 @@ int dg__ticket_insert(dg_store *s, const dg__ticket_row *r, int64_t *id, dg_erro
 
 int dg__ticket_update(dg_store *s, const dg__ticket_row *r, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_update(dg__store_pg(s), r, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "UPDATE tickets SET state = ?, priority = ?, assignee = ?, "
                                  "first_response_at = ?, resolved_at = ?, closed_at = ?, "
@@ -132,6 +140,8 @@ int dg__ticket_update(dg_store *s, const dg__ticket_row *r, dg_error *err)
 
 int dg__ticket_event_insert(dg_store *s, const dg__ticket_event *e, int64_t *id, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_event_insert(dg__store_pg(s), e, id, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "INSERT INTO ticket_events (ticket_id, at, actor, action, "
                                  "from_state, to_state, detail, version, recorded_at) VALUES "
@@ -157,6 +167,9 @@ int dg__ticket_event_insert(dg_store *s, const dg__ticket_event *e, int64_t *id,
 int dg__ticket_scan(dg_store *s, const char *customer_id, const char *state, bool active,
                     const dg_user *agent, dg__ticket_row_fn fn, void *ctx, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_scan(dg__store_pg(s), customer_id, state, active, agent, fn, ctx,
+                                  err);
     sqlite3_stmt *st;
     /* the agent's customers as dg_user_customer_allowed (users_sqlite.c) decides them */
     int rc = dg__store_statement(s, "SELECT " TICKET_COLUMNS " FROM tickets WHERE "
@@ -195,6 +208,8 @@ static const char *text_or_null(sqlite3_stmt *st, int col)
 int dg__ticket_events_scan(dg_store *s, int64_t ticket_id, dg__ticket_event_fn fn, void *ctx,
                            dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_events_scan(dg__store_pg(s), ticket_id, fn, ctx, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "SELECT event_id, ticket_id, at, version, recorded_at, "
                                  "actor, action, from_state, to_state, detail FROM ticket_events "
@@ -223,6 +238,8 @@ int dg__ticket_events_scan(dg_store *s, int64_t ticket_id, dg__ticket_event_fn f
 int dg__ticket_incidents(dg_store *s, int64_t as_of, dg__ticket_incident_fn fn, void *ctx,
                          dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_incidents(dg__store_pg(s), as_of, fn, ctx, err);
     sqlite3_stmt *st;
     int32_t as_of_day = (int32_t)((as_of >= 0 ? as_of : as_of - 86399) / 86400);
     int rc = dg__store_statement(s,
@@ -268,6 +285,9 @@ int dg__ticket_request_get(dg_store *s, const char *key, char *fingerprint, size
                            int64_t *ticket_id, int64_t *version, int64_t *event_id, char state[16],
                            dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_request_get(dg__store_pg(s), key, fingerprint, cap, ticket_id,
+                                         version, event_id, state, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "SELECT fingerprint, ticket_id, version, event_id, state FROM "
                                  "ticket_requests WHERE idempotency_key = ?", &st, err);
@@ -292,6 +312,9 @@ int dg__ticket_request_put(dg_store *s, const char *key, const char *fingerprint
                            int64_t ticket_id, int64_t version, int64_t event_id, const char *state,
                            int64_t now, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_request_put(dg__store_pg(s), key, fingerprint, ticket_id, version,
+                                         event_id, state, now, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "INSERT INTO ticket_requests (idempotency_key, fingerprint, "
                                  "ticket_id, version, event_id, state, recorded_at) VALUES "
@@ -313,6 +336,8 @@ int dg__ticket_request_put(dg_store *s, const char *key, const char *fingerprint
 int dg__ticket_order_customer(dg_store *s, const char *order_id, char *customer_id, size_t cap,
                               dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_order_customer(dg__store_pg(s), order_id, customer_id, cap, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "SELECT customer_id FROM orders WHERE order_id = ?", &st,
                                  err);

@@ -141,8 +141,8 @@ expect_output "a database of another application is refused" "has tables but is 
 expect_exit "the points statement on PostgreSQL: exit 4" 4 "$D" --db "$P" points statement "$C"
 expect_output "the points statement on PostgreSQL: not available yet" \
   "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" points statement "$C"
-expect_output "tickets on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
-  "$D" --db "$P" ticket list
+expect_output "campaigns on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
+  "$D" --db "$P" campaign list
 
 # The HTTP API on each store: the same customer look-up, list and report.
 for db in "$S" "$P"; do
@@ -369,6 +369,137 @@ python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/customers/
 expect_json "two servers: 10 simultaneous retries of one key, all 201" "j['statuses'] == [201] * 10"
 n=$(pg_psql "SELECT count(*) FROM points_movements WHERE customer_id = '$THIRD' AND points = -5" shop)
 [ "$n" = 1 ] && pass "... and the burn applied once" || fail "the retried burn applied $n times"
+unset HAMMER_TOKEN
+SERVER_PID=$PID1; stop_server
+SERVER_PID=$PID2; stop_server
+trap 'pg_stop; rm -rf "$WORK"' EXIT
+
+# VOC tickets: opened (Korean names), refused transitions, times and versions, worked through
+# their states, an idempotent open, the SLA lists, escalation and service recovery (each once),
+# the lists, a ticket's events and the VOC analyses, with the same answers on both stores.
+O_C=$(pg_psql "SELECT order_id FROM orders WHERE customer_id = '$C' ORDER BY order_id LIMIT 1" shop)
+ticket_steps() {   # DB
+  T="$D --db $1 ticket"
+  $T --format csv open --customer "$C" --kind 불만 --channel 콜센터 --priority 높음 --order "$O_C" \
+    --subject "late delivery 배송이 늦음" --at 2026-03-06T17:00:00+09:00; echo "exit $?"
+  $T start 1 --at 2026-03-06T17:10:00+09:00; echo "exit $?"
+  $T assign 1 --to kim --at 2026-03-06T16:00:00+09:00; echo "exit $?"
+  $T assign 999 --to kim; echo "exit $?"
+  $T open --customer NOBODY --kind complaint; echo "exit $?"
+  $T open --customer "$C" --kind complaint --order "$ORDER_OTHER"; echo "exit $?"
+  $T --format csv assign 1 --to kim --version 1 --at 2026-03-06T17:20:00+09:00; echo "exit $?"
+  $T assign 1 --to lee --version 1 --at 2026-03-06T17:25:00+09:00; echo "exit $?"
+  $T --format csv start 1 --at 2026-03-09T09:30:00+09:00; echo "exit $?"
+  $T --format csv comment 1 --note "고객에게 연락함, refund" --actor kim --at 2026-03-09T09:40:00+09:00
+  echo "exit $?"
+  for step in resolve close; do $T --format csv $step 1 --at 2026-03-09T11:00:00+09:00; echo "exit $?"; done
+  $T --format csv reopen 1 --note "not fixed" --at 2026-03-10T10:00:00+09:00; echo "exit $?"
+  for kind in inquiry inquiry complaint; do
+    $T --format csv open --customer "$C" --kind $kind --at 2026-03-11T10:00:00+09:00 --idempotency-key q1
+    echo "exit $?"
+  done
+  $T --format csv breached --as-of 2026-03-10T18:00:00+09:00; echo "exit $?"
+  $T --format csv at-risk --within 1 --as-of 2026-03-11T17:30:00+09:00; echo "exit $?"
+  for run in 1 2; do $T --format csv escalate --as-of 2026-03-12T18:00:00+09:00; echo "exit $?"; done
+  for run in 1 2; do $T --format csv recover --as-of 2026-01-01; echo "exit $?"; done
+  for f in table csv json; do $T --format $f list --as-of 2026-03-20; echo "exit $?"; done
+  $T --format csv list --state 접수 --as-of 2026-03-20; echo "exit $?"
+  for f in csv json; do $T --format $f show 1 --as-of 2026-03-12T00:00:00Z; echo "exit $?"; done
+  for f in csv json; do "$D" --db "$1" --format $f voc stats --as-of 2026-06-01; echo "exit $?"; done
+  for what in terms recovery; do "$D" --db "$1" --format csv voc $what --as-of 2026-06-01; echo "exit $?"; done
+  for q in 배송 refund NPS "rating 1" "it's" 'a"b'; do "$D" --db "$1" --format csv voc search "$q"; echo "exit $?"; done
+}
+ticket_steps "$S" > "$WORK/tickets.sqlite" 2>&1
+ticket_steps "$P" > "$WORK/tickets.pg" 2>&1
+grep -q '^1,in_progress,4,4,no' "$WORK/tickets.pg" && grep -q '^recovery_tickets_opened' "$WORK/tickets.pg" &&
+  pass "tickets on PostgreSQL: worked through their states, escalated, recovered" ||
+  fail "tickets on PostgreSQL" "$(head -40 "$WORK/tickets.pg")"
+grep -q "at version 2, not 1: it changed since it was read" "$WORK/tickets.pg" &&
+  pass "a stale ticket version on PostgreSQL is refused, naming the current one" ||
+  fail "a stale ticket version on PostgreSQL" "$(grep -A1 version "$WORK/tickets.pg" | head)"
+expect_same "tickets and the VOC analyses: the same answers on both stores" "$WORK/tickets.sqlite" "$WORK/tickets.pg"
+for db in "$S" "$P"; do   # an agent sees only their own customers' tickets, on both stores
+  tag=$([ "$db" = "$S" ] && echo sqlite || echo pg)
+  DANGOL_DB="$db" start_server --no-web || continue
+  trap 'kill "$SERVER_PID" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+  for who in admin agent; do
+    for path in "/api/tickets?as_of=2026-03-20" /api/tickets/1 /api/tickets/3 \
+                "/api/voc/search?q=refund"; do
+      code=$(curl -s -o "$WORK/response" -w '%{http_code}' \
+        -H "Authorization: Bearer $(cat "$WORK/$who.$tag")" "$URL$path")
+      printf '%s %s %s %s\n' "$who" "$path" "$code" "$(cat "$WORK/response")" >> "$WORK/tickets_api.$tag"
+    done
+  done
+  stop_server
+done
+trap 'pg_stop; rm -rf "$WORK"' EXIT
+grep -q '^agent /api/tickets/1 200' "$WORK/tickets_api.pg" && grep -q '^agent /api/tickets/3 403' "$WORK/tickets_api.pg" &&
+  pass "serve on PostgreSQL: an agent sees their own customer's ticket, not another's" ||
+  fail "an agent's tickets on PostgreSQL" "$(cut -c1-200 "$WORK/tickets_api.pg")"
+expect_same "tickets through the API: the same answers from both stores" "$WORK/tickets_api.sqlite" "$WORK/tickets_api.pg"
+
+# 10 processes assign one ticket with the version they read: one wins, nine are refused (exit 1),
+# one assign event. 6 recovery runs at once on a fresh database open each incident's ticket once.
+V=$(pg_psql "SELECT version FROM tickets WHERE ticket_id = 2" shop)
+for i in $(seq 1 10); do
+  ( "$D" --db "$P" -q ticket assign 2 --to "agent$i" --version "$V" > /dev/null 2> "$WORK/assign.$i.err"
+    echo $? > "$WORK/assign.$i.rc" ) &
+done
+wait
+won=$(cat "$WORK"/assign.*.rc | grep -c '^0$'); refused=$(cat "$WORK"/assign.*.rc | grep -c '^1$')
+after=$(pg_psql "SELECT version FROM tickets WHERE ticket_id = 2" shop)
+assigns=$(pg_psql "SELECT count(*) FROM ticket_events WHERE ticket_id = 2 AND action = 'assign'" shop)
+[ "$won" = 1 ] && [ "$refused" = 9 ] && [ "$after" = $((V + 1)) ] && [ "$assigns" = 1 ] &&
+  pass "10 processes assign one ticket with one version: one wins, 9 refused, nothing lost" ||
+  fail "10 simultaneous assigns: $won won, $refused refused, version $V -> $after, $assigns assigns" \
+    "$(cat "$WORK"/assign.*.err | sort | uniq -c)"
+R=$(pg_newdb recovery)
+"$D" --db "$R" -q init --currency KRW
+for e in staff customers products orders feedback surveys; do "$D" --db "$R" -q import "$e" "$WORK/csv/$e.csv" > /dev/null; done
+incidents=$(pg_psql "SELECT (SELECT count(*) FROM feedback WHERE kind = 'complaint' OR rating IN (1, 2)) + (SELECT count(*) FROM surveys WHERE nps BETWEEN 0 AND 6 OR csat IN (1, 2))" recovery)
+for i in $(seq 1 6); do
+  ( "$D" --db "$R" --format csv ticket recover --as-of 2100-01-01 > "$WORK/recover.$i.out" 2> "$WORK/recover.$i.err"
+    echo $? > "$WORK/recover.$i.rc" ) &
+done
+wait
+opened=$(cat "$WORK"/recover.*.out | grep -E '^[0-9]+$' | paste -sd+ | bc)
+failed=$(cat "$WORK"/recover.*.rc | grep -vc '^0$')
+stored=$(pg_psql "SELECT count(DISTINCT source_kind || ':' || source_id) || '/' || count(*) FROM tickets" recovery)
+[ "$incidents" -gt 0 ] && [ "$opened" = "$incidents" ] && [ "$stored" = "$incidents/$incidents" ] && [ "$failed" = 0 ] &&
+  pass "6 simultaneous recovery runs on PostgreSQL: one ticket per incident ($incidents)" ||
+  fail "6 recovery runs: $opened opened, $stored stored, $incidents incidents, $failed failed" \
+    "$(cat "$WORK"/recover.*.err | sort | uniq -c)"
+
+# Through two `serve` processes on one database: 12 agents assign one ticket with one version
+# (one 200, eleven 409), 16 comments at once (all kept, versions consecutive), 8 recovery jobs
+# at once (nothing opened twice), a retried open replayed; an agent lists only their customers'
+# tickets, the same as on SQLite.
+DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
+  DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
+trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.pg")
+BURST="$ROOT/tests/e2e/helpers/tickets_burst.py"
+python3 "$BURST" stale "$URL1,$URL2" 2 12 > "$WORK/last.json" 2>&1
+expect_json "two servers: 12 agents assign one ticket with one version, one 200 and eleven 409" \
+  "j['statuses'] == {'200': 1, '409': 11} and j['after'] == j['before'] + 1 and j['assign_events'] == $((assigns + 1))"
+python3 "$BURST" comment "$URL1,$URL2" 2 16 > "$WORK/last.json" 2>&1
+expect_json "two servers: 16 simultaneous comments, all kept, versions consecutive" \
+  "j['statuses'] == {'200': 16} and j['new_events'] == 16 and j['versions'] == list(range(j['before'] + 1, j['after'] + 1))"
+before=$(pg_psql "SELECT count(*) FROM tickets" shop)
+python3 "$BURST" recover "$URL1,$URL2" 8 2100-01-01 > "$WORK/last.json" 2>&1
+expected=$(pg_psql "SELECT (SELECT count(*) FROM feedback WHERE (kind = 'complaint' OR rating IN (1, 2)) AND feedback_id NOT IN (SELECT source_id FROM tickets WHERE source_kind = 'feedback')) + (SELECT count(*) FROM surveys WHERE (nps BETWEEN 0 AND 6 OR csat IN (1, 2)) AND response_id NOT IN (SELECT source_id FROM tickets WHERE source_kind = 'survey'))" shop)
+expect_json "two servers: 8 simultaneous recovery jobs open each incident once ($expected)" \
+  "j['statuses'] == {'200': 8} and j['opened'] == $expected"
+n=$(pg_psql "SELECT count(*) - count(DISTINCT source_kind || source_id) FROM tickets WHERE source_kind IS NOT NULL" shop)
+[ "$n" = 0 ] && pass "... no incident has two tickets" || fail "recovery through two servers: $n doubles"
+for i in 1 2; do
+  curl -s -o "$WORK/open.$i" -w '%{http_code}\n' -H "Authorization: Bearer $HAMMER_TOKEN" \
+    -H 'Content-Type: application/json' -H 'Idempotency-Key: OPEN-1' \
+    -d "{\"customer_id\": \"$C\", \"kind\": \"inquiry\"}" "$([ $i = 1 ] && echo "$URL1" || echo "$URL2")/api/tickets"
+done > "$WORK/open.statuses"
+[ "$(paste -sd, "$WORK/open.statuses")" = 201,201 ] && grep -q '"replayed": *true' "$WORK/open.2" &&
+  pass "two servers: a retried ticket open answers 201 twice, the second replayed" ||
+  fail "a retried open through two servers" "$(cat "$WORK/open.statuses" "$WORK/open.2")"
 unset HAMMER_TOKEN
 SERVER_PID=$PID1; stop_server
 SERVER_PID=$PID2; stop_server
