@@ -504,3 +504,48 @@ unset HAMMER_TOKEN
 SERVER_PID=$PID1; stop_server
 SERVER_PID=$PID2; stop_server
 trap 'pg_stop; rm -rf "$WORK"' EXIT
+
+# Tiers: evaluated (a day again writes nothing), their distribution, migration, a customer's
+# tier and history, the cross-tabs and rules, the same on both stores; then by points earned
+# (the points ledger's measure), a customer's tier the same on both.
+tier_steps() {   # DB
+  T="$D --db $1 tier"
+  for day in 2024-06-30 2024-06-30 2025-12-31; do $T --format csv evaluate --as-of $day; echo "exit $?"; done
+  for f in csv json; do $T --format $f distribution; echo "exit $?"; done
+  $T --format csv distribution --as-of 2025-01-01; echo "exit $?"
+  $T --format csv migration --from 2024-06-30 --to 2025-12-31; echo "exit $?"
+  for f in table csv json; do $T --format $f show "$C"; echo "exit $?"; done
+  $T show NOBODY; echo "exit $?"
+  for by in stage segment; do $T --format csv crosstab --by $by; echo "exit $?"; done
+  $T --format csv rules; echo "exit $?"
+  $T evaluate --rules "$WORK/bad_tiers.conf"; echo "exit $?"
+  $T -q evaluate --as-of 2026-01-31 --rules "$WORK/points_tiers.conf" > /dev/null; echo "exit $?"
+  $T --format csv show "$C"; echo "exit $?"
+}
+printf 'measure = nonsense\n' > "$WORK/bad_tiers.conf"
+sed -e 's/^measure = spend/measure = points/' -e 's/^tier.silver.threshold = .*/tier.silver.threshold = 20/' \
+  -e 's/^tier.gold.threshold = .*/tier.gold.threshold = 100/' -e 's/^tier.vip.threshold = .*/tier.vip.threshold = 1000/' \
+  "$ROOT/config/tiers.conf" > "$WORK/points_tiers.conf"
+"$D" --db "$P" --format csv export customers --reason "the same customers in both" > "$WORK/customers.pg.csv"
+"$D" --db "$S" -q import customers "$WORK/customers.pg.csv" > /dev/null   # the API's creates
+tier_steps "$S" > "$WORK/tiers.sqlite" 2>&1
+tier_steps "$P" > "$WORK/tiers.pg" 2>&1
+grep -q '^2025-12-31,2024-06-30,[1-9]' "$WORK/tiers.pg" && grep -q 'evaluated already' "$WORK/tiers.pg" &&
+  pass "tiers on PostgreSQL: evaluated, and a day again writes nothing" ||
+  fail "tiers on PostgreSQL" "$(head -20 "$WORK/tiers.pg")"
+expect_same "tiers: the same answers on both stores" "$WORK/tiers.sqlite" "$WORK/tiers.pg"
+
+# 6 processes evaluate the same new day at once: one evaluates it, five find it done; one run.
+runs=$(pg_psql "SELECT count(*) FROM tier_runs" shop)
+for i in $(seq 1 6); do
+  ( "$D" --db "$P" --format csv tier evaluate --as-of 2026-06-30 --rules "$ROOT/config/tiers.conf" \
+      > "$WORK/evaluate.$i.out" 2> "$WORK/evaluate.$i.err"; echo $? > "$WORK/evaluate.$i.rc" ) &
+done
+wait
+done_now=$(cat "$WORK"/evaluate.*.out | grep -c ',no$'); already=$(cat "$WORK"/evaluate.*.out | grep -c ',yes$')
+after=$(pg_psql "SELECT count(*) FROM tier_runs" shop)
+doubles=$(pg_psql "SELECT count(*) FROM (SELECT customer_id, changed_on, to_tier FROM tier_history GROUP BY 1, 2, 3 HAVING count(*) > 1) d" shop)
+[ "$done_now" = 1 ] && [ "$already" = 5 ] && [ "$after" = $((runs + 1)) ] && [ "$doubles" = 0 ] &&
+  pass "6 simultaneous evaluations of one day: one evaluates it, five find it done, nothing twice" ||
+  fail "6 simultaneous evaluations: $done_now evaluated, $already already, runs $runs -> $after, $doubles doubles" \
+    "$(cat "$WORK"/evaluate.*.err | sort | uniq -c)"
