@@ -10,13 +10,9 @@
 #include <string.h>
 
 #include "store/tickets_postgres.h"
+#include "store/tickets_sql.h"
 
 #define RECOVERY_LOCK 0x7265636f76LL   /* pg_advisory_xact_lock key of the recovery runs */
-
-#define TICKET_COLUMNS "ticket_id, customer_id, kind, channel, priority, state, category, " \
-    "subject, order_id, staff_id, assignee, opened_at, first_response_at, resolved_at, " \
-    "closed_at, first_response_due, resolution_due, escalated_at, incident_at, reopened, " \
-    "version, updated_at, source_kind, source_id"
 
 /* The rows keep "" and 0 for none; the store keeps NULL. */
 static const char *text_param(const char *text)
@@ -66,8 +62,8 @@ int dg__pg_ticket_get(dg_pg *pg, int64_t ticket_id, dg__ticket_row *row, dg_erro
     dg__pg_number id;
     const char *param = dg__pg_int(id, ticket_id);
     char sql[512];
-    snprintf(sql, sizeof sql, "SELECT " TICKET_COLUMNS " FROM tickets WHERE ticket_id = $1%s",
-             dg__pg_lock_clause(pg));
+    snprintf(sql, sizeof sql, "SELECT " DG__TICKET_COLUMNS " FROM tickets WHERE "
+             "ticket_id = $1%s", dg__pg_lock_clause(pg));
     PGresult *res = NULL;
     int rc = dg__pg_one_row(pg, sql, 1, &param, &res, "reading a ticket", err);
     if (rc == 0)
@@ -141,7 +137,7 @@ int dg__pg_ticket_scan(dg_pg *pg, const char *customer_id, const char *state, bo
                              agent ? agent->staff_id : "", agent ? agent->site : "" };
     char sql[1024];
     /* the agent's customers as dg_user_customer_allowed (users_sqlite.c) decides them */
-    snprintf(sql, sizeof sql, "SELECT " TICKET_COLUMNS " FROM tickets WHERE "
+    snprintf(sql, sizeof sql, "SELECT " DG__TICKET_COLUMNS " FROM tickets WHERE "
              "($1::text IS NULL OR customer_id = $1) AND ($2::text IS NULL OR state = $2) "
              "AND (NOT $3::boolean OR state NOT IN ('resolved', 'closed')) "
              "AND (NOT $4::boolean OR customer_id IN (SELECT c.customer_id FROM customers c "
@@ -182,38 +178,21 @@ int dg__pg_ticket_events_scan(dg_pg *pg, int64_t ticket_id, dg__ticket_event_fn 
     return rc;
 }
 
-/* As SQLite's (tickets_sqlite.c), in byte order of the source kind and id, so the recovery
- * tickets are numbered alike on both stores. */
-int dg__pg_ticket_incidents(dg_pg *pg, int64_t as_of, dg__ticket_incident_fn fn, void *ctx,
-                            dg_error *err)
+/* The incidents of tickets_sql.h in byte order of the source kind and id, as SQLite orders
+ * them, so the recovery tickets are numbered alike on both stores. */
+int dg__pg_ticket_incidents(dg_pg *pg, int64_t as_of, int32_t as_of_day,
+                            dg__ticket_incident_fn fn, void *ctx, dg_error *err)
 {
     dg__pg_number at, day;
-    const char *params[] = { dg__pg_int(at, as_of),
-                             dg__pg_int(day, (as_of >= 0 ? as_of : as_of - 86399) / 86400) };
+    const char *params[] = { dg__pg_int(at, as_of), dg__pg_int(day, as_of_day) };
     int rc = dg__pg_in_transaction(pg)
                  ? dg__pg_lock_job(pg, RECOVERY_LOCK, "waiting for another recovery run", err)
                  : 0;
     PGresult *res = NULL;
     if (rc == 0)
         rc = dg__pg_exec(pg,
-            "SELECT * FROM (SELECT 'feedback' AS source_kind, f.feedback_id AS source_id, "
-            "  f.customer_id, f.channel, f.staff_id, "
-            "  CASE WHEN f.kind = 'complaint' THEN 'complaint' ELSE 'rating ' || f.rating END, "
-            "  f.received_at, NULL::bigint FROM feedback f "
-            "WHERE (f.kind = 'complaint' OR f.rating IN (1, 2)) AND f.received_at <= $1 "
-            "  AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.source_kind = 'feedback' "
-            "                  AND t.source_id = f.feedback_id) "
-            "  AND f.customer_id NOT IN (SELECT customer_id FROM customer_erasures) "
-            "UNION ALL "
-            "SELECT 'survey', v.response_id, v.customer_id, NULL, NULL, "
-            "  trim(CASE WHEN v.nps BETWEEN 0 AND 6 THEN 'NPS ' || v.nps ELSE '' END || ' ' || "
-            "       CASE WHEN v.csat IN (1, 2) THEN 'CSAT ' || v.csat ELSE '' END), "
-            "  NULL, v.answered_on FROM surveys v "
-            "WHERE (v.nps BETWEEN 0 AND 6 OR v.csat IN (1, 2)) AND v.answered_on <= $2 "
-            "  AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.source_kind = 'survey' "
-            "                  AND t.source_id = v.response_id) "
-            "  AND v.customer_id NOT IN (SELECT customer_id FROM customer_erasures)) i "
-            "ORDER BY source_kind COLLATE \"C\", source_id COLLATE \"C\"", 2, params, &res,
+            "SELECT * FROM (" DG__TICKET_INCIDENTS_SQL ") i ORDER BY source_kind COLLATE \"C\", "
+            "source_id COLLATE \"C\"", 2, params, &res,
             "reading feedback and surveys", err);
     for (int r = 0; rc == 0 && r < PQntuples(res); r++) {
         dg__ticket_incident in = {

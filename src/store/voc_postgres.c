@@ -8,18 +8,14 @@
 #include <string.h>
 
 #include "store/voc_postgres.h"
-
-#define VOC_COLUMNS(subject) "t.ticket_id, t.customer_id, t.kind, coalesce(t.channel, ''), " \
-    "coalesce(t.category, ''), t.state, " subject ", t.opened_at, " \
-    "coalesce(t.first_response_at, 0), CASE WHEN t.state IN ('resolved', 'closed') THEN " \
-    "coalesce(t.resolved_at, 0) ELSE 0 END, t.first_response_due, t.resolution_due, t.reopened"
+#include "store/tickets_sql.h"
 
 static int64_t int_at(const PGresult *res, int r, int c)
 {
     return strtoll(PQgetvalue(res, r, c), NULL, 10);
 }
 
-/* Each row of res (VOC_COLUMNS, or the texts only: id, category, subject) to fn. */
+/* Each row of res (DG__VOC_COLUMNS, or the texts only: id, category, subject) to fn. */
 static int each_ticket(const PGresult *res, bool texts_only, dg__voc_ticket_fn fn, void *ctx)
 {
     int rc = 0;
@@ -55,7 +51,7 @@ int dg__pg_voc_scan(dg_pg *pg, int64_t from, int64_t to, bool texts_only, dg__vo
     int rc = dg__pg_exec(pg, texts_only
         ? "SELECT ticket_id, coalesce(category, ''), coalesce(subject, '') FROM tickets WHERE "
           "opened_at BETWEEN $1 AND $2 AND source_kind IS NULL ORDER BY ticket_id"
-        : "SELECT " VOC_COLUMNS("''") " FROM tickets t WHERE t.opened_at BETWEEN $1 AND $2 "
+        : "SELECT " DG__VOC_COLUMNS("''") " FROM tickets t WHERE t.opened_at BETWEEN $1 AND $2 "
           "ORDER BY t.ticket_id", 2, params, &res, "reading tickets", err);
     if (rc == 0)
         rc = each_ticket(res, texts_only, fn, ctx);
@@ -117,7 +113,7 @@ static char *tsquery_of(const char *match)
 #define EVENT_TEXT "to_tsvector('simple', detail)"
 static const char search_sql[] =
     "WITH q AS (SELECT to_tsquery('simple', $1) AS q) "
-    "SELECT " VOC_COLUMNS("coalesce(t.subject, '')") " FROM (SELECT id, max(r) AS r FROM "
+    "SELECT " DG__VOC_COLUMNS("coalesce(t.subject, '')") " FROM (SELECT id, max(r) AS r FROM "
     "(SELECT ticket_id AS id, ts_rank(" TICKET_TEXT ", q.q) AS r FROM tickets, q WHERE "
     TICKET_TEXT " @@ q.q UNION ALL SELECT ticket_id, ts_rank(" EVENT_TEXT ", q.q) FROM "
     "ticket_events, q WHERE detail IS NOT NULL AND action NOT IN ('assign', 'escalate') AND "

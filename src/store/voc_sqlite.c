@@ -7,12 +7,8 @@
 #include "store/snapshot.h"
 #include "store/stmt.h"
 #include "store/voc.h"
+#include "store/tickets_sql.h"
 #include "store/voc_postgres.h"
-
-#define VOC_COLUMNS(subject) "t.ticket_id, t.customer_id, t.kind, coalesce(t.channel, ''), " \
-    "coalesce(t.category, ''), t.state, " subject ", t.opened_at, " \
-    "coalesce(t.first_response_at, 0), CASE WHEN t.state IN ('resolved', 'closed') THEN " \
-    "coalesce(t.resolved_at, 0) ELSE 0 END, t.first_response_due, t.resolution_due, t.reopened"
 
 typedef struct row_ctx {
     dg__voc_ticket_fn fn;
@@ -61,7 +57,7 @@ int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool texts_only, dg__voc
     int rc = dg__store_statement(s, texts_only
         ? "SELECT ticket_id, category, subject FROM tickets WHERE opened_at BETWEEN ? AND ? "
           "AND source_kind IS NULL"
-        : "SELECT " VOC_COLUMNS("''") " FROM tickets t WHERE t.opened_at BETWEEN ? AND ?",
+        : "SELECT " DG__VOC_COLUMNS("''") " FROM tickets t WHERE t.opened_at BETWEEN ? AND ?",
         &st, err);
     if (rc != 0)
         return rc;
@@ -105,7 +101,7 @@ int dg__voc_complainants(dg_store *s, int64_t from, int64_t to, int64_t *complai
  * texts (ticket_event_search, schema/0018) match, each once, by its best bm25 rank (FTS5's rank:
  * lower is better) over both indexes. */
 static const char search_sql[] =
-    "SELECT " VOC_COLUMNS("coalesce(t.subject, '')") " FROM (SELECT id, min(r) AS r FROM "
+    "SELECT " DG__VOC_COLUMNS("coalesce(t.subject, '')") " FROM (SELECT id, min(r) AS r FROM "
     "(SELECT rowid AS id, rank AS r FROM ticket_search WHERE ticket_search MATCH ?1 "
     "UNION ALL SELECT e.ticket_id, s.rank FROM ticket_event_search s JOIN ticket_events e "
     "ON e.event_id = s.rowid WHERE ticket_event_search MATCH ?1) GROUP BY id) m "
