@@ -120,6 +120,15 @@ const char *dg__pg_lock_clause(const dg_pg *pg);
  * of table: a simultaneous request with the same key then finds it remembered and replays, as
  * under SQLite's one writer at a time. Outside one, nothing. */
 int dg__pg_lock_request_key(dg_pg *pg, const char *table, const char *key, dg_error *err);
+/* The Idempotency-Keys of store/stmt.h on a PostgreSQL store (dg__stmt_request_*_get and _put
+ * hand them these): the key locked first, then looked up in table; its result column's text into
+ * result (result_cap bytes) when result is not NULL, else its id into *id. DG_ENOTFOUND if new. */
+int dg__pg_request_get(dg_pg *pg, const char *table, const char *column, const char *key,
+                       char *fingerprint, size_t cap, char *result, size_t result_cap,
+                       int64_t *id, dg_error *err);
+int dg__pg_request_put(dg_pg *pg, const char *table, const char *column, const char *key,
+                       const char *fingerprint, const char *text, int64_t id, int64_t now,
+                       dg_error *err);
 
 /* Waits for and holds until the transaction ends the advisory lock key (a constant naming one
  * job: the audit chain's append, a coupon issue's numbering, a recovery run), so two writers

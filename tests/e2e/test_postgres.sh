@@ -549,3 +549,44 @@ doubles=$(pg_psql "SELECT count(*) FROM (SELECT customer_id, changed_on, to_tier
   pass "6 simultaneous evaluations of one day: one evaluates it, five find it done, nothing twice" ||
   fail "6 simultaneous evaluations: $done_now evaluated, $already already, runs $runs -> $after, $doubles doubles" \
     "$(cat "$WORK"/evaluate.*.err | sort | uniq -c)"
+
+# Consent: granted and withdrawn (an idempotent replay, a reused key, Korean purpose names), a
+# customer's consent and history, the send lists, the same on both stores (times recorded cut).
+consent_steps() {   # DB
+  K="$D --db $1 consent"
+  for source in web web store; do
+    $K --format csv grant "$C" --purpose marketing_sms --source $source --date 2025-01-01 --idempotency-key c1
+    echo "exit $?"
+  done
+  $K --format csv grant "$C" --purpose marketing_sms --source web --date 2025-01-02; echo "exit $?"
+  $K --format csv withdraw "$C" --purpose "문자(SMS) 마케팅 수신" --source call --date 2025-02-01; echo "exit $?"
+  $K --format csv grant "$C" --purpose third_party_sharing --source api --date 2025-02-01 --actor kim; echo "exit $?"
+  $K grant NOBODY --purpose marketing_sms --source web; echo "exit $?"
+  $K grant "$C" --purpose nonsense --source web; echo "exit $?"
+  for f in table csv json; do $K --format $f show "$C" --as-of 2025-03-01; echo "exit $?"; done
+  $K --format csv show "$C" --as-of 2025-01-15; echo "exit $?"
+  for p in marketing_sms marketing_email third_party_sharing; do
+    $K --format csv list --purpose $p --as-of 2025-03-01; echo "exit $?"
+  done
+  $K --format json list --purpose marketing_phone --as-of 2025-03-01; echo "exit $?"
+}
+consent_steps "$S" 2>&1 | sed -E 's/20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/TIME/g' > "$WORK/consent.sqlite"
+consent_steps "$P" 2>&1 | sed -E 's/20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/TIME/g' > "$WORK/consent.pg"
+grep -q '^3,yes,no' "$WORK/consent.pg" && pass "consent on PostgreSQL: granted and withdrawn" ||
+  fail "consent on PostgreSQL" "$(head -20 "$WORK/consent.pg")"
+expect_same "consent: the same answers on both stores" "$WORK/consent.sqlite" "$WORK/consent.pg"
+
+# 10 processes grant one customer a consent they had not given, at once: one changes it, the
+# nine others find it granted already (each event kept: the history is append-only).
+NOCONSENT=$(pg_psql "SELECT customer_id FROM customers WHERE coalesce(consent_phone, 0) = 0 AND customer_id NOT IN (SELECT customer_id FROM consent_events) ORDER BY customer_id COLLATE \"C\" LIMIT 1" shop)
+for i in $(seq 1 10); do
+  ( "$D" --db "$P" --format csv consent grant "$NOCONSENT" --purpose marketing_phone --source web \
+      --date 2025-05-01 > "$WORK/grant.$i.out" 2> "$WORK/grant.$i.err"; echo $? > "$WORK/grant.$i.rc" ) &
+done
+wait
+changed=$(cat "$WORK"/grant.*.out | grep -c ',yes,no$'); unchanged=$(cat "$WORK"/grant.*.out | grep -c ',no,no$')
+events=$(pg_psql "SELECT count(*) FROM consent_events WHERE customer_id = '$NOCONSENT'" shop)
+[ "$changed" = 1 ] && [ "$unchanged" = 9 ] && [ "$events" = 10 ] &&
+  pass "10 simultaneous grants of one consent: one changes it, nine find it granted, 10 events" ||
+  fail "10 simultaneous grants: $changed changed, $unchanged unchanged, $events events" \
+    "$(cat "$WORK"/grant.*.err | sort | uniq -c)"
