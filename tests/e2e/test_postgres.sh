@@ -590,3 +590,50 @@ events=$(pg_psql "SELECT count(*) FROM consent_events WHERE customer_id = '$NOCO
   pass "10 simultaneous grants of one consent: one changes it, nine find it granted, 10 events" ||
   fail "10 simultaneous grants: $changed changed, $unchanged unchanged, $events events" \
     "$(cat "$WORK"/grant.*.err | sort | uniq -c)"
+
+# Follow-ups: scheduled from the shipped rules (again: nothing twice), listed, closed at a
+# version (an idempotent replay, a stale version, Korean outcome names), the outboxes, the same
+# on both stores.
+followup_steps() {   # DB
+  F="$D --db $1 followup"
+  for run in 1 2; do $F --format csv schedule --as-of 2025-12-31 --rules "$ROOT/config/followups.conf"; echo "exit $?"; done
+  for f in csv json; do $F --format $f list --as-of 2026-01-31; echo "exit $?"; done
+  $F --format csv list --customer "$C"; echo "exit $?"
+  for run in 1 2; do
+    $F --format csv done 1 --outcome reached --note "called back" --version 1 --at 2026-01-05T10:00:00Z \
+      --idempotency-key f1; echo "exit $?"
+  done
+  $F --format csv done 1 --outcome declined --version 1; echo "exit $?"
+  $F --format csv done 2 --outcome "통화 완료" --version 7; echo "exit $?"
+  $F done 99999 --outcome reached; echo "exit $?"
+  $F --format csv list --state done; echo "exit $?"
+  for ch in sms email call; do $F --format csv outbox --channel $ch --reason test --as-of 2026-01-31; echo "exit $?"; done
+}
+followup_steps "$S" > "$WORK/followups.sqlite" 2>&1
+followup_steps "$P" > "$WORK/followups.pg" 2>&1
+grep -q '^tasks_created' "$WORK/followups.pg" && grep -q ',done,reached,' "$WORK/followups.pg" &&
+  pass "follow-ups on PostgreSQL: scheduled and closed" || fail "follow-ups on PostgreSQL" "$(head -20 "$WORK/followups.pg")"
+expect_same "follow-ups: the same answers on both stores" "$WORK/followups.sqlite" "$WORK/followups.pg"
+
+# 10 processes close one task at the version they read: one wins, nine are refused (exit 1).
+# 4 schedulers at once on a fresh database: each task created once.
+for i in $(seq 1 10); do
+  ( "$D" --db "$P" -q followup done 3 --outcome reached --version 1 > /dev/null 2> "$WORK/done.$i.err"
+    echo $? > "$WORK/done.$i.rc" ) &
+done
+wait
+won=$(cat "$WORK"/done.*.rc | grep -c '^0$'); refused=$(cat "$WORK"/done.*.rc | grep -c '^1$')
+[ "$won" = 1 ] && [ "$refused" = 9 ] && grep -q "is at version 2, not 1" "$WORK"/done.*.err &&
+  pass "10 simultaneous closes of one task at one version: one wins, nine refused" ||
+  fail "10 simultaneous closes: $won won, $refused refused" "$(cat "$WORK"/done.*.err | sort | uniq -c)"
+for i in 1 2 3 4; do
+  ( "$D" --db "$R" --format csv followup schedule --as-of 2025-12-31 --rules "$ROOT/config/followups.conf" \
+      > "$WORK/schedule.$i.out" 2> "$WORK/schedule.$i.err"; echo $? > "$WORK/schedule.$i.rc" ) &
+done
+wait
+created=$(cat "$WORK"/schedule.*.out | grep -E '^[0-9]+$' | paste -sd+ | bc)
+tasks=$(pg_psql "SELECT count(*) FROM followup_tasks" recovery)
+expected=$(grep -A1 '^tasks_created' "$WORK/followups.pg" | sed -n 2p)
+[ "$created" = "$expected" ] && [ "$tasks" = "$expected" ] && ! grep -qv '^0$' "$WORK"/schedule.*.rc &&
+  pass "4 simultaneous schedulers: each task created once ($expected)" ||
+  fail "4 schedulers: $created created, $tasks stored, $expected expected" "$(cat "$WORK"/schedule.*.err)"
