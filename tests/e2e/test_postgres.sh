@@ -633,7 +633,7 @@ done
 wait
 created=$(cat "$WORK"/schedule.*.out | grep -E '^[0-9]+$' | paste -sd+ | bc)
 tasks=$(pg_psql "SELECT count(*) FROM followup_tasks" recovery)
-expected=$(grep -A1 '^tasks_created' "$WORK/followups.pg" | sed -n 2p)
-[ "$created" = "$expected" ] && [ "$tasks" = "$expected" ] && ! grep -qv '^0$' "$WORK"/schedule.*.rc &&
-  pass "4 simultaneous schedulers: each task created once ($expected)" ||
-  fail "4 schedulers: $created created, $tasks stored, $expected expected" "$(cat "$WORK"/schedule.*.err)"
+again=$("$D" --db "$R" --format csv followup schedule --as-of 2025-12-31 --rules "$ROOT/config/followups.conf" | tail -1)
+[ "$tasks" -gt 0 ] && [ "$created" = "$tasks" ] && [ "$again" = 0 ] && ! grep -qv '^0$' "$WORK"/schedule.*.rc &&
+  pass "4 simultaneous schedulers: each of $tasks tasks created once, none failed" ||
+  fail "4 schedulers: $created created, $tasks stored, $again on a fifth run" "$(cat "$WORK"/schedule.*.err)"
