@@ -159,14 +159,10 @@ int dg__pg_followup_request_get(dg_pg *pg, const char *key, char *fingerprint, s
                                 int64_t *task_id, int64_t *version, dg_error *err)
 {
     PGresult *res = NULL;
-    int rc = dg__pg_lock_request_key(pg, "followup_requests", key, err);
-    if (rc == 0)
-        rc = dg__pg_one_row(pg, "SELECT fingerprint, task_id, version FROM followup_requests "
-                            "WHERE idempotency_key = $1", 1, &key, &res,
-                            "reading an idempotency key", err);
-    if (rc <= 0)
-        return rc == 0 ? DG_ENOTFOUND : rc;
-    snprintf(fingerprint, cap, "%s", PQgetvalue(res, 0, 0));
+    int rc = dg__pg_request_row(pg, "followup_requests", "task_id, version", key, fingerprint,
+                                cap, &res, err);
+    if (rc != 0)
+        return rc;
     *task_id = dg__pg_int_at(res, 1);
     *version = dg__pg_int_at(res, 2);
     PQclear(res);

@@ -245,20 +245,29 @@ int dg__pg_lock_request_key(dg_pg *pg, const char *table, const char *key, dg_er
                        NULL, "locking an idempotency key", err);
 }
 
+int dg__pg_request_row(dg_pg *pg, const char *table, const char *columns, const char *key,
+                       char *fingerprint, size_t cap, PGresult **res, dg_error *err)
+{
+    char sql[192];
+    snprintf(sql, sizeof sql, "SELECT fingerprint, %s FROM %s WHERE idempotency_key = $1",
+             columns, table);
+    int rc = dg__pg_lock_request_key(pg, table, key, err);
+    if (rc == 0)
+        rc = dg__pg_one_row(pg, sql, 1, &key, res, "reading an idempotency key", err);
+    if (rc <= 0)
+        return rc == 0 ? DG_ENOTFOUND : rc;
+    snprintf(fingerprint, cap, "%s", PQgetvalue(*res, 0, 0));
+    return 0;
+}
+
 int dg__pg_request_get(dg_pg *pg, const char *table, const char *column, const char *key,
                        char *fingerprint, size_t cap, char *result, size_t result_cap,
                        int64_t *id, dg_error *err)
 {
-    char sql[192];
-    snprintf(sql, sizeof sql, "SELECT fingerprint, %s FROM %s WHERE idempotency_key = $1",
-             column, table);
     PGresult *res = NULL;
-    int rc = dg__pg_lock_request_key(pg, table, key, err);
-    if (rc == 0)
-        rc = dg__pg_one_row(pg, sql, 1, &key, &res, "reading an idempotency key", err);
-    if (rc <= 0)
-        return rc == 0 ? DG_ENOTFOUND : rc;
-    snprintf(fingerprint, cap, "%s", PQgetvalue(res, 0, 0));
+    int rc = dg__pg_request_row(pg, table, column, key, fingerprint, cap, &res, err);
+    if (rc != 0)
+        return rc;
     if (result)
         snprintf(result, result_cap, "%s", PQgetvalue(res, 0, 1));
     else

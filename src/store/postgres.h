@@ -123,6 +123,11 @@ int dg__pg_lock_request_key(dg_pg *pg, const char *table, const char *key, dg_er
 /* The Idempotency-Keys of store/stmt.h on a PostgreSQL store (dg__stmt_request_*_get and _put
  * hand them these): the key locked first, then looked up in table; its result column's text into
  * result (result_cap bytes) when result is not NULL, else its id into *id. DG_ENOTFOUND if new. */
+/* The row of a stored Idempotency-Key: the key locked first, then "SELECT fingerprint,
+ * columns FROM table" of it; the fingerprint into fingerprint (cap bytes) and *res the row
+ * (caller clears it), whose columns from 1 on are columns'. DG_ENOTFOUND if new. */
+int dg__pg_request_row(dg_pg *pg, const char *table, const char *columns, const char *key,
+                       char *fingerprint, size_t cap, PGresult **res, dg_error *err);
 int dg__pg_request_get(dg_pg *pg, const char *table, const char *column, const char *key,
                        char *fingerprint, size_t cap, char *result, size_t result_cap,
                        int64_t *id, dg_error *err);

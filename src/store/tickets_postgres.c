@@ -212,14 +212,10 @@ int dg__pg_ticket_request_get(dg_pg *pg, const char *key, char *fingerprint, siz
                               char state[16], dg_error *err)
 {
     PGresult *res = NULL;
-    int rc = dg__pg_lock_request_key(pg, "ticket_requests", key, err);
-    if (rc == 0)
-        rc = dg__pg_one_row(pg, "SELECT fingerprint, ticket_id, version, event_id, state FROM "
-                            "ticket_requests WHERE idempotency_key = $1", 1, &key, &res,
-                            "reading a request", err);
-    if (rc <= 0)
-        return rc == 0 ? DG_ENOTFOUND : rc;
-    snprintf(fingerprint, cap, "%s", PQgetvalue(res, 0, 0));
+    int rc = dg__pg_request_row(pg, "ticket_requests", "ticket_id, version, event_id, state", key,
+                                fingerprint, cap, &res, err);
+    if (rc != 0)
+        return rc;
     *ticket_id = dg__pg_int_at(res, 1);
     *version = dg__pg_int_at(res, 2);
     *event_id = dg__pg_int_at(res, 3);
