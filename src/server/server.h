@@ -551,9 +551,20 @@ void dg_api_customer_coupons(dg_request *req, dg_response *res);
 void dg_api_customer_campaigns(dg_request *req, dg_response *res);
 void dg_api_order_return(dg_request *req, dg_response *res);
 
-/* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
- * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
+/* record_json.c: one store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601
+ * UTC, money in the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
 json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits, bool mask);
+/* JSON text in one growing buffer (data NUL-terminated, the caller frees it); failed once out
+ * of memory or given invalid UTF-8. */
+typedef struct dg_json_text {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} dg_json_text;
+/* The same row appended to t as text: the bytes jansson's compact dump of dg_record_to_json's
+ * object gives after dg_json_money_unmark. */
+void dg_record_write_json(dg_json_text *t, const dg_entity *e, const dg_value *row,
+                          int minor_digits, bool mask);
 
 /* value.c: the customer value survey reports and the write of one response */
 void dg_api_value_items(dg_request *req, dg_response *res);
