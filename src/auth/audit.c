@@ -18,6 +18,7 @@
 
 #include "core/json_write.h"
 #include "dangol/audit.h"
+#include "dangol/text.h"
 #include "store/audit.h"
 #include "store/snapshot.h"
 
@@ -43,12 +44,19 @@ bool dg_audit_action_bulk(const char *action)
 
 /* ---- the canonical form and the hash ------------------------------------------------------ */
 
+/* A number of the form, followed by end (":" or "\n"). */
+static void hash_number(crypto_hash_sha256_state *h, int64_t v, char end)
+{
+    char text[32];
+    size_t k = strlen(dg_int_format(v, text));
+    text[k++] = end;
+    crypto_hash_sha256_update(h, (const unsigned char *)text, (unsigned long long)k);
+}
+
 static void hash_text(crypto_hash_sha256_state *h, const char *text)
 {
-    char len[32];
     size_t n = text ? strlen(text) : 0;
-    int k = snprintf(len, sizeof len, "%zu:", n);
-    crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
+    hash_number(h, (int64_t)n, ':');
     if (n)
         crypto_hash_sha256_update(h, (const unsigned char *)text, n);
     crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
@@ -56,9 +64,7 @@ static void hash_text(crypto_hash_sha256_state *h, const char *text)
 
 static void hash_int(crypto_hash_sha256_state *h, int64_t v)
 {
-    char text[32];
-    int k = snprintf(text, sizeof text, "%" PRId64 "\n", v);
-    crypto_hash_sha256_update(h, (const unsigned char *)text, (unsigned long long)k);
+    hash_number(h, v, '\n');
 }
 
 /* SHA-256 of prev and e's canonical form into out. */

@@ -116,20 +116,16 @@ static void put(dg_json_text *t, const char *s, size_t n)
     t->data[t->len] = '\0';
 }
 
-/* s as a JSON string, escaped as jansson escapes (invalid UTF-8 fails the text, as json_string
- * refuses it). */
+/* s as a JSON string, escaped as jansson escapes; text with bytes >= 0x80 is checked to be
+ * UTF-8 (the text fails otherwise, as json_string refuses it). */
 static void put_string(dg_json_text *t, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t n = strlen(s);
-    if (dg_utf8_invalid_at(s, n) != n) {
-        t->failed = true;
-        return;
-    }
+    size_t run = 0, i = 0;   /* run: the start of the bytes not yet written */
+    bool ascii = true;
     put(t, "\"", 1);
-    size_t run = 0;   /* start of the bytes not yet written */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+    for (unsigned char c; (c = (unsigned char)s[i]) != '\0'; i++) {
+        ascii &= c < 0x80;
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
         put(t, s + run, i - run);
@@ -152,20 +148,16 @@ static void put_string(dg_json_text *t, const char *s)
         }
         put(t, esc, len);
     }
-    put(t, s + run, n - run);
+    put(t, s + run, i - run);
     put(t, "\"", 1);
+    if (!ascii && dg_utf8_invalid_at(s, i) != i)
+        t->failed = true;
 }
 
 static void put_int(dg_json_text *t, int64_t v)
 {
-    char digits[24], *p = digits + sizeof digits;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0)
-        *--p = '-';
-    put(t, p, (size_t)(digits + sizeof digits - p));
+    char digits[24];
+    put(t, digits, strlen(dg_int_format(v, digits)));
 }
 
 /* A real as jansson dumps it (its own formatting: %.15g, ".0" added, exponents trimmed). */

@@ -199,8 +199,8 @@ typedef struct dg_path {
 int dg_server_path_parse(const char *raw, dg_path *path, dg_error *err);
 
 /* Finds the route for method + path, filling req->params (pointing into path). NULL if none;
- * *path_known tells a wrong method (405) from an unknown path (404); allow receives the methods
- * of a known path. */
+ * then *path_known tells a wrong method (405) from an unknown path (404), and allow receives the
+ * methods of a known path (only then: a route found stops the search). */
 const dg_route *dg_server_route_match(const char *method, const dg_path *path, dg_request *req,
                                       bool *path_known, char *allow, size_t allow_cap);
 /* Checks every capture of req against the id rule (dangol/id.h), naming it after the template. */
