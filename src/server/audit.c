@@ -54,10 +54,11 @@ void dg_request_audit_actor(const dg_request *req, dg_audit_actor *actor,
  * that thread from answering. So a read route queues a copy of its entry and answers; the
  * queue's writer thread writes all that is queued in one transaction, then, if more came
  * meanwhile (the server is busy), waits out DG_AUDIT_BATCH_MICROS from the previous batch's
- * start before the next, so a loaded server commits about a thousand times a second whatever
- * its rate. A request that finds the writer idle waits for its own entry (a quiet server, and
+ * start before the next, so a loaded server commits about two hundred times a second whatever
+ * its rate (each commit also costs the readers: a WAL connection drops its page cache when it
+ * finds another's commit, so fewer commits make the look-ups cheaper too). A request that finds the writer idle waits for its own entry (a quiet server, and
  * every test that reads the trail after a request, sees it committed), and so does one that
- * finds the queue full. The price: under load an answer may leave up to a few milliseconds
+ * finds the queue full. The price: under load an answer may leave up to about ten milliseconds
  * before its entry is committed (a crash then loses it), and a failed write (the store locked
  * past its busy timeout) is reported on standard error, not to the client. */
 

@@ -97,7 +97,7 @@ typedef struct dg_route dg_route;
  * DG_AUDIT_BATCH_MICROS, so commits stay few; a request that finds the writer idle waits for
  * its own entry's commit (an idle server answers only what is on disk), and so does one that
  * finds DG_AUDIT_QUEUE_MAX entries waiting (a stalled store holds back the readers, not memory). */
-#define DG_AUDIT_BATCH_MICROS 1000
+#define DG_AUDIT_BATCH_MICROS 5000
 #define DG_AUDIT_QUEUE_MAX 65536
 typedef struct dg_audit_pending dg_audit_pending;
 typedef struct dg_audit_queue {
