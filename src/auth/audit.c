@@ -99,29 +99,9 @@ static void hex(const unsigned char *bytes, char out[2 * DG_AUDIT_HASH_BYTES + 1
 /* The customers as a JSON array's text (malloc'd), NULL for none; *failed on out of memory. */
 static char *customers_json(const dg_audit_event *ev, bool *failed)
 {
-    *failed = false;
-    if (!ev->n_customers)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    if (!out) {
-        *failed = true;
-        return NULL;
-    }
-    fputc('[', out);
-    for (size_t i = 0; i < ev->n_customers; i++) {
-        if (i)
-            fputc(',', out);
-        dg__json_write_string(out, ev->customers[i] ? ev->customers[i] : "");
-    }
-    fputc(']', out);
-    if (fclose(out) != 0) {
-        free(buf);
-        *failed = true;
-        return NULL;
-    }
-    return buf;
+    char *text = ev->n_customers ? dg__json_string_array(ev->customers, ev->n_customers) : NULL;
+    *failed = ev->n_customers && !text;
+    return text;
 }
 
 static int check_event(const dg_audit_actor *actor, const dg_audit_event *ev, dg_error *err)
