@@ -27,6 +27,12 @@ enum {
  * fails with DG_EBUSY; the HTTP server's Retry-After is the same time (docs/cli.md). */
 #define DG_STORE_BUSY_TIMEOUT_MS 5000
 
+/* Once, before the process opens its first store and starts threads (a program's main): turns
+ * off SQLite's allocation statistics, which nothing in dangol reads and which take one
+ * process-wide mutex on every allocation, contended by a server's threads (BENCHMARKS.md,
+ * "HTTP"). Without effect once SQLite has started. */
+void dg_store_process_init(void);
+
 /* Opens (and with DG_STORE_CREATE creates) the store at path, upgrading its schema to the current
  * version. A path that is a libpq connection string (postgresql://..., postgres://..., or
  * "dbname=... host=...") opens a PostgreSQL store in that database instead. A store written by a newer dangol is refused with DG_EVERSION.

@@ -59,6 +59,7 @@ char *dg_date_format(int32_t days, char buf[16]);                 /* YYYY-MM-DD 
 char *dg_timestamp_format(int64_t seconds, char buf[32]);         /* YYYY-MM-DDTHH:MM:SSZ */
 char *dg_money_format(int64_t minor, int minor_digits, char *buf, size_t cap);      /* -1234.56 */
 char *dg_money_format_human(int64_t minor, int minor_digits, char *buf, size_t cap); /* -1,234.56 */
+char *dg_int_format(int64_t v, char buf[24]);                     /* -1234, as printf's %lld */
 
 DG_API_END
 

@@ -97,7 +97,7 @@ typedef struct dg_route dg_route;
  * DG_AUDIT_BATCH_MICROS, so commits stay few; a request that finds the writer idle waits for
  * its own entry's commit (an idle server answers only what is on disk), and so does one that
  * finds DG_AUDIT_QUEUE_MAX entries waiting (a stalled store holds back the readers, not memory). */
-#define DG_AUDIT_BATCH_MICROS 1000
+#define DG_AUDIT_BATCH_MICROS 5000
 #define DG_AUDIT_QUEUE_MAX 65536
 typedef struct dg_audit_pending dg_audit_pending;
 typedef struct dg_audit_queue {
@@ -199,8 +199,8 @@ typedef struct dg_path {
 int dg_server_path_parse(const char *raw, dg_path *path, dg_error *err);
 
 /* Finds the route for method + path, filling req->params (pointing into path). NULL if none;
- * *path_known tells a wrong method (405) from an unknown path (404); allow receives the methods
- * of a known path. */
+ * then *path_known tells a wrong method (405) from an unknown path (404), and allow receives the
+ * methods of a known path (only then: a route found stops the search). */
 const dg_route *dg_server_route_match(const char *method, const dg_path *path, dg_request *req,
                                       bool *path_known, char *allow, size_t allow_cap);
 /* Checks every capture of req against the id rule (dangol/id.h), naming it after the template. */
@@ -551,9 +551,20 @@ void dg_api_customer_coupons(dg_request *req, dg_response *res);
 void dg_api_customer_campaigns(dg_request *req, dg_response *res);
 void dg_api_order_return(dg_request *req, dg_response *res);
 
-/* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
- * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
+/* record_json.c: one store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601
+ * UTC, money in the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
 json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits, bool mask);
+/* JSON text in one growing buffer (data NUL-terminated, the caller frees it); failed once out
+ * of memory or given invalid UTF-8. */
+typedef struct dg_json_text {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} dg_json_text;
+/* The same row appended to t as text: the bytes jansson's compact dump of dg_record_to_json's
+ * object gives after dg_json_money_unmark. */
+void dg_record_write_json(dg_json_text *t, const dg_entity *e, const dg_value *row,
+                          int minor_digits, bool mask);
 
 /* value.c: the customer value survey reports and the write of one response */
 void dg_api_value_items(dg_request *req, dg_response *res);

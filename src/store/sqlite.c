@@ -372,6 +372,11 @@ void dg__store_scan_cache(dg_store *s, bool scanning)
                                      : "PRAGMA cache_size = " CACHE_PAGES, NULL, NULL, NULL);
 }
 
+void dg_store_process_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int dg_store_read_begin(dg_store *s, dg_error *err)
 {
     if (s->pg)
