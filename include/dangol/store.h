@@ -56,6 +56,22 @@ int dg_store_setting_set(dg_store *store, const char *key, const char *value, dg
 /* Digits of the store currency's minor unit: 0 for KRW/JPY, 2 for USD/EUR, ... */
 int dg_store_currency(dg_store *store, char code[4], int *minor_digits, dg_error *err);
 
+/* Checkpoints off the writer's path, for a process whose writes all go through one connection
+ * (the HTTP server): from this call on, store's commits no longer copy the write-ahead log back
+ * into the store file themselves (SQLite's automatic checkpoint, which makes every thousandth
+ * commit wait for the copy and a sync); instead due(ctx) is called on the committing thread
+ * after each commit that leaves the log at DG_STORE_CHECKPOINT_PAGES pages or more, and the
+ * caller runs dg_store_checkpoint on another connection. due NULL: the commits checkpoint by
+ * themselves again. A PostgreSQL store: nothing happens. */
+#define DG_STORE_CHECKPOINT_PAGES 1000
+void dg_store_checkpoint_elsewhere(dg_store *store, void (*due)(void *ctx), void *ctx);
+/* Copies the committed pages of the write-ahead log into the store file, without waiting for
+ * writers or stopping them (SQLite's passive checkpoint). A log fully copied while no write was
+ * in progress starts again from its beginning at the next write, so a caller that keeps the log
+ * short runs it once unhindered and once more with the writers held off (it then has only what
+ * was committed meanwhile to copy). A PostgreSQL store: nothing to do. */
+int dg_store_checkpoint(dg_store *store, dg_error *err);
+
 /* Explicit transactions. Every write outside begin/commit is its own transaction. */
 int dg_store_begin(dg_store *store, dg_error *err);
 int dg_store_commit(dg_store *store, dg_error *err);

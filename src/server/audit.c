@@ -204,15 +204,12 @@ static void *writer(void *arg)
     return NULL;
 }
 
-int dg_audit_queue_start(dg_audit_queue *q, const char *db_path, unsigned store_flags,
-                         pthread_mutex_t *write_lock, dg_error *err)
+int dg_audit_queue_start(dg_audit_queue *q, dg_store *store, pthread_mutex_t *write_lock,
+                         dg_error *err)
 {
-    int rc = dg_store_open(&q->store, db_path, store_flags, err);
-    if (rc != 0)
-        return rc;
+    q->store = store;
     q->write_lock = write_lock;
     if (pthread_create(&q->thread, NULL, writer, q) != 0) {
-        dg_store_close(q->store);
         q->store = NULL;
         return dg_error_set(err, DG_ENOMEM, "cannot start the audit trail's writer thread");
     }
@@ -238,7 +235,6 @@ void dg_audit_queue_destroy(dg_audit_queue *q)
         pthread_mutex_unlock(&q->lock);
         pthread_join(q->thread, NULL);
     }
-    dg_store_close(q->store);
     pending_free(q->head);
     pthread_cond_destroy(&q->work);
     pthread_cond_destroy(&q->written);

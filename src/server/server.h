@@ -1,8 +1,8 @@
 /* The HTTP server behind `dangol serve`: a libmicrohttpd daemon with a thread pool that answers
  * the JSON API (/api/...) from one route table (routes.c, also the source of the OpenAPI
  * document) and serves the dashboard's files from a web directory (static.c). Each pool thread
- * opens its own store connection on first use (SQLite connections are not shared between
- * threads). */
+ * opens its own store connection on first use for the read routes; the write routes share one
+ * writer connection, used by one thread at a time under the server's write lock. */
 #ifndef DANGOL_SERVER_H
 #define DANGOL_SERVER_H
 
@@ -92,8 +92,8 @@ void dg_server_stop(dg_server *server);  /* NULL is a no-op */
 typedef struct dg_route dg_route;
 
 /* The read routes' audit entries waiting for their commit (audit.c): a request's thread queues
- * a copy of its entry and answers; the queue's writer thread, on its own connection, writes
- * everything queued in one transaction. Under load it gathers a batch for up to
+ * a copy of its entry and answers; the queue's writer thread, on the server's writer
+ * connection, writes everything queued in one transaction. Under load it gathers a batch for up to
  * DG_AUDIT_BATCH_MICROS, so commits stay few; a request that finds the writer idle waits for
  * its own entry's commit (an idle server answers only what is on disk), and so does one that
  * finds DG_AUDIT_QUEUE_MAX entries waiting (a stalled store holds back the readers, not memory). */
@@ -111,17 +111,37 @@ typedef struct dg_audit_queue {
     bool stop;
     bool started;
     pthread_t thread;
-    dg_store *store;                /* the writer's connection */
+    dg_store *store;                /* the server's writer connection (borrowed) */
     pthread_mutex_t *write_lock;    /* the server's writer lock, held for each batch */
 } dg_audit_queue;
 void dg_audit_queue_init(dg_audit_queue *queue);
-/* Opens the writer's connection to db_path (dg_store_open's flags) and starts its thread. */
-int dg_audit_queue_start(dg_audit_queue *queue, const char *db_path, unsigned store_flags,
-                         pthread_mutex_t *write_lock, dg_error *err);
+/* Starts the writer thread, which writes on store (the server's writer connection, used only
+ * under write_lock; borrowed: it must outlive the queue). */
+int dg_audit_queue_start(dg_audit_queue *queue, dg_store *store, pthread_mutex_t *write_lock,
+                         dg_error *err);
 /* Returns once every entry queued before the call is written (GET /api/audit reads its own). */
 void dg_audit_queue_sync(dg_audit_queue *queue);
-/* Writes what is left, stops the thread, closes its connection, frees the queue. */
+/* Writes what is left, stops the thread, frees the queue. */
 void dg_audit_queue_destroy(dg_audit_queue *queue);
+
+/* The thread that copies the writer connection's write-ahead log into the store file
+ * (checkpoint.c), so that no write waits for the copy. */
+typedef struct dg_checkpointer {
+    pthread_mutex_t lock;
+    pthread_cond_t work;            /* signalled when the log is long, or stop */
+    bool due, stop, started;
+    pthread_t thread;
+    dg_store *store;                /* the thread's own connection */
+    dg_store *writer;               /* the connection it checkpoints for (borrowed) */
+    pthread_mutex_t *write_lock;    /* the server's writer lock, held for the last copy */
+} dg_checkpointer;
+/* Opens the thread's connection to db_path and starts it, for writer, whose commits stop
+ * checkpointing by themselves. */
+int dg_checkpointer_start(dg_checkpointer *checkpointer, const char *db_path, dg_store *writer,
+                          pthread_mutex_t *write_lock, dg_error *err);
+/* Gives writer its own checkpoints back, stops the thread and closes its connection; a zeroed
+ * checkpointer (never started) is a no-op. */
+void dg_checkpointer_stop(dg_checkpointer *checkpointer);
 
 typedef struct dg_request {
     const dg_route *route;                    /* the matched route */
@@ -131,7 +151,8 @@ typedef struct dg_request {
                                                  percent-decoded, valid ids (dangol/id.h) */
     const char *body;                         /* NUL-terminated; NULL when empty */
     size_t body_len;
-    dg_store *store;                          /* this thread's connection */
+    dg_store *store;                          /* this thread's connection; a write route's is
+                                                 the server's one writer connection */
     int minor_digits;                         /* of the store currency */
     dg_snapshot_cache *snapshots;             /* the server's shared analysis snapshots */
     const dg_server_options *options;

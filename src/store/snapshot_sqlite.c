@@ -401,6 +401,10 @@ static int untracked_tables(sqlite3 *db, const char *path, char *names[MAX_TABLE
             "AND t.name NOT LIKE 'campaign%' "
             /* nor are the stored models (docs/churn.md) */
             "AND t.name NOT LIKE 'model%' "
+            /* nor are tiers and coupons: an evaluation or a redemption leaves the frame as it was
+             * (schema/0022_programme_untracked.sql drops the triggers older stores have) */
+            "AND t.name NOT LIKE 'tier\\_%' ESCAPE '\\' "
+            "AND t.name NOT LIKE 'coupon\\_%' ESCAPE '\\' "
             "AND (SELECT count(*) FROM sqlite_master g WHERE g.type = 'trigger' "
             "     AND g.tbl_name = t.name AND g.name LIKE 'frame\\_snapshot\\_%' ESCAPE '\\') < 3",
             -1, &st, NULL) != SQLITE_OK)
