@@ -87,8 +87,15 @@ static bool is_onehot(const char *name)
            strncmp(name, "income_", 7) == 0;
 }
 
-/* x[n_rows x p] of the columns called names in f. A one-hot column the table lacks (nobody held
- * that code on its day) is all zeros; any other missing column is refused. */
+/* Whether a column the table lacks is known to be 0 for every row: a one-hot column (nobody held
+ * that code on its day), or a programme column of a table computed with the programme facts. */
+static bool zero_when_missing(const dg_features *f, const char *name)
+{
+    return is_onehot(name) || (f->programme_read && dg_feature_from_programme(name));
+}
+
+/* x[n_rows x p] of the columns called names in f. A column the table lacks is all zeros when it
+ * is known to be (zero_when_missing); any other missing column is refused. */
 static int design(double **out, const dg_features *f, char *const *names, size_t p,
                   dg_error *err)
 {
@@ -101,7 +108,7 @@ static int design(double **out, const dg_features *f, char *const *names, size_t
     }
     for (size_t k = 0; k < p; k++) {
         from[k] = dg_features_find(f, names[k]);
-        if (from[k] < 0 && !is_onehot(names[k])) {
+        if (from[k] < 0 && !zero_when_missing(f, names[k])) {
             char day[16];
             dg_date_format(f->as_of, day);
             free(x);
@@ -192,14 +199,21 @@ static int choose_columns(dg_churn_model *m, const dg_features *f, const char *l
     return 0;
 }
 
-/* The feature table at day with its labels, checked for enough rows of both classes. */
-static int labelled(dg_features **f, uint8_t **y, const dg_frame *fr, int32_t day,
-                    int32_t horizon, const char *what, dg_error *err)
+/* The feature table at day (with the programme facts of that day when o has a source) with its
+ * labels, checked for enough rows of both classes. */
+static int labelled(dg_features **f, uint8_t **y, const dg_frame *fr, const dg_churn_options *o,
+                    int32_t day, const char *what, dg_error *err)
 {
+    int32_t horizon = o->horizon_days;
     dg_features_options fo;
     dg_features_options_init(&fo);
     fo.as_of = day;
-    int rc = dg_features_compute(f, fr, &fo, err);
+    dg_features_programme *pg = NULL;
+    int rc = o->programme ? o->programme(o->programme_ctx, day, &pg, err) : 0;
+    fo.programme = pg;
+    if (rc == 0)
+        rc = dg_features_compute(f, fr, &fo, err);
+    dg_features_programme_free(pg);
     if (rc == 0)
         rc = dg_churn_labels(y, fr, *f, horizon, err);
     if (rc != 0)
@@ -243,17 +257,17 @@ static int predict_with(double *out, dg_churn_algorithm a, const unsigned char *
 }
 
 /* Both learners fitted one horizon earlier and scored on the training rows (x, y). */
-static int validate(dg_churn_model *m, const dg_frame *fr, int32_t cut, int32_t horizon,
-                    const double *x, const uint8_t *y, size_t n, const dg_churn_params *prm,
-                    dg_error *err)
+static int validate(dg_churn_model *m, const dg_frame *fr, const dg_churn_options *o,
+                    int32_t cut, const double *x, const uint8_t *y, size_t n, dg_error *err)
 {
+    const dg_churn_params *prm = &m->params;
     dg_features *fv = NULL;
     uint8_t *yv = NULL;
     double *xv = NULL, *score = malloc(n * sizeof *score);
     double *imp = malloc(m->n_features * sizeof *imp);
     int rc = score && imp ? 0 : dg_error_set(err, DG_ENOMEM, "out of memory for validation");
     if (rc == 0)
-        rc = labelled(&fv, &yv, fr, cut - horizon, horizon,
+        rc = labelled(&fv, &yv, fr, o, cut - o->horizon_days,
                       "validate out of time (--no-validate skips it)", err);
     if (rc == 0)
         rc = design(&xv, fv, m->features, m->n_features, err);
@@ -320,7 +334,7 @@ int dg_churn_train(dg_churn_model **out, const dg_frame *fr, const dg_churn_opti
     m->as_of = as_of;
     m->horizon_days = opt->horizon_days;
     m->params = opt->params;
-    if ((rc = labelled(&f, &y, fr, cut, opt->horizon_days, "train", err)) != 0 ||
+    if ((rc = labelled(&f, &y, fr, opt, cut, "train", err)) != 0 ||
         (rc = choose_columns(m, f, opt->features, err)) != 0 ||
         (rc = dg_features_copy_notes(f, m->notes)) != 0 ||
         (rc = design(&x, f, m->features, m->n_features, err)) != 0)
@@ -333,7 +347,7 @@ int dg_churn_train(dg_churn_model **out, const dg_frame *fr, const dg_churn_opti
         goto cleanup;
     }
     if (opt->validate &&
-        (rc = validate(m, fr, cut, opt->horizon_days, x, y, f->n_rows, &m->params, err)) != 0)
+        (rc = validate(m, fr, opt, cut, x, y, f->n_rows, err)) != 0)
         goto cleanup;
     rc = fit(&m->bytes, &m->n_bytes, m->importance, m->params.algorithm, x, y, f->n_rows,
              m->n_features, &m->params, err);
