@@ -1,7 +1,8 @@
 /* The customer feature table (include/dangol/features.h). Two passes over the frame's CSR runs:
  * the first finds the customers with an order by the as-of day and which optional inputs exist
  * (order lines with categories, complaints, NPS and CSAT answers, birth years, profile codes,
- * the programme facts), which fixes the columns; the second fills one row per customer. Every
+ * the programme facts), which fixes the columns; the second fills one row per customer, rows
+ * split over the machine's threads (each row is its own: the same table on any number). Every
  * run is sorted by time, so "up to the as-of day" is a prefix of each run and nothing later is
  * ever read; the programme facts come already bounded by the same day (their as-of day is
  * checked). A missing survey answer or birth year gets the mean of those known, and the notes
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/parallel.h"
 #include "dangol/features.h"
 #include "dangol/text.h"
 
@@ -321,8 +323,8 @@ static int make_columns(dg_features *f, const scan *s, bool demographics, onehot
 /* Fills row r (customer c). stamp/stamp_cat: per channel / category code, the last row + 1 that
  * counted it. */
 static void fill_row(dg_features *f, const dg_frame *fr, const dg_features_programme *pg,
-                     size_t c, size_t r, const scan *s, const size_t col[F_FIXED],
-                     const onehot *oh, size_t n_oh, uint32_t *stamp, uint32_t *stamp_cat)
+                     size_t c, size_t r, const scan *s, const size_t *col, const onehot *oh,
+                     size_t n_oh, uint32_t *stamp, uint32_t *stamp_cat)
 {
     int32_t as_of = f->as_of;
     size_t b, e;
@@ -351,7 +353,6 @@ static void fill_row(dg_features *f, const dg_frame *fr, const dg_features_progr
     int32_t first = fr->order_day[b], last = fr->order_day[e - 1];
     int32_t start = fr->first_seen_day[c] != DG_DAY_NONE && fr->first_seen_day[c] < first
                         ? fr->first_seen_day[c] : first;
-    f->customer[r] = (uint32_t)c;
     f->revenue_minor[r] = spend;
     row[col[F_RECENCY]] = (double)(as_of - last);
     row[col[F_FREQUENCY]] = n;
@@ -431,6 +432,32 @@ static int programme_notes(dg_features *f, const scan *s, const dg_features_prog
     return rc;
 }
 
+/* The second pass, rows [begin, end) of a chunk (dg__rows_fn: on the machine's threads; each row
+ * is its own, so the table is the same on any number of threads). acc[0] counts failures. */
+typedef struct fill_job {
+    dg_features *f;
+    const dg_frame *fr;
+    const dg_features_programme *pg;
+    const scan *s;
+    const size_t *col;
+    const onehot *oh;
+    size_t n_oh;
+} fill_job;
+
+static void fill_rows(size_t begin, size_t end, double *acc, const void *ctx)
+{
+    const fill_job *jb = ctx;
+    uint32_t *stamp = calloc(jb->fr->channels.n + 1, sizeof *stamp);
+    uint32_t *stamp_cat = calloc(jb->fr->categories.n + 1, sizeof *stamp_cat);
+    if (!stamp || !stamp_cat)
+        acc[0] += 1.0;
+    for (size_t r = begin; stamp && stamp_cat && r < end; r++)
+        fill_row(jb->f, jb->fr, jb->pg, jb->f->customer[r], r, jb->s, jb->col, jb->oh,
+                 jb->n_oh, stamp, stamp_cat);
+    free(stamp);
+    free(stamp_cat);
+}
+
 static int add_notes(dg_features *f, const scan *s, const dg_features_programme *pg,
                      bool demographics)
 {
@@ -499,7 +526,6 @@ int dg_features_compute(dg_features **out, const dg_frame *fr, const dg_features
         { "region", &fr->regions, fr->region, NULL },
         { "income", &fr->income_bands, fr->income_band, NULL },
     };
-    uint32_t *stamp = NULL, *stamp_cat = NULL;
     size_t col[F_FIXED];
     scan s;
     if (!f || !(f->notes = dg_table_new(NULL))) {
@@ -521,9 +547,7 @@ int dg_features_compute(dg_features **out, const dg_frame *fr, const dg_features
     size_t rows = s.rows ? s.rows : 1;
     if (!(f->customer = malloc(rows * sizeof *f->customer)) ||
         !(f->revenue_minor = malloc(rows * sizeof *f->revenue_minor)) ||
-        !(f->values = calloc(rows * f->n_features, sizeof *f->values)) ||
-        !(stamp = calloc(fr->channels.n + 1, sizeof *stamp)) ||
-        !(stamp_cat = calloc(fr->categories.n + 1, sizeof *stamp_cat))) {
+        !(f->values = malloc(rows * f->n_features * sizeof *f->values))) {
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for the feature table (%zu customers)",
                           s.rows);
         goto cleanup;
@@ -533,15 +557,16 @@ int dg_features_compute(dg_features **out, const dg_frame *fr, const dg_features
         size_t b, e;
         order_run(fr, c, as_of, &b, &e);
         if (b < e)
-            fill_row(f, fr, opt->programme, c, r++, &s, col, oh, N_ONEHOT, stamp, stamp_cat);
+            f->customer[r++] = (uint32_t)c;
     }
-    if (add_notes(f, &s, opt->programme, opt->demographics) != 0)
+    fill_job job = { f, fr, opt->programme, &s, col, oh, N_ONEHOT };
+    double failed = 0.0;
+    if (dg__parallel_sum(f->n_rows, 1, fill_rows, &job, 0, &failed) != 0 || failed > 0.0 ||
+        add_notes(f, &s, opt->programme, opt->demographics) != 0)
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for the feature table");
 cleanup:
     for (size_t h = 0; h < N_ONEHOT; h++)
         free(oh[h].column);
-    free(stamp);
-    free(stamp_cat);
     if (rc != 0)
         dg_features_free(f);
     else
