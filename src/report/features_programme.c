@@ -70,44 +70,38 @@ static int on_tier(void *ctx, const char *customer_id, const char *tier, const i
     return 0;
 }
 
-static int on_points(void *ctx, const char *customer_id, const char *text, const int64_t *v,
-                     int n)
+/* A row of sums: its values into the n columns cols (allocated on the table's first row). */
+static int on_sums(join *j, const char *customer_id, const int64_t *v, int64_t **const cols[],
+                   int n)
 {
-    join *j = ctx;
-    dg_features_programme *p = j->p;
-    (void)text;
-    (void)n;
     int64_t c = dg_frame_customer_index(j->frame, customer_id);
     if (c < 0)
         return 0;
-    if (!p->points_balance && (!(p->points_balance = zeroed(j, sizeof(int64_t))) ||
-                               !(p->points_earned = zeroed(j, sizeof(int64_t))) ||
-                               !(p->points_burned = zeroed(j, sizeof(int64_t))) ||
-                               !(p->points_expired = zeroed(j, sizeof(int64_t)))))
-        return nomem(j);
-    p->points_balance[c] = v[0];
-    p->points_earned[c] = v[1];
-    p->points_burned[c] = v[2];
-    p->points_expired[c] = v[3];
+    for (int i = 0; i < n; i++) {
+        if (!*cols[i] && !(*cols[i] = zeroed(j, sizeof(int64_t))))
+            return nomem(j);
+        (*cols[i])[c] = v[i];
+    }
     return 0;
+}
+
+static int on_points(void *ctx, const char *customer_id, const char *text, const int64_t *v,
+                     int n)
+{
+    dg_features_programme *p = ((join *)ctx)->p;
+    int64_t **const cols[] = { &p->points_balance, &p->points_earned, &p->points_burned,
+                               &p->points_expired };
+    (void)text;
+    return on_sums(ctx, customer_id, v, cols, n);
 }
 
 static int on_coupons(void *ctx, const char *customer_id, const char *text, const int64_t *v,
                       int n)
 {
-    join *j = ctx;
-    dg_features_programme *p = j->p;
+    dg_features_programme *p = ((join *)ctx)->p;
+    int64_t **const cols[] = { &p->coupons_redeemed, &p->coupon_discount_minor };
     (void)text;
-    (void)n;
-    int64_t c = dg_frame_customer_index(j->frame, customer_id);
-    if (c < 0)
-        return 0;
-    if (!p->coupons_redeemed && (!(p->coupons_redeemed = zeroed(j, sizeof(int64_t))) ||
-                                 !(p->coupon_discount_minor = zeroed(j, sizeof(int64_t)))))
-        return nomem(j);
-    p->coupons_redeemed[c] = v[0];
-    p->coupon_discount_minor[c] = v[1];
-    return 0;
+    return on_sums(ctx, customer_id, v, cols, n);
 }
 
 int dg_features_programme_read(dg_features_programme **out, dg_store *store,
