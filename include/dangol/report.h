@@ -370,8 +370,9 @@ int dg_report_ticket_list(dg_report *out, dg_store *store, const dg_calendar *ca
                           int64_t within_s, const dg_user *agent, dg_error *err);
 /* ---- customer features and segmentation (dangol/features.h, dangol/segment.h) ---- */
 
-/* The customer feature table of frame (one row per customer with an order). One table. */
-int dg_report_features(dg_report *out, const dg_frame *frame, dg_error *err);
+/* The customer feature table of frame (one row per customer with an order), with the programme
+ * columns of store as of the frame's day. One table. */
+int dg_report_features(dg_report *out, dg_store *store, const dg_frame *frame, dg_error *err);
 
 typedef enum dg_segment_view {
     DG_SEGMENT_VIEW_PROFILES,    /* size, revenue share, feature means as ratios, names */
@@ -384,10 +385,10 @@ typedef enum dg_segment_view {
 /* Parses a view name ("profiles", "means", "customers", "silhouette", "crosstab"). */
 int dg_segment_view_parse(const char *name, dg_segment_view *view, dg_error *err);
 
-/* Segments the customers of frame (opt NULL: the defaults of dg_segment_options_init) and
- * returns one view. One table. */
-int dg_report_segment(dg_report *out, const dg_frame *frame, dg_segment_view view,
-                      const dg_segment_options *opt, dg_error *err);
+/* Segments the customers of frame (opt NULL: the defaults of dg_segment_options_init) on its
+ * feature table with the programme columns of store, and returns one view. One table. */
+int dg_report_segment(dg_report *out, dg_store *store, const dg_frame *frame,
+                      dg_segment_view view, const dg_segment_options *opt, dg_error *err);
 
 /* ---- lookalike prospects (dangol/lookalike.h) ---- */
 

@@ -330,15 +330,17 @@ static int read_dicts(reader *r, dg_frame *f)
 
 static int read_customers(reader *r, dg_frame *f, size_t n)
 {
-    if (n > r->left || !(f->customer_map = dg__strmap_new()) ||
+    if (n > r->left || !(f->customer_map = dg__strmap_new_sized(n)) ||
         !(f->customer_id = calloc(n ? n : 1, sizeof *f->customer_id)))
         return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
     f->n_customers = n;
     for (size_t c = 0; c < n; c++) {
         if (!(f->customer_id[c] = get_text(r)))
             return bad(r, "a customer id");
-        if (dg__strmap_get(f->customer_map, f->customer_id[c]) >= 0 ||
-            dg__strmap_put(f->customer_map, f->customer_id[c], (uint32_t)c) != 0)
+        int rc = dg__strmap_put_new(f->customer_map, f->customer_id[c], (uint32_t)c);
+        if (rc == DG_ENOMEM)
+            return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
+        if (rc != 0)
             return bad(r, "a customer id twice");
     }
     return 0;
