@@ -13,6 +13,8 @@
 
 /* ---- special functions (special.c) ---- */
 double dg__digamma(double x);
+/* psi'(x) for x > 0 (NAN otherwise): the second derivatives of the log-gamma terms. */
+double dg__trigamma(double x);
 double dg__lbeta(double a, double b);
 /* log(exp(u) + exp(v)) without overflow; -inf arguments allowed. */
 double dg__logaddexp(double u, double v);
@@ -85,13 +87,17 @@ typedef struct dg__gg_pack {
 int dg__gg_pack_build(dg__gg_pack *pack, const dg_gg_data *data, size_t *n_no_repeat,
                       size_t *n_not_positive, dg_error *err);
 void dg__gg_pack_free(dg__gg_pack *pack);
-/* Log-likelihood at {p, q, gamma}, with its gradient when grad is not NULL. */
+/* Log-likelihood at {p, q, gamma}, with its gradient when grad is not NULL; with the Hessian
+ * too (dg__hessian_fn). */
 double dg__gg_loglik_pack(const double *p, double *grad, void *pack);
+double dg__gg_hessian_pack(const double *p, double *grad, double hess[4][4], void *pack);
 
 /* ---- optimiser (optim.c) ---- */
 /* Returns the log-likelihood at natural parameters p (length k); fills grad (d LL / d p) when
  * grad is not NULL (every model has its analytic gradient). */
 typedef double (*dg__loglik_fn)(const double *p, double *grad, void *ctx);
+/* The same with the Hessian d2 LL / dp2 in hess, in one pass (grad and hess not NULL). */
+typedef double (*dg__hessian_fn)(const double *p, double *grad, double hess[4][4], void *ctx);
 
 typedef struct dg__mle_problem {
     int k;                         /* number of parameters (all > 0, optimised on log scale) */
@@ -106,6 +112,8 @@ typedef struct dg__mle_problem {
     const struct dg__mle_problem *pilot;
     double pilot_scale;
     int skip_se;                   /* no standard errors (a pilot needs none) */
+    dg__hessian_fn hessian;        /* the model's analytic Hessian, or NULL (differences of the
+                                    * gradient) */
 } dg__mle_problem;
 
 typedef struct dg__mle_result {
@@ -128,6 +136,10 @@ double dg__bgnbd_loglik_pack(const double *p, double *grad, void *pack);
 double dg__mbgnbd_loglik_pack(const double *p, double *grad, void *pack);
 double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack);
 double dg__bgbb_loglik_pack(const double *p, double *grad, void *pack);
+/* BG/NBD's and MBG/NBD's with the Hessian (dg__hessian_fn): FHL (2005) eq. (6) differentiated
+ * twice. */
+double dg__bgnbd_hessian_pack(const double *p, double *grad, double hess[4][4], void *pack);
+double dg__mbgnbd_hessian_pack(const double *p, double *grad, double hess[4][4], void *pack);
 
 double dg__bgnbd_loglik_one(const double *p, double x, double t_x, double T, int modified);
 double dg__paretonbd_loglik_one(const double *p, double x, double t_x, double T);

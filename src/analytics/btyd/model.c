@@ -165,7 +165,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
     }
     double mT = pack.mean_T > 0 ? pack.mean_T : 1.0;
     double starts[6][4];
-    dg__mle_problem prob = {4, NULL, &pack, 6, (const double (*)[4])starts, NULL, 0, 0};
+    dg__mle_problem prob = {4, NULL, &pack, 6, (const double (*)[4])starts, NULL, 0, 0, NULL};
     switch (model) {
     case DG_BTYD_BGNBD:
     case DG_BTYD_MBGNBD: {
@@ -173,6 +173,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
                                 {2, 2 * mT, 3, 10}, {0.3, 0.1 * mT, 0.3, 5}, {5, 10 * mT, 1, 3}};
         memcpy(starts, s, sizeof s);
         prob.loglik = model == DG_BTYD_BGNBD ? dg__bgnbd_loglik_pack : dg__mbgnbd_loglik_pack;
+        prob.hessian = model == DG_BTYD_BGNBD ? dg__bgnbd_hessian_pack : dg__mbgnbd_hessian_pack;
         break;
     }
     case DG_BTYD_PARETONBD: {
