@@ -131,6 +131,21 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
  * (total_weight customers in n_rows rows) is small enough to fit whole from every start. */
 double dg__pilot_fraction(double total_weight, size_t n_rows);
 
+/* ---- fits at a limit (limits.c) ---- */
+/* A mixing distribution's parameters: a gamma's shape and scale (the limit keeps their ratio,
+ * the rate, or its inverse, a scale of money) or a beta's two shapes (the limit keeps a/(a+b)). */
+typedef enum { DG__MIX_GAMMA, DG__MIX_GAMMA_SCALE, DG__MIX_BETA } dg__mixing_kind;
+typedef struct dg__mixing_pair {
+    int first, second;
+    dg__mixing_kind kind;          /* value: first/second, second/first, first/(first+second) */
+    const char *name;
+} dg__mixing_pair;
+/* When res's estimate ran out towards the bound, fills limits with the pairs that are at their
+ * limit (both parameters large), sets their standard errors to NAN and res->converged (the
+ * limiting model is the fit); returns how many. */
+int dg__mixing_limits(dg__mle_result *res, const dg__mixing_pair *pairs, int n_pairs,
+                      dg_btyd_limit *limits);
+
 /* ---- per-model likelihoods (bgnbd.c, paretonbd.c, bgbb.c) ---- */
 double dg__bgnbd_loglik_pack(const double *p, double *grad, void *pack);
 double dg__mbgnbd_loglik_pack(const double *p, double *grad, void *pack);

@@ -297,6 +297,10 @@ int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit 
     dg__gg_pack_free(&thin);
     if (rc != 0)
         goto cleanup;
+    /* the spend rates' gamma at its limit: nu = q/gamma the same for everyone, reported as
+     * its inverse, the transaction values' scale (their mean is p/nu) */
+    static const dg__mixing_pair rates = {1, 2, DG__MIX_GAMMA_SCALE, "1/nu = gamma/q"};
+    fit->n_limits = dg__mixing_limits(&res, &rates, 1, fit->limits);
     fit->params.p = res.p[0];
     fit->params.q = res.p[1];
     fit->params.gamma = res.p[2];

@@ -212,6 +212,15 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
     rc = dg__mle_fit(&prob, opt, &res, err);
     dg__btyd_pack_free(&thin);
     if (rc == 0) {
+        /* each model's mixing distributions, for fits that ran out to their limit */
+        static const dg__mixing_pair pairs[4][2] = {
+            {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_BETA, "p = a/(a+b)"}},
+            {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_BETA, "p = a/(a+b)"}},
+            {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_GAMMA, "mu = s/beta"}},
+            {{0, 1, DG__MIX_BETA, "p = alpha/(alpha+beta)"},
+             {2, 3, DG__MIX_BETA, "theta = gamma/(gamma+delta)"}},
+        };
+        fit->n_limits = dg__mixing_limits(&res, pairs[model], 2, fit->limits);
         fit->params.model = model;
         memcpy(fit->params.p, res.p, sizeof res.p);
         memcpy(fit->se, res.se, sizeof res.se);
