@@ -51,9 +51,20 @@ typedef struct dg__btyd_pack {
     double *kx, *kt;
     uint32_t *ikt, *ikT;
     double k_terms;   /* series terms and quadrature nodes of the last evaluation's K (tests) */
+    /* per customer of the data: its pattern (dg__btyd_pack_build_indexed; else NULL), and
+     * whether every customer has one (none of weight 0) */
+    uint32_t *customer_pattern;
+    int every_customer;
 } dg__btyd_pack;
 
 int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error *err);
+/* The same, with each customer's pattern in customer_pattern when index_customers: what
+ * predictions reuse instead of grouping the customers again (btyd_grouped.h). */
+int dg__btyd_pack_build_indexed(dg__btyd_pack *pack, const dg_btyd_data *data,
+                                int index_customers, dg_error *err);
+/* The compressed data a grouping holds (btyd_grouped.h), or NULL for NULL. */
+struct dg__btyd_grouping;
+const dg__btyd_pack *dg__btyd_grouping_pack(const struct dg__btyd_grouping *grouping);
 /* Fills pack's (x, time) pairs (nk, kx, kt, ikt, ikT): the values Pareto/NBD's 2F1 terms
  * depend on. DG_ENOMEM or 0. */
 int dg__btyd_pack_pairs(dg__btyd_pack *pack);
