@@ -106,8 +106,8 @@ typedef struct dg_btyd_fit {
     dg_btyd_limit limits[2];
 } dg_btyd_fit;
 
-/* Maximum likelihood (nlopt; L-BFGS with analytic gradients for BG/NBD and MBG/NBD, BOBYQA for
- * Pareto/NBD and BG/BB) on log-parameters from several starts. opt may be NULL. */
+/* Maximum likelihood (nlopt's L-BFGS with every model's analytic gradient, then Newton steps;
+ * docs/clv.md, "Fitting") on log-parameters from several starts. opt may be NULL. */
 int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_options *opt,
                      dg_btyd_fit *fit, dg_error *err);
 
