@@ -2,7 +2,9 @@
  * cube over it, built once and handed to every analysis request until the store changes. A change
  * is seen from the store files themselves — size and modification time of the database and of
  * its write-ahead log, which every commit touches, whoever makes it (this server, `dangol import`
- * in another process) — so no request ever answers from stale data. Requests with an explicit
+ * in another process) — so no request ever answers from stale data; a change of the files that
+ * left the rows as they were (the snapshot's own save into the store) keeps the kept frames,
+ * by the store's generation. Requests with an explicit
  * as_of get a frame of that day, cut in memory out of the shared one (never a second read of
  * the store) and kept for the next requests of the same day: the AS_OF_KEPT most recently asked
  * days, dropped like the shared one when the store changes. Snapshots are reference counted: a
@@ -16,12 +18,15 @@
 #include "dangol/clv.h"
 #include "dangol/cube.h"
 #include "dangol/frame.h"
+#include "dangol/frame_snapshots.h"
+#include "dangol/store.h"
 #include "dangol/segment.h"
 #include "dangol/text.h"
 #include "server/server.h"
 
 struct dg_snapshot {
     dg_frame *frame;
+    int64_t generation;     /* the store's clean generation whose rows frame holds, or -1 */
     dg_cube *cube;          /* built on first use */
     int refs;               /* the cache's (while it keeps it) and each request's; under its lock */
     pthread_mutex_t clv_lock;   /* guards the CLV report (a fit takes a while: not the cache lock) */
@@ -115,6 +120,7 @@ static dg_snapshot *snapshot_new(dg_frame *frame, dg_error *err)
         return NULL;
     }
     s->frame = frame;
+    s->generation = -1;
     s->refs = 1;
     pthread_mutex_init(&s->clv_lock, NULL);
     return s;
@@ -123,10 +129,37 @@ static dg_snapshot *snapshot_new(dg_frame *frame, dg_error *err)
 static dg_snapshot *build(dg_store *store, int32_t as_of, dg_error *err)
 {
     dg_frame *frame = NULL;
+    int64_t generation = -1;
     dg_frame_options fopt = { .as_of = as_of, .with_lines = true };
-    if (dg_frame_from_store(&frame, store, &fopt, err) != 0)
+    if (dg_frame_from_store_at(&frame, store, &fopt, &generation, err) != 0)
         return NULL;
-    return snapshot_new(frame, err);
+    dg_snapshot *s = snapshot_new(frame, err);
+    if (s)
+        s->generation = generation;
+    return s;
+}
+
+/* The store's files changed since the kept snapshots were read (now differs from the cache's
+ * fingerprint), but maybe not its rows: building the snapshot itself saves the frame into the
+ * store (docs/snapshot.md), a write like any other. When the store's generation is still the
+ * clean one the kept frame was read at, no record has been written since (every record write
+ * marks the store dirty and moves the generation on, in its own transaction), so the kept
+ * snapshots stay, now known by the new fingerprint. Caller holds the lock. */
+static void recognise_unchanged_rows(dg_snapshot_cache *c, dg_store *store, const fingerprint *now)
+{
+    int64_t generation;
+    bool dirty;
+    dg_error ignored;
+    if (!c->current || c->current->generation < 0 ||
+        memcmp(now, &c->built_from, sizeof *now) == 0 ||
+        dg_store_snapshot_state(store, &generation, &dirty, &ignored) != 0 || dirty ||
+        generation != c->current->generation)
+        return;
+    for (size_t i = 0; i < AS_OF_KEPT; i++)
+        if (c->as_of[i].snapshot &&
+            memcmp(&c->as_of[i].built_from, &c->built_from, sizeof *now) == 0)
+            c->as_of[i].built_from = *now;
+    c->built_from = *now;
 }
 
 static dg_snapshot *snapshot_of(dg_request *req, dg_response *res);
@@ -168,6 +201,7 @@ static dg_snapshot *latest_snapshot(dg_snapshot_cache *c, dg_store *store, finge
     fingerprint now;
     take_fingerprint(c->db_path, &now);
     pthread_mutex_lock(&c->lock);
+    recognise_unchanged_rows(c, store, &now);
     if (!c->current || memcmp(&now, &c->built_from, sizeof now) != 0) {
         dg_snapshot *s = build(store, DG_DAY_NONE, err);
         if (!s) {
@@ -216,6 +250,7 @@ static dg_snapshot *as_of_snapshot(dg_request *req, int32_t day, dg_error *err)
     fingerprint now;
     take_fingerprint(c->db_path, &now);
     pthread_mutex_lock(&c->lock);
+    recognise_unchanged_rows(c, req->store, &now);
     dg_snapshot *s = as_of_find(c, day, &now);
     pthread_mutex_unlock(&c->lock);
     if (s)
