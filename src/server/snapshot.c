@@ -154,26 +154,30 @@ static void slot_clear(as_of_slot *slot)
     slot->snapshot = NULL;
 }
 
+/* Drops every kept as-of snapshot read before fingerprint now (the store has changed since; a
+ * window would keep its old frame alive). Caller holds the lock. */
+static void drop_stale(dg_snapshot_cache *c, const fingerprint *now)
+{
+    for (size_t i = 0; i < AS_OF_KEPT; i++)
+        if (c->as_of[i].snapshot && memcmp(now, &c->as_of[i].built_from, sizeof *now) != 0)
+            slot_clear(&c->as_of[i]);
+}
+
 /* The kept snapshot of day (a window or not) read at fingerprint now, with a reference for the
- * caller, or NULL; drops every kept one read before now (the store has changed since). Caller
- * holds the lock. */
+ * caller, or NULL, after dropping the stale ones. Caller holds the lock. */
 static dg_snapshot *as_of_find(dg_snapshot_cache *c, int32_t day, bool window,
                                const fingerprint *now)
 {
-    dg_snapshot *found = NULL;
+    drop_stale(c, now);
     for (size_t i = 0; i < AS_OF_KEPT; i++) {
         as_of_slot *slot = &c->as_of[i];
-        if (!slot->snapshot)
-            continue;
-        if (memcmp(now, &slot->built_from, sizeof *now) != 0)
-            slot_clear(slot);
-        else if (slot->day == day && slot->window == window) {
-            found = slot->snapshot;
-            found->refs++;
+        if (slot->snapshot && slot->day == day && slot->window == window) {
+            slot->snapshot->refs++;
             slot->used = ++c->tick;
+            return slot->snapshot;
         }
     }
-    return found;
+    return NULL;
 }
 
 /* The snapshot of the store's last day with a reference for the caller, and the fingerprint of
@@ -193,6 +197,7 @@ static dg_snapshot *latest_snapshot(dg_snapshot_cache *c, dg_store *store, finge
         unref_locked(c->current);
         c->current = s;
         c->built_from = now;
+        drop_stale(c, &now);
     }
     dg_snapshot *s = c->current;
     s->refs++;
