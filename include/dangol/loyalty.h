@@ -48,7 +48,9 @@ const char *dg_loyalty_config_default_text(void);   /* identical to config/loyal
 
 typedef struct dg_loyalty_result {
     int32_t as_of;
-    size_t n_customers;
+    size_t n_customers;           /* the length of the arrays: the frame's customers */
+    size_t n_known;               /* those in the frame as of as_of: all but a window's later */
+    bool *known;                  /* ones, whose entries are neutral and counted nowhere */
     /* behavioural */
     int32_t *tenure_days;         /* as_of - first order day; -1 without orders */
     double *interpurchase_days;   /* mean days between orders; -1 with fewer than 2 orders */
@@ -69,7 +71,7 @@ typedef struct dg_loyalty_result {
     bool has_categories;          /* the frame had order lines */
 } dg_loyalty_result;
 
-/* Computes loyalty for every customer, as of rfm->as_of, using its scores. Caller frees with
+/* Computes loyalty for every customer (of a window too), as of rfm->as_of, using its scores. Caller frees with
  * dg_loyalty_result_clear. config NULL = defaults. */
 int dg_loyalty_compute(dg_loyalty_result *out, const dg_frame *frame,
                        const dg_rfm_result *rfm, const dg_loyalty_config *config, dg_error *err);

@@ -500,6 +500,12 @@ int dg_clv_frame_run(dg_clv_report **out, const dg_frame *frame,
     *out = NULL;
     if (per.calibration_end == DG_DAY_NONE)
         per.calibration_end = frame->as_of;
+    /* a window's customers first seen after its day have no order by then: only the period
+     * must not reach the later rows */
+    if (frame->window_of && (per.calibration_end > frame->as_of ||
+                             per.holdout_end > frame->as_of))
+        return dg_error_set(err, DG_EINVAL, "the CLV period of a frame as of an earlier day "
+                            "(a window) must end by that day");
     if (opt->model == DG_BTYD_BGBB)
         per.discrete = 1;
     if ((rc = dg_clv_summary_build(&s, &tx, &per, err)) != 0)

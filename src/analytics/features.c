@@ -125,11 +125,8 @@ int dg_features_copy_notes(const dg_features *f, dg_table *t)
 /* Orders of customer c dated up to as_of: [*begin, *end). */
 static void order_run(const dg_frame *fr, size_t c, int32_t as_of, size_t *begin, size_t *end)
 {
-    size_t b = fr->order_offset[c], e = fr->order_offset[c + 1];
-    while (e > b && fr->order_day[e - 1] > as_of)
-        e--;
-    *begin = b;
-    *end = e;
+    *begin = fr->order_offset[c];
+    *end = dg_frame_run_end(fr->order_offset, fr->order_day, c, as_of);
 }
 
 /* The latest answer of customer c by as_of: NPS (0..10, -1 none) and CSAT (1..5, 0 none). */

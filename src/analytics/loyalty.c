@@ -105,7 +105,7 @@ void dg_loyalty_result_clear(dg_loyalty_result *r)
     void *arrays[] = { r->tenure_days, r->interpurchase_days, r->recent_orders, r->earlier_orders,
                        r->trend, r->categories, r->channels, r->nps, r->csat, r->repurchase,
                        r->recommend, r->behavioural, r->attitudinal, r->index,
-                       r->behavioural_only };
+                       r->behavioural_only, r->known };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
     memset(r, 0, sizeof *r);
@@ -142,7 +142,8 @@ static int result_alloc(dg_loyalty_result *r, size_t n)
            (r->behavioural = malloc(cap * sizeof *r->behavioural)) &&
            (r->attitudinal = malloc(cap * sizeof *r->attitudinal)) &&
            (r->index = malloc(cap * sizeof *r->index)) &&
-           (r->behavioural_only = malloc(cap * sizeof *r->behavioural_only)) ? 0 : DG_ENOMEM;
+           (r->behavioural_only = malloc(cap * sizeof *r->behavioural_only)) &&
+           (r->known = malloc(cap * sizeof *r->known)) ? 0 : DG_ENOMEM;
 }
 
 /* Customer c's orders up to as_of (a prefix of their run): the trend window's counts, the
@@ -152,7 +153,8 @@ static void order_measures(pass *p, size_t c)
     const dg_frame *f = p->f;
     dg_loyalty_result *r = p->r;
     int32_t as_of = r->as_of, window = r->trend_window_days;
-    size_t begin = f->order_offset[c], freq = (size_t)p->rfm->frequency[c], end = begin + freq;
+    size_t begin = f->order_offset[c], freq = r->known[c] ? (size_t)p->rfm->frequency[c] : 0;
+    size_t end = begin + freq;
     uint32_t stamp = (uint32_t)c + 1;
     r->recent_orders[c] = r->earlier_orders[c] = 0;
     r->categories[c] = r->channels[c] = 0;
@@ -197,7 +199,7 @@ static void survey_answers(pass *p, size_t c)
 {
     const dg_frame *f = p->f;
     int8_t nps = -1, csat = 0, rep = 0, rec = 0;
-    for (size_t k = f->survey_offset[c + 1]; k-- > f->survey_offset[c];) {
+    for (size_t k = p->r->known[c] ? f->survey_offset[c + 1] : 0; k-- > f->survey_offset[c];) {
         if (f->survey_day[k] > p->r->as_of)
             continue;
         if (f->survey_day[k] < p->survey_from)
@@ -295,6 +297,8 @@ int dg_loyalty_compute(dg_loyalty_result *out, const dg_frame *f,
         !(p.channel_stamp = calloc(f->channels.n ? f->channels.n : 1, sizeof *p.channel_stamp)))
         rc = dg_error_set(err, DG_ENOMEM, "out of memory computing loyalty");
     for (size_t c = 0; rc == 0 && c < f->n_customers; c++) {
+        r.known[c] = rfm->frequency[c] >= 0;   /* else a window's later customer */
+        r.n_known += r.known[c];
         order_measures(&p, c);
         survey_answers(&p, c);
         scores(&p, c);

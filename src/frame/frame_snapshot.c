@@ -218,6 +218,7 @@ int dg__frame_copy(dg_frame **out, const dg_frame *frame)
     f->n_customers = 0;   /* counted up as the ids are copied, for dg_frame_free on failure */
     f->customer_id = NULL;
     f->customer_map = NULL;
+    f->window_of = NULL;
     dg_dict *d[DG__FRAME_DICTS];
     dg__frame_dicts(f, d);
     for (size_t i = 0; i < DG__FRAME_DICTS; i++)
