@@ -39,6 +39,8 @@ static void move_row(const col *cols, size_t n_cols, size_t from, size_t to)
         return;
     for (size_t i = 0; i < n_cols; i++) {
         char *d = cols[i].data;
+        if (!d)     /* a column the frame was read without */
+            continue;
         switch (cols[i].size) {
         case 1:
             d[to] = d[from];

@@ -45,27 +45,43 @@ static bool names_products(const char *value)
     return false;
 }
 
-/* A cube key: notes whether the frame needs order lines (the query itself is checked on the
- * cube, by dg_report_cube). */
+/* The optional order columns (DG_FRAME_ORDER_*) a parameter value names as dimensions. */
+static unsigned names_order_columns(const char *value)
+{
+    static const struct { const char *dim; unsigned column; } order_dims[] = {
+        { "channel", DG_FRAME_ORDER_CHANNEL }, { "payment", DG_FRAME_ORDER_PAYMENT },
+        { "site", DG_FRAME_ORDER_SITE }, { "staff", DG_FRAME_ORDER_STAFF },
+    };
+    unsigned columns = 0;
+    for (size_t i = 0; i < sizeof order_dims / sizeof order_dims[0]; i++)
+        if (strstr(value, order_dims[i].dim))
+            columns |= order_dims[i].column;
+    return columns;
+}
+
+/* A cube key: notes whether the frame needs order lines and which optional order columns it
+ * reads (the query itself is checked on the cube, by dg_report_cube). */
 static int cube_param(void *ctx, const char *key, const char *value, dg_error *err)
 {
-    bool *with_lines = ctx;
+    dg_frame_options *opts = ctx;
     (void)err;
     if (strcmp(key, "rows") == 0 || strcmp(key, "cols") == 0 || strcmp(key, "columns") == 0 ||
-        strcmp(key, "where") == 0 || strcmp(key, "filter") == 0 || strcmp(key, "totals") == 0)
-        *with_lines |= names_products(value);
+        strcmp(key, "where") == 0 || strcmp(key, "filter") == 0 || strcmp(key, "totals") == 0) {
+        opts->with_lines |= names_products(value);
+        opts->columns |= names_order_columns(value);
+    }
     return 0;
 }
 
 static int cube_query(dg_report *out, dg_store *store, const char *const *params, dg_error *err)
 {
-    int32_t as_of;
-    bool with_lines = false;
+    /* the cube's facts are the order days, amounts and units; its dimensions name the rest */
+    dg_frame_options opts = { .columns = DG_FRAME_ORDER_CORE | DG_FRAME_ORDER_UNITS };
     dg_frame *frame = NULL;
     dg_cube *cube = NULL;
-    int rc = each_param(params, &as_of, cube_param, &with_lines, err);
+    int rc = each_param(params, &opts.as_of, cube_param, &opts, err);
     if (rc == 0)
-        rc = dg_report_frame(&frame, store, as_of, with_lines, err);
+        rc = dg_report_frame_of(&frame, store, &opts, err);
     if (rc == 0)
         rc = dg_cube_from_frame(&cube, frame, NULL, NULL, err);
     if (rc == 0)
