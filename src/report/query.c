@@ -9,6 +9,7 @@
 #include "dangol/kpi.h"
 #include "dangol/report.h"
 #include "dangol/text.h"
+#include "dangol/vocab.h"
 
 /* Called for each key of a query but as_of; returns 0 or a code with err filled. */
 typedef int (*param_fn)(void *ctx, const char *key, const char *value, dg_error *err);
@@ -45,7 +46,9 @@ static bool names_products(const char *value)
     return false;
 }
 
-/* The optional order columns (DG_FRAME_ORDER_*) a parameter value names as dimensions. */
+/* The optional order columns (DG_FRAME_ORDER_*) a parameter value may name as dimensions, by
+ * code or by English or Korean name (the cube reads 매장=강남점 as site=...); a name that only
+ * looks like one reads a column more, never less. */
 static unsigned names_order_columns(const char *value)
 {
     static const struct { const char *dim; unsigned column; } order_dims[] = {
@@ -53,9 +56,12 @@ static unsigned names_order_columns(const char *value)
         { "site", DG_FRAME_ORDER_SITE }, { "staff", DG_FRAME_ORDER_STAFF },
     };
     unsigned columns = 0;
-    for (size_t i = 0; i < sizeof order_dims / sizeof order_dims[0]; i++)
-        if (strstr(value, order_dims[i].dim))
+    for (size_t i = 0; i < sizeof order_dims / sizeof order_dims[0]; i++) {
+        const dg_vocab_entry *e = dg_vocab_find("dimension", order_dims[i].dim);
+        if (strcasestr(value, order_dims[i].dim) ||
+            (e && (strcasestr(value, e->en) || strstr(value, e->ko))))
             columns |= order_dims[i].column;
+    }
     return columns;
 }
 
