@@ -17,12 +17,21 @@ static uint64_t load(const void *values, size_t size, size_t i)
     }
 }
 
-static void store(void *values, size_t size, size_t i, uint64_t v)
+/* k values of x into values from index i, each cut to size bytes. */
+static void store(void *values, size_t size, size_t i, const uint64_t *x, size_t k)
 {
     switch (size) {
-    case 1:  ((uint8_t *)values)[i] = (uint8_t)v; break;
-    case 4:  ((uint32_t *)values)[i] = (uint32_t)v; break;
-    default: ((uint64_t *)values)[i] = v; break;
+    case 1:
+        for (size_t j = 0; j < k; j++)
+            ((uint8_t *)values)[i + j] = (uint8_t)x[j];
+        break;
+    case 4:
+        for (size_t j = 0; j < k; j++)
+            ((uint32_t *)values)[i + j] = (uint32_t)x[j];
+        break;
+    default:
+        memcpy((uint64_t *)values + i, x, k * sizeof *x);
+        break;
     }
 }
 
@@ -132,10 +141,30 @@ static uint64_t word_at(const unsigned char *p)
     return v;
 }
 
+/* The k values of a block packed width bits each (16 zero bytes after them), plus base. */
+static void unpack(const unsigned char *packed, size_t k, unsigned width, uint64_t base,
+                   uint64_t *x)
+{
+    if (width == 0) {
+        for (size_t j = 0; j < k; j++)
+            x[j] = base;
+        return;
+    }
+    uint64_t mask = width == 64 ? ~UINT64_C(0) : (UINT64_C(1) << width) - 1;
+    for (size_t j = 0; j < k; j++) {
+        size_t bit = j * width;
+        unsigned shift = (unsigned)(bit & 7);
+        uint64_t v = word_at(packed + (bit >> 3)) >> shift;
+        if (shift + width > 64)
+            v |= (uint64_t)packed[(bit >> 3) + 8] << (64 - shift);
+        x[j] = base + (v & mask);
+    }
+}
+
 bool dg__codec_decode(void *values, size_t n, size_t size, dg__codec_get_fn get, void *ctx)
 {
     unsigned char mode, packed[DG__CODEC_BLOCK * 8 + 16];
-    uint64_t prev = 0;
+    uint64_t x[DG__CODEC_BLOCK], prev = 0;
     if (!get(ctx, &mode, 1) || mode > 1)
         return false;
     for (size_t i = 0; i < n; i += DG__CODEC_BLOCK) {
@@ -149,18 +178,11 @@ bool dg__codec_decode(void *values, size_t n, size_t size, dg__codec_get_fn get,
         if (!get(ctx, packed, bytes))
             return false;
         memset(packed + bytes, 0, 16);
-        uint64_t mask = width == 64 ? ~UINT64_C(0) : (UINT64_C(1) << width) - 1;
-        for (size_t j = 0; j < k; j++) {
-            size_t bit = j * width;
-            unsigned shift = (unsigned)(bit & 7);
-            uint64_t v = word_at(packed + (bit >> 3)) >> shift;
-            if (shift + width > 64)
-                v |= (uint64_t)packed[(bit >> 3) + 8] << (64 - shift);
-            v = base + (v & mask);
-            if (mode)
-                v = prev += v;
-            store(values, size, i + j, v);
-        }
+        unpack(packed, k, width, base, x);
+        if (mode)
+            for (size_t j = 0; j < k; j++)
+                x[j] = prev += x[j];
+        store(values, size, i, x, k);
     }
     return true;
 }

@@ -43,7 +43,7 @@ static const column columns[] = {
     COL(acquisition_channel, BY_CUSTOMER), COL(account_staff, BY_CUSTOMER),
     COL(customer_type, BY_CUSTOMER), COL(income_band, BY_CUSTOMER),
     OFFSETS(order_offset, CUSTOMER_OFFSETS, BY_ORDER),
-    COL(order_customer, BY_ORDER), COL(order_day, BY_ORDER),
+    OPTIONAL(order_customer, DG_FRAME_ORDER_CUSTOMER), COL(order_day, BY_ORDER),
     OPTIONAL(order_ts, DG_FRAME_ORDER_TS), COL(order_amount_minor, BY_ORDER),
     OPTIONAL(order_units, DG_FRAME_ORDER_UNITS), OPTIONAL(order_channel, DG_FRAME_ORDER_CHANNEL),
     OPTIONAL(order_payment, DG_FRAME_ORDER_PAYMENT), OPTIONAL(order_site, DG_FRAME_ORDER_SITE),

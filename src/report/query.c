@@ -82,7 +82,8 @@ static int cube_param(void *ctx, const char *key, const char *value, dg_error *e
 static int cube_query(dg_report *out, dg_store *store, const char *const *params, dg_error *err)
 {
     /* the cube's facts are the order days, amounts and units; its dimensions name the rest */
-    dg_frame_options opts = { .columns = DG_FRAME_ORDER_CORE | DG_FRAME_ORDER_UNITS };
+    dg_frame_options opts = { .columns = DG_FRAME_ORDER_CORE | DG_FRAME_ORDER_CUSTOMER |
+                                         DG_FRAME_ORDER_UNITS };
     dg_frame *frame = NULL;
     dg_cube *cube = NULL;
     int rc = each_param(params, &opts.as_of, cube_param, &opts, err);

@@ -279,6 +279,7 @@ int dg_store_snapshot_open(dg_store *s, const char *variant, dg_store_snapshot *
         return dg__store_error(s, err, "reading the snapshot");
     }
     sqlite3_bind_text(r->chunks, 1, r->info.variant, -1, SQLITE_STATIC);
+    dg__store_scan_cache(s, true);   /* the chunks are read once: no 64 MiB of cached pages */
     *out = r;
     return 0;
 }
@@ -287,6 +288,8 @@ void dg_store_snapshot_reader_close(dg_store_snapshot_reader *r)
 {
     if (!r)
         return;
+    if (r->chunks)
+        dg__store_scan_cache(r->store, false);
     sqlite3_finalize(r->chunks);
     free(r->buf);
     free(r);
