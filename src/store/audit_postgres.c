@@ -62,9 +62,7 @@ int dg__pg_audit_anchor(dg_pg *pg, int64_t *through_id, unsigned char *hash, dg_
 
 int dg__pg_audit_tail(dg_pg *pg, int64_t *id, unsigned char *hash, bool *found, dg_error *err)
 {
-    char lock[64];
-    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%lld)", AUDIT_LOCK);
-    int rc = dg__pg_exec(pg, lock, 0, NULL, NULL, "locking the audit trail", err);
+    int rc = dg__pg_lock_job(pg, AUDIT_LOCK, "locking the audit trail", err);
     if (rc == 0)
         rc = id_and_hash(pg, "SELECT entry_id, encode(hash, 'hex') FROM auth_audit "
                          "ORDER BY entry_id DESC LIMIT 1", id, hash, found, err);

@@ -106,9 +106,7 @@ int dg__pg_coupon_def_get(dg_pg *pg, const char *id, dg__coupon_def_row *out, dg
 
 int dg__pg_coupon_next_batch(dg_pg *pg, int64_t *batch, dg_error *err)
 {
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%lld)", BATCH_LOCK);
-    int rc = dg__pg_exec(pg, sql, 0, NULL, NULL, "numbering a coupon issue", err);
+    int rc = dg__pg_lock_job(pg, BATCH_LOCK, "numbering a coupon issue", err);
     return rc != 0 ? rc : dg__pg_scalar(pg, "SELECT coalesce(max(batch), 0) + 1 FROM "
                                         "coupon_codes", 0, NULL, batch,
                                         "numbering a coupon issue", err);
@@ -276,33 +274,4 @@ int dg__pg_coupon_void(dg_pg *pg, const char *target, bool is_definition, const 
           "WHERE code = $3 AND voided_at IS NULL", 3, params, &res, "voiding a coupon", err);
     *changed = rc == 0 && changed_rows(res) > 0;
     return rc;
-}
-
-int dg__pg_request_get(dg_pg *pg, const char *table, const char *key, char *fingerprint,
-                       size_t cap, char *result, size_t result_cap, dg_error *err)
-{
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT fingerprint, result FROM %s WHERE idempotency_key = $1",
-             table);
-    PGresult *res = NULL;
-    int rc = dg__pg_lock_request_key(pg, table, key, err);
-    if (rc == 0)
-        rc = dg__pg_one_row(pg, sql, 1, &key, &res, "reading an idempotency key", err);
-    if (rc <= 0)
-        return rc == 0 ? DG_ENOTFOUND : rc;
-    text_at(fingerprint, cap, res, 0);
-    text_at(result, result_cap, res, 1);
-    PQclear(res);
-    return 0;
-}
-
-int dg__pg_request_put(dg_pg *pg, const char *table, const char *key, const char *fingerprint,
-                       const char *result, int64_t now, dg_error *err)
-{
-    dg__pg_number at;
-    const char *params[] = { key, fingerprint, result, dg__pg_int(at, now) };
-    char sql[200];
-    snprintf(sql, sizeof sql, "INSERT INTO %s (idempotency_key, fingerprint, result, "
-             "recorded_at) VALUES ($1, $2, $3, $4)", table);
-    return dg__pg_exec(pg, sql, 4, params, NULL, "remembering an idempotency key", err);
 }

@@ -31,11 +31,4 @@ int dg__pg_coupon_redemption_insert(dg_pg *pg, const dg_coupon_redemption *r, co
 int dg__pg_coupon_void(dg_pg *pg, const char *target, bool is_definition, const char *reason,
                        int64_t now, bool *changed, dg_error *err);
 
-/* A service's Idempotency-Key in table (idempotency_key, fingerprint, result, recorded_at), as
- * dg__stmt_request_text_get and dg__stmt_request_put with a text result. */
-int dg__pg_request_get(dg_pg *pg, const char *table, const char *key, char *fingerprint,
-                       size_t cap, char *result, size_t result_cap, dg_error *err);
-int dg__pg_request_put(dg_pg *pg, const char *table, const char *key, const char *fingerprint,
-                       const char *result, int64_t now, dg_error *err);
-
 #endif

@@ -367,9 +367,6 @@ int dg__coupon_void(dg_store *s, const char *target, bool is_definition, const c
 int dg__coupon_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                            char *result, size_t result_cap, dg_error *err)
 {
-    if (dg__store_pg(s))
-        return dg__pg_request_get(dg__store_pg(s), "coupon_requests", key, fingerprint, cap, result,
-                                  result_cap, err);
     return dg__stmt_request_text_get(s, "coupon_requests", "result", key, fingerprint, cap,
                                      result, result_cap, err);
 }
@@ -377,9 +374,6 @@ int dg__coupon_request_get(dg_store *s, const char *key, char *fingerprint, size
 int dg__coupon_request_put(dg_store *s, const char *key, const char *fingerprint,
                            const char *result, int64_t now, dg_error *err)
 {
-    if (dg__store_pg(s))
-        return dg__pg_request_put(dg__store_pg(s), "coupon_requests", key, fingerprint, result,
-                                  now, err);
     return dg__stmt_request_put(s, "coupon_requests", "result", key, fingerprint, result, 0, now,
                                 err);
 }

@@ -9,6 +9,7 @@
 
 #include "dangol/entity.h"
 #include "store/consent.h"
+#include "store/consent_postgres.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
@@ -58,6 +59,8 @@ static bool erased_columns(const dg_entity *e, bool assign, char *sql, size_t ca
 int dg__erasure_get(dg_store *s, const char *customer_id, bool *erased, int64_t *erased_at,
                     dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_erasure_get(dg__store_pg(s), customer_id, erased, erased_at, err);
     sqlite3_stmt *st = NULL;
     *erased = false;
     int rc = dg__store_statement(s, "SELECT erased_at FROM customer_erasures WHERE "

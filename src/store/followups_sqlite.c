@@ -1,11 +1,12 @@
 /* The SQL of follow-up tasks (src/store/followups.h, schema/0013_followups.sql). The scheduler's
  * statements are INSERT OR IGNORE against the UNIQUE (rule, order_id, product_id) key, so a
  * task is never created twice; every statement binds its values. Days are UTC days of
- * orders.ordered_at. */
+ * orders.ordered_at. A PostgreSQL store's calls go to their twins in followups_postgres.c. */
 #include <stdio.h>
 #include <string.h>
 
 #include "store/followups.h"
+#include "store/followups_postgres.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
@@ -59,6 +60,9 @@ static void bind_named_int(sqlite3_stmt *st, const char *name, int64_t v)
 int dg__followup_insert_rule(dg_store *s, const dg_followup_rule *rule, int32_t as_of,
                              int lookback_days, int64_t now, int64_t *created, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_followup_insert_rule(dg__store_pg(s), rule, as_of, lookback_days, now,
+                                           created, err);
     const char *sql = rule->trigger == DG_FOLLOWUP_FIRST_PURCHASE ? first_purchase_sql
                     : rule->trigger == DG_FOLLOWUP_CATEGORY ? category_sql : consumable_sql;
     sqlite3_stmt *st = NULL;
@@ -106,6 +110,8 @@ static void read_task(sqlite3_stmt *st, dg__followup_task *t)
 
 int dg__followup_get(dg_store *s, int64_t task_id, dg__followup_task *task, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_followup_get(dg__store_pg(s), task_id, task, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT " TASK_COLUMNS " FROM followup_tasks WHERE "
                                  "task_id = ?", &st, err);
@@ -125,6 +131,8 @@ int dg__followup_get(dg_store *s, int64_t task_id, dg__followup_task *task, dg_e
 
 int dg__followup_mark_done(dg_store *s, const dg__followup_task *t, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_followup_mark_done(dg__store_pg(s), t, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "UPDATE followup_tasks SET state = 'done', outcome = ?, "
                                  "note = ?, done_at = ?, done_by = ?, version = version + 1 "
@@ -163,6 +171,9 @@ int dg__followup_scan(dg_store *s, const char *state, const char *customer_id,
                       const char *channel, int32_t due_by, dg__followup_task_fn fn, void *ctx,
                       dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_followup_scan(dg__store_pg(s), state, customer_id, channel, due_by, fn, ctx,
+                                    err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT " TASK_COLUMNS " FROM followup_tasks WHERE "
                                  "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR customer_id = ?2) "
@@ -195,6 +206,9 @@ static int request_row(void *ctx, sqlite3_stmt *st)
 int dg__followup_request_get(dg_store *s, const char *key, char *fingerprint, size_t cap,
                              int64_t *task_id, int64_t *version, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_followup_request_get(dg__store_pg(s), key, fingerprint, cap, task_id,
+                                           version, err);
     request_ctx c = { task_id, version };
     return dg__stmt_request_get(s, "SELECT fingerprint, task_id, version FROM "
                                 "followup_requests WHERE idempotency_key = ?", key, fingerprint,
@@ -204,6 +218,9 @@ int dg__followup_request_get(dg_store *s, const char *key, char *fingerprint, si
 int dg__followup_request_put(dg_store *s, const char *key, const char *fingerprint,
                              int64_t task_id, int64_t version, int64_t now, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_followup_request_put(dg__store_pg(s), key, fingerprint, task_id, version,
+                                           now, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "INSERT INTO followup_requests (idempotency_key, "
                                  "fingerprint, task_id, version, recorded_at) VALUES "
@@ -223,6 +240,8 @@ int dg__followup_request_put(dg_store *s, const char *key, const char *fingerpri
 int dg__followup_contact(dg_store *s, const char *customer_id, char *name, char *phone,
                          char *email, size_t cap, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_followup_contact(dg__store_pg(s), customer_id, name, phone, email, cap, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT name, phone, email FROM customers WHERE "
                                  "customer_id = ?", &st, err);

@@ -158,14 +158,10 @@ int dg__pg_points_request_get(dg_pg *pg, const char *key, char *fingerprint, siz
                               dg_error *err)
 {
     PGresult *res = NULL;
-    int rc = dg__pg_lock_request_key(pg, "points_requests", key, err);
-    if (rc == 0)
-        rc = dg__pg_one_row(pg, "SELECT fingerprint, movement_id, points, balance FROM "
-                            "points_requests WHERE idempotency_key = $1", 1, &key, &res,
-                            "reading an idempotency key", err);
-    if (rc <= 0)
-        return rc == 0 ? DG_ENOTFOUND : rc;
-    snprintf(fingerprint, cap, "%s", PQgetvalue(res, 0, 0));
+    int rc = dg__pg_request_row(pg, "points_requests", "movement_id, points, balance", key,
+                                fingerprint, cap, &res, err);
+    if (rc != 0)
+        return rc;
     *movement_id = dg__pg_int_at(res, 1);
     *points = dg__pg_int_at(res, 2);
     *balance = dg__pg_int_at(res, 3);

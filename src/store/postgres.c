@@ -245,6 +245,57 @@ int dg__pg_lock_request_key(dg_pg *pg, const char *table, const char *key, dg_er
                        NULL, "locking an idempotency key", err);
 }
 
+int dg__pg_request_row(dg_pg *pg, const char *table, const char *columns, const char *key,
+                       char *fingerprint, size_t cap, PGresult **res, dg_error *err)
+{
+    char sql[192];
+    snprintf(sql, sizeof sql, "SELECT fingerprint, %s FROM %s WHERE idempotency_key = $1",
+             columns, table);
+    int rc = dg__pg_lock_request_key(pg, table, key, err);
+    if (rc == 0)
+        rc = dg__pg_one_row(pg, sql, 1, &key, res, "reading an idempotency key", err);
+    if (rc <= 0)
+        return rc == 0 ? DG_ENOTFOUND : rc;
+    snprintf(fingerprint, cap, "%s", PQgetvalue(*res, 0, 0));
+    return 0;
+}
+
+int dg__pg_request_get(dg_pg *pg, const char *table, const char *column, const char *key,
+                       char *fingerprint, size_t cap, char *result, size_t result_cap,
+                       int64_t *id, dg_error *err)
+{
+    PGresult *res = NULL;
+    int rc = dg__pg_request_row(pg, table, column, key, fingerprint, cap, &res, err);
+    if (rc != 0)
+        return rc;
+    if (result)
+        snprintf(result, result_cap, "%s", PQgetvalue(res, 0, 1));
+    else
+        *id = dg__pg_int_at(res, 1);
+    PQclear(res);
+    return 0;
+}
+
+int dg__pg_request_put(dg_pg *pg, const char *table, const char *column, const char *key,
+                       const char *fingerprint, const char *text, int64_t id, int64_t now,
+                       dg_error *err)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "INSERT INTO %s (idempotency_key, fingerprint, %s, recorded_at) "
+             "VALUES ($1, $2, $3, $4)", table, column);
+    dg__pg_number number, at;
+    const char *params[] = { key, fingerprint, text ? text : dg__pg_int(number, id),
+                             dg__pg_int(at, now) };
+    return dg__pg_exec(pg, sql, 4, params, NULL, "remembering an idempotency key", err);
+}
+
+int dg__pg_lock_job(dg_pg *pg, int64_t key, const char *what, dg_error *err)
+{
+    dg__pg_number number;
+    const char *param = dg__pg_int(number, key);
+    return dg__pg_exec(pg, "SELECT pg_advisory_xact_lock($1::bigint)", 1, &param, NULL, what, err);
+}
+
 /* ---- migrations ---- */
 
 static char *join_lines(const char *const *lines)

@@ -120,6 +120,25 @@ const char *dg__pg_lock_clause(const dg_pg *pg);
  * of table: a simultaneous request with the same key then finds it remembered and replays, as
  * under SQLite's one writer at a time. Outside one, nothing. */
 int dg__pg_lock_request_key(dg_pg *pg, const char *table, const char *key, dg_error *err);
+/* The Idempotency-Keys of store/stmt.h on a PostgreSQL store (dg__stmt_request_*_get and _put
+ * hand them these): the key locked first, then looked up in table; its result column's text into
+ * result (result_cap bytes) when result is not NULL, else its id into *id. DG_ENOTFOUND if new. */
+/* The row of a stored Idempotency-Key: the key locked first, then "SELECT fingerprint,
+ * columns FROM table" of it; the fingerprint into fingerprint (cap bytes) and *res the row
+ * (caller clears it), whose columns from 1 on are columns'. DG_ENOTFOUND if new. */
+int dg__pg_request_row(dg_pg *pg, const char *table, const char *columns, const char *key,
+                       char *fingerprint, size_t cap, PGresult **res, dg_error *err);
+int dg__pg_request_get(dg_pg *pg, const char *table, const char *column, const char *key,
+                       char *fingerprint, size_t cap, char *result, size_t result_cap,
+                       int64_t *id, dg_error *err);
+int dg__pg_request_put(dg_pg *pg, const char *table, const char *column, const char *key,
+                       const char *fingerprint, const char *text, int64_t id, int64_t now,
+                       dg_error *err);
+
+/* Waits for and holds until the transaction ends the advisory lock key (a constant naming one
+ * job: the audit chain's append, a coupon issue's numbering, a recovery run), so two writers
+ * of that job run one after the other and the second reads what the first committed. */
+int dg__pg_lock_job(dg_pg *pg, int64_t key, const char *what, dg_error *err);
 
 /* Ends a COPY into a staging table, if one is streaming (postgres_rows.c). */
 int dg__pg_copy_end(dg_pg *pg, dg_error *err);

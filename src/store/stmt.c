@@ -1,7 +1,9 @@
-/* Running the store's prepared statements (store/stmt.h). */
+/* Running the store's prepared statements (store/stmt.h). The Idempotency-Keys of a
+ * PostgreSQL store go to postgres.c (dg__pg_request_get, dg__pg_request_put). */
 #include <stdio.h>
 #include <string.h>
 
+#include "store/postgres.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
@@ -111,6 +113,9 @@ int dg__stmt_request_text_get(dg_store *s, const char *table, const char *column
                               char *fingerprint, size_t cap, char *result, size_t result_cap,
                               dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_request_get(dg__store_pg(s), table, column, key, fingerprint, cap, result,
+                                  result_cap, NULL, err);
     request_text r = { result, result_cap };
     return request_column_get(s, table, column, key, fingerprint, cap, read_request_text, &r,
                               err);
@@ -119,6 +124,9 @@ int dg__stmt_request_text_get(dg_store *s, const char *table, const char *column
 int dg__stmt_request_id_get(dg_store *s, const char *table, const char *column, const char *key,
                             char *fingerprint, size_t cap, int64_t *id, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_request_get(dg__store_pg(s), table, column, key, fingerprint, cap, NULL, 0,
+                                  id, err);
     return request_column_get(s, table, column, key, fingerprint, cap, read_request_id, id, err);
 }
 
@@ -126,6 +134,9 @@ int dg__stmt_request_put(dg_store *s, const char *table, const char *column, con
                          const char *fingerprint, const char *text, int64_t id, int64_t now,
                          dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_request_put(dg__store_pg(s), table, column, key, fingerprint, text, id, now,
+                                  err);
     char sql[256];
     snprintf(sql, sizeof sql, "INSERT INTO %s (idempotency_key, fingerprint, %s, recorded_at) "
              "VALUES (?, ?, ?, ?)", table, column);

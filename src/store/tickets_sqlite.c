@@ -1,5 +1,6 @@
 /* The SQL of VOC tickets (src/store/tickets.h, schema/0008_tickets.sql). Every statement binds
- * its values; the callers hold the transaction. */
+ * its values; the callers hold the transaction. A PostgreSQL store's calls go to their twins in
+ * tickets_postgres.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,8 @@
 #include "store/snapshot.h"
 #include "store/stmt.h"
 #include "store/tickets.h"
+#include "store/tickets_postgres.h"
+#include "store/tickets_sql.h"
 
 /* The rows keep "" for none; the store keeps NULL. */
 static void bind_text(sqlite3_stmt *st, int i, const char *text)
@@ -22,11 +25,6 @@ static void bind_time(sqlite3_stmt *st, int i, int64_t t)
     else
         sqlite3_bind_null(st, i);
 }
-
-#define TICKET_COLUMNS "ticket_id, customer_id, kind, channel, priority, state, category, " \
-    "subject, order_id, staff_id, assignee, opened_at, first_response_at, resolved_at, " \
-    "closed_at, first_response_due, resolution_due, escalated_at, incident_at, reopened, " \
-    "version, updated_at, source_kind, source_id"
 
 static void read_row(sqlite3_stmt *st, dg__ticket_row *r)
 {
@@ -53,9 +51,11 @@ static void read_row(sqlite3_stmt *st, dg__ticket_row *r)
 
 int dg__ticket_get(dg_store *s, int64_t ticket_id, dg__ticket_row *row, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_get(dg__store_pg(s), ticket_id, row, err);
     sqlite3_stmt *st;
-    int rc = dg__store_statement(s, "SELECT " TICKET_COLUMNS " FROM tickets WHERE ticket_id = ?",
-                                 &st, err);
+    int rc = dg__store_statement(s, "SELECT " DG__TICKET_COLUMNS " FROM tickets WHERE "
+                                 "ticket_id = ?", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, ticket_id);
@@ -72,6 +72,8 @@ int dg__ticket_get(dg_store *s, int64_t ticket_id, dg__ticket_row *row, dg_error
 
 int dg__ticket_insert(dg_store *s, const dg__ticket_row *r, int64_t *id, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_insert(dg__store_pg(s), r, id, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "INSERT INTO tickets (customer_id, kind, channel, priority, "
                                  "state, category, subject, order_id, staff_id, assignee, "
@@ -107,6 +109,8 @@ int dg__ticket_insert(dg_store *s, const dg__ticket_row *r, int64_t *id, dg_erro
 
 int dg__ticket_update(dg_store *s, const dg__ticket_row *r, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_update(dg__store_pg(s), r, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "UPDATE tickets SET state = ?, priority = ?, assignee = ?, "
                                  "first_response_at = ?, resolved_at = ?, closed_at = ?, "
@@ -132,6 +136,8 @@ int dg__ticket_update(dg_store *s, const dg__ticket_row *r, dg_error *err)
 
 int dg__ticket_event_insert(dg_store *s, const dg__ticket_event *e, int64_t *id, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_event_insert(dg__store_pg(s), e, id, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "INSERT INTO ticket_events (ticket_id, at, actor, action, "
                                  "from_state, to_state, detail, version, recorded_at) VALUES "
@@ -157,9 +163,12 @@ int dg__ticket_event_insert(dg_store *s, const dg__ticket_event *e, int64_t *id,
 int dg__ticket_scan(dg_store *s, const char *customer_id, const char *state, bool active,
                     const dg_user *agent, dg__ticket_row_fn fn, void *ctx, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_scan(dg__store_pg(s), customer_id, state, active, agent, fn, ctx,
+                                  err);
     sqlite3_stmt *st;
     /* the agent's customers as dg_user_customer_allowed (users_sqlite.c) decides them */
-    int rc = dg__store_statement(s, "SELECT " TICKET_COLUMNS " FROM tickets WHERE "
+    int rc = dg__store_statement(s, "SELECT " DG__TICKET_COLUMNS " FROM tickets WHERE "
                                  "(?1 IS NULL OR customer_id = ?1) AND (?2 IS NULL OR state = ?2) "
                                  "AND (?3 = 0 OR state NOT IN ('resolved', 'closed')) "
                                  "AND (?4 = 0 OR customer_id IN (SELECT c.customer_id FROM "
@@ -195,6 +204,8 @@ static const char *text_or_null(sqlite3_stmt *st, int col)
 int dg__ticket_events_scan(dg_store *s, int64_t ticket_id, dg__ticket_event_fn fn, void *ctx,
                            dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_events_scan(dg__store_pg(s), ticket_id, fn, ctx, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "SELECT event_id, ticket_id, at, version, recorded_at, "
                                  "actor, action, from_state, to_state, detail FROM ticket_events "
@@ -223,26 +234,11 @@ int dg__ticket_events_scan(dg_store *s, int64_t ticket_id, dg__ticket_event_fn f
 int dg__ticket_incidents(dg_store *s, int64_t as_of, dg__ticket_incident_fn fn, void *ctx,
                          dg_error *err)
 {
-    sqlite3_stmt *st;
     int32_t as_of_day = (int32_t)((as_of >= 0 ? as_of : as_of - 86399) / 86400);
-    int rc = dg__store_statement(s,
-        "SELECT 'feedback', f.feedback_id, f.customer_id, f.channel, f.staff_id, "
-        "  CASE WHEN f.kind = 'complaint' THEN 'complaint' ELSE 'rating ' || f.rating END, "
-        "  f.received_at, NULL FROM feedback f "
-        "WHERE (f.kind = 'complaint' OR f.rating IN (1, 2)) AND f.received_at <= ?1 "
-        "  AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.source_kind = 'feedback' "
-        "                  AND t.source_id = f.feedback_id) "
-        "  AND f.customer_id NOT IN (SELECT customer_id FROM customer_erasures) "
-        "UNION ALL "
-        "SELECT 'survey', v.response_id, v.customer_id, NULL, NULL, "
-        "  trim(CASE WHEN v.nps BETWEEN 0 AND 6 THEN 'NPS ' || v.nps ELSE '' END || ' ' || "
-        "       CASE WHEN v.csat IN (1, 2) THEN 'CSAT ' || v.csat ELSE '' END), "
-        "  NULL, v.answered_on FROM surveys v "
-        "WHERE (v.nps BETWEEN 0 AND 6 OR v.csat IN (1, 2)) AND v.answered_on <= ?2 "
-        "  AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.source_kind = 'survey' "
-        "                  AND t.source_id = v.response_id) "
-        "  AND v.customer_id NOT IN (SELECT customer_id FROM customer_erasures) "
-        "ORDER BY 1, 2", &st, err);
+    if (dg__store_pg(s))
+        return dg__pg_ticket_incidents(dg__store_pg(s), as_of, as_of_day, fn, ctx, err);
+    sqlite3_stmt *st;
+    int rc = dg__store_statement(s, DG__TICKET_INCIDENTS_SQL " ORDER BY 1, 2", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, as_of);
@@ -268,6 +264,9 @@ int dg__ticket_request_get(dg_store *s, const char *key, char *fingerprint, size
                            int64_t *ticket_id, int64_t *version, int64_t *event_id, char state[16],
                            dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_request_get(dg__store_pg(s), key, fingerprint, cap, ticket_id,
+                                         version, event_id, state, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "SELECT fingerprint, ticket_id, version, event_id, state FROM "
                                  "ticket_requests WHERE idempotency_key = ?", &st, err);
@@ -292,6 +291,9 @@ int dg__ticket_request_put(dg_store *s, const char *key, const char *fingerprint
                            int64_t ticket_id, int64_t version, int64_t event_id, const char *state,
                            int64_t now, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_request_put(dg__store_pg(s), key, fingerprint, ticket_id, version,
+                                         event_id, state, now, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "INSERT INTO ticket_requests (idempotency_key, fingerprint, "
                                  "ticket_id, version, event_id, state, recorded_at) VALUES "
@@ -313,6 +315,8 @@ int dg__ticket_request_put(dg_store *s, const char *key, const char *fingerprint
 int dg__ticket_order_customer(dg_store *s, const char *order_id, char *customer_id, size_t cap,
                               dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_ticket_order_customer(dg__store_pg(s), order_id, customer_id, cap, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "SELECT customer_id FROM orders WHERE order_id = ?", &st,
                                  err);

@@ -1,7 +1,8 @@
 /* The tiers' SQL (src/store/tiers.h, schema/0006_tiers.sql). Every statement binds its values
  * and comes from the connection's statement cache; the callers hold the transaction. The
  * measures read the orders and the points ledger by customer and day, so one pass over the
- * customers' rows in customer order feeds the evaluation. */
+ * customers' rows in customer order feeds the evaluation. A PostgreSQL store's calls go to
+ * their twins in tiers_postgres.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "dangol/text.h"
 #include "store/snapshot.h"
 #include "store/tiers.h"
+#include "store/tiers_postgres.h"
 
 #define SECONDS_PER_DAY 86400LL
 
@@ -53,6 +55,8 @@ static int read_day(void *ctx, sqlite3_stmt *st)
 
 int dg__tier_last_run(dg_store *s, int32_t *as_of, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_tier_last_run(dg__store_pg(s), as_of, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "SELECT max(as_of) FROM tier_runs", &st, err);
     if (rc != 0)
@@ -70,6 +74,8 @@ static int read_copy(void *ctx, sqlite3_stmt *st)
 
 int dg__tier_rules_text(dg_store *s, char **text, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_tier_rules_text(dg__store_pg(s), text, err);
     sqlite3_stmt *st;
     *text = NULL;
     int rc = dg__store_statement(s, "SELECT body FROM tier_rules WHERE id = 1", &st, err);
@@ -84,6 +90,8 @@ int dg__tier_rules_text(dg_store *s, char **text, dg_error *err)
 int dg__tier_rules_put(dg_store *s, const char *name, const char *text, int64_t now,
                        dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_tier_rules_put(dg__store_pg(s), name, text, now, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "INSERT OR REPLACE INTO tier_rules (id, name, body, "
                                  "recorded_at) VALUES (1, ?, ?, ?)", &st, err);
@@ -98,6 +106,8 @@ int dg__tier_rules_put(dg_store *s, const char *name, const char *text, int64_t 
 int dg__tier_run_insert(dg_store *s, int32_t as_of, const char *actor, int64_t now,
                         int64_t *run_id, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_tier_run_insert(dg__store_pg(s), as_of, actor, now, run_id, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "INSERT INTO tier_runs (as_of, customers, upgrades, "
                                  "downgrades, actor, recorded_at) VALUES (?, 0, 0, 0, ?, ?)",
@@ -115,6 +125,9 @@ int dg__tier_run_insert(dg_store *s, int32_t as_of, const char *actor, int64_t n
 int dg__tier_run_counts(dg_store *s, int64_t run_id, int64_t customers, int64_t upgrades,
                         int64_t downgrades, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_tier_run_counts(dg__store_pg(s), run_id, customers, upgrades, downgrades,
+                                      err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "UPDATE tier_runs SET customers = ?, upgrades = ?, "
                                  "downgrades = ? WHERE run_id = ?", &st, err);
@@ -142,6 +155,8 @@ static int state_row(void *ctx, sqlite3_stmt *st)
 
 int dg__tier_states_scan(dg_store *s, dg__tier_state_fn fn, void *ctx, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_tier_states_scan(dg__store_pg(s), fn, ctx, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "SELECT customer_id, tier, since FROM tier_state "
                                  "ORDER BY customer_id", &st, err);
@@ -180,13 +195,16 @@ int dg__tier_activities_scan(dg_store *s, dg_tier_measure measure, const char *c
         "ORDER BY customer_id, occurred_on, movement_id",
     };
     bool seconds = measure != DG_TIER_MEASURE_POINTS;
+    int64_t lo = from_day == INT32_MIN ? INT64_MIN : seconds ? from_day * SECONDS_PER_DAY
+                                                             : from_day;
+    int64_t hi = seconds ? ((int64_t)to_day + 1) * SECONDS_PER_DAY - 1 : to_day;
+    if (dg__store_pg(s))
+        return dg__pg_tier_activities_scan(dg__store_pg(s), measure, customer_id, lo, hi, fn,
+                                           ctx, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, sql[measure], &st, err);
     if (rc != 0)
         return rc;
-    int64_t lo = from_day == INT32_MIN ? INT64_MIN : seconds ? from_day * SECONDS_PER_DAY
-                                                             : from_day;
-    int64_t hi = seconds ? ((int64_t)to_day + 1) * SECONDS_PER_DAY - 1 : to_day;
     sqlite3_bind_int64(st, 1, lo);
     sqlite3_bind_int64(st, 2, hi);
     if (customer_id)
@@ -200,6 +218,8 @@ int dg__tier_activities_scan(dg_store *s, dg_tier_measure measure, const char *c
 int dg__tier_changes_put(dg_store *s, int64_t run_id, const char *history, const char *states,
                          dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_tier_changes_put(dg__store_pg(s), run_id, history, states, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "INSERT INTO tier_history (customer_id, from_tier, to_tier, "
         "changed_on, measure, reason, run_id) SELECT json_extract(value, '$[0]'), "
@@ -243,6 +263,8 @@ static int history_row(void *ctx, sqlite3_stmt *st)
 int dg__tier_history_scan(dg_store *s, const char *customer_id, int32_t to_day,
                           dg__tier_history_fn fn, void *ctx, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_tier_history_scan(dg__store_pg(s), customer_id, to_day, fn, ctx, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "SELECT history_id, customer_id, from_tier, to_tier, "
                                  "changed_on, measure, reason, run_id FROM tier_history "
@@ -272,6 +294,8 @@ static int tier_at_row(void *ctx, sqlite3_stmt *st)
 int dg__tier_at(dg_store *s, const char *customer_id, int32_t day, char *tier, size_t cap,
                 dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_tier_at(dg__store_pg(s), customer_id, day, tier, cap, err);
     sqlite3_stmt *st;
     tier[0] = '\0';
     int rc = dg__store_statement(s, "SELECT to_tier FROM tier_history WHERE customer_id = ? AND "
@@ -294,6 +318,8 @@ static int read_count(void *ctx, sqlite3_stmt *st)
 
 int dg__tier_customer_count(dg_store *s, int64_t *n, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_tier_customer_count(dg__store_pg(s), n, err);
     sqlite3_stmt *st;
     *n = 0;
     int rc = dg__store_statement(s, "SELECT count(*) FROM customers", &st, err);

@@ -1,16 +1,14 @@
 /* The SQL of VOC analytics (src/store/voc.h): the tickets of a period, the FTS5 search of
  * ticket_search (schema/0013_followups.sql) and of ticket_event_search (0018), and the
- * recovery counts. Every statement binds its values. */
+ * recovery counts. Every statement binds its values. A PostgreSQL store's calls go to their
+ * twins in voc_postgres.c. */
 #include <string.h>
 
 #include "store/snapshot.h"
 #include "store/stmt.h"
 #include "store/voc.h"
-
-#define VOC_COLUMNS(subject) "t.ticket_id, t.customer_id, t.kind, coalesce(t.channel, ''), " \
-    "coalesce(t.category, ''), t.state, " subject ", t.opened_at, " \
-    "coalesce(t.first_response_at, 0), CASE WHEN t.state IN ('resolved', 'closed') THEN " \
-    "coalesce(t.resolved_at, 0) ELSE 0 END, t.first_response_due, t.resolution_due, t.reopened"
+#include "store/tickets_sql.h"
+#include "store/voc_postgres.h"
 
 typedef struct row_ctx {
     dg__voc_ticket_fn fn;
@@ -53,11 +51,13 @@ static int text_row(void *ctx, sqlite3_stmt *st)
 int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool texts_only, dg__voc_ticket_fn fn,
                  void *ctx, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_voc_scan(dg__store_pg(s), from, to, texts_only, fn, ctx, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, texts_only
         ? "SELECT ticket_id, category, subject FROM tickets WHERE opened_at BETWEEN ? AND ? "
           "AND source_kind IS NULL"
-        : "SELECT " VOC_COLUMNS("''") " FROM tickets t WHERE t.opened_at BETWEEN ? AND ?",
+        : "SELECT " DG__VOC_COLUMNS("''") " FROM tickets t WHERE t.opened_at BETWEEN ? AND ?",
         &st, err);
     if (rc != 0)
         return rc;
@@ -76,6 +76,8 @@ int dg__voc_scan(dg_store *s, int64_t from, int64_t to, bool texts_only, dg__voc
 int dg__voc_complainants(dg_store *s, int64_t from, int64_t to, int64_t *complainants,
                          int64_t *repeat, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_voc_complainants(dg__store_pg(s), from, to, complainants, repeat, err);
     sqlite3_stmt *st = NULL;
     *complainants = *repeat = 0;
     int rc = dg__store_statement(s, "SELECT count(*), coalesce(sum(n > 1), 0) FROM (SELECT "
@@ -99,7 +101,7 @@ int dg__voc_complainants(dg_store *s, int64_t from, int64_t to, int64_t *complai
  * texts (ticket_event_search, schema/0018) match, each once, by its best bm25 rank (FTS5's rank:
  * lower is better) over both indexes. */
 static const char search_sql[] =
-    "SELECT " VOC_COLUMNS("coalesce(t.subject, '')") " FROM (SELECT id, min(r) AS r FROM "
+    "SELECT " DG__VOC_COLUMNS("coalesce(t.subject, '')") " FROM (SELECT id, min(r) AS r FROM "
     "(SELECT rowid AS id, rank AS r FROM ticket_search WHERE ticket_search MATCH ?1 "
     "UNION ALL SELECT e.ticket_id, s.rank FROM ticket_event_search s JOIN ticket_events e "
     "ON e.event_id = s.rowid WHERE ticket_event_search MATCH ?1) GROUP BY id) m "
@@ -108,6 +110,8 @@ static const char search_sql[] =
 int dg__voc_search(dg_store *s, const char *match, int limit, dg__voc_ticket_fn fn, void *ctx,
                    dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_voc_search(dg__store_pg(s), match, limit, fn, ctx, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, search_sql, &st, err);
     if (rc != 0)
@@ -160,6 +164,9 @@ static int recovery_row(void *ctx, sqlite3_stmt *st)
 int dg__voc_recovery(dg_store *s, int64_t as_of, int window_days, int64_t customers[4],
                      int64_t repurchased[4], dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_voc_recovery(dg__store_pg(s), as_of, window_days, customers, repurchased,
+                                   err);
     memset(customers, 0, 4 * sizeof *customers);
     memset(repurchased, 0, 4 * sizeof *repurchased);
     sqlite3_stmt *st = NULL;

@@ -1,5 +1,6 @@
 """Simultaneous ticket writes for tests/e2e/test_tickets.sh: clients released at the same instant
-(threads behind a barrier) against a running `dangol serve`. Prints one JSON line to check.
+(threads behind a barrier) against a running `dangol serve`, or several (URL comma-separated:
+taken in turn, as hammer.py does). Prints one JSON line to check.
 
   tickets_burst.py stale URL TICKET CLIENTS
       CLIENTS agents assign one ticket at once, each naming the version they read: how many
@@ -15,8 +16,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hammer  # noqa: E402  (its request and at_once)
 
 
-def request(url, method, path, body=None):
-    status, data = hammer.request(url, method, path, body)
+def request(url, method, path, body=None, turn=0):
+    status, data = hammer.request(url, method, path, body, turn=turn)
     return status, json.loads(data) if data else None
 
 
@@ -38,7 +39,8 @@ if mode == "stale":
     ticket, clients = sys.argv[3], int(sys.argv[4])
     version, _ = events(url, ticket)
     results = hammer.at_once(clients, lambda i: request(
-        url, "POST", f"/api/tickets/{ticket}/assign", {"assignee": f"agent{i}", "version": version}))
+        url, "POST", f"/api/tickets/{ticket}/assign", {"assignee": f"agent{i}", "version": version},
+        turn=i))
     after, rows = events(url, ticket)
     winners = [b["version"] for s, b in results if s == 200]
     print(json.dumps({"statuses": count(results), "before": version, "after": after,
@@ -49,13 +51,14 @@ elif mode == "comment":
     version, rows = events(url, ticket)
     before = len(rows)
     results = hammer.at_once(clients, lambda i: request(
-        url, "POST", f"/api/tickets/{ticket}/comment", {"note": f"note {i}"}))
+        url, "POST", f"/api/tickets/{ticket}/comment", {"note": f"note {i}"}, turn=i))
     after, rows = events(url, ticket)
     print(json.dumps({"statuses": count(results), "versions": sorted(b["version"] for s, b in results if s == 200),
                       "before": version, "after": after, "new_events": len(rows) - before,
                       "notes": sorted(r["detail"] for r in rows if r["ticket_action"] == "comment")[-clients:]}))
 elif mode == "recover":
     clients, as_of = int(sys.argv[3]), sys.argv[4]
-    results = hammer.at_once(clients, lambda i: request(url, "POST", "/api/tickets/recover", {"as_of": as_of}))
+    results = hammer.at_once(clients, lambda i: request(url, "POST", "/api/tickets/recover", {"as_of": as_of},
+                                                            turn=i))
     print(json.dumps({"statuses": count(results),
                       "opened": sum(b["recovery_tickets_opened"] for s, b in results if s == 200)}))
