@@ -129,9 +129,24 @@ void dg_frame_free(dg_frame *frame);
 
 /* ---- building a frame from a store ---- */
 
+/* Order columns a frame read from the snapshot may leave out (dg_frame_options.columns), for a
+ * command that does not use them: their arrays are then NULL. Every other column (the customers,
+ * the order offsets, days and amounts, the order lines, every other kind of row) is always
+ * read. */
+#define DG_FRAME_ORDER_TS      (1u << 0)
+#define DG_FRAME_ORDER_UNITS   (1u << 1)
+#define DG_FRAME_ORDER_CHANNEL (1u << 2)
+#define DG_FRAME_ORDER_PAYMENT (1u << 3)
+#define DG_FRAME_ORDER_SITE    (1u << 4)
+#define DG_FRAME_ORDER_STAFF   (1u << 5)
+#define DG_FRAME_ORDER_CUSTOMER (1u << 6)  /* order_customer (the offsets say it too) */
+#define DG_FRAME_ORDER_CORE    (1u << 7)   /* only the columns always read */
+
 typedef struct dg_frame_options {
     int32_t as_of;       /* DG_DAY_NONE: the last day with activity in the store */
     bool with_lines;     /* also read order lines and products (the cube's product dimensions) */
+    unsigned columns;    /* 0: every column; else DG_FRAME_ORDER_CORE | the optional ones wanted
+                          * (a frame rebuilt from the rows has them all anyway) */
 } dg_frame_options;
 
 /* Reads the store into a new frame. opts NULL = defaults. Caller frees with dg_frame_free.

@@ -66,6 +66,9 @@ int dg_report_add(dg_report *report, dg_table *table, dg_error *err);
  * order lines when with_lines. Caller frees *out with dg_frame_free. */
 int dg_report_frame(dg_frame **out, dg_store *store, int32_t as_of, bool with_lines,
                     dg_error *err);
+/* The same with every option of dg_frame_from_store (the columns a report reads). */
+int dg_report_frame_of(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                       dg_error *err);
 
 /* A report named by its key/value query, as the CLI options and the HTTP query strings give it:
  * name is "cube" (keys of dg_cube_query_set, and as_of), "cohort" (by, measure, periods, as_of)

@@ -207,11 +207,12 @@ typedef struct dg_store_snapshot_reader dg_store_snapshot_reader;
 int dg_store_snapshot_open(dg_store *store, const char *variant, dg_store_snapshot *info,
                            dg_store_snapshot_reader **out, dg_error *err);
 /* The next chunk, checked against its checksum: *data (valid until the next call or the close)
- * and *len; *len = 0 after the last one. DG_ESTORE naming the chunk when one is missing, longer
- * than the header says or does not match its checksum, or when the chunks end short of the
- * header's size. */
-int dg_store_snapshot_next(dg_store_snapshot_reader *reader, const void **data, size_t *len,
-                           dg_error *err);
+ * and *len; *len = 0 after the last one. A chunk of at most skip bytes, which the caller will
+ * pass over, is neither read nor checked: *data is then NULL and *len its length. DG_ESTORE
+ * naming the chunk when one is missing, longer than the header says or does not match its
+ * checksum, or when the chunks end short of the header's size. */
+int dg_store_snapshot_next(dg_store_snapshot_reader *reader, size_t skip, const void **data,
+                           size_t *len, dg_error *err);
 void dg_store_snapshot_reader_close(dg_store_snapshot_reader *reader);  /* NULL is a no-op */
 
 /* The whole snapshot variant at once: its header into info and every chunk, checked, into

@@ -41,6 +41,12 @@ int dg_cli_parse_number(const dg_cli *cli, const char *option, const char *text,
 
 int dg_cli_load_frame(dg_cli *cli, int32_t as_of, bool with_lines, dg_frame **out)
 {
+    dg_frame_options opts = { .as_of = as_of, .with_lines = with_lines };
+    return dg_cli_load_frame_of(cli, &opts, out);
+}
+
+int dg_cli_load_frame_of(dg_cli *cli, const dg_frame_options *opts, dg_frame **out)
+{
     dg_error err;
     dg_error_clear(&err);
     *out = NULL;
@@ -48,7 +54,7 @@ int dg_cli_load_frame(dg_cli *cli, int32_t as_of, bool with_lines, dg_frame **ou
     int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
     if (opened != DG_EXIT_OK)
         return opened;
-    int rc = dg_report_frame(out, store, as_of, with_lines, &err);
+    int rc = dg_report_frame_of(out, store, opts, &err);
     dg_store_close(store);
     return rc == 0 ? DG_EXIT_OK : dg_cli_fail(cli, &err);
 }

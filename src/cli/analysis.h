@@ -25,6 +25,8 @@ int dg_cli_parse_number(const dg_cli *cli, const char *option, const char *text,
 /* Opens the store read-only and builds the frame as of as_of (DG_DAY_NONE: last day in the
  * store). The caller frees *out with dg_frame_free. */
 int dg_cli_load_frame(dg_cli *cli, int32_t as_of, bool with_lines, dg_frame **out);
+/* The same with every option of dg_frame_from_store (the columns the command reads). */
+int dg_cli_load_frame_of(dg_cli *cli, const dg_frame_options *opts, dg_frame **out);
 
 /* Prints a finished report (rc and err from the report entry): its one table with its notes,
  * or all its tables; the failure otherwise. The report stays the caller's. */

@@ -30,7 +30,9 @@ static int run(dg_cli *cli, int argc, char **argv)
     if (segments && dg_rfm_segment_map_load(&map, segments, &err) != 0)
         return dg_cli_fail(cli, &err);
     ropts.map = map;
-    if ((code = dg_cli_load_frame(cli, as_of, false, &frame)) == 0) {
+    /* RFM reads each customer's order days and amounts only (through the offsets) */
+    dg_frame_options fopts = { .as_of = as_of, .columns = DG_FRAME_ORDER_CORE };
+    if ((code = dg_cli_load_frame_of(cli, &fopts, &frame)) == 0) {
         int rc = dg_report_rfm(&report, frame, &ropts, &err);
         if (rc == 0 && (report.flags & DG_REPORT_EMPTY_BINS) && !cli->quiet &&
             ropts.view != DG_RFM_VIEW_BINS)
