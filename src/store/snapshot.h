@@ -20,13 +20,8 @@ int dg__store_unavailable(dg_store *s, const char *what, dg_error *err);
 /* Is a write transaction open on the store's connection? */
 bool dg__store_in_transaction(dg_store *s);
 const char *dg__store_path(const dg_store *s);
-/* The connection's copy of the store's API-token key (tokens_sqlite.c): read once, not per
- * request; wiped when the connection closes. */
-typedef struct dg__token_key_cache {
-    bool known;
-    unsigned char key[32];   /* crypto_generichash_KEYBYTES */
-} dg__token_key_cache;
-dg__token_key_cache *dg__store_token_key(dg_store *s);
+/* The connection's memory of token look-ups (store/users.h), wiped when it closes. */
+struct dg__token_cache *dg__store_token_cache(dg_store *s);
 /* A statement of sql from the connection's cache of prepared statements (prepared and cached on
  * first use; a fresh one when the cached one is in use), handed back with
  * dg__store_statement_done, which resets it (or finalizes one the cache does not hold). */

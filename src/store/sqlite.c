@@ -20,6 +20,7 @@
 #include "store/migrate.h"
 #include "store/postgres.h"
 #include "store/snapshot.h"
+#include "store/users.h"
 
 #define MAX_ENTITIES 16
 #define MAX_COLUMNS 32
@@ -54,7 +55,7 @@ struct dg_store {
      * costs more than running a point query. */
     struct { char *sql; sqlite3_stmt *st; bool busy; } scans[SCAN_CACHE];
     size_t next_scan;                        /* slot to replace next (round robin) */
-    dg__token_key_cache token_key;           /* tokens_sqlite.c's copy of the token key */
+    dg__token_cache token_cache;             /* tokens_sqlite.c's verified tokens */
     void (*checkpoint_due)(void *ctx);       /* dg_store_checkpoint_elsewhere's, or NULL */
     void *checkpoint_ctx;
 };
@@ -236,7 +237,7 @@ void dg_store_close(dg_store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     forget_bulk(s);
     sqlite3_close(s->db);
-    explicit_bzero(&s->token_key, sizeof s->token_key);
+    explicit_bzero(&s->token_cache, sizeof s->token_cache);
     free(s->path);
     free(s);
 }
@@ -312,9 +313,9 @@ sqlite3 *dg__store_db(dg_store *s)
     return s->db;
 }
 
-dg__token_key_cache *dg__store_token_key(dg_store *s)
+dg__token_cache *dg__store_token_cache(dg_store *s)
 {
-    return &s->token_key;
+    return &s->token_cache;
 }
 
 const char *dg__store_path(const dg_store *s)

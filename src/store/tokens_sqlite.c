@@ -226,25 +226,60 @@ static bool token_well_formed(const char *token)
     return strspn(token + prefix, "0123456789abcdef") == DG_TOKEN_TEXT_MAX - 1 - prefix;
 }
 
-/* The token key for a look-up: the connection's copy when it has one (fresh says it was
- * just read from the store), else read and kept. */
-static int lookup_key(dg_store *store, unsigned char key[crypto_generichash_KEYBYTES], bool *fresh,
-                      dg_error *err)
+/* The store's auth generation (schema 0024) into *generation. */
+static int auth_generation(dg_store *store, int64_t *generation, dg_error *err)
 {
-    _Static_assert(sizeof ((dg__token_key_cache *)0)->key == crypto_generichash_KEYBYTES,
-                   "the cached token key has the key's size");
-    dg__token_key_cache *cache = dg__store_token_key(store);
-    *fresh = !cache->known;
-    if (cache->known) {
-        memcpy(key, cache->key, sizeof cache->key);
-        return 0;
-    }
-    int rc = token_key(store, false, key, err);
-    if (rc == 0) {
-        memcpy(cache->key, key, sizeof cache->key);
-        cache->known = true;
-    }
+    sqlite3_stmt *st = NULL;
+    if (dg__store_pg(store))
+        return dg__pg_scalar(dg__store_pg(store), "SELECT generation FROM auth_generation", 0,
+                             NULL, generation, "reading the auth generation", err);
+    int rc = dg__store_statement(store, "SELECT generation FROM auth_generation", &st, err);
+    if (rc != 0)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *generation = sqlite3_column_int64(st, 0);
+    else   /* no row: nothing can be taken from the cache, so no token is let in */
+        rc = dg__store_error(store, err, "reading the auth generation");
+    dg__store_statement_done(store, st);
     return rc;
+}
+
+/* The connection's token cache as of the store's generation now into *cache, forgotten when
+ * the generation has moved on. */
+static int current_cache(dg_store *store, dg__token_cache **cache, dg_error *err)
+{
+    int64_t generation = 0;
+    int rc = auth_generation(store, &generation, err);
+    if (rc != 0)
+        return rc;
+    *cache = dg__store_token_cache(store);
+    if (!(*cache)->current || (*cache)->generation != generation) {
+        sodium_memzero(*cache, sizeof **cache);
+        (*cache)->current = true;
+        (*cache)->generation = generation;
+    }
+    return 0;
+}
+
+/* The cached row of the token whose keyed hash is hash, or NULL. Every slot is compared, in
+ * constant time. */
+static const dg__token_row *cached_token(const dg__token_cache *cache,
+                                         const unsigned char hash[crypto_generichash_BYTES])
+{
+    const dg__token_row *hit = NULL;
+    for (size_t i = 0; i < DG__TOKEN_CACHE_SLOTS; i++)
+        if (cache->slots[i].used &&
+            sodium_memcmp(cache->slots[i].row.hash, hash, crypto_generichash_BYTES) == 0)
+            hit = &cache->slots[i].row;
+    return hit;
+}
+
+static void cache_token(dg__token_cache *cache, const dg__token_row *row)
+{
+    size_t i = cache->next_slot;
+    cache->slots[i].used = true;
+    cache->slots[i].row = *row;
+    cache->next_slot = (i + 1) % DG__TOKEN_CACHE_SLOTS;
 }
 
 /* The token whose keyed hash is row->hash into *row (its stored hash replacing it); *found
@@ -285,33 +320,41 @@ static int find_token(dg_store *store, dg__token_row *row, bool *found, dg_error
 int dg_token_verify(dg_store *store, const char *token, int64_t now, dg_user *user,
                     int64_t *token_id, dg_error *err)
 {
-    unsigned char key[crypto_generichash_KEYBYTES], hash[crypto_generichash_BYTES];
-    dg__token_row row;
+    _Static_assert(sizeof ((dg__token_cache *)0)->key == crypto_generichash_KEYBYTES,
+                   "the cached token key has the key's size");
+    _Static_assert(sizeof ((dg__token_row *)0)->hash == crypto_generichash_BYTES,
+                   "a token row holds the token's hash");
+    unsigned char hash[crypto_generichash_BYTES];
     memset(user, 0, sizeof *user);
     if (!token_well_formed(token))
         return dg_error_set(err, DG_EAUTH, "invalid token");
-    bool fresh = false, found = false;
-    int rc = lookup_key(store, key, &fresh, err);
+    /* the generation first: a change committed after it is read moves it on, so a row read
+     * after it is never kept past that change */
+    dg__token_cache *cache = NULL;
+    int rc = current_cache(store, &cache, err);
+    if (rc == 0 && !cache->key_known && (rc = token_key(store, false, cache->key, err)) == 0)
+        cache->key_known = true;
     if (rc != 0)
         return rc;
-    token_hash(key, token, hash);
-    sodium_memzero(key, sizeof key);
-    _Static_assert(sizeof row.hash == sizeof hash, "a token row holds the token's hash");
-    memcpy(row.hash, hash, sizeof hash);
-    if ((rc = find_token(store, &row, &found, err)) != 0)
-        return rc;
-    if (!found && !fresh) {
-        /* unknown under the kept key: the store's key may be new (a store file put back from
-         * another copy), so look again with the key read afresh */
-        dg__store_token_key(store)->known = false;
-        return dg_token_verify(store, token, now, user, token_id, err);
+    token_hash(cache->key, token, hash);
+    const dg__token_row *row = cached_token(cache, hash);
+    if (!row) {
+        dg__token_row found_row;
+        bool found = false;
+        memcpy(found_row.hash, hash, sizeof hash);
+        if ((rc = find_token(store, &found_row, &found, err)) != 0)
+            return rc;
+        if (found && sodium_memcmp(found_row.hash, hash, sizeof hash) == 0 &&
+            !found_row.revoked && !found_row.user.disabled &&
+            found_row.user.role != DG_ROLE_NONE) {
+            cache_token(cache, &found_row);
+            row = cached_token(cache, hash);
+        }
+        sodium_memzero(&found_row, sizeof found_row);
     }
-    bool ok = found && sodium_memcmp(row.hash, hash, sizeof hash) == 0 && !row.revoked &&
-              (row.expires_at == 0 || now < row.expires_at) && !row.user.disabled &&
-              row.user.role != DG_ROLE_NONE;
-    if (!ok)
+    if (!row || (row->expires_at != 0 && now >= row->expires_at))
         return dg_error_set(err, DG_EAUTH, "invalid, revoked or expired token");
-    *user = row.user;
-    *token_id = row.token_id;
+    *user = row->user;
+    *token_id = row->token_id;
     return 0;
 }

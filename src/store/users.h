@@ -21,6 +21,25 @@ typedef struct dg__token_row {
     bool revoked;
 } dg__token_row;
 
+/* How many verified tokens a connection keeps (the server's API clients, per pool thread). */
+#define DG__TOKEN_CACHE_SLOTS 8
+
+/* A connection's memory of token look-ups (tokens_sqlite.c): the store's token key and the
+ * tokens it verified lately, all as of the auth generation read before them (schema 0024). They
+ * hold only while the store's generation is that one: any change of the users, the tokens or the
+ * key moves it on, and the next look-up forgets them all. */
+typedef struct dg__token_cache {
+    bool current;              /* generation was read: key_known and the slots are of it */
+    int64_t generation;
+    bool key_known;
+    unsigned char key[32];     /* crypto_generichash_KEYBYTES */
+    struct {
+        bool used;
+        dg__token_row row;     /* found under the key, in force (expiry aside) */
+    } slots[DG__TOKEN_CACHE_SLOTS];
+    size_t next_slot;          /* the slot to fill next (round robin) */
+} dg__token_cache;
+
 /* The role of its code, DG_ROLE_NONE for anything else. */
 dg_role dg__role_from_code(const char *code);
 /* Fills user from the row's columns first.. (user_id, name, role, disabled, site, staff_id,

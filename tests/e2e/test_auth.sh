@@ -172,6 +172,18 @@ req "the disabled user's session ends" 401 GET /api/kpi "" -b "$jar"
 req "the disabled user's token is refused" 401 GET /api/kpi "" -H "Authorization: Bearer $OLD"
 req "the disabled user cannot sign in" 401 POST /api/login '{"name":"old","password":"other password 1"}'
 
+# ---- a token revoked by another process while the server runs, which keeps the tokens it has
+# verified (per pool thread): refused from the very next request, on every thread
+LIVE=$("$DANGOL" --quiet token create --user max --label live)
+for i in 1 2 3 4 5 6; do
+  req "a fresh token is let in ($i)" 200 GET "/api/customers/$CID" "" -H "Authorization: Bearer $LIVE"
+done
+expect_ok "token revoke while serving" "$DANGOL" token revoke \
+  "$("$DANGOL" token list --format csv | grep ',live,' | cut -d, -f1)"
+for i in 1 2 3 4 5 6; do
+  req "the token revoked meanwhile is refused ($i)" 401 GET "/api/customers/$CID" "" -H "Authorization: Bearer $LIVE"
+done
+
 # ---- the sign-in page in a browser (before the brute force below throttles this address)
 if [ -x /usr/bin/chromium ] && [ -d "$ROOT/web/node_modules/playwright-core" ] &&
    [ -f "$ROOT/web/node_modules/echarts/dist/echarts.min.js" ]; then

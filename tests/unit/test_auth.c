@@ -154,6 +154,52 @@ Test(auth, tokens_found_bounded_revoked_expired)
     cr_assert_eq(dg_token_verify(store, low, 999, &u, &found_id, &err), DG_EAUTH);
 }
 
+/* A connection keeps the tokens it verified (schema 0024's auth generation): whatever another
+ * connection (another process) changes of the tokens, the users or the token key is seen by
+ * the very next verification. */
+Test(auth, a_kept_token_follows_every_change_made_elsewhere)
+{
+    add("max", DG_ROLE_MANAGER, "", "", "manager pass phrase");
+    char token[DG_TOKEN_TEXT_MAX], other[DG_TOKEN_TEXT_MAX];
+    int64_t id, other_id, found_id, now = (int64_t)time(NULL);
+    dg_user u;
+    dg_store *elsewhere = NULL;
+    cr_assert_eq(dg_token_create(store, "max", DG_ROLE_NONE, "", 0, token, &id, &err), 0);
+    cr_assert_eq(dg_token_create(store, "max", DG_ROLE_NONE, "", 0, other, &other_id, &err), 0);
+    cr_assert_eq(dg_store_open(&elsewhere, path, 0, &err), 0, "%s", err.message);
+    sqlite3 *raw = NULL;
+    cr_assert_eq(sqlite3_open(path, &raw), SQLITE_OK);
+    sqlite3_busy_timeout(raw, 5000);
+    for (int i = 0; i < 2; i++) {   /* the second time from the connection's memory */
+        cr_assert_eq(dg_token_verify(store, token, now, &u, &found_id, &err), 0, "%s", err.message);
+        cr_assert_eq(u.role, DG_ROLE_MANAGER);
+    }
+    /* a role changed by hand */
+    cr_assert_eq(sqlite3_exec(raw, "UPDATE auth_tokens SET role = 'analyst'", NULL, NULL, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(dg_token_verify(store, token, now, &u, &found_id, &err), 0, "%s", err.message);
+    cr_assert_eq(u.role, DG_ROLE_ANALYST);
+    /* revoked by another connection */
+    cr_assert_eq(dg_token_verify(store, other, now, &u, &found_id, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_token_revoke(elsewhere, other_id, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_token_verify(store, other, now, &u, &found_id, &err), DG_EAUTH);
+    cr_assert_eq(dg_token_verify(store, token, now, &u, &found_id, &err), 0, "%s", err.message);
+    /* a new token key: the tokens made under the old one are unknown */
+    cr_assert_eq(sqlite3_exec(raw, "UPDATE settings SET value = '"
+                              "00000000000000000000000000000000"
+                              "00000000000000000000000000000000' WHERE key = 'auth_token_key'",
+                              NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(dg_token_verify(store, token, now, &u, &found_id, &err), DG_EAUTH);
+    /* a disabled user */
+    char fresh[DG_TOKEN_TEXT_MAX];
+    cr_assert_eq(dg_token_create(elsewhere, "max", DG_ROLE_NONE, "", 0, fresh, &id, &err), 0);
+    cr_assert_eq(dg_token_verify(store, fresh, now, &u, &found_id, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_user_disable(elsewhere, "max", &err), 0, "%s", err.message);
+    cr_assert_eq(dg_token_verify(store, fresh, now, &u, &found_id, &err), DG_EAUTH);
+    sqlite3_close(raw);
+    dg_store_close(elsewhere);
+}
+
 Test(auth, agent_customers_by_staff_and_site)
 {
     sqlite3 *db;
