@@ -19,7 +19,7 @@ LDSAN    :=
 endif
 
 CC       ?= cc
-PKGS     := sqlite3 libpq jansson nlopt libmicrohttpd libsodium gsl xgboost
+PKGS     := sqlite3 libpq jansson nlopt libmicrohttpd libsodium nettle gsl xgboost
 # liblinear ships no pkg-config file: linked by name (and listed in dangol.pc's Libs.private).
 EXTRA_LIBS := -llinear
 WARN     := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <nettle/sha2.h>
 #include <sodium.h>
 
 #include "core/json_write.h"
@@ -45,9 +46,11 @@ bool dg_audit_action_bulk(const char *action)
 /* ---- the canonical form and the hash ------------------------------------------------------ */
 
 /* The canonical form on its way into the hash: its short pieces gathered in a buffer, so that
- * SHA-256 is fed a few long updates instead of fifty short ones (each a call and a copy). */
+ * SHA-256 is fed a few long updates instead of fifty short ones (each a call and a copy). The
+ * hash is nettle's: it uses the CPU's SHA instructions where it has them (a fifth of libsodium's
+ * time, which was two fifths of a look-up's entry in the server's audit writer). */
 typedef struct form {
-    crypto_hash_sha256_state h;
+    struct sha256_ctx h;
     size_t len;
     unsigned char buf[512];
 } form;
@@ -55,10 +58,10 @@ typedef struct form {
 static void form_put(form *f, const void *bytes, size_t n)
 {
     if (f->len + n > sizeof f->buf) {
-        crypto_hash_sha256_update(&f->h, f->buf, f->len);
+        sha256_update(&f->h, f->len, f->buf);
         f->len = 0;
         if (n > sizeof f->buf) {
-            crypto_hash_sha256_update(&f->h, bytes, n);
+            sha256_update(&f->h, n, bytes);
             return;
         }
     }
@@ -94,7 +97,7 @@ static void entry_hash(const unsigned char prev[DG_AUDIT_HASH_BYTES], const dg_a
                        unsigned char out[DG_AUDIT_HASH_BYTES])
 {
     form f = { .len = 0 };
-    crypto_hash_sha256_init(&f.h);
+    sha256_init(&f.h);
     form_put(&f, prev, DG_AUDIT_HASH_BYTES);
     form_text(&f, "dangol-audit-1");   /* the form's version */
     form_int(&f, e->entry_id);
@@ -108,8 +111,9 @@ static void entry_hash(const unsigned char prev[DG_AUDIT_HASH_BYTES], const dg_a
     form_text(&f, e->customers);
     form_text(&f, e->reason);
     form_text(&f, e->detail);
-    crypto_hash_sha256_update(&f.h, f.buf, f.len);
-    crypto_hash_sha256_final(&f.h, out);
+    _Static_assert(SHA256_DIGEST_SIZE == DG_AUDIT_HASH_BYTES, "an entry's hash is a SHA-256");
+    sha256_update(&f.h, f.len, f.buf);
+    sha256_digest(&f.h, DG_AUDIT_HASH_BYTES, out);
 }
 
 static void hex(const unsigned char *bytes, char out[2 * DG_AUDIT_HASH_BYTES + 1])

@@ -986,37 +986,57 @@ void dg__store_statement_done(dg_store *s, sqlite3_stmt *st)
 
 static const dg_scan_filter no_filter = { 0 };   /* every record */
 
+/* SQL being written, each piece put at its known end (strcat looks for the end every time: a
+ * look-up's statement has some forty pieces). Text that would not fit empties it for good, and
+ * the empty statement fails to prepare. */
+typedef struct sql_text {
+    char buf[SQL_MAX];
+    size_t len;
+} sql_text;
+
+static void sql_add(sql_text *sql, const char *piece)
+{
+    size_t n = strlen(piece);
+    if (sql->len + n >= sizeof sql->buf) {
+        sql->buf[0] = '\0';
+        sql->len = sizeof sql->buf;
+        return;
+    }
+    memcpy(sql->buf + sql->len, piece, n + 1);
+    sql->len += n;
+}
+
 /* Appends filter's WHERE clause for e to sql (nothing when it filters nothing). */
-static int append_filter(char *sql, const dg_entity *e, const dg_scan_filter *filter,
+static int append_filter(sql_text *sql, const dg_entity *e, const dg_scan_filter *filter,
                          dg_error *err)
 {
     const char *where = " WHERE ";
     if (filter->key) {
-        strcat(sql, where);
-        strcat(sql, e->columns[0].name);
-        strcat(sql, " = ?");
+        sql_add(sql, where);
+        sql_add(sql, e->columns[0].name);
+        sql_add(sql, " = ?");
         where = " AND ";
     }
     if (filter->customer_id) {
         if (dg_entity_column(e, "customer_id") < 0)
             return dg_error_set(err, DG_EINVAL, "%s have no customer_id", e->name);
-        strcat(sql, where);
-        strcat(sql, "customer_id = ?");
+        sql_add(sql, where);
+        sql_add(sql, "customer_id = ?");
         where = " AND ";
     }
     if (filter->search) {
         if (strcmp(e->name, "customers") != 0)
             return dg_error_set(err, DG_EINVAL, "search applies to customers only");
-        strcat(sql, where);
+        sql_add(sql, where);
         /* the id and the personal columns of the catalog (name, phone, email) */
-        strcat(sql, "(customer_id LIKE :qs ESCAPE '\\'");
+        sql_add(sql, "(customer_id LIKE :qs ESCAPE '\\'");
         for (size_t c = 0; !filter->search_no_personal && c < e->n_columns; c++)
             if (e->columns[c].personal != DG_PERSONAL_NONE) {
-                strcat(sql, " OR ");
-                strcat(sql, e->columns[c].name);
-                strcat(sql, " LIKE :qs ESCAPE '\\'");
+                sql_add(sql, " OR ");
+                sql_add(sql, e->columns[c].name);
+                sql_add(sql, " LIKE :qs ESCAPE '\\'");
             }
-        strcat(sql, ")");
+        sql_add(sql, ")");
     }
     return 0;
 }
@@ -1042,7 +1062,8 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
 {
     if (s->pg)
         return dg__pg_scan(s->pg, e, filter, fn, ctx, err);
-    char sql[SQL_MAX], pattern[512];
+    sql_text sql = { .len = 0 };
+    char pattern[512];
     sqlite3_stmt *st = NULL;
     dg_value row[MAX_COLUMNS];
     int rc = 0;
@@ -1050,30 +1071,30 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
         filter = &no_filter;
     assert(e->n_columns <= MAX_COLUMNS);
 
-    snprintf(sql, sizeof sql, "SELECT ");
+    sql_add(&sql, "SELECT ");
     for (size_t c = 0; c < e->n_columns; c++) {   /* the columns not asked for are read as NULL */
-        strcat(sql, c ? ", " : "");
-        strcat(sql, !filter->columns || filter->columns >> c & 1 ? e->columns[c].name : "NULL");
+        sql_add(&sql, c ? ", " : "");
+        sql_add(&sql, !filter->columns || filter->columns >> c & 1 ? e->columns[c].name : "NULL");
     }
-    strcat(sql, " FROM ");
-    strcat(sql, e->name);
-    if ((rc = append_filter(sql, e, filter, err)) != 0)
+    sql_add(&sql, " FROM ");
+    sql_add(&sql, e->name);
+    if ((rc = append_filter(&sql, e, filter, err)) != 0)
         return rc;
     int tc = time_column(e);
     if (!filter->unordered) {
-        strcat(sql, " ORDER BY ");
+        sql_add(&sql, " ORDER BY ");
         if (filter->newest_first && tc >= 0) {
-            strcat(sql, e->columns[tc].name);
-            strcat(sql, " DESC, ");
+            sql_add(&sql, e->columns[tc].name);
+            sql_add(&sql, " DESC, ");
         }
         for (size_t c = 0; c < e->n_key; c++) {
-            strcat(sql, c ? ", " : "");
-            strcat(sql, e->columns[c].name);
+            sql_add(&sql, c ? ", " : "");
+            sql_add(&sql, e->columns[c].name);
         }
     }
-    strcat(sql, " LIMIT :lm OFFSET :of");
+    sql_add(&sql, " LIMIT :lm OFFSET :of");
 
-    int slot = scan_statement(s, sql, &st);
+    int slot = scan_statement(s, sql.buf, &st);
     if (!st)
         return store_error(s, err, "preparing a scan");
     bind_filter(st, filter, pattern, sizeof pattern);
@@ -1098,15 +1119,17 @@ int dg_store_count(dg_store *s, const dg_entity *e, const dg_scan_filter *filter
 {
     if (s->pg)
         return dg__pg_count(s->pg, e, filter, count, err);
-    char sql[SQL_MAX], pattern[512];
+    sql_text sql = { .len = 0 };
+    char pattern[512];
     sqlite3_stmt *st = NULL;
     int rc;
     if (!filter)
         filter = &no_filter;
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", e->name);
-    if ((rc = append_filter(sql, e, filter, err)) != 0)
+    sql_add(&sql, "SELECT count(*) FROM ");
+    sql_add(&sql, e->name);
+    if ((rc = append_filter(&sql, e, filter, err)) != 0)
         return rc;
-    int slot = scan_statement(s, sql, &st);
+    int slot = scan_statement(s, sql.buf, &st);
     if (!st)
         return store_error(s, err, "preparing a count");
     bind_filter(st, filter, pattern, sizeof pattern);

@@ -5,30 +5,31 @@
 -- only while the store's generation is still that one: reading one integer per request instead
 -- of the token's row and its user's, while a revocation, a disabled user or a changed role, made
 -- by any process, is seen by the very next request. A later migration that rebuilds auth_users,
--- auth_tokens or settings must make these triggers again.
-CREATE TABLE auth_generation (
+-- auth_tokens or settings must make these triggers again. IF NOT EXISTS: a store whose version
+-- was set back (the migration tests do) runs this step again.
+CREATE TABLE IF NOT EXISTS auth_generation (
     only_row   INTEGER PRIMARY KEY CHECK (only_row = 1),
     generation INTEGER NOT NULL
 );
-INSERT INTO auth_generation (only_row, generation) VALUES (1, 0);
-CREATE TRIGGER auth_users_generation_insert AFTER INSERT ON auth_users
+INSERT OR IGNORE INTO auth_generation (only_row, generation) VALUES (1, 0);
+CREATE TRIGGER IF NOT EXISTS auth_users_generation_insert AFTER INSERT ON auth_users
 BEGIN UPDATE auth_generation SET generation = generation + 1; END;
-CREATE TRIGGER auth_users_generation_update AFTER UPDATE ON auth_users
+CREATE TRIGGER IF NOT EXISTS auth_users_generation_update AFTER UPDATE ON auth_users
 BEGIN UPDATE auth_generation SET generation = generation + 1; END;
-CREATE TRIGGER auth_users_generation_delete AFTER DELETE ON auth_users
+CREATE TRIGGER IF NOT EXISTS auth_users_generation_delete AFTER DELETE ON auth_users
 BEGIN UPDATE auth_generation SET generation = generation + 1; END;
-CREATE TRIGGER auth_tokens_generation_insert AFTER INSERT ON auth_tokens
+CREATE TRIGGER IF NOT EXISTS auth_tokens_generation_insert AFTER INSERT ON auth_tokens
 BEGIN UPDATE auth_generation SET generation = generation + 1; END;
-CREATE TRIGGER auth_tokens_generation_update AFTER UPDATE ON auth_tokens
+CREATE TRIGGER IF NOT EXISTS auth_tokens_generation_update AFTER UPDATE ON auth_tokens
 BEGIN UPDATE auth_generation SET generation = generation + 1; END;
-CREATE TRIGGER auth_tokens_generation_delete AFTER DELETE ON auth_tokens
+CREATE TRIGGER IF NOT EXISTS auth_tokens_generation_delete AFTER DELETE ON auth_tokens
 BEGIN UPDATE auth_generation SET generation = generation + 1; END;
-CREATE TRIGGER settings_generation_insert AFTER INSERT ON settings
+CREATE TRIGGER IF NOT EXISTS settings_generation_insert AFTER INSERT ON settings
 WHEN NEW.key = 'auth_token_key'
 BEGIN UPDATE auth_generation SET generation = generation + 1; END;
-CREATE TRIGGER settings_generation_update AFTER UPDATE ON settings
+CREATE TRIGGER IF NOT EXISTS settings_generation_update AFTER UPDATE ON settings
 WHEN OLD.key = 'auth_token_key' OR NEW.key = 'auth_token_key'
 BEGIN UPDATE auth_generation SET generation = generation + 1; END;
-CREATE TRIGGER settings_generation_delete AFTER DELETE ON settings
+CREATE TRIGGER IF NOT EXISTS settings_generation_delete AFTER DELETE ON settings
 WHEN OLD.key = 'auth_token_key'
 BEGIN UPDATE auth_generation SET generation = generation + 1; END;

@@ -1,5 +1,5 @@
 -- dangol store, schema version 24, PostgreSQL dialect of ../0024_auth_generation.sql: the auth
--- generation, moved on by statement triggers in the changing transaction.
+-- generation, moved on by triggers in the changing transaction.
 CREATE TABLE auth_generation (
     only_row   INTEGER PRIMARY KEY CHECK (only_row = 1),
     generation BIGINT NOT NULL
