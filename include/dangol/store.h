@@ -163,6 +163,11 @@ int dg_store_last_day(dg_store *store, int32_t *day, dg_error *err);
  * transaction is consistent already). */
 int dg_store_read_begin(dg_store *store, dg_error *err);
 void dg_store_read_end(dg_store *store);
+/* The same for a few point reads: the state is the one the first of them finds (SQLite's
+ * deferred BEGIN), with no read of its own at begin, so the reads cost one transaction instead
+ * of one each. dg_store_read_end ends it. On PostgreSQL, whose begin and end would be two more
+ * round trips, it does nothing (each read sees the latest state). */
+int dg_store_read_begin_lazy(dg_store *store, dg_error *err);
 
 /* ---- the frame snapshot (docs/snapshot.md) ----
  * The store keeps serialized frames as a cache, in chunks with a checksum each, beside a

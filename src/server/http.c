@@ -500,39 +500,17 @@ static bool query_arguments_valid(struct MHD_Connection *conn, const dg_route *r
     return false;
 }
 
-/* The API request of the decoded path: route, checks, handler, answer. */
-static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn,
-                                     const dg_path *path, const char *url, const char *method,
-                                     const request_ctx *ctx)
+/* The request of a known route: who asks (before anything of the request is looked at), its
+ * checks, its handler, its answer. */
+static enum MHD_Result admit_and_answer(dg_server *srv, struct MHD_Connection *conn,
+                                        const dg_request *matched, const request_ctx *ctx)
 {
-    dg_request req = { .method = method, .path = url, .options = &srv->opt, .connection = conn,
-                       .minor_digits = srv->minor_digits, .snapshots = srv->snapshots,
-                       .auth = srv->auth, .write_lock = &srv->write_lock,
-                       .audit_queue = &srv->audit_queue };
-    dg_identity who;
+    dg_request req = *matched;
     dg_response res = { .status = 200 };
-    bool path_known = false;
-    char allow[64] = "";
-    bool head = strcmp(method, "HEAD") == 0;
+    dg_identity who;
     dg_error err;
     dg_error_clear(&err);
-    const dg_route *route = dg_server_route_match(head ? "GET" : method, path, &req, &path_known,
-                                                  allow, sizeof allow);
-    if (!route) {
-        if (path_known)
-            return send_error(conn, 405, "method_not_allowed",
-                              "this resource does not accept that method; see the Allow header",
-                              allow);
-        return send_error(conn, 404, "not_found", "no such API route; the routes are listed in "
-                          "/api/openapi.json", NULL);
-    }
-    req.route = route;
-    /* who asks, before anything of the request is looked at */
-    if (!(req.store = thread_store(srv, &err))) {
-        dg_reply_failure(&res, &err);
-        res.status = 500;
-        return send_response(conn, &res, NULL);
-    }
+    const dg_route *route = req.route;
     if (!dg_auth_admit(&req, &res, &who))
         return send_response(conn, &res, NULL);
     if (dg_server_check_params(&req, &err) != 0) {
@@ -572,6 +550,45 @@ static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn
     if (!res.content_type)
         dg_reply_error(&res, 500, "internal", "the route produced no answer");
     return send_response(conn, &res, NULL);
+}
+
+/* The API request of the decoded path: route, checks, handler, answer. */
+static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn,
+                                     const dg_path *path, const char *url, const char *method,
+                                     const request_ctx *ctx)
+{
+    dg_request req = { .method = method, .path = url, .options = &srv->opt, .connection = conn,
+                       .minor_digits = srv->minor_digits, .snapshots = srv->snapshots,
+                       .auth = srv->auth, .write_lock = &srv->write_lock,
+                       .audit_queue = &srv->audit_queue };
+    dg_response res = { .status = 200 };
+    bool path_known = false;
+    char allow[64] = "";
+    bool head = strcmp(method, "HEAD") == 0;
+    dg_error err;
+    dg_error_clear(&err);
+    const dg_route *route = dg_server_route_match(head ? "GET" : method, path, &req, &path_known,
+                                                  allow, sizeof allow);
+    if (!route) {
+        if (path_known)
+            return send_error(conn, 405, "method_not_allowed",
+                              "this resource does not accept that method; see the Allow header",
+                              allow);
+        return send_error(conn, 404, "not_found", "no such API route; the routes are listed in "
+                          "/api/openapi.json", NULL);
+    }
+    req.route = route;
+    if (!(req.store = thread_store(srv, &err))) {
+        dg_reply_failure(&res, &err);
+        res.status = 500;
+        return send_response(conn, &res, NULL);
+    }
+    /* a failed begin only costs the saving: each read then has its own transaction */
+    bool one_read = dg_server_route_one_read(route) && dg_store_read_begin_lazy(req.store, NULL) == 0;
+    enum MHD_Result answered = admit_and_answer(srv, conn, &req, ctx);
+    if (one_read)
+        dg_store_read_end(req.store);
+    return answered;
 }
 
 static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, const char *url,

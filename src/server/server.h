@@ -204,6 +204,10 @@ struct dg_route {
 };
 
 const dg_route *dg_server_routes(size_t *n_routes);
+/* Does the route read through req->store only, opening no transaction of its own? Then its
+ * admission and its answer are read in one transaction (one state of the store, one begin
+ * instead of two): the customer look-up, the server's most frequent request. */
+bool dg_server_route_one_read(const dg_route *route);
 
 /* A URL path split at '/' and then percent-decoded segment by segment, so that an id holding a
  * '/' is one segment (sent as %2F). */

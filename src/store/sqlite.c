@@ -393,14 +393,36 @@ int dg_store_read_begin(dg_store *s, dg_error *err)
     return rc;
 }
 
+/* Runs one of the cached statements BEGIN and COMMIT (parsed once, not per request). */
+static int run_cached(dg_store *s, const char *sql, dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = dg__store_statement(s, sql, &st, err);
+    if (rc != 0)
+        return rc;
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_error(s, err, sql);
+    dg__store_statement_done(s, st);
+    return rc;
+}
+
+int dg_store_read_begin_lazy(dg_store *s, dg_error *err)
+{
+    if (s->pg || s->in_transaction || s->in_read)
+        return 0;
+    int rc = run_cached(s, "BEGIN", err);
+    s->in_read = rc == 0;
+    return rc;
+}
+
 void dg_store_read_end(dg_store *s)
 {
     if (s->pg) {
         dg__pg_read_end(s->pg);
         return;
     }
-    if (s->in_read)
-        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (s->in_read && run_cached(s, "COMMIT", NULL) != 0)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);   /* a read has nothing to keep */
     s->in_read = false;
 }
 

@@ -366,3 +366,27 @@ Test(store, a_write_while_another_connection_holds_the_lock_is_busy)
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(db);
 }
+
+/* A lazy read sees the store as its first read found it, whatever another connection commits
+ * meanwhile; after its end, the latest state again. */
+Test(store, a_lazy_read_keeps_the_state_its_first_read_found)
+{
+    const dg_entity *customers = dg_entity_find("customers");
+    dg_store *other = NULL;
+    int64_t n = -1;
+    cr_assert_eq(put_customer("C1", "first"), 0, "%s", err.message);
+    cr_assert_eq(dg_store_open(&other, path, 0, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_store_read_begin_lazy(store, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_store_count(store, customers, NULL, &n, &err), 0, "%s", err.message);
+    cr_assert_eq(n, 1);
+    dg_value row[32];
+    null_row(customers, row);
+    row[0] = (dg_value){ .u.s = "C2" };
+    cr_assert_eq(dg_store_put(other, customers, row, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_store_count(store, customers, NULL, &n, &err), 0, "%s", err.message);
+    cr_assert_eq(n, 1, "a commit made after the first read is seen inside the read");
+    dg_store_read_end(store);
+    cr_assert_eq(dg_store_count(store, customers, NULL, &n, &err), 0, "%s", err.message);
+    cr_assert_eq(n, 2);
+    dg_store_close(other);
+}
