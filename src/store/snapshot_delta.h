@@ -38,14 +38,28 @@ int dg__store_delta_end(dg_store *store, dg__delta_mark *m, dg_error *err);
 void dg__delta_mark_free(dg__delta_mark *m);
 
 /* One segment, decoded: the rows an import added, in the order a rebuild scans them
- * (customers by id, orders by id), their texts pointing into data. */
+ * (customers by id, orders by id; the orders' ids are not kept), their texts pointing into
+ * data. */
 typedef struct dg__delta {
     int64_t generation;
     size_t n_customers, n_orders;
     dg_frame_customer_in *customers;
     dg_frame_order_in *orders;
     unsigned char *data;
+    const char **texts;
 } dg__delta;
+
+/* A segment's bytes (snapshot_delta_codec.c): rows added in scan order, then the bytes. */
+typedef struct dg__segment dg__segment;
+int dg__segment_new(dg__segment **out);
+void dg__segment_free(dg__segment *w);   /* NULL is a no-op */
+int dg__segment_customer(dg__segment *w, const dg_frame_customer_in *in);
+int dg__segment_order(dg__segment *w, const dg_frame_order_in *in);
+/* The bytes of the rows added so far into *data (caller frees with free()). 0 or DG_ENOMEM. */
+int dg__segment_bytes(dg__segment *w, unsigned char **data, size_t *len);
+/* d's rows out of its len bytes of data; false when they are not a segment (sizes that do not
+ * add up, a row without its customer's id, customers out of id order) or memory ran out. */
+bool dg__segment_decode(dg__delta *d, size_t len);
 
 /* The generation that the segments reach from a snapshot of generation base without a gap (base
  * itself when there are none), and their bytes. Inside a read. */

@@ -2,9 +2,8 @@
  * "Appending"): an import writes the rows it added, found by key ranges after the greatest ids it
  * saw before writing (orders is a WITHOUT ROWID table: ids are the only watermark), and knows it
  * added nothing else by counting: the rows in those ranges must be every row the import changed.
- * A segment is one row: a magic word, the counts, then each customer and order as the rebuild
- * reads it (frame_store.c), texts as a length and bytes and a NUL (so the decoded rows point into
- * the segment), in the machine's byte order like the base snapshot. */
+ * A segment is one row of frame_snapshot_delta, its bytes the rows as the rebuild reads them
+ * (frame_store.c), encoded by snapshot_delta_codec.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +12,6 @@
 #include "store/snapshot.h"
 #include "store/snapshot_delta.h"
 
-#define MAGIC 0x31414744u         /* "DGA1" */
-#define NULL_TEXT UINT32_MAX
 #define SHARE_OF_BASE 10          /* segments beyond 1/10 of the base: rebuild instead */
 
 static const char *const customer_columns =
@@ -25,69 +22,33 @@ static const char *const order_columns =
 
 /* ---- the writer ---- */
 
-typedef struct {
-    unsigned char *p;
-    size_t len, cap;
-    bool failed;
-} buffer;
-
-static void put(buffer *b, const void *data, size_t n)
+static const char *text_at(sqlite3_stmt *st, int col)
 {
-    if (b->failed)
-        return;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 65536;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *grown = realloc(b->p, cap);
-        if (!grown) {
-            b->failed = true;
-            return;
-        }
-        b->p = grown;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, data, n);
-    b->len += n;
+    return (const char *)sqlite3_column_text(st, col);   /* NULL for a NULL */
 }
 
-static void put_u32(buffer *b, uint32_t v) { put(b, &v, 4); }
-static void put_i32(buffer *b, int32_t v) { put(b, &v, 4); }
-static void put_i64(buffer *b, int64_t v) { put(b, &v, 8); }
-
-static void put_text(buffer *b, sqlite3_stmt *st, int col)
+static int add_customer(dg__segment *w, sqlite3_stmt *st)
 {
-    if (sqlite3_column_type(st, col) == SQLITE_NULL) {
-        put_u32(b, NULL_TEXT);
-        return;
-    }
-    const unsigned char *s = sqlite3_column_text(st, col);
-    uint32_t n = (uint32_t)sqlite3_column_bytes(st, col);
-    put_u32(b, n);
-    put(b, s, n);
-    put(b, "", 1);
+    dg_frame_customer_in in = {
+        .customer_id = text_at(st, 0), .birth_year = (int32_t)sqlite3_column_int64(st, 1),
+        .has_acquired_day = sqlite3_column_type(st, 2) != SQLITE_NULL,
+        .acquired_day = (int32_t)sqlite3_column_int64(st, 2), .gender = text_at(st, 3),
+        .region = text_at(st, 4), .acquisition_channel = text_at(st, 5),
+        .staff_id = text_at(st, 6), .customer_type = text_at(st, 7),
+        .income_band = text_at(st, 8),
+    };
+    return dg__segment_customer(w, &in);
 }
 
-static void put_customer(buffer *b, sqlite3_stmt *st)
+static int add_order(dg__segment *w, sqlite3_stmt *st)
 {
-    put_text(b, st, 0);
-    put_i32(b, (int32_t)sqlite3_column_int64(st, 1));
-    unsigned char has_acquired = sqlite3_column_type(st, 2) != SQLITE_NULL;
-    put(b, &has_acquired, 1);
-    put_i32(b, (int32_t)sqlite3_column_int64(st, 2));
-    for (int c = 3; c < 9; c++)
-        put_text(b, st, c);
-}
-
-static void put_order(buffer *b, sqlite3_stmt *st)
-{
-    put_text(b, st, 0);
-    put_text(b, st, 1);
-    put_i64(b, sqlite3_column_int64(st, 2));
-    put_i64(b, sqlite3_column_int64(st, 3));
-    put_i32(b, (int32_t)sqlite3_column_int64(st, 4));
-    for (int c = 5; c < 9; c++)
-        put_text(b, st, c);
+    dg_frame_order_in in = {
+        .customer_id = text_at(st, 1), .ordered_at = sqlite3_column_int64(st, 2),
+        .amount_minor = sqlite3_column_int64(st, 3), .units = (int32_t)sqlite3_column_int64(st, 4),
+        .channel = text_at(st, 5), .payment_method = text_at(st, 6), .site = text_at(st, 7),
+        .staff_id = text_at(st, 8),
+    };
+    return dg__segment_order(w, &in);
 }
 
 /* A statement with up to three parameters: texts (NULL binds "", before every id) or days. */
@@ -141,17 +102,17 @@ void dg__delta_mark_free(dg__delta_mark *m)
     *m = (dg__delta_mark){ 0 };
 }
 
-/* The generation every saved snapshot was read at, when the segments lead from it to g. */
-static bool reaches(dg_store *s, int64_t g)
+/* The generation the saved snapshots were read at (a save drops those of other generations),
+ * and where the segments lead from it and their bytes. */
+static bool chain(dg_store *s, int64_t *reach, int64_t *bytes)
 {
-    sqlite3 *db = dg__store_db(s);
-    int64_t base = 0, reach = -1, bytes;
+    int64_t base = 0;
     bool found = false;
     dg_error ignored;
     params none = { { NULL, NULL }, { 0, 0 } };
-    return single(db, "SELECT max(generation) FROM frame_snapshot_header", &none, &base,
-                  &found) == 0 && found &&
-           dg__store_delta_reach(s, base, &reach, &bytes, &ignored) == 0 && reach == g;
+    return single(dg__store_db(s), "SELECT max(generation) FROM frame_snapshot_header", &none,
+                  &base, &found) == 0 && found &&
+           dg__store_delta_reach(s, base, reach, bytes, &ignored) == 0;
 }
 
 void dg__store_delta_begin(dg_store *s, dg__delta_mark *m)
@@ -160,7 +121,7 @@ void dg__store_delta_begin(dg_store *s, dg__delta_mark *m)
     sqlite3 *db = dg__store_db(s);
     if (!db || !dg__store_in_transaction(s))
         return;
-    int64_t before = 0;
+    int64_t before = 0, reach = -1, bytes;
     bool clean = false;
     params none = { { NULL, NULL }, { 0, 0 } };
     if (single(db, "SELECT generation FROM frame_snapshot_state WHERE dirty = 0", &none, &before,
@@ -169,7 +130,7 @@ void dg__store_delta_begin(dg_store *s, dg__delta_mark *m)
     /* what the import's first write would do: every write marks the snapshot out of date */
     if (sqlite3_exec(db, "UPDATE frame_snapshot_state SET generation = generation + 1, dirty = 1 "
                      "WHERE id = 1 AND dirty = 0", NULL, NULL, NULL) != SQLITE_OK ||
-        !clean || !reaches(s, before))
+        !clean || !chain(s, &reach, &bytes) || reach != before)
         return;
     m->generation = before + 1;
     m->changes = sqlite3_total_changes64(db);
@@ -210,78 +171,76 @@ static bool outside_the_segment(sqlite3 *db, const dg__delta_mark *m, int32_t ol
     return false;
 }
 
-/* The rows in the ranges after the mark, in scan order, appended to b; their number. */
-static int64_t encode_rows(sqlite3 *db, const char *sql, const params *p, buffer *b,
-                           void (*row)(buffer *, sqlite3_stmt *))
+/* The rows sql selects, in its order, added to w; their number, or -1. */
+static int64_t add_rows(sqlite3 *db, const char *sql, const params *p, dg__segment *w,
+                        int (*row)(dg__segment *, sqlite3_stmt *))
 {
     sqlite3_stmt *st = NULL;
     int64_t n = 0;
     if (prepare(db, sql, p, &st) != 0)
         return -1;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        row(b, st);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW && row(w, st) == 0)
         n++;
-    }
     sqlite3_finalize(st);
-    return step == SQLITE_DONE && !b->failed ? n : -1;
+    return step == SQLITE_DONE ? n : -1;
 }
 
-/* The segment of the rows after the mark into b, with its counts; false when the import did
+/* The segment of the rows after the mark into *data, with its counts; false when the import did
  * anything but add them, or a rebuild would read more. */
-static bool encode(sqlite3 *db, const dg__delta_mark *m, buffer *b, int64_t *customers,
-                   int64_t *orders)
+static bool encode(sqlite3 *db, const dg__delta_mark *m, unsigned char **data, size_t *len,
+                   int64_t *customers, int64_t *orders)
 {
     char sql[512];
     params p = { { m->max_customer, m->max_order }, { 0, 0 } };
-    uint32_t header[3] = { MAGIC, 0, 0 };
-    put(b, header, sizeof header);
+    dg__segment *w = NULL;
+    *data = NULL;
+    if (dg__segment_new(&w) != 0)
+        return false;
     snprintf(sql, sizeof sql, "SELECT %s FROM customers WHERE customer_id > ?1 "
              "ORDER BY customer_id", customer_columns);
-    *customers = encode_rows(db, sql, &p, b, put_customer);
+    *customers = add_rows(db, sql, &p, w, add_customer);
     snprintf(sql, sizeof sql, "SELECT %s FROM orders WHERE order_id > ?2 ORDER BY order_id",
              order_columns);
-    *orders = *customers < 0 ? -1 : encode_rows(db, sql, &p, b, put_order);
-    if (*orders < 0 || *customers > UINT32_MAX || *orders > UINT32_MAX ||
-        *customers + *orders != sqlite3_total_changes64(db) - m->changes)
-        return false;
-    header[1] = (uint32_t)*customers;
-    header[2] = (uint32_t)*orders;
-    memcpy(b->p, header, sizeof header);
+    *orders = *customers < 0 ? -1 : add_rows(db, sql, &p, w, add_order);
+    bool added_only = *orders >= 0 && *customers <= UINT32_MAX && *orders <= UINT32_MAX &&
+                      *customers + *orders == sqlite3_total_changes64(db) - m->changes &&
+                      dg__segment_bytes(w, data, len) == 0;
+    dg__segment_free(w);
     int64_t old_day = 0, new_day = 0;
     bool dated = false, any = false;
-    if (single(db, "SELECT as_of FROM frame_snapshot_header LIMIT 1", &p, &old_day, &dated) != 0 ||
+    if (!added_only ||
+        single(db, "SELECT as_of FROM frame_snapshot_header LIMIT 1", &p, &old_day, &dated) != 0 ||
         !dated || single(db, "SELECT max((ordered_at - ((ordered_at % 86400 + 86400) % 86400)) "
-                         "/ 86400) FROM orders WHERE order_id > ?2", &p, &new_day, &any) != 0)
+                         "/ 86400) FROM orders WHERE order_id > ?2", &p, &new_day, &any) != 0 ||
+        outside_the_segment(db, m, (int32_t)old_day,
+                            (int32_t)(any && new_day > old_day ? new_day : old_day))) {
+        free(*data);
+        *data = NULL;
         return false;
-    return !outside_the_segment(db, m, (int32_t)old_day,
-                                (int32_t)(any && new_day > old_day ? new_day : old_day));
+    }
+    return true;
 }
 
 /* Do the segments, with one more of len bytes, stay within their share of the base? */
 static bool small_enough(dg_store *s, size_t len)
 {
-    sqlite3 *db = dg__store_db(s);
-    int64_t base = 0, bytes = 0, reach, generation = 0;
+    int64_t base = 0, reach, bytes = 0;
     bool found = false;
-    dg_error ignored;
     params none = { { NULL, NULL }, { 0, 0 } };
-    if (single(db, "SELECT min(bytes) FROM frame_snapshot_header", &none, &base, &found) != 0 ||
-        !found ||
-        single(db, "SELECT max(generation) FROM frame_snapshot_header", &none, &generation,
-               &found) != 0 ||
-        dg__store_delta_reach(s, generation, &reach, &bytes, &ignored) != 0)
-        return false;
-    return (bytes + (int64_t)len) * SHARE_OF_BASE <= base;
+    return single(dg__store_db(s), "SELECT min(bytes) FROM frame_snapshot_header", &none, &base,
+                  &found) == 0 && found && chain(s, &reach, &bytes) &&
+           (bytes + (int64_t)len) * SHARE_OF_BASE <= base;
 }
 
 int dg__store_delta_end(dg_store *s, dg__delta_mark *m, dg_error *err)
 {
     sqlite3 *db = dg__store_db(s);
-    buffer b = { 0 };
+    unsigned char *data = NULL;
+    size_t len = 0;
     int64_t customers = 0, orders = 0;
     int rc = 0;
-    if (m->active && encode(db, m, &b, &customers, &orders) && small_enough(s, b.len)) {
+    if (m->active && encode(db, m, &data, &len, &customers, &orders) && small_enough(s, len)) {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(db, "INSERT INTO frame_snapshot_delta (generation, base, customers, "
                                "orders, bytes, checksum, data, saved_at) "
@@ -292,9 +251,9 @@ int dg__store_delta_end(dg_store *s, dg__delta_mark *m, dg_error *err)
             sqlite3_bind_int64(st, 1, m->generation);
             sqlite3_bind_int64(st, 2, customers);
             sqlite3_bind_int64(st, 3, orders);
-            sqlite3_bind_int64(st, 4, (int64_t)b.len);
-            sqlite3_bind_int64(st, 5, (sqlite3_int64)dg__snapshot_checksum(b.p, b.len));
-            sqlite3_bind_blob64(st, 6, b.p, b.len, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 4, (int64_t)len);
+            sqlite3_bind_int64(st, 5, (sqlite3_int64)dg__snapshot_checksum(data, len));
+            sqlite3_bind_blob64(st, 6, data, len, SQLITE_STATIC);
             sqlite3_bind_int64(st, 7, (int64_t)time(NULL));
             if (sqlite3_step(st) != SQLITE_DONE)
                 rc = dg__store_error(s, err, "writing the snapshot's delta");
@@ -305,7 +264,7 @@ int dg__store_delta_end(dg_store *s, dg__delta_mark *m, dg_error *err)
                                     NULL, NULL, NULL) != SQLITE_OK)
             rc = dg__store_error(s, err, "marking the snapshot current");
     }
-    free(b.p);
+    free(data);
     dg__delta_mark_free(m);
     return rc;
 }
@@ -334,93 +293,13 @@ int dg__store_delta_reach(dg_store *s, int64_t base, int64_t *reach, int64_t *by
                ? 0 : dg__store_error(s, err, "reading the snapshot's deltas");
 }
 
-typedef struct {
-    const unsigned char *p, *end;
-    bool bad;
-} cursor;
-
-static void take(cursor *c, void *out, size_t n)
-{
-    if (c->bad || (size_t)(c->end - c->p) < n) {
-        c->bad = true;
-        memset(out, 0, n);
-        return;
-    }
-    memcpy(out, c->p, n);
-    c->p += n;
-}
-
-static int32_t take_i32(cursor *c) { int32_t v; take(c, &v, 4); return v; }
-static int64_t take_i64(cursor *c) { int64_t v; take(c, &v, 8); return v; }
-
-static const char *take_text(cursor *c)
-{
-    uint32_t n;
-    take(c, &n, 4);
-    if (c->bad || n == NULL_TEXT)
-        return NULL;
-    if ((size_t)(c->end - c->p) <= n || c->p[n] != '\0' || memchr(c->p, '\0', n)) {
-        c->bad = true;
-        return NULL;
-    }
-    const char *s = (const char *)c->p;
-    c->p += n + 1;
-    return s;
-}
-
-/* d's rows out of its bytes; false when they are not a segment: sizes that do not add up, a row
- * without its id, ids out of order. */
-static bool decode(dg__delta *d, size_t len)
-{
-    cursor c = { d->data, d->data + len, false };
-    uint32_t header[3];
-    take(&c, header, sizeof header);
-    if (c.bad || header[0] != MAGIC || header[1] > len / 16 || header[2] > len / 32)
-        return false;
-    d->n_customers = header[1];
-    d->n_orders = header[2];
-    d->customers = calloc(d->n_customers ? d->n_customers : 1, sizeof *d->customers);
-    d->orders = calloc(d->n_orders ? d->n_orders : 1, sizeof *d->orders);
-    if (!d->customers || !d->orders)
-        return false;
-    for (size_t i = 0; i < d->n_customers && !c.bad; i++) {
-        dg_frame_customer_in *r = &d->customers[i];
-        r->customer_id = take_text(&c);
-        r->birth_year = take_i32(&c);
-        unsigned char has;
-        take(&c, &has, 1);
-        r->has_acquired_day = has != 0;
-        r->acquired_day = take_i32(&c);
-        const char **texts[] = { &r->gender, &r->region, &r->acquisition_channel, &r->staff_id,
-                                 &r->customer_type, &r->income_band };
-        for (size_t k = 0; k < 6; k++)
-            *texts[k] = take_text(&c);
-        if (!r->customer_id || (i && strcmp(d->customers[i - 1].customer_id, r->customer_id) >= 0))
-            c.bad = true;
-    }
-    for (size_t i = 0; i < d->n_orders && !c.bad; i++) {
-        dg_frame_order_in *r = &d->orders[i];
-        r->order_id = take_text(&c);
-        r->customer_id = take_text(&c);
-        r->ordered_at = take_i64(&c);
-        r->amount_minor = take_i64(&c);
-        r->units = take_i32(&c);
-        const char **texts[] = { &r->channel, &r->payment_method, &r->site, &r->staff_id };
-        for (size_t k = 0; k < 4; k++)
-            *texts[k] = take_text(&c);
-        if (!r->order_id || !r->customer_id ||
-            (i && strcmp(d->orders[i - 1].order_id, r->order_id) >= 0))
-            c.bad = true;
-    }
-    return !c.bad && c.p == c.end;
-}
-
 void dg__deltas_free(dg__delta *deltas, size_t n)
 {
     for (size_t i = 0; deltas && i < n; i++) {
         free(deltas[i].customers);
         free(deltas[i].orders);
         free(deltas[i].data);
+        free(deltas[i].texts);
     }
     free(deltas);
 }
@@ -463,7 +342,7 @@ int dg__store_deltas(dg_store *s, int64_t base, int64_t to, dg__delta **out, siz
         }
         memcpy(d->data, blob, len);
         if (dg__snapshot_checksum(d->data, len) != (uint64_t)sqlite3_column_int64(st, 2) ||
-            !decode(d, len))
+            !dg__segment_decode(d, len))
             rc = dg_error_set(err, DG_ESTORE, "%s: the snapshot's delta %lld is damaged", path,
                               (long long)generation);
     }

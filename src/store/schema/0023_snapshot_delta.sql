@@ -7,7 +7,7 @@
 -- segments run without a gap from the base's generation to the store's; otherwise, and once the
 -- segments pass a tenth of the base, the next reader rebuilds the frame and saves a whole
 -- snapshot, which drops them.
-CREATE TABLE frame_snapshot_delta (
+CREATE TABLE IF NOT EXISTS frame_snapshot_delta (
     generation INTEGER PRIMARY KEY,   -- the store's generation after the import that wrote it
     base       INTEGER NOT NULL,      -- the generation it applies to (generation - 1)
     customers  INTEGER NOT NULL,      -- customers added
