@@ -126,6 +126,29 @@ expect_same "a damaged segment is rebuilt, the answer the same" "$WORK/appended2
   "$WORK/append.3"
 expect_output "... the segments dropped by the rebuild's save" "^0\$" \
   sqlite3 "$A" "SELECT count(*) FROM frame_snapshot_delta"
+if start_server --db "$A" --no-web; then   # an appending import while serving is picked up
+  expect_status "/api/rfm before the import" 200 GET /api/rfm
+  { head -1 "$ORD"; tail -n +402 "$WORK/first.csv" | head -8 | sed 's/^/ZZZ/'; } > "$WORK/again3.csv"
+  "$D" -q --db "$A" import orders "$WORK/again3.csv"
+  expect_status "/api/stats after an appending import" 200 GET /api/stats
+  expect_json "... says the snapshot is current, with appended bytes" \
+    "j['snapshot']['state'] == 'current' and any(x['appended_bytes'] > 0 for x in j['snapshot']['snapshots'])"
+  for view in "" "?view=customers&limit=1000"; do   # the API pages customers: its first 1000
+    curl -s "$URL/api/rfm$view" > "$WORK/served.json"
+    "$D" --db "$A" --format json rfm ${view:+--customers} > "$WORK/cli.json" 2> /dev/null
+    if python3 -c "
+import json, sys
+api, cli = json.load(open('$WORK/served.json')), json.load(open('$WORK/cli.json'))
+cli = cli[0] if isinstance(cli, list) else cli
+sys.exit(0 if 'rows' in api and api['rows'] == cli['rows'][:len(api['rows'])] and api['rows'] else 1)"; then
+      pass "the server's rfm$view after the appending import equals the CLI's"
+    else
+      fail "the server's rfm$view after the appending import differs from the CLI's" \
+        "$(head -c 300 "$WORK/served.json")"
+    fi
+  done
+  stop_server
+fi
 "$D" -q --db "$A" import orders "$WORK/again.csv"
 expect_output "an import that updates orders leaves it out of date" "^orders,out of date," \
   "$D" --db "$A" --format csv stats --snapshot
