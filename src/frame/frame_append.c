@@ -109,7 +109,8 @@ typedef struct {
     uint32_t (*customer)[6];   /* region, gender, acquisition channel, staff, type, band */
     int32_t *seen;             /* first day of activity of each new customer */
     uint32_t *kept;            /* its index in the merged frame, or UINT32_MAX */
-    uint32_t *owner;           /* each order's customer in the merged frame (before: see below) */
+    uint32_t *owner;           /* each order's customer: a frame index, or n_customers + a
+                                * segment index until append_customers renumbers it */
     int32_t *day;
     int64_t *ts, *amount;
     int32_t *units;
@@ -274,13 +275,9 @@ static int append_customers(dg_frame *f, const dg__delta *d, coded *c)
     return 0;
 }
 
-typedef struct {
-    const coded *c;
-} order_key_ctx;
-
 static int by_owner_time(const void *a, const void *b, void *ctx)
 {
-    const coded *c = ((const order_key_ctx *)ctx)->c;
+    const coded *c = ctx;
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     if (c->owner[x] != c->owner[y])
         return c->owner[x] < c->owner[y] ? -1 : 1;
@@ -333,8 +330,7 @@ static int merge_orders(dg_frame *f, size_t old_customers, const dg__delta *d, c
     size_t n = f->n_customers, total = f->n_orders + d->n_orders;
     for (size_t i = 0; i < d->n_orders; i++)
         c->sorted[i] = (uint32_t)i;
-    order_key_ctx ctx = { c };
-    qsort_r(c->sorted, d->n_orders, sizeof *c->sorted, by_owner_time, &ctx);
+    qsort_r(c->sorted, d->n_orders, sizeof *c->sorted, by_owner_time, c);
     uint32_t *from = malloc((total ? total : 1) * sizeof *from);
     size_t *offset = malloc((n + 1) * sizeof *offset);
     if (!from || !offset || total >= NEW_ROW) {
