@@ -4,8 +4,11 @@
  * right here: a 256-bit random value cannot be guessed, and the server looks one up per
  * request. The look-up is by hash; the found hash is compared again in constant time. Its
  * statements come from the connection's cache (dg__store_statement), as the users' do: preparing
- * them for every request cost more than the look-up (a third of the server's time). A PostgreSQL
- * store's SQL is in users_postgres.c; the keys, texts and checks here serve both. */
+ * them for every request cost more than the look-up (a third of the server's time). A verified
+ * token is kept by the connection while the store's auth generation (schema 0024) stays what it
+ * was before the token was read, so a request reads one integer, and any change of the users,
+ * tokens or key, by any process, is seen by the next one. A PostgreSQL store's SQL is in
+ * users_postgres.c; the keys, texts, checks and the cache here serve both. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -236,9 +239,12 @@ static int auth_generation(dg_store *store, int64_t *generation, dg_error *err)
     int rc = dg__store_statement(store, "SELECT generation FROM auth_generation", &st, err);
     if (rc != 0)
         return rc;
-    if (sqlite3_step(st) == SQLITE_ROW)
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
         *generation = sqlite3_column_int64(st, 0);
-    else   /* no row: nothing can be taken from the cache, so no token is let in */
+    else if (step == SQLITE_DONE)   /* nothing can be taken from the cache: no token is let in */
+        rc = dg_error_set(err, DG_ESTORE, "the store's auth_generation row is missing");
+    else
         rc = dg__store_error(store, err, "reading the auth generation");
     dg__store_statement_done(store, st);
     return rc;
