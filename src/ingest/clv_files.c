@@ -1,85 +1,126 @@
 /* Readers for the CLV input files of dangol/clv_io.h. Customer ids are mapped to dense indexes
- * with the string map of core/strmap.h, so a log of millions of rows reads in one pass. */
+ * with an open-addressing hash table (FNV-1a) so a log of millions of rows reads in one pass. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "core/strmap.h"
 #include "dangol/clv_io.h"
 #include "dangol/csv.h"
 #include "dangol/text.h"
 
-/* The ids a reader returns: while reading, copies in an arena (their addresses stay put, so the
- * log reader's map can hold them); at the end, what dg_clv_ids_free frees, one block of text
- * and an array of n + 1 pointers (ids[i] into the text, ids[n] the text itself), so a million
- * ids cost two allocations, not a million. */
+/* The ids a reader returns are one block of text and an array of n + 1 pointers: ids[i] into
+ * the text, ids[n] the text itself (what dg_clv_ids_free frees), so a million ids cost two
+ * allocations, not a million. While the text grows, the array holds offsets into it. */
 typedef struct id_list {
-    dg__arena text;
-    char **ids;
-    size_t n, cap, text_len;
+    char *text;
+    size_t text_len, text_cap;
+    void *slots;                  /* size_t offsets while reading, char * once finished */
+    size_t n, cap;
 } id_list;
 
-/* Appends id (NUL-terminated, len bytes) and returns its copy; NULL when out of memory. */
-static char *id_list_add(id_list *l, const char *id, size_t len)
+/* Appends an id of len bytes; -1 when out of memory. */
+static int id_list_add(id_list *l, const char *s, size_t len)
 {
     if (l->n + 1 >= l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 4096;
-        char **ids = realloc(l->ids, cap * sizeof *ids);
-        if (!ids)
-            return NULL;
-        l->ids = ids;
+        void *slots = realloc(l->slots, cap * sizeof(char *));
+        if (!slots)
+            return -1;
+        l->slots = slots;
         l->cap = cap;
     }
-    char *copy = dg__arena_strdup(&l->text, id);
-    if (copy) {
-        l->ids[l->n++] = copy;
-        l->text_len += len + 1;
+    if (l->text_len + len + 1 > l->text_cap) {
+        size_t cap = l->text_cap ? 2 * l->text_cap : 65536;
+        while (cap < l->text_len + len + 1)
+            cap *= 2;
+        char *text = realloc(l->text, cap);
+        if (!text)
+            return -1;
+        l->text = text;
+        l->text_cap = cap;
     }
-    return copy;
+    memcpy(l->text + l->text_len, s, len);
+    l->text[l->text_len + len] = '\0';
+    ((size_t *)l->slots)[l->n++] = l->text_len;
+    l->text_len += len + 1;
+    return 0;
 }
 
-/* The ids as dg_clv_ids_free takes them (the list keeps none of them); NULL when out of
- * memory. */
+static const char *id_list_at(const id_list *l, size_t i)
+{
+    return l->text + ((const size_t *)l->slots)[i];
+}
+
+/* The ids as dg_clv_ids_free takes them (the list is emptied); NULL when out of memory. */
 static char **id_list_finish(id_list *l)
 {
-    char *text = malloc(l->text_len ? l->text_len : 1);
-    char **ids = l->ids ? l->ids : malloc(sizeof *ids);
-    if (!text || !ids) {
-        free(text);
-        if (!l->ids)
-            free(ids);
+    if (!l->slots && id_list_add(l, "", 0) == 0)
+        l->n = 0;   /* no ids: still an array with its text */
+    if (!l->slots)
         return NULL;
-    }
-    for (size_t i = 0, at = 0; i < l->n; i++) {
-        size_t len = strlen(ids[i]) + 1;
-        memcpy(text + at, ids[i], len);
-        ids[i] = text + at;
-        at += len;
-    }
-    ids[l->n] = text;
-    l->ids = NULL;
+    char **ids = l->slots;
+    for (size_t i = 0; i < l->n; i++)
+        ids[i] = l->text + ((size_t *)l->slots)[i];   /* offsets become pointers in place */
+    ids[l->n] = l->text;
+    memset(l, 0, sizeof *l);
     return ids;
 }
 
 static void id_list_free(id_list *l)
 {
-    dg__arena_free(&l->text);
-    free(l->ids);
+    free(l->text);
+    free(l->slots);
+    memset(l, 0, sizeof *l);
 }
 
-/* Index of id in ids (NUL-terminated, len bytes), added when new; -1 when out of memory. */
-static int64_t id_index(dg__strmap *index, id_list *ids, const char *id, size_t len)
+typedef struct idmap {
+    size_t cap;
+    uint32_t *slot;
+    id_list ids;
+} idmap;
+
+static uint64_t fnv(const char *s, size_t len)
 {
-    int64_t found = dg__strmap_get(index, id);
-    if (found >= 0)
-        return found;
-    uint32_t next = (uint32_t)ids->n;
-    const char *copy = id_list_add(ids, id, len);
-    if (!copy || dg__strmap_put(index, copy, next) != 0)
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* Index of id, adding it when new; -1 when out of memory. */
+static int64_t idmap_get(idmap *m, const char *s, size_t len)
+{
+    size_t n = m->ids.n;
+    if (2 * (n + 1) > m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 1024;
+        uint32_t *slot = malloc(cap * sizeof *slot);
+        if (!slot)
+            return -1;
+        memset(slot, 0xff, cap * sizeof *slot);
+        for (size_t i = 0; i < n; i++) {
+            const char *t = id_list_at(&m->ids, i);
+            size_t h = fnv(t, strlen(t)) & (cap - 1);
+            while (slot[h] != UINT32_MAX)
+                h = (h + 1) & (cap - 1);
+            slot[h] = (uint32_t)i;
+        }
+        free(m->slot);
+        m->slot = slot;
+        m->cap = cap;
+    }
+    size_t h = fnv(s, len) & (m->cap - 1);
+    while (m->slot[h] != UINT32_MAX) {
+        const char *t = id_list_at(&m->ids, m->slot[h]);
+        if (strlen(t) == len && memcmp(t, s, len) == 0)
+            return m->slot[h];
+        h = (h + 1) & (m->cap - 1);
+    }
+    if (id_list_add(&m->ids, s, len) != 0)
         return -1;
-    return next;
+    m->slot[h] = (uint32_t)n;
+    return (int64_t)n;
 }
 
 void dg_clv_ids_free(char **ids, size_t n)
@@ -133,16 +174,12 @@ int dg_clv_log_read(dg_clv_log **out, const char *path, dg_error *err)
     dg_csv_options opt = {',', NULL};
     dg_csv *csv = NULL;
     dg_clv_log *log = calloc(1, sizeof *log);
-    id_list ids = {0};
-    dg__strmap *index = dg__strmap_new();
+    idmap map = {0};
     size_t cap = 0, n = 0;
     int rc, ci = 0, di = 2, vi = 4, header;
     *out = NULL;
-    if (!log || !index) {
-        dg__strmap_free(index);
-        free(log);
+    if (!log)
         return dg_error_set(err, DG_ENOMEM, "out of memory");
-    }
     header = first_line_has_comma(path);
     if (!header)
         opt.delimiter = DG_CSV_WHITESPACE;
@@ -200,7 +237,7 @@ int dg_clv_log_read(dg_clv_log **out, const char *path, dg_error *err)
             }
         }
         const char *f = dg_csv_field(csv, (size_t)ci, &len);
-        int64_t idx = id_index(index, &ids, f, len);
+        int64_t idx = idmap_get(&map, f, len);
         if (idx < 0) {
             rc = dg_error_set(err, DG_ENOMEM, "out of memory at line %ld", line);
             goto cleanup;
@@ -228,8 +265,8 @@ int dg_clv_log_read(dg_clv_log **out, const char *path, dg_error *err)
     }
     if (rc < 0)
         goto cleanup;
-    log->tx.n_customers = ids.n;
-    if (!(log->customer_id = id_list_finish(&ids))) {
+    log->tx.n_customers = map.ids.n;
+    if (!(log->customer_id = id_list_finish(&map.ids))) {
         rc = dg_error_set(err, DG_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -242,8 +279,8 @@ int dg_clv_log_read(dg_clv_log **out, const char *path, dg_error *err)
     *out = log;
     log = NULL;
 cleanup:
-    id_list_free(&ids);
-    dg__strmap_free(index);
+    id_list_free(&map.ids);
+    free(map.slot);
     dg_clv_log_free(log);
     dg_csv_close(csv);
     return rc;
@@ -373,9 +410,8 @@ int dg_clv_summary_read(dg_clv_summary **out, char ***ids_out, const char *path,
             len = row_prefix;
             while (nd > 0 && len + 1 < sizeof row_name)
                 row_name[len++] = digits[--nd];
-            row_name[len] = '\0';
         }
-        if (!id_list_add(&ids, name, len)) {
+        if (id_list_add(&ids, name, len) != 0) {
             rc = dg_error_set(err, DG_ENOMEM, "out of memory at line %ld", line);
             goto cleanup;
         }
