@@ -34,6 +34,7 @@ typedef enum dg_btyd_model {
 /* "bgnbd", "mbgnbd", "paretonbd", "bgbb" <-> model; parse returns DG_EINVAL for an
  * unknown name. */
 int dg_btyd_model_parse(const char *name, dg_btyd_model *model);
+/* The model's name (a static string; "?" for a value that is no model). */
 const char *dg_btyd_model_name(dg_btyd_model model);
 /* Names of the four parameters, e.g. {"r", "alpha", "a", "b"}. */
 const char *const *dg_btyd_param_names(dg_btyd_model model);
@@ -94,6 +95,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
 
 /* Total and per-customer log-likelihood. */
 double dg_btyd_loglik(const dg_btyd_params *params, const dg_btyd_data *data);
+/* The log-likelihood of one history (x, t_x, T); the sum of these over data is dg_btyd_loglik. */
 double dg_btyd_loglik_one(const dg_btyd_params *params, double x, double t_x, double T);
 
 /* Probability that a customer with history (x, t_x, T) is still alive at T. */

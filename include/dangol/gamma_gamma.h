@@ -51,6 +51,8 @@ typedef struct dg_gg_data {
  * customers to fit) name the customer's id. */
 int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit *fit,
                    dg_error *err);
+/* The log-likelihood of one customer's x repeat transactions of mean value mean_value (x > 0,
+ * mean_value > 0). */
 double dg_gg_loglik_one(const dg_gg_params *params, double x, double mean_value);
 /* E(M | p, q, gamma, m, x): the conditional expected value of a transaction; for x = 0 the
  * population mean p * gamma / (q - 1) (q > 1 required for a finite mean; else 0); NAN for x > 0

@@ -118,6 +118,7 @@ typedef struct dg_cli_option {
     bool integer;          /* DG_CLI_OPTION_NUMBER: whole numbers only */
     int choice;            /* DG_CLI_OPTION_CHOICE: the value it stands for */
     int (*parse)(const dg_cli *cli, const char *value, void *out);   /* DG_CLI_OPTION_CALL */
+    char letter;           /* its one-letter form (-o), or 0 for none (dg_cli_short) */
 } dg_cli_option;
 
 #define DG_CLI_MAX_OPTIONS 32
@@ -173,6 +174,13 @@ static inline dg_cli_option dg_cli_call(const char *name,
 {
     return (dg_cli_option){ .name = name, .kind = DG_CLI_OPTION_CALL, .out = out,
                             .parse = parse };
+}
+
+/* The option with its one-letter form too: dg_cli_short('o', dg_cli_text("output", &path)). */
+static inline dg_cli_option dg_cli_short(char letter, dg_cli_option option)
+{
+    option.letter = letter;
+    return option;
 }
 
 /* Appends an audit entry (dangol/audit.h) by the command line (the OS user, origin "cli"):
