@@ -27,6 +27,17 @@ int dg_cli_subcommand(const dg_cli *cli, int argc, char **argv, const char *cons
     return -1;
 }
 
+/* Appends item to list; 0 or -1 when out of memory. */
+static int append(dg_cli_list *list, const char *item)
+{
+    const char **grown = realloc(list->items, (list->n + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    list->items = grown;
+    list->items[list->n++] = item;
+    return 0;
+}
+
 /* Stores one option's value as its kind says; an exit code. */
 static int store_value(const dg_cli *cli, const dg_cli_option *opt, const char *value)
 {
@@ -56,15 +67,15 @@ static int store_value(const dg_cli *cli, const dg_cli_option *opt, const char *
             return code;
         break;
     }
-    case DG_CLI_OPTION_LIST: {
-        dg_cli_list *list = opt->out;
-        const char **grown = realloc(list->items, (list->n + 1) * sizeof *grown);
-        if (!grown)
+    case DG_CLI_OPTION_LIST:
+        if (append(opt->out, value) != 0)
             return dg_cli_usage_error(cli, "out of memory");
-        list->items = grown;
-        list->items[list->n++] = value;
         break;
-    }
+    case DG_CLI_OPTION_PAIR:
+        if (append(opt->out, opt->key) != 0 ||
+            append(opt->out, opt->fixed ? opt->fixed : value) != 0)
+            return dg_cli_usage_error(cli, "out of memory");
+        break;
     }
     if (opt->given)
         *opt->given = true;
@@ -74,7 +85,7 @@ static int store_value(const dg_cli *cli, const dg_cli_option *opt, const char *
 /* Whether the option takes a value. */
 static bool takes_value(const dg_cli_option *opt)
 {
-    return opt->kind != DG_CLI_OPTION_FLAG && opt->kind != DG_CLI_OPTION_CHOICE;
+    return opt->kind != DG_CLI_OPTION_FLAG && opt->kind != DG_CLI_OPTION_CHOICE && !opt->fixed;
 }
 
 /* The index among options of what getopt_long returned (an option's index + 1 for a long
