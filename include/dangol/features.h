@@ -83,6 +83,8 @@ typedef struct dg_features_programme_source {
     dg_store *store;
     const dg_frame *frame;
 } dg_features_programme_source;
+/* Reads the programme facts of as_of from source (a dg_features_programme_source) into *out,
+ * which the caller frees with dg_features_programme_free; the store's errors, DG_ENOMEM. */
 int dg_features_programme_from_store(void *source, int32_t as_of, dg_features_programme **out,
                                      dg_error *err);
 
@@ -94,6 +96,7 @@ typedef struct dg_features_options {
                                   tier, points and coupon columns; NULL: none (a note says so) */
 } dg_features_options;
 
+/* Fills opt with the defaults given beside each field. Cannot fail. */
 void dg_features_options_init(dg_features_options *opt);
 
 /* Computes the table for frame. opts NULL = defaults. DG_EINVAL when as_of is after the frame's.

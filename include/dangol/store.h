@@ -47,10 +47,13 @@ const char *dg_store_describe(const char *path, char *buf, size_t cap);
 
 /* Schema version of the open store, and the newest this build knows. */
 int dg_store_schema_version(const dg_store *store);
+/* The newest schema version this build knows (that of its last migration). */
 int dg_store_schema_latest(void);
 
 /* Store-wide settings (e.g. "currency" = "KRW"). get copies into buf; DG_ENOTFOUND if unset. */
 int dg_store_setting_get(dg_store *store, const char *key, char *buf, size_t cap, dg_error *err);
+/* Sets key to value (a copy) in the current or its own transaction; DG_EINVAL for a store open
+ * read-only, the store's errors. */
 int dg_store_setting_set(dg_store *store, const char *key, const char *value, dg_error *err);
 
 /* Digits of the store currency's minor unit: 0 for KRW/JPY, 2 for USD/EUR, ... */
@@ -74,7 +77,10 @@ int dg_store_checkpoint(dg_store *store, dg_error *err);
 
 /* Explicit transactions. Every write outside begin/commit is its own transaction. */
 int dg_store_begin(dg_store *store, dg_error *err);
+/* Commits (after dg_store_bulk_end); on an error the transaction is rolled back. DG_EBUSY when
+ * another connection holds the lock, DG_ESTORE. */
 int dg_store_commit(dg_store *store, dg_error *err);
+/* Rolls the open transaction back; nothing when none is open. Cannot fail. */
 void dg_store_rollback(dg_store *store);
 /* A transaction in which the store does not check references (SQLite's foreign keys are off),
  * for bulk loads: the caller checks every reference of every row it writes itself, with
@@ -87,6 +93,8 @@ int dg_store_begin_unchecked(dg_store *store, dg_error *err);
  * still inside the transaction, so a rollback or a crash restores them as they were. It does so
  * only when rebuilding is cheaper than updating them row by row. */
 int dg_store_bulk_begin(dg_store *store, const dg_entity *e, int64_t expected_rows, dg_error *err);
+/* Rebuilds what dg_store_bulk_begin set aside, inside the transaction (dg_store_commit calls it
+ * too). The store's errors. */
 int dg_store_bulk_end(dg_store *store, dg_error *err);
 
 /* Inserts or updates (by natural key) one record; row has e->n_columns values in catalog order.
@@ -162,6 +170,7 @@ int dg_store_last_day(dg_store *store, int32_t *day, dg_error *err);
  * other connections commit meanwhile. Inside a write transaction both are no-ops (that
  * transaction is consistent already). */
 int dg_store_read_begin(dg_store *store, dg_error *err);
+/* Ends the consistent read begun by dg_store_read_begin. Cannot fail. */
 void dg_store_read_end(dg_store *store);
 /* The same for a few point reads: the state is the one the first of them finds (SQLite's
  * deferred BEGIN), with no read of its own at begin, so the reads cost one transaction instead

@@ -8,6 +8,7 @@
 #include "dangol/entity.h"
 #include "dangol/report.h"
 #include "store/coupons.h"
+#include "store/sql_day.h"
 
 static const struct {
     const char *name;
@@ -20,9 +21,8 @@ static const struct {
     { "revenue_in_window", DG_CELL_MONEY }, { "coupon_redeemed_on", DG_CELL_DATE },
 };
 
-#define ORDER_DAY "((o.ordered_at - ((o.ordered_at % 86400 + 86400) % 86400)) / 86400)"
-#define IN_WINDOW "o.customer_id = m.customer_id AND " ORDER_DAY " BETWEEN c.launched_on AND " \
-    "c.launched_on + c.window_days - 1"
+#define IN_WINDOW "o.customer_id = m.customer_id AND " DG__SQL_DAY_OF("o.ordered_at") \
+    " BETWEEN c.launched_on AND c.launched_on + c.window_days - 1"
 /* ?1 the customer, ?2 1 to show coupon codes whole, 0 to keep their first 3 symbols */
 #define HISTORY_SQL "SELECT c.campaign_id, c.name, c.launched_on, " \
     "c.launched_on + c.window_days - 1, m.arm, m.stratum, c.offer_kind, " \

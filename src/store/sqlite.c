@@ -20,6 +20,7 @@
 #include "store/migrate.h"
 #include "store/postgres.h"
 #include "store/snapshot.h"
+#include "store/sql_day.h"
 #include "store/users.h"
 
 #define MAX_ENTITIES 16
@@ -1163,16 +1164,6 @@ int dg_store_count(dg_store *s, const dg_entity *e, const dg_scan_filter *filter
     return rc;
 }
 
-/* A timestamp column's value in days (floor division); a date column's as is. */
-static const char *day_expression(const dg_column *col, char *buf, size_t cap)
-{
-    if (col->type == DG_TYPE_TIMESTAMP)
-        snprintf(buf, cap, "(%s - ((%s %% 86400 + 86400) %% 86400)) / 86400", col->name, col->name);
-    else
-        snprintf(buf, cap, "%s", col->name);
-    return buf;
-}
-
 int dg_store_stats(dg_store *s, dg_entity_stats *out, dg_error *err)
 {
     if (s->pg)
@@ -1180,11 +1171,11 @@ int dg_store_stats(dg_store *s, dg_entity_stats *out, dg_error *err)
     for (size_t i = 0; i < s->n_entities; i++) {
         const dg_entity *e = s->entities[i];
         int tc = time_column(e);
-        char sql[512], day[256];
+        char sql[512];
         sqlite3_stmt *st = NULL;
         if (tc >= 0) {
-            day_expression(&e->columns[tc], day, sizeof day);
-            snprintf(sql, sizeof sql, "SELECT count(*), min(%s), max(%s) FROM %s", day, day,
+            const char *name = e->columns[tc].name;
+            snprintf(sql, sizeof sql, "SELECT count(*), min(%s), max(%s) FROM %s", name, name,
                      e->name);
         } else {
             snprintf(sql, sizeof sql, "SELECT count(*), NULL, NULL FROM %s", e->name);
@@ -1197,8 +1188,8 @@ int dg_store_stats(dg_store *s, dg_entity_stats *out, dg_error *err)
         out[i] = (dg_entity_stats){ .entity = e, .count = sqlite3_column_int64(st, 0) };
         if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
             out[i].has_range = true;
-            out[i].first_day = (int32_t)sqlite3_column_int64(st, 1);
-            out[i].last_day = (int32_t)sqlite3_column_int64(st, 2);
+            out[i].first_day = dg__column_day(&e->columns[tc], sqlite3_column_int64(st, 1));
+            out[i].last_day = dg__column_day(&e->columns[tc], sqlite3_column_int64(st, 2));
         }
         sqlite3_finalize(st);
     }
