@@ -116,15 +116,12 @@ typedef struct dg_frame {
     uint32_t *referral_referred;
     int32_t *referral_day;
 
-    struct dg__strmap *customer_map;  /* private: external id -> index; for a frame read from
-                                       * the snapshot, built on the first lookup */
+    struct dg__strmap *customer_map;  /* private: external id -> index */
     const struct dg_frame *window_of; /* a window (dg_frame_window): the frame whose arrays it
                                        * reads; NULL for a frame that owns its arrays */
 } dg_frame;
 
-/* Index of the customer with this external id, or -1 (also when there is no memory for the
- * lookup, which a frame read from the snapshot builds on its first call; safe to call from
- * several threads at once). */
+/* Index of the customer with this external id, or -1. */
 int64_t dg_frame_customer_index(const dg_frame *frame, const char *customer_id);
 
 /* Frees every array of the frame and the frame itself. NULL is a no-op. */

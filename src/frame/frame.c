@@ -741,42 +741,11 @@ cleanup:
     return 0;
 }
 
-/* The id lookup of the frame whose arrays f reads. A frame read from the snapshot has none until
- * an id is first looked up (scoring and most reports never do, and at 1 M customers it costs a
- * seventh of a cold `churn score`): it is then built from the ids outside any lock and published
- * with one compare-and-swap, so threads looking up at once (the server's) all end up with the
- * same map, a loser freeing its own. NULL when there is no memory for it. */
-static const dg__strmap *customer_map(const dg_frame *f)
-{
-    const dg_frame *owner = f->window_of ? f->window_of : f;
-    /* a cache, not part of what the frame says: filled in through the const frame */
-    dg__strmap **shared = (dg__strmap **)(uintptr_t)&owner->customer_map;
-    dg__strmap *m = __atomic_load_n(shared, __ATOMIC_ACQUIRE);
-    if (m)
-        return m;
-    if (!(m = dg__strmap_new_sized(owner->n_customers)))
-        return NULL;
-    /* the ids are unique (the frame they were saved from had them as keys) */
-    for (size_t c = 0; c < owner->n_customers; c++)
-        if (dg__strmap_put_new(m, owner->customer_id[c], (uint32_t)c) == DG_ENOMEM) {
-            dg__strmap_free(m);
-            return NULL;
-        }
-    dg__strmap *none = NULL;
-    if (!__atomic_compare_exchange_n(shared, &none, m, false, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_ACQUIRE)) {
-        dg__strmap_free(m);
-        m = none;
-    }
-    return m;
-}
-
 int64_t dg_frame_customer_index(const dg_frame *f, const char *customer_id)
 {
-    const dg__strmap *map = customer_id ? customer_map(f) : NULL;
-    if (!map)
+    if (!f->customer_map || !customer_id)
         return -1;
-    int64_t c = dg__strmap_get(map, customer_id);
+    int64_t c = dg__strmap_get(f->customer_map, customer_id);
     return c >= 0 && dg_frame_has_customer(f, (size_t)c) ? c : -1;
 }
 

@@ -137,7 +137,7 @@ static void cut_orders(dg_frame *f, const uint32_t *map, size_t n_old, int32_t d
 
 /* The customers first seen on or before day, renumbered in order: map[old] is the new number or
  * NO_INDEX; the ids of the others are freed, and the id lookup is ids (the lookup of the
- * customers before the cut) renumbered, or none when ids is NULL (built when first used). */
+ * customers before the cut) renumbered. */
 static int cut_customers(dg_frame *f, int32_t day, const dg__strmap *ids, uint32_t *map)
 {
     col cols[] = {
@@ -158,8 +158,8 @@ static int cut_customers(dg_frame *f, int32_t day, const dg__strmap *ids, uint32
         f->customer_id[w++] = f->customer_id[c];
     }
     f->n_customers = w;
-    dg__strmap *renumbered = ids ? dg__strmap_renumbered(ids, map, w, f->customer_id) : NULL;
-    if (ids && !renumbered)
+    dg__strmap *renumbered = dg__strmap_renumbered(ids, map, w, f->customer_id);
+    if (!renumbered)
         return DG_ENOMEM;
     dg__strmap_free(f->customer_map);
     f->customer_map = renumbered;
@@ -173,7 +173,7 @@ static int later(const dg_frame *f, int32_t day, dg_error *err)
 }
 
 /* dg_frame_cut, with ids the customer lookup of the frame before the cut (f's own, or for a
- * copy, which has none yet, its source's; NULL when it has not been built). */
+ * copy, which has none yet, its source's). */
 static int cut(dg_frame *f, int32_t day, const dg__strmap *ids, dg_error *err)
 {
     size_t n_old = f->n_customers;
@@ -242,10 +242,7 @@ int dg_frame_cut_copy(dg_frame **out, const dg_frame *frame, int32_t day, dg_err
     dg_frame *f = NULL;
     if (dg__frame_copy(&f, frame) != 0)
         return dg_error_set(err, DG_ENOMEM, "out of memory while copying the frame");
-    /* the lookup of the frame whose arrays frame reads, if built already (frame.c builds it on
-     * first use, perhaps on another thread) */
-    const dg_frame *owner = frame->window_of ? frame->window_of : frame;
-    int rc = cut(f, day, __atomic_load_n(&owner->customer_map, __ATOMIC_ACQUIRE), err);
+    int rc = cut(f, day, frame->customer_map, err);
     if (rc != 0) {
         dg_frame_free(f);
         return rc;

@@ -367,15 +367,21 @@ static int read_dicts(reader *r, dg_frame *f)
     return 0;
 }
 
-/* The customer ids; their lookup is built when an id is first looked up (frame.c). */
 static int read_customers(reader *r, dg_frame *f, size_t n)
 {
-    if (n > r->left || !(f->customer_id = calloc(n ? n : 1, sizeof *f->customer_id)))
+    if (n > r->left || !(f->customer_map = dg__strmap_new_sized(n)) ||
+        !(f->customer_id = calloc(n ? n : 1, sizeof *f->customer_id)))
         return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
     f->n_customers = n;
-    for (size_t c = 0; c < n; c++)
+    for (size_t c = 0; c < n; c++) {
         if (!(f->customer_id[c] = get_text(r)))
             return bad(r, "a customer id");
+        int rc = dg__strmap_put_new(f->customer_map, f->customer_id[c], (uint32_t)c);
+        if (rc == DG_ENOMEM)
+            return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
+        if (rc != 0)
+            return bad(r, "a customer id twice");
+    }
     return 0;
 }
 

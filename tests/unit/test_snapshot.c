@@ -2,10 +2,8 @@
  * from the rows, field by field, on random demo stores through random writes; a damaged or
  * foreign snapshot is rebuilt, never trusted; every table the frame reads carries the triggers
  * that mark the snapshot out of date; a store of an older schema gains them; a busy store
- * answers without saving and without waiting; a loaded frame's id lookup, built on first use,
- * answers from several threads at once, through a window and after a cut. */
+ * answers without saving and without waiting. */
 #include <criterion/criterion.h>
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,64 +319,6 @@ Test(snapshot, a_write_from_another_connection_is_seen)
     cr_assert_eq(sum_after, sum_before + 1);
     dg_frame_free(before);
     dg_frame_free(after);
-}
-
-/* Looks every id of `of` up in frame, as often as told: from several threads at once. */
-typedef struct lookups {
-    const dg_frame *frame, *of;
-    int64_t *got;      /* [of->n_customers] */
-} lookups;
-
-static void *look_up_every_id(void *arg)
-{
-    lookups *l = arg;
-    for (size_t c = 0; c < l->of->n_customers; c++)
-        l->got[c] = dg_frame_customer_index(l->frame, l->of->customer_id[c]);
-    return NULL;
-}
-
-#define N_LOOKERS 4
-
-/* What a frame rebuilt from the rows answers, a frame loaded from the snapshot answers too, with
- * its lookup built on first use: threads looking up at once, a window and a cut copy made
- * before any lookup. */
-Test(snapshot, ids_are_looked_up_from_threads_windows_and_cuts)
-{
-    demo_store(9, 300, false);
-    dg_frame *rebuilt = frame(false);
-    dg_frame *loaded = frame(false);
-    cr_assert_null(loaded->customer_map, "the loaded frame built its id lookup before a lookup");
-    int32_t day = loaded->as_of - 200;
-    dg_frame *window = NULL, *cut = NULL, *cut_rebuilt = NULL;
-    cr_assert_eq(dg_frame_window(&window, loaded, day, &err), 0, "%s", err.message);
-    cr_assert_eq(dg_frame_cut_copy(&cut, loaded, day, &err), 0, "%s", err.message);
-    cr_assert_eq(dg_frame_cut_copy(&cut_rebuilt, rebuilt, day, &err), 0, "%s", err.message);
-    cr_assert_lt(cut->n_customers, loaded->n_customers, "no customer first seen after the cut");
-    pthread_t threads[N_LOOKERS];
-    lookups l[N_LOOKERS];
-    size_t n = rebuilt->n_customers;
-    for (int i = 0; i < N_LOOKERS; i++) {
-        l[i] = (lookups){ i % 2 ? window : loaded, rebuilt, calloc(n, sizeof(int64_t)) };
-        cr_assert_eq(pthread_create(&threads[i], NULL, look_up_every_id, &l[i]), 0);
-    }
-    for (int i = 0; i < N_LOOKERS; i++) {
-        cr_assert_eq(pthread_join(threads[i], NULL), 0);
-        for (size_t c = 0; c < n; c++) {
-            int64_t want = l[i].frame == window && !dg_frame_has_customer(window, c) ? -1
-                                                                                       : (int64_t)c;
-            cr_assert_eq(l[i].got[c], want, "thread %d, customer %s", i, rebuilt->customer_id[c]);
-        }
-        free(l[i].got);
-    }
-    for (size_t c = 0; c < n; c++)
-        cr_assert_eq(dg_frame_customer_index(cut, rebuilt->customer_id[c]),
-                     dg_frame_customer_index(cut_rebuilt, rebuilt->customer_id[c]), "%s",
-                     rebuilt->customer_id[c]);
-    dg_frame_free(window);
-    dg_frame_free(cut);
-    dg_frame_free(cut_rebuilt);
-    dg_frame_free(loaded);
-    dg_frame_free(rebuilt);
 }
 
 static void flip_byte(const char *sql_select, const char *sql_update)
