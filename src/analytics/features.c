@@ -147,10 +147,9 @@ static void latest_answers(const dg_frame *fr, size_t c, int32_t as_of, int *nps
     }
 }
 
-static int32_t age_at(int32_t as_of, int32_t birth_year)
+/* Age in the year y (of the as-of day), -1 when the birth year is unknown or later. */
+static int32_t age_at(int y, int32_t birth_year)
 {
-    int y, m, d;
-    dg_civil_from_days(as_of, &y, &m, &d);
     return birth_year > 0 && birth_year <= y ? y - birth_year : -1;
 }
 
@@ -211,6 +210,7 @@ static double programme_value(const dg_features_programme *pg, int k, size_t c, 
 
 /* What the first pass learns. */
 typedef struct scan {
+    int year;                          /* of the as-of day */
     size_t rows, without_orders, nps_known, csat_known, age_known;
     double nps_sum, csat_sum, age_sum;
     bool has_categories, has_complaints;
@@ -228,6 +228,8 @@ static void first_pass(const dg_frame *fr, int32_t as_of, const dg_features_prog
 {
     double unit = pow(10.0, fr->minor_digits);
     memset(s, 0, sizeof *s);
+    int month, day;
+    dg_civil_from_days(as_of, &s->year, &month, &day);
     s->complaint_code = dg_dict_find(&fr->feedback_kinds, "complaint");
     s->has_categories = fr->has_lines && fr->categories.n > 1;
     for (size_t c = 0; c < fr->n_customers; c++) {
@@ -248,7 +250,7 @@ static void first_pass(const dg_frame *fr, int32_t as_of, const dg_features_prog
             s->csat_known++;
             s->csat_sum += csat;
         }
-        int32_t age = age_at(as_of, fr->birth_year[c]);
+        int32_t age = age_at(s->year, fr->birth_year[c]);
         if (age >= 0) {
             s->age_known++;
             s->age_sum += age;
@@ -379,7 +381,7 @@ static void fill_row(double *row, const dg_features *f, const dg_frame *fr,
     if (col[F_CSAT] != SIZE_MAX)
         row[col[F_CSAT]] = csat > 0 ? csat : s->csat_sum / (double)s->csat_known;
     if (col[F_AGE] != SIZE_MAX) {
-        int32_t age = age_at(as_of, fr->birth_year[c]);
+        int32_t age = age_at(s->year, fr->birth_year[c]);
         row[col[F_AGE]] = age >= 0 ? age : s->age_sum / (double)s->age_known;
     }
     for (int k = F_PROGRAMME_FIRST; k < F_PROGRAMME_END; k++)
