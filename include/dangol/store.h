@@ -82,6 +82,21 @@ void dg_store_rollback(dg_store *store);
  * keeps them from changing). Ended by dg_store_commit or dg_store_rollback like any other. */
 int dg_store_begin_unchecked(dg_store *store, dg_error *err);
 
+/* Group commit: several writes in one transaction, committed once (the HTTP server's write queue,
+ * like PostgreSQL's group commit of concurrent transactions' log records). Between group_begin
+ * and group_commit, dg_store_begin opens a SAVEPOINT instead of a transaction, dg_store_commit
+ * releases it and dg_store_rollback rolls back to it: a write that fails leaves no trace, the
+ * others of the group stay, and nothing is durable before group_commit (so nobody may be told
+ * that a write is done before then). Savepoints nest. A transaction without reference checks and
+ * a bulk load are refused inside a group (DG_EUNSUPPORTED). group_intact: is the group's
+ * transaction still open (an I/O error or a full disk ends a SQLite transaction whatever its
+ * savepoints)? If not, group_commit fails and nothing of the group is written. A failed
+ * group_commit rolls the whole group back. */
+int dg_store_group_begin(dg_store *store, dg_error *err);
+bool dg_store_group_intact(const dg_store *store);
+int dg_store_group_commit(dg_store *store, dg_error *err);
+void dg_store_group_rollback(dg_store *store);
+
 /* Announces a batch of about expected_rows writes of e inside the current transaction. The
  * backend may set e's secondary (non-unique) indexes aside and rebuild them in dg_store_bulk_end,
  * still inside the transaction, so a rollback or a crash restores them as they were. It does so

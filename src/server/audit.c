@@ -154,7 +154,7 @@ static void write_batch(dg_audit_queue *q, dg_audit_pending *batch)
                 err.message);
 }
 
-static uint64_t micros_now(void)
+uint64_t dg_server_micros(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -178,7 +178,7 @@ static void *writer(void *arg)
         if (!q->head)
             break;
         q->busy = true;
-        uint64_t since = micros_now() - last_start;
+        uint64_t since = dg_server_micros() - last_start;
         if (!woken && !q->stop && q->waiting < DG_AUDIT_QUEUE_MAX &&
             since < DG_AUDIT_BATCH_MICROS) {
             pthread_mutex_unlock(&q->lock);   /* let the batch grow */
@@ -186,7 +186,7 @@ static void *writer(void *arg)
             nanosleep(&(struct timespec){ .tv_nsec = wait }, NULL);
             pthread_mutex_lock(&q->lock);
         }
-        last_start = micros_now();
+        last_start = dg_server_micros();
         dg_audit_pending *batch = q->head;
         uint64_t through = q->queued;
         q->head = NULL;
