@@ -99,7 +99,7 @@ SQL
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
 url=""
-for _ in $(seq 1 50); do
+for _ in $(seq 1 100); do   # 10 s: a loaded machine starts it slowly
   url=$(grep -o 'http://[^ ]*' "$DIR/serve.out" | sed 's#/$##') && [ -n "$url" ] && break
   sleep 0.1
 done
