@@ -446,8 +446,11 @@ bool dg_write_queue_push(dg_write_queue *queue, dg_api_call *call);
 /* Writes and answers what is queued, stops the thread; a zeroed queue is a no-op. */
 void dg_write_queue_stop(dg_write_queue *queue);
 
-/* A monotonic clock in microseconds (audit.c). */
+/* A monotonic clock in microseconds; stopping a background thread: *stop set under lock, work
+ * signalled, the thread joined (threads.c). */
 uint64_t dg_server_micros(void);
+void dg_server_thread_stop(pthread_mutex_t *lock, pthread_cond_t *work, bool *stop,
+                           pthread_t thread);
 
 /* ---- route handlers ----------------------------------------------------------------------- */
 

@@ -165,13 +165,8 @@ void dg_write_queue_stop(dg_write_queue *q)
 {
     if (!q->initialized)
         return;
-    if (q->started) {
-        pthread_mutex_lock(&q->lock);
-        q->stop = true;
-        pthread_cond_signal(&q->work);
-        pthread_mutex_unlock(&q->lock);
-        pthread_join(q->thread, NULL);
-    }
+    if (q->started)
+        dg_server_thread_stop(&q->lock, &q->work, &q->stop, q->thread);
     pthread_cond_destroy(&q->work);
     pthread_mutex_destroy(&q->lock);
     q->initialized = false;
