@@ -59,7 +59,7 @@ int dg__pg_points_open_lots(dg_pg *pg, const char *customer_id, int32_t day,
     const char *params[] = { customer_id, dg__pg_int(d, day) };
     char sql[320];
     snprintf(sql, sizeof sql, "SELECT " LOT_COLUMNS " FROM points_lots WHERE customer_id = $1 "
-             "AND remaining > 0 AND expires_on > $2 AND earned_on <= $2 ORDER BY expires_on, "
+             "AND is_open AND expires_on > $2 AND earned_on <= $2 ORDER BY expires_on, "
              "lot_id%s", dg__pg_lock_clause(pg));
     PGresult *res = NULL;
     *n = 0;
@@ -81,7 +81,7 @@ int dg__pg_points_available(dg_pg *pg, const char *customer_id, int32_t day, int
     dg__pg_number d;
     const char *params[] = { customer_id, dg__pg_int(d, day) };
     return dg__pg_scalar(pg, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE "
-                         "customer_id = $1 AND remaining > 0 AND expires_on > $2 AND "
+                         "customer_id = $1 AND is_open AND expires_on > $2 AND "
                          "earned_on <= $2", 2, params, points, "reading a points balance", err);
 }
 
@@ -132,7 +132,7 @@ int dg__pg_points_sums_get(dg_pg *pg, const char *customer_id, int32_t day,
         "coalesce(sum(remaining) FILTER (WHERE expires_on <= $2), 0), "
         "count(*) FILTER (WHERE expires_on > $2 AND earned_on <= $2), "
         "min(expires_on) FILTER (WHERE expires_on > $2 AND earned_on <= $2) "
-        "FROM points_lots WHERE customer_id = $1 AND remaining > 0", 2, params, &res,
+        "FROM points_lots WHERE customer_id = $1 AND is_open", 2, params, &res,
         "reading a points balance", err);
     if (rc < 0)
         return rc;
@@ -148,7 +148,7 @@ int dg__pg_points_sums_get(dg_pg *pg, const char *customer_id, int32_t day,
         return 0;
     params[2] = dg__pg_int(next, out->next_expiry);
     return dg__pg_scalar(pg, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE "
-                         "customer_id = $1 AND remaining > 0 AND expires_on = $3 AND "
+                         "customer_id = $1 AND is_open AND expires_on = $3 AND "
                          "earned_on <= $2", 3, params, &out->next_expiry_points,
                          "reading a points balance", err);
 }

@@ -1,4 +1,5 @@
-/* The points ledger's SQL (src/store/points.h, schema/0005_points.sql). Every statement binds its
+/* The points ledger's SQL (src/store/points.h, schema/0005_points.sql; the lots' is_open flag and
+ * the partial indexes on it: schema/0025_points_lot_open.sql). Every statement binds its
  * values; the callers hold the transaction. The expiry sweep is set-based: the expire movements
  * get consecutive ids from max(movement_id) + 1 in lot order, so the allocations that tie each
  * to its lot are written by a second INSERT ... SELECT over the same ordered lots, and the lots
@@ -108,7 +109,7 @@ int dg__points_open_lots(dg_store *s, const char *customer_id, int32_t day,
     *lots = NULL;
     *n = 0;
     int rc = prepare(s, "SELECT " LOT_COLUMNS " FROM points_lots WHERE customer_id = ? AND "
-                     "remaining > 0 AND expires_on > ?2 AND earned_on <= ?2 ORDER BY expires_on, lot_id", &st, err);
+                     "is_open AND expires_on > ?2 AND earned_on <= ?2 ORDER BY expires_on, lot_id", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
@@ -146,7 +147,7 @@ int dg__points_available(dg_store *s, const char *customer_id, int32_t day, int6
         return dg__pg_points_available(dg__store_pg(s), customer_id, day, points, err);
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE customer_id = ? "
-                     "AND remaining > 0 AND expires_on > ?2 AND earned_on <= ?2", &st, err);
+                     "AND is_open AND expires_on > ?2 AND earned_on <= ?2", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
@@ -291,18 +292,18 @@ int dg__points_sweep(dg_store *s, int32_t as_of, int64_t now, int64_t *lots, int
         "SELECT (SELECT coalesce(max(movement_id), 0) FROM points_movements) + "
         "row_number() OVER (ORDER BY lot_id), customer_id, 'expire', -remaining, expires_on, "
         "'expired', 'system', 'lot', lot_id, ?2 FROM points_lots INDEXED BY points_lots_expiry "
-        "WHERE remaining > 0 AND expires_on <= ?1 ORDER BY lot_id",
+        "WHERE is_open AND expires_on <= ?1 ORDER BY lot_id",
         "INSERT INTO points_allocations (movement_id, lot_id, points) "
         "SELECT (SELECT max(movement_id) FROM points_movements) - ?3 + "
         "row_number() OVER (ORDER BY lot_id), lot_id, remaining "
         "FROM points_lots INDEXED BY points_lots_expiry "
-        "WHERE remaining > 0 AND expires_on <= ?1 ORDER BY lot_id",
-        "UPDATE points_lots SET expired = expired + remaining, remaining = 0 "
-        "WHERE remaining > 0 AND expires_on <= ?1",
+        "WHERE is_open AND expires_on <= ?1 ORDER BY lot_id",
+        "UPDATE points_lots SET expired = expired + remaining, remaining = 0, is_open = 0 "
+        "WHERE is_open AND expires_on <= ?1",
     };
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "SELECT count(*), coalesce(sum(remaining), 0) FROM points_lots "
-                     "WHERE remaining > 0 AND expires_on <= ?", &st, err);
+                     "WHERE is_open AND expires_on <= ?", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int(st, 1, as_of);
@@ -337,7 +338,7 @@ int dg__points_sums_get(dg_store *s, const char *customer_id, int32_t day, dg__p
         "coalesce(sum(remaining) FILTER (WHERE expires_on <= ?2), 0), "
         "count(*) FILTER (WHERE expires_on > ?2 AND earned_on <= ?2), "
         "min(expires_on) FILTER (WHERE expires_on > ?2 AND earned_on <= ?2) "
-        "FROM points_lots WHERE customer_id = ?1 AND remaining > 0", &st, err);
+        "FROM points_lots WHERE customer_id = ?1 AND is_open", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
@@ -357,7 +358,7 @@ int dg__points_sums_get(dg_store *s, const char *customer_id, int32_t day, dg__p
     if (rc != 0 || out->next_expiry == DG_POINTS_TODAY)
         return rc;
     if ((rc = prepare(s, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE "
-                      "customer_id = ?1 AND remaining > 0 AND expires_on = ?2 AND earned_on <= ?3", &st,
+                      "customer_id = ?1 AND is_open AND expires_on = ?2 AND earned_on <= ?3", &st,
                       err)) != 0)
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
@@ -505,7 +506,7 @@ int dg__points_ranking(dg_store *s, int32_t day, size_t limit, dg__points_rank_f
 {
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "SELECT customer_id, sum(remaining) AS available FROM points_lots "
-                     "WHERE remaining > 0 AND expires_on > ?1 AND earned_on <= ?1 GROUP BY customer_id "
+                     "WHERE is_open AND expires_on > ?1 AND earned_on <= ?1 GROUP BY customer_id "
                      "ORDER BY available DESC, customer_id LIMIT ?", &st, err);
     if (rc != 0)
         return rc;
