@@ -138,9 +138,9 @@ expect_output "a database of another application is refused" "has tables but is 
   sh -c "'$PG_BIN/psql' -q 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' -c 'CREATE TABLE other (x int)' && '$D' --db 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' init 2>&1"
 
 # What PostgreSQL does not have yet is refused, with a non-zero exit and what to do.
-expect_exit "the points statement on PostgreSQL: exit 4" 4 "$D" --db "$P" points statement "$C"
-expect_output "the points statement on PostgreSQL: not available yet" \
-  "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" points statement "$C"
+expect_exit "the audit trail's check on PostgreSQL: exit 4" 4 "$D" --db "$P" audit verify
+expect_output "the audit trail's check on PostgreSQL: not available yet" \
+  "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" audit verify
 expect_output "campaigns on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
   "$D" --db "$P" campaign list
 
@@ -278,8 +278,28 @@ done
 grep -q '^1,CODE1,WELCOME,' "$WORK/coupons.pg" && pass "a coupon redeemed on PostgreSQL" ||
   fail "coupon redemption on PostgreSQL" "$(cat "$WORK/coupons.pg")"
 expect_same "coupons: the same answers on both stores" "$WORK/coupons.sqlite" "$WORK/coupons.pg"
-expect_output "coupon reports on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
-  "$D" --db "$P" coupon list
+# The coupon reports: the definitions (a percent one too), a definition's codes, one code, the
+# rates by coupon and by campaign, the same on both stores (the codes replaced by their names).
+coupon_reports() {   # DB TAG
+  "$D" --db "$1" -q coupon define PCT --percent 12.5 --cap 3000 --name "십이 퍼센트" --until 2025-01-01
+  for fmt in table csv json; do "$D" --db "$1" --format $fmt coupon list; echo "exit $?"; done
+  "$D" --db "$1" --format csv coupon list --definition WELCOME; echo "exit $?"
+  "$D" --db "$1" --format json coupon list --definition PCT; echo "exit $?"
+  "$D" --db "$1" --format json coupon show "$(sed -n 2p "$WORK/codes.$2" | cut -d, -f2)"; echo "exit $?"
+  "$D" --db "$1" --format csv coupon show "$(sed -n 3p "$WORK/codes.$2" | cut -d, -f2)"; echo "exit $?"
+  for by in coupon campaign; do "$D" --db "$1" --format csv coupon rates --by $by; echo "exit $?"; done
+  "$D" --db "$1" --format json coupon rates; echo "exit $?"
+  "$D" --db "$1" coupon list --definition NOPE; echo "exit $?"
+}
+for tag in sqlite pg; do
+  db=$([ "$tag" = sqlite ] && echo "$S" || echo "$P")
+  coupon_reports "$db" "$tag" > "$WORK/coupons.raw" 2>&1
+  sed -e "s/$(sed -n 2p "$WORK/codes.$tag" | cut -d, -f2)/CODE1/g" \
+      -e "s/$(sed -n 3p "$WORK/codes.$tag" | cut -d, -f2)/CODE2/g" "$WORK/coupons.raw" > "$WORK/coupon_reports.$tag"
+done
+grep -q '^WELCOME,.*,active,2,1$' "$WORK/coupon_reports.pg" && pass "coupon reports on PostgreSQL" ||
+  fail "coupon reports on PostgreSQL" "$(head -40 "$WORK/coupon_reports.pg")"
+expect_same "coupon reports: the same answers on both stores" "$WORK/coupon_reports.sqlite" "$WORK/coupon_reports.pg"
 
 # 20 processes redeem one single-use code at once: exactly one wins. Ten customers redeem their
 # own codes of a coupon limited to 3 redemptions at once: exactly 3 win.
@@ -333,6 +353,68 @@ points_steps "$P" > "$WORK/points.pg" 2>&1
 grep -q '^-130,20,' "$WORK/points.pg" || grep -q ',-130,20,' "$WORK/points.pg" &&
   pass "points burned on PostgreSQL" || fail "points on PostgreSQL" "$(cat "$WORK/points.pg")"
 expect_same "points: the same answers on both stores" "$WORK/points.sqlite" "$WORK/points.pg"
+
+# An order's earn, its reversal (twice: refused), the expiry sweep (twice: once) and the
+# ledger's reports: the statement, the liability and the ranking, the same on both stores.
+points_more() {   # DB
+  "$D" --db "$1" --format csv points earn --order "$ORDER_C"; echo "exit $?"
+  "$D" --db "$1" points earn --order "$ORDER_C"; echo "exit $?"
+  "$D" --db "$1" points earn --order NO-SUCH-ORDER; echo "exit $?"
+  "$D" --db "$1" --format csv points earn --order "$ORDER_OTHER" --multiplier 1500; echo "exit $?"
+  "$D" --db "$1" --format csv points reverse --order "$ORDER_C" --reason returned; echo "exit $?"
+  "$D" --db "$1" points reverse --order "$ORDER_C"; echo "exit $?"
+  "$D" --db "$1" points reverse --order "$O_NONE"; echo "exit $?"
+  for day in 2025-06-30 2027-06-30 2027-06-30; do
+    "$D" --db "$1" --format csv points expire --as-of $day; echo "exit $?"
+  done
+  for fmt in table csv json; do "$D" --db "$1" --format $fmt points statement "$C"; echo "exit $?"; done
+  "$D" --db "$1" --format csv points statement "$OTHER"; echo "exit $?"
+  "$D" --db "$1" points statement NOPE; echo "exit $?"
+  for day in 2025-03-01 2027-07-01; do
+    "$D" --db "$1" --format csv points liability --as-of $day; echo "exit $?"
+    "$D" --db "$1" --format csv points balance --top 5 --as-of $day; echo "exit $?"
+  done
+  "$D" --db "$1" --format json points balance --top 0 --as-of 2025-03-01; echo "exit $?"
+}
+O_NONE=$(pg_psql "SELECT order_id FROM orders WHERE customer_id = '$C' ORDER BY order_id DESC LIMIT 1" shop)
+points_more "$S" > "$WORK/points_more.sqlite" 2>&1
+points_more "$P" > "$WORK/points_more.pg" 2>&1
+grep -q ',reverse,-[0-9]*,[0-9]*,,order,.*,returned,system$' "$WORK/points_more.pg" &&
+  grep -q ',expire,-[0-9]*,[0-9]*,,lot,[0-9]*,,expired,system$' "$WORK/points_more.pg" && pass "order earns, reversals, expiry and points reports on PostgreSQL" ||
+  fail "points reports on PostgreSQL" "$(head -40 "$WORK/points_more.pg")"
+expect_same "order earns, reversals, expiry and points reports: the same on both stores" \
+  "$WORK/points_more.sqlite" "$WORK/points_more.pg"
+
+# 10 processes earn one order's points at once, then 10 reverse that earn at once: one of each
+# wins, the others are told it was done already. 4 expiry sweeps at once expire each lot once.
+BO=$(pg_psql "SELECT order_id FROM orders WHERE total >= 1000 AND customer_id NOT IN ('$C', '$OTHER') ORDER BY order_id DESC LIMIT 1" shop)
+for step in earn reverse; do
+  for i in $(seq 1 10); do
+    ( "$D" --db "$P" -q points $step --order "$BO" > /dev/null 2> "$WORK/$step.$i.err"
+      echo $? > "$WORK/$step.$i.rc" ) &
+  done
+  wait
+done
+won=$(cat "$WORK"/earn.*.rc | grep -c '^0$'); refused=$(grep -l "has earned its points already" "$WORK"/earn.*.err | wc -l)
+[ "$won" = 1 ] && [ "$refused" = 9 ] && pass "10 simultaneous earns of one order: one earns, nine refused" ||
+  fail "10 simultaneous earns of one order: $won won, $refused refused" "$(cat "$WORK"/earn.*.err | sort | uniq -c)"
+won=$(cat "$WORK"/reverse.*.rc | grep -c '^0$'); refused=$(grep -l "was reversed already" "$WORK"/reverse.*.err | wc -l)
+[ "$won" = 1 ] && [ "$refused" = 9 ] && pass "10 simultaneous reversals of one earn: one reverses, nine refused" ||
+  fail "10 simultaneous reversals: $won won, $refused refused" "$(cat "$WORK"/reverse.*.err | sort | uniq -c)"
+for c in $(pg_psql "SELECT customer_id FROM customers ORDER BY customer_id COLLATE \"C\" LIMIT 12" shop); do
+  "$D" --db "$P" -q points earn --customer "$c" --points 40 --source manual --reason old --date 2019-01-01 > /dev/null
+done
+open=$(pg_psql "SELECT count(*) FROM points_lots WHERE remaining > 0 AND expires_on <= 20000" shop)
+for i in 1 2 3 4; do
+  ( "$D" --db "$P" --format csv points expire --as-of 2024-12-31 > "$WORK/sweep.$i.out" 2> "$WORK/sweep.$i.err"
+    echo $? > "$WORK/sweep.$i.rc" ) &
+done
+wait
+swept=$(cat "$WORK"/sweep.*.out | grep -E '^[0-9]+,' | cut -d, -f1 | paste -sd+ | bc)
+twice=$(pg_psql "SELECT count(*) FROM (SELECT source_id FROM points_movements WHERE kind = 'expire' GROUP BY source_id HAVING count(*) > 1) t" shop)
+[ "$open" -gt 0 ] && [ "$swept" = "$open" ] && [ "$twice" = 0 ] && ! grep -qv '^0$' "$WORK"/sweep.*.rc &&
+  pass "4 simultaneous expiry sweeps: each of $open lots expired once" ||
+  fail "4 sweeps: $swept swept of $open, $twice lots twice" "$(cat "$WORK"/sweep.*.err "$WORK"/sweep.*.out)"
 
 # 20 processes burn 7 points each from one customer's 100 at once: 14 pass, 6 are refused, the
 # ledger has every burn that passed and the balance never goes below 0.
