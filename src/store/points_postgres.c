@@ -297,7 +297,7 @@ int dg__pg_points_sweep(dg_pg *pg, int32_t as_of, int64_t now, int64_t *lots, in
                      "INSERT INTO points_movements (customer_id, kind, points, occurred_on, "
                      "reason, actor, source_kind, source_id, recorded_at) SELECT customer_id, "
                      "'expire', -remaining, expires_on, 'expired', 'system', 'lot', "
-                     "CAST(lot_id AS TEXT), $2 FROM expiring ORDER BY lot_id "
+                     "CAST(lot_id AS TEXT) AS source_id, $2 FROM expiring ORDER BY lot_id "
                      "RETURNING movement_id, source_id) "
                      "INSERT INTO points_allocations (movement_id, lot_id, points) "
                      "SELECT m.movement_id, e.lot_id, e.remaining FROM moved m "

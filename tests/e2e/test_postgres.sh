@@ -141,8 +141,8 @@ expect_output "a database of another application is refused" "has tables but is 
 expect_exit "the audit trail's check on PostgreSQL: exit 4" 4 "$D" --db "$P" audit verify
 expect_output "the audit trail's check on PostgreSQL: not available yet" \
   "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" audit verify
-expect_output "campaigns on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
-  "$D" --db "$P" campaign list
+expect_output "a subject's export on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
+  "$D" --db "$P" customer export-subject "$C" --reason e2e
 
 # The HTTP API on each store: the same customer look-up, list and report.
 for db in "$S" "$P"; do
@@ -301,6 +301,39 @@ grep -q '^WELCOME,.*,active,2,1$' "$WORK/coupon_reports.pg" && pass "coupon repo
   fail "coupon reports on PostgreSQL" "$(head -40 "$WORK/coupon_reports.pg")"
 expect_same "coupon reports: the same answers on both stores" "$WORK/coupon_reports.sqlite" "$WORK/coupon_reports.pg"
 
+# Campaigns: created, launched with a control group (a coupon to each of the treatment group, or
+# points), launched twice (refused), shown, the send list, the results and a member's history,
+# the same on both stores (the coupon codes replaced by CODE). Only customers both stores hold
+# are in an audience (the two servers above created two on PostgreSQL alone), and the list is
+# sorted: its order is by creation time, which may fall in one second on one store only.
+campaign_steps() {   # DB
+  "$D" --db "$1" -q coupon define CAMP --amount 2000
+  "$D" --db "$1" campaign create SPRING --name "봄 캠페인" --audience "region=Seoul" \
+    --control-share 20% --seed 7 --coupon CAMP --window-days 60; echo "exit $?"
+  "$D" --db "$1" campaign create SPRING; echo "exit $?"
+  "$D" --db "$1" campaign create PTS --points 300 --control-share 30% --seed 3 \
+    --audience "region=Gyeonggi"; echo "exit $?"
+  { "$D" --db "$1" --format csv campaign list; echo "exit $?"; } | sort
+  "$D" --db "$1" --format csv campaign show SPRING; echo "exit $?"
+  "$D" --db "$1" --format csv campaign launch SPRING --date 2025-03-01; echo "exit $?"
+  "$D" --db "$1" campaign launch SPRING --date 2025-03-01; echo "exit $?"
+  "$D" --db "$1" --format csv campaign launch PTS --date 2025-03-01; echo "exit $?"
+  for fmt in table csv json; do "$D" --db "$1" --format $fmt campaign show SPRING; echo "exit $?"; done
+  { "$D" --db "$1" --format csv campaign list; echo "exit $?"; } | sort
+  "$D" --db "$1" --format csv campaign send-list SPRING --reason test; echo "exit $?"
+  "$D" --db "$1" --format csv campaign send-list PTS --channel marketing_email --reason test; echo "exit $?"
+  "$D" --db "$1" --format csv campaign results SPRING --as-of 2025-06-01; echo "exit $?"
+  "$D" --db "$1" --format json campaign results PTS --as-of 2025-06-01; echo "exit $?"
+  "$D" --db "$1" campaign results NOPE; echo "exit $?"
+  "$D" --db "$1" --format json customer show "$C"; echo "exit $?"
+}
+campaign_steps "$S" 2>&1 | sed -E 's/\b[2-9A-HJKMNP-Z]{11}\b/CODE/g' > "$WORK/campaigns.sqlite"
+campaign_steps "$P" 2>&1 | sed -E 's/\b[2-9A-HJKMNP-Z]{11}\b/CODE/g' > "$WORK/campaigns.pg"
+grep -q '^SPRING,.*,launched,' "$WORK/campaigns.pg" && pass "campaigns launched on PostgreSQL" ||
+  fail "campaigns on PostgreSQL" "$(head -30 "$WORK/campaigns.pg")"
+expect_same "campaigns: the same answers on both stores" "$WORK/campaigns.sqlite" "$WORK/campaigns.pg"
+
+
 # 20 processes redeem one single-use code at once: exactly one wins. Ten customers redeem their
 # own codes of a coupon limited to 3 redemptions at once: exactly 3 win.
 "$D" --db "$P" -q coupon define SINGLE --amount 500 > /dev/null
@@ -416,6 +449,19 @@ twice=$(pg_psql "SELECT count(*) FROM (SELECT source_id FROM points_movements WH
   pass "4 simultaneous expiry sweeps: each of $open lots expired once" ||
   fail "4 sweeps: $swept swept of $open, $twice lots twice" "$(cat "$WORK"/sweep.*.err "$WORK"/sweep.*.out)"
 
+# 6 processes launch one campaign at once: one launches it, five are told it was launched.
+"$D" --db "$P" -q campaign create RUSH --points 10 --control-share 50% > /dev/null
+for i in 1 2 3 4 5 6; do
+  ( "$D" --db "$P" -q campaign launch RUSH > /dev/null 2> "$WORK/launch.$i.err"; echo $? > "$WORK/launch.$i.rc" ) &
+done
+wait
+won=$(cat "$WORK"/launch.*.rc | grep -c '^0$'); refused=$(grep -l "launched already" "$WORK"/launch.*.err | wc -l)
+members=$(pg_psql "SELECT count(*) FROM campaign_members WHERE campaign_id = 'RUSH'" shop)
+customers=$(pg_psql "SELECT count(*) FROM customers" shop)
+[ "$won" = 1 ] && [ "$refused" = 5 ] && [ "$members" -gt 0 ] && [ "$members" -le "$customers" ] &&
+  pass "6 simultaneous launches of one campaign: one launches ($members members), five refused" ||
+  fail "6 simultaneous launches: $won launched, $refused refused, $members members" "$(cat "$WORK"/launch.*.err | sort | uniq -c)"
+
 # 20 processes burn 7 points each from one customer's 100 at once: 14 pass, 6 are refused, the
 # ledger has every burn that passed and the balance never goes below 0.
 "$D" --db "$P" -q points earn --customer "$OTHER" --points 100 --source manual --reason seed > /dev/null
@@ -434,8 +480,9 @@ left=$(pg_psql "SELECT sum(points) FROM points_movements WHERE customer_id = '$O
 
 # Through two `serve` processes on one database: 20 simultaneous burns of 7 from 100 (14 pass,
 # 6 are refused with 409), and 10 simultaneous retries of one burn with one Idempotency-Key
-# (all answered 201, one movement written).
-THIRD=$(pg_psql "SELECT customer_id FROM customers WHERE customer_id NOT IN ('$C', '$OTHER') ORDER BY customer_id COLLATE \"C\" LIMIT 1" shop)
+# (all answered 201, one movement written). The customer has had no points before (the
+# campaigns above gave some to others).
+THIRD=$(pg_psql "SELECT customer_id FROM customers WHERE customer_id NOT IN ('$C', '$OTHER') AND customer_id NOT IN (SELECT customer_id FROM points_movements) ORDER BY customer_id COLLATE \"C\" LIMIT 1" shop)
 "$D" --db "$P" -q points earn --customer "$THIRD" --points 100 --source manual --reason seed > /dev/null
 DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
   DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
