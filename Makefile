@@ -213,6 +213,10 @@ build-fuzz/fuzz_import build-fuzz/fuzz_config build-fuzz/fuzz_query: build-fuzz/
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -fsanitize=fuzzer \
 	  $(filter %.c,$^) -o $@ $(LDLIBS)
+# the snapshot target takes the frame's own files (the decoder, its codec, the frame and its maps)
+build-fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c src/frame/frame_snapshot.c src/frame/column_codec.c src/frame/frame.c src/frame/strmap.c $(FUZZ_LIB_SRC)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -lm
 build-fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/server/json_number.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -ljansson -lm

@@ -3,7 +3,8 @@
 # store of N customers (default 222,500, no order lines), then, one after the other, the first
 # GET /api/rfm (the server reads its frame of the last day: from the snapshot, which is made
 # current first), GET /api/rfm?as_of=DAY for DAYS distinct days (each a new as-of frame), and
-# the first of them again (a kept one). Each line: the request's wall time (curl) and the
+# the first of them again (a kept one), then the stage funnel, loyalty, cohorts, kpi, a cube and
+# CLV each at a day not asked before. Each line: the request's wall time (curl) and the
 # server's CPU time (user + system from /proc, all threads) over it. DANGOL=... chooses the binary
 # (to compare two side by side on the same store).
 # usage: bench/as_of.sh [N_CUSTOMERS]        (BENCH_DIR=/tmp/... to choose the scratch)
@@ -40,4 +41,10 @@ for day in 2025-06-30 2025-03-31 2024-12-31 2024-09-30 2025-11-30; do
 done
 timed "/api/rfm?as_of=2025-06-30 again (kept, or evicted past 4 days)" "/api/rfm?as_of=2025-06-30"
 timed "/api/rfm?as_of=2025-11-30 again (kept)" "/api/rfm?as_of=2025-11-30"
+set -- "stages/funnel?" 2025-01-15 "loyalty?" 2025-02-15 "cohorts?" 2025-04-15 "kpi?" 2025-05-15 \
+  "cube?rows=month&cols=channel&" 2025-07-15 "clv?" 2025-08-15
+while [ $# -gt 0 ]; do   # each at a day not asked before
+  timed "/api/$1as_of=$2 (new day)" "/api/$1as_of=$2"
+  shift 2
+done
 echo "server peak RSS $(awk '/VmHWM/ { print $2, $3 }' "/proc/$SERVER/status")"

@@ -5,7 +5,9 @@
 # store that has a user, so that each request authenticates with a Bearer token (docs/security.md),
 # over plain HTTP and then over the server's own TLS (a self-signed certificate made here with
 # openssl; wrk keeps its connections alive, so the handshakes are a small share).
-# Prints requests/s and latency percentiles.
+# Prints requests/s and latency percentiles, and the server's CPU time per request (user + system of
+# the `dangol serve` process over the run, from /proc, divided by the requests wrk counted): on a
+# shared machine the rates are the machine's, the CPU per request is the server's.
 # wrk runs on the same machine, so on 2 cores it competes with the server for the CPU: the figures
 # are a floor. usage: bench/http.sh [N_CUSTOMERS] [SECONDS]     (BENCH_DIR=... for the scratch)
 set -eu
@@ -14,6 +16,7 @@ N=${1:-100000}
 SECS=${2:-10}
 DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-http}
 D="$ROOT/build/dangol"
+export DANGOL_CUSTOMERS=$N   # bench/lookup.lua draws the ids from C00000001 .. C<N>
 mkdir -p "$DIR"
 if [ ! -f "$DIR/demo-$N.db" ]; then
   "$D" --db "$DIR/demo-$N.db" --quiet demo --customers "$N" --seed 1
@@ -34,29 +37,39 @@ serve() {
   [ -n "$url" ] || { cat "$DIR/serve.out"; exit 1; }
 }
 
+# wrk_run ARGS...: wrk against the server $pid with ARGS, its summary lines and the server's CPU
+# time per request over the run (utime + stime of /proc/PID/stat, in clock ticks).
+wrk_run() {
+  ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+  before=$(ticks)
+  wrk "$@" > "$DIR/wrk.out"
+  after=$(ticks)
+  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx' "$DIR/wrk.out"
+  awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ {
+        printf "  server CPU per request: %.1f us (%.2f s over %d requests)\n", \
+               t / hz * 1e6 / $1, t / hz, $1 }' "$DIR/wrk.out"
+}
+
 serve "$DIR/demo-$N.db"
 curl -sf "$url/api/customers/C00000001" > /dev/null
 
 echo
 echo "== customer look-ups: GET /api/customers/{random id}, ${SECS}s, 2 wrk threads, 32 connections"
-DANGOL_CUSTOMERS=$N wrk -t2 -c32 -d"${SECS}s" --latency -s "$ROOT/bench/lookup.lua" "$url" |
-  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
+wrk_run -t2 -c32 -d"${SECS}s" --latency -s "$ROOT/bench/lookup.lua" "$url"
 
 cube="/api/cube?rows=month&cols=channel&where=region=Seoul"
 echo
 echo "== one cube query: GET $cube"
 echo "   (single request, cold: $(curl -s -o /dev/null -w '%{time_total}' "$url$cube")s)"
-wrk -t2 -c4 -d"${SECS}s" --latency "$url$cube" |
-  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
+wrk_run -t2 -c4 -d"${SECS}s" --latency "$url$cube"
 kill -TERM $pid
 wait $pid 2>/dev/null || true
 trap - EXIT
 
 # token_lookups: wrk's random look-ups with $token against $url, then the server stopped.
 token_lookups() {
-  DANGOL_CUSTOMERS=$N wrk -t2 -c32 -d"${SECS}s" --latency -H "Authorization: Bearer $token" \
-    -s "$ROOT/bench/lookup.lua" "$url" |
-    grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
+  wrk_run -t2 -c32 -d"${SECS}s" --latency -H "Authorization: Bearer $token" \
+    -s "$ROOT/bench/lookup.lua" "$url"
   kill -TERM $pid
   wait $pid 2>/dev/null || true
   trap - EXIT

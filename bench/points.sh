@@ -5,17 +5,21 @@
 # expire` process over the backlog, then again (idempotent: nothing left to sweep), then as the
 # daily job for DAILY (default 5) following days, each a cold process sweeping only the lots that
 # expire that day, with the invariant checked after (ledger sum = lots' remaining, per customer);
-# SECONDS = 0 stops there; (2) burns through the API: `dangol serve
-# --threads 2` and wrk (2 threads, 32 connections) posting 1-point burns for random customers,
-# then the same invariant and no balance below zero. wrk shares the 2 cores with the server: the
-# figures are a floor. usage: bench/points.sh [ROWS] [SECONDS]   (BENCH_DIR=... for the scratch)
+# SECONDS = 0 stops there; (2) burns through the API: every customer first gets one more lot
+# (100,000 points, written by SQL like the fixture, so that every burn succeeds and the rate is
+# one of burns, not of 409 answers), then `dangol serve --threads 2` and wrk (2 threads, 32
+# connections) post 1-point burns for random customers; the server's CPU time per burn (user +
+# sys of its process over the run, from /proc) is printed beside the rate, then the same
+# invariant and no balance below zero. wrk shares the 2 cores with the server: the figures are a
+# floor. usage: bench/points.sh [ROWS] [SECONDS]   (BENCH_DIR=... for the scratch; DANGOL=... for
+# another build of dangol to compare)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROWS=${1:-10000000}
 SECS=${2:-10}
 DAILY=${DAILY:-5}
 DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-points}
-D="$ROOT/build/dangol"
+D=${DANGOL:-$ROOT/build/dangol}
 CUSTOMERS=100000
 mkdir -p "$DIR"
 DB="$DIR/points-$ROWS.db"
@@ -79,6 +83,18 @@ echo "customers whose ledger sum differs from their lots or is negative: $(check
 
 echo
 echo "== API burns: POST /api/customers/{random}/points/burn {\"points\": 1}, ${SECS}s, 2 wrk threads, 32 connections"
+sqlite3 "$W" <<SQL
+BEGIN;
+INSERT INTO points_movements (movement_id, customer_id, kind, points, occurred_on, expires_on,
+                              actor, source_kind, source_id, recorded_at)
+SELECT (SELECT max(movement_id) FROM points_movements) + row_number() OVER (ORDER BY customer_id),
+       customer_id, 'earn', 100000,
+       $DAY0, $DAY0 + 2000, 'bench', 'campaign', 'BENCH-TOPUP', 0 FROM customers;
+INSERT INTO points_lots (lot_id, customer_id, earned_on, expires_on, points, remaining)
+SELECT movement_id, customer_id, occurred_on, expires_on, points, points FROM points_movements
+WHERE source_kind = 'campaign' AND source_id = 'BENCH-TOPUP';
+COMMIT;
+SQL
 "$D" --db "$W" serve --port 0 --threads 2 --no-web > "$DIR/serve.out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
@@ -92,8 +108,11 @@ BEFORE=$(sqlite3 "$W" "SELECT count(*) FROM points_movements")
 DANGOL_CUSTOMERS=$CUSTOMERS DANGOL_DATE="$(python3 -c "import datetime; print(datetime.date(1970,1,1) + datetime.timedelta($((DAY0 + 900))))")" \
   wrk -t2 -c32 -d"${SECS}s" --latency -s "$ROOT/bench/points_burn.lua" "$url" |
   grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
+TICKS=$(awk '{print $14 + $15}' "/proc/$pid/stat")   # the server's user + sys, in clock ticks
 kill -TERM $pid
 wait $pid 2>/dev/null || true
 trap - EXIT
-echo "burns written: $(( $(sqlite3 "$W" "SELECT count(*) FROM points_movements") - BEFORE ))"
+BURNS=$(( $(sqlite3 "$W" "SELECT count(*) FROM points_movements") - BEFORE ))
+echo "burns written: $BURNS"
+echo "server CPU (user + sys) per burn: $(( TICKS * 1000000 / $(getconf CLK_TCK) / (BURNS > 0 ? BURNS : 1) )) us"
 echo "customers whose ledger sum differs from their lots or is negative: $(check)"

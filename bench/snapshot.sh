@@ -22,16 +22,7 @@ if [ ! -f "$DB" ]; then
 fi
 echo "snapshot benchmark: $N customers, $("$D" --db "$DB" --format csv stats | awk -F, '$1 == "orders" {print $2}') orders; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# "WALL_MS CPU_MS" of the run with the median wall time of RUNS runs of a command (each a fresh
-# process; CPU = user + system, all threads: the steadier figure on a shared machine); PREP runs
-# before each
-median() {
-  for _ in $(seq "$RUNS"); do
-    [ -z "$PREP" ] || sh -c "$PREP"
-    /usr/bin/time -f "%e %U %S" -o "$DIR/time.out" "$@" > /dev/null
-    awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' "$DIR/time.out"
-  done | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'
-}
+. "$ROOT/bench/median.sh"
 stale="sqlite3 '$DB' 'UPDATE frame_snapshot_state SET dirty = 1'"
 RFM="$D --db $DB rfm"
 CUBE="$D --db $DB cube --rows month --cols channel --where region=Seoul"

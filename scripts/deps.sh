@@ -3,7 +3,7 @@
 # when everything is already there; run as root (or with sudo available).
 set -e
 pkgs="gcc make pkg-config sqlite3 libsqlite3-dev libjansson-dev libnlopt-dev libmicrohttpd-dev libsodium-dev
-libgsl-dev libxgboost-dev liblinear-dev libcriterion-dev python3 python3-scipy python3-mpmath python3-numpy curl wrk chromium nodejs
+libgsl-dev libxgboost-dev liblinear-dev libcriterion-dev python3 python3-scipy python3-mpmath python3-sympy python3-numpy curl wrk chromium nodejs
 clang time fonts-nanum openssl postgresql-15 postgresql-contrib libpq-dev"
 sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive

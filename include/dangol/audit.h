@@ -88,6 +88,13 @@ typedef struct dg_audit_event {
  * DG_AUDIT_REASON_MAX. */
 int dg_audit_append(dg_store *store, const dg_audit_actor *actor, const dg_audit_event *event,
                     int64_t *entry_id, dg_error *err);
+/* Appends n entries at once, actors[i] doing events[i], in this order, as n calls of
+ * dg_audit_append would (one chain, the same checks: none is written if one is refused), in
+ * one transaction and with the rows inserted together; the first one's id into *first_id (may
+ * be NULL). The server's audit writer appends its queue so. */
+int dg_audit_append_all(dg_store *store, const dg_audit_actor *actors,
+                        const dg_audit_event *events, size_t n, int64_t *first_id,
+                        dg_error *err);
 
 /* What dg_audit_verify found. */
 typedef struct dg_audit_verification {

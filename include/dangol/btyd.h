@@ -80,6 +80,16 @@ typedef struct dg_fit_options {
                             * to 1e-8, several times faster */
 } dg_fit_options;
 
+/* A mixing distribution whose two parameters both ran out along the likelihood's ridge towards
+ * the optimiser's bound (docs/clv.md, "Fits at a limit"): its heterogeneity is too small to
+ * see, and the fit is the limiting model in which `value` (a rate: shape/scale, or a
+ * probability: a/(a+b)) is common to every customer. */
+typedef struct dg_btyd_limit {
+    int first, second;     /* the pair's indexes among the model's parameters */
+    const char *name;      /* what value is, e.g. "lambda = r/alpha" (static) */
+    double value;
+} dg_btyd_limit;
+
 typedef struct dg_btyd_fit {
     dg_btyd_params params;
     double se[4];          /* standard errors from the inverse observed information */
@@ -91,10 +101,13 @@ typedef struct dg_btyd_fit {
     int n_pilot_evaluations;   /* those over the pilot sample (0 without one) */
     size_t n_customers;
     size_t n_patterns;     /* distinct (x, t_x, T) rows the likelihood actually ran over */
+    int n_limits;          /* mixing distributions at their limit (their parameters' se are
+                            * NAN; converged is then set: the limiting model is the fit) */
+    dg_btyd_limit limits[2];
 } dg_btyd_fit;
 
-/* Maximum likelihood (nlopt; L-BFGS with analytic gradients for BG/NBD and MBG/NBD, BOBYQA for
- * Pareto/NBD and BG/BB) on log-parameters from several starts. opt may be NULL. */
+/* Maximum likelihood (nlopt's L-BFGS with every model's analytic gradient, then Newton steps;
+ * docs/clv.md, "Fitting") on log-parameters from several starts. opt may be NULL. */
 int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_options *opt,
                      dg_btyd_fit *fit, dg_error *err);
 
@@ -157,6 +170,9 @@ typedef struct dg_gg_fit {
     size_t n_no_repeat;    /* left out: no repeat transaction (x = 0), nothing to model */
     size_t n_not_positive; /* left out: x > 0 but mean repeat value <= 0 (refunds); the model's
                             * transaction values are Gamma, so positive */
+    int n_limits;          /* 1 when q and gamma are at their limit: nu = q/gamma common to
+                            * every customer (as in dg_btyd_fit) */
+    dg_btyd_limit limits[1];
 } dg_gg_fit;
 
 /* The Gamma-Gamma data: per row x = frequency[i] and m = mean_value[i], the mean value of the x

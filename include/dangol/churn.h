@@ -60,6 +60,11 @@ typedef struct dg_churn_options {
                                * table that is not constant on the training rows */
     bool validate;            /* the out-of-time validation (default on) */
     dg_churn_params params;
+    /* The programme facts (tier, points, coupon columns) of each day a feature table is built
+     * for: called with that day, the table freed after; NULL: no programme columns.
+     * dg_churn_train_save reads its store's (dg_features_programme_from_store). */
+    dg_features_programme_fn programme;
+    void *programme_ctx;
 } dg_churn_options;
 
 void dg_churn_options_init(dg_churn_options *opt);

@@ -163,9 +163,9 @@ int dg_clv_histogram_table(dg_table **out, const dg_clv_report *report, dg_clv_h
  * amounts in major units of the store currency). */
 dg_clv_transactions dg_clv_frame_transactions(const dg_frame *frame);
 
-/* Summary, fits and per-customer predictions for a frame in one call: the period's
- * calibration_end defaults (DG_DAY_NONE) to the frame's as-of day; BG/BB always gets the
- * discrete summary. The report's
+/* Summary, fits and per-customer predictions for a frame (a window too, whose period must end
+ * by its day: DG_EINVAL) in one call: the period's calibration_end defaults (DG_DAY_NONE) to
+ * the frame's as-of day; BG/BB always gets the discrete summary. The report's
  * summary->customer[] are frame customer indexes (names: frame->customer_id). Caller frees with
  * dg_clv_report_free. */
 int dg_clv_frame_run(dg_clv_report **out, const dg_frame *frame,

@@ -37,8 +37,11 @@ int dg_csv_next(dg_csv *csv, dg_error *err);
  * NUL byte): the next dg_csv_next continues with the following record. Otherwise the input
  * cannot be read further. */
 bool dg_csv_can_continue(const dg_csv *csv);
+/* The number of fields of the current record. */
 size_t dg_csv_count(const dg_csv *csv);
-const char *dg_csv_field(const dg_csv *csv, size_t i, size_t *len);  /* NUL-terminated */
+/* Field i of the current record, NUL-terminated, its length in *len (len may be NULL); "" past
+ * the last field. Borrowed from the reader until the next dg_csv_next. */
+const char *dg_csv_field(const dg_csv *csv, size_t i, size_t *len);
 long dg_csv_line(const dg_csv *csv);         /* line on which the current record starts */
 const char *dg_csv_name(const dg_csv *csv);  /* file name for messages */
 /* Fraction of the input consumed, 0..1 (for progress bars); -1 when unknown (stdin). */

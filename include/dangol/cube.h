@@ -75,9 +75,13 @@ int dg_cube_add_dim(dg_cube *cube, const char *name, const char *parent, dg_cube
  * instead of byte order. */
 void dg_cube_dim_keep_order(dg_cube *cube, size_t dim);
 
+/* The number of dimensions. */
 size_t dg_cube_dim_count(const dg_cube *cube);
+/* Dimension dim's name, borrowed from the cube (valid while it lives). */
 const char *dg_cube_dim_name(const dg_cube *cube, size_t dim);
+/* The number of labels (codes 0..n-1) of dimension dim. */
 size_t dg_cube_dim_labels(const dg_cube *cube, size_t dim);
+/* The label of code in dimension dim, borrowed from the cube; "Total" for DG_CUBE_ALL. */
 const char *dg_cube_dim_label(const dg_cube *cube, size_t dim, uint32_t code);
 /* Index of the dimension called name (aliases accepted), or -1. */
 int dg_cube_dim_find(const dg_cube *cube, const char *name);
@@ -95,6 +99,7 @@ typedef enum {
     DG_CUBE_N_MEASURES
 } dg_cube_measure;
 
+/* The measure's name ("revenue", ...): a static string. */
 const char *dg_cube_measure_name(dg_cube_measure m);
 
 typedef enum {
@@ -132,6 +137,7 @@ typedef struct dg_cube_query {
     int threads;                         /* 0 = automatic (up to 2) */
 } dg_cube_query;
 
+/* Empties the caller's q: no rows, columns or filters, sorted by labels. Allocates nothing. */
 void dg_cube_query_init(dg_cube_query *q);
 void dg_cube_query_clear(dg_cube_query *q);  /* frees the filter masks; q can be reused */
 

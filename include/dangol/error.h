@@ -43,16 +43,22 @@ typedef struct dg_error {
 /* Short English description of a status code; never NULL. */
 const char *dg_strerror(int code);
 
-/* Fills err (if not NULL) and returns code, so callers can write `return dg_error_set(...)`. */
+/* Fills err (if not NULL) with code and the formatted message, cut to DG_ERROR_MSG_MAX, and
+ * clears its position (file "", line and column 0): a position is only ever the reported
+ * error's. Returns code, so callers can write `return dg_error_set(...)`. Allocates nothing. */
 int dg_error_set(dg_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* dg_error_set with a va_list (ap is consumed). Returns code. */
 int dg_error_vset(dg_error *err, int code, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
-/* Same, with a position: the message becomes "file:line:column: text". */
+/* dg_error_set with a position: file, line and column are kept in err and the message becomes
+ * "file:line:column: text" ("file:line: text" when column is 0). Returns code. */
 int dg_error_at(dg_error *err, int code, const char *file, long line, long column,
                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* Empties err (code DG_OK, no message, no position); NULL is a no-op. Nothing to free: a
+ * dg_error owns no memory. */
 void dg_error_clear(dg_error *err);
 
 DG_API_END

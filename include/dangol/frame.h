@@ -117,6 +117,8 @@ typedef struct dg_frame {
     int32_t *referral_day;
 
     struct dg__strmap *customer_map;  /* private: external id -> index */
+    const struct dg_frame *window_of; /* a window (dg_frame_window): the frame whose arrays it
+                                       * reads; NULL for a frame that owns its arrays */
 } dg_frame;
 
 /* Index of the customer with this external id, or -1. */
@@ -127,9 +129,24 @@ void dg_frame_free(dg_frame *frame);
 
 /* ---- building a frame from a store ---- */
 
+/* Order columns a frame read from the snapshot may leave out (dg_frame_options.columns), for a
+ * command that does not use them: their arrays are then NULL. Every other column (the customers,
+ * the order offsets, days and amounts, the order lines, every other kind of row) is always
+ * read. */
+#define DG_FRAME_ORDER_TS      (1u << 0)
+#define DG_FRAME_ORDER_UNITS   (1u << 1)
+#define DG_FRAME_ORDER_CHANNEL (1u << 2)
+#define DG_FRAME_ORDER_PAYMENT (1u << 3)
+#define DG_FRAME_ORDER_SITE    (1u << 4)
+#define DG_FRAME_ORDER_STAFF   (1u << 5)
+#define DG_FRAME_ORDER_CUSTOMER (1u << 6)  /* order_customer (the offsets say it too) */
+#define DG_FRAME_ORDER_CORE    (1u << 7)   /* only the columns always read */
+
 typedef struct dg_frame_options {
     int32_t as_of;       /* DG_DAY_NONE: the last day with activity in the store */
     bool with_lines;     /* also read order lines and products (the cube's product dimensions) */
+    unsigned columns;    /* 0: every column; else DG_FRAME_ORDER_CORE | the optional ones wanted
+                          * (a frame rebuilt from the rows has them all anyway) */
 } dg_frame_options;
 
 /* Reads the store into a new frame. opts NULL = defaults. Caller frees with dg_frame_free.
@@ -154,6 +171,51 @@ int dg_frame_cut(dg_frame *frame, int32_t day, dg_error *err);
  * copy and a cut, linear passes over the columns, no read of the store. DG_EINVAL if day is
  * after frame->as_of, DG_ENOMEM. Caller frees with dg_frame_free. */
 int dg_frame_cut_copy(dg_frame **out, const dg_frame *frame, int32_t day, dg_error *err);
+
+/* ---- a frame as of an earlier day, without a copy ----
+ * A window is a frame whose as_of is earlier than that of the frame it reads: it shares every
+ * array of that frame (no copy: O(customers) to make, a few kilobytes to hold), so it still
+ * holds the rows dated after its as_of and the customers first seen after it. An analysis that
+ * accepts a window counts only what the functions below keep: customers first seen on or before
+ * as_of (or never dated), their rows dated on or before as_of, and referrals whose referred
+ * customer is kept — the rules of dg_frame_cut, so an analysis of a window answers what it
+ * answers on the frame cut to that day (tests/unit/test_frame_window.c). On a frame that is not
+ * a window they keep everything. Which analyses accept a window: docs/snapshot.md. */
+
+/* A window of frame as of day: frame stays owned by the caller and must outlive the window.
+ * DG_EINVAL if day is after frame->as_of, DG_ENOMEM. Caller frees with dg_frame_free (which
+ * frees the window only). A window of a window reads the first frame. */
+int dg_frame_window(dg_frame **out, const dg_frame *frame, int32_t day, dg_error *err);
+
+/* Is customer c in the frame as of its as_of (first seen by then, or never dated)? */
+static inline bool dg_frame_has_customer(const dg_frame *f, size_t c)
+{
+    int32_t seen = f->first_seen_day[c];
+    return seen == DG_DAY_NONE || seen <= f->as_of;
+}
+
+/* End of customer c's run in a CSR column sorted by day, leaving out the days after as_of. */
+static inline size_t dg_frame_run_end(const size_t *offset, const int32_t *day, size_t c,
+                                      int32_t as_of)
+{
+    size_t begin = offset[c], end = offset[c + 1];
+    while (end > begin && day[end - 1] > as_of)
+        end--;
+    return end;
+}
+
+/* End of customer c's orders (survey answers) dated by the frame's as_of. */
+static inline size_t dg_frame_orders_end(const dg_frame *f, size_t c)
+{
+    return dg_frame_run_end(f->order_offset, f->order_day, c, f->as_of);
+}
+static inline size_t dg_frame_surveys_end(const dg_frame *f, size_t c)
+{
+    return dg_frame_run_end(f->survey_offset, f->survey_day, c, f->as_of);
+}
+
+/* Number of customers in the frame as of its as_of (n_customers unless f is a window). */
+size_t dg_frame_customer_count(const dg_frame *f);
 
 /* ---- building a frame by hand (tests, embedding applications) ----
  * Add customers first, then anything that refers to them, then call finish. Text fields may be

@@ -9,12 +9,8 @@
  *                                          (recommend-1)/4, over the items answered
  *   index = 100 * (wB*B + wA*A) / (wB + wA), or 100 * B flagged behavioural_only without answers
  *
- * NPS = % promoters (9-10) - % detractors (0-6) on -100..100 with the adjusted-Wald 95% interval
- * of Rocks (2016, "Interval estimation for the Net Promoter Score", The American Statistician
- * 70(4)): 3/4 of an answer added to promoters and to detractors, 3/2 to passives. CSAT = share
- * of 4-5 answers on 1-5 with a Wilson 95% interval. Both intervals use z = 1.959963984540054,
- * the 0.975 quantile of the standard normal. Each customer counts once, with the latest
- * answer in the survey window. */
+ * NPS (dangol/nps.h) and CSAT, the share of 4-5 answers on 1-5 (dangol/share.h), each with its
+ * 95% interval. Each customer counts once, with the latest answer in the survey window. */
 #ifndef DANGOL_LOYALTY_H
 #define DANGOL_LOYALTY_H
 
@@ -24,7 +20,9 @@
 
 #include "dangol/error.h"
 #include "dangol/frame.h"
+#include "dangol/nps.h"
 #include "dangol/rfm.h"
+#include "dangol/share.h"
 #include "dangol/table.h"
 #include "dangol/export.h"
 
@@ -50,7 +48,9 @@ const char *dg_loyalty_config_default_text(void);   /* identical to config/loyal
 
 typedef struct dg_loyalty_result {
     int32_t as_of;
-    size_t n_customers;
+    size_t n_customers;           /* the length of the arrays: the frame's customers */
+    size_t n_known;               /* those in the frame as of as_of: all but a window's later */
+    bool *known;                  /* ones, whose entries are neutral and counted nowhere */
     /* behavioural */
     int32_t *tenure_days;         /* as_of - first order day; -1 without orders */
     double *interpurchase_days;   /* mean days between orders; -1 with fewer than 2 orders */
@@ -71,30 +71,11 @@ typedef struct dg_loyalty_result {
     bool has_categories;          /* the frame had order lines */
 } dg_loyalty_result;
 
-/* Computes loyalty for every customer, as of rfm->as_of, using its scores. Caller frees with
+/* Computes loyalty for every customer (of a window too), as of rfm->as_of, using its scores. Caller frees with
  * dg_loyalty_result_clear. config NULL = defaults. */
 int dg_loyalty_compute(dg_loyalty_result *out, const dg_frame *frame,
                        const dg_rfm_result *rfm, const dg_loyalty_config *config, dg_error *err);
 void dg_loyalty_result_clear(dg_loyalty_result *result);  /* NULL is a no-op */
-
-/* The class of an NPS answer 0..10 (the one place the thresholds live; loyalty, kpi and the card
- * count with it): promoter 9-10, passive 7-8, detractor 0-6. The name is "promoter", ... */
-typedef enum { DG_NPS_DETRACTOR, DG_NPS_PASSIVE, DG_NPS_PROMOTER } dg_nps_class;
-dg_nps_class dg_nps_class_of(int answer);
-const char *dg_nps_class_name(dg_nps_class cls);
-
-typedef struct dg_nps {
-    size_t n, promoters, passives, detractors;
-    double score;                 /* -100..100; 0 when n = 0 */
-    double ci_low, ci_high;       /* adjusted-Wald 95% */
-} dg_nps;
-void dg_nps_from_counts(size_t promoters, size_t passives, size_t detractors, dg_nps *out);
-
-typedef struct dg_share {
-    size_t n, hits;
-    double share, ci_low, ci_high;  /* Wilson 95% */
-} dg_share;
-void dg_share_from_counts(size_t hits, size_t n, dg_share *out);
 
 /* ---- reports (caller frees the table) ---- */
 

@@ -21,7 +21,7 @@
 #include "dangol/cvalue.h"
 #include "dangol/cube.h"
 #include "dangol/economics.h"
-#include "dangol/customer.h"
+#include "dangol/card.h"
 #include "dangol/error.h"
 #include "dangol/export.h"
 #include "dangol/frame.h"
@@ -66,6 +66,9 @@ int dg_report_add(dg_report *report, dg_table *table, dg_error *err);
  * order lines when with_lines. Caller frees *out with dg_frame_free. */
 int dg_report_frame(dg_frame **out, dg_store *store, int32_t as_of, bool with_lines,
                     dg_error *err);
+/* The same with every option of dg_frame_from_store (the columns a report reads). */
+int dg_report_frame_of(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                       dg_error *err);
 
 /* A report named by its key/value query, as the CLI options and the HTTP query strings give it:
  * name is "cube" (keys of dg_cube_query_set, and as_of), "cohort" (by, measure, periods, as_of)
@@ -370,8 +373,9 @@ int dg_report_ticket_list(dg_report *out, dg_store *store, const dg_calendar *ca
                           int64_t within_s, const dg_user *agent, dg_error *err);
 /* ---- customer features and segmentation (dangol/features.h, dangol/segment.h) ---- */
 
-/* The customer feature table of frame (one row per customer with an order). One table. */
-int dg_report_features(dg_report *out, const dg_frame *frame, dg_error *err);
+/* The customer feature table of frame (one row per customer with an order), with the programme
+ * columns of store as of the frame's day. One table. */
+int dg_report_features(dg_report *out, dg_store *store, const dg_frame *frame, dg_error *err);
 
 typedef enum dg_segment_view {
     DG_SEGMENT_VIEW_PROFILES,    /* size, revenue share, feature means as ratios, names */
@@ -384,10 +388,10 @@ typedef enum dg_segment_view {
 /* Parses a view name ("profiles", "means", "customers", "silhouette", "crosstab"). */
 int dg_segment_view_parse(const char *name, dg_segment_view *view, dg_error *err);
 
-/* Segments the customers of frame (opt NULL: the defaults of dg_segment_options_init) and
- * returns one view. One table. */
-int dg_report_segment(dg_report *out, const dg_frame *frame, dg_segment_view view,
-                      const dg_segment_options *opt, dg_error *err);
+/* Segments the customers of frame (opt NULL: the defaults of dg_segment_options_init) on its
+ * feature table with the programme columns of store, and returns one view. One table. */
+int dg_report_segment(dg_report *out, dg_store *store, const dg_frame *frame,
+                      dg_segment_view view, const dg_segment_options *opt, dg_error *err);
 
 /* ---- lookalike prospects (dangol/lookalike.h) ---- */
 

@@ -67,10 +67,12 @@ typedef struct dg_rfm_bin {
 
 typedef struct dg_rfm_result {
     int32_t as_of;
-    size_t n_customers;     /* all customers of the frame */
+    size_t n_customers;     /* all customers of the frame (the length of the arrays) */
+    size_t n_known;         /* those in the frame as of its as_of: all but a window's later
+                             * ones (dg_frame_has_customer), which have frequency -1 and no row */
     size_t n_scored;        /* those with at least one order by as_of */
     int32_t *recency_days;  /* as_of - last order day; -1 without orders */
-    int32_t *frequency;     /* orders by as_of */
+    int32_t *frequency;     /* orders by as_of; -1: not in the frame (a window's later customer) */
     int64_t *monetary_minor;/* total spend (or mean order value, rounded down) */
     int64_t *revenue_minor; /* total spend by as_of */
     uint8_t *r, *f, *m;     /* scores 1..5; 0 without orders */
@@ -80,7 +82,7 @@ typedef struct dg_rfm_result {
     bool no_information[3]; /* [0]=R [1]=F [2]=M: every scored customer ties (all score 3) */
 } dg_rfm_result;
 
-/* Computes RFM for every customer of frame as of opts->as_of, segmenting with map (NULL: no
+/* Computes RFM for every customer of frame (a window too) as of opts->as_of, segmenting with map (NULL: no
  * segments, segment[] all DG_RFM_NO_SEGMENT). opts NULL = defaults. Caller frees with
  * dg_rfm_result_clear. */
 int dg_rfm_compute(dg_rfm_result *out, const dg_frame *frame,

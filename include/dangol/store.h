@@ -27,6 +27,12 @@ enum {
  * fails with DG_EBUSY; the HTTP server's Retry-After is the same time (docs/cli.md). */
 #define DG_STORE_BUSY_TIMEOUT_MS 5000
 
+/* Once, before the process opens its first store and starts threads (a program's main): turns
+ * off SQLite's allocation statistics, which nothing in dangol reads and which take one
+ * process-wide mutex on every allocation, contended by a server's threads (BENCHMARKS.md,
+ * "HTTP"). Without effect once SQLite has started. */
+void dg_store_process_init(void);
+
 /* Opens (and with DG_STORE_CREATE creates) the store at path, upgrading its schema to the current
  * version. A path that is a libpq connection string (postgresql://..., postgres://..., or
  * "dbname=... host=...") opens a PostgreSQL store in that database instead. A store written by a newer dangol is refused with DG_EVERSION.
@@ -49,6 +55,22 @@ int dg_store_setting_set(dg_store *store, const char *key, const char *value, dg
 
 /* Digits of the store currency's minor unit: 0 for KRW/JPY, 2 for USD/EUR, ... */
 int dg_store_currency(dg_store *store, char code[4], int *minor_digits, dg_error *err);
+
+/* Checkpoints off the writer's path, for a process whose writes all go through one connection
+ * (the HTTP server): from this call on, store's commits no longer copy the write-ahead log back
+ * into the store file themselves (SQLite's automatic checkpoint, which makes every thousandth
+ * commit wait for the copy and a sync); instead due(ctx) is called on the committing thread
+ * after each commit that leaves the log at DG_STORE_CHECKPOINT_PAGES pages or more, and the
+ * caller runs dg_store_checkpoint on another connection. due NULL: the commits checkpoint by
+ * themselves again. A PostgreSQL store: nothing happens. */
+#define DG_STORE_CHECKPOINT_PAGES 1000
+void dg_store_checkpoint_elsewhere(dg_store *store, void (*due)(void *ctx), void *ctx);
+/* Copies the committed pages of the write-ahead log into the store file, without waiting for
+ * writers or stopping them (SQLite's passive checkpoint). A log fully copied while no write was
+ * in progress starts again from its beginning at the next write, so a caller that keeps the log
+ * short runs it once unhindered and once more with the writers held off (it then has only what
+ * was committed meanwhile to copy). A PostgreSQL store: nothing to do. */
+int dg_store_checkpoint(dg_store *store, dg_error *err);
 
 /* Explicit transactions. Every write outside begin/commit is its own transaction. */
 int dg_store_begin(dg_store *store, dg_error *err);
@@ -185,11 +207,12 @@ typedef struct dg_store_snapshot_reader dg_store_snapshot_reader;
 int dg_store_snapshot_open(dg_store *store, const char *variant, dg_store_snapshot *info,
                            dg_store_snapshot_reader **out, dg_error *err);
 /* The next chunk, checked against its checksum: *data (valid until the next call or the close)
- * and *len; *len = 0 after the last one. DG_ESTORE naming the chunk when one is missing, longer
- * than the header says or does not match its checksum, or when the chunks end short of the
- * header's size. */
-int dg_store_snapshot_next(dg_store_snapshot_reader *reader, const void **data, size_t *len,
-                           dg_error *err);
+ * and *len; *len = 0 after the last one. A chunk of at most skip bytes, which the caller will
+ * pass over, is neither read nor checked: *data is then NULL and *len its length. DG_ESTORE
+ * naming the chunk when one is missing, longer than the header says or does not match its
+ * checksum, or when the chunks end short of the header's size. */
+int dg_store_snapshot_next(dg_store_snapshot_reader *reader, size_t skip, const void **data,
+                           size_t *len, dg_error *err);
 void dg_store_snapshot_reader_close(dg_store_snapshot_reader *reader);  /* NULL is a no-op */
 
 /* The whole snapshot variant at once: its header into info and every chunk, checked, into

@@ -87,37 +87,59 @@ static bool is_onehot(const char *name)
            strncmp(name, "income_", 7) == 0;
 }
 
-/* x[n_rows x p] of the columns called names in f. A one-hot column the table lacks (nobody held
- * that code on its day) is all zeros; any other missing column is refused. */
-static int design(double **out, const dg_features *f, char *const *names, size_t p,
-                  dg_error *err)
+/* Whether a column the table lacks is known to be 0 for every row: a one-hot column (nobody held
+ * that code on its day), or a programme column of a table computed with the programme facts. */
+static bool zero_when_missing(const dg_features *f, const char *name)
 {
-    double *x = calloc(f->n_rows * p > 0 ? f->n_rows * p : 1, sizeof *x);
-    int *from = malloc((p ? p : 1) * sizeof *from);   /* column of f, -1: all zeros */
-    if (!x || !from) {
-        free(x);
-        free(from);
-        return dg_error_set(err, DG_ENOMEM, "out of memory for %zu x %zu features", f->n_rows, p);
-    }
+    return is_onehot(name) || (f->programme_read && dg_feature_from_programme(name));
+}
+
+/* The rows of f as the model reads them, in place: the column of f holding each of names (p of
+ * them), into *column (caller frees). A column the table lacks reads as 0 when it is known to be
+ * (zero_when_missing); any other missing column is refused. */
+static int rows_of(dg__churn_rows *rows, int **column, const dg_features *f, char *const *names,
+                   size_t p, dg_error *err)
+{
+    int *from = malloc((p ? p : 1) * sizeof *from);
+    if (!from)
+        return dg_error_set(err, DG_ENOMEM, "out of memory for %zu features", p);
     for (size_t k = 0; k < p; k++) {
         from[k] = dg_features_find(f, names[k]);
-        if (from[k] < 0 && !is_onehot(names[k])) {
+        if (from[k] < 0 && !zero_when_missing(f, names[k])) {
             char day[16];
             dg_date_format(f->as_of, day);
-            free(x);
             free(from);
             return dg_error_set(err, DG_EINVAL, "feature \"%s\" is not in the data as of %s "
                                 "(the model reads it)", names[k], day);
         }
     }
-    /* row by row: both matrices are row-major */
-    for (size_t r = 0; r < f->n_rows; r++) {
-        const double *row = f->values + r * f->n_features;
-        for (size_t k = 0; k < p; k++)
-            if (from[k] >= 0)
-                x[r * p + k] = row[from[k]];
+    *rows = (dg__churn_rows){ f->values, f->n_rows, p, f->n_features, from };
+    *column = from;
+    return 0;
+}
+
+/* x[n_rows x p], the dense design matrix the learners train on (row by row: both matrices are
+ * row-major), with rows describing it. Refusals as rows_of. */
+static int design(double **out, dg__churn_rows *rows, int **identity, const dg_features *f,
+                  char *const *names, size_t p, dg_error *err)
+{
+    dg__churn_rows in_place;
+    int *from = NULL;
+    int rc = rows_of(&in_place, &from, f, names, p, err);
+    if (rc != 0)
+        return rc;
+    double *x = malloc(f->n_rows * p > 0 ? f->n_rows * p * sizeof *x : sizeof *x);
+    if (!x) {
+        free(from);
+        return dg_error_set(err, DG_ENOMEM, "out of memory for %zu x %zu features", f->n_rows, p);
     }
-    free(from);
+    for (size_t r = 0; r < f->n_rows; r++)
+        for (size_t k = 0; k < p; k++)
+            x[r * p + k] = dg__churn_rows_at(&in_place, r, k);
+    for (size_t k = 0; k < p; k++)
+        from[k] = (int)k;
+    *rows = (dg__churn_rows){ x, f->n_rows, p, p, from };
+    *identity = from;
     *out = x;
     return 0;
 }
@@ -192,14 +214,21 @@ static int choose_columns(dg_churn_model *m, const dg_features *f, const char *l
     return 0;
 }
 
-/* The feature table at day with its labels, checked for enough rows of both classes. */
-static int labelled(dg_features **f, uint8_t **y, const dg_frame *fr, int32_t day,
-                    int32_t horizon, const char *what, dg_error *err)
+/* The feature table at day (with the programme facts of that day when o has a source) with its
+ * labels, checked for enough rows of both classes. */
+static int labelled(dg_features **f, uint8_t **y, const dg_frame *fr, const dg_churn_options *o,
+                    int32_t day, const char *what, dg_error *err)
 {
+    int32_t horizon = o->horizon_days;
     dg_features_options fo;
     dg_features_options_init(&fo);
     fo.as_of = day;
-    int rc = dg_features_compute(f, fr, &fo, err);
+    dg_features_programme *pg = NULL;
+    int rc = o->programme ? o->programme(o->programme_ctx, day, &pg, err) : 0;
+    fo.programme = pg;
+    if (rc == 0)
+        rc = dg_features_compute(f, fr, &fo, err);
+    dg_features_programme_free(pg);
     if (rc == 0)
         rc = dg_churn_labels(y, fr, *f, horizon, err);
     if (rc != 0)
@@ -230,41 +259,43 @@ static int fit(unsigned char **bytes, size_t *n_bytes, double *importance, dg_ch
 }
 
 static int predict_with(double *out, dg_churn_algorithm a, const unsigned char *bytes,
-                        size_t n_bytes, const double *x, size_t n, size_t p,
-                        const dg_churn_params *prm, dg_error *err)
+                        size_t n_bytes, const dg__churn_rows *rows, const dg_churn_params *prm,
+                        dg_error *err)
 {
     int rc = a == DG_CHURN_LOGISTIC
-        ? dg__churn_logistic_predict(out, bytes, n_bytes, x, n, p, err)
-        : dg__churn_xgb_predict(out, bytes, n_bytes, x, n, p, prm, err);
-    for (size_t i = 0; rc == 0 && i < n; i++)
+        ? dg__churn_logistic_predict(out, bytes, n_bytes, rows, err)
+        : dg__churn_xgb_predict(out, bytes, n_bytes, rows, prm, err);
+    for (size_t i = 0; rc == 0 && i < rows->n; i++)
         if (!isfinite(out[i]))
             rc = dg_error_set(err, DG_EINVAL, "the model gave a score that is not a number");
     return rc;
 }
 
-/* Both learners fitted one horizon earlier and scored on the training rows (x, y). */
-static int validate(dg_churn_model *m, const dg_frame *fr, int32_t cut, int32_t horizon,
-                    const double *x, const uint8_t *y, size_t n, const dg_churn_params *prm,
-                    dg_error *err)
+/* Both learners fitted one horizon earlier and scored on the training rows (rows, y). */
+static int validate(dg_churn_model *m, const dg_frame *fr, const dg_churn_options *o,
+                    int32_t cut, const dg__churn_rows *rows, const uint8_t *y, dg_error *err)
 {
+    const dg_churn_params *prm = &m->params;
+    size_t n = rows->n;
     dg_features *fv = NULL;
     uint8_t *yv = NULL;
+    dg__churn_rows rows_v;
+    int *identity = NULL;
     double *xv = NULL, *score = malloc(n * sizeof *score);
     double *imp = malloc(m->n_features * sizeof *imp);
     int rc = score && imp ? 0 : dg_error_set(err, DG_ENOMEM, "out of memory for validation");
     if (rc == 0)
-        rc = labelled(&fv, &yv, fr, cut - horizon, horizon,
+        rc = labelled(&fv, &yv, fr, o, cut - o->horizon_days,
                       "validate out of time (--no-validate skips it)", err);
     if (rc == 0)
-        rc = design(&xv, fv, m->features, m->n_features, err);
+        rc = design(&xv, &rows_v, &identity, fv, m->features, m->n_features, err);
     for (int a = 0; rc == 0 && a < DG_CHURN_N_ALGORITHMS; a++) {
         unsigned char *bytes = NULL;
         size_t n_bytes = 0;
         rc = fit(&bytes, &n_bytes, imp, (dg_churn_algorithm)a, xv, yv, fv->n_rows,
                  m->n_features, prm, err);
         if (rc == 0)
-            rc = predict_with(score, (dg_churn_algorithm)a, bytes, n_bytes, x, n, m->n_features,
-                              prm, err);
+            rc = predict_with(score, (dg_churn_algorithm)a, bytes, n_bytes, rows, prm, err);
         if (rc == 0)
             rc = dg_churn_metrics_compute(&m->validation[a], score, y, n, err);
         free(bytes);
@@ -276,6 +307,7 @@ static int validate(dg_churn_model *m, const dg_frame *fr, int32_t cut, int32_t 
     free(imp);
     free(score);
     free(xv);
+    free(identity);
     free(yv);
     dg_features_free(fv);
     return rc;
@@ -313,6 +345,8 @@ int dg_churn_train(dg_churn_model **out, const dg_frame *fr, const dg_churn_opti
     dg_features *f = NULL;
     uint8_t *y = NULL;
     double *x = NULL;
+    dg__churn_rows rows;
+    int *identity = NULL;
     if (!m || !(m->notes = dg_table_new(NULL))) {
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for the churn model");
         goto cleanup;
@@ -320,10 +354,10 @@ int dg_churn_train(dg_churn_model **out, const dg_frame *fr, const dg_churn_opti
     m->as_of = as_of;
     m->horizon_days = opt->horizon_days;
     m->params = opt->params;
-    if ((rc = labelled(&f, &y, fr, cut, opt->horizon_days, "train", err)) != 0 ||
+    if ((rc = labelled(&f, &y, fr, opt, cut, "train", err)) != 0 ||
         (rc = choose_columns(m, f, opt->features, err)) != 0 ||
         (rc = dg_features_copy_notes(f, m->notes)) != 0 ||
-        (rc = design(&x, f, m->features, m->n_features, err)) != 0)
+        (rc = design(&x, &rows, &identity, f, m->features, m->n_features, err)) != 0)
         goto cleanup;
     m->n_train = f->n_rows;
     for (size_t r = 0; r < f->n_rows; r++)
@@ -333,12 +367,13 @@ int dg_churn_train(dg_churn_model **out, const dg_frame *fr, const dg_churn_opti
         goto cleanup;
     }
     if (opt->validate &&
-        (rc = validate(m, fr, cut, opt->horizon_days, x, y, f->n_rows, &m->params, err)) != 0)
+        (rc = validate(m, fr, opt, cut, &rows, y, err)) != 0)
         goto cleanup;
     rc = fit(&m->bytes, &m->n_bytes, m->importance, m->params.algorithm, x, y, f->n_rows,
              m->n_features, &m->params, err);
 cleanup:
     free(x);
+    free(identity);
     free(y);
     dg_features_free(f);
     if (rc != 0)
@@ -350,13 +385,14 @@ cleanup:
 
 int dg_churn_predict(double **out, const dg_churn_model *m, const dg_features *f, dg_error *err)
 {
-    double *x = NULL, *p = malloc((f->n_rows ? f->n_rows : 1) * sizeof *p);
-    int rc = p ? design(&x, f, m->features, m->n_features, err)
+    dg__churn_rows rows;
+    int *column = NULL;
+    double *p = malloc((f->n_rows ? f->n_rows : 1) * sizeof *p);
+    int rc = p ? rows_of(&rows, &column, f, m->features, m->n_features, err)
                : dg_error_set(err, DG_ENOMEM, "out of memory for %zu scores", f->n_rows);
     if (rc == 0 && f->n_rows > 0)
-        rc = predict_with(p, m->params.algorithm, m->bytes, m->n_bytes, x, f->n_rows,
-                          m->n_features, &m->params, err);
-    free(x);
+        rc = predict_with(p, m->params.algorithm, m->bytes, m->n_bytes, &rows, &m->params, err);
+    free(column);
     if (rc != 0) {
         free(p);
         return rc;

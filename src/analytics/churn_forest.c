@@ -39,8 +39,7 @@ typedef struct forest {
 
 typedef struct score_job {
     const forest *fo;
-    const double *x;
-    size_t p;
+    const dg__churn_rows *rows;
     double *out;
 } score_job;
 
@@ -230,7 +229,8 @@ static void score_rows(size_t begin, size_t end, double *acc, const void *ctx)
 {
     const score_job *jb = ctx;
     const forest *fo = jb->fo;
-    size_t p = jb->p;
+    const dg__churn_rows *rows = jb->rows;
+    size_t p = rows->p;
     float *xf = calloc(BLOCK * (p ? p : 1), sizeof *xf);
     (void)acc;
     if (!xf) {
@@ -242,9 +242,14 @@ static void score_rows(size_t begin, size_t end, double *acc, const void *ctx)
     for (size_t b0 = begin; b0 < end; b0 += BLOCK) {
         size_t nb = end - b0 < BLOCK ? end - b0 : BLOCK;
         bool missing = false;
-        for (size_t i = 0; i < nb * p; i++) {
-            xf[i] = (float)jb->x[b0 * p + i];
-            missing |= isnan(xf[i]);
+        for (size_t k = 0; k < nb; k++) {
+            const double *row = rows->x + (b0 + k) * rows->stride;
+            for (size_t j = 0; j < p; j++) {
+                int from = rows->column[j];
+                float v = from < 0 ? 0.0f : (float)row[from];
+                xf[k * p + j] = v;
+                missing |= isnan(v);
+            }
         }
         for (size_t k = 0; k < BLOCK; k++)
             sum[k] = fo->base_margin;
@@ -260,17 +265,16 @@ static void score_rows(size_t begin, size_t end, double *acc, const void *ctx)
 }
 
 int dg__churn_xgb_predict(double *out, const unsigned char *bytes, size_t n_bytes,
-                          const double *x, size_t n, size_t p, const dg_churn_params *prm,
-                          dg_error *err)
+                          const dg__churn_rows *rows, const dg_churn_params *prm, dg_error *err)
 {
     forest fo;
-    int rc = forest_read(&fo, bytes, n_bytes, p, err);
+    int rc = forest_read(&fo, bytes, n_bytes, rows->p, err);
     if (rc != 0)
         return rc;
-    score_job jb = { &fo, x, p, out };
+    score_job jb = { &fo, rows, out };
     double unused;
-    if (dg__parallel_sum(n, 1, score_rows, &jb, prm->threads, &unused) != 0)
-        rc = dg_error_set(err, DG_ENOMEM, "out of memory to score %zu customers", n);
+    if (dg__parallel_sum(rows->n, 1, score_rows, &jb, prm->threads, &unused) != 0)
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory to score %zu customers", rows->n);
     forest_free(&fo);
     return rc;
 }

@@ -14,14 +14,29 @@
 int dg__churn_xgb_train(unsigned char **bytes, size_t *n_bytes, double *importance,
                         const double *x, const uint8_t *y, size_t n, size_t p,
                         const dg_churn_params *params, dg_error *err);
+/* The rows a learner scores, read in place: feature k of row r is x[r * stride + column[k]], or 0
+ * when column[k] < 0 (a column the table lacks and knows to be 0). A feature table is scored
+ * without copying it into a design matrix (an n x p copy: a quarter of a cold `churn score`'s
+ * memory at 1 M customers); a design matrix is the case stride = p, column[k] = k. */
+typedef struct dg__churn_rows {
+    const double *x;
+    size_t n, p, stride;
+    const int *column;         /* [p] */
+} dg__churn_rows;
+
+static inline double dg__churn_rows_at(const dg__churn_rows *rows, size_t r, size_t k)
+{
+    return rows->column[k] < 0 ? 0.0 : rows->x[r * rows->stride + (size_t)rows->column[k]];
+}
+
 int dg__churn_xgb_predict(double *out, const unsigned char *bytes, size_t n_bytes,
-                          const double *x, size_t n, size_t p, const dg_churn_params *params,
+                          const dg__churn_rows *rows, const dg_churn_params *params,
                           dg_error *err);
 
 int dg__churn_logistic_train(unsigned char **bytes, size_t *n_bytes, double *importance,
                              const double *x, const uint8_t *y, size_t n, size_t p,
                              const dg_churn_params *params, dg_error *err);
 int dg__churn_logistic_predict(double *out, const unsigned char *bytes, size_t n_bytes,
-                               const double *x, size_t n, size_t p, dg_error *err);
+                               const dg__churn_rows *rows, dg_error *err);
 
 #endif

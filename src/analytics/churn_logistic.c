@@ -137,8 +137,9 @@ static bool read_array(const json_t *o, const char *name, double *v, size_t k)
 }
 
 int dg__churn_logistic_predict(double *out, const unsigned char *bytes, size_t n_bytes,
-                               const double *x, size_t n, size_t p, dg_error *err)
+                               const dg__churn_rows *rows, dg_error *err)
 {
+    size_t n = rows->n, p = rows->p;
     json_error_t jerr;
     json_t *o = json_loadb((const char *)bytes, n_bytes, 0, &jerr);
     double *v = malloc(3 * (p ? p : 1) * sizeof *v);
@@ -153,7 +154,7 @@ int dg__churn_logistic_predict(double *out, const unsigned char *bytes, size_t n
     for (size_t i = 0; rc == 0 && i < n; i++) {
         double z = json_number_value(bias);
         for (size_t j = 0; j < p; j++)
-            z += v[2 * p + j] * (x[i * p + j] - v[j]) / v[p + j];
+            z += v[2 * p + j] * (dg__churn_rows_at(rows, i, j) - v[j]) / v[p + j];
         out[i] = z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
         if (!isfinite(out[i]))
             out[i] = z > 0 ? 1.0 : 0.0;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/btyd/btyd_grouped.h"
 #include "dangol/clv.h"
 
 /* Per-customer merged purchase days (CSR): customer c owns days[off[c] .. off[c+1]). */
@@ -282,9 +283,11 @@ void dg_clv_report_free(dg_clv_report *r)
     free(r);
 }
 
-int dg_clv_predict(dg_clv_report **out, dg_clv_summary *summary,
-                   const dg_btyd_params *params, const dg_gg_params *spend, double horizon,
-                   double discount_rate, int threads, dg_error *err)
+/* dg_clv_predict, on the grouping of the summary's customers the fit made (or NULL). */
+static int predict_report(dg_clv_report **out, dg_clv_summary *summary,
+                          const dg_btyd_params *params, const dg_gg_params *spend,
+                          double horizon, double discount_rate, int threads,
+                          const dg__btyd_grouping *grouping, dg_error *err)
 {
     size_t n = summary->n, cap = n ? n : 1;
     dg_clv_report *r = calloc(1, sizeof *r);
@@ -313,7 +316,8 @@ int dg_clv_predict(dg_clv_report **out, dg_clv_summary *summary,
     dg_btyd_predictions pred = {r->p_alive, r->expected_purchases, spend ? r->clv : NULL,
                                 r->dert};
     dg_btyd_data d = dg_clv_summary_data(summary);
-    int rc = dg_btyd_predict(&pred, params, &d, horizon, discount_rate, threads, err);
+    int rc = dg__btyd_predict_grouped(&pred, params, &d, grouping, horizon, discount_rate,
+                                      threads, err);
     if (rc != 0) {
         dg_clv_report_free(r);
         return rc;
@@ -332,26 +336,39 @@ int dg_clv_predict(dg_clv_report **out, dg_clv_summary *summary,
     return 0;
 }
 
+int dg_clv_predict(dg_clv_report **out, dg_clv_summary *summary,
+                   const dg_btyd_params *params, const dg_gg_params *spend, double horizon,
+                   double discount_rate, int threads, dg_error *err)
+{
+    return predict_report(out, summary, params, spend, horizon, discount_rate, threads, NULL,
+                          err);
+}
+
 int dg_clv_run(dg_clv_report **out, dg_clv_summary *summary, const dg_clv_options *opt,
                dg_error *err)
 {
     dg_btyd_fit fit;
     dg_gg_fit gg;
+    dg__btyd_grouping *grouping = NULL;
     int rc;
     *out = NULL;
     dg_btyd_data d = dg_clv_summary_data(summary);
-    if ((rc = dg_btyd_fit_data(&d, opt->model, &opt->fit, &fit, err)) != 0) {
+    /* the predictions start from the fit's grouping of the customers (btyd_grouped.h) */
+    if ((rc = dg__btyd_fit_grouped(&d, opt->model, &opt->fit, &fit, &grouping, err)) != 0) {
         dg_clv_summary_free(summary);
         return rc;
     }
     dg_gg_data g = {summary->n, summary->frequency, summary->monetary, summary->weight,
                     (const char *const *)summary->id};
     if (opt->spend && (rc = dg_gg_fit_data(&g, &opt->fit, &gg, err)) != 0) {
+        dg__btyd_grouping_free(grouping);
         dg_clv_summary_free(summary);
         return rc;
     }
-    if ((rc = dg_clv_predict(out, summary, &fit.params, opt->spend ? &gg.params : NULL,
-                             opt->horizon, opt->discount_rate, opt->fit.threads, err)) != 0)
+    rc = predict_report(out, summary, &fit.params, opt->spend ? &gg.params : NULL, opt->horizon,
+                        opt->discount_rate, opt->fit.threads, grouping, err);
+    dg__btyd_grouping_free(grouping);
+    if (rc != 0)
         return rc;
     (*out)->fit = fit;
     if (opt->spend)
@@ -483,6 +500,12 @@ int dg_clv_frame_run(dg_clv_report **out, const dg_frame *frame,
     *out = NULL;
     if (per.calibration_end == DG_DAY_NONE)
         per.calibration_end = frame->as_of;
+    /* a window's customers first seen after its day have no order by then: only the period
+     * must not reach the later rows */
+    if (frame->window_of && (per.calibration_end > frame->as_of ||
+                             per.holdout_end > frame->as_of))
+        return dg_error_set(err, DG_EINVAL, "the CLV period of a frame as of an earlier day "
+                            "(a window) must end by that day");
     if (opt->model == DG_BTYD_BGBB)
         per.discrete = 1;
     if ((rc = dg_clv_summary_build(&s, &tx, &per, err)) != 0)

@@ -260,7 +260,8 @@ int dg_cohort_from_frame(dg_cohort_result **out, const dg_frame *frame, dg_cohor
                 cohort[c] = f->acquisition_channel[c];
                 continue;
             }
-            for (size_t o = f->order_offset[c]; o < f->order_offset[c + 1]; o++)
+            /* the first order with lines by the as-of day (a window holds later ones) */
+            for (size_t o = f->order_offset[c], end = dg_frame_orders_end(f, c); o < end; o++)
                 if (f->line_offset[o] < f->line_offset[o + 1]) {
                     cohort[c] = f->product_category[f->line_product[f->line_offset[o]]];
                     break;

@@ -1,14 +1,18 @@
 /* The customer feature table (include/dangol/features.h). Two passes over the frame's CSR runs:
  * the first finds the customers with an order by the as-of day and which optional inputs exist
- * (order lines with categories, complaints, NPS and CSAT answers, birth years, profile codes),
- * which fixes the columns; the second fills one row per customer. Every run is sorted by time,
- * so "up to the as-of day" is a prefix of each run and nothing later is ever read. A missing
- * survey answer or birth year gets the mean of those known, and the notes say how many. */
+ * (order lines with categories, complaints, NPS and CSAT answers, birth years, profile codes,
+ * the programme facts), which fixes the columns; the second fills one row per customer, rows
+ * split over the machine's threads (each row is its own: the same table on any number). Every
+ * run is sorted by time, so "up to the as-of day" is a prefix of each run and nothing later is
+ * ever read; the programme facts come already bounded by the same day (their as-of day is
+ * checked). A missing survey answer or birth year gets the mean of those known, and the notes
+ * say how many. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/parallel.h"
 #include "dangol/features.h"
 #include "dangol/text.h"
 
@@ -16,8 +20,12 @@
  * not hold their input. */
 enum {
     F_RECENCY, F_FREQUENCY, F_MONETARY, F_AOV, F_TENURE, F_IPT_MEAN, F_IPT_TREND, F_CHANNELS,
-    F_CATEGORIES, F_COMPLAINTS, F_NPS, F_CSAT, F_AGE, F_FIXED
+    F_CATEGORIES, F_COMPLAINTS, F_NPS, F_CSAT, F_TIER_RANK, F_TIER_DOWNGRADES, F_POINTS_BALANCE,
+    F_POINTS_EARNED, F_POINTS_BURNED, F_POINTS_EXPIRED, F_COUPONS, F_COUPON_DISCOUNT,
+    F_COUPON_SHARE, F_AGE, F_FIXED
 };
+#define F_PROGRAMME_FIRST F_TIER_RANK
+#define F_PROGRAMME_END F_AGE
 static const struct {
     const char *name;
     dg_feature_scale scale;
@@ -36,6 +44,15 @@ static const struct {
     { "complaints", DG_FEATURE_LOG, false, 0 },
     { "nps", DG_FEATURE_LINEAR, false, 2 },
     { "csat", DG_FEATURE_LINEAR, false, 2 },
+    { "tier_rank", DG_FEATURE_LINEAR, false, 0 },
+    { "tier_downgrades", DG_FEATURE_LOG, false, 0 },
+    { "points_balance", DG_FEATURE_SIGNED_LOG, false, 0 },
+    { "points_earned", DG_FEATURE_SIGNED_LOG, false, 0 },
+    { "points_burned", DG_FEATURE_LOG, false, 0 },
+    { "points_expired", DG_FEATURE_LOG, false, 0 },
+    { "coupons_redeemed", DG_FEATURE_LOG, false, 0 },
+    { "coupon_discount", DG_FEATURE_LOG, false, 2 },
+    { "coupon_order_share", DG_FEATURE_LINEAR, false, 3 },
     { "age", DG_FEATURE_LINEAR, false, 1 },
 };
 
@@ -89,6 +106,14 @@ bool dg_feature_name_known(const char *name)
            strncmp(name, "income_", 7) == 0;
 }
 
+bool dg_feature_from_programme(const char *name)
+{
+    for (int k = F_PROGRAMME_FIRST; k < F_PROGRAMME_END; k++)
+        if (strcmp(name, fixed[k].name) == 0)
+            return true;
+    return false;
+}
+
 int dg_features_copy_notes(const dg_features *f, dg_table *t)
 {
     for (size_t i = 0; i < dg_table_notes(f->notes); i++)
@@ -100,11 +125,8 @@ int dg_features_copy_notes(const dg_features *f, dg_table *t)
 /* Orders of customer c dated up to as_of: [*begin, *end). */
 static void order_run(const dg_frame *fr, size_t c, int32_t as_of, size_t *begin, size_t *end)
 {
-    size_t b = fr->order_offset[c], e = fr->order_offset[c + 1];
-    while (e > b && fr->order_day[e - 1] > as_of)
-        e--;
-    *begin = b;
-    *end = e;
+    *begin = fr->order_offset[c];
+    *end = dg_frame_run_end(fr->order_offset, fr->order_day, c, as_of);
 }
 
 /* The latest answer of customer c by as_of: NPS (0..10, -1 none) and CSAT (1..5, 0 none). */
@@ -146,12 +168,51 @@ static double gap_trend(const int32_t *day, size_t n)
     return sxy / sxx;
 }
 
+/* Whether the programme facts hold the input of programme column k. */
+static bool programme_has(const dg_features_programme *pg, int k)
+{
+    if (!pg)
+        return false;
+    switch (k) {
+    case F_TIER_RANK:
+    case F_TIER_DOWNGRADES: return pg->tier_rank != NULL;
+    case F_POINTS_BALANCE:
+    case F_POINTS_EARNED:
+    case F_POINTS_BURNED:
+    case F_POINTS_EXPIRED: return pg->points_balance != NULL;
+    default: return pg->coupons_redeemed != NULL;
+    }
+}
+
+/* Programme column k of customer c, who has `orders` orders by the day (programme_has(pg, k)). */
+static double programme_value(const dg_features_programme *pg, int k, size_t c, size_t orders,
+                              double unit)
+{
+    switch (k) {
+    case F_TIER_RANK: return pg->tier_rank[c];
+    case F_TIER_DOWNGRADES: return pg->tier_downgrades[c];
+    case F_POINTS_BALANCE: return (double)pg->points_balance[c];
+    case F_POINTS_EARNED: return (double)pg->points_earned[c];
+    case F_POINTS_BURNED: return (double)pg->points_burned[c];
+    case F_POINTS_EXPIRED: return (double)pg->points_expired[c];
+    case F_COUPONS: return (double)pg->coupons_redeemed[c];
+    case F_COUPON_DISCOUNT: return (double)pg->coupon_discount_minor[c] / unit;
+    default: {
+        /* a redemption is of one order by the day, so at most 1; kept there if the tables
+         * disagree (an order deleted since) */
+        double share = (double)pg->coupons_redeemed[c] / (double)orders;
+        return share < 1.0 ? share : 1.0;
+    }
+    }
+}
+
 /* What the first pass learns. */
 typedef struct scan {
     size_t rows, without_orders, nps_known, csat_known, age_known;
     double nps_sum, csat_sum, age_sum;
     bool has_categories, has_complaints;
     int64_t complaint_code;
+    bool programme_nonzero[F_FIXED];   /* a programme column some row holds a nonzero value of */
 } scan;
 
 static bool counted(const dg_frame *fr, size_t c, int32_t as_of)
@@ -159,8 +220,10 @@ static bool counted(const dg_frame *fr, size_t c, int32_t as_of)
     return fr->first_seen_day[c] == DG_DAY_NONE || fr->first_seen_day[c] <= as_of;
 }
 
-static void first_pass(const dg_frame *fr, int32_t as_of, scan *s, onehot *oh, size_t n_oh)
+static void first_pass(const dg_frame *fr, int32_t as_of, const dg_features_programme *pg,
+                       scan *s, onehot *oh, size_t n_oh)
 {
+    double unit = pow(10.0, fr->minor_digits);
     memset(s, 0, sizeof *s);
     s->complaint_code = dg_dict_find(&fr->feedback_kinds, "complaint");
     s->has_categories = fr->has_lines && fr->categories.n > 1;
@@ -195,6 +258,9 @@ static void first_pass(const dg_frame *fr, int32_t as_of, scan *s, onehot *oh, s
         for (size_t h = 0; h < n_oh; h++)
             if (oh[h].code[c])
                 oh[h].column[oh[h].code[c]] = 1;   /* marked; numbered after the pass */
+        for (int k = F_PROGRAMME_FIRST; k < F_PROGRAMME_END; k++)
+            if (programme_has(pg, k) && programme_value(pg, k, c, e - b, unit) != 0.0)
+                s->programme_nonzero[k] = true;
     }
 }
 
@@ -228,7 +294,8 @@ static int make_columns(dg_features *f, const scan *s, bool demographics, onehot
         bool present = (k != F_CATEGORIES || s->has_categories) &&
                        (k != F_COMPLAINTS || s->has_complaints) &&
                        (k != F_NPS || s->nps_known) && (k != F_CSAT || s->csat_known) &&
-                       (k != F_AGE || (demographics && s->age_known));
+                       (k != F_AGE || (demographics && s->age_known)) &&
+                       (k < F_PROGRAMME_FIRST || k >= F_PROGRAMME_END || s->programme_nonzero[k]);
         col[k] = SIZE_MAX;
         if (present &&
             (col[k] = add_column(f, fixed[k].name, fixed[k].scale, fixed[k].behavioural,
@@ -252,9 +319,9 @@ static int make_columns(dg_features *f, const scan *s, bool demographics, onehot
 
 /* Fills row r (customer c). stamp/stamp_cat: per channel / category code, the last row + 1 that
  * counted it. */
-static void fill_row(dg_features *f, const dg_frame *fr, size_t c, size_t r, const scan *s,
-                     const size_t col[F_FIXED], const onehot *oh, size_t n_oh, uint32_t *stamp,
-                     uint32_t *stamp_cat)
+static void fill_row(dg_features *f, const dg_frame *fr, const dg_features_programme *pg,
+                     size_t c, size_t r, const scan *s, const size_t *col, const onehot *oh,
+                     size_t n_oh, uint32_t *stamp, uint32_t *stamp_cat)
 {
     int32_t as_of = f->as_of;
     size_t b, e;
@@ -283,7 +350,6 @@ static void fill_row(dg_features *f, const dg_frame *fr, size_t c, size_t r, con
     int32_t first = fr->order_day[b], last = fr->order_day[e - 1];
     int32_t start = fr->first_seen_day[c] != DG_DAY_NONE && fr->first_seen_day[c] < first
                         ? fr->first_seen_day[c] : first;
-    f->customer[r] = (uint32_t)c;
     f->revenue_minor[r] = spend;
     row[col[F_RECENCY]] = (double)(as_of - last);
     row[col[F_FREQUENCY]] = n;
@@ -314,6 +380,9 @@ static void fill_row(dg_features *f, const dg_frame *fr, size_t c, size_t r, con
         int32_t age = age_at(as_of, fr->birth_year[c]);
         row[col[F_AGE]] = age >= 0 ? age : s->age_sum / (double)s->age_known;
     }
+    for (int k = F_PROGRAMME_FIRST; k < F_PROGRAMME_END; k++)
+        if (col[k] != SIZE_MAX)
+            row[col[k]] = programme_value(pg, k, c, e - b, unit);
     for (size_t h = 0; h < n_oh; h++) {
         uint32_t code = oh[h].code[c];
         for (size_t k = 1; k < oh[h].dict->n; k++)
@@ -322,7 +391,72 @@ static void fill_row(dg_features *f, const dg_frame *fr, size_t c, size_t r, con
     }
 }
 
-static int add_notes(dg_features *f, const scan *s, bool demographics)
+/* Why programme columns are missing: facts not read, a table without rows by the day, or a
+ * column that is 0 for everyone. */
+static int programme_notes(dg_features *f, const scan *s, const dg_features_programme *pg)
+{
+    if (!pg)
+        return dg_table_add_note(f->notes, "tier, points and coupon use: the programme's tables "
+                                 "were not read for this table, so no such feature");
+    static const struct { int first, end; const char *what; } groups[] = {
+        { F_TIER_RANK, F_POINTS_BALANCE, "tier_rank, tier_downgrades: no tier history by the "
+          "as-of day (`dangol tier evaluate` writes it)" },
+        { F_POINTS_BALANCE, F_COUPONS, "points_balance, points_earned, points_burned, "
+          "points_expired: no points movement by the as-of day" },
+        { F_COUPONS, F_PROGRAMME_END, "coupons_redeemed, coupon_discount, coupon_order_share: no "
+          "coupon redemption by the as-of day" },
+    };
+    char text[256];
+    int rc = 0;
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        if (!programme_has(pg, groups[g].first)) {
+            snprintf(text, sizeof text, "%s, so no such feature", groups[g].what);
+            rc |= dg_table_add_note(f->notes, text);
+            continue;
+        }
+        for (int k = groups[g].first; k < groups[g].end; k++)
+            if (!s->programme_nonzero[k]) {
+                snprintf(text, sizeof text, "%s: 0 for every customer with an order by the as-of "
+                         "day, so no such feature", fixed[k].name);
+                rc |= dg_table_add_note(f->notes, text);
+            }
+    }
+    if (pg->tiers_unknown) {
+        snprintf(text, sizeof text, "tier_rank: %zu customers hold a tier the stored tier rules "
+                 "do not name; counted in the lowest tier", pg->tiers_unknown);
+        rc |= dg_table_add_note(f->notes, text);
+    }
+    return rc;
+}
+
+/* The second pass, rows [begin, end) of a chunk (dg__rows_fn: on the machine's threads; each row
+ * is its own, so the table is the same on any number of threads). acc[0] counts failures. */
+typedef struct fill_job {
+    dg_features *f;
+    const dg_frame *fr;
+    const dg_features_programme *pg;
+    const scan *s;
+    const size_t *col;
+    const onehot *oh;
+    size_t n_oh;
+} fill_job;
+
+static void fill_rows(size_t begin, size_t end, double *acc, const void *ctx)
+{
+    const fill_job *jb = ctx;
+    uint32_t *stamp = calloc(jb->fr->channels.n + 1, sizeof *stamp);
+    uint32_t *stamp_cat = calloc(jb->fr->categories.n + 1, sizeof *stamp_cat);
+    if (!stamp || !stamp_cat)
+        acc[0] += 1.0;
+    for (size_t r = begin; stamp && stamp_cat && r < end; r++)
+        fill_row(jb->f, jb->fr, jb->pg, jb->f->customer[r], r, jb->s, jb->col, jb->oh,
+                 jb->n_oh, stamp, stamp_cat);
+    free(stamp);
+    free(stamp_cat);
+}
+
+static int add_notes(dg_features *f, const scan *s, const dg_features_programme *pg,
+                     bool demographics)
 {
     char text[256];
     int rc = 0;
@@ -331,8 +465,7 @@ static int add_notes(dg_features *f, const scan *s, bool demographics)
                  "row (no behaviour to describe)", s->without_orders);
         rc |= dg_table_add_note(f->notes, text);
     }
-    rc |= dg_table_add_note(f->notes, "discount and coupon use: not in the data (orders carry "
-                            "no discount or coupon column), so no such feature");
+    rc |= programme_notes(f, s, pg);
     if (!s->has_categories)
         rc |= dg_table_add_note(f->notes, "category_breadth: not in the data (no order lines "
                                 "with product categories)");
@@ -374,6 +507,15 @@ int dg_features_compute(dg_features **out, const dg_frame *fr, const dg_features
         return dg_error_set(err, DG_EINVAL, "as-of day %s is after the data's last day %s", want,
                             have);
     }
+    const dg_features_programme *pg = opt->programme;
+    if (pg && (pg->as_of != as_of || pg->n_customers != fr->n_customers)) {
+        char want[16], have[16];
+        dg_date_format(as_of, want);
+        dg_date_format(pg->as_of, have);
+        return dg_error_set(err, DG_EINVAL, "the programme facts are of %s and %zu customers, the "
+                            "feature table of %s and %zu", have, pg->n_customers, want,
+                            fr->n_customers);
+    }
     int rc = 0;
     dg_features *f = calloc(1, sizeof *f);
     onehot oh[N_ONEHOT] = {
@@ -381,7 +523,6 @@ int dg_features_compute(dg_features **out, const dg_frame *fr, const dg_features
         { "region", &fr->regions, fr->region, NULL },
         { "income", &fr->income_bands, fr->income_band, NULL },
     };
-    uint32_t *stamp = NULL, *stamp_cat = NULL;
     size_t col[F_FIXED];
     scan s;
     if (!f || !(f->notes = dg_table_new(NULL))) {
@@ -389,12 +530,13 @@ int dg_features_compute(dg_features **out, const dg_frame *fr, const dg_features
         goto cleanup;
     }
     f->as_of = as_of;
+    f->programme_read = pg != NULL;
     for (size_t h = 0; h < N_ONEHOT; h++)
         if (!(oh[h].column = calloc(oh[h].dict->n ? oh[h].dict->n : 1, sizeof(size_t)))) {
             rc = dg_error_set(err, DG_ENOMEM, "out of memory for the feature table");
             goto cleanup;
         }
-    first_pass(fr, as_of, &s, oh, N_ONEHOT);
+    first_pass(fr, as_of, opt->programme, &s, oh, N_ONEHOT);
     if ((rc = make_columns(f, &s, opt->demographics, oh, N_ONEHOT, col, err)) != 0)
         goto cleanup;
     f->n_rows = s.rows;
@@ -402,9 +544,7 @@ int dg_features_compute(dg_features **out, const dg_frame *fr, const dg_features
     size_t rows = s.rows ? s.rows : 1;
     if (!(f->customer = malloc(rows * sizeof *f->customer)) ||
         !(f->revenue_minor = malloc(rows * sizeof *f->revenue_minor)) ||
-        !(f->values = calloc(rows * f->n_features, sizeof *f->values)) ||
-        !(stamp = calloc(fr->channels.n + 1, sizeof *stamp)) ||
-        !(stamp_cat = calloc(fr->categories.n + 1, sizeof *stamp_cat))) {
+        !(f->values = malloc(rows * f->n_features * sizeof *f->values))) {
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for the feature table (%zu customers)",
                           s.rows);
         goto cleanup;
@@ -414,15 +554,16 @@ int dg_features_compute(dg_features **out, const dg_frame *fr, const dg_features
         size_t b, e;
         order_run(fr, c, as_of, &b, &e);
         if (b < e)
-            fill_row(f, fr, c, r++, &s, col, oh, N_ONEHOT, stamp, stamp_cat);
+            f->customer[r++] = (uint32_t)c;
     }
-    if (add_notes(f, &s, opt->demographics) != 0)
+    fill_job job = { f, fr, opt->programme, &s, col, oh, N_ONEHOT };
+    double failed = 0.0;
+    if (dg__parallel_sum(f->n_rows, 1, fill_rows, &job, 0, &failed) != 0 || failed > 0.0 ||
+        add_notes(f, &s, opt->programme, opt->demographics) != 0)
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for the feature table");
 cleanup:
     for (size_t h = 0; h < N_ONEHOT; h++)
         free(oh[h].column);
-    free(stamp);
-    free(stamp_cat);
     if (rc != 0)
         dg_features_free(f);
     else

@@ -3,7 +3,8 @@
  * repeat rate) are prefix sums over the buckets. A month's NPS counts each customer once, with
  * their latest NPS answer in the month (the definition of docs/loyalty.md, the month being the
  * period): answers are sorted by time, so the last one met in a month is it.
- * O(customers + orders + surveys + months). */
+ * O(customers + orders + surveys + months). A window (dg_frame_window) counts what it holds
+ * as of its day. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -41,6 +42,8 @@ int dg_kpi_monthly(dg_table **out, const dg_frame *f, int n_months, dg_error *er
     int64_t customers_before = 0, buyers_before = 0, repeaters_before = 0;
 
     for (size_t c = 0; c < f->n_customers; c++) {
+        if (!dg_frame_has_customer(f, c))
+            continue;   /* a window's later customer */
         if (f->first_seen_day[c] == DG_DAY_NONE) {
             customers_before++;   /* no dated row at all: known at every date, as in the frame */
         } else {
@@ -51,7 +54,8 @@ int dg_kpi_monthly(dg_table **out, const dg_frame *f, int n_months, dg_error *er
                 acc[mi - first].new_customers++;
         }
         int prev_month = -1;
-        for (size_t o = f->order_offset[c], k = 0; o < f->order_offset[c + 1]; o++, k++) {
+        for (size_t o = f->order_offset[c], k = 0, end = dg_frame_orders_end(f, c); o < end;
+             o++, k++) {
             int mi = month_index(f->order_day[o]);
             if (k < 2) {
                 if (mi < first)
@@ -75,7 +79,7 @@ int dg_kpi_monthly(dg_table **out, const dg_frame *f, int n_months, dg_error *er
             prev_month = mi;
         }
         int answer_month = -1, latest = -1;   /* the month seen last and its latest answer */
-        for (size_t s = f->survey_offset[c]; s < f->survey_offset[c + 1]; s++) {
+        for (size_t s = f->survey_offset[c], end = dg_frame_surveys_end(f, c); s < end; s++) {
             int mi = month_index(f->survey_day[s]);
             if (mi < first || mi > last || f->survey_nps[s] < 0)
                 continue;

@@ -96,62 +96,6 @@ void dg_loyalty_config_default(dg_loyalty_config *config)
     (void)rc;          /* unused when NDEBUG removes the assert */
 }
 
-/* ---- intervals ---- */
-
-/* the 0.975 quantile of the standard normal: both 95% intervals (docs/loyalty.md) */
-#define Z95 1.959963984540054
-
-dg_nps_class dg_nps_class_of(int answer)
-{
-    return answer >= 9 ? DG_NPS_PROMOTER : answer >= 7 ? DG_NPS_PASSIVE : DG_NPS_DETRACTOR;
-}
-
-const char *dg_nps_class_name(dg_nps_class cls)
-{
-    return cls == DG_NPS_PROMOTER ? "promoter" : cls == DG_NPS_PASSIVE ? "passive" : "detractor";
-}
-
-void dg_nps_from_counts(size_t promoters, size_t passives, size_t detractors, dg_nps *out)
-{
-    memset(out, 0, sizeof *out);
-    out->promoters = promoters;
-    out->passives = passives;
-    out->detractors = detractors;
-    out->n = promoters + passives + detractors;
-    if (out->n == 0) {
-        out->ci_low = -100;
-        out->ci_high = 100;
-        return;
-    }
-    double n = (double)out->n;
-    out->score = 100.0 * ((double)promoters - (double)detractors) / n;
-    /* adjusted Wald (Rocks 2016): n + 3 answers, 3/4 added to promoters and to detractors */
-    double na = n + 3.0;
-    double pp = ((double)promoters + 0.75) / na, pd = ((double)detractors + 0.75) / na;
-    double centre = pp - pd;
-    double var = (pp + pd - centre * centre) / na;
-    double half = Z95 * sqrt(var > 0 ? var : 0);
-    out->ci_low = fmax(-100.0, 100.0 * (centre - half));
-    out->ci_high = fmin(100.0, 100.0 * (centre + half));
-}
-
-void dg_share_from_counts(size_t hits, size_t n, dg_share *out)
-{
-    memset(out, 0, sizeof *out);
-    out->hits = hits;
-    out->n = n;
-    if (n == 0) {
-        out->ci_high = 1;
-        return;
-    }
-    double p = (double)hits / (double)n, z2 = Z95 * Z95, nn = (double)n;
-    double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
-    double half = Z95 * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / (1 + z2 / nn);
-    out->share = p;
-    out->ci_low = fmax(0.0, centre - half);
-    out->ci_high = fmin(1.0, centre + half);
-}
-
 /* ---- per customer ---- */
 
 void dg_loyalty_result_clear(dg_loyalty_result *r)
@@ -161,7 +105,7 @@ void dg_loyalty_result_clear(dg_loyalty_result *r)
     void *arrays[] = { r->tenure_days, r->interpurchase_days, r->recent_orders, r->earlier_orders,
                        r->trend, r->categories, r->channels, r->nps, r->csat, r->repurchase,
                        r->recommend, r->behavioural, r->attitudinal, r->index,
-                       r->behavioural_only };
+                       r->behavioural_only, r->known };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
     memset(r, 0, sizeof *r);
@@ -198,7 +142,8 @@ static int result_alloc(dg_loyalty_result *r, size_t n)
            (r->behavioural = malloc(cap * sizeof *r->behavioural)) &&
            (r->attitudinal = malloc(cap * sizeof *r->attitudinal)) &&
            (r->index = malloc(cap * sizeof *r->index)) &&
-           (r->behavioural_only = malloc(cap * sizeof *r->behavioural_only)) ? 0 : DG_ENOMEM;
+           (r->behavioural_only = malloc(cap * sizeof *r->behavioural_only)) &&
+           (r->known = malloc(cap * sizeof *r->known)) ? 0 : DG_ENOMEM;
 }
 
 /* Customer c's orders up to as_of (a prefix of their run): the trend window's counts, the
@@ -208,7 +153,8 @@ static void order_measures(pass *p, size_t c)
     const dg_frame *f = p->f;
     dg_loyalty_result *r = p->r;
     int32_t as_of = r->as_of, window = r->trend_window_days;
-    size_t begin = f->order_offset[c], freq = (size_t)p->rfm->frequency[c], end = begin + freq;
+    size_t begin = f->order_offset[c], freq = r->known[c] ? (size_t)p->rfm->frequency[c] : 0;
+    size_t end = begin + freq;
     uint32_t stamp = (uint32_t)c + 1;
     r->recent_orders[c] = r->earlier_orders[c] = 0;
     r->categories[c] = r->channels[c] = 0;
@@ -253,7 +199,7 @@ static void survey_answers(pass *p, size_t c)
 {
     const dg_frame *f = p->f;
     int8_t nps = -1, csat = 0, rep = 0, rec = 0;
-    for (size_t k = f->survey_offset[c + 1]; k-- > f->survey_offset[c];) {
+    for (size_t k = p->r->known[c] ? f->survey_offset[c + 1] : 0; k-- > f->survey_offset[c];) {
         if (f->survey_day[k] > p->r->as_of)
             continue;
         if (f->survey_day[k] < p->survey_from)
@@ -351,6 +297,8 @@ int dg_loyalty_compute(dg_loyalty_result *out, const dg_frame *f,
         !(p.channel_stamp = calloc(f->channels.n ? f->channels.n : 1, sizeof *p.channel_stamp)))
         rc = dg_error_set(err, DG_ENOMEM, "out of memory computing loyalty");
     for (size_t c = 0; rc == 0 && c < f->n_customers; c++) {
+        r.known[c] = rfm->frequency[c] >= 0;   /* else a window's later customer */
+        r.n_known += r.known[c];
         order_measures(&p, c);
         survey_answers(&p, c);
         scores(&p, c);

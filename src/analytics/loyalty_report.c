@@ -16,7 +16,7 @@ static void nps_of(const dg_loyalty_result *r, const uint32_t *group, uint32_t g
 {
     size_t n_class[3] = {0};
     for (size_t c = 0; c < r->n_customers; c++)
-        if ((!group || group[c] == g) && r->nps[c] >= 0)
+        if (r->known[c] && (!group || group[c] == g) && r->nps[c] >= 0)
             n_class[dg_nps_class_of(r->nps[c])]++;
     dg_nps_from_counts(n_class[DG_NPS_PROMOTER], n_class[DG_NPS_PASSIVE],
                        n_class[DG_NPS_DETRACTOR], out);
@@ -93,6 +93,8 @@ int dg_loyalty_summary_table(dg_table **out, const dg_frame *f, const dg_loyalty
            csat_n = 0, csat_hits = 0;
     double rep_sum = 0, rec_sum = 0;
     for (size_t c = 0; c < r->n_customers; c++) {
+        if (!r->known[c])
+            continue;
         idx_all += r->index[c];
         n_surveyed += !r->behavioural_only[c];
         if (r->csat[c]) {
@@ -132,12 +134,12 @@ int dg_loyalty_summary_table(dg_table **out, const dg_frame *f, const dg_loyalty
     dg_nps nps;
     nps_of(r, NULL, 0, &nps);
     char note[128], trend_note[160], unsurveyed[32];
-    dg_money_format_human((int64_t)(r->n_customers - n_surveyed), 0, unsurveyed,
+    dg_money_format_human((int64_t)(r->n_known - n_surveyed), 0, unsurveyed,
                           sizeof unsurveyed);   /* a count, with separators as in the n column */
     snprintf(note, sizeof note, "%s without survey answers: behavioural part only", unsurveyed);
     snprintf(trend_note, sizeof trend_note, "from -1 (all earlier) to +1 (all recent); n = "
              "buyers with an order in the last %d days", 2 * r->trend_window_days);
-    if (row(t, "customers", 0, false, r->n_customers, false, 0, 0, NULL) ||   /* counts: n */
+    if (row(t, "customers", 0, false, r->n_known, false, 0, 0, NULL) ||   /* counts: n */
         row(t, "buyers (1+ orders)", 0, false, nb, false, 0, 0, NULL) ||
         rate_row(t, "repeat purchase rate", &repeat, "buyers with 2+ orders; 95% Wilson") ||
         whole_days(t, row(t, "mean tenure days", tenure / dnb, nb > 0, nb, false, 0, 0,
@@ -164,8 +166,8 @@ int dg_loyalty_summary_table(dg_table **out, const dg_frame *f, const dg_loyalty
         one_decimal(t, row(t, "mean loyalty index (buyers)", idx_buyers / dnb, nb > 0, nb,
                            false, 0, 0, NULL)) ||
         one_decimal(t, row(t, "mean loyalty index (all)",
-                           r->n_customers ? idx_all / (double)r->n_customers : 0,
-                           r->n_customers > 0, r->n_customers, false, 0, 0, note)))
+                           r->n_known ? idx_all / (double)r->n_known : 0,
+                           r->n_known > 0, r->n_known, false, 0, 0, note)))
         goto fail;
     *out = t;
     return 0;
@@ -199,7 +201,7 @@ int dg_loyalty_group_table(dg_table **out, const dg_loyalty_result *r, const uin
         size_t members = 0, csat_n = 0, csat_hits = 0;
         double idx = 0;
         for (size_t c = 0; c < r->n_customers; c++) {
-            if (g != all && group[c] != key)
+            if (!r->known[c] || (g != all && group[c] != key))
                 continue;
             members++;
             idx += r->index[c];
@@ -251,6 +253,8 @@ int dg_loyalty_customer_table(dg_table **out, const dg_frame *f, const dg_loyalt
         if (dg_table_add_column(t, names[i], types[i], decimals[i]))
             goto fail;
     for (size_t c = 0; c < r->n_customers; c++) {
+        if (!r->known[c])
+            continue;
         if (dg_table_add_row(t) || dg_table_set_text(t, 0, f->customer_id[c]))
             goto fail;
         if (r->tenure_days[c] >= 0) {

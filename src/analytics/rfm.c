@@ -300,9 +300,15 @@ int dg_rfm_compute(dg_rfm_result *out, const dg_frame *fr,
     }
     size_t n_scored = 0;
     for (size_t c = 0; c < n; c++) {
-        size_t begin = fr->order_offset[c], end = fr->order_offset[c + 1];
-        while (end > begin && fr->order_day[end - 1] > res.as_of)   /* sorted by time */
-            end--;
+        res.segment[c] = DG_RFM_NO_SEGMENT;
+        if (!dg_frame_has_customer(fr, c)) {   /* a window's later customer */
+            res.frequency[c] = res.recency_days[c] = -1;
+            res.revenue_minor[c] = res.monetary_minor[c] = 0;
+            continue;
+        }
+        res.n_known++;
+        size_t begin = fr->order_offset[c];
+        size_t end = dg_frame_run_end(fr->order_offset, fr->order_day, c, res.as_of);
         int64_t total = 0;
         for (size_t k = begin; k < end; k++)
             if (dg_money_add(&total, fr->order_amount_minor[k]) != 0) {
@@ -314,7 +320,6 @@ int dg_rfm_compute(dg_rfm_result *out, const dg_frame *fr,
         size_t freq = end - begin;
         res.frequency[c] = (int32_t)freq;
         res.revenue_minor[c] = total;
-        res.segment[c] = DG_RFM_NO_SEGMENT;
         if (freq == 0) {
             res.recency_days[c] = -1;
             res.monetary_minor[c] = 0;

@@ -47,6 +47,8 @@ int dg_rfm_segment_table(dg_table **out, const dg_frame *fr,
     }
     int64_t total_revenue = 0;
     for (size_t c = 0; c < rfm->n_customers; c++) {
+        if (rfm->frequency[c] < 0)
+            continue;   /* not in the frame (a window's later customer) */
         size_t row = rfm->segment[c] == DG_RFM_NO_SEGMENT ? n_seg : rfm->segment[c];
         if (rfm->frequency[c] > 0 && row == n_seg && n_seg > 0)
             continue;   /* unreachable with a map: scored customers always have a segment */
@@ -85,8 +87,7 @@ int dg_rfm_segment_table(dg_table **out, const dg_frame *fr,
             goto cleanup;
         }
         dg_table_set_int(t, 1, (int64_t)count[row]);
-        dg_table_set_real(t, 2, rfm->n_customers ? (double)count[row] / (double)rfm->n_customers
-                                                 : 0.0);
+        dg_table_set_real(t, 2, rfm->n_known ? (double)count[row] / (double)rfm->n_known : 0.0);
         dg_table_set_int(t, 3, revenue[row]);
         dg_table_set_real(t, 4, total_revenue ? (double)revenue[row] / (double)total_revenue
                                               : 0.0);
@@ -165,6 +166,8 @@ int dg_rfm_customer_table(dg_table **out, const dg_frame *fr,
         dg_table_add_column(t, "segment", DG_CELL_TEXT, 0) || dg_rfm_add_notes(rfm, t))
         goto fail;
     for (size_t c = 0; c < rfm->n_customers; c++) {
+        if (rfm->frequency[c] < 0)
+            continue;
         if (dg_table_add_row(t) || dg_table_set_text(t, 0, fr->customer_id[c]))
             goto fail;
         dg_table_set_int(t, 2, rfm->frequency[c]);

@@ -188,7 +188,8 @@ static bool recommends(const dg_frame *f, const dg_stage_rules *r, size_t c, int
     }
     if (r->referral_signal)
         for (size_t k = f->referral_offset[c]; k < f->referral_offset[c + 1]; k++)
-            if (f->referral_day[k] >= from && f->referral_day[k] <= to)
+            if (f->referral_day[k] >= from && f->referral_day[k] <= to &&
+                dg_frame_has_customer(f, f->referral_referred[k]))
                 return true;
     if (r->review_signal)
         for (size_t k = f->feedback_offset[c]; k < f->feedback_offset[c + 1]; k++)

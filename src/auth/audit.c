@@ -18,6 +18,7 @@
 
 #include "core/json_write.h"
 #include "dangol/audit.h"
+#include "dangol/text.h"
 #include "store/audit.h"
 #include "store/snapshot.h"
 
@@ -43,12 +44,19 @@ bool dg_audit_action_bulk(const char *action)
 
 /* ---- the canonical form and the hash ------------------------------------------------------ */
 
+/* A number of the form, followed by end (":" or "\n"). */
+static void hash_number(crypto_hash_sha256_state *h, int64_t v, char end)
+{
+    char text[32];
+    size_t k = strlen(dg_int_format(v, text));
+    text[k++] = end;
+    crypto_hash_sha256_update(h, (const unsigned char *)text, (unsigned long long)k);
+}
+
 static void hash_text(crypto_hash_sha256_state *h, const char *text)
 {
-    char len[32];
     size_t n = text ? strlen(text) : 0;
-    int k = snprintf(len, sizeof len, "%zu:", n);
-    crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
+    hash_number(h, (int64_t)n, ':');
     if (n)
         crypto_hash_sha256_update(h, (const unsigned char *)text, n);
     crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
@@ -56,9 +64,7 @@ static void hash_text(crypto_hash_sha256_state *h, const char *text)
 
 static void hash_int(crypto_hash_sha256_state *h, int64_t v)
 {
-    char text[32];
-    int k = snprintf(text, sizeof text, "%" PRId64 "\n", v);
-    crypto_hash_sha256_update(h, (const unsigned char *)text, (unsigned long long)k);
+    hash_number(h, v, '\n');
 }
 
 /* SHA-256 of prev and e's canonical form into out. */
@@ -93,29 +99,9 @@ static void hex(const unsigned char *bytes, char out[2 * DG_AUDIT_HASH_BYTES + 1
 /* The customers as a JSON array's text (malloc'd), NULL for none; *failed on out of memory. */
 static char *customers_json(const dg_audit_event *ev, bool *failed)
 {
-    *failed = false;
-    if (!ev->n_customers)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    if (!out) {
-        *failed = true;
-        return NULL;
-    }
-    fputc('[', out);
-    for (size_t i = 0; i < ev->n_customers; i++) {
-        if (i)
-            fputc(',', out);
-        dg__json_write_string(out, ev->customers[i] ? ev->customers[i] : "");
-    }
-    fputc(']', out);
-    if (fclose(out) != 0) {
-        free(buf);
-        *failed = true;
-        return NULL;
-    }
-    return buf;
+    char *text = ev->n_customers ? dg__json_string_array(ev->customers, ev->n_customers) : NULL;
+    *failed = ev->n_customers && !text;
+    return text;
 }
 
 static int check_event(const dg_audit_actor *actor, const dg_audit_event *ev, dg_error *err)
@@ -133,25 +119,20 @@ static int check_event(const dg_audit_actor *actor, const dg_audit_event *ev, dg
     return 0;
 }
 
-/* Appends inside the open write transaction. */
-static int append_in(dg_store *store, const dg_audit_actor *actor, const dg_audit_event *ev,
-                     const char *customers, int64_t *entry_id, dg_error *err)
+/* Fills row with the entry actor/ev (customers: its JSON text) whose id is id and whose
+ * predecessor's hash is prev, and hashes it. */
+static void entry_row(dg__audit_row *row, int64_t id, const unsigned char *prev, int64_t at,
+                      const dg_audit_actor *actor, const dg_audit_event *ev,
+                      const char *customers)
 {
-    dg__audit_row row;
-    memset(&row, 0, sizeof row);
-    bool found = false;
-    int64_t tail = 0;
-    int rc = dg__audit_tail(store, &tail, row.prev_hash, &found, err);
-    if (rc != 0)
-        return rc;
-    if (!found)
-        memset(row.prev_hash, 0, sizeof row.prev_hash);
-    dg_audit_entry *e = &row.entry;
-    e->entry_id = tail + 1;
-    e->at = (int64_t)time(NULL);
+    memset(row, 0, sizeof *row);
+    memcpy(row->prev_hash, prev, sizeof row->prev_hash);
+    dg_audit_entry *e = &row->entry;
+    e->entry_id = id;
+    e->at = at;
     e->actor_kind = actor->kind;
     e->actor_id = actor->id;
-    row.actor_id_set = actor->id != 0;
+    row->actor_id_set = actor->id != 0;
     e->actor = actor->name ? actor->name : "";
     e->role = actor->role != DG_ROLE_NONE ? dg_role_name(actor->role) : NULL;
     e->origin = actor->origin;
@@ -159,31 +140,57 @@ static int append_in(dg_store *store, const dg_audit_actor *actor, const dg_audi
     e->customers = customers;
     e->reason = ev->reason && *ev->reason ? ev->reason : NULL;
     e->detail = ev->detail && *ev->detail ? ev->detail : NULL;
-    entry_hash(row.prev_hash, e, row.hash);
-    rc = dg__audit_insert(store, &row, err);
-    if (rc == 0 && entry_id)
-        *entry_id = e->entry_id;
+    entry_hash(row->prev_hash, e, row->hash);
+}
+
+/* Appends the n entries (actors[i] did events[i]) inside the open write transaction: the tail
+ * read once, each entry linked to the one before, the rows inserted together. */
+static int append_in(dg_store *store, const dg_audit_actor *actors, const dg_audit_event *events,
+                     size_t n, int64_t *first_id, dg_error *err)
+{
+    dg__audit_row *rows = calloc(n, sizeof *rows);
+    char **customers = calloc(n, sizeof *customers);
+    unsigned char prev[DG_AUDIT_HASH_BYTES] = { 0 };
+    bool found = false, failed = false;
+    int64_t tail = 0, at = (int64_t)time(NULL);
+    int rc = rows && customers ? dg__audit_tail(store, &tail, prev, &found, err)
+                               : dg_error_set(err, DG_ENOMEM, "out of memory");
+    if (rc == 0 && !found)
+        memset(prev, 0, sizeof prev);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        customers[i] = customers_json(&events[i], &failed);
+        if (failed) {
+            rc = dg_error_set(err, DG_ENOMEM, "out of memory");
+            break;
+        }
+        entry_row(&rows[i], tail + 1 + (int64_t)i, i ? rows[i - 1].hash : prev, at, &actors[i],
+                  &events[i], customers[i]);
+    }
+    if (rc == 0)
+        rc = dg__audit_insert_rows(store, rows, n, err);
+    if (rc == 0 && first_id)
+        *first_id = tail + 1;
+    for (size_t i = 0; customers && i < n; i++)
+        free(customers[i]);
+    free(customers);
+    free(rows);
     return rc;
 }
 
-int dg_audit_append(dg_store *store, const dg_audit_actor *actor, const dg_audit_event *event,
-                    int64_t *entry_id, dg_error *err)
+int dg_audit_append_all(dg_store *store, const dg_audit_actor *actors,
+                        const dg_audit_event *events, size_t n, int64_t *first_id,
+                        dg_error *err)
 {
-    int rc = check_event(actor, event, err);
-    if (rc != 0)
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = check_event(&actors[i], &events[i], err);
+    if (rc != 0 || n == 0)
         return rc;
-    bool failed;
-    char *customers = customers_json(event, &failed);
-    if (failed)
-        return dg_error_set(err, DG_ENOMEM, "out of memory");
     /* inside the caller's write transaction, or in one of our own */
     bool own = !dg__store_in_transaction(store);
-    if (own && (rc = dg_store_begin(store, err)) != 0) {
-        free(customers);
+    if (own && (rc = dg_store_begin(store, err)) != 0)
         return rc;
-    }
-    rc = append_in(store, actor, event, customers, entry_id, err);
-    free(customers);
+    rc = append_in(store, actors, events, n, first_id, err);
     if (own) {
         if (rc == 0)
             rc = dg_store_commit(store, err);
@@ -191,6 +198,14 @@ int dg_audit_append(dg_store *store, const dg_audit_actor *actor, const dg_audit
             dg_store_rollback(store);
     }
     return rc;
+}
+
+int dg_audit_append(dg_store *store, const dg_audit_actor *actor, const dg_audit_event *event,
+                    int64_t *entry_id, dg_error *err)
+{
+    if (!actor)
+        return check_event(actor, event, err);
+    return dg_audit_append_all(store, actor, event, 1, entry_id, err);
 }
 
 /* ---- verifying ---------------------------------------------------------------------------- */
@@ -316,7 +331,7 @@ int dg_audit_prune(dg_store *store, const dg_audit_actor *actor, int keep_days, 
         snprintf(detail, sizeof detail, "{\"through\":%" PRId64 ",\"hash\":\"%s\",\"entries\":%"
                  PRId64 ",\"keep_days\":%d}", through, hash_hex, count, keep_days);
         dg_audit_event ev = { .action = DG_AUDIT_PRUNE, .detail = detail };
-        rc = append_in(store, actor, &ev, NULL, NULL, err);
+        rc = append_in(store, actor, &ev, 1, NULL, err);
     }
     if (rc != 0) {
         dg_store_rollback(store);

@@ -41,6 +41,12 @@ int dg_cli_parse_number(const dg_cli *cli, const char *option, const char *text,
 
 int dg_cli_load_frame(dg_cli *cli, int32_t as_of, bool with_lines, dg_frame **out)
 {
+    dg_frame_options opts = { .as_of = as_of, .with_lines = with_lines };
+    return dg_cli_load_frame_of(cli, &opts, out);
+}
+
+int dg_cli_load_frame_of(dg_cli *cli, const dg_frame_options *opts, dg_frame **out)
+{
     dg_error err;
     dg_error_clear(&err);
     *out = NULL;
@@ -48,7 +54,7 @@ int dg_cli_load_frame(dg_cli *cli, int32_t as_of, bool with_lines, dg_frame **ou
     int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
     if (opened != DG_EXIT_OK)
         return opened;
-    int rc = dg_report_frame(out, store, as_of, with_lines, &err);
+    int rc = dg_report_frame_of(out, store, opts, &err);
     dg_store_close(store);
     return rc == 0 ? DG_EXIT_OK : dg_cli_fail(cli, &err);
 }
@@ -67,7 +73,7 @@ int dg_cli_report_print(dg_cli *cli, int rc, const dg_report *report, const dg_e
     return DG_EXIT_OK;
 }
 
-int dg_cli_query(dg_cli *cli, const char *name, const char *const *params)
+int dg_cli_store_report(dg_cli *cli, dg_cli_store_report_fn fn, void *ctx)
 {
     dg_store *store;
     int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
@@ -77,9 +83,30 @@ int dg_cli_query(dg_cli *cli, const char *name, const char *const *params)
     dg_error_clear(&err);
     dg_report report;
     dg_report_init(&report);
-    int rc = dg_report_query(&report, store, name, params, &err);
+    int rc = fn(&report, store, ctx, &err);
     dg_store_close(store);
     int code = dg_cli_report_print(cli, rc, &report, &err);
     dg_report_clear(&report);
-    return rc == DG_EINVAL ? DG_EXIT_USAGE : code;
+    return code;
+}
+
+/* dg_cli_query's report: the named query, its status kept for the exit code. */
+typedef struct query_call {
+    const char *name;
+    const char *const *params;
+    int status;
+} query_call;
+
+static int query_report(dg_report *out, dg_store *store, void *ctx, dg_error *err)
+{
+    query_call *q = ctx;
+    q->status = dg_report_query(out, store, q->name, q->params, err);
+    return q->status;
+}
+
+int dg_cli_query(dg_cli *cli, const char *name, const char *const *params)
+{
+    query_call q = { name, params, 0 };
+    int code = dg_cli_store_report(cli, query_report, &q);
+    return q.status == DG_EINVAL ? DG_EXIT_USAGE : code;
 }

@@ -25,10 +25,19 @@ int dg_cli_parse_number(const dg_cli *cli, const char *option, const char *text,
 /* Opens the store read-only and builds the frame as of as_of (DG_DAY_NONE: last day in the
  * store). The caller frees *out with dg_frame_free. */
 int dg_cli_load_frame(dg_cli *cli, int32_t as_of, bool with_lines, dg_frame **out);
+/* The same with every option of dg_frame_from_store (the columns the command reads). */
+int dg_cli_load_frame_of(dg_cli *cli, const dg_frame_options *opts, dg_frame **out);
 
 /* Prints a finished report (rc and err from the report entry): its one table with its notes,
  * or all its tables; the failure otherwise. The report stays the caller's. */
 int dg_cli_report_print(dg_cli *cli, int rc, const dg_report *report, const dg_error *err);
+
+/* A report read from the store: fills out from store and the command's ctx; a DG_E* status. */
+typedef int (*dg_cli_store_report_fn)(dg_report *out, dg_store *store, void *ctx, dg_error *err);
+
+/* Opens the store read-only, runs fn on it, closes it and prints the report as
+ * dg_cli_report_print does. Returns the exit code. */
+int dg_cli_store_report(dg_cli *cli, dg_cli_store_report_fn fn, void *ctx);
 
 /* Runs the report called name on the store with the key/value params (dg_report_query) and
  * prints it; a bad parameter (DG_EINVAL) exits as a usage error. */

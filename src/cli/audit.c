@@ -2,7 +2,6 @@
  * walks the hash chain and names the first changed or removed entry (exit 1); list shows the
  * entries of a customer, a user or a period; prune is the retention job (--keep-days, at least
  * 365, default 730), itself written to the trail. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,25 +33,20 @@ int dg_cli_audit(dg_cli *cli, dg_store *store, const char *action, const char *c
     return rc == 0 ? DG_EXIT_OK : dg_cli_fail(cli, &err);
 }
 
+static int verification_report(dg_report *out, dg_store *store, void *ctx, dg_error *err)
+{
+    dg_audit_verification *v = ctx;
+    int rc = dg_audit_verify(store, v, err);
+    return rc == 0 ? dg_report_audit_verification(out, v, err) : rc;
+}
+
 static int verify(dg_cli *cli, int argc, char **argv)
 {
     (void)argv;
     if (argc != 1)
         return dg_cli_usage_error(cli, "audit verify takes no arguments");
-    dg_store *store;
-    int code = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
-    if (code != DG_EXIT_OK)
-        return code;
-    dg_error err;
-    dg_error_clear(&err);
     dg_audit_verification v;
-    dg_report rep = { 0 };
-    int rc = dg_audit_verify(store, &v, &err);
-    if (rc == 0)
-        rc = dg_report_audit_verification(&rep, &v, &err);
-    code = dg_cli_report_print(cli, rc, &rep, &err);
-    dg_report_clear(&rep);
-    dg_store_close(store);
+    int code = dg_cli_store_report(cli, verification_report, &v);
     if (code == DG_EXIT_OK && !v.ok) {
         fprintf(stderr, "%s audit: the audit trail is broken: %s\n", cli->program, v.problem);
         return DG_EXIT_DATA;
@@ -60,76 +54,73 @@ static int verify(dg_cli *cli, int argc, char **argv)
     return code;
 }
 
-static int list(dg_cli *cli, int argc, char **argv)
+static int entries_report(dg_report *out, dg_store *store, void *ctx, dg_error *err)
 {
-    enum { OPT_CUSTOMER = 1, OPT_USER, OPT_SINCE, OPT_LIMIT };
-    static const struct option options[] = {
-        { "customer", required_argument, NULL, OPT_CUSTOMER },
-        { "user", required_argument, NULL, OPT_USER },
-        { "since", required_argument, NULL, OPT_SINCE },
-        { "limit", required_argument, NULL, OPT_LIMIT },
-        { 0 },
-    };
-    dg_audit_filter filter = { 0 };
+    return dg_report_audit(out, store, ctx, err);
+}
+
+/* --since DATE: entries from its midnight (UTC) on (ctx: the filter). */
+static int parse_since(const dg_cli *cli, const char *text, void *ctx)
+{
+    dg_audit_filter *filter = ctx;
     dg_error err;
     dg_error_clear(&err);
-    int o;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        int32_t day;
-        char *end = NULL;
-        switch (o) {
-        case OPT_CUSTOMER: filter.customer_id = optarg; break;
-        case OPT_USER: filter.user = optarg; break;
-        case OPT_SINCE:
-            if (dg_date_parse(optarg, strlen(optarg), &day, &err) != 0)
-                return dg_cli_usage_error(cli, "--since: %s", err.message);
-            filter.since = (int64_t)day * 86400;
-            break;
-        case OPT_LIMIT:
-            filter.limit = (size_t)strtoul(optarg, &end, 10);
-            if (!*optarg || *end || *optarg == '-' || filter.limit < 1)
-                return dg_cli_usage_error(cli, "--limit \"%s\" must be a whole number from 1",
-                                          optarg);
-            break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind != argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    dg_store *store;
-    int code = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
+    int32_t day;
+    if (dg_date_parse(text, strlen(text), &day, &err) != 0)
+        return dg_cli_usage_error(cli, "--since: %s", err.message);
+    filter->since = (int64_t)day * 86400;
+    return DG_EXIT_OK;
+}
+
+/* --limit N, from 1 (ctx: the filter). */
+static int parse_limit(const dg_cli *cli, const char *text, void *ctx)
+{
+    dg_audit_filter *filter = ctx;
+    char *end = NULL;
+    filter->limit = (size_t)strtoul(text, &end, 10);
+    if (!*text || *end || *text == '-' || filter->limit < 1)
+        return dg_cli_usage_error(cli, "--limit \"%s\" must be a whole number from 1", text);
+    return DG_EXIT_OK;
+}
+
+static int list(dg_cli *cli, int argc, char **argv)
+{
+    dg_audit_filter filter = { 0 };
+    const dg_cli_option options[] = {
+        dg_cli_text("customer", &filter.customer_id),
+        dg_cli_text("user", &filter.user),
+        dg_cli_call("since", parse_since, &filter),
+        dg_cli_call("limit", parse_limit, &filter),
+    };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
     if (code != DG_EXIT_OK)
         return code;
-    dg_report rep = { 0 };
-    int rc = dg_report_audit(&rep, store, &filter, &err);
-    code = dg_cli_report_print(cli, rc, &rep, &err);
-    dg_report_clear(&rep);
-    dg_store_close(store);
-    return code;
+    return dg_cli_store_report(cli, entries_report, &filter);
+}
+
+/* --keep-days N: at least DG_AUDIT_KEEP_DAYS_MIN, at most 36500 (ctx: the long). */
+static int parse_keep_days(const dg_cli *cli, const char *text, void *ctx)
+{
+    char *end = NULL;
+    long keep = strtol(text, &end, 10);
+    if (!*text || *end || keep < DG_AUDIT_KEEP_DAYS_MIN || keep > 36500)
+        return dg_cli_usage_error(cli, "--keep-days \"%s\": the audit trail is kept at least "
+                                  "%d days (PIPA: one year; two for large holders, the "
+                                  "default %d), at most 36500", text,
+                                  DG_AUDIT_KEEP_DAYS_MIN, DG_AUDIT_KEEP_DAYS_DEFAULT);
+    *(long *)ctx = keep;
+    return DG_EXIT_OK;
 }
 
 static int prune(dg_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = { { "keep-days", required_argument, NULL, 'k' },
-                                             { 0 } };
     long keep = DG_AUDIT_KEEP_DAYS_DEFAULT;
-    int o;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        char *end = NULL;
-        if (o != 'k')
-            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        keep = strtol(optarg, &end, 10);
-        if (!*optarg || *end || keep < DG_AUDIT_KEEP_DAYS_MIN || keep > 36500)
-            return dg_cli_usage_error(cli, "--keep-days \"%s\": the audit trail is kept at least "
-                                      "%d days (PIPA: one year; two for large holders, the "
-                                      "default %d), at most 36500", optarg,
-                                      DG_AUDIT_KEEP_DAYS_MIN, DG_AUDIT_KEEP_DAYS_DEFAULT);
-    }
-    if (optind != argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    dg_store *store;
-    int code = dg_cli_open_store(cli, 0, &store);
+    const dg_cli_option options[] = { dg_cli_call("keep-days", parse_keep_days, &keep) };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
     if (code != DG_EXIT_OK)
+        return code;
+    dg_store *store;
+    if ((code = dg_cli_open_store(cli, 0, &store)) != DG_EXIT_OK)
         return code;
     dg_error err;
     dg_error_clear(&err);

@@ -1,7 +1,6 @@
 /* `dangol churn train|score|report` (churn models trained on the feature table and stored) and
  * `dangol model list|show` (the stored models). Training, scoring and every table come from the
  * library (dangol/model.h, the report layer); this file only reads options. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,105 +19,54 @@ typedef struct churn_args {
     const char *positional;
 } churn_args;
 
+/* --algorithm NAME (ctx: the dg_churn_algorithm). */
+static int parse_algorithm(const dg_cli *cli, const char *text, void *ctx)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    if (dg_churn_algorithm_parse(ctx, text, &err) != 0)
+        return dg_cli_usage_error(cli, "%s", err.message);
+    return DG_EXIT_OK;
+}
+
 static int parse_args(dg_cli *cli, int argc, char **argv, churn_args *a)
 {
-    enum { OPT_AS_OF = 1, OPT_HORIZON, OPT_ALGORITHM, OPT_FEATURES, OPT_TREES, OPT_DEPTH, OPT_ETA,
-           OPT_MCW, OPT_SUBSAMPLE, OPT_THREADS, OPT_SEED, OPT_COST, OPT_NO_VALIDATE, OPT_ACTOR,
-           OPT_KEY, OPT_MODEL, OPT_TOP, OPT_DISTRIBUTION };
-    static const struct option options[] = {
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { "horizon", required_argument, NULL, OPT_HORIZON },
-        { "algorithm", required_argument, NULL, OPT_ALGORITHM },
-        { "features", required_argument, NULL, OPT_FEATURES },
-        { "trees", required_argument, NULL, OPT_TREES },
-        { "depth", required_argument, NULL, OPT_DEPTH },
-        { "eta", required_argument, NULL, OPT_ETA },
-        { "min-child-weight", required_argument, NULL, OPT_MCW },
-        { "subsample", required_argument, NULL, OPT_SUBSAMPLE },
-        { "threads", required_argument, NULL, OPT_THREADS },
-        { "seed", required_argument, NULL, OPT_SEED },
-        { "cost", required_argument, NULL, OPT_COST },
-        { "no-validate", no_argument, NULL, OPT_NO_VALIDATE },
-        { "actor", required_argument, NULL, OPT_ACTOR },
-        { "idempotency-key", required_argument, NULL, OPT_KEY },
-        { "model", required_argument, NULL, OPT_MODEL },
-        { "top", required_argument, NULL, OPT_TOP },
-        { "distribution", no_argument, NULL, OPT_DISTRIBUTION },
-        { 0 } };
     memset(a, 0, sizeof *a);
     dg_churn_options_init(&a->opt);
     dg_churn_params *p = &a->opt.params;
-    dg_error err;
-    dg_error_clear(&err);
-    double v = 0;
-    int o, code = DG_EXIT_OK;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        const char *name = argv[optind - 1];
-        switch (o) {
-        case OPT_AS_OF: code = dg_cli_parse_day(cli, "--as-of", optarg, &a->opt.as_of); break;
-        case OPT_HORIZON:
-            if ((code = dg_cli_parse_number(cli, "--horizon", optarg, 1, 3660, true, &v)) == 0)
-                a->opt.horizon_days = (int32_t)v;
-            break;
-        case OPT_ALGORITHM:
-            if (dg_churn_algorithm_parse(&p->algorithm, optarg, &err) != 0)
-                code = dg_cli_usage_error(cli, "%s", err.message);
-            break;
-        case OPT_FEATURES: a->opt.features = optarg; break;
-        case OPT_TREES:
-            if ((code = dg_cli_parse_number(cli, "--trees", optarg, 1, 5000, true, &v)) == 0)
-                p->trees = (int)v;
-            break;
-        case OPT_DEPTH:
-            if ((code = dg_cli_parse_number(cli, "--depth", optarg, 1, 16, true, &v)) == 0)
-                p->depth = (int)v;
-            break;
-        case OPT_ETA:
-            if ((code = dg_cli_parse_number(cli, "--eta", optarg, 1e-6, 1, false, &v)) == 0)
-                p->eta = v;
-            break;
-        case OPT_MCW:
-            if ((code = dg_cli_parse_number(cli, "--min-child-weight", optarg, 0, 1e6, false, &v)) == 0)
-                p->min_child_weight = v;
-            break;
-        case OPT_SUBSAMPLE:
-            if ((code = dg_cli_parse_number(cli, "--subsample", optarg, 0.01, 1, false, &v)) == 0)
-                p->subsample = v;
-            break;
-        case OPT_THREADS:
-            if ((code = dg_cli_parse_number(cli, "--threads", optarg, 1, 2, true, &v)) == 0)
-                p->threads = (int)v;
-            break;
-        case OPT_SEED:
-            if ((code = dg_cli_parse_number(cli, "--seed", optarg, 0, 2147483646, true, &v)) == 0)
-                p->seed = (uint64_t)v;
-            break;
-        case OPT_COST:
-            if ((code = dg_cli_parse_number(cli, "--cost", optarg, 1e-6, 1e6, false, &v)) == 0)
-                p->cost = v;
-            break;
-        case OPT_NO_VALIDATE: a->opt.validate = false; break;
-        case OPT_DISTRIBUTION: a->distribution = true; break;
-        case OPT_ACTOR: a->actor = optarg; break;
-        case OPT_KEY: a->key = optarg; break;
-        case OPT_MODEL:
-            if ((code = dg_cli_parse_number(cli, "--model", optarg, 1, 9e15, true, &v)) == 0)
-                a->model_id = (int64_t)v;
-            break;
-        case OPT_TOP:
-            if ((code = dg_cli_parse_number(cli, "--top", optarg, 1, 1e9, true, &v)) == 0)
-                a->top = (size_t)v;
-            break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", name);
-        }
-        if (code != DG_EXIT_OK)
-            return code;
-    }
-    if (optind < argc)
-        a->positional = argv[optind++];
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return DG_EXIT_OK;
+    double horizon = a->opt.horizon_days, trees = p->trees, depth = p->depth;
+    double threads = p->threads, seed = (double)p->seed, model = 0, top = 0;
+    bool no_validate = false;
+    const dg_cli_option options[] = {
+        dg_cli_day("as-of", &a->opt.as_of, NULL),
+        dg_cli_whole("horizon", &horizon, 1, 3660),
+        dg_cli_call("algorithm", parse_algorithm, &p->algorithm),
+        dg_cli_text("features", &a->opt.features),
+        dg_cli_whole("trees", &trees, 1, 5000),
+        dg_cli_whole("depth", &depth, 1, 16),
+        dg_cli_number("eta", &p->eta, 1e-6, 1),
+        dg_cli_number("min-child-weight", &p->min_child_weight, 0, 1e6),
+        dg_cli_number("subsample", &p->subsample, 0.01, 1),
+        dg_cli_whole("threads", &threads, 1, 2),
+        dg_cli_whole("seed", &seed, 0, 2147483646),
+        dg_cli_number("cost", &p->cost, 1e-6, 1e6),
+        dg_cli_flag("no-validate", &no_validate),
+        dg_cli_text("actor", &a->actor),
+        dg_cli_text("idempotency-key", &a->key),
+        dg_cli_whole("model", &model, 1, 9e15),
+        dg_cli_whole("top", &top, 1, 1e9),
+        dg_cli_flag("distribution", &a->distribution),
+    };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), &a->positional, 1);
+    a->opt.horizon_days = (int32_t)horizon;
+    p->trees = (int)trees;
+    p->depth = (int)depth;
+    p->threads = (int)threads;
+    p->seed = (uint64_t)seed;
+    a->model_id = (int64_t)model;
+    a->top = (size_t)top;
+    a->opt.validate = a->opt.validate && !no_validate;
+    return code;
 }
 
 static int train(dg_cli *cli, const churn_args *a)

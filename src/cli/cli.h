@@ -97,6 +97,10 @@ typedef enum {
     DG_CLI_OPTION_FLAG,    /* out: bool *, set true; takes no argument */
     DG_CLI_OPTION_DAY,     /* out: int32_t *, a YYYY-MM-DD date (a bad one: usage error) */
     DG_CLI_OPTION_LIST,    /* out: dg_cli_list *, each time it appears, in order */
+    DG_CLI_OPTION_NUMBER,  /* out: double *, from lo to hi, whole when integer (else a usage
+                              error, dg_cli_parse_number's) */
+    DG_CLI_OPTION_CALL,    /* parse(cli, value, out) reads the value: an exit code */
+    DG_CLI_OPTION_CHOICE,  /* out: int *, set to choice; takes no argument (the last wins) */
 } dg_cli_option_kind;
 
 /* The values of a repeatable option; the caller frees items (not the strings: argv's). */
@@ -110,6 +114,10 @@ typedef struct dg_cli_option {
     dg_cli_option_kind kind;
     void *out;
     bool *given;           /* set true when the option appears; NULL: not recorded */
+    double lo, hi;         /* DG_CLI_OPTION_NUMBER: the range */
+    bool integer;          /* DG_CLI_OPTION_NUMBER: whole numbers only */
+    int choice;            /* DG_CLI_OPTION_CHOICE: the value it stands for */
+    int (*parse)(const dg_cli *cli, const char *value, void *out);   /* DG_CLI_OPTION_CALL */
 } dg_cli_option;
 
 #define DG_CLI_MAX_OPTIONS 32
@@ -120,23 +128,51 @@ typedef struct dg_cli_option {
  * an argument too many) and returns DG_EXIT_USAGE. */
 int dg_cli_options(const dg_cli *cli, int argc, char **argv, const dg_cli_option *options,
                    size_t n_options, const char **positional, size_t n_positional);
+/* The same, leaving the arguments after the options to the caller: they are argv[*rest..argc). */
+int dg_cli_options_rest(const dg_cli *cli, int argc, char **argv, const dg_cli_option *options,
+                        size_t n_options, int *rest);
 
 /* Table entries, typed so a field of the wrong type does not compile. */
 static inline dg_cli_option dg_cli_text(const char *name, const char **out)
 {
-    return (dg_cli_option){ name, DG_CLI_OPTION_TEXT, out, NULL };
+    return (dg_cli_option){ .name = name, .kind = DG_CLI_OPTION_TEXT, .out = out };
 }
 static inline dg_cli_option dg_cli_flag(const char *name, bool *out)
 {
-    return (dg_cli_option){ name, DG_CLI_OPTION_FLAG, out, NULL };
+    return (dg_cli_option){ .name = name, .kind = DG_CLI_OPTION_FLAG, .out = out };
 }
 static inline dg_cli_option dg_cli_day(const char *name, int32_t *out, bool *given)
 {
-    return (dg_cli_option){ name, DG_CLI_OPTION_DAY, out, given };
+    return (dg_cli_option){ .name = name, .kind = DG_CLI_OPTION_DAY, .out = out, .given = given };
 }
 static inline dg_cli_option dg_cli_list_of(const char *name, dg_cli_list *out)
 {
-    return (dg_cli_option){ name, DG_CLI_OPTION_LIST, out, NULL };
+    return (dg_cli_option){ .name = name, .kind = DG_CLI_OPTION_LIST, .out = out };
+}
+/* A number from lo to hi; dg_cli_whole: a whole one. */
+static inline dg_cli_option dg_cli_number(const char *name, double *out, double lo, double hi)
+{
+    return (dg_cli_option){ .name = name, .kind = DG_CLI_OPTION_NUMBER, .out = out, .lo = lo,
+                            .hi = hi };
+}
+static inline dg_cli_option dg_cli_whole(const char *name, double *out, double lo, double hi)
+{
+    return (dg_cli_option){ .name = name, .kind = DG_CLI_OPTION_NUMBER, .out = out, .lo = lo,
+                            .hi = hi, .integer = true };
+}
+/* One of several options that each choose a value of *out (--customers, --bins, --grid). */
+static inline dg_cli_option dg_cli_choice(const char *name, int *out, int choice)
+{
+    return (dg_cli_option){ .name = name, .kind = DG_CLI_OPTION_CHOICE, .out = out,
+                            .choice = choice };
+}
+/* An option the command reads itself, in its turn among the others (a rating, a role). */
+static inline dg_cli_option dg_cli_call(const char *name,
+                                        int (*parse)(const dg_cli *, const char *, void *),
+                                        void *out)
+{
+    return (dg_cli_option){ .name = name, .kind = DG_CLI_OPTION_CALL, .out = out,
+                            .parse = parse };
 }
 
 /* Appends an audit entry (dangol/audit.h) by the command line (the OS user, origin "cli"):

@@ -63,8 +63,8 @@ static int run(dg_cli *cli, int argc, char **argv)
         return code;
     opt.config = &config;
     opt.point_value_minor = rules.point_value_minor;
-    dg_frame *frame = NULL;
-    if ((code = dg_cli_load_frame(cli, as_of, false, &frame)) != DG_EXIT_OK)
+    dg_frame *frame = NULL;   /* with its order lines: the margins are computed from them */
+    if ((code = dg_cli_load_frame(cli, as_of, true, &frame)) != DG_EXIT_OK)
         return code;
     dg_store *store = NULL;
     if ((code = dg_cli_open_store(cli, DG_STORE_READONLY, &store)) != DG_EXIT_OK) {

@@ -131,26 +131,20 @@ static int done(dg_cli *cli, const followup_args *a)
     return dg_cli_print_free(cli, t);
 }
 
+static int tasks_report(dg_report *out, dg_store *store, void *ctx, dg_error *err)
+{
+    return dg_report_followup_list(out, store, ctx, err);
+}
+
 static int list(dg_cli *cli, const followup_args *a)
 {
     const char *state = a->state ? dg_vocab_code("followup_state", a->state,
                                                  strlen(a->state)) : NULL;
     if (a->state && !state)
         return dg_cli_usage_error(cli, "--state \"%s\": valid: open, done", a->state);
-    dg_store *store;
-    int code = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
-    if (code != DG_EXIT_OK)
-        return code;
-    dg_error err;
-    dg_error_clear(&err);
     dg_followup_list_options opt = { .state = state, .customer_id = a->customer,
                                      .due_by = a->has_day ? a->day : INT32_MAX, .notes = true };
-    dg_report rep = { 0 };
-    int rc = dg_report_followup_list(&rep, store, &opt, &err);
-    code = dg_cli_report_print(cli, rc, &rep, &err);
-    dg_report_clear(&rep);
-    dg_store_close(store);
-    return code;
+    return dg_cli_store_report(cli, tasks_report, &opt);
 }
 
 static int outbox(dg_cli *cli, const followup_args *a)

@@ -1,5 +1,4 @@
 /* `dangol init`: creates a store (or upgrades an existing one) and fixes its currency. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -9,16 +8,11 @@
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = { { "currency", required_argument, NULL, 'c' }, { 0 } };
     const char *currency = NULL;
-    int opt;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (opt != 'c')
-            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        currency = optarg;
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    const dg_cli_option options[] = { dg_cli_text("currency", &currency) };
+    int parsed = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
+    if (parsed != DG_EXIT_OK)
+        return parsed;
     if (currency && dg_currency_minor_digits(currency) < 0)
         return dg_cli_usage_error(cli, "unknown currency \"%s\"; known: %s", currency,
                                   dg_currency_known());

@@ -1,6 +1,5 @@
 /* `dangol kpi`: headline KPIs by month (customers, new, active, orders, revenue, repeat rate,
  * NPS) — the numbers of the dashboard's overview page. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,34 +8,40 @@
 #include "dangol/kpi.h"
 #include "dangol/text.h"
 
-static int run(dg_cli *cli, int argc, char **argv)
+/* --as-of DATE, checked here and passed on as written (ctx: the text). */
+static int parse_as_of(const dg_cli *cli, const char *text, void *ctx)
 {
-    static const struct option options[] = {
-        { "as-of", required_argument, NULL, 'a' },
-        { "months", required_argument, NULL, 'm' },
-        { 0 },
-    };
-    const char *as_of_text = NULL, *months_text = NULL;
-    int32_t as_of;
-    int o;
     dg_error err;
     dg_error_clear(&err);
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (o == 'a') {
-            if (dg_date_parse(optarg, strlen(optarg), &as_of, &err) != 0)
-                return dg_cli_usage_error(cli, "--as-of: %s", err.message);
-            as_of_text = optarg;
-        } else if (o == 'm') {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > DG_KPI_MONTHS_MAX)
-                return dg_cli_usage_error(cli, "--months \"%s\" must be from 1 to %d", optarg,
-                                          DG_KPI_MONTHS_MAX);
-            months_text = optarg;
-        } else {
-            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
+    int32_t as_of;
+    if (dg_date_parse(text, strlen(text), &as_of, &err) != 0)
+        return dg_cli_usage_error(cli, "--as-of: %s", err.message);
+    *(const char **)ctx = text;
+    return DG_EXIT_OK;
+}
+
+/* --months N, from 1 to DG_KPI_MONTHS_MAX (ctx: the text). */
+static int parse_months(const dg_cli *cli, const char *text, void *ctx)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || v < 1 || v > DG_KPI_MONTHS_MAX)
+        return dg_cli_usage_error(cli, "--months \"%s\" must be from 1 to %d", text,
+                                  DG_KPI_MONTHS_MAX);
+    *(const char **)ctx = text;
+    return DG_EXIT_OK;
+}
+
+static int run(dg_cli *cli, int argc, char **argv)
+{
+    const char *as_of_text = NULL, *months_text = NULL;
+    const dg_cli_option options[] = {
+        dg_cli_call("as-of", parse_as_of, &as_of_text),
+        dg_cli_call("months", parse_months, &months_text),
+    };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
+    if (code != DG_EXIT_OK)
+        return code;
     const char *params[5];
     size_t n = 0;
     if (as_of_text) {
@@ -48,8 +53,6 @@ static int run(dg_cli *cli, int argc, char **argv)
         params[n++] = months_text;
     }
     params[n] = NULL;
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
     return dg_cli_query(cli, "kpi", params);
 }
 

@@ -1,7 +1,6 @@
 /* `dangol lookalike score|report|export`: prospects scored by their likeness to the best
  * customers (dangol/lookalike.h). The model, the roles and every table come from the report
  * layer (dg_report_lookalike); this file reads options and the seed/prospect files. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,53 +15,24 @@ typedef struct lookalike_args {
 
 static int parse_args(dg_cli *cli, int argc, char **argv, lookalike_args *a)
 {
-    enum { OPT_AS_OF = 1, OPT_TOP, OPT_SEED, OPT_PROSPECTS, OPT_HOLDOUT, OPT_SPLIT, OPT_COST,
-           OPT_OUTPUT };
-    static const struct option options[] = {
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { "top", required_argument, NULL, OPT_TOP },
-        { "seed", required_argument, NULL, OPT_SEED },
-        { "prospects", required_argument, NULL, OPT_PROSPECTS },
-        { "holdout", required_argument, NULL, OPT_HOLDOUT },
-        { "split-seed", required_argument, NULL, OPT_SPLIT },
-        { "cost", required_argument, NULL, OPT_COST },
-        { "output", required_argument, NULL, OPT_OUTPUT },
-        { 0 } };
     memset(a, 0, sizeof *a);
     a->as_of = DG_DAY_NONE;
     dg_report_lookalike_options_init(&a->opt);
-    double v = 0;
-    int o, code = DG_EXIT_OK;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_AS_OF: code = dg_cli_parse_day(cli, "--as-of", optarg, &a->as_of); break;
-        case OPT_TOP:
-            if ((code = dg_cli_parse_number(cli, "--top", optarg, 1, 1e9, true, &v)) == 0)
-                a->opt.top = (size_t)v;
-            break;
-        case OPT_SEED: a->seed_path = optarg; break;
-        case OPT_PROSPECTS: a->prospects_path = optarg; break;
-        case OPT_HOLDOUT:
-            if ((code = dg_cli_parse_number(cli, "--holdout", optarg, 0.05, 0.9, false, &v)) == 0)
-                a->opt.model.holdout_share = v;
-            break;
-        case OPT_SPLIT:
-            if ((code = dg_cli_parse_number(cli, "--split-seed", optarg, 0, 2147483646, true, &v)) == 0)
-                a->opt.model.seed = (uint64_t)v;
-            break;
-        case OPT_COST:
-            if ((code = dg_cli_parse_number(cli, "--cost", optarg, 1e-6, 1e6, false, &v)) == 0)
-                a->opt.model.cost = v;
-            break;
-        case OPT_OUTPUT: a->output = optarg; break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-        if (code != DG_EXIT_OK)
-            return code;
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return DG_EXIT_OK;
+    double top = (double)a->opt.top, split_seed = (double)a->opt.model.seed;
+    const dg_cli_option options[] = {
+        dg_cli_day("as-of", &a->as_of, NULL),
+        dg_cli_whole("top", &top, 1, 1e9),
+        dg_cli_text("seed", &a->seed_path),
+        dg_cli_text("prospects", &a->prospects_path),
+        dg_cli_number("holdout", &a->opt.model.holdout_share, 0.05, 0.9),
+        dg_cli_whole("split-seed", &split_seed, 0, 2147483646),
+        dg_cli_number("cost", &a->opt.model.cost, 1e-6, 1e6),
+        dg_cli_text("output", &a->output),
+    };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
+    a->opt.top = (size_t)top;
+    a->opt.model.seed = (uint64_t)split_seed;
+    return code;
 }
 
 /* Reads the seed and prospect files into opt (the texts are the caller's to free). */

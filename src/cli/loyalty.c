@@ -1,53 +1,43 @@
 /* `dangol loyalty`: behavioural and attitudinal loyalty, the loyalty index, and NPS/CSAT per RFM
  * segment and per behavioural stage (before advocacy). */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/analysis.h"
 
+/* --view summary|segments|stages (ctx: the dg_loyalty_view). */
+static int parse_view(const dg_cli *cli, const char *text, void *ctx)
+{
+    dg_loyalty_view *view = ctx;
+    if (strcmp(text, "summary") == 0)
+        *view = DG_LOYALTY_VIEW_SUMMARY;
+    else if (strcmp(text, "segments") == 0)
+        *view = DG_LOYALTY_VIEW_SEGMENTS;
+    else if (strcmp(text, "stages") == 0)
+        *view = DG_LOYALTY_VIEW_STAGES;
+    else
+        return dg_cli_usage_error(cli, "--view \"%s\" is not one of: summary, segments, "
+                                  "stages", text);
+    return DG_EXIT_OK;
+}
+
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    enum { OPT_AS_OF = 1, OPT_CONFIG, OPT_SEGMENTS, OPT_RULES, OPT_CUSTOMERS, OPT_VIEW };
-    static const struct option options[] = {
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { "config", required_argument, NULL, OPT_CONFIG },
-        { "segments", required_argument, NULL, OPT_SEGMENTS },
-        { "rules", required_argument, NULL, OPT_RULES },
-        { "customers", no_argument, NULL, OPT_CUSTOMERS },
-        { "view", required_argument, NULL, OPT_VIEW },
-        { 0 } };
     int32_t as_of = DG_DAY_NONE;
     const char *config_path = NULL, *segments = NULL, *rules_path = NULL;
     bool customers = false;
     dg_loyalty_view view = DG_LOYALTY_VIEW_GROUPS;   /* the three tables */
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_AS_OF:
-            if ((code = dg_cli_parse_day(cli, "--as-of", optarg, &as_of)) != 0)
-                return code;
-            break;
-        case OPT_CONFIG: config_path = optarg; break;
-        case OPT_SEGMENTS: segments = optarg; break;
-        case OPT_RULES: rules_path = optarg; break;
-        case OPT_CUSTOMERS: customers = true; break;
-        case OPT_VIEW:
-            if (strcmp(optarg, "summary") == 0)
-                view = DG_LOYALTY_VIEW_SUMMARY;
-            else if (strcmp(optarg, "segments") == 0)
-                view = DG_LOYALTY_VIEW_SEGMENTS;
-            else if (strcmp(optarg, "stages") == 0)
-                view = DG_LOYALTY_VIEW_STAGES;
-            else
-                return dg_cli_usage_error(cli, "--view \"%s\" is not one of: summary, segments, "
-                                          "stages", optarg);
-            break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    const dg_cli_option options[] = {
+        dg_cli_day("as-of", &as_of, NULL),
+        dg_cli_text("config", &config_path),
+        dg_cli_text("segments", &segments),
+        dg_cli_text("rules", &rules_path),
+        dg_cli_flag("customers", &customers),
+        dg_cli_call("view", parse_view, &view),
+    };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
+    if (code != DG_EXIT_OK)
+        return code;
     if (customers && view != DG_LOYALTY_VIEW_GROUPS)
         return dg_cli_usage_error(cli, "--customers and --view are two views; give one");
 

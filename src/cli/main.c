@@ -87,6 +87,7 @@ static bool wants_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
     setlocale(LC_CTYPE, "C.UTF-8");
+    dg_store_process_init();
     dg_cli cli = { .program = "dangol", .format = DG_FORMAT_TABLE };
     cli.db_path = getenv("DANGOL_DB");
     if (!cli.db_path || !*cli.db_path)

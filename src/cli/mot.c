@@ -2,7 +2,6 @@
  * rule beside the mean, the weakest moments, each visit's score, the drivers of NPS and
  * repurchase, and recording a visit's ratings. The reports come from the report layer
  * (dg_report_mot_store), the write from the library (dg_mot_visit_record), as the API has them. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +19,10 @@ typedef struct mot_args {
     size_t n_ratings;
 } mot_args;
 
-static int parse_rating(dg_cli *cli, mot_args *a, const char *text)
+/* --rating MOMENT=SCORE, each time it appears (ctx: the mot_args). */
+static int parse_rating(const dg_cli *cli, const char *text, void *ctx)
 {
+    mot_args *a = ctx;
     if (a->n_ratings == MAX_RATINGS)
         return dg_cli_usage_error(cli, "more than %d --rating options", MAX_RATINGS);
     char *buf = a->rating_text[a->n_ratings];
@@ -39,51 +40,22 @@ static int parse_rating(dg_cli *cli, mot_args *a, const char *text)
 
 static int parse_args(dg_cli *cli, int argc, char **argv, mot_args *a)
 {
-    enum { OPT_CYCLE = 1, OPT_AS_OF, OPT_TOP, OPT_VISIT, OPT_CUSTOMER, OPT_STAFF, OPT_DATE,
-           OPT_NPS, OPT_RATING, OPT_KEY };
-    static const struct option options[] = {
-        { "cycle", required_argument, NULL, OPT_CYCLE },
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { "top", required_argument, NULL, OPT_TOP },
-        { "visit", required_argument, NULL, OPT_VISIT },
-        { "customer", required_argument, NULL, OPT_CUSTOMER },
-        { "staff", required_argument, NULL, OPT_STAFF },
-        { "date", required_argument, NULL, OPT_DATE },
-        { "nps", required_argument, NULL, OPT_NPS },
-        { "rating", required_argument, NULL, OPT_RATING },
-        { "idempotency-key", required_argument, NULL, OPT_KEY },
-        { 0 } };
     memset(a, 0, sizeof *a);
     a->as_of = DG_DAY_NONE;
     a->date = DG_MOT_TODAY;
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_CYCLE: a->cycle_path = optarg; break;
-        case OPT_TOP: a->top_text = optarg; break;
-        case OPT_VISIT: a->visit = optarg; break;
-        case OPT_CUSTOMER: a->customer = optarg; break;
-        case OPT_STAFF: a->staff = optarg; break;
-        case OPT_NPS: a->nps_text = optarg; break;
-        case OPT_KEY: a->key = optarg; break;
-        case OPT_RATING:
-            if ((code = parse_rating(cli, a, optarg)) != DG_EXIT_OK)
-                return code;
-            break;
-        case OPT_AS_OF:
-            if ((code = dg_cli_parse_day(cli, "--as-of", optarg, &a->as_of)) != 0)
-                return code;
-            break;
-        case OPT_DATE:
-            if ((code = dg_cli_parse_day(cli, "--date", optarg, &a->date)) != 0)
-                return code;
-            break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return DG_EXIT_OK;
+    const dg_cli_option options[] = {
+        dg_cli_text("cycle", &a->cycle_path),
+        dg_cli_day("as-of", &a->as_of, NULL),
+        dg_cli_text("top", &a->top_text),
+        dg_cli_text("visit", &a->visit),
+        dg_cli_text("customer", &a->customer),
+        dg_cli_text("staff", &a->staff),
+        dg_cli_day("date", &a->date, NULL),
+        dg_cli_text("nps", &a->nps_text),
+        dg_cli_call("rating", parse_rating, a),
+        dg_cli_text("idempotency-key", &a->key),
+    };
+    return dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
 }
 
 static int whole(dg_cli *cli, const char *option, const char *text, long lo, long hi, long *out)

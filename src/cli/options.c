@@ -34,9 +34,24 @@ static int store_value(const dg_cli *cli, const dg_cli_option *opt, const char *
     switch (opt->kind) {
     case DG_CLI_OPTION_TEXT: *(const char **)opt->out = value; break;
     case DG_CLI_OPTION_FLAG: *(bool *)opt->out = true; break;
+    case DG_CLI_OPTION_CHOICE: *(int *)opt->out = opt->choice; break;
     case DG_CLI_OPTION_DAY: {
         snprintf(option, sizeof option, "--%s", opt->name);
         int code = dg_cli_parse_day(cli, option, value, (int32_t *)opt->out);
+        if (code != DG_EXIT_OK)
+            return code;
+        break;
+    }
+    case DG_CLI_OPTION_NUMBER: {
+        snprintf(option, sizeof option, "--%s", opt->name);
+        int code = dg_cli_parse_number(cli, option, value, opt->lo, opt->hi, opt->integer,
+                                       (double *)opt->out);
+        if (code != DG_EXIT_OK)
+            return code;
+        break;
+    }
+    case DG_CLI_OPTION_CALL: {
+        int code = opt->parse(cli, value, opt->out);
         if (code != DG_EXIT_OK)
             return code;
         break;
@@ -56,14 +71,15 @@ static int store_value(const dg_cli *cli, const dg_cli_option *opt, const char *
     return DG_EXIT_OK;
 }
 
-int dg_cli_options(const dg_cli *cli, int argc, char **argv, const dg_cli_option *options,
-                   size_t n_options, const char **positional, size_t n_positional)
+int dg_cli_options_rest(const dg_cli *cli, int argc, char **argv, const dg_cli_option *options,
+                        size_t n_options, int *rest)
 {
     struct option long_options[DG_CLI_MAX_OPTIONS + 1];
     assert(n_options <= DG_CLI_MAX_OPTIONS);
     for (size_t i = 0; i < n_options; i++)
         long_options[i] = (struct option){ options[i].name,
-                                           options[i].kind == DG_CLI_OPTION_FLAG
+                                           options[i].kind == DG_CLI_OPTION_FLAG ||
+                                           options[i].kind == DG_CLI_OPTION_CHOICE
                                                ? no_argument : required_argument,
                                            NULL, (int)i + 1 };
     long_options[n_options] = (struct option){ 0 };
@@ -74,9 +90,20 @@ int dg_cli_options(const dg_cli *cli, int argc, char **argv, const dg_cli_option
         if ((code = store_value(cli, &options[o - 1], optarg)) != DG_EXIT_OK)
             return code;
     }
-    for (size_t i = 0; optind < argc && i < n_positional; i++)
-        positional[i] = argv[optind++];
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    *rest = optind;
+    return DG_EXIT_OK;
+}
+
+int dg_cli_options(const dg_cli *cli, int argc, char **argv, const dg_cli_option *options,
+                   size_t n_options, const char **positional, size_t n_positional)
+{
+    int next;
+    int code = dg_cli_options_rest(cli, argc, argv, options, n_options, &next);
+    if (code != DG_EXIT_OK)
+        return code;
+    for (size_t i = 0; next < argc && i < n_positional; i++)
+        positional[i] = argv[next++];
+    if (next < argc)
+        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[next]);
     return DG_EXIT_OK;
 }

@@ -1,40 +1,26 @@
 /* `dangol rfm`: RFM scores and the named segments, their sizes and revenue shares. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/analysis.h"
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    enum { OPT_AS_OF = 1, OPT_SEGMENTS, OPT_CUSTOMERS, OPT_BINS, OPT_MEAN, OPT_GRID };
-    static const struct option options[] = {
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { "segments", required_argument, NULL, OPT_SEGMENTS },
-        { "customers", no_argument, NULL, OPT_CUSTOMERS },
-        { "bins", no_argument, NULL, OPT_BINS },
-        { "mean-monetary", no_argument, NULL, OPT_MEAN },
-        { "grid", no_argument, NULL, OPT_GRID },
-        { 0 } };
     int32_t as_of = DG_DAY_NONE;
     const char *segments = NULL;
-    dg_report_rfm_options ropts = { .view = DG_RFM_VIEW_SEGMENTS };
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_AS_OF:
-            if ((code = dg_cli_parse_day(cli, "--as-of", optarg, &as_of)) != 0)
-                return code;
-            break;
-        case OPT_SEGMENTS: segments = optarg; break;
-        case OPT_CUSTOMERS: ropts.view = DG_RFM_VIEW_CUSTOMERS; break;
-        case OPT_BINS: ropts.view = DG_RFM_VIEW_BINS; break;
-        case OPT_MEAN: ropts.monetary_mean = true; break;
-        case OPT_GRID: ropts.view = DG_RFM_VIEW_GRID; break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    dg_report_rfm_options ropts = { 0 };
+    int view = DG_RFM_VIEW_SEGMENTS;
+    const dg_cli_option options[] = {
+        dg_cli_day("as-of", &as_of, NULL),
+        dg_cli_text("segments", &segments),
+        dg_cli_choice("customers", &view, DG_RFM_VIEW_CUSTOMERS),
+        dg_cli_choice("bins", &view, DG_RFM_VIEW_BINS),
+        dg_cli_flag("mean-monetary", &ropts.monetary_mean),
+        dg_cli_choice("grid", &view, DG_RFM_VIEW_GRID),
+    };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
+    if (code != DG_EXIT_OK)
+        return code;
+    ropts.view = (dg_rfm_view)view;
 
     dg_error err;
     dg_error_clear(&err);
@@ -44,7 +30,9 @@ static int run(dg_cli *cli, int argc, char **argv)
     if (segments && dg_rfm_segment_map_load(&map, segments, &err) != 0)
         return dg_cli_fail(cli, &err);
     ropts.map = map;
-    if ((code = dg_cli_load_frame(cli, as_of, false, &frame)) == 0) {
+    /* RFM reads each customer's order days and amounts only (through the offsets) */
+    dg_frame_options fopts = { .as_of = as_of, .columns = DG_FRAME_ORDER_CORE };
+    if ((code = dg_cli_load_frame_of(cli, &fopts, &frame)) == 0) {
         int rc = dg_report_rfm(&report, frame, &ropts, &err);
         if (rc == 0 && (report.flags & DG_REPORT_EMPTY_BINS) && !cli->quiet &&
             ropts.view != DG_RFM_VIEW_BINS)

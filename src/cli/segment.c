@@ -22,24 +22,22 @@ static int parse_count(const dg_cli *cli, const char *option, const char *text, 
 
 static int run_features(dg_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = { { "as-of", required_argument, NULL, 'a' }, { 0 } };
     int32_t as_of = DG_DAY_NONE;
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (o != 'a')
-            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        if ((code = dg_cli_parse_day(cli, "--as-of", optarg, &as_of)) != 0)
-            return code;
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    const dg_cli_option options[] = { dg_cli_day("as-of", &as_of, NULL) };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
+    if (code != DG_EXIT_OK)
+        return code;
     dg_error err;
     dg_error_clear(&err);
     dg_frame *frame = NULL;
+    dg_store *store = NULL;
     dg_report report = { 0 };
-    if ((code = dg_cli_load_frame(cli, as_of, true, &frame)) == 0)
-        code = dg_cli_report_print(cli, dg_report_features(&report, frame, &err), &report, &err);
+    if ((code = dg_cli_load_frame(cli, as_of, true, &frame)) == 0 &&
+        (code = dg_cli_open_store(cli, DG_STORE_READONLY, &store)) == 0)
+        code = dg_cli_report_print(cli, dg_report_features(&report, store, frame, &err), &report,
+                                   &err);
     dg_report_clear(&report);
+    dg_store_close(store);
     dg_frame_free(frame);
     return code;
 }
@@ -49,8 +47,10 @@ DG_CLI_COMMAND(features) = {
     "usage: dangol [--db PATH] [--format table|csv|json] features [--as-of DATE]\n\n"
     "One row per customer with an order by the as-of day: recency, frequency, monetary, average\n"
     "order value, tenure, mean days between purchases and their trend, channel and category\n"
-    "breadth, complaints, latest NPS and CSAT, age, and one 0/1 column per gender, region and\n"
-    "income band. Only data up to the as-of day is used. docs/segment.md defines each feature.\n"
+    "breadth, complaints, latest NPS and CSAT, the loyalty programme's tier, points and coupon\n"
+    "use (read from the store as of the same day), age, and one 0/1 column per gender, region\n"
+    "and income band. Only data up to the as-of day is used. docs/segment.md defines each\n"
+    "feature.\n"
     "  --as-of DATE   ignore everything after DATE (default: the last day in the store)\n",
     run_features,
 };
@@ -113,11 +113,15 @@ static int run_segment(dg_cli *cli, int argc, char **argv)
     if (optind < argc)
         return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
     dg_frame *frame = NULL;
+    dg_store *store = NULL;
     dg_report report = { 0 };
-    if ((code = dg_cli_load_frame(cli, as_of, true, &frame)) == 0)
-        code = dg_cli_report_print(cli, dg_report_segment(&report, frame, view, &sopts, &err),
+    if ((code = dg_cli_load_frame(cli, as_of, true, &frame)) == 0 &&
+        (code = dg_cli_open_store(cli, DG_STORE_READONLY, &store)) == 0)
+        code = dg_cli_report_print(cli, dg_report_segment(&report, store, frame, view, &sopts,
+                                                          &err),
                                    &report, &err);
     dg_report_clear(&report);
+    dg_store_close(store);
     dg_frame_free(frame);
     return code;
 }

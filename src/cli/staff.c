@@ -2,7 +2,6 @@
  * customers, CSAT, NPS and service rating per staff member or site, shrunk by empirical Bayes
  * and ranked; and `dangol staff chain`, the service-profit chain: per site the staff's own
  * satisfaction beside their customers', correlated across sites. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,36 +9,50 @@
 #include "cli/analysis.h"
 
 /* The chain needs the store (the staff surveys) and the frame built from it. */
-static int chain(dg_cli *cli, int32_t as_of, int repeat_days, int min_responses)
+typedef struct chain_args {
+    int32_t as_of;
+    int repeat_days, min_responses;
+} chain_args;
+
+static int chain_report(dg_report *out, dg_store *store, void *ctx, dg_error *err)
 {
-    dg_store *store;
-    int code = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
-    if (code != DG_EXIT_OK)
-        return code;
-    dg_error err;
-    dg_error_clear(&err);
+    const chain_args *a = ctx;
     dg_frame *frame = NULL;
-    dg_report report = { 0 };
-    int rc = dg_report_frame(&frame, store, as_of, false, &err);
+    int rc = dg_report_frame(&frame, store, a->as_of, false, err);
     if (rc == 0)
-        rc = dg_report_staff_chain(&report, frame, store, repeat_days, min_responses, &err);
-    dg_store_close(store);
-    code = dg_cli_report_print(cli, rc, &report, &err);
-    dg_report_clear(&report);
+        rc = dg_report_staff_chain(out, frame, store, a->repeat_days, a->min_responses, err);
     dg_frame_free(frame);
-    return code;
+    return rc;
+}
+
+/* --by staff|site and --rank MEASURE (ctx: the options; either one makes by_or_rank). */
+typedef struct staff_choices {
+    dg_staff_options opts;
+    bool by_or_rank;
+} staff_choices;
+
+static int parse_by(const dg_cli *cli, const char *text, void *ctx)
+{
+    staff_choices *c = ctx;
+    dg_error err;
+    c->by_or_rank = true;
+    if (dg_staff_by_parse(text, &c->opts.by, &err) != 0)
+        return dg_cli_usage_error(cli, "--by: %s", err.message);
+    return DG_EXIT_OK;
+}
+
+static int parse_rank(const dg_cli *cli, const char *text, void *ctx)
+{
+    staff_choices *c = ctx;
+    dg_error err;
+    c->by_or_rank = true;
+    if (dg_staff_rank_parse(text, &c->opts.rank, &err) != 0)
+        return dg_cli_usage_error(cli, "--rank: %s", err.message);
+    return DG_EXIT_OK;
 }
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    enum { OPT_AS_OF = 1, OPT_BY, OPT_RANK, OPT_REPEAT_DAYS, OPT_MIN_RESPONSES };
-    static const struct option options[] = {
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { "by", required_argument, NULL, OPT_BY },
-        { "rank", required_argument, NULL, OPT_RANK },
-        { "repeat-days", required_argument, NULL, OPT_REPEAT_DAYS },
-        { "min-responses", required_argument, NULL, OPT_MIN_RESPONSES },
-        { 0 } };
     bool is_chain = argc > 1 && strcmp(argv[1], "chain") == 0;
     if (is_chain) {
         argc--;
@@ -47,53 +60,33 @@ static int run(dg_cli *cli, int argc, char **argv)
         dg_cli_getopt_reset();
     }
     int32_t as_of = DG_DAY_NONE;
-    dg_staff_options sopts = { .by = DG_STAFF_BY_STAFF, .rank = DG_STAFF_RANK_NPS };
-    int min_responses = 0;
-    bool by_or_rank = false;
-    dg_error err;
-    dg_error_clear(&err);
-    int o, code;
-    double number;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_AS_OF:
-            if ((code = dg_cli_parse_day(cli, "--as-of", optarg, &as_of)) != 0)
-                return code;
-            break;
-        case OPT_BY:
-            by_or_rank = true;
-            if (dg_staff_by_parse(optarg, &sopts.by, &err) != 0)
-                return dg_cli_usage_error(cli, "--by: %s", err.message);
-            break;
-        case OPT_RANK:
-            by_or_rank = true;
-            if (dg_staff_rank_parse(optarg, &sopts.rank, &err) != 0)
-                return dg_cli_usage_error(cli, "--rank: %s", err.message);
-            break;
-        case OPT_REPEAT_DAYS:
-            if ((code = dg_cli_parse_number(cli, "--repeat-days", optarg, 1, 3650, true,
-                                            &number)) != 0)
-                return code;
-            sopts.repeat_days = (int)number;
-            break;
-        case OPT_MIN_RESPONSES:
-            if ((code = dg_cli_parse_number(cli, "--min-responses", optarg, 1, 100000, true,
-                                            &number)) != 0)
-                return code;
-            min_responses = (int)number;
-            break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"%s", argv[optind],
+    staff_choices c = { .opts = { .by = DG_STAFF_BY_STAFF, .rank = DG_STAFF_RANK_NPS } };
+    double repeat_days = 0, min_responses = 0;
+    const dg_cli_option options[] = {
+        dg_cli_day("as-of", &as_of, NULL),
+        dg_cli_call("by", parse_by, &c),
+        dg_cli_call("rank", parse_rank, &c),
+        dg_cli_whole("repeat-days", &repeat_days, 1, 3650),
+        dg_cli_whole("min-responses", &min_responses, 1, 100000),
+    };
+    int first;
+    int code = dg_cli_options_rest(cli, argc, argv, options, DG_CLI_N(options), &first);
+    if (code != DG_EXIT_OK)
+        return code;
+    dg_staff_options sopts = c.opts;
+    sopts.repeat_days = (int)repeat_days;
+    if (first < argc)
+        return dg_cli_usage_error(cli, "unexpected argument \"%s\"%s", argv[first],
                                   is_chain ? "" : "; the one subcommand is chain");
-    if (is_chain && by_or_rank)
+    if (is_chain && c.by_or_rank)
         return dg_cli_usage_error(cli, "--by and --rank are not options of staff chain");
-    if (!is_chain && min_responses)
+    if (!is_chain && min_responses != 0)
         return dg_cli_usage_error(cli, "--min-responses is an option of staff chain");
     if (is_chain)
-        return chain(cli, as_of, sopts.repeat_days, min_responses);
+        return dg_cli_store_report(cli, chain_report,
+                                   &(chain_args){ as_of, sopts.repeat_days, (int)min_responses });
+    dg_error err;
+    dg_error_clear(&err);
     dg_frame *frame = NULL;
     dg_report report = { 0 };
     if ((code = dg_cli_load_frame(cli, as_of, false, &frame)) == 0)

@@ -1,6 +1,5 @@
 /* `dangol stats`: what the store holds — record counts and date ranges per entity — and, with
  * --snapshot, the state of its frame snapshot (docs/snapshot.md). */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -123,20 +122,11 @@ cleanup:
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = {
-        { "snapshot", no_argument, NULL, 's' },
-        { 0 },
-    };
     bool snapshot = false;
-    int o;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (o == 's')
-            snapshot = true;
-        else
-            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    const dg_cli_option options[] = { dg_cli_flag("snapshot", &snapshot) };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
+    if (code != DG_EXIT_OK)
+        return code;
     dg_store *store;
     int opened = dg_cli_open_store(cli, DG_STORE_READONLY, &store);
     if (opened != DG_EXIT_OK)

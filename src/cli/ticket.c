@@ -2,7 +2,6 @@
  * comment), show and list, the SLA lists (breached, at-risk), escalation and service recovery.
  * Every write is one operation of the library (dangol/ticket.h); every list comes from the
  * report layer, as the API shows it. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,46 +19,29 @@ typedef struct ticket_args {
 
 static int parse_args(dg_cli *cli, int argc, char **argv, ticket_args *a)
 {
-    enum { O_CUSTOMER = 1, O_KIND, O_CHANNEL, O_PRIORITY, O_CATEGORY, O_SUBJECT, O_ORDER,
-           O_STAFF, O_ACTOR, O_TO, O_NOTE, O_KEY, O_STATE, O_CALENDAR, O_SLA, O_AT, O_AS_OF,
-           O_VERSION, O_WITHIN };
-    static const struct option options[] = {
-        { "customer", required_argument, NULL, O_CUSTOMER },
-        { "kind", required_argument, NULL, O_KIND },
-        { "channel", required_argument, NULL, O_CHANNEL },
-        { "priority", required_argument, NULL, O_PRIORITY },
-        { "category", required_argument, NULL, O_CATEGORY },
-        { "subject", required_argument, NULL, O_SUBJECT },
-        { "order", required_argument, NULL, O_ORDER },
-        { "staff", required_argument, NULL, O_STAFF },
-        { "actor", required_argument, NULL, O_ACTOR },
-        { "to", required_argument, NULL, O_TO },
-        { "note", required_argument, NULL, O_NOTE },
-        { "idempotency-key", required_argument, NULL, O_KEY },
-        { "state", required_argument, NULL, O_STATE },
-        { "calendar", required_argument, NULL, O_CALENDAR },
-        { "sla", required_argument, NULL, O_SLA },
-        { "at", required_argument, NULL, O_AT },
-        { "as-of", required_argument, NULL, O_AS_OF },
-        { "version", required_argument, NULL, O_VERSION },
-        { "within", required_argument, NULL, O_WITHIN },
-        { 0 } };
-    const char **slots[] = { NULL, &a->customer, &a->kind, &a->channel, &a->priority,
-                             &a->category, &a->subject, &a->order, &a->staff, &a->actor, &a->to,
-                             &a->note, &a->key, &a->state, &a->calendar_path, &a->sla_path,
-                             &a->at_text, &a->as_of_text, &a->version_text, &a->within_text };
     memset(a, 0, sizeof *a);
-    int o;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (o < O_CUSTOMER || o > O_WITHIN)
-            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        *slots[o] = optarg;
-    }
-    if (optind < argc)
-        a->positional = argv[optind++];
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return DG_EXIT_OK;
+    const dg_cli_option options[] = {
+        dg_cli_text("customer", &a->customer),
+        dg_cli_text("kind", &a->kind),
+        dg_cli_text("channel", &a->channel),
+        dg_cli_text("priority", &a->priority),
+        dg_cli_text("category", &a->category),
+        dg_cli_text("subject", &a->subject),
+        dg_cli_text("order", &a->order),
+        dg_cli_text("staff", &a->staff),
+        dg_cli_text("actor", &a->actor),
+        dg_cli_text("to", &a->to),
+        dg_cli_text("note", &a->note),
+        dg_cli_text("idempotency-key", &a->key),
+        dg_cli_text("state", &a->state),
+        dg_cli_text("calendar", &a->calendar_path),
+        dg_cli_text("sla", &a->sla_path),
+        dg_cli_text("at", &a->at_text),
+        dg_cli_text("as-of", &a->as_of_text),
+        dg_cli_text("version", &a->version_text),
+        dg_cli_text("within", &a->within_text),
+    };
+    return dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), &a->positional, 1);
 }
 
 static int parse_time(dg_cli *cli, const char *option, const char *text, int64_t *out)

@@ -1,7 +1,6 @@
 /* `dangol token create|revoke|list`: API tokens for programs that call `dangol serve`. A token's
  * text is printed once, by create, on standard output alone (so `T=$(dangol token create ...)`
  * takes it); the store keeps only a keyed hash of it. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,43 +15,46 @@
 
 #define MAX_EXPIRY_DAYS 3650
 
+/* --role ROLE (ctx: the dg_role). */
+static int parse_role(const dg_cli *cli, const char *text, void *ctx)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    if (dg_role_parse(text, ctx, &err) != 0)
+        return dg_cli_usage_error(cli, "%s", err.message);
+    return DG_EXIT_OK;
+}
+
+/* --expires-days N (ctx: the long). */
+static int parse_expiry(const dg_cli *cli, const char *text, void *ctx)
+{
+    char *end = NULL;
+    long days = strtol(text, &end, 10);
+    if (!*text || *end || days < 1 || days > MAX_EXPIRY_DAYS)
+        return dg_cli_usage_error(cli, "--expires-days \"%s\" must be from 1 to %d", text,
+                                  MAX_EXPIRY_DAYS);
+    *(long *)ctx = days;
+    return DG_EXIT_OK;
+}
+
 static int create(dg_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = {
-        { "user", required_argument, NULL, 'u' },
-        { "role", required_argument, NULL, 'r' },
-        { "label", required_argument, NULL, 'l' },
-        { "expires-days", required_argument, NULL, 'e' },
-        { 0 },
-    };
     const char *user = NULL, *label = "";
     dg_role role = DG_ROLE_NONE;
     long days = 0;
-    dg_error err;
-    dg_error_clear(&err);
-    int o;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        char *end = NULL;
-        switch (o) {
-        case 'u': user = optarg; break;
-        case 'l': label = optarg; break;
-        case 'r':
-            if (dg_role_parse(optarg, &role, &err) != 0)
-                return dg_cli_usage_error(cli, "%s", err.message);
-            break;
-        case 'e':
-            days = strtol(optarg, &end, 10);
-            if (!*optarg || *end || days < 1 || days > MAX_EXPIRY_DAYS)
-                return dg_cli_usage_error(cli, "--expires-days \"%s\" must be from 1 to %d",
-                                          optarg, MAX_EXPIRY_DAYS);
-            break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind != argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    const dg_cli_option options[] = {
+        dg_cli_text("user", &user),
+        dg_cli_call("role", parse_role, &role),
+        dg_cli_text("label", &label),
+        dg_cli_call("expires-days", parse_expiry, &days),
+    };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
+    if (code != DG_EXIT_OK)
+        return code;
     if (!user)
         return dg_cli_usage_error(cli, "token create needs --user NAME");
+    dg_error err;
+    dg_error_clear(&err);
     dg_store *store = NULL;
     char token[DG_TOKEN_TEXT_MAX];
     int64_t token_id = 0, expires_at = days ? (int64_t)time(NULL) + days * 86400 : 0;

@@ -1,35 +1,22 @@
 /* `dangol types`: the customers by consultation type (conversion, CSAT, spend, complaint rate
  * with intervals), or how the type-suggestion rules fall on them (--suggestions). */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/analysis.h"
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    enum { OPT_AS_OF = 1, OPT_SUGGESTIONS, OPT_RULES };
-    static const struct option options[] = {
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { "suggestions", no_argument, NULL, OPT_SUGGESTIONS },
-        { "rules", required_argument, NULL, OPT_RULES },
-        { 0 } };
     int32_t as_of = DG_DAY_NONE;
     const char *rules_path = NULL;
     dg_report_types_options topts = { 0 };
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_AS_OF:
-            if ((code = dg_cli_parse_day(cli, "--as-of", optarg, &as_of)) != 0)
-                return code;
-            break;
-        case OPT_SUGGESTIONS: topts.suggestions = true; break;
-        case OPT_RULES: rules_path = optarg; break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+    const dg_cli_option options[] = {
+        dg_cli_day("as-of", &as_of, NULL),
+        dg_cli_flag("suggestions", &topts.suggestions),
+        dg_cli_text("rules", &rules_path),
+    };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
+    if (code != DG_EXIT_OK)
+        return code;
     if (rules_path && !topts.suggestions)
         return dg_cli_usage_error(cli, "--rules is for --suggestions");
     dg_error err;

@@ -2,7 +2,6 @@
  * is made here (there is no default password). A password is read from standard input, never
  * from the command line (where ps and the shell's history would show it): typed twice without
  * echo on a terminal, else the first line of a pipe. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,27 +65,23 @@ static int read_password(dg_cli *cli, char *password, size_t cap)
 
 static int add(dg_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = {
-        { "role", required_argument, NULL, 'r' },
-        { "site", required_argument, NULL, 's' },
-        { "staff-id", required_argument, NULL, 'i' },
-        { 0 },
-    };
     dg_user user = { .role = DG_ROLE_NONE };
-    const char *role = NULL;
+    const char *role = NULL, *site = "", *staff_id = "";
+    const dg_cli_option options[] = {
+        dg_cli_text("role", &role),
+        dg_cli_text("site", &site),
+        dg_cli_text("staff-id", &staff_id),
+    };
+    int first;
+    int code = dg_cli_options_rest(cli, argc, argv, options, DG_CLI_N(options), &first);
+    if (code != DG_EXIT_OK)
+        return code;
+    if (first + 1 != argc)
+        return dg_cli_usage_error(cli, "user add takes one user name");
+    snprintf(user.site, sizeof user.site, "%s", site);
+    snprintf(user.staff_id, sizeof user.staff_id, "%s", staff_id);
     dg_error err;
     dg_error_clear(&err);
-    int o;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case 'r': role = optarg; break;
-        case 's': snprintf(user.site, sizeof user.site, "%s", optarg); break;
-        case 'i': snprintf(user.staff_id, sizeof user.staff_id, "%s", optarg); break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind + 1 != argc)
-        return dg_cli_usage_error(cli, "user add takes one user name");
     if (!role)
         return dg_cli_usage_error(cli, "user add needs --role admin|manager|analyst|agent");
     if (dg_role_parse(role, &user.role, &err) != 0)
@@ -94,7 +89,7 @@ static int add(dg_cli *cli, int argc, char **argv)
     if (user.role == DG_ROLE_AGENT && !user.site[0] && !user.staff_id[0])
         return dg_cli_usage_error(cli, "an agent needs --site or --staff-id: the customers they "
                                   "may see are those of their site or assigned to them");
-    snprintf(user.name, sizeof user.name, "%s", argv[optind]);
+    snprintf(user.name, sizeof user.name, "%s", argv[first]);
     char password[DG_PASSWORD_MAX + 2];
     int rc = read_password(cli, password, sizeof password);
     dg_store *store = NULL;

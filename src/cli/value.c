@@ -2,7 +2,6 @@
  * per response, the reliability of each component, the drivers of an outcome, the
  * importance-performance grid, and the import of responses. The tables come from the report
  * layer (dg_report_value), as the API shows them; the import is dg_cvalue_import. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,49 +17,34 @@ typedef struct value_args {
     bool builtin;
 } value_args;
 
-static int parse_args(dg_cli *cli, int argc, char **argv, value_args *a)
+/* --window N: days from 1 to 3660 (ctx: the int). */
+static int parse_window(const dg_cli *cli, const char *text, void *ctx)
 {
-    enum { O_SURVEY = 1, O_AS_OF, O_OUTCOME, O_WINDOW, O_BY, O_CUSTOMER, O_ENC, O_DELIM,
-           O_BUILTIN };
-    static const struct option options[] = {
-        { "survey", required_argument, NULL, O_SURVEY },
-        { "as-of", required_argument, NULL, O_AS_OF },
-        { "outcome", required_argument, NULL, O_OUTCOME },
-        { "window", required_argument, NULL, O_WINDOW },
-        { "by", required_argument, NULL, O_BY },
-        { "customer", required_argument, NULL, O_CUSTOMER },
-        { "encoding", required_argument, NULL, O_ENC },
-        { "delimiter", required_argument, NULL, O_DELIM },
-        { "builtin", no_argument, NULL, O_BUILTIN },
-        { 0 } };
+    char *end;
+    long n = strtol(text, &end, 10);
+    if (*end || end == text || n < 1 || n > 3660)
+        return dg_cli_usage_error(cli, "--window takes a number of days from 1 to 3660");
+    *(int *)ctx = (int)n;
+    return DG_EXIT_OK;
+}
+
+/* The options into a; the arguments after them from argv[*rest]. */
+static int parse_args(dg_cli *cli, int argc, char **argv, value_args *a, int *rest)
+{
     memset(a, 0, sizeof *a);
     a->as_of = DG_DAY_NONE;
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case O_SURVEY: a->survey = optarg; break;
-        case O_AS_OF:
-            if ((code = dg_cli_parse_day(cli, "--as-of", optarg, &a->as_of)) != 0)
-                return code;
-            break;
-        case O_OUTCOME: a->outcome = optarg; break;
-        case O_WINDOW: {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end || end == optarg || n < 1 || n > 3660)
-                return dg_cli_usage_error(cli, "--window takes a number of days from 1 to 3660");
-            a->window = (int)n;
-            break;
-        }
-        case O_BY: a->by = optarg; break;
-        case O_CUSTOMER: a->customer = optarg; break;
-        case O_ENC: a->encoding = optarg; break;
-        case O_DELIM: a->delimiter = optarg; break;
-        case O_BUILTIN: a->builtin = true; break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    return DG_EXIT_OK;
+    const dg_cli_option options[] = {
+        dg_cli_text("survey", &a->survey),
+        dg_cli_day("as-of", &a->as_of, NULL),
+        dg_cli_text("outcome", &a->outcome),
+        dg_cli_call("window", parse_window, &a->window),
+        dg_cli_text("by", &a->by),
+        dg_cli_text("customer", &a->customer),
+        dg_cli_text("encoding", &a->encoding),
+        dg_cli_text("delimiter", &a->delimiter),
+        dg_cli_flag("builtin", &a->builtin),
+    };
+    return dg_cli_options_rest(cli, argc, argv, options, DG_CLI_N(options), rest);
 }
 
 /* The survey of --survey FILE, else the store's, else the built-in one (store may be NULL). A
@@ -207,11 +191,12 @@ static int run(dg_cli *cli, int argc, char **argv)
         return DG_EXIT_USAGE;
     value_args a;
     dg_cli_getopt_reset();
-    int code = parse_args(cli, argc - 1, argv + 1, &a);
+    int first_rest;
+    int code = parse_args(cli, argc - 1, argv + 1, &a, &first_rest);
     if (code != DG_EXIT_OK)
         return code;
-    int rest = argc - 1 - optind;
-    char **args = argv + 1 + optind;
+    int rest = argc - 1 - first_rest;
+    char **args = argv + 1 + first_rest;
     if (sub == 6 && (a.builtin ? rest != 0 : rest != 1))
         return dg_cli_usage_error(cli, "survey takes one survey file, or --builtin");
     if (sub == 5 && rest != 1)

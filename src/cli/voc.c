@@ -2,7 +2,6 @@
  * (stats), the most frequent terms per category (terms), full-text search (search) and the
  * repurchase rate after a complaint by how it was handled (recovery). The tables come from the
  * report layer (dangol/report_voc.h), as the API shows them. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,39 +19,31 @@ typedef struct voc_args {
 
 static int parse_args(dg_cli *cli, int argc, char **argv, voc_args *a)
 {
-    enum { O_CALENDAR = 1, O_FROM, O_AS_OF, O_CATEGORY, O_TOP, O_WINDOW, O_LIMIT, O_BIGRAMS };
-    static const struct option options[] = {
-        { "calendar", required_argument, NULL, O_CALENDAR },
-        { "from", required_argument, NULL, O_FROM },
-        { "as-of", required_argument, NULL, O_AS_OF },
-        { "category", required_argument, NULL, O_CATEGORY },
-        { "top", required_argument, NULL, O_TOP },
-        { "window", required_argument, NULL, O_WINDOW },
-        { "limit", required_argument, NULL, O_LIMIT },
-        { "bigrams", no_argument, NULL, O_BIGRAMS },
-        { 0 } };
-    const char **slots[] = { NULL, &a->calendar_path, &a->from_text, &a->as_of_text,
-                             &a->category, &a->top_text, &a->window_text, &a->limit_text };
     memset(a, 0, sizeof *a);
-    int o;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (o == O_BIGRAMS)
-            a->bigrams = true;
-        else if (o >= O_CALENDAR && o <= O_LIMIT)
-            *slots[o] = optarg;
-        else
-            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-    }
+    const dg_cli_option options[] = {
+        dg_cli_text("calendar", &a->calendar_path),
+        dg_cli_text("from", &a->from_text),
+        dg_cli_text("as-of", &a->as_of_text),
+        dg_cli_text("category", &a->category),
+        dg_cli_text("top", &a->top_text),
+        dg_cli_text("window", &a->window_text),
+        dg_cli_text("limit", &a->limit_text),
+        dg_cli_flag("bigrams", &a->bigrams),
+    };
+    int first;
+    int code = dg_cli_options_rest(cli, argc, argv, options, DG_CLI_N(options), &first);
+    if (code != DG_EXIT_OK)
+        return code;
     /* search takes the rest of the line as its query */
     size_t len = 0;
-    for (int i = optind; i < argc; i++)
+    for (int i = first; i < argc; i++)
         len += strlen(argv[i]) + 1;
     if (len) {
         char *q = malloc(len), *p = q;
         if (!q)
             return dg_cli_usage_error(cli, "out of memory");
-        for (int i = optind; i < argc; i++)
-            p += sprintf(p, "%s%s", i > optind ? " " : "", argv[i]);
+        for (int i = first; i < argc; i++)
+            p += sprintf(p, "%s%s", i > first ? " " : "", argv[i]);
         a->query = q;
     }
     return DG_EXIT_OK;

@@ -58,6 +58,21 @@ char *dg_timestamp_format(int64_t seconds, char buf[32])
     return buf;
 }
 
+char *dg_int_format(int64_t v, char buf[24])
+{
+    char digits[24], *p = digits + sizeof digits;
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--p = (char)('0' + mag % 10);
+    while (mag /= 10);
+    if (v < 0)
+        *--p = '-';
+    size_t n = (size_t)(digits + sizeof digits - p);
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return buf;
+}
+
 char *dg_money_format(int64_t minor, int minor_digits, char *buf, size_t cap)
 {
     uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;

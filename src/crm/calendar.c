@@ -12,12 +12,6 @@
 
 static const char *const weekday_keys[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
-/* Floor division of a timestamp into local days. */
-static int32_t local_day(int64_t local_s)
-{
-    return (int32_t)((local_s >= 0 ? local_s : local_s - 86399) / 86400);
-}
-
 /* 1970-01-01 was a Thursday: Monday = 0. */
 static int weekday_of(int32_t day)
 {
@@ -63,7 +57,7 @@ int dg_calendar_add(int64_t *out, const dg_calendar *cal, int64_t from, int64_t 
         return 0;
     }
     int64_t local = from + cal->utc_offset_s, left = business_seconds;
-    int32_t day = local_day(local);
+    int32_t day = dg_day_of(local);
     for (int32_t i = 0; i < DG_CALENDAR_MAX_SPAN_DAYS; i++, day++) {
         const dg_calendar_day *h = hours_of(cal, day);
         int64_t midnight = (int64_t)day * 86400;
@@ -90,7 +84,7 @@ int64_t dg_calendar_between(const dg_calendar *cal, int64_t from, int64_t to)
     if (to < from)
         return -dg_calendar_between(cal, to, from);
     int64_t a = from + cal->utc_offset_s, b = to + cal->utc_offset_s, total = 0;
-    for (int32_t day = local_day(a), last = local_day(b); day <= last; day++) {
+    for (int32_t day = dg_day_of(a), last = dg_day_of(b); day <= last; day++) {
         const dg_calendar_day *h = hours_of(cal, day);
         int64_t midnight = (int64_t)day * 86400;
         for (int r = 0; r < h->n_ranges; r++) {

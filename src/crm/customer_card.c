@@ -1,4 +1,4 @@
-/* The customer card (include/dangol/customer.h): the customer's record as field/value pairs,
+/* The customer card (include/dangol/card.h): the customer's record as field/value pairs,
  * an order summary, the latest orders and feedback. Each part is read through the store API, so
  * the card is the same on every backend. The guidance for the consultation type is added by the
  * report layer (src/report/card.c), which reads the types file. */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dangol/customer.h"
+#include "dangol/card.h"
 #include "dangol/mask.h"
 #include "dangol/money.h"
 #include "dangol/store.h"

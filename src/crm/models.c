@@ -110,7 +110,13 @@ int dg_churn_train_save(dg_churn_saved *out, dg_churn_model **model, dg_store *s
     if (rc != DG_ENOTFOUND)
         return rc;
     dg_churn_model *m = NULL;
-    if ((rc = dg_churn_train(&m, frame, opt, err)) != 0)
+    dg_churn_options with_programme = *opt;
+    dg_features_programme_source source = { store, frame };
+    if (!with_programme.programme) {
+        with_programme.programme = dg_features_programme_from_store;
+        with_programme.programme_ctx = &source;
+    }
+    if ((rc = dg_churn_train(&m, frame, &with_programme, err)) != 0)
         return rc;
     rc = save(out, store, m, actor, audit, key, fingerprint, err);
     if (rc == 0 && model && !out->replayed)

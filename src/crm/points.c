@@ -202,7 +202,8 @@ static int credit(dg_store *store, const dg_points_rules *rules, const dg_points
     return rc;
 }
 
-/* A debit of request->points (positive) from the customer's lots, all or nothing. */
+/* A debit of request->points (positive) from the customer's lots, all or nothing (DG_ENOTFOUND for
+ * an unknown customer, DG_ECONFLICT for too few points). */
 static int debit(dg_store *store, const dg_points_request *r, dg_points_kind kind,
                  int64_t points, dg_points_result *result, dg_error *err)
 {
@@ -216,6 +217,9 @@ static int debit(dg_store *store, const dg_points_request *r, dg_points_kind kin
     if (rc == 0 && have < points) {
         char date[16];
         free(lots);
+        /* a customer with open lots exists (their foreign key): only a shortfall looks */
+        if ((rc = check_customer(store, r->customer_id, err)) != 0)
+            return rc;
         return dg_error_set(err, DG_ECONFLICT, "customer \"%s\" has %lld points available on %s; "
                             "cannot %s %lld", r->customer_id, (long long)have,
                             dg_date_format(day, date), kind == DG_POINTS_BURN ? "burn" : "debit",
@@ -245,8 +249,7 @@ static int apply_burn(dg_store *store, const dg_points_rules *rules, const dg_po
                       dg_points_result *result, dg_error *err)
 {
     (void)rules;
-    int rc = check_customer(store, r->customer_id, err);
-    return rc != 0 ? rc : debit(store, r, DG_POINTS_BURN, r->points, result, err);
+    return debit(store, r, DG_POINTS_BURN, r->points, result, err);   /* checks the customer */
 }
 
 int dg_points_burn(dg_store *store, const dg_points_request *request, dg_points_result *result,

@@ -745,13 +745,18 @@ int64_t dg_frame_customer_index(const dg_frame *f, const char *customer_id)
 {
     if (!f->customer_map || !customer_id)
         return -1;
-    return dg__strmap_get(f->customer_map, customer_id);
+    int64_t c = dg__strmap_get(f->customer_map, customer_id);
+    return c >= 0 && dg_frame_has_customer(f, (size_t)c) ? c : -1;
 }
 
 void dg_frame_free(dg_frame *f)
 {
     if (!f)
         return;
+    if (f->window_of) {   /* its arrays are window_of's */
+        free(f);
+        return;
+    }
     dg_dict *d[N_DICTS];
     dg__frame_dicts(f, d);
     for (size_t i = 0; i < N_DICTS; i++)

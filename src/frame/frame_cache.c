@@ -18,14 +18,16 @@ static const char *variant_of(const dg_frame_options *opts)
     return opts->with_lines ? "orders+lines" : "orders";
 }
 
-static int next_chunk(void *reader, const void **data, size_t *len, dg_error *err)
+static int next_chunk(void *reader, size_t skip, const void **data, size_t *len, dg_error *err)
 {
-    return dg_store_snapshot_next(reader, data, len, err);
+    return dg_store_snapshot_next(reader, skip, data, len, err);
 }
 
-/* The snapshot's frame when it is of this generation and format and reads back whole. */
-static int load(dg_frame **out, dg_store *store, const char *variant, int64_t generation)
+/* The snapshot's frame when it is of this generation and format and reads back whole (the
+ * columns opts asks for: the chunks of the others are not read). */
+static int load(dg_frame **out, dg_store *store, const dg_frame_options *opts, int64_t generation)
 {
+    const char *variant = variant_of(opts);
     dg_store_snapshot info;
     dg_store_snapshot_reader *reader = NULL;
     dg_error ignored;
@@ -33,7 +35,8 @@ static int load(dg_frame **out, dg_store *store, const char *variant, int64_t ge
     if (rc == 0 && (info.generation != generation || info.format != DG__FRAME_FORMAT))
         rc = DG_ENOTFOUND;
     if (rc == 0)
-        rc = dg__frame_deserialize(next_chunk, reader, (size_t)info.bytes, out, &ignored);
+        rc = dg__frame_deserialize(next_chunk, reader, (size_t)info.bytes, opts->columns, out,
+                                   &ignored);
     dg_store_snapshot_reader_close(reader);
     return rc;
 }
@@ -90,7 +93,7 @@ static int whole(dg_frame **out, dg_store *store, const dg_frame_options *opts, 
     if (rc != 0)
         return rc;
     bool known = dg_store_snapshot_state(store, &generation, &dirty, &ignored) == 0;
-    bool loaded = known && !dirty && load(out, store, variant, generation) == 0;
+    bool loaded = known && !dirty && load(out, store, opts, generation) == 0;
     dg_store_read_end(store);
     if (loaded) {
         *exact = generation;

@@ -39,6 +39,8 @@ static void move_row(const col *cols, size_t n_cols, size_t from, size_t to)
         return;
     for (size_t i = 0; i < n_cols; i++) {
         char *d = cols[i].data;
+        if (!d)     /* a column the frame was read without */
+            continue;
         switch (cols[i].size) {
         case 1:
             d[to] = d[from];
@@ -105,7 +107,8 @@ static void cut_orders(dg_frame *f, const uint32_t *map, size_t n_old, int32_t d
             size_t line_end = f->has_lines ? f->line_offset[k + 1] : 0;
             if (f->order_day[k] <= day) {
                 move_row(cols, sizeof cols / sizeof cols[0], k, w);
-                f->order_customer[w] = map[c];
+                if (f->order_customer)
+                    f->order_customer[w] = map[c];
                 if (f->first_order_day == DG_DAY_NONE || f->order_day[w] < f->first_order_day)
                     f->first_order_day = f->order_day[w];
                 for (size_t l = line_start; l < line_end; l++) {

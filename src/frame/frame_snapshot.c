@@ -1,14 +1,18 @@
 /* The frame as bytes, for the store's snapshot (docs/snapshot.md): a magic word and the format
  * version, the scalars and counts, the dictionaries and customer ids as length-prefixed strings,
- * then every column array as its raw bytes, in the order of the table below (one row per array,
- * with the count it has). Reading it back rebuilds the hash maps and checks every size and offset
- * array against the counts, so a snapshot of another layout is refused, never misread. The same
- * table copies a frame in memory (dg__frame_copy), which an as-of frame is cut out of. */
+ * then every column array in the order of the table below (one row per array, with the count it
+ * has), each compressed by the column codec (column_codec.h) behind its encoded length, so a
+ * reader that does not want a column skips it unread. Reading it back rebuilds the hash maps and
+ * checks every size and offset array against the counts, so a snapshot of another layout is
+ * refused, never misread. The same table copies a frame in memory (dg__frame_copy), which an
+ * as-of frame is cut out of. */
 #include <assert.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "frame/column_codec.h"
 #include "frame/snapshot.h"
 #include "frame/strmap.h"
 
@@ -25,10 +29,13 @@ typedef struct {
     size_t size;           /* element size */
     count_kind count;
     count_kind rows;       /* for an offsets array: the kind of rows it points into */
+    unsigned optional;     /* its DG_FRAME_ORDER_* bit when a reader may leave it out, else 0 */
 } column;
 
-#define COL(field, kind) { offsetof(dg_frame, field), sizeof *((dg_frame *)0)->field, kind, kind }
-#define OFFSETS(field, kind, of) { offsetof(dg_frame, field), sizeof(size_t), kind, of }
+#define COL(field, kind) { offsetof(dg_frame, field), sizeof *((dg_frame *)0)->field, kind, kind, 0 }
+#define OPTIONAL(field, bit) \
+    { offsetof(dg_frame, field), sizeof *((dg_frame *)0)->field, BY_ORDER, BY_ORDER, bit }
+#define OFFSETS(field, kind, of) { offsetof(dg_frame, field), sizeof(size_t), kind, of, 0 }
 
 static const column columns[] = {
     COL(birth_year, BY_CUSTOMER), COL(acquired_day, BY_CUSTOMER),
@@ -36,9 +43,11 @@ static const column columns[] = {
     COL(acquisition_channel, BY_CUSTOMER), COL(account_staff, BY_CUSTOMER),
     COL(customer_type, BY_CUSTOMER), COL(income_band, BY_CUSTOMER),
     OFFSETS(order_offset, CUSTOMER_OFFSETS, BY_ORDER),
-    COL(order_customer, BY_ORDER), COL(order_day, BY_ORDER), COL(order_ts, BY_ORDER),
-    COL(order_amount_minor, BY_ORDER), COL(order_units, BY_ORDER), COL(order_channel, BY_ORDER),
-    COL(order_payment, BY_ORDER), COL(order_site, BY_ORDER), COL(order_staff, BY_ORDER),
+    OPTIONAL(order_customer, DG_FRAME_ORDER_CUSTOMER), COL(order_day, BY_ORDER),
+    OPTIONAL(order_ts, DG_FRAME_ORDER_TS), COL(order_amount_minor, BY_ORDER),
+    OPTIONAL(order_units, DG_FRAME_ORDER_UNITS), OPTIONAL(order_channel, DG_FRAME_ORDER_CHANNEL),
+    OPTIONAL(order_payment, DG_FRAME_ORDER_PAYMENT), OPTIONAL(order_site, DG_FRAME_ORDER_SITE),
+    OPTIONAL(order_staff, DG_FRAME_ORDER_STAFF),
     OFFSETS(line_offset, ORDER_OFFSETS, BY_LINE),
     COL(line_order, BY_LINE), COL(line_product, BY_LINE), COL(line_quantity, BY_LINE),
     COL(line_amount_minor, BY_LINE),
@@ -147,8 +156,14 @@ static void write_frame(writer *w, dg_frame *f)
         const void *array = *slot(f, &columns[i]);
         unsigned char present = array != NULL;
         put(w, &present, 1);
-        if (present)
-            put(w, array, count_of(f, columns[i].count) * columns[i].size);
+        if (!present)
+            continue;
+        size_t n = count_of(f, columns[i].count);
+        uint64_t encoded = dg__codec_encode(array, n, columns[i].size, NULL);
+        put_u64(w, encoded);
+        if (w->buf)
+            dg__codec_encode(array, n, columns[i].size, w->buf + w->len);
+        w->len += encoded;
     }
 }
 
@@ -218,6 +233,7 @@ int dg__frame_copy(dg_frame **out, const dg_frame *frame)
     f->n_customers = 0;   /* counted up as the ids are copied, for dg_frame_free on failure */
     f->customer_id = NULL;
     f->customer_map = NULL;
+    f->window_of = NULL;
     dg_dict *d[DG__FRAME_DICTS];
     dg__frame_dicts(f, d);
     for (size_t i = 0; i < DG__FRAME_DICTS; i++)
@@ -244,11 +260,13 @@ typedef struct {
     const unsigned char *data;  /* the current chunk */
     size_t len, off;
     size_t left;                /* bytes of the whole not read yet */
+    size_t limit;               /* bytes get may still take (the column being decoded) */
     int failed;                 /* the source's error, which err then holds */
 } reader;
 
-/* A chunk with bytes left in it, fetched when the current one is used up. */
-static bool fill(reader *r)
+/* A chunk with bytes left in it, fetched when the current one is used up; a chunk that skip
+ * bytes would pass over whole may be handed over unread (data NULL), to be skipped. */
+static bool fill_skipping(reader *r, size_t skip)
 {
     if (r->off < r->len)
         return true;
@@ -256,11 +274,32 @@ static bool fill(reader *r)
         return false;
     const void *data;
     size_t n;
-    if ((r->failed = r->next(r->ctx, &data, &n, r->err)) != 0 || n == 0)
+    if ((r->failed = r->next(r->ctx, skip, &data, &n, r->err)) != 0 || n == 0)
         return false;
     r->data = data;
     r->len = n;
     r->off = 0;
+    return true;
+}
+
+static bool fill(reader *r)
+{
+    return fill_skipping(r, 0);
+}
+
+/* Passes over n bytes, reading no chunk that lies wholly inside them. */
+static bool skip(reader *r, size_t n)
+{
+    if (n > r->left)
+        return false;
+    while (n > 0) {
+        if (!fill_skipping(r, n))
+            return false;
+        size_t k = r->len - r->off < n ? r->len - r->off : n;
+        r->off += k;
+        r->left -= k;
+        n -= k;
+    }
     return true;
 }
 
@@ -330,18 +369,30 @@ static int read_dicts(reader *r, dg_frame *f)
 
 static int read_customers(reader *r, dg_frame *f, size_t n)
 {
-    if (n > r->left || !(f->customer_map = dg__strmap_new()) ||
+    if (n > r->left || !(f->customer_map = dg__strmap_new_sized(n)) ||
         !(f->customer_id = calloc(n ? n : 1, sizeof *f->customer_id)))
         return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
     f->n_customers = n;
     for (size_t c = 0; c < n; c++) {
         if (!(f->customer_id[c] = get_text(r)))
             return bad(r, "a customer id");
-        if (dg__strmap_get(f->customer_map, f->customer_id[c]) >= 0 ||
-            dg__strmap_put(f->customer_map, f->customer_id[c], (uint32_t)c) != 0)
+        int rc = dg__strmap_put_new(f->customer_map, f->customer_id[c], (uint32_t)c);
+        if (rc == DG_ENOMEM)
+            return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
+        if (rc != 0)
             return bad(r, "a customer id twice");
     }
     return 0;
+}
+
+/* The column codec's source: the reader, up to the encoded length of the column. */
+static bool get_encoded(void *ctx, void *dst, size_t n)
+{
+    reader *r = ctx;
+    if (n > r->limit)
+        return false;
+    r->limit -= n;
+    return get(r, dst, n);
 }
 
 /* An offsets array runs from 0 up to the number of rows, never down. */
@@ -355,34 +406,47 @@ static bool offsets_ok(const size_t *offsets, size_t n, size_t rows)
     return true;
 }
 
-static int read_columns(reader *r, dg_frame *f)
+/* The columns; an optional one that wanted (a DG_FRAME_ORDER_* mask, 0: all) leaves out is
+ * skipped unread. */
+static int read_columns(reader *r, dg_frame *f, unsigned wanted)
 {
     for (size_t i = 0; i < N_COLUMNS; i++) {
         const column *c = &columns[i];
         unsigned char present;
+        uint64_t encoded;
         if (!get(r, &present, 1) || present > 1)
             return bad(r, "a column's marker");
         if (!present)
             continue;
+        if (!get(r, &encoded, sizeof encoded) || encoded > r->left)
+            return bad(r, "a column's length");
+        if (wanted && c->optional && !(wanted & c->optional)) {
+            if (!skip(r, (size_t)encoded))
+                return bad(r, "a column cut short");
+            continue;
+        }
         size_t n = count_of(f, c->count);
-        if (n > r->left / c->size)
+        /* every block of values takes at least 2 bytes (its reference and width) */
+        if ((n + DG__CODEC_BLOCK - 1) / DG__CODEC_BLOCK > encoded / 2 + 1 || n > SIZE_MAX / 8)
             return bad(r, "a column shorter than its count");
         void *array = malloc(n ? n * c->size : c->size);
         if (!array)
             return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
         *slot(f, c) = array;
-        if (!get(r, array, n * c->size))
-            return bad(r, "a column cut short");
+        r->limit = (size_t)encoded;
+        if (!dg__codec_decode(array, n, c->size, get_encoded, r) || r->limit != 0)
+            return bad(r, "a column cut short or badly encoded");
         if (c->count != c->rows && !offsets_ok(array, n, count_of(f, c->rows)))
             return bad(r, "an offsets array out of order");
     }
     return 0;
 }
 
-int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, dg_frame **out,
-                          dg_error *err)
+int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, unsigned wanted,
+                          dg_frame **out, dg_error *err)
 {
-    reader rd = { .next = next, .ctx = ctx, .err = err, .left = total }, *r = &rd;
+    reader rd = { .next = next, .ctx = ctx, .err = err, .left = total, .limit = SIZE_MAX },
+           *r = &rd;
     char word[sizeof magic];
     uint32_t format = 0;
     scalars sc;
@@ -416,7 +480,7 @@ int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, dg_f
     if (rc == 0)
         rc = read_customers(r, f, sc.n_customers);
     if (rc == 0)
-        rc = read_columns(r, f);
+        rc = read_columns(r, f, wanted);
     if (rc == 0 && (r->left != 0 || fill(r) || r->failed))   /* the source must end here too */
         rc = bad(r, "bytes after its last column");
     if (rc != 0) {

@@ -10,7 +10,7 @@
 
 /* The serialization format: bump it whenever the layout or the meaning of a field changes, and
  * every stored snapshot is rebuilt instead of being trusted. */
-#define DG__FRAME_FORMAT 1
+#define DG__FRAME_FORMAT 2   /* 2: columns compressed, each behind its encoded length */
 
 #define DG__FRAME_DICTS 15
 /* The addresses of every dictionary of f, in a fixed order. */
@@ -30,14 +30,18 @@ int dg__frame_serialize(dg_frame *f, unsigned char **data, size_t *len);
 int dg__frame_copy(dg_frame **out, const dg_frame *frame);
 
 /* The source of a serialized frame, chunk by chunk: the next chunk's bytes into *data and *len
- * (0 at the end), or an error in err. */
-typedef int (*dg__frame_chunk_fn)(void *ctx, const void **data, size_t *len, dg_error *err);
+ * (0 at the end), or an error in err. A chunk of at most skip bytes, which the caller passes
+ * over, may be handed over unread: *data NULL. */
+typedef int (*dg__frame_chunk_fn)(void *ctx, size_t skip, const void **data, size_t *len,
+                                  dg_error *err);
 
-/* The frame serialized in the chunks next hands over (total bytes in all): copied straight into
- * the frame's arrays, so no buffer of the whole is needed. The source's error when it fails;
+/* The frame serialized in the chunks next hands over (total bytes in all): decoded straight into
+ * the frame's arrays, so no buffer of the whole is needed; the optional order columns that
+ * columns (dg_frame_options.columns; 0: all) leaves out are skipped and stay NULL. The source's
+ * error when it fails;
  * DG_EPARSE when the bytes are not a frame (wrong magic or format, sizes that do not add up,
  * offsets out of order). Caller frees with dg_frame_free. */
-int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, dg_frame **out,
-                          dg_error *err);
+int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, unsigned columns,
+                          dg_frame **out, dg_error *err);
 
 #endif

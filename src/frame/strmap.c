@@ -26,17 +26,23 @@ static uint32_t hash_of(const char *s)
     return h;
 }
 
-dg__strmap *dg__strmap_new(void)
+dg__strmap *dg__strmap_new_sized(size_t n)
 {
     dg__strmap *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    m->cap = 64;
+    for (m->cap = 64; m->cap < 2 * (n + 1); m->cap *= 2)
+        ;
     if (!(m->slots = calloc(m->cap, sizeof *m->slots))) {
         free(m);
         return NULL;
     }
     return m;
+}
+
+dg__strmap *dg__strmap_new(void)
+{
+    return dg__strmap_new_sized(0);
 }
 
 void dg__strmap_free(dg__strmap *m)
@@ -69,7 +75,8 @@ static void insert(slot *slots, size_t cap, const char *key, uint32_t h, uint32_
     slots[i] = (slot){ key, h, value };
 }
 
-int dg__strmap_put(dg__strmap *m, const char *key, uint32_t value)
+/* Doubles the map when one more key would take it past half full. 0 or DG_ENOMEM. */
+static int room_for_one(dg__strmap *m)
 {
     if (2 * (m->n + 1) > m->cap) {
         size_t cap = m->cap * 2;
@@ -83,7 +90,28 @@ int dg__strmap_put(dg__strmap *m, const char *key, uint32_t value)
         m->slots = grown;
         m->cap = cap;
     }
+    return 0;
+}
+
+int dg__strmap_put(dg__strmap *m, const char *key, uint32_t value)
+{
+    if (room_for_one(m) != 0)
+        return DG_ENOMEM;
     insert(m->slots, m->cap, key, hash_of(key), value);
+    m->n++;
+    return 0;
+}
+
+int dg__strmap_put_new(dg__strmap *m, const char *key, uint32_t value)
+{
+    if (room_for_one(m) != 0)
+        return DG_ENOMEM;
+    uint32_t h = hash_of(key);
+    size_t mask = m->cap - 1, i = h & mask;
+    for (; m->slots[i].key; i = (i + 1) & mask)
+        if (m->slots[i].hash == h && strcmp(m->slots[i].key, key) == 0)
+            return DG_EEXIST;
+    m->slots[i] = (slot){ key, h, value };
     m->n++;
     return 0;
 }
@@ -91,15 +119,9 @@ int dg__strmap_put(dg__strmap *m, const char *key, uint32_t value)
 dg__strmap *dg__strmap_renumbered(const dg__strmap *m, const uint32_t *to, size_t n_kept,
                                   char *const *keys)
 {
-    dg__strmap *r = calloc(1, sizeof *r);
+    dg__strmap *r = dg__strmap_new_sized(n_kept);
     if (!r)
         return NULL;
-    for (r->cap = 64; r->cap < 2 * (n_kept + 1); r->cap *= 2)
-        ;
-    if (!(r->slots = calloc(r->cap, sizeof *r->slots))) {
-        free(r);
-        return NULL;
-    }
     for (size_t i = 0; i < m->cap; i++) {
         const slot *s = &m->slots[i];
         if (s->key && to[s->value] != UINT32_MAX) {

@@ -12,11 +12,16 @@
 typedef struct dg__strmap dg__strmap;
 
 dg__strmap *dg__strmap_new(void);
+/* A map sized for n keys, so adding them never grows it. NULL on out of memory. */
+dg__strmap *dg__strmap_new_sized(size_t n);
 void dg__strmap_free(dg__strmap *m);
 /* Value of key, or -1. */
 int64_t dg__strmap_get(const dg__strmap *m, const char *key);
 /* Adds key (borrowed, must not be present). 0 or DG_ENOMEM. */
 int dg__strmap_put(dg__strmap *m, const char *key, uint32_t value);
+/* Adds key (borrowed) unless it is present, in one probe: 0, DG_EEXIST (nothing added) or
+ * DG_ENOMEM. */
+int dg__strmap_put_new(dg__strmap *m, const char *key, uint32_t value);
 /* A new map holding the keys of m renumbered: each key whose value v has to[v] != UINT32_MAX, as
  * the key keys[to[v]] (borrowed) with the value to[v]; n_kept of them. The hashes m keeps are
  * reused, so no key is hashed or even read again (m's keys may be freed already). NULL on out

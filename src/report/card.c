@@ -14,7 +14,7 @@
 
 #include "dangol/clv.h"
 #include "dangol/consult.h"
-#include "dangol/customer.h"
+#include "dangol/card.h"
 #include "dangol/entity.h"
 #include "dangol/store.h"
 #include "dangol/report.h"
@@ -230,6 +230,14 @@ static int risk_decile(const double *p, size_t n, size_t row)
     return (int)(DG_CHURN_DECILES - above * DG_CHURN_DECILES / n);
 }
 
+static bool reads_programme(const dg_churn_model *m)
+{
+    for (size_t j = 0; j < m->n_features; j++)
+        if (dg_feature_from_programme(m->features[j]))
+            return true;
+    return false;
+}
+
 /* What the segment line says when the card was given no segmentation and not asked to run one. */
 static const char segment_not_run[] =
     "not computed for one card: `dangol customer show ID --segment` computes it";
@@ -259,7 +267,14 @@ static int mining_section(dg_card *card, dg_store *store, const dg_frame *frame,
         if (f->customer[i] == c)
             row_of_c = (long)i;
     int lrc = rc == 0 ? dg_churn_model_load(&m, &info, store, 0, &why) : DG_ENOMEM;
-    if (rc == 0 && lrc == 0 && row_of_c >= 0 && dg_churn_predict(&p, m, f, &why) == 0) {
+    /* a model that reads programme columns scores a table that has them (same rows as f) */
+    const dg_features *scored = f;
+    dg_features *programme_f = NULL;
+    if (rc == 0 && lrc == 0 && f && row_of_c >= 0 && reads_programme(m)) {
+        lrc = dg_features_compute_stored(&programme_f, store, frame, NULL, &why);
+        scored = programme_f;
+    }
+    if (rc == 0 && lrc == 0 && row_of_c >= 0 && dg_churn_predict(&p, m, scored, &why) == 0) {
         snprintf(text, sizeof text, "%.3f", p[row_of_c]);
         rc = row(t, "churn probability", text);
         snprintf(text, sizeof text, "%d", risk_decile(p, f->n_rows, (size_t)row_of_c));
@@ -300,6 +315,7 @@ static int mining_section(dg_card *card, dg_store *store, const dg_frame *frame,
     free(p);
     dg_segmentation_free(own_seg);
     dg_features_free(own_f);
+    dg_features_free(programme_f);
     dg_churn_model_free(m);
     if (rc == 0 && (rc = dg_card_add(card, t)) == 0)
         t = NULL;

@@ -209,7 +209,7 @@ static int scored(dg_report *out, dg_store *store, const dg_frame *frame, int64_
     fo.as_of = as_of;
     int rc = dg_churn_model_load(&m, &info, store, id, err);
     if (rc == 0)
-        rc = dg_features_compute(&f, frame, &fo, err);
+        rc = dg_features_compute_stored(&f, store, frame, &fo, err);
     if (rc == 0)
         rc = dg_churn_predict(&p, m, f, err);
     if (rc == 0)

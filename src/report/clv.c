@@ -1,6 +1,7 @@
 /* The lifetime-value reports (include/dangol/report.h): one view of a fitted CLV report (the
  * ranking or a histogram, as /api/clv shows them), and the tables of `dangol clv fit`,
  * `validate` and `track` on a customer summary. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ static int add_fit_rows(dg_table *t, const char *model, const char *const *names
             dg_table_set_text(t, 1, names[i]) != 0)
             return DG_ENOMEM;
         dg_table_set_real(t, 2, estimate[i]);
-        if (se_ok)
+        if (se_ok && isfinite(se[i]))   /* NAN: a parameter of a mixing pair at its limit */
             dg_table_set_real(t, 3, se[i]);
         dg_table_set_real(t, 4, loglik);
         dg_table_set_int(t, 5, (int64_t)n_customers);
@@ -50,6 +51,33 @@ static int add_fit_rows(dg_table *t, const char *model, const char *const *names
         dg_table_set_int(t, 7, n_evaluations);
     }
     return dg_table_failed(t);
+}
+
+/* For each mixing distribution of model at its limit (dg_btyd_limit): a row with the common
+ * rate or probability the limiting model has (e.g. "lambda = r/alpha"), the fit's other
+ * columns as its parameters' rows, and a note saying what the limit means. */
+static int add_limit_rows(dg_table *t, const char *model, const char *const *names,
+                          const dg_btyd_limit *limits, int n_limits, double loglik,
+                          size_t n_customers, int n_evaluations)
+{
+    for (int k = 0; k < n_limits; k++) {
+        const dg_btyd_limit *l = &limits[k];
+        double se = NAN;
+        char note[400];
+        if (add_fit_rows(t, model, &l->name, 1, &l->value, &se, 1, loglik, n_customers, 1,
+                         n_evaluations) != 0)
+            return DG_ENOMEM;
+        snprintf(note, sizeof note, "%s: %s and %s grew together along a flat ridge of the "
+                 "likelihood (both past 1,000, towards the bound 1e8): the customers show no "
+                 "spread the data can see, and the fit is the limiting model with %s = %.6g for "
+                 "everyone; those two parameters' standard errors are not meaningful (docs/clv.md, "
+                 "\"Fits at a limit\")", model, names[l->first], names[l->second], l->name,
+                 l->value);
+        if (dg_table_add_coded_note(t, "at_limit", note) ||
+            dg_table_note_param(t, "value", l->value))
+            return DG_ENOMEM;
+    }
+    return 0;
 }
 
 /* The note on the customers Gamma-Gamma left out, when there are any. */
@@ -87,17 +115,22 @@ int dg_report_clv_fit(dg_report *out, const dg_clv_summary *s, dg_btyd_model mod
         (spend && (rc = dg_gg_fit_data(&g, fit_opt, &gg, err)) != 0))
         return rc;
     char title[256];
-    snprintf(title, sizeof title, "clv fit: %s %s%s%s", dg_btyd_model_name(model),
-             fit.converged ? "converged" : "NOT converged", spend ? "; gammagamma " : "",
-             !spend ? "" : gg.converged ? "converged" : "NOT converged");
+    snprintf(title, sizeof title, "clv fit: %s %s%s%s%s%s", dg_btyd_model_name(model),
+             fit.converged ? "converged" : "NOT converged", fit.n_limits ? " (at its limit)" : "",
+             spend ? "; gammagamma " : "", !spend ? "" : gg.converged ? "converged" : "NOT converged",
+             spend && gg.n_limits ? " (at its limit)" : "");
     dg_table *t = dg_table_new(title);
     const double gv[3] = {gg.params.p, gg.params.q, gg.params.gamma};
     if (!t || add_columns(t, sizeof columns / sizeof columns[0], columns, types, decimals) != 0 ||
         add_fit_rows(t, dg_btyd_model_name(model), dg_btyd_param_names(model), 4,
                      fit.params.p, fit.se, fit.se_ok, fit.loglik, fit.n_customers, fit.converged,
                      fit.n_evaluations) != 0 ||
+        add_limit_rows(t, dg_btyd_model_name(model), dg_btyd_param_names(model), fit.limits,
+                       fit.n_limits, fit.loglik, fit.n_customers, fit.n_evaluations) != 0 ||
         (spend && (add_fit_rows(t, "gammagamma", gg_names, 3, gv, gg.se, gg.se_ok, gg.loglik,
                                 gg.n_customers, gg.converged, gg.n_evaluations) != 0 ||
+                   add_limit_rows(t, "gammagamma", gg_names, gg.limits, gg.n_limits, gg.loglik,
+                                  gg.n_customers, gg.n_evaluations) != 0 ||
                    add_spend_note(t, &gg) != 0))) {
         dg_table_free(t);
         return dg_error_set(err, DG_ENOMEM, "out of memory");

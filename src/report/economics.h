@@ -43,7 +43,18 @@ typedef struct dg__econ {
     int64_t costed_revenue, gross_margin;   /* of every customer */
     double *clv_by_index;          /* per frame customer; NULL without a fit */
     dg__economics_tiers tiers;     /* the tiers' discounts (store/economics.h) */
+    /* with a frame of order lines, the margins come from it (economics_margin.c): */
+    int64_t *unit_cost_by_product; /* [products.n] by frame product code, DG__ECON_NO_COST */
+    int64_t *costed_revenue_by_index, *margin_by_index;   /* [n_customers] by frame index */
 } dg__econ;
+#define DG__ECON_NO_COST INT64_MIN
+
+/* The margins of a frame with order lines (economics_margin.c): reads the products' unit costs
+ * (inside the caller's read) and sums each customer's costed revenue and gross margin into
+ * e's arrays; then, if wanted, each costed order's margin to fn as a cohort cell, as
+ * dg__economics_cohorts does in SQL. */
+int dg__econ_frame_margins(dg__econ *e, dg_store *store, dg_error *err);
+int dg__econ_frame_cohorts(dg__econ *e, dg__economics_cohort_fn fn, void *ctx);
 
 /* with_cohorts: also the cohort margins (the payback curve of clv-cac; a second pass over the
  * orders the other views do without). */

@@ -116,6 +116,12 @@ static int on_customer(void *ctx, const char *customer_id, const char *channel,
     r->acquired_month = dg__economics_month_of(acquired_on);
     r->orders = orders;
     r->figures = *f;
+    if (e->margin_by_index) {   /* the margins from the frame's lines */
+        int64_t i = dg_frame_customer_index(e->frame, customer_id);
+        r->figures.costed_revenue = i < 0 ? 0 : e->costed_revenue_by_index[i];
+        r->figures.gross_margin = i < 0 ? 0 : e->margin_by_index[i];
+    }
+    f = &r->figures;
     r->clv_minor = clv_minor(e, customer_id);
     if (r->acquired_month < e->first_month)
         e->first_month = r->acquired_month;
@@ -242,12 +248,18 @@ int dg__econ_load(dg__econ *e, dg_store *store, const dg_frame *frame, const dg_
     rc = tier_discounts(&e->tiers, store, err);
     if (rc == 0)
         rc = dg__economics_spend(store, e->as_of, on_spend, &g, err);
+    /* a frame with order lines has the margins: the queries then leave the lines alone */
+    bool from_frame = frame->has_lines;
+    if (rc == 0 && from_frame)
+        rc = dg__econ_frame_margins(e, store, err);
     if (rc == 0)
-        rc = dg__economics_customers(store, e->as_of, &e->tiers, on_customer, &g, err);
+        rc = dg__economics_customers(store, e->as_of, &e->tiers, !from_frame, on_customer, &g,
+                                     err);
     if (rc == 0 && (rc = lay_out(e, &g)) != 0)
         dg_error_set(err, rc, "out of memory");
     if (rc == 0 && with_cohorts)
-        rc = dg__economics_cohorts(store, e->as_of, on_cohort, &g, err);
+        rc = from_frame ? dg__econ_frame_cohorts(e, on_cohort, &g)
+                        : dg__economics_cohorts(store, e->as_of, on_cohort, &g, err);
     dg_store_read_end(store);
     free(g.spend);
     if (rc == DG_ENOMEM && !err->message[0])
@@ -271,6 +283,9 @@ void dg__econ_clear(dg__econ *e)
         free(e->customers[i].id);
     free(e->customers);
     free(e->clv_by_index);
+    free(e->unit_cost_by_product);
+    free(e->costed_revenue_by_index);
+    free(e->margin_by_index);
     memset(e, 0, sizeof *e);
 }
 

@@ -9,6 +9,7 @@
 #include "dangol/kpi.h"
 #include "dangol/report.h"
 #include "dangol/text.h"
+#include "dangol/vocab.h"
 
 /* Called for each key of a query but as_of; returns 0 or a code with err filled. */
 typedef int (*param_fn)(void *ctx, const char *key, const char *value, dg_error *err);
@@ -45,27 +46,49 @@ static bool names_products(const char *value)
     return false;
 }
 
-/* A cube key: notes whether the frame needs order lines (the query itself is checked on the
- * cube, by dg_report_cube). */
+/* The optional order columns (DG_FRAME_ORDER_*) a parameter value may name as dimensions, by
+ * code or by English or Korean name (the cube reads 매장=강남점 as site=...); a name that only
+ * looks like one reads a column more, never less. */
+static unsigned names_order_columns(const char *value)
+{
+    static const struct { const char *dim; unsigned column; } order_dims[] = {
+        { "channel", DG_FRAME_ORDER_CHANNEL }, { "payment", DG_FRAME_ORDER_PAYMENT },
+        { "site", DG_FRAME_ORDER_SITE }, { "staff", DG_FRAME_ORDER_STAFF },
+    };
+    unsigned columns = 0;
+    for (size_t i = 0; i < sizeof order_dims / sizeof order_dims[0]; i++) {
+        const dg_vocab_entry *e = dg_vocab_find("dimension", order_dims[i].dim);
+        if (strcasestr(value, order_dims[i].dim) ||
+            (e && (strcasestr(value, e->en) || strstr(value, e->ko))))
+            columns |= order_dims[i].column;
+    }
+    return columns;
+}
+
+/* A cube key: notes whether the frame needs order lines and which optional order columns it
+ * reads (the query itself is checked on the cube, by dg_report_cube). */
 static int cube_param(void *ctx, const char *key, const char *value, dg_error *err)
 {
-    bool *with_lines = ctx;
+    dg_frame_options *opts = ctx;
     (void)err;
     if (strcmp(key, "rows") == 0 || strcmp(key, "cols") == 0 || strcmp(key, "columns") == 0 ||
-        strcmp(key, "where") == 0 || strcmp(key, "filter") == 0 || strcmp(key, "totals") == 0)
-        *with_lines |= names_products(value);
+        strcmp(key, "where") == 0 || strcmp(key, "filter") == 0 || strcmp(key, "totals") == 0) {
+        opts->with_lines |= names_products(value);
+        opts->columns |= names_order_columns(value);
+    }
     return 0;
 }
 
 static int cube_query(dg_report *out, dg_store *store, const char *const *params, dg_error *err)
 {
-    int32_t as_of;
-    bool with_lines = false;
+    /* the cube's facts are the order days, amounts and units; its dimensions name the rest */
+    dg_frame_options opts = { .columns = DG_FRAME_ORDER_CORE | DG_FRAME_ORDER_CUSTOMER |
+                                         DG_FRAME_ORDER_UNITS };
     dg_frame *frame = NULL;
     dg_cube *cube = NULL;
-    int rc = each_param(params, &as_of, cube_param, &with_lines, err);
+    int rc = each_param(params, &opts.as_of, cube_param, &opts, err);
     if (rc == 0)
-        rc = dg_report_frame(&frame, store, as_of, with_lines, err);
+        rc = dg_report_frame_of(&frame, store, &opts, err);
     if (rc == 0)
         rc = dg_cube_from_frame(&cube, frame, NULL, NULL, err);
     if (rc == 0)

@@ -35,3 +35,9 @@ int dg_report_frame(dg_frame **out, dg_store *store, int32_t as_of, bool with_li
     dg_frame_options opts = { .as_of = as_of, .with_lines = with_lines };
     return dg_frame_from_store(out, store, &opts, err);
 }
+
+int dg_report_frame_of(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                       dg_error *err)
+{
+    return dg_frame_from_store(out, store, opts, err);
+}

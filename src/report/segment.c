@@ -5,11 +5,11 @@
 
 #include "dangol/report.h"
 
-int dg_report_features(dg_report *out, const dg_frame *frame, dg_error *err)
+int dg_report_features(dg_report *out, dg_store *store, const dg_frame *frame, dg_error *err)
 {
     dg_features *f = NULL;
     dg_table *t = NULL;
-    int rc = dg_features_compute(&f, frame, NULL, err);
+    int rc = dg_features_compute_stored(&f, store, frame, NULL, err);
     if (rc == 0 && (rc = dg_features_table(&t, frame, f, err)) == 0)
         rc = dg_report_add(out, t, err);
     dg_features_free(f);
@@ -46,13 +46,13 @@ static int crosstab(dg_table **t, const dg_frame *frame, const dg_segmentation *
     return rc;
 }
 
-int dg_report_segment(dg_report *out, const dg_frame *frame, dg_segment_view view,
-                      const dg_segment_options *opt, dg_error *err)
+int dg_report_segment(dg_report *out, dg_store *store, const dg_frame *frame,
+                      dg_segment_view view, const dg_segment_options *opt, dg_error *err)
 {
     dg_features *f = NULL;
     dg_segmentation *seg = NULL;
     dg_table *t = NULL;
-    int rc = dg_features_compute(&f, frame, NULL, err);
+    int rc = dg_features_compute_stored(&f, store, frame, NULL, err);
     if (rc == 0)
         rc = dg_segment_run(&seg, f, opt, err);
     if (rc == 0) {

@@ -43,7 +43,13 @@ struct dg_server {
     pthread_mutex_t write_lock;   /* held by a write route: this server's writers queue here,
                                      not in SQLite's busy handler, whose sleeps (up to 100 ms
                                      each) would be most of a contended write's latency */
+    dg_store *writer;             /* the one connection the write routes and the audit queue
+                                     write on, under write_lock: no other connection of this
+                                     server writes, so its page cache stays valid from one
+                                     write to the next (a connection whose store another one
+                                     wrote to re-reads every page it needs) */
     dg_audit_queue audit_queue;   /* the read routes' audit entries (audit.c) */
+    dg_checkpointer checkpointer; /* copies the writer's log into the store (checkpoint.c) */
     pthread_mutex_t flight_lock;  /* guards in_flight */
     pthread_cond_t flight_done;   /* signalled when in_flight drops to 0 */
     size_t in_flight;             /* requests whose headers arrived and that are not finished */
@@ -557,6 +563,7 @@ static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn
         return MHD_NO;
     if (route->writes) {
         pthread_mutex_lock(&srv->write_lock);
+        req.store = srv->writer;
         route->handler(&req, &res);
         pthread_mutex_unlock(&srv->write_lock);
     } else {
@@ -737,9 +744,11 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
         goto cleanup;
     }
     srv->key_made = true;
-    if ((rc = dg_audit_queue_start(&srv->audit_queue, opt->db_path,
-                                   opt->read_only ? DG_STORE_READONLY : 0, &srv->write_lock,
-                                   err)) != 0)
+    if ((rc = dg_store_open(&srv->writer, opt->db_path, opt->read_only ? DG_STORE_READONLY : 0,
+                            err)) != 0 ||
+        (rc = dg_audit_queue_start(&srv->audit_queue, srv->writer, &srv->write_lock, err)) != 0 ||
+        (!opt->read_only && (rc = dg_checkpointer_start(&srv->checkpointer, opt->db_path,
+                                                        srv->writer, &srv->write_lock, err)) != 0))
         goto cleanup;
     if (opt->web_dir) {
         if (!(srv->web_real = realpath(opt->web_dir, NULL))) {
@@ -835,6 +844,8 @@ void dg_server_stop(dg_server *srv)
     dg_snapshot_cache_free(srv->snapshots);
     dg_auth_free(srv->auth);
     dg_audit_queue_destroy(&srv->audit_queue);
+    dg_checkpointer_stop(&srv->checkpointer);
+    dg_store_close(srv->writer);
     for (size_t i = 0; i < srv->n_stores; i++)
         dg_store_close(srv->stores[i]);
     free(srv->stores);

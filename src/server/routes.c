@@ -876,7 +876,6 @@ static bool path_matches(const char *template, const dg_path *path, const char *
 const dg_route *dg_server_route_match(const char *method, const dg_path *path, dg_request *req,
                                       bool *path_known, char *allow, size_t allow_cap)
 {
-    const dg_route *found = NULL;
     const char *params[DG_ROUTE_MAX_PARAMS] = { 0 };
     *path_known = false;
     allow[0] = '\0';
@@ -890,12 +889,12 @@ const dg_route *dg_server_route_match(const char *method, const dg_path *path, d
             len = strlen(allow);
             snprintf(allow + len, allow_cap - len, ", HEAD");
         }
-        if (!found && strcmp(routes[i].method, method) == 0) {
-            found = &routes[i];
+        if (strcmp(routes[i].method, method) == 0) {   /* the first route that answers */
             memcpy(req->params, params, sizeof params);
+            return &routes[i];
         }
     }
-    return found;
+    return NULL;
 }
 
 int dg_server_check_params(const dg_request *req, dg_error *err)

@@ -50,7 +50,8 @@ void dg_api_segments(dg_request *req, dg_response *res)
     if (!snap)
         return;
     dg_report report = { 0 };
-    int rc = dg_report_segment(&report, dg_snapshot_frame(snap), view, &sopts, &err);
+    int rc = dg_report_segment(&report, req->store, dg_snapshot_frame(snap), view, &sopts,
+                               &err);
     dg_snapshot_release(req, snap);
     dg_reply_report(res, rc, &report, &err, per_customer ? &page : NULL);
 }

@@ -1,8 +1,8 @@
 /* The HTTP server behind `dangol serve`: a libmicrohttpd daemon with a thread pool that answers
  * the JSON API (/api/...) from one route table (routes.c, also the source of the OpenAPI
  * document) and serves the dashboard's files from a web directory (static.c). Each pool thread
- * opens its own store connection on first use (SQLite connections are not shared between
- * threads). */
+ * opens its own store connection on first use for the read routes; the write routes share one
+ * writer connection, used by one thread at a time under the server's write lock. */
 #ifndef DANGOL_SERVER_H
 #define DANGOL_SERVER_H
 
@@ -92,12 +92,12 @@ void dg_server_stop(dg_server *server);  /* NULL is a no-op */
 typedef struct dg_route dg_route;
 
 /* The read routes' audit entries waiting for their commit (audit.c): a request's thread queues
- * a copy of its entry and answers; the queue's writer thread, on its own connection, writes
- * everything queued in one transaction. Under load it gathers a batch for up to
+ * a copy of its entry and answers; the queue's writer thread, on the server's writer
+ * connection, writes everything queued in one transaction. Under load it gathers a batch for up to
  * DG_AUDIT_BATCH_MICROS, so commits stay few; a request that finds the writer idle waits for
  * its own entry's commit (an idle server answers only what is on disk), and so does one that
  * finds DG_AUDIT_QUEUE_MAX entries waiting (a stalled store holds back the readers, not memory). */
-#define DG_AUDIT_BATCH_MICROS 1000
+#define DG_AUDIT_BATCH_MICROS 5000
 #define DG_AUDIT_QUEUE_MAX 65536
 typedef struct dg_audit_pending dg_audit_pending;
 typedef struct dg_audit_queue {
@@ -111,17 +111,37 @@ typedef struct dg_audit_queue {
     bool stop;
     bool started;
     pthread_t thread;
-    dg_store *store;                /* the writer's connection */
+    dg_store *store;                /* the server's writer connection (borrowed) */
     pthread_mutex_t *write_lock;    /* the server's writer lock, held for each batch */
 } dg_audit_queue;
 void dg_audit_queue_init(dg_audit_queue *queue);
-/* Opens the writer's connection to db_path (dg_store_open's flags) and starts its thread. */
-int dg_audit_queue_start(dg_audit_queue *queue, const char *db_path, unsigned store_flags,
-                         pthread_mutex_t *write_lock, dg_error *err);
+/* Starts the writer thread, which writes on store (the server's writer connection, used only
+ * under write_lock; borrowed: it must outlive the queue). */
+int dg_audit_queue_start(dg_audit_queue *queue, dg_store *store, pthread_mutex_t *write_lock,
+                         dg_error *err);
 /* Returns once every entry queued before the call is written (GET /api/audit reads its own). */
 void dg_audit_queue_sync(dg_audit_queue *queue);
-/* Writes what is left, stops the thread, closes its connection, frees the queue. */
+/* Writes what is left, stops the thread, frees the queue. */
 void dg_audit_queue_destroy(dg_audit_queue *queue);
+
+/* The thread that copies the writer connection's write-ahead log into the store file
+ * (checkpoint.c), so that no write waits for the copy. */
+typedef struct dg_checkpointer {
+    pthread_mutex_t lock;
+    pthread_cond_t work;            /* signalled when the log is long, or stop */
+    bool due, stop, started;
+    pthread_t thread;
+    dg_store *store;                /* the thread's own connection */
+    dg_store *writer;               /* the connection it checkpoints for (borrowed) */
+    pthread_mutex_t *write_lock;    /* the server's writer lock, held for the last copy */
+} dg_checkpointer;
+/* Opens the thread's connection to db_path and starts it, for writer, whose commits stop
+ * checkpointing by themselves. */
+int dg_checkpointer_start(dg_checkpointer *checkpointer, const char *db_path, dg_store *writer,
+                          pthread_mutex_t *write_lock, dg_error *err);
+/* Gives writer its own checkpoints back, stops the thread and closes its connection; a zeroed
+ * checkpointer (never started) is a no-op. */
+void dg_checkpointer_stop(dg_checkpointer *checkpointer);
 
 typedef struct dg_request {
     const dg_route *route;                    /* the matched route */
@@ -131,7 +151,8 @@ typedef struct dg_request {
                                                  percent-decoded, valid ids (dangol/id.h) */
     const char *body;                         /* NUL-terminated; NULL when empty */
     size_t body_len;
-    dg_store *store;                          /* this thread's connection */
+    dg_store *store;                          /* this thread's connection; a write route's is
+                                                 the server's one writer connection */
     int minor_digits;                         /* of the store currency */
     dg_snapshot_cache *snapshots;             /* the server's shared analysis snapshots */
     const dg_server_options *options;
@@ -199,8 +220,8 @@ typedef struct dg_path {
 int dg_server_path_parse(const char *raw, dg_path *path, dg_error *err);
 
 /* Finds the route for method + path, filling req->params (pointing into path). NULL if none;
- * *path_known tells a wrong method (405) from an unknown path (404); allow receives the methods
- * of a known path. */
+ * then *path_known tells a wrong method (405) from an unknown path (404), and allow receives the
+ * methods of a known path (only then: a route found stops the search). */
 const dg_route *dg_server_route_match(const char *method, const dg_path *path, dg_request *req,
                                       bool *path_known, char *allow, size_t allow_cap);
 /* Checks every capture of req against the id rule (dangol/id.h), naming it after the template. */
@@ -275,7 +296,8 @@ void dg_reply_report(dg_response *res, int rc, struct dg_report *report, const d
 void dg_reply_report_tables(dg_response *res, int rc, struct dg_report *report,
                             const dg_error *err);
 /* A report on the frame of the request's snapshot (reports.c): dg_snapshot_report_begin takes
- * the snapshot and returns its frame (NULL after answering, as dg_snapshot_get), with report
+ * the snapshot (window: as dg_snapshot_get_window, for an entry that accepts a window) and
+ * returns its frame (NULL after answering, as dg_snapshot_get), with report
  * empty and err clear for the entry to fill; dg_snapshot_report_reply gives the snapshot back and
  * answers with the report as dg_reply_report (rc the entry's). */
 typedef struct dg_snapshot_report {
@@ -284,7 +306,7 @@ typedef struct dg_snapshot_report {
     dg_error err;
 } dg_snapshot_report;
 const struct dg_frame *dg_snapshot_report_begin(dg_snapshot_report *job, dg_request *req,
-                                                dg_response *res);
+                                                dg_response *res, bool window);
 void dg_snapshot_report_reply(dg_snapshot_report *job, dg_request *req, dg_response *res,
                               int rc, const dg_page *page);
 
@@ -311,6 +333,9 @@ void dg_snapshot_cache_free(dg_snapshot_cache *cache);  /* NULL is a no-op */
 /* The frame for this request: the shared one of the store's current content, or with ?as_of
  * the one of that day (the 4 most recently asked days are kept until the store changes). NULL with the error answered. Give back with dg_snapshot_release. */
 dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res);
+/* As dg_snapshot_get, but for ?as_of an earlier day the frame is a window of the shared one
+ * (dg_frame_window: no copy), for analyses that accept a window (docs/snapshot.md). */
+dg_snapshot *dg_snapshot_get_window(dg_request *req, dg_response *res);
 const struct dg_frame *dg_snapshot_frame(const dg_snapshot *snapshot);
 /* The cube over the snapshot's frame, built on first use; NULL with err on failure. */
 const struct dg_cube *dg_snapshot_cube(dg_request *req, dg_snapshot *snapshot, dg_error *err);
@@ -551,9 +576,20 @@ void dg_api_customer_coupons(dg_request *req, dg_response *res);
 void dg_api_customer_campaigns(dg_request *req, dg_response *res);
 void dg_api_order_return(dg_request *req, dg_response *res);
 
-/* One store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601 UTC, money in
- * the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
+/* record_json.c: one store row of e as a JSON object (dates as YYYY-MM-DD, timestamps ISO 8601
+ * UTC, money in the major unit, booleans true/false). Caller decrefs; NULL on out-of-memory. */
 json_t *dg_record_to_json(const dg_entity *e, const dg_value *row, int minor_digits, bool mask);
+/* JSON text in one growing buffer (data NUL-terminated, the caller frees it); failed once out
+ * of memory or given invalid UTF-8. */
+typedef struct dg_json_text {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} dg_json_text;
+/* The same row appended to t as text: the bytes jansson's compact dump of dg_record_to_json's
+ * object gives after dg_json_money_unmark. */
+void dg_record_write_json(dg_json_text *t, const dg_entity *e, const dg_value *row,
+                          int minor_digits, bool mask);
 
 /* value.c: the customer value survey reports and the write of one response */
 void dg_api_value_items(dg_request *req, dg_response *res);

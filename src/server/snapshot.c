@@ -2,10 +2,14 @@
  * cube over it, built once and handed to every analysis request until the store changes. A change
  * is seen from the store files themselves — size and modification time of the database and of
  * its write-ahead log, which every commit touches, whoever makes it (this server, `dangol import`
- * in another process) — so no request ever answers from stale data. Requests with an explicit
- * as_of get a frame of that day, cut in memory out of the shared one (never a second read of
- * the store) and kept for the next requests of the same day: the AS_OF_KEPT most recently asked
- * days, dropped like the shared one when the store changes. Snapshots are reference counted: a
+ * in another process) — so no request ever answers from stale data; a change of the files that
+ * left the rows as they were (the snapshot's own save into the store) keeps the kept frames,
+ * by the store's generation. Requests with an explicit as_of get a frame of that day made in
+ * memory out of the shared one (never a second read of the store): for the routes whose
+ * analyses accept one, a window of it (dg_frame_window: no copy, it reads the shared frame's
+ * arrays and holds a reference to it), for the others a cut copy (dg_frame_cut_copy). Either is
+ * kept for the next requests of the same day: the AS_OF_KEPT most recently asked (day, kind),
+ * dropped like the shared one when the store changes. Snapshots are reference counted: a
  * request keeps the one it got even if a newer one replaces it meanwhile. */
 #include <pthread.h>
 #include <stdio.h>
@@ -16,12 +20,16 @@
 #include "dangol/clv.h"
 #include "dangol/cube.h"
 #include "dangol/frame.h"
+#include "dangol/frame_snapshots.h"
+#include "dangol/store.h"
 #include "dangol/segment.h"
 #include "dangol/text.h"
 #include "server/server.h"
 
 struct dg_snapshot {
     dg_frame *frame;
+    int64_t generation;     /* the store's clean generation whose rows frame holds, or -1 */
+    dg_snapshot *base;      /* a window's: the snapshot whose frame it reads (a reference) */
     dg_cube *cube;          /* built on first use */
     int refs;               /* the cache's (while it keeps it) and each request's; under its lock */
     pthread_mutex_t clv_lock;   /* guards the CLV report (a fit takes a while: not the cache lock) */
@@ -35,11 +43,13 @@ typedef struct fingerprint {
     long long db_size, db_mtime_ns, wal_size, wal_mtime_ns;
 } fingerprint;
 
-#define AS_OF_KEPT 4   /* as-of days kept (a frame each: about the store's size in memory) */
+#define AS_OF_KEPT 4   /* as-of days kept (a cut copy holds about the store's size in memory, a
+                        * window a few kilobytes) */
 
 typedef struct as_of_slot {
     dg_snapshot *snapshot;  /* NULL: empty */
     int32_t day;
+    bool window;            /* a window of the shared frame, else a cut copy */
     fingerprint built_from;
     uint64_t used;          /* the cache's tick when last handed out: the oldest goes first */
 } as_of_slot;
@@ -91,15 +101,24 @@ static void snapshot_free(dg_snapshot *s)
     free(s);
 }
 
+/* Drops a reference to s (the caller holds the cache's lock, or is its last user); frees s when
+ * it was the last, and then drops s's reference to its base. NULL is a no-op. */
+static void unref_locked(dg_snapshot *s)
+{
+    while (s && --s->refs == 0) {
+        dg_snapshot *base = s->base;
+        snapshot_free(s);
+        s = base;
+    }
+}
+
 void dg_snapshot_cache_free(dg_snapshot_cache *c)
 {
     if (!c)
         return;
-    if (c->current && --c->current->refs == 0)
-        snapshot_free(c->current);
+    unref_locked(c->current);
     for (size_t i = 0; i < AS_OF_KEPT; i++)
-        if (c->as_of[i].snapshot && --c->as_of[i].snapshot->refs == 0)
-            snapshot_free(c->as_of[i].snapshot);
+        unref_locked(c->as_of[i].snapshot);
     pthread_mutex_destroy(&c->lock);
     free(c->db_path);
     free(c);
@@ -115,6 +134,7 @@ static dg_snapshot *snapshot_new(dg_frame *frame, dg_error *err)
         return NULL;
     }
     s->frame = frame;
+    s->generation = -1;
     s->refs = 1;
     pthread_mutex_init(&s->clv_lock, NULL);
     return s;
@@ -123,41 +143,73 @@ static dg_snapshot *snapshot_new(dg_frame *frame, dg_error *err)
 static dg_snapshot *build(dg_store *store, int32_t as_of, dg_error *err)
 {
     dg_frame *frame = NULL;
+    int64_t generation = -1;
     dg_frame_options fopt = { .as_of = as_of, .with_lines = true };
-    if (dg_frame_from_store(&frame, store, &fopt, err) != 0)
+    if (dg_frame_from_store_at(&frame, store, &fopt, &generation, err) != 0)
         return NULL;
-    return snapshot_new(frame, err);
+    dg_snapshot *s = snapshot_new(frame, err);
+    if (s)
+        s->generation = generation;
+    return s;
 }
 
-static dg_snapshot *snapshot_of(dg_request *req, dg_response *res);
+/* The store's files changed since the kept snapshots were read (now differs from the cache's
+ * fingerprint), but maybe not its rows: building the snapshot itself saves the frame into the
+ * store (docs/snapshot.md), a write like any other. When the store's generation is still the
+ * clean one the kept frame was read at, no record has been written since (every record write
+ * marks the store dirty and moves the generation on, in its own transaction), so the kept
+ * snapshots stay, now known by the new fingerprint. Caller holds the lock. */
+static void recognise_unchanged_rows(dg_snapshot_cache *c, dg_store *store, const fingerprint *now)
+{
+    int64_t generation;
+    bool dirty;
+    dg_error ignored;
+    if (!c->current || c->current->generation < 0 ||
+        memcmp(now, &c->built_from, sizeof *now) == 0 ||
+        dg_store_snapshot_state(store, &generation, &dirty, &ignored) != 0 || dirty ||
+        generation != c->current->generation)
+        return;
+    for (size_t i = 0; i < AS_OF_KEPT; i++)
+        if (c->as_of[i].snapshot &&
+            memcmp(&c->as_of[i].built_from, &c->built_from, sizeof *now) == 0)
+            c->as_of[i].built_from = *now;
+    c->built_from = *now;
+}
+
+static dg_snapshot *snapshot_of(dg_request *req, dg_response *res, bool window);
 
 /* Drops the cache's reference to slot's snapshot (the caller holds the lock); the snapshot is
  * freed when no request holds it either. */
 static void slot_clear(as_of_slot *slot)
 {
-    if (slot->snapshot && --slot->snapshot->refs == 0)
-        snapshot_free(slot->snapshot);
+    unref_locked(slot->snapshot);
     slot->snapshot = NULL;
 }
 
-/* The kept snapshot of day read at fingerprint now, with a reference for the caller, or NULL;
- * drops every kept one read before now (the store has changed since). Caller holds the lock. */
-static dg_snapshot *as_of_find(dg_snapshot_cache *c, int32_t day, const fingerprint *now)
+/* Drops every kept as-of snapshot read before fingerprint now (the store has changed since; a
+ * window would keep its old frame alive). Caller holds the lock. */
+static void drop_stale(dg_snapshot_cache *c, const fingerprint *now)
 {
-    dg_snapshot *found = NULL;
+    for (size_t i = 0; i < AS_OF_KEPT; i++)
+        if (c->as_of[i].snapshot && memcmp(now, &c->as_of[i].built_from, sizeof *now) != 0)
+            slot_clear(&c->as_of[i]);
+}
+
+/* The kept snapshot of day (a window or not) read at fingerprint now, with a reference for the
+ * caller, or NULL, after dropping the stale ones. Caller holds the lock. */
+static dg_snapshot *as_of_find(dg_snapshot_cache *c, int32_t day, bool window,
+                               const fingerprint *now)
+{
+    drop_stale(c, now);
     for (size_t i = 0; i < AS_OF_KEPT; i++) {
         as_of_slot *slot = &c->as_of[i];
-        if (!slot->snapshot)
-            continue;
-        if (memcmp(now, &slot->built_from, sizeof *now) != 0)
-            slot_clear(slot);
-        else if (slot->day == day) {
-            found = slot->snapshot;
-            found->refs++;
+        if (slot->snapshot && slot->day == day && slot->window == window) {
+            slot->snapshot->refs++;
             slot->used = ++c->tick;
+            return slot->snapshot;
         }
     }
-    return found;
+    return NULL;
 }
 
 /* The snapshot of the store's last day with a reference for the caller, and the fingerprint of
@@ -168,16 +220,17 @@ static dg_snapshot *latest_snapshot(dg_snapshot_cache *c, dg_store *store, finge
     fingerprint now;
     take_fingerprint(c->db_path, &now);
     pthread_mutex_lock(&c->lock);
+    recognise_unchanged_rows(c, store, &now);
     if (!c->current || memcmp(&now, &c->built_from, sizeof now) != 0) {
         dg_snapshot *s = build(store, DG_DAY_NONE, err);
         if (!s) {
             pthread_mutex_unlock(&c->lock);
             return NULL;
         }
-        if (c->current && --c->current->refs == 0)
-            snapshot_free(c->current);
+        unref_locked(c->current);
         c->current = s;
         c->built_from = now;
+        drop_stale(c, &now);
     }
     dg_snapshot *s = c->current;
     s->refs++;
@@ -186,23 +239,29 @@ static dg_snapshot *latest_snapshot(dg_snapshot_cache *c, dg_store *store, finge
     return s;
 }
 
-/* The snapshot of an as_of day, not yet kept: the last day's frame (kept, or read now) cut to
- * the day in memory, so an as_of question never reads the store a second time
- * (docs/snapshot.md); a day after the last day is read from the store (its partner activities
- * and referrals are not in the last day's frame). *read_at: the store's fingerprint it is of. */
-static dg_snapshot *as_of_build(dg_request *req, int32_t day, fingerprint *read_at,
+/* The snapshot of an as_of day, not yet kept: made in memory from the last day's frame (kept,
+ * or read now), so an as_of question never reads the store a second time (docs/snapshot.md) —
+ * a window of it (holding the reference to latest), or a cut copy; a day after the last day is
+ * read from the store (its partner activities and referrals are not in the last day's frame).
+ * *read_at: the store's fingerprint it is of. */
+static dg_snapshot *as_of_build(dg_request *req, int32_t day, bool window, fingerprint *read_at,
                                 dg_error *err)
 {
     dg_snapshot *latest = latest_snapshot(req->snapshots, req->store, read_at, err);
     if (!latest)
         return NULL;
     dg_snapshot *built = NULL;
-    if (day <= latest->frame->as_of) {
-        dg_frame *cut = NULL;
-        if (dg_frame_cut_copy(&cut, latest->frame, day, err) == 0)
-            built = snapshot_new(cut, err);
-    } else
+    dg_frame *frame = NULL;
+    if (day > latest->frame->as_of)
         built = build(req->store, day, err);
+    else if (window) {
+        if (dg_frame_window(&frame, latest->frame, day, err) == 0 &&
+            (built = snapshot_new(frame, err))) {
+            built->base = latest;
+            return built;
+        }
+    } else if (dg_frame_cut_copy(&frame, latest->frame, day, err) == 0)
+        built = snapshot_new(frame, err);
     dg_snapshot_release(req, latest);
     return built;
 }
@@ -210,24 +269,25 @@ static dg_snapshot *as_of_build(dg_request *req, int32_t day, fingerprint *read_
 /* The snapshot of an as_of day: a kept one if the store has not changed since it was read, else
  * one made now (outside the lock: other requests go on meanwhile) and kept in the slot of the
  * least recently used day. If another request made the same day meanwhile, its one is used. */
-static dg_snapshot *as_of_snapshot(dg_request *req, int32_t day, dg_error *err)
+static dg_snapshot *as_of_snapshot(dg_request *req, int32_t day, bool window, dg_error *err)
 {
     dg_snapshot_cache *c = req->snapshots;
     fingerprint now;
     take_fingerprint(c->db_path, &now);
     pthread_mutex_lock(&c->lock);
-    dg_snapshot *s = as_of_find(c, day, &now);
+    recognise_unchanged_rows(c, req->store, &now);
+    dg_snapshot *s = as_of_find(c, day, window, &now);
     pthread_mutex_unlock(&c->lock);
     if (s)
         return s;
-    dg_snapshot *built = as_of_build(req, day, &now, err);
+    dg_snapshot *built = as_of_build(req, day, window, &now, err);
     if (!built)
         return NULL;
     pthread_mutex_lock(&c->lock);
-    s = as_of_find(c, day, &now);
+    s = as_of_find(c, day, window, &now);
     if (s) {
+        unref_locked(built);
         pthread_mutex_unlock(&c->lock);
-        snapshot_free(built);
         return s;
     }
     as_of_slot *slot = &c->as_of[0];
@@ -236,16 +296,17 @@ static dg_snapshot *as_of_snapshot(dg_request *req, int32_t day, dg_error *err)
             slot = &c->as_of[i];
     slot_clear(slot);
     built->refs = 2;   /* the cache's and the caller's */
-    *slot = (as_of_slot){ .snapshot = built, .day = day, .built_from = now, .used = ++c->tick };
+    *slot = (as_of_slot){ .snapshot = built, .day = day, .window = window, .built_from = now,
+                          .used = ++c->tick };
     pthread_mutex_unlock(&c->lock);
     return built;
 }
 
 /* The snapshot, then one look at the client: a frame can take seconds on a big store, and
  * whatever the report does next (fit, cube, render) is not done for a client that has gone. */
-dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res)
+static dg_snapshot *snapshot_checked(dg_request *req, dg_response *res, bool window)
 {
-    dg_snapshot *s = snapshot_of(req, res);
+    dg_snapshot *s = snapshot_of(req, res, window);
     if (s && dg_request_client_gone(req)) {
         dg_snapshot_release(req, s);
         dg_reply_abandon(res);
@@ -254,7 +315,17 @@ dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res)
     return s;
 }
 
-static dg_snapshot *snapshot_of(dg_request *req, dg_response *res)
+dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res)
+{
+    return snapshot_checked(req, res, false);
+}
+
+dg_snapshot *dg_snapshot_get_window(dg_request *req, dg_response *res)
+{
+    return snapshot_checked(req, res, true);
+}
+
+static dg_snapshot *snapshot_of(dg_request *req, dg_response *res, bool window)
 {
     dg_snapshot_cache *c = req->snapshots;
     dg_error err;
@@ -266,7 +337,7 @@ static dg_snapshot *snapshot_of(dg_request *req, dg_response *res)
             dg_reply_error(res, 400, "invalid", "as_of: %s", err.message);
             return NULL;
         }
-        dg_snapshot *s = as_of_snapshot(req, as_of, &err);
+        dg_snapshot *s = as_of_snapshot(req, as_of, window, &err);
         if (!s)
             dg_reply_failure(res, &err);
         return s;
@@ -298,10 +369,8 @@ void dg_snapshot_release(dg_request *req, dg_snapshot *s)
         return;
     dg_snapshot_cache *c = req->snapshots;
     pthread_mutex_lock(&c->lock);
-    bool last = --s->refs == 0;
+    unref_locked(s);
     pthread_mutex_unlock(&c->lock);
-    if (last)
-        snapshot_free(s);
 }
 
 /* The CLV report of the snapshot's frame for these options: fitted once, kept until the options

@@ -20,8 +20,9 @@ typedef struct dg__audit_row {
 /* The newest entry's id and hash; else the newest anchor's; else id 0 and *found false. */
 int dg__audit_tail(dg_store *store, int64_t *id, unsigned char hash[DG_AUDIT_HASH_BYTES],
                    bool *found, dg_error *err);
-/* Inserts row (its entry_id given: the tail's + 1). */
-int dg__audit_insert(dg_store *store, const dg__audit_row *row, dg_error *err);
+/* Inserts the n rows (their entry_ids given: the tail's + 1, + 2, ...), several per statement
+ * where the store can. */
+int dg__audit_insert_rows(dg_store *store, const dg__audit_row *rows, size_t n, dg_error *err);
 /* The newest anchor: through_id (0: none) and its hash. */
 int dg__audit_anchor(dg_store *store, int64_t *through_id,
                      unsigned char hash[DG_AUDIT_HASH_BYTES], dg_error *err);

@@ -88,34 +88,60 @@ int dg__audit_tail(dg_store *s, int64_t *id, unsigned char hash[DG_AUDIT_HASH_BY
     return rc;
 }
 
-int dg__audit_insert(dg_store *s, const dg__audit_row *row, dg_error *err)
+/* The row's 13 values from parameter first on. */
+static void bind_row(sqlite3_stmt *st, int first, const dg__audit_row *row)
 {
-    if (dg__store_pg(s))
-        return dg__pg_audit_insert(dg__store_pg(s), row, err);
     const dg_audit_entry *e = &row->entry;
+    sqlite3_bind_int64(st, first, e->entry_id);
+    sqlite3_bind_int64(st, first + 1, e->at);
+    sqlite3_bind_text(st, first + 2, e->actor_kind, -1, SQLITE_STATIC);
+    if (row->actor_id_set)
+        sqlite3_bind_int64(st, first + 3, e->actor_id);
+    sqlite3_bind_text(st, first + 4, e->actor ? e->actor : "", -1, SQLITE_STATIC);
+    bind_text(st, first + 5, e->role);
+    sqlite3_bind_text(st, first + 6, e->origin, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, first + 7, e->action, -1, SQLITE_STATIC);
+    bind_text(st, first + 8, e->customers);
+    bind_text(st, first + 9, e->reason);
+    bind_text(st, first + 10, e->detail);
+    sqlite3_bind_blob(st, first + 11, row->prev_hash, DG_AUDIT_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_blob(st, first + 12, row->hash, DG_AUDIT_HASH_BYTES, SQLITE_STATIC);
+}
+
+/* Rows per INSERT statement: each execution of the INSERT builds the table's CHECK IN-list as
+ * a temporary b-tree and updates sqlite_sequence once, so a batch shares them. */
+#define ROWS_PER_INSERT 16
+#define ROW_VALUES "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+/* Inserts rows[0 .. k) with one statement of k value rows (k <= ROWS_PER_INSERT). */
+static int insert_some(dg_store *s, const dg__audit_row *rows, size_t k, dg_error *err)
+{
+    char sql[160 + ROWS_PER_INSERT * sizeof ", " ROW_VALUES] =
+        "INSERT INTO auth_audit (entry_id, at, actor_kind, actor_id, actor, role, origin, action, "
+        "customers, reason, detail, prev_hash, hash) VALUES " ROW_VALUES;
+    for (size_t i = 1; i < k; i++)
+        strcat(sql, ", " ROW_VALUES);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "INSERT INTO auth_audit (entry_id, at, actor_kind, actor_id, "
-                                 "actor, role, origin, action, customers, reason, detail, "
-                                 "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 &st, err);
+    int rc = dg__store_statement(s, sql, &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 1, e->entry_id);
-    sqlite3_bind_int64(st, 2, e->at);
-    sqlite3_bind_text(st, 3, e->actor_kind, -1, SQLITE_STATIC);
-    if (row->actor_id_set)
-        sqlite3_bind_int64(st, 4, e->actor_id);
-    sqlite3_bind_text(st, 5, e->actor ? e->actor : "", -1, SQLITE_STATIC);
-    bind_text(st, 6, e->role);
-    sqlite3_bind_text(st, 7, e->origin, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, e->action, -1, SQLITE_STATIC);
-    bind_text(st, 9, e->customers);
-    bind_text(st, 10, e->reason);
-    bind_text(st, 11, e->detail);
-    sqlite3_bind_blob(st, 12, row->prev_hash, DG_AUDIT_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 13, row->hash, DG_AUDIT_HASH_BYTES, SQLITE_STATIC);
+    for (size_t i = 0; i < k; i++)
+        bind_row(st, 1 + 13 * (int)i, &rows[i]);
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dg__store_error(s, err, "writing an audit entry");
     dg__store_statement_done(s, st);
+    return rc;
+}
+
+int dg__audit_insert_rows(dg_store *s, const dg__audit_row *rows, size_t n, dg_error *err)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n;) {
+        /* full statements, then one row at a time: two statements stay prepared, not 16 */
+        size_t k = n - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+        rc = dg__store_pg(s) ? dg__pg_audit_insert(dg__store_pg(s), &rows[i], err)
+                             : insert_some(s, &rows[i], k, err);
+        i += dg__store_pg(s) ? 1 : k;
+    }
     return rc;
 }
 

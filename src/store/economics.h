@@ -5,6 +5,7 @@
 #ifndef DANGOL_STORE_ECONOMICS_H
 #define DANGOL_STORE_ECONOMICS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dangol/economics.h"
@@ -30,8 +31,16 @@ typedef struct dg__economics_tiers {
 typedef int (*dg__economics_customer_fn)(void *ctx, const char *customer_id, const char *channel,
                                          int32_t acquired_on, int64_t orders,
                                          const dg_economics_customer *figures);
+/* with_margins false: costed_revenue and gross_margin are left 0 (the caller has them from the
+ * frame's lines, src/report/economics_margin.c), which spares the query the order lines. */
 int dg__economics_customers(dg_store *s, int32_t as_of, const dg__economics_tiers *tiers,
-                            dg__economics_customer_fn fn, void *ctx, dg_error *err);
+                            bool with_margins, dg__economics_customer_fn fn, void *ctx,
+                            dg_error *err);
+
+/* The products that have a unit cost, with it. */
+typedef int (*dg__economics_unit_cost_fn)(void *ctx, const char *product_id, int64_t unit_cost);
+int dg__economics_unit_costs(dg_store *s, dg__economics_unit_cost_fn fn, void *ctx,
+                             dg_error *err);
 
 /* Gross margin of the costed orders summed per acquisition channel, month of acquisition and
  * months since it (orders before the acquisition month count in month 0). */

@@ -1,8 +1,8 @@
 /* The economics report's SQL (src/store/economics.h): spend per channel and month, a row of
  * figures per customer, the cohort margins and the retention programme's cost. An order's gross
  * margin is known when every one of its lines names a product with a unit cost: its total less
- * the sum of quantity (1 when empty) x unit cost; an order without lines, or with a line of an
- * uncosted product, has none (its total still counts as revenue). */
+ * the sum of quantity (1 when empty or 0, as the frame has it) x unit cost; an order without
+ * lines, or with a line of an uncosted product, has none (its total still counts as revenue). */
 #include <sqlite3.h>
 
 #include "store/economics.h"
@@ -28,17 +28,19 @@
     "h.history_id DESC LIMIT 1), ?8) || '\"'), 0) / 100 END"
 
 /* The orders up to ?1 (the first second after as_of) with their day and margin (NULL when not
- * costed). Each step is materialized once: om and fo are read twice. */
-#define ORDER_MARGINS \
-    "WITH lc AS MATERIALIZED (SELECT l.order_id, " \
-    "                   sum(coalesce(l.quantity, 1) * p.unit_cost) AS cogs, " \
+ * costed; always NULL in ORDERS_UNCOSTED, whose caller takes the margins from the frame's lines,
+ * src/report/economics_margin.c). Each step is materialized once: om and fo are read twice. */
+#define LINE_COSTS \
+    "lc AS MATERIALIZED (SELECT l.order_id, " \
+    "                   sum(coalesce(nullif(l.quantity, 0), 1) * p.unit_cost) AS cogs, " \
     "                   count(*) = count(p.unit_cost) AS costed " \
     "            FROM order_lines l JOIN products p ON p.product_id = l.product_id " \
-    "            GROUP BY l.order_id), " \
+    "            GROUP BY l.order_id), "
+#define ORDER_ROWS(margin, join) \
     "om AS MATERIALIZED (SELECT o.customer_id, " DAY_OF("o.ordered_at") " AS day, o.total, " \
-    "              CASE WHEN lc.costed THEN o.total - lc.cogs END AS margin, " \
-    "              " TIER_DISCOUNT("o") " AS tier_discount " \
-    "       FROM orders o LEFT JOIN lc ON lc.order_id = o.order_id WHERE o.ordered_at < ?1), " \
+    "              " margin " AS margin, " TIER_DISCOUNT("o") " AS tier_discount " \
+    "       FROM orders o " join " WHERE o.ordered_at < ?1), "
+#define CUSTOMER_ROWS \
     "fo AS MATERIALIZED (SELECT customer_id, min(day) AS first_day, count(*) AS orders, " \
     "              sum(total) AS revenue, " \
     "              sum(CASE WHEN margin IS NOT NULL THEN total ELSE 0 END) AS costed_revenue, " \
@@ -48,11 +50,17 @@
     "               coalesce(c.acquired_on, fo.first_day) AS acquired_on " \
     "        FROM customers c LEFT JOIN fo ON fo.customer_id = c.customer_id " \
     "        WHERE coalesce(c.acquired_on, fo.first_day) <= ?2) "
+#define ORDER_MARGINS \
+    "WITH " LINE_COSTS \
+    ORDER_ROWS("CASE WHEN lc.costed THEN o.total - lc.cogs END", \
+               "LEFT JOIN lc ON lc.order_id = o.order_id") CUSTOMER_ROWS
+#define ORDERS_UNCOSTED "WITH " ORDER_ROWS("NULL", "") CUSTOMER_ROWS
 
 typedef struct scan {
     dg__economics_spend_fn spend;
     dg__economics_customer_fn customer;
     dg__economics_cohort_fn cohort;
+    dg__economics_unit_cost_fn unit_cost;
     void *ctx;
 } scan;
 
@@ -107,25 +115,30 @@ static int customer_row(void *ctx, sqlite3_stmt *st)
                        sqlite3_column_int64(st, 3), &f);
 }
 
+/* The customers' figures after ORDER_MARGINS or ORDERS_UNCOSTED. */
+#define CUSTOMER_FIGURES \
+        "SELECT a.customer_id, a.channel, a.acquired_on, coalesce(fo.orders, 0), " \
+        "       coalesce(fo.revenue, 0), coalesce(fo.costed_revenue, 0), coalesce(fo.margin, 0), " \
+        "       coalesce(cp.discount, 0), coalesce(pt.burned, 0), coalesce(tk.n, 0), " \
+        "       coalesce(fo.tier_discount, 0) " \
+        "FROM acq a LEFT JOIN fo ON fo.customer_id = a.customer_id " \
+        "LEFT JOIN (SELECT customer_id, sum(discount) AS discount FROM coupon_redemptions r " \
+        "           WHERE redeemed_on <= ?2 AND " NOT_RETURNED_BY("?2") " GROUP BY customer_id) cp " \
+        "       ON cp.customer_id = a.customer_id " \
+        "LEFT JOIN (SELECT customer_id, -sum(points) AS burned FROM points_movements " \
+        "           WHERE kind = 'burn' AND occurred_on <= ?2 GROUP BY customer_id) pt " \
+        "       ON pt.customer_id = a.customer_id " \
+        "LEFT JOIN (SELECT customer_id, count(*) AS n FROM tickets WHERE opened_at < ?1 " \
+        "           GROUP BY customer_id) tk ON tk.customer_id = a.customer_id " \
+        "ORDER BY a.customer_id"
+
 int dg__economics_customers(dg_store *s, int32_t as_of, const dg__economics_tiers *tiers,
-                            dg__economics_customer_fn fn, void *ctx, dg_error *err)
+                            bool with_margins, dg__economics_customer_fn fn, void *ctx,
+                            dg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, ORDER_MARGINS
-        "SELECT a.customer_id, a.channel, a.acquired_on, coalesce(fo.orders, 0), "
-        "       coalesce(fo.revenue, 0), coalesce(fo.costed_revenue, 0), coalesce(fo.margin, 0), "
-        "       coalesce(cp.discount, 0), coalesce(pt.burned, 0), coalesce(tk.n, 0), "
-        "       coalesce(fo.tier_discount, 0) "
-        "FROM acq a LEFT JOIN fo ON fo.customer_id = a.customer_id "
-        "LEFT JOIN (SELECT customer_id, sum(discount) AS discount FROM coupon_redemptions r "
-        "           WHERE redeemed_on <= ?2 AND " NOT_RETURNED_BY("?2") " GROUP BY customer_id) cp "
-        "       ON cp.customer_id = a.customer_id "
-        "LEFT JOIN (SELECT customer_id, -sum(points) AS burned FROM points_movements "
-        "           WHERE kind = 'burn' AND occurred_on <= ?2 GROUP BY customer_id) pt "
-        "       ON pt.customer_id = a.customer_id "
-        "LEFT JOIN (SELECT customer_id, count(*) AS n FROM tickets WHERE opened_at < ?1 "
-        "           GROUP BY customer_id) tk ON tk.customer_id = a.customer_id "
-        "ORDER BY a.customer_id", &st, err);
+    int rc = dg__store_statement(s, with_margins ? ORDER_MARGINS CUSTOMER_FIGURES
+                                                 : ORDERS_UNCOSTED CUSTOMER_FIGURES, &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, ((sqlite3_int64)as_of + 1) * 86400);
@@ -196,6 +209,27 @@ int dg__economics_programme_get(dg_store *s, int32_t from, int32_t to,
         out->tier_discounts = sqlite3_column_int64(st, 3);
         rc = 0;
     }
+    dg__store_statement_done(s, st);
+    return rc;
+}
+
+static int unit_cost_row(void *ctx, sqlite3_stmt *st)
+{
+    scan *c = ctx;
+    return c->unit_cost(c->ctx, (const char *)sqlite3_column_text(st, 0),
+                        sqlite3_column_int64(st, 1));
+}
+
+int dg__economics_unit_costs(dg_store *s, dg__economics_unit_cost_fn fn, void *ctx,
+                             dg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = dg__store_statement(s, "SELECT product_id, unit_cost FROM products "
+                                 "WHERE unit_cost IS NOT NULL", &st, err);
+    if (rc != 0)
+        return rc;
+    scan c = { .unit_cost = fn, .ctx = ctx };
+    rc = dg__stmt_each(s, st, unit_cost_row, &c, "reading the products' unit costs", err);
     dg__store_statement_done(s, st);
     return rc;
 }

@@ -55,6 +55,8 @@ struct dg_store {
     struct { char *sql; sqlite3_stmt *st; bool busy; } scans[SCAN_CACHE];
     size_t next_scan;                        /* slot to replace next (round robin) */
     dg__token_key_cache token_key;           /* tokens_sqlite.c's copy of the token key */
+    void (*checkpoint_due)(void *ctx);       /* dg_store_checkpoint_elsewhere's, or NULL */
+    void *checkpoint_ctx;
 };
 
 static void forget_bulk(dg_store *s);
@@ -372,6 +374,11 @@ void dg__store_scan_cache(dg_store *s, bool scanning)
                                      : "PRAGMA cache_size = " CACHE_PAGES, NULL, NULL, NULL);
 }
 
+void dg_store_process_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int dg_store_read_begin(dg_store *s, dg_error *err)
 {
     if (s->pg)
@@ -412,6 +419,39 @@ int dg_store_begin(dg_store *s, dg_error *err)
     int rc = exec(s, "BEGIN IMMEDIATE", err);
     s->in_transaction = rc == 0;
     return rc;
+}
+
+/* SQLite's WAL hook, after each commit: the log's size, in pages. */
+static int wal_committed(void *ctx, sqlite3 *db, const char *schema, int pages)
+{
+    (void)db;
+    (void)schema;
+    dg_store *s = ctx;
+    if (pages >= DG_STORE_CHECKPOINT_PAGES)
+        s->checkpoint_due(s->checkpoint_ctx);
+    return SQLITE_OK;
+}
+
+void dg_store_checkpoint_elsewhere(dg_store *s, void (*due)(void *ctx), void *ctx)
+{
+    if (s->pg)
+        return;
+    s->checkpoint_due = due;
+    s->checkpoint_ctx = ctx;
+    if (due)
+        sqlite3_wal_hook(s->db, wal_committed, s);   /* replaces the automatic checkpoint */
+    else
+        sqlite3_wal_autocheckpoint(s->db, DG_STORE_CHECKPOINT_PAGES);
+}
+
+int dg_store_checkpoint(dg_store *s, dg_error *err)
+{
+    if (s->pg)
+        return 0;
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    /* busy: another connection's checkpoint is copying the log; that will do */
+    return rc == SQLITE_OK || rc == SQLITE_BUSY
+               ? 0 : store_error(s, err, "copying the write-ahead log into the store");
 }
 
 /* PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around the transaction.

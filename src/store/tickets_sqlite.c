@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "dangol/text.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 #include "store/tickets.h"
@@ -234,7 +235,7 @@ int dg__ticket_events_scan(dg_store *s, int64_t ticket_id, dg__ticket_event_fn f
 int dg__ticket_incidents(dg_store *s, int64_t as_of, dg__ticket_incident_fn fn, void *ctx,
                          dg_error *err)
 {
-    int32_t as_of_day = (int32_t)((as_of >= 0 ? as_of : as_of - 86399) / 86400);
+    int32_t as_of_day = dg_day_of(as_of);
     if (dg__store_pg(s))
         return dg__pg_ticket_incidents(dg__store_pg(s), as_of, as_of_day, fn, ctx, err);
     sqlite3_stmt *st;

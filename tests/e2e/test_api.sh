@@ -74,6 +74,16 @@ expect_status "create a duplicate is 409" 409 POST /api/customers '{"customer_id
 expect_error_body "409"
 expect_status "get a customer" 200 GET /api/customers/C1
 expect_json "get returns the record" "j['customer_id'] == 'C1' and j['birth_year'] == 1990"
+# the look-up's text is written straight (src/server/record_json.c): these are the bytes of
+# jansson's compact dump, which the look-up gave before, escapes included
+printf '%s' '{"customer_id":"C1","name":"김민지","phone":"010-1234-5678","email":null,"birth_year":1990,"gender":"F","household_size":null,"income_band":null,"education":null,"occupation":null,"region":null,"acquisition_channel":null,"acquired_on":"2024-01-05","staff_id":null,"customer_type":null,"credit_band":null,"consent_email":true,"consent_sms":null,"consent_phone":null}' > "$WORK/c1.expected"
+expect_same "a customer's JSON text is the same byte for byte" "$WORK/c1.expected" "$WORK/response"
+expect_status "a name with characters JSON escapes" 200 PATCH /api/customers/C1 \
+  '{"name":"\"q\" \\ \t\u0001\u001f\b\f/é"}'
+expect_status "get it back" 200 GET /api/customers/C1
+expect_output "escaped as jansson escapes them (backspace, form feed and tab by letter, other control characters as u00XX in capitals, / and é as they are)" \
+  '^\{"customer_id":"C1","name":"\\"q\\" \\\\ \\t\\u0001\\u001F\\b\\f/é","phone"' cat "$WORK/response"
+expect_status "the name put back" 200 PATCH /api/customers/C1 '{"name":"김민지"}'
 expect_status "unknown customer is 404" 404 GET /api/customers/NOPE
 expect_error_body "404"
 expect_status "list customers" 200 GET "/api/customers"

@@ -188,3 +188,21 @@ wait $pids
 if [ "$(models)" = "$((n + 8))" ] && [ "$(sort -u "$WORK/k.status")" = 201 ]; then pass "8 parallel clients without a key: 8 models, none lost"
 else fail "8 parallel clients without a key: 8 models ($(($(models) - n)))" "$(sort "$WORK/k.status" | uniq -c)"; fi
 stop_server
+
+# ---- the loyalty programme's columns reach the model: tiers and points history
+L="$WORK/loyalty.db"
+"$DANGOL" --db "$L" --quiet demo --customers 1500 --loyalty --campaigns > /dev/null 2>&1 || fail "loyalty demo store"
+expect_ok "train on the loyalty store" env OMP_WAIT_POLICY=passive "$DANGOL" --db "$L" --quiet churn train --trees 20
+"$DANGOL" --db "$L" --format csv churn report > "$WORK/loyalty-report.csv" 2>/dev/null
+for col in tier_rank points_balance points_earned points_burned; do
+  grep -q "^$col," "$WORK/loyalty-report.csv" && pass "feature importance lists $col" \
+    || fail "feature importance lists $col" "$(cat "$WORK/loyalty-report.csv")"
+done
+"$DANGOL" --db "$L" --format csv churn score > "$WORK/loyalty-scores.csv" 2>/dev/null
+[ "$(($(wc -l < "$WORK/loyalty-scores.csv") - 1))" -gt 1000 ] && ! grep -qiw 'nan' "$WORK/loyalty-scores.csv" \
+  && pass "the model scores the loyalty store (programme columns read as of the day)" \
+  || fail "loyalty scores" "$(head -3 "$WORK/loyalty-scores.csv")"
+C=$(sed -n 2p "$WORK/loyalty-scores.csv" | cut -d, -f1)
+P=$(sed -n 2p "$WORK/loyalty-scores.csv" | cut -d, -f2)
+expect_output "the customer card scores with the programme columns too" \
+  "churn probability +$(printf '%.3f' "$P")" "$DANGOL" --db "$L" customer show "$C"

@@ -65,6 +65,7 @@ for fmt in csv json; do
 done
 same table customer show "$C"
 same csv segment
+same csv features
 same csv export customers --reason "e2e comparison"
 DANGOL_DB="$P" "$D" --format csv rfm > "$WORK/env.out" 2>&1
 "$D" --db "$S" --format csv rfm > "$WORK/a.out" 2>&1

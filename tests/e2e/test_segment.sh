@@ -114,6 +114,26 @@ json_check "crosstab: each segment's row adds up to its size" "$WORK/cross.json"
 expect_output "means view has the population row" "\(all\)" "$DANGOL" segment --k 5 --view means
 expect_output "crosstab has the RFM segments as columns" "Champions +Loyal" "$DANGOL" segment --k 3 --view crosstab
 
+# ---- the loyalty programme's columns: a demo store with tiers, points and coupons
+expect_output "a store without programme data says why it has no programme column" \
+  "no tier history by the as-of day" "$DANGOL" features
+"$DANGOL" --db "$WORK/loyalty.db" --quiet demo --customers 1500 --loyalty --campaigns > /dev/null 2>&1 \
+  || fail "loyalty demo store"
+# the store's history runs to 2025-12-31, so the earlier days also prove nothing later is read
+for day in 2025-12-31 2025-06-30 2024-12-31; do
+  "$DANGOL" --db "$WORK/loyalty.db" --format csv features --as-of "$day" > "$WORK/prog-$day.csv" 2>/dev/null
+  expect_output "programme columns as of $day equal Python's reading of the tables" "^ok " \
+    $PY "$(dirname "$0")/helpers/programme_features.py" "$WORK/loyalty.db" "$WORK/prog-$day.csv" "$day"
+done
+head -1 "$WORK/prog-2025-12-31.csv" | grep -q 'tier_rank,tier_downgrades,points_balance,points_earned,points_burned,points_expired,coupons_redeemed,coupon_discount,coupon_order_share' \
+  && pass "the loyalty store has every programme column" \
+  || fail "programme columns" "$(head -1 "$WORK/prog-2025-12-31.csv")"
+expect_output "a programme column with no nonzero value is left out with a note" \
+  "no coupon redemption by the as-of day" "$DANGOL" --db "$WORK/loyalty.db" features --as-of 2024-12-31
+if grep -qiw 'nan\|inf' "$WORK/prog-2025-12-31.csv"; then fail "programme columns: no NaN"; else pass "programme columns: no NaN"; fi
+expect_output "segment clusters on a programme column when asked" "tier_rank" \
+  "$DANGOL" --db "$WORK/loyalty.db" segment --k 3 --features recency_days,monetary,tier_rank,points_balance --view means
+
 # ---- the API
 start_server --no-web --threads 2 || exit 0
 expect_status "GET /api/segments?k=5" 200 GET "/api/segments?k=5"

@@ -1,9 +1,11 @@
-# As-of answers from the one snapshot (docs/snapshot.md, "As of an earlier day"): the server cuts
-# its frame of the store's last day in memory for each ?as_of day (dg_frame_cut_copy), the CLI
-# cuts the store's snapshot for --as-of (dg_frame_cut); both must answer exactly what the other
-# does, for days before the first order, through the history, the last day and after it (a
-# rebuild), over rfm (summary, grid, customers), stage funnel, loyalty, cohorts, kpi and two
-# cubes (one on the order lines' categories). (Byte equality of the frames with a rebuild from
+# As-of answers from the one snapshot (docs/snapshot.md, "As of an earlier day"): for each
+# ?as_of day the server takes a window of its frame of the store's last day (dg_frame_window, no
+# copy: rfm, stage, loyalty, cohorts, kpi, clv) or cuts a copy of it (dg_frame_cut_copy: the
+# cube), the CLI cuts the store's snapshot for --as-of (dg_frame_cut); both must answer exactly
+# what the other does, for days before the first order, through the history, the last day and
+# after it (a rebuild), over rfm (summary, grid, customers), stage (counts, funnel, history),
+# loyalty (summary, customers), cohorts, kpi, clv and two cubes (one on the order lines'
+# categories). (Byte equality of the frames with a rebuild from
 # the rows: tests/unit/test_snapshot_as_of.c.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/server.sh"
@@ -45,6 +47,13 @@ for day in 2023-12-01 2024-06-30 2025-03-31 2025-09-15 2025-12-30 "$last" 2026-0
     cube --rows month --cols channel --as-of "$day"
   same "cube category x region as of $day" "cube?rows=category&cols=region&as_of=$day" \
     cube --rows category --cols region --as-of "$day"
+  same "stage counts as of $day" "stages?as_of=$day" stage --as-of "$day"
+  same "stage history as of $day" "stages/history?as_of=$day" stage --history --as-of "$day"
+  same "loyalty customers as of $day" "loyalty?view=customers&limit=1000&as_of=$day" \
+    loyalty --customers --as-of "$day"
+  [ "$day" = 2023-12-01 ] ||   # before the first order: no fit
+    same "clv as of $day" "clv?as_of=$day" clv predict --top 20 --calibration-end "$day" \
+      --holdout-end "$day"
 done
 
 # a write dated before a kept day is seen there (the kept cut is of the frame before the write)

@@ -11,6 +11,13 @@ Prints one line per value: TAG followed by numbers; tests/unit/test_btyd_referen
   uppergamma a z log(Gamma(a, z))
   dert MODEL p0 p1 p2 p3 x t_x T delta value
 
+With the argument `hessian` it prints instead the log-likelihood of one customer, its gradient
+and its Hessian (upper triangle by rows), differentiated symbolically by sympy from the papers'
+form (BG/NBD: FHL 2005 eq. 6; MBG/NBD: Batislam et al. 2007 eq. 4; Gamma-Gamma: FHL 2005 "RFM
+and CLV" eq. 3, with Beta and Gamma functions, no digamma written by hand), evaluated at 30 digits:
+  hess MODEL p0 p1 p2 p3 x t_x T ll g0..g3 h00 h01 h02 h03 h11 h12 h13 h22 h23 h33
+  gg_hess p q gamma x m ll g0 g1 g2 h00 h01 h02 h11 h12 h22
+
 With the arguments `fits DATA_DIR` it prints instead the maximum-likelihood fits on the CDNOW
 data (39-week calibration ending 1997-09-30), found with scipy.optimize from likelihoods written
 here in the papers' own form:
@@ -351,7 +358,51 @@ def pnbd_far():
             print(fmt("pnbd_far", *p, x, tx, T, head + mp.log(tot), *grad))
 
 
-if len(sys.argv) > 1 and sys.argv[1] == "pnbd_far":
+# ---- second derivatives (what Newton's steps and the standard errors use), by sympy ----
+def hessians():
+    import sympy as sp
+    mp.mp.dps = 30
+    r, al, a, b, x, tx, T = sp.symbols("r alpha a b x t_x T", positive=True)
+
+    def beta(u, v):
+        return sp.gamma(u) * sp.gamma(v) / sp.gamma(u + v)
+
+    def derived(ll, theta, args):
+        g = [sp.diff(ll, v) for v in theta]
+        h = [sp.diff(g[i], theta[j]) for i in range(len(theta)) for j in range(i, len(theta))]
+        return sp.lambdify(theta + args, [ll] + g + h, modules="mpmath")
+
+    def bg_form(second, e):
+        head = sp.gamma(r + x) * al ** r / (sp.gamma(r) * beta(a, b))
+        like = beta(a, b + x + e) / (al + T) ** (r + x)
+        if second:
+            like += beta(a + 1, b + x - 1 + e) / (al + tx) ** (r + x)
+        return derived(sp.log(head * like), [r, al, a, b], [x, tx, T])
+
+    forms = {("bgnbd", False): bg_form(False, 0), ("bgnbd", True): bg_form(True, 0),
+             ("mbgnbd", True): bg_form(True, 1)}
+    for model in ("bgnbd", "mbgnbd"):
+        for p in [(0.2426, 4.4136, 0.7929, 2.4259), (1.5, 20.0, 2.5, 8.0), (0.05, 0.5, 0.3, 0.2)]:
+            for (cx, ctx, cT) in [(0, 0, 38.86), (0, 0, 0.5), (1, 0.5, 5), (2, 30.43, 38.86),
+                                  (10, 38.86, 38.86), (100, 10, 38.86), (1000, 500, 1000),
+                                  (3, 1e-3, 1e4)]:
+                f = forms[(model, model == "mbgnbd" or cx > 0)]
+                v = f(*map(mp.mpf, p + (cx, ctx, cT)))
+                print(fmt("hess", model, *p, cx, ctx, cT, *v))
+    q, g, m = sp.symbols("q g m", positive=True)
+    pp = sp.Symbol("p", positive=True)
+    gg = derived(sp.log(sp.gamma(pp * x + q) / (sp.gamma(pp * x) * sp.gamma(q)) * g ** q
+                        * m ** (pp * x - 1) * x ** (pp * x) / (g + m * x) ** (pp * x + q)),
+                 [pp, q, g], [x, m])
+    for p in [(6.25, 3.74, 15.44), (0.8, 1.5, 200.0), (0.1, 30.0, 0.5)]:
+        for cx in (1, 2, 10, 1000):
+            for cm in (0.01, 35.7, 1e5):
+                print(fmt("gg_hess", *p, cx, cm, *gg(*map(mp.mpf, p + (cx, cm)))))
+
+
+if len(sys.argv) > 1 and sys.argv[1] == "hessian":
+    hessians()
+elif len(sys.argv) > 1 and sys.argv[1] == "pnbd_far":
     pnbd_far()
 elif len(sys.argv) > 2 and sys.argv[1] == "fits":
     fits(sys.argv[2])

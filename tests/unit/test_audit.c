@@ -101,6 +101,39 @@ Test(audit, a_whole_chain_verifies)
     cr_assert_eq(sql_int("SELECT prev_hash = zeroblob(32) FROM auth_audit WHERE entry_id = 1"), 1);
 }
 
+Test(audit, entries_appended_all_at_once_chain_as_one_by_one)
+{
+    /* 40 entries at once after 5 single ones: two statements of 16 rows, then 8 single rows */
+    enum { N = 40 };
+    dg_audit_actor actors[N];
+    dg_audit_event events[N];
+    char customers[N][16];
+    const char *ids[N];
+    append_five();
+    for (int i = 0; i < N; i++) {
+        snprintf(customers[i], sizeof customers[i], "C\"%d", i);   /* a quote: escaped */
+        ids[i] = customers[i];
+        actors[i] = cli_actor;
+        events[i] = (dg_audit_event){ .action = DG_AUDIT_CUSTOMER_VIEW, .customers = &ids[i],
+                                      .n_customers = 1 };
+    }
+    int64_t first = 0;
+    cr_assert_eq(dg_audit_append_all(store, actors, events, N, &first, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(first, 6);
+    cr_assert_eq(append(DG_AUDIT_CUSTOMER_VIEW, "C1", NULL), 6 + N);
+    dg_audit_verification v = verify();
+    cr_assert(v.ok, "%s", v.problem);
+    cr_assert_eq(v.entries, 6 + N);
+    cr_assert_eq(sql_int("SELECT count(*) FROM auth_audit a JOIN auth_audit b "
+                         "ON b.entry_id = a.entry_id + 1 WHERE b.prev_hash = a.hash"), 5 + N);
+    cr_assert_eq(sql_int("SELECT count(*) FROM auth_audit WHERE customers = '[\"C\\\"39\"]'"), 1);
+    /* one refused entry (a bulk action without a reason) and none is written */
+    events[N - 1].action = DG_AUDIT_EXPORT;
+    cr_assert_eq(dg_audit_append_all(store, actors, events, N, NULL, &err), DG_EINVAL);
+    cr_assert_eq(verify().entries, 6 + N);
+}
+
 Test(audit, the_triggers_refuse_update_and_delete)
 {
     append_five();

@@ -204,3 +204,36 @@ Test(btyd_fit, unfittable_data_say_where_each_start_stopped)
     cr_expect(strstr(err.message, "; start 3 ("), "%s", err.message);
     cr_expect(strstr(err.message, ") stopped at ("), "%s", err.message);
 }
+
+/* Customers without heterogeneity (Poisson purchases at one rate, exponential lifetimes at one
+ * rate: gammas of shape 1e7 simulate them): the Pareto/NBD fit runs out along its ridges
+ * towards the bound, and reports the limiting model, converged, with lambda = r/alpha and
+ * mu = s/beta near the truth and no standard errors for the four ridge parameters. */
+Test(btyd_fit, a_fit_at_its_limit_reports_the_limiting_model, .timeout = 120)
+{
+    enum { N = 3000 };
+    double x[N], t[N], T[N];
+    dg_error err = {0};
+    dg_btyd_params truth = {DG_BTYD_PARETONBD, {1e7, 2e7, 1e7, 5e8}};   /* lambda 0.5, mu 0.02 */
+    cr_assert_eq(dg_btyd_simulate(&truth, NULL, N, 26.0, 52.0, 5, x, t, T, NULL, &err), 0);
+    dg_btyd_data d = {N, x, t, T, NULL, NULL};
+    dg_btyd_fit fit;
+    cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_PARETONBD, NULL, &fit, &err), 0, "%s",
+                 err.message);
+    cr_expect(fit.converged);
+    cr_assert_geq(fit.n_limits, 1, "r %g alpha %g s %g beta %g", fit.params.p[0],
+                  fit.params.p[1], fit.params.p[2], fit.params.p[3]);
+    cr_expect_str_eq(fit.limits[0].name, "lambda = r/alpha");
+    cr_expect(fabs(fit.limits[0].value - 0.5) < 0.05, "lambda %g", fit.limits[0].value);
+    cr_expect(isnan(fit.se[0]) && isnan(fit.se[1]));
+    if (fit.n_limits == 2) {
+        cr_expect_str_eq(fit.limits[1].name, "mu = s/beta");
+        cr_expect(fabs(fit.limits[1].value - 0.02) < 0.01, "mu %g", fit.limits[1].value);
+    }
+    /* a base with heterogeneity converges inside: no limit */
+    dg_btyd_params mixed = {DG_BTYD_PARETONBD, {0.55, 10.0, 0.6, 12.0}};
+    cr_assert_eq(dg_btyd_simulate(&mixed, NULL, N, 26.0, 52.0, 5, x, t, T, NULL, &err), 0);
+    cr_assert_eq(dg_btyd_fit_data(&d, DG_BTYD_PARETONBD, NULL, &fit, &err), 0, "%s",
+                 err.message);
+    cr_expect(fit.converged && fit.n_limits == 0);
+}

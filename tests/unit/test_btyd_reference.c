@@ -136,3 +136,93 @@ Test(btyd_reference, paretonbd_far_on_the_ridge, .timeout = 120)
     cr_assert_eq(pclose(p), 0, "the reference helper failed");
     cr_assert_eq(n, 21);
 }
+
+/* expect |got - want| <= rel |want| + abs */
+static void expect_near(double got, double want, double rel, double abs, const char *what,
+                        int i, const char *line)
+{
+    cr_expect(fabs(got - want) <= rel * fabs(want) + abs, "%s %d: %.17g, sympy %.17g, for %s",
+              what, i, got, want, line);
+}
+
+/* The analytic Hessians (BG/NBD, MBG/NBD, Gamma-Gamma: Newton's steps and the standard errors)
+ * against sympy's symbolic second derivatives of the papers' formulas, at 30 digits: LL to
+ * 1e-10, the gradient and the Hessian to 1e-8 of the entry, give or take what 1e-12 of LL is
+ * worth per unit of the parameters (and, off the diagonal, 1e-9 of the geometric mean of the
+ * diagonal entries) for entries that are zero or nearly so by the model's form. */
+Test(btyd_reference, hessians_match_sympy, .timeout = 300)
+{
+    FILE *p = popen("/usr/bin/python3 tests/helpers/btyd_reference.py hessian", "r");
+    cr_assert_not_null(p);
+    char line[2048];
+    int n_btyd = 0, n_gg = 0;
+    dg_error err = {0};
+    while (fgets(line, sizeof line, p)) {
+        char tag[16], model[16];
+        double v[32], grad[4], hess[4][4], ll;
+        int off = 0, k = 0, np;
+        if (sscanf(line, "%15s%n", tag, &off) != 1)
+            continue;
+        char *s = line + off, *end;
+        int btyd = strcmp(tag, "hess") == 0;
+        if (btyd) {
+            cr_assert_eq(sscanf(s, "%15s%n", model, &off), 1);
+            s += off;
+        } else if (strcmp(tag, "gg_hess") != 0) {
+            continue;
+        }
+        while (k < 32 && (v[k] = strtod(s, &end), end != s)) {
+            s = end;
+            k++;
+        }
+        if (btyd) {
+            np = 4;
+            cr_assert_eq(k, 22, "%s", line);
+            dg_btyd_data d = {1, v + 4, v + 5, v + 6, NULL, NULL};
+            dg__btyd_pack pack;
+            cr_assert_eq(dg__btyd_pack_build(&pack, &d, &err), 0, "%s", err.message);
+            ll = strcmp(model, "mbgnbd") == 0 ? dg__mbgnbd_hessian_pack(v, grad, hess, &pack)
+                                              : dg__bgnbd_hessian_pack(v, grad, hess, &pack);
+            dg__btyd_pack_free(&pack);
+            n_btyd++;
+        } else {
+            np = 3;
+            cr_assert_eq(k, 15, "%s", line);
+            /* one customer weighing 3 (a Gamma-Gamma fit needs 3), then divided by 3 */
+            double three = 3.0;
+            dg_gg_data d = {1, v + 3, v + 4, &three, NULL};
+            dg__gg_pack pack;
+            size_t no_repeat, not_positive;
+            cr_assert_eq(dg__gg_pack_build(&pack, &d, &no_repeat, &not_positive, &err), 0, "%s",
+                         err.message);
+            ll = dg__gg_hessian_pack(v, grad, hess, &pack) / 3;
+            for (int i = 0; i < 3; i++) {
+                grad[i] /= 3;
+                for (int j = 0; j < 3; j++)
+                    hess[i][j] /= 3;
+            }
+            dg__gg_pack_free(&pack);
+            n_gg++;
+        }
+        /* after the parameters and the data: LL, the gradient, the Hessian's upper triangle */
+        const double *want = v + k - (1 + np + np * (np + 1) / 2);
+        double ll_want = want[0], ulp_ll = 1e-12 * (1 + fabs(ll_want));
+        expect_near(ll, ll_want, 1e-10, 0.0, "LL", 0, line);
+        for (int i = 0; i < np; i++)
+            expect_near(grad[i], want[1 + i], 1e-8, ulp_ll / v[i], "d/dp", i, line);
+        const double *h = want + 1 + np;
+        double diag[4];
+        for (int i = 0, m = 0; i < np; i++)
+            for (int j = i; j < np; j++, m++)
+                if (i == j)
+                    diag[i] = h[m];
+        for (int i = 0, m = 0; i < np; i++)
+            for (int j = i; j < np; j++, m++)
+                expect_near(hess[i][j], h[m], 1e-8,
+                            ulp_ll / (v[i] * v[j]) + (i == j ? 0.0 : 1e-9 * sqrt(fabs(diag[i] *
+                            diag[j]))), "Hessian entry (by rows)", m, line);
+    }
+    cr_assert_eq(pclose(p), 0, "the reference helper failed");
+    cr_assert_eq(n_btyd, 48);
+    cr_assert_eq(n_gg, 36);
+}

@@ -240,3 +240,41 @@ Test(clv_predict, bad_arguments_are_refused_and_an_empty_base_is_fine)
     d.n_customers = 0;
     cr_expect_eq(dg_btyd_predict(&p, &cdnow_params[0], &d, 52, 0.1, 0, &err), 0);
 }
+
+/* dg_clv_run predicts from the grouping of the customers its fit made (btyd_grouped.h) instead
+ * of grouping them again: the same bits as the fit and dg_btyd_predict called apart, under each
+ * model, and with a customer of weight 0 (who has no pattern: the customers are grouped again). */
+Test(clv_predict, the_fit_s_grouping_gives_the_same_bits)
+{
+    for (int model = DG_BTYD_BGNBD; model <= DG_BTYD_PARETONBD; model++) {
+        for (int zero_weight = 0; zero_weight <= 1; zero_weight++) {
+            dg_error err = {0};
+            dg_clv_summary *s = cdnow(0);
+            size_t n = s->n;
+            if (zero_weight) {
+                cr_assert_not_null(s->weight = malloc(n * sizeof *s->weight));
+                for (size_t i = 0; i < n; i++)
+                    s->weight[i] = i == 5 ? 0.0 : 1.0;
+            }
+            dg_btyd_data d = dg_clv_summary_data(s);
+            dg_btyd_fit fit;
+            cr_assert_eq(dg_btyd_fit_data(&d, (dg_btyd_model)model, NULL, &fit, &err), 0, "%s",
+                         err.message);
+            double *ref = malloc(2 * n * sizeof *ref);
+            cr_assert_not_null(ref);
+            dg_btyd_predictions apart = {ref, ref + n, NULL, NULL};
+            cr_assert_eq(dg_btyd_predict(&apart, &fit.params, &d, 52, 0.01, 0, &err), 0);
+            dg_clv_options opt = {.model = (dg_btyd_model)model, .horizon = 52,
+                                  .discount_rate = 0.01};
+            dg_clv_report *r = NULL;
+            cr_assert_eq(dg_clv_run(&r, s, &opt, &err), 0, "%s", err.message);
+            cr_expect(memcmp(r->fit.params.p, fit.params.p, sizeof fit.params.p) == 0);
+            cr_expect(memcmp(r->p_alive, ref, n * sizeof *ref) == 0, "model %d: P(alive) "
+                      "differs (zero weight %d)", model, zero_weight);
+            cr_expect(memcmp(r->expected_purchases, ref + n, n * sizeof *ref) == 0, "model %d: "
+                      "expected purchases differ (zero weight %d)", model, zero_weight);
+            dg_clv_report_free(r);
+            free(ref);
+        }
+    }
+}

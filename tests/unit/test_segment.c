@@ -15,6 +15,7 @@
 #include "dangol/kmeans.h"
 #include "dangol/rng.h"
 #include "dangol/segment.h"
+#include "dangol/store.h"
 #include "dangol/text.h"
 #include "support.h"
 
@@ -166,6 +167,152 @@ static void assert_same_features(const dg_features *a, const dg_frame *fa, const
     }
 }
 
+/* ---- the programme columns: read from a store, bounded by the day ---- */
+
+/* Programme rows around day cut for customers of leak_frame (SQL on the store file; the tier
+ * rules are the built-in ones: basic, silver, gold, vip). later: rows after cut, and the return
+ * after cut of a redemption before it. */
+static void programme_rows(const char *path, int32_t cut, bool later)
+{
+    char sql[4096];
+    if (!later)
+        snprintf(sql, sizeof sql,
+            "INSERT INTO tier_runs (run_id, as_of, customers, upgrades, downgrades, actor, "
+            "recorded_at) VALUES (1, %d, 0, 0, 0, 't', 0);"
+            "INSERT INTO tier_history (customer_id, from_tier, to_tier, changed_on, measure, "
+            "reason, run_id) VALUES ('C01', 'basic', 'silver', %d, 0, 'upgrade', 1),"
+            "('C02', 'basic', 'silver', %d, 0, 'upgrade', 1),"
+            "('C02', 'silver', 'gold', %d, 0, 'upgrade', 1),"
+            "('C03', 'basic', 'silver', %d, 0, 'upgrade', 1),"
+            "('C03', 'silver', 'basic', %d, 0, 'downgrade_one_step', 1);"
+            "INSERT INTO points_movements (customer_id, kind, points, occurred_on, expires_on, "
+            "actor, source_kind, recorded_at) VALUES ('C01', 'earn', 500, %d, %d, 't', 'manual', 0),"
+            "('C01', 'burn', -200, %d, NULL, 't', 'manual', 0),"
+            "('C02', 'earn', 300, %d, %d, 't', 'manual', 0),"
+            "('C04', 'earn', 100, %d, %d, 't', 'manual', 0),"
+            "('C04', 'expire', -100, %d, NULL, 't', 'lot', 0);"
+            "INSERT INTO coupon_redemptions (redemption_id, code, definition_id, customer_id, "
+            "order_id, order_total, discount, redeemed_on, recorded_at, actor) VALUES "
+            "(1, 'K1', 'D', 'C05', 'O1', 9000, 1000, %d, 0, 't'),"
+            "(2, 'K2', 'D', 'C06', 'O2', 9000, 500, %d, 0, 't'),"
+            "(3, 'K3', 'D', 'C07', 'O3', 9000, 700, %d, 0, 't');"
+            "INSERT INTO order_returns (order_id, customer_id, return_kind, returned_on, "
+            "redemption_id, coupon_policy, actor, recorded_at) VALUES "
+            "('O3', 'C07', 'returned', %d, 3, 'forfeit', 't', 0);",
+            cut - 1, cut - 100, cut - 200, cut - 50, cut - 300, cut - 20, cut - 100, cut + 265,
+            cut - 50, cut - 10, cut + 355, cut - 400, cut - 35, cut - 35, cut - 30, cut - 60,
+            cut - 70, cut - 10);
+    else
+        snprintf(sql, sizeof sql,
+            "INSERT INTO tier_runs (run_id, as_of, customers, upgrades, downgrades, actor, "
+            "recorded_at) VALUES (2, %d, 0, 0, 0, 't', 0);"
+            "INSERT INTO tier_history (customer_id, from_tier, to_tier, changed_on, measure, "
+            "reason, run_id) VALUES ('C01', 'silver', 'gold', %d, 0, 'upgrade', 2),"
+            "('C05', 'basic', 'vip', %d, 0, 'upgrade', 2),"
+            "('C02', 'gold', 'silver', %d, 0, 'downgrade_one_step', 2);"
+            "INSERT INTO points_movements (customer_id, kind, points, occurred_on, expires_on, "
+            "actor, source_kind, recorded_at) VALUES ('C01', 'burn', -300, %d, NULL, 't', "
+            "'manual', 0), ('C08', 'earn', 50, %d, %d, 't', 'manual', 0);"
+            "INSERT INTO coupon_redemptions (redemption_id, code, definition_id, customer_id, "
+            "order_id, order_total, discount, redeemed_on, recorded_at, actor) VALUES "
+            "(4, 'K4', 'D', 'C05', 'O4', 9000, 2000, %d, 0, 't');"
+            "INSERT INTO order_returns (order_id, customer_id, return_kind, returned_on, "
+            "redemption_id, coupon_policy, actor, recorded_at) VALUES "
+            "('O2', 'C06', 'returned', %d, 2, 'forfeit', 't', 0);",
+            cut + 60, cut + 10, cut + 20, cut + 30, cut + 5, cut + 3, cut + 400, cut + 7,
+            cut + 5);
+    test_sql(path, sql);
+}
+
+/* The programme facts of frame's customers in store as of day. */
+static dg_features_programme *programme_as_of(dg_store *store, const dg_frame *frame,
+                                              int32_t day)
+{
+    dg_features_programme *pg;
+    cr_assert_eq(dg_features_programme_read(&pg, store, frame, day, &err), 0, "%s", err.message);
+    return pg;
+}
+
+static dg_features *features_with(const dg_frame *frame, const dg_features_programme *pg,
+                                  int32_t as_of)
+{
+    dg_features_options opt;
+    dg_features_options_init(&opt);
+    opt.as_of = as_of;
+    opt.programme = pg;
+    dg_features *f;
+    cr_assert_eq(dg_features_compute(&f, frame, &opt, &err), 0, "%s", err.message);
+    return f;
+}
+
+static double customer_value(const dg_features *f, const dg_frame *fr, const char *id,
+                             const char *name)
+{
+    for (size_t r = 0; r < f->n_rows; r++)
+        if (strcmp(fr->customer_id[f->customer[r]], id) == 0)
+            return value(f, r, name);
+    cr_assert_fail("no row for %s", id);
+    return NAN;
+}
+
+/* The programme half of the leakage test: tier changes, points movements, coupon redemptions and
+ * a return dated after the day change nothing as of it; the values are the hand-worked ones. */
+static void programme_later_changes_nothing(int32_t cut, const dg_frame *before,
+                                            const dg_frame *after)
+{
+    char path[256];
+    dg_store *store = test_store_create(path, sizeof path, "features-programme");
+    programme_rows(path, cut, false);
+    dg_features_programme *pa = programme_as_of(store, before, cut);
+    dg_features *a = features_with(before, pa, cut);
+    static const struct { const char *id, *name; double want; } hand[] = {
+        { "C01", "tier_rank", 1 }, { "C02", "tier_rank", 2 }, { "C03", "tier_rank", 0 },
+        { "C03", "tier_downgrades", 1 }, { "C02", "tier_downgrades", 0 },
+        { "C01", "points_balance", 300 }, { "C01", "points_earned", 500 },
+        { "C01", "points_burned", 200 }, { "C04", "points_balance", 0 },
+        { "C04", "points_expired", 100 }, { "C09", "points_earned", 0 },
+        { "C05", "coupons_redeemed", 1 }, { "C05", "coupon_discount", 1000 },
+        { "C06", "coupons_redeemed", 1 }, { "C07", "coupons_redeemed", 0 },
+        { "C07", "coupon_discount", 0 },
+    };
+    for (size_t i = 0; i < sizeof hand / sizeof hand[0]; i++)
+        cr_expect_eq(customer_value(a, before, hand[i].id, hand[i].name), hand[i].want,
+                     "%s %s: %g, expected %g", hand[i].id, hand[i].name,
+                     customer_value(a, before, hand[i].id, hand[i].name), hand[i].want);
+    size_t c05 = (size_t)dg_frame_customer_index(before, "C05");
+    double orders = customer_value(a, before, "C05", "frequency");
+    cr_expect_float_eq(customer_value(a, before, "C05", "coupon_order_share"), 1.0 / orders,
+                       1e-12, "C05 (frame index %zu)", c05);
+    /* later rows in the store, a longer frame: the same table as of cut */
+    programme_rows(path, cut, true);
+    dg_features_programme *pb = programme_as_of(store, after, cut);
+    dg_features *b = features_with(after, pb, cut);
+    assert_same_features(a, before, b, after);
+    /* the later rows are there, so the test can fail: as of the frame's end they count */
+    dg_features_programme *pl = programme_as_of(store, after, after->as_of);
+    dg_features *l = features_with(after, pl, after->as_of);
+    cr_assert_eq(customer_value(l, after, "C01", "tier_rank"), 2);
+    cr_assert_eq(customer_value(l, after, "C01", "points_balance"), 0);
+    cr_assert_eq(customer_value(l, after, "C06", "coupons_redeemed"), 0);
+    cr_assert_eq(customer_value(l, after, "C05", "coupon_discount"), 3000);
+    /* facts of another day are refused, not mixed in */
+    dg_features_options opt;
+    dg_features_options_init(&opt);
+    opt.as_of = cut;
+    opt.programme = pl;
+    dg_features *none = NULL;
+    cr_assert_eq(dg_features_compute(&none, after, &opt, &err), DG_EINVAL);
+    cr_assert(strstr(err.message, "the programme facts are of"), "%s", err.message);
+    dg_features_free(a);
+    dg_features_free(b);
+    dg_features_free(l);
+    dg_features_programme_free(pa);
+    dg_features_programme_free(pb);
+    dg_features_programme_free(pl);
+    dg_store_close(store);
+    test_remove_store(path);
+}
+
 Test(features, later_data_changes_nothing)
 {
     int32_t cut = dg_days_from_civil(2025, 6, 30);
@@ -196,6 +343,10 @@ Test(features, later_data_changes_nothing)
         cr_assert_eq(sa->km->label[r], sb->km->label[r]);
     dg_segmentation_free(sa);
     dg_segmentation_free(sb);
+    /* and the programme columns, read from a store as of the day */
+    dg_frame *longer = leak_frame(cut, true);
+    programme_later_changes_nothing(cut, before, longer);
+    dg_frame_free(longer);
     dg_features_free(a);
     dg_features_free(b);
     dg_features_free(c);

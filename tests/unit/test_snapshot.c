@@ -14,6 +14,7 @@
 #include "dangol/frame.h"
 #include "dangol/frame_snapshots.h"
 #include "dangol/rng.h"
+#include "frame/snapshot.h"
 #include "support.h"
 
 static char path[64];
@@ -482,7 +483,8 @@ Test(snapshot, busy_store_answers_without_saving)
     cr_assert_eq(dg_store_snapshot_claim(store, &err), 0, "%s", err.message);
     cr_assert_eq(dg_store_snapshot_state(store, &generation, &dirty, &err), 0);
     cr_assert(!dirty);
-    dg_store_snapshot info = { .variant = "orders", .format = 1, .generation = generation - 1 };
+    dg_store_snapshot info = { .variant = "orders", .format = DG__FRAME_FORMAT,
+                               .generation = generation - 1 };
     cr_assert_eq(dg_store_snapshot_save(store, &info, "x", 1, &err), DG_EABORTED);
     info.generation = generation;
     cr_assert_eq(dg_store_snapshot_save(store, &info, "x", 1, &err), 0, "%s", err.message);

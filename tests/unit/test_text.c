@@ -1,5 +1,6 @@
 /* Text parsers: dates, timestamps, money, booleans, integers and reals, with their messages. */
 #include <criterion/criterion.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +228,16 @@ Test(text, accounting_parentheses_take_no_other_sign)
     cr_assert(strstr(e.message, "sign outside accounting parentheses"), "%s", e.message);
     cr_assert_eq(money("+(5)", 0, &m, &e), DG_EPARSE);
     cr_assert_eq(money("-($5)", 0, &m, &e), DG_EPARSE);
+}
+
+Test(text, int_format_is_printfs)
+{
+    const int64_t samples[] = { 0, 7, -7, 10, -10, 1234567890123LL, INT64_MAX, INT64_MIN };
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        char buf[24], want[32];
+        snprintf(want, sizeof want, "%" PRId64, samples[i]);
+        cr_expect_str_eq(dg_int_format(samples[i], buf), want);
+    }
 }
 
 Test(text, money_format_round_trips)

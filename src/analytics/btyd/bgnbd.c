@@ -28,13 +28,49 @@ double dg__bgnbd_loglik_one(const double *p, double x, double t_x, double T, int
 typedef struct bgnbd_terms {
     const dg__btyd_pack *pk;
     double r, alpha;
-    int want;                                  /* the gradient too */
+    int want;                                  /* 1: the gradient too; 2: and the Hessian */
     const double *A, *c1, *c2, *dAr, *d1a, *d1b, *d2a, *d2b, *has2;   /* per distinct x */
+    const double *hAr, *k1, *h1b, *h2a, *h2b;  /* per distinct x: second derivatives */
     const double *lt, *it, *lT, *iT;           /* per distinct t_x, T: log(alpha+.), 1/(alpha+.) */
 } bgnbd_terms;
 
-/* acc = {LL, d/dr, d/dalpha, d/da, d/db} summed over patterns [begin, end): eq. (6) of FHL
- * (2005) as log(e^u1 + e^u2); the derivatives weight each term's by its share of the sum. */
+#define BGNBD_SUMS 15   /* LL, 4 first derivatives, 10 second (upper triangle by rows) */
+
+/* Adds one pattern's second derivatives (weight w) to h, the upper triangle of the Hessian in
+ * (r, alpha, a, b) by rows. The pattern's log-likelihood is A + log(e^u1 + e^u2) (FHL 2005
+ * eq. 6), so its Hessian is H(A) + w1 H(u1) + w2 H(u2) + w1 w2 (g1 - g2)(g1 - g2)' with
+ * w1, w2 = the terms' shares (w1 = 1 - w2 errs by an ulp of 1 at most, in absolute terms, as
+ * in the gradient) and g1, g2 = the gradients of u1, u2. With u = c(x; a, b) - (r+x) log(alpha+t):
+ *   d2u/dr dalpha = -1/(alpha+t), d2u/dalpha2 = (r+x)/(alpha+t)^2, d2u/dr2 = 0, and the (a, b)
+ *   block is the trigamma combinations k1, h1b, h2a, h2b of loglik_pack. */
+static void bgnbd_hessian_row(const bgnbd_terms *m, size_t i, double w, double w1, double w2,
+                              double *h)
+{
+    const dg__btyd_pack *pk = m->pk;
+    uint32_t jx = pk->ix[i], jt = pk->it[i], jT = pk->iT[i];
+    double r = m->r, alpha = m->alpha, rx = r + pk->x[i];
+    double iT = m->iT[jT], it = m->it[jt], w12 = w1 * w2;
+    /* g1 - g2 */
+    double d[4] = {m->lt[jt] - m->lT[jT], rx * (it - iT), m->d1a[jx] - m->d2a[jx],
+                   m->d1b[jx] - m->d2b[jx]};
+    double own[10] = {
+        m->hAr[jx],                                         /* r r */
+        1.0 / alpha - w1 * iT - w2 * it,                    /* r alpha */
+        0.0, 0.0,                                           /* r a, r b */
+        -r / (alpha * alpha) + rx * (w1 * iT * iT + w2 * it * it),   /* alpha alpha */
+        0.0, 0.0,                                           /* alpha a, alpha b */
+        w1 * m->k1[jx] + w2 * m->h2a[jx],                   /* a a */
+        m->k1[jx],                                          /* a b: the same in u1 and u2 */
+        w1 * m->h1b[jx] + w2 * m->h2b[jx],                  /* b b */
+    };
+    for (int u = 0, n = 0; u < 4; u++)
+        for (int v = u; v < 4; v++, n++)
+            h[n] += w * (own[n] + w12 * d[u] * d[v]);
+}
+
+/* acc = {LL, d/dr, d/dalpha, d/da, d/db, then the Hessian (bgnbd_hessian_row)} summed over
+ * patterns [begin, end): eq. (6) of FHL (2005) as log(e^u1 + e^u2); the derivatives weight each
+ * term's by its share of the sum. */
 static void bgnbd_rows(size_t begin, size_t end, double *acc, const void *ctx)
 {
     const bgnbd_terms *m = ctx;
@@ -71,6 +107,8 @@ static void bgnbd_rows(size_t begin, size_t end, double *acc, const void *ctx)
             gal += w * (r / alpha - rx * (w1 * m->iT[jT] + w2 * m->it[jt]));
             ga += w * (w1 * m->d1a[jx] + w2 * m->d2a[jx]);
             gb += w * (w1 * m->d1b[jx] + w2 * m->d2b[jx]);
+            if (m->want > 1)
+                bgnbd_hessian_row(m, i, w, w1, w2, acc + 5);
         }
     }
     acc[0] += ll;
@@ -80,25 +118,35 @@ static void bgnbd_rows(size_t begin, size_t end, double *acc, const void *ctx)
     acc[4] += gb;
 }
 
-/* Sum over the compressed patterns, with d LL / d{r, alpha, a, b} in grad when not NULL: the
- * terms that depend on x alone (lgamma, digamma, log-beta) once per distinct x, the logs of
- * alpha + t_x and alpha + T once per distinct value, then one pass over the patterns on the
- * pack's threads. */
-static double loglik_pack(const double *p, double *grad, const dg__btyd_pack *pk, int modified)
+/* Sum over the compressed patterns, with d LL / d{r, alpha, a, b} in grad and the Hessian in
+ * hess when not NULL (hess needs grad): the terms that depend on x alone (lgamma, digamma,
+ * trigamma, log-beta) once per distinct x, the logs of alpha + t_x and alpha + T once per
+ * distinct value, then one pass over the patterns on the pack's threads. */
+static double loglik_pack(const double *p, double *grad, double (*hess)[4],
+                          const dg__btyd_pack *pk, int modified)
 {
     double r = p[0], alpha = p[1], a = p[2], b = p[3], e = modified ? 1.0 : 0.0;
     size_t nx = pk->nx, nt = pk->nt, nT = pk->nT;
-    /* per distinct x: A, u1 and u2 constants and their derivatives */
-    double *buf = malloc((9 * nx + 2 * nt + 2 * nT) * sizeof *buf);
+    /* per distinct x: A, u1 and u2 constants and their first and second derivatives */
+    double *buf = malloc((14 * nx + 2 * nt + 2 * nT) * sizeof *buf);
     if (!buf)
         return NAN;
     double *A = buf, *c1 = A + nx, *c2 = c1 + nx, *dAr = c2 + nx, *d1a = dAr + nx, *d1b = d1a + nx,
            *d2a = d1b + nx, *d2b = d2a + nx, *has2 = d2b + nx;
-    double *lt = has2 + nx, *it = lt + nt, *lT = it + nt, *iT = lT + nT;
+    double *hAr = has2 + nx, *k1 = hAr + nx, *h1b = k1 + nx, *h2a = h1b + nx, *h2b = h2a + nx;
+    double *lt = h2b + nx, *it = lt + nt, *lT = it + nt, *iT = lT + nT;
     double lbab = dg__lbeta(a, b), la = log(alpha);
     double lgr = dg_lgamma(r), psir = dg__digamma(r), psia = dg__digamma(a), psib = dg__digamma(b);
     double psiab = dg__digamma(a + b), psia1 = dg__digamma(a + 1);
-    int want = grad != NULL;
+    int want = hess ? 2 : grad != NULL;
+    double tgr = 0, tga = 0, tgb = 0, tgab = 0, tga1 = 0;
+    if (want > 1) {
+        tgr = dg__trigamma(r);
+        tga = dg__trigamma(a);
+        tgb = dg__trigamma(b);
+        tgab = dg__trigamma(a + b);
+        tga1 = dg__trigamma(a + 1);
+    }
     for (size_t j = 0; j < nx; j++) {
         double x = pk->ux[j];
         A[j] = dg_lgamma(r + x) - lgr + r * la;
@@ -118,6 +166,16 @@ static double loglik_pack(const double *p, double *grad, const dg__btyd_pack *pk
                 d2a[j] = d2b[j] = 0.0;
             }
         }
+        if (want > 1) {
+            /* the derivatives of the above: psi -> psi'; d1a depends on a + b alone, and
+             * d2/da db is k1 in both terms */
+            double tg_abx = dg__trigamma(a + b + x + e);
+            hAr[j] = dg__trigamma(r + x) - tgr;
+            k1[j] = tgab - tg_abx;
+            h1b[j] = dg__trigamma(b + x + e) - tg_abx - tgb + tgab;
+            h2a[j] = has2[j] ? tga1 - tg_abx - tga + tgab : 0.0;
+            h2b[j] = has2[j] ? dg__trigamma(b + x - 1 + e) - tg_abx - tgb + tgab : 0.0;
+        }
     }
     for (size_t j = 0; j < nt; j++) {
         lt[j] = log(alpha + pk->ut[j]);
@@ -128,26 +186,41 @@ static double loglik_pack(const double *p, double *grad, const dg__btyd_pack *pk
         iT[j] = 1.0 / (alpha + pk->uT[j]);
     }
     bgnbd_terms terms = {pk, r, alpha, want, A, c1, c2, dAr, d1a, d1b, d2a, d2b, has2,
-                         lt, it, lT, iT};
-    double acc[5];
-    int rc = dg__parallel_sum(pk->n, 5, bgnbd_rows, &terms, pk->threads, acc);
+                         hAr, k1, h1b, h2a, h2b, lt, it, lT, iT};
+    double acc[BGNBD_SUMS];
+    int rc = dg__parallel_sum(pk->n, want > 1 ? BGNBD_SUMS : 5, bgnbd_rows, &terms, pk->threads,
+                              acc);
     free(buf);
     if (rc != 0)
         return NAN;
     if (want)
         for (int k = 0; k < 4; k++)
             grad[k] = acc[k + 1];
+    if (want > 1)
+        for (int u = 0, n = 5; u < 4; u++)
+            for (int v = u; v < 4; v++, n++)
+                hess[u][v] = hess[v][u] = acc[n];
     return acc[0];
 }
 
 double dg__bgnbd_loglik_pack(const double *p, double *grad, void *pack)
 {
-    return loglik_pack(p, grad, pack, 0);
+    return loglik_pack(p, grad, NULL, pack, 0);
 }
 
 double dg__mbgnbd_loglik_pack(const double *p, double *grad, void *pack)
 {
-    return loglik_pack(p, grad, pack, 1);
+    return loglik_pack(p, grad, NULL, pack, 1);
+}
+
+double dg__bgnbd_hessian_pack(const double *p, double *grad, double hess[4][4], void *pack)
+{
+    return loglik_pack(p, grad, hess, pack, 0);
+}
+
+double dg__mbgnbd_hessian_pack(const double *p, double *grad, double hess[4][4], void *pack)
+{
+    return loglik_pack(p, grad, hess, pack, 1);
 }
 
 /* P(alive | x, t_x, T). BG/NBD: Fader, Hardie & Lee (2008), "Computing P(alive) Using the BG/NBD

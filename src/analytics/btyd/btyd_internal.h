@@ -13,6 +13,8 @@
 
 /* ---- special functions (special.c) ---- */
 double dg__digamma(double x);
+/* psi'(x) for x > 0 (NAN otherwise): the second derivatives of the log-gamma terms. */
+double dg__trigamma(double x);
 double dg__lbeta(double a, double b);
 /* log(exp(u) + exp(v)) without overflow; -inf arguments allowed. */
 double dg__logaddexp(double u, double v);
@@ -49,9 +51,20 @@ typedef struct dg__btyd_pack {
     double *kx, *kt;
     uint32_t *ikt, *ikT;
     double k_terms;   /* series terms and quadrature nodes of the last evaluation's K (tests) */
+    /* per customer of the data: its pattern (dg__btyd_pack_build_indexed; else NULL), and
+     * whether every customer has one (none of weight 0) */
+    uint32_t *customer_pattern;
+    int every_customer;
 } dg__btyd_pack;
 
 int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error *err);
+/* The same, with each customer's pattern in customer_pattern when index_customers: what
+ * predictions reuse instead of grouping the customers again (btyd_grouped.h). */
+int dg__btyd_pack_build_indexed(dg__btyd_pack *pack, const dg_btyd_data *data,
+                                int index_customers, dg_error *err);
+/* The compressed data a grouping holds (btyd_grouped.h), or NULL for NULL. */
+struct dg__btyd_grouping;
+const dg__btyd_pack *dg__btyd_grouping_pack(const struct dg__btyd_grouping *grouping);
 /* Fills pack's (x, time) pairs (nk, kx, kt, ikt, ikT): the values Pareto/NBD's 2F1 terms
  * depend on. DG_ENOMEM or 0. */
 int dg__btyd_pack_pairs(dg__btyd_pack *pack);
@@ -85,13 +98,17 @@ typedef struct dg__gg_pack {
 int dg__gg_pack_build(dg__gg_pack *pack, const dg_gg_data *data, size_t *n_no_repeat,
                       size_t *n_not_positive, dg_error *err);
 void dg__gg_pack_free(dg__gg_pack *pack);
-/* Log-likelihood at {p, q, gamma}, with its gradient when grad is not NULL. */
+/* Log-likelihood at {p, q, gamma}, with its gradient when grad is not NULL; with the Hessian
+ * too (dg__hessian_fn). */
 double dg__gg_loglik_pack(const double *p, double *grad, void *pack);
+double dg__gg_hessian_pack(const double *p, double *grad, double hess[4][4], void *pack);
 
 /* ---- optimiser (optim.c) ---- */
 /* Returns the log-likelihood at natural parameters p (length k); fills grad (d LL / d p) when
  * grad is not NULL (every model has its analytic gradient). */
 typedef double (*dg__loglik_fn)(const double *p, double *grad, void *ctx);
+/* The same with the Hessian d2 LL / dp2 in hess, in one pass (grad and hess not NULL). */
+typedef double (*dg__hessian_fn)(const double *p, double *grad, double hess[4][4], void *ctx);
 
 typedef struct dg__mle_problem {
     int k;                         /* number of parameters (all > 0, optimised on log scale) */
@@ -106,6 +123,8 @@ typedef struct dg__mle_problem {
     const struct dg__mle_problem *pilot;
     double pilot_scale;
     int skip_se;                   /* no standard errors (a pilot needs none) */
+    dg__hessian_fn hessian;        /* the model's analytic Hessian, or NULL (differences of the
+                                    * gradient) */
 } dg__mle_problem;
 
 typedef struct dg__mle_result {
@@ -123,11 +142,30 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
  * (total_weight customers in n_rows rows) is small enough to fit whole from every start. */
 double dg__pilot_fraction(double total_weight, size_t n_rows);
 
+/* ---- fits at a limit (limits.c) ---- */
+/* A mixing distribution's parameters: a gamma's shape and scale (the limit keeps their ratio,
+ * the rate, or its inverse, a scale of money) or a beta's two shapes (the limit keeps a/(a+b)). */
+typedef enum { DG__MIX_GAMMA, DG__MIX_GAMMA_SCALE, DG__MIX_BETA } dg__mixing_kind;
+typedef struct dg__mixing_pair {
+    int first, second;
+    dg__mixing_kind kind;          /* value: first/second, second/first, first/(first+second) */
+    const char *name;
+} dg__mixing_pair;
+/* When res's estimate ran out towards the bound, fills limits with the pairs that are at their
+ * limit (both parameters large), sets their standard errors to NAN and res->converged (the
+ * limiting model is the fit); returns how many. */
+int dg__mixing_limits(dg__mle_result *res, const dg__mixing_pair *pairs, int n_pairs,
+                      dg_btyd_limit *limits);
+
 /* ---- per-model likelihoods (bgnbd.c, paretonbd.c, bgbb.c) ---- */
 double dg__bgnbd_loglik_pack(const double *p, double *grad, void *pack);
 double dg__mbgnbd_loglik_pack(const double *p, double *grad, void *pack);
 double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack);
 double dg__bgbb_loglik_pack(const double *p, double *grad, void *pack);
+/* BG/NBD's and MBG/NBD's with the Hessian (dg__hessian_fn): FHL (2005) eq. (6) differentiated
+ * twice. */
+double dg__bgnbd_hessian_pack(const double *p, double *grad, double hess[4][4], void *pack);
+double dg__mbgnbd_hessian_pack(const double *p, double *grad, double hess[4][4], void *pack);
 
 double dg__bgnbd_loglik_one(const double *p, double x, double t_x, double T, int modified);
 double dg__paretonbd_loglik_one(const double *p, double x, double t_x, double T);

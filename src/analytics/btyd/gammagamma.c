@@ -2,7 +2,7 @@
  * Using Iso-Value Curves for Customer Base Analysis", JMR 42(4); Fader & Hardie 2013, "The
  * Gamma-Gamma Model of Monetary Value"). Transaction values z ~ Gamma(p, nu), nu ~ Gamma(q, gamma);
  * the fit uses each customer's mean repeat-transaction value m over x transactions. Analytic
- * gradient; one lgamma/digamma per distinct x per evaluation. */
+ * gradient and Hessian; one lgamma/digamma (trigamma) per distinct x per evaluation. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,11 +36,17 @@ double dg_gg_expected_spend(const dg_gg_params *params, double x, double m)
 typedef struct gg_terms {
     const dg__gg_pack *c;
     double p, q, g;
-    int want;
+    int want;                       /* 1: the gradient too; 2: and the Hessian */
     const double *head, *dp, *dq;   /* per distinct x */
+    const double *hpp, *hpq, *hqq;  /* per distinct x: second derivatives of head */
 } gg_terms;
 
-/* acc = {LL, d/dp, d/dq, d/dgamma} over rows [begin, end) of eq. (3) above. */
+#define GG_SUMS 10   /* LL, 3 first derivatives, 6 second (upper triangle by rows) */
+
+/* acc = {LL, d/dp, d/dq, d/dgamma, then the Hessian's upper triangle by rows} over rows
+ * [begin, end) of eq. (3) above. The terms in log(gamma + m x) give the (., gamma) entries:
+ * d2/dp dgamma = -x/(gamma+mx), d2/dq dgamma = 1/gamma - 1/(gamma+mx),
+ * d2/dgamma2 = -q/gamma^2 + (px+q)/(gamma+mx)^2. */
 static void gg_rows(size_t begin, size_t end, double *acc, const void *ctx)
 {
     const gg_terms *t = ctx;
@@ -57,6 +63,15 @@ static void gg_rows(size_t begin, size_t end, double *acc, const void *ctx)
             gq += w * (t->dq[j] - lden);
             gg += w * (q / g - (px + q) / den);
         }
+        if (t->want > 1) {
+            double iden = 1.0 / den;
+            acc[4] += w * t->hpp[j];
+            acc[5] += w * t->hpq[j];
+            acc[6] += w * -x * iden;
+            acc[7] += w * t->hqq[j];
+            acc[8] += w * (1.0 / g - iden);
+            acc[9] += w * (-q / (g * g) + (px + q) * iden * iden);
+        }
     }
     acc[0] += ll;
     acc[1] += gp;
@@ -64,36 +79,59 @@ static void gg_rows(size_t begin, size_t end, double *acc, const void *ctx)
     acc[3] += gg;
 }
 
-/* The log-likelihood, eq. (3) above summed over rows: lgamma and digamma once per distinct x,
- * then one pass over the rows on the pack's threads. */
-double dg__gg_loglik_pack(const double *par, double *grad, void *data)
+/* The log-likelihood, eq. (3) above summed over rows, with its gradient in grad and Hessian in
+ * hess when not NULL (hess needs grad): lgamma, digamma and trigamma once per distinct x, then
+ * one pass over the rows on the pack's threads. */
+static double gg_loglik(const double *par, double *grad, double (*hess)[4], const dg__gg_pack *c)
 {
-    const dg__gg_pack *c = data;
     double p = par[0], q = par[1], g = par[2];
-    double *buf = malloc(3 * (c->nx ? c->nx : 1) * sizeof *buf);
+    size_t nx = c->nx ? c->nx : 1;
+    double *buf = malloc(6 * nx * sizeof *buf);
     if (!buf)
         return NAN;
-    double *head = buf, *dp = buf + c->nx, *dq = dp + c->nx;
+    double *head = buf, *dp = buf + nx, *dq = dp + nx, *hpp = dq + nx, *hpq = hpp + nx,
+           *hqq = hpq + nx;
     double lgq = dg_lgamma(q), psiq = dg__digamma(q), lg = log(g);
+    double tgq = hess ? dg__trigamma(q) : 0.0;
     for (size_t j = 0; j < c->nx; j++) {
-        double px = p * c->ux[j];
+        double x = c->ux[j], px = p * x;
         head[j] = dg_lgamma(px + q) - dg_lgamma(px) - lgq + q * lg;
         if (grad) {
             double psi = dg__digamma(px + q);
-            dp[j] = c->ux[j] * (psi - dg__digamma(px));
+            dp[j] = x * (psi - dg__digamma(px));
             dq[j] = psi - psiq + lg;
         }
+        if (hess) {
+            double tg = dg__trigamma(px + q);
+            hpp[j] = x * x * (tg - dg__trigamma(px));
+            hpq[j] = x * tg;
+            hqq[j] = tg - tgq;
+        }
     }
-    gg_terms terms = {c, p, q, g, grad != NULL, head, dp, dq};
-    double acc[4];
-    int rc = dg__parallel_sum(c->n, 4, gg_rows, &terms, c->threads, acc);
+    gg_terms terms = {c, p, q, g, hess ? 2 : grad != NULL, head, dp, dq, hpp, hpq, hqq};
+    double acc[GG_SUMS];
+    int rc = dg__parallel_sum(c->n, hess ? GG_SUMS : 4, gg_rows, &terms, c->threads, acc);
     free(buf);
     if (rc != 0)
         return NAN;
     if (grad)
         for (int k = 0; k < 3; k++)
             grad[k] = acc[k + 1];
+    if (hess)
+        for (int u = 0, n = 4; u < 3; u++)
+            for (int v = u; v < 3; v++, n++)
+                hess[u][v] = hess[v][u] = acc[n];
     return acc[0];
+}
+
+double dg__gg_loglik_pack(const double *par, double *grad, void *data)
+{
+    return gg_loglik(par, grad, NULL, data);
+}
+
+double dg__gg_hessian_pack(const double *par, double *grad, double hess[4][4], void *data)
+{
+    return gg_loglik(par, grad, hess, data);
 }
 
 /* The per-row arrays of c for cap rows; DG_ENOMEM (dg__gg_pack_free frees what was allocated)
@@ -242,7 +280,8 @@ int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit 
     const double starts[4][4] = {
         {1.0, 2.0, mm, 0}, {5.0, 3.0, 0.4 * mm, 0}, {0.5, 5.0, 8.0 * mm, 0}, {1.0, 1.0, 1.0, 0},
     };
-    dg__mle_problem prob = {3, dg__gg_loglik_pack, &c, 4, starts, NULL, 0, 0};
+    dg__mle_problem prob = {3, dg__gg_loglik_pack, &c, 4, starts, NULL, 0, 0,
+                            dg__gg_hessian_pack};
     /* on large data, a pilot on a thinning of the customers (dg__mle_problem.pilot) */
     dg__gg_pack thin = {0};
     dg__mle_problem pilot = prob;
@@ -258,6 +297,10 @@ int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit 
     dg__gg_pack_free(&thin);
     if (rc != 0)
         goto cleanup;
+    /* the spend rates' gamma at its limit: nu = q/gamma the same for everyone, reported as
+     * its inverse, the transaction values' scale (their mean is p/nu) */
+    static const dg__mixing_pair rates = {1, 2, DG__MIX_GAMMA_SCALE, "1/nu = gamma/q"};
+    fit->n_limits = dg__mixing_limits(&res, &rates, 1, fit->limits);
     fit->params.p = res.p[0];
     fit->params.q = res.p[1];
     fit->params.gamma = res.p[2];

@@ -2,8 +2,10 @@
  * likelihood fit on compressed data, and per-customer predictions dispatched to each model. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "analytics/btyd/btyd_grouped.h"
 #include "analytics/btyd/btyd_internal.h"
 
 static const char *const model_names[] = {"bgnbd", "mbgnbd", "paretonbd", "bgbb"};
@@ -144,8 +146,10 @@ double dg_btyd_expected_new(const dg_btyd_params *params, double t)
     return dg_btyd_expected(params, 0, 0, 0, t);
 }
 
-int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_options *opt,
-                     dg_btyd_fit *fit, dg_error *err)
+/* dg_btyd_fit_data; with keep, the compressed data with each customer's pattern is left there
+ * (the caller frees it with dg__btyd_pack_free) when the fit succeeds. */
+static int fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_options *opt,
+                    dg_btyd_fit *fit, dg__btyd_pack *keep, dg_error *err)
 {
     dg__btyd_pack pack;
     int rc;
@@ -154,7 +158,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
         return dg_error_set(err, DG_EINVAL, "unknown BTYD model %d", (int)model);
     if ((rc = dg_btyd_data_check(data, model, err)) != 0)
         return rc;
-    if ((rc = dg__btyd_pack_build(&pack, data, err)) != 0)
+    if ((rc = dg__btyd_pack_build_indexed(&pack, data, keep != NULL, err)) != 0)
         return rc;
     pack.threads = opt ? opt->threads : 0;
     if (pack.total_weight < 4 || pack.mean_x <= 0) {
@@ -165,7 +169,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
     }
     double mT = pack.mean_T > 0 ? pack.mean_T : 1.0;
     double starts[6][4];
-    dg__mle_problem prob = {4, NULL, &pack, 6, (const double (*)[4])starts, NULL, 0, 0};
+    dg__mle_problem prob = {4, NULL, &pack, 6, (const double (*)[4])starts, NULL, 0, 0, NULL};
     switch (model) {
     case DG_BTYD_BGNBD:
     case DG_BTYD_MBGNBD: {
@@ -173,6 +177,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
                                 {2, 2 * mT, 3, 10}, {0.3, 0.1 * mT, 0.3, 5}, {5, 10 * mT, 1, 3}};
         memcpy(starts, s, sizeof s);
         prob.loglik = model == DG_BTYD_BGNBD ? dg__bgnbd_loglik_pack : dg__mbgnbd_loglik_pack;
+        prob.hessian = model == DG_BTYD_BGNBD ? dg__bgnbd_hessian_pack : dg__mbgnbd_hessian_pack;
         break;
     }
     case DG_BTYD_PARETONBD: {
@@ -211,6 +216,15 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
     rc = dg__mle_fit(&prob, opt, &res, err);
     dg__btyd_pack_free(&thin);
     if (rc == 0) {
+        /* each model's mixing distributions, for fits that ran out to their limit */
+        static const dg__mixing_pair pairs[4][2] = {
+            {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_BETA, "p = a/(a+b)"}},
+            {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_BETA, "p = a/(a+b)"}},
+            {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_GAMMA, "mu = s/beta"}},
+            {{0, 1, DG__MIX_BETA, "p = alpha/(alpha+beta)"},
+             {2, 3, DG__MIX_BETA, "theta = gamma/(gamma+delta)"}},
+        };
+        fit->n_limits = dg__mixing_limits(&res, pairs[model], 2, fit->limits);
         fit->params.model = model;
         memcpy(fit->params.p, res.p, sizeof res.p);
         memcpy(fit->se, res.se, sizeof res.se);
@@ -222,6 +236,47 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
         fit->n_customers = (size_t)pack.total_weight;
         fit->n_patterns = pack.n;
     }
-    dg__btyd_pack_free(&pack);
+    if (rc == 0 && keep)
+        *keep = pack;
+    else
+        dg__btyd_pack_free(&pack);
     return rc;
+}
+
+int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_options *opt,
+                     dg_btyd_fit *fit, dg_error *err)
+{
+    return fit_data(data, model, opt, fit, NULL, err);
+}
+
+struct dg__btyd_grouping {
+    dg__btyd_pack pack;
+};
+
+int dg__btyd_fit_grouped(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_options *opt,
+                         dg_btyd_fit *fit, dg__btyd_grouping **grouping, dg_error *err)
+{
+    dg__btyd_grouping *g = calloc(1, sizeof *g);
+    *grouping = NULL;
+    if (!g)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    int rc = fit_data(data, model, opt, fit, &g->pack, err);
+    if (rc != 0)
+        free(g);
+    else
+        *grouping = g;
+    return rc;
+}
+
+void dg__btyd_grouping_free(dg__btyd_grouping *grouping)
+{
+    if (!grouping)
+        return;
+    dg__btyd_pack_free(&grouping->pack);
+    free(grouping);
+}
+
+const dg__btyd_pack *dg__btyd_grouping_pack(const dg__btyd_grouping *grouping)
+{
+    return grouping ? &grouping->pack : NULL;
 }

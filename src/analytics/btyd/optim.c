@@ -9,8 +9,10 @@
  * nlopt, its own polish), and the full data only sees the Newton steps from the pilot's optimum
  * with the pilot's information scaled up: a handful of passes instead of some ninety.
  * Every model gives its analytic gradient, so nlopt runs L-BFGS. Standard errors come from the
- * observed information: the Hessian of the log-likelihood in the natural parameters, by central
- * differences of the analytic gradient (one pass of 2k gradients); se_i = sqrt([(-H)^-1]_ii). */
+ * observed information: the Hessian of the log-likelihood in the natural parameters, analytic
+ * where the model gives it (BG/NBD, MBG/NBD, Gamma-Gamma: then the Newton steps are Newton's
+ * method, and the last one's Hessian is the standard errors'), else by central differences of
+ * the analytic gradient (one pass of 2k gradients); se_i = sqrt([(-H)^-1]_ii). */
 #include <math.h>
 #include <stdio.h>
 #include <nlopt.h>
@@ -94,13 +96,24 @@ static int cholesky(double a[4][4], int k)
     return 0;
 }
 
-/* The observed information (negative Hessian of the log-likelihood) at natural parameters p. */
+/* The observed information (negative Hessian of the log-likelihood) at natural parameters p: the
+ * model's analytic Hessian (one pass) when it gives one, else central differences of its
+ * analytic gradient (2k passes). */
 static void observed_information(const dg__mle_problem *prob, const double *p, double info[4][4],
                                  int *evaluations)
 {
     int k = prob->k;
     double q[4];
     memset(info, 0, 16 * sizeof info[0][0]);
+    if (prob->hessian) {
+        double g[4], h[4][4];
+        prob->hessian(p, g, h, prob->ctx);
+        ++*evaluations;
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+                info[i][j] = -h[i][j];
+        return;
+    }
     for (int j = 0; j < k; j++) {
         double gp[4], gm[4], h = 1e-5 * p[j];
         memcpy(q, p, sizeof q);
@@ -135,12 +148,9 @@ static void cholesky_solve(double l[4][4], int k, const double *b, double *x)
     }
 }
 
-/* Standard errors from the observed information at p. */
-static void standard_errors(const dg__mle_problem *prob, const double *p, dg__mle_result *res)
+/* Standard errors from the observed information info (in the natural parameters). */
+static void standard_errors_from(double info[4][4], int k, dg__mle_result *res)
 {
-    int k = prob->k;
-    double info[4][4];
-    observed_information(prob, p, info, &res->n_evaluations);
     /* invert the information through its Cholesky factor: (L L')^-1 diagonal */
     double l[4][4];
     memcpy(l, info, sizeof l);
@@ -169,78 +179,110 @@ static void standard_errors(const dg__mle_problem *prob, const double *p, dg__ml
     }
 }
 
-/* The log-likelihood at theta = log p and its gradient in theta (the model's analytic gradient
- * in p, by the chain rule d/dtheta = p d/dp). */
-static double theta_gradient(const dg__mle_problem *prob, const double *theta, double *g,
-                             int *evaluations)
-{
-    int k = prob->k;
-    double p[4] = {0, 0, 0, 0}, gp[4] = {0, 0, 0, 0};
-    for (int i = 0; i < k; i++)
-        p[i] = exp(theta[i]);
-    double ll = prob->loglik(p, gp, prob->ctx);
-    ++*evaluations;
-    for (int i = 0; i < k; i++)
-        g[i] = gp[i] * p[i];
-    return ll;
-}
+/* Where the Newton steps are: theta = log p, the log-likelihood there and its gradient in theta,
+ * and the information that sets the steps' metric (in theta, with its Cholesky factor). */
+typedef struct newton_point {
+    double theta[4], ll, g[4];
+    double info_p[4][4];           /* the observed information in p at theta, when exact */
+    double info_theta[4][4], chol[4][4];
+    int exact;                     /* info_p, info_theta and chol are at theta (not a pilot's or
+                                    * an earlier point's) */
+} newton_point;
 
-/* The observed information in theta = log p at theta (d2/dtheta2 = p_i p_j d2/dp2 at a gradient
- * zero), in info; 0 when it is positive definite, with its Cholesky factor in chol. */
-static int theta_information(const dg__mle_problem *prob, const double *theta, double info[4][4],
-                             double chol[4][4], int *evaluations)
+/* The information in theta from the information in p at theta = log p (d2/dtheta2 =
+ * p_i p_j d2/dp2 at a gradient zero) into pt, with its Cholesky factor when positive definite
+ * (returns 0 then; pt keeps its metric otherwise). */
+static int set_information(newton_point *pt, int k, const double *p, double info_p[4][4])
 {
-    int k = prob->k;
-    double p[4] = {0, 0, 0, 0};
-    for (int i = 0; i < k; i++)
-        p[i] = exp(theta[i]);
-    observed_information(prob, p, info, evaluations);
+    double info[4][4], chol[4][4];
+    memset(info, 0, sizeof info);
     for (int i = 0; i < k; i++)
         for (int j = 0; j < k; j++)
-            info[i][j] *= p[i] * p[j];
-    memcpy(chol, info, 16 * sizeof info[0][0]);
-    return cholesky(chol, k);
+            info[i][j] = info_p[i][j] * p[i] * p[j];
+    memcpy(chol, info, sizeof chol);
+    if (cholesky(chol, k) != 0)
+        return -1;
+    memcpy(pt->info_p, info_p, sizeof pt->info_p);
+    memcpy(pt->info_theta, info, sizeof info);
+    memcpy(pt->chol, chol, sizeof chol);
+    pt->exact = 1;
+    return 0;
 }
 
-/* Newton steps on gradient = 0 in theta with a fixed information matrix, given by its Cholesky
- * factor chol (a chord method: its fixed point is the zero of the gradient; the matrix only sets
- * the pace). Up to `refreshes` times, when a step shrank less than fourfold, the matrix is
- * computed again where the steps are (a pilot's information can be far off for a weakly
- * identified parameter). Returns 1 when the steps settled (see POLISH_STEP and POLISH_FLOOR),
- * -1 when they did not settle or lost likelihood (theta keeps the last good point). */
-static int newton_steps(const dg__mle_problem *prob, const double *lb, const double *ub,
-                        double chol[4][4], double *theta, double *ll, int *evaluations,
-                        int refreshes)
+/* The log-likelihood and its gradient at pt->theta (the model's analytic gradient in p, by the
+ * chain rule d/dtheta = p d/dp), and in the same pass the information when the model gives its
+ * Hessian (set_information; pt->exact says whether it was positive definite). */
+static void evaluate_point(const dg__mle_problem *prob, newton_point *pt, int *evaluations)
 {
     int k = prob->k;
-    double g[4];
-    double cur = theta_gradient(prob, theta, g, evaluations);
-    if (!isfinite(cur))
+    double p[4] = {0, 0, 0, 0}, gp[4] = {0, 0, 0, 0}, h[4][4];
+    for (int i = 0; i < k; i++)
+        p[i] = exp(pt->theta[i]);
+    ++*evaluations;
+    pt->exact = 0;
+    if (prob->hessian) {
+        double info_p[4][4];
+        memset(info_p, 0, sizeof info_p);
+        pt->ll = prob->hessian(p, gp, h, prob->ctx);
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+                info_p[i][j] = -h[i][j];
+        if (isfinite(pt->ll))
+            set_information(pt, k, p, info_p);
+    } else {
+        pt->ll = prob->loglik(p, gp, prob->ctx);
+    }
+    for (int i = 0; i < k; i++)
+        pt->g[i] = gp[i] * p[i];
+}
+
+/* The information at pt->theta (observed_information) as pt's metric; 0 when it is positive
+ * definite. */
+static int refresh_information(const dg__mle_problem *prob, newton_point *pt, int *evaluations)
+{
+    double p[4] = {0, 0, 0, 0}, info_p[4][4];
+    for (int i = 0; i < prob->k; i++)
+        p[i] = exp(pt->theta[i]);
+    observed_information(prob, p, info_p, evaluations);
+    return set_information(pt, prob->k, p, info_p);
+}
+
+/* Newton steps on gradient = 0 in theta from pt (evaluated: evaluate_point), each step solving
+ * with pt's information. With the model's Hessian that is the information at every point (Newton's
+ * method: quadratic convergence, the last point's information then gives the standard errors).
+ * Without it the metric stays fixed (a chord method: its fixed point is the zero of the
+ * gradient; the matrix only sets the pace), and up to `refreshes` times, when a step shrank less
+ * than fourfold, it is computed again by differences where the steps are (a pilot's information
+ * can be far off for a weakly identified parameter). Returns 1 when the steps settled (see
+ * POLISH_STEP and POLISH_FLOOR), -1 when they did not settle or lost likelihood (pt keeps the
+ * last good point). */
+static int newton_steps(const dg__mle_problem *prob, const double *lb, const double *ub,
+                        newton_point *pt, int *evaluations, int refreshes)
+{
+    int k = prob->k;
+    if (!isfinite(pt->ll))
         return -1;
-    *ll = cur;
     double previous = HUGE_VAL;
     for (int it = 0; it < POLISH_ITERATIONS; it++) {
-        double step[4], next[4], g_next[4], biggest = 0;
-        cholesky_solve(chol, k, g, step);
+        double step[4], biggest = 0;
+        newton_point next = *pt;
+        cholesky_solve(pt->chol, k, pt->g, step);
         for (int i = 0; i < k; i++) {
-            next[i] = theta[i] + step[i];
+            next.theta[i] = pt->theta[i] + step[i];
             biggest = fmax(biggest, fabs(step[i]));
-            if (!(next[i] >= lb[i] && next[i] <= ub[i]))
+            if (!(next.theta[i] >= lb[i] && next.theta[i] <= ub[i]))
                 return -1;
         }
-        double ll_next = theta_gradient(prob, next, g_next, evaluations);
-        if (!isfinite(ll_next) || ll_next < cur - 1e-10 * fabs(cur))
+        evaluate_point(prob, &next, evaluations);
+        if (!isfinite(next.ll) || next.ll < pt->ll - 1e-10 * fabs(pt->ll))
             return -1;
-        memcpy(theta, next, sizeof next);
-        memcpy(g, g_next, sizeof g_next);
-        cur = ll_next;
-        *ll = cur;
+        *pt = next;
         if (biggest < POLISH_STEP || (biggest < POLISH_FLOOR && biggest >= previous))
             return 1;
-        if (refreshes > 0 && biggest >= POLISH_FLOOR && biggest > 0.25 * previous) {
-            double info[4][4];
+        if (!prob->hessian && refreshes > 0 && biggest >= POLISH_FLOOR &&
+            biggest > 0.25 * previous) {
             refreshes--;
-            if (theta_information(prob, theta, info, chol, evaluations) != 0)
+            if (refresh_information(prob, pt, evaluations) != 0)
                 return -1;
         }
         previous = biggest;
@@ -248,24 +290,42 @@ static int newton_steps(const dg__mle_problem *prob, const double *lb, const dou
     return -1;
 }
 
-/* Newton steps with the information at the starting point (theta_information, kept in res).
- * Returns 1 when the steps settled, 0 when the information is not positive definite (a flat
- * direction: theta is left as it is), -1 as newton_steps. */
-static int polish(const dg__mle_problem *prob, const double *lb, const double *ub, double *theta,
-                  double *ll, int *evaluations, dg__mle_result *res)
+/* Newton steps from pt with the information at pt (kept in res as info_theta). Returns 1 when
+ * the steps settled, 0 when the information is not positive definite (a flat direction: pt is
+ * left as it is), -1 as newton_steps. */
+static int polish(const dg__mle_problem *prob, const double *lb, const double *ub,
+                  newton_point *pt, int *evaluations, dg__mle_result *res)
 {
-    double chol[4][4];
-    res->info_ok = theta_information(prob, theta, res->info_theta, chol, evaluations) == 0;
+    evaluate_point(prob, pt, evaluations);
+    if (!prob->hessian && isfinite(pt->ll))
+        refresh_information(prob, pt, evaluations);
+    res->info_ok = pt->exact;
+    memcpy(res->info_theta, pt->info_theta, sizeof res->info_theta);
     if (!res->info_ok)
         return 0;
-    return newton_steps(prob, lb, ub, chol, theta, ll, evaluations, 0);
+    return newton_steps(prob, lb, ub, pt, evaluations, 0);
+}
+
+/* The standard errors at the fit's point pt: from the information the Newton steps left there,
+ * or computed (observed_information). */
+static void standard_errors(const dg__mle_problem *prob, newton_point *pt, dg__mle_result *res)
+{
+    double info[4][4];
+    if (pt->exact) {
+        standard_errors_from(pt->info_p, prob->k, res);
+        return;
+    }
+    observed_information(prob, res->p, info, &res->n_evaluations);
+    standard_errors_from(info, prob->k, res);
 }
 
 /* The fit through the pilot (dg__mle_problem.pilot): 1 when the Newton steps on the full data
- * from the pilot's optimum settled (res filled but for the standard errors), else 0 (res gets
- * only the evaluations spent). */
+ * from the pilot's optimum settled (res filled but for the standard errors, pt where they
+ * ended), else 0 (res gets only the evaluations spent). The pilot's information, scaled up,
+ * sets the first step's metric unless the model gives its Hessian. */
 static int fit_from_pilot(const dg__mle_problem *prob, const dg_fit_options *opt,
-                          const double *lb, const double *ub, dg__mle_result *res)
+                          const double *lb, const double *ub, newton_point *pt,
+                          dg__mle_result *res)
 {
     dg__mle_result pilot;
     dg_error ignored = {0};
@@ -274,22 +334,25 @@ static int fit_from_pilot(const dg__mle_problem *prob, const dg_fit_options *opt
         res->n_pilot_evaluations = pilot.n_evaluations;
         return 0;
     }
-    double chol[4][4], theta[4], ll = -HUGE_VAL;
+    memset(pt, 0, sizeof *pt);
     for (int i = 0; i < k; i++) {
-        theta[i] = log(pilot.p[i]);
+        pt->theta[i] = log(pilot.p[i]);
         for (int j = 0; j < k; j++)
-            chol[i][j] = pilot.info_theta[i][j] * prob->pilot_scale;
+            pt->chol[i][j] = pilot.info_theta[i][j] * prob->pilot_scale;
     }
     int evaluations = 0;
     res->n_pilot_evaluations = pilot.n_evaluations;
-    if (cholesky(chol, k) != 0 ||
-        newton_steps(prob, lb, ub, chol, theta, &ll, &evaluations, PILOT_REFRESHES) != 1) {
+    int chol_ok = cholesky(pt->chol, k) == 0;
+    if (chol_ok || prob->hessian)
+        evaluate_point(prob, pt, &evaluations);
+    if (!(chol_ok || pt->exact) ||
+        newton_steps(prob, lb, ub, pt, &evaluations, PILOT_REFRESHES) != 1) {
         res->n_evaluations = evaluations;
         return 0;
     }
     for (int i = 0; i < k; i++)
-        res->p[i] = exp(theta[i]);
-    res->loglik = ll;
+        res->p[i] = exp(pt->theta[i]);
+    res->loglik = pt->ll;
     res->status = pilot.status;
     res->converged = pilot.converged;
     res->n_evaluations = evaluations;
@@ -347,10 +410,11 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
         ub[i] = log(1e8);
     }
     int pilot_evaluations = 0;
+    newton_point pt;
     if (prob->pilot) {
-        if (fit_from_pilot(prob, opt, lb, ub, res)) {
+        if (fit_from_pilot(prob, opt, lb, ub, &pt, res)) {
             if (!prob->skip_se)
-                standard_errors(prob, res->p, res);
+                standard_errors(prob, &pt, res);
             return 0;
         }
         oc.evaluations = res->n_evaluations;   /* the Newton steps that did not settle */
@@ -414,18 +478,19 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
                             "the likelihood could not be maximised from any of %d starts (the "
                             "data do not suit the model, or hold extreme values or weights): %s",
                             n_starts, stops);
-    double ll = -best;
-    int polished = polish(prob, lb, ub, best_theta, &ll, &oc.evaluations, res);
+    memset(&pt, 0, sizeof pt);
+    memcpy(pt.theta, best_theta, sizeof best_theta);
+    int polished = polish(prob, lb, ub, &pt, &oc.evaluations, res);
     res->n_evaluations = oc.evaluations;
     res->n_pilot_evaluations = pilot_evaluations;
     for (unsigned i = 0; i < k; i++)
-        res->p[i] = exp(best_theta[i]);
-    res->loglik = ll;
+        res->p[i] = exp(pt.theta[i]);
+    res->loglik = isfinite(pt.ll) ? pt.ll : -best;
     res->status = best_status;
     res->converged = polished >= 0 &&
                      (best_status == NLOPT_SUCCESS || best_status == NLOPT_FTOL_REACHED ||
                       best_status == NLOPT_XTOL_REACHED || best_status == NLOPT_ROUNDOFF_LIMITED);
     if (!prob->skip_se)
-        standard_errors(prob, res->p, res);
+        standard_errors(prob, &pt, res);
     return 0;
 }

@@ -122,6 +122,7 @@ void dg__btyd_pack_free(dg__btyd_pack *pack)
     free(pack->kt);
     free(pack->ikt);
     free(pack->ikT);
+    free(pack->customer_pattern);
     if (!pack->shared) {
         free(pack->ux);
         free(pack->ut);
@@ -187,6 +188,12 @@ static pattern_slot *grow(pattern_slot *slot, size_t *cap)
 
 int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error *err)
 {
+    return dg__btyd_pack_build_indexed(pack, data, 0, err);
+}
+
+int dg__btyd_pack_build_indexed(dg__btyd_pack *pack, const dg_btyd_data *data,
+                                int index_customers, dg_error *err)
+{
     /* Each customer's x, t_x and T become their indexes among the distinct values (small tables
      * that stay in cache), and the three indexes find the pattern. The tables grow with what they
      * hold, not with the customers, and number values and patterns in order of first
@@ -199,6 +206,11 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
     memset(pack, 0, sizeof *pack);
     if (!slot)
         goto cleanup;
+    uint32_t *pattern_of = NULL;
+    if (index_customers && !(pattern_of = pack->customer_pattern =
+                                 malloc((n ? n : 1) * sizeof *pattern_of)))
+        goto cleanup;
+    pack->every_customer = 1;
     for (size_t h = 0; h < cap; h++)
         slot[h].row = UINT32_MAX;
     /* Gamma-Gamma packs (x, m, m): the one column is indexed once */
@@ -221,8 +233,12 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
         }
         for (size_t i = begin; i < end; i++) {
             double w = data->weight ? data->weight[i] : 1.0;
-            if (w == 0.0)
+            if (w == 0.0) {
+                pack->every_customer = 0;
+                if (pattern_of)
+                    pattern_of[i] = UINT32_MAX;
                 continue;
+            }
             const uint32_t *k = key[i - begin];
             size_t h = hash[i - begin] & (cap - 1);
             while (slot[h].row != UINT32_MAX &&
@@ -254,6 +270,8 @@ int dg__btyd_pack_build(dg__btyd_pack *pack, const dg_btyd_data *data, dg_error 
                 }
             }
             slot[h].w += w;
+            if (pattern_of)
+                pattern_of[i] = slot[h].row;
             sum_T += w * data->age[i];
             sum_x += w * data->frequency[i];
             total += w;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analytics/btyd/btyd_grouped.h"
 #include "analytics/btyd/btyd_internal.h"
 
 #define MAX_THREADS 64
@@ -221,6 +222,20 @@ static void groups_free(groups *g)
     free(g->hist_pair);
 }
 
+/* The distinct (x, T) pairs of g's histories and each history's pair; DG_ENOMEM or 0. */
+static int pairs_build(groups *g)
+{
+    g->hist_pair = malloc((g->hist.n ? g->hist.n : 1) * sizeof *g->hist_pair);
+    if (!g->hist_pair || keyset_init(&g->pair, g->hist.n) != 0)
+        return DG_ENOMEM;
+    for (size_t j = 0; j < g->hist.n; j++) {
+        key3 k = {g->hist.key[j].a, 0, g->hist.key[j].c};
+        if ((g->hist_pair[j] = keyset_index(&g->pair, &k)) == UINT32_MAX)
+            return DG_ENOMEM;
+    }
+    return 0;
+}
+
 /* One share of the customers, grouped on its own thread into its own keyset. */
 typedef struct share {
     const dg_btyd_data *d;
@@ -285,20 +300,34 @@ static int groups_build(groups *g, const dg_btyd_data *d, int threads)
         free(sh[p].ks.key);
         free(sh[p].map);
     }
-    if (rc)
-        goto oom;
-    g->hist_pair = malloc((g->hist.n ? g->hist.n : 1) * sizeof *g->hist_pair);
-    if (!g->hist_pair || keyset_init(&g->pair, g->hist.n) != 0)
-        goto oom;
-    for (size_t j = 0; j < g->hist.n; j++) {
-        key3 k = {g->hist.key[j].a, 0, g->hist.key[j].c};
-        if ((g->hist_pair[j] = keyset_index(&g->pair, &k)) == UINT32_MAX)
-            goto oom;
+    if (rc || pairs_build(g) != 0) {
+        groups_free(g);
+        return DG_ENOMEM;
     }
     return 0;
-oom:
-    groups_free(g);
-    return DG_ENOMEM;
+}
+
+/* The groups from a fit's compressed data with each customer's pattern (btyd_grouped.h): its
+ * patterns are the histories, numbered as groups_build numbers them (first appearance); only
+ * the pairs are found here, from the patterns. DG_ENOMEM or 0. */
+static int groups_from_pack(groups *g, const dg__btyd_pack *pk, size_t n_customers)
+{
+    memset(g, 0, sizeof *g);
+    g->hist.key = malloc((pk->n ? pk->n : 1) * sizeof *g->hist.key);
+    g->cust_hist = malloc((n_customers ? n_customers : 1) * sizeof *g->cust_hist);
+    if (!g->hist.key || !g->cust_hist) {
+        groups_free(g);
+        return DG_ENOMEM;
+    }
+    for (size_t j = 0; j < pk->n; j++)
+        g->hist.key[j] = (key3){bits_of(pk->x[j]), bits_of(pk->t_x[j]), bits_of(pk->T[j])};
+    g->hist.n = pk->n;
+    memcpy(g->cust_hist, pk->customer_pattern, n_customers * sizeof *g->cust_hist);
+    if (pairs_build(g) != 0) {
+        groups_free(g);
+        return DG_ENOMEM;
+    }
+    return 0;
 }
 
 /* ---- the three passes ---- */
@@ -363,7 +392,16 @@ int dg_btyd_predict(const dg_btyd_predictions *out, const dg_btyd_params *params
                     const dg_btyd_data *data, double horizon, double discount_rate, int threads,
                     dg_error *err)
 {
+    return dg__btyd_predict_grouped(out, params, data, NULL, horizon, discount_rate, threads,
+                                    err);
+}
+
+int dg__btyd_predict_grouped(const dg_btyd_predictions *out, const dg_btyd_params *params,
+                             const dg_btyd_data *data, const dg__btyd_grouping *grouping,
+                             double horizon, double discount_rate, int threads, dg_error *err)
+{
     groups g;
+    const dg__btyd_pack *pk = dg__btyd_grouping_pack(grouping);
     if ((unsigned)params->model > DG_BTYD_BGBB)
         return dg_error_set(err, DG_EINVAL, "unknown BTYD model %d", (int)params->model);
     if (!(horizon >= 0) || !isfinite(horizon))
@@ -376,7 +414,9 @@ int dg_btyd_predict(const dg_btyd_predictions *out, const dg_btyd_params *params
         return dg_error_set(err, DG_EINVAL, "DERT needs the Pareto/NBD model and a discount "
                             "rate > 0");
     threads = threads_or_cores(threads);
-    if (groups_build(&g, data, threads) != 0)
+    /* the fit's grouping when it holds every customer (a customer of weight 0 has no pattern) */
+    int reuse = pk && pk->customer_pattern && pk->every_customer;
+    if ((reuse ? groups_from_pack(&g, pk, data->n_customers) : groups_build(&g, data, threads)) != 0)
         return dg_error_set(err, DG_ENOMEM, "out of memory grouping %zu customers",
                             data->n_customers);
     size_t nh = g.hist.n ? g.hist.n : 1, np = g.pair.n ? g.pair.n : 1;

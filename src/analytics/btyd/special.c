@@ -1,5 +1,5 @@
-/* Special functions for the BTYD likelihoods, all in log space: digamma, log-beta, log-sum-exp,
- * and the Gauss hypergeometric function 2F1(a,b;c;z) for z < 1.
+/* Special functions for the BTYD likelihoods, all in log space: digamma, trigamma, log-beta,
+ * log-sum-exp, and the Gauss hypergeometric function 2F1(a,b;c;z) for z < 1.
  * 2F1 is summed as its power series with running rescaling (no overflow for huge parameters),
  * after choosing between the direct series and Euler's transformation
  *   2F1(a,b;c;z) = (1-z)^(c-a-b) 2F1(c-a,c-b;c;z)          (Abramowitz & Stegun 15.3.3)
@@ -27,6 +27,24 @@ double dg__digamma(double x)
     double f = 1.0 / (x * x);
     result += log(x) - 0.5 / x
         - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+    return result;
+}
+
+double dg__trigamma(double x)
+{
+    double result = 0.0;
+    if (!(x > 0.0))
+        return NAN;
+    while (x < 10.0) {   /* psi'(x) = psi'(x+1) + 1/x^2 */
+        result += 1.0 / (x * x);
+        x += 1.0;
+    }
+    /* asymptotic expansion, A&S 6.4.12: 1/x + 1/(2x^2) + sum B_2k / x^(2k+1), through B_12;
+     * the first term left out (B_14/x^15 = 7/6e-15) is 1e-14 of psi'(10) */
+    double f = 1.0 / (x * x);
+    result += 1.0 / x + 0.5 * f +
+              f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * (5.0 / 66 -
+              f * (691.0 / 2730))))));
     return result;
 }
 

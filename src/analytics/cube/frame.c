@@ -55,6 +55,8 @@ static const char **dict_labels(const dg_dict *dict)
 static int add_dict_dim(dg_cube *cube, const char *name, const char *parent, dg_cube_key key,
                         const uint32_t *codes, const dg_dict *dict, dg_error *err)
 {
+    if (!codes)   /* an order column the frame was read without: no query of it names it */
+        return 0;
     const char **labels = dict_labels(dict);
     if (!labels)
         return dg_error_set(err, DG_ENOMEM, "out of memory");

@@ -1,0 +1,26 @@
+/* The frame snapshot's column codec (docs/snapshot.md, "Compressed columns"): an integer column
+ * as blocks of DG__CODEC_BLOCK values, each stored frame-of-reference (its least value as a
+ * zigzag varint, then every value minus it bit-packed at the width of the largest), either of
+ * the values themselves or of their differences from the value before (chosen per column,
+ * whichever is smaller: sorted ids, offsets and days pack to a few bits). Simple and fast: the
+ * decoder unpacks a block with word loads, straight into the frame's array. */
+#ifndef DANGOL_FRAME_COLUMN_CODEC_H
+#define DANGOL_FRAME_COLUMN_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define DG__CODEC_BLOCK 1024
+
+/* The encoding of n values of size bytes each (1, 4 or 8; read as signed), into out unless it is
+ * NULL; returns its length either way. */
+size_t dg__codec_encode(const void *values, size_t n, size_t size, unsigned char *out);
+
+/* Where the decoder reads its bytes from: exactly n bytes into dst, or false. */
+typedef bool (*dg__codec_get_fn)(void *ctx, void *dst, size_t n);
+
+/* The n values of size bytes encoded in the bytes get hands over, into values. False when the
+ * bytes run short or are not an encoding (an unknown mode, a width over 64). */
+bool dg__codec_decode(void *values, size_t n, size_t size, dg__codec_get_fn get, void *ctx);
+
+#endif

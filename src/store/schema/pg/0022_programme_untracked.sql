@@ -1,0 +1,3 @@
+-- dangol store, schema version 22, PostgreSQL dialect of ../0022_programme_untracked.sql: nothing
+-- to do: a PostgreSQL store keeps no frame snapshot yet (its frame is read from the rows every
+-- time), so it has no snapshot triggers to drop.

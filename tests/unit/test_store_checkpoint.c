@@ -1,0 +1,60 @@
+/* Checkpoints off the writer's path (dg_store_checkpoint_elsewhere, dg_store_checkpoint): a
+ * writer whose commits leave the write-ahead log long calls its due function instead of copying
+ * the log itself; another connection's dg_store_checkpoint copies it, and the next write then
+ * starts the log again from its beginning; due NULL gives the writer its own checkpoints back. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "dangol/store.h"
+#include "support.h"
+
+static char path[64];
+
+static void due(void *ctx)
+{
+    (*(int *)ctx)++;
+}
+
+/* Writes n customers in one transaction (about n / 40 pages of the log). */
+static void write_customers(dg_store *store, int from, int n)
+{
+    dg_error err;
+    const dg_entity *customers = dg_entity_find("customers");
+    dg_value row[32];
+    char id[32];
+    cr_assert_eq(dg_store_begin(store, &err), 0, "%s", err.message);
+    for (int i = from; i < from + n; i++) {
+        for (size_t c = 0; c < customers->n_columns; c++)
+            row[c] = (dg_value){ .is_null = true };
+        snprintf(id, sizeof id, "C%08d", i);
+        row[0] = (dg_value){ .u.s = id };
+        cr_assert_eq(dg_store_put(store, customers, row, &err), 0, "%s", err.message);
+    }
+    cr_assert_eq(dg_store_commit(store, &err), 0, "%s", err.message);
+}
+
+Test(store_checkpoint, a_long_log_is_left_to_another_connection)
+{
+    dg_error err;
+    dg_store *writer = test_store_create(path, sizeof path, "checkpoint");
+    dg_store *checkpointer = NULL;
+    cr_assert_eq(dg_store_open(&checkpointer, path, 0, &err), 0, "%s", err.message);
+    int calls = 0;
+    dg_store_checkpoint_elsewhere(writer, due, &calls);
+    write_customers(writer, 0, 100);
+    cr_assert_eq(calls, 0, "a short log asked for a checkpoint");
+    write_customers(writer, 100, 100000);
+    cr_assert_gt(calls, 0, "a log past %d pages did not ask", DG_STORE_CHECKPOINT_PAGES);
+    cr_assert_eq(dg_store_checkpoint(checkpointer, &err), 0, "%s", err.message);
+    int before = calls;
+    write_customers(writer, 200000, 10);   /* starts the copied log again: a short log */
+    cr_assert_eq(calls, before, "the log did not start again after the checkpoint");
+    /* its own checkpoints back: a long log no longer asks */
+    dg_store_checkpoint_elsewhere(writer, NULL, NULL);
+    write_customers(writer, 300000, 100000);
+    cr_assert_eq(calls, before);
+    dg_store_close(checkpointer);
+    dg_store_close(writer);
+    test_remove_store(path);
+}
