@@ -768,6 +768,66 @@ again=$("$D" --db "$R" --format csv followup schedule --as-of 2025-12-31 --rules
   pass "4 simultaneous schedulers: each of $tasks tasks created once, none failed" ||
   fail "4 schedulers: $created created, $tasks stored, $again on a fifth run" "$(cat "$WORK"/schedule.*.err)"
 
+# Moments of truth: visits imported (drawn here, seeded: 400 visits rating the 8 moments of the
+# default cycle on 1-5), the reports, a visit recorded (again: refused; its key again: replayed)
+# and the reports after it, the same on both stores.
+python3 - "$WORK/csv/customers.csv" "$WORK/mot" <<'PY'
+import csv, random, sys
+customers = [r["customer_id"] for r in csv.DictReader(open(sys.argv[1]))]
+moments = ["booking_call", "parking", "reception", "waiting", "consultation", "treatment",
+           "payment", "follow_up_call"]
+rng = random.Random(14)
+with open(sys.argv[2] + "_visits.csv", "w", newline="") as v, \
+     open(sys.argv[2] + "_ratings.csv", "w", newline="") as r:
+    vw, rw = csv.writer(v), csv.writer(r)
+    vw.writerow(["visit_id", "customer_id", "visited_on", "nps", "staff_id"])
+    rw.writerow(["visit_id", "moment", "score"])
+    for n in range(400):
+        vid, mood = f"MV{n:04d}", rng.random()
+        vw.writerow([vid, rng.choice(customers), f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                     "" if n % 9 == 0 else min(10, int(mood * 11 + rng.random())), ""])
+        for m in moments:
+            if rng.random() < 0.8:
+                rw.writerow([vid, m, min(5, 1 + int(mood * 4 + rng.random() * 1.5))])
+PY
+for db in "$S" "$P"; do
+  "$D" --db "$db" -q import mot_visits "$WORK/mot_visits.csv" && "$D" --db "$db" -q import mot_ratings "$WORK/mot_ratings.csv" ||
+    fail "the MOT visits import into $db"
+done
+mot_steps() {   # DB
+  for r in cycle score weakest drivers; do "$D" --db "$1" --format csv mot $r; echo "exit $?"; done
+  "$D" --db "$1" --format csv mot visits --top 20; echo "exit $?"
+  "$D" --db "$1" --format json mot score --as-of 2025-06-30; echo "exit $?"
+  "$D" --db "$1" --format csv mot record --visit V-E2E --customer "$C" --rating waiting=3 \
+    --rating 상담=5 --date 2025-12-20 --nps 9 --idempotency-key mot-1; echo "exit $?"
+  "$D" --db "$1" --format csv mot record --visit V-E2E --customer "$C" --rating waiting=3 \
+    --rating 상담=5 --date 2025-12-20 --nps 9 --idempotency-key mot-1; echo "exit $?"
+  "$D" --db "$1" mot record --visit V-E2E --customer "$C" --rating waiting=1; echo "exit $?"
+  "$D" --db "$1" mot record --visit V-E2E-2 --customer NOBODY --rating waiting=1; echo "exit $?"
+  for r in score weakest drivers; do "$D" --db "$1" --format csv mot $r; echo "exit $?"; done
+  "$D" --db "$1" --format json mot visits --top 5; echo "exit $?"
+}
+mot_steps "$S" > "$WORK/mot.sqlite" 2>&1
+mot_steps "$P" > "$WORK/mot.pg" 2>&1
+grep -q '^V-E2E,' "$WORK/mot.pg" && ! grep -q 'not available' "$WORK/mot.pg" &&
+  pass "moments of truth on PostgreSQL: reports and a visit recorded" ||
+  fail "moments of truth on PostgreSQL" "$(head -30 "$WORK/mot.pg")"
+expect_same "moments of truth: the same answers on both stores" "$WORK/mot.sqlite" "$WORK/mot.pg"
+
+# 10 processes record one new visit at once: one records it, nine are told it is recorded
+# already, and it has its two ratings once.
+for i in $(seq 1 10); do
+  ( "$D" --db "$P" -q mot record --visit V-RACE --customer "$C" --rating waiting=4 --rating 상담=2 \
+      > /dev/null 2> "$WORK/mot.$i.err"; echo $? > "$WORK/mot.$i.rc" ) &
+done
+wait
+won=$(cat "$WORK"/mot.*.rc | grep -c '^0$'); refused=$(grep -l "is recorded already" "$WORK"/mot.*.err | wc -l)
+ratings=$(pg_psql "SELECT count(*) FROM mot_ratings WHERE visit_id = 'V-RACE'" shop)
+[ "$won" = 1 ] && [ "$refused" = 9 ] && [ "$ratings" = 2 ] &&
+  pass "10 simultaneous records of one visit: one records it, nine refused, 2 ratings" ||
+  fail "10 simultaneous records of one visit: $won won, $refused refused, $ratings ratings" \
+    "$(cat "$WORK"/mot.*.err | sort | uniq -c)"
+
 # The audit trail: written by the commands, listed, verified and pruned, the same on both stores
 # (fresh ones, so both hold the same entries; times and hashes, which hold the times, cut). The
 # prune runs with its clock 800 days ahead (helpers/clock_ahead.c), so it cuts what the default
