@@ -828,6 +828,58 @@ ratings=$(pg_psql "SELECT count(*) FROM mot_ratings WHERE visit_id = 'V-RACE'" s
   fail "10 simultaneous records of one visit: $won won, $refused refused, $ratings ratings" \
     "$(cat "$WORK"/mot.*.err | sort | uniq -c)"
 
+# Customer value: survey answers imported (again: nothing changes; a bad file: nothing written),
+# the scores, reliability, drivers and grid, the same on both stores. The answers are drawn
+# here, seeded, for every item of the built-in survey.
+"$D" --db "$S" --format csv value items > "$WORK/value_items.csv"
+python3 - "$WORK/value_items.csv" "$WORK/csv/customers.csv" "$WORK/value.csv" <<'PY'
+import csv, random, sys
+items = list(csv.DictReader(open(sys.argv[1])))
+customers = [r["customer_id"] for r in csv.DictReader(open(sys.argv[2]))]
+rng = random.Random(19)
+with open(sys.argv[3], "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["response_id", "customer_id", "answered_on"] + [i["item"] for i in items])
+    for n, c in enumerate(customers[:240]):
+        lean = rng.random()
+        w.writerow([f"V{n:04d}", c, f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}"] +
+                   [min(int(i["scale_max"]), int(i["scale_min"]) + int(lean * (int(i["scale_max"]) - int(i["scale_min"]) + 1) * rng.random() + rng.random()))
+                    for i in items])
+PY
+head -2 "$WORK/value.csv" > "$WORK/value_bad.csv"
+echo "V9999,NOBODY,2025-06-01$(head -2 "$WORK/value.csv" | tail -1 | cut -d, -f4- | sed 's/^/,/')" >> "$WORK/value_bad.csv"
+value_steps() {   # DB
+  "$D" --db "$1" value import "$WORK/value_bad.csv"; echo "exit $?"
+  "$D" --db "$1" value import "$WORK/value.csv"; echo "exit $?"
+  "$D" --db "$1" -q value import "$WORK/value.csv"; echo "exit $?"
+  for r in scores reliability drivers grid; do "$D" --db "$1" --format csv value $r; echo "exit $?"; done
+  "$D" --db "$1" --format json value drivers --outcome nps; echo "exit $?"
+  "$D" --db "$1" --format csv value grid --by segment; echo "exit $?"
+  "$D" --db "$1" --format csv value scores --customer "$C"; echo "exit $?"
+  "$D" --db "$1" value scores --customer NOBODY; echo "exit $?"
+}
+value_steps "$S" > "$WORK/value.sqlite" 2>&1
+value_steps "$P" > "$WORK/value.pg" 2>&1
+grep -q '^emotional,' "$WORK/value.pg" && ! grep -q 'not available' "$WORK/value.pg" &&
+  pass "customer value on PostgreSQL: imported and analysed" ||
+  fail "customer value on PostgreSQL" "$(head -30 "$WORK/value.pg")"
+expect_same "customer value: the same answers on both stores" "$WORK/value.sqlite" "$WORK/value.pg"
+
+# 6 processes import (replace) the same 20 responses at once: every import succeeds and each
+# response has its answers once.
+head -21 "$WORK/value.csv" > "$WORK/value20.csv"
+for i in 1 2 3 4 5 6; do
+  ( "$D" --db "$P" -q value import "$WORK/value20.csv" > /dev/null 2> "$WORK/vimp.$i.err"
+    echo $? > "$WORK/vimp.$i.rc" ) &
+done
+wait
+failed=$(cat "$WORK"/vimp.*.rc | grep -vc '^0$')
+answers=$(pg_psql "SELECT count(*) FROM value_answers WHERE response_id < 'V0020'" shop)
+expected=$(( 20 * ($(head -1 "$WORK/value.csv" | tr , '\n' | wc -l) - 3) ))
+[ "$failed" = 0 ] && [ "$answers" = "$expected" ] &&
+  pass "6 simultaneous imports of 20 responses: all succeed, $answers answers once" ||
+  fail "6 simultaneous imports: $failed failed, $answers answers of $expected" "$(cat "$WORK"/vimp.*.err | sort | uniq -c)"
+
 # The audit trail: written by the commands, listed, verified and pruned, the same on both stores
 # (fresh ones, so both hold the same entries; times and hashes, which hold the times, cut). The
 # prune runs with its clock 800 days ahead (helpers/clock_ahead.c), so it cuts what the default
