@@ -880,6 +880,50 @@ expected=$(( 20 * ($(head -1 "$WORK/value.csv" | tr , '\n' | wc -l) - 3) ))
   pass "6 simultaneous imports of 20 responses: all succeed, $answers answers once" ||
   fail "6 simultaneous imports: $failed failed, $answers answers of $expected" "$(cat "$WORK"/vimp.*.err | sort | uniq -c)"
 
+# The service-profit chain: staff surveys imported (drawn here, seeded: 6 responses of 5 items
+# per site of the orders), `staff chain` the same on both stores; then 12 simultaneous API
+# writes of one new response through two servers: one 201, eleven 409, its answers once.
+python3 - "$WORK/csv/orders.csv" "$WORK/staff_surveys.csv" <<'PY'
+import csv, random, sys
+sites = sorted({r["site"] for r in csv.DictReader(open(sys.argv[1])) if r["site"]})
+rng = random.Random(21)
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["response_id", "item", "site", "staff_id", "answered_on", "score", "scale_min", "scale_max"])
+    for s, site in enumerate(sites):
+        mood = rng.random()
+        for n in range(6):
+            for item in ["pride", "tools", "training", "recognition", "workload"]:
+                w.writerow([f"S{s:02d}-{n}", item, site, "", f"2025-{1 + n:02d}-15",
+                            min(5, 1 + int(mood * 4 + rng.random() * 1.5)), 1, 5])
+PY
+for db in "$S" "$P"; do
+  "$D" --db "$db" -q import staff_surveys "$WORK/staff_surveys.csv" || fail "the staff surveys import into $db"
+done
+staff_steps() {   # DB
+  for fmt in table csv json; do "$D" --db "$1" --format $fmt staff chain; echo "exit $?"; done
+  "$D" --db "$1" --format csv staff chain --as-of 2025-03-31 --min-responses 2; echo "exit $?"
+}
+staff_steps "$S" > "$WORK/staff.sqlite" 2>&1
+staff_steps "$P" > "$WORK/staff.pg" 2>&1
+grep -q 'Seoul' "$WORK/staff.pg" && ! grep -q 'not available' "$WORK/staff.pg" &&
+  pass "the service-profit chain on PostgreSQL" || fail "staff chain on PostgreSQL" "$(head -30 "$WORK/staff.pg")"
+expect_same "the service-profit chain: the same answers on both stores" "$WORK/staff.sqlite" "$WORK/staff.pg"
+DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
+  DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
+trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.pg")
+python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/staff/surveys" \
+  '{"response_id": "S-RACE", "site": "Online", "answered_on": "2025-06-01", "scale_min": 1, "scale_max": 5, "answers": {"pride": 4, "tools": 2}}' \
+  12 > "$WORK/last.json" 2>&1
+answers=$(pg_psql "SELECT count(*) FROM staff_surveys WHERE response_id = 'S-RACE'" shop)
+expect_json "two servers: 12 simultaneous writes of one staff survey response, one 201 and eleven 409" \
+  "j['statuses'] == [201] + [409] * 11 and $answers == 2"
+unset HAMMER_TOKEN
+SERVER_PID=$PID1; stop_server
+SERVER_PID=$PID2; stop_server
+trap 'pg_stop; rm -rf "$WORK"' EXIT
+
 # The audit trail: written by the commands, listed, verified and pruned, the same on both stores
 # (fresh ones, so both hold the same entries; times and hashes, which hold the times, cut). The
 # prune runs with its clock 800 days ahead (helpers/clock_ahead.c), so it cuts what the default
