@@ -419,6 +419,46 @@ grep -q ',reverse,-[0-9]*,[0-9]*,,order,.*,returned,system$' "$WORK/points_more.
 expect_same "order earns, reversals, expiry and points reports: the same on both stores" \
   "$WORK/points_more.sqlite" "$WORK/points_more.pg"
 
+# Stored models: churn models trained on each store (the same features and seed, one thread),
+# listed, shown, scored and reported, the same on both stores (times cut); then 4 trainings at
+# once with one Idempotency-Key on PostgreSQL store one model, the others replayed. Here, before
+# the bursts below write points to PostgreSQL alone (a feature's note would differ).
+FEATURES=recency_days,frequency,monetary,avg_order_value,tenure_days,ipt_mean_days,channel_breadth
+model_steps() {   # DB
+  "$D" --db "$1" --format csv churn train --as-of 2025-06-30 --features "$FEATURES" --algorithm logistic; echo "exit $?"
+  "$D" --db "$1" --format csv churn train --as-of 2025-06-30 --features "$FEATURES" --threads 1 --seed 3 --trees 20; echo "exit $?"
+  "$D" --db "$1" --format csv model list; echo "exit $?"
+  "$D" --db "$1" --format json model show 2; echo "exit $?"
+  "$D" --db "$1" --format csv churn score --top 10; echo "exit $?"
+  "$D" --db "$1" --format csv churn score --model 1 --distribution; echo "exit $?"
+  "$D" --db "$1" --format csv churn report --model 2; echo "exit $?"
+  "$D" --db "$1" model show 99; echo "exit $?"
+}
+# times, the OS user and the count of customers without orders cut (the two servers above
+# created two on PostgreSQL alone)
+model_cut() {
+  sed -E -e 's/20[0-9]{2}-[0-9]{2}-[0-9]{2}[T ][0-9:]{8}(Z|[+-][0-9:]{5})?/TIME/g' -e "s/\b$(id -un)\b/USER/g" \
+    -e 's/[0-9]+ customers without an order/N customers without an order/g'
+}
+model_steps "$S" 2>&1 | model_cut > "$WORK/models.sqlite"
+model_steps "$P" 2>&1 | model_cut > "$WORK/models.pg"
+grep -q '^2,churn,xgboost,' "$WORK/models.pg" && ! grep -q 'not available' "$WORK/models.pg" &&
+  pass "churn models trained, stored and scored on PostgreSQL" ||
+  fail "stored models on PostgreSQL" "$(head -30 "$WORK/models.pg")"
+expect_same "stored models: the same answers on both stores" "$WORK/models.sqlite" "$WORK/models.pg"
+for i in 1 2 3 4; do
+  ( "$D" --db "$P" -q churn train --as-of 2025-06-30 --features "$FEATURES" --algorithm logistic --idempotency-key train-1 \
+      > /dev/null 2> "$WORK/train.$i.err"; echo $? > "$WORK/train.$i.rc" ) &
+done
+wait
+failed=$(cat "$WORK"/train.*.rc | grep -vc '^0$')
+models=$(pg_psql "SELECT count(*) FROM models" shop)
+"$D" --db "$S" -q churn train --as-of 2025-06-30 --features "$FEATURES" --algorithm logistic \
+  --idempotency-key train-1 > /dev/null   # the same third model on SQLite, for the cards below
+[ "$failed" = 0 ] && [ "$models" = 3 ] &&
+  pass "4 simultaneous trainings with one key: all succeed, one model stored" ||
+  fail "4 trainings with one key: $failed failed, $models models (2 before)" "$(cat "$WORK"/train.*.err | sort | uniq -c)"
+
 # 10 processes earn one order's points at once, then 10 reverse that earn at once: one of each
 # wins, the others are told it was done already. 4 expiry sweeps at once expire each lot once.
 BO=$(pg_psql "SELECT order_id FROM orders WHERE total >= 1000 AND customer_id NOT IN ('$C', '$OTHER') ORDER BY order_id DESC LIMIT 1" shop)
