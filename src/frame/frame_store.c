@@ -4,7 +4,6 @@
  * the catalog may grow columns without breaking the frame. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "dangol/frame.h"
 #include "dangol/store.h"
@@ -194,18 +193,8 @@ int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options
     char code[4];
     int digits, rc;
     *out = NULL;
-    int32_t as_of = opts->as_of;
-    if (as_of == DG_DAY_NONE) {
-        rc = dg_store_last_day(store, &as_of, err);
-        if (rc == DG_ENOTFOUND) {          /* nothing dated yet: as of today */
-            as_of = dg_day_of((int64_t)time(NULL));
-            dg_error_clear(err);
-        } else if (rc != 0) {
-            return rc;
-        }
-    }
     if ((rc = dg_store_currency(store, code, &digits, err)) != 0 ||
-        (rc = dg_frame_builder_new(&b, as_of, opts->with_lines, err)) != 0)
+        (rc = dg_frame_builder_new(&b, opts->as_of, opts->with_lines, err)) != 0)
         goto cleanup;
     dg_frame_builder_set_currency(b, code, digits);
     if ((rc = scan(store, b, "customers", customer_fields, on_customer, err)) != 0 ||
