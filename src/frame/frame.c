@@ -42,8 +42,10 @@ struct dg_frame_builder {
     int32_t last_day;             /* latest day of an order, survey, feedback or interaction */
     rawset orders, lines, surveys, feedback, interactions, partner, referrals;
     size_t cap_products;
-    dg__strmap *order_map;        /* order id -> raw order index (with_lines only) */
-    dg__arena order_ids;
+    dg__arena order_ids;          /* with_lines: each order's id, by raw index (NULL: none) */
+    const char **order_id_at;
+    size_t cap_order_ids;
+    dg__strmap *order_map;        /* order id -> raw order index, made at the first line */
 };
 
 #define N_DICTS DG__FRAME_DICTS
@@ -172,8 +174,6 @@ int dg_frame_builder_new(dg_frame_builder **out, int32_t as_of, bool with_lines,
             goto fail;
     if (!(b->f->customer_map = dg__strmap_new()))
         goto fail;
-    if (with_lines && !(b->order_map = dg__strmap_new()))
-        goto fail;
     b->f->as_of = as_of;
     b->f->first_order_day = DG_DAY_NONE;
     b->f->has_lines = with_lines;
@@ -199,6 +199,7 @@ void dg_frame_builder_free(dg_frame_builder *b)
         rawset_free(sets[i]);
     free(b->seen);
     dg__strmap_free(b->order_map);
+    free(b->order_id_at);
     dg__arena_free(&b->order_ids);
     dg_frame_free(b->f);
     free(b);
@@ -312,6 +313,47 @@ static int claim_row(dg_frame_builder *b, rawset *r, const char *id, int32_t day
     return 0;
 }
 
+/* Adds the id of order i (NULL: none) to the order map; 0, DG_EEXIST or DG_ENOMEM. */
+static int map_order(dg_frame_builder *b, const char *id, size_t i, dg_error *err)
+{
+    int rc = id ? dg__strmap_put_new(b->order_map, id, (uint32_t)i) : 0;
+    if (rc == DG_EEXIST)
+        return dg_error_set(err, DG_EEXIST, "order \"%s\" added twice", id);
+    return rc ? nomem(err) : 0;
+}
+
+/* Keeps the id of raw order i for the lines. The map from ids to orders is made only when the
+ * first line comes (most stores' frames have none, and hashing millions of ids costs a tenth of
+ * a rebuild); after that each id goes straight into it. */
+static int keep_order_id(dg_frame_builder *b, const char *id, size_t i, dg_error *err)
+{
+    if (b->cap_order_ids < b->orders.cap) {
+        const char **grown = realloc(b->order_id_at, b->orders.cap * sizeof *grown);
+        if (!grown)
+            return nomem(err);
+        b->order_id_at = grown;
+        b->cap_order_ids = b->orders.cap;
+    }
+    const char *copy = id ? dg__arena_strdup(&b->order_ids, id) : NULL;
+    if (id && !copy)
+        return nomem(err);
+    b->order_id_at[i] = copy;
+    return b->order_map ? map_order(b, copy, i, err) : 0;
+}
+
+/* The map from order ids to raw orders, made now if it is not yet. */
+static int order_map_made(dg_frame_builder *b, dg_error *err)
+{
+    if (b->order_map)
+        return 0;
+    if (!(b->order_map = dg__strmap_new_sized(b->orders.n)))
+        return nomem(err);
+    int rc = 0;
+    for (size_t i = 0; i < b->orders.n && rc == 0; i++)
+        rc = map_order(b, b->order_id_at[i], i, err);
+    return rc;
+}
+
 int dg_frame_add_order(dg_frame_builder *b, const dg_frame_order_in *in, dg_error *err)
 {
     dg_frame *f = b->f;
@@ -331,13 +373,8 @@ int dg_frame_add_order(dg_frame_builder *b, const dg_frame_order_in *in, dg_erro
         dg__dict_intern(&f->sites, in->site, &f->order_site[i]) ||
         dg__dict_intern(&f->staff, in->staff_id, &f->order_staff[i]))
         return nomem(err);
-    if (b->with_lines && in->order_id) {
-        if (dg__strmap_get(b->order_map, in->order_id) >= 0)
-            return dg_error_set(err, DG_EEXIST, "order \"%s\" added twice", in->order_id);
-        char *id = dg__arena_strdup(&b->order_ids, in->order_id);
-        if (!id || dg__strmap_put(b->order_map, id, (uint32_t)i) != 0)
-            return nomem(err);
-    }
+    if (b->with_lines && (rc = keep_order_id(b, in->order_id, i, err)) != 0)
+        return rc;
     r->n++;
     return 0;
 }
@@ -382,6 +419,9 @@ int dg_frame_add_line(dg_frame_builder *b, const dg_frame_line_in *in, dg_error 
     rawset *r = &b->lines;
     if (!b->with_lines)
         return dg_error_set(err, DG_EINVAL, "the frame builder was created without order lines");
+    int rc = order_map_made(b, err);
+    if (rc != 0)
+        return rc;
     int64_t order = in->order_id ? dg__strmap_get(b->order_map, in->order_id) : -1;
     if (order < 0)
         return dg_error_set(err, DG_ENOTFOUND, "order \"%s\" is not in the frame",
