@@ -40,7 +40,6 @@ struct dg_frame_builder {
     int32_t *seen;                /* [customers] earliest day of any activity, raw index */
     uint32_t last_customer;       /* cache: orders come in runs of one customer */
     int32_t last_day;             /* latest day of an order, survey, feedback or interaction */
-    bool sort_customers;          /* order the customers by id at finish */
     rawset orders, lines, surveys, feedback, interactions, partner, referrals;
     size_t cap_products;
     dg__arena order_ids;          /* with_lines: each order's id, by raw index (NULL: none) */
@@ -663,33 +662,7 @@ static int regroup(rawset *r, const uint32_t *owner_map, size_t n_owners, int32_
     return 0;
 }
 
-void dg__frame_builder_sort_customers(dg_frame_builder *b)
-{
-    b->sort_customers = true;
-}
-
-static int by_id(const void *a, const void *b, void *ids)
-{
-    char *const *id = ids;
-    return strcmp(id[*(const uint32_t *)a], id[*(const uint32_t *)b]);
-}
-
-/* Orders the kept customers perm[0..n) by id unless they are in that order already (a store
- * usually keeps them so: one comparison each), and renumbers map to match. */
-static void sort_by_id(dg_frame *f, uint32_t *perm, size_t n, uint32_t *map)
-{
-    size_t k = 1;
-    while (k < n && strcmp(f->customer_id[perm[k - 1]], f->customer_id[perm[k]]) < 0)
-        k++;
-    if (k >= n)
-        return;
-    qsort_r(perm, n, sizeof *perm, by_id, f->customer_id);
-    for (k = 0; k < n; k++)
-        map[perm[k]] = (uint32_t)k;
-}
-
-/* The customers kept at as_of, renumbered densely in arrival order (or by id); ids of the
- * others freed. */
+/* The customers kept at as_of, renumbered densely in arrival order; ids of the others freed. */
 static int compact_customers(dg_frame_builder *b, uint32_t **map_out)
 {
     dg_frame *f = b->f;
@@ -712,12 +685,7 @@ static int compact_customers(dg_frame_builder *b, uint32_t **map_out)
             free(f->customer_id[c]);
         }
     }
-    if (b->sort_customers)
-        sort_by_id(f, perm, kept, map);
-    bool in_place = kept == n_raw;
-    for (size_t k = 0; in_place && k < kept; k++)
-        in_place = perm[k] == k;
-    if (in_place) {   /* every customer kept, in place: the columns and map stand */
+    if (kept == n_raw) {   /* every customer kept, in place: the columns and map stand */
         free(perm);
         *map_out = map;
         return 0;

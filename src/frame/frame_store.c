@@ -3,6 +3,7 @@
  * catalog column order) into a frame builder. Column positions are looked up by name once, so
  * the catalog may grow columns without breaking the frame. */
 #include <stdio.h>
+#include <string.h>
 
 #include "dangol/frame.h"
 #include "dangol/store.h"
@@ -167,15 +168,16 @@ static int on_partner(void *p, const dg_value *row)
     return dg_frame_add_partner(ctx->b, &in, ctx->err);
 }
 
-/* Everything is read in storage order, which avoids an index walk over millions of rows: the
- * builder puts the customers in id order (the frame's customer order) and regroups and sorts
- * each customer's rows itself. */
+/* Customers are read in id order (that is the frame's customer order, and the order their
+ * dictionary values are first seen in); everything else in storage order, which avoids a sort
+ * or an index walk over millions of rows: the builder regroups and sorts each customer's rows
+ * itself. */
 static int scan(dg_store *store, dg_frame_builder *b, const char *entity,
                 const char *const *fields, dg_row_fn fn, dg_error *err)
 {
     const dg_entity *e = dg_entity_find(entity);
     scan_ctx ctx = { .b = b, .err = err };
-    dg_scan_filter filter = { .unordered = true };
+    dg_scan_filter filter = { .unordered = strcmp(entity, "customers") != 0 };
     if (!e)
         return dg_error_set(err, DG_EINVAL, "the catalog has no entity \"%s\"", entity);
     columns(&ctx, e, fields);
@@ -196,7 +198,6 @@ int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options
         (rc = dg_frame_builder_new(&b, opts->as_of, opts->with_lines, err)) != 0)
         goto cleanup;
     dg_frame_builder_set_currency(b, code, digits);
-    dg__frame_builder_sort_customers(b);
     if ((rc = scan(store, b, "customers", customer_fields, on_customer, err)) != 0 ||
         (rc = scan(store, b, "orders", order_fields, on_order, err)) != 0)
         goto cleanup;

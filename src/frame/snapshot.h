@@ -18,11 +18,6 @@ void dg__frame_dicts(dg_frame *f, dg_dict *out[DG__FRAME_DICTS]);
 
 /* Reads every row of the store into a new frame (as-of DG_DAY_NONE: the store's last day, or
  * today on a store with nothing dated). Caller frees with dg_frame_free. */
-/* Makes the builder order the frame's customers by id (byte order, as the store's ORDER BY
- * customer_id), whatever order they were added in: the rebuild reads them in storage order,
- * a table scan, instead of walking the id index and looking each row up. */
-void dg__frame_builder_sort_customers(dg_frame_builder *b);
-
 int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
                          dg_error *err);
 
