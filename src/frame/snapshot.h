@@ -44,4 +44,13 @@ typedef int (*dg__frame_chunk_fn)(void *ctx, size_t skip, const void **data, siz
 int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, unsigned columns,
                           dg_frame **out, dg_error *err);
 
+/* A delta segment of the snapshot (src/store/snapshot_delta.h) merged into f, the frame of the
+ * generation it applies to, read with at least its order times, channels and staff: f becomes
+ * the frame a rebuild from the rows gives after the import that wrote the segment. DG_ENOTFOUND
+ * when the segment cannot be merged so (a new dictionary value that would take another code in
+ * a rebuild, an order of a customer the frame left out, a column missing), DG_ENOMEM; after
+ * either, f may only be freed. */
+struct dg__delta;
+int dg__frame_append(dg_frame *f, const struct dg__delta *d);
+
 #endif
