@@ -55,16 +55,16 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 clv_page() {   # prints "WALL_MS CPU_MS" of the page's three requests, sent together
   t0=$(date +%s%N); c0=$(ticks)
   for view in "top&top=25" value p_alive; do
-    curl -sf "$url/api/clv?view=$view&horizon=52&discount_rate=0" > /dev/null &
+    curl -s "$url/api/clv?view=$view&horizon=52&discount_rate=0" > /dev/null &
   done
   wait
   echo "$(( ($(date +%s%N) - t0) / 1000000 )) $(( ($(ticks) - c0) * 1000 / $(getconf CLK_TCK) ))"
 }
 : "$(clv_page)"   # the frame and the fit, once (in a subshell: its wait is for its requests)
 for r in $(seq "$RUNS"); do
-  curl -sf -X PATCH "$url/api/customers/C00000001" -H 'Content-Type: application/json' \
-       -d "{\"region\": \"$([ $((r % 2)) = 0 ] && echo Seoul || echo Busan)\"}" > /dev/null
-  echo "dangol clv page after a write ms_cpu_ms $(clv_page) then $(clv_page)"
+  patch=$(curl -s -o /dev/null -w '%{http_code}' -X PATCH "$url/api/customers/C00000001" \
+          -H 'Content-Type: application/json' -d "{\"region\": \"R$r\"}")
+  echo "dangol clv page after a write (PATCH $patch) ms_cpu_ms $(clv_page) then $(clv_page)"
 done
 kill $pid
 wait $pid 2> /dev/null || true
