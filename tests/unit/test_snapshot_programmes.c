@@ -40,16 +40,7 @@ TestSuite(snapshot_programmes, .init = setup, .fini = teardown);
 /* Is the snapshot of the orders-only frame current? */
 static bool current(void)
 {
-    dg_frame_snapshot_status status[8];
-    int64_t generation;
-    bool dirty;
-    size_t n;
-    cr_assert_eq(dg_frame_snapshots(store, &generation, &dirty, status, 8, &n, &err), 0, "%s",
-                 err.message);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(status[i].saved.variant, "orders") == 0)
-            return status[i].current;
-    return false;
+    return test_snapshot_current(store, "orders");
 }
 
 /* One row of sql's first two text columns into a and b. */
