@@ -1024,11 +1024,12 @@ static void like_pattern(const char *text, char *out, size_t cap)
     out[o] = '\0';
 }
 
-static void read_row(sqlite3_stmt *st, const dg_entity *e, dg_value *row)
+/* The row's values; the columns outside mask (0: every column), selected as NULL, are not asked
+ * of SQLite. */
+static void read_row(sqlite3_stmt *st, const dg_entity *e, uint64_t mask, dg_value *row)
 {
     for (size_t c = 0; c < e->n_columns; c++) {
-        int t = sqlite3_column_type(st, (int)c);
-        if (t == SQLITE_NULL) {
+        if ((mask && !(mask >> c & 1)) || sqlite3_column_type(st, (int)c) == SQLITE_NULL) {
             row[c] = (dg_value){ .is_null = true };
             continue;
         }
@@ -1204,7 +1205,7 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
 
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        read_row(st, e, row);
+        read_row(st, e, filter->columns, row);
         if ((rc = fn(ctx, row)) != 0)
             break;
     }
