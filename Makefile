@@ -164,7 +164,8 @@ globals: $(LIB_OBJ)
 # OMP_NUM_THREADS=1 (with src/analytics/churn_xgb.c's one thread under TSan): libgomp, which
 # runs XGBoost's loops, is not instrumented, so TSan cannot see its barriers and reports its
 # workers as racing; on one thread there are none.
-TSAN_E2E := tests/e2e/test_api.sh tests/e2e/test_server.sh tests/e2e/test_audit.sh
+TSAN_E2E := tests/e2e/test_api.sh tests/e2e/test_server.sh tests/e2e/test_audit.sh \
+            tests/e2e/test_group_commit.sh
 tsan: $(OUT)/dangol web
 	@for t in $(TSAN_E2E); do \
 	  RESULTS=$$(mktemp); export RESULTS; \

@@ -5,14 +5,18 @@
 # the rows (the snapshot marked out of date first; the rebuild then saves it), and loading it from
 # the snapshot; beside DuckDB (@duckdb/node-api, installed under bench/node_modules by npm, not
 # committed) opening a persisted file of the same data in a fresh process for the same questions,
-# in the same run. Each figure is the median of RUNS (default 3) runs.
+# in the same run. Each figure is the median of RUNS (default 3) runs. Then the dashboard's CLV
+# page after a change: `dangol serve` on a copy of the store, `PATCH /api/customers/C00000001`,
+# and the page's three /api/clv requests together (wall time, and the server's CPU time from
+# /proc: user + system of the whole process, so a save finishing meanwhile is counted), then the
+# same page once more (from the kept frame), RUNS times.
 # usage: bench/snapshot.sh [N_CUSTOMERS]        (BENCH_DIR=/tmp/... to choose the scratch)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-222500}
 RUNS=${RUNS:-3}
 DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-snapshot}
-D="$ROOT/build/dangol"
+D=${DANGOL:-$ROOT/build/dangol}   # DANGOL=another binary, to compare
 DB="$DIR/store-$N.db"
 mkdir -p "$DIR"
 make -C "$ROOT" -s build/dangol
@@ -35,6 +39,36 @@ echo "dangol rfm rebuild_ms_cpu_ms $rfm_rebuild snapshot_ms_cpu_ms $rfm_snapshot
 echo "dangol cube rebuild_ms_cpu_ms $cube_rebuild snapshot_ms_cpu_ms $cube_snapshot"
 "$D" --db "$DB" --format csv stats --snapshot | sed 's/^/dangol snapshot /'
 echo "store_bytes $(stat -c %s "$DB")"
+
+# The CLV page (web/clv.js) after a write, served from a copy of the store.
+cp "$DB" "$DIR/serve-$N.db"
+rm -f "$DIR/serve-$N.db-wal" "$DIR/serve-$N.db-shm"
+"$D" --db "$DIR/serve-$N.db" serve --port 0 --threads 2 --no-web > "$DIR/serve.out" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null' EXIT
+url=""
+for _ in $(seq 1 100); do
+  url=$(grep -Eo 'https?://[^ ]*' "$DIR/serve.out" | sed 's#/$##') && [ -n "$url" ] && break
+  sleep 0.2
+done
+ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+clv_page() {   # prints "WALL_MS CPU_MS" of the page's three requests, sent together
+  t0=$(date +%s%N); c0=$(ticks)
+  for view in "top&top=25" value p_alive; do
+    curl -s "$url/api/clv?view=$view&horizon=52&discount_rate=0" > /dev/null &
+  done
+  wait
+  echo "$(( ($(date +%s%N) - t0) / 1000000 )) $(( ($(ticks) - c0) * 1000 / $(getconf CLK_TCK) ))"
+}
+: "$(clv_page)"   # the frame and the fit, once (in a subshell: its wait is for its requests)
+for r in $(seq "$RUNS"); do
+  patch=$(curl -s -o /dev/null -w '%{http_code}' -X PATCH "$url/api/customers/C00000001" \
+          -H 'Content-Type: application/json' -d "{\"region\": \"R$r\"}")
+  echo "dangol clv page after a write (PATCH $patch) ms_cpu_ms $(clv_page) then $(clv_page)"
+done
+kill $pid
+wait $pid 2> /dev/null || true
+trap - EXIT
 
 if command -v npm > /dev/null && [ -d "$DIR/csv-$N" ]; then
   [ -d "$ROOT/bench/node_modules/@duckdb/node-api" ] ||

@@ -290,7 +290,8 @@ typedef struct dg_frame_partner_in {
 } dg_frame_partner_in;
 
 /* Caller frees with dg_frame_builder_free (also after finish). with_lines makes the builder keep
- * order ids so lines can be attached. */
+ * order ids so lines can be attached. as_of DG_DAY_NONE: as of the latest day of the orders,
+ * surveys, feedback and interactions added (the store's last day), or today if there are none. */
 int dg_frame_builder_new(dg_frame_builder **out, int32_t as_of, bool with_lines, dg_error *err);
 void dg_frame_builder_free(dg_frame_builder *b);  /* NULL is a no-op */
 

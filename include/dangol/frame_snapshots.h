@@ -36,6 +36,20 @@ int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,
  * generation (dg_store_snapshot_state), knows the frame is the store it is about to change. */
 int dg_frame_from_store_at(dg_frame **out, dg_store *store, const dg_frame_options *opts,
                            int64_t *generation, dg_error *err);
+
+/* dg_frame_from_store_at, except that a frame it had to rebuild from the rows at a clean
+ * generation is not saved here: *unsaved is then true, and the caller saves it with
+ * dg_frame_save(store, frame, *generation) when it likes — a server answers from the frame first
+ * and saves it on another thread. Correct whenever it runs: the save checks, in its own
+ * transaction, that the store is still clean at that generation (docs/snapshot.md). */
+int dg_frame_from_store_unsaved(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                                int64_t *generation, bool *unsaved, dg_error *err);
+
+/* Saves frame, read from the rows of the store at its default as-of at the clean generation, as
+ * the store's snapshot of its kind, if the store is still clean at that generation and can be
+ * written without waiting; otherwise nothing (best effort, as dg_frame_from_store saves). Only
+ * reads frame: other threads may read it meanwhile. */
+void dg_frame_save(dg_store *store, dg_frame *frame, int64_t generation);
 DG_API_END
 
 #endif

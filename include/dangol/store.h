@@ -65,8 +65,11 @@ int dg_store_currency(dg_store *store, char code[4], int *minor_digits, dg_error
  * commit wait for the copy and a sync); instead due(ctx) is called on the committing thread
  * after each commit that leaves the log at DG_STORE_CHECKPOINT_PAGES pages or more, and the
  * caller runs dg_store_checkpoint on another connection. due NULL: the commits checkpoint by
- * themselves again. A PostgreSQL store: nothing happens. */
-#define DG_STORE_CHECKPOINT_PAGES 1000
+ * themselves again. A PostgreSQL store: nothing happens. 4,000 pages (16 MiB at 4 KiB a page)
+ * rather than SQLite's 1,000: each copy ends with two syncs, and a page written again before the
+ * copy is copied once, so a longer log costs a busy server less per write (bench/points.sh,
+ * BENCHMARKS.md "API burns", session 31: about 15 % less CPU per burn). */
+#define DG_STORE_CHECKPOINT_PAGES 4000
 void dg_store_checkpoint_elsewhere(dg_store *store, void (*due)(void *ctx), void *ctx);
 /* Copies the committed pages of the write-ahead log into the store file, without waiting for
  * writers or stopping them (SQLite's passive checkpoint). A log fully copied while no write was
@@ -87,6 +90,21 @@ void dg_store_rollback(dg_store *store);
  * dg_store_exists or against the keys dg_store_keys read inside this transaction (its write lock
  * keeps them from changing). Ended by dg_store_commit or dg_store_rollback like any other. */
 int dg_store_begin_unchecked(dg_store *store, dg_error *err);
+
+/* Group commit: several writes in one transaction, committed once (the HTTP server's write queue,
+ * like PostgreSQL's group commit of concurrent transactions' log records). Between group_begin
+ * and group_commit, dg_store_begin opens a SAVEPOINT instead of a transaction, dg_store_commit
+ * releases it and dg_store_rollback rolls back to it: a write that fails leaves no trace, the
+ * others of the group stay, and nothing is durable before group_commit (so nobody may be told
+ * that a write is done before then). Savepoints nest. A transaction without reference checks and
+ * a bulk load are refused inside a group (DG_EUNSUPPORTED). group_intact: is the group's
+ * transaction still open (an I/O error or a full disk ends a SQLite transaction whatever its
+ * savepoints)? If not, group_commit fails and nothing of the group is written. A failed
+ * group_commit rolls the whole group back. */
+int dg_store_group_begin(dg_store *store, dg_error *err);
+bool dg_store_group_intact(const dg_store *store);
+int dg_store_group_commit(dg_store *store, dg_error *err);
+void dg_store_group_rollback(dg_store *store);
 
 /* Announces a batch of about expected_rows writes of e inside the current transaction. The
  * backend may set e's secondary (non-unique) indexes aside and rebuild them in dg_store_bulk_end,

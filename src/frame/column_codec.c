@@ -1,6 +1,7 @@
 /* The frame snapshot's column codec (column_codec.h): frame-of-reference bit-packing of blocks of
  * values or of their differences. Bits are packed least significant first into bytes, so the
  * encoding does not depend on the machine's byte order. */
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -53,9 +54,8 @@ static size_t put_varint(unsigned char *out, uint64_t v)
     return n;
 }
 
-/* One block of k values (already differenced when the mode says so): its reference, width and
- * packed bits, into out unless NULL; returns its length. */
-static size_t encode_block(const uint64_t *x, size_t k, unsigned char *out)
+/* A block's reference (its least value) and width (the bits of the largest value minus it). */
+static void frame_of(const uint64_t *x, size_t k, int64_t *base_out, unsigned *width_out)
 {
     int64_t base = (int64_t)x[0];
     for (size_t j = 1; j < k; j++)
@@ -64,56 +64,105 @@ static size_t encode_block(const uint64_t *x, size_t k, unsigned char *out)
     uint64_t span = 0;
     for (size_t j = 0; j < k; j++)
         span |= x[j] - (uint64_t)base;
-    unsigned width = bits_of(span);
-    uint64_t zigzag = ((uint64_t)base << 1) ^ (0 - ((uint64_t)base >> 63));
-    size_t n = put_varint(out, zigzag);
-    size_t bytes = (k * width + 7) / 8;
-    if (!out)
-        return n + 1 + bytes;
-    out[n++] = (unsigned char)width;
-    unsigned char *packed = out + n;
-    memset(packed, 0, bytes);
-    for (size_t j = 0; j < k; j++) {
-        uint64_t v = x[j] - (uint64_t)base;
-        size_t bit = j * width;
-        for (unsigned done = 0; done < width;) {
-            unsigned shift = (unsigned)(bit & 7), take = 8 - shift;
-            if (take > width - done)
-                take = width - done;
-            packed[bit >> 3] |= (unsigned char)(((v >> done) & ((1u << take) - 1)) << shift);
-            bit += take;
-            done += take;
-        }
-    }
-    return n + bytes;
+    *base_out = base;
+    *width_out = bits_of(span);
 }
 
-static size_t encode_mode(const void *values, size_t n, size_t size, bool delta,
-                          unsigned char *out)
+static uint64_t zigzag_of(int64_t base)
 {
-    uint64_t x[DG__CODEC_BLOCK], prev = 0;
-    size_t len = 1;
-    if (out)
-        out[0] = delta;
+    return ((uint64_t)base << 1) ^ (0 - ((uint64_t)base >> 63));
+}
+
+/* Length of a block of k values with this reference and width. */
+static size_t block_length(size_t k, int64_t base, unsigned width)
+{
+    return put_varint(NULL, zigzag_of(base)) + 1 + (k * width + 7) / 8;
+}
+
+/* The k values minus base, width bits each, least significant first, into packed: whole 64-bit
+ * words through an accumulator, then the bytes of the last one. */
+static void pack(const uint64_t *x, size_t k, uint64_t base, unsigned width, unsigned char *packed)
+{
+    uint64_t acc = 0;
+    unsigned have = 0;   /* bits in acc */
+    if (width == 0)
+        return;
+    for (size_t j = 0; j < k; j++) {
+        uint64_t v = x[j] - base;
+        acc |= v << have;
+        if (have + width < 64) {
+            have += width;
+            continue;
+        }
+        for (unsigned i = 0; i < 8; i++)
+            *packed++ = (unsigned char)(acc >> (8 * i));
+        acc = have ? v >> (64 - have) : 0;
+        have = have + width - 64;
+    }
+    for (unsigned i = 0; i < have; i += 8)
+        *packed++ = (unsigned char)(acc >> i);
+}
+
+/* One block of k values (already differenced when the mode says so): its reference, width and
+ * packed bits into out; returns its length. */
+static size_t encode_block(const uint64_t *x, size_t k, unsigned char *out)
+{
+    int64_t base;
+    unsigned width;
+    frame_of(x, k, &base, &width);
+    size_t n = put_varint(out, zigzag_of(base));
+    out[n++] = (unsigned char)width;
+    pack(x, k, (uint64_t)base, width, out + n);
+    return n + (k * width + 7) / 8;
+}
+
+dg__codec_plan dg__codec_measure(const void *values, size_t n, size_t size)
+{
+    uint64_t plain[DG__CODEC_BLOCK], delta[DG__CODEC_BLOCK], prev = 0;
+    size_t plain_len = 1, delta_len = 1;
     for (size_t i = 0; i < n; i += DG__CODEC_BLOCK) {
         size_t k = n - i < DG__CODEC_BLOCK ? n - i : DG__CODEC_BLOCK;
         for (size_t j = 0; j < k; j++) {
             uint64_t v = load(values, size, i + j);
-            x[j] = delta ? v - prev : v;
+            plain[j] = v;
+            delta[j] = v - prev;
             prev = v;
         }
-        len += encode_block(x, k, out ? out + len : NULL);
+        int64_t base;
+        unsigned width;
+        frame_of(plain, k, &base, &width);
+        plain_len += block_length(k, base, width);
+        frame_of(delta, k, &base, &width);
+        delta_len += block_length(k, base, width);
     }
-    return len;
+    return delta_len < plain_len ? (dg__codec_plan){ delta_len, true }
+                                 : (dg__codec_plan){ plain_len, false };
+}
+
+void dg__codec_encode_planned(const void *values, size_t n, size_t size, dg__codec_plan plan,
+                              unsigned char *out)
+{
+    uint64_t x[DG__CODEC_BLOCK], prev = 0;
+    size_t len = 1;
+    out[0] = plan.delta;
+    for (size_t i = 0; i < n; i += DG__CODEC_BLOCK) {
+        size_t k = n - i < DG__CODEC_BLOCK ? n - i : DG__CODEC_BLOCK;
+        for (size_t j = 0; j < k; j++) {
+            uint64_t v = load(values, size, i + j);
+            x[j] = plan.delta ? v - prev : v;
+            prev = v;
+        }
+        len += encode_block(x, k, out + len);
+    }
+    assert(len == plan.len);
 }
 
 size_t dg__codec_encode(const void *values, size_t n, size_t size, unsigned char *out)
 {
-    size_t plain = encode_mode(values, n, size, false, NULL);
-    size_t delta = encode_mode(values, n, size, true, NULL);
-    if (!out)
-        return plain < delta ? plain : delta;
-    return encode_mode(values, n, size, delta < plain, out);
+    dg__codec_plan plan = dg__codec_measure(values, n, size);
+    if (out)
+        dg__codec_encode_planned(values, n, size, plan, out);
+    return plan.len;
 }
 
 static bool get_varint(dg__codec_get_fn get, void *ctx, uint64_t *out)

@@ -16,6 +16,17 @@
  * NULL; returns its length either way. */
 size_t dg__codec_encode(const void *values, size_t n, size_t size, unsigned char *out);
 
+/* The same in two steps, so a writer that first sizes its buffer reads the values twice, not
+ * five times: measure (one pass: the length of both modes, the smaller chosen), then encode that
+ * plan into out (plan.len bytes). */
+typedef struct {
+    size_t len;
+    bool delta;    /* the differences, else the values */
+} dg__codec_plan;
+dg__codec_plan dg__codec_measure(const void *values, size_t n, size_t size);
+void dg__codec_encode_planned(const void *values, size_t n, size_t size, dg__codec_plan plan,
+                              unsigned char *out);
+
 /* Where the decoder reads its bytes from: exactly n bytes into dst, or false. */
 typedef bool (*dg__codec_get_fn)(void *ctx, void *dst, size_t n);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dangol/frame.h"
 #include "frame/snapshot.h"
@@ -38,10 +39,13 @@ struct dg_frame_builder {
     size_t cap_customers;
     int32_t *seen;                /* [customers] earliest day of any activity, raw index */
     uint32_t last_customer;       /* cache: orders come in runs of one customer */
+    int32_t last_day;             /* latest day of an order, survey, feedback or interaction */
     rawset orders, lines, surveys, feedback, interactions, partner, referrals;
     size_t cap_products;
-    dg__strmap *order_map;        /* order id -> raw order index (with_lines only) */
-    dg__arena order_ids;
+    dg__arena order_ids;          /* with_lines: each order's id, by raw index (NULL: none) */
+    const char **order_id_at;
+    size_t cap_order_ids;
+    dg__strmap *order_map;        /* order id -> raw order index, made at the first line */
 };
 
 #define N_DICTS DG__FRAME_DICTS
@@ -170,14 +174,13 @@ int dg_frame_builder_new(dg_frame_builder **out, int32_t as_of, bool with_lines,
             goto fail;
     if (!(b->f->customer_map = dg__strmap_new()))
         goto fail;
-    if (with_lines && !(b->order_map = dg__strmap_new()))
-        goto fail;
     b->f->as_of = as_of;
     b->f->first_order_day = DG_DAY_NONE;
     b->f->has_lines = with_lines;
     snprintf(b->f->currency, sizeof b->f->currency, "KRW");
     b->with_lines = with_lines;
     b->last_customer = NO_INDEX;
+    b->last_day = DG_DAY_NONE;
     describe(b);
     *out = b;
     return 0;
@@ -196,6 +199,7 @@ void dg_frame_builder_free(dg_frame_builder *b)
         rawset_free(sets[i]);
     free(b->seen);
     dg__strmap_free(b->order_map);
+    free(b->order_id_at);
     dg__arena_free(&b->order_ids);
     dg_frame_free(b->f);
     free(b);
@@ -234,14 +238,19 @@ int dg_frame_add_customer(dg_frame_builder *b, const dg_frame_customer_in *in, d
     dg_frame *f = b->f;
     if (!in->customer_id || !*in->customer_id)
         return dg_error_set(err, DG_EINVAL, "a customer without a customer_id");
-    if (dg__strmap_get(f->customer_map, in->customer_id) >= 0)
-        return dg_error_set(err, DG_EEXIST, "customer \"%s\" added twice", in->customer_id);
     if (grow_customers(b) != 0)
         return nomem(err);
     size_t c = f->n_customers;
     char *id = strdup(in->customer_id);
     if (!id)
         return nomem(err);
+    int rc = dg__strmap_put_new(f->customer_map, id, (uint32_t)c);
+    if (rc != 0) {
+        free(id);
+        return rc == DG_EEXIST ? dg_error_set(err, DG_EEXIST, "customer \"%s\" added twice",
+                                              in->customer_id)
+                               : nomem(err);
+    }
     f->customer_id[c] = id;
     f->birth_year[c] = in->birth_year;
     f->acquired_day[c] = in->has_acquired_day ? in->acquired_day : DG_DAY_NONE;
@@ -251,9 +260,8 @@ int dg_frame_add_customer(dg_frame_builder *b, const dg_frame_customer_in *in, d
         dg__dict_intern(&f->channels, in->acquisition_channel, &f->acquisition_channel[c]) ||
         dg__dict_intern(&f->staff, in->staff_id, &f->account_staff[c]) ||
         dg__dict_intern(&f->customer_types, in->customer_type, &f->customer_type[c]) ||
-        dg__dict_intern(&f->income_bands, in->income_band, &f->income_band[c]) ||
-        dg__strmap_put(f->customer_map, id, (uint32_t)c)) {
-        free(id);
+        dg__dict_intern(&f->income_bands, in->income_band, &f->income_band[c])) {
+        f->n_customers++;   /* the id is in the map: dg_frame_free frees it */
         return nomem(err);
     }
     f->n_customers++;
@@ -280,6 +288,14 @@ static int customer_of(dg_frame_builder *b, const char *id, int32_t day, uint32_
     return 0;
 }
 
+/* A dated row (order, survey, feedback, interaction) on day: the frame of the latest day ends
+ * on the latest of them (dg_store_last_day's rule). */
+static void note_day(dg_frame_builder *b, int32_t day)
+{
+    if (day > b->last_day)
+        b->last_day = day;
+}
+
 /* Claims the next row of r for the customer called id (active on day), with sort key key; the
  * caller fills the frame's columns at *slot, then r->n++. */
 static int claim_row(dg_frame_builder *b, rawset *r, const char *id, int32_t day, int64_t key,
@@ -297,6 +313,47 @@ static int claim_row(dg_frame_builder *b, rawset *r, const char *id, int32_t day
     return 0;
 }
 
+/* Adds the id of order i (NULL: none) to the order map; 0, DG_EEXIST or DG_ENOMEM. */
+static int map_order(dg_frame_builder *b, const char *id, size_t i, dg_error *err)
+{
+    int rc = id ? dg__strmap_put_new(b->order_map, id, (uint32_t)i) : 0;
+    if (rc == DG_EEXIST)
+        return dg_error_set(err, DG_EEXIST, "order \"%s\" added twice", id);
+    return rc ? nomem(err) : 0;
+}
+
+/* Keeps the id of raw order i for the lines. The map from ids to orders is made only when the
+ * first line comes (most stores' frames have none, and hashing millions of ids costs a tenth of
+ * a rebuild); after that each id goes straight into it. */
+static int keep_order_id(dg_frame_builder *b, const char *id, size_t i, dg_error *err)
+{
+    if (b->cap_order_ids < b->orders.cap) {
+        const char **grown = realloc(b->order_id_at, b->orders.cap * sizeof *grown);
+        if (!grown)
+            return nomem(err);
+        b->order_id_at = grown;
+        b->cap_order_ids = b->orders.cap;
+    }
+    const char *copy = id ? dg__arena_strdup(&b->order_ids, id) : NULL;
+    if (id && !copy)
+        return nomem(err);
+    b->order_id_at[i] = copy;
+    return b->order_map ? map_order(b, copy, i, err) : 0;
+}
+
+/* The map from order ids to raw orders, made now if it is not yet. */
+static int order_map_made(dg_frame_builder *b, dg_error *err)
+{
+    if (b->order_map)
+        return 0;
+    if (!(b->order_map = dg__strmap_new_sized(b->orders.n)))
+        return nomem(err);
+    int rc = 0;
+    for (size_t i = 0; i < b->orders.n && rc == 0; i++)
+        rc = map_order(b, b->order_id_at[i], i, err);
+    return rc;
+}
+
 int dg_frame_add_order(dg_frame_builder *b, const dg_frame_order_in *in, dg_error *err)
 {
     dg_frame *f = b->f;
@@ -306,6 +363,7 @@ int dg_frame_add_order(dg_frame_builder *b, const dg_frame_order_in *in, dg_erro
     int rc = claim_row(b, r, in->customer_id, day, in->ordered_at, &i, err);
     if (rc != 0)
         return rc;
+    note_day(b, day);
     f->order_day[i] = day;
     f->order_ts[i] = in->ordered_at;
     f->order_amount_minor[i] = in->amount_minor;
@@ -315,13 +373,8 @@ int dg_frame_add_order(dg_frame_builder *b, const dg_frame_order_in *in, dg_erro
         dg__dict_intern(&f->sites, in->site, &f->order_site[i]) ||
         dg__dict_intern(&f->staff, in->staff_id, &f->order_staff[i]))
         return nomem(err);
-    if (b->with_lines && in->order_id) {
-        if (dg__strmap_get(b->order_map, in->order_id) >= 0)
-            return dg_error_set(err, DG_EEXIST, "order \"%s\" added twice", in->order_id);
-        char *id = dg__arena_strdup(&b->order_ids, in->order_id);
-        if (!id || dg__strmap_put(b->order_map, id, (uint32_t)i) != 0)
-            return nomem(err);
-    }
+    if (b->with_lines && (rc = keep_order_id(b, in->order_id, i, err)) != 0)
+        return rc;
     r->n++;
     return 0;
 }
@@ -366,6 +419,9 @@ int dg_frame_add_line(dg_frame_builder *b, const dg_frame_line_in *in, dg_error 
     rawset *r = &b->lines;
     if (!b->with_lines)
         return dg_error_set(err, DG_EINVAL, "the frame builder was created without order lines");
+    int rc = order_map_made(b, err);
+    if (rc != 0)
+        return rc;
     int64_t order = in->order_id ? dg__strmap_get(b->order_map, in->order_id) : -1;
     if (order < 0)
         return dg_error_set(err, DG_ENOTFOUND, "order \"%s\" is not in the frame",
@@ -396,6 +452,7 @@ int dg_frame_add_survey(dg_frame_builder *b, const dg_frame_survey_in *in, dg_er
     int rc = claim_row(b, r, in->customer_id, in->day, in->day, &i, err);
     if (rc != 0)
         return rc;
+    note_day(b, in->day);
     f->survey_day[i] = in->day;
     f->survey_nps[i] = in->has_nps ? scale_item(in->nps, 0, 10, -1) : -1;
     f->survey_csat[i] = scale_item(in->csat, 1, 5, 0);
@@ -420,6 +477,7 @@ int dg_frame_add_feedback(dg_frame_builder *b, const dg_frame_feedback_in *in, d
     int rc = claim_row(b, r, in->customer_id, day, in->received_at, &i, err);
     if (rc != 0)
         return rc;
+    note_day(b, day);
     f->feedback_day[i] = day;
     f->feedback_rating[i] = scale_item(in->rating, 1, 5, 0);
     if (dg__dict_intern(&f->feedback_kinds, in->kind, &f->feedback_kind[i]) ||
@@ -440,6 +498,7 @@ int dg_frame_add_interaction(dg_frame_builder *b, const dg_frame_interaction_in 
     int rc = claim_row(b, r, in->customer_id, day, in->occurred_at, &i, err);
     if (rc != 0)
         return rc;
+    note_day(b, day);
     f->interaction_day[i] = day;
     f->interaction_rating[i] = scale_item(in->rating, 1, 5, 0);
     if (dg__dict_intern(&f->touchpoints, in->touchpoint, &f->interaction_touchpoint[i]) ||
@@ -626,6 +685,11 @@ static int compact_customers(dg_frame_builder *b, uint32_t **map_out)
             free(f->customer_id[c]);
         }
     }
+    if (kept == n_raw) {   /* every customer kept, in place: the columns and map stand */
+        free(perm);
+        *map_out = map;
+        return 0;
+    }
     void **fields[] = { (void **)&f->customer_id, (void **)&f->birth_year,
                         (void **)&f->acquired_day, (void **)&f->first_seen_day,
                         (void **)&f->region, (void **)&f->gender,
@@ -639,12 +703,12 @@ static int compact_customers(dg_frame_builder *b, uint32_t **map_out)
     for (size_t i = 1; rc == 0 && i < sizeof sizes / sizeof sizes[0]; i++)
         rc = gather(fields[i], sizes[i], perm, kept);
     free(perm);
+    dg__strmap *renumbered = rc == 0 ? dg__strmap_renumbered(f->customer_map, map, kept,
+                                                             f->customer_id) : NULL;
     dg__strmap_free(f->customer_map);
-    f->customer_map = rc == 0 ? dg__strmap_new() : NULL;
-    if (rc == 0 && !f->customer_map)
+    f->customer_map = renumbered;
+    if (rc == 0 && !renumbered)
         rc = DG_ENOMEM;
-    for (size_t c = 0; rc == 0 && c < kept; c++)
-        rc = dg__strmap_put(f->customer_map, f->customer_id[c], (uint32_t)c);
     if (rc != 0) {
         free(map);
         return rc;
@@ -661,6 +725,8 @@ int dg_frame_builder_finish(dg_frame **out, dg_frame_builder *b, dg_error *err)
     *out = NULL;
     size_t n_raw_customers = f->n_customers;
     size_t n_raw_orders = b->orders.n;
+    if (f->as_of == DG_DAY_NONE)   /* as of the latest dated row, else today */
+        f->as_of = b->last_day != DG_DAY_NONE ? b->last_day : dg_day_of((int64_t)time(NULL));
 
     if ((rc = compact_customers(b, &customer_map)) != 0)
         goto cleanup;

@@ -14,9 +14,9 @@
 #include "frame/snapshot.h"
 #include "store/snapshot_delta.h"
 
-static const char *variant_of(const dg_frame_options *opts)
+static const char *variant_of(bool with_lines)
 {
-    return opts->with_lines ? "orders+lines" : "orders";
+    return with_lines ? "orders+lines" : "orders";
 }
 
 static int next_chunk(void *reader, size_t skip, const void **data, size_t *len, dg_error *err)
@@ -43,7 +43,7 @@ static int append_deltas(dg_frame *f, dg_store *store, int64_t from, int64_t to)
  * the others are not read). */
 static int load(dg_frame **out, dg_store *store, const dg_frame_options *opts, int64_t generation)
 {
-    const char *variant = variant_of(opts);
+    const char *variant = variant_of(opts->with_lines);
     dg_store_snapshot info;
     dg_store_snapshot_reader *reader = NULL;
     dg_error ignored;
@@ -71,8 +71,9 @@ static bool dated(const dg_frame *f)
     return f->n_orders || f->n_surveys || f->n_feedback || f->n_interactions;
 }
 
-static void save(dg_store *store, dg_frame *f, const char *variant, int64_t generation)
+void dg_frame_save(dg_store *store, dg_frame *f, int64_t generation)
 {
+    const char *variant = variant_of(f->has_lines);
     unsigned char *data = NULL;
     size_t len = 0;
     dg_error ignored;
@@ -103,15 +104,15 @@ static int rebuild(dg_frame **out, dg_store *store, const dg_frame_options *opts
     return rc;
 }
 
-/* The frame at the default as-of: the snapshot's, else rebuilt and saved. *exact: the clean
- * generation whose rows the frame holds, or -1 when it was read while the store was dirty. */
+/* The frame at the default as-of: the snapshot's, else rebuilt and saved (or, with unsaved,
+ * left for the caller to save: *unsaved). *exact: the clean generation whose rows the frame
+ * holds, or -1 when it was read while the store was dirty. */
 static int whole(dg_frame **out, dg_store *store, const dg_frame_options *opts, int64_t *exact,
-                 dg_error *err)
+                 bool *unsaved, dg_error *err)
 {
     int64_t generation = 0;
     bool dirty = true;
     dg_error ignored;
-    const char *variant = variant_of(opts);
     *exact = -1;
     int rc = dg_store_read_begin(store, err);
     if (rc != 0)
@@ -130,7 +131,10 @@ static int whole(dg_frame **out, dg_store *store, const dg_frame_options *opts, 
     if ((rc = rebuild(out, store, opts, &generation, &dirty, err)) != 0)
         return rc;
     if (!dirty) {
-        save(store, *out, variant, generation);
+        if (unsaved)
+            *unsaved = true;
+        else
+            dg_frame_save(store, *out, generation);
         *exact = generation;
     }
     return 0;
@@ -146,15 +150,27 @@ int dg_frame_from_store(dg_frame **out, dg_store *store, const dg_frame_options 
 int dg_frame_from_store_at(dg_frame **out, dg_store *store, const dg_frame_options *opts,
                            int64_t *generation, dg_error *err)
 {
+    return dg_frame_from_store_unsaved(out, store, opts, generation, NULL, err);
+}
+
+int dg_frame_from_store_unsaved(dg_frame **out, dg_store *store, const dg_frame_options *opts,
+                                int64_t *generation, bool *unsaved, dg_error *err)
+{
     static const dg_frame_options defaults = { .as_of = DG_DAY_NONE };
     *out = NULL;
+    if (unsaved)
+        *unsaved = false;
     if (!opts)
         opts = &defaults;
     dg_frame_options latest = *opts;
     latest.as_of = DG_DAY_NONE;
-    int rc = whole(out, store, &latest, generation, err);
+    int rc = whole(out, store, &latest, generation, unsaved, err);
     if (rc != 0 || opts->as_of == DG_DAY_NONE)
         return rc;
+    if (unsaved && *unsaved) {   /* the frame is about to be cut: save it whole now */
+        dg_frame_save(store, *out, *generation);
+        *unsaved = false;
+    }
     if (opts->as_of <= (*out)->as_of)
         rc = dg_frame_cut(*out, opts->as_of, err);
     else   /* after the last day: partner activities, referrals or acquisitions may be there */

@@ -103,6 +103,7 @@ static void **slot(dg_frame *f, const column *c)
 typedef struct {
     unsigned char *buf;    /* NULL while measuring */
     size_t len;
+    dg__codec_plan plans[N_COLUMNS];   /* each column's encoding, as measured */
 } writer;
 
 static void put(writer *w, const void *src, size_t n)
@@ -159,11 +160,12 @@ static void write_frame(writer *w, dg_frame *f)
         if (!present)
             continue;
         size_t n = count_of(f, columns[i].count);
-        uint64_t encoded = dg__codec_encode(array, n, columns[i].size, NULL);
-        put_u64(w, encoded);
+        if (!w->buf)
+            w->plans[i] = dg__codec_measure(array, n, columns[i].size);
+        put_u64(w, w->plans[i].len);
         if (w->buf)
-            dg__codec_encode(array, n, columns[i].size, w->buf + w->len);
-        w->len += encoded;
+            dg__codec_encode_planned(array, n, columns[i].size, w->plans[i], w->buf + w->len);
+        w->len += w->plans[i].len;
     }
 }
 

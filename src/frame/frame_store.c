@@ -4,7 +4,6 @@
  * the catalog may grow columns without breaking the frame. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "dangol/frame.h"
 #include "dangol/store.h"
@@ -169,9 +168,10 @@ static int on_partner(void *p, const dg_value *row)
     return dg_frame_add_partner(ctx->b, &in, ctx->err);
 }
 
-/* Customers are read in id order (that is the frame's customer order); everything else in
- * storage order, which avoids a sort or an index walk over millions of rows: the builder
- * regroups and sorts each customer's rows itself. */
+/* Customers are read in id order (that is the frame's customer order, and the order their
+ * dictionary values are first seen in); everything else in storage order, which avoids a sort
+ * or an index walk over millions of rows: the builder regroups and sorts each customer's rows
+ * itself. */
 static int scan(dg_store *store, dg_frame_builder *b, const char *entity,
                 const char *const *fields, dg_row_fn fn, dg_error *err)
 {
@@ -194,18 +194,8 @@ int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options
     char code[4];
     int digits, rc;
     *out = NULL;
-    int32_t as_of = opts->as_of;
-    if (as_of == DG_DAY_NONE) {
-        rc = dg_store_last_day(store, &as_of, err);
-        if (rc == DG_ENOTFOUND) {          /* nothing dated yet: as of today */
-            as_of = dg_day_of((int64_t)time(NULL));
-            dg_error_clear(err);
-        } else if (rc != 0) {
-            return rc;
-        }
-    }
     if ((rc = dg_store_currency(store, code, &digits, err)) != 0 ||
-        (rc = dg_frame_builder_new(&b, as_of, opts->with_lines, err)) != 0)
+        (rc = dg_frame_builder_new(&b, opts->as_of, opts->with_lines, err)) != 0)
         goto cleanup;
     dg_frame_builder_set_currency(b, code, digits);
     if ((rc = scan(store, b, "customers", customer_fields, on_customer, err)) != 0 ||

@@ -10,7 +10,9 @@
  * arrays and holds a reference to it), for the others a cut copy (dg_frame_cut_copy). Either is
  * kept for the next requests of the same day: the AS_OF_KEPT most recently asked (day, kind),
  * dropped like the shared one when the store changes. Snapshots are reference counted: a
- * request keeps the one it got even if a newer one replaces it meanwhile. */
+ * request keeps the one it got even if a newer one replaces it meanwhile. A frame rebuilt from
+ * the rows (the store changed) is saved into the store by a saver thread, so the request that
+ * rebuilt it answers without waiting for the save. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,9 @@ struct dg_snapshot_cache {
     fingerprint built_from;
     as_of_slot as_of[AS_OF_KEPT];
     uint64_t tick;
+    pthread_t saver;        /* saves a rebuilt frame into the store after the answer */
+    dg_snapshot *saving;    /* the snapshot it saves (a reference), or NULL: no saver to join */
+    bool saved;             /* the saver is done and may be joined without waiting */
 };
 
 static void take_fingerprint(const char *db_path, fingerprint *fp)
@@ -112,10 +117,13 @@ static void unref_locked(dg_snapshot *s)
     }
 }
 
+static void saver_join(dg_snapshot_cache *c);
+
 void dg_snapshot_cache_free(dg_snapshot_cache *c)
 {
     if (!c)
         return;
+    saver_join(c);   /* the saver takes the lock to finish: it is not held here */
     unref_locked(c->current);
     for (size_t i = 0; i < AS_OF_KEPT; i++)
         unref_locked(c->as_of[i].snapshot);
@@ -140,17 +148,66 @@ static dg_snapshot *snapshot_new(dg_frame *frame, dg_error *err)
     return s;
 }
 
-static dg_snapshot *build(dg_store *store, int32_t as_of, dg_error *err)
+static dg_snapshot *build(dg_store *store, int32_t as_of, bool *unsaved, dg_error *err)
 {
     dg_frame *frame = NULL;
     int64_t generation = -1;
     dg_frame_options fopt = { .as_of = as_of, .with_lines = true };
-    if (dg_frame_from_store_at(&frame, store, &fopt, &generation, err) != 0)
+    if (dg_frame_from_store_unsaved(&frame, store, &fopt, &generation, unsaved, err) != 0)
         return NULL;
     dg_snapshot *s = snapshot_new(frame, err);
     if (s)
         s->generation = generation;
+    else if (unsaved)
+        *unsaved = false;
     return s;
+}
+
+/* The saver thread: saves the frame it was given (dg_frame_save checks, in its own transaction,
+ * that the store is still clean at the frame's generation, so a write made meanwhile, by this
+ * server or another process, only means nothing is saved), on a connection of its own. */
+static void *save_in_background(void *arg)
+{
+    dg_snapshot_cache *c = arg;
+    dg_snapshot *s = c->saving;   /* set before the thread started, cleared only by a join */
+    dg_store *store = NULL;
+    if (dg_store_open(&store, c->db_path, DG_STORE_READONLY, NULL) == 0)
+        dg_frame_save(store, s->frame, s->generation);
+    dg_store_close(store);
+    pthread_mutex_lock(&c->lock);
+    c->saved = true;
+    pthread_mutex_unlock(&c->lock);
+    return NULL;
+}
+
+/* Joins a finished saver and drops its reference. Caller holds the lock (or is the last user). */
+static void saver_join(dg_snapshot_cache *c)
+{
+    if (!c->saving)
+        return;
+    pthread_join(c->saver, NULL);
+    unref_locked(c->saving);
+    c->saving = NULL;
+    c->saved = false;
+}
+
+/* Saves s's frame, rebuilt from the rows, into the store: on the saver thread, so the request
+ * that rebuilt it answers without waiting for the save; here (on store) when the saver is still
+ * busy with an earlier frame or cannot be started. Caller holds the lock. */
+static void save_rebuilt(dg_snapshot_cache *c, dg_store *store, dg_snapshot *s)
+{
+    if (c->saving && !c->saved) {
+        dg_frame_save(store, s->frame, s->generation);
+        return;
+    }
+    saver_join(c);
+    c->saving = s;
+    s->refs++;
+    if (pthread_create(&c->saver, NULL, save_in_background, c) != 0) {
+        c->saving = NULL;
+        s->refs--;
+        dg_frame_save(store, s->frame, s->generation);
+    }
 }
 
 /* The store's files changed since the kept snapshots were read (now differs from the cache's
@@ -222,7 +279,8 @@ static dg_snapshot *latest_snapshot(dg_snapshot_cache *c, dg_store *store, finge
     pthread_mutex_lock(&c->lock);
     recognise_unchanged_rows(c, store, &now);
     if (!c->current || memcmp(&now, &c->built_from, sizeof now) != 0) {
-        dg_snapshot *s = build(store, DG_DAY_NONE, err);
+        bool unsaved = false;
+        dg_snapshot *s = build(store, DG_DAY_NONE, &unsaved, err);
         if (!s) {
             pthread_mutex_unlock(&c->lock);
             return NULL;
@@ -231,6 +289,8 @@ static dg_snapshot *latest_snapshot(dg_snapshot_cache *c, dg_store *store, finge
         c->current = s;
         c->built_from = now;
         drop_stale(c, &now);
+        if (unsaved)
+            save_rebuilt(c, store, s);
     }
     dg_snapshot *s = c->current;
     s->refs++;
@@ -253,7 +313,7 @@ static dg_snapshot *as_of_build(dg_request *req, int32_t day, bool window, finge
     dg_snapshot *built = NULL;
     dg_frame *frame = NULL;
     if (day > latest->frame->as_of)
-        built = build(req->store, day, err);
+        built = build(req->store, day, NULL, err);
     else if (window) {
         if (dg_frame_window(&frame, latest->frame, day, err) == 0 &&
             (built = snapshot_new(frame, err))) {

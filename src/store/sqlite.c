@@ -21,6 +21,7 @@
 #include "store/postgres.h"
 #include "store/snapshot.h"
 #include "store/sql_day.h"
+#include "store/stmt.h"
 #include "store/users.h"
 
 #define MAX_ENTITIES 16
@@ -59,6 +60,9 @@ struct dg_store {
     dg__token_cache token_cache;             /* tokens_sqlite.c's verified tokens */
     void (*checkpoint_due)(void *ctx);       /* dg_store_checkpoint_elsewhere's, or NULL */
     void *checkpoint_ctx;
+    bool group;                              /* inside dg_store_group_begin .. commit/rollback */
+    unsigned savepoints;                     /* ... and this many dg_store_begin deep in it */
+    bool group_lost;                         /* its transaction ended under it (rollback hook) */
 };
 
 static void forget_bulk(dg_store *s);
@@ -394,24 +398,11 @@ int dg_store_read_begin(dg_store *s, dg_error *err)
     return rc;
 }
 
-/* Runs one of the cached statements BEGIN and COMMIT (parsed once, not per request). */
-static int run_cached(dg_store *s, const char *sql, dg_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, sql, &st, err);
-    if (rc != 0)
-        return rc;
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_error(s, err, sql);
-    dg__store_statement_done(s, st);
-    return rc;
-}
-
 int dg_store_read_begin_lazy(dg_store *s, dg_error *err)
 {
     if (s->pg || s->in_transaction || s->in_read)
         return 0;
-    int rc = run_cached(s, "BEGIN", err);
+    int rc = dg__stmt_exec(s, "BEGIN", "starting a read", err);   /* prepared once */
     s->in_read = rc == 0;
     return rc;
 }
@@ -422,7 +413,7 @@ void dg_store_read_end(dg_store *s)
         dg__pg_read_end(s->pg);
         return;
     }
-    if (s->in_read && run_cached(s, "COMMIT", NULL) != 0)
+    if (s->in_read && dg__stmt_exec(s, "COMMIT", "ending a read", NULL) != 0)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);   /* a read has nothing to keep */
     s->in_read = false;
 }
@@ -435,8 +426,14 @@ static void forget_found_keys(dg_store *s)
     }
 }
 
+static int savepoint_begin(dg_store *s, dg_error *err);
+static int savepoint_release(dg_store *s, dg_error *err);
+static void savepoint_rollback(dg_store *s);
+
 int dg_store_begin(dg_store *s, dg_error *err)
 {
+    if (s->group)
+        return savepoint_begin(s, err);
     if (s->pg)
         return dg__pg_begin(s->pg, false, err);
     assert(!s->in_transaction && !s->in_read);
@@ -480,8 +477,17 @@ int dg_store_checkpoint(dg_store *s, dg_error *err)
 
 /* PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around the transaction.
  * It is a setting of this connection only: a crash leaves nothing to restore. */
+static int refuse_in_group(const dg_store *s, const char *what, dg_error *err)
+{
+    return s->group ? dg_error_set(err, DG_EUNSUPPORTED, "%s cannot run in a group commit "
+                                   "(inside a savepoint)", what) : 0;
+}
+
 int dg_store_begin_unchecked(dg_store *s, dg_error *err)
 {
+    int refused = refuse_in_group(s, "a transaction without reference checks", err);
+    if (refused)
+        return refused;
     if (s->pg)
         return dg__pg_begin(s->pg, true, err);
     int rc = exec(s, "PRAGMA foreign_keys = OFF", err);
@@ -500,6 +506,8 @@ static void checked_again(dg_store *s)
 
 int dg_store_commit(dg_store *s, dg_error *err)
 {
+    if (s->group)
+        return savepoint_release(s, err);
     if (s->pg)
         return dg__pg_commit(s->pg, err);
     assert(s->in_transaction);
@@ -533,6 +541,10 @@ static void forget_bulk(dg_store *s)
 
 void dg_store_rollback(dg_store *s)
 {
+    if (s->group) {
+        savepoint_rollback(s);
+        return;
+    }
     if (s->pg) {
         dg__pg_rollback(s->pg);
         return;
@@ -545,12 +557,108 @@ void dg_store_rollback(dg_store *s)
     forget_bulk(s);         /* the rollback brought the dropped indexes back */
 }
 
+/* ---- group commit (dg_store_group_begin) ----
+ * While a group is open, each dg_store_begin sets a savepoint, dg_store_commit releases it (its
+ * changes join the group's transaction) and dg_store_rollback rolls back to it (its changes are
+ * gone, the others' stay); savepoints nest, so a write may run writes that begin and commit. The
+ * savepoint statements are the same on SQLite and PostgreSQL. */
+static int group_exec(dg_store *s, const char *sql, dg_error *err)
+{
+    return s->pg ? dg__pg_exec(s->pg, sql, 0, NULL, NULL, sql, err)
+                 : dg__stmt_exec(s, sql, sql, err);
+}
+
+static int savepoint_begin(dg_store *s, dg_error *err)
+{
+    int rc = group_exec(s, "SAVEPOINT dg_write", err);
+    s->savepoints += rc == 0;
+    return rc;
+}
+
+static void savepoint_rollback(dg_store *s)
+{
+    if (s->savepoints == 0)   /* none of ours open: a clean-up after a failed begin */
+        return;
+    dg_error ignored;
+    group_exec(s, "ROLLBACK TO SAVEPOINT dg_write", &ignored);
+    group_exec(s, "RELEASE SAVEPOINT dg_write", &ignored);
+    s->savepoints--;
+    forget_found_keys(s);   /* keys written since the savepoint are gone */
+}
+
+static int savepoint_release(dg_store *s, dg_error *err)
+{
+    assert(s->savepoints > 0);
+    int rc = group_exec(s, "RELEASE SAVEPOINT dg_write", err);
+    if (rc != 0)
+        savepoint_rollback(s);
+    else
+        s->savepoints--;
+    return rc;
+}
+
+/* SQLite's rollback hook, while a group is open: the group's transaction has ended (an I/O
+ * error or a full disk rolls back the whole transaction, whatever its savepoints). */
+static void group_rolled_back(void *ctx)
+{
+    ((dg_store *)ctx)->group_lost = true;
+}
+
+int dg_store_group_begin(dg_store *s, dg_error *err)
+{
+    assert(!s->group);
+    int rc = dg_store_begin(s, err);
+    s->group = rc == 0;
+    s->savepoints = 0;
+    s->group_lost = false;
+    if (rc == 0 && !s->pg)
+        sqlite3_rollback_hook(s->db, group_rolled_back, s);
+    return rc;
+}
+
+bool dg_store_group_intact(const dg_store *s)
+{
+    if (s->pg)
+        return dg__pg_transaction_open(s->pg);
+    return s->group && !s->group_lost && !sqlite3_get_autocommit(s->db);
+}
+
+static void group_end(dg_store *s)
+{
+    if (!s->pg)
+        sqlite3_rollback_hook(s->db, NULL, NULL);
+    s->group = false;
+    s->savepoints = 0;
+}
+
+int dg_store_group_commit(dg_store *s, dg_error *err)
+{
+    assert(s->group && s->savepoints == 0);
+    bool intact = dg_store_group_intact(s);
+    group_end(s);
+    if (!intact) {
+        dg_store_rollback(s);
+        return dg_error_set(err, DG_ESTORE, "%s: the transaction of the group was lost before "
+                            "its commit", s->path);
+    }
+    return dg_store_commit(s, err);
+}
+
+void dg_store_group_rollback(dg_store *s)
+{
+    group_end(s);
+    dg_store_rollback(s);
+}
+
 /* Inserting n rows in random key order into an index costs a B-tree descent and, once the index
  * outgrows the page cache, page I/O per row; CREATE INDEX sorts instead. So for a batch that is
  * large next to the table, the non-unique indexes are dropped inside the transaction and created
  * again at the end. Unique indexes stay: they decide conflicts row by row. */
 int dg_store_bulk_begin(dg_store *s, const dg_entity *e, int64_t expected_rows, dg_error *err)
 {
+    int refused = refuse_in_group(s, "a bulk load", err);
+    if (refused)
+        return refused;
     if (s->pg)   /* a bulk load streams its rows with COPY from its first row on */
         return 0;
     sqlite3_stmt *st = NULL;
@@ -926,11 +1034,12 @@ static void like_pattern(const char *text, char *out, size_t cap)
     out[o] = '\0';
 }
 
-static void read_row(sqlite3_stmt *st, const dg_entity *e, dg_value *row)
+/* The row's values; the columns outside mask (0: every column), selected as NULL, are not asked
+ * of SQLite. */
+static void read_row(sqlite3_stmt *st, const dg_entity *e, uint64_t mask, dg_value *row)
 {
     for (size_t c = 0; c < e->n_columns; c++) {
-        int t = sqlite3_column_type(st, (int)c);
-        if (t == SQLITE_NULL) {
+        if ((mask && !(mask >> c & 1)) || sqlite3_column_type(st, (int)c) == SQLITE_NULL) {
             row[c] = (dg_value){ .is_null = true };
             continue;
         }
@@ -1127,7 +1236,7 @@ int dg_store_scan(dg_store *s, const dg_entity *e, const dg_scan_filter *filter,
 
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        read_row(st, e, row);
+        read_row(st, e, filter->columns, row);
         if ((rc = fn(ctx, row)) != 0)
             break;
     }
