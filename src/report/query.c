@@ -189,8 +189,11 @@ static int cohort_query(dg_report *out, dg_store *store, const char *const *para
     int32_t as_of;
     dg_frame *frame = NULL;
     int rc = each_param(params, &as_of, cohort_param, &a, err);
+    /* cohorts read order days and amounts by customer, and lines for categories */
+    dg_frame_options opts = { .as_of = as_of, .with_lines = a.by == DG_COHORT_BY_CATEGORY,
+                              .columns = DG_FRAME_ORDER_CORE | DG_FRAME_ORDER_CUSTOMER };
     if (rc == 0)
-        rc = dg_report_frame(&frame, store, as_of, a.by == DG_COHORT_BY_CATEGORY, err);
+        rc = dg_report_frame_of(&frame, store, &opts, err);
     if (rc == 0)
         rc = cohort_run(out, frame, &a, err);
     dg_frame_free(frame);
@@ -225,8 +228,10 @@ static int kpi_query(dg_report *out, dg_store *store, const char *const *params,
     int months = 12;
     dg_frame *frame = NULL;
     int rc = each_param(params, &as_of, kpi_param, &months, err);
+    /* the KPIs read order days and amounts (through the offsets) */
+    dg_frame_options opts = { .as_of = as_of, .columns = DG_FRAME_ORDER_CORE };
     if (rc == 0)
-        rc = dg_report_frame(&frame, store, as_of, false, err);
+        rc = dg_report_frame_of(&frame, store, &opts, err);
     if (rc == 0)
         rc = dg_report_kpi(out, frame, months, err);
     dg_frame_free(frame);
