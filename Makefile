@@ -217,6 +217,9 @@ build-fuzz/fuzz_import build-fuzz/fuzz_config build-fuzz/fuzz_query: build-fuzz/
 build-fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c src/frame/frame_snapshot.c src/frame/column_codec.c src/frame/frame.c src/frame/strmap.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -lm
+build-fuzz/fuzz_segment: tests/fuzz/fuzz_segment.c src/store/snapshot_delta_codec.c $(FUZZ_LIB_SRC)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -lm
 build-fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/server/json_number.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -ljansson -lm

@@ -7,6 +7,12 @@
 # CLV each at a day not asked before. Each line: the request's wall time (curl) and the
 # server's CPU time (user + system from /proc, all threads) over it. DANGOL=... chooses the binary
 # (to compare two side by side on the same store).
+# APPEND=P instead measures appending (docs/snapshot.md, "Appending"): importing P % more orders
+# (new ids, random existing customers, the last 30 days) and the next `dangol rfm`, which merges
+# the import's delta segment into the snapshot's frame, then the same with the snapshot marked out
+# of date after the import (what every import did before: the next rfm rebuilds the frame and
+# saves the whole snapshot); each line wall and CPU seconds, peak RSS and the bytes the process
+# wrote (/usr/bin/time %O). It adds 2 P % orders to the store.
 # usage: bench/as_of.sh [N_CUSTOMERS]        (BENCH_DIR=/tmp/... to choose the scratch)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +25,37 @@ mkdir -p "$DIR"
 [ -f "$DB" ] || "$D" --db "$DB" -q demo --customers "$N" --no-lines
 "$D" --db "$DB" rfm > /dev/null   # the snapshot current, so the server loads it
 echo "as-of benchmark: $N customers, $("$D" --db "$DB" --format csv stats | awk -F, '$1 == "orders" {print $2}') orders; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [ -n "${APPEND:-}" ]; then   # appending instead of the server: see the header
+  timed_cmd() {   # timed_cmd LABEL CMD...: "LABEL wall_s W cpu_s U+S peak_kb K written_bytes B"
+    label=$1; shift
+    /usr/bin/time -f '%e %U %S %M %O' "$@" > /dev/null 2> "$DIR/time.out" || { cat "$DIR/time.out"; exit 1; }
+    tail -1 "$DIR/time.out" | awk -v l="$label" '{ printf "%s wall_s %s cpu_s %.2f peak_kb %s written_bytes %d\n", l, $1, $2 + $3, $4, $5 * 512 }'
+  }
+  new_orders() {   # APPEND % of the orders, ids after every existing one, random customers, last 30 days
+    sqlite3 -csv -header "$DB" "SELECT printf('P%d-%09d', $(date +%s), rowid) AS order_id, customer_id,
+      strftime('%Y-%m-%dT%H:%M:%SZ', (SELECT max(ordered_at) FROM orders) - abs(random() % 2592000), 'unixepoch') AS ordered_at,
+      'mobile' AS channel, 'credit_card' AS payment_method, 'Online' AS site, 1 AS units,
+      1000 + abs(random() % 90000) AS total
+      FROM customers ORDER BY random() LIMIT (SELECT count(*) * $APPEND / 100 FROM orders)" > "$DIR/new-orders.csv"
+    echo "new orders: $(($(wc -l < "$DIR/new-orders.csv") - 1))"
+  }
+  snapshot_sizes() {
+    echo "snapshot $(sqlite3 "$DB" "SELECT 'base ' || group_concat(variant || ' ' || bytes, ', ') FROM frame_snapshot_header"); deltas $(sqlite3 "$DB" "SELECT count(*) || ' segments, ' || coalesce(sum(bytes), 0) || ' bytes' FROM frame_snapshot_delta")"
+  }
+  new_orders
+  timed_cmd "appending: import orders" "$D" --db "$DB" import orders "$DIR/new-orders.csv"
+  snapshot_sizes
+  timed_cmd "appending: next rfm (base + segments merged)" "$D" --db "$DB" rfm
+  timed_cmd "appending: the rfm after it" "$D" --db "$DB" rfm
+  new_orders
+  timed_cmd "rebuilding (before): import orders" "$D" --db "$DB" import orders "$DIR/new-orders.csv"
+  sqlite3 "$DB" "UPDATE frame_snapshot_state SET dirty = 1"   # what every import did before
+  timed_cmd "rebuilding (before): next rfm (rebuild + whole save)" "$D" --db "$DB" rfm
+  snapshot_sizes
+  timed_cmd "rebuilding (before): the rfm after it" "$D" --db "$DB" rfm
+  exit 0
+fi
 
 "$D" --db "$DB" serve --port 0 --no-web --threads 2 > "$DIR/serve.out" 2> "$DIR/serve.err" &
 SERVER=$!

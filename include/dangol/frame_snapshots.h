@@ -17,10 +17,13 @@ DG_API_BEGIN
 
 /* The store's frame snapshots, for `dangol stats`: the store's generation and dirty flag, and
  * each saved snapshot (up to cap, their number in *n) with whether dg_frame_from_store would use
- * it (its generation is the store's, the store is clean, its format is this dangol's). */
+ * it (its generation is the store's or the delta segments bring it there, the store is clean,
+ * its format is this dangol's). */
 typedef struct dg_frame_snapshot_status {
     dg_store_snapshot saved;
     bool current;
+    int64_t delta_bytes;   /* the delta segments an import appended since it was saved, which a
+                            * reader merges into it (docs/snapshot.md, "Appending") */
 } dg_frame_snapshot_status;
 
 int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,

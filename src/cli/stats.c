@@ -79,7 +79,8 @@ cleanup:
     return print_table(cli, t, false);
 }
 
-/* One row per saved snapshot: its kind, whether it is current, its size and counts. */
+/* One row per saved snapshot: its kind, whether it is current, its size and counts, and the
+ * bytes of the delta segments appended to it since. */
 static int print_snapshots(dg_cli *cli, dg_store *store)
 {
     dg_frame_snapshot_status status[8];
@@ -102,7 +103,8 @@ static int print_snapshots(dg_cli *cli, dg_store *store)
     for (size_t c = 2; c < sizeof names / sizeof names[0]; c++)
         if (dg_table_add_column(t, names[c], DG_CELL_INT, 0))
             goto cleanup;
-    if (dg_table_add_column(t, "as_of", DG_CELL_DATE, 0))
+    if (dg_table_add_column(t, "as_of", DG_CELL_DATE, 0) ||
+        dg_table_add_column(t, "appended_bytes", DG_CELL_INT, 0))
         goto cleanup;
     for (size_t i = 0; i < n; i++) {
         const dg_store_snapshot *s = &status[i].saved;
@@ -114,6 +116,7 @@ static int print_snapshots(dg_cli *cli, dg_store *store)
         for (size_t c = 0; c < sizeof values / sizeof values[0]; c++)
             dg_table_set_int(t, 2 + c, values[c]);
         dg_table_set_int(t, 8, s->as_of);
+        dg_table_set_int(t, 9, status[i].delta_bytes);   /* docs/snapshot.md, "Appending" */
     }
     return print_table(cli, t, true);
 cleanup:

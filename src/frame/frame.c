@@ -741,10 +741,11 @@ cleanup:
     return 0;
 }
 
-/* Without a hash map the ids are in increasing order (dg_frame.customer_map): by halves. */
-static int64_t search_sorted_ids(const dg_frame *f, const char *customer_id)
+int64_t dg__frame_find_customer(const dg_frame *f, const char *customer_id)
 {
-    size_t lo = 0, hi = f->n_customers;
+    if (f->customer_map)
+        return dg__strmap_get(f->customer_map, customer_id);
+    size_t lo = 0, hi = f->n_customers;   /* ids in increasing order (dg_frame.customer_map) */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int cmp = strcmp(f->customer_id[mid], customer_id);
@@ -762,8 +763,7 @@ int64_t dg_frame_customer_index(const dg_frame *f, const char *customer_id)
 {
     if (!customer_id)
         return -1;
-    int64_t c = f->customer_map ? dg__strmap_get(f->customer_map, customer_id)
-                                : search_sorted_ids(f, customer_id);
+    int64_t c = dg__frame_find_customer(f, customer_id);
     return c >= 0 && dg_frame_has_customer(f, (size_t)c) ? c : -1;
 }
 

@@ -12,6 +12,7 @@
 #include "dangol/frame.h"
 #include "dangol/frame_snapshots.h"
 #include "frame/snapshot.h"
+#include "store/snapshot_delta.h"
 
 static const char *variant_of(const dg_frame_options *opts)
 {
@@ -23,21 +24,44 @@ static int next_chunk(void *reader, size_t skip, const void **data, size_t *len,
     return dg_store_snapshot_next(reader, skip, data, len, err);
 }
 
-/* The snapshot's frame when it is of this generation and format and reads back whole (the
- * columns opts asks for: the chunks of the others are not read). */
+/* The delta segments from the snapshot's generation to the store's merged into *f (read with
+ * what the merge needs); DG_ENOTFOUND when there is a gap or a segment cannot be merged. */
+static int append_deltas(dg_frame *f, dg_store *store, int64_t from, int64_t to)
+{
+    dg__delta *deltas = NULL;
+    size_t n = 0;
+    dg_error ignored;
+    int rc = dg__store_deltas(store, from, to, &deltas, &n, &ignored);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = dg__frame_append(f, &deltas[i]);
+    dg__deltas_free(deltas, n);
+    return rc;
+}
+
+/* The snapshot's frame when it is of this generation and format, or of an earlier one that the
+ * delta segments bring to it, and reads back whole (the columns opts asks for: the chunks of
+ * the others are not read). */
 static int load(dg_frame **out, dg_store *store, const dg_frame_options *opts, int64_t generation)
 {
     const char *variant = variant_of(opts);
     dg_store_snapshot info;
     dg_store_snapshot_reader *reader = NULL;
     dg_error ignored;
+    unsigned columns = opts->columns;
     int rc = dg_store_snapshot_open(store, variant, &info, &reader, &ignored);
-    if (rc == 0 && (info.generation != generation || info.format != DG__FRAME_FORMAT))
+    if (rc == 0 && (info.generation > generation || info.format != DG__FRAME_FORMAT))
         rc = DG_ENOTFOUND;
+    if (rc == 0 && info.generation < generation && columns)   /* what a merge reads */
+        columns |= DG_FRAME_ORDER_TS | DG_FRAME_ORDER_CHANNEL | DG_FRAME_ORDER_STAFF;
     if (rc == 0)
-        rc = dg__frame_deserialize(next_chunk, reader, (size_t)info.bytes, opts->columns, out,
+        rc = dg__frame_deserialize(next_chunk, reader, (size_t)info.bytes, columns, out,
                                    &ignored);
     dg_store_snapshot_reader_close(reader);
+    if (rc == 0 && info.generation < generation &&
+        (rc = append_deltas(*out, store, info.generation, generation)) != 0) {
+        dg_frame_free(*out);
+        *out = NULL;
+    }
     return rc;
 }
 
@@ -158,12 +182,17 @@ int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,
     rc = dg_store_snapshot_state(store, generation, dirty, err);
     if (rc == 0)
         rc = dg_store_snapshot_list(store, saved, sizeof saved / sizeof saved[0], &n_saved, err);
-    dg_store_read_end(store);
-    for (size_t i = 0; rc == 0 && i < n_saved && *n < cap; i++)
+    for (size_t i = 0; rc == 0 && i < n_saved && *n < cap; i++) {
+        int64_t reach = saved[i].generation, bytes = 0;
+        dg_error ignored;
+        if (saved[i].generation < *generation)   /* the delta segments bring it up to date */
+            dg__store_delta_reach(store, saved[i].generation, &reach, &bytes, &ignored);
         out[(*n)++] = (dg_frame_snapshot_status){
             .saved = saved[i],
-            .current = !*dirty && saved[i].generation == *generation &&
-                       saved[i].format == DG__FRAME_FORMAT,
+            .current = !*dirty && reach == *generation && saved[i].format == DG__FRAME_FORMAT,
+            .delta_bytes = bytes,
         };
+    }
+    dg_store_read_end(store);
     return rc;
 }

@@ -25,6 +25,10 @@ int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options
  * free()). 0 or DG_ENOMEM. */
 int dg__frame_serialize(dg_frame *f, unsigned char **data, size_t *len);
 
+/* Index of the customer with this id among all of f's (a window's later customers too), or -1:
+ * through its hash map, or by halves when it has none (ids in increasing order). */
+int64_t dg__frame_find_customer(const dg_frame *f, const char *customer_id);
+
 /* A deep copy of frame into *out, without its customer map (NULL: the caller builds it, as
  * dg_frame_cut does). 0 or DG_ENOMEM. Caller frees with dg_frame_free. */
 int dg__frame_copy(dg_frame **out, const dg_frame *frame);
@@ -43,5 +47,14 @@ typedef int (*dg__frame_chunk_fn)(void *ctx, size_t skip, const void **data, siz
  * offsets out of order). Caller frees with dg_frame_free. */
 int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, unsigned columns,
                           dg_frame **out, dg_error *err);
+
+/* A delta segment of the snapshot (src/store/snapshot_delta.h) merged into f, the frame of the
+ * generation it applies to, read with at least its order times, channels and staff: f becomes
+ * the frame a rebuild from the rows gives after the import that wrote the segment. DG_ENOTFOUND
+ * when the segment cannot be merged so (a new dictionary value that would take another code in
+ * a rebuild, an order of a customer the frame left out, a column missing), DG_ENOMEM; after
+ * either, f may only be freed. */
+struct dg__delta;
+int dg__frame_append(dg_frame *f, const struct dg__delta *d);
 
 #endif

@@ -42,12 +42,13 @@ static json_t *snapshot_json(dg_store *store, dg_error *err)
             bytes += s->bytes;
         }
         json_array_append_new(
-            saved, json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s}", "snapshot", s->variant,
+            saved, json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I}", "snapshot", s->variant,
                              "state", status[i].current ? "current" : "out of date", "generation",
                              (json_int_t)s->generation, "bytes", (json_int_t)s->bytes, "chunks",
                              (json_int_t)s->chunks, "customers", (json_int_t)s->customers,
                              "orders", (json_int_t)s->orders, "lines", (json_int_t)s->lines,
-                             "as_of", dg_date_format(s->as_of, day)));
+                             "as_of", dg_date_format(s->as_of, day), "appended_bytes",
+                             (json_int_t)status[i].delta_bytes));
     }
     return json_pack("{s:s,s:I,s:I,s:b,s:o}", "state",
                      current ? "current" : n ? "out of date" : "none", "bytes",

@@ -131,6 +131,8 @@ static int write_snapshot(sqlite3 *db, const char *path, const dg_store_snapshot
         "DELETE FROM frame_snapshot WHERE variant = ?1 OR variant IN "
         "(SELECT variant FROM frame_snapshot_header WHERE generation <> ?2)",
         "DELETE FROM frame_snapshot_header WHERE variant = ?1 OR generation <> ?2",
+        /* the delta segments up to this generation are in this frame (docs/snapshot.md) */
+        "DELETE FROM frame_snapshot_delta WHERE generation <= ?2",
         "INSERT INTO frame_snapshot_header (variant, format, generation, chunks, bytes, "
         "customers, orders, lines, as_of, saved_at) "
         "VALUES (?1, ?3, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -138,12 +140,12 @@ static int write_snapshot(sqlite3 *db, const char *path, const dg_store_snapshot
     };
     sqlite3_stmt *st = NULL;
     int rc = 0;
-    for (size_t i = 0; i < 3 && rc == 0; i++) {
+    for (size_t i = 0; i < 4 && rc == 0; i++) {
         if (sqlite3_prepare_v2(db, sql[i], -1, &st, NULL) != SQLITE_OK)
             return sql_error(db, path, "writing the snapshot", err);
         sqlite3_bind_text(st, 1, info->variant, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, info->generation);
-        if (i == 2) {
+        if (i == 3) {
             sqlite3_bind_int(st, 3, info->format);
             sqlite3_bind_int64(st, 4, info->chunks);
             sqlite3_bind_int64(st, 5, info->bytes);
@@ -158,7 +160,7 @@ static int write_snapshot(sqlite3 *db, const char *path, const dg_store_snapshot
     }
     if (rc != 0)
         return rc;
-    if (sqlite3_prepare_v2(db, sql[3], -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, sql[4], -1, &st, NULL) != SQLITE_OK)
         return sql_error(db, path, "writing the snapshot", err);
     for (int64_t k = 0; k < info->chunks && rc == 0; k++) {
         size_t off = (size_t)k * CHUNK_BYTES, n = len - off < CHUNK_BYTES ? len - off : CHUNK_BYTES;

@@ -1,0 +1,3 @@
+-- dangol store, schema version 23, PostgreSQL dialect of ../0023_snapshot_delta.sql: nothing to
+-- do: a PostgreSQL store keeps no frame snapshot yet (its frame is read from the rows every
+-- time), so an import there has no snapshot to append to.

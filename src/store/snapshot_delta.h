@@ -1,0 +1,76 @@
+/* Private: the frame snapshot's delta segments (docs/snapshot.md, "Appending";
+ * schema/0023_snapshot_delta.sql). An import that only adds customers and orders whose ids sort
+ * after every existing one (so a rebuild would scan them after the rows it already holds) writes
+ * what it added as a segment, in its own transaction, and leaves the snapshot current at the new
+ * generation; a reader merges the segments into the base snapshot's frame (frame_append.c).
+ * Anything else the import did leaves the snapshot out of date, as any write does. */
+#ifndef DANGOL_STORE_SNAPSHOT_DELTA_H
+#define DANGOL_STORE_SNAPSHOT_DELTA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dangol/error.h"
+#include "dangol/frame.h"
+#include "dangol/store.h"
+
+/* What an import's delta needs to know about the store before it writes anything. */
+typedef struct dg__delta_mark {
+    bool active;               /* the snapshot was current: this import may write a delta */
+    int64_t generation;        /* the store's generation once the import commits */
+    int64_t changes;           /* the connection's row changes so far */
+    char *max_customer;        /* the greatest customer and order ids before the import */
+    char *max_order;
+} dg__delta_mark;
+
+/* Inside the import's transaction, before its first write: marks the snapshot out of date (as
+ * any write does) and, when it was current, notes what the delta needs in *m. Never fails the
+ * import: a store without a current snapshot (or a PostgreSQL store) only gets m->active false. */
+void dg__store_delta_begin(dg_store *store, dg__delta_mark *m);
+
+/* Inside the same transaction, after the import's last write: when every row it changed is a new
+ * customer or order (with an id after m's), nothing else dated by the new last day would enter
+ * the frame, and the segments stay under a tenth of the base snapshot, writes them as a segment
+ * and marks the snapshot current at m->generation; otherwise leaves it out of date. Frees m.
+ * Best effort: only an error of the store's transaction itself is returned. */
+int dg__store_delta_end(dg_store *store, dg__delta_mark *m, dg_error *err);
+void dg__delta_mark_free(dg__delta_mark *m);
+
+/* One segment, decoded: the rows an import added, in the order a rebuild scans them
+ * (customers by id, orders by id; the orders' ids are not kept), their texts pointing into
+ * data. */
+typedef struct dg__delta {
+    int64_t generation;
+    size_t n_customers, n_orders;
+    dg_frame_customer_in *customers;
+    dg_frame_order_in *orders;
+    unsigned char *data;
+    const char **texts;
+} dg__delta;
+
+/* A segment's bytes (snapshot_delta_codec.c): rows added in scan order, then the bytes. */
+typedef struct dg__segment dg__segment;
+int dg__segment_new(dg__segment **out);
+void dg__segment_free(dg__segment *w);   /* NULL is a no-op */
+int dg__segment_customer(dg__segment *w, const dg_frame_customer_in *in);
+int dg__segment_order(dg__segment *w, const dg_frame_order_in *in);
+/* The bytes of the rows added so far into *data (caller frees with free()). 0 or DG_ENOMEM. */
+int dg__segment_bytes(dg__segment *w, unsigned char **data, size_t *len);
+/* d's rows out of its len bytes of data; false when they are not a segment (sizes that do not
+ * add up, a row without its customer's id, customers out of id order) or memory ran out. */
+bool dg__segment_decode(dg__delta *d, size_t len);
+
+/* The generation that the segments reach from a snapshot of generation base without a gap (base
+ * itself when there are none), and their bytes. Inside a read. */
+int dg__store_delta_reach(dg_store *store, int64_t base, int64_t *reach, int64_t *bytes,
+                          dg_error *err);
+
+/* The segments from base to generation `to`, in order, each checked against its checksum and
+ * decoded, into *out (*n of them; free with dg__deltas_free). DG_ENOTFOUND when they do not run
+ * from base to `to` without a gap, DG_ESTORE when one is damaged. Inside a read. */
+int dg__store_deltas(dg_store *store, int64_t base, int64_t to, dg__delta **out, size_t *n,
+                     dg_error *err);
+void dg__deltas_free(dg__delta *deltas, size_t n);
+
+#endif
