@@ -745,18 +745,9 @@ int64_t dg__frame_find_customer(const dg_frame *f, const char *customer_id)
 {
     if (f->customer_map)
         return dg__strmap_get(f->customer_map, customer_id);
-    size_t lo = 0, hi = f->n_customers;   /* ids in increasing order (dg_frame.customer_map) */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int cmp = strcmp(f->customer_id[mid], customer_id);
-        if (cmp == 0)
-            return (int64_t)mid;
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    /* no map: the ids are in increasing order (dg_frame.customer_map) */
+    return dg__sorted_find(f->customer_id, f->n_customers, sizeof *f->customer_id, 0,
+                           customer_id);
 }
 
 int64_t dg_frame_customer_index(const dg_frame *f, const char *customer_id)

@@ -8,6 +8,7 @@
  * keeps its code only when it was first used before the segment's rows, and a new value takes
  * the next code only when no existing one was first used after them (a channel first seen in
  * feedback, which is scanned later): otherwise the merge is refused, never guessed. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,18 +151,8 @@ static int coded_alloc(coded *c, size_t customers, size_t orders)
 /* Index of the segment's customer called id (they are in id order), or -1. */
 static int64_t new_customer(const dg__delta *d, const char *id)
 {
-    size_t lo = 0, hi = d->n_customers;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int cmp = strcmp(d->customers[mid].customer_id, id);
-        if (cmp == 0)
-            return (int64_t)mid;
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    return dg__sorted_find(d->customers, d->n_customers, sizeof *d->customers,
+                           offsetof(dg_frame_customer_in, customer_id), id);
 }
 
 static void earliest(int32_t *seen, int32_t day)

@@ -29,6 +29,11 @@ int dg__strmap_put_new(dg__strmap *m, const char *key, uint32_t value);
 dg__strmap *dg__strmap_renumbered(const dg__strmap *m, const uint32_t *to, size_t n_kept,
                                   char *const *keys);
 
+/* Index of key among n strings in increasing strcmp order, by halves, or -1: string i is the
+ * char * at byte offset `at` of the i-th element of size `size` from base (an array of ids, or
+ * of records holding one). */
+int64_t dg__sorted_find(const void *base, size_t n, size_t size, size_t at, const char *key);
+
 /* A dictionary holding only code 0 (""). 0 or DG_ENOMEM. */
 int dg__dict_init(dg_dict *d);
 void dg__dict_free(dg_dict *d);
