@@ -164,7 +164,8 @@ globals: $(LIB_OBJ)
 # OMP_NUM_THREADS=1 (with src/analytics/churn_xgb.c's one thread under TSan): libgomp, which
 # runs XGBoost's loops, is not instrumented, so TSan cannot see its barriers and reports its
 # workers as racing; on one thread there are none.
-TSAN_E2E := tests/e2e/test_api.sh tests/e2e/test_server.sh tests/e2e/test_audit.sh
+TSAN_E2E := tests/e2e/test_api.sh tests/e2e/test_server.sh tests/e2e/test_audit.sh \
+            tests/e2e/test_group_commit.sh
 tsan: $(OUT)/dangol web
 	@for t in $(TSAN_E2E); do \
 	  RESULTS=$$(mktemp); export RESULTS; \
@@ -214,7 +215,7 @@ build-fuzz/fuzz_import build-fuzz/fuzz_config build-fuzz/fuzz_query: build-fuzz/
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -fsanitize=fuzzer \
 	  $(filter %.c,$^) -o $@ $(LDLIBS)
 # the snapshot target takes the frame's own files (the decoder, its codec, the frame and its maps)
-build-fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c src/frame/frame_snapshot.c src/frame/column_codec.c src/frame/frame.c src/frame/strmap.c $(FUZZ_LIB_SRC)
+build-fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c src/frame/frame_snapshot.c src/frame/column_codec.c src/frame/frame.c src/frame/dict.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -lm
 build-fuzz/fuzz_segment: tests/fuzz/fuzz_segment.c src/store/snapshot_delta_codec.c $(FUZZ_LIB_SRC)

@@ -9,8 +9,8 @@
 # (100,000 points, written by SQL like the fixture, so that every burn succeeds and the rate is
 # one of burns, not of 409 answers), then `dangol serve --threads 2` and wrk (2 threads, 32
 # connections) post 1-point burns for random customers; the server's CPU time per burn (user +
-# sys of its process over the run, from /proc) is printed beside the rate, then the same
-# invariant and no balance below zero. wrk shares the 2 cores with the server: the figures are a
+# sys of its process over the run, from /proc) is printed beside the rate, with wrk's own CPU
+# and the load average, then the same invariant and no balance below zero. wrk shares the 2 cores with the server: the figures are a
 # floor. usage: bench/points.sh [ROWS] [SECONDS]   (BENCH_DIR=... for the scratch; DANGOL=... for
 # another build of dangol to compare)
 set -eu
@@ -99,15 +99,18 @@ SQL
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
 url=""
-for _ in $(seq 1 50); do
+for _ in $(seq 1 100); do   # 10 s: a loaded machine starts it slowly
   url=$(grep -o 'http://[^ ]*' "$DIR/serve.out" | sed 's#/$##') && [ -n "$url" ] && break
   sleep 0.1
 done
 [ -n "$url" ] || { cat "$DIR/serve.out"; exit 1; }
 BEFORE=$(sqlite3 "$W" "SELECT count(*) FROM points_movements")
 DANGOL_CUSTOMERS=$CUSTOMERS DANGOL_DATE="$(python3 -c "import datetime; print(datetime.date(1970,1,1) + datetime.timedelta($((DAY0 + 900))))")" \
+  /usr/bin/time -f "client (wrk) CPU: %U s user + %S s sys" -o "$DIR/wrk.time" \
   wrk -t2 -c32 -d"${SECS}s" --latency -s "$ROOT/bench/points_burn.lua" "$url" |
   grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
+cat "$DIR/wrk.time"
+echo "load average at the end of the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 TICKS=$(awk '{print $14 + $15}' "/proc/$pid/stat")   # the server's user + sys, in clock ticks
 kill -TERM $pid
 wait $pid 2>/dev/null || true

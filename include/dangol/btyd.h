@@ -1,12 +1,13 @@
-/* "Buy till you die" models of repeat buying and the Gamma-Gamma spend model: maximum-likelihood
- * fits and per-customer predictions on summary arrays (frequency x, recency t_x, age T).
+/* "Buy till you die" models of repeat buying: maximum-likelihood fits and per-customer
+ * predictions on summary arrays (frequency x, recency t_x, age T). The Gamma-Gamma spend model
+ * that goes with them is dangol/gamma_gamma.h (included here), the options and limits both
+ * fits share dangol/fit.h.
  *   BG/NBD      Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way", Mkt Sci 24(2)
  *   MBG/NBD     Batislam, Denizel & Filiztekin (2007), IJRM 24(3)
  *   Pareto/NBD  Schmittlein, Morrison & Colombo (1987), Mgmt Sci 33(1); likelihood as in Fader &
  *               Hardie (2005), "A Note on Deriving the Pareto/NBD Model and Related Expressions"
  *   BG/BB       Fader, Hardie & Shang (2010), "Customer-Base Analysis in a Discrete-Time
  *               Noncontractual Setting", Mkt Sci 29(6) (T = number of opportunities n)
- *   Gamma-Gamma Fader, Hardie & Lee (2005), "RFM and CLV: Using Iso-Value Curves", JMR 42(4)
  * Everything is computed in log space: any valid input (x = 0, t_x = T, huge x or T) gives a
  * finite answer. Pure functions: no I/O, no globals. Formulas and references: docs/clv.md. */
 #ifndef DANGOL_BTYD_H
@@ -18,6 +19,8 @@
 
 #include "dangol/error.h"
 #include "dangol/export.h"
+#include "dangol/fit.h"
+#include "dangol/gamma_gamma.h"
 
 DG_API_BEGIN
 
@@ -31,6 +34,7 @@ typedef enum dg_btyd_model {
 /* "bgnbd", "mbgnbd", "paretonbd", "bgbb" <-> model; parse returns DG_EINVAL for an
  * unknown name. */
 int dg_btyd_model_parse(const char *name, dg_btyd_model *model);
+/* The model's name (a static string; "?" for a value that is no model). */
 const char *dg_btyd_model_name(dg_btyd_model model);
 /* Names of the four parameters, e.g. {"r", "alpha", "a", "b"}. */
 const char *const *dg_btyd_param_names(dg_btyd_model model);
@@ -68,28 +72,6 @@ typedef struct dg_btyd_params {
     double p[4];
 } dg_btyd_params;
 
-typedef struct dg_fit_options {
-    int n_starts;          /* starting points tried (default 3, at most 6) */
-    int max_evaluations;   /* per start (default 2000) */
-    double xtol_rel;       /* relative tolerance on log-parameters (default 1e-10) */
-    int threads;           /* threads for the likelihood's sums (default 0: the online cores);
-                            * the estimates are the same to the last bit for any number */
-    bool no_pilot;         /* search the whole data from every start even when it is large;
-                            * by default large data is searched on a pilot sample and the whole
-                            * data only polishes (docs/clv.md, "Fitting"): the same estimates
-                            * to 1e-8, several times faster */
-} dg_fit_options;
-
-/* A mixing distribution whose two parameters both ran out along the likelihood's ridge towards
- * the optimiser's bound (docs/clv.md, "Fits at a limit"): its heterogeneity is too small to
- * see, and the fit is the limiting model in which `value` (a rate: shape/scale, or a
- * probability: a/(a+b)) is common to every customer. */
-typedef struct dg_btyd_limit {
-    int first, second;     /* the pair's indexes among the model's parameters */
-    const char *name;      /* what value is, e.g. "lambda = r/alpha" (static) */
-    double value;
-} dg_btyd_limit;
-
 typedef struct dg_btyd_fit {
     dg_btyd_params params;
     double se[4];          /* standard errors from the inverse observed information */
@@ -103,7 +85,7 @@ typedef struct dg_btyd_fit {
     size_t n_patterns;     /* distinct (x, t_x, T) rows the likelihood actually ran over */
     int n_limits;          /* mixing distributions at their limit (their parameters' se are
                             * NAN; converged is then set: the limiting model is the fit) */
-    dg_btyd_limit limits[2];
+    dg_fit_limit limits[2];
 } dg_btyd_fit;
 
 /* Maximum likelihood (nlopt's L-BFGS with every model's analytic gradient, then Newton steps;
@@ -113,6 +95,7 @@ int dg_btyd_fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit
 
 /* Total and per-customer log-likelihood. */
 double dg_btyd_loglik(const dg_btyd_params *params, const dg_btyd_data *data);
+/* The log-likelihood of one history (x, t_x, T); the sum of these over data is dg_btyd_loglik. */
 double dg_btyd_loglik_one(const dg_btyd_params *params, double x, double t_x, double T);
 
 /* Probability that a customer with history (x, t_x, T) is still alive at T. */
@@ -153,49 +136,6 @@ typedef struct dg_btyd_predictions {
 int dg_btyd_predict(const dg_btyd_predictions *out, const dg_btyd_params *params,
                     const dg_btyd_data *data, double horizon, double discount_rate, int threads,
                     dg_error *err);
-
-/* ---- Gamma-Gamma spend model ---- */
-typedef struct dg_gg_params {
-    double p, q, gamma;
-} dg_gg_params;
-
-typedef struct dg_gg_fit {
-    dg_gg_params params;
-    double se[3];
-    bool se_ok;
-    double loglik;
-    bool converged;
-    int n_evaluations, n_pilot_evaluations;   /* as in dg_btyd_fit */
-    size_t n_customers;    /* customers used: x > 0 and mean value > 0 (weights summed) */
-    size_t n_no_repeat;    /* left out: no repeat transaction (x = 0), nothing to model */
-    size_t n_not_positive; /* left out: x > 0 but mean repeat value <= 0 (refunds); the model's
-                            * transaction values are Gamma, so positive */
-    int n_limits;          /* 1 when q and gamma are at their limit: nu = q/gamma common to
-                            * every customer (as in dg_btyd_fit) */
-    dg_btyd_limit limits[1];
-} dg_gg_fit;
-
-/* The Gamma-Gamma data: per row x = frequency[i] and m = mean_value[i], the mean value of the x
- * repeat transactions; weight and id as in dg_btyd_data. Borrowed. */
-typedef struct dg_gg_data {
-    size_t n_customers;
-    const double *frequency;
-    const double *mean_value;
-    const double *weight;
-    const char *const *id;
-} dg_gg_data;
-
-/* Fits p, q, gamma on the customers the model's assumptions allow: x > 0 and m > 0. The others
- * are left out and counted in fit (n_no_repeat, n_not_positive); a negative mean (refunds) is
- * valid data, not an error. Errors (non-finite or negative x, non-finite m, fewer than 3
- * customers to fit) name the customer's id. */
-int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit *fit,
-                   dg_error *err);
-double dg_gg_loglik_one(const dg_gg_params *params, double x, double mean_value);
-/* E(M | p, q, gamma, m, x): the conditional expected value of a transaction; for x = 0 the
- * population mean p * gamma / (q - 1) (q > 1 required for a finite mean; else 0); NAN for x > 0
- * and m <= 0, outside the model (no prediction). */
-double dg_gg_expected_spend(const dg_gg_params *params, double x, double mean_value);
 
 /* Simulated histories from the model's generative story with known parameters (tests,
  * benchmarks, demo data): T uniform in [T_min, T_max] (whole numbers for BG/BB); with spend, each

@@ -39,6 +39,7 @@ typedef enum dg_churn_algorithm {
 
 /* "xgboost" / "logistic" <-> algorithm; parse: DG_EINVAL naming the valid ones. */
 int dg_churn_algorithm_parse(dg_churn_algorithm *out, const char *name, dg_error *err);
+/* The algorithm's name (a static string; "?" for a value that is none). */
 const char *dg_churn_algorithm_name(dg_churn_algorithm algorithm);
 
 typedef struct dg_churn_params {
@@ -67,6 +68,7 @@ typedef struct dg_churn_options {
     void *programme_ctx;
 } dg_churn_options;
 
+/* Fills opt with the defaults given beside each field. Cannot fail. */
 void dg_churn_options_init(dg_churn_options *opt);
 
 /* How a score ranks against its labels (label 1 = churned). */
@@ -132,6 +134,8 @@ int dg_churn_predict(double **out, const dg_churn_model *model, const dg_feature
  * caller frees with free. from_json takes copies; DG_EPARSE for text it did not write. */
 int dg_churn_model_json(const dg_churn_model *model, char **params_json, char **features_json,
                         char **metrics_json, dg_error *err);
+/* The model back from the texts dg_churn_model_json wrote and its stored bytes (copied); caller
+ * frees *out with dg_churn_model_free. DG_EPARSE for a text it did not write, DG_ENOMEM. */
 int dg_churn_model_from_json(dg_churn_model **out, int32_t as_of, int32_t horizon_days,
                              const char *params_json, const char *features_json,
                              const char *metrics_json, const void *bytes, size_t n_bytes,

@@ -179,6 +179,9 @@ typedef struct dg_clv_validation {
     double total_predicted, total_actual;
 } dg_clv_validation;
 
+/* Predicts each customer's holdout transactions with params and compares them with the actual
+ * ones into *out (no allocation): MAE, RMSE, correlation and totals. DG_EINVAL for a summary
+ * without a holdout period, DG_ENOMEM. */
 int dg_clv_validate(dg_clv_validation *out, const dg_clv_summary *summary,
                     const dg_btyd_params *params, dg_error *err);
 

@@ -24,6 +24,8 @@ void dg_clv_log_free(dg_clv_log *log);   /* NULL is a no-op */
 
 /* Reads a summary CSV; *ids gets the id of each row (caller frees with dg_clv_ids_free). */
 int dg_clv_summary_read(dg_clv_summary **out, char ***ids, const char *path, dg_error *err);
+/* Frees the n ids of dg_clv_summary_read or a dg_clv_log (one block and its array); NULL is a
+ * no-op. */
 void dg_clv_ids_free(char **ids, size_t n);
 
 DG_API_END

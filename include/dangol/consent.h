@@ -32,6 +32,8 @@ const char *dg_consent_action_code(dg_consent_action action);
 /* The purpose or source code TEXT names (its code, English or Korean name) into *code (a static
  * string); DG_EINVAL naming the valid codes otherwise. */
 int dg_consent_purpose_parse(const char **code, const char *text, dg_error *err);
+/* The same for a source (vocabulary domain consent_source): *code static, DG_EINVAL naming
+ * the valid ones. */
 int dg_consent_source_parse(const char **code, const char *text, dg_error *err);
 
 /* The day a request means by DG_CONSENT_TODAY. */

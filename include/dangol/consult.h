@@ -63,6 +63,8 @@ const dg_consult_type *dg_consult_types_find(const dg_consult_types *types, cons
 /* The type's name and guidance in lang ("en" or "ko"; NULL: both, as "English (한국어)"). */
 const char *dg_consult_type_name(const dg_consult_type *type, const char *lang, char *buf,
                                  size_t cap);
+/* The type's guidance in lang, as dg_consult_type_name: a static string or buf (cap bytes,
+ * always terminated) when both languages are joined. */
 const char *dg_consult_type_guidance(const dg_consult_type *type, const char *lang, char *buf,
                                      size_t cap);
 /* "en", "ko" or NULL (both) from a language text ("ko", "ko_KR.UTF-8", "en", "both"); DG_EINVAL
@@ -77,6 +79,7 @@ typedef enum dg_consult_measure {
     DG_CONSULT_N_MEASURES
 } dg_consult_measure;
 
+/* The measure's name as rules files write it (a static string; "?" for a value that is none). */
 const char *dg_consult_measure_name(dg_consult_measure m);
 
 #define DG_CONSULT_MAX_CONDITIONS 8

@@ -43,8 +43,11 @@ typedef enum dg_coupon_audience {
 /* Codes as stored ("fixed", "percent"; "any", "first_purchase") and back (DG_EINVAL naming the
  * valid ones; Korean names of the vocabulary are accepted too). */
 const char *dg_coupon_kind_code(dg_coupon_kind kind);
+/* A kind from its code or name into *kind; DG_EINVAL naming the valid ones. */
 int dg_coupon_kind_parse(const char *text, dg_coupon_kind *kind, dg_error *err);
+/* "first_purchase" or "any" (a static string). */
 const char *dg_coupon_audience_code(dg_coupon_audience audience);
+/* An audience from its code or name into *audience; DG_EINVAL naming the valid ones. */
 int dg_coupon_audience_parse(const char *text, dg_coupon_audience *audience, dg_error *err);
 
 /* ---- codes ---- */

@@ -49,6 +49,7 @@ double dg_csv_progress(const dg_csv *csv);
 
 /* Writes one field / ends a record, quoting only when needed. */
 void dg_csv_write_field(FILE *out, const char *s, size_t len, bool first, char delimiter);
+/* Ends the record (a newline). */
 void dg_csv_write_end(FILE *out);
 
 /* Spreadsheet formula injection (OWASP "CSV Injection"): a spreadsheet runs a cell that starts
@@ -57,6 +58,7 @@ void dg_csv_write_end(FILE *out);
  * or by another quote (so the escape can be undone exactly); dg_csv_text_unescape gives the
  * number of leading bytes (0 or 1) the importer drops from a text field to undo it. */
 void dg_csv_write_text(FILE *out, const char *s, size_t len, bool first, char delimiter);
+/* How many leading bytes of a text field of len bytes undo dg_csv_write_text's escape: 0 or 1. */
 size_t dg_csv_text_unescape(const char *s, size_t len);
 
 DG_API_END

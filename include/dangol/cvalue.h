@@ -68,6 +68,8 @@ int dg_cvalue_survey_parse(dg_cvalue_survey *out, const char *text, const char *
 /* The built-in survey (the text of dg_cvalue_survey_default_text, = config/value_survey.conf);
  * fails only when out of memory. The text is the caller's to free(). */
 int dg_cvalue_survey_default(dg_cvalue_survey *out, dg_error *err);
+/* The built-in survey's text into *out, a new string the caller frees with free(); DG_ENOMEM
+ * only. */
 int dg_cvalue_survey_default_text(char **out, dg_error *err);
 /* Index of the item called code, or -1. */
 int dg_cvalue_item_find(const dg_cvalue_survey *survey, const char *code);
@@ -80,6 +82,7 @@ typedef struct dg_cvalue_answers {
     char **response_id, **customer_id;
     int32_t *day;                   /* answered_on */
 } dg_cvalue_answers;
+/* Frees what a holds and leaves it empty; the struct is the caller's. */
 void dg_cvalue_answers_clear(dg_cvalue_answers *a);
 
 /* Component scores of every response: score[r * 7 + k], has[r * 7 + k] false when none of
@@ -98,6 +101,8 @@ typedef struct dg_cvalue_alpha {
     bool ok;
     const char *reason;             /* static text when !ok */
 } dg_cvalue_alpha;
+/* Cronbach's alpha of each component of s over the complete responses of a, into the caller's
+ * out. Cannot fail: an undefined alpha has ok false and a reason. */
 void dg_cvalue_reliability(const dg_cvalue_survey *s, const dg_cvalue_answers *a,
                            dg_cvalue_alpha out[DG_CVALUE_COMPONENTS]);
 
@@ -119,6 +124,8 @@ typedef struct dg_cvalue_fit {
     bool dropped[DG_CVALUE_MAX_TERMS + 1];
     double r2, r2_adj, sigma;
 } dg_cvalue_fit;
+/* Fits y on the k columns of x (n rows) as described above into *out (no allocation). DG_EINVAL
+ * with a message for too few degrees of freedom or a y that never varies, DG_ENOMEM. */
 int dg_cvalue_ols(dg_cvalue_fit *out, const double *x, const double *y, size_t n, size_t k,
                   dg_error *err);
 

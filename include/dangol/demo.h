@@ -140,6 +140,8 @@ typedef struct dg_demo_loyalty_counts {
     int64_t earns, burns, expired_lots, tier_upgrades, tier_downgrades;
 } dg_demo_loyalty_counts;
 
+/* Runs the programme over store with seed, its counts into *out. Each write is one transaction
+ * of the services; their errors (DG_EINVAL, DG_ENOMEM, the store's) stop it. */
 int dg_demo_loyalty(dg_store *store, uint64_t seed, dg_demo_loyalty_counts *out, dg_error *err);
 
 /* ---- the clinic's service desk (docs/demo.md, "The clinic's service desk") ----
@@ -153,6 +155,7 @@ int dg_demo_loyalty(dg_store *store, uint64_t seed, dg_demo_loyalty_counts *out,
 typedef struct dg_demo_service_counts {
     int64_t tickets, recovery_tickets, escalated, followup_tasks, followups_done;
 } dg_demo_service_counts;
+/* Adds the service desk to store, its counts into *counts; the services' errors stop it. */
 int dg_demo_clinic_service(dg_demo_service_counts *counts, dg_store *store,
                            const dg_demo_options *opt, dg_error *err);
 

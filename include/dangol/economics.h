@@ -32,6 +32,7 @@ typedef struct dg_economics_config {
     int retention_months;
 } dg_economics_config;
 
+/* Fills config with the defaults given above (tickets not costed, 12 months). Cannot fail. */
 void dg_economics_config_init(dg_economics_config *config);
 /* Parses text over *config (keys left out keep their value); errors at name:line:column. */
 int dg_economics_config_parse(dg_economics_config *config, const char *text, const char *name,

@@ -50,6 +50,7 @@ typedef struct dg_privacy_config {
     int retention_inactive_days;   /* a customer with no activity for this many days is erased
                                       by the retention job */
 } dg_privacy_config;
+/* Fills config with the built-in retention (DG_RETENTION_DEFAULT_DAYS). Cannot fail. */
 void dg_privacy_config_default(dg_privacy_config *config);
 /* Parses "key = value" text (config/privacy.conf) over *config; name is the file name for
  * messages, which carry name:line:column. */

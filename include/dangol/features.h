@@ -38,13 +38,15 @@ typedef struct dg_features {
     dg_feature_scale *scale;   /* [n_features] */
     bool *behavioural;         /* [n_features] part of the default segmentation set */
     uint8_t *decimals;         /* [n_features] shown with this many decimals */
-    double *values;            /* [n_rows * n_features], row-major; never NaN */
+    double *values;            /* [n_rows * n_features], row-major; never NaN. NULL for a
+                                  table of rows on demand (dg_features_rows reads either) */
     int64_t *revenue_minor;    /* [n_rows] spend by as_of (for revenue shares) */
     bool programme_read;       /* computed with the programme facts: a programme column it lacks
                                   is 0 for every row (no row of its table by as_of, or none
                                   nonzero) */
     dg_table *notes;           /* remarks (imputed values, inputs not in the data): a table with
                                   no columns that only carries notes; dg_features_copy_notes */
+    struct dg__features_source *source;   /* private: how a row on demand is computed */
 } dg_features;
 
 /* What the store's loyalty programme tables say about each customer of a frame as of one day:
@@ -83,6 +85,8 @@ typedef struct dg_features_programme_source {
     dg_store *store;
     const dg_frame *frame;
 } dg_features_programme_source;
+/* Reads the programme facts of as_of from source (a dg_features_programme_source) into *out,
+ * which the caller frees with dg_features_programme_free; the store's errors, DG_ENOMEM. */
 int dg_features_programme_from_store(void *source, int32_t as_of, dg_features_programme **out,
                                      dg_error *err);
 
@@ -92,9 +96,19 @@ typedef struct dg_features_options {
                                   through dg_features_options_init) */
     const dg_features_programme *programme;   /* the programme facts of the same day for the
                                   tier, points and coupon columns; NULL: none (a note says so) */
+    bool rows_on_demand;       /* leave values NULL and compute each row when it is read
+                                  (dg_features_rows), from the frame and the programme facts,
+                                  which must then outlive the table: for a reader that passes over
+                                  the rows once, such as scoring, so the n x p table is never
+                                  held (at 1 M customers about 250 MB) */
 } dg_features_options;
 
+/* Fills opt with the defaults given beside each field. Cannot fail. */
 void dg_features_options_init(dg_features_options *opt);
+
+/* The optional order columns (dg_frame_options.columns) the table reads: the channels (channel
+ * breadth). A frame read with only these computes the same table. */
+#define DG_FEATURES_ORDER_COLUMNS (DG_FRAME_ORDER_CORE | DG_FRAME_ORDER_CHANNEL)
 
 /* Computes the table for frame. opts NULL = defaults. DG_EINVAL when as_of is after the frame's.
  * Caller frees with dg_features_free. */
@@ -103,9 +117,14 @@ int dg_features_compute(dg_features **out, const dg_frame *frame, const dg_featu
 void dg_features_free(dg_features *features);   /* NULL is a no-op */
 
 /* dg_features_compute with the programme columns: the facts of store read as of the table's day
- * (opt->programme is ignored). */
+ * (opt->programme and opt->rows_on_demand are ignored). */
 int dg_features_compute_stored(dg_features **out, dg_store *store, const dg_frame *frame,
                                const dg_features_options *opt, dg_error *err);
+
+/* Rows [begin, end) of the table, row-major (n_features values each), into out: copied from
+ * values, or computed for a table of rows on demand (the same values to the bit). Safe to call
+ * from several threads at once. 0 or DG_ENOMEM. */
+int dg_features_rows(const dg_features *features, size_t begin, size_t end, double *out);
 
 /* Index of the feature called name, or -1. */
 int dg_features_find(const dg_features *features, const char *name);

@@ -57,6 +57,7 @@ typedef struct dg_followup_rules {
 
 /* "call", "sms", "email"; and the consent purpose a channel needs (marketing_phone, ...). */
 const char *dg_followup_channel_code(dg_followup_channel channel);
+/* The consent purpose a channel needs (a static string; "?" for a value that is none). */
 const char *dg_followup_channel_purpose(dg_followup_channel channel);
 /* A channel by its code or its English or Korean name; DG_EINVAL naming the valid ones. */
 int dg_followup_channel_parse(dg_followup_channel *out, const char *text, dg_error *err);
@@ -81,7 +82,9 @@ typedef enum dg_followup_outcome {
     DG_FOLLOWUP_REACHED, DG_FOLLOWUP_NO_ANSWER, DG_FOLLOWUP_DECLINED, DG_FOLLOWUP_SENT,
     DG_FOLLOWUP_CANCELLED, DG_FOLLOWUP_N_OUTCOMES
 } dg_followup_outcome;
+/* The outcome's code (a static string; "?" for a value that is none). */
 const char *dg_followup_outcome_code(dg_followup_outcome outcome);
+/* An outcome by its code or its English or Korean name; DG_EINVAL naming the valid ones. */
 int dg_followup_outcome_parse(dg_followup_outcome *out, const char *text, dg_error *err);
 
 #define DG_FOLLOWUP_NOW INT64_MIN

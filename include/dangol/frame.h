@@ -302,14 +302,23 @@ void dg_frame_builder_set_currency(dg_frame_builder *b, const char *code, int mi
 /* Each returns 0, DG_ENOMEM, DG_EEXIST (customer id twice) or DG_ENOTFOUND (unknown customer or
  * order id), with the id named in err. */
 int dg_frame_add_customer(dg_frame_builder *b, const dg_frame_customer_in *in, dg_error *err);
+/* An order of a customer added before; its order_id must be new. */
 int dg_frame_add_order(dg_frame_builder *b, const dg_frame_order_in *in, dg_error *err);
+/* A product of the catalogue (its category and brand). */
 int dg_frame_add_product(dg_frame_builder *b, const dg_frame_product_in *in, dg_error *err);
+/* A line of an order added before (DG_EINVAL when the builder was made without lines); a
+ * product not added before gets a code with no category. */
 int dg_frame_add_line(dg_frame_builder *b, const dg_frame_line_in *in, dg_error *err);
+/* A survey answer of a customer added before. */
 int dg_frame_add_survey(dg_frame_builder *b, const dg_frame_survey_in *in, dg_error *err);
+/* A piece of feedback of a customer added before. */
 int dg_frame_add_feedback(dg_frame_builder *b, const dg_frame_feedback_in *in, dg_error *err);
+/* An interaction (a touchpoint) of a customer added before. */
 int dg_frame_add_interaction(dg_frame_builder *b, const dg_frame_interaction_in *in,
                              dg_error *err);
+/* A referral: the referrer and the referred customer were added before. */
 int dg_frame_add_referral(dg_frame_builder *b, const dg_frame_referral_in *in, dg_error *err);
+/* A partner activity of a customer added before. */
 int dg_frame_add_partner(dg_frame_builder *b, const dg_frame_partner_in *in, dg_error *err);
 
 /* Sorts, filters by as_of and hands the columns to a new frame. The builder is left empty.

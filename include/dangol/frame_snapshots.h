@@ -26,6 +26,7 @@ typedef struct dg_frame_snapshot_status {
                             * reader merges into it (docs/snapshot.md, "Appending") */
 } dg_frame_snapshot_status;
 
+/* Fills *generation, *dirty, out[0..cap) and *n as above (no allocation); the store's errors. */
 int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,
                        dg_frame_snapshot_status *out, size_t cap, size_t *n, dg_error *err);
 

@@ -68,12 +68,14 @@ int dg_import_options_check(const dg_entity *e, const dg_import_options *opt, dg
  * caller releases it with dg_import_report_clear. paths may include "-" for stdin. */
 int dg_import_files(dg_store *store, const dg_entity *e, const char *const *paths, size_t n_paths,
                     const dg_import_options *opt, dg_import_report *report, dg_error *err);
+/* dg_import_files with one path; the same report and errors. */
 int dg_import_file(dg_store *store, const dg_entity *e, const char *path,
                    const dg_import_options *opt, dg_import_report *report, dg_error *err);
 /* Imports CSV text held in memory (e.g. an HTTP upload); name is used in messages. */
 int dg_import_mem(dg_store *store, const dg_entity *e, const char *name, const char *data,
                   size_t len, const dg_import_options *opt, dg_import_report *report,
                   dg_error *err);
+/* Frees what report holds and leaves it empty; the struct is the caller's. NULL is a no-op. */
 void dg_import_report_clear(dg_import_report *report);
 
 /* The order_id given to an order whose file has no order_id column: customer_id, the order time

@@ -35,6 +35,7 @@ typedef struct dg_kmeans_options {
                                      all the points */
 } dg_kmeans_options;
 
+/* Fills opt with the defaults given beside each field for k clusters. Cannot fail. */
 void dg_kmeans_options_init(dg_kmeans_options *opt, size_t k);
 
 typedef struct dg_kmeans {

@@ -34,6 +34,7 @@ typedef struct dg_lookalike_options {
     double cost;            /* liblinear's C, the inverse L2 strength (default 1) */
 } dg_lookalike_options;
 
+/* Fills opt with the defaults given beside each field. Cannot fail. */
 void dg_lookalike_options_init(dg_lookalike_options *opt);
 
 /* Who is who, one flag per frame customer (frame->n_customers each): learn = a row to learn
@@ -57,6 +58,7 @@ int dg_lookalike_ids_parse(uint8_t *flags, size_t *n_ids, const dg_frame *frame,
                            const char *text, const char *name, dg_error *err);
 /* Allocates roles with every flag 0. */
 int dg_lookalike_roles_alloc(dg_lookalike_roles *roles, size_t n_customers, dg_error *err);
+/* Frees the flags roles holds and leaves it empty; the struct is the caller's. */
 void dg_lookalike_roles_clear(dg_lookalike_roles *roles);
 
 typedef struct dg_lookalike {

@@ -40,6 +40,8 @@ typedef struct dg_loyalty_config {
     int survey_window_days;     /* 365: answers older than this are ignored (0 = all) */
 } dg_loyalty_config;
 
+/* Fills config with the built-in weights and windows (config/loyalty.conf holds the same).
+ * Cannot fail. */
 void dg_loyalty_config_default(dg_loyalty_config *config);
 /* Overrides keys from "key = value" text (names as in the struct); errors say file:line:col. */
 int dg_loyalty_config_parse(dg_loyalty_config *config, const char *text, const char *name,

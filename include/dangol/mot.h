@@ -65,6 +65,7 @@ int dg_mot_element_parse(dg_mot_element *out, const char *text, dg_error *err);
 
 /* The built-in cycle (a beauty clinic's visit; config/mot.conf holds the same text). */
 void dg_mot_cycle_default(dg_mot_cycle *cycle);
+/* The built-in cycle's text (a static string). */
 const char *dg_mot_cycle_default_text(void);
 /* Parses cycle text over *cycle: settings not in the text keep their value, a text naming any
  * moment (moment.CODE.KEY) replaces the whole list. name is the file name for messages
@@ -207,8 +208,10 @@ typedef struct dg_mot_visits {
     int64_t n_unknown, n_out_of_scale;     /* ratings left out */
     char unknown_example[DG_MOT_CODE_MAX];
 } dg_mot_visits;
+/* Fills *out as described above; the store's errors, DG_ENOMEM. */
 int dg_mot_visits_load(dg_mot_visits *out, dg_store *store, const dg_mot_cycle *cycle,
                        int32_t as_of, dg_error *err);
+/* Frees what visits holds and leaves it empty; the struct is the caller's. */
 void dg_mot_visits_clear(dg_mot_visits *visits);
 
 /* One view of the visits (loaded once by the caller) against cycle. top: rows of the visits

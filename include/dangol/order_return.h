@@ -23,6 +23,7 @@ typedef enum dg_return_kind { DG_RETURN_RETURNED, DG_RETURN_CANCELLED } dg_retur
 
 /* "returned", "cancelled" and back; parse: DG_EINVAL naming the valid ones. */
 const char *dg_return_kind_code(dg_return_kind kind);
+/* A kind from its code into *kind; DG_EINVAL naming the valid ones. */
 int dg_return_kind_parse(const char *text, dg_return_kind *kind, dg_error *err);
 
 typedef struct dg_order_return_request {

@@ -68,8 +68,11 @@ const char *dg_coupon_return_policy_code(dg_coupon_return_policy policy);
 
 /* Codes as stored ("earn", "order", "absorb") and back; parse: DG_EINVAL naming the valid ones. */
 const char *dg_points_kind_code(dg_points_kind kind);
+/* A kind from its code into *kind; DG_EINVAL naming the valid ones. */
 int dg_points_kind_parse(const char *text, dg_points_kind *kind, dg_error *err);
+/* The source's code (a static string; "?" for a value that is none). */
 const char *dg_points_source_code(dg_points_source source);
+/* A source from its code into *source; DG_EINVAL naming the valid ones. */
 int dg_points_source_parse(const char *text, dg_points_source *source, dg_error *err);
 
 typedef struct dg_points_bonus {
@@ -165,6 +168,8 @@ typedef struct dg_points_expiry {
     int64_t lots;               /* lots expired now */
     int64_t points;             /* points expired now */
 } dg_points_expiry;
+/* Expires what is due by as_of, as described above, its counts into *out. The store's errors
+ * (DG_EBUSY, DG_ESTORE); nothing is written on an error. */
 int dg_points_expire(dg_store *store, int32_t as_of, dg_points_expiry *out, dg_error *err);
 
 /* A customer's points on a day. */

@@ -53,6 +53,7 @@ typedef struct dg_report {
 /* RFM: some score bins are empty, because tied values are never split across bins. */
 #define DG_REPORT_EMPTY_BINS 1u
 
+/* Empties a caller's report before its first use. Cannot fail. */
 void dg_report_init(dg_report *report);
 /* Frees the tables and empties the report; the dg_report itself is the caller's. */
 void dg_report_clear(dg_report *report);
@@ -410,6 +411,7 @@ typedef struct dg_report_lookalike_options {
     size_t top;                     /* scores: the top rows (0: all) */
 } dg_report_lookalike_options;
 
+/* Fills opt with the defaults given beside each field. Cannot fail. */
 void dg_report_lookalike_options_init(dg_report_lookalike_options *opt);
 
 /* Fits the lookalike model of frame with opt (NULL: the defaults). Without a seed the best

@@ -47,6 +47,7 @@ int dg_rfm_segment_map_parse(dg_rfm_segment_map **out, const char *text, const c
                              dg_error *err);
 /* The built-in default (identical to config/rfm_segments.csv). */
 int dg_rfm_segment_map_default(dg_rfm_segment_map **out, dg_error *err);
+/* The built-in map's text (a static string). */
 const char *dg_rfm_segment_map_default_text(void);
 void dg_rfm_segment_map_free(dg_rfm_segment_map *map);  /* NULL is a no-op */
 /* Index of the segment called name, or -1. */

@@ -23,6 +23,7 @@ uint64_t dg_splitmix64(uint64_t *state);
 /* Seeds rng from seed; dg_rng_seed_stream gives stream-th independent-looking stream of a seed
  * (used to give every customer its own stream, so one customer's draws never shift another's). */
 void dg_rng_seed(dg_rng *rng, uint64_t seed);
+/* Seeds rng with the stream-th stream of seed. */
 void dg_rng_seed_stream(dg_rng *rng, uint64_t seed, uint64_t stream);
 
 uint64_t dg_rng_next(dg_rng *rng);                   /* 64 random bits */

@@ -36,6 +36,7 @@ typedef struct dg_segment_options {
     const char *features;      /* comma-separated feature names; NULL: the behavioural set */
 } dg_segment_options;
 
+/* Fills opt with the defaults given beside each field. Cannot fail. */
 void dg_segment_options_init(dg_segment_options *opt);
 
 /* Suggested segment names (codes of the vocabulary's "cluster" domain). */

@@ -81,6 +81,7 @@ void dg_shrink_nps(dg_shrunk *out, const uint32_t counts[3], const double prior[
 
 /* The regularised incomplete beta function I_x(a, b) and its inverse in x (a, b > 0). */
 double dg_shrink_beta_cdf(double x, double a, double b);
+/* The x with I_x(a, b) = p, for p in [0, 1]. */
 double dg_shrink_beta_quantile(double p, double a, double b);
 
 DG_API_END

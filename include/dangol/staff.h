@@ -47,6 +47,7 @@ typedef struct dg_staff_options {
 /* "staff" | "site" and "nps" | "csat" | "repeat" | "rating" | "revenue"; DG_EINVAL naming the
  * valid ones. */
 int dg_staff_by_parse(const char *name, dg_staff_by *by, dg_error *err);
+/* The rank measure by name into *rank; DG_EINVAL naming the valid ones. */
 int dg_staff_rank_parse(const char *name, dg_staff_rank *rank, dg_error *err);
 
 typedef struct dg_staff_unit {

@@ -64,8 +64,10 @@ typedef struct dg_stage_rules {
 
 /* Names: "prospect", ..., "partner" / "none", "active", "lapsed", "churned". */
 const char *dg_stage_name(dg_stage stage);
+/* The activity's name (a static string; "?" for a value that is none). */
 const char *dg_activity_name(dg_activity activity);
 
+/* Fills rules with the built-in rules (config/stages.conf holds the same). Cannot fail. */
 void dg_stage_rules_default(dg_stage_rules *rules);
 /* Overrides the keys given in text ("key = value" lines); name is for messages. Unknown keys
  * and bad values are errors with file:line:column. */
@@ -95,6 +97,7 @@ typedef struct dg_stage_counts {
     size_t stage[DG_STAGE_COUNT];
     size_t activity[DG_STAGE_COUNT][DG_ACTIVITY_COUNT];
 } dg_stage_counts;
+/* Counts the n customers' stage[] and activity[] at day into *out. Cannot fail. */
 void dg_stage_count(const uint8_t *stage, const uint8_t *activity, size_t n, int32_t day,
                     dg_stage_counts *out);
 

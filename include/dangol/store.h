@@ -47,10 +47,13 @@ const char *dg_store_describe(const char *path, char *buf, size_t cap);
 
 /* Schema version of the open store, and the newest this build knows. */
 int dg_store_schema_version(const dg_store *store);
+/* The newest schema version this build knows (that of its last migration). */
 int dg_store_schema_latest(void);
 
 /* Store-wide settings (e.g. "currency" = "KRW"). get copies into buf; DG_ENOTFOUND if unset. */
 int dg_store_setting_get(dg_store *store, const char *key, char *buf, size_t cap, dg_error *err);
+/* Sets key to value (a copy) in the current or its own transaction; DG_EINVAL for a store open
+ * read-only, the store's errors. */
 int dg_store_setting_set(dg_store *store, const char *key, const char *value, dg_error *err);
 
 /* Digits of the store currency's minor unit: 0 for KRW/JPY, 2 for USD/EUR, ... */
@@ -62,8 +65,11 @@ int dg_store_currency(dg_store *store, char code[4], int *minor_digits, dg_error
  * commit wait for the copy and a sync); instead due(ctx) is called on the committing thread
  * after each commit that leaves the log at DG_STORE_CHECKPOINT_PAGES pages or more, and the
  * caller runs dg_store_checkpoint on another connection. due NULL: the commits checkpoint by
- * themselves again. A PostgreSQL store: nothing happens. */
-#define DG_STORE_CHECKPOINT_PAGES 1000
+ * themselves again. A PostgreSQL store: nothing happens. 4,000 pages (16 MiB at 4 KiB a page)
+ * rather than SQLite's 1,000: each copy ends with two syncs, and a page written again before the
+ * copy is copied once, so a longer log costs a busy server less per write (bench/points.sh,
+ * BENCHMARKS.md "API burns", session 31: about 15 % less CPU per burn). */
+#define DG_STORE_CHECKPOINT_PAGES 4000
 void dg_store_checkpoint_elsewhere(dg_store *store, void (*due)(void *ctx), void *ctx);
 /* Copies the committed pages of the write-ahead log into the store file, without waiting for
  * writers or stopping them (SQLite's passive checkpoint). A log fully copied while no write was
@@ -74,7 +80,10 @@ int dg_store_checkpoint(dg_store *store, dg_error *err);
 
 /* Explicit transactions. Every write outside begin/commit is its own transaction. */
 int dg_store_begin(dg_store *store, dg_error *err);
+/* Commits (after dg_store_bulk_end); on an error the transaction is rolled back. DG_EBUSY when
+ * another connection holds the lock, DG_ESTORE. */
 int dg_store_commit(dg_store *store, dg_error *err);
+/* Rolls the open transaction back; nothing when none is open. Cannot fail. */
 void dg_store_rollback(dg_store *store);
 /* A transaction in which the store does not check references (SQLite's foreign keys are off),
  * for bulk loads: the caller checks every reference of every row it writes itself, with
@@ -82,11 +91,28 @@ void dg_store_rollback(dg_store *store);
  * keeps them from changing). Ended by dg_store_commit or dg_store_rollback like any other. */
 int dg_store_begin_unchecked(dg_store *store, dg_error *err);
 
+/* Group commit: several writes in one transaction, committed once (the HTTP server's write queue,
+ * like PostgreSQL's group commit of concurrent transactions' log records). Between group_begin
+ * and group_commit, dg_store_begin opens a SAVEPOINT instead of a transaction, dg_store_commit
+ * releases it and dg_store_rollback rolls back to it: a write that fails leaves no trace, the
+ * others of the group stay, and nothing is durable before group_commit (so nobody may be told
+ * that a write is done before then). Savepoints nest. A transaction without reference checks and
+ * a bulk load are refused inside a group (DG_EUNSUPPORTED). group_intact: is the group's
+ * transaction still open (an I/O error or a full disk ends a SQLite transaction whatever its
+ * savepoints)? If not, group_commit fails and nothing of the group is written. A failed
+ * group_commit rolls the whole group back. */
+int dg_store_group_begin(dg_store *store, dg_error *err);
+bool dg_store_group_intact(const dg_store *store);
+int dg_store_group_commit(dg_store *store, dg_error *err);
+void dg_store_group_rollback(dg_store *store);
+
 /* Announces a batch of about expected_rows writes of e inside the current transaction. The
  * backend may set e's secondary (non-unique) indexes aside and rebuild them in dg_store_bulk_end,
  * still inside the transaction, so a rollback or a crash restores them as they were. It does so
  * only when rebuilding is cheaper than updating them row by row. */
 int dg_store_bulk_begin(dg_store *store, const dg_entity *e, int64_t expected_rows, dg_error *err);
+/* Rebuilds what dg_store_bulk_begin set aside, inside the transaction (dg_store_commit calls it
+ * too). The store's errors. */
 int dg_store_bulk_end(dg_store *store, dg_error *err);
 
 /* Inserts or updates (by natural key) one record; row has e->n_columns values in catalog order.
@@ -162,6 +188,7 @@ int dg_store_last_day(dg_store *store, int32_t *day, dg_error *err);
  * other connections commit meanwhile. Inside a write transaction both are no-ops (that
  * transaction is consistent already). */
 int dg_store_read_begin(dg_store *store, dg_error *err);
+/* Ends the consistent read begun by dg_store_read_begin. Cannot fail. */
 void dg_store_read_end(dg_store *store);
 
 /* ---- the frame snapshot (docs/snapshot.md) ----

@@ -84,6 +84,7 @@ int dg_table_failed(const dg_table *table);
 
 /* The number of rows and of columns. */
 size_t dg_table_rows(const dg_table *table);
+/* The number of columns. */
 size_t dg_table_columns(const dg_table *table);
 
 /* "table", "csv" or "json" -> format; DG_EINVAL if none of them. */

@@ -5,6 +5,7 @@
 #ifndef DANGOL_TEXT_H
 #define DANGOL_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,8 +35,9 @@ int dg_timestamp_parse(const char *s, size_t len, int64_t *seconds, dg_error *er
  * More decimals than the currency has is an error, not a rounding; so is an amount beyond
  * +-DG_MONEY_MAX_MINOR minor units (dangol/money.h). */
 int dg_money_parse(const char *s, size_t len, int minor_digits, int64_t *minor, dg_error *err);
-/* 1/0, true/false, yes/no, y/n, t/f, 예/아니오 (case-insensitive) -> 1 or 0. */
-int dg_bool_parse(const char *s, size_t len, int *value, dg_error *err);
+/* 1/0, true/false, yes/no, y/n, t/f, 예/아니오 (case-insensitive) -> true or false; DG_EPARSE
+ * for anything else. */
+int dg_bool_parse(const char *s, size_t len, bool *value, dg_error *err);
 /* Digits with an optional sign -> int64; DG_ERANGE beyond it. */
 int dg_int_parse(const char *s, size_t len, int64_t *value, dg_error *err);
 /* A decimal number, optionally with an exponent (no inf, nan or hex); DG_ERANGE on overflow. */

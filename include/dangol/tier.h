@@ -80,12 +80,16 @@ typedef struct dg_tier_rules {
 
 /* Codes as stored and back ("spend", "quarterly", "one_step", "upgrade"). */
 const char *dg_tier_measure_code(dg_tier_measure measure);
+/* The review period's code (a static string; "?" for a value that is none). */
 const char *dg_tier_review_code(dg_tier_review review);
+/* The downgrade rule's code (a static string; "?" for a value that is none). */
 const char *dg_tier_downgrade_code(dg_tier_downgrade downgrade);
+/* The reason's code (a static string; "?" for a value that is none). */
 const char *dg_tier_reason_code(dg_tier_reason reason);
 
 /* The built-in rules (config/tiers.conf holds the same) and their text. */
 void dg_tier_rules_default(dg_tier_rules *rules);
+/* The built-in rules' text (a static string). */
 const char *dg_tier_rules_default_text(void);
 /* Parses rules text over *rules: keys not in the text keep their value, but a text naming any
  * tier (tier.CODE.KEY) replaces the whole list of tiers. name is the file name for messages

@@ -113,7 +113,7 @@ static int rows_of(dg__churn_rows *rows, int **column, const dg_features *f, cha
                                 "(the model reads it)", names[k], day);
         }
     }
-    *rows = (dg__churn_rows){ f->values, f->n_rows, p, f->n_features, from };
+    *rows = (dg__churn_rows){ f->values, f->n_rows, p, f->n_features, from, f };
     *column = from;
     return 0;
 }
@@ -138,7 +138,7 @@ static int design(double **out, dg__churn_rows *rows, int **identity, const dg_f
             x[r * p + k] = dg__churn_rows_at(&in_place, r, k);
     for (size_t k = 0; k < p; k++)
         from[k] = (int)k;
-    *rows = (dg__churn_rows){ x, f->n_rows, p, p, from };
+    *rows = (dg__churn_rows){ x, f->n_rows, p, p, from, f };
     *identity = from;
     *out = x;
     return 0;

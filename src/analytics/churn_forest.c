@@ -28,7 +28,7 @@ typedef struct forest_node {
 #define MAX_COLUMNS 65535
 #define MAX_NODES 0x7fffffffu
 #define LANES 8
-#define BLOCK 256       /* a multiple of LANES */
+#define BLOCK DG__CHURN_BLOCK   /* a multiple of LANES */
 
 typedef struct forest {
     forest_node *nodes;
@@ -224,7 +224,8 @@ static inline __attribute__((always_inline)) void walk_block(const forest *fo, c
 }
 
 /* Scores rows [begin, end) (dg__rows_fn; the sum is unused): BLOCK rows at a time as floats, so
- * a block and one tree stay in the first-level cache while every tree walks the block. */
+ * a block and one tree stay in the first-level cache while every tree walks the block. Rows on
+ * demand are computed a block at a time into a buffer that stays in the cache too. */
 static void score_rows(size_t begin, size_t end, double *acc, const void *ctx)
 {
     const score_job *jb = ctx;
@@ -232,18 +233,26 @@ static void score_rows(size_t begin, size_t end, double *acc, const void *ctx)
     const dg__churn_rows *rows = jb->rows;
     size_t p = rows->p;
     float *xf = calloc(BLOCK * (p ? p : 1), sizeof *xf);
+    double *buf = rows->x ? NULL : malloc(BLOCK * (rows->stride ? rows->stride : 1) * sizeof *buf);
     (void)acc;
-    if (!xf) {
+    if (!xf || (!rows->x && !buf)) {
         for (size_t r = begin; r < end; r++)
             jb->out[r] = NAN;   /* dg_churn_predict refuses a score that is not a number */
+        free(xf);
         return;
     }
     float sum[BLOCK];
     for (size_t b0 = begin; b0 < end; b0 += BLOCK) {
         size_t nb = end - b0 < BLOCK ? end - b0 : BLOCK;
+        const double *x = dg__churn_rows_block(rows, b0, b0 + nb, buf);
+        if (!x) {
+            for (size_t k = 0; k < nb; k++)
+                jb->out[b0 + k] = NAN;
+            continue;
+        }
         bool missing = false;
         for (size_t k = 0; k < nb; k++) {
-            const double *row = rows->x + (b0 + k) * rows->stride;
+            const double *row = x + k * rows->stride;
             for (size_t j = 0; j < p; j++) {
                 int from = rows->column[j];
                 float v = from < 0 ? 0.0f : (float)row[from];
@@ -262,6 +271,7 @@ static void score_rows(size_t begin, size_t end, double *acc, const void *ctx)
             jb->out[b0 + k] = 1.0f / (1.0f + expf(-sum[k]));
     }
     free(xf);
+    free(buf);
 }
 
 int dg__churn_xgb_predict(double *out, const unsigned char *bytes, size_t n_bytes,

@@ -143,23 +143,35 @@ int dg__churn_logistic_predict(double *out, const unsigned char *bytes, size_t n
     json_error_t jerr;
     json_t *o = json_loadb((const char *)bytes, n_bytes, 0, &jerr);
     double *v = malloc(3 * (p ? p : 1) * sizeof *v);
+    double *buf = malloc(DG__CHURN_BLOCK * (rows->stride ? rows->stride : 1) * sizeof *buf);
     int rc = 0;
     const json_t *bias = o ? json_object_get(o, "bias") : NULL;
-    if (!v)
+    if (!v || !buf)
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for the logistic model");
     else if (!o || !json_is_number(bias) || !read_array(o, "mean", v, p) ||
              !read_array(o, "sd", v + p, p) || !read_array(o, "weights", v + 2 * p, p))
         rc = dg_error_set(err, DG_EPARSE, "the stored logistic model is not one dangol wrote "
                           "for %zu features", p);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        double z = json_number_value(bias);
-        for (size_t j = 0; j < p; j++)
-            z += v[2 * p + j] * (dg__churn_rows_at(rows, i, j) - v[j]) / v[p + j];
-        out[i] = z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
-        if (!isfinite(out[i]))
-            out[i] = z > 0 ? 1.0 : 0.0;
+    for (size_t b0 = 0; rc == 0 && b0 < n; b0 += DG__CHURN_BLOCK) {
+        size_t nb = n - b0 < DG__CHURN_BLOCK ? n - b0 : DG__CHURN_BLOCK;
+        const double *x = dg__churn_rows_block(rows, b0, b0 + nb, buf);
+        if (!x) {
+            rc = dg_error_set(err, DG_ENOMEM, "out of memory to score %zu customers", n);
+            break;
+        }
+        for (size_t k = 0; k < nb; k++) {
+            double z = json_number_value(bias);
+            for (size_t j = 0; j < p; j++)
+                z += v[2 * p + j] * (dg__churn_row_at(rows, x + k * rows->stride, j) - v[j]) /
+                     v[p + j];
+            double *prob = &out[b0 + k];
+            *prob = z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
+            if (!isfinite(*prob))
+                *prob = z > 0 ? 1.0 : 0.0;
+        }
     }
     free(v);
+    free(buf);
     json_decref(o);
     return rc;
 }

@@ -149,8 +149,9 @@ int dg_churn_score_table(dg_table **out, const dg_frame *frame, const dg_feature
     dg_table *t = dg_table_new("Churn risk");
     size_t n = f->n_rows;
     size_t *order = malloc((n ? n : 1) * sizeof *order);
+    double *row = malloc((f->n_features ? f->n_features : 1) * sizeof *row);
     int rc = dg_table_add_columns(t, names, types, decimals, 6);
-    if (!order)
+    if (!order || !row)
         rc = DG_ENOMEM;
     int cols[3] = { dg_features_find(f, "recency_days"), dg_features_find(f, "frequency"),
                     dg_features_find(f, "monetary") };
@@ -164,15 +165,16 @@ int dg_churn_score_table(dg_table **out, const dg_frame *frame, const dg_feature
     for (size_t k = 0; rc == 0 && k < shown; k++) {
         size_t r = order[k];
         if ((rc = dg_table_add_row(t)) != 0 ||
-            (rc = dg_table_set_text(t, 0, frame->customer_id[f->customer[r]])) != 0)
+            (rc = dg_table_set_text(t, 0, frame->customer_id[f->customer[r]])) != 0 ||
+            (rc = dg_features_rows(f, r, r + 1, row)) != 0)   /* a table of rows on demand */
             break;
         dg_table_set_real(t, 1, prob[r]);
         dg_table_set_int(t, 2, DG_CHURN_DECILES - (int64_t)(k * DG_CHURN_DECILES / n));
         for (int c = 0; c < 3; c++)
-            dg_table_set_real(t, 3 + (size_t)c,
-                              cols[c] >= 0 ? f->values[r * f->n_features + (size_t)cols[c]] : 0);
+            dg_table_set_real(t, 3 + (size_t)c, cols[c] >= 0 ? row[cols[c]] : 0);
     }
     free(order);
+    free(row);
     if (rc == 0 && t)
         rc = dg_features_copy_notes(f, t);
     return finish(out, t, rc, err);

@@ -71,6 +71,8 @@ void dg_features_options_init(dg_features_options *opt)
     *opt = (dg_features_options){ .as_of = DG_DAY_NONE, .demographics = true };
 }
 
+static void source_free(struct dg__features_source *src);
+
 void dg_features_free(dg_features *f)
 {
     if (!f)
@@ -86,6 +88,7 @@ void dg_features_free(dg_features *f)
     free(f->values);
     free(f->revenue_minor);
     dg_table_free(f->notes);
+    source_free(f->source);
     free(f);
 }
 
@@ -144,10 +147,9 @@ static void latest_answers(const dg_frame *fr, size_t c, int32_t as_of, int *nps
     }
 }
 
-static int32_t age_at(int32_t as_of, int32_t birth_year)
+/* Age in the year y (of the as-of day), -1 when the birth year is unknown or later. */
+static int32_t age_at(int y, int32_t birth_year)
 {
-    int y, m, d;
-    dg_civil_from_days(as_of, &y, &m, &d);
     return birth_year > 0 && birth_year <= y ? y - birth_year : -1;
 }
 
@@ -208,6 +210,7 @@ static double programme_value(const dg_features_programme *pg, int k, size_t c, 
 
 /* What the first pass learns. */
 typedef struct scan {
+    int year;                          /* of the as-of day */
     size_t rows, without_orders, nps_known, csat_known, age_known;
     double nps_sum, csat_sum, age_sum;
     bool has_categories, has_complaints;
@@ -225,6 +228,8 @@ static void first_pass(const dg_frame *fr, int32_t as_of, const dg_features_prog
 {
     double unit = pow(10.0, fr->minor_digits);
     memset(s, 0, sizeof *s);
+    int month, day;
+    dg_civil_from_days(as_of, &s->year, &month, &day);
     s->complaint_code = dg_dict_find(&fr->feedback_kinds, "complaint");
     s->has_categories = fr->has_lines && fr->categories.n > 1;
     for (size_t c = 0; c < fr->n_customers; c++) {
@@ -245,7 +250,7 @@ static void first_pass(const dg_frame *fr, int32_t as_of, const dg_features_prog
             s->csat_known++;
             s->csat_sum += csat;
         }
-        int32_t age = age_at(as_of, fr->birth_year[c]);
+        int32_t age = age_at(s->year, fr->birth_year[c]);
         if (age >= 0) {
             s->age_known++;
             s->age_sum += age;
@@ -317,16 +322,16 @@ static int make_columns(dg_features *f, const scan *s, bool demographics, onehot
     return 0;
 }
 
-/* Fills row r (customer c). stamp/stamp_cat: per channel / category code, the last row + 1 that
- * counted it. */
-static void fill_row(dg_features *f, const dg_frame *fr, const dg_features_programme *pg,
-                     size_t c, size_t r, const scan *s, const size_t *col, const onehot *oh,
-                     size_t n_oh, uint32_t *stamp, uint32_t *stamp_cat)
+/* Fills row (row r, customer c). stamp/stamp_cat: per channel / category code, the last row + 1
+ * that counted it. */
+static void fill_row(double *row, const dg_features *f, const dg_frame *fr,
+                     const dg_features_programme *pg, size_t c, size_t r, const scan *s,
+                     const size_t *col, const onehot *oh, size_t n_oh, uint32_t *stamp,
+                     uint32_t *stamp_cat)
 {
     int32_t as_of = f->as_of;
     size_t b, e;
     order_run(fr, c, as_of, &b, &e);
-    double *row = f->values + r * f->n_features;
     int64_t spend = 0;
     double channels = 0.0, categories = 0.0;
     uint32_t mark = (uint32_t)r + 1;
@@ -350,7 +355,6 @@ static void fill_row(dg_features *f, const dg_frame *fr, const dg_features_progr
     int32_t first = fr->order_day[b], last = fr->order_day[e - 1];
     int32_t start = fr->first_seen_day[c] != DG_DAY_NONE && fr->first_seen_day[c] < first
                         ? fr->first_seen_day[c] : first;
-    f->revenue_minor[r] = spend;
     row[col[F_RECENCY]] = (double)(as_of - last);
     row[col[F_FREQUENCY]] = n;
     row[col[F_MONETARY]] = (double)spend / unit;
@@ -377,7 +381,7 @@ static void fill_row(dg_features *f, const dg_frame *fr, const dg_features_progr
     if (col[F_CSAT] != SIZE_MAX)
         row[col[F_CSAT]] = csat > 0 ? csat : s->csat_sum / (double)s->csat_known;
     if (col[F_AGE] != SIZE_MAX) {
-        int32_t age = age_at(as_of, fr->birth_year[c]);
+        int32_t age = age_at(s->year, fr->birth_year[c]);
         row[col[F_AGE]] = age >= 0 ? age : s->age_sum / (double)s->age_known;
     }
     for (int k = F_PROGRAMME_FIRST; k < F_PROGRAMME_END; k++)
@@ -429,30 +433,59 @@ static int programme_notes(dg_features *f, const scan *s, const dg_features_prog
     return rc;
 }
 
-/* The second pass, rows [begin, end) of a chunk (dg__rows_fn: on the machine's threads; each row
- * is its own, so the table is the same on any number of threads). acc[0] counts failures. */
-typedef struct fill_job {
-    dg_features *f;
+/* What the second pass needs to compute a row: kept by a table of rows on demand. */
+struct dg__features_source {
+    const dg_features *f;
     const dg_frame *fr;
     const dg_features_programme *pg;
-    const scan *s;
-    const size_t *col;
-    const onehot *oh;
-    size_t n_oh;
-} fill_job;
+    scan s;
+    size_t col[F_FIXED];
+    onehot oh[N_ONEHOT];
+};
 
-static void fill_rows(size_t begin, size_t end, double *acc, const void *ctx)
+static void source_free(struct dg__features_source *src)
 {
-    const fill_job *jb = ctx;
-    uint32_t *stamp = calloc(jb->fr->channels.n + 1, sizeof *stamp);
-    uint32_t *stamp_cat = calloc(jb->fr->categories.n + 1, sizeof *stamp_cat);
-    if (!stamp || !stamp_cat)
-        acc[0] += 1.0;
-    for (size_t r = begin; stamp && stamp_cat && r < end; r++)
-        fill_row(jb->f, jb->fr, jb->pg, jb->f->customer[r], r, jb->s, jb->col, jb->oh,
-                 jb->n_oh, stamp, stamp_cat);
+    if (!src)
+        return;
+    for (size_t h = 0; h < N_ONEHOT; h++)
+        free(src->oh[h].column);
+    free(src);
+}
+
+/* The second pass over rows [begin, end), into out (row begin first). 0 or DG_ENOMEM. */
+static int fill_range(const struct dg__features_source *src, size_t begin, size_t end,
+                      double *out)
+{
+    const dg_features *f = src->f;
+    uint32_t *stamp = calloc(src->fr->channels.n + 1, sizeof *stamp);
+    uint32_t *stamp_cat = calloc(src->fr->categories.n + 1, sizeof *stamp_cat);
+    int rc = stamp && stamp_cat ? 0 : DG_ENOMEM;
+    for (size_t r = begin; rc == 0 && r < end; r++)
+        fill_row(out + (r - begin) * f->n_features, f, src->fr, src->pg, f->customer[r], r,
+                 &src->s, src->col, src->oh, N_ONEHOT, stamp, stamp_cat);
     free(stamp);
     free(stamp_cat);
+    return rc;
+}
+
+/* The second pass into the table, rows [begin, end) of a chunk (dg__rows_fn: on the machine's
+ * threads; each row is its own, so the table is the same on any number of threads). acc[0]
+ * counts failures. */
+static void fill_rows(size_t begin, size_t end, double *acc, const void *ctx)
+{
+    const struct dg__features_source *src = ctx;
+    if (fill_range(src, begin, end, src->f->values + begin * src->f->n_features) != 0)
+        acc[0] += 1.0;
+}
+
+int dg_features_rows(const dg_features *f, size_t begin, size_t end, double *out)
+{
+    if (f->values) {
+        memcpy(out, f->values + begin * f->n_features,
+               (end - begin) * f->n_features * sizeof *out);
+        return 0;
+    }
+    return fill_range(f->source, begin, end, out);
 }
 
 static int add_notes(dg_features *f, const scan *s, const dg_features_programme *pg,
@@ -518,17 +551,18 @@ int dg_features_compute(dg_features **out, const dg_frame *fr, const dg_features
     }
     int rc = 0;
     dg_features *f = calloc(1, sizeof *f);
-    onehot oh[N_ONEHOT] = {
-        { "gender", &fr->genders, fr->gender, NULL },
-        { "region", &fr->regions, fr->region, NULL },
-        { "income", &fr->income_bands, fr->income_band, NULL },
-    };
-    size_t col[F_FIXED];
-    scan s;
-    if (!f || !(f->notes = dg_table_new(NULL))) {
+    struct dg__features_source *src = calloc(1, sizeof *src);
+    if (!f || !src || !(f->notes = dg_table_new(NULL))) {
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for the feature table");
         goto cleanup;
     }
+    *src = (struct dg__features_source){
+        .f = f, .fr = fr, .pg = pg,
+        .oh = { { "gender", &fr->genders, fr->gender, NULL },
+                { "region", &fr->regions, fr->region, NULL },
+                { "income", &fr->income_bands, fr->income_band, NULL } },
+    };
+    onehot *oh = src->oh;
     f->as_of = as_of;
     f->programme_read = pg != NULL;
     for (size_t h = 0; h < N_ONEHOT; h++)
@@ -536,34 +570,43 @@ int dg_features_compute(dg_features **out, const dg_frame *fr, const dg_features
             rc = dg_error_set(err, DG_ENOMEM, "out of memory for the feature table");
             goto cleanup;
         }
-    first_pass(fr, as_of, opt->programme, &s, oh, N_ONEHOT);
-    if ((rc = make_columns(f, &s, opt->demographics, oh, N_ONEHOT, col, err)) != 0)
+    first_pass(fr, as_of, pg, &src->s, oh, N_ONEHOT);
+    if ((rc = make_columns(f, &src->s, opt->demographics, oh, N_ONEHOT, src->col, err)) != 0)
         goto cleanup;
-    f->n_rows = s.rows;
-    f->n_without_orders = s.without_orders;
-    size_t rows = s.rows ? s.rows : 1;
+    f->n_rows = src->s.rows;
+    f->n_without_orders = src->s.without_orders;
+    size_t rows = f->n_rows ? f->n_rows : 1;
     if (!(f->customer = malloc(rows * sizeof *f->customer)) ||
         !(f->revenue_minor = malloc(rows * sizeof *f->revenue_minor)) ||
-        !(f->values = malloc(rows * f->n_features * sizeof *f->values))) {
+        (!opt->rows_on_demand &&
+         !(f->values = malloc(rows * f->n_features * sizeof *f->values)))) {
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for the feature table (%zu customers)",
-                          s.rows);
+                          f->n_rows);
         goto cleanup;
     }
     size_t r = 0;
     for (size_t c = 0; c < fr->n_customers; c++) {
         size_t b, e;
         order_run(fr, c, as_of, &b, &e);
-        if (b < e)
-            f->customer[r++] = (uint32_t)c;
+        if (b == e)
+            continue;
+        int64_t spend = 0;
+        for (size_t o = b; o < e; o++)
+            spend += fr->order_amount_minor[o];
+        f->revenue_minor[r] = spend;
+        f->customer[r++] = (uint32_t)c;
     }
-    fill_job job = { f, fr, opt->programme, &s, col, oh, N_ONEHOT };
     double failed = 0.0;
-    if (dg__parallel_sum(f->n_rows, 1, fill_rows, &job, 0, &failed) != 0 || failed > 0.0 ||
-        add_notes(f, &s, opt->programme, opt->demographics) != 0)
+    if ((!opt->rows_on_demand &&
+         (dg__parallel_sum(f->n_rows, 1, fill_rows, src, 0, &failed) != 0 || failed > 0.0)) ||
+        add_notes(f, &src->s, pg, opt->demographics) != 0)
         rc = dg_error_set(err, DG_ENOMEM, "out of memory for the feature table");
 cleanup:
-    for (size_t h = 0; h < N_ONEHOT; h++)
-        free(oh[h].column);
+    if (rc == 0 && opt->rows_on_demand) {
+        f->source = src;
+        src = NULL;
+    }
+    source_free(src);
     if (rc != 0)
         dg_features_free(f);
     else

@@ -110,3 +110,25 @@ int dg_cli_query(dg_cli *cli, const char *name, const char *const *params)
     int code = dg_cli_store_report(cli, query_report, &q);
     return q.status == DG_EINVAL ? DG_EXIT_USAGE : code;
 }
+
+int dg_cli_query_options(dg_cli *cli, int argc, char **argv, const char *name,
+                         const dg_cli_option *options, size_t n_options, dg_cli_list *pairs,
+                         size_t max_pairs)
+{
+    int code = dg_cli_options(cli, argc, argv, options, n_options, NULL, 0);
+    if (code == DG_EXIT_OK && pairs->n / 2 > max_pairs)
+        code = dg_cli_usage_error(cli, "too many options");
+    if (code == DG_EXIT_OK) {
+        const char **params = realloc(pairs->items, (pairs->n + 1) * sizeof *params);
+        if (!params) {
+            code = dg_cli_usage_error(cli, "out of memory");
+        } else {
+            pairs->items = params;
+            params[pairs->n] = NULL;
+            code = dg_cli_query(cli, name, params);
+        }
+    }
+    free(pairs->items);
+    pairs->items = NULL;
+    return code;
+}

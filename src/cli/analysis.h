@@ -42,5 +42,10 @@ int dg_cli_store_report(dg_cli *cli, dg_cli_store_report_fn fn, void *ctx);
 /* Runs the report called name on the store with the key/value params (dg_report_query) and
  * prints it; a bad parameter (DG_EINVAL) exits as a usage error. */
 int dg_cli_query(dg_cli *cli, const char *name, const char *const *params);
+/* dg_cli_query with the key/value pairs that options (dg_cli_pair, into *pairs) read from argv,
+ * in the order given; more than max_pairs of them is a usage error. Frees pairs->items. */
+int dg_cli_query_options(dg_cli *cli, int argc, char **argv, const char *name,
+                         const dg_cli_option *options, size_t n_options, dg_cli_list *pairs,
+                         size_t max_pairs);
 
 #endif

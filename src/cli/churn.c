@@ -104,8 +104,10 @@ static int score(dg_cli *cli, const churn_args *a)
 {
     if (a->distribution && a->top)
         return dg_cli_usage_error(cli, "--top and --distribution do not go together");
+    /* only the order columns the feature table reads */
+    dg_frame_options fopts = { .as_of = a->opt.as_of, .columns = DG_FEATURES_ORDER_COLUMNS };
     dg_frame *frame = NULL;
-    int code = dg_cli_load_frame(cli, a->opt.as_of, false, &frame);
+    int code = dg_cli_load_frame_of(cli, &fopts, &frame);
     if (code != DG_EXIT_OK)
         return code;
     dg_store *store = NULL;

@@ -101,6 +101,9 @@ typedef enum {
                               error, dg_cli_parse_number's) */
     DG_CLI_OPTION_CALL,    /* parse(cli, value, out) reads the value: an exit code */
     DG_CLI_OPTION_CHOICE,  /* out: int *, set to choice; takes no argument (the last wins) */
+    DG_CLI_OPTION_PAIR,    /* out: dg_cli_list *, key then the value appended each time it
+                              appears (a query's key/value pairs); with a fixed value it takes
+                              no argument and appends key and fixed */
 } dg_cli_option_kind;
 
 /* The values of a repeatable option; the caller frees items (not the strings: argv's). */
@@ -118,6 +121,8 @@ typedef struct dg_cli_option {
     bool integer;          /* DG_CLI_OPTION_NUMBER: whole numbers only */
     int choice;            /* DG_CLI_OPTION_CHOICE: the value it stands for */
     int (*parse)(const dg_cli *cli, const char *value, void *out);   /* DG_CLI_OPTION_CALL */
+    char letter;           /* its one-letter form (-o), or 0 for none (dg_cli_short) */
+    const char *key, *fixed;   /* DG_CLI_OPTION_PAIR: the key, and the value if fixed */
 } dg_cli_option;
 
 #define DG_CLI_MAX_OPTIONS 32
@@ -173,6 +178,24 @@ static inline dg_cli_option dg_cli_call(const char *name,
 {
     return (dg_cli_option){ .name = name, .kind = DG_CLI_OPTION_CALL, .out = out,
                             .parse = parse };
+}
+
+/* A query's key/value pair appended to out (dg_cli_pair_fixed: with a fixed value, no argument). */
+static inline dg_cli_option dg_cli_pair(const char *name, const char *key, dg_cli_list *out)
+{
+    return (dg_cli_option){ .name = name, .kind = DG_CLI_OPTION_PAIR, .out = out, .key = key };
+}
+static inline dg_cli_option dg_cli_pair_fixed(const char *name, const char *key,
+                                              const char *fixed, dg_cli_list *out)
+{
+    return (dg_cli_option){ .name = name, .kind = DG_CLI_OPTION_PAIR, .out = out, .key = key,
+                            .fixed = fixed };
+}
+/* The option with its one-letter form too: dg_cli_short('o', dg_cli_text("output", &path)). */
+static inline dg_cli_option dg_cli_short(char letter, dg_cli_option option)
+{
+    option.letter = letter;
+    return option;
 }
 
 /* Appends an audit entry (dangol/audit.h) by the command line (the OS user, origin "cli"):

@@ -1,34 +1,19 @@
 /* `dangol cohort`: retention and revenue of acquisition cohorts (include/dangol/cohort.h), through
  * dg_report_query ("cohort"), the same call the HTTP API makes. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/analysis.h"
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = {
-        { "by", required_argument, NULL, 'b' },      { "measure", required_argument, NULL, 'm' },
-        { "periods", required_argument, NULL, 'p' }, { "as-of", required_argument, NULL, 'a' },
-        { 0 },
+    dg_cli_list pairs = { 0 };
+    const dg_cli_option options[] = {
+        dg_cli_short('b', dg_cli_pair("by", "by", &pairs)),
+        dg_cli_short('m', dg_cli_pair("measure", "measure", &pairs)),
+        dg_cli_short('p', dg_cli_pair("periods", "periods", &pairs)),
+        dg_cli_pair("as-of", "as_of", &pairs),
     };
-    const char *params[2 * 8 + 1];
-    size_t n = 0;
-    int o;
-    while ((o = getopt_long(argc, argv, "b:m:p:", options, NULL)) != -1) {
-        const char *key = o == 'b' ? "by" : o == 'm' ? "measure" : o == 'p' ? "periods"
-                          : o == 'a' ? "as_of" : NULL;
-        if (!key)
-            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        if (n + 2 >= sizeof params / sizeof params[0])
-            return dg_cli_usage_error(cli, "too many options");
-        params[n++] = key;
-        params[n++] = optarg;
-    }
-    params[n] = NULL;
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return dg_cli_query(cli, "cohort", params);
+    return dg_cli_query_options(cli, argc, argv, "cohort", options, DG_CLI_N(options), &pairs, 8);
 }
 
 DG_CLI_COMMAND(cohort) = {

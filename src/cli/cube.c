@@ -1,48 +1,26 @@
 /* `dangol cube`: the OLAP pivot (include/dangol/cube.h). The options become the key/value query
  * of dg_report_query ("cube"), the same call the HTTP API makes, so both answer alike. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/analysis.h"
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = {
-        { "rows", required_argument, NULL, 'r' },    { "cols", required_argument, NULL, 'c' },
-        { "measure", required_argument, NULL, 'm' }, { "where", required_argument, NULL, 'w' },
-        { "rollup", no_argument, NULL, 'R' },        { "cube", no_argument, NULL, 'C' },
-        { "totals", required_argument, NULL, 'T' },  { "top", required_argument, NULL, 't' },
-        { "sort", required_argument, NULL, 's' },    { "as-of", required_argument, NULL, 'a' },
-        { "threads", required_argument, NULL, 'j' }, { 0 },
+    dg_cli_list pairs = { 0 };
+    const dg_cli_option options[] = {
+        dg_cli_short('r', dg_cli_pair("rows", "rows", &pairs)),
+        dg_cli_short('c', dg_cli_pair("cols", "cols", &pairs)),
+        dg_cli_short('m', dg_cli_pair("measure", "measure", &pairs)),
+        dg_cli_short('w', dg_cli_pair("where", "where", &pairs)),
+        dg_cli_pair_fixed("rollup", "totals", "rollup", &pairs),
+        dg_cli_pair_fixed("cube", "totals", "cube", &pairs),
+        dg_cli_pair("totals", "totals", &pairs),
+        dg_cli_short('t', dg_cli_pair("top", "top", &pairs)),
+        dg_cli_short('s', dg_cli_pair("sort", "sort", &pairs)),
+        dg_cli_pair("as-of", "as_of", &pairs),
+        dg_cli_pair("threads", "threads", &pairs),
     };
-    const char *params[2 * 32 + 1];
-    size_t n = 0;
-    int o;
-    while ((o = getopt_long(argc, argv, "r:c:m:w:t:s:", options, NULL)) != -1) {
-        const char *key = NULL, *value = optarg;
-        switch (o) {
-        case 'r': key = "rows"; break;
-        case 'c': key = "cols"; break;
-        case 'm': key = "measure"; break;
-        case 'w': key = "where"; break;
-        case 'R': key = "totals"; value = "rollup"; break;
-        case 'C': key = "totals"; value = "cube"; break;
-        case 'T': key = "totals"; break;
-        case 't': key = "top"; break;
-        case 's': key = "sort"; break;
-        case 'a': key = "as_of"; break;
-        case 'j': key = "threads"; break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-        if (n + 2 >= sizeof params / sizeof params[0])
-            return dg_cli_usage_error(cli, "too many options");
-        params[n++] = key;
-        params[n++] = value;
-    }
-    params[n] = NULL;
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    return dg_cli_query(cli, "cube", params);
+    return dg_cli_query_options(cli, argc, argv, "cube", options, DG_CLI_N(options), &pairs, 32);
 }
 
 DG_CLI_COMMAND(cube) = {

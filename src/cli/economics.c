@@ -2,7 +2,6 @@
  * month, CLV against CAC per channel with the payback months, customer profitability and the
  * acquisition cost beside the retention programme's cost. The figures come from the report
  * layer (dg_report_economics), as the API shows them; this file reads the options. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,18 @@
 #include "cli/analysis.h"
 #include "dangol/economics.h"
 #include "dangol/points.h"
+
+/* --top: a whole number from 0 (all) to 100000000, into the size_t at out. */
+static int parse_top(const dg_cli *cli, const char *value, void *out)
+{
+    char *end;
+    long long top = strtoll(value, &end, 10);
+    if (end == value || *end || top < 0 || top > 100000000)
+        return dg_cli_usage_error(cli, "--top \"%s\": expected a whole number from 0 (all) to "
+                                  "100000000", value);
+    *(size_t *)out = (size_t)top;
+    return DG_EXIT_OK;
+}
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
@@ -21,39 +32,16 @@ static int run(dg_cli *cli, int argc, char **argv)
     dg_report_economics_options opt = { .top = 20 };
     if (dg_economics_view_parse(argv[1], &opt.view, &err) != 0)
         return dg_cli_usage_error(cli, "unknown subcommand \"%s\"; valid: %s", argv[1], valid);
-    enum { OPT_AS_OF = 1, OPT_CONFIG, OPT_POINTS_RULES, OPT_TOP };
-    static const struct option options[] = {
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { "config", required_argument, NULL, OPT_CONFIG },
-        { "points-rules", required_argument, NULL, OPT_POINTS_RULES },
-        { "top", required_argument, NULL, OPT_TOP },
-        { 0 } };
     int32_t as_of = DG_DAY_NONE;
     const char *config_path = NULL, *points_path = NULL;
-    int o, code;
+    const dg_cli_option options[] = {
+        dg_cli_day("as-of", &as_of, NULL), dg_cli_text("config", &config_path),
+        dg_cli_text("points-rules", &points_path), dg_cli_call("top", parse_top, &opt.top),
+    };
     dg_cli_getopt_reset();
-    while ((o = getopt_long(argc - 1, argv + 1, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_AS_OF:
-            if ((code = dg_cli_parse_day(cli, "--as-of", optarg, &as_of)) != DG_EXIT_OK)
-                return code;
-            break;
-        case OPT_CONFIG: config_path = optarg; break;
-        case OPT_POINTS_RULES: points_path = optarg; break;
-        case OPT_TOP: {
-            char *end;
-            long long top = strtoll(optarg, &end, 10);
-            if (end == optarg || *end || top < 0 || top > 100000000)
-                return dg_cli_usage_error(cli, "--top \"%s\": expected a whole number from 0 "
-                                          "(all) to 100000000", optarg);
-            opt.top = (size_t)top;
-            break;
-        }
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind]);
-        }
-    }
-    if (optind + 1 < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind + 1]);
+    int code = dg_cli_options(cli, argc - 1, argv + 1, options, DG_CLI_N(options), NULL, 0);
+    if (code != DG_EXIT_OK)
+        return code;
     dg_economics_config config;
     dg_economics_config_init(&config);
     if (config_path && dg_economics_config_load(&config, config_path, &err) != 0)

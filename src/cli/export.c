@@ -3,7 +3,6 @@
  * leaves half a file under that name; --output may not be the store (src/cli/outputs.c). */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,26 +146,20 @@ static bool holds_personal_data(const dg_entity *e)
 
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = { { "output", required_argument, NULL, 'o' },
-                                             { "reason", required_argument, NULL, 'r' },
-                                             { 0 } };
     const char *output = NULL, *reason = NULL;
-    int o;
-    while ((o = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-        if (o == 'o')
-            output = optarg;
-        else if (o == 'r')
-            reason = optarg;
-        else
-            return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-    }
-    if (argc - optind != 1)
+    const dg_cli_option options[] = { dg_cli_short('o', dg_cli_text("output", &output)),
+                                      dg_cli_text("reason", &reason) };
+    int first;
+    int code = dg_cli_options_rest(cli, argc, argv, options, DG_CLI_N(options), &first);
+    if (code != DG_EXIT_OK)
+        return code;
+    if (argc - first != 1)
         return dg_cli_usage_error(cli, "needs one entity");
-    const dg_entity *e = dg_entity_find(argv[optind]);
+    const dg_entity *e = dg_entity_find(argv[first]);
     if (!e) {
         size_t n;
         const dg_entity *const *all = dg_entity_all(&n);
-        fprintf(stderr, "%s export: unknown entity \"%s\"; valid:", cli->program, argv[optind]);
+        fprintf(stderr, "%s export: unknown entity \"%s\"; valid:", cli->program, argv[first]);
         for (size_t i = 0; i < n; i++)
             fprintf(stderr, "%s %s", i ? "," : "", all[i]->name);
         fputc('\n', stderr);

@@ -27,6 +27,17 @@ int dg_cli_subcommand(const dg_cli *cli, int argc, char **argv, const char *cons
     return -1;
 }
 
+/* Appends item to list; 0 or -1 when out of memory. */
+static int append(dg_cli_list *list, const char *item)
+{
+    const char **grown = realloc(list->items, (list->n + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    list->items = grown;
+    list->items[list->n++] = item;
+    return 0;
+}
+
 /* Stores one option's value as its kind says; an exit code. */
 static int store_value(const dg_cli *cli, const dg_cli_option *opt, const char *value)
 {
@@ -56,38 +67,65 @@ static int store_value(const dg_cli *cli, const dg_cli_option *opt, const char *
             return code;
         break;
     }
-    case DG_CLI_OPTION_LIST: {
-        dg_cli_list *list = opt->out;
-        const char **grown = realloc(list->items, (list->n + 1) * sizeof *grown);
-        if (!grown)
+    case DG_CLI_OPTION_LIST:
+        if (append(opt->out, value) != 0)
             return dg_cli_usage_error(cli, "out of memory");
-        list->items = grown;
-        list->items[list->n++] = value;
         break;
-    }
+    case DG_CLI_OPTION_PAIR:
+        if (append(opt->out, opt->key) != 0 ||
+            append(opt->out, opt->fixed ? opt->fixed : value) != 0)
+            return dg_cli_usage_error(cli, "out of memory");
+        break;
     }
     if (opt->given)
         *opt->given = true;
     return DG_EXIT_OK;
 }
 
+/* Whether the option takes a value. */
+static bool takes_value(const dg_cli_option *opt)
+{
+    return opt->kind != DG_CLI_OPTION_FLAG && opt->kind != DG_CLI_OPTION_CHOICE && !opt->fixed;
+}
+
+/* The index among options of what getopt_long returned (an option's index + 1 for a long
+ * option, its letter for a short one), or -1 for an unknown option. */
+static int option_index(const dg_cli_option *options, size_t n_options, int o)
+{
+    if (o >= 1 && (size_t)o <= n_options)
+        return o - 1;
+    for (size_t i = 0; i < n_options && o > 0; i++)
+        if (options[i].letter == o)
+            return (int)i;
+    return -1;
+}
+
 int dg_cli_options_rest(const dg_cli *cli, int argc, char **argv, const dg_cli_option *options,
                         size_t n_options, int *rest)
 {
     struct option long_options[DG_CLI_MAX_OPTIONS + 1];
+    char letters[2 * DG_CLI_MAX_OPTIONS + 1] = "", *l = letters;
     assert(n_options <= DG_CLI_MAX_OPTIONS);
-    for (size_t i = 0; i < n_options; i++)
+    for (size_t i = 0; i < n_options; i++) {
+        assert(options[i].letter == 0 || options[i].letter > (char)DG_CLI_MAX_OPTIONS);
         long_options[i] = (struct option){ options[i].name,
-                                           options[i].kind == DG_CLI_OPTION_FLAG ||
-                                           options[i].kind == DG_CLI_OPTION_CHOICE
-                                               ? no_argument : required_argument,
+                                           takes_value(&options[i]) ? required_argument
+                                                                    : no_argument,
                                            NULL, (int)i + 1 };
+        if (options[i].letter) {
+            *l++ = options[i].letter;
+            if (takes_value(&options[i]))
+                *l++ = ':';
+        }
+    }
+    *l = '\0';
     long_options[n_options] = (struct option){ 0 };
     int o, code;
-    while ((o = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
-        if (o < 1 || (size_t)o > n_options)
+    while ((o = getopt_long(argc, argv, letters, long_options, NULL)) != -1) {
+        int i = option_index(options, n_options, o);
+        if (i < 0)
             return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        if ((code = store_value(cli, &options[o - 1], optarg)) != DG_EXIT_OK)
+        if ((code = store_value(cli, &options[i], optarg)) != DG_EXIT_OK)
             return code;
     }
     *rest = optind;

@@ -1,22 +1,37 @@
 /* `dangol features` (the customer feature table) and `dangol segment` (k-means segments of the
  * customers with their profiles, names, silhouettes and the crosstab against RFM). */
-#include <getopt.h>
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 
 #include "cli/analysis.h"
 
-/* Parses a whole number within lo..hi given to option. */
-static int parse_count(const dg_cli *cli, const char *option, const char *text, unsigned long lo,
-                       unsigned long hi, unsigned long *out)
+/* A whole number within lo..hi given to option --name (value, given when it appeared). */
+typedef struct count_option {
+    const char *option;
+    unsigned long lo, hi, value;
+    bool given;
+} count_option;
+
+static int parse_count(const dg_cli *cli, const char *text, void *out)
 {
+    count_option *c = out;
     char *end;
     unsigned long v = strtoul(text, &end, 10);
-    if (!text[0] || *end || text[0] == '-' || v < lo || v > hi)
+    if (!text[0] || *end || text[0] == '-' || v < c->lo || v > c->hi)
         return dg_cli_usage_error(cli, "%s \"%s\": expected a whole number from %lu to %lu",
-                                  option, text, lo, hi);
-    *out = v;
+                                  c->option, text, c->lo, c->hi);
+    c->value = v;
+    c->given = true;
+    return DG_EXIT_OK;
+}
+
+static int parse_view(const dg_cli *cli, const char *text, void *out)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    if (dg_segment_view_parse(text, out, &err) != 0)
+        return dg_cli_usage_error(cli, "%s", err.message);
     return DG_EXIT_OK;
 }
 
@@ -57,61 +72,37 @@ DG_CLI_COMMAND(features) = {
 
 static int run_segment(dg_cli *cli, int argc, char **argv)
 {
-    enum { OPT_AS_OF = 1, OPT_K, OPT_SEED, OPT_VIEW, OPT_FEATURES, OPT_K_MAX, OPT_SAMPLE,
-           OPT_RESTARTS };
-    static const struct option options[] = {
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { "k", required_argument, NULL, OPT_K },
-        { "seed", required_argument, NULL, OPT_SEED },
-        { "view", required_argument, NULL, OPT_VIEW },
-        { "features", required_argument, NULL, OPT_FEATURES },
-        { "k-max", required_argument, NULL, OPT_K_MAX },
-        { "sample", required_argument, NULL, OPT_SAMPLE },
-        { "restarts", required_argument, NULL, OPT_RESTARTS },
-        { 0 } };
     int32_t as_of = DG_DAY_NONE;
     dg_segment_options sopts;
     dg_segment_options_init(&sopts);
     dg_segment_view view = DG_SEGMENT_VIEW_PROFILES;
+    count_option k = { "--k", 1, DG_SEGMENT_K_MAX, 0, false },
+                 k_max = { "--k-max", 2, DG_SEGMENT_K_MAX, 0, false },
+                 seed = { "--seed", 0, ULONG_MAX - 1, 0, false },
+                 sample = { "--sample", 10, 100000, 0, false },
+                 restarts = { "--restarts", 1, 100, 0, false };
+    const dg_cli_option options[] = {
+        dg_cli_day("as-of", &as_of, NULL), dg_cli_call("k", parse_count, &k),
+        dg_cli_call("seed", parse_count, &seed), dg_cli_call("view", parse_view, &view),
+        dg_cli_text("features", &sopts.features), dg_cli_call("k-max", parse_count, &k_max),
+        dg_cli_call("sample", parse_count, &sample),
+        dg_cli_call("restarts", parse_count, &restarts),
+    };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
+    if (code != DG_EXIT_OK)
+        return code;
+    if (k.given)
+        sopts.k = k.value;
+    if (k_max.given)
+        sopts.k_max = k_max.value;
+    if (seed.given)
+        sopts.seed = seed.value;
+    if (sample.given)
+        sopts.sample = sample.value;
+    if (restarts.given)
+        sopts.n_init = (int)restarts.value;
     dg_error err;
     dg_error_clear(&err);
-    unsigned long v;
-    int o, code = 0;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_AS_OF: code = dg_cli_parse_day(cli, "--as-of", optarg, &as_of); break;
-        case OPT_K:
-            if ((code = parse_count(cli, "--k", optarg, 1, DG_SEGMENT_K_MAX, &v)) == 0)
-                sopts.k = v;
-            break;
-        case OPT_K_MAX:
-            if ((code = parse_count(cli, "--k-max", optarg, 2, DG_SEGMENT_K_MAX, &v)) == 0)
-                sopts.k_max = v;
-            break;
-        case OPT_SEED:
-            if ((code = parse_count(cli, "--seed", optarg, 0, ULONG_MAX - 1, &v)) == 0)
-                sopts.seed = v;
-            break;
-        case OPT_SAMPLE:
-            if ((code = parse_count(cli, "--sample", optarg, 10, 100000, &v)) == 0)
-                sopts.sample = v;
-            break;
-        case OPT_RESTARTS:
-            if ((code = parse_count(cli, "--restarts", optarg, 1, 100, &v)) == 0)
-                sopts.n_init = (int)v;
-            break;
-        case OPT_VIEW:
-            if (dg_segment_view_parse(optarg, &view, &err) != 0)
-                code = dg_cli_usage_error(cli, "%s", err.message);
-            break;
-        case OPT_FEATURES: sopts.features = optarg; break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-        if (code != 0)
-            return code;
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
     dg_frame *frame = NULL;
     dg_store *store = NULL;
     dg_report report = { 0 };

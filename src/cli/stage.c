@@ -5,56 +5,43 @@
 
 #include "cli/analysis.h"
 
+/* --migration FROM TO: the option's value and the argument after it. */
+typedef struct migration_days {
+    int argc;
+    char **argv;
+    bool given;
+    int32_t from, to;
+} migration_days;
+
+static int parse_migration(const dg_cli *cli, const char *value, void *out)
+{
+    migration_days *m = out;
+    int code;
+    if (optind >= m->argc)
+        return dg_cli_usage_error(cli, "--migration needs two dates: FROM TO");
+    if ((code = dg_cli_parse_day(cli, "--migration", value, &m->from)) != 0 ||
+        (code = dg_cli_parse_day(cli, "--migration", m->argv[optind++], &m->to)) != 0)
+        return code;
+    m->given = true;
+    return DG_EXIT_OK;
+}
+
 static int run(dg_cli *cli, int argc, char **argv)
 {
-    enum { OPT_AT = 1, OPT_AS_OF, OPT_MIGRATION, OPT_FUNNEL, OPT_HISTORY, OPT_FROM, OPT_CUSTOMERS,
-           OPT_RULES };
-    static const struct option options[] = {
-        { "at", required_argument, NULL, OPT_AT },
-        { "as-of", required_argument, NULL, OPT_AS_OF },
-        { "migration", required_argument, NULL, OPT_MIGRATION },
-        { "funnel", no_argument, NULL, OPT_FUNNEL },
-        { "history", no_argument, NULL, OPT_HISTORY },
-        { "from", required_argument, NULL, OPT_FROM },
-        { "customers", no_argument, NULL, OPT_CUSTOMERS },
-        { "rules", required_argument, NULL, OPT_RULES },
-        { 0 } };
-    int32_t at = DG_DAY_NONE, as_of = DG_DAY_NONE, from = DG_DAY_NONE, mig_from = 0, mig_to = 0;
-    bool migration = false, funnel = false, history = false, customers = false;
+    int32_t at = DG_DAY_NONE, as_of = DG_DAY_NONE, from = DG_DAY_NONE;
+    migration_days mig = { .argc = argc, .argv = argv };
+    bool funnel = false, history = false, customers = false;
     const char *rules_path = NULL;
-    int o, code;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case OPT_AT:
-            if ((code = dg_cli_parse_day(cli, "--at", optarg, &at)) != 0)
-                return code;
-            break;
-        case OPT_AS_OF:
-            if ((code = dg_cli_parse_day(cli, "--as-of", optarg, &as_of)) != 0)
-                return code;
-            break;
-        case OPT_FROM:
-            if ((code = dg_cli_parse_day(cli, "--from", optarg, &from)) != 0)
-                return code;
-            break;
-        case OPT_MIGRATION:
-            if (optind >= argc)
-                return dg_cli_usage_error(cli, "--migration needs two dates: FROM TO");
-            if ((code = dg_cli_parse_day(cli, "--migration", optarg, &mig_from)) != 0 ||
-                (code = dg_cli_parse_day(cli, "--migration", argv[optind++], &mig_to)) != 0)
-                return code;
-            migration = true;
-            break;
-        case OPT_FUNNEL: funnel = true; break;
-        case OPT_HISTORY: history = true; break;
-        case OPT_CUSTOMERS: customers = true; break;
-        case OPT_RULES: rules_path = optarg; break;
-        default: return dg_cli_usage_error(cli, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return dg_cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
-    if (migration + funnel + history + customers > 1)
+    const dg_cli_option options[] = {
+        dg_cli_day("at", &at, NULL), dg_cli_day("as-of", &as_of, NULL),
+        dg_cli_call("migration", parse_migration, &mig), dg_cli_flag("funnel", &funnel),
+        dg_cli_flag("history", &history), dg_cli_day("from", &from, NULL),
+        dg_cli_flag("customers", &customers), dg_cli_text("rules", &rules_path),
+    };
+    int code = dg_cli_options(cli, argc, argv, options, DG_CLI_N(options), NULL, 0);
+    if (code != DG_EXIT_OK)
+        return code;
+    if (mig.given + funnel + history + customers > 1)
         return dg_cli_usage_error(cli, "choose one of --migration, --funnel, --history, "
                                        "--customers");
 
@@ -65,10 +52,10 @@ static int run(dg_cli *cli, int argc, char **argv)
     if (rules_path && dg_stage_rules_load(&rules, rules_path, &err) != 0)
         return dg_cli_fail(cli, &err);
     dg_report_stage_options sopts = {
-        .view = migration ? DG_STAGE_VIEW_MIGRATION : history ? DG_STAGE_VIEW_HISTORY
+        .view = mig.given ? DG_STAGE_VIEW_MIGRATION : history ? DG_STAGE_VIEW_HISTORY
               : customers ? DG_STAGE_VIEW_CUSTOMERS : funnel ? DG_STAGE_VIEW_FUNNEL
               : DG_STAGE_VIEW_COUNTS,
-        .rules = &rules, .at = migration ? mig_to : at, .from = migration ? mig_from : from };
+        .rules = &rules, .at = mig.given ? mig.to : at, .from = mig.given ? mig.from : from };
     dg_frame *frame = NULL;
     dg_report report = { 0 };
     /* the stages read order days only (through the offsets) among the order columns */

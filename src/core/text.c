@@ -369,7 +369,7 @@ static bool word_is(const char *s, size_t len, const char *word)
     return true;
 }
 
-int dg_bool_parse(const char *s, size_t len, int *value, dg_error *err)
+int dg_bool_parse(const char *s, size_t len, bool *value, dg_error *err)
 {
     static const char *const yes[] = { "1", "true", "yes", "y", "t", "\xEC\x98\x88" /* 예 */,
                                        "\xEB\x84\xA4" /* 네 */, NULL };
@@ -380,12 +380,12 @@ int dg_bool_parse(const char *s, size_t len, int *value, dg_error *err)
     trim(&s, &len);
     for (size_t i = 0; yes[i]; i++)
         if (word_is(s, len, yes[i])) {
-            *value = 1;
+            *value = true;
             return 0;
         }
     for (size_t i = 0; no[i]; i++)
         if (word_is(s, len, no[i])) {
-            *value = 0;
+            *value = false;
             return 0;
         }
     return dg_error_set(err, DG_EPARSE,

@@ -85,7 +85,7 @@ int dg_value_parse(const dg_column *col, const char *s, size_t len, int minor_di
                                 col->name, (int)(len > 40 ? 40 : len), s);
         break;
     case DG_TYPE_BOOL: {
-        int b = 0;
+        bool b = false;
         rc = dg_bool_parse(s, len, &b, &perr);
         v->u.i = b;
         break;

@@ -12,7 +12,7 @@
 
 #include "dangol/frame.h"
 #include "frame/snapshot.h"
-#include "frame/strmap.h"
+#include "frame/dict.h"
 
 #define MAX_COLS 16
 #define NO_INDEX UINT32_MAX

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "frame/snapshot.h"
-#include "frame/strmap.h"
+#include "frame/dict.h"
 #include "store/snapshot_delta.h"
 
 #define NEW_ROW 0x80000000u   /* in a merged order's source: an index into the segment's */

@@ -14,7 +14,7 @@
 
 #include "dangol/frame.h"
 #include "frame/snapshot.h"
-#include "frame/strmap.h"
+#include "core/strmap.h"
 
 #define NO_INDEX UINT32_MAX
 #define MAX_COLS 16

@@ -15,7 +15,7 @@
 
 #include "frame/column_codec.h"
 #include "frame/snapshot.h"
-#include "frame/strmap.h"
+#include "frame/dict.h"
 
 static const char magic[8] = "DGFRAME";
 

@@ -7,7 +7,7 @@
 
 #include "dangol/entity.h"
 #include "dangol/report.h"
-#include "store/coupons.h"
+#include "store/campaigns.h"
 
 static const struct {
     const char *name;
@@ -19,22 +19,6 @@ static const struct {
     { "points", DG_CELL_INT }, { "orders_in_window", DG_CELL_INT },
     { "revenue_in_window", DG_CELL_MONEY }, { "coupon_redeemed_on", DG_CELL_DATE },
 };
-
-#define ORDER_DAY "((o.ordered_at - ((o.ordered_at % 86400 + 86400) % 86400)) / 86400)"
-#define IN_WINDOW "o.customer_id = m.customer_id AND " ORDER_DAY " BETWEEN c.launched_on AND " \
-    "c.launched_on + c.window_days - 1"
-/* ?1 the customer, ?2 1 to show coupon codes whole, 0 to keep their first 3 symbols */
-#define HISTORY_SQL "SELECT c.campaign_id, c.name, c.launched_on, " \
-    "c.launched_on + c.window_days - 1, m.arm, m.stratum, c.offer_kind, " \
-    "CAST(coalesce(c.coupon_definition, c.offer_points) AS TEXT), " \
-    "CASE WHEN m.coupon_code IS NULL THEN NULL WHEN CAST(?2 AS INTEGER) THEN m.coupon_code " \
-    "ELSE substr(m.coupon_code, 1, 3) || '********' END, p.points, " \
-    "(SELECT count(*) FROM orders o WHERE " IN_WINDOW "), " \
-    "(SELECT coalesce(sum(o.total), 0) FROM orders o WHERE " IN_WINDOW "), " \
-    "(SELECT r.redeemed_on FROM coupon_redemptions_kept r WHERE r.code = m.coupon_code) " \
-    "FROM campaign_members m JOIN campaigns c USING (campaign_id) " \
-    "LEFT JOIN points_movements p ON p.movement_id = m.points_movement " \
-    "WHERE m.customer_id = ?1 ORDER BY c.launched_on DESC, c.campaign_id"
 
 int dg_report_campaign_customer(dg_report *out, dg_store *store, const char *customer_id,
                                 bool whole_codes, dg_error *err)
@@ -58,7 +42,7 @@ int dg_report_campaign_customer(dg_report *out, dg_store *store, const char *cus
             rc = dg_error_set(err, DG_ENOTFOUND, "no customer \"%s\"", customer_id);
         const char *params[] = { customer_id, whole_codes ? "1" : "0", NULL };
         if (rc == 0)
-            rc = dg__coupon_table_fill(store, t, HISTORY_SQL, params, err);
+            rc = dg__campaign_report_fill(store, t, DG__CAMPAIGN_Q_HISTORY, params, err);
         dg_store_read_end(store);
     }
     if (rc == 0 && dg_table_failed(t))

@@ -49,16 +49,6 @@ static int finish(dg_report *out, dg_table *t, int rc, dg_error *err)
 
 /* ---- list ---- */
 
-#define CAMPAIGN_COLUMNS \
-    "c.campaign_id, c.name, c.audience, c.control_share_bp / 10000.0, c.offer_kind, " \
-    "CAST(coalesce(c.coupon_definition, c.offer_points) AS TEXT), c.channel, c.window_days, " \
-    "CASE WHEN c.launched_at IS NULL THEN 'draft' ELSE 'launched' END, c.launched_on, " \
-    "(SELECT count(*) FROM campaign_members m WHERE m.campaign_id = c.campaign_id), " \
-    "(SELECT count(*) FROM campaign_members m WHERE m.campaign_id = c.campaign_id " \
-    "AND m.arm = 'treatment'), " \
-    "(SELECT count(*) FROM campaign_members m WHERE m.campaign_id = c.campaign_id " \
-    "AND m.arm = 'control')"
-
 static const column campaign_cols[] = {
     { "campaign", DG_CELL_TEXT, 0 }, { "name", DG_CELL_TEXT, 0 },
     { "audience", DG_CELL_TEXT, 0 }, { "control_share", DG_CELL_PERCENT, 2 },
@@ -75,8 +65,7 @@ int dg_report_campaign_list(dg_report *out, dg_store *store, dg_error *err)
     dg_table *t = new_table("Campaigns", campaign_cols, N_CAMPAIGN_COLS, 0);
     int rc = dg_store_read_begin(store, err);
     if (rc == 0) {
-        rc = dg__coupon_table_fill(store, t, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns c "
-                                   "ORDER BY c.created_at, c.campaign_id", NULL, err);
+        rc = dg__campaign_report_fill(store, t, DG__CAMPAIGN_Q_LIST, NULL, err);
         dg_store_read_end(store);
     }
     return finish(out, t, rc, err);
@@ -98,15 +87,11 @@ int dg_report_campaign_show(dg_report *out, dg_store *store, const char *campaig
     int rc = dg_store_read_begin(store, err);
     if (rc != 0)
         goto fail;
-    rc = dg__coupon_table_fill(store, t, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns c "
-                               "WHERE c.campaign_id = ?1", params, err);
+    rc = dg__campaign_report_fill(store, t, DG__CAMPAIGN_Q_ONE, params, err);
     if (rc == 0 && dg_table_rows(t) == 0)
         rc = dg_error_set(err, DG_ENOTFOUND, "no campaign \"%s\"", campaign_id);
     if (rc == 0)
-        rc = dg__coupon_table_fill(store, s, "SELECT stratum, count(*), "
-            "sum(arm = 'treatment'), sum(arm = 'control'), avg(arm = 'control') "
-            "FROM campaign_members WHERE campaign_id = ?1 GROUP BY stratum ORDER BY stratum",
-            params, err);
+        rc = dg__campaign_report_fill(store, s, DG__CAMPAIGN_Q_STRATA, params, err);
     dg_store_read_end(store);
     if (rc == 0 && dg_table_rows(s) == 0)
         dg_table_add_note(s, "not launched yet: the groups are drawn at launch");
@@ -236,11 +221,8 @@ int dg_report_campaign_send_list(dg_report *out, dg_store *store, const char *ca
     c.email = purpose && strcmp(purpose, "marketing_email") == 0;
     const char *params[] = { campaign_id, NULL };
     if (rc == 0 && (rc = dg_store_read_begin(store, err)) == 0) {
-        rc = dg__coupon_scan(store, "SELECT m.customer_id, c.phone, c.email, m.coupon_code, "
-            "coalesce(p.points, 0) FROM campaign_members m JOIN customers c USING (customer_id) "
-            "LEFT JOIN points_movements p ON p.movement_id = m.points_movement "
-            "WHERE m.campaign_id = ?1 AND m.arm = 'treatment' ORDER BY m.customer_id", params,
-            send_collect, &c, err);
+        rc = dg__campaign_report_scan(store, DG__CAMPAIGN_Q_SEND, params, send_collect, &c,
+                                      err);
         if (rc == DG_ENOMEM)
             rc = dg_error_set(err, DG_ENOMEM, "out of memory");
         dg_store_read_end(store);
@@ -485,15 +467,11 @@ static int campaign_measure(dg_store *store, const char *campaign_id, dg__campai
     if (rc == 0) {
         m->from = row->launched_on;
         m->to = row->launched_on + row->c.window_days - 1;
-        rc = dg__coupon_scan(store, "SELECT customer_id, arm = 'control' FROM campaign_members "
-                             "WHERE campaign_id = ?1 ORDER BY customer_id", params, member_result, m, err);
+        rc = dg__campaign_report_scan(store, DG__CAMPAIGN_Q_MEMBERS, params, member_result, m,
+                                      err);
     }
     if (rc == 0)
-        rc = dg__coupon_scan(store, "SELECT count(m.coupon_code), count(r.redemption_id), "
-            "coalesce(sum(r.discount), 0), coalesce(sum(p.points), 0) FROM campaign_members m "
-            "LEFT JOIN coupon_redemptions_kept r ON r.code = m.coupon_code "
-            "LEFT JOIN points_movements p ON p.movement_id = m.points_movement "
-            "WHERE m.campaign_id = ?1", params, cost_row, cost, err);
+        rc = dg__campaign_report_scan(store, DG__CAMPAIGN_Q_COSTS, params, cost_row, cost, err);
     dg_store_read_end(store);
     return rc;
 }

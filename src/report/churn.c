@@ -201,15 +201,20 @@ static int scored(dg_report *out, dg_store *store, const dg_frame *frame, int64_
 {
     dg_churn_model *m = NULL;
     dg_model_info info;
+    dg_features_programme *facts = NULL;
     dg_features *f = NULL;
     double *p = NULL;
     dg_table *t = NULL;
     dg_features_options fo;
     dg_features_options_init(&fo);
     fo.as_of = as_of;
+    /* each row is computed as the trees read it: the n x p table is never held */
+    fo.rows_on_demand = true;
     int rc = dg_churn_model_load(&m, &info, store, id, err);
-    if (rc == 0)
-        rc = dg_features_compute_stored(&f, store, frame, &fo, err);
+    if (rc == 0 && (rc = dg_features_programme_read(&facts, store, frame, as_of, err)) == 0) {
+        fo.programme = facts;
+        rc = dg_features_compute(&f, frame, &fo, err);
+    }
     if (rc == 0)
         rc = dg_churn_predict(&p, m, f, err);
     if (rc == 0)
@@ -230,6 +235,7 @@ static int scored(dg_report *out, dg_store *store, const dg_frame *frame, int64_
     }
     free(p);
     dg_features_free(f);
+    dg_features_programme_free(facts);
     dg_churn_model_free(m);
     return rc;
 }

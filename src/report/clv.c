@@ -53,15 +53,15 @@ static int add_fit_rows(dg_table *t, const char *model, const char *const *names
     return dg_table_failed(t);
 }
 
-/* For each mixing distribution of model at its limit (dg_btyd_limit): a row with the common
+/* For each mixing distribution of model at its limit (dg_fit_limit): a row with the common
  * rate or probability the limiting model has (e.g. "lambda = r/alpha"), the fit's other
  * columns as its parameters' rows, and a note saying what the limit means. */
 static int add_limit_rows(dg_table *t, const char *model, const char *const *names,
-                          const dg_btyd_limit *limits, int n_limits, double loglik,
+                          const dg_fit_limit *limits, int n_limits, double loglik,
                           size_t n_customers, int n_evaluations)
 {
     for (int k = 0; k < n_limits; k++) {
-        const dg_btyd_limit *l = &limits[k];
+        const dg_fit_limit *l = &limits[k];
         double se = NAN;
         char note[400];
         if (add_fit_rows(t, model, &l->name, 1, &l->value, &se, 1, loglik, n_customers, 1,

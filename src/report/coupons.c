@@ -1,7 +1,8 @@
 /* The coupon reports (include/dangol/report.h), as `dangol coupon list|show|rates` and the
  * /api/coupons routes show them: the definitions with their state and counts, the codes of one
  * definition, one code with its definition, a customer's codes, and redemption rates by coupon or by campaign with
- * 95% Wilson score intervals. Each reads in one consistent read (dg_store_read_begin). */
+ * 95% Wilson score intervals. Each reads in one consistent read (dg_store_read_begin); the
+ * queries are the store's (store/coupons_sql.h), so they run on either backend. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -13,25 +14,6 @@
 #include "dangol/text.h"
 #include "dangol/vocab.h"
 #include "store/coupons.h"
-
-/* A state from the definition's and the code's columns; ?1 is today (days, as text). */
-#define DEF_STATE "CASE WHEN d.voided_at IS NOT NULL THEN 'voided' " \
-    "WHEN d.valid_until < CAST(?1 AS INTEGER) THEN 'expired' " \
-    "WHEN d.valid_from > CAST(?1 AS INTEGER) THEN 'not_yet_valid' ELSE 'active' END"
-/* A code redeemed on an order later cancelled or returned reads 'reversed': its redemption no
- * longer counts (docs/coupons.md) and the code cannot be redeemed again. */
-#define CODE_STATE "CASE WHEN r.code IS NOT NULL AND EXISTS (SELECT 1 FROM order_returns x " \
-    "WHERE x.redemption_id = r.redemption_id) THEN 'reversed' " \
-    "WHEN r.code IS NOT NULL THEN 'redeemed' " \
-    "WHEN c.voided_at IS NOT NULL OR d.voided_at IS NOT NULL THEN 'voided' " \
-    "WHEN d.valid_until < CAST(?1 AS INTEGER) THEN 'expired' ELSE 'issued' END"
-
-#define DEF_SQL "SELECT d.definition_id, d.name, d.kind, d.audience, d.amount, " \
-    "d.percent_bp / 100.0, d.cap, d.min_spend, d.valid_from, d.valid_until, " \
-    "d.per_customer_limit, d.total_limit, d.campaign_id, " DEF_STATE ", " \
-    "(SELECT count(*) FROM coupon_codes c WHERE c.definition_id = d.definition_id), " \
-    "(SELECT count(*) FROM coupon_redemptions_kept r WHERE r.definition_id = d.definition_id) " \
-    "FROM coupon_definitions d"
 
 typedef struct column {
     const char *name;
@@ -69,12 +51,6 @@ static const column code_columns[] = {
     { "void_reason", DG_CELL_TEXT }, { NULL, 0 },
 };
 
-#define CODE_SQL "SELECT c.code, c.definition_id, c.customer_id, c.issued_on, " CODE_STATE ", " \
-    "r.order_id, r.order_total, r.discount, r.redeemed_on, c.actor, " \
-    "coalesce(c.void_reason, d.void_reason) FROM coupon_codes c " \
-    "JOIN coupon_definitions d USING (definition_id) " \
-    "LEFT JOIN coupon_redemptions r ON r.code = c.code "
-
 /* Opens a read, learns the currency's digits and today. */
 static int begin(dg_store *store, int *minor_digits, char today[24], dg_error *err)
 {
@@ -110,15 +86,14 @@ int dg_report_coupon_list(dg_report *out, dg_store *store, const char *definitio
     dg_table *t;
     if (!definition_id) {
         t = new_table("Coupon definitions", def_columns, digits);
-        rc = dg__coupon_table_fill(store, t, DEF_SQL " ORDER BY d.definition_id", params, err);
+        rc = dg__coupon_report_fill(store, t, DG__COUPON_Q_DEFINITIONS, params, err);
     } else {
         snprintf(title, sizeof title, "Coupon codes of %s", definition_id);
         t = new_table(title, code_columns, digits);
         dg__coupon_def_row def;
         rc = dg__coupon_def_get(store, definition_id, &def, err);
         if (rc == 0)
-            rc = dg__coupon_table_fill(store, t, CODE_SQL "WHERE c.definition_id = ?2 "
-                                       "ORDER BY c.batch, c.rowid", params, err);
+            rc = dg__coupon_report_fill(store, t, DG__COUPON_Q_DEFINITION_CODES, params, err);
     }
     dg_store_read_end(store);
     return finish(out, &t, 1, rc, err);
@@ -142,11 +117,10 @@ int dg_report_coupon_show(dg_report *out, dg_store *store, const char *code, dg_
     const char *params[] = { today, canonical, NULL };
     rc = dg__coupon_code_get(store, canonical, &row, err);
     if (rc == 0)
-        rc = dg__coupon_table_fill(store, tables[0], CODE_SQL "WHERE c.code = ?2", params, err);
+        rc = dg__coupon_report_fill(store, tables[0], DG__COUPON_Q_CODE, params, err);
     const char *def_params[] = { today, row.definition_id, NULL };
     if (rc == 0)
-        rc = dg__coupon_table_fill(store, tables[1], DEF_SQL " WHERE d.definition_id = ?2",
-                                   def_params, err);
+        rc = dg__coupon_report_fill(store, tables[1], DG__COUPON_Q_DEFINITION, def_params, err);
     dg_store_read_end(store);
     return finish(out, tables, 2, rc, err);
 }
@@ -160,15 +134,6 @@ static const column customer_columns[] = {
     { "coupon_state", DG_CELL_TEXT }, { "order_id", DG_CELL_TEXT },
     { "discount", DG_CELL_MONEY }, { "redeemed_on", DG_CELL_DATE }, { NULL, 0 },
 };
-
-/* ?3 is 1 to show the codes whole, 0 to keep their first 3 symbols only */
-#define CUSTOMER_SQL "SELECT CASE WHEN CAST(?3 AS INTEGER) THEN c.code " \
-    "ELSE substr(c.code, 1, 3) || '********' END, c.definition_id, d.name, d.kind, d.amount, " \
-    "d.percent_bp / 100.0, c.issued_on, d.valid_until, " CODE_STATE ", r.order_id, " \
-    "r.discount, r.redeemed_on FROM coupon_codes c " \
-    "JOIN coupon_definitions d USING (definition_id) " \
-    "LEFT JOIN coupon_redemptions r ON r.code = c.code " \
-    "WHERE c.customer_id = ?2 ORDER BY c.issued_at DESC, c.rowid DESC"
 
 int dg_report_coupon_customer(dg_report *out, dg_store *store, const char *customer_id,
                               bool whole_codes, dg_error *err)
@@ -186,7 +151,7 @@ int dg_report_coupon_customer(dg_report *out, dg_store *store, const char *custo
         rc = dg_error_set(err, DG_ENOTFOUND, "no customer \"%s\"", customer_id);
     const char *params[] = { today, customer_id, whole_codes ? "1" : "0", NULL };
     if (rc == 0)
-        rc = dg__coupon_table_fill(store, t, CUSTOMER_SQL, params, err);
+        rc = dg__coupon_report_fill(store, t, DG__COUPON_Q_CUSTOMER_CODES, params, err);
     dg_store_read_end(store);
     return finish(out, &t, 1, rc, err);
 }
@@ -200,19 +165,8 @@ static const column rate_columns[] = {
     { NULL, 0 },
 };
 
-/* key, campaign (by coupon) or "", definitions, issued, redeemed, discount, revenue */
-#define RATES_BY_COUPON "SELECT d.definition_id, d.campaign_id, 1, " \
-    "(SELECT count(*) FROM coupon_codes c WHERE c.definition_id = d.definition_id), " \
-    "count(r.redemption_id), coalesce(sum(r.discount), 0), coalesce(sum(r.order_total), 0) " \
-    "FROM coupon_definitions d LEFT JOIN coupon_redemptions_kept r USING (definition_id) " \
-    "GROUP BY d.definition_id ORDER BY d.definition_id"
-#define RATES_BY_CAMPAIGN "SELECT d.campaign_id, NULL, count(DISTINCT d.definition_id), " \
-    "(SELECT count(*) FROM coupon_codes c JOIN coupon_definitions e USING (definition_id) " \
-    "WHERE e.campaign_id IS d.campaign_id), " \
-    "count(r.redemption_id), coalesce(sum(r.discount), 0), coalesce(sum(r.order_total), 0) " \
-    "FROM coupon_definitions d LEFT JOIN coupon_redemptions_kept r USING (definition_id) " \
-    "GROUP BY d.campaign_id ORDER BY d.campaign_id IS NULL, d.campaign_id"
-
+/* a row: key, campaign (by coupon) or NULL, definitions, issued, redeemed, discount,
+ * revenue (DG__COUPON_Q_RATES_*) */
 typedef struct rates {
     dg_table *t;
     bool by_coupon;
@@ -277,8 +231,9 @@ int dg_report_coupon_rates(dg_report *out, dg_store *store, bool by_campaign, dg
     for (size_t i = 0; rate_columns[i].name; i++)
         dg_table_add_column(r.t, rate_columns[i].name, rate_columns[i].type,
                             rate_columns[i].type == DG_CELL_MONEY ? digits : 1);
-    rc = dg__coupon_scan(store, by_campaign ? RATES_BY_CAMPAIGN : RATES_BY_COUPON, NULL,
-                         rate_row, &r, err);
+    rc = dg__coupon_report_scan(store, by_campaign ? DG__COUPON_Q_RATES_BY_CAMPAIGN
+                                                   : DG__COUPON_Q_RATES_BY_COUPON,
+                                NULL, rate_row, &r, err);
     dg_store_read_end(store);
     dg_table_add_coded_note(r.t, "coupon_rates", "redemption rate = redeemed / issued codes (voided ones included); "
                       "95% Wilson score interval (Wilson 1927); revenue: the totals of the "

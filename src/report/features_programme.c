@@ -149,6 +149,7 @@ int dg_features_compute_stored(dg_features **out, dg_store *store, const dg_fram
         dg_features_options_init(&o);
     dg_features_programme *p = NULL;
     *out = NULL;
+    o.rows_on_demand = false;   /* the facts are freed here */
     int rc = dg_features_programme_read(&p, store, frame, o.as_of, err);
     if (rc == 0) {
         o.programme = p;

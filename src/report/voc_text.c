@@ -11,7 +11,7 @@
 #include "dangol/report_voc.h"
 #include "dangol/text.h"
 #include "dangol/voc.h"
-#include "frame/strmap.h"
+#include "frame/dict.h"
 #include "store/voc.h"
 
 static int finish(dg_report *out, dg_table *t, int rc, dg_error *err)

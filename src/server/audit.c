@@ -154,13 +154,6 @@ static void write_batch(dg_audit_queue *q, dg_audit_pending *batch)
                 err.message);
 }
 
-static uint64_t micros_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
-}
-
 /* The writer thread: a batch whenever entries wait, at most one per DG_AUDIT_BATCH_MICROS while
  * they keep coming; it leaves when stopped with nothing left to write. */
 static void *writer(void *arg)
@@ -178,7 +171,7 @@ static void *writer(void *arg)
         if (!q->head)
             break;
         q->busy = true;
-        uint64_t since = micros_now() - last_start;
+        uint64_t since = dg_server_micros() - last_start;
         if (!woken && !q->stop && q->waiting < DG_AUDIT_QUEUE_MAX &&
             since < DG_AUDIT_BATCH_MICROS) {
             pthread_mutex_unlock(&q->lock);   /* let the batch grow */
@@ -186,7 +179,7 @@ static void *writer(void *arg)
             nanosleep(&(struct timespec){ .tv_nsec = wait }, NULL);
             pthread_mutex_lock(&q->lock);
         }
-        last_start = micros_now();
+        last_start = dg_server_micros();
         dg_audit_pending *batch = q->head;
         uint64_t through = q->queued;
         q->head = NULL;
@@ -228,13 +221,8 @@ void dg_audit_queue_sync(dg_audit_queue *q)
 
 void dg_audit_queue_destroy(dg_audit_queue *q)
 {
-    if (q->started) {
-        pthread_mutex_lock(&q->lock);
-        q->stop = true;
-        pthread_cond_signal(&q->work);
-        pthread_mutex_unlock(&q->lock);
-        pthread_join(q->thread, NULL);
-    }
+    if (q->started)
+        dg_server_thread_stop(&q->lock, &q->work, &q->stop, q->thread);
     pending_free(q->head);
     pthread_cond_destroy(&q->work);
     pthread_cond_destroy(&q->written);

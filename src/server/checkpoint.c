@@ -70,11 +70,7 @@ void dg_checkpointer_stop(dg_checkpointer *c)
     if (c->writer)   /* the writer checkpoints by itself again */
         dg_store_checkpoint_elsewhere(c->writer, NULL, NULL);
     if (c->started) {
-        pthread_mutex_lock(&c->lock);
-        c->stop = true;
-        pthread_cond_signal(&c->work);
-        pthread_mutex_unlock(&c->lock);
-        pthread_join(c->thread, NULL);
+        dg_server_thread_stop(&c->lock, &c->work, &c->stop, c->thread);
         c->started = false;
     }
     if (c->store) {

@@ -49,6 +49,7 @@ struct dg_server {
                                      write to the next (a connection whose store another one
                                      wrote to re-reads every page it needs) */
     dg_audit_queue audit_queue;   /* the read routes' audit entries (audit.c) */
+    dg_write_queue write_queue;   /* the group-commit writes (write_queue.c) */
     dg_checkpointer checkpointer; /* copies the writer's log into the store (checkpoint.c) */
     pthread_mutex_t flight_lock;  /* guards in_flight */
     pthread_cond_t flight_done;   /* signalled when in_flight drops to 0 */
@@ -62,6 +63,7 @@ typedef struct request_ctx {
     char *body;
     size_t len, cap;
     bool too_large;
+    dg_api_call *call;  /* a write in the write queue: answered when the connection resumes */
 } request_ctx;
 
 /* ---- bind address ------------------------------------------------------------------------- */
@@ -500,24 +502,27 @@ static bool query_arguments_valid(struct MHD_Connection *conn, const dg_route *r
     return false;
 }
 
-/* The API request of the decoded path: route, checks, handler, answer. */
+/* The API request of call's decoded path: route, checks, handler, answer. A group-commit write
+ * goes to the write queue instead, with ctx->call set to call: it is answered when its
+ * connection resumes (answer_queued). */
 static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn,
-                                     const dg_path *path, const char *url, const char *method,
-                                     const request_ctx *ctx)
+                                     dg_api_call *call, const char *url, const char *method,
+                                     request_ctx *ctx)
 {
-    dg_request req = { .method = method, .path = url, .options = &srv->opt, .connection = conn,
-                       .minor_digits = srv->minor_digits, .snapshots = srv->snapshots,
-                       .auth = srv->auth, .write_lock = &srv->write_lock,
-                       .audit_queue = &srv->audit_queue };
-    dg_identity who;
-    dg_response res = { .status = 200 };
+    dg_request *req = &call->req;
+    dg_response *res = &call->res;
+    *req = (dg_request){ .method = method, .path = url, .options = &srv->opt, .connection = conn,
+                         .minor_digits = srv->minor_digits, .snapshots = srv->snapshots,
+                         .auth = srv->auth, .write_lock = &srv->write_lock,
+                         .audit_queue = &srv->audit_queue };
+    *res = (dg_response){ .status = 200 };
     bool path_known = false;
     char allow[64] = "";
     bool head = strcmp(method, "HEAD") == 0;
     dg_error err;
     dg_error_clear(&err);
-    const dg_route *route = dg_server_route_match(head ? "GET" : method, path, &req, &path_known,
-                                                  allow, sizeof allow);
+    const dg_route *route = dg_server_route_match(head ? "GET" : method, &call->path, req,
+                                                  &path_known, allow, sizeof allow);
     if (!route) {
         if (path_known)
             return send_error(conn, 405, "method_not_allowed",
@@ -526,21 +531,21 @@ static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn
         return send_error(conn, 404, "not_found", "no such API route; the routes are listed in "
                           "/api/openapi.json", NULL);
     }
-    req.route = route;
+    req->route = route;
     /* who asks, before anything of the request is looked at */
-    if (!(req.store = thread_store(srv, &err))) {
-        dg_reply_failure(&res, &err);
-        res.status = 500;
-        return send_response(conn, &res, NULL);
+    if (!(req->store = thread_store(srv, &err))) {
+        dg_reply_failure(res, &err);
+        res->status = 500;
+        return send_response(conn, res, NULL);
     }
-    if (!dg_auth_admit(&req, &res, &who))
-        return send_response(conn, &res, NULL);
-    if (dg_server_check_params(&req, &err) != 0) {
-        dg_reply_failure(&res, &err);
-        return send_response(conn, &res, NULL);
+    if (!dg_auth_admit(req, res, &call->who))
+        return send_response(conn, res, NULL);
+    if (dg_server_check_params(req, &err) != 0) {
+        dg_reply_failure(res, &err);
+        return send_response(conn, res, NULL);
     }
-    if (!query_arguments_valid(conn, route, &res))
-        return send_response(conn, &res, NULL);
+    if (!query_arguments_valid(conn, route, res))
+        return send_response(conn, res, NULL);
     if (route->writes && srv->opt.read_only)
         return send_error(conn, 405, "method_not_allowed",
                           "the server was started with --read-only", "GET, HEAD");
@@ -557,40 +562,57 @@ static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn
             return send_error(conn, 415, "unsupported_media_type",
                               "send the body as JSON with Content-Type: application/json", NULL);
     }
-    req.body = ctx->len ? ctx->body : NULL;
-    req.body_len = ctx->len;
-    if (dg_request_client_gone(&req))   /* it waited for a thread, and its client left meanwhile */
+    req->body = ctx->len ? ctx->body : NULL;
+    req->body_len = ctx->len;
+    if (dg_request_client_gone(req))   /* it waited for a thread, and its client left meanwhile */
         return MHD_NO;
+    if (route->writes == DG_ROUTE_WRITES_GROUPED) {
+        ctx->call = call;
+        if (dg_write_queue_push(&srv->write_queue, call))
+            return MHD_YES;
+        ctx->call = NULL;   /* the queue has stopped: written here, as any other write */
+    }
     if (route->writes) {
         pthread_mutex_lock(&srv->write_lock);
-        req.store = srv->writer;
-        route->handler(&req, &res);
+        req->store = srv->writer;
+        route->handler(req, res);
         pthread_mutex_unlock(&srv->write_lock);
     } else {
-        route->handler(&req, &res);
+        route->handler(req, res);
     }
-    if (!res.content_type)
-        dg_reply_error(&res, 500, "internal", "the route produced no answer");
-    return send_response(conn, &res, NULL);
+    if (!res->content_type)
+        dg_reply_error(res, 500, "internal", "the route produced no answer");
+    return send_response(conn, res, NULL);
+}
+
+/* The answer of a write the write queue has run (and committed or failed) and resumed. */
+static enum MHD_Result answer_queued(struct MHD_Connection *conn, request_ctx *ctx)
+{
+    dg_api_call *call = ctx->call;
+    ctx->call = NULL;
+    enum MHD_Result answered = send_response(conn, &call->res, NULL);
+    free(call);
+    return answered;
 }
 
 static enum MHD_Result dispatch(dg_server *srv, struct MHD_Connection *conn, const char *url,
-                                const char *method, const request_ctx *ctx)
+                                const char *method, request_ctx *ctx)
 {
     dg_error err;
     dg_error_clear(&err);
-    dg_path *path = malloc(sizeof *path);   /* 4 KiB: not on a pool thread's stack */
-    if (!path)
+    dg_api_call *call = calloc(1, sizeof *call);   /* > 4 KiB: not on a pool thread's stack */
+    if (!call)
         return MHD_NO;
     enum MHD_Result answered;
-    if (dg_server_path_parse(ctx->raw_path, path, &err) != 0) {
+    if (dg_server_path_parse(ctx->raw_path, &call->path, &err) != 0) {
         dg_response res = { .status = 200 };
         dg_reply_failure(&res, &err);
         answered = send_response(conn, &res, NULL);
     } else {
-        answered = dispatch_path(srv, conn, path, url, method, ctx);
+        answered = dispatch_path(srv, conn, call, url, method, ctx);
     }
-    free(path);
+    if (ctx->call != call)   /* else the write queue has it */
+        free(call);
     return answered;
 }
 
@@ -637,6 +659,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         ctx->body[ctx->len] = '\0';
         return MHD_YES;
     }
+    if (ctx->call)
+        return answer_queued(conn, ctx);
     if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0)
         return dispatch(srv, conn, url, method, ctx);
     if (ctx->too_large)
@@ -675,6 +699,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     free(ctx->raw_path);
     free(ctx->body);
+    free(ctx->call);
     free(ctx);
     *con_cls = NULL;
 }
@@ -748,7 +773,9 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
                             err)) != 0 ||
         (rc = dg_audit_queue_start(&srv->audit_queue, srv->writer, &srv->write_lock, err)) != 0 ||
         (!opt->read_only && (rc = dg_checkpointer_start(&srv->checkpointer, opt->db_path,
-                                                        srv->writer, &srv->write_lock, err)) != 0))
+                                                        srv->writer, &srv->write_lock, err)) != 0) ||
+        (!opt->read_only && (rc = dg_write_queue_start(&srv->write_queue, srv->writer,
+                                                       &srv->write_lock, err)) != 0))
         goto cleanup;
     if (opt->web_dir) {
         if (!(srv->web_real = realpath(opt->web_dir, NULL))) {
@@ -766,7 +793,7 @@ int dg_server_start(dg_server **out, const dg_server_options *opt, dg_error *err
     else
         ((struct sockaddr_in6 *)&addr)->sin6_port = htons((uint16_t)opt->port);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;   /* the write queue's */
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     bool tls = opt->tls_cert && opt->tls_key;
@@ -839,8 +866,12 @@ void dg_server_stop(dg_server *srv)
                pthread_cond_timedwait(&srv->flight_done, &srv->flight_lock, &deadline) == 0)
             continue;
         pthread_mutex_unlock(&srv->flight_lock);
+        /* the queued writes answered (and their connections resumed): libmicrohttpd must not
+         * stop with a connection suspended */
+        dg_write_queue_stop(&srv->write_queue);
         MHD_stop_daemon(srv->daemon);
     }
+    dg_write_queue_stop(&srv->write_queue);
     dg_snapshot_cache_free(srv->snapshots);
     dg_auth_free(srv->auth);
     dg_audit_queue_destroy(&srv->audit_queue);

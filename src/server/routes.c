@@ -470,20 +470,20 @@ static const dg_route routes[] = {
     { "POST", "/api/customers/{customer_id}/points/earn", dg_api_points_earn, "points",
       "credit points: {order_id} earns an order's points by the rules (409 if it has earned "
       "already), or {points, source: coupon|campaign|manual, source_id}; Idempotency-Key "
-      "header: a retry answers the first result", NULL, POINTS_WRITE, "object", true,
-      DG_ROLE_MANAGER, true },
+      "header: a retry answers the first result", NULL, POINTS_WRITE, "object",
+      DG_ROUTE_WRITES_GROUPED, DG_ROLE_MANAGER, true },
     { "POST", "/api/customers/{customer_id}/points/burn", dg_api_points_burn, "points",
       "spend points, earliest expiry first, in one transaction (409 when the balance is "
       "smaller; nothing written); Idempotency-Key header: a retry answers the first result",
-      NULL, POINTS_WRITE, "object", true, DG_ROLE_MANAGER, true },
+      NULL, POINTS_WRITE, "object", DG_ROUTE_WRITES_GROUPED, DG_ROLE_MANAGER, true },
     { "POST", "/api/customers/{customer_id}/points/adjust", dg_api_points_adjust, "points",
       "a correction with a reason: positive opens a lot, negative is taken like a burn (409 "
       "beyond the balance); Idempotency-Key header as for burn", NULL, POINTS_WRITE, "object",
-      true, DG_ROLE_MANAGER, false },
+      DG_ROUTE_WRITES_GROUPED, DG_ROLE_MANAGER, false },
     { "POST", "/api/customers/{customer_id}/points/reverse", dg_api_points_reverse, "points",
       "take back a cancelled or returned order's earn ({order_id, reason}; 409 if reversed "
       "already); spent points follow the rules' reverse_spent policy (absorbed in the answer)",
-      NULL, POINTS_WRITE, "object", true, DG_ROLE_MANAGER, false },
+      NULL, POINTS_WRITE, "object", DG_ROUTE_WRITES_GROUPED, DG_ROLE_MANAGER, false },
     { "POST", "/api/orders/{order_id}/return", dg_api_order_return, "points",
       "a cancelled or returned order: its points earn and its coupon redemption reversed in one "
       "write, the coupon restored or forfeited by the rules' return_coupon (docs/points.md); "

@@ -188,6 +188,17 @@ typedef struct dg_route_param {
 
 typedef void (*dg_route_fn)(dg_request *req, dg_response *res);
 
+/* What a route does to the store. */
+typedef enum dg_route_writes {
+    DG_ROUTE_READS = 0,
+    DG_ROUTE_WRITES = 1,           /* on the server's writer connection, under its write lock */
+    DG_ROUTE_WRITES_GROUPED = 2,   /* the same, through the write queue: in one transaction with
+                                      the writes queued with it, each in its own savepoint
+                                      (write_queue.c); for a handler that writes only through
+                                      dg_store_begin, commit and rollback (no unchecked
+                                      transaction, no bulk load) */
+} dg_route_writes;
+
 struct dg_route {
     const char *method;         /* "GET", "POST", "PUT", "PATCH" */
     const char *path;           /* "/api/customers/{customer_id}" */
@@ -198,7 +209,7 @@ struct dg_route {
                                    NULL-name terminated, or NULL for none */
     const char *body_entity;    /* request body is a record of this entity, or NULL */
     const char *returns;        /* "record", "page", "table", "object" */
-    bool writes;                /* changes the store */
+    dg_route_writes writes;     /* changes the store: how (true: DG_ROUTE_WRITES) */
     dg_role role;               /* the least role that may call it (DG_ROLE_NONE: anyone) */
     bool agents;                /* agents may call it too, for their own customers only */
 };
@@ -396,6 +407,50 @@ void dg_auth_session_close(dg_auth *auth, const char *cookie);
 unsigned dg_auth_throttled(dg_auth *auth, const char *name, const char *address);
 /* Counts a failed sign-in against name and address, or forgets name's failures on success. */
 void dg_auth_login_result(dg_auth *auth, const char *name, const char *address, bool ok);
+
+/* ---- group commit of the writes (write_queue.c) ------------------------------------------ */
+
+/* One API request from its dispatch to its answer (http.c): its path (req.params point into
+ * it), the request, who asks (req.user points into it) and the answer. A group-commit write waits
+ * in the write queue with its connection suspended while its pool thread serves others, so a
+ * request lives here, not on that thread's stack. */
+typedef struct dg_api_call {
+    dg_path path;
+    dg_request req;
+    dg_identity who;
+    dg_response res;
+    struct dg_api_call *next;       /* in the write queue */
+} dg_api_call;
+
+/* A batch takes at most this many writes, and no more once this long has passed since it
+ * began. */
+#define DG_WRITE_BATCH_MAX 64
+#define DG_WRITE_BATCH_MICROS 2000
+typedef struct dg_write_queue {
+    pthread_mutex_t lock;
+    pthread_cond_t work;            /* signalled when a call arrives, or stop */
+    dg_api_call *head, **tail;
+    bool initialized, started, stop;
+    pthread_t thread;
+    dg_store *store;                /* the server's writer connection (borrowed) */
+    pthread_mutex_t *write_lock;    /* the server's writer lock, held for each batch */
+} dg_write_queue;
+/* Starts the writer thread, which writes on store (the server's writer connection, used only
+ * under write_lock; borrowed: it must outlive the queue). */
+int dg_write_queue_start(dg_write_queue *queue, dg_store *store, pthread_mutex_t *write_lock,
+                         dg_error *err);
+/* Suspends call's connection and queues call, whose answer is in call->res when the connection
+ * resumes; false (nothing done) when the queue is not running: the caller runs the write itself
+ * under the write lock. Called from the route's access handler. */
+bool dg_write_queue_push(dg_write_queue *queue, dg_api_call *call);
+/* Writes and answers what is queued, stops the thread; a zeroed queue is a no-op. */
+void dg_write_queue_stop(dg_write_queue *queue);
+
+/* A monotonic clock in microseconds; stopping a background thread: *stop set under lock, work
+ * signalled, the thread joined (threads.c). */
+uint64_t dg_server_micros(void);
+void dg_server_thread_stop(pthread_mutex_t *lock, pthread_cond_t *work, bool *stop,
+                           pthread_t thread);
 
 /* ---- route handlers ----------------------------------------------------------------------- */
 

@@ -1,12 +1,19 @@
 /* The audit trail's SQL (src/store/audit.h, schema/0009_audit.sql). Every statement binds its
- * values and comes from the connection's statement cache; the callers hold the transaction. */
+ * values and comes from the connection's statement cache; the callers hold the transaction. The
+ * reads and the prune are store/audit_sql.h's, which a PostgreSQL store runs too (its calls go to
+ * audit_postgres.c). */
 #include <string.h>
 
 #include <sqlite3.h>
 
 #include "store/audit.h"
 #include "store/audit_postgres.h"
+#include "store/audit_sql.h"
 #include "store/snapshot.h"
+
+/* audit_sql.h's dialect here: a hash is its blob, bound as one. */
+#define BLOB(x) x
+#define HAS_CUSTOMER(param) "EXISTS (SELECT 1 FROM json_each(customers) WHERE value = " param ")"
 
 static void bind_text(sqlite3_stmt *st, int i, const char *text)
 {
@@ -47,8 +54,7 @@ int dg__audit_anchor(dg_store *s, int64_t *through_id, unsigned char hash[DG_AUD
     if (dg__store_pg(s))
         return dg__pg_audit_anchor(dg__store_pg(s), through_id, hash, err);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT through_id, hash FROM auth_audit_anchor "
-                                 "ORDER BY through_id DESC LIMIT 1", &st, err);
+    int rc = dg__store_statement(s, DG__AUDIT_ANCHOR_SQL(BLOB), &st, err);
     if (rc != 0)
         return rc;
     *through_id = 0;
@@ -69,8 +75,7 @@ int dg__audit_tail(dg_store *s, int64_t *id, unsigned char hash[DG_AUDIT_HASH_BY
     if (dg__store_pg(s))
         return dg__pg_audit_tail(dg__store_pg(s), id, hash, found, err);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT entry_id, hash FROM auth_audit "
-                                 "ORDER BY entry_id DESC LIMIT 1", &st, err);
+    int rc = dg__store_statement(s, DG__AUDIT_TAIL_SQL(BLOB), &st, err);
     if (rc != 0)
         return rc;
     rc = one_row(s, st, "reading the audit trail's last entry", err);
@@ -134,19 +139,22 @@ static int insert_some(dg_store *s, const dg__audit_row *rows, size_t k, dg_erro
 
 int dg__audit_insert_rows(dg_store *s, const dg__audit_row *rows, size_t n, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_audit_insert_rows(dg__store_pg(s), rows, n, err);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < n;) {
         /* full statements, then one row at a time: two statements stay prepared, not 16 */
         size_t k = n - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
-        rc = dg__store_pg(s) ? dg__pg_audit_insert(dg__store_pg(s), &rows[i], err)
-                             : insert_some(s, &rows[i], k, err);
-        i += dg__store_pg(s) ? 1 : k;
+        rc = insert_some(s, &rows[i], k, err);
+        i += k;
     }
     return rc;
 }
 
 int dg__audit_sequence(dg_store *s, int64_t *seq, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_audit_sequence(dg__store_pg(s), seq, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT seq FROM sqlite_sequence WHERE name = 'auth_audit'",
                                  &st, err);
@@ -162,11 +170,7 @@ int dg__audit_sequence(dg_store *s, int64_t *seq, dg_error *err)
     return rc;
 }
 
-#define ENTRY_COLUMNS "entry_id, at, actor_kind, actor_id, actor, coalesce(role, ''), origin, " \
-                      "action, coalesce(customers, ''), coalesce(reason, ''), " \
-                      "coalesce(detail, ''), prev_hash, hash"
-
-/* Reads a row of ENTRY_COLUMNS. NULL texts of role, customers, reason and detail read as "";
+/* Reads a row of DG__AUDIT_COLUMNS. NULL texts of role, customers, reason and detail read as "";
  * the chain's canonical form tells them apart by entry.role etc. being "" (see audit.c). */
 static void read_row(sqlite3_stmt *st, dg__audit_row *row)
 {
@@ -189,9 +193,10 @@ static void read_row(sqlite3_stmt *st, dg__audit_row *row)
 
 int dg__audit_rows(dg_store *s, dg__audit_row_fn fn, void *ctx, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_audit_rows(dg__store_pg(s), fn, ctx, err);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT " ENTRY_COLUMNS " FROM auth_audit ORDER BY entry_id",
-                                 &st, err);
+    int rc = dg__store_statement(s, DG__AUDIT_ROWS_SQL(BLOB), &st, err);
     if (rc != 0)
         return rc;
     int step;
@@ -209,10 +214,10 @@ int dg__audit_rows(dg_store *s, dg__audit_row_fn fn, void *ctx, dg_error *err)
 int dg__audit_prunable(dg_store *s, int64_t cutoff, int64_t *through_id,
                        unsigned char hash[DG_AUDIT_HASH_BYTES], int64_t *count, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_audit_prunable(dg__store_pg(s), cutoff, through_id, hash, count, err);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT entry_id, hash, (SELECT count(*) FROM auth_audit c "
-                                 "WHERE c.entry_id <= a.entry_id) FROM auth_audit a "
-                                 "WHERE at < ? ORDER BY entry_id DESC LIMIT 1", &st, err);
+    int rc = dg__store_statement(s, DG__AUDIT_PRUNABLE_SQL(BLOB), &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, cutoff);
@@ -232,9 +237,10 @@ int dg__audit_prunable(dg_store *s, int64_t cutoff, int64_t *through_id,
 int dg__audit_cut(dg_store *s, int64_t through_id, const unsigned char *hash, int64_t count,
                   int64_t now, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_audit_cut(dg__store_pg(s), through_id, hash, count, now, err);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "INSERT INTO auth_audit_anchor (through_id, hash, entries, "
-                                 "pruned_at) VALUES (?, ?, ?, ?)", &st, err);
+    int rc = dg__store_statement(s, DG__AUDIT_ANCHOR_INSERT_SQL(BLOB), &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, through_id);
@@ -243,8 +249,7 @@ int dg__audit_cut(dg_store *s, int64_t through_id, const unsigned char *hash, in
     sqlite3_bind_int64(st, 4, now);
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dg__store_error(s, err, "writing an audit anchor");
     dg__store_statement_done(s, st);
-    if (rc != 0 || (rc = dg__store_statement(s, "DELETE FROM auth_audit WHERE entry_id <= ?",
-                                             &st, err)) != 0)
+    if (rc != 0 || (rc = dg__store_statement(s, DG__AUDIT_CUT_SQL, &st, err)) != 0)
         return rc;
     sqlite3_bind_int64(st, 1, through_id);
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dg__store_error(s, err, "pruning the audit trail");
@@ -255,11 +260,10 @@ int dg__audit_cut(dg_store *s, int64_t through_id, const unsigned char *hash, in
 int dg__audit_select(dg_store *s, const dg_audit_filter *f, dg_audit_entry_fn fn, void *ctx,
                      dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_audit_select(dg__store_pg(s), f, fn, ctx, err);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT " ENTRY_COLUMNS " FROM auth_audit "
-                                 "WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM json_each(customers) "
-                                 "WHERE value = ?1)) AND (?2 IS NULL OR actor = ?2) AND at >= ?3 "
-                                 "ORDER BY entry_id LIMIT ?4 OFFSET ?5", &st, err);
+    int rc = dg__store_statement(s, DG__AUDIT_SELECT_SQL(BLOB, HAS_CUSTOMER), &st, err);
     if (rc != 0)
         return rc;
     bind_text(st, 1, f->customer_id);

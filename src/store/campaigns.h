@@ -10,6 +10,8 @@
 #include "dangol/campaign.h"
 #include "dangol/error.h"
 #include "dangol/store.h"
+#include "dangol/table.h"
+#include "store/coupons.h"
 
 #define DG__CAMPAIGN_AUDIENCE_MAX 4096
 
@@ -41,5 +43,24 @@ int dg__campaign_request_get(dg_store *s, const char *key, char *fingerprint, si
                              char *result, size_t result_cap, dg_error *err);
 int dg__campaign_request_put(dg_store *s, const char *key, const char *fingerprint,
                              const char *result, int64_t now, dg_error *err);
+
+/* The campaign reports' queries (store/campaigns_sql.h). */
+typedef enum dg__campaign_query {
+    DG__CAMPAIGN_Q_LIST,     /* every campaign, oldest first */
+    DG__CAMPAIGN_Q_ONE,      /* $1 one campaign */
+    DG__CAMPAIGN_Q_STRATA,   /* $1's members by stratum */
+    DG__CAMPAIGN_Q_SEND,     /* $1's treatment group with contacts */
+    DG__CAMPAIGN_Q_MEMBERS,  /* $1's members, 1 for control */
+    DG__CAMPAIGN_Q_COSTS,    /* $1's codes, redemptions, discount and points */
+    DG__CAMPAIGN_Q_HISTORY,  /* customer $1's campaigns; $2 "1": codes whole */
+    DG__CAMPAIGN_QUERIES
+} dg__campaign_query;
+
+/* Runs query q (params NULL-terminated) on either backend, as dg__coupon_table_fill and
+ * dg__coupon_scan run their SQL. */
+int dg__campaign_report_fill(dg_store *s, dg_table *t, dg__campaign_query q,
+                             const char *const *params, dg_error *err);
+int dg__campaign_report_scan(dg_store *s, dg__campaign_query q, const char *const *params,
+                             dg__coupon_row_fn fn, void *ctx, dg_error *err);
 
 #endif

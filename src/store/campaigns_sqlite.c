@@ -1,18 +1,23 @@
 /* The SQL of campaigns (src/store/campaigns.h, schema/0011_campaigns.sql). Every statement binds
  * its values and comes from the connection's statement cache; the callers hold the
- * transaction. */
+ * transaction. A PostgreSQL store's calls go to campaigns_postgres.c; the reports' queries are
+ * store/campaigns_sql.h's, run by both. */
 #include <stdio.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
 #include "store/campaigns.h"
+#include "store/campaigns_postgres.h"
+#include "store/campaigns_sql.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
 int dg__campaign_insert(dg_store *s, const dg_campaign *c, const char *actor, int64_t now,
                         dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_campaign_insert(dg__store_pg(s), c, actor, now, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "INSERT INTO campaigns (campaign_id, name, audience, "
         "control_share_bp, seed, offer_kind, coupon_definition, offer_points, channel, "
@@ -44,6 +49,8 @@ int dg__campaign_insert(dg_store *s, const dg_campaign *c, const char *actor, in
 
 int dg__campaign_get(dg_store *s, const char *id, dg__campaign_row *out, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_campaign_get(dg__store_pg(s), id, out, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT campaign_id, name, audience, control_share_bp, seed, "
         "offer_kind, coupon_definition, coalesce(offer_points, 0), channel, window_days, "
@@ -90,6 +97,8 @@ int dg__campaign_get(dg_store *s, const char *id, dg__campaign_row *out, dg_erro
 int dg__campaign_set_launched(dg_store *s, const char *id, int32_t day, int64_t now,
                               const char *actor, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_campaign_set_launched(dg__store_pg(s), id, day, now, actor, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "UPDATE campaigns SET launched_on = ?, launched_at = ?, "
         "launched_by = ? WHERE campaign_id = ? AND launched_at IS NULL", &st, err);
@@ -110,6 +119,9 @@ int dg__campaign_member_insert(dg_store *s, const char *id, const char *customer
                                bool control, const char *stratum, const char *code,
                                int64_t movement, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_campaign_member_insert(dg__store_pg(s), id, customer_id, control,
+                                             stratum, code, movement, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "INSERT INTO campaign_members (campaign_id, customer_id, arm, "
         "stratum, coupon_code, points_movement) VALUES (?, ?, ?, ?, ?, ?)", &st, err);
@@ -141,4 +153,31 @@ int dg__campaign_request_put(dg_store *s, const char *key, const char *fingerpri
 {
     return dg__stmt_request_put(s, "campaign_requests", "result", key, fingerprint, result, 0, now,
                                 err);
+}
+
+/* The campaign reports' queries in SQLite's order (text by its bytes, BINARY). */
+static const char *const report_sql[DG__CAMPAIGN_QUERIES] = {
+    [DG__CAMPAIGN_Q_LIST] = DG__CAMPAIGNS_SQL "ORDER BY c.created_at, c.campaign_id",
+    [DG__CAMPAIGN_Q_ONE] = DG__CAMPAIGNS_SQL "WHERE c.campaign_id = $1",
+    [DG__CAMPAIGN_Q_STRATA] = DG__CAMPAIGN_STRATA_SQL,
+    [DG__CAMPAIGN_Q_SEND] = DG__CAMPAIGN_SEND_SQL,
+    [DG__CAMPAIGN_Q_MEMBERS] = DG__CAMPAIGN_MEMBERS_SQL,
+    [DG__CAMPAIGN_Q_COSTS] = DG__CAMPAIGN_COSTS_SQL,
+    [DG__CAMPAIGN_Q_HISTORY] = DG__CAMPAIGN_HISTORY_SQL,
+};
+
+int dg__campaign_report_fill(dg_store *s, dg_table *t, dg__campaign_query q,
+                             const char *const *params, dg_error *err)
+{
+    if (dg__store_pg(s))
+        return dg__pg_campaign_report_fill(dg__store_pg(s), t, q, params, err);
+    return dg__coupon_table_fill(s, t, report_sql[q], params, err);
+}
+
+int dg__campaign_report_scan(dg_store *s, dg__campaign_query q, const char *const *params,
+                             dg__coupon_row_fn fn, void *ctx, dg_error *err)
+{
+    if (dg__store_pg(s))
+        return dg__pg_campaign_report_scan(dg__store_pg(s), q, params, fn, ctx, err);
+    return dg__coupon_scan(s, report_sql[q], params, fn, ctx, err);
 }

@@ -69,7 +69,26 @@ int dg__coupon_request_get(dg_store *s, const char *key, char *fingerprint, size
 int dg__coupon_request_put(dg_store *s, const char *key, const char *fingerprint,
                            const char *result, int64_t now, dg_error *err);
 
-/* Runs sql (its ?1.. bound to the text params, NULL-terminated) and appends one table row per
+/* The coupon reports' queries (store/coupons_sql.h), each in its order; $1 is today (days,
+ * as text) in all but the rates. */
+typedef enum dg__coupon_query {
+    DG__COUPON_Q_DEFINITIONS,       /* every definition, by id */
+    DG__COUPON_Q_DEFINITION,        /* one: $2 its id */
+    DG__COUPON_Q_DEFINITION_CODES,  /* $2 a definition's codes, in issue order */
+    DG__COUPON_Q_CODE,              /* $2 one code */
+    DG__COUPON_Q_CUSTOMER_CODES,    /* $2 a customer's codes, newest first; $3 "1": whole */
+    DG__COUPON_Q_RATES_BY_COUPON,   /* by definition id */
+    DG__COUPON_Q_RATES_BY_CAMPAIGN, /* by campaign id, the coupons of none last */
+    DG__COUPON_QUERIES
+} dg__coupon_query;
+
+/* Runs query q (params NULL-terminated) on either backend as dg__coupon_table_fill and
+ * dg__coupon_scan do. */
+int dg__coupon_report_fill(dg_store *s, dg_table *t, dg__coupon_query q,
+                           const char *const *params, dg_error *err);
+
+/* Runs sql (its ?1.. or $1.. bound to the text params, NULL-terminated; SQLite's SQL only,
+ * refused on a PostgreSQL store) and appends one table row per
  * result row: an integer to dg_table_set_int, a real to _set_real, text to _set_text, NULL left
  * unset, column by column. */
 int dg__coupon_table_fill(dg_store *s, dg_table *t, const char *sql, const char *const *params,
@@ -77,9 +96,12 @@ int dg__coupon_table_fill(dg_store *s, dg_table *t, const char *sql, const char 
 
 /* Runs sql the same way and calls fn with each result row: its columns as text (NULL for
  * NULL) and as integers, n of each; fn's nonzero return stops and is returned. */
+#define DG__COUPON_SCAN_COLUMNS 16  /* columns beyond are not passed */
 typedef int (*dg__coupon_row_fn)(void *ctx, const char *const *texts, const int64_t *ints,
                                  int n);
 int dg__coupon_scan(dg_store *s, const char *sql, const char *const *params,
                     dg__coupon_row_fn fn, void *ctx, dg_error *err);
+int dg__coupon_report_scan(dg_store *s, dg__coupon_query q, const char *const *params,
+                           dg__coupon_row_fn fn, void *ctx, dg_error *err);
 
 #endif

@@ -1,6 +1,6 @@
 /* Private to the store: the coupons' SQL on a PostgreSQL store (coupons_postgres.c), called by
  * coupons_sqlite.c's functions of the same names (dg__coupon_* of store/coupons.h) for a
- * PostgreSQL store, with the same meaning. The coupon reports stay SQLite's for now. */
+ * PostgreSQL store, with the same meaning, and the coupon reports' queries. */
 #ifndef DANGOL_STORE_COUPONS_POSTGRES_H
 #define DANGOL_STORE_COUPONS_POSTGRES_H
 
@@ -30,5 +30,15 @@ int dg__pg_coupon_redemption_insert(dg_pg *pg, const dg_coupon_redemption *r, co
                                     int64_t now, int64_t *id, dg_error *err);
 int dg__pg_coupon_void(dg_pg *pg, const char *target, bool is_definition, const char *reason,
                        int64_t now, bool *changed, dg_error *err);
+
+/* dg__coupon_table_fill and dg__coupon_scan of PostgreSQL's SQL ($1.. parameters). */
+int dg__pg_coupon_table_fill(dg_pg *pg, dg_table *t, const char *sql, const char *const *params,
+                             dg_error *err);
+int dg__pg_coupon_scan(dg_pg *pg, const char *sql, const char *const *params,
+                       dg__coupon_row_fn fn, void *ctx, dg_error *err);
+int dg__pg_coupon_report_fill(dg_pg *pg, dg_table *t, dg__coupon_query q,
+                              const char *const *params, dg_error *err);
+int dg__pg_coupon_report_scan(dg_pg *pg, dg__coupon_query q, const char *const *params,
+                              dg__coupon_row_fn fn, void *ctx, dg_error *err);
 
 #endif

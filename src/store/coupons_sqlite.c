@@ -1,7 +1,8 @@
 /* The SQL of coupons (src/store/coupons.h, schema/0007_coupons.sql). Every statement binds its
  * values and comes from the connection's statement cache; the callers hold the transaction. A
- * PostgreSQL store's writes and look-ups go to coupons_postgres.c; the reports' queries
- * (dg__coupon_table_fill, dg__coupon_scan) are SQLite's only so far. */
+ * PostgreSQL store's writes, look-ups and report queries (dg__coupon_report_*, whose text
+ * store/coupons_sql.h shares) go to coupons_postgres.c; the SQL text that other modules pass
+ * to dg__coupon_table_fill and dg__coupon_scan is SQLite's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "dangol/text.h"
 #include "store/coupons.h"
 #include "store/coupons_postgres.h"
+#include "store/coupons_sql.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
@@ -378,6 +380,17 @@ int dg__coupon_request_put(dg_store *s, const char *key, const char *fingerprint
                                 err);
 }
 
+/* Binds params[i] to $i+1 (by name: $3 may come first) or else to ?i+1. */
+static void bind_params(sqlite3_stmt *st, const char *const *params)
+{
+    for (int i = 0; params && params[i]; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "$%d", i + 1);
+        int at = sqlite3_bind_parameter_index(st, name);
+        sqlite3_bind_text(st, at > 0 ? at : i + 1, params[i], -1, SQLITE_STATIC);
+    }
+}
+
 int dg__coupon_table_fill(dg_store *s, dg_table *t, const char *sql, const char *const *params,
                           dg_error *err)
 {
@@ -385,8 +398,7 @@ int dg__coupon_table_fill(dg_store *s, dg_table *t, const char *sql, const char 
     int rc = dg__store_statement(s, sql, &st, err);
     if (rc != 0)
         return rc;
-    for (int i = 0; params && params[i]; i++)
-        sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+    bind_params(st, params);
     int columns = sqlite3_column_count(st);
     while ((rc = dg__stmt_step(s, st, "reading coupons", err)) == 1) {
         dg_table_add_row(t);
@@ -410,7 +422,7 @@ int dg__coupon_table_fill(dg_store *s, dg_table *t, const char *sql, const char 
     return rc;
 }
 
-#define SCAN_MAX_COLUMNS 16
+
 
 int dg__coupon_scan(dg_store *s, const char *sql, const char *const *params,
                     dg__coupon_row_fn fn, void *ctx, dg_error *err)
@@ -419,13 +431,12 @@ int dg__coupon_scan(dg_store *s, const char *sql, const char *const *params,
     int rc = dg__store_statement(s, sql, &st, err);
     if (rc != 0)
         return rc;
-    for (int i = 0; params && params[i]; i++)
-        sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+    bind_params(st, params);
     int columns = sqlite3_column_count(st);
-    if (columns > SCAN_MAX_COLUMNS)
-        columns = SCAN_MAX_COLUMNS;
-    const char *texts[SCAN_MAX_COLUMNS];
-    int64_t ints[SCAN_MAX_COLUMNS];
+    if (columns > DG__COUPON_SCAN_COLUMNS)
+        columns = DG__COUPON_SCAN_COLUMNS;
+    const char *texts[DG__COUPON_SCAN_COLUMNS];
+    int64_t ints[DG__COUPON_SCAN_COLUMNS];
     while ((rc = dg__stmt_step(s, st, "reading coupons", err)) == 1) {
         for (int c = 0; c < columns; c++) {
             texts[c] = (const char *)sqlite3_column_text(st, c);
@@ -436,4 +447,34 @@ int dg__coupon_scan(dg_store *s, const char *sql, const char *const *params,
     }
     dg__store_statement_done(s, st);
     return rc;
+}
+
+/* The coupon reports' queries in SQLite's order: text by its bytes (BINARY), codes by rowid. */
+static const char *const report_sql[DG__COUPON_QUERIES] = {
+    [DG__COUPON_Q_DEFINITIONS] = DG__COUPON_DEFS_SQL " ORDER BY d.definition_id",
+    [DG__COUPON_Q_DEFINITION] = DG__COUPON_DEFS_SQL " WHERE d.definition_id = $2",
+    [DG__COUPON_Q_DEFINITION_CODES] = DG__COUPON_CODES_SQL "WHERE c.definition_id = $2 "
+                                      "ORDER BY c.batch, c.rowid",
+    [DG__COUPON_Q_CODE] = DG__COUPON_CODES_SQL "WHERE c.code = $2",
+    [DG__COUPON_Q_CUSTOMER_CODES] = DG__COUPON_CUSTOMER_SQL
+                                    "ORDER BY c.issued_at DESC, c.rowid DESC",
+    [DG__COUPON_Q_RATES_BY_COUPON] = DG__COUPON_RATES_BY_COUPON_SQL "ORDER BY d.definition_id",
+    [DG__COUPON_Q_RATES_BY_CAMPAIGN] = DG__COUPON_RATES_BY_CAMPAIGN_SQL
+                                       "ORDER BY d.campaign_id IS NULL, d.campaign_id",
+};
+
+int dg__coupon_report_fill(dg_store *s, dg_table *t, dg__coupon_query q,
+                           const char *const *params, dg_error *err)
+{
+    if (dg__store_pg(s))
+        return dg__pg_coupon_report_fill(dg__store_pg(s), t, q, params, err);
+    return dg__coupon_table_fill(s, t, report_sql[q], params, err);
+}
+
+int dg__coupon_report_scan(dg_store *s, dg__coupon_query q, const char *const *params,
+                           dg__coupon_row_fn fn, void *ctx, dg_error *err)
+{
+    if (dg__store_pg(s))
+        return dg__pg_coupon_report_scan(dg__store_pg(s), q, params, fn, ctx, err);
+    return dg__coupon_scan(s, report_sql[q], params, fn, ctx, err);
 }

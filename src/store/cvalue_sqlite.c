@@ -1,11 +1,14 @@
-/* The customer value answers' SQL (src/store/cvalue.h, schema/0016_value.sql). Every statement
- * binds its values; the callers hold the transaction. */
+/* The customer value answers' SQL (src/store/cvalue.h, schema/0016_value.sql; the statements are
+ * store/cvalue_sql.h's, which a PostgreSQL store runs too, its calls going to cvalue_postgres.c).
+ * Every statement binds its values; the callers hold the transaction. */
 #include <stdio.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
 #include "store/cvalue.h"
+#include "store/cvalue_postgres.h"
+#include "store/cvalue_sql.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
@@ -13,11 +16,13 @@ int dg__cvalue_response_put(dg_store *s, const char *response_id, const char *cu
                             int32_t day, const char *const *items, const int *answers, size_t n,
                             bool replace, int64_t now, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_cvalue_response_put(dg__store_pg(s), response_id, customer_id, day, items,
+                                          answers, n, replace, now, err);
     sqlite3_stmt *st = NULL;
     int rc;
     if (replace) {
-        if ((rc = dg__store_statement(s, "DELETE FROM value_answers WHERE response_id = ?", &st,
-                                      err)) != 0)
+        if ((rc = dg__store_statement(s, DG__CVALUE_ANSWERS_DELETE_SQL, &st, err)) != 0)
             return rc;
         sqlite3_bind_text(st, 1, response_id, -1, SQLITE_STATIC);
         rc = dg__stmt_run(s, st, "replacing a value response", err);
@@ -25,13 +30,8 @@ int dg__cvalue_response_put(dg_store *s, const char *response_id, const char *cu
         if (rc != 0)
             return rc;
     }
-    rc = dg__store_statement(s, replace
-        ? "INSERT INTO value_responses (response_id, customer_id, answered_on, recorded_at) "
-          "VALUES (?, ?, ?, ?) ON CONFLICT (response_id) DO UPDATE SET customer_id = "
-          "excluded.customer_id, answered_on = excluded.answered_on, recorded_at = "
-          "excluded.recorded_at"
-        : "INSERT INTO value_responses (response_id, customer_id, answered_on, recorded_at) "
-          "VALUES (?, ?, ?, ?)", &st, err);
+    rc = dg__store_statement(s, replace ? DG__CVALUE_RESPONSE_UPSERT_SQL
+                                        : DG__CVALUE_RESPONSE_INSERT_SQL, &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, response_id, -1, SQLITE_STATIC);
@@ -44,8 +44,7 @@ int dg__cvalue_response_put(dg_store *s, const char *response_id, const char *cu
         return dg_error_set(err, DG_EEXIST, "response \"%s\" is already recorded", response_id);
     if (rc != 0)
         return rc;
-    if ((rc = dg__store_statement(s, "INSERT INTO value_answers (response_id, item, customer_id, "
-                                  "answer) VALUES (?, ?, ?, ?)", &st, err)) != 0)
+    if ((rc = dg__store_statement(s, DG__CVALUE_ANSWER_INSERT_SQL, &st, err)) != 0)
         return rc;
     for (size_t i = 0; i < n && rc == 0; i++) {
         sqlite3_reset(st);
@@ -75,14 +74,12 @@ static int scan_row(void *ctx, sqlite3_stmt *st)
 int dg__cvalue_answers_scan(dg_store *s, const char *customer_id, dg__cvalue_answer_fn fn,
                             void *ctx, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_cvalue_answers_scan(dg__store_pg(s), customer_id, fn, ctx, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, customer_id
-        ? "SELECT r.response_id, r.customer_id, r.answered_on, a.item, a.answer FROM "
-          "value_responses r JOIN value_answers a ON a.response_id = r.response_id WHERE "
-          "r.customer_id = ? ORDER BY r.response_id, a.item"
-        : "SELECT r.response_id, r.customer_id, r.answered_on, a.item, a.answer FROM "
-          "value_responses r JOIN value_answers a ON a.response_id = r.response_id "
-          "ORDER BY r.response_id, a.item", &st, err);
+                                        ? DG__CVALUE_ANSWERS_SQL(DG__CVALUE_OF_CUSTOMER, "")
+                                        : DG__CVALUE_ANSWERS_SQL("", ""), &st, err);
     if (rc != 0)
         return rc;
     if (customer_id)

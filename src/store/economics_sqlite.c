@@ -7,6 +7,7 @@
 
 #include "store/economics.h"
 #include "store/snapshot.h"
+#include "store/sql_day.h"
 #include "store/stmt.h"
 
 /* The day of a UTC timestamp (floor division) and the month number of a day. */
@@ -14,7 +15,6 @@
  * order's coupon is no longer a cost. */
 #define NOT_RETURNED_BY(day) "NOT EXISTS (SELECT 1 FROM order_returns x WHERE " \
     "x.redemption_id = r.redemption_id AND x.returned_on <= " day ")"
-#define DAY_OF(ts) "((" ts ") - (((" ts ") % 86400 + 86400) % 86400)) / 86400"
 #define MONTH_OF(day) "(CAST(strftime('%Y', (" day ") * 86400, 'unixepoch') AS INTEGER) * 12 + " \
                       "CAST(strftime('%m', (" day ") * 86400, 'unixepoch') AS INTEGER) - 1)"
 
@@ -24,8 +24,8 @@
  * evaluated), so the lookup only runs when a tier gives a discount. */
 #define TIER_DISCOUNT(o) "CASE WHEN ?7 IS NULL THEN 0 ELSE " o ".total * coalesce(json_extract(?7, " \
     "'$.\"' || coalesce((SELECT h.to_tier FROM tier_history h WHERE h.customer_id = " o \
-    ".customer_id AND h.changed_on <= " DAY_OF(o ".ordered_at") " ORDER BY h.changed_on DESC, " \
-    "h.history_id DESC LIMIT 1), ?8) || '\"'), 0) / 100 END"
+    ".customer_id AND h.changed_on <= " DG__SQL_DAY_OF(o ".ordered_at") \
+    " ORDER BY h.changed_on DESC, h.history_id DESC LIMIT 1), ?8) || '\"'), 0) / 100 END"
 
 /* The orders up to ?1 (the first second after as_of) with their day and margin (NULL when not
  * costed; always NULL in ORDERS_UNCOSTED, whose caller takes the margins from the frame's lines,
@@ -37,7 +37,8 @@
     "            FROM order_lines l JOIN products p ON p.product_id = l.product_id " \
     "            GROUP BY l.order_id), "
 #define ORDER_ROWS(margin, join) \
-    "om AS MATERIALIZED (SELECT o.customer_id, " DAY_OF("o.ordered_at") " AS day, o.total, " \
+    "om AS MATERIALIZED (SELECT o.customer_id, " DG__SQL_DAY_OF("o.ordered_at") " AS day, " \
+    "              o.total, " \
     "              " margin " AS margin, " TIER_DISCOUNT("o") " AS tier_discount " \
     "       FROM orders o " join " WHERE o.ordered_at < ?1), "
 #define CUSTOMER_ROWS \
@@ -188,7 +189,8 @@ int dg__economics_programme_get(dg_store *s, int32_t from, int32_t to,
         "       (SELECT coalesce(-sum(points), 0) FROM points_movements "
         "        WHERE kind = 'burn' AND occurred_on BETWEEN ?1 AND ?2), "
         "       (SELECT count(*) FROM customers c WHERE "
-        "          coalesce(c.acquired_on, (SELECT min(" DAY_OF("o.ordered_at") ") FROM orders o "
+        "          coalesce(c.acquired_on, (SELECT min(" DG__SQL_DAY_OF("o.ordered_at") ") "
+        "                                   FROM orders o "
         "                                   WHERE o.customer_id = c.customer_id)) < ?1 "
         "          AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
         "                      AND o.ordered_at >= ?3 AND o.ordered_at < ?4)), "

@@ -11,6 +11,7 @@
 #include "store/consent.h"
 #include "store/consent_postgres.h"
 #include "store/snapshot.h"
+#include "store/sql_day.h"
 #include "store/stmt.h"
 
 #define SQL_MAX 2048
@@ -224,8 +225,6 @@ int dg__erasure_guard(dg_store *s, dg_error *err)
     return rc;
 }
 
-#define DAY_OF(ts) "((" ts ") - (((" ts ") % 86400 + 86400) % 86400)) / 86400"
-
 int dg__erasure_inactive(dg_store *s, int32_t before, dg__inactive_fn fn, void *ctx,
                          int64_t *undated, dg_error *err)
 {
@@ -234,10 +233,13 @@ int dg__erasure_inactive(dg_store *s, int32_t before, dg__inactive_fn fn, void *
     int rc = dg__store_statement(s,
         "WITH a (customer_id, day) AS ("
         "SELECT customer_id, acquired_on FROM customers WHERE acquired_on IS NOT NULL "
-        "UNION ALL SELECT customer_id, " DAY_OF("max(ordered_at)") " FROM orders GROUP BY 1 "
-        "UNION ALL SELECT customer_id, " DAY_OF("max(received_at)") " FROM feedback GROUP BY 1 "
+        "UNION ALL SELECT customer_id, " DG__SQL_DAY_OF("max(ordered_at)")
+        " FROM orders GROUP BY 1 "
+        "UNION ALL SELECT customer_id, " DG__SQL_DAY_OF("max(received_at)")
+        " FROM feedback GROUP BY 1 "
         "UNION ALL SELECT customer_id, max(answered_on) FROM surveys GROUP BY 1 "
-        "UNION ALL SELECT customer_id, " DAY_OF("max(occurred_at)") " FROM interactions GROUP BY 1 "
+        "UNION ALL SELECT customer_id, " DG__SQL_DAY_OF("max(occurred_at)")
+        " FROM interactions GROUP BY 1 "
         "UNION ALL SELECT customer_id, max(occurred_on) FROM partner_activities GROUP BY 1 "
         "UNION ALL SELECT customer_id, max(occurred_on) FROM points_movements GROUP BY 1 "
         "UNION ALL SELECT customer_id, max(effective_on) FROM consent_events GROUP BY 1) "

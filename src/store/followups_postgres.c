@@ -10,12 +10,13 @@
 #include <string.h>
 
 #include "store/followups_postgres.h"
+#include "store/sql_day.h"
 
 /* The rule's values, once: p.rule, p.channel, ... (the days are UTC days of orders.ordered_at) */
 #define PARAMS "WITH p AS (SELECT $1::text AS rule, $2::text AS channel, $3::text AS category, " \
     "$4::text AS product, $5::bigint AS after, $6::bigint AS lasts, $7::bigint AS before, " \
     "$8::bigint AS as_of, $9::bigint AS lookback, $10::bigint AS now)"
-#define DAY "(o.ordered_at / 86400)"
+#define DAY DG__SQL_DAY_OF("o.ordered_at")
 #define WINDOW " o.ordered_at < (p.as_of + 1) * 86400 AND "
 #define INSERT " INSERT INTO followup_tasks (rule, customer_id, order_id, product_id, channel, " \
     "due_on, created_at) "

@@ -7,10 +7,11 @@
 
 #include "store/followups.h"
 #include "store/followups_postgres.h"
+#include "store/sql_day.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
-#define DAY "(o.ordered_at / 86400)"
+#define DAY DG__SQL_DAY_OF("o.ordered_at")
 #define WINDOW " o.ordered_at < (:as_of + 1) * 86400 AND "
 #define INSERT "INSERT OR IGNORE INTO followup_tasks (rule, customer_id, order_id, product_id, " \
                "channel, due_on, created_at) "

@@ -1,16 +1,19 @@
 /* The stored models' SQL (src/store/models.h, schema/0015_models.sql). Listing reads each
  * model's validation AUC out of its metrics JSON (SQLite's json_extract), so a list never loads
- * the model bytes. Every statement binds its values. */
+ * the model bytes. Every statement binds its values. A PostgreSQL store's calls go to
+ * models_postgres.c. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/models.h"
-#include "store/postgres.h"
+#include "store/models_postgres.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
 int dg__model_insert(dg_store *s, const dg__model_row *r, int64_t *id, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_model_insert(dg__store_pg(s), r, id, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "INSERT INTO models (kind, algorithm, as_of, horizon_days, "
                                  "params, features, metrics, model, n_customers, created_at, "
@@ -72,31 +75,12 @@ void dg__model_row_free(dg__model_row *r)
     memset(r, 0, sizeof *r);
 }
 
-/* A PostgreSQL store has the models table but cannot train or read a model yet: holding none of
- * the kind is the answer there as here (DG_ENOTFOUND: "no model trained yet"); holding one, the
- * reading is unavailable. */
-static int pg_model_get(dg_pg *pg, const char *kind, int64_t id, dg_error *err)
-{
-    char id_text[24];
-    snprintf(id_text, sizeof id_text, "%lld", (long long)id);
-    const char *params[] = { kind, id_text };
-    PGresult *res = NULL;
-    int rc = dg__pg_exec(pg, "SELECT EXISTS (SELECT 1 FROM models WHERE kind = $1 AND "
-                         "($2::bigint = 0 OR model_id = $2::bigint))", 2, params, &res,
-                         "reading the models", err);
-    if (rc != 0)
-        return rc;
-    bool any = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
-    PQclear(res);
-    return any ? dg__pg_unavailable(pg, "reading a stored model", err) : DG_ENOTFOUND;
-}
-
 int dg__model_get(dg_store *s, const char *kind, int64_t id, dg__model_row *r, dg_error *err)
 {
     sqlite3_stmt *st = NULL;
     memset(r, 0, sizeof *r);
     if (dg__store_pg(s))
-        return pg_model_get(dg__store_pg(s), kind, id, err);
+        return dg__pg_model_get(dg__store_pg(s), kind, id, r, err);
     int rc = dg__store_statement(s, "SELECT " INFO_COLUMNS ", params, features, metrics, model "
                                  "FROM models WHERE kind = ?1 AND (?2 = 0 OR model_id = ?2) "
                                  "ORDER BY model_id DESC LIMIT 1", &st, err);
@@ -144,6 +128,8 @@ static int each_row(void *ctx, sqlite3_stmt *st)
 
 int dg__model_each(dg_store *s, dg_model_fn fn, void *ctx, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_model_each(dg__store_pg(s), fn, ctx, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT " INFO_COLUMNS " FROM models ORDER BY model_id DESC",
                                  &st, err);

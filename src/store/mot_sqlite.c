@@ -1,19 +1,24 @@
 /* The moments of truth's SQL (src/store/mot.h, schema/0014_mot.sql): visits and ratings
  * written by the API's visit write, the idempotency keys, and the one scan the analysis reads
  * (visits joined to their ratings in visit order, with the repurchase flag worked out by two
- * index probes per visit: orders_customer and mot_visits_customer). Every statement binds its
- * values. */
+ * index probes per visit: orders_customer and mot_visits_customer; store/mot_sql.h, which a
+ * PostgreSQL store runs too). Every statement binds its values; a PostgreSQL store's calls go
+ * to mot_postgres.c. */
 #include <stdio.h>
 #include <string.h>
 
 #include "dangol/frame.h"
 #include "dangol/text.h"
 #include "store/mot.h"
+#include "store/mot_postgres.h"
+#include "store/mot_sql.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
 int dg__mot_visit_exists(dg_store *s, const char *visit_id, bool *found, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_mot_visit_exists(dg__store_pg(s), visit_id, found, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "SELECT 1 FROM mot_visits WHERE visit_id = ?", &st, err);
     if (rc != 0)
@@ -28,6 +33,9 @@ int dg__mot_visit_exists(dg_store *s, const char *visit_id, bool *found, dg_erro
 int dg__mot_visit_insert(dg_store *s, const char *visit_id, const char *customer_id,
                          int32_t visited_on, int nps, const char *staff_id, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_mot_visit_insert(dg__store_pg(s), visit_id, customer_id, visited_on, nps,
+                                       staff_id, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "INSERT INTO mot_visits (visit_id, customer_id, visited_on, "
                                  "nps, staff_id) VALUES (?, ?, ?, ?, ?)", &st, err);
@@ -49,6 +57,8 @@ int dg__mot_visit_insert(dg_store *s, const char *visit_id, const char *customer
 int dg__mot_rating_insert(dg_store *s, const char *visit_id, const char *moment, int score,
                           dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_mot_rating_insert(dg__store_pg(s), visit_id, moment, score, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, "INSERT INTO mot_ratings (visit_id, moment, score) VALUES "
                                  "(?, ?, ?)", &st, err);
@@ -78,6 +88,8 @@ int dg__mot_request_put(dg_store *s, const char *key, const char *fingerprint,
 
 int dg__mot_last_day(dg_store *s, int32_t *day, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_mot_last_day(dg__store_pg(s), day, err);
     sqlite3_stmt *st = NULL;
     *day = DG_DAY_NONE;
     int rc = dg__store_statement(s, "SELECT max(visited_on) FROM mot_visits", &st, err);
@@ -113,23 +125,14 @@ static int scan_row(void *ctx, sqlite3_stmt *st)
 int dg__mot_scan(dg_store *s, int32_t as_of, int32_t window_days, dg__mot_row_fn fn, void *ctx,
                  dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_mot_scan(dg__store_pg(s), as_of, window_days, fn, ctx, err);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s,
-        "WITH v AS MATERIALIZED (SELECT visit_id, customer_id, visited_on, nps, "
-        "CASE WHEN visited_on + :w > :as_of THEN -1 "
-        "WHEN EXISTS (SELECT 1 FROM mot_visits x WHERE x.customer_id = mv.customer_id "
-        "AND x.visited_on > mv.visited_on AND x.visited_on <= mv.visited_on + :w) "
-        "OR EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = mv.customer_id "
-        "AND o.ordered_at >= (mv.visited_on + 1) * 86400 "
-        "AND o.ordered_at < (mv.visited_on + :w + 1) * 86400) THEN 1 ELSE 0 END AS back "
-        "FROM mot_visits mv WHERE visited_on <= :as_of) "
-        "SELECT v.visit_id, v.customer_id, v.visited_on, v.nps, v.back, r.moment, r.score "
-        "FROM v LEFT JOIN mot_ratings r ON r.visit_id = v.visit_id "
-        "ORDER BY v.visit_id, r.moment", &st, err);
+    int rc = dg__store_statement(s, DG__MOT_SCAN_SQL(""), &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":w"), window_days);
-    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":as_of"), as_of);
+    sqlite3_bind_int(st, 1, window_days);
+    sqlite3_bind_int(st, 2, as_of);
     scan_ctx c = { fn, ctx };
     rc = dg__stmt_each(s, st, scan_row, &c, "reading the visits", err);
     dg__store_statement_done(s, st);

@@ -1,7 +1,7 @@
 /* Private to the store: the points ledger's SQL on a PostgreSQL store (points_postgres.c),
  * called by points_sqlite.c's functions of the same names (dg__points_* of store/points.h) for a
- * PostgreSQL store, with the same meaning. An order's earn and reversal, the expiry sweep and
- * the ledger's reports stay SQLite's for now. */
+ * PostgreSQL store, with the same meaning: the writes and look-ups here, the reports' reads in
+ * points_reads_postgres.c. */
 #ifndef DANGOL_STORE_POINTS_POSTGRES_H
 #define DANGOL_STORE_POINTS_POSTGRES_H
 
@@ -26,5 +26,21 @@ int dg__pg_points_request_put(dg_pg *pg, const char *key, const char *fingerprin
                               dg_error *err);
 int dg__pg_points_movement_customer(dg_pg *pg, int64_t movement_id, char *customer_id,
                                     size_t cap, dg_error *err);
+
+/* The lot whose DG__POINTS_LOT_COLUMNS start at column first of row r. */
+void dg__pg_points_lot_at(const PGresult *res, int r, int first, dg__points_lot *lot);
+int dg__pg_points_order_earn(dg_pg *pg, const char *order_id, dg__points_row *earn,
+                             char *customer_id, size_t cap, bool *reversed, dg_error *err);
+int dg__pg_points_order(dg_pg *pg, const char *order_id, char *customer_id, size_t cap,
+                        int32_t *day, int64_t *total, dg__points_category_fn fn, void *ctx,
+                        dg_error *err);
+int dg__pg_points_sweep(dg_pg *pg, int32_t as_of, int64_t now, int64_t *lots, int64_t *points,
+                        dg_error *err);
+int dg__pg_points_movements_scan(dg_pg *pg, const char *customer_id, dg__points_row_fn fn,
+                                 void *ctx, dg_error *err);
+int dg__pg_points_lots_scan(dg_pg *pg, const char *customer_id, dg__points_lot_fn fn, void *ctx,
+                            dg_error *err);
+int dg__pg_points_ranking(dg_pg *pg, int32_t day, size_t limit, dg__points_rank_fn fn,
+                          void *ctx, dg_error *err);
 
 #endif

@@ -1,4 +1,5 @@
-/* The points ledger's SQL (src/store/points.h, schema/0005_points.sql). Every statement binds its
+/* The points ledger's SQL (src/store/points.h, schema/0005_points.sql; the lots' is_open flag and
+ * the partial indexes on it: schema/0025_points_lot_open.sql). Every statement binds its
  * values; the callers hold the transaction. The expiry sweep is set-based: the expire movements
  * get consecutive ids from max(movement_id) + 1 in lot order, so the allocations that tie each
  * to its lot are written by a second INSERT ... SELECT over the same ordered lots, and the lots
@@ -6,7 +7,8 @@
  * free). Every step reads the lots through the partial index on expires_on (INDEXED BY: the
  * window's ORDER BY lot_id would otherwise lead the planner to scan every lot), so a daily run
  * touches only the lots expiring since the last one. A PostgreSQL store's earns, debits and
- * balances go to points_postgres.c; its order earns, sweep and reports are SQLite's only so far. */
+ * balances, order earns and sweep go to points_postgres.c, its reports' reads to
+ * points_reads_postgres.c; the SQL they share is store/points_sql.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "dangol/text.h"
 #include "store/points.h"
 #include "store/points_postgres.h"
+#include "store/points_sql.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
@@ -97,8 +100,6 @@ static void read_lot(sqlite3_stmt *st, int first, dg__points_lot *lot)
     lot->expired = sqlite3_column_int64(st, first + 5);
 }
 
-#define LOT_COLUMNS "lot_id, earned_on, expires_on, points, remaining, expired"
-
 int dg__points_open_lots(dg_store *s, const char *customer_id, int32_t day,
                          dg__points_lot **lots, size_t *n, dg_error *err)
 {
@@ -107,8 +108,8 @@ int dg__points_open_lots(dg_store *s, const char *customer_id, int32_t day,
     sqlite3_stmt *st = NULL;
     *lots = NULL;
     *n = 0;
-    int rc = prepare(s, "SELECT " LOT_COLUMNS " FROM points_lots WHERE customer_id = ? AND "
-                     "remaining > 0 AND expires_on > ?2 AND earned_on <= ?2 ORDER BY expires_on, lot_id", &st, err);
+    int rc = prepare(s, "SELECT " DG__POINTS_LOT_COLUMNS " FROM points_lots WHERE customer_id = ? AND "
+                     "is_open AND expires_on > ?2 AND earned_on <= ?2 ORDER BY expires_on, lot_id", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
@@ -146,7 +147,7 @@ int dg__points_available(dg_store *s, const char *customer_id, int32_t day, int6
         return dg__pg_points_available(dg__store_pg(s), customer_id, day, points, err);
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE customer_id = ? "
-                     "AND remaining > 0 AND expires_on > ?2 AND earned_on <= ?2", &st, err);
+                     "AND is_open AND expires_on > ?2 AND earned_on <= ?2", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
@@ -164,7 +165,7 @@ int dg__points_lot_get(dg_store *s, int64_t lot_id, dg__points_lot *lot, dg_erro
     if (dg__store_pg(s))
         return dg__pg_points_lot_get(dg__store_pg(s), lot_id, lot, err);
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT " LOT_COLUMNS " FROM points_lots WHERE lot_id = ?", &st, err);
+    int rc = prepare(s, "SELECT " DG__POINTS_LOT_COLUMNS " FROM points_lots WHERE lot_id = ?", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, lot_id);
@@ -211,12 +212,11 @@ int dg__points_allocate(dg_store *s, int64_t movement_id, int64_t lot_id, int64_
 int dg__points_order_earn(dg_store *s, const char *order_id, dg__points_row *earn,
                           char *customer_id, size_t cap, bool *reversed, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_order_earn(dg__store_pg(s), order_id, earn, customer_id, cap,
+                                        reversed, err);
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT e.movement_id, e.customer_id, e.points, e.occurred_on, "
-                     "e.expires_on, EXISTS (SELECT 1 FROM points_movements r "
-                     "WHERE r.reverses = e.movement_id) FROM points_movements e "
-                     "WHERE e.kind = 'earn' AND e.source_kind = 'order' AND e.source_id = ?",
-                     &st, err);
+    int rc = prepare(s, DG__POINTS_ORDER_EARN_SQL, &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
@@ -253,9 +253,11 @@ int dg__points_order(dg_store *s, const char *order_id, char *customer_id, size_
                      int32_t *day, int64_t *total, dg__points_category_fn fn, void *ctx,
                      dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_order(dg__store_pg(s), order_id, customer_id, cap, day, total, fn,
+                                   ctx, err);
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT customer_id, ordered_at, total FROM orders WHERE order_id = ?",
-                     &st, err);
+    int rc = prepare(s, DG__POINTS_ORDER_SQL, &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
@@ -271,9 +273,7 @@ int dg__points_order(dg_store *s, const char *order_id, char *customer_id, size_
     done(s, st);
     if (rc != 0)
         return rc;
-    if ((rc = prepare(s, "SELECT p.category, sum(l.amount) FROM order_lines l JOIN products p "
-                      "USING (product_id) WHERE l.order_id = ? AND p.category IS NOT NULL "
-                      "GROUP BY p.category ORDER BY p.category", &st, err)) != 0)
+    if ((rc = prepare(s, DG__POINTS_ORDER_CATEGORIES_SQL, &st, err)) != 0)
         return rc;
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
     category_ctx c = { fn, ctx };
@@ -291,18 +291,18 @@ int dg__points_sweep(dg_store *s, int32_t as_of, int64_t now, int64_t *lots, int
         "SELECT (SELECT coalesce(max(movement_id), 0) FROM points_movements) + "
         "row_number() OVER (ORDER BY lot_id), customer_id, 'expire', -remaining, expires_on, "
         "'expired', 'system', 'lot', lot_id, ?2 FROM points_lots INDEXED BY points_lots_expiry "
-        "WHERE remaining > 0 AND expires_on <= ?1 ORDER BY lot_id",
+        "WHERE is_open AND expires_on <= ?1 ORDER BY lot_id",
         "INSERT INTO points_allocations (movement_id, lot_id, points) "
         "SELECT (SELECT max(movement_id) FROM points_movements) - ?3 + "
         "row_number() OVER (ORDER BY lot_id), lot_id, remaining "
         "FROM points_lots INDEXED BY points_lots_expiry "
-        "WHERE remaining > 0 AND expires_on <= ?1 ORDER BY lot_id",
-        "UPDATE points_lots SET expired = expired + remaining, remaining = 0 "
-        "WHERE remaining > 0 AND expires_on <= ?1",
+        "WHERE is_open AND expires_on <= ?1 ORDER BY lot_id",
+        DG__POINTS_EXPIRE_LOTS_SQL,
     };
+    if (dg__store_pg(s))
+        return dg__pg_points_sweep(dg__store_pg(s), as_of, now, lots, points, err);
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT count(*), coalesce(sum(remaining), 0) FROM points_lots "
-                     "WHERE remaining > 0 AND expires_on <= ?", &st, err);
+    int rc = prepare(s, DG__POINTS_EXPIRED_SUMS_SQL, &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int(st, 1, as_of);
@@ -337,7 +337,7 @@ int dg__points_sums_get(dg_store *s, const char *customer_id, int32_t day, dg__p
         "coalesce(sum(remaining) FILTER (WHERE expires_on <= ?2), 0), "
         "count(*) FILTER (WHERE expires_on > ?2 AND earned_on <= ?2), "
         "min(expires_on) FILTER (WHERE expires_on > ?2 AND earned_on <= ?2) "
-        "FROM points_lots WHERE customer_id = ?1 AND remaining > 0", &st, err);
+        "FROM points_lots WHERE customer_id = ?1 AND is_open", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
@@ -357,7 +357,7 @@ int dg__points_sums_get(dg_store *s, const char *customer_id, int32_t day, dg__p
     if (rc != 0 || out->next_expiry == DG_POINTS_TODAY)
         return rc;
     if ((rc = prepare(s, "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE "
-                      "customer_id = ?1 AND remaining > 0 AND expires_on = ?2 AND earned_on <= ?3", &st,
+                      "customer_id = ?1 AND is_open AND expires_on = ?2 AND earned_on <= ?3", &st,
                       err)) != 0)
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
@@ -448,10 +448,10 @@ static int rank_row(void *ctx, sqlite3_stmt *st)
 int dg__points_movements_scan(dg_store *s, const char *customer_id, dg__points_row_fn fn,
                               void *ctx, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_movements_scan(dg__store_pg(s), customer_id, fn, ctx, err);
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT movement_id, customer_id, kind, points, occurred_on, expires_on, "
-                     "reason, actor, source_kind, source_id, coalesce(reverses, 0), recorded_at "
-                     "FROM points_movements WHERE customer_id = ? ORDER BY movement_id", &st, err);
+    int rc = prepare(s, DG__POINTS_MOVEMENTS_SQL, &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
@@ -485,11 +485,11 @@ static int movement_row(void *ctx, sqlite3_stmt *st)
 int dg__points_lots_scan(dg_store *s, const char *customer_id, dg__points_lot_fn fn, void *ctx,
                          dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_lots_scan(dg__store_pg(s), customer_id, fn, ctx, err);
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, customer_id
-                     ? "SELECT customer_id, " LOT_COLUMNS " FROM points_lots "
-                       "WHERE customer_id = ? ORDER BY lot_id"
-                     : "SELECT customer_id, " LOT_COLUMNS " FROM points_lots", &st, err);
+    int rc = prepare(s, customer_id ? DG__POINTS_CUSTOMER_LOTS_SQL : DG__POINTS_ALL_LOTS_SQL,
+                     &st, err);
     if (rc != 0)
         return rc;
     if (customer_id)
@@ -503,10 +503,10 @@ int dg__points_lots_scan(dg_store *s, const char *customer_id, dg__points_lot_fn
 int dg__points_ranking(dg_store *s, int32_t day, size_t limit, dg__points_rank_fn fn, void *ctx,
                        dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_points_ranking(dg__store_pg(s), day, limit, fn, ctx, err);
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT customer_id, sum(remaining) AS available FROM points_lots "
-                     "WHERE remaining > 0 AND expires_on > ?1 AND earned_on <= ?1 GROUP BY customer_id "
-                     "ORDER BY available DESC, customer_id LIMIT ?", &st, err);
+    int rc = prepare(s, DG__POINTS_RANKING_SQL " LIMIT $2", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int(st, 1, day);

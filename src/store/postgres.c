@@ -499,6 +499,11 @@ void dg__pg_rollback(dg_pg *pg)
     pg->in_transaction = pg->in_read = pg->unchecked = false;
 }
 
+bool dg__pg_transaction_open(dg_pg *pg)
+{
+    return pg->in_transaction && PQtransactionStatus(pg->conn) == PQTRANS_INTRANS;
+}
+
 /* A consistent read: REPEATABLE READ sees one snapshot for all its statements. */
 int dg__pg_read_begin(dg_pg *pg, dg_error *err)
 {

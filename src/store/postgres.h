@@ -41,6 +41,9 @@ bool dg__pg_streaming(const dg_pg *pg);
 int dg__pg_begin(dg_pg *pg, bool unchecked, dg_error *err);
 int dg__pg_commit(dg_pg *pg, dg_error *err);
 void dg__pg_rollback(dg_pg *pg);
+/* Is the transaction begun still open and usable (not aborted by an error, not lost with the
+ * connection)? */
+bool dg__pg_transaction_open(dg_pg *pg);
 int dg__pg_read_begin(dg_pg *pg, dg_error *err);
 void dg__pg_read_end(dg_pg *pg);
 

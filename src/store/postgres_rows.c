@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "store/postgres.h"
+#include "store/sql_day.h"
 
 #define MAX_COLUMNS 32
 #define SQL_MAX 8192
@@ -627,16 +628,11 @@ int dg__pg_stats(dg_pg *pg, dg_entity_stats *out, dg_error *err)
     for (size_t i = 0; i < n && rc == 0; i++) {
         const dg_entity *e = all[i];
         int tc = time_column(e);
-        char sql[1024] = "", day[256];
+        char sql[1024] = "";
         PGresult *res = NULL;
         if (tc >= 0) {
             const char *name = e->columns[tc].name;
-            if (e->columns[tc].type == DG_TYPE_TIMESTAMP)   /* floor division, as in SQLite's */
-                snprintf(day, sizeof day, "((%s - ((%s %% 86400 + 86400) %% 86400)) / 86400)",
-                         name, name);
-            else
-                snprintf(day, sizeof day, "%s", name);
-            add(sql, "SELECT count(*), min(%s), max(%s) FROM %s", day, day, e->name);
+            add(sql, "SELECT count(*), min(%s), max(%s) FROM %s", name, name, e->name);
         } else {
             add(sql, "SELECT count(*), NULL, NULL FROM %s", e->name);
         }
@@ -645,8 +641,10 @@ int dg__pg_stats(dg_pg *pg, dg_entity_stats *out, dg_error *err)
         out[i] = (dg_entity_stats){ .entity = e, .count = strtoll(PQgetvalue(res, 0, 0), NULL, 10) };
         if (!PQgetisnull(res, 0, 1)) {
             out[i].has_range = true;
-            out[i].first_day = (int32_t)strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-            out[i].last_day = (int32_t)strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+            out[i].first_day = dg__column_day(&e->columns[tc],
+                                              strtoll(PQgetvalue(res, 0, 1), NULL, 10));
+            out[i].last_day = dg__column_day(&e->columns[tc],
+                                             strtoll(PQgetvalue(res, 0, 2), NULL, 10));
         }
         PQclear(res);
     }

@@ -11,6 +11,7 @@
 
 #include "store/snapshot.h"
 #include "store/snapshot_delta.h"
+#include "store/sql_day.h"
 
 #define SHARE_OF_BASE 10          /* segments beyond 1/10 of the base: rebuild instead */
 
@@ -211,8 +212,8 @@ static bool encode(sqlite3 *db, const dg__delta_mark *m, unsigned char **data, s
     bool dated = false, any = false;
     if (!added_only ||
         single(db, "SELECT as_of FROM frame_snapshot_header LIMIT 1", &p, &old_day, &dated) != 0 ||
-        !dated || single(db, "SELECT max((ordered_at - ((ordered_at % 86400 + 86400) % 86400)) "
-                         "/ 86400) FROM orders WHERE order_id > ?2", &p, &new_day, &any) != 0 ||
+        !dated || single(db, "SELECT max(" DG__SQL_DAY_OF("ordered_at") ") FROM orders "
+                         "WHERE order_id > ?2", &p, &new_day, &any) != 0 ||
         outside_the_segment(db, m, (int32_t)old_day,
                             (int32_t)(any && new_day > old_day ? new_day : old_day))) {
         free(*data);

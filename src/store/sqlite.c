@@ -20,6 +20,8 @@
 #include "store/migrate.h"
 #include "store/postgres.h"
 #include "store/snapshot.h"
+#include "store/sql_day.h"
+#include "store/stmt.h"
 
 #define MAX_ENTITIES 16
 #define MAX_COLUMNS 32
@@ -57,6 +59,9 @@ struct dg_store {
     dg__token_key_cache token_key;           /* tokens_sqlite.c's copy of the token key */
     void (*checkpoint_due)(void *ctx);       /* dg_store_checkpoint_elsewhere's, or NULL */
     void *checkpoint_ctx;
+    bool group;                              /* inside dg_store_group_begin .. commit/rollback */
+    unsigned savepoints;                     /* ... and this many dg_store_begin deep in it */
+    bool group_lost;                         /* its transaction ended under it (rollback hook) */
 };
 
 static void forget_bulk(dg_store *s);
@@ -411,8 +416,14 @@ static void forget_found_keys(dg_store *s)
     }
 }
 
+static int savepoint_begin(dg_store *s, dg_error *err);
+static int savepoint_release(dg_store *s, dg_error *err);
+static void savepoint_rollback(dg_store *s);
+
 int dg_store_begin(dg_store *s, dg_error *err)
 {
+    if (s->group)
+        return savepoint_begin(s, err);
     if (s->pg)
         return dg__pg_begin(s->pg, false, err);
     assert(!s->in_transaction && !s->in_read);
@@ -456,8 +467,17 @@ int dg_store_checkpoint(dg_store *s, dg_error *err)
 
 /* PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around the transaction.
  * It is a setting of this connection only: a crash leaves nothing to restore. */
+static int refuse_in_group(const dg_store *s, const char *what, dg_error *err)
+{
+    return s->group ? dg_error_set(err, DG_EUNSUPPORTED, "%s cannot run in a group commit "
+                                   "(inside a savepoint)", what) : 0;
+}
+
 int dg_store_begin_unchecked(dg_store *s, dg_error *err)
 {
+    int refused = refuse_in_group(s, "a transaction without reference checks", err);
+    if (refused)
+        return refused;
     if (s->pg)
         return dg__pg_begin(s->pg, true, err);
     int rc = exec(s, "PRAGMA foreign_keys = OFF", err);
@@ -476,6 +496,8 @@ static void checked_again(dg_store *s)
 
 int dg_store_commit(dg_store *s, dg_error *err)
 {
+    if (s->group)
+        return savepoint_release(s, err);
     if (s->pg)
         return dg__pg_commit(s->pg, err);
     assert(s->in_transaction);
@@ -509,6 +531,10 @@ static void forget_bulk(dg_store *s)
 
 void dg_store_rollback(dg_store *s)
 {
+    if (s->group) {
+        savepoint_rollback(s);
+        return;
+    }
     if (s->pg) {
         dg__pg_rollback(s->pg);
         return;
@@ -521,12 +547,108 @@ void dg_store_rollback(dg_store *s)
     forget_bulk(s);         /* the rollback brought the dropped indexes back */
 }
 
+/* ---- group commit (dg_store_group_begin) ----
+ * While a group is open, each dg_store_begin sets a savepoint, dg_store_commit releases it (its
+ * changes join the group's transaction) and dg_store_rollback rolls back to it (its changes are
+ * gone, the others' stay); savepoints nest, so a write may run writes that begin and commit. The
+ * savepoint statements are the same on SQLite and PostgreSQL. */
+static int group_exec(dg_store *s, const char *sql, dg_error *err)
+{
+    return s->pg ? dg__pg_exec(s->pg, sql, 0, NULL, NULL, sql, err)
+                 : dg__stmt_exec(s, sql, sql, err);
+}
+
+static int savepoint_begin(dg_store *s, dg_error *err)
+{
+    int rc = group_exec(s, "SAVEPOINT dg_write", err);
+    s->savepoints += rc == 0;
+    return rc;
+}
+
+static void savepoint_rollback(dg_store *s)
+{
+    if (s->savepoints == 0)   /* none of ours open: a clean-up after a failed begin */
+        return;
+    dg_error ignored;
+    group_exec(s, "ROLLBACK TO SAVEPOINT dg_write", &ignored);
+    group_exec(s, "RELEASE SAVEPOINT dg_write", &ignored);
+    s->savepoints--;
+    forget_found_keys(s);   /* keys written since the savepoint are gone */
+}
+
+static int savepoint_release(dg_store *s, dg_error *err)
+{
+    assert(s->savepoints > 0);
+    int rc = group_exec(s, "RELEASE SAVEPOINT dg_write", err);
+    if (rc != 0)
+        savepoint_rollback(s);
+    else
+        s->savepoints--;
+    return rc;
+}
+
+/* SQLite's rollback hook, while a group is open: the group's transaction has ended (an I/O
+ * error or a full disk rolls back the whole transaction, whatever its savepoints). */
+static void group_rolled_back(void *ctx)
+{
+    ((dg_store *)ctx)->group_lost = true;
+}
+
+int dg_store_group_begin(dg_store *s, dg_error *err)
+{
+    assert(!s->group);
+    int rc = dg_store_begin(s, err);
+    s->group = rc == 0;
+    s->savepoints = 0;
+    s->group_lost = false;
+    if (rc == 0 && !s->pg)
+        sqlite3_rollback_hook(s->db, group_rolled_back, s);
+    return rc;
+}
+
+bool dg_store_group_intact(const dg_store *s)
+{
+    if (s->pg)
+        return dg__pg_transaction_open(s->pg);
+    return s->group && !s->group_lost && !sqlite3_get_autocommit(s->db);
+}
+
+static void group_end(dg_store *s)
+{
+    if (!s->pg)
+        sqlite3_rollback_hook(s->db, NULL, NULL);
+    s->group = false;
+    s->savepoints = 0;
+}
+
+int dg_store_group_commit(dg_store *s, dg_error *err)
+{
+    assert(s->group && s->savepoints == 0);
+    bool intact = dg_store_group_intact(s);
+    group_end(s);
+    if (!intact) {
+        dg_store_rollback(s);
+        return dg_error_set(err, DG_ESTORE, "%s: the transaction of the group was lost before "
+                            "its commit", s->path);
+    }
+    return dg_store_commit(s, err);
+}
+
+void dg_store_group_rollback(dg_store *s)
+{
+    group_end(s);
+    dg_store_rollback(s);
+}
+
 /* Inserting n rows in random key order into an index costs a B-tree descent and, once the index
  * outgrows the page cache, page I/O per row; CREATE INDEX sorts instead. So for a batch that is
  * large next to the table, the non-unique indexes are dropped inside the transaction and created
  * again at the end. Unique indexes stay: they decide conflicts row by row. */
 int dg_store_bulk_begin(dg_store *s, const dg_entity *e, int64_t expected_rows, dg_error *err)
 {
+    int refused = refuse_in_group(s, "a bulk load", err);
+    if (refused)
+        return refused;
     if (s->pg)   /* a bulk load streams its rows with COPY from its first row on */
         return 0;
     sqlite3_stmt *st = NULL;
@@ -1117,16 +1239,6 @@ int dg_store_count(dg_store *s, const dg_entity *e, const dg_scan_filter *filter
     return rc;
 }
 
-/* A timestamp column's value in days (floor division); a date column's as is. */
-static const char *day_expression(const dg_column *col, char *buf, size_t cap)
-{
-    if (col->type == DG_TYPE_TIMESTAMP)
-        snprintf(buf, cap, "(%s - ((%s %% 86400 + 86400) %% 86400)) / 86400", col->name, col->name);
-    else
-        snprintf(buf, cap, "%s", col->name);
-    return buf;
-}
-
 int dg_store_stats(dg_store *s, dg_entity_stats *out, dg_error *err)
 {
     if (s->pg)
@@ -1134,11 +1246,11 @@ int dg_store_stats(dg_store *s, dg_entity_stats *out, dg_error *err)
     for (size_t i = 0; i < s->n_entities; i++) {
         const dg_entity *e = s->entities[i];
         int tc = time_column(e);
-        char sql[512], day[256];
+        char sql[512];
         sqlite3_stmt *st = NULL;
         if (tc >= 0) {
-            day_expression(&e->columns[tc], day, sizeof day);
-            snprintf(sql, sizeof sql, "SELECT count(*), min(%s), max(%s) FROM %s", day, day,
+            const char *name = e->columns[tc].name;
+            snprintf(sql, sizeof sql, "SELECT count(*), min(%s), max(%s) FROM %s", name, name,
                      e->name);
         } else {
             snprintf(sql, sizeof sql, "SELECT count(*), NULL, NULL FROM %s", e->name);
@@ -1151,8 +1263,8 @@ int dg_store_stats(dg_store *s, dg_entity_stats *out, dg_error *err)
         out[i] = (dg_entity_stats){ .entity = e, .count = sqlite3_column_int64(st, 0) };
         if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
             out[i].has_range = true;
-            out[i].first_day = (int32_t)sqlite3_column_int64(st, 1);
-            out[i].last_day = (int32_t)sqlite3_column_int64(st, 2);
+            out[i].first_day = dg__column_day(&e->columns[tc], sqlite3_column_int64(st, 1));
+            out[i].last_day = dg__column_day(&e->columns[tc], sqlite3_column_int64(st, 2));
         }
         sqlite3_finalize(st);
     }

@@ -1,8 +1,11 @@
 /* The staff satisfaction surveys' SQL (src/store/staff_surveys.h, schema/0021_staff_surveys.sql):
  * the per-site summary the service-profit chain reads (one pass over the site index) and the
- * existence check of the API's write. Every statement binds its values. */
+ * existence check of the API's write (store/staff_surveys_sql.h, which a PostgreSQL store runs
+ * too: its calls go to staff_surveys_postgres.c). Every statement binds its values. */
 #include "store/snapshot.h"
 #include "store/staff_surveys.h"
+#include "store/staff_surveys_postgres.h"
+#include "store/staff_surveys_sql.h"
 #include "store/stmt.h"
 
 typedef struct site_ctx {
@@ -20,12 +23,10 @@ static int site_row(void *ctx, sqlite3_stmt *st)
 int dg__staff_survey_sites(dg_store *s, int32_t as_of, dg__staff_survey_site_fn fn, void *ctx,
                            dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_staff_survey_sites(dg__store_pg(s), as_of, fn, ctx, err);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s,
-        "SELECT site, count(*), avg(satisfaction) FROM (SELECT site, response_id, "
-        "avg((score - scale_min) * 100.0 / (scale_max - scale_min)) AS satisfaction "
-        "FROM staff_surveys WHERE answered_on <= ? GROUP BY site, response_id) "
-        "GROUP BY site ORDER BY site", &st, err);
+    int rc = dg__store_statement(s, DG__STAFF_SURVEY_SITES_SQL(""), &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int(st, 1, as_of);
@@ -37,9 +38,10 @@ int dg__staff_survey_sites(dg_store *s, int32_t as_of, dg__staff_survey_site_fn 
 
 int dg__staff_survey_exists(dg_store *s, const char *response_id, bool *found, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_staff_survey_exists(dg__store_pg(s), response_id, found, err);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT 1 FROM staff_surveys WHERE response_id = ? LIMIT 1",
-                                 &st, err);
+    int rc = dg__store_statement(s, DG__STAFF_SURVEY_EXISTS_SQL, &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, response_id, -1, SQLITE_STATIC);

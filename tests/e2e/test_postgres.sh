@@ -139,11 +139,11 @@ expect_output "a database of another application is refused" "has tables but is 
   sh -c "'$PG_BIN/psql' -q 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' -c 'CREATE TABLE other (x int)' && '$D' --db 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' init 2>&1"
 
 # What PostgreSQL does not have yet is refused, with a non-zero exit and what to do.
-expect_exit "the points statement on PostgreSQL: exit 4" 4 "$D" --db "$P" points statement "$C"
-expect_output "the points statement on PostgreSQL: not available yet" \
-  "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" points statement "$C"
-expect_output "campaigns on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
-  "$D" --db "$P" campaign list
+expect_exit "a subject's export on PostgreSQL: exit 4" 4 \
+  "$D" --db "$P" customer export-subject "$C" --reason e2e
+expect_output "a subject's export on PostgreSQL: not available yet" \
+  "is not available on a PostgreSQL store yet \(docs/postgresql.md" \
+  "$D" --db "$P" customer export-subject "$C" --reason e2e
 
 # The HTTP API on each store: the same customer look-up, list and report.
 for db in "$S" "$P"; do
@@ -279,8 +279,61 @@ done
 grep -q '^1,CODE1,WELCOME,' "$WORK/coupons.pg" && pass "a coupon redeemed on PostgreSQL" ||
   fail "coupon redemption on PostgreSQL" "$(cat "$WORK/coupons.pg")"
 expect_same "coupons: the same answers on both stores" "$WORK/coupons.sqlite" "$WORK/coupons.pg"
-expect_output "coupon reports on PostgreSQL: not available yet" "not available on a PostgreSQL store yet" \
-  "$D" --db "$P" coupon list
+# The coupon reports: the definitions (a percent one too), a definition's codes, one code, the
+# rates by coupon and by campaign, the same on both stores (the codes replaced by their names).
+coupon_reports() {   # DB TAG
+  "$D" --db "$1" -q coupon define PCT --percent 12.5 --cap 3000 --name "십이 퍼센트" --until 2025-01-01
+  for fmt in table csv json; do "$D" --db "$1" --format $fmt coupon list; echo "exit $?"; done
+  "$D" --db "$1" --format csv coupon list --definition WELCOME; echo "exit $?"
+  "$D" --db "$1" --format json coupon list --definition PCT; echo "exit $?"
+  "$D" --db "$1" --format json coupon show "$(sed -n 2p "$WORK/codes.$2" | cut -d, -f2)"; echo "exit $?"
+  "$D" --db "$1" --format csv coupon show "$(sed -n 3p "$WORK/codes.$2" | cut -d, -f2)"; echo "exit $?"
+  for by in coupon campaign; do "$D" --db "$1" --format csv coupon rates --by $by; echo "exit $?"; done
+  "$D" --db "$1" --format json coupon rates; echo "exit $?"
+  "$D" --db "$1" coupon list --definition NOPE; echo "exit $?"
+}
+for tag in sqlite pg; do
+  db=$([ "$tag" = sqlite ] && echo "$S" || echo "$P")
+  coupon_reports "$db" "$tag" > "$WORK/coupons.raw" 2>&1
+  sed -e "s/$(sed -n 2p "$WORK/codes.$tag" | cut -d, -f2)/CODE1/g" \
+      -e "s/$(sed -n 3p "$WORK/codes.$tag" | cut -d, -f2)/CODE2/g" "$WORK/coupons.raw" > "$WORK/coupon_reports.$tag"
+done
+grep -q '^WELCOME,.*,active,2,1$' "$WORK/coupon_reports.pg" && pass "coupon reports on PostgreSQL" ||
+  fail "coupon reports on PostgreSQL" "$(head -40 "$WORK/coupon_reports.pg")"
+expect_same "coupon reports: the same answers on both stores" "$WORK/coupon_reports.sqlite" "$WORK/coupon_reports.pg"
+
+# Campaigns: created, launched with a control group (a coupon to each of the treatment group, or
+# points), launched twice (refused), shown, the send list, the results and a member's history,
+# the same on both stores (the coupon codes replaced by CODE). Only customers both stores hold
+# are in an audience (the two servers above created two on PostgreSQL alone), and the list is
+# sorted: its order is by creation time, which may fall in one second on one store only.
+campaign_steps() {   # DB
+  "$D" --db "$1" -q coupon define CAMP --amount 2000
+  "$D" --db "$1" campaign create SPRING --name "봄 캠페인" --audience "region=Seoul" \
+    --control-share 20% --seed 7 --coupon CAMP --window-days 60; echo "exit $?"
+  "$D" --db "$1" campaign create SPRING; echo "exit $?"
+  "$D" --db "$1" campaign create PTS --points 300 --control-share 30% --seed 3 \
+    --audience "region=Gyeonggi"; echo "exit $?"
+  { "$D" --db "$1" --format csv campaign list; echo "exit $?"; } | sort
+  "$D" --db "$1" --format csv campaign show SPRING; echo "exit $?"
+  "$D" --db "$1" --format csv campaign launch SPRING --date 2025-03-01; echo "exit $?"
+  "$D" --db "$1" campaign launch SPRING --date 2025-03-01; echo "exit $?"
+  "$D" --db "$1" --format csv campaign launch PTS --date 2025-03-01; echo "exit $?"
+  for fmt in table csv json; do "$D" --db "$1" --format $fmt campaign show SPRING; echo "exit $?"; done
+  { "$D" --db "$1" --format csv campaign list; echo "exit $?"; } | sort
+  "$D" --db "$1" --format csv campaign send-list SPRING --reason test; echo "exit $?"
+  "$D" --db "$1" --format csv campaign send-list PTS --channel marketing_email --reason test; echo "exit $?"
+  "$D" --db "$1" --format csv campaign results SPRING --as-of 2025-06-01; echo "exit $?"
+  "$D" --db "$1" --format json campaign results PTS --as-of 2025-06-01; echo "exit $?"
+  "$D" --db "$1" campaign results NOPE; echo "exit $?"
+  "$D" --db "$1" --format json customer show "$C"; echo "exit $?"
+}
+campaign_steps "$S" 2>&1 | sed -E 's/\b[2-9A-HJKMNP-Z]{11}\b/CODE/g' > "$WORK/campaigns.sqlite"
+campaign_steps "$P" 2>&1 | sed -E 's/\b[2-9A-HJKMNP-Z]{11}\b/CODE/g' > "$WORK/campaigns.pg"
+grep -q '^SPRING,.*,launched,' "$WORK/campaigns.pg" && pass "campaigns launched on PostgreSQL" ||
+  fail "campaigns on PostgreSQL" "$(head -30 "$WORK/campaigns.pg")"
+expect_same "campaigns: the same answers on both stores" "$WORK/campaigns.sqlite" "$WORK/campaigns.pg"
+
 
 # 20 processes redeem one single-use code at once: exactly one wins. Ten customers redeem their
 # own codes of a coupon limited to 3 redemptions at once: exactly 3 win.
@@ -335,6 +388,121 @@ grep -q '^-130,20,' "$WORK/points.pg" || grep -q ',-130,20,' "$WORK/points.pg" &
   pass "points burned on PostgreSQL" || fail "points on PostgreSQL" "$(cat "$WORK/points.pg")"
 expect_same "points: the same answers on both stores" "$WORK/points.sqlite" "$WORK/points.pg"
 
+# An order's earn, its reversal (twice: refused), the expiry sweep (twice: once) and the
+# ledger's reports: the statement, the liability and the ranking, the same on both stores.
+points_more() {   # DB
+  "$D" --db "$1" --format csv points earn --order "$ORDER_C"; echo "exit $?"
+  "$D" --db "$1" points earn --order "$ORDER_C"; echo "exit $?"
+  "$D" --db "$1" points earn --order NO-SUCH-ORDER; echo "exit $?"
+  "$D" --db "$1" --format csv points earn --order "$ORDER_OTHER" --multiplier 1500; echo "exit $?"
+  "$D" --db "$1" --format csv points reverse --order "$ORDER_C" --reason returned; echo "exit $?"
+  "$D" --db "$1" points reverse --order "$ORDER_C"; echo "exit $?"
+  "$D" --db "$1" points reverse --order "$O_NONE"; echo "exit $?"
+  for day in 2025-06-30 2027-06-30 2027-06-30; do
+    "$D" --db "$1" --format csv points expire --as-of $day; echo "exit $?"
+  done
+  for fmt in table csv json; do "$D" --db "$1" --format $fmt points statement "$C"; echo "exit $?"; done
+  "$D" --db "$1" --format csv points statement "$OTHER"; echo "exit $?"
+  "$D" --db "$1" points statement NOPE; echo "exit $?"
+  for day in 2025-03-01 2027-07-01; do
+    "$D" --db "$1" --format csv points liability --as-of $day; echo "exit $?"
+    "$D" --db "$1" --format csv points balance --top 5 --as-of $day; echo "exit $?"
+  done
+  "$D" --db "$1" --format json points balance --top 0 --as-of 2025-03-01; echo "exit $?"
+}
+O_NONE=$(pg_psql "SELECT order_id FROM orders WHERE customer_id = '$C' ORDER BY order_id DESC LIMIT 1" shop)
+points_more "$S" > "$WORK/points_more.sqlite" 2>&1
+points_more "$P" > "$WORK/points_more.pg" 2>&1
+grep -q ',reverse,-[0-9]*,[0-9]*,,order,.*,returned,system$' "$WORK/points_more.pg" &&
+  grep -q ',expire,-[0-9]*,[0-9]*,,lot,[0-9]*,,expired,system$' "$WORK/points_more.pg" && pass "order earns, reversals, expiry and points reports on PostgreSQL" ||
+  fail "points reports on PostgreSQL" "$(head -40 "$WORK/points_more.pg")"
+expect_same "order earns, reversals, expiry and points reports: the same on both stores" \
+  "$WORK/points_more.sqlite" "$WORK/points_more.pg"
+
+# Stored models: churn models trained on each store (the same features and seed, one thread),
+# listed, shown, scored and reported, the same on both stores (times cut); then 4 trainings at
+# once with one Idempotency-Key on PostgreSQL store one model, the others replayed. Here, before
+# the bursts below write points to PostgreSQL alone (a feature's note would differ).
+FEATURES=recency_days,frequency,monetary,avg_order_value,tenure_days,ipt_mean_days,channel_breadth
+model_steps() {   # DB
+  "$D" --db "$1" --format csv churn train --as-of 2025-06-30 --features "$FEATURES" --algorithm logistic; echo "exit $?"
+  "$D" --db "$1" --format csv churn train --as-of 2025-06-30 --features "$FEATURES" --threads 1 --seed 3 --trees 20; echo "exit $?"
+  "$D" --db "$1" --format csv model list; echo "exit $?"
+  "$D" --db "$1" --format json model show 2; echo "exit $?"
+  "$D" --db "$1" --format csv churn score --top 10; echo "exit $?"
+  "$D" --db "$1" --format csv churn score --model 1 --distribution; echo "exit $?"
+  "$D" --db "$1" --format csv churn report --model 2; echo "exit $?"
+  "$D" --db "$1" model show 99; echo "exit $?"
+}
+# times, the OS user and the count of customers without orders cut (the two servers above
+# created two on PostgreSQL alone)
+model_cut() {
+  sed -E -e 's/20[0-9]{2}-[0-9]{2}-[0-9]{2}[T ][0-9:]{8}(Z|[+-][0-9:]{5})?/TIME/g' -e "s/\b$(id -un)\b/USER/g" \
+    -e 's/[0-9]+ customers without an order/N customers without an order/g'
+}
+model_steps "$S" 2>&1 | model_cut > "$WORK/models.sqlite"
+model_steps "$P" 2>&1 | model_cut > "$WORK/models.pg"
+grep -q '^2,churn,xgboost,' "$WORK/models.pg" && ! grep -q 'not available' "$WORK/models.pg" &&
+  pass "churn models trained, stored and scored on PostgreSQL" ||
+  fail "stored models on PostgreSQL" "$(head -30 "$WORK/models.pg")"
+expect_same "stored models: the same answers on both stores" "$WORK/models.sqlite" "$WORK/models.pg"
+for i in 1 2 3 4; do
+  ( "$D" --db "$P" -q churn train --as-of 2025-06-30 --features "$FEATURES" --algorithm logistic --idempotency-key train-1 \
+      > /dev/null 2> "$WORK/train.$i.err"; echo $? > "$WORK/train.$i.rc" ) &
+done
+wait
+failed=$(cat "$WORK"/train.*.rc | grep -vc '^0$')
+models=$(pg_psql "SELECT count(*) FROM models" shop)
+"$D" --db "$S" -q churn train --as-of 2025-06-30 --features "$FEATURES" --algorithm logistic \
+  --idempotency-key train-1 > /dev/null   # the same third model on SQLite, for the cards below
+[ "$failed" = 0 ] && [ "$models" = 3 ] &&
+  pass "4 simultaneous trainings with one key: all succeed, one model stored" ||
+  fail "4 trainings with one key: $failed failed, $models models (2 before)" "$(cat "$WORK"/train.*.err | sort | uniq -c)"
+
+# 10 processes earn one order's points at once, then 10 reverse that earn at once: one of each
+# wins, the others are told it was done already. 4 expiry sweeps at once expire each lot once.
+BO=$(pg_psql "SELECT order_id FROM orders WHERE total >= 1000 AND customer_id NOT IN ('$C', '$OTHER') ORDER BY order_id DESC LIMIT 1" shop)
+for step in earn reverse; do
+  for i in $(seq 1 10); do
+    ( "$D" --db "$P" -q points $step --order "$BO" > /dev/null 2> "$WORK/$step.$i.err"
+      echo $? > "$WORK/$step.$i.rc" ) &
+  done
+  wait
+done
+won=$(cat "$WORK"/earn.*.rc | grep -c '^0$'); refused=$(grep -l "has earned its points already" "$WORK"/earn.*.err | wc -l)
+[ "$won" = 1 ] && [ "$refused" = 9 ] && pass "10 simultaneous earns of one order: one earns, nine refused" ||
+  fail "10 simultaneous earns of one order: $won won, $refused refused" "$(cat "$WORK"/earn.*.err | sort | uniq -c)"
+won=$(cat "$WORK"/reverse.*.rc | grep -c '^0$'); refused=$(grep -l "was reversed already" "$WORK"/reverse.*.err | wc -l)
+[ "$won" = 1 ] && [ "$refused" = 9 ] && pass "10 simultaneous reversals of one earn: one reverses, nine refused" ||
+  fail "10 simultaneous reversals: $won won, $refused refused" "$(cat "$WORK"/reverse.*.err | sort | uniq -c)"
+for c in $(pg_psql "SELECT customer_id FROM customers ORDER BY customer_id COLLATE \"C\" LIMIT 12" shop); do
+  "$D" --db "$P" -q points earn --customer "$c" --points 40 --source manual --reason old --date 2019-01-01 > /dev/null
+done
+open=$(pg_psql "SELECT count(*) FROM points_lots WHERE remaining > 0 AND expires_on <= 20000" shop)
+for i in 1 2 3 4; do
+  ( "$D" --db "$P" --format csv points expire --as-of 2024-12-31 > "$WORK/sweep.$i.out" 2> "$WORK/sweep.$i.err"
+    echo $? > "$WORK/sweep.$i.rc" ) &
+done
+wait
+swept=$(cat "$WORK"/sweep.*.out | grep -E '^[0-9]+,' | cut -d, -f1 | paste -sd+ | bc)
+twice=$(pg_psql "SELECT count(*) FROM (SELECT source_id FROM points_movements WHERE kind = 'expire' GROUP BY source_id HAVING count(*) > 1) t" shop)
+[ "$open" -gt 0 ] && [ "$swept" = "$open" ] && [ "$twice" = 0 ] && ! grep -qv '^0$' "$WORK"/sweep.*.rc &&
+  pass "4 simultaneous expiry sweeps: each of $open lots expired once" ||
+  fail "4 sweeps: $swept swept of $open, $twice lots twice" "$(cat "$WORK"/sweep.*.err "$WORK"/sweep.*.out)"
+
+# 6 processes launch one campaign at once: one launches it, five are told it was launched.
+"$D" --db "$P" -q campaign create RUSH --points 10 --control-share 50% > /dev/null
+for i in 1 2 3 4 5 6; do
+  ( "$D" --db "$P" -q campaign launch RUSH > /dev/null 2> "$WORK/launch.$i.err"; echo $? > "$WORK/launch.$i.rc" ) &
+done
+wait
+won=$(cat "$WORK"/launch.*.rc | grep -c '^0$'); refused=$(grep -l "launched already" "$WORK"/launch.*.err | wc -l)
+members=$(pg_psql "SELECT count(*) FROM campaign_members WHERE campaign_id = 'RUSH'" shop)
+customers=$(pg_psql "SELECT count(*) FROM customers" shop)
+[ "$won" = 1 ] && [ "$refused" = 5 ] && [ "$members" -gt 0 ] && [ "$members" -le "$customers" ] &&
+  pass "6 simultaneous launches of one campaign: one launches ($members members), five refused" ||
+  fail "6 simultaneous launches: $won launched, $refused refused, $members members" "$(cat "$WORK"/launch.*.err | sort | uniq -c)"
+
 # 20 processes burn 7 points each from one customer's 100 at once: 14 pass, 6 are refused, the
 # ledger has every burn that passed and the balance never goes below 0.
 "$D" --db "$P" -q points earn --customer "$OTHER" --points 100 --source manual --reason seed > /dev/null
@@ -353,8 +521,9 @@ left=$(pg_psql "SELECT sum(points) FROM points_movements WHERE customer_id = '$O
 
 # Through two `serve` processes on one database: 20 simultaneous burns of 7 from 100 (14 pass,
 # 6 are refused with 409), and 10 simultaneous retries of one burn with one Idempotency-Key
-# (all answered 201, one movement written).
-THIRD=$(pg_psql "SELECT customer_id FROM customers WHERE customer_id NOT IN ('$C', '$OTHER') ORDER BY customer_id COLLATE \"C\" LIMIT 1" shop)
+# (all answered 201, one movement written). The customer has had no points before (the
+# campaigns above gave some to others).
+THIRD=$(pg_psql "SELECT customer_id FROM customers WHERE customer_id NOT IN ('$C', '$OTHER') AND customer_id NOT IN (SELECT customer_id FROM points_movements) ORDER BY customer_id COLLATE \"C\" LIMIT 1" shop)
 "$D" --db "$P" -q points earn --customer "$THIRD" --points 100 --source manual --reason seed > /dev/null
 DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
   DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
@@ -638,3 +807,221 @@ again=$("$D" --db "$R" --format csv followup schedule --as-of 2025-12-31 --rules
 [ "$tasks" -gt 0 ] && [ "$created" = "$tasks" ] && [ "$again" = 0 ] && ! grep -qv '^0$' "$WORK"/schedule.*.rc &&
   pass "4 simultaneous schedulers: each of $tasks tasks created once, none failed" ||
   fail "4 schedulers: $created created, $tasks stored, $again on a fifth run" "$(cat "$WORK"/schedule.*.err)"
+
+# Moments of truth: visits imported (drawn here, seeded: 400 visits rating the 8 moments of the
+# default cycle on 1-5), the reports, a visit recorded (again: refused; its key again: replayed)
+# and the reports after it, the same on both stores.
+python3 - "$WORK/csv/customers.csv" "$WORK/mot" <<'PY'
+import csv, random, sys
+customers = [r["customer_id"] for r in csv.DictReader(open(sys.argv[1]))]
+moments = ["booking_call", "parking", "reception", "waiting", "consultation", "treatment",
+           "payment", "follow_up_call"]
+rng = random.Random(14)
+with open(sys.argv[2] + "_visits.csv", "w", newline="") as v, \
+     open(sys.argv[2] + "_ratings.csv", "w", newline="") as r:
+    vw, rw = csv.writer(v), csv.writer(r)
+    vw.writerow(["visit_id", "customer_id", "visited_on", "nps", "staff_id"])
+    rw.writerow(["visit_id", "moment", "score"])
+    for n in range(400):
+        vid, mood = f"MV{n:04d}", rng.random()
+        vw.writerow([vid, rng.choice(customers), f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                     "" if n % 9 == 0 else min(10, int(mood * 11 + rng.random())), ""])
+        for m in moments:
+            if rng.random() < 0.8:
+                rw.writerow([vid, m, min(5, 1 + int(mood * 4 + rng.random() * 1.5))])
+PY
+for db in "$S" "$P"; do
+  "$D" --db "$db" -q import mot_visits "$WORK/mot_visits.csv" && "$D" --db "$db" -q import mot_ratings "$WORK/mot_ratings.csv" ||
+    fail "the MOT visits import into $db"
+done
+mot_steps() {   # DB
+  for r in cycle score weakest drivers; do "$D" --db "$1" --format csv mot $r; echo "exit $?"; done
+  "$D" --db "$1" --format csv mot visits --top 20; echo "exit $?"
+  "$D" --db "$1" --format json mot score --as-of 2025-06-30; echo "exit $?"
+  "$D" --db "$1" --format csv mot record --visit V-E2E --customer "$C" --rating waiting=3 \
+    --rating 상담=5 --date 2025-12-20 --nps 9 --idempotency-key mot-1; echo "exit $?"
+  "$D" --db "$1" --format csv mot record --visit V-E2E --customer "$C" --rating waiting=3 \
+    --rating 상담=5 --date 2025-12-20 --nps 9 --idempotency-key mot-1; echo "exit $?"
+  "$D" --db "$1" mot record --visit V-E2E --customer "$C" --rating waiting=1; echo "exit $?"
+  "$D" --db "$1" mot record --visit V-E2E-2 --customer NOBODY --rating waiting=1; echo "exit $?"
+  for r in score weakest drivers; do "$D" --db "$1" --format csv mot $r; echo "exit $?"; done
+  "$D" --db "$1" --format json mot visits --top 5; echo "exit $?"
+}
+mot_steps "$S" > "$WORK/mot.sqlite" 2>&1
+mot_steps "$P" > "$WORK/mot.pg" 2>&1
+grep -q '^V-E2E,' "$WORK/mot.pg" && ! grep -q 'not available' "$WORK/mot.pg" &&
+  pass "moments of truth on PostgreSQL: reports and a visit recorded" ||
+  fail "moments of truth on PostgreSQL" "$(head -30 "$WORK/mot.pg")"
+expect_same "moments of truth: the same answers on both stores" "$WORK/mot.sqlite" "$WORK/mot.pg"
+
+# 10 processes record one new visit at once: one records it, nine are told it is recorded
+# already, and it has its two ratings once.
+for i in $(seq 1 10); do
+  ( "$D" --db "$P" -q mot record --visit V-RACE --customer "$C" --rating waiting=4 --rating 상담=2 \
+      > /dev/null 2> "$WORK/mot.$i.err"; echo $? > "$WORK/mot.$i.rc" ) &
+done
+wait
+won=$(cat "$WORK"/mot.*.rc | grep -c '^0$'); refused=$(grep -l "is recorded already" "$WORK"/mot.*.err | wc -l)
+ratings=$(pg_psql "SELECT count(*) FROM mot_ratings WHERE visit_id = 'V-RACE'" shop)
+[ "$won" = 1 ] && [ "$refused" = 9 ] && [ "$ratings" = 2 ] &&
+  pass "10 simultaneous records of one visit: one records it, nine refused, 2 ratings" ||
+  fail "10 simultaneous records of one visit: $won won, $refused refused, $ratings ratings" \
+    "$(cat "$WORK"/mot.*.err | sort | uniq -c)"
+
+# Customer value: survey answers imported (again: nothing changes; a bad file: nothing written),
+# the scores, reliability, drivers and grid, the same on both stores. The answers are drawn
+# here, seeded, for every item of the built-in survey.
+"$D" --db "$S" --format csv value items > "$WORK/value_items.csv"
+python3 - "$WORK/value_items.csv" "$WORK/csv/customers.csv" "$WORK/value.csv" <<'PY'
+import csv, random, sys
+items = list(csv.DictReader(open(sys.argv[1])))
+customers = [r["customer_id"] for r in csv.DictReader(open(sys.argv[2]))]
+rng = random.Random(19)
+with open(sys.argv[3], "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["response_id", "customer_id", "answered_on"] + [i["item"] for i in items])
+    for n, c in enumerate(customers[:240]):
+        lean = rng.random()
+        w.writerow([f"V{n:04d}", c, f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}"] +
+                   [min(int(i["scale_max"]), int(i["scale_min"]) + int(lean * (int(i["scale_max"]) - int(i["scale_min"]) + 1) * rng.random() + rng.random()))
+                    for i in items])
+PY
+head -2 "$WORK/value.csv" > "$WORK/value_bad.csv"
+echo "V9999,NOBODY,2025-06-01$(head -2 "$WORK/value.csv" | tail -1 | cut -d, -f4- | sed 's/^/,/')" >> "$WORK/value_bad.csv"
+value_steps() {   # DB
+  "$D" --db "$1" value import "$WORK/value_bad.csv"; echo "exit $?"
+  "$D" --db "$1" value import "$WORK/value.csv"; echo "exit $?"
+  "$D" --db "$1" -q value import "$WORK/value.csv"; echo "exit $?"
+  for r in scores reliability drivers grid; do "$D" --db "$1" --format csv value $r; echo "exit $?"; done
+  "$D" --db "$1" --format json value drivers --outcome nps; echo "exit $?"
+  "$D" --db "$1" --format csv value grid --by segment; echo "exit $?"
+  "$D" --db "$1" --format csv value scores --customer "$C"; echo "exit $?"
+  "$D" --db "$1" value scores --customer NOBODY; echo "exit $?"
+}
+value_steps "$S" > "$WORK/value.sqlite" 2>&1
+value_steps "$P" > "$WORK/value.pg" 2>&1
+grep -q '^emotional,' "$WORK/value.pg" && ! grep -q 'not available' "$WORK/value.pg" &&
+  pass "customer value on PostgreSQL: imported and analysed" ||
+  fail "customer value on PostgreSQL" "$(head -30 "$WORK/value.pg")"
+expect_same "customer value: the same answers on both stores" "$WORK/value.sqlite" "$WORK/value.pg"
+
+# 6 processes import (replace) the same 20 responses at once: every import succeeds and each
+# response has its answers once.
+head -21 "$WORK/value.csv" > "$WORK/value20.csv"
+for i in 1 2 3 4 5 6; do
+  ( "$D" --db "$P" -q value import "$WORK/value20.csv" > /dev/null 2> "$WORK/vimp.$i.err"
+    echo $? > "$WORK/vimp.$i.rc" ) &
+done
+wait
+failed=$(cat "$WORK"/vimp.*.rc | grep -vc '^0$')
+answers=$(pg_psql "SELECT count(*) FROM value_answers WHERE response_id < 'V0020'" shop)
+expected=$(( 20 * ($(head -1 "$WORK/value.csv" | tr , '\n' | wc -l) - 3) ))
+[ "$failed" = 0 ] && [ "$answers" = "$expected" ] &&
+  pass "6 simultaneous imports of 20 responses: all succeed, $answers answers once" ||
+  fail "6 simultaneous imports: $failed failed, $answers answers of $expected" "$(cat "$WORK"/vimp.*.err | sort | uniq -c)"
+
+# The service-profit chain: staff surveys imported (drawn here, seeded: 6 responses of 5 items
+# per site of the orders), `staff chain` the same on both stores; then 12 simultaneous API
+# writes of one new response through two servers: one 201, eleven 409, its answers once.
+python3 - "$WORK/csv/orders.csv" "$WORK/staff_surveys.csv" <<'PY'
+import csv, random, sys
+sites = sorted({r["site"] for r in csv.DictReader(open(sys.argv[1])) if r["site"]})
+rng = random.Random(21)
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["response_id", "item", "site", "staff_id", "answered_on", "score", "scale_min", "scale_max"])
+    for s, site in enumerate(sites):
+        mood = rng.random()
+        for n in range(6):
+            for item in ["pride", "tools", "training", "recognition", "workload"]:
+                w.writerow([f"S{s:02d}-{n}", item, site, "", f"2025-{1 + n:02d}-15",
+                            min(5, 1 + int(mood * 4 + rng.random() * 1.5)), 1, 5])
+PY
+for db in "$S" "$P"; do
+  "$D" --db "$db" -q import staff_surveys "$WORK/staff_surveys.csv" || fail "the staff surveys import into $db"
+done
+staff_steps() {   # DB
+  for fmt in table csv json; do "$D" --db "$1" --format $fmt staff chain; echo "exit $?"; done
+  "$D" --db "$1" --format csv staff chain --as-of 2025-03-31 --min-responses 2; echo "exit $?"
+}
+staff_steps "$S" > "$WORK/staff.sqlite" 2>&1
+staff_steps "$P" > "$WORK/staff.pg" 2>&1
+grep -q 'Seoul' "$WORK/staff.pg" && ! grep -q 'not available' "$WORK/staff.pg" &&
+  pass "the service-profit chain on PostgreSQL" || fail "staff chain on PostgreSQL" "$(head -30 "$WORK/staff.pg")"
+expect_same "the service-profit chain: the same answers on both stores" "$WORK/staff.sqlite" "$WORK/staff.pg"
+DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
+  DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
+trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.pg")
+python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/staff/surveys" \
+  '{"response_id": "S-RACE", "site": "Online", "answered_on": "2025-06-01", "scale_min": 1, "scale_max": 5, "answers": {"pride": 4, "tools": 2}}' \
+  12 > "$WORK/last.json" 2>&1
+answers=$(pg_psql "SELECT count(*) FROM staff_surveys WHERE response_id = 'S-RACE'" shop)
+expect_json "two servers: 12 simultaneous writes of one staff survey response, one 201 and eleven 409" \
+  "j['statuses'] == [201] + [409] * 11 and $answers == 2"
+unset HAMMER_TOKEN
+SERVER_PID=$PID1; stop_server
+SERVER_PID=$PID2; stop_server
+trap 'pg_stop; rm -rf "$WORK"' EXIT
+
+# The audit trail: written by the commands, listed, verified and pruned, the same on both stores
+# (fresh ones, so both hold the same entries; times and hashes, which hold the times, cut). The
+# prune runs with its clock 800 days ahead (helpers/clock_ahead.c), so it cuts what the default
+# 730 days do not keep.
+cc -shared -fPIC -o "$WORK/clock_ahead.so" "$ROOT/tests/e2e/helpers/clock_ahead.c" ||
+  fail "the clock helper builds"
+AHEAD="env LD_PRELOAD=$WORK/clock_ahead.so DANGOL_TEST_CLOCK_AHEAD=69120000"
+SA="$WORK/audit.db"
+PA=$(pg_newdb audit)
+audit_steps() {   # DB
+  "$D" --db "$1" -q init --currency KRW
+  for e in staff customers; do "$D" --db "$1" -q import $e "$WORK/csv/$e.csv"; done
+  "$D" --db "$1" audit verify; echo "exit $?"
+  "$D" --db "$1" export customers --reason "year-end mailing" --output /dev/null; echo "exit $?"
+  "$D" --db "$1" -q points earn --customer "$C" --points 30 --source manual --reason welcome; echo "exit $?"
+  "$D" --db "$1" -q points earn --customer "$OTHER" --points 20 --source manual --reason welcome; echo "exit $?"
+  for fmt in csv json; do "$D" --db "$1" --format $fmt audit list; echo "exit $?"; done
+  "$D" --db "$1" --format csv audit list --customer "$C"; echo "exit $?"
+  "$D" --db "$1" --format csv audit list --customer NOBODY; echo "exit $?"
+  "$D" --db "$1" --format csv audit list --since 2099-01-01; echo "exit $?"
+  "$D" --db "$1" --format csv audit list --limit 1; echo "exit $?"
+  "$D" --db "$1" --format csv audit list --user "$(id -un)" --since 2020-01-01; echo "exit $?"
+  "$D" --db "$1" audit verify; echo "exit $?"
+  "$D" --db "$1" audit prune; echo "exit $?"
+  $AHEAD "$D" --db "$1" audit prune; echo "exit $?"
+  "$D" --db "$1" -q points earn --customer "$C" --points 5 --source manual --reason after; echo "exit $?"
+  "$D" --db "$1" --format csv audit list; echo "exit $?"
+  "$D" --db "$1" --format json audit verify; echo "exit $?"
+}
+# the times (at, 10 digits or a date-time), the hashes (64 hex digits) and the OS user cut
+audit_cut() {
+  sed -E -e 's/[0-9a-f]{64}/HASH/g' -e 's/20[0-9]{2}-[0-9]{2}-[0-9]{2}[T ][0-9:]{8}(Z|[+-][0-9:]{5})?/TIME/g' \
+    -e 's/\b1[0-9]{9}\b/TIME/g' -e "s/\b$(id -un)\b/USER/g"
+}
+audit_steps "$SA" 2>&1 | audit_cut > "$WORK/audit.sqlite"
+audit_steps "$PA" 2>&1 | audit_cut > "$WORK/audit.pg"
+grep -q 'audit.prune' "$WORK/audit.pg" && ! grep -q 'not available' "$WORK/audit.pg" &&
+  pass "the audit trail listed, verified and pruned on PostgreSQL" ||
+  fail "the audit trail on PostgreSQL" "$(head -40 "$WORK/audit.pg")"
+expect_same "the audit trail: the same answers on both stores" "$WORK/audit.sqlite" "$WORK/audit.pg"
+# 4 prunes (their clocks ahead) and 10 audited writes at once on PostgreSQL: every prune and
+# write succeeds, the chain verifies, and the anchors' entries plus those left are every id given.
+"$D" --db "$PA" -q audit prune > /dev/null
+for c in $(pg_psql "SELECT customer_id FROM customers ORDER BY customer_id COLLATE \"C\" LIMIT 10" audit); do
+  ( "$D" --db "$PA" -q points earn --customer "$c" --points 1 --source manual --reason race \
+      > /dev/null 2> "$WORK/race.$c.err"; echo $? > "$WORK/race.$c.rc" ) &
+done
+for i in 1 2 3 4; do
+  ( $AHEAD "$D" --db "$PA" -q audit prune > /dev/null 2> "$WORK/prune.$i.err"; echo $? > "$WORK/prune.$i.rc" ) &
+done
+wait
+failed=$(cat "$WORK"/race.*.rc "$WORK"/prune.*.rc | grep -vc '^0$')
+given=$(pg_psql "SELECT value FROM settings WHERE key = 'audit_last_id'" audit)
+held=$(pg_psql "SELECT (SELECT coalesce(sum(entries), 0) FROM auth_audit_anchor) + (SELECT count(*) FROM auth_audit)" audit)
+"$D" --db "$PA" audit verify > "$WORK/verify.out" 2>&1; verified=$?
+[ "$failed" = 0 ] && [ "$verified" = 0 ] && [ "$given" = "$held" ] &&
+  pass "4 prunes and 10 audited writes at once: all succeed, the chain verifies, $given entries given, none lost" ||
+  fail "4 prunes and 10 writes: $failed failed, verify exit $verified, $given given, $held held (lost $((given - held)))" \
+    "$(cat "$WORK"/race.*.err "$WORK"/prune.*.err "$WORK/verify.out")"
+expect_output "an entry removed from the end on PostgreSQL is named by verify" "entry [0-9]+ is missing: it was removed from the end" \
+  sh -c "'$PG_BIN/psql' -q '$PA' -c 'ALTER TABLE auth_audit DISABLE TRIGGER USER' -c 'DELETE FROM auth_audit WHERE entry_id = (SELECT max(entry_id) FROM auth_audit)' -c 'ALTER TABLE auth_audit ENABLE TRIGGER USER' && '$D' --db '$PA' audit verify 2>&1"

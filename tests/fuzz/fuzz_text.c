@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (dg_money_parse(buf, strlen(buf), digits, &m2, &err) != 0 || m2 != m)
             abort();
     }
-    int b;
+    bool b;
     dg_bool_parse(s, size, &b, &err);
     int64_t i;
     dg_int_parse(s, size, &i, &err);

@@ -3,8 +3,12 @@
 #include <stdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "dangol/demo.h"
+#include "dangol/frame.h"
+#include "dangol/frame_snapshots.h"
 #include "dangol/store.h"
 #include "support.h"
 
@@ -84,8 +88,9 @@ void test_sql(const char *path, const char *text)
 {
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
     char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db, text, NULL, NULL, &msg), SQLITE_OK, "%s", msg);
+    cr_assert_eq(sqlite3_exec(db, text, NULL, NULL, &msg), SQLITE_OK, "%s: %s", text, msg);
     sqlite3_close(db);
 }
 
@@ -100,4 +105,35 @@ int64_t test_sql_int(const char *path, const char *text)
     sqlite3_finalize(st);
     sqlite3_close(db);
     return v;
+}
+
+void test_demo_store(struct dg_store **store, const char *path, uint64_t seed, int64_t customers,
+                     bool lines)
+{
+    dg_error err;
+    dg_error_clear(&err);
+    cr_assert_eq(dg_store_open(store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
+    dg_demo_options opt;
+    dg_demo_options_init(&opt);
+    opt.seed = seed;
+    opt.n_customers = customers;
+    opt.order_lines = lines;
+    dg_demo_output out = { .store = *store };
+    cr_assert_eq(dg_demo_generate(&out, &opt, NULL, NULL, NULL, &err), 0, "%s", err.message);
+}
+
+bool test_snapshot_current(struct dg_store *store, const char *variant)
+{
+    dg_frame_snapshot_status status[8];
+    int64_t generation;
+    bool dirty;
+    size_t n;
+    dg_error err;
+    dg_error_clear(&err);
+    cr_assert_eq(dg_frame_snapshots(store, &generation, &dirty, status, 8, &n, &err), 0, "%s",
+                 err.message);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(status[i].saved.variant, variant) == 0)
+            return status[i].current;
+    return false;
 }

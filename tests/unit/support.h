@@ -2,6 +2,7 @@
 #ifndef DANGOL_TEST_SUPPORT_H
 #define DANGOL_TEST_SUPPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,5 +39,13 @@ void test_sql(const char *path, const char *text);
 
 /* The integer in the first column of the first row of the query on the store file at path. */
 int64_t test_sql_int(const char *path, const char *text);
+
+/* A new store at path with a demo business of customers (seed, with or without order lines) in
+ * *store, left open for the caller to close; the test fails if it cannot be made. */
+void test_demo_store(struct dg_store **store, const char *path, uint64_t seed, int64_t customers,
+                     bool lines);
+
+/* Whether the store's saved snapshot of variant ("orders", "orders+lines") is current. */
+bool test_snapshot_current(struct dg_store *store, const char *variant);
 
 #endif

@@ -126,11 +126,12 @@ Test(churn, labels_read_only_the_horizon_after_the_as_of_day)
 }
 
 static double *scores_of(const dg_churn_model *m, const dg_frame *fr, int32_t as_of,
-                         dg_features **fout)
+                         bool rows_on_demand, dg_features **fout)
 {
     dg_features_options fo;
     dg_features_options_init(&fo);
     fo.as_of = as_of;
+    fo.rows_on_demand = rows_on_demand;
     dg_features *f = NULL;
     cr_assert_eq(dg_features_compute(&f, fr, &fo, &err), 0, "%s", err.message);
     double *p = NULL;
@@ -170,9 +171,20 @@ Test(churn, both_algorithms_train_validate_and_round_trip, .timeout = 120)
         cr_expect_eq(back->validated, true);
         cr_expect_float_eq(back->validation[a].auc, m->validation[a].auc, 1e-15);
         dg_features *f1 = NULL, *f2 = NULL;
-        double *p1 = scores_of(m, fr, 700, &f1), *p2 = scores_of(back, fr, 700, &f2);
+        double *p1 = scores_of(m, fr, 700, false, &f1),
+               *p2 = scores_of(back, fr, 700, true, &f2);
+        /* ... also on a table of rows on demand (as `churn score` scores), whose rows are
+         * the table's to the bit */
         for (size_t r = 0; r < f1->n_rows; r++)
             cr_expect_eq(p1[r], p2[r], "row %zu: %.17g vs %.17g", r, p1[r], p2[r]);
+        cr_assert_null(f2->values);
+        cr_assert_eq(f2->n_rows, f1->n_rows);
+        double *rows = malloc(f1->n_rows * f1->n_features * sizeof *rows);
+        cr_assert_eq(dg_features_rows(f2, 0, f2->n_rows, rows), 0);
+        cr_expect_eq(memcmp(rows, f1->values, f1->n_rows * f1->n_features * sizeof *rows), 0);
+        cr_expect_eq(memcmp(f2->revenue_minor, f1->revenue_minor,
+                            f1->n_rows * sizeof *f1->revenue_minor), 0);
+        free(rows);
         dg_table *t = NULL;
         cr_expect_eq(dg_churn_metrics_table(&t, back, &err), 0);
         cr_expect_eq(dg_table_rows(t), 2);
@@ -185,7 +197,12 @@ Test(churn, both_algorithms_train_validate_and_round_trip, .timeout = 120)
         dg_table_free(t);
         cr_expect_eq(dg_churn_score_table(&t, fr, f1, p1, 5, &err), 0);
         cr_expect_eq(dg_table_rows(t), 5);
-        dg_table_free(t);
+        char *top = test_render_free(t, DG_FORMAT_CSV);
+        cr_expect_eq(dg_churn_score_table(&t, fr, f2, p2, 5, &err), 0);
+        char *top_on_demand = test_render_free(t, DG_FORMAT_CSV);
+        cr_expect_str_eq(top_on_demand, top);
+        free(top);
+        free(top_on_demand);
         /* the distribution: every customer in one band of 5 points, the shares adding to 1 */
         cr_assert_eq(dg_churn_distribution_table(&t, f1, p1, &err), 0);
         cr_assert_eq(dg_table_rows(t), DG_CHURN_BANDS);
@@ -402,9 +419,9 @@ Test(churn, cdnow_churn_model_ranks_the_holdout_as_well_as_bgnbd, .timeout = 300
     }
     dg_features *f = NULL;
     double *p_churn[DG_CHURN_N_ALGORITHMS];
-    p_churn[0] = scores_of(m[0], fr, cal_end, &f);
+    p_churn[0] = scores_of(m[0], fr, cal_end, false, &f);
     dg_features *f2 = NULL;
-    p_churn[1] = scores_of(m[1], fr, cal_end, &f2);
+    p_churn[1] = scores_of(m[1], fr, cal_end, true, &f2);
     dg_features_free(f2);
     cr_assert_eq(f->n_rows, 2357);
     uint8_t *churned = NULL;
@@ -536,7 +553,8 @@ Test(churn, stored_model_scores_the_same_and_a_key_stores_once, .timeout = 120)
     cr_expect_float_eq(info.auc, m->validation[0].auc, 1e-12);
     cr_expect_eq(loaded->n_bytes, m->n_bytes);
     dg_features *f1 = NULL, *f2 = NULL;
-    double *p1 = scores_of(m, fr, 700, &f1), *p2 = scores_of(loaded, fr, 700, &f2);
+    double *p1 = scores_of(m, fr, 700, false, &f1),
+           *p2 = scores_of(loaded, fr, 700, true, &f2);
     for (size_t r = 0; r < f1->n_rows; r++)
         cr_expect_eq(p1[r], p2[r], "row %zu", r);
     cr_expect_eq(dg_churn_model_load(&none, NULL, store, 999, &err), DG_ENOTFOUND);

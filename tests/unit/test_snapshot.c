@@ -38,14 +38,7 @@ TestSuite(snapshot, .init = setup, .fini = teardown);
 
 static void demo_store(uint64_t seed, int64_t customers, bool lines)
 {
-    cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
-    dg_demo_options opt;
-    dg_demo_options_init(&opt);
-    opt.seed = seed;
-    opt.n_customers = customers;
-    opt.order_lines = lines;
-    dg_demo_output out = { .store = store };
-    cr_assert_eq(dg_demo_generate(&out, &opt, NULL, NULL, NULL, &err), 0, "%s", err.message);
+    test_demo_store(&store, path, seed, customers, lines);
 }
 
 static dg_frame *frame(bool with_lines)
@@ -59,16 +52,7 @@ static dg_frame *frame(bool with_lines)
 /* Is the snapshot of this kind current? */
 static bool current(bool with_lines)
 {
-    dg_frame_snapshot_status status[8];
-    int64_t generation;
-    bool dirty;
-    size_t n;
-    cr_assert_eq(dg_frame_snapshots(store, &generation, &dirty, status, 8, &n, &err), 0, "%s",
-                 err.message);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(status[i].saved.variant, with_lines ? "orders+lines" : "orders") == 0)
-            return status[i].current;
-    return false;
+    return test_snapshot_current(store, with_lines ? "orders+lines" : "orders");
 }
 
 #define SAME_ARRAY(field, count)                                                              \
@@ -343,11 +327,7 @@ static void flip_byte(const char *sql_select, const char *sql_update)
 
 static void exec_sql(const char *sql)
 {
-    sqlite3 *db;
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg);
-    sqlite3_close(db);
+    test_sql(path, sql);
 }
 
 /* A flipped byte, a missing chunk or an unknown format: the snapshot is not current, the frame is

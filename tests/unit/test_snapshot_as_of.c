@@ -39,14 +39,7 @@ TestSuite(snapshot_as_of, .init = setup, .fini = teardown);
 
 static void demo_store(uint64_t seed, bool lines)
 {
-    cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
-    dg_demo_options opt;
-    dg_demo_options_init(&opt);
-    opt.seed = seed;
-    opt.n_customers = 400;
-    opt.order_lines = lines;
-    dg_demo_output out = { .store = store };
-    cr_assert_eq(dg_demo_generate(&out, &opt, NULL, NULL, NULL, &err), 0, "%s", err.message);
+    test_demo_store(&store, path, seed, 400, lines);
 }
 
 typedef struct {

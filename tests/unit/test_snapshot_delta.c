@@ -50,24 +50,12 @@ TestSuite(snapshot_delta, .init = setup, .fini = teardown);
 
 static void demo_store(uint64_t seed, int64_t customers, bool lines)
 {
-    cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
-    dg_demo_options opt;
-    dg_demo_options_init(&opt);
-    opt.seed = seed;
-    opt.n_customers = customers;
-    opt.order_lines = lines;
-    dg_demo_output out = { .store = store };
-    cr_assert_eq(dg_demo_generate(&out, &opt, NULL, NULL, NULL, &err), 0, "%s", err.message);
+    test_demo_store(&store, path, seed, customers, lines);
 }
 
 static void exec_sql(const char *text)
 {
-    sqlite3 *db;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    cr_assert_eq(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK, "%s: %s", text,
-                 sqlite3_errmsg(db));
-    sqlite3_close(db);
+    test_sql(path, text);
 }
 
 static int64_t sql_count(const char *text)
@@ -137,16 +125,7 @@ static void same_as_rows(bool lines, const char *what)
 /* Is the snapshot of this kind current? */
 static bool current(bool lines)
 {
-    dg_frame_snapshot_status status[8];
-    int64_t generation;
-    bool dirty;
-    size_t n;
-    cr_assert_eq(dg_frame_snapshots(store, &generation, &dirty, status, 8, &n, &err), 0, "%s",
-                 err.message);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(status[i].saved.variant, lines ? "orders+lines" : "orders") == 0)
-            return status[i].current;
-    return false;
+    return test_snapshot_current(store, lines ? "orders+lines" : "orders");
 }
 
 static void import(const char *entity, const char *csv, bool create_customers)

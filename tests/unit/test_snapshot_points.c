@@ -61,12 +61,7 @@ static void demo_store(int64_t customers)
 
 static void sql(const char *text)
 {
-    sqlite3 *db;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    cr_assert_eq(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK, "%s: %s", text,
-                 sqlite3_errmsg(db));
-    sqlite3_close(db);
+    test_sql(path, text);
 }
 
 typedef struct {

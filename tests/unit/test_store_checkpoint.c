@@ -4,6 +4,7 @@
  * starts the log again from its beginning; due NULL gives the writer its own checkpoints back. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "dangol/store.h"
@@ -16,19 +17,24 @@ static void due(void *ctx)
     (*(int *)ctx)++;
 }
 
-/* Writes n customers in one transaction (about n / 40 pages of the log). */
+/* Writes n customers with 200-byte names in one transaction (about n / 16 pages of the log). */
 static void write_customers(dg_store *store, int from, int n)
 {
     dg_error err;
     const dg_entity *customers = dg_entity_find("customers");
     dg_value row[32];
-    char id[32];
+    char id[32], name[201];
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
     cr_assert_eq(dg_store_begin(store, &err), 0, "%s", err.message);
     for (int i = from; i < from + n; i++) {
         for (size_t c = 0; c < customers->n_columns; c++)
             row[c] = (dg_value){ .is_null = true };
         snprintf(id, sizeof id, "C%08d", i);
         row[0] = (dg_value){ .u.s = id };
+        for (size_t c = 0; c < customers->n_columns; c++)
+            if (strcmp(customers->columns[c].name, "name") == 0)
+                row[c] = (dg_value){ .u.s = name };
         cr_assert_eq(dg_store_put(store, customers, row, &err), 0, "%s", err.message);
     }
     cr_assert_eq(dg_store_commit(store, &err), 0, "%s", err.message);

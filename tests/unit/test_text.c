@@ -259,17 +259,17 @@ Test(text, money_format_round_trips)
 
 Test(text, booleans_including_korean)
 {
-    int v;
+    bool v;
     dg_error e;
     const char *yes[] = { "1", "true", "TRUE", "Yes", "y", "T", "예", "네" };
     const char *no[] = { "0", "false", "No", "N", "f", "아니오", "아니요" };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
         cr_assert_eq(dg_bool_parse(yes[i], strlen(yes[i]), &v, &e), 0, "%s", yes[i]);
-        cr_assert_eq(v, 1);
+        cr_assert(v);
     }
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
         cr_assert_eq(dg_bool_parse(no[i], strlen(no[i]), &v, &e), 0, "%s", no[i]);
-        cr_assert_eq(v, 0);
+        cr_assert(!v);
     }
     cr_assert_eq(dg_bool_parse("maybe", 5, &v, &e), DG_EPARSE);
     cr_assert(strstr(e.message, "예/아니오"), "%s", e.message);

@@ -155,7 +155,7 @@ typedef struct dg__mixing_pair {
  * limit (both parameters large), sets their standard errors to NAN and res->converged (the
  * limiting model is the fit); returns how many. */
 int dg__mixing_limits(dg__mle_result *res, const dg__mixing_pair *pairs, int n_pairs,
-                      dg_btyd_limit *limits);
+                      dg_fit_limit *limits);
 
 /* ---- per-model likelihoods (bgnbd.c, paretonbd.c, bgbb.c) ---- */
 double dg__bgnbd_loglik_pack(const double *p, double *grad, void *pack);

@@ -21,7 +21,7 @@
 #define RAN_OUT 1e7
 
 int dg__mixing_limits(dg__mle_result *res, const dg__mixing_pair *pairs, int n_pairs,
-                      dg_btyd_limit *limits)
+                      dg_fit_limit *limits)
 {
     int n = 0, ran_out = 0;
     for (int k = 0; k < n_pairs; k++)
@@ -34,7 +34,7 @@ int dg__mixing_limits(dg__mle_result *res, const dg__mixing_pair *pairs, int n_p
             continue;
         double value = pairs[k].kind == DG__MIX_BETA ? u / (u + v)
                      : pairs[k].kind == DG__MIX_GAMMA ? u / v : v / u;
-        limits[n++] = (dg_btyd_limit){pairs[k].first, pairs[k].second, pairs[k].name, value};
+        limits[n++] = (dg_fit_limit){pairs[k].first, pairs[k].second, pairs[k].name, value};
         res->se[pairs[k].first] = res->se[pairs[k].second] = NAN;
     }
     if (n > 0)

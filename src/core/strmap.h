@@ -1,13 +1,16 @@
-/* Private to the frame: a string -> uint32 hash map (open addressing, linear probing, FNV-1a)
+/* Private to the library: a string -> uint32 hash map (open addressing, linear probing, FNV-1a)
  * whose keys are borrowed from an owner that outlives the map (a dictionary's values, the
- * frame's customer ids, the builder's string arena), and the dictionary helpers built on it. */
-#ifndef DANGOL_FRAME_STRMAP_H
-#define DANGOL_FRAME_STRMAP_H
+ * frame's customer ids, a string arena), and a bump allocator for such keys. The frame's
+ * dictionaries are built on it (frame/dict.h). The import keeps its own key set
+ * (ingest/keyset.h: keys of any bytes, owned by the set, in less than half the memory) and the
+ * CLV log reader its id index (ingest/clv_files.c: 4-byte slots into one block of ids), both
+ * measured against this map (BENCHMARKS.md, "Key sets"). */
+#ifndef DANGOL_CORE_STRMAP_H
+#define DANGOL_CORE_STRMAP_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dangol/frame.h"
 
 typedef struct dg__strmap dg__strmap;
 
@@ -33,12 +36,6 @@ dg__strmap *dg__strmap_renumbered(const dg__strmap *m, const uint32_t *to, size_
  * char * at byte offset `at` of the i-th element of size `size` from base (an array of ids, or
  * of records holding one). */
 int64_t dg__sorted_find(const void *base, size_t n, size_t size, size_t at, const char *key);
-
-/* A dictionary holding only code 0 (""). 0 or DG_ENOMEM. */
-int dg__dict_init(dg_dict *d);
-void dg__dict_free(dg_dict *d);
-/* Code of value, adding it if new; NULL and "" are code 0. 0 or DG_ENOMEM. */
-int dg__dict_intern(dg_dict *d, const char *value, uint32_t *code);
 
 /* A bump allocator for many small strings freed together. */
 typedef struct dg__arena {
