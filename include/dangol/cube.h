@@ -38,12 +38,15 @@ typedef enum {
 } dg_cube_key;
 
 /* The fact columns, borrowed: they must outlive the cube. Orders are grouped by customer
- * (order_customer nondecreasing) and lines by order (line_order nondecreasing), which is the
- * frame's CSR layout; dg_cube_new checks it. */
+ * (order_customer nondecreasing, or customer_order_start) and lines by order (line_order
+ * nondecreasing), which is the frame's CSR layout; dg_cube_new checks it. */
 typedef struct dg_cube_facts {
     size_t n_customers;
     size_t n_orders;
-    const uint32_t *order_customer;     /* [n_orders] customer index */
+    const uint32_t *order_customer;     /* [n_orders] customer index, or NULL when
+                                         * customer_order_start says it */
+    const size_t *customer_order_start; /* [n_customers + 1] customer c's orders are
+                                         * [start[c], start[c + 1]), or NULL */
     const int32_t *order_day;           /* [n_orders] days since the epoch */
     const int64_t *order_revenue_minor; /* [n_orders] order total */
     const int32_t *order_units;         /* [n_orders] or NULL (0 units) */
@@ -194,6 +197,11 @@ int dg_cube_query_table(dg_table **out, const dg_cube *cube, const dg_cube_query
  * dg_cube_free. */
 int dg_cube_from_frame(dg_cube **out, const dg_frame *frame, const dg_rfm_segment_map *segments,
                        const dg_stage_rules *rules, dg_error *err);
+/* The same without the dimensions segment, stage and activity when ladder is false (they cost an
+ * RFM and a stage pass over every customer): for one query known not to name them. */
+int dg_cube_from_frame_of(dg_cube **out, const dg_frame *frame,
+                          const dg_rfm_segment_map *segments, const dg_stage_rules *rules,
+                          bool ladder, dg_error *err);
 
 /* The dimensions dg_cube_from_frame builds, in its order: the names a query on a frame's cube may
  * use, known before any cube is built (the product levels exist only with order lines). */

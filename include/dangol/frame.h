@@ -116,7 +116,9 @@ typedef struct dg_frame {
     uint32_t *referral_referred;
     int32_t *referral_day;
 
-    struct dg__strmap *customer_map;  /* private: external id -> index */
+    struct dg__strmap *customer_map;  /* private: external id -> index; NULL when customer_id
+                                       * is in increasing strcmp order (a frame read from the
+                                       * store's snapshot), searched by halves instead */
     const struct dg_frame *window_of; /* a window (dg_frame_window): the frame whose arrays it
                                        * reads; NULL for a frame that owns its arrays */
 } dg_frame;

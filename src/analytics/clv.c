@@ -1,9 +1,11 @@
 /* Customer lifetime value: turns a transaction log into the BTYD calibration summary, runs the
  * fits, and produces per-customer P(alive), expected purchases, expected spend and discounted CLV,
  * the cumulative tracking curve and holdout validation. The log is grouped by customer with a
- * counting sort (O(n)), each customer's days sorted and same-day purchases merged; the summary is
- * in continuous time (BG/NBD, MBG/NBD, Pareto/NBD) or in whole periods (BG/BB). */
+ * counting sort (O(n)) unless it already is (a frame's orders), each customer's days sorted and
+ * same-day purchases merged; the summary is in continuous time (BG/NBD, MBG/NBD, Pareto/NBD) or
+ * in whole periods (BG/BB). */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,67 +37,88 @@ typedef struct day_value {
     double value;
 } day_value;
 
+/* Transaction i as (day, value). */
+static day_value transaction(const dg_clv_transactions *tx, size_t i, double scale)
+{
+    double v = tx->value ? tx->value[i]
+             : tx->amount_minor ? (double)tx->amount_minor[i] * scale : 0.0;
+    return (day_value){tx->day[i], v};
+}
+
+/* Sorts one customer's run of n (day, value) by day and appends it to m from m->day[*out] on,
+ * same days merged. */
+static void merge_run(merged *m, size_t *out, day_value *run, size_t n)
+{
+    size_t first = *out;
+    for (size_t i = 1; i < n; i++)
+        if (run[i].day < run[i - 1].day) {
+            qsort(run, n, sizeof *run, cmp_day_value);
+            break;
+        }
+    for (size_t i = 0; i < n; i++) {
+        if (*out > first && m->day[*out - 1] == run[i].day) {
+            m->value[*out - 1] += run[i].value;
+        } else {
+            m->day[*out] = run[i].day;
+            m->value[*out] = run[i].value;
+            (*out)++;
+        }
+    }
+}
+
 static int merge_log(const dg_clv_transactions *tx, merged *m, dg_error *err)
 {
     size_t nc = tx->n_customers, n = tx->n;
     day_value *dv = NULL;
     memset(m, 0, sizeof *m);
     m->off = calloc(nc + 1, sizeof *m->off);
-    dv = malloc((n ? n : 1) * sizeof *dv);
     m->day = malloc((n ? n : 1) * sizeof *m->day);
     m->value = malloc((n ? n : 1) * sizeof *m->value);
-    if (!m->off || !dv || !m->day || !m->value) {
-        free(dv);
+    if (!m->off || !m->day || !m->value) {
         merged_free(m);
         return dg_error_set(err, DG_ENOMEM, "out of memory grouping %zu transactions", n);
     }
+    bool grouped = true;   /* already grouped by customer (a frame's orders): no scatter */
     for (size_t i = 0; i < n; i++) {
         if (tx->customer[i] >= nc) {
-            free(dv);
             merged_free(m);
             return dg_error_set(err, DG_EINVAL, "transaction %zu: customer index %u out of range "
                                 "(%zu customers)", i + 1, tx->customer[i], nc);
         }
+        grouped &= i == 0 || tx->customer[i] >= tx->customer[i - 1];
         m->off[tx->customer[i] + 1]++;
     }
-    for (size_t c = 0; c < nc; c++)
+    size_t longest = 0;
+    for (size_t c = 0; c < nc; c++) {
+        if (m->off[c + 1] > longest)
+            longest = m->off[c + 1];
         m->off[c + 1] += m->off[c];
-    size_t *fill = malloc((nc ? nc : 1) * sizeof *fill);
-    if (!fill) {
+    }
+    /* the runs by customer: in place in dv (scattered there), or one at a time in a scratch
+     * buffer of the longest */
+    dv = malloc(((grouped ? longest : n) ? (grouped ? longest : n) : 1) * sizeof *dv);
+    size_t *fill = grouped ? NULL : malloc((nc ? nc : 1) * sizeof *fill);
+    if (!dv || (!grouped && !fill)) {
         free(dv);
         merged_free(m);
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     }
-    memcpy(fill, m->off, nc * sizeof *fill);
     double scale = pow(10.0, -tx->minor_digits);
-    for (size_t i = 0; i < n; i++) {
-        double v = tx->value ? tx->value[i]
-                 : tx->amount_minor ? (double)tx->amount_minor[i] * scale : 0.0;
-        dv[fill[tx->customer[i]]++] = (day_value){tx->day[i], v};
+    if (!grouped) {
+        memcpy(fill, m->off, nc * sizeof *fill);
+        for (size_t i = 0; i < n; i++)
+            dv[fill[tx->customer[i]]++] = transaction(tx, i, scale);
+        free(fill);
     }
-    free(fill);
-    /* sort each customer's days and merge equal days; compact in place */
+    /* sort each customer's days and merge equal days */
     size_t out = 0;
     for (size_t c = 0; c < nc; c++) {
         size_t lo = m->off[c], hi = m->off[c + 1];
-        int sorted = 1;
-        for (size_t i = lo + 1; i < hi; i++)
-            if (dv[i].day < dv[i - 1].day) {
-                sorted = 0;
-                break;
-            }
-        if (!sorted)
-            qsort(dv + lo, hi - lo, sizeof *dv, cmp_day_value);
+        day_value *run = grouped ? dv : dv + lo;
+        for (size_t i = lo; grouped && i < hi; i++)
+            run[i - lo] = transaction(tx, i, scale);
         m->off[c] = out;
-        for (size_t i = lo; i < hi; i++) {
-            if (out > m->off[c] && m->day[out - 1] == dv[i].day) {
-                m->value[out - 1] += dv[i].value;
-            } else {
-                m->day[out] = dv[i].day;
-                m->value[out] = dv[i].value;
-                out++;
-            }
-        }
+        merge_run(m, &out, run, hi - lo);
     }
     m->off[nc] = out;
     free(dv);

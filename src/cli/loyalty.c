@@ -57,7 +57,10 @@ static int run(dg_cli *cli, int argc, char **argv)
         .config = &config, .rules = &rules, .map = map };
     dg_frame *frame = NULL;
     dg_report report = { 0 };
-    if ((code = dg_cli_load_frame(cli, as_of, true, &frame)) == 0)
+    /* loyalty reads order days, amounts and channels, and the lines' categories */
+    dg_frame_options fopts = { .as_of = as_of, .with_lines = true,
+                               .columns = DG_FRAME_ORDER_CORE | DG_FRAME_ORDER_CHANNEL };
+    if ((code = dg_cli_load_frame_of(cli, &fopts, &frame)) == 0)
         code = dg_cli_report_print(cli, dg_report_loyalty(&report, frame, &lopts, &err), &report,
                                    &err);
     dg_report_clear(&report);

@@ -58,7 +58,9 @@ static int run(dg_cli *cli, int argc, char **argv)
         .rules = &rules, .at = mig.given ? mig.to : at, .from = mig.given ? mig.from : from };
     dg_frame *frame = NULL;
     dg_report report = { 0 };
-    if ((code = dg_cli_load_frame(cli, as_of, false, &frame)) == 0)
+    /* the stages read order days only (through the offsets) among the order columns */
+    dg_frame_options fopts = { .as_of = as_of, .columns = DG_FRAME_ORDER_CORE };
+    if ((code = dg_cli_load_frame_of(cli, &fopts, &frame)) == 0)
         code = dg_cli_report_print(cli, dg_report_stage(&report, frame, &sopts, &err), &report,
                                    &err);
     dg_report_clear(&report);

@@ -166,3 +166,20 @@ void dg__arena_free(dg__arena *a)
         a->head = next;
     }
 }
+
+int64_t dg__sorted_find(const void *base, size_t n, size_t size, size_t at, const char *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *s = *(const char *const *)((const char *)base + mid * size + at);
+        int cmp = strcmp(s, key);
+        if (cmp == 0)
+            return (int64_t)mid;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}

@@ -32,6 +32,11 @@ int dg__strmap_put_new(dg__strmap *m, const char *key, uint32_t value);
 dg__strmap *dg__strmap_renumbered(const dg__strmap *m, const uint32_t *to, size_t n_kept,
                                   char *const *keys);
 
+/* Index of key among n strings in increasing strcmp order, by halves, or -1: string i is the
+ * char * at byte offset `at` of the i-th element of size `size` from base (an array of ids, or
+ * of records holding one). */
+int64_t dg__sorted_find(const void *base, size_t n, size_t size, size_t at, const char *key);
+
 /* A bump allocator for many small strings freed together. */
 typedef struct dg__arena {
     struct dg__arena_block *head;

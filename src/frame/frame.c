@@ -807,11 +807,20 @@ cleanup:
     return 0;
 }
 
+int64_t dg__frame_find_customer(const dg_frame *f, const char *customer_id)
+{
+    if (f->customer_map)
+        return dg__strmap_get(f->customer_map, customer_id);
+    /* no map: the ids are in increasing order (dg_frame.customer_map) */
+    return dg__sorted_find(f->customer_id, f->n_customers, sizeof *f->customer_id, 0,
+                           customer_id);
+}
+
 int64_t dg_frame_customer_index(const dg_frame *f, const char *customer_id)
 {
-    if (!f->customer_map || !customer_id)
+    if (!customer_id)
         return -1;
-    int64_t c = dg__strmap_get(f->customer_map, customer_id);
+    int64_t c = dg__frame_find_customer(f, customer_id);
     return c >= 0 && dg_frame_has_customer(f, (size_t)c) ? c : -1;
 }
 

@@ -8,6 +8,7 @@
  * keeps its code only when it was first used before the segment's rows, and a new value takes
  * the next code only when no existing one was first used after them (a channel first seen in
  * feedback, which is scanned later): otherwise the merge is refused, never guessed. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,18 +151,8 @@ static int coded_alloc(coded *c, size_t customers, size_t orders)
 /* Index of the segment's customer called id (they are in id order), or -1. */
 static int64_t new_customer(const dg__delta *d, const char *id)
 {
-    size_t lo = 0, hi = d->n_customers;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int cmp = strcmp(d->customers[mid].customer_id, id);
-        if (cmp == 0)
-            return (int64_t)mid;
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    return dg__sorted_find(d->customers, d->n_customers, sizeof *d->customers,
+                           offsetof(dg_frame_customer_in, customer_id), id);
 }
 
 static void earliest(int32_t *seen, int32_t day)
@@ -178,7 +169,7 @@ static int code_rows(dg_frame *f, placed p[N_PLACED], const dg__delta *d, coded 
     int rc = 0;
     for (size_t i = 0; i < d->n_customers && rc == 0; i++) {
         const dg_frame_customer_in *in = &d->customers[i];
-        if (dg__strmap_get(f->customer_map, in->customer_id) >= 0)
+        if (dg__frame_find_customer(f, in->customer_id) >= 0)
             return DG_ENOTFOUND;   /* an update, not an addition */
         const char *texts[6] = { in->region, in->gender, in->acquisition_channel, in->staff_id,
                                  in->customer_type, in->income_band };
@@ -190,7 +181,7 @@ static int code_rows(dg_frame *f, placed p[N_PLACED], const dg__delta *d, coded 
     for (size_t i = 0; i < d->n_orders && rc == 0; i++) {
         const dg_frame_order_in *in = &d->orders[i];
         int32_t day = dg_day_of(in->ordered_at);
-        int64_t at = dg__strmap_get(f->customer_map, in->customer_id);
+        int64_t at = dg__frame_find_customer(f, in->customer_id);
         if (at >= 0) {
             earliest(&f->first_seen_day[at], day);
         } else if ((at = new_customer(d, in->customer_id)) >= 0) {
@@ -266,8 +257,12 @@ static int append_customers(dg_frame *f, const dg__delta *d, coded *c)
                                f->customer_type, f->income_band };
         for (size_t j = 0; j < 6; j++)
             codes[j][k] = c->customer[i][j];
-        if (dg__strmap_put(f->customer_map, f->customer_id[k], (uint32_t)k) != 0)
-            return DG_ENOMEM;
+        if (f->customer_map) {
+            if (dg__strmap_put(f->customer_map, f->customer_id[k], (uint32_t)k) != 0)
+                return DG_ENOMEM;
+        } else if (k > 0 && strcmp(f->customer_id[k - 1], f->customer_id[k]) >= 0) {
+            return DG_ENOTFOUND;   /* ids searched by halves must stay in order: refused */
+        }
     }
     for (size_t i = 0; i < d->n_orders; i++)   /* owners as merged-frame customers */
         if (c->owner[i] >= n)

@@ -137,7 +137,7 @@ static void cut_orders(dg_frame *f, const uint32_t *map, size_t n_old, int32_t d
 
 /* The customers first seen on or before day, renumbered in order: map[old] is the new number or
  * NO_INDEX; the ids of the others are freed, and the id lookup is ids (the lookup of the
- * customers before the cut) renumbered. */
+ * customers before the cut) renumbered, or none when ids is NULL (ids in increasing order). */
 static int cut_customers(dg_frame *f, int32_t day, const dg__strmap *ids, uint32_t *map)
 {
     col cols[] = {
@@ -158,6 +158,8 @@ static int cut_customers(dg_frame *f, int32_t day, const dg__strmap *ids, uint32
         f->customer_id[w++] = f->customer_id[c];
     }
     f->n_customers = w;
+    if (!ids)   /* ids in increasing order, searched by halves: still in order */
+        return 0;
     dg__strmap *renumbered = dg__strmap_renumbered(ids, map, w, f->customer_id);
     if (!renumbered)
         return DG_ENOMEM;

@@ -2,7 +2,8 @@
  * version, the scalars and counts, the dictionaries and customer ids as length-prefixed strings,
  * then every column array in the order of the table below (one row per array, with the count it
  * has), each compressed by the column codec (column_codec.h) behind its encoded length, so a
- * reader that does not want a column skips it unread. Reading it back rebuilds the hash maps and
+ * reader that does not want a column skips it unread. Reading it back rebuilds the dictionaries'
+ * hash maps (and the customer ids' only when the ids are out of order) and
  * checks every size and offset array against the counts, so a snapshot of another layout is
  * refused, never misread. The same table copies a frame in memory (dg__frame_copy), which an
  * as-of frame is cut out of. */
@@ -369,15 +370,25 @@ static int read_dicts(reader *r, dg_frame *f)
     return 0;
 }
 
+/* The customer ids. A store's come in increasing order (its key's), searched by halves
+ * (dg_frame_customer_index), so no hash map is built for them; ids in any other order get one. */
 static int read_customers(reader *r, dg_frame *f, size_t n)
 {
-    if (n > r->left || !(f->customer_map = dg__strmap_new_sized(n)) ||
-        !(f->customer_id = calloc(n ? n : 1, sizeof *f->customer_id)))
+    if (n > r->left || !(f->customer_id = calloc(n ? n : 1, sizeof *f->customer_id)))
         return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
     f->n_customers = n;
+    size_t increasing = 0;
     for (size_t c = 0; c < n; c++) {
         if (!(f->customer_id[c] = get_text(r)))
             return bad(r, "a customer id");
+        if (increasing == c && (c == 0 || strcmp(f->customer_id[c - 1], f->customer_id[c]) < 0))
+            increasing++;
+    }
+    if (increasing == n)
+        return 0;
+    if (!(f->customer_map = dg__strmap_new_sized(n)))
+        return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
+    for (size_t c = 0; c < n; c++) {
         int rc = dg__strmap_put_new(f->customer_map, f->customer_id[c], (uint32_t)c);
         if (rc == DG_ENOMEM)
             return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");

@@ -25,6 +25,10 @@ int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options
  * free()). 0 or DG_ENOMEM. */
 int dg__frame_serialize(dg_frame *f, unsigned char **data, size_t *len);
 
+/* Index of the customer with this id among all of f's (a window's later customers too), or -1:
+ * through its hash map, or by halves when it has none (ids in increasing order). */
+int64_t dg__frame_find_customer(const dg_frame *f, const char *customer_id);
+
 /* A deep copy of frame into *out, without its customer map (NULL: the caller builds it, as
  * dg_frame_cut does). 0 or DG_ENOMEM. Caller frees with dg_frame_free. */
 int dg__frame_copy(dg_frame **out, const dg_frame *frame);

@@ -46,9 +46,16 @@ static bool names_products(const char *value)
     return false;
 }
 
-/* The optional order columns (DG_FRAME_ORDER_*) a parameter value may name as dimensions, by
- * code or by English or Korean name (the cube reads 매장=강남점 as site=...); a name that only
- * looks like one reads a column more, never less. */
+/* Whether a parameter value may name the dimension dim, by code or by English or Korean name
+ * (the cube reads 매장=강남점 as site=...); a name that only looks like it counts too, so the
+ * cube reads a column more, never less. */
+static bool names_dim(const char *value, const char *dim)
+{
+    const dg_vocab_entry *e = dg_vocab_find("dimension", dim);
+    return strcasestr(value, dim) || (e && (strcasestr(value, e->en) || strstr(value, e->ko)));
+}
+
+/* The optional order columns (DG_FRAME_ORDER_*) a parameter value may name as dimensions. */
 static unsigned names_order_columns(const char *value)
 {
     static const struct { const char *dim; unsigned column; } order_dims[] = {
@@ -56,41 +63,50 @@ static unsigned names_order_columns(const char *value)
         { "site", DG_FRAME_ORDER_SITE }, { "staff", DG_FRAME_ORDER_STAFF },
     };
     unsigned columns = 0;
-    for (size_t i = 0; i < sizeof order_dims / sizeof order_dims[0]; i++) {
-        const dg_vocab_entry *e = dg_vocab_find("dimension", order_dims[i].dim);
-        if (strcasestr(value, order_dims[i].dim) ||
-            (e && (strcasestr(value, e->en) || strstr(value, e->ko))))
+    for (size_t i = 0; i < sizeof order_dims / sizeof order_dims[0]; i++)
+        if (names_dim(value, order_dims[i].dim))
             columns |= order_dims[i].column;
-    }
     return columns;
 }
 
-/* A cube key: notes whether the frame needs order lines and which optional order columns it
- * reads (the query itself is checked on the cube, by dg_report_cube). */
+/* What one cube query needs of the frame and of the cube. */
+typedef struct cube_needs {
+    dg_frame_options opts;
+    bool ladder;            /* the segment, stage or activity dimension */
+} cube_needs;
+
+/* A cube key: notes whether the frame needs order lines, which optional order columns it reads
+ * (units only for a measure or sort on them) and whether the cube needs the ladder dimensions
+ * (the query itself is checked on the cube, by dg_report_cube). */
 static int cube_param(void *ctx, const char *key, const char *value, dg_error *err)
 {
-    dg_frame_options *opts = ctx;
+    cube_needs *needs = ctx;
     (void)err;
     if (strcmp(key, "rows") == 0 || strcmp(key, "cols") == 0 || strcmp(key, "columns") == 0 ||
         strcmp(key, "where") == 0 || strcmp(key, "filter") == 0 || strcmp(key, "totals") == 0) {
-        opts->with_lines |= names_products(value);
-        opts->columns |= names_order_columns(value);
+        needs->opts.with_lines |= names_products(value);
+        needs->opts.columns |= names_order_columns(value);
+        needs->ladder |= names_dim(value, "segment") || names_dim(value, "stage") ||
+                         names_dim(value, "activity");
     }
+    if ((strcmp(key, "measure") == 0 || strcmp(key, "measures") == 0 ||
+         strcmp(key, "sort") == 0) && (strstr(value, "unit") || strstr(value, "quantity")))
+        needs->opts.columns |= DG_FRAME_ORDER_UNITS;
     return 0;
 }
 
 static int cube_query(dg_report *out, dg_store *store, const char *const *params, dg_error *err)
 {
-    /* the cube's facts are the order days, amounts and units; its dimensions name the rest */
-    dg_frame_options opts = { .columns = DG_FRAME_ORDER_CORE | DG_FRAME_ORDER_CUSTOMER |
-                                         DG_FRAME_ORDER_UNITS };
+    /* the cube's facts are the order days and amounts (by customer through the offsets); the
+     * query names the rest */
+    cube_needs needs = { .opts = { .columns = DG_FRAME_ORDER_CORE } };
     dg_frame *frame = NULL;
     dg_cube *cube = NULL;
-    int rc = each_param(params, &opts.as_of, cube_param, &opts, err);
+    int rc = each_param(params, &needs.opts.as_of, cube_param, &needs, err);
     if (rc == 0)
-        rc = dg_report_frame_of(&frame, store, &opts, err);
+        rc = dg_report_frame_of(&frame, store, &needs.opts, err);
     if (rc == 0)
-        rc = dg_cube_from_frame(&cube, frame, NULL, NULL, err);
+        rc = dg_cube_from_frame_of(&cube, frame, NULL, NULL, needs.ladder, err);
     if (rc == 0)
         rc = dg_report_cube(out, cube, params, err);
     dg_cube_free(cube);
@@ -189,8 +205,11 @@ static int cohort_query(dg_report *out, dg_store *store, const char *const *para
     int32_t as_of;
     dg_frame *frame = NULL;
     int rc = each_param(params, &as_of, cohort_param, &a, err);
+    /* cohorts read order days and amounts by customer, and lines for categories */
+    dg_frame_options opts = { .as_of = as_of, .with_lines = a.by == DG_COHORT_BY_CATEGORY,
+                              .columns = DG_FRAME_ORDER_CORE | DG_FRAME_ORDER_CUSTOMER };
     if (rc == 0)
-        rc = dg_report_frame(&frame, store, as_of, a.by == DG_COHORT_BY_CATEGORY, err);
+        rc = dg_report_frame_of(&frame, store, &opts, err);
     if (rc == 0)
         rc = cohort_run(out, frame, &a, err);
     dg_frame_free(frame);
@@ -225,8 +244,10 @@ static int kpi_query(dg_report *out, dg_store *store, const char *const *params,
     int months = 12;
     dg_frame *frame = NULL;
     int rc = each_param(params, &as_of, kpi_param, &months, err);
+    /* the KPIs read order days and amounts (through the offsets) */
+    dg_frame_options opts = { .as_of = as_of, .columns = DG_FRAME_ORDER_CORE };
     if (rc == 0)
-        rc = dg_report_frame(&frame, store, as_of, false, err);
+        rc = dg_report_frame_of(&frame, store, &opts, err);
     if (rc == 0)
         rc = dg_report_kpi(out, frame, months, err);
     dg_frame_free(frame);

@@ -32,7 +32,11 @@ static uint32_t product_code[] = { 0, 1, 2 };
 static uint32_t product_brand[] = { 0, 1, 2 };
 static uint32_t product_category[] = { 0, 1, 0 };
 
-static dg_cube *tiny(void)
+static size_t customer_start[] = { 0, 2, 3, 5 };   /* order_customer as CSR offsets */
+
+/* The tiny cube, its orders grouped by customer through order_customer or, with by_offsets,
+ * through customer_start. */
+static dg_cube *tiny_of(bool by_offsets)
 {
     order_day[0] = dg_days_from_civil(2024, 1, 15);
     order_day[1] = dg_days_from_civil(2024, 2, 10);
@@ -40,8 +44,8 @@ static dg_cube *tiny(void)
     order_day[3] = dg_days_from_civil(2024, 1, 5);
     order_day[4] = dg_days_from_civil(2024, 1, 25);
     dg_cube_facts f = {
-        .n_customers = 3, .n_orders = 5, .order_customer = order_customer,
-        .order_day = order_day, .order_revenue_minor = order_revenue, .order_units = order_units,
+        .n_customers = 3, .n_orders = 5, .order_customer = by_offsets ? NULL : order_customer,
+        .customer_order_start = by_offsets ? customer_start : NULL, .order_day = order_day, .order_revenue_minor = order_revenue, .order_units = order_units,
         .n_products = 3, .n_lines = 6, .line_order = line_order, .line_product = line_product,
         .line_amount_minor = line_amount, .line_quantity = line_quantity,
     };
@@ -67,6 +71,11 @@ static dg_cube *tiny(void)
     cr_assert_eq(dg_cube_add_dim(cube, "product", "brand", DG_CUBE_KEY_PRODUCT, product_code, 3,
                                  products, &err), 0);
     return cube;
+}
+
+static dg_cube *tiny(void)
+{
+    return tiny_of(false);
 }
 
 static void query(dg_cube *cube, dg_cube_query *q, const char *const *kv)
@@ -145,6 +154,33 @@ Test(cube, month_by_channel_with_rollup_has_sql_grouping_sets)
     dg_cube_result_free(r);
     dg_cube_query_clear(&q);
     dg_cube_free(cube);
+}
+
+Test(cube, customer_offsets_group_the_orders_as_order_customer_does)
+{
+    dg_cube *cube = tiny_of(true);
+    dg_cube_query q;
+    query(cube, &q, (const char *const[]){ "rows", "region", "cols", "channel", NULL });
+    dg_cube_result *r = NULL;
+    dg_error err;
+    cr_assert_eq(dg_cube_run(&r, cube, &q, &err), 0, "%s", err.message);
+    expect(cube, &q, r, "Seoul", "web", 100, 1, 1, 1);    /* customers 0 and 2 */
+    expect(cube, &q, r, "Seoul", "store", 300, 3, 2, 6);
+    expect(cube, &q, r, "Busan", "web", 50, 1, 1, 1);     /* customer 1 */
+    cr_expect_eq(visible_cells(r), 3);
+    dg_cube_result_free(r);
+    dg_cube_query_clear(&q);
+    dg_cube_free(cube);
+    /* offsets out of order, or not ending at the orders' count, are refused */
+    size_t down[] = { 0, 3, 2, 5 }, short_of[] = { 0, 2, 3, 4 };
+    size_t *bad[] = { down, short_of };
+    for (size_t i = 0; i < 2; i++) {
+        dg_cube_facts f = { .n_customers = 3, .n_orders = 5, .customer_order_start = bad[i],
+                            .order_day = order_day, .order_revenue_minor = order_revenue };
+        cube = NULL;
+        cr_expect_eq(dg_cube_new(&cube, &f, &err), DG_EINVAL, "offsets %zu", i);
+        cr_expect_null(cube);
+    }
 }
 
 Test(cube, customer_filter_and_threads_agree)

@@ -217,6 +217,37 @@ static int add_time_dims(dg_cube *cube, dg_error *err)
     return 0;
 }
 
+/* customer_start from the orders' customers (nondecreasing, each below n_customers). */
+static int count_by_customer(dg_cube *cube, dg_error *err)
+{
+    const dg_cube_facts *f = &cube->facts;
+    for (size_t o = 0; o < f->n_orders; o++) {
+        uint32_t c = f->order_customer[o];
+        if (c >= f->n_customers || (o && c < f->order_customer[o - 1]))
+            return dg_error_set(err, DG_EINVAL, "order %zu: customer %u out of order or range",
+                                o, c);
+        cube->customer_start[c + 1]++;
+    }
+    for (size_t c = 0; c < f->n_customers; c++)
+        cube->customer_start[c + 1] += cube->customer_start[c];
+    return 0;
+}
+
+/* customer_start from the facts' own (from 0 up to n_orders, never down). */
+static int copy_customer_start(dg_cube *cube, dg_error *err)
+{
+    const dg_cube_facts *f = &cube->facts;
+    const size_t *start = f->customer_order_start;
+    for (size_t c = 0; c <= f->n_customers; c++) {
+        if ((c == 0 && start[0] != 0) || (c && start[c] < start[c - 1]) ||
+            (c == f->n_customers && start[c] != f->n_orders))
+            return dg_error_set(err, DG_EINVAL, "customer %zu: orders out of order or range",
+                                c);
+        cube->customer_start[c] = (uint32_t)start[c];
+    }
+    return 0;
+}
+
 int dg_cube_new(dg_cube **out, const dg_cube_facts *facts, dg_error *err)
 {
     *out = NULL;
@@ -224,7 +255,8 @@ int dg_cube_new(dg_cube **out, const dg_cube_facts *facts, dg_error *err)
     if (f->n_orders >= UINT32_MAX || f->n_customers >= UINT32_MAX || f->n_lines >= UINT32_MAX ||
         f->n_products >= UINT32_MAX)
         return dg_error_set(err, DG_ERANGE, "the cube holds fewer than 2^32 rows per table");
-    if (f->n_orders && (!f->order_customer || !f->order_day || !f->order_revenue_minor))
+    if (f->n_orders && ((!f->order_customer && !f->customer_order_start) || !f->order_day ||
+                        !f->order_revenue_minor))
         return dg_error_set(err, DG_EINVAL, "orders need customer, day and revenue columns");
     if (f->n_lines && (!f->line_order || !f->line_product || !f->line_amount_minor))
         return dg_error_set(err, DG_EINVAL, "order lines need order, product and amount columns");
@@ -238,31 +270,25 @@ int dg_cube_new(dg_cube **out, const dg_cube_facts *facts, dg_error *err)
         goto oom;
     cube->first_day = 1;
     cube->last_day = 0;
+    if (f->order_customer ? (rc = count_by_customer(cube, err)) != 0
+                          : (rc = copy_customer_start(cube, err)) != 0)
+        goto fail;
     for (size_t o = 0; o < f->n_orders; o++) {
-        uint32_t c = f->order_customer[o];
-        if (c >= f->n_customers || (o && c < f->order_customer[o - 1])) {
-            rc = dg_error_set(err, DG_EINVAL, "order %zu: customer %u out of order or range", o,
-                              c);
-            goto fail;
-        }
-        cube->customer_start[c + 1]++;
         int32_t day = f->order_day[o];
         if (o == 0 || day < cube->first_day)
             cube->first_day = day;
         if (o == 0 || day > cube->last_day)
             cube->last_day = day;
     }
-    for (size_t c = 0; c < f->n_customers; c++)
-        cube->customer_start[c + 1] += cube->customer_start[c];
     cube->n_days = f->n_orders ? (size_t)((int64_t)cube->last_day - cube->first_day + 1) : 0;
     if (cube->n_days > 200000) {
         rc = dg_error_set(err, DG_ERANGE, "orders span %zu days; the cube handles up to 200000",
                           cube->n_days);
         goto fail;
     }
-    /* built without order lines too (all empty): a product query then finds nothing */
-    cube->order_line_start = calloc(f->n_orders + 1, sizeof *cube->order_line_start);
-    if (!cube->order_line_start)
+    /* without order lines there is no index (NULL): a product query then finds nothing */
+    if (f->n_lines && !(cube->order_line_start = calloc(f->n_orders + 1,
+                                                        sizeof *cube->order_line_start)))
         goto oom;
     for (size_t l = 0; l < f->n_lines; l++) {
         uint32_t o = f->line_order[l];
@@ -274,7 +300,7 @@ int dg_cube_new(dg_cube **out, const dg_cube_facts *facts, dg_error *err)
         }
         cube->order_line_start[o + 1]++;
     }
-    for (size_t o = 0; o < f->n_orders; o++)
+    for (size_t o = 0; f->n_lines && o < f->n_orders; o++)
         cube->order_line_start[o + 1] += cube->order_line_start[o];
     if ((rc = add_time_dims(cube, err)))
         goto fail;

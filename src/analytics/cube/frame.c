@@ -161,12 +161,19 @@ cleanup:
 int dg_cube_from_frame(dg_cube **out, const dg_frame *frame, const dg_rfm_segment_map *segments,
                        const dg_stage_rules *rules, dg_error *err)
 {
+    return dg_cube_from_frame_of(out, frame, segments, rules, true, err);
+}
+
+int dg_cube_from_frame_of(dg_cube **out, const dg_frame *frame,
+                          const dg_rfm_segment_map *segments, const dg_stage_rules *rules,
+                          bool ladder, dg_error *err)
+{
     *out = NULL;
     const dg_frame *fr = frame;
     dg_cube_facts f = {
         .n_customers = fr->n_customers,
         .n_orders = fr->n_orders,
-        .order_customer = fr->order_customer,
+        .customer_order_start = fr->order_offset,
         .order_day = fr->order_day,
         .order_revenue_minor = fr->order_amount_minor,
         .order_units = fr->order_units,
@@ -213,7 +220,7 @@ int dg_cube_from_frame(dg_cube **out, const dg_frame *frame, const dg_rfm_segmen
         ages[c] = age_band(fr->birth_year[c], as_of_year);
     if ((rc = dg__cube_add_dim_owned(cube, "age", NULL, DG_CUBE_KEY_CUSTOMER, ages,
                                      sizeof age_bands / sizeof age_bands[0], age_bands, err)) ||
-        (rc = add_ladder_dims(cube, frame, segments, rules, err)))
+        (ladder && (rc = add_ladder_dims(cube, frame, segments, rules, err))))
         goto fail;
 
     if (fr->has_lines && fr->products.n) {

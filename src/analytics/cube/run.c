@@ -165,6 +165,8 @@ static void *worker_run(void *arg)
                                f->order_revenue_minor[o], units);
                 continue;
             }
+            if (!cube->order_line_start)
+                continue;
             for (size_t l = cube->order_line_start[o]; l < cube->order_line_start[o + 1]; l++) {
                 uint32_t product = f->line_product[l];
                 if (p->product_mask && !p->product_mask[product])
