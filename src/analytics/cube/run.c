@@ -365,9 +365,9 @@ static acc *cells_new(size_t n)
 
 static int overflow_error(dg_error *err)
 {
-    return dg_error_set(err, DG_ERANGE, "the revenue or units of a cube cell overflow the int64 "
-                        "range (revenue: " DG_MONEY_SUM_RANGE_TEXT "); check the order amounts "
-                        "and quantities");
+    return dg_error_set(err, DG_ERANGE, "the revenue or units of a cube cell overflow: revenue "
+                        "must stay within the money range (" DG_MONEY_SUM_RANGE_TEXT "), units "
+                        "within int64; check the order amounts and quantities");
 }
 
 /* Long form: the non-empty cells of every set (and the grand total cell even when empty), in
