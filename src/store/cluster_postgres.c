@@ -506,6 +506,14 @@ int dg_cluster_move(dg_store *s, int remainder, const char *node, dg_error *err)
     return rc == 0 ? analyze(pg, err) : rc;
 }
 
+bool dg__pg_distributed(const dg_pg *pg, const dg_entity *e)
+{
+    for (size_t t = 0; t < N_DISTRIBUTED && pg->n_nodes; t++)
+        if (strcmp(e->name, distributed[t]) == 0)
+            return true;
+    return false;
+}
+
 /* ---- naming the node that does not answer ---- */
 
 int dg__pg_cluster_load(dg_pg *pg, dg_error *err)

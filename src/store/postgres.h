@@ -102,6 +102,18 @@ int dg__pg_cluster_load(dg_pg *pg, dg_error *err);
 /* Names the nodes that do not answer ("node2 (127.0.0.1:5433)") into buf: false if all do. */
 bool dg__pg_cluster_down(const dg_pg *pg, char *buf, size_t cap);
 
+/* Is e one of a cluster's distributed tables (partitioned over its nodes)? */
+bool dg__pg_distributed(const dg_pg *pg, const dg_entity *e);
+/* The writes into a distributed table (cluster_rows.c), which has no unique key for ON
+ * CONFLICT: the staged rows of an import upserted (others: the columns written beside the
+ * key), and one row (params: every column's text) upserted, or only inserted when insert_only;
+ * *exists says whether its key was there. */
+int dg__pg_merge_distributed(dg_pg *pg, const dg_entity *e, const char *stage, uint64_t others,
+                             dg_error *err);
+int dg__pg_put_distributed(dg_pg *pg, const dg_entity *e, const char *const *params,
+                           uint64_t others, bool insert_only, bool *exists, const char *what,
+                           dg_error *err);
+
 /* Runs sql with n text parameters (NULL = SQL NULL); *res (NULL to discard) is the result of a
  * command that succeeded, else returns the store's error naming what failed. */
 int dg__pg_exec(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,

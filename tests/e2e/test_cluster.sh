@@ -160,4 +160,28 @@ for r in rfm cube kpi; do
   "$D" --db "$C" --format csv $r > "$WORK/after.$r" 2>&1
   expect_same "$r: the same answer before and after the move" "$WORK/before.$r" "$WORK/after.$r"
 done
-reports
+
+# Writes into the cluster: an import of new and changed customers (twice: nothing changes the
+# second time), orders that create their customers, a bad file that writes nothing; the same
+# rows and reports as on SQLite and the single PostgreSQL.
+printf 'customer_id,name,gender,birth_year\nNEW-1,"Kim, Minsu",F,1980\nNEW-2,Lee,M,1990\n%s,Renamed,F,1985\n' \
+  "$CUSTOMER" > "$WORK/customers_new.csv"
+printf 'order_id,customer_id,ordered_at,total\nY-1,NEW-A,2025-01-02,1000\nY-2,NEW-B,2025-01-03,500\nY-3,NEW-A,2025-01-04,700\nY-4,NEW-1,2025-02-01,900\n' \
+  > "$WORK/orders_new.csv"
+printf 'order_id,customer_id,ordered_at,total\nZ-1,NEW-1,2025-03-02,1000\nZ-2,NOBODY,2025-03-02,500\n' > "$WORK/orders_bad.csv"
+"$D" --db "$C" export orders > "$WORK/orders.before"
+for db in "$S" "$P" "$C"; do
+  for f in customers_new customers_new; do
+    out=$("$D" --db "$db" -q import customers "$WORK/$f.csv" 2>&1) || fail "import customers into $db" "$out"
+  done
+  out=$("$D" --db "$db" -q import orders "$WORK/orders_new.csv" --create-customers 2>&1) ||
+    fail "import orders --create-customers into $db" "$out"
+done
+expect_exit "a bad row in the cluster: exit 1" 1 "$D" --db "$C" import orders "$WORK/orders_bad.csv"
+n=$(pg_use coord; pg_psql "SELECT count(*) FROM orders WHERE order_id = 'Z-1'" coord)
+[ "$n" = 0 ] && pass "a bad row rolls back the good rows of its import in the cluster" || fail "Z-1 written: $n"
+same3 csv export customers --reason "after the imports"
+same3 csv export orders
+same3 csv customer show NEW-2
+same3 csv rfm
+same3 csv cube --rows channel,region --cols quarter --measure revenue,orders,customers
