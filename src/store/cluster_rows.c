@@ -3,7 +3,6 @@
  * name its key. The upsert is an UPDATE of the rows whose key is there, then an INSERT of the
  * others, in the caller's transaction; each key's partition is one node's table, whose own
  * primary key still refuses a second row of a key written at the same moment. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,15 +10,7 @@
 
 #define SQL_MAX 8192
 
-__attribute__((format(printf, 2, 3)))
-static void add(char *sql, const char *fmt, ...)
-{
-    size_t len = strlen(sql);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql + len, SQL_MAX - len, fmt, ap);
-    va_end(ap);
-}
+#define add(sql, ...) dg__pg_sql_add(sql, SQL_MAX, __VA_ARGS__)
 
 /* "t.a = s.a AND t.b = s.b" over the natural key. */
 static void key_match(char *sql, const dg_entity *e)
@@ -41,7 +32,7 @@ static void column_list(char *sql, const dg_entity *e, size_t from, uint64_t onl
 int dg__pg_merge_distributed(dg_pg *pg, const dg_entity *e, const char *stage, uint64_t others,
                              dg_error *err)
 {
-    char sql[SQL_MAX] = "", source[SQL_MAX / 2] = "(SELECT DISTINCT ON (";
+    char sql[SQL_MAX] = "", source[SQL_MAX] = "(SELECT DISTINCT ON (";
     /* the staging's last row of each key, as the row-by-row upsert of SQLite keeps */
     column_list(source, e, 0, (UINT64_C(1) << e->n_key) - 1);
     add(source, ") ");

@@ -102,6 +102,11 @@ int dg__pg_cluster_load(dg_pg *pg, dg_error *err);
 /* Names the nodes that do not answer ("node2 (127.0.0.1:5433)") into buf: false if all do. */
 bool dg__pg_cluster_down(const dg_pg *pg, char *buf, size_t cap);
 
+/* Appends printf-style text to sql, a buffer of cap bytes (the statements made from the
+ * catalog, postgres_rows.c and cluster_rows.c). */
+__attribute__((format(printf, 3, 4)))
+void dg__pg_sql_add(char *sql, size_t cap, const char *fmt, ...);
+
 /* Is e one of a cluster's distributed tables (partitioned over its nodes)? */
 bool dg__pg_distributed(const dg_pg *pg, const dg_entity *e);
 /* The writes into a distributed table (cluster_rows.c), which has no unique key for ON

@@ -35,16 +35,17 @@ static bool is_text(const dg_column *col)
     return col->type == DG_TYPE_TEXT || col->type == DG_TYPE_ENUM;
 }
 
-/* Appends printf-style text to sql (SQL_MAX bytes). */
-__attribute__((format(printf, 2, 3)))
-static void add(char *sql, const char *fmt, ...)
+void dg__pg_sql_add(char *sql, size_t cap, const char *fmt, ...)
 {
     size_t len = strlen(sql);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(sql + len, SQL_MAX - len, fmt, ap);
+    vsnprintf(sql + len, cap - len, fmt, ap);
     va_end(ap);
 }
+
+/* Appends printf-style text to sql (SQL_MAX bytes). */
+#define add(sql, ...) dg__pg_sql_add(sql, SQL_MAX, __VA_ARGS__)
 
 /* The value as parameter text into buf (numbers) or borrowed (text); NULL for SQL NULL. */
 static const char *param_text(const dg_column *col, const dg_value *v, char *buf, size_t cap)

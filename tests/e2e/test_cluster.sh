@@ -113,6 +113,12 @@ pg_psql "EXPLAIN (VERBOSE, COSTS OFF) SELECT region, channel, sum(t) FROM (SELEC
 [ "$(grep -c 'Remote SQL: SELECT .* GROUP BY' "$WORK/plan")" = 12 ] && grep -q '^ *->  Append\|^Append\|HashAggregate\|GroupAggregate' "$WORK/plan" &&
   pass "the cube's totals: 12 per-node aggregates merged by the coordinator" || fail "the cube's merge" "$(cat "$WORK/plan")"
 
+# The frame's read (a COPY of the columns it needs, in key order) scans the 12 partitions on
+# their nodes at once: an Append of 12 Async Foreign Scans under the coordinator's sort.
+pg_psql "EXPLAIN (VERBOSE, COSTS OFF) SELECT order_id, customer_id, ordered_at, total FROM orders ORDER BY order_id COLLATE \"C\"" coord > "$WORK/plan"
+[ "$(grep -c 'Async Foreign Scan' "$WORK/plan")" = 12 ] && pass "the frame's read: 12 async foreign scans" ||
+  fail "the frame's read is not asynchronous" "$(cat "$WORK/plan")"
+
 # A worker killed during a query: node2 holds a lock on its orders partition, so the report
 # waits there; node2 is then stopped at once (immediate: no clean shutdown). The report fails
 # naming node2, exit 4, with no rows printed; while node2 is down every report says so; once it
