@@ -212,13 +212,13 @@ struct dg_route {
     dg_route_writes writes;     /* changes the store: how (true: DG_ROUTE_WRITES) */
     dg_role role;               /* the least role that may call it (DG_ROLE_NONE: anyone) */
     bool agents;                /* agents may call it too, for their own customers only */
+    bool one_read;              /* reads through req->store only, opening no transaction of
+                                   its own: then its admission and its answer are read in one
+                                   transaction (one state of the store, one begin instead of
+                                   two): the customer look-up, the most frequent request */
 };
 
 const dg_route *dg_server_routes(size_t *n_routes);
-/* Does the route read through req->store only, opening no transaction of its own? Then its
- * admission and its answer are read in one transaction (one state of the store, one begin
- * instead of two): the customer look-up, the server's most frequent request. */
-bool dg_server_route_one_read(const dg_route *route);
 
 /* A URL path split at '/' and then percent-decoded segment by segment, so that an id holding a
  * '/' is one segment (sent as %2F). */
