@@ -5,6 +5,7 @@
 #ifndef DANGOL_CLUSTER_H
 #define DANGOL_CLUSTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,5 +39,31 @@ int dg_cluster_move(dg_store *s, int remainder, const char *node, dg_error *err)
 
 /* Every partition, by table then remainder (*out: caller frees). DG_ENOTFOUND: not a cluster. */
 int dg_cluster_partitions(dg_store *s, dg_cluster_partition **out, size_t *n, dg_error *err);
+
+/* ---- the aggregates the reports push to the nodes ---- */
+
+/* One customer's aggregate: orders and spend (minor units) by a day and the day of the last of
+ * them, or (dg_cluster_first_days) only the day. Non-zero stops the read and is returned. */
+typedef int (*dg_cluster_total_fn)(void *ctx, const char *customer_id, int64_t orders,
+                                   int64_t spend_minor, int32_t day);
+
+/* Whether s is a cluster's coordinator (its nodes are known at open). */
+bool dg_cluster_is(dg_store *s);
+
+/* The statements below, as they are sent (for EXPLAIN in the tests). */
+extern const char dg_cluster_order_totals_sql[];
+extern const char dg_cluster_first_days_sql[];
+
+/* fn for each customer with an order on or before as_of (in no order): one GROUP BY on the
+ * nodes. DG_EUNSUPPORTED when the store is not a cluster; DG_ERANGE when a total leaves the
+ * money range. */
+int dg_cluster_order_totals(dg_store *s, int32_t as_of, dg_cluster_total_fn fn, void *ctx,
+                            dg_error *err);
+/* fn for each customer with any dated row (order, survey, feedback, interaction, partner
+ * activity, referral made) with the day of the first; undated_only: of the partner activities
+ * and referrals alone, the rows that may lie after the store's last day (dg_store_last_day).
+ * DG_EUNSUPPORTED: not a cluster. */
+int dg_cluster_first_days(dg_store *s, bool undated_only, dg_cluster_total_fn fn, void *ctx,
+                          dg_error *err);
 
 #endif

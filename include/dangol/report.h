@@ -133,6 +133,10 @@ int dg_rfm_view_parse(const char *name, dg_rfm_view *view, dg_error *err);
  * some score bins are empty. */
 int dg_report_rfm(dg_report *out, const dg_frame *frame, const dg_report_rfm_options *opt,
                   dg_error *err);
+/* The same read from store as of as_of (DG_DAY_NONE: its last day): from the frame, or on a
+ * cluster from one per-customer aggregate of the orders pushed to the nodes (the same report). */
+int dg_report_rfm_store(dg_report *out, dg_store *store, int32_t as_of,
+                        const dg_report_rfm_options *opt, dg_error *err);
 
 /* ---- the relationship ladder ---- */
 

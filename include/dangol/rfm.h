@@ -88,6 +88,21 @@ typedef struct dg_rfm_result {
  * dg_rfm_result_clear. */
 int dg_rfm_compute(dg_rfm_result *out, const dg_frame *frame,
                    const dg_rfm_options *opts, const dg_rfm_segment_map *map, dg_error *err);
+/* What RFM reads of each customer, as a store that aggregates the orders itself hands it (a
+ * cluster's nodes: one row per customer, docs/postgresql.md "Cluster"): the frame's customers
+ * in the frame's order, each with their orders, spend and last order day by as_of. The scores
+ * are those dg_rfm_compute gives the frame the totals were taken from. */
+typedef struct dg_rfm_totals {
+    int32_t as_of;
+    size_t n_customers;
+    const int32_t *orders;       /* orders by as_of; -1: not in the frame as of as_of */
+    const int64_t *spend_minor;  /* their total */
+    const int32_t *last_day;     /* day of the last of them (ignored without orders) */
+} dg_rfm_totals;
+
+/* dg_rfm_compute from totals instead of a frame (the same scoring). */
+int dg_rfm_compute_totals(dg_rfm_result *out, const dg_rfm_totals *totals, bool monetary_mean,
+                          const dg_rfm_segment_map *map, dg_error *err);
 void dg_rfm_result_clear(dg_rfm_result *result);  /* frees the arrays; NULL is a no-op */
 
 /* Scores values[0..n-1] (higher = better) with the tie rule above into score[] (1..5), filling

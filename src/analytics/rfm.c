@@ -269,14 +269,95 @@ void dg_rfm_result_clear(dg_rfm_result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* The result's arrays for n customers; DG_ENOMEM. */
+static int result_alloc(dg_rfm_result *res, size_t n)
+{
+    size_t cap = n ? n : 1;
+    res->n_customers = n;
+    if (!(res->recency_days = malloc(cap * sizeof *res->recency_days)) ||
+        !(res->frequency = malloc(cap * sizeof *res->frequency)) ||
+        !(res->monetary_minor = malloc(cap * sizeof *res->monetary_minor)) ||
+        !(res->revenue_minor = malloc(cap * sizeof *res->revenue_minor)) ||
+        !(res->r = calloc(cap, 1)) || !(res->f = calloc(cap, 1)) || !(res->m = calloc(cap, 1)) ||
+        !(res->segment = malloc(cap * sizeof *res->segment)))
+        return DG_ENOMEM;
+    return 0;
+}
+
+/* Customer c's orders, spend and last order day: -1 orders for a customer not in the input
+ * (a window's later customer), no last day without orders. */
+static void set_customer(dg_rfm_result *res, size_t c, int32_t orders, int64_t spend,
+                         int32_t last_day, bool monetary_mean)
+{
+    res->segment[c] = DG_RFM_NO_SEGMENT;
+    res->frequency[c] = orders;
+    res->revenue_minor[c] = orders > 0 ? spend : 0;
+    res->recency_days[c] = orders > 0 ? res->as_of - last_day : -1;
+    res->monetary_minor[c] = orders <= 0 ? 0 : monetary_mean ? spend / orders : spend;
+    if (orders >= 0)
+        res->n_known++;
+}
+
+/* The scores, bins and segments of res, whose per-customer measures are set. */
+static int score(dg_rfm_result *res, const dg_rfm_segment_map *map, dg_error *err)
+{
+    size_t n = res->n_customers, cap = n ? n : 1, n_scored = 0;
+    int64_t *values = malloc(cap * sizeof *values);
+    uint8_t *scores = malloc(cap);
+    uint32_t *scored = malloc(cap * sizeof *scored);
+    int rc = 0;
+    if (!values || !scores || !scored) {
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory computing RFM");
+        goto cleanup;
+    }
+    for (size_t c = 0; c < n; c++)
+        if (res->frequency[c] > 0)
+            scored[n_scored++] = (uint32_t)c;
+    res->n_scored = n_scored;
+
+    uint8_t *dest[3] = { res->r, res->f, res->m };
+    for (int measure = 0; measure < 3; measure++) {
+        for (size_t i = 0; i < n_scored; i++) {
+            uint32_t c = scored[i];
+            values[i] = measure == 0 ? -(int64_t)res->recency_days[c]   /* recent is better */
+                      : measure == 1 ? res->frequency[c] : res->monetary_minor[c];
+        }
+        if (dg_rfm_quintiles(values, n_scored, scores, res->bins[measure]) != 0) {
+            rc = dg_error_set(err, DG_ENOMEM, "out of memory computing RFM");
+            goto cleanup;
+        }
+        for (size_t i = 0; i < n_scored; i++)
+            dest[measure][scored[i]] = scores[i];
+        const dg_rfm_bin *middle = &res->bins[measure][(DG_RFM_BINS - 1) / 2];
+        res->no_information[measure] = n_scored > 0 && middle->count == n_scored &&
+                                       middle->min == middle->max;
+    }
+    for (int s = 0; s < DG_RFM_BINS; s++) {   /* R bins in days, not negated days */
+        dg_rfm_bin *b = &res->bins[0][s];
+        int64_t lo = b->min;
+        b->min = -b->max;
+        b->max = -lo;
+        for (int measure = 0; measure < 3; measure++)
+            if (n_scored > 0 && res->bins[measure][s].count == 0)
+                res->any_empty_bin = true;
+    }
+    if (map)
+        for (size_t i = 0; i < n_scored; i++) {
+            uint32_t c = scored[i];
+            res->segment[c] = map->cell[res->r[c] - 1][res->f[c] - 1][res->m[c] - 1];
+        }
+cleanup:
+    free(values);
+    free(scores);
+    free(scored);
+    return rc;
+}
+
 int dg_rfm_compute(dg_rfm_result *out, const dg_frame *fr,
                    const dg_rfm_options *opts, const dg_rfm_segment_map *map, dg_error *err)
 {
     static const dg_rfm_options defaults = { .as_of = DG_DAY_NONE };
     dg_rfm_result res = { 0 };
-    int64_t *values = NULL;
-    uint8_t *scores = NULL;
-    uint32_t *scored = NULL;
     int rc = 0;
     if (!opts)
         opts = &defaults;
@@ -285,28 +366,15 @@ int dg_rfm_compute(dg_rfm_result *out, const dg_frame *fr,
     if (res.as_of > fr->as_of)
         return dg_error_set(err, DG_EINVAL, "RFM as of %d is later than the frame (as of %d)",
                             res.as_of, fr->as_of);
-    size_t n = fr->n_customers, cap = n ? n : 1;
-    res.n_customers = n;
-    if (!(res.recency_days = malloc(cap * sizeof *res.recency_days)) ||
-        !(res.frequency = malloc(cap * sizeof *res.frequency)) ||
-        !(res.monetary_minor = malloc(cap * sizeof *res.monetary_minor)) ||
-        !(res.revenue_minor = malloc(cap * sizeof *res.revenue_minor)) ||
-        !(res.r = calloc(cap, 1)) || !(res.f = calloc(cap, 1)) || !(res.m = calloc(cap, 1)) ||
-        !(res.segment = malloc(cap * sizeof *res.segment)) ||
-        !(values = malloc(cap * sizeof *values)) || !(scores = malloc(cap)) ||
-        !(scored = malloc(cap * sizeof *scored))) {
+    if (result_alloc(&res, fr->n_customers) != 0) {
         rc = dg_error_set(err, DG_ENOMEM, "out of memory computing RFM");
         goto cleanup;
     }
-    size_t n_scored = 0;
-    for (size_t c = 0; c < n; c++) {
-        res.segment[c] = DG_RFM_NO_SEGMENT;
+    for (size_t c = 0; c < fr->n_customers; c++) {
         if (!dg_frame_has_customer(fr, c)) {   /* a window's later customer */
-            res.frequency[c] = res.recency_days[c] = -1;
-            res.revenue_minor[c] = res.monetary_minor[c] = 0;
+            set_customer(&res, c, -1, 0, 0, false);
             continue;
         }
-        res.n_known++;
         size_t begin = fr->order_offset[c];
         size_t end = dg_frame_run_end(fr->order_offset, fr->order_day, c, res.as_of);
         int64_t total = 0;
@@ -317,58 +385,36 @@ int dg_rfm_compute(dg_rfm_result *out, const dg_frame *fr,
                                   "check the order amounts", fr->customer_id[c]);
                 goto cleanup;
             }
-        size_t freq = end - begin;
-        res.frequency[c] = (int32_t)freq;
-        res.revenue_minor[c] = total;
-        if (freq == 0) {
-            res.recency_days[c] = -1;
-            res.monetary_minor[c] = 0;
-            continue;
-        }
-        res.recency_days[c] = res.as_of - fr->order_day[end - 1];
-        res.monetary_minor[c] = opts->monetary_mean ? total / (int64_t)freq : total;
-        scored[n_scored++] = (uint32_t)c;
+        set_customer(&res, c, (int32_t)(end - begin), total,
+                     end > begin ? fr->order_day[end - 1] : 0, opts->monetary_mean);
     }
-    res.n_scored = n_scored;
-
-    uint8_t *dest[3] = { res.r, res.f, res.m };
-    for (int measure = 0; measure < 3; measure++) {
-        for (size_t i = 0; i < n_scored; i++) {
-            uint32_t c = scored[i];
-            values[i] = measure == 0 ? -(int64_t)res.recency_days[c]   /* recent is better */
-                      : measure == 1 ? res.frequency[c] : res.monetary_minor[c];
-        }
-        if (dg_rfm_quintiles(values, n_scored, scores, res.bins[measure]) != 0) {
-            rc = dg_error_set(err, DG_ENOMEM, "out of memory computing RFM");
-            goto cleanup;
-        }
-        for (size_t i = 0; i < n_scored; i++)
-            dest[measure][scored[i]] = scores[i];
-        res.no_information[measure] = n_scored > 0 &&
-                                      res.bins[measure][(DG_RFM_BINS - 1) / 2].count == n_scored &&
-                                      res.bins[measure][(DG_RFM_BINS - 1) / 2].min ==
-                                          res.bins[measure][(DG_RFM_BINS - 1) / 2].max;
+    if ((rc = score(&res, map, err)) == 0) {
+        *out = res;
+        memset(&res, 0, sizeof res);
     }
-    for (int s = 0; s < DG_RFM_BINS; s++) {   /* R bins in days, not negated days */
-        dg_rfm_bin *b = &res.bins[0][s];
-        int64_t lo = b->min;
-        b->min = -b->max;
-        b->max = -lo;
-        for (int measure = 0; measure < 3; measure++)
-            if (n_scored > 0 && res.bins[measure][s].count == 0)
-                res.any_empty_bin = true;
-    }
-    if (map)
-        for (size_t i = 0; i < n_scored; i++) {
-            uint32_t c = scored[i];
-            res.segment[c] = map->cell[res.r[c] - 1][res.f[c] - 1][res.m[c] - 1];
-        }
-    *out = res;
-    memset(&res, 0, sizeof res);
 cleanup:
     dg_rfm_result_clear(&res);
-    free(values);
-    free(scores);
-    free(scored);
+    return rc;
+}
+
+int dg_rfm_compute_totals(dg_rfm_result *out, const dg_rfm_totals *in, bool monetary_mean,
+                          const dg_rfm_segment_map *map, dg_error *err)
+{
+    dg_rfm_result res = { .as_of = in->as_of };
+    int rc = 0;
+    memset(out, 0, sizeof *out);
+    if (result_alloc(&res, in->n_customers) != 0) {
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory computing RFM");
+        goto cleanup;
+    }
+    for (size_t c = 0; c < in->n_customers; c++)
+        set_customer(&res, c, in->orders[c], in->spend_minor[c], in->last_day[c],
+                     monetary_mean);
+    if ((rc = score(&res, map, err)) == 0) {
+        *out = res;
+        memset(&res, 0, sizeof res);
+    }
+cleanup:
+    dg_rfm_result_clear(&res);
     return rc;
 }

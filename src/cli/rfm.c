@@ -25,15 +25,13 @@ static int run(dg_cli *cli, int argc, char **argv)
     dg_error err;
     dg_error_clear(&err);
     dg_rfm_segment_map *map = NULL;
-    dg_frame *frame = NULL;
+    dg_store *store = NULL;
     dg_report report = { 0 };
     if (segments && dg_rfm_segment_map_load(&map, segments, &err) != 0)
         return dg_cli_fail(cli, &err);
     ropts.map = map;
-    /* RFM reads each customer's order days and amounts only (through the offsets) */
-    dg_frame_options fopts = { .as_of = as_of, .columns = DG_FRAME_ORDER_CORE };
-    if ((code = dg_cli_load_frame_of(cli, &fopts, &frame)) == 0) {
-        int rc = dg_report_rfm(&report, frame, &ropts, &err);
+    if ((code = dg_cli_open_store(cli, DG_STORE_READONLY, &store)) == DG_EXIT_OK) {
+        int rc = dg_report_rfm_store(&report, store, as_of, &ropts, &err);
         if (rc == 0 && (report.flags & DG_REPORT_EMPTY_BINS) && !cli->quiet &&
             ropts.view != DG_RFM_VIEW_BINS)
             fprintf(stderr, "dangol rfm: note: some score bins are empty because tied values "
@@ -41,7 +39,7 @@ static int run(dg_cli *cli, int argc, char **argv)
         code = dg_cli_report_print(cli, rc, &report, &err);
     }
     dg_report_clear(&report);
-    dg_frame_free(frame);
+    dg_store_close(store);
     dg_rfm_segment_map_free(map);
     return code;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "dangol/report.h"
+#include "report/rfm_cluster.h"
 
 int dg_rfm_view_parse(const char *name, dg_rfm_view *view, dg_error *err)
 {
@@ -16,8 +17,9 @@ int dg_rfm_view_parse(const char *name, dg_rfm_view *view, dg_error *err)
                         "customers", name);
 }
 
-int dg_report_rfm(dg_report *out, const dg_frame *frame, const dg_report_rfm_options *opt,
-                  dg_error *err)
+/* The report from the frame, or from totals (a cluster's) with frame holding the customers. */
+static int report(dg_report *out, const dg_frame *frame, const dg_rfm_totals *totals,
+                  const dg_report_rfm_options *opt, dg_error *err)
 {
     static const dg_report_rfm_options defaults = { .view = DG_RFM_VIEW_SEGMENTS };
     if (!opt)
@@ -29,7 +31,8 @@ int dg_report_rfm(dg_report *out, const dg_frame *frame, const dg_report_rfm_opt
     int rc = opt->map ? 0 : dg_rfm_segment_map_default(&builtin, err);
     const dg_rfm_segment_map *map = opt->map ? opt->map : builtin;
     if (rc == 0)
-        rc = dg_rfm_compute(&rfm, frame, &ropts, map, err);
+        rc = totals ? dg_rfm_compute_totals(&rfm, totals, opt->monetary_mean, map, err)
+                    : dg_rfm_compute(&rfm, frame, &ropts, map, err);
     if (rc != 0)
         goto cleanup;
     switch (opt->view) {
@@ -49,5 +52,30 @@ cleanup:
     dg_table_free(t);
     dg_rfm_result_clear(&rfm);
     dg_rfm_segment_map_free(builtin);
+    return rc;
+}
+
+int dg_report_rfm(dg_report *out, const dg_frame *frame, const dg_report_rfm_options *opt,
+                  dg_error *err)
+{
+    return report(out, frame, NULL, opt, err);
+}
+
+int dg_report_rfm_store(dg_report *out, dg_store *store, int32_t as_of,
+                        const dg_report_rfm_options *opt, dg_error *err)
+{
+    dg__rfm_cluster_input in;
+    int rc = dg__rfm_cluster_input_read(&in, store, as_of, err);
+    if (rc == 0)
+        rc = report(out, in.customers, &in.totals, opt, err);
+    dg__rfm_cluster_input_free(&in);
+    if (rc != DG_EUNSUPPORTED)
+        return rc;
+    /* RFM reads each customer's order days and amounts only (through the offsets) */
+    dg_frame_options fopts = { .as_of = as_of, .columns = DG_FRAME_ORDER_CORE };
+    dg_frame *frame = NULL;
+    if ((rc = dg_report_frame_of(&frame, store, &fopts, err)) == 0)
+        rc = dg_report_rfm(out, frame, opt, err);
+    dg_frame_free(frame);
     return rc;
 }

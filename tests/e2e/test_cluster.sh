@@ -65,6 +65,7 @@ same3() {
 reports() {   # every report compared, csv and json
   for fmt in csv json; do
     same3 "$fmt" rfm
+    same3 "$fmt" rfm --customers --as-of 2024-03-31
     same3 "$fmt" stage
     same3 "$fmt" loyalty
     same3 "$fmt" cube --rows channel,region --cols quarter --measure revenue,orders,customers
@@ -75,6 +76,13 @@ reports() {   # every report compared, csv and json
     same3 "$fmt" customer show "$CUSTOMER"
     same3 "$fmt" export orders
   done
+  # rfm on the cluster reads one aggregate per customer from the nodes: every view, as of the
+  # last day and of earlier days (when some customers are not in the frame yet)
+  same3 table rfm
+  same3 csv rfm --customers
+  same3 csv rfm --bins --mean-monetary
+  same3 csv rfm --grid --as-of 2024-01-20
+  same3 csv rfm --as-of 2025-06-30
   same3 csv segment
   same3 csv features
   same3 csv stats
@@ -103,8 +111,18 @@ pushed() {   # NAME SQL
     fail "$1 is not pushed down: $grouped of $scans remote scans aggregate, $async async" "$(cat "$WORK/plan")"
   fi
 }
-pushed "RFM's per-customer orders, spend and last order" \
-  "SELECT customer_id, count(*), sum(total), max(ordered_at) FROM orders GROUP BY customer_id"
+# RFM's is the statement `dangol rfm` sends (src/store/cluster_totals.c), its day bound given.
+c_sql() {   # NAME: the C string constant NAME of src/store/cluster_totals.c, joined
+  sed -n "/^const char $1\[\] =/,/;\$/p" "$(dirname "$0")/../../src/store/cluster_totals.c" |
+    sed 1d | sed 's/^ *"//; s/"; *$//; s/" *$//' | tr -d '\n'
+}
+RFM_SQL=$(c_sql dg_cluster_order_totals_sql | sed 's/\$1/1767225600/')
+case "$RFM_SQL" in
+  "SELECT customer_id, count(*), sum(total), max(ordered_at) FROM orders WHERE ordered_at < "*" GROUP BY customer_id")
+    pass "the statement of rfm's aggregate is read from the source" ;;
+  *) fail "the statement of rfm's aggregate could not be read from the source" "$RFM_SQL" ;;
+esac
+pushed "RFM's per-customer orders, spend and last order (the statement dangol rfm sends)" "$RFM_SQL"
 pushed "the BTYD summary (first and last order, orders)" \
   "SELECT customer_id, count(*), min(ordered_at), max(ordered_at) FROM orders GROUP BY customer_id"
 pushed "the cube's group-by per customer, region and channel (a join on the node)" \
