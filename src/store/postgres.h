@@ -68,6 +68,8 @@ int dg__pg_flag(dg_pg *pg, const char *sql, bool *flag, const char *what, dg_err
 
 /* ---- shared by postgres.c and postgres_rows.c ---- */
 #define DG_PG_MAX_ENTITIES 32
+/* pg_advisory_xact_lock key of the migrations: one process migrates at a time ("dangol") */
+#define DG__PG_MIGRATION_LOCK "110369626877804"
 
 struct dg_pg {
     PGconn *conn;
