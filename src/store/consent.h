@@ -58,8 +58,14 @@ int dg__erasure_apply(dg_store *store, const char *customer_id, const char *kind
                       dg_error *err);
 /* PRAGMA secure_delete on (before the transaction) or back to FAST (after it). */
 int dg__erasure_secure(dg_store *store, bool on, dg_error *err);
-/* PRAGMA wal_checkpoint(TRUNCATE): *truncated when the log is empty afterwards. */
-int dg__erasure_checkpoint(dg_store *store, bool *truncated, dg_error *err);
+/* After the erasure's transaction, what removes the old bytes that are left, *name naming it
+ * as the answer does: SQLite's wal_checkpoint(TRUNCATE) ("wal_truncated": *done when the log is
+ * empty afterwards), PostgreSQL's VACUUM (FULL) of the tables an erasure writes ("vacuumed":
+ * *done when each was written anew). */
+int dg__erasure_purge(dg_store *store, const char **name, bool *done, dg_error *err);
+/* Does the purge rewrite whole tables (PostgreSQL), so the retention job runs it once after its
+ * last erasure rather than after each? */
+bool dg__erasure_purge_once(dg_store *store);
 /* Fails (DG_ECONFLICT naming the customer) when an erased customer holds a personal field or a
  * free text again: what the store's triggers refuse, checked once after a bulk load that ran
  * with the triggers off. */

@@ -1026,3 +1026,147 @@ held=$(pg_psql "SELECT (SELECT coalesce(sum(entries), 0) FROM auth_audit_anchor)
     "$(cat "$WORK"/race.*.err "$WORK"/prune.*.err "$WORK/verify.out")"
 expect_output "an entry removed from the end on PostgreSQL is named by verify" "entry [0-9]+ is missing: it was removed from the end" \
   sh -c "'$PG_BIN/psql' -q '$PA' -c 'ALTER TABLE auth_audit DISABLE TRIGGER USER' -c 'DELETE FROM auth_audit WHERE entry_id = (SELECT max(entry_id) FROM auth_audit)' -c 'ALTER TABLE auth_audit ENABLE TRIGGER USER' && '$D' --db '$PA' audit verify 2>&1"
+
+# ---- Erasure on PostgreSQL (docs/security.md "Erasure on PostgreSQL"): the same fields emptied
+# as on SQLite in one transaction, orders and aggregates kept, then VACUUM (FULL) of the tables
+# that held them: their files no longer hold the erased name or phone.
+SE="$WORK/privacy.db"
+PE=$(pg_newdb privacy)
+for db in "$SE" "$PE"; do
+  "$D" --db "$db" -q init --currency KRW
+  for e in staff customers products orders order_lines feedback surveys interactions partner_activities; do
+    "$D" --db "$db" -q import "$e" "$WORK/csv/$e.csv" > /dev/null 2>&1 || fail "import $e into $db"
+  done
+done
+# customers whose name is theirs alone, with feedback (a free text erased)
+unique_customers() {
+  pg_psql "SELECT c.customer_id FROM customers c WHERE (SELECT count(*) FROM customers o WHERE o.name = c.name) = 1 AND c.phone IS NOT NULL AND EXISTS (SELECT 1 FROM feedback f WHERE f.customer_id = c.customer_id) ORDER BY c.customer_id COLLATE \"C\"" privacy
+}
+set -- $(unique_customers)
+E1=$1 E2=$2 E3=$3
+NAME1=$(pg_psql "SELECT name FROM customers WHERE customer_id = '$E1'" privacy)
+PHONE1=$(pg_psql "SELECT phone FROM customers WHERE customer_id = '$E1'" privacy)
+NAME2=$(pg_psql "SELECT name FROM customers WHERE customer_id = '$E2'" privacy)
+PHONE2=$(pg_psql "SELECT phone FROM customers WHERE customer_id = '$E2'" privacy)
+for db in "$SE" "$PE"; do
+  tag=$([ "$db" = "$SE" ] && echo sqlite || echo pg)
+  "$D" --db "$db" --format csv rfm > "$WORK/erase_rfm_before.$tag"
+  "$D" --db "$db" --format csv customer erase "$E1" --reason "e2e request" --actor dpo > "$WORK/erase.$tag" 2>&1; echo "exit $?" >> "$WORK/erase.$tag"
+  "$D" --db "$db" --format csv customer erase "$E1" --reason "again" >> "$WORK/erase.$tag" 2>&1; echo "exit $?" >> "$WORK/erase.$tag"
+  for fmt in csv json; do
+    "$D" --db "$db" --format $fmt customer show "$E1" >> "$WORK/erase_after.$tag" 2>&1
+    "$D" --db "$db" --format $fmt rfm >> "$WORK/erase_after.$tag" 2>&1
+    "$D" --db "$db" --format $fmt kpi >> "$WORK/erase_after.$tag" 2>&1
+  done
+  "$D" --db "$db" --format csv export customers --reason e2e >> "$WORK/erase_after.$tag" 2>&1
+  "$D" --db "$db" --format csv export feedback --reason e2e >> "$WORK/erase_after.$tag" 2>&1
+  "$D" --db "$db" --format csv rfm > "$WORK/erase_rfm_after.$tag"
+  # the erasure's time and the purge's name are the store's own
+  sed -i -e 's/,[0-9-]*T[0-9:]*Z,/,WHEN,/' -e 's/^customer_id,erased,erased_at,texts,\(wal_truncated\|vacuumed\)$/customer_id,erased,erased_at,texts,PURGED/' "$WORK/erase.$tag"
+done
+grep -q '^customer_id,erased,erased_at,texts,PURGED$' "$WORK/erase.pg" && grep -q "^$E1,yes,WHEN,[1-9][0-9]*,yes$" "$WORK/erase.pg" &&
+  grep -q "^$E1,no,WHEN,0,yes$" "$WORK/erase.pg" && ! grep -q 'exit [1-9]' "$WORK/erase.pg" &&
+  pass "customer erase on PostgreSQL: erased, texts emptied, vacuumed; again: nothing written" ||
+  fail "customer erase on PostgreSQL" "$(cat "$WORK/erase.pg")"
+expect_same "the same erasure answers on both stores (time and purge name aside)" "$WORK/erase.sqlite" "$WORK/erase.pg"
+expect_same "after the erasure: the same card, rfm, kpi and exports on both stores" "$WORK/erase_after.sqlite" "$WORK/erase_after.pg"
+expect_same "the erasure keeps every aggregate (rfm before and after, PostgreSQL)" "$WORK/erase_rfm_before.pg" "$WORK/erase_rfm_after.pg"
+"$D" --db "$PE" customer erase "$E1" --reason x 2>&1 | grep -q 'vacuumed' &&
+  pass "the table answer names the purge: vacuumed" || fail "the table answer names the purge: vacuumed"
+
+# table_hits DB WORDS...: how many of the erasure's tables' files hold one of WORDS, after a
+# checkpoint has written every page to them
+table_hits() {
+  db=$1; shift
+  pg_psql "CHECKPOINT" "$db" > /dev/null
+  hits=0
+  for t in customers feedback interactions partner_activities tickets ticket_events order_returns followup_tasks; do
+    f="$PG_DIR/data/$(pg_psql "SELECT pg_relation_filepath('$t')" "$db")"
+    for word in "$@"; do
+      n=$(pg_as cat "$f"* | grep -caF -e "$word")
+      hits=$((hits + n))
+    done
+  done
+  echo "$hits"
+}
+hits=$(table_hits privacy "$NAME1" "$PHONE1")
+[ "$hits" = 0 ] && pass "after an erasure on PostgreSQL the table files hold neither the name nor the phone" ||
+  fail "after an erasure the table files still hold the name or the phone ($hits hits)"
+# A user that may write but does not own the tables: VACUUM skips them, the answer says so,
+# and the old row versions (the name, the phone) are still in the files.
+pg_psql "DROP ROLE IF EXISTS clerk; CREATE ROLE clerk LOGIN PASSWORD 'clerk pw'; GRANT ALL ON ALL TABLES IN SCHEMA public TO clerk; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO clerk" privacy > /dev/null
+PC="postgresql://clerk:clerk%20pw@127.0.0.1:$PG_PORT/privacy"
+"$D" --db "$PC" --format csv customer erase "$E2" --reason "not the owner" > "$WORK/clerk.out" 2>&1
+hits=$(table_hits privacy "$NAME2" "$PHONE2")
+grep -q "^$E2,yes,.*,no$" "$WORK/clerk.out" && grep -q 'does not own its tables' "$WORK/clerk.out" &&
+  [ "$hits" -gt 0 ] &&
+  pass "without the VACUUM (a user that does not own the tables) the files keep the name or phone ($hits hits), and the answer says vacuumed: no" ||
+  fail "an erasure by a user that does not own the tables" "$hits hits; $(cat "$WORK/clerk.out")"
+"$D" --db "$PE" -q customer erase "$E2" --reason "the owner retries" > /dev/null 2>&1
+hits=$(table_hits privacy "$NAME2" "$PHONE2")
+[ "$hits" = 0 ] && pass "the owner's retry vacuums them away" || fail "the owner's retry: $hits hits"
+
+# Races on PostgreSQL (each checked to fail with the customer's lock removed).
+# Six erasures of one customer at once: one erases, five find it erased, none fails.
+for i in 1 2 3 4 5 6; do
+  ( "$D" --db "$PE" --format csv customer erase "$E3" --reason "race $i" > "$WORK/erase_race.$i.out" 2>&1
+    echo $? > "$WORK/erase_race.$i.rc" ) &
+done
+wait
+won=$(grep -l "^$E3,yes," "$WORK"/erase_race.*.out | wc -l)
+again=$(grep -l "^$E3,no," "$WORK"/erase_race.*.out | wc -l)
+failed=$(cat "$WORK"/erase_race.*.rc | grep -vc '^0$')
+rows=$(pg_psql "SELECT count(*) FROM customer_erasures WHERE customer_id = '$E3'" privacy)
+audits=$(pg_psql "SELECT count(*) FROM auth_audit WHERE action = 'customer.erase' AND customers LIKE '%$E3%'" privacy)
+[ "$won" = 1 ] && [ "$again" = 5 ] && [ "$failed" = 0 ] && [ "$rows" = 1 ] && [ "$audits" = 1 ] &&
+  pass "6 erasures of one customer at once on PostgreSQL: 1 erases, 5 find it erased, 1 record, 1 audit entry" ||
+  fail "6 erasures at once: $won erased, $again again, $failed failed, $rows records, $audits audited" "$(cat "$WORK"/erase_race.*.out)"
+
+# An erasure among 20 API writers (orders, name and phone rewrites) through the server.
+echo 'admin password 1' | "$D" --db "$PE" -q user add ann --role admin > /dev/null 2>&1
+"$D" --db "$PE" token create --user ann --label race > "$WORK/privacy.token"
+R=$4
+RNAME=$(pg_psql "SELECT name FROM customers WHERE customer_id = '$R'" privacy)
+if DANGOL_DB="$PE" start_server --no-web --threads 4; then
+  trap 'kill "$SERVER_PID" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+  python3 "$ROOT/tests/e2e/helpers/consent_race.py" erase "$URL" "$R" 21 "$(cat "$WORK/privacy.token")" "경합이름" > "$WORK/race.json" 2>&1
+  python3 -c "import json,sys; j=json.load(open(sys.argv[1])); s=j['statuses']; sys.exit(0 if s.get('erase 201') == 1 and s.get('order 201') == 10 and j['lost'] == 0 and j['name'] is None and j['phone'] is None and set(s) <= {'erase 201', 'order 201', 'patch 200', 'patch 409'} else 1)" "$WORK/race.json" 2>/dev/null &&
+    pass "an erasure among 20 API writers on PostgreSQL: every order kept, every name write before it erased or after it refused" ||
+    fail "an erasure among 20 API writers on PostgreSQL" "$(cat "$WORK/race.json")"
+  api_erase=$(curl -s -H "Authorization: Bearer $(cat "$WORK/privacy.token")" -H "Content-Type: application/json" --data-binary '{"reason": "again"}' "$URL/api/customers/$R/erase")
+  case $api_erase in *'"vacuumed":true'*) pass "the API's erasure answer says vacuumed" ;; *) fail "the API's erasure answer says vacuumed" "$api_erase" ;; esac
+  stop_server
+  trap 'pg_stop; rm -rf "$WORK"' EXIT
+fi
+hits=$(table_hits privacy "경합이름" "010-7777-" "$RNAME")
+[ "$hits" = 0 ] && pass "no raced name, phone or the old name in the table files" ||
+  fail "raced names or phones in the table files ($hits hits)"
+
+# The retention job: the same customers erased on both stores; three jobs and an erasure at
+# once on PostgreSQL erase each inactive customer once, and nothing fails.
+for c in "$E2" "$E3" "$R"; do "$D" --db "$SE" -q customer erase "$c" --reason "as on PostgreSQL" > /dev/null; done
+"$D" --db "$SE" --format csv customer retain --as-of 2026-12-01 --inactive-days 680 > "$WORK/retain.sqlite" 2>&1
+FIRST=$(sed -n 2p "$WORK/retain.sqlite" | cut -d, -f1)
+for i in 1 2 3; do
+  ( "$D" --db "$PE" -q customer retain --as-of 2026-12-01 --inactive-days 680 > /dev/null 2> "$WORK/retain_race.$i.err"
+    echo $? > "$WORK/retain_race.$i.rc" ) &
+done
+( "$D" --db "$PE" -q customer erase "$FIRST" --reason "asked meanwhile" > /dev/null 2> "$WORK/retain_race.4.err"
+  echo $? > "$WORK/retain_race.4.rc" ) &
+wait
+failed=$(cat "$WORK"/retain_race.*.rc | grep -vc '^0$')
+for db in "$SE" "$PE"; do
+  tag=$([ "$db" = "$SE" ] && echo sqlite || echo pg)
+  "$D" --db "$db" --format csv export customers --reason e2e > "$WORK/retained.$tag"
+done
+pg_psql "SELECT customer_id FROM customer_erasures ORDER BY customer_id COLLATE \"C\"" privacy > "$WORK/erased.pg"
+sqlite3 "$SE" "SELECT customer_id FROM customer_erasures ORDER BY customer_id" > "$WORK/erased.sqlite"
+listed=$(($(wc -l < "$WORK/retain.sqlite") - 1))
+[ "$failed" = 0 ] && [ "$listed" -gt 10 ] && [ "$(sort -u "$WORK/erased.pg" | wc -l)" = "$(wc -l < "$WORK/erased.pg")" ] &&
+  pass "3 retention jobs and an erasure at once on PostgreSQL: none fails, $listed inactive customers erased once each" ||
+  fail "3 retention jobs and an erasure at once: $failed failed" "$(cat "$WORK"/retain_race.*.err)"
+expect_same "the retention job erases the same customers on both stores" "$WORK/erased.sqlite" "$WORK/erased.pg"
+expect_same "and leaves the same customer records" "$WORK/retained.sqlite" "$WORK/retained.pg"
+hits=$(table_hits privacy $(grep "^$FIRST," "$WORK/csv/customers.csv" | cut -d, -f3) $(grep "^$(sed -n 3p "$WORK/retain.sqlite" | cut -d, -f1)," "$WORK/csv/customers.csv" | cut -d, -f3))
+[ "$hits" = 0 ] && pass "after the retention job the table files hold none of the erased phones" ||
+  fail "after the retention job the table files still hold erased phones ($hits hits)"
