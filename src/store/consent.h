@@ -76,9 +76,26 @@ typedef int (*dg__inactive_fn)(void *ctx, const char *customer_id, int32_t last_
 int dg__erasure_inactive(dg_store *store, int32_t before, dg__inactive_fn fn, void *ctx,
                          int64_t *undated, dg_error *err);
 /* Every table but the catalog's with a customer_id column (the points ledger, consent, ...),
- * and the events of the customer's tickets, for subject access: fn once per table with a statement of its rows of the customer. */
-typedef int (*dg__customer_table_fn)(void *ctx, const char *table, void *stmt);
-int dg__customer_tables(dg_store *store, const char *customer_id, dg__customer_table_fn fn,
-                        void *ctx, dg_error *err);
+ * and the events of the customer's tickets, for subject access: table once per table (in name
+ * order, ticket_events last), then row once per row of the customer with its cells, each named
+ * by its column and typed as SQLite stores it (a PostgreSQL boolean is an integer 0 or 1). */
+typedef enum dg__cell_kind {
+    DG__CELL_NULL, DG__CELL_INT, DG__CELL_REAL, DG__CELL_TEXT, DG__CELL_BLOB
+} dg__cell_kind;
+typedef struct dg__cell {
+    const char *column;
+    dg__cell_kind kind;
+    int64_t i;                  /* DG__CELL_INT */
+    double r;                   /* DG__CELL_REAL */
+    const unsigned char *bytes; /* DG__CELL_TEXT (NUL-terminated) and DG__CELL_BLOB */
+    size_t len;
+} dg__cell;
+typedef struct dg__customer_rows {
+    int (*table)(void *ctx, const char *table);
+    int (*row)(void *ctx, const dg__cell *cells, size_t n);
+    void *ctx;
+} dg__customer_rows;
+int dg__customer_tables(dg_store *store, const char *customer_id, const dg__customer_rows *rows,
+                        dg_error *err);
 
 #endif

@@ -15,4 +15,7 @@ int dg__pg_erasure_vacuum(dg_pg *pg, bool *done, dg_error *err);
 int dg__pg_erasure_inactive(dg_pg *pg, int32_t before, dg__inactive_fn fn, void *ctx,
                             int64_t *undated, dg_error *err);
 
+int dg__pg_customer_tables(dg_pg *pg, const char *customer_id, const dg__customer_rows *rows,
+                           dg_error *err);
+
 #endif

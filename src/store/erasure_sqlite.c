@@ -222,11 +222,51 @@ int dg__erasure_inactive(dg_store *s, int32_t before, dg__inactive_fn fn, void *
     return rc;
 }
 
-int dg__customer_tables(dg_store *s, const char *customer_id, dg__customer_table_fn fn,
-                        void *ctx, dg_error *err)
+/* Each row of st as cells to rows->row. */
+static int each_row(dg_store *s, sqlite3_stmt *st, const dg__customer_rows *rows, dg_error *err)
 {
-    if (dg__store_is_postgres(s))
-        return dg__store_unavailable(s, "subject access", err);
+    int n = sqlite3_column_count(st), step, rc = 0;
+    dg__cell *cells = calloc((size_t)n + 1, sizeof *cells);
+    if (!cells)
+        return dg_error_set(err, DG_ENOMEM, "out of memory");
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < n; c++) {
+            dg__cell *cell = &cells[c];
+            cell->column = sqlite3_column_name(st, c);
+            switch (sqlite3_column_type(st, c)) {
+            case SQLITE_NULL: cell->kind = DG__CELL_NULL; break;
+            case SQLITE_INTEGER:
+                cell->kind = DG__CELL_INT;
+                cell->i = sqlite3_column_int64(st, c);
+                break;
+            case SQLITE_FLOAT:
+                cell->kind = DG__CELL_REAL;
+                cell->r = sqlite3_column_double(st, c);
+                break;
+            case SQLITE_BLOB:
+                cell->kind = DG__CELL_BLOB;
+                cell->bytes = sqlite3_column_blob(st, c);
+                cell->len = (size_t)sqlite3_column_bytes(st, c);
+                break;
+            default:
+                cell->kind = DG__CELL_TEXT;
+                cell->bytes = sqlite3_column_text(st, c);
+                cell->len = (size_t)sqlite3_column_bytes(st, c);
+            }
+        }
+        rc = rows->row(rows->ctx, cells, (size_t)n);
+    }
+    free(cells);
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = dg__store_error(s, err, "reading a table of the customer");
+    return rc;
+}
+
+int dg__customer_tables(dg_store *s, const char *customer_id, const dg__customer_rows *rows,
+                        dg_error *err)
+{
+    if (dg__store_pg(s))
+        return dg__pg_customer_tables(dg__store_pg(s), customer_id, rows, err);
     char *names[MAX_TABLES];
     size_t n = 0;
     sqlite3 *db = dg__store_db(s);
@@ -252,8 +292,7 @@ int dg__customer_tables(dg_store *s, const char *customer_id, dg__customer_table
         rc = dg_error_set(err, DG_ENOMEM, "out of memory");
     for (size_t i = 0; i < n && rc == 0; i++) {
         char *sql = strcmp(names[i], "ticket_events") == 0
-            ? sqlite3_mprintf("SELECT * FROM ticket_events WHERE ticket_id IN (SELECT ticket_id "
-                              "FROM tickets WHERE customer_id = ?) ORDER BY event_id")
+            ? sqlite3_mprintf(DG__SUBJECT_TICKET_EVENTS_SQL)
             : sqlite3_mprintf("SELECT * FROM \"%w\" WHERE customer_id = ?", names[i]);
         if (!sql || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
             rc = sql ? dg__store_error(s, err, "reading a table") : dg_error_set(err, DG_ENOMEM,
@@ -262,7 +301,8 @@ int dg__customer_tables(dg_store *s, const char *customer_id, dg__customer_table
         if (rc != 0)
             break;
         sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
-        rc = fn(ctx, names[i], st);
+        if ((rc = rows->table(rows->ctx, names[i])) == 0)
+            rc = each_row(s, st, rows, err);
         sqlite3_finalize(st);
     }
     for (size_t i = 0; i < n; i++)

@@ -139,11 +139,9 @@ expect_output "a database of another application is refused" "has tables but is 
   sh -c "'$PG_BIN/psql' -q 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' -c 'CREATE TABLE other (x int)' && '$D' --db 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' init 2>&1"
 
 # What PostgreSQL does not have yet is refused, with a non-zero exit and what to do.
-expect_exit "a subject's export on PostgreSQL: exit 4" 4 \
-  "$D" --db "$P" customer export-subject "$C" --reason e2e
-expect_output "a subject's export on PostgreSQL: not available yet" \
-  "is not available on a PostgreSQL store yet \(docs/postgresql.md" \
-  "$D" --db "$P" customer export-subject "$C" --reason e2e
+expect_exit "economics on PostgreSQL: exit 4" 4 "$D" --db "$P" economics cac
+expect_output "economics on PostgreSQL: not available yet" \
+  "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" economics cac
 
 # The HTTP API on each store: the same customer look-up, list and report.
 for db in "$S" "$P"; do
@@ -1170,3 +1168,27 @@ expect_same "and leaves the same customer records" "$WORK/retained.sqlite" "$WOR
 hits=$(table_hits privacy $(grep "^$FIRST," "$WORK/csv/customers.csv" | cut -d, -f3) $(grep "^$(sed -n 3p "$WORK/retain.sqlite" | cut -d, -f1)," "$WORK/csv/customers.csv" | cut -d, -f3))
 [ "$hits" = 0 ] && pass "after the retention job the table files hold none of the erased phones" ||
   fail "after the retention job the table files still hold erased phones ($hits hits)"
+
+# ---- Subject access on PostgreSQL: the same document as SQLite's (its time cut), with the
+# points ledger, consent history, a ticket and its events among the customer's tables.
+SJ=$(pg_psql "SELECT customer_id FROM customers WHERE customer_id NOT IN (SELECT customer_id FROM customer_erasures) AND EXISTS (SELECT 1 FROM feedback f WHERE f.customer_id = customers.customer_id) ORDER BY customer_id COLLATE \"C\" LIMIT 1" privacy)
+for db in "$SE" "$PE"; do
+  tag=$([ "$db" = "$SE" ] && echo sqlite || echo pg)
+  {
+    "$D" --db "$db" -q points earn --customer "$SJ" --points 500 --source manual
+    "$D" --db "$db" -q points adjust --customer "$SJ" --points -20 --reason "e2e"
+    "$D" --db "$db" -q consent grant "$SJ" --purpose marketing_sms --source web
+    "$D" --db "$db" -q ticket open --customer "$SJ" --kind complaint --subject "배송 지연" --at 2025-01-02T10:00
+    "$D" --db "$db" -q ticket comment 1 --note "전화 드림" --at 2025-01-02T11:00
+  } > /dev/null 2>&1
+  for c in "$SJ" "$E1"; do
+    "$D" --db "$db" customer export-subject "$c" > "$WORK/subject.$tag.raw" 2>&1; echo "exit $?" >> "$WORK/subject.$tag.raw"
+    sed -E 's/"(generated_at|recorded_at|created_at|updated_at|erased_at)": "[^"]*"/"\1": "T"/g' "$WORK/subject.$tag.raw" >> "$WORK/subject.$tag"
+  done
+done
+grep -q '"points_movements": \[$' "$WORK/subject.pg" && grep -q '"consent_events": \[$' "$WORK/subject.pg" &&
+  grep -q '"ticket_events": \[$' "$WORK/subject.pg" && grep -q '"customer_erasures": \[$' "$WORK/subject.pg" &&
+  grep -q '^exit 0$' "$WORK/subject.pg" && ! grep -q 'exit [1-9]' "$WORK/subject.pg" &&
+  pass "customer export-subject on PostgreSQL: the profile, orders, ledger, consent, tickets, erasure" ||
+  fail "customer export-subject on PostgreSQL" "$(head -c 2000 "$WORK/subject.pg")"
+expect_same "the same subject documents on both stores (their times cut)" "$WORK/subject.sqlite" "$WORK/subject.pg"
