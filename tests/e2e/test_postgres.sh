@@ -139,9 +139,10 @@ expect_output "a database of another application is refused" "has tables but is 
   sh -c "'$PG_BIN/psql' -q 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' -c 'CREATE TABLE other (x int)' && '$D' --db 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' init 2>&1"
 
 # What PostgreSQL does not have yet is refused, with a non-zero exit and what to do.
-expect_exit "economics on PostgreSQL: exit 4" 4 "$D" --db "$P" economics cac
-expect_output "economics on PostgreSQL: not available yet" \
-  "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" economics cac
+RETURNED=$(sed -n 2p "$WORK/csv/orders.csv" | cut -d, -f1)
+expect_exit "order return on PostgreSQL: exit 4" 4 "$D" --db "$P" order return "$RETURNED"
+expect_output "order return on PostgreSQL: not available yet" \
+  "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" order return "$RETURNED"
 
 # The HTTP API on each store: the same customer look-up, list and report.
 for db in "$S" "$P"; do
@@ -1142,6 +1143,9 @@ hits=$(table_hits privacy "경합이름" "010-7777-" "$RNAME")
 
 # The retention job: the same customers erased on both stores; three jobs and an erasure at
 # once on PostgreSQL erase each inactive customer once, and nothing fails.
+# the race's orders, acknowledged on PostgreSQL, written to SQLite too: the stores stay alike
+"$D" --db "$PE" --format csv export orders --reason e2e | grep -E '^(order_id|RACE-)' > "$WORK/race_orders.csv"
+"$D" --db "$SE" -q import orders "$WORK/race_orders.csv" > /dev/null || fail "the race's orders imported into SQLite"
 for c in "$E2" "$E3" "$R"; do "$D" --db "$SE" -q customer erase "$c" --reason "as on PostgreSQL" > /dev/null; done
 "$D" --db "$SE" --format csv customer retain --as-of 2026-12-01 --inactive-days 680 > "$WORK/retain.sqlite" 2>&1
 FIRST=$(sed -n 2p "$WORK/retain.sqlite" | cut -d, -f1)
@@ -1192,3 +1196,26 @@ grep -q '"points_movements": \[$' "$WORK/subject.pg" && grep -q '"consent_events
   pass "customer export-subject on PostgreSQL: the profile, orders, ledger, consent, tickets, erasure" ||
   fail "customer export-subject on PostgreSQL" "$(head -c 2000 "$WORK/subject.pg")"
 expect_same "the same subject documents on both stores (their times cut)" "$WORK/subject.sqlite" "$WORK/subject.pg"
+
+# ---- Economics on PostgreSQL: the four views (csv, json) the same as SQLite's, with the marketing
+# spend, unit costs, tier discounts (tiers evaluated), coupons, points burns and tickets.
+for db in "$SE" "$PE"; do
+  tag=$([ "$db" = "$SE" ] && echo sqlite || echo pg)
+  "$D" --db "$db" -q import marketing_spend "$WORK/csv/marketing_spend.csv" > /dev/null 2>&1 || fail "import spend into $tag"
+  "$D" --db "$db" -q tier evaluate --as-of 2025-06-30 --rules "$ROOT/config/tiers.conf" > /dev/null 2>&1 || fail "tier evaluate on $tag"
+  "$D" --db "$db" -q points burn --customer "$SJ" --points 100 > /dev/null 2>&1 || fail "points burn on $tag"
+  for fmt in csv json; do
+    for view in cac clv-cac profit retention; do
+      "$D" --db "$db" --format $fmt economics $view --config "$ROOT/config/economics.conf" >> "$WORK/econ.$tag" 2>&1
+      echo "exit $?" >> "$WORK/econ.$tag"
+    done
+    "$D" --db "$db" --format $fmt economics profit --as-of 2025-03-31 --top 5 >> "$WORK/econ.$tag" 2>&1
+    "$D" --db "$db" --format $fmt economics cac --as-of 2024-12-31 >> "$WORK/econ.$tag" 2>&1
+  done
+done
+! grep -q 'exit [1-9]' "$WORK/econ.pg" && grep -q '^acquisition_channel,month,marketing_spend' "$WORK/econ.pg" &&
+  pass "economics cac, clv-cac, profit, retention on PostgreSQL" ||
+  fail "economics on PostgreSQL" "$(grep -v '^[A-Za-z0-9_,.-]*$' "$WORK/econ.pg" | head -5)"
+expect_same "the same economics views on both stores (csv, json)" "$WORK/econ.sqlite" "$WORK/econ.pg"
+[ "$(grep -c 'tier_discounts' "$WORK/econ.pg")" -gt 0 ] && ! grep -q '"tier_discounts": 0,' "$WORK/econ.pg" &&
+  pass "with tier discounts (tiers evaluated, jsonb lookup)" || fail "with tier discounts" "$(grep tier_discounts "$WORK/econ.pg" | head -3)"
