@@ -6,6 +6,11 @@
 #include "dangol/frame.h"
 #include "dangol/frame_snapshots.h"
 
+/* What a store that keeps no frame snapshot (dg_frame_snapshots fails DG_EUNSUPPORTED) has
+ * instead: a PostgreSQL store, until the snapshot persists there too (docs/postgresql.md), reads
+ * the frame from the rows every time. */
+#define NO_SNAPSHOT "none (PostgreSQL: rebuilt from rows)"
+
 /* "current 2.7 MB" or "out of date" or "none": the table title's note on the snapshot. */
 static void snapshot_note(dg_store *store, char *buf, size_t cap)
 {
@@ -15,7 +20,8 @@ static void snapshot_note(dg_store *store, char *buf, size_t cap)
     size_t n = 0, bytes = 0, current = 0;
     dg_error err;
     if (dg_frame_snapshots(store, &generation, &dirty, status, 8, &n, &err) != 0) {
-        snprintf(buf, cap, err.code == DG_EUNSUPPORTED ? "snapshot not kept by this store" : "snapshot unreadable");
+        snprintf(buf, cap, err.code == DG_EUNSUPPORTED ? "snapshot " NO_SNAPSHOT
+                                                       : "snapshot unreadable");
         return;
     }
     for (size_t i = 0; i < n; i++)
@@ -89,11 +95,17 @@ static int print_snapshots(dg_cli *cli, dg_store *store)
     size_t n = 0;
     dg_error err;
     dg_error_clear(&err);
-    if (dg_frame_snapshots(store, &generation, &dirty, status, 8, &n, &err) != 0)
+    int rc = dg_frame_snapshots(store, &generation, &dirty, status, 8, &n, &err);
+    bool kept = rc != DG_EUNSUPPORTED;
+    if (rc != 0 && kept)
         return dg_cli_fail(cli, &err);
     char title[768];
-    snprintf(title, sizeof title, "%s: frame snapshots (store generation %lld%s)", cli->db_name,
-             (long long)generation, dirty ? ", changed since the last snapshot" : "");
+    if (kept)
+        snprintf(title, sizeof title, "%s: frame snapshots (store generation %lld%s)",
+                 cli->db_name, (long long)generation,
+                 dirty ? ", changed since the last snapshot" : "");
+    else   /* no rows, and the note says what there is instead */
+        snprintf(title, sizeof title, "%s: frame snapshots: " NO_SNAPSHOT, cli->db_name);
     dg_table *t = dg_table_new(cli->format == DG_FORMAT_TABLE ? title : NULL);
     static const char *const names[] = { "snapshot", "state", "generation", "bytes", "chunks",
                                          "customers", "orders", "lines" };
@@ -118,6 +130,8 @@ static int print_snapshots(dg_cli *cli, dg_store *store)
         dg_table_set_int(t, 8, s->as_of);
         dg_table_set_int(t, 9, status[i].delta_bytes);   /* docs/snapshot.md, "Appending" */
     }
+    if (!kept && dg_table_add_note(t, "frame snapshot: " NO_SNAPSHOT))
+        goto cleanup;
     return print_table(cli, t, true);
 cleanup:
     return print_table(cli, t, false);

@@ -1219,3 +1219,16 @@ done
 expect_same "the same economics views on both stores (csv, json)" "$WORK/econ.sqlite" "$WORK/econ.pg"
 [ "$(grep -c 'tier_discounts' "$WORK/econ.pg")" -gt 0 ] && ! grep -q '"tier_discounts": 0,' "$WORK/econ.pg" &&
   pass "with tier discounts (tiers evaluated, jsonb lookup)" || fail "with tier discounts" "$(grep tier_discounts "$WORK/econ.pg" | head -3)"
+
+# stats --snapshot on PostgreSQL: no frame snapshot is kept there (the frame is rebuilt from the
+# rows each time), said plainly, exit 0; the plain stats title says the same.
+for fmt in table csv json; do
+  "$D" --db "$PE" --format $fmt stats --snapshot > "$WORK/snap.$fmt" 2>&1 || fail "stats --snapshot ($fmt) on PostgreSQL exits 0" "$(cat "$WORK/snap.$fmt")"
+done
+grep -q 'frame snapshots: none (PostgreSQL: rebuilt from rows)' "$WORK/snap.table" &&
+  grep -q '^snapshot,state,generation' "$WORK/snap.csv" && [ "$(wc -l < "$WORK/snap.csv")" -le 2 ] &&
+  grep -q 'none (PostgreSQL: rebuilt from rows)' "$WORK/snap.csv" &&
+  pass "stats --snapshot on PostgreSQL: none (PostgreSQL: rebuilt from rows), in each format" ||
+  fail "stats --snapshot on PostgreSQL" "$(cat "$WORK"/snap.*)"
+expect_output "stats on PostgreSQL: the title says the snapshot is rebuilt from rows" \
+  "snapshot none \(PostgreSQL: rebuilt from rows\)" "$D" --db "$PE" stats
