@@ -1217,6 +1217,23 @@ done
   pass "economics cac, clv-cac, profit, retention on PostgreSQL" ||
   fail "economics on PostgreSQL" "$(grep -v '^[A-Za-z0-9_,.-]*$' "$WORK/econ.pg" | head -5)"
 expect_same "the same economics views on both stores (csv, json)" "$WORK/econ.sqlite" "$WORK/econ.pg"
+# and the routes, which call the same functions (the PostgreSQL store has a user: its token)
+for db in "$SE" "$PE"; do
+  tag=$([ "$db" = "$SE" ] && echo sqlite || echo pg)
+  auth=$([ "$db" = "$PE" ] && echo "Authorization: Bearer $(cat "$WORK/privacy.token")" || echo "X-None: 1")
+  DANGOL_DB="$db" start_server --no-web --economics-config "$ROOT/config/economics.conf" || continue
+  trap 'kill "$SERVER_PID" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+  for path in "/api/economics/cac?as_of=2025-06-30" "/api/economics/clv-cac" "/api/economics/profit?top=3" \
+              "/api/economics/retention"; do
+    printf '%s ' "$path" >> "$WORK/econ_api.$tag"
+    curl -s -H "$auth" -w ' %{http_code}\n' "$URL$path" >> "$WORK/econ_api.$tag"
+  done
+  stop_server
+  trap 'pg_stop; rm -rf "$WORK"' EXIT
+done
+[ "$(grep -c ' 200$' "$WORK/econ_api.pg")" = 4 ] && grep -q '"tier_discounts"' "$WORK/econ_api.pg" &&
+  pass "the economics routes on PostgreSQL answer 200" || fail "the economics routes on PostgreSQL" "$(cut -c1-300 "$WORK/econ_api.pg")"
+expect_same "the same economics routes' answers on both stores" "$WORK/econ_api.sqlite" "$WORK/econ_api.pg"
 [ "$(grep -c 'tier_discounts' "$WORK/econ.pg")" -gt 0 ] && ! grep -q '"tier_discounts": 0,' "$WORK/econ.pg" &&
   pass "with tier discounts (tiers evaluated, jsonb lookup)" || fail "with tier discounts" "$(grep tier_discounts "$WORK/econ.pg" | head -3)"
 
