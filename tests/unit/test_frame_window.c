@@ -4,14 +4,16 @@
  * analysis that accepts a window answers, on the window of the last day's frame as of a random
  * day, exactly what it answers on that frame cut to the day (dg_frame_cut_copy, itself checked
  * against a rebuild in test_snapshot_as_of.c): the rfm, stage, kpi, cohort, loyalty and CLV
- * (BG/NBD + Gamma-Gamma fit) reports in every view, compared as CSV text. The window leaves its frame untouched and reads its
- * arrays. */
+ * (BG/NBD + Gamma-Gamma fit) reports in every view, cube queries, staff and sites, consultation
+ * types and look-alikes, compared as CSV text. The window leaves its frame untouched and reads
+ * its arrays. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dangol/clv.h"
+#include "dangol/cube.h"
 #include "dangol/frame.h"
 #include "dangol/report.h"
 #include "dangol/rng.h"
@@ -42,6 +44,9 @@ static dg_frame *random_frame(uint64_t seed, size_t n_customers)
     static const char *const categories[] = { "skin", "hair" };
     static const char *const kinds[] = { "complaint", "compliment", "question" };
     static const char *const activities[] = { "panel", "co_design", "beta_test" };
+    static const char *const staff[] = { "S1", "S2", "S3" };
+    static const char *const sites[] = { "Gangnam", "Mapo" };
+    static const char *const types[] = { "T1", "T2" };
     dg_rng rng;
     dg_rng_seed(&rng, seed);
     dg_frame_builder *b = NULL;
@@ -59,6 +64,7 @@ static dg_frame *random_frame(uint64_t seed, size_t n_customers)
             .customer_id = id, .birth_year = 1950 + (int32_t)dg_rng_below(&rng, 60),
             .has_acquired_day = acquired != 0, .acquired_day = random_day(&rng),
             .region = pick(&rng, regions, 3), .acquisition_channel = pick(&rng, channels, 3),
+            .customer_type = pick(&rng, types, 2),
         };
         cr_assert_eq(dg_frame_add_customer(b, &in, &err), 0, "%s", err.message);
     }
@@ -74,6 +80,7 @@ static dg_frame *random_frame(uint64_t seed, size_t n_customers)
                               (int64_t)dg_rng_below(&rng, 86400),
                 .amount_minor = 1000 + (int64_t)dg_rng_below(&rng, 90000),
                 .units = (int32_t)dg_rng_below(&rng, 4), .channel = pick(&rng, channels, 3),
+                .site = pick(&rng, sites, 2), .staff_id = pick(&rng, staff, 3),
             };
             cr_assert_eq(dg_frame_add_order(b, &o, &err), 0, "%s", err.message);
             for (int32_t l = 0, n_lines = (int32_t)dg_rng_below(&rng, 3); l < n_lines; l++) {
@@ -136,6 +143,49 @@ static char *report_text(int rc, dg_report *report)
     return text;
 }
 
+/* The reports the server once answered from a cut copy: cube queries (order, customer, day and
+ * product dimensions, the ladder's), staff and sites, consultation types and look-alikes. */
+static void copy_route_reports(FILE *out, const dg_frame *f)
+{
+    dg_report report = { 0 };
+    static const char *const cubes[][9] = {
+        { "rows", "month", "cols", "channel", NULL },
+        { "rows", "region", "cols", "segment", "where", "stage!=prospect", NULL },
+        { "rows", "age", "cols", "activity", "measures", "customers,orders,revenue", NULL },
+        { "rows", "category", "cols", "year", "rollup", "1", "measures", "units,share", NULL },
+        { "rows", "week", "where", "channel=web", NULL },
+        { "rows", "product", "cols", "site", NULL },
+    };
+    dg_cube *cube = NULL;
+    int rc = dg_cube_from_frame(&cube, f, NULL, NULL, &err);
+    for (size_t q = 0; q < sizeof cubes / sizeof cubes[0]; q++) {
+        char *t = report_text(rc ? rc : dg_report_cube(&report, cube, cubes[q], &err), &report);
+        fprintf(out, "cube %zu\n%s", q, t);
+        free(t);
+    }
+    dg_cube_free(cube);
+    for (int by = DG_STAFF_BY_STAFF; by <= DG_STAFF_BY_SITE; by++) {
+        dg_staff_options o = { .by = (dg_staff_by)by };
+        char *t = report_text(dg_report_staff(&report, f, &o, &err), &report);
+        fprintf(out, "staff %d\n%s", by, t);
+        free(t);
+    }
+    for (int suggestions = 0; suggestions < 2; suggestions++) {
+        dg_report_types_options o = { .suggestions = suggestions };
+        char *t = report_text(dg_report_types(&report, f, &o, &err), &report);
+        fprintf(out, "types %d\n%s", suggestions, t);
+        free(t);
+    }
+    for (int v = DG_LOOKALIKE_VIEW_REPORT; v <= DG_LOOKALIKE_VIEW_SCORES; v++) {
+        dg_report_lookalike_options o;
+        dg_report_lookalike_options_init(&o);
+        char *t = report_text(dg_report_lookalike(&report, f, (dg_lookalike_view)v, &o, &err),
+                              &report);
+        fprintf(out, "lookalike %d\n%s", v, t);
+        free(t);
+    }
+}
+
 /* Every report that accepts a window, one after the other, as text (caller frees). */
 static char *all_reports(const dg_frame *f)
 {
@@ -194,6 +244,7 @@ static char *all_reports(const dg_frame *f)
         free(t);
     }
     dg_clv_report_free(fit);
+    copy_route_reports(out, f);
     fclose(out);
     return text;
 }
