@@ -8,6 +8,7 @@
  * types and look-alikes, compared as CSV text. The window leaves its frame untouched and reads
  * its arrays. */
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,18 @@ static char *report_text(int rc, dg_report *report)
     return text;
 }
 
+/* The report's text (report_text) after a label, printf-style, into out. */
+static void put(FILE *out, int rc, dg_report *report, const char *label, ...)
+{
+    char *t = report_text(rc, report);
+    va_list ap;
+    va_start(ap, label);
+    vfprintf(out, label, ap);
+    va_end(ap);
+    fputs(t, out);
+    free(t);
+}
+
 /* The reports the server once answered from a cut copy: cube queries (order, customer, day and
  * product dimensions, the ladder's), staff and sites, consultation types and look-alikes. */
 static void copy_route_reports(FILE *out, const dg_frame *f)
@@ -159,30 +172,23 @@ static void copy_route_reports(FILE *out, const dg_frame *f)
     dg_cube *cube = NULL;
     int rc = dg_cube_from_frame(&cube, f, NULL, NULL, &err);
     for (size_t q = 0; q < sizeof cubes / sizeof cubes[0]; q++) {
-        char *t = report_text(rc ? rc : dg_report_cube(&report, cube, cubes[q], &err), &report);
-        fprintf(out, "cube %zu\n%s", q, t);
-        free(t);
+        put(out, rc ? rc : dg_report_cube(&report, cube, cubes[q], &err), &report, "cube %zu\n",
+            q);
     }
     dg_cube_free(cube);
     for (int by = DG_STAFF_BY_STAFF; by <= DG_STAFF_BY_SITE; by++) {
         dg_staff_options o = { .by = (dg_staff_by)by };
-        char *t = report_text(dg_report_staff(&report, f, &o, &err), &report);
-        fprintf(out, "staff %d\n%s", by, t);
-        free(t);
+        put(out, dg_report_staff(&report, f, &o, &err), &report, "staff %d\n", by);
     }
     for (int suggestions = 0; suggestions < 2; suggestions++) {
         dg_report_types_options o = { .suggestions = suggestions };
-        char *t = report_text(dg_report_types(&report, f, &o, &err), &report);
-        fprintf(out, "types %d\n%s", suggestions, t);
-        free(t);
+        put(out, dg_report_types(&report, f, &o, &err), &report, "types %d\n", suggestions);
     }
     for (int v = DG_LOOKALIKE_VIEW_REPORT; v <= DG_LOOKALIKE_VIEW_SCORES; v++) {
         dg_report_lookalike_options o;
         dg_report_lookalike_options_init(&o);
-        char *t = report_text(dg_report_lookalike(&report, f, (dg_lookalike_view)v, &o, &err),
-                              &report);
-        fprintf(out, "lookalike %d\n%s", v, t);
-        free(t);
+        put(out, dg_report_lookalike(&report, f, (dg_lookalike_view)v, &o, &err), &report,
+            "lookalike %d\n", v);
     }
 }
 
@@ -197,39 +203,30 @@ static char *all_reports(const dg_frame *f)
     for (int v = DG_RFM_VIEW_SEGMENTS; v <= DG_RFM_VIEW_CUSTOMERS; v++)
         for (int mean = 0; mean < 2; mean++) {
             dg_report_rfm_options o = { .view = (dg_rfm_view)v, .monetary_mean = mean };
-            char *t = report_text(dg_report_rfm(&report, f, &o, &err), &report);
-            fprintf(out, "rfm %d %d\n%s", v, mean, t);
-            free(t);
+            put(out, dg_report_rfm(&report, f, &o, &err), &report, "rfm %d %d\n", v, mean);
         }
     for (int v = DG_STAGE_VIEW_COUNTS; v <= DG_STAGE_VIEW_CUSTOMERS; v++) {
         int32_t days[] = { DG_DAY_NONE, f->as_of - 40 };
         for (size_t d = 0; d < 2; d++) {
             dg_report_stage_options o = { .view = (dg_stage_view)v, .at = days[d],
                                           .from = DG_DAY_NONE };
-            char *t = report_text(dg_report_stage(&report, f, &o, &err), &report);
-            fprintf(out, "stage %d %zu\n%s", v, d, t);
-            free(t);
+            put(out, dg_report_stage(&report, f, &o, &err), &report, "stage %d %zu\n", v, d);
         }
     }
     for (int months = 1; months <= 13; months += 12) {
-        char *t = report_text(dg_report_kpi(&report, f, months, &err), &report);
-        fprintf(out, "kpi %d\n%s", months, t);
-        free(t);
+        put(out, dg_report_kpi(&report, f, months, &err), &report, "kpi %d\n", months);
     }
     static const char *const bys[] = { "month", "channel", "category" };
     static const char *const measures[] = { "retention", "revenue_per_customer", "revenue" };
     for (size_t by = 0; by < 3; by++)
         for (size_t m = 0; m < 3; m++) {
             const char *params[] = { "by", bys[by], "measure", measures[m], NULL };
-            char *t = report_text(dg_report_cohort(&report, f, params, &err), &report);
-            fprintf(out, "cohort %s %s\n%s", bys[by], measures[m], t);
-            free(t);
+            put(out, dg_report_cohort(&report, f, params, &err), &report, "cohort %s %s\n",
+                bys[by], measures[m]);
         }
     for (int v = DG_LOYALTY_VIEW_SUMMARY; v <= DG_LOYALTY_VIEW_STAGES; v++) {
         dg_report_loyalty_options o = { .view = (dg_loyalty_view)v };
-        char *t = report_text(dg_report_loyalty(&report, f, &o, &err), &report);
-        fprintf(out, "loyalty %d\n%s", v, t);
-        free(t);
+        put(out, dg_report_loyalty(&report, f, &o, &err), &report, "loyalty %d\n", v);
     }
     dg_clv_options clv;
     dg_report_card_clv_options(&clv);   /* the server's /api/clv fit */
@@ -238,10 +235,8 @@ static char *all_reports(const dg_frame *f)
     dg_clv_report *fit = NULL;
     int rc = dg_clv_frame_run(&fit, f, &period, &clv, &err);
     for (int v = DG_CLV_VIEW_TOP; v <= DG_CLV_VIEW_P_ALIVE; v++) {
-        char *t = report_text(rc ? rc : dg_report_clv(&report, f, fit, (dg_clv_view)v, 10, &err),
-                              &report);
-        fprintf(out, "clv %d\n%s", v, t);
-        free(t);
+        put(out, rc ? rc : dg_report_clv(&report, f, fit, (dg_clv_view)v, 10, &err), &report,
+            "clv %d\n", v);
     }
     dg_clv_report_free(fit);
     copy_route_reports(out, f);

@@ -249,8 +249,9 @@ static char *store_reports(const dg_frame *f, const char *const *card_ids)
     int rc = dg_churn_train(&m, f, &co, &e);
     if (rc == 0)
         rc = dg_churn_model_json(m, &json[0], &json[1], &json[2], &e);
-    fprintf(out, "churn train: %d %s\n%s\n%s\n%s\n", rc, rc ? e.message : "", json[0] ? json[0] : "",
-            json[1] ? json[1] : "", json[2] ? json[2] : "");
+    fprintf(out, "churn train: %d %s\n", rc, rc ? e.message : "");
+    for (int i = 0; i < 3; i++)
+        fprintf(out, "%s\n", json[i] ? json[i] : "");
     for (int i = 0; i < 3; i++)
         free(json[i]);
     dg_churn_model_free(m);
@@ -269,8 +270,9 @@ static char *store_reports(const dg_frame *f, const char *const *card_ids)
     return text;
 }
 
-/* On a demo store with campaigns, tiers and points and a trained churn model, the reports of the server's other ?as_of routes
- * answer on a window of the last day's frame what they answer on the frame cut to the day. */
+/* On a demo store with campaigns, tiers and points and a trained churn model, the reports of
+ * the server's other ?as_of routes answer on a window of the last day's frame what they answer
+ * on the frame cut to the day. */
 Test(snapshot_as_of, store_reports_of_a_window_equal_the_cut, .timeout = 240)
 {
     demo_store(25, true);
