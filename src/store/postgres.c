@@ -122,6 +122,11 @@ int dg__pg_error(dg_pg *pg, PGresult *res, const char *what, dg_error *err)
     if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
                   strcmp(state, "55P03") == 0))
         return dg_error_set(err, DG_EBUSY, "%s: %s: %s; try again", pg->name, what, primary);
+    char down[256];   /* a node of a cluster lost: postgres_fdw's connection failure, class 08 */
+    if (state && strncmp(state, "08", 2) == 0 && dg__pg_cluster_down(pg, down, sizeof down))
+        return dg_error_set(err, DG_ESTORE, "%s: %s: cluster node %s does not answer (%s); "
+                            "nothing of this command was committed", pg->name, what, down,
+                            primary);
     if (state && strcmp(state, "25006") == 0)
         return dg_error_set(err, DG_EINVAL, "%s: the store is open read-only", pg->name);
     return dg_error_set(err, DG_ESTORE, "%s: %s: %s", pg->name, what, primary);
@@ -437,6 +442,8 @@ int dg__pg_open(dg_pg **out, const char *conninfo, bool readonly, int *version, 
     } else {
         rc = migrate(pg, version, err);
     }
+    if (rc == 0)
+        rc = dg__pg_cluster_load(pg, err);
     if (rc != 0)
         goto fail;
     *out = pg;

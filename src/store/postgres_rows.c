@@ -35,16 +35,17 @@ static bool is_text(const dg_column *col)
     return col->type == DG_TYPE_TEXT || col->type == DG_TYPE_ENUM;
 }
 
-/* Appends printf-style text to sql (SQL_MAX bytes). */
-__attribute__((format(printf, 2, 3)))
-static void add(char *sql, const char *fmt, ...)
+void dg__pg_sql_add(char *sql, size_t cap, const char *fmt, ...)
 {
     size_t len = strlen(sql);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(sql + len, SQL_MAX - len, fmt, ap);
+    vsnprintf(sql + len, cap - len, fmt, ap);
     va_end(ap);
 }
+
+/* Appends printf-style text to sql (SQL_MAX bytes). */
+#define add(sql, ...) dg__pg_sql_add(sql, SQL_MAX, __VA_ARGS__)
 
 /* The value as parameter text into buf (numbers) or borrowed (text); NULL for SQL NULL. */
 static const char *param_text(const dg_column *col, const dg_value *v, char *buf, size_t cap)
@@ -138,7 +139,14 @@ static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
     for (size_t c = 0; c < e->n_key; c++)
         snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s", c ? ", " : "",
                  e->columns[c].name);
-    for (int attempt = 0; attempt < 2; attempt++) {
+    bool distributed = dg__pg_distributed(pg, e);
+    if (distributed) {
+        snprintf(sql, sizeof sql, "%s%s", stage_prefix, e->name);
+        int rc = dg__pg_merge_distributed(pg, e, sql, others, err);
+        if (rc != 0)
+            return rc;
+    }
+    for (int attempt = 0; attempt < 2 && !distributed; attempt++) {
         sql[0] = '\0';
         add(sql, "SAVEPOINT dg_merge; INSERT INTO %s (%s) SELECT ", e->name, cols);
         if (attempt)
@@ -326,10 +334,20 @@ int dg__pg_put(dg_pg *pg, const dg_entity *e, const dg_value *row, uint64_t colu
     char sql[SQL_MAX] = "", nums[MAX_COLUMNS][40];
     const char *params[MAX_COLUMNS];
     uint64_t others = insert_only ? 0 : columns & ~((UINT64_C(1) << e->n_key) - 1);
+    char what[256];
+    snprintf(what, sizeof what, "cannot write %s \"%s\"", e->label,
+             row[0].is_null ? "" : row[0].u.s);
     add(sql, "INSERT INTO %s (", e->name);
     for (size_t c = 0; c < e->n_columns; c++) {
         add(sql, "%s%s", c ? ", " : "", e->columns[c].name);
         params[c] = param_text(&e->columns[c], &row[c], nums[c], sizeof nums[c]);
+    }
+    bool none = false;
+    if (dg__pg_distributed(pg, e)) {
+        rc = dg__pg_put_distributed(pg, e, params, others, insert_only, &none, what, err);
+        if (rc != 0)
+            return rc;
+        goto done;
     }
     add(sql, ") VALUES (");
     for (size_t c = 0; c < e->n_columns; c++)
@@ -346,13 +364,11 @@ int dg__pg_put(dg_pg *pg, const dg_entity *e, const dg_value *row, uint64_t colu
             first = false;
         }
     PGresult *res = NULL;
-    char what[256];
-    snprintf(what, sizeof what, "cannot write %s \"%s\"", e->label,
-             row[0].is_null ? "" : row[0].u.s);
     if ((rc = dg__pg_exec(pg, sql, (int)e->n_columns, params, &res, what, err)) != 0)
         return rc;
-    bool none = strcmp(PQcmdTuples(res), "0") == 0;
+    none = strcmp(PQcmdTuples(res), "0") == 0;
     PQclear(res);
+done:
     if (insert_only && none)
         return dg_error_set(err, DG_EEXIST, "%s \"%s\" exists already", e->label,
                             row[0].is_null ? "" : row[0].u.s);
