@@ -3,10 +3,11 @@
 # 1 M) over C customers (default 100 k) as CSV (bench/gen_orders.c), starts a PostgreSQL 15 server
 # of its own (tests/e2e/pg.sh: initdb into the scratch directory, a free loopback port, stopped at
 # the end), and times on each backend, in the same run: the customers and orders import, a cold
-# `dangol rfm` (frame read from the rows: a PostgreSQL store keeps no snapshot; the SQLite store's
-# snapshot is dropped first, so both read the rows), and a second `rfm` (SQLite: from the
-# snapshot the first one saved). Wall seconds and CPU of the dangol process (/usr/bin/time -v);
-# the PostgreSQL server's own CPU is not in the dangol process's figure.
+# `dangol rfm` (frame read from the rows: the import left the PostgreSQL store's snapshot out of
+# date, the SQLite store's is dropped first, so both read the rows), and a second `rfm` (from the
+# snapshot the first one saved, on both). Wall seconds and CPU of the dangol process
+# (/usr/bin/time -v), and on PostgreSQL the server's CPU for the step too (its processes' times
+# from /proc, the backends that ended counted in the postmaster's children's times).
 # usage: bench/postgres.sh [N_ORDERS] [N_CUSTOMERS]      (BENCH_DIR=/tmp/... for the scratch)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

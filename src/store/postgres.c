@@ -11,6 +11,7 @@
 
 #include "store/migrate.h"
 #include "store/postgres.h"
+#include "store/snapshot_postgres.h"
 
 typedef struct {
     int version;
@@ -22,8 +23,6 @@ static const pg_migration pg_migrations[] = {
 };
 
 #define N_PG_MIGRATIONS (sizeof pg_migrations / sizeof pg_migrations[0])
-/* pg_advisory_xact_lock key of the migrations: one process migrates at a time */
-#define MIGRATION_LOCK 0x64616e676f6cLL
 
 size_t dg__pg_migration_versions(int *out, size_t cap)
 {
@@ -344,11 +343,11 @@ static int read_version(dg_pg *pg, int *version, dg_error *err)
  * applied it meanwhile. */
 static int migrate_step(dg_pg *pg, const pg_migration *m, int *current, dg_error *err)
 {
-    char lock[128], set[160];
-    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%lld)", MIGRATION_LOCK);
+    char set[160];
     int rc = exec(pg, "BEGIN", "migrating the schema", err);
     if (rc == 0)
-        rc = exec(pg, lock, "migrating the schema", err);
+        rc = exec(pg, "SELECT pg_advisory_xact_lock(" DG__PG_MIGRATION_LOCK ")",
+                  "migrating the schema", err);
     if (rc == 0)
         rc = exec(pg, "CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY "
                   "CHECK (id = 1), version INTEGER NOT NULL)", "migrating the schema", err);
@@ -382,6 +381,7 @@ static int migrate(dg_pg *pg, int *version, dg_error *err)
         return rc;
     if (current > dg_store_schema_latest())
         return dg__store_version_error(pg->name, current, err);
+    int before = current;
     for (size_t i = 0; i < N_PG_MIGRATIONS && rc == 0; i++)
         if (pg_migrations[i].version > current)
             rc = migrate_step(pg, &pg_migrations[i], &current, err);
@@ -389,6 +389,8 @@ static int migrate(dg_pg *pg, int *version, dg_error *err)
     if (rc == 0 && current != dg_store_schema_latest())
         rc = dg_error_set(err, DG_ESTORE, "%s: schema version %d has no PostgreSQL dialect in "
                           "this build (src/store/schema/pg/)", pg->name, current + 1);
+    if (rc == 0)   /* every record table's snapshot trigger, a migration's new tables too */
+        rc = dg__pg_snapshot_triggers(pg, current != before, err);
     return rc;
 }
 

@@ -77,6 +77,9 @@ typedef struct dg__pg_node {
     char port[8];
 } dg__pg_node;
 
+/* pg_advisory_xact_lock key of the migrations: one process migrates at a time ("dangol") */
+#define DG__PG_MIGRATION_LOCK "110369626877804"
+
 struct dg_pg {
     PGconn *conn;
     char *name;                    /* user@host:port/database, for messages */

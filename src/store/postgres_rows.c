@@ -126,12 +126,27 @@ void dg__pg_forget_stage(dg_pg *pg)
 
 static const char *const stage_prefix = "dg_stage_";
 
-/* The staged rows of entity ei into its table: one upsert of the columns it writes; when the
- * staging holds one key twice (two files of one entity in one import), the later row wins, as
- * it does row by row in SQLite. */
+/* Is e's table empty (a first load)? Then its staged rows go in with a plain INSERT, without
+ * the upsert's look-up of each key (false when it cannot tell). */
+static bool table_empty(dg_pg *pg, const dg_entity *e)
+{
+    char sql[256];
+    PGresult *res = NULL;
+    dg_error ignored;
+    snprintf(sql, sizeof sql, "SELECT NOT EXISTS (SELECT 1 FROM %s)", e->name);
+    bool empty = dg__pg_run(pg, sql, 0, NULL, &res, "looking at a table", &ignored) == 0 &&
+                 PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    return empty;
+}
+
+/* The staged rows of entity ei into its table: one upsert of the columns it writes (a plain
+ * INSERT into an empty table); when the staging holds one key twice (two files of one entity in
+ * one import), the later row wins, as it does row by row in SQLite. */
 static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
 {
     char sql[SQL_MAX] = "", cols[SQL_MAX / 2] = "", keys[512] = "";
+    bool plain = table_empty(pg, e);
     uint64_t others = pg->stage_columns[ei] & ~((UINT64_C(1) << e->n_key) - 1);
     for (size_t c = 0; c < e->n_columns; c++)
         snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "%s%s", c ? ", " : "",
@@ -154,9 +169,10 @@ static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
         add(sql, "%s FROM %s%s", cols, stage_prefix, e->name);
         if (attempt)
             add(sql, " ORDER BY %s, ctid DESC", keys);
-        add(sql, " ON CONFLICT (%s) DO %s", keys, others ? "UPDATE SET " : "NOTHING");
+        if (!plain || attempt)
+            add(sql, " ON CONFLICT (%s) DO %s", keys, others ? "UPDATE SET " : "NOTHING");
         bool first = true;
-        for (size_t c = e->n_key; c < e->n_columns; c++)
+        for (size_t c = e->n_key; c < e->n_columns && (!plain || attempt); c++)
             if (others >> c & 1) {
                 add(sql, "%s%s = excluded.%s", first ? "" : ", ", e->columns[c].name,
                     e->columns[c].name);
@@ -165,7 +181,9 @@ static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
         add(sql, "; RELEASE dg_merge");
         PGresult *res = PQexec(pg->conn, sql);
         const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-        bool twice = state && strcmp(state, "21000") == 0;   /* cardinality_violation */
+        /* cardinality_violation; a key twice in a plain INSERT, or a row another writer added */
+        bool twice = state && (strcmp(state, "21000") == 0 ||
+                               (plain && strcmp(state, "23505") == 0));
         int rc = 0;
         if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
             rc = twice && attempt == 0 ? 1 : dg__pg_error(pg, res, "writing the imported rows", err);
