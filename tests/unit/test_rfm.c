@@ -255,6 +255,44 @@ Test(rfm, compute_on_a_hand_frame)
     dg_frame_free(f);
 }
 
+/* The totals a cluster's nodes send (orders, spend, last day per customer) score as the frame
+ * they were taken from does: the hand frame's, with a customer not in it yet (-1). */
+Test(rfm, totals_score_as_the_frame)
+{
+    dg_frame *f = hand_frame(100);
+    dg_rfm_segment_map *map = NULL;
+    dg_rfm_result a, b;
+    cr_assert_eq(dg_rfm_segment_map_default(&map, &err), 0);
+    dg_rfm_options opts = { .as_of = DG_DAY_NONE, .monetary_mean = true };
+    cr_assert_eq(dg_rfm_compute(&a, f, &opts, map, &err), 0);
+    int32_t orders[] = { 3, 1, 2, 1, 1, 0 }, last[] = { 95, 50, 99, 20, 100, 0 };
+    int64_t spend[] = { 1000, 100, 100, 5000, 70, 0 };
+    dg_rfm_totals in = { .as_of = 100, .n_customers = 6, .orders = orders, .spend_minor = spend,
+                         .last_day = last };
+    cr_assert_eq(dg_rfm_compute_totals(&b, &in, true, map, &err), 0);
+    cr_assert_eq(b.n_known, a.n_known);
+    cr_assert_eq(b.n_scored, a.n_scored);
+    cr_assert_eq(b.any_empty_bin, a.any_empty_bin);
+    cr_assert_eq(memcmp(b.bins, a.bins, sizeof a.bins), 0);
+    for (int c = 0; c < 6; c++) {
+        cr_assert_eq(b.recency_days[c], a.recency_days[c], "customer %d", c);
+        cr_assert_eq(b.frequency[c], a.frequency[c], "customer %d", c);
+        cr_assert_eq(b.monetary_minor[c], a.monetary_minor[c], "customer %d", c);
+        cr_assert_eq(b.revenue_minor[c], a.revenue_minor[c], "customer %d", c);
+        cr_assert_eq(b.segment[c], a.segment[c], "customer %d", c);
+        cr_assert(b.r[c] == a.r[c] && b.f[c] == a.f[c] && b.m[c] == a.m[c], "customer %d", c);
+    }
+    dg_rfm_result_clear(&b);
+    orders[5] = -1;   /* F not in the frame yet: neither known nor scored */
+    cr_assert_eq(dg_rfm_compute_totals(&b, &in, true, map, &err), 0);
+    cr_assert_eq(b.n_known, 5);
+    cr_assert_eq(b.frequency[5], -1);
+    dg_rfm_result_clear(&a);
+    dg_rfm_result_clear(&b);
+    dg_rfm_segment_map_free(map);
+    dg_frame_free(f);
+}
+
 /* ---- agreement with SQL ---- */
 
 /* n customers "K000".., each with one order of amount(i) minor units on day `day`, as of 100. */
