@@ -1,8 +1,10 @@
 # Group commit of the points writes (src/server/write_queue.c): concurrent writes share one
 # transaction, each in its own savepoint, and are answered after its commit. Mixed batches (burns
 # that pass, shortfalls, bad amounts, reused keys, earns, all at once) leave exactly the answered
-# writes in the store; a server killed with SIGKILL in the middle of a burst leaves every burn it
-# answered in the store, whole and audited, and no half burn.
+# writes in the store; so do coupon redemptions and order returns batched with burns (a raced
+# single-use code and a raced order: exactly one 201 each; one key's retries: one write); a
+# server killed with SIGKILL in the middle of a burst leaves every burn it answered in the
+# store, whole and audited, and no half burn.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/server.sh"
 GC="$(dirname "$0")/helpers/group_commit.py"
@@ -17,6 +19,16 @@ start_server --no-web --threads 2 || exit 0
 python3 "$GC" mixed "$URL" "$DANGOL_DB" 6 40 > "$WORK/mixed.out" 2>&1
 record_lines "$WORK/mixed.out"
 grep -q '^pass' "$WORK/mixed.out" || fail "the mixed burst ran" "$(cat "$WORK/mixed.out")"
+stop_server
+
+# coupon redemptions and order returns batched with burns, on a fresh store
+rm -f "$DANGOL_DB" "$DANGOL_DB-wal" "$DANGOL_DB-shm"
+"$DANGOL" --quiet init >/dev/null 2>&1
+customers
+start_server --no-web --threads 2 || exit 0
+python3 "$GC" coupons "$URL" "$DANGOL_DB" 5 36 > "$WORK/coupons.out" 2>&1
+record_lines "$WORK/coupons.out"
+grep -q '^pass' "$WORK/coupons.out" || fail "the coupon burst ran" "$(cat "$WORK/coupons.out")"
 stop_server
 
 # kill -9 mid-burst, on a fresh store
