@@ -64,11 +64,11 @@ int dg_store_currency(dg_store *store, char code[4], int *minor_digits, dg_error
  * into the store file themselves (SQLite's automatic checkpoint, which makes every thousandth
  * commit wait for the copy and a sync); instead due(ctx, log_pages) is called on the committing
  * thread after each commit that leaves the log at DG_STORE_CHECKPOINT_PAGES pages or more (its
- * length then), and the caller runs dg_store_checkpoint on another connection. due NULL: the commits checkpoint by
- * themselves again. A PostgreSQL store: nothing happens. 4,000 pages (16 MiB at 4 KiB a page)
- * rather than SQLite's 1,000: each copy ends with two syncs, and a page written again before the
- * copy is copied once, so a longer log costs a busy server less per write (bench/points.sh,
- * BENCHMARKS.md "API burns", session 31: about 15 % less CPU per burn). */
+ * length then), and the caller runs dg_store_checkpoint on another connection. due NULL: the
+ * commits checkpoint by themselves again. A PostgreSQL store: nothing happens. 4,000 pages
+ * (16 MiB at 4 KiB a page) rather than SQLite's 1,000: each copy ends with two syncs, and a page
+ * written again before the copy is copied once, so a longer log costs a busy server less per
+ * write (bench/points.sh, BENCHMARKS.md "API burns", session 31: about 15 % less CPU per burn). */
 #define DG_STORE_CHECKPOINT_PAGES 4000
 void dg_store_checkpoint_elsewhere(dg_store *store, void (*due)(void *ctx, int log_pages),
                                   void *ctx);
