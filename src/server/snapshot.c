@@ -66,16 +66,32 @@ struct dg_snapshot_cache {
     pthread_t saver;        /* saves a rebuilt frame into the store after the answer */
     dg_snapshot *saving;    /* the snapshot it saves (a reference), or NULL: no saver to join */
     bool saved;             /* the saver is done and may be joined without waiting */
+    uint64_t dirty_reads;   /* fingerprints given a dirty store without files (atomic) */
 };
 
-static void take_fingerprint(const char *db_path, fingerprint *fp)
+/* A store without files to watch (PostgreSQL) is known by its snapshot state instead: while it is
+ * clean at a generation no record was written (every record write moves the generation on when
+ * it is clean, in its own transaction, docs/snapshot.md); a dirty one may change at any time, so
+ * it gets a fingerprint never given before and the frame is read again (which claims it: clean
+ * again unless a writer is under way). */
+static void take_fingerprint(dg_snapshot_cache *c, dg_store *store, fingerprint *fp)
 {
     char wal[4096];
     struct stat st;
+    const char *db_path = c->db_path;
     memset(fp, 0, sizeof *fp);
     if (stat(db_path, &st) == 0) {
         fp->db_size = (long long)st.st_size;
         fp->db_mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    } else {
+        int64_t generation = 0;
+        bool dirty = true;
+        dg_error ignored;
+        dg_store_snapshot_state(store, &generation, &dirty, &ignored);
+        fp->db_size = (long long)generation;
+        fp->db_mtime_ns = dirty ? (long long)__atomic_add_fetch(&c->dirty_reads, 1,
+                                                                 __ATOMIC_RELAXED) : 0;
+        return;
     }
     snprintf(wal, sizeof wal, "%s-wal", db_path);
     if (stat(wal, &st) == 0) {
@@ -275,7 +291,7 @@ static dg_snapshot *latest_snapshot(dg_snapshot_cache *c, dg_store *store, finge
                                     dg_error *err)
 {
     fingerprint now;
-    take_fingerprint(c->db_path, &now);
+    take_fingerprint(c, store, &now);
     pthread_mutex_lock(&c->lock);
     recognise_unchanged_rows(c, store, &now);
     if (!c->current || memcmp(&now, &c->built_from, sizeof now) != 0) {
@@ -333,7 +349,7 @@ static dg_snapshot *as_of_snapshot(dg_request *req, int32_t day, bool window, dg
 {
     dg_snapshot_cache *c = req->snapshots;
     fingerprint now;
-    take_fingerprint(c->db_path, &now);
+    take_fingerprint(c, req->store, &now);
     pthread_mutex_lock(&c->lock);
     recognise_unchanged_rows(c, req->store, &now);
     dg_snapshot *s = as_of_find(c, day, window, &now);
