@@ -7,6 +7,8 @@
 # CLV each at a day not asked before. Each line: the request's wall time (curl) and the
 # server's CPU time (user + system from /proc, all threads) over it. DANGOL=... chooses the binary
 # (to compare two side by side on the same store).
+# PEAK=1 instead measures the cube and the consultation types at one new as-of day, each on a
+# fresh server after its first /api/rfm: CPU, wall and the server's peak RSS before and after.
 # APPEND=P instead measures appending (docs/snapshot.md, "Appending"): importing P % more orders
 # (new ids, random existing customers, the last 30 days) and the next `dangol rfm`, which merges
 # the import's delta segment into the snapshot's frame, then the same with the snapshot marked out
@@ -59,6 +61,7 @@ if [ -n "${APPEND:-}" ]; then   # appending instead of the server: see the heade
 fi
 
 SERVE_WAIT=300 serve_start "$DB"   # its frame loads first
+peak_mb() { awk '/VmHWM/ { printf "%d\n", $2 / 1024 }' "/proc/$pid/status"; }   # peak RSS
 cpu_ms() { echo $(( $(server_ticks) * 1000 / $(getconf CLK_TCK) )); }
 timed() {   # timed LABEL PATH: "LABEL wall_ms W cpu_ms C"
   before=$(cpu_ms)
@@ -66,6 +69,17 @@ timed() {   # timed LABEL PATH: "LABEL wall_ms W cpu_ms C"
   grep -q '"rows"' "$DIR/answer.json" || { echo "$1: no answer: $(head -c 200 "$DIR/answer.json")"; exit 1; }
   echo "$1 wall_ms $(awk "BEGIN { printf \"%d\", $wall * 1000 }") cpu_ms $(($(cpu_ms) - before))"
 }
+if [ -n "${PEAK:-}" ]; then   # per route, a fresh server: the frame, then one new as-of day
+  for route in "/api/cube?rows=month&cols=channel&" "/api/types?"; do
+    serve_stop
+    SERVE_WAIT=300 serve_start "$DB"
+    timed "first /api/rfm (frame of the last day)" /api/rfm
+    frame_peak=$(peak_mb)
+    timed "${route}as_of=2025-07-15 (new day)" "${route}as_of=2025-07-15"
+    echo "server peak RSS MB: $frame_peak after the frame, $(peak_mb) after the as-of request"
+  done
+  exit 0
+fi
 timed "first /api/rfm (frame of the last day)" /api/rfm
 for day in 2025-06-30 2025-03-31 2024-12-31 2024-09-30 2025-11-30; do
   timed "/api/rfm?as_of=$day (new day)" "/api/rfm?as_of=$day"

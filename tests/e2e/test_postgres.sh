@@ -1104,6 +1104,14 @@ grep -q "^$E2,yes,.*,no$" "$WORK/clerk.out" && grep -q 'does not own its tables'
 "$D" --db "$PE" -q customer erase "$E2" --reason "the owner retries" > /dev/null 2>&1
 hits=$(table_hits privacy "$NAME2" "$PHONE2")
 [ "$hits" = 0 ] && pass "the owner's retry vacuums them away" || fail "the owner's retry: $hits hits"
+# The planner's statistics hold no value of a column an erasure empties (schema 26: their
+# statistics target is 0): ANALYZE gathers the other columns' values, none of theirs.
+pg_psql "ANALYZE" privacy > /dev/null
+personal=$(pg_psql "SELECT count(*) FROM pg_stats WHERE schemaname = 'public' AND ((tablename = 'customers' AND attname IN ('name', 'phone', 'email', 'birth_year')) OR (tablename = 'feedback' AND attname = 'text') OR (tablename IN ('interactions', 'partner_activities', 'followup_tasks') AND attname = 'note') OR (tablename = 'tickets' AND attname = 'subject') OR (tablename = 'ticket_events' AND attname = 'detail') OR (tablename = 'order_returns' AND attname = 'reason') OR tablename IN ('ticket_search', 'ticket_event_search'))" privacy)
+others=$(pg_psql "SELECT count(*) FROM pg_stats WHERE schemaname = 'public' AND tablename = 'customers' AND attname IN ('region', 'gender')" privacy)
+[ "$personal" = 0 ] && [ "$others" = 2 ] &&
+  pass "ANALYZE keeps no statistics of the personal columns (and keeps the others')" ||
+  fail "planner statistics of personal columns" "$personal personal, $others others"
 
 # Races on PostgreSQL (each checked to fail with the customer's lock removed).
 # Six erasures of one customer at once: one erases, five find it erased, none fails.
