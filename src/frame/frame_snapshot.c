@@ -263,7 +263,8 @@ typedef struct {
     const unsigned char *data;  /* the current chunk */
     size_t len, off;
     size_t left;                /* bytes of the whole not read yet */
-    size_t limit;               /* bytes get may still take (the column being decoded) */
+    unsigned char *column;      /* the encoded column being read, in one piece */
+    size_t column_cap;
     int failed;                 /* the source's error, which err then holds */
 } reader;
 
@@ -398,14 +399,18 @@ static int read_customers(reader *r, dg_frame *f, size_t n)
     return 0;
 }
 
-/* The column codec's source: the reader, up to the encoded length of the column. */
-static bool get_encoded(void *ctx, void *dst, size_t n)
+/* The next n bytes (a column's encoding) in one piece, in the reader's buffer: 0, DG_ENOMEM, or
+ * bad()'s code when they run short. */
+static int get_column(reader *r, size_t n)
 {
-    reader *r = ctx;
-    if (n > r->limit)
-        return false;
-    r->limit -= n;
-    return get(r, dst, n);
+    if (n > r->column_cap || !r->column) {
+        unsigned char *grown = realloc(r->column, n ? n : 1);
+        if (!grown)
+            return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
+        r->column = grown;
+        r->column_cap = n;
+    }
+    return get(r, r->column, n) ? 0 : bad(r, "a column cut short");
 }
 
 /* An offsets array runs from 0 up to the number of rows, never down. */
@@ -442,13 +447,15 @@ static int read_columns(reader *r, dg_frame *f, unsigned wanted)
         /* every block of values takes at least 2 bytes (its reference and width) */
         if ((n + DG__CODEC_BLOCK - 1) / DG__CODEC_BLOCK > encoded / 2 + 1 || n > SIZE_MAX / 8)
             return bad(r, "a column shorter than its count");
-        void *array = malloc(n ? n * c->size : c->size);
+        void *array = calloc(n ? n : 1, c->size);   /* zeros: the decoder writes no zero block */
         if (!array)
             return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
         *slot(f, c) = array;
-        r->limit = (size_t)encoded;
-        if (!dg__codec_decode(array, n, c->size, get_encoded, r) || r->limit != 0)
-            return bad(r, "a column cut short or badly encoded");
+        int rc = get_column(r, (size_t)encoded);
+        if (rc != 0)
+            return rc;
+        if (!dg__codec_decode(array, n, c->size, r->column, (size_t)encoded, 0))
+            return bad(r, "a column badly encoded");
         if (c->count != c->rows && !offsets_ok(array, n, count_of(f, c->rows)))
             return bad(r, "an offsets array out of order");
     }
@@ -458,8 +465,7 @@ static int read_columns(reader *r, dg_frame *f, unsigned wanted)
 int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, unsigned wanted,
                           dg_frame **out, dg_error *err)
 {
-    reader rd = { .next = next, .ctx = ctx, .err = err, .left = total, .limit = SIZE_MAX },
-           *r = &rd;
+    reader rd = { .next = next, .ctx = ctx, .err = err, .left = total }, *r = &rd;
     char word[sizeof magic];
     uint32_t format = 0;
     scalars sc;
@@ -494,6 +500,7 @@ int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, unsi
         rc = read_customers(r, f, sc.n_customers);
     if (rc == 0)
         rc = read_columns(r, f, wanted);
+    free(r->column);
     if (rc == 0 && (r->left != 0 || fill(r) || r->failed))   /* the source must end here too */
         rc = bad(r, "bytes after its last column");
     if (rc != 0) {
