@@ -38,16 +38,27 @@ serve() {
 }
 
 # wrk_run ARGS...: wrk against the server $pid with ARGS, its summary lines and the server's CPU
-# time per request over the run (utime + stime of /proc/PID/stat, in clock ticks).
+# time per request over the run (utime + stime of /proc/PID/stat, in clock ticks), and each pool
+# thread's share (libmicrohttpd hands a connection to the thread that accepts it: one thread
+# holding every connection halves the rate).
 wrk_run() {
   ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
-  before=$(ticks)
+  pool_ticks() {
+    for t in /proc/$pid/task/*; do
+      case $(cat "$t/comm") in MHD-*) awk '{ printf "%d ", $14 + $15 }' "$t/stat" ;; esac
+    done
+  }
+  before=$(ticks) pool_before=$(pool_ticks)
   wrk "$@" > "$DIR/wrk.out"
-  after=$(ticks)
-  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx' "$DIR/wrk.out"
+  after=$(ticks) pool_after=$(pool_ticks)
+  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx|Socket errors' "$DIR/wrk.out"
   awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ {
         printf "  server CPU per request: %.1f us (%.2f s over %d requests)\n", \
                t / hz * 1e6 / $1, t / hz, $1 }' "$DIR/wrk.out"
+  echo "$pool_before" "$pool_after" | awk -v hz="$(getconf CLK_TCK)" '{
+        n = NF / 2; printf "  pool threads CPU:"
+        for (i = 1; i <= n; i++) printf " %.2f s", ($(i + n) - $i) / hz
+        print "" }'
 }
 
 serve "$DIR/demo-$N.db"

@@ -94,9 +94,10 @@ typedef struct dg_route dg_route;
 /* The read routes' audit entries waiting for their commit (audit.c): a request's thread queues
  * a copy of its entry and answers; the queue's writer thread, on the server's writer
  * connection, writes everything queued in one transaction. Under load it gathers a batch for up to
- * DG_AUDIT_BATCH_MICROS, so commits stay few; a request that finds the writer idle waits for
- * its own entry's commit (an idle server answers only what is on disk), and so does one that
- * finds DG_AUDIT_QUEUE_MAX entries waiting (a stalled store holds back the readers, not memory). */
+ * DG_AUDIT_BATCH_MICROS, so commits stay few; a request that finds the writer idle for at least
+ * DG_AUDIT_BATCH_MICROS waits for its own entry's commit (a quiet server answers only what is on
+ * disk), and so does one that finds DG_AUDIT_QUEUE_MAX entries waiting (a stalled store holds
+ * back the readers, not memory). */
 #define DG_AUDIT_BATCH_MICROS 5000
 #define DG_AUDIT_QUEUE_MAX 65536
 typedef struct dg_audit_pending dg_audit_pending;
@@ -108,6 +109,8 @@ typedef struct dg_audit_queue {
     size_t waiting;                 /* entries queued */
     uint64_t queued, done;          /* entries ever queued; entries ever written (or lost) */
     bool busy;                      /* the writer has a batch in hand or will look again */
+    bool urgent;                    /* a request waits for the entry that woke the writer */
+    uint64_t idle_since;            /* when the writer last went idle (dg_server_micros) */
     bool stop;
     bool started;
     pthread_t thread;
@@ -212,13 +215,13 @@ struct dg_route {
     dg_route_writes writes;     /* changes the store: how (true: DG_ROUTE_WRITES) */
     dg_role role;               /* the least role that may call it (DG_ROLE_NONE: anyone) */
     bool agents;                /* agents may call it too, for their own customers only */
+    bool one_read;              /* reads through req->store only, opening no transaction of
+                                   its own: then its admission and its answer are read in one
+                                   transaction (one state of the store, one begin instead of
+                                   two): the customer look-up, the most frequent request */
 };
 
 const dg_route *dg_server_routes(size_t *n_routes);
-/* Does the route read through req->store only, opening no transaction of its own? Then its
- * admission and its answer are read in one transaction (one state of the store, one begin
- * instead of two): the customer look-up, the server's most frequent request. */
-bool dg_server_route_one_read(const dg_route *route);
 
 /* A URL path split at '/' and then percent-decoded segment by segment, so that an id holding a
  * '/' is one segment (sent as %2F). */
