@@ -314,8 +314,7 @@ void dg_reply_report(dg_response *res, int rc, struct dg_report *report, const d
 void dg_reply_report_tables(dg_response *res, int rc, struct dg_report *report,
                             const dg_error *err);
 /* A report on the frame of the request's snapshot (reports.c): dg_snapshot_report_begin takes
- * the snapshot (window: as dg_snapshot_get_window, for an entry that accepts a window) and
- * returns its frame (NULL after answering, as dg_snapshot_get), with report
+ * the snapshot (dg_snapshot_get) and returns its frame (NULL after answering, as dg_snapshot_get), with report
  * empty and err clear for the entry to fill; dg_snapshot_report_reply gives the snapshot back and
  * answers with the report as dg_reply_report (rc the entry's). */
 typedef struct dg_snapshot_report {
@@ -324,7 +323,7 @@ typedef struct dg_snapshot_report {
     dg_error err;
 } dg_snapshot_report;
 const struct dg_frame *dg_snapshot_report_begin(dg_snapshot_report *job, dg_request *req,
-                                                dg_response *res, bool window);
+                                                dg_response *res);
 void dg_snapshot_report_reply(dg_snapshot_report *job, dg_request *req, dg_response *res,
                               int rc, const dg_page *page);
 
@@ -349,11 +348,9 @@ int dg_static_open(const char *web_root, const char *url, struct stat *st,
 dg_snapshot_cache *dg_snapshot_cache_new(const char *db_path);
 void dg_snapshot_cache_free(dg_snapshot_cache *cache);  /* NULL is a no-op */
 /* The frame for this request: the shared one of the store's current content, or with ?as_of
- * the one of that day (the 4 most recently asked days are kept until the store changes). NULL with the error answered. Give back with dg_snapshot_release. */
+ * an earlier day a window of it (dg_frame_window: no copy; every analysis accepts one,
+ * docs/snapshot.md; the 4 most recently asked days are kept until the store changes). NULL with the error answered. Give back with dg_snapshot_release. */
 dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res);
-/* As dg_snapshot_get, but for ?as_of an earlier day the frame is a window of the shared one
- * (dg_frame_window: no copy), for analyses that accept a window (docs/snapshot.md). */
-dg_snapshot *dg_snapshot_get_window(dg_request *req, dg_response *res);
 const struct dg_frame *dg_snapshot_frame(const dg_snapshot *snapshot);
 /* The cube over the snapshot's frame, built on first use; NULL with err on failure. */
 const struct dg_cube *dg_snapshot_cube(dg_request *req, dg_snapshot *snapshot, dg_error *err);
