@@ -21,6 +21,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-222500}
 DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-snapshot}
 D=${DANGOL:-$ROOT/build/dangol}
+. "$ROOT/bench/lib.sh"
 DB="$DIR/store-$N.db"
 mkdir -p "$DIR"
 [ -n "${DANGOL:-}" ] || make -C "$ROOT" -s build/dangol
@@ -59,29 +60,19 @@ if [ -n "${APPEND:-}" ]; then   # appending instead of the server: see the heade
   exit 0
 fi
 
-start_server() {   # a fresh `dangol serve` on the store: sets SERVER and URL
-  "$D" --db "$DB" serve --port 0 --no-web --threads 2 > "$DIR/serve.out" 2> "$DIR/serve.err" &
-  SERVER=$!
-  URL=""
-  for _ in $(seq 1 300); do
-    URL=$(grep -o 'http://[^ ]*' "$DIR/serve.out" 2> /dev/null | sed 's#/$##') && [ -n "$URL" ] && break
-    sleep 0.1
-  done
-}
-start_server
-trap 'kill "$SERVER" 2> /dev/null' EXIT
-peak_mb() { awk '/VmHWM/ { printf "%d\n", $2 / 1024 }' "/proc/$SERVER/status"; }   # peak RSS
-cpu_ms() { awk '{ printf "%d\n", ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"' }' "/proc/$SERVER/stat"; }
+SERVE_WAIT=300 serve_start "$DB"   # its frame loads first
+peak_mb() { awk '/VmHWM/ { printf "%d\n", $2 / 1024 }' "/proc/$pid/status"; }   # peak RSS
+cpu_ms() { echo $(( $(server_ticks) * 1000 / $(getconf CLK_TCK) )); }
 timed() {   # timed LABEL PATH: "LABEL wall_ms W cpu_ms C"
   before=$(cpu_ms)
-  wall=$(curl -s -o "$DIR/answer.json" -w '%{time_total}' "$URL$2")
+  wall=$(curl -s -o "$DIR/answer.json" -w '%{time_total}' "$url$2")
   grep -q '"rows"' "$DIR/answer.json" || { echo "$1: no answer: $(head -c 200 "$DIR/answer.json")"; exit 1; }
   echo "$1 wall_ms $(awk "BEGIN { printf \"%d\", $wall * 1000 }") cpu_ms $(($(cpu_ms) - before))"
 }
 if [ -n "${PEAK:-}" ]; then   # per route, a fresh server: the frame, then one new as-of day
   for route in "/api/cube?rows=month&cols=channel&" "/api/types?"; do
-    kill "$SERVER"; wait "$SERVER" 2> /dev/null || true
-    start_server
+    serve_stop
+    SERVE_WAIT=300 serve_start "$DB"
     timed "first /api/rfm (frame of the last day)" /api/rfm
     frame_peak=$(peak_mb)
     timed "${route}as_of=2025-07-15 (new day)" "${route}as_of=2025-07-15"
@@ -101,4 +92,4 @@ while [ $# -gt 0 ]; do   # each at a day not asked before
   timed "/api/$1as_of=$2 (new day)" "/api/$1as_of=$2"
   shift 2
 done
-echo "server peak RSS $(awk '/VmHWM/ { print $2, $3 }' "/proc/$SERVER/status")"
+echo "server peak RSS $(awk '/VmHWM/ { print $2, $3 }' "/proc/$pid/status")"

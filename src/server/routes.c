@@ -491,7 +491,8 @@ static const dg_route routes[] = {
     { "POST", "/api/orders/{order_id}/return", dg_api_order_return, "points",
       "a cancelled or returned order: its points earn and its coupon redemption reversed in one "
       "write, the coupon restored or forfeited by the rules' return_coupon (docs/points.md); "
-      "409 the second time", NULL, ORDER_RETURN, "object", true, DG_ROLE_MANAGER, false },
+      "409 the second time", NULL, ORDER_RETURN, "object", DG_ROUTE_WRITES_GROUPED,
+      DG_ROLE_MANAGER, false },
     { "GET", "/api/points/ranking", dg_api_points_ranking, "points",
       "customers ranked by available points (expired lots never count)", points_ranking_params,
       NULL, "table", false, DG_ROLE_ANALYST, false },
@@ -620,7 +621,7 @@ static const dg_route routes[] = {
       "redeem a code on {order_id} of its customer: one redemption row and the discount; 409 "
       "when redeemed already (of concurrent requests exactly one wins), voided or a limit is "
       "reached; Idempotency-Key header: a retry answers the first result", NULL, COUPON_REDEEM,
-      "object", true, DG_ROLE_AGENT, false },
+      "object", DG_ROUTE_WRITES_GROUPED, DG_ROLE_AGENT, false },
     { "POST", "/api/coupon-codes/{code}/void", dg_api_coupon_void_code, "coupons",
       "void an unredeemed code (409 if redeemed or voided already)", NULL, COUPON_VOID,
       "object", true, DG_ROLE_MANAGER, false },
