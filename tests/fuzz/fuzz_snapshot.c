@@ -10,6 +10,7 @@
 
 #include "frame/column_codec.h"
 #include "frame/snapshot.h"
+#include "../helpers/codec_bytes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,22 +38,6 @@ static int decode(const uint8_t *data, size_t len, size_t chunk, unsigned column
     return dg__frame_deserialize(next_chunk, &s, len, columns, out, &err);
 }
 
-typedef struct {
-    const unsigned char *p;
-    size_t left;
-} bytes;
-
-static bool get_bytes(void *ctx, void *dst, size_t n)
-{
-    bytes *b = ctx;
-    if (n > b->left)
-        return false;
-    memcpy(dst, b->p, n);
-    b->p += n;
-    b->left -= n;
-    return true;
-}
-
 /* The input's bytes as values of size bytes each survive the codec unchanged. */
 static void codec_round_trip(const uint8_t *data, size_t size, size_t value_size)
 {
@@ -63,8 +48,8 @@ static void codec_round_trip(const uint8_t *data, size_t size, size_t value_size
     unsigned char *enc = malloc(len);
     if (dg__codec_encode(values, n, value_size, enc) != len)
         abort();
-    bytes b = { enc, len };
-    if (!dg__codec_decode(back, n, value_size, get_bytes, &b) || b.left != 0 ||
+    codec_bytes b = { enc, len };
+    if (!dg__codec_decode(back, n, value_size, codec_bytes_get, &b) || b.left != 0 ||
         memcmp(values, back, n * value_size) != 0)
         abort();
     free(enc);

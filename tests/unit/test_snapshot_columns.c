@@ -14,22 +14,7 @@
 #include "frame/column_codec.h"
 #include "frame/snapshot.h"
 #include "support.h"
-
-typedef struct {
-    const unsigned char *p;
-    size_t left;
-} bytes;
-
-static bool get_bytes(void *ctx, void *dst, size_t n)
-{
-    bytes *b = ctx;
-    if (n > b->left)
-        return false;
-    memcpy(dst, b->p, n);
-    b->p += n;
-    b->left -= n;
-    return true;
-}
+#include "../helpers/codec_bytes.h"
 
 /* Encodes n values of size bytes, checks they decode back, returns the encoded length. */
 static size_t round_trip(const void *values, size_t n, size_t size)
@@ -38,12 +23,14 @@ static size_t round_trip(const void *values, size_t n, size_t size)
     unsigned char *enc = malloc(len);
     void *back = malloc(n * size + 1);
     cr_assert_eq(dg__codec_encode(values, n, size, enc), len);
-    bytes b = { enc, len };
-    cr_assert(dg__codec_decode(back, n, size, get_bytes, &b), "%zu values of %zu bytes", n, size);
+    codec_bytes b = { enc, len };
+    cr_assert(dg__codec_decode(back, n, size, codec_bytes_get, &b), "%zu values of %zu bytes", n,
+              size);
     cr_assert_eq(b.left, 0, "the decoder left %zu bytes", b.left);
     cr_assert_eq(memcmp(values, back, n * size), 0, "%zu values of %zu bytes differ", n, size);
-    bytes short_by_one = { enc, len - 1 };
-    cr_assert(!dg__codec_decode(back, n, size, get_bytes, &short_by_one), "a cut encoding read");
+    codec_bytes short_by_one = { enc, len - 1 };
+    cr_assert(!dg__codec_decode(back, n, size, codec_bytes_get, &short_by_one),
+              "a cut encoding read");
     free(back);
     free(enc);
     return len;
@@ -102,9 +89,9 @@ Test(column_codec, a_width_over_64_or_an_unknown_mode_is_refused)
 {
     int32_t out[4];
     unsigned char mode[] = { 2, 0, 0 }, width[] = { 0, 0, 65 };
-    bytes a = { mode, sizeof mode }, b = { width, sizeof width };
-    cr_assert(!dg__codec_decode(out, 4, 4, get_bytes, &a));
-    cr_assert(!dg__codec_decode(out, 4, 4, get_bytes, &b));
+    codec_bytes a = { mode, sizeof mode }, b = { width, sizeof width };
+    cr_assert(!dg__codec_decode(out, 4, 4, codec_bytes_get, &a));
+    cr_assert(!dg__codec_decode(out, 4, 4, codec_bytes_get, &b));
 }
 
 /* ---- reading some columns only ---- */
