@@ -71,55 +71,36 @@ static int64_t sql_count(const char *text)
     return n;
 }
 
-typedef struct {
-    unsigned char *data;
-    size_t len;
-    dg_frame *frame;
-} bytes;
-
-static bytes serialized(dg_frame *f)
-{
-    bytes b = { .frame = f };
-    cr_assert_eq(dg__frame_serialize(f, &b.data, &b.len), 0);
-    return b;
-}
-
-static void drop(bytes b)
-{
-    free(b.data);
-    dg_frame_free(b.frame);
-}
-
 /* The frame the next command gets. */
-static bytes from_store(bool lines)
+static test_frame_bytes from_store(bool lines)
 {
     dg_frame *f = NULL;
     dg_frame_options opts = { .as_of = DG_DAY_NONE, .with_lines = lines };
     cr_assert_eq(dg_frame_from_store(&f, store, &opts, &err), 0, "%s", err.message);
-    return serialized(f);
+    return test_frame_bytes_of(f);
 }
 
 /* The frame of the rows, past any snapshot. */
-static bytes from_rows(bool lines)
+static test_frame_bytes from_rows(bool lines)
 {
     dg_frame *f = NULL;
     dg_frame_options opts = { .as_of = DG_DAY_NONE, .with_lines = lines };
     cr_assert_eq(dg_store_read_begin(store, &err), 0, "%s", err.message);
     cr_assert_eq(dg__frame_read_store(&f, store, &opts, &err), 0, "%s", err.message);
     dg_store_read_end(store);
-    return serialized(f);
+    return test_frame_bytes_of(f);
 }
 
 static void same_as_rows(bool lines, const char *what)
 {
-    bytes got = from_store(lines), rows = from_rows(lines);
+    test_frame_bytes got = from_store(lines), rows = from_rows(lines);
     cr_assert_eq(got.frame->n_customers, rows.frame->n_customers, "%s: customers", what);
     cr_assert_eq(got.frame->n_orders, rows.frame->n_orders, "%s: orders", what);
     cr_assert_eq(got.frame->as_of, rows.frame->as_of, "%s: as-of", what);
     cr_assert(got.len == rows.len && memcmp(got.data, rows.data, got.len) == 0,
               "%s (lines %d): the frame differs from the rows'", what, lines);
-    drop(got);
-    drop(rows);
+    test_frame_bytes_drop(got);
+    test_frame_bytes_drop(rows);
 }
 
 /* Is the snapshot of this kind current? */
@@ -218,12 +199,12 @@ Test(snapshot_delta, merged_equals_rebuilt_through_random_imports, .timeout = 30
         same_as_rows(lines, "the demo");
         /* the first import may only append: the kinds that do not come after */
         for (int step = 0; step < 10; step++) {
-            bytes before = from_store(lines);
+            test_frame_bytes before = from_store(lines);
             int kind = step == 0 ? REIMPORT : (int)dg_rng_below(&rng, N_KINDS);
             if (step == 1)   /* make sure each store appends at least once */
                 kind = APPEND;
             bool added = random_import(&rng, before.frame, kind);
-            drop(before);
+            test_frame_bytes_drop(before);
             bool now = current(lines);
             if (kind == EARLIER_ID || kind == REIMPORT)
                 cr_assert(!now, "seed %llu step %d: kind %d left the snapshot current",
@@ -244,9 +225,9 @@ Test(snapshot_delta, merged_equals_rebuilt_through_random_imports, .timeout = 30
 
 static void append_once(dg_rng *rng, bool lines)
 {
-    bytes before = from_store(lines);
+    test_frame_bytes before = from_store(lines);
     random_import(rng, before.frame, APPEND);
-    drop(before);
+    test_frame_bytes_drop(before);
 }
 
 /* A damaged segment (its bytes or its checksum), or a gap in the segments, costs a rebuild,
