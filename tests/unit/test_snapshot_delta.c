@@ -58,19 +58,6 @@ static void exec_sql(const char *text)
     test_sql(path, text);
 }
 
-static int64_t sql_count(const char *text)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, text, -1, &st, NULL), SQLITE_OK, "%s", text);
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-}
-
 /* The frame the next command gets. */
 static test_frame_bytes from_store(bool lines)
 {
@@ -250,10 +237,10 @@ Test(snapshot_delta, damaged_or_missing_segment_is_rebuilt)
         append_once(&rng, false);
         append_once(&rng, false);
         cr_assert(current(false));
-        cr_assert_geq(sql_count("SELECT count(*) FROM frame_snapshot_delta"), 2);
+        cr_assert_geq(test_sql_int(path, "SELECT count(*) FROM frame_snapshot_delta"), 2);
         exec_sql(damage[i]);
         same_as_rows(false, damage[i]);
-        cr_assert_eq(sql_count("SELECT count(*) FROM frame_snapshot_delta"), 0,
+        cr_assert_eq(test_sql_int(path, "SELECT count(*) FROM frame_snapshot_delta"), 0,
                      "%s: the rebuild kept the segments", damage[i]);
         cr_assert(current(false));
     }
@@ -267,18 +254,18 @@ Test(snapshot_delta, segments_are_compacted_past_a_tenth_of_the_base, .timeout =
     dg_rng_seed(&rng, 9);
     demo_store(9, 200, false);
     same_as_rows(false, "the demo");
-    int64_t base = sql_count("SELECT bytes FROM frame_snapshot_header");
+    int64_t base = test_sql_int(path, "SELECT bytes FROM frame_snapshot_header");
     int imports = 0;
     while (current(false) && imports < 200) {
         append_once(&rng, false);
         imports++;
-        cr_assert_leq(sql_count("SELECT coalesce(sum(bytes), 0) FROM frame_snapshot_delta") * 10,
-                      base);
+        cr_assert_leq(test_sql_int(path, "SELECT coalesce(sum(bytes), 0) "
+                                   "FROM frame_snapshot_delta") * 10, base);
     }
     cr_assert(!current(false), "200 imports never passed a tenth of the base");
     cr_assert_gt(imports, 1);
     same_as_rows(false, "after the compaction");
-    cr_assert_eq(sql_count("SELECT count(*) FROM frame_snapshot_delta"), 0);
+    cr_assert_eq(test_sql_int(path, "SELECT count(*) FROM frame_snapshot_delta"), 0);
 }
 
 /* ---- SIGKILL at every write of an appending import ---- */
@@ -328,8 +315,9 @@ static int import_child(long at, long *calls)
 
 static void intact(long point)
 {
-    cr_assert_eq(sql_count("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check "
-                           "<> 'ok'"), 0, "point %ld: the store is damaged", point);
+    cr_assert_eq(test_sql_int(path, "SELECT count(*) FROM pragma_integrity_check "
+                                    "WHERE integrity_check <> 'ok'"), 0,
+                 "point %ld: the store is damaged", point);
 }
 
 Test(snapshot_delta, killed_while_appending_answers_right, .timeout = 300)
@@ -358,7 +346,7 @@ Test(snapshot_delta, killed_while_appending_answers_right, .timeout = 300)
                   at);
         intact(at);
         cr_assert_eq(dg_store_open(&store, path, 0, &err), 0, "%s", err.message);
-        int64_t added = sql_count("SELECT count(*) FROM orders WHERE order_id LIKE 'P9%'");
+        int64_t added = test_sql_int(path, "SELECT count(*) FROM orders WHERE order_id LIKE 'P9%'");
         cr_assert(added == 0 || added == 2, "point %ld: %lld orders", at, (long long)added);
         char what[32];
         snprintf(what, sizeof what, "killed at write %ld", at);
