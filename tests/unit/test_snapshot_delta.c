@@ -178,6 +178,17 @@ static bool random_import(dg_rng *rng, const dg_frame *f, int kind)
     return kind == APPEND || kind == NEW_CUSTOMERS || kind == NEW_PAYMENT;
 }
 
+/* A demo store of 300-600 customers for seed (with order lines for an even one) whose frame is
+ * its rows', and rng seeded with it; whether it has lines. */
+static bool random_demo(dg_rng *rng, uint64_t seed)
+{
+    dg_rng_seed(rng, seed);
+    bool lines = seed % 2 == 0;
+    demo_store(seed, 300 + (int64_t)dg_rng_below(rng, 300), lines);
+    same_as_rows(lines, "the demo");
+    return lines;
+}
+
 /* After every import the next frame equals the rows'; an import that only added leaves the
  * snapshot current (most of the time: the segments are compacted past a tenth of the base). */
 Test(snapshot_delta, merged_equals_rebuilt_through_random_imports, .timeout = 300)
@@ -185,10 +196,7 @@ Test(snapshot_delta, merged_equals_rebuilt_through_random_imports, .timeout = 30
     int appended = 0, additions = 0;
     for (uint64_t seed = 1; seed <= 6; seed++) {
         dg_rng rng;
-        dg_rng_seed(&rng, seed);
-        bool lines = seed % 2 == 0;
-        demo_store(seed, 300 + (int64_t)dg_rng_below(&rng, 300), lines);
-        same_as_rows(lines, "the demo");
+        bool lines = random_demo(&rng, seed);
         /* the first import may only append: the kinds that do not come after */
         for (int step = 0; step < 10; step++) {
             test_frame_bytes before = from_store(lines);
@@ -348,10 +356,7 @@ Test(snapshot_delta, applied_equals_rebuilt_through_random_api_writes_and_import
     int writes = 0, applied = 0, advanced = 0;
     for (uint64_t seed = 21; seed <= 26; seed++) {
         dg_rng rng;
-        dg_rng_seed(&rng, seed);
-        bool lines = seed % 2 == 0;
-        demo_store(seed, 300 + (int64_t)dg_rng_below(&rng, 300), lines);
-        same_as_rows(lines, "the demo");
+        bool lines = random_demo(&rng, seed);
         dg_frame *held = NULL;
         int64_t held_generation = -1;
         dg_frame_options opts = { .as_of = DG_DAY_NONE, .with_lines = lines };
