@@ -59,6 +59,11 @@ void dg_frame_save(dg_store *store, dg_frame *frame, int64_t generation);
  * there (a gap, a compaction, one that cannot be applied); the store's errors. Only reads kept. */
 int dg_frame_advance(dg_frame **out, dg_store *store, const dg_frame *kept,
                      int64_t kept_generation, int64_t *generation);
+
+/* dg_frame_advance applied to frame itself, no copy, for a caller that holds it alone: 0 with
+ * frame the store's generation's; after anything else frame may only be freed. */
+int dg_frame_advance_in_place(dg_frame *frame, dg_store *store, int64_t kept_generation,
+                              int64_t *generation);
 DG_API_END
 
 #endif

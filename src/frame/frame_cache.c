@@ -48,14 +48,13 @@ static int append_deltas(dg_frame *f, dg_store *store, int64_t from, int64_t to)
     return rc;
 }
 
-int dg_frame_advance(dg_frame **out, dg_store *store, const dg_frame *kept,
-                     int64_t kept_generation, int64_t *generation)
+/* The delta segments from kept_generation to the store's clean generation (*generation), read in
+ * one read; DG_ENOTFOUND when the store is dirty or still there, or they do not lead there. */
+static int segments_since(dg_store *store, int64_t kept_generation, int64_t *generation,
+                          dg__delta **deltas, size_t *n)
 {
-    dg__delta *deltas = NULL;
-    size_t n = 0;
     bool dirty = true;
     dg_error ignored;
-    *out = NULL;
     int rc = dg_store_read_begin(store, &ignored);
     if (rc != 0)
         return rc;
@@ -63,14 +62,37 @@ int dg_frame_advance(dg_frame **out, dg_store *store, const dg_frame *kept,
     if (rc == 0 && (dirty || *generation <= kept_generation || kept_generation < 0))
         rc = DG_ENOTFOUND;
     if (rc == 0)
-        rc = dg__store_deltas(store, kept_generation, *generation, &deltas, &n, &ignored);
+        rc = dg__store_deltas(store, kept_generation, *generation, deltas, n, &ignored);
     dg_store_read_end(store);
+    return rc;
+}
+
+int dg_frame_advance(dg_frame **out, dg_store *store, const dg_frame *kept,
+                     int64_t kept_generation, int64_t *generation)
+{
+    dg__delta *deltas = NULL;
+    size_t n = 0;
+    dg_error ignored;
+    *out = NULL;
+    int rc = segments_since(store, kept_generation, generation, &deltas, &n);
     if (rc == 0)   /* a copy at its own day: every row kept */
         rc = dg_frame_cut_copy(out, kept, kept->as_of, &ignored);
     if (rc == 0 && (rc = apply(*out, deltas, n)) != 0) {
         dg_frame_free(*out);
         *out = NULL;
     }
+    dg__deltas_free(deltas, n);
+    return rc;
+}
+
+int dg_frame_advance_in_place(dg_frame *frame, dg_store *store, int64_t kept_generation,
+                              int64_t *generation)
+{
+    dg__delta *deltas = NULL;
+    size_t n = 0;
+    int rc = segments_since(store, kept_generation, generation, &deltas, &n);
+    if (rc == 0)
+        rc = apply(frame, deltas, n);
     dg__deltas_free(deltas, n);
     return rc;
 }
