@@ -177,6 +177,8 @@ static dg_snapshot *advance(dg_snapshot_cache *c, dg_store *store)
     dg_error ignored;
     if (!kept || kept->generation < 0)
         return NULL;
+    if (c->saving && c->saved)   /* a finished saver's reference goes first */
+        saver_join(c);
     if (kept->refs == 1) {
         int64_t from = kept->generation;
         frame = kept->frame;
