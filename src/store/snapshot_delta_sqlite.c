@@ -2,8 +2,10 @@
  * "Appending"): an import writes the rows it added, found by key ranges after the greatest ids it
  * saw before writing (orders is a WITHOUT ROWID table: ids are the only watermark), and knows it
  * added nothing else by counting: the rows in those ranges must be every row the import changed.
- * A segment is one row of frame_snapshot_delta, its bytes the rows as the rebuild reads them
- * (frame_store.c), encoded by snapshot_delta_codec.c. */
+ * An API write that changed one customer writes that customer's row as an update segment,
+ * knowing by the same count that it changed nothing else ("Updating"). A segment is one row of
+ * frame_snapshot_delta, its bytes the rows as the rebuild reads them (frame_store.c), encoded by
+ * snapshot_delta_codec.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
