@@ -7,6 +7,8 @@
 # CLV each at a day not asked before. Each line: the request's wall time (curl) and the
 # server's CPU time (user + system from /proc, all threads) over it. DANGOL=... chooses the binary
 # (to compare two side by side on the same store).
+# PEAK=1 instead measures the cube and the consultation types at one new as-of day, each on a
+# fresh server after its first /api/rfm: CPU, wall and the server's peak RSS before and after.
 # APPEND=P instead measures appending (docs/snapshot.md, "Appending"): importing P % more orders
 # (new ids, random existing customers, the last 30 days) and the next `dangol rfm`, which merges
 # the import's delta segment into the snapshot's frame, then the same with the snapshot marked out
@@ -19,6 +21,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-222500}
 DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-snapshot}
 D=${DANGOL:-$ROOT/build/dangol}
+. "$ROOT/bench/lib.sh"
 DB="$DIR/store-$N.db"
 mkdir -p "$DIR"
 [ -n "${DANGOL:-}" ] || make -C "$ROOT" -s build/dangol
@@ -57,21 +60,26 @@ if [ -n "${APPEND:-}" ]; then   # appending instead of the server: see the heade
   exit 0
 fi
 
-"$D" --db "$DB" serve --port 0 --no-web --threads 2 > "$DIR/serve.out" 2> "$DIR/serve.err" &
-SERVER=$!
-trap 'kill "$SERVER" 2> /dev/null' EXIT
-URL=""
-for _ in $(seq 1 300); do
-  URL=$(grep -o 'http://[^ ]*' "$DIR/serve.out" 2> /dev/null | sed 's#/$##') && [ -n "$URL" ] && break
-  sleep 0.1
-done
-cpu_ms() { awk '{ printf "%d\n", ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"' }' "/proc/$SERVER/stat"; }
+SERVE_WAIT=300 serve_start "$DB"   # its frame loads first
+peak_mb() { awk '/VmHWM/ { printf "%d\n", $2 / 1024 }' "/proc/$pid/status"; }   # peak RSS
+cpu_ms() { echo $(( $(server_ticks) * 1000 / $(getconf CLK_TCK) )); }
 timed() {   # timed LABEL PATH: "LABEL wall_ms W cpu_ms C"
   before=$(cpu_ms)
-  wall=$(curl -s -o "$DIR/answer.json" -w '%{time_total}' "$URL$2")
+  wall=$(curl -s -o "$DIR/answer.json" -w '%{time_total}' "$url$2")
   grep -q '"rows"' "$DIR/answer.json" || { echo "$1: no answer: $(head -c 200 "$DIR/answer.json")"; exit 1; }
   echo "$1 wall_ms $(awk "BEGIN { printf \"%d\", $wall * 1000 }") cpu_ms $(($(cpu_ms) - before))"
 }
+if [ -n "${PEAK:-}" ]; then   # per route, a fresh server: the frame, then one new as-of day
+  for route in "/api/cube?rows=month&cols=channel&" "/api/types?"; do
+    serve_stop
+    SERVE_WAIT=300 serve_start "$DB"
+    timed "first /api/rfm (frame of the last day)" /api/rfm
+    frame_peak=$(peak_mb)
+    timed "${route}as_of=2025-07-15 (new day)" "${route}as_of=2025-07-15"
+    echo "server peak RSS MB: $frame_peak after the frame, $(peak_mb) after the as-of request"
+  done
+  exit 0
+fi
 timed "first /api/rfm (frame of the last day)" /api/rfm
 for day in 2025-06-30 2025-03-31 2024-12-31 2024-09-30 2025-11-30; do
   timed "/api/rfm?as_of=$day (new day)" "/api/rfm?as_of=$day"
@@ -84,4 +92,4 @@ while [ $# -gt 0 ]; do   # each at a day not asked before
   timed "/api/$1as_of=$2 (new day)" "/api/$1as_of=$2"
   shift 2
 done
-echo "server peak RSS $(awk '/VmHWM/ { print $2, $3 }' "/proc/$SERVER/status")"
+echo "server peak RSS $(awk '/VmHWM/ { print $2, $3 }' "/proc/$pid/status")"

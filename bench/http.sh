@@ -16,6 +16,7 @@ N=${1:-100000}
 SECS=${2:-10}
 DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-http}
 D="$ROOT/build/dangol"
+. "$ROOT/bench/lib.sh"
 export DANGOL_CUSTOMERS=$N   # bench/lookup.lua draws the ids from C00000001 .. C<N>
 mkdir -p "$DIR"
 if [ ! -f "$DIR/demo-$N.db" ]; then
@@ -23,34 +24,30 @@ if [ ! -f "$DIR/demo-$N.db" ]; then
 fi
 "$D" --db "$DIR/demo-$N.db" stats | sed -n '1p;4,6p'
 
-# serve DB [OPTIONS]: starts `dangol serve` on DB (2 threads, a free port), sets $pid and $url.
-serve() {
-  db=$1; shift
-  "$D" --db "$db" serve --port 0 --threads 2 --no-web "$@" > "$DIR/serve.out" 2>&1 &
-  pid=$!
-  trap 'kill $pid 2>/dev/null' EXIT
-  url=""
-  for _ in $(seq 1 50); do
-    url=$(grep -Eo 'https?://[^ ]*' "$DIR/serve.out" | sed 's#/$##') && [ -n "$url" ] && break
-    sleep 0.1
-  done
-  [ -n "$url" ] || { cat "$DIR/serve.out"; exit 1; }
-}
-
 # wrk_run ARGS...: wrk against the server $pid with ARGS, its summary lines and the server's CPU
-# time per request over the run (utime + stime of /proc/PID/stat, in clock ticks).
+# time per request over the run (utime + stime of /proc/PID/stat, in clock ticks), and each pool
+# thread's share (libmicrohttpd hands a connection to the thread that accepts it: one thread
+# holding every connection halves the rate).
 wrk_run() {
-  ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
-  before=$(ticks)
+  pool_ticks() {
+    for t in /proc/$pid/task/*; do
+      case $(cat "$t/comm") in MHD-*) awk '{ printf "%d ", $14 + $15 }' "$t/stat" ;; esac
+    done
+  }
+  before=$(server_ticks) pool_before=$(pool_ticks)
   wrk "$@" > "$DIR/wrk.out"
-  after=$(ticks)
-  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx' "$DIR/wrk.out"
+  after=$(server_ticks) pool_after=$(pool_ticks)
+  grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx|Socket errors' "$DIR/wrk.out"
   awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ {
         printf "  server CPU per request: %.1f us (%.2f s over %d requests)\n", \
                t / hz * 1e6 / $1, t / hz, $1 }' "$DIR/wrk.out"
+  echo "$pool_before" "$pool_after" | awk -v hz="$(getconf CLK_TCK)" '{
+        n = NF / 2; printf "  pool threads CPU:"
+        for (i = 1; i <= n; i++) printf " %.2f s", ($(i + n) - $i) / hz
+        print "" }'
 }
 
-serve "$DIR/demo-$N.db"
+serve_start "$DIR/demo-$N.db"
 curl -sf "$url/api/customers/C00000001" > /dev/null
 
 echo
@@ -62,24 +59,20 @@ echo
 echo "== one cube query: GET $cube"
 echo "   (single request, cold: $(curl -s -o /dev/null -w '%{time_total}' "$url$cube")s)"
 wrk_run -t2 -c4 -d"${SECS}s" --latency "$url$cube"
-kill -TERM $pid
-wait $pid 2>/dev/null || true
-trap - EXIT
+serve_stop
 
 # token_lookups: wrk's random look-ups with $token against $url, then the server stopped.
 token_lookups() {
   wrk_run -t2 -c32 -d"${SECS}s" --latency -H "Authorization: Bearer $token" \
     -s "$ROOT/bench/lookup.lua" "$url"
-  kill -TERM $pid
-  wait $pid 2>/dev/null || true
-  trap - EXIT
+  serve_stop
 }
 
 # ---- the same look-ups with authentication on: a copy of the store with a manager and a token
 cp "$DIR/demo-$N.db" "$DIR/demo-$N-auth.db"
 echo "bench password 1" | "$D" --db "$DIR/demo-$N-auth.db" --quiet user add bench --role manager
 token=$("$D" --db "$DIR/demo-$N-auth.db" --quiet token create --user bench --label bench)
-serve "$DIR/demo-$N-auth.db"
+serve_start "$DIR/demo-$N-auth.db"
 curl -sf -H "Authorization: Bearer $token" "$url/api/customers/C00000001" > /dev/null
 echo
 echo "== customer look-ups with a Bearer token (authentication on), ${SECS}s, 2 wrk threads, 32 connections"
@@ -88,7 +81,7 @@ token_lookups
 # ---- the same over the server's own TLS
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$DIR/key.pem" -out "$DIR/cert.pem" -days 2 \
   -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" > /dev/null 2>&1
-serve "$DIR/demo-$N-auth.db" --tls-cert "$DIR/cert.pem" --tls-key "$DIR/key.pem"
+serve_start "$DIR/demo-$N-auth.db" --tls-cert "$DIR/cert.pem" --tls-key "$DIR/key.pem"
 curl -sf --cacert "$DIR/cert.pem" -H "Authorization: Bearer $token" "$url/api/customers/C00000001" > /dev/null
 echo
 echo "== the same over HTTPS (the server's own TLS), ${SECS}s, 2 wrk threads, 32 connections"

@@ -20,6 +20,7 @@ SECS=${2:-10}
 DAILY=${DAILY:-5}
 DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-points}
 D=${DANGOL:-$ROOT/build/dangol}
+. "$ROOT/bench/lib.sh"
 CUSTOMERS=100000
 mkdir -p "$DIR"
 DB="$DIR/points-$ROWS.db"
@@ -95,15 +96,7 @@ SELECT movement_id, customer_id, occurred_on, expires_on, points, points FROM po
 WHERE source_kind = 'campaign' AND source_id = 'BENCH-TOPUP';
 COMMIT;
 SQL
-"$D" --db "$W" serve --port 0 --threads 2 --no-web > "$DIR/serve.out" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null' EXIT
-url=""
-for _ in $(seq 1 100); do   # 10 s: a loaded machine starts it slowly
-  url=$(grep -o 'http://[^ ]*' "$DIR/serve.out" | sed 's#/$##') && [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$DIR/serve.out"; exit 1; }
+serve_start "$W"
 BEFORE=$(sqlite3 "$W" "SELECT count(*) FROM points_movements")
 DANGOL_CUSTOMERS=$CUSTOMERS DANGOL_DATE="$(python3 -c "import datetime; print(datetime.date(1970,1,1) + datetime.timedelta($((DAY0 + 900))))")" \
   /usr/bin/time -f "client (wrk) CPU: %U s user + %S s sys" -o "$DIR/wrk.time" \
@@ -111,10 +104,8 @@ DANGOL_CUSTOMERS=$CUSTOMERS DANGOL_DATE="$(python3 -c "import datetime; print(da
   grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
 cat "$DIR/wrk.time"
 echo "load average at the end of the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-TICKS=$(awk '{print $14 + $15}' "/proc/$pid/stat")   # the server's user + sys, in clock ticks
-kill -TERM $pid
-wait $pid 2>/dev/null || true
-trap - EXIT
+TICKS=$(server_ticks)
+serve_stop
 BURNS=$(( $(sqlite3 "$W" "SELECT count(*) FROM points_movements") - BEFORE ))
 echo "burns written: $BURNS"
 echo "server CPU (user + sys) per burn: $(( TICKS * 1000000 / $(getconf CLK_TCK) / (BURNS > 0 ? BURNS : 1) )) us"

@@ -3,10 +3,11 @@
 # 1 M) over C customers (default 100 k) as CSV (bench/gen_orders.c), starts a PostgreSQL 15 server
 # of its own (tests/e2e/pg.sh: initdb into the scratch directory, a free loopback port, stopped at
 # the end), and times on each backend, in the same run: the customers and orders import, a cold
-# `dangol rfm` (frame read from the rows: a PostgreSQL store keeps no snapshot; the SQLite store's
-# snapshot is dropped first, so both read the rows), and a second `rfm` (SQLite: from the
-# snapshot the first one saved). Wall seconds and CPU of the dangol process (/usr/bin/time -v);
-# the PostgreSQL server's own CPU is not in the dangol process's figure.
+# `dangol rfm` (frame read from the rows: the import left the PostgreSQL store's snapshot out of
+# date, the SQLite store's is dropped first, so both read the rows), and a second `rfm` (from the
+# snapshot the first one saved, on both). Wall seconds and CPU of the dangol process
+# (/usr/bin/time -v), and on PostgreSQL the server's CPU for the step too (its processes' times
+# from /proc, the backends that ended counted in the postmaster's children's times).
 # usage: bench/postgres.sh [N_ORDERS] [N_CUSTOMERS]      (BENCH_DIR=/tmp/... for the scratch)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,25 +17,13 @@ WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-postgres}
 D="$ROOT/build/dangol"
 mkdir -p "$WORK"
 . "$ROOT/tests/e2e/pg.sh"
-cc -O2 -o "$WORK/gen_orders" "$ROOT/bench/gen_orders.c"
-[ -f "$WORK/orders-$N.csv" ] || "$WORK/gen_orders" "$N" "$C" "$WORK/orders-$N.csv" "$WORK/customers-$C.csv"
-echo "input: $N orders over $C customers, $(du -m "$WORK/orders-$N.csv" | cut -f1) MB"
+. "$ROOT/bench/measure.sh"
+orders_csv
 rm -rf "$WORK/pg" "$WORK"/sqlite.db*
 trap 'pg_stop' EXIT
 pg_start
 P=$(pg_newdb bench)
 S="$WORK/sqlite.db"
-
-# measure NAME CMD...: runs CMD under /usr/bin/time -v, prints wall and CPU seconds.
-measure() {
-  name=$1; shift
-  /usr/bin/time -v "$@" > "$WORK/out" 2> "$WORK/time" || { echo "$name failed:"; tail -5 "$WORK/time"; exit 1; }
-  awk -F': ' -v name="$name" '
-    /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
-    /User time/ { user = $2 } /System time/ { sys = $2 }
-    /Maximum resident set size/ { rss = $2 / 1024 }
-    END { printf "%-32s wall %7.2f s   cpu %6.2f + %5.2f s   peak RSS %5.0f MB\n", name, wall, user, sys, rss }' "$WORK/time"
-}
 
 for backend in sqlite postgresql; do
   db=$([ "$backend" = sqlite ] && echo "$S" || echo "$P")

@@ -21,6 +21,7 @@ N=${1:-222500}
 RUNS=${RUNS:-3}
 DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-snapshot}
 D=${DANGOL:-$ROOT/build/dangol}   # DANGOL=another binary, to compare
+. "$ROOT/bench/lib.sh"
 DB="$DIR/store-$N.db"
 mkdir -p "$DIR"
 make -C "$ROOT" -s build/dangol
@@ -49,22 +50,14 @@ fi
 # The CLV page (web/clv.js) after a write, served from a copy of the store.
 cp "$DB" "$DIR/serve-$N.db"
 rm -f "$DIR/serve-$N.db-wal" "$DIR/serve-$N.db-shm"
-"$D" --db "$DIR/serve-$N.db" serve --port 0 --threads 2 --no-web > "$DIR/serve.out" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url=$(grep -Eo 'https?://[^ ]*' "$DIR/serve.out" | sed 's#/$##') && [ -n "$url" ] && break
-  sleep 0.2
-done
-ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+serve_start "$DIR/serve-$N.db"
 clv_page() {   # prints "WALL_MS CPU_MS" of the page's three requests, sent together
-  t0=$(date +%s%N); c0=$(ticks)
+  t0=$(date +%s%N); c0=$(server_ticks)
   for view in "top&top=25" value p_alive; do
     curl -s "$url/api/clv?view=$view&horizon=52&discount_rate=0" > /dev/null &
   done
   wait
-  echo "$(( ($(date +%s%N) - t0) / 1000000 )) $(( ($(ticks) - c0) * 1000 / $(getconf CLK_TCK) ))"
+  echo "$(( ($(date +%s%N) - t0) / 1000000 )) $(( ($(server_ticks) - c0) * 1000 / $(getconf CLK_TCK) ))"
 }
 : "$(clv_page)"   # the frame and the fit, once (in a subshell: its wait is for its requests)
 for _ in $(seq 1 120); do   # and the saver thread's save of it
@@ -83,9 +76,7 @@ for r in $(seq "$RUNS"); do
   status=$(patch C00000001 "{\"region\": \"R$r\"}")
   echo "dangol clv page after a rebuilding write (PATCH $status) ms_cpu_ms $(clv_page) then $(clv_page)"
 done
-kill $pid
-wait $pid 2> /dev/null || true
-trap - EXIT
+serve_stop
 
 if [ -n "${PAGE_ONLY:-}" ]; then
   :

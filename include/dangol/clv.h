@@ -30,6 +30,9 @@ typedef struct dg_clv_transactions {
     const int64_t *amount_minor;
     int minor_digits;
     char *const *customer_id;       /* may be NULL; names customer index c in messages */
+    const size_t *offset;           /* or NULL; [n_customers + 1]: the transactions grouped by
+                                       customer, c's from offset[c] to offset[c + 1] (a frame's
+                                       orders), and customer is not read */
 } dg_clv_transactions;
 
 typedef struct dg_clv_period {

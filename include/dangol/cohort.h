@@ -24,10 +24,12 @@ typedef struct dg_cohort_input {
     size_t n_labels;                 /* with cohort: its labels, in display order of the codes */
     const char *const *labels;
     size_t n_orders;                 /* orders grouped by customer (CSR) */
-    const uint32_t *order_customer;
+    const uint32_t *order_customer;  /* [n_orders] the customer of each, unless order_offset */
     const int32_t *order_day;
     const int64_t *order_revenue_minor;
     int32_t as_of;                   /* orders and acquisitions after it are left out */
+    const size_t *order_offset;      /* or NULL; [n_customers + 1]: customer c's orders are
+                                        order_offset[c] .. order_offset[c + 1] (a frame's) */
 } dg_cohort_input;
 
 typedef struct dg_cohort_result {

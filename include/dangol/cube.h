@@ -57,6 +57,10 @@ typedef struct dg_cube_facts {
     const int64_t *line_amount_minor;   /* [n_lines] */
     const int32_t *line_quantity;       /* [n_lines] or NULL (0 units) */
     int minor_digits;                   /* of the store currency */
+    bool has_as_of;                     /* leave out the orders dated after as_of (the cube of
+                                         * a frame's window, dg_frame_window: its arrays hold
+                                         * the later orders too) */
+    int32_t as_of;
 } dg_cube_facts;
 
 typedef struct dg_cube dg_cube;

@@ -31,15 +31,20 @@ typedef struct dg_erasure_result {
     bool erased;            /* false: the customer was erased before (nothing written) */
     int64_t erased_at;      /* UTC seconds of the erasure (the earlier one's when not erased) */
     int64_t texts;          /* free texts emptied (feedback, notes) */
-    bool wal_truncated;     /* the write-ahead log was emptied afterwards (also tried when the
-                               customer was erased before: a retry); false when another
-                               connection was reading (the old pages go at a later checkpoint) */
+    /* What removed the old bytes afterwards (also tried when the customer was erased before:
+     * a retry), named as the answer says it: "wal_truncated" on SQLite (purged: the write-ahead
+     * log was emptied; false when another connection was reading, and the old pages go at a
+     * later checkpoint), "vacuumed" on PostgreSQL (purged: the tables the erasure wrote were
+     * rewritten by VACUUM (FULL) without the old row versions; docs/security.md) */
+    const char *purge;
+    bool purged;
 } dg_erasure_result;
 
 /* Erases customer_id (reason required: DG_EINVAL without one; actor NULL: "system").
- * DG_ENOTFOUND for an unknown customer. One BEGIN IMMEDIATE transaction under secure_delete,
- * then the WAL checkpoint: a concurrent write to the same customer lands before or after it,
- * never lost, and one after it cannot bring the personal fields back. */
+ * DG_ENOTFOUND for an unknown customer. One write transaction (SQLite: BEGIN IMMEDIATE under
+ * secure_delete; PostgreSQL: the customer's record locked first), then the purge (out->purge):
+ * a concurrent write to the same customer lands before or after it, never lost, and one after
+ * it cannot bring the personal fields back. */
 int dg_customer_erase(dg_erasure_result *out, dg_store *store, const char *customer_id,
                       dg_erasure_kind kind, const char *reason, const char *actor,
                       dg_error *err);

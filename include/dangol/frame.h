@@ -215,6 +215,15 @@ static inline size_t dg_frame_surveys_end(const dg_frame *f, size_t c)
 {
     return dg_frame_run_end(f->survey_offset, f->survey_day, c, f->as_of);
 }
+/* ... feedback and interactions (each sorted by time within the customer, as the others). */
+static inline size_t dg_frame_feedback_end(const dg_frame *f, size_t c)
+{
+    return dg_frame_run_end(f->feedback_offset, f->feedback_day, c, f->as_of);
+}
+static inline size_t dg_frame_interactions_end(const dg_frame *f, size_t c)
+{
+    return dg_frame_run_end(f->interaction_offset, f->interaction_day, c, f->as_of);
+}
 
 /* Number of customers in the frame as of its as_of (n_customers unless f is a window). */
 size_t dg_frame_customer_count(const dg_frame *f);

@@ -62,21 +62,27 @@ int dg_store_currency(dg_store *store, char code[4], int *minor_digits, dg_error
 /* Checkpoints off the writer's path, for a process whose writes all go through one connection
  * (the HTTP server): from this call on, store's commits no longer copy the write-ahead log back
  * into the store file themselves (SQLite's automatic checkpoint, which makes every thousandth
- * commit wait for the copy and a sync); instead due(ctx) is called on the committing thread
- * after each commit that leaves the log at DG_STORE_CHECKPOINT_PAGES pages or more, and the
- * caller runs dg_store_checkpoint on another connection. due NULL: the commits checkpoint by
- * themselves again. A PostgreSQL store: nothing happens. 4,000 pages (16 MiB at 4 KiB a page)
- * rather than SQLite's 1,000: each copy ends with two syncs, and a page written again before the
- * copy is copied once, so a longer log costs a busy server less per write (bench/points.sh,
- * BENCHMARKS.md "API burns", session 31: about 15 % less CPU per burn). */
+ * commit wait for the copy and a sync); instead due(ctx, log_pages) is called on the committing
+ * thread after each commit that leaves the log at DG_STORE_CHECKPOINT_PAGES pages or more (its
+ * length then), and the caller runs dg_store_checkpoint on another connection. due NULL: the
+ * commits checkpoint by themselves again. A PostgreSQL store: nothing happens. 4,000 pages
+ * (16 MiB at 4 KiB a page) rather than SQLite's 1,000: each copy ends with two syncs, and a page
+ * written again before the copy is copied once, so a longer log costs a busy server less per
+ * write (bench/points.sh, BENCHMARKS.md "API burns", session 31: about 15 % less CPU per burn). */
 #define DG_STORE_CHECKPOINT_PAGES 4000
-void dg_store_checkpoint_elsewhere(dg_store *store, void (*due)(void *ctx), void *ctx);
+void dg_store_checkpoint_elsewhere(dg_store *store, void (*due)(void *ctx, int log_pages),
+                                  void *ctx);
 /* Copies the committed pages of the write-ahead log into the store file, without waiting for
- * writers or stopping them (SQLite's passive checkpoint). A log fully copied while no write was
- * in progress starts again from its beginning at the next write, so a caller that keeps the log
- * short runs it once unhindered and once more with the writers held off (it then has only what
- * was committed meanwhile to copy). A PostgreSQL store: nothing to do. */
-int dg_store_checkpoint(dg_store *store, dg_error *err);
+ * writers or stopping them (SQLite's passive checkpoint), and says how long the log is and how
+ * much of it is left to copy: what was committed while it copied, or everything when another
+ * connection's checkpoint was copying (left_pages 1, log_pages 0). A log left with nothing to
+ * copy starts again from its beginning at the next write; one that writes keep ahead of grows
+ * (see dg_checkpointer, src/server/checkpoint.c). A PostgreSQL store: nothing to do, zeros. */
+typedef struct dg_checkpoint_result {
+    int log_pages;    /* the log's length, copied or not */
+    int left_pages;   /* of which not copied into the store file */
+} dg_checkpoint_result;
+int dg_store_checkpoint(dg_store *store, dg_checkpoint_result *done, dg_error *err);
 
 /* Explicit transactions. Every write outside begin/commit is its own transaction. */
 int dg_store_begin(dg_store *store, dg_error *err);

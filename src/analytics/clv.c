@@ -1,9 +1,9 @@
 /* Customer lifetime value: turns a transaction log into the BTYD calibration summary, runs the
  * fits, and produces per-customer P(alive), expected purchases, expected spend and discounted CLV,
  * the cumulative tracking curve and holdout validation. The log is grouped by customer with a
- * counting sort (O(n)) unless it already is (a frame's orders), each customer's days sorted and
- * same-day purchases merged; the summary is in continuous time (BG/NBD, MBG/NBD, Pareto/NBD) or
- * in whole periods (BG/BB). */
+ * counting sort (O(n)) unless it already is (a frame's orders, by its offsets), each customer's
+ * days sorted and same-day purchases merged; the summary is in continuous time (BG/NBD,
+ * MBG/NBD, Pareto/NBD) or in whole periods (BG/BB). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -79,7 +79,9 @@ static int merge_log(const dg_clv_transactions *tx, merged *m, dg_error *err)
         return dg_error_set(err, DG_ENOMEM, "out of memory grouping %zu transactions", n);
     }
     bool grouped = true;   /* already grouped by customer (a frame's orders): no scatter */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t c = 0; tx->offset && c < nc; c++)
+        m->off[c + 1] = tx->offset[c + 1] - tx->offset[c];
+    for (size_t i = 0; !tx->offset && i < n; i++) {
         if (tx->customer[i] >= nc) {
             merged_free(m);
             return dg_error_set(err, DG_EINVAL, "transaction %zu: customer index %u out of range "
@@ -509,7 +511,7 @@ dg_clv_transactions dg_clv_frame_transactions(const dg_frame *frame)
 {
     dg_clv_transactions tx = {frame->n_orders, frame->n_customers, frame->order_customer,
                               frame->order_day, NULL, frame->order_amount_minor,
-                              frame->minor_digits, frame->customer_id};
+                              frame->minor_digits, frame->customer_id, frame->order_offset};
     return tx;
 }
 

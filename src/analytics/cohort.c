@@ -2,7 +2,9 @@
  * (12 * year + month), so period k of a customer is month index of the order minus that of the
  * acquisition. One pass over the customers in CSR order marks, per customer, the periods with an
  * order (a small "last customer" stamp per period keeps activity distinct), then eligibility is a
- * prefix count: a member acquired in month a is eligible for k <= as_of month - a. */
+ * prefix count: a member acquired in month a is eligible for k <= as_of month - a. A frame's
+ * orders are grouped by its offsets (its order customer column is not read), and the month of a
+ * day comes from a table of the days from the first acquisition to the as-of day. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,29 @@ static int32_t month_index(int32_t day)
     int y, m, d;
     dg_civil_from_days(day, &y, &m, &d);
     return y * 12 + (m - 1);
+}
+
+/* The month indexes of the days lo..hi, one civil conversion a day rather than one an order. */
+typedef struct month_table {
+    int32_t lo, hi;
+    int32_t *month;   /* [hi - lo + 1], NULL: every day converted */
+} month_table;
+
+#define MONTH_TABLE_MAX_DAYS (1 << 20)
+
+static void month_table_init(month_table *t, int32_t lo, int32_t hi)
+{
+    t->lo = lo;
+    t->hi = hi;
+    t->month = lo <= hi && (int64_t)hi - lo < MONTH_TABLE_MAX_DAYS
+                   ? malloc(((size_t)(hi - lo) + 1) * sizeof *t->month) : NULL;
+    for (int32_t d = lo; t->month && d <= hi; d++)
+        t->month[d - lo] = month_index(d);
+}
+
+static int32_t month_of(const month_table *t, int32_t day)
+{
+    return t->month && day >= t->lo && day <= t->hi ? t->month[day - t->lo] : month_index(day);
 }
 
 void dg_cohort_result_free(dg_cohort_result *r)
@@ -39,6 +64,7 @@ int dg_cohort_compute(dg_cohort_result **out, const dg_cohort_input *in, dg_erro
     int32_t *acq_month = NULL;
     uint32_t *stamp = NULL, *month_cohort = NULL;
     int64_t *eligible_start = NULL;
+    month_table months = { 0 };
     int rc;
     if (!r)
         goto oom;
@@ -46,13 +72,15 @@ int dg_cohort_compute(dg_cohort_result **out, const dg_cohort_input *in, dg_erro
     acq_month = malloc((in->n_customers + 1) * sizeof *acq_month);
     if (!acq_month)
         goto oom;
-    int32_t first_month = as_of_month;
+    int32_t first_month = as_of_month, first_day = in->as_of;
     bool any = false;
     for (size_t c = 0; c < in->n_customers; c++) {
         int32_t day = in->acquired_day[c];
         acq_month[c] = day == DG_DAY_NONE || day > in->as_of ? INT32_MIN : month_index(day);
         if (acq_month[c] != INT32_MIN) {
             any = true;
+            if (day < first_day)
+                first_day = day;
             if (acq_month[c] < first_month)
                 first_month = acq_month[c];
         }
@@ -99,11 +127,17 @@ int dg_cohort_compute(dg_cohort_result **out, const dg_cohort_input *in, dg_erro
         if (!(r->labels[k] = strdup(in->cohort ? in->labels[k] : label)))
             goto oom;
     }
+    month_table_init(&months, first_day, in->as_of);   /* orders before first_day: converted */
     size_t o = 0, P = r->n_periods;
     for (size_t c = 0; c < in->n_customers; c++) {
         size_t end = o;
-        while (end < in->n_orders && in->order_customer[end] == c)
-            end++;
+        if (in->order_offset) {
+            o = in->order_offset[c];
+            end = in->order_offset[c + 1];
+        } else {
+            while (end < in->n_orders && in->order_customer[end] == c)
+                end++;
+        }
         if (acq_month[c] != INT32_MIN) {
             size_t cohort = in->cohort ? in->cohort[c]
                                        : (size_t)month_cohort[acq_month[c] - first_month] - 1;
@@ -117,7 +151,7 @@ int dg_cohort_compute(dg_cohort_result **out, const dg_cohort_input *in, dg_erro
             for (size_t i = o; i < end; i++) {
                 if (in->order_day[i] > in->as_of)
                     continue;
-                int32_t k = month_index(in->order_day[i]) - acq_month[c];
+                int32_t k = month_of(&months, in->order_day[i]) - acq_month[c];
                 if (k < 0)
                     k = 0;
                 size_t cell = cohort * P + (size_t)k;
@@ -135,7 +169,7 @@ int dg_cohort_compute(dg_cohort_result **out, const dg_cohort_input *in, dg_erro
         }
         o = end;
     }
-    if (o != in->n_orders) {
+    if (!in->order_offset && o != in->n_orders) {
         rc = dg_error_set(err, DG_EINVAL, "orders are not grouped by customer (order %zu)", o);
         goto fail;
     }
@@ -151,6 +185,7 @@ int dg_cohort_compute(dg_cohort_result **out, const dg_cohort_input *in, dg_erro
     free(stamp);
     free(month_cohort);
     free(eligible_start);
+    free(months.month);
     *out = r;
     return 0;
 oom:
@@ -160,6 +195,7 @@ fail:
     free(stamp);
     free(month_cohort);
     free(eligible_start);
+    free(months.month);
     dg_cohort_result_free(r);
     return rc;
 }
@@ -240,8 +276,8 @@ int dg_cohort_from_frame(dg_cohort_result **out, const dg_frame *frame, dg_cohor
     }
     dg_cohort_input in = {
         .n_customers = n, .acquired_day = acquired, .n_orders = f->n_orders,
-        .order_customer = f->order_customer, .order_day = f->order_day,
-        .order_revenue_minor = f->order_amount_minor, .as_of = f->as_of,
+        .order_day = f->order_day, .order_revenue_minor = f->order_amount_minor,
+        .as_of = f->as_of, .order_offset = f->order_offset,
     };
     if (by != DG_COHORT_BY_MONTH) {
         if (by == DG_COHORT_BY_CATEGORY && !f->has_lines) {

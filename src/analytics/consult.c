@@ -20,7 +20,7 @@ typedef struct type_tally {
 
 static void tally_customer(const dg_frame *f, size_t c, int64_t complaint, type_tally *t)
 {
-    size_t first = f->order_offset[c], end = f->order_offset[c + 1];
+    size_t first = f->order_offset[c], end = dg_frame_orders_end(f, c);
     t->customers++;
     if (first < end) {
         double spend = 0.0;
@@ -31,13 +31,13 @@ static void tally_customer(const dg_frame *f, size_t c, int64_t complaint, type_
         t->spend_mean += delta / (double)t->buyers;
         t->spend_m2 += delta * (spend - t->spend_mean);
     }
-    for (size_t s = f->survey_offset[c + 1]; s > f->survey_offset[c]; s--)
+    for (size_t s = dg_frame_surveys_end(f, c); s > f->survey_offset[c]; s--)
         if (f->survey_csat[s - 1] > 0) {   /* the latest CSAT answer */
             t->csat_n++;
             t->csat_hits += f->survey_csat[s - 1] >= 4;
             break;
         }
-    for (size_t i = f->feedback_offset[c]; i < f->feedback_offset[c + 1]; i++)
+    for (size_t i = f->feedback_offset[c], i_end = dg_frame_feedback_end(f, c); i < i_end; i++)
         if (f->feedback_kind[i] == complaint) {
             t->complainers++;
             break;
@@ -123,6 +123,8 @@ int dg_consult_type_table(dg_table **out, const dg_frame *frame, dg_error *err)
     if (rc == 0) {
         int64_t complaint = dg_dict_find(&frame->feedback_kinds, "complaint");
         for (size_t c = 0; c < frame->n_customers; c++) {
+            if (!dg_frame_has_customer(frame, c))
+                continue;
             tally_customer(frame, c, complaint, &tally[frame->customer_type[c]]);
             tally_customer(frame, c, complaint, &tally[n_types]);
         }
@@ -155,6 +157,8 @@ int dg_consult_suggestion_table(dg_table **out, const dg_frame *frame,
                             sizeof names / sizeof names[0], 0);
     int rc = count && t ? 0 : DG_ENOMEM;
     for (size_t c = 0; rc == 0 && c < frame->n_customers; c++) {
+        if (!dg_frame_has_customer(frame, c))
+            continue;
         const dg_consult_rule *rule = dg_consult_suggest(rules, frame, c);
         size_t r = rule ? (size_t)(rule - rules->rules) : n;
         uint32_t set = frame->customer_type[c];

@@ -224,14 +224,14 @@ void dg_consult_measures(const dg_frame *f, size_t c, double value[DG_CONSULT_N_
     int64_t complaint = dg_dict_find(&f->feedback_kinds, "complaint");
     int64_t opinion = dg_dict_find(&f->feedback_kinds, "opinion");
     int64_t compliment = dg_dict_find(&f->feedback_kinds, "compliment");
-    size_t first = f->order_offset[c], end = f->order_offset[c + 1];
+    size_t first = f->order_offset[c], end = dg_frame_orders_end(f, c);
     bool bought = first < end;
     for (int m = 0; m < DG_CONSULT_N_MEASURES; m++) {
         value[m] = 0.0;
         has[m] = true;
     }
     value[DG_CONSULT_ORDERS] = (double)(end - first);
-    for (size_t i = f->feedback_offset[c]; i < f->feedback_offset[c + 1]; i++) {
+    for (size_t i = f->feedback_offset[c], i_end = dg_frame_feedback_end(f, c); i < i_end; i++) {
         int64_t kind = f->feedback_kind[i];
         value[DG_CONSULT_FEEDBACK]++;
         if (kind == question) {
@@ -243,12 +243,13 @@ void dg_consult_measures(const dg_frame *f, size_t c, double value[DG_CONSULT_N_
         value[DG_CONSULT_OPINIONS] += kind == opinion;
         value[DG_CONSULT_COMPLIMENTS] += kind == compliment;
     }
-    for (size_t i = f->interaction_offset[c]; i < f->interaction_offset[c + 1]; i++) {
+    for (size_t i = f->interaction_offset[c], i_end = dg_frame_interactions_end(f, c); i < i_end;
+         i++) {
         value[DG_CONSULT_INTERACTIONS]++;
         value[DG_CONSULT_LOW_RATINGS] += f->interaction_rating[i] > 0 &&
                                          f->interaction_rating[i] <= 2;
     }
-    value[DG_CONSULT_SURVEYS] = (double)(f->survey_offset[c + 1] - f->survey_offset[c]);
+    value[DG_CONSULT_SURVEYS] = (double)(dg_frame_surveys_end(f, c) - f->survey_offset[c]);
     has[DG_CONSULT_DAYS_TO_FIRST_ORDER] = bought && f->first_seen_day[c] != DG_DAY_NONE;
     if (has[DG_CONSULT_DAYS_TO_FIRST_ORDER])
         value[DG_CONSULT_DAYS_TO_FIRST_ORDER] = (double)f->order_day[first] - f->first_seen_day[c];

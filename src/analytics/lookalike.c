@@ -77,7 +77,9 @@ static const char *value_text(const attr_codes *a, int k, uint32_t code)
     return a->dict[k] ? dg_dict_value(a->dict[k], code) : age_bands[code];
 }
 
-/* Held out: a splitmix64 hash of (seed, customer) below the share. */
+/* Held out: a splitmix64 hash of (seed, customer) below the share; customer is the number of
+ * the customer among those in the frame (a window's later customers are not counted), so a
+ * window splits as the frame cut to its day does. */
 static bool held_out(uint64_t seed, size_t customer, double share)
 {
     uint64_t state = seed * 0x9E3779B97F4A7C15ull + (uint64_t)customer;
@@ -296,9 +298,9 @@ static int validate(dg_lookalike *m, const design *d, const dg_frame *f,
     uint8_t *fit = calloc(n ? n : 1, 1), *hold = calloc(n ? n : 1, 1), *label = NULL;
     double *w = calloc(d->p, sizeof *w), bias = 0.0, *score = NULL;
     int rc = fit && hold && w ? 0 : dg_error_set(err, DG_ENOMEM, "out of memory");
-    for (size_t c = 0; rc == 0 && c < n; c++)
+    for (size_t c = 0, number = 0; rc == 0 && c < n; number += dg_frame_has_customer(f, c), c++)
         if (r->learn[c])
-            (held_out(o->seed, c, o->holdout_share) ? hold : fit)[c] = 1;
+            (held_out(o->seed, number, o->holdout_share) ? hold : fit)[c] = 1;
     if (rc == 0)
         rc = check_counts(fit, r->best, n, "buyers in the training part", 0, &n_fit, &n_fit_best,
                           err);
@@ -469,16 +471,17 @@ int dg_lookalike_roles_default(dg_lookalike_roles *r, const dg_frame *f, const d
         return dg_error_set(err, DG_ENOMEM, "out of memory for %zu customers", n);
     }
     for (size_t c = 0; c < n; c++) {
-        bool buyer = f->order_offset[c + 1] > f->order_offset[c];
+        size_t end = dg_frame_orders_end(f, c);
+        bool buyer = end > f->order_offset[c];
         r->learn[c] = buyer;
-        r->target[c] = !buyer;
+        r->target[c] = !buyer && dg_frame_has_customer(f, c);
         if (!buyer)
             continue;
         double x = 0.0;
         if (value)
             x = value[c];
         else
-            for (size_t o = f->order_offset[c]; o < f->order_offset[c + 1]; o++)
+            for (size_t o = f->order_offset[c]; o < end; o++)
                 x += (double)f->order_amount_minor[o];
         v[c] = isfinite(x) ? x : -INFINITY;
         order[k++] = (uint32_t)c;

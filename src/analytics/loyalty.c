@@ -169,7 +169,7 @@ static void order_measures(pass *p, size_t c)
             p->channel_stamp[ch] = stamp;
             r->channels[c]++;
         }
-        if (f->has_lines)
+        if (f->n_lines > 0)   /* a store without lines: its line offsets are not read */
             for (size_t l = f->line_offset[k]; l < f->line_offset[k + 1]; l++) {
                 uint32_t cat = f->product_category[f->line_product[l]];
                 if (cat && p->category_stamp[cat] != stamp) {

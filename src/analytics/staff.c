@@ -61,7 +61,7 @@ static int count_orders(const dg_frame *f, dg_staff_result *r, tally *t, dg_erro
 {
     size_t n_sites = f->sites.n;
     for (size_t c = 0; c < f->n_customers; c++) {
-        size_t first = f->order_offset[c], end = f->order_offset[c + 1];
+        size_t first = f->order_offset[c], end = dg_frame_orders_end(f, c);
         for (size_t o = first; o < end; o++) {
             uint32_t u = unit_of(f, r->by, o);
             if (u == 0) {
@@ -102,9 +102,9 @@ static int count_orders(const dg_frame *f, dg_staff_result *r, tally *t, dg_erro
 static void count_answers(const dg_frame *f, dg_staff_result *r, tally *t)
 {
     for (size_t c = 0; c < f->n_customers; c++) {
-        size_t o = f->order_offset[c], end = f->order_offset[c + 1];
+        size_t o = f->order_offset[c], end = dg_frame_orders_end(f, c);
         size_t latest = SIZE_MAX;
-        for (size_t s = f->survey_offset[c]; s < f->survey_offset[c + 1]; s++) {
+        for (size_t s = f->survey_offset[c], s_end = dg_frame_surveys_end(f, c); s < s_end; s++) {
             bool has_csat = f->survey_csat[s] > 0, has_nps = f->survey_nps[s] >= 0;
             if (!has_csat && !has_nps)
                 continue;
@@ -129,8 +129,9 @@ static void count_answers(const dg_frame *f, dg_staff_result *r, tally *t)
 static void count_ratings(const dg_frame *f, dg_staff_result *r, tally *t)
 {
     for (size_t c = 0; c < f->n_customers; c++) {
-        size_t o = f->order_offset[c], end = f->order_offset[c + 1], latest = SIZE_MAX;
-        for (size_t i = f->interaction_offset[c]; i < f->interaction_offset[c + 1]; i++) {
+        size_t o = f->order_offset[c], end = dg_frame_orders_end(f, c), latest = SIZE_MAX;
+        for (size_t i = f->interaction_offset[c], i_end = dg_frame_interactions_end(f, c);
+             i < i_end; i++) {
             int rating = f->interaction_rating[i];
             while (o < end && f->order_day[o] <= f->interaction_day[i])
                 latest = o++;

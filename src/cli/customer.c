@@ -196,8 +196,7 @@ static int erase(dg_cli *cli, const customer_args *a)
     dg_store_close(store);
     if (code != DG_EXIT_OK)
         return code;
-    static const char *const columns[] = { "customer_id", "erased", "erased_at", "texts",
-                                           "wal_truncated" };
+    const char *const columns[] = { "customer_id", "erased", "erased_at", "texts", res.purge };
     static const dg_cell_type types[] = { DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_TEXT, DG_CELL_INT,
                                           DG_CELL_TEXT };
     dg_table *t = dg_cli_table("Erasure", columns, types, 5);
@@ -208,10 +207,14 @@ static int erase(dg_cli *cli, const customer_args *a)
         dg_table_set_text(t, 1, res.erased ? "yes" : "no");
         dg_table_set_text(t, 2, dg_timestamp_format(res.erased_at, when));
         dg_table_set_int(t, 3, res.texts);
-        dg_table_set_text(t, 4, res.wal_truncated ? "yes" : "no");
+        dg_table_set_text(t, 4, res.purged ? "yes" : "no");
         if (!res.erased)
             dg_table_add_note(t, "the customer was erased before: nothing was written");
-        if (!res.wal_truncated)
+        if (!res.purged && strcmp(res.purge, "vacuumed") == 0)
+            dg_table_add_note(t, "the store's user does not own its tables, so VACUUM (FULL) "
+                                 "skipped them: their files keep the old row versions until the "
+                                 "owner runs it (docs/security.md)");
+        else if (!res.purged)
             dg_table_add_note(t, "another connection was reading: the write-ahead log keeps the "
                                  "old pages until the next checkpoint (run the erasure again to "
                                  "retry it)");
@@ -404,8 +407,9 @@ DG_CLI_COMMAND(customer) = {
     "              is still the one read before (another write changed it meanwhile)\n"
     "  erase ID --reason TEXT [--actor WHO]\n"
     "              erasure on request: name, phone, e-mail, birth year and the free texts about\n"
-    "              the customer are destroyed (zeroed in the file, the write-ahead log truncated);\n"
-    "              the id, orders and every aggregate stay. Cannot be undone\n"
+    "              the customer are destroyed (zeroed in the file, the write-ahead log truncated;\n"
+    "              on PostgreSQL the tables rewritten by VACUUM (FULL)); the id, orders and every\n"
+    "              aggregate stay. Cannot be undone\n"
     "  export-subject ID [--output FILE]\n"
     "              subject access: one JSON document of everything held on the customer\n"
     "  retain [--inactive-days N] [--config FILE] [--as-of DATE] [--dry-run]\n"

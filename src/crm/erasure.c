@@ -1,9 +1,11 @@
-/* Erasure on request and the retention job (include/dangol/erasure.h). An erasure is one
- * BEGIN IMMEDIATE transaction run with PRAGMA secure_delete on, so the emptied fields' old
- * bytes are zeroed in their pages and in the freed ones; afterwards the write-ahead log, which
- * still holds the pages as they were, is checkpointed and truncated. The retention job reads the
- * inactive customers first, then erases them one by one (each its own transaction, so a long
- * job never holds the write lock for long). The SQL is in src/store/erasure_sqlite.c. */
+/* Erasure on request and the retention job (include/dangol/erasure.h). An erasure is one write
+ * transaction. On SQLite it runs with PRAGMA secure_delete on, so the emptied fields' old bytes
+ * are zeroed in their pages and in the freed ones; afterwards the write-ahead log, which still
+ * holds the pages as they were, is checkpointed and truncated. On PostgreSQL the tables it wrote
+ * are rewritten afterwards by VACUUM (FULL), without the old row versions. The retention job
+ * reads the inactive customers first, then erases them one by one (each its own transaction, so
+ * a long job never holds the write lock for long), and on PostgreSQL rewrites the tables once
+ * at its end. The SQL is in src/store/erasure_sqlite.c and erasure_postgres.c. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -56,9 +58,10 @@ static int erase_in(dg_erasure_result *out, dg_store *store, const char *custome
     return rc;
 }
 
-int dg_customer_erase(dg_erasure_result *out, dg_store *store, const char *customer_id,
-                      dg_erasure_kind kind, const char *reason, const char *actor,
-                      dg_error *err)
+/* The erasure, and the purge after it when purge. */
+static int erase(dg_erasure_result *out, dg_store *store, const char *customer_id,
+                 dg_erasure_kind kind, const char *reason, const char *actor, bool purge,
+                 dg_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!customer_id || !*customer_id)
@@ -79,9 +82,17 @@ int dg_customer_erase(dg_erasure_result *out, dg_store *store, const char *custo
     }
     dg_error restore;
     dg__erasure_secure(store, false, &restore);
-    if (rc == 0)   /* also when erased before: a retry of a checkpoint readers kept from ending */
-        rc = dg__erasure_checkpoint(store, &out->wal_truncated, err);
+    if (rc == 0 && purge)   /* also when erased before: a retry of a purge readers kept from
+                               ending */
+        rc = dg__erasure_purge(store, &out->purge, &out->purged, err);
     return rc;
+}
+
+int dg_customer_erase(dg_erasure_result *out, dg_store *store, const char *customer_id,
+                      dg_erasure_kind kind, const char *reason, const char *actor,
+                      dg_error *err)
+{
+    return erase(out, store, customer_id, kind, reason, actor, true, err);
 }
 
 /* The inactive customers, read before any is erased. */
@@ -136,10 +147,18 @@ int dg_customer_retain(int64_t *erased, int64_t *undated, dg_store *store, int32
             continue;
         }
         dg_erasure_result one;
-        rc = dg_customer_erase(&one, store, list.ids[i], DG_ERASURE_RETENTION, reason, actor,
-                               err);
+        rc = erase(&one, store, list.ids[i], DG_ERASURE_RETENTION, reason, actor,
+                   !dg__erasure_purge_once(store), err);
         if (rc == 0 && one.erased)
             (*erased)++;
+    }
+    /* once, after the last erasure, even when a later one failed: what was erased is purged */
+    if (*erased > 0 && !dry_run && dg__erasure_purge_once(store)) {
+        const char *name;
+        bool done;
+        dg_error later;
+        int purged = dg__erasure_purge(store, &name, &done, rc == 0 ? err : &later);
+        rc = rc == 0 ? purged : rc;
     }
     for (size_t i = 0; i < list.n; i++)
         free(list.ids[i]);

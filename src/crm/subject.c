@@ -11,8 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "core/json_write.h"
 #include "dangol/erasure.h"
 #include "dangol/store.h"
@@ -28,6 +26,7 @@ typedef struct subject {
     size_t rows;                 /* of the current array */
     char **orders;               /* the customer's order ids, for their lines */
     size_t n_orders, cap_orders;
+    bool in_table;               /* a table of dg__customer_tables is being written */
 } subject;
 
 static void begin_array(subject *x, const char *name)
@@ -134,60 +133,60 @@ static int write_entity(subject *x, dg_store *store, const dg_entity *e, dg_erro
 }
 
 /* A stored value as JSON: day numbers of *_on columns as dates, seconds of *_at as timestamps. */
-static void write_value(FILE *out, sqlite3_stmt *st, int c)
+static void write_value(FILE *out, const dg__cell *cell)
 {
-    const char *name = sqlite3_column_name(st, c);
-    size_t len = strlen(name);
+    size_t len = strlen(cell->column);
+    const char *suffix = len > 3 ? cell->column + len - 3 : "";
     char buf[32];
-    switch (sqlite3_column_type(st, c)) {
-    case SQLITE_NULL:
+    switch (cell->kind) {
+    case DG__CELL_NULL:
         fputs("null", out);
         break;
-    case SQLITE_INTEGER: {
-        int64_t v = sqlite3_column_int64(st, c);
-        if (len > 3 && strcmp(name + len - 3, "_on") == 0 && v >= INT32_MIN && v <= INT32_MAX)
-            dg__json_write_string(out, dg_date_format((int32_t)v, buf));
-        else if (len > 3 && strcmp(name + len - 3, "_at") == 0)
-            dg__json_write_string(out, dg_timestamp_format(v, buf));
+    case DG__CELL_INT:
+        if (strcmp(suffix, "_on") == 0 && cell->i >= INT32_MIN && cell->i <= INT32_MAX)
+            dg__json_write_string(out, dg_date_format((int32_t)cell->i, buf));
+        else if (strcmp(suffix, "_at") == 0)
+            dg__json_write_string(out, dg_timestamp_format(cell->i, buf));
         else
-            fprintf(out, "%" PRId64, v);
+            fprintf(out, "%" PRId64, cell->i);
         break;
-    }
-    case SQLITE_FLOAT:
-        fprintf(out, "%.17g", sqlite3_column_double(st, c));
+    case DG__CELL_REAL:
+        fprintf(out, "%.17g", cell->r);
         break;
-    case SQLITE_BLOB: {
-        const unsigned char *b = sqlite3_column_blob(st, c);
-        int n = sqlite3_column_bytes(st, c);
+    case DG__CELL_BLOB:
         fputc('"', out);
-        for (int i = 0; i < n; i++)
-            fprintf(out, "%02x", b[i]);
+        for (size_t i = 0; i < cell->len; i++)
+            fprintf(out, "%02x", cell->bytes[i]);
         fputc('"', out);
         break;
-    }
     default:
-        dg__json_write_string(out, (const char *)sqlite3_column_text(st, c));
+        dg__json_write_string(out, (const char *)cell->bytes);
     }
 }
 
-static int write_table(void *ctx, const char *table, void *stmt)
+/* The tables' arrays: one begun by table_begun, ended by the next or by write_all. */
+static int table_begun(void *ctx, const char *table)
 {
     subject *x = ctx;
-    sqlite3_stmt *st = stmt;
+    if (x->in_table)
+        end_array(x);
     begin_array(x, table);
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        fputs(x->rows++ ? ",\n  {" : "\n  {", x->out);
-        for (int c = 0; c < sqlite3_column_count(st); c++) {
-            fputs(c ? ", " : "", x->out);
-            dg__json_write_string(x->out, sqlite3_column_name(st, c));
-            fputs(": ", x->out);
-            write_value(x->out, st, c);
-        }
-        fputc('}', x->out);
+    x->in_table = true;
+    return 0;
+}
+
+static int table_row(void *ctx, const dg__cell *cells, size_t n)
+{
+    subject *x = ctx;
+    fputs(x->rows++ ? ",\n  {" : "\n  {", x->out);
+    for (size_t c = 0; c < n; c++) {
+        fputs(c ? ", " : "", x->out);
+        dg__json_write_string(x->out, cells[c].column);
+        fputs(": ", x->out);
+        write_value(x->out, &cells[c]);
     }
-    end_array(x);
-    return step == SQLITE_DONE ? 0 : DG_ESTORE;
+    fputc('}', x->out);
+    return 0;
 }
 
 static int write_all(subject *x, dg_store *store, dg_error *err)
@@ -210,9 +209,11 @@ static int write_all(subject *x, dg_store *store, dg_error *err)
     const dg_entity *const *all = dg_entity_all(&n);
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = write_entity(x, store, all[i], err);
-    if (rc == 0 && (rc = dg__customer_tables(store, x->customer_id, write_table, x, err)) ==
-                       DG_ESTORE && !err->message[0])
-        rc = dg_error_set(err, DG_ESTORE, "reading a table of the customer failed");
+    dg__customer_rows rows = { .table = table_begun, .row = table_row, .ctx = x };
+    if (rc == 0)
+        rc = dg__customer_tables(store, x->customer_id, &rows, err);
+    if (x->in_table)
+        end_array(x);
     fputs("\n}\n", x->out);
     return rc;
 }

@@ -5,9 +5,13 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/parallel.h"
 #include "frame/column_codec.h"
 
 #define MAX_VARINT 10
+/* A column is decoded in parts on several threads, each of at least this many blocks */
+#define PART_BLOCKS 256
+#define MAX_PARTS 8
 
 static uint64_t load(const void *values, size_t size, size_t i)
 {
@@ -165,13 +169,12 @@ size_t dg__codec_encode(const void *values, size_t n, size_t size, unsigned char
     return plan.len;
 }
 
-static bool get_varint(dg__codec_get_fn get, void *ctx, uint64_t *out)
+/* The varint at data[*pos], within len bytes; *pos moves past it. */
+static bool varint_at(const unsigned char *data, size_t len, size_t *pos, uint64_t *out)
 {
     uint64_t v = 0;
-    for (unsigned i = 0; i < MAX_VARINT; i++) {
-        unsigned char byte;
-        if (!get(ctx, &byte, 1))
-            return false;
+    for (unsigned i = 0; i < MAX_VARINT && *pos < len; i++) {
+        unsigned char byte = data[(*pos)++];
         v |= (uint64_t)(byte & 0x7f) << (7 * i);
         if (!(byte & 0x80)) {
             *out = v;
@@ -210,28 +213,127 @@ static void unpack(const unsigned char *packed, size_t k, unsigned width, uint64
     }
 }
 
-bool dg__codec_decode(void *values, size_t n, size_t size, dg__codec_get_fn get, void *ctx)
+/* A run of blocks decoded on its own: from block `first` (at byte `at`) up to block `end`, the
+ * differences summed from 0; `last` is that sum at its end. */
+typedef struct part {
+    size_t first, end, at;
+    uint64_t last;
+    uint64_t carry;   /* the sum of the runs before it, added to its values afterwards */
+} part;
+
+typedef struct decoding {
+    void *values;
+    size_t n, size;
+    const unsigned char *data;
+    size_t len;
+    bool delta;
+    size_t n_parts;
+    part parts[MAX_PARTS];
+} decoding;
+
+/* Checks every block's header and that the blocks end exactly at len, and marks where each part
+ * starts (the block headers are all the decoder has to trust: the packed bits of any width are
+ * some values). */
+static bool plan_parts(decoding *d)
 {
-    unsigned char mode, packed[DG__CODEC_BLOCK * 8 + 16];
-    uint64_t x[DG__CODEC_BLOCK], prev = 0;
-    if (!get(ctx, &mode, 1) || mode > 1)
-        return false;
-    for (size_t i = 0; i < n; i += DG__CODEC_BLOCK) {
-        size_t k = n - i < DG__CODEC_BLOCK ? n - i : DG__CODEC_BLOCK;
+    size_t n_blocks = (d->n + DG__CODEC_BLOCK - 1) / DG__CODEC_BLOCK, pos = 1, next = 0;
+    for (size_t b = 0; b < n_blocks; b++) {
+        while (next < d->n_parts && d->parts[next].first == b)
+            d->parts[next++].at = pos;
+        size_t k = d->n - b * DG__CODEC_BLOCK < DG__CODEC_BLOCK ? d->n - b * DG__CODEC_BLOCK
+                                                                 : DG__CODEC_BLOCK;
         uint64_t zigzag;
-        unsigned char width;
-        if (!get_varint(get, ctx, &zigzag) || !get(ctx, &width, 1) || width > 64)
+        if (!varint_at(d->data, d->len, &pos, &zigzag) || pos >= d->len || d->data[pos] > 64)
             return false;
+        size_t bytes = (k * d->data[pos++] + 7) / 8;
+        if (bytes > d->len - pos)
+            return false;
+        pos += bytes;
+    }
+    return pos == d->len;
+}
+
+/* Decodes part t (plan_parts checked its headers). A block of zeros is not written: a large
+ * column of them (the offsets of rows a store has none of) stays untouched fresh pages. A block's bits are read in place, as the
+ * words past its end hold only bits above the last value's (masked off); the last blocks, near
+ * the end of the data, are copied out with the zero bytes unpack reads past them. */
+static void decode_part(size_t t, void *ctx)
+{
+    decoding *d = ctx;
+    part *p = &d->parts[t];
+    unsigned char tail[DG__CODEC_BLOCK * 8 + 16];
+    uint64_t x[DG__CODEC_BLOCK], prev = 0;
+    size_t pos = p->at;
+    for (size_t b = p->first; b < p->end; b++) {
+        size_t i = b * DG__CODEC_BLOCK;
+        size_t k = d->n - i < DG__CODEC_BLOCK ? d->n - i : DG__CODEC_BLOCK;
+        uint64_t zigzag = 0;
+        varint_at(d->data, d->len, &pos, &zigzag);
+        unsigned width = d->data[pos++];
         uint64_t base = (zigzag >> 1) ^ (0 - (zigzag & 1));
         size_t bytes = (k * width + 7) / 8;
-        if (!get(ctx, packed, bytes))
-            return false;
-        memset(packed + bytes, 0, 16);
+        const unsigned char *packed = d->data + pos;
+        if (d->len - pos < bytes + 16) {
+            memcpy(tail, packed, bytes);
+            memset(tail + bytes, 0, 16);
+            packed = tail;
+        }
+        pos += bytes;
+        if (width == 0 && base == 0 && (!d->delta || prev == 0))
+            continue;   /* zeros, which values holds already */
         unpack(packed, k, width, base, x);
-        if (mode)
+        if (d->delta)
             for (size_t j = 0; j < k; j++)
                 x[j] = prev += x[j];
-        store(values, size, i, x, k);
+        store(d->values, d->size, i, x, k);
+    }
+    p->last = prev;
+}
+
+/* Adds to part t + 1's values the sum of the differences before it (a delta column's parts were
+ * summed from 0); in the values' own width, which wraps as the sum cut to that width would. */
+static void carry_part(size_t t, void *ctx)
+{
+    decoding *d = ctx;
+    const part *p = &d->parts[t + 1];
+    size_t i = p->first * DG__CODEC_BLOCK, end = p->end * DG__CODEC_BLOCK;
+    if (end > d->n)
+        end = d->n;
+    for (; i < end; i++)
+        switch (d->size) {
+        case 1:  ((uint8_t *)d->values)[i] += (uint8_t)p->carry; break;
+        case 4:  ((uint32_t *)d->values)[i] += (uint32_t)p->carry; break;
+        default: ((uint64_t *)d->values)[i] += p->carry; break;
+        }
+}
+
+bool dg__codec_decode(void *values, size_t n, size_t size, const unsigned char *data, size_t len,
+                      int threads)
+{
+    if (len < 1 || data[0] > 1)
+        return false;
+    decoding d = { .values = values, .n = n, .size = size, .data = data, .len = len,
+                   .delta = data[0] == 1 };
+    size_t n_blocks = (n + DG__CODEC_BLOCK - 1) / DG__CODEC_BLOCK;
+    size_t want = (size_t)dg__threads_default(threads);
+    d.n_parts = n_blocks / PART_BLOCKS;
+    if (d.n_parts > want)
+        d.n_parts = want;
+    if (d.n_parts > MAX_PARTS)
+        d.n_parts = MAX_PARTS;
+    if (d.n_parts < 1)
+        d.n_parts = 1;
+    for (size_t t = 0; t < d.n_parts; t++) {
+        d.parts[t].first = n_blocks * t / d.n_parts;
+        d.parts[t].end = n_blocks * (t + 1) / d.n_parts;
+    }
+    if (!plan_parts(&d))
+        return false;
+    dg__parallel_tasks(d.n_parts, decode_part, &d, (int)d.n_parts);
+    if (d.delta && d.n_parts > 1) {
+        for (size_t t = 1; t < d.n_parts; t++)
+            d.parts[t].carry = d.parts[t - 1].carry + d.parts[t - 1].last;
+        dg__parallel_tasks(d.n_parts - 1, carry_part, &d, (int)d.n_parts - 1);
     }
     return true;
 }

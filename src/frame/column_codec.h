@@ -3,7 +3,8 @@
  * zigzag varint, then every value minus it bit-packed at the width of the largest), either of
  * the values themselves or of their differences from the value before (chosen per column,
  * whichever is smaller: sorted ids, offsets and days pack to a few bits). Simple and fast: the
- * decoder unpacks a block with word loads, straight into the frame's array. */
+ * decoder unpacks a block with word loads, straight into the frame's array, a long column's
+ * blocks in parts on several threads (the block headers give where each part starts). */
 #ifndef DANGOL_FRAME_COLUMN_CODEC_H
 #define DANGOL_FRAME_COLUMN_CODEC_H
 
@@ -27,11 +28,12 @@ dg__codec_plan dg__codec_measure(const void *values, size_t n, size_t size);
 void dg__codec_encode_planned(const void *values, size_t n, size_t size, dg__codec_plan plan,
                               unsigned char *out);
 
-/* Where the decoder reads its bytes from: exactly n bytes into dst, or false. */
-typedef bool (*dg__codec_get_fn)(void *ctx, void *dst, size_t n);
-
-/* The n values of size bytes encoded in the bytes get hands over, into values. False when the
- * bytes run short or are not an encoding (an unknown mode, a width over 64). */
-bool dg__codec_decode(void *values, size_t n, size_t size, dg__codec_get_fn get, void *ctx);
+/* The n values of size bytes encoded in data[0, len), into values, which must hold zeros (from
+ * calloc: blocks of zeros are not written); a long column in parts on up to `threads` threads
+ * (0: the online cores), the same values whatever their number. False when
+ * the bytes run short, go on past the values or are not an encoding (an unknown mode, a width
+ * over 64). */
+bool dg__codec_decode(void *values, size_t n, size_t size, const unsigned char *data, size_t len,
+                      int threads);
 
 #endif

@@ -8,6 +8,7 @@
  * refused, never misread. The same table copies a frame in memory (dg__frame_copy), which an
  * as-of frame is cut out of. */
 #include <assert.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -263,7 +264,8 @@ typedef struct {
     const unsigned char *data;  /* the current chunk */
     size_t len, off;
     size_t left;                /* bytes of the whole not read yet */
-    size_t limit;               /* bytes get may still take (the column being decoded) */
+    unsigned char *column;      /* the encoded column being read, in one piece */
+    size_t column_cap;
     int failed;                 /* the source's error, which err then holds */
 } reader;
 
@@ -370,42 +372,114 @@ static int read_dicts(reader *r, dg_frame *f)
     return 0;
 }
 
-/* The customer ids. A store's come in increasing order (its key's), searched by halves
- * (dg_frame_customer_index), so no hash map is built for them; ids in any other order get one. */
-static int read_customers(reader *r, dg_frame *f, size_t n)
+/* The customer ids, made into strings on a thread of their own while the columns are decoded:
+ * the reader copies their bytes (each a 32-bit length and the bytes) out of the chunks first. A
+ * store's ids come in increasing order (its key's), searched by halves (dg_frame_customer_index),
+ * so no hash map is built for them; ids in any other order get one once the thread is done. */
+typedef struct customer_ids {
+    dg_frame *f;
+    unsigned char *bytes;
+    size_t n, len;
+    bool increasing;
+    int rc;              /* 0 or DG_ENOMEM */
+    pthread_t thread;
+    bool started;
+} customer_ids;
+
+static void *make_ids(void *arg)
 {
-    if (n > r->left || !(f->customer_id = calloc(n ? n : 1, sizeof *f->customer_id)))
+    customer_ids *ids = arg;
+    dg_frame *f = ids->f;
+    size_t at = 0;
+    ids->increasing = true;
+    for (size_t c = 0; c < ids->n; c++) {
+        uint32_t len;
+        memcpy(&len, ids->bytes + at, sizeof len);
+        at += sizeof len;
+        if (!(f->customer_id[c] = malloc((size_t)len + 1))) {
+            ids->rc = DG_ENOMEM;
+            return NULL;
+        }
+        memcpy(f->customer_id[c], ids->bytes + at, len);
+        f->customer_id[c][len] = '\0';
+        at += len;
+        if (c > 0 && ids->increasing && strcmp(f->customer_id[c - 1], f->customer_id[c]) >= 0)
+            ids->increasing = false;
+    }
+    return NULL;
+}
+
+/* Copies the n ids' bytes and starts the thread (or makes them here when none starts). */
+static int start_customers(reader *r, dg_frame *f, size_t n, customer_ids *ids)
+{
+    size_t cap = 1;
+    if (n > r->left || !(f->customer_id = calloc(n ? n : 1, sizeof *f->customer_id)) ||
+        !(ids->bytes = malloc(cap)))
         return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
     f->n_customers = n;
-    size_t increasing = 0;
+    ids->f = f;
+    ids->n = n;
     for (size_t c = 0; c < n; c++) {
-        if (!(f->customer_id[c] = get_text(r)))
+        uint32_t len;
+        if (!get(r, &len, sizeof len) || len > r->left)
             return bad(r, "a customer id");
-        if (increasing == c && (c == 0 || strcmp(f->customer_id[c - 1], f->customer_id[c]) < 0))
-            increasing++;
+        if (ids->len + sizeof len + len > cap) {
+            while (ids->len + sizeof len + len > cap)
+                cap *= 2;
+            unsigned char *grown = realloc(ids->bytes, cap);
+            if (!grown)
+                return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame "
+                                    "snapshot");
+            ids->bytes = grown;
+        }
+        memcpy(ids->bytes + ids->len, &len, sizeof len);
+        if (!get(r, ids->bytes + ids->len + sizeof len, len))
+            return bad(r, "a customer id");
+        ids->len += sizeof len + len;
     }
-    if (increasing == n)
+    ids->started = pthread_create(&ids->thread, NULL, make_ids, ids) == 0;
+    if (!ids->started)
+        make_ids(ids);
+    return 0;
+}
+
+/* Waits for the ids (rc: the reading's code so far) and builds their map when out of order. */
+static int finish_customers(reader *r, dg_frame *f, customer_ids *ids, int rc)
+{
+    if (ids->started)
+        pthread_join(ids->thread, NULL);
+    free(ids->bytes);
+    if (rc != 0)
+        return rc;
+    if (ids->rc != 0)
+        return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
+    if (ids->increasing)
         return 0;
+    size_t n = f->n_customers;
     if (!(f->customer_map = dg__strmap_new_sized(n)))
         return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
     for (size_t c = 0; c < n; c++) {
-        int rc = dg__strmap_put_new(f->customer_map, f->customer_id[c], (uint32_t)c);
-        if (rc == DG_ENOMEM)
+        int put = dg__strmap_put_new(f->customer_map, f->customer_id[c], (uint32_t)c);
+        if (put == DG_ENOMEM)
             return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
-        if (rc != 0)
+        if (put != 0)
             return bad(r, "a customer id twice");
     }
     return 0;
 }
 
-/* The column codec's source: the reader, up to the encoded length of the column. */
-static bool get_encoded(void *ctx, void *dst, size_t n)
+/* The next n bytes (a column's encoding) in one piece, in the reader's buffer: 0, DG_ENOMEM, or
+ * bad()'s code when they run short. */
+static int get_column(reader *r, size_t n)
 {
-    reader *r = ctx;
-    if (n > r->limit)
-        return false;
-    r->limit -= n;
-    return get(r, dst, n);
+    if (n > r->column_cap || !r->column) {
+        unsigned char *grown = realloc(r->column, n ? n : 1);
+        if (!grown)
+            return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
+        r->column = grown;
+        r->column_cap = n;
+    }
+    return get(r, r->column, n) ? 0 : bad(r, "a column cut short");
 }
 
 /* An offsets array runs from 0 up to the number of rows, never down. */
@@ -442,13 +516,15 @@ static int read_columns(reader *r, dg_frame *f, unsigned wanted)
         /* every block of values takes at least 2 bytes (its reference and width) */
         if ((n + DG__CODEC_BLOCK - 1) / DG__CODEC_BLOCK > encoded / 2 + 1 || n > SIZE_MAX / 8)
             return bad(r, "a column shorter than its count");
-        void *array = malloc(n ? n * c->size : c->size);
+        void *array = calloc(n ? n : 1, c->size);   /* zeros: the decoder writes no zero block */
         if (!array)
             return dg_error_set(r->err, DG_ENOMEM, "out of memory reading the frame snapshot");
         *slot(f, c) = array;
-        r->limit = (size_t)encoded;
-        if (!dg__codec_decode(array, n, c->size, get_encoded, r) || r->limit != 0)
-            return bad(r, "a column cut short or badly encoded");
+        int rc = get_column(r, (size_t)encoded);
+        if (rc != 0)
+            return rc;
+        if (!dg__codec_decode(array, n, c->size, r->column, (size_t)encoded, 0))
+            return bad(r, "a column badly encoded");
         if (c->count != c->rows && !offsets_ok(array, n, count_of(f, c->rows)))
             return bad(r, "an offsets array out of order");
     }
@@ -458,8 +534,7 @@ static int read_columns(reader *r, dg_frame *f, unsigned wanted)
 int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, unsigned wanted,
                           dg_frame **out, dg_error *err)
 {
-    reader rd = { .next = next, .ctx = ctx, .err = err, .left = total, .limit = SIZE_MAX },
-           *r = &rd;
+    reader rd = { .next = next, .ctx = ctx, .err = err, .left = total }, *r = &rd;
     char word[sizeof magic];
     uint32_t format = 0;
     scalars sc;
@@ -490,10 +565,13 @@ int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, unsi
     f->n_partner = sc.n_partner;
     f->n_referrals = sc.n_referrals;
     int rc = read_dicts(r, f);
+    customer_ids ids = { 0 };
     if (rc == 0)
-        rc = read_customers(r, f, sc.n_customers);
+        rc = start_customers(r, f, sc.n_customers, &ids);
     if (rc == 0)
         rc = read_columns(r, f, wanted);
+    rc = finish_customers(r, f, &ids, rc);
+    free(r->column);
     if (rc == 0 && (r->left != 0 || fill(r) || r->failed))   /* the source must end here too */
         rc = bad(r, "bytes after its last column");
     if (rc != 0) {

@@ -294,9 +294,9 @@ static int member_result(void *ctx, const char *const *texts, const int64_t *int
     int64_t revenue = 0;
     bool responded = false;
     if (c >= 0)
-        for (size_t o = m->frame->order_offset[c]; o < m->frame->order_offset[c + 1]; o++)
-            if (m->frame->order_day[o] >= m->from && m->frame->order_day[o] <= m->to) {
-                revenue += m->frame->order_amount_minor[o];
+        for (size_t o = f->order_offset[c], end = dg_frame_orders_end(f, (size_t)c); o < end; o++)
+            if (f->order_day[o] >= m->from && f->order_day[o] <= m->to) {
+                revenue += f->order_amount_minor[o];
                 responded = true;
             }
     dg_uplift_arm *a = &m->arm[control];

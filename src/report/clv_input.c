@@ -37,9 +37,8 @@ int dg_clv_input_load(dg_clv_input *in, dg_store *store, const dg_clv_input_opti
         in->tx = in->log->tx;
         in->ids = in->log->customer_id;
     } else {
-        /* the transactions are the orders' customers, days and amounts */
-        dg_frame_options fopts = { .as_of = opt->store_as_of,
-                                   .columns = DG_FRAME_ORDER_CORE | DG_FRAME_ORDER_CUSTOMER };
+        /* the transactions are the orders' days and amounts, by customer (the offsets) */
+        dg_frame_options fopts = { .as_of = opt->store_as_of, .columns = DG_FRAME_ORDER_CORE };
         if ((rc = dg_report_frame_of(&in->frame, store, &fopts, err)) != 0)
             return rc;
         in->tx = dg_clv_frame_transactions(in->frame);

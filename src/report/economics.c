@@ -12,6 +12,7 @@
 #include "dangol/text.h"
 #include "dangol/vocab.h"
 #include "report/economics.h"
+#include "store/campaigns.h"
 #include "store/coupons.h"
 #include "store/economics.h"
 
@@ -380,11 +381,8 @@ static int beyond_control(dg_store *store, const dg_frame *frame, int64_t point_
     if (rc != 0)
         return rc;
     id_list list = { 0 };
-    rc = dg__coupon_scan(store, "SELECT campaign_id FROM campaigns WHERE launched_on "
-                         "BETWEEN CAST(?1 AS INTEGER) AND CAST(?2 AS INTEGER) AND EXISTS "
-                         "(SELECT 1 FROM campaign_members m WHERE m.campaign_id = "
-                         "campaigns.campaign_id AND m.arm = 'control') ORDER BY campaign_id",
-                         params, collect_id, &list, err);
+    rc = dg__campaign_report_scan(store, DG__CAMPAIGN_Q_CONTROLLED, params, collect_id, &list,
+                                  err);
     dg_store_read_end(store);
     if (rc == DG_ENOMEM)
         rc = dg_error_set(err, DG_ENOMEM, "out of memory");

@@ -44,7 +44,7 @@ static int walk(dg__econ *e, dg__economics_cohort_fn cohort, void *ctx)
     const dg_frame *f = e->frame;
     int rc = 0;
     for (size_t k = 0; rc == 0 && k < f->n_customers; k++) {
-        size_t first = f->order_offset[k], end = f->order_offset[k + 1];
+        size_t first = f->order_offset[k], end = dg_frame_orders_end(f, k);
         int32_t acquired = f->acquired_day[k] != DG_DAY_NONE ? f->acquired_day[k]
                          : first < end ? f->order_day[first] : DG_DAY_NONE;
         if (cohort && (acquired == DG_DAY_NONE || acquired > e->as_of))

@@ -64,9 +64,9 @@ static int listed_roles(dg_lookalike_roles *r, const dg_frame *f,
         rc = dg_lookalike_ids_parse(r->target, NULL, f, o->prospects_text,
                                     o->prospects_name ? o->prospects_name : "prospects", err);
     for (size_t c = 0; rc == 0 && c < f->n_customers; c++) {
-        bool buyer = f->order_offset[c + 1] > f->order_offset[c];
+        bool buyer = dg_frame_orders_end(f, c) > f->order_offset[c];
         if (!o->prospects_text)
-            r->target[c] = !buyer && !r->best[c];
+            r->target[c] = !buyer && !r->best[c] && dg_frame_has_customer(f, c);
         r->learn[c] = (buyer || r->best[c]) && !(o->prospects_text && r->target[c] && !r->best[c]);
     }
     return rc;

@@ -205,9 +205,9 @@ static int cohort_query(dg_report *out, dg_store *store, const char *const *para
     int32_t as_of;
     dg_frame *frame = NULL;
     int rc = each_param(params, &as_of, cohort_param, &a, err);
-    /* cohorts read order days and amounts by customer, and lines for categories */
+    /* cohorts read order days and amounts by customer (the offsets), and lines for categories */
     dg_frame_options opts = { .as_of = as_of, .with_lines = a.by == DG_COHORT_BY_CATEGORY,
-                              .columns = DG_FRAME_ORDER_CORE | DG_FRAME_ORDER_CUSTOMER };
+                              .columns = DG_FRAME_ORDER_CORE };
     if (rc == 0)
         rc = dg_report_frame_of(&frame, store, &opts, err);
     if (rc == 0)

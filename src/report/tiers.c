@@ -442,7 +442,8 @@ int dg_report_tier_crosstab(dg_report *out, dg_store *store, const dg_frame *fra
     if (rc == 0 && !(counts = calloc(rules->n_levels * n_names, sizeof *counts)))
         rc = dg_error_set(err, DG_ENOMEM, "out of memory");
     for (size_t i = 0; rc == 0 && i < n; i++)
-        counts[frame_tier[i] * n_names + col[i]]++;
+        if (dg_frame_has_customer(frame, i))   /* a window's later customers are not its */
+            counts[frame_tier[i] * n_names + col[i]]++;
     char date[16], title[160];
     snprintf(title, sizeof title, "Customers by tier and %s on %s",
              by == DG_TIER_BY_STAGE ? "stage" : "RFM segment", dg_date_format(frame->as_of, date));

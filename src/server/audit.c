@@ -56,11 +56,17 @@ void dg_request_audit_actor(const dg_request *req, dg_audit_actor *actor,
  * meanwhile (the server is busy), waits out DG_AUDIT_BATCH_MICROS from the previous batch's
  * start before the next, so a loaded server commits about two hundred times a second whatever
  * its rate (each commit also costs the readers: a WAL connection drops its page cache when it
- * finds another's commit, so fewer commits make the look-ups cheaper too). A request that finds the writer idle waits for its own entry (a quiet server, and
- * every test that reads the trail after a request, sees it committed), and so does one that
- * finds the queue full. The price: under load an answer may leave up to about ten milliseconds
- * before its entry is committed (a crash then loses it), and a failed write (the store locked
- * past its busy timeout) is reported on standard error, not to the client. */
+ * finds another's commit, so fewer commits make the look-ups cheaper too). A request that finds
+ * the writer idle for DG_AUDIT_BATCH_MICROS or longer waits for its own entry, written at once
+ * (a quiet server, and every test that reads the trail after a request, sees it committed), and
+ * so does one that finds the queue full. One that finds it idle for less is under load and is
+ * batched like the rest: were it to wait, a thread answering a stream of requests alone (all
+ * of a client's connections accepted by one pool thread, or --threads 1) would wait for a
+ * commit per request, and its requests would come slower still, so the writer would always be
+ * idle when the next came: 2,000 look-ups a second instead of 10,000 (BENCHMARKS.md, "HTTP").
+ * The price: under load an answer may leave up to about ten milliseconds before its entry is
+ * committed (a crash then loses it), and a failed write (the store locked past its busy
+ * timeout) is reported on standard error, not to the client. */
 
 struct dg_audit_pending {
     dg_audit_pending *next;
@@ -162,17 +168,17 @@ static void *writer(void *arg)
     uint64_t last_start = 0;
     pthread_mutex_lock(&q->lock);
     for (;;) {
-        bool woken = false;   /* from idle: write at once, someone waits for it */
         while (!q->head && !q->stop) {
+            if (q->busy)
+                q->idle_since = dg_server_micros();
             q->busy = false;
-            woken = true;
             pthread_cond_wait(&q->work, &q->lock);
         }
         if (!q->head)
             break;
         q->busy = true;
         uint64_t since = dg_server_micros() - last_start;
-        if (!woken && !q->stop && q->waiting < DG_AUDIT_QUEUE_MAX &&
+        if (!q->urgent && !q->stop && q->waiting < DG_AUDIT_QUEUE_MAX &&
             since < DG_AUDIT_BATCH_MICROS) {
             pthread_mutex_unlock(&q->lock);   /* let the batch grow */
             long wait = (long)(DG_AUDIT_BATCH_MICROS - since) * 1000;
@@ -180,6 +186,7 @@ static void *writer(void *arg)
             pthread_mutex_lock(&q->lock);
         }
         last_start = dg_server_micros();
+        q->urgent = false;
         dg_audit_pending *batch = q->head;
         uint64_t through = q->queued;
         q->head = NULL;
@@ -229,8 +236,8 @@ void dg_audit_queue_destroy(dg_audit_queue *q)
     pthread_mutex_destroy(&q->lock);
 }
 
-/* Queues the entry for the writer; waits for its commit when the writer was idle (or the queue
- * is full). */
+/* Queues the entry for the writer; waits for its commit when the writer was idle for
+ * DG_AUDIT_BATCH_MICROS or more (or the queue is full). */
 static int enqueue(dg_audit_queue *q, const dg_audit_actor *actor, const dg_audit_event *ev,
                    dg_error *err)
 {
@@ -241,11 +248,14 @@ static int enqueue(dg_audit_queue *q, const dg_audit_actor *actor, const dg_audi
     *q->tail = p;
     q->tail = &p->next;
     uint64_t mine = ++q->queued;
-    bool wait = !q->busy || ++q->waiting >= DG_AUDIT_QUEUE_MAX;
+    bool wait;
     if (!q->busy) {
         q->busy = true;
         q->waiting = 1;
+        q->urgent = wait = dg_server_micros() - q->idle_since >= DG_AUDIT_BATCH_MICROS;
         pthread_cond_signal(&q->work);
+    } else {
+        wait = ++q->waiting >= DG_AUDIT_QUEUE_MAX;
     }
     while (wait && q->done < mine)
         pthread_cond_wait(&q->written, &q->lock);

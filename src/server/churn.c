@@ -65,7 +65,7 @@ static void scores(dg_request *req, dg_response *res, bool distribution)
         (!distribution && !dg_request_page(req, res, &page)))
         return;
     dg_snapshot_report job;
-    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res, false);
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
     if (!frame)
         return;
     int rc = distribution

@@ -127,7 +127,7 @@ void dg_api_customer_erase(dg_request *req, dg_response *res)
     dg_reply_json(res, 201, json_pack("{s:s,s:b,s:s,s:I,s:b}", "customer_id", req->params[0],
                                       "erased", r.erased, "erased_at",
                                       dg_timestamp_format(r.erased_at, when), "texts",
-                                      (json_int_t)r.texts, "wal_truncated", r.wal_truncated));
+                                      (json_int_t)r.texts, r.purge, r.purged));
 }
 
 void dg_api_customer_subject(dg_request *req, dg_response *res)

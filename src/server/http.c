@@ -596,7 +596,7 @@ static enum MHD_Result dispatch_path(dg_server *srv, struct MHD_Connection *conn
     }
     /* a failed begin only costs the saving: each read then has its own transaction */
     dg_store *store = req->store;
-    bool one_read = dg_server_route_one_read(route) && dg_store_read_begin_lazy(store, NULL) == 0;
+    bool one_read = route->one_read && dg_store_read_begin_lazy(store, NULL) == 0;
     enum MHD_Result answered = admit_and_answer(srv, conn, call, ctx);
     if (one_read)   /* never a queued write, whose call the queue owns now */
         dg_store_read_end(store);

@@ -25,7 +25,7 @@ void dg_api_staff(dg_request *req, dg_response *res)
         return;
     sopts.repeat_days = (int)days;
     dg_snapshot_report job;
-    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res, false);
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
     if (!frame)
         return;
     int rc = dg_report_staff(&job.report, frame, &sopts, &job.err);
@@ -44,7 +44,7 @@ void dg_api_types(dg_request *req, dg_response *res)
     }
     dg_report_types_options topts = { .suggestions = view && strcmp(view, "suggestions") == 0 };
     dg_snapshot_report job;
-    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res, false);
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
     if (!frame)
         return;
     int rc = dg_report_types(&job.report, frame, &topts, &job.err);

@@ -63,10 +63,10 @@ void dg_reply_report_tables(dg_response *res, int rc, dg_report *report, const d
 
 
 const dg_frame *dg_snapshot_report_begin(dg_snapshot_report *job, dg_request *req,
-                                         dg_response *res, bool window)
+                                         dg_response *res)
 {
     memset(job, 0, sizeof *job);
-    job->snapshot = window ? dg_snapshot_get_window(req, res) : dg_snapshot_get(req, res);
+    job->snapshot = dg_snapshot_get(req, res);
     return job->snapshot ? dg_snapshot_frame(job->snapshot) : NULL;
 }
 
@@ -84,7 +84,7 @@ void dg_api_kpi(dg_request *req, dg_response *res)
     if (months < 0)
         return;
     dg_snapshot_report job;
-    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res, true);
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
     if (!frame)
         return;
     int rc = dg_report_kpi(&job.report, frame, (int)months, &job.err);
@@ -113,7 +113,7 @@ void dg_api_cube(dg_request *req, dg_response *res)
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
     query_pairs(req, params);
     dg_snapshot_report job;
-    if (!dg_snapshot_report_begin(&job, req, res, false))
+    if (!dg_snapshot_report_begin(&job, req, res))
         return;
     const dg_cube *cube = dg_snapshot_cube(req, job.snapshot, &job.err);
     int rc = cube ? dg_report_cube(&job.report, cube, params, &job.err) : job.err.code;
@@ -143,7 +143,7 @@ void dg_api_rfm(dg_request *req, dg_response *res)
     if (!customer_page(req, res, view ? view : "segments", per_customer, &page))
         return;
     dg_snapshot_report job;
-    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res, true);
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
     if (!frame)
         return;
     int rc = dg_report_rfm(&job.report, frame, &ropts, &job.err);
@@ -160,7 +160,7 @@ static void stage_view(dg_request *req, dg_response *res, dg_stage_view view)
                 : !dg_request_query_day(req, res, "at", &sopts.at))
         return;
     dg_snapshot_report job;
-    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res, true);
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
     if (!frame)
         return;
     int rc = dg_report_stage(&job.report, frame, &sopts, &job.err);
@@ -194,7 +194,7 @@ void dg_api_cohorts(dg_request *req, dg_response *res)
     const char *params[2 * DG_ROUTE_MAX_QUERY + 1];
     query_pairs(req, params);
     dg_snapshot_report job;
-    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res, true);
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
     if (!frame)
         return;
     int rc = dg_report_cohort(&job.report, frame, params, &job.err);
@@ -253,7 +253,7 @@ void dg_api_clv(dg_request *req, dg_response *res)
     long long top = dg_request_query_count(req, res, "top", 20, 100000);
     if (top < 0)
         return;
-    dg_snapshot *snap = dg_snapshot_get_window(req, res);
+    dg_snapshot *snap = dg_snapshot_get(req, res);
     if (!snap)
         return;
     clv_view v = { .view = strcmp(view, "top") == 0 ? DG_CLV_VIEW_TOP
@@ -293,7 +293,7 @@ void dg_api_loyalty(dg_request *req, dg_response *res)
         return;
     dg_report_loyalty_options lopts = { .view = view_of[v] };
     dg_snapshot_report job;
-    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res, true);
+    const dg_frame *frame = dg_snapshot_report_begin(&job, req, res);
     if (!frame)
         return;
     int rc = dg_report_loyalty(&job.report, frame, &lopts, &job.err);

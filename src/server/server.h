@@ -94,9 +94,10 @@ typedef struct dg_route dg_route;
 /* The read routes' audit entries waiting for their commit (audit.c): a request's thread queues
  * a copy of its entry and answers; the queue's writer thread, on the server's writer
  * connection, writes everything queued in one transaction. Under load it gathers a batch for up to
- * DG_AUDIT_BATCH_MICROS, so commits stay few; a request that finds the writer idle waits for
- * its own entry's commit (an idle server answers only what is on disk), and so does one that
- * finds DG_AUDIT_QUEUE_MAX entries waiting (a stalled store holds back the readers, not memory). */
+ * DG_AUDIT_BATCH_MICROS, so commits stay few; a request that finds the writer idle for at least
+ * DG_AUDIT_BATCH_MICROS waits for its own entry's commit (a quiet server answers only what is on
+ * disk), and so does one that finds DG_AUDIT_QUEUE_MAX entries waiting (a stalled store holds
+ * back the readers, not memory). */
 #define DG_AUDIT_BATCH_MICROS 5000
 #define DG_AUDIT_QUEUE_MAX 65536
 typedef struct dg_audit_pending dg_audit_pending;
@@ -108,6 +109,8 @@ typedef struct dg_audit_queue {
     size_t waiting;                 /* entries queued */
     uint64_t queued, done;          /* entries ever queued; entries ever written (or lost) */
     bool busy;                      /* the writer has a batch in hand or will look again */
+    bool urgent;                    /* a request waits for the entry that woke the writer */
+    uint64_t idle_since;            /* when the writer last went idle (dg_server_micros) */
     bool stop;
     bool started;
     pthread_t thread;
@@ -125,15 +128,22 @@ void dg_audit_queue_sync(dg_audit_queue *queue);
 void dg_audit_queue_destroy(dg_audit_queue *queue);
 
 /* The thread that copies the writer connection's write-ahead log into the store file
- * (checkpoint.c), so that no write waits for the copy. */
+ * (checkpoint.c), so that no write waits for the copy. A log the writes keep ahead of is let grow
+ * to DG_CHECKPOINT_HOLD_PAGES (250 MiB at 4 KiB a page: at the most burns a second measured, one
+ * hold every ~5 s), then copied again up to DG_CHECKPOINT_CATCH_UP times, until at most
+ * DG_CHECKPOINT_LEFT_SMALL pages are left, and the rest with the writes held off. */
+#define DG_CHECKPOINT_HOLD_PAGES (16 * DG_STORE_CHECKPOINT_PAGES)
+#define DG_CHECKPOINT_CATCH_UP 4
+#define DG_CHECKPOINT_LEFT_SMALL 256
 typedef struct dg_checkpointer {
     pthread_mutex_t lock;
     pthread_cond_t work;            /* signalled when the log is long, or stop */
     bool due, stop, started;
+    int copied_log;                 /* the log's length (pages) at the last copy */
     pthread_t thread;
     dg_store *store;                /* the thread's own connection */
     dg_store *writer;               /* the connection it checkpoints for (borrowed) */
-    pthread_mutex_t *write_lock;    /* the server's writer lock, held for the last copy */
+    pthread_mutex_t *write_lock;    /* the server's writer lock, held for a long log's last copy */
 } dg_checkpointer;
 /* Opens the thread's connection to db_path and starts it, for writer, whose commits stop
  * checkpointing by themselves. */
@@ -212,13 +222,13 @@ struct dg_route {
     dg_route_writes writes;     /* changes the store: how (true: DG_ROUTE_WRITES) */
     dg_role role;               /* the least role that may call it (DG_ROLE_NONE: anyone) */
     bool agents;                /* agents may call it too, for their own customers only */
+    bool one_read;              /* reads through req->store only, opening no transaction of
+                                   its own: then its admission and its answer are read in one
+                                   transaction (one state of the store, one begin instead of
+                                   two): the customer look-up, the most frequent request */
 };
 
 const dg_route *dg_server_routes(size_t *n_routes);
-/* Does the route read through req->store only, opening no transaction of its own? Then its
- * admission and its answer are read in one transaction (one state of the store, one begin
- * instead of two): the customer look-up, the server's most frequent request. */
-bool dg_server_route_one_read(const dg_route *route);
 
 /* A URL path split at '/' and then percent-decoded segment by segment, so that an id holding a
  * '/' is one segment (sent as %2F). */
@@ -311,8 +321,7 @@ void dg_reply_report(dg_response *res, int rc, struct dg_report *report, const d
 void dg_reply_report_tables(dg_response *res, int rc, struct dg_report *report,
                             const dg_error *err);
 /* A report on the frame of the request's snapshot (reports.c): dg_snapshot_report_begin takes
- * the snapshot (window: as dg_snapshot_get_window, for an entry that accepts a window) and
- * returns its frame (NULL after answering, as dg_snapshot_get), with report
+ * the snapshot (dg_snapshot_get) and returns its frame (NULL after answering, as dg_snapshot_get), with report
  * empty and err clear for the entry to fill; dg_snapshot_report_reply gives the snapshot back and
  * answers with the report as dg_reply_report (rc the entry's). */
 typedef struct dg_snapshot_report {
@@ -321,7 +330,7 @@ typedef struct dg_snapshot_report {
     dg_error err;
 } dg_snapshot_report;
 const struct dg_frame *dg_snapshot_report_begin(dg_snapshot_report *job, dg_request *req,
-                                                dg_response *res, bool window);
+                                                dg_response *res);
 void dg_snapshot_report_reply(dg_snapshot_report *job, dg_request *req, dg_response *res,
                               int rc, const dg_page *page);
 
@@ -346,11 +355,9 @@ int dg_static_open(const char *web_root, const char *url, struct stat *st,
 dg_snapshot_cache *dg_snapshot_cache_new(const char *db_path);
 void dg_snapshot_cache_free(dg_snapshot_cache *cache);  /* NULL is a no-op */
 /* The frame for this request: the shared one of the store's current content, or with ?as_of
- * the one of that day (the 4 most recently asked days are kept until the store changes). NULL with the error answered. Give back with dg_snapshot_release. */
+ * an earlier day a window of it (dg_frame_window: no copy; every analysis accepts one,
+ * docs/snapshot.md; the 4 most recently asked days are kept until the store changes). NULL with the error answered. Give back with dg_snapshot_release. */
 dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res);
-/* As dg_snapshot_get, but for ?as_of an earlier day the frame is a window of the shared one
- * (dg_frame_window: no copy), for analyses that accept a window (docs/snapshot.md). */
-dg_snapshot *dg_snapshot_get_window(dg_request *req, dg_response *res);
 const struct dg_frame *dg_snapshot_frame(const dg_snapshot *snapshot);
 /* The cube over the snapshot's frame, built on first use; NULL with err on failure. */
 const struct dg_cube *dg_snapshot_cube(dg_request *req, dg_snapshot *snapshot, dg_error *err);

@@ -5,11 +5,11 @@
  * in another process) — so no request ever answers from stale data; a change of the files that
  * left the rows as they were (the snapshot's own save into the store) keeps the kept frames,
  * by the store's generation. Requests with an explicit as_of get a frame of that day made in
- * memory out of the shared one (never a second read of the store): for the routes whose
- * analyses accept one, a window of it (dg_frame_window: no copy, it reads the shared frame's
- * arrays and holds a reference to it), for the others a cut copy (dg_frame_cut_copy). Either is
- * kept for the next requests of the same day: the AS_OF_KEPT most recently asked (day, kind),
- * dropped like the shared one when the store changes. Snapshots are reference counted: a
+ * memory out of the shared one (never a second read of the store, never a copy): a window of it
+ * (dg_frame_window: it reads the shared frame's arrays and holds a reference to it; every
+ * analysis takes the day from the window and leaves out what is later). It is kept for the next
+ * requests of the same day: the AS_OF_KEPT most recently asked days, dropped like the shared
+ * one when the store changes. Snapshots are reference counted: a
  * request keeps the one it got even if a newer one replaces it meanwhile. A frame rebuilt from
  * the rows (the store changed) is saved into the store by a saver thread, so the request that
  * rebuilt it answers without waiting for the save. */
@@ -45,13 +45,12 @@ typedef struct fingerprint {
     long long db_size, db_mtime_ns, wal_size, wal_mtime_ns;
 } fingerprint;
 
-#define AS_OF_KEPT 4   /* as-of days kept (a cut copy holds about the store's size in memory, a
-                        * window a few kilobytes) */
+#define AS_OF_KEPT 4   /* as-of days kept (a window holds a few kilobytes, and what was built on
+                        * it on first use: its cube's indexes, CLV fit, feature table) */
 
 typedef struct as_of_slot {
     dg_snapshot *snapshot;  /* NULL: empty */
     int32_t day;
-    bool window;            /* a window of the shared frame, else a cut copy */
     fingerprint built_from;
     uint64_t used;          /* the cache's tick when last handed out: the oldest goes first */
 } as_of_slot;
@@ -66,16 +65,32 @@ struct dg_snapshot_cache {
     pthread_t saver;        /* saves a rebuilt frame into the store after the answer */
     dg_snapshot *saving;    /* the snapshot it saves (a reference), or NULL: no saver to join */
     bool saved;             /* the saver is done and may be joined without waiting */
+    uint64_t dirty_reads;   /* fingerprints given a dirty store without files (atomic) */
 };
 
-static void take_fingerprint(const char *db_path, fingerprint *fp)
+/* A store without files to watch (PostgreSQL) is known by its snapshot state instead: while it is
+ * clean at a generation no record was written (every record write moves the generation on when
+ * it is clean, in its own transaction, docs/snapshot.md); a dirty one may change at any time, so
+ * it gets a fingerprint never given before and the frame is read again (which claims it: clean
+ * again unless a writer is under way). */
+static void take_fingerprint(dg_snapshot_cache *c, dg_store *store, fingerprint *fp)
 {
     char wal[4096];
     struct stat st;
+    const char *db_path = c->db_path;
     memset(fp, 0, sizeof *fp);
     if (stat(db_path, &st) == 0) {
         fp->db_size = (long long)st.st_size;
         fp->db_mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    } else {
+        int64_t generation = 0;
+        bool dirty = true;
+        dg_error ignored;
+        dg_store_snapshot_state(store, &generation, &dirty, &ignored);
+        fp->db_size = (long long)generation;
+        fp->db_mtime_ns = dirty ? (long long)__atomic_add_fetch(&c->dirty_reads, 1,
+                                                                 __ATOMIC_RELAXED) : 0;
+        return;
     }
     snprintf(wal, sizeof wal, "%s-wal", db_path);
     if (stat(wal, &st) == 0) {
@@ -268,7 +283,7 @@ static void recognise_unchanged_rows(dg_snapshot_cache *c, dg_store *store, cons
     c->built_from = *now;
 }
 
-static dg_snapshot *snapshot_of(dg_request *req, dg_response *res, bool window);
+static dg_snapshot *snapshot_of(dg_request *req, dg_response *res);
 
 /* Drops the cache's reference to slot's snapshot (the caller holds the lock); the snapshot is
  * freed when no request holds it either. */
@@ -287,15 +302,14 @@ static void drop_stale(dg_snapshot_cache *c, const fingerprint *now)
             slot_clear(&c->as_of[i]);
 }
 
-/* The kept snapshot of day (a window or not) read at fingerprint now, with a reference for the
- * caller, or NULL, after dropping the stale ones. Caller holds the lock. */
-static dg_snapshot *as_of_find(dg_snapshot_cache *c, int32_t day, bool window,
-                               const fingerprint *now)
+/* The kept snapshot of day read at fingerprint now, with a reference for the caller, or NULL,
+ * after dropping the stale ones. Caller holds the lock. */
+static dg_snapshot *as_of_find(dg_snapshot_cache *c, int32_t day, const fingerprint *now)
 {
     drop_stale(c, now);
     for (size_t i = 0; i < AS_OF_KEPT; i++) {
         as_of_slot *slot = &c->as_of[i];
-        if (slot->snapshot && slot->day == day && slot->window == window) {
+        if (slot->snapshot && slot->day == day) {
             slot->snapshot->refs++;
             slot->used = ++c->tick;
             return slot->snapshot;
@@ -310,7 +324,7 @@ static dg_snapshot *latest_snapshot(dg_snapshot_cache *c, dg_store *store, finge
                                     dg_error *err)
 {
     fingerprint now;
-    take_fingerprint(c->db_path, &now);
+    take_fingerprint(c, store, &now);
     pthread_mutex_lock(&c->lock);
     recognise_unchanged_rows(c, store, &now);
     if (!c->current || memcmp(&now, &c->built_from, sizeof now) != 0) {
@@ -336,12 +350,12 @@ static dg_snapshot *latest_snapshot(dg_snapshot_cache *c, dg_store *store, finge
     return s;
 }
 
-/* The snapshot of an as_of day, not yet kept: made in memory from the last day's frame (kept,
- * or read now), so an as_of question never reads the store a second time (docs/snapshot.md) —
- * a window of it (holding the reference to latest), or a cut copy; a day after the last day is
- * read from the store (its partner activities and referrals are not in the last day's frame).
- * *read_at: the store's fingerprint it is of. */
-static dg_snapshot *as_of_build(dg_request *req, int32_t day, bool window, fingerprint *read_at,
+/* The snapshot of an as_of day, not yet kept: a window of the last day's frame (kept, or read
+ * now), holding the reference to it, so an as_of question never reads the store a second time
+ * nor copies the frame (docs/snapshot.md); a day after the last day is read from the store (its
+ * partner activities and referrals are not in the last day's frame). *read_at: the store's
+ * fingerprint it is of. */
+static dg_snapshot *as_of_build(dg_request *req, int32_t day, fingerprint *read_at,
                                 dg_error *err)
 {
     dg_snapshot *latest = latest_snapshot(req->snapshots, req->store, read_at, err);
@@ -351,14 +365,11 @@ static dg_snapshot *as_of_build(dg_request *req, int32_t day, bool window, finge
     dg_frame *frame = NULL;
     if (day > latest->frame->as_of)
         built = build(req->store, day, NULL, err);
-    else if (window) {
-        if (dg_frame_window(&frame, latest->frame, day, err) == 0 &&
-            (built = snapshot_new(frame, err))) {
-            built->base = latest;
-            return built;
-        }
-    } else if (dg_frame_cut_copy(&frame, latest->frame, day, err) == 0)
-        built = snapshot_new(frame, err);
+    else if (dg_frame_window(&frame, latest->frame, day, err) == 0 &&
+             (built = snapshot_new(frame, err))) {
+        built->base = latest;
+        return built;
+    }
     dg_snapshot_release(req, latest);
     return built;
 }
@@ -366,22 +377,22 @@ static dg_snapshot *as_of_build(dg_request *req, int32_t day, bool window, finge
 /* The snapshot of an as_of day: a kept one if the store has not changed since it was read, else
  * one made now (outside the lock: other requests go on meanwhile) and kept in the slot of the
  * least recently used day. If another request made the same day meanwhile, its one is used. */
-static dg_snapshot *as_of_snapshot(dg_request *req, int32_t day, bool window, dg_error *err)
+static dg_snapshot *as_of_snapshot(dg_request *req, int32_t day, dg_error *err)
 {
     dg_snapshot_cache *c = req->snapshots;
     fingerprint now;
-    take_fingerprint(c->db_path, &now);
+    take_fingerprint(c, req->store, &now);
     pthread_mutex_lock(&c->lock);
     recognise_unchanged_rows(c, req->store, &now);
-    dg_snapshot *s = as_of_find(c, day, window, &now);
+    dg_snapshot *s = as_of_find(c, day, &now);
     pthread_mutex_unlock(&c->lock);
     if (s)
         return s;
-    dg_snapshot *built = as_of_build(req, day, window, &now, err);
+    dg_snapshot *built = as_of_build(req, day, &now, err);
     if (!built)
         return NULL;
     pthread_mutex_lock(&c->lock);
-    s = as_of_find(c, day, window, &now);
+    s = as_of_find(c, day, &now);
     if (s) {
         unref_locked(built);
         pthread_mutex_unlock(&c->lock);
@@ -393,7 +404,7 @@ static dg_snapshot *as_of_snapshot(dg_request *req, int32_t day, bool window, dg
             slot = &c->as_of[i];
     slot_clear(slot);
     built->refs = 2;   /* the cache's and the caller's */
-    *slot = (as_of_slot){ .snapshot = built, .day = day, .window = window, .built_from = now,
+    *slot = (as_of_slot){ .snapshot = built, .day = day, .built_from = now,
                           .used = ++c->tick };
     pthread_mutex_unlock(&c->lock);
     return built;
@@ -401,9 +412,9 @@ static dg_snapshot *as_of_snapshot(dg_request *req, int32_t day, bool window, dg
 
 /* The snapshot, then one look at the client: a frame can take seconds on a big store, and
  * whatever the report does next (fit, cube, render) is not done for a client that has gone. */
-static dg_snapshot *snapshot_checked(dg_request *req, dg_response *res, bool window)
+dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res)
 {
-    dg_snapshot *s = snapshot_of(req, res, window);
+    dg_snapshot *s = snapshot_of(req, res);
     if (s && dg_request_client_gone(req)) {
         dg_snapshot_release(req, s);
         dg_reply_abandon(res);
@@ -412,17 +423,7 @@ static dg_snapshot *snapshot_checked(dg_request *req, dg_response *res, bool win
     return s;
 }
 
-dg_snapshot *dg_snapshot_get(dg_request *req, dg_response *res)
-{
-    return snapshot_checked(req, res, false);
-}
-
-dg_snapshot *dg_snapshot_get_window(dg_request *req, dg_response *res)
-{
-    return snapshot_checked(req, res, true);
-}
-
-static dg_snapshot *snapshot_of(dg_request *req, dg_response *res, bool window)
+static dg_snapshot *snapshot_of(dg_request *req, dg_response *res)
 {
     dg_snapshot_cache *c = req->snapshots;
     dg_error err;
@@ -434,7 +435,7 @@ static dg_snapshot *snapshot_of(dg_request *req, dg_response *res, bool window)
             dg_reply_error(res, 400, "invalid", "as_of: %s", err.message);
             return NULL;
         }
-        dg_snapshot *s = as_of_snapshot(req, as_of, window, &err);
+        dg_snapshot *s = as_of_snapshot(req, as_of, &err);
         if (!s)
             dg_reply_failure(res, &err);
         return s;

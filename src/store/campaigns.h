@@ -53,6 +53,7 @@ typedef enum dg__campaign_query {
     DG__CAMPAIGN_Q_MEMBERS,  /* $1's members, 1 for control */
     DG__CAMPAIGN_Q_COSTS,    /* $1's codes, redemptions, discount and points */
     DG__CAMPAIGN_Q_HISTORY,  /* customer $1's campaigns; $2 "1": codes whole */
+    DG__CAMPAIGN_Q_CONTROLLED, /* launched from day $1 to day $2 with a control group */
     DG__CAMPAIGN_QUERIES
 } dg__campaign_query;
 

@@ -23,6 +23,7 @@ static const char *const report_sql[DG__CAMPAIGN_QUERIES] = {
     [DG__CAMPAIGN_Q_MEMBERS] = DG__CAMPAIGN_MEMBERS_SQL COLLATE_C,
     [DG__CAMPAIGN_Q_COSTS] = DG__CAMPAIGN_COSTS_SQL,
     [DG__CAMPAIGN_Q_HISTORY] = DG__CAMPAIGN_HISTORY_SQL COLLATE_C,
+    [DG__CAMPAIGN_Q_CONTROLLED] = DG__CAMPAIGN_CONTROLLED_SQL COLLATE_C,
 };
 
 int dg__pg_campaign_report_fill(dg_pg *pg, dg_table *t, dg__campaign_query q,

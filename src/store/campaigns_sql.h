@@ -59,4 +59,11 @@
     "LEFT JOIN points_movements p ON p.movement_id = m.points_movement " \
     "WHERE m.customer_id = $1 ORDER BY c.launched_on DESC, c.campaign_id"
 
+/* The campaigns launched from day $1 to day $2 with a control group (the economics report's
+ * retention beyond control), by id. */
+#define DG__CAMPAIGN_CONTROLLED_SQL "SELECT campaign_id FROM campaigns WHERE launched_on " \
+    "BETWEEN CAST($1 AS INTEGER) AND CAST($2 AS INTEGER) AND EXISTS (SELECT 1 FROM " \
+    "campaign_members m WHERE m.campaign_id = campaigns.campaign_id AND m.arm = 'control') " \
+    "ORDER BY campaign_id"
+
 #endif

@@ -58,8 +58,14 @@ int dg__erasure_apply(dg_store *store, const char *customer_id, const char *kind
                       dg_error *err);
 /* PRAGMA secure_delete on (before the transaction) or back to FAST (after it). */
 int dg__erasure_secure(dg_store *store, bool on, dg_error *err);
-/* PRAGMA wal_checkpoint(TRUNCATE): *truncated when the log is empty afterwards. */
-int dg__erasure_checkpoint(dg_store *store, bool *truncated, dg_error *err);
+/* After the erasure's transaction, what removes the old bytes that are left, *name naming it
+ * as the answer does: SQLite's wal_checkpoint(TRUNCATE) ("wal_truncated": *done when the log is
+ * empty afterwards), PostgreSQL's VACUUM (FULL) of the tables an erasure writes ("vacuumed":
+ * *done when each was written anew). */
+int dg__erasure_purge(dg_store *store, const char **name, bool *done, dg_error *err);
+/* Does the purge rewrite whole tables (PostgreSQL), so the retention job runs it once after its
+ * last erasure rather than after each? */
+bool dg__erasure_purge_once(dg_store *store);
 /* Fails (DG_ECONFLICT naming the customer) when an erased customer holds a personal field or a
  * free text again: what the store's triggers refuse, checked once after a bulk load that ran
  * with the triggers off. */
@@ -70,9 +76,26 @@ typedef int (*dg__inactive_fn)(void *ctx, const char *customer_id, int32_t last_
 int dg__erasure_inactive(dg_store *store, int32_t before, dg__inactive_fn fn, void *ctx,
                          int64_t *undated, dg_error *err);
 /* Every table but the catalog's with a customer_id column (the points ledger, consent, ...),
- * and the events of the customer's tickets, for subject access: fn once per table with a statement of its rows of the customer. */
-typedef int (*dg__customer_table_fn)(void *ctx, const char *table, void *stmt);
-int dg__customer_tables(dg_store *store, const char *customer_id, dg__customer_table_fn fn,
-                        void *ctx, dg_error *err);
+ * and the events of the customer's tickets, for subject access: table once per table (in name
+ * order, ticket_events last), then row once per row of the customer with its cells, each named
+ * by its column and typed as SQLite stores it (a PostgreSQL boolean is an integer 0 or 1). */
+typedef enum dg__cell_kind {
+    DG__CELL_NULL, DG__CELL_INT, DG__CELL_REAL, DG__CELL_TEXT, DG__CELL_BLOB
+} dg__cell_kind;
+typedef struct dg__cell {
+    const char *column;
+    dg__cell_kind kind;
+    int64_t i;                  /* DG__CELL_INT */
+    double r;                   /* DG__CELL_REAL */
+    const unsigned char *bytes; /* DG__CELL_TEXT (NUL-terminated) and DG__CELL_BLOB */
+    size_t len;
+} dg__cell;
+typedef struct dg__customer_rows {
+    int (*table)(void *ctx, const char *table);
+    int (*row)(void *ctx, const dg__cell *cells, size_t n);
+    void *ctx;
+} dg__customer_rows;
+int dg__customer_tables(dg_store *store, const char *customer_id, const dg__customer_rows *rows,
+                        dg_error *err);
 
 #endif

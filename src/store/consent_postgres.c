@@ -1,7 +1,7 @@
 /* The consent history's rows on a PostgreSQL store (schema/pg/0010_consent.sql), so consent can
  * be granted, withdrawn and read there as on SQLite, with the same SQL for the reads
  * (consent_sql.h). Inside a write, a customer's consent is read after their record is locked
- * (dg__pg_lock_clause): a second write for the same customer waits for the first to commit and
+ * (lock_customer): a second write for the same customer waits for the first to commit and
  * then sees its event, so whether each event changed the consent is decided one at a time, as
  * under SQLite's one writer at a time. */
 #include <stdio.h>
@@ -23,20 +23,27 @@ int dg__pg_consent_insert(dg_pg *pg, const dg__consent_event *e, int64_t *id, dg
                          err);
 }
 
+/* Inside a write, the customer's record locked, so what the next statements read (READ
+ * COMMITTED gives each statement the commits before it) includes every write that held the
+ * lock before: the events of a consent write, the record of an erasure. */
+static int lock_customer(dg_pg *pg, const char *customer_id, const char *what, dg_error *err)
+{
+    if (!*dg__pg_lock_clause(pg))
+        return 0;
+    char lock[128];
+    snprintf(lock, sizeof lock, "SELECT 1 FROM customers WHERE customer_id = $1%s",
+             dg__pg_lock_clause(pg));
+    return dg__pg_exec(pg, lock, 1, &customer_id, NULL, what, err);
+}
+
 int dg__pg_consent_state(dg_pg *pg, const char *customer_id, const char *purpose, int32_t day,
                          bool *found, bool *granted, dg_error *err)
 {
     dg__pg_number d;
     const char *params[] = { customer_id, purpose, dg__pg_int(d, day) };
-    char lock[128];
-    snprintf(lock, sizeof lock, "SELECT 1 FROM customers WHERE customer_id = $1%s",
-             dg__pg_lock_clause(pg));
     PGresult *res = NULL;
     *found = *granted = false;
-    /* locked first, read by the next statement: READ COMMITTED gives each statement the
-     * commits before it, so the events of a write that held the lock are seen */
-    int rc = *dg__pg_lock_clause(pg) ? dg__pg_exec(pg, lock, 1, params, NULL,
-                                                   "locking a customer's consent", err) : 0;
+    int rc = lock_customer(pg, customer_id, "locking a customer's consent", err);
     if (rc == 0)
         rc = dg__pg_one_row(pg, DG__CONSENT_STATE_SQL, 3, params, &res, "reading a consent",
                             err);
@@ -98,7 +105,9 @@ int dg__pg_erasure_get(dg_pg *pg, const char *customer_id, bool *erased, int64_t
 {
     PGresult *res = NULL;
     *erased = false;
-    int rc = dg__pg_one_row(pg, "SELECT erased_at FROM customer_erasures WHERE customer_id = $1",
+    int rc = lock_customer(pg, customer_id, "locking the customer to erase", err);
+    if (rc == 0)
+        rc = dg__pg_one_row(pg, "SELECT erased_at FROM customer_erasures WHERE customer_id = $1",
                             1, &customer_id, &res, "reading an erasure", err);
     if (rc <= 0)
         return rc;

@@ -11,6 +11,7 @@
 
 #include "store/migrate.h"
 #include "store/postgres.h"
+#include "store/snapshot_postgres.h"
 
 typedef struct {
     int version;
@@ -22,8 +23,6 @@ static const pg_migration pg_migrations[] = {
 };
 
 #define N_PG_MIGRATIONS (sizeof pg_migrations / sizeof pg_migrations[0])
-/* pg_advisory_xact_lock key of the migrations: one process migrates at a time */
-#define MIGRATION_LOCK 0x64616e676f6cLL
 
 size_t dg__pg_migration_versions(int *out, size_t cap)
 {
@@ -122,6 +121,11 @@ int dg__pg_error(dg_pg *pg, PGresult *res, const char *what, dg_error *err)
     if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
                   strcmp(state, "55P03") == 0))
         return dg_error_set(err, DG_EBUSY, "%s: %s: %s; try again", pg->name, what, primary);
+    char down[256];   /* a node of a cluster lost: postgres_fdw's connection failure, class 08 */
+    if (state && strncmp(state, "08", 2) == 0 && dg__pg_cluster_down(pg, down, sizeof down))
+        return dg_error_set(err, DG_ESTORE, "%s: %s: cluster node %s does not answer (%s); "
+                            "nothing of this command was committed", pg->name, what, down,
+                            primary);
     if (state && strcmp(state, "25006") == 0)
         return dg_error_set(err, DG_EINVAL, "%s: the store is open read-only", pg->name);
     return dg_error_set(err, DG_ESTORE, "%s: %s: %s", pg->name, what, primary);
@@ -339,11 +343,11 @@ static int read_version(dg_pg *pg, int *version, dg_error *err)
  * applied it meanwhile. */
 static int migrate_step(dg_pg *pg, const pg_migration *m, int *current, dg_error *err)
 {
-    char lock[128], set[160];
-    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%lld)", MIGRATION_LOCK);
+    char set[160];
     int rc = exec(pg, "BEGIN", "migrating the schema", err);
     if (rc == 0)
-        rc = exec(pg, lock, "migrating the schema", err);
+        rc = exec(pg, "SELECT pg_advisory_xact_lock(" DG__PG_MIGRATION_LOCK ")",
+                  "migrating the schema", err);
     if (rc == 0)
         rc = exec(pg, "CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY "
                   "CHECK (id = 1), version INTEGER NOT NULL)", "migrating the schema", err);
@@ -377,6 +381,7 @@ static int migrate(dg_pg *pg, int *version, dg_error *err)
         return rc;
     if (current > dg_store_schema_latest())
         return dg__store_version_error(pg->name, current, err);
+    int before = current;
     for (size_t i = 0; i < N_PG_MIGRATIONS && rc == 0; i++)
         if (pg_migrations[i].version > current)
             rc = migrate_step(pg, &pg_migrations[i], &current, err);
@@ -384,6 +389,8 @@ static int migrate(dg_pg *pg, int *version, dg_error *err)
     if (rc == 0 && current != dg_store_schema_latest())
         rc = dg_error_set(err, DG_ESTORE, "%s: schema version %d has no PostgreSQL dialect in "
                           "this build (src/store/schema/pg/)", pg->name, current + 1);
+    if (rc == 0)   /* every record table's snapshot trigger, a migration's new tables too */
+        rc = dg__pg_snapshot_triggers(pg, current != before, err);
     return rc;
 }
 
@@ -437,6 +444,8 @@ int dg__pg_open(dg_pg **out, const char *conninfo, bool readonly, int *version, 
     } else {
         rc = migrate(pg, version, err);
     }
+    if (rc == 0)
+        rc = dg__pg_cluster_load(pg, err);
     if (rc != 0)
         goto fail;
     *out = pg;

@@ -68,6 +68,17 @@ int dg__pg_flag(dg_pg *pg, const char *sql, bool *flag, const char *what, dg_err
 
 /* ---- shared by postgres.c and postgres_rows.c ---- */
 #define DG_PG_MAX_ENTITIES 32
+#define DG_PG_MAX_NODES 64
+
+/* A cluster's worker node as the coordinator reaches it (cluster_postgres.c). */
+typedef struct dg__pg_node {
+    char name[64];
+    char host[128];
+    char port[8];
+} dg__pg_node;
+
+/* pg_advisory_xact_lock key of the migrations: one process migrates at a time ("dangol") */
+#define DG__PG_MIGRATION_LOCK "110369626877804"
 
 struct dg_pg {
     PGconn *conn;
@@ -83,9 +94,33 @@ struct dg_pg {
     uint64_t stage_columns[DG_PG_MAX_ENTITIES];
     int64_t stage_rows[DG_PG_MAX_ENTITIES];  /* rows staged since the last merge */
     int copying;                   /* entity index, or -1 */
+    dg__pg_node nodes[DG_PG_MAX_NODES];   /* a cluster coordinator's workers, else none */
+    size_t n_nodes;
     char *copy_buf;                /* rows not sent yet */
     size_t copy_len, copy_cap;
 };
+
+/* Reads the coordinator's worker nodes into pg->nodes (none for a store that is no cluster). */
+int dg__pg_cluster_load(dg_pg *pg, dg_error *err);
+/* Names the nodes that do not answer ("node2 (127.0.0.1:5433)") into buf: false if all do. */
+bool dg__pg_cluster_down(const dg_pg *pg, char *buf, size_t cap);
+
+/* Appends printf-style text to sql, a buffer of cap bytes (the statements made from the
+ * catalog, postgres_rows.c and cluster_rows.c). */
+__attribute__((format(printf, 3, 4)))
+void dg__pg_sql_add(char *sql, size_t cap, const char *fmt, ...);
+
+/* Is e one of a cluster's distributed tables (partitioned over its nodes)? */
+bool dg__pg_distributed(const dg_pg *pg, const dg_entity *e);
+/* The writes into a distributed table (cluster_rows.c), which has no unique key for ON
+ * CONFLICT: the staged rows of an import upserted (others: the columns written beside the
+ * key), and one row (params: every column's text) upserted, or only inserted when insert_only;
+ * *exists says whether its key was there. */
+int dg__pg_merge_distributed(dg_pg *pg, const dg_entity *e, const char *stage, uint64_t others,
+                             dg_error *err);
+int dg__pg_put_distributed(dg_pg *pg, const dg_entity *e, const char *const *params,
+                           uint64_t others, bool insert_only, bool *exists, const char *what,
+                           dg_error *err);
 
 /* Runs sql with n text parameters (NULL = SQL NULL); *res (NULL to discard) is the result of a
  * command that succeeded, else returns the store's error naming what failed. */

@@ -35,16 +35,17 @@ static bool is_text(const dg_column *col)
     return col->type == DG_TYPE_TEXT || col->type == DG_TYPE_ENUM;
 }
 
-/* Appends printf-style text to sql (SQL_MAX bytes). */
-__attribute__((format(printf, 2, 3)))
-static void add(char *sql, const char *fmt, ...)
+void dg__pg_sql_add(char *sql, size_t cap, const char *fmt, ...)
 {
     size_t len = strlen(sql);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(sql + len, SQL_MAX - len, fmt, ap);
+    vsnprintf(sql + len, cap - len, fmt, ap);
     va_end(ap);
 }
+
+/* Appends printf-style text to sql (SQL_MAX bytes). */
+#define add(sql, ...) dg__pg_sql_add(sql, SQL_MAX, __VA_ARGS__)
 
 /* The value as parameter text into buf (numbers) or borrowed (text); NULL for SQL NULL. */
 static const char *param_text(const dg_column *col, const dg_value *v, char *buf, size_t cap)
@@ -125,12 +126,27 @@ void dg__pg_forget_stage(dg_pg *pg)
 
 static const char *const stage_prefix = "dg_stage_";
 
-/* The staged rows of entity ei into its table: one upsert of the columns it writes; when the
- * staging holds one key twice (two files of one entity in one import), the later row wins, as
- * it does row by row in SQLite. */
+/* Is e's table empty (a first load)? Then its staged rows go in with a plain INSERT, without
+ * the upsert's look-up of each key (false when it cannot tell). */
+static bool table_empty(dg_pg *pg, const dg_entity *e)
+{
+    char sql[256];
+    PGresult *res = NULL;
+    dg_error ignored;
+    snprintf(sql, sizeof sql, "SELECT NOT EXISTS (SELECT 1 FROM %s)", e->name);
+    bool empty = dg__pg_run(pg, sql, 0, NULL, &res, "looking at a table", &ignored) == 0 &&
+                 PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    return empty;
+}
+
+/* The staged rows of entity ei into its table: one upsert of the columns it writes (a plain
+ * INSERT into an empty table); when the staging holds one key twice (two files of one entity in
+ * one import), the later row wins, as it does row by row in SQLite. */
 static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
 {
     char sql[SQL_MAX] = "", cols[SQL_MAX / 2] = "", keys[512] = "";
+    bool plain = table_empty(pg, e);
     uint64_t others = pg->stage_columns[ei] & ~((UINT64_C(1) << e->n_key) - 1);
     for (size_t c = 0; c < e->n_columns; c++)
         snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "%s%s", c ? ", " : "",
@@ -138,7 +154,14 @@ static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
     for (size_t c = 0; c < e->n_key; c++)
         snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s", c ? ", " : "",
                  e->columns[c].name);
-    for (int attempt = 0; attempt < 2; attempt++) {
+    bool distributed = dg__pg_distributed(pg, e);
+    if (distributed) {
+        snprintf(sql, sizeof sql, "%s%s", stage_prefix, e->name);
+        int rc = dg__pg_merge_distributed(pg, e, sql, others, err);
+        if (rc != 0)
+            return rc;
+    }
+    for (int attempt = 0; attempt < 2 && !distributed; attempt++) {
         sql[0] = '\0';
         add(sql, "SAVEPOINT dg_merge; INSERT INTO %s (%s) SELECT ", e->name, cols);
         if (attempt)
@@ -146,9 +169,10 @@ static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
         add(sql, "%s FROM %s%s", cols, stage_prefix, e->name);
         if (attempt)
             add(sql, " ORDER BY %s, ctid DESC", keys);
-        add(sql, " ON CONFLICT (%s) DO %s", keys, others ? "UPDATE SET " : "NOTHING");
+        if (!plain || attempt)
+            add(sql, " ON CONFLICT (%s) DO %s", keys, others ? "UPDATE SET " : "NOTHING");
         bool first = true;
-        for (size_t c = e->n_key; c < e->n_columns; c++)
+        for (size_t c = e->n_key; c < e->n_columns && (!plain || attempt); c++)
             if (others >> c & 1) {
                 add(sql, "%s%s = excluded.%s", first ? "" : ", ", e->columns[c].name,
                     e->columns[c].name);
@@ -157,7 +181,9 @@ static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
         add(sql, "; RELEASE dg_merge");
         PGresult *res = PQexec(pg->conn, sql);
         const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-        bool twice = state && strcmp(state, "21000") == 0;   /* cardinality_violation */
+        /* cardinality_violation; a key twice in a plain INSERT, or a row another writer added */
+        bool twice = state && (strcmp(state, "21000") == 0 ||
+                               (plain && strcmp(state, "23505") == 0));
         int rc = 0;
         if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
             rc = twice && attempt == 0 ? 1 : dg__pg_error(pg, res, "writing the imported rows", err);
@@ -326,10 +352,20 @@ int dg__pg_put(dg_pg *pg, const dg_entity *e, const dg_value *row, uint64_t colu
     char sql[SQL_MAX] = "", nums[MAX_COLUMNS][40];
     const char *params[MAX_COLUMNS];
     uint64_t others = insert_only ? 0 : columns & ~((UINT64_C(1) << e->n_key) - 1);
+    char what[256];
+    snprintf(what, sizeof what, "cannot write %s \"%s\"", e->label,
+             row[0].is_null ? "" : row[0].u.s);
     add(sql, "INSERT INTO %s (", e->name);
     for (size_t c = 0; c < e->n_columns; c++) {
         add(sql, "%s%s", c ? ", " : "", e->columns[c].name);
         params[c] = param_text(&e->columns[c], &row[c], nums[c], sizeof nums[c]);
+    }
+    bool none = false;
+    if (dg__pg_distributed(pg, e)) {
+        rc = dg__pg_put_distributed(pg, e, params, others, insert_only, &none, what, err);
+        if (rc != 0)
+            return rc;
+        goto done;
     }
     add(sql, ") VALUES (");
     for (size_t c = 0; c < e->n_columns; c++)
@@ -346,13 +382,11 @@ int dg__pg_put(dg_pg *pg, const dg_entity *e, const dg_value *row, uint64_t colu
             first = false;
         }
     PGresult *res = NULL;
-    char what[256];
-    snprintf(what, sizeof what, "cannot write %s \"%s\"", e->label,
-             row[0].is_null ? "" : row[0].u.s);
     if ((rc = dg__pg_exec(pg, sql, (int)e->n_columns, params, &res, what, err)) != 0)
         return rc;
-    bool none = strcmp(PQcmdTuples(res), "0") == 0;
+    none = strcmp(PQcmdTuples(res), "0") == 0;
     PQclear(res);
+done:
     if (insert_only && none)
         return dg_error_set(err, DG_EEXIST, "%s \"%s\" exists already", e->label,
                             row[0].is_null ? "" : row[0].u.s);

@@ -34,6 +34,32 @@ void dg__store_scan_cache(dg_store *s, bool scanning);
 /* The store's error for its connection's last failure (busy, read-only, or SQLite's message). */
 int dg__store_error(dg_store *s, dg_error *err, const char *what);
 
+/* The conditions on a table's name (the SQL expression col) that it is a record table, whose
+ * writes mark the snapshot out of date, in both dialects: not the store's own bookkeeping nor a
+ * table the frame does not read. */
+#define DG__SNAPSHOT_TRACKED(col) \
+    col " NOT LIKE 'sqlite\\_%' ESCAPE '\\' " \
+    "AND " col " NOT LIKE 'frame\\_snapshot%' ESCAPE '\\' " \
+    "AND " col " NOT LIKE 'auth\\_%' ESCAPE '\\' " \
+    /* the points ledger is not in the frame: a burn must not put the snapshot out of date */ \
+    "AND " col " NOT LIKE 'points\\_%' ESCAPE '\\' " \
+    /* nor are VOC tickets (docs/tickets.md) */ \
+    "AND " col " NOT LIKE 'ticket%' " \
+    /* nor is consent: a grant or a withdrawal leaves the analyses as they were */ \
+    "AND " col " NOT LIKE 'consent\\_%' ESCAPE '\\' " \
+    /* nor are the moments of truth (docs/mot.md) */ \
+    "AND " col " NOT LIKE 'mot\\_%' ESCAPE '\\' " \
+    /* nor are the staff satisfaction surveys (docs/staff.md) */ \
+    "AND " col " NOT LIKE 'staff\\_survey%' ESCAPE '\\' " \
+    /* nor are campaigns: a launch leaves the analyses as they were */ \
+    "AND " col " NOT LIKE 'campaign%' " \
+    /* nor are the stored models (docs/churn.md) */ \
+    "AND " col " NOT LIKE 'model%' " \
+    /* nor are tiers and coupons: an evaluation or a redemption leaves the frame as it was \
+     * (schema/0022_programme_untracked.sql drops the triggers older stores have) */ \
+    "AND " col " NOT LIKE 'tier\\_%' ESCAPE '\\' " \
+    "AND " col " NOT LIKE 'coupon\\_%' ESCAPE '\\' "
+
 /* Gives every table of db but SQLite's own, the snapshot's and the auth_ ones (users and tokens
  * are no records) the three triggers (insert, update, delete) that mark the snapshot out of date,
  * creating those missing, and marks the snapshot out of date when it created any or when changed

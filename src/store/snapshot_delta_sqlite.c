@@ -329,6 +329,8 @@ int dg__store_delta_reach(dg_store *s, int64_t base, int64_t *reach, int64_t *by
     sqlite3_stmt *st = NULL;
     *reach = base;
     *bytes = 0;
+    if (!db)   /* a PostgreSQL store keeps no segments (schema/pg/0023) */
+        return 0;
     if (sqlite3_prepare_v2(db, "SELECT generation, base, bytes FROM frame_snapshot_delta "
                            "WHERE generation > ? ORDER BY generation", -1, &st, NULL) != SQLITE_OK)
         return dg__store_error(s, err, "reading the snapshot's deltas");
@@ -362,6 +364,11 @@ int dg__store_deltas(dg_store *s, int64_t base, int64_t to, dg__delta **out, siz
     const char *path = dg__store_path(s);
     sqlite3_stmt *st = NULL;
     size_t want = to > base ? (size_t)(to - base) : 0;
+    *out = NULL;
+    *n = 0;
+    if (!db)
+        return dg_error_set(err, DG_ENOTFOUND, "%s: a PostgreSQL store keeps no delta segments",
+                            path);
     dg__delta *all = calloc(want ? want : 1, sizeof *all);
     int rc = 0;
     *out = NULL;

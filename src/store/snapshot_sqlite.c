@@ -3,13 +3,15 @@
  * saves go through a connection of their own with no busy timeout, so a reader (even one that
  * opened the store read-only) never waits behind a writer to keep the cache warm: if the store
  * is busy or cannot be written, it simply is not saved. A save is one transaction: a crash
- * leaves the previous snapshot or none. */
+ * leaves the previous snapshot or none. A PostgreSQL store's calls go to snapshot_postgres.c;
+ * the reader's checks are the same for both. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "store/snapshot.h"
+#include "store/snapshot_postgres.h"
 
 #define CHUNK_BYTES (1 << 20)
 #define MAX_TABLES 64
@@ -72,7 +74,7 @@ static int read_state(sqlite3 *db, const char *path, int64_t *generation, bool *
 int dg_store_snapshot_state(dg_store *s, int64_t *generation, bool *dirty, dg_error *err)
 {
     if (dg__store_is_postgres(s))
-        return dg__store_unavailable(s, "the frame snapshot", err);
+        return dg__pg_snapshot_state(dg__store_pg(s), generation, dirty, err);
     return read_state(dg__store_db(s), dg__store_path(s), generation, dirty, err);
 }
 
@@ -105,7 +107,7 @@ static void close_writer(sqlite3 *db, bool commit, const char *path, int *rc, dg
 int dg_store_snapshot_claim(dg_store *s, dg_error *err)
 {
     if (dg__store_is_postgres(s))
-        return dg__store_unavailable(s, "the frame snapshot", err);
+        return dg__pg_snapshot_claim(dg__store_pg(s), err);
     sqlite3 *db = NULL;
     const char *path = dg__store_path(s);
     int rc = open_writer(s, &db, err);
@@ -177,8 +179,6 @@ static int write_snapshot(sqlite3 *db, const char *path, const dg_store_snapshot
 int dg_store_snapshot_save(dg_store *s, dg_store_snapshot *info, const void *data, size_t len,
                            dg_error *err)
 {
-    if (dg__store_is_postgres(s))
-        return dg__store_unavailable(s, "the frame snapshot", err);
     sqlite3 *db = NULL;
     const char *path = dg__store_path(s);
     int64_t generation;
@@ -186,6 +186,8 @@ int dg_store_snapshot_save(dg_store *s, dg_store_snapshot *info, const void *dat
     info->bytes = (int64_t)len;
     info->chunks = (int64_t)((len + CHUNK_BYTES - 1) / CHUNK_BYTES);
     info->saved_at = (int64_t)time(NULL);
+    if (dg__store_is_postgres(s))
+        return dg__pg_snapshot_save(dg__store_pg(s), info, data, len, CHUNK_BYTES, err);
     int rc = open_writer(s, &db, err);
     if (rc == 0)
         rc = read_state(db, path, &generation, &dirty, err);
@@ -222,7 +224,7 @@ int dg_store_snapshot_list(dg_store *s, dg_store_snapshot *out, size_t cap, size
                            dg_error *err)
 {
     if (dg__store_is_postgres(s))
-        return dg__store_unavailable(s, "the frame snapshot", err);
+        return dg__pg_snapshot_list(dg__store_pg(s), out, cap, n, err);
     sqlite3 *db = dg__store_db(s);
     sqlite3_stmt *st = NULL;
     int step;
@@ -241,21 +243,17 @@ struct dg_store_snapshot_reader {
     dg_store *store;
     dg_store_snapshot info;
     sqlite3_stmt *chunks;      /* rowid, chunk, checksum, length(data), in chunk order */
+    dg__pg_chunks *pg_chunks;  /* the same on a PostgreSQL store */
     unsigned char *buf;        /* the current chunk */
     size_t cap;
     int64_t next_chunk;        /* number of the chunk expected next */
     size_t done;               /* bytes read so far */
 };
 
-int dg_store_snapshot_open(dg_store *s, const char *variant, dg_store_snapshot *info,
-                           dg_store_snapshot_reader **out, dg_error *err)
+static int open_header(dg_store *s, const char *variant, dg_store_snapshot *info, dg_error *err)
 {
-    *out = NULL;
-    if (dg__store_is_postgres(s))
-        return dg__store_unavailable(s, "the frame snapshot", err);
-    sqlite3 *db = dg__store_db(s);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT " HEADER_COLUMNS " FROM frame_snapshot_header "
+    if (sqlite3_prepare_v2(dg__store_db(s), "SELECT " HEADER_COLUMNS " FROM frame_snapshot_header "
                            "WHERE variant = ?", -1, &st, NULL) != SQLITE_OK)
         return dg__store_error(s, err, "reading the snapshot header");
     sqlite3_bind_text(st, 1, variant, -1, SQLITE_STATIC);
@@ -265,17 +263,35 @@ int dg_store_snapshot_open(dg_store *s, const char *variant, dg_store_snapshot *
     sqlite3_finalize(st);
     if (step == SQLITE_DONE)
         return dg_error_set(err, DG_ENOTFOUND, "%s: no snapshot %s", dg__store_path(s), variant);
-    if (step != SQLITE_ROW)
-        return dg__store_error(s, err, "reading the snapshot header");
-    if (info->bytes < 0 || info->chunks < 0)
-        return dg_error_set(err, DG_ESTORE, "%s: snapshot %s: a negative size",
-                            dg__store_path(s), variant);
-    dg_store_snapshot_reader *r = calloc(1, sizeof *r);
-    if (!r)
-        return dg_error_set(err, DG_ENOMEM, "out of memory reading snapshot %s", variant);
+    return step == SQLITE_ROW ? 0 : dg__store_error(s, err, "reading the snapshot header");
+}
+
+int dg_store_snapshot_open(dg_store *s, const char *variant, dg_store_snapshot *info,
+                           dg_store_snapshot_reader **out, dg_error *err)
+{
+    *out = NULL;
+    dg__pg_chunks *pg_chunks = NULL;
+    int rc = dg__store_is_postgres(s)
+                 ? dg__pg_snapshot_open(dg__store_pg(s), variant, info, &pg_chunks, err)
+                 : open_header(s, variant, info, err);
+    if (rc == 0 && (info->bytes < 0 || info->chunks < 0))
+        rc = dg_error_set(err, DG_ESTORE, "%s: snapshot %s: a negative size",
+                          dg__store_path(s), variant);
+    dg_store_snapshot_reader *r = rc == 0 ? calloc(1, sizeof *r) : NULL;
+    if (rc == 0 && !r)
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory reading snapshot %s", variant);
+    if (rc != 0) {
+        dg__pg_chunks_close(pg_chunks);
+        return rc;
+    }
     r->store = s;
     r->info = *info;
-    if (sqlite3_prepare_v2(db, "SELECT rowid, chunk, checksum, length(data) FROM frame_snapshot "
+    r->pg_chunks = pg_chunks;
+    if (pg_chunks) {
+        *out = r;
+        return 0;
+    }
+    if (sqlite3_prepare_v2(dg__store_db(s), "SELECT rowid, chunk, checksum, length(data) FROM frame_snapshot "
                            "WHERE variant = ? ORDER BY chunk", -1, &r->chunks, NULL) != SQLITE_OK) {
         dg_store_snapshot_reader_close(r);
         return dg__store_error(s, err, "reading the snapshot");
@@ -293,6 +309,7 @@ void dg_store_snapshot_reader_close(dg_store_snapshot_reader *r)
     if (r->chunks)
         dg__store_scan_cache(r->store, false);
     sqlite3_finalize(r->chunks);
+    dg__pg_chunks_close(r->pg_chunks);
     free(r->buf);
     free(r);
 }
@@ -323,7 +340,17 @@ int dg_store_snapshot_next(dg_store_snapshot_reader *r, size_t skip, const void 
     size_t total = (size_t)r->info.bytes;
     *data = NULL;
     *len = 0;
-    int step = sqlite3_step(r->chunks);
+    int64_t chunk = 0, n = 0, rowid = 0;
+    uint64_t checksum = 0;
+    int step = r->pg_chunks ? (dg__pg_chunks_next(r->pg_chunks, &chunk, &checksum, &n)
+                                   ? SQLITE_ROW : SQLITE_DONE)
+                            : sqlite3_step(r->chunks);
+    if (step == SQLITE_ROW && !r->pg_chunks) {
+        rowid = sqlite3_column_int64(r->chunks, 0);
+        chunk = sqlite3_column_int64(r->chunks, 1);
+        checksum = (uint64_t)sqlite3_column_int64(r->chunks, 2);
+        n = sqlite3_column_int64(r->chunks, 3);
+    }
     if (step == SQLITE_DONE) {
         if (r->next_chunk != r->info.chunks || r->done != total)
             return dg_error_set(err, DG_ESTORE, "%s: snapshot %s: %lld of %lld chunks, %zu of %zu "
@@ -333,9 +360,6 @@ int dg_store_snapshot_next(dg_store_snapshot_reader *r, size_t skip, const void 
     }
     if (step != SQLITE_ROW)
         return dg__store_error(r->store, err, "reading the snapshot");
-    int64_t chunk = sqlite3_column_int64(r->chunks, 1);
-    uint64_t checksum = (uint64_t)sqlite3_column_int64(r->chunks, 2);
-    int64_t n = sqlite3_column_int64(r->chunks, 3);
     if (chunk != r->next_chunk || n <= 0 || (uint64_t)n > total - r->done)
         return dg_error_set(err, DG_ESTORE, "%s: snapshot %s: chunk %lld is missing, empty or too "
                             "long", path, r->info.variant, (long long)r->next_chunk);
@@ -345,15 +369,19 @@ int dg_store_snapshot_next(dg_store_snapshot_reader *r, size_t skip, const void 
         *len = (size_t)n;
         return 0;
     }
-    int rc = read_blob(r, sqlite3_column_int64(r->chunks, 0), (size_t)n, err);
+    const void *bytes = NULL;
+    int rc = r->pg_chunks ? dg__pg_chunks_read(r->pg_chunks, &bytes, n, err)
+                          : read_blob(r, rowid, (size_t)n, err);
     if (rc != 0)
         return rc;
-    if (dg__snapshot_checksum(r->buf, (size_t)n) != checksum)
+    if (!r->pg_chunks)
+        bytes = r->buf;
+    if (dg__snapshot_checksum(bytes, (size_t)n) != checksum)
         return dg_error_set(err, DG_ESTORE, "%s: snapshot %s: chunk %lld does not match its "
                             "checksum", path, r->info.variant, (long long)chunk);
     r->next_chunk++;
     r->done += (size_t)n;
-    *data = r->buf;
+    *data = bytes;
     *len = (size_t)n;
     return 0;
 }
@@ -395,27 +423,7 @@ static int untracked_tables(sqlite3 *db, const char *path, char *names[MAX_TABLE
     *n = 0;
     if (sqlite3_prepare_v2(db,
             "SELECT t.name FROM sqlite_master t WHERE t.type = 'table' "
-            "AND t.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-            "AND t.name NOT LIKE 'frame\\_snapshot%' ESCAPE '\\' "
-            "AND t.name NOT LIKE 'auth\\_%' ESCAPE '\\' "
-            /* the points ledger is not in the frame: a burn must not put the snapshot out of date */
-            "AND t.name NOT LIKE 'points\\_%' ESCAPE '\\' "
-            /* nor are VOC tickets (docs/tickets.md) */
-            "AND t.name NOT LIKE 'ticket%' "
-            /* nor is consent: a grant or a withdrawal leaves the analyses as they were */
-            "AND t.name NOT LIKE 'consent\\_%' ESCAPE '\\' "
-            /* nor are the moments of truth (docs/mot.md) */
-            "AND t.name NOT LIKE 'mot\\_%' ESCAPE '\\' "
-            /* nor are the staff satisfaction surveys (docs/staff.md) */
-            "AND t.name NOT LIKE 'staff\\_survey%' ESCAPE '\\' "
-            /* nor are campaigns: a launch leaves the analyses as they were */
-            "AND t.name NOT LIKE 'campaign%' "
-            /* nor are the stored models (docs/churn.md) */
-            "AND t.name NOT LIKE 'model%' "
-            /* nor are tiers and coupons: an evaluation or a redemption leaves the frame as it was
-             * (schema/0022_programme_untracked.sql drops the triggers older stores have) */
-            "AND t.name NOT LIKE 'tier\\_%' ESCAPE '\\' "
-            "AND t.name NOT LIKE 'coupon\\_%' ESCAPE '\\' "
+            "AND " DG__SNAPSHOT_TRACKED("t.name")
             "AND (SELECT count(*) FROM sqlite_master g WHERE g.type = 'trigger' "
             "     AND g.tbl_name = t.name AND g.name LIKE 'frame\\_snapshot\\_%' ESCAPE '\\') < 3",
             -1, &st, NULL) != SQLITE_OK)

@@ -58,7 +58,7 @@ struct dg_store {
     struct { char *sql; sqlite3_stmt *st; bool busy; } scans[SCAN_CACHE];
     size_t next_scan;                        /* slot to replace next (round robin) */
     dg__token_cache token_cache;             /* tokens_sqlite.c's verified tokens */
-    void (*checkpoint_due)(void *ctx);       /* dg_store_checkpoint_elsewhere's, or NULL */
+    void (*checkpoint_due)(void *ctx, int log_pages); /* dg_store_checkpoint_elsewhere's */
     void *checkpoint_ctx;
     bool group;                              /* inside dg_store_group_begin .. commit/rollback */
     unsigned savepoints;                     /* ... and this many dg_store_begin deep in it */
@@ -449,11 +449,11 @@ static int wal_committed(void *ctx, sqlite3 *db, const char *schema, int pages)
     (void)schema;
     dg_store *s = ctx;
     if (pages >= DG_STORE_CHECKPOINT_PAGES)
-        s->checkpoint_due(s->checkpoint_ctx);
+        s->checkpoint_due(s->checkpoint_ctx, pages);
     return SQLITE_OK;
 }
 
-void dg_store_checkpoint_elsewhere(dg_store *s, void (*due)(void *ctx), void *ctx)
+void dg_store_checkpoint_elsewhere(dg_store *s, void (*due)(void *ctx, int log_pages), void *ctx)
 {
     if (s->pg)
         return;
@@ -465,14 +465,22 @@ void dg_store_checkpoint_elsewhere(dg_store *s, void (*due)(void *ctx), void *ct
         sqlite3_wal_autocheckpoint(s->db, DG_STORE_CHECKPOINT_PAGES);
 }
 
-int dg_store_checkpoint(dg_store *s, dg_error *err)
+int dg_store_checkpoint(dg_store *s, dg_checkpoint_result *done, dg_error *err)
 {
+    *done = (dg_checkpoint_result){ 0 };
     if (s->pg)
         return 0;
-    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    /* busy: another connection's checkpoint is copying the log; that will do */
-    return rc == SQLITE_OK || rc == SQLITE_BUSY
-               ? 0 : store_error(s, err, "copying the write-ahead log into the store");
+    int log = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    if (rc == SQLITE_BUSY) {   /* another connection's checkpoint is copying the log */
+        done->left_pages = 1;
+        return 0;
+    }
+    if (rc != SQLITE_OK)
+        return store_error(s, err, "copying the write-ahead log into the store");
+    done->log_pages = log > 0 ? log : 0;
+    done->left_pages = log > copied ? log - copied : 0;
+    return 0;
 }
 
 /* PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around the transaction.

@@ -5,7 +5,9 @@
 # superuser dangol, so a wrong password is refused as on a real server. Sets PG_URL (a libpq
 # connection string of the database "dangol"), PG_PORT, PG_BIN; pg_ctl_start starts it again
 # after pg_stop, on the same port; pg_start fails (returns 1) with
-# a message when the server cannot be started.
+# a message when the server cannot be started. Several servers (a cluster's coordinator and
+# workers): pg_start NAME makes each in $WORK/NAME, pg_use NAME makes it the current one (PG_DIR,
+# PG_PORT, PG_URL), pg_stop_all stops every one started.
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_PASSWORD=dangol-test-password
 
@@ -19,11 +21,12 @@ pg_free_port() {
 }
 
 pg_start() {
+  PG_NAME=${1:-pg}
   [ -x "$PG_BIN/initdb" ] || { echo "pg.sh: no PostgreSQL at $PG_BIN (make deps installs it)" >&2; return 1; }
   if [ "$(id -u)" = 0 ] && ! id dangolpg > /dev/null 2>&1; then
     useradd --system --no-create-home --shell /usr/sbin/nologin dangolpg 2> /dev/null || id dangolpg > /dev/null 2>&1 || return 1
   fi
-  PG_DIR="$WORK/pg"
+  PG_DIR="$WORK/$PG_NAME"
   mkdir -p "$PG_DIR"
   printf '%s\n' "$PG_PASSWORD" > "$PG_DIR/pwfile"
   [ "$(id -u)" = 0 ] && { chown -R dangolpg "$PG_DIR"; chmod 755 "$WORK"; }
@@ -33,6 +36,8 @@ pg_start() {
   for attempt in 1 2 3; do
     PG_PORT=$(pg_free_port)
     if pg_ctl_start; then
+      echo "$PG_PORT" > "$PG_DIR/port"
+      echo "$PG_NAME" >> "$WORK/pg.started"
       PG_URL="postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/dangol"
       PGPASSWORD=$PG_PASSWORD "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U dangol dangol ||
         return 1
@@ -47,6 +52,17 @@ pg_start() {
 pg_ctl_start() {
   pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off" start > /dev/null 2>&1
+}
+
+# pg_use NAME: the server started as pg_start NAME is the current one.
+pg_use() {
+  PG_NAME=$1 PG_DIR="$WORK/$1" PG_PORT=$(cat "$WORK/$1/port")
+  PG_URL="postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/dangol"
+}
+
+pg_stop_all() {
+  [ -f "$WORK/pg.started" ] || return 0
+  for name in $(cat "$WORK/pg.started"); do pg_use "$name"; pg_stop; done
 }
 
 pg_stop() {

@@ -139,11 +139,10 @@ expect_output "a database of another application is refused" "has tables but is 
   sh -c "'$PG_BIN/psql' -q 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' -c 'CREATE TABLE other (x int)' && '$D' --db 'postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres' init 2>&1"
 
 # What PostgreSQL does not have yet is refused, with a non-zero exit and what to do.
-expect_exit "a subject's export on PostgreSQL: exit 4" 4 \
-  "$D" --db "$P" customer export-subject "$C" --reason e2e
-expect_output "a subject's export on PostgreSQL: not available yet" \
-  "is not available on a PostgreSQL store yet \(docs/postgresql.md" \
-  "$D" --db "$P" customer export-subject "$C" --reason e2e
+RETURNED=$(sed -n 2p "$WORK/csv/orders.csv" | cut -d, -f1)
+expect_exit "order return on PostgreSQL: exit 4" 4 "$D" --db "$P" order return "$RETURNED"
+expect_output "order return on PostgreSQL: not available yet" \
+  "is not available on a PostgreSQL store yet \(docs/postgresql.md" "$D" --db "$P" order return "$RETURNED"
 
 # The HTTP API on each store: the same customer look-up, list and report.
 for db in "$S" "$P"; do
@@ -1026,3 +1025,233 @@ held=$(pg_psql "SELECT (SELECT coalesce(sum(entries), 0) FROM auth_audit_anchor)
     "$(cat "$WORK"/race.*.err "$WORK"/prune.*.err "$WORK/verify.out")"
 expect_output "an entry removed from the end on PostgreSQL is named by verify" "entry [0-9]+ is missing: it was removed from the end" \
   sh -c "'$PG_BIN/psql' -q '$PA' -c 'ALTER TABLE auth_audit DISABLE TRIGGER USER' -c 'DELETE FROM auth_audit WHERE entry_id = (SELECT max(entry_id) FROM auth_audit)' -c 'ALTER TABLE auth_audit ENABLE TRIGGER USER' && '$D' --db '$PA' audit verify 2>&1"
+
+# ---- Erasure on PostgreSQL (docs/security.md "Erasure on PostgreSQL"): the same fields emptied
+# as on SQLite in one transaction, orders and aggregates kept, then VACUUM (FULL) of the tables
+# that held them: their files no longer hold the erased name or phone.
+SE="$WORK/privacy.db"
+PE=$(pg_newdb privacy)
+for db in "$SE" "$PE"; do
+  "$D" --db "$db" -q init --currency KRW
+  for e in staff customers products orders order_lines feedback surveys interactions partner_activities; do
+    "$D" --db "$db" -q import "$e" "$WORK/csv/$e.csv" > /dev/null 2>&1 || fail "import $e into $db"
+  done
+done
+# customers whose name is theirs alone, with feedback (a free text erased)
+unique_customers() {
+  pg_psql "SELECT c.customer_id FROM customers c WHERE (SELECT count(*) FROM customers o WHERE o.name = c.name) = 1 AND c.phone IS NOT NULL AND EXISTS (SELECT 1 FROM feedback f WHERE f.customer_id = c.customer_id) ORDER BY c.customer_id COLLATE \"C\"" privacy
+}
+set -- $(unique_customers)
+E1=$1 E2=$2 E3=$3
+NAME1=$(pg_psql "SELECT name FROM customers WHERE customer_id = '$E1'" privacy)
+PHONE1=$(pg_psql "SELECT phone FROM customers WHERE customer_id = '$E1'" privacy)
+NAME2=$(pg_psql "SELECT name FROM customers WHERE customer_id = '$E2'" privacy)
+PHONE2=$(pg_psql "SELECT phone FROM customers WHERE customer_id = '$E2'" privacy)
+for db in "$SE" "$PE"; do
+  tag=$([ "$db" = "$SE" ] && echo sqlite || echo pg)
+  "$D" --db "$db" --format csv rfm > "$WORK/erase_rfm_before.$tag"
+  "$D" --db "$db" --format csv customer erase "$E1" --reason "e2e request" --actor dpo > "$WORK/erase.$tag" 2>&1; echo "exit $?" >> "$WORK/erase.$tag"
+  "$D" --db "$db" --format csv customer erase "$E1" --reason "again" >> "$WORK/erase.$tag" 2>&1; echo "exit $?" >> "$WORK/erase.$tag"
+  for fmt in csv json; do
+    "$D" --db "$db" --format $fmt customer show "$E1" >> "$WORK/erase_after.$tag" 2>&1
+    "$D" --db "$db" --format $fmt rfm >> "$WORK/erase_after.$tag" 2>&1
+    "$D" --db "$db" --format $fmt kpi >> "$WORK/erase_after.$tag" 2>&1
+  done
+  "$D" --db "$db" --format csv export customers --reason e2e >> "$WORK/erase_after.$tag" 2>&1
+  "$D" --db "$db" --format csv export feedback --reason e2e >> "$WORK/erase_after.$tag" 2>&1
+  "$D" --db "$db" --format csv rfm > "$WORK/erase_rfm_after.$tag"
+  # the erasure's time and the purge's name are the store's own
+  sed -i -e 's/,[0-9-]*T[0-9:]*Z,/,WHEN,/' -e 's/^customer_id,erased,erased_at,texts,\(wal_truncated\|vacuumed\)$/customer_id,erased,erased_at,texts,PURGED/' "$WORK/erase.$tag"
+done
+grep -q '^customer_id,erased,erased_at,texts,PURGED$' "$WORK/erase.pg" && grep -q "^$E1,yes,WHEN,[1-9][0-9]*,yes$" "$WORK/erase.pg" &&
+  grep -q "^$E1,no,WHEN,0,yes$" "$WORK/erase.pg" && ! grep -q 'exit [1-9]' "$WORK/erase.pg" &&
+  pass "customer erase on PostgreSQL: erased, texts emptied, vacuumed; again: nothing written" ||
+  fail "customer erase on PostgreSQL" "$(cat "$WORK/erase.pg")"
+expect_same "the same erasure answers on both stores (time and purge name aside)" "$WORK/erase.sqlite" "$WORK/erase.pg"
+expect_same "after the erasure: the same card, rfm, kpi and exports on both stores" "$WORK/erase_after.sqlite" "$WORK/erase_after.pg"
+expect_same "the erasure keeps every aggregate (rfm before and after, PostgreSQL)" "$WORK/erase_rfm_before.pg" "$WORK/erase_rfm_after.pg"
+"$D" --db "$PE" customer erase "$E1" --reason x 2>&1 | grep -q 'vacuumed' &&
+  pass "the table answer names the purge: vacuumed" || fail "the table answer names the purge: vacuumed"
+
+# table_hits DB WORDS...: how many of the erasure's tables' files hold one of WORDS, after a
+# checkpoint has written every page to them
+table_hits() {
+  db=$1; shift
+  pg_psql "CHECKPOINT" "$db" > /dev/null
+  hits=0
+  for t in customers feedback interactions partner_activities tickets ticket_events order_returns followup_tasks; do
+    f="$PG_DIR/data/$(pg_psql "SELECT pg_relation_filepath('$t')" "$db")"
+    for word in "$@"; do
+      n=$(pg_as cat "$f"* | grep -caF -e "$word")
+      hits=$((hits + n))
+    done
+  done
+  echo "$hits"
+}
+hits=$(table_hits privacy "$NAME1" "$PHONE1")
+[ "$hits" = 0 ] && pass "after an erasure on PostgreSQL the table files hold neither the name nor the phone" ||
+  fail "after an erasure the table files still hold the name or the phone ($hits hits)"
+# A user that may write but does not own the tables: VACUUM skips them, the answer says so,
+# and the old row versions (the name, the phone) are still in the files.
+pg_psql "DROP ROLE IF EXISTS clerk; CREATE ROLE clerk LOGIN PASSWORD 'clerk pw'; GRANT ALL ON ALL TABLES IN SCHEMA public TO clerk; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO clerk" privacy > /dev/null
+PC="postgresql://clerk:clerk%20pw@127.0.0.1:$PG_PORT/privacy"
+"$D" --db "$PC" --format csv customer erase "$E2" --reason "not the owner" > "$WORK/clerk.out" 2>&1
+hits=$(table_hits privacy "$NAME2" "$PHONE2")
+grep -q "^$E2,yes,.*,no$" "$WORK/clerk.out" && grep -q 'does not own its tables' "$WORK/clerk.out" &&
+  [ "$hits" -gt 0 ] &&
+  pass "without the VACUUM (a user that does not own the tables) the files keep the name or phone ($hits hits), and the answer says vacuumed: no" ||
+  fail "an erasure by a user that does not own the tables" "$hits hits; $(cat "$WORK/clerk.out")"
+"$D" --db "$PE" -q customer erase "$E2" --reason "the owner retries" > /dev/null 2>&1
+hits=$(table_hits privacy "$NAME2" "$PHONE2")
+[ "$hits" = 0 ] && pass "the owner's retry vacuums them away" || fail "the owner's retry: $hits hits"
+# The planner's statistics hold no value of a column an erasure empties (schema 26: their
+# statistics target is 0): ANALYZE gathers the other columns' values, none of theirs.
+pg_psql "ANALYZE" privacy > /dev/null
+personal=$(pg_psql "SELECT count(*) FROM pg_stats WHERE schemaname = 'public' AND ((tablename = 'customers' AND attname IN ('name', 'phone', 'email', 'birth_year')) OR (tablename = 'feedback' AND attname = 'text') OR (tablename IN ('interactions', 'partner_activities', 'followup_tasks') AND attname = 'note') OR (tablename = 'tickets' AND attname = 'subject') OR (tablename = 'ticket_events' AND attname = 'detail') OR (tablename = 'order_returns' AND attname = 'reason') OR tablename IN ('ticket_search', 'ticket_event_search'))" privacy)
+others=$(pg_psql "SELECT count(*) FROM pg_stats WHERE schemaname = 'public' AND tablename = 'customers' AND attname IN ('region', 'gender')" privacy)
+[ "$personal" = 0 ] && [ "$others" = 2 ] &&
+  pass "ANALYZE keeps no statistics of the personal columns (and keeps the others')" ||
+  fail "planner statistics of personal columns" "$personal personal, $others others"
+
+# Races on PostgreSQL (each checked to fail with the customer's lock removed).
+# Six erasures of one customer at once: one erases, five find it erased, none fails.
+for i in 1 2 3 4 5 6; do
+  ( "$D" --db "$PE" --format csv customer erase "$E3" --reason "race $i" > "$WORK/erase_race.$i.out" 2>&1
+    echo $? > "$WORK/erase_race.$i.rc" ) &
+done
+wait
+won=$(grep -l "^$E3,yes," "$WORK"/erase_race.*.out | wc -l)
+again=$(grep -l "^$E3,no," "$WORK"/erase_race.*.out | wc -l)
+failed=$(cat "$WORK"/erase_race.*.rc | grep -vc '^0$')
+rows=$(pg_psql "SELECT count(*) FROM customer_erasures WHERE customer_id = '$E3'" privacy)
+audits=$(pg_psql "SELECT count(*) FROM auth_audit WHERE action = 'customer.erase' AND customers LIKE '%$E3%'" privacy)
+[ "$won" = 1 ] && [ "$again" = 5 ] && [ "$failed" = 0 ] && [ "$rows" = 1 ] && [ "$audits" = 1 ] &&
+  pass "6 erasures of one customer at once on PostgreSQL: 1 erases, 5 find it erased, 1 record, 1 audit entry" ||
+  fail "6 erasures at once: $won erased, $again again, $failed failed, $rows records, $audits audited" "$(cat "$WORK"/erase_race.*.out)"
+
+# An erasure among 20 API writers (orders, name and phone rewrites) through the server.
+echo 'admin password 1' | "$D" --db "$PE" -q user add ann --role admin > /dev/null 2>&1
+"$D" --db "$PE" token create --user ann --label race > "$WORK/privacy.token"
+R=$4
+RNAME=$(pg_psql "SELECT name FROM customers WHERE customer_id = '$R'" privacy)
+if DANGOL_DB="$PE" start_server --no-web --threads 4; then
+  trap 'kill "$SERVER_PID" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+  python3 "$ROOT/tests/e2e/helpers/consent_race.py" erase "$URL" "$R" 21 "$(cat "$WORK/privacy.token")" "경합이름" > "$WORK/race.json" 2>&1
+  python3 -c "import json,sys; j=json.load(open(sys.argv[1])); s=j['statuses']; sys.exit(0 if s.get('erase 201') == 1 and s.get('order 201') == 10 and j['lost'] == 0 and j['name'] is None and j['phone'] is None and set(s) <= {'erase 201', 'order 201', 'patch 200', 'patch 409'} else 1)" "$WORK/race.json" 2>/dev/null &&
+    pass "an erasure among 20 API writers on PostgreSQL: every order kept, every name write before it erased or after it refused" ||
+    fail "an erasure among 20 API writers on PostgreSQL" "$(cat "$WORK/race.json")"
+  api_erase=$(curl -s -H "Authorization: Bearer $(cat "$WORK/privacy.token")" -H "Content-Type: application/json" --data-binary '{"reason": "again"}' "$URL/api/customers/$R/erase")
+  case $api_erase in *'"vacuumed":true'*) pass "the API's erasure answer says vacuumed" ;; *) fail "the API's erasure answer says vacuumed" "$api_erase" ;; esac
+  stop_server
+  trap 'pg_stop; rm -rf "$WORK"' EXIT
+fi
+hits=$(table_hits privacy "경합이름" "010-7777-" "$RNAME")
+[ "$hits" = 0 ] && pass "no raced name, phone or the old name in the table files" ||
+  fail "raced names or phones in the table files ($hits hits)"
+
+# The retention job: the same customers erased on both stores; three jobs and an erasure at
+# once on PostgreSQL erase each inactive customer once, and nothing fails.
+# the race's orders, acknowledged on PostgreSQL, written to SQLite too: the stores stay alike
+"$D" --db "$PE" --format csv export orders --reason e2e | grep -E '^(order_id|RACE-)' > "$WORK/race_orders.csv"
+"$D" --db "$SE" -q import orders "$WORK/race_orders.csv" > /dev/null || fail "the race's orders imported into SQLite"
+for c in "$E2" "$E3" "$R"; do "$D" --db "$SE" -q customer erase "$c" --reason "as on PostgreSQL" > /dev/null; done
+"$D" --db "$SE" --format csv customer retain --as-of 2026-12-01 --inactive-days 680 > "$WORK/retain.sqlite" 2>&1
+FIRST=$(sed -n 2p "$WORK/retain.sqlite" | cut -d, -f1)
+for i in 1 2 3; do
+  ( "$D" --db "$PE" -q customer retain --as-of 2026-12-01 --inactive-days 680 > /dev/null 2> "$WORK/retain_race.$i.err"
+    echo $? > "$WORK/retain_race.$i.rc" ) &
+done
+( "$D" --db "$PE" -q customer erase "$FIRST" --reason "asked meanwhile" > /dev/null 2> "$WORK/retain_race.4.err"
+  echo $? > "$WORK/retain_race.4.rc" ) &
+wait
+failed=$(cat "$WORK"/retain_race.*.rc | grep -vc '^0$')
+for db in "$SE" "$PE"; do
+  tag=$([ "$db" = "$SE" ] && echo sqlite || echo pg)
+  "$D" --db "$db" --format csv export customers --reason e2e > "$WORK/retained.$tag"
+done
+pg_psql "SELECT customer_id FROM customer_erasures ORDER BY customer_id COLLATE \"C\"" privacy > "$WORK/erased.pg"
+sqlite3 "$SE" "SELECT customer_id FROM customer_erasures ORDER BY customer_id" > "$WORK/erased.sqlite"
+listed=$(($(wc -l < "$WORK/retain.sqlite") - 1))
+[ "$failed" = 0 ] && [ "$listed" -gt 10 ] && [ "$(sort -u "$WORK/erased.pg" | wc -l)" = "$(wc -l < "$WORK/erased.pg")" ] &&
+  pass "3 retention jobs and an erasure at once on PostgreSQL: none fails, $listed inactive customers erased once each" ||
+  fail "3 retention jobs and an erasure at once: $failed failed" "$(cat "$WORK"/retain_race.*.err)"
+expect_same "the retention job erases the same customers on both stores" "$WORK/erased.sqlite" "$WORK/erased.pg"
+expect_same "and leaves the same customer records" "$WORK/retained.sqlite" "$WORK/retained.pg"
+hits=$(table_hits privacy $(grep "^$FIRST," "$WORK/csv/customers.csv" | cut -d, -f3) $(grep "^$(sed -n 3p "$WORK/retain.sqlite" | cut -d, -f1)," "$WORK/csv/customers.csv" | cut -d, -f3))
+[ "$hits" = 0 ] && pass "after the retention job the table files hold none of the erased phones" ||
+  fail "after the retention job the table files still hold erased phones ($hits hits)"
+
+# ---- Subject access on PostgreSQL: the same document as SQLite's (its time cut), with the
+# points ledger, consent history, a ticket and its events among the customer's tables.
+SJ=$(pg_psql "SELECT customer_id FROM customers WHERE customer_id NOT IN (SELECT customer_id FROM customer_erasures) AND EXISTS (SELECT 1 FROM feedback f WHERE f.customer_id = customers.customer_id) ORDER BY customer_id COLLATE \"C\" LIMIT 1" privacy)
+for db in "$SE" "$PE"; do
+  tag=$([ "$db" = "$SE" ] && echo sqlite || echo pg)
+  {
+    "$D" --db "$db" -q points earn --customer "$SJ" --points 500 --source manual
+    "$D" --db "$db" -q points adjust --customer "$SJ" --points -20 --reason "e2e"
+    "$D" --db "$db" -q consent grant "$SJ" --purpose marketing_sms --source web
+    "$D" --db "$db" -q ticket open --customer "$SJ" --kind complaint --subject "배송 지연" --at 2025-01-02T10:00
+    "$D" --db "$db" -q ticket comment 1 --note "전화 드림" --at 2025-01-02T11:00
+  } > /dev/null 2>&1
+  for c in "$SJ" "$E1"; do
+    "$D" --db "$db" customer export-subject "$c" > "$WORK/subject.$tag.raw" 2>&1; echo "exit $?" >> "$WORK/subject.$tag.raw"
+    sed -E 's/"(generated_at|recorded_at|created_at|updated_at|erased_at)": "[^"]*"/"\1": "T"/g' "$WORK/subject.$tag.raw" >> "$WORK/subject.$tag"
+  done
+done
+grep -q '"points_movements": \[$' "$WORK/subject.pg" && grep -q '"consent_events": \[$' "$WORK/subject.pg" &&
+  grep -q '"ticket_events": \[$' "$WORK/subject.pg" && grep -q '"customer_erasures": \[$' "$WORK/subject.pg" &&
+  grep -q '^exit 0$' "$WORK/subject.pg" && ! grep -q 'exit [1-9]' "$WORK/subject.pg" &&
+  pass "customer export-subject on PostgreSQL: the profile, orders, ledger, consent, tickets, erasure" ||
+  fail "customer export-subject on PostgreSQL" "$(head -c 2000 "$WORK/subject.pg")"
+expect_same "the same subject documents on both stores (their times cut)" "$WORK/subject.sqlite" "$WORK/subject.pg"
+
+# ---- Economics on PostgreSQL: the four views (csv, json) the same as SQLite's, with the marketing
+# spend, unit costs, tier discounts (tiers evaluated), coupons, points burns and tickets.
+for db in "$SE" "$PE"; do
+  tag=$([ "$db" = "$SE" ] && echo sqlite || echo pg)
+  "$D" --db "$db" -q import marketing_spend "$WORK/csv/marketing_spend.csv" > /dev/null 2>&1 || fail "import spend into $tag"
+  "$D" --db "$db" -q tier evaluate --as-of 2025-06-30 --rules "$ROOT/config/tiers.conf" > /dev/null 2>&1 || fail "tier evaluate on $tag"
+  "$D" --db "$db" -q points burn --customer "$SJ" --points 100 > /dev/null 2>&1 || fail "points burn on $tag"
+  for fmt in csv json; do
+    for view in cac clv-cac profit retention; do
+      "$D" --db "$db" --format $fmt economics $view --config "$ROOT/config/economics.conf" >> "$WORK/econ.$tag" 2>&1
+      echo "exit $?" >> "$WORK/econ.$tag"
+    done
+    "$D" --db "$db" --format $fmt economics profit --as-of 2025-03-31 --top 5 >> "$WORK/econ.$tag" 2>&1
+    "$D" --db "$db" --format $fmt economics cac --as-of 2024-12-31 >> "$WORK/econ.$tag" 2>&1
+  done
+done
+! grep -q 'exit [1-9]' "$WORK/econ.pg" && grep -q '^acquisition_channel,month,marketing_spend' "$WORK/econ.pg" &&
+  pass "economics cac, clv-cac, profit, retention on PostgreSQL" ||
+  fail "economics on PostgreSQL" "$(grep -v '^[A-Za-z0-9_,.-]*$' "$WORK/econ.pg" | head -5)"
+expect_same "the same economics views on both stores (csv, json)" "$WORK/econ.sqlite" "$WORK/econ.pg"
+# and the routes, which call the same functions (the PostgreSQL store has a user: its token)
+for db in "$SE" "$PE"; do
+  tag=$([ "$db" = "$SE" ] && echo sqlite || echo pg)
+  auth=$([ "$db" = "$PE" ] && echo "Authorization: Bearer $(cat "$WORK/privacy.token")" || echo "X-None: 1")
+  DANGOL_DB="$db" start_server --no-web --economics-config "$ROOT/config/economics.conf" || continue
+  trap 'kill "$SERVER_PID" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+  for path in "/api/economics/cac?as_of=2025-06-30" "/api/economics/clv-cac" "/api/economics/profit?top=3" \
+              "/api/economics/retention"; do
+    printf '%s ' "$path" >> "$WORK/econ_api.$tag"
+    curl -s -H "$auth" -w ' %{http_code}\n' "$URL$path" >> "$WORK/econ_api.$tag"
+  done
+  stop_server
+  trap 'pg_stop; rm -rf "$WORK"' EXIT
+done
+[ "$(grep -c ' 200$' "$WORK/econ_api.pg")" = 4 ] && grep -q '"tier_discounts"' "$WORK/econ_api.pg" &&
+  pass "the economics routes on PostgreSQL answer 200" || fail "the economics routes on PostgreSQL" "$(cut -c1-300 "$WORK/econ_api.pg")"
+expect_same "the same economics routes' answers on both stores" "$WORK/econ_api.sqlite" "$WORK/econ_api.pg"
+[ "$(grep -c 'tier_discounts' "$WORK/econ.pg")" -gt 0 ] && ! grep -q '"tier_discounts": 0,' "$WORK/econ.pg" &&
+  pass "with tier discounts (tiers evaluated, jsonb lookup)" || fail "with tier discounts" "$(grep tier_discounts "$WORK/econ.pg" | head -3)"
+
+# stats --snapshot on PostgreSQL (the snapshot is kept there too: test_postgres_snapshot.sh): after
+# a report, each format lists the orders snapshot as current, exit 0.
+"$D" --db "$PE" -q rfm > /dev/null 2>&1
+for fmt in table csv json; do
+  "$D" --db "$PE" --format $fmt stats --snapshot > "$WORK/snap.$fmt" 2>&1 || fail "stats --snapshot ($fmt) on PostgreSQL exits 0" "$(cat "$WORK/snap.$fmt")"
+done
+grep -q '^orders,current,' "$WORK/snap.csv" && grep -q 'frame snapshots (store generation' "$WORK/snap.table" &&
+  grep -q '"current"' "$WORK/snap.json" &&
+  pass "stats --snapshot on PostgreSQL: the orders snapshot current, in each format" ||
+  fail "stats --snapshot on PostgreSQL" "$(cat "$WORK"/snap.*)"

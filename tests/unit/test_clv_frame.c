@@ -128,7 +128,7 @@ Test(clv_frame, discrete_summary_counts_whole_periods)
     const uint32_t cust[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 3, 4, 4, 4};
     const int32_t day[] = {10, 12, 17, 20, 40, 100, 101, 105, 110, 200, 100, 95, 99, 101, 3, 4, 93};
     const double value[] = {1, 5, 10, 20, 30, 60, 1, 1, 1, 1, 7, 7, 7, 7, 2, 2, 2};
-    dg_clv_transactions tx = {17, 5, cust, day, value, NULL, 0, NULL};
+    dg_clv_transactions tx = {17, 5, cust, day, value, NULL, 0, NULL, NULL};
     dg_clv_period per = {100, 114, 7.0, 1};
     dg_clv_summary *s = NULL;
     dg_error err = {0};

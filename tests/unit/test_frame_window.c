@@ -4,14 +4,17 @@
  * analysis that accepts a window answers, on the window of the last day's frame as of a random
  * day, exactly what it answers on that frame cut to the day (dg_frame_cut_copy, itself checked
  * against a rebuild in test_snapshot_as_of.c): the rfm, stage, kpi, cohort, loyalty and CLV
- * (BG/NBD + Gamma-Gamma fit) reports in every view, compared as CSV text. The window leaves its frame untouched and reads its
- * arrays. */
+ * (BG/NBD + Gamma-Gamma fit) reports in every view, cube queries, staff and sites, consultation
+ * types and look-alikes, compared as CSV text. The window leaves its frame untouched and reads
+ * its arrays. */
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dangol/clv.h"
+#include "dangol/cube.h"
 #include "dangol/frame.h"
 #include "dangol/report.h"
 #include "dangol/rng.h"
@@ -42,6 +45,9 @@ static dg_frame *random_frame(uint64_t seed, size_t n_customers)
     static const char *const categories[] = { "skin", "hair" };
     static const char *const kinds[] = { "complaint", "compliment", "question" };
     static const char *const activities[] = { "panel", "co_design", "beta_test" };
+    static const char *const staff[] = { "S1", "S2", "S3" };
+    static const char *const sites[] = { "Gangnam", "Mapo" };
+    static const char *const types[] = { "T1", "T2" };
     dg_rng rng;
     dg_rng_seed(&rng, seed);
     dg_frame_builder *b = NULL;
@@ -59,6 +65,7 @@ static dg_frame *random_frame(uint64_t seed, size_t n_customers)
             .customer_id = id, .birth_year = 1950 + (int32_t)dg_rng_below(&rng, 60),
             .has_acquired_day = acquired != 0, .acquired_day = random_day(&rng),
             .region = pick(&rng, regions, 3), .acquisition_channel = pick(&rng, channels, 3),
+            .customer_type = pick(&rng, types, 2),
         };
         cr_assert_eq(dg_frame_add_customer(b, &in, &err), 0, "%s", err.message);
     }
@@ -74,6 +81,7 @@ static dg_frame *random_frame(uint64_t seed, size_t n_customers)
                               (int64_t)dg_rng_below(&rng, 86400),
                 .amount_minor = 1000 + (int64_t)dg_rng_below(&rng, 90000),
                 .units = (int32_t)dg_rng_below(&rng, 4), .channel = pick(&rng, channels, 3),
+                .site = pick(&rng, sites, 2), .staff_id = pick(&rng, staff, 3),
             };
             cr_assert_eq(dg_frame_add_order(b, &o, &err), 0, "%s", err.message);
             for (int32_t l = 0, n_lines = (int32_t)dg_rng_below(&rng, 3); l < n_lines; l++) {
@@ -136,6 +144,54 @@ static char *report_text(int rc, dg_report *report)
     return text;
 }
 
+/* The report's text (report_text) after a label, printf-style, into out. */
+static void put(FILE *out, int rc, dg_report *report, const char *label, ...)
+{
+    char *t = report_text(rc, report);
+    va_list ap;
+    va_start(ap, label);
+    vfprintf(out, label, ap);
+    va_end(ap);
+    fputs(t, out);
+    free(t);
+}
+
+/* The reports the server once answered from a cut copy: cube queries (order, customer, day and
+ * product dimensions, the ladder's), staff and sites, consultation types and look-alikes. */
+static void copy_route_reports(FILE *out, const dg_frame *f)
+{
+    dg_report report = { 0 };
+    static const char *const cubes[][9] = {
+        { "rows", "month", "cols", "channel", NULL },
+        { "rows", "region", "cols", "segment", "where", "stage!=prospect", NULL },
+        { "rows", "age", "cols", "activity", "measures", "customers,orders,revenue", NULL },
+        { "rows", "category", "cols", "year", "rollup", "1", "measures", "units,share", NULL },
+        { "rows", "week", "where", "channel=web", NULL },
+        { "rows", "product", "cols", "site", NULL },
+    };
+    dg_cube *cube = NULL;
+    int rc = dg_cube_from_frame(&cube, f, NULL, NULL, &err);
+    for (size_t q = 0; q < sizeof cubes / sizeof cubes[0]; q++) {
+        put(out, rc ? rc : dg_report_cube(&report, cube, cubes[q], &err), &report, "cube %zu\n",
+            q);
+    }
+    dg_cube_free(cube);
+    for (int by = DG_STAFF_BY_STAFF; by <= DG_STAFF_BY_SITE; by++) {
+        dg_staff_options o = { .by = (dg_staff_by)by };
+        put(out, dg_report_staff(&report, f, &o, &err), &report, "staff %d\n", by);
+    }
+    for (int suggestions = 0; suggestions < 2; suggestions++) {
+        dg_report_types_options o = { .suggestions = suggestions };
+        put(out, dg_report_types(&report, f, &o, &err), &report, "types %d\n", suggestions);
+    }
+    for (int v = DG_LOOKALIKE_VIEW_REPORT; v <= DG_LOOKALIKE_VIEW_SCORES; v++) {
+        dg_report_lookalike_options o;
+        dg_report_lookalike_options_init(&o);
+        put(out, dg_report_lookalike(&report, f, (dg_lookalike_view)v, &o, &err), &report,
+            "lookalike %d\n", v);
+    }
+}
+
 /* Every report that accepts a window, one after the other, as text (caller frees). */
 static char *all_reports(const dg_frame *f)
 {
@@ -147,39 +203,30 @@ static char *all_reports(const dg_frame *f)
     for (int v = DG_RFM_VIEW_SEGMENTS; v <= DG_RFM_VIEW_CUSTOMERS; v++)
         for (int mean = 0; mean < 2; mean++) {
             dg_report_rfm_options o = { .view = (dg_rfm_view)v, .monetary_mean = mean };
-            char *t = report_text(dg_report_rfm(&report, f, &o, &err), &report);
-            fprintf(out, "rfm %d %d\n%s", v, mean, t);
-            free(t);
+            put(out, dg_report_rfm(&report, f, &o, &err), &report, "rfm %d %d\n", v, mean);
         }
     for (int v = DG_STAGE_VIEW_COUNTS; v <= DG_STAGE_VIEW_CUSTOMERS; v++) {
         int32_t days[] = { DG_DAY_NONE, f->as_of - 40 };
         for (size_t d = 0; d < 2; d++) {
             dg_report_stage_options o = { .view = (dg_stage_view)v, .at = days[d],
                                           .from = DG_DAY_NONE };
-            char *t = report_text(dg_report_stage(&report, f, &o, &err), &report);
-            fprintf(out, "stage %d %zu\n%s", v, d, t);
-            free(t);
+            put(out, dg_report_stage(&report, f, &o, &err), &report, "stage %d %zu\n", v, d);
         }
     }
     for (int months = 1; months <= 13; months += 12) {
-        char *t = report_text(dg_report_kpi(&report, f, months, &err), &report);
-        fprintf(out, "kpi %d\n%s", months, t);
-        free(t);
+        put(out, dg_report_kpi(&report, f, months, &err), &report, "kpi %d\n", months);
     }
     static const char *const bys[] = { "month", "channel", "category" };
     static const char *const measures[] = { "retention", "revenue_per_customer", "revenue" };
     for (size_t by = 0; by < 3; by++)
         for (size_t m = 0; m < 3; m++) {
             const char *params[] = { "by", bys[by], "measure", measures[m], NULL };
-            char *t = report_text(dg_report_cohort(&report, f, params, &err), &report);
-            fprintf(out, "cohort %s %s\n%s", bys[by], measures[m], t);
-            free(t);
+            put(out, dg_report_cohort(&report, f, params, &err), &report, "cohort %s %s\n",
+                bys[by], measures[m]);
         }
     for (int v = DG_LOYALTY_VIEW_SUMMARY; v <= DG_LOYALTY_VIEW_STAGES; v++) {
         dg_report_loyalty_options o = { .view = (dg_loyalty_view)v };
-        char *t = report_text(dg_report_loyalty(&report, f, &o, &err), &report);
-        fprintf(out, "loyalty %d\n%s", v, t);
-        free(t);
+        put(out, dg_report_loyalty(&report, f, &o, &err), &report, "loyalty %d\n", v);
     }
     dg_clv_options clv;
     dg_report_card_clv_options(&clv);   /* the server's /api/clv fit */
@@ -188,12 +235,11 @@ static char *all_reports(const dg_frame *f)
     dg_clv_report *fit = NULL;
     int rc = dg_clv_frame_run(&fit, f, &period, &clv, &err);
     for (int v = DG_CLV_VIEW_TOP; v <= DG_CLV_VIEW_P_ALIVE; v++) {
-        char *t = report_text(rc ? rc : dg_report_clv(&report, f, fit, (dg_clv_view)v, 10, &err),
-                              &report);
-        fprintf(out, "clv %d\n%s", v, t);
-        free(t);
+        put(out, rc ? rc : dg_report_clv(&report, f, fit, (dg_clv_view)v, 10, &err), &report,
+            "clv %d\n", v);
     }
     dg_clv_report_free(fit);
+    copy_route_reports(out, f);
     fclose(out);
     return text;
 }

@@ -4,7 +4,9 @@
  * of the last day's frame in memory (the server's ?as_of) without changing it, are byte for byte
  * the frame rebuilt from the rows as of that day, so every report over it (rfm, stage, loyalty,
  * cohort, cube, CLV) answers the same; it comes from the snapshot, not the rows (rows deleted behind the snapshot's
- * back do not change it), and a day after the store's last day is still rebuilt. */
+ * back do not change it), and a day after the store's last day is still rebuilt. The reports
+ * that also read the store answer on a window of the frame (dg_frame_window, the server's
+ * ?as_of) what they answer on the frame cut to the day. */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -12,8 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dangol/card.h"
+#include "dangol/churn.h"
 #include "dangol/demo.h"
 #include "dangol/frame.h"
+#include "dangol/report.h"
 #include "dangol/store.h"
 #include "frame/snapshot.h"
 #include "support.h"
@@ -173,4 +178,124 @@ Test(snapshot_as_of, a_day_after_the_last_is_rebuilt)
     cr_assert_null(copy);
     cr_assert(strstr(e.message, "later day") != NULL, "%s", e.message);
     test_frame_bytes_drop(f);
+}
+
+/* The report's tables as CSV text, or the error when it failed, appended to out. */
+static void put_report(FILE *out, const char *name, int rc, dg_report *report, dg_error *e)
+{
+    fprintf(out, "%s: %d %s\n", name, rc, rc ? e->message : "");
+    for (size_t i = 0; rc == 0 && i < report->n_tables; i++)
+        cr_assert_eq(dg_table_write(report->tables[i], out, DG_FORMAT_CSV), 0);
+    dg_report_clear(report);
+    dg_error_clear(e);
+}
+
+/* Every report of a store and a frame that the server answers for ?as_of, as text (caller
+ * frees): segments, economics, tiers, value, a campaign's results, churn scores, the staff
+ * chain, a churn model trained as of the day and the customer card of a few customers. */
+static char *store_reports(const dg_frame *f, const char *const *card_ids)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    cr_assert(out);
+    dg_report r = { 0 };
+    dg_error e;
+    dg_error_clear(&e);
+    for (int v = DG_SEGMENT_VIEW_PROFILES; v <= DG_SEGMENT_VIEW_CROSSTAB; v++)
+        put_report(out, "segment", dg_report_segment(&r, store, f, (dg_segment_view)v, NULL, &e),
+                   &r, &e);
+    for (int v = DG_ECONOMICS_VIEW_CAC; v <= DG_ECONOMICS_VIEW_RETENTION; v++) {
+        dg_report_economics_options o = { .view = (dg_economics_view)v };
+        put_report(out, "economics", dg_report_economics(&r, store, f, NULL, &o, &e), &r, &e);
+    }
+    for (int by = DG_TIER_BY_STAGE; by <= DG_TIER_BY_SEGMENT; by++)
+        put_report(out, "tiers", dg_report_tier_crosstab(&r, store, f, (dg_tier_crosstab_by)by,
+                                                         &e), &r, &e);
+    for (int by = DG_REPORT_VALUE_ALL; by <= DG_REPORT_VALUE_TYPE; by++) {
+        dg_report_value_options o = { .view = DG_REPORT_VALUE_GRID, .outcome = "repurchase",
+                                      .by = (dg_report_value_by)by, .as_of = f->as_of };
+        put_report(out, "value", dg_report_value(&r, store, f, &o, &e), &r, &e);
+    }
+    put_report(out, "campaign", dg_report_campaign_results(&r, store, f, "DEMO-WINBACK", NULL,
+                                                           &e), &r, &e);
+    put_report(out, "churn", dg_report_churn_score(&r, store, f, 0, DG_DAY_NONE, 0, &e), &r, &e);
+    put_report(out, "churn", dg_report_churn_distribution(&r, store, f, 0, DG_DAY_NONE, &e), &r,
+               &e);
+    put_report(out, "staff chain", dg_report_staff_chain(&r, f, store, 0, 0, &e), &r, &e);
+    dg_churn_options co;   /* a churn model trained as of the day (POST /api/churn/train) */
+    dg_churn_options_init(&co);
+    dg_churn_model *m = NULL;
+    char *json[3] = { NULL };
+    int rc = dg_churn_train(&m, f, &co, &e);
+    if (rc == 0)
+        rc = dg_churn_model_json(m, &json[0], &json[1], &json[2], &e);
+    fprintf(out, "churn train: %d %s\n", rc, rc ? e.message : "");
+    for (int i = 0; i < 3; i++)
+        fprintf(out, "%s\n", json[i] ? json[i] : "");
+    for (int i = 0; i < 3; i++)
+        free(json[i]);
+    dg_churn_model_free(m);
+    dg_error_clear(&e);
+    for (const char *const *id = card_ids; *id; id++) {
+        dg_card card = { 0 };
+        dg_report_card_options o = { .run_segments = true };
+        rc = dg_report_card(&card, store, f, *id, &o, &e);
+        fprintf(out, "card %s: %d %s\n", *id, rc, rc ? e.message : "");
+        for (size_t i = 0; rc == 0 && i < card.n_sections; i++)
+            cr_assert_eq(dg_table_write(card.sections[i], out, DG_FORMAT_CSV), 0);
+        dg_card_clear(&card);
+        dg_error_clear(&e);
+    }
+    fclose(out);
+    return text;
+}
+
+/* On a demo store with campaigns, tiers and points and a trained churn model, the reports of
+ * the server's other ?as_of routes answer on a window of the last day's frame what they answer
+ * on the frame cut to the day. */
+Test(snapshot_as_of, store_reports_of_a_window_equal_the_cut, .timeout = 240)
+{
+    demo_store(25, true);
+    dg_demo_campaign_truth truth[DG_DEMO_CAMPAIGNS];
+    dg_demo_loyalty_counts counts;
+    cr_assert_eq(dg_demo_campaigns(truth, store, 25, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_demo_loyalty(store, 25, &counts, &err), 0, "%s", err.message);
+    serialized held = from_store(DG_DAY_NONE, true);
+    const dg_frame *whole = held.frame;
+    dg_churn_options co;
+    dg_churn_options_init(&co);
+    dg_report r = { 0 };
+    dg_churn_saved saved;
+    cr_assert_eq(dg_report_churn_train(&r, &saved, store, whole, &co, "test", NULL, NULL, &err),
+                 0, "%s", err.message);
+    dg_report_clear(&r);
+    int32_t first = whole->first_order_day, last = whole->as_of;
+    int32_t days[] = { first - 30, first + (last - first) / 3, first + (last - first) * 2 / 3,
+                       last - 1, last };
+    for (size_t d = 0; d < sizeof days / sizeof days[0]; d++) {
+        dg_frame *cut = NULL, *window = NULL;
+        cr_assert_eq(dg_frame_cut_copy(&cut, whole, days[d], &err), 0, "%s", err.message);
+        cr_assert_eq(dg_frame_window(&window, whole, days[d], &err), 0, "%s", err.message);
+        /* the first, a middle and the last customer of the cut, and one first seen later */
+        const char *ids[5] = { NULL };
+        size_t n = 0;
+        if (cut->n_customers) {
+            ids[n++] = cut->customer_id[0];
+            ids[n++] = cut->customer_id[cut->n_customers / 2];
+            ids[n++] = cut->customer_id[cut->n_customers - 1];
+        }
+        for (size_t c = whole->n_customers; c-- > 0;)
+            if (dg_frame_customer_index(window, whole->customer_id[c]) < 0) {
+                ids[n++] = whole->customer_id[c];
+                break;
+            }
+        char *want = store_reports(cut, ids), *got = store_reports(window, ids);
+        cr_assert_str_eq(got, want, "day %d", (int)days[d]);
+        free(want);
+        free(got);
+        dg_frame_free(window);
+        dg_frame_free(cut);
+    }
+    drop(held);
 }

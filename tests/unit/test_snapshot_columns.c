@@ -14,23 +14,26 @@
 #include "frame/column_codec.h"
 #include "frame/snapshot.h"
 #include "support.h"
-#include "../helpers/codec_bytes.h"
 
-/* Encodes n values of size bytes, checks they decode back, returns the encoded length. */
+/* Encodes n values of size bytes, checks they decode back into zeros (blocks of zeros are not
+ * written) on one thread and in parts on three (a long column), and that one byte less or more
+ * is refused; returns the encoded length. */
 static size_t round_trip(const void *values, size_t n, size_t size)
 {
     size_t len = dg__codec_encode(values, n, size, NULL);
-    unsigned char *enc = malloc(len);
+    unsigned char *enc = malloc(len + 1);
     void *back = malloc(n * size + 1);
     cr_assert_eq(dg__codec_encode(values, n, size, enc), len);
-    codec_bytes b = { enc, len };
-    cr_assert(dg__codec_decode(back, n, size, codec_bytes_get, &b), "%zu values of %zu bytes", n,
-              size);
-    cr_assert_eq(b.left, 0, "the decoder left %zu bytes", b.left);
-    cr_assert_eq(memcmp(values, back, n * size), 0, "%zu values of %zu bytes differ", n, size);
-    codec_bytes short_by_one = { enc, len - 1 };
-    cr_assert(!dg__codec_decode(back, n, size, codec_bytes_get, &short_by_one),
-              "a cut encoding read");
+    for (int threads = 1; threads <= 3; threads += 2) {
+        memset(back, 0, n * size + 1);
+        cr_assert(dg__codec_decode(back, n, size, enc, len, threads), "%zu values of %zu bytes",
+                  n, size);
+        cr_assert_eq(memcmp(values, back, n * size), 0, "%zu values of %zu bytes differ (%d "
+                     "threads)", n, size, threads);
+    }
+    cr_assert(!dg__codec_decode(back, n, size, enc, len - 1, 3), "a cut encoding read");
+    enc[len] = 0;
+    cr_assert(!dg__codec_decode(back, n, size, enc, len + 1, 3), "a byte after it read");
     free(back);
     free(enc);
     return len;
@@ -38,20 +41,25 @@ static size_t round_trip(const void *values, size_t n, size_t size)
 
 Test(column_codec, every_value_comes_back)
 {
-    static const size_t counts[] = { 0, 1, 2, 1023, 1024, 1025, 5000 };
+    /* 600,000 and 800,000: decoded in two and three parts */
+    static const size_t counts[] = { 0, 1, 2, 1023, 1024, 1025, 5000, 600000, 800000 };
     dg_rng rng;
     dg_rng_seed(&rng, 13);
-    int64_t *v64 = malloc(5000 * sizeof *v64);
-    int32_t *v32 = malloc(5000 * sizeof *v32);
-    int8_t *v8 = malloc(5000);
+    int64_t *v64 = malloc(800000 * sizeof *v64);
+    int32_t *v32 = malloc(800000 * sizeof *v32);
+    int8_t *v8 = malloc(800000);
     for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
         size_t n = counts[c];
-        for (int shape = 0; shape < 4; shape++) {
+        for (int shape = 0; shape < 6; shape++) {
             for (size_t i = 0; i < n; i++) {
                 uint64_t r = dg_rng_next(&rng);
                 int64_t x = shape == 0   ? 7                            /* constant */
                             : shape == 1 ? (int64_t)(i * 3 + r % 3)     /* sorted */
                             : shape == 2 ? (int64_t)(r % 40) - 20       /* small, signed */
+                            /* zeros, then rising, then level: blocks of zero differences */
+                            : shape == 4 ? (int64_t)(i < n / 3 ? 0 : i < n / 2 ? i : n / 2)
+                            /* blocks of zeros between blocks of values */
+                            : shape == 5 ? (int64_t)((i / 1024) % 2 ? 0 : r % 1000)
                                          : (int64_t)r;                  /* anything */
                 if (shape == 3 && i % 7 == 0)
                     x = i % 2 ? INT64_MIN : INT64_MAX;
@@ -89,9 +97,8 @@ Test(column_codec, a_width_over_64_or_an_unknown_mode_is_refused)
 {
     int32_t out[4];
     unsigned char mode[] = { 2, 0, 0 }, width[] = { 0, 0, 65 };
-    codec_bytes a = { mode, sizeof mode }, b = { width, sizeof width };
-    cr_assert(!dg__codec_decode(out, 4, 4, codec_bytes_get, &a));
-    cr_assert(!dg__codec_decode(out, 4, 4, codec_bytes_get, &b));
+    cr_assert(!dg__codec_decode(out, 4, 4, mode, sizeof mode, 1));
+    cr_assert(!dg__codec_decode(out, 4, 4, width, sizeof width, 1));
 }
 
 /* ---- reading some columns only ---- */

@@ -12,8 +12,9 @@
 
 static char path[64];
 
-static void due(void *ctx)
+static void due(void *ctx, int log_pages)
 {
+    cr_assert_geq(log_pages, DG_STORE_CHECKPOINT_PAGES);
     (*(int *)ctx)++;
 }
 
@@ -52,7 +53,11 @@ Test(store_checkpoint, a_long_log_is_left_to_another_connection)
     cr_assert_eq(calls, 0, "a short log asked for a checkpoint");
     write_customers(writer, 100, 100000);
     cr_assert_gt(calls, 0, "a log past %d pages did not ask", DG_STORE_CHECKPOINT_PAGES);
-    cr_assert_eq(dg_store_checkpoint(checkpointer, &err), 0, "%s", err.message);
+    dg_checkpoint_result done;
+    cr_assert_eq(dg_store_checkpoint(checkpointer, &done, &err), 0, "%s", err.message);
+    cr_assert_gt(done.log_pages, DG_STORE_CHECKPOINT_PAGES);
+    cr_assert_eq(done.left_pages, 0, "no write was in progress, yet %d pages were left",
+                 done.left_pages);
     int before = calls;
     write_customers(writer, 200000, 10);   /* starts the copied log again: a short log */
     cr_assert_eq(calls, before, "the log did not start again after the checkpoint");

@@ -163,8 +163,9 @@ static int add_time_dims(dg_cube *cube, dg_error *err)
     if (!has_order)
         return dg_error_set(err, DG_ENOMEM, "out of memory building the time dimensions");
     for (size_t o = 0; o < cube->facts.n_orders; o++)
-        has_order[cube->facts.order_day[o] - cube->first_day] = 1;
-    if (cube->facts.n_orders == 0)
+        if (dg__cube_order_kept(cube, o))
+            has_order[cube->facts.order_day[o] - cube->first_day] = 1;
+    if (cube->n_days == 0)
         has_order[0] = 1;   /* one label, so every level has one */
     for (int level = 0; level < 5; level++) {
         uint32_t *codes = calloc(n_days, sizeof *codes);
@@ -273,14 +274,17 @@ int dg_cube_new(dg_cube **out, const dg_cube_facts *facts, dg_error *err)
     if (f->order_customer ? (rc = count_by_customer(cube, err)) != 0
                           : (rc = copy_customer_start(cube, err)) != 0)
         goto fail;
+    size_t kept = 0;
     for (size_t o = 0; o < f->n_orders; o++) {
         int32_t day = f->order_day[o];
-        if (o == 0 || day < cube->first_day)
+        if (f->has_as_of && day > f->as_of)
+            continue;
+        if (kept == 0 || day < cube->first_day)
             cube->first_day = day;
-        if (o == 0 || day > cube->last_day)
+        if (kept++ == 0 || day > cube->last_day)
             cube->last_day = day;
     }
-    cube->n_days = f->n_orders ? (size_t)((int64_t)cube->last_day - cube->first_day + 1) : 0;
+    cube->n_days = kept ? (size_t)((int64_t)cube->last_day - cube->first_day + 1) : 0;
     if (cube->n_days > 200000) {
         rc = dg_error_set(err, DG_ERANGE, "orders span %zu days; the cube handles up to 200000",
                           cube->n_days);

@@ -178,6 +178,8 @@ int dg_cube_from_frame_of(dg_cube **out, const dg_frame *frame,
         .order_revenue_minor = fr->order_amount_minor,
         .order_units = fr->order_units,
         .minor_digits = fr->minor_digits,
+        .has_as_of = fr->window_of != NULL,   /* a window: its arrays hold later orders */
+        .as_of = fr->as_of,
     };
     if (fr->has_lines) {
         f.n_products = fr->products.n;

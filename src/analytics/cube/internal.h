@@ -26,6 +26,13 @@ struct dg_cube {
     size_t n_dims;
 };
 
+/* Is order o one the cube counts (not dated after the facts' as_of)? Every kept order's day
+ * lies in [first_day, last_day]. */
+static inline bool dg__cube_order_kept(const dg_cube *cube, size_t o)
+{
+    return !cube->facts.has_as_of || cube->facts.order_day[o] <= cube->facts.as_of;
+}
+
 /* dg_cube_add_dim for codes the cube frees (malloc'd; freed also on failure). */
 int dg__cube_add_dim_owned(dg_cube *cube, const char *name, const char *parent, dg_cube_key key,
                            uint32_t *codes, size_t n_labels, const char *const *labels,

@@ -147,9 +147,9 @@ static void *worker_run(void *arg)
                 customer_base[s] += (size_t)ps->customer_codes[j][c] * ps->customer_stride[j];
         }
         for (size_t o = first; o < end; o++) {
-            size_t day = (size_t)(f->order_day[o] - cube->first_day);
-            if (p->day_mask && !p->day_mask[day])
-                continue;
+            size_t day = (size_t)((int64_t)f->order_day[o] - cube->first_day);
+            if (day >= cube->n_days || (p->day_mask && !p->day_mask[day]))
+                continue;   /* dated after the facts' as_of, or a day the query leaves out */
             bool keep = true;
             for (size_t t = 0; t < p->n_order_terms && keep; t++)
                 keep = p->order_terms[t].allowed[p->order_terms[t].codes[o]];

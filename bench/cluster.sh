@@ -1,0 +1,71 @@
+#!/bin/sh
+# SQLite vs single PostgreSQL vs a 3-worker PostgreSQL cluster (BENCHMARKS.md, "PostgreSQL
+# cluster"; docs/postgresql.md "Cluster"): generates N order rows (default 1 M; 10 M as an
+# argument) over C customers (default 100 k) as CSV (bench/gen_orders.c), starts 4 PostgreSQL 15
+# servers of its own on loopback (tests/e2e/pg.sh: a coordinator holding the single store and the
+# cluster's, and 3 workers), and times in one run, on each: the customers and orders import (the
+# cluster's through the coordinator into the partitions: `cluster init` first, on the empty
+# store), a cold `dangol rfm` (frame read from the rows; the SQLite store's snapshot dropped
+# first) and RFM's per-customer aggregate in SQL. Then, for the cluster, the per-node work and the
+# coordinator's share: each worker's own execution time of its partitions' scans and aggregates
+# (EXPLAIN ANALYZE on the worker) against the same statement through the coordinator; from them,
+# what 3 machines would take. Wall seconds and CPU of the dangol process (/usr/bin/time -v);
+# the servers' CPU is not in it. All servers share this machine's cores.
+# usage: bench/cluster.sh [N_ORDERS] [N_CUSTOMERS]      (BENCH_DIR=/tmp/... for the scratch)
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+N=${1:-1000000}
+C=${2:-100000}
+WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-cluster}
+D="$ROOT/build/dangol"
+mkdir -p "$WORK"
+. "$ROOT/tests/e2e/pg.sh"
+. "$ROOT/bench/measure.sh"
+orders_csv
+pg_stop_all
+rm -rf "$WORK/coord" "$WORK"/w? "$WORK/pg.started" "$WORK"/sqlite.db*
+trap 'pg_stop_all' EXIT
+for name in coord w1 w2 w3; do pg_start "$name"; done
+pg_use coord
+P=$(pg_newdb single)
+K=$(pg_newdb coord)
+WORKERS=""
+for w in w1 w2 w3; do pg_use "$w"; WORKERS="$WORKERS --worker $(pg_newdb part)"; done
+S="$WORK/sqlite.db"
+
+# ms DATABASE SQL: the statement's execution time on the current server, in ms (EXPLAIN ANALYZE).
+ms() {
+  pg_psql "EXPLAIN (ANALYZE, TIMING OFF) $2" "$1" | sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p'
+}
+RFM_SQL="SELECT customer_id, count(*), sum(total), max(ordered_at) FROM orders GROUP BY customer_id"
+SCAN_SQL="SELECT customer_id, ordered_at, total FROM orders"
+
+for backend in sqlite postgresql cluster; do
+  case $backend in sqlite) db=$S ;; postgresql) db=$P ;; cluster) db=$K ;; esac
+  "$D" --db "$db" -q init
+  [ "$backend" = cluster ] && measure "cluster init (3 workers, 12 partitions)" "$D" --db "$db" -q cluster init $WORKERS
+  measure "$backend import customers" "$D" --db "$db" -q import customers "$WORK/customers-$C.csv"
+  measure "$backend import orders" "$D" --db "$db" -q import orders "$WORK/orders-$N.csv"
+  [ "$backend" = sqlite ] && sqlite3 "$S" "DELETE FROM frame_snapshot; DELETE FROM frame_snapshot_header; UPDATE frame_snapshot_state SET dirty = 1"
+  measure "$backend rfm (frame from rows)" "$D" --db "$db" --format csv rfm
+  cp "$WORK/out" "$WORK/rfm.$backend"
+done
+cmp -s "$WORK/rfm.sqlite" "$WORK/rfm.postgresql" && cmp -s "$WORK/rfm.sqlite" "$WORK/rfm.cluster" &&
+  echo "rfm: the same output on the three" || { echo "rfm outputs differ"; exit 1; }
+
+pg_use coord
+pg_psql "ANALYZE" single > /dev/null
+echo "statement (server execution time, ms)          single PG   cluster (coordinator)"
+for q in "$SCAN_SQL" "$RFM_SQL"; do
+  printf '%-48s %9s   %9s\n' "$(echo "$q" | cut -c1-46)" "$(ms single "$q")" "$(ms coord "$q")"
+done
+echo "per node: its 4 partitions, run on the worker itself (ms)"
+for w in w1 w2 w3; do
+  pg_use "$w"
+  scan=0 agg=0
+  for t in $(pg_psql "SELECT tablename FROM pg_tables WHERE tablename LIKE 'orders\_p%'" part); do
+    scan=$(echo "$scan + $(ms part "SELECT customer_id, ordered_at, total FROM $t")" | bc)
+    agg=$(echo "$agg + $(ms part "SELECT customer_id, count(*), sum(total), max(ordered_at) FROM $t GROUP BY customer_id")" | bc)
+  done
+  echo "$w: scan $scan ms, per-customer aggregate $agg ms"
+done

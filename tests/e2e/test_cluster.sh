@@ -1,0 +1,200 @@
+# dangol on a PostgreSQL cluster (docs/postgresql.md "Cluster"): a coordinator and 3 workers,
+# real PostgreSQL 15 servers on free loopback ports (tests/e2e/pg.sh), one more for a node added
+# later. The same demo business is imported into SQLite, a single PostgreSQL and the coordinator,
+# which `cluster init` then spreads over the workers; every report is compared byte for byte
+# across the three. EXPLAIN shows the per-customer aggregates pushed into the workers' scans; a
+# worker killed during a query gives an error naming it (exit 4), and the cluster answers again
+# once it is back; a partition moved to a new node changes no answer.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pg.sh"
+D="$DANGOL"
+
+trap 'pg_stop_all; rm -rf "$WORK"' EXIT
+for name in coord w1 w2 w3 w4; do
+  pg_start "$name" || { fail "PostgreSQL server $name starts (make deps installs postgresql-15)"; exit 0; }
+done
+pass "5 PostgreSQL servers start (coordinator, 3 workers, 1 spare)"
+pg_use coord
+P=$(pg_newdb shop)
+C=$(pg_newdb coord)
+for w in w1 w2 w3 w4; do pg_use "$w"; eval "URL_$w=\$(pg_newdb part)"; done
+S="$WORK/shop.db"
+
+"$D" -q demo --customers 300 --no-store --csv "$WORK/csv" > /dev/null
+for db in "$S" "$P" "$C"; do
+  "$D" --db "$db" -q init --currency KRW
+  for e in staff customers products orders order_lines feedback surveys interactions referrals \
+           partner_activities marketing_spend mot_visits mot_ratings; do
+    [ -f "$WORK/csv/$e.csv" ] || continue
+    out=$("$D" --db "$db" -q import "$e" "$WORK/csv/$e.csv" 2>&1) || fail "import $e into $db" "$out"
+  done
+done
+
+# The layout: refused on SQLite and on a worker that is not empty; 4 partitions per worker.
+expect_exit "cluster init on a SQLite store: exit 4" 4 "$D" --db "$S" cluster init --worker "$URL_w1"
+expect_output "cluster init on a SQLite store: says why" "a cluster is made of PostgreSQL stores" \
+  "$D" --db "$S" cluster init --worker "$URL_w1"
+expect_output "a worker that is not empty is refused" "node1: its database has tables" \
+  "$D" --db "$C" cluster init --worker "$P"
+expect_ok "cluster init with 3 workers" "$D" --db "$C" -q cluster init --worker "$URL_w1" \
+  --worker "$URL_w2" --worker "$URL_w3"
+"$D" --db "$C" --format csv cluster show > "$WORK/show.csv"
+parts=$(grep -c '^orders,' "$WORK/show.csv"); nodes=$(cut -d, -f4 "$WORK/show.csv" | sed 1d | sort -u | tr '\n' ' ')
+[ "$parts" = 12 ] && [ "$nodes" = "node1 node2 node3 " ] && [ "$(sed 1d "$WORK/show.csv" | wc -l)" = 72 ] &&
+  pass "6 tables of 12 partitions each on node1, node2, node3" || fail "the layout: $parts orders partitions on $nodes" "$(cat "$WORK/show.csv")"
+[ "$(grep '^orders,' "$WORK/show.csv" | awk -F, '{ s += $6 } END { print s }')" = \
+  "$(pg_use coord; pg_psql 'SELECT count(*) FROM orders' shop)" ] &&
+  pass "every order is in one partition" || fail "orders lost or doubled by the layout"
+expect_exit "cluster init twice: exit 1" 1 "$D" --db "$C" cluster init --worker "$URL_w4"
+pg_use w1
+n=$(pg_psql "SELECT count(*) FROM orders_p0" part)
+[ "$n" -gt 0 ] && pass "the rows are on the workers ($n orders in node1's orders_p0)" || fail "orders_p0 is empty on node1"
+
+# same3 FORMAT ARGS...: the command's output and exit code are the same on the three stores.
+same3() {
+  fmt=$1; shift
+  "$D" --db "$S" --format "$fmt" "$@" > "$WORK/a.out" 2>&1; ra=$?
+  "$D" --db "$P" --format "$fmt" "$@" > "$WORK/b.out" 2>&1; rb=$?
+  "$D" --db "$C" --format "$fmt" "$@" > "$WORK/c.out" 2>&1; rc=$?
+  if [ "$ra$rb$rc" = 000 ] && cmp -s "$WORK/a.out" "$WORK/b.out" && cmp -s "$WORK/a.out" "$WORK/c.out"; then
+    pass "same $* ($fmt) on SQLite, PostgreSQL and the cluster"
+  else
+    fail "$* ($fmt) differs (exit $ra / $rb / $rc)" "$(diff "$WORK/a.out" "$WORK/c.out" | head -20)"
+  fi
+}
+reports() {   # every report compared, csv and json
+  for fmt in csv json; do
+    same3 "$fmt" rfm
+    same3 "$fmt" stage
+    same3 "$fmt" loyalty
+    same3 "$fmt" cube --rows channel,region --cols quarter --measure revenue,orders,customers
+    same3 "$fmt" cube --rows category --measure revenue --where "region=Seoul"
+    same3 "$fmt" cohort
+    same3 "$fmt" clv predict --top 20
+    same3 "$fmt" kpi
+    same3 "$fmt" customer show "$CUSTOMER"
+    same3 "$fmt" export orders
+  done
+  same3 csv segment
+  same3 csv features
+  same3 csv stats
+  same3 csv clv fit
+  same3 csv export customers --reason "e2e comparison"
+}
+CUSTOMER=$(sed -n 2p "$WORK/csv/customers.csv" | cut -d, -f1)
+reports
+
+# Push-down: the per-customer aggregates behind RFM (count, spend, last order), the BTYD
+# summaries (first and last order, repeat count) and the cube's group-bys (per customer and
+# dimension, joined to the customer) run inside each partition's foreign scan, whose remote
+# SQL holds the GROUP BY; the coordinator only appends (and merges the cube's). Each plan must
+# have 12 such scans and no foreign scan without its aggregate; the answers equal PostgreSQL's.
+pushed() {   # NAME SQL
+  pg_use coord
+  pg_psql "EXPLAIN (VERBOSE, COSTS OFF) $2" coord > "$WORK/plan"
+  grouped=$(grep -c 'Remote SQL: SELECT .* GROUP BY' "$WORK/plan")
+  scans=$(grep -c 'Remote SQL:' "$WORK/plan")
+  async=$(grep -c 'Async Foreign Scan' "$WORK/plan")
+  pg_psql "$2" shop | LC_ALL=C sort > "$WORK/single"
+  pg_psql "$2" coord | LC_ALL=C sort > "$WORK/cluster"
+  if [ "$grouped" = 12 ] && [ "$scans" = 12 ] && [ "$async" = 12 ] && cmp -s "$WORK/single" "$WORK/cluster"; then
+    pass "pushed down: $1 (12 async foreign scans, each aggregating on its node; the same answer)"
+  else
+    fail "$1 is not pushed down: $grouped of $scans remote scans aggregate, $async async" "$(cat "$WORK/plan")"
+  fi
+}
+pushed "RFM's per-customer orders, spend and last order" \
+  "SELECT customer_id, count(*), sum(total), max(ordered_at) FROM orders GROUP BY customer_id"
+pushed "the BTYD summary (first and last order, orders)" \
+  "SELECT customer_id, count(*), min(ordered_at), max(ordered_at) FROM orders GROUP BY customer_id"
+pushed "the cube's group-by per customer, region and channel (a join on the node)" \
+  "SELECT c.customer_id, c.region, o.channel, sum(o.total), count(*) FROM customers c JOIN orders o ON o.customer_id = c.customer_id GROUP BY c.customer_id, c.region, o.channel"
+pg_psql "EXPLAIN (VERBOSE, COSTS OFF) SELECT region, channel, sum(t) FROM (SELECT c.customer_id, c.region, o.channel, sum(o.total) AS t FROM customers c JOIN orders o ON o.customer_id = c.customer_id GROUP BY c.customer_id, c.region, o.channel) x GROUP BY region, channel" coord > "$WORK/plan"
+[ "$(grep -c 'Remote SQL: SELECT .* GROUP BY' "$WORK/plan")" = 12 ] && grep -q '^ *->  Append\|^Append\|HashAggregate\|GroupAggregate' "$WORK/plan" &&
+  pass "the cube's totals: 12 per-node aggregates merged by the coordinator" || fail "the cube's merge" "$(cat "$WORK/plan")"
+
+# The frame's read (a COPY of the columns it needs, in key order) scans the 12 partitions on
+# their nodes at once: an Append of 12 Async Foreign Scans under the coordinator's sort.
+pg_psql "EXPLAIN (VERBOSE, COSTS OFF) SELECT order_id, customer_id, ordered_at, total FROM orders ORDER BY order_id COLLATE \"C\"" coord > "$WORK/plan"
+[ "$(grep -c 'Async Foreign Scan' "$WORK/plan")" = 12 ] && pass "the frame's read: 12 async foreign scans" ||
+  fail "the frame's read is not asynchronous" "$(cat "$WORK/plan")"
+
+# A worker killed during a query: node2 holds a lock on its orders partition, so the report
+# waits there; node2 is then stopped at once (immediate: no clean shutdown). The report fails
+# naming node2, exit 4, with no rows printed; while node2 is down every report says so; once it
+# is back the answers are the same as SQLite's again. The coordinator keeps the frame's snapshot
+# (docs/snapshot.md), which answers without the workers: each report here is made to read the
+# rows, by marking the snapshot out of date first.
+stale() { (pg_use coord; pg_psql "UPDATE frame_snapshot_state SET dirty = 1" coord > /dev/null); }
+stale
+pg_use w2
+W2_PORT=$PG_PORT
+PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U dangol -d part \
+  -c "BEGIN; LOCK TABLE orders_p1 IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60)" > /dev/null 2>&1 &
+LOCKER=$!
+for i in $(seq 1 50); do [ "$(pg_psql "SELECT count(*) FROM pg_locks WHERE relation = 'orders_p1'::regclass AND granted" part)" -gt 0 ] && break; sleep 0.2; done
+"$D" --db "$C" --format csv rfm > "$WORK/killed.out" 2> "$WORK/killed.err" & RFM=$!
+for i in $(seq 1 100); do [ "$(pg_psql "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'" part)" -gt 0 ] && break; sleep 0.2; done
+waiting=$(pg_psql "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'" part)
+pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop > /dev/null 2>&1
+wait $RFM; killed=$?
+wait $LOCKER 2> /dev/null
+[ "$waiting" -gt 0 ] && pass "the report was waiting on node2 when it was killed" || fail "the report was not waiting on node2"
+[ "$killed" = 4 ] && pass "a worker killed during a query: exit 4" || fail "a worker killed during a query: exit $killed" "$(cat "$WORK/killed.err")"
+grep -Eq "cluster node node2 \(127.0.0.1:$W2_PORT\) does not answer" "$WORK/killed.err" &&
+  pass "a worker killed during a query: the error names it" || fail "the error does not name node2" "$(cat "$WORK/killed.err")"
+[ ! -s "$WORK/killed.out" ] && pass "a worker killed during a query: no rows printed" || fail "rows printed" "$(head "$WORK/killed.out")"
+stale
+expect_exit "a report while node2 is down: exit 4" 4 "$D" --db "$C" cube --rows region --measure revenue
+stale
+expect_output "a report while node2 is down: names it" "cluster node node2 \(127.0.0.1:$W2_PORT\) does not answer" \
+  "$D" --db "$C" kpi
+pg_ctl_start || fail "node2 starts again"
+stale
+same3 csv rfm
+same3 json cube --rows channel,region --cols quarter --measure revenue,orders,customers
+
+# A node added by moving one partition: node4 joins, partition 5 (on node3) moves to it with
+# its rows, and every answer is the same as before.
+for r in rfm cube kpi; do "$D" --db "$C" --format csv $r > "$WORK/before.$r" 2>&1; done
+expect_output "add-node names the new node" "^node4$" "$D" --db "$C" cluster add-node "$URL_w4"
+expect_exit "a partition that does not exist: exit 3" 3 "$D" --db "$C" cluster move 12 node4
+expect_ok "partition 5 moves to node4" "$D" --db "$C" -q cluster move 5 node4
+"$D" --db "$C" --format csv cluster show > "$WORK/moved.csv"
+grep '^[a-z_]*,[a-z_]*_p5,' "$WORK/moved.csv" | cut -d, -f1,2,6 > "$WORK/moved5"
+grep '^[a-z_]*,[a-z_]*_p5,' "$WORK/show.csv" | cut -d, -f1,2,6 > "$WORK/was5"
+[ "$(grep ',node4,' "$WORK/moved.csv" | wc -l)" = 6 ] && [ "$(grep -c '_p5,5,node4,' "$WORK/moved.csv")" = 6 ] &&
+  pass "partition 5 of each of the 6 tables is on node4" || fail "after the move" "$(cat "$WORK/moved.csv")"
+expect_same "partition 5 kept its rows" "$WORK/was5" "$WORK/moved5"
+pg_use w3
+n=$(pg_psql "SELECT count(*) FROM pg_tables WHERE tablename LIKE '%\_p5'" part)
+[ "$n" = 0 ] && pass "node3 no longer holds partition 5" || fail "node3 still has $n tables of partition 5"
+for r in rfm cube kpi; do
+  "$D" --db "$C" --format csv $r > "$WORK/after.$r" 2>&1
+  expect_same "$r: the same answer before and after the move" "$WORK/before.$r" "$WORK/after.$r"
+done
+
+# Writes into the cluster: an import of new and changed customers (twice: nothing changes the
+# second time), orders that create their customers, a bad file that writes nothing; the same
+# rows and reports as on SQLite and the single PostgreSQL.
+printf 'customer_id,name,gender,birth_year\nNEW-1,"Kim, Minsu",F,1980\nNEW-2,Lee,M,1990\n%s,Renamed,F,1985\n' \
+  "$CUSTOMER" > "$WORK/customers_new.csv"
+printf 'order_id,customer_id,ordered_at,total\nY-1,NEW-A,2025-01-02,1000\nY-2,NEW-B,2025-01-03,500\nY-3,NEW-A,2025-01-04,700\nY-4,NEW-1,2025-02-01,900\n' \
+  > "$WORK/orders_new.csv"
+printf 'order_id,customer_id,ordered_at,total\nZ-1,NEW-1,2025-03-02,1000\nZ-2,NOBODY,2025-03-02,500\n' > "$WORK/orders_bad.csv"
+"$D" --db "$C" export orders > "$WORK/orders.before"
+for db in "$S" "$P" "$C"; do
+  for f in customers_new customers_new; do
+    out=$("$D" --db "$db" -q import customers "$WORK/$f.csv" 2>&1) || fail "import customers into $db" "$out"
+  done
+  out=$("$D" --db "$db" -q import orders "$WORK/orders_new.csv" --create-customers 2>&1) ||
+    fail "import orders --create-customers into $db" "$out"
+done
+expect_exit "a bad row in the cluster: exit 1" 1 "$D" --db "$C" import orders "$WORK/orders_bad.csv"
+n=$(pg_use coord; pg_psql "SELECT count(*) FROM orders WHERE order_id = 'Z-1'" coord)
+[ "$n" = 0 ] && pass "a bad row rolls back the good rows of its import in the cluster" || fail "Z-1 written: $n"
+same3 csv export customers --reason "after the imports"
+same3 csv export orders
+same3 csv customer show NEW-2
+same3 csv rfm
+same3 csv cube --rows channel,region --cols quarter --measure revenue,orders,customers
