@@ -261,7 +261,7 @@ Test(snapshot_as_of, store_reports_of_a_window_equal_the_cut, .timeout = 240)
     dg_demo_loyalty_counts counts;
     cr_assert_eq(dg_demo_campaigns(truth, store, 25, &err), 0, "%s", err.message);
     cr_assert_eq(dg_demo_loyalty(store, 25, &counts, &err), 0, "%s", err.message);
-    serialized held = from_store(DG_DAY_NONE, true);
+    test_frame_bytes held = from_store(DG_DAY_NONE, true);
     const dg_frame *whole = held.frame;
     dg_churn_options co;
     dg_churn_options_init(&co);
@@ -297,5 +297,5 @@ Test(snapshot_as_of, store_reports_of_a_window_equal_the_cut, .timeout = 240)
         dg_frame_free(window);
         dg_frame_free(cut);
     }
-    drop(held);
+    test_frame_bytes_drop(held);
 }
