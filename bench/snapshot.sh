@@ -6,10 +6,14 @@
 # the snapshot; beside DuckDB (@duckdb/node-api, installed under bench/node_modules by npm, not
 # committed) opening a persisted file of the same data in a fresh process for the same questions,
 # in the same run. Each figure is the median of RUNS (default 3) runs. Then the dashboard's CLV
-# page after a change: `dangol serve` on a copy of the store, `PATCH /api/customers/C00000001`,
-# and the page's three /api/clv requests together (wall time, and the server's CPU time from
-# /proc: user + system of the whole process, so a save finishing meanwhile is counted), then the
-# same page once more (from the kept frame), RUNS times.
+# page after a change: `dangol serve` on a copy of the store, a PATCH of a customer, and the
+# page's three /api/clv requests together (wall time, and the server's CPU time from /proc: user +
+# system of the whole process, so a save finishing meanwhile is counted), then the same page once
+# more (from the kept frame), RUNS times for each of two PATCHes: a middle customer's name and
+# region (to a region customers before it have: an update segment the server applies to its
+# frame, docs/snapshot.md "Updating") and the first customer's region to a new value (which would
+# renumber the regions: refused, the frame rebuilt from the rows). PAGE_ONLY=1 measures only the
+# page.
 # usage: bench/snapshot.sh [N_CUSTOMERS]        (BENCH_DIR=/tmp/... to choose the scratch)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +32,7 @@ fi
 echo "snapshot benchmark: $N customers, $("$D" --db "$DB" --format csv stats | awk -F, '$1 == "orders" {print $2}') orders; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 . "$ROOT/bench/median.sh"
+if [ -z "${PAGE_ONLY:-}" ]; then
 stale="sqlite3 '$DB' 'UPDATE frame_snapshot_state SET dirty = 1'"
 RFM="$D --db $DB rfm"
 CUBE="$D --db $DB cube --rows month --cols channel --where region=Seoul"
@@ -40,6 +45,7 @@ echo "dangol rfm rebuild_ms_cpu_ms $rfm_rebuild snapshot_ms_cpu_ms $rfm_snapshot
 echo "dangol cube rebuild_ms_cpu_ms $cube_rebuild snapshot_ms_cpu_ms $cube_snapshot"
 "$D" --db "$DB" --format csv stats --snapshot | sed 's/^/dangol snapshot /'
 echo "store_bytes $(stat -c %s "$DB")"
+fi
 
 # The CLV page (web/clv.js) after a write, served from a copy of the store.
 cp "$DB" "$DIR/serve-$N.db"
@@ -54,14 +60,27 @@ clv_page() {   # prints "WALL_MS CPU_MS" of the page's three requests, sent toge
   echo "$(( ($(date +%s%N) - t0) / 1000000 )) $(( ($(server_ticks) - c0) * 1000 / $(getconf CLK_TCK) ))"
 }
 : "$(clv_page)"   # the frame and the fit, once (in a subshell: its wait is for its requests)
+for _ in $(seq 1 120); do   # and the saver thread's save of it
+  "$D" --db "$DIR/serve-$N.db" --format csv stats --snapshot | grep -q '^orders,current,' && break
+  sleep 1
+done
+middle=$(sqlite3 "$DB" "SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1 OFFSET $((N / 2))")
+region=$(sqlite3 "$DB" "SELECT region FROM customers WHERE region IS NOT NULL ORDER BY customer_id LIMIT 1")
+patch() {   # patch ID BODY: the PATCH's status
+  curl -s -o /dev/null -w '%{http_code}' -X PATCH "$url/api/customers/$1" \
+       -H 'Content-Type: application/json' -d "$2"
+}
 for r in $(seq "$RUNS"); do
-  patch=$(curl -s -o /dev/null -w '%{http_code}' -X PATCH "$url/api/customers/C00000001" \
-          -H 'Content-Type: application/json' -d "{\"region\": \"R$r\"}")
-  echo "dangol clv page after a write (PATCH $patch) ms_cpu_ms $(clv_page) then $(clv_page)"
+  status=$(patch "$middle" "{\"name\": \"Bench $r\", \"region\": \"$region\"}")
+  echo "dangol clv page after an applied write (PATCH $status) ms_cpu_ms $(clv_page) then $(clv_page)"
+  status=$(patch C00000001 "{\"region\": \"R$r\"}")
+  echo "dangol clv page after a rebuilding write (PATCH $status) ms_cpu_ms $(clv_page) then $(clv_page)"
 done
 serve_stop
 
-if command -v npm > /dev/null && [ -d "$DIR/csv-$N" ]; then
+if [ -n "${PAGE_ONLY:-}" ]; then
+  :
+elif command -v npm > /dev/null && [ -d "$DIR/csv-$N" ]; then
   [ -d "$ROOT/bench/node_modules/@duckdb/node-api" ] ||
     npm install --silent --no-save --no-package-lock --prefix "$ROOT/bench" @duckdb/node-api
   DUCK="$DIR/duck-$N.db"

@@ -50,6 +50,20 @@ int dg_frame_from_store_unsaved(dg_frame **out, dg_store *store, const dg_frame_
  * written without waiting; otherwise nothing (best effort, as dg_frame_from_store saves). Only
  * reads frame: other threads may read it meanwhile. */
 void dg_frame_save(dg_store *store, dg_frame *frame, int64_t generation);
+
+/* The frame of the store's clean generation (*generation) made from kept, a frame at its default
+ * as-of of the earlier clean generation kept_generation, without reading the snapshot or the
+ * rows: a copy of kept with the delta segments written since applied (docs/snapshot.md,
+ * "Updating"), so a server that holds a frame follows the API's writes at the cost of a copy.
+ * DG_ENOTFOUND when the store is dirty or still at kept_generation, or the segments do not lead
+ * there (a gap, a compaction, one that cannot be applied); the store's errors. Only reads kept. */
+int dg_frame_advance(dg_frame **out, dg_store *store, const dg_frame *kept,
+                     int64_t kept_generation, int64_t *generation);
+
+/* dg_frame_advance applied to frame itself, no copy, for a caller that holds it alone: 0 with
+ * frame the store's generation's; after anything else frame may only be freed. */
+int dg_frame_advance_in_place(dg_frame *frame, dg_store *store, int64_t kept_generation,
+                              int64_t *generation);
 DG_API_END
 
 #endif

@@ -24,16 +24,75 @@ static int next_chunk(void *reader, size_t skip, const void **data, size_t *len,
     return dg_store_snapshot_next(reader, skip, data, len, err);
 }
 
-/* The delta segments from the snapshot's generation to the store's merged into *f (read with
- * what the merge needs); DG_ENOTFOUND when there is a gap or a segment cannot be merged. */
+/* The delta segments applied to f in order: merged (rows added) or updated in place. */
+static int apply(dg_frame *f, const dg__delta *deltas, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = deltas[i].updates ? dg__frame_update(f, &deltas[i])
+                               : dg__frame_append(f, &deltas[i]);
+    return rc;
+}
+
+/* The delta segments from the snapshot's generation to the store's applied to *f (read with
+ * what a merge needs); DG_ENOTFOUND when there is a gap or a segment cannot be applied. */
 static int append_deltas(dg_frame *f, dg_store *store, int64_t from, int64_t to)
 {
     dg__delta *deltas = NULL;
     size_t n = 0;
     dg_error ignored;
     int rc = dg__store_deltas(store, from, to, &deltas, &n, &ignored);
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = dg__frame_append(f, &deltas[i]);
+    if (rc == 0)
+        rc = apply(f, deltas, n);
+    dg__deltas_free(deltas, n);
+    return rc;
+}
+
+/* The delta segments from kept_generation to the store's clean generation (*generation), read in
+ * one read; DG_ENOTFOUND when the store is dirty or still there, or they do not lead there. */
+static int segments_since(dg_store *store, int64_t kept_generation, int64_t *generation,
+                          dg__delta **deltas, size_t *n)
+{
+    bool dirty = true;
+    dg_error ignored;
+    int rc = dg_store_read_begin(store, &ignored);
+    if (rc != 0)
+        return rc;
+    rc = dg_store_snapshot_state(store, generation, &dirty, &ignored);
+    if (rc == 0 && (dirty || *generation <= kept_generation || kept_generation < 0))
+        rc = DG_ENOTFOUND;
+    if (rc == 0)
+        rc = dg__store_deltas(store, kept_generation, *generation, deltas, n, &ignored);
+    dg_store_read_end(store);
+    return rc;
+}
+
+int dg_frame_advance(dg_frame **out, dg_store *store, const dg_frame *kept,
+                     int64_t kept_generation, int64_t *generation)
+{
+    dg__delta *deltas = NULL;
+    size_t n = 0;
+    dg_error ignored;
+    *out = NULL;
+    int rc = segments_since(store, kept_generation, generation, &deltas, &n);
+    if (rc == 0)   /* a copy at its own day: every row kept */
+        rc = dg_frame_cut_copy(out, kept, kept->as_of, &ignored);
+    if (rc == 0 && (rc = apply(*out, deltas, n)) != 0) {
+        dg_frame_free(*out);
+        *out = NULL;
+    }
+    dg__deltas_free(deltas, n);
+    return rc;
+}
+
+int dg_frame_advance_in_place(dg_frame *frame, dg_store *store, int64_t kept_generation,
+                              int64_t *generation)
+{
+    dg__delta *deltas = NULL;
+    size_t n = 0;
+    int rc = segments_since(store, kept_generation, generation, &deltas, &n);
+    if (rc == 0)
+        rc = apply(frame, deltas, n);
     dg__deltas_free(deltas, n);
     return rc;
 }

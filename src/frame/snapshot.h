@@ -57,4 +57,11 @@ int dg__frame_deserialize(dg__frame_chunk_fn next, void *ctx, size_t total, unsi
 struct dg__delta;
 int dg__frame_append(dg_frame *f, const struct dg__delta *d);
 
+/* An update segment (the customers one write changed) applied to f, the frame of the generation
+ * it applies to: each customer's attributes replaced in place (frame_update.c). DG_ENOTFOUND when
+ * a rebuild would give another frame than that (a customer the frame does not hold, a changed
+ * acquisition date, a dictionary code that would move), DG_ENOMEM; after either, f may only be
+ * freed. */
+int dg__frame_update(dg_frame *f, const struct dg__delta *d);
+
 #endif

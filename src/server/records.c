@@ -13,6 +13,7 @@
 #include "dangol/mask.h"
 #include "dangol/text.h"
 #include "server/server.h"
+#include "store/snapshot_delta.h"
 
 #define MAX_COLUMNS 32
 
@@ -282,8 +283,7 @@ static void store_record(dg_request *req, dg_response *res, const dg_entity *e, 
     dg_error_clear(&err);
     int rc = row_from_json(e, obj, req, req->minor_digits, row, &err);
     if (rc == 0)
-        rc = insert ? dg_store_insert(req->store, e, row, &err)
-                    : dg_store_put(req->store, e, row, &err);
+        rc = dg__store_write_record(req->store, e, row, insert, &err);   /* keeps the snapshot */
     if (rc == DG_EEXIST) {
         dg_reply_error(res, 409, "conflict", "%s \"%s\" exists already%s", e->label, row[0].u.s,
                        strcmp(e->name, "customers") == 0 ? "; change it with PUT or PATCH" : "");

@@ -1,9 +1,11 @@
-/* Private: the frame snapshot's delta segments (docs/snapshot.md, "Appending";
+/* Private: the frame snapshot's delta segments (docs/snapshot.md, "Appending" and "Updating";
  * schema/0023_snapshot_delta.sql). An import that only adds customers and orders whose ids sort
  * after every existing one (so a rebuild would scan them after the rows it already holds) writes
  * what it added as a segment, in its own transaction, and leaves the snapshot current at the new
- * generation; a reader merges the segments into the base snapshot's frame (frame_append.c).
- * Anything else the import did leaves the snapshot out of date, as any write does. */
+ * generation; so does an API write of one customer or order (the row added, or the changed
+ * customer's row as it now is: an update segment). A reader applies the segments to the base
+ * snapshot's frame (frame_append.c, frame_update.c). Anything else the write did leaves the
+ * snapshot out of date, as any write does. */
 #ifndef DANGOL_STORE_SNAPSHOT_DELTA_H
 #define DANGOL_STORE_SNAPSHOT_DELTA_H
 
@@ -35,13 +37,28 @@ void dg__store_delta_begin(dg_store *store, dg__delta_mark *m);
  * and marks the snapshot current at m->generation; otherwise leaves it out of date. Frees m.
  * Best effort: only an error of the store's transaction itself is returned. */
 int dg__store_delta_end(dg_store *store, dg__delta_mark *m, dg_error *err);
+
+/* As dg__store_delta_end, after a write that changed one existing customer: when that row is all
+ * it changed, writes the row as it now is as an update segment (docs/snapshot.md, "Updating"). */
+int dg__store_delta_end_update(dg_store *store, dg__delta_mark *m, const char *customer_id,
+                               dg_error *err);
 void dg__delta_mark_free(dg__delta_mark *m);
+
+/* The API's write of one record of e (dg_store_insert when insert, else dg_store_put), inside the
+ * caller's transaction, leaving a delta segment when it can: a new customer or order appended as
+ * an import's are, a changed customer as an update segment. Anything else (other entities, a
+ * changed order) puts the snapshot out of date as every write does. dg_store_insert's and
+ * dg_store_put's results (record_write.c). */
+int dg__store_write_record(dg_store *store, const dg_entity *e, const dg_value *row, bool insert,
+                           dg_error *err);
 
 /* One segment, decoded: the rows an import added, in the order a rebuild scans them
  * (customers by id, orders by id; the orders' ids are not kept), their texts pointing into
- * data. */
+ * data. An update segment (updates) holds instead the customers one write changed, their rows as
+ * a rebuild now reads them, and no orders (docs/snapshot.md, "Updating"). */
 typedef struct dg__delta {
     int64_t generation;
+    bool updates;
     size_t n_customers, n_orders;
     dg_frame_customer_in *customers;
     dg_frame_order_in *orders;
@@ -53,6 +70,7 @@ typedef struct dg__delta {
 typedef struct dg__segment dg__segment;
 int dg__segment_new(dg__segment **out);
 void dg__segment_free(dg__segment *w);   /* NULL is a no-op */
+void dg__segment_updates(dg__segment *w);   /* its customers are changed ones (no orders) */
 int dg__segment_customer(dg__segment *w, const dg_frame_customer_in *in);
 int dg__segment_order(dg__segment *w, const dg_frame_order_in *in);
 /* The bytes of the rows added so far into *data (caller frees with free()). 0 or DG_ENOMEM. */

@@ -1,6 +1,6 @@
 /* The bytes of a snapshot delta segment (snapshot_delta.h): small, so that importing 1 % more
- * orders writes about 1 % of the snapshot. A magic word and the counts of customers, orders and
- * texts; the texts, each once (an id, a channel, a staff id ...: a row names them by number);
+ * orders writes about 1 % of the snapshot. A magic word (rows added, or customers changed: an
+ * update segment, which holds no orders) and the counts of customers, orders and texts; the texts, each once (an id, a channel, a staff id ...: a row names them by number);
  * then the customers (in id order) and the orders (in id order, without their ids, which the
  * merge does not need: the order of the rows is the scan's), every number a varint (signed ones
  * zigzag). Decoded rows point into the segment's texts, each stored with its NUL. */
@@ -9,7 +9,8 @@
 
 #include "store/snapshot_delta.h"
 
-#define MAGIC 0x32414744u   /* "DGA2" */
+#define MAGIC 0x32414744u           /* "DGA2": rows added */
+#define MAGIC_UPDATES 0x31554744u   /* "DGU1": customers changed (their rows as they now are) */
 #define NO_TEXT 0           /* text number 0: NULL; text k is texts[k - 1] */
 
 /* ---- writing ---- */
@@ -55,6 +56,7 @@ static int put_signed(bytes *b, int64_t v)
 struct dg__segment {
     bytes texts, rows;
     size_t n_texts, n_customers, n_orders;
+    bool updates;           /* the customers are changed ones, not new ones */
     size_t *slot;           /* open addressing: text number + offset into texts, per slot */
     uint32_t *number;
     size_t n_slots;
@@ -121,6 +123,11 @@ int dg__segment_new(dg__segment **out)
     return *out ? 0 : DG_ENOMEM;
 }
 
+void dg__segment_updates(dg__segment *w)
+{
+    w->updates = true;
+}
+
 void dg__segment_free(dg__segment *w)
 {
     if (!w)
@@ -165,7 +172,7 @@ int dg__segment_order(dg__segment *w, const dg_frame_order_in *in)
 int dg__segment_bytes(dg__segment *w, unsigned char **data, size_t *len)
 {
     bytes out = { 0 };
-    uint32_t header[4] = { MAGIC, (uint32_t)w->n_customers, (uint32_t)w->n_orders,
+    uint32_t header[4] = { w->updates ? MAGIC_UPDATES : MAGIC, (uint32_t)w->n_customers, (uint32_t)w->n_orders,
                            (uint32_t)w->n_texts };
     *data = NULL;
     if (put(&out, header, sizeof header) != 0 || put(&out, w->texts.p, w->texts.len) != 0 ||
@@ -243,12 +250,14 @@ bool dg__segment_decode(dg__delta *d, size_t len)
     memcpy(header, d->data, sizeof header);
     c.p += sizeof header;
     /* each customer takes at least 9 bytes, each order 8, each text 1 */
-    if (header[0] != MAGIC || header[1] > len / 9 || header[2] > len / 8 || header[3] > len ||
+    if ((header[0] != MAGIC && (header[0] != MAGIC_UPDATES || header[2] != 0)) ||
+        header[1] > len / 9 || header[2] > len / 8 || header[3] > len ||
         !take_texts(&c, header[3])) {
         free(c.texts);
         return false;
     }
     d->texts = c.texts;
+    d->updates = header[0] == MAGIC_UPDATES;
     d->n_customers = header[1];
     d->n_orders = header[2];
     d->customers = calloc(d->n_customers ? d->n_customers : 1, sizeof *d->customers);

@@ -2,8 +2,10 @@
  * "Appending"): an import writes the rows it added, found by key ranges after the greatest ids it
  * saw before writing (orders is a WITHOUT ROWID table: ids are the only watermark), and knows it
  * added nothing else by counting: the rows in those ranges must be every row the import changed.
- * A segment is one row of frame_snapshot_delta, its bytes the rows as the rebuild reads them
- * (frame_store.c), encoded by snapshot_delta_codec.c. */
+ * An API write that changed one customer writes that customer's row as an update segment,
+ * knowing by the same count that it changed nothing else ("Updating"). A segment is one row of
+ * frame_snapshot_delta, its bytes the rows as the rebuild reads them (frame_store.c), encoded by
+ * snapshot_delta_codec.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,8 @@
 #include "store/sql_day.h"
 
 #define SHARE_OF_BASE 10          /* segments beyond 1/10 of the base: rebuild instead */
+#define MAX_SEGMENTS 64           /* or beyond this many (a reader makes a pass over the frame's
+                                   * customers for each) */
 
 static const char *const customer_columns =
     "customer_id, birth_year, acquired_on, gender, region, acquisition_channel, staff_id, "
@@ -104,16 +108,18 @@ void dg__delta_mark_free(dg__delta_mark *m)
 }
 
 /* The generation the saved snapshots were read at (a save drops those of other generations),
- * and where the segments lead from it and their bytes. */
-static bool chain(dg_store *s, int64_t *reach, int64_t *bytes)
+ * and where the segments lead from it, their number and their bytes. */
+static bool chain(dg_store *s, int64_t *reach, int64_t *count, int64_t *bytes)
 {
     int64_t base = 0;
     bool found = false;
     dg_error ignored;
     params none = { { NULL, NULL }, { 0, 0 } };
-    return single(dg__store_db(s), "SELECT max(generation) FROM frame_snapshot_header", &none,
-                  &base, &found) == 0 && found &&
-           dg__store_delta_reach(s, base, reach, bytes, &ignored) == 0;
+    bool known = single(dg__store_db(s), "SELECT max(generation) FROM frame_snapshot_header",
+                        &none, &base, &found) == 0 && found &&
+                 dg__store_delta_reach(s, base, reach, bytes, &ignored) == 0;
+    *count = known ? *reach - base : 0;
+    return known;
 }
 
 void dg__store_delta_begin(dg_store *s, dg__delta_mark *m)
@@ -122,7 +128,7 @@ void dg__store_delta_begin(dg_store *s, dg__delta_mark *m)
     sqlite3 *db = dg__store_db(s);
     if (!db || !dg__store_in_transaction(s))
         return;
-    int64_t before = 0, reach = -1, bytes;
+    int64_t before = 0, reach = -1, count, bytes;
     bool clean = false;
     params none = { { NULL, NULL }, { 0, 0 } };
     if (single(db, "SELECT generation FROM frame_snapshot_state WHERE dirty = 0", &none, &before,
@@ -131,7 +137,7 @@ void dg__store_delta_begin(dg_store *s, dg__delta_mark *m)
     /* what the import's first write would do: every write marks the snapshot out of date */
     if (sqlite3_exec(db, "UPDATE frame_snapshot_state SET generation = generation + 1, dirty = 1 "
                      "WHERE id = 1 AND dirty = 0", NULL, NULL, NULL) != SQLITE_OK ||
-        !clean || !chain(s, &reach, &bytes) || reach != before)
+        !clean || !chain(s, &reach, &count, &bytes) || reach != before)
         return;
     m->generation = before + 1;
     m->changes = sqlite3_total_changes64(db);
@@ -223,25 +229,47 @@ static bool encode(sqlite3 *db, const dg__delta_mark *m, unsigned char **data, s
     return true;
 }
 
-/* Do the segments, with one more of len bytes, stay within their share of the base? */
+/* Do the segments, with one more of len bytes, stay within their share of the base and their
+ * number? */
 static bool small_enough(dg_store *s, size_t len)
 {
-    int64_t base = 0, reach, bytes = 0;
+    int64_t base = 0, reach, count = 0, bytes = 0;
     bool found = false;
     params none = { { NULL, NULL }, { 0, 0 } };
     return single(dg__store_db(s), "SELECT min(bytes) FROM frame_snapshot_header", &none, &base,
-                  &found) == 0 && found && chain(s, &reach, &bytes) &&
-           (bytes + (int64_t)len) * SHARE_OF_BASE <= base;
+                  &found) == 0 && found && chain(s, &reach, &count, &bytes) &&
+           (bytes + (int64_t)len) * SHARE_OF_BASE <= base && count < MAX_SEGMENTS;
 }
 
-int dg__store_delta_end(dg_store *s, dg__delta_mark *m, dg_error *err)
+/* The changed customer's row, as a rebuild reads it, as an update segment into *data; false when
+ * the write changed anything but that one row. */
+static bool encode_update(sqlite3 *db, const dg__delta_mark *m, const char *customer_id,
+                          unsigned char **data, size_t *len)
+{
+    char sql[512];
+    params p = { { customer_id, NULL }, { 0, 0 } };
+    dg__segment *w = NULL;
+    *data = NULL;
+    if (dg__segment_new(&w) != 0)
+        return false;
+    dg__segment_updates(w);
+    snprintf(sql, sizeof sql, "SELECT %s FROM customers WHERE customer_id = ?1",
+             customer_columns);
+    bool one = sqlite3_total_changes64(db) - m->changes == 1 &&
+               add_rows(db, sql, &p, w, add_customer) == 1 &&
+               dg__segment_bytes(w, data, len) == 0;
+    dg__segment_free(w);
+    return one;
+}
+
+/* The segment of len bytes (encoded: NULL when the write cannot be one) written as m's
+ * generation, and the snapshot marked current, when it stays small enough; frees data and m. */
+static int write_segment(dg_store *s, dg__delta_mark *m, unsigned char *data, size_t len,
+                         int64_t customers, int64_t orders, dg_error *err)
 {
     sqlite3 *db = dg__store_db(s);
-    unsigned char *data = NULL;
-    size_t len = 0;
-    int64_t customers = 0, orders = 0;
     int rc = 0;
-    if (m->active && encode(db, m, &data, &len, &customers, &orders) && small_enough(s, len)) {
+    if (data && small_enough(s, len)) {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(db, "INSERT INTO frame_snapshot_delta (generation, base, customers, "
                                "orders, bytes, checksum, data, saved_at) "
@@ -268,6 +296,28 @@ int dg__store_delta_end(dg_store *s, dg__delta_mark *m, dg_error *err)
     free(data);
     dg__delta_mark_free(m);
     return rc;
+}
+
+int dg__store_delta_end(dg_store *s, dg__delta_mark *m, dg_error *err)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int64_t customers = 0, orders = 0;
+    if (m->active)
+        encode(dg__store_db(s), m, &data, &len, &customers, &orders);
+    return write_segment(s, m, data, len, customers, orders, err);
+}
+
+int dg__store_delta_end_update(dg_store *s, dg__delta_mark *m, const char *customer_id,
+                               dg_error *err)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (m->active && !encode_update(dg__store_db(s), m, customer_id, &data, &len)) {
+        free(data);
+        data = NULL;
+    }
+    return write_segment(s, m, data, len, 1, 0, err);
 }
 
 /* ---- the reader ---- */

@@ -10,6 +10,7 @@
 #include "dangol/frame.h"
 #include "dangol/frame_snapshots.h"
 #include "dangol/store.h"
+#include "frame/snapshot.h"
 #include "support.h"
 
 char *test_render(const dg_table *t, dg_format f)
@@ -136,4 +137,17 @@ bool test_snapshot_current(struct dg_store *store, const char *variant)
         if (strcmp(status[i].saved.variant, variant) == 0)
             return status[i].current;
     return false;
+}
+
+test_frame_bytes test_frame_bytes_of(dg_frame *f)
+{
+    test_frame_bytes b = { .frame = f };
+    cr_assert_eq(dg__frame_serialize(f, &b.data, &b.len), 0);
+    return b;
+}
+
+void test_frame_bytes_drop(test_frame_bytes b)
+{
+    free(b.data);
+    dg_frame_free(b.frame);
 }

@@ -48,4 +48,16 @@ void test_demo_store(struct dg_store **store, const char *path, uint64_t seed, i
 /* Whether the store's saved snapshot of variant ("orders", "orders+lines") is current. */
 bool test_snapshot_current(struct dg_store *store, const char *variant);
 
+/* A frame and its serialized bytes, to compare two frames byte for byte. */
+typedef struct test_frame_bytes {
+    unsigned char *data;
+    size_t len;
+    dg_frame *frame;
+} test_frame_bytes;
+
+/* f (taken over) with its bytes; the test fails if it cannot be serialized. */
+test_frame_bytes test_frame_bytes_of(dg_frame *f);
+/* Frees b's bytes and frame. */
+void test_frame_bytes_drop(test_frame_bytes b);
+
 #endif

@@ -47,46 +47,27 @@ static void demo_store(uint64_t seed, bool lines)
     test_demo_store(&store, path, seed, 400, lines);
 }
 
-typedef struct {
-    unsigned char *data;
-    size_t len;
-    dg_frame *frame;
-} serialized;
-
-static serialized bytes_of(dg_frame *f)
-{
-    serialized s = { .frame = f };
-    cr_assert_eq(dg__frame_serialize(f, &s.data, &s.len), 0);
-    return s;
-}
-
-static void drop(serialized s)
-{
-    free(s.data);
-    dg_frame_free(s.frame);
-}
-
 /* The frame as of day through dg_frame_from_store (the snapshot, cut). */
-static serialized from_store(int32_t day, bool lines)
+static test_frame_bytes from_store(int32_t day, bool lines)
 {
     dg_frame *f = NULL;
     dg_frame_options opts = { .as_of = day, .with_lines = lines };
     cr_assert_eq(dg_frame_from_store(&f, store, &opts, &err), 0, "%s", err.message);
-    return bytes_of(f);
+    return test_frame_bytes_of(f);
 }
 
 /* The frame as of day rebuilt from the rows (the path every as-of question took before). */
-static serialized from_rows(int32_t day, bool lines)
+static test_frame_bytes from_rows(int32_t day, bool lines)
 {
     dg_frame *f = NULL;
     dg_frame_options opts = { .as_of = day, .with_lines = lines };
     cr_assert_eq(dg_store_read_begin(store, &err), 0, "%s", err.message);
     cr_assert_eq(dg__frame_read_store(&f, store, &opts, &err), 0, "%s", err.message);
     dg_store_read_end(store);
-    return bytes_of(f);
+    return test_frame_bytes_of(f);
 }
 
-static void same_frame(serialized cut, serialized rebuilt, int32_t day, bool lines)
+static void same_frame(test_frame_bytes cut, test_frame_bytes rebuilt, int32_t day, bool lines)
 {
     cr_assert_eq(cut.frame->as_of, day);
     cr_assert_eq(cut.frame->n_customers, rebuilt.frame->n_customers, "day %d: customers", day);
@@ -97,24 +78,24 @@ static void same_frame(serialized cut, serialized rebuilt, int32_t day, bool lin
     cr_assert_eq(cut.frame->n_partner, rebuilt.frame->n_partner, "day %d: partners", day);
     cr_assert(cut.len == rebuilt.len && memcmp(cut.data, rebuilt.data, cut.len) == 0,
               "day %d (lines %d): the cut frame differs from the rebuilt one", day, lines);
-    drop(cut);
+    test_frame_bytes_drop(cut);
 }
 
 /* The frame as of day from the store, and cut out of whole in memory, equal the rows'. */
 static void same_as_rows(const dg_frame *whole, int32_t day, bool lines)
 {
-    serialized rebuilt = from_rows(day, lines);
+    test_frame_bytes rebuilt = from_rows(day, lines);
     same_frame(from_store(day, lines), rebuilt, day, lines);
     dg_frame *copy = NULL;
     cr_assert_eq(dg_frame_cut_copy(&copy, whole, day, &err), 0, "%s", err.message);
-    same_frame(bytes_of(copy), rebuilt, day, lines);
-    drop(rebuilt);
+    same_frame(test_frame_bytes_of(copy), rebuilt, day, lines);
+    test_frame_bytes_drop(rebuilt);
 }
 
 /* Days across the store's history: before the first order, ten steps through it, the last. */
 static void every_day_equals_a_rebuild(bool lines)
 {
-    serialized whole = from_store(DG_DAY_NONE, lines);
+    test_frame_bytes whole = from_store(DG_DAY_NONE, lines);
     int32_t first = whole.frame->first_order_day, last = whole.frame->as_of;
     size_t orders = whole.frame->n_orders, customers = whole.frame->n_customers;
     cr_assert(whole.frame->n_surveys && whole.frame->n_feedback && whole.frame->n_interactions &&
@@ -126,16 +107,16 @@ static void every_day_equals_a_rebuild(bool lines)
         same_as_rows(whole.frame, first + (int32_t)((int64_t)(last - first) * k / 10), lines);
     same_as_rows(whole.frame, last - 1, lines);
     /* the copies left the frame they were cut out of as it was */
-    serialized after = bytes_of(whole.frame);
+    test_frame_bytes after = test_frame_bytes_of(whole.frame);
     cr_assert(after.len == whole.len && memcmp(after.data, whole.data, whole.len) == 0,
               "dg_frame_cut_copy changed its source");
     free(after.data);
-    drop(whole);
+    test_frame_bytes_drop(whole);
     /* the cuts did not change the saved snapshot: the whole frame is still all of it */
     whole = from_store(DG_DAY_NONE, lines);
     cr_assert_eq(whole.frame->n_orders, orders);
     cr_assert_eq(whole.frame->n_customers, customers);
-    drop(whole);
+    test_frame_bytes_drop(whole);
 }
 
 Test(snapshot_as_of, cut_equals_rebuild_without_lines, .timeout = 120)
@@ -155,10 +136,10 @@ Test(snapshot_as_of, cut_equals_rebuild_with_lines, .timeout = 120)
 Test(snapshot_as_of, an_as_of_frame_comes_from_the_snapshot)
 {
     demo_store(23, false);
-    serialized whole = from_store(DG_DAY_NONE, false);
+    test_frame_bytes whole = from_store(DG_DAY_NONE, false);
     int32_t day = whole.frame->as_of - 60;
-    drop(whole);
-    serialized before = from_store(day, false);
+    test_frame_bytes_drop(whole);
+    test_frame_bytes before = from_store(day, false);
     cr_assert_gt(before.frame->n_orders, 0);
     dg_store_close(store);
     store = NULL;
@@ -170,11 +151,11 @@ Test(snapshot_as_of, an_as_of_frame_comes_from_the_snapshot)
     sqlite3_close(db);
     /* read-only: a read-write open would give the table its trigger back */
     cr_assert_eq(dg_store_open(&store, path, DG_STORE_READONLY, &err), 0, "%s", err.message);
-    serialized after = from_store(day, false);
+    test_frame_bytes after = from_store(day, false);
     cr_assert(before.len == after.len && memcmp(before.data, after.data, after.len) == 0,
               "the as-of frame was not the snapshot's");
-    drop(before);
-    drop(after);
+    test_frame_bytes_drop(before);
+    test_frame_bytes_drop(after);
 }
 
 /* A day after the store's last day may hold partner activities, referrals or acquisitions the
@@ -182,21 +163,21 @@ Test(snapshot_as_of, an_as_of_frame_comes_from_the_snapshot)
 Test(snapshot_as_of, a_day_after_the_last_is_rebuilt)
 {
     demo_store(24, false);
-    serialized whole = from_store(DG_DAY_NONE, false);
+    test_frame_bytes whole = from_store(DG_DAY_NONE, false);
     int32_t last = whole.frame->as_of;
-    drop(whole);
-    serialized rebuilt = from_rows(last + 400, false);
+    test_frame_bytes_drop(whole);
+    test_frame_bytes rebuilt = from_rows(last + 400, false);
     same_frame(from_store(last + 400, false), rebuilt, last + 400, false);
-    drop(rebuilt);
+    test_frame_bytes_drop(rebuilt);
     dg_error e;
-    serialized f = from_rows(last, false);
+    test_frame_bytes f = from_rows(last, false);
     cr_assert_eq(dg_frame_cut(f.frame, last + 1, &e), DG_EINVAL);
     cr_assert(strstr(e.message, "later day") != NULL, "%s", e.message);
     dg_frame *copy = (dg_frame *)1;
     cr_assert_eq(dg_frame_cut_copy(&copy, f.frame, last + 1, &e), DG_EINVAL);
     cr_assert_null(copy);
     cr_assert(strstr(e.message, "later day") != NULL, "%s", e.message);
-    drop(f);
+    test_frame_bytes_drop(f);
 }
 
 /* The report's tables as CSV text, or the error when it failed, appended to out. */
@@ -280,7 +261,7 @@ Test(snapshot_as_of, store_reports_of_a_window_equal_the_cut, .timeout = 240)
     dg_demo_loyalty_counts counts;
     cr_assert_eq(dg_demo_campaigns(truth, store, 25, &err), 0, "%s", err.message);
     cr_assert_eq(dg_demo_loyalty(store, 25, &counts, &err), 0, "%s", err.message);
-    serialized held = from_store(DG_DAY_NONE, true);
+    test_frame_bytes held = from_store(DG_DAY_NONE, true);
     const dg_frame *whole = held.frame;
     dg_churn_options co;
     dg_churn_options_init(&co);
@@ -316,5 +297,5 @@ Test(snapshot_as_of, store_reports_of_a_window_equal_the_cut, .timeout = 240)
         dg_frame_free(window);
         dg_frame_free(cut);
     }
-    drop(held);
+    test_frame_bytes_drop(held);
 }

@@ -64,21 +64,8 @@ static void sql(const char *text)
     test_sql(path, text);
 }
 
-typedef struct {
-    unsigned char *data;
-    size_t len, orders;
-} bytes;
-
-static bytes serialized(dg_frame *f)
-{
-    bytes b = { .orders = f->n_orders };
-    cr_assert_eq(dg__frame_serialize(f, &b.data, &b.len), 0);
-    dg_frame_free(f);
-    return b;
-}
-
 /* The frame of the store's rows, read past any snapshot. */
-static bytes rows(void)
+static test_frame_bytes rows(void)
 {
     dg_store *s = open_store(0);
     dg_frame *f = NULL;
@@ -87,25 +74,25 @@ static bytes rows(void)
     cr_assert_eq(dg__frame_read_store(&f, s, &opts, &err), 0, "%s", err.message);
     dg_store_read_end(s);
     dg_store_close(s);
-    return serialized(f);
+    return test_frame_bytes_of(f);
 }
 
 /* The frame the next command gets (from the snapshot when it is current). */
-static bytes next_frame(unsigned flags)
+static test_frame_bytes next_frame(unsigned flags)
 {
     dg_store *s = open_store(flags);
     dg_frame *f = NULL;
     cr_assert_eq(dg_frame_from_store(&f, s, NULL, &err), 0, "%s", err.message);
     dg_store_close(s);
-    return serialized(f);
+    return test_frame_bytes_of(f);
 }
 
-static void same_bytes(bytes a, bytes b, const char *what, long point)
+static void same_bytes(test_frame_bytes a, test_frame_bytes b, const char *what, long point)
 {
     cr_assert(a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
               "%s (point %ld): the frame differs from the rows' (%zu orders, rows have %zu)", what,
-              point, b.orders, a.orders);
-    free(b.data);
+              point, b.frame->n_orders, a.frame->n_orders);
+    test_frame_bytes_drop(b);
 }
 
 static void intact(long point)
@@ -203,7 +190,7 @@ static long next_point(long k, long n)
 Test(snapshot_points, sigkill_at_every_write_point_leaves_a_right_answer, .timeout = 300)
 {
     demo_store(4000);   /* a frame of more than one 1 MiB chunk */
-    bytes truth = rows();
+    test_frame_bytes truth = rows();
     same_bytes(truth, next_frame(0), "before the kills", 0);
     long n = count_calls(IO_POINT_WRITE);
     cr_assert_gt(n, 4, "a claim and a save write something (%ld calls)", n);
@@ -218,7 +205,7 @@ Test(snapshot_points, sigkill_at_every_write_point_leaves_a_right_answer, .timeo
         same_bytes(truth, next_frame(DG_STORE_READONLY), "the command after the kill", k);
     }
     cr_assert_gt(killed, 10);
-    free(truth.data);
+    test_frame_bytes_drop(truth);
 }
 
 /* At point k of the paused reader: a new order through a connection that does not wait (the
@@ -237,18 +224,18 @@ static bool write_and_read(long k)
     cr_assert(rc == SQLITE_OK || rc == SQLITE_BUSY, "%s", sqlite3_errmsg(db));
     sqlite3_close(db);
     if (rc == SQLITE_OK)   /* else the paused reader holds the lock a command would wait for */
-        free(next_frame(DG_STORE_READONLY).data);
+        test_frame_bytes_drop(next_frame(DG_STORE_READONLY));
     return rc == SQLITE_OK;
 }
 
 Test(snapshot_points, a_write_at_every_point_of_a_reader_is_never_lost, .timeout = 300)
 {
     demo_store(150);
-    free(next_frame(0).data);
+    test_frame_bytes_drop(next_frame(0));
     long n = count_calls(IO_POINT_READ | IO_POINT_WRITE);
-    bytes start = rows();
-    size_t base = start.orders, written = 0, skipped = 0;
-    free(start.data);
+    test_frame_bytes start = rows();
+    size_t base = start.frame->n_orders, written = 0, skipped = 0;
+    test_frame_bytes_drop(start);
     for (long k = 1; k <= n; k++) {
         int to_parent[2], from_parent[2];
         cr_assert_eq(pipe(to_parent), 0);
@@ -271,10 +258,10 @@ Test(snapshot_points, a_write_at_every_point_of_a_reader_is_never_lost, .timeout
         int status = wait_for(pid);
         cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the paused reader failed at %ld",
                   k);
-        bytes truth = rows();
-        cr_assert_eq(truth.orders, base + written, "point %ld: a write was lost", k);
+        test_frame_bytes truth = rows();
+        cr_assert_eq(truth.frame->n_orders, base + written, "point %ld: a write was lost", k);
         same_bytes(truth, next_frame(DG_STORE_READONLY), "the command after the write", k);
-        free(truth.data);
+        test_frame_bytes_drop(truth);
     }
     cr_assert_geq(written, 10, "%zu of %ld points wrote (%zu found the lock held)",
                  written, n, skipped);
