@@ -82,3 +82,18 @@ pg_newdb() {
   pg_psql "DROP DATABASE IF EXISTS $1" > /dev/null 2>&1 && pg_psql "CREATE DATABASE $1" > /dev/null &&
     echo "postgresql://dangol:$PG_PASSWORD@127.0.0.1:$PG_PORT/$1"
 }
+
+# pg_demo_stores DB...: the 300-customer demo's CSV (made once, in $WORK/csv) imported into each
+# DB (a SQLite path or a PostgreSQL URL), every entity the demo writes; a failed import fails the
+# test (lib.sh's fail).
+pg_demo_stores() {
+  [ -d "$WORK/csv" ] || "$D" -q demo --customers 300 --no-store --csv "$WORK/csv" > /dev/null
+  for db in "$@"; do
+    "$D" --db "$db" -q init --currency KRW
+    for e in staff customers products orders order_lines feedback surveys interactions referrals \
+             partner_activities marketing_spend mot_visits mot_ratings; do
+      [ -f "$WORK/csv/$e.csv" ] || continue
+      out=$("$D" --db "$db" -q import "$e" "$WORK/csv/$e.csv" 2>&1) || fail "import $e into $db" "$out"
+    done
+  done
+}

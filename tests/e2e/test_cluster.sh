@@ -20,15 +20,7 @@ C=$(pg_newdb coord)
 for w in w1 w2 w3 w4; do pg_use "$w"; eval "URL_$w=\$(pg_newdb part)"; done
 S="$WORK/shop.db"
 
-"$D" -q demo --customers 300 --no-store --csv "$WORK/csv" > /dev/null
-for db in "$S" "$P" "$C"; do
-  "$D" --db "$db" -q init --currency KRW
-  for e in staff customers products orders order_lines feedback surveys interactions referrals \
-           partner_activities marketing_spend mot_visits mot_ratings; do
-    [ -f "$WORK/csv/$e.csv" ] || continue
-    out=$("$D" --db "$db" -q import "$e" "$WORK/csv/$e.csv" 2>&1) || fail "import $e into $db" "$out"
-  done
-done
+pg_demo_stores "$S" "$P" "$C"
 
 # The layout: refused on SQLite and on a worker that is not empty; 4 partitions per worker.
 expect_exit "cluster init on a SQLite store: exit 4" 4 "$D" --db "$S" cluster init --worker "$URL_w1"

@@ -26,16 +26,7 @@ pass "PostgreSQL server starts on port $PG_PORT"
 
 S="$WORK/shop.db"
 P=$(pg_newdb shop)
-"$D" -q demo --customers 300 --no-store --csv "$WORK/csv" > /dev/null
-for db in "$S" "$P"; do
-  "$D" --db "$db" -q init --currency KRW
-  for e in staff customers products orders order_lines feedback surveys interactions referrals \
-           partner_activities marketing_spend mot_visits mot_ratings; do
-    [ -f "$WORK/csv/$e.csv" ] || continue
-    out=$("$D" --db "$db" -q import "$e" "$WORK/csv/$e.csv" 2>&1) ||
-      fail "import $e into $db" "$out"
-  done
-done
+pg_demo_stores "$S" "$P"
 "$D" --db "$S" --format csv stats > "$WORK/stats.sqlite"
 "$D" --db "$P" --format csv stats > "$WORK/stats.pg"
 expect_same "the same counts and date ranges in both stores" "$WORK/stats.sqlite" "$WORK/stats.pg"

@@ -16,15 +16,7 @@ if ! pg_start; then
 fi
 S="$WORK/shop.db"
 P=$(pg_newdb shop)
-"$D" -q demo --customers 300 --no-store --csv "$WORK/csv" > /dev/null
-for db in "$S" "$P"; do
-  "$D" --db "$db" -q init --currency KRW
-  for e in staff customers products orders order_lines feedback surveys interactions referrals \
-           partner_activities; do
-    [ -f "$WORK/csv/$e.csv" ] || continue
-    out=$("$D" --db "$db" -q import "$e" "$WORK/csv/$e.csv" 2>&1) || fail "import $e into $db" "$out"
-  done
-done
+pg_demo_stores "$S" "$P"
 psql_shop() { pg_psql "$1" shop; }
 state() { "$D" --db "$1" --format csv stats --snapshot | awk -F, 'NR > 1 { print $1 "," $2 }'; }
 
