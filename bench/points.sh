@@ -11,13 +11,19 @@
 # connections) post 1-point burns for random customers; the server's CPU time per burn (user +
 # sys of its process over the run, from /proc) is printed beside the rate, with wrk's own CPU
 # and the load average, then the same invariant and no balance below zero. wrk shares the 2 cores with the server: the figures are a
-# floor. usage: bench/points.sh [ROWS] [SECONDS]   (BENCH_DIR=... for the scratch; DANGOL=... for
-# another build of dangol to compare)
+# floor. wrk's connections send their next request as soon as the answer comes (the most the
+# server gives, and its tail at that rate); RATE=R paces them instead (64 connections, each
+# waiting a random 0..2x its share of 1/R between requests: about R burns/s less the answers'
+# own time), for the tail at a given rate.
+# usage: bench/points.sh [ROWS] [SECONDS]   (BENCH_DIR=... for the scratch; DANGOL=... for
+# another build of dangol to compare; RATE=... as above)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROWS=${1:-10000000}
 SECS=${2:-10}
 DAILY=${DAILY:-5}
+RATE=${RATE:-0}
+CONNS=$([ "$RATE" -gt 0 ] && echo 64 || echo 32)
 DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-points}
 D=${DANGOL:-$ROOT/build/dangol}
 . "$ROOT/bench/lib.sh"
@@ -83,7 +89,7 @@ echo "customers whose ledger sum differs from their lots or is negative: $(check
 [ "$SECS" -gt 0 ] || exit 0
 
 echo
-echo "== API burns: POST /api/customers/{random}/points/burn {\"points\": 1}, ${SECS}s, 2 wrk threads, 32 connections"
+echo "== API burns: POST /api/customers/{random}/points/burn {\"points\": 1}, ${SECS}s, 2 wrk threads, $CONNS connections$([ "$RATE" -gt 0 ] && echo ", paced at $RATE/s")"
 sqlite3 "$W" <<SQL
 BEGIN;
 INSERT INTO points_movements (movement_id, customer_id, kind, points, occurred_on, expires_on,
@@ -98,9 +104,9 @@ COMMIT;
 SQL
 serve_start "$W"
 BEFORE=$(sqlite3 "$W" "SELECT count(*) FROM points_movements")
-DANGOL_CUSTOMERS=$CUSTOMERS DANGOL_DATE="$(python3 -c "import datetime; print(datetime.date(1970,1,1) + datetime.timedelta($((DAY0 + 900))))")" \
+DANGOL_RATE=$RATE DANGOL_CONNECTIONS=$CONNS DANGOL_CUSTOMERS=$CUSTOMERS DANGOL_DATE="$(python3 -c "import datetime; print(datetime.date(1970,1,1) + datetime.timedelta($((DAY0 + 900))))")" \
   /usr/bin/time -f "client (wrk) CPU: %U s user + %S s sys" -o "$DIR/wrk.time" \
-  wrk -t2 -c32 -d"${SECS}s" --latency -s "$ROOT/bench/points_burn.lua" "$url" |
+  wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$ROOT/bench/points_burn.lua" "$url" |
   grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'
 cat "$DIR/wrk.time"
 echo "load average at the end of the run: $(cut -d' ' -f1-3 /proc/loadavg)"
