@@ -545,7 +545,11 @@ bool dg__pg_cluster_down(const dg_pg *pg, char *buf, size_t cap)
         char conninfo[256];
         snprintf(conninfo, sizeof conninfo, "host='%s' port='%s' connect_timeout=5", node->host,
                  node->port);
-        if (PQping(conninfo) != PQPING_NO_RESPONSE)
+        /* down: nothing answers, or the server is shutting down or recovering (a worker
+         * stopped at once ends its backends, and so this command's scan, before its postmaster
+         * stops listening: a ping in between is rejected, not unanswered) */
+        PGPing ping = PQping(conninfo);
+        if (ping != PQPING_NO_RESPONSE && ping != PQPING_REJECT)
             continue;
         snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s (%s:%s)", *buf ? ", " : "",
                  node->name, node->host, node->port);
