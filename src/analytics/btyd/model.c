@@ -146,6 +146,15 @@ double dg_btyd_expected_new(const dg_btyd_params *params, double t)
     return dg_btyd_expected(params, 0, 0, 0, t);
 }
 
+/* Each model's mixing distributions, for fits that run out to their limit (limits.c). */
+static const dg__mixing_pair mixing_pairs[4][2] = {
+    {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_BETA, "p = a/(a+b)"}},
+    {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_BETA, "p = a/(a+b)"}},
+    {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_GAMMA, "mu = s/beta"}},
+    {{0, 1, DG__MIX_BETA, "p = alpha/(alpha+beta)"},
+     {2, 3, DG__MIX_BETA, "theta = gamma/(gamma+delta)"}},
+};
+
 /* dg_btyd_fit_data; with keep, the compressed data with each customer's pattern is left there
  * (the caller frees it with dg__btyd_pack_free) when the fit succeeds. */
 static int fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_options *opt,
@@ -169,7 +178,8 @@ static int fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_
     }
     double mT = pack.mean_T > 0 ? pack.mean_T : 1.0;
     double starts[6][4];
-    dg__mle_problem prob = {4, NULL, &pack, 6, (const double (*)[4])starts, NULL, 0, 0, NULL};
+    dg__mle_problem prob = {4, NULL, &pack, 6, (const double (*)[4])starts, NULL, 0, 0, NULL,
+                            mixing_pairs[model], 2};
     switch (model) {
     case DG_BTYD_BGNBD:
     case DG_BTYD_MBGNBD: {
@@ -216,15 +226,7 @@ static int fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_
     rc = dg__mle_fit(&prob, opt, &res, err);
     dg__btyd_pack_free(&thin);
     if (rc == 0) {
-        /* each model's mixing distributions, for fits that ran out to their limit */
-        static const dg__mixing_pair pairs[4][2] = {
-            {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_BETA, "p = a/(a+b)"}},
-            {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_BETA, "p = a/(a+b)"}},
-            {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_GAMMA, "mu = s/beta"}},
-            {{0, 1, DG__MIX_BETA, "p = alpha/(alpha+beta)"},
-             {2, 3, DG__MIX_BETA, "theta = gamma/(gamma+delta)"}},
-        };
-        fit->n_limits = dg__mixing_limits(&res, pairs[model], 2, fit->limits);
+        fit->n_limits = dg__mixing_limits(&res, mixing_pairs[model], 2, fit->limits);
         fit->params.model = model;
         memcpy(fit->params.p, res.p, sizeof res.p);
         memcpy(fit->se, res.se, sizeof res.se);
