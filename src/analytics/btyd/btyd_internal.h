@@ -45,8 +45,8 @@ typedef struct dg__btyd_pack {
     double total_weight, mean_T, mean_x;
     int threads;                   /* for the likelihood's sums (dg__parallel_sum) */
     int shared;                    /* a thinned copy: ux, ut, uT belong to the full pack */
-    /* Pareto/NBD's (x, time) pairs (dg__btyd_pack_pairs; NULL until then): the distinct
-     * (x, t_x) and (x, T), and for each pattern the index of its two among them. */
+    /* Pareto/NBD's and BG/BB's (x, time) pairs (dg__btyd_pack_pairs; NULL until then): the
+     * distinct (x, t_x) and (x, T), and for each pattern the index of its two among them. */
     size_t nk;
     double *kx, *kt;
     uint32_t *ikt, *ikT;
@@ -65,8 +65,8 @@ int dg__btyd_pack_build_indexed(dg__btyd_pack *pack, const dg_btyd_data *data,
 /* The compressed data a grouping holds (btyd_grouped.h), or NULL for NULL. */
 struct dg__btyd_grouping;
 const dg__btyd_pack *dg__btyd_grouping_pack(const struct dg__btyd_grouping *grouping);
-/* Fills pack's (x, time) pairs (nk, kx, kt, ikt, ikT): the values Pareto/NBD's 2F1 terms
- * depend on. DG_ENOMEM or 0. */
+/* Fills pack's (x, time) pairs (nk, kx, kt, ikt, ikT): the values Pareto/NBD's 2F1 terms and
+ * BG/BB's log-betas depend on. DG_ENOMEM or 0. */
 int dg__btyd_pack_pairs(dg__btyd_pack *pack);
 void dg__btyd_pack_free(dg__btyd_pack *pack);
 /* A random thinning of the customers of full, about `fraction` of them, decided by the contents
@@ -165,6 +165,11 @@ int dg__mixing_limits(dg__mle_result *res, const dg__mixing_pair *pairs, int n_p
 int dg__heading_to_limit(const double *p, const dg__mixing_pair *pairs, int n_pairs);
 
 /* ---- per-model likelihoods (bgnbd.c, paretonbd.c, bgbb.c) ---- */
+/* loglik(p, grad, pack) for a pack packed without its (x, time) pairs: on a shallow copy given
+ * them for the call (the tests' packs; a fit gives its packs their pairs once). NAN when out of
+ * memory. */
+double dg__btyd_pack_with_pairs(dg__btyd_pack *pack, dg__loglik_fn loglik, const double *p,
+                                double *grad);
 double dg__bgnbd_loglik_pack(const double *p, double *grad, void *pack);
 double dg__mbgnbd_loglik_pack(const double *p, double *grad, void *pack);
 double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack);

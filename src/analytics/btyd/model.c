@@ -1,6 +1,7 @@
 /* The BTYD family behind one interface: model names, input checks, the multi-start maximum-
  * likelihood fit on compressed data, and per-customer predictions dispatched to each model. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,10 +197,6 @@ static int fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_
                                 {0.5, 0.05 * mT, 1, 5 * mT}, {5, 5 * mT, 5, 5 * mT}};
         memcpy(starts, s, sizeof s);
         prob.loglik = dg__paretonbd_loglik_pack;
-        if (dg__btyd_pack_pairs(&pack) != 0) {
-            dg__btyd_pack_free(&pack);
-            return dg_error_set(err, DG_ENOMEM, "out of memory fitting %s", model_names[model]);
-        }
         break;
     }
     case DG_BTYD_BGBB: {
@@ -210,13 +207,19 @@ static int fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_
         break;
     }
     }
+    /* Pareto/NBD's and BG/BB's likelihoods take their terms per (x, time) pair */
+    bool pairs = model == DG_BTYD_PARETONBD || model == DG_BTYD_BGBB;
+    if (pairs && dg__btyd_pack_pairs(&pack) != 0) {
+        dg__btyd_pack_free(&pack);
+        return dg_error_set(err, DG_ENOMEM, "out of memory fitting %s", model_names[model]);
+    }
     /* on large data, a pilot on a thinning of the customers (dg__mle_problem.pilot) */
     dg__btyd_pack thin = {0};
     dg__mle_problem pilot = prob;
     double fraction = opt && opt->no_pilot ? 0.0 : dg__pilot_fraction(pack.total_weight, pack.n);
     if (fraction > 0 && dg__btyd_pack_thin(&pack, fraction, &thin) == 0 &&
         thin.total_weight >= 4 && thin.mean_x > 0 &&
-        (model != DG_BTYD_PARETONBD || dg__btyd_pack_pairs(&thin) == 0)) {
+        (!pairs || dg__btyd_pack_pairs(&thin) == 0)) {
         pilot.ctx = &thin;
         pilot.skip_se = 1;
         prob.pilot = &pilot;
