@@ -1137,6 +1137,25 @@ SERVER_PID=$PID1; stop_server
 SERVER_PID=$PID2; stop_server
 trap 'pg_stop; rm -rf "$WORK"' EXIT
 
+# `demo --loyalty --campaigns` into PostgreSQL (its reads are written in both dialects): the same
+# counts and true effects as into SQLite, then the same points, tiers, coupons and campaign
+# results.
+SD="$WORK/demo.db"
+PD=$(pg_newdb demo)
+for db in "$SD" "$PD"; do
+  tag=$([ "$db" = "$SD" ] && echo sqlite || echo pg)
+  {
+    "$D" --db "$db" --format csv demo --customers 200 --seed 5 --loyalty --campaigns; echo "exit $?"
+    for report in "points liability --as-of 2025-12-01" "points balance --top 5 --as-of 2025-12-01" \
+                  "tier distribution" "coupon rates" "campaign results DEMO-WINBACK" "campaign results DEMO-BONUS"; do
+      "$D" --db "$db" --format csv $report; echo "exit $?"
+    done
+  } > "$WORK/demo.$tag" 2>&1
+done
+[ "$(grep -c '^exit 0$' "$WORK/demo.pg")" = 7 ] && grep -q '^DEMO-WINBACK,' "$WORK/demo.pg" &&
+  pass "demo --loyalty --campaigns into PostgreSQL" || fail "demo --loyalty --campaigns into PostgreSQL" "$(head -20 "$WORK/demo.pg")"
+expect_same "demo --loyalty --campaigns: the same programme and campaigns on both stores" "$WORK/demo.sqlite" "$WORK/demo.pg"
+
 # ---- Erasure on PostgreSQL (docs/security.md "Erasure on PostgreSQL"): the same fields emptied
 # as on SQLite in one transaction, orders and aggregates kept, then VACUUM (FULL) of the tables
 # that held them: their files no longer hold the erased name or phone.
