@@ -281,6 +281,112 @@ Test(points, an_order_earns_base_and_category_bonus_times_the_multiplier)
     cr_assert_eq(dg_points_earn_order(store, &rules, &o, &res, &err), DG_ENOTFOUND);
 }
 
+/* A campaign launched on day launched, with customers' arms ("A:treatment,B:control"). */
+static void campaign(const char *id, int32_t launched, const char *members)
+{
+    char q[1024];
+    snprintf(q, sizeof q, "INSERT INTO campaigns (campaign_id, control_share_bp, seed, offer_kind, "
+             "channel, window_days, created_at, actor, launched_on, launched_at) VALUES ('%s', "
+             "2000, 1, 'none', 'sms', 30, 0, 'test', %d, 1)", id, launched);
+    sql(q);
+    for (const char *m = members; *m; m += strcspn(m, ",") + (m[strcspn(m, ",")] == ',')) {
+        const char *colon = strchr(m, ':');
+        snprintf(q, sizeof q, "INSERT INTO campaign_members (campaign_id, customer_id, arm, "
+                 "stratum) VALUES ('%s', '%.*s', '%.*s', 'x')", id, (int)(colon - m), m,
+                 (int)strcspn(colon + 1, ","), colon + 1);
+        sql(q);
+    }
+}
+
+static int64_t earn_order(const char *order, int64_t multiplier)
+{
+    dg_points_request o = { .source_id = order, .day = DG_POINTS_TODAY,
+                            .multiplier_per_mille = multiplier };
+    dg_points_result res;
+    cr_assert_eq(dg_points_earn_order(store, &rules, &o, &res, &err), 0, "%s", err.message);
+    return res.points;
+}
+
+Test(points, a_campaign_bonus_adds_to_its_treatment_groups_orders_inside_its_window)
+{
+    /* SPRING (2024-10-03 .. 10-04, +30 per 1000, x2) and FALL (the whole of October, +5 per
+     * 1000); A is treated by both, B is SPRING's control, C is treated by LATE (October, +30
+     * per 1000), launched the day after C's order; D is treated by nothing. */
+    sql("INSERT INTO customers (customer_id) VALUES ('D');"
+        "INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES "
+        "('OA', 'A', 1728000000, 12345), ('OB', 'B', 1728000000, 12345), "
+        "('OC', 'C', 1728000000, 10000), ('OA2', 'A', 1728086400, 10000), "
+        "('OA3', 'A', 1730419200, 10000), ('OD', 'D', 1728000000, 10000);"
+        "INSERT INTO order_lines (order_id, line_no, product_id, amount) VALUES "
+        "('OA', 1, 'P1', 5000), ('OA', 2, 'P2', 7345), ('OB', 1, 'P1', 5000), "
+        "('OB', 2, 'P2', 7345)");
+    campaign("SPRING", DAY0 - 1, "A:treatment,B:control");
+    campaign("LATE", DAY0 + 1, "C:treatment");
+    campaign("FALL.2024", DAY0 - 3, "A:treatment");
+    cr_assert_eq(dg_points_rules_parse(&rules,
+        "category_bonus.beauty = 20\n"
+        "campaign_bonus.SPRING.from = 2024-10-03\n"
+        "campaign_bonus.SPRING.until = 2024-10-04\n"
+        "campaign_bonus.SPRING.extra_per_mille = 30\n"
+        "campaign_bonus.SPRING.multiplier_per_mille = 2000\n"
+        "campaign_bonus.FALL.2024.from = 2024-10-01\n"
+        "campaign_bonus.FALL.2024.until = 2024-10-31\n"
+        "campaign_bonus.FALL.2024.extra_per_mille = 5\n"
+        "campaign_bonus.LATE.from = 2024-10-01\n"
+        "campaign_bonus.LATE.until = 2024-10-31\n"
+        "campaign_bonus.LATE.extra_per_mille = 30\n", "r", &err), 0, "%s", err.message);
+    cr_assert_eq(rules.n_campaigns, 3);
+    /* OA (2024-10-04, 12,345, beauty 5,000) at gold's x1.5: base 123.45 + SPRING 370.35 + FALL
+     * 61.725 + beauty 100 = 655.525 points, times 1.5 + (2 - 1) = 2.5: 1638.8125 -> 1638 */
+    cr_assert_eq(earn_order("OA", 1500), 1638);
+    cr_assert_eq(sql_int("SELECT reason = 'campaign bonus: SPRING, FALL.2024' "
+                         "FROM points_movements WHERE source_id = 'OA'"), 1);
+    /* OB: SPRING's control group: (123.45 + 100) x 1.5 = 335.175 -> 335, as without rules */
+    cr_assert_eq(earn_order("OB", 1500), 335);
+    /* OC: treated by LATE, but the order came the day before its launch: 10,000 x 10 / 1000 =
+     * 100 */
+    cr_assert_eq(earn_order("OC", 1000), 100);
+    /* OA2 (10-05): after SPRING's window, inside FALL's: 10,000 x (10 + 5) / 1000 = 150 */
+    cr_assert_eq(earn_order("OA2", 1000), 150);
+    /* OA3 (11-01): after both: 100; OD: a customer in no campaign: 100 */
+    cr_assert_eq(earn_order("OA3", 1000), 100);
+    cr_assert_eq(earn_order("OD", 1000), 100);
+    cr_assert_eq(sql_int("SELECT count(*) FROM points_movements WHERE reason IS NOT NULL"), 2);
+}
+
+Test(points, campaign_bonus_rules_name_file_line_column)
+{
+    static const struct { const char *text, *message; } bad[] = {
+        { "campaign_bonus.S.from = 2024-13-01\n",
+          "r:1:25: campaign_bonus.S.from = \"2024-13-01\": expected a date YYYY-MM-DD" },
+        { "base_per_mille = 10\ncampaign_bonus.S.from = 2024-10-01\n"
+          "campaign_bonus.S.extra_per_mille = 5\n",
+          "r:2:1: campaign bonus \"S\" has no until day (campaign_bonus.S.until = YYYY-MM-DD)" },
+        { "campaign_bonus.S.from = 2024-10-02\ncampaign_bonus.S.until = 2024-10-01\n"
+          "campaign_bonus.S.extra_per_mille = 5\n",
+          "r:1:1: campaign bonus \"S\": until 2024-10-01 is before from 2024-10-02" },
+        { "campaign_bonus.S.from = 2024-10-01\ncampaign_bonus.S.until = 2024-10-01\n",
+          "r:1:1: campaign bonus \"S\" gives nothing: set extra_per_mille above 0 or "
+          "multiplier_per_mille above 1000" },
+        { "campaign_bonus.S.multiplier_per_mille = 999\n",
+          "r:1:41: campaign_bonus.S.multiplier_per_mille = \"999\": expected a whole number "
+          "from 1000 to 100000" },
+        { "\n  campaign_bonus.S.rate = 5\n",
+          "r:2:3: unknown key \"campaign_bonus.S.rate\"; a campaign bonus has from, until, "
+          "extra_per_mille, multiplier_per_mille" },
+        { "campaign_bonus.S = 5\n",
+          "r:1:1: \"campaign_bonus.S\": expected campaign_bonus.CAMPAIGN.KEY" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        dg_points_rules r;
+        dg_points_rules_default(&r);
+        cr_assert_eq(dg_points_rules_parse(&r, bad[i].text, "r", &err), DG_EINVAL, "%zu", i);
+        cr_assert_eq(strncmp(err.message, bad[i].message, strlen(bad[i].message)), 0,
+                     "case %zu: %s", i, err.message);
+        cr_assert_eq(r.n_campaigns, 0, "a refused file changed the rules");
+    }
+}
+
 static void reverse_case(dg_points_reverse_policy policy, int64_t *absorbed, int64_t *left)
 {
     sql("INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES "
@@ -382,6 +488,7 @@ Test(points, amounts_and_rules_are_checked)
     cr_assert_eq(shipped.point_value_minor, builtin.point_value_minor);
     cr_assert_eq(shipped.reverse_spent, builtin.reverse_spent);
     cr_assert_eq(shipped.n_bonuses, builtin.n_bonuses);
+    cr_assert_eq(shipped.n_campaigns, builtin.n_campaigns);
     free(text);
 }
 
