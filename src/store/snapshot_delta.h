@@ -5,7 +5,8 @@
  * generation; so does an API write of one customer or order (the row added, or the changed
  * customer's row as it now is: an update segment). A reader applies the segments to the base
  * snapshot's frame (frame_append.c, frame_update.c). Anything else the write did leaves the
- * snapshot out of date, as any write does. */
+ * snapshot out of date, as any write does. The same on both stores (snapshot_delta.c; what differs
+ * is behind snapshot_delta_store.h). */
 #ifndef DANGOL_STORE_SNAPSHOT_DELTA_H
 #define DANGOL_STORE_SNAPSHOT_DELTA_H
 
@@ -21,14 +22,14 @@
 typedef struct dg__delta_mark {
     bool active;               /* the snapshot was current: this import may write a delta */
     int64_t generation;        /* the store's generation once the import commits */
-    int64_t changes;           /* the connection's row changes so far */
+    int64_t changes;           /* the write's row changes so far (the store's count) */
     char *max_customer;        /* the greatest customer and order ids before the import */
     char *max_order;
 } dg__delta_mark;
 
 /* Inside the import's transaction, before its first write: marks the snapshot out of date (as
  * any write does) and, when it was current, notes what the delta needs in *m. Never fails the
- * import: a store without a current snapshot (or a PostgreSQL store) only gets m->active false. */
+ * import: a store without a current snapshot only gets m->active false. */
 void dg__store_delta_begin(dg_store *store, dg__delta_mark *m);
 
 /* Inside the same transaction, after the import's last write: when every row it changed is a new
