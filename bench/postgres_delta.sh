@@ -45,8 +45,11 @@ step() {
   printf '%s   WAL %6.1f MB\n' "$line" \
     "$(pg_psql "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$lsn') / 1048576.0" "${db##*/}")"
 }
-snapshot_bytes() {
-  pg_psql "SELECT (SELECT coalesce(sum(octet_length(data)), 0) FROM frame_snapshot) || ' B snapshot, ' || (SELECT count(*) FROM frame_snapshot_delta) || ' segments of ' || (SELECT coalesce(sum(bytes), 0) FROM frame_snapshot_delta) || ' B'" "$1"
+snapshot_bytes() {   # snapshot_bytes DATABASE: the snapshot's bytes, and its segments' if it keeps any
+  pg_psql "SELECT coalesce(sum(octet_length(data)), 0) || ' B snapshot' FROM frame_snapshot" "$1"
+  [ "$(pg_psql "SELECT to_regclass('frame_snapshot_delta') IS NOT NULL" "$1")" = t ] &&
+    pg_psql "SELECT count(*) || ' segments of ' || coalesce(sum(bytes), 0) || ' B' FROM frame_snapshot_delta" "$1"
+  return 0
 }
 
 for which in before after; do
@@ -56,12 +59,12 @@ for which in before after; do
   "$bin" --db "$db" -q import customers "$WORK/customers-$C.csv"
   "$bin" --db "$db" -q import orders "$WORK/orders-base.csv"
   "$bin" --db "$db" --format csv rfm > /dev/null
-  echo "== $which ($bin): $(snapshot_bytes "$which")"
+  echo "== $which ($bin): $(snapshot_bytes "$which" | paste -sd, -)"
   for r in $(seq 1 "$RUNS"); do
     step "$which import 1 % more ($r)" "$db" "$bin" --db "$db" -q import orders "$WORK/more-$r.csv"
     step "$which rfm after it ($r)" "$db" "$bin" --db "$db" --format csv rfm
     cp "$WORK/out" "$WORK/rfm.$which.$r"
-    echo "   $(snapshot_bytes "$which")"
+    echo "   $(snapshot_bytes "$which" | paste -sd, -)"
   done
 done
 for r in $(seq 1 "$RUNS"); do

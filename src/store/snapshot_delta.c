@@ -200,11 +200,24 @@ static int write_segment(dg_store *s, dg__delta_mark *m, unsigned char *data, si
     return rc;
 }
 
+/* The write's rows where the reads below see them, when m is active; on the store's error (the
+ * write's: it fails) m is freed. */
+static int settle(dg_store *s, dg__delta_mark *m, dg_error *err)
+{
+    int rc = m->active ? backend(s)->settle(s, err) : 0;
+    if (rc != 0)
+        dg__delta_mark_free(m);
+    return rc;
+}
+
 int dg__store_delta_end(dg_store *s, dg__delta_mark *m, dg_error *err)
 {
     unsigned char *data = NULL;
     size_t len = 0;
     int64_t customers = 0, orders = 0;
+    int rc = settle(s, m, err);
+    if (rc != 0)
+        return rc;
     if (m->active)
         encode(s, m, &data, &len, &customers, &orders);
     return write_segment(s, m, data, len, customers, orders, err);
@@ -215,6 +228,9 @@ int dg__store_delta_end_update(dg_store *s, dg__delta_mark *m, const char *custo
 {
     unsigned char *data = NULL;
     size_t len = 0;
+    int rc = settle(s, m, err);
+    if (rc != 0)
+        return rc;
     if (m->active && !encode_update(s, m, customer_id, &data, &len)) {
         free(data);
         data = NULL;

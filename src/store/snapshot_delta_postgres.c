@@ -18,26 +18,38 @@
 #include "store/snapshot_delta_store.h"
 #include "store/snapshot_postgres.h"
 
-/* sql run with p as $1..$4 (typed, so that a statement may leave some out), after the rows a
- * bulk load streamed: its result, NULL when it failed. */
+/* sql run with p as $1..$4 (typed, so that a statement may leave some out): its result, NULL
+ * when it failed. Inside a transaction, in a savepoint of its own: a statement that fails must
+ * not abort the write it is part of (whose COMMIT would then only roll it back). */
 static PGresult *query(dg_store *s, const char *sql, const dg__delta_params *p, int format)
 {
     static const Oid types[] = { 25, 25, 20, 20 };   /* text, text, bigint, bigint */
     dg_pg *pg = dg__store_pg(s);
-    dg_error ignored;
     dg__pg_number numbers[2];
     const char *values[] = {
         p->text[0] ? p->text[0] : "", p->text[1] ? p->text[1] : "",
         dg__pg_int(numbers[0], p->number[0]), dg__pg_int(numbers[1], p->number[1]),
     };
-    if (dg__pg_sync(pg, &ignored) != 0)
-        return NULL;
+    bool inside = PQtransactionStatus(pg->conn) == PQTRANS_INTRANS;
+    if (inside)
+        PQclear(PQexec(pg->conn, "SAVEPOINT dg_delta"));
     PGresult *res = PQexecParams(pg->conn, sql, 4, types, values, NULL, NULL, format);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
+    bool ok = PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (inside)
+        PQclear(PQexec(pg->conn, ok ? "RELEASE SAVEPOINT dg_delta"
+                                    : "ROLLBACK TO SAVEPOINT dg_delta"));
+    if (!ok) {
         PQclear(res);
         return NULL;
     }
     return res;
+}
+
+/* The rows a bulk load streamed written to their tables, so that the counts and the reads see
+ * them: the store's error, which is the write's. */
+static int settle(dg_store *s, dg_error *err)
+{
+    return dg__pg_sync(dg__store_pg(s), err);
 }
 
 static const dg__delta_params no_params;
@@ -200,6 +212,6 @@ static int list(dg_store *s, int64_t base, int64_t to, bool with_data, dg__delta
 }
 
 const dg__delta_store dg__delta_postgres = {
-    .text_order = text_order, .mark = mark, .changes = changes, .integer = integer,
+    .settle = settle, .text_order = text_order, .mark = mark, .changes = changes, .integer = integer,
     .text = text, .add_rows = add_rows, .insert = insert, .list = list,
 };

@@ -25,6 +25,10 @@ typedef struct dg__delta_row {
 typedef int (*dg__delta_row_fn)(void *ctx, const dg__delta_row *row);
 
 typedef struct dg__delta_store {
+    /* After the write's last statement: what the store holds back written (a PostgreSQL bulk
+     * load's staged rows), so that the reads and counts below see it; the store's error, which
+     * fails the write. */
+    int (*settle)(dg_store *s, dg_error *err);
     /* appended to a text column compared or sorted so that it goes by its bytes ("" when the
      * store already does) */
     const char *(*text_order)(dg_store *s);
