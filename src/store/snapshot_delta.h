@@ -24,6 +24,8 @@ typedef struct dg__delta_mark {
     int64_t changes;           /* the connection's row changes so far */
     char *max_customer;        /* the greatest customer and order ids before the import */
     char *max_order;
+    unsigned char *was;        /* an update's: the customer's row before it, as a segment's bytes */
+    size_t was_len;
 } dg__delta_mark;
 
 /* Inside the import's transaction, before its first write: marks the snapshot out of date (as
@@ -38,10 +40,30 @@ void dg__store_delta_begin(dg_store *store, dg__delta_mark *m);
  * Best effort: only an error of the store's transaction itself is returned. */
 int dg__store_delta_end(dg_store *store, dg__delta_mark *m, dg_error *err);
 
+/* As dg__store_delta_begin, before a write that may change customer_id's row: notes the row as
+ * it was too (m->was). */
+void dg__store_delta_begin_update(dg_store *store, dg__delta_mark *m, const char *customer_id);
+
 /* As dg__store_delta_end, after a write that changed one existing customer: when that row is all
- * it changed, writes the row as it now is as an update segment (docs/snapshot.md, "Updating"). */
+ * it changed, and a reader can apply the change (dg__update_applies), writes the row as it now
+ * is as an update segment (docs/snapshot.md, "Updating"); otherwise leaves the snapshot out of
+ * date at once, so no reader reads the base snapshot to find that out. */
 int dg__store_delta_end_update(dg_store *store, dg__delta_mark *m, const char *customer_id,
                                dg_error *err);
+
+/* Can a reader (frame_update.c) apply the update of a customer whose frame row was `was` and is
+ * now `now` to the frame of a snapshot of day as_of (or of a later day, after appends)? The
+ * writer's decision, the same for every store (record_write.c). */
+typedef enum {
+    DG__UPDATE_REFUSED,    /* never: the customer may be out of the frame, or would leave it
+                            * (acquired after as_of, or its acquisition day no longer known) */
+    DG__UPDATE_IF_HELD,    /* a dictionary value changes, whose codes the reader gives again: only
+                            * when the frame holds every customer (none acquired after as_of, no
+                            * partner activity or referral after it: the store checks) */
+    DG__UPDATE_APPLIES,
+} dg__update_verdict;
+dg__update_verdict dg__update_applies(const dg_frame_customer_in *was,
+                                      const dg_frame_customer_in *now, int32_t as_of);
 void dg__delta_mark_free(dg__delta_mark *m);
 
 /* The API's write of one record of e (dg_store_insert when insert, else dg_store_put), inside the

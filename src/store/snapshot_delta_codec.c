@@ -10,7 +10,9 @@
 #include "store/snapshot_delta.h"
 
 #define MAGIC 0x32414744u           /* "DGA2": rows added */
-#define MAGIC_UPDATES 0x31554744u   /* "DGU1": customers changed (their rows as they now are) */
+/* "DGU2": customers changed (their rows as they now are), by a writer that checked what the
+ * reader needs (dg__update_applies); a "DGU1" segment, written before, is damaged: rebuilt */
+#define MAGIC_UPDATES 0x32554744u
 #define NO_TEXT 0           /* text number 0: NULL; text k is texts[k - 1] */
 
 /* ---- writing ---- */

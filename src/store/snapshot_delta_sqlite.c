@@ -3,7 +3,8 @@
  * saw before writing (orders is a WITHOUT ROWID table: ids are the only watermark), and knows it
  * added nothing else by counting: the rows in those ranges must be every row the import changed.
  * An API write that changed one customer writes that customer's row as an update segment,
- * knowing by the same count that it changed nothing else ("Updating"). A segment is one row of
+ * knowing by the same count that it changed nothing else, and only when the row before it shows
+ * that a reader can apply it ("Updating", dg__update_applies). A segment is one row of
  * frame_snapshot_delta, its bytes the rows as the rebuild reads them (frame_store.c), encoded by
  * snapshot_delta_codec.c. */
 #include <stdio.h>
@@ -104,6 +105,7 @@ void dg__delta_mark_free(dg__delta_mark *m)
 {
     free(m->max_customer);
     free(m->max_order);
+    free(m->was);
     *m = (dg__delta_mark){ 0 };
 }
 
@@ -146,6 +148,48 @@ void dg__store_delta_begin(dg_store *s, dg__delta_mark *m)
     m->active = true;
 }
 
+/* The rows sql selects, in its order, added to w; their number, or -1. */
+static int64_t add_rows(sqlite3 *db, const char *sql, const params *p, dg__segment *w,
+                        int (*row)(dg__segment *, sqlite3_stmt *))
+{
+    sqlite3_stmt *st = NULL;
+    int64_t n = 0;
+    if (prepare(db, sql, p, &st) != 0)
+        return -1;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW && row(w, st) == 0)
+        n++;
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? n : -1;
+}
+
+/* customer_id's row, as a rebuild reads it, as an update segment into *data (NULL when there is
+ * none). */
+static bool customer_row(sqlite3 *db, const char *customer_id, unsigned char **data, size_t *len)
+{
+    char sql[512];
+    params p = { { customer_id, NULL }, { 0, 0 } };
+    dg__segment *w = NULL;
+    *data = NULL;
+    if (dg__segment_new(&w) != 0)
+        return false;
+    dg__segment_updates(w);
+    snprintf(sql, sizeof sql, "SELECT %s FROM customers WHERE customer_id = ?1",
+             customer_columns);
+    bool one = add_rows(db, sql, &p, w, add_customer) == 1 && dg__segment_bytes(w, data, len) == 0;
+    dg__segment_free(w);
+    return one;
+}
+
+void dg__store_delta_begin_update(dg_store *s, dg__delta_mark *m, const char *customer_id)
+{
+    dg__store_delta_begin(s, m);
+    if (m->active && !customer_row(dg__store_db(s), customer_id, &m->was, &m->was_len)) {
+        free(m->was);   /* a row not found (the write then fails) leaves the snapshot dirty */
+        m->was = NULL;
+    }
+}
+
 /* Would a rebuild at the new last day hold anything the segment does not? Customers acquired,
  * partner activities and referrals dated after the old last day, up to the new one, are left out
  * of the base; rows of other tables that belong to the new customers or orders (written around
@@ -176,21 +220,6 @@ static bool outside_the_segment(sqlite3 *db, const dg__delta_mark *m, int32_t ol
         if (single(db, newly_dated[i], &p, &one, &found) != 0 || found)
             return true;
     return false;
-}
-
-/* The rows sql selects, in its order, added to w; their number, or -1. */
-static int64_t add_rows(sqlite3 *db, const char *sql, const params *p, dg__segment *w,
-                        int (*row)(dg__segment *, sqlite3_stmt *))
-{
-    sqlite3_stmt *st = NULL;
-    int64_t n = 0;
-    if (prepare(db, sql, p, &st) != 0)
-        return -1;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW && row(w, st) == 0)
-        n++;
-    sqlite3_finalize(st);
-    return step == SQLITE_DONE ? n : -1;
 }
 
 /* The segment of the rows after the mark into *data, with its counts; false when the import did
@@ -241,25 +270,64 @@ static bool small_enough(dg_store *s, size_t len)
            (bytes + (int64_t)len) * SHARE_OF_BASE <= base && count < MAX_SEGMENTS;
 }
 
+/* Does the frame a rebuild would give hold every customer (as of the snapshot's day, or a later
+ * one), so that a reader can give the dictionary codes again (frame_update.c)? A customer is
+ * left out when it is first seen after that day: acquired after it, or with nothing but a partner
+ * activity or a referral after it. */
+static bool every_customer_held(sqlite3 *db, int64_t as_of)
+{
+    static const char *const after[] = {
+        "SELECT 1 FROM customers WHERE acquired_on > ?3 LIMIT 1",
+        "SELECT 1 FROM partner_activities WHERE occurred_on > ?3 LIMIT 1",
+        "SELECT 1 FROM referrals WHERE referred_on > ?3 LIMIT 1",
+    };
+    params p = { { NULL, NULL }, { as_of, 0 } };
+    int64_t one;
+    bool found = false;
+    for (size_t i = 0; i < sizeof after / sizeof after[0]; i++)
+        if (single(db, after[i], &p, &one, &found) != 0 || found)
+            return false;
+    return true;
+}
+
+/* Can a reader apply the change of the customer from m->was to the row in now (len bytes)? The
+ * writer's decision (dg__update_applies), made here so that a refused change leaves the snapshot
+ * out of date at once. */
+static bool reader_applies(sqlite3 *db, const dg__delta_mark *m, const unsigned char *now,
+                           size_t len)
+{
+    int64_t as_of = 0;
+    bool dated = false;
+    params none = { { NULL, NULL }, { 0, 0 } };
+    dg__delta *rows = calloc(2, sizeof *rows);
+    if (!rows || !m->was ||
+        single(db, "SELECT min(as_of) FROM frame_snapshot_header", &none, &as_of, &dated) != 0 ||
+        !dated || !(rows[0].data = malloc(m->was_len)) || !(rows[1].data = malloc(len))) {
+        dg__deltas_free(rows, 2);
+        return false;
+    }
+    memcpy(rows[0].data, m->was, m->was_len);
+    memcpy(rows[1].data, now, len);
+    bool applies = false;
+    if (dg__segment_decode(&rows[0], m->was_len) && dg__segment_decode(&rows[1], len) &&
+        rows[0].n_customers == 1 && rows[1].n_customers == 1) {
+        dg__update_verdict verdict = dg__update_applies(&rows[0].customers[0],
+                                                        &rows[1].customers[0], (int32_t)as_of);
+        applies = verdict == DG__UPDATE_APPLIES ||
+                  (verdict == DG__UPDATE_IF_HELD && every_customer_held(db, as_of));
+    }
+    dg__deltas_free(rows, 2);
+    return applies;
+}
+
 /* The changed customer's row, as a rebuild reads it, as an update segment into *data; false when
- * the write changed anything but that one row. */
+ * the write changed anything but that one row, or a reader could not apply the change. */
 static bool encode_update(sqlite3 *db, const dg__delta_mark *m, const char *customer_id,
                           unsigned char **data, size_t *len)
 {
-    char sql[512];
-    params p = { { customer_id, NULL }, { 0, 0 } };
-    dg__segment *w = NULL;
     *data = NULL;
-    if (dg__segment_new(&w) != 0)
-        return false;
-    dg__segment_updates(w);
-    snprintf(sql, sizeof sql, "SELECT %s FROM customers WHERE customer_id = ?1",
-             customer_columns);
-    bool one = sqlite3_total_changes64(db) - m->changes == 1 &&
-               add_rows(db, sql, &p, w, add_customer) == 1 &&
-               dg__segment_bytes(w, data, len) == 0;
-    dg__segment_free(w);
-    return one;
+    return sqlite3_total_changes64(db) - m->changes == 1 &&
+           customer_row(db, customer_id, data, len) && reader_applies(db, m, *data, *len);
 }
 
 /* The segment of len bytes (encoded: NULL when the write cannot be one) written as m's
