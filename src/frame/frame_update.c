@@ -9,11 +9,13 @@
  * - its dictionary codes, which a rebuild gives in the order of first use in its scan (customers
  *   in id order, then orders, then the rest). The codes are given again in that order: the
  *   values customers use by their first customer, then the values only other rows use, in the
- *   order they had (nothing here moves them); a value no row uses any more is dropped. This is
- *   sound only when the frame holds every customer a rebuild scans, which the writer checks
- *   before it writes the segment (snapshot_delta.h, dg__update_applies). A value the customer
- *   leaves that only other rows still use has an unknown place among the others' values: refused
- *   when there are any. */
+ *   order they had (nothing here moves them); a value no row uses any more is dropped. The
+ *   customers the frame leaves out count too (a rebuild scans them): the writer puts their rows
+ *   in the segment after the changed customer's when a dictionary value changes (snapshot_delta.h,
+ *   dg__update_applies), and those the frame does not hold are placed by id among its own. A
+ *   value the customer leaves that only other rows still use has an unknown place among the
+ *   others' values: refused when there are any. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +25,18 @@
 
 #define UNUSED UINT32_MAX
 
-/* A dictionary, the customers' column of its codes and the other rows' columns of them. */
+/* A customer the frame leaves out (a segment's row), and the frame's customer it comes before in
+ * a rebuild's scan. */
+typedef struct {
+    const dg_frame_customer_in *row;
+    size_t before;
+} left_out;
+
+/* A dictionary, the field of a customer's row that holds its value, the customers' column of its
+ * codes and the other rows' columns of them. */
 typedef struct {
     dg_dict *dict;
+    size_t field;          /* offsetof in dg_frame_customer_in */
     uint32_t *customers;
     uint32_t *others[3];   /* NULL when the frame has no such rows or left the column out */
     size_t n_others[3];
@@ -44,33 +55,48 @@ static int used_elsewhere(const vocabulary *v, uint32_t code)
     return 0;
 }
 
-/* The codes of v in a rebuild's order into order[] (*n of them), after customer c left code
- * `left`: code 0, the codes customers use by first use, then the others' in their order.
- * DG_ENOTFOUND when `left` is used only by other rows among other such codes. */
-static int rebuild_order(const vocabulary *v, size_t n_customers, uint32_t left, uint32_t *order,
-                         size_t *n)
+/* code appended to order[k..] unless it is there already. */
+static void place(uint32_t code, bool *placed, uint32_t *order, size_t *k)
 {
-    size_t codes = v->dict->n;
+    if (!placed[code]) {
+        placed[code] = true;
+        order[(*k)++] = code;
+    }
+}
+
+/* The codes of v in a rebuild's order into order[] (*n of them), after customer c left code
+ * `left`: code 0, the codes customers (the frame's, and the n_out it leaves out) use by first
+ * use, then the others' in their order. DG_ENOTFOUND when `left` is used only by other rows among
+ * other such codes, or a customer left out has a value the dictionary does not hold. */
+static int rebuild_order(const vocabulary *v, size_t n_customers, const left_out *out,
+                         size_t n_out, uint32_t left, uint32_t *order, size_t *n)
+{
+    size_t codes = v->dict->n, k = 0, j = 0;
     bool *placed = calloc(codes, sizeof *placed);
     if (!placed)
         return DG_ENOMEM;
-    size_t k = 0;
-    order[k++] = 0;
-    placed[0] = true;
-    for (size_t c = 0; c < n_customers; c++) {
-        uint32_t code = v->customers[c];
-        if (code < codes && !placed[code]) {
-            placed[code] = true;
-            order[k++] = code;
+    place(0, placed, order, &k);
+    int rc = 0;
+    for (size_t c = 0; c <= n_customers && rc == 0; c++) {
+        for (; j < n_out && out[j].before == c && rc == 0; j++) {
+            const char *value = *(const char *const *)((const char *)out[j].row + v->field);
+            int64_t code = dg_dict_find(v->dict, value);
+            if (code < 0)
+                rc = DG_ENOTFOUND;
+            else
+                place((uint32_t)code, placed, order, &k);
         }
+        if (c < n_customers && v->customers[c] < codes)
+            place(v->customers[c], placed, order, &k);
     }
     size_t customers_end = k;
     for (uint32_t code = 1; code < codes; code++)
         if (!placed[code] && code != left)
             order[k++] = code;
-    /* values no customer uses, where no other row could: a customer the frame left out */
+    /* values no customer uses, where no other row could: the segment is not this frame's */
     bool other_rows = v->n_others[0] || v->n_others[1] || v->n_others[2];
-    int rc = k > customers_end && !other_rows ? DG_ENOTFOUND : 0;
+    if (rc == 0 && k > customers_end && !other_rows)
+        rc = DG_ENOTFOUND;
     if (rc == 0 && !placed[left]) {
         int elsewhere = used_elsewhere(v, left);
         if (elsewhere < 0 || (elsewhere > 0 && k > customers_end))
@@ -122,8 +148,9 @@ static int renumber(vocabulary *v, size_t n_customers, const uint32_t *order, si
 }
 
 /* Customer c's code of v set to value's (interned when new), the codes then given as a rebuild
- * would. */
-static int recode(vocabulary *v, size_t n_customers, size_t c, const char *value)
+ * would (out: the customers the frame leaves out). */
+static int recode(vocabulary *v, size_t n_customers, const left_out *out, size_t n_out, size_t c,
+                  const char *value)
 {
     uint32_t left = v->customers[c], taken;
     int rc = dg__dict_intern(v->dict, value, &taken);
@@ -134,7 +161,7 @@ static int recode(vocabulary *v, size_t n_customers, size_t c, const char *value
     size_t n = 0;
     if (!order)
         return DG_ENOMEM;
-    rc = rebuild_order(v, n_customers, left, order, &n);
+    rc = rebuild_order(v, n_customers, out, n_out, left, order, &n);
     bool same = n == v->dict->n;
     for (size_t i = 0; rc == 0 && same && i < n; i++)
         same = order[i] == i;
@@ -159,8 +186,9 @@ static int32_t first_seen(const dg_frame *f, size_t c, int32_t day)
     return day;
 }
 
-/* Customer in's attributes in place of its row in f. */
-static int update_customer(dg_frame *f, const dg_frame_customer_in *in)
+/* Customer in's attributes in place of its row in f (out: the customers f leaves out). */
+static int update_customer(dg_frame *f, const dg_frame_customer_in *in, const left_out *out,
+                           size_t n_out)
 {
     int64_t at = dg__frame_find_customer(f, in->customer_id);
     if (at < 0)
@@ -173,20 +201,22 @@ static int update_customer(dg_frame *f, const dg_frame_customer_in *in)
         f->acquired_day[c] = acquired;
         f->first_seen_day[c] = first_seen(f, c, acquired);
     }
+#define FIELD(name) offsetof(dg_frame_customer_in, name)
     vocabulary v[] = {
-        { &f->regions, f->region, { NULL }, { 0 } },
-        { &f->genders, f->gender, { NULL }, { 0 } },
-        { &f->channels, f->acquisition_channel, { f->order_channel, f->feedback_channel },
-          { f->n_orders, f->n_feedback } },
-        { &f->staff, f->account_staff, { f->order_staff, f->feedback_staff, f->interaction_staff },
+        { &f->regions, FIELD(region), f->region, { NULL }, { 0 } },
+        { &f->genders, FIELD(gender), f->gender, { NULL }, { 0 } },
+        { &f->channels, FIELD(acquisition_channel), f->acquisition_channel,
+          { f->order_channel, f->feedback_channel }, { f->n_orders, f->n_feedback } },
+        { &f->staff, FIELD(staff_id), f->account_staff,
+          { f->order_staff, f->feedback_staff, f->interaction_staff },
           { f->n_orders, f->n_feedback, f->n_interactions } },
-        { &f->customer_types, f->customer_type, { NULL }, { 0 } },
-        { &f->income_bands, f->income_band, { NULL }, { 0 } },
+        { &f->customer_types, FIELD(customer_type), f->customer_type, { NULL }, { 0 } },
+        { &f->income_bands, FIELD(income_band), f->income_band, { NULL }, { 0 } },
     };
-    const char *values[] = { in->region, in->gender, in->acquisition_channel, in->staff_id,
-                             in->customer_type, in->income_band };
+#undef FIELD
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-        int rc = recode(&v[i], f->n_customers, c, values[i]);
+        const char *value = *(const char *const *)((const char *)in + v[i].field);
+        int rc = recode(&v[i], f->n_customers, out, n_out, c, value);
         if (rc != 0)
             return rc;
     }
@@ -194,14 +224,37 @@ static int update_customer(dg_frame *f, const dg_frame_customer_in *in)
     return 0;
 }
 
+/* Where customer_id would stand among f's customers, whose ids increase: the index of the first
+ * one after it. */
+static size_t place_of(const dg_frame *f, const char *customer_id)
+{
+    size_t lo = 0, hi = f->n_customers;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(f->customer_id[mid], customer_id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 int dg__frame_update(dg_frame *f, const dg__delta *d)
 {
     if (f->window_of || d->n_orders)
         return DG_ENOTFOUND;
-    for (size_t i = 0; i < d->n_customers; i++) {
-        int rc = update_customer(f, &d->customers[i]);
-        if (rc != 0)
-            return rc;
+    left_out *out = malloc((d->n_left_out ? d->n_left_out : 1) * sizeof *out);
+    size_t n_out = 0;
+    if (!out)
+        return DG_ENOMEM;
+    for (size_t i = 0; i < d->n_left_out; i++) {   /* those the frame holds are in it already */
+        const dg_frame_customer_in *row = &d->customers[d->n_customers + i];
+        if (dg__frame_find_customer(f, row->customer_id) < 0)
+            out[n_out++] = (left_out){ row, place_of(f, row->customer_id) };
     }
-    return 0;
+    int rc = 0;
+    for (size_t i = 0; i < d->n_customers && rc == 0; i++)
+        rc = update_customer(f, &d->customers[i], out, n_out);
+    free(out);
+    return rc;
 }

@@ -15,22 +15,24 @@ static bool same_text(const char *a, const char *b)
 }
 
 dg__update_verdict dg__update_applies(const dg_frame_customer_in *was,
-                                      const dg_frame_customer_in *now, int32_t as_of)
+                                      const dg_frame_customer_in *now, int32_t as_of,
+                                      unsigned *changed)
 {
+    *changed = 0;
     if (was->has_acquired_day && was->acquired_day > as_of)
         return DG__UPDATE_REFUSED;
     if ((was->has_acquired_day != now->has_acquired_day ||
          was->acquired_day != now->acquired_day) &&
         (!now->has_acquired_day || now->acquired_day > as_of))
         return DG__UPDATE_REFUSED;
-    const char *before[] = { was->region, was->gender, was->acquisition_channel, was->staff_id,
-                             was->customer_type, was->income_band };
-    const char *after[] = { now->region, now->gender, now->acquisition_channel, now->staff_id,
-                            now->customer_type, now->income_band };
-    for (size_t i = 0; i < sizeof before / sizeof before[0]; i++)
+    const char *before[DG__CUSTOMER_CODES] = { was->region, was->gender,
+        was->acquisition_channel, was->staff_id, was->customer_type, was->income_band };
+    const char *after[DG__CUSTOMER_CODES] = { now->region, now->gender,
+        now->acquisition_channel, now->staff_id, now->customer_type, now->income_band };
+    for (unsigned i = 0; i < DG__CUSTOMER_CODES; i++)
         if (!same_text(before[i], after[i]))
-            return DG__UPDATE_IF_HELD;
-    return DG__UPDATE_APPLIES;
+            *changed |= 1u << i;
+    return *changed ? DG__UPDATE_WITH_LEFT_OUT : DG__UPDATE_APPLIES;
 }
 
 int dg__store_write_record(dg_store *s, const dg_entity *e, const dg_value *row, bool insert,

@@ -33,9 +33,9 @@ static const char *text_at(sqlite3_stmt *st, int col)
     return (const char *)sqlite3_column_text(st, col);   /* NULL for a NULL */
 }
 
-static int add_customer(dg__segment *w, sqlite3_stmt *st)
+static dg_frame_customer_in customer_in(sqlite3_stmt *st)
 {
-    dg_frame_customer_in in = {
+    return (dg_frame_customer_in){
         .customer_id = text_at(st, 0), .birth_year = (int32_t)sqlite3_column_int64(st, 1),
         .has_acquired_day = sqlite3_column_type(st, 2) != SQLITE_NULL,
         .acquired_day = (int32_t)sqlite3_column_int64(st, 2), .gender = text_at(st, 3),
@@ -43,6 +43,11 @@ static int add_customer(dg__segment *w, sqlite3_stmt *st)
         .staff_id = text_at(st, 6), .customer_type = text_at(st, 7),
         .income_band = text_at(st, 8),
     };
+}
+
+static int add_customer(dg__segment *w, sqlite3_stmt *st)
+{
+    dg_frame_customer_in in = customer_in(st);
     return dg__segment_customer(w, &in);
 }
 
@@ -163,12 +168,32 @@ static int64_t add_rows(sqlite3 *db, const char *sql, const params *p, dg__segme
     return step == SQLITE_DONE ? n : -1;
 }
 
-/* customer_id's row, as a rebuild reads it, as an update segment into *data (NULL when there is
- * none). */
-static bool customer_row(sqlite3 *db, const char *customer_id, unsigned char **data, size_t *len)
+static int add_left_out(dg__segment *w, sqlite3_stmt *st)
 {
-    char sql[512];
-    params p = { { customer_id, NULL }, { 0, 0 } };
+    dg_frame_customer_in in = customer_in(st);
+    return dg__segment_left_out(w, &in);
+}
+
+/* The customers a frame of day ?3 may leave out (first seen after it: acquired after it, or
+ * unknown with a partner activity or a referral after it), but ?1; the table scanned, which is
+ * cheaper than a walk of its id index. */
+static const char *const left_out_sql =
+    "WITH out AS MATERIALIZED (SELECT * FROM customers NOT INDEXED WHERE customer_id <> ?1 AND "
+    "(acquired_on > ?3 OR (acquired_on IS NULL AND (customer_id IN (SELECT customer_id FROM "
+    "partner_activities WHERE occurred_on > ?3) OR customer_id IN (SELECT referrer_id FROM "
+    "referrals WHERE referred_on > ?3)))))";
+
+/* customer_id's row, as a rebuild reads it, as an update segment into *data (false when there is
+ * none); with, for the dictionaries whose bits are set in `changed` (dg__update_applies), the rows
+ * of the first customer by id of those a frame of day as_of leaves out to use each value (false
+ * past DG__MAX_LEFT_OUT of them). */
+static bool customer_row(sqlite3 *db, const char *customer_id, unsigned changed, int64_t as_of,
+                         unsigned char **data, size_t *len)
+{
+    static const char *const fields[DG__CUSTOMER_CODES] = { "region", "gender",
+        "acquisition_channel", "staff_id", "customer_type", "income_band" };
+    char sql[2048];
+    params p = { { customer_id, NULL }, { as_of, 0 } };
     dg__segment *w = NULL;
     *data = NULL;
     if (dg__segment_new(&w) != 0)
@@ -176,7 +201,20 @@ static bool customer_row(sqlite3 *db, const char *customer_id, unsigned char **d
     dg__segment_updates(w);
     snprintf(sql, sizeof sql, "SELECT %s FROM customers WHERE customer_id = ?1",
              customer_columns);
-    bool one = add_rows(db, sql, &p, w, add_customer) == 1 && dg__segment_bytes(w, data, len) == 0;
+    bool one = add_rows(db, sql, &p, w, add_customer) == 1;
+    if (one && changed) {
+        int at = snprintf(sql, sizeof sql, "%s SELECT %s FROM customers WHERE customer_id IN (",
+                          left_out_sql, customer_columns);
+        for (unsigned i = 0, n = 0; i < DG__CUSTOMER_CODES; i++)
+            if (changed & (1u << i))
+                at += snprintf(sql + at, sizeof sql - (size_t)at, "%sSELECT min(customer_id) "
+                               "FROM out GROUP BY %s", n++ ? " UNION " : "", fields[i]);
+        snprintf(sql + at, sizeof sql - (size_t)at, ") ORDER BY customer_id LIMIT %d",
+                 DG__MAX_LEFT_OUT + 1);
+        int64_t n = add_rows(db, sql, &p, w, add_left_out);
+        one = n >= 0 && n <= DG__MAX_LEFT_OUT;
+    }
+    one = one && dg__segment_bytes(w, data, len) == 0;
     dg__segment_free(w);
     return one;
 }
@@ -184,7 +222,7 @@ static bool customer_row(sqlite3 *db, const char *customer_id, unsigned char **d
 void dg__store_delta_begin_update(dg_store *s, dg__delta_mark *m, const char *customer_id)
 {
     dg__store_delta_begin(s, m);
-    if (m->active && !customer_row(dg__store_db(s), customer_id, &m->was, &m->was_len)) {
+    if (m->active && !customer_row(dg__store_db(s), customer_id, 0, 0, &m->was, &m->was_len)) {
         free(m->was);   /* a row not found (the write then fails) leaves the snapshot dirty */
         m->was = NULL;
     }
@@ -270,64 +308,52 @@ static bool small_enough(dg_store *s, size_t len)
            (bytes + (int64_t)len) * SHARE_OF_BASE <= base && count < MAX_SEGMENTS;
 }
 
-/* Does the frame a rebuild would give hold every customer (as of the snapshot's day, or a later
- * one), so that a reader can give the dictionary codes again (frame_update.c)? A customer is
- * left out when it is first seen after that day: acquired after it, or with nothing but a partner
- * activity or a referral after it. */
-static bool every_customer_held(sqlite3 *db, int64_t as_of)
+/* The writer's decision (dg__update_applies) on the change of the customer from m->was to the
+ * row in now (len bytes), the snapshot's day it was made for and the dictionaries changed. */
+static dg__update_verdict verdict_of(sqlite3 *db, const dg__delta_mark *m,
+                                     const unsigned char *now, size_t len, int64_t *as_of,
+                                     unsigned *changed)
 {
-    static const char *const after[] = {
-        "SELECT 1 FROM customers WHERE acquired_on > ?3 LIMIT 1",
-        "SELECT 1 FROM partner_activities WHERE occurred_on > ?3 LIMIT 1",
-        "SELECT 1 FROM referrals WHERE referred_on > ?3 LIMIT 1",
-    };
-    params p = { { NULL, NULL }, { as_of, 0 } };
-    int64_t one;
-    bool found = false;
-    for (size_t i = 0; i < sizeof after / sizeof after[0]; i++)
-        if (single(db, after[i], &p, &one, &found) != 0 || found)
-            return false;
-    return true;
-}
-
-/* Can a reader apply the change of the customer from m->was to the row in now (len bytes)? The
- * writer's decision (dg__update_applies), made here so that a refused change leaves the snapshot
- * out of date at once. */
-static bool reader_applies(sqlite3 *db, const dg__delta_mark *m, const unsigned char *now,
-                           size_t len)
-{
-    int64_t as_of = 0;
     bool dated = false;
     params none = { { NULL, NULL }, { 0, 0 } };
     dg__delta *rows = calloc(2, sizeof *rows);
     if (!rows || !m->was ||
-        single(db, "SELECT min(as_of) FROM frame_snapshot_header", &none, &as_of, &dated) != 0 ||
+        single(db, "SELECT min(as_of) FROM frame_snapshot_header", &none, as_of, &dated) != 0 ||
         !dated || !(rows[0].data = malloc(m->was_len)) || !(rows[1].data = malloc(len))) {
         dg__deltas_free(rows, 2);
-        return false;
+        return DG__UPDATE_REFUSED;
     }
     memcpy(rows[0].data, m->was, m->was_len);
     memcpy(rows[1].data, now, len);
-    bool applies = false;
+    dg__update_verdict verdict = DG__UPDATE_REFUSED;
     if (dg__segment_decode(&rows[0], m->was_len) && dg__segment_decode(&rows[1], len) &&
-        rows[0].n_customers == 1 && rows[1].n_customers == 1) {
-        dg__update_verdict verdict = dg__update_applies(&rows[0].customers[0],
-                                                        &rows[1].customers[0], (int32_t)as_of);
-        applies = verdict == DG__UPDATE_APPLIES ||
-                  (verdict == DG__UPDATE_IF_HELD && every_customer_held(db, as_of));
-    }
+        rows[0].n_customers == 1 && rows[1].n_customers == 1)
+        verdict = dg__update_applies(&rows[0].customers[0], &rows[1].customers[0],
+                                     (int32_t)*as_of, changed);
     dg__deltas_free(rows, 2);
-    return applies;
+    return verdict;
 }
 
-/* The changed customer's row, as a rebuild reads it, as an update segment into *data; false when
- * the write changed anything but that one row, or a reader could not apply the change. */
+/* The changed customer's row, as a rebuild reads it, as an update segment into *data (with the
+ * customers left out when the reader needs them); false when the write changed anything but that
+ * one row, or a reader could not apply the change: decided here, so that the snapshot is then out
+ * of date at once. */
 static bool encode_update(sqlite3 *db, const dg__delta_mark *m, const char *customer_id,
                           unsigned char **data, size_t *len)
 {
+    int64_t as_of = 0;
+    unsigned changed = 0;
     *data = NULL;
-    return sqlite3_total_changes64(db) - m->changes == 1 &&
-           customer_row(db, customer_id, data, len) && reader_applies(db, m, *data, *len);
+    if (sqlite3_total_changes64(db) - m->changes != 1 ||
+        !customer_row(db, customer_id, 0, 0, data, len))
+        return false;
+    dg__update_verdict verdict = verdict_of(db, m, *data, *len, &as_of, &changed);
+    if (verdict == DG__UPDATE_APPLIES)
+        return true;
+    free(*data);
+    *data = NULL;
+    return verdict == DG__UPDATE_WITH_LEFT_OUT &&
+           customer_row(db, customer_id, changed, as_of, data, len);
 }
 
 /* The segment of len bytes (encoded: NULL when the write cannot be one) written as m's
