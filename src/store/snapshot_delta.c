@@ -32,6 +32,7 @@ void dg__delta_mark_free(dg__delta_mark *m)
 {
     free(m->max_customer);
     free(m->max_order);
+    free(m->was);
     *m = (dg__delta_mark){ 0 };
 }
 
@@ -132,10 +133,10 @@ static bool encode(dg_store *s, const dg__delta_mark *m, unsigned char **data, s
         return false;
     snprintf(sql, sizeof sql, "SELECT " DG__DELTA_CUSTOMER_COLUMNS " FROM customers "
              "WHERE customer_id%s > $1 ORDER BY customer_id%s", order, order);
-    *customers = b->add_rows(s, sql, &p, w, true);
+    *customers = b->add_rows(s, sql, &p, w, DG__ROWS_CUSTOMERS);
     snprintf(sql, sizeof sql, "SELECT " DG__DELTA_ORDER_COLUMNS " FROM orders "
              "WHERE order_id%s > $2 ORDER BY order_id%s", order, order);
-    *orders = *customers < 0 ? -1 : b->add_rows(s, sql, &p, w, false);
+    *orders = *customers < 0 ? -1 : b->add_rows(s, sql, &p, w, DG__ROWS_ORDERS);
     bool added_only = *orders >= 0 && *customers <= UINT32_MAX && *orders <= UINT32_MAX &&
                       *customers + *orders == b->changes(s) - m->changes &&
                       dg__segment_bytes(w, data, len) == 0;
@@ -167,24 +168,107 @@ static bool small_enough(dg_store *s, size_t len)
            (bytes + (int64_t)len) * SHARE_OF_BASE <= base && count < MAX_SEGMENTS;
 }
 
-/* The changed customer's row, as a rebuild reads it, as an update segment into *data; false when
- * the write changed anything but that one row. */
-static bool encode_update(dg_store *s, const dg__delta_mark *m, const char *customer_id,
-                          unsigned char **data, size_t *len)
+/* The customers a frame of day $3 may leave out (first seen after it: acquired after it, or
+ * unknown with a partner activity or a referral after it), but $1; the table read whole (%s),
+ * which is cheaper than a walk of its id index. */
+#define LEFT_OUT_SQL \
+    "WITH out AS MATERIALIZED (SELECT * FROM customers%s WHERE customer_id <> $1 AND " \
+    "(acquired_on > $3 OR (acquired_on IS NULL AND (customer_id IN (SELECT customer_id FROM " \
+    "partner_activities WHERE occurred_on > $3) OR customer_id IN (SELECT referrer_id FROM " \
+    "referrals WHERE referred_on > $3)))))"
+
+/* customer_id's row, as a rebuild reads it, as an update segment into *data (false when there is
+ * none); with, for the dictionaries whose bits are set in `changed` (dg__update_applies), the rows
+ * of the first customer by id of those a frame of day as_of leaves out to use each value (false
+ * past DG__MAX_LEFT_OUT of them). */
+static bool customer_row(dg_store *s, const char *customer_id, unsigned changed, int64_t as_of,
+                         unsigned char **data, size_t *len)
 {
+    static const char *const fields[DG__CUSTOMER_CODES] = { "region", "gender",
+        "acquisition_channel", "staff_id", "customer_type", "income_band" };
     const dg__delta_store *b = backend(s);
-    dg__delta_params p = { { customer_id, NULL }, { 0, 0 } };
+    const char *order = b->text_order(s);
+    char sql[2048];
+    dg__delta_params p = { { customer_id, NULL }, { as_of, 0 } };
     dg__segment *w = NULL;
     *data = NULL;
     if (dg__segment_new(&w) != 0)
         return false;
     dg__segment_updates(w);
-    bool one = b->changes(s) - m->changes == 1 &&
-               b->add_rows(s, "SELECT " DG__DELTA_CUSTOMER_COLUMNS " FROM customers "
-                           "WHERE customer_id = $1", &p, w, true) == 1 &&
-               dg__segment_bytes(w, data, len) == 0;
+    bool one = b->add_rows(s, "SELECT " DG__DELTA_CUSTOMER_COLUMNS " FROM customers "
+                           "WHERE customer_id = $1", &p, w, DG__ROWS_CUSTOMERS) == 1;
+    if (one && changed) {
+        int at = snprintf(sql, sizeof sql, LEFT_OUT_SQL " SELECT " DG__DELTA_CUSTOMER_COLUMNS
+                          " FROM customers WHERE customer_id IN (", b->table_scan);
+        for (unsigned i = 0, n = 0; i < DG__CUSTOMER_CODES; i++)
+            if (changed & (1u << i))
+                at += snprintf(sql + at, sizeof sql - (size_t)at, "%sSELECT min(customer_id%s) "
+                               "FROM out GROUP BY %s", n++ ? " UNION " : "", order, fields[i]);
+        snprintf(sql + at, sizeof sql - (size_t)at, ") ORDER BY customer_id%s LIMIT %d", order,
+                 DG__MAX_LEFT_OUT + 1);
+        int64_t n = b->add_rows(s, sql, &p, w, DG__ROWS_LEFT_OUT);
+        one = n >= 0 && n <= DG__MAX_LEFT_OUT;
+    }
+    one = one && dg__segment_bytes(w, data, len) == 0;
     dg__segment_free(w);
     return one;
+}
+
+void dg__store_delta_begin_update(dg_store *s, dg__delta_mark *m, const char *customer_id)
+{
+    dg__store_delta_begin(s, m);
+    if (m->active && !customer_row(s, customer_id, 0, 0, &m->was, &m->was_len)) {
+        free(m->was);   /* a row not found (the write then fails) leaves the snapshot dirty */
+        m->was = NULL;
+    }
+}
+
+/* The writer's decision (dg__update_applies) on the change of the customer from m->was to the
+ * row in now (len bytes), the snapshot's day it was made for and the dictionaries changed. */
+static dg__update_verdict verdict_of(dg_store *s, const dg__delta_mark *m,
+                                     const unsigned char *now, size_t len, int64_t *as_of,
+                                     unsigned *changed)
+{
+    bool dated = false;
+    dg__delta *rows = calloc(2, sizeof *rows);
+    if (!rows || !m->was ||
+        !backend(s)->integer(s, "SELECT min(as_of) FROM frame_snapshot_header", &no_params,
+                             as_of, &dated) ||
+        !dated || !(rows[0].data = malloc(m->was_len)) || !(rows[1].data = malloc(len))) {
+        dg__deltas_free(rows, 2);
+        return DG__UPDATE_REFUSED;
+    }
+    memcpy(rows[0].data, m->was, m->was_len);
+    memcpy(rows[1].data, now, len);
+    dg__update_verdict verdict = DG__UPDATE_REFUSED;
+    if (dg__segment_decode(&rows[0], m->was_len) && dg__segment_decode(&rows[1], len) &&
+        rows[0].n_customers == 1 && rows[1].n_customers == 1)
+        verdict = dg__update_applies(&rows[0].customers[0], &rows[1].customers[0],
+                                     (int32_t)*as_of, changed);
+    dg__deltas_free(rows, 2);
+    return verdict;
+}
+
+/* The changed customer's row, as a rebuild reads it, as an update segment into *data (with the
+ * customers left out when the reader needs them); false when the write changed anything but that
+ * one row, or a reader could not apply the change: decided here, so that the snapshot is then out
+ * of date at once. */
+static bool encode_update(dg_store *s, const dg__delta_mark *m, const char *customer_id,
+                          unsigned char **data, size_t *len)
+{
+    int64_t as_of = 0;
+    unsigned changed = 0;
+    *data = NULL;
+    if (backend(s)->changes(s) - m->changes != 1 ||
+        !customer_row(s, customer_id, 0, 0, data, len))
+        return false;
+    dg__update_verdict verdict = verdict_of(s, m, *data, *len, &as_of, &changed);
+    if (verdict == DG__UPDATE_APPLIES)
+        return true;
+    free(*data);
+    *data = NULL;
+    return verdict == DG__UPDATE_WITH_LEFT_OUT &&
+           customer_row(s, customer_id, changed, as_of, data, len);
 }
 
 /* The segment of len bytes (encoded: NULL when the write cannot be one) written as m's

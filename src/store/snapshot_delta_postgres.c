@@ -117,7 +117,7 @@ static int64_t integer_at(const PGresult *res, int row, int col)
     return strtoll(PQgetvalue(res, row, col), NULL, 10);   /* 0 for a NULL, as SQLite's */
 }
 
-static int add_customer(dg__segment *w, const PGresult *res, int row)
+static int add_customer(dg__segment *w, const PGresult *res, int row, dg__delta_rows kind)
 {
     dg_frame_customer_in in = {
         .customer_id = text_at(res, row, 0), .birth_year = (int32_t)integer_at(res, row, 1),
@@ -127,7 +127,7 @@ static int add_customer(dg__segment *w, const PGresult *res, int row)
         .staff_id = text_at(res, row, 6), .customer_type = text_at(res, row, 7),
         .income_band = text_at(res, row, 8),
     };
-    return dg__segment_customer(w, &in);
+    return kind == DG__ROWS_LEFT_OUT ? dg__segment_left_out(w, &in) : dg__segment_customer(w, &in);
 }
 
 static int add_order(dg__segment *w, const PGresult *res, int row)
@@ -142,11 +142,12 @@ static int add_order(dg__segment *w, const PGresult *res, int row)
 }
 
 static int64_t add_rows(dg_store *s, const char *sql, const dg__delta_params *p, dg__segment *w,
-                        bool customers)
+                        dg__delta_rows kind)
 {
     PGresult *res = query(s, sql, p, 0);
     int n = res ? PQntuples(res) : -1, row = 0;
-    while (row < n && (customers ? add_customer(w, res, row) : add_order(w, res, row)) == 0)
+    while (row < n && (kind == DG__ROWS_ORDERS ? add_order(w, res, row)
+                                               : add_customer(w, res, row, kind)) == 0)
         row++;
     PQclear(res);
     return row == n ? n : -1;
@@ -213,5 +214,5 @@ static int list(dg_store *s, int64_t base, int64_t to, bool with_data, dg__delta
 
 const dg__delta_store dg__delta_postgres = {
     .settle = settle, .text_order = text_order, .mark = mark, .changes = changes, .integer = integer,
-    .text = text, .add_rows = add_rows, .insert = insert, .list = list,
+    .text = text, .add_rows = add_rows, .table_scan = "", .insert = insert, .list = list,
 };

@@ -15,7 +15,7 @@ static const char *text_at(sqlite3_stmt *st, int col)
     return (const char *)sqlite3_column_text(st, col);   /* NULL for a NULL */
 }
 
-static int add_customer(dg__segment *w, sqlite3_stmt *st)
+static int add_customer(dg__segment *w, sqlite3_stmt *st, dg__delta_rows kind)
 {
     dg_frame_customer_in in = {
         .customer_id = text_at(st, 0), .birth_year = (int32_t)sqlite3_column_int64(st, 1),
@@ -25,7 +25,7 @@ static int add_customer(dg__segment *w, sqlite3_stmt *st)
         .staff_id = text_at(st, 6), .customer_type = text_at(st, 7),
         .income_band = text_at(st, 8),
     };
-    return dg__segment_customer(w, &in);
+    return kind == DG__ROWS_LEFT_OUT ? dg__segment_left_out(w, &in) : dg__segment_customer(w, &in);
 }
 
 static int add_order(dg__segment *w, sqlite3_stmt *st)
@@ -116,7 +116,7 @@ static int64_t changes(dg_store *s)
 }
 
 static int64_t add_rows(dg_store *s, const char *sql, const dg__delta_params *p, dg__segment *w,
-                        bool customers)
+                        dg__delta_rows kind)
 {
     sqlite3_stmt *st = NULL;
     int64_t n = 0;
@@ -124,7 +124,7 @@ static int64_t add_rows(dg_store *s, const char *sql, const dg__delta_params *p,
         return -1;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW &&
-           (customers ? add_customer(w, st) : add_order(w, st)) == 0)
+           (kind == DG__ROWS_ORDERS ? add_order(w, st) : add_customer(w, st, kind)) == 0)
         n++;
     sqlite3_finalize(st);
     return step == SQLITE_DONE ? n : -1;
@@ -195,5 +195,5 @@ static int list(dg_store *s, int64_t base, int64_t to, bool with_data, dg__delta
 
 const dg__delta_store dg__delta_sqlite = {
     .settle = settle, .text_order = text_order, .mark = mark, .changes = changes, .integer = integer,
-    .text = text, .add_rows = add_rows, .insert = insert, .list = list,
+    .text = text, .add_rows = add_rows, .table_scan = " NOT INDEXED", .insert = insert, .list = list,
 };

@@ -14,6 +14,11 @@ typedef struct dg__delta_params {
     int64_t number[2];
 } dg__delta_params;
 
+/* What the rows a statement selects are to a segment: added customers (or an update's changed
+ * ones), orders, or the customers an update segment carries because the frame may leave them
+ * out (dg__segment_left_out). */
+typedef enum { DG__ROWS_CUSTOMERS, DG__ROWS_ORDERS, DG__ROWS_LEFT_OUT } dg__delta_rows;
+
 /* One stored segment as the reader lists it; data and checksum only when asked for. */
 typedef struct dg__delta_row {
     int64_t generation, base, bytes;
@@ -43,10 +48,12 @@ typedef struct dg__delta_store {
                     bool *found);
     /* The same as text (caller frees), NULL for none or a failure. */
     char *(*text)(dg_store *s, const char *sql);
-    /* sql's rows, in order, added to w as customers (sql selects DG__DELTA_CUSTOMER_COLUMNS) or
-     * orders (DG__DELTA_ORDER_COLUMNS): their number, or -1. */
+    /* sql's rows, in order, added to w as `kind` says (sql selects DG__DELTA_CUSTOMER_COLUMNS
+     * or DG__DELTA_ORDER_COLUMNS): their number, or -1. */
     int64_t (*add_rows)(dg_store *s, const char *sql, const dg__delta_params *p, dg__segment *w,
-                        bool customers);
+                        dg__delta_rows kind);
+    /* after a table's name in FROM: read it whole rather than through an index ("" for none) */
+    const char *table_scan;
     /* Writes the segment and marks the snapshot current; the store's error. */
     int (*insert)(dg_store *s, int64_t generation, int64_t customers, int64_t orders,
                   const unsigned char *data, size_t len, dg_error *err);

@@ -220,6 +220,36 @@ if start_server --db "$U" --no-web; then
     "$D" --db "$U" --format csv stats --snapshot
 fi
 
+# --- what the writer refuses, and what it no longer needs to (docs/snapshot.md, "Updating"): the
+# first customer's region to a new value and a new channel (every code given again) leave a
+# segment the server applies; an acquisition day after the store's last day leaves no segment and
+# the snapshot out of date at once, so no reader reads the base snapshot first to find that out ---
+segments() { sqlite3 "$U" "SELECT count(*) FROM frame_snapshot_delta"; }
+if start_server --db "$U" --no-web; then
+  served "$WORK/u4.before"
+  early=$(sqlite3 "$U" "SELECT min(customer_id) FROM customers")
+  had=$(segments)
+  expect_status "the API gives the first customer a new region and channel" 200 PATCH \
+    "/api/customers/$early" '{"region":"Brandnew","acquisition_channel":"kiosk"}'
+  expect_output "... which leaves the snapshot current" "^orders,current," \
+    "$D" --db "$U" --format csv stats --snapshot
+  expect_output "... with one more segment" "^$((had + 1))\$" segments
+  served "$WORK/u4.after"
+  expect_output "... which the server applied (no rebuild, so no save dropped it)" \
+    "^$((had + 1))\$" segments
+  same_as_rebuilt u4 "after the first customer's new region"
+fi
+if start_server --db "$U" --no-web; then
+  served "$WORK/u5.before"
+  had=$(segments)
+  expect_status "the API moves a customer's acquisition past the last day" 200 PATCH \
+    "/api/customers/$cust" '{"acquired_on":"2099-01-01"}'
+  expect_output "... which leaves the snapshot out of date at once" \
+    "changed since the last snapshot" "$D" --db "$U" stats --snapshot
+  expect_output "... and writes no segment" "^$had\$" segments
+  same_as_rebuilt u5 "after an acquisition past the last day"
+fi
+
 # --- a store nobody may write, with an out-of-date snapshot ---
 run_as_unprivileged
 if [ -n "$RUN" ]; then
