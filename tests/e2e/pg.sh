@@ -97,3 +97,10 @@ pg_demo_stores() {
     done
   done
 }
+
+# pg_codes_named: stdin to stdout with each coupon code (11 symbols of the code alphabet) named
+# CODE1, CODE2, ... in order of first appearance, so that two stores' answers, whose random codes
+# differ, compare byte for byte.
+pg_codes_named() {
+  python3 -c 'import re, sys; m = {}; sys.stdout.write(re.sub(r"\b[2-9A-HJKMNP-Z]{11}\b", lambda x: m.setdefault(x.group(0), "CODE%d" % (len(m) + 1)), sys.stdin.read()))'
+}
