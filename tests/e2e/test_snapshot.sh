@@ -237,7 +237,7 @@ if start_server --db "$U" --no-web; then
   served "$WORK/u4.after"
   expect_output "... which the server applied (no rebuild, so no save dropped it)" \
     "^$((had + 1))\$" segments
-  same_as_rebuilt u4 "after the first customer's new region"
+  same_as_rebuilt u4 "after the first customer's new region" "$U"
 fi
 if start_server --db "$U" --no-web; then
   served "$WORK/u5.before"
@@ -247,7 +247,7 @@ if start_server --db "$U" --no-web; then
   expect_output "... which leaves the snapshot out of date at once" \
     "changed since the last snapshot" "$D" --db "$U" stats --snapshot
   expect_output "... and writes no segment" "^$had\$" segments
-  same_as_rebuilt u5 "after an acquisition past the last day"
+  same_as_rebuilt u5 "after an acquisition past the last day" "$U"
 fi
 
 # --- a store nobody may write, with an out-of-date snapshot ---
