@@ -129,16 +129,10 @@ case "$RFM_SQL" in
   *) fail "the statement of rfm's aggregate could not be read from the source" "$RFM_SQL" ;;
 esac
 pushed "RFM's per-customer orders, spend and last order (the statement dangol rfm sends)" "$RFM_SQL"
-# clv's are the two statements `dangol clv fit` sends (src/store/cluster_clv.c, its macros
-# expanded by the preprocessor), their parameters given: a calibration's end, weeks, a holdout.
-clv_sql() {   # NAME: the statement NAME of src/store/cluster_clv.c, $1..$4 given
-  src=$(dirname "$0")/../..
-  cc -E -P -I"$src/include" -I"$src/src" $(pkg-config --cflags libpq 2>/dev/null) "$src/src/store/cluster_clv.c" |
-    tr '\n' ' ' | sed -n "s/.*const char $1\[\] = \([^;]*\);.*/\1/p" | sed 's/" *"//g; s/^ *"//; s/" *$//' |
-    sed 's/\$1/1751328000/g; s/\$2/20269/g; s/\$3/7/g; s/\$4/20370/g'
-}
-CLV_SQL=$(clv_sql dg_cluster_clv_customers_sql)
-SLOTS_SQL=$(clv_sql dg_cluster_clv_shared_slots_sql)
+# clv's are the two statements `dangol clv` sends (src/store/cluster_clv.c), their parameters
+# given: a calibration's end (2025-06-30), weeks, a holdout.
+CLV_SQL=$(cluster_clv_sql dg_cluster_clv_customers_sql 1751328000 20269 7 20370)
+SLOTS_SQL=$(cluster_clv_sql dg_cluster_clv_shared_slots_sql 1751328000 20269 7 20370)
 case "$CLV_SQL$SLOTS_SQL" in
   "SELECT customer_id, min("*"count(DISTINCT"*"GROUP BY customer_id HAVING"*"SELECT customer_id, "*"GROUP BY customer_id, "*"HAVING count(*) > 1")
     pass "the statements of clv's counts are read from the source" ;;
