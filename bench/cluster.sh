@@ -10,10 +10,9 @@
 # nodes, src/report/rfm_cluster.c), cold `clv fit` and `clv predict` (from the rows, or on the
 # cluster from per-customer counts on the nodes, src/report/clv_cluster.c; FRAME_DANGOL=an older
 # build adds the cluster's from the rows) and RFM's and clv's aggregates in SQL. Then, for the
-# cluster, the per-node work and the
-# coordinator's share: each worker's own execution time of its partitions' scans and aggregates
-# (EXPLAIN ANALYZE on the worker) against the same statement through the coordinator; from them,
-# what 3 machines would take. Wall seconds and CPU of the dangol process (/usr/bin/time -v);
+# cluster, the per-node work and the coordinator's share: each worker's own execution time of its
+# partitions' scans and aggregates (EXPLAIN ANALYZE on the worker) against the same statement
+# through the coordinator; from them, what 3 machines would take. Wall seconds and CPU of the dangol process (/usr/bin/time -v);
 # the servers' CPU is not in it. All servers share this machine's cores.
 # usage: bench/cluster.sh [N_ORDERS] [N_CUSTOMERS]      (BENCH_DIR=/tmp/... for the scratch)
 set -eu
