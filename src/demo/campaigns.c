@@ -159,10 +159,12 @@ int dg_demo_campaigns(dg_demo_campaign_truth truth[DG_DEMO_CAMPAIGNS], dg_store 
         snprintf(to, sizeof to, "%lld", (long long)(launch + s->window_days) * 86400);
         const char *params[] = { s->id, from, to, NULL };
         if (rc == 0 && dg_store_read_begin(store, err) == 0) {
-            rc = dg__coupon_scan(store, "SELECT m.customer_id, m.arm = 'treatment', m.coupon_code, "
-                "(SELECT count(*) FROM orders o WHERE o.customer_id = m.customer_id AND "
-                "o.ordered_at >= ?2 AND o.ordered_at < ?3) FROM campaign_members m "
-                "WHERE m.campaign_id = ?1 ORDER BY m.customer_id", params, collect, &ms, err);
+            /* SQL of both dialects; the demo's ids sort alike in any collation */
+            rc = dg__coupon_scan(store, "SELECT m.customer_id, CASE WHEN m.arm = 'treatment' "
+                "THEN 1 ELSE 0 END, m.coupon_code, (SELECT count(*) FROM orders o WHERE "
+                "o.customer_id = m.customer_id AND o.ordered_at >= $2 AND o.ordered_at < $3) "
+                "FROM campaign_members m WHERE m.campaign_id = $1 ORDER BY m.customer_id",
+                params, collect, &ms, err);
             dg_store_read_end(store);
             if (rc == DG_ENOMEM)
                 rc = dg_error_set(err, DG_ENOMEM, "out of memory");

@@ -164,24 +164,48 @@ static const char table_ddl_sql[] =
     "'p'), '') FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT "
     "attisdropped";
 
-static int table_ddl(PGconn *conn, const char *who, const char *table, char *ddl, size_t cap,
+/* A table's columns' own statistics targets as ALTER TABLE takes them ("" for none): schema 26
+ * gives the columns an erasure empties a target of 0, so that ANALYZE keeps none of their values
+ * (docs/security.md); every copy of the table, on a node or the coordinator, keeps them. */
+static const char statistics_sql[] =
+    "SELECT coalesce(string_agg(format('ALTER COLUMN %I SET STATISTICS %s', attname, "
+    "attstattarget), ', ' ORDER BY attnum), '') FROM pg_attribute WHERE attrelid = "
+    "$1::regclass AND attnum > 0 AND NOT attisdropped AND attstattarget >= 0";
+
+/* The definition of a table read on conn, as create_on_node makes it again. */
+typedef struct table_def {
+    char ddl[SQL_MAX];
+    char statistics[SQL_MAX];
+} table_def;
+
+static int table_ddl(PGconn *conn, const char *who, const char *table, table_def *def,
                      dg_error *err)
 {
     PGresult *res = NULL;
     int rc = node_run(conn, who, table_ddl_sql, table, &res, err);
     if (rc == 0)
-        snprintf(ddl, cap, "%s", PQgetvalue(res, 0, 0));
+        snprintf(def->ddl, sizeof def->ddl, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    res = NULL;
+    if (rc == 0)
+        rc = node_run(conn, who, statistics_sql, table, &res, err);
+    if (rc == 0)
+        snprintf(def->statistics, sizeof def->statistics, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     return rc;
 }
 
-/* The partition's table on its node, indexed by customer for a customer's look-ups. */
+/* The partition's table on its node, with the statistics targets of def, indexed by customer for
+ * a customer's look-ups. */
 static int create_on_node(PGconn *conn, const char *node, const char *table, const char *part,
-                          const char *ddl, dg_error *err)
+                          const table_def *def, dg_error *err)
 {
     char sql[SQL_MAX + 256];
-    snprintf(sql, sizeof sql, "CREATE TABLE %s (%s)", part, ddl);
+    snprintf(sql, sizeof sql, "CREATE TABLE %s (%s)", part, def->ddl);
     int rc = node_run(conn, node, sql, NULL, NULL, err);
+    snprintf(sql, sizeof sql, "ALTER TABLE %s %s", part, def->statistics);
+    if (rc == 0 && *def->statistics)
+        rc = node_run(conn, node, sql, NULL, NULL, err);
     snprintf(sql, sizeof sql, "CREATE INDEX ON %s (customer_id)", part);
     if (rc == 0 && strcmp(table, "customers") != 0)
         rc = node_run(conn, node, sql, NULL, NULL, err);
@@ -220,6 +244,16 @@ static int text_of(dg_pg *pg, const char *sql, const char *param, char *buf, siz
     return rc;
 }
 
+/* The statistics targets (statistics_sql's) given to the coordinator's table: a partitioned
+ * table passes them to each of its partitions, foreign tables whose ANALYZE samples the nodes'
+ * rows into the coordinator's statistics. */
+static int set_statistics(dg_pg *pg, const char *table, const char *statistics, dg_error *err)
+{
+    char sql[SQL_MAX + 128];
+    snprintf(sql, sizeof sql, "ALTER TABLE %s %s", table, statistics);
+    return *statistics ? run(pg, sql, "setting the statistics targets", err) : 0;
+}
+
 /* Turns table into modulus partitions, partition k on node k mod n, inside the coordinator's
  * transaction. The references to it are dropped (a partitioned table of foreign tables has no
  * unique key to refer to: the importer and the services check them themselves); its triggers
@@ -227,11 +261,12 @@ static int text_of(dg_pg *pg, const char *sql, const char *param, char *buf, siz
 static int distribute(dg_pg *pg, PGconn **conns, char (*nodes)[16], size_t n, int modulus,
                       const char *table, dg_error *err)
 {
-    char ddl[SQL_MAX], drops[SQL_MAX], triggers[SQL_MAX], sql[512], part[80];
-    int rc = table_ddl(pg->conn, pg->name, table, ddl, sizeof ddl, err);
+    table_def def;
+    char drops[SQL_MAX], triggers[SQL_MAX], sql[512], part[80];
+    int rc = table_ddl(pg->conn, pg->name, table, &def, err);
     for (int k = 0; k < modulus && rc == 0; k++) {
         snprintf(part, sizeof part, "%s_p%d", table, k);
-        rc = create_on_node(conns[k % n], nodes[k % n], table, part, ddl, err);
+        rc = create_on_node(conns[k % n], nodes[k % n], table, part, &def, err);
     }
     if (rc == 0)
         rc = text_of(pg, "SELECT string_agg(format('ALTER TABLE %s DROP CONSTRAINT %I', "
@@ -251,6 +286,8 @@ static int distribute(dg_pg *pg, PGconn **conns, char (*nodes)[16], size_t n, in
         rc = run(pg, sql, "partitioning a table", err);
     for (int k = 0; k < modulus && rc == 0; k++)
         rc = attach(pg, table, modulus, k, nodes[k % n], err);
+    if (rc == 0)
+        rc = set_statistics(pg, table, def.statistics, err);
     if (rc == 0 && *triggers)
         rc = run(pg, triggers, "making the triggers again", err);
     snprintf(sql, sizeof sql, "INSERT INTO %s SELECT * FROM %s_local; DROP TABLE %s_local",
@@ -443,15 +480,21 @@ int dg_cluster_partitions(dg_store *s, dg_cluster_partition **out, size_t *n, dg
 /* ---- moving a partition ---- */
 
 /* Re-places partition p on node inside the coordinator's transaction: detached, its foreign
- * table renamed, a new one on node attached with its bound, the rows copied across. */
+ * table renamed, a new one on node attached with its bound and its table's statistics targets,
+ * the rows copied across. */
 static int replace(dg_pg *pg, const dg_cluster_partition *p, const char *node, dg_error *err)
 {
-    char sql[512];
+    char sql[512], statistics[SQL_MAX];
     snprintf(sql, sizeof sql, "ALTER TABLE %s DETACH PARTITION %s; ALTER FOREIGN TABLE %s "
              "RENAME TO %s_moving", p->table, p->name, p->name, p->name);
     int rc = run(pg, sql, "detaching a partition", err);
     if (rc == 0)
         rc = attach(pg, p->table, p->modulus, p->remainder, node, err);
+    if (rc == 0)
+        rc = text_of(pg, statistics_sql, p->table, statistics, sizeof statistics,
+                     "reading the statistics targets", err);
+    if (rc == 0)
+        rc = set_statistics(pg, p->name, statistics, err);
     snprintf(sql, sizeof sql, "INSERT INTO %s SELECT * FROM %s_moving; DROP FOREIGN TABLE "
              "%s_moving", p->name, p->name, p->name);
     return rc == 0 ? run(pg, sql, "copying a partition's rows", err) : rc;
@@ -475,15 +518,15 @@ int dg_cluster_move(dg_store *s, int remainder, const char *node, dg_error *err)
                  : dg_error_set(err, DG_EINVAL, "%s: partition %d is on %s already", pg->name,
                                 remainder, node);
     PGconn *to = NULL, *from[N_DISTRIBUTED] = { 0 };
-    char ddl[SQL_MAX];
+    table_def def;
     if (rc == 0)
         rc = node_connect(pg, node, &to, err);
     for (size_t i = 0; i < n_moving && rc == 0; i++) {
         rc = node_connect(pg, moving[i]->node, &from[i], err);
         if (rc == 0)
-            rc = table_ddl(from[i], moving[i]->node, moving[i]->name, ddl, sizeof ddl, err);
+            rc = table_ddl(from[i], moving[i]->node, moving[i]->name, &def, err);
         if (rc == 0)
-            rc = create_on_node(to, node, moving[i]->table, moving[i]->name, ddl, err);
+            rc = create_on_node(to, node, moving[i]->table, moving[i]->name, &def, err);
     }
     if (rc == 0)
         rc = run(pg, "BEGIN; SET LOCAL session_replication_role = replica", "moving a "

@@ -95,7 +95,9 @@ int dg__coupon_table_fill(dg_store *s, dg_table *t, const char *sql, const char 
                           dg_error *err);
 
 /* Runs sql the same way and calls fn with each result row: its columns as text (NULL for
- * NULL) and as integers, n of each; fn's nonzero return stops and is returned. */
+ * NULL) and as integers, n of each; fn's nonzero return stops and is returned. Unlike
+ * dg__coupon_table_fill it runs on a PostgreSQL store too, with $1.. parameters: sql must then
+ * mean the same in both dialects (the demo generator's reads). */
 #define DG__COUPON_SCAN_COLUMNS 16  /* columns beyond are not passed */
 typedef int (*dg__coupon_row_fn)(void *ctx, const char *const *texts, const int64_t *ints,
                                  int n);

@@ -203,13 +203,11 @@ int dg__pg_coupon_order_get(dg_pg *pg, const char *order_id, dg__coupon_order_ro
                             dg_error *err)
 {
     PGresult *res = NULL;
-    int rc = dg__pg_one_row(pg, "SELECT o.customer_id, o.ordered_at, o.total, (SELECT count(*) "
-                            "FROM orders e WHERE e.customer_id = o.customer_id AND e.order_id <> "
-                            "o.order_id AND e.ordered_at <= o.ordered_at) FROM orders o WHERE "
-                            "o.order_id = $1", 1, &order_id, &res, "reading an order", err);
-    if (rc == 0)
-        return dg_error_set(err, DG_ENOTFOUND, "no order \"%s\"", order_id);
-    if (rc < 0)
+    int rc = dg__pg_order_row(pg, "SELECT o.customer_id, o.ordered_at, o.total, (SELECT count(*) "
+                              "FROM orders e WHERE e.customer_id = o.customer_id AND e.order_id "
+                              "<> o.order_id AND e.ordered_at <= o.ordered_at) FROM orders o "
+                              "WHERE o.order_id = $1", order_id, &res, err);
+    if (rc != 0)
         return rc;
     text_at(out->customer_id, sizeof out->customer_id, res, 0);
     out->day = dg_day_of(dg__pg_int_at(res, 1));

@@ -2,7 +2,7 @@
  * values and comes from the connection's statement cache; the callers hold the transaction. A
  * PostgreSQL store's writes, look-ups and report queries (dg__coupon_report_*, whose text
  * store/coupons_sql.h shares) go to coupons_postgres.c; the SQL text that other modules pass
- * to dg__coupon_table_fill and dg__coupon_scan is SQLite's. */
+ * to dg__coupon_table_fill is SQLite's; dg__coupon_scan's is both dialects' ($1.. parameters). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,6 +427,8 @@ int dg__coupon_table_fill(dg_store *s, dg_table *t, const char *sql, const char 
 int dg__coupon_scan(dg_store *s, const char *sql, const char *const *params,
                     dg__coupon_row_fn fn, void *ctx, dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_coupon_scan(dg__store_pg(s), sql, params, fn, ctx, err);
     sqlite3_stmt *st = NULL;
     int rc = dg__store_statement(s, sql, &st, err);
     if (rc != 0)

@@ -250,11 +250,8 @@ int dg__pg_points_order(dg_pg *pg, const char *order_id, char *customer_id, size
                         dg_error *err)
 {
     PGresult *res = NULL;
-    int rc = dg__pg_one_row(pg, DG__POINTS_ORDER_SQL, 1, &order_id, &res, "reading an order",
-                            err);
-    if (rc == 0)
-        return dg_error_set(err, DG_ENOTFOUND, "no order \"%s\"", order_id);
-    if (rc < 0)
+    int rc = dg__pg_order_row(pg, DG__POINTS_ORDER_SQL, order_id, &res, err);
+    if (rc != 0)
         return rc;
     snprintf(customer_id, cap, "%s", PQgetvalue(res, 0, 0));
     *day = dg_day_of(dg__pg_int_at(res, 1));

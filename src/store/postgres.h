@@ -173,6 +173,16 @@ int dg__pg_request_put(dg_pg *pg, const char *table, const char *column, const c
                        const char *fingerprint, const char *text, int64_t id, int64_t now,
                        dg_error *err);
 
+/* An order's row as sql (its $1 the order id) reads it into *res (caller clears it):
+ * DG_ENOTFOUND "no order \"ID\"" when there is none (orders_postgres.c). */
+int dg__pg_order_row(dg_pg *pg, const char *sql, const char *order_id, PGresult **res,
+                     dg_error *err);
+/* The customer of order_id into customer_id (cap bytes), as dg__pg_order_row refuses it; with
+ * lock, inside a write transaction the order is locked (dg__pg_lock_clause) until it ends: a
+ * second writer of the order waits, then reads what the first committed. */
+int dg__pg_order_customer(dg_pg *pg, const char *order_id, bool lock, char *customer_id,
+                          size_t cap, dg_error *err);
+
 /* Waits for and holds until the transaction ends the advisory lock key (a constant naming one
  * job: the audit chain's append, a coupon issue's numbering, a recovery run), so two writers
  * of that job run one after the other and the second reads what the first committed. */

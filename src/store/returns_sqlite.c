@@ -1,25 +1,24 @@
 /* The SQL of cancelled and returned orders (src/store/returns.h, schema/0019_order_returns.sql):
- * the order_returns row and the idempotency keys. The callers hold the transaction. */
+ * the order_returns row and the idempotency keys. The callers hold the transaction. A
+ * PostgreSQL store's calls go to returns_postgres.c; the statements are shared (returns_sql.h). */
 #include <stdio.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
 #include "store/returns.h"
+#include "store/returns_postgres.h"
+#include "store/returns_sql.h"
 #include "store/snapshot.h"
 #include "store/stmt.h"
 
 int dg__order_return_get(dg_store *s, const char *order_id, dg_order_return_result *out,
                          dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_order_return_get(dg__store_pg(s), order_id, out, err);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT x.customer_id, coalesce(x.points_movement_id, 0), "
-        "coalesce(m.points, 0), coalesce(x.redemption_id, 0), coalesce(r.code, ''), "
-        "coalesce(r.discount, 0), coalesce(x.coupon_policy, 'restore'), "
-        "coalesce(x.replacement_code, '') FROM order_returns x "
-        "LEFT JOIN points_movements m ON m.movement_id = x.points_movement_id "
-        "LEFT JOIN coupon_redemptions r ON r.redemption_id = x.redemption_id "
-        "WHERE x.order_id = ?", &st, err);
+    int rc = dg__store_statement(s, DG__ORDER_RETURN_GET_SQL, &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
@@ -48,11 +47,11 @@ int dg__order_return_insert(dg_store *s, const char *order_id,
                             const dg_order_return_result *result, const char *actor, int64_t now,
                             dg_error *err)
 {
+    if (dg__store_pg(s))
+        return dg__pg_order_return_insert(dg__store_pg(s), order_id, request, day, result, actor,
+                                          now, err);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "INSERT INTO order_returns (order_id, customer_id, "
-        "return_kind, returned_on, points_movement_id, redemption_id, coupon_policy, "
-        "replacement_code, reason, actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        &st, err);
+    int rc = dg__store_statement(s, DG__ORDER_RETURN_INSERT_SQL, &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
@@ -65,9 +64,8 @@ int dg__order_return_insert(dg_store *s, const char *order_id,
         sqlite3_bind_null(st, 5);
     if (result->redemption_id > 0) {
         sqlite3_bind_int64(st, 6, result->redemption_id);
-        sqlite3_bind_text(st, 7, result->coupon_policy == DG_COUPON_RETURN_FORFEIT ? "forfeit"
-                                                                                  : "restore",
-                          -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, dg_coupon_return_policy_code(result->coupon_policy), -1,
+                          SQLITE_STATIC);
     } else {
         sqlite3_bind_null(st, 6);
         sqlite3_bind_null(st, 7);

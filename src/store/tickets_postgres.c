@@ -236,18 +236,3 @@ int dg__pg_ticket_request_put(dg_pg *pg, const char *key, const char *fingerprin
                        "ticket_id, version, event_id, state, recorded_at) VALUES ($1, $2, $3, "
                        "$4, $5, $6, $7)", 7, params, NULL, "remembering the request", err);
 }
-
-int dg__pg_ticket_order_customer(dg_pg *pg, const char *order_id, char *customer_id, size_t cap,
-                                 dg_error *err)
-{
-    PGresult *res = NULL;
-    int rc = dg__pg_one_row(pg, "SELECT customer_id FROM orders WHERE order_id = $1", 1,
-                            &order_id, &res, "reading an order", err);
-    if (rc == 0)
-        return dg_error_set(err, DG_ENOTFOUND, "no order \"%s\"", order_id);
-    if (rc < 0)
-        return rc;
-    snprintf(customer_id, cap, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return 0;
-}

@@ -26,7 +26,5 @@ int dg__pg_ticket_request_get(dg_pg *pg, const char *key, char *fingerprint, siz
 int dg__pg_ticket_request_put(dg_pg *pg, const char *key, const char *fingerprint,
                               int64_t ticket_id, int64_t version, int64_t event_id,
                               const char *state, int64_t now, dg_error *err);
-int dg__pg_ticket_order_customer(dg_pg *pg, const char *order_id, char *customer_id, size_t cap,
-                                 dg_error *err);
 
 #endif

@@ -317,7 +317,7 @@ int dg__ticket_order_customer(dg_store *s, const char *order_id, char *customer_
                               dg_error *err)
 {
     if (dg__store_pg(s))
-        return dg__pg_ticket_order_customer(dg__store_pg(s), order_id, customer_id, cap, err);
+        return dg__pg_order_customer(dg__store_pg(s), order_id, false, customer_id, cap, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "SELECT customer_id FROM orders WHERE order_id = ?", &st,
                                  err);

@@ -98,6 +98,13 @@ pg_demo_stores() {
   done
 }
 
+# pg_codes_named: stdin to stdout with each coupon code (11 symbols of the code alphabet) named
+# CODE1, CODE2, ... in order of first appearance, so that two stores' answers, whose random codes
+# differ, compare byte for byte.
+pg_codes_named() {
+  python3 -c 'import re, sys; m = {}; sys.stdout.write(re.sub(r"\b[2-9A-HJKMNP-Z]{11}\b", lambda x: m.setdefault(x.group(0), "CODE%d" % (len(m) + 1)), sys.stdin.read()))'
+}
+
 # cluster_clv_sql NAME P1 P2 P3 P4: the statement NAME of $ROOT/src/store/cluster_clv.c as
 # `dangol clv` sends it (its macros expanded by the preprocessor), with P1..P4 for $1..$4 (the
 # first second after the orders read, the calibration's end, the slot's days, the holdout's end).

@@ -4,7 +4,8 @@
 # which `cluster init` then spreads over the workers; every report is compared byte for byte
 # across the three. EXPLAIN shows the per-customer aggregates pushed into the workers' scans; a
 # worker killed during a query gives an error naming it (exit 4), and the cluster answers again
-# once it is back; a partition moved to a new node changes no answer.
+# once it is back; a partition moved to a new node changes no answer. ANALYZE on a worker keeps
+# no value of a column an erasure empties; an order is returned through the coordinator.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pg.sh"
 D="$DANGOL"
@@ -231,3 +232,44 @@ same3 csv export orders
 same3 csv customer show NEW-2
 same3 csv rfm
 same3 csv cube --rows channel,region --cols quarter --measure revenue,orders,customers
+
+# An order returned through the coordinator (the points and coupon tables are the coordinator's,
+# the order on a node, locked there while the return decides): its coupon redeemed and its points
+# earned first; the same answers, ledger and codes as on SQLite and the single PostgreSQL (the
+# random codes named).
+RO=$(awk -F, 'NR > 1 && $10 >= 20000 { print $1; exit }' "$WORK/csv/orders.csv")
+RC=$(grep "^$RO," "$WORK/csv/orders.csv" | cut -d, -f2)
+cluster_return() {   # DB
+  "$D" --db "$1" -q coupon define RET --amount 1000
+  code=$("$D" --db "$1" --format csv coupon issue RET --customer "$RC" | sed -n 2p | cut -d, -f2)
+  "$D" --db "$1" --format csv coupon redeem "$code" --order "$RO"; echo "exit $?"
+  "$D" --db "$1" --format csv points earn --order "$RO"; echo "exit $?"
+  "$D" --db "$1" --format csv order return "$RO" --reason "wrong size"; echo "exit $?"
+  "$D" --db "$1" order return "$RO"; echo "exit $?"
+  "$D" --db "$1" --format csv points statement "$RC"; echo "exit $?"
+  "$D" --db "$1" --format csv coupon list --definition RET; echo "exit $?"
+}
+for db in "$S" "$P" "$C"; do cluster_return "$db" 2>&1 | pg_codes_named > "$WORK/return.$(basename "$db")"; done
+grep -Eq "^$RO,$RC,[0-9]+,-[0-9]+,0,CODE1,1000,restore,CODE2,no$" "$WORK/return.coord" &&
+  grep -q 'returned or cancelled already' "$WORK/return.coord" &&
+  pass "an order returned on the cluster: points and coupon reversed, a new code, once" ||
+  fail "an order return on the cluster" "$(cat "$WORK/return.coord")"
+expect_same "the return: the same on SQLite and the cluster" "$WORK/return.shop.db" "$WORK/return.coord"
+expect_same "the return: the same on PostgreSQL and the cluster" "$WORK/return.shop" "$WORK/return.coord"
+
+# Schema 26's statistics targets (0 for the columns an erasure empties) on every copy of the
+# distributed tables: ANALYZE on a worker, on the node a partition moved to, and on the
+# coordinator (whose foreign tables sample the nodes' rows) gathers the other columns' values
+# and none of theirs. Last: a worker's fresh statistics change the plans EXPLAINed above.
+PERSONAL="(tablename LIKE 'customers%' AND attname IN ('name', 'phone', 'email', 'birth_year')) OR (tablename LIKE 'feedback%' AND attname = 'text') OR (tablename ~ '^(interactions|partner_activities)' AND attname = 'note')"
+no_personal_statistics() {   # SERVER DATABASE WHAT
+  pg_use "$1"
+  personal=$(pg_psql "ANALYZE; SELECT count(*) FROM pg_stats WHERE $PERSONAL" "$2")
+  others=$(pg_psql "SELECT count(*) FROM pg_stats WHERE tablename LIKE 'customers%' AND attname IN ('customer_id', 'gender', 'region')" "$2")
+  [ "$personal" = 0 ] && [ "$others" -gt 0 ] &&
+    pass "ANALYZE on $3 keeps no value of a column an erasure empties ($others statistics of the others)" ||
+    fail "ANALYZE on $3: $personal statistics of erased columns, $others of the others"
+}
+no_personal_statistics w1 part "a worker"
+no_personal_statistics coord coord "the coordinator"
+no_personal_statistics w4 part "the node a partition moved to"
