@@ -18,25 +18,27 @@ typedef struct dg_cluster_clv_period {
     int32_t holdout_end;       /* the last holdout day counted (<= calibration_end: none) */
 } dg_cluster_clv_period;
 
-/* One customer with an order by calibration_end: its first day, the slots holding its orders up
- * to calibration_end (how many, the largest and the smallest), their spend, the largest order
- * total in the largest slot (that slot's spend when it holds one order) and the holdout's
- * slots ((day - calibration_end - 1) / slot_days) with an order. */
+/* One customer with an order by calibration_end: its first day, its orders up to
+ * calibration_end, the largest and the smallest slot holding one, their spend, the largest
+ * order total in the largest slot (that slot's spend when it holds one order) and the orders
+ * in the holdout. */
 typedef struct dg_cluster_clv_row {
     const char *customer_id;
     int32_t first_day;
-    int64_t slots, first_slot, last_slot;
+    int64_t orders, first_slot, last_slot;
     int64_t spend_minor, first_slot_top;
     int64_t holdout;
 } dg_cluster_clv_row;
 
 typedef int (*dg_cluster_clv_row_fn)(void *ctx, const dg_cluster_clv_row *row);
-/* A slot up to calibration_end holding more than one order of a customer, and its spend. */
+/* A slot holding more than one order of a customer: its number (< 0: a holdout slot,
+ * -1 - (day - calibration_end - 1) / slot_days), orders and spend. */
 typedef int (*dg_cluster_clv_slot_fn)(void *ctx, const char *customer_id, int64_t slot,
-                                      int64_t spend_minor);
+                                      int64_t orders, int64_t spend_minor);
 
 /* The two statements, as they are sent (for EXPLAIN in the tests): $1 the first second after
- * the period's orders, $2 calibration_end, $3 slot_days, $4 holdout_end. */
+ * the period's orders, $2 calibration_end, $3 slot_days, $4 the last day counted (holdout_end,
+ * at least calibration_end). */
 extern const char dg_cluster_clv_customers_sql[];
 extern const char dg_cluster_clv_shared_slots_sql[];
 

@@ -43,21 +43,28 @@ static int on_customer(void *p, const dg_cluster_clv_row *row)
     int64_t c = index_of(ctx, row->customer_id);
     if (c < 0)
         return DG_ENOTFOUND;
-    ctx->counts[c] = (customer_counts){ true, row->first_day, row->slots, row->first_slot,
+    ctx->counts[c] = (customer_counts){ true, row->first_day, row->orders, row->first_slot,
                                         row->last_slot, row->spend_minor, row->first_slot_top,
                                         row->holdout };
     return 0;
 }
 
-/* A slot of several orders: the first slot's spend when it is that one. */
-static int on_shared_slot(void *p, const char *id, int64_t slot, int64_t spend)
+/* A slot of several orders: one slot, not as many as its orders; its spend is the first slot's
+ * when it is that one. */
+static int on_shared_slot(void *p, const char *id, int64_t slot, int64_t orders, int64_t spend)
 {
     merge_ctx *ctx = p;
     int64_t c = index_of(ctx, id);
     if (c < 0)
         return DG_ENOTFOUND;
-    if (ctx->counts[c].first_slot == slot)
-        ctx->counts[c].first_slot_spend = spend;
+    customer_counts *n = &ctx->counts[c];
+    if (slot < 0) {
+        n->holdout -= orders - 1;
+        return 0;
+    }
+    n->slots -= orders - 1;
+    if (n->first_slot == slot)
+        n->first_slot_spend = spend;
     return 0;
 }
 
@@ -140,7 +147,8 @@ static int read_counts(dg_clv_input *in, dg_store *store, const dg_clv_input_opt
     int32_t holdout_counted = period.holdout_end;
     if (opt->discrete && period.holdout_end > cal)
         holdout_counted = cal + (period.holdout_end - cal) / unit * unit;
-    dg_cluster_clv_period counted = { until, cal, unit, holdout_counted };
+    dg_cluster_clv_period counted = { until, cal, unit,
+                                      holdout_counted > cal ? holdout_counted : cal };
     if (rc == 0 && cal != DG_DAY_NONE)
         rc = dg_cluster_clv_repeats(store, &counted, on_customer, on_shared_slot, &ctx, err);
     size_t known = 0;

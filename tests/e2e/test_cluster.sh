@@ -135,7 +135,7 @@ pushed "RFM's per-customer orders, spend and last order (the statement dangol rf
 CLV_SQL=$(cluster_clv_sql dg_cluster_clv_customers_sql 1751328000 20269 7 20370)
 SLOTS_SQL=$(cluster_clv_sql dg_cluster_clv_shared_slots_sql 1751328000 20269 7 20370)
 case "$CLV_SQL$SLOTS_SQL" in
-  "SELECT customer_id, min("*"count(DISTINCT"*"GROUP BY customer_id HAVING"*"SELECT customer_id, "*"GROUP BY customer_id, "*"HAVING count(*) > 1")
+  "SELECT customer_id, min("*"count(*) FILTER"*"GROUP BY customer_id HAVING"*"SELECT customer_id, "*"GROUP BY customer_id, "*"HAVING count(*) > 1")
     pass "the statements of clv's counts are read from the source" ;;
   *) fail "the statements of clv's counts could not be read from the source" "$CLV_SQL / $SLOTS_SQL" ;;
 esac
