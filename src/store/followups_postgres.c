@@ -20,6 +20,11 @@
 #define WINDOW " o.ordered_at < (p.as_of + 1) * 86400 AND "
 #define INSERT " INSERT INTO followup_tasks (rule, customer_id, order_id, product_id, channel, " \
     "due_on, created_at) "
+/* A task already there is left out before the insert (as SQLite's INSERT OR IGNORE does not
+ * spend a task id on it, neither may an identity value be spent here); ON CONFLICT stays for a
+ * scheduler racing another. */
+#define NOT_SCHEDULED(order, product) "AND NOT EXISTS (SELECT 1 FROM followup_tasks t " \
+    "WHERE t.rule = p.rule AND t.order_id = " order " AND t.product_id = " product ") "
 #define SKIP " ON CONFLICT (rule, order_id, product_id) DO NOTHING"
 
 /* first_purchase: the customer's first order (earliest time, then lowest id). */
@@ -29,7 +34,7 @@ static const char first_purchase_sql[] = PARAMS INSERT
     "AND NOT EXISTS (SELECT 1 FROM orders f WHERE f.customer_id = o.customer_id AND "
     "(f.ordered_at < o.ordered_at OR (f.ordered_at = o.ordered_at AND "
     "f.order_id COLLATE \"C\" < o.order_id COLLATE \"C\"))) "
-    "ORDER BY o.order_id COLLATE \"C\"" SKIP;
+    NOT_SCHEDULED("o.order_id", "''") "ORDER BY o.order_id COLLATE \"C\"" SKIP;
 
 /* category: an order with a line of a product in the category. */
 static const char category_sql[] = PARAMS INSERT
@@ -37,7 +42,7 @@ static const char category_sql[] = PARAMS INSERT
     "FROM p, orders o WHERE" WINDOW DAY " + p.after >= p.as_of - p.lookback "
     "AND EXISTS (SELECT 1 FROM order_lines l JOIN products r ON r.product_id = l.product_id "
     "WHERE l.order_id = o.order_id AND r.category = p.category) "
-    "ORDER BY o.order_id COLLATE \"C\"" SKIP;
+    NOT_SCHEDULED("o.order_id", "''") "ORDER BY o.order_id COLLATE \"C\"" SKIP;
 
 /* consumable: each product (or each of the category) bought, due when the units bought run out
  * less before_days, unless the customer bought that product again before then (up to as_of). */
@@ -53,7 +58,7 @@ static const char consumable_sql[] = PARAMS ", bought AS (SELECT o.order_id, o.c
     "AND NOT EXISTS (SELECT 1 FROM orders n JOIN order_lines m ON m.order_id = n.order_id "
     "WHERE n.customer_id = b.customer_id AND m.product_id = b.product_id "
     "AND n.ordered_at > b.ordered_at AND n.ordered_at < (least(b.due, p.as_of) + 1) * 86400) "
-    "ORDER BY b.order_id COLLATE \"C\", b.product_id COLLATE \"C\"" SKIP;
+    NOT_SCHEDULED("b.order_id", "b.product_id") "ORDER BY b.order_id COLLATE \"C\", b.product_id COLLATE \"C\"" SKIP;
 
 static const char *text_param(const char *text)
 {

@@ -745,12 +745,16 @@ events=$(pg_psql "SELECT count(*) FROM consent_events WHERE customer_id = '$NOCO
   fail "10 simultaneous grants: $changed changed, $unchanged unchanged, $events events" \
     "$(cat "$WORK"/grant.*.err | sort | uniq -c)"
 
-# Follow-ups: scheduled from the shipped rules (again: nothing twice), listed, closed at a
+# Follow-ups: scheduled from the shipped rules (a month later: the same task numbers as SQLite;
+# again: nothing twice), listed, closed at a
 # version (an idempotent replay, a stale version, Korean outcome names), the outboxes, the same
 # on both stores.
 followup_steps() {   # DB
   F="$D --db $1 followup"
-  for run in 1 2; do $F --format csv schedule --as-of 2025-12-31 --rules "$ROOT/config/followups.conf"; echo "exit $?"; done
+  # a month earlier first: the later run selects those orders again (no task id may be spent on them)
+  for day in 2025-11-30 2025-12-31 2025-12-31; do
+    $F --format csv schedule --as-of $day --rules "$ROOT/config/followups.conf"; echo "exit $?"
+  done
   for f in csv json; do $F --format $f list --as-of 2026-01-31; echo "exit $?"; done
   $F --format csv list --customer "$C"; echo "exit $?"
   for run in 1 2; do
