@@ -9,11 +9,12 @@
 # page after a change: `dangol serve` on a copy of the store, a PATCH of a customer, and the
 # page's three /api/clv requests together (wall time, and the server's CPU time from /proc: user +
 # system of the whole process, so a save finishing meanwhile is counted), then the same page once
-# more (from the kept frame), RUNS times for each of two PATCHes: a middle customer's name and
+# more (from the kept frame), RUNS times for each of three PATCHes: a middle customer's name and
 # region (to a region customers before it have: an update segment the server applies to its
-# frame, docs/snapshot.md "Updating") and the first customer's region to a new value (which would
-# renumber the regions: refused, the frame rebuilt from the rows). PAGE_ONLY=1 measures only the
-# page.
+# frame, docs/snapshot.md "Updating"), the first customer's region to a new value (the regions'
+# codes given again; before session 33 refused after the base snapshot was read, and rebuilt)
+# and a customer's acquisition day after the last day (refused by the writer: the snapshot out of
+# date at once, the frame rebuilt from the rows). PAGE_ONLY=1 measures only the page.
 # usage: bench/snapshot.sh [N_CUSTOMERS]        (BENCH_DIR=/tmp/... to choose the scratch)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,6 +75,9 @@ for r in $(seq "$RUNS"); do
   status=$(patch "$middle" "{\"name\": \"Bench $r\", \"region\": \"$region\"}")
   echo "dangol clv page after an applied write (PATCH $status) ms_cpu_ms $(clv_page) then $(clv_page)"
   status=$(patch C00000001 "{\"region\": \"R$r\"}")
+  echo "dangol clv page after a new first region (PATCH $status) ms_cpu_ms $(clv_page) then $(clv_page)"
+  late=$(sqlite3 "$DB" "SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1 OFFSET $((N / 4 + r))")
+  status=$(patch "$late" '{"acquired_on": "2099-01-01"}')
   echo "dangol clv page after a rebuilding write (PATCH $status) ms_cpu_ms $(clv_page) then $(clv_page)"
 done
 serve_stop

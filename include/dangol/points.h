@@ -7,9 +7,10 @@
  * from empty rebuilds the same lots (docs/points.md states the rules with their SQL).
  * Every write is one BEGIN IMMEDIATE transaction that checks and writes together, so two
  * concurrent burns cannot both spend the same points, and a failed write leaves nothing.
- * Earning rules are data (config/points.conf): a base rate, category bonuses, the expiry, the
- * money value of a point and the policy for reversing an order whose points were spent. A tier
- * or campaign plugs in through dg_points_earn_options (multiplier, source). */
+ * Earning rules are data (config/points.conf): a base rate, category and campaign bonuses, the
+ * expiry, the money value of a point and the policy for reversing an order whose points were
+ * spent. A tier plugs in through the earn's multiplier; a campaign through its earning rule or
+ * as the source of a granted amount. */
 #ifndef DANGOL_POINTS_H
 #define DANGOL_POINTS_H
 
@@ -29,6 +30,8 @@ typedef struct dg_store dg_store;
 #define DG_POINTS_MAX_AMOUNT 1000000000LL
 /* Category bonuses a rules file may list. */
 #define DG_POINTS_MAX_BONUSES 32
+/* Campaign bonuses a rules file may list. */
+#define DG_POINTS_MAX_CAMPAIGN_BONUSES 16
 
 typedef enum dg_points_kind {
     DG_POINTS_EARN,      /* credit for an order (or a coupon, a campaign) */
@@ -80,10 +83,24 @@ typedef struct dg_points_bonus {
     int64_t per_mille;          /* extra points per 1000 minor units spent on the category */
 } dg_points_bonus;
 
+/* A campaign's earning rule (Open Loyalty's and Talon.One's campaign earning rules): an order
+ * placed from `from` to `until` (days, both included) by a member of the campaign's treatment
+ * group, the campaign launched by the order's day, earns extra_per_mille more points per 1000
+ * of its total, and its multiplier is raised by multiplier_per_mille - 1000 (2000: double
+ * points). The control group never gets it, so the campaign's results measure it. */
+typedef struct dg_points_campaign_bonus {
+    char campaign_id[64];
+    int32_t from, until;
+    int64_t extra_per_mille;    /* 0: none */
+    int64_t multiplier_per_mille; /* 1000: none */
+} dg_points_campaign_bonus;
+
 typedef struct dg_points_rules {
     int64_t base_per_mille;     /* points per 1000 minor units of an order's total */
     dg_points_bonus bonuses[DG_POINTS_MAX_BONUSES];
     size_t n_bonuses;
+    dg_points_campaign_bonus campaigns[DG_POINTS_MAX_CAMPAIGN_BONUSES];
+    size_t n_campaigns;
     int32_t expiry_days;        /* a lot expires this many days after it is earned */
     int64_t point_value_minor;  /* money value of one point, in minor units (liability) */
     dg_points_reverse_policy reverse_spent;
@@ -132,8 +149,10 @@ typedef struct dg_points_result {
     bool replayed;              /* answered from the idempotency key, nothing written */
 } dg_points_result;
 
-/* Earns the points of order request->source_id (its customer, day and total, plus category
- * bonuses from its lines, times request->multiplier_per_mille, rounded down). An order earns
+/* Earns the points of order request->source_id: floor(S x M / 10^6), with S = total x (base +
+ * the extra_per_mille of the campaign bonuses that apply) + each category's amount x its bonus,
+ * and M = request->multiplier_per_mille (or its customer's tier's) + the applying campaign
+ * bonuses' multiplier_per_mille - 1000 each; docs/points.md works examples out. An order earns
  * once: DG_EEXIST the second time. DG_ENOTFOUND for an unknown order, DG_ERANGE when the order
  * earns no point; DG_EINVAL when request->customer_id is set and is not the order's customer.
  * request->points is ignored; day DG_POINTS_TODAY means the order's day. */

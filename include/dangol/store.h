@@ -70,6 +70,11 @@ int dg_store_currency(dg_store *store, char code[4], int *minor_digits, dg_error
  * written again before the copy is copied once, so a longer log costs a busy server less per
  * write (bench/points.sh, BENCHMARKS.md "API burns", session 31: about 15 % less CPU per burn). */
 #define DG_STORE_CHECKPOINT_PAGES 4000
+/* What a write-ahead log file is cut back to once a checkpoint has copied all of it and the next
+ * write starts it again (SQLite's journal_size_limit): 64 MiB, four checkpoint cadences, so a
+ * steady load reuses its file while a burst's log (up to ~250 MiB before the server's
+ * checkpointer holds the writes, src/server/checkpoint.c) does not keep its disk space. */
+#define DG_STORE_WAL_KEEP_BYTES (64LL * 1024 * 1024)
 void dg_store_checkpoint_elsewhere(dg_store *store, void (*due)(void *ctx, int log_pages),
                                   void *ctx);
 /* Copies the committed pages of the write-ahead log into the store file, without waiting for

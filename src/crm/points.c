@@ -318,6 +318,35 @@ static int add_category(void *ctx, const char *category, int64_t amount)
     return 0;
 }
 
+/* The campaign bonuses of the rules that apply to customer_id's order of day (its window holds
+ * the day; the customer is in the campaign's treatment group, launched by then): their extra
+ * rates added to *rate, their multipliers' excess over x1 to *multiplier, their ids listed in
+ * names ("campaign bonus: A, B"; empty when none applies). */
+static int campaign_bonuses(dg_store *store, const dg_points_rules *rules,
+                            const char *customer_id, int32_t day, int64_t *rate,
+                            int64_t *multiplier, char *names, size_t cap, dg_error *err)
+{
+    names[0] = '\0';
+    for (size_t i = 0; i < rules->n_campaigns; i++) {
+        const dg_points_campaign_bonus *b = &rules->campaigns[i];
+        bool treated = false;
+        if (day < b->from || day > b->until)
+            continue;
+        int rc = dg__points_campaign_treated(store, b->campaign_id, customer_id, day, &treated,
+                                             err);
+        if (rc != 0)
+            return rc;
+        if (!treated)
+            continue;
+        *rate += b->extra_per_mille;
+        *multiplier += b->multiplier_per_mille - 1000;
+        size_t used = strlen(names);
+        snprintf(names + used, cap - used, "%s%s", used ? ", " : "campaign bonus: ",
+                 b->campaign_id);
+    }
+    return 0;
+}
+
 static int apply_earn_order(dg_store *store, const dg_points_rules *rules,
                             const dg_points_request *r, dg_points_result *result, dg_error *err)
 {
@@ -340,8 +369,13 @@ static int apply_earn_order(dg_store *store, const dg_points_rules *rules,
             return rc;
         multiplier = tiers.levels[tier].earn_per_mille;
     }
+    int64_t rate = rules->base_per_mille;
+    char campaigns[DG_POINTS_MAX_CAMPAIGN_BONUSES * 72];
+    if ((rc = campaign_bonuses(store, rules, customer_id, order_day, &rate, &multiplier,
+                               campaigns, sizeof campaigns, err)) != 0)
+        return rc;
     int64_t scaled = 0;
-    if (__builtin_mul_overflow(total, rules->base_per_mille, &base) ||
+    if (__builtin_mul_overflow(total, rate, &base) ||
         __builtin_add_overflow(sum.per_mille_sum, base, &sum.per_mille_sum) || sum.overflow ||
         __builtin_mul_overflow(sum.per_mille_sum / 1000, multiplier, &scaled))
         return dg_error_set(err, DG_ERANGE, "order \"%s\": its points overflow", r->source_id);
@@ -351,8 +385,7 @@ static int apply_earn_order(dg_store *store, const dg_points_rules *rules,
                      ((scaled % 1000) * 1000 + (sum.per_mille_sum % 1000) * multiplier) / 1000000;
     if (sum.per_mille_sum <= 0 || points <= 0)
         return dg_error_set(err, DG_ERANGE, "order \"%s\" (total %lld) earns no points at %lld "
-                            "per 1000", r->source_id, (long long)total,
-                            (long long)rules->base_per_mille);
+                            "per 1000", r->source_id, (long long)total, (long long)rate);
     if (points > DG_POINTS_MAX_AMOUNT)
         return dg_error_set(err, DG_ERANGE, "order \"%s\" would earn %lld points; at most %lld "
                             "in one movement", r->source_id, (long long)points,
@@ -361,6 +394,8 @@ static int apply_earn_order(dg_store *store, const dg_points_rules *rules,
     earn.customer_id = customer_id;
     earn.points = points;
     earn.source = DG_POINTS_SOURCE_ORDER;
+    if (!earn.reason && campaigns[0])
+        earn.reason = campaigns;
     rc = credit(store, rules, &earn, DG_POINTS_EARN,
                 r->day == DG_POINTS_TODAY ? order_day : r->day, result, err);
     if (rc == DG_EEXIST)

@@ -1,6 +1,7 @@
 /* Reading the JSON body of a write that is no catalog record (points, coupons, consent,
  * erasure): one object of known fields, each checked for its type, and the Idempotency-Key
  * header. Each helper answers the 400 itself and returns false/NULL when the request is bad. */
+#include <assert.h>
 #include <string.h>
 
 #include "dangol/id.h"
@@ -64,6 +65,8 @@ bool dg_request_idempotency_key(const dg_request *req, dg_response *res, const c
 {
     dg_error err;
     dg_error_clear(&err);
+    /* a handler reading the key on a route the OpenAPI document does not declare it for */
+    assert(!req->route || dg_route_takes_idempotency_key(req->route));
     *key = dg_request_header(req, "Idempotency-Key");
     if (*key && (strlen(*key) > KEY_MAX || dg_id_check("Idempotency-Key", *key, strlen(*key),
                                                        &err) != 0)) {

@@ -801,6 +801,24 @@ const dg_route *dg_server_routes(size_t *n_routes)
     return routes;
 }
 
+bool dg_route_takes_idempotency_key(const dg_route *r)
+{
+    /* the bodies of the writes whose handlers read the header (dg_request_idempotency_key) */
+    static const char *const keyed[] = {
+        POINTS_WRITE, ORDER_RETURN, CONSENT_WRITE, VALUE_WRITE, DG_TICKET_OPEN_SCHEMA,
+        DG_TICKET_ACTION_SCHEMA, DG_CHURN_TRAIN_SCHEMA, DG_MOT_VISIT_WRITE,
+        DG_FOLLOWUP_DONE_SCHEMA, DG_CAMPAIGN_CREATE_SCHEMA, DG_CAMPAIGN_LAUNCH_SCHEMA,
+    };
+    if (!r->body_entity)
+        return false;
+    if (strncmp(r->body_entity, "Coupon", 6) == 0)
+        return true;
+    for (size_t i = 0; i < sizeof keyed / sizeof keyed[0]; i++)
+        if (strcmp(r->body_entity, keyed[i]) == 0)
+            return true;
+    return false;
+}
+
 static int hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
@@ -1023,12 +1041,7 @@ static json_t *operation(const dg_route *r)
         json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:b,s:{s:s}}", "name", q->name,
                                                 "in", "query", "description", q->description,
                                                 "required", 0, "schema", "type", q->type));
-    if (r->body_entity && (strcmp(r->body_entity, POINTS_WRITE) == 0 ||
-                           strcmp(r->body_entity, CONSENT_WRITE) == 0 ||
-                           strncmp(r->body_entity, "Coupon", 6) == 0 ||
-                           strcmp(r->body_entity, DG_TICKET_OPEN_SCHEMA) == 0 ||
-                           strcmp(r->body_entity, DG_TICKET_ACTION_SCHEMA) == 0 ||
-                           strcmp(r->body_entity, DG_CHURN_TRAIN_SCHEMA) == 0))
+    if (dg_route_takes_idempotency_key(r))
         json_array_append_new(params, json_pack(
             "{s:s,s:s,s:s,s:b,s:{s:s}}", "name", "Idempotency-Key", "in", "header",
             "description", "a key of the client's choosing: the same key with the same request "

@@ -229,6 +229,9 @@ struct dg_route {
 };
 
 const dg_route *dg_server_routes(size_t *n_routes);
+/* Whether the route's handler reads an Idempotency-Key header (the OpenAPI document declares it
+ * for these; dg_request_idempotency_key asserts it). */
+bool dg_route_takes_idempotency_key(const dg_route *route);
 
 /* A URL path split at '/' and then percent-decoded segment by segment, so that an id holding a
  * '/' is one segment (sent as %2F). */

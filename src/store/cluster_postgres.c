@@ -244,6 +244,21 @@ static int text_of(dg_pg *pg, const char *sql, const char *param, char *buf, siz
     return rc;
 }
 
+/* The statements dropping the references to table $1 and its own set-based ones: the foreign
+ * keys referring to it, the triggers that check a reference to it (schema/pg/0028: the
+ * referenced table is their second argument) and its own reference triggers, of either side.
+ * PostgreSQL collects no transition tables from foreign partitions, so a distributed table
+ * could not keep them; a reference from a table that stays to one that does not (staff's
+ * DELETE checks the distributed orders) is kept. */
+static const char references_sql[] =
+    "SELECT string_agg(statement, '; ') FROM (SELECT format('ALTER TABLE %s DROP CONSTRAINT "
+    "%I', conrelid::regclass, conname) AS statement FROM pg_constraint WHERE contype = 'f' AND "
+    "confrelid = $1::regclass UNION ALL SELECT format('DROP TRIGGER %I ON %s', tgname, "
+    "tgrelid::regclass) FROM pg_trigger WHERE (tgrelid = $1::regclass AND tgfoid IN "
+    "(to_regproc('dg_reference_check'), to_regproc('dg_referenced_check'))) OR (tgfoid = "
+    "to_regproc('dg_reference_check') AND split_part(encode(tgargs, 'escape'), '\\000', 2) = "
+    "$1::text)) d";
+
 /* The statistics targets (statistics_sql's) given to the coordinator's table: a partitioned
  * table passes them to each of its partitions, foreign tables whose ANALYZE samples the nodes'
  * rows into the coordinator's statistics. */
@@ -255,30 +270,29 @@ static int set_statistics(dg_pg *pg, const char *table, const char *statistics, 
 }
 
 /* Turns table into modulus partitions, partition k on node k mod n, inside the coordinator's
- * transaction. The references to it are dropped (a partitioned table of foreign tables has no
- * unique key to refer to: the importer and the services check them themselves); its triggers
- * are made again on the partitioned table; its rows are copied to the nodes. */
+ * transaction. The references to it and its own reference triggers are dropped (a partitioned
+ * table of foreign tables has no unique key to refer to and collects no transition tables: the
+ * importer and the services check them themselves); its other triggers are made again on the
+ * partitioned table; its rows are copied to the nodes. */
 static int distribute(dg_pg *pg, PGconn **conns, char (*nodes)[16], size_t n, int modulus,
                       const char *table, dg_error *err)
 {
     table_def def;
-    char drops[SQL_MAX], triggers[SQL_MAX], sql[512], part[80];
+    char drops[4 * SQL_MAX], triggers[SQL_MAX], sql[512], part[80];
     int rc = table_ddl(pg->conn, pg->name, table, &def, err);
     for (int k = 0; k < modulus && rc == 0; k++) {
         snprintf(part, sizeof part, "%s_p%d", table, k);
         rc = create_on_node(conns[k % n], nodes[k % n], table, part, &def, err);
     }
     if (rc == 0)
-        rc = text_of(pg, "SELECT string_agg(format('ALTER TABLE %s DROP CONSTRAINT %I', "
-                     "conrelid::regclass, conname), '; ') FROM pg_constraint WHERE contype = "
-                     "'f' AND confrelid = $1::regclass", table, drops, sizeof drops,
-                     "reading the references", err);
+        rc = text_of(pg, references_sql, table, drops, sizeof drops, "reading the references",
+                     err);
+    if (rc == 0 && *drops)
+        rc = run(pg, drops, "dropping the references", err);
     if (rc == 0)
         rc = text_of(pg, "SELECT string_agg(pg_get_triggerdef(oid), '; ') FROM pg_trigger "
                      "WHERE tgrelid = $1::regclass AND NOT tgisinternal", table, triggers,
                      sizeof triggers, "reading the triggers", err);
-    if (rc == 0 && *drops)
-        rc = run(pg, drops, "dropping the references", err);
     snprintf(sql, sizeof sql, "ALTER TABLE %s RENAME TO %s_local; CREATE TABLE %s (LIKE "
              "%s_local INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY HASH "
              "(customer_id)", table, table, table, table);

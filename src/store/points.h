@@ -66,6 +66,11 @@ int dg__points_order(dg_store *store, const char *order_id, char *customer_id, s
                      int32_t *day, int64_t *total, dg__points_category_fn fn, void *ctx,
                      dg_error *err);
 
+/* Whether customer_id is in campaign_id's treatment group, the campaign launched by day. */
+int dg__points_campaign_treated(dg_store *store, const char *campaign_id,
+                                const char *customer_id, int32_t day, bool *treated,
+                                dg_error *err);
+
 /* Sweeps every lot expired on as_of with points left: one expire movement (recorded_at now) and
  * one allocation each, set-based. Counts into *lots and *points. */
 int dg__points_sweep(dg_store *store, int32_t as_of, int64_t now, int64_t *lots, int64_t *points,

@@ -266,6 +266,18 @@ int dg__pg_points_order(dg_pg *pg, const char *order_id, char *customer_id, size
     return rc;
 }
 
+int dg__pg_points_campaign_treated(dg_pg *pg, const char *campaign_id, const char *customer_id,
+                                   int32_t day, bool *treated, dg_error *err)
+{
+    dg__pg_number on;
+    const char *params[] = { campaign_id, customer_id, dg__pg_int(on, day) };
+    int64_t n = 0;
+    int rc = dg__pg_scalar(pg, DG__POINTS_CAMPAIGN_TREATED_SQL, 3, params, &n,
+                           "reading a campaign's treatment group", err);
+    *treated = rc == 0 && n > 0;
+    return rc;
+}
+
 int dg__pg_points_sweep(dg_pg *pg, int32_t as_of, int64_t now, int64_t *lots, int64_t *points,
                         dg_error *err)
 {

@@ -34,6 +34,8 @@ int dg__pg_points_order_earn(dg_pg *pg, const char *order_id, dg__points_row *ea
 int dg__pg_points_order(dg_pg *pg, const char *order_id, char *customer_id, size_t cap,
                         int32_t *day, int64_t *total, dg__points_category_fn fn, void *ctx,
                         dg_error *err);
+int dg__pg_points_campaign_treated(dg_pg *pg, const char *campaign_id, const char *customer_id,
+                                   int32_t day, bool *treated, dg_error *err);
 int dg__pg_points_sweep(dg_pg *pg, int32_t as_of, int64_t now, int64_t *lots, int64_t *points,
                         dg_error *err);
 int dg__pg_points_movements_scan(dg_pg *pg, const char *customer_id, dg__points_row_fn fn,

@@ -16,6 +16,11 @@
 
 #define DG__POINTS_ORDER_SQL "SELECT customer_id, ordered_at, total FROM orders " \
     "WHERE order_id = $1"
+/* Whether customer $2 is in campaign $1's treatment group and the campaign was launched by day
+ * $3 (a campaign bonus of the earning rules applies to their order of that day). */
+#define DG__POINTS_CAMPAIGN_TREATED_SQL "SELECT count(*) FROM campaign_members m " \
+    "JOIN campaigns c ON c.campaign_id = m.campaign_id WHERE m.campaign_id = $1 " \
+    "AND m.customer_id = $2 AND m.arm = 'treatment' AND c.launched_on <= $3"
 /* An order's ($1) amount by product category (which the earn sums: the order of the
  * categories, a collation's, does not matter). */
 #define DG__POINTS_ORDER_CATEGORIES_SQL "SELECT p.category, sum(l.amount) FROM order_lines l " \

@@ -282,6 +282,25 @@ int dg__points_order(dg_store *s, const char *order_id, char *customer_id, size_
     return rc;
 }
 
+int dg__points_campaign_treated(dg_store *s, const char *campaign_id, const char *customer_id,
+                                int32_t day, bool *treated, dg_error *err)
+{
+    if (dg__store_pg(s))
+        return dg__pg_points_campaign_treated(dg__store_pg(s), campaign_id, customer_id, day,
+                                              treated, err);
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, DG__POINTS_CAMPAIGN_TREATED_SQL, &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, campaign_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, customer_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, day);
+    rc = dg__stmt_step(s, st, "reading a campaign's treatment group", err);
+    *treated = rc == 1 && sqlite3_column_int64(st, 0) > 0;
+    done(s, st);
+    return rc < 0 ? rc : 0;
+}
+
 int dg__points_sweep(dg_store *s, int32_t as_of, int64_t now, int64_t *lots, int64_t *points,
                      dg_error *err)
 {

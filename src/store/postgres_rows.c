@@ -1,9 +1,10 @@
 /* The catalog entities' rows on PostgreSQL (docs/postgresql.md). SQL is generated from the
  * catalog (include/dangol/entity.h) and every user value is a parameter or a COPY field, never
  * SQL text. A bulk load (dg_store_begin_unchecked: the importer has checked every reference
- * itself, and the references are deferred to COMMIT) streams its rows with COPY into a temporary
- * staging table per entity and writes them to the table with one INSERT ... ON CONFLICT upsert
- * per entity when anything else is asked of the store or at COMMIT. Whole-table scans (the
+ * itself; the triggers of schema/pg/0028 check them again once per statement) streams its rows
+ * with COPY into a temporary staging table per entity and writes them to the table with one
+ * INSERT ... ON CONFLICT upsert per entity when anything else is asked of the store or at
+ * COMMIT. Whole-table scans (the
  * frame) read with COPY ... TO STDOUT of only the columns asked for. Text keys are ordered
  * COLLATE "C", byte order, as SQLite orders them, whatever the database's locale. */
 #include <assert.h>
@@ -204,30 +205,34 @@ static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
     return dg__pg_run(pg, sql, 0, NULL, NULL, "emptying a staging table", err);
 }
 
-/* Ends a COPY under way and writes e's staged rows (only e's: a look-up of a customer while
- * orders stream does not write the orders, which would cost a merge per row). */
-static int sync_entity(dg_pg *pg, const dg_entity *e, dg_error *err)
-{
-    int ei = entity_index(e);
-    int rc = dg__pg_copy_end(pg, err);
-    if (rc == 0 && ei >= 0 && pg->pending[ei]) {
-        pg->pending[ei] = false;
-        rc = merge(pg, e, ei, err);
-    }
-    return rc;
-}
-
-int dg__pg_sync(dg_pg *pg, dg_error *err)
+/* Ends a COPY under way and writes the staged rows of the entities up to `last` in the
+ * catalog's order, which puts every referenced entity before those referring to it (staff,
+ * customers, products, orders, order lines, ...): the references are checked as each table is
+ * written (schema/pg/0028), so a customer created on the fly is written before its orders. The
+ * entities after `last` stay staged: a look-up of a customer while orders stream does not write
+ * the orders, which would cost a merge per row. */
+static int sync_upto(dg_pg *pg, size_t last, dg_error *err)
 {
     size_t n;
     const dg_entity *const *all = dg_entity_all(&n);
     int rc = dg__pg_copy_end(pg, err);
-    for (size_t i = 0; i < n && i < DG_PG_MAX_ENTITIES && rc == 0; i++)
+    for (size_t i = 0; i < n && i <= last && i < DG_PG_MAX_ENTITIES && rc == 0; i++)
         if (pg->pending[i]) {
             pg->pending[i] = false;   /* first: merge's own statements sync again */
             rc = merge(pg, all[i], (int)i, err);
         }
     return rc;
+}
+
+static int sync_entity(dg_pg *pg, const dg_entity *e, dg_error *err)
+{
+    int ei = entity_index(e);
+    return ei >= 0 ? sync_upto(pg, (size_t)ei, err) : dg__pg_copy_end(pg, err);
+}
+
+int dg__pg_sync(dg_pg *pg, dg_error *err)
+{
+    return sync_upto(pg, SIZE_MAX, err);
 }
 
 /* Starts (or goes on with) the COPY into e's staging table for rows writing `columns`. */

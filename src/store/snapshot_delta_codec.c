@@ -10,7 +10,9 @@
 #include "store/snapshot_delta.h"
 
 #define MAGIC 0x32414744u           /* "DGA2": rows added */
-#define MAGIC_UPDATES 0x31554744u   /* "DGU1": customers changed (their rows as they now are) */
+/* "DGU2": customers changed (their rows as they now are), by a writer that checked what the
+ * reader needs (dg__update_applies); a "DGU1" segment, written before, is damaged: rebuilt */
+#define MAGIC_UPDATES 0x32554744u
 #define NO_TEXT 0           /* text number 0: NULL; text k is texts[k - 1] */
 
 /* ---- writing ---- */
@@ -55,7 +57,7 @@ static int put_signed(bytes *b, int64_t v)
 
 struct dg__segment {
     bytes texts, rows;
-    size_t n_texts, n_customers, n_orders;
+    size_t n_texts, n_customers, n_orders, n_left_out;
     bool updates;           /* the customers are changed ones, not new ones */
     size_t *slot;           /* open addressing: text number + offset into texts, per slot */
     uint32_t *number;
@@ -139,7 +141,7 @@ void dg__segment_free(dg__segment *w)
     free(w);
 }
 
-int dg__segment_customer(dg__segment *w, const dg_frame_customer_in *in)
+static int put_customer(dg__segment *w, const dg_frame_customer_in *in)
 {
     const char *texts[] = { in->customer_id, in->gender, in->region, in->acquisition_channel,
                             in->staff_id, in->customer_type, in->income_band };
@@ -150,8 +152,19 @@ int dg__segment_customer(dg__segment *w, const dg_frame_customer_in *in)
         rc = put_signed(&w->rows, in->acquired_day);
     for (size_t i = 0; i < sizeof texts / sizeof texts[0] && rc == 0; i++)
         rc = put_text(w, texts[i]);
-    w->n_customers++;
     return rc;
+}
+
+int dg__segment_customer(dg__segment *w, const dg_frame_customer_in *in)
+{
+    w->n_customers++;
+    return put_customer(w, in);
+}
+
+int dg__segment_left_out(dg__segment *w, const dg_frame_customer_in *in)
+{
+    w->n_left_out++;
+    return put_customer(w, in);
 }
 
 int dg__segment_order(dg__segment *w, const dg_frame_order_in *in)
@@ -172,7 +185,9 @@ int dg__segment_order(dg__segment *w, const dg_frame_order_in *in)
 int dg__segment_bytes(dg__segment *w, unsigned char **data, size_t *len)
 {
     bytes out = { 0 };
-    uint32_t header[4] = { w->updates ? MAGIC_UPDATES : MAGIC, (uint32_t)w->n_customers, (uint32_t)w->n_orders,
+    /* an update segment's third count is of the customers left out (it holds no orders) */
+    uint32_t header[4] = { w->updates ? MAGIC_UPDATES : MAGIC, (uint32_t)w->n_customers,
+                           (uint32_t)(w->updates ? w->n_left_out : w->n_orders),
                            (uint32_t)w->n_texts };
     *data = NULL;
     if (put(&out, header, sizeof header) != 0 || put(&out, w->texts.p, w->texts.len) != 0 ||
@@ -250,7 +265,7 @@ bool dg__segment_decode(dg__delta *d, size_t len)
     memcpy(header, d->data, sizeof header);
     c.p += sizeof header;
     /* each customer takes at least 9 bytes, each order 8, each text 1 */
-    if ((header[0] != MAGIC && (header[0] != MAGIC_UPDATES || header[2] != 0)) ||
+    if ((header[0] != MAGIC && header[0] != MAGIC_UPDATES) ||
         header[1] > len / 9 || header[2] > len / 8 || header[3] > len ||
         !take_texts(&c, header[3])) {
         free(c.texts);
@@ -259,12 +274,14 @@ bool dg__segment_decode(dg__delta *d, size_t len)
     d->texts = c.texts;
     d->updates = header[0] == MAGIC_UPDATES;
     d->n_customers = header[1];
-    d->n_orders = header[2];
-    d->customers = calloc(d->n_customers ? d->n_customers : 1, sizeof *d->customers);
+    d->n_orders = d->updates ? 0 : header[2];
+    d->n_left_out = d->updates ? header[2] : 0;
+    size_t rows = d->n_customers + d->n_left_out;
+    d->customers = calloc(rows ? rows : 1, sizeof *d->customers);
     d->orders = calloc(d->n_orders ? d->n_orders : 1, sizeof *d->orders);
     if (!d->customers || !d->orders)
         return false;
-    for (size_t i = 0; i < d->n_customers && !c.bad; i++) {
+    for (size_t i = 0; i < rows && !c.bad; i++) {
         dg_frame_customer_in *r = &d->customers[i];
         r->birth_year = (int32_t)take_signed(&c);
         uint64_t has_acquired = take_varint(&c);
@@ -277,7 +294,9 @@ bool dg__segment_decode(dg__delta *d, size_t len)
                                  &r->income_band };
         for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
             *texts[k] = take_text(&c);
-        if (!r->customer_id || (i && strcmp(d->customers[i - 1].customer_id, r->customer_id) >= 0))
+        bool follows = i && i != d->n_customers;   /* each kind in id order */
+        if (!r->customer_id ||
+            (follows && strcmp(d->customers[i - 1].customer_id, r->customer_id) >= 0))
             c.bad = true;
     }
     for (size_t i = 0; i < d->n_orders && !c.bad; i++) {

@@ -2,7 +2,7 @@
  * snapshot"): the same tables as SQLite's (schema/pg/0003), the chunks as BYTEA read one by one.
  * Writers run side by side there, so "never stale" needs one more rule than SQLite's triggers:
  * every transaction that writes a record table holds, from its first such statement to its end,
- * a shared advisory lock (MARK_LOCK), and bumps the generation on that first statement when the
+ * a shared advisory lock (DG__PG_MARK_LOCK), and bumps the generation on that first statement when the
  * snapshot was claimed. A claim takes the same lock exclusively without waiting, so it happens
  * only when no writer is under way: a writer either committed before it (its rows are in the
  * frame read after the claim) or begins after it and bumps the generation, in its own
@@ -17,16 +17,13 @@
 #include "store/snapshot.h"
 #include "store/snapshot_postgres.h"
 
-/* pg_advisory_xact_lock key of the writers (shared) and the claims (exclusive): "dgframe" */
-#define MARK_LOCK "28261187374378341"
-
 /* Run once per transaction (the setting is local to it), before the first statement that writes
  * a record table: its locks come before the statement's row locks. */
 static const char mark_function[] =
     "CREATE OR REPLACE FUNCTION dg_frame_snapshot_mark() RETURNS trigger LANGUAGE plpgsql AS $f$\n"
     "BEGIN\n"
     "  IF current_setting('dangol.frame_marked', true) IS DISTINCT FROM 'on' THEN\n"
-    "    PERFORM pg_advisory_xact_lock_shared(" MARK_LOCK ");\n"
+    "    PERFORM pg_advisory_xact_lock_shared(" DG__PG_MARK_LOCK ");\n"
     "    UPDATE frame_snapshot_state SET generation = generation + 1, dirty = 1\n"
     "      WHERE id = 1 AND dirty = 0;\n"
     "    PERFORM set_config('dangol.frame_marked', 'on', true);\n"
@@ -93,7 +90,7 @@ int dg__pg_snapshot_claim(dg_pg *pg, dg_error *err)
     bool dirty, alone = false;
     int rc = begin_locked(pg, &generation, &dirty, err);
     if (rc == 0)
-        rc = dg__pg_flag(pg, "SELECT pg_try_advisory_xact_lock(" MARK_LOCK ")", &alone,
+        rc = dg__pg_flag(pg, "SELECT pg_try_advisory_xact_lock(" DG__PG_MARK_LOCK ")", &alone,
                          "claiming the snapshot", err);
     if (rc == 0 && !alone)
         rc = dg_error_set(err, DG_EBUSY, "%s: claiming the snapshot: another process is writing "
@@ -133,6 +130,10 @@ static int write_snapshot(dg_pg *pg, const dg_store_snapshot *info, const unsign
     int rc = 0;
     for (size_t i = 0; i < 2 && rc == 0; i++)
         rc = dg__pg_run(pg, drops[i], 2, header, NULL, "writing the snapshot", err);
+    /* the delta segments up to this generation are in this frame (docs/snapshot.md) */
+    if (rc == 0)
+        rc = dg__pg_run(pg, "DELETE FROM frame_snapshot_delta WHERE generation <= $1", 1,
+                        &header[1], NULL, "writing the snapshot", err);
     if (rc == 0)
         rc = dg__pg_run(pg, "INSERT INTO frame_snapshot_header (" HEADER_COLUMNS ") VALUES "
                         "($1, $3, $2, $4, $5, $6, $7, $8, $9, $10)", 10, header, NULL,
@@ -299,7 +300,7 @@ int dg__pg_snapshot_triggers(dg_pg *pg, bool migrated, dg_error *err)
     res = NULL;
     /* again under the migrations' lock: two processes opening at once create them once */
     rc = dg__pg_run(pg, "BEGIN; SELECT pg_advisory_xact_lock(" DG__PG_MIGRATION_LOCK "); "
-                    "SELECT pg_advisory_xact_lock_shared(" MARK_LOCK ")", 0, NULL, NULL,
+                    "SELECT pg_advisory_xact_lock_shared(" DG__PG_MARK_LOCK ")", 0, NULL, NULL,
                     "creating the snapshot triggers", err);
     pg->in_transaction = rc == 0;
     if (rc == 0)

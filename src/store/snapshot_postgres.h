@@ -8,6 +8,10 @@
 
 #include "store/postgres.h"
 
+/* pg_advisory_xact_lock key of the writers (shared: the trigger, snapshot_delta_postgres.c) and
+ * the claims (exclusive): "dgframe" */
+#define DG__PG_MARK_LOCK "28261187374378341"
+
 int dg__pg_snapshot_state(dg_pg *pg, int64_t *generation, bool *dirty, dg_error *err);
 /* Outside any transaction of the connection (else DG_EBUSY: the caller's own transaction must
  * not be committed by it), in a READ WRITE transaction of their own even on a connection opened

@@ -192,6 +192,11 @@ int dg_store_open(dg_store **out, const char *path, unsigned flags, dg_error *er
         goto cleanup;
     if (!s->readonly && (rc = exec(s, "PRAGMA journal_mode = WAL", err)) != 0)
         goto cleanup;
+    char wal_limit[64];   /* a long log's file is cut back after its checkpoint (dangol/store.h) */
+    snprintf(wal_limit, sizeof wal_limit, "PRAGMA journal_size_limit = %lld",
+             DG_STORE_WAL_KEEP_BYTES);
+    if (!s->readonly && (rc = exec(s, wal_limit, err)) != 0)
+        goto cleanup;
     /* a changed or deleted value is zeroed in its page wherever that costs no extra I/O, so an
      * erasure (which turns it fully on) finds no older copies of a name in the pages' free
      * space (docs/security.md) */

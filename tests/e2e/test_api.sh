@@ -47,6 +47,36 @@ expect_json "stats says the frame snapshot's state (none on a new store)" "j['sn
 expect_status "openapi" 200 GET /api/openapi.json
 cp "$WORK/last.json" "$WORK/openapi.json"
 expect_json "openapi is version 3" "j['openapi'].startswith('3.')"
+# Which POST handlers read an Idempotency-Key is found by asking each: a key past 200 bytes is
+# refused by name (400) before anything else is read, so the answer names the header exactly
+# when the handler takes one. The document must declare the header for exactly those routes.
+python3 - "$URL" "$WORK/openapi.json" > "$WORK/keyed" 2>&1 <<'EOF'
+import json, re, sys, urllib.error, urllib.request
+url, doc = sys.argv[1], json.load(open(sys.argv[2]))
+taking, declaring = set(), set()
+for path, item in doc["paths"].items():
+    if "post" not in item:
+        continue
+    if any(p["name"] == "Idempotency-Key" and p["in"] == "header"
+           for p in item["post"].get("parameters", [])):
+        declaring.add(path)
+    req = urllib.request.Request(url + re.sub(r"\{[^}]+\}", "999999999", path), data=b"[]",
+                                 method="POST", headers={"Content-Type": "application/json",
+                                                         "Idempotency-Key": "k" * 201})
+    try:
+        urllib.request.urlopen(req)
+    except urllib.error.HTTPError as e:
+        if "Idempotency-Key" in e.read().decode():
+            taking.add(path)
+for p in sorted(taking - declaring):
+    print("takes the key, not declared:", p)
+for p in sorted(declaring - taking):
+    print("declared, does not take it:", p)
+print(f"{len(taking)} POST routes take the key")
+sys.exit(0 if taking == declaring and len(taking) >= 25 else 1)
+EOF
+if [ $? -eq 0 ]; then pass "the OpenAPI document declares Idempotency-Key on exactly the POST routes whose handler takes one ($(tail -1 "$WORK/keyed"))"
+else fail "the OpenAPI document declares Idempotency-Key on exactly the POST routes whose handler takes one" "$(cat "$WORK/keyed")"; fi
 expect_status "cube dimensions" 200 GET /api/cube/dimensions
 expect_json "cube dimensions name their parents and grains" \
   "{d['name']: d['parent'] for d in j['dimensions']}['brand'] == 'category' and {d['name']: d['grain'] for d in j['dimensions']}['region'] == 'customer' and j['measures'][0] == 'revenue'"

@@ -193,3 +193,65 @@ assert abs(r['cost_per_customer'] - r['cost'] / kept) <= 0.5, r
 "$DANGOL" --db "$DEMO_DB" --format csv campaign results DEMO-WINBACK 2>/dev/null | sed -n '/^coupons_issued/{n;p}' > "$WORK/cost.csv"
 [ "$(cut -d, -f2 "$WORK/cost.csv")" -gt 0 ] 2>/dev/null && pass "the coupon campaign's cost counts redeemed coupons ($(cat "$WORK/cost.csv"))" \
   || fail "the coupon campaign's cost counts redeemed coupons" "$(cat "$WORK/cost.csv")"
+
+# ---- the audience's customer dimensions, each count against an independent one on the same
+# day: stage (dangol stage --customers, with awk), tier (the last tier_history row on or before
+# the day, by SQL), P(alive) and CLV decile (dangol clv predict, ranked in Python as
+# campaign_audience.c says: rank r of m ascending is decile r*10/m + 1), SMS consent (the latest
+# event on or before the day, else the imported flag, by SQL). Here at the end: tier evaluation
+# and consent events change the store.
+ASOF=$(sql "SELECT date(max(ordered_at), 'unixepoch') FROM orders")
+total_of() { $C --format csv audience --audience "$1" --as-of "$ASOF" 2>/dev/null | sed -n 's/^Total,\([0-9]*\),.*/\1/p'; }
+same_count() {   # NAME FILTER WANT
+  got=$(total_of "$2")
+  [ -n "$got" ] && [ "$got" = "$3" ] && [ "$3" -gt 0 ] && pass "$1: $2 selects $got, as recomputed" ||
+    fail "$1: $2 selects ${got:-nothing}, recomputed $3"
+}
+want=$("$DANGOL" --format csv stage --customers --as-of "$ASOF" 2>/dev/null | awk -F, 'NR > 1 && ($2 == "client" || $2 == "advocate")' | wc -l)
+same_count "stage" "stage=client,advocate" "$want"
+want=$("$DANGOL" --format csv stage --customers --as-of "$ASOF" 2>/dev/null | awk -F, 'NR > 1 && $2 == "prospect"' | wc -l)
+same_count "stage" "stage=prospect" "$want"
+
+expect_ok "tiers evaluated on $ASOF" "$DANGOL" --quiet tier evaluate --as-of "$ASOF"
+DAY=$(sql "SELECT CAST(julianday('$ASOF') - 2440587.5 AS INTEGER)")
+tier_at="coalesce((SELECT to_tier FROM tier_history h WHERE h.customer_id = c.customer_id AND h.changed_on <= $DAY ORDER BY changed_on DESC, history_id DESC LIMIT 1), 'basic')"
+for tiers in "'silver', 'gold'" "'basic'" "'vip'"; do
+  want=$(sql "SELECT count(*) FROM customers c WHERE $tier_at IN ($tiers)")
+  filter="tier=$(echo "$tiers" | tr -d "' ")"
+  if [ "$want" = 0 ]; then
+    [ "$(total_of "$filter")" = 0 ] && pass "tier: $filter selects nobody, as recomputed" || fail "tier: $filter selects $(total_of "$filter"), recomputed 0"
+  else same_count "tier" "$filter" "$want"; fi
+done
+[ "$(sql "SELECT count(DISTINCT to_tier) FROM tier_history")" -ge 2 ] && pass "tier: the store holds customers of at least two tiers above basic" ||
+  fail "tier: too few tiers to test" "$(sql "SELECT group_concat(DISTINCT to_tier) FROM tier_history")"
+
+"$DANGOL" --format csv clv predict --calibration-end "$ASOF" > "$WORK/clv.csv" 2>/dev/null
+for spec in "0.5.. 6..10" "0.8.. 10..10" "..0.3 1..5"; do
+  set -- $spec
+  want=$(python3 - "$WORK/clv.csv" "$1" "$2" <<'EOF'
+import csv, sys
+rows = sorted(csv.DictReader(open(sys.argv[1])), key=lambda r: float(r["clv"]))
+lo, hi = (float(x) if x else None for x in sys.argv[2].split(".."))
+dlo, dhi = map(int, sys.argv[3].split(".."))
+def alive(p):   # the filter is on tenths: p_alive=..0.3 is a tenth at most 0.3
+    t = min(int(p * 10), 9) / 10
+    return (lo is None or t >= lo) and (hi is None or t <= hi)
+print(sum(1 for r, row in enumerate(rows) if alive(float(row["p_alive"])) and dlo <= r * 10 // len(rows) + 1 <= dhi))
+EOF
+)
+  same_count "P(alive) and CLV decile" "p_alive=$1;clv_decile=$2" "$want"
+done
+
+# consent: two grants and two withdrawals inside the window, one withdrawal after the day
+for id in $(sql "SELECT group_concat(customer_id, ' ') FROM (SELECT customer_id FROM customers WHERE consent_sms = 0 ORDER BY customer_id LIMIT 2)"); do
+  "$DANGOL" --quiet consent grant "$id" --purpose marketing_sms --source store --date 2025-07-01 > /dev/null
+done
+for id in $(sql "SELECT group_concat(customer_id, ' ') FROM (SELECT customer_id FROM customers WHERE consent_sms = 1 ORDER BY customer_id LIMIT 2 OFFSET 5)"); do
+  "$DANGOL" --quiet consent withdraw "$id" --purpose marketing_sms --source call --date 2025-07-01 > /dev/null
+done
+late=$(sql "SELECT customer_id FROM customers WHERE consent_sms = 1 ORDER BY customer_id DESC LIMIT 1")
+"$DANGOL" --quiet consent withdraw "$late" --purpose marketing_sms --source call --date "$(date -u -d "$ASOF + 1 day" +%F)" > /dev/null
+sms="coalesce((SELECT action = 'grant' FROM consent_events e WHERE e.customer_id = c.customer_id AND e.purpose = 'marketing_sms' AND e.effective_on <= $DAY ORDER BY effective_on DESC, event_id DESC LIMIT 1), c.consent_sms = 1) AND c.customer_id NOT IN (SELECT customer_id FROM customer_erasures)"
+[ "$(sql "SELECT count(*) FROM consent_events")" -ge 5 ] && pass "consent: 5 events recorded" || fail "consent: events recorded"
+same_count "consent" "consent_sms=yes" "$(sql "SELECT count(*) FROM customers c WHERE $sms")"
+same_count "consent" "consent_sms=no" "$(sql "SELECT count(*) FROM customers c WHERE NOT ($sms)")"

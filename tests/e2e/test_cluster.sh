@@ -38,6 +38,17 @@ parts=$(grep -c '^orders,' "$WORK/show.csv"); nodes=$(cut -d, -f4 "$WORK/show.cs
 [ "$(grep '^orders,' "$WORK/show.csv" | awk -F, '{ s += $6 } END { print s }')" = \
   "$(pg_use coord; pg_psql 'SELECT count(*) FROM orders' shop)" ] &&
   pass "every order is in one partition" || fail "orders lost or doubled by the layout"
+# The references' statement triggers (schema/pg/0028): gone from the distributed tables and from
+# those checking one (no transition tables from foreign partitions), kept between the others.
+layout=$(pg_use coord; pg_psql "SELECT string_agg(DISTINCT tgrelid::regclass::text, ' ') || ' / ' || count(*) || ' / ' || (SELECT string_agg(DISTINCT tgrelid::regclass::text, ' ') FROM pg_trigger WHERE tgfoid = 'dg_referenced_check'::regproc) FROM pg_trigger WHERE tgfoid = 'dg_reference_check'::regproc" coord)
+[ "$layout" = "mot_ratings mot_visits order_lines staff_surveys / 8 / mot_visits products staff" ] &&
+  pass "cluster init drops the reference triggers of and to the distributed tables, keeps the others" ||
+  fail "the reference triggers after cluster init" "$layout"
+out=$(pg_use coord; pg_psql "INSERT INTO order_lines (order_id, line_no, product_id, amount) SELECT min(order_id), 99, 'P-none', 1 FROM orders" coord 2>&1)
+case $out in *'Key (product_id)=(P-none) is not present in table "products"'*)
+  pass "an order line of an unknown product is still refused on the coordinator" ;;
+  *) fail "an order line of an unknown product" "$out" ;;
+esac
 expect_exit "cluster init twice: exit 1" 1 "$D" --db "$C" cluster init --worker "$URL_w4"
 pg_use w1
 n=$(pg_psql "SELECT count(*) FROM orders_p0" part)

@@ -58,6 +58,56 @@ expect_output "breakage is what expired" "^[0-9]{4},[0-9]+,[0-9]+,[0-9]+," sh -c
 expect_exit "bad rules are refused with file:line:col" 1 sh -c \
   "printf 'base_per_mille = ten\n' > '$WORK/bad.conf'; $P liability --rules '$WORK/bad.conf'"
 expect_output "... naming the place" "bad.conf:1:18:" $P liability --rules "$WORK/bad.conf"
+
+# ---- the liability by hand: a small ledger in a store of its own, as of 2025-06-30, lots valid
+# 365 days, a point worth 2 won (--rules). X: 100 on 2024-05-01 (expires 2025-05-01, before the
+# day), 200 on 2024-07-20 (age 345 days, expires 2025-07-20: in 20 days), 300 on 2025-01-15
+# (age 166, expires 2026-01-15), a burn of 50 on 2025-02-01 (from the 100, which expires first),
+# 400 on 2025-06-10 (age 20). Y: 150 on 2024-08-15 (age 319, expires 2025-08-15: in 46 days),
+# 250 on 2024-09-20 (age 283, expires 2025-09-20: in 82 days), a burn of 100 on 2025-03-01
+# (from the 150), +80 adjusted on 2025-06-30 (age 0), 60 on 2025-07-05 (after the day).
+# Outstanding: X 200 + 300 + 400, Y 50 + 250 + 80 = 1,280 points in 6 lots, worth 2,560.
+# Expiring within 30 days: X's 200; within 60: + Y's 50 = 250; within 90: + Y's 250 = 500.
+# By age: 0-90 days X's 400 + Y's 80 = 480 (2 lots); 91-180 X's 300 (1); 181-365 X's 200 + Y's
+# 50 + Y's 250 = 500 (3); over 365 nothing. Breakage: the one lot expired by the day, X's 100
+# (2025): 50 debited, 50 expired (unswept), 50.0 %.
+L="$WORK/liability.db"
+"$DANGOL" --db "$L" --quiet demo --customers 5 --seed 3 > /dev/null 2>&1
+X=$(DANGOL_DB="$L" sql "SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1")
+Y=$(DANGOL_DB="$L" sql "SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1 OFFSET 1")
+printf 'expiry_days = 365\npoint_value_minor = 2\n' > "$WORK/liability.conf"
+LP="$DANGOL --db $L --quiet points"
+for step in "earn $X 100 2024-05-01" "earn $X 200 2024-07-20" "earn $X 300 2025-01-15" "burn $X 50 2025-02-01" \
+            "earn $X 400 2025-06-10" "earn $Y 150 2024-08-15" "earn $Y 250 2024-09-20" "burn $Y 100 2025-03-01" \
+            "adjust $Y 80 2025-06-30" "earn $Y 60 2025-07-05"; do
+  set -- $step
+  case $1 in earn) extra="--source manual" ;; adjust) extra="--reason goodwill" ;; *) extra="" ;; esac
+  $LP "$1" --customer "$2" --points "$3" --date "$4" $extra --rules "$WORK/liability.conf" > /dev/null ||
+    fail "liability ledger: $step"
+done
+$LP --format csv liability --as-of 2025-06-30 --rules "$WORK/liability.conf" > "$WORK/liability.csv" 2>&1
+cat > "$WORK/liability.want" <<'EOF'
+# Points liability on 2025-06-30
+measure,points,value
+outstanding,1280,2560
+lots,6,
+expiring in 30 days,200,400
+expiring in 60 days,250,500
+expiring in 90 days,500,1000
+
+# Outstanding points by age on 2025-06-30
+age,lots,points,value,share
+0-90 days,2,480,960,0.375
+91-180 days,1,300,600,0.234375
+181-365 days,3,500,1000,0.390625
+over 365 days,0,0,0,0
+
+# Breakage by expiry year
+expiry_year,points,debited,expired,breakage
+2025,100,50,50,0.5
+EOF
+expect_same "liability by hand: outstanding, value, 30/60/90-day expiry, ageing buckets and breakage" \
+  "$WORK/liability.want" "$WORK/liability.csv"
 expect_exit "points --help" 0 $P --help
 expect_exit "an unknown subcommand is a usage error" 2 $P spend
 

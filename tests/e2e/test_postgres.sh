@@ -403,6 +403,39 @@ grep -q ',reverse,-[0-9]*,[0-9]*,,order,.*,returned,system$' "$WORK/points_more.
 expect_same "order earns, reversals, expiry and points reports: the same on both stores" \
   "$WORK/points_more.sqlite" "$WORK/points_more.pg"
 
+# The earning rules' campaign bonus (config/points.conf, campaign_bonus.*): SPRING's treatment
+# group earns +50 per 1000 and double points on orders from its launch on; its control group,
+# and its treatment group before the launch, earn the base rate. The same points on both stores,
+# and each the hand formula's: floor(total x (10 + 50) x 2000 / 10^6), or floor(total x 10 /
+# 1000) without the bonus (--multiplier 1000 pins the tier's part).
+printf '%s\n' 'campaign_bonus.SPRING.from = 2025-03-01' 'campaign_bonus.SPRING.until = 2030-12-31' \
+  'campaign_bonus.SPRING.extra_per_mille = 50' 'campaign_bonus.SPRING.multiplier_per_mille = 2000' > "$WORK/bonus.conf"
+launch=$(date -u -d 2025-03-01 +%s)
+bonus_orders() {   # ARM AFTER(1/0) LIMIT: orders (id total bonus?) of SPRING's ARM members
+  sqlite3 -separator ' ' "$S" "SELECT o.order_id, o.total, $2 AND '$1' = 'treatment' FROM orders o
+    JOIN campaign_members m ON m.customer_id = o.customer_id AND m.campaign_id = 'SPRING' AND m.arm = '$1'
+    WHERE (o.ordered_at >= $launch) = $2 AND o.total >= 1000 AND o.order_id NOT IN ('$ORDER_C', '$ORDER_OTHER', '$O_NONE')
+    ORDER BY o.order_id LIMIT $3"
+}
+{ bonus_orders treatment 1 4; bonus_orders control 1 3; bonus_orders treatment 0 2; } > "$WORK/bonus.orders"
+awk '{ print $1 "," ($3 ? int($2 * 12 / 100) : int($2 / 100)) }' "$WORK/bonus.orders" > "$WORK/bonus.want"
+campaign_bonus_steps() {   # DB
+  while read -r order _ _; do
+    echo "$order,$("$D" --db "$1" --format csv points earn --order "$order" --multiplier 1000 \
+      --rules "$WORK/bonus.conf" | sed -n 2p | cut -d, -f2)"
+  done < "$WORK/bonus.orders"
+}
+campaign_bonus_steps "$S" > "$WORK/bonus.sqlite" 2>&1
+campaign_bonus_steps "$P" > "$WORK/bonus.pg" 2>&1
+[ "$(wc -l < "$WORK/bonus.orders")" = 9 ] && [ "$(awk '$3' "$WORK/bonus.orders" | wc -l)" = 4 ] &&
+  pass "campaign bonus: 4 treated orders after the launch, 3 of the control group, 2 before the launch" ||
+  fail "campaign bonus: the orders to earn" "$(cat "$WORK/bonus.orders")"
+expect_same "campaign bonus: the treatment group's orders earn the hand formula's points on SQLite" "$WORK/bonus.want" "$WORK/bonus.sqlite"
+expect_same "campaign bonus: the same points on PostgreSQL" "$WORK/bonus.sqlite" "$WORK/bonus.pg"
+[ "$(pg_psql "SELECT count(*) FROM points_movements WHERE reason = 'campaign bonus: SPRING'" shop)" = 4 ] &&
+  pass "campaign bonus: the 4 treated earns name SPRING in their reason on PostgreSQL" ||
+  fail "campaign bonus: reasons on PostgreSQL" "$(pg_psql "SELECT source_id, reason FROM points_movements WHERE kind = 'earn'" shop)"
+
 # Stored models: churn models trained on each store (the same features and seed, one thread),
 # listed, shown, scored and reported, the same on both stores (times cut); then 4 trainings at
 # once with one Idempotency-Key on PostgreSQL store one model, the others replayed. Here, before

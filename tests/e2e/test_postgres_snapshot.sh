@@ -3,10 +3,15 @@
 # it; `stats --snapshot` reports it as on SQLite; a bad checksum, an unknown format and a kill -9
 # mid-save cost a rebuild, never a wrong answer; and two importing processes and a `dangol serve`
 # writing at once while others read never leave a stale answer: after every round the CLI and the
-# server answer exactly what a SQLite store given the same writes one by one answers.
+# server answer exactly what a SQLite store given the same writes one by one answers. Delta
+# segments (docs/snapshot.md "Appending" and "Updating"): random stores given random appending
+# imports and API writes answer, CLI and server, what a copy rebuilt from its rows answers; a
+# writer killed -9 while it writes its segment leaves all or none of its write and no segment; a
+# damaged segment costs a rebuild.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pg.sh"
 . "$(dirname "$0")/server.sh"
+. "$(dirname "$0")/snapshot_answers.sh"
 D="$DANGOL"
 
 trap 'pg_stop; rm -rf "$WORK"' EXIT
@@ -130,3 +135,181 @@ done
 state "$P" | grep -qx "orders,current" && pass "after the writers, the next command saves the snapshot again" ||
   fail "no current snapshot after the writers" "$(state "$P")"
 stop_server
+
+# ---- delta segments (docs/snapshot.md, "Appending" and "Updating") ----
+serve_pg() {   # serve_pg DB: a server on DB, stopped with PostgreSQL at the end
+  start_server --db "$1" --no-web || return 1
+  trap 'kill "$SERVER_PID" 2> /dev/null; pg_stop; rm -rf "$WORK"' EXIT
+}
+rebuilt() {   # rebuilt NAME DB: a copy of DB (its database the template), marked out of date
+  pg_psql "DROP DATABASE IF EXISTS copy_$1" > /dev/null 2>&1
+  for _ in 1 2 3 4 5 6 7 8 9 10; do   # a killed client's backend may still be leaving
+    pg_psql "CREATE DATABASE copy_$1 TEMPLATE ${2##*/}" > /dev/null 2>&1 && break
+    sleep 0.3
+  done
+  pg_psql "UPDATE frame_snapshot_state SET dirty = 1" "copy_$1" > /dev/null
+  echo "${2%/*}/copy_$1"
+}
+segments() { pg_psql "SELECT count(*) FROM frame_snapshot_delta" "${1##*/}"; }
+api() {   # api METHOD PATH BODY: the status of a write through the running server
+  curl -s -o "$WORK/api.out" -w '%{http_code}' -X "$1" -H 'Content-Type: application/json' \
+    --data-binary "$3" "$URL$2"
+}
+rand() {   # rand N: R is 0..N-1, the next of a seeded sequence (the same every run)
+  SEQ=$((SEQ + 1))
+  R=$(awk -v s="$SEQ" -v n="$1" 'BEGIN { srand(s * 7919 + 17); print int(rand() * n) }')
+}
+
+# Random stores x random writes: each write is an appending import of orders (of known customers,
+# dated on or before the last day, or after it), of new customers and then their orders, an API
+# POST of an order or of a customer, a PATCH or PUT of a customer (a known value or a new one), or
+# an import that changes orders (not appending: out of date). After each the CLI answers what a
+# rebuilt copy answers; after every store, the server too.
+SEQ=0 rounds=0 wrong=0 kept=0 kinds=""
+for store in "300 3 --no-lines" "500 5" "250 9 --no-lines"; do
+  set -- $store
+  Q=$(pg_newdb "prop$2")
+  "$D" --db "$Q" -q demo --customers "$1" --seed "$2" ${3:-} > /dev/null 2>&1 ||
+    fail "demo into PostgreSQL (seed $2)"
+  "$D" --db "$Q" --format csv rfm > /dev/null 2>&1
+  last=$(pg_psql "SELECT to_char(to_timestamp(max(ordered_at)) AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM orders" "prop$2")
+  for w in 1 2 3 4 5 6 7 8 9; do
+    rounds=$((rounds + 1))
+    rand "$1"; c=$(pg_psql "SELECT customer_id FROM customers ORDER BY customer_id OFFSET $R LIMIT 1" "prop$2")
+    rand 40; region=$(pg_psql "SELECT region FROM customers WHERE region IS NOT NULL ORDER BY customer_id OFFSET $R LIMIT 1" "prop$2")
+    rand 3; [ "$R" = 0 ] && region="New$w$2"
+    rand 3; gender=$(echo "F M X" | cut -d' ' -f$((R + 1)))
+    rand 50; birth=$((1940 + R))
+    rand 90000; total=$((1000 + R))
+    day=$last
+    rand 4; [ "$R" = 0 ] && day=$(date -u -d "$last + 1 day" +%F)
+    rand 3; [ "$R" = 0 ] && rand 60 && day=$(date -u -d "$last - $R days" +%F)
+    rand 5; n=$((R + 1))
+    before=$(segments "$Q")
+    rand 7; kind=$R
+    case $kind in
+      0) { echo "order_id,customer_id,ordered_at,total,channel"
+           for i in $(seq 1 $n); do echo "Zo$2-$w-$i,$c,${day}T0$i:00:00Z,$((total + i)),store"; done
+         } > "$WORK/w.csv"
+         "$D" --db "$Q" -q import orders "$WORK/w.csv" || fail "appending import (store $2, write $w)" ;;
+      1) { echo "customer_id,region,gender,birth_year,acquired_on"
+           echo "Zc$2-$w,$region,$gender,$birth,$day"; } > "$WORK/c.csv"
+         { echo "order_id,customer_id,ordered_at,total"; echo "Zp$2-$w,Zc$2-$w,${day}T12:00:00Z,4321"; } > "$WORK/w.csv"
+         "$D" --db "$Q" -q import customers "$WORK/c.csv" && "$D" --db "$Q" -q import orders "$WORK/w.csv" ||
+           fail "new customers and their orders (store $2, write $w)" ;;
+      2|3|4|5)
+         serve_pg "$Q" || continue
+         case $kind in
+           2) st=$(api POST "/api/customers/$c/orders" "{\"order_id\":\"Zs$2-$w\",\"ordered_at\":\"${day}T09:00:00Z\",\"total\":$total}") ;;
+           3) st=$(api POST /api/customers "{\"customer_id\":\"Zn$2-$w\",\"region\":\"$region\",\"gender\":\"$gender\",\"acquired_on\":\"$day\"}") ;;
+           4) st=$(api PATCH "/api/customers/$c" "{\"region\":\"$region\",\"gender\":\"$gender\",\"birth_year\":$birth}") ;;
+           5) st=$(api PUT "/api/customers/$c" "{\"customer_id\":\"$c\",\"region\":\"$region\",\"gender\":\"$gender\",\"acquired_on\":\"$(pg_psql "SELECT to_char(date '1970-01-01' + acquired_on::int, 'YYYY-MM-DD') FROM customers WHERE customer_id = '$c'" "prop$2")\"}") ;;
+         esac
+         case $st in 200|201) ;; *) fail "API write $kind (store $2, write $w): $st" "$(cat "$WORK/api.out")" ;; esac
+         stop_server ;;
+      6) { echo "order_id,customer_id,ordered_at,total"
+           pg_psql "SELECT order_id || ',' || customer_id || ',' || to_char(to_timestamp(ordered_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || ',' || (total + 1) FROM orders ORDER BY order_id LIMIT 2" "prop$2"; } > "$WORK/w.csv"
+         "$D" --db "$Q" -q import orders "$WORK/w.csv" || fail "updating import (store $2, write $w)" ;;
+    esac
+    [ "$(segments "$Q")" -gt "$before" ] && kept=$((kept + 1))
+    kinds="$kinds$kind"
+    ref=$(rebuilt ref "$Q")
+    cli "$Q" > "$WORK/p.cli" 2> /dev/null
+    cli "$ref" > "$WORK/p.cli.expected" 2> /dev/null
+    cmp -s "$WORK/p.cli" "$WORK/p.cli.expected" ||
+      { wrong=$((wrong + 1)); echo "store $2 write $w kind $kind: $(diff "$WORK/p.cli.expected" "$WORK/p.cli" | head -4)" >> "$WORK/wrong"; }
+  done
+  serve_pg "$Q" && same_as_rebuilt "prop$2" "store $2 after its random writes" "$Q"
+done
+[ "$wrong" = 0 ] && [ "$kept" -ge $((rounds / 2)) ] &&
+  pass "$rounds random writes into 3 random stores (kinds $kinds, $kept kept as a segment): every next CLI answer is a rebuild's" ||
+  fail "random writes: $wrong of $rounds answers differ from a rebuild's, $kept kept as a segment" "$(cat "$WORK/wrong" 2> /dev/null)"
+
+# An appending import leaves one segment and the snapshot current; the next command applies it.
+Q=$(pg_newdb append)
+pg_demo_stores "$Q"
+"$D" --db "$Q" --format csv rfm > /dev/null 2>&1
+last=$(pg_psql "SELECT to_char(to_timestamp(max(ordered_at)) AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM orders" append)
+more() {   # more TAG: 3 orders of known customers, ids after every order's, on the last day
+  { echo "order_id,customer_id,ordered_at,total"
+    awk -F, -v t="$1" -v d="$last" 'NR > 1 && NR <= 4 { print "Z" t NR "," $1 "," d "T1" NR ":00:00Z," NR * 1000 }' "$WORK/csv/customers.csv"; } > "$WORK/$1.csv"
+}
+more a
+"$D" --db "$Q" -q import orders "$WORK/a.csv"
+[ "$(state "$Q")" = "orders,current" ] && [ "$(segments "$Q")" = 1 ] &&
+  pass "an import that only adds orders leaves the snapshot current, with one segment" ||
+  fail "appending import" "$(state "$Q"); $(segments "$Q") segments"
+cli "$Q" > "$WORK/a.cli" 2> /dev/null
+cli "$(rebuilt ref "$Q")" > "$WORK/a.expected" 2> /dev/null
+expect_same "... and the next answers apply it: a rebuild's" "$WORK/a.expected" "$WORK/a.cli"
+
+# A writer killed -9 while it writes its segment (held there by a lock on the segments' table,
+# taken by another session): nothing of its write is in the store, no segment, the snapshot as it
+# was, and the next answers are the rows'.
+held() {   # held SECONDS: the segments' table locked against writers meanwhile (in the background)
+  pg_psql "BEGIN; LOCK TABLE frame_snapshot_delta IN EXCLUSIVE MODE; SELECT pg_sleep($1); COMMIT" append > /dev/null &
+  HOLDER=$!
+  for _ in $(seq 1 50); do
+    [ "$(pg_psql "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'frame_snapshot_delta' AND l.mode = 'ExclusiveLock' AND l.granted" append)" = 1 ] && break
+    sleep 0.1
+  done
+}
+waiting() {   # waiting: until a writer waits for the segments' table
+  for _ in $(seq 1 100); do
+    [ "$(pg_psql "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'frame_snapshot_delta' AND NOT l.granted" append)" -ge 1 ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+killed_cleanly() {   # killed_cleanly WHAT CHECK-SQL: the store after the kill is as before it
+  wait "$HOLDER"
+  gen_after=$(pg_psql "SELECT generation || ',' || dirty FROM frame_snapshot_state" append)
+  if [ "$reached" = 1 ] && [ "$(pg_psql "$2" append)" = 0 ] && [ "$(segments "$Q")" = 1 ] &&
+     [ "$gen_after" = "$gen_before" ]; then
+    pass "$1 killed -9 while writing its segment: none of its write, no segment, the snapshot as it was"
+  else
+    fail "$1 killed mid-segment" "reached $reached; state $gen_before -> $gen_after; $(segments "$Q") segments"
+  fi
+  cli "$Q" > "$WORK/k.cli" 2> /dev/null
+  cli "$(rebuilt ref "$Q")" > "$WORK/k.expected" 2> /dev/null
+  expect_same "... and the next answers are a rebuild's" "$WORK/k.expected" "$WORK/k.cli"
+}
+more b
+gen_before=$(pg_psql "SELECT generation || ',' || dirty FROM frame_snapshot_state" append)
+held 6
+"$D" --db "$Q" -q import orders "$WORK/b.csv" > /dev/null 2>&1 &
+writer=$!
+waiting && reached=1 || reached=0
+kill -9 "$writer"; wait "$writer" 2> /dev/null
+killed_cleanly "an appending import" "SELECT count(*) FROM orders WHERE order_id LIKE 'Zb%'"
+if serve_pg "$Q"; then
+  c=$(sed -n 5p "$WORK/csv/customers.csv" | cut -d, -f1)
+  gen_before=$(pg_psql "SELECT generation || ',' || dirty FROM frame_snapshot_state" append)
+  held 6
+  api PATCH "/api/customers/$c" '{"birth_year":1901}' > /dev/null &
+  writer=$!
+  waiting && reached=1 || reached=0
+  kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2> /dev/null; wait "$writer" 2> /dev/null
+  killed_cleanly "a server's PATCH" "SELECT count(*) FROM customers WHERE birth_year = 1901"
+fi
+
+# A damaged segment is never applied: the next command rebuilds, saves, and drops the segments.
+d=0
+for damage in "UPDATE frame_snapshot_delta SET checksum = checksum + 1" \
+              "UPDATE frame_snapshot_delta SET data = overlay(data placing '\\x00000000'::bytea from 3)" \
+              "UPDATE frame_snapshot_delta SET base = base - 1" \
+              "DELETE FROM frame_snapshot_delta"; do
+  d=$((d + 1))
+  more "d$d"
+  "$D" --db "$Q" -q import orders "$WORK/d$d.csv"
+  n=$(segments "$Q")
+  pg_psql "$damage" append > /dev/null
+  cli "$Q" > "$WORK/d.cli" 2> /dev/null
+  cli "$(rebuilt ref "$Q")" > "$WORK/d.expected" 2> /dev/null
+  if [ "$n" -ge 1 ] && cmp -s "$WORK/d.expected" "$WORK/d.cli" && [ "$(segments "$Q")" = 0 ] &&
+     [ "$(state "$Q")" = "orders,current" ]; then
+    pass "$damage: rebuilt from the rows, saved, the segments dropped"
+  else
+    fail "damaged segment: $damage" "$n segments before, $(segments "$Q") after; $(state "$Q"); $(diff "$WORK/d.expected" "$WORK/d.cli" | head -4)"
+  fi
+done

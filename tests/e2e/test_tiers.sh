@@ -122,6 +122,37 @@ N2=$(DANGOL_DB="$WORK/orders.db" sql "SELECT count(*) FROM tier_history WHERE ch
 [ "$BAD" = 0 ] && [ "$N2" -gt 0 ] && pass "both evaluations used the file's rules: order counts, its tiers ($N2 changes after 2025-06-30)" \
   || fail "kept rules: $BAD bad rows, $N2 later changes"
 
+# ---- the points measure: points earned (earn movements, any source, less their reversals) in
+# the window, each change's measure checked against SQL over the ledger
+cp "$WORK/pristine.db" "$WORK/points.db"
+PDB="$WORK/points.db"
+psql() { DANGOL_DB="$PDB" sql "$1"; }
+# two orders in three earn (x1, on their own day); every fifth of those is returned ten days
+# later (its earn reversed); some customers get a campaign's bonus lot
+psql "SELECT group_concat(order_id, ' ') FROM (SELECT order_id, row_number() OVER (ORDER BY order_id) AS n FROM orders) WHERE n % 3 <> 0" | tr ' ' '\n' |
+  xargs -P 2 -I{} "$DANGOL" --db "$PDB" --quiet points earn --order {} --multiplier 1000 > /dev/null 2>&1
+for o in $(psql "SELECT group_concat(source_id, ' ') FROM (SELECT source_id FROM points_movements WHERE kind = 'earn' AND source_kind = 'order' AND movement_id % 5 = 0)"); do
+  "$DANGOL" --db "$PDB" --quiet points reverse --order "$o" --reason returned \
+    --date "$(psql "SELECT date(ordered_at + 10 * 86400, 'unixepoch') FROM orders WHERE order_id = '$o'")" > /dev/null 2>&1
+done
+for c in $(psql "SELECT group_concat(customer_id, ' ') FROM (SELECT customer_id FROM customers ORDER BY customer_id LIMIT 6)"); do
+  "$DANGOL" --db "$PDB" --quiet points earn --customer "$c" --points 700 --source campaign --source-id WINTER --date 2025-02-01 > /dev/null 2>&1
+done
+MOVES=$(psql "SELECT count(*) || ' earns, ' || (SELECT count(*) FROM points_movements WHERE kind = 'reverse') || ' reversals' FROM points_movements WHERE kind = 'earn'")
+printf 'measure = points\nreview = quarterly\ndowngrade = recompute\ntier.basic.name_en = Basic\ntier.basic.name_ko = 일반\ntier.basic.threshold = 0\ntier.silver.name_en = Silver\ntier.silver.name_ko = 실버\ntier.silver.threshold = 500\ntier.gold.name_en = Gold\ntier.gold.name_ko = 골드\ntier.gold.threshold = 1500\n' > "$WORK/points.conf"
+expect_ok "evaluate on points earned ($MOVES)" env DANGOL_DB="$PDB" $T evaluate --as-of 2025-03-31 --rules "$WORK/points.conf"
+expect_ok "... and again at the year's end" env DANGOL_DB="$PDB" $T evaluate --as-of 2025-12-31
+BAD=$(psql "SELECT count(*) FROM tier_history h WHERE measure <> (SELECT coalesce(sum(points), 0) FROM points_movements p WHERE p.customer_id = h.customer_id AND p.kind IN ('earn', 'reverse') AND p.occurred_on BETWEEN h.changed_on - 364 AND h.changed_on)")
+N=$(psql "SELECT count(*) FROM tier_history")
+UP=$(psql "SELECT count(*) FROM tier_history WHERE reason = 'upgrade' AND to_tier = 'gold'")
+DOWN=$(psql "SELECT count(*) FROM tier_history WHERE reason <> 'upgrade'")
+REV=$(psql "SELECT count(*) FROM tier_history h WHERE EXISTS (SELECT 1 FROM points_movements p WHERE p.customer_id = h.customer_id AND p.kind = 'reverse' AND p.occurred_on BETWEEN h.changed_on - 364 AND h.changed_on)")
+[ "$BAD" = 0 ] && [ "$N" -gt 0 ] && [ "$UP" -gt 0 ] && [ "$DOWN" -gt 0 ] && [ "$REV" -gt 0 ] &&
+  pass "points measure: every change's measure is the SQL sum of earns less reversals in its 365 days ($N changes, $UP to gold, $DOWN down, $REV with a reversal in the window)" ||
+  fail "points measure: $BAD of $N measures differ from SQL ($UP to gold, $DOWN down, $REV with a reversal)"
+BAD=$(psql "SELECT count(*) FROM tier_history WHERE reason = 'upgrade' AND measure < CASE to_tier WHEN 'silver' THEN 500 WHEN 'gold' THEN 1500 END")
+[ "$BAD" = 0 ] && pass "points measure: every upgrade reached its tier's threshold" || fail "points measure: $BAD upgrades below their threshold"
+
 # ---- the API: roles, reads, parallel evaluations
 echo 'admin password 1' | "$DANGOL" --quiet user add ann --role admin
 echo 'manager password 1' | "$DANGOL" --quiet user add max --role manager

@@ -81,8 +81,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dg_points_rules_default(&points);
     if (dg_points_rules_parse(&points, text, "fuzz.conf", &err) == 0 &&
         (points.base_per_mille < 0 || points.expiry_days < 1 ||
-         points.n_bonuses > DG_POINTS_MAX_BONUSES))
+         points.n_bonuses > DG_POINTS_MAX_BONUSES ||
+         points.n_campaigns > DG_POINTS_MAX_CAMPAIGN_BONUSES))
         abort();
+    for (size_t i = 0; i < points.n_campaigns; i++) {   /* a campaign bonus is whole */
+        const dg_points_campaign_bonus *b = &points.campaigns[i];
+        if (!b->campaign_id[0] || b->until < b->from || b->multiplier_per_mille < 1000 ||
+            (b->extra_per_mille == 0 && b->multiplier_per_mille == 1000))
+            abort();
+    }
     followups(text);
     dg_economics_config economics;
     dg_economics_config_init(&economics);

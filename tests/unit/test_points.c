@@ -6,6 +6,7 @@
  * the same lots and balances (about half of the movements written in group commits, where a
  * refused one is rolled back to its savepoint), with each lot's is_open = remaining > 0. */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,6 +281,112 @@ Test(points, an_order_earns_base_and_category_bonus_times_the_multiplier)
     cr_assert_eq(dg_points_earn_order(store, &rules, &o, &res, &err), DG_ENOTFOUND);
 }
 
+/* A campaign launched on day launched, with customers' arms ("A:treatment,B:control"). */
+static void campaign(const char *id, int32_t launched, const char *members)
+{
+    char q[1024];
+    snprintf(q, sizeof q, "INSERT INTO campaigns (campaign_id, control_share_bp, seed, offer_kind, "
+             "channel, window_days, created_at, actor, launched_on, launched_at) VALUES ('%s', "
+             "2000, 1, 'none', 'sms', 30, 0, 'test', %d, 1)", id, launched);
+    sql(q);
+    for (const char *m = members; *m; m += strcspn(m, ",") + (m[strcspn(m, ",")] == ',')) {
+        const char *colon = strchr(m, ':');
+        snprintf(q, sizeof q, "INSERT INTO campaign_members (campaign_id, customer_id, arm, "
+                 "stratum) VALUES ('%s', '%.*s', '%.*s', 'x')", id, (int)(colon - m), m,
+                 (int)strcspn(colon + 1, ","), colon + 1);
+        sql(q);
+    }
+}
+
+static int64_t earn_order(const char *order, int64_t multiplier)
+{
+    dg_points_request o = { .source_id = order, .day = DG_POINTS_TODAY,
+                            .multiplier_per_mille = multiplier };
+    dg_points_result res;
+    cr_assert_eq(dg_points_earn_order(store, &rules, &o, &res, &err), 0, "%s", err.message);
+    return res.points;
+}
+
+Test(points, a_campaign_bonus_adds_to_its_treatment_groups_orders_inside_its_window)
+{
+    /* SPRING (2024-10-03 .. 10-04, +30 per 1000, x2) and FALL (the whole of October, +5 per
+     * 1000); A is treated by both, B is SPRING's control, C is treated by LATE (October, +30
+     * per 1000), launched the day after C's order; D is treated by nothing. */
+    sql("INSERT INTO customers (customer_id) VALUES ('D');"
+        "INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES "
+        "('OA', 'A', 1728000000, 12345), ('OB', 'B', 1728000000, 12345), "
+        "('OC', 'C', 1728000000, 10000), ('OA2', 'A', 1728086400, 10000), "
+        "('OA3', 'A', 1730419200, 10000), ('OD', 'D', 1728000000, 10000);"
+        "INSERT INTO order_lines (order_id, line_no, product_id, amount) VALUES "
+        "('OA', 1, 'P1', 5000), ('OA', 2, 'P2', 7345), ('OB', 1, 'P1', 5000), "
+        "('OB', 2, 'P2', 7345)");
+    campaign("SPRING", DAY0 - 1, "A:treatment,B:control");
+    campaign("LATE", DAY0 + 1, "C:treatment");
+    campaign("FALL.2024", DAY0 - 3, "A:treatment");
+    cr_assert_eq(dg_points_rules_parse(&rules,
+        "category_bonus.beauty = 20\n"
+        "campaign_bonus.SPRING.from = 2024-10-03\n"
+        "campaign_bonus.SPRING.until = 2024-10-04\n"
+        "campaign_bonus.SPRING.extra_per_mille = 30\n"
+        "campaign_bonus.SPRING.multiplier_per_mille = 2000\n"
+        "campaign_bonus.FALL.2024.from = 2024-10-01\n"
+        "campaign_bonus.FALL.2024.until = 2024-10-31\n"
+        "campaign_bonus.FALL.2024.extra_per_mille = 5\n"
+        "campaign_bonus.LATE.from = 2024-10-01\n"
+        "campaign_bonus.LATE.until = 2024-10-31\n"
+        "campaign_bonus.LATE.extra_per_mille = 30\n", "r", &err), 0, "%s", err.message);
+    cr_assert_eq(rules.n_campaigns, 3);
+    /* OA (2024-10-04, 12,345, beauty 5,000) at gold's x1.5: base 123.45 + SPRING 370.35 + FALL
+     * 61.725 + beauty 100 = 655.525 points, times 1.5 + (2 - 1) = 2.5: 1638.8125 -> 1638 */
+    cr_assert_eq(earn_order("OA", 1500), 1638);
+    cr_assert_eq(sql_int("SELECT reason = 'campaign bonus: SPRING, FALL.2024' "
+                         "FROM points_movements WHERE source_id = 'OA'"), 1);
+    /* OB: SPRING's control group: (123.45 + 100) x 1.5 = 335.175 -> 335, as without rules */
+    cr_assert_eq(earn_order("OB", 1500), 335);
+    /* OC: treated by LATE, but the order came the day before its launch: 10,000 x 10 / 1000 =
+     * 100 */
+    cr_assert_eq(earn_order("OC", 1000), 100);
+    /* OA2 (10-05): after SPRING's window, inside FALL's: 10,000 x (10 + 5) / 1000 = 150 */
+    cr_assert_eq(earn_order("OA2", 1000), 150);
+    /* OA3 (11-01): after both: 100; OD: a customer in no campaign: 100 */
+    cr_assert_eq(earn_order("OA3", 1000), 100);
+    cr_assert_eq(earn_order("OD", 1000), 100);
+    cr_assert_eq(sql_int("SELECT count(*) FROM points_movements WHERE reason IS NOT NULL"), 2);
+}
+
+Test(points, campaign_bonus_rules_name_file_line_column)
+{
+    static const struct { const char *text, *message; } bad[] = {
+        { "campaign_bonus.S.from = 2024-13-01\n",
+          "r:1:25: campaign_bonus.S.from = \"2024-13-01\": expected a date YYYY-MM-DD" },
+        { "base_per_mille = 10\ncampaign_bonus.S.from = 2024-10-01\n"
+          "campaign_bonus.S.extra_per_mille = 5\n",
+          "r:2:1: campaign bonus \"S\" has no until day (campaign_bonus.S.until = YYYY-MM-DD)" },
+        { "campaign_bonus.S.from = 2024-10-02\ncampaign_bonus.S.until = 2024-10-01\n"
+          "campaign_bonus.S.extra_per_mille = 5\n",
+          "r:1:1: campaign bonus \"S\": until 2024-10-01 is before from 2024-10-02" },
+        { "campaign_bonus.S.from = 2024-10-01\ncampaign_bonus.S.until = 2024-10-01\n",
+          "r:1:1: campaign bonus \"S\" gives nothing: set extra_per_mille above 0 or "
+          "multiplier_per_mille above 1000" },
+        { "campaign_bonus.S.multiplier_per_mille = 999\n",
+          "r:1:41: campaign_bonus.S.multiplier_per_mille = \"999\": expected a whole number "
+          "from 1000 to 100000" },
+        { "\n  campaign_bonus.S.rate = 5\n",
+          "r:2:3: unknown key \"campaign_bonus.S.rate\"; a campaign bonus has from, until, "
+          "extra_per_mille, multiplier_per_mille" },
+        { "campaign_bonus.S = 5\n",
+          "r:1:1: \"campaign_bonus.S\": expected campaign_bonus.CAMPAIGN.KEY" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        dg_points_rules r;
+        dg_points_rules_default(&r);
+        cr_assert_eq(dg_points_rules_parse(&r, bad[i].text, "r", &err), DG_EINVAL, "%zu", i);
+        cr_assert_eq(strncmp(err.message, bad[i].message, strlen(bad[i].message)), 0,
+                     "case %zu: %s", i, err.message);
+        cr_assert_eq(r.n_campaigns, 0, "a refused file changed the rules");
+    }
+}
+
 static void reverse_case(dg_points_reverse_policy policy, int64_t *absorbed, int64_t *left)
 {
     sql("INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES "
@@ -381,13 +488,16 @@ Test(points, amounts_and_rules_are_checked)
     cr_assert_eq(shipped.point_value_minor, builtin.point_value_minor);
     cr_assert_eq(shipped.reverse_spent, builtin.reverse_spent);
     cr_assert_eq(shipped.n_bonuses, builtin.n_bonuses);
+    cr_assert_eq(shipped.n_campaigns, builtin.n_campaigns);
     free(text);
 }
 
 /* ---- the property test ---- */
 
-#define P_CUSTOMERS 3
-#define P_LOTS 512
+#define P_CUSTOMERS 6
+#define P_ORDERS 120
+#define P_STEPS 300
+#define P_LOTS 1024
 
 /* An independent model of the ledger: its lots rebuilt from the movements alone. */
 typedef struct model_lot {
@@ -405,6 +515,15 @@ typedef struct model {
 static int customer_index(const char *id)
 {
     return id[0] - 'A';
+}
+
+static model_lot *model_lot_of(model *m, int64_t id)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (m->lots[i].id == id)
+            return &m->lots[i];
+    cr_assert_fail("no lot %lld in the replay", (long long)id);
+    return NULL;
 }
 
 /* Debits points from the customer's lots usable on day, earliest expiry, then lot id, first. */
@@ -428,6 +547,10 @@ static void model_debit(model *m, int customer, int32_t day, int64_t points)
     }
 }
 
+/* The documented rules, applied to the movements in ledger order: a credit opens a lot; an
+ * expiry takes exactly its lot's rest; an order's reversal takes all that is left of the order's
+ * own lot, then (the recovered spent part) from the other lots as a burn would; every other
+ * debit is a burn. */
 static void replay(model *m)
 {
     sqlite3 *db;
@@ -435,8 +558,9 @@ static void replay(model *m)
     m->n = 0;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     cr_assert_eq(sqlite3_prepare_v2(db, "SELECT movement_id, customer_id, kind, points, "
-                                    "occurred_on, expires_on, source_id FROM points_movements "
-                                    "ORDER BY movement_id", -1, &st, NULL), SQLITE_OK);
+                                    "occurred_on, expires_on, source_id, reverses "
+                                    "FROM points_movements ORDER BY movement_id", -1, &st, NULL),
+                 SQLITE_OK);
     while (sqlite3_step(st) == SQLITE_ROW) {
         int c = customer_index((const char *)sqlite3_column_text(st, 1));
         const char *kind = (const char *)sqlite3_column_text(st, 2);
@@ -447,16 +571,19 @@ static void replay(model *m)
             m->lots[m->n++] = (model_lot){ sqlite3_column_int64(st, 0), c, day,
                                            sqlite3_column_int(st, 5), points, 0 };
         } else if (strcmp(kind, "expire") == 0) {
-            int64_t lot = atoll((const char *)sqlite3_column_text(st, 6));
-            size_t i = 0;
-            while (i < m->n && m->lots[i].id != lot)
-                i++;
-            cr_assert_lt(i, m->n);
-            cr_assert_eq(m->lots[i].remaining, -points, "expiry of lot %lld is not its rest",
-                         (long long)lot);
-            cr_assert_leq(m->lots[i].expires_on, day);
-            m->lots[i].expired += -points;
-            m->lots[i].remaining = 0;
+            model_lot *l = model_lot_of(m, atoll((const char *)sqlite3_column_text(st, 6)));
+            cr_assert_eq(l->remaining, -points, "expiry of lot %lld is not its rest",
+                         (long long)l->id);
+            cr_assert_leq(l->expires_on, day);
+            l->expired += -points;
+            l->remaining = 0;
+        } else if (strcmp(kind, "reverse") == 0) {
+            model_lot *own = model_lot_of(m, sqlite3_column_int64(st, 7));
+            cr_assert_eq(own->customer, c);
+            int64_t rest = own->remaining;
+            cr_assert_geq(-points, rest, "a reversal left part of its order's lot");
+            own->remaining = 0;
+            model_debit(m, c, day, -points - rest);
         } else {
             model_debit(m, c, day, -points);
         }
@@ -501,16 +628,67 @@ static void compare(const model *m, int32_t day)
     }
 }
 
-Test(points, random_movements_keep_the_invariants_and_replay_to_the_same_lots,
-     .timeout = 120)
+/* P_ORDERS orders of random customers (ids A..F) and totals, some with a beauty line (a
+ * category bonus); the property test earns and reverses them. */
+static void random_orders(dg_rng *rng)
+{
+    sql("INSERT INTO customers (customer_id) VALUES ('D'), ('E'), ('F')");
+    char q[512];
+    for (int o = 0; o < P_ORDERS; o++) {
+        int64_t total = 100 + (int64_t)dg_rng_below(rng, 30000);
+        snprintf(q, sizeof q, "INSERT INTO orders (order_id, customer_id, ordered_at, total) "
+                 "VALUES ('O%d', '%c', %lld, %lld)", o, 'A' + (int)dg_rng_below(rng, P_CUSTOMERS),
+                 (long long)DAY0 * 86400, (long long)total);
+        sql(q);
+        if (dg_rng_below(rng, 2)) {
+            snprintf(q, sizeof q, "INSERT INTO order_lines (order_id, line_no, product_id, "
+                     "amount) VALUES ('O%d', 1, 'P1', %lld)", o, (long long)total / 2);
+            sql(q);
+        }
+    }
+}
+
+/* An expression over the lot order_id's earn opened. */
+static int64_t order_lot(const char *order_id, const char *expression)
+{
+    char q[256];
+    snprintf(q, sizeof q, "SELECT %s FROM points_lots l JOIN points_movements m "
+             "ON m.movement_id = l.lot_id WHERE m.kind = 'earn' AND m.source_id = '%s'",
+             expression, order_id);
+    return sql_int(q);
+}
+
+/* What reversing order id on day must take back and absorb under policy, from the lot its earn
+ * opened and the customer's points before it (read outside any group commit). */
+static void expected_reversal(const char *order_id, const char *customer, int32_t day,
+                              dg_points_reverse_policy policy, int64_t *points, int64_t *absorbed)
+{
+    int64_t spent = order_lot(order_id, "l.points - l.remaining - l.expired");
+    int64_t rest = order_lot(order_id, "l.remaining");
+    int64_t own_usable = order_lot(order_id, "l.expires_on") > day ? rest : 0;
+    int64_t others = balance(customer, day).available - own_usable;
+    int64_t recovered = policy == DG_POINTS_REVERSE_RECOVER ? (others < spent ? others : spent) : 0;
+    *points = rest + recovered;
+    *absorbed = spent - recovered;
+}
+
+/* Random movements of every kind (earns, order earns, burns, adjustments, order reversals under
+ * both policies, expiry runs), about half in group commits; after every 25 steps: the ledger
+ * replayed from empty by the model gives the store's lots and balances, and balance = ledger sum
+ * >= 0 per customer. */
+static void random_movements(uint64_t seed)
 {
     dg_rng rng;
-    dg_rng_seed(&rng, 20261206);
+    dg_rng_seed(&rng, seed);
+    random_orders(&rng);
+    cr_assert_eq(dg_points_rules_parse(&rules, "category_bonus.beauty = 20\n", "r", &err), 0);
     model m;
     rules.expiry_days = 30;
     int32_t day = DAY0;
+    bool earned[P_ORDERS] = { false }, reversed[P_ORDERS] = { false };
+    int reversals[2] = { 0, 0 }, order_earns = 0;   /* reversals by policy */
     bool grouped = false;   /* about half the steps run in group commits (dg_store_group_begin) */
-    for (int step = 0; step < 300; step++) {
+    for (int step = 0; step < P_STEPS; step++) {
         if (!grouped && dg_rng_below(&rng, 2)) {
             cr_assert_eq(dg_store_group_begin(store, &err), 0, "%s", err.message);
             grouped = true;
@@ -519,18 +697,62 @@ Test(points, random_movements_keep_the_invariants_and_replay_to_the_same_lots,
         char id[2] = { (char)('A' + dg_rng_below(&rng, P_CUSTOMERS)), 0 };
         int64_t points = 1 + (int64_t)dg_rng_below(&rng, 200);
         dg_points_result res;
-        int op = (int)dg_rng_below(&rng, 10);
+        int op = (int)dg_rng_below(&rng, 14);
         dg_points_request r = req(id, points, day);
         r.reason = "property";
         int rc;
-        if (op < 4) {
+        if (op < 3) {
             r.source = DG_POINTS_SOURCE_CAMPAIGN;
             rc = dg_points_earn(store, &rules, &r, &res, &err);
-        } else if (op < 7) {
+        } else if (op < 6) {
             rc = dg_points_burn(store, &r, &res, &err);
-        } else if (op < 9) {
+        } else if (op < 8) {
             r.points = dg_rng_below(&rng, 2) ? points : -points;
             rc = dg_points_adjust(store, &rules, &r, &res, &err);
+        } else if (op < 10) {   /* an order earns on this day (once: a second earn is refused) */
+            int o = (int)dg_rng_below(&rng, P_ORDERS);
+            char order[16];
+            snprintf(order, sizeof order, "O%d", o);
+            dg_points_request e = { .source_id = order, .day = day, .reason = "property",
+                                    .multiplier_per_mille = dg_rng_below(&rng, 2) ? 1000 : 1500 };
+            rc = dg_points_earn_order(store, &rules, &e, &res, &err);
+            cr_assert(rc == 0 || rc == DG_ERANGE || (rc == DG_EEXIST && earned[o]),
+                      "step %d: %s", step, err.message);
+            order_earns += rc == 0;
+            earned[o] = earned[o] || rc == 0;
+            rc = 0;
+        } else if (op < 13) {   /* a returned or cancelled order: its earn reversed */
+            int o = (int)dg_rng_below(&rng, P_ORDERS);
+            for (int k = 0; k < P_ORDERS && dg_rng_below(&rng, 4) && !(earned[o] && !reversed[o]);
+                 k++)   /* mostly one that earned and was not reversed yet */
+                o = (o + 1) % P_ORDERS;
+            char order[16];
+            snprintf(order, sizeof order, "O%d", o);
+            rules.reverse_spent = dg_rng_below(&rng, 2) ? DG_POINTS_REVERSE_RECOVER
+                                                        : DG_POINTS_REVERSE_ABSORB;
+            dg_points_request v = { .source_id = order, .day = day, .reason = "returned" };
+            int64_t want_points = 0, want_absorbed = 0;
+            bool reversible = earned[o] && !reversed[o];
+            if (reversible && !grouped) {
+                char q[128];
+                snprintf(q, sizeof q, "SELECT unicode(customer_id) - 65 FROM orders "
+                         "WHERE order_id = '%s'", order);
+                char customer[2] = { (char)('A' + sql_int(q)), 0 };
+                expected_reversal(order, customer, day, rules.reverse_spent, &want_points,
+                                  &want_absorbed);
+            }
+            res = (dg_points_result){ 0 };
+            rc = dg_points_reverse_order(store, &rules, &v, &res, &err);
+            cr_assert(rc == 0 || (rc == DG_ENOTFOUND && !earned[o]) ||
+                      (rc == DG_EEXIST && reversed[o]), "step %d: %s", step, err.message);
+            if (rc == 0 && reversible && !grouped) {
+                cr_assert_eq(-res.points, want_points, "step %d: %s reversed %lld, not %lld",
+                             step, order, (long long)-res.points, (long long)want_points);
+                cr_assert_eq(res.absorbed, want_absorbed, "step %d: %s absorbed", step, order);
+            }
+            reversed[o] = reversed[o] || (rc == 0 && res.movement_id > 0);
+            reversals[rules.reverse_spent] += rc == 0;
+            rc = 0;
         } else {
             dg_points_expiry done;
             rc = dg_points_expire(store, day, &done, &err);
@@ -538,7 +760,7 @@ Test(points, random_movements_keep_the_invariants_and_replay_to_the_same_lots,
         cr_assert(rc == 0 || rc == DG_ECONFLICT, "step %d: %s", step, err.message);
         if (rc == DG_ECONFLICT)
             cr_assert_lt(balance(id, day).available, points);
-        bool check = step % 25 == 0 || step == 299;
+        bool check = step % 25 == 0 || step == P_STEPS - 1;
         if (grouped && (check || dg_rng_below(&rng, 6) == 0)) {
             cr_assert_eq(dg_store_group_commit(store, &err), 0, "%s", err.message);
             grouped = false;
@@ -550,11 +772,29 @@ Test(points, random_movements_keep_the_invariants_and_replay_to_the_same_lots,
                                  "WHERE is_open <> (remaining > 0)"), 0);
         }
     }
+    /* the mix did reach the paths it is for */
+    cr_assert_gt(order_earns, 10);
+    cr_assert_gt(reversals[DG_POINTS_REVERSE_ABSORB], 2);
+    cr_assert_gt(reversals[DG_POINTS_REVERSE_RECOVER], 2);
+    cr_assert_gt(sql_int("SELECT count(*) FROM points_movements WHERE kind = 'reverse'"), 3);
     dg_points_expiry done;
     cr_assert_eq(dg_points_expire(store, day + 1000, &done, &err), 0);
     replay(&m);
     compare(&m, day + 1000);
     cr_assert_eq(sql_int("SELECT coalesce(sum(points), 0) FROM points_movements"), 0);
+}
+
+ParameterizedTestParameters(points, random_movements_keep_the_invariants_and_replay_to_the_same_lots)
+{
+    static uint64_t seeds[] = { 20261206, 1, 2, 3, 4, 5, 6, 7 };
+    return cr_make_param_array(uint64_t, seeds, sizeof seeds / sizeof seeds[0]);
+}
+
+ParameterizedTest(uint64_t *seed, points,
+                  random_movements_keep_the_invariants_and_replay_to_the_same_lots,
+                  .timeout = 120)
+{
+    random_movements(*seed);
 }
 
 Test(points_vocabulary, every_kind_source_and_policy_has_english_and_korean_names)

@@ -300,8 +300,10 @@ enum { NAME, BIRTH, REGION, GENDER, CHANNEL, STAFF, TYPE, BAND, ACQUIRED, NEW_CU
 
 /* One random API write of kind against the store whose frame is f: a change of one customer's
  * fields (an early one a third of the time, where dictionary codes are first used), a new
- * customer or a new order. */
-static void random_api_write(dg_rng *rng, const dg_frame *f, int kind)
+ * customer (half of them acquired after the frame's day, with an id among the others', so the
+ * frame leaves them out: a value they use has its first use among the frame's customers; the
+ * write is no append, and a rebuild follows) or a new order. True for a customer left out. */
+static bool random_api_write(dg_rng *rng, const dg_frame *f, int kind)
 {
     char id[32], fresh[32];
     snprintf(fresh, sizeof fresh, "new-%d", next_id++);
@@ -321,12 +323,18 @@ static void random_api_write(dg_rng *rng, const dg_frame *f, int kind)
         row[dg_entity_column(e, "channel")] =
             (dg_value){ .u.s = dg_dict_value(&f->channels, f->order_channel[0]) };
         api_write("orders", row, true);
-        return;
+        return false;
     }
     size_t c = dg_rng_below(rng, 3) == 0 ? dg_rng_below(rng, 4) : dg_rng_below(rng, f->n_customers);
     if (kind == NEW_CUSTOMER)
         snprintf(id, sizeof id, "E%07d", next_id++);
     record r = customer_record(store, kind == NEW_CUSTOMER ? f->customer_id[0] : f->customer_id[c]);
+    bool left_out = kind == NEW_CUSTOMER && dg_rng_below(rng, 2) == 0;
+    if (left_out) {
+        snprintf(id, sizeof id, "%sx", f->customer_id[c]);
+        set_int(&r, "acquired_on", f->as_of + 1 + (int32_t)dg_rng_below(rng, 30));
+        set_text(&r, "region", some_value(rng, &f->regions, fresh));
+    }
     if (kind == NEW_CUSTOMER)
         set_text(&r, "customer_id", id);
     static const char *const names[] = { [REGION] = "region", [GENDER] = "gender",
@@ -346,6 +354,7 @@ static void random_api_write(dg_rng *rng, const dg_frame *f, int kind)
                                              kind == GENDER || kind == STAFF ? NULL : fresh));
     api_write("customers", r.row, kind == NEW_CUSTOMER);
     record_free(&r);
+    return left_out;
 }
 
 /* After every API write or import, in random order, the next frame equals the rows', and so does
@@ -353,7 +362,7 @@ static void random_api_write(dg_rng *rng, const dg_frame *f, int kind)
  * customer or an order leaves the snapshot current. */
 Test(snapshot_delta, applied_equals_rebuilt_through_random_api_writes_and_imports, .timeout = 300)
 {
-    int writes = 0, applied = 0, advanced = 0;
+    int writes = 0, applied = 0, advanced = 0, refused = 0, beside = 0;
     for (uint64_t seed = 21; seed <= 26; seed++) {
         dg_rng rng;
         bool lines = random_demo(&rng, seed);
@@ -364,17 +373,25 @@ Test(snapshot_delta, applied_equals_rebuilt_through_random_api_writes_and_import
         for (int step = 0; step < 16; step++) {
             test_frame_bytes before = from_store(lines);
             int kind = (int)dg_rng_below(&rng, N_WRITES + 2);
+            bool updated = false;
             char what[64];
             snprintf(what, sizeof what, "seed %llu step %d kind %d", (unsigned long long)seed,
                      step, kind);
             if (kind >= N_WRITES) {
                 random_import(&rng, before.frame, kind == N_WRITES ? APPEND : NEW_CUSTOMERS);
             } else {
-                random_api_write(&rng, before.frame, kind);
+                bool left_out = random_api_write(&rng, before.frame, kind);
                 writes++;
-                cr_assert(current(lines) ||
+                /* a change the writer refuses leaves the snapshot out of date at once */
+                bool written = current(lines);
+                refused += kind < NEW_CUSTOMER && !written;
+                beside += kind >= REGION && kind <= BAND && written &&
+                          test_sql_int(path, "SELECT count(*) FROM customers WHERE acquired_on > "
+                                       "(SELECT min(as_of) FROM frame_snapshot_header)") > 0;
+                cr_assert(written || kind < NEW_CUSTOMER || left_out ||
                           test_sql_int(path, "SELECT count(*) FROM frame_snapshot_delta") >= 64,
                           "%s: the write left the snapshot out of date", what);
+                updated = kind < NEW_CUSTOMER && written;
             }
             test_frame_bytes_drop(before);
             dg_frame *next = NULL;
@@ -389,6 +406,9 @@ Test(snapshot_delta, applied_equals_rebuilt_through_random_api_writes_and_import
             } else {
                 rc = dg_frame_advance(&next, store, held, held_generation, &generation);
             }
+            /* an update segment written is one the reader applies: never refused after the
+             * base snapshot is read */
+            cr_assert(!updated || rc == 0, "%s: a segment written was refused", what);
             if (rc == 0) {
                 test_frame_bytes got = test_frame_bytes_of(next), rows = from_rows(lines);
                 cr_assert(got.len == rows.len && memcmp(got.data, rows.data, got.len) == 0,
@@ -416,6 +436,8 @@ Test(snapshot_delta, applied_equals_rebuilt_through_random_api_writes_and_import
     }
     cr_assert_geq(applied * 2, writes, "only %d of %d API writes applied", applied, writes);
     cr_assert_gt(advanced, 0);
+    cr_log_info("%d API writes: %d applied, %d refused by the writer; %d changes of a code "
+                "beside customers left out applied", writes, applied, refused, beside);
 }
 
 static void append_once(dg_rng *rng, bool lines)
@@ -465,6 +487,91 @@ static void update_once(dg_rng *rng)
     test_frame_bytes before = from_store(false);
     random_api_write(rng, before.frame, BIRTH);
     test_frame_bytes_drop(before);
+}
+
+/* A change of customer id's column to text, or of its acquisition day to day (text NULL), through
+ * the API; then whether it left a segment, and the frame a server holding the previous one
+ * advances to equals the rows' when it did. */
+static bool api_change(const char *id, const char *column, const char *text, int32_t day)
+{
+    dg_frame *held = NULL, *next = NULL;
+    int64_t held_generation = -1, generation;
+    dg_frame_options opts = { .as_of = DG_DAY_NONE };
+    cr_assert_eq(dg_frame_from_store_at(&held, store, &opts, &held_generation, &err), 0);
+    record r = customer_record(store, id);
+    if (text)
+        set_text(&r, column, text);
+    else
+        set_int(&r, column, day);
+    api_write("customers", r.row, false);
+    record_free(&r);
+    bool written = current(false);
+    if (written) {
+        cr_assert_eq(dg_frame_advance(&next, store, held, held_generation, &generation), 0,
+                     "%s %s: a segment written was refused", id, column);
+        test_frame_bytes got = test_frame_bytes_of(next), rows = from_rows(false);
+        cr_assert(got.len == rows.len && memcmp(got.data, rows.data, got.len) == 0,
+                  "%s %s: the advanced frame differs from the rows'", id, column);
+        test_frame_bytes_drop(got);
+        test_frame_bytes_drop(rows);
+    }
+    dg_frame_free(held);
+    same_as_rows(false, column);
+    return written;
+}
+
+/* What the s32 reader refused after reading the base snapshot is applied: a new value on the
+ * first customer (every code given again), the first customer's values moved to another's, an
+ * acquisition day within the frame's days, a new value after a customer the frame leaves out
+ * (acquired after its day, first in a rebuild's scan: the segment carries its row). What no
+ * reader could apply leaves the snapshot out of date at once: an acquisition day after the
+ * frame's (and back: the customer may be out of the frame), a dictionary change with more
+ * customers left out than a segment carries. */
+Test(snapshot_delta, writer_decides_what_a_reader_applies, .timeout = 120)
+{
+    demo_store(31, 400, false);
+    same_as_rows(false, "the demo");
+    test_frame_bytes demo = from_store(false);
+    const dg_frame *f = demo.frame;
+    char first[32], last[32], region[64], type[64];
+    snprintf(first, sizeof first, "%s", f->customer_id[0]);
+    snprintf(last, sizeof last, "%s", f->customer_id[f->n_customers - 1]);
+    snprintf(region, sizeof region, "%s", dg_dict_value(&f->regions, f->region[f->n_customers - 1]));
+    snprintf(type, sizeof type, "%s",
+             dg_dict_value(&f->customer_types, f->customer_type[f->n_customers - 1]));
+    int32_t as_of = f->as_of;
+    test_frame_bytes_drop(demo);
+    cr_assert(api_change(first, "region", "Atlantis", 0), "a new value on the first customer");
+    cr_assert(api_change(first, "region", region, 0), "the first customer's new value dropped");
+    cr_assert(api_change(first, "customer_type", type, 0), "a type moved");
+    cr_assert(api_change(first, "acquisition_channel", "kiosk", 0), "a new channel");
+    cr_assert(api_change(last, "staff_id", NULL, 0), "the last customer's staff cleared");
+    cr_assert(api_change(last, "acquired_on", NULL, as_of - 40), "an earlier acquisition day");
+    cr_assert(api_change(last, "acquired_on", NULL, as_of), "the frame's last day");
+    cr_assert(!api_change(last, "acquired_on", NULL, as_of + 3), "after the frame's day");
+    cr_assert(!api_change(last, "acquired_on", NULL, as_of - 2), "back: it may be out of it");
+
+    /* a customer the frame leaves out: acquired after its day, nothing dated */
+    record r = customer_record(store, first);
+    set_text(&r, "customer_id", "C0");   /* before every demo id: the first in a rebuild's scan */
+    set_text(&r, "region", region);
+    set_int(&r, "acquired_on", as_of + 10);
+    api_write("customers", r.row, true);
+    record_free(&r);
+    same_as_rows(false, "a customer left out");
+    cr_assert(api_change(first, "region", "Lemuria", 0), "placed after the one left out");
+    cr_assert(api_change(first, "region", NULL, 0), "cleared");
+    cr_assert(api_change(first, "birth_year", NULL, 1971), "no code changes");
+    /* more values first used by customers left out than a segment carries */
+    char sql[512];
+    snprintf(sql, sizeof sql, "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n "
+             "WHERE k <= %d) INSERT INTO customers (customer_id, region, acquired_on) "
+             "SELECT printf('D%%05d', k), printf('Mu%%05d', k), %d FROM n", DG__MAX_LEFT_OUT,
+             as_of + 20);
+    exec_sql(sql);
+    same_as_rows(false, "customers left out");
+    cr_assert(!api_change(first, "region", "Hyperborea", 0), "too many left out");
+    cr_assert(api_change(first, "name", "Same codes", 0), "no code changes");
 }
 
 /* A damaged segment (its bytes or its checksum), or a gap in the segments, costs a rebuild,
@@ -532,6 +639,21 @@ static int update_birth_year(dg_store *s, dg_error *e)
     int rc = dg_store_begin(s, e);
     if (rc == 0)
         rc = dg__store_write_record(s, customers, r.row, false, e);
+    if (rc == 0)
+        rc = dg_store_commit(s, e);
+    record_free(&r);
+    return rc;
+}
+
+/* The API's change of the first customer's region to a new value (every region's code given
+ * again by the reader; the segment carries the customers the frame leaves out, if any). */
+static int update_first_region(dg_store *s, dg_error *e)
+{
+    record r = customer_record(s, "C00000001");
+    set_text(&r, "region", "Kill-region");
+    int rc = dg_store_begin(s, e);
+    if (rc == 0)
+        rc = dg__store_write_record(s, dg_entity_find("customers"), r.row, false, e);
     if (rc == 0)
         rc = dg_store_commit(s, e);
     record_free(&r);
@@ -627,4 +749,10 @@ Test(snapshot_delta, killed_while_updating_answers_right, .timeout = 300)
 {
     killed_at_every_write(update_birth_year,
                           "SELECT birth_year FROM customers WHERE customer_id = 'C00000002'");
+}
+
+Test(snapshot_delta, killed_while_giving_codes_again_answers_right, .timeout = 300)
+{
+    killed_at_every_write(update_first_region, "SELECT region = 'Kill-region' FROM customers "
+                          "WHERE customer_id = 'C00000001'");
 }

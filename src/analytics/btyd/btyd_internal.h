@@ -45,8 +45,8 @@ typedef struct dg__btyd_pack {
     double total_weight, mean_T, mean_x;
     int threads;                   /* for the likelihood's sums (dg__parallel_sum) */
     int shared;                    /* a thinned copy: ux, ut, uT belong to the full pack */
-    /* Pareto/NBD's (x, time) pairs (dg__btyd_pack_pairs; NULL until then): the distinct
-     * (x, t_x) and (x, T), and for each pattern the index of its two among them. */
+    /* Pareto/NBD's and BG/BB's (x, time) pairs (dg__btyd_pack_pairs; NULL until then): the
+     * distinct (x, t_x) and (x, T), and for each pattern the index of its two among them. */
     size_t nk;
     double *kx, *kt;
     uint32_t *ikt, *ikT;
@@ -65,8 +65,8 @@ int dg__btyd_pack_build_indexed(dg__btyd_pack *pack, const dg_btyd_data *data,
 /* The compressed data a grouping holds (btyd_grouped.h), or NULL for NULL. */
 struct dg__btyd_grouping;
 const dg__btyd_pack *dg__btyd_grouping_pack(const struct dg__btyd_grouping *grouping);
-/* Fills pack's (x, time) pairs (nk, kx, kt, ikt, ikT): the values Pareto/NBD's 2F1 terms
- * depend on. DG_ENOMEM or 0. */
+/* Fills pack's (x, time) pairs (nk, kx, kt, ikt, ikT): the values Pareto/NBD's 2F1 terms and
+ * BG/BB's log-betas depend on. DG_ENOMEM or 0. */
 int dg__btyd_pack_pairs(dg__btyd_pack *pack);
 void dg__btyd_pack_free(dg__btyd_pack *pack);
 /* A random thinning of the customers of full, about `fraction` of them, decided by the contents
@@ -104,6 +104,14 @@ double dg__gg_loglik_pack(const double *p, double *grad, void *pack);
 double dg__gg_hessian_pack(const double *p, double *grad, double hess[4][4], void *pack);
 
 /* ---- optimiser (optim.c) ---- */
+/* A mixing distribution's parameters: a gamma's shape and scale (the limit keeps their ratio,
+ * the rate, or its inverse, a scale of money) or a beta's two shapes (the limit keeps a/(a+b)). */
+typedef enum { DG__MIX_GAMMA, DG__MIX_GAMMA_SCALE, DG__MIX_BETA } dg__mixing_kind;
+typedef struct dg__mixing_pair {
+    int first, second;
+    dg__mixing_kind kind;          /* value: first/second, second/first, first/(first+second) */
+    const char *name;
+} dg__mixing_pair;
 /* Returns the log-likelihood at natural parameters p (length k); fills grad (d LL / d p) when
  * grad is not NULL (every model has its analytic gradient). */
 typedef double (*dg__loglik_fn)(const double *p, double *grad, void *ctx);
@@ -119,12 +127,16 @@ typedef struct dg__mle_problem {
     /* A pilot: the same model on a thinning of the data (or NULL). It is fitted from every
      * start; its optimum, with its information times pilot_scale (full weight / pilot weight),
      * starts the Newton steps on the full data, which then costs a few passes. Should those
-     * steps not settle, the full data is fitted from every start as without a pilot. */
+     * steps not settle, the full data is fitted from every start as without a pilot (from
+     * the pilot's optimum alone when that heads to a limit: limit_pairs). */
     const struct dg__mle_problem *pilot;
     double pilot_scale;
     int skip_se;                   /* no standard errors (a pilot needs none) */
     dg__hessian_fn hessian;        /* the model's analytic Hessian, or NULL (differences of the
                                     * gradient) */
+    /* The model's mixing distributions (limits.c), for dg__heading_to_limit. */
+    const dg__mixing_pair *limit_pairs;
+    int n_limit_pairs;
 } dg__mle_problem;
 
 typedef struct dg__mle_result {
@@ -143,21 +155,21 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
 double dg__pilot_fraction(double total_weight, size_t n_rows);
 
 /* ---- fits at a limit (limits.c) ---- */
-/* A mixing distribution's parameters: a gamma's shape and scale (the limit keeps their ratio,
- * the rate, or its inverse, a scale of money) or a beta's two shapes (the limit keeps a/(a+b)). */
-typedef enum { DG__MIX_GAMMA, DG__MIX_GAMMA_SCALE, DG__MIX_BETA } dg__mixing_kind;
-typedef struct dg__mixing_pair {
-    int first, second;
-    dg__mixing_kind kind;          /* value: first/second, second/first, first/(first+second) */
-    const char *name;
-} dg__mixing_pair;
 /* When res's estimate ran out towards the bound, fills limits with the pairs that are at their
  * limit (both parameters large), sets their standard errors to NAN and res->converged (the
  * limiting model is the fit); returns how many. */
 int dg__mixing_limits(dg__mle_result *res, const dg__mixing_pair *pairs, int n_pairs,
                       dg_fit_limit *limits);
+/* Whether one of the pairs has both parameters at p large enough to be at its limit: a fit there
+ * is on its way along that pair's ridge (dg__mixing_limits reports it once it has run out). */
+int dg__heading_to_limit(const double *p, const dg__mixing_pair *pairs, int n_pairs);
 
 /* ---- per-model likelihoods (bgnbd.c, paretonbd.c, bgbb.c) ---- */
+/* loglik(p, grad, pack) for a pack packed without its (x, time) pairs: on a shallow copy given
+ * them for the call (the tests' packs; a fit gives its packs their pairs once). NAN when out of
+ * memory. */
+double dg__btyd_pack_with_pairs(dg__btyd_pack *pack, dg__loglik_fn loglik, const double *p,
+                                double *grad);
 double dg__bgnbd_loglik_pack(const double *p, double *grad, void *pack);
 double dg__mbgnbd_loglik_pack(const double *p, double *grad, void *pack);
 double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack);

@@ -280,8 +280,11 @@ int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit 
     const double starts[4][4] = {
         {1.0, 2.0, mm, 0}, {5.0, 3.0, 0.4 * mm, 0}, {0.5, 5.0, 8.0 * mm, 0}, {1.0, 1.0, 1.0, 0},
     };
+    /* the spend rates' gamma at its limit: nu = q/gamma the same for everyone, reported as
+     * its inverse, the transaction values' scale (their mean is p/nu) */
+    static const dg__mixing_pair rates = {1, 2, DG__MIX_GAMMA_SCALE, "1/nu = gamma/q"};
     dg__mle_problem prob = {3, dg__gg_loglik_pack, &c, 4, starts, NULL, 0, 0,
-                            dg__gg_hessian_pack};
+                            dg__gg_hessian_pack, &rates, 1};
     /* on large data, a pilot on a thinning of the customers (dg__mle_problem.pilot) */
     dg__gg_pack thin = {0};
     dg__mle_problem pilot = prob;
@@ -297,9 +300,6 @@ int dg_gg_fit_data(const dg_gg_data *data, const dg_fit_options *opt, dg_gg_fit 
     dg__gg_pack_free(&thin);
     if (rc != 0)
         goto cleanup;
-    /* the spend rates' gamma at its limit: nu = q/gamma the same for everyone, reported as
-     * its inverse, the transaction values' scale (their mean is p/nu) */
-    static const dg__mixing_pair rates = {1, 2, DG__MIX_GAMMA_SCALE, "1/nu = gamma/q"};
     fit->n_limits = dg__mixing_limits(&res, &rates, 1, fit->limits);
     fit->params.p = res.p[0];
     fit->params.q = res.p[1];

@@ -20,6 +20,19 @@
  * ridge (an interior optimum this far out would be the limit to 1e-7 anyway). */
 #define RAN_OUT 1e7
 
+static int at_limit(const double *p, const dg__mixing_pair *pair)
+{
+    return p[pair->first] >= LIMIT_SIZE && p[pair->second] >= LIMIT_SIZE;
+}
+
+int dg__heading_to_limit(const double *p, const dg__mixing_pair *pairs, int n_pairs)
+{
+    for (int k = 0; k < n_pairs; k++)
+        if (at_limit(p, &pairs[k]))
+            return 1;
+    return 0;
+}
+
 int dg__mixing_limits(dg__mle_result *res, const dg__mixing_pair *pairs, int n_pairs,
                       dg_fit_limit *limits)
 {
@@ -29,9 +42,9 @@ int dg__mixing_limits(dg__mle_result *res, const dg__mixing_pair *pairs, int n_p
     if (!ran_out)
         return 0;
     for (int k = 0; k < n_pairs; k++) {
-        double u = res->p[pairs[k].first], v = res->p[pairs[k].second];
-        if (!(u >= LIMIT_SIZE && v >= LIMIT_SIZE))
+        if (!at_limit(res->p, &pairs[k]))
             continue;
+        double u = res->p[pairs[k].first], v = res->p[pairs[k].second];
         double value = pairs[k].kind == DG__MIX_BETA ? u / (u + v)
                      : pairs[k].kind == DG__MIX_GAMMA ? u / v : v / u;
         limits[n++] = (dg_fit_limit){pairs[k].first, pairs[k].second, pairs[k].name, value};

@@ -1,6 +1,7 @@
 /* The BTYD family behind one interface: model names, input checks, the multi-start maximum-
  * likelihood fit on compressed data, and per-customer predictions dispatched to each model. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,15 @@ double dg_btyd_expected_new(const dg_btyd_params *params, double t)
     return dg_btyd_expected(params, 0, 0, 0, t);
 }
 
+/* Each model's mixing distributions, for fits that run out to their limit (limits.c). */
+static const dg__mixing_pair mixing_pairs[4][2] = {
+    {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_BETA, "p = a/(a+b)"}},
+    {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_BETA, "p = a/(a+b)"}},
+    {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_GAMMA, "mu = s/beta"}},
+    {{0, 1, DG__MIX_BETA, "p = alpha/(alpha+beta)"},
+     {2, 3, DG__MIX_BETA, "theta = gamma/(gamma+delta)"}},
+};
+
 /* dg_btyd_fit_data; with keep, the compressed data with each customer's pattern is left there
  * (the caller frees it with dg__btyd_pack_free) when the fit succeeds. */
 static int fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_options *opt,
@@ -169,7 +179,8 @@ static int fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_
     }
     double mT = pack.mean_T > 0 ? pack.mean_T : 1.0;
     double starts[6][4];
-    dg__mle_problem prob = {4, NULL, &pack, 6, (const double (*)[4])starts, NULL, 0, 0, NULL};
+    dg__mle_problem prob = {4, NULL, &pack, 6, (const double (*)[4])starts, NULL, 0, 0, NULL,
+                            mixing_pairs[model], 2};
     switch (model) {
     case DG_BTYD_BGNBD:
     case DG_BTYD_MBGNBD: {
@@ -186,10 +197,6 @@ static int fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_
                                 {0.5, 0.05 * mT, 1, 5 * mT}, {5, 5 * mT, 5, 5 * mT}};
         memcpy(starts, s, sizeof s);
         prob.loglik = dg__paretonbd_loglik_pack;
-        if (dg__btyd_pack_pairs(&pack) != 0) {
-            dg__btyd_pack_free(&pack);
-            return dg_error_set(err, DG_ENOMEM, "out of memory fitting %s", model_names[model]);
-        }
         break;
     }
     case DG_BTYD_BGBB: {
@@ -200,13 +207,19 @@ static int fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_
         break;
     }
     }
+    /* Pareto/NBD's and BG/BB's likelihoods take their terms per (x, time) pair */
+    bool pairs = model == DG_BTYD_PARETONBD || model == DG_BTYD_BGBB;
+    if (pairs && dg__btyd_pack_pairs(&pack) != 0) {
+        dg__btyd_pack_free(&pack);
+        return dg_error_set(err, DG_ENOMEM, "out of memory fitting %s", model_names[model]);
+    }
     /* on large data, a pilot on a thinning of the customers (dg__mle_problem.pilot) */
     dg__btyd_pack thin = {0};
     dg__mle_problem pilot = prob;
     double fraction = opt && opt->no_pilot ? 0.0 : dg__pilot_fraction(pack.total_weight, pack.n);
     if (fraction > 0 && dg__btyd_pack_thin(&pack, fraction, &thin) == 0 &&
         thin.total_weight >= 4 && thin.mean_x > 0 &&
-        (model != DG_BTYD_PARETONBD || dg__btyd_pack_pairs(&thin) == 0)) {
+        (!pairs || dg__btyd_pack_pairs(&thin) == 0)) {
         pilot.ctx = &thin;
         pilot.skip_se = 1;
         prob.pilot = &pilot;
@@ -216,15 +229,7 @@ static int fit_data(const dg_btyd_data *data, dg_btyd_model model, const dg_fit_
     rc = dg__mle_fit(&prob, opt, &res, err);
     dg__btyd_pack_free(&thin);
     if (rc == 0) {
-        /* each model's mixing distributions, for fits that ran out to their limit */
-        static const dg__mixing_pair pairs[4][2] = {
-            {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_BETA, "p = a/(a+b)"}},
-            {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_BETA, "p = a/(a+b)"}},
-            {{0, 1, DG__MIX_GAMMA, "lambda = r/alpha"}, {2, 3, DG__MIX_GAMMA, "mu = s/beta"}},
-            {{0, 1, DG__MIX_BETA, "p = alpha/(alpha+beta)"},
-             {2, 3, DG__MIX_BETA, "theta = gamma/(gamma+delta)"}},
-        };
-        fit->n_limits = dg__mixing_limits(&res, pairs[model], 2, fit->limits);
+        fit->n_limits = dg__mixing_limits(&res, mixing_pairs[model], 2, fit->limits);
         fit->params.model = model;
         memcpy(fit->params.p, res.p, sizeof res.p);
         memcpy(fit->se, res.se, sizeof res.se);

@@ -322,16 +322,26 @@ static void standard_errors(const dg__mle_problem *prob, newton_point *pt, dg__m
 /* The fit through the pilot (dg__mle_problem.pilot): 1 when the Newton steps on the full data
  * from the pilot's optimum settled (res filled but for the standard errors, pt where they
  * ended), else 0 (res gets only the evaluations spent). The pilot's information, scaled up,
- * sets the first step's metric unless the model gives its Hessian. */
+ * sets the first step's metric unless the model gives its Hessian. When the steps did not
+ * settle and the pilot's optimum heads to a mixing distribution's limit (dg__heading_to_limit),
+ * *at_limit is set and limit_start gets that optimum: the search on the full data starts there. */
 static int fit_from_pilot(const dg__mle_problem *prob, const dg_fit_options *opt,
                           const double *lb, const double *ub, newton_point *pt,
-                          dg__mle_result *res)
+                          dg__mle_result *res, double *limit_start, int *at_limit)
 {
     dg__mle_result pilot;
     dg_error ignored = {0};
     int k = prob->k;
-    if (dg__mle_fit(prob->pilot, opt, &pilot, &ignored) != 0 || !pilot.info_ok) {
+    *at_limit = 0;
+    if (dg__mle_fit(prob->pilot, opt, &pilot, &ignored) != 0) {
         res->n_pilot_evaluations = pilot.n_evaluations;
+        return 0;
+    }
+    res->n_pilot_evaluations = pilot.n_evaluations;
+    int heading = dg__heading_to_limit(pilot.p, prob->limit_pairs, prob->n_limit_pairs);
+    memcpy(limit_start, pilot.p, sizeof pilot.p);
+    if (!pilot.info_ok) {
+        *at_limit = heading;
         return 0;
     }
     memset(pt, 0, sizeof *pt);
@@ -341,13 +351,13 @@ static int fit_from_pilot(const dg__mle_problem *prob, const dg_fit_options *opt
             pt->chol[i][j] = pilot.info_theta[i][j] * prob->pilot_scale;
     }
     int evaluations = 0;
-    res->n_pilot_evaluations = pilot.n_evaluations;
     int chol_ok = cholesky(pt->chol, k) == 0;
     if (chol_ok || prob->hessian)
         evaluate_point(prob, pt, &evaluations);
     if (!(chol_ok || pt->exact) ||
         newton_steps(prob, lb, ub, pt, &evaluations, PILOT_REFRESHES) != 1) {
         res->n_evaluations = evaluations;
+        *at_limit = heading;
         return 0;
     }
     for (int i = 0; i < k; i++)
@@ -361,7 +371,7 @@ static int fit_from_pilot(const dg__mle_problem *prob, const dg_fit_options *opt
 
 /* Appends "start N (p...) stopped at (p...): RESULT, log-likelihood L" to buf (cut at its end);
  * returns the new length. */
-static size_t describe_stop(char *buf, size_t len, int s, const dg__mle_problem *prob,
+static size_t describe_stop(char *buf, size_t len, int s, int k, const double *start,
                             const double *theta, nlopt_result r, double f)
 {
     const size_t cap = DG_ERROR_MSG_MAX;
@@ -369,12 +379,11 @@ static size_t describe_stop(char *buf, size_t len, int s, const dg__mle_problem 
     if (len + 1 >= cap)
         return len;
     n = snprintf(buf + len, cap - len, "%sstart %d (", s ? "; " : "", s + 1);
-    for (int i = 0; n >= 0 && len + (size_t)n < cap && i < prob->k; i++)
-        n += snprintf(buf + len + n, cap - len - (size_t)n, "%s%.4g", i ? ", " : "",
-                      prob->starts[s][i]);
+    for (int i = 0; n >= 0 && len + (size_t)n < cap && i < k; i++)
+        n += snprintf(buf + len + n, cap - len - (size_t)n, "%s%.4g", i ? ", " : "", start[i]);
     if (n >= 0 && len + (size_t)n < cap)
         n += snprintf(buf + len + n, cap - len - (size_t)n, ") stopped at (");
-    for (int i = 0; n >= 0 && len + (size_t)n < cap && i < prob->k; i++)
+    for (int i = 0; n >= 0 && len + (size_t)n < cap && i < k; i++)
         n += snprintf(buf + len + n, cap - len - (size_t)n, "%s%.4g", i ? ", " : "",
                       exp(theta[i]));
     if (n >= 0 && len + (size_t)n < cap)
@@ -391,6 +400,61 @@ double dg__pilot_fraction(double total_weight, size_t n_rows)
     return PILOT_CUSTOMERS / total_weight;
 }
 
+/* The best optimum of a search: the objective there (HUGE_VAL when every start failed), the
+ * point, and nlopt's result. */
+typedef struct search_best {
+    double f, theta[4];
+    int status;
+} search_best;
+
+/* nlopt's L-BFGS (o, its objective's context oc) from each of n_starts starts (natural scale),
+ * the best optimum into *best. The first start runs to full precision (xtol); the others stop
+ * early (xtol 1e-3) and are only polished when they end up above the best optimum so far, i.e.
+ * in another basin. Where each start stopped goes to stops (for a failure's message). */
+static void search(nlopt_opt o, objective_ctx *oc, const double (*starts)[4], int n_starts,
+                   double xtol, search_best *best, char *stops)
+{
+    int k = oc->prob->k;
+    size_t stops_len = 0;
+    best->f = HUGE_VAL;
+    best->status = 0;
+    stops[0] = '\0';
+    for (int s = 0; s < n_starts; s++) {
+        double theta[4], f = HUGE_VAL;
+        for (int i = 0; i < k; i++)
+            theta[i] = log(starts[s][i]);
+        nlopt_set_xtol_abs1(o, s == 0 ? xtol : 1e-3);
+        oc->basin = s > 0 && isfinite(best->f) ? best->theta : NULL;
+        oc->first = NAN;
+        nlopt_result r = nlopt_optimize(o, theta, &f);
+        oc->basin = NULL;
+        stops_len = describe_stop(stops, stops_len, s, k, starts[s], theta, r, f);
+        /* L-BFGS's line search gives up (NLOPT_FAILURE) where the likelihood is flat to its
+         * rounding, e.g. on the way to a bound; a point it reached above the start still
+         * counts */
+        if (r == NLOPT_FAILURE && f < oc->first && f < HUGE_VAL)
+            r = NLOPT_ROUNDOFF_LIMITED;
+        if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
+            continue;   /* failed, or stopped on entering the best basin */
+        if (s > 0 && f < best->f - 1e-9 * fabs(best->f)) {
+            nlopt_set_xtol_abs1(o, xtol);
+            double f2 = HUGE_VAL, theta2[4];
+            memcpy(theta2, theta, sizeof theta);
+            nlopt_result r2 = nlopt_optimize(o, theta2, &f2);
+            if ((r2 >= 0 || r2 == NLOPT_ROUNDOFF_LIMITED || r2 == NLOPT_FAILURE) && f2 <= f) {
+                memcpy(theta, theta2, sizeof theta);
+                f = f2;
+                r = r2 == NLOPT_FAILURE ? NLOPT_ROUNDOFF_LIMITED : r2;
+            }
+        }
+        if (f < best->f) {
+            best->f = f;
+            memcpy(best->theta, theta, sizeof theta);
+            best->status = r;
+        }
+    }
+}
+
 int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_result *res,
                 dg_error *err)
 {
@@ -399,8 +463,6 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
     double xtol = opt && opt->xtol_rel > 0 ? opt->xtol_rel : 1e-10;
     unsigned k = (unsigned)prob->k;
     objective_ctx oc = {prob, 0, NULL, NULL, NAN};
-    double best = HUGE_VAL, best_theta[4] = {0};
-    int best_status = 0;
     if (n_starts > prob->n_starts)
         n_starts = prob->n_starts;
     memset(res, 0, sizeof *res);
@@ -409,10 +471,11 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
         lb[i] = log(1e-8);
         ub[i] = log(1e8);
     }
-    int pilot_evaluations = 0;
+    int pilot_evaluations = 0, at_limit = 0;
+    double limit_start[1][4];
     newton_point pt;
     if (prob->pilot) {
-        if (fit_from_pilot(prob, opt, lb, ub, &pt, res)) {
+        if (fit_from_pilot(prob, opt, lb, ub, &pt, res, limit_start[0], &at_limit)) {
             if (!prob->skip_se)
                 standard_errors(prob, &pt, res);
             return 0;
@@ -429,67 +492,39 @@ int dg__mle_fit(const dg__mle_problem *prob, const dg_fit_options *opt, dg__mle_
     nlopt_set_lower_bounds(o, lb);
     nlopt_set_upper_bounds(o, ub);
     nlopt_set_min_objective(o, objective, &oc);
-    nlopt_set_xtol_abs1(o, xtol);
     nlopt_set_ftol_rel(o, 1e-15);
     nlopt_set_maxeval(o, max_eval);
     nlopt_set_vector_storage(o, 10);
 
-    /* The first start runs to full precision; the others stop early (xtol 1e-4) and are only
-     * polished when they end up above the best optimum so far, i.e. in another basin. */
-    char stops[DG_ERROR_MSG_MAX] = "";   /* where each start stopped, for a failure's message */
-    size_t stops_len = 0;
-    for (int s = 0; s < n_starts; s++) {
-        double theta[4], f = HUGE_VAL;
-        for (unsigned i = 0; i < k; i++)
-            theta[i] = log(prob->starts[s][i]);
-        nlopt_set_xtol_abs1(o, s == 0 ? xtol : 1e-3);
-        oc.basin = s > 0 && isfinite(best) ? best_theta : NULL;
-        oc.first = NAN;
-        nlopt_result r = nlopt_optimize(o, theta, &f);
-        oc.basin = NULL;
-        stops_len = describe_stop(stops, stops_len, s, prob, theta, r, f);
-        /* L-BFGS's line search gives up (NLOPT_FAILURE) where the likelihood is flat to its
-         * rounding, e.g. on the way to a bound; a point it reached above the start still
-         * counts */
-        if (r == NLOPT_FAILURE && f < oc.first && f < HUGE_VAL)
-            r = NLOPT_ROUNDOFF_LIMITED;
-        if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
-            continue;   /* failed, or stopped on entering the best basin */
-        if (s > 0 && f < best - 1e-9 * fabs(best)) {
-            nlopt_set_xtol_abs1(o, xtol);
-            double f2 = HUGE_VAL, theta2[4];
-            memcpy(theta2, theta, sizeof theta);
-            nlopt_result r2 = nlopt_optimize(o, theta2, &f2);
-            if ((r2 >= 0 || r2 == NLOPT_ROUNDOFF_LIMITED || r2 == NLOPT_FAILURE) && f2 <= f) {
-                memcpy(theta, theta2, sizeof theta);
-                f = f2;
-                r = r2 == NLOPT_FAILURE ? NLOPT_ROUNDOFF_LIMITED : r2;
-            }
-        }
-        if (f < best) {
-            best = f;
-            memcpy(best_theta, theta, sizeof theta);
-            best_status = r;
-        }
-    }
+    /* A pilot whose optimum heads to a mixing distribution's limit has done the searching from
+     * every start: the full data follows the ridge from that optimum, as the pilot's Newton
+     * steps would have done inside (every start would walk the ridge again on the full data:
+     * three times the passes, for the same limit). Should that search fail, every start. */
+    search_best best;
+    char stops[DG_ERROR_MSG_MAX];   /* where each start stopped, for a failure's message */
+    best.f = HUGE_VAL;
+    if (at_limit)
+        search(o, &oc, (const double (*)[4])limit_start, 1, xtol, &best, stops);
+    if (!isfinite(best.f))
+        search(o, &oc, prob->starts, n_starts, xtol, &best, stops);
     nlopt_destroy(o);
-    if (!isfinite(best))
+    if (!isfinite(best.f))
         return dg_error_set(err, DG_ECONVERGE,
                             "the likelihood could not be maximised from any of %d starts (the "
                             "data do not suit the model, or hold extreme values or weights): %s",
                             n_starts, stops);
     memset(&pt, 0, sizeof pt);
-    memcpy(pt.theta, best_theta, sizeof best_theta);
+    memcpy(pt.theta, best.theta, sizeof best.theta);
     int polished = polish(prob, lb, ub, &pt, &oc.evaluations, res);
     res->n_evaluations = oc.evaluations;
     res->n_pilot_evaluations = pilot_evaluations;
     for (unsigned i = 0; i < k; i++)
         res->p[i] = exp(pt.theta[i]);
-    res->loglik = isfinite(pt.ll) ? pt.ll : -best;
-    res->status = best_status;
+    res->loglik = isfinite(pt.ll) ? pt.ll : -best.f;
+    res->status = best.status;
     res->converged = polished >= 0 &&
-                     (best_status == NLOPT_SUCCESS || best_status == NLOPT_FTOL_REACHED ||
-                      best_status == NLOPT_XTOL_REACHED || best_status == NLOPT_ROUNDOFF_LIMITED);
+                     (best.status == NLOPT_SUCCESS || best.status == NLOPT_FTOL_REACHED ||
+                      best.status == NLOPT_XTOL_REACHED || best.status == NLOPT_ROUNDOFF_LIMITED);
     if (!prob->skip_se)
         standard_errors(prob, &pt, res);
     return 0;

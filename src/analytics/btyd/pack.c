@@ -370,6 +370,24 @@ int dg__btyd_pack_pairs(dg__btyd_pack *pack)
     return 0;
 }
 
+double dg__btyd_pack_with_pairs(dg__btyd_pack *pack, dg__loglik_fn loglik, const double *p,
+                                double *grad)
+{
+    dg__btyd_pack local = *pack;
+    double ll = NAN;
+    local.kx = local.kt = NULL;
+    local.ikt = local.ikT = NULL;
+    if (dg__btyd_pack_pairs(&local) == 0) {
+        ll = loglik(p, grad, &local);
+        pack->k_terms = local.k_terms;
+    }
+    free(local.kx);
+    free(local.kt);
+    free(local.ikt);
+    free(local.ikT);
+    return ll;
+}
+
 int dg__btyd_pack_thin(const dg__btyd_pack *full, double fraction, dg__btyd_pack *sub)
 {
     size_t n = full->n ? full->n : 1, m = 0;

@@ -210,28 +210,10 @@ static void pnbd_rows(size_t begin, size_t end, double *acc, const void *ctx)
  * distinct (x, t_x) and (x, T) pair (on the pack's threads), then one pass over the patterns. */
 double dg__paretonbd_loglik_pack(const double *p, double *grad, void *pack)
 {
-    dg__btyd_pack *pk = pack, local;
+    dg__btyd_pack *pk = pack;
     double r = p[0], alpha = p[1], s = p[2], beta = p[3];
-    if (!pk->ikt) {
-        /* pairs not built by the caller: on a shallow copy, freed below */
-        local = *pk;
-        local.kx = local.kt = NULL;
-        local.ikt = local.ikT = NULL;
-        if (dg__btyd_pack_pairs(&local) != 0) {
-            free(local.kx);
-            free(local.kt);
-            free(local.ikt);
-            free(local.ikT);
-            return NAN;
-        }
-        double ll = dg__paretonbd_loglik_pack(p, grad, &local);
-        pk->k_terms = local.k_terms;
-        free(local.kx);
-        free(local.kt);
-        free(local.ikt);
-        free(local.ikT);
-        return ll;
-    }
+    if (!pk->ikt)
+        return dg__btyd_pack_with_pairs(pk, dg__paretonbd_loglik_pack, p, grad);
     size_t nx = pk->nx, nT = pk->nT, nk = pk->nk;
     double *buf = malloc((2 * nx + 4 * nT + 5 * nk) * sizeof *buf);
     if (!buf)

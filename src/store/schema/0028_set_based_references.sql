@@ -1,0 +1,5 @@
+-- dangol store, schema version 28: nothing to do on SQLite. The PostgreSQL dialect
+-- (pg/0028_set_based_references.sql) checks the references of the tables an import loads once per
+-- statement instead of once per row; SQLite's foreign keys are already checked by an index probe
+-- each, inside the one writer's transaction, and an import turns them off and checks the
+-- references itself (src/ingest/references.c).
