@@ -7,10 +7,12 @@
 # cluster's through the coordinator into the partitions: `cluster init` first, on the empty
 # store), a cold `dangol rfm` (on SQLite and the single store the frame read from the rows, the
 # SQLite store's snapshot dropped first; on the cluster one per-customer aggregate pushed to the
-# nodes, src/report/rfm_cluster.c) and RFM's per-customer aggregate in SQL. Then, for the cluster, the per-node work and the
-# coordinator's share: each worker's own execution time of its partitions' scans and aggregates
-# (EXPLAIN ANALYZE on the worker) against the same statement through the coordinator; from them,
-# what 3 machines would take. Wall seconds and CPU of the dangol process (/usr/bin/time -v);
+# nodes, src/report/rfm_cluster.c), cold `clv fit` and `clv predict` (from the rows, or on the
+# cluster from per-customer counts on the nodes, src/report/clv_cluster.c; FRAME_DANGOL=an older
+# build adds the cluster's from the rows) and RFM's and clv's aggregates in SQL. Then, for the
+# cluster, the per-node work and the coordinator's share: each worker's own execution time of its
+# partitions' scans and aggregates (EXPLAIN ANALYZE on the worker) against the same statement
+# through the coordinator; from them, what 3 machines would take. Wall seconds and CPU of the dangol process (/usr/bin/time -v);
 # the servers' CPU is not in it. All servers share this machine's cores.
 # usage: bench/cluster.sh [N_ORDERS] [N_CUSTOMERS]      (BENCH_DIR=/tmp/... for the scratch)
 set -eu
@@ -34,6 +36,14 @@ WORKERS=""
 for w in w1 w2 w3; do pg_use "$w"; WORKERS="$WORKERS --worker $(pg_newdb part)"; done
 S="$WORK/sqlite.db"
 
+# stale BACKEND: the store's persisted frame marked out of date, so the next report reads rows.
+stale() {
+  case $1 in
+    sqlite) sqlite3 "$S" "DELETE FROM frame_snapshot; DELETE FROM frame_snapshot_header; UPDATE frame_snapshot_state SET dirty = 1" ;;
+    postgresql) (pg_use coord; pg_psql "UPDATE frame_snapshot_state SET dirty = 1" single > /dev/null) ;;
+    cluster) (pg_use coord; pg_psql "UPDATE frame_snapshot_state SET dirty = 1" coord > /dev/null) ;;
+  esac
+}
 # ms DATABASE SQL: the statement's execution time on the current server, in ms (EXPLAIN ANALYZE).
 ms() {
   pg_psql "EXPLAIN (ANALYZE, TIMING OFF) $2" "$1" | sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p'
@@ -41,6 +51,11 @@ ms() {
 # RFM's aggregate as `dangol rfm` sends it (src/store/cluster_totals.c), its day bound far ahead
 RFM_SQL="SELECT customer_id, count(*), sum(total), max(ordered_at) FROM orders WHERE ordered_at < 99999999999 GROUP BY customer_id"
 SCAN_SQL="SELECT customer_id, ordered_at, total FROM orders"
+# clv's counts as `dangol clv fit` sends them with no period given (src/report/clv_cluster.c):
+# days counted back from a bound far ahead, no holdout
+FAR=1073741823
+CLV_SQL=$(cluster_clv_sql dg_cluster_clv_customers_sql $(( (FAR + 1) * 86400 )) $FAR 1 $FAR)
+SLOTS_SQL=$(cluster_clv_sql dg_cluster_clv_shared_slots_sql $(( (FAR + 1) * 86400 )) $FAR 1 $FAR)
 
 for backend in sqlite postgresql cluster; do
   case $backend in sqlite) db=$S ;; postgresql) db=$P ;; cluster) db=$K ;; esac
@@ -48,28 +63,46 @@ for backend in sqlite postgresql cluster; do
   [ "$backend" = cluster ] && measure "cluster init (3 workers, 12 partitions)" "$D" --db "$db" -q cluster init $WORKERS
   measure "$backend import customers" "$D" --db "$db" -q import customers "$WORK/customers-$C.csv"
   measure "$backend import orders" "$D" --db "$db" -q import orders "$WORK/orders-$N.csv"
-  [ "$backend" = sqlite ] && sqlite3 "$S" "DELETE FROM frame_snapshot; DELETE FROM frame_snapshot_header; UPDATE frame_snapshot_state SET dirty = 1"
+  [ "$backend" = sqlite ] && stale sqlite
   how="frame from rows"
   [ "$backend" = cluster ] && how="per-customer aggregate on the nodes"
   measure "$backend rfm ($how)" "$D" --db "$db" --format csv rfm
   cp "$WORK/out" "$WORK/rfm.$backend"
+  # clv fit and predict (BG/NBD + Gamma-Gamma), each from the rows (the frame's snapshot made
+  # stale first) or, on the cluster, from the counts on the nodes (src/report/clv_cluster.c);
+  # FRAME_DANGOL=path: also a build from before that push-down, on the cluster from the rows
+  [ "$backend" = cluster ] && how="per-customer counts on the nodes"
+  for sub in fit predict; do
+    stale "$backend"
+    measure "$backend clv $sub ($how)" "$D" --db "$db" --format csv clv $sub
+    cp "$WORK/out" "$WORK/clv-$sub.$backend"
+    if [ "$backend" = cluster ] && [ -n "${FRAME_DANGOL:-}" ]; then
+      stale cluster
+      measure "cluster clv $sub (frame from rows, old build)" "$FRAME_DANGOL" --db "$db" --format csv clv $sub
+    fi
+  done
 done
-cmp -s "$WORK/rfm.sqlite" "$WORK/rfm.postgresql" && cmp -s "$WORK/rfm.sqlite" "$WORK/rfm.cluster" &&
-  echo "rfm: the same output on the three" || { echo "rfm outputs differ"; exit 1; }
+for out in rfm clv-fit clv-predict; do
+  cmp -s "$WORK/$out.sqlite" "$WORK/$out.postgresql" && cmp -s "$WORK/$out.sqlite" "$WORK/$out.cluster" &&
+    echo "$out: the same output on the three" || { echo "$out outputs differ"; exit 1; }
+done
 
 pg_use coord
 pg_psql "ANALYZE" single > /dev/null
 echo "statement (server execution time, ms)          single PG   cluster (coordinator)"
-for q in "$SCAN_SQL" "$RFM_SQL"; do
+for q in "$SCAN_SQL" "$RFM_SQL" "$CLV_SQL" "$SLOTS_SQL"; do
   printf '%-48s %9s   %9s\n' "$(echo "$q" | cut -c1-46)" "$(ms single "$q")" "$(ms coord "$q")"
 done
 echo "per node: its 4 partitions, run on the worker itself (ms)"
 for w in w1 w2 w3; do
   pg_use "$w"
-  scan=0 agg=0
+  scan=0 agg=0 clv=0
   for t in $(pg_psql "SELECT tablename FROM pg_tables WHERE tablename LIKE 'orders\_p%'" part); do
     scan=$(echo "$scan + $(ms part "SELECT customer_id, ordered_at, total FROM $t")" | bc)
     agg=$(echo "$agg + $(ms part "$(echo "$RFM_SQL" | sed "s/FROM orders/FROM $t/")")" | bc)
+    for q in "$CLV_SQL" "$SLOTS_SQL"; do
+      clv=$(echo "$clv + $(ms part "$(echo "$q" | sed "s/FROM orders/FROM $t/")")" | bc)
+    done
   done
-  echo "$w: scan $scan ms, per-customer aggregate $agg ms"
+  echo "$w: scan $scan ms, rfm's per-customer aggregate $agg ms, clv's two $clv ms"
 done

@@ -43,7 +43,8 @@ typedef struct dg_clv_period {
 } dg_clv_period;
 
 /* Summary of the customers who bought in the calibration period (the others are not in it).
- * Transactions on the same day are merged into one (values summed). x counts repeat
+ * Transactions on the same day are merged into one (values summed; amounts in minor units as
+ * integers). x counts repeat
  * transactions; t_x is the time of the last one since the first purchase; T runs from the first
  * purchase to calibration_end; monetary is the mean value of the repeat transactions (0 if x = 0).
  * Times in units of days_per_unit.
@@ -76,6 +77,32 @@ typedef struct dg_clv_summary {
  * and days_per_unit is not a whole number of days. */
 int dg_clv_summary_build(dg_clv_summary **out, const dg_clv_transactions *tx,
                          const dg_clv_period *period, dg_error *err);
+/* An empty summary of n customers for period (its days_per_unit, discrete, calibration_end
+ * and holdout_length as dg_clv_summary_build sets them; money_decimals = minor_digits, or 2 when
+ * it is < 0), to be filled with dg_clv_summary_set. DG_EINVAL as dg_clv_summary_build. */
+int dg_clv_summary_new(dg_clv_summary **out, size_t n, const dg_clv_period *period,
+                       int minor_digits, dg_error *err);
+
+/* One customer's transactions as a summary row needs them: dg_clv_summary_build counts them
+ * from the log; a cluster's nodes count them per customer (docs/postgresql.md "Cluster"). */
+typedef struct dg_clv_repeats {
+    int32_t first_day;              /* the first purchase */
+    int32_t last;                   /* continuous: the day of the last repeat transaction
+                                     * (first_day without one); discrete: the number of the last
+                                     * period with one (0 without one) */
+    int64_t count;                  /* repeat transactions up to calibration_end: purchase days
+                                     * after the first (continuous), periods after the first's
+                                     * with a purchase (discrete) */
+    int64_t spend_minor;            /* the amounts of those transactions, in minor units */
+    int64_t holdout;                /* transactions in the holdout, counted the same way */
+} dg_clv_repeats;
+
+/* Row k of s from r: frequency, recency, T, holdout frequency, first_day and the mean repeat
+ * value spend_minor / (count * 10^money_decimals) in major units, one division of two exact
+ * numbers (the double nearest the exact mean). s's period fields (days_per_unit, discrete,
+ * calibration_end, money_decimals) must be set; customer and id are the caller's. */
+void dg_clv_summary_set(dg_clv_summary *s, size_t k, const dg_clv_repeats *r);
+
 /* Allocates an empty summary of n customers (to be filled by a reader, e.g. a summary CSV);
  * weight stays NULL. */
 int dg_clv_summary_alloc(dg_clv_summary **out, size_t n, dg_error *err);

@@ -199,7 +199,8 @@ int dg_report_clv(dg_report *out, const dg_frame *frame, const dg_clv_report *fi
 typedef struct dg_clv_input {
     dg_clv_log *log;             /* from a transaction log */
     dg_frame *frame;             /* from the store */
-    dg_clv_transactions tx;      /* of the log or the frame; tx.n = 0 for a summary file */
+    dg_clv_transactions tx;      /* of the log or the frame; tx.n = 0 for a summary file or a
+                                  * cluster's counts (summary_only) */
     dg_clv_summary *summary;
     char **ids;                  /* id of each summary customer */
     size_t n_ids;
@@ -213,6 +214,8 @@ typedef struct dg_clv_input_options {
     int32_t holdout_end;         /* DG_DAY_NONE: the last transaction day */
     double days_per_unit;        /* 7 = weeks, 1 = days */
     bool discrete;               /* whole periods (BG/BB) */
+    bool summary_only;           /* the summary alone is wanted, not in->tx: on a cluster it is
+                                  * counted on the nodes (docs/postgresql.md "Cluster") */
 } dg_clv_input_options;
 
 /* Loads the input (store may be NULL when a file is named) and builds the summary of the

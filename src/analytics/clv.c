@@ -3,7 +3,9 @@
  * the cumulative tracking curve and holdout validation. The log is grouped by customer with a
  * counting sort (O(n)) unless it already is (a frame's orders, by its offsets), each customer's
  * days sorted and same-day purchases merged; the summary is in continuous time (BG/NBD,
- * MBG/NBD, Pareto/NBD) or in whole periods (BG/BB). */
+ * MBG/NBD, Pareto/NBD) or in whole periods (BG/BB). Amounts in minor units (a store's orders)
+ * are summed as integers and a customer's mean repeat value is one division (dg_clv_summary_set),
+ * so the summary is the same whichever way the sums were grouped (a cluster's nodes). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -11,12 +13,15 @@
 
 #include "analytics/btyd/btyd_grouped.h"
 #include "dangol/clv.h"
+#include "dangol/money.h"
 
-/* Per-customer merged purchase days (CSR): customer c owns days[off[c] .. off[c+1]). */
+/* Per-customer merged purchase days (CSR): customer c owns days[off[c] .. off[c+1]), each day's
+ * value in value or, for amounts in minor units, in minor (then value is NULL). */
 typedef struct merged {
     size_t *off;
     int32_t *day;
     double *value;
+    int64_t *minor;
 } merged;
 
 static void merged_free(merged *m)
@@ -24,6 +29,7 @@ static void merged_free(merged *m)
     free(m->off);
     free(m->day);
     free(m->value);
+    free(m->minor);
 }
 
 static int cmp_day_value(const void *a, const void *b)
@@ -35,19 +41,27 @@ static int cmp_day_value(const void *a, const void *b)
 typedef struct day_value {
     int32_t day;
     double value;
+    int64_t minor;
 } day_value;
 
-/* Transaction i as (day, value). */
-static day_value transaction(const dg_clv_transactions *tx, size_t i, double scale)
+/* Transaction i as (day, value): a value as it is, an amount in minor units as it is. */
+static day_value transaction(const dg_clv_transactions *tx, size_t i)
 {
-    double v = tx->value ? tx->value[i]
-             : tx->amount_minor ? (double)tx->amount_minor[i] * scale : 0.0;
-    return (day_value){tx->day[i], v};
+    return (day_value){tx->day[i], tx->value ? tx->value[i] : 0.0,
+                       !tx->value && tx->amount_minor ? tx->amount_minor[i] : 0};
+}
+
+/* The error of a sum of customer c's amounts that leaves the int64 range. */
+static int money_range_error(const dg_clv_transactions *tx, size_t c, dg_error *err)
+{
+    return dg_error_set(err, DG_ERANGE, "customer \"%s\": a sum of the order amounts overflows "
+                        "the money range (" DG_MONEY_SUM_RANGE_TEXT "); check the order amounts",
+                        tx->customer_id && tx->customer_id[c] ? tx->customer_id[c] : "?");
 }
 
 /* Sorts one customer's run of n (day, value) by day and appends it to m from m->day[*out] on,
- * same days merged. */
-static void merge_run(merged *m, size_t *out, day_value *run, size_t n)
+ * same days merged. DG_ERANGE when a day's sum leaves the money range. */
+static int merge_run(merged *m, size_t *out, day_value *run, size_t n)
 {
     size_t first = *out;
     for (size_t i = 1; i < n; i++)
@@ -57,13 +71,20 @@ static void merge_run(merged *m, size_t *out, day_value *run, size_t n)
         }
     for (size_t i = 0; i < n; i++) {
         if (*out > first && m->day[*out - 1] == run[i].day) {
-            m->value[*out - 1] += run[i].value;
+            if (m->minor && dg_money_add(&m->minor[*out - 1], run[i].minor) != 0)
+                return DG_ERANGE;
+            if (m->value)
+                m->value[*out - 1] += run[i].value;
         } else {
             m->day[*out] = run[i].day;
-            m->value[*out] = run[i].value;
+            if (m->minor)
+                m->minor[*out] = run[i].minor;
+            if (m->value)
+                m->value[*out] = run[i].value;
             (*out)++;
         }
     }
+    return 0;
 }
 
 static int merge_log(const dg_clv_transactions *tx, merged *m, dg_error *err)
@@ -73,8 +94,11 @@ static int merge_log(const dg_clv_transactions *tx, merged *m, dg_error *err)
     memset(m, 0, sizeof *m);
     m->off = calloc(nc + 1, sizeof *m->off);
     m->day = malloc((n ? n : 1) * sizeof *m->day);
-    m->value = malloc((n ? n : 1) * sizeof *m->value);
-    if (!m->off || !m->day || !m->value) {
+    if (!tx->value && tx->amount_minor)
+        m->minor = malloc((n ? n : 1) * sizeof *m->minor);
+    else
+        m->value = malloc((n ? n : 1) * sizeof *m->value);
+    if (!m->off || !m->day || (!m->value && !m->minor)) {
         merged_free(m);
         return dg_error_set(err, DG_ENOMEM, "out of memory grouping %zu transactions", n);
     }
@@ -105,11 +129,10 @@ static int merge_log(const dg_clv_transactions *tx, merged *m, dg_error *err)
         merged_free(m);
         return dg_error_set(err, DG_ENOMEM, "out of memory");
     }
-    double scale = pow(10.0, -tx->minor_digits);
     if (!grouped) {
         memcpy(fill, m->off, nc * sizeof *fill);
         for (size_t i = 0; i < n; i++)
-            dv[fill[tx->customer[i]]++] = transaction(tx, i, scale);
+            dv[fill[tx->customer[i]]++] = transaction(tx, i);
         free(fill);
     }
     /* sort each customer's days and merge equal days */
@@ -118,9 +141,13 @@ static int merge_log(const dg_clv_transactions *tx, merged *m, dg_error *err)
         size_t lo = m->off[c], hi = m->off[c + 1];
         day_value *run = grouped ? dv : dv + lo;
         for (size_t i = lo; grouped && i < hi; i++)
-            run[i - lo] = transaction(tx, i, scale);
+            run[i - lo] = transaction(tx, i);
         m->off[c] = out;
-        merge_run(m, &out, run, hi - lo);
+        if (merge_run(m, &out, run, hi - lo) != 0) {
+            free(dv);
+            merged_free(m);
+            return money_range_error(tx, c, err);
+        }
     }
     m->off[nc] = out;
     free(dv);
@@ -172,61 +199,118 @@ int dg_clv_summary_alloc(dg_clv_summary **out, size_t n, dg_error *err)
     return 0;
 }
 
-/* Row k of s from one customer's merged days [lo, hi), in continuous time (FHL 2005). */
-static void continuous_row(dg_clv_summary *s, size_t k, const merged *m, size_t lo, size_t hi,
-                           const dg_clv_period *period, int has_holdout)
+/* Row k of s but its mean repeat value, from one customer's repeats. Continuous (FHL 2005):
+ * recency = last - first, T = calibration_end - first, in units; discrete (FHS 2010): recency
+ * = the last period, T = whole periods after the first's. */
+static void set_row(dg_clv_summary *s, size_t k, const dg_clv_repeats *r)
 {
-    int32_t cal = period->calibration_end, first = m->day[lo], last = first;
-    double x = 0, sum = 0, hold = 0;
-    for (size_t i = lo + 1; i < hi; i++) {
-        if (m->day[i] <= cal) {
-            x += 1;
-            sum += m->value[i];
-            last = m->day[i];
-        } else if (has_holdout && m->day[i] <= period->holdout_end) {
-            hold += 1;
-        }
+    int32_t cal = s->calibration_end;
+    s->first_day[k] = r->first_day;
+    s->frequency[k] = (double)r->count;
+    if (s->discrete) {
+        s->recency[k] = r->last;
+        s->T[k] = (cal - r->first_day) / (int32_t)s->days_per_unit;
+    } else {
+        s->recency[k] = (r->last - r->first_day) / s->days_per_unit;
+        s->T[k] = (cal - r->first_day) / s->days_per_unit;
     }
-    s->frequency[k] = x;
-    s->recency[k] = (last - first) / s->days_per_unit;
-    s->T[k] = (cal - first) / s->days_per_unit;
-    s->monetary[k] = x > 0 ? sum / x : 0.0;
-    s->holdout_frequency[k] = hold;
+    s->holdout_frequency[k] = (double)r->holdout;
 }
 
-/* Row k of s in whole periods of `days` days ending on calibration_end (FHS 2010, section 2:
- * one opportunity per period, a transaction = at least one purchase in it). A day d <= cal lies
- * (cal - d) / days periods before the last one; the first purchase's period is period 0. */
-static void discrete_row(dg_clv_summary *s, size_t k, const merged *m, size_t lo, size_t hi,
-                         const dg_clv_period *period, int has_holdout, int32_t days)
+void dg_clv_summary_set(dg_clv_summary *s, size_t k, const dg_clv_repeats *r)
 {
-    int32_t cal = period->calibration_end;
+    set_row(s, k, r);
+    /* both exact: |spend| < 2^53 and count * 10^digits a whole number; so the quotient is the
+     * double nearest the exact mean, however the sum was grouped */
+    s->monetary[k] = r->count > 0 ? (double)r->spend_minor /
+                                        ((double)r->count * pow(10.0, s->money_decimals))
+                                  : 0.0;
+}
+
+/* Adds merged day i's value to the repeats' spend: minor units into r, a value into *sum.
+ * DG_ERANGE when the spend leaves the money range. */
+static int add_spend(const merged *m, size_t i, dg_clv_repeats *r, double *sum)
+{
+    if (m->value)
+        *sum += m->value[i];
+    return m->minor ? dg_money_add(&r->spend_minor, m->minor[i]) : 0;
+}
+
+/* One customer's merged days [lo, hi) in continuous time (FHL 2005): every day after the
+ * first up to calibration_end is a repeat transaction. */
+static int continuous_repeats(const dg_clv_summary *s, const merged *m, size_t lo, size_t hi,
+                              const dg_clv_period *period, dg_clv_repeats *r, double *sum)
+{
+    int32_t cal = s->calibration_end;
+    r->first_day = r->last = m->day[lo];
+    for (size_t i = lo + 1; i < hi; i++) {
+        if (m->day[i] <= cal) {
+            r->count++;
+            r->last = m->day[i];
+            if (add_spend(m, i, r, sum) != 0)
+                return DG_ERANGE;
+        } else if (s->holdout_length > 0 && m->day[i] <= period->holdout_end) {
+            r->holdout++;
+        }
+    }
+    return 0;
+}
+
+/* The same in whole periods of `days` days ending on calibration_end (FHS 2010, section 2:
+ * one opportunity per period, a transaction = at least one purchase in it). A day d <= cal
+ * lies (cal - d) / days periods before the last one; the first purchase's period is period 0. */
+static int discrete_repeats(const dg_clv_summary *s, const merged *m, size_t lo, size_t hi,
+                            const dg_clv_period *period, int32_t days, dg_clv_repeats *r,
+                            double *sum)
+{
+    int32_t cal = s->calibration_end;
     int32_t n = (cal - m->day[lo]) / days;   /* the first purchase is in period 0 */
     int32_t n_holdout = (int32_t)s->holdout_length;
-    int32_t last = 0, last_holdout = 0;
-    double x = 0, sum = 0, hold = 0;
+    int32_t last_holdout = 0;
+    r->first_day = m->day[lo];
     for (size_t i = lo + 1; i < hi; i++) {
         int32_t d = m->day[i];
         if (d <= cal) {
             int32_t j = n - (cal - d) / days;
             if (j == 0)
                 continue;
-            x += j != last;
-            sum += m->value[i];
-            last = j;
-        } else if (has_holdout && d <= period->holdout_end) {
+            r->count += j != r->last;
+            r->last = j;
+            if (add_spend(m, i, r, sum) != 0)
+                return DG_ERANGE;
+        } else if (s->holdout_length > 0 && d <= period->holdout_end) {
             int32_t j = (d - cal - 1) / days + 1;
             if (j <= n_holdout) {
-                hold += j != last_holdout;
+                r->holdout += j != last_holdout;
                 last_holdout = j;
             }
         }
     }
-    s->frequency[k] = x;
-    s->recency[k] = last;
-    s->T[k] = n;
-    s->monetary[k] = x > 0 ? sum / x : 0.0;
-    s->holdout_frequency[k] = hold;
+    return 0;
+}
+
+int dg_clv_summary_new(dg_clv_summary **out, size_t n, const dg_clv_period *period,
+                       int minor_digits, dg_error *err)
+{
+    double unit = period->days_per_unit > 0 ? period->days_per_unit : 1.0;
+    int32_t cal = period->calibration_end;
+    int rc;
+    *out = NULL;
+    if (period->discrete && (unit != floor(unit) || unit > 36500))
+        return dg_error_set(err, DG_EINVAL, "a discrete (BG/BB) summary needs periods of a whole "
+                            "number of days (got %g)", unit);
+    if ((rc = dg_clv_summary_alloc(out, n, err)) != 0)
+        return rc;
+    dg_clv_summary *s = *out;
+    s->days_per_unit = unit;
+    if (minor_digits >= 0)
+        s->money_decimals = minor_digits;
+    s->discrete = period->discrete != 0;
+    s->calibration_end = cal;
+    s->holdout_length = period->holdout_end <= cal ? 0.0
+                      : s->discrete ? floor((period->holdout_end - cal) / unit)
+                                    : (period->holdout_end - cal) / unit;
+    return 0;
 }
 
 int dg_clv_summary_build(dg_clv_summary **out, const dg_clv_transactions *tx,
@@ -235,41 +319,35 @@ int dg_clv_summary_build(dg_clv_summary **out, const dg_clv_transactions *tx,
     merged m;
     dg_clv_summary *s = NULL;
     int rc;
-    double unit = period->days_per_unit > 0 ? period->days_per_unit : 1.0;
     int32_t cal = period->calibration_end;
-    int has_holdout = period->holdout_end > cal;
     *out = NULL;
-    if (period->discrete && (unit != floor(unit) || unit > 36500))
-        return dg_error_set(err, DG_EINVAL, "a discrete (BG/BB) summary needs periods of a whole "
-                            "number of days (got %g)", unit);
     if ((rc = merge_log(tx, &m, err)) != 0)
         return rc;
     size_t n = 0;
     for (size_t c = 0; c < tx->n_customers; c++)
         if (m.off[c] < m.off[c + 1] && m.day[m.off[c]] <= cal)
             n++;
-    if ((rc = dg_clv_summary_alloc(&s, n, err)) != 0)
+    if ((rc = dg_clv_summary_new(&s, n, period, m.minor ? tx->minor_digits : -1, err)) != 0)
         goto cleanup;
-    s->days_per_unit = unit;
-    if (!tx->value && tx->amount_minor)
-        s->money_decimals = tx->minor_digits;
-    s->discrete = period->discrete != 0;
-    s->calibration_end = cal;
-    s->holdout_length = !has_holdout ? 0.0
-                      : s->discrete ? floor((period->holdout_end - cal) / unit)
-                                    : (period->holdout_end - cal) / unit;
+    int32_t unit = (int32_t)s->days_per_unit;
     size_t k = 0;
     for (size_t c = 0; c < tx->n_customers; c++) {
         size_t lo = m.off[c], hi = m.off[c + 1];
+        dg_clv_repeats r = {0};
+        double sum = 0;
         if (lo == hi || m.day[lo] > cal)
             continue;
         s->customer[k] = (uint32_t)c;
         s->id[k] = tx->customer_id ? tx->customer_id[c] : NULL;
-        s->first_day[k] = m.day[lo];
-        if (s->discrete)
-            discrete_row(s, k, &m, lo, hi, period, has_holdout, (int32_t)unit);
-        else
-            continuous_row(s, k, &m, lo, hi, period, has_holdout);
+        rc = s->discrete ? discrete_repeats(s, &m, lo, hi, period, unit, &r, &sum)
+                         : continuous_repeats(s, &m, lo, hi, period, &r, &sum);
+        if (rc != 0) {
+            rc = money_range_error(tx, c, err);
+            goto cleanup;
+        }
+        dg_clv_summary_set(s, k, &r);
+        if (m.value)   /* values as given: their double sum */
+            s->monetary[k] = r.count > 0 ? sum / (double)r.count : 0.0;
         k++;
     }
     *out = s;

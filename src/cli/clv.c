@@ -168,7 +168,8 @@ static int load_input(dg_cli *cli, const clv_args *a, dg_clv_input *in)
                      : DG_DAY_NONE,
         .calibration_end = a->has_calibration_end ? a->calibration_end : DG_DAY_NONE,
         .holdout_end = a->has_holdout_end ? a->holdout_end : DG_DAY_NONE,
-        .days_per_unit = a->days_per_unit, .discrete = a->model == DG_BTYD_BGBB };
+        .days_per_unit = a->days_per_unit, .discrete = a->model == DG_BTYD_BGBB,
+        .summary_only = strcmp(a->sub, "track") != 0 };
     dg_store *store = NULL;
     int rc;
     if (!a->summary_path && !a->log_path &&

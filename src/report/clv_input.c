@@ -7,6 +7,7 @@
 #include "dangol/clv_io.h"
 #include "dangol/report.h"
 #include "dangol/text.h"
+#include "report/clv_cluster.h"
 
 void dg_clv_input_clear(dg_clv_input *in)
 {
@@ -25,6 +26,11 @@ int dg_clv_input_load(dg_clv_input *in, dg_store *store, const dg_clv_input_opti
 {
     memset(in, 0, sizeof *in);
     int rc;
+    /* a cluster counts each customer's purchases on its nodes, unless the transactions
+     * themselves are wanted */
+    if (!opt->summary_path && !opt->log_path && opt->summary_only &&
+        (rc = dg__clv_cluster_input(in, store, opt, err)) != DG_EUNSUPPORTED)
+        return rc;
     if (opt->summary_path) {
         if ((rc = dg_clv_summary_read(&in->summary, &in->ids, opt->summary_path, err)) != 0)
             return rc;

@@ -10,58 +10,8 @@
 
 #include "dangol/cluster.h"
 #include "dangol/frame.h"
+#include "report/cluster_customers.h"
 #include "report/rfm_cluster.h"
-
-typedef struct {
-    dg_frame_builder *b;
-    int id_col, acquired_col;
-    int32_t *first_seen;   /* [customer]: the acquisition day, DG_DAY_NONE without one */
-    size_t n, cap;
-    dg_error *err;
-} customers_ctx;
-
-static int on_customer(void *p, const dg_value *row)
-{
-    customers_ctx *ctx = p;
-    const dg_value *acquired = &row[ctx->acquired_col];
-    dg_frame_customer_in in = { .customer_id = row[ctx->id_col].u.s };
-    if (ctx->n == ctx->cap) {
-        size_t cap = ctx->cap ? 2 * ctx->cap : 1024;
-        int32_t *grown = realloc(ctx->first_seen, cap * sizeof *grown);
-        if (!grown)
-            return dg_error_set(ctx->err, DG_ENOMEM, "out of memory reading the customers");
-        ctx->first_seen = grown;
-        ctx->cap = cap;
-    }
-    ctx->first_seen[ctx->n++] = acquired->is_null ? DG_DAY_NONE : (int32_t)acquired->u.i;
-    return dg_frame_add_customer(ctx->b, &in, ctx->err);
-}
-
-/* The customers alone, as the frame orders them (the store's customer order), every one kept:
- * their acquisition days go to in->first_seen, for the frame's rule applied after. */
-static int read_customers(dg__rfm_cluster_input *in, dg_store *store, int32_t as_of,
-                          dg_error *err)
-{
-    const dg_entity *e = dg_entity_find("customers");
-    customers_ctx ctx = { .id_col = dg_entity_column(e, "customer_id"),
-                          .acquired_col = dg_entity_column(e, "acquired_on"), .err = err };
-    char code[4];
-    int digits;
-    int rc = dg_store_currency(store, code, &digits, err);
-    if (rc == 0)
-        rc = dg_frame_builder_new(&ctx.b, as_of, false, err);
-    if (rc == 0) {
-        dg_scan_filter filter = { .columns = UINT64_C(1) << ctx.id_col |
-                                             UINT64_C(1) << ctx.acquired_col };
-        dg_frame_builder_set_currency(ctx.b, code, digits);
-        rc = dg_store_scan(store, e, &filter, on_customer, &ctx, err);
-    }
-    if (rc == 0)
-        rc = dg_frame_builder_finish(&in->customers, ctx.b, err);
-    dg_frame_builder_free(ctx.b);
-    in->first_seen = ctx.first_seen;
-    return rc;
-}
 
 /* The index of a customer the nodes name; DG_ENOTFOUND as the frame says it. */
 static int64_t index_of(const dg__rfm_cluster_input *in, const char *id, dg_error *err)
@@ -113,7 +63,7 @@ static int read_all(dg__rfm_cluster_input *in, dg_store *store, int32_t as_of, d
         return rc;
     if (as_of == DG_DAY_NONE)
         as_of = last_day;
-    if ((rc = read_customers(in, store, as_of, err)) != 0)
+    if ((rc = dg__cluster_customers_read(&in->customers, &in->first_seen, store, as_of, err)) != 0)
         return rc;
     size_t n = in->customers->n_customers, cap = n ? n : 1;
     if (!(in->orders = calloc(cap, sizeof *in->orders)) ||

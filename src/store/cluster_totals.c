@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "dangol/cluster.h"
-#include "store/postgres.h"
+#include "store/cluster_aggregate.h"
 #include "dangol/money.h"
 #include "store/sql_day.h"
 
@@ -48,17 +48,15 @@ static int cluster_pg(dg_store *s, dg_pg **pg, dg_error *err)
     return 0;
 }
 
-/* An integer result column; false when it leaves the int64 range. */
-static bool integer_of(const PGresult *res, int row, int col, int64_t *out)
+bool dg__cluster_integer(const PGresult *res, int row, int col, int64_t *out)
 {
     errno = 0;
     *out = strtoll(PQgetvalue(res, row, col), NULL, 10);
     return errno == 0;
 }
 
-/* The rows of sql (with the parameters params[0..n-1]) on a cluster store. */
-static int aggregate(dg_store *s, const char *sql, int n, const char *const *params,
-                     PGresult **res, const char *what, dg_error *err)
+int dg__cluster_aggregate(dg_store *s, const char *sql, int n, const char *const *params,
+                          PGresult **res, const char *what, dg_error *err)
 {
     dg_pg *pg;
     int rc = cluster_pg(s, &pg, err);
@@ -72,17 +70,17 @@ int dg_cluster_order_totals(dg_store *s, int32_t as_of, dg_cluster_total_fn fn, 
     char until[32];
     const char *params[1] = { until };
     snprintf(until, sizeof until, "%lld", ((long long)as_of + 1) * 86400);
-    int rc = aggregate(s, dg_cluster_order_totals_sql, 1, params, &res,
-                       "aggregating the orders on the nodes", err);
+    int rc = dg__cluster_aggregate(s, dg_cluster_order_totals_sql, 1, params, &res,
+                                   "aggregating the orders on the nodes", err);
     if (rc != 0)
         return rc;
     for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
         int64_t orders, spend, last;
-        if (!integer_of(res, r, 2, &spend))
+        if (!dg__cluster_integer(res, r, 2, &spend))
             rc = dg_error_set(err, DG_ERANGE, "customer \"%s\": the total of the orders "
                               "overflows the money range (" DG_MONEY_SUM_RANGE_TEXT "); check "
                               "the order amounts", PQgetvalue(res, r, 0));
-        else if (integer_of(res, r, 1, &orders) && integer_of(res, r, 3, &last))
+        else if (dg__cluster_integer(res, r, 1, &orders) && dg__cluster_integer(res, r, 3, &last))
             rc = fn(ctx, PQgetvalue(res, r, 0), orders, spend, dg_day_of(last));
     }
     PQclear(res);
@@ -94,8 +92,8 @@ int dg_cluster_first_days(dg_store *s, bool undated_only, dg_cluster_total_fn fn
 {
     static const char undated[] = "SELECT customer_id, min(d) FROM (" FIRST_DAYS_UNDATED;
     PGresult *res = NULL;
-    int rc = aggregate(s, undated_only ? undated : dg_cluster_first_days_sql, 0, NULL, &res,
-                       "reading the customers' first days on the nodes", err);
+    int rc = dg__cluster_aggregate(s, undated_only ? undated : dg_cluster_first_days_sql, 0, NULL,
+                                   &res, "reading the customers' first days on the nodes", err);
     for (int r = 0; rc == 0 && r < PQntuples(res); r++)
         rc = fn(ctx, PQgetvalue(res, r, 0), 0, 0, (int32_t)atol(PQgetvalue(res, r, 1)));
     PQclear(res);

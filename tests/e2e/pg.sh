@@ -104,3 +104,12 @@ pg_demo_stores() {
 pg_codes_named() {
   python3 -c 'import re, sys; m = {}; sys.stdout.write(re.sub(r"\b[2-9A-HJKMNP-Z]{11}\b", lambda x: m.setdefault(x.group(0), "CODE%d" % (len(m) + 1)), sys.stdin.read()))'
 }
+
+# cluster_clv_sql NAME P1 P2 P3 P4: the statement NAME of $ROOT/src/store/cluster_clv.c as
+# `dangol clv` sends it (its macros expanded by the preprocessor), with P1..P4 for $1..$4 (the
+# first second after the orders read, the calibration's end, the slot's days, the holdout's end).
+cluster_clv_sql() {
+  cc -E -P -I"$ROOT/include" -I"$ROOT/src" $(pkg-config --cflags libpq 2>/dev/null) "$ROOT/src/store/cluster_clv.c" |
+    tr '\n' ' ' | sed -n "s/.*const char $1\[\] = \([^;]*\);.*/\1/p" | sed 's/" *"//g; s/^ *"//; s/" *$//' |
+    sed "s/\\\$1/$2/g; s/\\\$2/$3/g; s/\\\$3/$4/g; s/\\\$4/$5/g"
+}

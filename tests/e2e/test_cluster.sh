@@ -91,6 +91,20 @@ reports() {   # every report compared, csv and json
   same3 csv features
   same3 csv stats
   same3 csv clv fit
+  # clv on the cluster reads each customer's purchase counts from the nodes: every model, a
+  # calibration's end, a holdout, BG/BB's whole periods and a validation against the holdout
+  same3 csv clv fit --model bgbb
+  same3 csv clv fit --model paretonbd --calibration-end 2025-06-30
+  same3 csv clv predict --model bgbb --unit days --top 20 --holdout-end 2025-09-30
+  same3 csv clv predict --model mbgnbd --calibration-end 2025-03-31 --discount-rate 0.01
+  same3 json clv predict --model paretonbd --discount-rate 0.01 --top 20
+  same3 csv clv validate --calibration-end 2025-06-30
+  same3 csv clv validate --model bgbb --calibration-end 2025-06-30 --holdout-end 2025-10-31
+  "$D" --db "$S" clv fit --calibration-end 2000-01-01 > "$WORK/a.out" 2>&1; ra=$?
+  "$D" --db "$C" clv fit --calibration-end 2000-01-01 > "$WORK/c.out" 2>&1; rc=$?
+  [ "$ra$rc" = 11 ] && cmp -s "$WORK/a.out" "$WORK/c.out" && grep -q "the store has no transactions" "$WORK/a.out" &&
+    pass "clv with no order by the calibration's end: the same error on SQLite and the cluster" ||
+    fail "clv with no order by the calibration's end (exit $ra / $rc)" "$(cat "$WORK/a.out" "$WORK/c.out")"
   same3 csv export customers --reason "e2e comparison"
 }
 CUSTOMER=$(sed -n 2p "$WORK/csv/customers.csv" | cut -d, -f1)
@@ -127,8 +141,17 @@ case "$RFM_SQL" in
   *) fail "the statement of rfm's aggregate could not be read from the source" "$RFM_SQL" ;;
 esac
 pushed "RFM's per-customer orders, spend and last order (the statement dangol rfm sends)" "$RFM_SQL"
-pushed "the BTYD summary (first and last order, orders)" \
-  "SELECT customer_id, count(*), min(ordered_at), max(ordered_at) FROM orders GROUP BY customer_id"
+# clv's are the two statements `dangol clv` sends (src/store/cluster_clv.c), their parameters
+# given: a calibration's end (2025-06-30), weeks, a holdout.
+CLV_SQL=$(cluster_clv_sql dg_cluster_clv_customers_sql 1751328000 20269 7 20370)
+SLOTS_SQL=$(cluster_clv_sql dg_cluster_clv_shared_slots_sql 1751328000 20269 7 20370)
+case "$CLV_SQL$SLOTS_SQL" in
+  "SELECT customer_id, min("*"count(*) FILTER"*"GROUP BY customer_id HAVING"*"SELECT customer_id, "*"GROUP BY customer_id, "*"HAVING count(*) > 1")
+    pass "the statements of clv's counts are read from the source" ;;
+  *) fail "the statements of clv's counts could not be read from the source" "$CLV_SQL / $SLOTS_SQL" ;;
+esac
+pushed "the BTYD summary's counts per customer (purchase periods, first and last, spend)" "$CLV_SQL"
+pushed "the BTYD summary's periods of more than one order" "$SLOTS_SQL"
 pushed "the cube's group-by per customer, region and channel (a join on the node)" \
   "SELECT c.customer_id, c.region, o.channel, sum(o.total), count(*) FROM customers c JOIN orders o ON o.customer_id = c.customer_id GROUP BY c.customer_id, c.region, o.channel"
 pg_psql "EXPLAIN (VERBOSE, COSTS OFF) SELECT region, channel, sum(t) FROM (SELECT c.customer_id, c.region, o.channel, sum(o.total) AS t FROM customers c JOIN orders o ON o.customer_id = c.customer_id GROUP BY c.customer_id, c.region, o.channel) x GROUP BY region, channel" coord > "$WORK/plan"

@@ -236,3 +236,47 @@ Test(clv_frame, refunds_leave_one_customer_out_of_the_spend_model)
     dg_clv_report_free(r);
     dg_frame_free(f);
 }
+
+/* Amounts in minor units are summed as integers and each mean is one division: 10 + 20 cents
+ * over two repeat days is 0.15 exactly as a double (a double sum of 0.1 and 0.2 is not 0.3).
+ * The same counts handed to dg_clv_summary_set (a cluster's nodes count them) give the same
+ * summary to the bit, in continuous time and in whole periods; a day's sum past the int64
+ * range is DG_ERANGE. */
+Test(clv_frame, minor_units_are_summed_exactly)
+{
+    const uint32_t cust[] = {0, 0, 0, 0, 1, 1};
+    const int32_t day[] = {0, 1, 2, 2, 5, 9};
+    const int64_t minor[] = {999, 10, 15, 5, 700, -300};
+    char a[] = "A", b[] = "B";
+    char *ids[] = {a, b};
+    dg_clv_transactions tx = {6, 2, cust, day, NULL, minor, 2, ids, NULL};
+    dg_error err = {0};
+    for (int discrete = 0; discrete < 2; discrete++) {
+        dg_clv_period per = {9, 9, 1.0, discrete};
+        dg_clv_summary *built = NULL, *set = NULL;
+        cr_assert_eq(dg_clv_summary_build(&built, &tx, &per, &err), 0, "%s", err.message);
+        cr_assert_eq(built->n, 2);
+        cr_expect(built->monetary[0] == 0.15, "%.17g", built->monetary[0]);
+        cr_expect(built->monetary[1] == -3.0, "%.17g", built->monetary[1]);
+        const dg_clv_repeats r[2] = {{0, 2, 2, 30, 0},
+                                     {5, discrete ? 4 : 9, 1, -300, 0}};
+        cr_assert_eq(dg_clv_summary_new(&set, 2, &per, 2, &err), 0, "%s", err.message);
+        for (size_t k = 0; k < 2; k++)
+            dg_clv_summary_set(set, k, &r[k]);
+        cr_expect_eq(memcmp(built->frequency, set->frequency, 2 * sizeof(double)), 0);
+        cr_expect_eq(memcmp(built->recency, set->recency, 2 * sizeof(double)), 0);
+        cr_expect_eq(memcmp(built->T, set->T, 2 * sizeof(double)), 0);
+        cr_expect_eq(memcmp(built->monetary, set->monetary, 2 * sizeof(double)), 0);
+        cr_expect_eq(memcmp(built->first_day, set->first_day, 2 * sizeof(int32_t)), 0);
+        cr_expect_eq(built->money_decimals, 2);
+        dg_clv_summary_free(built);
+        dg_clv_summary_free(set);
+    }
+    const int64_t huge[] = {1, INT64_MAX, INT64_MAX, 0, 0, 0};
+    dg_clv_transactions over = {6, 2, cust, day, NULL, huge, 2, ids, NULL};
+    dg_clv_period per = {9, 9, 1.0, 0};
+    dg_clv_summary *s = NULL;
+    cr_expect_eq(dg_clv_summary_build(&s, &over, &per, &err), DG_ERANGE);
+    cr_expect(strstr(err.message, "customer \"A\"") != NULL, "%s", err.message);
+    cr_expect_null(s);
+}
