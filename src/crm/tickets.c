@@ -213,8 +213,8 @@ int dg_ticket_open(dg_ticket_result *out, dg_store *store, const dg_calendar *ca
     return rc;
 }
 
-static int write_update(dg_store *store, const dg_ticket_update *u, int64_t at,
-                        dg_ticket_result *out, dg_error *err)
+static int write_update(dg_store *store, const dg_ticket_update *u, dg_ticket_result *out,
+                        dg_error *err)
 {
     dg__ticket_row row;
     dg_ticket_state state;
@@ -223,6 +223,14 @@ static int write_update(dg_store *store, const dg_ticket_update *u, int64_t at,
         rc = state_of(&row, &state, err);
     if (rc != 0)
         return rc;
+    /* "now" is read once the row is held: a writer that took its time before waiting for the
+     * row would otherwise find its own moment before the change it waited for (two servers
+     * commenting at once), and a clock behind another server's is not the user's error */
+    int64_t at = u->at;
+    if (at == DG_TICKET_NOW) {
+        int64_t now = dg_ticket_now();
+        at = now > row.updated_at ? now : row.updated_at;
+    }
     const char *action = dg_ticket_code(DG_TICKET_DOMAIN_ACTION, u->action);
     if (u->expected_version > 0 && u->expected_version != row.version)
         return dg_error_set(err, DG_ECONFLICT, "ticket %lld is at version %lld, not %lld: it "
@@ -311,7 +319,6 @@ int dg_ticket_apply(dg_ticket_result *out, dg_store *store, const dg_ticket_upda
     if (u->action < DG_TICKET_ACT_ASSIGN || u->action > DG_TICKET_ACT_COMMENT)
         return dg_error_set(err, DG_EINVAL, "not a workflow action: %s",
                             dg_ticket_code(DG_TICKET_DOMAIN_ACTION, u->action));
-    int64_t at = u->at == DG_TICKET_NOW ? dg_ticket_now() : u->at;
     char fingerprint[FINGERPRINT_MAX];
     snprintf(fingerprint, sizeof fingerprint, "apply|%lld|%d|%lld|%s|%s|%lld",
              (long long)u->ticket_id, (int)u->action, (long long)u->expected_version,
@@ -325,7 +332,7 @@ int dg_ticket_apply(dg_ticket_result *out, dg_store *store, const dg_ticket_upda
         dg_store_rollback(store);
         return rc;
     }
-    rc = write_update(store, u, at, out, err);
+    rc = write_update(store, u, out, err);
     if (rc == 0 && key)
         rc = dg__ticket_request_put(store, key, fingerprint, out->ticket_id, out->version,
                                     out->event_id,
