@@ -30,6 +30,12 @@ typedef struct dg_frame_snapshot_status {
 int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,
                        dg_frame_snapshot_status *out, size_t cap, size_t *n, dg_error *err);
 
+/* True when the store keeps a current snapshot of the frame without lines (dg_frame_from_store
+ * would load it, not read the rows); false on any error. How a command chooses between loading
+ * the frame and a cheaper path that reads less than every row (a tier evaluation's SQL, a
+ * cluster's aggregates computed on its nodes): loading a current snapshot beats them both. */
+bool dg_frame_snapshot_current(dg_store *store);
+
 /* dg_frame_from_store (dangol/frame.h), also telling which clean generation of the store the
  * frame holds exactly (*generation, -1 when it was read while the store was being written): a
  * writer that reads the frame, then opens its transaction and finds the store still clean at that

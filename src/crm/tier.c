@@ -414,24 +414,6 @@ int dg_tier_evaluate_frame(dg_store *store, const dg_frame *frame, int64_t gener
     return rc;
 }
 
-/* Does the store keep a current snapshot of the frame (orders, no lines)? Then loading the frame
- * is cheap; rebuilding it from every table costs more than the one ordered scan of the orders
- * the SQL path makes (BENCHMARKS.md, "Tiers"). */
-static bool snapshot_current(dg_store *store)
-{
-    int64_t generation;
-    bool dirty;
-    dg_frame_snapshot_status saved[8];
-    size_t n = 0;
-    dg_error ignored;
-    if (dg_frame_snapshots(store, &generation, &dirty, saved, 8, &n, &ignored) != 0)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (saved[i].current && strcmp(saved[i].saved.variant, "orders") == 0)
-            return true;
-    return false;
-}
-
 int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_name,
                      int32_t as_of, const char *actor, const dg_audit_actor *audit,
                      dg_tier_evaluation *out, dg_error *err)
@@ -451,7 +433,7 @@ int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_
     }
     dg_frame *frame = NULL;
     int64_t generation = -1;
-    if (orders && snapshot_current(store) &&
+    if (orders && dg_frame_snapshot_current(store) &&
         dg_frame_from_store_at(&frame, store, NULL, &generation, &ignored) != 0)
         frame = NULL;   /* the SQL path reads the orders itself */
     int rc = dg_tier_evaluate_frame(store, frame, generation, rules_text, rules_name, as_of,

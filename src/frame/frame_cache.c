@@ -8,6 +8,7 @@
  * never used. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dangol/frame.h"
 #include "dangol/frame_snapshots.h"
@@ -270,4 +271,19 @@ int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,
     }
     dg_store_read_end(store);
     return rc;
+}
+
+bool dg_frame_snapshot_current(dg_store *store)
+{
+    int64_t generation;
+    bool dirty;
+    dg_frame_snapshot_status saved[8];
+    size_t n = 0;
+    dg_error ignored;
+    if (dg_frame_snapshots(store, &generation, &dirty, saved, 8, &n, &ignored) != 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (saved[i].current && strcmp(saved[i].saved.variant, "orders") == 0)
+            return true;
+    return false;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dangol/cluster.h"
+#include "dangol/frame_snapshots.h"
 #include "dangol/cluster_clv.h"
 #include "report/cluster_customers.h"
 #include "report/clv_cluster.h"
@@ -172,7 +173,8 @@ static int read_counts(dg_clv_input *in, dg_store *store, const dg_clv_input_opt
 int dg__clv_cluster_input(dg_clv_input *in, dg_store *store, const dg_clv_input_options *opt,
                           dg_error *err)
 {
-    if (!dg_cluster_is(store))
+    /* a current snapshot on the coordinator answers without the nodes, and faster */
+    if (!dg_cluster_is(store) || dg_frame_snapshot_current(store))
         return DG_EUNSUPPORTED;
     int rc = dg_store_read_begin(store, err);
     if (rc == 0) {

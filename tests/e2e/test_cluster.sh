@@ -66,6 +66,11 @@ same3() {
     fail "$* ($fmt) differs (exit $ra / $rb / $rc)" "$(diff "$WORK/a.out" "$WORK/c.out" | head -20)"
   fi
 }
+# The coordinator keeps the frame's snapshot (docs/snapshot.md): while it is current, rfm and clv
+# load it as every report does; out of date, they read per-customer aggregates from the nodes.
+# stale marks it out of date; same3_nodes compares a command answered from the nodes.
+stale() { (pg_use coord; pg_psql "UPDATE frame_snapshot_state SET dirty = 1" coord > /dev/null); }
+same3_nodes() { stale; same3 "$@"; }
 reports() {   # every report compared, csv and json
   for fmt in csv json; do
     same3 "$fmt" rfm
@@ -82,24 +87,25 @@ reports() {   # every report compared, csv and json
   done
   # rfm on the cluster reads one aggregate per customer from the nodes: every view, as of the
   # last day and of earlier days (when some customers are not in the frame yet)
-  same3 table rfm
-  same3 csv rfm --customers
-  same3 csv rfm --bins --mean-monetary
-  same3 csv rfm --grid --as-of 2024-01-20
-  same3 csv rfm --as-of 2025-06-30
+  same3_nodes table rfm
+  same3_nodes csv rfm --customers
+  same3_nodes csv rfm --bins --mean-monetary
+  same3_nodes csv rfm --grid --as-of 2024-01-20
+  same3_nodes csv rfm --as-of 2025-06-30
   same3 csv segment
   same3 csv features
   same3 csv stats
-  same3 csv clv fit
+  same3_nodes csv clv fit
   # clv on the cluster reads each customer's purchase counts from the nodes: every model, a
   # calibration's end, a holdout, BG/BB's whole periods and a validation against the holdout
-  same3 csv clv fit --model bgbb
-  same3 csv clv fit --model paretonbd --calibration-end 2025-06-30
-  same3 csv clv predict --model bgbb --unit days --top 20 --holdout-end 2025-09-30
-  same3 csv clv predict --model mbgnbd --calibration-end 2025-03-31 --discount-rate 0.01
-  same3 json clv predict --model paretonbd --discount-rate 0.01 --top 20
-  same3 csv clv validate --calibration-end 2025-06-30
-  same3 csv clv validate --model bgbb --calibration-end 2025-06-30 --holdout-end 2025-10-31
+  same3_nodes csv clv fit --model bgbb
+  same3_nodes csv clv fit --model paretonbd --calibration-end 2025-06-30
+  same3_nodes csv clv predict --model bgbb --unit days --top 20 --holdout-end 2025-09-30
+  same3_nodes csv clv predict --model mbgnbd --calibration-end 2025-03-31 --discount-rate 0.01
+  same3_nodes json clv predict --model paretonbd --discount-rate 0.01 --top 20
+  same3_nodes csv clv validate --calibration-end 2025-06-30
+  same3_nodes csv clv validate --model bgbb --calibration-end 2025-06-30 --holdout-end 2025-10-31
+  stale
   "$D" --db "$S" clv fit --calibration-end 2000-01-01 > "$WORK/a.out" 2>&1; ra=$?
   "$D" --db "$C" clv fit --calibration-end 2000-01-01 > "$WORK/c.out" 2>&1; rc=$?
   [ "$ra$rc" = 11 ] && cmp -s "$WORK/a.out" "$WORK/c.out" && grep -q "the store has no transactions" "$WORK/a.out" &&
@@ -164,13 +170,24 @@ pg_psql "EXPLAIN (VERBOSE, COSTS OFF) SELECT order_id, customer_id, ordered_at, 
 [ "$(grep -c 'Async Foreign Scan' "$WORK/plan")" = 12 ] && pass "the frame's read: 12 async foreign scans" ||
   fail "the frame's read is not asynchronous" "$(cat "$WORK/plan")"
 
+# With the coordinator's snapshot current (a report saves it), rfm and clv answer from it alone:
+# node2 stopped, the same answers as SQLite's.
+"$D" --db "$C" -q stage > /dev/null
+pg_use w2
+pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop > /dev/null 2>&1
+pg_use coord
+same3 csv rfm --customers
+same3 csv clv fit
+pg_use w2
+pg_ctl_start || fail "node2 starts again"
+pg_use coord
+
 # A worker killed during a query: node2 holds a lock on its orders partition, so the report
 # waits there; node2 is then stopped at once (immediate: no clean shutdown). The report fails
 # naming node2, exit 4, with no rows printed; while node2 is down every report says so; once it
 # is back the answers are the same as SQLite's again. The coordinator keeps the frame's snapshot
 # (docs/snapshot.md), which answers without the workers: each report here is made to read the
 # rows, by marking the snapshot out of date first.
-stale() { (pg_use coord; pg_psql "UPDATE frame_snapshot_state SET dirty = 1" coord > /dev/null); }
 stale
 pg_use w2
 W2_PORT=$PG_PORT
