@@ -48,6 +48,6 @@ sed -n '1,4p' "$DIR/results.csv"
 echo
 echo "== after loading: the frame loaded once, then the results timed in the process (bench/campaign_bench.c)"
 cc -std=c17 -O2 -D_GNU_SOURCE -I"$ROOT/include" -o "$DIR/campaign_bench" "$ROOT/bench/campaign_bench.c" \
-  "$ROOT/build/libdangol.a" -lsqlite3 -lpq -ljansson -lnlopt -lmicrohttpd -lsodium -lgsl -lgslcblas \
+  "$ROOT/build/libdangol.a" -lsqlite3 -lpq -ljansson -lnlopt -lmicrohttpd -lsodium -lnettle -lgsl -lgslcblas \
   -lxgboost -llinear -lm -lpthread
 "$DIR/campaign_bench" "$DB" BENCH 5

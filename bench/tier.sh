@@ -31,7 +31,7 @@ echo
 echo "== after loading: each day's frame loaded, then the evaluation alone timed (bench/tier_bench.c)"
 cc -std=c17 -O2 -D_GNU_SOURCE -I"$ROOT/include" -I"$ROOT/bench" -o "$DIR/tier_bench" \
   "$ROOT/bench/tier_bench.c" "$ROOT/build/libdangol.a" -lsqlite3 -lpq -ljansson -lnlopt \
-  -lmicrohttpd -lsodium -lgsl -lgslcblas -lxgboost -llinear -lm -lpthread
+  -lmicrohttpd -lsodium -lnettle -lgsl -lgslcblas -lxgboost -llinear -lm -lpthread
 cp "$DIR/campaign-$N.db" "$W"
 rm -f "$W-wal" "$W-shm"
 "$DIR/tier_bench" "$W" 2025-06-30 2025-06-30 2025-09-30 2025-10-01
