@@ -12,12 +12,16 @@
 #include "dangol/cluster.h"
 #include "store/postgres.h"
 
-/* The tables spread over the nodes: customers and the entities of the frame whose rows carry
- * customer_id. Partition k of each is on the same node, so a customer's rows are together and
- * their joins and per-customer aggregates run on that node. The services' tables (points,
- * tickets, coupons, ...) stay on the coordinator. */
+/* The tables spread over the nodes: customers, the entities of the frame whose rows carry
+ * customer_id, and the services' per-customer tables whose every unique key holds customer_id
+ * or is drawn from a sequence of the coordinator (tiers, consent events, campaign members, MOT
+ * visits). Partition k of each is on the same node, so a customer's rows are together and their
+ * joins and per-customer aggregates run on that node. The others stay on the coordinator, each
+ * for the reason docs/postgresql.md "What stays on the coordinator" gives. */
 static const char *const distributed[] = { "customers", "orders", "feedback", "surveys",
-                                           "interactions", "partner_activities" };
+                                           "interactions", "partner_activities", "mot_visits",
+                                           "tier_state", "tier_history", "consent_events",
+                                           "campaign_members" };
 #define N_DISTRIBUTED (sizeof distributed / sizeof distributed[0])
 #define SQL_MAX 4096
 
@@ -269,6 +273,21 @@ static int set_statistics(dg_pg *pg, const char *table, const char *statistics, 
     return *statistics ? run(pg, sql, "setting the statistics targets", err) : 0;
 }
 
+/* The partitioned table's identity column (a new sequence of the coordinator, where the
+ * default of every INSERT through it is drawn, so ids stay unique over the nodes) goes on
+ * after the largest id copied, as the table's own did. */
+static const char identity_sql[] =
+    "SELECT format('SELECT setval(%L, max(%I)) FROM %I HAVING max(%I) IS NOT NULL', "
+    "pg_get_serial_sequence($1::text, attname), attname, $1::text, attname) FROM "
+    "pg_attribute WHERE attrelid = $1::text::regclass AND attidentity <> ''";
+
+static int identity_continues(dg_pg *pg, const char *table, dg_error *err)
+{
+    char sql[512];
+    int rc = text_of(pg, identity_sql, table, sql, sizeof sql, "reading the identity", err);
+    return rc == 0 && *sql ? run(pg, sql, "continuing the identity", err) : rc;
+}
+
 /* Turns table into modulus partitions, partition k on node k mod n, inside the coordinator's
  * transaction. The references to it and its own reference triggers are dropped (a partitioned
  * table of foreign tables has no unique key to refer to and collects no transition tables: the
@@ -294,8 +313,8 @@ static int distribute(dg_pg *pg, PGconn **conns, char (*nodes)[16], size_t n, in
                      "WHERE tgrelid = $1::regclass AND NOT tgisinternal", table, triggers,
                      sizeof triggers, "reading the triggers", err);
     snprintf(sql, sizeof sql, "ALTER TABLE %s RENAME TO %s_local; CREATE TABLE %s (LIKE "
-             "%s_local INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY HASH "
-             "(customer_id)", table, table, table, table);
+             "%s_local INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY) PARTITION "
+             "BY HASH (customer_id)", table, table, table, table);
     if (rc == 0)
         rc = run(pg, sql, "partitioning a table", err);
     for (int k = 0; k < modulus && rc == 0; k++)
@@ -306,7 +325,9 @@ static int distribute(dg_pg *pg, PGconn **conns, char (*nodes)[16], size_t n, in
         rc = run(pg, triggers, "making the triggers again", err);
     snprintf(sql, sizeof sql, "INSERT INTO %s SELECT * FROM %s_local; DROP TABLE %s_local",
              table, table, table);
-    return rc == 0 ? run(pg, sql, "copying the rows to the nodes", err) : rc;
+    if (rc == 0)
+        rc = run(pg, sql, "copying the rows to the nodes", err);
+    return rc == 0 ? identity_continues(pg, table, err) : rc;
 }
 
 /* The planner settings that run the per-customer work on the nodes (partitionwise joins and
@@ -318,12 +339,17 @@ static const char planner_settings[] =
     "current_database()); EXECUTE format('ALTER DATABASE %I SET enable_partitionwise_join = on', "
     "current_database()); END $$";
 
+/* Appends the distributed tables' names to buf, separated by sep. */
+static void table_names(char *buf, size_t cap, const char *sep)
+{
+    for (size_t t = 0; t < N_DISTRIBUTED; t++)
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", t ? sep : "", distributed[t]);
+}
+
 static int analyze(dg_pg *pg, dg_error *err)
 {
-    char sql[512] = "ANALYZE ";
-    for (size_t t = 0; t < N_DISTRIBUTED; t++)
-        snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s%s", t ? ", " : "",
-                 distributed[t]);
+    char sql[1024] = "ANALYZE ";
+    table_names(sql, sizeof sql, ", ");
     return run(pg, sql, "analysing the partitions", err);
 }
 
@@ -435,8 +461,8 @@ static const char partitions_sql[] =
     "coalesce((SELECT substr(o, 8) FROM unnest(s.srvoptions) o WHERE o LIKE 'dbname=%'), '') "
     "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = "
     "i.inhparent JOIN pg_foreign_table f ON f.ftrelid = c.oid JOIN pg_foreign_server s ON "
-    "s.oid = f.ftserver WHERE p.relname = ANY ('{customers,orders,feedback,surveys,"
-    "interactions,partner_activities}') ORDER BY p.relname COLLATE \"C\", c.relname COLLATE \"C\"";
+    "s.oid = f.ftserver WHERE p.relname = ANY (string_to_array($1, ',')) ORDER BY p.relname "
+    "COLLATE \"C\", c.relname COLLATE \"C\"";
 
 static int rows_of(dg_pg *pg, dg_cluster_partition *p, dg_error *err)
 {
@@ -451,9 +477,12 @@ int dg_cluster_partitions(dg_store *s, dg_cluster_partition **out, size_t *n, dg
     PGresult *res = NULL;
     *out = NULL;
     *n = 0;
+    char tables[1024] = "";
+    table_names(tables, sizeof tables, ",");
+    const char *param = tables;
     int rc = need_pg(s, &pg, err);
     if (rc == 0)
-        rc = dg__pg_rows(pg, partitions_sql, 0, NULL, sizeof **out, (void **)out, &res,
+        rc = dg__pg_rows(pg, partitions_sql, 1, &param, sizeof **out, (void **)out, &res,
                          "reading the partitions", err);
     if (rc != 0)
         return rc;

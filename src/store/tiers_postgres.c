@@ -119,6 +119,10 @@ int dg__pg_tier_activities_scan(dg_pg *pg, dg_tier_measure measure, const char *
     return rc;
 }
 
+/* The tiers of an evaluation's json ($1) and its run ($2) as rows of tier_state. */
+#define TIER_STATES "SELECT v->>0 AS customer_id, v->>1 AS tier, (v->>2)::bigint AS since, " \
+                    "$2::bigint AS run_id FROM json_array_elements($1::json) AS c(v)"
+
 int dg__pg_tier_changes_put(dg_pg *pg, int64_t run_id, const char *history, const char *states,
                             dg_error *err)
 {
@@ -130,12 +134,22 @@ int dg__pg_tier_changes_put(dg_pg *pg, int64_t run_id, const char *history, cons
                          "json_array_elements($1::json) WITH ORDINALITY AS c(v, n) ORDER BY n",
                          2, changes, NULL, "writing the tier history", err);
     const char *tiers[] = { states, run };
+    if (rc != 0 || !pg->n_nodes)
+        return rc != 0 ? rc : dg__pg_exec(pg, "INSERT INTO tier_state (customer_id, tier, since, "
+                                          "run_id) " TIER_STATES " ON CONFLICT (customer_id) DO "
+                                          "UPDATE SET tier = excluded.tier, since = "
+                                          "excluded.since, run_id = excluded.run_id", 2, tiers,
+                                          NULL, "writing the tiers", err);
+    /* a cluster's tier_state is partitioned over foreign tables, with no unique index for ON
+     * CONFLICT to name: the customers' rows there are updated, the others inserted (one
+     * evaluation at a time: EVALUATION_LOCK) */
+    rc = dg__pg_exec(pg, "UPDATE tier_state t SET tier = s.tier, since = s.since, run_id = "
+                     "s.run_id FROM (" TIER_STATES ") s WHERE t.customer_id = s.customer_id", 2,
+                     tiers, NULL, "writing the tiers", err);
     return rc != 0 ? rc : dg__pg_exec(pg, "INSERT INTO tier_state (customer_id, tier, since, "
-                                      "run_id) SELECT v->>0, v->>1, (v->>2)::bigint, $2 FROM "
-                                      "json_array_elements($1::json) AS c(v) ON CONFLICT "
-                                      "(customer_id) DO UPDATE SET tier = excluded.tier, since "
-                                      "= excluded.since, run_id = excluded.run_id", 2, tiers,
-                                      NULL, "writing the tiers", err);
+                                      "run_id) SELECT * FROM (" TIER_STATES ") s WHERE NOT "
+                                      "EXISTS (SELECT 1 FROM tier_state t WHERE t.customer_id = "
+                                      "s.customer_id)", 2, tiers, NULL, "writing the tiers", err);
 }
 
 int dg__pg_tier_history_scan(dg_pg *pg, const char *customer_id, int32_t to_day,
