@@ -174,19 +174,22 @@ expect_same "the services' answers: the same on PostgreSQL and the cluster" "$WO
 ids=$(pg_use coord; pg_psql "SELECT count(*) || ' ' || count(DISTINCT history_id) FROM tier_history" coord)
 [ "${ids% *}" = "${ids#* }" ] && pass "tier_history's ids stay unique over the nodes ($ids)" || fail "tier_history's ids: $ids"
 
-# Concurrent writes into the distributed tables through the coordinator: 8 consent writes of one
-# customer at once, all kept; 6 evaluations of one day at once, one evaluates and five are told
-# it was done (the coordinator's advisory lock), one tier_state row per customer after.
+# Concurrent writes into the distributed tables through the coordinator: 10 simultaneous grants
+# of one purpose to one customer, all kept and exactly one changing the consent (each write
+# reads the consent after the one before it committed, as on a single store); 6 evaluations of
+# one day at once, one evaluates and five are told it was done, one tier_state row per customer.
 before=$(pg_use coord; pg_psql "SELECT count(*) FROM consent_events WHERE customer_id = '$C2'" coord)
 pids=
-for i in 1 2 3 4 5 6 7 8; do
-  "$D" --db "$C" -q consent grant "$C2" --purpose marketing_phone --source web --date 2025-04-0$i > "$WORK/consent.$i" 2>&1 &
+for i in 0 1 2 3 4 5 6 7 8 9; do
+  "$D" --db "$C" --format csv consent grant "$C2" --purpose marketing_phone --source web --date 2025-04-01 > "$WORK/grant.$i" 2>&1 &
   pids="$pids $!"
 done
 bad=0; for p in $pids; do wait "$p" || bad=$((bad + 1)); done
 after=$(pg_use coord; pg_psql "SELECT count(*) FROM consent_events WHERE customer_id = '$C2'" coord)
-[ "$bad" = 0 ] && [ "$after" = $((before + 8)) ] && pass "8 simultaneous consent writes of one customer on the cluster: all kept" ||
-  fail "8 simultaneous consent writes: $bad failed, $before then $after events" "$(cat "$WORK"/consent.*)"
+changed=$(cat "$WORK"/grant.? | grep -c ',yes,no$'); unchanged=$(cat "$WORK"/grant.? | grep -c ',no,no$')
+[ "$bad $changed $unchanged" = "0 1 9" ] && [ "$after" = $((before + 10)) ] &&
+  pass "10 simultaneous grants of one consent on the cluster: all kept, one changes it" ||
+  fail "10 simultaneous grants: $bad failed, $changed changed, $unchanged unchanged, $before then $after events" "$(cat "$WORK"/grant.?)"
 for i in 1 2 3 4 5 6; do "$D" --db "$C" --format csv tier evaluate --as-of 2026-03-31 > "$WORK/tier.$i" 2>&1 & done
 wait
 done_=$(grep -l '^2026-03-31,.*,no$' "$WORK"/tier.[1-6] | wc -l); told=$(grep -l 'evaluated already' "$WORK"/tier.[1-6] | wc -l)
