@@ -1,7 +1,7 @@
 /* The scale-out of a PostgreSQL store (docs/postgresql.md "Cluster"), with PostgreSQL's own
  * hash partitioning and postgres_fdw, no distribution layer of ours: `cluster init` makes each
  * worker a foreign server of the coordinator (the store of --db) and turns customers and the
- * per-customer tables the frame reads into tables partitioned by customer_id, each partition a
+ * per-customer tables (distributed[]) into tables partitioned by customer_id, each partition a
  * foreign table whose rows live on one node; `cluster add-node` and `cluster move` add a node by
  * moving a partition; a node that does not answer is named in the error of the command that
  * needed it. Every layout change is one transaction of the coordinator. */

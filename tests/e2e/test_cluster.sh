@@ -5,7 +5,9 @@
 # across the three. EXPLAIN shows the per-customer aggregates pushed into the workers' scans; a
 # worker killed during a query gives an error naming it (exit 4), and the cluster answers again
 # once it is back; a partition moved to a new node changes no answer. ANALYZE on a worker keeps
-# no value of a column an erasure empties; an order is returned through the coordinator.
+# no value of a column an erasure empties; an order is returned through the coordinator. The
+# services' per-customer tables (tiers, consent, campaign members, MOT visits) are partitioned
+# with the customers, written through the coordinator (at once, too) and answer as on SQLite.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pg.sh"
 D="$DANGOL"
@@ -171,6 +173,12 @@ grep -q '^exit 1$' "$WORK/services.coord" && [ "$(grep -c '^exit 0$' "$WORK/serv
   fail "the services on the cluster" "$(cat "$WORK/services.coord")"
 expect_same "the services' answers: the same on SQLite and the cluster" "$WORK/services.shop.db" "$WORK/services.coord"
 expect_same "the services' answers: the same on PostgreSQL and the cluster" "$WORK/services.shop" "$WORK/services.coord"
+# Their references to customers are no foreign keys on the cluster: the services look the
+# customer up themselves.
+expect_output "a consent for an unknown customer is refused on the cluster" 'no customer "NOBODY"' \
+  "$D" --db "$C" consent grant NOBODY --purpose marketing_sms --source web
+expect_exit "an MOT visit of an unknown customer on the cluster: exit 3" 3 \
+  "$D" --db "$C" mot record --visit V-9 --customer NOBODY --rating waiting=1
 ids=$(pg_use coord; pg_psql "SELECT count(*) || ' ' || count(DISTINCT history_id) FROM tier_history" coord)
 [ "${ids% *}" = "${ids#* }" ] && pass "tier_history's ids stay unique over the nodes ($ids)" || fail "tier_history's ids: $ids"
 
