@@ -164,6 +164,7 @@ services() {   # DB
   "$D" --db "$1" --format csv mot record --visit V-2 --customer "$C2" --rating waiting=1 --date 2025-03-04 --nps 3; echo "exit $?"
   "$D" --db "$1" mot record --visit V-2 --customer "$C2" --rating waiting=1; echo "exit $?"
   services_read "$1"
+  "$D" --db "$1" customer export-subject "$C2"; echo "exit $?"
 }
 for db in "$S" "$P" "$C"; do
   services "$db" 2>&1 | pg_codes_named | sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/TIME/g' > "$WORK/services.$(basename "$db")"
