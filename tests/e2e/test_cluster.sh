@@ -396,3 +396,30 @@ no_personal_statistics() {   # SERVER DATABASE WHAT
 no_personal_statistics w1 part "a worker"
 no_personal_statistics coord coord "the coordinator"
 no_personal_statistics w4 part "the node a partition moved to"
+
+# Last (their rows are the cluster's alone): the points ledger and the coupons stay on the
+# coordinator (docs/postgresql.md "What stays on the coordinator"), their customer and order on a
+# node: 20 processes burn 7 of one customer's 100
+# at once (14 pass, 6 refused, none lost, never overdrawn), 20 redeem one code (one wins).
+C3=$(sed -n 4p "$WORK/csv/customers.csv" | cut -d, -f1)
+O3=$(awk -F, -v c="$C3" '$2 == c { print $1; exit }' "$WORK/csv/orders.csv")
+"$D" --db "$C" -q points earn --customer "$C3" --points 100 --source manual --reason seed > /dev/null
+for i in $(seq 1 20); do
+  ( "$D" --db "$C" -q points burn --customer "$C3" --points 7 > /dev/null 2> "$WORK/burn.$i.err"; echo $? > "$WORK/burn.$i.rc" ) &
+done
+wait
+won=$(cat "$WORK"/burn.*.rc | grep -c '^0$'); refused=$(cat "$WORK"/burn.*.rc | grep -c '^1$')
+left=$(pg_use coord; pg_psql "SELECT count(*) FILTER (WHERE kind = 'burn') || ' ' || sum(points) FROM points_movements WHERE customer_id = '$C3'" coord)
+[ "$won $refused $left" = "14 6 14 2" ] &&
+  pass "20 simultaneous burns of 7 from 100 on the cluster: 14 pass, 6 refused, none lost, never overdrawn" ||
+  fail "20 simultaneous burns on the cluster: $won passed, $refused refused, burns and balance $left" "$(cat "$WORK"/burn.*.err | sort | uniq -c)"
+"$D" --db "$C" -q coupon define SINGLE --amount 500 > /dev/null
+code=$("$D" --db "$C" --format csv coupon issue SINGLE --customer "$C3" | sed -n 2p | cut -d, -f2)
+for i in $(seq 1 20); do
+  ( "$D" --db "$C" -q coupon redeem "$code" --order "$O3" > /dev/null 2> "$WORK/redeem.$i.err"; echo $? > "$WORK/redeem.$i.rc" ) &
+done
+wait
+won=$(cat "$WORK"/redeem.*.rc | grep -c '^0$')
+rows=$(pg_use coord; pg_psql "SELECT count(*) FROM coupon_redemptions WHERE code = '$code'" coord)
+[ "$won $rows" = "1 1" ] && pass "20 simultaneous redemptions of one code on the cluster: exactly one wins" ||
+  fail "20 simultaneous redemptions on the cluster: $won won, $rows rows" "$(cat "$WORK"/redeem.*.err | sort | uniq -c)"
