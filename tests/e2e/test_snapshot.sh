@@ -239,6 +239,20 @@ if start_server --db "$U" --no-web; then
     "^$((had + 1))\$" segments
   same_as_rebuilt u4 "after the first customer's new region" "$U"
 fi
+# --- a return (docs/snapshot.md, "What a write changes"): it writes the return, the points and the
+# coupon reversed, none of which the frame reads (every order stays in it), so the snapshot stays
+# current with no segment and the answers are still a rebuild's ---
+if start_server --db "$U" --no-web; then
+  had=$(segments)
+  gone=$(sqlite3 "$U" "SELECT order_id FROM orders ORDER BY order_id LIMIT 1 OFFSET 7")
+  expect_status "the API returns an order" 201 POST "/api/orders/$gone/return" '{"reason":"snapshot"}'
+  expect_output "... which leaves the snapshot current" "^orders,current," \
+    "$D" --db "$U" --format csv stats --snapshot
+  expect_output "... with no segment" "^$had\$" segments
+  same_as_rebuilt u6 "after a return" "$U"
+  expect_output "... and a CLI return leaves it current too" "^orders,current," sh -c \
+    "'$D' -q --db '$U' order return '$(sqlite3 "$U" "SELECT order_id FROM orders ORDER BY order_id LIMIT 1 OFFSET 8")' && '$D' --db '$U' --format csv stats --snapshot"
+fi
 if start_server --db "$U" --no-web; then
   served "$WORK/u5.before"
   had=$(segments)
