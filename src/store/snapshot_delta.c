@@ -328,34 +328,35 @@ int dg__store_delta_end(dg_store *s, dg__delta_mark *m, dg_error *err)
     return write_segment(s, m, data, len, customers, orders, err);
 }
 
-int dg__store_delta_end_update(dg_store *s, dg__delta_mark *m, const char *customer_id,
-                               dg_error *err)
+/* After a write of the one row called id: its segment, encoded by `encode_row` (false when it
+ * cannot be one), written as for dg__store_delta_end, counting `customers` customers. */
+static int end_one(dg_store *s, dg__delta_mark *m, const char *id,
+                   bool (*encode_row)(dg_store *, const dg__delta_mark *, const char *,
+                                      unsigned char **, size_t *),
+                   int64_t customers, dg_error *err)
 {
     unsigned char *data = NULL;
     size_t len = 0;
     int rc = settle(s, m, err);
     if (rc != 0)
         return rc;
-    if (m->active && !encode_update(s, m, customer_id, &data, &len)) {
+    if (m->active && !encode_row(s, m, id, &data, &len)) {
         free(data);
         data = NULL;
     }
-    return write_segment(s, m, data, len, 1, 0, err);
+    return write_segment(s, m, data, len, customers, 0, err);
+}
+
+int dg__store_delta_end_update(dg_store *s, dg__delta_mark *m, const char *customer_id,
+                               dg_error *err)
+{
+    return end_one(s, m, customer_id, encode_update, 1, err);
 }
 
 int dg__store_delta_end_feedback(dg_store *s, dg__delta_mark *m, const char *feedback_id,
                                  dg_error *err)
 {
-    unsigned char *data = NULL;
-    size_t len = 0;
-    int rc = settle(s, m, err);
-    if (rc != 0)
-        return rc;
-    if (m->active && !encode_feedback(s, m, feedback_id, &data, &len)) {
-        free(data);
-        data = NULL;
-    }
-    return write_segment(s, m, data, len, 0, 0, err);
+    return end_one(s, m, feedback_id, encode_feedback, 0, err);
 }
 
 /* ---- the reader ---- */

@@ -169,31 +169,33 @@ int dg__segment_left_out(dg__segment *w, const dg_frame_customer_in *in)
     return put_customer(w, in);
 }
 
+/* A row of numbers (signed varints), then texts (numbered). */
+static int put_row(dg__segment *w, const int64_t *numbers, size_t n_numbers,
+                   const char *const *texts, size_t n_texts)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n_numbers && rc == 0; i++)
+        rc = put_signed(&w->rows, numbers[i]);
+    for (size_t i = 0; i < n_texts && rc == 0; i++)
+        rc = put_text(w, texts[i]);
+    return rc;
+}
+
 int dg__segment_order(dg__segment *w, const dg_frame_order_in *in)
 {
     const char *texts[] = { in->customer_id, in->channel, in->payment_method, in->site,
                             in->staff_id };
-    int rc = put_signed(&w->rows, in->ordered_at);
-    if (rc == 0)
-        rc = put_signed(&w->rows, in->amount_minor);
-    if (rc == 0)
-        rc = put_signed(&w->rows, in->units);
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0] && rc == 0; i++)
-        rc = put_text(w, texts[i]);
+    const int64_t numbers[] = { in->ordered_at, in->amount_minor, in->units };
     w->n_orders++;
-    return rc;
+    return put_row(w, numbers, 3, texts, 5);
 }
 
 int dg__segment_feedback(dg__segment *w, const dg_frame_feedback_in *in)
 {
     const char *texts[] = { in->customer_id, in->kind, in->channel, in->staff_id };
-    int rc = put_signed(&w->rows, in->received_at);
-    if (rc == 0)
-        rc = put_signed(&w->rows, in->rating);
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0] && rc == 0; i++)
-        rc = put_text(w, texts[i]);
+    const int64_t numbers[] = { in->received_at, in->rating };
     w->n_feedback++;
-    return rc;
+    return put_row(w, numbers, 2, texts, 4);
 }
 
 int dg__segment_bytes(dg__segment *w, unsigned char **data, size_t *len)

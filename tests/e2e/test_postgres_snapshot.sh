@@ -174,8 +174,8 @@ rand() {   # rand N: R is 0..N-1, the next of a seeded sequence (the same every 
 
 # Random stores x random writes: each write is an appending import of orders (of known customers,
 # dated on or before the last day, or after it), of new customers and then their orders, an API
-# POST of an order or of a customer, a PATCH or PUT of a customer (a known value or a new one), or
-# an import that changes orders (not appending: out of date). After each the CLI answers what a
+# POST of an order, of a customer or of feedback, a PATCH or PUT of a customer (a known value or a
+# new one), or an import that changes orders (not appending: out of date). After each the CLI answers what a
 # rebuilt copy answers; after every store, the server too.
 SEQ=0 rounds=0 wrong=0 kept=0 kinds=""
 for store in "300 3 --no-lines" "500 5" "250 9 --no-lines"; do
@@ -198,7 +198,7 @@ for store in "300 3 --no-lines" "500 5" "250 9 --no-lines"; do
     rand 3; [ "$R" = 0 ] && rand 60 && day=$(date -u -d "$last - $R days" +%F)
     rand 5; n=$((R + 1))
     before=$(segments "$Q")
-    rand 7; kind=$R
+    rand 8; kind=$R
     case $kind in
       0) { echo "order_id,customer_id,ordered_at,total,channel"
            for i in $(seq 1 $n); do echo "Zo$2-$w-$i,$c,${day}T0$i:00:00Z,$((total + i)),store"; done
@@ -209,12 +209,13 @@ for store in "300 3 --no-lines" "500 5" "250 9 --no-lines"; do
          { echo "order_id,customer_id,ordered_at,total"; echo "Zp$2-$w,Zc$2-$w,${day}T12:00:00Z,4321"; } > "$WORK/w.csv"
          "$D" --db "$Q" -q import customers "$WORK/c.csv" && "$D" --db "$Q" -q import orders "$WORK/w.csv" ||
            fail "new customers and their orders (store $2, write $w)" ;;
-      2|3|4|5)
+      2|3|4|5|7)
          serve_pg "$Q" || continue
          case $kind in
            2) st=$(api POST "/api/customers/$c/orders" "{\"order_id\":\"Zs$2-$w\",\"ordered_at\":\"${day}T09:00:00Z\",\"total\":$total}") ;;
            3) st=$(api POST /api/customers "{\"customer_id\":\"Zn$2-$w\",\"region\":\"$region\",\"gender\":\"$gender\",\"acquired_on\":\"$day\"}") ;;
            4) st=$(api PATCH "/api/customers/$c" "{\"region\":\"$region\",\"gender\":\"$gender\",\"birth_year\":$birth}") ;;
+           7) st=$(api POST "/api/customers/$c/feedback" "{\"feedback_id\":\"Zf$2-$w\",\"received_at\":\"${day}T23:59:5${n}Z\",\"kind\":\"complaint\",\"channel\":\"store\",\"rating\":$n}") ;;
            5) st=$(api PUT "/api/customers/$c" "{\"customer_id\":\"$c\",\"region\":\"$region\",\"gender\":\"$gender\",\"acquired_on\":\"$(pg_psql "SELECT to_char(date '1970-01-01' + acquired_on::int, 'YYYY-MM-DD') FROM customers WHERE customer_id = '$c'" "prop$2")\"}") ;;
          esac
          case $st in 200|201) ;; *) fail "API write $kind (store $2, write $w): $st" "$(cat "$WORK/api.out")" ;; esac
