@@ -177,7 +177,7 @@ rand() {   # rand N: R is 0..N-1, the next of a seeded sequence (the same every 
 # POST of an order, of a customer or of feedback, a PATCH or PUT of a customer (a known value or a
 # new one), or an import that changes orders (not appending: out of date). After each the CLI answers what a
 # rebuilt copy answers; after every store, the server too.
-SEQ=0 rounds=0 wrong=0 kept=0 kinds=""
+SEQ=0 rounds=0 wrong=0 kept=0 kinds="" feedback=0 feedback_kept=0
 for store in "300 3 --no-lines" "500 5" "250 9 --no-lines"; do
   set -- $store
   Q=$(pg_newdb "prop$2")
@@ -224,7 +224,9 @@ for store in "300 3 --no-lines" "500 5" "250 9 --no-lines"; do
            pg_psql "SELECT order_id || ',' || customer_id || ',' || to_char(to_timestamp(ordered_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || ',' || (total + 1) FROM orders ORDER BY order_id LIMIT 2" "prop$2"; } > "$WORK/w.csv"
          "$D" --db "$Q" -q import orders "$WORK/w.csv" || fail "updating import (store $2, write $w)" ;;
     esac
-    [ "$(segments "$Q")" -gt "$before" ] && kept=$((kept + 1))
+    [ "$(segments "$Q")" -gt "$before" ] && kept=$((kept + 1)) &&
+      [ "$kind" = 7 ] && feedback_kept=$((feedback_kept + 1))
+    [ "$kind" = 7 ] && feedback=$((feedback + 1))
     kinds="$kinds$kind"
     ref=$(rebuilt ref "$Q")
     cli "$Q" > "$WORK/p.cli" 2> /dev/null
@@ -235,7 +237,7 @@ for store in "300 3 --no-lines" "500 5" "250 9 --no-lines"; do
   serve_pg "$Q" && same_as_rebuilt "prop$2" "store $2 after its random writes" "$Q"
 done
 [ "$wrong" = 0 ] && [ "$kept" -ge $((rounds / 2)) ] &&
-  pass "$rounds random writes into 3 random stores (kinds $kinds, $kept kept as a segment): every next CLI answer is a rebuild's" ||
+  pass "$rounds random writes into 3 random stores (kinds $kinds, $kept kept as a segment, $feedback_kept of $feedback pieces of feedback): every next CLI answer is a rebuild's" ||
   fail "random writes: $wrong of $rounds answers differ from a rebuild's, $kept kept as a segment" "$(cat "$WORK/wrong" 2> /dev/null)"
 
 # An appending import leaves one segment and the snapshot current; the next command applies it.
