@@ -2,8 +2,8 @@
  * with and without order lines, through random imports (orders for existing customers, new
  * customers and their orders, same-second ties, new payment methods and channels, orders whose ids
  * sort before the existing ones, re-imported orders) and random API writes in among them (changes
- * of a customer's fields, early customers' too, to known and new values; new customers and
- * orders; through dg__store_write_record, as the routes write), the frame the next command gets,
+ * of a customer's fields, early customers' too, to known and new values; new customers, orders
+ * and feedback; through dg__store_write_record, as the routes write), the frame the next command gets,
  * and the frame a server holding the previous one advances to (a copy, or itself), equal, byte for byte, the frame
  * rebuilt from the rows; an import that only added customers and orders, and every API write of
  * one, leaves the snapshot current with one more segment, anything else leaves it out of date. A
