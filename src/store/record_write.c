@@ -1,10 +1,11 @@
 /* The API's writes of one customer, order or piece of feedback with the frame snapshot kept
- * current (docs/snapshot.md, "Updating", "Feedback"; snapshot_delta.h): the server's creates and changes go through here, so that the
- * write leaves, in its own transaction, a delta segment (the row added, or the changed customer's
- * row as it now is) and the next analysis applies it to the frame it has instead of rebuilding the
- * frame from the rows. The writer knows the row before the change, so it decides here, for every
- * store, whether a reader could apply it; when not, it writes no segment and the snapshot is out
- * of date at once (no reader reads the base snapshot only to find that out). */
+ * current (docs/snapshot.md, "Updating", "Feedback"; snapshot_delta.h): the server's creates and
+ * changes go through here, so that the write leaves, in its own transaction, a delta segment (the
+ * row added, or the changed customer's row as it now is) and the next analysis applies it to the
+ * frame it has instead of rebuilding the frame from the rows. The writer knows the row before the
+ * change, so it decides here, for every store, whether a reader could apply it; when not, it
+ * writes no segment and the snapshot is out of date at once (no reader reads the base snapshot
+ * only to find that out). */
 #include <string.h>
 
 #include "store/snapshot_delta.h"

@@ -6,8 +6,8 @@
  * knowing by the same count that it changed nothing else; one that added a piece of feedback
  * writes that row, when a rebuild would scan it last and place it last on its day. A segment is
  * one row of frame_snapshot_delta, its bytes the rows as the rebuild reads them (frame_store.c),
- * encoded by snapshot_delta_codec.c. What differs between SQLite and PostgreSQL (binding, marking, counting
- * the changes, the blob) is behind snapshot_delta_store.h. */
+ * encoded by snapshot_delta_codec.c. What differs between SQLite and PostgreSQL (binding,
+ * marking, counting the changes, the blob) is behind snapshot_delta_store.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,9 +3,9 @@
  * customers and their orders, same-second ties, new payment methods and channels, orders whose ids
  * sort before the existing ones, re-imported orders) and random API writes in among them (changes
  * of a customer's fields, early customers' too, to known and new values; new customers, orders
- * and feedback; through dg__store_write_record, as the routes write), the frame the next command gets,
- * and the frame a server holding the previous one advances to (a copy, or itself), equal, byte for byte, the frame
- * rebuilt from the rows; an import that only added customers and orders, and every API write of
+ * and feedback; through dg__store_write_record, as the routes write), the frame the next command
+ * gets, and the frame a server holding the previous one advances to (a copy, or itself), equal,
+ * byte for byte, the frame rebuilt from the rows; an import that only added customers and orders, and every API write of
  * one, leaves the snapshot current with one more segment, anything else leaves it out of date. A
  * damaged segment (an appended or an update one), a gap in them, or segments past a tenth of the
  * base make the next command rebuild (and the rebuild's save drops them); a SIGKILL at every
