@@ -5,12 +5,13 @@
  * of a customer's fields, early customers' too, to known and new values; new customers, orders
  * and feedback; through dg__store_write_record, as the routes write), the frame the next command
  * gets, and the frame a server holding the previous one advances to (a copy, or itself), equal,
- * byte for byte, the frame rebuilt from the rows; an import that only added customers and orders, and every API write of
- * one, leaves the snapshot current with one more segment, anything else leaves it out of date. A
- * damaged segment (an appended or an update one), a gap in them, or segments past a tenth of the
- * base make the next command rebuild (and the rebuild's save drops them); a SIGKILL at every
- * write of an appending import or of an updating API write leaves an intact store whose next
- * frame is its rows'. */
+ * byte for byte, the frame rebuilt from the rows; an import that only added customers and
+ * orders, and every API write of one (or of feedback the writer takes), leaves the snapshot
+ * current with one more segment, anything else leaves it out of date. A damaged segment (an
+ * appended or an update one), a gap in them, or segments past a tenth of the base make the next
+ * command rebuild (and the rebuild's save drops them); a SIGKILL at every write of an appending
+ * import, an updating API write or a piece of feedback leaves an intact store whose next frame is
+ * its rows'. Feedback segments place each row where a rebuild does. */
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <sqlite3.h>
