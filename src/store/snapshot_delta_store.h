@@ -52,8 +52,6 @@ typedef struct dg__delta_store {
      * or DG__DELTA_ORDER_COLUMNS): their number, or -1. */
     int64_t (*add_rows)(dg_store *s, const char *sql, const dg__delta_params *p, dg__segment *w,
                         dg__delta_rows kind);
-    /* after a table's name in FROM: read it whole rather than through an index ("" for none) */
-    const char *table_scan;
     /* Writes the segment and marks the snapshot current; the store's error. */
     int (*insert)(dg_store *s, int64_t generation, int64_t customers, int64_t orders,
                   const unsigned char *data, size_t len, dg_error *err);

@@ -143,7 +143,8 @@ Test(snapshot_programmes, migration_0022_drops_the_old_triggers)
         cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
         sqlite3_free(sql);
     }
-    /* the points lots as schema 21 had them, so that migration 25 applies again */
+    /* the points lots as schema 21 had them, so that migration 25 applies again, and the
+     * customers without the index of 31 */
     cr_assert_eq(sqlite3_exec(db, "DROP TRIGGER points_lots_open_insert; "
                               "DROP TRIGGER points_lots_open_update; DROP INDEX points_lots_open; "
                               "DROP INDEX points_lots_expiry; "
@@ -151,7 +152,9 @@ Test(snapshot_programmes, migration_0022_drops_the_old_triggers)
                               "CREATE INDEX points_lots_open ON points_lots "
                               "(customer_id, expires_on, lot_id) WHERE remaining > 0; "
                               "CREATE INDEX points_lots_expiry ON points_lots (expires_on) "
-                              "WHERE remaining > 0", NULL, NULL, NULL), SQLITE_OK,
+                              "WHERE remaining > 0; "
+                              "DROP INDEX customers_acquired_on",
+                              NULL, NULL, NULL), SQLITE_OK,
                  "%s", sqlite3_errmsg(db));
     cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 21", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
