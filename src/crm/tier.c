@@ -418,7 +418,7 @@ int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_
     }
     dg_frame *frame = NULL;
     int64_t generation = -1;
-    if (orders && dg_frame_snapshot_current(store) &&
+    if (orders && dg_frame_snapshot_current(store, DG_DAY_NONE) &&
         dg_frame_from_store_at(&frame, store, NULL, &generation, &ignored) != 0)
         frame = NULL;   /* the SQL path reads the orders itself */
     int rc = dg_tier_evaluate_frame(store, frame, generation, rules_text, rules_name, as_of,
