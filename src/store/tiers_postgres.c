@@ -123,33 +123,48 @@ int dg__pg_tier_activities_scan(dg_pg *pg, dg_tier_measure measure, const char *
 #define TIER_STATES "SELECT v->>0 AS customer_id, v->>1 AS tier, (v->>2)::bigint AS since, " \
                     "$2::bigint AS run_id FROM json_array_elements($1::json) AS c(v)"
 
-int dg__pg_tier_changes_put(dg_pg *pg, int64_t run_id, const char *history, const char *states,
-                            dg_error *err)
+/* One statement of a batch's rows, sent as one JSON array ($1) with the run's id ($2). */
+static int insert_json(dg_pg *pg, const char *sql, const dg__rows *rows, int64_t run_id,
+                       const char *what, dg_error *err)
 {
+    char *text = NULL;
+    size_t len;
+    FILE *out = open_memstream(&text, &len);
+    if (out)
+        dg__rows_json(out, rows);
+    int rc = out && fclose(out) == 0 ? 0 : dg_error_set(err, DG_ENOMEM, "out of memory");
     dg__pg_number run;
-    const char *changes[] = { history, dg__pg_int(run, run_id) };
-    int rc = dg__pg_exec(pg, "INSERT INTO tier_history (customer_id, from_tier, to_tier, "
+    const char *params[] = { text, dg__pg_int(run, run_id) };
+    if (rc == 0)
+        rc = dg__pg_exec(pg, sql, 2, params, NULL, what, err);
+    free(text);
+    return rc;
+}
+
+int dg__pg_tier_changes_put(dg_pg *pg, int64_t run_id, const dg__rows *history,
+                            const dg__rows *states, dg_error *err)
+{
+    int rc = insert_json(pg, "INSERT INTO tier_history (customer_id, from_tier, to_tier, "
                          "changed_on, measure, reason, run_id) SELECT v->>0, v->>1, v->>2, "
                          "(v->>3)::bigint, (v->>4)::bigint, v->>5, $2 FROM "
                          "json_array_elements($1::json) WITH ORDINALITY AS c(v, n) ORDER BY n",
-                         2, changes, NULL, "writing the tier history", err);
-    const char *tiers[] = { states, run };
+                         history, run_id, "writing the tier history", err);
     if (rc != 0 || !pg->n_nodes)
-        return rc != 0 ? rc : dg__pg_exec(pg, "INSERT INTO tier_state (customer_id, tier, since, "
+        return rc != 0 ? rc : insert_json(pg, "INSERT INTO tier_state (customer_id, tier, since, "
                                           "run_id) " TIER_STATES " ON CONFLICT (customer_id) DO "
                                           "UPDATE SET tier = excluded.tier, since = "
-                                          "excluded.since, run_id = excluded.run_id", 2, tiers,
-                                          NULL, "writing the tiers", err);
+                                          "excluded.since, run_id = excluded.run_id", states,
+                                          run_id, "writing the tiers", err);
     /* a cluster's tier_state is partitioned over foreign tables, with no unique index for ON
      * CONFLICT to name: the customers' rows there are updated, the others inserted (one
      * evaluation at a time: EVALUATION_LOCK) */
-    rc = dg__pg_exec(pg, "UPDATE tier_state t SET tier = s.tier, since = s.since, run_id = "
-                     "s.run_id FROM (" TIER_STATES ") s WHERE t.customer_id = s.customer_id", 2,
-                     tiers, NULL, "writing the tiers", err);
-    return rc != 0 ? rc : dg__pg_exec(pg, "INSERT INTO tier_state (customer_id, tier, since, "
+    rc = insert_json(pg, "UPDATE tier_state t SET tier = s.tier, since = s.since, run_id = "
+                     "s.run_id FROM (" TIER_STATES ") s WHERE t.customer_id = s.customer_id",
+                     states, run_id, "writing the tiers", err);
+    return rc != 0 ? rc : insert_json(pg, "INSERT INTO tier_state (customer_id, tier, since, "
                                       "run_id) SELECT * FROM (" TIER_STATES ") s WHERE NOT "
                                       "EXISTS (SELECT 1 FROM tier_state t WHERE t.customer_id = "
-                                      "s.customer_id)", 2, tiers, NULL, "writing the tiers", err);
+                                      "s.customer_id)", states, run_id, "writing the tiers", err);
 }
 
 int dg__pg_tier_history_scan(dg_pg *pg, const char *customer_id, int32_t to_day,
