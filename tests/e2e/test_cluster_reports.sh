@@ -107,7 +107,7 @@ customer show C00000002 --programme
 # differs between stores written at different speeds, so its rows are compared as a set.
 cut_by_design() {
   case "$*" in
-    "campaign list") pg_codes_named | sed 's/,$//' | LC_ALL=C sort ;;
+    "campaign list") pg_codes_named | sed 's/,$//; s/}]}$/}/' | LC_ALL=C sort ;;
     *) pg_codes_named ;;
   esac
 }
