@@ -6,7 +6,8 @@
 # the snapshot; beside DuckDB (@duckdb/node-api, installed under bench/node_modules by npm, not
 # committed) opening a persisted file of the same data in a fresh process for the same questions,
 # in the same run. Each figure is the median of RUNS (default 3) runs. Then the dashboard's CLV
-# page after a change: `dangol serve` on a copy of the store, a PATCH of a customer, and the
+# page after a change: `dangol serve` on a copy of the store, a PATCH of a customer (its wall
+# time and the server's CPU time, as the page's), and the
 # page's three /api/clv requests together (wall time, and the server's CPU time from /proc: user +
 # system of the whole process, so a save finishing meanwhile is counted), then the same page once
 # more (from the kept frame), RUNS times for each of three PATCHes: a middle customer's name and
@@ -69,9 +70,11 @@ for _ in $(seq 1 120); do   # and the saver thread's save of it
 done
 middle=$(sqlite3 "$DB" "SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1 OFFSET $((N / 2))")
 region=$(sqlite3 "$DB" "SELECT region FROM customers WHERE region IS NOT NULL ORDER BY customer_id LIMIT 1")
-patch() {   # patch ID BODY: the PATCH's status
-  curl -s -o /dev/null -w '%{http_code}' -X PATCH "$url/api/customers/$1" \
-       -H 'Content-Type: application/json' -d "$2"
+patch() {   # patch ID BODY: the PATCH's status, its wall and the server's CPU ms
+  t0=$(date +%s%N); c0=$(server_ticks)
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X PATCH "$url/api/customers/$1" \
+         -H 'Content-Type: application/json' -d "$2")
+  echo "$code ms_cpu_ms $(( ($(date +%s%N) - t0) / 1000000 )) $(( ($(server_ticks) - c0) * 1000 / $(getconf CLK_TCK) ))"
 }
 for r in $(seq "$RUNS"); do
   status=$(patch "$middle" "{\"name\": \"Bench $r\", \"region\": \"$region\"}")

@@ -170,10 +170,10 @@ static bool small_enough(dg_store *s, size_t len)
 }
 
 /* The customers a frame of day $3 may leave out (first seen after it: acquired after it, or
- * unknown with a partner activity or a referral after it), but $1; the table read whole (%s),
- * which is cheaper than a walk of its id index. */
+ * unknown with a partner activity or a referral after it), but $1: two ranges of the index on
+ * acquired_on (schema 0031), after $3 and NULL, not the whole table. */
 #define LEFT_OUT_SQL \
-    "WITH out AS MATERIALIZED (SELECT * FROM customers%s WHERE customer_id <> $1 AND " \
+    "WITH out AS MATERIALIZED (SELECT * FROM customers WHERE customer_id <> $1 AND " \
     "(acquired_on > $3 OR (acquired_on IS NULL AND (customer_id IN (SELECT customer_id FROM " \
     "partner_activities WHERE occurred_on > $3) OR customer_id IN (SELECT referrer_id FROM " \
     "referrals WHERE referred_on > $3)))))"
@@ -200,7 +200,7 @@ static bool customer_row(dg_store *s, const char *customer_id, unsigned changed,
                            "WHERE customer_id = $1", &p, w, DG__ROWS_CUSTOMERS) == 1;
     if (one && changed) {
         int at = snprintf(sql, sizeof sql, LEFT_OUT_SQL " SELECT " DG__DELTA_CUSTOMER_COLUMNS
-                          " FROM customers WHERE customer_id IN (", b->table_scan);
+                          " FROM customers WHERE customer_id IN (");
         for (unsigned i = 0, n = 0; i < DG__CUSTOMER_CODES; i++)
             if (changed & (1u << i))
                 at += snprintf(sql + at, sizeof sql - (size_t)at, "%sSELECT min(customer_id%s) "

@@ -230,6 +230,6 @@ static int list(dg_store *s, int64_t base, int64_t to, bool with_data, dg__delta
 
 const dg__delta_store dg__delta_postgres = {
     .settle = settle, .text_order = text_order, .mark = mark, .changes = changes, .integer = integer,
-    .text = text, .add_rows = add_rows, .table_scan = "",
+    .text = text, .add_rows = add_rows,
     .last_feedback_sql = DG__LAST_FEEDBACK_SQL("g.ctid > f.ctid"), .insert = insert, .list = list,
 };

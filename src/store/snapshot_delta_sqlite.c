@@ -211,6 +211,6 @@ static int list(dg_store *s, int64_t base, int64_t to, bool with_data, dg__delta
 
 const dg__delta_store dg__delta_sqlite = {
     .settle = settle, .text_order = text_order, .mark = mark, .changes = changes, .integer = integer,
-    .text = text, .add_rows = add_rows, .table_scan = " NOT INDEXED",
+    .text = text, .add_rows = add_rows,
     .last_feedback_sql = DG__LAST_FEEDBACK_SQL("g.rowid > f.rowid"), .insert = insert, .list = list,
 };

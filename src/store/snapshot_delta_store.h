@@ -55,8 +55,6 @@ typedef struct dg__delta_store {
      * DG__DELTA_ORDER_COLUMNS or DG__DELTA_FEEDBACK_COLUMNS): their number, or -1. */
     int64_t (*add_rows)(dg_store *s, const char *sql, const dg__delta_params *p, dg__segment *w,
                         dg__delta_rows kind);
-    /* after a table's name in FROM: read it whole rather than through an index ("" for none) */
-    const char *table_scan;
     /* DG__LAST_FEEDBACK_SQL with the store's storage order (which a rebuild's scan follows) */
     const char *last_feedback_sql;
     /* Writes the segment and marks the snapshot current; the store's error. */

@@ -14,15 +14,7 @@
 . "$(dirname "$0")/snapshot_answers.sh"
 D="$DANGOL"
 
-trap 'pg_stop; rm -rf "$WORK"' EXIT
-if ! pg_start; then
-  fail "PostgreSQL server starts (make deps installs postgresql-15)"
-  exit 0
-fi
-S="$WORK/shop.db"
-P=$(pg_newdb shop)
-pg_demo_stores "$S" "$P"
-psql_shop() { pg_psql "$1" shop; }
+pg_shop
 state() { "$D" --db "$1" --format csv stats --snapshot | awk -F, 'NR > 1 { print $1 "," $2 }'; }
 
 # ---- saved by one command, read by the next; stats --snapshot as on SQLite
