@@ -45,14 +45,16 @@ static const char category_sql[] = PARAMS INSERT
     NOT_SCHEDULED("o.order_id", "''") "ORDER BY o.order_id COLLATE \"C\"" SKIP;
 
 /* consumable: each product (or each of the category) bought, due when the units bought run out
- * less before_days, unless the customer bought that product again before then (up to as_of). */
+ * less before_days, unless the customer bought that product again before then (up to as_of).
+ * The order's customer and time are grouped by too: on a cluster orders is partitioned, and a
+ * partitioned table's key does not make its other columns functionally dependent on order_id. */
 static const char consumable_sql[] = PARAMS ", bought AS (SELECT o.order_id, o.customer_id, "
     "o.ordered_at, l.product_id, " DAY " + p.lasts * greatest(sum(coalesce(l.quantity, 1)), 1) "
     "- p.before AS due FROM p, orders o JOIN order_lines l ON l.order_id = o.order_id "
     "JOIN products r ON r.product_id = l.product_id "
     "WHERE" WINDOW "(p.product IS NULL OR l.product_id = p.product) "
     "AND (p.category IS NULL OR r.category = p.category) "
-    "GROUP BY o.order_id, l.product_id, p.lasts, p.before)" INSERT
+    "GROUP BY o.order_id, o.customer_id, o.ordered_at, l.product_id, p.lasts, p.before)" INSERT
     "SELECT p.rule, b.customer_id, b.order_id, b.product_id, p.channel, b.due, p.now "
     "FROM p, bought b WHERE b.due >= p.as_of - p.lookback "
     "AND NOT EXISTS (SELECT 1 FROM orders n JOIN order_lines m ON m.order_id = n.order_id "

@@ -128,3 +128,20 @@ cluster_clv_sql() {
     tr '\n' ' ' | sed -n "s/.*const char $1\[\] = \([^;]*\);.*/\1/p" | sed 's/" *"//g; s/^ *"//; s/" *$//' |
     sed "s/\\\$1/$2/g; s/\\\$2/$3/g; s/\\\$3/$4/g; s/\\\$4/$5/g"
 }
+
+# pg_three_stores DEMO-OPTIONS...: one demo business (`dangol demo` with DEMO-OPTIONS, the same
+# rows in each) in three stores to compare their answers: S a SQLite file, P a database of a
+# single PostgreSQL server and C a 1 + 3 cluster (the coordinator coord and the workers w1, w2,
+# w3, four servers), laid out by `cluster init` once the demo is in. Returns 1 with a message
+# when a server does not start or a step fails.
+pg_three_stores() {
+  for name in coord w1 w2 w3; do pg_start "$name" || return 1; done
+  workers=""
+  for w in w1 w2 w3; do pg_use "$w"; workers="$workers --worker $(pg_newdb part)"; done
+  pg_use coord
+  P=$(pg_newdb shop) C=$(pg_newdb coord) S="$WORK/shop.db"
+  demos=""
+  for db in "$S" "$P" "$C"; do "$D" --db "$db" -q demo "$@" & demos="$demos $!"; done
+  for pid in $demos; do wait "$pid" || { echo "pg_three_stores: a demo failed" >&2; return 1; }; done
+  "$D" --db "$C" -q cluster init $workers > /dev/null || return 1
+}

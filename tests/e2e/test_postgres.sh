@@ -155,6 +155,34 @@ pg_ctl_start || fail "the database starts again"
 expect_status "API once the database is back" 200 GET "/api/customers/$C"
 stop_server
 trap 'pg_stop; rm -rf "$WORK"' EXIT
+# The database lost in the middle of a command: an import reads its orders from a FIFO, half of
+# them written; once its COPY is streaming them to the server, the server is stopped at once (no
+# clean shutdown), then the other half is written. The import fails naming the server, exit 4
+# (not a crash), and once the server is back none of its rows is there.
+python3 -c 'import sys
+print("order_id,customer_id,ordered_at,total")
+for i in range(100000): print("LOST-%06d,%s,2025-%02d-%02d,%d" % (i, sys.argv[1], i % 12 + 1, i % 28 + 1, 1000 + i))' "$C" > "$WORK/lost.csv"
+mkfifo "$WORK/lost.fifo"
+"$D" --db "$P" import orders "$WORK/lost.fifo" > "$WORK/lost.out" 2> "$WORK/lost.err" & IMPORT=$!
+exec 3> "$WORK/lost.fifo"
+head -50001 "$WORK/lost.csv" >&3
+for i in $(seq 1 150); do
+  copying=$(pg_psql "SELECT count(*) FROM pg_stat_activity WHERE datname = 'shop' AND state = 'active' AND query LIKE 'COPY dg_stage_orders%'")
+  [ "$copying" -gt 0 ] && break; sleep 0.2
+done
+pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop > /dev/null 2>&1
+(tail -n +50002 "$WORK/lost.csv" >&3) 2> /dev/null
+exec 3>&-
+wait $IMPORT; rc=$?
+[ "$copying" -gt 0 ] && pass "the import was streaming its rows (COPY) when the server stopped" ||
+  fail "the import never streamed its rows" "$(cat "$WORK/lost.err")"
+[ "$rc" = 4 ] && pass "the database lost during an import: exit 4" || fail "the database lost during an import: exit $rc" "$(cat "$WORK/lost.err")"
+expect_output "the database lost during an import: names the server, nothing committed" \
+  "PostgreSQL dangol@127.0.0.1:$PG_PORT/shop: lost the connection to the server .*nothing of this command was committed" cat "$WORK/lost.err"
+pg_ctl_start || fail "the database starts again after the import"
+n=$(pg_psql "SELECT count(*) FROM orders WHERE order_id LIKE 'LOST-%'" shop)
+[ "$n" = 0 ] && pass "the database lost during an import: none of its rows once the server is back" ||
+  fail "the lost import left $n rows"
 
 # Users and tokens: the same answers and messages on both stores (times cut from the lists).
 STAFF=$(pg_psql "SELECT staff_id FROM customers WHERE customer_id = '$C'" shop)
@@ -548,6 +576,18 @@ python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/customers/
 expect_json "two servers: 10 simultaneous retries of one key, all 201" "j['statuses'] == [201] * 10"
 n=$(pg_psql "SELECT count(*) FROM points_movements WHERE customer_id = '$THIRD' AND points = -5" shop)
 [ "$n" = 1 ] && pass "... and the burn applied once" || fail "the retried burn applied $n times"
+# 20 simultaneous redemptions of one single-use code split over the two servers: one 201,
+# nineteen 409, one redemption row.
+"$D" --db "$P" -q coupon define DUO --amount 500 > /dev/null
+DUO_ORDER=$(pg_psql "SELECT order_id FROM orders WHERE total >= 1000 AND order_id NOT IN (SELECT order_id FROM coupon_redemptions) ORDER BY order_id LIMIT 1" shop)
+DUO_CODE=$("$D" --db "$P" --format csv coupon issue DUO \
+  --customer "$(pg_psql "SELECT customer_id FROM orders WHERE order_id = '$DUO_ORDER'" shop)" | sed -n 2p | cut -d, -f2)
+python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/coupon-codes/$DUO_CODE/redeem" \
+  "{\"order_id\": \"$DUO_ORDER\"}" 20 > "$WORK/last.json" 2>&1
+expect_json "two servers: 20 simultaneous API redemptions of one code, one 201 and nineteen 409" \
+  "j['statuses'] == [201] + [409] * 19"
+n=$(pg_psql "SELECT count(*) FROM coupon_redemptions WHERE code = '$DUO_CODE'" shop)
+[ "$n" = 1 ] && pass "... and one redemption row" || fail "the code redeemed through two servers has $n rows"
 unset HAMMER_TOKEN
 SERVER_PID=$PID1; stop_server
 SERVER_PID=$PID2; stop_server
