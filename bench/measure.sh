@@ -41,7 +41,8 @@ servers_rss_watch() {
     kb=0
     for pm in $pms; do
       for p in $pm $(pgrep -P "$pm"); do
-        kb=$((kb + $(awk '/^VmRSS/ { print $2 }' "/proc/$p/status" 2> /dev/null || echo 0)))
+        v=$(awk '/^VmRSS/ { print $2 }' "/proc/$p/status" 2> /dev/null || :)
+        kb=$((kb + ${v:-0}))
       done
     done
     [ "$kb" -gt "$peak" ] && peak=$kb && echo $((peak / 1024)) > "$1"
@@ -58,8 +59,8 @@ measure() {
   before=$(with_server && servers_cpu || echo 0)
   echo 0 > "$WORK/server_rss"
   if with_server; then servers_rss_watch "$WORK/server_rss" & watch=$!; else watch=""; fi
-  /usr/bin/time -v "$@" > "$WORK/out" 2> "$WORK/time" || { [ -n "$watch" ] && kill "$watch"; echo "$name failed:"; tail -5 "$WORK/time"; exit 1; }
-  [ -n "$watch" ] && { kill "$watch"; wait "$watch" 2> /dev/null || :; }
+  /usr/bin/time -v "$@" > "$WORK/out" 2> "$WORK/time" || { [ -n "$watch" ] && kill "$watch" 2> /dev/null; echo "$name failed:"; tail -5 "$WORK/time"; exit 1; }
+  [ -n "$watch" ] && { kill "$watch" 2> /dev/null || :; wait "$watch" 2> /dev/null || :; }
   if with_server; then sleep 0.2; after=$(servers_cpu); else after=0; fi   # the backends' exits are reaped
   awk -F': ' -v name="$name" -v server="$(echo "$after - $before" | bc)" -v pg="$(with_server && echo 1 || echo 0)" -v srss="$(cat "$WORK/server_rss")" '
     /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
