@@ -84,16 +84,18 @@ typedef enum {
 #define DG_CLUSTER_CUSTOMER_COLUMNS 6
 
 /* One grouping set: the time levels and order columns it groups by, and whether it groups by
- * the query's customer columns. */
+ * the query's customer columns (or reads the customers for a filter). */
 typedef struct dg_cluster_cell_set {
     unsigned time, order;
     bool customers;
 } dg_cluster_cell_set;
 
-/* An order column kept (or, negate, left out) when its value is one of values ("" stands for
- * none). */
+/* Rows kept (or, negate, left out) when a column's value is one of values ("" stands for
+ * none): order column `column`, or (customer) customer column `column`, whose birth_year is
+ * compared as the age band's number at the as-of year ("0" for 0-19 ... "7" for none). */
 typedef struct dg_cluster_value_filter {
     int column;
+    bool customer;
     bool negate;
     const char *const *values;
     size_t n_values;
@@ -104,6 +106,7 @@ typedef struct dg_cluster_cell_query {
     const dg_cluster_cell_set *sets;
     size_t n_sets;
     unsigned customer_columns;             /* grouped in the sets that group customers */
+    bool customers;                        /* the distinct customers are wanted */
     const dg_cluster_value_filter *filters;
     size_t n_filters;
     bool days_filtered;                    /* only the orders of the day ranges below */

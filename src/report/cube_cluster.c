@@ -96,7 +96,6 @@ typedef struct {
     const dg__cube_cluster *cl;
     dg_cube_cells *cells;
     const uint32_t *masks;
-    bool customer_filters;
     dg_error *err;
 } cells_ctx;
 
@@ -114,18 +113,6 @@ static int order_code(const dg_cube *cube, size_t dim, const char *value, uint32
                         "do not hold", dg_cube_dim_name(cube, dim), label);
 }
 
-/* Whether a filter on a customer dimension keeps the customer at index c. */
-static bool customer_kept(const dg_cube *cube, const dg_cube_query *q, int64_t c)
-{
-    for (size_t t = 0; t < q->n_filters; t++) {
-        const dg_cube_filter *f = &q->filters[t];
-        if (dg_cube_dim_key(cube, (size_t)f->dim) == DG_CUBE_KEY_CUSTOMER &&
-            (f->allowed[dg_cube_dim_code(cube, (size_t)f->dim, c)] != 0) == f->negate)
-            return false;
-    }
-    return true;
-}
-
 static int on_cell(void *p, const dg_cluster_cell *cell)
 {
     cells_ctx *ctx = p;
@@ -137,8 +124,6 @@ static int on_cell(void *p, const dg_cluster_cell *cell)
         (customer = dg_frame_customer_index(ctx->cl->frame, cell->customer_id)) < 0)
         return dg_error_set(ctx->err, DG_ENOTFOUND, "customer \"%s\" of the nodes is not in "
                             "the frame", cell->customer_id);
-    if (ctx->customer_filters && !customer_kept(cube, q, customer))
-        return 0;
     for (size_t j = 0; j < q->n_rows + q->n_cols; j++) {
         size_t dim = (size_t)q->group[j];
         if (!(mask & (1u << j)))
@@ -160,16 +145,28 @@ static int on_cell(void *p, const dg_cluster_cell *cell)
     return 0;
 }
 
-/* The filters of q on order columns as the nodes apply them (values: the allowed labels, ""
- * for "(none)"; caller frees values[0]). */
-static int order_filters(const dg_cube *cube, const dg_cube_query *q,
-                         dg_cluster_value_filter *filters, size_t *n, const char ***values,
-                         dg_error *err)
+/* The column of a cluster's cells that dimension dim reads: an order column, or (*customer)
+ * a customer column; -1 for a time level. */
+static int column_of(const dg_cube *cube, size_t dim, bool *customer)
 {
+    const char *name = dg_cube_dim_name(cube, dim);
+    int i = index_of(order_dims, DG_CLUSTER_ORDER_COLUMNS, name);
+    *customer = i < 0;
+    return i >= 0 ? i : index_of(customer_dims, DG_CLUSTER_CUSTOMER_COLUMNS, name);
+}
+
+/* The filters of q on order and customer columns as the nodes apply them (values: the allowed
+ * labels, "" for "(none)", an age band's number; caller frees values[0]). A customer has one
+ * value of each column, so the filter keeps or leaves out all of a customer's orders. */
+static int column_filters(const dg_cube *cube, const dg_cube_query *q,
+                          dg_cluster_value_filter *filters, size_t *n, const char ***values,
+                          dg_error *err)
+{
+    static const char *const band_numbers[] = { "0", "1", "2", "3", "4", "5", "6", "7" };
     size_t total = 0;
     *n = 0;
     for (size_t t = 0; t < q->n_filters; t++)
-        if (dg_cube_dim_key(cube, (size_t)q->filters[t].dim) == DG_CUBE_KEY_ORDER)
+        if (dg_cube_dim_key(cube, (size_t)q->filters[t].dim) != DG_CUBE_KEY_DAY)
             total += dg_cube_dim_labels(cube, (size_t)q->filters[t].dim);
     if (!(*values = malloc((total ? total : 1) * sizeof **values)))
         return dg_error_set(err, DG_ENOMEM, "out of memory for the cube's filters");
@@ -177,16 +174,17 @@ static int order_filters(const dg_cube *cube, const dg_cube_query *q,
     for (size_t t = 0; t < q->n_filters; t++) {
         const dg_cube_filter *f = &q->filters[t];
         size_t dim = (size_t)f->dim;
-        if (dg_cube_dim_key(cube, dim) != DG_CUBE_KEY_ORDER)
+        if (dg_cube_dim_key(cube, dim) == DG_CUBE_KEY_DAY)
             continue;
         dg_cluster_value_filter *out = &filters[(*n)++];
-        *out = (dg_cluster_value_filter){
-            .column = index_of(order_dims, DG_CLUSTER_ORDER_COLUMNS, dg_cube_dim_name(cube, dim)),
-            .negate = f->negate, .values = next };
+        *out = (dg_cluster_value_filter){ .negate = f->negate, .values = next };
+        out->column = column_of(cube, dim, &out->customer);
+        bool age = strcmp(dg_cube_dim_name(cube, dim), "age") == 0;
         for (uint32_t c = 0; c < dg_cube_dim_labels(cube, dim); c++)
             if (f->allowed[c]) {
                 const char *label = dg_cube_dim_label(cube, dim, c);
-                next[out->n_values++] = strcmp(label, DG_CUBE_NONE_LABEL) == 0 ? "" : label;
+                next[out->n_values++] = age && c < 8 ? band_numbers[c]
+                                        : strcmp(label, DG_CUBE_NONE_LABEL) == 0 ? "" : label;
             }
         next += out->n_values;
     }
@@ -241,16 +239,15 @@ int dg__cube_cluster_cells(void *p, const uint32_t *masks, size_t n_sets, dg_cub
                                  .filters = filters };
     const char **values = NULL;
     int32_t *ranges = NULL;
-    for (size_t t = 0; t < q->n_filters; t++) {
-        size_t dim = (size_t)q->filters[t].dim;
-        int i = index_of(customer_dims, DG_CLUSTER_CUSTOMER_COLUMNS, dg_cube_dim_name(cube, dim));
-        if (i >= 0) {
-            cq.customer_columns |= 1u << i;
-            ctx.customer_filters = true;
-        }
-    }
+    bool customer_filters = false;
+    for (size_t t = 0; t < q->n_filters; t++)
+        customer_filters |= dg_cube_dim_key(cube, (size_t)q->filters[t].dim) ==
+                            DG_CUBE_KEY_CUSTOMER;
+    for (size_t m = 0; m < q->n_measures; m++)
+        cq.customers |= q->measures[m] == DG_CUBE_CUSTOMERS || q->measures[m] == DG_CUBE_RPC;
+    cq.customers |= q->sort_measure == DG_CUBE_CUSTOMERS || q->sort_measure == DG_CUBE_RPC;
     for (size_t s = 0; s < n_sets; s++) {
-        sets[s] = (dg_cluster_cell_set){ .customers = ctx.customer_filters };
+        sets[s] = (dg_cluster_cell_set){ .customers = customer_filters };
         for (size_t j = 0; j < q->n_rows + q->n_cols; j++) {
             const char *name = dg_cube_dim_name(cube, (size_t)q->group[j]);
             int i;
@@ -266,7 +263,7 @@ int dg__cube_cluster_cells(void *p, const uint32_t *masks, size_t n_sets, dg_cub
             }
         }
     }
-    int rc = order_filters(cube, q, filters, &cq.n_filters, &values, err);
+    int rc = column_filters(cube, q, filters, &cq.n_filters, &values, err);
     if (rc == 0)
         rc = day_ranges(cube, q, &cq.days_filtered, &ranges, &cq.n_day_ranges, err);
     cq.day_ranges = ranges;

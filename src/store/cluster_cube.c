@@ -60,7 +60,21 @@ static void put_literal(FILE *out, const char *s)
     fputc('\'', out);
 }
 
-static void put_filters(FILE *out, const dg_cluster_cell_query *q)
+/* A customer column's key: its value, but for birth_year the age band at the as-of year as
+ * the frame's cube bands it (src/analytics/cube/frame.c), so a set groups as few rows. */
+static void put_customer_key(FILE *out, size_t i, int as_of_year)
+{
+    if (strcmp(customer_columns[i], "birth_year") != 0) {
+        fprintf(out, "c.%s", customer_columns[i]);
+        return;
+    }
+    fprintf(out, "CASE WHEN c.birth_year IS NULL OR c.birth_year <= 0 OR c.birth_year > %d "
+            "THEN 7 WHEN %d - c.birth_year < 20 THEN 0 WHEN %d - c.birth_year >= 70 THEN 6 "
+            "ELSE (%d - c.birth_year) / 10 - 1 END", as_of_year, as_of_year, as_of_year,
+            as_of_year);
+}
+
+static void put_filters(FILE *out, const dg_cluster_cell_query *q, int as_of_year)
 {
     for (size_t f = 0; f < q->n_filters; f++) {
         const dg_cluster_value_filter *flt = &q->filters[f];
@@ -68,8 +82,16 @@ static void put_filters(FILE *out, const dg_cluster_cell_query *q)
             fputs(flt->negate ? "" : " AND false", out);
             continue;
         }
-        fprintf(out, " AND coalesce(o.%s, '') %sIN (", order_columns[flt->column],
-                flt->negate ? "NOT " : "");
+        fputs(" AND ", out);
+        if (!flt->customer)
+            fprintf(out, "coalesce(o.%s, '')", order_columns[flt->column]);
+        else if (strcmp(customer_columns[flt->column], "birth_year") == 0) {
+            fputs("(", out);
+            put_customer_key(out, (size_t)flt->column, as_of_year);
+            fputs(")::text", out);
+        } else
+            fprintf(out, "coalesce(c.%s, '')", customer_columns[flt->column]);
+        fprintf(out, " %sIN (", flt->negate ? "NOT " : "");
         for (size_t v = 0; v < flt->n_values; v++) {
             fputs(v ? ", " : "", out);
             put_literal(out, flt->values[v]);
@@ -85,27 +107,13 @@ static void put_filters(FILE *out, const dg_cluster_cell_query *q)
     fputc(')', out);
 }
 
-/* A customer column's key: its value, but for birth_year the age band at the as-of year as
- * the frame's cube bands it (src/analytics/cube/frame.c), so a set groups as few rows. */
-static void put_customer_key(FILE *out, size_t i, int as_of_year)
-{
-    if (strcmp(customer_columns[i], "birth_year") != 0) {
-        fprintf(out, "c.%s", customer_columns[i]);
-        return;
-    }
-    fprintf(out, "CASE WHEN c.birth_year IS NULL OR c.birth_year <= 0 OR c.birth_year > %d "
-            "THEN 7 WHEN %d - c.birth_year < 20 THEN 0 WHEN %d - c.birth_year >= 70 THEN 6 "
-            "ELSE (%d - c.birth_year) / 10 - 1 END", as_of_year, as_of_year, as_of_year,
-            as_of_year);
-}
-
 /* One set's GROUP BY over partition `part` (the K of orders_pK). Its keys are also selected,
  * NULL where the set does not group them, so every branch has the same columns and each
  * foreign scan's output is the branch's: the Append then runs the scans asynchronously. */
 static void put_branch(FILE *out, const dg_cluster_cell_query *q, size_t set, const char *part)
 {
     const dg_cluster_cell_set *cs = &q->sets[set];
-    bool customers = cs->customers && q->customer_columns;
+    bool customers = cs->customers;
     int year, month, day;
     dg_civil_from_days(q->as_of, &year, &month, &day);
     fprintf(out, "SELECT %zu::int AS set, %s AS day, %s AS customer_id", set,
@@ -123,12 +131,12 @@ static void put_branch(FILE *out, const dg_cluster_cell_query *q, size_t set, co
             fputs(strcmp(customer_columns[i], "birth_year") ? "NULL::text" : "NULL::bigint",
                   out);
     }
-    fprintf(out, ", count(*), count(DISTINCT o.customer_id), sum(o.total), sum(o.units) "
-            "FROM orders_p%s o", part);
+    fprintf(out, ", count(*), %s, sum(o.total), sum(o.units) FROM orders_p%s o",
+            q->customers ? "count(DISTINCT o.customer_id)" : "0::bigint", part);
     if (customers)
         fprintf(out, " JOIN customers_p%s c ON c.customer_id = o.customer_id", part);
     fputs(" WHERE o.ordered_at < $1", out);
-    put_filters(out, q);
+    put_filters(out, q, year);
     const char *sep = " GROUP BY ";
     for (size_t t = 0; t < N_TIME_LEVELS; t++)
         if (cs->time & (1u << t)) {

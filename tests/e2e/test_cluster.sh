@@ -166,7 +166,8 @@ pg_psql "EXPLAIN (VERBOSE, COSTS OFF) SELECT region, channel, sum(t) FROM (SELEC
 
 # The cube on the cluster (its snapshot out of date) computes its cells on the nodes: one
 # GROUP BY per grouping set and partition over orders_pK (joined to customers_pK for a customer
-# dimension or filter), summed by the coordinator (src/store/cluster_cube.c). auto_explain logs
+# dimension or filter, which the node applies), summed by the coordinator
+# (src/store/cluster_cube.c). auto_explain logs
 # the plan of the statement dangol sends: every foreign scan must aggregate on its node (its
 # remote SQL holds count(*)), 12 per grouping set, all asynchronous. A product or ladder
 # dimension (segment, stage, activity) reads the frame instead and sends no such statement.
@@ -227,6 +228,8 @@ same3_nodes csv cube --rows year,quarter,month --cols channel --rollup --measure
 same3_nodes csv cube --rows channel,region --cols quarter --measure revenue,orders,customers
 same3_nodes csv cube --rows 지역 --cols 채널 --where "지역=서울;age=30-39" --measure customers,revenue
 same3_nodes csv cube --rows month --where "region!=Seoul;year=2024" --measure customers,orders --cube
+same3_nodes csv cube --rows channel --where "age=30-39,(none);gender!=F" --measure customers,orders
+same3_nodes csv cube --rows income --cols customer_type --where "acquisition=store" --measure customers,units --sort customers:desc --top 2
 same3_nodes csv cube --rows segment --cols channel --measure customers,orders
 same3_nodes csv cube --measure revenue,orders,customers,units
 same3_nodes json cube --rows site --cols week --measure units --where "week=2024-W01..2024-W10"
