@@ -74,30 +74,56 @@ static void put_customer_key(FILE *out, size_t i, int as_of_year)
             as_of_year);
 }
 
+/* The column a filter reads, as SQL: o.col, c.col or (age) the band's number. */
+static void put_filter_column(FILE *out, const dg_cluster_value_filter *f, int as_of_year)
+{
+    if (!f->customer)
+        fprintf(out, "o.%s", order_columns[f->column]);
+    else if (strcmp(customer_columns[f->column], "birth_year") == 0)
+        put_customer_key(out, (size_t)f->column, as_of_year);
+    else
+        fprintf(out, "c.%s", customer_columns[f->column]);
+}
+
+/* One filter, never NULL: whether the column's value is one of the values ("" for none: NULL
+ * or empty), negated. Written without coalesce(), which postgres_fdw does not ship here. */
+static void put_filter(FILE *out, const dg_cluster_value_filter *f, int as_of_year)
+{
+    bool none = false, age = f->customer &&
+                             strcmp(customer_columns[f->column], "birth_year") == 0;
+    size_t listed = 0;
+    for (size_t v = 0; v < f->n_values; v++) {
+        none |= !*f->values[v];
+        listed += *f->values[v] != 0;
+    }
+    fputs(f->negate ? " AND NOT (" : " AND (", out);
+    put_filter_column(out, f, as_of_year);
+    fputs(none ? " IS NULL OR " : " IS NOT NULL AND ", out);
+    if (none) {
+        put_filter_column(out, f, as_of_year);
+        fputs(" = '' OR ", out);
+    }
+    if (listed == 0) {
+        fputs("false)", out);
+        return;
+    }
+    put_filter_column(out, f, as_of_year);
+    fputs(" IN (", out);
+    for (size_t v = 0, n = 0; v < f->n_values; v++)
+        if (*f->values[v]) {
+            fputs(n++ ? ", " : "", out);
+            if (age)
+                fputs(f->values[v], out);   /* a band's number */
+            else
+                put_literal(out, f->values[v]);
+        }
+    fputs("))", out);
+}
+
 static void put_filters(FILE *out, const dg_cluster_cell_query *q, int as_of_year)
 {
-    for (size_t f = 0; f < q->n_filters; f++) {
-        const dg_cluster_value_filter *flt = &q->filters[f];
-        if (flt->n_values == 0) {   /* IN () keeps nothing, NOT IN () everything */
-            fputs(flt->negate ? "" : " AND false", out);
-            continue;
-        }
-        fputs(" AND ", out);
-        if (!flt->customer)
-            fprintf(out, "coalesce(o.%s, '')", order_columns[flt->column]);
-        else if (strcmp(customer_columns[flt->column], "birth_year") == 0) {
-            fputs("(", out);
-            put_customer_key(out, (size_t)flt->column, as_of_year);
-            fputs(")::text", out);
-        } else
-            fprintf(out, "coalesce(c.%s, '')", customer_columns[flt->column]);
-        fprintf(out, " %sIN (", flt->negate ? "NOT " : "");
-        for (size_t v = 0; v < flt->n_values; v++) {
-            fputs(v ? ", " : "", out);
-            put_literal(out, flt->values[v]);
-        }
-        fputc(')', out);
-    }
+    for (size_t f = 0; f < q->n_filters; f++)
+        put_filter(out, &q->filters[f], as_of_year);
     if (!q->days_filtered)
         return;
     fputs(" AND (false", out);
