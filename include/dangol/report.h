@@ -299,6 +299,12 @@ typedef struct dg_report_card_options {
  * is no such customer. Caller frees with dg_card_clear, also on failure. */
 int dg_report_card(dg_card *card, dg_store *store, const dg_frame *frame,
                    const char *customer_id, const dg_report_card_options *opt, dg_error *err);
+/* Appends the loyalty programme's sections of customer_id to card: the tier and tier history
+ * (dg_report_tier_customer, the last evaluated day), the points balance today
+ * (dg_report_points_balance), the coupons (dg_report_coupon_customer) and the campaigns
+ * (dg_report_campaign_customer), whole_codes as there. DG_ENOTFOUND for an unknown customer. */
+int dg_report_card_programme(dg_card *card, dg_store *store, const char *customer_id,
+                             bool whole_codes, dg_error *err);
 /* The CLV options the card's fit uses (the defaults of `clv predict` and /api/clv). */
 void dg_report_card_clv_options(dg_clv_options *opt);
 

@@ -21,7 +21,7 @@
 typedef struct customer_args {
     const char *reason, *actor, *output, *config, *days_text, *lang_text, *types_path, *expect;
     int32_t as_of;
-    bool dry_run, segment;
+    bool dry_run, segment, programme;
     const char *id, *type;
 } customer_args;
 
@@ -78,6 +78,8 @@ static int show(dg_cli *cli, const customer_args *a)
         rc = dg_report_frame(&frame, store, DG_DAY_NONE, true, &err);
     if (rc == 0)
         rc = dg_report_card(&card, store, frame, a->id, &opt, &err);
+    if (rc == 0 && a->programme)
+        rc = dg_report_card_programme(&card, store, a->id, true, &err);
     dg_frame_free(frame);
     dg_store_close(store);
     dg_consult_types_free(types);
@@ -103,6 +105,7 @@ static int parse_args(dg_cli *cli, int argc, char **argv, bool two_args, custome
         dg_cli_day("as-of", &a->as_of, NULL),
         dg_cli_flag("dry-run", &a->dry_run),
         dg_cli_flag("segment", &a->segment),
+        dg_cli_flag("programme", &a->programme),
         dg_cli_text("lang", &a->lang_text),
         dg_cli_text("types", &a->types_path),
         dg_cli_text("expect", &a->expect),
@@ -391,7 +394,7 @@ static int run(dg_cli *cli, int argc, char **argv)
 DG_CLI_COMMAND(customer) = {
     "customer", "a customer's card and consultation type; erasure, subject access, retention",
     "usage: dangol [--db PATH] [--format table|csv|json] customer SUBCOMMAND\n\n"
-    "  show ID [--lang en|ko|both] [--types FILE] [--segment]\n"
+    "  show ID [--lang en|ko|both] [--types FILE] [--segment] [--programme]\n"
     "              the customer card: profile, consultation guidance for the customer's type\n"
     "              (the name and guidance of config/consult_types.conf or --types FILE, in\n"
     "              --lang; default: Korean when LANG is ko_*, else English), order summary,\n"
@@ -400,7 +403,9 @@ DG_CLI_COMMAND(customer) = {
     "              expected purchases and CLV over the next 52 weeks from BG/NBD + Gamma-Gamma\n"
     "              fitted on the whole store) and the churn risk of the latest churn model;\n"
     "              --segment also runs `dangol segment` for the k-means segment (seconds on a\n"
-    "              large store; without it the line says so)\n"
+    "              large store; without it the line says so); --programme adds the loyalty\n"
+    "              programme: tier and tier history, points balance today, coupons and\n"
+    "              campaigns (as `dangol tier show`, `dangol points balance`)\n"
     "  set-type ID TYPE|none [--expect TYPE|none] [--types FILE] [--actor WHO]\n"
     "              staff set (or clear) the customer's consultation type, one the types file\n"
     "              lists; audited (customer.update). --expect: refuse, exit 1, unless the type\n"

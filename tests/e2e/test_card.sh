@@ -29,3 +29,34 @@ expect_output "the card's k-means segment is the segment report's" "^k-means seg
 expect_output "without --segment the card runs no k-means and says how" "^k-means segment +not computed for one card: .dangol customer show ID --segment." "$DANGOL" customer show "$id"
 prospect=$(sqlite3 "$DANGOL_DB" "SELECT customer_id FROM customers WHERE customer_id NOT IN (SELECT customer_id FROM orders) LIMIT 1")
 expect_output "a prospect has no churn risk, said plainly" "^churn probability +no order by the as-of day" "$DANGOL" customer show "$prospect"
+
+# --programme: the loyalty programme's sections are the tables of their own reports (docs/cli.md)
+P="$WORK/programme.db"
+"$DANGOL" --db "$P" --quiet demo --customers 400 --seed 5 --loyalty --campaigns >/dev/null 2>&1 || fail "demo store with the programme"
+member=$(sqlite3 "$P" "SELECT m.customer_id FROM campaign_members m JOIN coupon_codes c ON c.customer_id = m.customer_id
+  JOIN tier_state t ON t.customer_id = m.customer_id JOIN points_lots l ON l.customer_id = m.customer_id LIMIT 1")
+[ -n "$member" ] || fail "a demo customer with a tier, points, a coupon and a campaign"
+"$DANGOL" --db "$P" --format json customer show "$member" --programme > "$WORK/card.json" 2>/dev/null
+for part in "tier show $member" "points balance $member"; do
+  # shellcheck disable=SC2086
+  "$DANGOL" --db "$P" --format json $part > "$WORK/part.json" 2>/dev/null
+  if python3 - "$WORK/card.json" "$WORK/part.json" <<'PY'
+import json, sys
+card, part = (json.load(open(f)) for f in sys.argv[1:])
+part = part if isinstance(part, list) else [part]
+sys.exit(0 if all(t in card for t in part) else 1)
+PY
+  then pass "--programme: the card holds the tables of dangol $part"
+  else fail "--programme: the card holds the tables of dangol $part"; fi
+done
+titles=$(python3 -c "import json,sys; print('|'.join(t['title'] for t in json.load(open(sys.argv[1]))))" "$WORK/card.json")
+case "$titles" in
+  *"Coupons of $member"*"Campaigns of $member"*) pass "--programme: the card lists the customer's coupons and campaigns" ;;
+  *) fail "--programme: the card lists the customer's coupons and campaigns ($titles)" ;;
+esac
+codes=$(sqlite3 "$P" "SELECT count(*) FROM coupon_codes WHERE customer_id = '$member'")
+got=$(python3 -c "import json,sys; print(sum(len(t['rows']) for t in json.load(open(sys.argv[1])) if t['title'].startswith('Coupons of')))" "$WORK/card.json")
+if [ "$codes" -gt 0 ] && [ "$codes" = "$got" ]; then pass "--programme: one coupon row per code issued to the customer"
+else fail "--programme: one coupon row per code issued to the customer ($codes codes, $got rows)"; fi
+if "$DANGOL" --db "$P" customer show "$member" 2>&1 | grep -q "^Points balance"; then fail "without --programme the card has no points section"
+else pass "without --programme the card has no points section"; fi
