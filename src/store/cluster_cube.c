@@ -48,13 +48,14 @@ static const char *const time_keys[] = {
 };
 #define N_TIME_LEVELS (sizeof time_keys / sizeof time_keys[0])
 
-/* s as an SQL string literal (standard_conforming_strings: only quotes double). */
+/* s as an SQL escape string literal (E'...': quotes and backslashes doubled), whatever
+ * standard_conforming_strings says. */
 static void put_literal(FILE *out, const char *s)
 {
-    fputc('\'', out);
+    fputs("E'", out);
     for (; *s; s++) {
-        if (*s == '\'')
-            fputc('\'', out);
+        if (*s == '\'' || *s == '\\')
+            fputc(*s, out);
         fputc(*s, out);
     }
     fputc('\'', out);
