@@ -6,7 +6,8 @@
 # the snapshot; beside DuckDB (@duckdb/node-api, installed under bench/node_modules by npm, not
 # committed) opening a persisted file of the same data in a fresh process for the same questions,
 # in the same run. Each figure is the median of RUNS (default 3) runs. Then the dashboard's CLV
-# page after a change: `dangol serve` on a copy of the store, a PATCH of a customer, and the
+# page after a change: `dangol serve` on a copy of the store, a PATCH of a customer (its wall
+# time and the server's CPU time, as the page's), and the
 # page's three /api/clv requests together (wall time, and the server's CPU time from /proc: user +
 # system of the whole process, so a save finishing meanwhile is counted), then the same page once
 # more (from the kept frame), RUNS times for each of three PATCHes: a middle customer's name and
@@ -14,7 +15,9 @@
 # frame, docs/snapshot.md "Updating"), the first customer's region to a new value (the regions'
 # codes given again; before session 33 refused after the base snapshot was read, and rebuilt)
 # and a customer's acquisition day after the last day (refused by the writer: the snapshot out of
-# date at once, the frame rebuilt from the rows). PAGE_ONLY=1 measures only the page.
+# date at once, the frame rebuilt from the rows); then an order's return (session 34: its tables
+# no longer mark the snapshot) and a piece of feedback on the last day (a feedback segment the
+# server applies). PAGE_ONLY=1 measures only the page.
 # usage: bench/snapshot.sh [N_CUSTOMERS]        (BENCH_DIR=/tmp/... to choose the scratch)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,9 +70,11 @@ for _ in $(seq 1 120); do   # and the saver thread's save of it
 done
 middle=$(sqlite3 "$DB" "SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1 OFFSET $((N / 2))")
 region=$(sqlite3 "$DB" "SELECT region FROM customers WHERE region IS NOT NULL ORDER BY customer_id LIMIT 1")
-patch() {   # patch ID BODY: the PATCH's status
-  curl -s -o /dev/null -w '%{http_code}' -X PATCH "$url/api/customers/$1" \
-       -H 'Content-Type: application/json' -d "$2"
+patch() {   # patch ID BODY: the PATCH's status, its wall and the server's CPU ms
+  t0=$(date +%s%N); c0=$(server_ticks)
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X PATCH "$url/api/customers/$1" \
+         -H 'Content-Type: application/json' -d "$2")
+  echo "$code ms_cpu_ms $(( ($(date +%s%N) - t0) / 1000000 )) $(( ($(server_ticks) - c0) * 1000 / $(getconf CLK_TCK) ))"
 }
 for r in $(seq "$RUNS"); do
   status=$(patch "$middle" "{\"name\": \"Bench $r\", \"region\": \"$region\"}")
@@ -79,6 +84,14 @@ for r in $(seq "$RUNS"); do
   late=$(sqlite3 "$DB" "SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1 OFFSET $((N / 4 + r))")
   status=$(patch "$late" '{"acquired_on": "2099-01-01"}')
   echo "dangol clv page after a rebuilding write (PATCH $status) ms_cpu_ms $(clv_page) then $(clv_page)"
+  returned=$(sqlite3 "$DB" "SELECT order_id FROM orders ORDER BY order_id LIMIT 1 OFFSET $((N / 3 + r))")
+  status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/api/orders/$returned/return" \
+           -H 'Content-Type: application/json' -d '{"reason": "bench"}')
+  echo "dangol clv page after a return (POST $status) ms_cpu_ms $(clv_page) then $(clv_page)"
+  last=$(sqlite3 "$DIR/serve-$N.db" "SELECT max(as_of) FROM frame_snapshot_header")
+  status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/api/customers/$middle/feedback" \
+           -H 'Content-Type: application/json' -d "{\"feedback_id\": \"FB-BENCH-$r\", \"received_at\": \"$(date -u -d "@$((last * 86400 + 86399))" +%Y-%m-%dT%H:%M:%SZ)\", \"kind\": \"opinion\", \"channel\": \"web\", \"rating\": 4}")
+  echo "dangol clv page after a feedback (POST $status) ms_cpu_ms $(clv_page) then $(clv_page)"
 done
 serve_stop
 

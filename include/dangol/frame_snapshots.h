@@ -30,11 +30,15 @@ typedef struct dg_frame_snapshot_status {
 int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,
                        dg_frame_snapshot_status *out, size_t cap, size_t *n, dg_error *err);
 
-/* True when the store keeps a current snapshot of the frame without lines (dg_frame_from_store
- * would load it, not read the rows); false on any error. How a command chooses between loading
- * the frame and a cheaper path that reads less than every row (a tier evaluation's SQL, a
- * cluster's aggregates computed on its nodes): loading a current snapshot beats them both. */
-bool dg_frame_snapshot_current(dg_store *store);
+/* True when dg_frame_from_store would load the store's snapshot of the frame without lines for
+ * as_of (DG_DAY_NONE: the store's last day), not read the rows: the snapshot is current and
+ * as_of is not after its day (an earlier day is the snapshot cut; a later one is a rebuild).
+ * False on any error. How a command chooses between loading the frame and a cheaper path that
+ * reads less than every row (a tier evaluation's SQL, a cluster's aggregates computed on its
+ * nodes): loading a current snapshot beats them both, a rebuild loses to them. A day after the
+ * snapshot's own that appended segments reached counts as a rebuild (the segments are not read
+ * to find out), so the cheaper path answers it. */
+bool dg_frame_snapshot_current(dg_store *store, int32_t as_of);
 
 /* dg_frame_from_store (dangol/frame.h), also telling which clean generation of the store the
  * frame holds exactly (*generation, -1 when it was read while the store was being written): a

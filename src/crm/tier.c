@@ -16,7 +16,6 @@
 #include <time.h>
 
 #include "auth/audit_write.h"
-#include "core/json_write.h"
 #include "dangol/frame.h"
 #include "dangol/frame_snapshots.h"
 #include "dangol/store.h"
@@ -99,59 +98,18 @@ typedef struct evaluation {
     dg_tier_evaluation *out;
     dg_error *err;
     int rc;                               /* a failure inside a callback */
-    /* the changes not written yet, as the JSON arrays dg__tier_changes_put takes */
-    FILE *history, *tiers;
-    char *history_text, *tiers_text;
-    size_t history_len, tiers_len, pending;
+    /* the changes not written yet; each changed customer's id kept in ids at id_at[i] (the SQL
+     * path reuses its customer buffer, and the arena may move): the rows point at it when the
+     * batch is written */
+    dg__tier_history_change *history;
+    dg__tier_state_change *tiers;
+    size_t *id_at, *rows_of;              /* per changed customer: its id, its history rows */
+    size_t n_history, cap_history, n_tiers, cap_tiers, cap_id_at, cap_rows_of;
+    char *ids;
+    size_t ids_len, cap_ids;
 } evaluation;
 
-#define BATCH_CUSTOMERS 8192   /* customers whose changes are written in one pair of statements */
-
-/* Starts the next batch's arrays. */
-static int batch_open(evaluation *e)
-{
-    e->history = open_memstream(&e->history_text, &e->history_len);
-    e->tiers = e->history ? open_memstream(&e->tiers_text, &e->tiers_len) : NULL;
-    if (!e->tiers)
-        return dg_error_set(e->err, DG_ENOMEM, "out of memory");
-    e->pending = 0;
-    return 0;
-}
-
-/* Closes the batch's arrays and, when write, writes them. Frees them either way. */
-static int batch_close(evaluation *e, bool write)
-{
-    int rc = 0;
-    if (e->history) {
-        fputc(']', e->history);
-        if (fclose(e->history) != 0)
-            rc = dg_error_set(e->err, DG_ENOMEM, "out of memory");
-    }
-    if (e->tiers) {
-        fputc(']', e->tiers);
-        if (fclose(e->tiers) != 0 && rc == 0)
-            rc = dg_error_set(e->err, DG_ENOMEM, "out of memory");
-    }
-    if (rc == 0 && write && e->pending > 0) {
-        e->history_text[0] = e->tiers_text[0] = '[';
-        rc = dg__tier_changes_put(e->store, e->run_id, e->history_text, e->tiers_text, e->err);
-    }
-    free(e->history_text);
-    free(e->tiers_text);
-    e->history = e->tiers = NULL;
-    e->history_text = e->tiers_text = NULL;
-    e->pending = 0;
-    return rc;
-}
-
-/* One JSON array element: a comma before every element but the first (the first's place holds
- * the '[' batch_close writes). */
-static FILE *element(FILE *out)
-{
-    fputc(ftell(out) == 0 ? ' ' : ',', out);
-    fputc('[', out);
-    return out;
-}
+#define BATCH_CUSTOMERS 8192   /* customers whose changes are written in one call */
 
 static int grow(void **items, size_t *cap, size_t need, size_t size)
 {
@@ -165,6 +123,40 @@ static int grow(void **items, size_t *cap, size_t need, size_t size)
         return DG_ENOMEM;
     *items = p;
     *cap = grown;
+    return 0;
+}
+
+/* Writes the batch, its rows pointed at their customers' ids, and empties it. */
+static int batch_write(evaluation *e)
+{
+    if (e->n_tiers == 0)
+        return 0;
+    for (size_t c = 0, row = 0; c < e->n_tiers; c++) {
+        const char *id = e->ids + e->id_at[c];
+        e->tiers[c].customer_id = id;
+        for (size_t end = row + e->rows_of[c]; row < end; row++)
+            e->history[row].customer_id = id;
+    }
+    int rc = dg__tier_changes_put(e->store, e->run_id, e->history, e->n_history, e->tiers,
+                                  e->n_tiers, e->err);
+    e->n_history = e->n_tiers = e->ids_len = 0;
+    return rc;
+}
+
+/* Room in the batch for one more customer with n history rows, its id kept in the arena. */
+static int batch_room(evaluation *e, const char *customer_id, size_t n)
+{
+    size_t len = strlen(customer_id) + 1, c = e->n_tiers;
+    if (grow((void **)&e->ids, &e->cap_ids, e->ids_len + len, 1) != 0 ||
+        grow((void **)&e->history, &e->cap_history, e->n_history + n, sizeof *e->history) != 0 ||
+        grow((void **)&e->tiers, &e->cap_tiers, c + 1, sizeof *e->tiers) != 0 ||
+        grow((void **)&e->id_at, &e->cap_id_at, c + 1, sizeof *e->id_at) != 0 ||
+        grow((void **)&e->rows_of, &e->cap_rows_of, c + 1, sizeof *e->rows_of) != 0)
+        return dg_error_set(e->err, DG_ENOMEM, "out of memory");
+    memcpy(e->ids + e->ids_len, customer_id, len);
+    e->id_at[c] = e->ids_len;
+    e->rows_of[c] = n;
+    e->ids_len += len;
     return 0;
 }
 
@@ -204,33 +196,25 @@ static int settle(evaluation *e, const char *customer_id, stored_tier *state)
     size_t n = 0;
     int rc = dg_tier_replay(e->rules, &tier, &since, start, e->to_day, e->acts, e->n_acts,
                             e->changes, e->cap_changes, &n, e->err);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
+    if (rc != 0 || n == 0)
+        return rc;
+    if ((rc = batch_room(e, customer_id, n)) != 0)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
         const dg_tier_change *c = &e->changes[i];
-        FILE *out = element(e->history);
-        dg__json_write_string(out, customer_id);
-        fputc(',', out);
-        dg__json_write_string(out, e->rules->levels[c->from].code);
-        fputc(',', out);
-        dg__json_write_string(out, e->rules->levels[c->to].code);
-        fprintf(out, ",%d,%lld,", (int)c->day, (long long)c->measure);
-        dg__json_write_string(out, dg_tier_reason_code(c->reason));
-        fputc(']', out);
+        e->history[e->n_history++] = (dg__tier_history_change){
+            NULL, e->rules->levels[c->from].code, e->rules->levels[c->to].code,
+            dg_tier_reason_code(c->reason), c->day, c->measure };
         if (c->reason == DG_TIER_REASON_UPGRADE)
             e->out->upgrades++;
         else
             e->out->downgrades++;
     }
-    if (rc == 0 && n > 0) {   /* the customer's tier after the run: once */
-        FILE *out = element(e->tiers);
-        dg__json_write_string(out, customer_id);
-        fputc(',', out);
-        dg__json_write_string(out, e->rules->levels[tier].code);
-        fprintf(out, ",%d]", (int)since);
-        e->out->customers++;
-        if (++e->pending == BATCH_CUSTOMERS && (rc = batch_close(e, true)) == 0)
-            rc = batch_open(e);
-    }
-    return rc;
+    /* the customer's tier after the run: once */
+    e->tiers[e->n_tiers++] = (dg__tier_state_change){ NULL, e->rules->levels[tier].code,
+                                                       since };
+    e->out->customers++;
+    return e->n_tiers == BATCH_CUSTOMERS ? batch_write(e) : 0;
 }
 
 static int flush(evaluation *e)
@@ -316,8 +300,6 @@ static int evaluate_in(evaluation *e, const char *rules_text, const char *rules_
     if (rc == 0)
         rc = dg__tier_run_insert(e->store, e->to_day, actor, now, &e->run_id, e->err);
     if (rc == 0)
-        rc = batch_open(e);
-    if (rc == 0)
         rc = dg__tier_rules_put(e->store, rules_name, rules_text, now, e->err);
     int32_t window_from = e->from_day == INT32_MIN ? INT32_MIN
                                                    : e->from_day + 2 - e->rules->window_days;
@@ -332,7 +314,7 @@ static int evaluate_in(evaluation *e, const char *rules_text, const char *rules_
         if (!e->states[i].seen && e->states[i].tier > 0)
             rc = settle(e, e->states[i].customer_id, &e->states[i]);
     if (rc == 0)
-        rc = batch_close(e, true);
+        rc = batch_write(e);
     if (rc == 0)
         rc = dg__tier_run_counts(e->store, e->run_id, e->out->customers, e->out->upgrades,
                                  e->out->downgrades, e->err);
@@ -405,8 +387,11 @@ int dg_tier_evaluate_frame(dg_store *store, const dg_frame *frame, int64_t gener
     free(e.states);
     free(e.acts);
     free(e.changes);
-    if (e.history || e.tiers)   /* a failure before the last batch was written */
-        batch_close(&e, false);
+    free(e.history);
+    free(e.tiers);
+    free(e.id_at);
+    free(e.rows_of);
+    free(e.ids);
     if (rc == 0)
         return dg_store_commit(store, err);
     dg_store_rollback(store);
@@ -433,7 +418,7 @@ int dg_tier_evaluate(dg_store *store, const char *rules_text, const char *rules_
     }
     dg_frame *frame = NULL;
     int64_t generation = -1;
-    if (orders && dg_frame_snapshot_current(store) &&
+    if (orders && dg_frame_snapshot_current(store, DG_DAY_NONE) &&
         dg_frame_from_store_at(&frame, store, NULL, &generation, &ignored) != 0)
         frame = NULL;   /* the SQL path reads the orders itself */
     int rc = dg_tier_evaluate_frame(store, frame, generation, rules_text, rules_name, as_of,

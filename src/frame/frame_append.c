@@ -7,7 +7,10 @@
  * Dictionary codes follow the first use of a value in that scan, so a value the segment uses
  * keeps its code only when it was first used before the segment's rows, and a new value takes
  * the next code only when no existing one was first used after them (a channel first seen in
- * feedback, which is scanned later): otherwise the merge is refused, never guessed. */
+ * feedback, which is scanned later): otherwise the merge is refused, never guessed. A feedback
+ * segment's rows are read by a rebuild last of the feedback (the writer checked), so each goes
+ * into its customer's run after the rows of its day (the writer checked none is later that day),
+ * its kind, channel and staff coded by the same rule. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +22,8 @@
 #define NEW_ROW 0x80000000u   /* in a merged order's source: an index into the segment's */
 
 /* Where the rows that use a value stand in a rebuild's scan. */
-enum { AT_CUSTOMERS, AT_NEW_CUSTOMERS, AT_ORDERS, AT_NEW_ORDERS, AT_LATER };
+enum { AT_CUSTOMERS, AT_NEW_CUSTOMERS, AT_ORDERS, AT_NEW_ORDERS, AT_FEEDBACK, AT_NEW_FEEDBACK,
+       AT_LATER };
 
 /* A dictionary with, for each code, the earliest place it is known to be used. */
 typedef struct {
@@ -74,17 +78,18 @@ static int code_at(placed *p, const char *value, unsigned char at, uint32_t *cod
     return 0;
 }
 
-enum { REGIONS, GENDERS, TYPES, BANDS, CHANNELS, STAFF, PAYMENTS, SITES, N_PLACED };
+enum { REGIONS, GENDERS, TYPES, BANDS, CHANNELS, STAFF, PAYMENTS, SITES, KINDS, N_PLACED };
 
-/* Where each code of the dictionaries customers and orders use is first used, as far as the
- * frame tells: a channel or staff code that no customer or order uses was first seen later (in
- * feedback or interactions), or in a customer the frame left out; either way after them. */
+/* Where each code of the dictionaries customers, orders and feedback use is first used, as far as
+ * the frame tells: a channel or staff code that no customer, order or feedback uses was first
+ * seen later (in interactions), or in a customer the frame left out; either way after them. */
 static int place_all(placed p[N_PLACED], dg_frame *f)
 {
     dg_dict *dicts[N_PLACED] = { &f->regions, &f->genders, &f->customer_types, &f->income_bands,
-                                 &f->channels, &f->staff, &f->payments, &f->sites };
+                                 &f->channels, &f->staff, &f->payments, &f->sites,
+                                 &f->feedback_kinds };
     unsigned char at[N_PLACED] = { AT_CUSTOMERS, AT_CUSTOMERS, AT_CUSTOMERS, AT_CUSTOMERS,
-                                   AT_LATER, AT_LATER, AT_ORDERS, AT_ORDERS };
+                                   AT_LATER, AT_LATER, AT_ORDERS, AT_ORDERS, AT_FEEDBACK };
     for (size_t i = 0; i < N_PLACED; i++)
         if (place(&p[i], dicts[i], at[i]) != 0)
             return DG_ENOMEM;
@@ -95,6 +100,10 @@ static int place_all(placed p[N_PLACED], dg_frame *f)
     for (size_t k = 0; k < f->n_orders; k++) {
         used(&p[CHANNELS], f->order_channel[k], AT_ORDERS);
         used(&p[STAFF], f->order_staff[k], AT_ORDERS);
+    }
+    for (size_t k = 0; k < f->n_feedback; k++) {
+        used(&p[CHANNELS], f->feedback_channel[k], AT_FEEDBACK);
+        used(&p[STAFF], f->feedback_staff[k], AT_FEEDBACK);
     }
     for (size_t i = CHANNELS; i <= STAFF; i++) {
         p[i].last = AT_CUSTOMERS;
@@ -382,6 +391,54 @@ static int merge_orders(dg_frame *f, size_t old_customers, const dg__delta *d, c
     return 0;
 }
 
+/* One row more at k of an array of n rows of size bytes, holding value. */
+static int insert_at(void **array, size_t n, size_t k, size_t size, const void *value)
+{
+    if (grow(array, n + 1, size) != 0)
+        return DG_ENOMEM;
+    unsigned char *a = *array;
+    memmove(a + (k + 1) * size, a + k * size, (n - k) * size);
+    memcpy(a + k * size, value, size);
+    return 0;
+}
+
+/* The segment's feedback, each row into its customer's run after the rows of its day; the
+ * customer's first day moved by it. Refused for a customer the frame does not hold (it would
+ * enter the frame), or a code a rebuild would give otherwise. */
+static int merge_feedback(dg_frame *f, placed p[N_PLACED], const dg__delta *d)
+{
+    for (size_t i = 0; i < d->n_feedback; i++) {
+        const dg_frame_feedback_in *in = &d->feedback[i];
+        int32_t day = dg_day_of(in->received_at);
+        int64_t c = dg__frame_find_customer(f, in->customer_id);
+        uint32_t kind, channel, staff;
+        int rc;
+        if (c < 0 || day > f->as_of)
+            return DG_ENOTFOUND;
+        if ((rc = code_at(&p[KINDS], in->kind, AT_NEW_FEEDBACK, &kind)) != 0 ||
+            (rc = code_at(&p[CHANNELS], in->channel, AT_NEW_FEEDBACK, &channel)) != 0 ||
+            (rc = code_at(&p[STAFF], in->staff_id, AT_NEW_FEEDBACK, &staff)) != 0)
+            return rc;
+        size_t k = f->feedback_offset[c], n = f->n_feedback;
+        while (k < f->feedback_offset[c + 1] && f->feedback_day[k] <= day)
+            k++;
+        int8_t rating = (int8_t)(in->rating >= 1 && in->rating <= 5 ? in->rating : 0);
+        if (insert_at((void **)&f->feedback_day, n, k, 4, &day) != 0 ||
+            insert_at((void **)&f->feedback_kind, n, k, 4, &kind) != 0 ||
+            insert_at((void **)&f->feedback_channel, n, k, 4, &channel) != 0 ||
+            insert_at((void **)&f->feedback_staff, n, k, 4, &staff) != 0 ||
+            insert_at((void **)&f->feedback_rating, n, k, 1, &rating) != 0)
+            return DG_ENOMEM;   /* the caller drops the frame, as after any refusal */
+        f->n_feedback = n + 1;
+        for (size_t j = (size_t)c + 1; j <= f->n_customers; j++)
+            f->feedback_offset[j]++;
+        earliest(&f->first_seen_day[c], day);
+        used(&p[CHANNELS], channel, AT_FEEDBACK);
+        used(&p[STAFF], staff, AT_FEEDBACK);
+    }
+    return 0;
+}
+
 int dg__frame_append(dg_frame *f, const dg__delta *d)
 {
     if (!f->order_ts || !f->order_channel || !f->order_staff || f->window_of)
@@ -398,6 +455,8 @@ int dg__frame_append(dg_frame *f, const dg__delta *d)
         rc = append_customers(f, d, &c);
     if (rc == 0)
         rc = merge_orders(f, old_customers, d, &c);
+    if (rc == 0)
+        rc = merge_feedback(f, p, d);
     for (size_t i = 0; i < N_PLACED; i++)
         free(p[i].first);
     coded_free(&c);

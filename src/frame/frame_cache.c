@@ -273,7 +273,7 @@ int dg_frame_snapshots(dg_store *store, int64_t *generation, bool *dirty,
     return rc;
 }
 
-bool dg_frame_snapshot_current(dg_store *store)
+bool dg_frame_snapshot_current(dg_store *store, int32_t as_of)
 {
     int64_t generation;
     bool dirty;
@@ -284,6 +284,6 @@ bool dg_frame_snapshot_current(dg_store *store)
         return false;
     for (size_t i = 0; i < n; i++)
         if (saved[i].current && strcmp(saved[i].saved.variant, "orders") == 0)
-            return true;
+            return as_of == DG_DAY_NONE || as_of <= saved[i].saved.as_of;
     return false;
 }

@@ -1,9 +1,11 @@
-/* The customers of a cluster store as a frame without their rows (ids, currency and the
- * frame's order), for the reports that read per-customer aggregates from the nodes instead of
- * the frame's rows (rfm_cluster.c, clv_cluster.c). */
+/* What the reports that read per-customer aggregates from a cluster's nodes instead of the
+ * frame's rows (rfm_cluster.c, clv_cluster.c) share: when to ask the nodes at all, and the
+ * customers as a frame without their rows (ids, currency and the frame's order). */
 #include <stdlib.h>
 
+#include "dangol/cluster.h"
 #include "dangol/entity.h"
+#include "dangol/frame_snapshots.h"
 #include "report/cluster_customers.h"
 
 typedef struct {
@@ -55,3 +57,17 @@ int dg__cluster_customers_read(dg_frame **customers, int32_t **first_seen, dg_st
     return rc;
 }
 
+
+int dg__cluster_answers(dg_store *store, int32_t as_of,
+                        int (*read)(void *in, dg_store *store, dg_error *err), void *in,
+                        dg_error *err)
+{
+    if (!dg_cluster_is(store) || dg_frame_snapshot_current(store, as_of))
+        return DG_EUNSUPPORTED;
+    int rc = dg_store_read_begin(store, err);
+    if (rc == 0) {
+        rc = read(in, store, err);
+        dg_store_read_end(store);
+    }
+    return rc;
+}

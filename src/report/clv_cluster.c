@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "dangol/cluster.h"
-#include "dangol/frame_snapshots.h"
 #include "dangol/cluster_clv.h"
 #include "report/cluster_customers.h"
 #include "report/clv_cluster.h"
@@ -170,17 +169,23 @@ static int read_counts(dg_clv_input *in, dg_store *store, const dg_clv_input_opt
     return rc;
 }
 
+/* read_counts's arguments, for dg__cluster_answers. */
+typedef struct {
+    dg_clv_input *in;
+    const dg_clv_input_options *opt;
+} read_args;
+
+static int read_input(void *p, dg_store *store, dg_error *err)
+{
+    read_args *args = p;
+    return read_counts(args->in, store, args->opt, err);
+}
+
 int dg__clv_cluster_input(dg_clv_input *in, dg_store *store, const dg_clv_input_options *opt,
                           dg_error *err)
 {
-    /* a current snapshot on the coordinator answers without the nodes, and faster */
-    if (!dg_cluster_is(store) || dg_frame_snapshot_current(store))
-        return DG_EUNSUPPORTED;
-    int rc = dg_store_read_begin(store, err);
-    if (rc == 0) {
-        rc = read_counts(in, store, opt, err);
-        dg_store_read_end(store);
-    }
+    read_args args = { in, opt };
+    int rc = dg__cluster_answers(store, opt->store_as_of, read_input, &args, err);
     if (rc != 0)
         dg_clv_input_clear(in);
     return rc;

@@ -8,15 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dangol/frame_snapshots.h"
 #include "frame/snapshot.h"
 #include "report/cube_cluster.h"
 
-bool dg__cube_cluster_pushes(dg_store *store, bool ladder, bool with_lines)
+bool dg__cube_cluster_pushes(bool ladder, bool with_lines)
 {
     /* segment, stage and activity come from the frame's analytics and products from the order
-     * lines: those read the frame; a current snapshot answers without the nodes, and faster */
-    return dg_cluster_is(store) && !ladder && !with_lines && !dg_frame_snapshot_current(store);
+     * lines: those read the frame */
+    return !ladder && !with_lines;
 }
 
 /* The frame's order columns (DG_FRAME_ORDER_*) in the cluster's order column order. */

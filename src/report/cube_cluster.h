@@ -7,10 +7,11 @@
 #include "dangol/cube.h"
 #include "dangol/frame.h"
 
-/* The one choice of which cube queries the nodes answer: on a cluster whose coordinator has no
- * current snapshot, a query of no ladder dimension (segment, stage, activity: the frame's
- * analytics) and no product dimension (the order lines). The others read the frame. */
-bool dg__cube_cluster_pushes(dg_store *store, bool ladder, bool with_lines);
+/* The one choice of which cube queries the nodes may answer: those of no ladder dimension
+ * (segment, stage, activity: the frame's analytics) and no product dimension (the order
+ * lines). The others read the frame; for these dg__cluster_answers chooses, as for every
+ * report that reads the nodes (src/report/cluster_customers.c). */
+bool dg__cube_cluster_pushes(bool ladder, bool with_lines);
 
 /* The frame whose cube gives the labels of a query that reads opts (its customers and other
  * rows as the frame reads them; for orders, one per distinct order day and order column value

@@ -10,6 +10,7 @@
 #include "dangol/report.h"
 #include "dangol/text.h"
 #include "dangol/vocab.h"
+#include "report/cluster_customers.h"
 #include "report/cube_cluster.h"
 
 /* Called for each key of a query but as_of; returns 0 or a code with err filled. */
@@ -122,22 +123,26 @@ static int cube_answer(dg_report *out, const dg_cube *cube, const char *const *p
     return rc;
 }
 
-/* The cube on a cluster: labels from a frame without the orders, cells from the nodes, in one
- * consistent read. */
-static int cluster_cube(dg_report *out, dg_store *store, const cube_needs *needs,
-                        const char *const *params, dg_error *err)
+/* What read_cluster_cube answers. */
+typedef struct cluster_cube_args {
+    dg_report *out;
+    const cube_needs *needs;
+    const char *const *params;
+} cluster_cube_args;
+
+/* The cube on a cluster: labels from a frame without the orders, cells from the nodes (inside
+ * dg__cluster_answers's one consistent read). */
+static int read_cluster_cube(void *in, dg_store *store, dg_error *err)
 {
+    const cluster_cube_args *a = in;
     dg_frame *frame = NULL;
     dg_cube *cube = NULL;
-    int rc = dg_store_read_begin(store, err);
-    if (rc != 0)
-        return rc;
-    if ((rc = dg__cube_cluster_frame(&frame, store, &needs->opts, err)) == 0 &&
+    int rc;
+    if ((rc = dg__cube_cluster_frame(&frame, store, &a->needs->opts, err)) == 0 &&
         (rc = dg_cube_from_frame_of(&cube, frame, NULL, NULL, false, err)) == 0) {
         dg__cube_cluster cluster = { .store = store, .frame = frame, .cube = cube };
-        rc = cube_answer(out, cube, params, &cluster, err);
+        rc = cube_answer(a->out, cube, a->params, &cluster, err);
     }
-    dg_store_read_end(store);
     dg_cube_free(cube);
     dg_frame_free(frame);
     return rc;
@@ -151,8 +156,13 @@ static int cube_query(dg_report *out, dg_store *store, const char *const *params
     dg_frame *frame = NULL;
     dg_cube *cube = NULL;
     int rc = each_param(params, &needs.opts.as_of, cube_param, &needs, err);
-    if (rc == 0 && dg__cube_cluster_pushes(store, needs.ladder, needs.opts.with_lines))
-        return cluster_cube(out, store, &needs, params, err);
+    if (rc == 0 && dg__cube_cluster_pushes(needs.ladder, needs.opts.with_lines)) {
+        cluster_cube_args args = { out, &needs, params };
+        if ((rc = dg__cluster_answers(store, needs.opts.as_of, read_cluster_cube, &args,
+                                      err)) != DG_EUNSUPPORTED)
+            return rc;
+        rc = 0;   /* not a cluster, or the snapshot answers: the frame */
+    }
     if (rc == 0)
         rc = dg_report_frame_of(&frame, store, &needs.opts, err);
     if (rc == 0)

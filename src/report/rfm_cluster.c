@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "dangol/cluster.h"
-#include "dangol/frame_snapshots.h"
 #include "dangol/frame.h"
 #include "report/cluster_customers.h"
 #include "report/rfm_cluster.h"
@@ -83,18 +82,24 @@ static int read_all(dg__rfm_cluster_input *in, dg_store *store, int32_t as_of, d
     return dg_cluster_order_totals(store, as_of, on_totals, &ctx, err);
 }
 
+/* read_all's arguments, for dg__cluster_answers. */
+typedef struct {
+    dg__rfm_cluster_input *in;
+    int32_t as_of;
+} read_args;
+
+static int read_input(void *p, dg_store *store, dg_error *err)
+{
+    read_args *args = p;
+    return read_all(args->in, store, args->as_of, err);
+}
+
 int dg__rfm_cluster_input_read(dg__rfm_cluster_input *in, dg_store *store, int32_t as_of,
                                dg_error *err)
 {
     memset(in, 0, sizeof *in);
-    /* a current snapshot on the coordinator answers without the nodes, and faster */
-    if (!dg_cluster_is(store) || dg_frame_snapshot_current(store))
-        return DG_EUNSUPPORTED;
-    int rc = dg_store_read_begin(store, err);
-    if (rc == 0) {
-        rc = read_all(in, store, as_of, err);
-        dg_store_read_end(store);
-    }
+    read_args args = { in, as_of };
+    int rc = dg__cluster_answers(store, as_of, read_input, &args, err);
     if (rc != 0)
         dg__rfm_cluster_input_free(in);
     return rc;

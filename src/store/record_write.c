@@ -1,10 +1,11 @@
-/* The API's writes of one customer or order with the frame snapshot kept current (docs/snapshot.md,
- * "Updating"; snapshot_delta.h): the server's creates and changes go through here, so that the
- * write leaves, in its own transaction, a delta segment (the row added, or the changed customer's
- * row as it now is) and the next analysis applies it to the frame it has instead of rebuilding the
- * frame from the rows. The writer knows the row before the change, so it decides here, for every
- * store, whether a reader could apply it; when not, it writes no segment and the snapshot is out
- * of date at once (no reader reads the base snapshot only to find that out). */
+/* The API's writes of one customer, order or piece of feedback with the frame snapshot kept
+ * current (docs/snapshot.md, "Updating", "Feedback"; snapshot_delta.h): the server's creates and
+ * changes go through here, so that the write leaves, in its own transaction, a delta segment (the
+ * row added, or the changed customer's row as it now is) and the next analysis applies it to the
+ * frame it has instead of rebuilding the frame from the rows. The writer knows the row before the
+ * change, so it decides here, for every store, whether a reader could apply it; when not, it
+ * writes no segment and the snapshot is out of date at once (no reader reads the base snapshot
+ * only to find that out). */
 #include <string.h>
 
 #include "store/snapshot_delta.h"
@@ -39,7 +40,8 @@ int dg__store_write_record(dg_store *s, const dg_entity *e, const dg_value *row,
                            dg_error *err)
 {
     bool customer = strcmp(e->name, "customers") == 0, order = strcmp(e->name, "orders") == 0;
-    if (!customer && !order)   /* its triggers put the snapshot out of date */
+    bool feedback = insert && strcmp(e->name, "feedback") == 0;
+    if (!customer && !order && !feedback)   /* its triggers put the snapshot out of date */
         return insert ? dg_store_insert(s, e, row, err) : dg_store_put(s, e, row, err);
     dg__delta_mark mark;
     if (customer && !insert)
@@ -51,6 +53,8 @@ int dg__store_write_record(dg_store *s, const dg_entity *e, const dg_value *row,
         dg__delta_mark_free(&mark);
         return rc;
     }
+    if (feedback)
+        return dg__store_delta_end_feedback(s, &mark, row[0].u.s, err);
     return insert ? dg__store_delta_end(s, &mark, err)
                   : dg__store_delta_end_update(s, &mark, row[0].u.s, err);
 }

@@ -58,7 +58,10 @@ int dg__store_error(dg_store *s, dg_error *err, const char *what);
     /* nor are tiers and coupons: an evaluation or a redemption leaves the frame as it was \
      * (schema/0022_programme_untracked.sql drops the triggers older stores have) */ \
     "AND " col " NOT LIKE 'tier\\_%' ESCAPE '\\' " \
-    "AND " col " NOT LIKE 'coupon\\_%' ESCAPE '\\' "
+    "AND " col " NOT LIKE 'coupon\\_%' ESCAPE '\\' " \
+    /* nor are returns: the frame keeps every order, returned or not; what reads returns \
+     * (economics, coupon counts) reads them per request (schema/0029_returns_untracked.sql) */ \
+    "AND " col " NOT LIKE 'order\\_return%' ESCAPE '\\' "
 
 /* Gives every table of db but SQLite's own, the snapshot's and the auth_ ones (users and tokens
  * are no records) the three triggers (insert, update, delete) that mark the snapshot out of date,

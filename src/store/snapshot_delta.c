@@ -3,10 +3,11 @@
  * greatest ids it saw before writing (ids are the only watermark both stores share), and knows it
  * added nothing else by counting: the rows in those ranges must be every row the import changed.
  * An API write that changed one customer writes that customer's row as an update segment,
- * knowing by the same count that it changed nothing else. A segment is one row of
- * frame_snapshot_delta, its bytes the rows as the rebuild reads them (frame_store.c), encoded by
- * snapshot_delta_codec.c. What differs between SQLite and PostgreSQL (binding, marking, counting
- * the changes, the blob) is behind snapshot_delta_store.h. */
+ * knowing by the same count that it changed nothing else; one that added a piece of feedback
+ * writes that row, when a rebuild would scan it last and place it last on its day. A segment is
+ * one row of frame_snapshot_delta, its bytes the rows as the rebuild reads them (frame_store.c),
+ * encoded by snapshot_delta_codec.c. What differs between SQLite and PostgreSQL (binding,
+ * marking, counting the changes, the blob) is behind snapshot_delta_store.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,10 +170,10 @@ static bool small_enough(dg_store *s, size_t len)
 }
 
 /* The customers a frame of day $3 may leave out (first seen after it: acquired after it, or
- * unknown with a partner activity or a referral after it), but $1; the table read whole (%s),
- * which is cheaper than a walk of its id index. */
+ * unknown with a partner activity or a referral after it), but $1: two ranges of the index on
+ * acquired_on (schema 0031), after $3 and NULL, not the whole table. */
 #define LEFT_OUT_SQL \
-    "WITH out AS MATERIALIZED (SELECT * FROM customers%s WHERE customer_id <> $1 AND " \
+    "WITH out AS MATERIALIZED (SELECT * FROM customers WHERE customer_id <> $1 AND " \
     "(acquired_on > $3 OR (acquired_on IS NULL AND (customer_id IN (SELECT customer_id FROM " \
     "partner_activities WHERE occurred_on > $3) OR customer_id IN (SELECT referrer_id FROM " \
     "referrals WHERE referred_on > $3)))))"
@@ -199,7 +200,7 @@ static bool customer_row(dg_store *s, const char *customer_id, unsigned changed,
                            "WHERE customer_id = $1", &p, w, DG__ROWS_CUSTOMERS) == 1;
     if (one && changed) {
         int at = snprintf(sql, sizeof sql, LEFT_OUT_SQL " SELECT " DG__DELTA_CUSTOMER_COLUMNS
-                          " FROM customers WHERE customer_id IN (", b->table_scan);
+                          " FROM customers WHERE customer_id IN (");
         for (unsigned i = 0, n = 0; i < DG__CUSTOMER_CODES; i++)
             if (changed & (1u << i))
                 at += snprintf(sql + at, sizeof sql - (size_t)at, "%sSELECT min(customer_id%s) "
@@ -271,6 +272,26 @@ static bool encode_update(dg_store *s, const dg__delta_mark *m, const char *cust
            customer_row(s, customer_id, changed, as_of, data, len);
 }
 
+/* The feedback row the write added as a feedback segment into *data; false when the write changed
+ * anything else, or a rebuild would not read it where the reader puts it. */
+static bool encode_feedback(dg_store *s, const dg__delta_mark *m, const char *feedback_id,
+                            unsigned char **data, size_t *len)
+{
+    const dg__delta_store *b = backend(s);
+    dg__delta_params p = { { feedback_id, NULL }, { 0, 0 } };
+    bool dated = false, one = false;
+    dg__segment *w = NULL;
+    *data = NULL;
+    if (b->changes(s) - m->changes != 1 ||
+        !b->integer(s, "SELECT min(as_of) FROM frame_snapshot_header", &no_params,
+                    &p.number[0], &dated) || !dated || dg__segment_new(&w) != 0)
+        return false;
+    one = b->add_rows(s, b->last_feedback_sql, &p, w, DG__ROWS_FEEDBACK) == 1 &&
+          dg__segment_bytes(w, data, len) == 0;
+    dg__segment_free(w);
+    return one;
+}
+
 /* The segment of len bytes (encoded: NULL when the write cannot be one) written as m's
  * generation, and the snapshot marked current, when it stays small enough; frees data and m. */
 static int write_segment(dg_store *s, dg__delta_mark *m, unsigned char *data, size_t len,
@@ -307,19 +328,35 @@ int dg__store_delta_end(dg_store *s, dg__delta_mark *m, dg_error *err)
     return write_segment(s, m, data, len, customers, orders, err);
 }
 
-int dg__store_delta_end_update(dg_store *s, dg__delta_mark *m, const char *customer_id,
-                               dg_error *err)
+/* After a write of the one row called id: its segment, encoded by `encode_row` (false when it
+ * cannot be one), written as for dg__store_delta_end, counting `customers` customers. */
+static int end_one(dg_store *s, dg__delta_mark *m, const char *id,
+                   bool (*encode_row)(dg_store *, const dg__delta_mark *, const char *,
+                                      unsigned char **, size_t *),
+                   int64_t customers, dg_error *err)
 {
     unsigned char *data = NULL;
     size_t len = 0;
     int rc = settle(s, m, err);
     if (rc != 0)
         return rc;
-    if (m->active && !encode_update(s, m, customer_id, &data, &len)) {
+    if (m->active && !encode_row(s, m, id, &data, &len)) {
         free(data);
         data = NULL;
     }
-    return write_segment(s, m, data, len, 1, 0, err);
+    return write_segment(s, m, data, len, customers, 0, err);
+}
+
+int dg__store_delta_end_update(dg_store *s, dg__delta_mark *m, const char *customer_id,
+                               dg_error *err)
+{
+    return end_one(s, m, customer_id, encode_update, 1, err);
+}
+
+int dg__store_delta_end_feedback(dg_store *s, dg__delta_mark *m, const char *feedback_id,
+                                 dg_error *err)
+{
+    return end_one(s, m, feedback_id, encode_feedback, 0, err);
 }
 
 /* ---- the reader ---- */
@@ -353,6 +390,7 @@ void dg__deltas_free(dg__delta *deltas, size_t n)
     for (size_t i = 0; deltas && i < n; i++) {
         free(deltas[i].customers);
         free(deltas[i].orders);
+        free(deltas[i].feedback);
         free(deltas[i].data);
         free(deltas[i].texts);
     }

@@ -3,8 +3,9 @@
  * after every existing one (so a rebuild would scan them after the rows it already holds) writes
  * what it added as a segment, in its own transaction, and leaves the snapshot current at the new
  * generation; so does an API write of one customer or order (the row added, or the changed
- * customer's row as it now is: an update segment). A reader applies the segments to the base
- * snapshot's frame (frame_append.c, frame_update.c). Anything else the write did leaves the
+ * customer's row as it now is: an update segment), or of one piece of feedback (a feedback
+ * segment: the row added). A reader applies the segments to the base snapshot's frame
+ * (frame_append.c, frame_update.c). Anything else the write did leaves the
  * snapshot out of date, as any write does. The same on both stores (snapshot_delta.c; what differs
  * is behind snapshot_delta_store.h). */
 #ifndef DANGOL_STORE_SNAPSHOT_DELTA_H
@@ -76,11 +77,19 @@ dg__update_verdict dg__update_applies(const dg_frame_customer_in *was,
 
 void dg__delta_mark_free(dg__delta_mark *m);
 
+/* As dg__store_delta_end, after a write that added one piece of feedback, feedback_id: when that
+ * row is all it changed, it is the last in the table's storage order (where a rebuild's scan
+ * reads it), dated by the snapshot's day and after every other piece of its customer's on its
+ * day, writes it as a feedback segment (docs/snapshot.md, "Feedback"); otherwise leaves the
+ * snapshot out of date. */
+int dg__store_delta_end_feedback(dg_store *store, dg__delta_mark *m, const char *feedback_id,
+                                 dg_error *err);
+
 /* The API's write of one record of e (dg_store_insert when insert, else dg_store_put), inside the
  * caller's transaction, leaving a delta segment when it can: a new customer or order appended as
- * an import's are, a changed customer as an update segment. Anything else (other entities, a
- * changed order) puts the snapshot out of date as every write does. dg_store_insert's and
- * dg_store_put's results (record_write.c). */
+ * an import's are, a changed customer as an update segment, new feedback as a feedback segment.
+ * Anything else (other entities, a changed order or feedback) puts the snapshot out of date as
+ * every write does. dg_store_insert's and dg_store_put's results (record_write.c). */
 int dg__store_write_record(dg_store *store, const dg_entity *e, const dg_value *row, bool insert,
                            dg_error *err);
 
@@ -89,13 +98,15 @@ int dg__store_write_record(dg_store *store, const dg_entity *e, const dg_value *
  * data. An update segment (updates) holds instead the customers one write changed, their rows as
  * a rebuild now reads them, and no orders (docs/snapshot.md, "Updating"); after them in
  * customers[], when a dictionary value changed, the rows of n_left_out customers the frame may
- * leave out (by id), whose values count in a rebuild's order of the codes. */
+ * leave out (by id), whose values count in a rebuild's order of the codes. A feedback segment
+ * holds feedback rows (n_feedback, each the last its customer has on its day) and nothing else. */
 typedef struct dg__delta {
     int64_t generation;
     bool updates;
-    size_t n_customers, n_orders, n_left_out;
+    size_t n_customers, n_orders, n_left_out, n_feedback;
     dg_frame_customer_in *customers;
     dg_frame_order_in *orders;
+    dg_frame_feedback_in *feedback;
     unsigned char *data;
     const char **texts;
 } dg__delta;
@@ -109,6 +120,8 @@ int dg__segment_customer(dg__segment *w, const dg_frame_customer_in *in);
 /* An update segment's customer the frame may leave out, after its changed ones, in id order. */
 int dg__segment_left_out(dg__segment *w, const dg_frame_customer_in *in);
 int dg__segment_order(dg__segment *w, const dg_frame_order_in *in);
+/* A piece of feedback: the segment is then a feedback segment (no customers, no orders). */
+int dg__segment_feedback(dg__segment *w, const dg_frame_feedback_in *in);
 /* The bytes of the rows added so far into *data (caller frees with free()). 0 or DG_ENOMEM. */
 int dg__segment_bytes(dg__segment *w, unsigned char **data, size_t *len);
 /* d's rows out of its len bytes of data; false when they are not a segment (sizes that do not

@@ -3,7 +3,8 @@
  * update segment, which holds no orders) and the counts of customers, orders and texts; the texts, each once (an id, a channel, a staff id ...: a row names them by number);
  * then the customers (in id order) and the orders (in id order, without their ids, which the
  * merge does not need: the order of the rows is the scan's), every number a varint (signed ones
- * zigzag). Decoded rows point into the segment's texts, each stored with its NUL. */
+ * zigzag). A feedback segment ("DGF1") holds feedback rows instead, after the same header.
+ * Decoded rows point into the segment's texts, each stored with its NUL. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 /* "DGU2": customers changed (their rows as they now are), by a writer that checked what the
  * reader needs (dg__update_applies); a "DGU1" segment, written before, is damaged: rebuilt */
 #define MAGIC_UPDATES 0x32554744u
+#define MAGIC_FEEDBACK 0x31464744u   /* "DGF1": feedback added (no customers, no orders) */
 #define NO_TEXT 0           /* text number 0: NULL; text k is texts[k - 1] */
 
 /* ---- writing ---- */
@@ -57,7 +59,7 @@ static int put_signed(bytes *b, int64_t v)
 
 struct dg__segment {
     bytes texts, rows;
-    size_t n_texts, n_customers, n_orders, n_left_out;
+    size_t n_texts, n_customers, n_orders, n_left_out, n_feedback;
     bool updates;           /* the customers are changed ones, not new ones */
     size_t *slot;           /* open addressing: text number + offset into texts, per slot */
     uint32_t *number;
@@ -167,27 +169,46 @@ int dg__segment_left_out(dg__segment *w, const dg_frame_customer_in *in)
     return put_customer(w, in);
 }
 
+/* A row of numbers (signed varints), then texts (numbered). */
+static int put_row(dg__segment *w, const int64_t *numbers, size_t n_numbers,
+                   const char *const *texts, size_t n_texts)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n_numbers && rc == 0; i++)
+        rc = put_signed(&w->rows, numbers[i]);
+    for (size_t i = 0; i < n_texts && rc == 0; i++)
+        rc = put_text(w, texts[i]);
+    return rc;
+}
+
 int dg__segment_order(dg__segment *w, const dg_frame_order_in *in)
 {
     const char *texts[] = { in->customer_id, in->channel, in->payment_method, in->site,
                             in->staff_id };
-    int rc = put_signed(&w->rows, in->ordered_at);
-    if (rc == 0)
-        rc = put_signed(&w->rows, in->amount_minor);
-    if (rc == 0)
-        rc = put_signed(&w->rows, in->units);
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0] && rc == 0; i++)
-        rc = put_text(w, texts[i]);
+    const int64_t numbers[] = { in->ordered_at, in->amount_minor, in->units };
     w->n_orders++;
-    return rc;
+    return put_row(w, numbers, 3, texts, 5);
+}
+
+int dg__segment_feedback(dg__segment *w, const dg_frame_feedback_in *in)
+{
+    const char *texts[] = { in->customer_id, in->kind, in->channel, in->staff_id };
+    const int64_t numbers[] = { in->received_at, in->rating };
+    w->n_feedback++;
+    return put_row(w, numbers, 2, texts, 4);
 }
 
 int dg__segment_bytes(dg__segment *w, unsigned char **data, size_t *len)
 {
     bytes out = { 0 };
-    /* an update segment's third count is of the customers left out (it holds no orders) */
-    uint32_t header[4] = { w->updates ? MAGIC_UPDATES : MAGIC, (uint32_t)w->n_customers,
-                           (uint32_t)(w->updates ? w->n_left_out : w->n_orders),
+    /* an update segment's third count is of the customers left out (it holds no orders), a
+     * feedback segment's of its feedback */
+    if (w->n_feedback && (w->updates || w->n_customers || w->n_orders))
+        return DG_EINVAL;
+    uint32_t header[4] = { w->updates ? MAGIC_UPDATES : w->n_feedback ? MAGIC_FEEDBACK : MAGIC,
+                           (uint32_t)w->n_customers,
+                           (uint32_t)(w->updates ? w->n_left_out
+                                      : w->n_feedback ? w->n_feedback : w->n_orders),
                            (uint32_t)w->n_texts };
     *data = NULL;
     if (put(&out, header, sizeof header) != 0 || put(&out, w->texts.p, w->texts.len) != 0 ||
@@ -264,22 +285,25 @@ bool dg__segment_decode(dg__delta *d, size_t len)
         return false;
     memcpy(header, d->data, sizeof header);
     c.p += sizeof header;
-    /* each customer takes at least 9 bytes, each order 8, each text 1 */
-    if ((header[0] != MAGIC && header[0] != MAGIC_UPDATES) ||
-        header[1] > len / 9 || header[2] > len / 8 || header[3] > len ||
-        !take_texts(&c, header[3])) {
+    /* each customer takes at least 9 bytes, each order 8, each piece of feedback 6, each text 1 */
+    bool feedback = header[0] == MAGIC_FEEDBACK;
+    if ((header[0] != MAGIC && header[0] != MAGIC_UPDATES && !feedback) ||
+        header[1] > len / 9 || header[2] > len / 6 || header[3] > len ||
+        (feedback && header[1] != 0) || !take_texts(&c, header[3])) {
         free(c.texts);
         return false;
     }
     d->texts = c.texts;
     d->updates = header[0] == MAGIC_UPDATES;
     d->n_customers = header[1];
-    d->n_orders = d->updates ? 0 : header[2];
+    d->n_orders = d->updates || feedback ? 0 : header[2];
     d->n_left_out = d->updates ? header[2] : 0;
+    d->n_feedback = feedback ? header[2] : 0;
     size_t rows = d->n_customers + d->n_left_out;
     d->customers = calloc(rows ? rows : 1, sizeof *d->customers);
     d->orders = calloc(d->n_orders ? d->n_orders : 1, sizeof *d->orders);
-    if (!d->customers || !d->orders)
+    d->feedback = calloc(d->n_feedback ? d->n_feedback : 1, sizeof *d->feedback);
+    if (!d->customers || !d->orders || !d->feedback)
         return false;
     for (size_t i = 0; i < rows && !c.bad; i++) {
         dg_frame_customer_in *r = &d->customers[i];
@@ -306,6 +330,16 @@ bool dg__segment_decode(dg__delta *d, size_t len)
         r->units = (int32_t)take_signed(&c);
         const char **texts[] = { &r->customer_id, &r->channel, &r->payment_method, &r->site,
                                  &r->staff_id };
+        for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+            *texts[k] = take_text(&c);
+        if (!r->customer_id)
+            c.bad = true;
+    }
+    for (size_t i = 0; i < d->n_feedback && !c.bad; i++) {
+        dg_frame_feedback_in *r = &d->feedback[i];
+        r->received_at = take_signed(&c);
+        r->rating = (int)take_signed(&c);
+        const char **texts[] = { &r->customer_id, &r->kind, &r->channel, &r->staff_id };
         for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
             *texts[k] = take_text(&c);
         if (!r->customer_id)

@@ -141,13 +141,29 @@ static int add_order(dg__segment *w, const PGresult *res, int row)
     return dg__segment_order(w, &in);
 }
 
+static int add_feedback(dg__segment *w, const PGresult *res, int row)
+{
+    dg_frame_feedback_in in = {
+        .customer_id = text_at(res, row, 0), .received_at = integer_at(res, row, 1),
+        .kind = text_at(res, row, 2), .channel = text_at(res, row, 3),
+        .staff_id = text_at(res, row, 4), .rating = (int)integer_at(res, row, 5),
+    };
+    return dg__segment_feedback(w, &in);
+}
+
+static int add_row(dg__segment *w, const PGresult *res, int row, dg__delta_rows kind)
+{
+    return kind == DG__ROWS_ORDERS ? add_order(w, res, row)
+           : kind == DG__ROWS_FEEDBACK ? add_feedback(w, res, row)
+                                        : add_customer(w, res, row, kind);
+}
+
 static int64_t add_rows(dg_store *s, const char *sql, const dg__delta_params *p, dg__segment *w,
                         dg__delta_rows kind)
 {
     PGresult *res = query(s, sql, p, 0);
     int n = res ? PQntuples(res) : -1, row = 0;
-    while (row < n && (kind == DG__ROWS_ORDERS ? add_order(w, res, row)
-                                               : add_customer(w, res, row, kind)) == 0)
+    while (row < n && add_row(w, res, row, kind) == 0)
         row++;
     PQclear(res);
     return row == n ? n : -1;
@@ -214,5 +230,6 @@ static int list(dg_store *s, int64_t base, int64_t to, bool with_data, dg__delta
 
 const dg__delta_store dg__delta_postgres = {
     .settle = settle, .text_order = text_order, .mark = mark, .changes = changes, .integer = integer,
-    .text = text, .add_rows = add_rows, .table_scan = "", .insert = insert, .list = list,
+    .text = text, .add_rows = add_rows,
+    .last_feedback_sql = DG__LAST_FEEDBACK_SQL("g.ctid > f.ctid"), .insert = insert, .list = list,
 };

@@ -39,6 +39,22 @@ static int add_order(dg__segment *w, sqlite3_stmt *st)
     return dg__segment_order(w, &in);
 }
 
+static int add_feedback(dg__segment *w, sqlite3_stmt *st)
+{
+    dg_frame_feedback_in in = {
+        .customer_id = text_at(st, 0), .received_at = sqlite3_column_int64(st, 1),
+        .kind = text_at(st, 2), .channel = text_at(st, 3), .staff_id = text_at(st, 4),
+        .rating = (int)sqlite3_column_int64(st, 5),
+    };
+    return dg__segment_feedback(w, &in);
+}
+
+static int add_row(dg__segment *w, sqlite3_stmt *st, dg__delta_rows kind)
+{
+    return kind == DG__ROWS_ORDERS ? add_order(w, st)
+           : kind == DG__ROWS_FEEDBACK ? add_feedback(w, st) : add_customer(w, st, kind);
+}
+
 /* sql with p's values bound to those of $1..$4 it names. */
 static int prepare(sqlite3 *db, const char *sql, const dg__delta_params *p, sqlite3_stmt **st)
 {
@@ -124,7 +140,7 @@ static int64_t add_rows(dg_store *s, const char *sql, const dg__delta_params *p,
         return -1;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW &&
-           (kind == DG__ROWS_ORDERS ? add_order(w, st) : add_customer(w, st, kind)) == 0)
+           add_row(w, st, kind) == 0)
         n++;
     sqlite3_finalize(st);
     return step == SQLITE_DONE ? n : -1;
@@ -195,5 +211,6 @@ static int list(dg_store *s, int64_t base, int64_t to, bool with_data, dg__delta
 
 const dg__delta_store dg__delta_sqlite = {
     .settle = settle, .text_order = text_order, .mark = mark, .changes = changes, .integer = integer,
-    .text = text, .add_rows = add_rows, .table_scan = " NOT INDEXED", .insert = insert, .list = list,
+    .text = text, .add_rows = add_rows,
+    .last_feedback_sql = DG__LAST_FEEDBACK_SQL("g.rowid > f.rowid"), .insert = insert, .list = list,
 };

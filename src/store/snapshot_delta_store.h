@@ -7,6 +7,7 @@
 #define DANGOL_STORE_SNAPSHOT_DELTA_STORE_H
 
 #include "store/snapshot_delta.h"
+#include "store/sql_day.h"
 
 /* A statement's parameters: $1 and $2 the texts (NULL binds ""), $3 and $4 the numbers. */
 typedef struct dg__delta_params {
@@ -15,9 +16,11 @@ typedef struct dg__delta_params {
 } dg__delta_params;
 
 /* What the rows a statement selects are to a segment: added customers (or an update's changed
- * ones), orders, or the customers an update segment carries because the frame may leave them
- * out (dg__segment_left_out). */
-typedef enum { DG__ROWS_CUSTOMERS, DG__ROWS_ORDERS, DG__ROWS_LEFT_OUT } dg__delta_rows;
+ * ones), orders, the customers an update segment carries because the frame may leave them
+ * out (dg__segment_left_out), or feedback. */
+typedef enum {
+    DG__ROWS_CUSTOMERS, DG__ROWS_ORDERS, DG__ROWS_LEFT_OUT, DG__ROWS_FEEDBACK
+} dg__delta_rows;
 
 /* One stored segment as the reader lists it; data and checksum only when asked for. */
 typedef struct dg__delta_row {
@@ -48,12 +51,12 @@ typedef struct dg__delta_store {
                     bool *found);
     /* The same as text (caller frees), NULL for none or a failure. */
     char *(*text)(dg_store *s, const char *sql);
-    /* sql's rows, in order, added to w as `kind` says (sql selects DG__DELTA_CUSTOMER_COLUMNS
-     * or DG__DELTA_ORDER_COLUMNS): their number, or -1. */
+    /* sql's rows, in order, added to w as `kind` says (sql selects DG__DELTA_CUSTOMER_COLUMNS,
+     * DG__DELTA_ORDER_COLUMNS or DG__DELTA_FEEDBACK_COLUMNS): their number, or -1. */
     int64_t (*add_rows)(dg_store *s, const char *sql, const dg__delta_params *p, dg__segment *w,
                         dg__delta_rows kind);
-    /* after a table's name in FROM: read it whole rather than through an index ("" for none) */
-    const char *table_scan;
+    /* DG__LAST_FEEDBACK_SQL with the store's storage order (which a rebuild's scan follows) */
+    const char *last_feedback_sql;
     /* Writes the segment and marks the snapshot current; the store's error. */
     int (*insert)(dg_store *s, int64_t generation, int64_t customers, int64_t orders,
                   const unsigned char *data, size_t len, dg_error *err);
@@ -70,5 +73,17 @@ extern const dg__delta_store dg__delta_sqlite, dg__delta_postgres;
     "customer_type, income_band"
 #define DG__DELTA_ORDER_COLUMNS \
     "order_id, customer_id, ordered_at, total, units, channel, payment_method, site, staff_id"
+#define DG__DELTA_FEEDBACK_COLUMNS "customer_id, received_at, kind, channel, staff_id, rating"
+/* The feedback row $1 added, when the rebuild's scan reads it last of the table (no row g is
+ * `after` f in its storage order), it is dated by the snapshot's day ($3) and is after every other
+ * row of its customer's on that day (the frame keeps days, not times: the reader puts it after
+ * those of its day). */
+#define DG__LAST_FEEDBACK_SQL(after) \
+    "SELECT " DG__DELTA_FEEDBACK_COLUMNS " FROM feedback f WHERE feedback_id = $1 " \
+    "AND " DG__SQL_DAY_OF("received_at") " <= $3 " \
+    "AND NOT EXISTS (SELECT 1 FROM feedback g WHERE " after ") " \
+    "AND NOT EXISTS (SELECT 1 FROM feedback g WHERE g.customer_id = f.customer_id " \
+    "AND g.received_at > f.received_at AND " DG__SQL_DAY_OF("g.received_at") " = " \
+    DG__SQL_DAY_OF("f.received_at") ")"
 
 #endif

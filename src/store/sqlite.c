@@ -15,6 +15,7 @@
 
 #include "dangol/currency.h"
 #include "dangol/store.h"
+#include "store/sqlite_rows.h"
 #include "store/consent.h"
 #include "store/access.h"
 #include "store/migrate.h"
@@ -137,6 +138,9 @@ static int open_connection(dg_store *s, dg_error *err)
                             s->db ? sqlite3_errmsg(s->db) : "out of memory");
     sqlite3_busy_timeout(s->db, DG_STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
+    if (dg__rows_register(s->db) != SQLITE_OK)
+        return dg_error_set(err, DG_ESTORE, "%s: cannot open the store: %s", s->path,
+                            sqlite3_errmsg(s->db));
     return 0;
 }
 

@@ -38,11 +38,22 @@ int dg__tier_activities_scan(dg_store *store, dg_tier_measure measure, const cha
                              int32_t from_day, int32_t to_day, dg__tier_activity_fn fn,
                              void *ctx, dg_error *err);
 
-/* Writes a batch of changes: history, a JSON array of [customer_id, from_tier, to_tier, day,
- * measure, reason], appended to tier_history in its order; states, a JSON array of
- * [customer_id, tier, since], each customer's tier after the batch (once per customer). Two
- * statements for the whole batch, rather than two per change (bench/tier.sh). */
-int dg__tier_changes_put(dg_store *store, int64_t run_id, const char *history, const char *states,
+/* A batch of changes: history rows appended to tier_history in their order, and each changed
+ * customer's tier after the batch (once per customer) put into tier_state. The strings are the
+ * caller's, alive for the call. One INSERT ... SELECT per table for the whole batch, read from the
+ * arrays themselves (store/rows.h: SQLite's dg_rows; JSON on PostgreSQL), rather than a statement
+ * run per row or a JSON text parsed again per field (bench/tier.sh). */
+typedef struct dg__tier_history_change {
+    const char *customer_id, *from_tier, *to_tier, *reason;
+    int32_t changed_on;
+    int64_t measure;
+} dg__tier_history_change;
+typedef struct dg__tier_state_change {
+    const char *customer_id, *tier;
+    int32_t since;
+} dg__tier_state_change;
+int dg__tier_changes_put(dg_store *store, int64_t run_id, const dg__tier_history_change *history,
+                         size_t n_history, const dg__tier_state_change *states, size_t n_states,
                          dg_error *err);
 
 /* The history of one customer (customer_id) or of everyone (NULL) up to day (INT32_MAX: all),

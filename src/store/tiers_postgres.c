@@ -119,23 +119,38 @@ int dg__pg_tier_activities_scan(dg_pg *pg, dg_tier_measure measure, const char *
     return rc;
 }
 
-int dg__pg_tier_changes_put(dg_pg *pg, int64_t run_id, const char *history, const char *states,
-                            dg_error *err)
+/* One INSERT ... SELECT of a batch's rows, sent as one JSON array ($1) with the run's id ($2). */
+static int insert_json(dg_pg *pg, const char *sql, const dg__rows *rows, int64_t run_id,
+                       const char *what, dg_error *err)
 {
+    char *text = NULL;
+    size_t len;
+    FILE *out = open_memstream(&text, &len);
+    if (out)
+        dg__rows_json(out, rows);
+    int rc = out && fclose(out) == 0 ? 0 : dg_error_set(err, DG_ENOMEM, "out of memory");
     dg__pg_number run;
-    const char *changes[] = { history, dg__pg_int(run, run_id) };
-    int rc = dg__pg_exec(pg, "INSERT INTO tier_history (customer_id, from_tier, to_tier, "
+    const char *params[] = { text, dg__pg_int(run, run_id) };
+    if (rc == 0)
+        rc = dg__pg_exec(pg, sql, 2, params, NULL, what, err);
+    free(text);
+    return rc;
+}
+
+int dg__pg_tier_changes_put(dg_pg *pg, int64_t run_id, const dg__rows *history,
+                            const dg__rows *states, dg_error *err)
+{
+    int rc = insert_json(pg, "INSERT INTO tier_history (customer_id, from_tier, to_tier, "
                          "changed_on, measure, reason, run_id) SELECT v->>0, v->>1, v->>2, "
                          "(v->>3)::bigint, (v->>4)::bigint, v->>5, $2 FROM "
                          "json_array_elements($1::json) WITH ORDINALITY AS c(v, n) ORDER BY n",
-                         2, changes, NULL, "writing the tier history", err);
-    const char *tiers[] = { states, run };
-    return rc != 0 ? rc : dg__pg_exec(pg, "INSERT INTO tier_state (customer_id, tier, since, "
+                         history, run_id, "writing the tier history", err);
+    return rc != 0 ? rc : insert_json(pg, "INSERT INTO tier_state (customer_id, tier, since, "
                                       "run_id) SELECT v->>0, v->>1, (v->>2)::bigint, $2 FROM "
                                       "json_array_elements($1::json) AS c(v) ON CONFLICT "
                                       "(customer_id) DO UPDATE SET tier = excluded.tier, since "
-                                      "= excluded.since, run_id = excluded.run_id", 2, tiers,
-                                      NULL, "writing the tiers", err);
+                                      "= excluded.since, run_id = excluded.run_id", states,
+                                      run_id, "writing the tiers", err);
 }
 
 int dg__pg_tier_history_scan(dg_pg *pg, const char *customer_id, int32_t to_day,

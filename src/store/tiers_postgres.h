@@ -5,6 +5,7 @@
 #define DANGOL_STORE_TIERS_POSTGRES_H
 
 #include "store/postgres.h"
+#include "store/rows.h"
 #include "store/tiers.h"
 
 int dg__pg_tier_last_run(dg_pg *pg, int32_t *as_of, dg_error *err);
@@ -19,8 +20,9 @@ int dg__pg_tier_states_scan(dg_pg *pg, dg__tier_state_fn fn, void *ctx, dg_error
 int dg__pg_tier_activities_scan(dg_pg *pg, dg_tier_measure measure, const char *customer_id,
                                 int64_t from, int64_t to, dg__tier_activity_fn fn, void *ctx,
                                 dg_error *err);
-int dg__pg_tier_changes_put(dg_pg *pg, int64_t run_id, const char *history, const char *states,
-                            dg_error *err);
+/* history and states: the rows of dg__tier_changes_put (their columns in its order) */
+int dg__pg_tier_changes_put(dg_pg *pg, int64_t run_id, const dg__rows *history,
+                            const dg__rows *states, dg_error *err);
 int dg__pg_tier_history_scan(dg_pg *pg, const char *customer_id, int32_t to_day,
                              dg__tier_history_fn fn, void *ctx, dg_error *err);
 int dg__pg_tier_at(dg_pg *pg, const char *customer_id, int32_t day, char *tier, size_t cap,

@@ -3,6 +3,7 @@
  * measures read the orders and the points ledger by customer and day, so one pass over the
  * customers' rows in customer order feeds the evaluation. A PostgreSQL store's calls go to
  * their twins in tiers_postgres.c. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "dangol/text.h"
 #include "store/snapshot.h"
+#include "store/sqlite_rows.h"
 #include "store/tiers.h"
 #include "store/tiers_postgres.h"
 
@@ -215,32 +217,54 @@ int dg__tier_activities_scan(dg_store *s, dg_tier_measure measure, const char *c
 
 /* ---- changes and history ---- */
 
-int dg__tier_changes_put(dg_store *s, int64_t run_id, const char *history, const char *states,
-                         dg_error *err)
+static const dg__rows_column history_columns[] = {
+    { offsetof(dg__tier_history_change, customer_id), DG__ROWS_TEXT },
+    { offsetof(dg__tier_history_change, from_tier), DG__ROWS_TEXT },
+    { offsetof(dg__tier_history_change, to_tier), DG__ROWS_TEXT },
+    { offsetof(dg__tier_history_change, changed_on), DG__ROWS_INT32 },
+    { offsetof(dg__tier_history_change, measure), DG__ROWS_INT64 },
+    { offsetof(dg__tier_history_change, reason), DG__ROWS_TEXT },
+};
+static const dg__rows_column state_columns[] = {
+    { offsetof(dg__tier_state_change, customer_id), DG__ROWS_TEXT },
+    { offsetof(dg__tier_state_change, tier), DG__ROWS_TEXT },
+    { offsetof(dg__tier_state_change, since), DG__ROWS_INT32 },
+};
+
+/* One INSERT ... SELECT of the batch's rows (dg_rows, in their order) with the run's id. */
+static int insert_rows(dg_store *s, const char *sql, dg__rows *rows, int64_t run_id,
+                       const char *what, dg_error *err)
 {
-    if (dg__store_pg(s))
-        return dg__pg_tier_changes_put(dg__store_pg(s), run_id, history, states, err);
     sqlite3_stmt *st;
-    int rc = dg__store_statement(s, "INSERT INTO tier_history (customer_id, from_tier, to_tier, "
-        "changed_on, measure, reason, run_id) SELECT json_extract(value, '$[0]'), "
-        "json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), "
-        "json_extract(value, '$[4]'), json_extract(value, '$[5]'), ?2 FROM json_each(?1) "
-        "ORDER BY key", &st, err);
+    int rc = dg__store_statement(s, sql, &st, err);
     if (rc != 0)
         return rc;
-    sqlite3_bind_text(st, 1, history, -1, SQLITE_STATIC);
+    if (dg__rows_bind(st, 1, rows) != SQLITE_OK)
+        return dg__store_error(s, err, what);
     sqlite3_bind_int64(st, 2, run_id);
-    if ((rc = steps(s, st, NULL, NULL, "writing the tier history", err)) != 0)
-        return rc;
-    if ((rc = dg__store_statement(s, "INSERT INTO tier_state (customer_id, tier, since, run_id) "
-        "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-        "json_extract(value, '$[2]'), ?2 FROM json_each(?1) WHERE true "
-        "ON CONFLICT (customer_id) DO UPDATE SET tier = excluded.tier, since = excluded.since, "
-        "run_id = excluded.run_id", &st, err)) != 0)
-        return rc;
-    sqlite3_bind_text(st, 1, states, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, run_id);
-    return steps(s, st, NULL, NULL, "writing the tiers", err);
+    return steps(s, st, NULL, NULL, what, err);
+}
+
+int dg__tier_changes_put(dg_store *s, int64_t run_id, const dg__tier_history_change *history,
+                         size_t n_history, const dg__tier_state_change *states, size_t n_states,
+                         dg_error *err)
+{
+    dg__rows history_rows = { history, n_history, sizeof *history, history_columns,
+                              sizeof history_columns / sizeof *history_columns };
+    dg__rows state_rows = { states, n_states, sizeof *states, state_columns,
+                            sizeof state_columns / sizeof *state_columns };
+    if (dg__store_pg(s))
+        return dg__pg_tier_changes_put(dg__store_pg(s), run_id, &history_rows, &state_rows, err);
+    int rc = insert_rows(s, "INSERT INTO tier_history (customer_id, from_tier, to_tier, "
+                         "changed_on, measure, reason, run_id) SELECT c0, c1, c2, c3, c4, c5, ?2 "
+                         "FROM dg_rows(?1)", &history_rows, run_id, "writing the tier history",
+                         err);
+    return rc != 0 ? rc
+                   : insert_rows(s, "INSERT INTO tier_state (customer_id, tier, since, run_id) "
+                                 "SELECT c0, c1, c2, ?2 FROM dg_rows(?1) WHERE true ON CONFLICT "
+                                 "(customer_id) DO UPDATE SET tier = excluded.tier, since = "
+                                 "excluded.since, run_id = excluded.run_id", &state_rows, run_id,
+                                 "writing the tiers", err);
 }
 
 typedef struct history_ctx {

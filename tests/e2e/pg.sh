@@ -98,6 +98,21 @@ pg_demo_stores() {
   done
 }
 
+# pg_shop: the preamble of a test against one server: starts it (stopped, and $WORK removed, on
+# exit), or fails the test and ends it when it cannot; then the demo imported into a SQLite store
+# S and the PostgreSQL database "shop" P (pg_demo_stores); psql_shop SQL runs SQL in that one.
+pg_shop() {
+  trap 'pg_stop; rm -rf "$WORK"' EXIT
+  if ! pg_start; then
+    fail "PostgreSQL server starts (make deps installs postgresql-15)"
+    exit 0
+  fi
+  S="$WORK/shop.db"
+  P=$(pg_newdb shop)
+  pg_demo_stores "$S" "$P"
+}
+psql_shop() { pg_psql "$1" shop; }
+
 # pg_codes_named: stdin to stdout with each coupon code (11 symbols of the code alphabet) named
 # CODE1, CODE2, ... in order of first appearance, so that two stores' answers, whose random codes
 # differ, compare byte for byte.

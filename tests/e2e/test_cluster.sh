@@ -242,17 +242,36 @@ pg_psql "EXPLAIN (VERBOSE, COSTS OFF) SELECT order_id, customer_id, ordered_at, 
 [ "$(grep -c 'Async Foreign Scan' "$WORK/plan")" = 12 ] && pass "the frame's read: 12 async foreign scans" ||
   fail "the frame's read is not asynchronous" "$(cat "$WORK/plan")"
 
-# With the coordinator's snapshot current (a report saves it), rfm and clv answer from it alone:
-# node2 stopped, the same answers as SQLite's.
+# With the coordinator's snapshot current (a report saves it), rfm and clv answer from it alone,
+# as of the last day or an earlier one (the snapshot cut): node2 stopped, the same answers as
+# SQLite's.
 "$D" --db "$C" -q stage > /dev/null
 pg_use w2
 pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop > /dev/null 2>&1
 pg_use coord
 same3 csv rfm --customers
+same3 csv rfm --customers --as-of 2024-03-31
 same3 csv clv fit
+same3 csv clv fit --calibration-end 2025-03-31 --holdout-end 2025-06-30
 pg_use w2
 pg_ctl_start || fail "node2 starts again"
 pg_use coord
+# As of a day after the snapshot's, the frame would be rebuilt from the rows: the nodes answer
+# instead, which the coordinator's statement log shows (their per-customer GROUP BY), the snapshot
+# still current; as of an earlier day no such statement is sent.
+node_totals() { pg_as cat "$PG_DIR/server.log" | grep -cF 'FROM orders WHERE ordered_at < $1 GROUP BY customer_id'; }
+pg_psql "ALTER DATABASE coord SET log_statement = 'all'" > /dev/null
+before=$(node_totals)
+same3 csv rfm --customers --as-of 2025-06-30
+same3 csv clv fit --calibration-end 2025-06-30 --holdout-end 2025-09-30
+[ "$(node_totals)" = "$before" ] && pass "as of the snapshot's day or earlier the frame answers, not the nodes" ||
+  fail "as of an earlier day the nodes were asked"
+same3 csv rfm --customers --as-of 2026-03-31
+same3 csv clv fit --holdout-end 2026-03-31
+after=$(node_totals)
+[ "$after" -ge $((before + 2)) ] && pass "as of a day after the snapshot's the nodes answer (rfm, clv)" ||
+  fail "as of a later day the nodes were not asked ($before, then $after statements)"
+pg_psql "ALTER DATABASE coord RESET log_statement" > /dev/null
 
 # A worker killed during a query: node2 holds a lock on its orders partition, so the report
 # waits there; node2 is then stopped at once (immediate: no clean shutdown). The report fails

@@ -17,16 +17,8 @@ done
 [ -z "$missing" ] && pass "every migration has a PostgreSQL dialect" ||
   fail "migrations without a PostgreSQL dialect in src/store/schema/pg/:$missing"
 
-trap 'pg_stop; rm -rf "$WORK"' EXIT
-if ! pg_start; then
-  fail "PostgreSQL server starts (make deps installs postgresql-15)"
-  exit 0
-fi
-pass "PostgreSQL server starts on port $PG_PORT"
-
-S="$WORK/shop.db"
-P=$(pg_newdb shop)
-pg_demo_stores "$S" "$P"
+pg_shop
+pass "PostgreSQL server starts on port $PG_PORT, the demo imported into SQLite and PostgreSQL"
 "$D" --db "$S" --format csv stats > "$WORK/stats.sqlite"
 "$D" --db "$P" --format csv stats > "$WORK/stats.pg"
 expect_same "the same counts and date ranges in both stores" "$WORK/stats.sqlite" "$WORK/stats.pg"

@@ -9,15 +9,7 @@
 . "$(dirname "$0")/pg.sh"
 D="$DANGOL"
 
-trap 'pg_stop; rm -rf "$WORK"' EXIT
-if ! pg_start; then
-  fail "PostgreSQL server starts (make deps installs postgresql-15)"
-  exit 0
-fi
-S="$WORK/shop.db"
-P=$(pg_newdb shop)
-pg_demo_stores "$S" "$P"
-psql_shop() { pg_psql "$1" shop; }
+pg_shop
 # refused NAME SQL PATTERN: SQL fails with SQLSTATE 23503 (VERBOSITY verbose prints it) and a
 # message matching PATTERN, and leaves the counts of orders and order lines as they were.
 refused() {

@@ -14,15 +14,7 @@
 . "$(dirname "$0")/snapshot_answers.sh"
 D="$DANGOL"
 
-trap 'pg_stop; rm -rf "$WORK"' EXIT
-if ! pg_start; then
-  fail "PostgreSQL server starts (make deps installs postgresql-15)"
-  exit 0
-fi
-S="$WORK/shop.db"
-P=$(pg_newdb shop)
-pg_demo_stores "$S" "$P"
-psql_shop() { pg_psql "$1" shop; }
+pg_shop
 state() { "$D" --db "$1" --format csv stats --snapshot | awk -F, 'NR > 1 { print $1 "," $2 }'; }
 
 # ---- saved by one command, read by the next; stats --snapshot as on SQLite
@@ -83,14 +75,26 @@ done
 
 # ---- every record table has the trigger; the untracked ones none
 untracked=$(psql_shop "SELECT string_agg(c.relname, ' ') FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = current_schema() AND c.relkind = 'r' AND c.relname IN ('customers', 'orders', 'order_lines', 'surveys', 'feedback', 'interactions', 'referrals', 'partner_activities') AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'frame_snapshot_mark')")
-tracked=$(psql_shop "SELECT string_agg(c.relname, ' ') FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid WHERE g.tgname = 'frame_snapshot_mark' AND (c.relname LIKE 'points%' OR c.relname LIKE 'auth%' OR c.relname LIKE 'tier%' OR c.relname LIKE 'coupon%' OR c.relname LIKE 'ticket%' OR c.relname LIKE 'frame%' OR c.relname = 'settings')")
+tracked=$(psql_shop "SELECT string_agg(c.relname, ' ') FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid WHERE g.tgname = 'frame_snapshot_mark' AND (c.relname LIKE 'points%' OR c.relname LIKE 'auth%' OR c.relname LIKE 'tier%' OR c.relname LIKE 'coupon%' OR c.relname LIKE 'ticket%' OR c.relname LIKE 'frame%' OR c.relname LIKE 'order\\_return%' OR c.relname = 'settings')")
 [ -z "$untracked" ] && [ -z "$tracked" ] &&
-  pass "every record table has the snapshot trigger, the points, auth, tier, coupon, ticket and settings tables none" ||
+  pass "every record table has the snapshot trigger, the points, auth, tier, coupon, ticket, return and settings tables none" ||
   fail "snapshot triggers: missing on '$untracked', present on '$tracked'"
 "$D" --db "$P" -q points earn --customer "$(sed -n 2p "$WORK/csv/customers.csv" | cut -d, -f1)" \
   --points 5 --source manual --reason test > /dev/null 2>&1
 [ "$(state "$P")" = "orders,current" ] && pass "a points earn leaves the snapshot current" ||
   fail "a points earn put the snapshot out of date"
+# a return (schema 29): a store of schema 28, its return tables still marking, loses the triggers
+psql_shop "CREATE TRIGGER frame_snapshot_mark BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON order_returns FOR EACH STATEMENT EXECUTE FUNCTION dg_frame_snapshot_mark(); UPDATE schema_version SET version = 28" > /dev/null
+"$D" --db "$P" -q order return "$(psql_shop "SELECT order_id FROM orders ORDER BY order_id LIMIT 1")" > /dev/null 2>&1
+[ "$(psql_shop "SELECT count(*) FROM pg_trigger WHERE tgname = 'frame_snapshot_mark' AND tgrelid = 'order_returns'::regclass")" = 0 ] &&
+  [ "$(psql_shop "SELECT version FROM schema_version")" -ge 29 ] &&
+  [ "$(psql_shop "SELECT count(*) FROM order_returns")" = 1 ] &&
+  pass "migration 29 drops the return tables' trigger" || fail "migration 29: the trigger stays"
+"$D" --db "$P" --format csv rfm > /dev/null
+"$D" --db "$P" -q order return "$(psql_shop "SELECT order_id FROM orders ORDER BY order_id LIMIT 1 OFFSET 1")" > /dev/null 2>&1
+[ "$(state "$P")" = "orders,current" ] && [ "$(psql_shop "SELECT count(*) FROM order_returns")" = 2 ] &&
+  pass "an order return leaves the snapshot current" ||
+  fail "an order return put the snapshot out of date" "$(state "$P")"
 
 # ---- writers at once: two imports and a server, readers meanwhile; never a stale answer
 DANGOL_DB="$P" start_server --no-web
@@ -162,10 +166,10 @@ rand() {   # rand N: R is 0..N-1, the next of a seeded sequence (the same every 
 
 # Random stores x random writes: each write is an appending import of orders (of known customers,
 # dated on or before the last day, or after it), of new customers and then their orders, an API
-# POST of an order or of a customer, a PATCH or PUT of a customer (a known value or a new one), or
-# an import that changes orders (not appending: out of date). After each the CLI answers what a
+# POST of an order, of a customer or of feedback, a PATCH or PUT of a customer (a known value or a
+# new one), or an import that changes orders (not appending: out of date). After each the CLI answers what a
 # rebuilt copy answers; after every store, the server too.
-SEQ=0 rounds=0 wrong=0 kept=0 kinds=""
+SEQ=0 rounds=0 wrong=0 kept=0 kinds="" feedback=0 feedback_kept=0
 for store in "300 3 --no-lines" "500 5" "250 9 --no-lines"; do
   set -- $store
   Q=$(pg_newdb "prop$2")
@@ -186,7 +190,7 @@ for store in "300 3 --no-lines" "500 5" "250 9 --no-lines"; do
     rand 3; [ "$R" = 0 ] && rand 60 && day=$(date -u -d "$last - $R days" +%F)
     rand 5; n=$((R + 1))
     before=$(segments "$Q")
-    rand 7; kind=$R
+    rand 8; kind=$R
     case $kind in
       0) { echo "order_id,customer_id,ordered_at,total,channel"
            for i in $(seq 1 $n); do echo "Zo$2-$w-$i,$c,${day}T0$i:00:00Z,$((total + i)),store"; done
@@ -197,12 +201,13 @@ for store in "300 3 --no-lines" "500 5" "250 9 --no-lines"; do
          { echo "order_id,customer_id,ordered_at,total"; echo "Zp$2-$w,Zc$2-$w,${day}T12:00:00Z,4321"; } > "$WORK/w.csv"
          "$D" --db "$Q" -q import customers "$WORK/c.csv" && "$D" --db "$Q" -q import orders "$WORK/w.csv" ||
            fail "new customers and their orders (store $2, write $w)" ;;
-      2|3|4|5)
+      2|3|4|5|7)
          serve_pg "$Q" || continue
          case $kind in
            2) st=$(api POST "/api/customers/$c/orders" "{\"order_id\":\"Zs$2-$w\",\"ordered_at\":\"${day}T09:00:00Z\",\"total\":$total}") ;;
            3) st=$(api POST /api/customers "{\"customer_id\":\"Zn$2-$w\",\"region\":\"$region\",\"gender\":\"$gender\",\"acquired_on\":\"$day\"}") ;;
            4) st=$(api PATCH "/api/customers/$c" "{\"region\":\"$region\",\"gender\":\"$gender\",\"birth_year\":$birth}") ;;
+           7) st=$(api POST "/api/customers/$c/feedback" "{\"feedback_id\":\"Zf$2-$w\",\"received_at\":\"${day}T23:59:5${n}Z\",\"kind\":\"complaint\",\"channel\":\"store\",\"rating\":$n}") ;;
            5) st=$(api PUT "/api/customers/$c" "{\"customer_id\":\"$c\",\"region\":\"$region\",\"gender\":\"$gender\",\"acquired_on\":\"$(pg_psql "SELECT to_char(date '1970-01-01' + acquired_on::int, 'YYYY-MM-DD') FROM customers WHERE customer_id = '$c'" "prop$2")\"}") ;;
          esac
          case $st in 200|201) ;; *) fail "API write $kind (store $2, write $w): $st" "$(cat "$WORK/api.out")" ;; esac
@@ -211,7 +216,9 @@ for store in "300 3 --no-lines" "500 5" "250 9 --no-lines"; do
            pg_psql "SELECT order_id || ',' || customer_id || ',' || to_char(to_timestamp(ordered_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || ',' || (total + 1) FROM orders ORDER BY order_id LIMIT 2" "prop$2"; } > "$WORK/w.csv"
          "$D" --db "$Q" -q import orders "$WORK/w.csv" || fail "updating import (store $2, write $w)" ;;
     esac
-    [ "$(segments "$Q")" -gt "$before" ] && kept=$((kept + 1))
+    [ "$(segments "$Q")" -gt "$before" ] && kept=$((kept + 1)) &&
+      [ "$kind" = 7 ] && feedback_kept=$((feedback_kept + 1))
+    [ "$kind" = 7 ] && feedback=$((feedback + 1))
     kinds="$kinds$kind"
     ref=$(rebuilt ref "$Q")
     cli "$Q" > "$WORK/p.cli" 2> /dev/null
@@ -222,7 +229,7 @@ for store in "300 3 --no-lines" "500 5" "250 9 --no-lines"; do
   serve_pg "$Q" && same_as_rebuilt "prop$2" "store $2 after its random writes" "$Q"
 done
 [ "$wrong" = 0 ] && [ "$kept" -ge $((rounds / 2)) ] &&
-  pass "$rounds random writes into 3 random stores (kinds $kinds, $kept kept as a segment): every next CLI answer is a rebuild's" ||
+  pass "$rounds random writes into 3 random stores (kinds $kinds, $kept kept as a segment, $feedback_kept of $feedback pieces of feedback): every next CLI answer is a rebuild's" ||
   fail "random writes: $wrong of $rounds answers differ from a rebuild's, $kept kept as a segment" "$(cat "$WORK/wrong" 2> /dev/null)"
 
 # An appending import leaves one segment and the snapshot current; the next command applies it.

@@ -239,6 +239,37 @@ if start_server --db "$U" --no-web; then
     "^$((had + 1))\$" segments
   same_as_rebuilt u4 "after the first customer's new region" "$U"
 fi
+# --- a return and a piece of feedback (docs/snapshot.md, "Returns and feedback"): a return writes
+# the return, the points and the coupon reversed, none of which the frame reads (every order stays
+# in it), so the snapshot stays current with no segment; feedback through the API leaves a
+# feedback segment the server applies; the answers after each are a rebuild's ---
+if start_server --db "$U" --no-web; then
+  had=$(segments)
+  gone=$(sqlite3 "$U" "SELECT order_id FROM orders ORDER BY order_id LIMIT 1 OFFSET 7")
+  expect_status "the API returns an order" 201 POST "/api/orders/$gone/return" '{"reason":"snapshot"}'
+  expect_output "... which leaves the snapshot current" "^orders,current," \
+    "$D" --db "$U" --format csv stats --snapshot
+  expect_output "... with no segment" "^$had\$" segments
+  same_as_rebuilt u6 "after a return" "$U"
+fi
+if start_server --db "$U" --no-web; then
+  served "$WORK/u7.before"
+  had=$(segments)
+  fc=$(sqlite3 "$U" "SELECT customer_id FROM orders ORDER BY customer_id LIMIT 1 OFFSET 40")
+  fch=$(sqlite3 "$U" "SELECT channel FROM orders WHERE channel IS NOT NULL LIMIT 1")
+  at=$(date -u -d "@$(( $(sqlite3 "$U" "SELECT max(as_of) FROM frame_snapshot_header") * 86400 + 86399 ))" +%Y-%m-%dT%H:%M:%SZ)
+  expect_status "the API records feedback on the last day" 201 POST "/api/customers/$fc/feedback" \
+    "{\"feedback_id\":\"FB-SNAP-1\",\"received_at\":\"$at\",\"kind\":\"complaint\",\"channel\":\"$fch\",\"rating\":2}"
+  expect_output "... which leaves the snapshot current" "^orders,current," \
+    "$D" --db "$U" --format csv stats --snapshot
+  expect_output "... with one more segment" "^$((had + 1))\$" segments
+  served "$WORK/u7.after"
+  expect_output "... which the server applied (no rebuild, so no save dropped it)" \
+    "^$((had + 1))\$" segments
+  same_as_rebuilt u7 "after feedback" "$U"
+  expect_output "... and a CLI return leaves it current too" "^orders,current," sh -c \
+    "'$D' -q --db '$U' order return '$(sqlite3 "$U" "SELECT order_id FROM orders ORDER BY order_id LIMIT 1 OFFSET 8")' && '$D' --db '$U' --format csv stats --snapshot"
+fi
 if start_server --db "$U" --no-web; then
   served "$WORK/u5.before"
   had=$(segments)

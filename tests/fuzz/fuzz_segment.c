@@ -1,6 +1,6 @@
 /* libFuzzer target for the snapshot's delta segments (src/store/snapshot_delta_codec.c): the
- * input is a segment's bytes, of rows added or of customers changed (with the rows of customers
- * the frame leaves out: the corpus holds real ones).
+ * input is a segment's bytes, of rows added, of customers changed (with the rows of customers
+ * the frame leaves out) or of feedback added: the corpus holds real ones.
  * Nothing may crash or leak; a segment that decodes must encode again, and that encoding decode to
  * the same rows, of the same kind. Run by `make fuzz` (a few seconds, fixed seed). */
 #include <stdint.h>
@@ -19,7 +19,8 @@ static bool same_text(const char *a, const char *b)
 static bool same_rows(const dg__delta *a, const dg__delta *b)
 {
     if (a->updates != b->updates || a->n_customers != b->n_customers ||
-        a->n_orders != b->n_orders || a->n_left_out != b->n_left_out)
+        a->n_orders != b->n_orders || a->n_left_out != b->n_left_out ||
+        a->n_feedback != b->n_feedback)
         return false;
     for (size_t i = 0; i < a->n_customers + a->n_left_out; i++) {
         const dg_frame_customer_in *x = &a->customers[i], *y = &b->customers[i];
@@ -42,6 +43,13 @@ static bool same_rows(const dg__delta *a, const dg__delta *b)
             !same_text(x->staff_id, y->staff_id))
             return false;
     }
+    for (size_t i = 0; i < a->n_feedback; i++) {
+        const dg_frame_feedback_in *x = &a->feedback[i], *y = &b->feedback[i];
+        if (x->received_at != y->received_at || x->rating != y->rating ||
+            !same_text(x->customer_id, y->customer_id) || !same_text(x->kind, y->kind) ||
+            !same_text(x->channel, y->channel) || !same_text(x->staff_id, y->staff_id))
+            return false;
+    }
     return true;
 }
 
@@ -49,6 +57,7 @@ static void release(dg__delta *d)
 {
     free(d->customers);
     free(d->orders);
+    free(d->feedback);
     free(d->texts);
     free(d->data);
 }
@@ -70,6 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             rc = dg__segment_left_out(w, &d.customers[d.n_customers + i]);
         for (size_t i = 0; i < d.n_orders && rc == 0; i++)
             rc = dg__segment_order(w, &d.orders[i]);
+        for (size_t i = 0; i < d.n_feedback && rc == 0; i++)
+            rc = dg__segment_feedback(w, &d.feedback[i]);
         size_t len = 0;
         if (rc == 0 && dg__segment_bytes(w, &again.data, &len) == 0 &&
             (!dg__segment_decode(&again, len) || !same_rows(&d, &again)))

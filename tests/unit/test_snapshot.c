@@ -376,7 +376,8 @@ Test(snapshot, damaged_snapshot_is_rebuilt_never_trusted)
 }
 
 /* Every table the frame reads, and every other record table, has its three triggers; a table
- * added later gets them at the next read-write open. */
+ * added later gets them at the next read-write open; the tables of the returns and the programme
+ * (which the frame does not read) have none. */
 Test(snapshot, every_table_has_the_triggers)
 {
     cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
@@ -407,6 +408,21 @@ Test(snapshot, every_table_has_the_triggers)
             snprintf(want, sizeof want, "AFTER %s ON", *event);
             cr_assert(strstr(sql, want), "%s has no %s trigger", table, *event);
         }
+        sqlite3_finalize(st);
+    }
+    /* and the tables of writes that change nothing the frame reads have none: a return keeps
+     * every order in the frame (schema/0029), a points or coupon write is no record (0022) */
+    for (const char *const *table = (const char *const[]){ "order_returns",
+             "order_return_requests", "points_movements", "coupon_codes", "tier_state", NULL };
+         *table; table++) {
+        sqlite3_stmt *st;
+        cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = "
+                                        "'trigger' AND tbl_name = ? AND name LIKE "
+                                        "'frame\\_snapshot\\_%' ESCAPE '\\'", -1, &st, NULL),
+                     SQLITE_OK);
+        sqlite3_bind_text(st, 1, *table, -1, SQLITE_STATIC);
+        cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+        cr_assert_eq(sqlite3_column_int(st, 0), 0, "%s marks the snapshot out of date", *table);
         sqlite3_finalize(st);
     }
     sqlite3_close(db);

@@ -2,15 +2,16 @@
  * with and without order lines, through random imports (orders for existing customers, new
  * customers and their orders, same-second ties, new payment methods and channels, orders whose ids
  * sort before the existing ones, re-imported orders) and random API writes in among them (changes
- * of a customer's fields, early customers' too, to known and new values; new customers and
- * orders; through dg__store_write_record, as the routes write), the frame the next command gets,
- * and the frame a server holding the previous one advances to (a copy, or itself), equal, byte for byte, the frame
- * rebuilt from the rows; an import that only added customers and orders, and every API write of
- * one, leaves the snapshot current with one more segment, anything else leaves it out of date. A
- * damaged segment (an appended or an update one), a gap in them, or segments past a tenth of the
- * base make the next command rebuild (and the rebuild's save drops them); a SIGKILL at every
- * write of an appending import or of an updating API write leaves an intact store whose next
- * frame is its rows'. */
+ * of a customer's fields, early customers' too, to known and new values; new customers, orders
+ * and feedback; through dg__store_write_record, as the routes write), the frame the next command
+ * gets, and the frame a server holding the previous one advances to (a copy, or itself), equal,
+ * byte for byte, the frame rebuilt from the rows; an import that only added customers and
+ * orders, and every API write of one (or of feedback the writer takes), leaves the snapshot
+ * current with one more segment, anything else leaves it out of date. A damaged segment (an
+ * appended or an update one), a gap in them, or segments past a tenth of the base make the next
+ * command rebuild (and the rebuild's save drops them); a SIGKILL at every write of an appending
+ * import, an updating API write or a piece of feedback leaves an intact store whose next frame is
+ * its rows'. Feedback segments place each row where a rebuild does. */
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -296,17 +297,65 @@ static const char *some_value(dg_rng *rng, const dg_dict *dict, const char *fres
 }
 
 enum { NAME, BIRTH, REGION, GENDER, CHANNEL, STAFF, TYPE, BAND, ACQUIRED, NEW_CUSTOMER,
-       NEW_ORDER, N_WRITES };
+       NEW_ORDER, NEW_FEEDBACK, N_WRITES };
+
+/* A piece of feedback through the API: id of customer c, at ts, of kind, channel and staff. */
+static void api_feedback(const char *id, const char *customer, int64_t ts, const char *kind,
+                         const char *channel, const char *staff, int rating)
+{
+    const dg_entity *e = dg_entity_find("feedback");
+    dg_value row[MAX_FIELDS];
+    for (size_t c = 0; c < e->n_columns; c++)
+        row[c] = (dg_value){ .is_null = true };
+    row[dg_entity_column(e, "feedback_id")] = (dg_value){ .u.s = id };
+    row[dg_entity_column(e, "customer_id")] = (dg_value){ .u.s = customer };
+    row[dg_entity_column(e, "received_at")] = (dg_value){ .u.i = ts };
+    row[dg_entity_column(e, "kind")] = (dg_value){ .u.s = kind };
+    row[dg_entity_column(e, "channel")] = (dg_value){ .is_null = !channel, .u.s = channel };
+    row[dg_entity_column(e, "staff_id")] = (dg_value){ .is_null = !staff, .u.s = staff };
+    row[dg_entity_column(e, "rating")] = (dg_value){ .is_null = !rating, .u.i = rating };
+    api_write("feedback", row, true);
+}
+
+/* A random piece of feedback of a frame customer (an early one a third of the time), on a day up
+ * to the snapshot's (after it one time in eight), at a random second, of a known kind, with a
+ * known or new channel and a known staff member; true when the writer may decline it (dated
+ * after the snapshot's day, or before another of the customer's on its day). */
+static bool random_feedback(dg_rng *rng, const dg_frame *f)
+{
+    static const char *const kinds[] = { "complaint", "opinion", "question", "compliment" };
+    char id[32], fresh[32], sql[256];
+    snprintf(id, sizeof id, "FB-API-%08d", next_id++);
+    snprintf(fresh, sizeof fresh, "fb-channel-%d", next_id++);
+    size_t c = dg_rng_below(rng, 3) == 0 ? dg_rng_below(rng, 4) : dg_rng_below(rng, f->n_customers);
+    int64_t day = test_sql_int(path, "SELECT min(as_of) FROM frame_snapshot_header");
+    bool late = dg_rng_below(rng, 8) == 0;
+    day = late ? day + 1 : day - (int64_t)dg_rng_below(rng, 300);
+    int64_t ts = day * 86400 + (int64_t)dg_rng_below(rng, 86400);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM feedback WHERE customer_id = '%s' AND "
+             "received_at > %lld AND received_at < %lld", f->customer_id[c], (long long)ts,
+             (long long)(day + 1) * 86400);
+    bool before_another = test_sql_int(path, sql) > 0;
+    const char *channel = dg_rng_below(rng, 2) ? some_value(rng, &f->channels, fresh)
+                                               : dg_dict_value(&f->channels, f->order_channel[0]);
+    api_feedback(id, f->customer_id[c], ts, kinds[dg_rng_below(rng, 4)],
+                 channel && *channel ? channel : NULL, some_value(rng, &f->staff, NULL),
+                 (int)dg_rng_below(rng, 6));
+    return late || before_another;
+}
 
 /* One random API write of kind against the store whose frame is f: a change of one customer's
  * fields (an early one a third of the time, where dictionary codes are first used), a new
  * customer (half of them acquired after the frame's day, with an id among the others', so the
  * frame leaves them out: a value they use has its first use among the frame's customers; the
- * write is no append, and a rebuild follows) or a new order. True for a customer left out. */
+ * write is no append, and a rebuild follows), a new order or a new piece of feedback. True for
+ * a customer left out, or feedback the writer may decline. */
 static bool random_api_write(dg_rng *rng, const dg_frame *f, int kind)
 {
     char id[32], fresh[32];
     snprintf(fresh, sizeof fresh, "new-%d", next_id++);
+    if (kind == NEW_FEEDBACK)
+        return random_feedback(rng, f);
     if (kind == NEW_ORDER) {
         const dg_entity *e = dg_entity_find("orders");
         dg_value row[MAX_FIELDS];
@@ -359,10 +408,11 @@ static bool random_api_write(dg_rng *rng, const dg_frame *f, int kind)
 
 /* After every API write or import, in random order, the next frame equals the rows', and so does
  * the frame a server holding the previous one advances to (dg_frame_advance); an API write of a
- * customer or an order leaves the snapshot current. */
+ * customer, an order or feedback (but what the writer declines) leaves the snapshot current. */
 Test(snapshot_delta, applied_equals_rebuilt_through_random_api_writes_and_imports, .timeout = 300)
 {
     int writes = 0, applied = 0, advanced = 0, refused = 0, beside = 0;
+    int feedback = 0, feedback_written = 0, feedback_applied = 0;
     for (uint64_t seed = 21; seed <= 26; seed++) {
         dg_rng rng;
         bool lines = random_demo(&rng, seed);
@@ -382,6 +432,7 @@ Test(snapshot_delta, applied_equals_rebuilt_through_random_api_writes_and_import
             } else {
                 bool left_out = random_api_write(&rng, before.frame, kind);
                 writes++;
+                feedback += kind == NEW_FEEDBACK;
                 /* a change the writer refuses leaves the snapshot out of date at once */
                 bool written = current(lines);
                 refused += kind < NEW_CUSTOMER && !written;
@@ -392,6 +443,7 @@ Test(snapshot_delta, applied_equals_rebuilt_through_random_api_writes_and_import
                           test_sql_int(path, "SELECT count(*) FROM frame_snapshot_delta") >= 64,
                           "%s: the write left the snapshot out of date", what);
                 updated = kind < NEW_CUSTOMER && written;
+                feedback_written += kind == NEW_FEEDBACK && written;
             }
             test_frame_bytes_drop(before);
             dg_frame *next = NULL;
@@ -409,6 +461,9 @@ Test(snapshot_delta, applied_equals_rebuilt_through_random_api_writes_and_import
             /* an update segment written is one the reader applies: never refused after the
              * base snapshot is read */
             cr_assert(!updated || rc == 0, "%s: a segment written was refused", what);
+            /* a feedback segment the reader declines (a code a rebuild would give otherwise)
+             * costs a rebuild, checked below like every other */
+            feedback_applied += kind == NEW_FEEDBACK && current(lines) && rc == 0;
             if (rc == 0) {
                 test_frame_bytes got = test_frame_bytes_of(next), rows = from_rows(lines);
                 cr_assert(got.len == rows.len && memcmp(got.data, rows.data, got.len) == 0,
@@ -436,8 +491,11 @@ Test(snapshot_delta, applied_equals_rebuilt_through_random_api_writes_and_import
     }
     cr_assert_geq(applied * 2, writes, "only %d of %d API writes applied", applied, writes);
     cr_assert_gt(advanced, 0);
+    cr_assert_gt(feedback_applied, 0, "no feedback segment applied");
     cr_log_info("%d API writes: %d applied, %d refused by the writer; %d changes of a code "
-                "beside customers left out applied", writes, applied, refused, beside);
+                "beside customers left out applied; %d pieces of feedback: %d written as "
+                "segments, %d applied by the reader", writes, applied, refused, beside, feedback,
+                feedback_written, feedback_applied);
 }
 
 static void append_once(dg_rng *rng, bool lines)
@@ -574,6 +632,57 @@ Test(snapshot_delta, writer_decides_what_a_reader_applies, .timeout = 120)
     cr_assert(api_change(first, "name", "Same codes", 0), "no code changes");
 }
 
+/* Feedback segments put each row where a rebuild does: after the customer's rows of its day (at
+ * the next second after the last of them), on a day with none, before the customer's later
+ * days, on the first customer (a new channel: its code after every other), with its rating; one
+ * before another of its day, or after the snapshot's day, is declined by the writer (the snapshot
+ * out of date at once). Each time the frame is the rows'. */
+Test(snapshot_delta, feedback_segments_place_rows_as_a_rebuild, .timeout = 120)
+{
+    demo_store(31, 300, false);
+    same_as_rows(false, "the demo");
+    char sql[512], id[32];
+    int written = 0;
+    for (int i = 0; i < 12; i++) {
+        /* a customer with feedback, and the day of its first */
+        snprintf(sql, sizeof sql, "SELECT customer_id FROM feedback GROUP BY customer_id "
+                 "ORDER BY customer_id LIMIT 1 "
+                 "OFFSET %d", i);
+        char customer[32];
+        sqlite3 *db;
+        sqlite3_stmt *st;
+        cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+        cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+        cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "fewer customers with feedback than %d", i);
+        snprintf(customer, sizeof customer, "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        snprintf(sql, sizeof sql, "SELECT max(received_at) FROM feedback WHERE customer_id = '%s' "
+                 "AND received_at / 86400 = (SELECT min(received_at / 86400) FROM feedback WHERE "
+                 "customer_id = '%s')", customer, customer);
+        int64_t last_of_first_day = test_sql_int(path, sql);
+        bool declined = i % 4 == 3;   /* before the last of that day */
+        int64_t ts = declined ? last_of_first_day - 1 : i % 4 == 2
+                         ? (last_of_first_day / 86400 - 3) * 86400 + 5   /* a day of its own */
+                         : last_of_first_day + (last_of_first_day % 86400 < 86399);
+        snprintf(id, sizeof id, "FB-PLACE-%02d", i);
+        api_feedback(id, customer, ts, i % 2 ? "complaint" : "compliment",
+                     i % 3 ? "web" : NULL, NULL, i % 6);
+        bool segment = current(false);
+        cr_assert(segment != declined, "%s: %s", id, declined ? "not declined" : "no segment");
+        written += segment;
+        same_as_rows(false, id);
+    }
+    api_feedback("FB-PLACE-first", "C00000001", test_sql_int(path, "SELECT min(as_of) FROM "
+                 "frame_snapshot_header") * 86400, "question", "brand-new-channel", NULL, 4);
+    same_as_rows(false, "the first customer's new channel");
+    api_feedback("FB-PLACE-late", "C00000003", (test_sql_int(path, "SELECT min(as_of) FROM "
+                 "frame_snapshot_header") + 1) * 86400, "question", NULL, NULL, 0);
+    cr_assert(!current(false), "feedback after the snapshot's day left it current");
+    same_as_rows(false, "feedback after the last day");
+    cr_assert_eq(written, 9);
+}
+
 /* A damaged segment (its bytes or its checksum), or a gap in the segments, costs a rebuild,
  * never a wrong answer; the rebuild's save drops the segments. */
 Test(snapshot_delta, damaged_or_missing_segment_is_rebuilt)
@@ -657,6 +766,27 @@ static int update_first_region(dg_store *s, dg_error *e)
     if (rc == 0)
         rc = dg_store_commit(s, e);
     record_free(&r);
+    return rc;
+}
+
+/* The API's new piece of feedback of customer C00000002 at the last second of the snapshot's day
+ * (a feedback segment a reader applies). */
+static int add_feedback(dg_store *s, dg_error *e)
+{
+    int64_t day = test_sql_int(path, "SELECT min(as_of) FROM frame_snapshot_header");
+    const dg_entity *feedback = dg_entity_find("feedback");
+    dg_value row[MAX_FIELDS];
+    for (size_t c = 0; c < feedback->n_columns; c++)
+        row[c] = (dg_value){ .is_null = true };
+    row[dg_entity_column(feedback, "feedback_id")] = (dg_value){ .u.s = "FK9000001" };
+    row[dg_entity_column(feedback, "customer_id")] = (dg_value){ .u.s = "C00000002" };
+    row[dg_entity_column(feedback, "received_at")] = (dg_value){ .u.i = day * 86400 + 86399 };
+    row[dg_entity_column(feedback, "kind")] = (dg_value){ .u.s = "complaint" };
+    int rc = dg_store_begin(s, e);
+    if (rc == 0)
+        rc = dg__store_write_record(s, feedback, row, true, e);
+    if (rc == 0)
+        rc = dg_store_commit(s, e);
     return rc;
 }
 
@@ -755,4 +885,10 @@ Test(snapshot_delta, killed_while_giving_codes_again_answers_right, .timeout = 3
 {
     killed_at_every_write(update_first_region, "SELECT region = 'Kill-region' FROM customers "
                           "WHERE customer_id = 'C00000001'");
+}
+
+Test(snapshot_delta, killed_while_adding_feedback_answers_right, .timeout = 300)
+{
+    killed_at_every_write(add_feedback,
+                          "SELECT count(*) FROM feedback WHERE feedback_id = 'FK9000001'");
 }

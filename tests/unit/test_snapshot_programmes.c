@@ -1,8 +1,8 @@
 /* The loyalty programme's writes leave the frame snapshot current (docs/snapshot.md): a tier
- * evaluation, a coupon's definition, issue and redemption, a points earn and burn write tables the
- * frame does not read, so the next analysis loads the snapshot instead of rebuilding the frame;
- * an order still marks it out of date. A store that has the old triggers on the tier and coupon
- * tables loses them in migration 0022. */
+ * evaluation, a coupon's definition, issue and redemption, a points earn and burn, an order's
+ * return write tables the frame does not read, so the next analysis loads the snapshot instead of
+ * rebuilding the frame; an order still marks it out of date. A store that has the old triggers on
+ * the tier and coupon tables loses them in migration 0022, on the returns' in 0029. */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "dangol/demo.h"
 #include "dangol/frame.h"
 #include "dangol/frame_snapshots.h"
+#include "dangol/order_return.h"
 #include "dangol/points.h"
 #include "dangol/tier.h"
 #include "support.h"
@@ -109,6 +110,17 @@ Test(snapshot_programmes, tier_coupon_and_points_writes_leave_it_current)
     cr_assert_eq(dg_points_burn(store, &r, &res, &err), 0, "%s", err.message);
     cr_assert(current(), "a points burn put the snapshot out of date");
 
+    dg_order_return_request ret = { .order_id = order, .kind = DG_RETURN_RETURNED,
+                                    .day = f->as_of, .reason = "too small" };
+    dg_order_return_result returned;
+    cr_assert_eq(dg_order_return(store, &rules, &ret, &returned, &err), 0, "%s", err.message);
+    cr_assert_eq(returned.redemption_id, redemption.redemption_id);
+    cr_assert(current(), "an order return put the snapshot out of date");
+    dg_frame *after = NULL;
+    cr_assert_eq(dg_frame_from_store(&after, store, &fo, &err), 0, "%s", err.message);
+    cr_assert_eq(after->n_orders, f->n_orders, "the returned order left the frame");
+    dg_frame_free(after);
+
     /* an order (as an import writes it) still does */
     const dg_entity *orders = dg_entity_find("orders");
     dg_value row[32];
@@ -123,19 +135,17 @@ Test(snapshot_programmes, tier_coupon_and_points_writes_leave_it_current)
     dg_frame_free(f);
 }
 
-/* A store of schema 21 with the triggers the migrator used to give the tier and coupon tables
- * loses them when it is opened; the tables the frame reads keep theirs. */
-Test(snapshot_programmes, migration_0022_drops_the_old_triggers)
+/* A store with the triggers the migrator used to give tables the frame does not read, put back
+ * to the schema version before the migration that drops them, loses them when it is opened; the
+ * tables the frame reads keep theirs. */
+static void old_triggers(const char *const *tables, size_t n, int version)
 {
     cr_assert_eq(dg_store_open(&store, path, DG_STORE_CREATE, &err), 0, "%s", err.message);
     dg_store_close(store);
     store = NULL;
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    const char *tables[] = { "tier_rules", "tier_runs", "tier_state", "tier_history",
-                             "coupon_definitions", "coupon_codes", "coupon_redemptions",
-                             "coupon_requests" };
-    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+    for (size_t i = 0; i < n; i++) {
         char *sql = sqlite3_mprintf(
             "CREATE TRIGGER frame_snapshot_insert_%w AFTER INSERT ON %w BEGIN UPDATE "
             "frame_snapshot_state SET generation = generation + 1, dirty = 1 WHERE id = 1 AND "
@@ -143,6 +153,43 @@ Test(snapshot_programmes, migration_0022_drops_the_old_triggers)
         cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
         sqlite3_free(sql);
     }
+    /* every version rewound to here is before 31: the customers without its index */
+    cr_assert_eq(sqlite3_exec(db, "DROP INDEX customers_acquired_on", NULL, NULL, NULL), SQLITE_OK,
+                 "%s", sqlite3_errmsg(db));
+    char *sql = sqlite3_mprintf("PRAGMA user_version = %d", version);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_free(sql);
+    sqlite3_close(db);
+}
+
+/* After the open: how many snapshot triggers the tables matching like have, and orders has. */
+static void assert_dropped(const char *like)
+{
+    cr_assert_eq(dg_store_open(&store, path, 0, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_store_schema_version(store), dg_store_schema_latest());
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    char *sql = sqlite3_mprintf("SELECT count(*) FILTER (WHERE %s), count(*) FILTER (WHERE "
+                                "tbl_name = 'orders') FROM sqlite_master WHERE type = 'trigger' "
+                                "AND name LIKE 'frame\\_snapshot\\_%%' ESCAPE '\\'", like);
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_free(sql);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_int(st, 0), 0, "%s: still triggers", like);
+    cr_assert_eq(sqlite3_column_int(st, 1), 3, "orders lost its triggers");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+Test(snapshot_programmes, migration_0022_drops_the_old_triggers)
+{
+    const char *tables[] = { "tier_rules", "tier_runs", "tier_state", "tier_history",
+                             "coupon_definitions", "coupon_codes", "coupon_redemptions",
+                             "coupon_requests" };
+    old_triggers(tables, sizeof tables / sizeof tables[0], 21);
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     /* the points lots as schema 21 had them, so that migration 25 applies again */
     cr_assert_eq(sqlite3_exec(db, "DROP TRIGGER points_lots_open_insert; "
                               "DROP TRIGGER points_lots_open_update; DROP INDEX points_lots_open; "
@@ -151,23 +198,17 @@ Test(snapshot_programmes, migration_0022_drops_the_old_triggers)
                               "CREATE INDEX points_lots_open ON points_lots "
                               "(customer_id, expires_on, lot_id) WHERE remaining > 0; "
                               "CREATE INDEX points_lots_expiry ON points_lots (expires_on) "
-                              "WHERE remaining > 0", NULL, NULL, NULL), SQLITE_OK,
+                              "WHERE remaining > 0",
+                              NULL, NULL, NULL), SQLITE_OK,
                  "%s", sqlite3_errmsg(db));
-    cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 21", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
-    cr_assert_eq(dg_store_open(&store, path, 0, &err), 0, "%s", err.message);
-    cr_assert_eq(dg_store_schema_version(store), dg_store_schema_latest());
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FILTER (WHERE tbl_name LIKE 'tier\\_%' "
-                                    "ESCAPE '\\' OR tbl_name LIKE 'coupon\\_%' ESCAPE '\\'), "
-                                    "count(*) FILTER (WHERE tbl_name = 'orders') FROM "
-                                    "sqlite_master WHERE type = 'trigger' AND name LIKE "
-                                    "'frame\\_snapshot\\_%' ESCAPE '\\'", -1, &st, NULL),
-                 SQLITE_OK, "%s", sqlite3_errmsg(db));
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-    cr_assert_eq(sqlite3_column_int(st, 0), 0, "tier or coupon tables still have triggers");
-    cr_assert_eq(sqlite3_column_int(st, 1), 3, "orders lost its triggers");
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    assert_dropped("tbl_name LIKE 'tier\\_%' ESCAPE '\\' OR tbl_name LIKE 'coupon\\_%' "
+                   "ESCAPE '\\'");
+}
+
+Test(snapshot_programmes, migration_0029_drops_the_returns_triggers)
+{
+    const char *tables[] = { "order_returns", "order_return_requests" };
+    old_triggers(tables, 2, 28);
+    assert_dropped("tbl_name LIKE 'order\\_return%' ESCAPE '\\'");
 }
