@@ -8,13 +8,14 @@
 # snapshot the first one saved, on both). Wall seconds and CPU of the dangol process
 # (/usr/bin/time -v), and on PostgreSQL the server's CPU for the step too (its processes' times
 # from /proc, the backends that ended counted in the postmaster's children's times).
-# usage: bench/postgres.sh [N_ORDERS] [N_CUSTOMERS]      (BENCH_DIR=/tmp/... for the scratch)
+# usage: bench/postgres.sh [N_ORDERS] [N_CUSTOMERS]      (BENCH_DIR=/tmp/... for the scratch;
+#        DANGOL=path for another build's binary, e.g. main's, to compare)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-1000000}
 C=${2:-100000}
 WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/dangol-bench-postgres}
-D="$ROOT/build/dangol"
+D=${DANGOL:-$ROOT/build/dangol}
 mkdir -p "$WORK"
 . "$ROOT/tests/e2e/pg.sh"
 . "$ROOT/bench/measure.sh"

@@ -159,7 +159,7 @@ int dg__pg_exec(dg_pg *pg, const char *sql, int n, const char *const *params, PG
 int dg__pg_run(dg_pg *pg, const char *sql, int n, const char *const *params, PGresult **res,
                const char *what, dg_error *err)
 {
-    int rc = dg__pg_copy_end(pg, err);
+    int rc = dg__pg_copy_pause(pg, err);
     if (rc != 0)
         return rc;
     reconnect_if_lost(pg);
@@ -415,7 +415,7 @@ int dg__pg_open(dg_pg **out, const char *conninfo, bool readonly, int *version, 
     }
     pg->name = *name;
     pg->readonly = readonly;
-    pg->copying = -1;
+    pg->copying = pg->merging = -1;
     pg->conn = PQconnectdb(conninfo);
     int rc = 0;
     if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
@@ -495,13 +495,11 @@ int dg__pg_commit(dg_pg *pg, dg_error *err)
 void dg__pg_rollback(dg_pg *pg)
 {
     dg_error ignored;
-    if (pg->copying >= 0) {   /* abandon the COPY: the rollback drops what it sent */
+    if (pg->copy_open)   /* abandon the COPY: the rollback drops what it sent */
         PQputCopyEnd(pg->conn, "rolled back");
-        PGresult *r;
-        while ((r = PQgetResult(pg->conn)) != NULL)
-            PQclear(r);
-        pg->copying = -1;
-    }
+    PGresult *r;   /* its results, or those of a bulk load's merge under way */
+    while ((r = PQgetResult(pg->conn)) != NULL)
+        PQclear(r);
     dg__pg_forget_stage(pg);   /* the staged rows go with the transaction, never merged */
     if (pg->in_transaction || pg->in_read)
         dg__pg_exec(pg, "ROLLBACK", 0, NULL, NULL, "rolling back", &ignored);

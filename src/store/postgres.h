@@ -93,7 +93,11 @@ struct dg_pg {
     bool pending[DG_PG_MAX_ENTITIES];
     uint64_t stage_columns[DG_PG_MAX_ENTITIES];
     int64_t stage_rows[DG_PG_MAX_ENTITIES];  /* rows staged since the last merge */
-    int copying;                   /* entity index, or -1 */
+    int copying;                   /* entity whose rows copy_buf gathers, or -1 */
+    bool copy_open;                /* its COPY ... FROM STDIN is under way */
+    int merging;                   /* entity whose merge was sent, its results not read, or -1 */
+    /* per entity: was its table empty at the load's first merge (1), or not (-1); 0: not asked */
+    signed char first_load[DG_PG_MAX_ENTITIES];
     dg__pg_node nodes[DG_PG_MAX_NODES];   /* a cluster coordinator's workers, else none */
     size_t n_nodes;
     char *copy_buf;                /* rows not sent yet */
@@ -188,8 +192,9 @@ int dg__pg_order_customer(dg_pg *pg, const char *order_id, bool lock, char *cust
  * of that job run one after the other and the second reads what the first committed. */
 int dg__pg_lock_job(dg_pg *pg, int64_t key, const char *what, dg_error *err);
 
-/* Ends a COPY into a staging table, if one is streaming (postgres_rows.c). */
-int dg__pg_copy_end(dg_pg *pg, dg_error *err);
+/* Frees the connection for another statement (postgres_rows.c): waits for a bulk load's merge
+ * under way and ends its COPY, if one is streaming; the rows not sent yet wait for the next. */
+int dg__pg_copy_pause(dg_pg *pg, dg_error *err);
 void dg__pg_forget_stage(dg_pg *pg);
 
 #endif

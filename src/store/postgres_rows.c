@@ -2,10 +2,10 @@
  * catalog (include/dangol/entity.h) and every user value is a parameter or a COPY field, never
  * SQL text. A bulk load (dg_store_begin_unchecked: the importer has checked every reference
  * itself; the triggers of schema/pg/0028 check them again once per statement) streams its rows
- * with COPY into a temporary staging table per entity and writes them to the table with one
- * INSERT ... ON CONFLICT upsert per entity when anything else is asked of the store or at
- * COMMIT. Whole-table scans (the
- * frame) read with COPY ... TO STDOUT of only the columns asked for. Text keys are ordered
+ * with COPY into a temporary staging table per entity and writes them to the table with an
+ * INSERT ... ON CONFLICT upsert per chunk of rows (sent while the next chunk is parsed), and when
+ * anything else is asked of the store or at COMMIT. Whole-table scans (the frame) read with
+ * COPY ... TO STDOUT of only the columns asked for. Text keys are ordered
  * COLLATE "C", byte order, as SQLite orders them, whatever the database's locale. */
 #include <assert.h>
 #include <inttypes.h>
@@ -20,6 +20,8 @@
 #define MAX_COLUMNS 32
 #define SQL_MAX 8192
 #define COPY_FLUSH (256 * 1024)   /* bytes of rows sent to the server at once */
+#define COPY_HOLD (64 << 20)      /* bytes of rows held while a chunk's merge runs, at most */
+#define CHUNK_ROWS 131072         /* rows of a bulk load merged into their table at once */
 
 static int entity_index(const dg_entity *e)
 {
@@ -69,7 +71,14 @@ static void key_condition(char *sql, const dg_entity *e, int first)
         add(sql, "%s%s = $%d", c ? " AND " : "", e->columns[c].name, first + (int)c);
 }
 
-/* ---- the bulk load: COPY into staging tables ---- */
+/* ---- the bulk load: COPY into staging tables ----
+ * The rows of the entity being loaded gather in copy_buf and go to its staging table through a
+ * COPY opened on demand. Every CHUNK_ROWS rows the COPY is ended and the staged rows' merge into
+ * the table is sent without waiting (PQsendQuery): the server writes them (the B-tree inserts,
+ * the statement triggers of schema/pg/0028) while the importer parses the next rows into
+ * copy_buf, so on a machine with a core free the load takes about the longer of the two, not
+ * their sum. The next COPY opens once the merge is done; anything else asked of the store waits
+ * for it first (dg__pg_copy_pause). All in the one transaction: a failure rolls back every chunk. */
 
 static int put_copy_data(dg_pg *pg, dg_error *err)
 {
@@ -79,9 +88,10 @@ static int put_copy_data(dg_pg *pg, dg_error *err)
     return 0;
 }
 
-/* Runs sql, a COPY, and checks the server went into its copy state (PGRES_COPY_IN or _OUT). */
-static int copy_start(dg_pg *pg, const char *sql, ExecStatusType state, const char *what,
-                      dg_error *err)
+/* Runs sql on the connection as it is (no COPY ended, no staged rows written first) and checks
+ * the state its last statement left: PGRES_COMMAND_OK, or a COPY's PGRES_COPY_IN or _OUT. */
+static int exec_expect(dg_pg *pg, const char *sql, ExecStatusType state, const char *what,
+                       dg_error *err)
 {
     PGresult *res = PQexec(pg->conn, sql);
     int rc = 0;
@@ -104,50 +114,62 @@ static int copy_finish(dg_pg *pg, int rc, const char *what, dg_error *err)
     return rc;
 }
 
-int dg__pg_copy_end(dg_pg *pg, dg_error *err)
+static const char *const stage_prefix = "dg_stage_";
+
+/* Opens the COPY into the staging table of the entity whose rows copy_buf gathers. */
+static int copy_open(dg_pg *pg, dg_error *err)
 {
-    if (pg->copying < 0)
+    size_t n;
+    const dg_entity *e = dg_entity_all(&n)[pg->copying];
+    char sql[SQL_MAX] = "";
+    add(sql, "COPY %s%s (", stage_prefix, e->name);
+    for (size_t c = 0; c < e->n_columns; c++)
+        add(sql, "%s%s", c ? ", " : "", e->columns[c].name);
+    add(sql, ") FROM STDIN");
+    int rc = exec_expect(pg, sql, PGRES_COPY_IN, "starting a COPY", err);
+    pg->copy_open = rc == 0;
+    return rc;
+}
+
+/* Ends the COPY under way, if any, after sending the rows it has not sent yet. */
+static int copy_close(dg_pg *pg, dg_error *err)
+{
+    if (!pg->copy_open)
         return 0;
-    pg->copying = -1;
+    pg->copy_open = false;
     int rc = put_copy_data(pg, err);
     if (PQputCopyEnd(pg->conn, NULL) != 1 && rc == 0)
         rc = dg__pg_error(pg, NULL, "ending a COPY", err);
     return copy_finish(pg, rc, "streaming rows (COPY)", err);
 }
 
-void dg__pg_forget_stage(dg_pg *pg)
-{
-    for (size_t i = 0; i < DG_PG_MAX_ENTITIES; i++) {
-        pg->staged[i] = pg->pending[i] = false;
-        pg->stage_rows[i] = 0;
-    }
-    pg->copying = -1;
-    pg->copy_len = 0;
-}
-
-static const char *const stage_prefix = "dg_stage_";
-
 /* Is e's table empty (a first load)? Then its staged rows go in with a plain INSERT, without
- * the upsert's look-up of each key (false when it cannot tell). */
-static bool table_empty(dg_pg *pg, const dg_entity *e)
+ * the upsert's look-up of each key (false when it cannot tell). Asked once per transaction: the
+ * later chunks of a first load are plain INSERTs too (a key an earlier chunk wrote makes the
+ * INSERT fail with 23505, and that chunk falls back to the upsert). */
+static bool first_load(dg_pg *pg, const dg_entity *e, int ei)
 {
-    char sql[256];
-    PGresult *res = NULL;
-    dg_error ignored;
-    snprintf(sql, sizeof sql, "SELECT NOT EXISTS (SELECT 1 FROM %s)", e->name);
-    bool empty = dg__pg_run(pg, sql, 0, NULL, &res, "looking at a table", &ignored) == 0 &&
-                 PQgetvalue(res, 0, 0)[0] == 't';
-    PQclear(res);
-    return empty;
+    if (pg->first_load[ei] == 0) {
+        char sql[256];
+        PGresult *res = NULL;
+        dg_error ignored;
+        snprintf(sql, sizeof sql, "SELECT NOT EXISTS (SELECT 1 FROM %s)", e->name);
+        bool empty = dg__pg_run(pg, sql, 0, NULL, &res, "looking at a table", &ignored) == 0 &&
+                     PQgetvalue(res, 0, 0)[0] == 't';
+        PQclear(res);
+        pg->first_load[ei] = empty ? 1 : -1;
+    }
+    return pg->first_load[ei] > 0;
 }
 
-/* The staged rows of entity ei into its table: one upsert of the columns it writes (a plain
- * INSERT into an empty table); when the staging holds one key twice (two files of one entity in
- * one import), the later row wins, as it does row by row in SQLite. */
-static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
+/* The statement writing the staged rows of entity ei into its table, in a savepoint: one upsert
+ * of the columns it writes (a plain INSERT in a first load); the fallback when the staging holds
+ * one key twice (two files of one entity in one import, or one chunk of a first load repeating
+ * a key of an earlier one): the later row wins, as it does row by row in SQLite. */
+static void merge_sql(char *sql, dg_pg *pg, const dg_entity *e, int ei, bool fallback)
 {
-    char sql[SQL_MAX] = "", cols[SQL_MAX / 2] = "", keys[512] = "";
-    bool plain = table_empty(pg, e);
+    char cols[SQL_MAX / 2] = "", keys[512] = "";
+    bool plain = pg->first_load[ei] > 0 && !fallback;
     uint64_t others = pg->stage_columns[ei] & ~((UINT64_C(1) << e->n_key) - 1);
     for (size_t c = 0; c < e->n_columns; c++)
         snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "%s%s", c ? ", " : "",
@@ -155,54 +177,123 @@ static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
     for (size_t c = 0; c < e->n_key; c++)
         snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s", c ? ", " : "",
                  e->columns[c].name);
-    bool distributed = dg__pg_distributed(pg, e);
-    if (distributed) {
-        snprintf(sql, sizeof sql, "%s%s", stage_prefix, e->name);
-        int rc = dg__pg_merge_distributed(pg, e, sql, others, err);
-        if (rc != 0)
-            return rc;
-    }
-    for (int attempt = 0; attempt < 2 && !distributed; attempt++) {
-        sql[0] = '\0';
-        add(sql, "SAVEPOINT dg_merge; INSERT INTO %s (%s) SELECT ", e->name, cols);
-        if (attempt)
-            add(sql, "DISTINCT ON (%s) ", keys);
-        add(sql, "%s FROM %s%s", cols, stage_prefix, e->name);
-        if (attempt)
-            add(sql, " ORDER BY %s, ctid DESC", keys);
-        if (!plain || attempt)
-            add(sql, " ON CONFLICT (%s) DO %s", keys, others ? "UPDATE SET " : "NOTHING");
-        bool first = true;
-        for (size_t c = e->n_key; c < e->n_columns && (!plain || attempt); c++)
-            if (others >> c & 1) {
-                add(sql, "%s%s = excluded.%s", first ? "" : ", ", e->columns[c].name,
-                    e->columns[c].name);
-                first = false;
-            }
-        add(sql, "; RELEASE dg_merge");
-        PGresult *res = PQexec(pg->conn, sql);
-        const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-        /* cardinality_violation; a key twice in a plain INSERT, or a row another writer added */
-        bool twice = state && (strcmp(state, "21000") == 0 ||
-                               (plain && strcmp(state, "23505") == 0));
-        int rc = 0;
-        if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
-            rc = twice && attempt == 0 ? 1 : dg__pg_error(pg, res, "writing the imported rows", err);
-        PQclear(res);
-        if (rc == 1) {
-            PQclear(PQexec(pg->conn, "ROLLBACK TO SAVEPOINT dg_merge"));
-            continue;
+    sql[0] = '\0';
+    add(sql, "SAVEPOINT dg_merge; INSERT INTO %s (%s) SELECT ", e->name, cols);
+    if (fallback)
+        add(sql, "DISTINCT ON (%s) ", keys);
+    add(sql, "%s FROM %s%s", cols, stage_prefix, e->name);
+    if (fallback)
+        add(sql, " ORDER BY %s, ctid DESC", keys);
+    if (!plain)
+        add(sql, " ON CONFLICT (%s) DO %s", keys, others ? "UPDATE SET " : "NOTHING");
+    bool first = true;
+    for (size_t c = e->n_key; c < e->n_columns && !plain; c++)
+        if (others >> c & 1) {
+            add(sql, "%s%s = excluded.%s", first ? "" : ", ", e->columns[c].name,
+                e->columns[c].name);
+            first = false;
         }
-        if (rc != 0)
+    add(sql, "; RELEASE dg_merge");
+}
+
+/* The statement emptying ei's staging table once merged: TRUNCATE makes a new file, worth it
+ * for a big batch; a few rows (a customer created on the fly between two runs of orders) are
+ * deleted. */
+static void empty_sql(char *sql, size_t cap, const dg_entity *e, int64_t rows)
+{
+    snprintf(sql, cap, "%s %s%s", rows > 10000 ? "TRUNCATE" : "DELETE FROM", stage_prefix,
+             e->name);
+}
+
+/* Sends the merge of ei's staged rows (and the emptying of its staging table) without waiting
+ * for it: merge_wait collects it. A distributed table's merge (cluster_rows.c) is done here. */
+static int merge_send(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
+{
+    char sql[SQL_MAX + 256];
+    int rc = 0;
+    if (dg__pg_distributed(pg, e)) {
+        char stage[256];
+        snprintf(stage, sizeof stage, "%s%s", stage_prefix, e->name);
+        uint64_t others = pg->stage_columns[ei] & ~((UINT64_C(1) << e->n_key) - 1);
+        if ((rc = dg__pg_merge_distributed(pg, e, stage, others, err)) != 0)
             return rc;
-        break;
+        empty_sql(sql, sizeof sql, e, pg->stage_rows[ei]);
+        pg->stage_rows[ei] = 0;
+        return dg__pg_run(pg, sql, 0, NULL, NULL, "emptying a staging table", err);
     }
-    /* TRUNCATE makes a new file: worth it for a big batch; a few rows (a customer created on
-     * the fly between two runs of orders) are deleted */
-    snprintf(sql, sizeof sql, "%s %s%s", pg->stage_rows[ei] > 10000 ? "TRUNCATE" : "DELETE FROM",
-             stage_prefix, e->name);
-    pg->stage_rows[ei] = 0;
-    return dg__pg_run(pg, sql, 0, NULL, NULL, "emptying a staging table", err);
+    first_load(pg, e, ei);
+    merge_sql(sql, pg, e, ei, false);
+    add(sql, "; ");
+    empty_sql(sql + strlen(sql), sizeof sql - strlen(sql), e, pg->stage_rows[ei]);
+    pg->stage_rows[ei] = 0;   /* from here on: the next chunk's rows */
+    if (PQsendQuery(pg->conn, sql) != 1)
+        return dg__pg_error(pg, NULL, "writing the imported rows", err);
+    pg->merging = ei;
+    return 0;
+}
+
+/* Waits for the merge merge_send sent and reads its results. A key twice (cardinality_violation;
+ * in a plain INSERT, 23505, which a row another writer added gives too) rolls it back to its
+ * savepoint and writes the rows again with the fallback upsert. */
+static int merge_wait(dg_pg *pg, dg_error *err)
+{
+    int ei = pg->merging, rc = 0;
+    if (ei < 0)
+        return 0;
+    pg->merging = -1;
+    size_t n;
+    const dg_entity *e = dg_entity_all(&n)[ei];
+    bool twice = false;
+    PGresult *r;
+    while ((r = PQgetResult(pg->conn)) != NULL) {
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0 && !twice) {
+            twice = state && (strcmp(state, "21000") == 0 ||
+                              (pg->first_load[ei] > 0 && strcmp(state, "23505") == 0));
+            if (!twice)
+                rc = dg__pg_error(pg, r, "writing the imported rows", err);
+        }
+        PQclear(r);
+    }
+    if (rc != 0 || !twice)
+        return rc;
+    /* as is: the next chunk's rows, gathered meanwhile, are not in the staging table yet */
+    char sql[SQL_MAX + 256] = "ROLLBACK TO SAVEPOINT dg_merge; ";
+    merge_sql(sql + strlen(sql), pg, e, ei, true);
+    add(sql, "; TRUNCATE %s%s", stage_prefix, e->name);
+    return exec_expect(pg, sql, PGRES_COMMAND_OK, "writing the imported rows", err);
+}
+
+int dg__pg_copy_pause(dg_pg *pg, dg_error *err)
+{
+    int rc = merge_wait(pg, err);
+    return rc == 0 ? copy_close(pg, err) : rc;
+}
+
+/* Sends every row gathered to its staging table and ends the COPY: copy_buf is free for
+ * another entity's rows, or the staging table is complete for its merge. */
+static int copy_end(dg_pg *pg, dg_error *err)
+{
+    int rc = merge_wait(pg, err);
+    if (rc == 0 && pg->copying >= 0 && !pg->copy_open && pg->copy_len)
+        rc = copy_open(pg, err);
+    if (rc == 0)
+        rc = copy_close(pg, err);
+    pg->copying = -1;
+    pg->copy_len = 0;
+    return rc;
+}
+
+void dg__pg_forget_stage(dg_pg *pg)
+{
+    for (size_t i = 0; i < DG_PG_MAX_ENTITIES; i++) {
+        pg->staged[i] = pg->pending[i] = false;
+        pg->stage_rows[i] = 0;
+        pg->first_load[i] = 0;
+    }
+    pg->copying = pg->merging = -1;
+    pg->copy_open = false;
+    pg->copy_len = 0;
 }
 
 /* Ends a COPY under way and writes the staged rows of the entities up to `last` in the
@@ -210,16 +301,22 @@ static int merge(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
  * customers, products, orders, order lines, ...): the references are checked as each table is
  * written (schema/pg/0028), so a customer created on the fly is written before its orders. The
  * entities after `last` stay staged: a look-up of a customer while orders stream does not write
- * the orders, which would cost a merge per row. */
+ * the orders, which would cost a merge per row; nor does it send them (a COPY per row): they
+ * wait in copy_buf. */
 static int sync_upto(dg_pg *pg, size_t last, dg_error *err)
 {
     size_t n;
     const dg_entity *const *all = dg_entity_all(&n);
-    int rc = dg__pg_copy_end(pg, err);
+    int rc = dg__pg_copy_pause(pg, err);
     for (size_t i = 0; i < n && i <= last && i < DG_PG_MAX_ENTITIES && rc == 0; i++)
         if (pg->pending[i]) {
             pg->pending[i] = false;   /* first: merge's own statements sync again */
-            rc = merge(pg, all[i], (int)i, err);
+            if (pg->copying == (int)i)
+                rc = copy_end(pg, err);
+            if (rc == 0)
+                rc = merge_send(pg, all[i], (int)i, err);
+            if (rc == 0)
+                rc = merge_wait(pg, err);
         }
     return rc;
 }
@@ -227,7 +324,7 @@ static int sync_upto(dg_pg *pg, size_t last, dg_error *err)
 static int sync_entity(dg_pg *pg, const dg_entity *e, dg_error *err)
 {
     int ei = entity_index(e);
-    return ei >= 0 ? sync_upto(pg, (size_t)ei, err) : dg__pg_copy_end(pg, err);
+    return ei >= 0 ? sync_upto(pg, (size_t)ei, err) : dg__pg_copy_pause(pg, err);
 }
 
 int dg__pg_sync(dg_pg *pg, dg_error *err)
@@ -235,14 +332,46 @@ int dg__pg_sync(dg_pg *pg, dg_error *err)
     return sync_upto(pg, SIZE_MAX, err);
 }
 
-/* Starts (or goes on with) the COPY into e's staging table for rows writing `columns`. */
+/* A chunk of CHUNK_ROWS rows staged: the entities before ei written (a customer created on the
+ * fly before its orders), then the chunk's merge sent, while the rows after it gather in
+ * copy_buf for the next chunk. */
+static int merge_chunk(dg_pg *pg, const dg_entity *e, int ei, dg_error *err)
+{
+    int rc = copy_end(pg, err);
+    if (rc == 0 && ei > 0)
+        rc = sync_upto(pg, (size_t)ei - 1, err);
+    if (rc == 0)
+        rc = merge_send(pg, e, ei, err);
+    pg->copying = ei;   /* the next rows are ei's still */
+    return rc;
+}
+
+/* Sends the rows gathered in copy_buf: at once while the COPY is open; else, while a chunk's
+ * merge runs, they wait in copy_buf until it is done (looked at without waiting, unless
+ * copy_buf has grown past COPY_HOLD) and then open the next COPY. */
+static int flush_rows(dg_pg *pg, dg_error *err)
+{
+    int rc = 0;
+    if (pg->merging >= 0) {
+        if (PQconsumeInput(pg->conn) != 1)
+            return dg__pg_error(pg, NULL, "writing the imported rows", err);
+        if (PQisBusy(pg->conn) && pg->copy_len < COPY_HOLD)
+            return 0;
+        rc = merge_wait(pg, err);
+    }
+    if (rc == 0 && !pg->copy_open)
+        rc = copy_open(pg, err);
+    return rc == 0 ? put_copy_data(pg, err) : rc;
+}
+
+/* Goes on with (or starts) gathering the rows of e for its staging table, writing `columns`. */
 static int copy_begin(dg_pg *pg, const dg_entity *e, int ei, uint64_t columns, dg_error *err)
 {
     char sql[SQL_MAX] = "";
     int rc;
     if (pg->copying == ei && pg->stage_columns[ei] == columns)
         return 0;
-    if ((rc = dg__pg_copy_end(pg, err)) != 0)
+    if ((rc = copy_end(pg, err)) != 0)
         return rc;
     if (pg->pending[ei] && pg->stage_columns[ei] != columns && (rc = sync_entity(pg, e, err)) != 0)
         return rc;
@@ -253,15 +382,8 @@ static int copy_begin(dg_pg *pg, const dg_entity *e, int ei, uint64_t columns, d
         if ((rc = dg__pg_run(pg, sql, 0, NULL, NULL, "making a staging table", err)) != 0)
             return rc;
         pg->staged[ei] = true;
-        sql[0] = '\0';
     }
-    add(sql, "COPY %s%s (", stage_prefix, e->name);
-    for (size_t c = 0; c < e->n_columns; c++)
-        add(sql, "%s%s", c ? ", " : "", e->columns[c].name);
-    add(sql, ") FROM STDIN");
-    if ((rc = copy_start(pg, sql, PGRES_COPY_IN, "starting a COPY", err)) != 0)
-        return rc;
-    pg->copying = ei;
+    pg->copying = ei;   /* the COPY opens when there are rows to send (flush_rows) */
     pg->pending[ei] = true;
     pg->stage_columns[ei] = columns;
     return 0;
@@ -319,8 +441,11 @@ static int copy_row(dg_pg *pg, const dg_entity *e, const dg_value *row, dg_error
     if (reserve(pg, 1, err) != 0)
         return DG_ENOMEM;
     pg->copy_buf[pg->copy_len++] = '\n';
-    pg->stage_rows[pg->copying]++;
-    return pg->copy_len >= COPY_FLUSH ? put_copy_data(pg, err) : 0;
+    int ei = pg->copying;
+    if (++pg->stage_rows[ei] >= CHUNK_ROWS && pg->copy_open && pg->merging < 0 &&
+        !dg__pg_distributed(pg, e))
+        return merge_chunk(pg, e, ei, err);
+    return pg->copy_len >= COPY_FLUSH ? flush_rows(pg, err) : 0;
 }
 
 /* ---- rows one by one ---- */
@@ -520,7 +645,7 @@ static int copy_out(dg_pg *pg, const dg_entity *e, const char *sql, size_t n, li
     bool null[MAX_COLUMNS];
     int rc = sync_entity(pg, e, err);
     if (rc == 0)
-        rc = copy_start(pg, sql, PGRES_COPY_OUT, "reading records", err);
+        rc = exec_expect(pg, sql, PGRES_COPY_OUT, "reading records", err);
     if (rc != 0)
         return rc;
     char *line = NULL;
