@@ -7,14 +7,18 @@
 # cluster's through the coordinator into the partitions: `cluster init` first, on the empty
 # store), a cold `dangol rfm` (on SQLite and the single store the frame read from the rows, the
 # SQLite store's snapshot dropped first; on the cluster one per-customer aggregate pushed to the
-# nodes, src/report/rfm_cluster.c), cold `clv fit` and `clv predict` (from the rows, or on the
+# nodes, src/report/rfm_cluster.c), a cold cube (months by channel in one region, rolled up; on
+# the cluster its cells computed on the nodes per grouping set and partition,
+# src/report/cube_cluster.c; FRAME_DANGOL=an older build adds the cluster's from the rows; the
+# servers' CPU and summed RSS beside dangol's), cold `clv fit` and `clv predict` (from the rows, or on the
 # cluster from per-customer counts on the nodes, src/report/clv_cluster.c; FRAME_DANGOL=an older
 # build adds the cluster's from the rows) and RFM's and clv's aggregates in SQL. Then, for the
 # cluster, the per-node work and the coordinator's share: each worker's own execution time of its
 # partitions' scans and aggregates (EXPLAIN ANALYZE on the worker) against the same statement
 # through the coordinator; from them, what 3 machines would take. Wall seconds and CPU of the dangol process (/usr/bin/time -v);
 # the servers' CPU is not in it. All servers share this machine's cores.
-# usage: bench/cluster.sh [N_ORDERS] [N_CUSTOMERS]      (BENCH_DIR=/tmp/... for the scratch)
+# usage: bench/cluster.sh [N_ORDERS] [N_CUSTOMERS]      (BENCH_DIR=/tmp/... for the scratch;
+#        CUBE_ONLY=1: the imports, rfm and the cube, without clv and the per-node statements)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-1000000}
@@ -56,6 +60,9 @@ SCAN_SQL="SELECT customer_id, ordered_at, total FROM orders"
 FAR=1073741823
 CLV_SQL=$(cluster_clv_sql dg_cluster_clv_customers_sql $(( (FAR + 1) * 86400 )) $FAR 1 $FAR)
 SLOTS_SQL=$(cluster_clv_sql dg_cluster_clv_shared_slots_sql $(( (FAR + 1) * 86400 )) $FAR 1 $FAR)
+# the cube timed on the three (the region is one of bench/gen_orders.c's)
+CUBE="cube --rows month --cols channel --measure revenue,orders,customers --where region=R03 --rollup"
+CLUSTER_SERVERS="coord w1 w2 w3"
 
 for backend in sqlite postgresql cluster; do
   case $backend in sqlite) db=$S ;; postgresql) db=$P ;; cluster) db=$K ;; esac
@@ -68,6 +75,18 @@ for backend in sqlite postgresql cluster; do
   [ "$backend" = cluster ] && how="per-customer aggregate on the nodes"
   measure "$backend rfm ($how)" "$D" --db "$db" --format csv rfm
   cp "$WORK/out" "$WORK/rfm.$backend"
+  # the cube, cold (the frame's snapshot stale): SQLite and the single store from the rows, the
+  # cluster from the cells its nodes compute (and, FRAME_DANGOL=path, from the rows)
+  [ "$backend" = cluster ] && how="cells on the nodes"
+  stale "$backend"
+  measure "$backend cube ($how)" "$D" --db "$db" --format csv $CUBE
+  cp "$WORK/out" "$WORK/cube.$backend"
+  if [ "$backend" = cluster ] && [ -n "${FRAME_DANGOL:-}" ]; then
+    stale cluster
+    measure "cluster cube (frame from rows, old build)" "$FRAME_DANGOL" --db "$db" --format csv $CUBE
+    cmp -s "$WORK/out" "$WORK/cube.cluster" || { echo "the old build's cube differs"; exit 1; }
+  fi
+  [ -n "${CUBE_ONLY:-}" ] && continue
   # clv fit and predict (BG/NBD + Gamma-Gamma), each from the rows (the frame's snapshot made
   # stale first) or, on the cluster, from the counts on the nodes (src/report/clv_cluster.c);
   # FRAME_DANGOL=path: also a build from before that push-down, on the cluster from the rows
@@ -82,11 +101,13 @@ for backend in sqlite postgresql cluster; do
     fi
   done
 done
-for out in rfm clv-fit clv-predict; do
+for out in rfm cube clv-fit clv-predict; do
+  [ -n "${CUBE_ONLY:-}" ] && case $out in clv*) continue ;; esac
   cmp -s "$WORK/$out.sqlite" "$WORK/$out.postgresql" && cmp -s "$WORK/$out.sqlite" "$WORK/$out.cluster" &&
     echo "$out: the same output on the three" || { echo "$out outputs differ"; exit 1; }
 done
 
+[ -n "${CUBE_ONLY:-}" ] && exit 0
 pg_use coord
 pg_psql "ANALYZE" single > /dev/null
 echo "statement (server execution time, ms)          single PG   cluster (coordinator)"

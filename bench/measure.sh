@@ -11,23 +11,63 @@ server_cpu() {
       t += $12 + $13; if (pid == pm) t += $14 + $15 } END { printf "%.2f", t / hz }'
 }
 
-# with_server: whether the step runs on a single PostgreSQL server whose CPU is to be counted
-with_server() { [ "${backend:-}" = postgresql ] && [ -n "${PG_DIR:-}" ]; }
+# servers: the PostgreSQL servers (tests/e2e/pg.sh names) whose work the current step counts:
+# the coordinator for $backend postgresql, the coordinator and its workers ($CLUSTER_SERVERS) for
+# $backend cluster when that is set.
+servers() {
+  case "${backend:-}" in
+    postgresql) echo coord ;;
+    cluster) echo "${CLUSTER_SERVERS:-}" ;;
+  esac
+}
+
+# with_server: whether the step runs on PostgreSQL servers whose CPU and memory are counted
+with_server() { [ -n "$(servers)" ] && [ -n "${PG_DIR:-}" ]; }
+
+# servers_cpu: server_cpu summed over servers
+servers_cpu() {
+  t=0
+  for s in $(servers); do t=$(echo "$t + $(pg_use "$s"; server_cpu)" | bc); done
+  echo "$t"
+}
+
+# servers_rss_watch FILE: until killed, the peak of the servers' processes' summed resident set
+# (MB, sampled every 0.2 s) into FILE.
+servers_rss_watch() {
+  pms=""
+  for s in $(servers); do pms="$pms $(head -1 "$WORK/$s/data/postmaster.pid")"; done
+  peak=0
+  while :; do
+    kb=0
+    for pm in $pms; do
+      for p in $pm $(pgrep -P "$pm"); do
+        v=$(awk '/^VmRSS/ { print $2 }' "/proc/$p/status" 2> /dev/null || :)
+        kb=$((kb + ${v:-0}))
+      done
+    done
+    [ "$kb" -gt "$peak" ] && peak=$kb && echo $((peak / 1024)) > "$1"
+    sleep 0.2
+  done
+}
 
 # measure NAME CMD... runs CMD under /usr/bin/time -v (its output into $WORK/out) and prints its
-# wall and CPU seconds and peak RSS (and, for $backend postgresql, the server's CPU over the same
-# time), or stops the benchmark when CMD fails.
+# wall and CPU seconds and peak RSS (and, with servers, their CPU over the same time and the peak
+# of their summed RSS, shared memory counted once per process), or stops the benchmark when CMD
+# fails.
 measure() {
   name=$1; shift
-  before=$(with_server && server_cpu || echo 0)
-  /usr/bin/time -v "$@" > "$WORK/out" 2> "$WORK/time" || { echo "$name failed:"; tail -5 "$WORK/time"; exit 1; }
-  if with_server; then sleep 0.2; after=$(server_cpu); else after=0; fi   # the backend's exit is reaped
-  awk -F': ' -v name="$name" -v server="$(echo "$after - $before" | bc)" -v pg="$(with_server && echo 1 || echo 0)" '
+  before=$(with_server && servers_cpu || echo 0)
+  echo 0 > "$WORK/server_rss"
+  if with_server; then servers_rss_watch "$WORK/server_rss" & watch=$!; else watch=""; fi
+  /usr/bin/time -v "$@" > "$WORK/out" 2> "$WORK/time" || { [ -n "$watch" ] && kill "$watch" 2> /dev/null; echo "$name failed:"; tail -5 "$WORK/time"; exit 1; }
+  [ -n "$watch" ] && { kill "$watch" 2> /dev/null || :; wait "$watch" 2> /dev/null || :; }
+  if with_server; then sleep 0.2; after=$(servers_cpu); else after=0; fi   # the backends' exits are reaped
+  awk -F': ' -v name="$name" -v server="$(echo "$after - $before" | bc)" -v pg="$(with_server && echo 1 || echo 0)" -v srss="$(cat "$WORK/server_rss")" '
     /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
     /User time/ { user = $2 } /System time/ { sys = $2 }
     /Maximum resident set size/ { rss = $2 / 1024 }
     END { printf "%-40s wall %7.2f s   cpu %6.2f + %5.2f s   peak RSS %5.0f MB", name, wall, user, sys, rss
-          if (pg) printf "   server cpu %6.2f s", server
+          if (pg) printf "   servers cpu %6.2f s, RSS %5d MB", server, srss
           printf "\n" }' "$WORK/time"
 }
 

@@ -178,6 +178,37 @@ typedef struct dg_cube_result {
 /* Value of measure m in a cell (money measures in minor units; SHARE as a fraction). */
 double dg_cube_result_value(const dg_cube_result *r, size_t cell, dg_cube_measure m);
 
+/* ---- cells computed elsewhere (a cluster's nodes, src/report/cube_cluster.c) ---- */
+
+/* What one group of rows adds to a cell. Adding merges exactly when no customer and no order
+ * is in two groups of one set (customers: each partition of a cluster holds its own). */
+typedef struct dg_cube_cell_sums {
+    int64_t revenue_minor, orders, customers, units;
+} dg_cube_cell_sums;
+
+typedef struct dg_cube_cells dg_cube_cells;
+
+/* Adds sums to the cell of grouping set `set` (an index into the masks fn was given) at codes
+ * (codes[j] for q's group[j]; ignored where the set rolls group[j] up). */
+void dg_cube_cells_add(dg_cube_cells *cells, size_t set, const uint32_t *codes,
+                       const dg_cube_cell_sums *sums);
+
+/* Fills the cells of every grouping set of a query: masks[s] has bit j when set s groups
+ * group[j]; the filters of the query are fn's to apply. Non-zero stops the run. */
+typedef int (*dg_cube_cells_fn)(void *ctx, const uint32_t *masks, size_t n_sets,
+                                dg_cube_cells *cells, dg_error *err);
+
+/* dg_cube_run with the cells filled by fn instead of a pass over the facts: the same grouping
+ * sets, long form and layout. Not for queries at order-line grain. */
+int dg_cube_run_cells(dg_cube_result **out, const dg_cube *cube, const dg_cube_query *q,
+                      dg_cube_cells_fn fn, void *ctx, dg_error *err);
+
+/* The key a dimension is indexed by, and the code of one key value: a day (days since the
+ * epoch, within dg_cube_day_range) for a time level, else the index of an order, customer or
+ * product. */
+dg_cube_key dg_cube_dim_key(const dg_cube *cube, size_t dim);
+uint32_t dg_cube_dim_code(const dg_cube *cube, size_t dim, int64_t key);
+
 /* Runs q. Caller frees with dg_cube_result_free. */
 int dg_cube_run(dg_cube_result **out, const dg_cube *cube, const dg_cube_query *q, dg_error *err);
 void dg_cube_result_free(dg_cube_result *r);  /* NULL is a no-op */

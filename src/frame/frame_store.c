@@ -187,6 +187,22 @@ static int scan(dg_store *store, dg_frame_builder *b, const char *entity,
     return dg_store_scan(store, e, &filter, fn, &ctx, err);
 }
 
+int dg__frame_read_customers(dg_store *store, dg_frame_builder *b, dg_error *err)
+{
+    return scan(store, b, "customers", customer_fields, on_customer, err);
+}
+
+int dg__frame_read_activity(dg_store *store, dg_frame_builder *b, dg_error *err)
+{
+    int rc;
+    if ((rc = scan(store, b, "surveys", survey_fields, on_survey, err)) != 0 ||
+        (rc = scan(store, b, "feedback", feedback_fields, on_feedback, err)) != 0 ||
+        (rc = scan(store, b, "interactions", interaction_fields, on_interaction, err)) != 0 ||
+        (rc = scan(store, b, "referrals", referral_fields, on_referral, err)) != 0)
+        return rc;
+    return scan(store, b, "partner_activities", partner_fields, on_partner, err);
+}
+
 int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
                          dg_error *err)
 {
@@ -198,18 +214,14 @@ int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options
         (rc = dg_frame_builder_new(&b, opts->as_of, opts->with_lines, err)) != 0)
         goto cleanup;
     dg_frame_builder_set_currency(b, code, digits);
-    if ((rc = scan(store, b, "customers", customer_fields, on_customer, err)) != 0 ||
+    if ((rc = dg__frame_read_customers(store, b, err)) != 0 ||
         (rc = scan(store, b, "orders", order_fields, on_order, err)) != 0)
         goto cleanup;
     if (opts->with_lines &&
         ((rc = scan(store, b, "products", product_fields, on_product, err)) != 0 ||
          (rc = scan(store, b, "order_lines", line_fields, on_line, err)) != 0))
         goto cleanup;
-    if ((rc = scan(store, b, "surveys", survey_fields, on_survey, err)) != 0 ||
-        (rc = scan(store, b, "feedback", feedback_fields, on_feedback, err)) != 0 ||
-        (rc = scan(store, b, "interactions", interaction_fields, on_interaction, err)) != 0 ||
-        (rc = scan(store, b, "referrals", referral_fields, on_referral, err)) != 0 ||
-        (rc = scan(store, b, "partner_activities", partner_fields, on_partner, err)) != 0)
+    if ((rc = dg__frame_read_activity(store, b, err)) != 0)
         goto cleanup;
     rc = dg_frame_builder_finish(out, b, err);
 cleanup:

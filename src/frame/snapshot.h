@@ -21,6 +21,13 @@ void dg__frame_dicts(dg_frame *f, dg_dict *out[DG__FRAME_DICTS]);
 int dg__frame_read_store(dg_frame **out, dg_store *store, const dg_frame_options *opts,
                          dg_error *err);
 
+/* Adds every customer of the store to b, in the frame's customer order (the cluster's cube
+ * adds its nodes' aggregated orders after them, src/report/cube_cluster.c). */
+int dg__frame_read_customers(dg_store *store, dg_frame_builder *b, dg_error *err);
+/* Adds every survey answer, feedback, interaction, referral and partner activity of the store
+ * to b (after its customers and orders). */
+int dg__frame_read_activity(dg_store *store, dg_frame_builder *b, dg_error *err);
+
 /* f (left unchanged) as bytes in the machine's byte order, into *data (caller frees with
  * free()). 0 or DG_ENOMEM. */
 int dg__frame_serialize(dg_frame *f, unsigned char **data, size_t *len);

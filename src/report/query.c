@@ -10,6 +10,8 @@
 #include "dangol/report.h"
 #include "dangol/text.h"
 #include "dangol/vocab.h"
+#include "report/cluster_customers.h"
+#include "report/cube_cluster.h"
 
 /* Called for each key of a query but as_of; returns 0 or a code with err filled. */
 typedef int (*param_fn)(void *ctx, const char *key, const char *value, dg_error *err);
@@ -95,6 +97,57 @@ static int cube_param(void *ctx, const char *key, const char *value, dg_error *e
     return 0;
 }
 
+/* The cube's answer to params as a table in out: from the cube's facts, or (cluster set)
+ * from the cells a cluster's nodes compute. */
+static int cube_answer(dg_report *out, const dg_cube *cube, const char *const *params,
+                       dg__cube_cluster *cluster, dg_error *err)
+{
+    dg_cube_query q;
+    dg_cube_query_init(&q);
+    dg_table *table = NULL;
+    dg_cube_result *r = NULL;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && params[i] && params[i + 1]; i += 2)
+        if (strcmp(params[i], "as_of") != 0 && strcmp(params[i], "as-of") != 0)
+            rc = dg_cube_query_set(&q, cube, params[i], params[i + 1], err);
+    if (rc == 0 && cluster) {
+        cluster->q = &q;
+        if ((rc = dg_cube_run_cells(&r, cube, &q, dg__cube_cluster_cells, cluster, err)) == 0)
+            rc = dg_cube_result_table(&table, cube, &q, r, err);
+    } else if (rc == 0)
+        rc = dg_cube_query_table(&table, cube, &q, err);
+    if (rc == 0)
+        rc = dg_report_add(out, table, err);
+    dg_cube_result_free(r);
+    dg_cube_query_clear(&q);
+    return rc;
+}
+
+/* What read_cluster_cube answers. */
+typedef struct cluster_cube_args {
+    dg_report *out;
+    const cube_needs *needs;
+    const char *const *params;
+} cluster_cube_args;
+
+/* The cube on a cluster: labels from a frame without the orders, cells from the nodes (inside
+ * dg__cluster_answers's one consistent read). */
+static int read_cluster_cube(void *in, dg_store *store, dg_error *err)
+{
+    const cluster_cube_args *a = in;
+    dg_frame *frame = NULL;
+    dg_cube *cube = NULL;
+    int rc;
+    if ((rc = dg__cube_cluster_frame(&frame, store, &a->needs->opts, err)) == 0 &&
+        (rc = dg_cube_from_frame_of(&cube, frame, NULL, NULL, false, err)) == 0) {
+        dg__cube_cluster cluster = { .store = store, .frame = frame, .cube = cube };
+        rc = cube_answer(a->out, cube, a->params, &cluster, err);
+    }
+    dg_cube_free(cube);
+    dg_frame_free(frame);
+    return rc;
+}
+
 static int cube_query(dg_report *out, dg_store *store, const char *const *params, dg_error *err)
 {
     /* the cube's facts are the order days and amounts (by customer through the offsets); the
@@ -103,6 +156,13 @@ static int cube_query(dg_report *out, dg_store *store, const char *const *params
     dg_frame *frame = NULL;
     dg_cube *cube = NULL;
     int rc = each_param(params, &needs.opts.as_of, cube_param, &needs, err);
+    if (rc == 0 && dg__cube_cluster_pushes(needs.ladder, needs.opts.with_lines)) {
+        cluster_cube_args args = { out, &needs, params };
+        if ((rc = dg__cluster_answers(store, needs.opts.as_of, read_cluster_cube, &args,
+                                      err)) != DG_EUNSUPPORTED)
+            return rc;
+        rc = 0;   /* not a cluster, or the snapshot answers: the frame */
+    }
     if (rc == 0)
         rc = dg_report_frame_of(&frame, store, &needs.opts, err);
     if (rc == 0)
@@ -117,17 +177,7 @@ static int cube_query(dg_report *out, dg_store *store, const char *const *params
 int dg_report_cube(dg_report *out, const dg_cube *cube, const char *const *params,
                    dg_error *err)
 {
-    dg_cube_query q;
-    dg_cube_query_init(&q);
-    dg_table *table = NULL;
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && params[i] && params[i + 1]; i += 2)
-        if (strcmp(params[i], "as_of") != 0 && strcmp(params[i], "as-of") != 0)
-            rc = dg_cube_query_set(&q, cube, params[i], params[i + 1], err);
-    if (rc == 0 && (rc = dg_cube_query_table(&table, cube, &q, err)) == 0)
-        rc = dg_report_add(out, table, err);
-    dg_cube_query_clear(&q);
-    return rc;
+    return cube_answer(out, cube, params, NULL, err);
 }
 
 typedef struct cohort_args {

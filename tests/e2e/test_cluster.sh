@@ -254,6 +254,78 @@ pg_psql "EXPLAIN (VERBOSE, COSTS OFF) SELECT region, channel, sum(t) FROM (SELEC
 [ "$(grep -c 'Remote SQL: SELECT .* GROUP BY' "$WORK/plan")" = 12 ] && grep -q '^ *->  Append\|^Append\|HashAggregate\|GroupAggregate' "$WORK/plan" &&
   pass "the cube's totals: 12 per-node aggregates merged by the coordinator" || fail "the cube's merge" "$(cat "$WORK/plan")"
 
+# The cube on the cluster (its snapshot out of date) computes its cells on the nodes: one
+# GROUP BY per grouping set and partition over orders_pK (joined to customers_pK for a customer
+# dimension or filter, which the node applies), summed by the coordinator
+# (src/store/cluster_cube.c). auto_explain logs
+# the plan of the statement dangol sends: every foreign scan must aggregate on its node (its
+# remote SQL holds count(*)), 12 per grouping set, all asynchronous. A product or ladder
+# dimension (segment, stage, activity) reads the frame instead and sends no such statement.
+pg_use coord
+for set in "session_preload_libraries = 'auto_explain'" "auto_explain.log_min_duration = 0" \
+           "auto_explain.log_verbose = on"; do
+  pg_psql "ALTER DATABASE coord SET $set" coord > /dev/null
+done
+cube_plan() {   # ARGS...: cube on the cluster; the plan of its cells' statement into $WORK/plan
+  stale
+  from=$(($(wc -l < "$PG_DIR/server.log") + 1))
+  "$D" --db "$C" -q cube "$@" > /dev/null
+  tail -n +"$from" "$PG_DIR/server.log" | awk 'p && /^[^ \t]/ { exit } p { print }
+    /Query Text: SELECT 0::int AS set/ { p = 1; print }' > "$WORK/plan"
+}
+cube_pushed() {   # NAME SETS GROUPED ARGS...: SETS grouping sets, GROUPED of them with a GROUP BY
+  name=$1 sets=$2 grouped_sets=$3; shift 3
+  cube_plan "$@"
+  aggregated=$(grep -c 'Remote SQL: SELECT .*count(\*), .*FROM ' "$WORK/plan")
+  grouped=$(grep -c 'Remote SQL: SELECT .*count(\*).* GROUP BY ' "$WORK/plan")
+  joined=$(grep -c 'Remote SQL: SELECT .*JOIN ' "$WORK/plan")
+  scans=$(grep -c 'Remote SQL:' "$WORK/plan")
+  async=$(grep -c 'Async Foreign Scan' "$WORK/plan")
+  [ "$scans" = $((12 * sets)) ] && [ "$aggregated" = "$scans" ] && [ "$async" = "$scans" ] &&
+    [ "$grouped" = $((12 * grouped_sets)) ] &&
+    pass "pushed down: the cube's $name ($scans async foreign scans, each aggregating its partition on its node${joined:+, $joined joined to its customers})" ||
+    fail "the cube's $name is not pushed down: $aggregated of $scans scans aggregate, $grouped group, $async async" "$(cat "$WORK/plan")"
+}
+cube_pushed "months by channel in Seoul" 1 1 --rows month --cols channel --where region=Seoul
+cube_pushed "quarters by payment, rolled up" 4 3 --rows quarter --cols payment --rollup
+cube_pushed "weeks" 1 1 --rows week --measure customers
+cube_pushed "regions by age band" 1 1 --rows region,age --measure customers
+cube_pushed "the grand total" 1 0 --measure revenue,orders,customers,units
+[ "$(grep -c 'Remote SQL: SELECT .*JOIN .*customers_p' "$WORK/plan")" = 0 ] &&
+  pass "the cube's grand total reads the orders alone (no join)" || fail "the grand total joins" "$(cat "$WORK/plan")"
+cube_plan --rows segment --cols channel
+[ ! -s "$WORK/plan" ] && pass "the cube by segment reads the frame (no cells' statement)" ||
+  fail "the cube by segment sent the cells' statement" "$(cat "$WORK/plan")"
+cube_plan --rows category
+[ ! -s "$WORK/plan" ] && pass "the cube by category reads the frame (no cells' statement)" ||
+  fail "the cube by category sent the cells' statement" "$(cat "$WORK/plan")"
+for set in session_preload_libraries auto_explain.log_min_duration auto_explain.log_verbose; do
+  pg_psql "ALTER DATABASE coord RESET $set" coord > /dev/null
+done
+# every shape of the cube, byte for byte across the three stores, answered by the nodes
+for fmt in table csv json; do
+  same3_nodes "$fmt" cube --rows month --cols channel --where region=Seoul
+  same3_nodes "$fmt" cube --rows year --cols payment --rollup --measure orders,customers,aov,revenue_per_customer,share
+done
+same3_nodes csv cube --rows region --cols site --cube --measure customers,units,revenue
+same3_nodes csv cube --rows week --measure customers,orders --top 5 --sort customers:desc
+same3_nodes csv cube --rows staff --totals "staff|" --where "month=2024-01..2024-06"
+same3_nodes csv cube --rows gender,age --measure revenue_per_customer,customers --as-of 2024-06-30
+same3_nodes csv cube --rows day --measure orders,customers --where "channel!=online" --as-of 2024-01-31
+same3_nodes csv cube --rows acquisition,customer_type --cols income --measure customers,aov
+same3_nodes csv cube --rows quarter --cols region --measure customers --where "day=2024-02-01..2024-05-15;payment=credit_card"
+same3_nodes csv cube --rows year,quarter,month --cols channel --rollup --measure customers,orders,share
+same3_nodes csv cube --rows channel,region --cols quarter --measure revenue,orders,customers
+same3_nodes csv cube --rows 지역 --cols 채널 --where "지역=서울;age=30-39" --measure customers,revenue
+same3_nodes csv cube --rows month --where "region!=Seoul;year=2024" --measure customers,orders --cube
+same3_nodes csv cube --rows channel --where "age=30-39,(none);gender!=F" --measure customers,orders
+same3_nodes csv cube --rows income --cols customer_type --where "acquisition=store" --measure customers,units --sort customers:desc --top 2
+same3_nodes csv cube --rows segment --cols channel --measure customers,orders
+same3_nodes csv cube --measure revenue,orders,customers,units
+same3_nodes json cube --rows site --cols week --measure units --where "week=2024-W01..2024-W10"
+# a channel only feedback names is a label of the frame's (no order has it): not an unknown value
+same3_nodes csv cube --rows channel --where "channel=email,store" --measure orders,customers
+
 # The frame's read (a COPY of the columns it needs, in key order) scans the 12 partitions on
 # their nodes at once: an Append of 12 Async Foreign Scans under the coordinator's sort.
 pg_psql "EXPLAIN (VERBOSE, COSTS OFF) SELECT order_id, customer_id, ordered_at, total FROM orders ORDER BY order_id COLLATE \"C\"" coord > "$WORK/plan"
@@ -317,6 +389,9 @@ grep -Eq "cluster node node2 \(127.0.0.1:$W2_PORT\) does not answer" "$WORK/kill
 [ ! -s "$WORK/killed.out" ] && pass "a worker killed during a query: no rows printed" || fail "rows printed" "$(head "$WORK/killed.out")"
 stale
 expect_exit "a report while node2 is down: exit 4" 4 "$D" --db "$C" cube --rows region --measure revenue
+stale
+expect_output "the cube while node2 is down: names it" "cluster node node2 \(127.0.0.1:$W2_PORT\) does not answer" \
+  "$D" --db "$C" cube --rows month --cols channel --where region=Seoul
 stale
 expect_output "a report while node2 is down: names it" "cluster node node2 \(127.0.0.1:$W2_PORT\) does not answer" \
   "$D" --db "$C" kpi

@@ -335,6 +335,14 @@ const char *dg_cube_dim_label(const dg_cube *cube, size_t dim, uint32_t code)
     return cube->dims[dim].labels[code];
 }
 
+dg_cube_key dg_cube_dim_key(const dg_cube *cube, size_t dim) { return cube->dims[dim].key; }
+
+uint32_t dg_cube_dim_code(const dg_cube *cube, size_t dim, int64_t key)
+{
+    const dg__cube_dim *d = &cube->dims[dim];
+    return d->codes[d->key == DG_CUBE_KEY_DAY ? key - cube->first_day : key];
+}
+
 void dg_cube_day_range(const dg_cube *cube, int32_t *first_day, int32_t *last_day)
 {
     *first_day = cube->first_day;

@@ -425,6 +425,81 @@ static int collect(const plan *p, const dg_cube_query *q, const acc *cells, dg_c
     return 0;
 }
 
+/* The grouped dimensions and grouping sets of q into p (zeroed by the caller). */
+static int plan_query(plan *p, const dg_cube *cube, const dg_cube_query *q, dg_error *err)
+{
+    p->cube = cube;
+    p->n_group = q->n_rows + q->n_cols;
+    if (p->n_group > DG_CUBE_MAX_GROUP)
+        return dg_error_set(err, DG_EINVAL, "at most %d row and column dimensions",
+                            DG_CUBE_MAX_GROUP);
+    for (size_t j = 0; j < p->n_group; j++)
+        if (q->group[j] < 0 || (size_t)q->group[j] >= cube->n_dims)
+            return dg_error_set(err, DG_EINVAL, "unknown dimension index %d", q->group[j]);
+    p->line_grain = dg__cube_query_uses_lines(cube, q);
+    return plan_sets(p, cube, q, err);
+}
+
+/* The result of p over its accumulated cells into *out. */
+static int finish(dg_cube_result **out, const plan *p, const dg_cube_query *q, const acc *cells,
+                  dg_error *err)
+{
+    dg_cube_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return dg_error_set(err, DG_ENOMEM, "out of memory for the query result");
+    int rc = collect(p, q, cells, r);
+    if (rc != 0) {
+        dg_cube_result_free(r);
+        return rc == DG_ERANGE ? overflow_error(err)
+                               : dg_error_set(err, rc, "out of memory for the query result");
+    }
+    *out = r;
+    return 0;
+}
+
+struct dg_cube_cells {
+    const plan *p;
+    acc *cells;
+    bool overflow;
+};
+
+void dg_cube_cells_add(dg_cube_cells *cells, size_t set, const uint32_t *codes,
+                       const dg_cube_cell_sums *sums)
+{
+    const plan_set *ps = &cells->p->sets[set];
+    size_t cell = ps->base;
+    for (size_t j = 0; j < cells->p->n_group; j++)
+        cell += codes[j] * ps->stride[j];   /* stride 0: rolled up */
+    acc *a = &cells->cells[cell];
+    cells->overflow |= add_amounts(a, sums->revenue_minor, sums->units);
+    a->orders += sums->orders;
+    a->customers += sums->customers;
+}
+
+int dg_cube_run_cells(dg_cube_result **out, const dg_cube *cube, const dg_cube_query *q,
+                      dg_cube_cells_fn fn, void *ctx, dg_error *err)
+{
+    *out = NULL;
+    plan p;
+    memset(&p, 0, sizeof p);
+    dg_cube_cells cells = { .p = &p };
+    uint32_t masks[DG_CUBE_MAX_SETS + 1];
+    int rc = plan_query(&p, cube, q, err);
+    if (rc == 0 && !(cells.cells = cells_new(p.n_cells)))
+        rc = dg_error_set(err, DG_ENOMEM, "out of memory for %zu cells", p.n_cells);
+    for (size_t s = 0; rc == 0 && s < p.n_sets; s++)
+        masks[s] = p.sets[s].mask;
+    if (rc == 0)
+        rc = fn(ctx, masks, p.n_sets, &cells, err);
+    if (rc == 0 && cells.overflow)
+        rc = overflow_error(err);
+    if (rc == 0)
+        rc = finish(out, &p, q, cells.cells, err);
+    free(cells.cells);
+    plan_free(&p);
+    return rc;
+}
+
 int dg_cube_run(dg_cube_result **out, const dg_cube *cube, const dg_cube_query *q, dg_error *err)
 {
     *out = NULL;
@@ -432,18 +507,8 @@ int dg_cube_run(dg_cube_result **out, const dg_cube *cube, const dg_cube_query *
     memset(&p, 0, sizeof p);
     worker workers[2];
     memset(workers, 0, sizeof workers);
-    dg_cube_result *r = NULL;
     int rc;
-    p.cube = cube;
-    p.n_group = q->n_rows + q->n_cols;
-    if (p.n_group > DG_CUBE_MAX_GROUP)
-        return dg_error_set(err, DG_EINVAL, "at most %d row and column dimensions",
-                            DG_CUBE_MAX_GROUP);
-    for (size_t j = 0; j < p.n_group; j++)
-        if (q->group[j] < 0 || (size_t)q->group[j] >= cube->n_dims)
-            return dg_error_set(err, DG_EINVAL, "unknown dimension index %d", q->group[j]);
-    p.line_grain = dg__cube_query_uses_lines(cube, q);
-    if ((rc = plan_sets(&p, cube, q, err)) || (rc = build_masks(&p, cube, q, err)))
+    if ((rc = plan_query(&p, cube, q, err)) || (rc = build_masks(&p, cube, q, err)))
         goto cleanup;
     const dg_cube_facts *f = &cube->facts;
     add_prefetch(&p, f->order_day, sizeof *f->order_day);
@@ -501,22 +566,10 @@ int dg_cube_run(dg_cube_result **out, const dg_cube *cube, const dg_cube_query *
         rc = overflow_error(err);
         goto cleanup;
     }
-    if (!(r = calloc(1, sizeof *r))) {
-        rc = dg_error_set(err, DG_ENOMEM, "out of memory for the query result");
-        goto cleanup;
-    }
-    if ((rc = collect(&p, q, workers[0].cells, r)) != 0) {
-        rc = rc == DG_ERANGE ? overflow_error(err)
-                             : dg_error_set(err, rc, "out of memory for the query result");
-        goto cleanup;
-    }
-    *out = r;
-    r = NULL;
-    rc = 0;
+    rc = finish(out, &p, q, workers[0].cells, err);
 cleanup:
     free(workers[0].cells);
     free(workers[1].cells);
     plan_free(&p);
-    dg_cube_result_free(r);
     return rc;
 }
