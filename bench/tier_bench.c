@@ -3,7 +3,9 @@
  * evaluation's writes make the snapshot out of date) and then times dg_tier_evaluate_frame alone
  * — the measure computed from the frame's orders in one pass, the changes written in one
  * transaction. CPU seconds of the process (user + sys: the machine is shared) beside the wall
- * time. usage: tier_bench DB DAY... (DAY: YYYY-MM-DD) */
+ * time. With --server, the commits leave the copy of the write-ahead log to a checkpointer, as
+ * the HTTP server's writer does (dg_store_checkpoint_elsewhere; the copy is not timed).
+ * usage: tier_bench [--server] DB DAY... (DAY: YYYY-MM-DD) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +17,19 @@
 #include "dangol/text.h"
 #include "dangol/tier.h"
 
+static void checkpoint_not_timed(void *ctx, int log_pages)
+{
+    (void)ctx;
+    (void)log_pages;
+}
+
 int main(int argc, char **argv)
 {
+    bool server = argc > 1 && strcmp(argv[1], "--server") == 0;
+    argc -= server;
+    argv += server;
     if (argc < 3) {
-        fprintf(stderr, "usage: tier_bench DB DAY...\n");
+        fprintf(stderr, "usage: tier_bench [--server] DB DAY...\n");
         return 2;
     }
     dg_error err;
@@ -28,6 +39,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
+    if (server)
+        dg_store_checkpoint_elsewhere(store, checkpoint_not_timed, NULL);
     for (int a = 2; a < argc; a++) {
         int32_t day;
         if (dg_date_parse(argv[a], strlen(argv[a]), &day, &err) != 0) {

@@ -20,6 +20,7 @@
 #include "dangol/frame_snapshots.h"
 #include "dangol/store.h"
 #include "dangol/tier.h"
+#include "store/snapshot.h"
 #include "store/tiers.h"
 
 #define ID_MAX 256
@@ -76,7 +77,8 @@ int dg_tier_replay(const dg_tier_rules *rules, size_t *tier, int32_t *since, int
 /* ---- evaluation over the store ---- */
 
 typedef struct stored_tier {
-    char *customer_id;
+    const char *customer_id;              /* in the evaluation's state_ids, once all are read */
+    size_t id_at;                         /* where in state_ids (which moves as it grows) */
     size_t tier;
     int32_t since;
     bool seen;                            /* had activities in this run */
@@ -90,6 +92,8 @@ typedef struct evaluation {
     int64_t run_id;
     stored_tier *states;
     size_t n_states, cap_states;
+    char *state_ids;                      /* the stored customers' ids, one after another */
+    size_t state_ids_len, cap_state_ids;
     char customer[ID_MAX];                /* whose activities are being gathered */
     dg_tier_activity *acts;
     size_t n_acts, cap_acts;
@@ -168,13 +172,24 @@ static int add_state(void *ctx, const char *customer_id, const char *tier, int32
         return e->rc = dg_error_set(e->err, DG_ECONFLICT, "customer \"%s\" is in tier \"%s\", "
                                     "which the rules do not have; keep the tier codes of the "
                                     "rules the store was evaluated with", customer_id, tier);
-    if (grow((void **)&e->states, &e->cap_states, e->n_states + 1, sizeof *e->states) != 0)
+    size_t len = strlen(customer_id) + 1;
+    if (grow((void **)&e->states, &e->cap_states, e->n_states + 1, sizeof *e->states) != 0 ||
+        grow((void **)&e->state_ids, &e->cap_state_ids, e->state_ids_len + len, 1) != 0)
         return e->rc = dg_error_set(e->err, DG_ENOMEM, "out of memory");
-    char *id = strdup(customer_id);
-    if (!id)
-        return e->rc = dg_error_set(e->err, DG_ENOMEM, "out of memory");
-    e->states[e->n_states++] = (stored_tier){ id, (size_t)level, since, false };
+    memcpy(e->state_ids + e->state_ids_len, customer_id, len);
+    e->states[e->n_states++] = (stored_tier){ NULL, e->state_ids_len, (size_t)level, since,
+                                              false };
+    e->state_ids_len += len;
     return 0;
+}
+
+/* The stored tiers, their ids in one arena (a strdup each was a tenth of a review day). */
+static int read_states(evaluation *e)
+{
+    int rc = dg__tier_states_scan(e->store, add_state, e, e->err);
+    for (size_t i = 0; rc == 0 && i < e->n_states; i++)
+        e->states[i].customer_id = e->state_ids + e->states[i].id_at;
+    return rc;
 }
 
 static int compare_state(const void *key, const void *item)
@@ -296,7 +311,7 @@ static int evaluate_in(evaluation *e, const char *rules_text, const char *rules_
                        const char *actor)
 {
     int64_t now = (int64_t)time(NULL);
-    int rc = dg__tier_states_scan(e->store, add_state, e, e->err);
+    int rc = read_states(e);
     if (rc == 0)
         rc = dg__tier_run_insert(e->store, e->to_day, actor, now, &e->run_id, e->err);
     if (rc == 0)
@@ -373,6 +388,7 @@ int dg_tier_evaluate_frame(dg_store *store, const dg_frame *frame, int64_t gener
         frame = NULL;
     evaluation e = { .store = store, .frame = frame, .rules = &rules, .from_day = out->previous,
                      .to_day = as_of, .out = out, .err = err };
+    dg__store_write_cache(store, true);
     if (rc == 0)
         rc = evaluate_in(&e, rules_text, rules_name, actor && *actor ? actor : "system");
     if (rc == 0)
@@ -382,9 +398,8 @@ int dg_tier_evaluate_frame(dg_store *store, const dg_frame *frame, int64_t gener
                                        "customers", (json_int_t)out->customers,
                                        "upgrades", (json_int_t)out->upgrades,
                                        "downgrades", (json_int_t)out->downgrades), err);
-    for (size_t i = 0; i < e.n_states; i++)
-        free(e.states[i].customer_id);
     free(e.states);
+    free(e.state_ids);
     free(e.acts);
     free(e.changes);
     free(e.history);
@@ -393,9 +408,12 @@ int dg_tier_evaluate_frame(dg_store *store, const dg_frame *frame, int64_t gener
     free(e.rows_of);
     free(e.ids);
     if (rc == 0)
-        return dg_store_commit(store, err);
-    dg_store_rollback(store);
-    out->customers = out->upgrades = out->downgrades = 0;
+        rc = dg_store_commit(store, err);
+    else
+        dg_store_rollback(store);
+    dg__store_write_cache(store, false);
+    if (rc != 0)
+        out->customers = out->upgrades = out->downgrades = 0;
     return rc;
 }
 

@@ -31,6 +31,10 @@ void dg__store_statement_done(dg_store *s, sqlite3_stmt *st);
  * recycles a few buffers that stay in the CPU cache instead of filling 64 MiB of fresh pages,
  * each a page fault: a third of a cold scan of 1 M tickets); false: the everyday cache again. */
 void dg__store_scan_cache(dg_store *s, bool scanning);
+/* writing: the page cache of a bulk import (256 MiB) while one transaction writes many rows
+ * (a tier evaluation's changes), so its pages stay in memory until the commit instead of
+ * spilling to the log on the way; false: the everyday cache again (which frees the rest). */
+void dg__store_write_cache(dg_store *s, bool writing);
 /* The store's error for its connection's last failure (busy, read-only, or SQLite's message). */
 int dg__store_error(dg_store *s, dg_error *err, const char *what);
 

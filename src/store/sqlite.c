@@ -382,11 +382,22 @@ int dg__store_error(dg_store *s, dg_error *err, const char *what)
 }
 
 /* BEGIN is deferred: the read snapshot starts with the first statement, which is run here. */
+static void store_cache(dg_store *s, const char *pragma)
+{
+    if (!s->bulk && !s->pg)
+        sqlite3_exec(s->db, pragma, NULL, NULL, NULL);
+}
+
 void dg__store_scan_cache(dg_store *s, bool scanning)
 {
-    if (!s->bulk)
-        sqlite3_exec(s->db, scanning ? "PRAGMA cache_size = " SCAN_CACHE_PAGES
-                                     : "PRAGMA cache_size = " CACHE_PAGES, NULL, NULL, NULL);
+    store_cache(s, scanning ? "PRAGMA cache_size = " SCAN_CACHE_PAGES
+                            : "PRAGMA cache_size = " CACHE_PAGES);
+}
+
+void dg__store_write_cache(dg_store *s, bool writing)
+{
+    store_cache(s, writing ? "PRAGMA cache_size = " BULK_CACHE_PAGES
+                           : "PRAGMA cache_size = " CACHE_PAGES);
 }
 
 void dg_store_process_init(void)
