@@ -98,10 +98,11 @@ pg_demo_stores() {
   done
 }
 
-# pg_shop: the preamble of a test against one server: starts it (stopped, and $WORK removed, on
-# exit), or fails the test and ends it when it cannot; then the demo imported into a SQLite store
-# S and the PostgreSQL database "shop" P (pg_demo_stores); psql_shop SQL runs SQL in that one.
-pg_shop() {
+# pg_empty_shop: the preamble of a test against one server: starts it (stopped, and $WORK removed,
+# on exit), or fails the test and ends it when it cannot; S is a SQLite store's path and P the
+# PostgreSQL database "shop", both empty. pg_shop: the same with the demo imported into both
+# (pg_demo_stores). psql_shop SQL runs SQL in "shop".
+pg_empty_shop() {
   trap 'pg_stop; rm -rf "$WORK"' EXIT
   if ! pg_start; then
     fail "PostgreSQL server starts (make deps installs postgresql-15)"
@@ -109,6 +110,9 @@ pg_shop() {
   fi
   S="$WORK/shop.db"
   P=$(pg_newdb shop)
+}
+pg_shop() {
+  pg_empty_shop
   pg_demo_stores "$S" "$P"
 }
 psql_shop() { pg_psql "$1" shop; }

@@ -8,13 +8,7 @@
 . "$(dirname "$0")/pg.sh"
 D="$DANGOL"
 
-trap 'pg_stop; rm -rf "$WORK"' EXIT
-if ! pg_start; then
-  fail "PostgreSQL server starts (make deps installs postgresql-15)"
-  exit 0
-fi
-S="$WORK/shop.db"
-P=$(pg_newdb shop)
+pg_empty_shop
 awk 'BEGIN { print "customer_id,name"; for (i = 0; i < 1000; i++) printf "C%04d,Customer %d\n", i, i }' \
   > "$WORK/customers.csv"
 # orders.csv: 150 k orders; again.csv: 150 k more, its first 20 repeating the keys of
