@@ -739,17 +739,24 @@ static int import_kill_csv(dg_store *s, dg_error *e)
                          &opt, NULL, e);
 }
 
+/* One record written as the API writes it: in a transaction of its own (insert: a new row). */
+static int write_one(dg_store *s, const char *entity, const dg_value *row, bool insert,
+                     dg_error *e)
+{
+    int rc = dg_store_begin(s, e);
+    if (rc == 0)
+        rc = dg__store_write_record(s, dg_entity_find(entity), row, insert, e);
+    if (rc == 0)
+        rc = dg_store_commit(s, e);
+    return rc;
+}
+
 /* The API's change of customer C00000002's birth year (an update segment a reader applies). */
 static int update_birth_year(dg_store *s, dg_error *e)
 {
     record r = customer_record(s, "C00000002");
-    const dg_entity *customers = dg_entity_find("customers");
     set_int(&r, "birth_year", 1901);
-    int rc = dg_store_begin(s, e);
-    if (rc == 0)
-        rc = dg__store_write_record(s, customers, r.row, false, e);
-    if (rc == 0)
-        rc = dg_store_commit(s, e);
+    int rc = write_one(s, "customers", r.row, false, e);
     record_free(&r);
     return rc;
 }
@@ -760,11 +767,7 @@ static int update_first_region(dg_store *s, dg_error *e)
 {
     record r = customer_record(s, "C00000001");
     set_text(&r, "region", "Kill-region");
-    int rc = dg_store_begin(s, e);
-    if (rc == 0)
-        rc = dg__store_write_record(s, dg_entity_find("customers"), r.row, false, e);
-    if (rc == 0)
-        rc = dg_store_commit(s, e);
+    int rc = write_one(s, "customers", r.row, false, e);
     record_free(&r);
     return rc;
 }
@@ -782,12 +785,7 @@ static int add_feedback(dg_store *s, dg_error *e)
     row[dg_entity_column(feedback, "customer_id")] = (dg_value){ .u.s = "C00000002" };
     row[dg_entity_column(feedback, "received_at")] = (dg_value){ .u.i = day * 86400 + 86399 };
     row[dg_entity_column(feedback, "kind")] = (dg_value){ .u.s = "complaint" };
-    int rc = dg_store_begin(s, e);
-    if (rc == 0)
-        rc = dg__store_write_record(s, feedback, row, true, e);
-    if (rc == 0)
-        rc = dg_store_commit(s, e);
-    return rc;
+    return write_one(s, "feedback", row, true, e);
 }
 
 /* work on the store in a child, killed at write call `at` (0: never); the number of write
