@@ -273,10 +273,11 @@ int dg__customer_tables(dg_store *s, const char *customer_id, const dg__customer
     sqlite3_stmt *st = NULL;
     /* the tier history and tiers as their views show them (schema 32: the rows of
      * tier_changes, in the columns of PostgreSQL's tables), not tier_changes' code numbers */
-    int rc = dg__store_statement(s, "SELECT m.name FROM sqlite_master m WHERE m.type IN "
-                                 "('table', 'view') AND m.name <> 'tier_changes' AND EXISTS "
-                                 "(SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = "
-                                 "'customer_id') ORDER BY m.name", &st, err);
+    int rc = dg__store_statement(s, "SELECT m.name FROM sqlite_master m WHERE (m.type = 'table' "
+                                 "AND m.name <> 'tier_changes' OR m.name IN ('tier_history', "
+                                 "'tier_state')) AND EXISTS (SELECT 1 FROM "
+                                 "pragma_table_info(m.name) p WHERE p.name = 'customer_id') "
+                                 "ORDER BY m.name", &st, err);
     if (rc != 0)
         return rc;
     while ((rc = dg__stmt_step(s, st, "listing the tables", err)) == 1) {
