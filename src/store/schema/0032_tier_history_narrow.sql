@@ -4,7 +4,8 @@
 -- each (bench/tier.sh, BENCHMARKS.md "Tiers"). Now:
 -- * tier_changes holds the history with each tier code as a small integer of tier_codes (the
 --   codes are the rules' own, so they are kept by name, once each) and the reason as 0 upgrade,
---   1 downgrade_one_step, 2 downgrade_recompute (src/store/tier_changes_sqlite.c writes them);
+--   1 downgrade_one_step, 2 downgrade_recompute (src/store/tiers_sqlite.c writes them;
+--   src/store/tier_codes_sqlite.c keeps the codes);
 -- * tier_state is no longer written: a customer's tier is the to_tier of their last change,
 --   since its day, by its run (what the evaluation wrote into tier_state, once per customer per
 --   run with a change), and the evaluation reads it from tier_changes_customer, which carries
