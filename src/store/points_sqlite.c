@@ -1,5 +1,6 @@
 /* The points ledger's SQL (src/store/points.h, schema/0005_points.sql; the lots' is_open flag and
- * the partial indexes on it: schema/0025_points_lot_open.sql). Every statement binds its
+ * the partial indexes on it: schema/0025_points_lot_open.sql; a customer's lots indexed whole and
+ * no index of allocations by lot: schema/0033_points_expiry_pages.sql). Every statement binds its
  * values; the callers hold the transaction. The expiry sweep is set-based: the expire movements
  * get consecutive ids from max(movement_id) + 1 in lot order, so the allocations that tie each
  * to its lot are written by a second INSERT ... SELECT over the same ordered lots, and the lots
