@@ -5,20 +5,23 @@
 # servers of its own on loopback (tests/e2e/pg.sh: a coordinator holding the single store and the
 # cluster's, and 3 workers), and times in one run, on each: the customers and orders import (the
 # cluster's through the coordinator into the partitions: `cluster init` first, on the empty
-# store), a cold `dangol rfm` (on SQLite and the single store the frame read from the rows, the
-# SQLite store's snapshot dropped first; on the cluster one per-customer aggregate pushed to the
-# nodes, src/report/rfm_cluster.c), a cold cube (months by channel in one region, rolled up; on
-# the cluster its cells computed on the nodes per grouping set and partition,
-# src/report/cube_cluster.c; FRAME_DANGOL=an older build adds the cluster's from the rows; the
-# servers' CPU and summed RSS beside dangol's), cold `clv fit` and `clv predict` (from the rows, or on the
-# cluster from per-customer counts on the nodes, src/report/clv_cluster.c; FRAME_DANGOL=an older
-# build adds the cluster's from the rows) and RFM's and clv's aggregates in SQL. Then, for the
-# cluster, the per-node work and the coordinator's share: each worker's own execution time of its
-# partitions' scans and aggregates (EXPLAIN ANALYZE on the worker) against the same statement
-# through the coordinator; from them, what 3 machines would take. Wall seconds and CPU of the dangol process (/usr/bin/time -v);
-# the servers' CPU is not in it. All servers share this machine's cores.
+# store), then (each store's tables vacuumed and analysed first, as autovacuum would, untimed, so
+# that its work does not land in a report's step) a cold `stage` (the frame built from the rows,
+# on the cluster through the coordinator), a cold `dangol rfm` (on SQLite and the single store the
+# frame read from the rows; on the cluster one per-customer aggregate pushed to the nodes,
+# src/report/rfm_cluster.c), a cold cube (months by channel in one region, rolled up; on the
+# cluster its cells computed on the nodes per grouping set and partition,
+# src/report/cube_cluster.c; FRAME_DANGOL=an older build adds the cluster's from the rows), cold
+# `clv fit` and `clv predict` (from the rows, or on the cluster from per-customer counts on the
+# nodes, src/report/clv_cluster.c; FRAME_DANGOL=an older build adds the cluster's from the rows)
+# and RFM's and clv's aggregates in SQL: each worker's own execution time of its partitions' scans
+# and aggregates (EXPLAIN ANALYZE on the worker) against the same statement through the
+# coordinator. Each step: its wall seconds, the dangol process's CPU (/usr/bin/time -v) and each
+# server's CPU over it (its processes' times from /proc, bench/measure.sh). At the end, those CPU
+# seconds per step and from them what 1 + 3 machines would take (cluster_projection.awk). All
+# servers share this machine's cores: the CPU seconds are the evidence, the walls wait for a CPU.
 # usage: bench/cluster.sh [N_ORDERS] [N_CUSTOMERS]      (BENCH_DIR=/tmp/... for the scratch;
-#        CUBE_ONLY=1: the imports, rfm and the cube, without clv and the per-node statements)
+#        CUBE_ONLY=1: the imports, stage, rfm and the cube, without clv and the per-node statements)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-1000000}
@@ -30,7 +33,7 @@ mkdir -p "$WORK"
 . "$ROOT/bench/measure.sh"
 orders_csv
 pg_stop_all
-rm -rf "$WORK/coord" "$WORK"/w? "$WORK/pg.started" "$WORK"/sqlite.db*
+rm -rf "$WORK/coord" "$WORK"/w? "$WORK/pg.started" "$WORK"/sqlite.db* "$WORK/steps"
 trap 'pg_stop_all' EXIT
 for name in coord w1 w2 w3; do pg_start "$name"; done
 pg_use coord
@@ -47,6 +50,18 @@ stale() {
     postgresql) (pg_use coord; pg_psql "UPDATE frame_snapshot_state SET dirty = 1" single > /dev/null) ;;
     cluster) (pg_use coord; pg_psql "UPDATE frame_snapshot_state SET dirty = 1" coord > /dev/null) ;;
   esac
+}
+# settle BACKEND: VACUUM (ANALYZE) of the store's orders and customers on the server(s) holding
+# them (on the cluster each worker's partitions, then the coordinator's statistics), with its wall.
+settle() {
+  start=$(date +%s)
+  case $1 in
+    postgresql) (pg_use coord; pg_psql "VACUUM (ANALYZE) orders, customers" single) ;;
+    cluster) for w in w1 w2 w3; do (pg_use "$w"; for t in $(pg_psql "SELECT tablename FROM pg_tables WHERE tablename ~ '^(orders|customers)_p'" part); do pg_psql "VACUUM (ANALYZE) $t" part; done); done
+             (pg_use coord; pg_psql "ANALYZE orders, customers" coord) ;;
+    *) return 0 ;;
+  esac
+  echo "$1: VACUUM (ANALYZE) after the imports, untimed: $(( $(date +%s) - start )) s wall"
 }
 # ms DATABASE SQL: the statement's execution time on the current server, in ms (EXPLAIN ANALYZE).
 ms() {
@@ -70,7 +85,12 @@ for backend in sqlite postgresql cluster; do
   [ "$backend" = cluster ] && measure "cluster init (3 workers, 12 partitions)" "$D" --db "$db" -q cluster init $WORKERS
   measure "$backend import customers" "$D" --db "$db" -q import customers "$WORK/customers-$C.csv"
   measure "$backend import orders" "$D" --db "$db" -q import orders "$WORK/orders-$N.csv"
-  [ "$backend" = sqlite ] && stale sqlite
+  settle "$backend"
+  # the frame built from the rows, cold, on the three (stage reads it on a cluster too)
+  stale "$backend"
+  measure "$backend stage (frame from rows)" "$D" --db "$db" --format csv stage
+  cp "$WORK/out" "$WORK/stage.$backend"
+  stale "$backend"
   how="frame from rows"
   [ "$backend" = cluster ] && how="per-customer aggregate on the nodes"
   measure "$backend rfm ($how)" "$D" --db "$db" --format csv rfm
@@ -101,12 +121,13 @@ for backend in sqlite postgresql cluster; do
     fi
   done
 done
-for out in rfm cube clv-fit clv-predict; do
+for out in stage rfm cube clv-fit clv-predict; do
   [ -n "${CUBE_ONLY:-}" ] && case $out in clv*) continue ;; esac
   cmp -s "$WORK/$out.sqlite" "$WORK/$out.postgresql" && cmp -s "$WORK/$out.sqlite" "$WORK/$out.cluster" &&
     echo "$out: the same output on the three" || { echo "$out outputs differ"; exit 1; }
 done
 
+awk -F'|' -f "$ROOT/bench/cluster_projection.awk" "$WORK/steps"
 [ -n "${CUBE_ONLY:-}" ] && exit 0
 pg_use coord
 pg_psql "ANALYZE" single > /dev/null

@@ -24,11 +24,9 @@ servers() {
 # with_server: whether the step runs on PostgreSQL servers whose CPU and memory are counted
 with_server() { [ -n "$(servers)" ] && [ -n "${PG_DIR:-}" ]; }
 
-# servers_cpu: server_cpu summed over servers
+# servers_cpu: "NAME SECONDS" per server, server_cpu of each of servers
 servers_cpu() {
-  t=0
-  for s in $(servers); do t=$(echo "$t + $(pg_use "$s"; server_cpu)" | bc); done
-  echo "$t"
+  for s in $(servers); do echo "$s $(pg_use "$s"; server_cpu)"; done
 }
 
 # servers_rss_watch FILE: until killed, the peak of the servers' processes' summed resident set
@@ -51,24 +49,30 @@ servers_rss_watch() {
 }
 
 # measure NAME CMD... runs CMD under /usr/bin/time -v (its output into $WORK/out) and prints its
-# wall and CPU seconds and peak RSS (and, with servers, their CPU over the same time and the peak
-# of their summed RSS, shared memory counted once per process), or stops the benchmark when CMD
-# fails.
+# wall and CPU seconds and peak RSS (and, with servers, their CPU over the same time, each
+# server's beside the sum when there are several, and the peak of their summed RSS, shared memory
+# counted once per process), or stops the benchmark when CMD fails. It also appends the step to
+# $WORK/steps: "NAME|wall|dangol CPU|server CPU|server CPU...", each server's as "NAME SECONDS".
 measure() {
   name=$1; shift
-  before=$(with_server && servers_cpu || echo 0)
+  with_server && servers_cpu > "$WORK/cpu_before" || : > "$WORK/cpu_before"
   echo 0 > "$WORK/server_rss"
   if with_server; then servers_rss_watch "$WORK/server_rss" & watch=$!; else watch=""; fi
   /usr/bin/time -v "$@" > "$WORK/out" 2> "$WORK/time" || { [ -n "$watch" ] && kill "$watch" 2> /dev/null; echo "$name failed:"; tail -5 "$WORK/time"; exit 1; }
   [ -n "$watch" ] && { kill "$watch" 2> /dev/null || :; wait "$watch" 2> /dev/null || :; }
-  if with_server; then sleep 0.2; after=$(servers_cpu); else after=0; fi   # the backends' exits are reaped
-  awk -F': ' -v name="$name" -v server="$(echo "$after - $before" | bc)" -v pg="$(with_server && echo 1 || echo 0)" -v srss="$(cat "$WORK/server_rss")" '
+  if with_server; then sleep 0.2; servers_cpu > "$WORK/cpu_after"; else : > "$WORK/cpu_after"; fi   # the backends' exits are reaped
+  awk -F': ' -v name="$name" -v pg="$(with_server && echo 1 || echo 0)" -v srss="$(cat "$WORK/server_rss")" -v steps="$WORK/steps" '
+    FILENAME != ARGV[3] { split($0, f, " "); cpu[f[1]] += (FILENAME == ARGV[2] ? f[2] : -f[2])
+                          if (FILENAME == ARGV[2]) order[++n_servers] = f[1]; next }
     /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
     /User time/ { user = $2 } /System time/ { sys = $2 }
     /Maximum resident set size/ { rss = $2 / 1024 }
     END { printf "%-40s wall %7.2f s   cpu %6.2f + %5.2f s   peak RSS %5.0f MB", name, wall, user, sys, rss
-          if (pg) printf "   servers cpu %6.2f s, RSS %5d MB", server, srss
-          printf "\n" }' "$WORK/time"
+          record = sprintf("%s|%.2f|%.2f", name, wall, user + sys)
+          for (i = 1; i <= n_servers; i++) { total += cpu[order[i]]; split_ = split_ sprintf("%s%s %.2f", i > 1 ? ", " : "", order[i], cpu[order[i]])
+                                             record = record sprintf("|%s %.2f", order[i], cpu[order[i]]) }
+          if (pg) printf "   servers cpu %6.2f s%s, RSS %5d MB", total, (n_servers > 1 ? " (" split_ ")" : ""), srss
+          printf "\n"; print record >> steps }' "$WORK/cpu_before" "$WORK/cpu_after" "$WORK/time"
 }
 
 # orders_csv: $WORK/orders-$N.csv and customers-$C.csv, $N orders over $C customers (made once, by
