@@ -21,7 +21,8 @@ static void print_help(FILE *out)
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-10s %s\n", dg_cli_commands[i]->name, dg_cli_commands[i]->summary);
     fputs("\nThe store is --db PATH, else $DANGOL_DB, else ./dangol.db; a PostgreSQL connection string\n"
-          "(postgresql://user:password@host:port/database) selects a PostgreSQL store.\n"
+          "(postgresql://user:password@host:port/database, or libpq's key=value form such as\n"
+          "'host=db dbname=shop sslmode=require') selects a PostgreSQL store.\n"
           "`dangol COMMAND --help` describes a command.\n", out);
 }
 
