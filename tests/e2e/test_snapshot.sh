@@ -270,6 +270,22 @@ if start_server --db "$U" --no-web; then
   expect_output "... and a CLI return leaves it current too" "^orders,current," sh -c \
     "'$D' -q --db '$U' order return '$(sqlite3 "$U" "SELECT order_id FROM orders ORDER BY order_id LIMIT 1 OFFSET 8")' && '$D' --db '$U' --format csv stats --snapshot"
 fi
+# 20 clients post feedback at once (each its own customer, on the snapshot's last day): every one
+# lands (201, 20 more rows), and the answers after are a rebuild's
+if start_server --db "$U" --no-web; then
+  sqlite3 "$U" "SELECT customer_id FROM customers ORDER BY customer_id LIMIT 20 OFFSET 60" |
+    awk '{ print NR, $0 }' > "$WORK/fb.who"
+  before=$(sqlite3 "$U" "SELECT count(*) FROM feedback")
+  export URL at fch
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  xargs -P 20 -L 1 sh -c 'curl -s -o /dev/null -w "%{http_code}\n" -X POST -H "Content-Type: application/json" \
+    --data-binary "{\"feedback_id\":\"FB-RACE-$0\",\"received_at\":\"$at\",\"kind\":\"compliment\",\"channel\":\"$fch\",\"rating\":5}" \
+    "$URL/api/customers/$1/feedback"' < "$WORK/fb.who" > "$WORK/fb.codes"
+  [ "$(grep -c '^201$' "$WORK/fb.codes")" = 20 ] && pass "20 feedbacks posted at once: 20 answered 201" ||
+    fail "20 feedbacks posted at once: 20 answered 201" "$(sort "$WORK/fb.codes" | uniq -c)"
+  expect_output "... and none lost" "^$((before + 20))\$" sqlite3 "$U" "SELECT count(*) FROM feedback"
+  same_as_rebuilt u8 "after 20 feedbacks at once" "$U"
+fi
 if start_server --db "$U" --no-web; then
   served "$WORK/u5.before"
   had=$(segments)
