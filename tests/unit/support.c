@@ -64,6 +64,12 @@ void test_exec_sql_file(struct sqlite3 *db, const char *path)
     free(sql);
 }
 
+void test_undo_after_31(struct sqlite3 *db)
+{
+    test_exec_sql_file(db, "tests/unit/schema_0031_tiers.sql");
+    test_exec_sql_file(db, "tests/unit/schema_0032_points.sql");
+}
+
 void test_remove_store(const char *path)
 {
     char aux[4096];

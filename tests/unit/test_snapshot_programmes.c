@@ -145,10 +145,7 @@ static void old_triggers(const char *const *tables, size_t n, int version)
     store = NULL;
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    /* every version rewound to here is before 32: the tier tables of 31, the points indexes
-     * of 32 */
-    test_exec_sql_file(db, "tests/unit/schema_0031_tiers.sql");
-    test_exec_sql_file(db, "tests/unit/schema_0032_points.sql");
+    test_undo_after_31(db);   /* every version rewound to here is before 32 */
     for (size_t i = 0; i < n; i++) {
         char *sql = sqlite3_mprintf(
             "CREATE TRIGGER frame_snapshot_insert_%w AFTER INSERT ON %w BEGIN UPDATE "

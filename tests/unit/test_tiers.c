@@ -461,8 +461,7 @@ Test(tier_store, migration_0032_carries_the_history_across)
     store = NULL;
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    test_exec_sql_file(db, "tests/unit/schema_0031_tiers.sql");
-    test_exec_sql_file(db, "tests/unit/schema_0032_points.sql");
+    test_undo_after_31(db);
     cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 31", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     cr_assert_eq(sql_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
