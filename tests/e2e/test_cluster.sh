@@ -47,10 +47,10 @@ expect_ok "cluster init with 3 workers" "$D" --db "$C" -q cluster init --worker 
   --worker "$URL_w2" --worker "$URL_w3"
 "$D" --db "$C" --format csv cluster show > "$WORK/show.csv"
 parts=$(grep -c '^orders,' "$WORK/show.csv"); nodes=$(cut -d, -f4 "$WORK/show.csv" | sed 1d | sort -u | tr '\n' ' ')
-[ "$parts" = 12 ] && [ "$nodes" = "node1 node2 node3 " ] && [ "$(sed 1d "$WORK/show.csv" | wc -l)" = 192 ] &&
-  pass "16 tables of 12 partitions each on node1, node2, node3" || fail "the layout: $parts orders partitions on $nodes" "$(cat "$WORK/show.csv")"
+[ "$parts" = 12 ] && [ "$nodes" = "node1 node2 node3 " ] && [ "$(sed 1d "$WORK/show.csv" | wc -l)" = 204 ] &&
+  pass "17 tables of 12 partitions each on node1, node2, node3" || fail "the layout: $parts orders partitions on $nodes" "$(cat "$WORK/show.csv")"
 # Every per-customer table partitioned, partition k of each on the node of customers_pk.
-TABLES="campaign_members consent_events customers feedback interactions mot_visits order_returns orders partner_activities points_allocations points_lots points_movements surveys tickets tier_history tier_state "
+TABLES="campaign_members consent_events customers feedback interactions mot_visits order_returns orders partner_activities points_allocations points_lots points_movements surveys ticket_events tickets tier_history tier_state "
 colocated() {   # SHOW.CSV: the partitions not on their customers' node
   awk -F, 'NR == FNR { if ($1 == "customers") node[$3] = $4; next } FNR > 1 && node[$3] != $4' "$1" "$1"
 }
@@ -413,9 +413,9 @@ expect_ok "partition 5 moves to node4" "$D" --db "$C" -q cluster move 5 node4
 "$D" --db "$C" --format csv cluster show > "$WORK/moved.csv"
 grep '^[a-z_]*,[a-z_]*_p5,' "$WORK/moved.csv" | cut -d, -f1,2,6 > "$WORK/moved5"
 grep '^[a-z_]*,[a-z_]*_p5,' "$WORK/show.csv" | cut -d, -f1,2,6 > "$WORK/was5"
-[ "$(grep ',node4,' "$WORK/moved.csv" | wc -l)" = 16 ] && [ "$(grep -c '_p5,5,node4,' "$WORK/moved.csv")" = 16 ] &&
+[ "$(grep ',node4,' "$WORK/moved.csv" | wc -l)" = 17 ] && [ "$(grep -c '_p5,5,node4,' "$WORK/moved.csv")" = 17 ] &&
   [ -z "$(colocated "$WORK/moved.csv")" ] &&
-  pass "partition 5 of each of the 16 tables is on node4" || fail "after the move" "$(cat "$WORK/moved.csv")"
+  pass "partition 5 of each of the 17 tables is on node4" || fail "after the move" "$(cat "$WORK/moved.csv")"
 expect_same "partition 5 kept its rows" "$WORK/was5" "$WORK/moved5"
 pg_use w3
 n=$(pg_psql "SELECT count(*) FROM pg_tables WHERE tablename LIKE '%\_p5'" part)
@@ -530,9 +530,7 @@ C4=$(sed -n 5p "$WORK/csv/customers.csv" | cut -d, -f1)
 TID=$("$D" --db "$C" --format csv ticket open --customer "$C4" --kind complaint --subject "late" | sed -n 2p | cut -d, -f1)
 echo 'admin password 1' | "$D" --db "$C" -q user add ann --role admin > /dev/null
 "$D" --db "$C" token create --user ann --label ci > "$WORK/admin.coord"
-DANGOL_DB="$C" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
-  DANGOL_DB="$C" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
-trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop_all; rm -rf "$WORK"' EXIT
+pg_two_servers "$C"
 export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.coord")
 python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/customers/$C4/points/burn" \
   '{"points": 7}' 20 > "$WORK/last.json" 2>&1

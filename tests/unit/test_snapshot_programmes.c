@@ -154,9 +154,10 @@ static void old_triggers(const char *const *tables, size_t n, int version)
         sqlite3_free(sql);
     }
     /* every version rewound to here is before 31: the customers without its index, the points
-     * allocations without schema 34's customer */
+     * allocations and ticket events without schema 34's customer */
     cr_assert_eq(sqlite3_exec(db, "DROP INDEX customers_acquired_on; ALTER TABLE "
-                              "points_allocations DROP COLUMN customer_id", NULL, NULL, NULL),
+                              "points_allocations DROP COLUMN customer_id; ALTER TABLE "
+                              "ticket_events DROP COLUMN customer_id", NULL, NULL, NULL),
                  SQLITE_OK, "%s", sqlite3_errmsg(db));
     char *sql = sqlite3_mprintf("PRAGMA user_version = %d", version);
     cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);

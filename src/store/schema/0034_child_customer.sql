@@ -5,7 +5,7 @@
 -- writer fills the column, and a subject-access document lists the events with the customer's
 -- other tables. Both are append-only: the trigger refusing an UPDATE is set aside while the
 -- existing rows are filled from their parents, then made again (ticket_events' as schema 17
--- made it, its customer now among the columns an erasure may not change).
+-- made it).
 DROP TRIGGER points_allocations_no_update;
 ALTER TABLE points_allocations ADD COLUMN customer_id TEXT NOT NULL DEFAULT '';
 UPDATE points_allocations SET customer_id = (SELECT m.customer_id FROM points_movements m
@@ -21,7 +21,6 @@ WHEN NOT (NEW.detail IS NULL AND NEW.event_id = OLD.event_id AND NEW.ticket_id =
           AND NEW.at = OLD.at AND NEW.actor = OLD.actor AND NEW.action = OLD.action
           AND NEW.from_state IS OLD.from_state AND NEW.to_state = OLD.to_state
           AND NEW.version = OLD.version AND NEW.recorded_at = OLD.recorded_at
-          AND NEW.customer_id = OLD.customer_id
           AND EXISTS (SELECT 1 FROM tickets t JOIN customer_erasures e ON e.customer_id = t.customer_id
                       WHERE t.ticket_id = OLD.ticket_id))
 BEGIN SELECT RAISE(ABORT, 'ticket_events is append-only'); END;
