@@ -22,7 +22,7 @@ pg_use coord
 P=$(pg_newdb shop) C=$(pg_newdb coord)
 for db in "$P" "$C"; do "$D" --db "$db" -q demo --customers 500 > /dev/null; done
 "$D" --db "$C" -q cluster init $workers > /dev/null
-"$D" --db "$P" --format csv export customers | sed 1d | cut -d, -f1 | head -n "$N" > "$WORK/ids"
+"$D" --db "$P" --format csv export customers --reason bench | sed 1d | cut -d, -f1 | head -n "$N" > "$WORK/ids"
 writes() {   # DB: N earns, N burns, N ticket opens and N assigns
   while read -r id; do "$D" --db "$1" -q points earn --customer "$id" --points 100 --source manual --reason bench; done < "$WORK/ids"
   while read -r id; do "$D" --db "$1" -q points burn --customer "$id" --points 7; done < "$WORK/ids"
