@@ -105,17 +105,23 @@ $(OUT)/dangol: $(CLI_OBJ) $(OUT)/libdangol.a
 $(OUT)/unit_tests: $(TEST_OBJ) $(OUT)/libdangol.a
 	$(CC) $(LDSAN) -o $@ $(TEST_OBJ) $(OUT)/libdangol.a $(LDLIBS) -lcriterion
 
-# Under ASan the tests run one at a time: Criterion's runner itself (not a test) leaks a block
-# when some tests overlap, and LeakSanitizer would fail the run on it.
-ifeq ($(BUILD),asan)
-UNIT_JOBS := 1
-else
-UNIT_JOBS := 2
-endif
+# The unit tests run two at a time. Criterion counts a test passed before its worker's exit, where
+# LeakSanitizer reports a leak, so a leak report anywhere in the output fails the run
+# (tests/unit/main.c turns the check off in Criterion's runner process alone, whose own blocks
+# are not ours).
 unit: $(OUT)/unit_tests
-	./$(OUT)/unit_tests --jobs $(UNIT_JOBS)
+	@./$(OUT)/unit_tests --jobs 2 > $(OUT)/unit.log 2>&1; rc=$$?; cat $(OUT)/unit.log; \
+	  ! grep -q 'ERROR: LeakSanitizer' $(OUT)/unit.log || { echo 'unit: a test leaks (above)'; exit 1; }; \
+	  exit $$rc
+# The sanitizer pass leaves out test_cluster_reports.sh, which compares every report's output on
+# three backends (the longest script): the code it runs is run under the sanitizers by the
+# per-backend scripts (test_cluster.sh, test_postgres*.sh and each report's own script).
+E2E_SCRIPTS := $(wildcard tests/e2e/test_*.sh)
+ifeq ($(BUILD),asan)
+E2E_SCRIPTS := $(filter-out tests/e2e/test_cluster_reports.sh,$(E2E_SCRIPTS))
+endif
 e2e: $(OUT)/dangol web
-	DANGOL=$(CURDIR)/$(OUT)/dangol ./tests/e2e/run.sh
+	DANGOL=$(CURDIR)/$(OUT)/dangol ./tests/e2e/run.sh $(E2E_SCRIPTS)
 
 # installcheck only in the release build: a program linking the sanitizer builds' libdangol.so
 # would need the sanitizer runtime loaded first.
@@ -167,14 +173,8 @@ globals: $(LIB_OBJ)
 TSAN_E2E := tests/e2e/test_api.sh tests/e2e/test_server.sh tests/e2e/test_audit.sh \
             tests/e2e/test_group_commit.sh
 tsan: $(OUT)/dangol web
-	@for t in $(TSAN_E2E); do \
-	  RESULTS=$$(mktemp); export RESULTS; \
-	  OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-	  DANGOL=$(CURDIR)/$(OUT)/dangol \
-	    sh $$t || echo "fail $$t: script exited with $$?" >> $$RESULTS; \
-	  grep '^fail ' $$RESULTS | sed 's/^fail /FAILED: /'; \
-	  echo "tsan $$t: $$(grep -c '^pass ' $$RESULTS) passed, $$(grep -c '^fail ' $$RESULTS) failed"; \
-	  ! grep -q '^fail ' $$RESULTS || { rm -f $$RESULTS; exit 1; }; rm -f $$RESULTS; done
+	OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  DANGOL=$(CURDIR)/$(OUT)/dangol ./tests/e2e/run.sh $(TSAN_E2E)
 
 # The dashboard's npm packages (ECharts; playwright-core for the browser test), exactly as
 # web/package-lock.json pins them; reinstalled only when the lock file changes.
@@ -184,11 +184,17 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	@touch $@
 
 # check: release build and tests, then the whole suite again under ASan + UBSan, then the
-# server's end-to-end tests under ThreadSanitizer.
+# server's end-to-end tests under ThreadSanitizer, then the fuzzers. Each build compiles on every
+# core first; the tests then run one step at a time (each step runs its own tests in parallel).
+JOBS := $(shell nproc 2>/dev/null || echo 2)
 check: deps
+	$(MAKE) -j$(JOBS) all build/unit_tests
 	$(MAKE) test
+	$(MAKE) -j$(JOBS) BUILD=asan all build-asan/unit_tests
 	$(MAKE) BUILD=asan test
+	$(MAKE) -j$(JOBS) BUILD=tsan build-tsan/dangol
 	$(MAKE) BUILD=tsan tsan
+	$(MAKE) -j$(JOBS) $(FUZZ_TARGETS)
 	$(MAKE) fuzz
 
 demo: deps
@@ -209,11 +215,16 @@ build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -lm
 # the import, config and query targets take the whole library (the store names roles and coupon
-# kinds; the report layer reads the store); the JSON target takes jansson, as the server does
-build-fuzz/fuzz_import build-fuzz/fuzz_config build-fuzz/fuzz_query: build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(OUT)/gen/schema.inc $(OUT)/gen/schema_pg.inc
-	@mkdir -p build-fuzz
+# kinds; the report layer reads the store), compiled once for the three; the JSON target takes
+# jansson, as the server does
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+build-fuzz/obj/%.o: %.c $(OUT)/gen/schema.inc $(OUT)/gen/schema_pg.inc
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+	  -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+build-fuzz/fuzz_import build-fuzz/fuzz_config build-fuzz/fuzz_query: build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -fsanitize=fuzzer \
-	  $(filter %.c,$^) -o $@ $(LDLIBS)
+	  $^ -o $@ $(LDLIBS)
 # the snapshot target takes the frame's own files (the decoder, its codec, the frame and its maps)
 build-fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c src/frame/frame_snapshot.c src/frame/column_codec.c src/frame/frame.c src/frame/dict.c $(FUZZ_LIB_SRC)
 	@mkdir -p build-fuzz
@@ -235,4 +246,4 @@ fuzz: $(FUZZ_TARGETS)
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)

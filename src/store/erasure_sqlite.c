@@ -271,9 +271,13 @@ int dg__customer_tables(dg_store *s, const char *customer_id, const dg__customer
     size_t n = 0;
     sqlite3 *db = dg__store_db(s);
     sqlite3_stmt *st = NULL;
-    int rc = dg__store_statement(s, "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' "
-                                 "AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE "
-                                 "p.name = 'customer_id') ORDER BY m.name", &st, err);
+    /* the tier history and tiers as their views show them (schema 32: the rows of
+     * tier_changes, in the columns of PostgreSQL's tables), not tier_changes' code numbers */
+    int rc = dg__store_statement(s, "SELECT m.name FROM sqlite_master m WHERE (m.type = 'table' "
+                                 "AND m.name <> 'tier_changes' OR m.name IN ('tier_history', "
+                                 "'tier_state')) AND EXISTS (SELECT 1 FROM "
+                                 "pragma_table_info(m.name) p WHERE p.name = 'customer_id') "
+                                 "ORDER BY m.name", &st, err);
     if (rc != 0)
         return rc;
     while ((rc = dg__stmt_step(s, st, "listing the tables", err)) == 1) {

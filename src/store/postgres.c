@@ -31,16 +31,20 @@ size_t dg__pg_migration_versions(int *out, size_t cap)
     return N_PG_MIGRATIONS;
 }
 
+/* A libpq connection URI, or a key=value string libpq accepts ("sslmode=require host=db"):
+ * any string with an '=' that PQconninfoParse takes as options. A SQLite path with an '=' in it
+ * ("runs/a=b.db") is not one: its first word is no connection option. */
 bool dg__pg_is_conninfo(const char *db)
 {
-    static const char *const keywords[] = { "host=", "hostaddr=", "dbname=", "user=", "port=",
-                                            "service=" };
     if (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0)
         return true;
-    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)   /* key=value ... */
-        if (strncmp(db, keywords[i], strlen(keywords[i])) == 0)
-            return true;
-    return false;
+    if (!strchr(db, '='))
+        return false;
+    char *errmsg = NULL;
+    PQconninfoOption *opts = PQconninfoParse(db, &errmsg);
+    PQfreemem(errmsg);
+    PQconninfoFree(opts);
+    return opts != NULL;
 }
 
 /* The message of libpq's last error, its trailing newline cut, first line only. */

@@ -26,7 +26,8 @@ int dg__tier_run_counts(dg_store *store, int64_t run_id, int64_t customers, int6
                         int64_t downgrades, dg_error *err);
 
 /* Every customer's stored tier (customers in the lowest tier may have none), in customer_id
- * order (byte order). */
+ * order (byte order): tier_state on PostgreSQL, each customer's last history row on SQLite
+ * (schema 32). */
 typedef int (*dg__tier_state_fn)(void *ctx, const char *customer_id, const char *tier,
                                  int32_t since);
 int dg__tier_states_scan(dg_store *store, dg__tier_state_fn fn, void *ctx, dg_error *err);
@@ -39,8 +40,9 @@ int dg__tier_activities_scan(dg_store *store, dg_tier_measure measure, const cha
                              void *ctx, dg_error *err);
 
 /* A batch of changes: history rows appended to tier_history in their order, and each changed
- * customer's tier after the batch (once per customer) put into tier_state. The strings are the
- * caller's, alive for the call. One INSERT ... SELECT per table for the whole batch, read from the
+ * customer's tier after the batch (once per customer) put into tier_state on PostgreSQL (SQLite
+ * reads the tiers from the history, schema 32). The strings are the caller's, alive for the
+ * call. One INSERT ... SELECT per table for the whole batch, read from the
  * arrays themselves (store/rows.h: SQLite's dg_rows; JSON on PostgreSQL), rather than a statement
  * run per row or a JSON text parsed again per field (bench/tier.sh). */
 typedef struct dg__tier_history_change {

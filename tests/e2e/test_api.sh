@@ -364,6 +364,12 @@ expect_status "points: burn" 201 POST /api/customers/C1/points/burn '{"points": 
 expect_json "the burn answers the balance after it" "j['points'] == -15 and j['balance'] == 25"
 expect_status "points: too many is 409" 409 POST /api/customers/C1/points/burn '{"points": 26, "date": "2024-01-03"}'
 expect_status "points: a fractional amount is 400" 400 POST /api/customers/C1/points/burn '{"points": 2.5}'
+# bad amounts and an unknown customer: 400 / 404, nothing written (the statement below lists five movements)
+for bad in '-3' '0' '9223372036854775808' '"12"' 'null'; do
+  expect_status "points: a burn of $bad is 400" 400 POST /api/customers/C1/points/burn "{\"points\": $bad}"
+  expect_status "points: an earn of $bad is 400" 400 POST /api/customers/C1/points/earn "{\"points\": $bad, \"source\": \"manual\"}"
+done
+expect_status "points: a burn for an unknown customer is 404" 404 POST /api/customers/NOBODY/points/burn '{"points": 1}'
 expect_status "points: adjust" 201 POST /api/customers/C1/points/adjust '{"points": -5, "reason": "typo", "date": "2024-01-03"}'
 "$DANGOL" --quiet points earn --order O1 --date 2024-01-03 > /dev/null 2>&1 || fail "points: C1's order O1 earns"
 expect_status "points: reverse an order's earn" 201 POST /api/customers/C1/points/reverse \

@@ -58,5 +58,13 @@ codes=$(sqlite3 "$P" "SELECT count(*) FROM coupon_codes WHERE customer_id = '$me
 got=$(python3 -c "import json,sys; print(sum(len(t['rows']) for t in json.load(open(sys.argv[1])) if t['title'].startswith('Coupons of')))" "$WORK/card.json")
 if [ "$codes" -gt 0 ] && [ "$codes" = "$got" ]; then pass "--programme: one coupon row per code issued to the customer"
 else fail "--programme: one coupon row per code issued to the customer ($codes codes, $got rows)"; fi
+# the campaigns' rows: one per campaign the customer is a member of, with its arm and coupon
+want=$(sqlite3 -separator , "$P" "SELECT campaign_id, arm, coalesce(coupon_code, '') FROM campaign_members
+  WHERE customer_id = '$member' ORDER BY campaign_id")
+got=$(python3 -c "import json,sys
+rows = [r for t in json.load(open(sys.argv[1])) if t['title'].startswith('Campaigns of') for r in t['rows']]
+print('\n'.join(sorted(','.join([r['campaign'], r['group'], r['coupon_code'] or '']) for r in rows)))" "$WORK/card.json")
+if [ -n "$want" ] && [ "$want" = "$got" ]; then pass "--programme: one campaign row per membership, with its arm and coupon"
+else fail "--programme: one campaign row per membership, with its arm and coupon" "want: $want got: $got"; fi
 if "$DANGOL" --db "$P" customer show "$member" 2>&1 | grep -q "^Points balance"; then fail "without --programme the card has no points section"
 else pass "without --programme the card has no points section"; fi

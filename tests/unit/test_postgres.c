@@ -35,10 +35,15 @@ Test(postgres, connection_strings_are_told_from_paths)
     cr_expect(dg__pg_is_conninfo("host=localhost dbname=shop"));
     cr_expect(dg__pg_is_conninfo("host=/var/run/postgresql dbname=shop"));
     cr_expect(dg__pg_is_conninfo("dbname=shop"));
+    cr_expect(dg__pg_is_conninfo("sslmode=require host=db.example dbname=shop"));   /* any option first */
+    cr_expect(dg__pg_is_conninfo("connect_timeout=3 dbname=shop"));
+    cr_expect(dg__pg_is_conninfo("application_name='dangol x' dbname=shop"));
     cr_expect(!dg__pg_is_conninfo("dangol.db"));
     cr_expect(!dg__pg_is_conninfo("/var/lib/dangol/shop.db"));
     cr_expect(!dg__pg_is_conninfo("./a=b/shop.db"));
     cr_expect(!dg__pg_is_conninfo("a=b/shop.db"));
+    cr_expect(!dg__pg_is_conninfo("runs/day=1.db"));
+    cr_expect(!dg__pg_is_conninfo("sslmode=require host=db /shop.db"));   /* not libpq's syntax */
 }
 
 Test(postgres, the_name_never_shows_the_password)

@@ -353,8 +353,7 @@ Test(tier_store, twice_is_once_and_steps_equal_one_run)
     sql("CREATE TABLE saved AS SELECT customer_id, from_tier, to_tier, changed_on, measure, "
         "reason FROM tier_history");
     int64_t saved = sql_int("SELECT count(*) FROM saved");
-    sql("DROP TRIGGER tier_history_no_delete; DELETE FROM tier_history; DELETE FROM tier_state; "
-        "DELETE FROM tier_runs");
+    sql("DROP TRIGGER tier_changes_no_delete; DELETE FROM tier_changes; DELETE FROM tier_runs");
     evaluate("2025-03-31");
     cr_assert_eq(sql_int("SELECT count(*) FROM tier_history"), saved);
     cr_assert_eq(sql_int("SELECT count(*) FROM (SELECT customer_id, from_tier, to_tier, "
@@ -396,8 +395,8 @@ Test(tier_store, the_frame_and_sql_give_the_same_history)
                 evaluate_by(rules[r], days[d], by_frame == 1);
             sql(by_frame == 0 ? "CREATE TABLE by_sql AS " HISTORY
                           : "CREATE TABLE by_frame AS " HISTORY);
-            sql("DROP TRIGGER IF EXISTS tier_history_no_delete; DELETE FROM tier_history; "
-                "DELETE FROM tier_state; DELETE FROM tier_runs");
+            sql("DROP TRIGGER IF EXISTS tier_changes_no_delete; DELETE FROM tier_changes; "
+                "DELETE FROM tier_runs");
         }
         cr_assert_gt(sql_int("SELECT count(*) FROM by_sql"), 0);
         cr_assert_eq(sql_int("SELECT count(*) FROM by_frame"),
@@ -447,6 +446,49 @@ Test(tier_store, measures_match_sql_and_downgrades_fall_on_reviews)
     cr_assert_eq(sql_int("SELECT count(*) FROM tier_state s WHERE tier <> (SELECT to_tier FROM "
                          "tier_history h WHERE h.customer_id = s.customer_id ORDER BY "
                          "changed_on DESC, history_id DESC LIMIT 1)"), 0);
+}
+
+/* Schema 32 (the history in narrow rows, the tiers its last rows): a store of schema 31 keeps
+ * every history row, tier and run across the migration, the views read as the tables did, the
+ * history stays append-only, and the next evaluation goes on from the migrated tiers. */
+Test(tier_store, migration_0032_carries_the_history_across)
+{
+    evaluate("2024-06-30");
+    evaluate("2024-10-15");
+    sql("CREATE TABLE saved_history AS SELECT * FROM tier_history; "
+        "CREATE TABLE saved_state AS SELECT * FROM tier_state");
+    dg_store_close(store);
+    store = NULL;
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    test_exec_sql_file(db, "tests/unit/schema_0031_tiers.sql");
+    cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 31", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    cr_assert_eq(sql_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                         "('tier_history', 'tier_state')"), 2, "the store is back at schema 31");
+    cr_assert_eq(dg_store_open(&store, path, 0, &err), 0, "%s", err.message);
+    cr_assert_eq(dg_store_schema_version(store), 32);
+    int64_t rows = sql_int("SELECT count(*) FROM saved_history");
+    cr_assert_gt(rows, 0);
+    cr_assert_gt(sql_int("SELECT count(*) FROM saved_history WHERE reason <> 'upgrade'"), 0);
+    cr_assert_eq(sql_int("SELECT count(*) FROM tier_changes"), rows);
+    cr_assert_eq(sql_int("SELECT count(*) FROM (SELECT * FROM tier_history EXCEPT SELECT * FROM "
+                         "saved_history)"), 0, "the history reads as before");
+    cr_assert_eq(sql_int("SELECT count(*) FROM tier_state"),
+                 sql_int("SELECT count(*) FROM saved_state"));
+    cr_assert_eq(sql_int("SELECT count(*) FROM (SELECT * FROM tier_state EXCEPT SELECT * FROM "
+                         "saved_state)"), 0, "the tiers read as before");
+    cr_assert_eq(sql_int("SELECT count(*) FROM tier_codes"), 3, "basic, silver and gold once");
+    sqlite3 *db2;
+    cr_assert_eq(sqlite3_open(path, &db2), SQLITE_OK);
+    cr_assert_neq(sqlite3_exec(db2, "DELETE FROM tier_history", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_neq(sqlite3_exec(db2, "UPDATE tier_changes SET measure = 0", NULL, NULL, NULL),
+                  SQLITE_OK, "the history is append-only");
+    sqlite3_close(db2);
+    dg_tier_evaluation ev = evaluate("2025-03-31");
+    cr_assert_gt(ev.downgrades, 0, "the migrated tiers fall at the reviews");
+    cr_assert_eq(sql_int("SELECT count(*) FROM tier_history"),
+                 rows + ev.upgrades + ev.downgrades);
 }
 
 Test(tier_store, processes_at_once_evaluate_once)

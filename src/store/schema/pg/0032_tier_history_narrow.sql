@@ -1,0 +1,5 @@
+-- dangol store, schema version 32, PostgreSQL dialect of ../0032_tier_history_narrow.sql: nothing
+-- to do. A PostgreSQL store keeps tier_history and tier_state as tables: a cluster partitions
+-- both by customer over its nodes (src/store/cluster_postgres.c), and the evaluation sends each
+-- batch as JSON in one statement per table (src/store/tiers_postgres.c), whose cost is not the
+-- B-tree work per row that schema 32 cuts on SQLite.

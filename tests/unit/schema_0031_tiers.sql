@@ -1,0 +1,13 @@
+-- The tier tables of schema 31 made again, with their rows, from a store of schema 32
+-- (src/store/schema/0032_tier_history_narrow.sql): the tests that put a store back to an earlier
+-- schema version undo migration 32 with this, so that it applies again
+-- (test_snapshot_programmes.c) or is checked to carry the rows across (test_tiers.c). Their
+-- columns, not their constraints: migration 32 only reads the two tables and drops them.
+CREATE TABLE tier_state_31 AS SELECT customer_id, tier, since, run_id FROM tier_state;
+CREATE TABLE tier_history_31 AS SELECT * FROM tier_history ORDER BY history_id;
+DROP VIEW tier_state;
+DROP VIEW tier_history;
+DROP TABLE tier_changes;
+DROP TABLE tier_codes;
+ALTER TABLE tier_state_31 RENAME TO tier_state;
+ALTER TABLE tier_history_31 RENAME TO tier_history;
