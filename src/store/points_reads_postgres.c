@@ -67,7 +67,7 @@ int dg__pg_points_ranking(dg_pg *pg, int32_t day, size_t limit, dg__points_rank_
     dg__pg_number d, top;
     const char *params[] = { dg__pg_int(d, day), limit ? dg__pg_int(top, (int64_t)limit) : NULL };
     PGresult *res = NULL;
-    int rc = dg__pg_exec(pg, DG__POINTS_RANKING_SQL " COLLATE \"C\" LIMIT $2", 2, params, &res,
+    int rc = dg__pg_exec(pg, DG__POINTS_RANKING_SQL("points_lots") " COLLATE \"C\" LIMIT $2", 2, params, &res,
                          "ranking points balances", err);
     for (int r = 0; rc == 0 && r < PQntuples(res); r++)
         rc = fn(ctx, PQgetvalue(res, r, 0), int_at(res, r, 1));

@@ -43,10 +43,10 @@
     " FROM points_lots WHERE customer_id = $1 ORDER BY lot_id"
 #define DG__POINTS_ALL_LOTS_SQL "SELECT customer_id, " DG__POINTS_LOT_COLUMNS " FROM points_lots"
 
-/* The customers' balances available on day $1, largest first (each backend adds the customer
- * order and LIMIT $2). */
-#define DG__POINTS_RANKING_SQL "SELECT customer_id, sum(remaining) AS available " \
-    "FROM points_lots WHERE is_open AND expires_on > $1 AND earned_on <= $1 " \
+/* The customers' balances available on day $1, largest first, from the lots read as LOTS (each
+ * backend adds how to read them, the customer order and LIMIT $2). */
+#define DG__POINTS_RANKING_SQL(lots) "SELECT customer_id, sum(remaining) AS available " \
+    "FROM " lots " WHERE is_open AND expires_on > $1 AND earned_on <= $1 " \
     "GROUP BY customer_id ORDER BY available DESC, customer_id"
 
 #endif

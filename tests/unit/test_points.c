@@ -121,6 +121,25 @@ Test(points, expiry_takes_the_unburned_rest_of_each_expired_lot)
     cr_assert_eq(sql_int("SELECT count(*) FROM points_movements"), 5);
 }
 
+/* Schema 33: the expiry job empties a lot without rewriting the customer's index of lots (one
+ * leaf fewer written per expired lot: BENCHMARKS.md, session 35), and a burn, a balance and the
+ * ranking still leave the emptied lot out (they read is_open from the row). */
+Test(points, expiry_leaves_the_customers_lots_index_alone)
+{
+    earn("A", 100, DAY0);          /* expires DAY0+100 */
+    earn("A", 40, DAY0 + 90);      /* expires DAY0+190 */
+    dg_points_expiry done;
+    cr_assert_eq(dg_points_expire(store, DAY0 + 150, &done, &err), 0, "%s", err.message);
+    cr_assert_eq(done.points, 100);
+    cr_assert_eq(sql_int("SELECT count(*) FROM points_lots INDEXED BY points_lots_customer "
+                         "WHERE customer_id = 'A' AND NOT is_open"), 1);
+    cr_assert_eq(balance("A", DAY0 + 95).available, 40);   /* before its expiry day, swept */
+    dg_points_result res;
+    cr_assert_eq(burn("A", 41, DAY0 + 95, &res), DG_ECONFLICT);
+    cr_assert_eq(burn("A", 40, DAY0 + 95, &res), 0, "%s", err.message);
+    cr_assert_eq(res.balance, 0);
+}
+
 /* Peer bug 2: balance = unexpired credits - all debits collapses (here to -30) when a credit
  * that was partly burned expires. */
 Test(points, balance_does_not_collapse_when_a_burned_credit_expires)

@@ -155,12 +155,14 @@ static void old_triggers(const char *const *tables, size_t n, int version)
         cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
         sqlite3_free(sql);
     }
-    /* every version rewound to here is before 31: the customers without its index, the points
-     * allocations and ticket events without schema 34's customer */
-    cr_assert_eq(sqlite3_exec(db, "DROP INDEX customers_acquired_on; ALTER TABLE "
-                              "points_allocations DROP COLUMN customer_id; ALTER TABLE "
-                              "ticket_events DROP COLUMN customer_id", NULL, NULL, NULL),
-                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    /* every version rewound to here is before 31: the customers without its index, and the
+     * points indexes as they were before 33 */
+    cr_assert_eq(sqlite3_exec(db, "DROP INDEX customers_acquired_on; "
+                              "DROP INDEX points_lots_customer; "
+                              "CREATE INDEX points_lots_open ON points_lots "
+                              "(customer_id, expires_on, lot_id) WHERE is_open; "
+                              "CREATE INDEX points_allocations_lot ON points_allocations (lot_id)",
+                              NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
     char *sql = sqlite3_mprintf("PRAGMA user_version = %d", version);
     cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_free(sql);
