@@ -145,7 +145,7 @@ static void old_triggers(const char *const *tables, size_t n, int version)
     store = NULL;
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    /* every version rewound to here is before 32: the tier tables of 31 */
+    /* every version rewound to here is before 32: the tier tables of 31 (and none of 34) */
     test_exec_sql_file(db, "tests/unit/schema_0031_tiers.sql");
     for (size_t i = 0; i < n; i++) {
         char *sql = sqlite3_mprintf(
