@@ -3,7 +3,8 @@
 -- schema version undo migration 32 with this, so that it applies again
 -- (test_snapshot_programmes.c) or is checked to carry the rows across (test_tiers.c). Their
 -- columns, not their constraints: migration 32 only reads the two tables and drops them. The
--- later migrations undone too: 34's customer of the points allocations and ticket events.
+-- later migrations undone too: 33's points indexes (as they were before it) and 34's customer of
+-- the points allocations and ticket events.
 CREATE TABLE tier_state_31 AS SELECT customer_id, tier, since, run_id FROM tier_state;
 CREATE TABLE tier_history_31 AS SELECT * FROM tier_history ORDER BY history_id;
 DROP VIEW tier_state;
@@ -12,5 +13,8 @@ DROP TABLE tier_changes;
 DROP TABLE tier_codes;
 ALTER TABLE tier_state_31 RENAME TO tier_state;
 ALTER TABLE tier_history_31 RENAME TO tier_history;
+DROP INDEX points_lots_customer;
+CREATE INDEX points_lots_open ON points_lots (customer_id, expires_on, lot_id) WHERE is_open;
+CREATE INDEX points_allocations_lot ON points_allocations (lot_id);
 ALTER TABLE points_allocations DROP COLUMN customer_id;
 ALTER TABLE ticket_events DROP COLUMN customer_id;
