@@ -54,8 +54,8 @@ INSERT INTO points_movements (movement_id, customer_id, kind, points, occurred_o
 SELECT $LOTS + i, printf('C%08d', i % $CUSTOMERS + 1), 'burn', -(i % 101), $DAY0 + i % 997 + 10,
        'bench', 'manual', 0 FROM n WHERE i % 101 > 0;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $LOTS)
-INSERT INTO points_allocations (movement_id, lot_id, points)
-SELECT $LOTS + i, i, i % 101 FROM n WHERE i % 101 > 0;
+INSERT INTO points_allocations (movement_id, lot_id, points, customer_id)
+SELECT $LOTS + i, i, i % 101, printf('C%08d', i % $CUSTOMERS + 1) FROM n WHERE i % 101 > 0;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $LOTS)
 INSERT INTO points_lots (lot_id, customer_id, earned_on, expires_on, points, remaining)
 SELECT i, printf('C%08d', i % $CUSTOMERS + 1), $DAY0 + i % 997, $DAY0 + i % 997 + 365, 100,

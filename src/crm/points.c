@@ -61,8 +61,9 @@ static int check_amount(int64_t points, bool allow_negative, dg_error *err)
 
 /* Takes points from lots (the customer's open lots on the debit's day, earliest expiry first)
  * for the debit movement_id, skipping exclude_lot; *taken is what was there, at most points. */
-static int take_from(dg_store *store, const dg__points_lot *lots, size_t n, int64_t movement_id,
-                     int64_t points, int64_t exclude_lot, int64_t *taken, dg_error *err)
+static int take_from(dg_store *store, const char *customer_id, const dg__points_lot *lots,
+                     size_t n, int64_t movement_id, int64_t points, int64_t exclude_lot,
+                     int64_t *taken, dg_error *err)
 {
     int rc = 0;
     *taken = 0;
@@ -70,7 +71,8 @@ static int take_from(dg_store *store, const dg__points_lot *lots, size_t n, int6
         if (lots[i].lot_id == exclude_lot)
             continue;
         int64_t part = lots[i].remaining < points - *taken ? lots[i].remaining : points - *taken;
-        rc = dg__points_allocate(store, movement_id, lots[i].lot_id, part, false, err);
+        rc = dg__points_allocate(store, customer_id, movement_id, lots[i].lot_id, part, false,
+                                 err);
         *taken += part;
     }
     return rc;
@@ -85,7 +87,7 @@ static int take_fifo(dg_store *store, const char *customer_id, int32_t day, int6
     *taken = 0;
     int rc = dg__points_open_lots(store, customer_id, day, &lots, &n, err);
     if (rc == 0)
-        rc = take_from(store, lots, n, movement_id, points, exclude_lot, taken, err);
+        rc = take_from(store, customer_id, lots, n, movement_id, points, exclude_lot, taken, err);
     free(lots);
     return rc;
 }
@@ -172,7 +174,11 @@ static int write_once(dg_store *store, const dg_points_rules *rules, const char 
         if (rc != DG_ENOTFOUND)
             goto fail;
     }
-    rc = apply(store, rules, request, result, err);
+    /* an order's earn and reversal are the order's writes; the others the customer's */
+    bool of_order = strcmp(operation, "earn_order") == 0 || strcmp(operation, "reverse") == 0;
+    rc = dg__points_lock(store, request->customer_id, of_order ? request->source_id : NULL, err);
+    if (rc == 0)
+        rc = apply(store, rules, request, result, err);
     if (rc == 0 && request->audit)
         rc = audit_write(store, operation, request, result, err);
     if (rc == 0 && key && result->movement_id > 0)
@@ -235,7 +241,8 @@ static int debit(dg_store *store, const dg_points_request *r, dg_points_kind kin
     if (rc == 0)
         rc = dg__points_insert(store, &row, &result->movement_id, err);
     if (rc == 0)
-        rc = take_from(store, lots, n, result->movement_id, points, 0, &taken, err);
+        rc = take_from(store, r->customer_id, lots, n, result->movement_id, points, 0, &taken,
+                       err);
     free(lots);
     if (rc == 0 && taken != points)   /* the balance was read in this transaction */
         rc = dg_error_set(err, DG_ESTORE, "points lots of \"%s\" do not add up to their balance",
@@ -458,8 +465,8 @@ int dg__points_reverse_apply(dg_store *store, const dg_points_rules *rules,
     int64_t taken = 0;
     rc = dg__points_insert(store, &row, &result->movement_id, err);
     if (rc == 0 && lot.remaining > 0)
-        rc = dg__points_allocate(store, result->movement_id, lot.lot_id, lot.remaining, false,
-                                 err);
+        rc = dg__points_allocate(store, customer_id, result->movement_id, lot.lot_id,
+                                 lot.remaining, false, err);
     if (rc == 0 && recoverable > 0)
         rc = take_fifo(store, customer_id, day, result->movement_id, recoverable, lot.lot_id,
                        &taken, err);

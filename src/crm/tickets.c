@@ -164,7 +164,8 @@ static int write_open(dg_store *store, const dg_calendar *cal, const dg_ticket_s
         return rc;
     if ((rc = dg__ticket_insert(store, &row, &out->ticket_id, err)) != 0)
         return rc;
-    dg__ticket_event e = { .ticket_id = out->ticket_id, .at = at, .actor = actor_of(r->actor),
+    dg__ticket_event e = { .ticket_id = out->ticket_id, .customer_id = row.customer_id,
+                           .at = at, .actor = actor_of(r->actor),
                            .action = "open", .to_state = "open", .detail = r->subject,
                            .version = 1, .recorded_at = dg_ticket_now() };
     out->version = 1;
@@ -286,7 +287,8 @@ static int write_update(dg_store *store, const dg_ticket_update *u, dg_ticket_re
     row.updated_at = at;
     if ((rc = dg__ticket_update(store, &row, err)) != 0)
         return rc;
-    dg__ticket_event e = { .ticket_id = row.ticket_id, .at = at, .actor = actor_of(u->actor),
+    dg__ticket_event e = { .ticket_id = row.ticket_id, .customer_id = row.customer_id,
+                           .at = at, .actor = actor_of(u->actor),
                            .action = action, .from_state = from, .to_state = to,
                            .detail = detail, .version = row.version,
                            .recorded_at = dg_ticket_now() };
@@ -413,7 +415,8 @@ static int escalate_one(dg_store *store, int64_t id, int64_t as_of, const char *
     if ((rc = dg__ticket_update(store, &row, err)) != 0)
         return rc;
     int64_t event_id;
-    dg__ticket_event e = { .ticket_id = id, .at = as_of, .actor = actor_of(actor),
+    dg__ticket_event e = { .ticket_id = id, .customer_id = row.customer_id,
+                           .at = as_of, .actor = actor_of(actor),
                            .action = "escalate", .from_state = row.state, .to_state = row.state,
                            .detail = detail, .version = row.version,
                            .recorded_at = dg_ticket_now() };
@@ -547,7 +550,8 @@ static int open_recovery(dg_store *store, const dg_calendar *cal, const dg_ticke
     int64_t event_id;
     if (rc == 0)
         rc = dg__ticket_insert(store, &row, id, err);
-    dg__ticket_event e = { .ticket_id = *id, .at = row.opened_at, .actor = actor_of(actor),
+    dg__ticket_event e = { .ticket_id = *id, .customer_id = row.customer_id,
+                           .at = row.opened_at, .actor = actor_of(actor),
                            .action = "open", .to_state = "open", .detail = row.subject,
                            .version = 1, .recorded_at = dg_ticket_now() };
     if (rc == 0)

@@ -13,15 +13,19 @@
 #include "store/postgres.h"
 
 /* The tables spread over the nodes: customers, the entities of the frame whose rows carry
- * customer_id, and the services' per-customer tables whose every unique key holds customer_id
- * or is drawn from a sequence of the coordinator (tiers, consent events, campaign members, MOT
- * visits). Partition k of each is on the same node, so a customer's rows are together and their
- * joins and per-customer aggregates run on that node. The others stay on the coordinator, each
- * for the reason docs/postgresql.md "What stays on the coordinator" gives. */
+ * customer_id, and the services' per-customer tables whose every unique key holds customer_id,
+ * is drawn from a sequence of the coordinator or names a row of one customer (an order, a
+ * movement, a piece of feedback): tiers, consent events, campaign members, MOT visits, the
+ * points ledger, tickets and their events, and order returns. Partition k of each is on the same node, so a
+ * customer's rows are together and their joins and per-customer aggregates run on that node.
+ * The others stay on the coordinator, each for the reason docs/postgresql.md "What stays on
+ * the coordinator" gives. */
 static const char *const distributed[] = { "customers", "orders", "feedback", "surveys",
                                            "interactions", "partner_activities", "mot_visits",
                                            "tier_state", "tier_history", "consent_events",
-                                           "campaign_members" };
+                                           "campaign_members", "points_movements", "points_lots",
+                                           "points_allocations", "tickets", "ticket_events",
+                                           "order_returns" };
 #define N_DISTRIBUTED (sizeof distributed / sizeof distributed[0])
 #define SQL_MAX 4096
 
@@ -176,31 +180,63 @@ static const char statistics_sql[] =
     "attstattarget), ', ' ORDER BY attnum), '') FROM pg_attribute WHERE attrelid = "
     "$1::regclass AND attnum > 0 AND NOT attisdropped AND attstattarget >= 0";
 
+/* A table's unique indexes but its primary key, one a line, each as CREATE INDEX takes it after
+ * "ON table" ("USING btree (source_id) WHERE ..."). Each names rows of one customer (an order's
+ * earn, a movement's reversal, a feedback's ticket), so a partition's index refuses every
+ * second row the table's would. */
+static const char unique_sql[] =
+    "SELECT coalesce(string_agg(regexp_replace(pg_get_indexdef(indexrelid), '^CREATE UNIQUE "
+    "INDEX \\S+ ON \\S+ ', ''), E'\\n' ORDER BY indexrelid), '') FROM pg_index WHERE "
+    "indrelid = $1::regclass AND indisunique AND NOT indisprimary";
+
 /* The definition of a table read on conn, as create_on_node makes it again. */
 typedef struct table_def {
     char ddl[SQL_MAX];
     char statistics[SQL_MAX];
+    char unique[SQL_MAX];
 } table_def;
 
-static int table_ddl(PGconn *conn, const char *who, const char *table, table_def *def,
-                     dg_error *err)
+/* *out (cap bytes) the one text value of sql with the parameter table, run on conn. */
+static int node_text(PGconn *conn, const char *who, const char *sql, const char *table,
+                     char *out, size_t cap, dg_error *err)
 {
     PGresult *res = NULL;
-    int rc = node_run(conn, who, table_ddl_sql, table, &res, err);
+    int rc = node_run(conn, who, sql, table, &res, err);
     if (rc == 0)
-        snprintf(def->ddl, sizeof def->ddl, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    res = NULL;
-    if (rc == 0)
-        rc = node_run(conn, who, statistics_sql, table, &res, err);
-    if (rc == 0)
-        snprintf(def->statistics, sizeof def->statistics, "%s", PQgetvalue(res, 0, 0));
+        snprintf(out, cap, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     return rc;
 }
 
-/* The partition's table on its node, with the statistics targets of def, indexed by customer for
- * a customer's look-ups. */
+static int table_ddl(PGconn *conn, const char *who, const char *table, table_def *def,
+                     dg_error *err)
+{
+    int rc = node_text(conn, who, table_ddl_sql, table, def->ddl, sizeof def->ddl, err);
+    if (rc == 0)
+        rc = node_text(conn, who, statistics_sql, table, def->statistics,
+                       sizeof def->statistics, err);
+    if (rc == 0)
+        rc = node_text(conn, who, unique_sql, table, def->unique, sizeof def->unique, err);
+    return rc;
+}
+
+/* The unique indexes of def on the partition's table part. */
+static int unique_on_node(PGconn *conn, const char *node, const char *part, const table_def *def,
+                          dg_error *err)
+{
+    char sql[SQL_MAX + 256];
+    int rc = 0;
+    for (const char *index = def->unique; *index && rc == 0;) {
+        size_t len = strcspn(index, "\n");
+        snprintf(sql, sizeof sql, "CREATE UNIQUE INDEX ON %s %.*s", part, (int)len, index);
+        rc = node_run(conn, node, sql, NULL, NULL, err);
+        index += len + (index[len] == '\n');
+    }
+    return rc;
+}
+
+/* The partition's table on its node, with the statistics targets and unique indexes of def,
+ * indexed by customer for a customer's look-ups. */
 static int create_on_node(PGconn *conn, const char *node, const char *table, const char *part,
                           const table_def *def, dg_error *err)
 {
@@ -213,7 +249,7 @@ static int create_on_node(PGconn *conn, const char *node, const char *table, con
     snprintf(sql, sizeof sql, "CREATE INDEX ON %s (customer_id)", part);
     if (rc == 0 && strcmp(table, "customers") != 0)
         rc = node_run(conn, node, sql, NULL, NULL, err);
-    return rc;
+    return rc == 0 ? unique_on_node(conn, node, part, def, err) : rc;
 }
 
 static void drop_on_node(PGconn *conn, const char *part)
@@ -288,16 +324,28 @@ static int identity_continues(dg_pg *pg, const char *table, dg_error *err)
     return rc == 0 && *sql ? run(pg, sql, "continuing the identity", err) : rc;
 }
 
+/* The views reading table $1 (coupon_redemptions_kept reads order_returns, ticket_event_texts
+ * ticket_events): dropped before the table is renamed away and made again, from the text read
+ * here, over the partitioned table. */
+#define VIEWS_OF "FROM pg_class v WHERE v.relkind = 'v' AND v.oid IN (SELECT r.ev_class FROM " \
+    "pg_depend d JOIN pg_rewrite r ON r.oid = d.objid WHERE d.classid = " \
+    "'pg_rewrite'::regclass AND d.refobjid = $1::regclass)"
+static const char views_drop_sql[] =
+    "SELECT string_agg(format('DROP VIEW %s', v.oid::regclass), '; ') " VIEWS_OF;
+static const char views_create_sql[] =
+    "SELECT string_agg(format('CREATE VIEW %s AS %s', v.oid::regclass, pg_get_viewdef(v.oid)), "
+    "' ') " VIEWS_OF;
+
 /* Turns table into modulus partitions, partition k on node k mod n, inside the coordinator's
  * transaction. The references to it and its own reference triggers are dropped (a partitioned
  * table of foreign tables has no unique key to refer to and collects no transition tables: the
- * importer and the services check them themselves); its other triggers are made again on the
- * partitioned table; its rows are copied to the nodes. */
+ * importer and the services check them themselves); its other triggers and the views reading it
+ * are made again on the partitioned table; its rows are copied to the nodes. */
 static int distribute(dg_pg *pg, PGconn **conns, char (*nodes)[16], size_t n, int modulus,
                       const char *table, dg_error *err)
 {
     table_def def;
-    char drops[4 * SQL_MAX], triggers[SQL_MAX], sql[512], part[80];
+    char drops[4 * SQL_MAX], triggers[SQL_MAX], views[SQL_MAX], sql[512], part[80];
     int rc = table_ddl(pg->conn, pg->name, table, &def, err);
     for (int k = 0; k < modulus && rc == 0; k++) {
         snprintf(part, sizeof part, "%s_p%d", table, k);
@@ -312,11 +360,19 @@ static int distribute(dg_pg *pg, PGconn **conns, char (*nodes)[16], size_t n, in
         rc = text_of(pg, "SELECT string_agg(pg_get_triggerdef(oid), '; ') FROM pg_trigger "
                      "WHERE tgrelid = $1::regclass AND NOT tgisinternal", table, triggers,
                      sizeof triggers, "reading the triggers", err);
+    if (rc == 0)
+        rc = text_of(pg, views_create_sql, table, views, sizeof views, "reading the views", err);
+    if (rc == 0)
+        rc = text_of(pg, views_drop_sql, table, sql, sizeof sql, "reading the views", err);
+    if (rc == 0 && *views)
+        rc = run(pg, sql, "dropping the views", err);
     snprintf(sql, sizeof sql, "ALTER TABLE %s RENAME TO %s_local; CREATE TABLE %s (LIKE "
              "%s_local INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY) PARTITION "
              "BY HASH (customer_id)", table, table, table, table);
     if (rc == 0)
         rc = run(pg, sql, "partitioning a table", err);
+    if (rc == 0 && *views)
+        rc = run(pg, views, "making the views again", err);
     for (int k = 0; k < modulus && rc == 0; k++)
         rc = attach(pg, table, modulus, k, nodes[k % n], err);
     if (rc == 0)

@@ -75,9 +75,8 @@ int dg__erasure_guard(dg_store *store, dg_error *err);
 typedef int (*dg__inactive_fn)(void *ctx, const char *customer_id, int32_t last_active);
 int dg__erasure_inactive(dg_store *store, int32_t before, dg__inactive_fn fn, void *ctx,
                          int64_t *undated, dg_error *err);
-/* Every table but the catalog's with a customer_id column (the points ledger, consent, ...),
- * and the events of the customer's tickets, for subject access: table once per table (in name
- * order, ticket_events last), then row once per row of the customer with its cells, each named
+/* Every table but the catalog's with a customer_id column (the points ledger, consent, tickets
+ * and their events, ...), for subject access: table once per table (in name order), then row once per row of the customer with its cells, each named
  * by its column and typed as SQLite stores it (a PostgreSQL boolean is an integer 0 or 1). */
 typedef enum dg__cell_kind {
     DG__CELL_NULL, DG__CELL_INT, DG__CELL_REAL, DG__CELL_TEXT, DG__CELL_BLOB

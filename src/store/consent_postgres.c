@@ -26,19 +26,13 @@ int dg__pg_consent_insert(dg_pg *pg, const dg__consent_event *e, int64_t *id, dg
 /* Inside a write, the customer's record locked, so what the next statements read (READ
  * COMMITTED gives each statement the commits before it) includes every write that held the
  * lock before: the events of a consent write, the record of an erasure. */
-#define CUSTOMER_LOCK "1668247155"   /* pg_advisory_xact_lock's first key: "cons" */
-
 static int lock_customer(dg_pg *pg, const char *customer_id, const char *what, dg_error *err)
 {
     if (!*dg__pg_lock_clause(pg))
         return 0;
-    /* a cluster's nodes are read under REPEATABLE READ (postgres_fdw's remote transactions),
-     * with the snapshot of the transaction's first statement on the node: a lock waited for
-     * there would leave the reads after it blind to the write that held it. The coordinator's
-     * lock of the customer comes first, so a node is first read after that write's commit. */
-    int rc = pg->n_nodes ? dg__pg_exec(pg, "SELECT pg_advisory_xact_lock(" CUSTOMER_LOCK ", "
-                                       "hashtext($1))", 1, &customer_id, NULL, what, err)
-                         : 0;
+    /* on a cluster the coordinator's lock of the customer comes first, so a node is first read
+     * after the previous writer's commit */
+    int rc = dg__pg_lock_cluster_key(pg, DG__PG_CUSTOMER_LOCK, customer_id, what, err);
     if (rc != 0)
         return rc;
     char lock[128];

@@ -188,18 +188,16 @@ int dg__pg_customer_tables(dg_pg *pg, const char *customer_id, const dg__custome
         "a.attisdropped) ORDER BY c.relname COLLATE \"C\"", 0, NULL, &tables,
         "listing the tables", err);
     int n = rc == 0 ? PQntuples(tables) : 0;
-    for (int t = 0; t <= n && rc == 0; t++) {   /* t == n: the tickets' events */
-        const char *name = t < n ? PQgetvalue(tables, t, 0) : "ticket_events";
-        if (t < n && dg_entity_find(name))
+    for (int t = 0; t < n && rc == 0; t++) {
+        const char *name = PQgetvalue(tables, t, 0);
+        if (dg_entity_find(name))
             continue;
         char sql[512];
-        if (t < n)
-            snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" WHERE customer_id = $1%s%s", name,
-                     PQgetisnull(tables, t, 1) ? "" : " ORDER BY ",
-                     PQgetisnull(tables, t, 1) ? "" : PQgetvalue(tables, t, 1));
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" WHERE customer_id = $1%s%s", name,
+                 PQgetisnull(tables, t, 1) ? "" : " ORDER BY ",
+                 PQgetisnull(tables, t, 1) ? "" : PQgetvalue(tables, t, 1));
         PGresult *res = NULL;
-        rc = dg__pg_exec(pg, t < n ? sql : DG__SUBJECT_TICKET_EVENTS_SQL, 1, &customer_id, &res,
-                         "reading a table of the customer", err);
+        rc = dg__pg_exec(pg, sql, 1, &customer_id, &res, "reading a table of the customer", err);
         if (rc == 0 && (rc = rows->table(rows->ctx, name)) == 0)
             rc = each_row(res, rows, err);
         PQclear(res);

@@ -69,9 +69,4 @@ static const char *const dg__erasure_snapshot_drop[] = {
     "c.customer_id WHERE NOT EXISTS (SELECT 1 FROM customer_erasures e WHERE e.customer_id " \
     "= c.customer_id) GROUP BY c.customer_id"
 
-/* Subject access: the events of the customer's tickets, the one table that reaches them through
- * a parent. */
-#define DG__SUBJECT_TICKET_EVENTS_SQL "SELECT * FROM ticket_events WHERE ticket_id IN (SELECT " \
-    "ticket_id FROM tickets WHERE customer_id = $1) ORDER BY event_id"
-
 #endif

@@ -291,13 +291,8 @@ int dg__customer_tables(dg_store *s, const char *customer_id, const dg__customer
         n++;
     }
     dg__store_statement_done(s, st);
-    /* and the one table that reaches the customer through a parent: their tickets' events */
-    if (rc == 0 && n < MAX_TABLES && !(names[n++] = strdup("ticket_events")))
-        rc = dg_error_set(err, DG_ENOMEM, "out of memory");
     for (size_t i = 0; i < n && rc == 0; i++) {
-        char *sql = strcmp(names[i], "ticket_events") == 0
-            ? sqlite3_mprintf(DG__SUBJECT_TICKET_EVENTS_SQL)
-            : sqlite3_mprintf("SELECT * FROM \"%w\" WHERE customer_id = ?", names[i]);
+        char *sql = sqlite3_mprintf("SELECT * FROM \"%w\" WHERE customer_id = ?", names[i]);
         if (!sql || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
             rc = sql ? dg__store_error(s, err, "reading a table") : dg_error_set(err, DG_ENOMEM,
                                                                              "out of memory");

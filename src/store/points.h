@@ -49,10 +49,17 @@ int dg__points_available(dg_store *store, const char *customer_id, int32_t day, 
 /* The lot a movement opened; DG_ENOTFOUND if it opened none. */
 int dg__points_lot_get(dg_store *store, int64_t lot_id, dg__points_lot *lot, dg_error *err);
 
-/* Takes points from a lot for a debit movement: an allocation row and the lot's remaining less
- * (and its expired more when expiry). */
-int dg__points_allocate(dg_store *store, int64_t movement_id, int64_t lot_id, int64_t points,
-                        bool expiry, dg_error *err);
+/* Inside a write, before it reads any of the ledger: on a cluster the coordinator's locks of
+ * customer_id and then of order_id (either NULL), so a second write of the same customer or
+ * order first reads the nodes once the first committed (dg__pg_lock_cluster_key); nothing on
+ * one store, whose row locks (and SQLite's BEGIN IMMEDIATE) keep writers apart. */
+int dg__points_lock(dg_store *store, const char *customer_id, const char *order_id,
+                    dg_error *err);
+
+/* Takes points from a lot of customer_id for a debit movement: an allocation row and the lot's
+ * remaining less (and its expired more when expiry). */
+int dg__points_allocate(dg_store *store, const char *customer_id, int64_t movement_id,
+                        int64_t lot_id, int64_t points, bool expiry, dg_error *err);
 
 /* The earn movement of an order (its customer into customer_id, cap bytes) and whether it was
  * reversed; DG_ENOTFOUND if the order earned nothing. */

@@ -120,19 +120,20 @@ int dg__pg_points_lot_get(dg_pg *pg, int64_t lot_id, dg__points_lot *lot, dg_err
     return 0;
 }
 
-int dg__pg_points_allocate(dg_pg *pg, int64_t movement_id, int64_t lot_id, int64_t points,
-                           bool expiry, dg_error *err)
+int dg__pg_points_allocate(dg_pg *pg, const char *customer_id, int64_t movement_id,
+                           int64_t lot_id, int64_t points, bool expiry, dg_error *err)
 {
     dg__pg_number movement, lot, amount;
     const char *allocation[] = { dg__pg_int(movement, movement_id), dg__pg_int(lot, lot_id),
-                                 dg__pg_int(amount, points) };
-    const char *taking[] = { lot, amount, expiry ? "true" : "false" };
-    int rc = dg__pg_exec(pg, "INSERT INTO points_allocations (movement_id, lot_id, points) "
-                         "VALUES ($1, $2, $3)", 3, allocation, NULL,
+                                 dg__pg_int(amount, points), customer_id };
+    const char *taking[] = { lot, amount, expiry ? "true" : "false", customer_id };
+    int rc = dg__pg_exec(pg, "INSERT INTO points_allocations (movement_id, lot_id, points, "
+                         "customer_id) VALUES ($1, $2, $3, $4)", 4, allocation, NULL,
                          "allocating points to a lot", err);
     return rc != 0 ? rc : dg__pg_exec(pg, "UPDATE points_lots SET remaining = remaining - $2, "
                                       "expired = expired + CASE WHEN $3::boolean THEN $2 ELSE 0 "
-                                      "END WHERE lot_id = $1", 3, taking, NULL,
+                                      "END WHERE lot_id = $1 AND customer_id = $4", 4, taking,
+                                      NULL,
                                       "taking points from a lot", err);
 }
 
@@ -308,8 +309,8 @@ int dg__pg_points_sweep(dg_pg *pg, int32_t as_of, int64_t now, int64_t *lots, in
                      "'expire', -remaining, expires_on, 'expired', 'system', 'lot', "
                      "CAST(lot_id AS TEXT) AS source_id, $2 FROM expiring ORDER BY lot_id "
                      "RETURNING movement_id, source_id) "
-                     "INSERT INTO points_allocations (movement_id, lot_id, points) "
-                     "SELECT m.movement_id, e.lot_id, e.remaining FROM moved m "
+                     "INSERT INTO points_allocations (movement_id, lot_id, points, customer_id) "
+                     "SELECT m.movement_id, e.lot_id, e.remaining, e.customer_id FROM moved m "
                      "JOIN expiring e ON CAST(e.lot_id AS TEXT) = m.source_id", 2, params, NULL,
                      "expiring points", err);
     return rc != 0 ? rc : dg__pg_exec(pg, DG__POINTS_EXPIRE_LOTS_SQL, 1, params, NULL,

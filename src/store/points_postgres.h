@@ -14,8 +14,8 @@ int dg__pg_points_open_lots(dg_pg *pg, const char *customer_id, int32_t day,
 int dg__pg_points_available(dg_pg *pg, const char *customer_id, int32_t day, int64_t *points,
                             dg_error *err);
 int dg__pg_points_lot_get(dg_pg *pg, int64_t lot_id, dg__points_lot *lot, dg_error *err);
-int dg__pg_points_allocate(dg_pg *pg, int64_t movement_id, int64_t lot_id, int64_t points,
-                           bool expiry, dg_error *err);
+int dg__pg_points_allocate(dg_pg *pg, const char *customer_id, int64_t movement_id,
+                           int64_t lot_id, int64_t points, bool expiry, dg_error *err);
 int dg__pg_points_sums_get(dg_pg *pg, const char *customer_id, int32_t day,
                            dg__points_sums *out, dg_error *err);
 int dg__pg_points_request_get(dg_pg *pg, const char *key, char *fingerprint, size_t cap,

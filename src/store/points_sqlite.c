@@ -181,19 +181,32 @@ int dg__points_lot_get(dg_store *s, int64_t lot_id, dg__points_lot *lot, dg_erro
     return rc;
 }
 
-int dg__points_allocate(dg_store *s, int64_t movement_id, int64_t lot_id, int64_t points,
-                        bool expiry, dg_error *err)
+int dg__points_lock(dg_store *s, const char *customer_id, const char *order_id, dg_error *err)
+{
+    dg_pg *pg = dg__store_pg(s);
+    int rc = pg ? dg__pg_lock_cluster_key(pg, DG__PG_CUSTOMER_LOCK, customer_id,
+                                          "locking a customer's points", err)
+                : 0;
+    return rc == 0 && pg ? dg__pg_lock_cluster_key(pg, DG__PG_ORDER_LOCK, order_id,
+                                                   "locking an order's points", err)
+                         : rc;
+}
+
+int dg__points_allocate(dg_store *s, const char *customer_id, int64_t movement_id,
+                        int64_t lot_id, int64_t points, bool expiry, dg_error *err)
 {
     if (dg__store_pg(s))
-        return dg__pg_points_allocate(dg__store_pg(s), movement_id, lot_id, points, expiry, err);
+        return dg__pg_points_allocate(dg__store_pg(s), customer_id, movement_id, lot_id, points,
+                                      expiry, err);
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "INSERT INTO points_allocations (movement_id, lot_id, points) "
-                     "VALUES (?, ?, ?)", &st, err);
+    int rc = prepare(s, "INSERT INTO points_allocations (movement_id, lot_id, points, "
+                     "customer_id) VALUES (?, ?, ?, ?)", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, movement_id);
     sqlite3_bind_int64(st, 2, lot_id);
     sqlite3_bind_int64(st, 3, points);
+    sqlite3_bind_text(st, 4, customer_id, -1, SQLITE_STATIC);
     rc = run(s, st, "allocating points to a lot", err);
     done(s, st);
     if (rc != 0)
@@ -312,9 +325,9 @@ int dg__points_sweep(dg_store *s, int32_t as_of, int64_t now, int64_t *lots, int
         "row_number() OVER (ORDER BY lot_id), customer_id, 'expire', -remaining, expires_on, "
         "'expired', 'system', 'lot', lot_id, ?2 FROM points_lots INDEXED BY points_lots_expiry "
         "WHERE is_open AND expires_on <= ?1 ORDER BY lot_id",
-        "INSERT INTO points_allocations (movement_id, lot_id, points) "
+        "INSERT INTO points_allocations (movement_id, lot_id, points, customer_id) "
         "SELECT (SELECT max(movement_id) FROM points_movements) - ?3 + "
-        "row_number() OVER (ORDER BY lot_id), lot_id, remaining "
+        "row_number() OVER (ORDER BY lot_id), lot_id, remaining, customer_id "
         "FROM points_lots INDEXED BY points_lots_expiry "
         "WHERE is_open AND expires_on <= ?1 ORDER BY lot_id",
         DG__POINTS_EXPIRE_LOTS_SQL,

@@ -304,6 +304,17 @@ int dg__pg_lock_job(dg_pg *pg, int64_t key, const char *what, dg_error *err)
     return dg__pg_exec(pg, "SELECT pg_advisory_xact_lock($1::bigint)", 1, &param, NULL, what, err);
 }
 
+int dg__pg_lock_cluster_key(dg_pg *pg, int32_t kind, const char *key, const char *what,
+                            dg_error *err)
+{
+    if (!pg->n_nodes || !*dg__pg_lock_clause(pg) || !key)
+        return 0;
+    dg__pg_number number;
+    const char *params[] = { dg__pg_int(number, kind), key };
+    return dg__pg_exec(pg, "SELECT pg_advisory_xact_lock($1::int, hashtext($2))", 2, params,
+                       NULL, what, err);
+}
+
 /* ---- migrations ---- */
 
 static char *join_lines(const char *const *lines)

@@ -192,6 +192,23 @@ int dg__pg_order_customer(dg_pg *pg, const char *order_id, bool lock, char *cust
  * of that job run one after the other and the second reads what the first committed. */
 int dg__pg_lock_job(dg_pg *pg, int64_t key, const char *what, dg_error *err);
 
+/* The first keys of the cluster's advisory locks of one row (pg_advisory_xact_lock(kind,
+ * hashtext(key))): a customer's (consent, points, erasure: "cons", kept from consent's), an
+ * order's (its earn, reversal and return: "ordr"), a ticket's ("tckt"). */
+#define DG__PG_CUSTOMER_LOCK 1668247155
+#define DG__PG_ORDER_LOCK 1869767794
+#define DG__PG_TICKET_LOCK 1952672628
+/* On a cluster, inside a write transaction, waits for and holds until it ends the coordinator's
+ * advisory lock of (kind, key); elsewhere nothing (the row locks serialise the writers).
+ * postgres_fdw reads each node under REPEATABLE READ with the snapshot of the transaction's
+ * first statement there, so a row lock waited for on a node leaves the reads after it blind to
+ * the writer it waited for (and its UPDATE fails to serialise): a write to a customer's rows
+ * on the nodes takes this lock as its first statement on any node, and so first reads a node
+ * after the previous writer of the same key committed (docs/postgresql.md, "Row locks on a
+ * cluster"). */
+int dg__pg_lock_cluster_key(dg_pg *pg, int32_t kind, const char *key, const char *what,
+                            dg_error *err);
+
 /* Frees the connection for another statement (postgres_rows.c): waits for a bulk load's merge
  * under way and ends its COPY, if one is streaming; the rows not sent yet wait for the next. */
 int dg__pg_copy_pause(dg_pg *pg, dg_error *err);

@@ -17,10 +17,11 @@ int dg__pg_order_return_get(dg_pg *pg, const char *order_id, dg_order_return_res
 {
     char customer[DG_COUPON_ID_MAX];
     /* locked in a statement of its own, so that the read below (a new snapshot under READ
-     * COMMITTED) sees a return committed while this one waited */
-    int rc = *dg__pg_lock_clause(pg) ? dg__pg_order_customer(pg, order_id, true, customer,
-                                                             sizeof customer, err)
-                                     : 0;
+     * COMMITTED) sees a return committed while this one waited; on a cluster the coordinator's
+     * lock of the order comes first, before any node is read (dg__pg_lock_cluster_key) */
+    int rc = dg__pg_lock_cluster_key(pg, DG__PG_ORDER_LOCK, order_id, "locking an order", err);
+    if (rc == 0 && *dg__pg_lock_clause(pg))
+        rc = dg__pg_order_customer(pg, order_id, true, customer, sizeof customer, err);
     if (rc == DG_ENOTFOUND)   /* no order, so no return: the caller names the order */
         dg_error_clear(err);
     if (rc != 0)

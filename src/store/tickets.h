@@ -28,6 +28,7 @@ typedef struct dg__ticket_row {
 
 typedef struct dg__ticket_event {
     int64_t event_id, ticket_id, at, version, recorded_at;
+    const char *customer_id;   /* the ticket's (written, not read back) */
     const char *actor, *action, *from_state, *to_state, *detail;   /* NULL for none */
 } dg__ticket_event;
 

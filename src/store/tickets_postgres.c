@@ -13,6 +13,7 @@
 #include "store/tickets_sql.h"
 
 #define RECOVERY_LOCK 0x7265636f76LL   /* pg_advisory_xact_lock key of the recovery runs */
+#define ESCALATION_LOCK 0x6573636174LL   /* ... and of the escalations ("escat") */
 
 /* The rows keep "" and 0 for none; the store keeps NULL. */
 static const char *text_param(const char *text)
@@ -65,7 +66,10 @@ int dg__pg_ticket_get(dg_pg *pg, int64_t ticket_id, dg__ticket_row *row, dg_erro
     snprintf(sql, sizeof sql, "SELECT " DG__TICKET_COLUMNS " FROM tickets WHERE "
              "ticket_id = $1%s", dg__pg_lock_clause(pg));
     PGresult *res = NULL;
-    int rc = dg__pg_one_row(pg, sql, 1, &param, &res, "reading a ticket", err);
+    /* on a cluster the ticket's node is first read once its previous writer committed */
+    int rc = dg__pg_lock_cluster_key(pg, DG__PG_TICKET_LOCK, param, "locking a ticket", err);
+    if (rc == 0)
+        rc = dg__pg_one_row(pg, sql, 1, &param, &res, "reading a ticket", err);
     if (rc == 0)
         return dg_error_set(err, DG_ENOTFOUND, "no ticket %lld", (long long)ticket_id);
     if (rc < 0)
@@ -119,11 +123,12 @@ int dg__pg_ticket_event_insert(dg_pg *pg, const dg__ticket_event *e, int64_t *id
         dg__pg_int(ticket, e->ticket_id), dg__pg_int(at, e->at), text_param(e->actor),
         text_param(e->action), text_param(e->from_state), text_param(e->to_state),
         text_param(e->detail), dg__pg_int(version, e->version),
-        dg__pg_int(recorded, e->recorded_at),
+        dg__pg_int(recorded, e->recorded_at), e->customer_id,
     };
     return dg__pg_scalar(pg, "INSERT INTO ticket_events (ticket_id, at, actor, action, "
-                         "from_state, to_state, detail, version, recorded_at) VALUES ($1, $2, "
-                         "$3, $4, $5, $6, $7, $8, $9) RETURNING event_id", 9, params, id,
+                         "from_state, to_state, detail, version, recorded_at, customer_id) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING event_id",
+                         10, params, id,
                          "writing a ticket event", err);
 }
 
@@ -144,7 +149,13 @@ int dg__pg_ticket_scan(dg_pg *pg, const char *customer_id, const char *state, bo
              "LEFT JOIN staff f ON f.staff_id = c.staff_id WHERE ($5 <> '' AND c.staff_id = $5) "
              "OR ($6 <> '' AND f.site = $6))) ORDER BY ticket_id%s", dg__pg_lock_clause(pg));
     PGresult *res = NULL;
-    int rc = dg__pg_exec(pg, sql, 6, params, &res, "reading tickets", err);
+    /* the escalations run one at a time: on a cluster the second reads the nodes only after
+     * the first committed (a row lock waited for there would fail it) */
+    int rc = *dg__pg_lock_clause(pg) ? dg__pg_lock_job(pg, ESCALATION_LOCK, "waiting for "
+                                                       "another escalation", err)
+                                     : 0;
+    if (rc == 0)
+        rc = dg__pg_exec(pg, sql, 6, params, &res, "reading tickets", err);
     dg__ticket_row row;
     for (int r = 0; rc == 0 && r < PQntuples(res); r++) {
         read_row(res, r, &row);

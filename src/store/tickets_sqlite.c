@@ -141,8 +141,8 @@ int dg__ticket_event_insert(dg_store *s, const dg__ticket_event *e, int64_t *id,
         return dg__pg_ticket_event_insert(dg__store_pg(s), e, id, err);
     sqlite3_stmt *st;
     int rc = dg__store_statement(s, "INSERT INTO ticket_events (ticket_id, at, actor, action, "
-                                 "from_state, to_state, detail, version, recorded_at) VALUES "
-                                 "(?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+                                 "from_state, to_state, detail, version, recorded_at, "
+                                 "customer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, e->ticket_id);
@@ -154,6 +154,7 @@ int dg__ticket_event_insert(dg_store *s, const dg__ticket_event *e, int64_t *id,
     bind_text(st, 7, e->detail);
     sqlite3_bind_int64(st, 8, e->version);
     sqlite3_bind_int64(st, 9, e->recorded_at);
+    bind_text(st, 10, e->customer_id);
     rc = dg__stmt_run(s, st, "writing a ticket event", err);
     dg__store_statement_done(s, st);
     if (rc == 0)

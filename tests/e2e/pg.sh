@@ -54,6 +54,14 @@ pg_ctl_start() {
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off" start > /dev/null 2>&1
 }
 
+# pg_two_servers DB: two `dangol serve` processes on the store DB (PID1 and URL1, PID2 and URL2),
+# killed at the exit, before the PostgreSQL servers stop (tests/e2e/server.sh's start_server).
+pg_two_servers() {
+  DANGOL_DB="$1" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
+    DANGOL_DB="$1" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
+  trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop_all; rm -rf "$WORK"' EXIT
+}
+
 # pg_use NAME: the server started as pg_start NAME is the current one.
 pg_use() {
   PG_NAME=$1 PG_DIR="$WORK/$1" PG_PORT=$(cat "$WORK/$1/port")

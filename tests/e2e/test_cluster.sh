@@ -6,10 +6,12 @@
 # worker killed during a query gives an error naming it (exit 4), and the cluster answers again
 # once it is back; a partition moved to a new node changes no answer. ANALYZE on a worker keeps
 # no value of a column an erasure empties; an order is returned through the coordinator. The
-# services' per-customer tables (tiers, consent, campaign members, MOT visits) are partitioned
-# with the customers, written through the coordinator (at once, too) and answer as on SQLite.
+# services' per-customer tables (tiers, consent, campaign members, MOT visits, the points ledger,
+# tickets, order returns) are partitioned with the customers, written through the coordinator (at
+# once, too: through two servers) and answer as on SQLite.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pg.sh"
+. "$(dirname "$0")/server.sh"
 D="$DANGOL"
 
 trap 'pg_stop_all; rm -rf "$WORK"' EXIT
@@ -45,10 +47,10 @@ expect_ok "cluster init with 3 workers" "$D" --db "$C" -q cluster init --worker 
   --worker "$URL_w2" --worker "$URL_w3"
 "$D" --db "$C" --format csv cluster show > "$WORK/show.csv"
 parts=$(grep -c '^orders,' "$WORK/show.csv"); nodes=$(cut -d, -f4 "$WORK/show.csv" | sed 1d | sort -u | tr '\n' ' ')
-[ "$parts" = 12 ] && [ "$nodes" = "node1 node2 node3 " ] && [ "$(sed 1d "$WORK/show.csv" | wc -l)" = 132 ] &&
-  pass "11 tables of 12 partitions each on node1, node2, node3" || fail "the layout: $parts orders partitions on $nodes" "$(cat "$WORK/show.csv")"
+[ "$parts" = 12 ] && [ "$nodes" = "node1 node2 node3 " ] && [ "$(sed 1d "$WORK/show.csv" | wc -l)" = 204 ] &&
+  pass "17 tables of 12 partitions each on node1, node2, node3" || fail "the layout: $parts orders partitions on $nodes" "$(cat "$WORK/show.csv")"
 # Every per-customer table partitioned, partition k of each on the node of customers_pk.
-TABLES="campaign_members consent_events customers feedback interactions mot_visits orders partner_activities surveys tier_history tier_state "
+TABLES="campaign_members consent_events customers feedback interactions mot_visits order_returns orders partner_activities points_allocations points_lots points_movements surveys ticket_events tickets tier_history tier_state "
 colocated() {   # SHOW.CSV: the partitions not on their customers' node
   awk -F, 'NR == FNR { if ($1 == "customers") node[$3] = $4; next } FNR > 1 && node[$3] != $4' "$1" "$1"
 }
@@ -411,9 +413,9 @@ expect_ok "partition 5 moves to node4" "$D" --db "$C" -q cluster move 5 node4
 "$D" --db "$C" --format csv cluster show > "$WORK/moved.csv"
 grep '^[a-z_]*,[a-z_]*_p5,' "$WORK/moved.csv" | cut -d, -f1,2,6 > "$WORK/moved5"
 grep '^[a-z_]*,[a-z_]*_p5,' "$WORK/show.csv" | cut -d, -f1,2,6 > "$WORK/was5"
-[ "$(grep ',node4,' "$WORK/moved.csv" | wc -l)" = 11 ] && [ "$(grep -c '_p5,5,node4,' "$WORK/moved.csv")" = 11 ] &&
+[ "$(grep ',node4,' "$WORK/moved.csv" | wc -l)" = 17 ] && [ "$(grep -c '_p5,5,node4,' "$WORK/moved.csv")" = 17 ] &&
   [ -z "$(colocated "$WORK/moved.csv")" ] &&
-  pass "partition 5 of each of the 11 tables is on node4" || fail "after the move" "$(cat "$WORK/moved.csv")"
+  pass "partition 5 of each of the 17 tables is on node4" || fail "after the move" "$(cat "$WORK/moved.csv")"
 expect_same "partition 5 kept its rows" "$WORK/was5" "$WORK/moved5"
 pg_use w3
 n=$(pg_psql "SELECT count(*) FROM pg_tables WHERE tablename LIKE '%\_p5'" part)
@@ -450,9 +452,9 @@ same3 csv customer show NEW-2
 same3 csv rfm
 same3 csv cube --rows channel,region --cols quarter --measure revenue,orders,customers
 
-# An order returned through the coordinator (the points and coupon tables are the coordinator's,
-# the order on a node, locked there while the return decides): its coupon redeemed and its points
-# earned first; the same answers, ledger and codes as on SQLite and the single PostgreSQL (the
+# An order returned through the coordinator (the order, its points and its return on the
+# customer's node, the coupons on the coordinator; the coordinator's lock of the order taken before
+# a node is read): its coupon redeemed and its points earned first; the same answers, ledger and codes as on SQLite and the single PostgreSQL (the
 # random codes named).
 RO=$(awk -F, 'NR > 1 && $10 >= 20000 { print $1; exit }' "$WORK/csv/orders.csv")
 RC=$(grep "^$RO," "$WORK/csv/orders.csv" | cut -d, -f2)
@@ -491,10 +493,10 @@ no_personal_statistics w1 part "a worker"
 no_personal_statistics coord coord "the coordinator"
 no_personal_statistics w4 part "the node a partition moved to"
 
-# Last (their rows are the cluster's alone): the points ledger and the coupons stay on the
-# coordinator (docs/postgresql.md "What stays on the coordinator"), their customer and order on a
-# node: 20 processes burn 7 of one customer's 100
-# at once (14 pass, 6 refused, none lost, never overdrawn), 20 redeem one code (one wins).
+# Last (their rows are the cluster's alone): the points ledger is on the customer's node, the
+# coupons on the coordinator (docs/postgresql.md "What stays on the coordinator"): 20 processes
+# burn 7 of one customer's 100 at once (14 pass, 6 refused, none lost, never overdrawn), 20
+# redeem one code (one wins).
 C3=$(sed -n 4p "$WORK/csv/customers.csv" | cut -d, -f1)
 O3=$(awk -F, -v c="$C3" '$2 == c { print $1; exit }' "$WORK/csv/orders.csv")
 "$D" --db "$C" -q points earn --customer "$C3" --points 100 --source manual --reason seed > /dev/null
@@ -517,3 +519,30 @@ won=$(cat "$WORK"/redeem.*.rc | grep -c '^0$')
 rows=$(pg_use coord; pg_psql "SELECT count(*) FROM coupon_redemptions WHERE code = '$code'" coord)
 [ "$won $rows" = "1 1" ] && pass "20 simultaneous redemptions of one code on the cluster: exactly one wins" ||
   fail "20 simultaneous redemptions on the cluster: $won won, $rows rows" "$(cat "$WORK"/redeem.*.err | sort | uniq -c)"
+
+# Through two `serve` processes on the coordinator (the ledger and the tickets on the nodes, each
+# write taking the coordinator's lock of its customer, order or ticket before it reads a node):
+# 20 simultaneous API burns of 7 from another customer's 100 (14 201s, 6 409s; the ledger, the
+# allocations and the lot agree: none lost, never overdrawn), 12 agents assigning one ticket
+# with the version they read (one 200, eleven 409, one assign event).
+C4=$(sed -n 5p "$WORK/csv/customers.csv" | cut -d, -f1)
+"$D" --db "$C" -q points earn --customer "$C4" --points 100 --source manual --reason seed > /dev/null
+TID=$("$D" --db "$C" --format csv ticket open --customer "$C4" --kind complaint --subject "late" | sed -n 2p | cut -d, -f1)
+echo 'admin password 1' | "$D" --db "$C" -q user add ann --role admin > /dev/null
+"$D" --db "$C" token create --user ann --label ci > "$WORK/admin.coord"
+pg_two_servers "$C"
+export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.coord")
+python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/customers/$C4/points/burn" \
+  '{"points": 7}' 20 > "$WORK/last.json" 2>&1
+expect_json "two servers on the cluster: 20 simultaneous API burns of 7 from 100, 14 pass (201) and 6 refused (409)" \
+  "j['statuses'] == [201] * 14 + [409] * 6"
+ledger=$(pg_use coord; pg_psql "SELECT (SELECT count(*) FILTER (WHERE kind = 'burn') || ' ' || sum(points) FROM points_movements WHERE customer_id = '$C4') || ' ' || (SELECT sum(points) FROM points_allocations WHERE customer_id = '$C4') || ' ' || (SELECT sum(remaining) FROM points_lots WHERE customer_id = '$C4')" coord)
+[ "$ledger" = "14 2 98 2" ] &&
+  pass "... 14 burns written, 98 allocated from the lot, 2 left: none lost, never overdrawn" ||
+  fail "the ledger after 20 API burns on the cluster (burns, balance, allocated, left): $ledger"
+python3 "$ROOT/tests/e2e/helpers/tickets_burst.py" stale "$URL1,$URL2" "$TID" 12 > "$WORK/last.json" 2>&1
+expect_json "two servers on the cluster: 12 agents assign one ticket with one version, one 200 and eleven 409" \
+  "j['statuses'] == {'200': 1, '409': 11} and j['after'] == j['before'] + 1 and j['assign_events'] == 1"
+unset HAMMER_TOKEN
+SERVER_PID=$PID1; stop_server
+SERVER_PID=$PID2; stop_server

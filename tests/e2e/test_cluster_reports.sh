@@ -19,7 +19,10 @@ CUSTOMER=C00000002
 
 # The same writes into each store: MOT visits (the retail demo has none), a churn model trained
 # with a fixed seed on one thread, tickets (one opened, a recovery ticket per detractor) and the
-# follow-up tasks.
+# follow-up tasks; then writes into the ledger, a ticket and a return, on the cluster all on the
+# customer's node (an adjustment, a burn, the expiry sweep over every customer, a ticket
+# assigned and commented, an order returned with its points).
+RETURNED=$("$D" --db "$S" --format csv export orders | awk -F, -v c=C00000003 '$2 == c { o = $1 } END { print o }')
 writes() {   # DB
   for v in 1 2 3 4 5 6 7 8 9 10 11 12; do
     "$D" --db "$1" -q mot record --visit "V$v" --customer "C0000000$((v % 9 + 1))" --date "2025-0$((v % 9 + 1))-1$((v % 10))" \
@@ -32,7 +35,16 @@ writes() {   # DB
   "$D" --db "$1" -q ticket open --customer "$CUSTOMER" --kind 불만 --channel 콜센터 --priority 높음 \
     --subject "배송이 늦음 late delivery" --at 2025-11-06T17:00:00+09:00 || return 1
   "$D" --db "$1" -q ticket recover --as-of 2025-12-31 || return 1
-  "$D" --db "$1" -q followup schedule --as-of 2025-12-31
+  "$D" --db "$1" -q followup schedule --as-of 2025-12-31 || return 1
+  "$D" --db "$1" -q points adjust --customer "$CUSTOMER" --points 500 --reason 보정 --date 2025-12-01 || return 1
+  "$D" --db "$1" -q points burn --customer "$CUSTOMER" --points 120 --date 2025-12-15 || return 1
+  "$D" --db "$1" -q points expire --as-of 2025-12-31 || return 1
+  ticket=$("$D" --db "$1" --format csv ticket open --customer "$CUSTOMER" --kind inquiry \
+    --at 2025-11-07T09:00:00+09:00 | sed -n 2p | cut -d, -f1)
+  "$D" --db "$1" -q ticket assign "$ticket" --to kim --at 2025-11-07T10:00:00+09:00 || return 1
+  "$D" --db "$1" -q ticket comment "$ticket" --note "다시 전화함 called back" \
+    --at 2025-11-07T11:00:00+09:00 || return 1
+  "$D" --db "$1" -q order return "$RETURNED" --date 2025-12-20 --reason size || return 1
 }
 for db in "$S" "$P" "$C"; do
   out=$(writes "$db" 2>&1 > /dev/null) || fail "the same writes into $db" "$out"

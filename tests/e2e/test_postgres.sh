@@ -238,9 +238,7 @@ expect_same "serve with sign-in: the same answers from both stores" "$WORK/signe
 
 # Two `serve` processes on one database: writers released at once through both lose nothing;
 # of simultaneous creates of one id exactly one wins.
-DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
-  DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
-trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+pg_two_servers "$P"
 export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.pg")
 curl -s -o /dev/null -H "Authorization: Bearer $HAMMER_TOKEN" -H "Content-Type: application/json" \
   --data-binary '{"customer_id":"PATCHED"}' "$URL1/api/customers"
@@ -562,9 +560,7 @@ left=$(pg_psql "SELECT sum(points) FROM points_movements WHERE customer_id = '$O
 # campaigns above gave some to others).
 THIRD=$(pg_psql "SELECT customer_id FROM customers WHERE customer_id NOT IN ('$C', '$OTHER') AND customer_id NOT IN (SELECT customer_id FROM points_movements) ORDER BY customer_id COLLATE \"C\" LIMIT 1" shop)
 "$D" --db "$P" -q points earn --customer "$THIRD" --points 100 --source manual --reason seed > /dev/null
-DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
-  DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
-trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+pg_two_servers "$P"
 export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.pg")
 python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/customers/$THIRD/points/burn" \
   '{"points": 7}' 20 > "$WORK/last.json" 2>&1
@@ -693,9 +689,7 @@ stored=$(pg_psql "SELECT count(DISTINCT source_kind || ':' || source_id) || '/' 
 # (one 200, eleven 409), 16 comments at once (all kept, versions consecutive), 8 recovery jobs
 # at once (nothing opened twice), a retried open replayed; an agent lists only their customers'
 # tickets, the same as on SQLite.
-DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
-  DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
-trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+pg_two_servers "$P"
 export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.pg")
 BURST="$ROOT/tests/e2e/helpers/tickets_burst.py"
 python3 "$BURST" stale "$URL1,$URL2" 2 12 > "$WORK/last.json" 2>&1
@@ -1002,9 +996,7 @@ staff_steps "$P" > "$WORK/staff.pg" 2>&1
 grep -q 'Seoul' "$WORK/staff.pg" && ! grep -q 'not available' "$WORK/staff.pg" &&
   pass "the service-profit chain on PostgreSQL" || fail "staff chain on PostgreSQL" "$(head -30 "$WORK/staff.pg")"
 expect_same "the service-profit chain: the same answers on both stores" "$WORK/staff.sqlite" "$WORK/staff.pg"
-DANGOL_DB="$P" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
-  DANGOL_DB="$P" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
-trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+pg_two_servers "$P"
 export HAMMER_TOKEN; HAMMER_TOKEN=$(cat "$WORK/admin.pg")
 python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/staff/surveys" \
   '{"response_id": "S-RACE", "site": "Online", "answered_on": "2025-06-01", "scale_min": 1, "scale_max": 5, "answers": {"pride": 4, "tools": 2}}' \
@@ -1192,9 +1184,7 @@ state=$(pg_psql "SELECT (SELECT count(*) FROM order_returns WHERE order_id = '$R
 expect_ok "the audit chain verifies after the race" "$D" --db "$PR" -q audit verify
 
 # two servers on one database: 20 returns of one order at once, 10 retries of one key at once
-DANGOL_DB="$PR" start_server --no-web --threads 4 && PID1=$SERVER_PID URL1=$URL &&
-  DANGOL_DB="$PR" start_server --no-web --threads 4 && PID2=$SERVER_PID URL2=$URL
-trap 'kill "$PID1" "$PID2" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+pg_two_servers "$PR"
 python3 "$ROOT/tests/e2e/helpers/hammer.py" posts "$URL1,$URL2" "/api/orders/$(ro 11)/return" '{}' 20 > "$WORK/last.json" 2>&1
 expect_json "two servers: 20 simultaneous API returns of one order, one 201 and 19 409" \
   "j['statuses'] == [201] + [409] * 19"

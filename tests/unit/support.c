@@ -68,6 +68,7 @@ void test_undo_after_31(struct sqlite3 *db)
 {
     test_exec_sql_file(db, "tests/unit/schema_0031_tiers.sql");
     test_exec_sql_file(db, "tests/unit/schema_0032_points.sql");
+    test_exec_sql_file(db, "tests/unit/schema_0033_customers.sql");
 }
 
 void test_remove_store(const char *path)

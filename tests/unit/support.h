@@ -26,7 +26,8 @@ struct sqlite3;
 void test_exec_sql_file(struct sqlite3 *db, const char *path);
 
 /* Undoes, on db, the migrations after 31 that a test putting a store back to schema 31 or earlier
- * must see applied again: the narrow tier history (32) and the points indexes (33). */
+ * must see applied again: the narrow tier history (32), the points indexes (33) and the customer
+ * of the points allocations and ticket events (34). */
 void test_undo_after_31(struct sqlite3 *db);
 
 /* Removes the SQLite store at path with its -wal and -shm files, if they exist. */
