@@ -50,6 +50,10 @@ printf 'O-copy\tghost\t1\t1\n\\.\n' > "$WORK/copy.tsv"
 refused "COPY of an order with an unknown customer" \
   "COPY orders (order_id, customer_id, ordered_at, total) FROM STDIN" \
   'Key (customer_id)=(ghost) is not present in table "customers"' "$WORK/copy.tsv"
+# a bulk import's statements (schema/pg/0035) skip the keys an earlier one locked: not the others
+refused "a bulk load's second chunk: a key the first locked and an unknown one: refused" \
+  "BEGIN; SET LOCAL dangol.bulk_load = on; INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES ('O-c1', '$customer', 1, 1); INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES ('O-c2', '$customer', 1, 1), ('O-c3', 'ghost', 1, 1); COMMIT" \
+  'Key (customer_id)=(ghost) is not present in table "customers"'
 refused "UPDATE of an order to an unknown staff member" \
   "UPDATE orders SET staff_id = 'nobody' WHERE order_id = '$order'" \
   'violates foreign key constraint "orders_staff_id_fkey"'
@@ -140,5 +144,23 @@ wait "$deleter"; rc=$?
   pass "a customer deleted while an uncommitted order refers to it: the delete waits, then is refused" ||
   fail "order first, then delete (exit $rc)" "$(cat "$WORK/race2.out" "$WORK/b.out")"
 session_end b 8
+# 3. a bulk load's later chunks skip the customer its first chunk locked (schema/pg/0035), and a
+# chunk rolled back to its savepoint takes back its lock and its memory of the key together: the
+# DELETE still waits for the import's lock, then is refused
+psql_shop "INSERT INTO customers (customer_id) VALUES ('C-race3')" > /dev/null
+session c 9
+session_send 9 "BEGIN; SET LOCAL dangol.bulk_load = on; SAVEPOINT s; INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES ('O-r3a', 'C-race3', 1, 1); ROLLBACK TO SAVEPOINT s; INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES ('O-r3b', 'C-race3', 1, 1); INSERT INTO orders (order_id, customer_id, ordered_at, total) VALUES ('O-r3c', 'C-race3', 1, 1);"
+wait_for "$idle_in_tx"
+PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U dangol -d shop \
+  -c "DELETE FROM customers WHERE customer_id = 'C-race3'" > "$WORK/race3.out" 2>&1 &
+deleter=$!
+wait_for "$blocked"
+session_send 9 "COMMIT;"
+wait "$deleter"; rc=$?
+[ $rc != 0 ] && grep -q 'Key (customer_id)=(C-race3) is still referenced from table "orders"' "$WORK/race3.out" &&
+  [ "$(psql_shop "SELECT string_agg(order_id, ' ' ORDER BY order_id) FROM orders WHERE customer_id = 'C-race3'")" = "O-r3b O-r3c" ] &&
+  pass "a bulk load's chunks after a savepoint's rollback: the customer still locked, the delete refused" ||
+  fail "bulk load, savepoint, then delete (exit $rc)" "$(cat "$WORK/race3.out" "$WORK/c.out")"
+session_end c 9
 dangling=$(psql_shop "SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = o.customer_id)")
 [ "$dangling" = 0 ] && pass "no order refers to a missing customer" || fail "$dangling dangling orders"
