@@ -29,6 +29,19 @@ servers_cpu() {
   for s in $(servers); do echo "$s $(pg_use "$s"; server_cpu)"; done
 }
 
+# servers_children: how many processes the servers' postmasters have (the backends among them)
+servers_children() {
+  for s in $(servers); do pgrep -P "$(head -1 "$WORK/$s/data/postmaster.pid")"; done | wc -l
+}
+
+# servers_settle N: waits (at most 10 s) until the servers have no more than N processes: the
+# backends of the step have ended and been reaped, so their CPU is in the postmasters' children's
+# times (a fixed 0.2 s was too short on a loaded machine: a step's server CPU read as ~0.2 s).
+servers_settle() {
+  i=0
+  while [ "$(servers_children)" -gt "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
 # servers_rss_watch FILE: until killed, the peak of the servers' processes' summed resident set
 # (MB, sampled every 0.2 s) into FILE.
 servers_rss_watch() {
@@ -56,11 +69,12 @@ servers_rss_watch() {
 measure() {
   name=$1; shift
   with_server && servers_cpu > "$WORK/cpu_before" || : > "$WORK/cpu_before"
+  children=$(with_server && servers_children || echo 0)
   echo 0 > "$WORK/server_rss"
   if with_server; then servers_rss_watch "$WORK/server_rss" & watch=$!; else watch=""; fi
   /usr/bin/time -v "$@" > "$WORK/out" 2> "$WORK/time" || { [ -n "$watch" ] && kill "$watch" 2> /dev/null; echo "$name failed:"; tail -5 "$WORK/time"; exit 1; }
   [ -n "$watch" ] && { kill "$watch" 2> /dev/null || :; wait "$watch" 2> /dev/null || :; }
-  if with_server; then sleep 0.2; servers_cpu > "$WORK/cpu_after"; else : > "$WORK/cpu_after"; fi   # the backends' exits are reaped
+  if with_server; then servers_settle "$children"; servers_cpu > "$WORK/cpu_after"; else : > "$WORK/cpu_after"; fi
   awk -F': ' -v name="$name" -v pg="$(with_server && echo 1 || echo 0)" -v srss="$(cat "$WORK/server_rss")" -v steps="$WORK/steps" '
     FILENAME != ARGV[3] { split($0, f, " "); cpu[f[1]] += (FILENAME == ARGV[2] ? f[2] : -f[2])
                           if (FILENAME == ARGV[2]) order[++n_servers] = f[1]; next }

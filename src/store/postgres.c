@@ -488,7 +488,9 @@ int dg__pg_begin(dg_pg *pg, bool unchecked, dg_error *err)
 {
     if (pg->readonly)
         return dg_error_set(err, DG_EINVAL, "%s: the store is open read-only", pg->name);
-    int rc = exec(pg, unchecked ? "BEGIN; SET CONSTRAINTS ALL DEFERRED" : "BEGIN",
+    /* a bulk load: its reference triggers skip the keys its earlier chunks locked (pg/0035) */
+    int rc = exec(pg, unchecked ? "BEGIN; SET CONSTRAINTS ALL DEFERRED; "
+                                  "SET LOCAL dangol.bulk_load = on" : "BEGIN",
                   "starting a transaction", err);
     pg->in_transaction = rc == 0;
     pg->unchecked = rc == 0 && unchecked;

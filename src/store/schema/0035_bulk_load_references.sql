@@ -1,0 +1,4 @@
+-- dangol store, schema version 35: nothing to do on SQLite. The PostgreSQL dialect
+-- (pg/0035_bulk_load_references.sql) lets the reference triggers of schema 28 skip, during a bulk
+-- import, the keys an earlier chunk of the same transaction has locked already; SQLite's import
+-- checks the references itself, in one hash set (src/ingest/references.c).
