@@ -404,9 +404,9 @@ same3 json cube --rows channel,region --cols quarter --measure revenue,orders,cu
 
 # A node added by moving one partition: node4 joins, partition 5 (on node3) moves to it with
 # its rows, and every answer is the same as before.
-# (each report from the nodes: the snapshot marked out of date first, the move does not mark it)
-stale
-for r in rfm cube kpi; do "$D" --db "$C" --format csv $r > "$WORK/before.$r" 2>&1; done
+# (each report from the nodes: the snapshot marked out of date before each, the move does not
+# mark it)
+for r in rfm cube kpi; do stale; "$D" --db "$C" --format csv $r > "$WORK/before.$r" 2>&1; done
 services_read "$C" > "$WORK/before.services" 2>&1
 "$D" --db "$C" --format csv cluster show > "$WORK/show.csv"
 expect_output "add-node names the new node" "^node4$" "$D" --db "$C" cluster add-node "$URL_w4"
