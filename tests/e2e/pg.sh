@@ -48,10 +48,12 @@ pg_start() {
   return 1
 }
 
-# pg_ctl_start: starts the initdb'd server on $PG_PORT (again, after pg_stop).
+# pg_ctl_start: starts the initdb'd server on $PG_PORT (again, after pg_stop). PG_SETTINGS adds
+# server settings (the benchmarks' "-c shared_buffers=4GB"; the tests run with the defaults).
 pg_ctl_start() {
   pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off" start > /dev/null 2>&1
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off ${PG_SETTINGS:-}" \
+    start > /dev/null 2>&1
 }
 
 # pg_two_servers DB: two `dangol serve` processes on the store DB (PID1 and URL1, PID2 and URL2),
